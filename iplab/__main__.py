@@ -1,0 +1,3 @@
+from iplab.cli import main
+
+raise SystemExit(main())

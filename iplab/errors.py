@@ -1,0 +1,102 @@
+"""Errors meant for people: one line saying where, what, and what to do.
+
+Every error iplab raises on purpose derives from :class:`IplabError`; the CLI
+prints ``str(error)`` and exits with ``error.exit_code``. Nothing else reaches
+the user as a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something came from: a file, a line (1-based) and a dotted field path."""
+
+    file: str
+    line: int | None = None
+    field: str | None = None
+
+    def at(self, field: str | None = None, line: int | None = None) -> Location:
+        """The same file, a more precise field (appended) and/or line."""
+        if field is None:
+            joined = self.field
+        elif self.field and not field.startswith("["):
+            joined = f"{self.field}.{field}"
+        else:
+            joined = f"{self.field or ''}{field}"
+        return Location(self.file, line if line is not None else self.line, joined)
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.field}" if self.field else where
+
+
+class IplabError(Exception):
+    """Base of every error shown to a user."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, loc: Location | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.loc = loc
+        self.hint = hint
+
+    def __str__(self) -> str:
+        text = f"{self.loc}: {self.message}" if self.loc else self.message
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+class ScenarioError(IplabError):
+    """The scenario file is invalid: bad YAML, schema, names, or an impossible plan."""
+
+    exit_code = 2
+
+
+class UsageError(IplabError):
+    """The command line asks for something that cannot be done."""
+
+    exit_code = 2
+
+
+class ParseError(IplabError):
+    """iproute2 printed something we cannot read."""
+
+    exit_code = 3
+
+
+class CommandFailed(IplabError):
+    """A command iplab ran exited non-zero."""
+
+    exit_code = 1
+
+    def __init__(
+        self,
+        text: str,
+        rc: int,
+        stderr: str,
+        stdout: str = "",
+        hint: str | None = None,
+    ):
+        detail = stderr.strip() or stdout.strip() or "(no output)"
+        super().__init__(f"command failed (exit {rc}): {text}\n  {detail}", hint=hint)
+        self.text = text
+        self.rc = rc
+        self.stderr = stderr
+        self.stdout = stdout
+
+
+class LockedError(IplabError):
+    """Another iplab process holds the lab (or the audit log)."""
+
+    exit_code = 4
+
+
+class PrivilegeError(IplabError):
+    """We are not root and sudo cannot be used without a password."""
+
+    exit_code = 5

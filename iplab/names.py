@@ -1,0 +1,87 @@
+"""What a name may look like before it reaches a command line.
+
+Names go into shell text and into argv, so they are held to a strict
+alphabet: letters, digits, ``_``, ``.``, ``-``, never starting with ``-`` or
+``.`` (an option or a hidden file) and never all digits for a namespace
+(``ip link set X netns 1`` means *the namespace of PID 1*).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+IFNAMSIZ = 15  # the kernel's limit on an interface name (IFNAMSIZ - 1)
+NETNS_MAX = 64  # ours: names become files under /run/netns and appear in every line
+
+_SAFE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+_SHELL_META = re.compile(r"[\s;&|<>()$`\\\"'*?\[\]{}#~!]")
+
+
+def link_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be an interface name, or None when it can."""
+    if not name:
+        return "an interface name cannot be empty"
+    if len(name) > IFNAMSIZ:
+        return f"interface name {name!r} is {len(name)} characters, the kernel allows {IFNAMSIZ}"
+    if _SHELL_META.search(name):
+        return f"interface name {name!r} contains a shell metacharacter or space"
+    if not _SAFE.fullmatch(name):
+        return (
+            f"interface name {name!r} may only use letters, digits, '_', '.', '-' "
+            "and must not start with '-' or '.'"
+        )
+    return None
+
+
+def netns_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a namespace name, or None when it can."""
+    if not name:
+        return "a namespace name cannot be empty"
+    if len(name) > NETNS_MAX:
+        return f"namespace name {name!r} is longer than {NETNS_MAX} characters"
+    if _SHELL_META.search(name):
+        return f"namespace name {name!r} contains a shell metacharacter or space"
+    if not _SAFE.fullmatch(name):
+        return (
+            f"namespace name {name!r} may only use letters, digits, '_', '.', '-' "
+            "and must not start with '-' or '.'"
+        )
+    if name.isdigit():
+        return f"namespace name {name!r} is all digits: ip would read it as a process id"
+    return None
+
+
+def address_problem(text: str) -> str | None:
+    """Why ``text`` is not an interface address in CIDR form (10.0.0.1/24), or None."""
+    if "/" not in text:
+        return f"address {text!r} needs a prefix length, as in 10.0.0.1/24"
+    try:
+        ipaddress.ip_interface(text)
+    except ValueError:
+        return f"{text!r} is not an IPv4 or IPv6 address with a prefix length"
+    return None
+
+
+def ip_problem(text: str) -> str | None:
+    """Why ``text`` is not a plain IP address, or None."""
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return f"{text!r} is not an IPv4 or IPv6 address"
+    return None
+
+
+def route_dest_problem(text: str) -> str | None:
+    """Why ``text`` is not a route destination (``default`` or a network), or None."""
+    if text == "default":
+        return None
+    try:
+        ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return f"route destination {text!r} is neither 'default' nor a network like 10.0.0.0/24"
+    return None
+
+
+def has_shell_meta(text: str) -> bool:
+    return bool(_SHELL_META.search(text))

@@ -1,0 +1,255 @@
+"""Plan a scenario: apply the prefix, decide sudo, check it in the model, render it all.
+
+Nothing is run here. :func:`build` either returns a complete :class:`Plan`
+(every command rendered, every step checked against the model, the undo of
+every state-changing command computed) or raises before anything could run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from iplab import names
+from iplab.errors import Location, ScenarioError, UsageError
+from iplab.model import State, Undo, apply, created_names, inverse, lab_addresses
+from iplab.render import Command, Renderer, renderer
+from iplab.scenario import Scenario, SudoPolicy
+from iplab.steps import (
+    LinkSet,
+    NetnsExec,
+    Op,
+    Probe,
+    Raw,
+    Step,
+    is_observation,
+    needs_privilege,
+)
+from iplab.verify import ClaimResult, Owned, check_claims
+
+_PREFIX = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+
+
+@dataclass(frozen=True)
+class UndoCommand:
+    """A rendered undo command and the guard that says whether it is due."""
+
+    command: Command
+    undo: Undo
+
+
+@dataclass(frozen=True)
+class PlannedCommand:
+    command: Command
+    #: the commands that undo this one, in the order to run them
+    undo: tuple[UndoCommand, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    scenario: Scenario
+    prefix: str
+    setup: tuple[PlannedCommand, ...]
+    teardown: tuple[PlannedCommand, ...]
+    owned: Owned
+
+    @property
+    def commands(self) -> tuple[PlannedCommand, ...]:
+        return self.setup + self.teardown
+
+    def part(self, which: str) -> tuple[PlannedCommand, ...]:
+        return {"setup": self.setup, "teardown": self.teardown, "all": self.commands}[which]
+
+
+def decide_sudo(policy: SudoPolicy, step_sudo: bool | None, op: Op) -> bool:
+    """``sudo `` in the text: the step's own choice, else the scenario's policy."""
+    if step_sudo is not None:
+        return step_sudo
+    if policy == "always":
+        return True
+    if policy == "auto":
+        return needs_privilege(op)
+    return False
+
+
+# -- the prefix ----------------------------------------------------------------------------------
+
+
+def _rename_value(kind: str, value: Any, netns: dict[str, str], links: dict[str, str]) -> Any:
+    table = netns if kind == "netns" else links
+    if kind == "links":
+        return tuple(links.get(v, v) for v in value)
+    if kind == "netns_list":
+        return tuple(netns.get(v, v) for v in value)
+    if value is None:
+        return None
+    return table.get(value, value)
+
+
+def _rename_fields(obj: Any, netns: dict[str, str], links: dict[str, str]) -> Any:
+    changes: dict[str, Any] = {}
+    for f in dataclasses.fields(obj):
+        kind = f.metadata.get("ref")
+        if kind:
+            changes[f.name] = _rename_value(kind, getattr(obj, f.name), netns, links)
+    if isinstance(obj, LinkSet):
+        table = {"netns": netns, "master": links}
+        changes["attrs"] = tuple(
+            (key, table[key].get(value, value) if key in table and value else value)
+            for key, value in obj.attrs
+        )
+    if isinstance(obj, Raw | NetnsExec):
+        words = {**netns, **links}
+        changes["command"] = _rename_words(obj.command, words)
+        if obj.undo:
+            changes["undo"] = _rename_words(obj.undo, words)
+    return dataclasses.replace(obj, **changes)
+
+
+def _rename_words(text: str, words: dict[str, str]) -> str:
+    """Rename whole words of a verbatim command (vethX, not vethXY)."""
+    if not words:
+        return text
+    pattern = re.compile(
+        r"(?<![A-Za-z0-9_.-])(" + "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+        + r")(?![A-Za-z0-9_.-])"
+    )  # fmt: skip
+    return pattern.sub(lambda m: words[m.group(1)], text)
+
+
+def with_prefix(scenario: Scenario, prefix: str) -> Scenario:
+    """Rename every namespace and link the scenario creates to ``prefix + name``."""
+    if not prefix:
+        return scenario
+    if not _PREFIX.fullmatch(prefix):
+        raise UsageError(
+            f"--prefix {prefix!r}: use letters, digits, '_', '.', '-' (not first: '-' or '.')"
+        )
+    netns_names, link_names = created_names(step.op for step in scenario.steps)
+    netns = {n: prefix + n for n in netns_names}
+    links = {n: prefix + n for n in link_names}
+    for step in scenario.steps:
+        for kind, name in step.op.refs():
+            if (
+                kind == "link"
+                and name in links
+                and (problem := names.link_name_problem(links[name]))
+            ):
+                raise ScenarioError(
+                    f"with --prefix {prefix!r}: {problem}",
+                    step.loc,
+                    "use a shorter prefix or shorter names",
+                )
+            if (
+                kind == "netns"
+                and name in netns
+                and (problem := names.netns_name_problem(netns[name]))
+            ):
+                raise ScenarioError(f"with --prefix {prefix!r}: {problem}", step.loc)
+
+    def step_renamed(step: Step) -> Step:
+        return dataclasses.replace(
+            step,
+            op=_rename_fields(step.op, netns, links),
+            expect=tuple(_rename_fields(c, netns, links) for c in step.expect),
+        )
+
+    return dataclasses.replace(
+        scenario,
+        setup=tuple(step_renamed(s) for s in scenario.setup),
+        teardown=tuple(step_renamed(s) for s in scenario.teardown),
+    )
+
+
+# -- simulation -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Simulated:
+    step: Step
+    number: int
+    undo: tuple[Undo, ...]
+    claims: tuple[ClaimResult, ...]
+
+
+def simulate(
+    steps: Sequence[Step], owned: Owned, state: State | None = None, keep: bool = False
+) -> Iterator[tuple[Simulated, State]]:
+    """Apply each step to the model. Yields each step with its undo and its claims
+    judged on the model, and the state after it (a copy when ``keep``, else the
+    live state, which the next step changes)."""
+    state = state or State()
+    for number, step in enumerate(steps, start=1):
+        before = state.copy() if needs_undo(step.op) else state
+        undo = inverse(before, step.op) if needs_undo(step.op) else []
+        apply(state, step.op, step.loc)
+        claims = check_claims(step.expect, state, owned)
+        yield Simulated(step, number, tuple(undo), tuple(claims)), (state.copy() if keep else state)
+
+
+def needs_undo(op: Op) -> bool:
+    return not is_observation(op) and not isinstance(op, Probe)
+
+
+def owned_by(scenario: Scenario) -> Owned:
+    netns, links = created_names(step.op for step in scenario.steps)
+    return Owned(frozenset(netns), frozenset(links))
+
+
+def check_probes(scenario: Scenario) -> None:
+    """A probe may only target an address of the lab: no traffic leaves the lab."""
+    allowed = lab_addresses(step.op for step in scenario.steps)
+    for step in scenario.steps:
+        if isinstance(step.op, Probe) and step.op.target not in allowed:
+            raise ScenarioError(
+                f"probe target {step.op.target} is not an address of this lab",
+                step.loc.at("target"),
+                "a probe may only reach addresses the scenario assigns with 'addr add'",
+            )
+
+
+# -- building --------------------------------------------------------------------------------------
+
+
+def build(
+    scenario: Scenario,
+    prefix: str = "",
+    template_dirs: Sequence[Path] = (),
+    strict_claims: bool = True,
+) -> Plan:
+    """Everything checked and rendered, or an error before anything runs."""
+    scenario = with_prefix(scenario, prefix)
+    check_probes(scenario)
+    owned = owned_by(scenario)
+    render = renderer(tuple(template_dirs))
+    planned: list[PlannedCommand] = []
+    for sim, _state in simulate(scenario.steps, owned):
+        if strict_claims:
+            for result in sim.claims:
+                if not result.ok:
+                    raise ScenarioError(
+                        f"claim cannot hold: {result}", result.claim.loc,
+                        "the model of the steps before it says otherwise",
+                    )  # fmt: skip
+        planned.append(_planned(render, scenario.sudo, sim))
+    n_setup = len(scenario.setup)
+    return Plan(scenario, prefix, tuple(planned[:n_setup]), tuple(planned[n_setup:]), owned)
+
+
+def _planned(render: Renderer, policy: SudoPolicy, sim: Simulated) -> PlannedCommand:
+    step = sim.step
+    command = render.command(
+        step.op, decide_sudo(policy, step.sudo, step.op), step=step, number=sim.number
+    )
+    undo = tuple(
+        UndoCommand(render.command(u.op, decide_sudo(policy, None, u.op)), u) for u in sim.undo
+    )
+    return PlannedCommand(command, undo)
+
+
+def location_of(command: Command) -> Location | None:
+    return command.step.loc if command.step else None

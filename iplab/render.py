@@ -1,0 +1,125 @@
+"""Render ops into exact command text through the Jinja templates in ``templates/``.
+
+One template per kind of command (``link-set.j2``...). The environment is
+strict (an undefined variable is an error, not an empty string) and has a
+``q`` filter that quotes a word for a POSIX shell. A user's ``--templates DIR``
+comes first in the search path, so its files override the bundled ones by name.
+
+A :class:`Command` is rendered once; the printed script, the audit log and
+the process that runs all come from it. ``argv`` is the text split as a shell
+would, without the leading ``sudo `` (the runner decides about sudo).
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from iplab.errors import ScenarioError, UsageError
+from iplab.resources import data_dir
+from iplab.steps import IpOp, Op, Raw, Step, is_observation, needs_privilege
+
+
+@dataclass(frozen=True)
+class Command:
+    """One line of a lab: exactly what is printed, and what is executed."""
+
+    #: the exact line, as printed and audited (with ``sudo `` when the scenario says so)
+    text: str
+    #: what runs, without sudo: the text split as a shell would
+    argv: tuple[str, ...]
+    #: the text starts with ``sudo ``
+    sudo: bool
+    #: needs root: the runner adds ``sudo -n`` when we are not root
+    privileged: bool
+    #: shows state and changes nothing
+    observe: bool
+    op: Op
+    #: the scenario step it comes from (None for undo commands)
+    step: Step | None = None
+    #: the 1-based position of the step in the scenario, setup then teardown
+    number: int = 0
+
+    @property
+    def body(self) -> str:
+        """The text without its ``sudo `` prefix."""
+        return self.text[5:] if self.sudo else self.text
+
+
+def bundled_templates() -> Path:
+    return data_dir("templates")
+
+
+class Renderer:
+    """A cached Jinja environment over the template search path."""
+
+    def __init__(self, template_dirs: Sequence[Path] = ()) -> None:
+        for directory in template_dirs:
+            if not directory.is_dir():
+                raise UsageError(f"--templates {directory}: no such directory")
+        search = [str(d) for d in template_dirs] + [str(bundled_templates())]
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(search),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+            autoescape=False,
+        )
+        self.env.filters["q"] = shlex.quote
+
+    def text(self, op: Op) -> str:
+        """The op's command line, without sudo."""
+        try:
+            template = self.env.get_template(op.template)
+            text = template.render(**op.context())
+        except jinja2.TemplateNotFound as exc:
+            raise UsageError(f"template {exc.name} not found in the template path") from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise UsageError(
+                f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}"
+            ) from None
+        except jinja2.TemplateError as exc:
+            raise UsageError(f"template {op.template}: {exc}") from None
+        text = text.strip()
+        if not text or "\n" in text:
+            raise UsageError(
+                f"template {op.template} must render exactly one line, rendered {text!r}"
+            )
+        return text
+
+    def command(self, op: Op, sudo: bool, step: Step | None = None, number: int = 0) -> Command:
+        body = self.text(op)
+        if isinstance(op, Raw) and op.command.startswith("sudo ") and not sudo:
+            # a raw step written with sudo: keep the text, run the rest
+            sudo, body = True, body[5:]
+        if isinstance(op, Raw) and op.shell:
+            argv: tuple[str, ...] = ("bash", "-c", body)
+        else:
+            try:
+                argv = tuple(shlex.split(body))
+            except ValueError as exc:
+                where = step.loc if step else None
+                raise ScenarioError(f"rendered {body!r} cannot be split: {exc}", where) from None
+        if isinstance(op, IpOp) and argv[:1] != ("ip",):
+            raise UsageError(f"template {op.template} must render an ip command, rendered {body!r}")
+        return Command(
+            text=("sudo " if sudo else "") + body,
+            argv=argv,
+            sudo=sudo,
+            privileged=needs_privilege(op) or sudo,
+            observe=is_observation(op),
+            op=op,
+            step=step,
+            number=number,
+        )
+
+
+@lru_cache(maxsize=8)
+def renderer(template_dirs: tuple[Path, ...] = ()) -> Renderer:
+    return Renderer(template_dirs)
