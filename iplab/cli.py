@@ -72,7 +72,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     sc = with_prefix(scenario.load(args.scenario, overrides), args.prefix)
     owned = owned_by(sc)
     # the full build checks everything the runner needs (rendering, probes, claims)
-    plan = build(sc, "", args.templates, strict_claims=False)
+    plan = build(sc, "", args.templates)
     texts = [pc.command.text for pc in plan.commands]
     failed = 0
     out = sys.stdout

@@ -287,7 +287,7 @@ def _need_link(state: State, ns: str | None, name: str, loc: Location | None) ->
             loc,
             f"link {name} is in {ns_label(elsewhere[0])}, not in {ns_label(ns)} "
             "where this command runs",
-            "run the command in the link's namespace (in: ...) or move the link first",
+            "run it in the link's namespace with 'in:', or move the link first",
         )
     raise _fail(loc, f"link {name} does not exist in {ns_label(ns)} at this step")
 

@@ -1,0 +1,76 @@
+"""The command line: outputs, exit codes, and no tracebacks."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from iplab import __version__
+from iplab.cli import main
+from tests.conftest import BLOG_SCENARIO, GOLDEN
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "iplab", *args], capture_output=True, text=True, check=False
+    )
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_render_prints_exactly_the_golden_lines() -> None:
+    rc, out, err = run_cli("render", str(BLOG_SCENARIO))
+    assert (rc, err) == (0, "")
+    assert out == (GOLDEN / "container-networking-part2.txt").read_text()
+
+
+def test_render_setup_and_teardown_parts() -> None:
+    golden = (GOLDEN / "container-networking-part2.txt").read_text().splitlines(keepends=True)
+    assert run_cli("render", "--setup", str(BLOG_SCENARIO))[1] == "".join(golden[:18])
+    assert run_cli("render", "--teardown", str(BLOG_SCENARIO))[1] == "".join(golden[18:])
+
+
+def test_version_and_help() -> None:
+    rc, out, _ = run_cli("--version")
+    assert (rc, out) == (0, f"iplab {__version__}\n")
+    rc, out, _ = run_cli("--help")
+    assert rc == 0 and "render" in out and "check" in out
+
+
+def test_script_to_file_is_executable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "setup.sh"
+    assert main(["render", "--format", "script", "-o", str(target), str(BLOG_SCENARIO)]) == 0
+    assert target.read_text().startswith("#!/usr/bin/env bash")
+    assert target.stat().st_mode & 0o111
+    assert capsys.readouterr().out == ""
+
+
+def test_check_prints_state_after_each_step(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(BLOG_SCENARIO)]) == 0
+    out = capsys.readouterr().out
+    assert "[7] sudo ip link set vethX netns ns1\n" in out
+    assert "      ns1: lo (loopback, down); vethX (veth, down, peer vethY@root)\n" in out
+    assert "PASS ns1 holds only lo" in out
+    assert out.endswith("OK: 23 steps (18 setup, 5 teardown), 9 claims, 0 failing in the model\n")
+
+
+def test_unexpected_exception_is_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    import iplab.cli
+
+    def boom(args: object) -> int:
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(iplab.cli, "cmd_render", boom)
+    monkeypatch.delenv("IPLAB_DEBUG", raising=False)
+    err = io.StringIO()
+    assert main(["render", str(BLOG_SCENARIO)], stderr=err) == 70
+    assert "internal error: RuntimeError: kaboom" in err.getvalue()
+    assert "Traceback" not in err.getvalue()
+
+
+def test_unknown_option_exits_2() -> None:
+    rc, _, err = run_cli("render", "--nope", str(BLOG_SCENARIO))
+    assert rc == 2 and "unrecognized arguments" in err and "Traceback" not in err

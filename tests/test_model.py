@@ -1,0 +1,252 @@
+"""The model follows what this kernel does (each fact is checked live in test_kernel_facts.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from iplab.model import (
+    BRIDGE_MAX_PORTS,
+    ROOT,
+    Guard,
+    ModelError,
+    State,
+    apply,
+    inverse,
+)
+from iplab.steps import (
+    AddrAdd,
+    AddrDel,
+    LinkAdd,
+    LinkDel,
+    LinkSet,
+    NetnsAdd,
+    NetnsDel,
+    Op,
+    RouteAdd,
+)
+
+
+def run(*ops: Op, state: State | None = None) -> State:
+    state = state or State()
+    for op in ops:
+        apply(state, op)
+    return state
+
+
+def blog_pair() -> list[Op]:
+    return [
+        NetnsAdd(name="ns1"),
+        LinkAdd(name="vethX", type="veth", peer="vethY"),
+        LinkSet(dev="vethX", attrs=(("state", "up"),)),
+        LinkSet(dev="vethY", attrs=(("state", "up"),)),
+    ]
+
+
+def test_new_namespace_holds_only_lo_down() -> None:
+    state = run(NetnsAdd(name="ns1"))
+    assert list(state.namespaces["ns1"].links) == ["lo"]
+    assert state.namespaces["ns1"].links["lo"].up is False
+
+
+def test_moved_link_arrives_down_without_addresses_or_master() -> None:
+    state = run(
+        *blog_pair(),
+        LinkAdd(name="br0", type="bridge"),
+        LinkSet(dev="vethX", attrs=(("master", "br0"),)),
+        AddrAdd(address="10.0.0.1/24", dev="vethX"),
+        LinkSet(dev="vethX", attrs=(("netns", "ns1"),)),
+    )
+    moved = state.link("ns1", "vethX")
+    assert moved is not None
+    assert (moved.up, moved.addresses, moved.master) == (False, [], None)
+    assert state.link(ROOT, "vethX") is None
+    peer = state.link(ROOT, "vethY")
+    assert peer is not None and peer.peer_ns == "ns1" and peer.up
+
+
+def test_deleting_one_veth_end_deletes_its_peer_wherever_it_is() -> None:
+    state = run(*blog_pair(), LinkSet(dev="vethX", attrs=(("netns", "ns1"),)))
+    apply(state, LinkDel(dev="vethY"))
+    assert state.link("ns1", "vethX") is None
+    assert state.link(ROOT, "vethY") is None
+
+
+def test_deleting_a_namespace_destroys_its_links_and_their_peers() -> None:
+    state = run(*blog_pair(), LinkSet(dev="vethX", attrs=(("netns", "ns1"),)))
+    apply(state, NetnsDel(name="ns1"))
+    assert "ns1" not in state.namespaces
+    assert state.link(ROOT, "vethY") is None
+
+
+def test_deleting_a_bridge_frees_its_ports() -> None:
+    state = run(
+        LinkAdd(name="br0", type="bridge"),
+        LinkAdd(name="d0", type="dummy"),
+        LinkSet(dev="d0", attrs=(("master", "br0"),)),
+        LinkDel(dev="br0"),
+    )
+    link = state.link(ROOT, "d0")
+    assert link is not None and link.master is None
+
+
+@pytest.mark.parametrize(
+    ("ops", "message"),
+    [
+        ([NetnsAdd(name="a"), NetnsAdd(name="a")], "namespace a already exists"),
+        (
+            [LinkAdd(name="d", type="dummy"), LinkAdd(name="x", type="veth", peer="d")],
+            "link d already exists in the root namespace",
+        ),
+        ([LinkDel(dev="eth0")], "link eth0 does not exist in the root namespace"),
+        ([NetnsDel(name="nsX")], "namespace nsX does not exist"),
+        (
+            [LinkAdd(name="d0", type="dummy"), LinkSet(dev="d0", attrs=(("master", "d0"),))],
+            "master d0 is a dummy, not a bridge",
+        ),
+        (
+            [
+                NetnsAdd(name="ns1"),
+                LinkAdd(name="d0", type="dummy", netns="ns1"),
+                LinkAdd(name="br0", type="bridge"),
+                LinkSet(dev="d0", attrs=(("master", "br0"),)),
+            ],
+            "link d0 is in namespace ns1, not in the root namespace",
+        ),
+        (
+            [NetnsAdd(name="ns1"), LinkSet(ns="ns1", dev="lo", attrs=(("netns", "1"),))],
+            "lo is a loopback",
+        ),
+        (
+            [
+                LinkAdd(name="br0", type="bridge"),
+                LinkAdd(name="br1", type="bridge"),
+                LinkSet(dev="br1", attrs=(("master", "br0"),)),
+            ],
+            "br1 is a bridge and cannot be a bridge port",
+        ),
+        (
+            [NetnsAdd(name="n"), LinkDel(ns="n", dev="lo")],
+            "the loopback link cannot be deleted",
+        ),
+        (
+            [LinkAdd(name="d0", type="dummy"), AddrDel(address="10.0.0.1/24", dev="d0")],
+            "d0 has no address 10.0.0.1/24",
+        ),
+        (
+            [
+                LinkAdd(name="d0", type="dummy"),
+                AddrAdd(address="10.0.0.1/24", dev="d0"),
+                RouteAdd(via="10.0.0.254"),
+            ],
+            "gateway 10.0.0.254 is not in the subnet of any up link",
+        ),
+    ],
+)
+def test_impossible_steps_are_refused(ops: list[Op], message: str) -> None:
+    with pytest.raises(ModelError, match=message):
+        run(*ops)
+
+
+def test_gateway_on_an_up_subnet_is_accepted() -> None:
+    state = run(
+        LinkAdd(name="d0", type="dummy", up=True),
+        AddrAdd(address="10.0.0.1/24", dev="d0"),
+        RouteAdd(via="10.0.0.254"),
+    )
+    assert [str(r) for r in state.namespaces[ROOT].routes] == ["default via 10.0.0.254"]
+
+
+def test_bridge_port_limit() -> None:
+    ops: list[Op] = [LinkAdd(name="br0", type="bridge")]
+    ops += [LinkAdd(name=f"d{i}", type="dummy", master="br0") for i in range(BRIDGE_MAX_PORTS)]
+    state = run(*ops)
+    with pytest.raises(ModelError, match="already has 1023 ports"):
+        run(LinkAdd(name="one-more", type="dummy", master="br0"), state=state)
+
+
+# -- inverses -------------------------------------------------------------------------------
+
+
+def test_inverse_of_creation_is_deletion_guarded_by_existence() -> None:
+    state = State()
+    [undo] = inverse(state, NetnsAdd(name="ns1"))
+    assert undo.op == NetnsDel(name="ns1")
+    assert undo.guard == Guard("netns", name="ns1")
+    apply(state, NetnsAdd(name="ns1"))
+    [undo] = inverse(state, LinkAdd(name="a", type="veth", peer="b", netns="ns1"))
+    assert undo.op == LinkDel(ns="ns1", ns_form="-n", dev="a")
+    assert undo.guard == Guard("link", "ns1", "a")
+
+
+def test_set_up_is_undone_only_if_it_was_down() -> None:
+    state = run(LinkAdd(name="d0", type="dummy"))
+    [undo] = inverse(state, LinkSet(dev="d0", attrs=(("state", "up"),)))
+    assert undo.op == LinkSet(ns=None, ns_form="-n", dev="d0", attrs=(("state", "down"),))
+    apply(state, LinkSet(dev="d0", attrs=(("state", "up"),)))
+    assert inverse(state, LinkSet(dev="d0", attrs=(("state", "up"),))) == []
+
+
+def test_master_is_undone_by_nomaster_or_the_old_master() -> None:
+    state = run(
+        LinkAdd(name="br0", type="bridge"),
+        LinkAdd(name="br1", type="bridge"),
+        LinkAdd(name="d0", type="dummy"),
+    )
+    [undo] = inverse(state, LinkSet(dev="d0", attrs=(("master", "br0"),)))
+    assert undo.op.attrs == (("nomaster", None),)  # type: ignore[attr-defined]
+    apply(state, LinkSet(dev="d0", attrs=(("master", "br0"),)))
+    [undo] = inverse(state, LinkSet(dev="d0", attrs=(("master", "br1"),)))
+    assert undo.op.attrs == (("master", "br0"),)  # type: ignore[attr-defined]
+
+
+def test_move_is_undone_by_moving_back_and_restoring_up_master_addresses() -> None:
+    state = run(
+        NetnsAdd(name="ns1"),
+        LinkAdd(name="br0", type="bridge"),
+        LinkAdd(name="a", type="veth", peer="b", up=True),
+        LinkSet(dev="a", attrs=(("master", "br0"),)),
+        AddrAdd(address="10.1.1.1/24", dev="a"),
+    )
+    undos = inverse(state, LinkSet(dev="a", attrs=(("netns", "ns1"),)))
+    assert [u.op for u in undos] == [
+        LinkSet(ns="ns1", ns_form="-n", dev="a", attrs=(("netns", "1"),)),
+        LinkSet(ns=None, ns_form="-n", dev="a", attrs=(("state", "up"),)),
+        LinkSet(ns=None, ns_form="-n", dev="a", attrs=(("master", "br0"),)),
+        AddrAdd(ns=None, ns_form="-n", address="10.1.1.1/24", dev="a"),
+    ]
+    # and doing the move then the undo gives the state back
+    after = state.copy()
+    apply(after, LinkSet(dev="a", attrs=(("netns", "ns1"),)))
+    for undo in undos:
+        apply(after, undo.op)
+    assert after.to_json() == state.to_json()
+
+
+def test_deletions_have_no_inverse() -> None:
+    state = run(NetnsAdd(name="ns1"), LinkAdd(name="d0", type="dummy"))
+    assert inverse(state, NetnsDel(name="ns1")) == []
+    assert inverse(state, LinkDel(dev="d0")) == []
+
+
+def test_addr_add_is_undone_by_addr_del() -> None:
+    state = run(LinkAdd(name="d0", type="dummy"))
+    [undo] = inverse(state, AddrAdd(address="10.0.0.1/24", dev="d0"))
+    assert undo.op == AddrDel(ns=None, ns_form="-n", address="10.0.0.1/24", dev="d0")
+    assert undo.guard == Guard("addr", ROOT, "d0", "10.0.0.1/24")
+
+
+def test_guards_judge_a_state() -> None:
+    state = run(NetnsAdd(name="ns1"), LinkAdd(name="d0", type="dummy", up=True))
+    assert Guard("netns", name="ns1").holds(state)
+    assert not Guard("netns", name="ns2").holds(state)
+    assert Guard("up", ROOT, "d0").holds(state)
+    assert not Guard("down", ROOT, "d0").holds(state)
+    assert not Guard("link", "ns1", "d0").holds(state)
+    assert Guard.from_json(Guard("master", ROOT, "d0", "br0").to_json()) == Guard(
+        "master", ROOT, "d0", "br0"
+    )
+
+
+def test_state_json_round_trip() -> None:
+    state = run(*blog_pair(), LinkSet(dev="vethX", attrs=(("netns", "ns1"),)))
+    assert State.from_json(state.to_json()) == state

@@ -1,0 +1,109 @@
+"""Planning: prefix, sudo policy, undo commands, and render-before-run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from iplab import export, scenario
+from iplab.errors import ScenarioError, UsageError
+from iplab.plan import build, decide_sudo
+from iplab.steps import LinkShow, NetnsAdd, NetnsList
+from tests.conftest import BLOG_SCENARIO
+
+Write = Callable[..., Path]
+
+
+def test_prefix_renames_everything_the_scenario_creates() -> None:
+    plan = build(scenario.load(str(BLOG_SCENARIO)), prefix="t9")
+    text = export.text(plan).splitlines()
+    assert text[0] == "sudo ip netns add t9ns1"
+    assert "sudo ip link add t9vethX type veth peer name t9vethY" in text
+    assert "sudo ip link set t9vethX netns t9ns1" in text
+    assert "sudo ip link add name t9br0 type bridge" in text
+    assert "sudo ip link set t9vethQ master t9br0" in text
+    assert plan.owned.links == {f"t9{n}" for n in ("vethX", "vethY", "vethP", "vethQ", "br0")}
+    assert plan.owned.netns == {"t9ns1", "t9ns2"}
+
+
+def test_prefix_renames_claims_and_raw_words(write_scenario: Write) -> None:
+    path = write_scenario(
+        """
+name: n
+setup:
+  - {action: netns add, name: ns1}
+  - action: link show
+    in: ns1
+    expect: [{in: ns1, only: [lo]}]
+  - {action: raw, command: "ip netns exec ns1 sysctl net.ipv4.ip_forward", observe: true}
+  - {action: raw, command: "echo ns1x ns1", observe: true}
+"""
+    )
+    plan = build(scenario.load(str(path)), prefix="p-")
+    assert [pc.command.text for pc in plan.setup] == [
+        "ip netns add p-ns1",
+        "ip netns exec p-ns1 ip link",
+        "ip netns exec p-ns1 sysctl net.ipv4.ip_forward",
+        "echo ns1x p-ns1",
+    ]
+    step = plan.setup[1].command.step
+    assert step is not None and step.expect[0].ns == "p-ns1"  # type: ignore[attr-defined]
+
+
+def test_prefix_that_makes_a_name_too_long_is_refused_before_running() -> None:
+    with pytest.raises(ScenarioError, match="with --prefix 'toolongprefix': interface name"):
+        build(scenario.load(str(BLOG_SCENARIO)), prefix="toolongprefix")
+
+
+def test_unsafe_prefix_is_refused() -> None:
+    with pytest.raises(UsageError, match="--prefix"):
+        build(scenario.load(str(BLOG_SCENARIO)), prefix="-x")
+
+
+def test_sudo_policy() -> None:
+    add, lst, show, show_ns = (
+        NetnsAdd(name="a"),
+        NetnsList(),
+        LinkShow(),
+        LinkShow(ns="a"),
+    )
+    assert [decide_sudo("auto", None, op) for op in (add, lst, show, show_ns)] == [
+        True,
+        False,
+        False,
+        True,
+    ]
+    assert decide_sudo("never", None, add) is False
+    assert decide_sudo("always", None, lst) is True
+    assert decide_sudo("auto", False, add) is False
+    assert decide_sudo("never", True, lst) is True
+
+
+def test_every_state_change_has_its_undo_rendered() -> None:
+    plan = build(scenario.load(str(BLOG_SCENARIO)))
+    undo = {pc.command.text: [u.command.text for u in pc.undo] for pc in plan.setup}
+    assert undo["sudo ip netns add ns1"] == ["sudo ip netns del ns1"]
+    assert undo["sudo ip link add vethX type veth peer name vethY"] == ["sudo ip link del vethX"]
+    assert undo["sudo ip link set vethX up"] == ["sudo ip link set vethX down"]
+    assert undo["sudo ip link set vethX netns ns1"] == [
+        "sudo ip -n ns1 link set vethX netns 1",
+        "sudo ip link set vethX up",
+    ]
+    assert undo["sudo ip link set vethY master br0"] == ["sudo ip link set vethY nomaster"]
+    assert undo["ip link"] == []
+    assert all(pc.undo == () for pc in plan.teardown)
+
+
+def test_nothing_is_rendered_when_a_late_step_is_invalid(write_scenario: Write) -> None:
+    path = write_scenario(
+        """
+name: n
+setup:
+  - {action: netns add, name: ns1}
+  - {action: link del, dev: nothere}
+"""
+    )
+    with pytest.raises(ScenarioError, match="setup\\[1\\]: link nothere does not exist"):
+        build(scenario.load(str(path)))
