@@ -9,13 +9,15 @@ is locked by another iplab; 5 no privilege (not root, no usable sudo);
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from iplab import __version__, export, scenario
+from iplab import __version__, export, lab, names, scenario
 from iplab.errors import IplabError, UsageError
 from iplab.plan import Plan, build, owned_by, simulate, with_prefix
 
@@ -95,6 +97,112 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+# -- running labs -----------------------------------------------------------------------------
+
+
+def _env(args: argparse.Namespace) -> lab.Env:
+    from iplab import statedir
+
+    return lab.make_env(statedir.resolve(args.state_dir), sys.stdout, sys.stderr)
+
+
+def _lab_name(args: argparse.Namespace, plan: Plan) -> str:
+    name: str = args.lab or f"{plan.prefix}{plan.scenario.name}"
+    if problem := names.netns_name_problem(name):
+        raise UsageError(f"--lab: {problem.replace('namespace name', 'lab name')}")
+    return name
+
+
+def _dry_run(args: argparse.Namespace, plan: Plan, which: str) -> int:
+    from iplab import audit, statedir
+
+    log = audit.AuditLog(statedir.resolve(args.state_dir))
+    shared = audit.context()
+    lab_name = _lab_name(args, plan)
+    records = []
+    for pc in plan.part(which):
+        sys.stdout.write(f"DRY RUN: {pc.command.text}\n")
+        records.append(
+            {
+                "time": audit.now(), **shared, "lab": lab_name, "run": None,
+                "scenario": plan.scenario.path, "sha256": plan.scenario.sha256,
+                "step": pc.command.number,
+                "phase": pc.command.step.phase if pc.command.step else None,
+                "kind": "command", "text": pc.command.text, "argv": list(pc.command.argv),
+                "rc": None, "duration_ms": 0, "stdout": "", "stderr": "", "dry_run": True,
+            }
+        )  # fmt: skip
+    log.append(records)
+    return 0
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    plan = load_plan(args)
+    if args.dry_run:
+        return _dry_run(args, plan, "setup")
+    return lab.up(_env(args), plan, _lab_name(args, plan), args.verify, args.preflight)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    plan = load_plan(args)
+    if args.dry_run:
+        return _dry_run(args, plan, "all")
+    return lab.run_all(_env(args), plan, _lab_name(args, plan), args.verify, args.preflight)
+
+
+def cmd_down(args: argparse.Namespace) -> int:
+    from iplab import statedir
+
+    name = args.lab
+    if name is None:
+        up = lab.list_labs(statedir.resolve(args.state_dir))
+        if len(up) != 1:
+            which = ", ".join(i.lab for i in up) if up else "none is up"
+            raise UsageError(f"which lab? ({which})", hint="iplab down LAB")
+        name = up[0].lab
+    return lab.down(_env(args), name)
+
+
+def cmd_ls(args: argparse.Namespace) -> int:
+    from iplab import statedir
+
+    infos = lab.list_labs(statedir.resolve(args.state_dir))
+    if not infos:
+        print("no lab is up")
+        return 0
+    rows = [("LAB", "STARTED", "PREFIX", "SCENARIO")]
+    for info in infos:
+        started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info.started))
+        rows.append((info.lab, started, info.prefix or "-", info.scenario))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3])
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from iplab import audit, statedir
+
+    log = audit.AuditLog(statedir.resolve(args.state_dir))
+    if args.action == "verify":
+        ok, message = log.verify()
+        print(
+            f"audit log {log.path}: {message}" if ok else f"audit log {log.path}: BROKEN: {message}"
+        )
+        return 0 if ok else 1
+    since = audit.parse_since(args.since) if args.since else None
+    keep = audit.Filter(lab=args.lab, run=args.run, since=since, failed=args.failed)
+    records = [r for r in log.read() if keep.keep(r)]
+    if args.json:
+        for record in records:
+            print(json.dumps(record, ensure_ascii=False))
+    elif args.script:
+        sys.stdout.write(audit.replay_script(records))
+    else:
+        sys.stdout.write(audit.table(records))
+    return 0
+
+
 def cmd_scenarios(args: argparse.Namespace) -> int:
     del args
     for path in sorted(scenario.bundled_dir().glob("*.yaml")):
@@ -139,6 +247,53 @@ def build_parser() -> argparse.ArgumentParser:
     _add_scenario_args(p)
     p.add_argument("-q", "--quiet", action="store_true", help="do not print the states")
     p.set_defaults(handler=cmd_check)
+
+    state = argparse.ArgumentParser(add_help=False)
+    state.add_argument(
+        "--state-dir", metavar="DIR",
+        help="where journals and the audit log live (default: $IPLAB_STATE_DIR, "
+        "/var/lib/iplab for root, ~/.local/state/iplab otherwise)",
+    )  # fmt: skip
+    running = argparse.ArgumentParser(add_help=False, parents=[state])
+    running.add_argument("--lab", help="the lab's name (default: prefix + scenario name)")
+    running.add_argument("--dry-run", action="store_true", help="print what would run, run nothing")
+    running.add_argument(
+        "--no-verify", dest="verify", action="store_false",
+        help="do not compare the kernel's state with the scenario after the setup",
+    )  # fmt: skip
+    running.add_argument(
+        "--no-preflight", dest="preflight", action="store_false",
+        help="start even when a name the lab creates already exists (rollback handles it)",
+    )  # fmt: skip
+
+    p = sub.add_parser("up", parents=[running], help="run the setup steps, journaled")
+    _add_scenario_args(p)
+    p.set_defaults(handler=cmd_up)
+
+    p = sub.add_parser(
+        "run", parents=[running],
+        help="rehearse the whole tutorial: setup, its teardown, then check nothing remains",
+    )  # fmt: skip
+    _add_scenario_args(p)
+    p.set_defaults(handler=cmd_run)
+
+    p = sub.add_parser("down", parents=[state], help="undo a lab from its journal")
+    p.add_argument("lab", nargs="?", help="the lab (optional when only one is up)")
+    p.set_defaults(handler=cmd_down)
+
+    p = sub.add_parser("ls", parents=[state], help="list the labs that are up")
+    p.set_defaults(handler=cmd_ls)
+
+    p = sub.add_parser("audit", parents=[state], help="show or verify the audit log")
+    p.add_argument("action", nargs="?", choices=["show", "verify"], default="show")
+    p.add_argument("--lab", help="only this lab")
+    p.add_argument("--run", help="only this run (a prefix of its id is enough)")
+    p.add_argument("--since", help="only records since: 30m, 2h, 1d, or an ISO date")
+    p.add_argument("--failed", action="store_true", help="only commands that failed")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print the records as JSON lines")
+    fmt.add_argument("--script", action="store_true", help="print the commands as a script")
+    p.set_defaults(handler=cmd_audit)
 
     p = sub.add_parser("scenarios", help="list the bundled scenarios")
     p.set_defaults(handler=cmd_scenarios)

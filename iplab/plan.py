@@ -253,3 +253,14 @@ def _planned(render: Renderer, policy: SudoPolicy, sim: Simulated) -> PlannedCom
 
 def location_of(command: Command) -> Location | None:
     return command.step.loc if command.step else None
+
+
+def expected_state(plan: Plan, upto: int | None = None) -> State:
+    """The model's state after step ``upto`` (1-based, setup then teardown); default: the setup."""
+    count = len(plan.setup) if upto is None else upto
+    state = State()
+    for pc in plan.commands[:count]:
+        step = pc.command.step
+        assert step is not None
+        apply(state, step.op, step.loc)
+    return state

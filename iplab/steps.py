@@ -437,3 +437,28 @@ class Step:
     #: None: decided by the scenario's sudo policy
     sudo: bool | None = None
     expect: tuple[Claim, ...] = ()
+
+
+# -- serialisation (journal records) -------------------------------------------------------------
+
+
+def op_to_json(op: Op) -> dict[str, Any]:
+    """An op as plain JSON: its action and the fields that differ from the defaults."""
+    out: dict[str, Any] = {"action": op.action}
+    for f in dataclasses.fields(op):
+        value = getattr(op, f.name)
+        if f.default is not dataclasses.MISSING and value == f.default:
+            continue
+        out[f.name] = [list(v) for v in value] if f.name == "attrs" else value
+    return out
+
+
+def op_from_json(data: dict[str, Any]) -> Op:
+    cls = OPS_BY_ACTION[data["action"]]
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "attrs":
+            kwargs[key] = tuple((k, v) for k, v in value)
+        elif key != "action":
+            kwargs[key] = tuple(value) if isinstance(value, list) else value
+    return cls(**kwargs)

@@ -1,0 +1,436 @@
+"""Read what the kernel holds: iproute2's JSON output parsed into a typed State.
+
+Parsing is pure (:func:`parse_links`, :func:`parse_netns_list`, :func:`build_state`)
+and tolerant: fields that other iproute2 versions add are ignored, fields they
+leave out become None, and anything malformed raises :class:`ParseError`
+naming the offending part, never a crash.
+
+Reading (:func:`read_state`) costs one process, whatever the number of
+namespaces: a small bash script that prints ``ip -j netns list``, the root
+namespace's ``ip -j -d addr show`` (links with their details and addresses),
+and the same for each namespace through ``ip -n NS``, between markers, so each
+part is attributed to its namespace even when one of them vanishes mid-read.
+
+A veth's peer is resolved through ``link_index`` / ``link_netnsid`` and the
+namespace ids, never through names like ``vethY@if19``. Namespaces number
+their interfaces independently, so two pairs in fresh namespaces often have
+the same indexes; when the indexes alone are ambiguous, the namespace ids
+seen from inside each namespace (``ip -n NS netns list-id``) decide.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from iplab.errors import ParseError
+from iplab.model import ROOT, Link, Namespace, State
+
+INTERRUPTED = "Dump was interrupted and may be inconsistent"
+MARK = "@@iplab "
+RETRIES = 5
+
+
+@dataclass
+class RawLink:
+    """One entry of ``ip -j -d link`` / ``ip -j -d addr``, before peers are resolved."""
+
+    name: str
+    ifindex: int
+    kind: str
+    up: bool
+    operstate: str | None = None
+    mtu: int | None = None
+    mac: str | None = None
+    master: str | None = None
+    link_index: int | None = None
+    link_netnsid: int | None = None
+    link_name: str | None = None
+    addresses: list[str] = field(default_factory=list)
+
+
+def _field(entry: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
+    value = entry.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ParseError(f"{where}: field {key!r} is {type(value).__name__} {value!r}")
+    return value
+
+
+def _kind(entry: dict[str, Any], where: str) -> str:
+    info = entry.get("linkinfo")
+    if info is not None:
+        if not isinstance(info, dict):
+            raise ParseError(f"{where}: field 'linkinfo' is {type(info).__name__}")
+        kind = _field(info, "info_kind", str, where)
+        if kind:
+            return str(kind)
+    link_type = _field(entry, "link_type", str, where)
+    if link_type == "loopback":
+        return "loopback"
+    return str(link_type) if link_type else "unknown"
+
+
+def _addresses(entry: dict[str, Any], where: str) -> list[str]:
+    info = entry.get("addr_info")
+    if info is None:
+        return []
+    if not isinstance(info, list):
+        raise ParseError(f"{where}: field 'addr_info' is {type(info).__name__}, not a list")
+    out = []
+    for item in info:
+        if not isinstance(item, dict):
+            raise ParseError(f"{where}: an addr_info entry is {type(item).__name__}")
+        local = _field(item, "local", str, where)
+        prefix = _field(item, "prefixlen", int, where)
+        if local is not None and prefix is not None:
+            out.append(f"{local}/{prefix}")
+    return out
+
+
+def parse_links(data: Any, ns: str = ROOT) -> list[RawLink]:
+    """Parse the JSON of ``ip -j [-d] link`` or ``ip -j [-d] addr`` (one namespace)."""
+    label = "the root namespace" if ns == ROOT else f"namespace {ns}"
+    if not isinstance(data, list):
+        raise ParseError(f"{label}: expected a JSON list of links, found {type(data).__name__}")
+    out: list[RawLink] = []
+    for i, entry in enumerate(data):
+        where = f"{label}, link #{i + 1}"
+        if not isinstance(entry, dict):
+            raise ParseError(f"{where}: expected an object, found {type(entry).__name__} {entry!r}")
+        if not entry:  # ip prints {} for an address-only entry with no link info
+            continue
+        name = _field(entry, "ifname", str, where)
+        ifindex = _field(entry, "ifindex", int, where)
+        if name is None or ifindex is None:
+            raise ParseError(f"{where}: no 'ifname' or 'ifindex' in {_short(entry)}")
+        where = f"{label}, link {name}"
+        flags = _field(entry, "flags", list, where) or []
+        if not all(isinstance(f, str) for f in flags):
+            raise ParseError(f"{where}: field 'flags' holds a non-string: {flags!r}")
+        link_field = _field(entry, "link", str, where)
+        out.append(
+            RawLink(
+                name=name,
+                ifindex=ifindex,
+                kind=_kind(entry, where),
+                up="UP" in flags,
+                operstate=_field(entry, "operstate", str, where),
+                mtu=_field(entry, "mtu", int, where),
+                mac=_field(entry, "address", str, where),
+                master=_field(entry, "master", str, where),
+                link_index=_field(entry, "link_index", int, where),
+                link_netnsid=_field(entry, "link_netnsid", int, where),
+                link_name=link_field if link_field and link_field != "NONE" else None,
+                addresses=_addresses(entry, where),
+            )
+        )
+    return out
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value)
+    return text if len(text) < 120 else text[:117] + "..."
+
+
+def parse_netns_list(data: Any) -> dict[str, int | None]:
+    """``ip -j netns list`` -> {name: nsid as seen from here, or None}."""
+    if data is None:  # old iproute2 prints nothing at all when there is no namespace
+        return {}
+    if not isinstance(data, list):
+        raise ParseError(f"ip -j netns list: expected a list, found {type(data).__name__}")
+    out: dict[str, int | None] = {}
+    for entry in data:
+        if not isinstance(entry, dict):
+            raise ParseError(f"ip -j netns list: entry {_short(entry)} is not an object")
+        name = _field(entry, "name", str, "ip -j netns list")
+        if name is None:
+            raise ParseError(f"ip -j netns list: entry {_short(entry)} has no name")
+        out[name] = _field(entry, "id", int, f"ip -j netns list, {name}")
+    return out
+
+
+def parse_nsid_list(data: Any, where: str) -> dict[int, str]:
+    """``ip -j netns list-id`` inside a namespace -> {nsid: name} ("" for the unnamed root)."""
+    if data is None:
+        return {}
+    if not isinstance(data, list):
+        raise ParseError(f"{where}: netns list-id: expected a list, found {type(data).__name__}")
+    out: dict[int, str] = {}
+    for entry in data:
+        if not isinstance(entry, dict):
+            raise ParseError(f"{where}: netns list-id entry {_short(entry)} is not an object")
+        nsid = _field(entry, "nsid", int, where)
+        name = _field(entry, "name", str, where)
+        if nsid is not None:
+            out[nsid] = name or ROOT
+    return out
+
+
+def loads(text: str, what: str) -> Any:
+    """One JSON document; empty output means "nothing" (None)."""
+    if not text.strip():
+        return None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        snippet = text[max(0, exc.pos - 30) : exc.pos + 30].replace("\n", " ")
+        raise ParseError(
+            f"{what}: invalid JSON at line {exc.lineno}: {exc.msg} near {snippet!r}"
+        ) from None
+
+
+# -- peers ------------------------------------------------------------------------------------
+
+
+def build_state(
+    links: dict[str, list[RawLink]],
+    root_ids: dict[str, int | None],
+    nsid_maps: dict[str, dict[int, str]] | None = None,
+) -> tuple[State, set[str]]:
+    """Assemble a State; return it with the namespaces whose veth peers stay ambiguous."""
+    nsid_maps = nsid_maps or {}
+    by_root_id = {nsid: name for name, nsid in root_ids.items() if nsid is not None}
+    state = State(namespaces={})
+    index: dict[tuple[str, int], RawLink] = {}
+    for ns, raw in links.items():
+        space = Namespace(ns, nsid=root_ids.get(ns) if ns != ROOT else None)
+        for r in raw:
+            index[(ns, r.ifindex)] = r
+            space.links[r.name] = Link(
+                name=r.name, kind=r.kind, up=r.up, master=r.master,
+                addresses=list(r.addresses), mtu=r.mtu, ifindex=r.ifindex,
+                operstate=r.operstate, mac=r.mac,
+            )  # fmt: skip
+        state.namespaces[ns] = space
+    state.namespaces.setdefault(ROOT, Namespace(ROOT))
+
+    # first pass: what the indexes and the root's namespace ids say on their own
+    resolved: dict[tuple[str, str], tuple[str, str]] = {}
+    ambiguous: dict[tuple[str, str], list[tuple[str, RawLink]]] = {}
+    for ns, raw in links.items():
+        for r in raw:
+            if r.kind != "veth" or r.link_index is None:
+                continue
+            found = _candidates(ns, r, _Tables(links, index, by_root_id, nsid_maps))
+            if len(found) == 1:
+                resolved[(ns, r.name)] = (found[0][0], found[0][1].name)
+            elif found:
+                ambiguous[(ns, r.name)] = found
+    # second pass: inside one namespace an id names one namespace; use what is known
+    changed = True
+    while ambiguous and changed:
+        changed = False
+        learned = _learned_ids(links, resolved)
+        for key, found in list(ambiguous.items()):
+            ns, name = key
+            raw_link = next(r for r in links[ns] if r.name == name)
+            known = learned.get((ns, raw_link.link_netnsid))
+            narrowed = [c for c in found if known is None or c[0] == known]
+            taken = set(resolved.values())
+            narrowed = [c for c in narrowed if (c[0], c[1].name) not in taken]
+            if len(narrowed) == 1:
+                resolved[key] = (narrowed[0][0], narrowed[0][1].name)
+                del ambiguous[key]
+                changed = True
+    for (ns, name), (peer_ns, peer) in resolved.items():
+        link = state.namespaces[ns].links[name]
+        link.peer, link.peer_ns = peer, peer_ns
+    for (ns, name), found in ambiguous.items():
+        names = {c[1].name for c in found}
+        if len(names) == 1:
+            state.namespaces[ns].links[name].peer = names.pop()
+    return state, {ns for ns, _ in ambiguous}
+
+
+@dataclass(frozen=True)
+class _Tables:
+    links: dict[str, list[RawLink]]
+    index: dict[tuple[str, int], RawLink]
+    by_root_id: dict[int, str]
+    nsid_maps: dict[str, dict[int, str]]
+
+
+def _candidates(ns: str, r: RawLink, t: _Tables) -> list[tuple[str, RawLink]]:
+    """The (namespace, link) pairs that can be the peer of veth ``r`` in ``ns``."""
+    links, index, by_root_id, nsid_maps = t.links, t.index, t.by_root_id, t.nsid_maps
+    assert r.link_index is not None
+    if r.link_netnsid is None:  # the peer lives in the same namespace
+        peer = index.get((ns, r.link_index))
+        return [(ns, peer)] if peer is not None else []
+    target: str | None = None
+    if ns == ROOT:
+        target = by_root_id.get(r.link_netnsid)
+    elif ns in nsid_maps:
+        target = nsid_maps[ns].get(r.link_netnsid)
+    if target is not None:
+        peer = index.get((target, r.link_index))
+        return [(target, peer)] if peer is not None else []
+    out = []
+    for other in links:
+        if other == ns:
+            continue
+        peer = index.get((other, r.link_index))
+        if peer is None or peer.kind != "veth" or peer.link_index != r.ifindex:
+            continue
+        if peer.link_netnsid is None:
+            continue
+        if other == ROOT and by_root_id.get(peer.link_netnsid, ns) != ns:
+            continue
+        if other in nsid_maps and nsid_maps[other].get(peer.link_netnsid, ns) != ns:
+            continue
+        out.append((other, peer))
+    return out
+
+
+def _learned_ids(
+    links: dict[str, list[RawLink]], resolved: dict[tuple[str, str], tuple[str, str]]
+) -> dict[tuple[str, int | None], str]:
+    learned: dict[tuple[str, int | None], str] = {}
+    for ns, raw in links.items():
+        for r in raw:
+            hit = resolved.get((ns, r.name))
+            if hit is not None and r.link_netnsid is not None:
+                learned[(ns, r.link_netnsid)] = hit[0]
+    return learned
+
+
+# -- reading the live kernel --------------------------------------------------------------------
+
+
+class Shell(Protocol):
+    """What reading needs from the runner: run one argv, get rc, stdout, stderr."""
+
+    def query(self, argv: Sequence[str], privileged: bool, what: str) -> tuple[int, str, str]: ...
+
+
+_READ_SCRIPT = r"""
+printf '%snetns\n' "$M"; ip -j netns list 2>&1
+printf '%sroot\n' "$M"; ip -j -d addr show 2>&1
+if [ "$1" = "--all" ]; then set -- $(ip netns list | cut -d' ' -f1); fi
+for ns in "$@"; do
+  printf '%sns %s\n' "$M" "$ns"
+  ip -n "$ns" -j -d addr show 2>&1 || printf '%sfail %s\n' "$M" "$ns"
+done
+"""
+
+_IDS_SCRIPT = r"""
+for ns in "$@"; do
+  printf '%sns %s\n' "$M" "$ns"
+  ip -n "$ns" -j netns list-id 2>&1 || printf '%sfail %s\n' "$M" "$ns"
+done
+"""
+
+
+def _script(body: str, args: Iterable[str]) -> list[str]:
+    return ["bash", "-c", f"M='{MARK}'\n{body}", "iplab-read", *args]
+
+
+def split_sections(text: str) -> list[tuple[str, str, str]]:
+    """Split marked output into (kind, name, body) sections."""
+    sections: list[tuple[str, str, list[str]]] = []
+    for line in text.splitlines(keepends=True):
+        if line.startswith(MARK):
+            words = line[len(MARK) :].split(maxsplit=1)
+            kind = words[0] if words else ""
+            name = words[1].strip() if len(words) > 1 else ""
+            sections.append((kind, name, []))
+        elif sections:
+            sections[-1][2].append(line)
+    return [(kind, name, "".join(body)) for kind, name, body in sections]
+
+
+def _json_part(body: str, where: str) -> Any:
+    """The JSON document in a section, ignoring iproute2's own messages around it."""
+    start = body.find("[")
+    if start < 0:
+        if body.strip() and not body.strip().startswith("{"):
+            raise ParseError(f"{where}: {body.strip().splitlines()[0]}")
+        return None
+    try:
+        value, _end = json.JSONDecoder().raw_decode(body, start)
+    except json.JSONDecodeError as exc:
+        raise ParseError(f"{where}: invalid JSON: {exc.msg} at char {exc.pos}") from None
+    return value
+
+
+class Interrupted(Exception):
+    """iproute2 said the dump was interrupted: the read must be done again."""
+
+
+def parse_read(text: str) -> tuple[dict[str, int | None], dict[str, list[RawLink]], set[str]]:
+    """Parse the read script's output: (root's netns ids, links per namespace, vanished)."""
+    sections = split_sections(text)
+    failed = {name for kind, name, _ in sections if kind == "fail"}
+    root_ids: dict[str, int | None] = {}
+    links: dict[str, list[RawLink]] = {}
+    vanished: set[str] = set()
+    for kind, name, body in sections:
+        if INTERRUPTED in body:
+            raise Interrupted(name or kind)
+        if kind == "netns":
+            root_ids = parse_netns_list(_json_part(body, "ip -j netns list"))
+        elif kind == "root":
+            links[ROOT] = parse_links(_json_part(body, "the root namespace"), ROOT)
+        elif kind == "ns" and name in failed:
+            if "Cannot open network namespace" not in body:
+                first = body.strip().splitlines()[0] if body.strip() else "no output"
+                raise ParseError(f"namespace {name}: ip failed: {first}")
+            vanished.add(name)
+        elif kind == "ns":
+            links[name] = parse_links(_json_part(body, f"namespace {name}"), name)
+    return root_ids, links, vanished
+
+
+def read_state(shell: Shell, namespaces: Iterable[str] | None = None) -> State:
+    """The live state of the root namespace and of ``namespaces`` (None: every namespace).
+
+    Namespaces that do not exist are simply absent from the result.
+    """
+    args = ["--all"] if namespaces is None else sorted(set(namespaces) - {ROOT})
+    privileged = namespaces is None or bool(args)
+    for _attempt in range(RETRIES):
+        what = "read state: " + ("every namespace" if namespaces is None else " ".join(args))
+        rc, out, err = shell.query(_script(_READ_SCRIPT, args), privileged, what.strip())
+        if rc != 0:
+            raise ParseError(f"reading the state failed (exit {rc}): {err.strip() or out[-200:]}")
+        try:
+            root_ids, links, _vanished = parse_read(out)
+        except Interrupted:
+            continue
+        if ROOT not in links:
+            raise ParseError("reading the state: no output for the root namespace")
+        state, ambiguous = build_state(links, root_ids)
+        if ambiguous:
+            state, _still = build_state(links, root_ids, _nsid_maps(shell, ambiguous))
+        return state
+    raise ParseError(f"iproute2 kept saying '{INTERRUPTED}' ({RETRIES} reads); try again")
+
+
+def _nsid_maps(shell: Shell, namespaces: set[str]) -> dict[str, dict[int, str]]:
+    names = sorted(namespaces - {ROOT})
+    rc, out, err = shell.query(_script(_IDS_SCRIPT, names), True, "read namespace ids")
+    if rc != 0:
+        raise ParseError(f"reading namespace ids failed (exit {rc}): {err.strip()}")
+    maps: dict[str, dict[int, str]] = {}
+    for kind, name, body in split_sections(out):
+        if kind == "ns":
+            maps[name] = parse_nsid_list(_json_part(body, f"namespace {name}"), name)
+    return maps
+
+
+def read_names(shell: Shell) -> tuple[set[str], set[str]]:
+    """(link names in the root namespace, namespace names): the cheap snapshot for preflight."""
+    rc, out, err = shell.query(
+        ["bash", "-c", f"M='{MARK}'\nprintf '%snetns\\n' \"$M\"; ip -j netns list 2>&1\n"
+         "printf '%sroot\\n' \"$M\"; ip -j link show 2>&1"],
+        False,
+        "read the host's link and namespace names",
+    )  # fmt: skip
+    if rc != 0:
+        raise ParseError(f"reading the host's names failed (exit {rc}): {err.strip()}")
+    root_ids, links, _ = parse_read(out)
+    return {r.name for r in links.get(ROOT, [])}, set(root_ids)
