@@ -12,6 +12,25 @@ BLOG = FIXTURES / "reference" / "container-networking-part2.md"
 BLOG_SCENARIO = SCENARIOS / "container-networking-part2.yaml"
 
 
+pytest_plugins = ["tests.kernel"]
+
+
+@pytest.fixture(autouse=True)
+def no_real_processes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outside tests marked ``kernel``, starting a real process through iplab is an error.
+
+    pytest-subprocess cannot catch this (``sh`` forks by itself), so the seam is
+    iplab's own: the one executor that starts processes refuses to.
+    """
+    if request.node.get_closest_marker("kernel"):
+        return
+
+    def refuse(self: object, argv: object, stdin: object = None) -> object:
+        raise AssertionError(f"a unit test tried to run a real process: {argv!r}")
+
+    monkeypatch.setattr("iplab.runner.ShExecutor.run", refuse)
+
+
 @pytest.fixture
 def write_scenario(tmp_path: Path):  # type: ignore[no-untyped-def]
     """Write a scenario text to a file and return its path."""

@@ -1,0 +1,132 @@
+"""Fixtures for tests that touch the real kernel.
+
+Every object such a test creates starts with its own unique prefix
+(``ipt`` + 4 hex digits, leaving 8 characters for a name within IFNAMSIZ),
+and a finalizer deletes what carries that prefix, even when the test fails.
+Nothing else on the host is ever changed or deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+TEST_PREFIX_FAMILY = "ipt"
+
+
+def can_use_kernel() -> str | None:
+    """Why kernel tests cannot run here, or None when they can."""
+    if shutil.which("ip") is None:
+        return "iproute2's ip is not installed"
+    if os.geteuid() != 0:
+        probe = subprocess.run(["sudo", "-n", "true"], capture_output=True, check=False)
+        if probe.returncode != 0:
+            return "not root and sudo -n is not available"
+    return None
+
+
+SKIP = can_use_kernel()
+
+
+def _ip(*args: str) -> subprocess.CompletedProcess[str]:
+    argv = ["ip", *args] if os.geteuid() == 0 else ["sudo", "-n", "ip", *args]
+    return subprocess.run(argv, capture_output=True, text=True, check=False)
+
+
+def netns_names() -> set[str]:
+    out = _ip("-j", "netns", "list").stdout
+    return {n["name"] for n in json.loads(out)} if out.strip() else set()
+
+
+def root_links() -> list[dict[str, object]]:
+    out = _ip("-j", "-d", "link", "show").stdout
+    return list(json.loads(out)) if out.strip() else []
+
+
+def cleanup_prefix(prefix: str) -> list[str]:
+    """Delete the namespaces and root links whose names start with ``prefix``."""
+    assert prefix.startswith(TEST_PREFIX_FAMILY) and len(prefix) >= 6, prefix
+    removed = []
+    for name in sorted(netns_names()):
+        if name.startswith(prefix):
+            _ip("netns", "del", name)
+            removed.append(name)
+    for _attempt in range(50):
+        left = [
+            str(link["ifname"]) for link in root_links() if str(link["ifname"]).startswith(prefix)
+        ]
+        if not left:
+            break
+        for name in left:
+            _ip("link", "del", name)
+            removed.append(name)
+        time.sleep(0.1)
+    return removed
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the host holds, for before/after comparisons (other tests' objects excluded)."""
+
+    netns: frozenset[str]
+    links: frozenset[tuple[str, str, bool, str]]
+
+
+def snapshot(ignore_family_except: str | None = None) -> Snapshot:
+    def ours(name: str) -> bool:
+        # objects of other concurrently running test sessions are not this test's business
+        return not name.startswith(TEST_PREFIX_FAMILY) or (
+            ignore_family_except is not None and name.startswith(ignore_family_except)
+        )
+
+    links = set()
+    for link in root_links():
+        name = str(link["ifname"])
+        if not ours(name):
+            continue
+        info = link.get("linkinfo") or {}
+        kind = str(info.get("info_kind", link.get("link_type", "")))  # type: ignore[union-attr]
+        flags = link.get("flags") or []
+        links.add((name, kind, "UP" in flags, str(link.get("master", ""))))  # type: ignore[operator]
+    return Snapshot(frozenset(n for n in netns_names() if ours(n)), frozenset(links))
+
+
+@pytest.fixture
+def prefix() -> Iterator[str]:
+    """A unique prefix for this test's kernel objects, cleaned up afterwards."""
+    if SKIP:
+        pytest.skip(SKIP)
+    value = f"{TEST_PREFIX_FAMILY}{uuid.uuid4().hex[:4]}"
+    yield value
+    cleanup_prefix(value)
+
+
+@pytest.fixture
+def state_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "state"
+    path.mkdir(mode=0o700)
+    return path
+
+
+def iplab(
+    *args: str, state: Path, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run the iplab CLI in a process of its own (as a user would)."""
+    full_env = {**os.environ, "IPLAB_STATE_DIR": str(state)}
+    full_env.pop("IPLAB_FAULT", None)
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "iplab", *args],
+        capture_output=True, text=True, env=full_env, cwd=REPO, timeout=timeout, check=False,
+    )  # fmt: skip
