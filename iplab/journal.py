@@ -202,7 +202,7 @@ class Journal:
             history = statedir.ensure_dir(state_dir / "history")
             info = self.info() if self.exists() else None
             run = info.run if info else "unknown"
-            target = history / f"{self.dir.name}-{run}.jsonl"
+            target = history / f"{self.dir.name}@{run}.jsonl"
             shutil.move(str(self.path), target)
         for child in self.dir.iterdir():
             if child.name != "lock":

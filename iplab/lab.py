@@ -102,11 +102,15 @@ class Signals:
 
 
 def fault(point: str, count: int) -> None:
-    """A failpoint for the crash tests: ``IPLAB_FAULT=after-run:3`` SIGKILLs iplab itself
-    after the 3rd state-changing command ran and before its outcome is recorded."""
+    """Failpoints for the crash tests. ``IPLAB_FAULT=after-run:3`` SIGKILLs iplab itself
+    after the 3rd state-changing command ran and before its outcome is recorded;
+    ``IPLAB_FAULT=SIGINT@after-run:3`` sends it SIGINT there instead (as a Ctrl-C would)."""
     spec = os.environ.get("IPLAB_FAULT")
-    if spec and spec == f"{point}:{count}":
-        os.kill(os.getpid(), signal.SIGKILL)
+    if not spec:
+        return
+    sig_name, _, where = spec.rpartition("@")
+    if where == f"{point}:{count}":
+        os.kill(os.getpid(), signal.Signals[sig_name] if sig_name else signal.SIGKILL)
 
 
 # -- running a plan ----------------------------------------------------------------------------
@@ -436,6 +440,7 @@ def _undo_entry(
             meta={"step": entry.number, "phase": entry.phase, "kind": "undo", "text": undo.text},
         )
         report.ran += 1
+        fault("undo-after-run", report.ran)
         if not result.ok:
             report.failed.append(undo.text)
             env.err.write(f"    failed (exit {result.rc}): {result.stderr.strip()}\n")
@@ -454,6 +459,9 @@ def down(env: Env, lab: str) -> int:
         if not journal.exists():
             if journal.path.exists():  # a crash before lab.json was written: nothing ran
                 journal.archive(env.state_dir)
+            if any((env.state_dir / "history").glob(f"{lab}@*.jsonl")):
+                env.out.write(f"lab {lab} is already down: nothing to undo\n")
+                return 0
             raise UsageError(
                 f"no lab named {lab} is up", hint="`iplab ls` lists the labs that are up"
             )

@@ -11,7 +11,7 @@ Layout::
     labs/<lab>/lab.json                   the lab: scenario, prefix, names it owns
     labs/<lab>/journal.jsonl              the write-ahead undo journal
     labs/<lab>/lock                       held by the iplab process using the lab
-    history/<lab>-<run>.jsonl             journals of labs that were taken down
+    history/<lab>@<run>.jsonl             journals of labs that were taken down
 """
 
 from __future__ import annotations

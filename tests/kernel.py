@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,7 +50,7 @@ def netns_names() -> set[str]:
     return {n["name"] for n in json.loads(out)} if out.strip() else set()
 
 
-def root_links() -> list[dict[str, object]]:
+def root_links() -> list[dict[str, Any]]:
     out = _ip("-j", "-d", "link", "show").stdout
     return list(json.loads(out)) if out.strip() else []
 
@@ -96,9 +97,9 @@ def snapshot(ignore_family_except: str | None = None) -> Snapshot:
         if not ours(name):
             continue
         info = link.get("linkinfo") or {}
-        kind = str(info.get("info_kind", link.get("link_type", "")))  # type: ignore[union-attr]
+        kind = str(info.get("info_kind", link.get("link_type", "")))
         flags = link.get("flags") or []
-        links.add((name, kind, "UP" in flags, str(link.get("master", ""))))  # type: ignore[operator]
+        links.add((name, kind, "UP" in flags, str(link.get("master", ""))))
     return Snapshot(frozenset(n for n in netns_names() if ours(n)), frozenset(links))
 
 

@@ -1,0 +1,557 @@
+"""One command line of a tutorial -> the typed op that renders back to exactly that line.
+
+:func:`parse_line` reads a line into a candidate op, keeping every spelling the
+tutorial used (``del`` or ``delete``, ``peer name Y`` or ``peer Y``, ``ip -n NS``
+or ``ip netns exec NS ip``...), then proves the reading twice: the op must render
+(through the templates) to the very same text, and its scenario fields
+(:func:`op_fields`) must load back (through :mod:`iplab.scenario`) to the very
+same op. A line that fails either proof is not typed; :func:`classify` then keeps
+it verbatim as a ``raw`` step.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from iplab import names
+from iplab.errors import ScenarioError
+from iplab.render import renderer
+from iplab.scenario import IP_OPTIONS, load_text
+from iplab.steps import (
+    AddrAdd,
+    AddrDel,
+    AddrShow,
+    IpOp,
+    LinkAdd,
+    LinkAttr,
+    LinkDel,
+    LinkSet,
+    LinkShow,
+    NetnsAdd,
+    NetnsDel,
+    NetnsExec,
+    NetnsList,
+    Op,
+    Probe,
+    Raw,
+    RouteAdd,
+    RouteDel,
+    RouteShow,
+)
+
+#: what makes a command need ``bash -c`` (the same characters the scenario loader refuses
+#: in a command without ``shell: true``)
+SHELL_SYNTAX = re.compile(r"[;&|<>`$]")
+_JINJA = re.compile(r"\{\{|\{%")
+_EXEC_PREFIX = re.compile(r"ip netns exec (?P<ns>\S+) (?P<command>.+)")
+
+
+#: a word kept as written (``del``/``delete``, ``addr``/``a``...): the parser only passes the
+#: words the ops allow, and the render proof checks the rest
+Spelling = Any
+
+
+class LineError(ValueError):
+    """The line cannot be kept in a scenario at all, not even as a raw command."""
+
+
+class _NoMatch(Exception):
+    """The words do not read as the op being tried (internal to the parser)."""
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What one line of a tutorial becomes: an op, and whether the line says ``sudo``."""
+
+    op: Op
+    #: the line starts with ``sudo `` and the op does not carry it itself
+    sudo: bool
+    #: a typed op (False: a raw command kept verbatim)
+    typed: bool
+
+
+# -- the words of a line ----------------------------------------------------------------------
+
+
+class _Words:
+    """A cursor over the words of a command line."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+        self.i = 0
+
+    def peek(self) -> str | None:
+        return self.words[self.i] if self.i < len(self.words) else None
+
+    def take(self) -> str:
+        word = self.peek()
+        if word is None:
+            raise _NoMatch
+        self.i += 1
+        return word
+
+    def accept(self, *choices: str) -> str | None:
+        """Take the next word when it is one of ``choices``."""
+        word = self.peek()
+        if word is not None and word in choices:
+            self.i += 1
+            return word
+        return None
+
+    def end(self) -> None:
+        if self.peek() is not None:
+            raise _NoMatch
+
+
+def _checked(word: str, problem: Callable[[str], str | None]) -> str:
+    if problem(word):
+        raise _NoMatch
+    return word
+
+
+def _link(words: _Words) -> str:
+    return _checked(words.take(), names.link_name_problem)
+
+
+def _netns(words: _Words) -> str:
+    return _checked(words.take(), names.netns_name_problem)
+
+
+def _number(word: str, lo: int, hi: int) -> int:
+    if not word.isdigit() or not lo <= int(word) <= hi:
+        raise _NoMatch
+    return int(word)
+
+
+# -- ip OBJECT ... ----------------------------------------------------------------------------
+
+
+def _ip(words: _Words, ns: str | None, ns_form: str) -> Op:
+    """``ip [-n NS] [OPTIONS] OBJECT ...`` (after ``ip``)."""
+    options: list[str] = []
+    while (word := words.peek()) is not None and word.startswith("-"):
+        words.take()
+        if word == "-n" and ns is None and not options:
+            ns, ns_form = _netns(words), "-n"
+        elif word in IP_OPTIONS:
+            options.append(word)
+        else:
+            raise _NoMatch
+    ctx: dict[str, Any] = {"ns": ns, "ns_form": ns_form, "options": tuple(options)}
+    obj = words.take()
+    if obj == "netns" and ns is None:
+        return _netns_cmd(words, tuple(options))
+    if obj in ("link", "l"):
+        return _link_cmd(words, ctx, obj)
+    if obj in ("addr", "address", "a"):
+        return _addr_cmd(words, ctx, obj)
+    if obj in ("route", "r"):
+        return _route_cmd(words, ctx, obj)
+    raise _NoMatch
+
+
+def _netns_cmd(words: _Words, options: tuple[str, ...]) -> Op:
+    spelling: dict[str, Any] = {"verb": words.peek() or ""}
+    if spelling["verb"] in ("", "list", "show"):
+        words.accept("list", "show")
+        words.end()
+        return NetnsList(options=options, **spelling)
+    verb = words.take()
+    if verb == "add":
+        op: Op = NetnsAdd(name=_netns(words))
+    elif verb in ("del", "delete"):
+        op = NetnsDel(name=_netns(words), **spelling)
+    else:
+        raise _NoMatch
+    words.end()
+    return op
+
+
+def _link_cmd(words: _Words, ctx: dict[str, Any], word: Spelling) -> Op:
+    verb: Spelling = words.peek()
+    if verb is None:
+        return LinkShow(**ctx, word=word)
+    words.take()
+    if verb == "show":
+        return _link_show(words, {**ctx, "word": word})
+    if verb == "add":
+        return _link_add(words, ctx)
+    if verb == "set":
+        return _link_set(words, ctx)
+    if verb in ("del", "delete"):
+        dev_kw = words.accept("dev") is not None
+        dev = _link(words)
+        words.end()
+        return LinkDel(**ctx, verb=verb, dev=dev, dev_kw=dev_kw)
+    raise _NoMatch
+
+
+def _link_show(words: _Words, ctx: dict[str, Any]) -> Op:
+    dev_kw = words.accept("dev") is not None
+    dev = None if words.peek() in (None, "master") else _link(words)
+    master = _link(words) if words.accept("master") else None
+    words.end()
+    return LinkShow(**ctx, show_kw=True, dev=dev, dev_kw=dev_kw, master=master)
+
+
+def _link_add(words: _Words, ctx: dict[str, Any]) -> Op:
+    fields: dict[str, Any] = {"name_kw": words.accept("name") is not None}
+    fields["name"] = _link(words)
+    while (key := words.accept("netns", "up", "master", "type")) is not None:
+        if key == "up":
+            fields["up"] = True
+        elif key == "netns":
+            fields["netns"] = _netns(words)
+        elif key == "master":
+            fields["master"] = _link(words)
+        else:
+            fields["type"] = words.take()
+            break
+    if fields.get("type") not in ("veth", "bridge", "dummy"):
+        raise _NoMatch
+    if words.accept("peer"):
+        fields["peer_name_kw"] = words.accept("name") is not None
+        fields["peer"] = _link(words)
+        if words.accept("netns"):
+            fields["peer_netns"] = _netns(words)
+    words.end()
+    return LinkAdd(**ctx, **fields)
+
+
+def _link_set(words: _Words, ctx: dict[str, Any]) -> Op:
+    dev_kw = words.accept("dev") is not None
+    dev = _link(words)
+    attrs: list[LinkAttr] = []
+    while (key := words.peek()) is not None:
+        words.take()
+        if key in ("up", "down"):
+            attrs.append(("state", key))
+        elif key == "netns":
+            attrs.append(("netns", _netns(words)))
+        elif key == "master":
+            attrs.append(("master", _link(words)))
+        elif key == "nomaster":
+            attrs.append(("nomaster", None))
+        elif key == "mtu":
+            attrs.append(("mtu", str(_number(words.take(), 68, 65535))))
+        else:
+            raise _NoMatch
+    if not attrs:
+        raise _NoMatch
+    return LinkSet(**ctx, dev=dev, attrs=tuple(attrs), dev_kw=dev_kw)
+
+
+def _addr_cmd(words: _Words, ctx: dict[str, Any], word: Spelling) -> Op:
+    ctx = {**ctx, "word": word}
+    verb: Spelling = words.peek()
+    if verb is None:
+        return AddrShow(**ctx)
+    words.take()
+    if verb == "show":
+        dev_kw = words.accept("dev") is not None
+        dev = None if words.peek() is None else _link(words)
+        words.end()
+        return AddrShow(**ctx, show_kw=True, dev=dev, dev_kw=dev_kw)
+    if verb not in ("add", "del", "delete"):
+        raise _NoMatch
+    address = _checked(words.take(), names.address_problem)
+    if words.take() != "dev":
+        raise _NoMatch
+    dev = _link(words)
+    words.end()
+    if verb == "add":
+        return AddrAdd(**ctx, address=address, dev=dev)
+    return AddrDel(**ctx, verb=verb, address=address, dev=dev)
+
+
+def _route_cmd(words: _Words, ctx: dict[str, Any], word: Spelling) -> Op:
+    ctx = {**ctx, "word": word}
+    verb: Spelling = words.peek()
+    if verb in (None, "show"):
+        show_kw = words.accept("show") is not None
+        words.end()
+        return RouteShow(**ctx, show_kw=show_kw)
+    words.take()
+    if verb not in ("add", "del", "delete"):
+        raise _NoMatch
+    fields: dict[str, Any] = {"to": _checked(words.take(), names.route_dest_problem)}
+    while (key := words.accept("via", "dev")) is not None:
+        if key in fields:
+            raise _NoMatch
+        value = words.take()
+        fields[key] = _checked(value, names.ip_problem if key == "via" else names.link_name_problem)
+    words.end()
+    if verb == "add":
+        return RouteAdd(**ctx, **fields)
+    return RouteDel(**ctx, **fields, verb=verb)
+
+
+def _probe(words: _Words, ns: str) -> Probe:
+    """``ping -c COUNT [-W WAIT] TARGET`` (after ``ip netns exec NS``)."""
+    if words.take() != "ping" or words.take() != "-c":
+        raise _NoMatch
+    count = _number(words.take(), 1, 100)
+    wait = _number(words.take(), 1, 60) if words.accept("-W") else None
+    target = _checked(words.take(), names.ip_problem)
+    words.end()
+    return Probe(ns=ns, target=target, count=count, wait=wait)
+
+
+def _attempt(read: Callable[[], Op]) -> Op | None:
+    try:
+        return read()
+    except _NoMatch:
+        return None
+
+
+def _candidates(body: str) -> Iterator[Op]:
+    """The ops the words of ``body`` (a line without sudo) may read as, best first, unproven."""
+    try:
+        words = shlex.split(body)
+    except ValueError:
+        return
+    if words[:1] != ["ip"]:
+        return
+    if words[1:3] != ["netns", "exec"]:
+        if (op := _attempt(lambda: _ip(_Words(words[1:]), None, "exec"))) is not None:
+            yield op
+        return
+    match = _EXEC_PREFIX.fullmatch(body)
+    if match is None or match["ns"] != words[3] or names.netns_name_problem(match["ns"]):
+        return
+    ns, command = match["ns"], match["command"]
+    typed = None
+    if words[4:5] == ["ip"]:
+        typed = _attempt(lambda: _ip(_Words(words[5:]), ns, "exec"))
+    elif words[4:5] == ["ping"]:
+        typed = _attempt(lambda: _probe(_Words(words[4:]), ns))
+    if typed is not None:
+        yield typed
+    yield NetnsExec(ns=ns, command=command, observes=reads_only(command))
+
+
+# -- the proofs -------------------------------------------------------------------------------
+
+
+def split_sudo(line: str) -> tuple[bool, str]:
+    """(True, the rest) for ``sudo CMD``; a sudo with options stays part of the command."""
+    if line.startswith("sudo ") and not line[5:].lstrip().startswith("-"):
+        return True, line[5:]
+    return False, line
+
+
+def renders_as(op: Op, sudo: bool, line: str) -> bool:
+    """The op, rendered through the templates, gives back exactly ``line``."""
+    try:
+        return renderer().command(op, sudo).text == line
+    except ScenarioError:
+        return False
+
+
+def reads_back(op: Op) -> str | None:
+    """Why the op's scenario fields do not load back to the same op (None: they do)."""
+    step = {"action": op.action, **op_fields(op)}
+    doc = yaml.safe_dump({"name": "line", "setup": [step]}, sort_keys=False)
+    try:
+        loaded = load_text(doc, "<line>").setup[0].op
+    except ScenarioError as exc:
+        return exc.message
+    return None if loaded == op else f"reads back as {loaded!r}"
+
+
+def parse_line(line: str) -> Op | None:
+    """The typed op whose rendering is exactly ``line`` (a leading ``sudo `` allowed), or None.
+
+    Typed means any op but :class:`~iplab.steps.Raw`: ``ip`` commands,
+    ``ip netns exec NS ping -c N ADDR`` (a :class:`~iplab.steps.Probe`) and
+    ``ip netns exec NS CMD`` (a :class:`~iplab.steps.NetnsExec`).
+    """
+    sudo, body = split_sudo(line)
+    for op in _candidates(body):
+        if renders_as(op, sudo, line) and reads_back(op) is None:
+            return op
+    return None
+
+
+def classify(line: str) -> Parsed:
+    """The typed op of ``line``, else a raw step that keeps it verbatim.
+
+    Raises :class:`LineError` when even a raw step cannot hold the line.
+    """
+    sudo, body = split_sudo(line)
+    op = parse_line(line)
+    if op is not None:
+        return Parsed(op, sudo, typed=True)
+    raw = Raw(command=body, shell=bool(SHELL_SYNTAX.search(body)), observes=reads_only(body))
+    if not renders_as(raw, sudo, line):
+        raise LineError(f"{line!r} does not render back as itself")
+    problem = reads_back(raw)
+    if problem is not None:
+        raise LineError(problem)
+    return Parsed(raw, sudo, typed=False)
+
+
+# -- observation or change? -------------------------------------------------------------------
+
+#: programs that only read (when they write nothing through shell syntax)
+_READERS = frozenset(
+    {
+        *("ping", "ping6", "traceroute", "tracepath", "arping", "ss", "netstat", "lsns"),
+        *("cat", "ls", "readlink", "echo", "printf", "grep", "head", "tail", "wc", "true"),
+    }
+)
+#: programs whose words say whether they change something (``bridge link show``)
+_VERB_TOOLS = frozenset({"ip", "bridge", "tc", "brctl", "nft"})
+_CHANGING = (
+    *("add", "del", "set", "change", "replace", "append", "flush", "exec", "prepend"),
+    *("insert", "restore", "stp", "-f", "-b", "-batch", "-force", "--file"),
+)
+_IPT_READ = frozenset({"-L", "-S", "--list", "--list-rules"})
+_IPT_WRITE = frozenset(
+    {"-A", "-D", "-I", "-R", "-F", "-X", "-N", "-P", "-Z", "-E", "--append", "--delete"}
+)
+
+
+def reads_only(command: str) -> bool:
+    """A command (without sudo) that only shows state, by what its words say.
+
+    Conservative: anything unknown, and anything using shell syntax, changes state.
+    """
+    if SHELL_SYNTAX.search(command):
+        return False
+    try:
+        argv = shlex.split(command)
+    except ValueError:
+        return False
+    if not argv:
+        return False
+    program, args = argv[0], argv[1:]
+    if program in _READERS:
+        return True
+    if program in _VERB_TOOLS:
+        return not any(a.startswith(_CHANGING) for a in args)
+    if program == "sysctl":
+        return not any("=" in a or a in ("-w", "-p", "--write", "--load", "--system") for a in args)
+    if program in ("iptables", "ip6tables"):
+        words = set(args)
+        return bool(words & _IPT_READ) and not words & _IPT_WRITE
+    return False
+
+
+# -- ops as scenario fields -------------------------------------------------------------------
+
+
+def jinja_literal(text: str) -> str | None:
+    """``text`` as a scenario string value that Jinja expansion leaves unchanged.
+
+    Step fields are Jinja templates: text holding ``{{`` or ``{%`` is wrapped in
+    ``{% raw %}``. None when that cannot work (the text holds ``endraw`` itself).
+    """
+    if not _JINJA.search(text):
+        return text
+    if "endraw" in text:
+        return None
+    return f"{{% raw %}}{text}{{% endraw %}}"
+
+
+def _command_field(text: str) -> str:
+    value = jinja_literal(text)
+    if value is None:
+        raise LineError(f"{text!r} holds Jinja's 'endraw' and cannot be written to a scenario")
+    return value
+
+
+def _ctx_fields(op: IpOp) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if op.ns is not None:
+        out["in"] = op.ns
+        if op.ns_form == "-n":
+            out["in_form"] = "-n"
+    if op.options:
+        out["options"] = list(op.options)
+    return out
+
+
+def _keep(**fields: Any) -> dict[str, Any]:
+    """The fields that are set (None and False are the defaults, left out)."""
+    return {k: v for k, v in fields.items() if v is not None and v is not False}
+
+
+def _link_set_fields(op: LinkSet) -> dict[str, Any]:
+    out = {**_ctx_fields(op), **_keep(dev_kw=op.dev_kw, dev=op.dev)}
+    for key, value in op.attrs:
+        out[key] = True if key == "nomaster" else int(value or 0) if key == "mtu" else value
+    return out
+
+
+def op_fields(op: Op) -> dict[str, Any]:
+    """The scenario fields (after ``action``) that load back to ``op``, in reading order.
+
+    Spelling fields are written only where they differ from the default.
+    ``link set`` attributes keep the order of the command (the loader reads them
+    in key order).
+    """
+    if isinstance(op, NetnsAdd):
+        return {"name": op.name}
+    if isinstance(op, NetnsDel):
+        return _keep(name=op.name, verb=op.verb if op.verb != "del" else None)
+    if isinstance(op, NetnsList):
+        return _keep(options=list(op.options) or None, verb=op.verb if op.verb != "list" else None)
+    if isinstance(op, NetnsExec | Raw):
+        fields = _keep(
+            command=_command_field(op.command),
+            undo=_command_field(op.undo) if op.undo else None,
+            observe=op.observes,
+            shell=isinstance(op, Raw) and op.shell,
+        )
+        return {"in": op.ns, **fields} if isinstance(op, NetnsExec) else fields
+    if isinstance(op, Probe):
+        count = op.count if op.count != 1 else None
+        return {"in": op.ns, **_keep(target=op.target, count=count, wait=op.wait)}
+    if isinstance(op, LinkSet):
+        return _link_set_fields(op)
+    assert isinstance(op, IpOp), op
+    return {**_ctx_fields(op), **_ip_fields(op)}
+
+
+def _spelling(value: str, default: str) -> str | None:
+    return value if value != default else None
+
+
+def _ip_fields(op: IpOp) -> dict[str, Any]:
+    if isinstance(op, LinkAdd):
+        out = _keep(
+            name_kw=op.name_kw, name=op.name, netns=op.netns, up=op.up, master=op.master,
+            type=op.type, peer=op.peer,
+        )  # fmt: skip
+        if op.peer is not None and not op.peer_name_kw:
+            out["peer_name_kw"] = False
+        return out | _keep(peer_netns=op.peer_netns)
+    if isinstance(op, LinkDel):
+        return _keep(verb=_spelling(op.verb, "del"), dev_kw=op.dev_kw, dev=op.dev)
+    if isinstance(op, LinkShow):
+        return _keep(
+            word=_spelling(op.word, "link"), show_kw=op.show_kw, dev_kw=op.dev_kw,
+            dev=op.dev, master=op.master,
+        )  # fmt: skip
+    if isinstance(op, AddrAdd | AddrDel):
+        verb = _spelling(op.verb, "del") if isinstance(op, AddrDel) else None
+        return _keep(word=_spelling(op.word, "addr"), verb=verb, address=op.address, dev=op.dev)
+    if isinstance(op, AddrShow):
+        return _keep(
+            word=_spelling(op.word, "addr"), show_kw=op.show_kw, dev_kw=op.dev_kw, dev=op.dev
+        )
+    if isinstance(op, RouteAdd | RouteDel):
+        verb = _spelling(op.verb, "del") if isinstance(op, RouteDel) else None
+        return _keep(
+            word=_spelling(op.word, "route"), verb=verb, to=_spelling(op.to, "default"),
+            via=op.via, dev=op.dev,
+        )  # fmt: skip
+    assert isinstance(op, RouteShow), op
+    return _keep(word=_spelling(op.word, "route"), show_kw=op.show_kw)

@@ -1,0 +1,103 @@
+"""The audit log: a hash chain that names the first broken record."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from iplab.audit import AuditLog, Filter, parse_since, replay_script, table
+from iplab.errors import UsageError
+
+
+def _records(n: int) -> list[dict[str, object]]:
+    return [
+        {
+            "time": f"2026-11-27T10:0{i}:00.000+00:00", "lab": "a" if i % 2 else "b",
+            "run": f"run{i}", "step": i, "kind": "command", "text": f"ip netns add ns{i}",
+            "argv": ["ip", "netns", "add", f"ns{i}"], "rc": 0 if i != 3 else 2, "dry_run": False,
+        }
+        for i in range(1, n + 1)
+    ]  # fmt: skip
+
+
+def _log(tmp_path: Path, n: int = 5) -> AuditLog:
+    log = AuditLog(tmp_path)
+    log.append(_records(n)[:2])
+    log.append(_records(n)[2:])
+    return log
+
+
+def test_chain_is_intact_after_appends(tmp_path: Path) -> None:
+    log = _log(tmp_path)
+    assert log.verify() == (True, "5 records, chain intact")
+    records = log.read()
+    assert records[0]["prev"] == "0" * 64
+    assert all(b["prev"] == a["hash"] for a, b in itertools.pairwise(records))
+
+
+def _rewrite(log: AuditLog, records: list[dict[str, object]]) -> None:
+    log.path.write_text("".join(json.dumps(r) + "\n" for r in records))
+
+
+def test_deleted_record_is_named(tmp_path: Path) -> None:
+    log = _log(tmp_path)
+    records = log.read()
+    _rewrite(log, records[:2] + records[3:])
+    ok, message = log.verify()
+    assert not ok
+    assert message.startswith(
+        "record 3 (2026-11-27T10:04:00.000+00:00: ip netns add ns4): the chain is broken"
+    )
+
+
+def test_edited_record_is_named(tmp_path: Path) -> None:
+    log = _log(tmp_path)
+    records = log.read()
+    records[1]["text"] = "ip netns add innocent"
+    _rewrite(log, records)
+    assert log.verify() == (
+        False,
+        "record 2 (2026-11-27T10:02:00.000+00:00: ip netns add innocent) was edited: "
+        "its hash does not match its content",
+    )
+
+
+def test_records_cut_off_the_end_are_detected(tmp_path: Path) -> None:
+    log = _log(tmp_path)
+    _rewrite(log, log.read()[:4])
+    ok, message = log.verify()
+    assert not ok
+    assert "records were cut off the end" in message
+
+
+def test_filters(tmp_path: Path) -> None:
+    records = _log(tmp_path).read()
+    assert [r["step"] for r in records if Filter(lab="a").keep(r)] == [1, 3, 5]
+    assert [r["step"] for r in records if Filter(failed=True).keep(r)] == [3]
+    assert [r["step"] for r in records if Filter(run="run2").keep(r)] == [2]
+    since = datetime(2026, 11, 27, 10, 3, tzinfo=UTC)
+    assert [r["step"] for r in records if Filter(since=since).keep(r)] == [3, 4, 5]
+
+
+def test_parse_since() -> None:
+    now = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+    assert parse_since("30m", now) == datetime(2026, 11, 27, 11, 30, tzinfo=UTC)
+    assert parse_since("2d", now) == datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    assert parse_since("2026-11-27T10:00") == datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+    with pytest.raises(UsageError, match="--since 'yesterday'"):
+        parse_since("yesterday")
+
+
+def test_table_and_replay_script(tmp_path: Path) -> None:
+    records = _log(tmp_path).read()
+    text = table(records)
+    assert text.splitlines()[0].split() == ["TIME", "LAB", "RUN", "STEP", "RC", "MS", "COMMAND"]
+    assert text.splitlines()[3].endswith("ip netns add ns3")
+    script = replay_script([*records, {"dry_run": True, "argv": ["ip", "x"]}])
+    lines = [line for line in script.splitlines() if not line.startswith("#")]
+    assert lines == [f"ip netns add ns{i}" for i in range(1, 6)]
+    assert "-- exited 2" in script

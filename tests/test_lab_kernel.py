@@ -1,0 +1,221 @@
+"""Labs on the real kernel: up/down, rehearsal, rollback, crashes, signals, the audit log.
+
+Every object carries the test's own prefix (see tests/kernel.py), and the host is
+compared with a snapshot taken before: what the lab did must be gone, and what
+existed before must be untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BLOG_SCENARIO, REPO
+from tests.kernel import Snapshot, iplab, snapshot
+
+pytestmark = pytest.mark.kernel
+
+BLOG = "container-networking-part2"
+#: the blog's state-changing setup commands (netns add, link add/set...), in order
+BLOG_CHANGES = 14
+
+
+def lab_name(prefix: str) -> str:
+    return f"{prefix}{BLOG}"
+
+
+def assert_restored(before: Snapshot, prefix: str) -> None:
+    after = snapshot(ignore_family_except=prefix)
+    assert after == before, (
+        f"host differs: namespaces +{sorted(after.netns - before.netns)} "
+        f"-{sorted(before.netns - after.netns)}, links +{sorted(after.links - before.links)} "
+        f"-{sorted(before.links - after.links)}"
+    )
+
+
+def test_blog_up_then_down_restores_the_host(prefix: str, state_dir: Path) -> None:
+    before = snapshot(prefix)
+    up = iplab("up", BLOG, "--prefix", prefix, state=state_dir)
+    assert up.returncode == 0, up.stderr
+    assert "verify: the kernel holds what the scenario promised" in up.stdout
+    assert f"    PASS {prefix}br0 has ports {prefix}vethY, {prefix}vethQ" in up.stdout
+    # the observation steps show their output under the command, as the blog does
+    assert f"[ 2/18] ip netns list\n{prefix}ns1\n" in up.stdout
+    ls = iplab("ls", state=state_dir)
+    assert lab_name(prefix) in ls.stdout
+    down = iplab("down", lab_name(prefix), state=state_dir)
+    assert down.returncode == 0, down.stderr
+    assert_restored(before, prefix)
+    again = iplab("down", lab_name(prefix), state=state_dir)
+    assert (again.returncode, again.stdout) == (
+        0,
+        f"lab {lab_name(prefix)} is already down: nothing to undo\n",
+    )
+    assert iplab("ls", state=state_dir).stdout == "no lab is up\n"
+
+
+def test_run_rehearses_the_whole_tutorial(prefix: str, state_dir: Path) -> None:
+    before = snapshot(prefix)
+    result = iplab("run", BLOG, "--prefix", prefix, state=state_dir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "== nothing of the lab remains" in result.stdout
+    assert result.stdout.endswith("OK: 23 commands, 9/9 claims hold\n")
+    assert_restored(before, prefix)
+    # the audit log holds every command, in order, and its chain is intact
+    records = [
+        json.loads(line)
+        for line in iplab(
+            "audit", "--json", "--lab", lab_name(prefix), state=state_dir
+        ).stdout.splitlines()
+    ]
+    commands = [r["text"] for r in records if r["kind"] in ("command", "observe")]
+    golden = (REPO / "tests" / "golden" / f"{BLOG}.txt").read_text().splitlines()
+    assert len(commands) == 23
+    names = re.compile(r"\b(ns1|ns2|vethX|vethY|vethP|vethQ|br0)\b")
+    assert commands == [names.sub(lambda m: prefix + m.group(1), line) for line in golden]
+    first = next(r for r in records if r["kind"] == "command")
+    assert first["argv"] == ["ip", "netns", "add", f"{prefix}ns1"]  # sudo is not run as root
+    assert first["rc"] == 0 and first["user"] and first["host"] and first["sha256"]
+    assert iplab("audit", "verify", state=state_dir).returncode == 0
+    script = iplab("audit", "--script", "--lab", lab_name(prefix), state=state_dir).stdout
+    assert f"\nip link add {prefix}vethX type veth peer name {prefix}vethY\n" in script
+
+
+def test_dry_run_changes_nothing_and_is_audited(prefix: str, state_dir: Path) -> None:
+    before = snapshot(prefix)
+    result = iplab("up", BLOG, "--prefix", prefix, "--dry-run", state=state_dir)
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"DRY RUN: sudo ip netns add {prefix}ns1"
+    assert len(lines) == 18
+    assert_restored(before, prefix)
+    records = [json.loads(x) for x in iplab("audit", "--json", state=state_dir).stdout.splitlines()]
+    assert len(records) == 18
+    assert all(r["dry_run"] and r["rc"] is None for r in records)
+
+
+def _make_bridge(name: str) -> None:
+    subprocess.run(["ip", "link", "add", name, "type", "bridge"], check=True)
+
+
+def test_preflight_refuses_a_name_the_host_already_has(prefix: str, state_dir: Path) -> None:
+    _make_bridge(f"{prefix}vethQ")
+    before = snapshot(prefix)
+    result = iplab("up", BLOG, "--prefix", prefix, state=state_dir)
+    assert result.returncode == 1
+    assert f"not starting: {prefix}vethQ already exists on this host" in result.stderr
+    assert_restored(before, prefix)
+
+
+def test_failure_rolls_back_and_leaves_the_pre_existing_link_alone(
+    prefix: str, state_dir: Path
+) -> None:
+    _make_bridge(f"{prefix}vethQ")
+    before = snapshot(prefix)
+    result = iplab("up", BLOG, "--prefix", prefix, "--no-preflight", state=state_dir)
+    assert result.returncode == 1
+    assert (
+        f"command failed (exit 2): sudo ip link add {prefix}vethP type veth peer name {prefix}vethQ"
+        in result.stderr
+    )
+    assert "RTNETLINK answers: File exists" in result.stderr
+    assert "rolled back" in result.stderr
+    assert_restored(before, prefix)  # the pre-existing bridge is still there, unchanged
+    assert iplab("ls", state=state_dir).stdout == "no lab is up\n"
+    failed = iplab("audit", "--failed", "--json", state=state_dir).stdout.splitlines()
+    assert len(failed) == 1
+
+
+def test_down_needs_only_the_journal(prefix: str, state_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "lab.yaml"
+    copy.write_text(BLOG_SCENARIO.read_text())
+    before = snapshot(prefix)
+    assert iplab("up", str(copy), "--prefix", prefix, state=state_dir).returncode == 0
+    copy.write_text("name: edited\nsetup: []\n")  # edited...
+    copy.unlink()  # ...then deleted
+    down = iplab("down", f"{prefix}{BLOG}", state=state_dir)
+    assert down.returncode == 0, down.stderr
+    assert_restored(before, prefix)
+
+
+KILL_POINTS = [
+    (point, n)
+    for n in range(1, BLOG_CHANGES + 1)
+    for point in ("before-run", "after-run", "after-outcome")
+]
+
+
+@pytest.mark.parametrize(("point", "n"), KILL_POINTS, ids=[f"{p}:{n}" for p, n in KILL_POINTS])
+def test_sigkill_at_any_point_then_down_restores_the_host(
+    prefix: str, state_dir: Path, point: str, n: int
+) -> None:
+    before = snapshot(prefix)
+    crashed = iplab(
+        "up", BLOG, "--prefix", prefix, state=state_dir, env={"IPLAB_FAULT": f"{point}:{n}"}
+    )
+    assert crashed.returncode == -signal.SIGKILL
+    down = iplab("down", lab_name(prefix), state=state_dir)
+    assert down.returncode == 0, down.stdout + down.stderr
+    assert_restored(before, prefix)
+    assert iplab("ls", state=state_dir).stdout == "no lab is up\n"
+
+
+@pytest.mark.parametrize("n", [1, 5, 9])
+def test_sigkill_during_down_then_down_again(prefix: str, state_dir: Path, n: int) -> None:
+    before = snapshot(prefix)
+    assert iplab("up", BLOG, "--prefix", prefix, state=state_dir).returncode == 0
+    crashed = iplab(
+        "down", lab_name(prefix), state=state_dir, env={"IPLAB_FAULT": f"undo-after-run:{n}"}
+    )
+    assert crashed.returncode == -signal.SIGKILL
+    again = iplab("down", lab_name(prefix), state=state_dir)
+    assert again.returncode == 0, again.stderr
+    assert_restored(before, prefix)
+
+
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
+def test_signal_stops_at_the_next_boundary_and_rolls_back(
+    prefix: str, state_dir: Path, sig: str
+) -> None:
+    before = snapshot(prefix)
+    result = iplab(
+        "up", BLOG, "--prefix", prefix, state=state_dir, env={"IPLAB_FAULT": f"{sig}@after-run:6"}
+    )
+    assert result.returncode == 130
+    assert f"{sig} received: stopping at this command boundary" in result.stderr
+    # the 6th change (step 10) was running when the signal came: it completed, nothing after it
+    assert result.stdout.endswith(f"[10/18] sudo ip netns add {prefix}ns2\n")
+    assert f"undo: sudo ip netns del {prefix}ns2" in result.stderr
+    assert_restored(before, prefix)
+
+
+def test_ctrl_c_from_outside_during_a_long_step(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    scenario = tmp_path / "slow.yaml"
+    scenario.write_text(
+        "name: slow\nsetup:\n"
+        "  - {action: netns add, name: ns1}\n"
+        "  - {action: raw, command: sleep 1.5, observe: true}\n"
+        "  - {action: netns add, name: ns2}\n"
+    )
+    before = snapshot(prefix)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "iplab", "up", str(scenario), "--prefix", prefix],
+        env={**__import__("os").environ, "IPLAB_STATE_DIR": str(state_dir)},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+    )  # fmt: skip
+    time.sleep(0.8)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, out + err
+    assert "SIGINT received" in err
+    assert f"sudo ip netns add {prefix}ns2" not in out
+    assert_restored(before, prefix)
