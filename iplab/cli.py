@@ -203,6 +203,57 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    from iplab import iproute, verify
+    from iplab.plan import expected_state
+
+    plan = load_plan(args)
+    total = len(plan.commands)
+    if args.step is not None and not 1 <= args.step <= total:
+        raise UsageError(f"--step {args.step}: the scenario has steps 1 to {total}")
+    env = _env(args)
+    env.context.update({"scenario": plan.scenario.path, "sha256": plan.scenario.sha256})
+    expected = expected_state(plan, args.step)
+    observed = iproute.read_state(env.runner, sorted(plan.owned.netns))
+    differences = verify.diff(expected, observed, plan.owned)
+    where = f"after step {args.step}" if args.step else "after the setup"
+    for d in differences:
+        print(d)
+    if differences:
+        print(f"FAILED: {len(differences)} differences from the scenario {where}")
+        return 1
+    count = sum(len(s.links) for s in expected.namespaces.values())
+    print(f"OK: the kernel holds what the scenario promises {where} "
+          f"({len(expected.namespaces) - 1} namespaces, {count} links)")  # fmt: skip
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from iplab import iproute, statedir
+    from iplab.journal import Journal, lab_dir
+    from iplab.status import format_state
+
+    env = _env(args)
+    if args.lab:
+        journal = Journal(lab_dir(statedir.resolve(args.state_dir), args.lab))
+        if not journal.exists():
+            raise UsageError(f"no lab named {args.lab} is up", hint="`iplab ls` lists them")
+        info = journal.info()
+        state = iproute.read_state(env.runner, info.owned_netns)
+        for name in list(state.namespaces):
+            if name and name not in info.owned_netns:
+                del state.namespaces[name]
+        root_links: list[str] | None = info.owned_links
+    else:
+        state = iproute.read_state(env.runner, None)
+        root_links = None
+    if args.json:
+        print(json.dumps(state.to_json(), indent=1))
+    else:
+        sys.stdout.write(format_state(state, root_links))
+    return 0
+
+
 def cmd_scenarios(args: argparse.Namespace) -> int:
     del args
     for path in sorted(scenario.bundled_dir().glob("*.yaml")):
@@ -294,6 +345,19 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", action="store_true", help="print the records as JSON lines")
     fmt.add_argument("--script", action="store_true", help="print the commands as a script")
     p.set_defaults(handler=cmd_audit)
+
+    p = sub.add_parser(
+        "verify", parents=[state],
+        help="compare the live kernel with what the scenario promises after the setup (or a step)",
+    )  # fmt: skip
+    _add_scenario_args(p)
+    p.add_argument("--step", type=int, metavar="N", help="the state after step N instead")
+    p.set_defaults(handler=cmd_verify)
+
+    p = sub.add_parser("status", parents=[state], help="show the live namespaces and links")
+    p.add_argument("--lab", help="only this lab's namespaces and links (default: the host)")
+    p.add_argument("--json", action="store_true", help="print the parsed state as JSON")
+    p.set_defaults(handler=cmd_status)
 
     p = sub.add_parser("scenarios", help="list the bundled scenarios")
     p.set_defaults(handler=cmd_scenarios)

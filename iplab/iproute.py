@@ -213,7 +213,11 @@ def build_state(
     ambiguous: dict[tuple[str, str], list[tuple[str, RawLink]]] = {}
     for ns, raw in links.items():
         for r in raw:
-            if r.kind != "veth" or r.link_index is None:
+            if r.kind != "veth":
+                continue
+            if r.link_index is None:  # same namespace: ip prints the peer's name ("link")
+                if r.link_name is not None and r.link_netnsid is None:
+                    resolved[(ns, r.name)] = (ns, r.link_name)
                 continue
             found = _candidates(ns, r, _Tables(links, index, by_root_id, nsid_maps))
             if len(found) == 1:

@@ -87,7 +87,7 @@ def diff(expected: State, observed: State, owned: Owned) -> list[Difference]:
     out: list[Difference] = []
     for ns_name, space in expected.namespaces.items():
         if ns_name != ROOT and ns_name not in observed.namespaces:
-            out.append(Difference(ns_name, "exists", "namespace present", "none"))
+            out.append(Difference(ns_name, "exists", "a namespace", "none"))
             continue
         seen = observed.namespaces.get(ns_name)
         for link in space.links.values():
@@ -108,7 +108,7 @@ def diff(expected: State, observed: State, owned: Owned) -> list[Difference]:
     # what the lab created and the model says is gone must be gone
     for name in sorted(owned.netns):
         if name not in expected.namespaces and name in observed.namespaces:
-            out.append(Difference(name, "exists", "none", "namespace present"))
+            out.append(Difference(name, "exists", "none", "the namespace"))
     expected_links = {link.name for _, link in expected.links()}
     for name in sorted(owned.links - expected_links):
         where = [w for w in _find(observed, name) if w == ROOT or w in owned.netns]
