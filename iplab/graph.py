@@ -219,7 +219,7 @@ def _host_node(prefix: str, links: list[Link]) -> Node:
 
 
 def _box(
-    state: State, ns: str, view: View, prefix: str, drawn: set[tuple[str, str]], marks: Marks
+    state: State, ns: str, view: View, *, prefix: str, drawn: set[tuple[str, str]], marks: Marks
 ) -> Box:
     links, host = _visible(state, ns, view)
     nodes = [
@@ -293,7 +293,9 @@ def picture(
     """The picture of a state: the root namespace's box first, then each namespace's, by name."""
     state = state if ROOT in state.namespaces else _with_root(state)
     drawn = {(ns, link.name) for ns in state.namespaces for link in _visible(state, ns, view)[0]}
-    boxes = tuple(_box(state, ns, view, prefix, drawn, marks) for ns in _namespaces(state))
+    boxes = tuple(
+        _box(state, ns, view, prefix=prefix, drawn=drawn, marks=marks) for ns in _namespaces(state)
+    )
     return Picture(f"{prefix}host", label, boxes, _edges(state, drawn, prefix))
 
 

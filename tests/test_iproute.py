@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from iplab import iproute, scenario
 from iplab.errors import ParseError
 from iplab.iproute import build_state, parse_links, parse_netns_list, parse_read
-from iplab.model import ROOT
+from iplab.model import ROOT, State
 from iplab.plan import build, expected_state
 from iplab.verify import diff
 from tests.conftest import FIXTURES
@@ -23,7 +23,7 @@ PREFIX = json.loads((IP / "blog-meta.json").read_text())["prefix"]
 STEPS = sorted(IP.glob("blog-step-*.txt"))
 
 
-def _state_of(path: Path) -> iproute.State:
+def _state_of(path: Path) -> State:
     root_ids, links, _vanished = parse_read(path.read_text())
     state, ambiguous = build_state(links, root_ids)
     assert not ambiguous
@@ -70,7 +70,7 @@ def test_plain_ip_j_d_link_output_of_each_namespace() -> None:
         f"{p}ns1": parse_links(json.loads((IP / "blog-setup-link-ns1.json").read_text())),
         f"{p}ns2": parse_links(json.loads((IP / "blog-setup-link-ns2.json").read_text())),
     }
-    root_ids = {f"{p}ns1": 0, f"{p}ns2": 1}
+    root_ids: dict[str, int | None] = {f"{p}ns1": 0, f"{p}ns2": 1}
     state, _ = build_state(links, root_ids)
     q = state.namespaces[ROOT].links[f"{p}vethQ"]
     assert (q.peer, q.peer_ns, q.master) == (f"{p}vethP", f"{p}ns2", f"{p}br0")
