@@ -208,6 +208,12 @@ def build_state(
         state.namespaces[ns] = space
     state.namespaces.setdefault(ROOT, Namespace(ROOT))
 
+    pairs: dict[tuple[int, int], list[tuple[str, RawLink]]] = {}
+    for ns, raw in links.items():
+        for r in raw:
+            if r.kind == "veth" and r.link_index is not None and r.link_netnsid is not None:
+                pairs.setdefault((r.ifindex, r.link_index), []).append((ns, r))
+    tables = _Tables(index, pairs, by_root_id, nsid_maps)
     # first pass: what the indexes and the root's namespace ids say on their own
     resolved: dict[tuple[str, str], tuple[str, str]] = {}
     ambiguous: dict[tuple[str, str], list[tuple[str, RawLink]]] = {}
@@ -219,7 +225,7 @@ def build_state(
                 if r.link_name is not None and r.link_netnsid is None:
                     resolved[(ns, r.name)] = (ns, r.link_name)
                 continue
-            found = _candidates(ns, r, _Tables(links, index, by_root_id, nsid_maps))
+            found = _candidates(ns, r, tables)
             if len(found) == 1:
                 resolved[(ns, r.name)] = (found[0][0], found[0][1].name)
             elif found:
@@ -252,15 +258,17 @@ def build_state(
 
 @dataclass(frozen=True)
 class _Tables:
-    links: dict[str, list[RawLink]]
+    #: (namespace, ifindex) -> link
     index: dict[tuple[str, int], RawLink]
+    #: (ifindex, peer's ifindex) -> cross-namespace veth ends with those indexes
+    pairs: dict[tuple[int, int], list[tuple[str, RawLink]]]
     by_root_id: dict[int, str]
     nsid_maps: dict[str, dict[int, str]]
 
 
 def _candidates(ns: str, r: RawLink, t: _Tables) -> list[tuple[str, RawLink]]:
     """The (namespace, link) pairs that can be the peer of veth ``r`` in ``ns``."""
-    links, index, by_root_id, nsid_maps = t.links, t.index, t.by_root_id, t.nsid_maps
+    index, by_root_id, nsid_maps = t.index, t.by_root_id, t.nsid_maps
     assert r.link_index is not None
     if r.link_netnsid is None:  # the peer lives in the same namespace
         peer = index.get((ns, r.link_index))
@@ -274,17 +282,13 @@ def _candidates(ns: str, r: RawLink, t: _Tables) -> list[tuple[str, RawLink]]:
         peer = index.get((target, r.link_index))
         return [(target, peer)] if peer is not None else []
     out = []
-    for other in links:
-        if other == ns:
+    for other, peer in t.pairs.get((r.link_index, r.ifindex), []):
+        seen_as = peer.link_netnsid  # how ``other`` names the peer's namespace (never None here)
+        if other == ns or seen_as is None:
             continue
-        peer = index.get((other, r.link_index))
-        if peer is None or peer.kind != "veth" or peer.link_index != r.ifindex:
+        if other == ROOT and by_root_id.get(seen_as, ns) != ns:
             continue
-        if peer.link_netnsid is None:
-            continue
-        if other == ROOT and by_root_id.get(peer.link_netnsid, ns) != ns:
-            continue
-        if other in nsid_maps and nsid_maps[other].get(peer.link_netnsid, ns) != ns:
+        if other in nsid_maps and nsid_maps[other].get(seen_as, ns) != ns:
             continue
         out.append((other, peer))
     return out
