@@ -26,7 +26,7 @@ from iplab.model import ROOT, ModelError, State, apply
 from iplab.plan import Plan, PlannedCommand, expected_state
 from iplab.render import Command
 from iplab.runner import Result, Runner, truncate
-from iplab.steps import LinkDel, NetnsDel, NothingLeft, Op
+from iplab.steps import LinkDel, NetnsDel, NothingLeft, Op, Probe
 
 SETTLE_SECONDS = 5.0  # how long a deleted namespace may take to release its links
 
@@ -192,11 +192,24 @@ class Session:
 
     def _observe_outcome(self, command: Command, result: Result) -> None:
         self.tally.commands += 1
-        if result.ok:
+        if isinstance(command.op, Probe):
+            self._probe(command.op, result)
+        elif not result.ok:
+            raise StepFailed(command, result)
+
+    def _probe(self, probe: Probe, result: Result) -> None:
+        """A probe's exit status is its claim: reachable (exit 0) or not."""
+        reached = result.ok
+        self.tally.claims += 1
+        verb = "reaches" if probe.reachable else "cannot reach"
+        line = f"{probe.ns} {verb} {probe.target}"
+        if reached == probe.reachable:
+            self.say(f"    PASS {line}")
             return
-        if command.step is not None and _is_probe(command):
-            return  # a probe's exit status is its claim, judged below
-        raise StepFailed(command, result)
+        self.tally.claims_failed += 1
+        why = "it answered" if reached else f"ping exited {result.rc}"
+        detail = result.stderr.strip().splitlines()[-1:] if result.stderr.strip() else []
+        self.say(f"    FAIL {line}: {why}" + (f" ({detail[0]})" if detail else ""))
 
     def _claims(self, command: Command) -> None:
         step = command.step
@@ -207,10 +220,6 @@ class Session:
             self.tally.claims += 1
             self.tally.claims_failed += not result.ok
             self.say(f"    {result}")
-
-
-def _is_probe(command: Command) -> bool:
-    return command.op.action == "probe"
 
 
 class StepFailed(IplabError):
