@@ -136,18 +136,27 @@ def _dry_run(args: argparse.Namespace, plan: Plan, which: str) -> int:
     return 0
 
 
+def _options(args: argparse.Namespace) -> lab.Options:
+    return lab.Options(
+        verify=args.verify,
+        preflight=args.preflight,
+        batch=not args.per_command,
+        exact_undo=args.exact_undo,
+    )
+
+
 def cmd_up(args: argparse.Namespace) -> int:
     plan = load_plan(args)
     if args.dry_run:
         return _dry_run(args, plan, "setup")
-    return lab.up(_env(args), plan, _lab_name(args, plan), args.verify, args.preflight)
+    return lab.up(_env(args), plan, _lab_name(args, plan), _options(args))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     plan = load_plan(args)
     if args.dry_run:
         return _dry_run(args, plan, "all")
-    return lab.run_all(_env(args), plan, _lab_name(args, plan), args.verify, args.preflight)
+    return lab.run_all(_env(args), plan, _lab_name(args, plan), _options(args))
 
 
 def cmd_down(args: argparse.Namespace) -> int:
@@ -160,7 +169,7 @@ def cmd_down(args: argparse.Namespace) -> int:
             which = ", ".join(i.lab for i in up) if up else "none is up"
             raise UsageError(f"which lab? ({which})", hint="iplab down LAB")
         name = up[0].lab
-    return lab.down(_env(args), name)
+    return lab.down(_env(args), name, exact=args.exact)
 
 
 def cmd_ls(args: argparse.Namespace) -> int:
@@ -316,6 +325,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-preflight", dest="preflight", action="store_false",
         help="start even when a name the lab creates already exists (rollback handles it)",
     )  # fmt: skip
+    running.add_argument(
+        "--per-command", action="store_true",
+        help="one process per command instead of batching runs of ip commands (for debugging)",
+    )  # fmt: skip
+    running.add_argument(
+        "--exact-undo", action="store_true",
+        help="on a failure, replay every recorded inverse instead of only the deletions",
+    )  # fmt: skip
 
     p = sub.add_parser("up", parents=[running], help="run the setup steps, journaled")
     _add_scenario_args(p)
@@ -330,6 +347,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("down", parents=[state], help="undo a lab from its journal")
     p.add_argument("lab", nargs="?", help="the lab (optional when only one is up)")
+    p.add_argument(
+        "--exact", action="store_true",
+        help="replay every recorded inverse, newest first (slower; default: only the deletions)",
+    )  # fmt: skip
     p.set_defaults(handler=cmd_down)
 
     p = sub.add_parser("ls", parents=[state], help="list the labs that are up")

@@ -33,11 +33,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+from iplab import verify
 from iplab.errors import IplabError, UsageError
-from iplab.model import ROOT, Link, State, apply
+from iplab.model import ROOT, Link, Namespace, State, apply
 from iplab.plan import Plan, expected_state
 from iplab.runner import Runner
-from iplab.verify import Difference, is_automatic
+from iplab.verify import Difference, Owned, is_automatic
 
 Format = Literal["dot", "mmd", "svg", "png"]
 FORMATS: tuple[Format, ...] = ("dot", "mmd", "svg", "png")
@@ -57,8 +58,13 @@ HostLinksMode = Literal["collapse", "show", "hide"]
 
 #: a link's default MTU: only other values are printed under the link
 _DEFAULT_MTU = {"loopback": 65536}
+_NOTHING_OWNED = Owned(frozenset(), frozenset())
 _HOST_NODE = "_host"
 _EMPTY_NODE = "_empty"
+#: the root namespace's nodes kept right of the namespaces' boxes
+_ASIDE = ("host", "empty")
+#: the invisible point between two pictures side by side (every node id holds a "__")
+_BETWEEN = "between"
 
 
 # -- the picture: boxes, nodes, edges -----------------------------------------------------------
@@ -115,7 +121,8 @@ class Figure:
 
     title: tuple[str, ...]
     pictures: tuple[Picture, ...]
-    differences: tuple[str, ...] = ()
+    #: a comparison's differences (empty: none found); None when nothing was compared
+    differences: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -132,10 +139,10 @@ class View:
 
 @dataclass(frozen=True)
 class Marks:
-    """Namespaces and links to draw in red (named by verify.diff)."""
+    """Namespaces, and links (namespace, name), to draw in red."""
 
     netns: frozenset[str] = frozenset()
-    links: frozenset[str] = frozenset()
+    links: frozenset[tuple[str, str]] = frozenset()
 
 
 def safe_id(name: str) -> str:
@@ -175,8 +182,9 @@ def _is_host_link(link: Link, masters: set[str]) -> bool:
     return link.kind not in ("veth", "bridge") and link.master is None and link.name not in masters
 
 
-def _visible(state: State, ns: str, view: View) -> tuple[list[Link], list[Link]]:
-    """(the links drawn one by one, the host links collapsed into one node) of a namespace."""
+def _visible(state: State, ns: str, view: View, marks: Marks) -> tuple[list[Link], list[Link]]:
+    """(the links drawn one by one, the host links collapsed into one node) of a namespace.
+    A link with a difference is always drawn."""
     space = state.namespaces[ns]
     links = sorted(space.links.values(), key=_sort_key)
     if ns == ROOT and view.root_links is not None:
@@ -185,12 +193,19 @@ def _visible(state: State, ns: str, view: View) -> tuple[list[Link], list[Link]]
     links = [
         link
         for link in links
-        if link.kind != "loopback" or ns == ROOT or _show_loopback(link, alone, view.loopback)
+        if link.kind != "loopback"
+        or ns == ROOT
+        or (ns, link.name) in marks.links
+        or _show_loopback(link, alone, view.loopback)
     ]
     if ns != ROOT or view.host_links == "show":
         return links, []
     masters = {link.master for link in links if link.master is not None}
-    host = [link for link in links if _is_host_link(link, masters)]
+    host = [
+        link
+        for link in links
+        if _is_host_link(link, masters) and (ROOT, link.name) not in marks.links
+    ]
     drawn = [link for link in links if link not in host]
     return drawn, host if view.host_links == "collapse" else []
 
@@ -212,16 +227,17 @@ def _details(link: Link, drawn: set[tuple[str, str]], ns: str) -> tuple[str, ...
 
 def _host_node(prefix: str, links: list[Link]) -> Node:
     lines = tuple(
-        " ".join([link.name, link.kind, "up" if link.up else "down", *shown_addresses(link)])
+        f"{link.name}: "
+        + ", ".join([link.kind, "up" if link.up else "down", *shown_addresses(link)])
         for link in links
     )
-    return Node(f"{prefix}r_{_HOST_NODE}", "host links", "host", True, lines)
+    return Node(f"{prefix}r__{_HOST_NODE}", "host links", "host", True, lines)
 
 
 def _box(
     state: State, ns: str, view: View, *, prefix: str, drawn: set[tuple[str, str]], marks: Marks
 ) -> Box:
-    links, host = _visible(state, ns, view)
+    links, host = _visible(state, ns, view, marks)
     nodes = [
         Node(
             node_id(prefix, ns, link.name),
@@ -229,14 +245,14 @@ def _box(
             link.kind,
             link.up,
             _details(link, drawn, ns),
-            link.name in marks.links,
+            (ns, link.name) in marks.links,
         )
         for link in links
     ]
     if host:
         nodes.append(_host_node(prefix, host))
     if not nodes:
-        nodes.append(Node(f"{prefix}{box_id(ns)}_{_EMPTY_NODE}", "no links shown", "empty", True))
+        nodes.append(Node(f"{prefix}{box_id(ns)}__{_EMPTY_NODE}", "no links shown", "empty", True))
     routes = tuple(f"route {r}" for r in state.namespaces[ns].routes)
     label = "root namespace" if ns == ROOT else ns
     return Box(f"{prefix}{box_id(ns)}", ns, label, tuple(nodes), routes, ns in marks.netns)
@@ -292,7 +308,9 @@ def picture(
 ) -> Picture:
     """The picture of a state: the root namespace's box first, then each namespace's, by name."""
     state = state if ROOT in state.namespaces else _with_root(state)
-    drawn = {(ns, link.name) for ns in state.namespaces for link in _visible(state, ns, view)[0]}
+    drawn = {
+        (ns, link.name) for ns in state.namespaces for link in _visible(state, ns, view, marks)[0]
+    }
     boxes = tuple(
         _box(state, ns, view, prefix=prefix, drawn=drawn, marks=marks) for ns in _namespaces(state)
     )
@@ -313,16 +331,42 @@ def figure(state: State, title: Sequence[str] = (), view: View = View()) -> Figu
     return Figure(tuple(title), (picture(state, view),))
 
 
-def marks_of(differences: Iterable[Difference]) -> Marks:
-    """What to draw in red: the namespaces and links that verify.diff names."""
+def marks_of(differences: Iterable[Difference], expected: State, observed: State) -> Marks:
+    """What to draw in red: the namespaces verify.diff names, and the links it names, in the
+    namespaces where the two states disagree about them (a difference about ``lo`` in ns1
+    leaves ns2's ``lo`` alone)."""
     netns: set[str] = set()
-    links: set[str] = set()
+    names: set[str] = set()
     for d in differences:
         about_ns = d.field == "links" or (
             d.field == "exists" and "namespace present" in (d.expected, d.actual)
         )
-        (netns if about_ns else links).add(d.obj)
+        (netns if about_ns else names).add(d.obj)
+    links = {
+        (ns, name)
+        for name in names
+        for ns in _homes(name, expected, observed)
+        if _differs(ns, name, expected, observed)
+    }
     return Marks(frozenset(netns), frozenset(links))
+
+
+def _homes(name: str, *states: State) -> set[str]:
+    return {ns for state in states for ns, space in state.namespaces.items() if name in space.links}
+
+
+def _differs(ns: str, name: str, expected: State, observed: State) -> bool:
+    want, got = expected.link(ns, name), observed.link(ns, name)
+    if want is None or got is None:
+        return True
+    return bool(verify.diff(_alone(ns, want), _alone(ns, got), _NOTHING_OWNED))
+
+
+def _alone(ns: str, link: Link) -> State:
+    """A state holding one link, to compare one link with verify.diff."""
+    state = State()
+    state.namespaces[ns] = Namespace(ns, {link.name: link})
+    return state
 
 
 def diff_figure(
@@ -333,11 +377,10 @@ def diff_figure(
     views: tuple[View, View] = (View(), View()),
 ) -> Figure:
     """Expected and live side by side; what differs in red, and listed under the title."""
-    marks = marks_of(differences)
+    marks = marks_of(differences, expected, observed)
     left = picture(expected, views[0], "expected (the model)", "e_", marks)
     right = picture(observed, views[1], "live (the kernel)", "l_", marks)
-    lines = tuple(str(d) for d in differences) or ("no differences",)
-    return Figure(tuple(title), (left, right), lines)
+    return Figure(tuple(title), (left, right), tuple(str(d) for d in differences))
 
 
 # -- DOT ------------------------------------------------------------------------------------
@@ -379,6 +422,8 @@ def _node_label(node: Node) -> str:
     if state:
         parts += _small([state], _GREY if node.up else "#6b6b6b")
     parts += _small(node.details)
+    if node.kind == "host":  # a list: left-aligned
+        return "<" + "".join(f'{part}<br align="left"/>' for part in parts) + ">"
     return "<" + "<br/>".join(parts) + ">"
 
 
@@ -426,6 +471,8 @@ def _dot_box(box: Box, indent: str) -> list[str]:
     out = [f"{indent}subgraph {_q('cluster_' + box.id)} {{", f"{inner}label={_box_label(box)};"]
     out += [f"{inner}{k}={_q(v)};" for k, v in attrs.items()]
     out += [_dot_node(node, inner) for node in box.nodes]
+    # the host's own links stay out of the way: at the right edge
+    out += [f'{inner}{{rank="max"; {_q(n.id)};}}' for n in box.nodes if n.kind == "host"]
     return [*out, f"{indent}}}"]
 
 
@@ -441,6 +488,16 @@ def _dot_picture(pic: Picture, indent: str) -> list[str]:
     return [*out, f"{indent}}}"]
 
 
+def _host_aside(pic: Picture, indent: str) -> list[str]:
+    """Invisible lines from the namespaces' links to the host's own links (or to the empty
+    root namespace's placeholder): these then sit right of the namespaces, not among them."""
+    host = [n.id for box in pic.boxes if box.ns == ROOT for n in box.nodes if n.kind in _ASIDE]
+    others = [n.id for box in pic.boxes if box.ns != ROOT for n in box.nodes]
+    return [
+        f'{indent}{_q(a)} -- {_q(h)} [style="invis", weight="0"];' for h in host for a in others
+    ]
+
+
 def _dot_edge(edge: Edge, indent: str) -> str:
     attrs = {"color": _EDGE_COLOURS[edge.kind], "penwidth": "2"}
     if not edge.up:
@@ -449,25 +506,29 @@ def _dot_edge(edge: Edge, indent: str) -> str:
 
 
 def _dot_title(fig: Figure) -> str | None:
-    if not fig.title and not fig.differences:
+    """The lines above the picture, left-aligned; a comparison's findings in red (or green)."""
+    if not fig.title and fig.differences is None:
         return None
     parts = [f"<b>{_h(fig.title[0])}</b>"] if fig.title else []
     parts += _small(fig.title[1:], "#333333", 11)
-    colour = _RED if fig.differences != ("no differences",) else "#2e7d32"
-    parts += _small(fig.differences, colour, 11)
-    return "<" + "<br/>".join(parts) + ">"
+    if fig.differences is not None:
+        found = fig.differences or ("no differences",)
+        parts += _small(found, _RED if fig.differences else "#2e7d32", 11)
+    left = '<br align="left"/>'
+    return "<" + left.join(parts) + left + ">"
 
 
 def _alignment(fig: Figure, indent: str) -> list[str]:
-    """Invisible lines from each expected link to the same live link: side by side."""
+    """Two pictures side by side: invisible lines from every node of the first to a point
+    between them, and from there to every node of the second, put the second on the right."""
     if len(fig.pictures) != 2:
         return []
-    left, right = fig.pictures
-    ids = {n.id.removeprefix("l_") for box in right.boxes for n in box.nodes}
-    shared = sorted(n.id for box in left.boxes for n in box.nodes if n.id.removeprefix("e_") in ids)
-    return [
-        f'{indent}{_q(i)} -- {_q("l_" + i.removeprefix("e_"))} [style="invis"];' for i in shared
-    ]
+    left, right = ([n.id for box in pic.boxes for n in box.nodes] for pic in fig.pictures)
+    hidden = '[style="invis", weight="0"]'
+    out = [f'{indent}{_q(_BETWEEN)} [shape="point", style="invis", width="0"];']
+    out += [f"{indent}{_q(i)} -- {_q(_BETWEEN)} {hidden};" for i in left]
+    out += [f"{indent}{_q(_BETWEEN)} -- {_q(i)} {hidden};" for i in right]
+    return out
 
 
 def to_dot(fig: Figure) -> str:
@@ -486,6 +547,7 @@ def to_dot(fig: Figure) -> str:
         out += _dot_picture(pic, "  ")
     for pic in fig.pictures:
         out += [_dot_edge(edge, "  ") for edge in pic.edges]
+        out += _host_aside(pic, "  ")
     out += _alignment(fig, "  ")
     return "\n".join([*out, "}"]) + "\n"
 
@@ -501,6 +563,8 @@ _MERMAID_CLASSES = (
     "classDef empty fill:none,stroke:none,color:#8a8a8a",
     "classDef down fill:#f7f7f7,stroke:#8a8a8a,stroke-dasharray:5 4,color:#6b6b6b",
     "classDef diff fill:#fde2e2,stroke:#d11a1a,stroke-width:3px,color:#d11a1a",
+    "classDef diffdown fill:#fde2e2,stroke:#d11a1a,stroke-width:3px,stroke-dasharray:5 4,"
+    "color:#d11a1a",
 )
 
 
@@ -511,7 +575,7 @@ def _m(text: str) -> str:
 
 def _m_class(node: Node) -> str:
     if node.marked:
-        return "diff"
+        return "diff" if node.up else "diffdown"
     if not node.up:
         return "down"
     return node.kind if node.kind in ("veth", "bridge", "loopback", "host", "empty") else "other"
@@ -573,7 +637,8 @@ def to_mermaid(fig: Figure) -> str:
     if fig.title:
         out += ["---", f"title: {json.dumps(' - '.join(fig.title), ensure_ascii=False)}", "---"]
     out.append("flowchart LR")
-    out += [f"  %% {line}" for line in fig.differences]
+    if fig.differences is not None:
+        out += [f"  %% {line}" for line in fig.differences or ("no differences",)]
     for pic in fig.pictures:
         out += _m_picture(pic, "  ")
     out += _m_edges(fig)
@@ -601,6 +666,11 @@ def _missing(fmt: str) -> GraphvizMissing:
     )
 
 
+def dot_path() -> str | None:
+    """Where Graphviz's dot is, if it is on PATH."""
+    return shutil.which("dot")
+
+
 def dot_argv(fmt: Format, output: Path) -> list[str]:
     extra = [f"-Gdpi={PNG_DPI}"] if fmt == "png" else []
     return ["dot", f"-T{fmt}", *extra, "-o", str(output)]
@@ -608,7 +678,7 @@ def dot_argv(fmt: Format, output: Path) -> list[str]:
 
 def render(source: str, fmt: Format, dest: Path, runner: Runner) -> None:
     """Draw DOT ``source`` into ``dest`` with dot (written whole, or not at all)."""
-    if shutil.which("dot") is None:
+    if dot_path() is None:
         raise _missing(fmt)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     try:
@@ -794,7 +864,7 @@ def storyboard_html(plan: Plan, frames: Sequence[Frame], fmt: Format, width: int
 
 def write_storyboard(plan: Plan, directory: Path, fmt: Format, runner: Runner, view: View) -> int:
     """Write one picture per state-changing step and index.md / index.html; the count."""
-    if fmt in IMAGE_FORMATS and shutil.which("dot") is None:
+    if fmt in IMAGE_FORMATS and dot_path() is None:
         raise _missing(fmt)
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -861,13 +931,11 @@ def live_figure(state: State, scope: Scope, base: View = View()) -> Figure:
 
 def diff_of(plan: Plan, observed: State, step: int | None) -> Figure:
     """The model after the setup (or ``step``) beside the kernel, with verify.diff's findings."""
-    from iplab import verify
-
     if step is not None:
         check_step(plan, step)
     expected = expected_state(plan, step)
     differences = verify.diff(expected, observed, plan.owned)
-    root = frozenset(plan.owned.links | {link.name for _, link in expected.links()})
+    root = frozenset(plan.owned.links | set(expected.namespaces[ROOT].links))
     title = (f"{step_title(plan, step)[0]}: expected and live", *step_title(plan, step)[1:])
     return diff_figure(expected, observed, differences, title, (View(), View(root_links=root)))
 
@@ -979,8 +1047,9 @@ def check_args(args: argparse.Namespace) -> None:
         raise UsageError("--storyboard writes into its directory: leave out -o")
 
 
-def _view(args: argparse.Namespace) -> View:
-    return View(loopback=args.lo, host_links=args.host_links)
+def _view(args: argparse.Namespace, live: bool = False) -> View:
+    """The model's pictures draw every link the scenario made; --host-links is for the host."""
+    return View(loopback=args.lo, host_links=args.host_links if live else "show")
 
 
 def _load_plan(args: argparse.Namespace) -> Plan:
@@ -1005,14 +1074,15 @@ def build_figure(args: argparse.Namespace, runner: Runner) -> Figure:
     """The figure the arguments ask for (reading the kernel for --live and --diff)."""
     if args.live:
         scope = _live_scope(args)
-        return live_figure(read_live(runner, scope), scope, _view(args))
+        return live_figure(read_live(runner, scope), scope, _view(args, live=True))
     plan = _load_plan(args)
     if args.diff:
         return diff_of(plan, read_live(runner, plan_scope(plan)), args.step)
-    return expected_figure(plan, args.step, replace(_view(args), host_links="show"))
+    return expected_figure(plan, args.step, _view(args))
 
 
 def run_graph(args: argparse.Namespace, runner: Runner) -> int:
+    """0 when drawn; 1 when --diff found differences (drawn all the same)."""
     check_args(args)
     if args.storyboard is not None:
         fmt = _format(args.format) if args.format else "svg"
@@ -1020,8 +1090,9 @@ def run_graph(args: argparse.Namespace, runner: Runner) -> int:
         print(f"{count} pictures and index.md, index.html written to {args.storyboard}")
         return 0
     fmt = output_format(args.output, args.format)
-    write_figure(build_figure(args, runner), fmt, args.output, runner)
-    return 0
+    fig = build_figure(args, runner)
+    write_figure(fig, fmt, args.output, runner)
+    return 1 if fig.differences else 0
 
 
 def cmd_graph(args: argparse.Namespace) -> int:

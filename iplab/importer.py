@@ -338,15 +338,18 @@ class Reader:
             number, text = lines[i]
             i += 1
             body = self._command_text(text, prompted)
-            if body is None or (not body and state == "speaking"):
+            if body is None:
                 self.output(text, number)
+            elif not body:  # a blank line, or an empty prompt
+                if not prompted and state == "speaking":
+                    self.output(text, number)
             elif body.startswith("#"):
                 if not body.startswith("#!"):
                     self.comment(body, number)
-            elif body and not self._is_command(body, state, shell_lang):
+            elif not self._is_command(body, state, shell_lang):
                 self.output(text, number)
                 state = "speaking"
-            elif body:
+            else:
                 while continues(body) and i < len(lines):
                     following = lines[i][1]
                     if prompted and following.startswith("> "):
@@ -745,20 +748,18 @@ def step_map(draft: Draft, sudo: bool | None, output: str | None) -> dict[str, A
     """One step: title, prose, action, the op's fields, sudo, output (in that order)."""
     out: dict[str, Any] = {}
     for key, value in (("title", draft.title), ("prose", draft.prose)):
-        if value is not None and (literal := jinja_literal(value)) is not None:
-            out[key] = literal
+        if value is not None:
+            out[key] = jinja_literal(value)
     out["action"] = draft.op.action
     out.update(op_fields(draft.op))
     if sudo is not None:
         out["sudo"] = sudo
-    if output is not None and (literal := jinja_literal(output)) is not None:
-        out["output"] = literal
+    if output is not None:
+        out["output"] = jinja_literal(output)
     return out
 
 
 def _steps_yaml(key: str, steps: Sequence[dict[str, Any]]) -> str:
-    if not steps:
-        return f"{key}: []\n"
     parts = [f"{key}:\n"]
     for i, step in enumerate(steps):
         if i and "title" in step:
@@ -899,7 +900,7 @@ def import_text(
         warnings=warnings,
         cannot_undo=cannot_undo,
         model_error=_model_error(scenario, drafts),
-        variables=tuple(reader.expanded.items()),
+        variables=tuple(sorted(reader.expanded.items(), key=lambda kv: kv[1])),
     )
     trailer = "".join(f"# {line}".rstrip() + "\n" for line in result.summary().splitlines())
     return replace(result, yaml=f"{body}\n# --- import summary ---\n{trailer}")

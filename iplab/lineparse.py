@@ -348,10 +348,7 @@ def split_sudo(line: str) -> tuple[bool, str]:
 
 def renders_as(op: Op, sudo: bool, line: str) -> bool:
     """The op, rendered through the templates, gives back exactly ``line``."""
-    try:
-        return renderer().command(op, sudo).text == line
-    except ScenarioError:
-        return False
+    return renderer().command(op, sudo).text == line
 
 
 def reads_back(op: Op) -> str | None:
@@ -385,11 +382,17 @@ def classify(line: str) -> Parsed:
     Raises :class:`LineError` when even a raw step cannot hold the line.
     """
     sudo, body = split_sudo(line)
+    if not body.strip():
+        raise LineError("an empty command")
     op = parse_line(line)
     if op is not None:
         return Parsed(op, sudo, typed=True)
+    try:
+        shlex.split(body)
+    except ValueError as exc:
+        raise LineError(f"cannot be split into words as a shell would: {exc}") from None
     raw = Raw(command=body, shell=bool(SHELL_SYNTAX.search(body)), observes=reads_only(body))
-    if not renders_as(raw, sudo, line):
+    if not renders_as(raw, sudo, line):  # pragma: no cover - a raw step renders verbatim
         raise LineError(f"{line!r} does not render back as itself")
     problem = reads_back(raw)
     if problem is not None:
@@ -447,24 +450,17 @@ def reads_only(command: str) -> bool:
 # -- ops as scenario fields -------------------------------------------------------------------
 
 
-def jinja_literal(text: str) -> str | None:
-    """``text`` as a scenario string value that Jinja expansion leaves unchanged.
+def jinja_literal(text: str) -> str:
+    """``text`` as a scenario string value that Jinja expansion gives back unchanged.
 
     Step fields are Jinja templates: text holding ``{{`` or ``{%`` is wrapped in
-    ``{% raw %}``. None when that cannot work (the text holds ``endraw`` itself).
+    ``{% raw %}``, or, when it holds ``endraw`` itself, has each ``{`` written ``{{ '{' }}``.
     """
     if not _JINJA.search(text):
         return text
-    if "endraw" in text:
-        return None
-    return f"{{% raw %}}{text}{{% endraw %}}"
-
-
-def _command_field(text: str) -> str:
-    value = jinja_literal(text)
-    if value is None:
-        raise LineError(f"{text!r} holds Jinja's 'endraw' and cannot be written to a scenario")
-    return value
+    if "endraw" not in text:
+        return f"{{% raw %}}{text}{{% endraw %}}"
+    return text.replace("{", "{{ '{' }}")
 
 
 def _ctx_fields(op: IpOp) -> dict[str, Any]:
@@ -505,8 +501,8 @@ def op_fields(op: Op) -> dict[str, Any]:
         return _keep(options=list(op.options) or None, verb=op.verb if op.verb != "list" else None)
     if isinstance(op, NetnsExec | Raw):
         fields = _keep(
-            command=_command_field(op.command),
-            undo=_command_field(op.undo) if op.undo else None,
+            command=jinja_literal(op.command),
+            undo=jinja_literal(op.undo) if op.undo else None,
             observe=op.observes,
             shell=isinstance(op, Raw) and op.shell,
         )

@@ -114,23 +114,28 @@ def test_preflight_refuses_a_name_the_host_already_has(prefix: str, state_dir: P
     assert_restored(before, prefix)
 
 
+@pytest.mark.parametrize(
+    ("mode", "how"),
+    [((), "in ip -batch"), (("--per-command",), "exit 2")],
+    ids=["batch", "per-command"],
+)
 def test_failure_rolls_back_and_leaves_the_pre_existing_link_alone(
-    prefix: str, state_dir: Path
+    prefix: str, state_dir: Path, mode: tuple[str, ...], how: str
 ) -> None:
     _make_bridge(f"{prefix}vethQ")
     before = snapshot(prefix)
-    result = iplab("up", BLOG, "--prefix", prefix, "--no-preflight", state=state_dir)
+    result = iplab("up", BLOG, "--prefix", prefix, "--no-preflight", *mode, state=state_dir)
     assert result.returncode == 1
+    failing = f"sudo ip link add {prefix}vethP type veth peer name {prefix}vethQ"
     assert (
-        f"command failed (exit 2): sudo ip link add {prefix}vethP type veth peer name {prefix}vethQ"
+        f"setup[10]: command failed ({how}): {failing}\n  RTNETLINK answers: File exists\n"
         in result.stderr
     )
-    assert "RTNETLINK answers: File exists" in result.stderr
     assert "rolled back" in result.stderr
     assert_restored(before, prefix)  # the pre-existing bridge is still there, unchanged
     assert iplab("ls", state=state_dir).stdout == "no lab is up\n"
     failed = iplab("audit", "--failed", "--json", state=state_dir).stdout.splitlines()
-    assert len(failed) == 1
+    assert [json.loads(r)["text"] for r in failed] == [failing]
 
 
 def test_down_needs_only_the_journal(prefix: str, state_dir: Path, tmp_path: Path) -> None:
@@ -167,12 +172,16 @@ def test_sigkill_at_any_point_then_down_restores_the_host(
     assert iplab("ls", state=state_dir).stdout == "no lab is up\n"
 
 
-@pytest.mark.parametrize("n", [1, 5, 9])
-def test_sigkill_during_down_then_down_again(prefix: str, state_dir: Path, n: int) -> None:
+@pytest.mark.parametrize(
+    ("mode", "n"), [((), 1), ((), 3), (("--exact",), 1), (("--exact",), 5), (("--exact",), 9)]
+)
+def test_sigkill_during_down_then_down_again(
+    prefix: str, state_dir: Path, mode: tuple[str, ...], n: int
+) -> None:
     before = snapshot(prefix)
     assert iplab("up", BLOG, "--prefix", prefix, state=state_dir).returncode == 0
     crashed = iplab(
-        "down", lab_name(prefix), state=state_dir, env={"IPLAB_FAULT": f"undo-after-run:{n}"}
+        "down", lab_name(prefix), *mode, state=state_dir, env={"IPLAB_FAULT": f"undo-after-run:{n}"}
     )
     assert crashed.returncode == -signal.SIGKILL
     again = iplab("down", lab_name(prefix), state=state_dir)
@@ -186,13 +195,26 @@ def test_signal_stops_at_the_next_boundary_and_rolls_back(
 ) -> None:
     before = snapshot(prefix)
     result = iplab(
-        "up", BLOG, "--prefix", prefix, state=state_dir, env={"IPLAB_FAULT": f"{sig}@after-run:6"}
-    )
+        "up", BLOG, "--prefix", prefix, "--per-command", state=state_dir,
+        env={"IPLAB_FAULT": f"{sig}@after-run:6"},
+    )  # fmt: skip
     assert result.returncode == 130
     assert f"{sig} received: stopping at this command boundary" in result.stderr
     # the 6th change (step 10) was running when the signal came: it completed, nothing after it
     assert result.stdout.endswith(f"[10/18] sudo ip netns add {prefix}ns2\n")
     assert f"undo: sudo ip netns del {prefix}ns2" in result.stderr
+    assert_restored(before, prefix)
+
+
+def test_signal_during_a_batch_stops_after_that_batch(prefix: str, state_dir: Path) -> None:
+    """Steps 10-18 go to one ip -batch process: the boundary is the end of that process."""
+    before = snapshot(prefix)
+    result = iplab(
+        "up", BLOG, "--prefix", prefix, state=state_dir, env={"IPLAB_FAULT": "SIGINT@after-run:6"}
+    )
+    assert result.returncode == 130
+    assert f"[18/18] sudo ip link set {prefix}vethQ master {prefix}br0\n" in result.stdout
+    assert "lab " not in result.stdout  # it did not declare the lab up
     assert_restored(before, prefix)
 
 

@@ -74,7 +74,7 @@ setup:
     up = iplab("up", str(scenario), "--prefix", prefix, state=state_dir)
     assert up.returncode == 0, up.stdout + up.stderr
     assert "default via 10.8.0.1 dev " in up.stdout  # the route show output, under the command
-    down = iplab("down", f"{prefix}routed", state=state_dir)
+    down = iplab("down", f"{prefix}routed", "--exact", state=state_dir)
     assert down.returncode == 0, down.stderr
     undo = [line.strip() for line in down.stderr.splitlines() if line.strip().startswith("undo:")]
     assert undo[:3] == [

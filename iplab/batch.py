@@ -1,0 +1,72 @@
+"""Feeding runs of ``ip`` commands to one ``ip -batch -`` process (pure functions).
+
+A tutorial's lines stay exactly as written (in the printed script, the
+journal and the audit log); only the way they reach the kernel changes. A
+line can join a batch when it is an ``ip`` command that changes state:
+``ip link set X up`` is fed as ``link set X up``, ``ip netns exec NS ip ...``
+as ``netns exec NS ip ...``, and ``ip -n NS link ...`` (which ``ip -batch``
+refuses on a line) as ``netns exec NS ip link ...``, the same change made
+from inside the namespace.
+
+Observation steps, steps with claims (they end a batch), raw steps, probes
+and anything with options ``ip -batch`` cannot take split the batches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from iplab.plan import PlannedCommand
+from iplab.render import Command
+from iplab.steps import NetnsExec, Probe, Raw
+
+_FAILED = re.compile(r"Command failed (?:-|\S+):(\d+)")
+_UNSAFE = re.compile(r"[\s\"'\\#]")
+
+
+def batch_line(command: Command) -> str | None:
+    """The line ``ip -batch -`` takes for this command, or None when it cannot join a batch."""
+    if command.observe or isinstance(command.op, Raw | NetnsExec | Probe):
+        return None
+    return argv_line(command.argv)
+
+
+def argv_line(argv: Sequence[str]) -> str | None:
+    """``ip`` argv -> an ``ip -batch`` line, or None when ``ip -batch`` cannot take it."""
+    if list(argv[:1]) != ["ip"] or len(argv) < 3 or any(_UNSAFE.search(a) for a in argv):
+        return None
+    words = list(argv[1:])
+    if words[0] == "-n" and len(words) > 2:
+        words = ["netns", "exec", words[1], "ip", *words[2:]]
+    if words[0].startswith("-"):
+        return None
+    if words[:2] == ["netns", "exec"] and (words[3:4] != ["ip"] or words[4:5][:1] == ["-"]):
+        return None  # only ip inside netns exec, without options of its own
+    return " ".join(words)
+
+
+def segments(commands: Sequence[PlannedCommand], enabled: bool) -> list[list[PlannedCommand]]:
+    """Consecutive batchable commands grouped; every other command alone."""
+    out: list[list[PlannedCommand]] = []
+    current: list[PlannedCommand] = []
+    for pc in commands:
+        if not enabled or batch_line(pc.command) is None:
+            if current:
+                out.append(current)
+                current = []
+            out.append([pc])
+            continue
+        current.append(pc)
+        if pc.command.step is not None and pc.command.step.expect:
+            out.append(current)  # claims are checked right after their step
+            current = []
+    if current:
+        out.append(current)
+    return out
+
+
+def failed_line(stderr: str) -> int | None:
+    """The 1-based line ``ip -batch`` stopped at ("Command failed -:3"), or None."""
+    match = _FAILED.search(stderr)
+    return int(match.group(1)) if match else None

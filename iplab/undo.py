@@ -1,0 +1,197 @@
+"""Undo a lab from its journal alone.
+
+Two ways, same end (everything the lab created is gone, nothing else changed):
+
+* **exact** replays, newest first, every inverse the journal recorded (set
+  down what was set up, move back what was moved, detach what was attached,
+  delete what was created), each only where its guard holds on the live state;
+* **fast** (the default) keeps only the inverses that destroy: the journal's
+  raw undo commands first (newest first), then the namespaces the lab created
+  (which destroys the links inside them and, with a veth, its peer), then the
+  lab's remaining links in the root namespace, all fed to one ``ip -batch``.
+  Every other inverse would change an object that one of these deletions
+  destroys anyway: the model only lets a scenario change objects it created.
+
+Either way an intent without an outcome (a crash between running a command and
+recording it) is judged on the live state, and an object that existed before
+the lab (``lab.json``'s preexisting names) is never touched.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from iplab import iproute
+from iplab.batch import argv_line
+from iplab.context import Env, Line, fault, run_batch
+from iplab.journal import Entry, Journal, LabInfo, UndoRecord
+from iplab.model import ROOT, ModelError, State, apply
+from iplab.steps import LinkDel, NetnsDel, NetnsExec, Op, Raw
+
+SETTLE_SECONDS = 5.0  # how long a deleted namespace may take to release its links
+
+
+@dataclass
+class UndoReport:
+    ran: int = 0
+    skipped: int = 0
+    failed: list[str] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)
+
+
+def touches_preexisting(op: Op, info: LabInfo) -> bool:
+    if isinstance(op, NetnsDel):
+        return op.name in info.preexisting_netns
+    if isinstance(op, LinkDel) and not op.ns:
+        return op.dev in info.preexisting_links
+    return any(
+        (kind == "link" and name in info.preexisting_links and not op.in_ns())
+        or (kind == "netns" and name in info.preexisting_netns)
+        for kind, name in op.refs()
+    )
+
+
+def _due(journal: Journal) -> list[Entry]:
+    return [e for e in journal.entries() if e.status in ("done", "pending")]
+
+
+def _namespaces(info: LabInfo, entries: Sequence[Entry]) -> list[str]:
+    names = set(info.owned_netns)
+    for entry in entries:
+        for u in entry.undo:
+            if u.guard.ns:
+                names.add(u.guard.ns)
+            if u.guard.kind == "netns":
+                names.add(u.guard.name)
+    return sorted(names - {ROOT})
+
+
+def _meta(entry: Entry, undo: UndoRecord) -> dict[str, object]:
+    return {"step": entry.number, "phase": entry.phase, "kind": "undo", "text": undo.text}
+
+
+def rollback(env: Env, journal: Journal, exact: bool = False) -> UndoReport:
+    info = journal.info()
+    entries = _due(journal)
+    namespaces = _namespaces(info, entries)
+    report = UndoReport()
+    observed = iproute.read_state(env.runner, namespaces)
+    if exact:
+        for entry in reversed(entries):
+            observed = _undo_entry(env, entry, info, observed, namespaces=namespaces, report=report)
+            journal.mark_undone([entry])
+    else:
+        _fast(env, entries, info, observed, report)
+        journal.mark_undone(entries)
+    report.left = leftovers(env, info, namespaces)
+    return report
+
+
+def _undo_entry(
+    env: Env, entry: Entry, info: LabInfo, observed: State, *, namespaces: list[str],
+    report: UndoReport,
+) -> State:  # fmt: skip
+    for undo in entry.undo:
+        if touches_preexisting(undo.op, info):
+            env.err.write(f"iplab: not undoing `{undo.text}`: it existed before the lab\n")
+            report.skipped += 1
+            continue
+        if not undo.guard.holds(observed):
+            report.skipped += 1
+            continue
+        env.err.write(f"  undo: {undo.text}\n")
+        result = env.runner.execute(undo.argv, undo.privileged, meta=_meta(entry, undo))
+        report.ran += 1
+        fault("undo-after-run", report.ran)
+        if not result.ok:
+            report.failed.append(undo.text)
+            env.err.write(f"    failed (exit {result.rc}): {result.stderr.strip()}\n")
+            observed = iproute.read_state(env.runner, namespaces)
+            continue
+        try:
+            apply(observed, undo.op)
+        except ModelError:
+            observed = iproute.read_state(env.runner, namespaces)
+    return observed
+
+
+def destroy_plan(
+    entries: Sequence[Entry], info: LabInfo, observed: State
+) -> list[tuple[Entry, UndoRecord]]:
+    """The undo records that still matter when everything goes: raw undos, then
+    namespace deletions, then deletions of the links left in the root namespace."""
+    raw: list[tuple[Entry, UndoRecord]] = []
+    netns: list[tuple[Entry, UndoRecord]] = []
+    links: list[tuple[Entry, UndoRecord]] = []
+    for entry in reversed(entries):
+        for undo in entry.undo:
+            if touches_preexisting(undo.op, info):
+                continue
+            if isinstance(undo.op, Raw | NetnsExec):
+                raw.append((entry, undo))
+            elif isinstance(undo.op, NetnsDel) and undo.guard.holds(observed):
+                netns.append((entry, undo))
+            elif isinstance(undo.op, LinkDel):
+                links.append((entry, undo))
+    dying = {u.op.name for _, u in netns if isinstance(u.op, NetnsDel)}
+    kept: list[tuple[Entry, UndoRecord]] = []
+    for entry, undo in links:
+        assert isinstance(undo.op, LinkDel)
+        where = undo.op.ns or ROOT
+        link = observed.link(where, undo.op.dev)
+        if link is None or where in dying:
+            continue  # gone already, or goes with its namespace
+        if link.peer is not None and link.peer_ns in dying:
+            continue  # goes with its peer
+        kept.append((entry, undo))
+    return raw + netns + kept
+
+
+def _fast(
+    env: Env, entries: Sequence[Entry], info: LabInfo, observed: State, report: UndoReport
+) -> None:
+    plan = destroy_plan(entries, info, observed)
+    report.skipped = sum(len(e.undo) for e in entries) - len(plan)
+    batchable: list[tuple[Entry, UndoRecord]] = []
+    for entry, undo in plan:
+        env.err.write(f"  undo: {undo.text}\n")
+        line = argv_line(undo.argv)
+        if line is None:
+            result = env.runner.execute(undo.argv, undo.privileged, meta=_meta(entry, undo))
+            report.ran += 1
+            if not result.ok:
+                report.failed.append(undo.text)
+                env.err.write(f"    failed (exit {result.rc}): {result.stderr.strip()}\n")
+        else:
+            batchable.append((entry, undo))
+    if not batchable:
+        return
+    lines = [Line(u.text, u.argv, argv_line(u.argv) or "", _meta(e, u)) for e, u in batchable]
+    status, result = run_batch(env, lines, privileged=True, force=True)
+    before = report.ran
+    report.ran += sum(1 for s in status if s is not None)
+    for count in range(before + 1, report.ran + 1):
+        fault("undo-after-run", count)
+    for (_, undo), rc in zip(batchable, status, strict=True):
+        if rc != 0:
+            report.failed.append(undo.text)
+    if report.failed:
+        env.err.write(f"    {len(report.failed)} failed: {result.stderr.strip()}\n")
+
+
+def leftovers(env: Env, info: LabInfo, namespaces: Sequence[str]) -> list[str]:
+    """What the lab created and still exists, after letting deleted namespaces wind down."""
+    deadline = time.monotonic() + SETTLE_SECONDS
+    owned_links = set(info.owned_links) - set(info.preexisting_links)
+    owned_netns = set(info.owned_netns) - set(info.preexisting_netns)
+    while True:
+        state = iproute.read_state(env.runner, namespaces)
+        left = sorted(n for n in owned_netns if n in state.namespaces)
+        left += sorted(
+            f"{link.name}@{ns or 'root'}" for ns, link in state.links() if link.name in owned_links
+        )
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.05)
