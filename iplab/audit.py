@@ -70,27 +70,50 @@ class AuditLog:
             return
         statedir.ensure_dir(self.dir)
         with statedir.locked(self.lock, "the audit log", blocking=True):
-            count, prev = self._head()
+            count, prev, torn = self._tail()
             lines = []
             for record in records:
                 chained = {**record, "prev": prev}
                 chained["hash"] = record_hash(chained)
                 prev = chained["hash"]
                 lines.append(json.dumps(chained, ensure_ascii=False, separators=(",", ":")))
-            statedir.append_durably(self.path, "".join(line + "\n" for line in lines))
+            text = ("\n" if torn else "") + "".join(line + "\n" for line in lines)
+            statedir.append_durably(self.path, text)
+            # the head is advisory and may lag after a crash (verify allows that); only a
+            # log shorter than its head means records were cut off
             statedir.atomic_write(
-                self.head, json.dumps({"count": count + len(lines), "hash": prev})
+                self.head, json.dumps({"count": count + len(lines), "hash": prev}), sync=False
             )
 
-    def _head(self) -> tuple[int, str]:
-        if self.head.exists():
+    def _read_head(self) -> tuple[int, str] | None:
+        try:
+            data = json.loads(self.head.read_text())
+            return int(data["count"]), str(data["hash"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _tail(self) -> tuple[int, str, bool]:
+        """(records in the log, hash of the last, whether the log ends in a torn line)."""
+        if not self.path.exists():
+            return 0, GENESIS, False
+        with self.path.open("rb") as f:
+            f.seek(0, 2)
+            size = f.tell()
+            f.seek(max(0, size - 65536))
+            chunk = f.read()
+        torn = bool(chunk) and not chunk.endswith(b"\n")
+        last_hash = GENESIS
+        for line in reversed(chunk.splitlines()):
             try:
-                data = json.loads(self.head.read_text())
-                return int(data["count"]), str(data["hash"])
+                last_hash = str(json.loads(line)["hash"])
+                break
             except (ValueError, KeyError, TypeError):
-                pass
-        records = self.read()
-        return len(records), records[-1].get("hash", GENESIS) if records else GENESIS
+                continue
+        head = self._read_head()
+        if head is not None and head[1] == last_hash:
+            return head[0], last_hash, torn
+        valid = sum(1 for r in self.read() if "_unreadable" not in r)  # the head lags: count
+        return valid, last_hash, torn
 
     def read(self) -> list[dict[str, Any]]:
         if not self.path.exists():
@@ -104,13 +127,17 @@ class AuditLog:
         return out
 
     def verify(self) -> tuple[bool, str]:
-        """Check the chain; name the first broken record."""
-        records = self.read()
+        """Check the chain; name the first broken record.
+
+        A line that is not JSON is a write torn by a crash when the chain goes on
+        unbroken after it (nothing valid was lost); it is reported, not an error.
+        """
+        lines = self.read()
+        torn = sum(1 for r in lines if "_unreadable" in r)
+        records = [r for r in lines if "_unreadable" not in r]
         prev = GENESIS
         for i, record in enumerate(records, start=1):
             where = f"record {i}"
-            if "_unreadable" in record:
-                return False, f"{where} is not valid JSON"
             where += f" ({record.get('time', '?')}: {record.get('text', '?')})"
             if record.get("prev") != prev:
                 return (
@@ -120,17 +147,18 @@ class AuditLog:
             if record.get("hash") != record_hash(record):
                 return False, f"{where} was edited: its hash does not match its content"
             prev = record["hash"]
-        if self.head.exists():
-            try:
-                head = json.loads(self.head.read_text())
-            except ValueError:
-                return False, "audit.head is not valid JSON"
-            if head.get("count") != len(records) or head.get("hash") != prev:
+        head = self._read_head()
+        if self.head.exists() and head is None:
+            return False, "audit.head is unreadable"
+        if head is not None:
+            count, last = head
+            if count > len(records) or (count and records[count - 1].get("hash") != last):
                 return False, (
                     f"the log ends at record {len(records)} but audit.head says "
-                    f"{head.get('count')}: records were cut off the end"
+                    f"{count}: records were cut off the end"
                 )
-        return True, f"{len(records)} records, chain intact"
+        note = f" ({torn} line torn by a crash, skipped)" if torn else ""
+        return True, f"{len(records)} records, chain intact{note}"
 
 
 # -- reading it back -------------------------------------------------------------------------------

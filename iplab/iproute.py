@@ -217,6 +217,7 @@ def build_state(
     # first pass: what the indexes and the root's namespace ids say on their own
     resolved: dict[tuple[str, str], tuple[str, str]] = {}
     ambiguous: dict[tuple[str, str], list[tuple[str, RawLink]]] = {}
+    unread: dict[tuple[str, str], str] = {}
     for ns, raw in links.items():
         for r in raw:
             if r.kind != "veth":
@@ -225,6 +226,11 @@ def build_state(
                 if r.link_name is not None and r.link_netnsid is None:
                     resolved[(ns, r.name)] = (ns, r.link_name)
                 continue
+            if ns == ROOT and r.link_netnsid is not None:
+                target = by_root_id.get(r.link_netnsid)
+                if target is not None and target not in links:
+                    unread[(ns, r.name)] = target  # its namespace was not read: no name
+                    continue
             found = _candidates(ns, r, tables)
             if len(found) == 1:
                 resolved[(ns, r.name)] = (found[0][0], found[0][1].name)
@@ -249,6 +255,8 @@ def build_state(
     for (ns, name), (peer_ns, peer) in resolved.items():
         link = state.namespaces[ns].links[name]
         link.peer, link.peer_ns = peer, peer_ns
+    for (ns, name), peer_ns in unread.items():
+        state.namespaces[ns].links[name].peer_ns = peer_ns
     for (ns, name), found in ambiguous.items():
         names = {c[1].name for c in found}
         if len(names) == 1:
@@ -414,6 +422,7 @@ def read_state(shell: Shell, namespaces: Iterable[str] | None = None) -> State:
         state, ambiguous = build_state(links, root_ids)
         if ambiguous:
             state, _still = build_state(links, root_ids, _nsid_maps(shell, ambiguous))
+        state.unread = set(root_ids) - set(state.namespaces)
         return state
     raise ParseError(f"iproute2 kept saying '{INTERRUPTED}' ({RETRIES} reads); try again")
 

@@ -151,11 +151,14 @@ class Journal:
         for entry, status, rc in outcomes:
             entry.status, entry.rc = status, rc
         if outcomes:
+            # not synced: a lost outcome reads as "maybe done", which undo checks on the
+            # live state anyway; the next intent's sync flushes it to disk
             self._append(
                 [
                     {"type": "outcome", "seq": e.seq, "status": s, "rc": rc, "time": time.time()}
                     for e, s, rc in outcomes
-                ]
+                ],
+                sync=False,
             )
 
     def mark_undone(self, entries: Sequence[Entry]) -> None:
@@ -164,9 +167,9 @@ class Journal:
         if entries:
             self._append([{"type": "undone", "seq": e.seq, "time": time.time()} for e in entries])
 
-    def _append(self, records: list[dict[str, Any]]) -> None:
+    def _append(self, records: list[dict[str, Any]], sync: bool = True) -> None:
         text = "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records)
-        statedir.append_durably(self.path, text)
+        statedir.append_durably(self.path, text, sync)
 
     def entries(self) -> list[Entry]:
         if not self.path.exists():

@@ -372,7 +372,8 @@ def _leftovers(env: Env, plan: Plan) -> list[str]:
     """What the lab created and still exists; waits a little for namespaces to wind down."""
     deadline = time.monotonic() + undo.SETTLE_SECONDS
     while True:
-        state = read_lab_state(env, plan.owned.netns)
+        # the root and the list of namespaces suffice: a namespace left is a leftover itself
+        state = read_lab_state(env, [])
         result = verify.check_claim(_NOTHING, state, plan.owned)
         if result.ok or time.monotonic() > deadline:
             return [] if result.ok else result.detail.removeprefix("still present: ").split(", ")

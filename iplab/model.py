@@ -120,6 +120,11 @@ class Namespace:
 @dataclass
 class State:
     namespaces: dict[str, Namespace] = field(default_factory=lambda: {ROOT: Namespace(ROOT)})
+    #: observed only: namespaces that exist (``ip netns list``) but whose links were not read
+    unread: set[str] = field(default_factory=set)
+
+    def has_netns(self, name: str) -> bool:
+        return name in self.namespaces or name in self.unread
 
     def copy(self) -> State:
         return copy.deepcopy(self)
@@ -208,7 +213,7 @@ class Guard:
         if self.kind == "always":
             return True
         if self.kind == "netns":
-            return self.name in state.namespaces
+            return state.has_netns(self.name)
         link = state.link(self.ns, self.name)
         if link is None:
             return False

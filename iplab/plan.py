@@ -184,8 +184,8 @@ def simulate(
     live state, which the next step changes)."""
     state = state or State()
     for number, step in enumerate(steps, start=1):
-        before = state.copy() if needs_undo(step.op) else state
-        undo = inverse(before, step.op) if needs_undo(step.op) else []
+        # inverse() only reads the state before the op: no copy needed
+        undo = inverse(state, step.op) if needs_undo(step.op) else []
         apply(state, step.op, step.loc)
         claims = check_claims(step.expect, state, owned)
         yield Simulated(step, number, tuple(undo), tuple(claims)), (state.copy() if keep else state)

@@ -12,6 +12,7 @@ would, without the leading ``sudo `` (the runner decides about sudo).
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -49,6 +50,16 @@ class Command:
     def body(self) -> str:
         """The text without its ``sudo `` prefix."""
         return self.text[5:] if self.sudo else self.text
+
+
+_PLAIN = re.compile(r"[^\s\"'\\#|&;<>()$`*?\[\]{}~!]*(?:\s+[^\s\"'\\#|&;<>()$`*?\[\]{}~!]*)*")
+
+
+def split(text: str) -> tuple[str, ...]:
+    """Split as a POSIX shell would (shlex), with a fast path for plain words."""
+    if _PLAIN.fullmatch(text):
+        return tuple(text.split())
+    return tuple(shlex.split(text))
 
 
 def bundled_templates() -> Path:
@@ -102,7 +113,7 @@ class Renderer:
             argv: tuple[str, ...] = ("bash", "-c", body)
         else:
             try:
-                argv = tuple(shlex.split(body))
+                argv = split(body)
             except ValueError as exc:
                 where = step.loc if step else None
                 raise ScenarioError(f"rendered {body!r} cannot be split: {exc}", where) from None

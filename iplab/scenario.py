@@ -739,16 +739,26 @@ def load_text(text: str, file: str, overrides: dict[str, Any] | None = None) -> 
         variables[key] = value
     expander = _Expander(file, variables)
     policy = f.choice("sudo", ("auto", "always", "never"), "never")
-    if f.has("topology"):
-        f.used.add("topology")
-        f.fail("topology", "the 'topology' form is not supported by this version of iplab")
-    if not f.has("setup"):
-        raise ScenarioError("a scenario needs a 'setup' list of steps", top)
-    f.used.update({"setup", "teardown"})
-    setup = expander.steps(doc["setup"], "setup", "setup", dict(variables), doc.line_of("setup"))
+    if not f.has("setup") and not f.has("topology"):
+        raise ScenarioError("a scenario needs a 'setup' list of steps (or a 'topology')", top)
+    f.used.update({"setup", "teardown", "topology"})
+    setup = expander.steps(
+        doc.get("setup"), "setup", "setup", dict(variables), doc.line_of("setup")
+    )
     teardown = expander.steps(
         doc.get("teardown"), "teardown", "teardown", dict(variables), doc.line_of("teardown")
     )
+    if f.has("topology"):
+        from iplab import topology
+
+        where = Location(file, doc.line_of("topology"))
+        scope = dict(variables)
+        topo = topology.parse(
+            doc["topology"], where.at("topology"), lambda v, loc: expander.value(v, scope, loc)
+        )
+        topo_setup, topo_teardown = topology.plan(topo, where)
+        setup = topo_setup + setup
+        teardown = teardown + topo_teardown
     scenario = Scenario(
         path=file,
         sha256=hashlib.sha256(text.encode()).hexdigest(),

@@ -58,21 +58,31 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write a whole file so that readers see the old or the new content, never a mix."""
+def atomic_write(path: Path, text: str, sync: bool = True) -> None:
+    """Write a whole file so that readers see the old or the new content, never a mix.
+
+    ``sync=False`` keeps the atomicity but not the durability (the file may lag
+    after a power cut): for advisory files.
+    """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         os.write(fd, text.encode("utf-8"))
-        os.fsync(fd)
+        if sync:
+            os.fsync(fd)
     finally:
         os.close(fd)
     os.replace(tmp, path)
-    _fsync_dir(path.parent)
+    if sync:
+        _fsync_dir(path.parent)
 
 
-def append_durably(path: Path, text: str) -> None:
-    """Append whole lines with one write, then fsync: a crash loses at most a torn last line."""
+def append_durably(path: Path, text: str, sync: bool = True) -> None:
+    """Append whole lines with one write, then fsync: a crash loses at most a torn last line.
+
+    ``sync=False`` leaves the flush to the next synced append of the same file (or to
+    the kernel): for records whose loss a crash may cause without harm.
+    """
     created = not path.exists()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
@@ -80,7 +90,8 @@ def append_durably(path: Path, text: str) -> None:
         written = os.write(fd, data)
         while written < len(data):  # pragma: no cover - regular files take it in one go
             written += os.write(fd, data[written:])
-        os.fsync(fd)
+        if sync:
+            os.fsync(fd)
     finally:
         os.close(fd)
     if created:

@@ -77,7 +77,8 @@ def rollback(env: Env, journal: Journal, exact: bool = False) -> UndoReport:
     entries = _due(journal)
     namespaces = _namespaces(info, entries)
     report = UndoReport()
-    observed = iproute.read_state(env.runner, namespaces)
+    # the fast way decides from the root namespace and the list of namespaces alone
+    observed = iproute.read_state(env.runner, namespaces if exact else _unowned(info, namespaces))
     if exact:
         for entry in reversed(entries):
             observed = _undo_entry(env, entry, info, observed, namespaces=namespaces, report=report)
@@ -85,8 +86,13 @@ def rollback(env: Env, journal: Journal, exact: bool = False) -> UndoReport:
     else:
         _fast(env, entries, info, observed, report)
         journal.mark_undone(entries)
-    report.left = leftovers(env, info, namespaces)
+    report.left = leftovers(env, info)
     return report
+
+
+def _unowned(info: LabInfo, namespaces: Sequence[str]) -> list[str]:
+    """Namespaces named by undo records that the lab did not create (normally none)."""
+    return [ns for ns in namespaces if ns not in info.owned_netns]
 
 
 def _undo_entry(
@@ -143,7 +149,7 @@ def destroy_plan(
         link = observed.link(where, undo.op.dev)
         if link is None or where in dying:
             continue  # gone already, or goes with its namespace
-        if link.peer is not None and link.peer_ns in dying:
+        if link.kind == "veth" and link.peer_ns in dying:
             continue  # goes with its peer
         kept.append((entry, undo))
     return raw + netns + kept
@@ -181,14 +187,18 @@ def _fast(
         env.err.write(f"    {len(report.failed)} failed: {result.stderr.strip()}\n")
 
 
-def leftovers(env: Env, info: LabInfo, namespaces: Sequence[str]) -> list[str]:
-    """What the lab created and still exists, after letting deleted namespaces wind down."""
+def leftovers(env: Env, info: LabInfo) -> list[str]:
+    """What the lab created and still exists, after letting deleted namespaces wind down.
+
+    Reading the root namespace and the list of namespaces is enough: a namespace of
+    the lab that still exists is a leftover itself, whatever it holds.
+    """
     deadline = time.monotonic() + SETTLE_SECONDS
     owned_links = set(info.owned_links) - set(info.preexisting_links)
     owned_netns = set(info.owned_netns) - set(info.preexisting_netns)
     while True:
-        state = iproute.read_state(env.runner, namespaces)
-        left = sorted(n for n in owned_netns if n in state.namespaces)
+        state = iproute.read_state(env.runner, [])
+        left = sorted(n for n in owned_netns if state.has_netns(n))
         left += sorted(
             f"{link.name}@{ns or 'root'}" for ns, link in state.links() if link.name in owned_links
         )

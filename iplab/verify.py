@@ -157,7 +157,7 @@ def check_claim(claim: Claim, state: State, owned: Owned) -> ClaimResult:
         return ClaimResult(claim, ok, detail)
 
     if isinstance(claim, NothingLeft):
-        left = sorted(n for n in owned.netns if n in state.namespaces)
+        left = sorted(n for n in owned.netns if state.has_netns(n))
         left += sorted(
             f"{link.name}@{_where(ns)}" for ns, link in state.links() if link.name in owned.links
         )

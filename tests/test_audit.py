@@ -101,3 +101,22 @@ def test_table_and_replay_script(tmp_path: Path) -> None:
     lines = [line for line in script.splitlines() if not line.startswith("#")]
     assert lines == [f"ip netns add ns{i}" for i in range(1, 6)]
     assert "-- exited 2" in script
+
+
+def test_a_torn_last_line_from_a_crash_is_tolerated(tmp_path: Path) -> None:
+    log = _log(tmp_path, 3)
+    with log.path.open("a") as f:
+        f.write('{"time":"2026-11-27T10:09:00","text":"ip lin')  # killed mid-write
+    log.append(_records(5)[3:])
+    assert log.verify() == (True, "5 records, chain intact (1 line torn by a crash, skipped)")
+    assert [r.get("step") for r in log.read() if "_unreadable" not in r] == [1, 2, 3, 4, 5]
+
+
+def test_a_head_that_lags_after_a_crash_is_not_a_cut(tmp_path: Path) -> None:
+    log = _log(tmp_path, 3)
+    stale = log.head.read_text()
+    log.append(_records(5)[3:])
+    log.head.write_text(stale)  # as if killed between the log and the head
+    assert log.verify()[0]
+    log.append(_records(6)[5:])  # appends chain on from the log, not from the stale head
+    assert log.verify() == (True, "6 records, chain intact")
