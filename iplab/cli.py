@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from iplab import __version__, export, lab, names, scenario
+from iplab import __version__, export, importer, lab, names, scenario
 from iplab.errors import IplabError, UsageError
 from iplab.plan import Plan, build, owned_by, simulate, with_prefix
 
@@ -379,6 +379,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lab", help="only this lab's namespaces and links (default: the host)")
     p.add_argument("--json", action="store_true", help="print the parsed state as JSON")
     p.set_defaults(handler=cmd_status)
+
+    importer.add_parser(sub)
 
     p = sub.add_parser("scenarios", help="list the bundled scenarios")
     p.set_defaults(handler=cmd_scenarios)

@@ -22,7 +22,7 @@ import yaml
 from iplab import names
 from iplab.errors import ScenarioError
 from iplab.render import renderer
-from iplab.scenario import IP_OPTIONS, load_text
+from iplab.scenario import IP_OPTIONS, SHELL_SYNTAX, load_text
 from iplab.steps import (
     AddrAdd,
     AddrDel,
@@ -45,9 +45,6 @@ from iplab.steps import (
     RouteShow,
 )
 
-#: what makes a command need ``bash -c`` (the same characters the scenario loader refuses
-#: in a command without ``shell: true``)
-SHELL_SYNTAX = re.compile(r"[;&|<>`$]")
 _JINJA = re.compile(r"\{\{|\{%")
 _EXEC_PREFIX = re.compile(r"ip netns exec (?P<ns>\S+) (?P<command>.+)")
 

@@ -106,8 +106,9 @@ class Renderer:
 
     def command(self, op: Op, sudo: bool, step: Step | None = None, number: int = 0) -> Command:
         body = self.text(op)
-        if isinstance(op, Raw) and op.command.startswith("sudo ") and not sudo:
-            # a raw step written with sudo: keep the text, run the rest
+        if isinstance(op, Raw) and op.command.startswith("sudo "):
+            # a raw step written with sudo: keep the text as written (the policy adds no
+            # second sudo), run the rest
             sudo, body = True, body[5:]
         if isinstance(op, Raw) and op.shell:
             argv: tuple[str, ...] = ("bash", "-c", body)

@@ -78,7 +78,7 @@ IP_OPTIONS = frozenset(
         *("-h", "-human", "-a", "-all"),
     }
 )
-_SHELL_SYNTAX = re.compile(r"[;&|<>`$]|\$\(")
+SHELL_SYNTAX = re.compile(r"[;&|<>`$]|\$\(")
 _JINJA = re.compile(r"\{\{|\{%")
 _ONE_EXPR = re.compile(r"\s*\{\{(?P<expr>(?:(?!\}\}).)*)\}\}\s*", re.S)
 
@@ -306,7 +306,7 @@ def _command_text(f: Fields, key: str, shell: bool, required: bool) -> str | Non
         f.fail(key, f"cannot be split into words: {exc}")
     if not argv:
         f.fail(key, "is empty")
-    if not shell and _SHELL_SYNTAX.search(value):
+    if not shell and SHELL_SYNTAX.search(value):
         f.fail(
             key,
             f"{value!r} uses shell syntax (pipes, redirections, ';', '&', '$')",

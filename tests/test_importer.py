@@ -1,0 +1,986 @@
+"""``iplab import``: tutorial or script -> scenario YAML that renders the same lines back."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from iplab import export, scenario
+from iplab.errors import UsageError
+from iplab.importer import (
+    Cmd,
+    Draft,
+    ImportResult,
+    Note,
+    ShellVars,
+    add_parser,
+    announces_cleanup,
+    choose_sudo,
+    continues,
+    detect_kind,
+    first_sentence,
+    import_text,
+    join_continuation,
+    plain,
+    read_markdown,
+    read_shell,
+    scenario_name,
+    split_teardown,
+    strip_comment,
+    strip_prompt,
+    title_and_prose,
+)
+from iplab.lineparse import LineError, classify, op_fields, parse_line, reads_back, reads_only
+from iplab.plan import build, decide_sudo
+from iplab.render import renderer
+from iplab.steps import (
+    AddrShow,
+    LinkAdd,
+    LinkShow,
+    NetnsAdd,
+    NetnsExec,
+    NetnsList,
+    Op,
+    Probe,
+    Raw,
+)
+from tests.conftest import BLOG, FIXTURES, GOLDEN, REPO
+from tests.goldens import assert_golden
+
+IMPORT = FIXTURES / "import"
+SPELLINGS = Path(__file__).resolve().parent / "scenarios" / "spellings.yaml"
+
+
+def imported(path: Path) -> ImportResult:
+    """Import a fixture, naming it by its path relative to the repository (stable goldens)."""
+    text = path.read_text(encoding="utf-8")
+    rel = str(path.relative_to(REPO))
+    return import_text(text, detect_kind(rel, text), rel)
+
+
+def rendered_lines(result: ImportResult) -> list[str]:
+    """What the written scenario renders, step by step (without the model's verdict)."""
+    sc = scenario.load_text(result.yaml, f"{result.name}.yaml")
+    return [renderer().command(s.op, decide_sudo(sc.sudo, s.sudo, s.op)).text for s in sc.steps]
+
+
+def steps_of(result: ImportResult) -> tuple[scenario.Scenario, list[dict[str, object]]]:
+    sc = scenario.load_text(result.yaml, f"{result.name}.yaml")
+    return sc, [
+        {"title": s.title, "prose": s.prose, "output": s.output, "sudo": s.sudo} for s in sc.steps
+    ]
+
+
+# -- the line parser: every spelling -------------------------------------------------------------
+
+_SPELLING_STEPS = scenario.load(str(SPELLINGS)).steps
+_SPELLING_LINES = (GOLDEN / "spellings.txt").read_text(encoding="utf-8").splitlines()
+
+
+def _as_imported(op: Op) -> Op:
+    """What the importer can know of a spelling step's op: not its 'undo', and 'show'
+    as written (``ip link show master br1`` prints 'show' either way)."""
+    if isinstance(op, NetnsExec):
+        return dataclasses.replace(op, undo=None)
+    if isinstance(op, LinkShow) and op.master and not op.show_kw:
+        return dataclasses.replace(op, show_kw=True)
+    return op
+
+
+@pytest.mark.parametrize(
+    ("line", "index"), [(line, i) for i, line in enumerate(_SPELLING_LINES)], ids=_SPELLING_LINES
+)
+def test_every_spelling_reads_as_the_op_the_spellings_scenario_writes(
+    line: str, index: int
+) -> None:
+    parsed = classify(line)
+    assert parsed.op == _as_imported(_SPELLING_STEPS[index].op)
+    assert parsed.typed == (not isinstance(parsed.op, Raw))
+    assert parsed.sudo == line.startswith("sudo ")
+    assert renderer().command(parsed.op, parsed.sudo).text == line
+
+
+def test_spellings_golden_has_two_raw_lines_and_the_rest_typed() -> None:
+    raw = [line for line in _SPELLING_LINES if parse_line(line) is None]
+    assert raw == ["bridge link show", "echo $HOME | cat"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ip  link set v1 up",  # two spaces: the template writes one
+        "ip -br -n ns1 link",  # the template writes -n first
+        'ip netns add "ns1"',  # quotes the template would not write
+        "ip link set v1 netns 1",  # a process id, not a named namespace
+        "ip link set v1 netns ns1 up",  # the loader wants a move alone in its step
+        "ip link set v1 up up",  # an attribute twice cannot be a YAML key twice
+        "ip link set v1 master br0 nomaster",  # contradicts itself
+        "ip link set v1 mtu 01400",  # reads back as 1400
+        "ip link set v1 mtu 40",  # below the minimum MTU
+        "ip l add d0 type dummy",  # 'l' is spelled for show only
+        "ip link add averyverylongname type dummy",  # 16 characters, IFNAMSIZ is 15
+        "ip link add v1 type veth",  # a veth without its peer's name
+        "ip link add v1 type vxlan id 42",  # a kind iplab does not model
+        "ip addr add 10.0.0.1 dev v1",  # an address without its prefix length
+        "ip route add via 10.0.0.1",  # no destination
+        "ip route add default via gateway",  # not an address
+        "ip link show type veth",
+        "ip -x link",  # an option iplab does not know
+        "ip neigh show",
+        "sudo -E ip link",  # sudo's own options: kept verbatim
+        "ip netns exec ns1 sh -c 'echo 1 > /x'",  # shell syntax: only a raw step may hold it
+        "iptables -F",
+        "ip link set v1 up;",
+        "ip link add name",  # the name is missing
+        "ip netns add a b",  # a word too many
+        "ip netns identify",
+        "ip link foo",
+        "ip link set v1",  # nothing to set
+        "ip addr flush dev v1",
+        "ip addr add 10.0.0.1/24 v1",  # no 'dev'
+        "ip route get 10.0.0.1",
+        "ip route add default via 10.0.0.1 via 10.0.0.2",
+        'ip netns exec "ns 1" ip link',
+    ],
+)
+def test_a_line_that_does_not_render_back_exactly_is_not_typed(line: str) -> None:
+    assert parse_line(line) is None
+
+
+def test_link_add_writes_its_options_in_the_templates_order() -> None:
+    op = parse_line("ip link add d0 up master br0 type dummy")
+    assert op == LinkAdd(name="d0", type="dummy", up=True, master="br0")
+    assert parse_line("ip link add d0 master br0 up type dummy") is None
+
+
+def test_a_probe_is_ping_with_a_count_inside_a_namespace() -> None:
+    assert parse_line("ip netns exec ns1 ping -c 3 -W 2 10.0.0.2") == Probe(
+        ns="ns1", target="10.0.0.2", count=3, wait=2
+    )
+    assert parse_line("sudo ip netns exec h1 ping -c 1 10.2.0.2") == Probe(
+        ns="h1", target="10.2.0.2"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "op"),
+    [
+        (
+            "ip netns exec ns1 ping 10.0.0.2",
+            NetnsExec(ns="ns1", command="ping 10.0.0.2", observes=True),
+        ),
+        (
+            "ip netns exec ns1 ping -c 1 example.org",
+            NetnsExec(ns="ns1", command="ping -c 1 example.org", observes=True),
+        ),
+        (
+            "ip netns exec ns1 sysctl -w net.ipv4.ip_forward=1",
+            NetnsExec(ns="ns1", command="sysctl -w net.ipv4.ip_forward=1"),
+        ),
+        ("ip netns exec ns1 ip neigh", NetnsExec(ns="ns1", command="ip neigh", observes=True)),
+        (
+            "ip netns exec ns1 ip link set v1 netns 1",
+            NetnsExec(ns="ns1", command="ip link set v1 netns 1"),
+        ),
+    ],
+)
+def test_other_commands_inside_a_namespace_are_netns_exec(line: str, op: Op) -> None:
+    assert parse_line(line) == op
+
+
+@pytest.mark.parametrize(
+    ("line", "shell"),
+    [
+        ("echo a | cat", True),
+        ("echo a > /tmp/x", True),
+        ("echo $HOME", True),
+        ("true; true", True),
+        ("true && true", True),
+        ("iptables -F", False),
+        ("sysctl -w net.ipv4.ip_forward=1", False),
+    ],
+)
+def test_raw_steps_need_bash_only_for_shell_syntax(line: str, shell: bool) -> None:
+    parsed = classify(line)
+    assert (parsed.typed, parsed.op) == (False, Raw(command=line, shell=shell))
+
+
+def test_sudo_is_the_steps_and_sudo_with_options_stays_in_the_text() -> None:
+    plain_sudo = classify("sudo iptables -F")
+    assert (plain_sudo.op, plain_sudo.sudo) == (Raw(command="iptables -F"), True)
+    with_options = classify("sudo -E iptables -F")
+    assert (with_options.op, with_options.sudo) == (Raw(command="sudo -E iptables -F"), False)
+    assert renderer().command(with_options.op, False).text == "sudo -E iptables -F"
+
+
+@pytest.mark.parametrize(
+    ("command", "observes"),
+    [
+        ("bridge link show", True),
+        ("bridge fdb add 00:11:22:33:44:55 dev v1", False),
+        ("sysctl net.ipv4.ip_forward", True),
+        ("sysctl -w net.ipv4.ip_forward=1", False),
+        ("sysctl net.ipv4.ip_forward=1", False),
+        ("iptables -L -n", True),
+        ("iptables -A FORWARD -j ACCEPT", False),
+        ("iptables -L -Z", False),
+        ("ip neigh", True),
+        ("tc qdisc show dev eth0", True),
+        ("tc qdisc add dev eth0 root netem delay 10ms", False),
+        ("cat /proc/net/dev", True),
+        ("cat /etc/hosts | tee /tmp/hosts", False),
+        ("brctl show", True),
+        ("brctl addbr br0", False),
+        ("mystery --tool", False),
+        ("echo 'unterminated", False),
+        ("", False),
+    ],
+)
+def test_an_observation_is_recognised_by_its_words(command: str, observes: bool) -> None:
+    assert reads_only(command) is observes
+
+
+def test_jinja_braces_in_a_command_survive_the_scenario_loader() -> None:
+    line = "docker inspect -f '{{.State.Pid}}' c1"
+    parsed = classify(line)
+    assert parsed.op == Raw(command=line)
+    assert op_fields(parsed.op) == {"command": f"{{% raw %}}{line}{{% endraw %}}"}
+    assert reads_back(parsed.op) is None
+
+
+def test_braces_next_to_jinjas_own_endraw_are_escaped_one_by_one() -> None:
+    parsed = classify("echo '{{ x }} {% endraw %}'")
+    assert op_fields(parsed.op) == {
+        "command": "echo '{{ '{' }}{{ '{' }} x }} {{ '{' }}% endraw %}'",
+        "observe": True,  # echo only prints
+    }
+    assert reads_back(parsed.op) is None
+
+
+def test_a_line_no_step_can_hold_is_a_line_error() -> None:
+    with pytest.raises(
+        LineError, match=r"^cannot be split into words as a shell would: No closing"
+    ):
+        classify("echo 'unterminated")
+    with pytest.raises(LineError, match=r"^an empty command$"):
+        classify("sudo  ")
+
+
+def test_a_script_line_that_cannot_be_a_step_is_a_warning() -> None:
+    result = import_text("ip netns add a\necho 'it''s\nip netns del a\n", "shell", "s.sh")
+    assert result.lines == ("ip netns add a", "ip netns del a")
+    assert result.warnings == (
+        "line 2: cannot be imported: cannot be split into words as a shell would:"
+        " No closing quotation",
+    )
+
+
+def test_a_ping_outside_the_lab_stays_an_observing_netns_exec() -> None:
+    page = "```bash\nsudo ip netns add a\nsudo ip netns exec a ping -c 1 192.0.2.1\n```\n"
+    result = import_text(page, "markdown", "page.md")
+    sc = scenario.load_text(result.yaml, "page.yaml")
+    assert sc.setup[1].op == NetnsExec(ns="a", command="ping -c 1 192.0.2.1", observes=True)
+    assert result.warnings == (
+        "line 3: ping target 192.0.2.1 is not an address the input assigns with 'ip addr add';"
+        " kept as 'netns exec', not a probe",
+    )
+    assert (result.cannot_undo, result.model_error) == ((), None)
+    assert rendered_lines(result) == list(result.lines)
+
+
+def test_link_set_fields_keep_the_order_of_the_command() -> None:
+    first = parse_line("ip link set v3 master br1 up")
+    then = parse_line("ip link set v3 up master br1")
+    assert first is not None and then is not None
+    assert list(op_fields(first)) == ["dev", "master", "state"]
+    assert list(op_fields(then)) == ["dev", "state", "master"]
+
+
+def test_spelling_fields_are_written_only_where_they_differ() -> None:
+    op = parse_line("ip link add v1 type veth peer v1p")
+    assert op == LinkAdd(name="v1", type="veth", peer="v1p", peer_name_kw=False)
+    assert op_fields(op) == {"name": "v1", "type": "veth", "peer": "v1p", "peer_name_kw": False}
+    shown = parse_line("ip -n r a show dev r-h1")
+    assert shown == AddrShow(ns="r", ns_form="-n", word="a", show_kw=True, dev_kw=True, dev="r-h1")
+    assert op_fields(shown) == {
+        "in": "r", "in_form": "-n", "word": "a", "show_kw": True, "dev_kw": True, "dev": "r-h1",
+    }  # fmt: skip
+
+
+# -- lines of text ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "root_hash", "command"),
+    [
+        ("$ ip link", False, "ip link"),
+        ("user@host:~$ sudo ip netns add ns1", False, "sudo ip netns add ns1"),
+        ("root@host:/# ip link", False, "ip link"),
+        ("[root@lab ~]# ip link", False, "ip link"),
+        ("$", False, ""),
+        ("ip link", False, None),
+        ("# ip link", False, None),
+        ("# ip link", True, "ip link"),
+        ("# create it", True, None),
+        ("$HOME/bin/x", False, None),
+    ],
+)
+def test_prompts_are_removed(line: str, root_hash: bool, command: str | None) -> None:
+    assert strip_prompt(line, root_hash) == command
+
+
+@pytest.mark.parametrize(
+    ("line", "stripped"),
+    [
+        ("ip link set v1 up   # bring it up", "ip link set v1 up"),
+        ('echo "a # b" # c', 'echo "a # b"'),
+        ("echo 'it # is' # c", "echo 'it # is'"),
+        ("echo a#b", "echo a#b"),
+        ("echo \\# x", "echo \\# x"),
+        ("# all of it", ""),
+    ],
+)
+def test_trailing_comments_are_dropped_but_not_inside_quotes(line: str, stripped: str) -> None:
+    assert strip_comment(line) == stripped
+
+
+def test_continuations_join_with_one_space() -> None:
+    assert continues("ip link add veth0 \\")
+    assert not continues("echo a\\\\")
+    assert (
+        join_continuation("ip link add veth0 \\", "    type veth peer name veth1")
+        == "ip link add veth0 type veth peer name veth1"
+    )
+    assert join_continuation("ab\\", "cd") == "abcd"
+
+
+def test_shell_variables_are_expanded_outside_single_quotes() -> None:
+    shell = ShellVars()
+    assert shell.assign('NS_EXEC="ip netns exec ns0"', 1)
+    assert shell.assign("export NS=ns1", 2)
+    assert shell.assign("WHO=$(whoami)", 3)
+    assert not shell.assign("DEBUG=1 ip link", 4)  # a command with a variable in its environment
+    assert shell.values == {"NS_EXEC": "ip netns exec ns0", "NS": "ns1", "WHO": None}
+    assert shell.expand("$NS_EXEC ip link set veth0 netns $NS") == (
+        "ip netns exec ns0 ip link set veth0 netns ns1",
+        [],
+    )
+    assert shell.expand('ip link set v netns "$NS"') == ("ip link set v netns ns1", [])
+    assert shell.expand('echo "in ${NS}"') == ('echo "in ns1"', [])
+    assert shell.expand("echo '$NS'") == ("echo '$NS'", [])
+    assert shell.expand("echo $HOME $WHO $1 $(date) ${NS:-x}") == (
+        "echo $HOME $WHO $1 $(date) ${NS:-x}",
+        ["$HOME", "$WHO", "$1", "$(date)", "${NS:-x}"],
+    )
+    assert shell.expand("echo \\$NS") == ("echo \\$NS", [])  # an escaped dollar stays
+    assert shell.expand('$NS_EXEC "$NS_EXEC"') == ('ip netns exec ns0 "ip netns exec ns0"', [])
+    assert not shell.assign("BAD='unterminated", 5)
+    assert shell.why("$HOME") == "$HOME is not set in the input"
+    assert shell.why("$WHO") == "$WHO is set at line 3 from something iplab cannot evaluate"
+    assert shell.why("$(date)") == "$(date) is evaluated by the shell"
+
+
+# -- prose ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "In similar fashion, we can create another namespace. Create a new veth pair.",
+            "In similar fashion, we can create another namespace",
+        ),
+        ("List them", "List them"),
+        ("Attach it to ns1:", "Attach it to ns1"),
+        ("Is it up? Check.", "Is it up?"),
+        ("word " * 30, ("word " * 20).strip() + "..."),
+    ],
+)
+def test_a_title_is_the_first_sentence(text: str, title: str) -> None:
+    assert first_sentence(text) == title
+
+
+@pytest.mark.parametrize(
+    ("markdown", "text"),
+    [
+        (
+            "Only loopback interface is available in ```ns1``` namespace.",
+            "Only loopback interface is available in ns1 namespace.",
+        ),
+        ("[ip-netns](https://man7.org/x) utility helps", "ip-netns utility helps"),
+        ("Linux Namespaces [wiki][1] says", "Linux Namespaces wiki says"),
+        ("![img](u.png) **bold** and *em*   and\n`code`", "bold and em and code"),
+        ("a snake_case_name stays", "a snake_case_name stays"),
+    ],
+)
+def test_markdown_inline_markup_is_removed(markdown: str, text: str) -> None:
+    assert plain(markdown) == text
+
+
+def _note(kind: str, text: str) -> Note:
+    return Note(kind, text, 1, 1)  # type: ignore[arg-type]
+
+
+def test_title_from_the_nearest_note_and_prose_from_all_of_them() -> None:
+    notes = [_note("paragraph", "First words."), _note("heading", "Setup")]
+    assert title_and_prose(notes) == ("Setup", "First words.")
+    notes = [_note("paragraph", "Intro."), _note("paragraph", "Create it. Then look.")]
+    assert title_and_prose(notes) == ("Create it", "Intro.\n\nCreate it. Then look.")
+    assert title_and_prose([_note("paragraph", "List them")]) == ("List them", None)
+    assert title_and_prose([_note("fence", "```text\nx\n```")]) == (None, "```text\nx\n```")
+    assert title_and_prose([]) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("notes", "cleanup"),
+    [
+        ([_note("heading", "Cleanup"), _note("paragraph", "Remove all.")], True),
+        ([_note("heading", "Tear down")], True),
+        ([_note("comment", "teardown")], True),
+        ([_note("paragraph", "Before you jump, let's clean up the setup")], True),
+        ([_note("paragraph", "We clean up later."), _note("paragraph", "Now a bridge.")], False),
+        ([_note("heading", "Delete everything")], True),
+        ([_note("heading", "Deleting a link")], False),
+    ],
+)
+def test_a_cleanup_is_announced_by_a_heading_a_comment_or_the_nearest_paragraph(
+    notes: list[Note], cleanup: bool
+) -> None:
+    assert announces_cleanup(notes) is cleanup
+
+
+def _drafts(*lines: str, cleanup_at: int | None = None) -> list[Draft]:
+    out = []
+    for i, line in enumerate(lines):
+        parsed = classify(line)
+        out.append(Draft(Cmd(line, i + 1, parsed), parsed.op, cleanup=i == cleanup_at))
+    return out
+
+
+def test_teardown_is_the_announced_cleanup_else_the_trailing_deletions() -> None:
+    lab = ("ip netns add a", "ip link add d0 type dummy", "ip link del d0", "ip netns del a")
+    assert split_teardown(_drafts(*lab)) == 2
+    assert split_teardown(_drafts(*lab, cleanup_at=1)) == 1
+    assert split_teardown(_drafts(*lab, "ip netns list")) == 2  # observations go along
+    assert split_teardown(_drafts("ip netns add a", "ip link show", "ip netns del a")) == 2
+    assert split_teardown(_drafts("ip netns del a", "ip netns del b")) == 2  # no setup left
+    assert split_teardown(_drafts("ip netns add a", "ip link show")) == 2
+    assert split_teardown(_drafts(*lab, cleanup_at=0)) == 2  # a cleanup first is no teardown
+
+
+def test_sudo_policy_agrees_with_the_most_lines() -> None:
+    add, show, listing = NetnsAdd(name="a"), LinkShow(), NetnsList()
+    assert choose_sudo([(add, True), (listing, False)]) == "auto"
+    assert choose_sudo([(add, False), (listing, False)]) == "never"
+    assert choose_sudo([(add, True), (listing, True), (show, True)]) == "always"
+    assert choose_sudo([(add, True), (listing, True), (show, False)]) == "auto"  # a tie
+
+
+# -- whole documents -------------------------------------------------------------------------------
+
+
+BLOG_TITLES = [
+    "Create a network namespaces",
+    "List them",
+    "Only loopback interface is available in ns1 namespace",
+    "Now, let's create a veth pair",
+    None,
+    None,
+    "Attach one end of the veth pair to ns1 namespace",
+    "This ensures processes in the default/root namespace could not see vethX interface",
+    "And processes in ns1 namespace could not see vethY interface",
+    "In similar fashion, we can create another namespace",
+    None,
+    None,
+    None,
+    None,
+    "Bridge connects two LAN segments together",
+    None,
+    None,
+    None,
+    "Before you jump, let's clean up the setup",
+    None,
+    None,
+    None,
+    None,
+]
+
+
+def test_the_blog_imports_to_its_23_lines_18_setup_5_teardown() -> None:
+    result = imported(BLOG)
+    golden = (GOLDEN / "container-networking-part2.txt").read_text(encoding="utf-8")
+    plan = build(scenario.load_text(result.yaml, "blog.yaml"))
+    assert export.text(plan) == golden
+    assert "".join(f"{line}\n" for line in result.lines) == golden
+    assert (len(plan.setup), len(plan.teardown)) == (18, 5)
+    assert (result.setup, result.teardown, result.typed, result.raw) == (18, 5, 23, 0)
+    assert (result.sudo, result.warnings, result.cannot_undo) == ("auto", (), ())
+    assert result.model_error is None
+    assert_golden(result.yaml, GOLDEN / "import" / "container-networking-part2.yaml")
+
+
+def test_the_blog_keeps_its_prose_and_printed_output_not_as_commands() -> None:
+    sc, steps = steps_of(imported(BLOG))
+    assert (sc.name, sc.title, sc.sudo) == (
+        "container-networking-part2",
+        "Container Networking: Part Two",
+        "auto",
+    )
+    assert sc.description is not None
+    assert sc.description.startswith("This is the second part of the series Container Networking.")
+    assert [s["title"] for s in steps] == BLOG_TITLES
+    assert all(s["sudo"] is None for s in steps)  # sudo: auto says it all
+    assert steps[1]["output"] == "ns1"
+    assert steps[2]["output"] == (
+        "1: lo: <LOOPBACK> mtu 65536 qdisc noop state DOWN mode DEFAULT group default qlen 1000\n"
+        "    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00"
+    )
+    assert str(steps[7]["output"]).splitlines()[4].startswith("18: vethY@if19: ")
+    assert str(steps[8]["output"]).count("\n") == 3
+    assert [i for i, s in enumerate(steps) if s["output"]] == [1, 2, 7, 8]
+    assert steps[14]["prose"] == (
+        "Now the last part is to connect these two namespaces with a Bridge.\n\n"
+        "Bridge connects two LAN segments together. We will create a new bridge and attach "
+        "vethY and vethQ to this bridge."
+    )
+
+
+def test_the_blogs_markdown_export_shows_the_output_it_printed() -> None:
+    plan = build(scenario.load_text(imported(BLOG).yaml, "blog.yaml"))
+    page = export.markdown(plan)
+    assert "```bash\nip netns list\n```\n\n```text\nns1\n```\n" in page
+    assert "### Only loopback interface is available in ns1 namespace\n" in page
+
+
+BRIDGE_LAB_LINES = [
+    "ip netns add ns0",
+    "ip netns add ns1",
+    "ip link add name br0 type bridge",
+    "ip link set dev br0 up",
+    "ip link add veth0 netns ns0 type veth peer name veth0br",
+    "ip link set veth0br master br0 up",
+    "ip netns exec ns0 ip link set lo up",
+    "ip netns exec ns0 ip addr add 10.0.0.1/24 dev veth0",
+    "ip netns exec ns0 ip link set veth0 up",
+    "ip link add veth1 type veth peer veth1br",
+    "ip link set veth1 netns ns1",
+    "ip link set veth1br master br0",
+    "ip link set veth1br up",
+    "ip -n ns1 link set lo up",
+    "ip -n ns1 address add 10.0.0.2/24 dev veth1",
+    "ip -n ns1 link set veth1 up",
+    "ip netns exec ns0 ip route add default via 10.0.0.254",
+    "ip -n ns1 route add 10.9.0.0/16 via 10.0.0.254 dev veth1",
+    "ip netns exec ns0 sysctl -w net.ipv4.ip_forward=1",
+    "iptables -t nat -A POSTROUTING -s 10.0.0.0/24 -j MASQUERADE",
+    "ip link set veth0br mtu $MTU",
+    "ip netns exec ns0 ping -c 1 -W 1 10.0.0.2",
+    "ip -n ns1 -br link",
+    "ip link delete br0",
+    "ip netns delete ns0",
+    "ip netns delete ns1",
+]
+
+
+def test_a_script_with_variables_continuations_and_comments() -> None:
+    result = imported(IMPORT / "bridge-lab.sh")
+    assert list(result.lines) == BRIDGE_LAB_LINES
+    plan = build(scenario.load_text(result.yaml, "bridge-lab.yaml"))
+    assert export.text(plan) == "".join(f"{line}\n" for line in BRIDGE_LAB_LINES)
+    assert (result.setup, result.teardown, result.typed, result.raw) == (23, 3, 24, 2)
+    assert result.sudo == "never"
+    assert result.variables == (("NS_EXEC", 7), ("NS", 8), ("PEER", 9))
+    assert result.warnings == (
+        "line 5: 'set -euo pipefail' skipped (each step runs on its own)",
+        "line 43: cannot resolve $MTU ($MTU is not set in the input); kept as a raw command",
+    )
+    assert result.cannot_undo == (
+        "setup[18] (line 41): ip netns exec ns0 sysctl -w net.ipv4.ip_forward=1",
+        "setup[19] (line 42): iptables -t nat -A POSTROUTING -s 10.0.0.0/24 -j MASQUERADE",
+        "setup[20] (line 43): ip link set veth0br mtu $MTU",
+    )
+    assert result.model_error is None
+    assert_golden(result.yaml, GOLDEN / "import" / "bridge-lab.yaml")
+
+
+def test_a_scripts_comments_become_titles_and_its_header_the_scenario_title() -> None:
+    sc, steps = steps_of(imported(IMPORT / "bridge-lab.sh"))
+    assert sc.title == "Two namespaces on one bridge, written the long way"
+    assert sc.description is None
+    titled = {i: s["title"] for i, s in enumerate(steps) if s["title"]}
+    assert titled == {
+        0: "Create the namespaces",
+        2: "A bridge in the root namespace",
+        4: "The first pair starts life inside ns0",
+        9: "The second pair is moved by hand",
+        16: "Routes through a gateway that is not there yet",
+        18: "What iplab cannot undo by itself",
+        21: "Check it",
+        23: "Clean up",
+    }
+    assert steps[0]["prose"] == (
+        "Each namespace holds one end of a veth pair; the other ends are ports of br0."
+    )
+    assert steps[2]["prose"] == "A bridge in the root namespace. It comes up at once."
+    assert isinstance(sc.setup[21].op, Probe)
+
+
+CONSOLE_LAB_LINES = [
+    "sudo ip netns add h1",
+    "sudo ip netns add h2",
+    "sudo ip netns add r",
+    "ip netns",
+    "sudo ip link add eth0 netns h1 type veth peer name r-h1 netns r",
+    "sudo ip link add eth0 netns h2 type veth peer name r-h2 netns r",
+    "sudo ip -n h1 addr add 10.1.0.2/24 dev eth0",
+    "sudo ip -n h1 link set eth0 up",
+    "sudo ip -n h2 addr add 10.2.0.2/24 dev eth0",
+    "sudo ip -n h2 link set eth0 up",
+    "sudo ip -n r address add 10.1.0.1/24 dev r-h1",
+    "sudo ip -n r address add 10.2.0.1/24 dev r-h2",
+    "sudo ip -n r link set r-h1 up",
+    "sudo ip -n r link set r-h2 up",
+    "sudo ip -n h1 route add default via 10.1.0.1",
+    "sudo ip -n h2 route add default via 10.2.0.1",
+    "sudo ip netns exec r sysctl -w net.ipv4.ip_forward=1",
+    "ip netns exec h1 ping -c 1 10.2.0.2",
+    "sudo ip -n r a show dev r-h1",
+    "sudo ip netns delete h1",
+    "sudo ip netns delete h2",
+    "sudo ip netns del r",
+]
+
+
+def test_a_page_with_prompts_printed_output_and_a_teardown_heading() -> None:
+    result = imported(IMPORT / "console-lab.md")
+    assert list(result.lines) == CONSOLE_LAB_LINES
+    plan = build(scenario.load_text(result.yaml, "console-lab.yaml"))
+    assert export.text(plan) == "".join(f"{line}\n" for line in CONSOLE_LAB_LINES)
+    assert (result.setup, result.teardown, result.typed, result.raw) == (19, 3, 22, 0)
+    assert (result.sudo, result.warnings, result.model_error) == ("auto", (), None)
+    assert result.cannot_undo == (
+        "setup[16] (line 50): sudo ip netns exec r sysctl -w net.ipv4.ip_forward=1",
+    )
+    assert_golden(result.yaml, GOLDEN / "import" / "console-lab.yaml")
+
+
+def test_a_pages_outputs_sudo_exceptions_and_ignored_blocks() -> None:
+    sc, steps = steps_of(imported(IMPORT / "console-lab.md"))
+    assert (sc.title, sc.description) == (
+        "Routing between two namespaces",
+        "A router namespace between two hosts, each in its own namespace. "
+        "Every command runs with sudo, except those that only look.",
+    )
+    assert steps[3]["output"] == "r\nh2\nh1"
+    assert steps[16]["output"] == "net.ipv4.ip_forward = 1"  # a ```text block after the command
+    assert steps[17]["sudo"] is False  # the root prompt: no sudo where auto would write it
+    assert [i for i, s in enumerate(steps) if s["sudo"] is not None] == [17]
+    assert steps[18]["output"] == (
+        "2: r-h1@if2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group "
+        "default qlen 1000\n    inet 10.1.0.1/24 scope global r-h1"
+    )
+    assert (
+        steps[19]["title"]
+        == "Deleting a namespace deletes the veth ends inside it, and their peers"
+    )
+    assert steps[19]["prose"] == (
+        'The router\'s table, for reference:\n\n```json\n{"dst": "10.1.0.0/24", "dev": "r-h1"}\n```'
+    )
+
+
+def test_a_script_the_model_rejects_is_still_written_with_the_error() -> None:
+    result = imported(IMPORT / "leftovers.sh")
+    assert (result.setup, result.teardown) == (4, 3)  # the trailing deletions
+    assert result.model_error == (
+        "teardown[1] (line 6: ip link del d1): link d1 does not exist in the root namespace "
+        "at this step"
+    )
+    assert rendered_lines(result) == (IMPORT / "leftovers.sh").read_text().splitlines()
+    assert result.yaml.endswith(f"# model: {result.model_error}\n")
+    assert_golden(result.yaml, GOLDEN / "import" / "leftovers.yaml")
+
+
+# -- smaller pages and scripts ---------------------------------------------------------------------
+
+
+def test_an_unknown_program_after_a_silent_command_is_a_command() -> None:
+    page = "```bash\nip netns add ns1\nmytool --setup ns1\nip netns list\nns1\nmytool --x\n```\n"
+    result = import_text(page, "markdown", "page.md")
+    assert result.lines == ("ip netns add ns1", "mytool --setup ns1", "ip netns list")
+    _, steps = steps_of(result)
+    assert steps[2]["output"] == "ns1\nmytool --x"
+
+
+def test_a_block_without_language_holding_output_belongs_to_the_command_before() -> None:
+    page = "```bash\nip netns list\n```\n\n```\nns1\nns2\n```\n"
+    _, steps = steps_of(import_text(page, "markdown", "page.md"))
+    assert steps[0]["output"] == "ns1\nns2"
+
+
+def test_variables_hold_across_the_blocks_of_a_page_and_unknown_ones_stay_raw() -> None:
+    page = (
+        "```bash\nNS=ns1\nsudo ip netns add $NS\n```\n\nMove it:\n\n"
+        "```bash\nsudo ip link add v0 type veth peer name v1\nsudo ip link set v0 netns $NS\n"
+        "sudo ip link set v1 netns $OTHER\n```\n"
+    )
+    result = import_text(page, "markdown", "page.md")
+    assert result.lines == (
+        "sudo ip netns add ns1",
+        "sudo ip link add v0 type veth peer name v1",
+        "sudo ip link set v0 netns ns1",
+        "sudo ip link set v1 netns $OTHER",
+    )
+    assert (result.typed, result.raw, result.variables) == (3, 1, (("NS", 2),))
+    assert result.warnings == (
+        "line 11: cannot resolve $OTHER ($OTHER is not set in the input); kept as a raw command",
+    )
+    assert result.cannot_undo == ("setup[3] (line 11): sudo ip link set v1 netns $OTHER",)
+
+
+def test_shell_constructs_that_cannot_be_steps_are_skipped_with_a_warning() -> None:
+    script = (
+        "ip netns add a\n"
+        "for i in 1 2; do\n  ip netns add ns$i\ndone\n"
+        "cat > /tmp/x <<'EOF'\nhello\nEOF\n"
+        "ip netns del a\n"
+    )
+    result = import_text(script, "shell", "s.sh")
+    assert result.lines == ("ip netns add a", "ip netns del a")
+    assert result.warnings == (
+        "lines 2-4: a multi-line shell construct (for ...) cannot be imported; skipped"
+        " (unroll it, or use a scenario 'loop')",
+        "lines 5-7: a here-document cannot be imported; skipped"
+        " (write the file in a raw step of its own)",
+    )
+
+
+def test_a_one_line_loop_is_a_raw_step() -> None:
+    result = import_text("for i in 1 2; do ip netns add ns$i; done\n", "shell", "s.sh")
+    sc = scenario.load_text(result.yaml, "s.yaml")
+    assert sc.setup[0].op == Raw(command="for i in 1 2; do ip netns add ns$i; done", shell=True)
+    assert result.warnings == (
+        "line 1: cannot resolve $i ($i is not set in the input); kept as a raw command",
+    )
+
+
+def test_jinja_braces_in_prose_and_commands_come_back_unchanged() -> None:
+    page = "Run {{ this }} as is:\n\n```bash\ndocker inspect -f '{{.State.Pid}}' c1\n```\n"
+    result = import_text(page, "markdown", "page.md")
+    sc = scenario.load_text(result.yaml, "page.yaml")
+    assert sc.setup[0].title == "Run {{ this }} as is"
+    assert rendered_lines(result) == ["docker inspect -f '{{.State.Pid}}' c1"]
+
+
+def test_front_matter_title_wins_and_a_comment_inside_a_block_titles_its_command() -> None:
+    page = (
+        "---\ntitle: From front matter\n---\n# Heading one\n\nIntro.\n\n"
+        "```sh\n# make the namespace\nip netns add a\n```\n"
+    )
+    sc, steps = steps_of(import_text(page, "markdown", "page.md"))
+    assert sc.title == "From front matter"
+    assert steps[0]["title"] == "make the namespace"
+    assert steps[0]["prose"] == "Intro."  # the comment is the title, not repeated
+
+
+def test_a_page_without_front_matter_takes_its_first_level_one_heading() -> None:
+    title, reader = read_markdown("## Not this\n\n# This one\n\n```bash\nip link\n```\n")
+    assert title == "This one"
+    assert [type(e).__name__ for e in reader.events] == ["Note", "Cmd"]
+
+
+def test_markdown_structure_html_comments_setext_headings_and_list_items() -> None:
+    page = (
+        "Intro\n=====\n\n<!-- a note\nip netns add hidden\n-->\n\n"
+        "1. Make the namespace:\n   ```bash\n   ip netns add a\n   ```\n"
+        "2. Look at it\n\n> Quoted `ip` text.\n\n```bash\nip netns list\n```\n"
+    )
+    result = import_text(page, "markdown", "page.md")
+    assert result.lines == ("ip netns add a", "ip netns list")
+    _, steps = steps_of(result)
+    assert [(s["title"], s["prose"]) for s in steps] == [
+        ("Make the namespace", None),
+        ("Quoted ip text", "Look at it"),
+    ]
+    title, reader = read_markdown(page)
+    assert title is None
+    assert reader.events[0] == Note("heading", "Intro", 1, 1)
+
+
+@pytest.mark.parametrize(
+    "front",
+    ["---\ntitle: [unclosed\n---\n", "---\nno end of front matter\n", "---\n- a list\n---\n"],
+)
+def test_front_matter_without_a_usable_title_is_ignored(front: str) -> None:
+    title, _ = read_markdown(f"{front}\n```bash\nip link\n```\n")
+    assert title is None
+
+
+def test_consecutive_comment_lines_are_one_note() -> None:
+    script = "ip netns add a\n# Bring the loopback up.\n# It starts down.\nip -n a link set lo up\n"
+    _, steps = steps_of(import_text(script, "shell", "s.sh"))
+    assert (steps[1]["title"], steps[1]["prose"]) == (
+        "Bring the loopback up",
+        "Bring the loopback up. It starts down.",
+    )
+
+
+def test_an_opening_comment_right_above_a_command_is_its_title() -> None:
+    sc, steps = steps_of(import_text("# Make a namespace\nip netns add a\n", "shell", "s.sh"))
+    assert (sc.title, steps[0]["title"]) == (None, "Make a namespace")
+
+
+def test_printed_lines_before_any_command_are_a_warning() -> None:
+    page = "```console\nns1\n\n$ ip netns list\n\nns1\n\n$\n```\n"
+    result = import_text(page, "markdown", "page.md")
+    assert result.warnings == ("line 2: 'ns1' is neither a command nor the output of one; ignored",)
+    _, steps = steps_of(result)
+    assert steps[0]["output"] == "ns1"
+
+
+def test_a_no_language_block_that_starts_with_a_variable_command() -> None:
+    page = (
+        '```bash\nNS_EXEC="ip netns exec a"\nsudo ip netns add a\n```\n\n'
+        "```\n$NS_EXEC ip link\n1: lo: <LOOPBACK>\n\n```\n"
+    )
+    result = import_text(page, "markdown", "page.md")
+    assert result.lines == ("sudo ip netns add a", "ip netns exec a ip link")
+    _, steps = steps_of(result)
+    assert steps[1]["output"] == "1: lo: <LOOPBACK>"
+    assert steps[1]["sudo"] is False
+
+
+def test_prose_languages_are_not_commands() -> None:
+    page = '```json\n{"ip": 1}\n```\n\n```text\nip netns add x\n```\n\n```bash\nip link\n```\n'
+    result = import_text(page, "markdown", "page.md")
+    assert result.lines == ("ip link",)
+
+
+def test_shell_script_lines_are_all_commands_and_the_shebang_is_dropped() -> None:
+    reader = read_shell("#!/bin/sh\nip link\nns1\n")
+    assert [e.text for e in reader.events if isinstance(e, Cmd)] == ["ip link", "ns1"]
+
+
+def test_nothing_to_import_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match=r"^page\.md: no command found \(read as markdown\)$"):
+        import_text("# Title\n\nJust prose.\n", "markdown", "page.md")
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("docs/container-networking-part2.md", "container-networking-part2"),
+        ("My Lab (v2).md", "My-Lab-v2"),
+        ("123.sh", "imported"),
+        ("-x.sh", "x"),
+        ("a" * 80 + ".sh", "a" * 64),
+    ],
+)
+def test_the_scenario_name_comes_from_the_file_name(path: str, name: str) -> None:
+    assert scenario_name(path) == name
+
+
+def test_a_given_name_must_be_valid() -> None:
+    assert import_text("ip link\n", "shell", "x.sh", name="mine").name == "mine"
+    with pytest.raises(UsageError, match="--name: scenario name 'a b' contains a shell"):
+        import_text("ip link\n", "shell", "x.sh", name="a b")
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "kind"),
+    [
+        ("t.md", "ip link", "markdown"),
+        ("t.sh", "```bash", "shell"),
+        ("t.txt", "text\n```bash\nip link\n```", "markdown"),
+        ("t", "ip link\n", "shell"),
+    ],
+)
+def test_the_format_is_detected_by_extension_then_content(path: str, text: str, kind: str) -> None:
+    assert detect_kind(path, text) == kind
+
+
+# -- the command line ------------------------------------------------------------------------------
+
+
+def _args(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="iplab")
+    add_parser(parser.add_subparsers(dest="command"))
+    return parser.parse_args(["import", *argv])
+
+
+def test_import_writes_the_scenario_and_prints_the_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "blog.yaml"
+    args = _args(str(BLOG), "-o", str(out))
+    assert args.handler(args) == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(
+        "imported 23 commands into scenario 'container-networking-part2': 18 setup, 5 teardown;"
+    )
+    assert captured.err.endswith("model: OK\n")
+    assert scenario.load(str(out)).name == "container-networking-part2"
+
+
+def test_import_to_stdout_with_a_name(capsys: pytest.CaptureFixture[str]) -> None:
+    args = _args(str(IMPORT / "bridge-lab.sh"), "--name", "left")
+    assert args.handler(args) == 0
+    out = capsys.readouterr()
+    script = IMPORT / "bridge-lab.sh"
+    assert out.out == import_text(script.read_text(), "shell", str(script), name="left").yaml
+    assert "\nname: left\n" in out.out
+    assert out.err.startswith("imported 26 commands into scenario 'left': 23 setup, 3 teardown;")
+
+
+def test_the_format_option_overrides_the_detection(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("ip link\n", encoding="utf-8")
+    args = _args(str(notes), "--format", "markdown")  # a page without code blocks
+    with pytest.raises(UsageError, match=r"notes\.txt: no command found \(read as markdown\)$"):
+        args.handler(args)
+    args = _args(str(notes))
+    assert args.handler(args) == 0
+
+
+def test_import_exits_1_when_the_model_rejects_but_writes_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "left.yaml"
+    args = _args(str(IMPORT / "leftovers.sh"), "-o", str(out))
+    assert args.handler(args) == 1
+    assert "model: teardown[1] (line 6: ip link del d1)" in capsys.readouterr().err
+    assert out.read_text().startswith("# Imported by `iplab import`")
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda d: d / "missing.md", r"missing\.md: no such file$"),
+        (lambda d: d, r": is a directory, not a file$"),
+    ],
+)
+def test_import_errors_are_one_line_usage_errors(
+    tmp_path: Path, make: object, message: str
+) -> None:
+    assert callable(make)
+    args = _args(str(make(tmp_path)))
+    with pytest.raises(UsageError, match=message) as caught:
+        args.handler(args)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_file_that_is_not_utf8_is_a_usage_error(tmp_path: Path) -> None:
+    binary = tmp_path / "lab.sh"
+    binary.write_bytes(b"ip link\xff\n")
+    args = _args(str(binary))
+    with pytest.raises(UsageError, match=r"lab\.sh: not UTF-8 text \(invalid start byte\)$"):
+        args.handler(args)
+
+
+def test_an_unwritable_output_is_a_usage_error(tmp_path: Path) -> None:
+    args = _args(str(BLOG), "-o", str(tmp_path / "no" / "such" / "dir.yaml"))
+    with pytest.raises(UsageError, match=r"^cannot write .*dir\.yaml: No such file or directory$"):
+        args.handler(args)
