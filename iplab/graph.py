@@ -471,8 +471,6 @@ def _dot_box(box: Box, indent: str) -> list[str]:
     out = [f"{indent}subgraph {_q('cluster_' + box.id)} {{", f"{inner}label={_box_label(box)};"]
     out += [f"{inner}{k}={_q(v)};" for k, v in attrs.items()]
     out += [_dot_node(node, inner) for node in box.nodes]
-    # the host's own links stay out of the way: at the right edge
-    out += [f'{inner}{{rank="max"; {_q(n.id)};}}' for n in box.nodes if n.kind == "host"]
     return [*out, f"{indent}}}"]
 
 
@@ -693,11 +691,35 @@ def render(source: str, fmt: Format, dest: Path, runner: Runner) -> None:
         if not result.ok:
             detail = (result.stderr.strip() or "(no output)").splitlines()[0]
             raise IplabError(f"dot failed (exit {result.rc}) drawing {dest}: {detail}")
+        _warn_if_shrunk(tmp, fmt)
         os.replace(tmp, dest)
     except OSError as exc:
         raise UsageError(f"cannot write {dest}: {exc.strerror}") from None
     finally:
         tmp.unlink(missing_ok=True)
+
+
+#: cairo's largest side: dot shrinks a bigger PNG to fit, and its text becomes unreadable
+PNG_MAX_SIDE = 32767
+
+
+def png_size(head: bytes) -> tuple[int, int] | None:
+    """(width, height) from the start of a PNG file, or None when it is not one."""
+    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def _warn_if_shrunk(path: Path, fmt: Format) -> None:
+    if fmt != "png":
+        return
+    with path.open("rb") as f:
+        size = png_size(f.read(24))
+    if size is not None and max(size) >= PNG_MAX_SIDE - 1:
+        sys.stderr.write(
+            "iplab: warning: the picture is too large for a PNG and was shrunk to fit; "
+            "draw it as .svg to read it\n"
+        )
 
 
 def write_figure(fig: Figure, fmt: Format, dest: Path | None, runner: Runner) -> None:
@@ -709,6 +731,8 @@ def write_figure(fig: Figure, fmt: Format, dest: Path | None, runner: Runner) ->
     if dest is not None:
         render(source, fmt, dest, runner)
         return
+    if fmt == "png" and sys.stdout.isatty():
+        raise UsageError("not writing a PNG image to the terminal", hint="use -o FILE.png")
     with tempfile.TemporaryDirectory(prefix="iplab-graph-") as tmp:
         path = Path(tmp) / f"graph.{fmt}"
         render(source, fmt, path, runner)
@@ -929,15 +953,18 @@ def live_figure(state: State, scope: Scope, base: View = View()) -> Figure:
     return figure(state, (scope.title,), live_view(scope, base))
 
 
-def diff_of(plan: Plan, observed: State, step: int | None) -> Figure:
-    """The model after the setup (or ``step``) beside the kernel, with verify.diff's findings."""
+def diff_of(plan: Plan, observed: State, step: int | None, view: View = View()) -> Figure:
+    """The model after the setup (or ``step``) beside the kernel, with verify.diff's findings.
+    Of the kernel's root namespace, only the links the scenario creates or expects there."""
     if step is not None:
         check_step(plan, step)
     expected = expected_state(plan, step)
     differences = verify.diff(expected, observed, plan.owned)
     root = frozenset(plan.owned.links | set(expected.namespaces[ROOT].links))
-    title = (f"{step_title(plan, step)[0]}: expected and live", *step_title(plan, step)[1:])
-    return diff_figure(expected, observed, differences, title, (View(), View(root_links=root)))
+    live = replace(view, root_links=root, host_links="show")
+    head, *rest = step_title(plan, step)
+    title = (f"{head}: expected and live", *rest)
+    return diff_figure(expected, observed, differences, title, (view, live))
 
 
 # -- the command line ------------------------------------------------------------------------
@@ -1077,7 +1104,7 @@ def build_figure(args: argparse.Namespace, runner: Runner) -> Figure:
         return live_figure(read_live(runner, scope), scope, _view(args, live=True))
     plan = _load_plan(args)
     if args.diff:
-        return diff_of(plan, read_live(runner, plan_scope(plan)), args.step)
+        return diff_of(plan, read_live(runner, plan_scope(plan)), args.step, _view(args))
     return expected_figure(plan, args.step, _view(args))
 
 

@@ -21,6 +21,7 @@ seen from inside each namespace (``ip -n NS netns list-id``) decide.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -30,7 +31,7 @@ from iplab.model import ROOT, Link, Namespace, State
 
 INTERRUPTED = "Dump was interrupted and may be inconsistent"
 MARK = "@@iplab "
-RETRIES = 5
+RETRIES = 12
 
 
 @dataclass
@@ -324,8 +325,11 @@ class Shell(Protocol):
 
 
 _READ_SCRIPT = r"""
-printf '%snetns\n' "$M"; ip -j netns list 2>&1
-printf '%sroot\n' "$M"; ip -j -d addr show 2>&1
+if [ "$1" = "--root" ]; then
+  shift
+  printf '%snetns\n' "$M"; ip -j netns list 2>&1
+  printf '%sroot\n' "$M"; ip -j -d addr show 2>&1
+fi
 if [ "$1" = "--all" ]; then set -- $(ip netns list | cut -d' ' -f1); fi
 for ns in "$@"; do
   printf '%sns %s\n' "$M" "$ns"
@@ -373,58 +377,78 @@ def _json_part(body: str, where: str) -> Any:
     return value
 
 
-class Interrupted(Exception):
-    """iproute2 said the dump was interrupted: the read must be done again."""
+@dataclass
+class Read:
+    """One run of the read script, parsed."""
+
+    #: the root's ids of the namespaces (None: the list was not read)
+    root_ids: dict[str, int | None] | None = None
+    links: dict[str, list[RawLink]] = field(default_factory=dict)
+    vanished: set[str] = field(default_factory=set)
+    #: sections iproute2 said were interrupted ("netns", "root" or a namespace): read them again
+    interrupted: set[str] = field(default_factory=set)
 
 
-def parse_read(text: str) -> tuple[dict[str, int | None], dict[str, list[RawLink]], set[str]]:
-    """Parse the read script's output: (root's netns ids, links per namespace, vanished)."""
+def parse_read(text: str) -> Read:
+    """Parse the read script's output."""
     sections = split_sections(text)
     failed = {name for kind, name, _ in sections if kind == "fail"}
-    root_ids: dict[str, int | None] = {}
-    links: dict[str, list[RawLink]] = {}
-    vanished: set[str] = set()
+    read = Read()
     for kind, name, body in sections:
         if INTERRUPTED in body:
-            raise Interrupted(name or kind)
-        if kind == "netns":
-            root_ids = parse_netns_list(_json_part(body, "ip -j netns list"))
+            read.interrupted.add(name if kind == "ns" else kind)
+        elif kind == "netns":
+            read.root_ids = parse_netns_list(_json_part(body, "ip -j netns list"))
         elif kind == "root":
-            links[ROOT] = parse_links(_json_part(body, "the root namespace"), ROOT)
+            read.links[ROOT] = parse_links(_json_part(body, "the root namespace"), ROOT)
         elif kind == "ns" and name in failed:
             if "Cannot open network namespace" not in body:
                 first = body.strip().splitlines()[0] if body.strip() else "no output"
                 raise ParseError(f"namespace {name}: ip failed: {first}")
-            vanished.add(name)
+            read.vanished.add(name)
         elif kind == "ns":
-            links[name] = parse_links(_json_part(body, f"namespace {name}"), name)
-    return root_ids, links, vanished
+            read.links[name] = parse_links(_json_part(body, f"namespace {name}"), name)
+    return read
 
 
 def read_state(shell: Shell, namespaces: Iterable[str] | None = None) -> State:
     """The live state of the root namespace and of ``namespaces`` (None: every namespace).
 
-    Namespaces that do not exist are simply absent from the result.
+    Namespaces that do not exist are simply absent from the result. A part that
+    iproute2 says was interrupted by a change is read again (alone, after a short
+    pause); a state with a part missing is never returned.
     """
-    args = ["--all"] if namespaces is None else sorted(set(namespaces) - {ROOT})
-    privileged = namespaces is None or bool(args)
-    for _attempt in range(RETRIES):
-        what = "read state: " + ("every namespace" if namespaces is None else " ".join(args))
-        rc, out, err = shell.query(_script(_READ_SCRIPT, args), privileged, what.strip())
+    pending = ["--all"] if namespaces is None else sorted(set(namespaces) - {ROOT})
+    privileged = namespaces is None or bool(pending)
+    root = True
+    root_ids: dict[str, int | None] = {}
+    links: dict[str, list[RawLink]] = {}
+    for attempt in range(RETRIES):
+        what = "read state: " + ("the root" if root else "") + (
+            " every namespace" if pending == ["--all"] else "".join(f" {n}" for n in pending)
+        )  # fmt: skip
+        argv = _script(_READ_SCRIPT, (["--root"] if root else []) + pending)
+        rc, out, err = shell.query(argv, privileged, what.strip())
         if rc != 0:
             raise ParseError(f"reading the state failed (exit {rc}): {err.strip() or out[-200:]}")
-        try:
-            root_ids, links, _vanished = parse_read(out)
-        except Interrupted:
-            continue
-        if ROOT not in links:
-            raise ParseError("reading the state: no output for the root namespace")
-        state, ambiguous = build_state(links, root_ids)
-        if ambiguous:
-            state, _still = build_state(links, root_ids, _nsid_maps(shell, ambiguous))
-        state.unread = set(root_ids) - set(state.namespaces)
-        return state
-    raise ParseError(f"iproute2 kept saying '{INTERRUPTED}' ({RETRIES} reads); try again")
+        read = parse_read(out)
+        if root and not read.interrupted & {"netns", "root"}:
+            if ROOT not in read.links or read.root_ids is None:
+                raise ParseError("reading the state: no output for the root namespace")
+            root_ids, root = read.root_ids, False
+        links.update(read.links)
+        pending = sorted(read.interrupted - {"netns", "root"})
+        root = root or bool(read.interrupted & {"netns", "root"})
+        if not pending and not root:
+            break
+        time.sleep(min(0.5, 0.01 * 2**attempt))
+    else:
+        raise ParseError(f"iproute2 kept saying '{INTERRUPTED}' ({RETRIES} reads); try again")
+    state, ambiguous = build_state(links, root_ids)
+    if ambiguous:
+        state, _still = build_state(links, root_ids, _nsid_maps(shell, ambiguous))
+    state.unread = set(root_ids) - set(state.namespaces)
+    return state
 
 
 def _nsid_maps(shell: Shell, namespaces: set[str]) -> dict[str, dict[int, str]]:
@@ -440,14 +464,6 @@ def _nsid_maps(shell: Shell, namespaces: set[str]) -> dict[str, dict[int, str]]:
 
 
 def read_names(shell: Shell) -> tuple[set[str], set[str]]:
-    """(link names in the root namespace, namespace names): the cheap snapshot for preflight."""
-    rc, out, err = shell.query(
-        ["bash", "-c", f"M='{MARK}'\nprintf '%snetns\\n' \"$M\"; ip -j netns list 2>&1\n"
-         "printf '%sroot\\n' \"$M\"; ip -j link show 2>&1"],
-        False,
-        "read the host's link and namespace names",
-    )  # fmt: skip
-    if rc != 0:
-        raise ParseError(f"reading the host's names failed (exit {rc}): {err.strip()}")
-    root_ids, links, _ = parse_read(out)
-    return {r.name for r in links.get(ROOT, [])}, set(root_ids)
+    """(link names in the root namespace, namespace names): the snapshot for preflight."""
+    state = read_state(shell, [])
+    return set(state.namespaces[ROOT].links), set(state.unread)

@@ -30,7 +30,7 @@ from iplab.journal import Entry, Journal, LabInfo, UndoRecord
 from iplab.model import ROOT, ModelError, State, apply
 from iplab.steps import LinkDel, NetnsDel, NetnsExec, Op, Raw
 
-SETTLE_SECONDS = 5.0  # how long a deleted namespace may take to release its links
+SETTLE_SECONDS = 30.0  # how long deleted namespaces may take to release their links (busy host)
 
 
 @dataclass

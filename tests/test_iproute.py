@@ -24,8 +24,9 @@ STEPS = sorted(IP.glob("blog-step-*.txt"))
 
 
 def _state_of(path: Path) -> State:
-    root_ids, links, _vanished = parse_read(path.read_text())
-    state, ambiguous = build_state(links, root_ids)
+    read = parse_read(path.read_text())
+    assert read.root_ids is not None
+    state, ambiguous = build_state(read.links, read.root_ids)
     assert not ambiguous
     return state
 
@@ -57,10 +58,10 @@ def test_blog_final_setup_state_in_detail() -> None:
 
 
 def test_namespace_that_does_not_exist_yet_is_absent() -> None:
-    root_ids, links, vanished = parse_read((IP / "blog-step-01.txt").read_text())
-    assert vanished == {f"{PREFIX}ns2"}
-    assert set(links) == {ROOT, f"{PREFIX}ns1"}
-    assert list(root_ids) == [f"{PREFIX}ns1"]
+    read = parse_read((IP / "blog-step-01.txt").read_text())
+    assert read.vanished == {f"{PREFIX}ns2"}
+    assert set(read.links) == {ROOT, f"{PREFIX}ns1"}
+    assert list(read.root_ids or {}) == [f"{PREFIX}ns1"]
 
 
 def test_plain_ip_j_d_link_output_of_each_namespace() -> None:
@@ -259,7 +260,7 @@ def test_arbitrary_json_never_crashes_the_parser(data: object) -> None:
                 max_size=12))  # fmt: skip
 def test_arbitrary_read_output_never_crashes(parts: list[str]) -> None:
     try:
-        root_ids, links, _ = parse_read("".join(parts))
-        build_state(links, root_ids)
+        read = parse_read("".join(parts))
+        build_state(read.links, read.root_ids or {})
     except ParseError:
         pass
