@@ -69,6 +69,8 @@ class Entry:
     text: str
     argv: tuple[str, ...]
     undo: tuple[UndoRecord, ...]
+    #: what the command does, for the model (None in journals of older versions)
+    op: Op | None = None
     status: Status = "pending"
     rc: int | None = None
 
@@ -81,6 +83,7 @@ class Entry:
             "phase": self.phase,
             "text": self.text,
             "argv": list(self.argv),
+            "op": op_to_json(self.op) if self.op is not None else None,
             "undo": [u.to_json() for u in self.undo],
             "time": time.time(),
         }
@@ -136,9 +139,9 @@ class Journal:
 
     def new_entry(
         self, run: str, *, number: int, phase: str, text: str, argv: Sequence[str],
-        undo: Sequence[UndoRecord],
+        undo: Sequence[UndoRecord], op: Op | None = None,
     ) -> Entry:  # fmt: skip
-        entry = Entry(self._next_seq, run, number, phase, text, tuple(argv), tuple(undo))
+        entry = Entry(self._next_seq, run, number, phase, text, tuple(argv), tuple(undo), op)
         self._next_seq += 1
         return entry
 
@@ -190,6 +193,7 @@ class Journal:
                     record["text"],
                     tuple(record["argv"]),
                     tuple(UndoRecord.from_json(u) for u in record["undo"]),
+                    op_from_json(record["op"]) if record.get("op") else None,
                 )
             elif seq in by_seq and record.get("type") == "outcome":
                 by_seq[seq].status = record["status"]

@@ -120,7 +120,7 @@ class Session:
             for u in pc.undo
         ]
         return self.journal.new_entry(
-            self.run, number=c.number, phase=phase, text=c.text, argv=c.argv, undo=undo
+            self.run, number=c.number, phase=phase, text=c.text, argv=c.argv, undo=undo, op=c.op
         )
 
     def _observe(self, command: Command, phase: str) -> None:
@@ -175,11 +175,14 @@ class Session:
         status, result = run_batch(self.env, lines, privileged)
         for count in counts:
             fault("after-run", count)
+        # after a line ip names as failed, the rest did not run; when ip names none,
+        # nothing is known and the lines stay "maybe done" (undo will check)
+        known = any(rc is not None for rc in status)
         self.journal.record(
             [
-                (entry, "pending" if rc is None else "done" if rc == 0 else "failed", rc)
+                (entry, "done" if rc == 0 else "failed" if rc else "skipped", rc)
                 for entry, rc in zip(entries, status, strict=True)
-                if rc is not None or not result.ok
+                if rc is not None or known
             ]
         )
         for count in counts:

@@ -77,17 +77,44 @@ def rollback(env: Env, journal: Journal, exact: bool = False) -> UndoReport:
     entries = _due(journal)
     namespaces = _namespaces(info, entries)
     report = UndoReport()
-    # the fast way decides from the root namespace and the list of namespaces alone
-    observed = iproute.read_state(env.runner, namespaces if exact else _unowned(info, namespaces))
     if exact:
+        observed = iproute.read_state(env.runner, namespaces)
         for entry in reversed(entries):
             observed = _undo_entry(env, entry, info, observed, namespaces=namespaces, report=report)
             journal.mark_undone([entry])
-    else:
-        _fast(env, entries, info, observed, report)
-        journal.mark_undone(entries)
+        report.left = leftovers(env, info)
+        return report
+    # the fast way: when every command has its outcome, the journal itself says what
+    # exists (no read needed); otherwise, or if that was not the whole truth, read
+    known = expected_now(journal)
+    observed = known or iproute.read_state(env.runner, _unowned(info, namespaces))
+    _fast(env, entries, info, observed, report)
     report.left = leftovers(env, info)
+    if report.left and known is not None:
+        env.err.write("iplab: the host is not what the journal says: reading it and going on\n")
+        observed = iproute.read_state(env.runner, _unowned(info, namespaces))
+        _fast(env, entries, info, observed, report)
+        report.left = leftovers(env, info)
+    if not report.left:
+        report.failed.clear()  # deletions of what was gone already: nothing is left either way
+    journal.mark_undone(entries)
     return report
+
+
+def expected_now(journal: Journal) -> State | None:
+    """The lab's state as its journal tells it, or None when the journal cannot tell
+    (a command without an outcome, a partly undone lab, a journal without ops)."""
+    state = State()
+    for entry in journal.entries():
+        if entry.status in ("pending", "undone") or entry.op is None:
+            return None
+        if entry.status != "done":
+            continue  # failed or skipped: it changed nothing
+        try:
+            apply(state, entry.op)
+        except ModelError:
+            return None
+    return state
 
 
 def _unowned(info: LabInfo, namespaces: Sequence[str]) -> list[str]:
