@@ -1,10 +1,6 @@
 """iplab: render, run, verify, undo and audit Linux network-namespace labs."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("iplab")
-except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-    __version__ = "0.0.0+unknown"
+# the one place the version is written (pyproject.toml reads it from here)
+__version__ = "0.1.0"
 
 __all__ = ["__version__"]

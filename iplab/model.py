@@ -335,7 +335,12 @@ def _set_master(space: Namespace, link: Link, master: str, loc: Location | None)
         raise _fail(loc, f"{master} cannot be a port of itself")
     if link.kind in ("bridge", "loopback"):
         raise _fail(loc, f"{link.name} is a {link.kind} and cannot be a bridge port")
-    if link.master != master and _ports(space, master) >= BRIDGE_MAX_PORTS:
+    # (counting the ports is only worth it once the namespace could hold that many)
+    if (
+        link.master != master
+        and len(space.links) > BRIDGE_MAX_PORTS
+        and _ports(space, master) >= BRIDGE_MAX_PORTS
+    ):
         raise _fail(
             loc,
             f"bridge {master} already has {BRIDGE_MAX_PORTS} ports, the kernel's limit",

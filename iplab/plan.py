@@ -8,6 +8,7 @@ every state-changing command computed) or raises before anything could run.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -90,12 +91,18 @@ def _rename_value(kind: str, value: Any, netns: dict[str, str], links: dict[str,
     return table.get(value, value)
 
 
+@functools.cache
+def _ref_fields(cls: type) -> tuple[tuple[str, str], ...]:
+    """(field name, ref kind) of the fields of ``cls`` that name kernel objects."""
+    return tuple(
+        (f.name, f.metadata["ref"]) for f in dataclasses.fields(cls) if f.metadata.get("ref")
+    )
+
+
 def _rename_fields(obj: Any, netns: dict[str, str], links: dict[str, str]) -> Any:
     changes: dict[str, Any] = {}
-    for f in dataclasses.fields(obj):
-        kind = f.metadata.get("ref")
-        if kind:
-            changes[f.name] = _rename_value(kind, getattr(obj, f.name), netns, links)
+    for name, kind in _ref_fields(type(obj)):
+        changes[name] = _rename_value(kind, getattr(obj, name), netns, links)
     if isinstance(obj, LinkSet):
         table = {"netns": netns, "master": links}
         changes["attrs"] = tuple(

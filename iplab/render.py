@@ -81,13 +81,17 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=False,
             autoescape=False,
+            auto_reload=False,  # templates do not change while iplab runs: no stat per render
         )
         self.env.filters["q"] = shlex.quote
+        self._templates: dict[str, jinja2.Template] = {}
 
     def text(self, op: Op) -> str:
         """The op's command line, without sudo."""
         try:
-            template = self.env.get_template(op.template)
+            template = self._templates.get(op.template)
+            if template is None:
+                template = self._templates[op.template] = self.env.get_template(op.template)
             text = template.render(**op.context())
         except jinja2.TemplateNotFound as exc:
             raise UsageError(f"template {exc.name} not found in the template path") from None
