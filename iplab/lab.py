@@ -273,19 +273,31 @@ def _context(plan: Plan, lab: str, run: str) -> dict[str, Any]:
     return {"lab": lab, "run": run, "scenario": plan.scenario.path, "sha256": plan.scenario.sha256}
 
 
-def up(env: Env, plan: Plan, lab: str, options: Options | None = None) -> int:
-    opts = options or Options()
+@contextmanager
+def _session(env: Env, plan: Plan, lab: str, opts: Options) -> Iterator[Session]:
+    """A new run of the lab: its journal opened (and locked), signals caught."""
     run = new_run_id()
     env.context.update(_context(plan, lab, run))
     with _lab(env, lab, plan, run, opts.preflight) as journal, Signals() as signals:
-        session = Session(env, plan, journal, run=run, signals=signals, batch=opts.batch)
+        yield Session(env, plan, journal, run=run, signals=signals, batch=opts.batch)
+
+
+def _setup(session: Session, opts: Options) -> int:
+    """Run the setup, its claims, and the verification; 1 when a claim or the check fails."""
+    session.execute(session.plan.setup, "setup")
+    rc = 1 if session.tally.claims_failed else 0
+    if opts.verify:
+        rc = max(rc, _verify_up(session.env, session.plan))
+    return rc
+
+
+def up(env: Env, plan: Plan, lab: str, options: Options | None = None) -> int:
+    opts = options or Options()
+    with _session(env, plan, lab, opts) as session:
         try:
-            session.execute(plan.setup, "setup")
+            rc = _setup(session, opts)
         except (StepFailed, Interrupted) as exc:
-            return _abort(env, journal, exc, opts)
-        rc = 1 if session.tally.claims_failed else 0
-        if opts.verify:
-            rc = max(rc, _verify_up(env, plan))
+            return _abort(env, session.journal, exc, opts)
         session.say(
             f"lab {lab} is up: {session.tally.changes} changes journaled "
             f"(undo with: iplab down {lab})"
@@ -296,16 +308,11 @@ def up(env: Env, plan: Plan, lab: str, options: Options | None = None) -> int:
 def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> int:
     """The tutorial as a rehearsal: setup, its own teardown, then nothing may remain."""
     opts = options or Options()
-    run = new_run_id()
-    env.context.update(_context(plan, lab, run))
-    with _lab(env, lab, plan, run, opts.preflight) as journal, Signals() as signals:
-        session = Session(env, plan, journal, run=run, signals=signals, batch=opts.batch)
+    with _session(env, plan, lab, opts) as session:
+        journal = session.journal
         try:
             session.say(f"== setup ({len(plan.setup)} steps)")
-            session.execute(plan.setup, "setup")
-            rc = 1 if session.tally.claims_failed else 0
-            if opts.verify:
-                rc = max(rc, _verify_up(env, plan))
+            rc = _setup(session, opts)
             session.say(f"== teardown ({len(plan.teardown)} steps)")
             session.execute(plan.teardown, "teardown")
         except (StepFailed, Interrupted) as exc:

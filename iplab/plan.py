@@ -101,7 +101,8 @@ def _ref_fields(cls: type) -> tuple[tuple[str, str], ...]:
 
 def _rename_fields(obj: Any, netns: dict[str, str], links: dict[str, str]) -> Any:
     changes: dict[str, Any] = {}
-    for name, kind in _ref_fields(type(obj)):
+    cls: type = type(obj)
+    for name, kind in _ref_fields(cls):
         changes[name] = _rename_value(kind, getattr(obj, name), netns, links)
     if isinstance(obj, LinkSet):
         table = {"netns": netns, "master": links}
