@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from iplab import __version__, export, importer, lab, names, scenario
+from iplab import __version__, export, graph, importer, lab, names, scenario
 from iplab.errors import IplabError, UsageError
 from iplab.plan import Plan, build, owned_by, simulate, with_prefix
 
@@ -381,6 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_status)
 
     importer.add_parser(sub)
+    graph.add_parser(sub)
 
     p = sub.add_parser("scenarios", help="list the bundled scenarios")
     p.set_defaults(handler=cmd_scenarios)

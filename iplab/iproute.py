@@ -324,25 +324,37 @@ class Shell(Protocol):
     def query(self, argv: Sequence[str], privileged: bool, what: str) -> tuple[int, str, str]: ...
 
 
-_READ_SCRIPT = r"""
-if [ "$1" = "--root" ]; then
-  shift
-  printf '%snetns\n' "$M"; ip -j netns list 2>&1
-  printf '%sroot\n' "$M"; ip -j -d addr show 2>&1
-fi
-if [ "$1" = "--all" ]; then set -- $(ip netns list | cut -d' ' -f1); fi
-for ns in "$@"; do
-  printf '%sns %s\n' "$M" "$ns"
-  ip -n "$ns" -j -d addr show 2>&1 || printf '%sfail %s\n' "$M" "$ns"
-done
+# Each command's output is followed by an "err" section: its exit status and its stderr,
+# kept apart so that a message printed in the middle of a dump never breaks its JSON.
+_RUN = r"""
+E=$(mktemp) || exit 1
+trap 'rm -f "$E"' EXIT
+run() {
+  printf '%s%s %s\n' "$M" "$1" "$2"; shift 2
+  if "$@" 2>"$E"; then s=0; else s=$?; fi
+  printf '\n%serr %s\n' "$M" "$s"; cat "$E"
+}
 """
 
-_IDS_SCRIPT = r"""
-for ns in "$@"; do
-  printf '%sns %s\n' "$M" "$ns"
-  ip -n "$ns" -j netns list-id 2>&1 || printf '%sfail %s\n' "$M" "$ns"
-done
+_READ_SCRIPT = (
+    _RUN
+    + r"""
+if [ "$1" = "--root" ]; then
+  shift
+  run netns - ip -j netns list
+  run root - ip -j -d addr show
+fi
+if [ "$1" = "--all" ]; then set -- $(ip netns list 2>/dev/null | cut -d' ' -f1); fi
+for ns in "$@"; do run ns "$ns" ip -n "$ns" -j -d addr show; done
 """
+)
+
+_IDS_SCRIPT = (
+    _RUN
+    + r"""
+for ns in "$@"; do run ns "$ns" ip -n "$ns" -j netns list-id; done
+"""
+)
 
 
 def _script(body: str, args: Iterable[str]) -> list[str]:
@@ -363,20 +375,6 @@ def split_sections(text: str) -> list[tuple[str, str, str]]:
     return [(kind, name, "".join(body)) for kind, name, body in sections]
 
 
-def _json_part(body: str, where: str) -> Any:
-    """The JSON document in a section, ignoring iproute2's own messages around it."""
-    start = body.find("[")
-    if start < 0:
-        if body.strip() and not body.strip().startswith("{"):
-            raise ParseError(f"{where}: {body.strip().splitlines()[0]}")
-        return None
-    try:
-        value, _end = json.JSONDecoder().raw_decode(body, start)
-    except json.JSONDecodeError as exc:
-        raise ParseError(f"{where}: invalid JSON: {exc.msg} at char {exc.pos}") from None
-    return value
-
-
 @dataclass
 class Read:
     """One run of the read script, parsed."""
@@ -389,25 +387,44 @@ class Read:
     interrupted: set[str] = field(default_factory=set)
 
 
+def _outputs(text: str) -> list[tuple[str, str, str, int, str]]:
+    """(kind, name, stdout, exit status, stderr) of each command of a read script."""
+    out: list[tuple[str, str, str, int, str]] = []
+    pending: tuple[str, str, str] | None = None
+    for kind, name, body in split_sections(text):
+        if kind == "err" and pending is not None:
+            status = int(name) if name.lstrip("-").isdigit() else 1
+            out.append((*pending, status, body))
+            pending = None
+        elif kind != "err":
+            if pending is not None:  # the script was cut short: no status for it
+                out.append((*pending, 1, "no exit status (the read was cut short)"))
+            pending = (kind, name, body)
+    if pending is not None:
+        out.append((*pending, 1, "no exit status (the read was cut short)"))
+    return out
+
+
 def parse_read(text: str) -> Read:
     """Parse the read script's output."""
-    sections = split_sections(text)
-    failed = {name for kind, name, _ in sections if kind == "fail"}
     read = Read()
-    for kind, name, body in sections:
-        if INTERRUPTED in body:
+    for kind, name, body, status, err in _outputs(text):
+        if INTERRUPTED in err or INTERRUPTED in body:
             read.interrupted.add(name if kind == "ns" else kind)
-        elif kind == "netns":
-            read.root_ids = parse_netns_list(_json_part(body, "ip -j netns list"))
+            continue
+        if status != 0:
+            if kind == "ns" and "Cannot open network namespace" in err:
+                read.vanished.add(name)
+                continue
+            first = err.strip().splitlines()[0] if err.strip() else f"exit status {status}"
+            where = f"namespace {name}" if kind == "ns" else f"the {kind} read"
+            raise ParseError(f"{where}: ip failed: {first}")
+        if kind == "netns":
+            read.root_ids = parse_netns_list(loads(body, "ip -j netns list"))
         elif kind == "root":
-            read.links[ROOT] = parse_links(_json_part(body, "the root namespace"), ROOT)
-        elif kind == "ns" and name in failed:
-            if "Cannot open network namespace" not in body:
-                first = body.strip().splitlines()[0] if body.strip() else "no output"
-                raise ParseError(f"namespace {name}: ip failed: {first}")
-            read.vanished.add(name)
+            read.links[ROOT] = parse_links(loads(body, "the root namespace"), ROOT)
         elif kind == "ns":
-            read.links[name] = parse_links(_json_part(body, f"namespace {name}"), name)
+            read.links[name] = parse_links(loads(body, f"namespace {name}"), name)
     return read
 
 
@@ -457,9 +474,9 @@ def _nsid_maps(shell: Shell, namespaces: set[str]) -> dict[str, dict[int, str]]:
     if rc != 0:
         raise ParseError(f"reading namespace ids failed (exit {rc}): {err.strip()}")
     maps: dict[str, dict[int, str]] = {}
-    for kind, name, body in split_sections(out):
-        if kind == "ns":
-            maps[name] = parse_nsid_list(_json_part(body, f"namespace {name}"), name)
+    for kind, name, body, status, _err in _outputs(out):
+        if kind == "ns" and status == 0:
+            maps[name] = parse_nsid_list(loads(body, f"namespace {name}"), name)
     return maps
 
 

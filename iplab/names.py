@@ -15,6 +15,24 @@ IFNAMSIZ = 15  # the kernel's limit on an interface name (IFNAMSIZ - 1)
 NETNS_MAX = 64  # ours: names become files under /run/netns and appear in every line
 
 _SAFE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+
+# `ip link` reads these words as keywords, never as a link's name: `ip link add up type
+# bridge` makes a bridge called bridge0. The second set it also reads abbreviated
+# (iproute2's matches()): `ip link add b type bridge` is "broadcast" without its value.
+IP_LINK_KEYWORDS = frozenset(
+    (
+        *("up", "down", "name", "index", "mtu", "xdp", "xdpgeneric", "xdpdrv", "xdpoffload"),
+        *("netns", "multicast", "allmulticast", "promisc", "trailers", "arp", "carrier", "vf"),
+        *("vrf", "group", "mode", "state", "protodown", "gso_max_size", "gso_max_segs"),
+        *("gro_max_size", "gso_ipv4_max_size", "gro_ipv4_max_size", "parentdev", "altname"),
+        *("dev", "brd", "qlen", "peer"),
+    )
+)
+IP_LINK_ABBREVIATED = (
+    "link", "address", "broadcast", "txqueuelen", "txqlen", "master", "nomaster", "dynamic",
+    "type", "alias", "numtxqueues", "numrxqueues", "addrgenmode", "link-netns", "link-netnsid",
+    "help",
+)  # fmt: skip
 _SHELL_META = re.compile(r"[\s;&|<>()$`\\\"'*?\[\]{}#~!]")
 
 
@@ -30,6 +48,12 @@ def link_name_problem(name: str) -> str | None:
         return (
             f"interface name {name!r} may only use letters, digits, '_', '.', '-' "
             "and must not start with '-' or '.'"
+        )
+    word = next((k for k in IP_LINK_ABBREVIATED if k.startswith(name)), None)
+    if name in IP_LINK_KEYWORDS or word:
+        return (
+            f"interface name {name!r} is read by ip link as the keyword "
+            f"'{word or name}', not as a name"
         )
     return None
 

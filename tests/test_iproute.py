@@ -19,6 +19,7 @@ from iplab.verify import diff
 from tests.conftest import FIXTURES
 
 IP = FIXTURES / "ip"
+INTERRUPTED_LINE = "Dump was interrupted and may be inconsistent.\n"
 PREFIX = json.loads((IP / "blog-meta.json").read_text())["prefix"]
 STEPS = sorted(IP.glob("blog-step-*.txt"))
 
@@ -180,9 +181,10 @@ def test_netns_list_variants() -> None:
 
 def test_interrupted_dump_is_read_again() -> None:
     good = (IP / "blog-step-18.txt").read_text()
-    bad = good.replace(
-        "@@iplab root\n", "@@iplab root\nDump was interrupted and may be inconsistent.\n"
-    )
+    head, root = good.split("@@iplab root -\n")
+    root = root.replace("@@iplab err 0\n", "@@iplab err 0\n" + INTERRUPTED_LINE, 1)
+    bad = f"{head}@@iplab root -\n{root}"  # as ip prints it on stderr, after the dump
+    assert bad != good
     answers = iter([bad, bad, good])
 
     class Shell:
@@ -198,7 +200,7 @@ def test_interrupted_dump_is_read_again() -> None:
 
 
 def test_always_interrupted_is_an_error_not_a_half_state() -> None:
-    bad = "@@iplab root\nDump was interrupted and may be inconsistent.\n[]\n"
+    bad = "@@iplab root -\n[]\n@@iplab err 0\nDump was interrupted and may be inconsistent.\n"
 
     class Shell:
         def query(self, argv: object, privileged: bool, what: str) -> tuple[int, str, str]:
@@ -254,9 +256,10 @@ def test_arbitrary_json_never_crashes_the_parser(data: object) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["@@iplab root\n", "@@iplab netns\n", "@@iplab ns a\n",
-                                 "@@iplab fail a\n", "[", "]", "{}", '{"ifname":"x","ifindex":1}',
-                                 ",", "Cannot open network namespace\n", "garbage\n", "[]\n"]),
+@given(st.lists(st.sampled_from(["@@iplab root -\n", "@@iplab netns -\n", "@@iplab ns a\n",
+                                 "@@iplab err 0\n", "@@iplab err 1\n", "@@iplab err x\n", "[",
+                                 "]", "{}", '{"ifname":"x","ifindex":1}', ",",
+                                 "Cannot open network namespace\n", "garbage\n", "[]\n"]),
                 max_size=12))  # fmt: skip
 def test_arbitrary_read_output_never_crashes(parts: list[str]) -> None:
     try:

@@ -169,23 +169,23 @@ def test_typed_ops_from_yaml(write_scenario: Write) -> None:
 name: n
 setup:
   - {action: netns add, name: ns1}
-  - {action: link add, name: a, type: veth, peer: b, netns: ns1}
-  - {action: link set, dev: b, master: br0, state: up}
+  - {action: link add, name: va, type: veth, peer: vb, netns: ns1}
+  - {action: link set, dev: vb, master: br0, state: up}
   - {action: raw, command: "tc qdisc show", undo: "true"}
 """
     )
     sc = scenario.load(str(path))
     assert sc.setup[0].op == NetnsAdd(name="ns1")
-    assert sc.setup[1].op == LinkAdd(name="a", type="veth", peer="b", netns="ns1")
-    assert sc.setup[2].op == LinkSet(dev="b", attrs=(("master", "br0"), ("state", "up")))
+    assert sc.setup[1].op == LinkAdd(name="va", type="veth", peer="vb", netns="ns1")
+    assert sc.setup[2].op == LinkSet(dev="vb", attrs=(("master", "br0"), ("state", "up")))
     assert sc.setup[3].op == Raw(command="tc qdisc show", undo="true")
 
 
 def test_link_set_needs_an_attribute_and_moves_alone(write_scenario: Write) -> None:
-    path = write_scenario("name: n\nsetup:\n  - {action: link set, dev: a}\n")
+    path = write_scenario("name: n\nsetup:\n  - {action: link set, dev: va}\n")
     with pytest.raises(ScenarioError, match="'link set' needs something to set"):
         scenario.load(str(path))
-    path = write_scenario("name: n\nsetup:\n  - {action: link set, dev: a, netns: x, state: up}\n")
+    path = write_scenario("name: n\nsetup:\n  - {action: link set, dev: va, netns: x, state: up}\n")
     with pytest.raises(ScenarioError, match="move a link with 'netns' in a step of its own"):
         scenario.load(str(path))
 
