@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from iplab import __version__, export, graph, importer, lab, names, scenario
+from iplab import __version__, export, graph, importer, lab, names, options, scenario
 from iplab.errors import IplabError, UsageError
 from iplab.plan import Plan, build, owned_by, simulate, with_prefix
 
@@ -25,20 +25,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _add_scenario_args(p: argparse.ArgumentParser, prefix: bool = True) -> None:
-    p.add_argument("scenario", help="a scenario file, or the name of a bundled scenario")
-    p.add_argument(
-        "--var", action="append", default=[], metavar="NAME=VALUE",
-        help="set a scenario variable (repeatable); the value is read as YAML",
-    )  # fmt: skip
-    p.add_argument(
-        "--templates", action="append", default=[], type=Path, metavar="DIR",
-        help="a directory whose templates override the bundled ones by name (repeatable)",
-    )  # fmt: skip
-    if prefix:
-        p.add_argument(
-            "--prefix", default="", metavar="P",
-            help="rename every namespace and link the scenario creates to P+name",
-        )  # fmt: skip
+    options.add_scenario(p, prefix=prefix)
 
 
 def load_plan(args: argparse.Namespace, strict_claims: bool = True) -> Plan:
@@ -47,25 +34,13 @@ def load_plan(args: argparse.Namespace, strict_claims: bool = True) -> Plan:
     return build(sc, getattr(args, "prefix", ""), args.templates, strict_claims=strict_claims)
 
 
-def _write(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror}") from None
-    if text.startswith("#!"):
-        output.chmod(0o755)
-
-
 # -- render / check --------------------------------------------------------------------------
 
 
 def cmd_render(args: argparse.Namespace) -> int:
     plan = load_plan(args)
     which = "setup" if args.setup else "teardown" if args.teardown else "all"
-    _write(export.export(plan, args.format, which), args.output)
+    options.write_text(export.export(plan, args.format, which), args.output)
     return 0
 
 
@@ -309,11 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_check)
 
     state = argparse.ArgumentParser(add_help=False)
-    state.add_argument(
-        "--state-dir", metavar="DIR",
-        help="where journals and the audit log live (default: $IPLAB_STATE_DIR, "
-        "/var/lib/iplab for root, ~/.local/state/iplab otherwise)",
-    )  # fmt: skip
+    options.add_state_dir(state)
     running = argparse.ArgumentParser(add_help=False, parents=[state])
     running.add_argument("--lab", help="the lab's name (default: prefix + scenario name)")
     running.add_argument("--dry-run", action="store_true", help="print what would run, run nothing")

@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from iplab import verify
+from iplab import options, verify
 from iplab.errors import IplabError, UsageError
 from iplab.model import ROOT, Link, Namespace, State, apply
 from iplab.plan import Plan, expected_state
@@ -726,7 +726,7 @@ def write_figure(fig: Figure, fmt: Format, dest: Path | None, runner: Runner) ->
     """Write a figure to ``dest`` (None: stdout) in ``fmt``."""
     source = text_of(fig, fmt)
     if fmt not in IMAGE_FORMATS:
-        _write_text(source, dest)
+        options.write_text(source, dest)
         return
     if dest is not None:
         render(source, fmt, dest, runner)
@@ -739,16 +739,6 @@ def write_figure(fig: Figure, fmt: Format, dest: Path | None, runner: Runner) ->
         sys.stdout.flush()
         sys.stdout.buffer.write(path.read_bytes())
         sys.stdout.buffer.flush()
-
-
-def _write_text(text: str, dest: Path | None) -> None:
-    if dest is None:
-        sys.stdout.write(text)
-        return
-    try:
-        dest.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {dest}: {exc.strerror}") from None
 
 
 # -- what to draw --------------------------------------------------------------------------
@@ -898,8 +888,8 @@ def write_storyboard(plan: Plan, directory: Path, fmt: Format, runner: Runner, v
     width = max(2, len(str(step_count(plan))))
     for frame in frames:
         write_figure(frame.figure, fmt, directory / frame_file(frame, fmt, width), runner)
-    _write_text(storyboard_markdown(plan, frames, fmt, width), directory / "index.md")
-    _write_text(storyboard_html(plan, frames, fmt, width), directory / "index.html")
+    options.write_text(storyboard_markdown(plan, frames, fmt, width), directory / "index.md")
+    options.write_text(storyboard_html(plan, frames, fmt, width), directory / "index.html")
     return len(frames)
 
 
@@ -981,22 +971,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
             "without -o, DOT text goes to stdout. .svg and .png need Graphviz's dot."
         ),
     )
-    p.add_argument(
-        "scenario", nargs="?",
-        help="a scenario file, or the name of a bundled scenario (not needed with --live)",
-    )  # fmt: skip
-    p.add_argument(
-        "--var", action="append", default=[], metavar="NAME=VALUE",
-        help="set a scenario variable (repeatable); the value is read as YAML",
-    )  # fmt: skip
-    p.add_argument(
-        "--templates", action="append", default=[], type=Path, metavar="DIR",
-        help="a directory whose templates override the bundled ones by name (repeatable)",
-    )  # fmt: skip
-    p.add_argument(
-        "--prefix", default="", metavar="P",
-        help="rename every namespace and link the scenario creates to P+name",
-    )  # fmt: skip
+    options.add_scenario(p, required=False)
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the picture here")
     p.add_argument("--format", choices=FORMATS, help="the picture's format (default: from -o)")
     what = p.add_mutually_exclusive_group()
@@ -1014,11 +989,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="the scenario's expected state beside the live one, differences in red",
     )  # fmt: skip
     p.add_argument("--lab", help="with --live: only this lab's namespaces and links")
-    p.add_argument(
-        "--state-dir", metavar="DIR",
-        help="where journals live (default: $IPLAB_STATE_DIR, /var/lib/iplab for root, "
-        "~/.local/state/iplab otherwise)",
-    )  # fmt: skip
+    options.add_state_dir(p)
     p.add_argument(
         "--lo", choices=("auto", "show", "hide"), default="auto",
         help="a namespace's loopback: auto shows it when it is up, has an address, "
