@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 import yaml
 
-from iplab import names
+from iplab import names, options
 from iplab.errors import ScenarioError, UsageError
 from iplab.lineparse import LineError, Parsed, classify, jinja_literal, op_fields
 from iplab.model import lab_addresses
@@ -998,12 +998,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     text = read_input(path)
     kind: Kind = detect_kind(str(path), text) if args.format == "auto" else args.format
     result = import_text(text, kind, str(path), name=args.name)
-    if args.output is None:
-        sys.stdout.write(result.yaml)
-    else:
-        try:
-            args.output.write_text(result.yaml, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+    options.write_text(result.yaml, args.output)
     sys.stderr.write(result.summary())
     return 1 if result.model_error else 0
