@@ -11,26 +11,16 @@ import pytest
 from iplab import export, scenario
 from iplab.errors import UsageError
 from iplab.importer import (
-    Cmd,
     Draft,
     ImportResult,
-    Note,
-    ShellVars,
     add_parser,
     announces_cleanup,
     choose_sudo,
-    continues,
     detect_kind,
     first_sentence,
     import_text,
-    join_continuation,
-    plain,
-    read_markdown,
-    read_shell,
     scenario_name,
     split_teardown,
-    strip_comment,
-    strip_prompt,
     title_and_prose,
 )
 from iplab.lineparse import LineError, classify, op_fields, parse_line, reads_back, reads_only
@@ -46,6 +36,18 @@ from iplab.steps import (
     Op,
     Probe,
     Raw,
+)
+from iplab.tutorial import (
+    Cmd,
+    Note,
+    ShellVars,
+    continues,
+    join_continuation,
+    plain,
+    read_markdown,
+    read_shell,
+    strip_comment,
+    strip_prompt,
 )
 from tests.conftest import BLOG, FIXTURES, GOLDEN, REPO
 from tests.goldens import assert_golden
