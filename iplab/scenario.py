@@ -535,6 +535,19 @@ class _Expander:
         # range(1, n + 1) | map("fmt", "br{}") -> ["br1", "br2", ...]
         self.env.filters["fmt"] = lambda value, pattern: str(pattern).format(value)
         self.vars = variables
+        # a loop renders the same strings again and again: compile each once
+        self._templates: dict[str, jinja2.Template] = {}
+        self._expressions: dict[str, Any] = {}
+
+    def _template(self, source: str) -> jinja2.Template:
+        if source not in self._templates:
+            self._templates[source] = self.env.from_string(source)
+        return self._templates[source]
+
+    def _expression(self, source: str) -> Any:
+        if source not in self._expressions:
+            self._expressions[source] = self.env.compile_expression(source)
+        return self._expressions[source]
 
     def value(self, value: Any, scope: dict[str, Any], loc: Location) -> Any:
         """Expand Jinja in strings (recursively); ``"{{ expr }}"`` alone keeps its type."""
@@ -544,8 +557,8 @@ class _Expander:
             try:
                 one = _ONE_EXPR.fullmatch(value)
                 if one and "{{" not in one.group("expr"):
-                    return self.env.compile_expression(one.group("expr"))(**scope)
-                return self.env.from_string(value).render(**scope)
+                    return self._expression(one.group("expr"))(**scope)
+                return self._template(value).render(**scope)
             except jinja2.UndefinedError as exc:
                 raise ScenarioError(
                     f"undefined variable in {value!r}: {exc.message}", loc
@@ -575,7 +588,7 @@ class _Expander:
         if one:
             text = one.group("expr")
         try:
-            return self.env.compile_expression(text)(**scope)
+            return self._expression(text)(**scope)
         except jinja2.UndefinedError as exc:
             raise ScenarioError(f"undefined variable in {value!r}: {exc.message}", loc) from None
         except jinja2.TemplateError as exc:
