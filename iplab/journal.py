@@ -34,30 +34,20 @@ Status = Literal["pending", "done", "failed", "skipped", "undone"]
 
 @dataclass(frozen=True)
 class UndoRecord:
-    text: str
-    argv: tuple[str, ...]
-    privileged: bool
-    guard: Guard
+    """An inverse as the journal keeps it: what to do (the op, rendered into its exact
+    command when it runs, with ``sudo `` when the scenario's policy says so) and the
+    guard that says whether it is still due."""
+
     op: Op
+    guard: Guard
+    sudo: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "argv": list(self.argv),
-            "privileged": self.privileged,
-            "guard": self.guard.to_json(),
-            "op": op_to_json(self.op),
-        }
+        return {"op": op_to_json(self.op), "guard": self.guard.to_json(), "sudo": self.sudo}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> UndoRecord:
-        return cls(
-            data["text"],
-            tuple(data["argv"]),
-            bool(data.get("privileged", True)),
-            Guard.from_json(data["guard"]),
-            op_from_json(data["op"]),
-        )
+        return cls(op_from_json(data["op"]), Guard.from_json(data["guard"]), bool(data.get("sudo")))
 
 
 @dataclass
@@ -101,6 +91,8 @@ class LabInfo:
     owned_links: list[str]
     preexisting_netns: list[str] = field(default_factory=list)
     preexisting_links: list[str] = field(default_factory=list)
+    #: the --templates directories of the run (undo commands are rendered with them)
+    templates: list[str] = field(default_factory=list)
     status: str = "up"
 
     def to_json(self) -> dict[str, Any]:
@@ -119,7 +111,7 @@ class Journal:
         self.dir = directory
         self.path = directory / "journal.jsonl"
         self.info_path = directory / "lab.json"
-        self._next_seq = 1 + max((e.seq for e in self.entries()), default=0)
+        self._next_seq: int | None = None  # read from the journal when first needed
 
     # -- the lab -------------------------------------------------------------------------------
 
@@ -141,6 +133,8 @@ class Journal:
         self, run: str, *, number: int, phase: str, text: str, argv: Sequence[str],
         undo: Sequence[UndoRecord], op: Op | None = None,
     ) -> Entry:  # fmt: skip
+        if self._next_seq is None:
+            self._next_seq = 1 + max((e.seq for e in self.entries()), default=0)
         entry = Entry(self._next_seq, run, number, phase, text, tuple(argv), tuple(undo), op)
         self._next_seq += 1
         return entry

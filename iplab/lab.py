@@ -113,12 +113,7 @@ class Session:
 
     def _entry(self, pc: PlannedCommand, phase: str) -> Entry:
         c = pc.command
-        undo = [
-            UndoRecord(
-                u.command.text, u.command.argv, u.command.privileged, u.undo.guard, u.undo.op
-            )
-            for u in pc.undo
-        ]
+        undo = [UndoRecord(u.undo.op, u.undo.guard, u.sudo) for u in pc.undo]
         return self.journal.new_entry(
             self.run, number=c.number, phase=phase, text=c.text, argv=c.argv, undo=undo, op=c.op
         )
@@ -264,6 +259,7 @@ def _lab(env: Env, lab: str, plan: Plan, run: str, preflight: bool) -> Iterator[
                 owned_links=sorted(plan.owned.links),
                 preexisting_netns=sorted(netns & plan.owned.netns),
                 preexisting_links=sorted(links & plan.owned.links),
+                templates=[str(d) for d in plan.templates],
             )
         )
         yield journal

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from iplab import names
-from iplab.errors import Location, ScenarioError, UsageError
+from iplab.errors import ScenarioError, UsageError
 from iplab.model import State, Undo, apply, created_names, inverse, lab_addresses
 from iplab.render import Command, Renderer, renderer
 from iplab.scenario import Scenario, SudoPolicy
@@ -36,18 +36,19 @@ _PREFIX = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
 @dataclass(frozen=True)
-class UndoCommand:
-    """A rendered undo command and the guard that says whether it is due."""
+class PlannedUndo:
+    """An inverse (op and guard) and whether its text carries ``sudo ``. It is rendered
+    only when it runs: most never do, and a large lab has thousands."""
 
-    command: Command
     undo: Undo
+    sudo: bool
 
 
 @dataclass(frozen=True)
 class PlannedCommand:
     command: Command
-    #: the commands that undo this one, in the order to run them
-    undo: tuple[UndoCommand, ...]
+    #: what undoes this command, in the order to run it
+    undo: tuple[PlannedUndo, ...]
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class Plan:
     setup: tuple[PlannedCommand, ...]
     teardown: tuple[PlannedCommand, ...]
     owned: Owned
+    #: the --templates directories it was rendered with
+    templates: tuple[Path, ...] = ()
 
     @property
     def commands(self) -> tuple[PlannedCommand, ...]:
@@ -245,7 +248,10 @@ def build(
                     )  # fmt: skip
         planned.append(_planned(render, scenario.sudo, sim))
     n_setup = len(scenario.setup)
-    return Plan(scenario, prefix, tuple(planned[:n_setup]), tuple(planned[n_setup:]), owned)
+    return Plan(
+        scenario, prefix, tuple(planned[:n_setup]), tuple(planned[n_setup:]), owned,
+        tuple(template_dirs),
+    )  # fmt: skip
 
 
 def _planned(render: Renderer, policy: SudoPolicy, sim: Simulated) -> PlannedCommand:
@@ -253,14 +259,8 @@ def _planned(render: Renderer, policy: SudoPolicy, sim: Simulated) -> PlannedCom
     command = render.command(
         step.op, decide_sudo(policy, step.sudo, step.op), step=step, number=sim.number
     )
-    undo = tuple(
-        UndoCommand(render.command(u.op, decide_sudo(policy, None, u.op)), u) for u in sim.undo
-    )
+    undo = tuple(PlannedUndo(u, decide_sudo(policy, None, u.op)) for u in sim.undo)
     return PlannedCommand(command, undo)
-
-
-def location_of(command: Command) -> Location | None:
-    return command.step.loc if command.step else None
 
 
 def expected_state(plan: Plan, upto: int | None = None) -> State:

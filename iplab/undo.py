@@ -22,12 +22,15 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from iplab import iproute
 from iplab.batch import argv_line
 from iplab.context import Env, Line, fault, run_batch
+from iplab.errors import UsageError
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord
 from iplab.model import ROOT, ModelError, State, apply
+from iplab.render import Command, Renderer, renderer
 from iplab.steps import LinkDel, NetnsDel, NetnsExec, Op, Raw
 
 SETTLE_SECONDS = 30.0  # how long deleted namespaces may take to release their links (busy host)
@@ -53,8 +56,8 @@ def touches_preexisting(op: Op, info: LabInfo) -> bool:
     )
 
 
-def _due(journal: Journal) -> list[Entry]:
-    return [e for e in journal.entries() if e.status in ("done", "pending")]
+def _due(entries: Sequence[Entry]) -> list[Entry]:
+    return [e for e in entries if e.status in ("done", "pending")]
 
 
 def _namespaces(info: LabInfo, entries: Sequence[Entry]) -> list[str]:
@@ -68,32 +71,45 @@ def _namespaces(info: LabInfo, entries: Sequence[Entry]) -> list[str]:
     return sorted(names - {ROOT})
 
 
-def _meta(entry: Entry, undo: UndoRecord) -> dict[str, object]:
-    return {"step": entry.number, "phase": entry.phase, "kind": "undo", "text": undo.text}
+def _meta(entry: Entry, command: Command) -> dict[str, object]:
+    return {"step": entry.number, "phase": entry.phase, "kind": "undo", "text": command.text}
+
+
+def _renderer(env: Env, info: LabInfo) -> Renderer:
+    """The renderer of the run (its --templates), or the bundled templates if they went away."""
+    try:
+        return renderer(tuple(Path(d) for d in info.templates))
+    except UsageError as exc:
+        env.err.write(f"iplab: {exc}: undo commands use the bundled templates\n")
+        return renderer(())
 
 
 def rollback(env: Env, journal: Journal, exact: bool = False) -> UndoReport:
     info = journal.info()
-    entries = _due(journal)
+    everything = journal.entries()
+    entries = _due(everything)
     namespaces = _namespaces(info, entries)
     report = UndoReport()
+    render = _renderer(env, info)
     if exact:
         observed = iproute.read_state(env.runner, namespaces)
         for entry in reversed(entries):
-            observed = _undo_entry(env, entry, info, observed, namespaces=namespaces, report=report)
+            observed = _undo_entry(
+                env, entry, info, observed, namespaces=namespaces, report=report, render=render
+            )
             journal.mark_undone([entry])
         report.left = leftovers(env, info)
         return report
     # the fast way: when every command has its outcome, the journal itself says what
     # exists (no read needed); otherwise, or if that was not the whole truth, read
-    known = expected_now(journal)
+    known = expected_now(everything)
     observed = known or iproute.read_state(env.runner, _unowned(info, namespaces))
-    _fast(env, entries, info, observed, report)
+    _fast(env, entries, info, observed, report=report, render=render)
     report.left = leftovers(env, info)
     if report.left and known is not None:
         env.err.write("iplab: the host is not what the journal says: reading it and going on\n")
         observed = iproute.read_state(env.runner, _unowned(info, namespaces))
-        _fast(env, entries, info, observed, report)
+        _fast(env, entries, info, observed, report=report, render=render)
         report.left = leftovers(env, info)
     if not report.left:
         report.failed.clear()  # deletions of what was gone already: nothing is left either way
@@ -101,11 +117,11 @@ def rollback(env: Env, journal: Journal, exact: bool = False) -> UndoReport:
     return report
 
 
-def expected_now(journal: Journal) -> State | None:
+def expected_now(entries: Sequence[Entry]) -> State | None:
     """The lab's state as its journal tells it, or None when the journal cannot tell
     (a command without an outcome, a partly undone lab, a journal without ops)."""
     state = State()
-    for entry in journal.entries():
+    for entry in entries:
         if entry.status in ("pending", "undone") or entry.op is None:
             return None
         if entry.status != "done":
@@ -124,22 +140,23 @@ def _unowned(info: LabInfo, namespaces: Sequence[str]) -> list[str]:
 
 def _undo_entry(
     env: Env, entry: Entry, info: LabInfo, observed: State, *, namespaces: list[str],
-    report: UndoReport,
+    report: UndoReport, render: Renderer,
 ) -> State:  # fmt: skip
     for undo in entry.undo:
+        command = render.command(undo.op, undo.sudo)
         if touches_preexisting(undo.op, info):
-            env.err.write(f"iplab: not undoing `{undo.text}`: it existed before the lab\n")
+            env.err.write(f"iplab: not undoing `{command.text}`: it existed before the lab\n")
             report.skipped += 1
             continue
         if not undo.guard.holds(observed):
             report.skipped += 1
             continue
-        env.err.write(f"  undo: {undo.text}\n")
-        result = env.runner.execute(undo.argv, undo.privileged, meta=_meta(entry, undo))
+        env.err.write(f"  undo: {command.text}\n")
+        result = env.runner.execute(command.argv, command.privileged, meta=_meta(entry, command))
         report.ran += 1
         fault("undo-after-run", report.ran)
         if not result.ok:
-            report.failed.append(undo.text)
+            report.failed.append(command.text)
             env.err.write(f"    failed (exit {result.rc}): {result.stderr.strip()}\n")
             observed = iproute.read_state(env.runner, namespaces)
             continue
@@ -183,33 +200,37 @@ def destroy_plan(
 
 
 def _fast(
-    env: Env, entries: Sequence[Entry], info: LabInfo, observed: State, report: UndoReport
-) -> None:
+    env: Env, entries: Sequence[Entry], info: LabInfo, observed: State, *, report: UndoReport,
+    render: Renderer,
+) -> None:  # fmt: skip
     plan = destroy_plan(entries, info, observed)
     report.skipped = sum(len(e.undo) for e in entries) - len(plan)
-    batchable: list[tuple[Entry, UndoRecord]] = []
+    batchable: list[tuple[Entry, Command, str]] = []
     for entry, undo in plan:
-        env.err.write(f"  undo: {undo.text}\n")
-        line = argv_line(undo.argv)
+        command = render.command(undo.op, undo.sudo)
+        env.err.write(f"  undo: {command.text}\n")
+        line = argv_line(command.argv)
         if line is None:
-            result = env.runner.execute(undo.argv, undo.privileged, meta=_meta(entry, undo))
+            result = env.runner.execute(
+                command.argv, command.privileged, meta=_meta(entry, command)
+            )
             report.ran += 1
             if not result.ok:
-                report.failed.append(undo.text)
+                report.failed.append(command.text)
                 env.err.write(f"    failed (exit {result.rc}): {result.stderr.strip()}\n")
         else:
-            batchable.append((entry, undo))
+            batchable.append((entry, command, line))
     if not batchable:
         return
-    lines = [Line(u.text, u.argv, argv_line(u.argv) or "", _meta(e, u)) for e, u in batchable]
+    lines = [Line(c.text, c.argv, line, _meta(e, c)) for e, c, line in batchable]
     status, result = run_batch(env, lines, privileged=True, force=True)
     before = report.ran
     report.ran += sum(1 for s in status if s is not None)
     for count in range(before + 1, report.ran + 1):
         fault("undo-after-run", count)
-    for (_, undo), rc in zip(batchable, status, strict=True):
+    for (_, command, _line), rc in zip(batchable, status, strict=True):
         if rc != 0:
-            report.failed.append(undo.text)
+            report.failed.append(command.text)
     if report.failed:
         env.err.write(f"    {len(report.failed)} failed: {result.stderr.strip()}\n")
 

@@ -17,10 +17,7 @@ from iplab.steps import NetnsDel
 
 
 def _undo() -> UndoRecord:
-    return UndoRecord(
-        "ip netns del ns1", ("ip", "netns", "del", "ns1"), True, Guard("netns", name="ns1"),
-        NetnsDel(name="ns1"),
-    )  # fmt: skip
+    return UndoRecord(NetnsDel(name="ns1"), Guard("netns", name="ns1"), sudo=True)
 
 
 def test_intent_then_outcome(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import pytest
 from iplab import export, scenario
 from iplab.errors import ScenarioError, UsageError
 from iplab.plan import build, decide_sudo
+from iplab.render import renderer
 from iplab.steps import LinkShow, NetnsAdd, NetnsList
 from tests.conftest import BLOG_SCENARIO
 
@@ -83,7 +84,11 @@ def test_sudo_policy() -> None:
 
 def test_every_state_change_has_its_undo_rendered() -> None:
     plan = build(scenario.load(str(BLOG_SCENARIO)))
-    undo = {pc.command.text: [u.command.text for u in pc.undo] for pc in plan.setup}
+    render = renderer(())
+    undo = {
+        pc.command.text: [render.command(u.undo.op, u.sudo).text for u in pc.undo]
+        for pc in plan.setup
+    }
     assert undo["sudo ip netns add ns1"] == ["sudo ip netns del ns1"]
     assert undo["sudo ip link add vethX type veth peer name vethY"] == ["sudo ip link del vethX"]
     assert undo["sudo ip link set vethX up"] == ["sudo ip link set vethX down"]
