@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from iplab.plan import PlannedCommand
-from iplab.render import Command
 from iplab.steps import NetnsExec, Probe, Raw
+
+if TYPE_CHECKING:
+    from iplab.plan import PlannedCommand
+    from iplab.render import Command
 
 _FAILED = re.compile(r"Command failed (?:-|\S+):(\d+)")
 _UNSAFE = re.compile(r"[\s\"'\\#]")

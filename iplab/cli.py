@@ -9,17 +9,28 @@ is locked by another iplab; 5 no privilege (not root, no usable sudo);
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from iplab import __version__, export, graph, importer, lab, names, options, scenario
+from iplab import __version__, names, options
 from iplab.errors import IplabError, UsageError
-from iplab.plan import Plan, build, owned_by, simulate, with_prefix
+
+if TYPE_CHECKING:  # the stages are imported by the commands that use them: a quick start-up
+    from iplab import lab
+    from iplab.plan import Plan
+
+#: commands whose module is imported only when the command line names them (or asks for help)
+LAZY_COMMANDS = {"graph": "iplab.graph", "import": "iplab.importer"}
+LAZY_HELP = {
+    "graph": "draw a lab: as the scenario expects it, step by step, or as the kernel holds it",
+    "import": "turn a tutorial (Markdown) or a shell script into a scenario file",
+}
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -29,6 +40,9 @@ def _add_scenario_args(p: argparse.ArgumentParser, prefix: bool = True) -> None:
 
 
 def load_plan(args: argparse.Namespace, strict_claims: bool = True) -> Plan:
+    from iplab import scenario
+    from iplab.plan import build
+
     overrides = scenario.parse_var_overrides(args.var)
     sc = scenario.load(args.scenario, overrides)
     return build(sc, getattr(args, "prefix", ""), args.templates, strict_claims=strict_claims)
@@ -38,6 +52,8 @@ def load_plan(args: argparse.Namespace, strict_claims: bool = True) -> Plan:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    from iplab import export
+
     plan = load_plan(args)
     which = "setup" if args.setup else "teardown" if args.teardown else "all"
     options.write_text(export.export(plan, args.format, which), args.output)
@@ -45,6 +61,9 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from iplab import scenario
+    from iplab.plan import build, owned_by, simulate, with_prefix
+
     overrides = scenario.parse_var_overrides(args.var)
     sc = with_prefix(scenario.load(args.scenario, overrides), args.prefix)
     owned = owned_by(sc)
@@ -76,7 +95,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _env(args: argparse.Namespace) -> lab.Env:
-    from iplab import statedir
+    from iplab import lab, statedir
 
     return lab.make_env(statedir.resolve(args.state_dir), sys.stdout, sys.stderr)
 
@@ -112,6 +131,8 @@ def _dry_run(args: argparse.Namespace, plan: Plan, which: str) -> int:
 
 
 def _options(args: argparse.Namespace) -> lab.Options:
+    from iplab import lab
+
     return lab.Options(
         verify=args.verify,
         preflight=args.preflight,
@@ -121,6 +142,8 @@ def _options(args: argparse.Namespace) -> lab.Options:
 
 
 def cmd_up(args: argparse.Namespace) -> int:
+    from iplab import lab
+
     plan = load_plan(args)
     if args.dry_run:
         return _dry_run(args, plan, "setup")
@@ -128,6 +151,8 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from iplab import lab
+
     plan = load_plan(args)
     if args.dry_run:
         return _dry_run(args, plan, "all")
@@ -135,7 +160,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_down(args: argparse.Namespace) -> int:
-    from iplab import statedir
+    from iplab import lab, statedir
 
     name = args.lab
     if name is None:
@@ -148,7 +173,7 @@ def cmd_down(args: argparse.Namespace) -> int:
 
 
 def cmd_ls(args: argparse.Namespace) -> int:
-    from iplab import statedir
+    from iplab import lab, statedir
 
     infos = lab.list_labs(statedir.resolve(args.state_dir))
     if not infos:
@@ -239,6 +264,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
+    from iplab import scenario
+
     del args
     for path in sorted(scenario.bundled_dir().glob("*.yaml")):
         try:
@@ -252,7 +279,8 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 # -- the parser -----------------------------------------------------------------------------
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command line; ``needed`` limits the lazily loaded commands to those."""
     parser = argparse.ArgumentParser(
         prog="iplab",
         description=(
@@ -269,7 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     part.add_argument("--teardown", action="store_true", help="only the teardown steps")
     p.add_argument(
         "--format",
-        choices=export.FORMATS,
+        choices=options.EXPORT_FORMATS,
         default="text",
         help="text: the lines; script: a bash script; markdown: a tutorial page",
     )
@@ -351,8 +379,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the parsed state as JSON")
     p.set_defaults(handler=cmd_status)
 
-    importer.add_parser(sub)
-    graph.add_parser(sub)
+    for name, module in LAZY_COMMANDS.items():
+        if needed is None or name in needed:
+            importlib.import_module(module).add_parser(sub)
+        else:  # named for the list of commands; never the one that runs
+            sub.add_parser(name, help=LAZY_HELP[name])
 
     p = sub.add_parser("scenarios", help="list the bundled scenarios")
     p.set_defaults(handler=cmd_scenarios)
@@ -361,8 +392,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int:
     err = stderr or sys.stderr
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    helping = not words or any(w in ("-h", "--help") for w in words)
+    parser = build_parser(None if helping else set(words) & set(LAZY_COMMANDS))
+    args = parser.parse_args(words)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()

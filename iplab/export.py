@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from iplab import __version__
+from iplab.options import EXPORT_FORMATS
 from iplab.plan import Plan, PlannedCommand
 from iplab.render import Command
 
-FORMATS = ("text", "script", "markdown")
+FORMATS = EXPORT_FORMATS
 
 
 def _parts(plan: Plan, which: str) -> list[tuple[str, Sequence[PlannedCommand]]]:

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from iplab import iproute, undo, verify
 from iplab.batch import batch_line, segments
@@ -27,10 +27,12 @@ from iplab.context import Env, Interrupted, Line, Signals, fault, make_env, run_
 from iplab.errors import IplabError, Location, UsageError
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord, labs, open_lab
 from iplab.model import State
-from iplab.plan import Plan, PlannedCommand, expected_state
-from iplab.render import Command
 from iplab.runner import Result
 from iplab.steps import NothingLeft, Probe
+
+if TYPE_CHECKING:  # planning is not needed to take a lab down: keep `iplab down` quick
+    from iplab.plan import Plan, PlannedCommand
+    from iplab.render import Command
 
 __all__ = ["Env", "down", "list_labs", "make_env", "run_all", "up"]
 
@@ -358,6 +360,8 @@ def _abort(env: Env, journal: Journal, exc: IplabError, opts: Options) -> int:
 
 
 def _verify_up(env: Env, plan: Plan) -> int:
+    from iplab.plan import expected_state
+
     expected = expected_state(plan)
     observed = read_lab_state(env, plan.owned.netns)
     differences = verify.diff(expected, observed, plan.owned)

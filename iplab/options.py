@@ -8,6 +8,8 @@ from pathlib import Path
 
 from iplab.errors import UsageError
 
+EXPORT_FORMATS = ("text", "script", "markdown")
+
 
 def add_scenario(p: argparse.ArgumentParser, required: bool = True, prefix: bool = True) -> None:
     """SCENARIO, --var, --templates and (by default) --prefix."""

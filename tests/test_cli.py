@@ -74,3 +74,24 @@ def test_unexpected_exception_is_not_a_traceback(monkeypatch: pytest.MonkeyPatch
 def test_unknown_option_exits_2() -> None:
     rc, _, err = run_cli("render", "--nope", str(BLOG_SCENARIO))
     assert rc == 2 and "unrecognized arguments" in err and "Traceback" not in err
+
+
+def test_every_command_is_listed_and_the_heavy_ones_load_only_when_named() -> None:
+    rc, out, _ = run_cli("--help")
+    assert rc == 0
+    for command in ("render", "check", "up", "run", "down", "ls", "audit", "verify", "status",
+                    "import", "graph", "scenarios"):  # fmt: skip
+        assert f"    {command}" in out
+    probe = (
+        "import sys; from iplab.cli import main; main(['render', '--setup', sys.argv[1]]); "
+        "print(sorted(m for m in ('iplab.graph', 'iplab.importer', 'iplab.lab') if m in sys.modules))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe, str(BLOG_SCENARIO)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert proc.stdout.splitlines()[-1] == "[]"
+    assert run_cli("graph", "--help")[0] == 0
+    assert run_cli("import", "--help")[0] == 0

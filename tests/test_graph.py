@@ -3,7 +3,6 @@ the CLI's errors, and a live lab drawn from the kernel."""
 
 from __future__ import annotations
 
-import argparse
 import io
 import os
 import re
@@ -37,18 +36,8 @@ NEEDS_DOT = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's d
 #: own (python -c), so that only that process starts dot
 DRIVER = """
 import argparse, sys
-from iplab import cli, graph
+from iplab import cli
 
-_build = cli.build_parser
-
-def build_parser():
-    parser = _build()
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    if "graph" not in sub.choices:
-        graph.add_parser(sub)
-    return parser
-
-cli.build_parser = build_parser
 sys.exit(cli.main(sys.argv[1:]))
 """
 
@@ -73,17 +62,8 @@ def graph_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Compl
 
 @pytest.fixture
 def in_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    """cli.main with ``graph`` wired in, in this process."""
-    built = cli.build_parser
-
-    def build_parser() -> argparse.ArgumentParser:
-        parser = built()
-        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        if "graph" not in sub.choices:
-            graph.add_parser(sub)
-        return parser
-
-    monkeypatch.setattr(cli, "build_parser", build_parser)
+    """cli.main runs in this process (``graph`` is one of its commands)."""
+    del monkeypatch
 
 
 def run_main(*args: str) -> tuple[int, str, str]:
