@@ -82,9 +82,10 @@ def test_every_command_is_listed_and_the_heavy_ones_load_only_when_named() -> No
     for command in ("render", "check", "up", "run", "down", "ls", "audit", "verify", "status",
                     "import", "graph", "scenarios"):  # fmt: skip
         assert f"    {command}" in out
+    heavy = "('iplab.graph', 'iplab.importer', 'iplab.lab')"
     probe = (
         "import sys; from iplab.cli import main; main(['render', '--setup', sys.argv[1]]); "
-        "print(sorted(m for m in ('iplab.graph', 'iplab.importer', 'iplab.lab') if m in sys.modules))"
+        f"print(sorted(m for m in {heavy} if m in sys.modules))"
     )
     proc = subprocess.run(
         [sys.executable, "-c", probe, str(BLOG_SCENARIO)],
