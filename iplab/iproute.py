@@ -332,7 +332,8 @@ trap 'rm -f "$E"' EXIT
 run() {
   printf '%s%s %s\n' "$M" "$1" "$2"; shift 2
   if "$@" 2>"$E"; then s=0; else s=$?; fi
-  printf '\n%serr %s\n' "$M" "$s"; cat "$E"
+  printf '\n%serr %s\n' "$M" "$s"
+  if [ -s "$E" ]; then cat "$E"; fi  # (a builtin test: no process when stderr was empty)
 }
 """
 

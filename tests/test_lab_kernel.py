@@ -152,21 +152,29 @@ def test_down_needs_only_the_journal(prefix: str, state_dir: Path, tmp_path: Pat
     assert_restored(before, prefix)
 
 
+#: (mode, point, n): SIGKILL before the n-th change runs, after it ran but before its outcome
+#: is recorded, or after that. One process per command makes each point exact; batched, the
+#: kill lands at the same point of the batch that holds the n-th change.
 KILL_POINTS = [
-    (point, n)
+    (mode, point, n)
+    for mode in ("per-command", "batched")
     for n in range(1, BLOG_CHANGES + 1)
     for point in ("before-run", "after-run", "after-outcome")
 ]
 
 
-@pytest.mark.parametrize(("point", "n"), KILL_POINTS, ids=[f"{p}:{n}" for p, n in KILL_POINTS])
+@pytest.mark.parametrize(
+    ("mode", "point", "n"), KILL_POINTS, ids=[f"{m}-{p}:{n}" for m, p, n in KILL_POINTS]
+)
 def test_sigkill_at_any_point_then_down_restores_the_host(
-    prefix: str, state_dir: Path, point: str, n: int
+    prefix: str, state_dir: Path, mode: str, point: str, n: int
 ) -> None:
     before = snapshot(prefix)
+    extra = ["--per-command"] if mode == "per-command" else []
     crashed = iplab(
-        "up", BLOG, "--prefix", prefix, state=state_dir, env={"IPLAB_FAULT": f"{point}:{n}"}
-    )
+        "up", BLOG, "--prefix", prefix, *extra, state=state_dir,
+        env={"IPLAB_FAULT": f"{point}:{n}"},
+    )  # fmt: skip
     assert crashed.returncode == -signal.SIGKILL
     down = iplab("down", lab_name(prefix), state=state_dir)
     assert down.returncode == 0, down.stdout + down.stderr
