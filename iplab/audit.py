@@ -174,7 +174,7 @@ class Filter:
     def keep(self, record: dict[str, Any]) -> bool:
         if self.lab and record.get("lab") != self.lab:
             return False
-        if self.run and not str(record.get("run", "")).startswith(self.run):
+        if self.run and self.run not in str(record.get("run", "")):
             return False
         if self.failed and record.get("rc") in (0, None):
             return False
@@ -207,7 +207,17 @@ def parse_since(text: str, now_: datetime | None = None) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
+def _ms(record: dict[str, Any]) -> str:
+    if record.get("duration_ms") is not None:
+        return str(record["duration_ms"])
+    if record.get("batch_ms") is not None:
+        return f"{record['batch_ms']}b"
+    return ""
+
+
 def table(records: Iterable[dict[str, Any]]) -> str:
+    """Time, lab, run (the unique end of its id), step (``u``: an undo), exit status,
+    milliseconds (``b``: of the whole ``ip -batch`` the line ran in), the exact text."""
     rows = [("TIME", "LAB", "RUN", "STEP", "RC", "MS", "COMMAND")]
     for r in records:
         rc = "dry" if r.get("dry_run") else ("?" if r.get("rc") is None else str(r["rc"]))
@@ -216,21 +226,21 @@ def table(records: Iterable[dict[str, Any]]) -> str:
             (
                 str(r.get("time", ""))[:19].replace("T", " "),
                 str(r.get("lab") or "-"),
-                str(r.get("run") or "-")[:8],
+                str(r.get("run") or "-").rsplit("-", 1)[-1],
                 step or "-",
                 rc,
-                str(r.get("duration_ms", "")),
+                _ms(r),
                 str(r.get("text", "")),
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    return "".join(
-        "  ".join(cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True))
-        + "  "
-        + row[-1]
-        + "\n"
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True)) + "  " + row[-1]
         for row in rows
-    )
+    ]
+    if any(row[5].endswith("b") for row in rows[1:]):
+        lines.append("(MS with b: the time of the whole ip -batch process the line ran in)")
+    return "".join(line + "\n" for line in lines)
 
 
 def replay_script(records: Iterable[dict[str, Any]]) -> str:

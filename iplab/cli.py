@@ -358,7 +358,7 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
     p = sub.add_parser("audit", parents=[state], help="show or verify the audit log")
     p.add_argument("action", nargs="?", choices=["show", "verify"], default="show")
     p.add_argument("--lab", help="only this lab")
-    p.add_argument("--run", help="only this run (a prefix of its id is enough)")
+    p.add_argument("--run", help="only this run (any part of its id, as the table shows it)")
     p.add_argument("--since", help="only records since: 30m, 2h, 1d, or an ISO date")
     p.add_argument("--failed", action="store_true", help="only commands that failed")
     fmt = p.add_mutually_exclusive_group()

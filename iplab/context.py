@@ -100,15 +100,15 @@ def run_batch(
         if rc is None:
             continue
         own = Result(line.argv, rc, "", result.stderr if rc else "", 0.0)
-        records.append(
-            env.record(
-                {**line.meta, "text": line.text},
-                own,
-                via=list(result.argv),
-                batch_lines=len(lines),
-                batch_ms=round(result.duration * 1000, 1),
-            )
+        record = env.record(
+            {**line.meta, "text": line.text},
+            own,
+            via=list(result.argv),
+            batch_lines=len(lines),
+            batch_ms=round(result.duration * 1000, 1),
         )
+        record["duration_ms"] = None  # a line's own time is not known: the batch's is
+        records.append(record)
     env.audit.append(records)
     return status, result
 
