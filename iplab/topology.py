@@ -155,69 +155,81 @@ def parse(data: Any, loc: Location, render: Render) -> Topology:
     return topo
 
 
-def _generator_fields(data: Any, loc: Location, render: Render, what: str) -> Any:
+@dataclass
+class _Generator:
+    """The fields star and chain share: how many, how things are named, lo, addresses."""
+
+    count: int
+    netns: str
+    veth: str
+    peer: str
+    lo_up: bool
+    subnet: ipaddress.IPv4Network | ipaddress.IPv6Network | None
+
+
+def _generator(
+    data: Any, loc: Location, render: Render, what: str, *, least: int, veth: str, peer: str
+) -> tuple[_Generator, Any]:
+    """Read the shared fields; the Fields are returned for the generator's own (then finish)."""
     from iplab.scenario import Fields
     from iplab.yamlio import YMap
 
     if not isinstance(data, YMap):
         raise ScenarioError(f"{what} must be a mapping with a count", loc)
-    return Fields(data, loc, render)
+    f = Fields(data, loc, render)
+    count = f.integer("count", None, least, 100_000)
+    if count is None:
+        raise ScenarioError(f"{what} needs a count of at least {least}", loc)
+    gen = _Generator(
+        count=count,
+        netns=_pattern(f.text("netns"), "ns{i}", f.where("netns")),
+        veth=_pattern(f.text("veth"), veth, f.where("veth")),
+        peer=_pattern(f.text("peer"), peer, f.where("peer")),
+        lo_up=f.choice("lo", ("up", "down"), "down") == "up",
+        subnet=_subnet(f.text("subnet"), f.where("subnet")),
+    )
+    return gen, f
 
 
 def _star(topo: Topology, data: Any, loc: Location, render: Render) -> None:
-    f = _generator_fields(data, loc, render, "star")
-    count = f.integer("count", None, 1, 100_000)
-    if count is None:
-        raise ScenarioError("star needs a count", loc)
+    """nsI holds vI, whose peer pI is a port of the bridge."""
+    gen, f = _generator(data, loc, render, "star", least=1, veth="v{i}", peer="p{i}")
     bridge = f.link("bridge") or "br0"
-    ns_pat = _pattern(f.text("netns"), "ns{i}", f.where("netns"))
-    veth_pat = _pattern(f.text("veth"), "v{i}", f.where("veth"))
-    peer_pat = _pattern(f.text("peer"), "p{i}", f.where("peer"))
-    lo_up = f.choice("lo", ("up", "down"), "down") == "up"
-    subnet = _subnet(f.text("subnet"), f.where("subnet"))
     f.finish()
     if bridge not in {b for b, _ in topo.bridges}:
         topo.bridges.append((bridge, None))
-    for i in range(1, count + 1):
-        ns = _name(ns_pat.format(i=i), loc.at("netns"), names.netns_name_problem)
-        topo.namespaces.append((ns, lo_up))
+    for i in range(1, gen.count + 1):
+        ns = _name(gen.netns.format(i=i), loc.at("netns"), names.netns_name_problem)
+        topo.namespaces.append((ns, gen.lo_up))
         topo.veths.append(
             Veth(
-                name=_name(veth_pat.format(i=i), loc.at("veth"), names.link_name_problem),
+                name=_name(gen.veth.format(i=i), loc.at("veth"), names.link_name_problem),
                 netns=ns,
-                peer=_name(peer_pat.format(i=i), loc.at("peer"), names.link_name_problem),
+                peer=_name(gen.peer.format(i=i), loc.at("peer"), names.link_name_problem),
                 bridge=bridge,
-                address=_host(subnet, i, loc) if subnet else None,
+                address=_host(gen.subnet, i, loc) if gen.subnet else None,
             )
         )
 
 
 def _chain(topo: Topology, data: Any, loc: Location, render: Render) -> None:
-    """ns1 - ns2 - ... - nsN: a veth between each neighbour, a /30-like pair per link."""
-    f = _generator_fields(data, loc, render, "chain")
-    count = f.integer("count", None, 2, 10_000)
-    if count is None:
-        raise ScenarioError("chain needs a count of at least 2", loc)
-    ns_pat = _pattern(f.text("netns"), "ns{i}", f.where("netns"))
-    left_pat = _pattern(f.text("veth"), "c{i}a", f.where("veth"))
-    right_pat = _pattern(f.text("peer"), "c{i}b", f.where("peer"))
-    lo_up = f.choice("lo", ("up", "down"), "down") == "up"
-    subnet = _subnet(f.text("subnet"), f.where("subnet"))
+    """ns1 - ns2 - ... - nsN: a veth between each pair of neighbours, in a /30 of its own."""
+    gen, f = _generator(data, loc, render, "chain", least=2, veth="c{i}a", peer="c{i}b")
     f.finish()
     spaces = [
-        _name(ns_pat.format(i=i), loc.at("netns"), names.netns_name_problem)
-        for i in range(1, count + 1)
+        _name(gen.netns.format(i=i), loc.at("netns"), names.netns_name_problem)
+        for i in range(1, gen.count + 1)
     ]
-    topo.namespaces.extend((ns, lo_up) for ns in spaces)
-    for i in range(1, count):
+    topo.namespaces.extend((ns, gen.lo_up) for ns in spaces)
+    for i in range(1, gen.count):
         topo.veths.append(
             Veth(
-                name=_name(left_pat.format(i=i), loc.at("veth"), names.link_name_problem),
+                name=_name(gen.veth.format(i=i), loc.at("veth"), names.link_name_problem),
                 netns=spaces[i - 1],
-                peer=_name(right_pat.format(i=i), loc.at("peer"), names.link_name_problem),
+                peer=_name(gen.peer.format(i=i), loc.at("peer"), names.link_name_problem),
                 peer_netns=spaces[i],
-                address=_host(subnet, 4 * i - 3, loc) if subnet else None,
-                peer_address=_host(subnet, 4 * i - 2, loc) if subnet else None,
+                address=_host(gen.subnet, 4 * i - 3, loc) if gen.subnet else None,
+                peer_address=_host(gen.subnet, 4 * i - 2, loc) if gen.subnet else None,
             )
         )
 
