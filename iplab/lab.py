@@ -240,6 +240,7 @@ def _lab(env: Env, lab: str, plan: Plan, run: str, preflight: bool) -> Iterator[
                 f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(info.started))})",
                 hint=f"`iplab down {lab}` first, or choose another --prefix or --lab",
             )
+        env.runner.ensure_privilege()
         links, netns = iproute.read_names(env.runner)
         clash = sorted(plan.owned.netns & netns) + sorted(plan.owned.links & links)
         if clash and preflight:
@@ -403,6 +404,7 @@ def down(env: Env, lab: str, exact: bool = False) -> int:
                 f"no lab named {lab} is up", hint="`iplab ls` lists the labs that are up"
             )
         info = journal.info()
+        env.runner.ensure_privilege()
         env.context.update(
             {"lab": lab, "run": info.run, "scenario": info.scenario, "sha256": info.sha256}
         )

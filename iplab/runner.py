@@ -144,6 +144,22 @@ class Runner:
             return ("sudo", "-n", *argv)
         return tuple(argv)
 
+    def ensure_privilege(self) -> None:
+        """Before a run starts: as root, nothing to do; otherwise ``sudo -n`` must work,
+        so that a run never stops halfway for want of privilege."""
+        if self.is_root:
+            return
+        self._check_sudo()
+        result = self.executor.run(("sudo", "-n", "true"))
+        if self.hook is not None:
+            self.hook(result, {"kind": "read", "text": "sudo -n true (may iplab use sudo?)"})
+        if not result.ok:
+            detail = result.stderr.strip() or f"exit {result.rc}"
+            raise PrivilegeError(
+                f"not running as root, and `sudo -n` does not work: {detail}",
+                hint="run `sudo -v` first, allow ip without a password, or run iplab as root",
+            )
+
     def _check_sudo(self) -> None:
         if self._sudo_checked:
             return

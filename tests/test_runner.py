@@ -64,3 +64,14 @@ def test_truncate_keeps_both_ends() -> None:
     cut = truncate(text, 100)
     assert cut.startswith("a" * 50) and cut.endswith("END") and "characters cut" in cut
     assert truncate("short") == "short"
+
+
+def test_privilege_is_checked_before_a_run_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    Runner(FakeExecutor(), is_root=True).ensure_privilege()  # root: no process at all
+    monkeypatch.setattr("shutil.which", lambda name: f"/usr/bin/{name}")
+    Runner(FakeExecutor({"sudo -n true": (0, "", "")}), is_root=False).ensure_privilege()
+    asks = FakeExecutor({"sudo -n true": (1, "", "sudo: a password is required\n")})
+    with pytest.raises(
+        PrivilegeError, match="`sudo -n` does not work: sudo: a password is required"
+    ):
+        Runner(asks, is_root=False).ensure_privilege()
