@@ -15,7 +15,6 @@ import json
 import os
 import re
 import socket
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -264,7 +263,3 @@ def replay_script(records: Iterable[dict[str, Any]]) -> str:
             note += f" -- exited {r['rc']}"
         out += [note, shlex.join(r["argv"])]
     return "\n".join(out) + "\n"
-
-
-def elapsed_ms(start: float) -> int:
-    return round((time.perf_counter() - start) * 1000)

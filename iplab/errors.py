@@ -69,27 +69,6 @@ class ParseError(IplabError):
     exit_code = 3
 
 
-class CommandFailed(IplabError):
-    """A command iplab ran exited non-zero."""
-
-    exit_code = 1
-
-    def __init__(
-        self,
-        text: str,
-        rc: int,
-        stderr: str,
-        stdout: str = "",
-        hint: str | None = None,
-    ):
-        detail = stderr.strip() or stdout.strip() or "(no output)"
-        super().__init__(f"command failed (exit {rc}): {text}\n  {detail}", hint=hint)
-        self.text = text
-        self.rc = rc
-        self.stderr = stderr
-        self.stdout = stdout
-
-
 class LockedError(IplabError):
     """Another iplab process holds the lab (or the audit log)."""
 

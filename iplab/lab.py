@@ -413,7 +413,10 @@ def down(env: Env, lab: str, exact: bool = False) -> int:
         if report.failed or report.left:
             return _kept(env, journal, report)
         journal.archive(env.state_dir)
-        env.out.write(f"lab {lab} is down: {report.ran} undo commands ran\n")
+        env.out.write(
+            f"lab {lab} is down: {report.ran} undo commands ran "
+            f"({report.skipped} more were not needed)\n"
+        )
         return 0
 
 

@@ -23,8 +23,6 @@ from typing import Protocol
 
 from iplab.errors import PrivilegeError
 
-MAX_KEEP = 64 * 1024  # bytes of stdout/stderr kept per process
-
 
 @dataclass(frozen=True)
 class Result:

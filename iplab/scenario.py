@@ -82,12 +82,6 @@ SHELL_SYNTAX = re.compile(r"[;&|<>`$]|\$\(")
 _JINJA = re.compile(r"\{\{|\{%")
 _ONE_EXPR = re.compile(r"\s*\{\{(?P<expr>(?:(?!\}\}).)*)\}\}\s*", re.S)
 
-TOP_KEYS = (
-    "name", "title", "description", "source", "sudo", "vars", "setup", "teardown", "topology",
-)  # fmt: skip
-META_KEYS = ("title", "prose", "output", "sudo", "expect", "loop", "loop_var", "when")
-BLOCK_KEYS = ("steps", "loop", "loop_var", "when", "title", "prose")
-
 
 @dataclass(frozen=True)
 class Scenario:

@@ -65,14 +65,6 @@ def _name(value: Any, loc: Location, check: Callable[[str], str | None]) -> str:
     return value
 
 
-def _address(value: Any, loc: Location) -> str:
-    if not isinstance(value, str) or (problem := names.address_problem(value)):
-        raise ScenarioError(
-            problem if isinstance(value, str) and problem else f"not an address: {value!r}", loc
-        )
-    return value
-
-
 def _pattern(value: Any, default: str, loc: Location) -> str:
     text = default if value is None else value
     if not isinstance(text, str) or "{i}" not in text:
