@@ -44,8 +44,8 @@ def argv_line(argv: Sequence[str]) -> str | None:
         words = ["netns", "exec", words[1], "ip", *words[2:]]
     if words[0].startswith("-"):
         return None
-    if words[:2] == ["netns", "exec"] and (words[3:4] != ["ip"] or words[4:5][:1] == ["-"]):
-        return None  # only ip inside netns exec, without options of its own
+    if words[:2] == ["netns", "exec"] and words[3:4] != ["ip"]:
+        return None  # inside netns exec, only ip (any other program is a raw step's business)
     return " ".join(words)
 
 
@@ -69,7 +69,6 @@ def segments(commands: Sequence[PlannedCommand], enabled: bool) -> list[list[Pla
     return out
 
 
-def failed_line(stderr: str) -> int | None:
-    """The 1-based line ``ip -batch`` stopped at ("Command failed -:3"), or None."""
-    match = _FAILED.search(stderr)
-    return int(match.group(1)) if match else None
+def failed_lines(stderr: str) -> list[int]:
+    """The 1-based lines ``ip -batch`` names as failed ("Command failed -:3"), in order."""
+    return [int(n) for n in _FAILED.findall(stderr)]

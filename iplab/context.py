@@ -13,7 +13,7 @@ from types import FrameType
 from typing import Any, TextIO
 
 from iplab import audit as auditlog
-from iplab.batch import failed_line
+from iplab.batch import failed_lines
 from iplab.errors import IplabError
 from iplab.runner import Result, Runner, truncate
 
@@ -87,7 +87,7 @@ def run_batch(
     result = env.runner.execute(argv, privileged, stdin=stdin, meta={"audit": False})
     status: list[int | None] = [0] * len(lines)
     if not result.ok:
-        failed = _failed_lines(result.stderr)
+        failed = failed_lines(result.stderr)
         if not failed:  # ip died without naming a line: nothing is known about any of them
             status = [None] * len(lines)
         for n in failed:
@@ -106,20 +106,11 @@ def run_batch(
             via=list(result.argv),
             batch_lines=len(lines),
             batch_ms=round(result.duration * 1000, 1),
+            duration_ms=None,  # a line's own time is not known: the batch's is
         )
-        record["duration_ms"] = None  # a line's own time is not known: the batch's is
         records.append(record)
     env.audit.append(records)
     return status, result
-
-
-def _failed_lines(stderr: str) -> list[int]:
-    out = []
-    for chunk in stderr.splitlines():
-        n = failed_line(chunk)
-        if n is not None:
-            out.append(n)
-    return out
 
 
 # -- interrupts and fault points -------------------------------------------------------------
