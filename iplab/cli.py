@@ -35,10 +35,6 @@ LAZY_HELP = {
 Handler = Callable[[argparse.Namespace], int]
 
 
-def _add_scenario_args(p: argparse.ArgumentParser, prefix: bool = True) -> None:
-    options.add_scenario(p, prefix=prefix)
-
-
 def load_plan(args: argparse.Namespace, strict_claims: bool = True) -> Plan:
     from iplab import scenario
     from iplab.plan import build
@@ -73,7 +69,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     failed = 0
     out = sys.stdout
     for sim, state in simulate(sc.steps, owned):
-        step = sim.step
         out.write(f"[{sim.number}] {texts[sim.number - 1]}\n")
         if not args.quiet and not plan.commands[sim.number - 1].command.observe:
             for line in state.describe():
@@ -81,7 +76,6 @@ def cmd_check(args: argparse.Namespace) -> int:
         for result in sim.claims:
             failed += not result.ok
             out.write(f"      {result}\n")
-        del step
     claims = sum(len(s.expect) for s in sc.steps)
     verdict = "OK" if not failed else "FAILED"
     out.write(
@@ -108,25 +102,19 @@ def _lab_name(args: argparse.Namespace, plan: Plan) -> str:
 
 
 def _dry_run(args: argparse.Namespace, plan: Plan, which: str) -> int:
-    from iplab import audit, statedir
+    from iplab import lab
+    from iplab.runner import Result
 
-    log = audit.AuditLog(statedir.resolve(args.state_dir))
-    shared = audit.context()
-    lab_name = _lab_name(args, plan)
+    env = _env(args)
+    env.context.update(lab.audit_context(plan, _lab_name(args, plan), None))
     records = []
     for pc in plan.part(which):
-        sys.stdout.write(f"DRY RUN: {pc.command.text}\n")
-        records.append(
-            {
-                "time": audit.now(), **shared, "lab": lab_name, "run": None,
-                "scenario": plan.scenario.path, "sha256": plan.scenario.sha256,
-                "step": pc.command.number,
-                "phase": pc.command.step.phase if pc.command.step else None,
-                "kind": "command", "text": pc.command.text, "argv": list(pc.command.argv),
-                "rc": None, "duration_ms": 0, "stdout": "", "stderr": "", "dry_run": True,
-            }
-        )  # fmt: skip
-    log.append(records)
+        c = pc.command
+        sys.stdout.write(f"DRY RUN: {c.text}\n")
+        meta = {"step": c.number, "phase": c.step.phase if c.step else None,
+                "kind": "command", "text": c.text}  # fmt: skip
+        records.append(env.record(meta, Result(c.argv, 0, "", "", 0.0), rc=None, dry_run=True))
+    env.audit.append(records)
     return 0
 
 
@@ -213,8 +201,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from iplab import iproute, verify
-    from iplab.plan import expected_state
+    from iplab import lab
 
     plan = load_plan(args)
     total = len(plan.commands)
@@ -222,9 +209,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         raise UsageError(f"--step {args.step}: the scenario has steps 1 to {total}")
     env = _env(args)
     env.context.update({"scenario": plan.scenario.path, "sha256": plan.scenario.sha256})
-    expected = expected_state(plan, args.step)
-    observed = iproute.read_state(env.runner, sorted(plan.owned.netns))
-    differences = verify.diff(expected, observed, plan.owned)
+    expected, differences = lab.live_differences(env, plan, args.step)
     where = f"after step {args.step}" if args.step else "after the setup"
     for d in differences:
         print(d)
@@ -248,10 +233,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         if not journal.exists():
             raise UsageError(f"no lab named {args.lab} is up", hint="`iplab ls` lists them")
         info = journal.info()
-        state = iproute.read_state(env.runner, info.owned_netns)
-        for name in list(state.namespaces):
-            if name and name not in info.owned_netns:
-                del state.namespaces[name]
+        state = iproute.read_state(env.runner, info.owned_netns)  # the root and the lab's
         root_links: list[str] | None = info.owned_links
     else:
         state = iproute.read_state(env.runner, None)
@@ -291,7 +273,7 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("render", help="print the exact command lines of a scenario")
-    _add_scenario_args(p)
+    options.add_scenario(p)
     part = p.add_mutually_exclusive_group()
     part.add_argument("--setup", action="store_true", help="only the setup steps")
     part.add_argument("--teardown", action="store_true", help="only the teardown steps")
@@ -307,7 +289,7 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "check", help="check a scenario in the model and print the state after each step"
     )
-    _add_scenario_args(p)
+    options.add_scenario(p)
     p.add_argument("-q", "--quiet", action="store_true", help="do not print the states")
     p.set_defaults(handler=cmd_check)
 
@@ -334,14 +316,14 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
     )  # fmt: skip
 
     p = sub.add_parser("up", parents=[running], help="run the setup steps, journaled")
-    _add_scenario_args(p)
+    options.add_scenario(p)
     p.set_defaults(handler=cmd_up)
 
     p = sub.add_parser(
         "run", parents=[running],
         help="rehearse the whole tutorial: setup, its teardown, then check nothing remains",
     )  # fmt: skip
-    _add_scenario_args(p)
+    options.add_scenario(p)
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser("down", parents=[state], help="undo a lab from its journal")
@@ -370,7 +352,7 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
         "verify", parents=[state],
         help="compare the live kernel with what the scenario promises after the setup (or a step)",
     )  # fmt: skip
-    _add_scenario_args(p)
+    options.add_scenario(p)
     p.add_argument("--step", type=int, metavar="N", help="the state after step N instead")
     p.set_defaults(handler=cmd_verify)
 

@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any
 from iplab import iproute, undo, verify
 from iplab.batch import batch_line, segments
 from iplab.context import Env, Interrupted, Line, Signals, fault, make_env, run_batch
-from iplab.errors import IplabError, Location, UsageError
+from iplab.errors import IplabError, UsageError
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord, labs, open_lab
 from iplab.model import State
 from iplab.runner import Result
-from iplab.steps import NothingLeft, Probe
+from iplab.steps import Probe
 
 if TYPE_CHECKING:  # planning is not needed to take a lab down: keep `iplab down` quick
     from iplab.plan import Plan, PlannedCommand
@@ -268,7 +268,8 @@ def _lab(env: Env, lab: str, plan: Plan, run: str, preflight: bool) -> Iterator[
         yield journal
 
 
-def _context(plan: Plan, lab: str, run: str) -> dict[str, Any]:
+def audit_context(plan: Plan, lab: str, run: str | None) -> dict[str, Any]:
+    """What every audit record of a run of ``plan`` carries (no run id for a dry run)."""
     return {"lab": lab, "run": run, "scenario": plan.scenario.path, "sha256": plan.scenario.sha256}
 
 
@@ -276,7 +277,7 @@ def _context(plan: Plan, lab: str, run: str) -> dict[str, Any]:
 def _session(env: Env, plan: Plan, lab: str, opts: Options) -> Iterator[Session]:
     """A new run of the lab: its journal opened (and locked), signals caught."""
     run = new_run_id()
-    env.context.update(_context(plan, lab, run))
+    env.context.update(audit_context(plan, lab, run))
     with _lab(env, lab, plan, run, opts.preflight) as journal, Signals() as signals:
         yield Session(env, plan, journal, run=run, signals=signals, batch=opts.batch)
 
@@ -316,7 +317,7 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
             session.execute(plan.teardown, "teardown")
         except (StepFailed, Interrupted) as exc:
             return _abort(env, journal, exc, opts)
-        left = _leftovers(env, plan)
+        left = undo.leftovers(env, journal.info())
         if left:
             env.err.write(
                 f"iplab: the teardown left {', '.join(left)} behind: undoing from the journal\n"
@@ -360,12 +361,20 @@ def _abort(env: Env, journal: Journal, exc: IplabError, opts: Options) -> int:
     return exc.exit_code
 
 
-def _verify_up(env: Env, plan: Plan) -> int:
+def live_differences(
+    env: Env, plan: Plan, upto: int | None = None
+) -> tuple[State, list[verify.Difference]]:
+    """What the model expects after step ``upto`` (default: the setup), and how the
+    kernel differs from it, for the objects the lab owns."""
     from iplab.plan import expected_state
 
-    expected = expected_state(plan)
+    expected = expected_state(plan, upto)
     observed = read_lab_state(env, plan.owned.netns)
-    differences = verify.diff(expected, observed, plan.owned)
+    return expected, verify.diff(expected, observed, plan.owned)
+
+
+def _verify_up(env: Env, plan: Plan) -> int:
+    _expected, differences = live_differences(env, plan)
     for d in differences:
         env.out.write(f"    DIFF {d}\n")
     env.out.write(
@@ -374,21 +383,6 @@ def _verify_up(env: Env, plan: Plan) -> int:
         else f"verify: {len(differences)} differences from the scenario\n"
     )
     return 1 if differences else 0
-
-
-_NOTHING = NothingLeft(loc=Location("<iplab run>"))
-
-
-def _leftovers(env: Env, plan: Plan) -> list[str]:
-    """What the lab created and still exists; waits a little for namespaces to wind down."""
-    deadline = time.monotonic() + undo.SETTLE_SECONDS
-    while True:
-        # the root and the list of namespaces suffice: a namespace left is a leftover itself
-        state = read_lab_state(env, [])
-        result = verify.check_claim(_NOTHING, state, plan.owned)
-        if result.ok or time.monotonic() > deadline:
-            return [] if result.ok else result.detail.removeprefix("still present: ").split(", ")
-        time.sleep(0.05)
 
 
 def down(env: Env, lab: str, exact: bool = False) -> int:

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from iplab import iproute
+from iplab import iproute, verify
 from iplab.batch import argv_line
 from iplab.context import Env, Line, fault, run_batch
 from iplab.errors import UsageError
@@ -32,6 +32,7 @@ from iplab.journal import Entry, Journal, LabInfo, UndoRecord
 from iplab.model import ROOT, ModelError, State, apply
 from iplab.render import Command, Renderer, renderer
 from iplab.steps import LinkDel, NetnsDel, NetnsExec, Op, Raw
+from iplab.verify import Owned
 
 SETTLE_SECONDS = 30.0  # how long deleted namespaces may take to release their links (busy host)
 
@@ -241,15 +242,13 @@ def leftovers(env: Env, info: LabInfo) -> list[str]:
     Reading the root namespace and the list of namespaces is enough: a namespace of
     the lab that still exists is a leftover itself, whatever it holds.
     """
+    owned = Owned(
+        frozenset(info.owned_netns) - frozenset(info.preexisting_netns),
+        frozenset(info.owned_links) - frozenset(info.preexisting_links),
+    )
     deadline = time.monotonic() + SETTLE_SECONDS
-    owned_links = set(info.owned_links) - set(info.preexisting_links)
-    owned_netns = set(info.owned_netns) - set(info.preexisting_netns)
     while True:
-        state = iproute.read_state(env.runner, [])
-        left = sorted(n for n in owned_netns if state.has_netns(n))
-        left += sorted(
-            f"{link.name}@{ns or 'root'}" for ns, link in state.links() if link.name in owned_links
-        )
+        left = verify.leftovers(iproute.read_state(env.runner, []), owned)
         if not left or time.monotonic() > deadline:
             return left
         time.sleep(0.05)

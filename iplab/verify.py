@@ -152,15 +152,21 @@ def _updown(up: bool) -> str:
 # -- claims -----------------------------------------------------------------------------------
 
 
+def leftovers(state: State, owned: Owned) -> list[str]:
+    """The lab's namespaces and links that ``state`` still holds (``vethY@root``...)."""
+    left = sorted(n for n in owned.netns if state.has_netns(n))
+    left += sorted(
+        f"{link.name}@{_where(ns)}" for ns, link in state.links() if link.name in owned.links
+    )
+    return left
+
+
 def check_claim(claim: Claim, state: State, owned: Owned) -> ClaimResult:
     def result(ok: bool, detail: str = "") -> ClaimResult:
         return ClaimResult(claim, ok, detail)
 
     if isinstance(claim, NothingLeft):
-        left = sorted(n for n in owned.netns if state.has_netns(n))
-        left += sorted(
-            f"{link.name}@{_where(ns)}" for ns, link in state.links() if link.name in owned.links
-        )
+        left = leftovers(state, owned)
         return result(not left, f"still present: {', '.join(left)}")
     if isinstance(claim, NetnsPresent):
         missing = [n for n in claim.namespaces if n not in state.namespaces]
