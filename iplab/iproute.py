@@ -217,7 +217,7 @@ def build_state(
     tables = _Tables(index, pairs, by_root_id, nsid_maps)
     # first pass: what the indexes and the root's namespace ids say on their own
     resolved: dict[tuple[str, str], tuple[str, str]] = {}
-    ambiguous: dict[tuple[str, str], list[tuple[str, RawLink]]] = {}
+    ambiguous: dict[tuple[str, str], tuple[RawLink, list[tuple[str, RawLink]]]] = {}
     unread: dict[tuple[str, str], str] = {}
     for ns, raw in links.items():
         for r in raw:
@@ -236,21 +236,22 @@ def build_state(
             if len(found) == 1:
                 resolved[(ns, r.name)] = (found[0][0], found[0][1].name)
             elif found:
-                ambiguous[(ns, r.name)] = found
+                ambiguous[(ns, r.name)] = (r, found)
     # second pass: inside one namespace an id names one namespace; use what is known
     changed = True
     while ambiguous and changed:
         changed = False
         learned = _learned_ids(links, resolved)
-        for key, found in list(ambiguous.items()):
-            ns, name = key
-            raw_link = next(r for r in links[ns] if r.name == name)
-            known = learned.get((ns, raw_link.link_netnsid))
-            narrowed = [c for c in found if known is None or c[0] == known]
-            taken = set(resolved.values())
-            narrowed = [c for c in narrowed if (c[0], c[1].name) not in taken]
+        taken = set(resolved.values())
+        for key, (raw_link, found) in list(ambiguous.items()):
+            known = learned.get((key[0], raw_link.link_netnsid))
+            narrowed = [
+                c for c in found
+                if (known is None or c[0] == known) and (c[0], c[1].name) not in taken
+            ]  # fmt: skip
             if len(narrowed) == 1:
                 resolved[key] = (narrowed[0][0], narrowed[0][1].name)
+                taken.add(resolved[key])
                 del ambiguous[key]
                 changed = True
     for (ns, name), (peer_ns, peer) in resolved.items():
@@ -258,7 +259,7 @@ def build_state(
         link.peer, link.peer_ns = peer, peer_ns
     for (ns, name), peer_ns in unread.items():
         state.namespaces[ns].links[name].peer_ns = peer_ns
-    for (ns, name), found in ambiguous.items():
+    for (ns, name), (_raw, found) in ambiguous.items():
         names = {c[1].name for c in found}
         if len(names) == 1:
             state.namespaces[ns].links[name].peer = names.pop()
@@ -455,8 +456,7 @@ def read_state(shell: Shell, namespaces: Iterable[str] | None = None) -> State:
                 raise ParseError("reading the state: no output for the root namespace")
             root_ids, root = read.root_ids, False
         links.update(read.links)
-        pending = sorted(read.interrupted - {"netns", "root"})
-        root = root or bool(read.interrupted & {"netns", "root"})
+        pending = sorted(read.interrupted - {"netns", "root"})  # (root stays set if it was cut)
         if not pending and not root:
             break
         time.sleep(min(0.5, 0.01 * 2**attempt))
