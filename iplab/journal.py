@@ -93,7 +93,6 @@ class LabInfo:
     preexisting_links: list[str] = field(default_factory=list)
     #: the --templates directories of the run (undo commands are rendered with them)
     templates: list[str] = field(default_factory=list)
-    status: str = "up"
 
     def to_json(self) -> dict[str, Any]:
         return dict(vars(self))
@@ -217,8 +216,9 @@ def lab_dir(state_dir: Path, lab: str) -> Path:
 
 def open_lab(state_dir: Path, lab: str, stack: ExitStack) -> Journal:
     """The lab's journal, with the lab's lock held until ``stack`` closes."""
-    directory = statedir.ensure_dir(lab_dir(statedir.ensure_dir(state_dir), lab))
+    statedir.ensure_dir(state_dir)  # each level its own 0700 (mkdir's parents get 0755)
     statedir.ensure_dir(state_dir / "labs")
+    directory = statedir.ensure_dir(lab_dir(state_dir, lab))
     stack.enter_context(statedir.locked(directory / "lock", f"lab {lab}"))
     return Journal(directory)
 
