@@ -223,16 +223,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from iplab import iproute, statedir
-    from iplab.journal import Journal, lab_dir
+    from iplab import iproute, lab, statedir
     from iplab.status import format_state
 
     env = _env(args)
     if args.lab:
-        journal = Journal(lab_dir(statedir.resolve(args.state_dir), args.lab))
-        if not journal.exists():
-            raise UsageError(f"no lab named {args.lab} is up", hint="`iplab ls` lists them")
-        info = journal.info()
+        info = lab.lab_info(statedir.resolve(args.state_dir), args.lab)
         state = iproute.read_state(env.runner, info.owned_netns)  # the root and the lab's
         root_links: list[str] | None = info.owned_links
     else:

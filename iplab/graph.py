@@ -910,12 +910,8 @@ class Scope:
 def lab_scope(state_dir: Path, name: str) -> Scope:
     from iplab import lab
 
-    for info in lab.list_labs(state_dir):
-        if info.lab == name:
-            return Scope(
-                tuple(sorted(info.owned_netns)), frozenset(info.owned_links), f"lab {name}: live"
-            )
-    raise UsageError(f"no lab named {name} is up", hint="`iplab ls` lists the labs that are up")
+    info = lab.lab_info(state_dir, name)
+    return Scope(tuple(sorted(info.owned_netns)), frozenset(info.owned_links), f"lab {name}: live")
 
 
 def plan_scope(plan: Plan) -> Scope:
