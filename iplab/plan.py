@@ -114,22 +114,25 @@ def _rename_fields(obj: Any, netns: dict[str, str], links: dict[str, str]) -> An
             for key, value in obj.attrs
         )
     if isinstance(obj, Raw | NetnsExec):
-        words = {**netns, **links}
-        changes["command"] = _rename_words(obj.command, words)
+        changes["command"] = _rename_words(obj.command, netns, links)
         if obj.undo:
-            changes["undo"] = _rename_words(obj.undo, words)
+            changes["undo"] = _rename_words(obj.undo, netns, links)
     return dataclasses.replace(obj, **changes)
 
 
-def _rename_words(text: str, words: dict[str, str]) -> str:
+def _rename_words(text: str, netns: dict[str, str], links: dict[str, str]) -> str:
     """Rename whole words of a verbatim command (vethX, not vethXY)."""
-    if not words:
-        return text
-    pattern = re.compile(
-        r"(?<![A-Za-z0-9_.-])(" + "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
-        + r")(?![A-Za-z0-9_.-])"
-    )  # fmt: skip
-    return pattern.sub(lambda m: words[m.group(1)], text)
+    words = {**netns, **links}
+    return _words_pattern(tuple(sorted(words, key=len, reverse=True))).sub(
+        lambda m: words[m.group(1)], text
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for every name a scenario creates (compiled once per scenario)."""
+    alternatives = "|".join(map(re.escape, words)) or r"(?!)"
+    return re.compile(rf"(?<![A-Za-z0-9_.-])({alternatives})(?![A-Za-z0-9_.-])")
 
 
 def with_prefix(scenario: Scenario, prefix: str) -> Scenario:
