@@ -119,7 +119,7 @@ class Journal:
 
     def info(self) -> LabInfo:
         try:
-            return LabInfo.from_json(json.loads(self.info_path.read_text()))
+            return LabInfo.from_json(json.loads(statedir.read_state_text(self.info_path)))
         except (OSError, ValueError, TypeError) as exc:
             raise UsageError(f"{self.info_path}: unreadable lab record ({exc})") from None
 
@@ -171,7 +171,7 @@ class Journal:
         if not self.path.exists():
             return []
         by_seq: dict[int, Entry] = {}
-        for line in self.path.read_text(encoding="utf-8").splitlines():
+        for line in statedir.read_state_text(self.path).splitlines():
             try:
                 record = json.loads(line)
             except ValueError:
@@ -211,7 +211,7 @@ class Journal:
 
 
 def lab_dir(state_dir: Path, lab: str) -> Path:
-    return state_dir / "labs" / lab
+    return state_dir / "labs" / statedir.check_lab_name(lab)
 
 
 def open_lab(state_dir: Path, lab: str, stack: ExitStack) -> Journal:
@@ -226,6 +226,7 @@ def open_lab(state_dir: Path, lab: str, stack: ExitStack) -> Journal:
 def labs(state_dir: Path) -> Iterator[tuple[str, Journal]]:
     """Labs that are up: those with a lab record."""
     root = state_dir / "labs"
+    statedir.check_tree(state_dir, "labs")
     if not root.is_dir():
         return
     for directory in sorted(root.iterdir()):
