@@ -93,6 +93,8 @@ class LabInfo:
     preexisting_links: list[str] = field(default_factory=list)
     #: the --templates directories of the run (undo commands are rendered with them)
     templates: list[str] = field(default_factory=list)
+    #: the SHA-256 of each of their template files at ``up``: ``down`` refuses changed ones
+    template_hashes: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return dict(vars(self))
