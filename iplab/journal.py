@@ -218,6 +218,7 @@ def lab_dir(state_dir: Path, lab: str) -> Path:
 
 def open_lab(state_dir: Path, lab: str, stack: ExitStack) -> Journal:
     """The lab's journal, with the lab's lock held until ``stack`` closes."""
+    statedir.check_lab_name(lab)
     statedir.ensure_dir(state_dir)  # each level its own 0700 (mkdir's parents get 0755)
     statedir.ensure_dir(state_dir / "labs")
     directory = statedir.ensure_dir(lab_dir(state_dir, lab))
