@@ -270,6 +270,8 @@ def build_state(
                 resolved[(ns, r.name)] = (found[0][0], found[0][1].name)
             elif found:
                 ambiguous[(ns, r.name)] = (r, found)
+            else:  # in a namespace not read, or without a name
+                unread[(ns, r.name)] = UNKNOWN_PEER
     # second pass: inside one namespace an id names one namespace; use what is known
     changed = True
     while ambiguous and changed:

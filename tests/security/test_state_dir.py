@@ -25,7 +25,9 @@ def state(tmp_path: Path) -> Path:
     return path
 
 
-def test_a_world_writable_state_dir_is_refused(state: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_world_writable_state_dir_is_refused(
+    state: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     state.chmod(0o1777)
     rc, _, err = iplab("ls", "--state-dir", str(state), capsys=capsys)
     assert_one_line_error(rc, err, str(state), "writable by group or others", "1777")
@@ -122,7 +124,9 @@ def test_a_symlinked_audit_head_is_replaced_never_followed(state: Path, tmp_path
         log.verify()
 
 
-def test_audit_verify_refuses_a_symlinked_log(state: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_audit_verify_refuses_a_symlinked_log(
+    state: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     victim = tmp_path / "victim"
     victim.write_text("a line of someone else's file\n")
     (state / "audit.jsonl").symlink_to(victim)
