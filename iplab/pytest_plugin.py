@@ -318,16 +318,14 @@ def lab(request: pytest.FixtureRequest) -> Iterator[Lab]:
     session with the same marker share one lab, taken down when the scope ends."""
     marker = request.node.get_closest_marker("iplab")
     if marker is None or not marker.args:
-        raise pytest.UsageError(
-            f"{request.node.nodeid}: the `lab` fixture needs @pytest.mark.iplab(SCENARIO)"
-        )
+        pytest.fail("iplab: the `lab` fixture needs @pytest.mark.iplab(SCENARIO)", pytrace=False)
     scenario = marker.args[0]
     scope = marker.kwargs.get("scope", "function")
     vars = marker.kwargs.get("vars")
     if scope not in _SCOPES:
-        raise pytest.UsageError(
-            f"{request.node.nodeid}: @pytest.mark.iplab scope {scope!r}: "
-            f"use one of {', '.join(_SCOPES)}"
+        pytest.fail(
+            f"iplab: @pytest.mark.iplab scope {scope!r}: use one of {', '.join(_SCOPES)}",
+            pytrace=False,
         )
     kind = _SCOPES[scope]
     if kind is None:

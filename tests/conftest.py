@@ -12,7 +12,7 @@ BLOG = FIXTURES / "reference" / "container-networking-part2.md"
 BLOG_SCENARIO = SCENARIOS / "container-networking-part2.yaml"
 
 
-pytest_plugins = ["tests.kernel"]
+pytest_plugins = ["tests.kernel", "pytester"]
 
 
 @pytest.fixture(autouse=True)
