@@ -137,3 +137,11 @@ def test_the_lab_fixture_needs_the_marker(pytester: pytest.Pytester) -> None:
             "*iplab: @pytest.mark.iplab scope 'galaxy': use one of function, class, module*",
         ]
     )
+
+
+def test_the_api_reference_is_up_to_date() -> None:
+    from iplab import apidoc
+
+    assert (REPO / "docs" / "api.md").read_text() == apidoc.render(), (
+        "docs/api.md is stale: python3 -m iplab.apidoc > docs/api.md"
+    )
