@@ -27,10 +27,15 @@ if TYPE_CHECKING:  # the stages are imported by the commands that use them: a qu
     from iplab.plan import Plan
 
 #: commands whose module is imported only when the command line names them (or asks for help)
-LAZY_COMMANDS = {"graph": "iplab.graph", "import": "iplab.importer"}
+LAZY_COMMANDS = {
+    "graph": "iplab.graph",
+    "import": "iplab.importer",
+    "completion": "iplab.completion",
+}
 LAZY_HELP = {
     "graph": "draw a lab: as the scenario expects it, step by step, or as the kernel holds it",
     "import": "turn a tutorial (Markdown) or a shell script into a scenario file",
+    "completion": "print a shell completion script (bash, zsh, fish)",
 }
 
 Handler = Callable[[argparse.Namespace], int]
@@ -208,6 +213,9 @@ def cmd_ls(args: argparse.Namespace) -> int:
     from iplab import lab, statedir
 
     infos = lab.list_labs(statedir.resolve(args.state_dir))
+    if args.names:  # for shell completion
+        sys.stdout.write("".join(f"{info.lab}\n" for info in infos))
+        return 0
     if args.json:
         from iplab import jsonout
 
@@ -300,7 +308,11 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_scenarios(args: argparse.Namespace) -> int:
     from iplab import scenario
 
-    del args
+    if args.names:  # for shell completion: no scenario is loaded
+        sys.stdout.write(
+            "".join(f"{p.stem}\n" for p in sorted(scenario.bundled_dir().glob("*.yaml")))
+        )
+        return 0
     for path in sorted(scenario.bundled_dir().glob("*.yaml")):
         try:
             sc = scenario.load(str(path))
@@ -397,6 +409,7 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
 
     p = sub.add_parser("ls", parents=[state], help="list the labs that are up")
     _json_flag(p, "ls")
+    p.add_argument("--names", action="store_true", help="only the labs' names, one a line")
     p.set_defaults(handler=cmd_ls)
 
     p = sub.add_parser("audit", parents=[state], help="show or verify the audit log")
@@ -437,6 +450,7 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
             sub.add_parser(name, help=LAZY_HELP[name])
 
     p = sub.add_parser("scenarios", help="list the bundled scenarios")
+    p.add_argument("--names", action="store_true", help="only their names, one a line")
     p.set_defaults(handler=cmd_scenarios)
     return parser
 
