@@ -172,8 +172,13 @@ def cmd_ls(args: argparse.Namespace) -> int:
         started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info.started))
         rows.append((info.lab, started, info.prefix or "-", info.scenario))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    from iplab.live import summaries
+
+    live = summaries(statedir.resolve(args.state_dir))
     for row in rows:
         print("  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3])
+        if live.get(row[0]):
+            print(f"  live: {live[row[0]]}")
     return 0
 
 
@@ -234,10 +239,15 @@ def cmd_status(args: argparse.Namespace) -> int:
     else:
         state = iproute.read_state(env.runner, None)
         root_links = None
+    extra: tuple[dict[str, object], str] = ({}, "")
+    if args.lab:
+        from iplab.live import status_report
+
+        extra = status_report(env, info, state)
     if args.json:
-        print(json.dumps(state.to_json(), indent=1))
+        print(json.dumps(state.to_json() | extra[0], indent=1))
     else:
-        sys.stdout.write(format_state(state, root_links))
+        sys.stdout.write(format_state(state, root_links) + extra[1])
     return 0
 
 
@@ -356,6 +366,10 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--lab", help="only this lab's namespaces and links (default: the host)")
     p.add_argument("--json", action="store_true", help="print the parsed state as JSON")
     p.set_defaults(handler=cmd_status)
+
+    from iplab import livecli
+
+    livecli.add_parsers(sub, state)
 
     for name, module in LAZY_COMMANDS.items():
         if needed is None or name in needed:
