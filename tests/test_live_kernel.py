@@ -327,3 +327,72 @@ def test_the_matrix_matches_the_scenario_before_and_after_the_bridge(
     assert len(probes) == 2
     assert all(str(r["text"]).startswith(f"ip netns exec {prefix}ns") for r in probes)
     assert iplab("down", lab, state=state_dir).returncode == 0
+
+
+# -- the scenario forms -------------------------------------------------------------------------
+
+SHAPED = """\
+name: shaped
+topology:
+  bridges: [br0]
+  namespaces: [{name: a, lo: up}, {name: b, lo: up}]
+  veths:
+    - {name: va, netns: a, peer: pa, bridge: br0, address: 10.9.0.1/24, impair: {rate: 16kbit}}
+    - {name: vb, netns: b, peer: pb, bridge: br0, address: 10.9.0.2/24,
+       peer_impair: {rate: 1mbit}}
+setup:
+  - flap: {link: pa, down: 3s}
+    title: The bridge port goes away for a while
+  - action: probe
+    in: a
+    target: 10.9.0.2
+    wait: 2
+"""
+
+
+def test_scenario_impairments_and_a_flap(prefix: str, state_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "shaped.yaml"
+    path.write_text(SHAPED)
+    lab = f"{prefix}shaped"
+    pa = f"{prefix}pa"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "iplab", "up", str(path), "--prefix", prefix],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "IPLAB_STATE_DIR": str(state_dir)},
+    )  # fmt: skip
+    seen: list[bool] = []
+    try:
+        while proc.poll() is None:
+            links = {str(x["ifname"]): "UP" in (x.get("flags") or []) for x in root_links()}
+            if pa in links and (not seen or seen[-1] != links[pa]):
+                seen.append(links[pa])
+            time.sleep(0.05)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, out + err
+    assert seen[-2:] == [False, True], seen  # the flapped port was down, then up again
+    assert f"ip link set {pa} down" in out and "sleep 3" in out
+    assert f"PASS {prefix}a reaches 10.9.0.2" in out
+    assert sorted(our_qdiscs(prefix)) == [f"None:{prefix}pb:tbf", f"{prefix}a:{prefix}va:tbf"]
+    status = json.loads(iplab("status", "--lab", lab, "--json", state=state_dir).stdout)
+    assert status["differences"] == []
+    assert {(r["link"], r["rate"]) for r in status["impairments"]} == {
+        (f"{prefix}va", "16kbit"), (f"{prefix}pb", "1mbit")
+    }  # fmt: skip
+    assert iplab("down", lab, state=state_dir).returncode == 0
+    assert our_qdiscs(prefix) == []
+
+
+def test_shell_prompt_names_the_lab_and_the_namespace(
+    prefix: str, state_dir: Path, lab: str
+) -> None:
+    shell = subprocess.run(
+        [sys.executable, "-m", "iplab", "shell", lab, "ns2"],
+        input="ip -br link show | cut -d' ' -f1\nexit 3\n", cwd=REPO, capture_output=True,
+        text=True, env={**os.environ, "IPLAB_STATE_DIR": str(state_dir)}, timeout=60, check=False,
+    )  # fmt: skip
+    assert shell.returncode == 3, shell.stderr
+    assert f"{prefix}vethP@" in shell.stdout and f"{prefix}vethX" not in shell.stdout
+    assert f"[iplab {lab} {prefix}ns2]" in shell.stderr  # bash prints its prompt there
