@@ -379,7 +379,8 @@ class Applied:
     down: list[Target]
 
     def summary(self) -> str:
-        parts = [f"{t} {imp.describe()}" for t, imp in sorted(self.impairments.items(), key=str)]
+        items = sorted(self.impairments.items(), key=lambda kv: str(kv[0]))
+        parts = [f"{t} {imp.describe()}" for t, imp in items]
         parts += [f"{t} down" for t in sorted(self.down, key=str)]
         return "; ".join(parts)
 

@@ -44,14 +44,16 @@ def impair_op(ns: str | None, dev: str, imp: tc.Impairment | None) -> Op:
     return Raw(command=line, undo=undo if imp else None)
 
 
-def _values(value: Any, loc: Location) -> tc.Impairment:
+def _values(
+    value: Any, loc: Location, field_locs: Mapping[str, Location] | None = None
+) -> tc.Impairment:
     if not isinstance(value, Mapping):
         raise ScenarioError(
             "impair must be a mapping: {delay: 50ms, jitter: 5ms, loss: 1%, rate: 10mbit, "
             "duplicate: 1%, corrupt: 0.1%}", loc,
         )  # fmt: skip
     try:
-        return tc.impairment(dict(value), loc)
+        return tc.impairment(dict(value), loc, field_locs)
     except tc.ImpairmentError as exc:
         raise ScenarioError(exc.message, exc.loc, exc.hint) from None
 
@@ -65,7 +67,7 @@ def impair_step(f: Fields) -> Op:
         if values:
             f.fail(next(iter(values)), "'clear: true' takes no impairment")
         return impair_op(ns, dev, None)
-    return impair_op(ns, dev, _values(values, f.loc))
+    return impair_op(ns, dev, _values(values, f.loc, {k: f.where(k) for k in values}))
 
 
 def topology_impair(value: Any, loc: Location) -> tc.Impairment:

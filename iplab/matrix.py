@@ -134,7 +134,7 @@ def table(outcomes: Sequence[Outcome]) -> str:
     columns = list(zip(targets, cols, strict=True))
     lines = [
         "from \\ to".ljust(width) + "".join(f"  {dst:<{w}}" for (_, dst), w in columns),
-        " " * width + "".join(f"  {ns:<{w}}" for (ns, _), w in columns),
+        (" " * width + "".join(f"  {ns:<{w}}" for (ns, _), w in columns)).rstrip(),
     ]
     for src in sources:
         row = src.ljust(width)

@@ -142,8 +142,12 @@ class Impairment:
         return "tc-netem.j2", {f: words.get(f) for f in FIELDS}
 
 
-def impairment(values: Mapping[str, Any], loc: Location | None = None) -> Impairment:
-    """An impairment from what a user wrote (CLI options or a scenario mapping)."""
+def impairment(
+    values: Mapping[str, Any], loc: Location | None = None,
+    field_locs: Mapping[str, Location] | None = None,
+) -> Impairment:  # fmt: skip
+    """An impairment from what a user wrote (CLI options or a scenario mapping); an error
+    names ``field_locs[key]`` (else ``loc`` and the key)."""
     unknown = sorted(set(values) - set(FIELDS))
     if unknown:
         where = loc.at(unknown[0]) if loc else None
@@ -154,7 +158,7 @@ def impairment(values: Mapping[str, Any], loc: Location | None = None) -> Impair
     for key, raw in values.items():
         if raw is None:
             continue
-        where = loc.at(key) if loc else None
+        where = (field_locs or {}).get(key) or (loc.at(key) if loc else None)
         text = str(raw)
         if key in ("delay", "jitter"):
             typed[key] = parse_time(text, where)
@@ -168,8 +172,8 @@ def impairment(values: Mapping[str, Any], loc: Location | None = None) -> Impair
                               loc.at("jitter") if loc else None)  # fmt: skip
     if result.is_empty():
         raise ImpairmentError(
-            "no impairment given", loc, hint="give --delay, --jitter, --loss, --rate, "
-            "--duplicate or --corrupt, or --clear"
+            "no impairment given", loc, hint="give any of delay, jitter, loss, rate, duplicate, "
+            "corrupt (or clear it)"
         )  # fmt: skip
     return result
 
