@@ -29,7 +29,7 @@ from iplab.errors import IplabError, UsageError
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord, open_lab
 from iplab.model import ROOT, State, inverse, ns_label
 from iplab.render import Command, Renderer, renderer, split
-from iplab.runner import Result
+from iplab.runner import Result, Runner
 from iplab.steps import LinkSet, NetnsExec, Op, Raw
 
 PHASE = "live"
@@ -111,10 +111,7 @@ def resolve_link(info: LabInfo, state: State, text: str) -> Target:
 
 
 def _lab_record(env: Env, lab: str) -> LabInfo:
-    journal = Journal(env.state_dir / "labs" / lab)
-    if not journal.exists():
-        raise UsageError(f"no lab named {lab} is up", hint="`iplab ls` lists the labs that are up")
-    return journal.info()
+    return _lab_record_at(env.state_dir, lab)
 
 
 def _context(env: Env, info: LabInfo, run: str) -> None:
@@ -411,19 +408,19 @@ def applied(entries: Sequence[Entry]) -> Applied:
 
 
 def observed_impairments(
-    env: Env, info: LabInfo, state: State | None = None
+    runner: Runner, info: LabInfo, state: State | None = None
 ) -> dict[Target, tc.Qdisc]:
     """The root qdiscs iplab sets (netem, tbf) on the lab's links, read from the kernel."""
     if shutil.which("tc") is None:
         return {}
-    state = state or iproute.read_state(env.runner, lab_netns(info))
+    state = state or iproute.read_state(runner, lab_netns(info))
     wanted = set(lab_links(info, state))
     out: dict[Target, tc.Qdisc] = {}
     for ns in [ROOT, *lab_netns(info)]:
         if ns not in state.namespaces:
             continue
         argv = _in_ns(ns, ["tc", "-j", "qdisc", "show"])
-        rc, text, _err = env.runner.query(argv, bool(ns), f"tc qdiscs of {ns_label(ns)}")
+        rc, text, _err = runner.query(argv, bool(ns), f"tc qdiscs of {ns_label(ns)}")
         if rc != 0:
             continue
         for dev, q in tc.root_qdiscs(tc.parse_qdiscs(iproute.loads(text, "tc"))).items():
@@ -433,11 +430,18 @@ def observed_impairments(
     return out
 
 
-def check(expected: Applied, observed: dict[Target, tc.Qdisc]) -> list[str]:
-    """How the kernel's qdiscs differ from what the journal says the lab's links have."""
+def check(
+    expected: Applied, observed: dict[Target, tc.Qdisc], state: State | None = None
+) -> list[str]:
+    """How the kernel's qdiscs (and, given its state, the links set down) differ from what
+    the journal says the lab's links have."""
     out: list[str] = []
     for target in sorted(set(expected.impairments) | set(observed), key=str):
         out += tc.differences(expected.impairments.get(target), observed.get(target), str(target))
+    for target in expected.down if state is not None else []:
+        link = state.link(target.ns, target.dev) if state is not None else None
+        if link is not None and link.up:
+            out.append(f"{target}: expected down (iplab link ... down), found up")
     return out
 
 
@@ -451,9 +455,9 @@ def summaries(state_dir: Path) -> dict[str, str]:
 def status_report(env: Env, info: LabInfo, state: State) -> tuple[dict[str, Any], str]:
     """For ``iplab status --lab``: the impairments the kernel holds on the lab's links, the
     links the journal says were set down, and how the kernel differs from the journal."""
-    observed = observed_impairments(env, info, state)
+    observed = observed_impairments(env.runner, info, state)
     expected = applied(Journal(env.state_dir / "labs" / info.lab).entries())
-    problems = check(expected, observed)
+    problems = check(expected, observed, state)
     rows = []
     for target, q in sorted(observed.items(), key=lambda kv: str(kv[0])):
         seen = q.impairment()
@@ -473,3 +477,35 @@ def status_report(env: Env, info: LabInfo, state: State) -> tuple[dict[str, Any]
     lines += [f"  DIFF {p}" for p in problems]
     text = ("live changes\n" + "\n".join(lines) + "\n") if lines else ""
     return data, text
+
+
+def picture_lines(runner: Runner, state_dir: Path, lab: str, state: State) -> list[str]:
+    """For ``iplab graph --live --lab``: a line per impaired link, and per link set down."""
+    info = _lab_record_at(state_dir, lab)
+    lines = []
+    for target, q in sorted(
+        observed_impairments(runner, info, state).items(), key=lambda kv: str(kv[0])
+    ):
+        seen = q.impairment()
+        lines.append(f"{target}: {q.kind} {seen.describe() if seen else ''}".rstrip())
+    down = applied(Journal(state_dir / "labs" / lab).entries()).down
+    lines += [f"{t}: set down" for t in down]
+    return lines
+
+
+def _lab_record_at(state_dir: Path, lab: str) -> LabInfo:
+    journal = Journal(state_dir / "labs" / lab)
+    if not journal.exists():
+        raise UsageError(f"no lab named {lab} is up", hint="`iplab ls` lists the labs that are up")
+    return journal.info()
+
+
+def live_problems(env: Env, lab: str) -> list[str]:
+    """For ``iplab verify``: how the lab's qdiscs differ from its journal ([] when the lab
+    is not up, or has no impairment at all)."""
+    journal = Journal(env.state_dir / "labs" / lab)
+    if not journal.exists():
+        return []
+    info = journal.info()
+    state = iproute.read_state(env.runner, lab_netns(info))
+    return check(applied(journal.entries()), observed_impairments(env.runner, info, state), state)

@@ -89,6 +89,11 @@ def test_check_compares_the_journal_with_the_kernel() -> None:
     assert live.check(live.Applied({}, []), {live.Target("ns1", "v"): tbf}) == [
         "ns1:v: expected no impairment, found tbf (rate 16kbit)"
     ]
+    _info, state = try_it()  # the model's state: every link up after the setup
+    down = live.Applied({}, [live.Target("t1ns1", "t1vethX"), live.Target(ROOT, "gone")])
+    assert live.check(down, {}, state) == [
+        "t1ns1:t1vethX: expected down (iplab link ... down), found up"
+    ]
 
 
 def test_pairs_come_from_the_scenario_probes() -> None:

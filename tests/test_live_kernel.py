@@ -396,3 +396,23 @@ def test_shell_prompt_names_the_lab_and_the_namespace(
     assert shell.returncode == 3, shell.stderr
     assert f"{prefix}vethP@" in shell.stdout and f"{prefix}vethX" not in shell.stdout
     assert f"[iplab {lab} {prefix}ns2]" in shell.stderr  # bash prints its prompt there
+
+
+def test_verify_and_the_picture_show_what_the_kernel_holds(
+    prefix: str, state_dir: Path, lab: str, tmp_path: Path
+) -> None:
+    assert iplab("impair", lab, "vethY", "--rate", "5mbit", state=state_dir).returncode == 0
+    ok = iplab("verify", TRY_IT, "--prefix", prefix, state=state_dir)
+    assert ok.returncode == 0, ok.stdout
+    # someone changes the qdisc behind iplab's back: verify names the field
+    subprocess.run(["tc", "qdisc", "replace", "dev", f"{prefix}vethY", "root", "tbf", "rate",
+                    "4mbit", "burst", "6250", "latency", "50ms"], check=True)  # fmt: skip
+    changed = iplab("verify", TRY_IT, "--prefix", prefix, state=state_dir)
+    assert changed.returncode == 1
+    assert f"root:{prefix}vethY: rate: expected 5mbit, found 4mbit" in changed.stdout
+    dot = tmp_path / "lab.dot"
+    drawn = iplab("graph", "--live", "--lab", lab, "-o", str(dot), state=state_dir)
+    assert drawn.returncode == 0, drawn.stderr
+    assert f"root:{prefix}vethY: tbf rate 4mbit" in dot.read_text()
+    assert iplab("down", lab, state=state_dir).returncode == 0
+    assert our_qdiscs(prefix) == []
