@@ -81,15 +81,23 @@ class ShExecutor:
         """Run on iplab's own stdin/stdout/stderr (a terminal, a pipe): nothing captured.
 
         Used by ``iplab exec``/``shell``/``capture``, whose output is the user's. The
-        process stays in iplab's session so that a Ctrl-C reaches it too.
+        process stays in iplab's session so that a Ctrl-C reaches it (and not iplab).
         """
+        import signal
         import subprocess
 
         start = time.perf_counter()
         try:
-            rc = subprocess.call(list(argv))
+            proc = subprocess.Popen(list(argv))
         except FileNotFoundError:
             return Result(tuple(argv), 127, "", f"{argv[0]}: command not found\n", 0.0)
+        # a Ctrl-C is the process's to handle (tcpdump flushes, ping prints its summary);
+        # iplab waits for it to end, then audits it
+        old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            rc = proc.wait()
+        finally:
+            signal.signal(signal.SIGINT, old)
         return Result(tuple(argv), rc, "", "", time.perf_counter() - start)
 
 

@@ -416,3 +416,24 @@ def test_verify_and_the_picture_show_what_the_kernel_holds(
     assert f"root:{prefix}vethY: tbf rate 4mbit" in dot.read_text()
     assert iplab("down", lab, state=state_dir).returncode == 0
     assert our_qdiscs(prefix) == []
+
+
+def test_ctrl_c_ends_the_command_not_iplab_and_is_audited(
+    prefix: str, state_dir: Path, lab: str
+) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "iplab", "exec", lab, "ns1", "--", "ping", "-n", "10.0.0.2"],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "IPLAB_STATE_DIR": str(state_dir)}, start_new_session=True,
+    )  # fmt: skip
+    try:
+        time.sleep(2.5)
+        os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole group
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert "packets transmitted" in out, out + err  # ping printed its summary
+    assert proc.returncode == 0, err
+    (record,) = [r for r in audit(state_dir, lab) if r.get("kind") == "exec"]
+    assert record["argv"][-3:] == ["ping", "-n", "10.0.0.2"] and record["rc"] == 0
