@@ -76,7 +76,7 @@ def _meta(entry: Entry, command: Command) -> dict[str, object]:
     return {"step": entry.number, "phase": entry.phase, "kind": "undo", "text": command.text}
 
 
-def _renderer(env: Env, info: LabInfo) -> Renderer:
+def lab_renderer(env: Env, info: LabInfo) -> Renderer:
     """The renderer of the run (its --templates), or the bundled templates if they went away.
 
     Templates that changed since ``up`` are refused: undo commands run as root."""
@@ -109,7 +109,7 @@ def rollback(env: Env, journal: Journal, exact: bool = False) -> UndoReport:
     entries = _due(everything)
     namespaces = _namespaces(info, entries)
     report = UndoReport()
-    render = _renderer(env, info)
+    render = lab_renderer(env, info)
     if exact:
         observed = iproute.read_state(env.runner, namespaces)
         for entry in reversed(entries):

@@ -103,21 +103,21 @@ class _Env:
 def test_down_refuses_a_template_changed_since_up(tmp_path: Path) -> None:
     (tmp_path / "netns-del.j2").write_text("ip netns delete {{ name | q }}\n")
     info = _info(tmp_path)
-    assert undo._renderer(_Env(), info) is renderer((tmp_path.resolve(),))  # type: ignore[arg-type]
+    assert undo.lab_renderer(_Env(), info) is renderer((tmp_path.resolve(),))  # type: ignore[arg-type]
     (tmp_path / "netns-del.j2").write_text("ip netns delete {{ name | q }} \n")
     with pytest.raises(UsageError, match=r"netns-del\.j2 changed since the lab came up"):
-        undo._renderer(_Env(), info)  # type: ignore[arg-type]
+        undo.lab_renderer(_Env(), info)  # type: ignore[arg-type]
     (tmp_path / "netns-del.j2").write_text("ip netns delete {{ name | q }}\n")
     (tmp_path / "link-del.j2").write_text("ip link delete {{ dev | q }}\n")  # a new one
     with pytest.raises(UsageError, match=r"link-del\.j2 changed since the lab came up"):
-        undo._renderer(_Env(), info)  # type: ignore[arg-type]
+        undo.lab_renderer(_Env(), info)  # type: ignore[arg-type]
 
 
 def test_a_relative_template_dir_in_a_lab_record_is_never_used(tmp_path: Path) -> None:
     info = _info(tmp_path)
     info.templates = ["templates"]
     env = _Env()
-    assert undo._renderer(env, info) is renderer(())  # type: ignore[arg-type]
+    assert undo.lab_renderer(env, info) is renderer(())  # type: ignore[arg-type]
 
 
 def test_lab_records_store_absolute_template_paths_with_hashes(tmp_path: Path) -> None:
