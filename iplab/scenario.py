@@ -646,7 +646,7 @@ class _Expander:
             if self.made > MAX_STEPS:
                 raise ScenarioError(
                     f"makes more than {MAX_STEPS} steps", loc,
-                    "a lab that large is a mistake (or a bomb)",
+                    "a lab that large is a mistake, or a bomb",
                 )  # fmt: skip
             out.extend(made)
         return out
@@ -669,10 +669,15 @@ class _Expander:
                 )
             values = list(itertools.islice(values, MAX_ITERATIONS + 1))
             self.iterations += len(values)
+            if "steps" not in item and self.made + len(values) > MAX_STEPS:
+                raise ScenarioError(
+                    f"makes more than {MAX_STEPS} steps", loop_loc,
+                    "a lab that large is a mistake, or a bomb",
+                )  # fmt: skip
             if self.iterations > MAX_ITERATIONS:
                 raise ScenarioError(
                     f"loops run more than {MAX_ITERATIONS} times in all", loop_loc,
-                    "a lab that large is a mistake (or a bomb)",
+                    "a lab that large is a mistake, or a bomb",
                 )  # fmt: skip
             var = item.get("loop_var", "item")
             if not isinstance(var, str) or not var.isidentifier():

@@ -33,6 +33,10 @@ from pathlib import Path
 
 from iplab.errors import LockedError, UsageError
 
+#: the owner state files must have: the process's effective uid (bound at import, so that a
+#: test pretending to be another user through ``os.geteuid`` does not disown the files)
+_euid = os.geteuid
+
 _FIX = "remove it, or make it yours with chown and chmod go-w, or pass another --state-dir"
 
 
@@ -48,7 +52,7 @@ def _problem(st: os.stat_result, kind: str) -> str | None:
         return "is not a directory"
     if kind == "file" and not stat.S_ISREG(st.st_mode):
         return "is not a regular file"
-    uid = os.geteuid()
+    uid = _euid()
     if st.st_uid != uid:
         return f"is owned by uid {st.st_uid}, not by you (uid {uid})"
     if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
