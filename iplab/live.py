@@ -12,6 +12,7 @@ op; a link fault is an ``ip link set`` op whose inverse the model computes.
 
 from __future__ import annotations
 
+import itertools
 import shlex
 import shutil
 import time
@@ -147,6 +148,19 @@ class Live:
             raise UsageError(f"template {template}: {exc}") from None
         if not text or "\n" in text:
             raise UsageError(f"template {template} must render exactly one line, got {text!r}")
+        try:
+            words = split(text)
+        except ValueError:
+            words = ()
+        dev = variables.get("dev")
+        options = list(itertools.takewhile(lambda w: w.startswith("-"), words[1:]))
+        objects = words[1 + len(options) : 2 + len(options)]
+        if words[:1] != ("tc",) or objects != ("qdisc",) or (dev is not None and dev not in words):
+            # it runs as root: a template may spell the tc line, never run something else
+            raise UsageError(
+                f"template {template} must render a tc qdisc command for "
+                f"{dev or 'the links'}, rendered {text!r}"
+            )
         return text
 
     def command(self, op: Op) -> Command:
