@@ -41,14 +41,19 @@ def difference(d: Difference) -> dict[str, str]:
 
 
 def verify(
-    differences: Sequence[Difference], step: int | None, namespaces: int, links: int
+    differences: Sequence[Difference],
+    step: int | None,
+    namespaces: int,
+    links: int,
+    live: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """``iplab verify --json``."""
+    """``iplab verify --json``; ``live``: how the lab's live changes differ from its journal."""
     return {
-        "ok": not differences,
+        "ok": not differences and not live,
         "step": step,
         "differences": [difference(d) for d in differences],
         "expected": {"namespaces": namespaces, "links": links},
+        "live": list(live),
     }
 
 
