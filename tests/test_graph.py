@@ -470,7 +470,7 @@ def test_cli_writes_mermaid_by_suffix(in_process: None, tmp_path: Path) -> None:
 def test_missing_dot_is_one_line_and_text_formats_still_work(
     in_process: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(graph, "dot_path", lambda: None)
+    monkeypatch.setattr(graph.draw, "dot_path", lambda: None)
     rc, _, err = run_main(BLOG, "-o", str(tmp_path / "lab.svg"))
     assert rc == 2
     assert err == (
@@ -500,7 +500,7 @@ def test_dot_failure_is_an_error_not_a_traceback(
 ) -> None:
     from iplab.runner import FakeExecutor, Runner
 
-    monkeypatch.setattr(graph, "dot_path", lambda: "/usr/bin/dot")
+    monkeypatch.setattr(graph.draw, "dot_path", lambda: "/usr/bin/dot")
     fake = FakeExecutor(
         {f"dot -Tsvg -o {tmp_path}/.lab.svg.{os.getpid()}.tmp": (1, "", "Error: syntax\nmore\n")}
     )
@@ -532,7 +532,7 @@ def test_a_shrunk_png_is_drawn_with_a_warning(
 ) -> None:
     from iplab.runner import FakeExecutor, Runner
 
-    monkeypatch.setattr(graph, "dot_path", lambda: "/usr/bin/dot")
+    monkeypatch.setattr(graph.draw, "dot_path", lambda: "/usr/bin/dot")
     target = tmp_path / "big.png"
     argv = graph.dot_argv("png", tmp_path / f".big.png.{os.getpid()}.tmp")
 
