@@ -21,7 +21,7 @@ from iplab import cli, graph, scenario
 from iplab.errors import IplabError, UsageError
 from iplab.model import ROOT, Link, Namespace, State
 from iplab.plan import Plan, build, expected_state
-from iplab.verify import Difference, diff
+from iplab.verify import Kind, diff
 from tests.conftest import BLOG_SCENARIO, GOLDEN, REPO
 from tests.goldens import assert_golden
 from tests.kernel import iplab
@@ -315,29 +315,78 @@ def test_dot_accepts_odd_names() -> None:
 # -- differences ----------------------------------------------------------------------------------
 
 
-def test_marks_of_tells_namespaces_from_links() -> None:
-    expected = State()
-    expected.namespaces["ns1"] = Namespace("ns1", {"lo": Link("lo", "loopback")})
-    expected.namespaces["ns2"] = Namespace("ns2", {"lo": Link("lo", "loopback")})
-    expected.namespaces[ROOT].links["vethQ"] = Link("vethQ", "veth", master="br0")
-    observed = expected.copy()
-    observed.namespaces[ROOT].links["vethQ"].master = None
-    observed.namespaces[ROOT].links["vethZ"] = Link("vethZ", "veth")
-    marks = graph.marks_of(
-        [
-            Difference("ns1", "exists", "namespace present", "none"),
-            Difference("ns2", "links", "lo", "lo, x"),
-            Difference("ns3", "exists", "none", "namespace present"),
-            Difference("vethQ", "master", "br0", "none"),
-            Difference("vethZ", "exists", "none", "it in root"),
-            Difference("lo", "up", "down", "up"),  # ns1's and ns2's lo are alike: no mark
-        ],
-        expected,
-        observed,
-    )
+def _torn_live(plan: Plan) -> State:
+    """The blog's lab after ``ip netns del ns1`` and ``ip link del vethQ``, as the kernel has
+    it then: a veth pair dies with either end, so vethY (ns1's vethX's peer) and vethP go too;
+    and a link vethZ someone added to ns2."""
+    live = expected_state(plan)
+    del live.namespaces["ns1"]
+    for gone in ("vethY", "vethQ"):
+        del live.namespaces[ROOT].links[gone]
+    del live.namespaces["ns2"].links["vethP"]
+    live.namespaces["ns2"].links["vethZ"] = Link("vethZ", "dummy")
+    return live
+
+
+def test_marks_follow_the_kind_of_each_difference() -> None:
+    plan = blog_plan()
+    expected, live = expected_state(plan), _torn_live(plan)
+    differences = diff(expected, live, plan.owned)
+    assert [(d.kind, d.namespace, d.obj) for d in differences] == [
+        (Kind.MISSING_LINK, ROOT, "vethY"),
+        (Kind.MISSING_LINK, ROOT, "vethQ"),
+        (Kind.MISSING_NAMESPACE, "ns1", "ns1"),
+        (Kind.MISSING_LINK, "ns2", "vethP"),
+        (Kind.EXTRA_LINKS, "ns2", "ns2"),
+    ]
+    marks = graph.marks_of(differences, expected, live)
     assert marks == graph.Marks(
-        frozenset({"ns1", "ns2", "ns3"}), frozenset({(ROOT, "vethQ"), (ROOT, "vethZ")})
+        frozenset({"ns1", "ns2"}),
+        frozenset({(ROOT, "vethY"), (ROOT, "vethQ"), ("ns2", "vethP"), ("ns2", "vethZ")}),
     )
+
+
+RED = "#d11a1a"
+
+
+def dot_box_attrs(dot: str, box: str) -> dict[str, str]:
+    """The attributes of a DOT cluster (``cluster_<box>``): its ``key="value";`` lines."""
+    body = dot.split(f'subgraph "cluster_{box}" {{\n', 1)[1].split("}", 1)[0]
+    return dict(re.findall(r'^\s*(\w+)="([^"]*)";$', body, re.M))
+
+
+def dot_node_attrs(dot: str, node: str) -> dict[str, str]:
+    """The attributes of a DOT node, after its label."""
+    line = re.search(rf'^\s*"{re.escape(node)}" \[label=<.*>, (.*)\];$', dot, re.M)
+    assert line is not None, f"no node {node} in the DOT text"
+    return dict(re.findall(r'(\w+)="([^"]*)"', line.group(1)))
+
+
+def test_a_missing_namespace_and_a_missing_link_are_red_in_dot() -> None:
+    plan = blog_plan()
+    dot = graph.to_dot(graph.diff_of(plan, _torn_live(plan), None))
+    assert "ns1.exists: expected a namespace, found none" in dot
+    assert dot_box_attrs(dot, "e_ns_ns1")["color"] == RED
+    assert dot_box_attrs(dot, "e_ns_ns2")["color"] == RED  # it holds vethZ
+    assert dot_box_attrs(dot, "e_r")["color"] != RED
+    for node in ("e_r__vethQ", "e_r__vethY", "e_ns_ns2__vethP", "l_ns_ns2__vethZ"):
+        assert dot_node_attrs(dot, node)["color"] == RED, node
+    for node in ("e_r__br0", "l_r__br0", "e_ns_ns1__vethX"):
+        assert dot_node_attrs(dot, node)["color"] != RED, node
+
+
+def test_left_overs_after_the_teardown_are_red_where_the_kernel_holds_them() -> None:
+    plan = blog_plan()
+    fig = graph.diff_of(plan, expected_state(plan), len(plan.commands))
+    assert {d.split(".")[0] for d in fig.differences or ()} == {
+        "ns1", "ns2", "br0", "vethP", "vethQ", "vethX", "vethY"
+    }  # fmt: skip
+    _, live_pic = fig.pictures
+    assert {box.ns for box in live_pic.boxes if box.marked} == {"ns1", "ns2"}
+    marked = {(box.ns, n.name) for box in live_pic.boxes for n in box.nodes if n.marked}
+    assert marked == {
+        (ROOT, "br0"), (ROOT, "vethQ"), (ROOT, "vethY"), ("ns1", "vethX"), ("ns2", "vethP")
+    }  # fmt: skip
 
 
 def test_a_link_in_the_wrong_namespace_is_marked_on_both_sides() -> None:

@@ -4,50 +4,43 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from iplab import verify
-from iplab.graph.picture import Figure, Marks, View, picture
-from iplab.model import Link, Namespace, State
-from iplab.verify import Difference, Owned
-
-_NOTHING_OWNED = Owned(frozenset(), frozenset())
+from iplab.graph.picture import DEFAULT_VIEW, Figure, Marks, View, picture
+from iplab.model import State
+from iplab.verify import Difference, Kind
 
 
 def marks_of(differences: Iterable[Difference], expected: State, observed: State) -> Marks:
-    """What to draw in red: the namespaces verify.diff names, and the links it names, in the
-    namespaces where the two states disagree about them (a difference about ``lo`` in ns1
-    leaves ns2's ``lo`` alone)."""
+    """What to draw in red, read from each difference's kind (never from its text).
+
+    A namespace missing or left over: its box. A namespace holding links it should not:
+    its box and those links. A link missing, moved, or with a field that differs: the link
+    in the namespace the model expects it in (so a difference about ``lo`` in ns1 leaves
+    ns2's ``lo`` alone), and, moved or left over, wherever the kernel holds it.
+    """
     netns: set[str] = set()
-    names: set[str] = set()
+    links: set[tuple[str, str]] = set()
     for d in differences:
-        about_ns = d.field == "links" or (
-            d.field == "exists" and "namespace present" in (d.expected, d.actual)
-        )
-        (netns if about_ns else names).add(d.obj)
-    links = {
-        (ns, name)
-        for name in names
-        for ns in _homes(name, expected, observed)
-        if _differs(ns, name, expected, observed)
-    }
+        if d.kind in (Kind.MISSING_NAMESPACE, Kind.EXTRA_NAMESPACE, Kind.EXTRA_LINKS):
+            ns = d.obj if d.namespace is None else d.namespace
+            netns.add(ns)
+            if d.kind is Kind.EXTRA_LINKS:
+                links |= {(ns, name) for name in _names(observed, ns) - _names(expected, ns)}
+            continue
+        if d.namespace is not None:
+            links.add((d.namespace, d.obj))
+        if d.kind in (Kind.MOVED, Kind.EXTRA_LINK) or d.namespace is None:
+            links |= {(ns, d.obj) for ns in _homes(d.obj, observed)}
     return Marks(frozenset(netns), frozenset(links))
 
 
-def _homes(name: str, *states: State) -> set[str]:
-    return {ns for state in states for ns, space in state.namespaces.items() if name in space.links}
+def _names(state: State, ns: str) -> set[str]:
+    space = state.namespaces.get(ns)
+    return set(space.links) if space is not None else set()
 
 
-def _differs(ns: str, name: str, expected: State, observed: State) -> bool:
-    want, got = expected.link(ns, name), observed.link(ns, name)
-    if want is None or got is None:
-        return True
-    return bool(verify.diff(_alone(ns, want), _alone(ns, got), _NOTHING_OWNED))
-
-
-def _alone(ns: str, link: Link) -> State:
-    """A state holding one link, to compare one link with verify.diff."""
-    state = State()
-    state.namespaces[ns] = Namespace(ns, {link.name: link})
-    return state
+def _homes(name: str, state: State) -> set[str]:
+    """The namespaces where ``state`` holds a link called ``name``."""
+    return {ns for ns, space in state.namespaces.items() if name in space.links}
 
 
 def diff_figure(
@@ -55,7 +48,7 @@ def diff_figure(
     observed: State,
     differences: Sequence[Difference],
     title: Sequence[str] = (),
-    views: tuple[View, View] = (View(), View()),
+    views: tuple[View, View] = (DEFAULT_VIEW, DEFAULT_VIEW),
 ) -> Figure:
     """Expected and live side by side; what differs in red, and listed under the title."""
     marks = marks_of(differences, expected, observed)
