@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from iplab import cli, graph, scenario
+from iplab.audit import AuditLog
 from iplab.errors import IplabError, UsageError
 from iplab.model import ROOT, Link, Namespace, State
 from iplab.plan import Plan, build, expected_state
@@ -40,6 +41,19 @@ from iplab import cli
 
 sys.exit(cli.main(sys.argv[1:]))
 """
+
+
+@pytest.fixture(autouse=True)
+def audit_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where ``iplab graph`` (in this process or one of its own) keeps its audit log: never
+    the host's."""
+    path = tmp_path / "state"
+    monkeypatch.setenv("IPLAB_STATE_DIR", str(path))
+    return path
+
+
+def audited(state: Path) -> list[dict[str, object]]:
+    return AuditLog(state).read()
 
 
 def blog_plan(prefix: str = "") -> Plan:
@@ -510,6 +524,13 @@ def test_cli_prints_dot_on_stdout(in_process: None) -> None:
     assert out == golden_name(None, "dot").read_text(encoding="utf-8")
 
 
+def test_cli_loads_through_the_one_plan_loader(in_process: None) -> None:
+    """--var reaches the scenario as in every other command (plan.load)."""
+    rc, out, err = run_main("star", "--var", "n=3")
+    assert (rc, err) == (0, "")
+    assert out == (GRAPH_GOLDEN / "star.setup.dot").read_text(encoding="utf-8")
+
+
 def test_cli_writes_mermaid_by_suffix(in_process: None, tmp_path: Path) -> None:
     target = tmp_path / "lab.mmd"
     assert run_main(BLOG, "--step", "7", "-o", str(target)) == (0, "", "")
@@ -647,10 +668,15 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 @NEEDS_DOT
-def test_svg_is_drawn_with_the_blogs_names(tmp_path: Path) -> None:
+def test_svg_is_drawn_with_the_blogs_names(tmp_path: Path, audit_dir: Path) -> None:
     target = tmp_path / "lab.svg"
     proc = graph_cli(BLOG, "-o", str(target))
     assert (proc.returncode, proc.stderr, proc.stdout) == (0, "", "")
+    (record,) = audited(audit_dir)  # dot ran once, and the audit log says so
+    assert record["kind"] == "render" and record["rc"] == 0
+    assert record["text"] == f"dot -Tsvg -o {target}"
+    assert record["argv"] == ["dot", "-Tsvg", "-o", f"{tmp_path}/.lab.svg.{record['pid']}.tmp"]
+    assert AuditLog(audit_dir).verify()[0]
     texts = _svg_texts(target)
     assert {"Host", "root namespace", "ns1", "ns2", "vethX", "vethY", "vethP", "vethQ", "br0"} <= (
         texts
@@ -707,8 +733,11 @@ def test_live_lab_is_drawn_from_the_kernel(prefix: str, state_dir: Path, tmp_pat
     assert up.returncode == 0, up.stderr
     try:
         env = {"IPLAB_STATE_DIR": str(state_dir)}
+        before = len(audited(state_dir))
         live = graph_cli("--live", "--lab", lab, env=env)
         assert (live.returncode, live.stderr) == (0, ""), live.stderr
+        reads = audited(state_dir)[before:]  # the reads of the kernel, audited as status's are
+        assert reads and all((r["kind"], r["lab"], r["rc"]) == ("read", lab, 0) for r in reads)
         dot = live.stdout
         assert f"label=<<b>lab {lab}: live</b>" in dot
         for name in ("vethX", "vethY", "vethP", "vethQ", "br0"):
@@ -741,6 +770,64 @@ def test_live_lab_is_drawn_from_the_kernel(prefix: str, state_dir: Path, tmp_pat
         assert f"class l_r__{prefix}vethQ diff" in changed.stdout or re.search(
             rf"class [\w,]*l_r__{prefix}vethQ[\w,]* diff", changed.stdout
         )
+    finally:
+        down = iplab("down", lab, state=state_dir)
+    assert down.returncode == 0, down.stderr
+    assert _gone(prefix), f"{prefix}: objects left after iplab down"
+
+
+def _ip(*args: str) -> None:
+    ip = ["ip"] if os.geteuid() == 0 else ["sudo", "-n", "ip"]
+    subprocess.run([*ip, *args], check=True, capture_output=True)
+
+
+def _link_gone(name: str, seconds: float = 10.0) -> bool:
+    """A namespace's veths, and their peers, go a little after ``ip netns del``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        show = subprocess.run(["ip", "link", "show", name], capture_output=True, check=False)
+        if show.returncode != 0:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.kernel
+def test_diff_marks_a_deleted_namespace_and_a_deleted_link_red(
+    prefix: str, state_dir: Path
+) -> None:
+    lab = f"{prefix}{BLOG}"
+    up = iplab("up", BLOG, "--prefix", prefix, state=state_dir)
+    assert up.returncode == 0, up.stderr
+    try:
+        _ip("netns", "del", f"{prefix}ns1")  # vethX goes with it, and its peer vethY
+        _ip("link", "del", f"{prefix}vethQ")  # and its peer vethP, in ns2
+        assert _link_gone(f"{prefix}vethY")
+        before = len(audited(state_dir))
+        proc = graph_cli(
+            BLOG, "--prefix", prefix, "--diff", env={"IPLAB_STATE_DIR": str(state_dir)}
+        )
+        assert proc.returncode == 1, proc.stderr
+        dot = proc.stdout
+        for text in (
+            f"{prefix}ns1.exists: expected a namespace, found none",
+            f"{prefix}vethQ.netns: expected root, found none",
+        ):
+            assert text in dot
+        assert dot_box_attrs(dot, f"e_ns_{prefix}ns1")["color"] == RED
+        assert f'"cluster_l_ns_{prefix}ns1"' not in dot  # the kernel has no ns1 to draw
+        assert dot_box_attrs(dot, f"e_ns_{prefix}ns2")["color"] != RED
+        for node in (
+            f"e_r__{prefix}vethQ",
+            f"e_r__{prefix}vethY",
+            f"e_ns_{prefix}ns2__{prefix}vethP",
+        ):
+            assert dot_node_attrs(dot, node)["color"] == RED, node
+        for node in (f"e_r__{prefix}br0", f"l_r__{prefix}br0"):
+            assert dot_node_attrs(dot, node)["color"] != RED, node
+        # the kernel was read through the runner, and the audit log says so
+        reads = [r for r in audited(state_dir)[before:] if r["kind"] == "read"]
+        assert reads and all(r["rc"] == 0 for r in reads), reads
     finally:
         down = iplab("down", lab, state=state_dir)
     assert down.returncode == 0, down.stderr

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from iplab import options
+from iplab import options, plan
 from iplab.errors import UsageError
 from iplab.graph.draw import FORMATS, SUFFIXES, Format, write_figure
 from iplab.graph.picture import Figure, View
@@ -114,11 +115,7 @@ def _view(args: argparse.Namespace, live: bool = False) -> View:
 
 
 def _load_plan(args: argparse.Namespace) -> Plan:
-    from iplab import scenario
-    from iplab.plan import build
-
-    overrides = scenario.parse_var_overrides(args.var)
-    return build(scenario.load(args.scenario, overrides), args.prefix, args.templates)
+    return plan.load(args.scenario, args.var, args.prefix, args.templates)
 
 
 def _live_scope(args: argparse.Namespace) -> Scope:
@@ -157,4 +154,11 @@ def run_graph(args: argparse.Namespace, runner: Runner) -> int:
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
-    return run_graph(args, Runner())
+    """Every process it starts (``dot``, the reads of ``--live`` and ``--diff``) goes
+    through a runner whose hook writes the audit log, as ``status`` and ``up`` do."""
+    from iplab import context, statedir
+
+    env = context.make_env(statedir.resolve(args.state_dir), sys.stdout, sys.stderr)
+    if args.lab is not None:
+        env.context["lab"] = args.lab
+    return run_graph(args, env.runner)
