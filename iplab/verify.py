@@ -3,7 +3,7 @@
 Pure functions only. :func:`diff` compares the objects a lab owns, field by
 field, for the fields the model knows (the nmstate way: what the scenario did
 not say is not compared) and returns one :class:`Difference` per mismatch,
-typed by its :class:`Kind` and namespace (what a program acts on, never the text)
+typed by its :class:`DifferenceKind` and namespace (what a program acts on, never the text)
 and printed as ``vethQ.master: expected br0, found none``. :func:`check_claim`
 checks one claim of a scenario step against any State, the model's or the
 kernel's.
@@ -38,7 +38,7 @@ class Owned:
     links: frozenset[str]
 
 
-class Kind(enum.Enum):
+class DifferenceKind(enum.Enum):
     """What a :class:`Difference` is about, for whoever acts on it (the graph marks by it)."""
 
     #: a namespace the model expects is not there (``obj`` is the namespace)
@@ -59,17 +59,19 @@ class Kind(enum.Enum):
 
 @dataclass(frozen=True)
 class Difference:
-    """One mismatch, typed (``kind``, ``namespace``) and printed for people by ``str()``:
-    ``vethQ.master: expected br0, found none``."""
+    """One mismatch. ``str(d)`` is its text for people (``vethQ.master: expected br0,
+    found none``); ``kind`` (a ``DifferenceKind``: missing-namespace, extra-namespace,
+    missing-link, extra-link, extra-links, moved, field) and ``namespace`` say what it is
+    about: act on those, never on the text."""
 
     #: the namespace or link it is about
     obj: str
     field: str
     expected: str
     found: str
-    kind: Kind = dataclasses.field(default=Kind.FIELD, kw_only=True)
+    kind: DifferenceKind = dataclasses.field(default=DifferenceKind.FIELD, kw_only=True)
     #: a namespace difference: the namespace; a link's: the namespace the model expects it
-    #: in (None for a link the model expects nowhere, :attr:`Kind.EXTRA_LINK`)
+    #: in (None for a link the model expects nowhere, :attr:`DifferenceKind.EXTRA_LINK`)
     namespace: str | None = dataclasses.field(default=None, kw_only=True)
 
     def __str__(self) -> str:
@@ -119,7 +121,7 @@ def diff(expected: State, observed: State, owned: Owned) -> list[Difference]:
         if ns_name != ROOT and ns_name not in observed.namespaces:
             out.append(
                 Difference(ns_name, "exists", "a namespace", "none",
-                           kind=Kind.MISSING_NAMESPACE, namespace=ns_name)
+                           kind=DifferenceKind.MISSING_NAMESPACE, namespace=ns_name)
             )  # fmt: skip
             continue
         seen = observed.namespaces.get(ns_name)
@@ -128,7 +130,7 @@ def diff(expected: State, observed: State, owned: Owned) -> list[Difference]:
             if actual is None:
                 where = _find(observed, link.name)
                 found = f"it in {', '.join(_where(w) for w in where)}" if where else "none"
-                kind = Kind.MOVED if where else Kind.MISSING_LINK
+                kind = DifferenceKind.MOVED if where else DifferenceKind.MISSING_LINK
                 out.append(
                     Difference(link.name, "netns", _where(ns_name), found, kind=kind,
                                namespace=ns_name)
@@ -141,7 +143,7 @@ def diff(expected: State, observed: State, owned: Owned) -> list[Difference]:
             if extra:
                 out.append(
                     Difference(ns_name, "links", ", ".join(sorted(space.links)) or "none",
-                               ", ".join(sorted(seen.links)), kind=Kind.EXTRA_LINKS,
+                               ", ".join(sorted(seen.links)), kind=DifferenceKind.EXTRA_LINKS,
                                namespace=ns_name)
                 )  # fmt: skip
     # what the lab created and the model says is gone must be gone
@@ -149,14 +151,14 @@ def diff(expected: State, observed: State, owned: Owned) -> list[Difference]:
         if name not in expected.namespaces and name in observed.namespaces:
             out.append(
                 Difference(name, "exists", "none", "the namespace",
-                           kind=Kind.EXTRA_NAMESPACE, namespace=name)
+                           kind=DifferenceKind.EXTRA_NAMESPACE, namespace=name)
             )  # fmt: skip
     expected_links = {link.name for _, link in expected.links()}
     for name in sorted(owned.links - expected_links):
         where = [w for w in _find(observed, name) if w == ROOT or w in owned.netns]
         if where:
             found = f"it in {', '.join(_where(w) for w in where)}"
-            out.append(Difference(name, "exists", "none", found, kind=Kind.EXTRA_LINK))
+            out.append(Difference(name, "exists", "none", found, kind=DifferenceKind.EXTRA_LINK))
     return out
 
 

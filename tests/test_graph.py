@@ -22,7 +22,8 @@ from iplab.audit import AuditLog
 from iplab.errors import IplabError, UsageError
 from iplab.model import ROOT, Link, Namespace, State
 from iplab.plan import Plan, build, expected_state
-from iplab.verify import Kind, diff
+from iplab.verify import DifferenceKind as Kind
+from iplab.verify import diff
 from tests.conftest import BLOG_SCENARIO, GOLDEN, REPO
 from tests.goldens import assert_golden
 from tests.kernel import iplab

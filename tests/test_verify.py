@@ -5,7 +5,8 @@ from __future__ import annotations
 from iplab import scenario
 from iplab.model import ROOT, Link, Namespace, State
 from iplab.plan import Plan, build, expected_state
-from iplab.verify import Difference, Kind, Owned, diff
+from iplab.verify import Difference, Owned, diff
+from iplab.verify import DifferenceKind as Kind
 from tests.conftest import BLOG_SCENARIO
 
 

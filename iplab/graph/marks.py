@@ -6,7 +6,12 @@ from collections.abc import Iterable, Sequence
 
 from iplab.graph.picture import DEFAULT_VIEW, Figure, Marks, View, picture
 from iplab.model import State
-from iplab.verify import Difference, Kind
+from iplab.verify import Difference, DifferenceKind
+
+#: differences drawn on a namespace's box
+_ABOUT_A_NAMESPACE = frozenset(
+    {DifferenceKind.MISSING_NAMESPACE, DifferenceKind.EXTRA_NAMESPACE, DifferenceKind.EXTRA_LINKS}
+)
 
 
 def marks_of(differences: Iterable[Difference], expected: State, observed: State) -> Marks:
@@ -20,15 +25,15 @@ def marks_of(differences: Iterable[Difference], expected: State, observed: State
     netns: set[str] = set()
     links: set[tuple[str, str]] = set()
     for d in differences:
-        if d.kind in (Kind.MISSING_NAMESPACE, Kind.EXTRA_NAMESPACE, Kind.EXTRA_LINKS):
+        if d.kind in _ABOUT_A_NAMESPACE:
             ns = d.obj if d.namespace is None else d.namespace
             netns.add(ns)
-            if d.kind is Kind.EXTRA_LINKS:
+            if d.kind is DifferenceKind.EXTRA_LINKS:
                 links |= {(ns, name) for name in _names(observed, ns) - _names(expected, ns)}
             continue
         if d.namespace is not None:
             links.add((d.namespace, d.obj))
-        if d.kind in (Kind.MOVED, Kind.EXTRA_LINK) or d.namespace is None:
+        if d.kind in (DifferenceKind.MOVED, DifferenceKind.EXTRA_LINK) or d.namespace is None:
             links |= {(ns, d.obj) for ns in _homes(d.obj, observed)}
     return Marks(frozenset(netns), frozenset(links))
 
