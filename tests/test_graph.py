@@ -584,6 +584,30 @@ def test_dot_failure_is_an_error_not_a_traceback(
     assert not list(tmp_path.iterdir())
 
 
+def test_the_dot_run_is_audited(
+    in_process: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, audit_dir: Path
+) -> None:
+    """cmd_graph's runner is the audited one: the process it starts (here a fake dot,
+    answering as the real one does) gets a record in the audit log."""
+    from iplab.runner import FakeExecutor, ShExecutor
+
+    target = tmp_path / "lab.svg"
+    tmp = f"{tmp_path}/.lab.svg.{os.getpid()}.tmp"
+
+    def draw(argv: object, stdin: str | None) -> tuple[int, str, str]:
+        assert stdin == golden_name(None, "dot").read_text(encoding="utf-8")
+        Path(tmp).write_text("<svg/>", encoding="utf-8")
+        return 0, "", ""
+
+    fake = FakeExecutor({f"dot -Tsvg -o {tmp}": draw})
+    monkeypatch.setattr(ShExecutor, "run", lambda self, argv, stdin=None: fake.run(argv, stdin))
+    monkeypatch.setattr(graph.draw, "dot_path", lambda: "/usr/bin/dot")
+    assert run_main(BLOG, "-o", str(target)) == (0, "", "")
+    assert target.read_text() == "<svg/>"
+    (record,) = audited(audit_dir)
+    assert (record["kind"], record["text"], record["rc"]) == ("render", f"dot -Tsvg -o {target}", 0)
+
+
 def _png_head(width: int, height: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + struct.pack(">I4sII", 13, b"IHDR", width, height)
 

@@ -16,9 +16,9 @@ from iplab.graph.draw import IMAGE_FORMATS, Format, write_figure
 from iplab.graph.mermaid import to_mermaid
 from iplab.graph.picture import DEFAULT_VIEW, Figure, View, figure
 from iplab.graph.source import scenario_title, step_count, step_title
-from iplab.model import State, apply
-from iplab.plan import Plan
+from iplab.plan import Plan, simulate
 from iplab.runner import Runner
+from iplab.steps import Step
 
 
 @dataclass(frozen=True)
@@ -33,19 +33,20 @@ class Frame:
 
 
 def storyboard(plan: Plan, view: View = DEFAULT_VIEW) -> list[Frame]:
-    """A figure after each step that changes state (observation steps have none)."""
-    state = State()
-    frames: list[Frame] = []
+    """A figure after each step that changes state (observation steps have none), from the
+    planner's own replay of the model (:func:`iplab.plan.simulate`)."""
+    steps: list[Step] = []
     for pc in plan.commands:
-        step = pc.command.step
-        assert step is not None
-        apply(state, step.op, step.loc)
+        assert pc.command.step is not None
+        steps.append(pc.command.step)
+    frames: list[Frame] = []
+    for (sim, state), pc in zip(simulate(steps, plan.owned), plan.commands, strict=True):
         if pc.command.observe:
             continue
-        title = step_title(plan, pc.command.number)
+        title = step_title(plan, sim.number)
         frames.append(
-            Frame(pc.command.number, step.phase, step.title, pc.command.text,
-                  figure(state.copy(), title, view))
+            Frame(sim.number, sim.step.phase, sim.step.title, pc.command.text,
+                  figure(state, title, view))
         )  # fmt: skip
     return frames
 
