@@ -42,12 +42,10 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def load_plan(args: argparse.Namespace, strict_claims: bool = True) -> Plan:
-    from iplab import scenario
-    from iplab.plan import build
+    from iplab import plan
 
-    overrides = scenario.parse_var_overrides(args.var)
-    sc = scenario.load(args.scenario, overrides)
-    return build(sc, getattr(args, "prefix", ""), args.templates, strict_claims=strict_claims)
+    prefix = getattr(args, "prefix", "")
+    return plan.load(args.scenario, args.var, prefix, args.templates, strict_claims)
 
 
 # -- render / check --------------------------------------------------------------------------

@@ -37,7 +37,7 @@ def labs(infos: Iterable[LabInfo]) -> list[dict[str, Any]]:
 
 
 def difference(d: Difference) -> dict[str, str]:
-    return {"object": d.obj, "field": d.field, "expected": d.expected, "found": d.actual}
+    return {"object": d.obj, "field": d.field, "expected": d.expected, "found": d.found}
 
 
 def verify(
