@@ -35,13 +35,24 @@ LAZY_HELP = {
 Handler = Callable[[argparse.Namespace], int]
 
 
-def load_plan(args: argparse.Namespace, strict_claims: bool = True) -> Plan:
+def load_plan(args: argparse.Namespace, strict_claims: bool = True, lenient: bool = False) -> Plan:
     from iplab import scenario
     from iplab.plan import build
 
     overrides = scenario.parse_var_overrides(args.var)
     sc = scenario.load(args.scenario, overrides)
-    return build(sc, getattr(args, "prefix", ""), args.templates, strict_claims=strict_claims)
+    plan = build(
+        sc, getattr(args, "prefix", ""), args.templates, strict_claims=strict_claims,
+        lenient=lenient,
+    )  # fmt: skip
+    warn(plan)
+    return plan
+
+
+def warn(plan: Plan) -> None:
+    """What the model objects to without refusing: one line each on stderr."""
+    for warning in plan.warnings:
+        sys.stderr.write(f"iplab: warning: {warning}\n")
 
 
 # -- render / check --------------------------------------------------------------------------
@@ -50,7 +61,7 @@ def load_plan(args: argparse.Namespace, strict_claims: bool = True) -> Plan:
 def cmd_render(args: argparse.Namespace) -> int:
     from iplab import export
 
-    plan = load_plan(args)
+    plan = load_plan(args, lenient=True)  # a text job: every line, objections as warnings
     which = "setup" if args.setup else "teardown" if args.teardown else "all"
     options.write_text(export.export(plan, args.format, which), args.output)
     return 0
@@ -65,6 +76,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     owned = owned_by(sc)
     # the full build checks everything the runner needs (rendering, probes, claims)
     plan = build(sc, "", args.templates)
+    warn(plan)
     texts = [pc.command.text for pc in plan.commands]
     failed = 0
     out = sys.stdout

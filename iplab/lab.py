@@ -242,7 +242,8 @@ def _lab(env: Env, lab: str, plan: Plan, run: str, preflight: bool) -> Iterator[
             )
         env.runner.ensure_privilege()
         links, netns = iproute.read_names(env.runner)
-        clash = sorted(plan.owned.netns & netns) + sorted(plan.owned.links & links)
+        # a name the host has in the root namespace is free inside the lab's namespaces
+        clash = sorted(plan.owned.netns & netns) + sorted(plan.owned.in_root() & links)
         if clash and preflight:
             one = len(clash) == 1
             raise IplabError(

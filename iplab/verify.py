@@ -33,6 +33,12 @@ class Owned:
 
     netns: frozenset[str]
     links: frozenset[str]
+    #: the links it creates in the root namespace (None: not known, take ``links``); a
+    #: name the host has in the root namespace may be made inside a lab namespace
+    root_links: frozenset[str] | None = None
+
+    def in_root(self) -> frozenset[str]:
+        return self.links if self.root_links is None else self.root_links
 
 
 @dataclass(frozen=True)
@@ -155,8 +161,11 @@ def _updown(up: bool) -> str:
 def leftovers(state: State, owned: Owned) -> list[str]:
     """The lab's namespaces and links that ``state`` still holds (``vethY@root``...)."""
     left = sorted(n for n in owned.netns if state.has_netns(n))
+    root = owned.in_root()
     left += sorted(
-        f"{link.name}@{_where(ns)}" for ns, link in state.links() if link.name in owned.links
+        f"{link.name}@{_where(ns)}"
+        for ns, link in state.links()
+        if link.name in (root if ns == ROOT else owned.links)
     )
     return left
 
