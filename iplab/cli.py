@@ -223,6 +223,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
     env.context.update({"scenario": plan.scenario.path, "sha256": plan.scenario.sha256})
     expected, differences = lab.live_differences(env, plan, args.step)
     where = f"after step {args.step}" if args.step else "after the setup"
+    from iplab.verify import unknowable
+
+    skipped = unknowable(expected)
+    if skipped:
+        print(f"skipped what the model cannot know: {', '.join(skipped)}")
     for d in differences:
         print(d)
     if differences:

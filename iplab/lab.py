@@ -375,7 +375,10 @@ def live_differences(
 
 
 def _verify_up(env: Env, plan: Plan) -> int:
-    _expected, differences = live_differences(env, plan)
+    expected, differences = live_differences(env, plan)
+    skipped = verify.unknowable(expected)
+    if skipped:
+        env.out.write(f"verify: skipped what the model cannot know: {', '.join(skipped)}\n")
     for d in differences:
         env.out.write(f"    DIFF {d}\n")
     env.out.write(
