@@ -16,7 +16,7 @@ import re
 import shlex
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 
@@ -83,9 +83,8 @@ class Parsed:
     def kind(self) -> Kind:
         """typed; raw with known effects on names (declared, or none: ``sysctl``); raw with
         unknown effects (the model then marks what it cannot place as unknown)."""
-        if self.typed:
+        if not isinstance(self.op, Raw | NetnsExec):
             return "typed"
-        assert isinstance(self.op, Raw | NetnsExec)
         return "raw-effects" if effects_of(self.op) is not None else "raw-unknown"
 
 
@@ -393,13 +392,30 @@ def parse_line(line: str) -> Op | None:
     """
     sudo, body = split_sudo(line)
     for op in _candidates(body):
+        if isinstance(op, NetnsExec) and op.command.startswith(("brctl ", "bridge ")):
+            break  # the grammar types these inside a namespace too
         if renders_as(op, sudo, line) and reads_back(op) is None:
             return op
     # the grammar: the line kept as written (``line:``), its meaning read as ip reads it
     read = ipgrammar.read(body)
     if read is not None and renders_as(read, sudo, line) and reads_back(read) is None:
         return read
+    for op in _candidates(body):
+        if renders_as(op, sudo, line) and reads_back(op) is None:
+            return op
     return None
+
+
+_D = TypeVar("_D", Raw, NetnsExec)
+
+
+def _with_effects(op: _D, known: Declares | None) -> _D:
+    """The op with the effects the grammar knows written out (when there are any)."""
+    if known is None or not (known.creates or known.deletes or known.renames):
+        return op
+    return dataclasses.replace(
+        op, creates=known.creates, deletes=known.deletes, renames=known.renames, declared=True
+    )
 
 
 def classify(line: str) -> Parsed:
@@ -411,6 +427,8 @@ def classify(line: str) -> Parsed:
     if not body.strip() or body.split() == ["sudo"]:
         raise LineError("an empty command")
     op = parse_line(line)
+    if isinstance(op, NetnsExec) and not op.observes:
+        op = _with_effects(op, ipgrammar.effects(op.command, op.ns))
     if op is not None:
         return Parsed(op, sudo, typed=True)
     try:
@@ -418,12 +436,8 @@ def classify(line: str) -> Parsed:
     except ValueError as exc:
         raise LineError(f"cannot be split into words as a shell would: {exc}") from None
     raw = Raw(command=body, shell=bool(SHELL_SYNTAX.search(body)), observes=reads_only(body))
-    known = ipgrammar.effects(body) if not raw.observes else None
-    if known is not None and (known.creates or known.deletes or known.renames):
-        raw = dataclasses.replace(
-            raw, creates=known.creates, deletes=known.deletes, renames=known.renames,
-            declared=True,
-        )  # fmt: skip
+    if not raw.observes:
+        raw = _with_effects(raw, ipgrammar.effects(body))
     if not renders_as(raw, sudo, line):  # pragma: no cover - a raw step renders verbatim
         raise LineError(f"{line!r} does not render back as itself")
     problem = reads_back(raw)
