@@ -214,6 +214,8 @@ class State:
 
 def _describe_link(link: Link, here: str) -> str:
     bits = [link.kind, "up" if link.up else "down"]
+    if link.unknown:
+        bits.insert(0, "not made by any step the model knows")
     if link.peer:
         where = "" if link.peer_ns == here else f"@{link.peer_ns or 'root'}"
         bits.append(f"peer {link.peer}{where}")
@@ -542,6 +544,11 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
         if link.kind == "loopback":
             a.object("the loopback link cannot be deleted")
             return
+        if link.up and _program(op) == "brctl":
+            a.object(
+                f"bridge {op.dev} is still up: brctl delbr refuses it", state.certain(link),
+                "bring it down first (ip link set dev BRIDGE down)",
+            )  # fmt: skip
         _destroy(state, _ctx(op), op.dev)
     elif isinstance(op, AddrAdd):
         _addr_add(a, op)
@@ -568,7 +575,12 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
     elif isinstance(op, BridgePortsSet):
         _bridge_ports(a, op)
     elif isinstance(op, BridgeVlan):
-        a.link(op.ns, op.dev)
+        link = a.link(op.ns, op.dev)
+        if link.master is None and link.kind not in ("bridge", "unknown"):
+            a.object(
+                f"{op.dev} is not a bridge port: bridge vlan needs a port or a bridge",
+                state.certain(link),
+            )
     elif isinstance(op, LinkShow | AddrShow | Show):
         a.space(op.ns)
         if op.dev is not None:
@@ -585,6 +597,21 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
         pass  # observes
     else:  # pragma: no cover - every op type is handled above
         raise AssertionError(type(op))
+
+
+def _program(op: Op) -> str | None:
+    """The program a line read by the grammar runs (``brctl``...), inside netns exec too."""
+    if op.text is None:
+        return None
+    from iplab.render import strip_sudo
+
+    words = op.text.split()
+    if words[:1] == ["sudo"]:
+        words = list(strip_sudo(tuple(words)))
+    ns = op.in_ns()
+    if words[:1] == ["ip"] and ns is not None and ns in words and "-n" not in words[:2]:
+        words = words[words.index(ns) + 1 :]
+    return words[0] if words else None
 
 
 def _netns_add(a: _Apply, name: str) -> None:

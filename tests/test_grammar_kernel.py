@@ -22,7 +22,7 @@ def test_an_open_world_lab_goes_up_verifies_and_goes_down(prefix: str, state_dir
     verify = iplab("verify", str(SCENARIO), "--prefix", prefix, state=state_dir)
     assert verify.returncode == 0, verify.stdout + verify.stderr
     names = {str(link["ifname"]) for link in root_links()}
-    assert {f"{prefix}rbr", f"{prefix}rv", f"{prefix}rx"} <= names
+    assert {f"{prefix}rbr", f"{prefix}rv", f"{prefix}rx", f"{prefix}rtap"} <= names
     down = iplab("down", f"{prefix}open-world", state=state_dir)
     assert down.returncode == 0, down.stdout + down.stderr
     assert not [n for n in netns_names() if n.startswith(prefix)]

@@ -276,3 +276,55 @@ def test_owned_names_include_nameless_links() -> None:
 
     assert created_objects(ops) == ({"n1"}, {("n1", "veth0"), ("n1", "veth1")})
     assert created_objects(ops, auto=False) == ({"n1"}, set())
+
+
+def test_brctl_delbr_of_an_up_bridge_and_vlans_on_a_non_port_are_refused() -> None:
+    # what this kernel and bridge-utils say: "bridge b0 is still up; can't delete it",
+    # and `bridge vlan add dev d0` of a link that is no port: "Cannot find bridge device"
+    state = run("brctl addbr b0", "ip link set b0 up", "ip link add d0 type dummy")
+    with pytest.raises(ModelError, match="bridge b0 is still up"):
+        apply(state, line("brctl delbr b0"))
+    apply(state, line("ip link del b0"))  # ip deletes an up bridge
+    with pytest.raises(ModelError, match="d0 is not a bridge port"):
+        apply(state, line("bridge vlan add dev d0 vid 10"))
+
+
+def test_journal_entries_and_undo_records_keep_lines_and_effects() -> None:
+    from iplab.journal import UndoRecord
+    from iplab.model import Guard
+    from iplab.steps import op_from_json, op_to_json
+
+    for op in (
+        line("sudo -E ip link set dev v0 name a0 netns n1"),
+        line("ip r a 10.1.0.0/24 via 10.0.0.1 metric 5 onlink"),
+        line("brctl addif b0 v1 v2"),
+        Raw(command="mk", creates=(Effect(what="link", name="b0", kind="bridge"),), declared=True),
+    ):
+        assert op_from_json(op_to_json(op)) == op
+    record = UndoRecord(line("ip link set v1 name eth0"), Guard("link", "", "eth0"))
+    assert UndoRecord.from_json(record.to_json()) == record
+
+
+def test_fast_undo_renames_links_back_before_deleting_them() -> None:
+    from iplab.journal import Entry, LabInfo, UndoRecord
+    from iplab.undo import destroy_plan, expected_now
+
+    ops = [line("ip link add v1 type veth peer name v2"), line("ip link set v2 name eth0")]
+    state, entries = State(), []
+    for seq, op in enumerate(ops, start=1):
+        undos = tuple(UndoRecord(u.op, u.guard) for u in inverse(state, op))
+        apply(state, op)
+        entries.append(Entry(seq, "r", seq, "setup", op.text or "", (), undos, op, "done", 0))
+    observed = expected_now(entries)
+    assert observed is not None and set(observed.namespaces[ROOT].links) == {"v1", "eth0"}
+    info = LabInfo("l", "r", "s", "h", "", 0.0, [], ["v1", "v2", "eth0"])
+    texts = [renderer_text(u.op) for _, u in destroy_plan(entries, info, observed)]
+    assert texts == ["ip link set eth0 name v2", "ip link del v1"]
+    raw_entry = Entry(3, "r", 3, "setup", "x", (), (), Raw(command="./x.sh"), "done", 0)
+    assert expected_now([*entries, raw_entry]) is None  # unknown effects: read, not trusted
+
+
+def renderer_text(op: Op) -> str:
+    from iplab.render import renderer
+
+    return renderer().text(op)
