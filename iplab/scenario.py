@@ -746,7 +746,7 @@ class _Expander:
         render = lambda v, where: self.value(v, scope, where)  # noqa: E731
         f = Fields(item, loc, render, allowed_extra=("loop", "loop_var", "when"))
         action = f.text("action")
-        if f.has("line"):
+        if "line" in item:
             op = _line(f)
         elif action is None:
             raise ScenarioError(
