@@ -10,6 +10,7 @@ from iplab.lineparse import classify, count_kinds, op_fields, parse_line, reads_
 from iplab.render import renderer
 from iplab.steps import (
     AddrAdd,
+    AddrDel,
     BridgePortsSet,
     BridgeVlan,
     Effect,
@@ -21,6 +22,7 @@ from iplab.steps import (
     NetnsExec,
     Op,
     RouteAdd,
+    RouteDel,
     Show,
 )
 
@@ -126,6 +128,17 @@ CASES: list[tuple[str, Op]] = [
     ("brctl show", Show()),
     ("brctl show b0", Show(dev="b0")),
     ("ip netns exec ns1 brctl addbr b1", LinkAdd(ns="ns1", name="b1", type="bridge")),
+    # deletions, IPv6, families
+    ("ip link del dev v1", LinkDel(dev="v1")),
+    ("ip l d v1 type veth", LinkDel(dev="v1")),
+    ("ip -6 a a fd00::1/64 dev v1", AddrAdd(address="fd00::1/64", dev="v1")),
+    ("ip -f inet a d 10.0.0.1/24 dev v1", AddrDel(address="10.0.0.1/24", dev="v1")),
+    ("ip r d default via 10.0.0.1", RouteDel(via="10.0.0.1")),
+    (
+        "ip route add blackhole 10.5.0.0/16",
+        RouteAdd(to="10.5.0.0/16", settings=(("type", "blackhole"),)),
+    ),
+    ("ip --brief link", Show()),
     # whitespace and sudo as written
     ("ip link set  v1  up", LinkSet(dev="v1", attrs=(("state", "up"),))),
     ("sudo  ip link set v1 up", LinkSet(dev="v1", attrs=(("state", "up"),))),
@@ -217,3 +230,43 @@ def test_counting_typed_raw_with_effects_and_unknown() -> None:
     lines = ["ip l a v1 type dummy", "sysctl -w net.ipv4.ip_forward=1", "./setup.sh", "ip n"]
     counts = count_kinds(classify(line) for line in lines)
     assert counts == {"typed": 2, "raw-effects": 1, "raw-unknown": 1}
+
+
+def test_lines_may_use_jinja_in_loops() -> None:
+    from iplab import scenario
+
+    text = (
+        "name: loops\nsetup:\n  - loop: [1, 2]\n    line: ip net a n{{ item }}\n"
+        "  - loop: [1, 2]\n    line: ip -n n{{ item }} l a v{{ item }} type dummy\n"
+    )
+    steps = scenario.load_text(text, "loops.yaml").steps
+    assert [s.op.text for s in steps] == [
+        "ip net a n1", "ip net a n2", "ip -n n1 l a v1 type dummy", "ip -n n2 l a v2 type dummy",
+    ]  # fmt: skip
+    assert steps[3].op == LinkAdd(
+        ns="n2", ns_form="-n", name="v2", type="dummy", text="ip -n n2 l a v2 type dummy"
+    )
+
+
+def test_a_line_iplab_cannot_read_is_refused_with_its_place() -> None:
+    from iplab import scenario
+    from iplab.errors import ScenarioError
+
+    text = "name: x\nsetup:\n  - line: ip link set v1 up | cat\n"
+    with pytest.raises(ScenarioError, match=r"x.yaml:3: setup\[0\].line: .* is not a command"):
+        scenario.load_text(text, "x.yaml")
+    text = "name: x\nsetup:\n  - action: link set\n    line: ip link add d0 type dummy\n"
+    with pytest.raises(ScenarioError, match="the line is a 'link add' command, not 'link set'"):
+        scenario.load_text(text, "x.yaml")
+
+
+def test_prefix_refuses_a_line_it_cannot_rename_faithfully() -> None:
+    from iplab import scenario
+    from iplab.errors import ScenarioError
+    from iplab.plan import with_prefix
+
+    # the lab makes a link called 'veth': the rename would touch the keyword too
+    text = "name: x\nsetup:\n  - line: ip link add veth type veth peer name p\n"
+    sc = scenario.load_text(text, "x.yaml")
+    with pytest.raises(ScenarioError, match="does not read as the renamed command"):
+        with_prefix(sc, "t1")
