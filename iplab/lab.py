@@ -243,7 +243,10 @@ def _lab(env: Env, lab: str, plan: Plan, run: str, preflight: bool) -> Iterator[
         env.runner.ensure_privilege()
         links, netns = iproute.read_names(env.runner)
         # a name the host has in the root namespace is free inside the lab's namespaces
-        clash = sorted(plan.owned.netns & netns) + sorted(plan.owned.in_root() & links)
+        # and what a raw step of unknown effect may have made is the host's if it has it
+        mine = plan.owned
+        clash = sorted((mine.netns - mine.adopted) & netns)
+        clash += sorted((mine.in_root() - mine.adopted) & links)
         if clash and preflight:
             one = len(clash) == 1
             raise IplabError(

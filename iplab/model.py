@@ -318,6 +318,9 @@ class Judge:
 
     strict: bool = True
     warnings: list[ModelError] = field(default_factory=list)
+    #: (namespace, link name) of what the model took as unknown because a step used it
+    #: ("" as the link name: the namespace itself)
+    adopted: list[tuple[str, str]] = field(default_factory=list)
 
     def object(self, error: ModelError) -> None:
         if self.strict and error.certain:
@@ -357,6 +360,7 @@ class _Apply:
         )  # fmt: skip
         space = Namespace(name, {"lo": Link("lo", "loopback", epoch=state.opaque)}, unknown=True)
         state.namespaces[name] = space
+        self.judge.adopted.append((name, ""))
         return space
 
     def link(self, ns: str | None, name: str) -> Link:
@@ -376,6 +380,7 @@ class _Apply:
             self.object(f"link {name} does not exist in {ns_label(ns)} at this step", certain)
         link = Link(name, "unknown", unknown=True, epoch=self.state.opaque)
         space.links[name] = link
+        self.judge.adopted.append((space.name, name))
         return link
 
     def free(self, space: Namespace, name: str) -> None:

@@ -36,6 +36,9 @@ class Owned:
     #: the links it creates in the root namespace (None: not known, take ``links``); a
     #: name the host has in the root namespace may be made inside a lab namespace
     root_links: frozenset[str] | None = None
+    #: names a step used that no step the model knows made (a raw step of unknown effect
+    #: may have): the lab owns them unless the host had them before it started
+    adopted: frozenset[str] = frozenset()
 
     def in_root(self) -> frozenset[str]:
         return self.links if self.root_links is None else self.root_links
