@@ -91,7 +91,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _env(args: argparse.Namespace) -> lab.Env:
     from iplab import lab, statedir
 
-    return lab.make_env(statedir.resolve(args.state_dir), sys.stdout, sys.stderr)
+    env = lab.make_env(statedir.resolve(args.state_dir), sys.stdout, sys.stderr)
+    timeout = getattr(args, "timeout", None)
+    if timeout is not None:
+        env.runner.default_timeout = timeout or None  # 0: no limit
+    return env
 
 
 def _lab_name(args: argparse.Namespace, plan: Plan) -> str:
@@ -257,6 +261,16 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 # -- the parser -----------------------------------------------------------------------------
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value <= 86400:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be between 0 and 86400 seconds: {text!r}")
+    return value
+
+
 def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
     """The whole command line; ``needed`` limits the lazily loaded commands to those."""
     parser = argparse.ArgumentParser(
@@ -291,7 +305,13 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
 
     state = argparse.ArgumentParser(add_help=False)
     options.add_state_dir(state)
-    running = argparse.ArgumentParser(add_help=False, parents=[state])
+    limit = argparse.ArgumentParser(add_help=False)
+    limit.add_argument(
+        "--timeout", type=_seconds, metavar="SECONDS",
+        help="the time limit of each process whose step sets none (default: 30; 0: none); "
+        "past it the process is killed and the run rolls back",
+    )  # fmt: skip
+    running = argparse.ArgumentParser(add_help=False, parents=[state, limit])
     running.add_argument("--lab", help="the lab's name (default: prefix + scenario name)")
     running.add_argument("--dry-run", action="store_true", help="print what would run, run nothing")
     running.add_argument(
@@ -322,7 +342,7 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
     options.add_scenario(p)
     p.set_defaults(handler=cmd_run)
 
-    p = sub.add_parser("down", parents=[state], help="undo a lab from its journal")
+    p = sub.add_parser("down", parents=[state, limit], help="undo a lab from its journal")
     p.add_argument("lab", nargs="?", help="the lab (optional when only one is up)")
     p.add_argument(
         "--exact", action="store_true",

@@ -31,6 +31,7 @@ from iplab.errors import UsageError
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord
 from iplab.model import ROOT, ModelError, State, apply
 from iplab.render import Command, Renderer, renderer
+from iplab.runner import Result, stop_survivor
 from iplab.steps import LinkDel, NetnsDel, NetnsExec, Op, Raw
 from iplab.verify import Owned
 
@@ -85,7 +86,23 @@ def _renderer(env: Env, info: LabInfo) -> Renderer:
         return renderer(())
 
 
+def stop_survivors(env: Env, journal: Journal) -> None:
+    """Stop any ``ip -batch`` of the lab that outlived the iplab that started it (it could
+    go on changing the host while we undo), and audit that it was stopped."""
+    for pid, started in journal.processes():
+        if stop_survivor(pid, started):
+            text = f"kill -KILL -{pid} (an ip -batch left running by an earlier iplab)"
+            env.err.write(
+                f"iplab: stopped an ip -batch (pid {pid}) left running by an earlier iplab\n"
+            )
+            record = env.record(
+                {"kind": "stop", "text": text}, Result(("kill", "-KILL", f"-{pid}"), 0, "", "", 0.0)
+            )
+            env.audit.append([record])
+
+
 def rollback(env: Env, journal: Journal, exact: bool = False) -> UndoReport:
+    stop_survivors(env, journal)
     info = journal.info()
     everything = journal.entries()
     entries = _due(everything)
