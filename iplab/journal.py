@@ -29,7 +29,8 @@ from iplab.errors import UsageError
 from iplab.model import Guard
 from iplab.steps import Op, op_from_json, op_to_json
 
-Status = Literal["pending", "done", "failed", "skipped", "undone"]
+#: ``exists``: refused because the name it creates existed (someone else's: never undone)
+Status = Literal["pending", "done", "failed", "exists", "skipped", "undone"]
 
 
 @dataclass(frozen=True)

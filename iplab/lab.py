@@ -25,7 +25,7 @@ from iplab import iproute, undo, verify
 from iplab.batch import batch_line, segments
 from iplab.context import Env, Interrupted, Line, Signals, fault, make_env, run_batch
 from iplab.errors import IplabError, UsageError
-from iplab.journal import Entry, Journal, LabInfo, UndoRecord, lab_dir, labs, open_lab
+from iplab.journal import Entry, Journal, LabInfo, Status, UndoRecord, lab_dir, labs, open_lab
 from iplab.model import State
 from iplab.runner import Limits, Result
 from iplab.steps import Probe
@@ -69,6 +69,17 @@ class StepFailed(IplabError):
         )
         self.command = command
         self.result = result
+
+
+def outcome(rc: int, stderr: str) -> Status:
+    """What the journal says of a command that ran: done; refused because its name
+    existed (someone else's, never undone); or failed (maybe done all the same: an ``ip``
+    may change the host and exit 1, so undo checks the live state)."""
+    if rc == 0:
+        return "done"
+    if "File exists" in stderr and not stderr.count("Command failed") > 1:
+        return "exists"
+    return "failed"
 
 
 def read_lab_state(env: Env, netns: Sequence[str] | frozenset[str]) -> State:
@@ -163,7 +174,7 @@ class Session:
         fault("before-run", count)
         result = self._run(command, self._meta(command, phase))
         fault("after-run", count)
-        self.journal.record([(entry, "done" if result.ok else "failed", result.rc)])
+        self.journal.record([(entry, outcome(result.rc, result.stderr), result.rc)])
         fault("after-outcome", count)
         self.tally.commands += 1
         self.signals.check()
@@ -196,7 +207,7 @@ class Session:
         known = any(rc is not None for rc in status)
         self.journal.record(
             [
-                (entry, "done" if rc == 0 else "failed" if rc else "skipped", rc)
+                (entry, outcome(rc, result.stderr) if rc is not None else "skipped", rc)
                 for entry, rc in zip(entries, status, strict=True)
                 if rc is not None or known
             ]
@@ -357,12 +368,14 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
                 f"iplab: the teardown left {', '.join(left)} behind: undoing from the journal\n"
             )
             report = undo.rollback(env, journal, opts.exact_undo)
-            if report.failed or report.left:
+            if not _undone(report):
                 return _kept(env, journal, report)
             rc = 1
         else:
             session.say("== nothing of the lab remains")
-        journal.mark_undone([e for e in journal.entries() if e.status in ("done", "pending")])
+        journal.mark_undone(
+            [e for e in journal.entries() if e.status in ("done", "pending", "failed")]
+        )
         journal.archive(env.state_dir)
         failed = session.tally.claims_failed
         session.say(
@@ -373,12 +386,30 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
 
 
 def _kept(env: Env, journal: Journal, report: undo.UndoReport) -> int:
-    what = report.failed + report.left
-    env.err.write(
-        f"iplab: could not undo everything ({', '.join(what)}); the journal is kept: "
-        f"run `iplab down {journal.dir.name}` to try again\n"
-    )
+    if report.left or report.failed:
+        what = report.left or report.failed
+        env.err.write(
+            f"iplab: could not undo everything (still there: {', '.join(what)}); the journal "
+            f"is kept: run `iplab down {journal.dir.name}` to try again\n"
+        )
+    if report.refused:
+        env.err.write(
+            f"iplab: refused {len(report.refused)} undo commands of the journal (see above); "
+            f"the journal is kept in {journal.dir} for you to look at\n"
+        )
     return 1
+
+
+def _taken(env: Env, report: undo.UndoReport) -> None:
+    if report.taken:
+        env.err.write(
+            f"iplab: left alone: {', '.join(report.taken)} (created by someone else after "
+            "iplab checked the names; the lab never created it)\n"
+        )
+
+
+def _undone(report: undo.UndoReport) -> bool:
+    return not (report.failed or report.left or report.refused)
 
 
 def _abort(env: Env, session: Session, exc: IplabError, opts: Options) -> int:
@@ -393,7 +424,8 @@ def _abort(env: Env, session: Session, exc: IplabError, opts: Options) -> int:
     env.err.write(f"iplab: error: {exc}\n")
     env.err.write("iplab: undoing what this run did, from the journal\n")
     report = undo.rollback(env, journal, opts.exact_undo)
-    if report.failed or report.left:
+    _taken(env, report)
+    if not _undone(report):
         _kept(env, journal, report)
         return max(exc.exit_code, 1)
     journal.archive(env.state_dir)
@@ -447,7 +479,8 @@ def down(env: Env, lab: str, exact: bool = False) -> int:
         with Signals(env.runner, env.err) as signals:
             signals.passive = True  # an undo is not interrupted halfway
             report = undo.rollback(env, journal, exact)
-        if report.failed or report.left:
+        _taken(env, report)
+        if not _undone(report):
             return _kept(env, journal, report)
         journal.archive(env.state_dir)
         env.out.write(

@@ -21,10 +21,16 @@ REAL_IP = shutil.which("ip") or "/sbin/ip"
 #: SHIM_HANG=WORDS hangs (as a stuck process) when its arguments contain WORDS;
 #: SHIM_BATCH_DELAY=S waits S seconds before an ``ip -batch``;
 #: SHIM_LIE=WORDS runs the real command, then exits 1 all the same (a lying ip);
-#: SHIM_FLAKY=N fails every N-th state-changing call without running it (a flaky ip).
+#: SHIM_FLAKY=N fails every N-th state-changing call without running it (a flaky ip);
+#: SHIM_FAIL=WORDS fails without running (an undo that cannot work);
+#: SHIM_TAKE=WORDS runs the same command first, as someone else racing for the name.
 SHIM = r"""#!/bin/bash
 args=" $* "
 if [[ -n "$SHIM_HANG" && "$args" == *" $SHIM_HANG "* ]]; then exec sleep 600; fi
+if [[ -n "$SHIM_FAIL" && "$args" == *" $SHIM_FAIL "* ]]; then
+  echo "RTNETLINK answers: Operation not permitted (shim)" >&2; exit 2
+fi
+if [[ -n "$SHIM_TAKE" && "$args" == *" $SHIM_TAKE "* ]]; then "@REAL@" "$@"; fi
 if [[ -n "$SHIM_BATCH_DELAY" && "$args" == *" -batch "* ]]; then sleep "$SHIM_BATCH_DELAY"; fi
 if [[ -n "$SHIM_FLAKY" && "$args" =~ \ (add|del|set)\  && "$args" != *" -j "* ]]; then
   n=$(( $(cat "$SHIM_STATE" 2>/dev/null || echo 0) + 1 )); echo "$n" > "$SHIM_STATE"
