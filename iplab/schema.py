@@ -124,7 +124,8 @@ class Probe(Fields):
 
     def raw(self, key: str) -> Any:
         self._note(key, {"type": "object"}, False)
-        return _ymap()
+        # an impairment (livesteps) needs one value to parse; the probe goes on past it
+        return _ymap({"delay": "1ms"} if key.endswith("impair") else None)
 
     def text(self, key: str, required: bool = False) -> str | None:
         self._note(key, {"type": "string"}, required)
