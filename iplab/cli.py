@@ -229,8 +229,13 @@ def cmd_ls(args: argparse.Namespace) -> int:
         started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info.started))
         rows.append((info.lab, started, info.prefix or "-", info.scenario))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    from iplab.live import summaries
+
+    live = summaries(statedir.resolve(args.state_dir))
     for row in rows:
         print("  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3])
+        if live.get(row[0]):
+            print(f"  live: {live[row[0]]}")
     return 0
 
 
@@ -266,7 +271,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
         raise UsageError(f"--step {args.step}: the scenario has steps 1 to {total}")
     env = _env(args)
     env.context.update({"scenario": plan.scenario.path, "sha256": plan.scenario.sha256})
-    expected, differences = lab.live_differences(env, plan, args.step)
+    expected, found = lab.live_differences(env, plan, args.step)
+    differences = [str(d) for d in found]
+    if args.step is None:  # and what the lab's journal says its links' qdiscs hold
+        from iplab.live import live_problems
+
+        differences += live_problems(env, f"{plan.prefix}{plan.scenario.name}")
     where = f"after step {args.step}" if args.step else "after the setup"
     if args.json:
         from iplab import jsonout
@@ -298,10 +308,15 @@ def cmd_status(args: argparse.Namespace) -> int:
     else:
         state = iproute.read_state(env.runner, None)
         root_links = None
+    extra: tuple[dict[str, object], str] = ({}, "")
+    if args.lab:
+        from iplab.live import status_report
+
+        extra = status_report(env, info, state)
     if args.json:
-        print(json.dumps(state.to_json(), indent=1))
+        print(json.dumps(state.to_json() | extra[0], indent=1))
     else:
-        sys.stdout.write(format_state(state, root_links))
+        sys.stdout.write(format_state(state, root_links) + extra[1])
     return 0
 
 
@@ -442,6 +457,10 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
         help="print the parsed state as JSON (schema: docs/json/status.schema.json)",
     )  # fmt: skip
     p.set_defaults(handler=cmd_status)
+
+    from iplab import livecli
+
+    livecli.add_parsers(sub, state)
 
     for name, module in LAZY_COMMANDS.items():
         if needed is None or name in needed:

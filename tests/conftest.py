@@ -29,6 +29,7 @@ def no_real_processes(request: pytest.FixtureRequest, monkeypatch: pytest.Monkey
         raise AssertionError(f"a unit test tried to run a real process: {argv!r}")
 
     monkeypatch.setattr("iplab.runner.ShExecutor.run", refuse)
+    monkeypatch.setattr("iplab.runner.ShExecutor.interactive", refuse)
 
 
 @pytest.fixture
