@@ -46,6 +46,14 @@ CHECKS: dict[Callable[[str], str | None], str] = {
 #: items that may also be a bare name (topology.parse reads those without Fields)
 SCALAR_ITEMS = {"topology.bridges": "link_name", "topology.namespaces": "netns_name"}
 MODES = ("absent", "present", "mixed")  # mixed: free text absent, typed fields present
+LOOPING = ("when", "loop", "loop_var")
+#: the top level, without and with a topology (whose generators star and chain the
+#: probe reaches only when they are there)
+TOP_LEVEL = (
+    "name: x\nsetup: []\n",
+    "name: x\nsetup: []\ntopology: {}\n",
+    "name: x\nsetup: []\ntopology: {star: {}, chain: {}}\n",
+)
 
 Record = dict[str, dict[str, Any]]  # key -> {"schema": ..., "required": bool}
 
@@ -123,7 +131,8 @@ class Probe(Fields):
         return there
 
     def raw(self, key: str) -> Any:
-        self._note(key, {"type": "object"}, False)
+        # any value; a mapping when the loader reads it with Fields of its own (star, flap)
+        self._note(key, {"$ref": f"@{self.path}.{key}"}, False)
         return _ymap()
 
     def text(self, key: str, required: bool = False) -> str | None:
@@ -225,10 +234,29 @@ def _step() -> None:
     expander._step(_ymap(), "setup", Location("probe", 1, "step"), {})
 
 
-def _block() -> None:
-    block = _ymap({"steps": yamlio.YList()})
-    block.key_lines = {"steps": 1}
-    scenario._Expander("probe", {})._block(block, "setup", Location("probe", 1, "block"), {})
+class _Asking(yamlio.YMap):
+    """A step that notes which keys the loader looks for in it (``steps``, ``flap``...)."""
+
+    asked: list[str]
+
+    def __contains__(self, key: object) -> bool:
+        self.asked.append(str(key))
+        return super().__contains__(key)
+
+
+def step_kinds() -> list[str]:
+    """The keys that make a step something else than an action (a block, a flap...)."""
+    item = _Asking()
+    item.line, item.key_lines, item.asked = 1, {}, []
+    with contextlib.suppress(Exception):
+        scenario._Expander("probe", {})._item(item, "setup", Location("probe", 1, "step"), {})
+    return [k for k in dict.fromkeys(item.asked) if k not in LOOPING]
+
+
+def _kind(key: str) -> None:
+    item = _ymap({key: yamlio.YList()})
+    item.key_lines = {key: 1}
+    scenario._Expander("probe", {})._item(item, "setup", Location("probe", 1, "step"), {})
 
 
 def _claim() -> None:
@@ -241,7 +269,7 @@ def record() -> Recorder:
     with _probing(rec):
         for mode in MODES:
             rec.mode = mode
-            for text in ("name: x\nsetup: []\n", "name: x\nsetup: []\ntopology: {}\n"):
+            for text in TOP_LEVEL:
                 for real in (False, True):
                     rec.has = (lambda p, k: k in p.m) if real else None
                     _try(_top, text)
@@ -249,9 +277,15 @@ def record() -> Recorder:
             for action in BUILDERS:
                 rec.variant, rec.answers = action, {"action": action}
                 for rec.extra_keys in [(), *((k,) for k in LINK_SET_ATTRS)]:
-                    _try(_step)
-            rec.variant, rec.answers, rec.extra_keys = "", {}, ()
-            _try(_block)
+                    for real in (False, True):
+                        rec.has = (lambda p, k: k in p.m) if real else None
+                        _try(_step)
+            rec.answers, rec.extra_keys, rec.has = {}, (), None
+            every_action = set.intersection(*(set(rec.objects[f"step#{a}"]) for a in BUILDERS))
+            for key in (k for k in step_kinds() if k not in every_action):
+                rec.variant = f"kind:{key}"
+                _try(_kind, key)
+            rec.variant = ""
             found: set[str] = set()
             rec.has = _claim_has(found, None)
             _try(_claim)
@@ -301,7 +335,15 @@ def _resolve(rec: Recorder, schema: Any, here: str) -> Any:
             target = ref[1:]
             if target.endswith(".expect[]"):
                 return {"$ref": "#/$defs/claim"}
-            obj = _object(rec, target) if target in rec.objects else {"type": "object"}
+            # a nested mapping is recorded at path.key#variant (path#variant.key for lists)
+            base, _, variant = here.partition("#")
+            nested = f"{base}{target[len(here) :]}" + (f"#{variant}" if variant else "")
+            for candidate in (target, nested):
+                if candidate in rec.objects:
+                    obj = _object(rec, candidate)
+                    break
+            else:
+                obj = {"type": "object"} if target.endswith("[]") else {}
             scalar = SCALAR_ITEMS.get(target.removesuffix("[]"))
             return {"anyOf": [{"$ref": f"#/$defs/{scalar}"}, JINJA, obj]} if scalar else obj
         return {k: _resolve(rec, v, here) for k, v in schema.items()}
@@ -340,6 +382,13 @@ def generate() -> dict[str, Any]:
     actions = [
         _object(rec, f"step#{action}", loop, {"action": {"const": action}}) for action in BUILDERS
     ]
+    # a block's `steps` is read as a list of steps, not through Fields
+    kinds = [
+        _object(rec, f"step#kind:{key}", {**loop, "steps": steps_ref} if key == "steps" else loop)
+        for key in rec.variant_keys("step#kind:")
+    ]
+    for kind, key in zip(kinds, rec.variant_keys("step#kind:"), strict=True):
+        kind["required"] = sorted({key, *kind.get("required", [])})
     claims = [_object(rec, f"claim#{key}") for key in rec.variant_keys("claim#")]
     for claim, key in zip(claims, rec.variant_keys("claim#"), strict=True):
         claim["required"] = sorted({key, *claim.get("required", [])})
@@ -360,19 +409,11 @@ def generate() -> dict[str, Any]:
         **top,
         "$defs": {
             **_name_defs(),
-            "step": {"anyOf": [*actions, {"$ref": "#/$defs/block"}]},
-            "block": _object(rec, "block", {**loop, "steps": steps_ref}),
+            "step": {"anyOf": [*actions, *kinds]},
             "claim": {"anyOf": claims},
-            "topology": _topology(rec),
+            "topology": _object(rec, "topology"),
         },
     }
-
-
-def _topology(rec: Recorder) -> dict[str, Any]:
-    out = _object(rec, "topology")
-    for key in ("star", "chain"):
-        out["properties"][key] = _object(rec, f"topology.{key}")
-    return out
 
 
 def render() -> str:
