@@ -42,12 +42,10 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def load_plan(args: argparse.Namespace, strict_claims: bool = True) -> Plan:
-    from iplab import scenario
-    from iplab.plan import build
+    from iplab import plan
 
-    overrides = scenario.parse_var_overrides(args.var)
-    sc = scenario.load(args.scenario, overrides)
-    return build(sc, getattr(args, "prefix", ""), args.templates, strict_claims=strict_claims)
+    prefix = getattr(args, "prefix", "")
+    return plan.load(args.scenario, args.var, prefix, args.templates, strict_claims)
 
 
 # -- render / check --------------------------------------------------------------------------
@@ -272,19 +270,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
     env = _env(args)
     env.context.update({"scenario": plan.scenario.path, "sha256": plan.scenario.sha256})
     expected, found = lab.live_differences(env, plan, args.step)
-    differences = [str(d) for d in found]
+    live: list[str] = []
     if args.step is None:  # and what the lab's journal says its links' qdiscs hold
         from iplab.live import live_problems
 
-        differences += live_problems(env, f"{plan.prefix}{plan.scenario.name}")
+        live = live_problems(env, f"{plan.prefix}{plan.scenario.name}")
+    differences = [str(d) for d in found] + live
     where = f"after step {args.step}" if args.step else "after the setup"
     if args.json:
         from iplab import jsonout
 
         count = sum(len(s.links) for s in expected.namespaces.values())
-        doc = jsonout.verify(
-            found, differences[len(found) :], args.step, len(expected.namespaces) - 1, count
-        )
+        doc = jsonout.verify(found, args.step, len(expected.namespaces) - 1, count, live)
         print(json.dumps(doc, indent=1))
         return 1 if differences else 0
     for d in differences:

@@ -37,24 +37,23 @@ def labs(infos: Iterable[LabInfo]) -> list[dict[str, Any]]:
 
 
 def difference(d: Difference) -> dict[str, str]:
-    return {"object": d.obj, "field": d.field, "expected": d.expected, "found": d.actual}
+    return {"object": d.obj, "field": d.field, "expected": d.expected, "found": d.found}
 
 
 def verify(
     differences: Sequence[Difference],
-    problems: Sequence[str],
     step: int | None,
     namespaces: int,
     links: int,
+    live: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """``iplab verify --json``: the model's differences, and the live checks' problems
-    (an impairment that is not what the journal says...)."""
+    """``iplab verify --json``; ``live``: how the lab's live changes differ from its journal."""
     return {
-        "ok": not differences and not problems,
+        "ok": not differences and not live,
         "step": step,
         "differences": [difference(d) for d in differences],
-        "problems": list(problems),
         "expected": {"namespaces": namespaces, "links": links},
+        "live": list(live),
     }
 
 
