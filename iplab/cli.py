@@ -271,8 +271,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         raise UsageError(f"--step {args.step}: the scenario has steps 1 to {total}")
     env = _env(args)
     env.context.update({"scenario": plan.scenario.path, "sha256": plan.scenario.sha256})
-    expected, found = lab.live_differences(env, plan, args.step)
-    differences = [str(d) for d in found]
+    expected, differences = lab.live_differences(env, plan, args.step)
     if args.step is None:  # and what the lab's journal says its links' qdiscs hold
         from iplab.live import live_problems
 

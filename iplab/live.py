@@ -31,6 +31,7 @@ from iplab.model import ROOT, State, inverse, ns_label
 from iplab.render import Command, Renderer, renderer, split
 from iplab.runner import Result, Runner
 from iplab.steps import LinkSet, NetnsExec, Op, Raw
+from iplab.verify import Difference
 
 PHASE = "live"
 
@@ -432,16 +433,16 @@ def observed_impairments(
 
 def check(
     expected: Applied, observed: dict[Target, tc.Qdisc], state: State | None = None
-) -> list[str]:
+) -> list[Difference]:
     """How the kernel's qdiscs (and, given its state, the links set down) differ from what
     the journal says the lab's links have."""
-    out: list[str] = []
+    out: list[Difference] = []
     for target in sorted(set(expected.impairments) | set(observed), key=str):
         out += tc.differences(expected.impairments.get(target), observed.get(target), str(target))
     for target in expected.down if state is not None else []:
         link = state.link(target.ns, target.dev) if state is not None else None
         if link is not None and link.up:
-            out.append(f"{target}: expected down (iplab link ... down), found up")
+            out.append(Difference(str(target), "state", "down (iplab link ... down)", "up"))
     return out
 
 
@@ -466,7 +467,7 @@ def status_report(env: Env, info: LabInfo, state: State) -> tuple[dict[str, Any]
     data: dict[str, Any] = {
         "impairments": rows,
         "links_down": [{"netns": t.ns or None, "link": t.dev} for t in expected.down],
-        "differences": problems,
+        "differences": [str(p) for p in problems],
     }
     lines = [
         f"  {r['netns'] or 'root'}:{r['link']}  {r['qdisc']}  "
@@ -500,7 +501,7 @@ def _lab_record_at(state_dir: Path, lab: str) -> LabInfo:
     return journal.info()
 
 
-def live_problems(env: Env, lab: str) -> list[str]:
+def live_problems(env: Env, lab: str) -> list[Difference]:
     """For ``iplab verify``: how the lab's qdiscs differ from its journal ([] when the lab
     is not up, or has no impairment at all)."""
     journal = Journal(env.state_dir / "labs" / lab)

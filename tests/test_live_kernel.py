@@ -409,7 +409,7 @@ def test_verify_and_the_picture_show_what_the_kernel_holds(
                     "4mbit", "burst", "6250", "latency", "50ms"], check=True)  # fmt: skip
     changed = iplab("verify", TRY_IT, "--prefix", prefix, state=state_dir)
     assert changed.returncode == 1
-    assert f"root:{prefix}vethY: rate: expected 5mbit, found 4mbit" in changed.stdout
+    assert f"root:{prefix}vethY.rate: expected 5mbit, found 4mbit" in changed.stdout
     dot = tmp_path / "lab.dot"
     drawn = iplab("graph", "--live", "--lab", lab, "-o", str(dot), state=state_dir)
     assert drawn.returncode == 0, drawn.stderr
