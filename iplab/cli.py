@@ -218,8 +218,11 @@ def cmd_ls(args: argparse.Namespace) -> int:
         return 0
     if args.json:
         from iplab import jsonout
+        from iplab.live import by_lab
 
-        print(json.dumps(jsonout.labs(infos), indent=1))
+        changes = by_lab(statedir.resolve(args.state_dir))
+        docs = [doc | {"live": changes[doc["lab"]].to_json()} for doc in jsonout.labs(infos)]
+        print(json.dumps(docs, indent=1))
         return 0
     if not infos:
         print("no lab is up")
@@ -229,13 +232,13 @@ def cmd_ls(args: argparse.Namespace) -> int:
         started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info.started))
         rows.append((info.lab, started, info.prefix or "-", info.scenario))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    from iplab.live import summaries
+    from iplab.live import by_lab
 
-    live = summaries(statedir.resolve(args.state_dir))
+    live = by_lab(statedir.resolve(args.state_dir))
     for row in rows:
         print("  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3])
-        if live.get(row[0]):
-            print(f"  live: {live[row[0]]}")
+        if row[0] in live and (summary := live[row[0]].summary()):
+            print(f"  live: {summary}")
     return 0
 
 

@@ -376,6 +376,15 @@ class Applied:
     impairments: dict[Target, tc.Impairment]
     down: list[Target]
 
+    def to_json(self) -> dict[str, Any]:
+        items = sorted(self.impairments.items(), key=lambda kv: str(kv[0]))
+        return {
+            "impairments": [
+                {"netns": t.ns or None, "link": t.dev, **imp.to_json()} for t, imp in items
+            ],
+            "links_down": [{"netns": t.ns or None, "link": t.dev} for t in self.down],
+        }
+
     def summary(self) -> str:
         items = sorted(self.impairments.items(), key=lambda kv: str(kv[0]))
         parts = [f"{t} {imp.describe()}" for t, imp in items]
@@ -446,11 +455,11 @@ def check(
     return out
 
 
-def summaries(state_dir: Path) -> dict[str, str]:
+def by_lab(state_dir: Path) -> dict[str, Applied]:
     """For ``iplab ls``: each lab's live changes still applied, as its journal tells them."""
     from iplab.journal import labs
 
-    return {name: applied(journal.entries()).summary() for name, journal in labs(state_dir)}
+    return {name: applied(journal.entries()) for name, journal in labs(state_dir)}
 
 
 def status_report(env: Env, info: LabInfo, state: State) -> tuple[dict[str, Any], str]:
