@@ -9,13 +9,14 @@ is locked by another iplab; 5 no privilege (not root, no usable sudo);
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import io
 import json
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -42,12 +43,10 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def load_plan(args: argparse.Namespace, strict_claims: bool = True) -> Plan:
-    from iplab import scenario
-    from iplab.plan import build
+    from iplab import plan
 
-    overrides = scenario.parse_var_overrides(args.var)
-    sc = scenario.load(args.scenario, overrides)
-    return build(sc, getattr(args, "prefix", ""), args.templates, strict_claims=strict_claims)
+    prefix = getattr(args, "prefix", "")
+    return plan.load(args.scenario, args.var, prefix, args.templates, strict_claims)
 
 
 # -- render / check --------------------------------------------------------------------------
@@ -111,7 +110,25 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _env(args: argparse.Namespace) -> lab.Env:
     from iplab import lab, statedir
 
-    return lab.make_env(statedir.resolve(args.state_dir), sys.stdout, sys.stderr)
+    env = lab.make_env(statedir.resolve(args.state_dir), sys.stdout, sys.stderr)
+    if getattr(args, "audit_key", None):
+        env.audit.key_file = args.audit_key
+    return env
+
+
+@contextlib.contextmanager
+def _head_shown(env: lab.Env) -> Iterator[lab.Env]:
+    """At the end of a run, print the audit log's head: kept elsewhere, it proves later
+    (``iplab audit verify --head HASH``) that the log was not cut or rewritten."""
+    try:
+        yield env
+    finally:
+        if env.audit.last_head is not None:
+            count, head = env.audit.last_head
+            env.err.write(
+                f"iplab: audit head {head} (record {count}; keep it elsewhere and check "
+                f"the log with `iplab audit verify --head {head[:16]}`)\n"
+            )
 
 
 def _lab_name(args: argparse.Namespace, plan: Plan) -> str:
@@ -155,7 +172,8 @@ def cmd_up(args: argparse.Namespace) -> int:
     plan = load_plan(args)
     if args.dry_run:
         return _dry_run(args, plan, "setup")
-    return lab.up(_env(args), plan, _lab_name(args, plan), _options(args))
+    with _head_shown(_env(args)) as env:
+        return lab.up(env, plan, _lab_name(args, plan), _options(args))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -165,12 +183,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.dry_run:
         return _dry_run(args, plan, "all")
     if not args.json:
-        return lab.run_all(_env(args), plan, _lab_name(args, plan), _options(args))
+        with _head_shown(_env(args)) as env:
+            return lab.run_all(env, plan, _lab_name(args, plan), _options(args))
     # the progress goes to stderr; stdout gets one JSON document
     seen = io.StringIO()
     env = lab.make_env(statedir.resolve(args.state_dir), _Tee(sys.stderr, seen), sys.stderr)
+    if getattr(args, "audit_key", None):
+        env.audit.key_file = args.audit_key
     name = _lab_name(args, plan)
-    rc = lab.run_all(env, plan, name, _options(args))
+    with _head_shown(env):
+        rc = lab.run_all(env, plan, name, _options(args))
     run = env.context.get("run")
     records = [r for r in env.audit.read() if run and r.get("run") == run]
     doc = jsonout.run(
@@ -206,7 +228,8 @@ def cmd_down(args: argparse.Namespace) -> int:
             which = ", ".join(i.lab for i in up) if up else "none is up"
             raise UsageError(f"which lab? ({which})", hint="iplab down LAB")
         name = up[0].lab
-    return lab.down(_env(args), name, exact=args.exact)
+    with _head_shown(_env(args)) as env:
+        return lab.down(env, name, exact=args.exact)
 
 
 def cmd_ls(args: argparse.Namespace) -> int:
@@ -245,9 +268,9 @@ def cmd_ls(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     from iplab import audit, statedir
 
-    log = audit.AuditLog(statedir.resolve(args.state_dir))
+    log = audit.AuditLog(statedir.resolve(args.state_dir), args.audit_key)
     if args.action == "verify":
-        ok, message = log.verify()
+        ok, message = log.verify(args.head)
         print(
             f"audit log {log.path}: {message}" if ok else f"audit log {log.path}: BROKEN: {message}"
         )
@@ -274,17 +297,19 @@ def cmd_verify(args: argparse.Namespace) -> int:
         raise UsageError(f"--step {args.step}: the scenario has steps 1 to {total}")
     env = _env(args)
     env.context.update({"scenario": plan.scenario.path, "sha256": plan.scenario.sha256})
-    expected, differences = lab.live_differences(env, plan, args.step)
+    expected, found = lab.live_differences(env, plan, args.step)
+    live: list[str] = []
     if args.step is None:  # and what the lab's journal says its links' qdiscs hold
         from iplab.live import live_problems
 
-        differences += live_problems(env, f"{plan.prefix}{plan.scenario.name}")
+        live = [str(d) for d in live_problems(env, f"{plan.prefix}{plan.scenario.name}")]
+    differences = [str(d) for d in found] + live
     where = f"after step {args.step}" if args.step else "after the setup"
     if args.json:
         from iplab import jsonout
 
         count = sum(len(s.links) for s in expected.namespaces.values())
-        doc = jsonout.verify(differences, args.step, len(expected.namespaces) - 1, count)
+        doc = jsonout.verify(found, args.step, len(expected.namespaces) - 1, count, live)
         print(json.dumps(doc, indent=1))
         return 1 if differences else 0
     for d in differences:
@@ -435,6 +460,10 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--run", help="only this run (any part of its id, as the table shows it)")
     p.add_argument("--since", help="only records since: 30m, 2h, 1d, or an ISO date")
     p.add_argument("--failed", action="store_true", help="only commands that failed")
+    p.add_argument(
+        "--head", metavar="HASH",
+        help="verify: the log must still hold this head (printed after a run, kept elsewhere)",
+    )  # fmt: skip
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument(
         "--json", action="store_true",

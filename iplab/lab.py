@@ -27,6 +27,7 @@ from iplab.context import Env, Interrupted, Line, Signals, fault, make_env, run_
 from iplab.errors import IplabError, UsageError
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord, lab_dir, labs, open_lab
 from iplab.model import State
+from iplab.render import template_hashes
 from iplab.runner import Result
 from iplab.steps import Probe
 
@@ -262,7 +263,8 @@ def _lab(env: Env, lab: str, plan: Plan, run: str, preflight: bool) -> Iterator[
                 owned_links=sorted(plan.owned.links),
                 preexisting_netns=sorted(netns & plan.owned.netns),
                 preexisting_links=sorted(links & plan.owned.links),
-                templates=[str(d) for d in plan.templates],
+                templates=[str(d.resolve()) for d in plan.templates],
+                template_hashes=template_hashes(plan.templates),
             )
         )
         yield journal

@@ -187,6 +187,8 @@ def _describe_link(link: Link, here: str) -> str:
     if link.peer:
         where = "" if link.peer_ns == here else f"@{link.peer_ns or 'root'}"
         bits.append(f"peer {link.peer}{where}")
+    elif link.peer_ns == "?":  # iproute.UNKNOWN_PEER: in a namespace without a name
+        bits.append("peer unknown")
     if link.master:
         bits.append(f"master {link.master}")
     if link.mtu is not None:
