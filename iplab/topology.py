@@ -46,7 +46,7 @@ class Veth:
     bridge: str | None = None
     address: str | None = None
     peer_address: str | None = None
-    #: impairments of each end as written, with where (tc netem/tbf, see iplab.livesteps)
+    #: impairments of each end (tc netem/tbf), see :mod:`iplab.livesteps`
     impair: Any = None
     peer_impair: Any = None
 
@@ -153,8 +153,9 @@ def parse(data: Any, loc: Location, render: Render) -> Topology:
 
 
 def _impair(f: Any, key: str) -> Any:
-    """The value as written, and where (read into an impairment when the steps are planned)."""
-    return (f.raw(key), f.where(key)) if f.has(key) else None
+    from iplab.livesteps import topology_impair
+
+    return topology_impair(f.raw(key), f.where(key)) if f.has(key) else None
 
 
 @dataclass
@@ -247,14 +248,14 @@ def _titled(ops: list[Op], title: str, loc: Location, phase: Any) -> list[Step]:
 
 
 def _impairments(topo: Topology) -> list[Op]:
-    from iplab.livesteps import impair_op, topology_impair
+    from iplab.livesteps import impair_op
 
     out = []
     for v in topo.veths:
-        for ns, dev, written in ((v.netns, v.name, v.impair),
-                                 (v.peer_netns, v.peer, v.peer_impair)):  # fmt: skip
-            if written is not None:
-                out.append(impair_op(ns, dev, topology_impair(*written)))
+        if v.impair is not None:
+            out.append(impair_op(v.netns, v.name, v.impair))
+        if v.peer_impair is not None:
+            out.append(impair_op(v.peer_netns, v.peer, v.peer_impair))
     return out
 
 
