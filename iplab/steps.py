@@ -561,6 +561,10 @@ class Step:
     #: None: decided by the scenario's sudo policy
     sudo: bool | None = None
     expect: tuple[Claim, ...] = ()
+    #: a hard time limit in seconds (None: the default, or --timeout)
+    timeout: float | None = None
+    #: send SIGINT after this many seconds (an author's Ctrl-C); ending so is a success
+    stop_after: float | None = None
 
 
 # -- serialisation (journal records) -------------------------------------------------------------
