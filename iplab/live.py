@@ -12,6 +12,7 @@ op; a link fault is an ``ip link set`` op whose inverse the model computes.
 
 from __future__ import annotations
 
+import itertools
 import shlex
 import shutil
 import time
@@ -23,14 +24,15 @@ from typing import Any
 
 import jinja2
 
-from iplab import iproute, tc
+from iplab import iproute, tc, undo
 from iplab.context import Env, Signals, fault
 from iplab.errors import IplabError, UsageError
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord, open_lab
 from iplab.model import ROOT, State, inverse, ns_label
-from iplab.render import Command, Renderer, renderer, split
+from iplab.render import Command, Renderer, split
 from iplab.runner import Result, Runner
 from iplab.steps import LinkSet, NetnsExec, Op, Raw
+from iplab.verify import Difference
 
 PHASE = "live"
 
@@ -147,6 +149,19 @@ class Live:
             raise UsageError(f"template {template}: {exc}") from None
         if not text or "\n" in text:
             raise UsageError(f"template {template} must render exactly one line, got {text!r}")
+        try:
+            words = split(text)
+        except ValueError:
+            words = ()
+        dev = variables.get("dev")
+        options = list(itertools.takewhile(lambda w: w.startswith("-"), words[1:]))
+        objects = words[1 + len(options) : 2 + len(options)]
+        if words[:1] != ("tc",) or objects != ("qdisc",) or (dev is not None and dev not in words):
+            # it runs as root: a template may spell the tc line, never run something else
+            raise UsageError(
+                f"template {template} must render a tc qdisc command for "
+                f"{dev or 'the links'}, rendered {text!r}"
+            )
         return text
 
     def command(self, op: Op) -> Command:
@@ -192,8 +207,8 @@ def live(env: Env, lab: str) -> Iterator[Live]:
         run = new_run_id()
         _context(env, info, run)
         env.runner.ensure_privilege()
-        dirs = tuple(Path(d) for d in info.templates if Path(d).is_dir())
-        yield Live(env, journal, info, run, renderer(dirs))
+        # the run's templates, refused if they changed since up (they run as root)
+        yield Live(env, journal, info, run, undo.lab_renderer(env, info))
 
 
 def _in_ns(ns: str, argv: Sequence[str]) -> list[str]:
@@ -375,6 +390,15 @@ class Applied:
     impairments: dict[Target, tc.Impairment]
     down: list[Target]
 
+    def to_json(self) -> dict[str, Any]:
+        items = sorted(self.impairments.items(), key=lambda kv: str(kv[0]))
+        return {
+            "impairments": [
+                {"netns": t.ns or None, "link": t.dev, **imp.to_json()} for t, imp in items
+            ],
+            "links_down": [{"netns": t.ns or None, "link": t.dev} for t in self.down],
+        }
+
     def summary(self) -> str:
         items = sorted(self.impairments.items(), key=lambda kv: str(kv[0]))
         parts = [f"{t} {imp.describe()}" for t, imp in items]
@@ -432,24 +456,24 @@ def observed_impairments(
 
 def check(
     expected: Applied, observed: dict[Target, tc.Qdisc], state: State | None = None
-) -> list[str]:
+) -> list[Difference]:
     """How the kernel's qdiscs (and, given its state, the links set down) differ from what
     the journal says the lab's links have."""
-    out: list[str] = []
+    out: list[Difference] = []
     for target in sorted(set(expected.impairments) | set(observed), key=str):
         out += tc.differences(expected.impairments.get(target), observed.get(target), str(target))
     for target in expected.down if state is not None else []:
         link = state.link(target.ns, target.dev) if state is not None else None
         if link is not None and link.up:
-            out.append(f"{target}: expected down (iplab link ... down), found up")
+            out.append(Difference(str(target), "state", "down (iplab link ... down)", "up"))
     return out
 
 
-def summaries(state_dir: Path) -> dict[str, str]:
+def by_lab(state_dir: Path) -> dict[str, Applied]:
     """For ``iplab ls``: each lab's live changes still applied, as its journal tells them."""
     from iplab.journal import labs
 
-    return {name: applied(journal.entries()).summary() for name, journal in labs(state_dir)}
+    return {name: applied(journal.entries()) for name, journal in labs(state_dir)}
 
 
 def status_report(env: Env, info: LabInfo, state: State) -> tuple[dict[str, Any], str]:
@@ -466,7 +490,7 @@ def status_report(env: Env, info: LabInfo, state: State) -> tuple[dict[str, Any]
     data: dict[str, Any] = {
         "impairments": rows,
         "links_down": [{"netns": t.ns or None, "link": t.dev} for t in expected.down],
-        "differences": problems,
+        "differences": [str(p) for p in problems],
     }
     lines = [
         f"  {r['netns'] or 'root'}:{r['link']}  {r['qdisc']}  "
@@ -500,7 +524,7 @@ def _lab_record_at(state_dir: Path, lab: str) -> LabInfo:
     return journal.info()
 
 
-def live_problems(env: Env, lab: str) -> list[str]:
+def live_problems(env: Env, lab: str) -> list[Difference]:
     """For ``iplab verify``: how the lab's qdiscs differ from its journal ([] when the lab
     is not up, or has no impairment at all)."""
     journal = Journal(env.state_dir / "labs" / lab)

@@ -31,7 +31,7 @@ from typing import Any
 from iplab import names, scenario, yamlio
 from iplab.errors import Location
 from iplab.scenario import BUILDERS, IP_OPTIONS, Fields
-from iplab.steps import LINK_SET_ATTRS
+from iplab.steps import LINK_SET_ATTRS, OPS_BY_ACTION
 
 SCHEMA_ID = "https://github.com/iplab/iplab/docs/scenario.schema.json"
 JINJA = {"type": "string", "pattern": r"\{\{|\{%"}
@@ -46,14 +46,6 @@ CHECKS: dict[Callable[[str], str | None], str] = {
 #: items that may also be a bare name (topology.parse reads those without Fields)
 SCALAR_ITEMS = {"topology.bridges": "link_name", "topology.namespaces": "netns_name"}
 MODES = ("absent", "present", "mixed")  # mixed: free text absent, typed fields present
-LOOPING = ("when", "loop", "loop_var")
-#: the top level, without and with a topology (whose generators star and chain the
-#: probe reaches only when they are there)
-TOP_LEVEL = (
-    "name: x\nsetup: []\n",
-    "name: x\nsetup: []\ntopology: {}\n",
-    "name: x\nsetup: []\ntopology: {star: {}, chain: {}}\n",
-)
 
 Record = dict[str, dict[str, Any]]  # key -> {"schema": ..., "required": bool}
 
@@ -131,9 +123,9 @@ class Probe(Fields):
         return there
 
     def raw(self, key: str) -> Any:
-        # any value; a mapping when the loader reads it with Fields of its own (star, flap)
-        self._note(key, {"$ref": f"@{self.path}.{key}"}, False)
-        return _ymap()
+        self._note(key, {"type": "object"}, False)
+        # an impairment (livesteps) needs one value to parse; the probe goes on past it
+        return _ymap({"delay": "1ms"} if key.endswith("impair") else None)
 
     def text(self, key: str, required: bool = False) -> str | None:
         self._note(key, {"type": "string"}, required)
@@ -151,6 +143,10 @@ class Probe(Fields):
     def integer(self, key: str, default: int | None, lo: int, hi: int) -> int | None:
         self._note(key, {"type": "integer", "minimum": lo, "maximum": hi}, False)
         return lo if self._present(key, False) else default
+
+    def seconds(self, key: str) -> float | None:
+        self._note(key, {"type": "number", "exclusiveMinimum": 0, "maximum": 86400}, False)
+        return None
 
     def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
         self._note(key, {"enum": list(choices)}, False)
@@ -234,29 +230,17 @@ def _step() -> None:
     expander._step(_ymap(), "setup", Location("probe", 1, "step"), {})
 
 
-class _Asking(yamlio.YMap):
-    """A step that notes which keys the loader looks for in it (``steps``, ``flap``...)."""
-
-    asked: list[str]
-
-    def __contains__(self, key: object) -> bool:
-        self.asked.append(str(key))
-        return super().__contains__(key)
+def _block() -> None:
+    block = _ymap({"steps": yamlio.YList()})
+    block.key_lines = {"steps": 1}
+    scenario._Expander("probe", {})._block(block, "setup", Location("probe", 1, "block"), {})
 
 
-def step_kinds() -> list[str]:
-    """The keys that make a step something else than an action (a block, a flap...)."""
-    item = _Asking()
-    item.line, item.key_lines, item.asked = 1, {}, []
-    with contextlib.suppress(Exception):
-        scenario._Expander("probe", {})._item(item, "setup", Location("probe", 1, "step"), {})
-    return [k for k in dict.fromkeys(item.asked) if k not in LOOPING]
+def _flap() -> None:
+    from iplab import livesteps
 
-
-def _kind(key: str) -> None:
-    item = _ymap({key: yamlio.YList()})
-    item.key_lines = {key: 1}
-    scenario._Expander("probe", {})._item(item, "setup", Location("probe", 1, "step"), {})
+    item = _ymap({"flap": _ymap()})
+    livesteps.flap_steps(item, Location("probe", 1, "flap_step"), lambda v, _loc: v, "setup")
 
 
 def _claim() -> None:
@@ -269,7 +253,7 @@ def record() -> Recorder:
     with _probing(rec):
         for mode in MODES:
             rec.mode = mode
-            for text in TOP_LEVEL:
+            for text in ("name: x\nsetup: []\n", "name: x\nsetup: []\ntopology: {}\n"):
                 for real in (False, True):
                     rec.has = (lambda p, k: k in p.m) if real else None
                     _try(_top, text)
@@ -277,15 +261,10 @@ def record() -> Recorder:
             for action in BUILDERS:
                 rec.variant, rec.answers = action, {"action": action}
                 for rec.extra_keys in [(), *((k,) for k in LINK_SET_ATTRS)]:
-                    for real in (False, True):
-                        rec.has = (lambda p, k: k in p.m) if real else None
-                        _try(_step)
-            rec.answers, rec.extra_keys, rec.has = {}, (), None
-            every_action = set.intersection(*(set(rec.objects[f"step#{a}"]) for a in BUILDERS))
-            for key in (k for k in step_kinds() if k not in every_action):
-                rec.variant = f"kind:{key}"
-                _try(_kind, key)
-            rec.variant = ""
+                    _try(_step)
+            rec.variant, rec.answers, rec.extra_keys = "", {}, ()
+            _try(_block)
+            _try(_flap)
             found: set[str] = set()
             rec.has = _claim_has(found, None)
             _try(_claim)
@@ -335,15 +314,7 @@ def _resolve(rec: Recorder, schema: Any, here: str) -> Any:
             target = ref[1:]
             if target.endswith(".expect[]"):
                 return {"$ref": "#/$defs/claim"}
-            # a nested mapping is recorded at path.key#variant (path#variant.key for lists)
-            base, _, variant = here.partition("#")
-            nested = f"{base}{target[len(here) :]}" + (f"#{variant}" if variant else "")
-            for candidate in (target, nested):
-                if candidate in rec.objects:
-                    obj = _object(rec, candidate)
-                    break
-            else:
-                obj = {"type": "object"} if target.endswith("[]") else {}
+            obj = _object(rec, target) if target in rec.objects else {"type": "object"}
             scalar = SCALAR_ITEMS.get(target.removesuffix("[]"))
             return {"anyOf": [{"$ref": f"#/$defs/{scalar}"}, JINJA, obj]} if scalar else obj
         return {k: _resolve(rec, v, here) for k, v in schema.items()}
@@ -382,13 +353,18 @@ def generate() -> dict[str, Any]:
     actions = [
         _object(rec, f"step#{action}", loop, {"action": {"const": action}}) for action in BUILDERS
     ]
-    # a block's `steps` is read as a list of steps, not through Fields
-    kinds = [
-        _object(rec, f"step#kind:{key}", {**loop, "steps": steps_ref} if key == "steps" else loop)
-        for key in rec.variant_keys("step#kind:")
-    ]
-    for kind, key in zip(kinds, rec.variant_keys("step#kind:"), strict=True):
-        kind["required"] = sorted({key, *kind.get("required", [])})
+    shared = ("title", "prose", "output", "sudo", "expect")
+    line_step = {
+        "type": "object",
+        "properties": {
+            "line": {"type": "string", "description": "the command as its author wrote it"},
+            "action": {"enum": sorted(OPS_BY_ACTION)},
+            **{k: v for k, v in actions[0]["properties"].items() if k in shared},
+            **loop,
+        },
+        "required": ["line"],
+        "additionalProperties": False,
+    }
     claims = [_object(rec, f"claim#{key}") for key in rec.variant_keys("claim#")]
     for claim, key in zip(claims, rec.variant_keys("claim#"), strict=True):
         claim["required"] = sorted({key, *claim.get("required", [])})
@@ -409,11 +385,33 @@ def generate() -> dict[str, Any]:
         **top,
         "$defs": {
             **_name_defs(),
-            "step": {"anyOf": [*actions, *kinds]},
+            # last, the steps that are not an action: a block of steps, a flap
+            "step": {
+                "anyOf": [
+                    *actions,
+                    line_step,
+                    {"anyOf": [{"$ref": "#/$defs/block"}, {"$ref": "#/$defs/flap"}]},
+                ]
+            },
+            "block": _object(rec, "block", {**loop, "steps": steps_ref}),
+            "flap": _flap_step(rec, loop),
             "claim": {"anyOf": claims},
-            "topology": _object(rec, "topology"),
+            "topology": _topology(rec),
         },
     }
+
+
+def _flap_step(rec: Recorder, loop: dict[str, Any]) -> dict[str, Any]:
+    out = _object(rec, "flap_step", {**loop, "flap": _object(rec, "flap_step.flap")})
+    out["required"] = ["flap"]
+    return out
+
+
+def _topology(rec: Recorder) -> dict[str, Any]:
+    out = _object(rec, "topology")
+    for key in ("star", "chain"):
+        out["properties"][key] = _object(rec, f"topology.{key}")
+    return out
 
 
 def render() -> str:
