@@ -14,7 +14,9 @@ import importlib
 import io
 import json
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -42,11 +44,21 @@ LAZY_HELP = {
 Handler = Callable[[argparse.Namespace], int]
 
 
-def load_plan(args: argparse.Namespace, strict_claims: bool = True) -> Plan:
+def load_plan(args: argparse.Namespace, strict_claims: bool = True, lenient: bool = False) -> Plan:
     from iplab import plan
 
     prefix = getattr(args, "prefix", "")
-    return plan.load(args.scenario, args.var, prefix, args.templates, strict_claims)
+    loaded = plan.load(
+        args.scenario, args.var, prefix, args.templates, strict_claims, lenient=lenient
+    )
+    warn(loaded)
+    return loaded
+
+
+def warn(plan: Plan) -> None:
+    """What the model objects to without refusing: one line each on stderr."""
+    for warning in plan.warnings:
+        sys.stderr.write(f"iplab: warning: {warning}\n")
 
 
 # -- render / check --------------------------------------------------------------------------
@@ -55,7 +67,7 @@ def load_plan(args: argparse.Namespace, strict_claims: bool = True) -> Plan:
 def cmd_render(args: argparse.Namespace) -> int:
     from iplab import export
 
-    plan = load_plan(args)
+    plan = load_plan(args, lenient=True)  # a text job: every line, objections as warnings
     which = "setup" if args.setup else "teardown" if args.teardown else "all"
     options.write_text(export.export(plan, args.format, which), args.output)
     return 0
@@ -70,6 +82,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     owned = owned_by(sc)
     # the full build checks everything the runner needs (rendering, probes, claims)
     plan = build(sc, "", args.templates)
+    warn(plan)
     texts = [pc.command.text for pc in plan.commands]
     failed = 0
     out = io.StringIO() if args.json else sys.stdout
@@ -113,6 +126,9 @@ def _env(args: argparse.Namespace) -> lab.Env:
     env = lab.make_env(statedir.resolve(args.state_dir), sys.stdout, sys.stderr)
     if getattr(args, "audit_key", None):
         env.audit.key_file = args.audit_key
+    timeout = getattr(args, "timeout", None)
+    if timeout is not None:
+        env.runner.default_timeout = timeout or None  # 0: no limit
     return env
 
 
@@ -241,8 +257,11 @@ def cmd_ls(args: argparse.Namespace) -> int:
         return 0
     if args.json:
         from iplab import jsonout
+        from iplab.live import by_lab
 
-        print(json.dumps(jsonout.labs(infos), indent=1))
+        changes = by_lab(statedir.resolve(args.state_dir))
+        docs = [doc | {"live": changes[doc["lab"]].to_json()} for doc in jsonout.labs(infos)]
+        print(json.dumps(docs, indent=1))
         return 0
     if not infos:
         print("no lab is up")
@@ -252,13 +271,13 @@ def cmd_ls(args: argparse.Namespace) -> int:
         started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info.started))
         rows.append((info.lab, started, info.prefix or "-", info.scenario))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    from iplab.live import summaries
+    from iplab.live import by_lab
 
-    live = summaries(statedir.resolve(args.state_dir))
+    live = by_lab(statedir.resolve(args.state_dir))
     for row in rows:
         print("  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3])
-        if live.get(row[0]):
-            print(f"  live: {live[row[0]]}")
+        if row[0] in live and (summary := live[row[0]].summary()):
+            print(f"  live: {summary}")
     return 0
 
 
@@ -299,7 +318,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if args.step is None:  # and what the lab's journal says its links' qdiscs hold
         from iplab.live import live_problems
 
-        live = live_problems(env, f"{plan.prefix}{plan.scenario.name}")
+        live = [str(d) for d in live_problems(env, f"{plan.prefix}{plan.scenario.name}")]
     differences = [str(d) for d in found] + live
     where = f"after step {args.step}" if args.step else "after the setup"
     if args.json:
@@ -309,6 +328,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
         doc = jsonout.verify(found, args.step, len(expected.namespaces) - 1, count, live)
         print(json.dumps(doc, indent=1))
         return 1 if differences else 0
+    from iplab.verify import unknowable
+
+    skipped = unknowable(expected)
+    if skipped:
+        print(f"skipped what the model cannot know: {', '.join(skipped)}")
     for d in differences:
         print(d)
     if differences:
@@ -364,6 +388,16 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 # -- the parser -----------------------------------------------------------------------------
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value <= 86400:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be between 0 and 86400 seconds: {text!r}")
+    return value
+
+
 def _json_flag(p: argparse.ArgumentParser, command: str) -> None:
     p.add_argument(
         "--json", action="store_true",
@@ -406,7 +440,13 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
 
     state = argparse.ArgumentParser(add_help=False)
     options.add_state_dir(state)
-    running = argparse.ArgumentParser(add_help=False, parents=[state])
+    limit = argparse.ArgumentParser(add_help=False)
+    limit.add_argument(
+        "--timeout", type=_seconds, metavar="SECONDS",
+        help="the time limit of each process whose step sets none (default: 30; 0: none); "
+        "past it the process is killed and the run rolls back",
+    )  # fmt: skip
+    running = argparse.ArgumentParser(add_help=False, parents=[state, limit])
     running.add_argument("--lab", help="the lab's name (default: prefix + scenario name)")
     running.add_argument("--dry-run", action="store_true", help="print what would run, run nothing")
     running.add_argument(
@@ -438,7 +478,7 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
     _json_flag(p, "run")
     p.set_defaults(handler=cmd_run)
 
-    p = sub.add_parser("down", parents=[state], help="undo a lab from its journal")
+    p = sub.add_parser("down", parents=[state, limit], help="undo a lab from its journal")
     p.add_argument("lab", nargs="?", help="the lab (optional when only one is up)")
     p.add_argument(
         "--exact", action="store_true",
@@ -502,8 +542,69 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _terminate(signum: int, frame: object) -> None:
+    del signum, frame
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int:
     err = stderr or sys.stderr
+    if argv is None and threading.current_thread() is threading.main_thread():
+        # until a run installs its own handlers, SIGTERM ends iplab as Ctrl-C does
+        signal.signal(signal.SIGTERM, _terminate)
+    try:
+        rc = _main(argv, err)
+    except KeyboardInterrupt:
+        _say(err, "iplab: interrupted")
+        rc = 130
+    except BrokenPipeError:
+        # the reader went away (iplab render | head): output was cut short, a failure
+        rc = 141
+    except IplabError as exc:
+        _say(err, f"iplab: error: {exc}")
+        rc = exc.exit_code
+    except OSError as exc:  # the host, not iplab: a full disk, a closed terminal...
+        if os.environ.get("IPLAB_DEBUG"):
+            raise
+        where = f" ({exc.filename})" if exc.filename else ""
+        _say(err, f"iplab: error: {exc.strerror or exc}{where}")
+        rc = 1
+    except Exception as exc:
+        if os.environ.get("IPLAB_DEBUG"):
+            raise
+        _say(
+            err,
+            f"iplab: internal error: {type(exc).__name__}: {exc}\n"
+            "  this is a bug in iplab; run again with IPLAB_DEBUG=1 to see where",
+        )
+        rc = 70
+    if argv is None and not _flushed():
+        rc = rc or 141  # stdout is gone: what was printed did not arrive
+    return rc
+
+
+def _say(err: TextIO, text: str) -> None:
+    try:
+        err.write(text + "\n")
+        err.flush()
+    except (OSError, ValueError):
+        pass  # stderr is gone too: the exit status says it
+
+
+def _flushed() -> bool:
+    """Flush stdout; False (and stdout pointed at /dev/null, so that Python's own flush at
+    exit prints nothing) when it cannot be written."""
+    try:
+        sys.stdout.flush()
+        return True
+    except (OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return False
+
+
+def _main(argv: Sequence[str] | None, err: TextIO) -> int:
+    del err
     words = list(sys.argv[1:] if argv is None else argv)
     helping = not words or any(w in ("-h", "--help") for w in words)
     parser = build_parser(None if helping else set(words) & set(LAZY_COMMANDS))
@@ -512,24 +613,4 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int
     if handler is None:
         parser.print_help()
         return 2
-    try:
-        return handler(args)
-    except IplabError as exc:
-        err.write(f"iplab: error: {exc}\n")
-        return exc.exit_code
-    except KeyboardInterrupt:
-        err.write("iplab: interrupted\n")
-        return 130
-    except BrokenPipeError:
-        # the reader went away (iplab render | head): not an error of ours
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
-    except Exception as exc:
-        if os.environ.get("IPLAB_DEBUG"):
-            raise
-        err.write(
-            f"iplab: internal error: {type(exc).__name__}: {exc}\n"
-            "  this is a bug in iplab; run again with IPLAB_DEBUG=1 to see where\n"
-        )
-        return 70
+    return handler(args)

@@ -31,7 +31,7 @@ from typing import Any
 from iplab import names, scenario, yamlio
 from iplab.errors import Location
 from iplab.scenario import BUILDERS, IP_OPTIONS, Fields
-from iplab.steps import LINK_SET_ATTRS
+from iplab.steps import LINK_SET_ATTRS, OPS_BY_ACTION
 
 SCHEMA_ID = "https://github.com/iplab/iplab/docs/scenario.schema.json"
 JINJA = {"type": "string", "pattern": r"\{\{|\{%"}
@@ -144,6 +144,10 @@ class Probe(Fields):
         self._note(key, {"type": "integer", "minimum": lo, "maximum": hi}, False)
         return lo if self._present(key, False) else default
 
+    def seconds(self, key: str) -> float | None:
+        self._note(key, {"type": "number", "exclusiveMinimum": 0, "maximum": 86400}, False)
+        return None
+
     def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
         self._note(key, {"enum": list(choices)}, False)
         if key in self.recorder.answers:
@@ -232,6 +236,13 @@ def _block() -> None:
     scenario._Expander("probe", {})._block(block, "setup", Location("probe", 1, "block"), {})
 
 
+def _flap() -> None:
+    from iplab import livesteps
+
+    item = _ymap({"flap": _ymap()})
+    livesteps.flap_steps(item, Location("probe", 1, "flap_step"), lambda v, _loc: v, "setup")
+
+
 def _claim() -> None:
     scenario._claim(Probe(_ymap(), Location("probe", 1, "claim"), lambda value, _loc: value))
 
@@ -253,6 +264,7 @@ def record() -> Recorder:
                     _try(_step)
             rec.variant, rec.answers, rec.extra_keys = "", {}, ()
             _try(_block)
+            _try(_flap)
             found: set[str] = set()
             rec.has = _claim_has(found, None)
             _try(_claim)
@@ -341,6 +353,18 @@ def generate() -> dict[str, Any]:
     actions = [
         _object(rec, f"step#{action}", loop, {"action": {"const": action}}) for action in BUILDERS
     ]
+    shared = ("title", "prose", "output", "sudo", "expect")
+    line_step = {
+        "type": "object",
+        "properties": {
+            "line": {"type": "string", "description": "the command as its author wrote it"},
+            "action": {"enum": sorted(OPS_BY_ACTION)},
+            **{k: v for k, v in actions[0]["properties"].items() if k in shared},
+            **loop,
+        },
+        "required": ["line"],
+        "additionalProperties": False,
+    }
     claims = [_object(rec, f"claim#{key}") for key in rec.variant_keys("claim#")]
     for claim, key in zip(claims, rec.variant_keys("claim#"), strict=True):
         claim["required"] = sorted({key, *claim.get("required", [])})
@@ -361,12 +385,26 @@ def generate() -> dict[str, Any]:
         **top,
         "$defs": {
             **_name_defs(),
-            "step": {"anyOf": [*actions, {"$ref": "#/$defs/block"}]},
+            # last, the steps that are not an action: a block of steps, a flap
+            "step": {
+                "anyOf": [
+                    *actions,
+                    line_step,
+                    {"anyOf": [{"$ref": "#/$defs/block"}, {"$ref": "#/$defs/flap"}]},
+                ]
+            },
             "block": _object(rec, "block", {**loop, "steps": steps_ref}),
+            "flap": _flap_step(rec, loop),
             "claim": {"anyOf": claims},
             "topology": _topology(rec),
         },
     }
+
+
+def _flap_step(rec: Recorder, loop: dict[str, Any]) -> dict[str, Any]:
+    out = _object(rec, "flap_step", {**loop, "flap": _object(rec, "flap_step.flap")})
+    out["required"] = ["flap"]
+    return out
 
 
 def _topology(rec: Recorder) -> dict[str, Any]:
