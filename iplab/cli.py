@@ -91,7 +91,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _env(args: argparse.Namespace) -> lab.Env:
     from iplab import lab, statedir
 
-    return lab.make_env(statedir.resolve(args.state_dir), sys.stdout, sys.stderr)
+    verbose = bool(getattr(args, "verbose", False))
+    return lab.make_env(statedir.resolve(args.state_dir), sys.stdout, sys.stderr, verbose=verbose)
 
 
 def _lab_name(args: argparse.Namespace, plan: Plan) -> str:

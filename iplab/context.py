@@ -32,6 +32,8 @@ class Env:
     #: fields added to every audit record (lab, run, scenario...)
     context: dict[str, Any] = field(default_factory=dict)
     shared: dict[str, Any] = field(default_factory=auditlog.context)
+    #: ``--verbose``: say on stderr how each state read was done (which reader, how long)
+    verbose: bool = False
 
     def record(self, meta: dict[str, Any], result: Result, **extra: Any) -> dict[str, Any]:
         return {
@@ -49,12 +51,19 @@ class Env:
         }
 
 
-def make_env(state_dir: Path, out: TextIO, err: TextIO, runner: Runner | None = None) -> Env:
+def make_env(
+    state_dir: Path, out: TextIO, err: TextIO, runner: Runner | None = None, verbose: bool = False
+) -> Env:
     env = Env(runner or Runner(), state_dir, out, err, auditlog.AuditLog(state_dir))
+    env.verbose = verbose
 
     def hook(result: Result, meta: Any) -> None:
         if meta.get("audit", True):
             env.audit.append([env.record(dict(meta), result)])
+        if env.verbose and meta.get("kind") == "read":
+            note = f"; not possible ({result.stderr}), read with ip -j" if meta.get(
+                "fallback") else ""  # fmt: skip
+            env.err.write(f"iplab: {meta.get('text')} ({result.duration * 1000:.0f} ms{note})\n")
 
     env.runner.hook = hook
     return env

@@ -186,6 +186,13 @@ class Runner:
             )
         return result
 
+    def note(
+        self, meta: Mapping[str, object], duration: float, rc: int = 0, detail: str = ""
+    ) -> None:
+        """Audit work that starts no process (a netlink read) through the same hook."""
+        if self.hook is not None:
+            self.hook(Result((), rc, "", detail, duration), meta)
+
     def query(self, argv: Sequence[str], privileged: bool, what: str) -> tuple[int, str, str]:
         """For readers (iproute.read_state): run and return (rc, stdout, stderr)."""
         result = self.execute(argv, privileged, meta={"kind": "read", "text": what})
