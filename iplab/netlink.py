@@ -426,13 +426,16 @@ def read(namespaces: Sequence[str]) -> Reading:
             fd = _open_netns(name)
             if fd is not None:
                 fds[name] = fd
-        for name in named_namespaces():
-            reading.root_ids[name] = _root_id(sock, name, fds.get(name))
-        for name, fd in fds.items():
-            if reading.root_ids.get(name) is None:
-                sock.assign(fd)
+        reading.root_ids = dict.fromkeys(named_namespaces())
+        for name, fd in list(fds.items()):
+            nsid = _root_id(sock, name, fd)
+            if nsid is None:
+                if not _assign(sock, fd):  # not a namespace (a file left behind)
+                    os.close(fds.pop(name))
+                    continue
                 reading.numbered.append(name)
-                reading.root_ids[name] = _root_id(sock, name, fd)
+                nsid = _root_id(sock, name, fd)
+            reading.root_ids[name] = nsid
         targets: list[tuple[str, int | None]] = [(ROOT, None)]
         targets += [(n, reading.root_ids[n]) for n in fds if reading.root_ids.get(n) is not None]
         for name, target in targets:
@@ -446,12 +449,14 @@ def read(namespaces: Sequence[str]) -> Reading:
                 time.sleep(min(0.5, 0.01 * 2**attempt))
             else:
                 raise ParseError(f"netlink: {where}: the dump kept being interrupted; try again")
-        self_fd = os.open("/proc/self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
-        try:
-            own = sock.nsid(self_fd)
-        finally:
-            os.close(self_fd)
-        reading.self_id = own if own >= 0 else None
+        reading.self_id = _self_id(sock)
+        _other_ids(sock, reading)
+        # a namespace deleted during the read (its name gone, our descriptor kept it alive)
+        # is gone, as the ip -j reader would have found it
+        for name in fds:
+            if not os.path.exists(os.path.join(NETNS_DIR, name)):
+                reading.links.pop(name, None)
+                reading.root_ids.pop(name, None)
     except OSError as exc:
         if exc.errno in (errno.EPERM, errno.EACCES, errno.EOPNOTSUPP, errno.EPROTONOSUPPORT):
             raise Unsupported(f"netlink: {exc.strerror}") from None
@@ -461,6 +466,45 @@ def read(namespaces: Sequence[str]) -> Reading:
             os.close(fd)
         sock.close()
     return reading
+
+
+def _assign(sock: Socket, fd: int) -> bool:
+    try:
+        sock.assign(fd)
+    except OSError as exc:
+        if exc.errno == errno.EINVAL:
+            return False
+        raise
+    return True
+
+
+def _self_id(sock: Socket) -> int | None:
+    """The root namespace's id of itself (a target dump names the root that way)."""
+    fd = os.open("/proc/self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        own = sock.nsid(fd)
+    finally:
+        os.close(fd)
+    return own if own >= 0 else None
+
+
+def _other_ids(sock: Socket, reading: Reading) -> None:
+    """The root's ids of namespaces not read, looked up only when a veth read points at
+    one of them (a namespace outside the lab): the peer's namespace is then named."""
+    known = {n for n in reading.root_ids.values() if n is not None} | {reading.self_id}
+    needed = {
+        r.link_netnsid
+        for links in reading.links.values()
+        for r in links
+        if r.link_netnsid is not None and r.link_netnsid not in known
+    }
+    for name, nsid in reading.root_ids.items():
+        if not needed:
+            return
+        if nsid is None and name not in reading.links:
+            found = _root_id(sock, name, None)
+            reading.root_ids[name] = found
+            needed.discard(found)
 
 
 def _root_id(sock: Socket, name: str, fd: int | None) -> int | None:
