@@ -23,6 +23,7 @@ from iplab.errors import IplabError, UsageError
 
 if TYPE_CHECKING:  # the stages are imported by the commands that use them: a quick start-up
     from iplab import lab
+    from iplab.context import Env
     from iplab.plan import Plan
 
 #: commands whose module is imported only when the command line names them (or asks for help)
@@ -88,11 +89,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 # -- running labs -----------------------------------------------------------------------------
 
 
-def _env(args: argparse.Namespace) -> lab.Env:
-    from iplab import lab, statedir
+def _env(args: argparse.Namespace) -> Env:
+    from iplab import statedir
+    from iplab.context import make_env
 
     verbose = bool(getattr(args, "verbose", False))
-    return lab.make_env(statedir.resolve(args.state_dir), sys.stdout, sys.stderr, verbose=verbose)
+    return make_env(statedir.resolve(args.state_dir), sys.stdout, sys.stderr, verbose=verbose)
 
 
 def _lab_name(args: argparse.Namespace, plan: Plan) -> str:
@@ -202,15 +204,19 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from iplab import lab
+    from iplab import iproute, scenario, verify
+    from iplab.plan import modelled, state_after
 
-    plan = load_plan(args)
-    total = len(plan.commands)
+    loaded = scenario.load(args.scenario, scenario.parse_var_overrides(args.var))
+    sc, owned = modelled(loaded, args.prefix)
+    total = len(sc.steps)
     if args.step is not None and not 1 <= args.step <= total:
         raise UsageError(f"--step {args.step}: the scenario has steps 1 to {total}")
     env = _env(args)
-    env.context.update({"scenario": plan.scenario.path, "sha256": plan.scenario.sha256})
-    expected, differences = lab.live_differences(env, plan, args.step)
+    env.context.update({"scenario": sc.path, "sha256": sc.sha256})
+    expected = state_after(sc.steps, len(sc.setup) if args.step is None else args.step)
+    observed = iproute.read_state(env.runner, sorted(owned.netns))
+    differences = verify.diff(expected, observed, owned)
     where = f"after step {args.step}" if args.step else "after the setup"
     for d in differences:
         print(d)
@@ -224,12 +230,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from iplab import iproute, lab, statedir
+    from iplab import iproute, statedir
+    from iplab.journal import lab_info
     from iplab.status import format_state
 
     env = _env(args)
     if args.lab:
-        info = lab.lab_info(statedir.resolve(args.state_dir), args.lab)
+        info = lab_info(statedir.resolve(args.state_dir), args.lab)
         state = iproute.read_state(env.runner, info.owned_netns)  # the root and the lab's
         root_links: list[str] | None = info.owned_links
     else:
