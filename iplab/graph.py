@@ -1068,7 +1068,14 @@ def build_figure(args: argparse.Namespace, runner: Runner) -> Figure:
     """The figure the arguments ask for (reading the kernel for --live and --diff)."""
     if args.live:
         scope = _live_scope(args)
-        return live_figure(read_live(runner, scope), scope, _view(args, live=True))
+        state = read_live(runner, scope)
+        drawn = live_figure(state, scope, _view(args, live=True))
+        if args.lab is not None:  # what live changes hold: impairments, links set down
+            from iplab import live, statedir
+
+            more = live.picture_lines(runner, statedir.resolve(args.state_dir), args.lab, state)
+            drawn = replace(drawn, title=(*drawn.title, *more))
+        return drawn
     plan = _load_plan(args)
     if args.diff:
         return diff_of(plan, read_live(runner, plan_scope(plan)), args.step, _view(args))

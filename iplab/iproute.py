@@ -491,6 +491,22 @@ def read_state(shell: Shell, namespaces: Iterable[str] | None = None) -> State:
     return read_with_ip(shell, wanted)
 
 
+def impaired_namespaces(shell: Shell, namespaces: Sequence[str]) -> list[str]:
+    """Of ``namespaces``, those holding a qdisc iplab sets (netem, tbf), found over netlink
+    (the netlink reader's runner only); audited as a read."""
+    from iplab import netlink
+    from iplab.runner import Runner
+
+    assert isinstance(shell, Runner)
+    start = time.perf_counter()
+    kinds = netlink.qdisc_kinds(namespaces)
+    found = [ns for ns in namespaces if kinds.get(ns, set()) & {"netem", "tbf"}]
+    meta = {"kind": "read", "reader": "netlink", "namespaces": list(namespaces),
+            "text": f"read qdisc kinds with netlink: {len(namespaces)} namespaces"}  # fmt: skip
+    shell.note(meta, time.perf_counter() - start)
+    return found
+
+
 def read_with_ip(shell: Shell, namespaces: Iterable[str] | None = None) -> State:
     """The ``ip -j`` reader (the reference): one bash process running ``ip`` per namespace."""
     pending = ["--all"] if namespaces is None else sorted(set(namespaces) - {ROOT})

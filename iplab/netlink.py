@@ -542,3 +542,59 @@ def read_state(namespaces: Sequence[str]) -> tuple[State, Reading]:
     """The live state of the root namespace and of ``namespaces``, read over netlink."""
     reading = read(namespaces)
     return assemble(reading), reading
+
+
+# -- qdiscs: which namespaces hold an impairment -----------------------------------------------
+
+RTM_NEWQDISC = 36
+RTM_GETQDISC = 38
+TCA_KIND = 1
+CLONE_NEWNET = 0x40000000
+_TCMSG = struct.Struct("=BxxxiIII")  # tcmsg: family, ifindex, handle, parent, info
+
+
+def _setns(fd: int) -> None:
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.setns(fd, CLONE_NEWNET) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code))
+
+
+def qdisc_kinds(namespaces: Sequence[str]) -> dict[str, set[str]]:
+    """The kinds of qdisc each namespace holds (root: ``""``), by one ``RTM_GETQDISC`` dump
+    over a socket opened inside it (tc has no target namespace id: this thread enters each
+    namespace for the time of a ``socket()`` call, and comes back). Absent: not found."""
+    out: dict[str, set[str]] = {}
+    home = os.open("/proc/self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        for name in namespaces:
+            if name == ROOT:
+                sock = Socket()
+            else:
+                fd = _open_netns(name)
+                if fd is None:
+                    continue
+                try:
+                    _setns(fd)
+                    try:
+                        sock = Socket()
+                    finally:
+                        _setns(home)  # (were this to fail, the error stops iplab)
+                finally:
+                    os.close(fd)
+            try:
+                messages, _cut = sock.dump(RTM_GETQDISC, _TCMSG.pack(0, 0, 0, 0, 0))
+            finally:
+                sock.close()
+            kinds = out.setdefault(name, set())
+            for message in messages:
+                if _HEADER.unpack_from(message)[1] != RTM_NEWQDISC:
+                    continue
+                for kind, a, b in _attrs(message, _HEADER.size + _TCMSG.size, len(message)):
+                    if kind == TCA_KIND:
+                        kinds.add(_cstring(message, a, b))
+    finally:
+        os.close(home)
+    return out
