@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import resource
 import socket
@@ -40,6 +41,7 @@ import struct
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from iplab.errors import ParseError
 from iplab.iproute import RawLink, build_state
@@ -554,12 +556,24 @@ _TCMSG = struct.Struct("=BxxxiIII")  # tcmsg: family, ifindex, handle, parent, i
 
 
 def _setns(fd: int) -> None:
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
+    """Move this thread into the network namespace open as ``fd`` (os.setns: Python 3.12)."""
+    setns = getattr(os, "setns", None)
+    if setns is not None:  # pragma: no cover - Python 3.12 and later
+        setns(fd, CLONE_NEWNET)
+        return
+    libc = _libc()
     if libc.setns(fd, CLONE_NEWNET) != 0:
+        import ctypes
+
         code = ctypes.get_errno()
         raise OSError(code, os.strerror(code))
+
+
+@functools.cache
+def _libc() -> Any:
+    import ctypes
+
+    return ctypes.CDLL(None, use_errno=True)
 
 
 def qdisc_kinds(namespaces: Sequence[str]) -> dict[str, set[str]]:
