@@ -40,7 +40,9 @@ import time
 import uuid
 from pathlib import Path
 
-from bench.star import _settle, cleanup
+from bench.star import _batch_text, _run, _settle, cleanup
+from iplab import export, scenario
+from iplab.plan import build
 
 SYSCTLS = ("user.max_net_namespaces", "net.ipv6.route.max_size", "fs.mount-max")
 
@@ -89,6 +91,27 @@ def sysctl(name: str) -> str:
         return "?"
 
 
+def bare(n: int, per_bridge: int, workdir: Path) -> dict[str, tuple[float, float]]:
+    """The same lab's lines through one bare ``ip -batch`` each way: the kernel's own cost."""
+    prefix = f"ipts{uuid.uuid4().hex[:4]}"
+    path = workdir / f"bare{n}.yaml"
+    path.write_text(scenario_text(n, per_bridge))
+    plan = build(scenario.load(str(path)), prefix=prefix)
+    out: dict[str, tuple[float, float]] = {}
+    try:
+        for phase in ("setup", "teardown"):
+            text = _batch_text(export.text(plan, phase).splitlines())
+            start = time.perf_counter()
+            _run(["ip", "-batch", "-"], stdin=text)
+            if phase == "teardown":
+                _settle(prefix, timeout=600)
+            out[phase] = (time.perf_counter() - start, 0.0)
+            print(f"  N={n:<5} ip -batch {phase:<8} {out[phase][0]:7.2f} s", flush=True)
+        return out
+    finally:
+        cleanup(prefix)
+
+
 def one(n: int, per_bridge: int, workdir: Path) -> dict[str, tuple[float, float]]:
     prefix = f"ipts{uuid.uuid4().hex[:4]}"
     path = workdir / f"scale{n}.yaml"
@@ -134,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="iplab-scale-") as tmp:
         for n in sorted(args.sizes):
             results[n] = one(n, args.per_bridge, Path(tmp))
+            results[n] |= {f"bare-{k}": v for k, v in bare(n, args.per_bridge, Path(tmp)).items()}
     report(results)
     return 0
 
@@ -150,6 +174,17 @@ def report(results: dict[int, dict[str, tuple[float, float]]]) -> None:
         worst = max(worst, linear)
         print(f"{n:<8} {r['up'][0]:10.2f} s {r['verify'][0]:10.2f} s {r['status'][0]:10.2f} s "
               f"{r['down'][0]:12.2f} s {r['up'][1]:12.0f}      {linear:5.2f}x")  # fmt: skip
+    print("\nthe same lines through one bare ip -batch (the kernel's own cost), and iplab's ratio:")
+    for n in sizes:
+        r = results[n]
+        setup, teardown = r["bare-setup"][0], r["bare-teardown"][0]
+        print(f"N={n:<6} ip -batch setup {setup:8.2f} s  teardown {teardown:7.2f} s   "
+              f"iplab up / ip -batch {r['up'][0] / setup:5.2f}   "
+              f"down / ip -batch {r['down'][0] / teardown:5.2f}")  # fmt: skip
+    bare_steps = [
+        results[n]["bare-setup"][0] / (results[base]["bare-setup"][0] * n / base) for n in sizes
+    ]
+    print("ip -batch setup against linear: " + ", ".join(f"{s:.2f}x" for s in bare_steps))
     for phase in ("verify", "status", "down"):
         steps = [
             results[n][phase][0] / (results[base][phase][0] * n / base) for n in sizes[1:]

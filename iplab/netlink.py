@@ -75,11 +75,9 @@ IFLA_LINK = 5
 IFLA_MASTER = 10
 IFLA_OPERSTATE = 16
 IFLA_LINKINFO = 18
-IFLA_EXT_MASK = 29
 IFLA_LINK_NETNSID = 37
 IFLA_TARGET_NETNSID = 46
 IFLA_INFO_KIND = 1
-RTEXT_FILTER_SKIP_STATS = 1 << 3
 IFF_UP = 0x1
 # linux/if_addr.h
 IFA_ADDRESS = 1
@@ -339,8 +337,11 @@ def _attr_s32(kind: int, value: int) -> bytes:
 
 
 def _link_request(target: int | None) -> bytes:
-    body = _IFINFO.pack(0, 0, 0, 0, 0) + _ATTR.pack(8, IFLA_EXT_MASK)
-    body += _U32.pack(RTEXT_FILTER_SKIP_STATS)
+    # no IFLA_EXT_MASK (RTEXT_FILTER_SKIP_STATS would shorten the messages): with one, the
+    # kernel sizes every dump by going through every link of the root namespace first
+    # (rtnl_calcit), which made each namespace's dump cost as much as the root's: measured
+    # on 2,000 namespaces, 5 ms a dump with the mask, 0.4 ms without
+    body = _IFINFO.pack(0, 0, 0, 0, 0)
     return body + (_attr_s32(IFLA_TARGET_NETNSID, target) if target is not None else b"")
 
 
