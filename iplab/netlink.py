@@ -115,7 +115,7 @@ LINK_TYPES = {
 _IPV4_TUNNELS = (768, 776, 778)  # ARPHRD_TUNNEL, SIT, IPGRE: the address is an IPv4 address
 _IPV6_TUNNELS = (769, 823)  # ARPHRD_TUNNEL6, IP6GRE
 
-RETRIES = 12
+RETRY_SECONDS = 30
 RECV_SIZE = 1 << 18
 
 
@@ -358,6 +358,13 @@ def read_one(sock: Socket, target: int | None, where: str) -> list[RawLink] | No
     addr_messages, cut = sock.dump(RTM_GETADDR, _addr_request(target))
     if cut:
         return None
+    return parse_dump(link_messages, addr_messages, target, where)
+
+
+def parse_dump(
+    link_messages: Sequence[bytes], addr_messages: Sequence[bytes], target: int | None, where: str
+) -> list[RawLink]:
+    """One namespace's link and address dumps (whole messages) -> its links, as ip prints them."""
     links: list[RawLink] = []
     by_index: dict[int, RawLink] = {}
     pending: list[_Link] = []
@@ -443,15 +450,23 @@ def read(namespaces: Sequence[str]) -> Reading:
         targets += [(n, reading.root_ids[n]) for n in fds if reading.root_ids.get(n) is not None]
         for name, target in targets:
             where = "the root namespace" if name == ROOT else f"namespace {name}"
-            for attempt in range(RETRIES):
+            # a change anywhere in the namespace while it is dumped interrupts the dump (the
+            # root's, on a busy host, often): read it again, for up to RETRY_SECONDS
+            deadline = time.monotonic() + RETRY_SECONDS
+            attempt = 0
+            while True:
                 reading.dumps += 2
                 got = read_one(sock, target, where)
                 if got is not None:
                     reading.links[name] = got
                     break
-                time.sleep(min(0.5, 0.01 * 2**attempt))
-            else:
-                raise ParseError(f"netlink: {where}: the dump kept being interrupted; try again")
+                if time.monotonic() > deadline:
+                    raise ParseError(
+                        f"netlink: {where}: the dump kept being interrupted by changes for "
+                        f"{RETRY_SECONDS} s (something else is busy changing it); try again"
+                    )
+                time.sleep(min(0.2, 0.005 * 2**attempt))
+                attempt += 1
         reading.self_id = _self_id(sock)
         _other_ids(sock, reading)
         # a namespace deleted during the read (its name gone, our descriptor kept it alive)
