@@ -32,6 +32,7 @@ _EXPORTS = {
     "Link": "iplab.model",
     "Route": "iplab.model",
     "Difference": "iplab.verify",
+    "DifferenceKind": "iplab.verify",
     "Result": "iplab.runner",
     "IplabError": "iplab.errors",
     "ScenarioError": "iplab.errors",
@@ -42,6 +43,7 @@ _EXPORTS = {
 
 __all__ = [
     "Difference",
+    "DifferenceKind",
     "IplabError",
     "Lab",
     "LabError",
@@ -77,6 +79,7 @@ if TYPE_CHECKING:
     from iplab.model import State as State
     from iplab.runner import Result as Result
     from iplab.verify import Difference as Difference
+    from iplab.verify import DifferenceKind as DifferenceKind
 else:
 
     def __getattr__(name):

@@ -9,13 +9,16 @@ is locked by another iplab; 5 no privilege (not root, no usable sudo);
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import io
 import json
 import os
+import signal
 import sys
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -42,13 +45,21 @@ LAZY_HELP = {
 Handler = Callable[[argparse.Namespace], int]
 
 
-def load_plan(args: argparse.Namespace, strict_claims: bool = True) -> Plan:
-    from iplab import scenario
-    from iplab.plan import build
+def load_plan(args: argparse.Namespace, strict_claims: bool = True, lenient: bool = False) -> Plan:
+    from iplab import plan
 
-    overrides = scenario.parse_var_overrides(args.var)
-    sc = scenario.load(args.scenario, overrides)
-    return build(sc, getattr(args, "prefix", ""), args.templates, strict_claims=strict_claims)
+    prefix = getattr(args, "prefix", "")
+    loaded = plan.load(
+        args.scenario, args.var, prefix, args.templates, strict_claims, lenient=lenient
+    )
+    warn(loaded)
+    return loaded
+
+
+def warn(plan: Plan) -> None:
+    """What the model objects to without refusing: one line each on stderr."""
+    for warning in plan.warnings:
+        sys.stderr.write(f"iplab: warning: {warning}\n")
 
 
 # -- render / check --------------------------------------------------------------------------
@@ -57,7 +68,7 @@ def load_plan(args: argparse.Namespace, strict_claims: bool = True) -> Plan:
 def cmd_render(args: argparse.Namespace) -> int:
     from iplab import export
 
-    plan = load_plan(args)
+    plan = load_plan(args, lenient=True)  # a text job: every line, objections as warnings
     which = "setup" if args.setup else "teardown" if args.teardown else "all"
     options.write_text(export.export(plan, args.format, which), args.output)
     return 0
@@ -72,6 +83,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     owned = owned_by(sc)
     # the full build checks everything the runner needs (rendering, probes, claims)
     plan = build(sc, "", args.templates)
+    warn(plan)
     texts = [pc.command.text for pc in plan.commands]
     failed = 0
     out = io.StringIO() if args.json else sys.stdout
@@ -114,7 +126,29 @@ def _env(args: argparse.Namespace) -> Env:
     from iplab.context import make_env
 
     verbose = bool(getattr(args, "verbose", False))
-    return make_env(statedir.resolve(args.state_dir), sys.stdout, sys.stderr, verbose=verbose)
+    env = make_env(statedir.resolve(args.state_dir), sys.stdout, sys.stderr, verbose=verbose)
+    if getattr(args, "audit_key", None):
+        env.audit.key_file = args.audit_key
+    timeout = getattr(args, "timeout", None)
+    if timeout is not None:
+        env.runner.default_timeout = timeout or None  # 0: no limit
+    return env
+
+
+@contextlib.contextmanager
+def _head_shown(env: Env) -> Iterator[Env]:
+    """At the end of a run, print the audit log's head: kept elsewhere, it proves later
+    (``iplab audit verify --head HASH``) that the log was not cut or rewritten."""
+    try:
+        yield env
+    finally:
+        env.flush_audit()  # (the records of the last reads, so that the head is the last)
+        if env.audit.last_head is not None:
+            count, head = env.audit.last_head
+            env.err.write(
+                f"iplab: audit head {head} (record {count}; keep it elsewhere and check "
+                f"the log with `iplab audit verify --head {head[:16]}`)\n"
+            )
 
 
 def _lab_name(args: argparse.Namespace, plan: Plan) -> str:
@@ -158,7 +192,8 @@ def cmd_up(args: argparse.Namespace) -> int:
     plan = load_plan(args)
     if args.dry_run:
         return _dry_run(args, plan, "setup")
-    return lab.up(_env(args), plan, _lab_name(args, plan), _options(args))
+    with _head_shown(_env(args)) as env:
+        return lab.up(env, plan, _lab_name(args, plan), _options(args))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -168,12 +203,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.dry_run:
         return _dry_run(args, plan, "all")
     if not args.json:
-        return lab.run_all(_env(args), plan, _lab_name(args, plan), _options(args))
+        with _head_shown(_env(args)) as env:
+            return lab.run_all(env, plan, _lab_name(args, plan), _options(args))
     # the progress goes to stderr; stdout gets one JSON document
     seen = io.StringIO()
     env = lab.make_env(statedir.resolve(args.state_dir), _Tee(sys.stderr, seen), sys.stderr)
+    if getattr(args, "audit_key", None):
+        env.audit.key_file = args.audit_key
     name = _lab_name(args, plan)
-    rc = lab.run_all(env, plan, name, _options(args))
+    with _head_shown(env):
+        rc = lab.run_all(env, plan, name, _options(args))
     run = env.context.get("run")
     records = [r for r in env.audit.read() if run and r.get("run") == run]
     doc = jsonout.run(
@@ -209,7 +248,8 @@ def cmd_down(args: argparse.Namespace) -> int:
             which = ", ".join(i.lab for i in up) if up else "none is up"
             raise UsageError(f"which lab? ({which})", hint="iplab down LAB")
         name = up[0].lab
-    return lab.down(_env(args), name, exact=args.exact)
+    with _head_shown(_env(args)) as env:
+        return lab.down(env, name, exact=args.exact)
 
 
 def cmd_ls(args: argparse.Namespace) -> int:
@@ -245,9 +285,9 @@ def cmd_ls(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     from iplab import audit, statedir
 
-    log = audit.AuditLog(statedir.resolve(args.state_dir))
+    log = audit.AuditLog(statedir.resolve(args.state_dir), args.audit_key)
     if args.action == "verify":
-        ok, message = log.verify()
+        ok, message = log.verify(args.head)
         print(
             f"audit log {log.path}: {message}" if ok else f"audit log {log.path}: BROKEN: {message}"
         )
@@ -279,22 +319,23 @@ def cmd_verify(args: argparse.Namespace) -> int:
     expected = state_after(sc.steps, len(sc.setup) if args.step is None else args.step)
     observed = iproute.read_state(env.runner, sorted(owned.netns))
     found = verify.diff(expected, observed, owned)
-    problems: list[str] = []
+    live: list[str] = []
     if args.step is None:  # and what the lab's journal says its links' qdiscs hold
         from iplab.live import live_problems
 
-        problems = live_problems(env, f"{args.prefix}{sc.name}", observed)
-    differences = [str(d) for d in found] + problems
+        live = live_problems(env, f"{args.prefix}{sc.name}", observed)
+    differences = [str(d) for d in found] + live
     where = f"after step {args.step}" if args.step else "after the setup"
     if args.json:
         from iplab import jsonout
 
         count = sum(len(s.links) for s in expected.namespaces.values())
-        doc = jsonout.verify(found, args.step, len(expected.namespaces) - 1, count)
-        if problems:
-            doc.update(ok=False, live_differences=problems)
+        doc = jsonout.verify(found, args.step, len(expected.namespaces) - 1, count, live)
         print(json.dumps(doc, indent=1))
         return 1 if differences else 0
+    skipped = verify.unknowable(expected)
+    if skipped:
+        print(f"skipped what the model cannot know: {', '.join(skipped)}")
     for d in differences:
         print(d)
     if differences:
@@ -351,6 +392,16 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 # -- the parser -----------------------------------------------------------------------------
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value <= 86400:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be between 0 and 86400 seconds: {text!r}")
+    return value
+
+
 def _json_flag(p: argparse.ArgumentParser, command: str) -> None:
     p.add_argument(
         "--json", action="store_true",
@@ -393,7 +444,13 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
 
     state = argparse.ArgumentParser(add_help=False)
     options.add_state_dir(state)
-    running = argparse.ArgumentParser(add_help=False, parents=[state])
+    limit = argparse.ArgumentParser(add_help=False)
+    limit.add_argument(
+        "--timeout", type=_seconds, metavar="SECONDS",
+        help="the time limit of each process whose step sets none (default: 30; 0: none); "
+        "past it the process is killed and the run rolls back",
+    )  # fmt: skip
+    running = argparse.ArgumentParser(add_help=False, parents=[state, limit])
     running.add_argument("--lab", help="the lab's name (default: prefix + scenario name)")
     running.add_argument("--dry-run", action="store_true", help="print what would run, run nothing")
     running.add_argument(
@@ -425,7 +482,7 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
     _json_flag(p, "run")
     p.set_defaults(handler=cmd_run)
 
-    p = sub.add_parser("down", parents=[state], help="undo a lab from its journal")
+    p = sub.add_parser("down", parents=[state, limit], help="undo a lab from its journal")
     p.add_argument("lab", nargs="?", help="the lab (optional when only one is up)")
     p.add_argument(
         "--exact", action="store_true",
@@ -444,6 +501,10 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--run", help="only this run (any part of its id, as the table shows it)")
     p.add_argument("--since", help="only records since: 30m, 2h, 1d, or an ISO date")
     p.add_argument("--failed", action="store_true", help="only commands that failed")
+    p.add_argument(
+        "--head", metavar="HASH",
+        help="verify: the log must still hold this head (printed after a run, kept elsewhere)",
+    )  # fmt: skip
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument(
         "--json", action="store_true",
@@ -485,8 +546,69 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _terminate(signum: int, frame: object) -> None:
+    del signum, frame
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int:
     err = stderr or sys.stderr
+    if argv is None and threading.current_thread() is threading.main_thread():
+        # until a run installs its own handlers, SIGTERM ends iplab as Ctrl-C does
+        signal.signal(signal.SIGTERM, _terminate)
+    try:
+        rc = _main(argv, err)
+    except KeyboardInterrupt:
+        _say(err, "iplab: interrupted")
+        rc = 130
+    except BrokenPipeError:
+        # the reader went away (iplab render | head): output was cut short, a failure
+        rc = 141
+    except IplabError as exc:
+        _say(err, f"iplab: error: {exc}")
+        rc = exc.exit_code
+    except OSError as exc:  # the host, not iplab: a full disk, a closed terminal...
+        if os.environ.get("IPLAB_DEBUG"):
+            raise
+        where = f" ({exc.filename})" if exc.filename else ""
+        _say(err, f"iplab: error: {exc.strerror or exc}{where}")
+        rc = 1
+    except Exception as exc:
+        if os.environ.get("IPLAB_DEBUG"):
+            raise
+        _say(
+            err,
+            f"iplab: internal error: {type(exc).__name__}: {exc}\n"
+            "  this is a bug in iplab; run again with IPLAB_DEBUG=1 to see where",
+        )
+        rc = 70
+    if argv is None and not _flushed():
+        rc = rc or 141  # stdout is gone: what was printed did not arrive
+    return rc
+
+
+def _say(err: TextIO, text: str) -> None:
+    try:
+        err.write(text + "\n")
+        err.flush()
+    except (OSError, ValueError):
+        pass  # stderr is gone too: the exit status says it
+
+
+def _flushed() -> bool:
+    """Flush stdout; False (and stdout pointed at /dev/null, so that Python's own flush at
+    exit prints nothing) when it cannot be written."""
+    try:
+        sys.stdout.flush()
+        return True
+    except (OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return False
+
+
+def _main(argv: Sequence[str] | None, err: TextIO) -> int:
+    del err
     words = list(sys.argv[1:] if argv is None else argv)
     helping = not words or any(w in ("-h", "--help") for w in words)
     parser = build_parser(None if helping else set(words) & set(LAZY_COMMANDS))
@@ -495,24 +617,4 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int
     if handler is None:
         parser.print_help()
         return 2
-    try:
-        return handler(args)
-    except IplabError as exc:
-        err.write(f"iplab: error: {exc}\n")
-        return exc.exit_code
-    except KeyboardInterrupt:
-        err.write("iplab: interrupted\n")
-        return 130
-    except BrokenPipeError:
-        # the reader went away (iplab render | head): not an error of ours
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
-    except Exception as exc:
-        if os.environ.get("IPLAB_DEBUG"):
-            raise
-        err.write(
-            f"iplab: internal error: {type(exc).__name__}: {exc}\n"
-            "  this is a bug in iplab; run again with IPLAB_DEBUG=1 to see where\n"
-        )
-        return 70
+    return handler(args)

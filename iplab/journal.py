@@ -29,7 +29,8 @@ from iplab.errors import UsageError
 from iplab.model import Guard
 from iplab.steps import Op, op_from_json, op_to_json
 
-Status = Literal["pending", "done", "failed", "skipped", "undone"]
+#: ``exists``: refused because the name it creates existed (someone else's: never undone)
+Status = Literal["pending", "done", "failed", "exists", "skipped", "undone"]
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,8 @@ class LabInfo:
     preexisting_links: list[str] = field(default_factory=list)
     #: the --templates directories of the run (undo commands are rendered with them)
     templates: list[str] = field(default_factory=list)
+    #: the SHA-256 of each of their template files at ``up``: ``down`` refuses changed ones
+    template_hashes: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return dict(vars(self))
@@ -119,7 +122,7 @@ class Journal:
 
     def info(self) -> LabInfo:
         try:
-            return LabInfo.from_json(json.loads(self.info_path.read_text()))
+            return LabInfo.from_json(json.loads(statedir.read_state_text(self.info_path)))
         except (OSError, ValueError, TypeError) as exc:
             raise UsageError(f"{self.info_path}: unreadable lab record ({exc})") from None
 
@@ -163,6 +166,36 @@ class Journal:
         if entries:
             self._append([{"type": "undone", "seq": e.seq, "time": time.time()} for e in entries])
 
+    def process(self, run: str, pid: int) -> None:
+        """A process that may change state on its own (an ``ip -batch``) started: its pid and
+        start time, so that a later ``down`` can stop it if it outlived this iplab."""
+        from iplab.runner import start_time
+
+        started = start_time(pid) if pid > 0 else None
+        record = {"type": "process", "run": run, "pid": pid, "start": started, "time": time.time()}
+        self._append([record])
+
+    def processes(self) -> list[tuple[int, int]]:
+        """(pid, start time) of every process the journal says was started."""
+        out = []
+        for record in self._records():
+            if record.get("type") == "process" and isinstance(record.get("start"), int):
+                out.append((int(record["pid"]), int(record["start"])))
+        return out
+
+    def _records(self) -> list[dict[str, Any]]:
+        if not self.path.exists():
+            return []
+        out = []
+        for line in self.path.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict):
+                out.append(record)
+        return out
+
     def _append(self, records: list[dict[str, Any]], sync: bool = True) -> None:
         text = "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records)
         statedir.append_durably(self.path, text, sync)
@@ -171,7 +204,7 @@ class Journal:
         if not self.path.exists():
             return []
         by_seq: dict[int, Entry] = {}
-        for line in self.path.read_text(encoding="utf-8").splitlines():
+        for line in statedir.read_state_text(self.path).splitlines():
             try:
                 record = json.loads(line)
             except ValueError:
@@ -211,11 +244,12 @@ class Journal:
 
 
 def lab_dir(state_dir: Path, lab: str) -> Path:
-    return state_dir / "labs" / lab
+    return state_dir / "labs" / statedir.check_lab_name(lab)
 
 
 def open_lab(state_dir: Path, lab: str, stack: ExitStack) -> Journal:
     """The lab's journal, with the lab's lock held until ``stack`` closes."""
+    statedir.check_lab_name(lab)
     statedir.ensure_dir(state_dir)  # each level its own 0700 (mkdir's parents get 0755)
     statedir.ensure_dir(state_dir / "labs")
     directory = statedir.ensure_dir(lab_dir(state_dir, lab))
@@ -226,6 +260,7 @@ def open_lab(state_dir: Path, lab: str, stack: ExitStack) -> Journal:
 def labs(state_dir: Path) -> Iterator[tuple[str, Journal]]:
     """Labs that are up: those with a lab record."""
     root = state_dir / "labs"
+    statedir.check_tree(state_dir, "labs")
     if not root.is_dir():
         return
     for directory in sorted(root.iterdir()):

@@ -37,18 +37,23 @@ def labs(infos: Iterable[LabInfo]) -> list[dict[str, Any]]:
 
 
 def difference(d: Difference) -> dict[str, str]:
-    return {"object": d.obj, "field": d.field, "expected": d.expected, "found": d.actual}
+    return {"object": d.obj, "field": d.field, "expected": d.expected, "found": d.found}
 
 
 def verify(
-    differences: Sequence[Difference], step: int | None, namespaces: int, links: int
+    differences: Sequence[Difference],
+    step: int | None,
+    namespaces: int,
+    links: int,
+    live: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """``iplab verify --json``."""
+    """``iplab verify --json``; ``live``: how the lab's live changes differ from its journal."""
     return {
-        "ok": not differences,
+        "ok": not differences and not live,
         "step": step,
         "differences": [difference(d) for d in differences],
         "expected": {"namespaces": namespaces, "links": links},
+        "live": list(live),
     }
 
 

@@ -31,7 +31,7 @@ from typing import Any
 from iplab import names, scenario, yamlio
 from iplab.errors import Location
 from iplab.scenario import BUILDERS, IP_OPTIONS, Fields
-from iplab.steps import LINK_SET_ATTRS
+from iplab.steps import LINK_SET_ATTRS, OPS_BY_ACTION
 
 SCHEMA_ID = "https://github.com/iplab/iplab/docs/scenario.schema.json"
 JINJA = {"type": "string", "pattern": r"\{\{|\{%"}
@@ -124,7 +124,8 @@ class Probe(Fields):
 
     def raw(self, key: str) -> Any:
         self._note(key, {"type": "object"}, False)
-        return _ymap()
+        # an impairment (livesteps) needs one value to parse; the probe goes on past it
+        return _ymap({"delay": "1ms"} if key.endswith("impair") else None)
 
     def text(self, key: str, required: bool = False) -> str | None:
         self._note(key, {"type": "string"}, required)
@@ -142,6 +143,10 @@ class Probe(Fields):
     def integer(self, key: str, default: int | None, lo: int, hi: int) -> int | None:
         self._note(key, {"type": "integer", "minimum": lo, "maximum": hi}, False)
         return lo if self._present(key, False) else default
+
+    def seconds(self, key: str) -> float | None:
+        self._note(key, {"type": "number", "exclusiveMinimum": 0, "maximum": 86400}, False)
+        return None
 
     def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
         self._note(key, {"enum": list(choices)}, False)
@@ -340,6 +345,18 @@ def generate() -> dict[str, Any]:
     actions = [
         _object(rec, f"step#{action}", loop, {"action": {"const": action}}) for action in BUILDERS
     ]
+    shared = ("title", "prose", "output", "sudo", "expect")
+    line_step = {
+        "type": "object",
+        "properties": {
+            "line": {"type": "string", "description": "the command as its author wrote it"},
+            "action": {"enum": sorted(OPS_BY_ACTION)},
+            **{k: v for k, v in actions[0]["properties"].items() if k in shared},
+            **loop,
+        },
+        "required": ["line"],
+        "additionalProperties": False,
+    }
     claims = [_object(rec, f"claim#{key}") for key in rec.variant_keys("claim#")]
     for claim, key in zip(claims, rec.variant_keys("claim#"), strict=True):
         claim["required"] = sorted({key, *claim.get("required", [])})
@@ -360,7 +377,7 @@ def generate() -> dict[str, Any]:
         **top,
         "$defs": {
             **_name_defs(),
-            "step": {"anyOf": [*actions, {"$ref": "#/$defs/block"}]},
+            "step": {"anyOf": [*actions, line_step, {"$ref": "#/$defs/block"}]},
             "block": _object(rec, "block", {**loop, "steps": steps_ref}),
             "claim": {"anyOf": claims},
             "topology": _topology(rec),

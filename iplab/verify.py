@@ -3,17 +3,21 @@
 Pure functions only. :func:`diff` compares the objects a lab owns, field by
 field, for the fields the model knows (the nmstate way: what the scenario did
 not say is not compared) and returns one :class:`Difference` per mismatch,
-printed as ``vethQ.master: expected br0, found none``. :func:`check_claim`
+typed by its :class:`DifferenceKind` and namespace (what a program acts on, never the text)
+and printed as ``vethQ.master: expected br0, found none``. :func:`check_claim`
 checks one claim of a scenario step against any State, the model's or the
 kernel's.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from iplab.iproute import UNKNOWN_PEER
 from iplab.model import ROOT, Link, State, ns_label
 from iplab.steps import (
     BridgePorts,
@@ -26,6 +30,9 @@ from iplab.steps import (
     NothingLeft,
 )
 
+#: why a live veth's peer is not named
+_UNKNOWN = "in a namespace ip netns list does not name, or its indexes fit several links"
+
 
 @dataclass(frozen=True)
 class Owned:
@@ -33,17 +40,55 @@ class Owned:
 
     netns: frozenset[str]
     links: frozenset[str]
+    #: the links it creates in the root namespace (None: not known, take ``links``); a
+    #: name the host has in the root namespace may be made inside a lab namespace
+    root_links: frozenset[str] | None = None
+    #: names a step used that no step the model knows made (a raw step of unknown effect
+    #: may have): the lab owns them unless the host had them before it started
+    adopted: frozenset[str] = frozenset()
+
+    def in_root(self) -> frozenset[str]:
+        return self.links if self.root_links is None else self.root_links
+
+
+class DifferenceKind(enum.Enum):
+    """What a :class:`Difference` is about, for whoever acts on it (the graph marks by it)."""
+
+    #: a namespace the model expects is not there (``obj`` is the namespace)
+    MISSING_NAMESPACE = "missing-namespace"
+    #: a namespace of the lab the model says is gone is still there
+    EXTRA_NAMESPACE = "extra-namespace"
+    #: a link the model expects in ``namespace`` is nowhere
+    MISSING_LINK = "missing-link"
+    #: a link of the lab the model says is gone is still there
+    EXTRA_LINK = "extra-link"
+    #: a namespace holds links the model does not expect there (``obj`` is the namespace)
+    EXTRA_LINKS = "extra-links"
+    #: a link the model expects in ``namespace`` is in another one
+    MOVED = "moved"
+    #: a field of a link that is where the model expects it (``field`` names it)
+    FIELD = "field"
 
 
 @dataclass(frozen=True)
 class Difference:
+    """One mismatch. ``str(d)`` is its text for people (``vethQ.master: expected br0,
+    found none``); ``kind`` (a ``DifferenceKind``: missing-namespace, extra-namespace,
+    missing-link, extra-link, extra-links, moved, field) and ``namespace`` say what it is
+    about: act on those, never on the text."""
+
+    #: the namespace or link it is about
     obj: str
     field: str
     expected: str
-    actual: str
+    found: str
+    kind: DifferenceKind = dataclasses.field(default=DifferenceKind.FIELD, kw_only=True)
+    #: a namespace difference: the namespace; a link's: the namespace the model expects it
+    #: in (None for a link the model expects nowhere, :attr:`DifferenceKind.EXTRA_LINK`)
+    namespace: str | None = dataclasses.field(default=None, kw_only=True)
 
     def __str__(self) -> str:
-        return f"{self.obj}.{self.field}: expected {self.expected}, found {self.actual}"
+        return f"{self.obj}.{self.field}: expected {self.expected}, found {self.found}"
 
 
 @dataclass(frozen=True)
@@ -92,46 +137,80 @@ def _find(state: State, name: str) -> list[str]:
     return [ns for ns, space in state.namespaces.items() if name in space.links]
 
 
+def unknowable(expected: State) -> list[str]:
+    """What the model cannot know, and so verify skips: objects a step used without anything
+    the model knows making them, and what existed before a raw step of unknown effect."""
+    out = [
+        ns
+        for ns, space in expected.namespaces.items()
+        if ns != ROOT and not expected.certain(space)
+    ]
+    out += [
+        f"{link.name}@{_where(ns)}"
+        for ns, link in expected.links()
+        if not expected.certain(link) and ns not in out
+    ]
+    return out
+
+
 def diff(expected: State, observed: State, owned: Owned) -> list[Difference]:
+    """The differences, for what the model knows (see :func:`unknowable` for the rest)."""
     out: list[Difference] = []
     for ns_name, space in expected.namespaces.items():
+        if ns_name != ROOT and not expected.certain(space):
+            continue
         if ns_name != ROOT and ns_name not in observed.namespaces:
-            out.append(Difference(ns_name, "exists", "a namespace", "none"))
+            out.append(
+                Difference(ns_name, "exists", "a namespace", "none",
+                           kind=DifferenceKind.MISSING_NAMESPACE, namespace=ns_name)
+            )  # fmt: skip
             continue
         seen = observed.namespaces.get(ns_name)
         for link in space.links.values():
+            if not expected.certain(link):
+                continue
             actual = seen.links.get(link.name) if seen else None
             if actual is None:
                 where = _find(observed, link.name)
                 found = f"it in {', '.join(_where(w) for w in where)}" if where else "none"
-                out.append(Difference(link.name, "netns", _where(ns_name), found))
+                kind = DifferenceKind.MOVED if where else DifferenceKind.MISSING_LINK
+                out.append(
+                    Difference(link.name, "netns", _where(ns_name), found, kind=kind,
+                               namespace=ns_name)
+                )  # fmt: skip
                 continue
-            out.extend(_link_diff(ns_name, link, actual))
-        if ns_name != ROOT and seen is not None:
+            fields = _link_diff(ns_name, link, actual)
+            out.extend(dataclasses.replace(d, namespace=ns_name) for d in fields)
+        if ns_name != ROOT and seen is not None and not expected.opaque:
             extra = sorted(set(seen.links) - set(space.links))
             if extra:
                 out.append(
                     Difference(ns_name, "links", ", ".join(sorted(space.links)) or "none",
-                               ", ".join(sorted(seen.links)))
+                               ", ".join(sorted(seen.links)), kind=DifferenceKind.EXTRA_LINKS,
+                               namespace=ns_name)
                 )  # fmt: skip
+    if expected.opaque:
+        return out  # what is gone cannot be known after a step of unknown effect
     # what the lab created and the model says is gone must be gone
     for name in sorted(owned.netns):
         if name not in expected.namespaces and name in observed.namespaces:
-            out.append(Difference(name, "exists", "none", "the namespace"))
+            out.append(
+                Difference(name, "exists", "none", "the namespace",
+                           kind=DifferenceKind.EXTRA_NAMESPACE, namespace=name)
+            )  # fmt: skip
     expected_links = {link.name for _, link in expected.links()}
     for name in sorted(owned.links - expected_links):
         where = [w for w in _find(observed, name) if w == ROOT or w in owned.netns]
         if where:
-            out.append(
-                Difference(name, "exists", "none", f"it in {', '.join(_where(w) for w in where)}")
-            )
+            found = f"it in {', '.join(_where(w) for w in where)}"
+            out.append(Difference(name, "exists", "none", found, kind=DifferenceKind.EXTRA_LINK))
     return out
 
 
 def _link_diff(ns: str, want: Link, got: Link) -> list[Difference]:
     out: list[Difference] = []
     name = want.name
-    if want.kind != got.kind:
+    if want.kind not in (got.kind, "unknown"):
         out.append(Difference(name, "kind", want.kind, got.kind))
     if want.up != got.up:
         out.append(Difference(name, "up", _updown(want.up), _updown(got.up)))
@@ -139,7 +218,9 @@ def _link_diff(ns: str, want: Link, got: Link) -> list[Difference]:
         out.append(Difference(name, "master", want.master or "none", got.master or "none"))
     if want.peer is not None:
         want_peer = f"{want.peer}@{_where(want.peer_ns or ROOT)}"
-        if got.peer is None:
+        if got.peer is None and got.peer_ns == UNKNOWN_PEER:
+            out.append(Difference(name, "peer", want_peer, "unknown peer (" + _UNKNOWN + ")"))
+        elif got.peer is None:
             out.append(Difference(name, "peer", want_peer, "none"))
         elif got.peer_ns is None:
             if got.peer != want.peer:  # peer's namespace unresolved: compare the name only
@@ -164,8 +245,11 @@ def _updown(up: bool) -> str:
 def leftovers(state: State, owned: Owned) -> list[str]:
     """The lab's namespaces and links that ``state`` still holds (``vethY@root``...)."""
     left = sorted(n for n in owned.netns if state.has_netns(n))
+    root = owned.in_root()
     left += sorted(
-        f"{link.name}@{_where(ns)}" for ns, link in state.links() if link.name in owned.links
+        f"{link.name}@{_where(ns)}"
+        for ns, link in state.links()
+        if link.name in (root if ns == ROOT else owned.links)
     )
     return left
 

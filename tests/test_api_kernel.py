@@ -39,7 +39,7 @@ def test_up_exec_state_verify_down(prefix: str, state_dir: Path) -> None:
         # a change the scenario did not make shows as a typed difference
         lab.exec("b", "ip", "link", "set", f"{prefix}vb", "down", check=True)
         [difference] = lab.verify()
-        assert (difference.obj, difference.field, difference.expected, difference.actual) == (
+        assert (difference.obj, difference.field, difference.expected, difference.found) == (
             f"{prefix}vb", "up", "up", "down",
         )  # fmt: skip
         assert [other.name for other in iplab.labs(state_dir)] == [lab.name]
