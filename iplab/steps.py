@@ -437,6 +437,10 @@ class Step:
     #: None: decided by the scenario's sudo policy
     sudo: bool | None = None
     expect: tuple[Claim, ...] = ()
+    #: the author's text of a shell block (a loop, a ``bash -c`` line), printed instead of this
+    #: step's command; the block's later steps have ``joined`` and print nothing
+    verbatim: str | None = None
+    joined: bool = False
 
 
 # -- serialisation (journal records) -------------------------------------------------------------

@@ -31,6 +31,7 @@ from iplab.steps import (
     LinkAdd,
     LinkShow,
     NetnsAdd,
+    NetnsDel,
     NetnsExec,
     NetnsList,
     Op,
@@ -742,30 +743,41 @@ def test_variables_hold_across_the_blocks_of_a_page_and_unknown_ones_stay_raw() 
     assert result.cannot_undo == ("setup[3] (line 11): sudo ip link set v1 netns $OTHER",)
 
 
-def test_shell_constructs_that_cannot_be_steps_are_skipped_with_a_warning() -> None:
+def test_a_loop_is_one_block_printed_as_written_and_a_file_heredoc_is_a_note() -> None:
     script = (
         "ip netns add a\n"
         "for i in 1 2; do\n  ip netns add ns$i\ndone\n"
-        "cat > /tmp/x <<'EOF'\nhello\nEOF\n"
+        "cat > /tmp/x <<'EOF'\nhello )\nEOF\n"
         "ip netns del a\n"
     )
     result = import_text(script, "shell", "s.sh")
-    assert result.lines == ("ip netns add a", "ip netns del a")
+    assert result.lines == (
+        "ip netns add a",
+        "for i in 1 2; do\n  ip netns add ns$i\ndone",
+        "ip netns del a",
+    )
     assert result.warnings == (
-        "lines 2-4: a multi-line shell construct (for ...) cannot be imported; skipped"
-        " (unroll it, or use a scenario 'loop')",
-        "lines 5-7: a here-document cannot be imported; skipped"
+        "lines 5-7: a here-document is kept as a note, not run"
         " (write the file in a raw step of its own)",
     )
+    sc = scenario.load_text(result.yaml, "s.yaml")
+    assert [s.op for s in sc.steps] == [
+        NetnsAdd(name="a"),
+        NetnsAdd(name="ns1"),
+        NetnsAdd(name="ns2"),
+        NetnsDel(name="a"),
+    ]
+    assert [s.joined for s in sc.steps] == [False, False, True, False]
+    assert export.text(build(sc)) == "".join(f"{line}\n" for line in result.lines)
 
 
-def test_a_one_line_loop_is_a_raw_step() -> None:
+def test_a_one_line_loop_is_a_block_of_typed_steps() -> None:
     result = import_text("for i in 1 2; do ip netns add ns$i; done\n", "shell", "s.sh")
     sc = scenario.load_text(result.yaml, "s.yaml")
-    assert sc.setup[0].op == Raw(command="for i in 1 2; do ip netns add ns$i; done", shell=True)
-    assert result.warnings == (
-        "line 1: cannot resolve $i ($i is not set in the input); kept as a raw command",
-    )
+    assert sc.setup[0].verbatim == "for i in 1 2; do ip netns add ns$i; done"
+    assert [s.op for s in sc.setup] == [NetnsAdd(name="ns1"), NetnsAdd(name="ns2")]
+    assert result.warnings == ()
+    assert (result.typed, result.raw) == (2, 0)
 
 
 def test_jinja_braces_in_prose_and_commands_come_back_unchanged() -> None:
