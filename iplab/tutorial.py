@@ -8,6 +8,8 @@ comments and the script's own shell variables are dealt with here.
 
 from __future__ import annotations
 
+import difflib
+import functools
 import re
 import shlex
 from collections.abc import Sequence
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
+from markdown_it import MarkdownIt
 
 from iplab import names, shellread
 from iplab.lineparse import LineError, Parsed, classify
@@ -40,6 +43,15 @@ KNOWN_PROGRAMS = frozenset(
 )
 #: fenced code blocks whose lines are commands (besides a block with no language)
 SHELL_LANGS = frozenset({"bash", "sh", "shell", "console", "zsh", "shell-session", "terminal"})
+#: fenced code blocks that hold no commands, whatever they look like
+NOT_SHELL_LANGS = frozenset(
+    {
+        *("text", "txt", "plaintext", "plain", "output", "log", "none", "nohighlight", "raw"),
+        *("json", "yaml", "yml", "toml", "ini", "conf", "cfg", "xml", "html", "diff", "patch"),
+        *("python", "py", "c", "go", "rust", "js", "javascript", "dockerfile", "makefile"),
+        *("mermaid", "dot", "graphviz", "sql", "properties", "csv", "ascii", "asciiart"),
+    }
+)
 CLEANUP = re.compile(
     r"\b(?:clean(?:ing)?[\s-]?up|teardown|tear(?:ing)?[\s-]down|delete everything)\b", re.I
 )
@@ -119,6 +131,7 @@ def strip_prompt(line: str, root_hash: bool = False) -> str | None:
 
     With ``root_hash``, ``# `` followed by a known program is a root prompt too.
     """
+    line = line.lstrip(" ")
     match = _PROMPT.match(line)
     if match:
         return line[match.end() :].strip()
@@ -369,7 +382,7 @@ class Reader:
         """Lines with prompts: then only they are commands, the rest is what they printed."""
         if not self.markdown:
             return False
-        if any(_PROMPT.match(text) for _, text in lines):
+        if any(_PROMPT.match(text.lstrip(" ")) for _, text in lines):
             return True
         roots = any(strip_prompt(text, root_hash=True) for _, text in lines)
         bare = any(
@@ -906,81 +919,95 @@ def _front_matter(lines: list[str]) -> tuple[str | None, int]:
     return None, 0
 
 
-@dataclass
-class _Page:
-    """The paragraph being read, and the page title found so far."""
-
-    title: str | None
-    para: list[str] = field(default_factory=list)
-    para_line: int = 0
-
-    def flush(self, reader: Reader, end: int) -> None:
-        text = plain(" ".join(self.para))
-        if text:
-            reader.note("paragraph", text, self.para_line, end)
-        self.para = []
+@functools.cache
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark")
 
 
 def read_markdown(text: str) -> tuple[str | None, Reader]:
-    """The page's title and a reader holding its events (notes and commands, in order)."""
+    """The page's title and a reader holding its events (notes and commands, in order).
+
+    The page is read by a CommonMark parser (markdown-it-py): headings, paragraphs (their
+    source lines, markup removed), fenced and indented code blocks (in list items too).
+    """
     lines = text.splitlines()
-    title, i = _front_matter(lines)
-    page = _Page(title)
+    title, start = _front_matter(lines)
+    tokens = _markdown().parse("\n" * start + "\n".join(lines[start:]))
     reader = Reader(markdown=True)
     h1_taken = title is not None
-    while i < len(lines):
-        line, number = lines[i], i + 1
-        i += 1
-        fence = FENCE.fullmatch(line)
-        if fence is not None:
-            page.flush(reader, number - 1)
-            i = _code_block(reader, fence, lines, i)
-        elif (heading := _HEADING.fullmatch(line)) is not None:
-            page.flush(reader, number - 1)
-            if heading["level"] == "#" and not h1_taken:
-                page.title, h1_taken = plain(heading["text"]), True
+    code_on_page = any(t.type in ("fence", "code_block") for t in tokens)
+    for k, token in enumerate(tokens):
+        if token.map is None:
+            continue
+        first, end = token.map
+        if token.type == "heading_open":
+            heading = plain(tokens[k + 1].content)
+            if token.markup == "#" and not h1_taken:
+                title, h1_taken = heading, True
             else:
-                reader.note("heading", plain(heading["text"]), number)
-        elif not line.strip() or _REF_DEF.match(line):
-            page.flush(reader, number - 1)
-        elif line.lstrip().startswith("<!--"):
-            page.flush(reader, number - 1)
-            while i < len(lines) and "-->" not in lines[i - 1]:
-                i += 1
-        elif re.fullmatch(r" {0,3}(=+|-+)\s*", line) and len(page.para) == 1:
-            heading_text, page.para = plain(page.para[0]), []
-            reader.note("heading", heading_text, number - 1)
+                reader.note("heading", heading, first + 1)
+        elif token.type == "paragraph_open":
+            source = [_unmarked(line) for line in lines[first:end]]
+            if code_on_page:
+                reader.note("paragraph", plain(" ".join(source)), first + 1, end)
+            else:
+                _bare_paragraph(reader, source, first + 1)
+        elif token.type in ("fence", "code_block"):
+            info = token.info if token.type == "fence" else ""
+            offset = first + 2 if token.type == "fence" else first + 1
+            body = list(enumerate(token.content.splitlines(), start=offset))
+            _code_block(reader, info, body, first + 1)
+    return title, reader
+
+
+def _unmarked(line: str) -> str:
+    """A paragraph's source line without its list marker or blockquote marks."""
+    stripped = line.lstrip()
+    while stripped.startswith(">"):
+        stripped = stripped[1:].lstrip()
+    return _LIST_ITEM.sub("", stripped, count=1) if _LIST_ITEM.match(stripped) else stripped
+
+
+def _bare_paragraph(reader: Reader, source: list[str], line: int) -> None:
+    """On a page without code blocks, the lines of a paragraph that are ``ip`` commands."""
+    prose: list[str] = []
+    prose_line = line
+    for number, text in enumerate(source, start=line):
+        body = text.strip().strip("`")
+        body = strip_prompt(body) or body
+        if first_program(body) == "ip" and classify(body).typed:
+            reader.note("paragraph", plain(" ".join(prose)), prose_line, number - 1)
+            prose, prose_line = [], number + 1
+            reader.warnings.append(
+                f"line {number}: the page has no code blocks; {body!r} is read as a command"
+            )
+            reader.command(body, number, [], 0)
         else:
-            if _LIST_ITEM.match(line) and not line.startswith("    "):
-                page.flush(reader, number - 1)
-                line = _LIST_ITEM.sub("", line, count=1)
-            if not page.para:
-                page.para_line = number
-            page.para.append(line.lstrip("> ").strip() if line.lstrip().startswith(">") else line)
-    page.flush(reader, len(lines))
-    return page.title, reader
+            prose.append(text)
+    reader.note("paragraph", plain(" ".join(prose)), prose_line, line + len(source) - 1)
 
 
-def _code_block(reader: Reader, fence: re.Match[str], lines: list[str], i: int) -> int:
-    """Read a fenced block starting at index ``i`` (after its opening line); returns the index
-    after its closing line."""
-    start = i
-    mark, indent = fence["fence"], len(fence["indent"])
-    body: list[tuple[int, str]] = []
-    while i < len(lines):
-        line = lines[i]
-        stripped = line.strip()
-        if stripped.startswith(mark[0] * len(mark)) and not stripped.strip(mark[0]):
-            i += 1
-            break
-        body.append((i + 1, line[indent:] if not line[:indent].strip() else line.lstrip()))
-        i += 1
-    lang = (fence["info"].split() or [""])[0].lower().strip("{}.")
+def _code_block(reader: Reader, info: str, body: list[tuple[int, str]], line: int) -> None:
+    """A code block: commands when its language is a shell's (or none, or a misspelling of
+    one, or unknown while its lines look like commands), else prose or printed output."""
+    lang = (info.split() or [""])[0].lower().strip("{}.")
     if lang in SHELL_LANGS or lang == "":
         reader.block(body, shell_lang=lang != "")
-    else:
-        reader.fence(lang, body, start)
-    return i
+        return
+    if lang not in NOT_SHELL_LANGS:
+        close = difflib.get_close_matches(lang, sorted(SHELL_LANGS), n=1, cutoff=0.6)
+        looks = any(
+            strip_prompt(text.lstrip()) or reader.looks_like_command(text.strip())
+            for _, text in body
+        )
+        if close or looks:
+            said = f"a misspelling of {close[0]!r}" if close else "its lines look like commands"
+            reader.warnings.append(
+                f"line {line}: a code block marked {lang!r} is read as shell ({said})"
+            )
+            reader.block(body, shell_lang=True)
+            return
+    reader.fence(lang, body, line)
 
 
 def read_shell(text: str, base: Path | None = None) -> Reader:

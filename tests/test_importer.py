@@ -951,7 +951,7 @@ def test_import_to_stdout_with_a_name(capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_the_format_option_overrides_the_detection(tmp_path: Path) -> None:
     notes = tmp_path / "notes.txt"
-    notes.write_text("ip link\n", encoding="utf-8")
+    notes.write_text("ping -c 1 10.0.0.1\n", encoding="utf-8")
     args = _args(str(notes), "--format", "markdown")  # a page without code blocks
     with pytest.raises(UsageError, match=r"notes\.txt: no command found \(read as markdown\)$"):
         args.handler(args)
