@@ -20,7 +20,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -46,6 +46,8 @@ from iplab.tutorial import (
     read_markdown,
     read_shell,
 )
+
+Variables = Literal["keep", "expand"]
 
 # -- assembling steps -------------------------------------------------------------------------
 
@@ -387,14 +389,14 @@ def detect_kind(path: str, text: str) -> Kind:
 
 
 def _read(
-    text: str, kind: Kind, base: Path | None
+    text: str, kind: Kind, base: Path | None, keep: bool
 ) -> tuple[str | None, str | None, Reader, list[Draft]]:
     if kind == "markdown":
-        title, reader = read_markdown(text)
+        title, reader = read_markdown(text, keep)
         drafts, intro = assemble(reader.events)
         description = "\n\n".join(n.text for n in intro if n.kind != "heading") or None
         return title, description, reader, drafts
-    reader = read_shell(text, base)
+    reader = read_shell(text, base, keep)
     title, description, events = _shell_header(reader.events)
     drafts, _ = assemble(events)
     return title, description, reader, drafts
@@ -407,15 +409,18 @@ def import_text(
     *,
     name: str | None = None,
     base: Path | None = None,
+    variables: Variables = "keep",
 ) -> ImportResult:
     """A scenario (YAML text) from a tutorial page or a shell script, with a summary.
 
+    A line that uses the input's shell variables prints as written and runs as expanded
+    (``variables="expand"``: it prints as expanded, the format of iplab 0.1).
     Raises UsageError when the input holds no command, or ``name`` is not a valid name.
     """
     if name is not None and (problem := names.netns_name_problem(name)):
         raise UsageError(f"--name: {problem.replace('namespace name', 'scenario name')}")
     name = name or scenario_name(source_name)
-    title, description, reader, drafts = _read(text, kind, base)
+    title, description, reader, drafts = _read(text, kind, base, variables == "keep")
     if not drafts:
         raise UsageError(f"{source_name}: no command found (read as {kind})")
     drafts, probe_warnings = probes_to_exec(drafts)
@@ -569,6 +574,13 @@ def add_parser(
         default="auto",
         help="how to read FILE (auto: .md is Markdown, .sh a script, else by its content)",
     )
+    p.add_argument(
+        "--variables",
+        choices=("keep", "expand"),
+        default="keep",
+        help="a line using the script's variables prints as written (keep, the default)"
+        " or with their values (expand); it runs with their values either way",
+    )
     p.set_defaults(handler=cmd_import)
     return p
 
@@ -594,7 +606,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     path: Path = args.file
     text = read_input(path)
     kind: Kind = detect_kind(str(path), text) if args.format == "auto" else args.format
-    result = import_text(text, kind, str(path), name=args.name, base=path.parent)
+    result = import_text(
+        text, kind, str(path), name=args.name, base=path.parent, variables=args.variables
+    )
     options.write_text(result.yaml, args.output)
     sys.stderr.write(result.summary(kinds=True))
     return 1 if result.model_error else 0

@@ -39,6 +39,7 @@ KNOWN_PROGRAMS = frozenset(
         *("nsenter", "lsns", "docker", "podman", "curl", "wget", "nc", "ncat", "socat"),
         *("iperf", "iperf3", "dig", "nslookup", "dhclient", "python3", "python", "bash", "sh"),
         *("export", "set", "sleep", "cd", "grep", "systemctl", "readlink", "chmod", "kill"),
+        *("exit", "logout", "for", "source"),
     }
 )
 #: fenced code blocks whose lines are commands (besides a block with no language)
@@ -285,8 +286,12 @@ class Reader:
     Shared by all the blocks of a page: the variables a block sets hold in the next.
     """
 
-    def __init__(self, markdown: bool, base: Path | None = None) -> None:
+    def __init__(
+        self, markdown: bool, base: Path | None = None, keep_variables: bool = True
+    ) -> None:
         self.markdown = markdown
+        #: a line using the script's variables is printed as written (False: as expanded)
+        self.keep_variables = keep_variables
         #: the directory of the input (``. ./env.sh`` is read from there)
         self.base = base
         self.vars = ShellVars()
@@ -366,7 +371,7 @@ class Reader:
             elif body.startswith("#"):
                 if not body.startswith("#!"):
                     self.comment(body, number)
-            elif not self._is_command(body, state, shell_lang):
+            elif not prompted and not self._is_command(body, state, shell_lang):
                 self.output(text, number)
                 state = "speaking"
             else:
@@ -451,16 +456,22 @@ class Reader:
                 f"line {number}: cannot resolve {token} ({self.vars.why(token)});"
                 " kept as a raw command"
             )
+        known = False
         for match in _REF.finditer(body):
             name = match[1] or match[2]
             if self.vars.values.get(name) is not None:
                 self.expanded.setdefault(name, self.vars.lines[name])
+                known = True
         try:
             parsed = classify(text)
         except LineError as exc:
             self.warnings.append(f"line {number}: cannot be imported: {exc}")
             return "speaking"
-        self.events.append(Cmd(text, number, parsed))
+        cmd = Cmd(text, number, parsed)
+        if known and self.keep_variables and text != body:
+            self.events.append(Block(body, number, number, [cmd]))  # printed as written
+        else:
+            self.events.append(cmd)
         return "silent" if _silent(parsed.op) else "speaking"
 
     # -- shell syntax (tree-sitter-bash) --
@@ -924,7 +935,7 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark")
 
 
-def read_markdown(text: str) -> tuple[str | None, Reader]:
+def read_markdown(text: str, keep_variables: bool = True) -> tuple[str | None, Reader]:
     """The page's title and a reader holding its events (notes and commands, in order).
 
     The page is read by a CommonMark parser (markdown-it-py): headings, paragraphs (their
@@ -933,7 +944,7 @@ def read_markdown(text: str) -> tuple[str | None, Reader]:
     lines = text.splitlines()
     title, start = _front_matter(lines)
     tokens = _markdown().parse("\n" * start + "\n".join(lines[start:]))
-    reader = Reader(markdown=True)
+    reader = Reader(markdown=True, keep_variables=keep_variables)
     h1_taken = title is not None
     code_on_page = any(t.type in ("fence", "code_block") for t in tokens)
     for k, token in enumerate(tokens):
@@ -1010,7 +1021,7 @@ def _code_block(reader: Reader, info: str, body: list[tuple[int, str]], line: in
     reader.fence(lang, body, line)
 
 
-def read_shell(text: str, base: Path | None = None) -> Reader:
-    reader = Reader(markdown=False, base=base)
+def read_shell(text: str, base: Path | None = None, keep_variables: bool = True) -> Reader:
+    reader = Reader(markdown=False, base=base, keep_variables=keep_variables)
     reader.block(list(enumerate(text.splitlines(), start=1)), shell_lang=True)
     return reader

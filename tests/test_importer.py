@@ -58,10 +58,11 @@ SPELLINGS = Path(__file__).resolve().parent / "scenarios" / "spellings.yaml"
 
 
 def imported(path: Path) -> ImportResult:
-    """Import a fixture, naming it by its path relative to the repository (stable goldens)."""
+    """Import a fixture, naming it by its path relative to the repository (stable goldens);
+    lines with the script's variables print expanded (the format these goldens were made in)."""
     text = path.read_text(encoding="utf-8")
     rel = str(path.relative_to(REPO))
-    return import_text(text, detect_kind(rel, text), rel)
+    return import_text(text, detect_kind(rel, text), rel, variables="expand")
 
 
 def rendered_lines(result: ImportResult) -> list[str]:
@@ -729,7 +730,7 @@ def test_variables_hold_across_the_blocks_of_a_page_and_unknown_ones_stay_raw() 
         "```bash\nsudo ip link add v0 type veth peer name v1\nsudo ip link set v0 netns $NS\n"
         "sudo ip link set v1 netns $OTHER\n```\n"
     )
-    result = import_text(page, "markdown", "page.md")
+    result = import_text(page, "markdown", "page.md", variables="expand")
     assert result.lines == (
         "sudo ip netns add ns1",
         "sudo ip link add v0 type veth peer name v1",
@@ -859,7 +860,7 @@ def test_a_no_language_block_that_starts_with_a_variable_command() -> None:
         '```bash\nNS_EXEC="ip netns exec a"\nsudo ip netns add a\n```\n\n'
         "```\n$NS_EXEC ip link\n1: lo: <LOOPBACK>\n\n```\n"
     )
-    result = import_text(page, "markdown", "page.md")
+    result = import_text(page, "markdown", "page.md", variables="expand")
     assert result.lines == ("sudo ip netns add a", "ip netns exec a ip link")
     _, steps = steps_of(result)
     assert steps[1]["output"] == "1: lo: <LOOPBACK>"
