@@ -656,6 +656,12 @@ class Reader:
             if node.type in ("variable_assignment", "declaration_command"):
                 scope.assign(shellread.one_line(shellread.source(node)), number)
                 continue
+            if node.type == "list" and {c.type for c in node.children if not c.is_named} <= {
+                "&&",
+                ";",
+            }:  # a && b: one after the other, as steps are
+                out += self._statements(node.named_children, scope, number, inside)
+                continue
             if node.type == "for_statement":
                 out += self._loop(node, scope, number, inside)
                 continue
