@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import json
 import os
 import sys
@@ -26,22 +27,25 @@ if TYPE_CHECKING:  # the stages are imported by the commands that use them: a qu
     from iplab.plan import Plan
 
 #: commands whose module is imported only when the command line names them (or asks for help)
-LAZY_COMMANDS = {"graph": "iplab.graph", "import": "iplab.importer"}
+LAZY_COMMANDS = {
+    "graph": "iplab.graph",
+    "import": "iplab.importer",
+    "completion": "iplab.completion",
+}
 LAZY_HELP = {
     "graph": "draw a lab: as the scenario expects it, step by step, or as the kernel holds it",
     "import": "turn a tutorial (Markdown) or a shell script into a scenario file",
+    "completion": "print a shell completion script (bash, zsh, fish)",
 }
 
 Handler = Callable[[argparse.Namespace], int]
 
 
 def load_plan(args: argparse.Namespace, strict_claims: bool = True) -> Plan:
-    from iplab import scenario
-    from iplab.plan import build
+    from iplab import plan
 
-    overrides = scenario.parse_var_overrides(args.var)
-    sc = scenario.load(args.scenario, overrides)
-    return build(sc, getattr(args, "prefix", ""), args.templates, strict_claims=strict_claims)
+    prefix = getattr(args, "prefix", "")
+    return plan.load(args.scenario, args.var, prefix, args.templates, strict_claims)
 
 
 # -- render / check --------------------------------------------------------------------------
@@ -67,16 +71,30 @@ def cmd_check(args: argparse.Namespace) -> int:
     plan = build(sc, "", args.templates)
     texts = [pc.command.text for pc in plan.commands]
     failed = 0
-    out = sys.stdout
+    out = io.StringIO() if args.json else sys.stdout
+    steps: list[dict[str, object]] = []
     for sim, state in simulate(sc.steps, owned):
         out.write(f"[{sim.number}] {texts[sim.number - 1]}\n")
-        if not args.quiet and not plan.commands[sim.number - 1].command.observe:
+        shown = not args.quiet and not plan.commands[sim.number - 1].command.observe
+        if shown:
             for line in state.describe():
                 out.write(f"      {line}\n")
         for result in sim.claims:
             failed += not result.ok
             out.write(f"      {result}\n")
+        if args.json:
+            steps.append({
+                "step": sim.number, "phase": sim.step.phase, "text": texts[sim.number - 1],
+                "state": state.to_json() if shown else None,
+                "claims": [{"ok": r.ok, "claim": r.claim.describe(),
+                            "detail": "" if r.ok else r.detail} for r in sim.claims],
+            })  # fmt: skip
     claims = sum(len(s.expect) for s in sc.steps)
+    if args.json:
+        counts = {"steps": len(sc.steps), "setup": len(sc.setup), "teardown": len(sc.teardown),
+                  "claims": claims, "failing": failed}  # fmt: skip
+        print(json.dumps({"ok": not failed, "counts": counts, "steps": steps}, indent=1))
+        return 1 if failed else 0
     verdict = "OK" if not failed else "FAILED"
     out.write(
         f"{verdict}: {len(sc.steps)} steps ({len(sc.setup)} setup, {len(sc.teardown)} teardown), "
@@ -139,12 +157,41 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from iplab import lab
+    from iplab import jsonout, lab, statedir
 
     plan = load_plan(args)
     if args.dry_run:
         return _dry_run(args, plan, "all")
-    return lab.run_all(_env(args), plan, _lab_name(args, plan), _options(args))
+    if not args.json:
+        return lab.run_all(_env(args), plan, _lab_name(args, plan), _options(args))
+    # the progress goes to stderr; stdout gets one JSON document
+    seen = io.StringIO()
+    env = lab.make_env(statedir.resolve(args.state_dir), _Tee(sys.stderr, seen), sys.stderr)
+    name = _lab_name(args, plan)
+    rc = lab.run_all(env, plan, name, _options(args))
+    run = env.context.get("run")
+    records = [r for r in env.audit.read() if run and r.get("run") == run]
+    doc = jsonout.run(
+        lab=name, run_id=run, scenario=plan.scenario.path, exit_code=rc, records=records,
+        output=seen.getvalue(),
+    )  # fmt: skip
+    print(json.dumps(doc, indent=1))
+    return rc
+
+
+class _Tee(io.StringIO):
+    """Writes to a stream and keeps a copy."""
+
+    def __init__(self, stream: TextIO, copy: io.StringIO) -> None:
+        super().__init__()
+        self._stream, self._copy = stream, copy
+
+    def write(self, text: str) -> int:
+        self._copy.write(text)
+        return self._stream.write(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
 
 
 def cmd_down(args: argparse.Namespace) -> int:
@@ -164,6 +211,14 @@ def cmd_ls(args: argparse.Namespace) -> int:
     from iplab import lab, statedir
 
     infos = lab.list_labs(statedir.resolve(args.state_dir))
+    if args.names:  # for shell completion
+        sys.stdout.write("".join(f"{info.lab}\n" for info in infos))
+        return 0
+    if args.json:
+        from iplab import jsonout
+
+        print(json.dumps(jsonout.labs(infos), indent=1))
+        return 0
     if not infos:
         print("no lab is up")
         return 0
@@ -172,8 +227,13 @@ def cmd_ls(args: argparse.Namespace) -> int:
         started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info.started))
         rows.append((info.lab, started, info.prefix or "-", info.scenario))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    from iplab.live import summaries
+
+    live = summaries(statedir.resolve(args.state_dir))
     for row in rows:
         print("  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3])
+        if live.get(row[0]):
+            print(f"  live: {live[row[0]]}")
     return 0
 
 
@@ -209,8 +269,21 @@ def cmd_verify(args: argparse.Namespace) -> int:
         raise UsageError(f"--step {args.step}: the scenario has steps 1 to {total}")
     env = _env(args)
     env.context.update({"scenario": plan.scenario.path, "sha256": plan.scenario.sha256})
-    expected, differences = lab.live_differences(env, plan, args.step)
+    expected, found = lab.live_differences(env, plan, args.step)
+    live: list[str] = []
+    if args.step is None:  # and what the lab's journal says its links' qdiscs hold
+        from iplab.live import live_problems
+
+        live = live_problems(env, f"{plan.prefix}{plan.scenario.name}")
+    differences = [str(d) for d in found] + live
     where = f"after step {args.step}" if args.step else "after the setup"
+    if args.json:
+        from iplab import jsonout
+
+        count = sum(len(s.links) for s in expected.namespaces.values())
+        doc = jsonout.verify(found, args.step, len(expected.namespaces) - 1, count, live)
+        print(json.dumps(doc, indent=1))
+        return 1 if differences else 0
     for d in differences:
         print(d)
     if differences:
@@ -234,17 +307,26 @@ def cmd_status(args: argparse.Namespace) -> int:
     else:
         state = iproute.read_state(env.runner, None)
         root_links = None
+    extra: tuple[dict[str, object], str] = ({}, "")
+    if args.lab:
+        from iplab.live import status_report
+
+        extra = status_report(env, info, state)
     if args.json:
-        print(json.dumps(state.to_json(), indent=1))
+        print(json.dumps(state.to_json() | extra[0], indent=1))
     else:
-        sys.stdout.write(format_state(state, root_links))
+        sys.stdout.write(format_state(state, root_links) + extra[1])
     return 0
 
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
     from iplab import scenario
 
-    del args
+    if args.names:  # for shell completion: no scenario is loaded
+        sys.stdout.write(
+            "".join(f"{p.stem}\n" for p in sorted(scenario.bundled_dir().glob("*.yaml")))
+        )
+        return 0
     for path in sorted(scenario.bundled_dir().glob("*.yaml")):
         try:
             sc = scenario.load(str(path))
@@ -255,6 +337,13 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 
 
 # -- the parser -----------------------------------------------------------------------------
+
+
+def _json_flag(p: argparse.ArgumentParser, command: str) -> None:
+    p.add_argument(
+        "--json", action="store_true",
+        help=f"print one JSON document (schema: docs/json/{command}.schema.json)",
+    )  # fmt: skip
 
 
 def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
@@ -287,6 +376,7 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
     )
     options.add_scenario(p)
     p.add_argument("-q", "--quiet", action="store_true", help="do not print the states")
+    _json_flag(p, "check")
     p.set_defaults(handler=cmd_check)
 
     state = argparse.ArgumentParser(add_help=False)
@@ -320,6 +410,7 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
         help="rehearse the whole tutorial: setup, its teardown, then check nothing remains",
     )  # fmt: skip
     options.add_scenario(p)
+    _json_flag(p, "run")
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser("down", parents=[state], help="undo a lab from its journal")
@@ -331,6 +422,8 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_down)
 
     p = sub.add_parser("ls", parents=[state], help="list the labs that are up")
+    _json_flag(p, "ls")
+    p.add_argument("--names", action="store_true", help="only the labs' names, one a line")
     p.set_defaults(handler=cmd_ls)
 
     p = sub.add_parser("audit", parents=[state], help="show or verify the audit log")
@@ -340,7 +433,10 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--since", help="only records since: 30m, 2h, 1d, or an ISO date")
     p.add_argument("--failed", action="store_true", help="only commands that failed")
     fmt = p.add_mutually_exclusive_group()
-    fmt.add_argument("--json", action="store_true", help="print the records as JSON lines")
+    fmt.add_argument(
+        "--json", action="store_true",
+        help="print the records as JSON lines (schema: docs/json/audit.schema.json)",
+    )  # fmt: skip
     fmt.add_argument("--script", action="store_true", help="print the commands as a script")
     p.set_defaults(handler=cmd_audit)
 
@@ -350,12 +446,20 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
     )  # fmt: skip
     options.add_scenario(p)
     p.add_argument("--step", type=int, metavar="N", help="the state after step N instead")
+    _json_flag(p, "verify")
     p.set_defaults(handler=cmd_verify)
 
     p = sub.add_parser("status", parents=[state], help="show the live namespaces and links")
     p.add_argument("--lab", help="only this lab's namespaces and links (default: the host)")
-    p.add_argument("--json", action="store_true", help="print the parsed state as JSON")
+    p.add_argument(
+        "--json", action="store_true",
+        help="print the parsed state as JSON (schema: docs/json/status.schema.json)",
+    )  # fmt: skip
     p.set_defaults(handler=cmd_status)
+
+    from iplab import livecli
+
+    livecli.add_parsers(sub, state)
 
     for name, module in LAZY_COMMANDS.items():
         if needed is None or name in needed:
@@ -364,6 +468,7 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
             sub.add_parser(name, help=LAZY_HELP[name])
 
     p = sub.add_parser("scenarios", help="list the bundled scenarios")
+    p.add_argument("--names", action="store_true", help="only their names, one a line")
     p.set_defaults(handler=cmd_scenarios)
     return parser
 

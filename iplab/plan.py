@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,8 @@ from iplab import names
 from iplab.errors import ScenarioError, UsageError
 from iplab.model import State, Undo, apply, created_names, inverse, lab_addresses
 from iplab.render import Command, Renderer, renderer
-from iplab.scenario import Scenario, SudoPolicy
+from iplab.scenario import Scenario, SudoPolicy, parse_var_overrides
+from iplab.scenario import load as load_scenario
 from iplab.steps import (
     LinkSet,
     NetnsExec,
@@ -283,6 +284,19 @@ def build(
         scenario, prefix, tuple(planned[:n_setup]), tuple(planned[n_setup:]), owned,
         tuple(template_dirs),
     )  # fmt: skip
+
+
+def load(
+    path_or_name: str,
+    var_pairs: Iterable[str] = (),
+    prefix: str = "",
+    template_dirs: Sequence[Path] = (),
+    strict_claims: bool = True,
+) -> Plan:
+    """The one way from a scenario file (or a bundled scenario's name) to a :class:`Plan`:
+    load it, its variables overridden by ``NAME=VALUE`` pairs (``--var``), and :func:`build`."""
+    scenario = load_scenario(path_or_name, parse_var_overrides(var_pairs))
+    return build(scenario, prefix, template_dirs, strict_claims)
 
 
 def _planned(render: Renderer, policy: SudoPolicy, sim: Simulated) -> PlannedCommand:

@@ -77,6 +77,29 @@ class ShExecutor:
             duration,
         )
 
+    def interactive(self, argv: Sequence[str]) -> Result:
+        """Run on iplab's own stdin/stdout/stderr (a terminal, a pipe): nothing captured.
+
+        Used by ``iplab exec``/``shell``/``capture``, whose output is the user's. The
+        process stays in iplab's session so that a Ctrl-C reaches it (and not iplab).
+        """
+        import signal
+        import subprocess
+
+        start = time.perf_counter()
+        try:
+            proc = subprocess.Popen(list(argv))
+        except FileNotFoundError:
+            return Result(tuple(argv), 127, "", f"{argv[0]}: command not found\n", 0.0)
+        # a Ctrl-C is the process's to handle (tcpdump flushes, ping prints its summary);
+        # iplab waits for it to end, then audits it
+        old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            rc = proc.wait()
+        finally:
+            signal.signal(signal.SIGINT, old)
+        return Result(tuple(argv), rc, "", "", time.perf_counter() - start)
+
 
 def _text(data: bytes | str | None) -> str:
     if data is None:
@@ -108,6 +131,9 @@ class FakeExecutor:
         answer = self.responses[key]
         rc, out, err = answer(argv, stdin) if callable(answer) else answer
         return Result(tuple(argv), rc, out, err, 0.0)
+
+    def interactive(self, argv: Sequence[str]) -> Result:
+        return self.run(argv)
 
 
 SUDO_PASSWORD = ("a password is required", "a terminal is required", "no tty present")
@@ -184,6 +210,20 @@ class Runner:
                 f"sudo asks for a password to run: {shlex.join(argv)}",
                 hint="run `sudo -v` first, allow these commands without a password, or run as root",
             )
+        return result
+
+    def interactive(
+        self, argv: Sequence[str], privileged: bool, meta: Mapping[str, object] | None = None
+    ) -> Result:
+        """Run on iplab's own terminal (the user's command: exec, shell, capture); audited
+        with its exit status and duration (its output went to the user, not to the log)."""
+        real = self.argv_for(argv, privileged)
+        executor = self.executor
+        if not isinstance(executor, ShExecutor | FakeExecutor):  # pragma: no cover
+            raise TypeError(f"{type(executor).__name__} cannot run an interactive process")
+        result = executor.interactive(real)
+        if self.hook is not None:
+            self.hook(result, meta or {})
         return result
 
     def query(self, argv: Sequence[str], privileged: bool, what: str) -> tuple[int, str, str]:

@@ -34,7 +34,7 @@ from typing import Any, Literal, NoReturn, TypeVar
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from iplab import names, yamlio
+from iplab import livesteps, names, yamlio
 from iplab.errors import Location, ScenarioError
 from iplab.steps import (
     LINK_SET_ATTRS,
@@ -420,6 +420,7 @@ BUILDERS: dict[str, Callable[[Fields], Op]] = {
         observes=f.flag("observe"),
     ),
     "link add": _link_add,
+    "impair": livesteps.impair_step,
     "link set": _link_set,
     "link del": lambda f: LinkDel(
         **_ctx(f), dev=f.req_link("dev"), verb=_verb(f), dev_kw=f.flag("dev_kw")
@@ -645,6 +646,9 @@ class _Expander:
         for sub_scope, sub_loc in scopes:
             if "steps" in item:
                 out.extend(self._block(item, phase, sub_loc, sub_scope))
+            elif "flap" in item:
+                render = lambda v, where, sc=sub_scope: self.value(v, sc, where)  # noqa: E731
+                out.extend(livesteps.flap_steps(item, sub_loc, render, phase))
             else:
                 out.append(self._step(item, phase, sub_loc, sub_scope))
         return out

@@ -46,6 +46,9 @@ class Veth:
     bridge: str | None = None
     address: str | None = None
     peer_address: str | None = None
+    #: impairments of each end (tc netem/tbf), see :mod:`iplab.livesteps`
+    impair: Any = None
+    peer_impair: Any = None
 
 
 @dataclass
@@ -131,6 +134,8 @@ def parse(data: Any, loc: Location, render: Render) -> Topology:
                 bridge=vf.link("bridge"),
                 address=vf.address("address") if vf.has("address") else None,
                 peer_address=vf.address("peer_address") if vf.has("peer_address") else None,
+                impair=_impair(vf, "impair"),
+                peer_impair=_impair(vf, "peer_impair"),
             )
         )
         vf.finish()
@@ -145,6 +150,12 @@ def parse(data: Any, loc: Location, render: Render) -> Topology:
             "an empty topology", loc, "give it bridges, namespaces, veths, star or chain"
         )
     return topo
+
+
+def _impair(f: Any, key: str) -> Any:
+    from iplab.livesteps import topology_impair
+
+    return topology_impair(f.raw(key), f.where(key)) if f.has(key) else None
 
 
 @dataclass
@@ -236,6 +247,18 @@ def _titled(ops: list[Op], title: str, loc: Location, phase: Any) -> list[Step]:
     ]
 
 
+def _impairments(topo: Topology) -> list[Op]:
+    from iplab.livesteps import impair_op
+
+    out = []
+    for v in topo.veths:
+        if v.impair is not None:
+            out.append(impair_op(v.netns, v.name, v.impair))
+        if v.peer_impair is not None:
+            out.append(impair_op(v.peer_netns, v.peer, v.peer_impair))
+    return out
+
+
 def plan(topo: Topology, loc: Location) -> tuple[list[Step], list[Step]]:
     """(setup, teardown) steps in the kernel-cheap forms."""
     where = loc.at("topology")
@@ -270,6 +293,7 @@ def plan(topo: Topology, loc: Location) -> tuple[list[Step], list[Step]]:
             setup.append(AddrAdd(ns=v.netns, ns_form="-n", address=v.address, dev=v.name))
         if v.peer_address:
             setup.append(AddrAdd(ns=v.peer_netns, ns_form="-n", address=v.peer_address, dev=v.peer))
+    setup += _impairments(topo)
     first: list[Op] = [NetnsDel(name=ns) for ns, _ in topo.namespaces]
     in_root = [v for v in topo.veths if v.netns is None and v.peer_netns is None]
     last: list[Op] = [LinkDel(dev=v.name) for v in in_root]

@@ -3,13 +3,16 @@
 Pure functions only. :func:`diff` compares the objects a lab owns, field by
 field, for the fields the model knows (the nmstate way: what the scenario did
 not say is not compared) and returns one :class:`Difference` per mismatch,
-printed as ``vethQ.master: expected br0, found none``. :func:`check_claim`
+typed by its :class:`DifferenceKind` and namespace (what a program acts on, never the text)
+and printed as ``vethQ.master: expected br0, found none``. :func:`check_claim`
 checks one claim of a scenario step against any State, the model's or the
 kernel's.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,15 +38,44 @@ class Owned:
     links: frozenset[str]
 
 
+class DifferenceKind(enum.Enum):
+    """What a :class:`Difference` is about, for whoever acts on it (the graph marks by it)."""
+
+    #: a namespace the model expects is not there (``obj`` is the namespace)
+    MISSING_NAMESPACE = "missing-namespace"
+    #: a namespace of the lab the model says is gone is still there
+    EXTRA_NAMESPACE = "extra-namespace"
+    #: a link the model expects in ``namespace`` is nowhere
+    MISSING_LINK = "missing-link"
+    #: a link of the lab the model says is gone is still there
+    EXTRA_LINK = "extra-link"
+    #: a namespace holds links the model does not expect there (``obj`` is the namespace)
+    EXTRA_LINKS = "extra-links"
+    #: a link the model expects in ``namespace`` is in another one
+    MOVED = "moved"
+    #: a field of a link that is where the model expects it (``field`` names it)
+    FIELD = "field"
+
+
 @dataclass(frozen=True)
 class Difference:
+    """One mismatch. ``str(d)`` is its text for people (``vethQ.master: expected br0,
+    found none``); ``kind`` (a ``DifferenceKind``: missing-namespace, extra-namespace,
+    missing-link, extra-link, extra-links, moved, field) and ``namespace`` say what it is
+    about: act on those, never on the text."""
+
+    #: the namespace or link it is about
     obj: str
     field: str
     expected: str
-    actual: str
+    found: str
+    kind: DifferenceKind = dataclasses.field(default=DifferenceKind.FIELD, kw_only=True)
+    #: a namespace difference: the namespace; a link's: the namespace the model expects it
+    #: in (None for a link the model expects nowhere, :attr:`DifferenceKind.EXTRA_LINK`)
+    namespace: str | None = dataclasses.field(default=None, kw_only=True)
 
     def __str__(self) -> str:
-        return f"{self.obj}.{self.field}: expected {self.expected}, found {self.actual}"
+        return f"{self.obj}.{self.field}: expected {self.expected}, found {self.found}"
 
 
 @dataclass(frozen=True)
@@ -87,7 +119,10 @@ def diff(expected: State, observed: State, owned: Owned) -> list[Difference]:
     out: list[Difference] = []
     for ns_name, space in expected.namespaces.items():
         if ns_name != ROOT and ns_name not in observed.namespaces:
-            out.append(Difference(ns_name, "exists", "a namespace", "none"))
+            out.append(
+                Difference(ns_name, "exists", "a namespace", "none",
+                           kind=DifferenceKind.MISSING_NAMESPACE, namespace=ns_name)
+            )  # fmt: skip
             continue
         seen = observed.namespaces.get(ns_name)
         for link in space.links.values():
@@ -95,27 +130,35 @@ def diff(expected: State, observed: State, owned: Owned) -> list[Difference]:
             if actual is None:
                 where = _find(observed, link.name)
                 found = f"it in {', '.join(_where(w) for w in where)}" if where else "none"
-                out.append(Difference(link.name, "netns", _where(ns_name), found))
+                kind = DifferenceKind.MOVED if where else DifferenceKind.MISSING_LINK
+                out.append(
+                    Difference(link.name, "netns", _where(ns_name), found, kind=kind,
+                               namespace=ns_name)
+                )  # fmt: skip
                 continue
-            out.extend(_link_diff(ns_name, link, actual))
+            fields = _link_diff(ns_name, link, actual)
+            out.extend(dataclasses.replace(d, namespace=ns_name) for d in fields)
         if ns_name != ROOT and seen is not None:
             extra = sorted(set(seen.links) - set(space.links))
             if extra:
                 out.append(
                     Difference(ns_name, "links", ", ".join(sorted(space.links)) or "none",
-                               ", ".join(sorted(seen.links)))
+                               ", ".join(sorted(seen.links)), kind=DifferenceKind.EXTRA_LINKS,
+                               namespace=ns_name)
                 )  # fmt: skip
     # what the lab created and the model says is gone must be gone
     for name in sorted(owned.netns):
         if name not in expected.namespaces and name in observed.namespaces:
-            out.append(Difference(name, "exists", "none", "the namespace"))
+            out.append(
+                Difference(name, "exists", "none", "the namespace",
+                           kind=DifferenceKind.EXTRA_NAMESPACE, namespace=name)
+            )  # fmt: skip
     expected_links = {link.name for _, link in expected.links()}
     for name in sorted(owned.links - expected_links):
         where = [w for w in _find(observed, name) if w == ROOT or w in owned.netns]
         if where:
-            out.append(
-                Difference(name, "exists", "none", f"it in {', '.join(_where(w) for w in where)}")
-            )
+            found = f"it in {', '.join(_where(w) for w in where)}"
+            out.append(Difference(name, "exists", "none", found, kind=DifferenceKind.EXTRA_LINK))
     return out
 
 

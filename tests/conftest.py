@@ -12,7 +12,7 @@ BLOG = FIXTURES / "reference" / "container-networking-part2.md"
 BLOG_SCENARIO = SCENARIOS / "container-networking-part2.yaml"
 
 
-pytest_plugins = ["tests.kernel"]
+pytest_plugins = ["tests.kernel", "pytester"]
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +29,7 @@ def no_real_processes(request: pytest.FixtureRequest, monkeypatch: pytest.Monkey
         raise AssertionError(f"a unit test tried to run a real process: {argv!r}")
 
     monkeypatch.setattr("iplab.runner.ShExecutor.run", refuse)
+    monkeypatch.setattr("iplab.runner.ShExecutor.interactive", refuse)
 
 
 @pytest.fixture

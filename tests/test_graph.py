@@ -18,10 +18,12 @@ from pathlib import Path
 import pytest
 
 from iplab import cli, graph, scenario
+from iplab.audit import AuditLog
 from iplab.errors import IplabError, UsageError
 from iplab.model import ROOT, Link, Namespace, State
 from iplab.plan import Plan, build, expected_state
-from iplab.verify import Difference, diff
+from iplab.verify import DifferenceKind as Kind
+from iplab.verify import diff
 from tests.conftest import BLOG_SCENARIO, GOLDEN, REPO
 from tests.goldens import assert_golden
 from tests.kernel import iplab
@@ -40,6 +42,19 @@ from iplab import cli
 
 sys.exit(cli.main(sys.argv[1:]))
 """
+
+
+@pytest.fixture(autouse=True)
+def audit_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where ``iplab graph`` (in this process or one of its own) keeps its audit log: never
+    the host's."""
+    path = tmp_path / "state"
+    monkeypatch.setenv("IPLAB_STATE_DIR", str(path))
+    return path
+
+
+def audited(state: Path) -> list[dict[str, object]]:
+    return AuditLog(state).read()
 
 
 def blog_plan(prefix: str = "") -> Plan:
@@ -315,29 +330,78 @@ def test_dot_accepts_odd_names() -> None:
 # -- differences ----------------------------------------------------------------------------------
 
 
-def test_marks_of_tells_namespaces_from_links() -> None:
-    expected = State()
-    expected.namespaces["ns1"] = Namespace("ns1", {"lo": Link("lo", "loopback")})
-    expected.namespaces["ns2"] = Namespace("ns2", {"lo": Link("lo", "loopback")})
-    expected.namespaces[ROOT].links["vethQ"] = Link("vethQ", "veth", master="br0")
-    observed = expected.copy()
-    observed.namespaces[ROOT].links["vethQ"].master = None
-    observed.namespaces[ROOT].links["vethZ"] = Link("vethZ", "veth")
-    marks = graph.marks_of(
-        [
-            Difference("ns1", "exists", "namespace present", "none"),
-            Difference("ns2", "links", "lo", "lo, x"),
-            Difference("ns3", "exists", "none", "namespace present"),
-            Difference("vethQ", "master", "br0", "none"),
-            Difference("vethZ", "exists", "none", "it in root"),
-            Difference("lo", "up", "down", "up"),  # ns1's and ns2's lo are alike: no mark
-        ],
-        expected,
-        observed,
-    )
+def _torn_live(plan: Plan) -> State:
+    """The blog's lab after ``ip netns del ns1`` and ``ip link del vethQ``, as the kernel has
+    it then: a veth pair dies with either end, so vethY (ns1's vethX's peer) and vethP go too;
+    and a link vethZ someone added to ns2."""
+    live = expected_state(plan)
+    del live.namespaces["ns1"]
+    for gone in ("vethY", "vethQ"):
+        del live.namespaces[ROOT].links[gone]
+    del live.namespaces["ns2"].links["vethP"]
+    live.namespaces["ns2"].links["vethZ"] = Link("vethZ", "dummy")
+    return live
+
+
+def test_marks_follow_the_kind_of_each_difference() -> None:
+    plan = blog_plan()
+    expected, live = expected_state(plan), _torn_live(plan)
+    differences = diff(expected, live, plan.owned)
+    assert [(d.kind, d.namespace, d.obj) for d in differences] == [
+        (Kind.MISSING_LINK, ROOT, "vethY"),
+        (Kind.MISSING_LINK, ROOT, "vethQ"),
+        (Kind.MISSING_NAMESPACE, "ns1", "ns1"),
+        (Kind.MISSING_LINK, "ns2", "vethP"),
+        (Kind.EXTRA_LINKS, "ns2", "ns2"),
+    ]
+    marks = graph.marks_of(differences, expected, live)
     assert marks == graph.Marks(
-        frozenset({"ns1", "ns2", "ns3"}), frozenset({(ROOT, "vethQ"), (ROOT, "vethZ")})
+        frozenset({"ns1", "ns2"}),
+        frozenset({(ROOT, "vethY"), (ROOT, "vethQ"), ("ns2", "vethP"), ("ns2", "vethZ")}),
     )
+
+
+RED = "#d11a1a"
+
+
+def dot_box_attrs(dot: str, box: str) -> dict[str, str]:
+    """The attributes of a DOT cluster (``cluster_<box>``): its ``key="value";`` lines."""
+    body = dot.split(f'subgraph "cluster_{box}" {{\n', 1)[1].split("}", 1)[0]
+    return dict(re.findall(r'^\s*(\w+)="([^"]*)";$', body, re.M))
+
+
+def dot_node_attrs(dot: str, node: str) -> dict[str, str]:
+    """The attributes of a DOT node, after its label."""
+    line = re.search(rf'^\s*"{re.escape(node)}" \[label=<.*>, (.*)\];$', dot, re.M)
+    assert line is not None, f"no node {node} in the DOT text"
+    return dict(re.findall(r'(\w+)="([^"]*)"', line.group(1)))
+
+
+def test_a_missing_namespace_and_a_missing_link_are_red_in_dot() -> None:
+    plan = blog_plan()
+    dot = graph.to_dot(graph.diff_of(plan, _torn_live(plan), None))
+    assert "ns1.exists: expected a namespace, found none" in dot
+    assert dot_box_attrs(dot, "e_ns_ns1")["color"] == RED
+    assert dot_box_attrs(dot, "e_ns_ns2")["color"] == RED  # it holds vethZ
+    assert dot_box_attrs(dot, "e_r")["color"] != RED
+    for node in ("e_r__vethQ", "e_r__vethY", "e_ns_ns2__vethP", "l_ns_ns2__vethZ"):
+        assert dot_node_attrs(dot, node)["color"] == RED, node
+    for node in ("e_r__br0", "l_r__br0", "e_ns_ns1__vethX"):
+        assert dot_node_attrs(dot, node)["color"] != RED, node
+
+
+def test_left_overs_after_the_teardown_are_red_where_the_kernel_holds_them() -> None:
+    plan = blog_plan()
+    fig = graph.diff_of(plan, expected_state(plan), len(plan.commands))
+    assert {d.split(".")[0] for d in fig.differences or ()} == {
+        "ns1", "ns2", "br0", "vethP", "vethQ", "vethX", "vethY"
+    }  # fmt: skip
+    _, live_pic = fig.pictures
+    assert {box.ns for box in live_pic.boxes if box.marked} == {"ns1", "ns2"}
+    marked = {(box.ns, n.name) for box in live_pic.boxes for n in box.nodes if n.marked}
+    assert marked == {
+        (ROOT, "br0"), (ROOT, "vethQ"), (ROOT, "vethY"), ("ns1", "vethX"), ("ns2", "vethP")
+    }  # fmt: skip
 
 
 def test_a_link_in_the_wrong_namespace_is_marked_on_both_sides() -> None:
@@ -461,6 +525,13 @@ def test_cli_prints_dot_on_stdout(in_process: None) -> None:
     assert out == golden_name(None, "dot").read_text(encoding="utf-8")
 
 
+def test_cli_loads_through_the_one_plan_loader(in_process: None) -> None:
+    """--var reaches the scenario as in every other command (plan.load)."""
+    rc, out, err = run_main("star", "--var", "n=3")
+    assert (rc, err) == (0, "")
+    assert out == (GRAPH_GOLDEN / "star.setup.dot").read_text(encoding="utf-8")
+
+
 def test_cli_writes_mermaid_by_suffix(in_process: None, tmp_path: Path) -> None:
     target = tmp_path / "lab.mmd"
     assert run_main(BLOG, "--step", "7", "-o", str(target)) == (0, "", "")
@@ -470,7 +541,7 @@ def test_cli_writes_mermaid_by_suffix(in_process: None, tmp_path: Path) -> None:
 def test_missing_dot_is_one_line_and_text_formats_still_work(
     in_process: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(graph, "dot_path", lambda: None)
+    monkeypatch.setattr(graph.draw, "dot_path", lambda: None)
     rc, _, err = run_main(BLOG, "-o", str(tmp_path / "lab.svg"))
     assert rc == 2
     assert err == (
@@ -500,7 +571,7 @@ def test_dot_failure_is_an_error_not_a_traceback(
 ) -> None:
     from iplab.runner import FakeExecutor, Runner
 
-    monkeypatch.setattr(graph, "dot_path", lambda: "/usr/bin/dot")
+    monkeypatch.setattr(graph.draw, "dot_path", lambda: "/usr/bin/dot")
     fake = FakeExecutor(
         {f"dot -Tsvg -o {tmp_path}/.lab.svg.{os.getpid()}.tmp": (1, "", "Error: syntax\nmore\n")}
     )
@@ -511,6 +582,30 @@ def test_dot_failure_is_an_error_not_a_traceback(
     assert fake.calls == [((("dot", "-Tsvg", "-o", f"{tmp_path}/.lab.svg.{os.getpid()}.tmp")),
                            "graph {}")]  # fmt: skip
     assert not list(tmp_path.iterdir())
+
+
+def test_the_dot_run_is_audited(
+    in_process: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, audit_dir: Path
+) -> None:
+    """cmd_graph's runner is the audited one: the process it starts (here a fake dot,
+    answering as the real one does) gets a record in the audit log."""
+    from iplab.runner import FakeExecutor, ShExecutor
+
+    target = tmp_path / "lab.svg"
+    tmp = f"{tmp_path}/.lab.svg.{os.getpid()}.tmp"
+
+    def draw(argv: object, stdin: str | None) -> tuple[int, str, str]:
+        assert stdin == golden_name(None, "dot").read_text(encoding="utf-8")
+        Path(tmp).write_text("<svg/>", encoding="utf-8")
+        return 0, "", ""
+
+    fake = FakeExecutor({f"dot -Tsvg -o {tmp}": draw})
+    monkeypatch.setattr(ShExecutor, "run", lambda self, argv, stdin=None: fake.run(argv, stdin))
+    monkeypatch.setattr(graph.draw, "dot_path", lambda: "/usr/bin/dot")
+    assert run_main(BLOG, "-o", str(target)) == (0, "", "")
+    assert target.read_text() == "<svg/>"
+    (record,) = audited(audit_dir)
+    assert (record["kind"], record["text"], record["rc"]) == ("render", f"dot -Tsvg -o {target}", 0)
 
 
 def _png_head(width: int, height: int) -> bytes:
@@ -532,7 +627,7 @@ def test_a_shrunk_png_is_drawn_with_a_warning(
 ) -> None:
     from iplab.runner import FakeExecutor, Runner
 
-    monkeypatch.setattr(graph, "dot_path", lambda: "/usr/bin/dot")
+    monkeypatch.setattr(graph.draw, "dot_path", lambda: "/usr/bin/dot")
     target = tmp_path / "big.png"
     argv = graph.dot_argv("png", tmp_path / f".big.png.{os.getpid()}.tmp")
 
@@ -598,10 +693,15 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 @NEEDS_DOT
-def test_svg_is_drawn_with_the_blogs_names(tmp_path: Path) -> None:
+def test_svg_is_drawn_with_the_blogs_names(tmp_path: Path, audit_dir: Path) -> None:
     target = tmp_path / "lab.svg"
     proc = graph_cli(BLOG, "-o", str(target))
     assert (proc.returncode, proc.stderr, proc.stdout) == (0, "", "")
+    (record,) = audited(audit_dir)  # dot ran once, and the audit log says so
+    assert record["kind"] == "render" and record["rc"] == 0
+    assert record["text"] == f"dot -Tsvg -o {target}"
+    assert record["argv"] == ["dot", "-Tsvg", "-o", f"{tmp_path}/.lab.svg.{record['pid']}.tmp"]
+    assert AuditLog(audit_dir).verify()[0]
     texts = _svg_texts(target)
     assert {"Host", "root namespace", "ns1", "ns2", "vethX", "vethY", "vethP", "vethQ", "br0"} <= (
         texts
@@ -658,8 +758,11 @@ def test_live_lab_is_drawn_from_the_kernel(prefix: str, state_dir: Path, tmp_pat
     assert up.returncode == 0, up.stderr
     try:
         env = {"IPLAB_STATE_DIR": str(state_dir)}
+        before = len(audited(state_dir))
         live = graph_cli("--live", "--lab", lab, env=env)
         assert (live.returncode, live.stderr) == (0, ""), live.stderr
+        reads = audited(state_dir)[before:]  # the reads of the kernel, audited as status's are
+        assert reads and all((r["kind"], r["lab"], r["rc"]) == ("read", lab, 0) for r in reads)
         dot = live.stdout
         assert f"label=<<b>lab {lab}: live</b>" in dot
         for name in ("vethX", "vethY", "vethP", "vethQ", "br0"):
@@ -692,6 +795,64 @@ def test_live_lab_is_drawn_from_the_kernel(prefix: str, state_dir: Path, tmp_pat
         assert f"class l_r__{prefix}vethQ diff" in changed.stdout or re.search(
             rf"class [\w,]*l_r__{prefix}vethQ[\w,]* diff", changed.stdout
         )
+    finally:
+        down = iplab("down", lab, state=state_dir)
+    assert down.returncode == 0, down.stderr
+    assert _gone(prefix), f"{prefix}: objects left after iplab down"
+
+
+def _ip(*args: str) -> None:
+    ip = ["ip"] if os.geteuid() == 0 else ["sudo", "-n", "ip"]
+    subprocess.run([*ip, *args], check=True, capture_output=True)
+
+
+def _link_gone(name: str, seconds: float = 10.0) -> bool:
+    """A namespace's veths, and their peers, go a little after ``ip netns del``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        show = subprocess.run(["ip", "link", "show", name], capture_output=True, check=False)
+        if show.returncode != 0:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.kernel
+def test_diff_marks_a_deleted_namespace_and_a_deleted_link_red(
+    prefix: str, state_dir: Path
+) -> None:
+    lab = f"{prefix}{BLOG}"
+    up = iplab("up", BLOG, "--prefix", prefix, state=state_dir)
+    assert up.returncode == 0, up.stderr
+    try:
+        _ip("netns", "del", f"{prefix}ns1")  # vethX goes with it, and its peer vethY
+        _ip("link", "del", f"{prefix}vethQ")  # and its peer vethP, in ns2
+        assert _link_gone(f"{prefix}vethY")
+        before = len(audited(state_dir))
+        proc = graph_cli(
+            BLOG, "--prefix", prefix, "--diff", env={"IPLAB_STATE_DIR": str(state_dir)}
+        )
+        assert proc.returncode == 1, proc.stderr
+        dot = proc.stdout
+        for text in (
+            f"{prefix}ns1.exists: expected a namespace, found none",
+            f"{prefix}vethQ.netns: expected root, found none",
+        ):
+            assert text in dot
+        assert dot_box_attrs(dot, f"e_ns_{prefix}ns1")["color"] == RED
+        assert f'"cluster_l_ns_{prefix}ns1"' not in dot  # the kernel has no ns1 to draw
+        assert dot_box_attrs(dot, f"e_ns_{prefix}ns2")["color"] != RED
+        for node in (
+            f"e_r__{prefix}vethQ",
+            f"e_r__{prefix}vethY",
+            f"e_ns_{prefix}ns2__{prefix}vethP",
+        ):
+            assert dot_node_attrs(dot, node)["color"] == RED, node
+        for node in (f"e_r__{prefix}br0", f"l_r__{prefix}br0"):
+            assert dot_node_attrs(dot, node)["color"] != RED, node
+        # the kernel was read through the runner, and the audit log says so
+        reads = [r for r in audited(state_dir)[before:] if r["kind"] == "read"]
+        assert reads and all(r["rc"] == 0 for r in reads), reads
     finally:
         down = iplab("down", lab, state=state_dir)
     assert down.returncode == 0, down.stderr

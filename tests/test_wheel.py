@@ -62,3 +62,18 @@ def test_installed_iplab_renders_the_bundled_blog_scenario(installed: Path, tmp_
     )  # fmt: skip
     assert proc.stderr == ""
     assert proc.stdout == (GOLDEN / "container-networking-part2.txt").read_text()
+
+
+def test_installed_iplab_registers_its_pytest_plugin(installed: Path, tmp_path: Path) -> None:
+    """The entry point pytest11 loads the plugin by itself: its options and its marker."""
+    proc = subprocess.run(
+        [str(installed / "bin" / "python"), "-m", "pytest", "--markers", "-p", "no:cacheprovider"],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "@pytest.mark.iplab(scenario, scope='function', vars=None)" in proc.stdout
+    where = subprocess.run(
+        [str(installed / "bin" / "python"), "-m", "pytest", "--help", "-p", "no:cacheprovider"],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+    ).stdout  # fmt: skip
+    assert "--iplab-state-dir=DIR" in where

@@ -1,0 +1,401 @@
+"""iplab from Python: load a scenario, bring a lab up, use it, take it down.
+
+::
+
+    import iplab
+
+    scenario = iplab.Scenario.load("container-networking-part2", prefix="t1")
+    print(scenario.render(setup=True))
+    with iplab.up(scenario) as lab:          # journaled; downed on exit, error or Ctrl-C
+        print(lab.exec("ns1", "ip", "-br", "link").stdout)
+        assert lab.verify() == []            # the kernel holds what the scenario promises
+        print(lab.state().namespaces)        # the live state, parsed into typed objects
+
+This module is a thin layer over the stages the command line uses (``scenario``
+-> ``plan`` -> ``lab`` -> ``iproute`` / ``verify``): the same plan, the same
+journal, the same audit log. Heavy modules are imported when first used, so
+``import iplab`` stays quick.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shlex
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, TextIO
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from iplab import scenario as _scenario
+    from iplab.context import Env
+    from iplab.journal import LabInfo
+    from iplab.model import State
+    from iplab.plan import Plan
+    from iplab.runner import Result
+    from iplab.verify import Difference
+
+__all__ = ["Lab", "LabError", "Scenario", "labs", "up"]
+
+Format = Literal["text", "script", "markdown"]
+PathLike = str | os.PathLike[str]
+
+
+def _errors() -> Any:
+    from iplab import errors
+
+    return errors
+
+
+class LabError(Exception):
+    """A lab could not be brought up, or taken down completely.
+
+    It is also an :class:`iplab.IplabError` in spirit: ``str(error)`` is meant
+    for people (what failed, and what iplab printed about it).
+    """
+
+
+class Scenario:
+    """A scenario, loaded, validated and planned (every command rendered, nothing run).
+
+    Use :meth:`Scenario.load`. Loading checks everything the command line checks
+    before it runs anything; an invalid scenario raises :class:`iplab.ScenarioError`
+    naming the file, the line and the field.
+    """
+
+    def __init__(self, loaded: _scenario.Scenario, prefix: str, templates: tuple[Path, ...]):
+        from iplab.plan import build
+
+        self._loaded = loaded
+        self._templates = templates
+        self._plan: Plan = build(loaded, prefix, templates)
+
+    @classmethod
+    def load(
+        cls,
+        path_or_name: PathLike,
+        vars: Mapping[str, Any] | None = None,
+        prefix: str = "",
+        templates: Sequence[PathLike] = (),
+    ) -> Scenario:
+        """Load a scenario file, or a bundled scenario by name.
+
+        ``vars`` override the scenario's variables (as ``--var`` does); ``prefix``
+        renames every namespace and link the scenario creates to ``prefix + name``;
+        ``templates`` are directories whose templates override the bundled ones.
+        """
+        from iplab import scenario
+
+        loaded = scenario.load(os.fspath(path_or_name), dict(vars or {}))
+        return cls(loaded, prefix, tuple(Path(t) for t in templates))
+
+    def with_prefix(self, prefix: str) -> Scenario:
+        """The same scenario with another prefix."""
+        return Scenario(self._loaded, prefix, self._templates)
+
+    @property
+    def name(self) -> str:
+        """The scenario's ``name``."""
+        return self._loaded.name
+
+    @property
+    def title(self) -> str | None:
+        return self._loaded.title
+
+    @property
+    def path(self) -> str:
+        """The file it was loaded from."""
+        return self._loaded.path
+
+    @property
+    def prefix(self) -> str:
+        return self._plan.prefix
+
+    @property
+    def namespaces(self) -> frozenset[str]:
+        """The namespaces the scenario creates (with the prefix)."""
+        return self._plan.owned.netns
+
+    @property
+    def links(self) -> frozenset[str]:
+        """The links the scenario creates (with the prefix)."""
+        return self._plan.owned.links
+
+    @property
+    def commands(self) -> list[str]:
+        """Every command line, setup then teardown, exactly as printed and run."""
+        return [pc.command.text for pc in self._plan.commands]
+
+    def render(self, setup: bool | None = None, format: Format = "text") -> str:
+        """The command lines as text, a bash script or a Markdown page (``iplab render``).
+
+        ``setup=True``: only the setup steps; ``setup=False``: only the teardown;
+        ``None`` (the default): both.
+        """
+        from iplab import export
+
+        if format not in export.FORMATS:
+            raise _errors().UsageError(f"format {format!r}: use one of {', '.join(export.FORMATS)}")
+        which = "all" if setup is None else "setup" if setup else "teardown"
+        return export.export(self._plan, format, which)
+
+    def __repr__(self) -> str:
+        return f"<iplab.Scenario {self.name} prefix={self.prefix!r} path={self.path!r}>"
+
+
+def _env(state_dir: PathLike | None, out: TextIO, err: TextIO, fields: Mapping[str, Any]) -> Env:
+    from iplab import statedir
+    from iplab.context import make_env
+
+    where = None if state_dir is None else Path(state_dir)
+    env = make_env(statedir.resolve(where), out, err)
+    env.context.update(fields)
+    return env
+
+
+def _exists(env: Env, name: str) -> bool:
+    from iplab.journal import Journal, lab_dir
+
+    return Journal(lab_dir(env.state_dir, name)).exists()
+
+
+def _text(*streams: TextIO) -> str:
+    parts = [s.getvalue().strip() for s in streams if isinstance(s, io.StringIO)]
+    return "\n".join(p for p in parts if p)
+
+
+def up(
+    scenario: Scenario | PathLike,
+    *,
+    state_dir: PathLike | None = None,
+    prefix: str | None = None,
+    name: str | None = None,
+    vars: Mapping[str, Any] | None = None,
+    verify: bool = True,
+    out: TextIO | None = None,
+    audit: Mapping[str, Any] | None = None,
+) -> Lab:
+    """Bring a lab up (``iplab up``): run the setup, journaled, and verify it.
+
+    ``scenario`` is a :class:`Scenario` or what :meth:`Scenario.load` takes;
+    ``prefix`` (if given) replaces the scenario's; ``name`` defaults to prefix +
+    scenario name; ``state_dir`` defaults as for the command line
+    (``$IPLAB_STATE_DIR``, ``/var/lib/iplab`` for root, ``~/.local/state/iplab``).
+    Progress goes to ``out`` (default: kept in :attr:`Lab.log`); ``audit`` adds
+    fields to every audit record of the lab (the pytest plugin adds ``test``).
+
+    Raises :class:`LabError` when a command fails or the kernel does not hold what
+    the scenario promises: what ran is undone first, nothing of the lab remains.
+    A KeyboardInterrupt during the setup also undoes it, then propagates.
+    """
+    from iplab import lab as _lab
+    from iplab import names
+
+    sc = scenario if isinstance(scenario, Scenario) else Scenario.load(scenario, vars, prefix or "")
+    if vars is not None and isinstance(scenario, Scenario):
+        raise _errors().UsageError("vars: pass them to Scenario.load, not to up()")
+    if prefix is not None and prefix != sc.prefix:
+        sc = sc.with_prefix(prefix)
+    lab_name = name or f"{sc.prefix}{sc.name}"
+    if problem := names.netns_name_problem(lab_name):
+        raise _errors().UsageError(f"lab name: {problem.replace('namespace name', 'lab name')}")
+    log, err = out or io.StringIO(), io.StringIO()
+    env = _env(state_dir, log, err, audit or {})
+    existed = _exists(env, lab_name)
+    try:
+        rc = _lab.up(env, sc._plan, lab_name, _lab.Options(verify=verify))
+    except BaseException:
+        # an interrupt between the lab's record and the run's own signal handling: undo here
+        if not existed and _exists(env, lab_name):
+            _lab.down(env, lab_name)
+        raise
+    if rc == 130:  # interrupted: lab.up has rolled back what ran
+        raise KeyboardInterrupt
+    if rc != 0:
+        if _exists(env, lab_name):  # up, but not as promised (a claim or the verification)
+            _lab.down(env, lab_name)
+        raise LabError(
+            f"lab {lab_name} did not come up as the scenario promises:\n{_text(log, err)}"
+        )
+    return Lab(env, _lab.lab_info(env.state_dir, lab_name), sc, log)
+
+
+def labs(state_dir: PathLike | None = None) -> list[Lab]:
+    """The labs that are up in ``state_dir`` (``iplab ls``), ready to use or take down.
+
+    A lab found this way has no :class:`Scenario` in memory: :meth:`Lab.verify`
+    needs one (``lab.verify(scenario)``).
+    """
+    from iplab import lab as _lab
+
+    env = _env(state_dir, io.StringIO(), io.StringIO(), {})
+    return [Lab(env, info, None, io.StringIO()) for info in _lab.list_labs(env.state_dir)]
+
+
+class Lab:
+    """A lab that is up: its namespaces and links exist on this host.
+
+    Returned by :func:`up` and :func:`labs`. As a context manager it takes the lab
+    down when the block ends, however it ends (an exception, a KeyboardInterrupt).
+    """
+
+    def __init__(self, env: Env, info: LabInfo, scenario: Scenario | None, log: TextIO) -> None:
+        self._env = env
+        self._info = info
+        self.scenario = scenario
+        self._log = log
+        self.is_up = True
+        env.context.update({"lab": info.lab, "run": info.run})
+
+    # -- what it is ---------------------------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        """The lab's name (``iplab down NAME``)."""
+        return self._info.lab
+
+    @property
+    def prefix(self) -> str:
+        return self._info.prefix
+
+    @property
+    def run(self) -> str:
+        """The run id every audit record of this lab carries."""
+        return self._info.run
+
+    @property
+    def state_dir(self) -> Path:
+        return self._env.state_dir
+
+    @property
+    def namespaces(self) -> tuple[str, ...]:
+        """The namespaces the lab owns, as the kernel names them (with the prefix)."""
+        return tuple(self._info.owned_netns)
+
+    @property
+    def links(self) -> tuple[str, ...]:
+        """The links the lab owns, as the kernel names them (with the prefix)."""
+        return tuple(self._info.owned_links)
+
+    @property
+    def log(self) -> str:
+        """What :func:`up` printed (the numbered commands, claims, verification)."""
+        return self._log.getvalue() if isinstance(self._log, io.StringIO) else ""
+
+    def netns(self, name: str) -> str:
+        """The kernel's name of one of the lab's namespaces: ``ns1`` or ``<prefix>ns1``.
+
+        Any other name is a :class:`iplab.UsageError`: iplab only runs commands in
+        namespaces the lab owns.
+        """
+        owned = self._info.owned_netns
+        for candidate in (name, f"{self.prefix}{name}"):
+            if candidate in owned:
+                return candidate
+        raise _errors().UsageError(
+            f"namespace {name!r} is not one of lab {self.name}'s",
+            hint=f"its namespaces: {', '.join(owned) or 'none'}",
+        )
+
+    # -- using it -----------------------------------------------------------------------------
+
+    def exec(self, ns: str, *argv: str, check: bool = False, input: str | None = None) -> Result:
+        """Run ``argv`` inside the lab's namespace ``ns`` (``ip netns exec``), audited.
+
+        Returns the :class:`iplab.Result` (``rc``, ``stdout``, ``stderr``, ``ok``);
+        with ``check=True`` a non-zero exit raises :class:`LabError`.
+        """
+        self._require_up()
+        if not argv:
+            raise _errors().UsageError("exec: name a command to run")
+        real = self.netns(ns)
+        full = ("ip", "netns", "exec", real, *argv)
+        text = shlex.join(full)
+        result = self._env.runner.execute(
+            full, True, stdin=input, meta={"kind": "exec", "text": text}
+        )
+        if check and not result.ok:
+            raise LabError(
+                f"{text}: exit {result.rc}: {result.stderr.strip() or result.stdout.strip()}"
+            )
+        return result
+
+    def state(self) -> State:
+        """The live state of the lab, parsed from ``ip -j``: its namespaces with their
+        links (kind, up, peer, master, addresses...), and in the root namespace only
+        the lab's own links."""
+        from iplab import iproute
+        from iplab.model import ROOT, Namespace, State
+
+        self._require_up()
+        live = iproute.read_state(self._env.runner, sorted(self._info.owned_netns))
+        root = live.namespaces[ROOT]
+        owned = set(self._info.owned_links)
+        mine = Namespace(ROOT, {n: link for n, link in root.links.items() if n in owned})
+        spaces = {ROOT: mine} | {k: v for k, v in live.namespaces.items() if k != ROOT}
+        return State(namespaces=spaces)
+
+    def verify(self, scenario: Scenario | None = None) -> list[Difference]:
+        """How the kernel differs from what the scenario promises after its setup
+        (``iplab verify``): an empty list when it holds all of it."""
+        from iplab import lab as _lab
+
+        self._require_up()
+        sc = scenario or self.scenario
+        if sc is None:
+            raise _errors().UsageError(
+                f"lab {self.name}: verify needs its scenario", hint="lab.verify(Scenario.load(...))"
+            )
+        return _lab.live_differences(self._env, sc._plan)[1]
+
+    def leftovers(self) -> list[str]:
+        """The lab's namespaces and root-namespace links that exist on the host now."""
+        from iplab import iproute
+
+        links, netns = iproute.read_names(self._env.runner)
+        return sorted(set(self._info.owned_netns) & netns) + sorted(
+            set(self._info.owned_links) & links
+        )
+
+    def down(self) -> None:
+        """Take the lab down from its journal (``iplab down``). Calling it again does nothing.
+
+        Raises :class:`LabError` when something could not be undone (the journal is
+        kept: ``iplab down NAME`` tries again).
+        """
+        from iplab import lab as _lab
+
+        if not self.is_up:
+            return
+        if _lab.down(self._env, self.name) != 0:
+            raise LabError(
+                f"lab {self.name} could not be taken down completely:\n{_text(self._env.err)}"
+            )
+        self.is_up = False
+
+    def _require_up(self) -> None:
+        if not self.is_up:
+            raise _errors().UsageError(f"lab {self.name} is down")
+
+    def __enter__(self) -> Lab:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc is None:
+            self.down()
+            return
+        try:
+            self.down()
+        except Exception as problem:  # the block's own exception is the one to see
+            exc.add_note(f"iplab: and taking lab {self.name} down failed: {problem}")
+
+    def __repr__(self) -> str:
+        state = "up" if self.is_up else "down"
+        return f"<iplab.Lab {self.name} ({state}) namespaces={list(self.namespaces)}>"

@@ -1,0 +1,100 @@
+"""What ``--json`` prints, one document per command (schemas in docs/json/).
+
+Pure functions from the stages' own results to JSON-ready values. ``iplab audit
+--json`` and ``iplab status --json`` print the audit records and
+:meth:`~iplab.model.State.to_json` as they are.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from iplab.journal import LabInfo
+from iplab.verify import Difference
+
+#: the lines a run prints for a claim or a probe (verify.ClaimResult, lab.Session._probe)
+_CLAIM = re.compile(r"^ {4}(PASS|FAIL) (.*?)(?:: (.*))?$")
+
+
+def labs(infos: Iterable[LabInfo]) -> list[dict[str, Any]]:
+    """``iplab ls --json``: the labs that are up."""
+    return [
+        {
+            "lab": info.lab,
+            "run": info.run,
+            "scenario": info.scenario,
+            "sha256": info.sha256,
+            "prefix": info.prefix,
+            "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(info.started)),
+            "namespaces": list(info.owned_netns),
+            "links": list(info.owned_links),
+        }
+        for info in infos
+    ]
+
+
+def difference(d: Difference) -> dict[str, str]:
+    return {"object": d.obj, "field": d.field, "expected": d.expected, "found": d.found}
+
+
+def verify(
+    differences: Sequence[Difference],
+    step: int | None,
+    namespaces: int,
+    links: int,
+    live: Sequence[str] = (),
+) -> dict[str, Any]:
+    """``iplab verify --json``; ``live``: how the lab's live changes differ from its journal."""
+    return {
+        "ok": not differences and not live,
+        "step": step,
+        "differences": [difference(d) for d in differences],
+        "expected": {"namespaces": namespaces, "links": links},
+        "live": list(live),
+    }
+
+
+def claims(output: str) -> list[dict[str, Any]]:
+    """The claims and probes a run printed, in order: what was claimed, held or not, why."""
+    out = []
+    for line in output.splitlines():
+        if match := _CLAIM.match(line):
+            verdict, text, detail = match.groups()
+            out.append({"ok": verdict == "PASS", "claim": text, "detail": detail or ""})
+    return out
+
+
+def run(
+    *,
+    lab: str,
+    run_id: str | None,
+    scenario: str,
+    exit_code: int,
+    records: Iterable[dict[str, Any]],
+    output: str,
+) -> dict[str, Any]:
+    """``iplab run --json``: the verdict, every command of the run (from the audit log)
+    with its exit status, and every claim."""
+    commands = [
+        {
+            "step": r.get("step"),
+            "phase": r.get("phase"),
+            "kind": r.get("kind"),
+            "text": r.get("text"),
+            "rc": r.get("rc"),
+        }
+        for r in records
+        if r.get("kind") in ("command", "observe", "undo")
+    ]
+    return {
+        "lab": lab,
+        "run": run_id,
+        "scenario": scenario,
+        "ok": exit_code == 0,
+        "exit_code": exit_code,
+        "commands": commands,
+        "claims": claims(output),
+    }

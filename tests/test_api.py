@@ -1,0 +1,147 @@
+"""The public Python API and the pytest plugin, without a kernel (no process may start)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import iplab
+from iplab import pytest_plugin
+from iplab.runner import Result
+from tests.conftest import BLOG_SCENARIO, GOLDEN, REPO
+
+BLOG = "container-networking-part2"
+#: the plugin, loaded as a checkout would (the module is imported already: no assertion rewriting)
+PLUGIN = ("-p", "iplab.pytest_plugin", "-W", "ignore::pytest.PytestAssertRewriteWarning")
+
+
+def test_render_is_the_command_lines_byte_for_byte() -> None:
+    scenario = iplab.Scenario.load(BLOG)
+    golden = (GOLDEN / f"{BLOG}.txt").read_text()
+    assert scenario.render() == golden
+    lines = golden.splitlines(keepends=True)
+    assert scenario.render(setup=True) == "".join(lines[:18])
+    assert scenario.render(setup=False) == "".join(lines[18:])
+    assert scenario.render(format="script") == (GOLDEN / f"{BLOG}.sh").read_text()
+    assert scenario.render(format="markdown") == (GOLDEN / f"{BLOG}.md").read_text()
+    assert scenario.commands == golden.splitlines()
+    assert (scenario.name, scenario.path) == (BLOG, str(BLOG_SCENARIO))
+
+
+def test_a_prefix_renames_what_the_lab_creates() -> None:
+    scenario = iplab.Scenario.load(BLOG_SCENARIO, prefix="t1")
+    assert scenario.prefix == "t1"
+    assert scenario.namespaces == {"t1ns1", "t1ns2"}
+    assert scenario.links == {"t1vethX", "t1vethY", "t1vethP", "t1vethQ", "t1br0"}
+    assert scenario.render(setup=False).splitlines()[0] == "sudo ip link del t1br0"
+    assert scenario.with_prefix("").render() == iplab.Scenario.load(BLOG).render()
+
+
+def test_vars_override_the_scenario_variables() -> None:
+    star = iplab.Scenario.load("star", vars={"n": 2})
+    assert star.namespaces == {"ns1", "ns2"}
+
+
+def test_errors_name_the_file_the_line_and_the_field(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nsetup:\n  - action: netns add\n    nam: ns1\n")
+    with pytest.raises(iplab.ScenarioError) as caught:
+        iplab.Scenario.load(bad)
+    assert str(caught.value).startswith(f"{bad}:3: setup[0]: missing required field 'name'")
+    with pytest.raises(iplab.ScenarioError, match="the kernel allows 15"):
+        iplab.Scenario.load(BLOG, prefix="a-long-prefix")
+    with pytest.raises(iplab.UsageError, match="format 'pdf'"):
+        iplab.Scenario.load(BLOG).render(format="pdf")  # type: ignore[arg-type]
+    with pytest.raises(iplab.ScenarioError, match="no such scenario file"):
+        iplab.Scenario.load("no-such-scenario")
+
+
+def test_import_iplab_loads_nothing_heavy() -> None:
+    code = (
+        "import sys, iplab; heavy = [m for m in ('iplab.api', 'iplab.scenario', 'jinja2', 'yaml', "
+        "'sh') if m in sys.modules]; print(heavy)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    assert out.stdout == "[]\n"
+
+
+def test_every_public_name_resolves() -> None:
+    for name in iplab.__all__:
+        assert getattr(iplab, name) is not None
+    assert iplab.Difference.__module__ == "iplab.verify"
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = iplab.nope  # type: ignore[attr-defined]
+
+
+# -- the pytest plugin -----------------------------------------------------------------------
+
+
+def test_each_lab_of_a_session_gets_a_prefix_of_its_own(tmp_path: Path) -> None:
+    session = pytest_plugin._Session(tmp_path, "il")
+    prefixes = [session.prefix("test_x.py::test_a") for _ in range(50)]
+    assert len(set(prefixes)) == 50
+    assert all(len(p) == 6 and p.startswith("il") for p in prefixes)
+    other = pytest_plugin._Session(tmp_path, "il")  # another session (xdist worker, CI job)
+    assert other.prefix("test_x.py::test_a") != prefixes[0]
+
+
+def test_without_root_or_sudo_the_tests_are_skipped_with_one_reason(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr("iplab.runner.os.geteuid", lambda: 1000)
+    monkeypatch.setattr("iplab.runner.shutil.which", lambda name: f"/usr/bin/{name}")
+    refused = Result(("sudo", "-n", "true"), 1, "", "sudo: a password is required\n", 0.0)
+    monkeypatch.setattr("iplab.runner.ShExecutor.run", lambda self, argv, stdin=None: refused)
+    pytester.makepyfile(
+        """
+        import pytest
+
+        def test_one(iplab_lab):
+            iplab_lab("container-networking-part2")
+
+        @pytest.mark.iplab("container-networking-part2")
+        def test_two(lab):
+            pass
+        """
+    )
+    result = pytester.runpytest_inprocess(*PLUGIN, f"--iplab-state-dir={tmp_path / 'state'}", "-rs")
+    result.assert_outcomes(skipped=2)
+    reason = "iplab: not running as root, and `sudo -n` does not work: sudo: a password is required"
+    skips = [line for line in result.outlines if line.startswith("SKIPPED [1] ")]
+    assert len(skips) == 2 and all(reason in line for line in skips), result.outlines
+
+
+def test_the_lab_fixture_needs_the_marker(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        def test_unmarked(lab):
+            pass
+
+        @pytest.mark.iplab("x.yaml", scope="galaxy")
+        def test_bad_scope(lab):
+            pass
+        """
+    )
+    result = pytester.runpytest_inprocess(*PLUGIN, "--strict-markers")
+    result.assert_outcomes(errors=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*iplab: the `lab` fixture needs @pytest.mark.iplab(SCENARIO)*",
+            "*iplab: @pytest.mark.iplab scope 'galaxy': use one of function, class, module*",
+        ]
+    )
+
+
+def test_the_api_reference_is_up_to_date() -> None:
+    from iplab import apidoc
+
+    assert (REPO / "docs" / "api.md").read_text() == apidoc.render(), (
+        "docs/api.md is stale: python3 -m iplab.apidoc > docs/api.md"
+    )

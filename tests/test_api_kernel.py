@@ -1,0 +1,102 @@
+"""The Python API on the real kernel: up, exec, state, verify, down, and what ends a lab."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+import iplab
+from tests.conftest import REPO
+from tests.kernel import netns_names
+
+pytestmark = pytest.mark.kernel
+
+TWO_HOSTS = REPO / "examples" / "pytest-lab" / "two-hosts.yaml"
+
+
+def mine(prefix: str) -> set[str]:
+    return {n for n in netns_names() if n.startswith(prefix)}
+
+
+def test_up_exec_state_verify_down(prefix: str, state_dir: Path) -> None:
+    scenario = iplab.Scenario.load(TWO_HOSTS, prefix=prefix)
+    with iplab.up(scenario, state_dir=state_dir, audit={"test": "api"}) as lab:
+        assert lab.name == f"{prefix}two-hosts"
+        assert mine(prefix) == {f"{prefix}a", f"{prefix}b"} == set(lab.namespaces)
+        assert "[8/8]" in lab.log
+        ping = lab.exec("a", "ping", "-c", "1", "-W", "2", "10.99.0.2")
+        assert ping.ok, ping.stderr
+        assert lab.exec(f"{prefix}b", "ip", "-br", "addr").stdout.count("10.99.0.2/24") == 1
+        state = lab.state()
+        assert set(state.namespaces) == {"", f"{prefix}a", f"{prefix}b"}
+        assert state.namespaces[""].links == {}  # the host's own links are not the lab's
+        vb = state.namespaces[f"{prefix}b"].links[f"{prefix}vb"]
+        assert (vb.peer, vb.peer_ns, vb.up) == (f"{prefix}va", f"{prefix}a", True)
+        assert lab.verify() == []
+        # a change the scenario did not make shows as a typed difference
+        lab.exec("b", "ip", "link", "set", f"{prefix}vb", "down", check=True)
+        [difference] = lab.verify()
+        assert (difference.obj, difference.field, difference.expected, difference.found) == (
+            f"{prefix}vb", "up", "up", "down",
+        )  # fmt: skip
+        assert [other.name for other in iplab.labs(state_dir)] == [lab.name]
+        with pytest.raises(iplab.UsageError, match="not one of lab"):
+            lab.exec("ns-of-someone-else", "true")
+        with pytest.raises(iplab.LabError, match="exit 1"):
+            lab.exec("a", "false", check=True)
+    assert not lab.is_up
+    assert mine(prefix) == set() and lab.leftovers() == []
+    assert iplab.labs(state_dir) == []
+    lab.down()  # again: nothing to do
+
+
+def test_the_block_downs_the_lab_on_an_exception(prefix: str, state_dir: Path) -> None:
+    seen: list[int] = []
+
+    def body() -> None:
+        with iplab.up(TWO_HOSTS, prefix=prefix, state_dir=state_dir):
+            seen.append(len(mine(prefix)))
+            raise ZeroDivisionError
+
+    with pytest.raises(ZeroDivisionError):
+        body()
+    assert seen == [2]
+    assert mine(prefix) == set()
+    assert iplab.labs(state_dir) == []
+
+
+def test_the_block_downs_the_lab_on_ctrl_c(prefix: str, state_dir: Path) -> None:
+    with pytest.raises(KeyboardInterrupt), iplab.up(TWO_HOSTS, prefix=prefix, state_dir=state_dir):
+        os.kill(os.getpid(), signal.SIGINT)  # as a Ctrl-C at the terminal
+    assert mine(prefix) == set()
+    assert iplab.labs(state_dir) == []
+
+
+def test_a_lab_found_by_labs_can_be_taken_down(prefix: str, state_dir: Path) -> None:
+    made = iplab.up(TWO_HOSTS, prefix=prefix, state_dir=state_dir)
+    [found] = iplab.labs(state_dir)
+    assert (found.name, found.namespaces) == (made.name, made.namespaces)
+    assert found.exec("a", "ip", "-br", "link").ok
+    with pytest.raises(iplab.UsageError, match="verify needs its scenario"):
+        found.verify()
+    assert found.verify(iplab.Scenario.load(TWO_HOSTS, prefix=prefix)) == []
+    found.down()
+    assert mine(prefix) == set()
+    with pytest.raises(iplab.UsageError, match="is down"):
+        found.exec("a", "true")
+
+
+def test_a_failing_setup_leaves_nothing(prefix: str, state_dir: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "name: broken\nsetup:\n"
+        "  - {action: netns add, name: x1}\n"
+        "  - {action: raw, command: ip netns exec x1 false}\n"
+    )
+    with pytest.raises(iplab.LabError, match="did not come up"):
+        iplab.up(broken, prefix=prefix, state_dir=state_dir)
+    assert mine(prefix) == set()
+    assert iplab.labs(state_dir) == []

@@ -1,0 +1,77 @@
+"""verify.diff: each difference typed by its kind and namespace, printed as before."""
+
+from __future__ import annotations
+
+from iplab import scenario
+from iplab.model import ROOT, Link, Namespace, State
+from iplab.plan import Plan, build, expected_state
+from iplab.verify import Difference, Owned, diff
+from iplab.verify import DifferenceKind as Kind
+from tests.conftest import BLOG_SCENARIO
+
+
+def blog_plan() -> Plan:
+    return build(scenario.load(str(BLOG_SCENARIO)))
+
+
+def typed(differences: list[Difference]) -> list[tuple[Kind, str | None, str, str]]:
+    return [(d.kind, d.namespace, d.obj, str(d)) for d in differences]
+
+
+def test_a_torn_lab_gives_each_kind_with_the_text_verify_always_printed() -> None:
+    """The blog's lab after ``ip netns del ns1`` (vethY, ns1's vethX's peer, dies with it),
+    ``ip link del vethQ`` (and its peer vethP), a vethZ added to ns2 and ns2's lo set up."""
+    plan = blog_plan()
+    expected = expected_state(plan)
+    live = expected.copy()
+    del live.namespaces["ns1"]
+    for gone in ("vethY", "vethQ"):
+        del live.namespaces[ROOT].links[gone]
+    del live.namespaces["ns2"].links["vethP"]
+    live.namespaces["ns2"].links["vethZ"] = Link("vethZ", "dummy")
+    live.namespaces["ns2"].links["lo"].up = True
+    assert typed(diff(expected, live, plan.owned)) == [
+        (Kind.MISSING_LINK, ROOT, "vethY", "vethY.netns: expected root, found none"),
+        (Kind.MISSING_LINK, ROOT, "vethQ", "vethQ.netns: expected root, found none"),
+        (Kind.MISSING_NAMESPACE, "ns1", "ns1", "ns1.exists: expected a namespace, found none"),
+        (Kind.FIELD, "ns2", "lo", "lo.up: expected down, found up"),
+        (Kind.MISSING_LINK, "ns2", "vethP", "vethP.netns: expected ns2, found none"),
+        (Kind.EXTRA_LINKS, "ns2", "ns2", "ns2.links: expected lo, vethP, found lo, vethZ"),
+    ]
+
+
+def test_a_moved_link() -> None:
+    plan = blog_plan()
+    expected = expected_state(plan)
+    live = expected.copy()
+    live.namespaces[ROOT].links["vethX"] = live.namespaces["ns1"].links.pop("vethX")
+    assert typed(diff(expected, live, plan.owned)) == [
+        (Kind.MOVED, "ns1", "vethX", "vethX.netns: expected ns1, found it in root"),
+    ]
+
+
+def test_what_the_teardown_should_have_removed() -> None:
+    plan = blog_plan()
+    after_teardown = expected_state(plan, len(plan.commands))
+    assert after_teardown.namespaces.keys() == {ROOT}
+    assert typed(diff(after_teardown, expected_state(plan), plan.owned)) == [
+        (Kind.EXTRA_NAMESPACE, "ns1", "ns1", "ns1.exists: expected none, found the namespace"),
+        (Kind.EXTRA_NAMESPACE, "ns2", "ns2", "ns2.exists: expected none, found the namespace"),
+        (Kind.EXTRA_LINK, None, "br0", "br0.exists: expected none, found it in root"),
+        (Kind.EXTRA_LINK, None, "vethP", "vethP.exists: expected none, found it in ns2"),
+        (Kind.EXTRA_LINK, None, "vethQ", "vethQ.exists: expected none, found it in root"),
+        (Kind.EXTRA_LINK, None, "vethX", "vethX.exists: expected none, found it in ns1"),
+        (Kind.EXTRA_LINK, None, "vethY", "vethY.exists: expected none, found it in root"),
+    ]
+
+
+def test_a_field_names_its_namespace_and_the_same_link_elsewhere_is_left_alone() -> None:
+    expected = State()
+    for ns in ("ns1", "ns2"):
+        expected.namespaces[ns] = Namespace(ns, {"lo": Link("lo", "loopback")})
+    live = expected.copy()
+    live.namespaces["ns1"].links["lo"].up = True
+    (only,) = diff(expected, live, Owned(frozenset(), frozenset()))
+    assert (only.kind, only.namespace, only.field, only.expected, only.found) == (
+        Kind.FIELD, "ns1", "up", "down", "up",
+    )  # fmt: skip
