@@ -41,11 +41,21 @@ LAZY_HELP = {
 Handler = Callable[[argparse.Namespace], int]
 
 
-def load_plan(args: argparse.Namespace, strict_claims: bool = True) -> Plan:
+def load_plan(args: argparse.Namespace, strict_claims: bool = True, lenient: bool = False) -> Plan:
     from iplab import plan
 
     prefix = getattr(args, "prefix", "")
-    return plan.load(args.scenario, args.var, prefix, args.templates, strict_claims)
+    loaded = plan.load(
+        args.scenario, args.var, prefix, args.templates, strict_claims, lenient=lenient
+    )
+    warn(loaded)
+    return loaded
+
+
+def warn(plan: Plan) -> None:
+    """What the model objects to without refusing: one line each on stderr."""
+    for warning in plan.warnings:
+        sys.stderr.write(f"iplab: warning: {warning}\n")
 
 
 # -- render / check --------------------------------------------------------------------------
@@ -54,7 +64,7 @@ def load_plan(args: argparse.Namespace, strict_claims: bool = True) -> Plan:
 def cmd_render(args: argparse.Namespace) -> int:
     from iplab import export
 
-    plan = load_plan(args)
+    plan = load_plan(args, lenient=True)  # a text job: every line, objections as warnings
     which = "setup" if args.setup else "teardown" if args.teardown else "all"
     options.write_text(export.export(plan, args.format, which), args.output)
     return 0
@@ -69,6 +79,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     owned = owned_by(sc)
     # the full build checks everything the runner needs (rendering, probes, claims)
     plan = build(sc, "", args.templates)
+    warn(plan)
     texts = [pc.command.text for pc in plan.commands]
     failed = 0
     out = io.StringIO() if args.json else sys.stdout
@@ -284,6 +295,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
         doc = jsonout.verify(found, args.step, len(expected.namespaces) - 1, count, live)
         print(json.dumps(doc, indent=1))
         return 1 if differences else 0
+    from iplab.verify import unknowable
+
+    skipped = unknowable(expected)
+    if skipped:
+        print(f"skipped what the model cannot know: {', '.join(skipped)}")
     for d in differences:
         print(d)
     if differences:

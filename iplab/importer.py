@@ -501,11 +501,8 @@ def _cannot_undo(drafts: Sequence[Draft], cut: int) -> Iterable[str]:
     paths = _item_paths(drafts, cut)
     for i, d in enumerate(drafts):
         op = d.op
-        if (
-            isinstance(op, Raw | NetnsExec)
-            and op.undo is None
-            and not op.observes | has_effects(op)
-        ):
+        undone = isinstance(op, Raw | NetnsExec) and bool(op.creates or op.renames)
+        if isinstance(op, Raw | NetnsExec) and op.undo is None and not op.observes and not undone:
             yield f"{paths[i]} (line {d.cmd.line}): {d.cmd.text}"
 
 

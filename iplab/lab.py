@@ -242,7 +242,8 @@ def _lab(env: Env, lab: str, plan: Plan, run: str, preflight: bool) -> Iterator[
             )
         env.runner.ensure_privilege()
         links, netns = iproute.read_names(env.runner)
-        clash = sorted(plan.owned.netns & netns) + sorted(plan.owned.links & links)
+        # a name the host has in the root namespace is free inside the lab's namespaces
+        clash = sorted(plan.owned.netns & netns) + sorted(plan.owned.in_root() & links)
         if clash and preflight:
             one = len(clash) == 1
             raise IplabError(
@@ -374,7 +375,10 @@ def live_differences(
 
 
 def _verify_up(env: Env, plan: Plan) -> int:
-    _expected, differences = live_differences(env, plan)
+    expected, differences = live_differences(env, plan)
+    skipped = verify.unknowable(expected)
+    if skipped:
+        env.out.write(f"verify: skipped what the model cannot know: {', '.join(skipped)}\n")
     for d in differences:
         env.out.write(f"    DIFF {d}\n")
     env.out.write(

@@ -87,11 +87,12 @@ class Renderer:
         self._templates: dict[str, jinja2.Template] = {}
 
     def text(self, op: Op) -> str:
-        """The op's command line, without sudo."""
+        """The op's command line, without sudo (a line read by the grammar: as written)."""
+        name = op.template if op.text is None else LINE_TEMPLATE
         try:
-            template = self._templates.get(op.template)
+            template = self._templates.get(name)
             if template is None:
-                template = self._templates[op.template] = self.env.get_template(op.template)
+                template = self._templates[name] = self.env.get_template(name)
             text = template.render(**op.context())
         except jinja2.TemplateNotFound as exc:
             raise UsageError(f"template {exc.name} not found in the template path") from None
@@ -100,12 +101,10 @@ class Renderer:
                 f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}"
             ) from None
         except jinja2.TemplateError as exc:
-            raise UsageError(f"template {op.template}: {exc}") from None
+            raise UsageError(f"template {name}: {exc}") from None
         text = text.strip()
         if not text or "\n" in text:
-            raise UsageError(
-                f"template {op.template} must render exactly one line, rendered {text!r}"
-            )
+            raise UsageError(f"template {name} must render exactly one line, rendered {text!r}")
         return text
 
     def command(self, op: Op, sudo: bool, step: Step | None = None, number: int = 0) -> Command:
@@ -122,7 +121,15 @@ class Renderer:
             except ValueError as exc:
                 where = step.loc if step else None
                 raise ScenarioError(f"rendered {body!r} cannot be split: {exc}", where) from None
-        if isinstance(op, IpOp) and argv[:1] != ("ip",):
+        if op.text is not None and argv[:1] == ("sudo",):
+            # a line written with its own sudo (``sudo  ip``, ``sudo -E ip``): printed as
+            # written, run without it (the runner adds ``sudo -n`` when not root)
+            return Command(
+                text=body, argv=strip_sudo(argv), sudo=True, privileged=True,
+                observe=is_observation(op), op=op, step=step, number=number,
+            )  # fmt: skip
+        ip_template = isinstance(op, IpOp) and op.text is None and op.template not in NOT_IP
+        if ip_template and argv[:1] != ("ip",):
             raise UsageError(f"template {op.template} must render an ip command, rendered {body!r}")
         return Command(
             text=("sudo " if sudo else "") + body,
@@ -134,6 +141,24 @@ class Renderer:
             step=step,
             number=number,
         )
+
+
+#: the template of every line read by the grammar (``line:``): the line as written
+LINE_TEMPLATE = "line.j2"
+#: templates of ops run through another program than ``ip`` (``bridge``, ``brctl``)
+NOT_IP = frozenset({"bridge-ports.j2", "bridge-vlan.j2", LINE_TEMPLATE})
+#: sudo's options that take a value (``sudo -u USER ip ...``)
+_SUDO_VALUED = frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T", "-R"})
+
+
+def strip_sudo(argv: tuple[str, ...]) -> tuple[str, ...]:
+    """``sudo [OPTIONS] CMD...`` -> ``CMD...``."""
+    i = 1
+    while i < len(argv) and argv[i].startswith("-"):
+        if argv[i] == "--":
+            return argv[i + 1 :]
+        i += 2 if argv[i] in _SUDO_VALUED else 1
+    return argv[i:]
 
 
 @lru_cache(maxsize=8)

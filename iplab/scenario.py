@@ -34,15 +34,17 @@ from typing import Any, Literal, NoReturn, TypeVar
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from iplab import livesteps, names, yamlio
+from iplab import ipgrammar, livesteps, names, yamlio
 from iplab.errors import Location, ScenarioError
 from iplab.steps import (
     LINK_SET_ATTRS,
+    OPS_BY_ACTION,
     AddrAdd,
     AddrDel,
     AddrShow,
     BridgePorts,
     Claim,
+    Effect,
     LinkAdd,
     LinkAttr,
     LinkDel,
@@ -392,7 +394,77 @@ def _raw(f: Fields) -> Op:
         undo=_command_text(f, "undo", shell, False),
         observes=f.flag("observe"),
         shell=shell,
+        **_declares(f),
     )
+
+
+#: ``creates:``/``deletes:``/``renames:`` items: what each may say
+_EFFECT_KEYS = {
+    "creates": ("netns", "link", "kind", "in", "peer", "peer_in"),
+    "deletes": ("netns", "link", "in"),
+    "renames": ("link", "to", "in"),
+}
+
+
+def _declares(f: Fields) -> dict[str, Any]:
+    """What a raw command says it does to names (``creates``, ``deletes``, ``renames``)."""
+    out: dict[str, Any] = {"declared": any(f.has(k) for k in _EFFECT_KEYS)}
+    for key, allowed in _EFFECT_KEYS.items():
+        effects = []
+        for value, loc in f.items(key):
+            if not isinstance(value, yamlio.YMap):
+                raise ScenarioError(
+                    f"must be a mapping like {{link: b0, kind: bridge}} or {{netns: ns1}}, "
+                    f"found {value!r}",
+                    loc,
+                )
+            ef = Fields(value, Location(loc.file, value.line or loc.line, loc.field), f._render)
+            effects.append(_effect(ef, key, allowed))
+            ef.finish()
+        out[key] = tuple(effects)
+    return out
+
+
+def _effect(f: Fields, key: str, allowed: tuple[str, ...]) -> Effect:
+    whats = [w for w in ("netns", "link") if w in allowed and f.has(w)]
+    if len(whats) != 1:
+        raise ScenarioError(f"say either 'link: NAME' or 'netns: NAME' in '{key}'", f.loc)
+    what = whats[0]
+    name = f.req_netns(what) if what == "netns" else f.req_link(what)
+    fields: dict[str, Any] = {}
+    for extra in allowed:
+        if extra in ("netns", "link") or not f.has(extra):
+            continue
+        if what == "netns":
+            f.fail(extra, f"a namespace has no '{extra}'")
+        if extra in ("in", "peer_in"):
+            fields["ns" if extra == "in" else "peer_ns"] = f.req_netns(extra)
+        elif extra in ("peer", "to"):
+            fields[extra] = f.req_link(extra)
+        else:
+            fields[extra] = f.req_text(extra)
+    if key == "renames" and "to" not in fields:
+        raise ScenarioError("a rename needs 'to: NEW_NAME'", f.loc)
+    return Effect(what=what, name=name, **fields)
+
+
+def _line(f: Fields) -> Op:
+    """``line: TEXT``: a command as its author wrote it, read by the grammar."""
+    text = f.req_text("line")
+    if "\n" in text.strip():
+        f.fail("line", "must be a single line", "write one step per command")
+    op = ipgrammar.read(text)
+    if op is None:
+        f.fail(
+            "line",
+            f"{text!r} is not a command iplab can read (ip, bridge, brctl; no shell syntax, "
+            "no spaces around it)",
+            "keep it as 'action: raw' with 'command:'",
+        )
+    action = f.text("action")
+    if action is not None and action != op.action:
+        f.fail("action", f"the line is a {op.action!r} command, not {action!r}")
+    return op
 
 
 def _route_fields(f: Fields) -> dict[str, Any]:
@@ -418,6 +490,7 @@ BUILDERS: dict[str, Callable[[Fields], Op]] = {
         command=_command_text(f, "command", False, True) or "",
         undo=_command_text(f, "undo", False, False),
         observes=f.flag("observe"),
+        **_declares(f),
     ),
     "link add": _link_add,
     "impair": livesteps.impair_step,
@@ -707,13 +780,20 @@ class _Expander:
         render = lambda v, where: self.value(v, scope, where)  # noqa: E731
         f = Fields(item, loc, render, allowed_extra=("loop", "loop_var", "when"))
         action = f.text("action")
-        if action is None:
-            raise ScenarioError("a step needs an 'action'", loc, f"one of: {', '.join(BUILDERS)}")
-        if action not in BUILDERS:
+        if "line" in item:
+            op = _line(f)
+        elif action is None:
+            raise ScenarioError(
+                "a step needs an 'action' (or a 'line')", loc, f"one of: {', '.join(BUILDERS)}"
+            )
+        elif action not in BUILDERS:
             close = difflib.get_close_matches(action, list(BUILDERS), n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"one of: {', '.join(BUILDERS)}"
+            if action in OPS_BY_ACTION:
+                hint = f"a {action!r} step is written as 'line: THE COMMAND'"
             f.fail("action", f"unknown action {action!r}", hint)
-        op = BUILDERS[action](f)
+        else:
+            op = BUILDERS[action](f)
         claims = []
         for value, claim_loc in f.items("expect"):
             if not isinstance(value, yamlio.YMap):

@@ -31,7 +31,7 @@ from typing import Any
 from iplab import names, scenario, yamlio
 from iplab.errors import Location
 from iplab.scenario import BUILDERS, IP_OPTIONS, Fields
-from iplab.steps import LINK_SET_ATTRS
+from iplab.steps import LINK_SET_ATTRS, OPS_BY_ACTION
 
 SCHEMA_ID = "https://github.com/iplab/iplab/docs/scenario.schema.json"
 JINJA = {"type": "string", "pattern": r"\{\{|\{%"}
@@ -124,7 +124,8 @@ class Probe(Fields):
 
     def raw(self, key: str) -> Any:
         self._note(key, {"type": "object"}, False)
-        return _ymap()
+        # an impairment (livesteps) needs one value to parse; the probe goes on past it
+        return _ymap({"delay": "1ms"} if key.endswith("impair") else None)
 
     def text(self, key: str, required: bool = False) -> str | None:
         self._note(key, {"type": "string"}, required)
@@ -231,6 +232,13 @@ def _block() -> None:
     scenario._Expander("probe", {})._block(block, "setup", Location("probe", 1, "block"), {})
 
 
+def _script_block() -> None:
+    block = _ymap({"script": "x", "steps": yamlio.YList()})
+    block.key_lines = {"script": 1, "steps": 1}
+    where = Location("probe", 1, "script")
+    scenario._Expander("probe", {})._shell_block(block, "setup", where, {})
+
+
 def _claim() -> None:
     scenario._claim(Probe(_ymap(), Location("probe", 1, "claim"), lambda value, _loc: value))
 
@@ -252,6 +260,7 @@ def record() -> Recorder:
                     _try(_step)
             rec.variant, rec.answers, rec.extra_keys = "", {}, ()
             _try(_block)
+            _try(_script_block)
             found: set[str] = set()
             rec.has = _claim_has(found, None)
             _try(_claim)
@@ -340,6 +349,18 @@ def generate() -> dict[str, Any]:
     actions = [
         _object(rec, f"step#{action}", loop, {"action": {"const": action}}) for action in BUILDERS
     ]
+    shared = ("title", "prose", "output", "sudo", "expect")
+    line_step = {
+        "type": "object",
+        "properties": {
+            "line": {"type": "string", "description": "the command as its author wrote it"},
+            "action": {"enum": sorted(OPS_BY_ACTION)},
+            **{k: v for k, v in actions[0]["properties"].items() if k in shared},
+            **loop,
+        },
+        "required": ["line"],
+        "additionalProperties": False,
+    }
     claims = [_object(rec, f"claim#{key}") for key in rec.variant_keys("claim#")]
     for claim, key in zip(claims, rec.variant_keys("claim#"), strict=True):
         claim["required"] = sorted({key, *claim.get("required", [])})
@@ -360,8 +381,15 @@ def generate() -> dict[str, Any]:
         **top,
         "$defs": {
             **_name_defs(),
-            "step": {"anyOf": [*actions, {"$ref": "#/$defs/block"}]},
+            "step": {
+                "anyOf": [
+                    *actions,
+                    line_step,
+                    {"anyOf": [{"$ref": "#/$defs/block"}, {"$ref": "#/$defs/script"}]},
+                ]
+            },
             "block": _object(rec, "block", {**loop, "steps": steps_ref}),
+            "script": _object(rec, "script", {"steps": steps_ref}),
             "claim": {"anyOf": claims},
             "topology": _topology(rec),
         },

@@ -29,9 +29,9 @@ from iplab.batch import argv_line
 from iplab.context import Env, Line, fault, run_batch
 from iplab.errors import UsageError
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord
-from iplab.model import ROOT, ModelError, State, apply
+from iplab.model import ROOT, Judge, ModelError, State, apply
 from iplab.render import Command, Renderer, renderer
-from iplab.steps import LinkDel, NetnsDel, NetnsExec, Op, Raw
+from iplab.steps import LinkDel, LinkSet, NetnsDel, NetnsExec, Op, Raw
 from iplab.verify import Owned
 
 SETTLE_SECONDS = 30.0  # how long deleted namespaces may take to release their links (busy host)
@@ -131,7 +131,8 @@ def expected_now(entries: Sequence[Entry]) -> State | None:
             apply(state, entry.op)
         except ModelError:
             return None
-    return state
+    # a step of unknown effect: the journal cannot say what exists
+    return None if state.opaque else state
 
 
 def _unowned(info: LabInfo, namespaces: Sequence[str]) -> list[str]:
@@ -175,6 +176,7 @@ def destroy_plan(
     namespace deletions, then deletions of the links left in the root namespace."""
     raw: list[tuple[Entry, UndoRecord]] = []
     netns: list[tuple[Entry, UndoRecord]] = []
+    renames: list[tuple[Entry, UndoRecord]] = []
     links: list[tuple[Entry, UndoRecord]] = []
     for entry in reversed(entries):
         for undo in entry.undo:
@@ -184,9 +186,22 @@ def destroy_plan(
                 raw.append((entry, undo))
             elif isinstance(undo.op, NetnsDel) and undo.guard.holds(observed):
                 netns.append((entry, undo))
+            elif isinstance(undo.op, LinkSet) and undo.op.has("name"):
+                renames.append((entry, undo))
             elif isinstance(undo.op, LinkDel):
                 links.append((entry, undo))
     dying = {u.op.name for _, u in netns if isinstance(u.op, NetnsDel)}
+    # a renamed link is deleted under the name it was made with: rename it back first
+    # (unless its namespace goes anyway), and judge the deletions on the names restored
+    named_back: list[tuple[Entry, UndoRecord]] = []
+    if renames:
+        observed = observed.copy()
+        judge = Judge(strict=False)
+        for entry, undo in renames:
+            if (undo.op.in_ns() or ROOT) in dying or not undo.guard.holds(observed):
+                continue
+            named_back.append((entry, undo))
+            apply(observed, undo.op, judge=judge)
     kept: list[tuple[Entry, UndoRecord]] = []
     for entry, undo in links:
         assert isinstance(undo.op, LinkDel)
@@ -197,7 +212,7 @@ def destroy_plan(
         if link.kind == "veth" and link.peer_ns in dying:
             continue  # goes with its peer
         kept.append((entry, undo))
-    return raw + netns + kept
+    return raw + netns + named_back + kept
 
 
 def _fast(
