@@ -395,7 +395,13 @@ class Reader:
             for _, text in lines
             if not text.lstrip().startswith("#")
         )
-        return roots and not bare
+        if roots and not bare:
+            return True
+        # a block that opens with ``# ip ...`` (the rest a command iplab types) is typed at a
+        # root prompt, whatever its printed lines look like
+        first = next((text.strip() for _, text in lines if text.strip()), "")
+        rest = strip_prompt(first, root_hash=True)
+        return rest is not None and first.startswith("# ") and _types(rest)
 
     def _command_text(self, text: str, prompted: bool) -> str | None:
         """The command on a line ("" for a blank line), or None: a printed line."""
@@ -904,6 +910,14 @@ class _Session:
     call: _Call
     lead: list[str]
     block: Block | None = None
+
+
+def _types(line: str) -> bool:
+    """The line is a command iplab types (not prose that happens to start with a program)."""
+    try:
+        return classify(line).typed
+    except LineError:
+        return False
 
 
 def _silent(op: Op) -> bool:

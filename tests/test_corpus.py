@@ -29,7 +29,7 @@ IDS = [p.name for p in TUTORIALS]
 WAITS_FOR_GRAMMAR = "i10a: the ip grammar (abbreviations, renames, brctl, spacing) and open model"
 WAITS_FOR_RUN = "i11: iplab run undoes from the journal when the tutorial has no cleanup"
 WAITS_FOR_STOP = "i11: stop_after (the author's Ctrl-C) for ping without -c, tcpdump, ip monitor"
-PENDING_IMPORT = {"20-spacing.sh": WAITS_FOR_GRAMMAR}
+PENDING_IMPORT: dict[str, str] = {}
 _GRAMMAR = (
     *("04-terse-notes.md", "05-rename-to-eth0.sh", "06-brctl-old-school.md"),
     *("16-vlan-bridge.md", "20-spacing.sh", "22-nameless-veth.md"),
