@@ -1,3 +1,9 @@
-from iplab.cli import main
+import sys
+
+try:
+    from iplab.cli import main
+except KeyboardInterrupt:  # a Ctrl-C while Python imports iplab: nothing ran yet
+    sys.stderr.write("iplab: interrupted before anything ran\n")
+    raise SystemExit(130) from None
 
 raise SystemExit(main())

@@ -13,7 +13,9 @@ import importlib
 import io
 import json
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -120,7 +122,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _env(args: argparse.Namespace) -> lab.Env:
     from iplab import lab, statedir
 
-    return lab.make_env(statedir.resolve(args.state_dir), sys.stdout, sys.stderr)
+    env = lab.make_env(statedir.resolve(args.state_dir), sys.stdout, sys.stderr)
+    timeout = getattr(args, "timeout", None)
+    if timeout is not None:
+        env.runner.default_timeout = timeout or None  # 0: no limit
+    return env
 
 
 def _lab_name(args: argparse.Namespace, plan: Plan) -> str:
@@ -355,6 +361,16 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 # -- the parser -----------------------------------------------------------------------------
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value <= 86400:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be between 0 and 86400 seconds: {text!r}")
+    return value
+
+
 def _json_flag(p: argparse.ArgumentParser, command: str) -> None:
     p.add_argument(
         "--json", action="store_true",
@@ -397,7 +413,13 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
 
     state = argparse.ArgumentParser(add_help=False)
     options.add_state_dir(state)
-    running = argparse.ArgumentParser(add_help=False, parents=[state])
+    limit = argparse.ArgumentParser(add_help=False)
+    limit.add_argument(
+        "--timeout", type=_seconds, metavar="SECONDS",
+        help="the time limit of each process whose step sets none (default: 30; 0: none); "
+        "past it the process is killed and the run rolls back",
+    )  # fmt: skip
+    running = argparse.ArgumentParser(add_help=False, parents=[state, limit])
     running.add_argument("--lab", help="the lab's name (default: prefix + scenario name)")
     running.add_argument("--dry-run", action="store_true", help="print what would run, run nothing")
     running.add_argument(
@@ -429,7 +451,7 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
     _json_flag(p, "run")
     p.set_defaults(handler=cmd_run)
 
-    p = sub.add_parser("down", parents=[state], help="undo a lab from its journal")
+    p = sub.add_parser("down", parents=[state, limit], help="undo a lab from its journal")
     p.add_argument("lab", nargs="?", help="the lab (optional when only one is up)")
     p.add_argument(
         "--exact", action="store_true",
@@ -489,8 +511,69 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _terminate(signum: int, frame: object) -> None:
+    del signum, frame
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int:
     err = stderr or sys.stderr
+    if argv is None and threading.current_thread() is threading.main_thread():
+        # until a run installs its own handlers, SIGTERM ends iplab as Ctrl-C does
+        signal.signal(signal.SIGTERM, _terminate)
+    try:
+        rc = _main(argv, err)
+    except KeyboardInterrupt:
+        _say(err, "iplab: interrupted")
+        rc = 130
+    except BrokenPipeError:
+        # the reader went away (iplab render | head): output was cut short, a failure
+        rc = 141
+    except IplabError as exc:
+        _say(err, f"iplab: error: {exc}")
+        rc = exc.exit_code
+    except OSError as exc:  # the host, not iplab: a full disk, a closed terminal...
+        if os.environ.get("IPLAB_DEBUG"):
+            raise
+        where = f" ({exc.filename})" if exc.filename else ""
+        _say(err, f"iplab: error: {exc.strerror or exc}{where}")
+        rc = 1
+    except Exception as exc:
+        if os.environ.get("IPLAB_DEBUG"):
+            raise
+        _say(
+            err,
+            f"iplab: internal error: {type(exc).__name__}: {exc}\n"
+            "  this is a bug in iplab; run again with IPLAB_DEBUG=1 to see where",
+        )
+        rc = 70
+    if argv is None and not _flushed():
+        rc = rc or 141  # stdout is gone: what was printed did not arrive
+    return rc
+
+
+def _say(err: TextIO, text: str) -> None:
+    try:
+        err.write(text + "\n")
+        err.flush()
+    except (OSError, ValueError):
+        pass  # stderr is gone too: the exit status says it
+
+
+def _flushed() -> bool:
+    """Flush stdout; False (and stdout pointed at /dev/null, so that Python's own flush at
+    exit prints nothing) when it cannot be written."""
+    try:
+        sys.stdout.flush()
+        return True
+    except (OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return False
+
+
+def _main(argv: Sequence[str] | None, err: TextIO) -> int:
+    del err
     words = list(sys.argv[1:] if argv is None else argv)
     helping = not words or any(w in ("-h", "--help") for w in words)
     parser = build_parser(None if helping else set(words) & set(LAZY_COMMANDS))
@@ -499,24 +582,4 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int
     if handler is None:
         parser.print_help()
         return 2
-    try:
-        return handler(args)
-    except IplabError as exc:
-        err.write(f"iplab: error: {exc}\n")
-        return exc.exit_code
-    except KeyboardInterrupt:
-        err.write("iplab: interrupted\n")
-        return 130
-    except BrokenPipeError:
-        # the reader went away (iplab render | head): not an error of ours
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
-    except Exception as exc:
-        if os.environ.get("IPLAB_DEBUG"):
-            raise
-        err.write(
-            f"iplab: internal error: {type(exc).__name__}: {exc}\n"
-            "  this is a bug in iplab; run again with IPLAB_DEBUG=1 to see where\n"
-        )
-        return 70
+    return handler(args)

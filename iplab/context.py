@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -15,7 +15,7 @@ from typing import Any, TextIO
 from iplab import audit as auditlog
 from iplab.batch import failed_lines
 from iplab.errors import IplabError
-from iplab.runner import Result, Runner, truncate
+from iplab.runner import Limits, Result, Runner, truncate
 
 
 class Interrupted(IplabError):
@@ -45,6 +45,7 @@ class Env:
             "stdout": truncate(result.stdout),
             "stderr": truncate(result.stderr),
             "dry_run": False,
+            **({"stopped": result.stopped} if result.stopped else {}),
             **extra,
         }
 
@@ -74,17 +75,39 @@ class Line:
 
 
 def run_batch(
-    env: Env, lines: Sequence[Line], privileged: bool, force: bool = False
+    env: Env,
+    lines: Sequence[Line],
+    privileged: bool,
+    force: bool = False,
+    on_start: Callable[[int], None] | None = None,
 ) -> tuple[list[int | None], Result]:
     """Feed lines to one ``ip -batch -``; the exit status of each line (None: not run).
 
     Each line that ran gets an audit record of its own (its text, its argv, its
     status), written together; the batch process itself is named in each.
     Without ``force`` ip stops at the first failure, with it ip goes on.
+
+    As soon as the process started, ``on_start`` gets its pid (the journal keeps it, so
+    that a ``down`` can stop a batch that outlived iplab) and the audit log gets a record
+    of the start: if iplab dies while the batch runs, the log still says it ran.
     """
     argv = ["ip", *(["-force"] if force else []), "-batch", "-"]
     stdin = "".join(line.line + "\n" for line in lines)
-    result = env.runner.execute(argv, privileged, stdin=stdin, meta={"audit": False})
+    default = env.runner.default_timeout
+    # a batch's limit: the default for the process, and half a second more per line
+    limits = Limits(default + 0.5 * len(lines) if default else None)
+
+    def started(pid: int) -> None:
+        if on_start is not None:
+            on_start(pid)
+        meta = {"kind": "batch", "text": f"ip -batch - started (pid {pid}): {len(lines)} lines"}
+        record = env.record(meta, Result(tuple(argv), 0, "", "", 0.0, pid=pid), rc=None)
+        del record["argv"]  # not a command to replay: its lines get records of their own
+        env.audit.append([record])
+
+    result = env.runner.execute(
+        argv, privileged, stdin=stdin, meta={"audit": False}, limits=limits, on_start=started
+    )
     status: list[int | None] = [0] * len(lines)
     if not result.ok:
         failed = failed_lines(result.stderr)
@@ -99,7 +122,7 @@ def run_batch(
     for line, rc in zip(lines, status, strict=True):
         if rc is None:
             continue
-        own = Result(line.argv, rc, "", result.stderr if rc else "", 0.0)
+        own = Result(line.argv, rc, "", result.stderr if rc else "", 0.0, result.stopped)
         record = env.record(
             {**line.meta, "text": line.text},
             own,
@@ -117,15 +140,41 @@ def run_batch(
 
 
 class Signals:
-    """SIGINT/SIGTERM set a flag; the run stops at the next command boundary."""
+    """The first SIGINT/SIGTERM stops the running child at once (its whole process
+    group is killed) and the run stops; later ones are noted.
 
-    def __init__(self) -> None:
+    ``passive`` (while undoing) only notes a signal: an undo is not stopped halfway,
+    and every undo command has its own time limit.
+    """
+
+    def __init__(self, runner: Runner | None = None, err: TextIO | None = None) -> None:
+        self.runner = runner
+        self.err = err
         self.received: int | None = None
+        #: the text of the command the signal stopped, if one was running
+        self.stopped: str | None = None
+        self.passive = False
         self._old: dict[int, Any] = {}
 
     def _handler(self, signum: int, frame: FrameType | None) -> None:
         del frame
-        self.received = signum
+        first = self.received is None
+        if first:
+            self.received = signum
+        name = signal.Signals(signum).name
+        if self.passive:
+            self._say(f"iplab: {name} received: undoing goes on (each command has a time limit)")
+            return
+        if first and self.runner is not None:
+            self.stopped = self.runner.stop(f"{name} received")
+
+    def _say(self, text: str) -> None:
+        if self.err is not None:
+            try:
+                self.err.write(text + "\n")
+                self.err.flush()
+            except (OSError, ValueError):
+                pass
 
     def __enter__(self) -> Signals:
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -139,7 +188,10 @@ class Signals:
     def check(self) -> None:
         if self.received is not None:
             name = signal.Signals(self.received).name
-            raise Interrupted(f"{name} received: stopping at this command boundary")
+            what = (
+                f"stopped `{self.stopped}`" if self.stopped else "stopping at this command boundary"
+            )
+            raise Interrupted(f"{name} received: {what}")
 
 
 def fault(point: str, count: int) -> None:

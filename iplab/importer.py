@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shlex
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -243,9 +244,35 @@ def step_map(draft: Draft, sudo: bool | None, output: str | None) -> dict[str, A
     out.update(op_fields(draft.op))
     if sudo is not None:
         out["sudo"] = sudo
+    if author_stops(draft.cmd.text):
+        out["stop_after"] = STOP_AFTER
     if output is not None:
         out["output"] = jinja_literal(output)
     return out
+
+
+#: seconds a command the author stopped with Ctrl-C runs before iplab sends it SIGINT
+STOP_AFTER = 3
+_FOREVER = frozenset({"tcpdump", "watch", "tshark", "dumpcap"})
+
+
+def author_stops(line: str) -> bool:
+    """A command that runs until its author presses Ctrl-C: ``ping`` without ``-c`` (or a
+    ``-w`` deadline), ``tcpdump`` without ``-c``, ``ip monitor``, ``bridge monitor``."""
+    try:
+        words = shlex.split(line)
+    except ValueError:
+        return False
+    for i, word in enumerate(words):
+        rest = words[i + 1 :]
+        counted = any(w.startswith(("-c", "-w", "--count")) for w in rest)
+        if word in ("ping", "ping6", "arping"):
+            return not counted
+        if word in _FOREVER:
+            return not counted
+        if word in ("ip", "bridge") and "monitor" in rest:
+            return True
+    return False
 
 
 def group_blocks(drafts: Sequence[Draft], steps: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -29,7 +29,8 @@ from iplab.errors import UsageError
 from iplab.model import Guard
 from iplab.steps import Op, op_from_json, op_to_json
 
-Status = Literal["pending", "done", "failed", "skipped", "undone"]
+#: ``exists``: refused because the name it creates existed (someone else's: never undone)
+Status = Literal["pending", "done", "failed", "exists", "skipped", "undone"]
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,36 @@ class Journal:
             entry.status = "undone"
         if entries:
             self._append([{"type": "undone", "seq": e.seq, "time": time.time()} for e in entries])
+
+    def process(self, run: str, pid: int) -> None:
+        """A process that may change state on its own (an ``ip -batch``) started: its pid and
+        start time, so that a later ``down`` can stop it if it outlived this iplab."""
+        from iplab.runner import start_time
+
+        started = start_time(pid) if pid > 0 else None
+        record = {"type": "process", "run": run, "pid": pid, "start": started, "time": time.time()}
+        self._append([record])
+
+    def processes(self) -> list[tuple[int, int]]:
+        """(pid, start time) of every process the journal says was started."""
+        out = []
+        for record in self._records():
+            if record.get("type") == "process" and isinstance(record.get("start"), int):
+                out.append((int(record["pid"]), int(record["start"])))
+        return out
+
+    def _records(self) -> list[dict[str, Any]]:
+        if not self.path.exists():
+            return []
+        out = []
+        for line in self.path.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict):
+                out.append(record)
+        return out
 
     def _append(self, records: list[dict[str, Any]], sync: bool = True) -> None:
         text = "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records)

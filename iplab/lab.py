@@ -25,9 +25,9 @@ from iplab import iproute, undo, verify
 from iplab.batch import batch_line, segments
 from iplab.context import Env, Interrupted, Line, Signals, fault, make_env, run_batch
 from iplab.errors import IplabError, UsageError
-from iplab.journal import Entry, Journal, LabInfo, UndoRecord, lab_dir, labs, open_lab
+from iplab.journal import Entry, Journal, LabInfo, Status, UndoRecord, lab_dir, labs, open_lab
 from iplab.model import State
-from iplab.runner import Result
+from iplab.runner import Limits, Result
 from iplab.steps import Probe
 
 if TYPE_CHECKING:  # planning is not needed to take a lab down: keep `iplab down` quick
@@ -61,12 +61,25 @@ class StepFailed(IplabError):
         detail = (result.stderr.strip() or result.stdout.strip() or "(no output)").splitlines()
         where = f"{command.step.loc}: " if command.step else ""
         how = "in ip -batch" if batched else f"exit {result.rc}"
+        if result.stopped:
+            how = f"{'ip -batch ' if batched else ''}{result.stopped}"
         super().__init__(
             f"{where}command failed ({how}): {command.text}\n"
             + "\n".join(f"  {line}" for line in detail if "Command failed -:" not in line)
         )
         self.command = command
         self.result = result
+
+
+def outcome(rc: int, stderr: str) -> Status:
+    """What the journal says of a command that ran: done; refused because its name
+    existed (someone else's, never undone); or failed (maybe done all the same: an ``ip``
+    may change the host and exit 1, so undo checks the live state)."""
+    if rc == 0:
+        return "done"
+    if "File exists" in stderr and not stderr.count("Command failed") > 1:
+        return "exists"
+    return "failed"
 
 
 def read_lab_state(env: Env, netns: Sequence[str] | frozenset[str]) -> State:
@@ -91,6 +104,7 @@ class Session:
 
     def execute(self, commands: Sequence[PlannedCommand], phase: str) -> None:
         """Run commands in order; raise StepFailed or Interrupted on the first problem."""
+        self.signals.check()  # a signal during the start-up stops the run before it starts
         self._total = len(commands)
         self._done = 0
         for group in segments(commands, self.batch):
@@ -120,12 +134,27 @@ class Session:
             self.run, number=c.number, phase=phase, text=c.text, argv=c.argv, undo=undo, op=c.op
         )
 
+    def _limits(self, command: Command) -> Limits:
+        default = self.env.runner.default_timeout
+        step = command.step
+        if step is None:
+            return Limits(default)
+        timeout = step.timeout if step.timeout is not None else None if step.stop_after else default
+        return Limits(timeout, step.stop_after)
+
+    def _run(self, command: Command, meta: dict[str, Any]) -> Result:
+        """Run one command within its limits (a ``stop_after`` command streams its output)."""
+        limits = self._limits(command)
+        stream = self.env.out if limits.stop_after is not None else None
+        return self.env.runner.execute(
+            command.argv, command.privileged, meta=meta, limits=limits, stream=stream
+        )
+
     def _observe(self, command: Command, phase: str) -> None:
         self._number(command)
-        result = self.env.runner.execute(
-            command.argv, command.privileged, meta=self._meta(command, phase, "observe")
-        )
-        if result.stdout:
+        result = self._run(command, self._meta(command, phase, "observe"))
+        self.signals.check()
+        if result.stdout and self._limits(command).stop_after is None:
             self.env.out.write(
                 result.stdout if result.stdout.endswith("\n") else result.stdout + "\n"
             )
@@ -143,14 +172,13 @@ class Session:
         count = self.tally.changes
         self.journal.intend([entry])
         fault("before-run", count)
-        result = self.env.runner.execute(
-            command.argv, command.privileged, meta=self._meta(command, phase)
-        )
+        result = self._run(command, self._meta(command, phase))
         fault("after-run", count)
-        self.journal.record([(entry, "done" if result.ok else "failed", result.rc)])
+        self.journal.record([(entry, outcome(result.rc, result.stderr), result.rc)])
         fault("after-outcome", count)
         self.tally.commands += 1
-        if result.stdout.strip():
+        self.signals.check()
+        if result.stdout.strip() and self._limits(command).stop_after is None:
             self.env.out.write(result.stdout)
         if not result.ok:
             raise StepFailed(command, result)
@@ -169,7 +197,9 @@ class Session:
             for pc in group
         ]  # fmt: skip
         privileged = any(pc.command.privileged for pc in group)
-        status, result = run_batch(self.env, lines, privileged)
+        status, result = run_batch(
+            self.env, lines, privileged, on_start=lambda pid: self.journal.process(self.run, pid)
+        )
         for count in counts:
             fault("after-run", count)
         # after a line ip names as failed, the rest did not run; when ip names none,
@@ -177,7 +207,7 @@ class Session:
         known = any(rc is not None for rc in status)
         self.journal.record(
             [
-                (entry, "done" if rc == 0 else "failed" if rc else "skipped", rc)
+                (entry, outcome(rc, result.stderr) if rc is not None else "skipped", rc)
                 for entry, rc in zip(entries, status, strict=True)
                 if rc is not None or known
             ]
@@ -190,8 +220,10 @@ class Session:
             self._number(pc.command)
             self.tally.commands += 1
             if rc != 0:
+                self.signals.check()
                 failed = Result(pc.command.argv, rc, "", result.stderr, 0.0)
                 raise StepFailed(pc.command, failed, batched=True)
+        self.signals.check()
         if result.stdout.strip():
             self.env.out.write(result.stdout)
         if not result.ok and all(rc is None for rc in status):
@@ -230,7 +262,9 @@ def new_run_id() -> str:
 
 
 @contextmanager
-def _lab(env: Env, lab: str, plan: Plan, run: str, preflight: bool) -> Iterator[Journal]:
+def _lab(
+    env: Env, lab: str, plan: Plan, run: str, preflight: bool, *, signals: Signals
+) -> Iterator[Journal]:
     with ExitStack() as stack:
         journal = open_lab(env.state_dir, lab, stack)
         if journal.exists():
@@ -241,7 +275,12 @@ def _lab(env: Env, lab: str, plan: Plan, run: str, preflight: bool) -> Iterator[
                 hint=f"`iplab down {lab}` first, or choose another --prefix or --lab",
             )
         env.runner.ensure_privilege()
-        links, netns = iproute.read_names(env.runner)
+        try:
+            links, netns = iproute.read_names(env.runner)
+        except IplabError:
+            signals.check()  # the read failed because a signal stopped it: say that
+            raise
+        signals.check()  # nothing ran and no lab record exists yet
         # a name the host has in the root namespace is free inside the lab's namespaces
         clash = sorted(plan.owned.netns & netns) + sorted(plan.owned.in_root() & links)
         if clash and preflight:
@@ -279,7 +318,12 @@ def _session(env: Env, plan: Plan, lab: str, opts: Options) -> Iterator[Session]
     """A new run of the lab: its journal opened (and locked), signals caught."""
     run = new_run_id()
     env.context.update(audit_context(plan, lab, run))
-    with _lab(env, lab, plan, run, opts.preflight) as journal, Signals() as signals:
+    # signals first: from here on a Ctrl-C or SIGTERM is a flag the run checks (and a stop
+    # of the running child), never an exception in the middle of writing the journal
+    with (
+        Signals(env.runner, env.err) as signals,
+        _lab(env, lab, plan, run, opts.preflight, signals=signals) as journal,
+    ):
         yield Session(env, plan, journal, run=run, signals=signals, batch=opts.batch)
 
 
@@ -297,8 +341,9 @@ def up(env: Env, plan: Plan, lab: str, options: Options | None = None) -> int:
     with _session(env, plan, lab, opts) as session:
         try:
             rc = _setup(session, opts)
-        except (StepFailed, Interrupted) as exc:
-            return _abort(env, session.journal, exc, opts)
+            session.signals.check()  # a Ctrl-C during the verification stops the run too
+        except IplabError as exc:
+            return _abort(env, session, exc, opts)
         session.say(
             f"lab {lab} is up: {session.tally.changes} changes journaled "
             f"(undo with: iplab down {lab})"
@@ -316,20 +361,22 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
             rc = _setup(session, opts)
             session.say(f"== teardown ({len(plan.teardown)} steps)")
             session.execute(plan.teardown, "teardown")
-        except (StepFailed, Interrupted) as exc:
-            return _abort(env, journal, exc, opts)
+        except IplabError as exc:
+            return _abort(env, session, exc, opts)
         left = undo.leftovers(env, journal.info())
         if left:
             env.err.write(
                 f"iplab: the teardown left {', '.join(left)} behind: undoing from the journal\n"
             )
             report = undo.rollback(env, journal, opts.exact_undo)
-            if report.failed or report.left:
+            if not _undone(report):
                 return _kept(env, journal, report)
             rc = 1
         else:
             session.say("== nothing of the lab remains")
-        journal.mark_undone([e for e in journal.entries() if e.status in ("done", "pending")])
+        journal.mark_undone(
+            [e for e in journal.entries() if e.status in ("done", "pending", "failed")]
+        )
         journal.archive(env.state_dir)
         failed = session.tally.claims_failed
         session.say(
@@ -340,19 +387,46 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
 
 
 def _kept(env: Env, journal: Journal, report: undo.UndoReport) -> int:
-    what = report.failed + report.left
-    env.err.write(
-        f"iplab: could not undo everything ({', '.join(what)}); the journal is kept: "
-        f"run `iplab down {journal.dir.name}` to try again\n"
-    )
+    if report.left or report.failed:
+        what = report.left or report.failed
+        env.err.write(
+            f"iplab: could not undo everything (still there: {', '.join(what)}); the journal "
+            f"is kept: run `iplab down {journal.dir.name}` to try again\n"
+        )
+    if report.refused:
+        env.err.write(
+            f"iplab: refused {len(report.refused)} undo commands of the journal (see above); "
+            f"the journal is kept in {journal.dir} for you to look at\n"
+        )
     return 1
 
 
-def _abort(env: Env, journal: Journal, exc: IplabError, opts: Options) -> int:
+def _taken(env: Env, report: undo.UndoReport) -> None:
+    if report.taken:
+        env.err.write(
+            f"iplab: left alone: {', '.join(report.taken)} (created by someone else after "
+            "iplab checked the names; the lab never created it)\n"
+        )
+
+
+def _undone(report: undo.UndoReport) -> bool:
+    return not (report.failed or report.left or report.refused)
+
+
+def _abort(env: Env, session: Session, exc: IplabError, opts: Options) -> int:
+    journal = session.journal
+    signals = session.signals
+    signals.passive = True  # the undo is not stopped halfway (each command has a limit)
+    if signals.received is not None and not isinstance(exc, Interrupted):
+        try:  # what failed failed because the signal stopped it: say so
+            signals.check()
+        except Interrupted as stopped:
+            exc = stopped
     env.err.write(f"iplab: error: {exc}\n")
     env.err.write("iplab: undoing what this run did, from the journal\n")
     report = undo.rollback(env, journal, opts.exact_undo)
-    if report.failed or report.left:
+    _taken(env, report)
+    if not _undone(report):
         _kept(env, journal, report)
         return max(exc.exit_code, 1)
     journal.archive(env.state_dir)
@@ -406,9 +480,11 @@ def down(env: Env, lab: str, exact: bool = False) -> int:
         env.context.update(
             {"lab": lab, "run": info.run, "scenario": info.scenario, "sha256": info.sha256}
         )
-        with Signals():  # an undo is not interrupted halfway
+        with Signals(env.runner, env.err) as signals:
+            signals.passive = True  # an undo is not interrupted halfway
             report = undo.rollback(env, journal, exact)
-        if report.failed or report.left:
+        _taken(env, report)
+        if not _undone(report):
             return _kept(env, journal, report)
         journal.archive(env.state_dir)
         env.out.write(

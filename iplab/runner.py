@@ -13,15 +13,43 @@ that is missing or wants a password gives one clear message.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import shutil
+import signal
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Protocol
+from dataclasses import dataclass, field, replace
+from typing import Protocol, TextIO
 
 from iplab.errors import PrivilegeError
+
+#: the time limit of a process when neither its step nor ``--timeout`` gives one (seconds)
+DEFAULT_TIMEOUT = 30.0
+#: how long a command stopped with SIGINT (``stop_after``) may take to exit before it is killed
+STOP_GRACE = 5.0
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How long a process may run.
+
+    ``timeout``: a hard limit; past it the child's whole process group is killed and
+    the result is a failure. ``stop_after``: the child gets SIGINT after that long (a
+    tutorial author's Ctrl-C, for ``ping`` without ``-c`` or ``tcpdump``); ending on
+    that SIGINT is a success.
+    """
+
+    timeout: float | None = DEFAULT_TIMEOUT
+    stop_after: float | None = None
+
+    @property
+    def hard(self) -> float | None:
+        if self.stop_after is not None and (self.timeout is None or self.timeout <= 0):
+            return self.stop_after + STOP_GRACE
+        return self.timeout if self.timeout and self.timeout > 0 else None
 
 
 @dataclass(frozen=True)
@@ -31,25 +59,66 @@ class Result:
     stdout: str
     stderr: str
     duration: float
+    #: why the process did not end by itself: "timed out after 30 s", "SIGINT received"...
+    stopped: str | None = None
+    #: the process id (0 when no process ran)
+    pid: int = 0
 
     @property
     def ok(self) -> bool:
         return self.rc == 0
 
 
+#: called with the pid of a process as soon as it started (the runner tracks it to stop it)
+OnStart = Callable[[int], None]
+
+
 class Executor(Protocol):
-    def run(self, argv: Sequence[str], stdin: str | None = None) -> Result: ...
+    def run(
+        self,
+        argv: Sequence[str],
+        stdin: str | None = None,
+        *,
+        limits: Limits = Limits(),
+        on_start: OnStart | None = None,
+        stream: TextIO | None = None,
+    ) -> Result: ...
+
+
+#: every exit status and every "killed by signal N" (sh reports -N) is an outcome, not an error
+_OK_CODES = list(range(-64, 256))
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child, between fork and exec
+    """In the child: die with iplab (PR_SET_PDEATHSIG), so that no ``ip -batch`` outlives it."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # iplab died before prctl took effect
+        os._exit(137)
 
 
 class ShExecutor:
     """Runs processes with ``sh``: output captured through pipes, no terminal, no shell.
 
-    Each process starts in a session of its own, so a Ctrl-C at the terminal
-    reaches iplab (which stops at the next command boundary) and not the ``ip``
-    it is running.
+    Each process starts in a session of its own (a Ctrl-C at the terminal reaches
+    iplab, which stops the child itself), dies with iplab (PR_SET_PDEATHSIG), and
+    has a time limit: past it, its whole process group is killed.
     """
 
-    def run(self, argv: Sequence[str], stdin: str | None = None) -> Result:
+    def run(
+        self,
+        argv: Sequence[str],
+        stdin: str | None = None,
+        *,
+        limits: Limits = Limits(),
+        on_start: OnStart | None = None,
+        stream: TextIO | None = None,
+    ) -> Result:
         import sh
 
         start = time.perf_counter()
@@ -57,25 +126,83 @@ class ShExecutor:
             command = sh.Command(argv[0])
         except sh.CommandNotFound:
             return Result(tuple(argv), 127, "", f"{argv[0]}: command not found\n", 0.0)
-        proc = command(
-            *argv[1:],
-            _in=stdin,
-            _ok_code=list(range(256)),
-            _return_cmd=True,
-            _tty_out=False,
-            _tty_in=False,
-            _new_session=True,
-            _decode_errors="replace",
-        )
+        kept: list[str] = []
+
+        def out(chunk: str) -> None:
+            kept.append(chunk)
+            try:
+                assert stream is not None
+                stream.write(chunk)
+                stream.flush()
+            except (OSError, ValueError):
+                pass  # the terminal went away: the output is kept for the audit record
+
+        try:
+            proc = command(
+                *argv[1:],
+                _in=stdin,
+                _ok_code=_OK_CODES,
+                _bg=True,
+                _bg_exc=False,
+                _tty_out=False,
+                _tty_in=False,
+                _new_session=True,
+                _decode_errors="replace",
+                _preexec_fn=_die_with_parent,
+                _out=out if stream is not None else None,
+                _return_cmd=True,
+            )
+        except (OSError, sh.ForkException) as exc:
+            return Result(tuple(argv), 126, "", f"{argv[0]}: cannot run: {exc}\n", 0.0)
+        pid = int(proc.pid)
+        why: list[str] = []
+        timers = []
+
+        def stop(sig: signal.Signals, reason: str) -> None:
+            if not why:
+                why.append(reason)
+            _killpg(pid, sig)
+
+        if limits.stop_after is not None:
+            timers.append(
+                threading.Timer(
+                    limits.stop_after,
+                    stop,
+                    (signal.SIGINT, f"stopped after {limits.stop_after:g} s"),
+                )
+            )
+        hard = limits.hard
+        if hard is not None:
+            timers.append(
+                threading.Timer(hard, stop, (signal.SIGKILL, f"timed out after {hard:g} s"))
+            )
+        for timer in timers:
+            timer.daemon = True
+            timer.start()
+        try:
+            if on_start is not None:
+                try:
+                    on_start(pid)
+                except BaseException:
+                    _killpg(pid, signal.SIGKILL)  # what cannot be recorded must not run on
+                    proc.wait()
+                    raise
+            proc.wait()
+        finally:
+            for timer in timers:
+                timer.cancel()
         duration = time.perf_counter() - start
         rc = proc.exit_code if proc.exit_code is not None else -1
-        return Result(
-            tuple(argv),
-            rc,
-            _text(proc.stdout),
-            _text(proc.stderr),
-            duration,
-        )
+        stdout = "".join(kept) if stream is not None else _text(proc.stdout)
+        stopped = why[0] if why else None
+        if stopped is not None and stopped.startswith("stopped after"):
+            # ended by the SIGINT that stands for the author's Ctrl-C: a success
+            if rc in (0, -signal.SIGINT, 128 + signal.SIGINT):
+                rc = 0
+        elif rc < 0:
+            name = signal.Signals(-rc).name if -rc in signal.Signals._value2member_map_ else -rc
+            stopped = stopped or f"killed by {name}"
+        return Result(tuple(argv), rc, stdout, _text(proc.stderr), duration, stopped, pid)
 
     def interactive(self, argv: Sequence[str]) -> Result:
         """Run on iplab's own stdin/stdout/stderr (a terminal, a pipe): nothing captured.
@@ -101,6 +228,38 @@ class ShExecutor:
         return Result(tuple(argv), rc, "", "", time.perf_counter() - start)
 
 
+def start_time(pid: int) -> int | None:
+    """When a process started (clock ticks after boot, /proc/PID/stat field 22), or None
+    when there is no such process: with the pid it names one process, never a reused pid."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+        return int(stat[stat.rindex(b")") + 2 :].split()[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def stop_survivor(pid: int, started: int, wait: float = 5.0) -> bool:
+    """Kill the process group of a child that outlived an earlier iplab (same pid, same
+    start time), and wait (bounded) until it is gone. True when one was found."""
+    if pid <= 1 or start_time(pid) != started:
+        return False
+    _killpg(pid, signal.SIGKILL)
+    deadline = time.monotonic() + wait
+    while start_time(pid) == started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return True
+
+
+def _killpg(pid: int, sig: signal.Signals) -> None:
+    """Signal a child's whole process group (its session: it started one)."""
+    try:
+        os.killpg(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, sig)
+
+
 def _text(data: bytes | str | None) -> str:
     if data is None:
         return ""
@@ -123,9 +282,20 @@ class FakeExecutor:
     responses: dict[str, Answer] = field(default_factory=dict)
     calls: list[tuple[tuple[str, ...], str | None]] = field(default_factory=list)
 
-    def run(self, argv: Sequence[str], stdin: str | None = None) -> Result:
+    def run(
+        self,
+        argv: Sequence[str],
+        stdin: str | None = None,
+        *,
+        limits: Limits = Limits(),
+        on_start: OnStart | None = None,
+        stream: TextIO | None = None,
+    ) -> Result:
+        del limits, stream
         key = shlex.join(argv)
         self.calls.append((tuple(argv), stdin))
+        if on_start is not None:
+            on_start(0)
         if key not in self.responses:
             raise AssertionError(f"FakeExecutor: unexpected command {key!r}")
         answer = self.responses[key]
@@ -160,6 +330,22 @@ class Runner:
         self.is_root = (os.geteuid() == 0) if is_root is None else is_root
         self._sudo_checked = False
         self.hook = hook
+        #: the time limit of a process whose caller gives none (``--timeout``)
+        self.default_timeout: float | None = DEFAULT_TIMEOUT
+        #: the process running now (pid, its text), for :meth:`stop`
+        self.running: tuple[int, str] | None = None
+        self._stop_reason: str | None = None
+
+    def stop(self, reason: str) -> str | None:
+        """Kill the running child's process group now (from a signal handler); the text
+        of what was stopped, or None when nothing was running."""
+        running = self.running
+        if running is None:
+            return None
+        self._stop_reason = reason
+        if running[0] > 0:
+            _killpg(running[0], signal.SIGKILL)
+        return running[1]
 
     def argv_for(self, argv: Sequence[str], privileged: bool) -> tuple[str, ...]:
         """What actually runs: ``sudo -n`` in front when we are not root and must be."""
@@ -200,9 +386,33 @@ class Runner:
         privileged: bool,
         stdin: str | None = None,
         meta: Mapping[str, object] | None = None,
+        *,
+        limits: Limits | None = None,
+        on_start: OnStart | None = None,
+        stream: TextIO | None = None,
     ) -> Result:
         real = self.argv_for(argv, privileged)
-        result = self.executor.run(real, stdin)
+        text = str((meta or {}).get("text") or shlex.join(argv))
+
+        def started(pid: int) -> None:
+            self.running = (pid, text)
+            if on_start is not None:
+                on_start(pid)
+
+        self._stop_reason = None
+        try:
+            result = self.executor.run(
+                real,
+                stdin,
+                limits=limits or Limits(self.default_timeout),
+                on_start=started,
+                stream=stream,
+            )
+        finally:
+            self.running = None
+        if self._stop_reason is not None:
+            result = replace(result, stopped=self._stop_reason, rc=result.rc or -signal.SIGKILL)
+            self._stop_reason = None
         if self.hook is not None:
             self.hook(result, meta or {})
         if real[:1] == ("sudo",) and result.rc != 0 and _asks_password(result.stderr):

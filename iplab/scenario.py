@@ -177,6 +177,17 @@ class Fields:
             self.fail(key, f"must be between {lo} and {hi}, found {value}")
         return value
 
+    def seconds(self, key: str) -> float | None:
+        """A duration in seconds (a positive number, at most a day), or None."""
+        value = self.raw(key)
+        if value is _MISSING or value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.fail(key, f"must be a number of seconds, found {type(value).__name__} {value!r}")
+        if not 0 < value <= 86400:
+            self.fail(key, f"must be more than 0 and at most 86400 seconds, found {value!r}")
+        return float(value)
+
     def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
         value = self.text(key)
         if value is None:
@@ -741,7 +752,7 @@ class _Expander:
             steps[0] = Step(
                 op=first.op, loc=first.loc, phase=first.phase, title=title,
                 prose=first.prose or prose, output=first.output, sudo=first.sudo,
-                expect=first.expect,
+                expect=first.expect, timeout=first.timeout, stop_after=first.stop_after,
             )  # fmt: skip
         return steps
 
@@ -810,7 +821,11 @@ class _Expander:
             output=f.text("output"),
             sudo=f.opt_flag("sudo"),
             expect=tuple(claims),
+            timeout=f.seconds("timeout"),
+            stop_after=f.seconds("stop_after"),
         )
+        if step.timeout is not None and (step.stop_after or 0) >= step.timeout:
+            f.fail("stop_after", "must be shorter than 'timeout' (the hard limit)")
         f.finish()
         return step
 

@@ -144,6 +144,10 @@ class Probe(Fields):
         self._note(key, {"type": "integer", "minimum": lo, "maximum": hi}, False)
         return lo if self._present(key, False) else default
 
+    def seconds(self, key: str) -> float | None:
+        self._note(key, {"type": "number", "exclusiveMinimum": 0, "maximum": 86400}, False)
+        return None
+
     def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
         self._note(key, {"enum": list(choices)}, False)
         if key in self.recorder.answers:

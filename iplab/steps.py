@@ -565,6 +565,10 @@ class Step:
     #: step's command; the block's later steps have ``joined`` and print nothing
     verbatim: str | None = None
     joined: bool = False
+    #: a hard time limit in seconds (None: the default, or --timeout)
+    timeout: float | None = None
+    #: send SIGINT after this many seconds (an author's Ctrl-C); ending so is a success
+    stop_after: float | None = None
 
 
 # -- serialisation (journal records) -------------------------------------------------------------

@@ -31,6 +31,7 @@ from iplab.errors import UsageError
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord
 from iplab.model import ROOT, Judge, ModelError, State, apply
 from iplab.render import Command, Renderer, renderer
+from iplab.runner import Result, stop_survivor
 from iplab.steps import LinkDel, LinkSet, NetnsDel, NetnsExec, Op, Raw
 from iplab.verify import Owned
 
@@ -43,6 +44,10 @@ class UndoReport:
     skipped: int = 0
     failed: list[str] = field(default_factory=list)
     left: list[str] = field(default_factory=list)
+    #: undo commands refused: they would touch what the lab's own intents did not create
+    refused: list[str] = field(default_factory=list)
+    #: names the lab meant to create but someone else took first (left alone)
+    taken: list[str] = field(default_factory=list)
 
 
 def touches_preexisting(op: Op, info: LabInfo) -> bool:
@@ -58,7 +63,43 @@ def touches_preexisting(op: Op, info: LabInfo) -> bool:
 
 
 def _due(entries: Sequence[Entry]) -> list[Entry]:
-    return [e for e in entries if e.status in ("done", "pending")]
+    """What may have changed the host: done, no outcome (maybe done), and failed (an ``ip``
+    may change the host and still exit 1: maybe done too; the live state decides)."""
+    return [e for e in entries if e.status in ("done", "pending", "failed")]
+
+
+def taken_names(entries: Sequence[Entry]) -> tuple[set[str], set[str]]:
+    """(namespaces, links) the lab meant to create that existed already when it tried
+    (someone else took the name after the preflight): never the lab's to delete."""
+    from iplab.model import created_names
+
+    return created_names([e.op for e in entries if e.status == "exists" and e.op is not None])
+
+
+def refusal(entry: Entry, undo: UndoRecord, info: LabInfo) -> str | None:
+    """Why an undo record must not run, or None: a deletion may only delete what the
+    entry's own intent created (a forged or edited journal cannot delete a foreign
+    name), and another inverse may only change the lab's namespaces or links."""
+    from iplab.model import created_names
+
+    op = undo.op
+    if isinstance(op, Raw | NetnsExec):
+        return None  # the scenario's own words (see issue 12 for raw steps)
+    if entry.op is not None:
+        netns, links = created_names([entry.op])
+    else:  # a journal of an older version: the lab record's names
+        netns, links = set(info.owned_netns), set(info.owned_links)
+    if isinstance(op, NetnsDel):
+        return None if op.name in netns else f"namespace {op.name}"
+    if isinstance(op, LinkDel):
+        return None if op.dev in links else f"link {op.dev}"
+    lab_netns, lab_links = set(info.owned_netns), set(info.owned_links)
+    if op.in_ns() in lab_netns:
+        return None
+    for kind, name in op.refs():
+        if kind == "link" and name not in lab_links:
+            return f"link {name}"
+    return None
 
 
 def _namespaces(info: LabInfo, entries: Sequence[Entry]) -> list[str]:
@@ -85,36 +126,56 @@ def _renderer(env: Env, info: LabInfo) -> Renderer:
         return renderer(())
 
 
+def stop_survivors(env: Env, journal: Journal) -> None:
+    """Stop any ``ip -batch`` of the lab that outlived the iplab that started it (it could
+    go on changing the host while we undo), and audit that it was stopped."""
+    for pid, started in journal.processes():
+        if stop_survivor(pid, started):
+            text = f"kill -KILL -{pid} (an ip -batch left running by an earlier iplab)"
+            env.err.write(
+                f"iplab: stopped an ip -batch (pid {pid}) left running by an earlier iplab\n"
+            )
+            record = env.record(
+                {"kind": "stop", "text": text}, Result(("kill", "-KILL", f"-{pid}"), 0, "", "", 0.0)
+            )
+            env.audit.append([record])
+
+
 def rollback(env: Env, journal: Journal, exact: bool = False) -> UndoReport:
+    """Undo what the journal says, then read the host: only when nothing of the lab is
+    left are the entries marked undone (otherwise the next ``down`` reads the host again
+    and retries what is left)."""
+    stop_survivors(env, journal)
     info = journal.info()
     everything = journal.entries()
     entries = _due(everything)
     namespaces = _namespaces(info, entries)
-    report = UndoReport()
+    taken_netns, taken_links = taken_names(everything)
+    report = UndoReport(taken=sorted(taken_netns | taken_links))
     render = _renderer(env, info)
+    settle = Settle(frozenset(taken_netns), frozenset(taken_links))
     if exact:
         observed = iproute.read_state(env.runner, namespaces)
         for entry in reversed(entries):
             observed = _undo_entry(
                 env, entry, info, observed, namespaces=namespaces, report=report, render=render
             )
-            journal.mark_undone([entry])
-        report.left = leftovers(env, info)
-        return report
-    # the fast way: when every command has its outcome, the journal itself says what
-    # exists (no read needed); otherwise, or if that was not the whole truth, read
-    known = expected_now(everything)
-    observed = known or iproute.read_state(env.runner, _unowned(info, namespaces))
-    _fast(env, entries, info, observed, report=report, render=render)
-    report.left = leftovers(env, info)
-    if report.left and known is not None:
-        env.err.write("iplab: the host is not what the journal says: reading it and going on\n")
-        observed = iproute.read_state(env.runner, _unowned(info, namespaces))
+        report.left = leftovers(env, info, settle, wait=report.ran > 0)
+    else:
+        # the fast way: when every command has its outcome, the journal itself says what
+        # exists (no read needed); otherwise, or if that was not the whole truth, read
+        known = expected_now(everything)
+        observed = known or iproute.read_state(env.runner, _unowned(info, namespaces))
         _fast(env, entries, info, observed, report=report, render=render)
-        report.left = leftovers(env, info)
+        report.left = leftovers(env, info, settle, wait=report.ran > 0)
+        if report.left:
+            env.err.write("iplab: the host still holds some of the lab: reading it and going on\n")
+            observed = iproute.read_state(env.runner, _unowned(info, namespaces))
+            _fast(env, entries, info, observed, report=report, render=render)
+            report.left = leftovers(env, info, settle, wait=True)
     if not report.left:
         report.failed.clear()  # deletions of what was gone already: nothing is left either way
-    journal.mark_undone(entries)
+        journal.mark_undone(entries)
     return report
 
 
@@ -123,10 +184,10 @@ def expected_now(entries: Sequence[Entry]) -> State | None:
     (a command without an outcome, a partly undone lab, a journal without ops)."""
     state = State()
     for entry in entries:
-        if entry.status in ("pending", "undone") or entry.op is None:
-            return None
+        if entry.status in ("pending", "undone", "failed") or entry.op is None:
+            return None  # maybe done (a failed ip may have changed the host): read it
         if entry.status != "done":
-            continue  # failed or skipped: it changed nothing
+            continue  # skipped, or refused because the name existed: it changed nothing
         try:
             apply(state, entry.op)
         except ModelError:
@@ -146,6 +207,8 @@ def _undo_entry(
 ) -> State:  # fmt: skip
     for undo in entry.undo:
         command = render.command(undo.op, undo.sudo)
+        if _refused(env, entry, undo, info, command=command, report=report):
+            continue
         if touches_preexisting(undo.op, info):
             env.err.write(f"iplab: not undoing `{command.text}`: it existed before the lab\n")
             report.skipped += 1
@@ -167,6 +230,21 @@ def _undo_entry(
         except ModelError:
             observed = iproute.read_state(env.runner, namespaces)
     return observed
+
+
+def _refused(
+    env: Env, entry: Entry, undo: UndoRecord, info: LabInfo, *, command: Command,
+    report: UndoReport,
+) -> bool:  # fmt: skip
+    why = refusal(entry, undo, info)
+    if why is None:
+        return False
+    report.refused.append(command.text)
+    env.err.write(
+        f"iplab: refusing `{command.text}`: {why} is not something this lab's own intent "
+        f"(step {entry.number}: {entry.text}) created; the journal was forged or edited\n"
+    )
+    return True
 
 
 def destroy_plan(
@@ -224,6 +302,8 @@ def _fast(
     batchable: list[tuple[Entry, Command, str]] = []
     for entry, undo in plan:
         command = render.command(undo.op, undo.sudo)
+        if _refused(env, entry, undo, info, command=command, report=report):
+            continue
         env.err.write(f"  undo: {command.text}\n")
         line = argv_line(command.argv)
         if line is None:
@@ -251,19 +331,47 @@ def _fast(
         env.err.write(f"    {len(report.failed)} failed: {result.stderr.strip()}\n")
 
 
-def leftovers(env: Env, info: LabInfo) -> list[str]:
+@dataclass(frozen=True)
+class Settle:
+    """Names never waited for: those someone else took (the lab did not create them)."""
+
+    netns: frozenset[str] = frozenset()
+    links: frozenset[str] = frozenset()
+
+
+def leftovers(
+    env: Env, info: LabInfo, settle: Settle | None = None, wait: bool = True
+) -> list[str]:
     """What the lab created and still exists, after letting deleted namespaces wind down.
 
     Reading the root namespace and the list of namespaces is enough: a namespace of
-    the lab that still exists is a leftover itself, whatever it holds.
+    the lab that still exists is a leftover itself, whatever it holds. The wait is
+    bounded (SETTLE_SECONDS), happens only when ``wait`` (something was deleted), and
+    is quiet: one audit record for all its reads.
     """
+    skip = settle or Settle()
     owned = Owned(
-        frozenset(info.owned_netns) - frozenset(info.preexisting_netns),
-        frozenset(info.owned_links) - frozenset(info.preexisting_links),
+        frozenset(info.owned_netns) - frozenset(info.preexisting_netns) - skip.netns,
+        frozenset(info.owned_links) - frozenset(info.preexisting_links) - skip.links,
     )
-    deadline = time.monotonic() + SETTLE_SECONDS
-    while True:
-        left = verify.leftovers(iproute.read_state(env.runner, []), owned)
-        if not left or time.monotonic() > deadline:
-            return left
-        time.sleep(0.05)
+    left = verify.leftovers(iproute.read_state(env.runner, []), owned)
+    if not left or not wait:
+        return left
+    began = time.monotonic()
+    deadline = began + SETTLE_SECONDS
+    hook, env.runner.hook = env.runner.hook, None
+    reads = 0
+    try:
+        while left and time.monotonic() < deadline:
+            time.sleep(0.05)
+            left = verify.leftovers(iproute.read_state(env.runner, []), owned)
+            reads += 1
+    finally:
+        env.runner.hook = hook
+    waited = time.monotonic() - began
+    text = f"waited {waited:.1f} s for the kernel to release the lab's objects ({reads} reads)"
+    text += f": still there: {', '.join(left)}" if left else ": all gone"
+    record = env.record({"kind": "wait", "text": text}, Result((), 0, "", "", waited))
+    del record["argv"]
+    env.audit.append([record])
+    return left

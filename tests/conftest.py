@@ -25,7 +25,7 @@ def no_real_processes(request: pytest.FixtureRequest, monkeypatch: pytest.Monkey
     if request.node.get_closest_marker("kernel"):
         return
 
-    def refuse(self: object, argv: object, stdin: object = None) -> object:
+    def refuse(self: object, argv: object, stdin: object = None, **kwargs: object) -> object:
         raise AssertionError(f"a unit test tried to run a real process: {argv!r}")
 
     monkeypatch.setattr("iplab.runner.ShExecutor.run", refuse)

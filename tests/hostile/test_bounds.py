@@ -1,0 +1,161 @@
+"""Every process is bounded: hung commands, timeouts, Ctrl-C, stop_after, and the batch that
+must die with iplab."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from iplab.runner import Limits, ShExecutor, start_time, stop_survivor
+from tests.hostile.hostile import figure, leftovers, shim_env, start
+from tests.kernel import iplab
+
+pytestmark = pytest.mark.kernel
+
+THREE = """name: three
+setup:
+  - {action: netns add, name: ns1}
+  - {action: link add, name: br0, type: bridge}
+  - {action: netns add, name: ns2}
+  - {action: link add, name: v1, type: veth, peer: v2}
+"""
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "lab.yaml"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_hung_ip_is_stopped_by_the_first_signal_and_rolled_back(
+    prefix: str, state_dir: Path, tmp_path: Path, sig: signal.Signals
+) -> None:
+    lab = _write(tmp_path, THREE)
+    env = shim_env(tmp_path, SHIM_HANG=f"netns add {prefix}ns2")
+    proc = start("up", str(lab), "--prefix", prefix, "--per-command", state=state_dir, env=env)
+    deadline = time.monotonic() + 20
+    while f"{prefix}br0" not in "".join(leftovers(prefix)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)  # now in the hung `ip netns add ns2`
+    sent = time.monotonic()
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=30)
+    took = time.monotonic() - sent
+    figure(
+        f"hung ip + {sig.name}: exit {proc.returncode} after {took:.2f} s, left {leftovers(prefix)}"
+    )
+    assert proc.returncode == 130, out + err
+    assert f"{sig.name} received: stopped `ip netns add {prefix}ns2`" in err
+    assert "rolled back" in err and "internal error" not in err
+    assert took < 5.0
+    assert leftovers(prefix) == []
+
+
+def test_a_step_timeout_kills_and_rolls_back(prefix: str, state_dir: Path, tmp_path: Path) -> None:
+    lab = _write(
+        tmp_path,
+        THREE + "  - {action: raw, command: sleep 600, observe: true, timeout: 1}\n",
+    )
+    began = time.monotonic()
+    result = iplab("up", str(lab), "--prefix", prefix, state=state_dir)
+    took = time.monotonic() - began
+    figure(f"step timeout 1 s: exit {result.returncode} after {took:.2f} s")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "command failed (timed out after 1 s): sleep 600" in result.stderr
+    assert "rolled back" in result.stderr
+    assert leftovers(prefix) == []
+    records = [
+        json.loads(x) for x in iplab("audit", "--json", state=state_dir).stdout.split("\n") if x
+    ]
+    slept = [r for r in records if r.get("text") == "sleep 600"]
+    assert slept and slept[0]["stopped"] == "timed out after 1 s" and slept[0]["rc"] == -9
+
+
+def test_the_timeout_option_bounds_a_hung_ip(prefix: str, state_dir: Path, tmp_path: Path) -> None:
+    lab = _write(tmp_path, THREE)
+    env = shim_env(tmp_path, SHIM_HANG=f"netns add {prefix}ns2")
+    began = time.monotonic()
+    result = iplab(
+        "up", str(lab), "--prefix", prefix, "--per-command", "--timeout", "1.5",
+        state=state_dir, env=env,
+    )  # fmt: skip
+    took = time.monotonic() - began
+    assert result.returncode == 1, result.stderr
+    assert f"(timed out after 1.5 s): ip netns add {prefix}ns2" in result.stderr
+    assert took < 15
+    assert leftovers(prefix) == []
+
+
+def test_stop_after_is_the_authors_ctrl_c(prefix: str, state_dir: Path, tmp_path: Path) -> None:
+    lab = _write(
+        tmp_path,
+        "name: pinger\nsetup:\n"
+        "  - {action: netns add, name: ns1}\n"
+        "  - {action: link set, in: ns1, dev: lo, state: up}\n"
+        "  - {action: raw, command: ip netns exec ns1 ping -i 0.2 127.0.0.1, observe: true,"
+        " stop_after: 1}\n"
+        "  - {action: raw, command: ip netns exec ns1 ip monitor, observe: true,"
+        " stop_after: 0.5}\n",
+    )
+    result = iplab("up", str(lab), "--prefix", prefix, state=state_dir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "bytes from 127.0.0.1" in result.stdout
+    records = [
+        json.loads(x) for x in iplab("audit", "--json", state=state_dir).stdout.split("\n") if x
+    ]
+    ping = next(r for r in records if "ping" in str(r.get("text")))
+    assert ping["rc"] == 0 and ping["stopped"] == "stopped after 1 s"
+    assert "bytes from 127.0.0.1" in ping["stdout"]
+    assert iplab("down", f"{prefix}pinger", state=state_dir).returncode == 0
+    assert leftovers(prefix) == []
+
+
+def test_a_batch_dies_with_iplab(prefix: str, state_dir: Path, tmp_path: Path) -> None:
+    """SIGKILL of iplab while its ip -batch runs: the batch goes with it (PR_SET_PDEATHSIG);
+    the journal and the audit log name it; one down restores the host."""
+    env = shim_env(tmp_path, SHIM_BATCH_DELAY="1.5")
+    proc = start("up", "star", "--var", "n=6", "--prefix", prefix, state=state_dir, env=env)
+    journal = state_dir / "labs" / f"{prefix}star" / "journal.jsonl"
+    deadline = time.monotonic() + 20
+    while (not journal.exists() or '"process"' not in journal.read_text()) and (
+        time.monotonic() < deadline
+    ):
+        time.sleep(0.02)
+    proc.kill()
+    proc.communicate(timeout=10)
+    time.sleep(2.5)  # longer than the shim's delay: a surviving batch would have run by now
+    assert leftovers(prefix) == [], "the batch outlived iplab"
+    records = [json.loads(x) for x in journal.read_text().splitlines()]
+    assert any(r["type"] == "process" and r["start"] for r in records)
+    audit = iplab("audit", "--json", state=state_dir).stdout
+    assert "ip -batch - started (pid" in audit
+    down = iplab("down", f"{prefix}star", state=state_dir)
+    assert down.returncode == 0, down.stderr
+    assert leftovers(prefix) == []
+
+
+def test_down_stops_a_batch_that_outlived_its_iplab() -> None:
+    """A process with the recorded pid and start time is stopped; a reused pid is not."""
+    child = subprocess.Popen(["sleep", "600"], start_new_session=True)
+    try:
+        started = start_time(child.pid)
+        assert started is not None
+        assert not stop_survivor(child.pid, started + 1)  # another process with that pid
+        assert child.poll() is None
+        assert stop_survivor(child.pid, started)
+        assert child.wait(timeout=5) == -signal.SIGKILL
+    finally:
+        child.kill()
+
+
+def test_a_child_killed_by_a_signal_is_a_clean_failure() -> None:
+    result = ShExecutor().run(["bash", "-c", "kill -9 $$"], limits=Limits(10))
+    assert (result.rc, result.stopped) == (-9, "killed by SIGKILL")
+    result = ShExecutor().run(["bash", "-c", "sleep 600 & sleep 600"], limits=Limits(0.5))
+    assert result.stopped == "timed out after 0.5 s" and result.duration < 5
