@@ -94,6 +94,8 @@ class LabInfo:
     preexisting_links: list[str] = field(default_factory=list)
     #: the --templates directories of the run (undo commands are rendered with them)
     templates: list[str] = field(default_factory=list)
+    #: the SHA-256 of each of their template files at ``up``: ``down`` refuses changed ones
+    template_hashes: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return dict(vars(self))
@@ -120,7 +122,7 @@ class Journal:
 
     def info(self) -> LabInfo:
         try:
-            return LabInfo.from_json(json.loads(self.info_path.read_text()))
+            return LabInfo.from_json(json.loads(statedir.read_state_text(self.info_path)))
         except (OSError, ValueError, TypeError) as exc:
             raise UsageError(f"{self.info_path}: unreadable lab record ({exc})") from None
 
@@ -202,7 +204,7 @@ class Journal:
         if not self.path.exists():
             return []
         by_seq: dict[int, Entry] = {}
-        for line in self.path.read_text(encoding="utf-8").splitlines():
+        for line in statedir.read_state_text(self.path).splitlines():
             try:
                 record = json.loads(line)
             except ValueError:
@@ -242,11 +244,12 @@ class Journal:
 
 
 def lab_dir(state_dir: Path, lab: str) -> Path:
-    return state_dir / "labs" / lab
+    return state_dir / "labs" / statedir.check_lab_name(lab)
 
 
 def open_lab(state_dir: Path, lab: str, stack: ExitStack) -> Journal:
     """The lab's journal, with the lab's lock held until ``stack`` closes."""
+    statedir.check_lab_name(lab)
     statedir.ensure_dir(state_dir)  # each level its own 0700 (mkdir's parents get 0755)
     statedir.ensure_dir(state_dir / "labs")
     directory = statedir.ensure_dir(lab_dir(state_dir, lab))
@@ -257,6 +260,7 @@ def open_lab(state_dir: Path, lab: str, stack: ExitStack) -> Journal:
 def labs(state_dir: Path) -> Iterator[tuple[str, Journal]]:
     """Labs that are up: those with a lab record."""
     root = state_dir / "labs"
+    statedir.check_tree(state_dir, "labs")
     if not root.is_dir():
         return
     for directory in sorted(root.iterdir()):

@@ -27,6 +27,7 @@ from iplab.context import Env, Interrupted, Line, Signals, fault, make_env, run_
 from iplab.errors import IplabError, UsageError
 from iplab.journal import Entry, Journal, LabInfo, Status, UndoRecord, lab_dir, labs, open_lab
 from iplab.model import State
+from iplab.render import template_hashes
 from iplab.runner import Limits, Result
 from iplab.steps import Probe
 
@@ -282,7 +283,10 @@ def _lab(
             raise
         signals.check()  # nothing ran and no lab record exists yet
         # a name the host has in the root namespace is free inside the lab's namespaces
-        clash = sorted(plan.owned.netns & netns) + sorted(plan.owned.in_root() & links)
+        # and what a raw step of unknown effect may have made is the host's if it has it
+        mine = plan.owned
+        clash = sorted((mine.netns - mine.adopted) & netns)
+        clash += sorted((mine.in_root() - mine.adopted) & links)
         if clash and preflight:
             one = len(clash) == 1
             raise IplabError(
@@ -302,7 +306,8 @@ def _lab(
                 owned_links=sorted(plan.owned.links),
                 preexisting_netns=sorted(netns & plan.owned.netns),
                 preexisting_links=sorted(links & plan.owned.links),
-                templates=[str(d) for d in plan.templates],
+                templates=[str(d.resolve()) for d in plan.templates],
+                template_hashes=template_hashes(plan.templates),
             )
         )
         yield journal

@@ -219,6 +219,8 @@ def _describe_link(link: Link, here: str) -> str:
     if link.peer:
         where = "" if link.peer_ns == here else f"@{link.peer_ns or 'root'}"
         bits.append(f"peer {link.peer}{where}")
+    elif link.peer_ns == "?":  # iproute.UNKNOWN_PEER: in a namespace without a name
+        bits.append("peer unknown")
     if link.master:
         bits.append(f"master {link.master}")
     if link.mtu is not None:
@@ -318,6 +320,9 @@ class Judge:
 
     strict: bool = True
     warnings: list[ModelError] = field(default_factory=list)
+    #: (namespace, link name) of what the model took as unknown because a step used it
+    #: ("" as the link name: the namespace itself)
+    adopted: list[tuple[str, str]] = field(default_factory=list)
 
     def object(self, error: ModelError) -> None:
         if self.strict and error.certain:
@@ -357,6 +362,7 @@ class _Apply:
         )  # fmt: skip
         space = Namespace(name, {"lo": Link("lo", "loopback", epoch=state.opaque)}, unknown=True)
         state.namespaces[name] = space
+        self.judge.adopted.append((name, ""))
         return space
 
     def link(self, ns: str | None, name: str) -> Link:
@@ -376,6 +382,7 @@ class _Apply:
             self.object(f"link {name} does not exist in {ns_label(ns)} at this step", certain)
         link = Link(name, "unknown", unknown=True, epoch=self.state.opaque)
         space.links[name] = link
+        self.judge.adopted.append((space.name, name))
         return link
 
     def free(self, space: Namespace, name: str) -> None:

@@ -19,6 +19,7 @@ from iplab import ipgrammar, names
 from iplab.errors import ScenarioError, UsageError
 from iplab.model import (
     ROOT,
+    Guard,
     Judge,
     ModelError,
     State,
@@ -34,7 +35,9 @@ from iplab.scenario import Scenario, SudoPolicy, parse_var_overrides
 from iplab.scenario import load as load_scenario
 from iplab.steps import (
     Effect,
+    LinkDel,
     LinkSet,
+    NetnsDel,
     NetnsExec,
     Op,
     Probe,
@@ -269,9 +272,24 @@ def simulate(
     for number, step in enumerate(steps, start=1):
         # inverse() only reads the state before the op: no copy needed
         undo = inverse(state, step.op) if needs_undo(step.op) else []
+        adopted = len(judge.adopted)
         apply(state, step.op, step.loc, judge)
+        undo += _destroy_adopted(judge.adopted[adopted:])
         claims = check_claims(step.expect, state, owned)
         yield Simulated(step, number, tuple(undo), tuple(claims)), (state.copy() if keep else state)
+
+
+def _destroy_adopted(adopted: Sequence[tuple[str, str]]) -> list[Undo]:
+    """What a raw step of unknown effect may have made, found when a step uses it: the
+    lab's to destroy (a namespace, a link of the root namespace), unless the host had it
+    before the lab (``down`` never touches those)."""
+    out: list[Undo] = []
+    for ns, name in adopted:
+        if not name:
+            out.append(Undo(NetnsDel(name=ns), Guard("netns", name=ns)))
+        elif ns == ROOT:
+            out.append(Undo(LinkDel(dev=name), Guard("link", ROOT, name)))
+    return out
 
 
 def needs_undo(op: Op) -> bool:
@@ -336,6 +354,16 @@ def build(
                 judge.object(error)
         planned.append(_planned(render, scenario.sudo, sim))
     n_setup = len(scenario.setup)
+    if judge.adopted:
+        netns = {ns for ns, name in judge.adopted if not name}
+        root = {name for ns, name in judge.adopted if name and ns == ROOT}
+        owned = dataclasses.replace(
+            owned,
+            netns=owned.netns | netns,
+            links=owned.links | root,
+            root_links=owned.in_root() | root,
+            adopted=frozenset(netns | root),
+        )
     return Plan(
         scenario, prefix, tuple(planned[:n_setup]), tuple(planned[n_setup:]), owned,
         tuple(template_dirs), tuple(judge.warnings),
@@ -352,7 +380,8 @@ def load(
     lenient: bool = False,
 ) -> Plan:
     """The one way from a scenario file (or a bundled scenario's name) to a :class:`Plan`:
-    load it, its variables overridden by ``NAME=VALUE`` pairs (``--var``), and :func:`build`."""
+    load it, its variables overridden by ``NAME=VALUE`` pairs (``--var``), and :func:`build`
+    (``lenient``: the model's objections are warnings, for text jobs such as render)."""
     scenario = load_scenario(path_or_name, parse_var_overrides(var_pairs))
     return build(scenario, prefix, template_dirs, strict_claims, lenient=lenient)
 

@@ -12,6 +12,8 @@ would, without the leading ``sudo `` (the runner decides about sudo).
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import re
 import shlex
 from collections.abc import Sequence
@@ -21,6 +23,7 @@ from pathlib import Path
 
 import jinja2
 
+from iplab import sandbox
 from iplab.errors import ScenarioError, UsageError
 from iplab.resources import data_dir
 from iplab.steps import IpOp, Op, Raw, Step, is_observation, needs_privilege
@@ -74,7 +77,12 @@ class Renderer:
             if not directory.is_dir():
                 raise UsageError(f"--templates {directory}: no such directory")
         search = [str(d) for d in template_dirs] + [str(bundled_templates())]
-        self.env = jinja2.Environment(
+        #: names of the templates a user's directory overrides (their output is checked)
+        self.overridden = frozenset(
+            p.name for d in template_dirs for p in d.iterdir() if p.name.endswith(".j2")
+        )
+        # sandboxed and bounded: a --templates file runs as root's text, never as code
+        self.env = sandbox.Sandbox(
             loader=jinja2.FileSystemLoader(search),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -93,7 +101,7 @@ class Renderer:
             template = self._templates.get(name)
             if template is None:
                 template = self._templates[name] = self.env.get_template(name)
-            text = template.render(**op.context())
+            text = sandbox.render_bounded(template, op.context())
         except jinja2.TemplateNotFound as exc:
             raise UsageError(f"template {exc.name} not found in the template path") from None
         except jinja2.TemplateSyntaxError as exc:
@@ -102,6 +110,10 @@ class Renderer:
             ) from None
         except jinja2.TemplateError as exc:
             raise UsageError(f"template {name}: {exc}") from None
+        except Exception as exc:  # a user's template may raise anything (1/0)
+            raise UsageError(
+                f"template {name}: cannot render: {type(exc).__name__}: {exc}"
+            ) from None
         text = text.strip()
         if not text or "\n" in text:
             raise UsageError(f"template {name} must render exactly one line, rendered {text!r}")
@@ -131,6 +143,10 @@ class Renderer:
         ip_template = isinstance(op, IpOp) and op.text is None and op.template not in NOT_IP
         if ip_template and argv[:1] != ("ip",):
             raise UsageError(f"template {op.template} must render an ip command, rendered {body!r}")
+        if self.overridden and (op.template in self.overridden or "_ip.j2" in self.overridden):
+            problem = reads_back_as(op, body)
+            if problem:
+                raise UsageError(f"template {op.template} {problem}", hint=_TEMPLATE_HINT)
         return Command(
             text=("sudo " if sudo else "") + body,
             argv=argv,
@@ -141,6 +157,47 @@ class Renderer:
             step=step,
             number=number,
         )
+
+
+_TEMPLATE_HINT = "a template may change how a command is spelled, never what it does"
+#: fields that say how a command is spelled (or what iplab does with it), not what it does
+_SPELLING = frozenset(
+    {"ns_form", "name_kw", "peer_name_kw", "dev_kw", "show_kw", "verb", "word"}
+    | {"reachable", "undo", "observes", "shell"}
+)
+
+
+def reads_back_as(op: Op, body: str) -> str | None:
+    """Why ``body`` (a user template's output for ``op``) does not do what ``op`` says,
+    or None when it reads back as the same op (spelled its own way)."""
+    if isinstance(op, Raw):
+        return None if body == op.command else f"must render the raw command verbatim: {body!r}"
+    from iplab import lineparse
+
+    try:
+        parsed = lineparse.parse_line(body)
+    except Exception:  # any failure to read it back is a refusal
+        parsed = None
+    if parsed is None:
+        return f"renders {body!r}, which iplab cannot read back as a {op.action} command"
+    same = {
+        f.name: getattr(op, f.name)
+        for f in dataclasses.fields(op)
+        if f.name in _SPELLING and hasattr(parsed, f.name)
+    }
+    if type(parsed) is not type(op) or dataclasses.replace(parsed, **same) != op:
+        return f"renders {body!r}, which is not the {op.action} the scenario asks for"
+    return None
+
+
+def template_hashes(template_dirs: Sequence[Path]) -> dict[str, str]:
+    """The SHA-256 of each template file of the directories, by absolute path."""
+    out: dict[str, str] = {}
+    for directory in template_dirs:
+        for path in sorted(directory.resolve().iterdir()):
+            if path.name.endswith(".j2") and path.is_file():
+                out[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
 
 
 #: the template of every line read by the grammar (``line:``): the line as written

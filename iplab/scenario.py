@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import hashlib
+import itertools
 import re
 import shlex
 from collections.abc import Callable, Iterable
@@ -32,9 +33,9 @@ from pathlib import Path
 from typing import Any, Literal, NoReturn, TypeVar
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import nodes
 
-from iplab import ipgrammar, livesteps, names, yamlio
+from iplab import ipgrammar, livesteps, names, sandbox, yamlio
 from iplab.errors import Location, ScenarioError
 from iplab.steps import (
     LINK_SET_ATTRS,
@@ -608,12 +609,29 @@ def _claim(f: Fields) -> Claim:
 # -- expansion ---------------------------------------------------------------------------------
 
 
+def _short(value: Any) -> str:
+    """A value for an error message: its repr, cut when long (a bomb's text is huge)."""
+    text = repr(value)
+    return text if len(text) <= 100 else f"{text[:80]}... ({len(text)} characters)"
+
+
+#: the most steps a scenario may make, and loop iterations it may run, in all
+MAX_STEPS = 10000
+MAX_ITERATIONS = 20000
+#: the largest scenario file read
+MAX_FILE_BYTES = 1 << 20
+#: Jinja statements that would loop (or hide a loop) inside one value
+_STATEMENTS = (nodes.For, nodes.Macro, nodes.CallBlock)
+
+
 class _Expander:
     def __init__(self, file: str, variables: dict[str, Any]) -> None:
         self.file = file
-        self.env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
-        # range(1, n + 1) | map("fmt", "br{}") -> ["br1", "br2", ...]
-        self.env.filters["fmt"] = lambda value, pattern: str(pattern).format(value)
+        # bounded: range(1, n + 1) | map("fmt", "br{}") -> ["br1", "br2", ...], no bombs
+        self.env = sandbox.Sandbox()
+        #: loop iterations and steps made so far, each bounded (a nested-loop bomb)
+        self.iterations = 0
+        self.made = 0
         self.vars = variables
         # a loop renders the same strings again and again: compile each once
         self._templates: dict[str, jinja2.Template] = {}
@@ -621,13 +639,24 @@ class _Expander:
 
     def _template(self, source: str) -> jinja2.Template:
         if source not in self._templates:
+            if any(True for _ in self.env.parse(source).find_all(_STATEMENTS)):
+                raise sandbox.LimitError(
+                    "loops and macros inside a value are not allowed (use a step's loop:)"
+                )
             self._templates[source] = self.env.from_string(source)
         return self._templates[source]
 
     def _expression(self, source: str) -> Any:
         if source not in self._expressions:
-            self._expressions[source] = self.env.compile_expression(source)
+            self._expressions[source] = self.env.compile_expression(source, undefined_to_none=False)
         return self._expressions[source]
+
+    def _evaluate(self, source: str, scope: dict[str, Any]) -> Any:
+        """A whole expression's value; an undefined name is an error, never None."""
+        value = self._expression(source)(**scope)
+        if isinstance(value, jinja2.Undefined):
+            value._fail_with_undefined_error()
+        return value
 
     def value(self, value: Any, scope: dict[str, Any], loc: Location) -> Any:
         """Expand Jinja in strings (recursively); ``"{{ expr }}"`` alone keeps its type."""
@@ -637,17 +666,17 @@ class _Expander:
             try:
                 one = _ONE_EXPR.fullmatch(value)
                 if one and "{{" not in one.group("expr"):
-                    return self._expression(one.group("expr"))(**scope)
-                return self._template(value).render(**scope)
+                    return self._evaluate(one.group("expr"), scope)
+                return sandbox.render_bounded(self._template(value), scope)
             except jinja2.UndefinedError as exc:
                 raise ScenarioError(
-                    f"undefined variable in {value!r}: {exc.message}", loc
+                    f"undefined variable in {_short(value)}: {exc.message}", loc
                 ) from None
             except jinja2.TemplateError as exc:
-                raise ScenarioError(f"template error in {value!r}: {exc}", loc) from None
+                raise ScenarioError(f"template error in {_short(value)}: {exc}", loc) from None
             except Exception as exc:  # a user's expression may raise anything (1/0, int('x'))
                 raise ScenarioError(
-                    f"cannot evaluate {value!r}: {type(exc).__name__}: {exc}", loc
+                    f"cannot evaluate {_short(value)}: {type(exc).__name__}: {exc}", loc
                 ) from None
         if isinstance(value, yamlio.YMap):
             out = yamlio.YMap((k, self.value(v, scope, loc.at(k))) for k, v in value.items())
@@ -668,14 +697,16 @@ class _Expander:
         if one:
             text = one.group("expr")
         try:
-            return self._expression(text)(**scope)
+            return self._evaluate(text, scope)
         except jinja2.UndefinedError as exc:
-            raise ScenarioError(f"undefined variable in {value!r}: {exc.message}", loc) from None
+            raise ScenarioError(
+                f"undefined variable in {_short(value)}: {exc.message}", loc
+            ) from None
         except jinja2.TemplateError as exc:
-            raise ScenarioError(f"cannot read expression {value!r}: {exc}", loc) from None
+            raise ScenarioError(f"cannot read expression {_short(value)}: {exc}", loc) from None
         except Exception as exc:  # a user's expression may raise anything
             raise ScenarioError(
-                f"cannot evaluate {value!r}: {type(exc).__name__}: {exc}", loc
+                f"cannot evaluate {_short(value)}: {type(exc).__name__}: {exc}", loc
             ) from None
 
     def steps(
@@ -695,7 +726,14 @@ class _Expander:
                 raise ScenarioError(
                     f"a step must be a mapping with an 'action', found {item!r}", loc
                 )
-            out.extend(self._item(item, phase, loc, scope))
+            made = self._item(item, phase, loc, scope)
+            self.made += len(made)
+            if self.made > MAX_STEPS:
+                raise ScenarioError(
+                    f"makes more than {MAX_STEPS} steps", loc,
+                    "a lab that large is a mistake, or a bomb",
+                )  # fmt: skip
+            out.extend(made)
         return out
 
     def _item(
@@ -713,8 +751,21 @@ class _Expander:
             values = self.expression(item["loop"], scope, loop_loc)
             if isinstance(values, str | bytes | dict) or not isinstance(values, Iterable):
                 raise ScenarioError(
-                    f"loop must give a list (as in range(1, n + 1)), found {values!r}", loop_loc
+                    f"loop must give a list (as in range(1, n + 1)), found {_short(values)}",
+                    loop_loc,
                 )
+            values = list(itertools.islice(values, MAX_ITERATIONS + 1))
+            self.iterations += len(values)
+            if "steps" not in item and self.made + len(values) > MAX_STEPS:
+                raise ScenarioError(
+                    f"makes more than {MAX_STEPS} steps", loop_loc,
+                    "a lab that large is a mistake, or a bomb",
+                )  # fmt: skip
+            if self.iterations > MAX_ITERATIONS:
+                raise ScenarioError(
+                    f"loops run more than {MAX_ITERATIONS} times in all", loop_loc,
+                    "a lab that large is a mistake, or a bomb",
+                )  # fmt: skip
             var = item.get("loop_var", "item")
             if not isinstance(var, str) or not var.isidentifier():
                 raise ScenarioError(f"loop_var must be a name, found {var!r}", loc.at("loop_var"))
@@ -852,6 +903,11 @@ def parse_var_overrides(pairs: Iterable[str]) -> dict[str, Any]:
 
 
 def load_text(text: str, file: str, overrides: dict[str, Any] | None = None) -> Scenario:
+    if len(text) > MAX_FILE_BYTES:
+        raise ScenarioError(
+            f"{len(text)} characters: a scenario is at most {MAX_FILE_BYTES} bytes",
+            Location(file),
+        )
     doc = yamlio.load_text(text, file)
     if not isinstance(doc, yamlio.YMap):
         raise ScenarioError(
@@ -937,7 +993,14 @@ def resolve(path_or_name: str) -> Path:
 def load(path_or_name: str, overrides: dict[str, Any] | None = None) -> Scenario:
     path = resolve(path_or_name)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise ScenarioError(
+                f"larger than {MAX_FILE_BYTES} bytes: not a scenario iplab will read",
+                Location(str(path)),
+            )
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise ScenarioError(
             "no such scenario file",

@@ -30,7 +30,7 @@ from iplab.context import Env, Line, fault, run_batch
 from iplab.errors import UsageError
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord
 from iplab.model import ROOT, Judge, ModelError, State, apply
-from iplab.render import Command, Renderer, renderer
+from iplab.render import Command, Renderer, renderer, template_hashes
 from iplab.runner import Result, stop_survivor
 from iplab.steps import LinkDel, LinkSet, NetnsDel, NetnsExec, Op, Raw
 from iplab.verify import Owned
@@ -117,13 +117,31 @@ def _meta(entry: Entry, command: Command) -> dict[str, object]:
     return {"step": entry.number, "phase": entry.phase, "kind": "undo", "text": command.text}
 
 
-def _renderer(env: Env, info: LabInfo) -> Renderer:
-    """The renderer of the run (its --templates), or the bundled templates if they went away."""
+def lab_renderer(env: Env, info: LabInfo) -> Renderer:
+    """The renderer of the run (its --templates), or the bundled templates if they went away.
+
+    Templates that changed since ``up`` are refused: undo commands run as root."""
+    dirs = tuple(Path(d) for d in info.templates)
+    if any(not d.is_absolute() for d in dirs):
+        env.err.write(
+            "iplab: the lab record names template directories relative to where it came up: "
+            "undo commands use the bundled templates\n"
+        )
+        return renderer(())
     try:
-        return renderer(tuple(Path(d) for d in info.templates))
+        chosen = renderer(dirs)
     except UsageError as exc:
         env.err.write(f"iplab: {exc}: undo commands use the bundled templates\n")
         return renderer(())
+    now, then = template_hashes(dirs), info.template_hashes
+    changed = sorted(k for k in {*now, *then} if now.get(k) != then.get(k))
+    if changed:
+        raise UsageError(
+            f"template {changed[0]} changed since the lab came up; iplab will not run it as root",
+            hint="restore it as it was, or move its directory away (undo then uses the "
+            "bundled templates)",
+        )
+    return chosen
 
 
 def stop_survivors(env: Env, journal: Journal) -> None:
@@ -152,7 +170,7 @@ def rollback(env: Env, journal: Journal, exact: bool = False) -> UndoReport:
     namespaces = _namespaces(info, entries)
     taken_netns, taken_links = taken_names(everything)
     report = UndoReport(taken=sorted(taken_netns | taken_links))
-    render = _renderer(env, info)
+    render = lab_renderer(env, info)
     settle = Settle(frozenset(taken_netns), frozenset(taken_links))
     if exact:
         observed = iproute.read_state(env.runner, namespaces)

@@ -17,6 +17,7 @@ import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from iplab.iproute import UNKNOWN_PEER
 from iplab.model import ROOT, Link, State, ns_label
 from iplab.steps import (
     BridgePorts,
@@ -29,6 +30,9 @@ from iplab.steps import (
     NothingLeft,
 )
 
+#: why a live veth's peer is not named
+_UNKNOWN = "in a namespace ip netns list does not name, or its indexes fit several links"
+
 
 @dataclass(frozen=True)
 class Owned:
@@ -39,6 +43,9 @@ class Owned:
     #: the links it creates in the root namespace (None: not known, take ``links``); a
     #: name the host has in the root namespace may be made inside a lab namespace
     root_links: frozenset[str] | None = None
+    #: names a step used that no step the model knows made (a raw step of unknown effect
+    #: may have): the lab owns them unless the host had them before it started
+    adopted: frozenset[str] = frozenset()
 
     def in_root(self) -> frozenset[str]:
         return self.links if self.root_links is None else self.root_links
@@ -202,7 +209,9 @@ def _link_diff(ns: str, want: Link, got: Link) -> list[Difference]:
         out.append(Difference(name, "master", want.master or "none", got.master or "none"))
     if want.peer is not None:
         want_peer = f"{want.peer}@{_where(want.peer_ns or ROOT)}"
-        if got.peer is None:
+        if got.peer is None and got.peer_ns == UNKNOWN_PEER:
+            out.append(Difference(name, "peer", want_peer, "unknown peer (" + _UNKNOWN + ")"))
+        elif got.peer is None:
             out.append(Difference(name, "peer", want_peer, "none"))
         elif got.peer_ns is None:
             if got.peer != want.peer:  # peer's namespace unresolved: compare the name only

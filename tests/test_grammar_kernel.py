@@ -47,3 +47,23 @@ def test_a_name_the_host_has_is_free_inside_the_labs_namespaces(
     assert down.returncode == 0, down.stdout + down.stderr
     assert not [n for n in netns_names() if n.startswith(prefix)]
     assert host in {str(x["ifname"]) for x in root_links()}
+
+
+def test_what_a_raw_step_of_unknown_effect_made_is_destroyed_by_down(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    red = f"{prefix}red"
+    path = tmp_path / "opaque.yaml"
+    path.write_text(
+        f"name: opaque\nsetup:\n  - action: raw\n    command: sh -c 'ip netns add {red}'\n"
+        f"  - line: ip -n {red} link add d0 type veth peer name d1\n"
+        f"  - line: ip -n {red} l s d0 up\n"
+    )
+    up = iplab("up", str(path), "--lab", f"{prefix}opaque", state=state_dir)
+    assert up.returncode == 0, up.stdout + up.stderr
+    assert f"namespace {red} does not exist at this step" in up.stderr  # a warning only
+    assert "verify: skipped what the model cannot know" in up.stdout
+    assert red in netns_names()
+    down = iplab("down", f"{prefix}opaque", state=state_dir)
+    assert down.returncode == 0, down.stdout + down.stderr
+    assert red not in netns_names()

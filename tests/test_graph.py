@@ -600,7 +600,9 @@ def test_the_dot_run_is_audited(
         return 0, "", ""
 
     fake = FakeExecutor({f"dot -Tsvg -o {tmp}": draw})
-    monkeypatch.setattr(ShExecutor, "run", lambda self, argv, stdin=None: fake.run(argv, stdin))
+    monkeypatch.setattr(
+        ShExecutor, "run", lambda self, argv, stdin=None, **_: fake.run(argv, stdin)
+    )
     monkeypatch.setattr(graph.draw, "dot_path", lambda: "/usr/bin/dot")
     assert run_main(BLOG, "-o", str(target)) == (0, "", "")
     assert target.read_text() == "<svg/>"

@@ -328,3 +328,16 @@ def renderer_text(op: Op) -> str:
     from iplab.render import renderer
 
     return renderer().text(op)
+
+
+def test_what_a_raw_step_of_unknown_effect_made_is_the_labs_to_destroy() -> None:
+    text = (
+        "name: x\nsetup:\n  - action: raw\n    command: sh -c 'ip netns add red'\n"
+        "  - line: ip -n red link add d0 type dummy\n  - line: ip link set br7 up\n"
+    )
+    plan = build(scenario.load_text(text, "x.yaml"))
+    assert {"red"} <= plan.owned.netns and plan.owned.adopted == {"red", "br7"}
+    assert "br7" in plan.owned.in_root()
+    undos = [u.undo.op for pc in plan.setup for u in pc.undo]
+    assert [type(u).__name__ for u in undos] == ["LinkDel", "NetnsDel", "LinkDel"]
+    assert [w.certain for w in plan.warnings] == [False, False]
