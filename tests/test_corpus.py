@@ -62,8 +62,9 @@ def test_a_tutorial_runs_on_the_kernel_and_leaves_nothing(
     said = run.stdout[-3000:] + run.stderr[-3000:]
     # every command ran, the kernel holds what the model says, and nothing is left
     assert "verify: the kernel holds what the scenario promised" in run.stdout, said
-    assert [n for n in netns_names() if n.startswith(prefix)] == []
-    assert [str(x["ifname"]) for x in root_links() if str(x["ifname"]).startswith(prefix)] == []
+    assert [n for n in netns_names() if n.startswith(prefix)] == [], said
+    left = [str(x["ifname"]) for x in root_links() if str(x["ifname"]).startswith(prefix)]
+    assert left == [], said
     if run.returncode == 1 and path.name in PENDING_RUN and "the teardown left" in said:
         pytest.xfail(PENDING_RUN[path.name])
     assert run.returncode == 0, said
