@@ -124,11 +124,11 @@ def _env(args: argparse.Namespace) -> lab.Env:
     from iplab import lab, statedir
 
     env = lab.make_env(statedir.resolve(args.state_dir), sys.stdout, sys.stderr)
+    if getattr(args, "audit_key", None):
+        env.audit.key_file = args.audit_key
     timeout = getattr(args, "timeout", None)
     if timeout is not None:
         env.runner.default_timeout = timeout or None  # 0: no limit
-    if getattr(args, "audit_key", None):
-        env.audit.key_file = args.audit_key
     return env
 
 

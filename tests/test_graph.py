@@ -601,7 +601,7 @@ def test_the_dot_run_is_audited(
 
     fake = FakeExecutor({f"dot -Tsvg -o {tmp}": draw})
     monkeypatch.setattr(
-        ShExecutor, "run", lambda self, argv, stdin=None, **_: fake.run(argv, stdin)
+        ShExecutor, "run", lambda self, argv, stdin=None, **limits: fake.run(argv, stdin)
     )
     monkeypatch.setattr(graph.draw, "dot_path", lambda: "/usr/bin/dot")
     assert run_main(BLOG, "-o", str(target)) == (0, "", "")
