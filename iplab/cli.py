@@ -257,8 +257,11 @@ def cmd_ls(args: argparse.Namespace) -> int:
         return 0
     if args.json:
         from iplab import jsonout
+        from iplab.live import by_lab
 
-        print(json.dumps(jsonout.labs(infos), indent=1))
+        changes = by_lab(statedir.resolve(args.state_dir))
+        docs = [doc | {"live": changes[doc["lab"]].to_json()} for doc in jsonout.labs(infos)]
+        print(json.dumps(docs, indent=1))
         return 0
     if not infos:
         print("no lab is up")
@@ -268,13 +271,13 @@ def cmd_ls(args: argparse.Namespace) -> int:
         started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info.started))
         rows.append((info.lab, started, info.prefix or "-", info.scenario))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    from iplab.live import summaries
+    from iplab.live import by_lab
 
-    live = summaries(statedir.resolve(args.state_dir))
+    live = by_lab(statedir.resolve(args.state_dir))
     for row in rows:
         print("  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3])
-        if live.get(row[0]):
-            print(f"  live: {live[row[0]]}")
+        if row[0] in live and (summary := live[row[0]].summary()):
+            print(f"  live: {summary}")
     return 0
 
 
@@ -315,7 +318,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if args.step is None:  # and what the lab's journal says its links' qdiscs hold
         from iplab.live import live_problems
 
-        live = live_problems(env, f"{plan.prefix}{plan.scenario.name}")
+        live = [str(d) for d in live_problems(env, f"{plan.prefix}{plan.scenario.name}")]
     differences = [str(d) for d in found] + live
     where = f"after step {args.step}" if args.step else "after the setup"
     if args.json:

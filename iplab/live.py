@@ -32,6 +32,7 @@ from iplab.model import ROOT, State, inverse, ns_label
 from iplab.render import Command, Renderer, split
 from iplab.runner import Result, Runner
 from iplab.steps import LinkSet, NetnsExec, Op, Raw
+from iplab.verify import Difference
 
 PHASE = "live"
 
@@ -389,6 +390,15 @@ class Applied:
     impairments: dict[Target, tc.Impairment]
     down: list[Target]
 
+    def to_json(self) -> dict[str, Any]:
+        items = sorted(self.impairments.items(), key=lambda kv: str(kv[0]))
+        return {
+            "impairments": [
+                {"netns": t.ns or None, "link": t.dev, **imp.to_json()} for t, imp in items
+            ],
+            "links_down": [{"netns": t.ns or None, "link": t.dev} for t in self.down],
+        }
+
     def summary(self) -> str:
         items = sorted(self.impairments.items(), key=lambda kv: str(kv[0]))
         parts = [f"{t} {imp.describe()}" for t, imp in items]
@@ -446,24 +456,24 @@ def observed_impairments(
 
 def check(
     expected: Applied, observed: dict[Target, tc.Qdisc], state: State | None = None
-) -> list[str]:
+) -> list[Difference]:
     """How the kernel's qdiscs (and, given its state, the links set down) differ from what
     the journal says the lab's links have."""
-    out: list[str] = []
+    out: list[Difference] = []
     for target in sorted(set(expected.impairments) | set(observed), key=str):
         out += tc.differences(expected.impairments.get(target), observed.get(target), str(target))
     for target in expected.down if state is not None else []:
         link = state.link(target.ns, target.dev) if state is not None else None
         if link is not None and link.up:
-            out.append(f"{target}: expected down (iplab link ... down), found up")
+            out.append(Difference(str(target), "state", "down (iplab link ... down)", "up"))
     return out
 
 
-def summaries(state_dir: Path) -> dict[str, str]:
+def by_lab(state_dir: Path) -> dict[str, Applied]:
     """For ``iplab ls``: each lab's live changes still applied, as its journal tells them."""
     from iplab.journal import labs
 
-    return {name: applied(journal.entries()).summary() for name, journal in labs(state_dir)}
+    return {name: applied(journal.entries()) for name, journal in labs(state_dir)}
 
 
 def status_report(env: Env, info: LabInfo, state: State) -> tuple[dict[str, Any], str]:
@@ -480,7 +490,7 @@ def status_report(env: Env, info: LabInfo, state: State) -> tuple[dict[str, Any]
     data: dict[str, Any] = {
         "impairments": rows,
         "links_down": [{"netns": t.ns or None, "link": t.dev} for t in expected.down],
-        "differences": problems,
+        "differences": [str(p) for p in problems],
     }
     lines = [
         f"  {r['netns'] or 'root'}:{r['link']}  {r['qdisc']}  "
@@ -514,7 +524,7 @@ def _lab_record_at(state_dir: Path, lab: str) -> LabInfo:
     return journal.info()
 
 
-def live_problems(env: Env, lab: str) -> list[str]:
+def live_problems(env: Env, lab: str) -> list[Difference]:
     """For ``iplab verify``: how the lab's qdiscs differ from its journal ([] when the lab
     is not up, or has no impairment at all)."""
     journal = Journal(env.state_dir / "labs" / lab)
