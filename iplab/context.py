@@ -4,6 +4,7 @@ where to print; plus signal handling, failpoints, and batched execution.
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 from collections.abc import Callable, Sequence
@@ -32,6 +33,19 @@ class Env:
     #: fields added to every audit record (lab, run, scenario...)
     context: dict[str, Any] = field(default_factory=dict)
     shared: dict[str, Any] = field(default_factory=auditlog.context)
+    #: ``--verbose``: say on stderr how each state read was done (which reader, how long)
+    verbose: bool = False
+    #: audit records of reads, written with the next records or when iplab exits
+    deferred: list[dict[str, Any]] = field(default_factory=list)
+
+    def append_audit(self, records: list[dict[str, Any]]) -> None:
+        """Write records to the audit log, after the deferred records of reads (in order)."""
+        pending, self.deferred = self.deferred, []
+        self.audit.append([*pending, *records])
+
+    def flush_audit(self) -> None:
+        if self.deferred:
+            self.append_audit([])
 
     def record(self, meta: dict[str, Any], result: Result, **extra: Any) -> dict[str, Any]:
         return {
@@ -50,14 +64,28 @@ class Env:
         }
 
 
-def make_env(state_dir: Path, out: TextIO, err: TextIO, runner: Runner | None = None) -> Env:
+def make_env(
+    state_dir: Path, out: TextIO, err: TextIO, runner: Runner | None = None, verbose: bool = False
+) -> Env:
     env = Env(runner or Runner(), state_dir, out, err, auditlog.AuditLog(state_dir))
+    env.verbose = verbose
 
     def hook(result: Result, meta: Any) -> None:
         if meta.get("audit", True):
-            env.audit.append([env.record(dict(meta), result)])
+            record = env.record(dict(meta), result)
+            if meta.get("kind") == "read" and not meta.get("numbered"):
+                # a read changes nothing: its record waits for the next write (one lock, one
+                # fsync for both) or for the exit; a read that numbered namespaces does not
+                env.deferred.append(record)
+            else:
+                env.append_audit([record])
+        if env.verbose and meta.get("kind") == "read":
+            note = f"; not possible ({result.stderr}), read with ip -j" if meta.get(
+                "fallback") else ""  # fmt: skip
+            env.err.write(f"iplab: {meta.get('text')} ({result.duration * 1000:.0f} ms{note})\n")
 
     env.runner.hook = hook
+    atexit.register(env.flush_audit)
     return env
 
 
@@ -132,7 +160,7 @@ def run_batch(
             duration_ms=None,  # a line's own time is not known: the batch's is
         )
         records.append(record)
-    env.audit.append(records)
+    env.append_audit(records)
     return status, result
 
 

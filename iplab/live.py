@@ -440,7 +440,12 @@ def observed_impairments(
     state = state or iproute.read_state(runner, lab_netns(info))
     wanted = set(lab_links(info, state))
     out: dict[Target, tc.Qdisc] = {}
-    for ns in [ROOT, *lab_netns(info)]:
+    namespaces = [ROOT, *lab_netns(info)]
+    if iproute.choose_reader(runner, namespaces) == "netlink":
+        # one netlink dump per namespace says which hold a netem or tbf at all: tc runs
+        # only there (a lab of 500 namespaces would otherwise start 501 processes)
+        namespaces = iproute.impaired_namespaces(runner, namespaces)
+    for ns in namespaces:
         if ns not in state.namespaces:
             continue
         argv = _in_ns(ns, ["tc", "-j", "qdisc", "show"])
@@ -524,12 +529,13 @@ def _lab_record_at(state_dir: Path, lab: str) -> LabInfo:
     return journal.info()
 
 
-def live_problems(env: Env, lab: str) -> list[Difference]:
+def live_problems(env: Env, lab: str, state: State | None = None) -> list[Difference]:
     """For ``iplab verify``: how the lab's qdiscs differ from its journal ([] when the lab
-    is not up, or has no impairment at all)."""
+    is not up, or has no impairment at all). ``state``: already read (its namespaces)."""
     journal = Journal(env.state_dir / "labs" / lab)
     if not journal.exists():
         return []
     info = journal.info()
-    state = iproute.read_state(env.runner, lab_netns(info))
+    if state is None or not set(lab_netns(info)) <= set(state.namespaces) | state.unread:
+        state = iproute.read_state(env.runner, lab_netns(info))
     return check(applied(journal.entries()), observed_impairments(env.runner, info, state), state)

@@ -395,6 +395,22 @@ def _planned(render: Renderer, policy: SudoPolicy, sim: Simulated) -> PlannedCom
     return PlannedCommand(command, undo)
 
 
+def modelled(scenario: Scenario, prefix: str = "") -> tuple[Scenario, Owned]:
+    """The scenario renamed, and what it owns, with no line rendered: all ``verify`` needs
+    (rendering a large lab costs more than reading it back)."""
+    scenario = with_prefix(scenario, prefix)
+    check_probes(scenario)
+    return scenario, owned_by(scenario)
+
+
+def state_after(steps: Sequence[Step], count: int) -> State:
+    """The model's state after the first ``count`` steps."""
+    state = State()
+    for step in steps[:count]:
+        apply(state, step.op, step.loc)
+    return state
+
+
 def expected_state(plan: Plan, upto: int | None = None) -> State:
     """The model's state after step ``upto`` (1-based, setup then teardown); default: the setup."""
     count = len(plan.setup) if upto is None else upto
