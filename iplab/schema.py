@@ -236,6 +236,13 @@ def _block() -> None:
     scenario._Expander("probe", {})._block(block, "setup", Location("probe", 1, "block"), {})
 
 
+def _script_block() -> None:
+    block = _ymap({"script": "x", "steps": yamlio.YList()})
+    block.key_lines = {"script": 1, "steps": 1}
+    where = Location("probe", 1, "script")
+    scenario._Expander("probe", {})._shell_block(block, "setup", where, {})
+
+
 def _flap() -> None:
     from iplab import livesteps
 
@@ -264,6 +271,7 @@ def record() -> Recorder:
                     _try(_step)
             rec.variant, rec.answers, rec.extra_keys = "", {}, ()
             _try(_block)
+            _try(_script_block)
             _try(_flap)
             found: set[str] = set()
             rec.has = _claim_has(found, None)
@@ -390,11 +398,18 @@ def generate() -> dict[str, Any]:
                 "anyOf": [
                     *actions,
                     line_step,
-                    {"anyOf": [{"$ref": "#/$defs/block"}, {"$ref": "#/$defs/flap"}]},
+                    {
+                        "anyOf": [
+                            {"$ref": "#/$defs/block"},
+                            {"$ref": "#/$defs/flap"},
+                            {"$ref": "#/$defs/script"},
+                        ]
+                    },
                 ]
             },
             "block": _object(rec, "block", {**loop, "steps": steps_ref}),
             "flap": _flap_step(rec, loop),
+            "script": _object(rec, "script", {"steps": steps_ref}),
             "claim": {"anyOf": claims},
             "topology": _topology(rec),
         },
