@@ -47,9 +47,16 @@ def context() -> dict[str, Any]:
         "uid": os.getuid(),
         "sudo_user": os.environ.get("SUDO_USER"),
         "host": socket.gethostname(),
-        "cwd": os.getcwd(),
+        "cwd": _cwd(),
         "pid": os.getpid(),
     }
+
+
+def _cwd() -> str:
+    try:
+        return os.getcwd()
+    except OSError:  # the directory was deleted under us
+        return "(deleted)"
 
 
 def now() -> str:
@@ -118,11 +125,12 @@ class AuditLog:
         if not self.path.exists():
             return []
         out = []
-        for line in self.path.read_text(encoding="utf-8").splitlines():
+        # a byte that is not UTF-8 spoils its line only (shown as unreadable)
+        for raw in self.path.read_bytes().splitlines():
             try:
-                out.append(json.loads(line))
+                out.append(json.loads(raw.decode("utf-8")))
             except ValueError:
-                out.append({"_unreadable": line})
+                out.append({"_unreadable": raw.decode("utf-8", "replace")})
         return out
 
     def verify(self) -> tuple[bool, str]:

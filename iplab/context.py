@@ -4,22 +4,67 @@ where to print; plus signal handling, failpoints, and batched execution.
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from iplab import audit as auditlog
 from iplab.batch import failed_lines
-from iplab.errors import IplabError
+from iplab.errors import IplabError, state_write_error
 from iplab.runner import Limits, Result, Runner, truncate
 
 
 class Interrupted(IplabError):
     exit_code = 130
+
+
+class OutputLost(IplabError):
+    """stdout cannot be written (a closed pipe, a full disk): the run stops and rolls back."""
+
+
+class Output:
+    """A run's stdout: every write is flushed; the first that fails raises OutputLost (the
+    run stops and rolls back: what it printed did not arrive), later ones are dropped."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.lost: str | None = None
+
+    def write(self, text: str) -> int:
+        if self.lost is None:
+            try:
+                self.stream.write(text)
+                self.stream.flush()
+            except (OSError, ValueError) as exc:
+                self.lost = getattr(exc, "strerror", None) or str(exc)
+                raise OutputLost(f"cannot write to stdout ({self.lost}): stopping") from None
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+class Quiet:
+    """A run's stderr: a write that fails is dropped (the exit status still tells)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):
+            pass
+        return len(text)
+
+    def flush(self) -> None:
+        pass
 
 
 @dataclass
@@ -32,6 +77,39 @@ class Env:
     #: fields added to every audit record (lab, run, scenario...)
     context: dict[str, Any] = field(default_factory=dict)
     shared: dict[str, Any] = field(default_factory=auditlog.context)
+    #: space set aside in the state directory (released when a write finds the disk full)
+    reserve: Path | None = None
+    #: while undoing: a record the audit log cannot take is counted, not an error
+    lenient: bool = False
+    lost_records: int = 0
+
+    def release(self) -> bool:
+        """Give the reserved space back (the disk is full); True if there was some."""
+        if self.reserve is None:
+            return False
+        try:
+            self.reserve.unlink()
+        except OSError:
+            return False
+        finally:
+            self.reserve = None
+        return True
+
+    def append_audit(self, records: list[dict[str, Any]]) -> None:
+        """Append to the audit log; a full disk first gets the reserve, then the run stops
+        (or, while undoing, the records are counted as lost and the undo goes on)."""
+        try:
+            try:
+                self.audit.append(records)
+            except OSError as exc:
+                if exc.errno != errno.ENOSPC or not self.release():
+                    raise
+                self.audit.append(records)
+        except OSError as exc:
+            if self.lenient:
+                self.lost_records += len(records)
+                return
+            raise state_write_error(exc, str(self.audit.path)) from None
 
     def record(self, meta: dict[str, Any], result: Result, **extra: Any) -> dict[str, Any]:
         return {
@@ -51,11 +129,13 @@ class Env:
 
 
 def make_env(state_dir: Path, out: TextIO, err: TextIO, runner: Runner | None = None) -> Env:
-    env = Env(runner or Runner(), state_dir, out, err, auditlog.AuditLog(state_dir))
+    guarded = cast(TextIO, Output(out))
+    env = Env(runner or Runner(), state_dir, guarded, cast(TextIO, Quiet(err)),
+              auditlog.AuditLog(state_dir))  # fmt: skip
 
     def hook(result: Result, meta: Any) -> None:
         if meta.get("audit", True):
-            env.audit.append([env.record(dict(meta), result)])
+            env.append_audit([env.record(dict(meta), result)])
 
     env.runner.hook = hook
     return env
@@ -103,7 +183,7 @@ def run_batch(
         meta = {"kind": "batch", "text": f"ip -batch - started (pid {pid}): {len(lines)} lines"}
         record = env.record(meta, Result(tuple(argv), 0, "", "", 0.0, pid=pid), rc=None)
         del record["argv"]  # not a command to replay: its lines get records of their own
-        env.audit.append([record])
+        env.append_audit([record])
 
     result = env.runner.execute(
         argv, privileged, stdin=stdin, meta={"audit": False}, limits=limits, on_start=started
@@ -132,7 +212,7 @@ def run_batch(
             duration_ms=None,  # a line's own time is not known: the batch's is
         )
         records.append(record)
-    env.audit.append(records)
+    env.append_audit(records)
     return status, result
 
 

@@ -21,6 +21,7 @@ seen from inside each namespace (``ip -n NS netns list-id``) decide.
 from __future__ import annotations
 
 import json
+import random
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +32,9 @@ from iplab.model import ROOT, Link, Namespace, State
 
 INTERRUPTED = "Dump was interrupted and may be inconsistent"
 MARK = "@@iplab "
-RETRIES = 12
+#: reads of a part that iproute2 says a change interrupted (a busy host: links coming and
+#: going all the time); the pause between them grows to half a second (about 15 s in all)
+RETRIES = 36
 
 
 @dataclass
@@ -459,7 +462,7 @@ def read_state(shell: Shell, namespaces: Iterable[str] | None = None) -> State:
         pending = sorted(read.interrupted - {"netns", "root"})  # (root stays set if it was cut)
         if not pending and not root:
             break
-        time.sleep(min(0.5, 0.01 * 2**attempt))
+        time.sleep(min(0.5, 0.01 * 2**attempt) * (0.5 + random.random()))  # not in step
     else:
         raise ParseError(f"iproute2 kept saying '{INTERRUPTED}' ({RETRIES} reads); try again")
     state, ambiguous = build_state(links, root_ids)
