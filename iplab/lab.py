@@ -361,12 +361,23 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
         try:
             session.say(f"== setup ({len(plan.setup)} steps)")
             rc = _setup(session, opts)
-            session.say(f"== teardown ({len(plan.teardown)} steps)")
-            session.execute(plan.teardown, "teardown")
+            if plan.teardown:
+                session.say(f"== teardown ({len(plan.teardown)} steps)")
+                session.execute(plan.teardown, "teardown")
+            session.signals.check()
         except IplabError as exc:
             return _abort(env, session, exc, opts)
-        left = undo.leftovers(env, journal.info())
-        if left:
+        left = undo.leftovers(env, journal.info()) if plan.teardown else []
+        if not plan.teardown:  # nothing to rehearse: the journal takes the lab down
+            session.signals.passive = True
+            report = undo.rollback(env, journal, opts.exact_undo)
+            if not _undone(report):
+                return _kept(env, journal, report)
+            session.say(
+                f"== the tutorial has no cleanup: undone from the journal ({report.ran} commands)"
+            )
+            session.say("== nothing of the lab remains")
+        elif left:
             env.err.write(
                 f"iplab: the teardown left {', '.join(left)} behind: undoing from the journal\n"
             )
