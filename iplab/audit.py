@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -63,85 +64,195 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+def _mac(key: bytes, count: int, last: str) -> str:
+    message = f"iplab audit head\n{count}\n{last}\n".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _sha(line: str) -> str:
+    return hashlib.sha256(line.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def load_key(path: Path, state_dir: Path) -> bytes:
+    """The secret that signs ``audit.head``: a file outside the state directory (whoever
+    can write the state directory must not be able to read the key there)."""
+    where = path.resolve()
+    if where.is_relative_to(state_dir.resolve()):
+        raise UsageError(
+            f"audit key {path} is inside the state directory {state_dir}",
+            hint="keep the key elsewhere (root-only), e.g. /etc/iplab/audit.key",
+        )
+    try:
+        key = path.read_bytes().strip()
+    except OSError as exc:
+        raise UsageError(f"audit key {path}: {exc.strerror}") from None
+    if len(key) < 16:
+        raise UsageError(
+            f"audit key {path} holds {len(key)} bytes: too short to be a secret",
+            hint="make one with: head -c 32 /dev/urandom | base64 > FILE",
+        )
+    return key
+
+
 class AuditLog:
-    def __init__(self, state_dir: Path) -> None:
+    """The log, its head (``audit.head``: the number of records, the last hash, and an
+    HMAC of both when a key is given) and the lock that serialises appends.
+
+    ``key_file`` (else ``$IPLAB_AUDIT_KEY``) names a key file outside the state
+    directory: heads are signed with it, and verify requires the signature.
+    """
+
+    def __init__(self, state_dir: Path, key_file: Path | None = None) -> None:
         self.dir = state_dir
         self.path = state_dir / "audit.jsonl"
         self.head = state_dir / "audit.head"
         self.lock = state_dir / "audit.lock"
+        env_key = os.environ.get("IPLAB_AUDIT_KEY")
+        self.key_file = key_file or (Path(env_key) if env_key else None)
+        #: (records, last hash) after this process's last append: printed at the end of a run
+        self.last_head: tuple[int, str] | None = None
+
+    def _key(self) -> bytes | None:
+        return load_key(self.key_file, self.dir) if self.key_file else None
 
     def append(self, records: Sequence[dict[str, Any]]) -> None:
-        """Chain and append records (one write, one fsync, under the audit lock)."""
+        """Chain and append records (one write, one fsync, under the audit lock).
+
+        The first record of each append says how many records the append holds
+        (``batch``), so that verify can tell a head lagging by one append (a crash
+        between the log and its head) from a head rewritten to hide a cut; after a
+        line torn by a crash, it carries the torn line's hash (``after_torn``), so
+        that only a torn line the chain vouches for is skipped.
+        """
         if not records:
             return
+        key = self._key()
         statedir.ensure_dir(self.dir)
         with statedir.locked(self.lock, "the audit log", blocking=True):
             count, prev, torn = self._tail()
             lines = []
-            for record in records:
+            for i, record in enumerate(records):
                 chained = {**record, "prev": prev}
+                if i == 0:
+                    chained["batch"] = len(records)
+                    if torn is not None:
+                        chained["after_torn"] = _sha(torn)
                 chained["hash"] = record_hash(chained)
                 prev = chained["hash"]
                 lines.append(json.dumps(chained, ensure_ascii=False, separators=(",", ":")))
-            text = ("\n" if torn else "") + "".join(line + "\n" for line in lines)
+            text = ("\n" if torn is not None else "") + "".join(line + "\n" for line in lines)
             statedir.append_durably(self.path, text)
-            # the head is advisory and may lag after a crash (verify allows that); only a
-            # log shorter than its head means records were cut off
-            statedir.atomic_write(
-                self.head, json.dumps({"count": count + len(lines), "hash": prev}), sync=False
-            )
+            # the head may lag after a crash (verify allows one append); only a log
+            # shorter than its head, or a lag longer than one append, is a tamper
+            count += len(lines)
+            head: dict[str, Any] = {"count": count, "hash": prev}
+            if key is not None:
+                head["mac"] = _mac(key, count, prev)
+            statedir.atomic_write(self.head, json.dumps(head), sync=False)
+            self.last_head = (count, prev)
 
-    def _read_head(self) -> tuple[int, str] | None:
+    def _read_head(self) -> dict[str, Any] | None:
+        """The head, None when there is none; a UsageError-free ValueError when unreadable."""
         try:
-            data = json.loads(self.head.read_text())
-            return int(data["count"]), str(data["hash"])
-        except (OSError, ValueError, KeyError, TypeError):
+            data = json.loads(statedir.read_state_text(self.head))
+        except FileNotFoundError:
+            return None
+        if (
+            not isinstance(data, dict)
+            or not isinstance(data.get("count"), int)
+            or not isinstance(data.get("hash"), str)
+            or data["count"] < 0
+        ):
+            raise ValueError("not a head")
+        return data
+
+    def _text(self) -> str | None:
+        try:
+            return statedir.read_state_file(self.path).decode("utf-8", "surrogateescape")
+        except FileNotFoundError:
             return None
 
-    def _tail(self) -> tuple[int, str, bool]:
-        """(records in the log, hash of the last, whether the log ends in a torn line)."""
-        if not self.path.exists():
-            return 0, GENESIS, False
-        with self.path.open("rb") as f:
-            f.seek(0, 2)
-            size = f.tell()
-            f.seek(max(0, size - 65536))
-            chunk = f.read()
-        torn = bool(chunk) and not chunk.endswith(b"\n")
+    def _tail(self) -> tuple[int, str, str | None]:
+        """(records in the log, hash of the last, the torn last line or None)."""
+        try:
+            chunk = statedir.read_state_file(self.path, limit=65536)
+        except FileNotFoundError:
+            return 0, GENESIS, None
+        if chunk and not chunk.endswith(b"\n") and b"\n" not in chunk:
+            chunk = statedir.read_state_file(self.path)  # a torn line longer than the chunk
+        torn: str | None = None
+        if chunk and not chunk.endswith(b"\n"):
+            last_line = chunk.rsplit(b"\n", 1)[-1].decode("utf-8", "surrogateescape")
+            if _parsed(last_line) is None:
+                torn = last_line
         last_hash = GENESIS
         for line in reversed(chunk.splitlines()):
-            try:
-                last_hash = str(json.loads(line)["hash"])
+            record = _parsed(line.decode("utf-8", "surrogateescape"))
+            if record is not None:
+                last_hash = str(record["hash"])
                 break
-            except (ValueError, KeyError, TypeError):
-                continue
-        head = self._read_head()
-        if head is not None and head[1] == last_hash:
-            return head[0], last_hash, torn
+        try:
+            head = self._read_head()
+        except ValueError:
+            head = None
+        if head is not None and head["hash"] == last_hash:
+            return head["count"], last_hash, torn
         valid = sum(1 for r in self.read() if "_unreadable" not in r)  # the head lags: count
         return valid, last_hash, torn
 
     def read(self) -> list[dict[str, Any]]:
-        if not self.path.exists():
+        text = self._text()
+        if text is None:
             return []
         out = []
-        # a byte that is not UTF-8 spoils its line only (shown as unreadable)
-        for raw in self.path.read_bytes().splitlines():
-            try:
-                out.append(json.loads(raw.decode("utf-8")))
-            except ValueError:
-                out.append({"_unreadable": raw.decode("utf-8", "replace")})
+        for line in text.splitlines():
+            record = _parsed(line)
+            out.append(record if record is not None else {"_unreadable": line})
         return out
 
-    def verify(self) -> tuple[bool, str]:
-        """Check the chain; name the first broken record.
+    def verify(self, expected_head: str | None = None) -> tuple[bool, str]:
+        """Check the chain, the head and (with a key) its signature; name the first
+        broken record.
 
-        A line that is not JSON is a write torn by a crash when the chain goes on
-        unbroken after it (nothing valid was lost); it is reported, not an error.
+        A line that is not JSON is a write torn by a crash when it is the last line
+        of the log, or when the record after it names its hash (``after_torn``);
+        anywhere else it was put there. ``expected_head`` is a hash printed at the
+        end of an earlier run and kept elsewhere: the log must still hold it.
         """
-        lines = self.read()
-        torn = sum(1 for r in lines if "_unreadable" in r)
-        records = [r for r in lines if "_unreadable" not in r]
+        text = self._text()
+        lines = text.split("\n") if text else []
+        tail = lines.pop() if lines else ""  # after the last newline: "" or a torn line
+        key = self._key()
+        records: list[dict[str, Any]] = []
+        torn = 0
+        pending: tuple[int, str] | None = None
+        for number, line in enumerate(lines, start=1):
+            record = _parsed(line)
+            if record is None:
+                if pending is not None:
+                    return False, _inserted(pending[0])
+                pending = (number, _sha(line))
+                continue
+            vouched = record.get("after_torn")
+            if pending is not None and vouched != pending[1]:
+                return False, _inserted(pending[0])
+            if pending is None and vouched is not None:
+                return False, (
+                    f"line {number}: its record follows a torn line that is gone "
+                    "(a line was deleted)"
+                )
+            if pending is not None:
+                torn += 1
+                pending = None
+            records.append(record)
+        if pending is not None:
+            return False, _inserted(pending[0])
+        if tail:
+            record = _parsed(tail)
+            if record is None:
+                torn += 1  # the very last line, torn by a crash
+            else:
+                records.append(record)  # complete but for its newline
         prev = GENESIS
         for i, record in enumerate(records, start=1):
             where = f"record {i}"
@@ -154,18 +265,103 @@ class AuditLog:
             if record.get("hash") != record_hash(record):
                 return False, f"{where} was edited: its hash does not match its content"
             prev = record["hash"]
-        head = self._read_head()
-        if self.head.exists() and head is None:
-            return False, "audit.head is unreadable"
-        if head is not None:
-            count, last = head
-            if count > len(records) or (count and records[count - 1].get("hash") != last):
+        notes = []
+        try:
+            head = self._read_head()
+        except ValueError:
+            return False, "audit.head is unreadable (it was edited)"
+        if head is None:
+            if records:
                 return False, (
-                    f"the log ends at record {len(records)} but audit.head says "
-                    f"{count}: records were cut off the end"
+                    f"the log has {len(records)} records but no audit.head: cannot prove "
+                    "records were not cut off the end (the head was deleted)"
                 )
-        note = f" ({torn} line torn by a crash, skipped)" if torn else ""
+            if expected_head is None:
+                notes.append(
+                    "no audit.head: cannot prove the log was not emptied "
+                    "(pass --head HASH with a head printed after a run)"
+                )
+        else:
+            problem = _head_problem(head, records, key)
+            if problem:
+                return False, problem
+            lag = len(records) - head["count"]
+            if lag and key is not None:
+                notes.append(f"the last {lag} records are not covered by the signed head")
+        if expected_head is not None:
+            problem = _kept_head_problem(expected_head, records)
+            if problem:
+                return False, problem
+            notes.append(f"holds the head {expected_head[:12]}")
+        elif key is not None and head is not None:
+            notes.append("head signature valid")
+        if torn:
+            notes.insert(0, f"{torn} line torn by a crash, skipped")
+        note = f" ({'; '.join(notes)})" if notes else ""
         return True, f"{len(records)} records, chain intact{note}"
+
+
+def _parsed(line: str) -> dict[str, Any] | None:
+    """A chained record, or None for a line that is not one."""
+    try:
+        record = json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(record, dict) or not isinstance(record.get("hash"), str):
+        return None
+    return record
+
+
+def _inserted(number: int) -> str:
+    return (
+        f"line {number} is not a record, and no record after it vouches for it as a line "
+        "torn by a crash (a line was inserted or a record damaged)"
+    )
+
+
+def _head_problem(head: dict[str, Any], records: list[dict[str, Any]], key: bytes | None) -> str:
+    count, last = head["count"], head["hash"]
+    if key is not None:
+        mac = head.get("mac")
+        if not isinstance(mac, str):
+            return "audit.head is not signed, and a key was given (the head was rewritten)"
+        if not hmac.compare_digest(mac, _mac(key, count, last)):
+            return "the signature of audit.head does not match: it was rewritten without the key"
+    if count > len(records):
+        return (
+            f"the log ends at record {len(records)} but audit.head says "
+            f"{count}: records were cut off the end"
+        )
+    at = records[count - 1]["hash"] if count else GENESIS
+    if at != last:
+        return (
+            f"audit.head names record {count} with hash {last[:12]}, the log's record "
+            f"{count} has {at[:12]}: the log or its head was rewritten"
+        )
+    lag = len(records) - count
+    if lag and records[count].get("batch") != lag:
+        return (
+            f"audit.head says {count} records, the log has {len(records)}: more than one "
+            "append behind (a crash leaves at most one), so records were added or the head "
+            "was rewritten"
+        )
+    return ""
+
+
+def _kept_head_problem(expected: str, records: list[dict[str, Any]]) -> str:
+    wanted = expected.strip().lower()
+    if len(wanted) < 12 or any(c not in "0123456789abcdef" for c in wanted):
+        raise UsageError(
+            f"--head {expected!r}: give the hash iplab printed after a run (at least 12 hex digits)"
+        )
+    if wanted == GENESIS[: len(wanted)]:
+        return ""
+    if any(str(r.get("hash")).startswith(wanted) for r in records):
+        return ""
+    return (
+        f"the head you kept ({wanted[:12]}) is not in the log: records were cut off "
+        "or the log was rewritten since"
+    )
 
 
 # -- reading it back -------------------------------------------------------------------------------

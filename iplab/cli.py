@@ -9,6 +9,7 @@ is locked by another iplab; 5 no privilege (not root, no usable sudo);
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import io
 import json
@@ -17,7 +18,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -43,11 +44,21 @@ LAZY_HELP = {
 Handler = Callable[[argparse.Namespace], int]
 
 
-def load_plan(args: argparse.Namespace, strict_claims: bool = True) -> Plan:
+def load_plan(args: argparse.Namespace, strict_claims: bool = True, lenient: bool = False) -> Plan:
     from iplab import plan
 
     prefix = getattr(args, "prefix", "")
-    return plan.load(args.scenario, args.var, prefix, args.templates, strict_claims)
+    loaded = plan.load(
+        args.scenario, args.var, prefix, args.templates, strict_claims, lenient=lenient
+    )
+    warn(loaded)
+    return loaded
+
+
+def warn(plan: Plan) -> None:
+    """What the model objects to without refusing: one line each on stderr."""
+    for warning in plan.warnings:
+        sys.stderr.write(f"iplab: warning: {warning}\n")
 
 
 # -- render / check --------------------------------------------------------------------------
@@ -56,7 +67,7 @@ def load_plan(args: argparse.Namespace, strict_claims: bool = True) -> Plan:
 def cmd_render(args: argparse.Namespace) -> int:
     from iplab import export
 
-    plan = load_plan(args)
+    plan = load_plan(args, lenient=True)  # a text job: every line, objections as warnings
     which = "setup" if args.setup else "teardown" if args.teardown else "all"
     options.write_text(export.export(plan, args.format, which), args.output)
     return 0
@@ -71,6 +82,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     owned = owned_by(sc)
     # the full build checks everything the runner needs (rendering, probes, claims)
     plan = build(sc, "", args.templates)
+    warn(plan)
     texts = [pc.command.text for pc in plan.commands]
     failed = 0
     out = io.StringIO() if args.json else sys.stdout
@@ -112,10 +124,27 @@ def _env(args: argparse.Namespace) -> lab.Env:
     from iplab import lab, statedir
 
     env = lab.make_env(statedir.resolve(args.state_dir), sys.stdout, sys.stderr)
+    if getattr(args, "audit_key", None):
+        env.audit.key_file = args.audit_key
     timeout = getattr(args, "timeout", None)
     if timeout is not None:
         env.runner.default_timeout = timeout or None  # 0: no limit
     return env
+
+
+@contextlib.contextmanager
+def _head_shown(env: lab.Env) -> Iterator[lab.Env]:
+    """At the end of a run, print the audit log's head: kept elsewhere, it proves later
+    (``iplab audit verify --head HASH``) that the log was not cut or rewritten."""
+    try:
+        yield env
+    finally:
+        if env.audit.last_head is not None:
+            count, head = env.audit.last_head
+            env.err.write(
+                f"iplab: audit head {head} (record {count}; keep it elsewhere and check "
+                f"the log with `iplab audit verify --head {head[:16]}`)\n"
+            )
 
 
 def _lab_name(args: argparse.Namespace, plan: Plan) -> str:
@@ -159,7 +188,8 @@ def cmd_up(args: argparse.Namespace) -> int:
     plan = load_plan(args)
     if args.dry_run:
         return _dry_run(args, plan, "setup")
-    return lab.up(_env(args), plan, _lab_name(args, plan), _options(args))
+    with _head_shown(_env(args)) as env:
+        return lab.up(env, plan, _lab_name(args, plan), _options(args))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -169,12 +199,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.dry_run:
         return _dry_run(args, plan, "all")
     if not args.json:
-        return lab.run_all(_env(args), plan, _lab_name(args, plan), _options(args))
+        with _head_shown(_env(args)) as env:
+            return lab.run_all(env, plan, _lab_name(args, plan), _options(args))
     # the progress goes to stderr; stdout gets one JSON document
     seen = io.StringIO()
     env = lab.make_env(statedir.resolve(args.state_dir), _Tee(sys.stderr, seen), sys.stderr)
+    if getattr(args, "audit_key", None):
+        env.audit.key_file = args.audit_key
     name = _lab_name(args, plan)
-    rc = lab.run_all(env, plan, name, _options(args))
+    with _head_shown(env):
+        rc = lab.run_all(env, plan, name, _options(args))
     run = env.context.get("run")
     records = [r for r in env.audit.read() if run and r.get("run") == run]
     doc = jsonout.run(
@@ -210,7 +244,8 @@ def cmd_down(args: argparse.Namespace) -> int:
             which = ", ".join(i.lab for i in up) if up else "none is up"
             raise UsageError(f"which lab? ({which})", hint="iplab down LAB")
         name = up[0].lab
-    return lab.down(_env(args), name, exact=args.exact)
+    with _head_shown(_env(args)) as env:
+        return lab.down(env, name, exact=args.exact)
 
 
 def cmd_ls(args: argparse.Namespace) -> int:
@@ -246,9 +281,9 @@ def cmd_ls(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     from iplab import audit, statedir
 
-    log = audit.AuditLog(statedir.resolve(args.state_dir))
+    log = audit.AuditLog(statedir.resolve(args.state_dir), args.audit_key)
     if args.action == "verify":
-        ok, message = log.verify()
+        ok, message = log.verify(args.head)
         print(
             f"audit log {log.path}: {message}" if ok else f"audit log {log.path}: BROKEN: {message}"
         )
@@ -290,6 +325,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
         doc = jsonout.verify(found, args.step, len(expected.namespaces) - 1, count, live)
         print(json.dumps(doc, indent=1))
         return 1 if differences else 0
+    from iplab.verify import unknowable
+
+    skipped = unknowable(expected)
+    if skipped:
+        print(f"skipped what the model cannot know: {', '.join(skipped)}")
     for d in differences:
         print(d)
     if differences:
@@ -454,6 +494,10 @@ def build_parser(needed: set[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--run", help="only this run (any part of its id, as the table shows it)")
     p.add_argument("--since", help="only records since: 30m, 2h, 1d, or an ISO date")
     p.add_argument("--failed", action="store_true", help="only commands that failed")
+    p.add_argument(
+        "--head", metavar="HASH",
+        help="verify: the log must still hold this head (printed after a run, kept elsewhere)",
+    )  # fmt: skip
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument(
         "--json", action="store_true",

@@ -384,7 +384,8 @@ def _sudo_field(policy: SudoPolicy, draft: Draft) -> bool | None:
 def _cannot_undo(drafts: Sequence[Draft], cut: int) -> Iterable[str]:
     for i, d in enumerate(drafts):
         op = d.op
-        if isinstance(op, Raw | NetnsExec) and op.undo is None and not op.observes:
+        undone = isinstance(op, Raw | NetnsExec) and bool(op.creates or op.renames)
+        if isinstance(op, Raw | NetnsExec) and op.undo is None and not op.observes and not undone:
             where = f"setup[{i}]" if i < cut else f"teardown[{i - cut}]"
             yield f"{where} (line {d.cmd.line}): {d.cmd.text}"
 

@@ -31,6 +31,11 @@ from iplab.errors import ParseError
 from iplab.model import ROOT, Link, Namespace, State
 
 INTERRUPTED = "Dump was interrupted and may be inconsistent"
+#: ``peer_ns`` of a veth whose peer iplab cannot name: it lives in a namespace that ``ip
+#: netns list`` does not name (a container's), or its indexes fit more than one link
+UNKNOWN_PEER = "?"
+#: the largest ifindex, nsid, mtu or prefix length the kernel uses (a signed 32-bit int)
+_INT_MAX = 2**31 - 1
 MARK = "@@iplab "
 #: reads of a part that iproute2 says a change interrupted (a busy host: links coming and
 #: going all the time); the pause between them grows to half a second (about 15 s in all)
@@ -60,7 +65,12 @@ def _field(entry: dict[str, Any], key: str, kind: type | tuple[type, ...], where
     if value is None:
         return None
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ParseError(f"{where}: field {key!r} is {type(value).__name__} {value!r}")
+        text = repr(value) if len(repr(value)) < 120 else repr(value)[:117] + "..."
+        raise ParseError(f"{where}: field {key!r} is {type(value).__name__} {text}")
+    if isinstance(value, int) and not -1 <= value <= _INT_MAX:
+        bits = value.bit_length()
+        text = str(value) if bits < 64 else f"a {bits}-bit number"
+        raise ParseError(f"{where}: field {key!r} is out of range: {text}")
     return value
 
 
@@ -73,7 +83,8 @@ def _kind(entry: dict[str, Any], where: str) -> str:
         if kind:
             return str(kind)
     link_type = _field(entry, "link_type", str, where)
-    if link_type == "loopback":
+    flags = entry.get("flags")
+    if link_type == "loopback" or (isinstance(flags, list) and "LOOPBACK" in flags):
         return "loopback"
     return str(link_type) if link_type else "unknown"
 
@@ -90,7 +101,9 @@ def _addresses(entry: dict[str, Any], where: str) -> list[str]:
             raise ParseError(f"{where}: an addr_info entry is {type(item).__name__}")
         local = _field(item, "local", str, where)
         prefix = _field(item, "prefixlen", int, where)
-        if local is not None and prefix is not None:
+        if local is not None and prefix is None:
+            raise ParseError(f"{where}: address {local!r} has no 'prefixlen'")
+        if local is not None:
             out.append(f"{local}/{prefix}")
     return out
 
@@ -101,6 +114,8 @@ def parse_links(data: Any, ns: str = ROOT) -> list[RawLink]:
     if not isinstance(data, list):
         raise ParseError(f"{label}: expected a JSON list of links, found {type(data).__name__}")
     out: list[RawLink] = []
+    seen_names: set[str] = set()
+    seen_indexes: set[int] = set()
     for i, entry in enumerate(data):
         where = f"{label}, link #{i + 1}"
         if not isinstance(entry, dict):
@@ -112,6 +127,11 @@ def parse_links(data: Any, ns: str = ROOT) -> list[RawLink]:
         if name is None or ifindex is None:
             raise ParseError(f"{where}: no 'ifname' or 'ifindex' in {_short(entry)}")
         where = f"{label}, link {name}"
+        if name in seen_names or ifindex in seen_indexes:
+            again = f"name {name!r}" if name in seen_names else f"ifindex {ifindex}"
+            raise ParseError(f"{where}: two links with the {again} in one namespace")
+        seen_names.add(name)
+        seen_indexes.add(ifindex)
         flags = _field(entry, "flags", list, where) or []
         if not all(isinstance(f, str) for f in flags):
             raise ParseError(f"{where}: field 'flags' holds a non-string: {flags!r}")
@@ -169,8 +189,10 @@ def parse_nsid_list(data: Any, where: str) -> dict[int, str]:
             raise ParseError(f"{where}: netns list-id entry {_short(entry)} is not an object")
         nsid = _field(entry, "nsid", int, where)
         name = _field(entry, "name", str, where)
-        if nsid is not None:
-            out[nsid] = name or ROOT
+        if nsid is not None and name:
+            # an id with no name is the root *or* a namespace without a name (a
+            # container's): never read as the root
+            out[nsid] = name
     return out
 
 
@@ -185,6 +207,10 @@ def loads(text: str, what: str) -> Any:
         raise ParseError(
             f"{what}: invalid JSON at line {exc.lineno}: {exc.msg} near {snippet!r}"
         ) from None
+    except RecursionError:
+        raise ParseError(f"{what}: JSON nested too deeply to be iproute2's") from None
+    except ValueError as exc:  # a number longer than int's 4300 digits
+        raise ParseError(f"{what}: unreadable JSON: {str(exc).split(';')[0]}") from None
 
 
 # -- peers ------------------------------------------------------------------------------------
@@ -195,7 +221,11 @@ def build_state(
     root_ids: dict[str, int | None],
     nsid_maps: dict[str, dict[int, str]] | None = None,
 ) -> tuple[State, set[str]]:
-    """Assemble a State; return it with the namespaces whose veth peers stay ambiguous."""
+    """Assemble a State; return it with the namespaces whose veth peers stay ambiguous.
+
+    Without ``nsid_maps`` an ambiguous peer is left unset (the caller reads the maps
+    and builds again); with them, it is :data:`UNKNOWN_PEER`."""
+    final = nsid_maps is not None
     nsid_maps = nsid_maps or {}
     by_root_id = {nsid: name for name, nsid in root_ids.items() if nsid is not None}
     state = State(namespaces={})
@@ -232,14 +262,19 @@ def build_state(
                 continue
             if ns == ROOT and r.link_netnsid is not None:
                 target = by_root_id.get(r.link_netnsid)
-                if target is not None and target not in links:
+                if target is None:  # a namespace ip netns list does not name: say so
+                    unread[(ns, r.name)] = UNKNOWN_PEER
+                    continue
+                if target not in links:
                     unread[(ns, r.name)] = target  # its namespace was not read: no name
                     continue
             found = _candidates(ns, r, tables)
-            if len(found) == 1:
+            if len(found) == 1 and _sure(ns, r, found[0][0], tables):
                 resolved[(ns, r.name)] = (found[0][0], found[0][1].name)
             elif found:
                 ambiguous[(ns, r.name)] = (r, found)
+            else:  # in a namespace not read, or without a name
+                unread[(ns, r.name)] = UNKNOWN_PEER
     # second pass: inside one namespace an id names one namespace; use what is known
     changed = True
     while ambiguous and changed:
@@ -252,7 +287,10 @@ def build_state(
                 c for c in found
                 if (known is None or c[0] == known) and (c[0], c[1].name) not in taken
             ]  # fmt: skip
-            if len(narrowed) == 1:
+            sure = len(narrowed) == 1 and (
+                narrowed[0][0] == known or _sure(key[0], raw_link, narrowed[0][0], tables)
+            )
+            if sure:
                 resolved[key] = (narrowed[0][0], narrowed[0][1].name)
                 taken.add(resolved[key])
                 del ambiguous[key]
@@ -262,11 +300,21 @@ def build_state(
         link.peer, link.peer_ns = peer, peer_ns
     for (ns, name), peer_ns in unread.items():
         state.namespaces[ns].links[name].peer_ns = peer_ns
-    for (ns, name), (_raw, found) in ambiguous.items():
-        names = {c[1].name for c in found}
-        if len(names) == 1:
-            state.namespaces[ns].links[name].peer = names.pop()
+    for ns, name in ambiguous if final else ():
+        # its indexes fit links of other namespaces, none confirmed by a namespace id:
+        # the peer may as well be in a namespace without a name; never guess
+        state.namespaces[ns].links[name].peer_ns = UNKNOWN_PEER
     return state, {ns for ns, _ in ambiguous}
+
+
+def _sure(ns: str, r: RawLink, peer_ns: str, t: _Tables) -> bool:
+    """Whether a namespace id (not only indexes) says veth ``r``'s peer is in ``peer_ns``."""
+    if r.link_netnsid is None or ns in (ROOT, peer_ns):
+        return True
+    if r.link_netnsid in t.nsid_maps.get(ns, {}):
+        return True
+    # _candidates checked the peer's own view of the id: the root's, or a list-id read
+    return peer_ns == ROOT or peer_ns in t.nsid_maps
 
 
 @dataclass(frozen=True)
@@ -299,10 +347,12 @@ def _candidates(ns: str, r: RawLink, t: _Tables) -> list[tuple[str, RawLink]]:
         seen_as = peer.link_netnsid  # how ``other`` names the peer's namespace (never None here)
         if other == ns or seen_as is None:
             continue
-        if other == ROOT and by_root_id.get(seen_as, ns) != ns:
+        if other == ROOT and by_root_id.get(seen_as) != ns:
             continue
-        if other in nsid_maps and nsid_maps[other].get(seen_as, ns) != ns:
+        if other in nsid_maps and nsid_maps[other].get(seen_as) != ns:
             continue
+        if ns in nsid_maps and other != ROOT:
+            continue  # ns names every named namespace by its id: the peer's has none
         out.append((other, peer))
     return out
 

@@ -97,6 +97,8 @@ class LabInfo:
     preexisting_links: list[str] = field(default_factory=list)
     #: the --templates directories of the run (undo commands are rendered with them)
     templates: list[str] = field(default_factory=list)
+    #: the SHA-256 of each of their template files at ``up``: ``down`` refuses changed ones
+    template_hashes: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return dict(vars(self))
@@ -132,7 +134,7 @@ class Journal:
         """The lab record; when it is missing or unreadable but the journal has intents,
         a record rebuilt from them (``recovered`` says why): the names they create."""
         try:
-            data = json.loads(self.info_path.read_bytes().decode("utf-8"))
+            data = json.loads(statedir.read_state_file(self.info_path).decode("utf-8"))
             if not isinstance(data, dict):
                 raise ValueError(f"a JSON {type(data).__name__}, not a record")
             info = LabInfo.from_json(data)
@@ -269,7 +271,7 @@ class Journal:
         mid-write: no newline at its end) is the only damage taken silently."""
         self.problems = []
         try:
-            data = self.path.read_bytes()
+            data = statedir.read_state_file(self.path)
         except FileNotFoundError:
             return []
         except OSError as exc:
@@ -392,11 +394,12 @@ def _intent(record: dict[str, Any]) -> Entry:
 
 
 def lab_dir(state_dir: Path, lab: str) -> Path:
-    return state_dir / "labs" / lab
+    return state_dir / "labs" / statedir.check_lab_name(lab)
 
 
 def open_lab(state_dir: Path, lab: str, stack: ExitStack) -> Journal:
     """The lab's journal, with the lab's lock held until ``stack`` closes."""
+    statedir.check_lab_name(lab)
     statedir.ensure_dir(state_dir)  # each level its own 0700 (mkdir's parents get 0755)
     statedir.ensure_dir(state_dir / "labs")
     directory = statedir.ensure_dir(lab_dir(state_dir, lab))
@@ -407,6 +410,7 @@ def open_lab(state_dir: Path, lab: str, stack: ExitStack) -> Journal:
 def labs(state_dir: Path) -> Iterator[tuple[str, Journal]]:
     """Labs that are up: those with a lab record."""
     root = state_dir / "labs"
+    statedir.check_tree(state_dir, "labs")
     if not root.is_dir():
         return
     for directory in sorted(root.iterdir()):

@@ -27,6 +27,7 @@ from iplab.context import Env, Interrupted, Line, Signals, fault, make_env, run_
 from iplab.errors import IplabError, UsageError
 from iplab.journal import Entry, Journal, LabInfo, Status, UndoRecord, lab_dir, labs, open_lab
 from iplab.model import State
+from iplab.render import template_hashes
 from iplab.runner import Limits, Result
 from iplab.steps import Probe
 
@@ -284,7 +285,11 @@ def _lab(
             signals.check()  # the read failed because a signal stopped it: say that
             raise
         signals.check()  # nothing ran and no lab record exists yet
-        clash = sorted(plan.owned.netns & netns) + sorted(plan.owned.links & links)
+        # a name the host has in the root namespace is free inside the lab's namespaces
+        # and what a raw step of unknown effect may have made is the host's if it has it
+        mine = plan.owned
+        clash = sorted((mine.netns - mine.adopted) & netns)
+        clash += sorted((mine.in_root() - mine.adopted) & links)
         if clash and preflight:
             one = len(clash) == 1
             raise IplabError(
@@ -304,7 +309,8 @@ def _lab(
                 owned_links=sorted(plan.owned.links),
                 preexisting_netns=sorted(netns & plan.owned.netns),
                 preexisting_links=sorted(links & plan.owned.links),
-                templates=[str(d) for d in plan.templates],
+                templates=[str(d.resolve()) for d in plan.templates],
+                template_hashes=template_hashes(plan.templates),
             )
         )
         yield journal
@@ -478,7 +484,10 @@ def live_differences(
 
 
 def _verify_up(env: Env, plan: Plan) -> int:
-    _expected, differences = live_differences(env, plan)
+    expected, differences = live_differences(env, plan)
+    skipped = verify.unknowable(expected)
+    if skipped:
+        env.out.write(f"verify: skipped what the model cannot know: {', '.join(skipped)}\n")
     for d in differences:
         env.out.write(f"    DIFF {d}\n")
     env.out.write(

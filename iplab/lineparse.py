@@ -11,22 +11,25 @@ it verbatim as a ``raw`` step.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shlex
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 import yaml
 
-from iplab import names
+from iplab import ipgrammar, names
 from iplab.errors import ScenarioError
+from iplab.model import effects_of
 from iplab.render import renderer
 from iplab.scenario import IP_OPTIONS, SHELL_SYNTAX, load_text
 from iplab.steps import (
     AddrAdd,
     AddrDel,
     AddrShow,
+    Declares,
     IpOp,
     LinkAdd,
     LinkAttr,
@@ -62,6 +65,10 @@ class _NoMatch(Exception):
     """The words do not read as the op being tried (internal to the parser)."""
 
 
+Kind = Literal["typed", "raw-effects", "raw-unknown"]
+KINDS: tuple[Kind, ...] = ("typed", "raw-effects", "raw-unknown")
+
+
 @dataclass(frozen=True)
 class Parsed:
     """What one line of a tutorial becomes: an op, and whether the line says ``sudo``."""
@@ -71,6 +78,22 @@ class Parsed:
     sudo: bool
     #: a typed op (False: a raw command kept verbatim)
     typed: bool
+
+    @property
+    def kind(self) -> Kind:
+        """typed; raw with known effects on names (declared, or none: ``sysctl``); raw with
+        unknown effects (the model then marks what it cannot place as unknown)."""
+        if not isinstance(self.op, Raw | NetnsExec):
+            return "typed"
+        return "raw-effects" if effects_of(self.op) is not None else "raw-unknown"
+
+
+def count_kinds(parsed: Iterable[Parsed]) -> dict[Kind, int]:
+    """How many lines are typed / raw with known effects / raw with unknown effects."""
+    counts: dict[Kind, int] = dict.fromkeys(KINDS, 0)
+    for p in parsed:
+        counts[p.kind] += 1
+    return counts
 
 
 # -- the words of a line ----------------------------------------------------------------------
@@ -337,8 +360,9 @@ def _candidates(body: str) -> Iterator[Op]:
 
 
 def split_sudo(line: str) -> tuple[bool, str]:
-    """(True, the rest) for ``sudo CMD``; a sudo with options stays part of the command."""
-    if line.startswith("sudo ") and not line[5:].lstrip().startswith("-"):
+    """(True, the rest) for ``sudo CMD``; a sudo with options (``sudo -E``) or spaces
+    (``sudo  ip``) stays part of the command."""
+    if line.startswith("sudo ") and line[5:6] not in ("", " ", "\t", "-"):
         return True, line[5:]
     return False, line
 
@@ -368,9 +392,30 @@ def parse_line(line: str) -> Op | None:
     """
     sudo, body = split_sudo(line)
     for op in _candidates(body):
+        if isinstance(op, NetnsExec) and op.command.startswith(("brctl ", "bridge ")):
+            break  # the grammar types these inside a namespace too
+        if renders_as(op, sudo, line) and reads_back(op) is None:
+            return op
+    # the grammar: the line kept as written (``line:``), its meaning read as ip reads it
+    read = ipgrammar.read(body)
+    if read is not None and renders_as(read, sudo, line) and reads_back(read) is None:
+        return read
+    for op in _candidates(body):
         if renders_as(op, sudo, line) and reads_back(op) is None:
             return op
     return None
+
+
+_D = TypeVar("_D", Raw, NetnsExec)
+
+
+def _with_effects(op: _D, known: Declares | None) -> _D:
+    """The op with the effects the grammar knows written out (when there are any)."""
+    if known is None or not (known.creates or known.deletes or known.renames):
+        return op
+    return dataclasses.replace(
+        op, creates=known.creates, deletes=known.deletes, renames=known.renames, declared=True
+    )
 
 
 def classify(line: str) -> Parsed:
@@ -379,9 +424,11 @@ def classify(line: str) -> Parsed:
     Raises :class:`LineError` when even a raw step cannot hold the line.
     """
     sudo, body = split_sudo(line)
-    if not body.strip():
+    if not body.strip() or body.split() == ["sudo"]:
         raise LineError("an empty command")
     op = parse_line(line)
+    if isinstance(op, NetnsExec) and not op.observes:
+        op = _with_effects(op, ipgrammar.effects(op.command, op.ns))
     if op is not None:
         return Parsed(op, sudo, typed=True)
     try:
@@ -389,6 +436,8 @@ def classify(line: str) -> Parsed:
     except ValueError as exc:
         raise LineError(f"cannot be split into words as a shell would: {exc}") from None
     raw = Raw(command=body, shell=bool(SHELL_SYNTAX.search(body)), observes=reads_only(body))
+    if not raw.observes:
+        raw = _with_effects(raw, ipgrammar.effects(body))
     if not renders_as(raw, sudo, line):  # pragma: no cover - a raw step renders verbatim
         raise LineError(f"{line!r} does not render back as itself")
     problem = reads_back(raw)
@@ -490,6 +539,8 @@ def op_fields(op: Op) -> dict[str, Any]:
     ``link set`` attributes keep the order of the command (the loader reads them
     in key order).
     """
+    if op.text is not None:
+        return {"line": jinja_literal(op.text)}
     if isinstance(op, NetnsAdd):
         return {"name": op.name}
     if isinstance(op, NetnsDel):
@@ -503,6 +554,7 @@ def op_fields(op: Op) -> dict[str, Any]:
             observe=op.observes,
             shell=isinstance(op, Raw) and op.shell,
         )
+        fields.update(effect_fields(op))
         return {"in": op.ns, **fields} if isinstance(op, NetnsExec) else fields
     if isinstance(op, Probe):
         count = op.count if op.count != 1 else None
@@ -511,6 +563,26 @@ def op_fields(op: Op) -> dict[str, Any]:
         return _link_set_fields(op)
     assert isinstance(op, IpOp), op
     return {**_ctx_fields(op), **_ip_fields(op)}
+
+
+def effect_fields(op: Declares) -> dict[str, Any]:
+    """``creates``/``deletes``/``renames`` as scenario fields (only those declared)."""
+    if not op.declared:
+        return {}
+    out: dict[str, Any] = {}
+    keys = {"ns": "in", "peer_ns": "peer_in"}
+    for key in ("creates", "deletes", "renames"):
+        items = []
+        for effect in getattr(op, key):
+            item: dict[str, Any] = {effect.what: effect.name}
+            for name in ("kind", "ns", "peer", "peer_ns", "to"):
+                value = getattr(effect, name)
+                if value is not None:
+                    item[keys.get(name, name)] = value
+            items.append(item)
+        if items or (not out and key == "renames" and not any(out.values())):
+            out[key] = items
+    return {k: v for k, v in out.items() if v} or {"creates": []}
 
 
 def _spelling(value: str, default: str) -> str | None:

@@ -12,6 +12,7 @@ op; a link fault is an ``ip link set`` op whose inverse the model computes.
 
 from __future__ import annotations
 
+import itertools
 import shlex
 import shutil
 import time
@@ -23,12 +24,12 @@ from typing import Any
 
 import jinja2
 
-from iplab import iproute, tc
+from iplab import iproute, tc, undo
 from iplab.context import Env, Signals, fault
 from iplab.errors import IplabError, UsageError
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord, open_lab
 from iplab.model import ROOT, State, inverse, ns_label
-from iplab.render import Command, Renderer, renderer, split
+from iplab.render import Command, Renderer, split
 from iplab.runner import Result, Runner
 from iplab.steps import LinkSet, NetnsExec, Op, Raw
 
@@ -147,6 +148,19 @@ class Live:
             raise UsageError(f"template {template}: {exc}") from None
         if not text or "\n" in text:
             raise UsageError(f"template {template} must render exactly one line, got {text!r}")
+        try:
+            words = split(text)
+        except ValueError:
+            words = ()
+        dev = variables.get("dev")
+        options = list(itertools.takewhile(lambda w: w.startswith("-"), words[1:]))
+        objects = words[1 + len(options) : 2 + len(options)]
+        if words[:1] != ("tc",) or objects != ("qdisc",) or (dev is not None and dev not in words):
+            # it runs as root: a template may spell the tc line, never run something else
+            raise UsageError(
+                f"template {template} must render a tc qdisc command for "
+                f"{dev or 'the links'}, rendered {text!r}"
+            )
         return text
 
     def command(self, op: Op) -> Command:
@@ -192,8 +206,8 @@ def live(env: Env, lab: str) -> Iterator[Live]:
         run = new_run_id()
         _context(env, info, run)
         env.runner.ensure_privilege()
-        dirs = tuple(Path(d) for d in info.templates if Path(d).is_dir())
-        yield Live(env, journal, info, run, renderer(dirs))
+        # the run's templates, refused if they changed since up (they run as root)
+        yield Live(env, journal, info, run, undo.lab_renderer(env, info))
 
 
 def _in_ns(ns: str, argv: Sequence[str]) -> list[str]:

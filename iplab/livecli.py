@@ -17,7 +17,10 @@ def _env(args: argparse.Namespace):  # type: ignore[no-untyped-def]  # lab.Env, 
     from iplab import statedir
     from iplab.context import make_env
 
-    return make_env(statedir.resolve(args.state_dir), sys.stdout, sys.stderr)
+    env = make_env(statedir.resolve(args.state_dir), sys.stdout, sys.stderr)
+    if getattr(args, "audit_key", None):  # heads stay signed when live changes append
+        env.audit.key_file = args.audit_key
+    return env
 
 
 def cmd_exec(args: argparse.Namespace) -> int:

@@ -30,12 +30,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from iplab import ipgrammar
 from iplab.errors import Location, ScenarioError
 from iplab.steps import (
     AddrAdd,
     AddrDel,
     AddrShow,
+    BridgePortsSet,
+    BridgeVlan,
+    Declares,
     LinkAdd,
+    LinkAttr,
     LinkDel,
     LinkSet,
     LinkShow,
@@ -49,6 +54,7 @@ from iplab.steps import (
     RouteAdd,
     RouteDel,
     RouteShow,
+    Show,
 )
 
 ROOT = ""
@@ -78,6 +84,11 @@ class Link:
     ifindex: int | None = None
     operstate: str | None = None
     mac: str | None = None
+    # -- only in the model (not in JSON) --
+    #: the model cannot place it: a step used it, nothing the model knows made it
+    unknown: bool = False
+    #: how many steps of unknown effect came before the one that made it
+    epoch: int = 0
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "kind": self.kind, "up": self.up}
@@ -98,6 +109,9 @@ class Route:
     to: str
     via: str | None = None
     dev: str | None = None
+    #: None: the main table
+    table: str | None = None
+    metric: str | None = None
 
     def __str__(self) -> str:
         text = self.to
@@ -105,6 +119,10 @@ class Route:
             text += f" via {self.via}"
         if self.dev:
             text += f" dev {self.dev}"
+        if self.table:
+            text += f" table {self.table}"
+        if self.metric:
+            text += f" metric {self.metric}"
         return text
 
 
@@ -115,6 +133,9 @@ class Namespace:
     routes: list[Route] = field(default_factory=list)
     #: iproute2's id of this namespace as seen from the root namespace (observed only)
     nsid: int | None = None
+    #: the model cannot place it (see Link.unknown), and when it was made (Link.epoch)
+    unknown: bool = False
+    epoch: int = 0
 
 
 @dataclass
@@ -122,6 +143,15 @@ class State:
     namespaces: dict[str, Namespace] = field(default_factory=lambda: {ROOT: Namespace(ROOT)})
     #: observed only: namespaces that exist (``ip netns list``) but whose links were not read
     unread: set[str] = field(default_factory=set)
+    #: model only: how many steps of unknown effect were applied (a raw command that may
+    #: have made, deleted or renamed anything); what existed before the last is uncertain
+    opaque: int = 0
+
+    def certain(self, thing: Link | Namespace | None) -> bool:
+        """The model knows ``thing`` for sure (None: knows that it does not exist)."""
+        if thing is None:
+            return self.opaque == 0
+        return not thing.unknown and thing.epoch >= self.opaque
 
     def has_netns(self, name: str) -> bool:
         return name in self.namespaces or name in self.unread
@@ -184,9 +214,13 @@ class State:
 
 def _describe_link(link: Link, here: str) -> str:
     bits = [link.kind, "up" if link.up else "down"]
+    if link.unknown:
+        bits.insert(0, "not made by any step the model knows")
     if link.peer:
         where = "" if link.peer_ns == here else f"@{link.peer_ns or 'root'}"
         bits.append(f"peer {link.peer}{where}")
+    elif link.peer_ns == "?":  # iproute.UNKNOWN_PEER: in a namespace without a name
+        bits.append("peer unknown")
     if link.master:
         bits.append(f"master {link.master}")
     if link.mtu is not None:
@@ -265,43 +299,142 @@ class Undo:
 
 
 class ModelError(ScenarioError):
-    """The scenario asks for something the kernel would refuse."""
+    """The scenario asks for something the kernel would refuse.
+
+    ``certain`` is False when the model cannot be sure: the object was made, or may have
+    been changed, by a step whose effects it does not know.
+    """
+
+    def __init__(
+        self, message: str, loc: Location | None = None, hint: str | None = None,
+        certain: bool = True,
+    ) -> None:  # fmt: skip
+        super().__init__(message, loc, hint)
+        self.certain = certain
 
 
-def _fail(loc: Location | None, message: str, hint: str | None = None) -> ModelError:
-    return ModelError(message, loc, hint)
+@dataclass
+class Judge:
+    """What to do with an objection: raise it (``strict``, for what is certain) or keep it
+    as a warning and go on as if the kernel had taken the step (``render`` never raises)."""
+
+    strict: bool = True
+    warnings: list[ModelError] = field(default_factory=list)
+    #: (namespace, link name) of what the model took as unknown because a step used it
+    #: ("" as the link name: the namespace itself)
+    adopted: list[tuple[str, str]] = field(default_factory=list)
+
+    def object(self, error: ModelError) -> None:
+        if self.strict and error.certain:
+            raise error
+        self.warnings.append(error)
 
 
-def _space(state: State, ns: str | None, loc: Location | None) -> Namespace:
-    space = state.ns(ns)
-    if space is None:
-        raise _fail(
-            loc, f"namespace {ns} does not exist at this step", "add it first with 'netns add'"
-        )
-    return space
+def _fail(
+    loc: Location | None, message: str, hint: str | None = None, certain: bool = True
+) -> ModelError:
+    return ModelError(message, loc, hint, certain)
 
 
-def _need_link(state: State, ns: str | None, name: str, loc: Location | None) -> Link:
-    space = _space(state, ns, loc)
-    link = space.links.get(name)
-    if link is not None:
+class _Apply:
+    """One op applied to a state: each check objects through the judge, then goes on."""
+
+    def __init__(self, state: State, loc: Location | None, judge: Judge) -> None:
+        self.state = state
+        self.loc = loc
+        self.judge = judge
+
+    def object(self, message: str, certain: bool = True, hint: str | None = None) -> None:
+        if not certain:
+            hint = "a raw step before it may have done this: say so with 'creates:', "
+            hint += "'deletes:' or 'renames:' on that step"
+        self.judge.object(_fail(self.loc, message, hint, certain))
+
+    def space(self, ns: str | None) -> Namespace:
+        state = self.state
+        space = state.ns(ns)
+        if space is not None:
+            return space
+        name = ns or ROOT
+        self.object(
+            f"namespace {name} does not exist at this step", state.certain(None),
+            "add it first with 'netns add'",
+        )  # fmt: skip
+        space = Namespace(name, {"lo": Link("lo", "loopback", epoch=state.opaque)}, unknown=True)
+        state.namespaces[name] = space
+        self.judge.adopted.append((name, ""))
+        return space
+
+    def link(self, ns: str | None, name: str) -> Link:
+        space = self.space(ns)
+        link = space.links.get(name)
+        if link is not None:
+            return link
+        certain = self.state.certain(None) and self.state.certain(space)
+        elsewhere = [n for n, s in self.state.namespaces.items() if name in s.links]
+        if elsewhere:
+            self.object(
+                f"link {name} is in {ns_label(elsewhere[0])}, not in {ns_label(ns)} "
+                "where this command runs", certain,
+                "run it in the link's namespace with 'in:', or move the link first",
+            )  # fmt: skip
+        else:
+            self.object(f"link {name} does not exist in {ns_label(ns)} at this step", certain)
+        link = Link(name, "unknown", unknown=True, epoch=self.state.opaque)
+        space.links[name] = link
+        self.judge.adopted.append((space.name, name))
         return link
-    elsewhere = [n for n, s in state.namespaces.items() if name in s.links]
-    if elsewhere:
-        raise _fail(
-            loc,
-            f"link {name} is in {ns_label(elsewhere[0])}, not in {ns_label(ns)} "
-            "where this command runs",
-            "run it in the link's namespace with 'in:', or move the link first",
-        )
-    raise _fail(loc, f"link {name} does not exist in {ns_label(ns)} at this step")
 
+    def free(self, space: Namespace, name: str) -> None:
+        existing = space.links.get(name)
+        if existing is None:
+            return
+        self.object(
+            f"link {name} already exists in {ns_label(space.name)}",
+            self.state.certain(existing), "a name is created twice",
+        )  # fmt: skip
+        _destroy(self.state, space.name, name)
 
-def _free_name(space: Namespace, name: str, loc: Location | None) -> None:
-    if name in space.links:
-        raise _fail(
-            loc, f"link {name} already exists in {ns_label(space.name)}", "a name is created twice"
-        )
+    def new_link(self, name: str, kind: str, **fields: Any) -> Link:
+        return Link(name, kind, epoch=self.state.opaque, **fields)
+
+    def master_ok(self, space: Namespace, link: Link, master: str) -> bool:
+        """Checks ``link`` may become a port of ``master``; False: leave it as it is."""
+        bridge = space.links.get(master)
+        if bridge is None:
+            bridge = self.link(space.name, master)
+        if bridge.kind == "unknown":
+            bridge.kind = "bridge"  # something unknown made it: a bridge, since it is used so
+        if bridge.kind != "bridge":
+            self.object(
+                f"master {master} is a {bridge.kind}, not a bridge", self.state.certain(bridge)
+            )
+            return False
+        if link.name == master:
+            self.object(f"{master} cannot be a port of itself")
+            return False
+        if link.kind in ("bridge", "loopback"):
+            self.object(
+                f"{link.name} is a {link.kind} and cannot be a bridge port",
+                self.state.certain(link),
+            )
+            return False
+        # (counting the ports is only worth it once the namespace could hold that many)
+        if (
+            link.master != master
+            and len(space.links) > BRIDGE_MAX_PORTS
+            and _ports(space, master) >= BRIDGE_MAX_PORTS
+        ):
+            self.object(
+                f"bridge {master} already has {BRIDGE_MAX_PORTS} ports, the kernel's limit",
+                hint="spread the ports over several bridges",
+            )
+            return False
+        return True
+
+    def set_master(self, space: Namespace, link: Link, master: str) -> None:
+        if self.master_ok(space, link, master):
+            link.master = master
 
 
 def _destroy(state: State, ns: str, name: str) -> None:
@@ -325,30 +458,6 @@ def _ports(space: Namespace, bridge: str) -> int:
     return sum(1 for link in space.links.values() if link.master == bridge)
 
 
-def _set_master(space: Namespace, link: Link, master: str, loc: Location | None) -> None:
-    bridge = space.links.get(master)
-    if bridge is None:
-        raise _fail(loc, f"master {master} does not exist in {ns_label(space.name)}")
-    if bridge.kind != "bridge":
-        raise _fail(loc, f"master {master} is a {bridge.kind}, not a bridge")
-    if link.name == master:
-        raise _fail(loc, f"{master} cannot be a port of itself")
-    if link.kind in ("bridge", "loopback"):
-        raise _fail(loc, f"{link.name} is a {link.kind} and cannot be a bridge port")
-    # (counting the ports is only worth it once the namespace could hold that many)
-    if (
-        link.master != master
-        and len(space.links) > BRIDGE_MAX_PORTS
-        and _ports(space, master) >= BRIDGE_MAX_PORTS
-    ):
-        raise _fail(
-            loc,
-            f"bridge {master} already has {BRIDGE_MAX_PORTS} ports, the kernel's limit",
-            "spread the ports over several bridges",
-        )
-    link.master = master
-
-
 def _on_link_subnet(space: Namespace, gateway: str) -> bool:
     gw = ipaddress.ip_address(gateway)
     for link in space.links.values():
@@ -365,71 +474,176 @@ def _ctx(op: Op) -> str:
     return op.in_ns() or ROOT
 
 
-def apply(state: State, op: Op, loc: Location | None = None) -> None:
-    """Change ``state`` in place as the kernel would, or raise ModelError."""
+def _rename(state: State, ns: str, link: Link, new: str) -> None:
+    """``ip link set OLD name NEW``: the link, its peer's view of it, its ports, its routes."""
+    space = state.namespaces[ns]
+    old = link.name
+    space.links = {(new if k == old else k): v for k, v in space.links.items()}
+    link.name = new
+    for other in space.links.values():
+        if other.master == old:
+            other.master = new
+    space.routes = [
+        Route(r.to, r.via, new, r.table, r.metric) if r.dev == old else r for r in space.routes
+    ]
+    if link.peer is not None and link.peer_ns is not None:
+        peer = state.link(link.peer_ns, link.peer)
+        if peer is not None and peer.peer == old:
+            peer.peer = new
+
+
+def _table(value: str | None) -> str | None:
+    return None if value in (None, "main", "254") else value
+
+
+def effects_of(op: Raw | NetnsExec) -> Declares | None:
+    """What a command kept verbatim does to names: declared, else known from its words
+    (:func:`iplab.ipgrammar.effects`), else None (unknown)."""
+    if op.observes:
+        return Declares(declared=True)
+    if op.declared:
+        return op
+    return ipgrammar.effects(op.command, op.ns if isinstance(op, NetnsExec) else None)
+
+
+def auto_names(state: State, op: LinkAdd) -> tuple[str, str | None]:
+    """The names the kernel gives a veth or link created without one (``ip link add type
+    veth``): the first free ``vethN`` (the peer is registered first), in the model's view."""
+    here = _ctx(op)
+    main_ns = op.netns or here
+    taken: dict[str, set[str]] = {}
+
+    def pick(ns: str) -> str:
+        space = state.namespaces.get(ns)
+        used = taken.setdefault(ns, set(space.links) if space else set())
+        prefix = "veth" if op.type == "veth" else op.type
+        n = 0
+        while f"{prefix}{n}" in used:
+            n += 1
+        used.add(f"{prefix}{n}")
+        return f"{prefix}{n}"
+
+    peer = op.peer
+    if op.type == "veth" and peer is None:
+        peer = pick(op.peer_netns or here)
+    name = op.name if op.name is not None else pick(main_ns)
+    return name, peer
+
+
+def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None = None) -> None:
+    """Change ``state`` in place as the kernel would.
+
+    What the kernel would refuse goes to ``judge`` (default: raise a certain objection as
+    ModelError, keep uncertain ones aside), which either raises it or lets the model go on
+    as if the kernel had taken the step.
+    """
+    a = _Apply(state, loc, judge or Judge())
     if isinstance(op, NetnsAdd):
-        if op.name in state.namespaces:
-            raise _fail(loc, f"namespace {op.name} already exists", "a name is created twice")
-        state.namespaces[op.name] = Namespace(op.name, {"lo": Link("lo", "loopback")})
+        _netns_add(a, op.name)
     elif isinstance(op, NetnsDel):
-        space = state.namespaces.get(op.name)
-        if space is None or op.name == ROOT:
-            raise _fail(loc, f"namespace {op.name} does not exist at this step")
-        for name in list(space.links):
-            _destroy(state, op.name, name)
-        del state.namespaces[op.name]
+        _netns_del(a, op.name)
     elif isinstance(op, LinkAdd):
-        _link_add(state, op, loc)
+        _link_add(a, op)
     elif isinstance(op, LinkSet):
-        _link_set(state, op, loc)
+        _link_set(a, op)
     elif isinstance(op, LinkDel):
-        link = _need_link(state, op.ns, op.dev, loc)
+        link = a.link(op.ns, op.dev)
         if link.kind == "loopback":
-            raise _fail(loc, "the loopback link cannot be deleted")
+            a.object("the loopback link cannot be deleted")
+            return
+        if link.up and _program(op) == "brctl":
+            a.object(
+                f"bridge {op.dev} is still up: brctl delbr refuses it", state.certain(link),
+                "bring it down first (ip link set dev BRIDGE down)",
+            )  # fmt: skip
         _destroy(state, _ctx(op), op.dev)
     elif isinstance(op, AddrAdd):
-        link = _need_link(state, op.ns, op.dev, loc)
-        if _same_address(link.addresses, op.address) is not None:
-            raise _fail(loc, f"{op.dev} already has address {op.address}")
-        link.addresses.append(op.address)
+        _addr_add(a, op)
     elif isinstance(op, AddrDel):
-        link = _need_link(state, op.ns, op.dev, loc)
+        link = a.link(op.ns, op.dev)
         present = _same_address(link.addresses, op.address)
         if present is None:
-            raise _fail(loc, f"{op.dev} has no address {op.address} at this step")
-        link.addresses.remove(present)
+            a.object(f"{op.dev} has no address {op.address} at this step", state.certain(link))
+        else:
+            link.addresses.remove(present)
     elif isinstance(op, RouteAdd):
-        space = _space(state, op.ns, loc)
-        if op.dev is not None:
-            _need_link(state, op.ns, op.dev, loc)
-        if op.via is not None and not _on_link_subnet(space, op.via):
-            raise _fail(
-                loc,
-                f"gateway {op.via} is not in the subnet of any up link in {ns_label(op.ns)}",
-                "add an address in its subnet and bring the link up first",
-            )
-        route = Route(op.to, op.via, op.dev)
-        if any(r.to == op.to for r in space.routes):
-            raise _fail(loc, f"a route to {op.to} already exists in {ns_label(op.ns)}")
-        space.routes.append(route)
+        _route_add(a, op)
     elif isinstance(op, RouteDel):
-        space = _space(state, op.ns, loc)
-        match = [r for r in space.routes if r.to == op.to]
+        space = a.space(op.ns)
+        table, metric = _table(op.setting("table")), op.setting("metric")
+        match = [
+            r for r in space.routes
+            if r.to == op.to and r.table == table and metric in (None, r.metric)
+        ]  # fmt: skip
         if not match:
-            raise _fail(loc, f"no route to {op.to} in {ns_label(op.ns)} at this step")
-        space.routes.remove(match[0])
-    elif isinstance(op, LinkShow | AddrShow):
-        _space(state, op.ns, loc)
+            a.object(f"no route to {op.to} in {ns_label(op.ns)} at this step", state.certain(space))
+        else:
+            space.routes.remove(match[0])
+    elif isinstance(op, BridgePortsSet):
+        _bridge_ports(a, op)
+    elif isinstance(op, BridgeVlan):
+        link = a.link(op.ns, op.dev)
+        if link.master is None and link.kind not in ("bridge", "unknown"):
+            a.object(
+                f"{op.dev} is not a bridge port: bridge vlan needs a port or a bridge",
+                state.certain(link),
+            )
+    elif isinstance(op, LinkShow | AddrShow | Show):
+        a.space(op.ns)
         if op.dev is not None:
-            _need_link(state, op.ns, op.dev, loc)
+            a.link(op.ns, op.dev)
         if isinstance(op, LinkShow) and op.master is not None:
-            _need_link(state, op.ns, op.master, loc)
-    elif isinstance(op, RouteShow | Probe | NetnsExec):
-        _space(state, op.ns, loc)
-    elif isinstance(op, NetnsList | Raw):
-        pass  # observes, or opaque to the model
+            a.link(op.ns, op.master)
+    elif isinstance(op, RouteShow | Probe):
+        a.space(op.ns)
+    elif isinstance(op, NetnsExec | Raw):
+        if isinstance(op, NetnsExec):
+            a.space(op.ns)
+        _raw(a, op)
+    elif isinstance(op, NetnsList):
+        pass  # observes
     else:  # pragma: no cover - every op type is handled above
         raise AssertionError(type(op))
+
+
+def _program(op: Op) -> str | None:
+    """The program a line read by the grammar runs (``brctl``...), inside netns exec too."""
+    if op.text is None:
+        return None
+    from iplab.render import strip_sudo
+
+    words = op.text.split()
+    if words[:1] == ["sudo"]:
+        words = list(strip_sudo(tuple(words)))
+    ns = op.in_ns()
+    if words[:1] == ["ip"] and ns is not None and ns in words and "-n" not in words[:2]:
+        words = words[words.index(ns) + 1 :]
+    return words[0] if words else None
+
+
+def _netns_add(a: _Apply, name: str) -> None:
+    state = a.state
+    existing = state.namespaces.get(name)
+    if existing is not None:
+        a.object(
+            f"namespace {name} already exists", state.certain(existing), "a name is created twice"
+        )
+        for link in list(existing.links):
+            _destroy(state, name, link)
+    state.namespaces[name] = Namespace(
+        name, {"lo": Link("lo", "loopback", epoch=state.opaque)}, epoch=state.opaque
+    )
+
+
+def _netns_del(a: _Apply, name: str) -> None:
+    state = a.state
+    space = state.namespaces.get(name)
+    if space is None or name == ROOT:
+        a.object(f"namespace {name} does not exist at this step", state.certain(None))
+        return
+    for link in list(space.links):
+        _destroy(state, name, link)
+    del state.namespaces[name]
 
 
 def _same_address(addresses: list[str], address: str) -> str | None:
@@ -441,73 +655,202 @@ def _same_address(addresses: list[str], address: str) -> str | None:
     return None
 
 
-def _link_add(state: State, op: LinkAdd, loc: Location | None) -> None:
+def _addr_add(a: _Apply, op: AddrAdd) -> None:
+    link = a.link(op.ns, op.dev)
+    label = next((v for k, v in op.settings if k == "label"), None)
+    if label is not None and not label.startswith(op.dev):
+        a.object(f"label {label} must begin with the link's name {op.dev}")
+    if _same_address(link.addresses, op.address) is not None:
+        a.object(f"{op.dev} already has address {op.address}", a.state.certain(link))
+        return
+    link.addresses.append(op.address)
+
+
+def _route_add(a: _Apply, op: RouteAdd) -> None:
+    state = a.state
+    space = a.space(op.ns)
+    if op.dev is not None:
+        a.link(op.ns, op.dev)
+    if op.via is not None and not op.has("onlink") and not _on_link_subnet(space, op.via):
+        known = state.certain(space) and all(state.certain(x) for x in space.links.values())
+        a.object(
+            f"gateway {op.via} is not in the subnet of any up link in {ns_label(op.ns)}", known,
+            "add an address in its subnet and bring the link up first",
+        )  # fmt: skip
+    route = Route(op.to, op.via, op.dev, _table(op.setting("table")), op.setting("metric"))
+    same = [
+        r for r in space.routes if (r.to, r.table, r.metric) == (op.to, route.table, route.metric)
+    ]
+    if same:
+        a.object(f"a route to {op.to} already exists in {ns_label(op.ns)}", state.certain(space))
+        space.routes.remove(same[0])
+    space.routes.append(route)
+
+
+def _link_add(a: _Apply, op: LinkAdd) -> None:
+    state = a.state
     here = _ctx(op)
-    _space(state, here, loc)
+    a.space(here)
     main_ns = op.netns or here
-    main_space = _space(state, main_ns, loc)
-    _free_name(main_space, op.name, loc)
-    link = Link(op.name, op.type, up=op.up)
+    main_space = a.space(main_ns)
+    name, peer_name = auto_names(state, op)
+    a.free(main_space, name)
+    link = a.new_link(name, op.type, up=op.up)
+    for key, value in op.settings:
+        if key == "mtu":
+            link.mtu = int(value)
+    if op.master is not None and not a.master_ok(main_space, link, op.master):
+        return
+    link.master = op.master
     if op.type == "veth":
-        assert op.peer is not None
+        assert peer_name is not None
         peer_ns = op.peer_netns or here
-        peer_space = _space(state, peer_ns, loc)
-        if op.peer == op.name and peer_ns == main_ns:
-            raise _fail(loc, f"a veth's two ends cannot both be named {op.name} in one namespace")
-        _free_name(peer_space, op.peer, loc)
-        link.peer, link.peer_ns = op.peer, peer_ns
-        peer_space.links[op.peer] = Link(op.peer, "veth", peer=op.name, peer_ns=main_ns)
-    main_space.links[op.name] = link
-    if op.master is not None:
-        _set_master(main_space, link, op.master, loc)
+        peer_space = a.space(peer_ns)
+        if peer_name == name and peer_ns == main_ns:
+            a.object(f"a veth's two ends cannot both be named {name} in one namespace")
+            return
+        a.free(peer_space, peer_name)
+        link.peer, link.peer_ns = peer_name, peer_ns
+        peer_space.links[peer_name] = a.new_link(peer_name, "veth", peer=name, peer_ns=main_ns)
+    main_space.links[name] = link
 
 
-def _link_set(state: State, op: LinkSet, loc: Location | None) -> None:
+def _link_set(a: _Apply, op: LinkSet) -> None:
+    """The kernel's order (do_setlink): the move to another namespace (taking the new name
+    there), the rename, then the rest in the order written."""
+    state = a.state
     here = _ctx(op)
-    link = _need_link(state, here, op.dev, loc)
-    space = state.namespaces[here]
+    link = a.link(here, op.dev)
+    where = here
+    new_name = op.get("name")
+    if op.has("netns"):
+        target_ref = op.get("netns")
+        assert target_ref is not None
+        moved = _move(a, here, link, target_ref, new_name)
+        if moved is None:
+            return
+        where = moved
+    elif new_name is not None and new_name != link.name:
+        a.free(state.namespaces[here], new_name)
+        _rename(state, here, link, new_name)
+    space = state.namespaces[where]
     for key, value in op.attrs:
         if key == "state":
             link.up = value == "up"
         elif key == "master":
             assert value is not None
-            _set_master(space, link, value, loc)
+            a.set_master(space, link, value)
         elif key == "nomaster":
             link.master = None
         elif key == "mtu":
             assert value is not None
             link.mtu = int(value)
-        elif key == "netns":
-            assert value is not None
-            _move(state, here, link, value, loc)
+        elif key == "type":
+            if link.kind == "unknown":
+                link.kind = str(value)
+            elif link.kind != value:
+                a.object(f"{link.name} is a {link.kind}, not a {value}", state.certain(link))
 
 
-def _move(state: State, here: str, link: Link, target_ref: str, loc: Location | None) -> None:
+def _move(a: _Apply, here: str, link: Link, target_ref: str, new_name: str | None) -> str | None:
+    """Move ``link`` (renamed on the way when ``new_name``); the namespace it is in after."""
+    state = a.state
     target = ROOT if target_ref == ROOT_NETNS_REF else target_ref
     if target_ref.isdigit() and target_ref != ROOT_NETNS_REF:
-        raise _fail(loc, f"netns {target_ref} names a process; iplab models named namespaces only")
-    if link.kind in ("bridge", "loopback"):
-        raise _fail(
-            loc, f"{link.name} is a {link.kind}: the kernel does not move it between namespaces"
+        a.object(
+            f"netns {target_ref} names a process; iplab models named namespaces only",
+            certain=False,
         )
-    dest = _space(state, target, loc)
+        _destroy(state, here, link.name)  # gone from here, to a place the model cannot see
+        return None
+    if link.kind in ("bridge", "loopback"):
+        a.object(
+            f"{link.name} is a {link.kind}: the kernel does not move it between namespaces",
+            state.certain(link),
+        )
+        return None
+    dest = a.space(target)
+    name = new_name or link.name
     if target == here:
-        return
-    _free_name(dest, link.name, loc)
+        if name != link.name:
+            a.free(dest, name)
+            _rename(state, here, link, name)
+        return here
+    a.free(dest, name)
     space = state.namespaces[here]
     del space.links[link.name]
     space.routes = [r for r in space.routes if r.dev != link.name]
-    if link.kind == "bridge":  # pragma: no cover - refused above
-        return
+    for other in space.links.values():
+        if other.master == link.name:
+            other.master = None
+    old = link.name
     # what the kernel does on a move: admin down, no addresses, no master
     link.up = False
     link.addresses = []
     link.master = None
-    dest.links[link.name] = link
+    link.name = name
+    dest.links[name] = link
     if link.peer is not None and link.peer_ns is not None:
         peer = state.link(link.peer_ns, link.peer)
         if peer is not None:
             peer.peer_ns = target
+            if peer.peer == old:
+                peer.peer = name
+    return target
+
+
+def _bridge_ports(a: _Apply, op: BridgePortsSet) -> None:
+    here = _ctx(op)
+    space = a.space(here)
+    a.link(here, op.bridge)
+    for port in op.ports:
+        link = a.link(here, port)
+        if op.verb == "addif":
+            a.set_master(space, link, op.bridge)
+        elif link.master != op.bridge:
+            a.object(f"{port} is not a port of {op.bridge}", a.state.certain(link))
+        else:
+            link.master = None
+
+
+def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
+    """A command kept verbatim: its declared (or known) effects, else the unknown."""
+    state = a.state
+    effects = effects_of(op)
+    if effects is None:
+        state.opaque += 1
+        return
+    here = op.ns if isinstance(op, NetnsExec) else ROOT
+    for effect in effects.deletes:
+        if effect.what == "netns":
+            _netns_del(a, effect.name)
+            continue
+        where = effect.ns or here
+        a.link(where, effect.name)
+        _destroy(state, where, effect.name)
+    for effect in effects.creates:
+        if effect.what == "netns":
+            _netns_add(a, effect.name)
+            continue
+        where = effect.ns or here
+        space = a.space(where)
+        a.free(space, effect.name)
+        link = a.new_link(effect.name, effect.kind or "unknown")
+        if effect.peer is not None:
+            peer_ns = effect.peer_ns or where
+            peer_space = a.space(peer_ns)
+            a.free(peer_space, effect.peer)
+            link.peer, link.peer_ns = effect.peer, peer_ns
+            peer_space.links[effect.peer] = a.new_link(
+                effect.peer, effect.kind or "unknown", peer=effect.name, peer_ns=where
+            )
+        space.links[effect.name] = link
+    for effect in effects.renames:
+        where = effect.ns or here
+        link = a.link(where, effect.name)
+        assert effect.to is not None
+        a.free(state.namespaces[where], effect.to)
+        _rename(state, where, link, effect.to)
 
 
 # -- undoing ops ------------------------------------------------------------------------------
@@ -516,6 +859,10 @@ def _move(state: State, here: str, link: Link, target_ref: str, loc: Location | 
 def _in(ns: str) -> dict[str, Any]:
     """Context for an undo command running in ``ns`` (``ip -n NS`` form)."""
     return {"ns": ns or None, "ns_form": "-n"}
+
+
+def _ns_guard(here: str) -> Guard:
+    return Guard("netns", name=here) if here else Guard("always")
 
 
 def inverse(before: State, op: Op) -> list[Undo]:
@@ -529,7 +876,8 @@ def inverse(before: State, op: Op) -> list[Undo]:
         return [Undo(NetnsDel(name=op.name), Guard("netns", name=op.name))]
     if isinstance(op, LinkAdd):
         where = op.netns or here
-        return [Undo(LinkDel(**_in(where), dev=op.name), Guard("link", where, op.name))]
+        name, _peer = auto_names(before, op)
+        return [Undo(LinkDel(**_in(where), dev=name), Guard("link", where, name))]
     if isinstance(op, LinkSet):
         return _inverse_set(before, op, here)
     if isinstance(op, AddrAdd):
@@ -546,31 +894,97 @@ def inverse(before: State, op: Op) -> list[Undo]:
                 Guard("link", here, op.dev),
             )
         ]
-    if isinstance(op, RouteAdd):
+    if isinstance(op, RouteAdd | RouteDel):
+        kept = tuple((k, v) for k, v in op.settings if k in ("table", "metric", "type"))
+        back = RouteDel if isinstance(op, RouteAdd) else RouteAdd
         return [
             Undo(
-                RouteDel(**_in(here), to=op.to, via=op.via, dev=op.dev),
-                Guard("netns", name=here) if here else Guard("always"),
+                back(**_in(here), to=op.to, via=op.via, dev=op.dev, settings=kept),
+                _ns_guard(here),
             )
         ]
-    if isinstance(op, RouteDel):
+    if isinstance(op, BridgePortsSet):
+        return _inverse_ports(before, op, here)
+    if isinstance(op, BridgeVlan):
+        if op.verb != "add":
+            return []
+        flags = tuple(f for f in op.flags if f in ("self", "master"))
         return [
             Undo(
-                RouteAdd(**_in(here), to=op.to, via=op.via, dev=op.dev),
-                Guard("netns", name=here) if here else Guard("always"),
+                BridgeVlan(**_in(here), dev=op.dev, vid=op.vid, verb="del", flags=flags),
+                Guard("link", here, op.dev),
             )
         ]
     if isinstance(op, Raw) and op.undo:
         return [Undo(Raw(command=op.undo, shell=op.shell), Guard("always"))]
     if isinstance(op, NetnsExec) and op.undo:
         return [Undo(NetnsExec(ns=op.ns, command=op.undo), Guard("netns", name=op.ns))]
+    if isinstance(op, Raw | NetnsExec):
+        return _inverse_effects(op, here)
     return []
+
+
+def _inverse_effects(op: Raw | NetnsExec, here: str) -> list[Undo]:
+    """What undoes a raw command's declared (or known) effects: renames back, then deletes
+    what it created, newest first."""
+    effects = effects_of(op)
+    if effects is None:
+        return []
+    undos: list[Undo] = []
+    for effect in reversed(effects.renames):
+        where = effect.ns or here
+        assert effect.to is not None
+        undos.append(
+            Undo(
+                LinkSet(**_in(where), dev=effect.to, attrs=(("name", effect.name),)),
+                Guard("link", where, effect.to),
+            )
+        )
+    for effect in reversed(effects.creates):
+        if effect.what == "netns":
+            undos.append(Undo(NetnsDel(name=effect.name), Guard("netns", name=effect.name)))
+        else:
+            where = effect.ns or here
+            undos.append(
+                Undo(LinkDel(**_in(where), dev=effect.name), Guard("link", where, effect.name))
+            )
+    return undos
+
+
+def _inverse_ports(before: State, op: BridgePortsSet, here: str) -> list[Undo]:
+    undos: list[Undo] = []
+    ctx = _in(here)
+    for port in reversed(op.ports):
+        link = before.link(here, port)
+        if link is None:
+            continue
+        if op.verb == "addif" and link.master != op.bridge:
+            back: tuple[LinkAttr, ...] = (
+                (("master", link.master),) if link.master else (("nomaster", None),)
+            )
+            undos.append(
+                Undo(LinkSet(**ctx, dev=port, attrs=back), Guard("master", here, port, op.bridge))
+            )
+        elif op.verb == "delif" and link.master == op.bridge:
+            undos.append(
+                Undo(
+                    LinkSet(**ctx, dev=port, attrs=(("master", op.bridge),)),
+                    Guard("nomaster", here, port),
+                )
+            )
+    return undos
 
 
 def _inverse_set(before: State, op: LinkSet, here: str) -> list[Undo]:
     link = before.link(here, op.dev)
     if link is None:
         return []
+    new = op.get("name") or op.dev
+    there = _target(op, here)
+    if there is None:
+        return []  # moved to a process's namespace: the model cannot follow it
+    if there != here:
+        return _inverse_move(link, op, here, there, new)
     undos: list[Undo] = []
     ctx = _in(here)
     for key, value in reversed(op.attrs):
@@ -578,80 +992,131 @@ def _inverse_set(before: State, op: LinkSet, here: str) -> list[Undo]:
             old = "up" if link.up else "down"
             undos.append(
                 Undo(
-                    LinkSet(**ctx, dev=op.dev, attrs=(("state", old),)),
-                    Guard("up" if value == "up" else "down", here, op.dev),
+                    LinkSet(**ctx, dev=new, attrs=(("state", old),)),
+                    Guard("up" if value == "up" else "down", here, new),
                 )
             )
         elif key == "master" and link.master != value:
-            back: tuple[tuple[str, str | None], ...] = (
+            back: tuple[LinkAttr, ...] = (
                 (("master", link.master),) if link.master else (("nomaster", None),)
             )
             undos.append(
-                Undo(LinkSet(**ctx, dev=op.dev, attrs=back), Guard("master", here, op.dev, value))
+                Undo(LinkSet(**ctx, dev=new, attrs=back), Guard("master", here, new, value))
             )
         elif key == "nomaster" and link.master is not None:
             undos.append(
                 Undo(
-                    LinkSet(**ctx, dev=op.dev, attrs=(("master", link.master),)),
-                    Guard("nomaster", here, op.dev),
+                    LinkSet(**ctx, dev=new, attrs=(("master", link.master),)),
+                    Guard("nomaster", here, new),
                 )
             )
         elif key == "mtu" and str(link.mtu) != value:
             old_mtu = link.mtu or DEFAULT_MTU.get(link.kind, 1500)
             undos.append(
                 Undo(
-                    LinkSet(**ctx, dev=op.dev, attrs=(("mtu", str(old_mtu)),)),
-                    Guard("link", here, op.dev),
+                    LinkSet(**ctx, dev=new, attrs=(("mtu", str(old_mtu)),)),
+                    Guard("link", here, new),
                 )
             )
-        elif key == "netns" and value is not None:
-            there = ROOT if value == ROOT_NETNS_REF else value
-            if there == here:
-                continue
-            back_ref = here or ROOT_NETNS_REF
-            undos.append(
-                Undo(
-                    LinkSet(**_in(there), dev=op.dev, attrs=(("netns", back_ref),)),
-                    Guard("link", there, op.dev),
-                )
+    if new != op.dev:
+        undos.append(
+            Undo(LinkSet(**ctx, dev=new, attrs=(("name", op.dev),)), Guard("link", here, new))
+        )
+    return undos
+
+
+def _target(op: LinkSet, here: str) -> str | None:
+    """The namespace the link is in after ``op`` (None: one the model cannot name)."""
+    ref = op.get("netns")
+    if ref is None:
+        return here
+    if ref == ROOT_NETNS_REF:
+        return ROOT
+    return None if ref.isdigit() else ref
+
+
+def _inverse_move(link: Link, op: LinkSet, here: str, there: str, new: str) -> list[Undo]:
+    """Move it back (under its old name), then put back what the move took away."""
+    ctx = _in(here)
+    back_ref = here or ROOT_NETNS_REF
+    back: tuple[LinkAttr, ...] = (("netns", back_ref),)
+    if new != op.dev:
+        back += (("name", op.dev),)
+    undos = [Undo(LinkSet(**_in(there), dev=new, attrs=back), Guard("link", there, new))]
+    if link.up:
+        undos.append(
+            Undo(LinkSet(**ctx, dev=op.dev, attrs=(("state", "up"),)), Guard("down", here, op.dev))
+        )
+    if link.master:
+        undos.append(
+            Undo(
+                LinkSet(**ctx, dev=op.dev, attrs=(("master", link.master),)),
+                Guard("nomaster", here, op.dev),
             )
-            # the move left it down, without master or addresses: put those back
-            if link.up:
-                undos.append(
-                    Undo(
-                        LinkSet(**ctx, dev=op.dev, attrs=(("state", "up"),)),
-                        Guard("down", here, op.dev),
-                    )
-                )
-            if link.master:
-                undos.append(
-                    Undo(
-                        LinkSet(**ctx, dev=op.dev, attrs=(("master", link.master),)),
-                        Guard("nomaster", here, op.dev),
-                    )
-                )
-            undos.extend(
-                Undo(AddrAdd(**ctx, address=a, dev=op.dev), Guard("link", here, op.dev))
-                for a in link.addresses
-            )
+        )
+    undos.extend(
+        Undo(AddrAdd(**ctx, address=a, dev=op.dev), Guard("link", here, op.dev))
+        for a in link.addresses
+    )
     return undos
 
 
 # -- whole plans --------------------------------------------------------------------------------
 
 
-def created_names(ops: Iterable[Op]) -> tuple[set[str], set[str]]:
-    """(namespace names, link names) that the ops create."""
+def created_objects(ops: Iterable[Op], auto: bool = True) -> tuple[set[str], set[tuple[str, str]]]:
+    """(namespace names, (namespace, link name) pairs) of what the ops create: namespaces,
+    links (with ``auto``: also those the kernel names, as the model names them), new names
+    of renamed links, links a raw command declares. A link's namespace is where it is made
+    (ROOT for the root namespace)."""
     netns: set[str] = set()
-    links: set[str] = set()
+    links: set[tuple[str, str]] = set()
+    ops = list(ops)
+    nameless = any(
+        isinstance(op, LinkAdd) and (op.name is None or (op.type == "veth" and op.peer is None))
+        for op in ops
+    )
+    state = State() if auto and nameless else None
     for op in ops:
+        here = _ctx(op)
         if isinstance(op, NetnsAdd):
             netns.add(op.name)
         elif isinstance(op, LinkAdd):
-            links.add(op.name)
-            if op.peer:
-                links.add(op.peer)
+            name, peer = op.name, op.peer
+            if state is not None and (name is None or (op.type == "veth" and peer is None)):
+                name, peer = auto_names(state, op)
+            if name is not None:
+                links.add((op.netns or here, name))
+            if peer is not None:
+                links.add((op.peer_netns or here, peer))
+        elif isinstance(op, LinkSet):
+            target_ref = op.get("netns")
+            where = (
+                here if target_ref is None else ROOT if target_ref == ROOT_NETNS_REF else target_ref
+            )
+            if op.get("name") is not None:
+                links.add((where, op.get("name") or ""))
+            elif target_ref == ROOT_NETNS_REF:
+                links.add((ROOT, op.dev))
+        elif isinstance(op, Raw | NetnsExec):
+            effects = effects_of(op)
+            for effect in (effects.creates + effects.renames) if effects else ():
+                name = effect.to or effect.name
+                if effect.what == "netns":
+                    netns.add(name)
+                    continue
+                links.add((effect.ns or here, name))
+                if effect.peer is not None:
+                    links.add((effect.peer_ns or effect.ns or here, effect.peer))
+        if state is not None and isinstance(op, LinkAdd | NetnsAdd):
+            apply(state, op, judge=Judge(strict=False))
     return netns, links
+
+
+def created_names(ops: Iterable[Op], auto: bool = True) -> tuple[set[str], set[str]]:
+    """(namespace names, link names) that the ops create (see :func:`created_objects`)."""
+    netns, links = created_objects(ops, auto)
+    return netns, {name for _, name in links}
 
 
 def lab_addresses(ops: Iterable[Op]) -> set[str]:

@@ -39,6 +39,11 @@ def add_state_dir(p: argparse.ArgumentParser) -> None:
         help="where journals and the audit log live (default: $IPLAB_STATE_DIR, "
         "/var/lib/iplab for root, ~/.local/state/iplab otherwise)",
     )  # fmt: skip
+    p.add_argument(
+        "--audit-key", metavar="FILE", type=Path,
+        help="sign the audit log's head with this secret (a file outside the state "
+        "directory; default: $IPLAB_AUDIT_KEY); audit verify then requires the signature",
+    )  # fmt: skip
 
 
 def write_text(text: str, output: Path | None) -> None:

@@ -15,14 +15,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from iplab import names
+from iplab import ipgrammar, names
 from iplab.errors import ScenarioError, UsageError
-from iplab.model import State, Undo, apply, created_names, inverse, lab_addresses
+from iplab.model import (
+    ROOT,
+    Guard,
+    Judge,
+    ModelError,
+    State,
+    Undo,
+    apply,
+    created_names,
+    created_objects,
+    inverse,
+    lab_addresses,
+)
 from iplab.render import Command, Renderer, renderer
 from iplab.scenario import Scenario, SudoPolicy, parse_var_overrides
 from iplab.scenario import load as load_scenario
 from iplab.steps import (
+    Effect,
+    LinkDel,
     LinkSet,
+    NetnsDel,
     NetnsExec,
     Op,
     Probe,
@@ -61,6 +76,8 @@ class Plan:
     owned: Owned
     #: the --templates directories it was rendered with
     templates: tuple[Path, ...] = ()
+    #: what the model objects to without refusing (it cannot be sure, or ``render``)
+    warnings: tuple[ModelError, ...] = ()
 
     @property
     def commands(self) -> tuple[PlannedCommand, ...]:
@@ -109,7 +126,7 @@ def _rename_fields(obj: Any, netns: dict[str, str], links: dict[str, str]) -> An
     for name, kind in _ref_fields(cls):
         changes[name] = _rename_value(kind, getattr(obj, name), netns, links)
     if isinstance(obj, LinkSet):
-        table = {"netns": netns, "master": links}
+        table = {"netns": netns, "master": links, "name": links}
         changes["attrs"] = tuple(
             (key, table[key].get(value, value) if key in table and value else value)
             for key, value in obj.attrs
@@ -118,7 +135,23 @@ def _rename_fields(obj: Any, netns: dict[str, str], links: dict[str, str]) -> An
         changes["command"] = _rename_words(obj.command, netns, links)
         if obj.undo:
             changes["undo"] = _rename_words(obj.undo, netns, links)
+        for key in ("creates", "deletes", "renames"):
+            changes[key] = tuple(_rename_effect(e, netns, links) for e in getattr(obj, key))
+    if getattr(obj, "text", None) is not None:
+        changes["text"] = _rename_words(obj.text, netns, links)
     return dataclasses.replace(obj, **changes)
+
+
+def _rename_effect(effect: Effect, netns: dict[str, str], links: dict[str, str]) -> Effect:
+    names = netns if effect.what == "netns" else links
+    return dataclasses.replace(
+        effect,
+        name=names.get(effect.name, effect.name),
+        to=names.get(effect.to, effect.to) if effect.to else None,
+        peer=links.get(effect.peer, effect.peer) if effect.peer else None,
+        ns=netns.get(effect.ns, effect.ns) if effect.ns else None,
+        peer_ns=netns.get(effect.peer_ns, effect.peer_ns) if effect.peer_ns else None,
+    )
 
 
 def _rename_words(text: str, netns: dict[str, str], links: dict[str, str]) -> str:
@@ -144,7 +177,8 @@ def with_prefix(scenario: Scenario, prefix: str) -> Scenario:
         raise UsageError(
             f"--prefix {prefix!r}: use letters, digits, '_', '.', '-' (not first: '-' or '.')"
         )
-    netns_names, link_names = created_names(step.op for step in scenario.steps)
+    # names the kernel chooses (``ip link add type veth``) are not the scenario's to rename
+    netns_names, link_names = created_names((step.op for step in scenario.steps), auto=False)
     netns = {n: prefix + n for n in netns_names}
     links = {n: prefix + n for n in link_names}
     for step in scenario.steps:
@@ -167,10 +201,16 @@ def with_prefix(scenario: Scenario, prefix: str) -> Scenario:
                 raise ScenarioError(f"with --prefix {prefix!r}: {problem}", step.loc)
 
     def step_renamed(step: Step) -> Step:
+        op = _rename_fields(step.op, netns, links)
+        if op.text is not None and ipgrammar.read(op.text) != op:
+            raise ScenarioError(
+                f"with --prefix {prefix!r}: the line {op.text!r} does not read as the renamed "
+                "command (a name is also a word of the command)",
+                step.loc.at("line"),
+                "rename that object in the scenario, or run without --prefix",
+            )
         return dataclasses.replace(
-            step,
-            op=_rename_fields(step.op, netns, links),
-            expect=tuple(_rename_fields(c, netns, links) for c in step.expect),
+            step, op=op, expect=tuple(_rename_fields(c, netns, links) for c in step.expect)
         )
 
     return dataclasses.replace(
@@ -192,18 +232,36 @@ class Simulated:
 
 
 def simulate(
-    steps: Sequence[Step], owned: Owned, state: State | None = None, keep: bool = False
-) -> Iterator[tuple[Simulated, State]]:
+    steps: Sequence[Step], owned: Owned, state: State | None = None, keep: bool = False,
+    judge: Judge | None = None,
+) -> Iterator[tuple[Simulated, State]]:  # fmt: skip
     """Apply each step to the model. Yields each step with its undo and its claims
     judged on the model, and the state after it (a copy when ``keep``, else the
-    live state, which the next step changes)."""
+    live state, which the next step changes). ``judge`` decides what an objection
+    does (default: a certain one raises, an uncertain one is a warning)."""
     state = state or State()
+    judge = judge or Judge()
     for number, step in enumerate(steps, start=1):
         # inverse() only reads the state before the op: no copy needed
         undo = inverse(state, step.op) if needs_undo(step.op) else []
-        apply(state, step.op, step.loc)
+        adopted = len(judge.adopted)
+        apply(state, step.op, step.loc, judge)
+        undo += _destroy_adopted(judge.adopted[adopted:])
         claims = check_claims(step.expect, state, owned)
         yield Simulated(step, number, tuple(undo), tuple(claims)), (state.copy() if keep else state)
+
+
+def _destroy_adopted(adopted: Sequence[tuple[str, str]]) -> list[Undo]:
+    """What a raw step of unknown effect may have made, found when a step uses it: the
+    lab's to destroy (a namespace, a link of the root namespace), unless the host had it
+    before the lab (``down`` never touches those)."""
+    out: list[Undo] = []
+    for ns, name in adopted:
+        if not name:
+            out.append(Undo(NetnsDel(name=ns), Guard("netns", name=ns)))
+        elif ns == ROOT:
+            out.append(Undo(LinkDel(dev=name), Guard("link", ROOT, name)))
+    return out
 
 
 def needs_undo(op: Op) -> bool:
@@ -211,20 +269,27 @@ def needs_undo(op: Op) -> bool:
 
 
 def owned_by(scenario: Scenario) -> Owned:
-    netns, links = created_names(step.op for step in scenario.steps)
-    return Owned(frozenset(netns), frozenset(links))
+    netns, links = created_objects(step.op for step in scenario.steps)
+    return Owned(
+        frozenset(netns),
+        frozenset(name for _, name in links),
+        frozenset(name for ns, name in links if ns == ROOT),
+    )
 
 
-def check_probes(scenario: Scenario) -> None:
+def check_probes(scenario: Scenario, judge: Judge | None = None) -> None:
     """A probe may only target an address of the lab: no traffic leaves the lab."""
     allowed = lab_addresses(step.op for step in scenario.steps)
     for step in scenario.steps:
         if isinstance(step.op, Probe) and step.op.target not in allowed:
-            raise ScenarioError(
+            error = ModelError(
                 f"probe target {step.op.target} is not an address of this lab",
                 step.loc.at("target"),
                 "a probe may only reach addresses the scenario assigns with 'addr add'",
             )
+            if judge is None:
+                raise error
+            judge.object(error)
 
 
 # -- building --------------------------------------------------------------------------------------
@@ -235,26 +300,45 @@ def build(
     prefix: str = "",
     template_dirs: Sequence[Path] = (),
     strict_claims: bool = True,
+    lenient: bool = False,
 ) -> Plan:
-    """Everything checked and rendered, or an error before anything runs."""
+    """Everything checked and rendered, or an error before anything runs.
+
+    What the model objects to raises when it is certain; otherwise (and always when
+    ``lenient``, for ``render``, a text job) it is kept in ``Plan.warnings``.
+    """
     scenario = with_prefix(scenario, prefix)
-    check_probes(scenario)
+    judge = Judge(strict=not lenient)
+    check_probes(scenario, judge if lenient else None)
     owned = owned_by(scenario)
     render = renderer(tuple(template_dirs))
     planned: list[PlannedCommand] = []
-    for sim, _state in simulate(scenario.steps, owned):
-        if strict_claims:
-            for result in sim.claims:
-                if not result.ok:
-                    raise ScenarioError(
-                        f"claim cannot hold: {result}", result.claim.loc,
-                        "the model of the steps before it says otherwise",
-                    )  # fmt: skip
+    for sim, state in simulate(scenario.steps, owned, judge=judge):
+        for result in sim.claims:
+            if result.ok:
+                continue
+            error = ModelError(
+                f"claim cannot hold: {result}", result.claim.loc,
+                "the model of the steps before it says otherwise",
+                certain=state.opaque == 0,
+            )  # fmt: skip
+            if strict_claims:
+                judge.object(error)
         planned.append(_planned(render, scenario.sudo, sim))
     n_setup = len(scenario.setup)
+    if judge.adopted:
+        netns = {ns for ns, name in judge.adopted if not name}
+        root = {name for ns, name in judge.adopted if name and ns == ROOT}
+        owned = dataclasses.replace(
+            owned,
+            netns=owned.netns | netns,
+            links=owned.links | root,
+            root_links=owned.in_root() | root,
+            adopted=frozenset(netns | root),
+        )
     return Plan(
         scenario, prefix, tuple(planned[:n_setup]), tuple(planned[n_setup:]), owned,
-        tuple(template_dirs),
+        tuple(template_dirs), tuple(judge.warnings),
     )  # fmt: skip
 
 
@@ -264,11 +348,14 @@ def load(
     prefix: str = "",
     template_dirs: Sequence[Path] = (),
     strict_claims: bool = True,
+    *,
+    lenient: bool = False,
 ) -> Plan:
     """The one way from a scenario file (or a bundled scenario's name) to a :class:`Plan`:
-    load it, its variables overridden by ``NAME=VALUE`` pairs (``--var``), and :func:`build`."""
+    load it, its variables overridden by ``NAME=VALUE`` pairs (``--var``), and :func:`build`
+    (``lenient``: the model's objections are warnings, for text jobs such as render)."""
     scenario = load_scenario(path_or_name, parse_var_overrides(var_pairs))
-    return build(scenario, prefix, template_dirs, strict_claims)
+    return build(scenario, prefix, template_dirs, strict_claims, lenient=lenient)
 
 
 def _planned(render: Renderer, policy: SudoPolicy, sim: Simulated) -> PlannedCommand:
@@ -284,8 +371,9 @@ def expected_state(plan: Plan, upto: int | None = None) -> State:
     """The model's state after step ``upto`` (1-based, setup then teardown); default: the setup."""
     count = len(plan.setup) if upto is None else upto
     state = State()
+    judge = Judge(strict=False)
     for pc in plan.commands[:count]:
         step = pc.command.step
         assert step is not None
-        apply(state, step.op, step.loc)
+        apply(state, step.op, step.loc, judge)
     return state

@@ -12,6 +12,8 @@ would, without the leading ``sudo `` (the runner decides about sudo).
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import re
 import shlex
 from collections.abc import Sequence
@@ -21,6 +23,7 @@ from pathlib import Path
 
 import jinja2
 
+from iplab import sandbox
 from iplab.errors import ScenarioError, UsageError
 from iplab.resources import data_dir
 from iplab.steps import IpOp, Op, Raw, Step, is_observation, needs_privilege
@@ -74,7 +77,12 @@ class Renderer:
             if not directory.is_dir():
                 raise UsageError(f"--templates {directory}: no such directory")
         search = [str(d) for d in template_dirs] + [str(bundled_templates())]
-        self.env = jinja2.Environment(
+        #: names of the templates a user's directory overrides (their output is checked)
+        self.overridden = frozenset(
+            p.name for d in template_dirs for p in d.iterdir() if p.name.endswith(".j2")
+        )
+        # sandboxed and bounded: a --templates file runs as root's text, never as code
+        self.env = sandbox.Sandbox(
             loader=jinja2.FileSystemLoader(search),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -87,12 +95,13 @@ class Renderer:
         self._templates: dict[str, jinja2.Template] = {}
 
     def text(self, op: Op) -> str:
-        """The op's command line, without sudo."""
+        """The op's command line, without sudo (a line read by the grammar: as written)."""
+        name = op.template if op.text is None else LINE_TEMPLATE
         try:
-            template = self._templates.get(op.template)
+            template = self._templates.get(name)
             if template is None:
-                template = self._templates[op.template] = self.env.get_template(op.template)
-            text = template.render(**op.context())
+                template = self._templates[name] = self.env.get_template(name)
+            text = sandbox.render_bounded(template, op.context())
         except jinja2.TemplateNotFound as exc:
             raise UsageError(f"template {exc.name} not found in the template path") from None
         except jinja2.TemplateSyntaxError as exc:
@@ -100,12 +109,14 @@ class Renderer:
                 f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}"
             ) from None
         except jinja2.TemplateError as exc:
-            raise UsageError(f"template {op.template}: {exc}") from None
+            raise UsageError(f"template {name}: {exc}") from None
+        except Exception as exc:  # a user's template may raise anything (1/0)
+            raise UsageError(
+                f"template {name}: cannot render: {type(exc).__name__}: {exc}"
+            ) from None
         text = text.strip()
         if not text or "\n" in text:
-            raise UsageError(
-                f"template {op.template} must render exactly one line, rendered {text!r}"
-            )
+            raise UsageError(f"template {name} must render exactly one line, rendered {text!r}")
         return text
 
     def command(self, op: Op, sudo: bool, step: Step | None = None, number: int = 0) -> Command:
@@ -122,8 +133,20 @@ class Renderer:
             except ValueError as exc:
                 where = step.loc if step else None
                 raise ScenarioError(f"rendered {body!r} cannot be split: {exc}", where) from None
-        if isinstance(op, IpOp) and argv[:1] != ("ip",):
+        if op.text is not None and argv[:1] == ("sudo",):
+            # a line written with its own sudo (``sudo  ip``, ``sudo -E ip``): printed as
+            # written, run without it (the runner adds ``sudo -n`` when not root)
+            return Command(
+                text=body, argv=strip_sudo(argv), sudo=True, privileged=True,
+                observe=is_observation(op), op=op, step=step, number=number,
+            )  # fmt: skip
+        ip_template = isinstance(op, IpOp) and op.text is None and op.template not in NOT_IP
+        if ip_template and argv[:1] != ("ip",):
             raise UsageError(f"template {op.template} must render an ip command, rendered {body!r}")
+        if self.overridden and (op.template in self.overridden or "_ip.j2" in self.overridden):
+            problem = reads_back_as(op, body)
+            if problem:
+                raise UsageError(f"template {op.template} {problem}", hint=_TEMPLATE_HINT)
         return Command(
             text=("sudo " if sudo else "") + body,
             argv=argv,
@@ -134,6 +157,65 @@ class Renderer:
             step=step,
             number=number,
         )
+
+
+_TEMPLATE_HINT = "a template may change how a command is spelled, never what it does"
+#: fields that say how a command is spelled (or what iplab does with it), not what it does
+_SPELLING = frozenset(
+    {"ns_form", "name_kw", "peer_name_kw", "dev_kw", "show_kw", "verb", "word"}
+    | {"reachable", "undo", "observes", "shell"}
+)
+
+
+def reads_back_as(op: Op, body: str) -> str | None:
+    """Why ``body`` (a user template's output for ``op``) does not do what ``op`` says,
+    or None when it reads back as the same op (spelled its own way)."""
+    if isinstance(op, Raw):
+        return None if body == op.command else f"must render the raw command verbatim: {body!r}"
+    from iplab import lineparse
+
+    try:
+        parsed = lineparse.parse_line(body)
+    except Exception:  # any failure to read it back is a refusal
+        parsed = None
+    if parsed is None:
+        return f"renders {body!r}, which iplab cannot read back as a {op.action} command"
+    same = {
+        f.name: getattr(op, f.name)
+        for f in dataclasses.fields(op)
+        if f.name in _SPELLING and hasattr(parsed, f.name)
+    }
+    if type(parsed) is not type(op) or dataclasses.replace(parsed, **same) != op:
+        return f"renders {body!r}, which is not the {op.action} the scenario asks for"
+    return None
+
+
+def template_hashes(template_dirs: Sequence[Path]) -> dict[str, str]:
+    """The SHA-256 of each template file of the directories, by absolute path."""
+    out: dict[str, str] = {}
+    for directory in template_dirs:
+        for path in sorted(directory.resolve().iterdir()):
+            if path.name.endswith(".j2") and path.is_file():
+                out[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+#: the template of every line read by the grammar (``line:``): the line as written
+LINE_TEMPLATE = "line.j2"
+#: templates of ops run through another program than ``ip`` (``bridge``, ``brctl``)
+NOT_IP = frozenset({"bridge-ports.j2", "bridge-vlan.j2", LINE_TEMPLATE})
+#: sudo's options that take a value (``sudo -u USER ip ...``)
+_SUDO_VALUED = frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T", "-R"})
+
+
+def strip_sudo(argv: tuple[str, ...]) -> tuple[str, ...]:
+    """``sudo [OPTIONS] CMD...`` -> ``CMD...``."""
+    i = 1
+    while i < len(argv) and argv[i].startswith("-"):
+        if argv[i] == "--":
+            return argv[i + 1 :]
+        i += 2 if argv[i] in _SUDO_VALUED else 1
+    return argv[i:]
 
 
 @lru_cache(maxsize=8)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import itertools
 import re
 import shlex
 from collections.abc import Callable, Iterable
@@ -31,17 +32,19 @@ from pathlib import Path
 from typing import Any, Literal, NoReturn, TypeVar
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import nodes
 
-from iplab import livesteps, names, yamlio
+from iplab import ipgrammar, livesteps, names, sandbox, yamlio
 from iplab.errors import Location, ScenarioError
 from iplab.steps import (
     LINK_SET_ATTRS,
+    OPS_BY_ACTION,
     AddrAdd,
     AddrDel,
     AddrShow,
     BridgePorts,
     Claim,
+    Effect,
     LinkAdd,
     LinkAttr,
     LinkDel,
@@ -402,7 +405,77 @@ def _raw(f: Fields) -> Op:
         undo=_command_text(f, "undo", shell, False),
         observes=f.flag("observe"),
         shell=shell,
+        **_declares(f),
     )
+
+
+#: ``creates:``/``deletes:``/``renames:`` items: what each may say
+_EFFECT_KEYS = {
+    "creates": ("netns", "link", "kind", "in", "peer", "peer_in"),
+    "deletes": ("netns", "link", "in"),
+    "renames": ("link", "to", "in"),
+}
+
+
+def _declares(f: Fields) -> dict[str, Any]:
+    """What a raw command says it does to names (``creates``, ``deletes``, ``renames``)."""
+    out: dict[str, Any] = {"declared": any(f.has(k) for k in _EFFECT_KEYS)}
+    for key, allowed in _EFFECT_KEYS.items():
+        effects = []
+        for value, loc in f.items(key):
+            if not isinstance(value, yamlio.YMap):
+                raise ScenarioError(
+                    f"must be a mapping like {{link: b0, kind: bridge}} or {{netns: ns1}}, "
+                    f"found {value!r}",
+                    loc,
+                )
+            ef = Fields(value, Location(loc.file, value.line or loc.line, loc.field), f._render)
+            effects.append(_effect(ef, key, allowed))
+            ef.finish()
+        out[key] = tuple(effects)
+    return out
+
+
+def _effect(f: Fields, key: str, allowed: tuple[str, ...]) -> Effect:
+    whats = [w for w in ("netns", "link") if w in allowed and f.has(w)]
+    if len(whats) != 1:
+        raise ScenarioError(f"say either 'link: NAME' or 'netns: NAME' in '{key}'", f.loc)
+    what = whats[0]
+    name = f.req_netns(what) if what == "netns" else f.req_link(what)
+    fields: dict[str, Any] = {}
+    for extra in allowed:
+        if extra in ("netns", "link") or not f.has(extra):
+            continue
+        if what == "netns":
+            f.fail(extra, f"a namespace has no '{extra}'")
+        if extra in ("in", "peer_in"):
+            fields["ns" if extra == "in" else "peer_ns"] = f.req_netns(extra)
+        elif extra in ("peer", "to"):
+            fields[extra] = f.req_link(extra)
+        else:
+            fields[extra] = f.req_text(extra)
+    if key == "renames" and "to" not in fields:
+        raise ScenarioError("a rename needs 'to: NEW_NAME'", f.loc)
+    return Effect(what=what, name=name, **fields)
+
+
+def _line(f: Fields) -> Op:
+    """``line: TEXT``: a command as its author wrote it, read by the grammar."""
+    text = f.req_text("line")
+    if "\n" in text.strip():
+        f.fail("line", "must be a single line", "write one step per command")
+    op = ipgrammar.read(text)
+    if op is None:
+        f.fail(
+            "line",
+            f"{text!r} is not a command iplab can read (ip, bridge, brctl; no shell syntax, "
+            "no spaces around it)",
+            "keep it as 'action: raw' with 'command:'",
+        )
+    action = f.text("action")
+    if action is not None and action != op.action:
+        f.fail("action", f"the line is a {op.action!r} command, not {action!r}")
+    return op
 
 
 def _route_fields(f: Fields) -> dict[str, Any]:
@@ -428,6 +501,7 @@ BUILDERS: dict[str, Callable[[Fields], Op]] = {
         command=_command_text(f, "command", False, True) or "",
         undo=_command_text(f, "undo", False, False),
         observes=f.flag("observe"),
+        **_declares(f),
     ),
     "link add": _link_add,
     "impair": livesteps.impair_step,
@@ -534,12 +608,29 @@ def _claim(f: Fields) -> Claim:
 # -- expansion ---------------------------------------------------------------------------------
 
 
+def _short(value: Any) -> str:
+    """A value for an error message: its repr, cut when long (a bomb's text is huge)."""
+    text = repr(value)
+    return text if len(text) <= 100 else f"{text[:80]}... ({len(text)} characters)"
+
+
+#: the most steps a scenario may make, and loop iterations it may run, in all
+MAX_STEPS = 10000
+MAX_ITERATIONS = 20000
+#: the largest scenario file read
+MAX_FILE_BYTES = 1 << 20
+#: Jinja statements that would loop (or hide a loop) inside one value
+_STATEMENTS = (nodes.For, nodes.Macro, nodes.CallBlock)
+
+
 class _Expander:
     def __init__(self, file: str, variables: dict[str, Any]) -> None:
         self.file = file
-        self.env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
-        # range(1, n + 1) | map("fmt", "br{}") -> ["br1", "br2", ...]
-        self.env.filters["fmt"] = lambda value, pattern: str(pattern).format(value)
+        # bounded: range(1, n + 1) | map("fmt", "br{}") -> ["br1", "br2", ...], no bombs
+        self.env = sandbox.Sandbox()
+        #: loop iterations and steps made so far, each bounded (a nested-loop bomb)
+        self.iterations = 0
+        self.made = 0
         self.vars = variables
         # a loop renders the same strings again and again: compile each once
         self._templates: dict[str, jinja2.Template] = {}
@@ -547,13 +638,24 @@ class _Expander:
 
     def _template(self, source: str) -> jinja2.Template:
         if source not in self._templates:
+            if any(True for _ in self.env.parse(source).find_all(_STATEMENTS)):
+                raise sandbox.LimitError(
+                    "loops and macros inside a value are not allowed (use a step's loop:)"
+                )
             self._templates[source] = self.env.from_string(source)
         return self._templates[source]
 
     def _expression(self, source: str) -> Any:
         if source not in self._expressions:
-            self._expressions[source] = self.env.compile_expression(source)
+            self._expressions[source] = self.env.compile_expression(source, undefined_to_none=False)
         return self._expressions[source]
+
+    def _evaluate(self, source: str, scope: dict[str, Any]) -> Any:
+        """A whole expression's value; an undefined name is an error, never None."""
+        value = self._expression(source)(**scope)
+        if isinstance(value, jinja2.Undefined):
+            value._fail_with_undefined_error()
+        return value
 
     def value(self, value: Any, scope: dict[str, Any], loc: Location) -> Any:
         """Expand Jinja in strings (recursively); ``"{{ expr }}"`` alone keeps its type."""
@@ -563,17 +665,17 @@ class _Expander:
             try:
                 one = _ONE_EXPR.fullmatch(value)
                 if one and "{{" not in one.group("expr"):
-                    return self._expression(one.group("expr"))(**scope)
-                return self._template(value).render(**scope)
+                    return self._evaluate(one.group("expr"), scope)
+                return sandbox.render_bounded(self._template(value), scope)
             except jinja2.UndefinedError as exc:
                 raise ScenarioError(
-                    f"undefined variable in {value!r}: {exc.message}", loc
+                    f"undefined variable in {_short(value)}: {exc.message}", loc
                 ) from None
             except jinja2.TemplateError as exc:
-                raise ScenarioError(f"template error in {value!r}: {exc}", loc) from None
+                raise ScenarioError(f"template error in {_short(value)}: {exc}", loc) from None
             except Exception as exc:  # a user's expression may raise anything (1/0, int('x'))
                 raise ScenarioError(
-                    f"cannot evaluate {value!r}: {type(exc).__name__}: {exc}", loc
+                    f"cannot evaluate {_short(value)}: {type(exc).__name__}: {exc}", loc
                 ) from None
         if isinstance(value, yamlio.YMap):
             out = yamlio.YMap((k, self.value(v, scope, loc.at(k))) for k, v in value.items())
@@ -594,14 +696,16 @@ class _Expander:
         if one:
             text = one.group("expr")
         try:
-            return self._expression(text)(**scope)
+            return self._evaluate(text, scope)
         except jinja2.UndefinedError as exc:
-            raise ScenarioError(f"undefined variable in {value!r}: {exc.message}", loc) from None
+            raise ScenarioError(
+                f"undefined variable in {_short(value)}: {exc.message}", loc
+            ) from None
         except jinja2.TemplateError as exc:
-            raise ScenarioError(f"cannot read expression {value!r}: {exc}", loc) from None
+            raise ScenarioError(f"cannot read expression {_short(value)}: {exc}", loc) from None
         except Exception as exc:  # a user's expression may raise anything
             raise ScenarioError(
-                f"cannot evaluate {value!r}: {type(exc).__name__}: {exc}", loc
+                f"cannot evaluate {_short(value)}: {type(exc).__name__}: {exc}", loc
             ) from None
 
     def steps(
@@ -621,7 +725,14 @@ class _Expander:
                 raise ScenarioError(
                     f"a step must be a mapping with an 'action', found {item!r}", loc
                 )
-            out.extend(self._item(item, phase, loc, scope))
+            made = self._item(item, phase, loc, scope)
+            self.made += len(made)
+            if self.made > MAX_STEPS:
+                raise ScenarioError(
+                    f"makes more than {MAX_STEPS} steps", loc,
+                    "a lab that large is a mistake, or a bomb",
+                )  # fmt: skip
+            out.extend(made)
         return out
 
     def _item(
@@ -637,8 +748,21 @@ class _Expander:
             values = self.expression(item["loop"], scope, loop_loc)
             if isinstance(values, str | bytes | dict) or not isinstance(values, Iterable):
                 raise ScenarioError(
-                    f"loop must give a list (as in range(1, n + 1)), found {values!r}", loop_loc
+                    f"loop must give a list (as in range(1, n + 1)), found {_short(values)}",
+                    loop_loc,
                 )
+            values = list(itertools.islice(values, MAX_ITERATIONS + 1))
+            self.iterations += len(values)
+            if "steps" not in item and self.made + len(values) > MAX_STEPS:
+                raise ScenarioError(
+                    f"makes more than {MAX_STEPS} steps", loop_loc,
+                    "a lab that large is a mistake, or a bomb",
+                )  # fmt: skip
+            if self.iterations > MAX_ITERATIONS:
+                raise ScenarioError(
+                    f"loops run more than {MAX_ITERATIONS} times in all", loop_loc,
+                    "a lab that large is a mistake, or a bomb",
+                )  # fmt: skip
             var = item.get("loop_var", "item")
             if not isinstance(var, str) or not var.isidentifier():
                 raise ScenarioError(f"loop_var must be a name, found {var!r}", loc.at("loop_var"))
@@ -684,13 +808,20 @@ class _Expander:
         render = lambda v, where: self.value(v, scope, where)  # noqa: E731
         f = Fields(item, loc, render, allowed_extra=("loop", "loop_var", "when"))
         action = f.text("action")
-        if action is None:
-            raise ScenarioError("a step needs an 'action'", loc, f"one of: {', '.join(BUILDERS)}")
-        if action not in BUILDERS:
+        if "line" in item:
+            op = _line(f)
+        elif action is None:
+            raise ScenarioError(
+                "a step needs an 'action' (or a 'line')", loc, f"one of: {', '.join(BUILDERS)}"
+            )
+        elif action not in BUILDERS:
             close = difflib.get_close_matches(action, list(BUILDERS), n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"one of: {', '.join(BUILDERS)}"
+            if action in OPS_BY_ACTION:
+                hint = f"a {action!r} step is written as 'line: THE COMMAND'"
             f.fail("action", f"unknown action {action!r}", hint)
-        op = BUILDERS[action](f)
+        else:
+            op = BUILDERS[action](f)
         claims = []
         for value, claim_loc in f.items("expect"):
             if not isinstance(value, yamlio.YMap):
@@ -738,6 +869,11 @@ def parse_var_overrides(pairs: Iterable[str]) -> dict[str, Any]:
 
 
 def load_text(text: str, file: str, overrides: dict[str, Any] | None = None) -> Scenario:
+    if len(text) > MAX_FILE_BYTES:
+        raise ScenarioError(
+            f"{len(text)} characters: a scenario is at most {MAX_FILE_BYTES} bytes",
+            Location(file),
+        )
     doc = yamlio.load_text(text, file)
     if not isinstance(doc, yamlio.YMap):
         raise ScenarioError(
@@ -823,7 +959,14 @@ def resolve(path_or_name: str) -> Path:
 def load(path_or_name: str, overrides: dict[str, Any] | None = None) -> Scenario:
     path = resolve(path_or_name)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise ScenarioError(
+                f"larger than {MAX_FILE_BYTES} bytes: not a scenario iplab will read",
+                Location(str(path)),
+            )
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise ScenarioError(
             "no such scenario file",

@@ -31,7 +31,7 @@ from typing import Any
 from iplab import names, scenario, yamlio
 from iplab.errors import Location
 from iplab.scenario import BUILDERS, IP_OPTIONS, Fields
-from iplab.steps import LINK_SET_ATTRS
+from iplab.steps import LINK_SET_ATTRS, OPS_BY_ACTION
 
 SCHEMA_ID = "https://github.com/iplab/iplab/docs/scenario.schema.json"
 JINJA = {"type": "string", "pattern": r"\{\{|\{%"}
@@ -345,6 +345,18 @@ def generate() -> dict[str, Any]:
     actions = [
         _object(rec, f"step#{action}", loop, {"action": {"const": action}}) for action in BUILDERS
     ]
+    shared = ("title", "prose", "output", "sudo", "expect")
+    line_step = {
+        "type": "object",
+        "properties": {
+            "line": {"type": "string", "description": "the command as its author wrote it"},
+            "action": {"enum": sorted(OPS_BY_ACTION)},
+            **{k: v for k, v in actions[0]["properties"].items() if k in shared},
+            **loop,
+        },
+        "required": ["line"],
+        "additionalProperties": False,
+    }
     claims = [_object(rec, f"claim#{key}") for key in rec.variant_keys("claim#")]
     for claim, key in zip(claims, rec.variant_keys("claim#"), strict=True):
         claim["required"] = sorted({key, *claim.get("required", [])})
@@ -365,7 +377,7 @@ def generate() -> dict[str, Any]:
         **top,
         "$defs": {
             **_name_defs(),
-            "step": {"anyOf": [*actions, {"$ref": "#/$defs/block"}]},
+            "step": {"anyOf": [*actions, line_step, {"$ref": "#/$defs/block"}]},
             "block": _object(rec, "block", {**loop, "steps": steps_ref}),
             "claim": {"anyOf": claims},
             "topology": _topology(rec),

@@ -12,17 +12,142 @@ Layout::
     labs/<lab>/journal.jsonl              the write-ahead undo journal
     labs/<lab>/lock                       held by the iplab process using the lab
     history/<lab>@<run>.jsonl             journals of labs that were taken down
+
+Root runs what the journals say, so whoever can write this directory can make
+root run anything. As OpenSSH does with its keys, every directory from the state
+directory down and every file in it must belong to the invoking user and be
+writable by nobody else (:func:`check_private`); every file is opened with
+``O_NOFOLLOW`` (:func:`open_state_file`), so a planted symbolic link is refused,
+never followed; lab names are names, never paths (:func:`check_lab_name`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
 from iplab.errors import LockedError, UsageError
+
+#: the owner state files must have: the process's effective uid (bound at import, so that a
+#: test pretending to be another user through ``os.geteuid`` does not disown the files)
+_euid = os.geteuid
+
+_FIX = "remove it, or make it yours with chown and chmod go-w, or pass another --state-dir"
+
+
+class UnsafeStateError(UsageError):
+    """A state file or directory someone else could have written: refused, never used."""
+
+
+def _problem(st: os.stat_result, kind: str) -> str | None:
+    """Why a file with this status may not be trusted as ours, or None."""
+    if stat.S_ISLNK(st.st_mode):
+        return "is a symbolic link"
+    if kind == "dir" and not stat.S_ISDIR(st.st_mode):
+        return "is not a directory"
+    if kind == "file" and not stat.S_ISREG(st.st_mode):
+        return "is not a regular file"
+    uid = _euid()
+    if st.st_uid != uid:
+        return f"is owned by uid {st.st_uid}, not by you (uid {uid})"
+    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return f"is writable by group or others (mode {stat.S_IMODE(st.st_mode):04o})"
+    if kind == "file" and st.st_nlink > 1:
+        return f"has {st.st_nlink} hard links"
+    return None
+
+
+def _refuse(path: Path, problem: str) -> UnsafeStateError:
+    return UnsafeStateError(f"unsafe state: {path} {problem}; iplab will not use it", hint=_FIX)
+
+
+def check_private(path: Path) -> None:
+    """Refuse a state directory someone else could write, or a symbolic link."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise _refuse(path, f"cannot be examined ({exc.strerror})") from None
+    problem = _problem(st, "dir")
+    if problem:
+        raise _refuse(path, problem)
+
+
+def check_tree(state_dir: Path, *below: str) -> None:
+    """Check the state directory and each directory ``below`` it (``labs``, ``labs/X``)."""
+    check_private(state_dir)
+    path = state_dir
+    for part in below:
+        path = path / part
+        check_private(path)
+
+
+def check_lab_name(lab: str) -> str:
+    """A lab's name is a directory name under ``labs/``, never a path."""
+    if (
+        not lab
+        or lab in (".", "..")
+        or lab.startswith(".")
+        or "/" in lab
+        or "\0" in lab
+        or len(lab) > 255
+    ):
+        raise UsageError(
+            f"lab name {lab!r} is not a name (a lab is named, never a path)",
+            hint="`iplab ls` lists the labs that are up",
+        )
+    return lab
+
+
+def open_state_file(path: Path, flags: int, mode: int = 0o600) -> int:
+    """``os.open`` a state file, never through a symbolic link, and refuse one that is
+    not a regular file of ours writable by nobody else (checked on the open file, and
+    its directory too)."""
+    try:
+        fd = os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK, mode)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _refuse(path, "is a symbolic link") from None
+        if exc.errno in (errno.ENOENT, errno.EISDIR, errno.ENXIO):
+            raise
+        raise _refuse(path, f"cannot be opened ({exc.strerror})") from None
+    try:
+        problem = _problem(os.fstat(fd), "file")
+        if problem:
+            raise _refuse(path, problem)
+        check_private(path.parent)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_state_file(path: Path, limit: int | None = None) -> bytes:
+    """The whole state file (or its last ``limit`` bytes), opened as :func:`open_state_file`."""
+    fd = open_state_file(path, os.O_RDONLY)
+    try:
+        size = os.fstat(fd).st_size
+        start = max(0, size - limit) if limit is not None else 0
+        chunks = []
+        while True:
+            chunk = os.pread(fd, 1 << 20, start)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            start += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def read_state_text(path: Path) -> str:
+    return read_state_file(path).decode("utf-8")
 
 
 def default_state_dir() -> Path:
@@ -47,6 +172,7 @@ def ensure_dir(path: Path) -> Path:
             f"cannot create the state directory {path}: {exc.strerror}",
             hint="pass --state-dir DIR or set IPLAB_STATE_DIR",
         ) from None
+    check_private(path)
     return path
 
 
@@ -65,7 +191,9 @@ def atomic_write(path: Path, text: str, sync: bool = True) -> None:
     after a power cut): for advisory files.
     """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(tmp)  # a stale one (or a planted link): O_EXCL below creates a fresh file
+    fd = open_state_file(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
     try:
         os.write(fd, text.encode("utf-8"))
         if sync:
@@ -84,7 +212,7 @@ def append_durably(path: Path, text: str, sync: bool = True) -> None:
     the kernel): for records whose loss a crash may cause without harm.
     """
     created = not path.exists()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    fd = open_state_file(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
     try:
         data = text.encode("utf-8")
         written = os.write(fd, data)
@@ -100,8 +228,11 @@ def append_durably(path: Path, text: str, sync: bool = True) -> None:
 
 @contextlib.contextmanager
 def locked(path: Path, what: str, blocking: bool = False) -> Iterator[None]:
-    """Hold an exclusive lock on ``path``; another holder makes this a LockedError."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    """Hold an exclusive lock on ``path``; another holder makes this a LockedError.
+
+    The lock file is never truncated: the holder's pid is written over its start,
+    padded to a fixed width."""
+    fd = open_state_file(path, os.O_RDWR | os.O_CREAT)
     try:
         flags = fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB)
         try:
@@ -112,8 +243,7 @@ def locked(path: Path, what: str, blocking: bool = False) -> Iterator[None]:
                 f"{what} is in use by {holder}",
                 hint="wait for it to finish; iplab releases the lock when it exits",
             ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"iplab pid {os.getpid()}".encode(), 0)
+        os.pwrite(fd, f"iplab pid {os.getpid():<12}".encode(), 0)
         yield
     finally:
         os.close(fd)

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from iplab.iproute import UNKNOWN_PEER
 from iplab.model import ROOT, Link, State
 from iplab.verify import is_automatic
 
 
 def _peer(link: Link, here: str) -> str:
+    if link.peer is None and link.peer_ns == UNKNOWN_PEER:
+        return "peer unknown (a namespace without a name)"
     if link.peer is None:
         return ""
     if link.peer_ns is None:

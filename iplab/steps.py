@@ -30,6 +30,9 @@ class Op:
 
     action: ClassVar[str]
     template: ClassVar[str]
+    #: the author's exact line when the op was read from it by the grammar (``line:`` in a
+    #: scenario): rendering prints it (``line.j2``); the other fields say what it does
+    text: str | None = field(default=None, kw_only=True, compare=True)
     #: reads and shows state, changes nothing (shown to the user under the command)
     observe: ClassVar[bool] = False
     #: needs root (or sudo) to run
@@ -49,6 +52,9 @@ class Op:
                 out.append((kind, value))
             elif kind == "links":
                 out.extend(("link", v) for v in value)
+            elif kind == "effects":
+                for effect in value:
+                    out.extend(effect.refs())
         return out
 
     def in_ns(self) -> str | None:
@@ -67,6 +73,58 @@ class IpOp(Op):
 
     def in_ns(self) -> str | None:
         return self.ns
+
+
+# -- declared effects of commands the model cannot read --------------------------------------
+
+EffectKind = Literal["netns", "link"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Effect:
+    """One object a raw command creates, deletes or renames (``creates:`` ...).
+
+    ``ns`` is where a link is (None: where the command runs); ``to`` is the new name
+    of a rename; ``kind`` a link's kind (veth, bridge...), ``peer``/``peer_ns`` a veth's
+    other end.
+    """
+
+    what: EffectKind
+    name: str
+    ns: str | None = None
+    kind: str | None = None
+    peer: str | None = None
+    peer_ns: str | None = None
+    to: str | None = None
+
+    def refs(self) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = [(self.what, self.name)]
+        if self.to is not None:
+            out.append((self.what, self.to))
+        out.extend(("netns", n) for n in (self.ns, self.peer_ns) if n is not None)
+        if self.peer is not None:
+            out.append(("link", self.peer))
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
+
+
+EFFECTS: dict[str, str] = {"ref": "effects"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Declares:
+    """What a command kept verbatim says it does to links and namespaces.
+
+    ``declared`` is False when the scenario says nothing (the model then cannot know
+    what the command did, unless it knows the program changes no names).
+    """
+
+    creates: tuple[Effect, ...] = field(default=(), metadata=EFFECTS)
+    deletes: tuple[Effect, ...] = field(default=(), metadata=EFFECTS)
+    renames: tuple[Effect, ...] = field(default=(), metadata=EFFECTS)
+    declared: bool = False
 
 
 # -- namespaces ---------------------------------------------------------------------------
@@ -98,7 +156,7 @@ class NetnsList(Op):
 
 
 @dataclass(frozen=True, kw_only=True)
-class NetnsExec(Op):
+class NetnsExec(Declares, Op):
     """A command other than ``ip`` run inside a namespace, kept verbatim."""
 
     action = "netns exec"
@@ -121,7 +179,8 @@ LinkKind = Literal["veth", "bridge", "dummy"]
 class LinkAdd(IpOp):
     action = "link add"
     template = "link-add.j2"
-    name: str = field(metadata=LINK)
+    #: None: the kernel names it (``ip link add type veth``: veth0, veth1...)
+    name: str | None = field(metadata=LINK)
     type: LinkKind
     peer: str | None = field(default=None, metadata=LINK)
     #: create this end directly inside a namespace (``ip link add X netns NS type veth ...``)
@@ -135,10 +194,15 @@ class LinkAdd(IpOp):
     name_kw: bool = False
     #: spelling: ``peer name Y`` (True) or ``peer Y`` (False)
     peer_name_kw: bool = True
+    #: other settings read from a line, as written: ("mtu", "1400"), ("vlan_filtering", "1")
+    settings: tuple[tuple[str, str], ...] = ()
 
 
 #: one attribute of ``ip link set``: ("state", "up"), ("netns", NS), ("master", BR),
-#: ("nomaster", None), ("mtu", "1400"); kept in the order the tutorial wrote them
+#: ("nomaster", None), ("mtu", "1400"); kept in the order the tutorial wrote them.
+#: Lines read by the grammar may also carry ("name", NEW) (a rename), ("address", MAC),
+#: ("type", "bridge") and a bridge's settings (("stp_state", "1")...), and flags
+#: (("promisc", "on")...), which the model keeps but does not follow
 LinkAttr = tuple[str, str | None]
 LINK_SET_ATTRS = ("state", "netns", "master", "nomaster", "mtu")
 
@@ -166,7 +230,7 @@ class LinkSet(IpOp):
         for key, value in self.attrs:
             if key == "netns" and value is not None and not value.isdigit():
                 out.append(("netns", value))
-            elif key == "master" and value is not None:
+            elif key in ("master", "name") and value is not None:
                 out.append(("link", value))
         return out
 
@@ -206,6 +270,8 @@ class AddrAdd(IpOp):
     address: str
     dev: str = field(metadata=LINK)
     word: Literal["addr", "address", "a"] = "addr"
+    #: read from a line: ("broadcast", "+"), ("label", "v1:0"), ("scope", "link")...
+    settings: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -215,6 +281,8 @@ class AddrDel(IpOp):
     address: str
     dev: str = field(metadata=LINK)
     word: Literal["addr", "address", "a"] = "addr"
+    #: read from a line: ("broadcast", "+"), ("label", "v1:0"), ("scope", "link")...
+    settings: tuple[tuple[str, str | None], ...] = ()
     verb: Literal["del", "delete"] = "del"
 
 
@@ -238,6 +306,14 @@ class RouteAdd(IpOp):
     via: str | None = None
     dev: str | None = field(default=None, metadata=LINK)
     word: Literal["route", "r"] = "route"
+    #: read from a line: ("src", IP), ("metric", "100"), ("table", "10"), ("onlink", None)...
+    settings: tuple[tuple[str, str | None], ...] = ()
+
+    def setting(self, key: str) -> str | None:
+        return next((v for k, v in self.settings if k == key), None)
+
+    def has(self, key: str) -> bool:
+        return any(k == key for k, _ in self.settings)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -248,6 +324,15 @@ class RouteDel(IpOp):
     via: str | None = None
     dev: str | None = field(default=None, metadata=LINK)
     word: Literal["route", "r"] = "route"
+    #: read from a line: ("src", IP), ("metric", "100"), ("table", "10"), ("onlink", None)...
+    settings: tuple[tuple[str, str | None], ...] = ()
+
+    def setting(self, key: str) -> str | None:
+        return next((v for k, v in self.settings if k == key), None)
+
+    def has(self, key: str) -> bool:
+        return any(k == key for k, _ in self.settings)
+
     verb: Literal["del", "delete"] = "del"
 
 
@@ -259,6 +344,45 @@ class RouteShow(IpOp):
     privileged = False
     word: Literal["route", "r"] = "route"
     show_kw: bool = False
+
+
+# -- bridges (bridge-utils and iproute2's bridge tool) ------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class BridgePortsSet(IpOp):
+    """``brctl addif BR IF...`` / ``brctl delif BR IF...``: ports join or leave a bridge."""
+
+    action = "bridge ports"
+    template = "bridge-ports.j2"
+    bridge: str = field(metadata=LINK)
+    ports: tuple[str, ...] = field(metadata=LINKS)
+    verb: Literal["addif", "delif"] = "addif"
+
+
+@dataclass(frozen=True, kw_only=True)
+class BridgeVlan(IpOp):
+    """``bridge vlan add|del dev DEV vid VID [pvid] [untagged] [self] [master]``."""
+
+    action = "bridge vlan"
+    template = "bridge-vlan.j2"
+    dev: str = field(metadata=LINK)
+    vid: str
+    verb: Literal["add", "del"] = "add"
+    #: flags as written: ("pvid", "untagged", "self", "master")
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Show(IpOp):
+    """A line that only shows state (``ip -br a``, ``ip n``, ``bridge fdb show``,
+    ``brctl show``), read by the grammar and kept as written."""
+
+    action = "show"
+    template = "line.j2"
+    observe = True
+    privileged = False
+    dev: str | None = field(default=None, metadata=LINK)
 
 
 # -- probes and raw commands ------------------------------------------------------------
@@ -282,7 +406,7 @@ class Probe(Op):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Raw(Op):
+class Raw(Declares, Op):
     """Any other command, kept verbatim; it may declare the command that undoes it."""
 
     action = "raw"
@@ -298,7 +422,7 @@ OP_TYPES: tuple[type[Op], ...] = (
     NetnsAdd, NetnsDel, NetnsList, NetnsExec,
     LinkAdd, LinkSet, LinkDel, LinkShow,
     AddrAdd, AddrDel, AddrShow, RouteAdd, RouteDel, RouteShow,
-    Probe, Raw,
+    BridgePortsSet, BridgeVlan, Show, Probe, Raw,
 )  # fmt: skip
 OPS_BY_ACTION: dict[str, type[Op]] = {cls.action: cls for cls in OP_TYPES}
 
@@ -446,6 +570,14 @@ class Step:
 # -- serialisation (journal records) -------------------------------------------------------------
 
 
+def _to_json(value: Any) -> Any:
+    if isinstance(value, Effect):
+        return value.to_json()
+    if isinstance(value, tuple):
+        return [_to_json(v) for v in value]
+    return value
+
+
 def op_to_json(op: Op) -> dict[str, Any]:
     """An op as plain JSON: its action and the fields that differ from the defaults."""
     out: dict[str, Any] = {"action": op.action}
@@ -453,16 +585,19 @@ def op_to_json(op: Op) -> dict[str, Any]:
         value = getattr(op, f.name)
         if f.default is not dataclasses.MISSING and value == f.default:
             continue
-        out[f.name] = [list(v) for v in value] if f.name == "attrs" else value
+        out[f.name] = _to_json(value)
     return out
+
+
+def _from_json(key: str, value: Any) -> Any:
+    if key in ("creates", "deletes", "renames"):
+        return tuple(Effect(**item) for item in value)
+    if isinstance(value, list):
+        return tuple(tuple(v) if isinstance(v, list) else v for v in value)
+    return value
 
 
 def op_from_json(data: dict[str, Any]) -> Op:
     cls = OPS_BY_ACTION[data["action"]]
-    kwargs: dict[str, Any] = {}
-    for key, value in data.items():
-        if key == "attrs":
-            kwargs[key] = tuple((k, v) for k, v in value)
-        elif key != "action":
-            kwargs[key] = tuple(value) if isinstance(value, list) else value
+    kwargs = {k: _from_json(k, v) for k, v in data.items() if k != "action"}
     return cls(**kwargs)

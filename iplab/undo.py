@@ -29,10 +29,10 @@ from iplab.batch import argv_line
 from iplab.context import Env, Line, fault, run_batch
 from iplab.errors import StateWriteError, UsageError
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord
-from iplab.model import ROOT, ModelError, State, apply
-from iplab.render import Command, Renderer, renderer
+from iplab.model import ROOT, Judge, ModelError, State, apply
+from iplab.render import Command, Renderer, renderer, template_hashes
 from iplab.runner import Result, stop_survivor
-from iplab.steps import LinkDel, NetnsDel, NetnsExec, Op, Raw
+from iplab.steps import LinkDel, LinkSet, NetnsDel, NetnsExec, Op, Raw
 from iplab.verify import Owned
 
 SETTLE_SECONDS = 30.0  # how long deleted namespaces may take to release their links (busy host)
@@ -117,13 +117,31 @@ def _meta(entry: Entry, command: Command) -> dict[str, object]:
     return {"step": entry.number, "phase": entry.phase, "kind": "undo", "text": command.text}
 
 
-def _renderer(env: Env, info: LabInfo) -> Renderer:
-    """The renderer of the run (its --templates), or the bundled templates if they went away."""
+def lab_renderer(env: Env, info: LabInfo) -> Renderer:
+    """The renderer of the run (its --templates), or the bundled templates if they went away.
+
+    Templates that changed since ``up`` are refused: undo commands run as root."""
+    dirs = tuple(Path(d) for d in info.templates)
+    if any(not d.is_absolute() for d in dirs):
+        env.err.write(
+            "iplab: the lab record names template directories relative to where it came up: "
+            "undo commands use the bundled templates\n"
+        )
+        return renderer(())
     try:
-        return renderer(tuple(Path(d) for d in info.templates))
+        chosen = renderer(dirs)
     except UsageError as exc:
         env.err.write(f"iplab: {exc}: undo commands use the bundled templates\n")
         return renderer(())
+    now, then = template_hashes(dirs), info.template_hashes
+    changed = sorted(k for k in {*now, *then} if now.get(k) != then.get(k))
+    if changed:
+        raise UsageError(
+            f"template {changed[0]} changed since the lab came up; iplab will not run it as root",
+            hint="restore it as it was, or move its directory away (undo then uses the "
+            "bundled templates)",
+        )
+    return chosen
 
 
 def stop_survivors(env: Env, journal: Journal) -> None:
@@ -168,7 +186,7 @@ def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
     namespaces = _namespaces(info, entries)
     taken_netns, taken_links = taken_names(everything)
     report = UndoReport(taken=sorted(taken_netns | taken_links))
-    render = _renderer(env, info)
+    render = lab_renderer(env, info)
     settle = Settle(frozenset(taken_netns), frozenset(taken_links))
     if exact:
         observed = iproute.read_state(env.runner, namespaces)
@@ -250,7 +268,8 @@ def expected_now(entries: Sequence[Entry]) -> State | None:
             apply(state, entry.op)
         except ModelError:
             return None
-    return state
+    # a step of unknown effect: the journal cannot say what exists
+    return None if state.opaque else state
 
 
 def _unowned(info: LabInfo, namespaces: Sequence[str]) -> list[str]:
@@ -311,6 +330,7 @@ def destroy_plan(
     namespace deletions, then deletions of the links left in the root namespace."""
     raw: list[tuple[Entry, UndoRecord]] = []
     netns: list[tuple[Entry, UndoRecord]] = []
+    renames: list[tuple[Entry, UndoRecord]] = []
     links: list[tuple[Entry, UndoRecord]] = []
     for entry in reversed(entries):
         for undo in entry.undo:
@@ -320,9 +340,22 @@ def destroy_plan(
                 raw.append((entry, undo))
             elif isinstance(undo.op, NetnsDel) and undo.guard.holds(observed):
                 netns.append((entry, undo))
+            elif isinstance(undo.op, LinkSet) and undo.op.has("name"):
+                renames.append((entry, undo))
             elif isinstance(undo.op, LinkDel):
                 links.append((entry, undo))
     dying = {u.op.name for _, u in netns if isinstance(u.op, NetnsDel)}
+    # a renamed link is deleted under the name it was made with: rename it back first
+    # (unless its namespace goes anyway), and judge the deletions on the names restored
+    named_back: list[tuple[Entry, UndoRecord]] = []
+    if renames:
+        observed = observed.copy()
+        judge = Judge(strict=False)
+        for entry, undo in renames:
+            if (undo.op.in_ns() or ROOT) in dying or not undo.guard.holds(observed):
+                continue
+            named_back.append((entry, undo))
+            apply(observed, undo.op, judge=judge)
     kept: list[tuple[Entry, UndoRecord]] = []
     for entry, undo in links:
         assert isinstance(undo.op, LinkDel)
@@ -333,7 +366,7 @@ def destroy_plan(
         if link.kind == "veth" and link.peer_ns in dying:
             continue  # goes with its peer
         kept.append((entry, undo))
-    return raw + netns + kept
+    return raw + netns + named_back + kept
 
 
 def _fast(

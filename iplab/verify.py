@@ -17,6 +17,7 @@ import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from iplab.iproute import UNKNOWN_PEER
 from iplab.model import ROOT, Link, State, ns_label
 from iplab.steps import (
     BridgePorts,
@@ -29,6 +30,9 @@ from iplab.steps import (
     NothingLeft,
 )
 
+#: why a live veth's peer is not named
+_UNKNOWN = "in a namespace ip netns list does not name, or its indexes fit several links"
+
 
 @dataclass(frozen=True)
 class Owned:
@@ -36,6 +40,15 @@ class Owned:
 
     netns: frozenset[str]
     links: frozenset[str]
+    #: the links it creates in the root namespace (None: not known, take ``links``); a
+    #: name the host has in the root namespace may be made inside a lab namespace
+    root_links: frozenset[str] | None = None
+    #: names a step used that no step the model knows made (a raw step of unknown effect
+    #: may have): the lab owns them unless the host had them before it started
+    adopted: frozenset[str] = frozenset()
+
+    def in_root(self) -> frozenset[str]:
+        return self.links if self.root_links is None else self.root_links
 
 
 class DifferenceKind(enum.Enum):
@@ -115,9 +128,28 @@ def _find(state: State, name: str) -> list[str]:
     return [ns for ns, space in state.namespaces.items() if name in space.links]
 
 
+def unknowable(expected: State) -> list[str]:
+    """What the model cannot know, and so verify skips: objects a step used without anything
+    the model knows making them, and what existed before a raw step of unknown effect."""
+    out = [
+        ns
+        for ns, space in expected.namespaces.items()
+        if ns != ROOT and not expected.certain(space)
+    ]
+    out += [
+        f"{link.name}@{_where(ns)}"
+        for ns, link in expected.links()
+        if not expected.certain(link) and ns not in out
+    ]
+    return out
+
+
 def diff(expected: State, observed: State, owned: Owned) -> list[Difference]:
+    """The differences, for what the model knows (see :func:`unknowable` for the rest)."""
     out: list[Difference] = []
     for ns_name, space in expected.namespaces.items():
+        if ns_name != ROOT and not expected.certain(space):
+            continue
         if ns_name != ROOT and ns_name not in observed.namespaces:
             out.append(
                 Difference(ns_name, "exists", "a namespace", "none",
@@ -126,6 +158,8 @@ def diff(expected: State, observed: State, owned: Owned) -> list[Difference]:
             continue
         seen = observed.namespaces.get(ns_name)
         for link in space.links.values():
+            if not expected.certain(link):
+                continue
             actual = seen.links.get(link.name) if seen else None
             if actual is None:
                 where = _find(observed, link.name)
@@ -138,7 +172,7 @@ def diff(expected: State, observed: State, owned: Owned) -> list[Difference]:
                 continue
             fields = _link_diff(ns_name, link, actual)
             out.extend(dataclasses.replace(d, namespace=ns_name) for d in fields)
-        if ns_name != ROOT and seen is not None:
+        if ns_name != ROOT and seen is not None and not expected.opaque:
             extra = sorted(set(seen.links) - set(space.links))
             if extra:
                 out.append(
@@ -146,6 +180,8 @@ def diff(expected: State, observed: State, owned: Owned) -> list[Difference]:
                                ", ".join(sorted(seen.links)), kind=DifferenceKind.EXTRA_LINKS,
                                namespace=ns_name)
                 )  # fmt: skip
+    if expected.opaque:
+        return out  # what is gone cannot be known after a step of unknown effect
     # what the lab created and the model says is gone must be gone
     for name in sorted(owned.netns):
         if name not in expected.namespaces and name in observed.namespaces:
@@ -165,7 +201,7 @@ def diff(expected: State, observed: State, owned: Owned) -> list[Difference]:
 def _link_diff(ns: str, want: Link, got: Link) -> list[Difference]:
     out: list[Difference] = []
     name = want.name
-    if want.kind != got.kind:
+    if want.kind not in (got.kind, "unknown"):
         out.append(Difference(name, "kind", want.kind, got.kind))
     if want.up != got.up:
         out.append(Difference(name, "up", _updown(want.up), _updown(got.up)))
@@ -173,7 +209,9 @@ def _link_diff(ns: str, want: Link, got: Link) -> list[Difference]:
         out.append(Difference(name, "master", want.master or "none", got.master or "none"))
     if want.peer is not None:
         want_peer = f"{want.peer}@{_where(want.peer_ns or ROOT)}"
-        if got.peer is None:
+        if got.peer is None and got.peer_ns == UNKNOWN_PEER:
+            out.append(Difference(name, "peer", want_peer, "unknown peer (" + _UNKNOWN + ")"))
+        elif got.peer is None:
             out.append(Difference(name, "peer", want_peer, "none"))
         elif got.peer_ns is None:
             if got.peer != want.peer:  # peer's namespace unresolved: compare the name only
@@ -198,8 +236,11 @@ def _updown(up: bool) -> str:
 def leftovers(state: State, owned: Owned) -> list[str]:
     """The lab's namespaces and links that ``state`` still holds (``vethY@root``...)."""
     left = sorted(n for n in owned.netns if state.has_netns(n))
+    root = owned.in_root()
     left += sorted(
-        f"{link.name}@{_where(ns)}" for ns, link in state.links() if link.name in owned.links
+        f"{link.name}@{_where(ns)}"
+        for ns, link in state.links()
+        if link.name in (root if ns == ROOT else owned.links)
     )
     return left
 

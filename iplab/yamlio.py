@@ -7,9 +7,12 @@ duplicate keys. Errors for people need both, so mappings load as :class:`YMap`
 
 from __future__ import annotations
 
+import itertools
+import re
 from typing import Any
 
 import yaml
+from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from iplab.errors import Location, ScenarioError
@@ -35,10 +38,39 @@ class YList(list[Any]):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
+#: mappings and lists inside each other, at most (a scenario needs a handful)
+MAX_DEPTH = 64
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader whose mappings and sequences carry line numbers."""
+    """SafeLoader whose mappings and sequences carry line numbers.
+
+    It refuses aliases (``*name``: a YAML "billion laughs" expands a few lines into
+    gigabytes) and nesting deeper than :data:`MAX_DEPTH` (no RecursionError).
+    """
 
     file = "<string>"
+    depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        if self.check_event(AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise ScenarioError(
+                "YAML aliases (*name) are not allowed in a scenario",
+                Location(self.file, event.start_mark.line + 1),
+                "write the value out, or use vars: and Jinja",
+            )
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                raise ScenarioError(
+                    f"nested more than {MAX_DEPTH} levels deep",
+                    Location(self.file, event.start_mark.line + 1),
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _construct_map(loader: _Loader, node: Node) -> YMap:
@@ -74,8 +106,22 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_list)
 
 
+_QUOTED_OR_COMMENT = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"|#[^\n]*")
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def _flow_depth(text: str) -> int:
+    """How deep ``[``/``{`` nest (outside quotes and comments): PyYAML's scanner slows
+    down with each level before the composer could count them."""
+    brackets = _NOT_BRACKET.sub("", _QUOTED_OR_COMMENT.sub("", text))
+    steps = (1 if c in "[{" else -1 for c in brackets)
+    return max(itertools.accumulate(steps, initial=0))
+
+
 def load_text(text: str, file: str) -> Any:
     """Parse YAML text; any YAML error becomes a ScenarioError naming file and line."""
+    if _flow_depth(text) > MAX_DEPTH:
+        raise ScenarioError(f"nested more than {MAX_DEPTH} levels deep", Location(file))
 
     class Loader(_Loader):
         pass
@@ -90,3 +136,8 @@ def load_text(text: str, file: str) -> Any:
         raise ScenarioError(f"invalid YAML: {problem}", Location(file, line)) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"invalid YAML: {exc}", Location(file)) from None
+    except (ValueError, OverflowError) as exc:  # a number longer than int's 4300 digits
+        problem = "a number too long" if "digits" in str(exc) else str(exc)
+        raise ScenarioError(f"invalid YAML value: {problem}", Location(file)) from None
+    except RecursionError:  # pragma: no cover - the depth limit comes first
+        raise ScenarioError("nested too deeply", Location(file)) from None

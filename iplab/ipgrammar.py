@@ -1,0 +1,905 @@
+"""The grammar of ``ip``, ``bridge`` and ``brctl`` lines, read the way the tools read them.
+
+iproute2 does not have one spelling per command: every object, verb and many keywords
+may be abbreviated to any prefix (its ``matches()``: ``ip l a`` is ``ip link add``,
+``ip a s`` is ``ip address show``), the first keyword of its table that the word
+abbreviates wins (``ip n`` is ``neighbor``, not ``netns``; ``ip l s`` is ``link set``,
+not ``show``), and most arguments come in any order (``ip link set up dev v1``).
+This module follows those tables (iproute2's ``ip/ip.c``, ``ip/iplink.c``,
+``ip/ipaddress.c``, ``ip/iproute.c``, ``ip/ipnetns.c``, ``bridge/bridge.c``,
+``bridge/vlan.c``, and bridge-utils' ``brctl``) and reads a line into the op it
+means.
+
+Why the op carries the line (``Op.text``) rather than one scenario field per spelling:
+the spellings multiply (abbreviations x orders x optional keywords x spacing), and a
+field per spelling would grow without end while never being sure to render back byte
+for byte. So a line read here keeps its author's exact text (``line:`` in a scenario,
+printed through ``templates/line.j2``), and the op's other fields say what it does: the
+model, the journal's inverses and verify use those. Two proofs keep the two honest
+(:mod:`iplab.lineparse`): the line's fields load back to the same op, and the text
+read again gives the same op. Lines the older field forms already render exactly keep
+those forms (so existing scenarios and goldens do not change).
+
+:func:`read` gives the typed op of a line, or None. :func:`effects` says what a line
+that is not typed does to link and namespace names: a :class:`~iplab.steps.Declares`
+(possibly empty: ``sysctl``, ``iptables``, ``ip neigh add`` change no names), or None
+when nothing is known (then the model marks what it cannot place as *unknown*).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import shlex
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from iplab import names
+from iplab.steps import (
+    AddrAdd,
+    AddrDel,
+    BridgePortsSet,
+    BridgeVlan,
+    Declares,
+    Effect,
+    EffectKind,
+    LinkAdd,
+    LinkAttr,
+    LinkDel,
+    LinkSet,
+    NetnsAdd,
+    NetnsDel,
+    NetnsExec,
+    Op,
+    RouteAdd,
+    RouteDel,
+    Show,
+)
+
+
+class NoMatch(Exception):
+    """The words do not read as a typed op (internal)."""
+
+
+def matches(word: str, keyword: str) -> bool:
+    """iproute2's ``matches()``: a non-empty word abbreviates a keyword it starts."""
+    return bool(word) and keyword.startswith(word)
+
+
+def first(word: str, table: Sequence[str]) -> str | None:
+    """The first keyword of ``table`` that ``word`` abbreviates (iproute2's precedence)."""
+    return next((k for k in table if matches(word, k)), None)
+
+
+#: ``ip``'s objects, in the order of ``cmds[]`` in ip/ip.c
+IP_OBJECTS = (
+    *("address", "addrlabel", "maddress", "route", "rule", "neighbor", "neighbour", "ntable"),
+    *("ntbl", "link", "l2tp", "fou", "ila", "macsec", "tunnel", "tunl", "tuntap", "tap"),
+    *("token", "tcpmetrics", "tcp_metrics", "monitor", "xfrm", "mroute", "mrule", "netns"),
+    *("netconf", "vrf", "sr", "nexthop", "mptcp", "ioam", "stats", "help"),
+)
+LINK_VERBS = (
+    *("add", "set", "change", "replace", "delete", "show", "lst", "list", "xstats"),
+    *("afstats", "property", "help"),
+)
+ADDR_VERBS = (
+    *("add", "change", "replace", "delete", "list", "show", "lst", "flush", "save"),
+    *("showdump", "restore", "help"),
+)
+ROUTE_VERBS = (
+    *("add", "change", "replace", "prepend", "append", "test", "delete", "list", "show"),
+    *("lst", "get", "flush", "save", "restore", "showdump", "help"),
+)
+NETNS_VERBS = (
+    *("list", "show", "lst", "list-id", "help", "add", "set", "delete", "identify", "pids"),
+    *("exec", "monitor", "attach"),
+)
+SHOW_VERBS = frozenset({"show", "lst", "list", "list-id", "get", "identify", "pids", "monitor"})
+BRIDGE_OBJECTS = ("link", "fdb", "mdb", "vlan", "vni", "monitor", "help")
+#: settings of ``type bridge`` (ip/iplink_bridge.c), each with one value
+BRIDGE_SETTINGS = frozenset(
+    {
+        *("fdb_flush", "forward_delay", "hello_time", "max_age", "ageing_time", "stp_state"),
+        *("priority", "vlan_filtering", "vlan_protocol", "group_fwd_mask", "group_address"),
+        *("vlan_default_pvid", "vlan_stats_enabled", "vlan_stats_per_port", "mcast_router"),
+        *("mcast_snooping", "mcast_vlan_snooping", "mcast_query_use_ifaddr", "mcast_querier"),
+        *("mcast_hash_elasticity", "mcast_hash_max", "mcast_last_member_count"),
+        *("mcast_startup_query_count", "mcast_last_member_interval", "mcast_membership_interval"),
+        *("mcast_querier_interval", "mcast_query_interval", "mcast_query_response_interval"),
+        *("mcast_startup_query_interval", "mcast_stats_enabled", "mcast_igmp_version"),
+        *("mcast_mld_version", "nf_call_iptables", "nf_call_ip6tables", "nf_call_arptables"),
+        *("no_linklocal_learn", "mdb_offload_fail_notification"),
+    }
+)
+#: link kinds the model follows; any other ``type`` is a raw step that creates a link
+TYPED_KINDS = ("veth", "bridge", "dummy")
+_ON_OFF_FLAGS = frozenset({"multicast", "allmulticast", "promisc", "trailers", "arp", "carrier"})
+
+
+# -- words -----------------------------------------------------------------------------------
+
+
+class Words:
+    """A cursor over the words of a command line."""
+
+    def __init__(self, words: Sequence[str]) -> None:
+        self.words = list(words)
+        self.i = 0
+
+    def peek(self) -> str | None:
+        return self.words[self.i] if self.i < len(self.words) else None
+
+    def take(self) -> str:
+        word = self.peek()
+        if word is None:
+            raise NoMatch
+        self.i += 1
+        return word
+
+    def rest(self) -> list[str]:
+        out = self.words[self.i :]
+        self.i = len(self.words)
+        return out
+
+    def end(self) -> None:
+        if self.peek() is not None:
+            raise NoMatch
+
+
+def checked(word: str, problem: Callable[[str], str | None]) -> str:
+    if problem(word):
+        raise NoMatch
+    return word
+
+
+def _link(word: str) -> str:
+    return checked(word, names.link_name_problem)
+
+
+def _netns(word: str) -> str:
+    return checked(word, names.netns_name_problem)
+
+
+def _address(word: str) -> str:
+    """An interface address, with or without a prefix length (10.0.0.1 is 10.0.0.1/32)."""
+    try:
+        ipaddress.ip_interface(word)
+    except ValueError:
+        raise NoMatch from None
+    return word
+
+
+def _gateway(word: str) -> str:
+    return checked(word, names.ip_problem)
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """Where a command runs: a namespace (``ip netns exec NS``/``ip -n NS``), as written."""
+
+    ns: str | None = None
+    ns_form: str = "exec"
+
+    def fields(self) -> dict[str, Any]:
+        return {"ns": self.ns, "ns_form": self.ns_form} if self.ns else {}
+
+
+# -- ip --------------------------------------------------------------------------------------
+
+
+def _color(opt: str) -> bool:
+    """iproute2's ``matches_color()``: ``-c``, ``-color``, ``-color=always``..."""
+    return matches(opt.split("=", 1)[0], "-color")
+
+
+def _ip_options(words: Words, ctx: Ctx) -> Ctx:
+    """ip's global options, in the order ip/ip.c tries them (``-n`` is ``-netns``, ``-b`` is
+    ``-batch``, ``-br`` is ``-brief``, ``-c`` is ``-color``); only the namespace matters here."""
+    while (word := words.peek()) is not None and word.startswith("-"):
+        words.take()
+        opt = word[1:] if word.startswith("--") else word
+
+        def m(*keywords: str) -> bool:
+            return any(matches(opt, k) for k in keywords)  # noqa: B023 - used at once
+
+        if m("-loops", "-family"):
+            words.take()
+        elif opt in ("-4", "-6", "-0", "-M", "-B") or m(
+            *("-human", "-human-readable", "-iec", "-stats", "-statistics", "-details"),
+            *("-resolve", "-oneline", "-timestamp", "-tshort"),
+        ):
+            pass
+        elif m("-Version"):
+            raise NoMatch
+        elif m("-force"):
+            pass
+        elif m("-batch"):
+            raise NoMatch  # the lines come from elsewhere
+        elif m("-rcvbuf"):
+            words.take()
+        elif _color(opt):
+            pass
+        elif m("-help"):
+            raise NoMatch
+        elif m("-netns"):
+            if ctx.ns is not None:
+                raise NoMatch
+            ctx = Ctx(_netns(words.take()), "-n")
+        elif m("-Numeric"):
+            pass
+        elif m("-all"):
+            raise NoMatch  # ip -all netns ...: every namespace of the host
+        elif opt == "-echo" or m("-json", "-pretty", "-brief"):
+            pass
+        else:
+            raise NoMatch
+    return ctx
+
+
+def _ip(words: Words, ctx: Ctx, line: str) -> Op:
+    ctx = _ip_options(words, ctx)
+    word = words.peek()
+    if word is None:
+        raise NoMatch
+    words.take()
+    obj = first(word, IP_OBJECTS)
+    if obj == "address":
+        return _ip_addr(words, ctx, line)
+    if obj == "route":
+        return _ip_route(words, ctx, line)
+    if obj == "link":
+        return _ip_link(words, ctx, line)
+    if obj == "netns":
+        return _ip_netns(words, ctx, line)
+    if obj in ("neighbor", "neighbour", "rule", "maddress", "monitor", "vrf", "stats", "netconf"):
+        verb = words.peek()
+        if verb is None or verb.startswith("-") or first(verb, tuple(SHOW_VERBS)) is not None:
+            return Show(**ctx.fields(), text=line)
+    raise NoMatch
+
+
+def _ip_netns(words: Words, ctx: Ctx, line: str) -> Op:
+    if ctx.ns is not None:
+        raise NoMatch
+    word = words.peek()
+    verb = "list" if word is None else first(word, NETNS_VERBS)
+    if word is not None:
+        words.take()
+    if verb in SHOW_VERBS:
+        return Show(text=line)
+    if verb == "add":
+        op: Op = NetnsAdd(name=_netns(words.take()), text=line)
+    elif verb == "delete":
+        op = NetnsDel(name=_netns(words.take()), text=line)
+    elif verb == "exec":
+        ns = _netns(words.take())
+        return _exec(words, ns, line)
+    else:
+        raise NoMatch
+    words.end()
+    return op
+
+
+_EXEC_HEAD = re.compile(r"\S+(?:\s+\S+)*?\s+(?P<ns>\S+)\s+(?P<command>\S.*)")
+
+
+def _exec(words: Words, ns: str, line: str) -> Op:
+    """``ip netns exec NS CMD``: an ``ip``/``bridge``/``brctl`` line inside NS, or verbatim."""
+    program = words.peek()
+    if program is None:
+        raise NoMatch
+    inner = Ctx(ns, "exec")
+    if program in ("ip", "bridge", "brctl"):
+        words.take()
+        reader = {"ip": _ip, "bridge": _bridge, "brctl": _brctl}[program]
+        try:
+            return reader(Words(words.rest()), inner, line)
+        except NoMatch:
+            pass
+    # the rest of the line as written, after the namespace's name
+    tail = line.split(f" {ns} ", 1)
+    if len(tail) != 2 or not tail[1].strip():
+        raise NoMatch
+    from iplab.lineparse import reads_only
+
+    command = tail[1].strip()
+    return NetnsExec(ns=ns, command=command, observes=reads_only(command), text=line)
+
+
+# -- ip link ---------------------------------------------------------------------------------
+
+
+@dataclass
+class LinkArgs:
+    """What iplink_parse() reads: the device, and the changes in the order written."""
+
+    dev: str | None = None
+    attrs: list[LinkAttr] | None = None
+    kind: str | None = None
+    peer: LinkArgs | None = None
+
+    def get(self, key: str) -> str | None:
+        return next((v for k, v in self.attrs or [] if k == key), None)
+
+    def has(self, key: str) -> bool:
+        return any(k == key for k, _ in self.attrs or [])
+
+
+def _link_args(words: Words, peer: bool = False) -> LinkArgs:
+    """iplink_parse(): ``up``, ``name X``, ``netns NS``, ``master BR``, ``mtu N``,
+    ``type KIND ARGS``, a bare word or ``dev X`` for the device... in any order."""
+    out = LinkArgs(attrs=[])
+    attrs = out.attrs
+    assert attrs is not None
+    while (word := words.peek()) is not None:
+        words.take()
+        if word in ("up", "down"):
+            attrs.append(("state", word))
+        elif word == "name":
+            attrs.append(("name", _link(words.take())))
+        elif word == "index":
+            attrs.append(("index", words.take()))
+        elif matches(word, "link"):
+            raise NoMatch  # a link on another (vlan, macvlan...): not a kind the model follows
+        elif matches(word, "address"):
+            attrs.append(("address", words.take()))
+        elif matches(word, "broadcast") or word == "brd":
+            attrs.append(("broadcast", words.take()))
+        elif matches(word, "txqueuelen") or word == "qlen" or matches(word, "txqlen"):
+            attrs.append(("txqueuelen", words.take()))
+        elif word == "mtu":
+            value = words.take()
+            if not value.isdigit() or not 68 <= int(value) <= 65535:
+                raise NoMatch
+            attrs.append(("mtu", value))
+        elif word == "netns":
+            target = words.take()
+            attrs.append(("netns", target if target.isdigit() else _netns(target)))
+        elif word in _ON_OFF_FLAGS:
+            value = words.take()
+            if value not in ("on", "off"):
+                raise NoMatch
+            attrs.append((word, value))
+        elif matches(word, "master"):
+            attrs.append(("master", _link(words.take())))
+        elif matches(word, "nomaster"):
+            attrs.append(("nomaster", None))
+        elif matches(word, "type"):
+            if peer:
+                raise NoMatch
+            out.kind = words.take()
+            _type_args(words, out)
+        elif matches(word, "alias"):
+            attrs.append(("alias", words.take()))
+        elif word == "group":
+            attrs.append(("group", words.take()))
+        else:
+            if word == "peer" and not peer:
+                raise NoMatch  # ``peer`` belongs after ``type veth``
+            if word == "dev":
+                word = words.take()
+            if out.dev is not None:
+                raise NoMatch  # iproute2: "Either "dev" is duplicate, or X is a garbage."
+            out.dev = _link(word)
+    return out
+
+
+def _type_args(words: Words, out: LinkArgs) -> None:
+    if out.kind == "veth":
+        if words.peek() is None:
+            return
+        if words.take() != "peer":
+            raise NoMatch
+        out.peer = _link_args(words, peer=True)
+        return
+    if out.kind == "bridge":
+        assert out.attrs is not None
+        out.attrs.append(("type", "bridge"))
+        while (word := words.peek()) is not None:
+            if word not in BRIDGE_SETTINGS:
+                raise NoMatch
+            words.take()
+            out.attrs.append((word, words.take()))
+        return
+    if out.kind == "dummy":
+        return
+    raise NoMatch
+
+
+def _ip_link(words: Words, ctx: Ctx, line: str) -> Op:
+    word = words.peek()
+    if word is None or word.startswith("-"):
+        return Show(**ctx.fields(), text=line)
+    words.take()
+    verb = first(word, LINK_VERBS)
+    if verb in ("show", "lst", "list"):
+        return _show_dev(words, ctx, line)
+    if verb == "add":
+        return _link_add(_link_args(words), ctx, line)
+    if verb in ("set", "change"):
+        return _link_set(_link_args(words), ctx, line)
+    if verb == "delete":
+        args = _link_args(words)
+        if (
+            args.dev is None
+            or args.peer is not None
+            or any(k != "type" for k, _ in args.attrs or [])
+        ):
+            raise NoMatch
+        return LinkDel(**ctx.fields(), dev=args.dev, text=line)
+    raise NoMatch
+
+
+_SHOW_WORDS = frozenset({"up", "type", "master", "vrf", "group", "label", "scope", "to", "dev"})
+
+
+def _show_dev(words: Words, ctx: Ctx, line: str) -> Op:
+    """``... show [dev] X`` names a link the model can check; other filters do not."""
+    rest = words.rest()
+    dev = None
+    if rest[:1] == ["dev"] and len(rest) == 2:
+        dev = rest[1]
+    elif len(rest) == 1 and rest[0] not in _SHOW_WORDS:
+        dev = rest[0]
+    if dev is not None and names.link_name_problem(dev):
+        dev = None
+    return Show(**ctx.fields(), dev=dev, text=line)
+
+
+def _link_add(args: LinkArgs, ctx: Ctx, line: str) -> Op:
+    kind = args.kind
+    if kind not in TYPED_KINDS:
+        raise NoMatch
+    name = args.get("name") or args.dev
+    if args.get("name") and args.dev and args.dev != args.get("name"):
+        raise NoMatch
+    fields: dict[str, Any] = {"name": name, "type": kind, "text": line, **ctx.fields()}
+    settings: list[tuple[str, str]] = []
+    for key, value in args.attrs or []:
+        if key == "state":
+            fields["up"] = value == "up"
+        elif key == "netns":
+            if value is None or value.isdigit():
+                raise NoMatch
+            fields["netns"] = value
+        elif key == "master":
+            fields["master"] = value
+        elif key in ("name", "type"):
+            continue
+        elif key in ("nomaster", "index"):
+            raise NoMatch
+        else:
+            settings.append((key, value or ""))
+    if kind == "veth":
+        peer = args.peer or LinkArgs(attrs=[])
+        fields["peer"] = peer.get("name") or peer.dev
+        for key, value in peer.attrs or []:
+            if key == "netns":
+                if value is None or value.isdigit():
+                    raise NoMatch
+                fields["peer_netns"] = value
+            elif key not in ("name",):
+                raise NoMatch  # the peer's own settings: not followed by the model
+    fields["settings"] = tuple(settings)
+    return LinkAdd(**fields)
+
+
+def _link_set(args: LinkArgs, ctx: Ctx, line: str) -> Op:
+    if args.dev is None or args.peer is not None or not args.attrs:
+        raise NoMatch
+    if args.kind not in (None, "bridge"):
+        raise NoMatch
+    if args.has("index"):
+        raise NoMatch
+    return LinkSet(**ctx.fields(), dev=args.dev, attrs=tuple(args.attrs), text=line)
+
+
+# -- ip address ----------------------------------------------------------------------------------
+
+_ADDR_VALUED = ("peer", "remote", "anycast", "scope", "label")
+_ADDR_FLAGS = ("home", "nodad", "mngtmpaddr", "noprefixroute", "autojoin")
+
+
+def _ip_addr(words: Words, ctx: Ctx, line: str) -> Op:
+    word = words.peek()
+    if word is None or word.startswith("-"):
+        return Show(**ctx.fields(), text=line)
+    words.take()
+    verb = first(word, ADDR_VERBS)
+    if verb in ("list", "show", "lst"):
+        return _show_dev(words, ctx, line)
+    if verb not in ("add", "delete"):
+        raise NoMatch
+    local = dev = None
+    settings: list[tuple[str, str | None]] = []
+    while (word := words.peek()) is not None:
+        words.take()
+        if word in _ADDR_VALUED or matches(word, "broadcast") or word == "brd":
+            settings.append((word, words.take()))
+        elif word == "dev":
+            if dev is not None:
+                raise NoMatch
+            dev = _link(words.take())
+        elif first(word, ("metric", "priority", "preference", "valid_lft", "preferred_lft")):
+            settings.append((word, words.take()))
+        elif word in _ADDR_FLAGS:
+            settings.append((word, None))
+        else:
+            if word == "local":
+                word = words.take()
+            if local is not None:
+                raise NoMatch
+            local = _address(word)
+    if local is None or dev is None:
+        raise NoMatch
+    if verb == "add":
+        return AddrAdd(**ctx.fields(), address=local, dev=dev, settings=tuple(settings), text=line)
+    return AddrDel(**ctx.fields(), address=local, dev=dev, settings=tuple(settings), text=line)
+
+
+# -- ip route ------------------------------------------------------------------------------------
+
+_ROUTE_TYPES = frozenset(
+    {"unicast", "local", "broadcast", "multicast", "throw", "unreachable", "prohibit"}
+    | {"blackhole", "nat", "anycast"}
+)
+_ROUTE_VALUED = frozenset(
+    {"src", "from", "tos", "expires", "scope", "mtu", "advmss", "rtt", "rttvar", "pref"}
+    | {"reordering", "window", "cwnd", "initcwnd", "initrwnd", "features", "quickack"}
+    | {"congctl", "fastopen_no_cookie", "as"}
+)
+
+
+def _dest(word: str) -> str:
+    if word in ("default", "all", "any"):
+        return "default" if word == "default" else word
+    try:
+        ipaddress.ip_network(word, strict=False)
+    except ValueError:
+        raise NoMatch from None
+    return word
+
+
+def _ip_route(words: Words, ctx: Ctx, line: str) -> Op:
+    word = words.peek()
+    if word is None or word.startswith("-"):
+        return Show(**ctx.fields(), text=line)
+    words.take()
+    verb = first(word, ROUTE_VERBS)
+    if verb in ("list", "show", "lst", "get"):
+        words.rest()
+        return Show(**ctx.fields(), text=line)
+    if verb not in ("add", "delete"):
+        raise NoMatch
+    to = via = dev = None
+    settings: list[tuple[str, str | None]] = []
+    while (word := words.peek()) is not None:
+        words.take()
+        if word == "via":
+            gateway = words.take()
+            if gateway in ("inet", "inet6"):
+                gateway = words.take()
+            if via is not None:
+                raise NoMatch
+            via = _gateway(gateway)
+        elif word in ("dev", "oif"):
+            if dev is not None:
+                raise NoMatch
+            dev = _link(words.take())
+        elif word == "onlink":
+            settings.append(("onlink", None))
+        elif word in _ROUTE_VALUED or any(matches(word, k) for k in ("dsfield", "realms")):
+            settings.append((word, words.take()))
+        elif matches(word, "metric") or matches(word, "priority") or word == "preference":
+            value = words.take()
+            if not value.isdigit():
+                raise NoMatch
+            settings.append(("metric", value))
+        elif matches(word, "protocol"):
+            settings.append(("protocol", words.take()))
+        elif matches(word, "table"):
+            settings.append(("table", words.take()))
+        elif word in ("nexthop", "nhid", "encap") or matches(word, "vrf"):
+            raise NoMatch
+        else:
+            if word == "to":
+                word = words.take()
+            if word in _ROUTE_TYPES and not word[:1].isdigit():
+                settings.append(("type", word))
+                word = words.take()
+            if to is not None:
+                raise NoMatch
+            to = _dest(word)
+    if to is None:
+        raise NoMatch
+    typ = next((v for k, v in settings if k == "type"), None)
+    if via is None and dev is None and typ in (None, "unicast"):
+        raise NoMatch
+    fields = {**ctx.fields(), "to": to, "via": via, "dev": dev, "settings": tuple(settings)}
+    if verb == "add":
+        return RouteAdd(**fields, text=line)
+    return RouteDel(**fields, text=line)
+
+
+# -- bridge (iproute2) and brctl (bridge-utils) ---------------------------------------------------
+
+_BRIDGE_FLAGS = frozenset({"-s", "-d", "-j", "-p", "-c", "-4", "-6", "-oneline", "-compressvlans"})
+
+
+def _bridge(words: Words, ctx: Ctx, line: str) -> Op:
+    while (word := words.peek()) is not None and word.startswith("-"):
+        words.take()
+        opt = word[1:] if word.startswith("--") else word
+        if matches(opt, "-netns") or opt == "-n":
+            if ctx.ns is not None:
+                raise NoMatch
+            ctx = Ctx(_netns(words.take()), "-n")
+        elif first(opt, ("-batch", "-force", "-Version", "-help")) or not (
+            any(matches(opt, f) for f in ("-stats", "-details", "-json", "-pretty"))
+            or opt in _BRIDGE_FLAGS
+            or _color(opt)
+        ):
+            raise NoMatch
+    word = words.peek()
+    if word is None:
+        raise NoMatch
+    words.take()
+    obj = first(word, BRIDGE_OBJECTS)
+    verb_word = words.peek()
+    if obj is None or obj == "help":
+        raise NoMatch
+    if verb_word is None or first(verb_word, ("show", "list", "lst")) is not None:
+        return Show(**ctx.fields(), text=line)
+    if obj == "monitor":
+        return Show(**ctx.fields(), text=line)
+    if obj != "vlan":
+        raise NoMatch
+    words.take()
+    verb = first(verb_word, ("add", "delete", "set", "show", "tunnelshow", "global", "help"))
+    if verb == "tunnelshow":
+        return Show(**ctx.fields(), text=line)
+    if verb not in ("add", "delete"):
+        raise NoMatch
+    dev = vid = None
+    flags: list[str] = []
+    while (word := words.peek()) is not None:
+        words.take()
+        if word == "dev":
+            dev = _link(words.take())
+        elif word == "vid":
+            vid = words.take()
+            if not re.fullmatch(r"\d{1,4}(-\d{1,4})?", vid):
+                raise NoMatch
+        elif word in ("pvid", "untagged", "self", "master"):
+            flags.append(word)
+        else:
+            raise NoMatch
+    if dev is None or vid is None:
+        raise NoMatch
+    return BridgeVlan(
+        **ctx.fields(), dev=dev, vid=vid, verb="add" if verb == "add" else "del",
+        flags=tuple(flags), text=line,
+    )  # fmt: skip
+
+
+def _brctl(words: Words, ctx: Ctx, line: str) -> Op:
+    verb = words.take()
+    args = words.rest()
+    here = ctx.fields()
+    if verb in ("show", "showmacs", "showstp"):
+        dev = _link(args[0]) if len(args) == 1 else None
+        return Show(**here, dev=dev, text=line)
+    if verb == "addbr" and len(args) == 1:
+        return LinkAdd(**here, name=_link(args[0]), type="bridge", text=line)
+    if verb == "delbr" and len(args) == 1:
+        return LinkDel(**here, dev=_link(args[0]), text=line)
+    if verb in ("addif", "delif") and len(args) >= 2:
+        return BridgePortsSet(
+            **here, bridge=_link(args[0]), ports=tuple(_link(a) for a in args[1:]),
+            verb="addif" if verb == "addif" else "delif", text=line,
+        )  # fmt: skip
+    if verb == "stp" and len(args) == 2 and args[1] in ("on", "off", "yes", "no"):
+        state = "1" if args[1] in ("on", "yes") else "0"
+        return LinkSet(**here, dev=_link(args[0]), attrs=(("stp_state", state),), text=line)
+    raise NoMatch
+
+
+# -- lines -----------------------------------------------------------------------------------
+
+
+def _split(line: str) -> list[str] | None:
+    try:
+        return shlex.split(line)
+    except ValueError:
+        return None
+
+
+def _without_sudo(argv: list[str]) -> list[str]:
+    from iplab.render import strip_sudo
+
+    return list(strip_sudo(tuple(argv))) if argv[:1] == ["sudo"] else argv
+
+
+_READERS: dict[str, Callable[[Words, Ctx, str], Op]] = {
+    "ip": _ip,
+    "bridge": _bridge,
+    "brctl": _brctl,
+}
+
+
+@lru_cache(maxsize=4096)
+def read(line: str) -> Op | None:
+    """The typed op ``line`` means (its ``text`` is the line), or None.
+
+    The line may start with ``sudo`` and its options (``sudo -E ip ...``, ``sudo  ip``);
+    it must hold no shell syntax and no surrounding whitespace.
+    """
+    from iplab.scenario import SHELL_SYNTAX
+
+    if line != line.strip() or not line or "\n" in line or SHELL_SYNTAX.search(line):
+        return None
+    argv = _split(line)
+    if not argv:
+        return None
+    argv = _without_sudo(argv)
+    reader = _READERS.get(argv[0]) if argv else None
+    if reader is None:
+        return None
+    try:
+        return reader(Words(argv[1:]), Ctx(), line)
+    except NoMatch:
+        return None
+
+
+# -- effects of lines that are not typed ----------------------------------------------------------
+
+#: programs that create, delete and rename no link and no namespace
+NAME_NEUTRAL = frozenset(
+    {
+        *("ping", "ping6", "traceroute", "tracepath", "arping", "ss", "netstat", "lsns"),
+        *("cat", "ls", "readlink", "echo", "printf", "grep", "head", "tail", "wc", "true"),
+        *("sysctl", "iptables", "ip6tables", "iptables-save", "iptables-restore", "nft"),
+        *("tc", "ethtool", "tcpdump", "sleep", "curl", "wget", "nc", "ncat", "socat"),
+        *("iperf", "iperf3", "hostname", "arp", "route", "conntrack", "ebtables", "dig"),
+        *("nslookup", "host", "mtr", "nping", "nmap", "python3", "python", "bridge"),
+    }
+)
+#: ip objects whose changes touch no link or namespace name
+_IP_NEUTRAL = frozenset(
+    {"address", "addrlabel", "maddress", "route", "rule", "neighbor", "neighbour", "ntable"}
+    | {"ntbl", "token", "tcpmetrics", "tcp_metrics", "monitor", "xfrm", "mroute", "mrule"}
+    | {"netconf", "nexthop", "mptcp", "ioam", "stats", "sr"}
+)
+
+
+def _link_effect(what: EffectKind, name: str, ns: str | None, kind: str | None = None) -> Effect:
+    return Effect(what=what, name=name, ns=ns, kind=kind)
+
+
+def _ip_effects(argv: list[str], ns: str | None) -> Declares | None:
+    words = Words(argv)
+    try:
+        ctx = _ip_options(words, Ctx(ns))
+    except NoMatch:
+        return None
+    obj_word = words.peek()
+    if obj_word is None:
+        return None
+    words.take()
+    obj = first(obj_word, IP_OBJECTS)
+    verb_word = words.peek() or "show"
+    if obj in _IP_NEUTRAL:
+        return Declares(declared=True)
+    if obj == "link":
+        verb = first(verb_word, LINK_VERBS)
+        if verb in SHOW_VERBS or verb in ("xstats", "afstats", "help"):
+            return Declares(declared=True)
+        if words.peek() is not None:
+            words.take()
+        rest = words.rest()
+        if verb == "add":
+            return _other_link_add(rest, ctx.ns)
+        if verb in ("set", "change") and "name" not in rest and "netns" not in rest:
+            return Declares(declared=True)
+        return None
+    if obj in ("tuntap", "tap", "tunnel", "tunl"):
+        verb = first(verb_word, ("add", "delete", "del", "show", "list", "lst", "change"))
+        if words.peek() is not None:
+            words.take()
+        rest = [w for w in words.rest() if w != "dev"]
+        if verb in ("show", "list", "lst", "change"):
+            return Declares(declared=True)
+        if verb in ("add", "delete") and rest and not names.link_name_problem(rest[0]):
+            kind = "tun" if obj in ("tuntap", "tap") else "tunnel"
+            effect = _link_effect("link", rest[0], ctx.ns, kind if verb == "add" else None)
+            return Declares(
+                creates=(effect,) if verb == "add" else (),
+                deletes=(effect,) if verb == "delete" else (),
+                declared=True,
+            )
+    return None
+
+
+def _other_link_add(rest: list[str], ns: str | None) -> Declares | None:
+    """``ip link add [link X] [name] NAME type KIND ...`` of a kind the model does not type."""
+    name = kind = None
+    i = 0
+    while i < len(rest):
+        word = rest[i]
+        if word in ("name", "dev") and i + 1 < len(rest):
+            name, i = rest[i + 1], i + 2
+        elif matches(word, "type") and i + 1 < len(rest):
+            kind = rest[i + 1]
+            break
+        elif matches(word, "link") or word in ("netns", "mtu", "index") or matches(word, "address"):
+            if word == "netns":
+                return None
+            i += 2
+        elif word in ("up", "down"):
+            i += 1
+        elif name is None:
+            name, i = word, i + 1
+        else:
+            return None
+    if name is None or kind is None or names.link_name_problem(name):
+        return None
+    return Declares(creates=(_link_effect("link", name, ns, kind),), declared=True)
+
+
+@lru_cache(maxsize=4096)
+def effects(command: str, ns: str | None = None) -> Declares | None:
+    """What ``command`` (a line that is not typed, run in ``ns``) does to link and namespace
+    names: a Declares (empty when it changes none), or None when that is not known."""
+    from iplab.scenario import SHELL_SYNTAX
+
+    if SHELL_SYNTAX.search(command):
+        return None
+    argv = _split(command)
+    if not argv:
+        return None
+    argv = _without_sudo(argv)
+    if not argv:
+        return None
+    program = argv[0].rsplit("/", 1)[-1]
+    if program == "ip":
+        if argv[1:3] and first(argv[1], IP_OBJECTS) == "netns" and len(argv) > 4:
+            verb = first(argv[2], NETNS_VERBS)
+            if verb == "exec" and ns is None and not names.netns_name_problem(argv[3]):
+                return effects(shlex.join(argv[4:]), argv[3])
+            if verb in SHOW_VERBS or verb == "set":
+                return Declares(declared=True)
+            return None
+        return _ip_effects(argv[1:], ns)
+    if program == "brctl":
+        if argv[1:2] and argv[1].startswith(("show", "set", "hairpin", "stp")):
+            return Declares(declared=True)
+        return None
+    if program == "ovs-vsctl":
+        return _ovs_effects(argv[1:], ns)
+    if program in NAME_NEUTRAL:
+        return Declares(declared=True)
+    return None
+
+
+_OVS_NEUTRAL = frozenset({"show", "list-br", "list-ports", "br-exists", "add-port", "del-port"})
+
+
+def _ovs_effects(args: list[str], ns: str | None) -> Declares | None:
+    args = [a for a in args if not a.startswith("--")]
+    if args[:1] == ["add-br"] and len(args) >= 2 and not names.link_name_problem(args[1]):
+        effect = _link_effect("link", args[1], ns, "openvswitch")
+        return Declares(creates=(effect,), declared=True)
+    if args[:1] == ["del-br"] and len(args) == 2 and not names.link_name_problem(args[1]):
+        return Declares(deletes=(_link_effect("link", args[1], ns),), declared=True)
+    if args[:1] and args[0] in (
+        "show",
+        "list-br",
+        "list-ports",
+        "br-exists",
+        "add-port",
+        "del-port",
+    ):
+        return Declares(declared=True)
+    return None
