@@ -278,6 +278,7 @@ def _lab(
         # room for this run's journal and audit records (and its undo's), before anything
         env.reserve = journal.reserve(min(64 << 20, (64 << 10) + 4096 * len(plan.commands)))
         journal.on_full = env.release
+        stack.callback(_unreserve, env, journal)
         env.runner.ensure_privilege()
         try:
             links, netns = iproute.read_names(env.runner)
@@ -314,6 +315,12 @@ def _lab(
             )
         )
         yield journal
+
+
+def _unreserve(env: Env, journal: Journal) -> None:
+    """A run that never wrote its lab record gives its reserved space back."""
+    if not journal.exists():
+        env.release()
 
 
 def audit_context(plan: Plan, lab: str, run: str | None) -> dict[str, Any]:
