@@ -178,12 +178,12 @@ def run_batch(
     limits = Limits(default + 0.5 * len(lines) if default else None)
 
     def started(pid: int) -> None:
-        if on_start is not None:
-            on_start(pid)
         meta = {"kind": "batch", "text": f"ip -batch - started (pid {pid}): {len(lines)} lines"}
         record = env.record(meta, Result(tuple(argv), 0, "", "", 0.0, pid=pid), rc=None)
         del record["argv"]  # not a command to replay: its lines get records of their own
         env.append_audit([record])
+        if on_start is not None:
+            on_start(pid)
 
     result = env.runner.execute(
         argv, privileged, stdin=stdin, meta={"audit": False}, limits=limits, on_start=started

@@ -85,10 +85,12 @@ def refusal(entry: Entry, undo: UndoRecord, info: LabInfo) -> str | None:
     op = undo.op
     if isinstance(op, Raw | NetnsExec):
         return None  # the scenario's own words (see issue 12 for raw steps)
-    if entry.op is not None:
-        netns, links = created_names([entry.op])
-    else:  # a journal of an older version: the lab record's names
-        netns, links = set(info.owned_netns), set(info.owned_links)
+    # what the entry's own intent created, and what the lab record says the lab owns
+    # (names its plan creates, and what a raw step of unknown effect made that a later
+    # step used): never a name of the host's that neither names
+    netns, links = created_names([entry.op]) if entry.op is not None else (set(), set())
+    netns |= set(info.owned_netns) - set(info.preexisting_netns)
+    links |= set(info.owned_links) - set(info.preexisting_links)
     if isinstance(op, NetnsDel):
         return None if op.name in netns else f"namespace {op.name}"
     if isinstance(op, LinkDel):
