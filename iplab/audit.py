@@ -48,9 +48,16 @@ def context() -> dict[str, Any]:
         "uid": os.getuid(),
         "sudo_user": os.environ.get("SUDO_USER"),
         "host": socket.gethostname(),
-        "cwd": os.getcwd(),
+        "cwd": _cwd(),
         "pid": os.getpid(),
     }
+
+
+def _cwd() -> str:
+    try:
+        return os.getcwd()
+    except OSError:  # the directory was deleted under us
+        return "(deleted)"
 
 
 def now() -> str:

@@ -5,22 +5,67 @@ where to print; plus signal handling, failpoints, and batched execution.
 from __future__ import annotations
 
 import atexit
+import errno
 import os
 import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from iplab import audit as auditlog
 from iplab.batch import failed_lines
-from iplab.errors import IplabError
+from iplab.errors import IplabError, state_write_error
 from iplab.runner import Limits, Result, Runner, truncate
 
 
 class Interrupted(IplabError):
     exit_code = 130
+
+
+class OutputLost(IplabError):
+    """stdout cannot be written (a closed pipe, a full disk): the run stops and rolls back."""
+
+
+class Output:
+    """A run's stdout: every write is flushed; the first that fails raises OutputLost (the
+    run stops and rolls back: what it printed did not arrive), later ones are dropped."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.lost: str | None = None
+
+    def write(self, text: str) -> int:
+        if self.lost is None:
+            try:
+                self.stream.write(text)
+                self.stream.flush()
+            except (OSError, ValueError) as exc:
+                self.lost = getattr(exc, "strerror", None) or str(exc)
+                raise OutputLost(f"cannot write to stdout ({self.lost}): stopping") from None
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+class Quiet:
+    """A run's stderr: a write that fails is dropped (the exit status still tells)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):
+            pass
+        return len(text)
+
+    def flush(self) -> None:
+        pass
 
 
 @dataclass
@@ -37,11 +82,42 @@ class Env:
     verbose: bool = False
     #: audit records of reads, written with the next records or when iplab exits
     deferred: list[dict[str, Any]] = field(default_factory=list)
+    #: space set aside in the state directory (released when a write finds the disk full)
+    reserve: Path | None = None
+    #: while undoing: a record the audit log cannot take is counted, not an error
+    lenient: bool = False
+    lost_records: int = 0
+
+    def release(self) -> bool:
+        """Give the reserved space back (the disk is full); True if there was some."""
+        if self.reserve is None:
+            return False
+        try:
+            self.reserve.unlink()
+        except OSError:
+            return False
+        finally:
+            self.reserve = None
+        return True
 
     def append_audit(self, records: list[dict[str, Any]]) -> None:
-        """Write records to the audit log, after the deferred records of reads (in order)."""
+        """Append to the audit log, after the deferred records of reads (in order); a full
+        disk first gets the reserve, then the run stops (or, while undoing, the records are
+        counted as lost and the undo goes on)."""
         pending, self.deferred = self.deferred, []
-        self.audit.append([*pending, *records])
+        records = [*pending, *records]
+        try:
+            try:
+                self.audit.append(records)
+            except OSError as exc:
+                if exc.errno != errno.ENOSPC or not self.release():
+                    raise
+                self.audit.append(records)
+        except OSError as exc:
+            if self.lenient:
+                self.lost_records += len(records)
+                return
+            raise state_write_error(exc, str(self.audit.path)) from None
 
     def flush_audit(self) -> None:
         if self.deferred:
@@ -67,7 +143,9 @@ class Env:
 def make_env(
     state_dir: Path, out: TextIO, err: TextIO, runner: Runner | None = None, verbose: bool = False
 ) -> Env:
-    env = Env(runner or Runner(), state_dir, out, err, auditlog.AuditLog(state_dir))
+    guarded = cast(TextIO, Output(out))
+    env = Env(runner or Runner(), state_dir, guarded, cast(TextIO, Quiet(err)),
+              auditlog.AuditLog(state_dir))  # fmt: skip
     env.verbose = verbose
 
     def hook(result: Result, meta: Any) -> None:
@@ -126,12 +204,12 @@ def run_batch(
     limits = Limits(default + 0.5 * len(lines) if default else None)
 
     def started(pid: int) -> None:
-        if on_start is not None:
-            on_start(pid)
         meta = {"kind": "batch", "text": f"ip -batch - started (pid {pid}): {len(lines)} lines"}
         record = env.record(meta, Result(tuple(argv), 0, "", "", 0.0, pid=pid), rc=None)
         del record["argv"]  # not a command to replay: its lines get records of their own
-        env.audit.append([record])
+        env.append_audit([record])
+        if on_start is not None:
+            on_start(pid)
 
     result = env.runner.execute(
         argv, privileged, stdin=stdin, meta={"audit": False}, limits=limits, on_start=started

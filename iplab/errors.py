@@ -69,6 +69,19 @@ class ParseError(IplabError):
     exit_code = 3
 
 
+class StateWriteError(IplabError):
+    """The state directory cannot be written (full, read-only, not a directory...)."""
+
+
+def state_write_error(exc: OSError, what: str) -> StateWriteError:
+    """One line for a write the host refused: which file, why, what to do."""
+    where = exc.filename or what
+    return StateWriteError(
+        f"cannot write {where}: {exc.strerror or exc}",
+        hint="free space or fix the state directory (--state-dir DIR, IPLAB_STATE_DIR)",
+    )
+
+
 class LockedError(IplabError):
     """Another iplab process holds the lab (or the audit log)."""
 

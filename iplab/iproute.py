@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import time
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -37,7 +38,9 @@ UNKNOWN_PEER = "?"
 #: the largest ifindex, nsid, mtu or prefix length the kernel uses (a signed 32-bit int)
 _INT_MAX = 2**31 - 1
 MARK = "@@iplab "
-RETRIES = 12
+#: reads of a part that iproute2 says a change interrupted (a busy host: links coming and
+#: going all the time); the pause between them grows to half a second (about 15 s in all)
+RETRIES = 36
 
 
 @dataclass
@@ -581,7 +584,7 @@ def read_with_ip(shell: Shell, namespaces: Iterable[str] | None = None) -> State
         pending = sorted(read.interrupted - {"netns", "root"})  # (root stays set if it was cut)
         if not pending and not root:
             break
-        time.sleep(min(0.5, 0.01 * 2**attempt))
+        time.sleep(min(0.5, 0.01 * 2**attempt) * (0.5 + random.random()))  # not in step
     else:
         raise ParseError(f"iproute2 kept saying '{INTERRUPTED}' ({RETRIES} reads); try again")
     state, ambiguous = build_state(links, root_ids)

@@ -15,17 +15,20 @@ mid-write) is ignored by the reader.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import os
 import shutil
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from iplab import statedir
-from iplab.errors import UsageError
+from iplab.errors import StateWriteError, UsageError, state_write_error
 from iplab.model import Guard
 from iplab.steps import Op, op_from_json, op_to_json
 
@@ -114,6 +117,13 @@ class Journal:
         self.path = directory / "journal.jsonl"
         self.info_path = directory / "lab.json"
         self._next_seq: int | None = None  # read from the journal when first needed
+        #: what was wrong with the records last read (file:line: what), skipped
+        self.problems: list[str] = []
+        #: why the lab record was rebuilt from the journal (lab.json missing or unreadable)
+        self.recovered: str | None = None
+        #: called when a write finds the disk full: True when it freed space (the reserve)
+        self.on_full: Callable[[], bool] | None = None
+        self._tail_checked = False
 
     # -- the lab -------------------------------------------------------------------------------
 
@@ -121,10 +131,40 @@ class Journal:
         return self.info_path.exists()
 
     def info(self) -> LabInfo:
+        """The lab record; when it is missing or unreadable but the journal has intents,
+        a record rebuilt from them (``recovered`` says why): the names they create."""
         try:
-            return LabInfo.from_json(json.loads(statedir.read_state_text(self.info_path)))
+            data = json.loads(statedir.read_state_file(self.info_path).decode("utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError(f"a JSON {type(data).__name__}, not a record")
+            info = LabInfo.from_json(data)
+            if not isinstance(info.owned_netns, list) or not isinstance(info.owned_links, list):
+                raise ValueError("owned_netns and owned_links must be lists")
+            return info
         except (OSError, ValueError, TypeError) as exc:
-            raise UsageError(f"{self.info_path}: unreadable lab record ({exc})") from None
+            why = "missing" if isinstance(exc, FileNotFoundError) else f"unreadable ({exc})"
+            rebuilt = self._rebuilt_info()
+            if rebuilt is None:
+                raise UsageError(f"{self.info_path}: {why} lab record") from None
+            self.recovered = f"{self.info_path} is {why}"
+            return rebuilt
+
+    def _rebuilt_info(self) -> LabInfo | None:
+        from iplab.model import created_names
+
+        entries = self.entries()
+        if not entries:
+            return None
+        netns, links = created_names([e.op for e in entries if e.op is not None])
+        return LabInfo(
+            lab=self.dir.name, run=entries[0].run, scenario="(unknown: the lab record is lost)",
+            sha256="", prefix="", started=0.0, owned_netns=sorted(netns),
+            owned_links=sorted(links),
+        )  # fmt: skip
+
+    def recoverable(self) -> bool:
+        """No lab record, but a journal with intents to undo."""
+        return not self.exists() and bool(self.entries())
 
     def write_info(self, info: LabInfo) -> None:
         statedir.atomic_write(self.info_path, json.dumps(info.to_json(), indent=1) + "\n")
@@ -178,54 +218,123 @@ class Journal:
     def processes(self) -> list[tuple[int, int]]:
         """(pid, start time) of every process the journal says was started."""
         out = []
-        for record in self._records():
+        for _number, record in self.lines():
             if record.get("type") == "process" and isinstance(record.get("start"), int):
                 out.append((int(record["pid"]), int(record["start"])))
         return out
 
-    def _records(self) -> list[dict[str, Any]]:
-        if not self.path.exists():
-            return []
-        out = []
-        for line in self.path.read_text(encoding="utf-8", errors="replace").splitlines():
+    def _append(self, records: list[dict[str, Any]], sync: bool = True) -> None:
+        """Append durably; a full disk first gets the space set aside (``on_full``), then
+        it is one clear error (the command whose intent this was does not run)."""
+        text = "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records)
+        if not self._tail_checked:  # a line torn by a crash stays alone on its line
+            self._tail_checked = True
+            with contextlib.suppress(OSError), self.path.open("rb") as f:
+                size = f.seek(0, os.SEEK_END)
+                if size and f.seek(size - 1) >= 0 and f.read(1) != b"\n":
+                    text = "\n" + text
+        try:
             try:
-                record = json.loads(line)
+                statedir.append_durably(self.path, text, sync)
+            except OSError as exc:
+                if exc.errno != errno.ENOSPC or self.on_full is None or not self.on_full():
+                    raise
+                statedir.append_durably(self.path, text, sync)
+        except OSError as exc:
+            raise state_write_error(exc, str(self.path)) from None
+
+    def reserve(self, size: int) -> Path:
+        """Set ``size`` bytes aside in the lab's directory, for the journal and the audit
+        log of this run and its undo: a disk too full for that refuses the run before
+        anything touches the kernel. The space is given back when a write finds the disk
+        full (``on_full``), and when the lab is archived."""
+        path = self.dir / "reserve"
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                os.posix_fallocate(fd, 0, size)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                path.unlink()
+            raise StateWriteError(
+                f"not starting: the state directory {self.dir} has no room for the journal "
+                f"and audit log of this run ({size // 1024} KiB): {exc.strerror or exc}",
+                hint="free space, or pass --state-dir DIR",
+            ) from None
+        return path
+
+    def lines(self) -> list[tuple[int, dict[str, Any]]]:
+        """(line number, record) of every readable line; each unreadable one is named in
+        ``problems`` (file:line, what is wrong) and skipped. A torn last line (a crash
+        mid-write: no newline at its end) is the only damage taken silently."""
+        self.problems = []
+        try:
+            data = statedir.read_state_file(self.path)
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise UsageError(f"cannot read {self.path}: {exc.strerror}") from None
+        raw_lines = data.split(b"\n")
+        torn = raw_lines.pop()  # after the last newline: empty, or a torn write
+        out = []
+        for number, raw in enumerate(raw_lines, start=1):
+            problem = None
+            try:
+                record = json.loads(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                problem = "bytes that are not UTF-8"
             except ValueError:
-                continue
-            if isinstance(record, dict):
-                out.append(record)
+                problem = "not JSON"
+            else:
+                if not isinstance(record, dict):
+                    problem = f"a JSON {type(record).__name__}, not a record"
+                else:
+                    out.append((number, record))
+            if problem:
+                self.problems.append(f"{self.path}:{number}: {problem}; the line is skipped")
+        if torn.strip():
+            try:
+                record = json.loads(torn.decode("utf-8"))
+                if isinstance(record, dict):  # complete, only its newline missing
+                    out.append((len(raw_lines) + 1, record))
+            except ValueError:
+                pass  # torn by a crash mid-write
         return out
 
-    def _append(self, records: list[dict[str, Any]], sync: bool = True) -> None:
-        text = "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records)
-        statedir.append_durably(self.path, text, sync)
-
     def entries(self) -> list[Entry]:
-        if not self.path.exists():
-            return []
+        """Every intent with its latest outcome; a record that is not valid is named in
+        ``problems`` (file:line, field, what is wrong) and skipped."""
         by_seq: dict[int, Entry] = {}
-        for line in statedir.read_state_text(self.path).splitlines():
+        lines = self.lines()
+        for number, record in lines:
+            kind = record.get("type")
             try:
-                record = json.loads(line)
-            except ValueError:
-                continue  # a torn last line after a crash
-            seq = record.get("seq")
-            if record.get("type") == "intent":
-                by_seq[seq] = Entry(
-                    seq,
-                    record["run"],
-                    record["number"],
-                    record["phase"],
-                    record["text"],
-                    tuple(record["argv"]),
-                    tuple(UndoRecord.from_json(u) for u in record["undo"]),
-                    op_from_json(record["op"]) if record.get("op") else None,
-                )
-            elif seq in by_seq and record.get("type") == "outcome":
-                by_seq[seq].status = record["status"]
-                by_seq[seq].rc = record.get("rc")
-            elif seq in by_seq and record.get("type") == "undone":
-                by_seq[seq].status = "undone"
+                if kind == "intent":
+                    entry = _intent(record)
+                    by_seq[entry.seq] = entry
+                    continue
+                if kind not in _KINDS:
+                    raise _Bad(f"unknown record type {kind!r}")
+                seq = record.get("seq")
+                if kind == "process":
+                    _check(record, "pid", int)
+                    continue
+                _check(record, "seq", int)
+                if seq not in by_seq:
+                    raise _Bad(f"seq {seq} has no intent before it")
+                if kind == "outcome":
+                    status = record.get("status")
+                    if status not in _STATUSES:
+                        raise _Bad(f"status {status!r} is not one of {', '.join(_STATUSES)}")
+                    by_seq[seq].status = status
+                    rc = record.get("rc")
+                    by_seq[seq].rc = rc if isinstance(rc, int) else None
+                else:
+                    by_seq[seq].status = "undone"
+            except _Bad as exc:
+                self.problems.append(f"{self.path}:{number}: {exc}; the record is skipped")
         return [by_seq[k] for k in sorted(by_seq)]
 
     def archive(self, state_dir: Path) -> Path | None:
@@ -241,6 +350,47 @@ class Journal:
             if child.name != "lock":
                 child.unlink()
         return target
+
+
+_KINDS = ("intent", "outcome", "undone", "process")
+_STATUSES: tuple[Status, ...] = ("pending", "done", "failed", "exists", "skipped", "undone")
+
+
+class _Bad(ValueError):
+    """A journal record that is not valid (the message says which field and why)."""
+
+
+def _check(record: dict[str, Any], key: str, kind: type) -> Any:
+    value = record.get(key)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        found = "missing" if key not in record else f"{type(value).__name__} {value!r}"
+        raise _Bad(f"'{key}' must be {'a whole number' if kind is int else kind.__name__}, "
+                   f"found {found}")  # fmt: skip
+    return value
+
+
+def _intent(record: dict[str, Any]) -> Entry:
+    seq = _check(record, "seq", int)
+    argv = _check(record, "argv", list)
+    undo = _check(record, "undo", list)
+    if not all(isinstance(a, str) for a in argv):
+        raise _Bad("'argv' must be a list of strings")
+    undos = []
+    for i, u in enumerate(undo):
+        try:
+            undos.append(UndoRecord.from_json(u))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise _Bad(f"undo[{i}] is not an undo record ({type(exc).__name__}: {exc})") from None
+    op = None
+    if record.get("op") is not None:
+        try:
+            op = op_from_json(record["op"])
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise _Bad(f"'op' is not an operation ({type(exc).__name__}: {exc})") from None
+    return Entry(
+        seq, _check(record, "run", str), _check(record, "number", int),
+        _check(record, "phase", str), _check(record, "text", str), tuple(argv), tuple(undos), op,
+    )  # fmt: skip
 
 
 def lab_dir(state_dir: Path, lab: str) -> Path:

@@ -275,6 +275,10 @@ def _lab(
                 f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(info.started))})",
                 hint=f"`iplab down {lab}` first, or choose another --prefix or --lab",
             )
+        # room for this run's journal and audit records (and its undo's), before anything
+        env.reserve = journal.reserve(min(64 << 20, (64 << 10) + 4096 * len(plan.commands)))
+        journal.on_full = env.release
+        stack.callback(_unreserve, env, journal)
         env.runner.ensure_privilege()
         try:
             links, netns = iproute.read_names(env.runner)
@@ -313,6 +317,12 @@ def _lab(
         yield journal
 
 
+def _unreserve(env: Env, journal: Journal) -> None:
+    """A run that never wrote its lab record gives its reserved space back."""
+    if not journal.exists():
+        env.release()
+
+
 def audit_context(plan: Plan, lab: str, run: str | None) -> dict[str, Any]:
     """What every audit record of a run of ``plan`` carries (no run id for a dry run)."""
     return {"lab": lab, "run": run, "scenario": plan.scenario.path, "sha256": plan.scenario.sha256}
@@ -347,12 +357,12 @@ def up(env: Env, plan: Plan, lab: str, options: Options | None = None) -> int:
         try:
             rc = _setup(session, opts)
             session.signals.check()  # a Ctrl-C during the verification stops the run too
+            session.say(
+                f"lab {lab} is up: {session.tally.changes} changes journaled "
+                f"(undo with: iplab down {lab})"
+            )
         except IplabError as exc:
             return _abort(env, session, exc, opts)
-        session.say(
-            f"lab {lab} is up: {session.tally.changes} changes journaled "
-            f"(undo with: iplab down {lab})"
-        )
         return rc
 
 
@@ -364,12 +374,23 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
         try:
             session.say(f"== setup ({len(plan.setup)} steps)")
             rc = _setup(session, opts)
-            session.say(f"== teardown ({len(plan.teardown)} steps)")
-            session.execute(plan.teardown, "teardown")
+            if plan.teardown:
+                session.say(f"== teardown ({len(plan.teardown)} steps)")
+                session.execute(plan.teardown, "teardown")
+            session.signals.check()
         except IplabError as exc:
             return _abort(env, session, exc, opts)
-        left = undo.leftovers(env, journal.info())
-        if left:
+        left = undo.leftovers(env, journal.info()) if plan.teardown else []
+        if not plan.teardown:  # nothing to rehearse: the journal takes the lab down
+            session.signals.passive = True
+            report = undo.rollback(env, journal, opts.exact_undo)
+            if not _undone(report):
+                return _kept(env, journal, report)
+            session.say(
+                f"== the tutorial has no cleanup: undone from the journal ({report.ran} commands)"
+            )
+            session.say("== nothing of the lab remains")
+        elif left:
             env.err.write(
                 f"iplab: the teardown left {', '.join(left)} behind: undoing from the journal\n"
             )
@@ -414,6 +435,21 @@ def _taken(env: Env, report: undo.UndoReport) -> None:
         )
 
 
+def _archive(env: Env, journal: Journal) -> bool:
+    """Move the journal to history; a state directory that refuses leaves it in place
+    (the next ``down`` finds nothing to do and archives it)."""
+    try:
+        journal.archive(env.state_dir)
+    except OSError as exc:
+        env.err.write(
+            f"iplab: nothing of the lab is left, but its journal could not be archived "
+            f"({exc.strerror or exc}: {exc.filename or journal.dir}); `iplab down "
+            f"{journal.dir.name}` will finish that\n"
+        )
+        return False
+    return True
+
+
 def _undone(report: undo.UndoReport) -> bool:
     return not (report.failed or report.left or report.refused)
 
@@ -434,7 +470,8 @@ def _abort(env: Env, session: Session, exc: IplabError, opts: Options) -> int:
     if not _undone(report):
         _kept(env, journal, report)
         return max(exc.exit_code, 1)
-    journal.archive(env.state_dir)
+    if not _archive(env, journal):
+        return max(exc.exit_code, 1)
     env.err.write(
         f"iplab: rolled back ({report.ran} undo commands); the host is as it was before\n"
     )
@@ -471,7 +508,7 @@ def _verify_up(env: Env, plan: Plan) -> int:
 def down(env: Env, lab: str, exact: bool = False) -> int:
     with ExitStack() as stack:
         journal = open_lab(env.state_dir, lab, stack)
-        if not journal.exists():
+        if not journal.exists() and not journal.recoverable():
             if journal.path.exists():  # a crash before lab.json was written: nothing ran
                 journal.archive(env.state_dir)
             if any((env.state_dir / "history").glob(f"{lab}@*.jsonl")):
@@ -481,6 +518,11 @@ def down(env: Env, lab: str, exact: bool = False) -> int:
                 f"no lab named {lab} is up", hint="`iplab ls` lists the labs that are up"
             )
         info = journal.info()
+        if journal.recovered:
+            env.err.write(f"iplab: {journal.recovered}: the lab is rebuilt from its journal\n")
+        if (journal.dir / "reserve").exists():
+            env.reserve = journal.dir / "reserve"
+        journal.on_full = env.release
         env.runner.ensure_privilege()
         env.context.update(
             {"lab": lab, "run": info.run, "scenario": info.scenario, "sha256": info.sha256}
@@ -491,7 +533,8 @@ def down(env: Env, lab: str, exact: bool = False) -> int:
         _taken(env, report)
         if not _undone(report):
             return _kept(env, journal, report)
-        journal.archive(env.state_dir)
+        if not _archive(env, journal):
+            return 1
         env.out.write(
             f"lab {lab} is down: {report.ran} undo commands ran "
             f"({report.skipped} more were not needed)\n"

@@ -134,8 +134,8 @@ class ShExecutor:
                 assert stream is not None
                 stream.write(chunk)
                 stream.flush()
-            except (OSError, ValueError):
-                pass  # the terminal went away: the output is kept for the audit record
+            except Exception:  # a terminal gone (whatever it raises): the output is kept
+                pass
 
         try:
             proc = command(

@@ -27,7 +27,7 @@ from pathlib import Path
 from iplab import iproute, verify
 from iplab.batch import argv_line
 from iplab.context import Env, Line, fault, run_batch
-from iplab.errors import UsageError
+from iplab.errors import StateWriteError, UsageError
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord
 from iplab.model import ROOT, Judge, ModelError, State, apply
 from iplab.render import Command, Renderer, renderer, template_hashes
@@ -85,10 +85,12 @@ def refusal(entry: Entry, undo: UndoRecord, info: LabInfo) -> str | None:
     op = undo.op
     if isinstance(op, Raw | NetnsExec):
         return None  # the scenario's own words (see issue 12 for raw steps)
-    if entry.op is not None:
-        netns, links = created_names([entry.op])
-    else:  # a journal of an older version: the lab record's names
-        netns, links = set(info.owned_netns), set(info.owned_links)
+    # what the entry's own intent created, and what the lab record says the lab owns
+    # (names its plan creates, and what a raw step of unknown effect made that a later
+    # step used): never a name of the host's that neither names
+    netns, links = created_names([entry.op]) if entry.op is not None else (set(), set())
+    netns |= set(info.owned_netns) - set(info.preexisting_netns)
+    links |= set(info.owned_links) - set(info.preexisting_links)
     if isinstance(op, NetnsDel):
         ok = op.name in netns or _used(entry, info, "netns", op.name)
         return None if ok else f"namespace {op.name}"
@@ -170,16 +172,32 @@ def stop_survivors(env: Env, journal: Journal) -> None:
             record = env.record(
                 {"kind": "stop", "text": text}, Result(("kill", "-KILL", f"-{pid}"), 0, "", "", 0.0)
             )
-            env.audit.append([record])
+            env.append_audit([record])
 
 
 def rollback(env: Env, journal: Journal, exact: bool = False) -> UndoReport:
     """Undo what the journal says, then read the host: only when nothing of the lab is
     left are the entries marked undone (otherwise the next ``down`` reads the host again
     and retries what is left)."""
+    env.lenient = True  # a full audit log does not stop an undo halfway
+    try:
+        return _rollback(env, journal, exact)
+    finally:
+        env.lenient = False
+        if env.lost_records:
+            env.err.write(
+                f"iplab: {env.lost_records} audit records could not be written "
+                f"({env.audit.path}): the state directory refuses writes\n"
+            )
+            env.lost_records = 0
+
+
+def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
     stop_survivors(env, journal)
     info = journal.info()
     everything = journal.entries()
+    for problem in journal.problems:
+        env.err.write(f"iplab: {problem}\n")
     entries = _due(everything)
     namespaces = _namespaces(info, entries)
     taken_netns, taken_links = taken_names(everything)
@@ -205,10 +223,52 @@ def rollback(env: Env, journal: Journal, exact: bool = False) -> UndoReport:
             observed = iproute.read_state(env.runner, _unowned(info, namespaces))
             _fast(env, entries, info, observed, report=report, render=render)
             report.left = leftovers(env, info, settle, wait=True)
+    if report.left:
+        _orphans(env, journal, info, entries, settle, report=report, render=render)
     if not report.left:
         report.failed.clear()  # deletions of what was gone already: nothing is left either way
-        journal.mark_undone(entries)
+        try:
+            journal.mark_undone(entries)
+        except StateWriteError as exc:  # the host is restored; the next down sees that
+            env.err.write(f"iplab: {exc}\n")
     return report
+
+
+def _orphans(
+    env: Env, journal: Journal, info: LabInfo, entries: Sequence[Entry], settle: Settle, *,
+    report: UndoReport, render: Renderer,
+) -> None:  # fmt: skip
+    """The lab record names objects that no intent of the journal covers (a journal cut,
+    emptied, damaged or deleted): delete those of them that exist, from the lab record."""
+    from iplab.model import created_names
+
+    covered_netns, covered_links = created_names([e.op for e in entries if e.op is not None])
+    state = iproute.read_state(env.runner, [])
+    ops: list[Op] = [
+        NetnsDel(name=n)
+        for n in sorted(set(info.owned_netns) - set(info.preexisting_netns) - settle.netns)
+        if n not in covered_netns and state.has_netns(n)
+    ]
+    ops += [
+        LinkDel(dev=n)
+        for n in sorted(set(info.owned_links) - set(info.preexisting_links) - settle.links)
+        if n not in covered_links and state.link(ROOT, n) is not None
+    ]
+    if not ops:
+        return
+    env.err.write(
+        f"iplab: the journal {journal.path} does not cover {len(ops)} objects the lab "
+        "record names: deleting them from the lab record\n"
+    )
+    for op in ops:
+        command = render.command(op, False)
+        env.err.write(f"  undo: {command.text}\n")
+        meta = {"step": 0, "phase": "recovery", "kind": "undo", "text": command.text}
+        result = env.runner.execute(command.argv, command.privileged, meta=meta)
+        report.ran += 1
+        if not result.ok:
+            env.err.write(f"    failed (exit {result.rc}): {result.stderr.strip()}\n")
+    report.left = leftovers(env, info, settle, wait=True)
 
 
 def expected_now(entries: Sequence[Entry]) -> State | None:
@@ -405,5 +465,5 @@ def leftovers(
     text += f": still there: {', '.join(left)}" if left else ": all gone"
     record = env.record({"kind": "wait", "text": text}, Result((), 0, "", "", waited))
     del record["argv"]
-    env.audit.append([record])
+    env.append_audit([record])
     return left

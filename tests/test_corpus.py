@@ -24,11 +24,9 @@ from tests.kernel import iplab, netns_names, root_links
 TUTORIALS = tutorials()
 IDS = [p.name for p in TUTORIALS]
 
-#: the runs that end with the undo from the journal, not a pass, until ``iplab run`` takes
-#: a tutorial without a cleanup as normal (issue 11's helper, in parallel)
-WAITS_FOR_RUN = "i11: iplab run undoes from the journal when the tutorial has no cleanup"
+#: the tutorials that end with a cleanup of their own; every other one is undone from the
+#: journal, and ``iplab run`` says so
 WITH_CLEANUP = ("24-cleanup-at-the-end.sh", "25-two-hosts-and-a-router.md")
-PENDING_RUN = dict.fromkeys((n for n in IDS if n not in WITH_CLEANUP), WAITS_FOR_RUN)
 
 
 def test_the_corpus_has_at_least_twenty_tutorials_of_both_kinds() -> None:
@@ -67,6 +65,6 @@ def test_a_tutorial_runs_on_the_kernel_and_leaves_nothing(
     assert [n for n in netns_names() if n.startswith(prefix)] == [], said
     left = [str(x["ifname"]) for x in root_links() if str(x["ifname"]).startswith(prefix)]
     assert left == [], said
-    if run.returncode == 1 and path.name in PENDING_RUN and "the teardown left" in said:
-        pytest.xfail(PENDING_RUN[path.name])
     assert run.returncode == 0, said
+    no_cleanup = "the tutorial has no cleanup: undone from the journal" in run.stdout
+    assert no_cleanup == (path.name not in WITH_CLEANUP), said

@@ -159,3 +159,17 @@ def test_a_child_killed_by_a_signal_is_a_clean_failure() -> None:
     assert (result.rc, result.stopped) == (-9, "killed by SIGKILL")
     result = ShExecutor().run(["bash", "-c", "sleep 600 & sleep 600"], limits=Limits(0.5))
     assert result.stopped == "timed out after 0.5 s" and result.duration < 5
+
+
+def test_run_of_a_tutorial_without_cleanup_undoes_from_the_journal(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    lab = _write(tmp_path, THREE)
+    result = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "== the tutorial has no cleanup: undone from the journal (" in result.stdout
+    assert result.stdout.endswith("OK: 4 commands, 0/0 claims hold\n")
+    assert leftovers(prefix) == []
+    waits = [r for r in iplab("audit", "--json", state=state_dir).stdout.splitlines()
+             if '"kind":"wait"' in r.replace(" ", "")]  # fmt: skip
+    assert len(waits) <= 1  # one record for the whole wait, not one per poll
