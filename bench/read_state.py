@@ -7,7 +7,8 @@ a veth whose other end is in the root namespace (so the root has N more links),
 then measures, median of ``--runs``:
 
 * baseline: one ``ip -batch`` process doing ``netns exec NS ip -j link`` for each namespace;
-* iplab: ``iproute.read_state`` of those namespaces (one process, parse, peers resolved);
+* iplab, ip -j: ``iproute.read_with_ip`` of those namespaces (one process, parse, peers);
+* iplab, netlink: ``iproute.read_state`` as root (no process: one netlink socket);
 * parse: ``parse_links`` of the root's ``ip -j -d link`` (N + the host's links).
 
 Prints a table and the ratio; deletes everything it made, even on failure.
@@ -67,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         assert len(state.namespaces) == args.n + 1, len(state.namespaces)
         peers = [state.namespaces[ns].links[f"{prefix}v{i}"] for i, ns in enumerate(namespaces)]
         assert all(p.peer == f"{prefix}p{i}" and p.peer_ns == "" for i, p in enumerate(peers))
+        with_ip = median_time(lambda: iproute.read_with_ip(runner, namespaces), args.runs)
         ours = median_time(lambda: iproute.read_state(runner, namespaces), args.runs)
         root_json = json.loads(
             subprocess.run(
@@ -76,8 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         parse = median_time(lambda: iproute.parse_links(root_json), max(args.runs, 20))
         print(f"namespaces: {args.n}, root links parsed: {len(root_json)}, median of {args.runs}")
         print(f"{'baseline: ip -batch, netns exec NS ip -j link':52} {baseline:8.3f} s")
-        print(f"{'iplab: iproute.read_state (read+parse+peers)':52} {ours:8.3f} s")
-        print(f"{'ratio iplab / baseline (goal <= 1.30)':52} {ours / baseline:8.2f}")
+        print(f"{'iplab, ip -j reader (read+parse+peers)':52} {with_ip:8.3f} s")
+        print(f"{'iplab, netlink reader (read+parse+peers)':52} {ours:8.3f} s")
+        print(f"{'ratio ip -j reader / baseline (goal <= 1.30)':52} {with_ip / baseline:8.2f}")
+        print(f"{'ratio netlink reader / baseline':52} {ours / baseline:8.2f}")
         print(f"{'parse_links of the root ip -j -d link (goal < 10 ms)':52} {parse * 1000:8.2f} ms")
     finally:
         # deleting a namespace destroys its veth end, and with it the peer in the root

@@ -1,23 +1,29 @@
-"""Benchmark: set up and tear down a star lab of N namespaces, seven ways (run as root).
+"""Benchmark: set up and tear down a star lab of N namespaces, several ways (run as root).
 
-    python -m bench.star [--sizes 10 100 500] [--runs 3]
+    python -m bench.star [--sizes 10 100 500] [--runs 3] [--ways ...]
 
-Ways, each measured as setup / teardown (median of --runs):
+Ways, each measured as setup / teardown (median of --runs; the ways take turns
+within each round, so that the ratios compare runs made under the same load):
 
+* ``best-batch``  the topology form's own lines through one bare ``ip -batch`` process;
+* ``topo``        ``iplab up`` / ``iplab down`` of scenarios/star-500.yaml (the topology
+                  form), as users run it: ``up`` reads the lab back and verifies it;
+* ``topo-nv``     the same with ``iplab up --no-verify``;
 * ``bash``        the tutorial's lines (bench/star-tutorial.yaml), one ip process per line;
 * ``ip-batch``    the same lines through one bare ``ip -batch`` process;
-* ``iplab-per``   ``iplab up --per-command`` / ``iplab down`` of the same scenario;
-* ``iplab``       ``iplab up`` / ``iplab down`` (default: batched), journaled and audited;
-* ``topo``        ``iplab up`` / ``iplab down`` of scenarios/star-500.yaml (the topology form);
-* ``best-batch``  the topology form's own lines through one bare ``ip -batch`` process.
+* ``iplab-per``   ``iplab up --per-command`` / ``iplab down`` of the tutorial scenario;
+* ``iplab``       ``iplab up`` / ``iplab down`` of the tutorial scenario (batched, verified);
+* ``iplab-nv``    the same with ``--no-verify``.
 
-iplab runs as a user runs it (a new process, Python start-up included), with
-``--no-verify``; the cost of verifying is printed apart. A teardown is timed
-until the kernel has really let go of the lab's links (deleting a namespace
-returns before the kernel destroys its veths; iplab's down waits for that, so
-every way is timed to the same point; the time at which the command returned
-is shown too). Every object carries a prefix of its own (``iptb`` + 4 hex
-digits) and is deleted at the end, even on failure.
+The default ways are the topology form's (the tutorial form's take minutes at
+N=500). While a ``topo`` lab is up, ``iplab verify`` and ``iplab status --lab``
+of it are timed too. iplab runs as a user runs it (a new process, Python
+start-up included). A teardown is timed until the kernel has really let go of
+the lab's links (deleting a namespace returns before the kernel destroys its
+veths; iplab's down waits for that, so every way is timed to the same point;
+the time at which the command returned is shown too). Every object carries a
+prefix of its own (``iptb`` + 4 hex digits) and is deleted at the end, even on
+failure.
 """
 
 from __future__ import annotations
@@ -45,21 +51,24 @@ from iplab.render import split
 HERE = Path(__file__).resolve().parent
 TUTORIAL = str(HERE / "star-tutorial.yaml")
 TOPOLOGY = "star-500"
-WAYS = ("bash", "ip-batch", "iplab-per", "iplab", "topo", "best-batch")
+WAYS = ("best-batch", "topo", "topo-nv", "bash", "ip-batch", "iplab-per", "iplab", "iplab-nv")
+DEFAULT_WAYS = ("best-batch", "topo", "topo-nv")
 
 
 @dataclass
 class Timing:
-    setup: list[float] = field(default_factory=list)
-    returned: list[float] = field(default_factory=list)
-    teardown: list[float] = field(default_factory=list)
+    """Seconds by phase: setup, teardown (until settled), returned (when the teardown
+    command returned), and for ``topo`` verify and status of the lab while it is up."""
 
-    def medians(self) -> tuple[float, float, float]:
-        return (
-            statistics.median(self.setup),
-            statistics.median(self.teardown),
-            statistics.median(self.returned),
-        )
+    times: dict[str, list[float]] = field(default_factory=dict)
+
+    def add(self, phases: dict[str, float]) -> None:
+        for phase, took in phases.items():
+            self.times.setdefault(phase, []).append(took)
+
+    def median(self, phase: str) -> float | None:
+        got = self.times.get(phase)
+        return statistics.median(got) if got else None
 
 
 def _run(argv: list[str], env: dict[str, str] | None = None, stdin: str | None = None) -> None:
@@ -128,13 +137,14 @@ def cleanup(prefix: str) -> None:
         _settle(prefix, 30)
 
 
-def one(way: str, n: int, workdir: Path) -> tuple[float, float, float]:
-    """One setup and one teardown; returns (setup s, teardown-until-settled s, returned s)."""
+def one(way: str, n: int, workdir: Path) -> dict[str, float]:
+    """One setup and one teardown (and for ``topo``, a verify and a status in between)."""
     prefix = f"iptb{uuid.uuid4().hex[:4]}"
     state = workdir / prefix
     env = {**os.environ, "IPLAB_STATE_DIR": str(state)}
     iplab = [sys.executable, "-m", "iplab"]
-    source = TOPOLOGY if way in ("topo", "best-batch") else TUTORIAL
+    topology = way in ("topo", "topo-nv", "best-batch")
+    source = TOPOLOGY if topology else TUTORIAL
     lab = f"{prefix}{'star-500' if source == TOPOLOGY else 'star-tutorial'}"
     setup: Callable[[], None]
     teardown: Callable[[], None]
@@ -153,38 +163,32 @@ def one(way: str, n: int, workdir: Path) -> tuple[float, float, float]:
         teardown = lambda: _run(["ip", "-batch", "-"], stdin=down_text)  # noqa: E731
     else:
         extra = ["--per-command"] if way == "iplab-per" else []
+        extra += ["--no-verify"] if way.endswith("-nv") else []
         setup = lambda: _run(  # noqa: E731
-            [*iplab, "up", source, "--var", f"n={n}", "--prefix", prefix, "--no-verify", *extra],
-            env=env,
+            [*iplab, "up", source, "--var", f"n={n}", "--prefix", prefix, *extra], env=env
         )
         teardown = lambda: _run([*iplab, "down", lab], env=env)  # noqa: E731
+    checks: dict[str, list[str]] = {}
+    if way == "topo":
+        checks = {
+            "verify": [*iplab, "verify", source, "--var", f"n={n}", "--prefix", prefix],
+            "status": [*iplab, "status", "--lab", lab],
+        }
     try:
+        out: dict[str, float] = {}
         start = time.perf_counter()
         setup()
-        set_up = time.perf_counter() - start
+        out["setup"] = time.perf_counter() - start
+        for phase, argv in checks.items():
+            start = time.perf_counter()
+            _run(argv, env=env)
+            out[phase] = time.perf_counter() - start
         start = time.perf_counter()
         teardown()
-        returned = time.perf_counter() - start
+        out["returned"] = time.perf_counter() - start
         _settle(prefix)
-        return set_up, time.perf_counter() - start, returned
-    finally:
-        cleanup(prefix)
-
-
-def verify_cost(n: int, workdir: Path) -> float:
-    """What `iplab up`'s default verification adds for the topology form."""
-    prefix = f"iptb{uuid.uuid4().hex[:4]}"
-    env = {**os.environ, "IPLAB_STATE_DIR": str(workdir / prefix)}
-    iplab = [sys.executable, "-m", "iplab"]
-    try:
-        _run(
-            [*iplab, "up", TOPOLOGY, "--var", f"n={n}", "--prefix", prefix, "--no-verify"], env=env
-        )
-        start = time.perf_counter()
-        _run([*iplab, "verify", TOPOLOGY, "--var", f"n={n}", "--prefix", prefix], env=env)
-        took = time.perf_counter() - start
-        _run([*iplab, "down", f"{prefix}star-500"], env=env)
-        return took
+        out["teardown"] = time.perf_counter() - start
+        return out
     finally:
         cleanup(prefix)
 
@@ -209,75 +213,73 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 500])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--ways", nargs="+", default=list(WAYS), choices=WAYS)
+    parser.add_argument("--ways", nargs="+", default=list(DEFAULT_WAYS), choices=WAYS)
     args = parser.parse_args(argv)
     if os.geteuid() != 0:
         raise SystemExit("bench: run as root (it creates namespaces)")
-    results: dict[tuple[str, int], tuple[float, float, float]] = {}
+    results: dict[tuple[str, int], Timing] = {}
     with tempfile.TemporaryDirectory(prefix="iplab-bench-") as tmp:
         workdir = Path(tmp)
         for n in args.sizes:
+            for _round in range(args.runs):  # the ways take turns: each round, the same load
+                for way in args.ways:
+                    results.setdefault((way, n), Timing()).add(one(way, n, workdir))
             for way in args.ways:
-                timing = Timing()
-                for _ in range(args.runs):
-                    s, t, r = one(way, n, workdir)
-                    timing.setup.append(s)
-                    timing.teardown.append(t)
-                    timing.returned.append(r)
-                results[(way, n)] = timing.medians()
-                s, t, r = results[(way, n)]
-                print(f"  N={n:<4} {way:<11} setup {s:7.2f} s   teardown {t:7.2f} s "
-                      f"(returned after {r:.2f} s)", flush=True)  # fmt: skip
-        verify_s = verify_cost(max(args.sizes), workdir)
-    report(results, args, verify_s)
+                t = results[(way, n)]
+                extra = "".join(
+                    f"   {phase} {t.median(phase) or 0:.2f} s"
+                    for phase in ("verify", "status")
+                    if phase in t.times
+                )
+                print(f"  N={n:<4} {way:<11} setup {t.median('setup') or 0:7.2f} s   teardown "
+                      f"{t.median('teardown') or 0:7.2f} s (returned after "
+                      f"{t.median('returned') or 0:.2f} s){extra}", flush=True)  # fmt: skip
+    report(results, args)
     return 0
 
 
-def report(results: dict[tuple[str, int], tuple[float, float, float]], args: argparse.Namespace,
-           verify_s: float) -> None:  # fmt: skip
+def report(results: dict[tuple[str, int], Timing], args: argparse.Namespace) -> None:
     print(
         f"\nmedians of {args.runs} runs, seconds (teardown: until the kernel let go of the links)"
     )
     print(f"{'way':<12}" + "".join(f"{'N=' + str(n):>22}" for n in args.sizes))
     for way in args.ways:
         cells = "".join(
-            f"{results[(way, n)][0]:>10.2f} /{results[(way, n)][1]:>9.2f}" for n in args.sizes
+            f"{results[(way, n)].median('setup') or 0:>10.2f} /"
+            f"{results[(way, n)].median('teardown') or 0:>9.2f}"
+            for n in args.sizes
         )
         print(f"{way:<12}{cells}")
 
-    def ratio(a: str, b: str, n: int, i: int) -> str:
-        if (a, n) not in results or (b, n) not in results:
-            return "   -"
-        return f"{results[(a, n)][i] / results[(b, n)][i]:5.2f}"
+    def ratio(a: str, b: str, n: int, phase: str) -> str:
+        x, y = results[(a, n)].median(phase), results[(b, n)].median(phase)
+        return f"{x / y:5.2f}" if x is not None and y else "   -"
 
-    print("\nratios (setup / teardown)")
+    print("\nratios (setup / teardown) of the medians of the same rounds")
     for a, b, goal in (
-        ("iplab", "bash", "goal <= 1.0"),
-        ("iplab", "ip-batch", "goal <= 1.25"),
-        ("topo", "best-batch", "goal <= 1.3"),
-        ("bash", "topo", "goal >= 9"),
+        ("topo", "best-batch", "iplab up, verified; goal <= 1.5"),
+        ("topo-nv", "best-batch", "iplab up --no-verify; goal <= 1.2"),
+        ("iplab", "ip-batch", "tutorial form, verified"),
+        ("iplab-nv", "ip-batch", "tutorial form, --no-verify"),
+        ("iplab", "bash", "tutorial form against bash"),
         ("iplab-per", "bash", "per-command against bash"),
     ):
-        cells = "".join(f"  N={n}: {ratio(a, b, n, 0)} / {ratio(a, b, n, 1)}" for n in args.sizes)
-        print(f"{a + ' / ' + b:<24}{cells}   ({goal})")
-    big = max(args.sizes)
-    if ("topo", big) in results:
-        s, t, _ = results[("topo", big)]
-        print(
-            f"\ntopology N={big}: setup {s:.2f} s (goal <= 2.0), teardown {t:.2f} s (goal <= 1.0)"
+        if a not in args.ways or b not in args.ways:
+            continue
+        cells = "".join(
+            f"  N={n}: {ratio(a, b, n, 'setup')} / {ratio(a, b, n, 'teardown')}" for n in args.sizes
         )
-    print(f"iplab verify of the topology lab, N={big}: {verify_s:.2f} s (not in the times above)")
+        print(f"{a + ' / ' + b:<24}{cells}   ({goal})")
+    if "topo" in args.ways:
+        for phase, label in (("verify", "iplab verify"), ("status", "iplab status --lab")):
+            cells = "".join(
+                f"  N={n}: {results[('topo', n)].median(phase) or 0:5.2f} s" for n in args.sizes
+            )
+            print(f"{label:<24}{cells}   (goal <= 0.5 s at N=500)")
     plain, ours = per_call()
     print(
         f"one process: plain fork of ip {plain:.1f} ms, through iplab's runner (sh) {ours:.1f} ms"
     )
-    if ("iplab-per", big) in results and ("bash", big) in results:
-        lines = len(_lines(TUTORIAL, big, "iptbXXXX", "setup"))
-        per = results[("iplab-per", big)][0] / lines * 1000
-        bash = results[("bash", big)][0] / lines * 1000
-        print(
-            f"--per-command, N={big}: {per:.1f} ms per line against bash's {bash:.1f} ms per line"
-        )
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from iplab.errors import IplabError, UsageError
 
 if TYPE_CHECKING:  # the stages are imported by the commands that use them: a quick start-up
     from iplab import lab
+    from iplab.context import Env
     from iplab.plan import Plan
 
 #: commands whose module is imported only when the command line names them (or asks for help)
@@ -120,10 +121,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 # -- running labs -----------------------------------------------------------------------------
 
 
-def _env(args: argparse.Namespace) -> lab.Env:
-    from iplab import lab, statedir
+def _env(args: argparse.Namespace) -> Env:
+    from iplab import statedir
+    from iplab.context import make_env
 
-    env = lab.make_env(statedir.resolve(args.state_dir), sys.stdout, sys.stderr)
+    verbose = bool(getattr(args, "verbose", False))
+    env = make_env(statedir.resolve(args.state_dir), sys.stdout, sys.stderr, verbose=verbose)
     if getattr(args, "audit_key", None):
         env.audit.key_file = args.audit_key
     timeout = getattr(args, "timeout", None)
@@ -133,12 +136,13 @@ def _env(args: argparse.Namespace) -> lab.Env:
 
 
 @contextlib.contextmanager
-def _head_shown(env: lab.Env) -> Iterator[lab.Env]:
+def _head_shown(env: Env) -> Iterator[Env]:
     """At the end of a run, print the audit log's head: kept elsewhere, it proves later
     (``iplab audit verify --head HASH``) that the log was not cut or rewritten."""
     try:
         yield env
     finally:
+        env.flush_audit()  # (the records of the last reads, so that the head is the last)
         if env.audit.last_head is not None:
             count, head = env.audit.last_head
             env.err.write(
@@ -257,8 +261,11 @@ def cmd_ls(args: argparse.Namespace) -> int:
         return 0
     if args.json:
         from iplab import jsonout
+        from iplab.live import by_lab
 
-        print(json.dumps(jsonout.labs(infos), indent=1))
+        changes = by_lab(statedir.resolve(args.state_dir))
+        docs = [doc | {"live": changes[doc["lab"]].to_json()} for doc in jsonout.labs(infos)]
+        print(json.dumps(docs, indent=1))
         return 0
     if not infos:
         print("no lab is up")
@@ -268,13 +275,13 @@ def cmd_ls(args: argparse.Namespace) -> int:
         started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info.started))
         rows.append((info.lab, started, info.prefix or "-", info.scenario))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    from iplab.live import summaries
+    from iplab.live import by_lab
 
-    live = summaries(statedir.resolve(args.state_dir))
+    live = by_lab(statedir.resolve(args.state_dir))
     for row in rows:
         print("  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3])
-        if live.get(row[0]):
-            print(f"  live: {live[row[0]]}")
+        if row[0] in live and (summary := live[row[0]].summary()):
+            print(f"  live: {summary}")
     return 0
 
 
@@ -302,20 +309,24 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from iplab import lab
+    from iplab import iproute, scenario, verify
+    from iplab.plan import modelled, state_after
 
-    plan = load_plan(args)
-    total = len(plan.commands)
+    loaded = scenario.load(args.scenario, scenario.parse_var_overrides(args.var))
+    sc, owned = modelled(loaded, args.prefix)
+    total = len(sc.steps)
     if args.step is not None and not 1 <= args.step <= total:
         raise UsageError(f"--step {args.step}: the scenario has steps 1 to {total}")
     env = _env(args)
-    env.context.update({"scenario": plan.scenario.path, "sha256": plan.scenario.sha256})
-    expected, found = lab.live_differences(env, plan, args.step)
+    env.context.update({"scenario": sc.path, "sha256": sc.sha256})
+    expected = state_after(sc.steps, len(sc.setup) if args.step is None else args.step)
+    observed = iproute.read_state(env.runner, sorted(owned.netns))
+    found = verify.diff(expected, observed, owned)
     live: list[str] = []
     if args.step is None:  # and what the lab's journal says its links' qdiscs hold
         from iplab.live import live_problems
 
-        live = live_problems(env, f"{plan.prefix}{plan.scenario.name}")
+        live = [str(d) for d in live_problems(env, f"{args.prefix}{sc.name}", observed)]
     differences = [str(d) for d in found] + live
     where = f"after step {args.step}" if args.step else "after the setup"
     if args.json:
@@ -325,9 +336,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         doc = jsonout.verify(found, args.step, len(expected.namespaces) - 1, count, live)
         print(json.dumps(doc, indent=1))
         return 1 if differences else 0
-    from iplab.verify import unknowable
-
-    skipped = unknowable(expected)
+    skipped = verify.unknowable(expected)
     if skipped:
         print(f"skipped what the model cannot know: {', '.join(skipped)}")
     for d in differences:
@@ -342,12 +351,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from iplab import iproute, lab, statedir
+    from iplab import iproute, statedir
+    from iplab.journal import lab_info
     from iplab.status import format_state
 
     env = _env(args)
     if args.lab:
-        info = lab.lab_info(statedir.resolve(args.state_dir), args.lab)
+        info = lab_info(statedir.resolve(args.state_dir), args.lab)
         state = iproute.read_state(env.runner, info.owned_netns)  # the root and the lab's
         root_links: list[str] | None = info.owned_links
     else:

@@ -2,8 +2,8 @@
 
 Every command and option comes from :func:`iplab.cli.build_parser`, so completion
 never lags behind the command line. A scenario argument completes to the bundled
-scenarios' names and to YAML files; a lab (``down LAB``, ``--lab`` of ``status``
-and ``audit``) to the labs that are up, asked of ``iplab scenarios --names`` and
+scenarios' names and to YAML files; a lab (``down LAB``, ``exec LAB``, ``--lab``
+of ``status``...) to the labs that are up, asked of ``iplab scenarios --names`` and
 ``iplab ls --names`` when the user presses Tab.
 
 Install: ``iplab completion bash > ~/.local/share/bash-completion/completions/iplab``;
@@ -53,8 +53,8 @@ LABS: dict[str, Any] = {
         ),
     },
 }
-#: (command, dest) -> what completes there; command None: any command
-LAB_ARGUMENTS = {("down", "lab"), ("status", "lab"), ("audit", "lab")}
+#: where ``lab`` names a new lab rather than one that is up
+NEW_LAB = {"up", "run"}
 
 
 def _annotate(parser: argparse.ArgumentParser, command: str | None = None) -> None:
@@ -66,7 +66,7 @@ def _annotate(parser: argparse.ArgumentParser, command: str | None = None) -> No
                 _annotate(sub, name)
         elif action.dest == "scenario":
             action.complete = SCENARIOS  # type: ignore[attr-defined]
-        elif (command, action.dest) in LAB_ARGUMENTS:
+        elif action.dest == "lab" and command not in NEW_LAB:
             action.complete = LABS  # type: ignore[attr-defined]
         elif action.dest in ("state_dir", "templates"):
             action.complete = shtab.DIRECTORY  # type: ignore[attr-defined]

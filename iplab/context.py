@@ -4,6 +4,7 @@ where to print; plus signal handling, failpoints, and batched execution.
 
 from __future__ import annotations
 
+import atexit
 import errno
 import os
 import signal
@@ -77,6 +78,10 @@ class Env:
     #: fields added to every audit record (lab, run, scenario...)
     context: dict[str, Any] = field(default_factory=dict)
     shared: dict[str, Any] = field(default_factory=auditlog.context)
+    #: ``--verbose``: say on stderr how each state read was done (which reader, how long)
+    verbose: bool = False
+    #: audit records of reads, written with the next records or when iplab exits
+    deferred: list[dict[str, Any]] = field(default_factory=list)
     #: space set aside in the state directory (released when a write finds the disk full)
     reserve: Path | None = None
     #: while undoing: a record the audit log cannot take is counted, not an error
@@ -96,8 +101,11 @@ class Env:
         return True
 
     def append_audit(self, records: list[dict[str, Any]]) -> None:
-        """Append to the audit log; a full disk first gets the reserve, then the run stops
-        (or, while undoing, the records are counted as lost and the undo goes on)."""
+        """Write records to the audit log, after the deferred records of reads (in order).
+        A full disk first gets the reserve, then the run stops (or, while undoing, the
+        records are counted as lost and the undo goes on)."""
+        pending, self.deferred = self.deferred, []
+        records = [*pending, *records]
         try:
             try:
                 self.audit.append(records)
@@ -110,6 +118,16 @@ class Env:
                 self.lost_records += len(records)
                 return
             raise state_write_error(exc, str(self.audit.path)) from None
+
+    def flush_audit(self) -> None:
+        if self.deferred:
+            lenient, self.lenient = self.lenient, True  # at exit: never a traceback
+            try:
+                self.append_audit([])
+            except IplabError:
+                pass
+            finally:
+                self.lenient = lenient
 
     def record(self, meta: dict[str, Any], result: Result, **extra: Any) -> dict[str, Any]:
         return {
@@ -128,16 +146,30 @@ class Env:
         }
 
 
-def make_env(state_dir: Path, out: TextIO, err: TextIO, runner: Runner | None = None) -> Env:
+def make_env(
+    state_dir: Path, out: TextIO, err: TextIO, runner: Runner | None = None, verbose: bool = False
+) -> Env:
     guarded = cast(TextIO, Output(out))
     env = Env(runner or Runner(), state_dir, guarded, cast(TextIO, Quiet(err)),
               auditlog.AuditLog(state_dir))  # fmt: skip
+    env.verbose = verbose
 
     def hook(result: Result, meta: Any) -> None:
         if meta.get("audit", True):
-            env.append_audit([env.record(dict(meta), result)])
+            record = env.record(dict(meta), result)
+            if meta.get("kind") == "read" and not meta.get("numbered"):
+                # a read changes nothing: its record waits for the next write (one lock, one
+                # fsync for both) or for the exit; a read that numbered namespaces does not
+                env.deferred.append(record)
+            else:
+                env.append_audit([record])
+        if env.verbose and meta.get("kind") == "read":
+            note = f"; not possible ({result.stderr}), read with ip -j" if meta.get(
+                "fallback") else ""  # fmt: skip
+            env.err.write(f"iplab: {meta.get('text')} ({result.duration * 1000:.0f} ms{note})\n")
 
     env.runner.hook = hook
+    atexit.register(env.flush_audit)
     return env
 
 

@@ -23,9 +23,20 @@ def _parts(plan: Plan, which: str) -> list[tuple[str, Sequence[PlannedCommand]]]
     return [(name, cmds) for name, cmds in parts if which in ("all", name) and cmds]
 
 
+def printed(command: Command) -> str | None:
+    """What a command prints as: its text; the author's text for the first step of a shell
+    block (a loop, a ``bash -c`` line); nothing for the block's other steps."""
+    step = command.step
+    if step is not None and step.joined:
+        return None
+    if step is not None and step.verbatim is not None:
+        return step.verbatim
+    return command.text
+
+
 def text(plan: Plan, which: str = "all") -> str:
-    lines = [pc.command.text for _, cmds in _parts(plan, which) for pc in cmds]
-    return "".join(f"{line}\n" for line in lines)
+    lines = [printed(pc.command) for _, cmds in _parts(plan, which) for pc in cmds]
+    return "".join(f"{line}\n" for line in lines if line is not None)
 
 
 def _comment(text: str) -> list[str]:
@@ -51,7 +62,9 @@ def script(plan: Plan, which: str = "all") -> str:
             if step is not None and step.title:
                 out.append("")
                 out += _comment(step.title)
-            out.append(pc.command.text)
+            line = printed(pc.command)
+            if line is not None:
+                out.append(line)
     return "\n".join(out) + "\n"
 
 
@@ -59,7 +72,8 @@ def _flush(block: list[Command], out: list[str]) -> None:
     """Close a fenced block of commands, with the output the tutorial printed under it."""
     if not block:
         return
-    out.extend(["```bash", *(c.text for c in block), "```", ""])
+    lines = [line for line in map(printed, block) if line is not None]
+    out.extend(["```bash", *lines, "```", ""])
     last = block[-1].step
     if last is not None and last.output:
         out.extend(["```text", last.output.rstrip("\n"), "```", ""])

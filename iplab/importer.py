@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import argparse
 import re
+import shlex
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -37,6 +38,7 @@ from iplab.tutorial import (
     FENCE,
     SENTENCE_BREAK,
     TITLE_MAX,
+    Block,
     Cmd,
     Event,
     Kind,
@@ -45,6 +47,8 @@ from iplab.tutorial import (
     read_markdown,
     read_shell,
 )
+
+Variables = Literal["keep", "expand"]
 
 # -- assembling steps -------------------------------------------------------------------------
 
@@ -59,6 +63,14 @@ class Draft:
     prose: str | None = None
     #: the text before it announces the cleanup
     cleanup: bool = False
+    #: the author's shell text this command is one iteration of (a loop, ``bash -c``)
+    block: Block | None = None
+    #: its place among the block's commands
+    index: int = 0
+
+    @property
+    def line(self) -> int:
+        return self.cmd.line
 
 
 def first_sentence(text: str, limit: int = TITLE_MAX) -> str:
@@ -110,7 +122,13 @@ def assemble(events: Sequence[Event]) -> tuple[list[Draft], list[Note]]:
             pending.append(event)
             continue
         title, prose = title_and_prose(pending)
-        drafts.append(Draft(event, event.parsed.op, title, prose, announces_cleanup(pending)))
+        cleanup = announces_cleanup(pending)
+        if isinstance(event, Block):
+            for j, cmd in enumerate(event.cmds):
+                words = (title, prose) if j == 0 else (None, None)
+                drafts.append(Draft(cmd, cmd.parsed.op, *words, cleanup, event, j))
+        else:
+            drafts.append(Draft(event, event.parsed.op, title, prose, cleanup))
         pending = []
     return drafts, intro
 
@@ -118,7 +136,7 @@ def assemble(events: Sequence[Event]) -> tuple[list[Draft], list[Note]]:
 def _intro(events: Sequence[Event]) -> list[Note]:
     intro: list[Note] = []
     for event in events:
-        if isinstance(event, Cmd) or event.kind == "heading":
+        if not isinstance(event, Note) or event.kind == "heading":
             return intro if isinstance(event, Note) else []
         intro.append(event)
     return []
@@ -130,7 +148,7 @@ def _shell_header(events: list[Event]) -> tuple[str | None, str | None, list[Eve
     if not isinstance(first, Note) or first.kind != "comment" or first.line > 2:
         return None, None, events
     after = events[1] if len(events) > 1 else None
-    if isinstance(after, Cmd) and after.line == first.end + 1:
+    if isinstance(after, Cmd | Block) and after.line == first.end + 1:
         return None, None, events
     title = first_sentence(first.text)
     description = first.text if first.text.rstrip(" .:") != title else None
@@ -144,7 +162,7 @@ def split_teardown(drafts: Sequence[Draft]) -> int:
     ``netns del`` (with observations among them); at least one setup step stays.
     """
     for i, draft in enumerate(drafts):
-        if draft.cleanup and i > 0:
+        if draft.cleanup and i > 0 and draft.index == 0:
             return i
     start = len(drafts)
     while start > 0 and (
@@ -152,6 +170,8 @@ def split_teardown(drafts: Sequence[Draft]) -> int:
     ):
         start -= 1
     while start < len(drafts) and is_observation(drafts[start].op):
+        start += 1
+    while 0 < start < len(drafts) and drafts[start].index > 0:  # a block is not cut in two
         start += 1
     return start if 0 < start < len(drafts) else len(drafts)
 
@@ -224,8 +244,68 @@ def step_map(draft: Draft, sudo: bool | None, output: str | None) -> dict[str, A
     out.update(op_fields(draft.op))
     if sudo is not None:
         out["sudo"] = sudo
+    if author_stops(draft.cmd.text):
+        out["stop_after"] = STOP_AFTER
     if output is not None:
         out["output"] = jinja_literal(output)
+    return out
+
+
+#: seconds a command the author stopped with Ctrl-C runs before iplab sends it SIGINT
+STOP_AFTER = 3
+_FOREVER = frozenset({"tcpdump", "watch", "tshark", "dumpcap"})
+
+
+def author_stops(line: str) -> bool:
+    """A command that runs until its author presses Ctrl-C: ``ping`` without ``-c`` (or a
+    ``-w`` deadline), ``tcpdump`` without ``-c``, ``ip monitor``, ``bridge monitor``."""
+    try:
+        words = shlex.split(line)
+    except ValueError:
+        return False
+    for i, word in enumerate(words):
+        rest = words[i + 1 :]
+        counted = any(w.startswith(("-c", "-w", "--count")) for w in rest)
+        if word in ("ping", "ping6", "arping"):
+            return not counted
+        if word in _FOREVER:
+            return not counted
+        if word in ("ip", "bridge") and "monitor" in rest:
+            return True
+    return False
+
+
+def group_blocks(drafts: Sequence[Draft], steps: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The steps, with each shell block's steps gathered under its author's text::
+
+    - title: ...
+      script: |
+        for ns in red blue; do ip netns add $ns; done
+      steps:
+        - {action: netns add, name: red}
+        - {action: netns add, name: blue}
+    """
+    out: list[dict[str, Any]] = []
+    for draft, step in zip(drafts, steps, strict=True):
+        block = draft.block
+        if block is None:
+            out.append(step)
+            continue
+        inner = {k: v for k, v in step.items() if k not in ("title", "prose", "output")}
+        if draft.index > 0:
+            out[-1]["steps"].append(inner)
+            continue
+        item: dict[str, Any] = {k: step[k] for k in ("title", "prose") if k in step}
+        item["script"] = jinja_literal(block.text)
+        item["steps"] = [inner]
+        out.append(item)
+        if block.output:
+            text = _output_text(block.output)
+            if text is not None:
+                item["output"] = jinja_literal(text)
+    for item in out:
+        if "steps" in item and "output" in item:  # after the steps, as a step's own output
+            item["output"] = item.pop("output")
     return out
 
 
@@ -241,8 +321,8 @@ def _steps_yaml(key: str, steps: Sequence[dict[str, Any]]) -> str:
     return "".join(parts)
 
 
-def _output_text(cmd: Cmd) -> str | None:
-    lines = list(cmd.output)
+def _output_text(output: Sequence[str]) -> str | None:
+    lines = list(output)
     while lines and not lines[-1].strip():
         lines.pop()
     while lines and not lines[0].strip():
@@ -273,13 +353,35 @@ class ImportResult:
     model_error: str | None
     #: variables expanded, with the line that sets each
     variables: tuple[tuple[str, int], ...] = ()
+    #: raw commands that say what they create, delete or rename
+    raw_effects: int = 0
 
-    def summary(self) -> str:
+    @property
+    def raw_unknown(self) -> int:
+        return self.raw - self.raw_effects
+
+    @property
+    def commands(self) -> int:
+        """Commands the model sees (a loop counts once per iteration)."""
+        return self.typed + self.raw
+
+    def kinds(self) -> str:
+        """The line of the summary that counts what the model can follow."""
+        return (
+            f"commands the model sees: {self.commands} ({self.typed} typed,"
+            f" {self.raw_effects} raw with effects, {self.raw_unknown} raw unknown)\n"
+        )
+
+    def summary(self, kinds: bool = False) -> str:
+        """What the import found; with ``kinds``, the line counting typed / raw with effects /
+        raw unknown commands too (printed on stderr, not in the file's trailer)."""
         out = [
             f"imported {len(self.lines)} commands into scenario {self.name!r}:"
             f" {self.setup} setup, {self.teardown} teardown; {self.typed} typed, {self.raw} raw;"
             f" sudo: {self.sudo}"
         ]
+        if kinds:
+            out.append(self.kinds().rstrip("\n"))
         if self.variables:
             listed = ", ".join(f"${n} (line {line})" for n, line in self.variables)
             out.append(f"expanded shell variables: {listed}")
@@ -313,35 +415,47 @@ def detect_kind(path: str, text: str) -> Kind:
     return "markdown" if any(FENCE.fullmatch(line) for line in text.splitlines()) else "shell"
 
 
-def _read(text: str, kind: Kind) -> tuple[str | None, str | None, Reader, list[Draft]]:
+def _read(
+    text: str, kind: Kind, base: Path | None, keep: bool
+) -> tuple[str | None, str | None, Reader, list[Draft]]:
     if kind == "markdown":
-        title, reader = read_markdown(text)
+        title, reader = read_markdown(text, keep)
         drafts, intro = assemble(reader.events)
         description = "\n\n".join(n.text for n in intro if n.kind != "heading") or None
         return title, description, reader, drafts
-    reader = read_shell(text)
+    reader = read_shell(text, base, keep)
     title, description, events = _shell_header(reader.events)
     drafts, _ = assemble(events)
     return title, description, reader, drafts
 
 
 def import_text(
-    text: str, kind: Kind, source_name: str, *, name: str | None = None
+    text: str,
+    kind: Kind,
+    source_name: str,
+    *,
+    name: str | None = None,
+    base: Path | None = None,
+    variables: Variables = "keep",
 ) -> ImportResult:
     """A scenario (YAML text) from a tutorial page or a shell script, with a summary.
 
+    A line that uses the input's shell variables prints as written and runs as expanded
+    (``variables="expand"``: it prints as expanded, the format of iplab 0.1).
     Raises UsageError when the input holds no command, or ``name`` is not a valid name.
     """
     if name is not None and (problem := names.netns_name_problem(name)):
         raise UsageError(f"--name: {problem.replace('namespace name', 'scenario name')}")
     name = name or scenario_name(source_name)
-    title, description, reader, drafts = _read(text, kind)
+    title, description, reader, drafts = _read(text, kind, base, variables == "keep")
     if not drafts:
         raise UsageError(f"{source_name}: no command found (read as {kind})")
     drafts, probe_warnings = probes_to_exec(drafts)
     cut = split_teardown(drafts)
     policy = choose_sudo((d.op, d.cmd.parsed.sudo) for d in drafts)
-    steps = [step_map(d, _sudo_field(policy, d), _output_text(d.cmd)) for d in drafts]
+    steps = [step_map(d, _sudo_field(policy, d), _output_text(d.cmd.output)) for d in drafts]
+    items = group_blocks(drafts, steps)
+    cut_item = sum(1 for d in drafts[:cut] if d.index == 0)
     top: dict[str, Any] = {"name": name}
     top.update({k: v for k, v in (("title", title), ("description", description)) if v})
     top.update({"source": source_name, "sudo": policy})
@@ -352,11 +466,11 @@ def import_text(
             f"# Imported by `iplab import` from {source_name}; review it, then edit freely.\n",
             dump_yaml(top),
             "\n",
-            _steps_yaml("setup", steps[:cut]),
-            "\n" + _steps_yaml("teardown", steps[cut:]) if cut < len(steps) else "",
+            _steps_yaml("setup", items[:cut_item]),
+            "\n" + _steps_yaml("teardown", items[cut_item:]) if cut < len(steps) else "",
         ]
     )
-    lines = tuple(d.cmd.text for d in drafts)
+    lines = tuple(printed_lines(drafts))
     scenario = _load_checked(body, f"{name}.yaml", lines)
     result = ImportResult(
         yaml=body,
@@ -366,6 +480,7 @@ def import_text(
         teardown=len(drafts) - cut,
         typed=sum(d.cmd.parsed.typed for d in drafts),
         raw=sum(not d.cmd.parsed.typed for d in drafts),
+        raw_effects=sum(not d.cmd.parsed.typed and has_effects(d.op) for d in drafts),
         sudo=policy,
         warnings=warnings,
         cannot_undo=cannot_undo,
@@ -381,22 +496,54 @@ def _sudo_field(policy: SudoPolicy, draft: Draft) -> bool | None:
     return None if decide_sudo(policy, None, draft.op) == wanted else wanted
 
 
+def printed_lines(drafts: Sequence[Draft]) -> Iterable[str]:
+    """What the scenario prints: each command's line, a shell block's text once."""
+    for d in drafts:
+        if d.block is None:
+            yield d.cmd.text
+        elif d.index == 0:
+            yield d.block.text
+
+
+def has_effects(op: Op) -> bool:
+    """A raw step that says what it creates, deletes or renames (the model can follow it)."""
+    return any(getattr(op, key, None) for key in ("creates", "deletes", "renames"))
+
+
+def _item_paths(drafts: Sequence[Draft], cut: int) -> list[str]:
+    """Where each draft's step is in the scenario file: setup[3], teardown[0].steps[2]."""
+    out: list[str] = []
+    item = -1
+    for i, d in enumerate(drafts):
+        if i == cut:
+            item = -1
+        if d.index == 0:
+            item += 1
+        where = f"{'setup' if i < cut else 'teardown'}[{item}]"
+        out.append(f"{where}.steps[{d.index}]" if d.block is not None else where)
+    return out
+
+
 def _cannot_undo(drafts: Sequence[Draft], cut: int) -> Iterable[str]:
+    paths = _item_paths(drafts, cut)
     for i, d in enumerate(drafts):
         op = d.op
         undone = isinstance(op, Raw | NetnsExec) and bool(op.creates or op.renames)
         if isinstance(op, Raw | NetnsExec) and op.undo is None and not op.observes and not undone:
-            where = f"setup[{i}]" if i < cut else f"teardown[{i - cut}]"
-            yield f"{where} (line {d.cmd.line}): {d.cmd.text}"
+            yield f"{paths[i]} (line {d.cmd.line}): {d.cmd.text}"
 
 
 def _load_checked(text: str, file: str, lines: Sequence[str]) -> Scenario:
-    """Load the written scenario and prove it renders the input's lines, one for one."""
+    """Load the written scenario and prove it prints the input's lines, one for one."""
     scenario = load_text(text, file)
-    rendered = [
-        renderer().command(s.op, decide_sudo(scenario.sudo, s.sudo, s.op)).text
-        for s in scenario.steps
-    ]
+    rendered = []
+    for s in scenario.steps:
+        if s.joined:
+            continue
+        if s.verbatim is not None:
+            rendered.append(s.verbatim)
+        else:
+            rendered.append(renderer().command(s.op, decide_sudo(scenario.sudo, s.sudo, s.op)).text)
     if rendered != list(lines):  # pragma: no cover - each line was proven on its own
         raise AssertionError(f"imported scenario renders {rendered!r}, not {list(lines)!r}")
     return scenario
@@ -408,12 +555,20 @@ def _model_error(scenario: Scenario, drafts: Sequence[Draft]) -> str | None:
         build(scenario)
     except ScenarioError as exc:
         field_path = exc.loc.field if exc.loc is not None else None
-        match = re.match(r"(setup|teardown)\[(\d+)\]", field_path or "")
-        if match is None:
+        index = next(
+            (
+                i
+                for i, step in enumerate(scenario.steps)
+                if field_path is not None
+                and (field_path == step.loc.field or field_path.startswith(f"{step.loc.field}."))
+            ),
+            None,
+        )
+        if index is None:
             return exc.message
-        index = int(match[2]) + (len(scenario.setup) if match[1] == "teardown" else 0)
         draft = drafts[index]
-        return f"{match[0]} (line {draft.cmd.line}: {draft.cmd.text}): {exc.message}"
+        where = scenario.steps[index].loc.field
+        return f"{where} (line {draft.cmd.line}: {draft.cmd.text}): {exc.message}"
     return None
 
 
@@ -443,6 +598,13 @@ def add_parser(
         default="auto",
         help="how to read FILE (auto: .md is Markdown, .sh a script, else by its content)",
     )
+    p.add_argument(
+        "--variables",
+        choices=("keep", "expand"),
+        default="keep",
+        help="a line using the script's variables prints as written (keep, the default)"
+        " or with their values (expand); it runs with their values either way",
+    )
     p.set_defaults(handler=cmd_import)
     return p
 
@@ -468,7 +630,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     path: Path = args.file
     text = read_input(path)
     kind: Kind = detect_kind(str(path), text) if args.format == "auto" else args.format
-    result = import_text(text, kind, str(path), name=args.name)
+    result = import_text(
+        text, kind, str(path), name=args.name, base=path.parent, variables=args.variables
+    )
     options.write_text(result.yaml, args.output)
-    sys.stderr.write(result.summary())
+    sys.stderr.write(result.summary(kinds=True))
     return 1 if result.model_error else 0

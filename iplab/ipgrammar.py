@@ -761,9 +761,9 @@ NAME_NEUTRAL = frozenset(
         *("ping", "ping6", "traceroute", "tracepath", "arping", "ss", "netstat", "lsns"),
         *("cat", "ls", "readlink", "echo", "printf", "grep", "head", "tail", "wc", "true"),
         *("sysctl", "iptables", "ip6tables", "iptables-save", "iptables-restore", "nft"),
-        *("tc", "ethtool", "tcpdump", "sleep", "curl", "wget", "nc", "ncat", "socat"),
-        *("iperf", "iperf3", "hostname", "arp", "route", "conntrack", "ebtables", "dig"),
-        *("nslookup", "host", "mtr", "nping", "nmap", "python3", "python", "bridge"),
+        *("tc", "ethtool", "tcpdump", "sleep", "curl", "wget", "nc", "ncat", "iperf"),
+        *("iperf3", "arp", "route", "conntrack", "ebtables", "dig", "nslookup", "host"),
+        *("mtr", "nping", "nmap", "bridge"),
     }
 )
 #: ip objects whose changes touch no link or namespace name

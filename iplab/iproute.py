@@ -21,9 +21,10 @@ seen from inside each namespace (``ip -n NS netns list-id``) decide.
 from __future__ import annotations
 
 import json
+import os
 import random
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -483,20 +484,91 @@ def parse_read(text: str) -> Read:
     return read
 
 
+#: from this many namespaces on, a lab is read over netlink (as root, on the real kernel).
+#: Measured (bench/read_state.py): netlink is the faster at every size, the root alone
+#: included (no process to start: 2 namespaces 3x, 500 namespaces 15x faster), so the
+#: ip -j reader serves as the reference, for the whole host, without root, and when the
+#: kernel cannot read namespaces by id.
+NETLINK_FROM = 0
+#: ``IPLAB_READER``: ``ip`` or ``netlink`` forces a reader (tests, benchmarks); default ``auto``
+READER_VARIABLE = "IPLAB_READER"
+
+
+def choose_reader(shell: Shell, namespaces: Collection[str] | None) -> str:
+    """``netlink`` or ``ip``: netlink for a large enough set of namespaces, when iplab runs
+    as root on the real kernel (a fake runner, or sudo, means the ``ip -j`` reader)."""
+    from iplab.runner import Runner, ShExecutor
+
+    wanted = os.environ.get(READER_VARIABLE, "auto")
+    if wanted == "ip" or namespaces is None:  # every namespace: never number foreign ones
+        return "ip"
+    real = isinstance(shell, Runner) and shell.is_root and isinstance(shell.executor, ShExecutor)
+    if not real:
+        return "ip"
+    if wanted == "netlink":
+        return "netlink"
+    return "netlink" if len(set(namespaces) - {ROOT}) >= NETLINK_FROM else "ip"
+
+
 def read_state(shell: Shell, namespaces: Iterable[str] | None = None) -> State:
     """The live state of the root namespace and of ``namespaces`` (None: every namespace).
 
     Namespaces that do not exist are simply absent from the result. A part that
     iproute2 says was interrupted by a change is read again (alone, after a short
-    pause); a state with a part missing is never returned.
+    pause); a state with a part missing is never returned. Large labs are read
+    over netlink (:mod:`iplab.netlink`, no process at all), small ones and the
+    whole host with ``ip -j``; both give the same State.
     """
+    wanted = None if namespaces is None else sorted(set(namespaces) - {ROOT})
+    if wanted is not None and choose_reader(shell, wanted) == "netlink":
+        from iplab import netlink
+        from iplab.runner import Runner
+
+        assert isinstance(shell, Runner)
+        start = time.perf_counter()
+        meta: dict[str, object] = {
+            "kind": "read", "reader": "netlink", "namespaces": wanted,
+            "text": f"read state with netlink: the root and {len(wanted)} namespaces",
+        }  # fmt: skip
+        try:
+            state, reading = netlink.read_state(wanted)
+        except netlink.Unsupported as exc:
+            shell.note({**meta, "fallback": "ip"}, time.perf_counter() - start, 1, str(exc))
+        except ParseError as exc:
+            shell.note(meta, time.perf_counter() - start, 1, str(exc))
+            raise
+        else:
+            extra = {"numbered": reading.numbered} if reading.numbered else {}
+            shell.note({**meta, **extra, "dumps": reading.dumps}, time.perf_counter() - start)
+            return state
+    return read_with_ip(shell, wanted)
+
+
+def impaired_namespaces(shell: Shell, namespaces: Sequence[str]) -> list[str]:
+    """Of ``namespaces``, those holding a qdisc iplab sets (netem, tbf), found over netlink
+    (the netlink reader's runner only); audited as a read."""
+    from iplab import netlink
+    from iplab.runner import Runner
+
+    assert isinstance(shell, Runner)
+    start = time.perf_counter()
+    kinds = netlink.qdisc_kinds(namespaces)
+    found = [ns for ns in namespaces if kinds.get(ns, set()) & {"netem", "tbf"}]
+    meta = {"kind": "read", "reader": "netlink", "namespaces": list(namespaces),
+            "text": f"read qdisc kinds with netlink: {len(namespaces)} namespaces"}  # fmt: skip
+    shell.note(meta, time.perf_counter() - start)
+    return found
+
+
+def read_with_ip(shell: Shell, namespaces: Iterable[str] | None = None) -> State:
+    """The ``ip -j`` reader (the reference): one bash process running ``ip`` per namespace."""
     pending = ["--all"] if namespaces is None else sorted(set(namespaces) - {ROOT})
     privileged = namespaces is None or bool(pending)
     root = True
     root_ids: dict[str, int | None] = {}
     links: dict[str, list[RawLink]] = {}
     for attempt in range(RETRIES):
-        what = "read state: " + ("the root" if root else "") + (
+        what = "read state with ip -j: " + ("the root" if root else "") + (
             " every namespace" if pending == ["--all"] else "".join(f" {n}" for n in pending)
         )  # fmt: skip
         argv = _script(_READ_SCRIPT, (["--root"] if root else []) + pending)

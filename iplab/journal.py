@@ -416,3 +416,11 @@ def labs(state_dir: Path) -> Iterator[tuple[str, Journal]]:
     for directory in sorted(root.iterdir()):
         if (directory / "lab.json").exists():
             yield directory.name, Journal(directory)
+
+
+def lab_info(state_dir: Path, name: str) -> LabInfo:
+    """The record of a lab that is up, or a UsageError naming the way to list them."""
+    journal = Journal(lab_dir(state_dir, name))
+    if not journal.exists():
+        raise UsageError(f"no lab named {name} is up", hint="`iplab ls` lists the labs that are up")
+    return journal.info()

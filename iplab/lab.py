@@ -25,7 +25,7 @@ from iplab import iproute, undo, verify
 from iplab.batch import batch_line, segments
 from iplab.context import Env, Interrupted, Line, Signals, fault, make_env, run_batch
 from iplab.errors import IplabError, UsageError
-from iplab.journal import Entry, Journal, LabInfo, Status, UndoRecord, lab_dir, labs, open_lab
+from iplab.journal import Entry, Journal, LabInfo, Status, UndoRecord, lab_info, labs, open_lab
 from iplab.model import State
 from iplab.render import template_hashes
 from iplab.runner import Limits, Result
@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # planning is not needed to take a lab down: keep `iplab down
     from iplab.plan import Plan, PlannedCommand
     from iplab.render import Command
 
-__all__ = ["Env", "down", "list_labs", "make_env", "run_all", "up"]
+__all__ = ["Env", "down", "lab_info", "list_labs", "make_env", "run_all", "up"]
 
 
 @dataclass
@@ -544,11 +544,3 @@ def down(env: Env, lab: str, exact: bool = False) -> int:
 
 def list_labs(state_dir: Path) -> list[LabInfo]:
     return [journal.info() for _, journal in labs(state_dir)]
-
-
-def lab_info(state_dir: Path, name: str) -> LabInfo:
-    """The record of a lab that is up, or a UsageError naming the way to list them."""
-    journal = Journal(lab_dir(state_dir, name))
-    if not journal.exists():
-        raise UsageError(f"no lab named {name} is up", hint="`iplab ls` lists the labs that are up")
-    return journal.info()

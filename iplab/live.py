@@ -32,6 +32,7 @@ from iplab.model import ROOT, State, inverse, ns_label
 from iplab.render import Command, Renderer, split
 from iplab.runner import Result, Runner
 from iplab.steps import LinkSet, NetnsExec, Op, Raw
+from iplab.verify import Difference
 
 PHASE = "live"
 
@@ -389,6 +390,15 @@ class Applied:
     impairments: dict[Target, tc.Impairment]
     down: list[Target]
 
+    def to_json(self) -> dict[str, Any]:
+        items = sorted(self.impairments.items(), key=lambda kv: str(kv[0]))
+        return {
+            "impairments": [
+                {"netns": t.ns or None, "link": t.dev, **imp.to_json()} for t, imp in items
+            ],
+            "links_down": [{"netns": t.ns or None, "link": t.dev} for t in self.down],
+        }
+
     def summary(self) -> str:
         items = sorted(self.impairments.items(), key=lambda kv: str(kv[0]))
         parts = [f"{t} {imp.describe()}" for t, imp in items]
@@ -430,7 +440,12 @@ def observed_impairments(
     state = state or iproute.read_state(runner, lab_netns(info))
     wanted = set(lab_links(info, state))
     out: dict[Target, tc.Qdisc] = {}
-    for ns in [ROOT, *lab_netns(info)]:
+    namespaces = [ROOT, *lab_netns(info)]
+    if iproute.choose_reader(runner, namespaces) == "netlink":
+        # one netlink dump per namespace says which hold a netem or tbf at all: tc runs
+        # only there (a lab of 500 namespaces would otherwise start 501 processes)
+        namespaces = iproute.impaired_namespaces(runner, namespaces)
+    for ns in namespaces:
         if ns not in state.namespaces:
             continue
         argv = _in_ns(ns, ["tc", "-j", "qdisc", "show"])
@@ -446,24 +461,24 @@ def observed_impairments(
 
 def check(
     expected: Applied, observed: dict[Target, tc.Qdisc], state: State | None = None
-) -> list[str]:
+) -> list[Difference]:
     """How the kernel's qdiscs (and, given its state, the links set down) differ from what
     the journal says the lab's links have."""
-    out: list[str] = []
+    out: list[Difference] = []
     for target in sorted(set(expected.impairments) | set(observed), key=str):
         out += tc.differences(expected.impairments.get(target), observed.get(target), str(target))
     for target in expected.down if state is not None else []:
         link = state.link(target.ns, target.dev) if state is not None else None
         if link is not None and link.up:
-            out.append(f"{target}: expected down (iplab link ... down), found up")
+            out.append(Difference(str(target), "state", "down (iplab link ... down)", "up"))
     return out
 
 
-def summaries(state_dir: Path) -> dict[str, str]:
+def by_lab(state_dir: Path) -> dict[str, Applied]:
     """For ``iplab ls``: each lab's live changes still applied, as its journal tells them."""
     from iplab.journal import labs
 
-    return {name: applied(journal.entries()).summary() for name, journal in labs(state_dir)}
+    return {name: applied(journal.entries()) for name, journal in labs(state_dir)}
 
 
 def status_report(env: Env, info: LabInfo, state: State) -> tuple[dict[str, Any], str]:
@@ -480,7 +495,7 @@ def status_report(env: Env, info: LabInfo, state: State) -> tuple[dict[str, Any]
     data: dict[str, Any] = {
         "impairments": rows,
         "links_down": [{"netns": t.ns or None, "link": t.dev} for t in expected.down],
-        "differences": problems,
+        "differences": [str(p) for p in problems],
     }
     lines = [
         f"  {r['netns'] or 'root'}:{r['link']}  {r['qdisc']}  "
@@ -514,12 +529,13 @@ def _lab_record_at(state_dir: Path, lab: str) -> LabInfo:
     return journal.info()
 
 
-def live_problems(env: Env, lab: str) -> list[str]:
+def live_problems(env: Env, lab: str, state: State | None = None) -> list[Difference]:
     """For ``iplab verify``: how the lab's qdiscs differ from its journal ([] when the lab
-    is not up, or has no impairment at all)."""
+    is not up, or has no impairment at all). ``state``: already read (its namespaces)."""
     journal = Journal(env.state_dir / "labs" / lab)
     if not journal.exists():
         return []
     info = journal.info()
-    state = iproute.read_state(env.runner, lab_netns(info))
+    if state is None or not set(lab_netns(info)) <= set(state.namespaces) | state.unread:
+        state = iproute.read_state(env.runner, lab_netns(info))
     return check(applied(journal.entries()), observed_impairments(env.runner, info, state), state)

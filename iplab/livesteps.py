@@ -62,7 +62,7 @@ def impair_step(f: Fields) -> Op:
     """``action: impair``: ``dev``, ``in``, the values as fields (or ``clear: true``)."""
     dev = f.req_link("dev")
     ns = f.netns("in")
-    values = {k: f.raw(k) for k in tc.FIELDS if f.has(k)}
+    values = {k: f.text(k) for k in tc.FIELDS if f.has(k)}
     if f.flag("clear"):
         if values:
             f.fail(next(iter(values)), "'clear: true' takes no impairment")

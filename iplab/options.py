@@ -35,6 +35,10 @@ def add_scenario(p: argparse.ArgumentParser, required: bool = True, prefix: bool
 
 def add_state_dir(p: argparse.ArgumentParser) -> None:
     p.add_argument(
+        "-v", "--verbose", action="store_true",
+        help="say how each state read is done (which reader: ip -j or netlink) and how long",
+    )  # fmt: skip
+    p.add_argument(
         "--state-dir", metavar="DIR",
         help="where journals and the audit log live (default: $IPLAB_STATE_DIR, "
         "/var/lib/iplab for root, ~/.local/state/iplab otherwise)",

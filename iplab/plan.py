@@ -215,9 +215,37 @@ def with_prefix(scenario: Scenario, prefix: str) -> Scenario:
 
     return dataclasses.replace(
         scenario,
-        setup=tuple(step_renamed(s) for s in scenario.setup),
-        teardown=tuple(step_renamed(s) for s in scenario.teardown),
+        setup=_blocks_renamed(tuple(step_renamed(s) for s in scenario.setup), netns, links),
+        teardown=_blocks_renamed(tuple(step_renamed(s) for s in scenario.teardown), netns, links),
     )
+
+
+def _blocks_renamed(
+    steps: tuple[Step, ...], netns: dict[str, str], links: dict[str, str]
+) -> tuple[Step, ...]:
+    """The author's text of each shell block, renamed word for word. A block that builds a
+    name inside its text (``ns$i``) cannot be renamed there: it prints its own commands, one
+    a line, as they run."""
+    out = list(steps)
+    renamed = {**netns, **links}
+    originals = {new: old for old, new in renamed.items()}
+    for start, step in enumerate(steps):
+        if step.verbatim is None:
+            continue
+        end = start + 1
+        while end < len(steps) and steps[end].joined:
+            end += 1
+        used = {originals[n] for s in steps[start:end] for _, n in s.op.refs() if n in originals}
+        pattern = _words_pattern(tuple(sorted(used, key=len, reverse=True)))
+        if len(set(pattern.findall(step.verbatim))) == len(used):
+            text = _rename_words(step.verbatim, netns, links)
+            out[start] = dataclasses.replace(step, verbatim=text)
+        else:
+            out[start] = dataclasses.replace(step, verbatim=None)
+            out[start + 1 : end] = [
+                dataclasses.replace(s, joined=False) for s in out[start + 1 : end]
+            ]
+    return tuple(out)
 
 
 # -- simulation -------------------------------------------------------------------------------
@@ -365,6 +393,22 @@ def _planned(render: Renderer, policy: SudoPolicy, sim: Simulated) -> PlannedCom
     )
     undo = tuple(PlannedUndo(u, decide_sudo(policy, None, u.op)) for u in sim.undo)
     return PlannedCommand(command, undo)
+
+
+def modelled(scenario: Scenario, prefix: str = "") -> tuple[Scenario, Owned]:
+    """The scenario renamed, and what it owns, with no line rendered: all ``verify`` needs
+    (rendering a large lab costs more than reading it back)."""
+    scenario = with_prefix(scenario, prefix)
+    check_probes(scenario)
+    return scenario, owned_by(scenario)
+
+
+def state_after(steps: Sequence[Step], count: int) -> State:
+    """The model's state after the first ``count`` steps."""
+    state = State()
+    for step in steps[:count]:
+        apply(state, step.op, step.loc)
+    return state
 
 
 def expected_state(plan: Plan, upto: int | None = None) -> State:

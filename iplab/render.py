@@ -78,9 +78,12 @@ class Renderer:
                 raise UsageError(f"--templates {directory}: no such directory")
         search = [str(d) for d in template_dirs] + [str(bundled_templates())]
         #: names of the templates a user's directory overrides (their output is checked)
-        self.overridden = frozenset(
-            p.name for d in template_dirs for p in d.iterdir() if p.name.endswith(".j2")
-        )
+        try:
+            self.overridden = frozenset(
+                p.name for d in template_dirs for p in d.iterdir() if p.name.endswith(".j2")
+            )
+        except OSError as exc:
+            raise UsageError(f"--templates {exc.filename}: {exc.strerror}") from None
         # sandboxed and bounded: a --templates file runs as root's text, never as code
         self.env = sandbox.Sandbox(
             loader=jinja2.FileSystemLoader(search),
@@ -193,10 +196,13 @@ def reads_back_as(op: Op, body: str) -> str | None:
 def template_hashes(template_dirs: Sequence[Path]) -> dict[str, str]:
     """The SHA-256 of each template file of the directories, by absolute path."""
     out: dict[str, str] = {}
-    for directory in template_dirs:
-        for path in sorted(directory.resolve().iterdir()):
-            if path.name.endswith(".j2") and path.is_file():
-                out[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    try:
+        for directory in template_dirs:
+            for path in sorted(directory.resolve().iterdir()):
+                if path.name.endswith(".j2") and path.is_file():
+                    out[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise UsageError(f"template {exc.filename}: {exc.strerror}") from None
     return out
 
 

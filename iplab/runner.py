@@ -422,6 +422,13 @@ class Runner:
             )
         return result
 
+    def note(
+        self, meta: Mapping[str, object], duration: float, rc: int = 0, detail: str = ""
+    ) -> None:
+        """Audit work that starts no process (a netlink read) through the same hook."""
+        if self.hook is not None:
+            self.hook(Result((), rc, "", detail, duration), meta)
+
     def interactive(
         self, argv: Sequence[str], privileged: bool, meta: Mapping[str, object] | None = None
     ) -> Result:

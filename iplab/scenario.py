@@ -21,6 +21,7 @@ and every error names the file, the line and the field.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import itertools
@@ -738,6 +739,8 @@ class _Expander:
     def _item(
         self, item: yamlio.YMap, phase: Phase, loc: Location, scope: dict[str, Any]
     ) -> list[Step]:
+        if "script" in item:
+            return self._shell_block(item, phase, loc, scope)
         if "when" in item:
             when_loc = loc.at("when", item.line_of("when"))
             if not self.expression(item["when"], scope, when_loc):
@@ -802,6 +805,37 @@ class _Expander:
                 prose=first.prose or prose, output=first.output, sudo=first.sudo,
                 expect=first.expect, timeout=first.timeout, stop_after=first.stop_after,
             )  # fmt: skip
+        return steps
+
+    def _shell_block(
+        self, item: yamlio.YMap, phase: Phase, loc: Location, scope: dict[str, Any]
+    ) -> list[Step]:
+        """The author's shell text (a loop, a ``bash -c`` line, commands after ``nsenter``):
+        ``script`` is printed as written, its ``steps`` (one command per iteration) run."""
+        render = lambda v, where: self.value(v, scope, where)  # noqa: E731
+        f = Fields(item, loc, render, allowed_extra=("steps",))
+        text = f.req_text("script").rstrip("\n")
+        title, prose, output = _one_line(f, "title"), f.text("prose"), f.text("output")
+        for key in ("action", "loop", "loop_var", "when"):
+            if key in item:
+                f.fail(key, f"a 'script' block takes no '{key}'", "its 'steps' are what runs")
+        if "steps" not in item:
+            raise ScenarioError("a 'script' block needs 'steps' (the commands its text runs)", loc)
+        f.finish()
+        where = f"{loc.field}.steps"
+        steps = self.steps(item["steps"], phase, where, scope, item.line_of("steps"))
+        if not steps:
+            f.fail("steps", "a 'script' block needs at least one step")
+        for step in steps:
+            if step.verbatim is not None:
+                raise ScenarioError("a 'script' block cannot hold another", step.loc)
+        first = steps[0]
+        steps[0] = dataclasses.replace(
+            first, verbatim=text, title=title or first.title, prose=prose or first.prose
+        )
+        steps[1:] = [dataclasses.replace(s, joined=True) for s in steps[1:]]
+        if output is not None:
+            steps[-1] = dataclasses.replace(steps[-1], output=output)
         return steps
 
     def _step(self, item: yamlio.YMap, phase: Phase, loc: Location, scope: dict[str, Any]) -> Step:

@@ -236,6 +236,20 @@ def _block() -> None:
     scenario._Expander("probe", {})._block(block, "setup", Location("probe", 1, "block"), {})
 
 
+def _script_block() -> None:
+    block = _ymap({"script": "x", "steps": yamlio.YList()})
+    block.key_lines = {"script": 1, "steps": 1}
+    where = Location("probe", 1, "script")
+    scenario._Expander("probe", {})._shell_block(block, "setup", where, {})
+
+
+def _flap() -> None:
+    from iplab import livesteps
+
+    item = _ymap({"flap": _ymap()})
+    livesteps.flap_steps(item, Location("probe", 1, "flap_step"), lambda v, _loc: v, "setup")
+
+
 def _claim() -> None:
     scenario._claim(Probe(_ymap(), Location("probe", 1, "claim"), lambda value, _loc: value))
 
@@ -257,6 +271,8 @@ def record() -> Recorder:
                     _try(_step)
             rec.variant, rec.answers, rec.extra_keys = "", {}, ()
             _try(_block)
+            _try(_script_block)
+            _try(_flap)
             found: set[str] = set()
             rec.has = _claim_has(found, None)
             _try(_claim)
@@ -377,12 +393,33 @@ def generate() -> dict[str, Any]:
         **top,
         "$defs": {
             **_name_defs(),
-            "step": {"anyOf": [*actions, line_step, {"$ref": "#/$defs/block"}]},
+            # last, the steps that are not an action: a block of steps, a flap
+            "step": {
+                "anyOf": [
+                    *actions,
+                    line_step,
+                    {
+                        "anyOf": [
+                            {"$ref": "#/$defs/block"},
+                            {"$ref": "#/$defs/flap"},
+                            {"$ref": "#/$defs/script"},
+                        ]
+                    },
+                ]
+            },
             "block": _object(rec, "block", {**loop, "steps": steps_ref}),
+            "flap": _flap_step(rec, loop),
+            "script": _object(rec, "script", {"steps": steps_ref}),
             "claim": {"anyOf": claims},
             "topology": _topology(rec),
         },
     }
+
+
+def _flap_step(rec: Recorder, loop: dict[str, Any]) -> dict[str, Any]:
+    out = _object(rec, "flap_step", {**loop, "flap": _object(rec, "flap_step.flap")})
+    out["required"] = ["flap"]
+    return out
 
 
 def _topology(rec: Recorder) -> dict[str, Any]:

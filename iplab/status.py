@@ -42,8 +42,12 @@ def format_state(state: State, root_links: Collection[str] | None = None) -> str
             title += f" (nsid {space.nsid})"
         out.append(title)
         width = max((len(link.name) for link in links), default=4)
+        by_master: dict[str, list[str]] = {}  # (one pass: a bridge may hold 1,023 ports)
+        for port in space.links.values():
+            if port.master:
+                by_master.setdefault(port.master, []).append(port.name)
         for link in sorted(links, key=lambda item: (item.ifindex or 0, item.name)):
-            ports = sorted(p.name for p in space.links.values() if p.master == link.name)
+            ports = sorted(by_master.get(link.name, []))
             bits = [
                 link.kind.ljust(8),
                 ("up" if link.up else "down").ljust(4),

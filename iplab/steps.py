@@ -561,6 +561,10 @@ class Step:
     #: None: decided by the scenario's sudo policy
     sudo: bool | None = None
     expect: tuple[Claim, ...] = ()
+    #: the author's text of a shell block (a loop, a ``bash -c`` line), printed instead of this
+    #: step's command; the block's later steps have ``joined`` and print nothing
+    verbatim: str | None = None
+    joined: bool = False
     #: a hard time limit in seconds (None: the default, or --timeout)
     timeout: float | None = None
     #: send SIGINT after this many seconds (an author's Ctrl-C); ending so is a success

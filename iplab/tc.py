@@ -19,6 +19,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from iplab.errors import IplabError, Location, ParseError
+from iplab.verify import Difference
 
 FIELDS = ("delay", "jitter", "loss", "rate", "duplicate", "corrupt")
 #: what tc prints when the kernel has no such qdisc (netem is a module, often not loaded)
@@ -318,16 +319,15 @@ def root_qdiscs(qdiscs: Sequence[Qdisc]) -> dict[str, Qdisc]:
     return {q.dev: q for q in qdiscs if q.root and q.dev is not None}
 
 
-def differences(want: Impairment | None, got: Qdisc | None, dev: str) -> list[str]:
+def differences(want: Impairment | None, got: Qdisc | None, dev: str) -> list[Difference]:
     """How the root qdisc of ``dev`` differs from what was asked (None: nothing asked)."""
     if want is None:
         if got is not None and not got.default and got.kind in ("netem", "tbf"):
-            return [f"{dev}: expected no impairment, found {got.kind} "
-                    f"({_describe(got)})"]  # fmt: skip
+            return [Difference(dev, "qdisc", "none", f"{got.kind} {_describe(got)}")]
         return []
     if got is None or got.kind != want.kind:
-        found = "none" if got is None or got.default else f"{got.kind} ({_describe(got)})"
-        return [f"{dev}: expected {want.kind} {want.describe()}, found {found}"]
+        found = "none" if got is None or got.default else f"{got.kind} {_describe(got)}"
+        return [Difference(dev, "qdisc", f"{want.kind} {want.describe()}", found)]
     seen = got.impairment()
     assert seen is not None
     out = []
@@ -336,7 +336,7 @@ def differences(want: Impairment | None, got: Qdisc | None, dev: str) -> list[st
         if (a is None) != (b is None) or (a is not None and not _close(f.name, a, b)):
             shown = Impairment(**{f.name: b}).words().get(f.name, "none") if b else "none"
             expected = want.words()[f.name] if a is not None else "none"
-            out.append(f"{dev}: {f.name}: expected {expected}, found {shown}")
+            out.append(Difference(dev, f.name, expected, shown))
     return out
 
 

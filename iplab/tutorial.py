@@ -8,16 +8,21 @@ comments and the script's own shell variables are dealt with here.
 
 from __future__ import annotations
 
+import difflib
+import functools
 import re
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 import yaml
+from markdown_it import MarkdownIt
 
-from iplab import names
+from iplab import names, shellread
 from iplab.lineparse import LineError, Parsed, classify
+from iplab.scenario import SHELL_SYNTAX
 from iplab.steps import NetnsExec, Op, Probe, Raw, is_observation
 
 Kind = Literal["markdown", "shell"]
@@ -34,10 +39,20 @@ KNOWN_PROGRAMS = frozenset(
         *("nsenter", "lsns", "docker", "podman", "curl", "wget", "nc", "ncat", "socat"),
         *("iperf", "iperf3", "dig", "nslookup", "dhclient", "python3", "python", "bash", "sh"),
         *("export", "set", "sleep", "cd", "grep", "systemctl", "readlink", "chmod", "kill"),
+        *("exit", "logout", "for", "source"),
     }
 )
 #: fenced code blocks whose lines are commands (besides a block with no language)
 SHELL_LANGS = frozenset({"bash", "sh", "shell", "console", "zsh", "shell-session", "terminal"})
+#: fenced code blocks that hold no commands, whatever they look like
+NOT_SHELL_LANGS = frozenset(
+    {
+        *("text", "txt", "plaintext", "plain", "output", "log", "none", "nohighlight", "raw"),
+        *("json", "yaml", "yml", "toml", "ini", "conf", "cfg", "xml", "html", "diff", "patch"),
+        *("python", "py", "c", "go", "rust", "js", "javascript", "dockerfile", "makefile"),
+        *("mermaid", "dot", "graphviz", "sql", "properties", "csv", "ascii", "asciiart"),
+    }
+)
 CLEANUP = re.compile(
     r"\b(?:clean(?:ing)?[\s-]?up|teardown|tear(?:ing)?[\s-]down|delete everything)\b", re.I
 )
@@ -94,7 +109,19 @@ class Cmd:
     output: list[str] = field(default_factory=list)
 
 
-Event = Note | Cmd
+@dataclass
+class Block:
+    """The author's shell text (a loop, ``bash -c "..."``, commands typed after ``nsenter``),
+    kept as written, and the commands it runs, one per iteration, as the model sees them."""
+
+    text: str
+    line: int
+    end: int
+    cmds: list[Cmd]
+    output: list[str] = field(default_factory=list)
+
+
+Event = Note | Cmd | Block
 
 
 # -- one line at a time -------------------------------------------------------------------------
@@ -105,6 +132,7 @@ def strip_prompt(line: str, root_hash: bool = False) -> str | None:
 
     With ``root_hash``, ``# `` followed by a known program is a root prompt too.
     """
+    line = line.lstrip(" ")
     match = _PROMPT.match(line)
     if match:
         return line[match.end() :].strip()
@@ -181,6 +209,9 @@ class ShellVars:
         self.lines[match[1]] = number
         return True
 
+    def copy(self) -> ShellVars:
+        return ShellVars(dict(self.values), dict(self.lines))
+
     def knows(self, name: str) -> bool:
         return name in self.values
 
@@ -255,12 +286,20 @@ class Reader:
     Shared by all the blocks of a page: the variables a block sets hold in the next.
     """
 
-    def __init__(self, markdown: bool) -> None:
+    def __init__(
+        self, markdown: bool, base: Path | None = None, keep_variables: bool = True
+    ) -> None:
         self.markdown = markdown
+        #: a line using the script's variables is printed as written (False: as expanded)
+        self.keep_variables = keep_variables
+        #: the directory of the input (``. ./env.sh`` is read from there)
+        self.base = base
         self.vars = ShellVars()
         self.events: list[Event] = []
         self.warnings: list[str] = []
         self.expanded: dict[str, int] = {}
+        #: the shell ``nsenter``/``ip netns exec NS bash`` opened, until ``exit``
+        self.session: _Session | None = None
 
     # -- notes and output --
 
@@ -279,7 +318,7 @@ class Reader:
     def output(self, text: str, line: int) -> None:
         """Attach a printed line to the command just before (a warning when there is none)."""
         last = self.events[-1] if self.events else None
-        if isinstance(last, Cmd):
+        if isinstance(last, Cmd | Block):
             last.output.append(text.rstrip())
         elif text.strip():
             self.warnings.append(
@@ -292,7 +331,7 @@ class Reader:
         while body and not body[-1]:
             body.pop()
         last = self.events[-1] if self.events else None
-        if isinstance(last, Cmd) and not last.output:
+        if isinstance(last, Cmd | Block) and not last.output:
             last.output.extend(body)
         elif body:
             end = lines[-1][0] + 1 if lines else line
@@ -332,7 +371,7 @@ class Reader:
             elif body.startswith("#"):
                 if not body.startswith("#!"):
                     self.comment(body, number)
-            elif not self._is_command(body, state, shell_lang):
+            elif not prompted and not self._is_command(body, state, shell_lang):
                 self.output(text, number)
                 state = "speaking"
             else:
@@ -342,13 +381,13 @@ class Reader:
                         following = following[2:]
                     body = join_continuation(body, following)
                     i += 1
-                i, state = self.command(strip_comment(body), number, lines, i)
+                i, state = self.command(strip_comment(body), number, lines, i, prompted)
 
     def _prompted(self, lines: Sequence[tuple[int, str]]) -> bool:
         """Lines with prompts: then only they are commands, the rest is what they printed."""
         if not self.markdown:
             return False
-        if any(_PROMPT.match(text) for _, text in lines):
+        if any(_PROMPT.match(text.lstrip(" ")) for _, text in lines):
             return True
         roots = any(strip_prompt(text, root_hash=True) for _, text in lines)
         bare = any(
@@ -356,7 +395,13 @@ class Reader:
             for _, text in lines
             if not text.lstrip().startswith("#")
         )
-        return roots and not bare
+        if roots and not bare:
+            return True
+        # a block that opens with ``# ip ...`` (the rest a command iplab types) is typed at a
+        # root prompt, whatever its printed lines look like
+        first = next((text.strip() for _, text in lines if text.strip()), "")
+        rest = strip_prompt(first, root_hash=True)
+        return rest is not None and first.startswith("# ") and _types(rest)
 
     def _command_text(self, text: str, prompted: bool) -> str | None:
         """The command on a line ("" for a blank line), or None: a printed line."""
@@ -373,80 +418,506 @@ class Reader:
         return state == "silent" or (state == "start" and shell_lang)
 
     def command(
-        self, body: str, number: int, lines: Sequence[tuple[int, str]], i: int
+        self,
+        body: str,
+        number: int,
+        lines: Sequence[tuple[int, str]],
+        i: int,
+        prompted: bool = False,
     ) -> tuple[int, str]:
-        """Read one command line; returns the index of the next line and the block's state."""
+        """Read one command (a line, or the lines of a loop, a here-document, a quoted script);
+        returns the index of the next line and the block's state."""
         if not body:
             return i, "silent"
-        if (heredoc := _HEREDOC.search(body)) is not None:
-            return self._skip_heredoc(heredoc[2], number, lines, i), "speaking"
-        if self._opens_compound(body):
-            return self._skip_compound(body, number, lines, i), "speaking"
+        text, i = self._whole(body, lines, i, prompted)
+        end = number + text.count("\n")
+        if self.session is not None:
+            return i, self._in_session(text, number)
+        root = shellread.parse(text)
+        stmts = shellread.statements(root)
+        if len(stmts) == 1 and not root.has_error:
+            state = self._syntax(stmts[0], text, number, end)
+            if state is not None:
+                return i, state
+        elif "\n" in text:
+            self.warnings.append(
+                f"lines {number}-{end}: a multi-line shell construct"
+                f" ({body.split(maxsplit=1)[0]} ...) cannot be imported; skipped"
+                " (unroll it, or use a scenario 'loop')"
+            )
+            self.note("comment", text, number, end)
+            return i, "speaking"
+        return i, self._simple(body, number)
+
+    def _simple(self, body: str, number: int) -> str:
+        """One line that is one command: typed, or kept verbatim as a raw step."""
         if _SHELL_OPTIONS.match(body):
             self.warnings.append(f"line {number}: {body!r} skipped (each step runs on its own)")
-            return i, "silent"
+            return "silent"
         if self.vars.assign(body, number):
-            return i, "silent"
+            return "silent"
         text, unresolved = self.vars.expand(body)
         for token in dict.fromkeys(unresolved):
             self.warnings.append(
                 f"line {number}: cannot resolve {token} ({self.vars.why(token)});"
                 " kept as a raw command"
             )
+        known = False
         for match in _REF.finditer(body):
             name = match[1] or match[2]
             if self.vars.values.get(name) is not None:
                 self.expanded.setdefault(name, self.vars.lines[name])
+                known = True
         try:
             parsed = classify(text)
         except LineError as exc:
             self.warnings.append(f"line {number}: cannot be imported: {exc}")
-            return i, "speaking"
-        self.events.append(Cmd(text, number, parsed))
-        return i, "silent" if _silent(parsed.op) else "speaking"
+            return "speaking"
+        cmd = Cmd(text, number, parsed)
+        if known and self.keep_variables and text != body:
+            self.events.append(Block(body, number, number, [cmd]))  # printed as written
+        else:
+            self.events.append(cmd)
+        return "silent" if _silent(parsed.op) else "speaking"
 
-    def _skip_heredoc(
-        self, word: str, number: int, lines: Sequence[tuple[int, str]], i: int
-    ) -> int:
-        while i < len(lines) and lines[i][1].strip() != word:
-            i += 1
-        end = lines[min(i, len(lines) - 1)][0]
-        self.warnings.append(
-            f"lines {number}-{end}: a here-document cannot be imported; skipped"
-            " (write the file in a raw step of its own)"
-        )
-        return i + 1
+    # -- shell syntax (tree-sitter-bash) --
 
-    @staticmethod
-    def _opens_compound(body: str) -> bool:
-        words = body.replace(";", " ").split()
-        return (
-            bool(words)
-            and (words[0] in _OPENERS or words[0] == "{" or bool(_FUNCTION.match(body)))
-            and _depth(body) > 0
-        )
+    def _whole(
+        self, body: str, lines: Sequence[tuple[int, str]], i: int, prompted: bool
+    ) -> tuple[str, int]:
+        """The statement that starts with ``body``: more lines while a loop, a quoted script or
+        a here-document is open (as far as the shell reads it), else ``body`` alone."""
+        if not _opens(body) or shellread.complete(body):
+            return body, i
+        text, j = body, i
+        while j < len(lines) and j - i < _MAX_STATEMENT_LINES:
+            following = lines[j][1].rstrip()
+            if prompted and following.lstrip().startswith(">"):
+                following = following.lstrip()[2:] if following.lstrip()[1:2] == " " else ""
+            text += "\n" + following
+            j += 1
+            if shellread.complete(text):
+                return text, j
+        return body, i
 
-    def _skip_compound(
-        self, body: str, number: int, lines: Sequence[tuple[int, str]], i: int
-    ) -> int:
-        depth = _depth(body)
-        while depth > 0 and i < len(lines):
-            depth += _depth(strip_comment(lines[i][1]))
-            i += 1
-        end = lines[i - 1][0] if i > 0 else number
-        self.warnings.append(
-            f"lines {number}-{end}: a multi-line shell construct"
-            f" ({body.split(maxsplit=1)[0]} ...) cannot be imported; skipped"
-            " (unroll it, or use a scenario 'loop')"
-        )
-        return i
+    def _syntax(self, node: shellread.Node, text: str, number: int, end: int) -> str | None:
+        """A statement the shell grammar tells apart; None: an ordinary line."""
+        where = f"line {number}" if end == number else f"lines {number}-{end}"
+        if node.type == "for_statement":
+            cmds = self._loop(node, self.vars, number, None)
+            return self._block(text, number, end, cmds, where, "a loop")
+        if node.type == "if_statement":
+            if not _guard(node):
+                self.warnings.append(
+                    f"{where}: an 'if' block is not imported; skipped (write its commands out)"
+                )
+            self.note("comment", text, number, end)
+            return "speaking"
+        if node.type in shellread.COMPOUND:
+            first = text.split(maxsplit=1)[0]
+            self.warnings.append(
+                f"{where}: a multi-line shell construct ({first} ...) cannot be imported;"
+                " skipped (unroll it, or use a scenario 'loop')"
+            )
+            self.note("comment", text, number, end)
+            return "speaking"
+        if shellread.has_heredoc(node):
+            cmds = self._heredoc(node, self.vars, number, None, where)
+            return self._block(text, number, end, cmds, where, "")
+        self._flag(node, where)
+        if node.type != "command":
+            return None
+        call = self._call(node, self.vars)
+        if call is None:
+            return None
+        if call.program in ("echo", "printf") and not self.markdown and call.inside is None:
+            self.note("comment", " ".join(call.args), number, end)  # narration
+            return "silent"
+        if call.program in ("exit", "logout") and call.inside is None:
+            self.note("comment", text, number, end)
+            return "silent"
+        if call.program in (".", "source") and call.inside is None:
+            self._source(call.args, number)
+            return "silent"
+        if call.inside is None or (call.wrapper == "exec" and call.script is None and call.args):
+            return None
+        if call.script is None and not call.args:  # an interactive shell inside a namespace
+            self.session = _Session(call, [text])
+            return "silent"
+        cmds = self._inside(node, call, self.vars, number, where)
+        return self._block(text, number, end, cmds, where, "this command")
+
+    def _block(  # noqa: PLR0917 - the block's text, place and commands, said once
+        self, text: str, number: int, end: int, cmds: list[Cmd], where: str, what: str
+    ) -> str:
+        if not cmds:
+            if what:
+                self.warnings.append(
+                    f"{where}: {what} runs no command iplab can read; kept as a note"
+                )
+            self.note("comment", text, number, end)
+            return "speaking"
+        self.events.append(Block(text, number, end, cmds))
+        return "speaking"
+
+    def _flag(self, node: shellread.Node, where: str) -> None:
+        """Say what an imported line does that iplab cannot see into."""
+        if node.type == "pipeline":
+            parts = [c for c in node.named_children if c.type == "command"]
+            last = shellread.words(parts[-1]) if parts else []
+            name = shellread.unquoted(last[0]) if last else None
+            if name == "sudo" and len(last) > 1:
+                name = shellread.unquoted(last[1])
+            if name in shellread.SHELLS:
+                first = shellread.words(parts[0]) if parts else []
+                fetch = bool(first) and shellread.unquoted(first[0]) in ("curl", "wget")
+                what = "a download piped into a shell" if fetch else "a pipe into a shell"
+                self.warnings.append(
+                    f"{where}: {what}: iplab cannot see what it runs; kept as a raw step"
+                )
+        if node.type not in ("variable_assignment", "declaration_command") and (
+            shellread.substitutions(node)
+        ):
+            self.warnings.append(
+                f"{where}: uses command substitution ($(...)): the model cannot know its value"
+            )
+
+    def _call(self, node: shellread.Node, scope: ShellVars) -> _Call | None:
+        """A simple command read as words: sudo, the namespace it runs in, the program."""
+        values: list[str] = []
+        for word in shellread.words(node):
+            value = shellread.unquoted(word)
+            if value is None:
+                expanded, unresolved = scope.expand(shellread.source(word))
+                if unresolved:
+                    return None
+                try:
+                    split = shlex.split(expanded)
+                except ValueError:
+                    return None
+                value = split[0] if len(split) == 1 else expanded
+            values.append(value)
+        word_nodes = shellread.words(node)
+        sudo = values[:1] == ["sudo"]
+        k = 1 if sudo else 0
+        inside: str | None = None
+        wrapper = ""
+        if values[k : k + 3] == ["ip", "netns", "exec"] and len(values) > k + 3:
+            inside, k, wrapper = values[k + 3], k + 4, "exec"
+        elif values[k : k + 1] == ["nsenter"]:
+            k, wrapper = k + 1, "nsenter"
+            while k < len(values) and values[k].startswith("-"):
+                match = _NSENTER_NET.fullmatch(values[k])
+                if match is not None:
+                    inside = match[1]
+                k += 1
+            if inside is None:
+                return None
+        if k >= len(values):
+            return _Call(sudo, inside, "", [], None, "bash", wrapper) if inside else None
+        program, args = values[k], values[k + 1 :]
+        if program in shellread.SHELLS and inside is not None:
+            if args[:1] == ["-c"] and len(args) == 2:
+                return _Call(sudo, inside, program, [], word_nodes[k + 2], program, wrapper)
+            if all(a.startswith("-") for a in args):
+                return _Call(sudo, inside, program, [], None, program, wrapper)
+        if program in shellread.SHELLS and args[:1] == ["-c"] and len(args) == 2:
+            return _Call(sudo, "", program, [], word_nodes[k + 2], program, "")
+        return _Call(sudo, inside, program, args, None, "sh", wrapper)
+
+    def _inside(
+        self, node: shellread.Node, call: _Call, scope: ShellVars, number: int, where: str
+    ) -> list[Cmd]:
+        """The commands a line runs inside a namespace (``bash -c "..."``, ``nsenter ... cmd``)."""
+        if call.script is None:
+            text = shellread.one_line(shellread.source(node))
+            inner = text[text.index(call.program) :] if call.program in text else text
+            expanded, _ = scope.expand(inner)
+            return self._commands([expanded], call, number, where)
+        body = shellread.string_body(call.script)
+        if body is None:
+            self.warnings.append(f"{where}: the script of '{call.program} -c' cannot be read")
+            return []
+        script, expands = body
+        return self._script(script if not expands else scope.expand(script)[0], call, scope, number)
+
+    def _script(self, script: str, call: _Call, scope: ShellVars, number: int) -> list[Cmd]:
+        root = shellread.parse(script)
+        if root.has_error:
+            self.warnings.append(f"line {number}: the shell cannot read {script!r}; skipped")
+            return []
+        return self._statements(shellread.statements(root), scope.copy(), number, call)
+
+    def _statements(
+        self,
+        nodes: Sequence[shellread.Node],
+        scope: ShellVars,
+        number: int,
+        inside: _Call | None,
+    ) -> list[Cmd]:
+        """The commands of statements (a loop's body, a script), read with ``scope``."""
+        out: list[Cmd] = []
+        for node in nodes:
+            where = f"line {number + node.start_point.row}"
+            if node.type in ("variable_assignment", "declaration_command"):
+                scope.assign(shellread.one_line(shellread.source(node)), number)
+                continue
+            if node.type == "list" and {c.type for c in node.children if not c.is_named} <= {
+                "&&",
+                ";",
+            }:  # a && b: one after the other, as steps are
+                out += self._statements(node.named_children, scope, number, inside)
+                continue
+            if node.type == "for_statement":
+                out += self._loop(node, scope, number, inside)
+                continue
+            if node.type in shellread.COMPOUND:
+                self.warnings.append(f"{where}: a nested {node.type.split('_')[0]} is skipped")
+                continue
+            if shellread.has_heredoc(node):
+                out += self._heredoc(node, scope, number, inside, where)
+                continue
+            self._flag(node, where)
+            call = self._call(node, scope) if node.type == "command" else None
+            if call is not None and call.program in _NARRATION and call.inside is None:
+                continue
+            if (
+                call is not None
+                and call.inside is not None
+                and inside is None
+                and (call.script is not None or call.wrapper == "nsenter")
+            ):
+                out += self._inside(node, call, scope, number, where)
+                continue
+            text, unresolved = scope.expand(shellread.one_line(shellread.source(node)))
+            for token in dict.fromkeys(unresolved):
+                self.warnings.append(
+                    f"{where}: cannot resolve {token} ({scope.why(token)}); kept as a raw command"
+                )
+            out += self._commands([text], inside, number, where)
+        return out
+
+    def _commands(
+        self, texts: Sequence[str], inside: _Call | None, number: int, where: str
+    ) -> list[Cmd]:
+        out: list[Cmd] = []
+        for written in texts:
+            text = inside.wrap(written) if inside is not None else written
+            try:
+                parsed = classify(text)
+            except LineError as exc:
+                self.warnings.append(f"{where}: cannot be imported: {exc}")
+                continue
+            out.append(Cmd(text, number, parsed))
+        return out
+
+    def _loop(
+        self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
+    ) -> list[Cmd]:
+        """One command per iteration: the body read with the loop variable set to each value."""
+        var = node.child_by_field_name("variable")
+        body = node.child_by_field_name("body")
+        where = f"line {number + node.start_point.row}"
+        values = self._loop_values(node, scope)
+        if var is None or body is None or values is None:
+            self.warnings.append(
+                f"{where}: cannot tell what the loop iterates over; skipped"
+                " (write the values out: for ns in ns1 ns2)"
+            )
+            return []
+        out: list[Cmd] = []
+        for value in values:
+            inner = scope.copy()
+            inner.values[shellread.source(var)] = value
+            inner.lines[shellread.source(var)] = number
+            out += self._statements(shellread.statements(body), inner, number, inside)
+        return out
+
+    def _loop_values(self, node: shellread.Node, scope: ShellVars) -> list[str] | None:
+        values: list[str] = []
+        words = node.children_by_field_name("value")
+        if not words:
+            return None
+        for word in words:
+            got = self._word_values(word, scope)
+            if got is None:
+                return None
+            values += got
+        return values
+
+    def _word_values(self, word: shellread.Node, scope: ShellVars) -> list[str] | None:
+        """The values one word of ``for x in WORDS`` gives: ``{1..3}``, ``$(seq 3)``, ``$NSES``."""
+        if word.type == "brace_expression":
+            return shellread.brace_values(word)
+        if word.type == "command_substitution":
+            inner = shellread.source(word)
+            inner = inner[2:-1] if inner.startswith("$(") else inner[1:-1]
+            expanded, unresolved = scope.expand(inner)
+            return None if unresolved else shellread.seq_values(expanded)
+        if word.type == "concatenation":
+            out = [""]
+            for part in word.named_children:
+                got = self._word_values(part, scope)
+                if got is None:
+                    return None
+                out = [a + b for a in out for b in got]
+            return out
+        text, unresolved = scope.expand(shellread.source(word))
+        if unresolved:
+            return None
+        try:
+            split = shlex.split(text)
+        except ValueError:
+            return None
+        if word.type in ("string", "raw_string"):
+            return [" ".join(split)]
+        return split
+
+    def _heredoc(
+        self,
+        node: shellread.Node,
+        scope: ShellVars,
+        number: int,
+        inside: _Call | None,
+        where: str,
+    ) -> list[Cmd]:
+        """``ip netns exec NS bash <<EOF ... EOF``: the body's commands, inside NS. Any other
+        here-document (a file written with ``cat``) is read whole and kept as a note."""
+        parts = shellread.heredoc(node)
+        call = self._call(parts[0], scope) if parts and parts[0].type == "command" else None
+        if parts is None or call is None or call.inside is None or call.script is not None:
+            self.warnings.append(
+                f"{where}: a here-document is kept as a note, not run"
+                " (write the file in a raw step of its own)"
+            )
+            return []
+        body, expands = parts[1], parts[2]
+        script = scope.expand(body)[0] if expands else body
+        return self._script(script, call, scope, number)
+
+    def _in_session(self, text: str, number: int) -> str:
+        """A command typed in the shell that ``nsenter``/``ip netns exec NS bash`` opened."""
+        session = self.session
+        assert session is not None
+        if text.split()[:1] in (["exit"], ["logout"]):
+            last = session.block
+            if last is not None:
+                last.text += "\n" + text
+            else:
+                self.note("comment", "\n".join([*session.lead, text]), number)
+            self.session = None
+            return "speaking"
+        call = _Call(session.call.sudo, session.call.inside, "", [], None, session.call.shell)
+        root = shellread.parse(text)
+        cmds = self._statements(shellread.statements(root), self.vars.copy(), number, call)
+        if not cmds:
+            self.note("comment", text, number)
+            return "speaking"
+        block = Block("\n".join([*session.lead, text]), number, number, cmds)
+        session.lead, session.block = [], block
+        self.events.append(block)
+        return "speaking"
+
+    def _source(self, args: Sequence[str], number: int) -> None:
+        """``. ./env.sh``: the variables the file beside the input sets (when it is there)."""
+        path = (self.base / args[0]) if args and self.base is not None else None
+        if path is None or not path.is_file():
+            self.warnings.append(
+                f"line {number}: {' '.join(['.', *args])}: the file is not beside the input;"
+                " its variables stay unknown"
+            )
+            return
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self.warnings.append(f"line {number}: cannot read {args[0]}: {exc}")
+            return
+        for line in text.splitlines():
+            body = strip_comment(line.strip())
+            if body and not body.startswith("#"):
+                self.vars.assign(body, number)
 
 
-def _depth(line: str) -> int:
-    """How much a line opens (for, if, case, {) minus what it closes (done, fi, esac, })."""
-    words = line.replace(";", " ").split()
-    opens = sum(w in _OPENERS for w in words) + line.rstrip().endswith("{")
-    return opens - sum(w in _CLOSERS for w in words)
+_MAX_STATEMENT_LINES = 400
+_NSENTER_NET = re.compile(r"--net=(?:/var)?/run/netns/([A-Za-z0-9_.-]+)")
+_NARRATION = frozenset({"echo", "printf", "set", "exit", "true", ":"})
+
+
+def _opens(body: str) -> bool:
+    """The line may go on over the next lines: a loop or block, a here-document, a quote left
+    open (``bash -c "``). Only then is the shell asked where the statement ends."""
+    words = body.replace(";", " ").split()
+    if not words:
+        return False
+    return (
+        words[0] in _OPENERS
+        or words[0] in ("{", "(")
+        or bool(_FUNCTION.match(body))
+        or bool(_HEREDOC.search(body))
+        or body.count('"') % 2 == 1
+        or body.count("'") % 2 == 1
+    )
+
+
+def _guard(node: shellread.Node) -> bool:
+    """``if [ "$(id -u)" != 0 ]; then echo ...; exit 1; fi``: a check of the author's that
+    says something and stops, and changes nothing."""
+    text = shellread.source(node)
+    programs = []
+    stack = list(node.named_children[1:])
+    while stack:
+        child = stack.pop()
+        if child.type == "command":
+            name = child.child_by_field_name("name")
+            programs.append(shellread.source(name) if name is not None else "")
+        else:
+            stack.extend(child.named_children)
+    quiet = all(p in _NARRATION or p == "return" for p in programs)
+    return quiet or any(key in text for key in ("id -u", "EUID", "whoami"))
+
+
+@dataclass
+class _Call:
+    """A simple command, read: ``[sudo] [ip netns exec NS | nsenter --net=...] PROGRAM ARGS``."""
+
+    sudo: bool
+    #: the namespace it runs in ("" for a root shell's ``bash -c``; None: not a wrapper)
+    inside: str | None
+    program: str
+    args: list[str]
+    #: the string of ``bash -c STRING``
+    script: shellread.Node | None
+    shell: str
+    #: how it enters the namespace: "exec" (ip netns exec), "nsenter", "" (it does not)
+    wrapper: str = ""
+
+    def wrap(self, text: str) -> str:
+        """A command of the inner shell as a command of the outer one, in the namespace."""
+        sudo = "sudo " if self.sudo else ""
+        if not self.inside:  # a root shell's script: its commands, with the outer sudo
+            return text if text.startswith("sudo ") or not sudo else sudo + text
+        if text.startswith("sudo "):
+            text = text[5:]
+        if SHELL_SYNTAX.search(text):
+            return f"{sudo}ip netns exec {self.inside} {self.shell} -c {shlex.quote(text)}"
+        return f"{sudo}ip netns exec {self.inside} {text}"
+
+
+@dataclass
+class _Session:
+    """Commands typed in a shell opened inside a namespace, until ``exit``."""
+
+    call: _Call
+    lead: list[str]
+    block: Block | None = None
+
+
+def _types(line: str) -> bool:
+    """The line is a command iplab types (not prose that happens to start with a program)."""
+    try:
+        return classify(line).typed
+    except LineError:
+        return False
 
 
 def _silent(op: Op) -> bool:
@@ -479,84 +950,98 @@ def _front_matter(lines: list[str]) -> tuple[str | None, int]:
     return None, 0
 
 
-@dataclass
-class _Page:
-    """The paragraph being read, and the page title found so far."""
-
-    title: str | None
-    para: list[str] = field(default_factory=list)
-    para_line: int = 0
-
-    def flush(self, reader: Reader, end: int) -> None:
-        text = plain(" ".join(self.para))
-        if text:
-            reader.note("paragraph", text, self.para_line, end)
-        self.para = []
+@functools.cache
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark")
 
 
-def read_markdown(text: str) -> tuple[str | None, Reader]:
-    """The page's title and a reader holding its events (notes and commands, in order)."""
+def read_markdown(text: str, keep_variables: bool = True) -> tuple[str | None, Reader]:
+    """The page's title and a reader holding its events (notes and commands, in order).
+
+    The page is read by a CommonMark parser (markdown-it-py): headings, paragraphs (their
+    source lines, markup removed), fenced and indented code blocks (in list items too).
+    """
     lines = text.splitlines()
-    title, i = _front_matter(lines)
-    page = _Page(title)
-    reader = Reader(markdown=True)
+    title, start = _front_matter(lines)
+    tokens = _markdown().parse("\n" * start + "\n".join(lines[start:]))
+    reader = Reader(markdown=True, keep_variables=keep_variables)
     h1_taken = title is not None
-    while i < len(lines):
-        line, number = lines[i], i + 1
-        i += 1
-        fence = FENCE.fullmatch(line)
-        if fence is not None:
-            page.flush(reader, number - 1)
-            i = _code_block(reader, fence, lines, i)
-        elif (heading := _HEADING.fullmatch(line)) is not None:
-            page.flush(reader, number - 1)
-            if heading["level"] == "#" and not h1_taken:
-                page.title, h1_taken = plain(heading["text"]), True
+    code_on_page = any(t.type in ("fence", "code_block") for t in tokens)
+    for k, token in enumerate(tokens):
+        if token.map is None:
+            continue
+        first, end = token.map
+        if token.type == "heading_open":
+            heading = plain(tokens[k + 1].content)
+            if token.markup == "#" and not h1_taken:
+                title, h1_taken = heading, True
             else:
-                reader.note("heading", plain(heading["text"]), number)
-        elif not line.strip() or _REF_DEF.match(line):
-            page.flush(reader, number - 1)
-        elif line.lstrip().startswith("<!--"):
-            page.flush(reader, number - 1)
-            while i < len(lines) and "-->" not in lines[i - 1]:
-                i += 1
-        elif re.fullmatch(r" {0,3}(=+|-+)\s*", line) and len(page.para) == 1:
-            heading_text, page.para = plain(page.para[0]), []
-            reader.note("heading", heading_text, number - 1)
+                reader.note("heading", heading, first + 1)
+        elif token.type == "paragraph_open":
+            source = [_unmarked(line) for line in lines[first:end]]
+            if code_on_page:
+                reader.note("paragraph", plain(" ".join(source)), first + 1, end)
+            else:
+                _bare_paragraph(reader, source, first + 1)
+        elif token.type in ("fence", "code_block"):
+            info = token.info if token.type == "fence" else ""
+            offset = first + 2 if token.type == "fence" else first + 1
+            body = list(enumerate(token.content.splitlines(), start=offset))
+            _code_block(reader, info, body, first + 1)
+    return title, reader
+
+
+def _unmarked(line: str) -> str:
+    """A paragraph's source line without its list marker or blockquote marks."""
+    stripped = line.lstrip()
+    while stripped.startswith(">"):
+        stripped = stripped[1:].lstrip()
+    return _LIST_ITEM.sub("", stripped, count=1) if _LIST_ITEM.match(stripped) else stripped
+
+
+def _bare_paragraph(reader: Reader, source: list[str], line: int) -> None:
+    """On a page without code blocks, the lines of a paragraph that are ``ip`` commands."""
+    prose: list[str] = []
+    prose_line = line
+    for number, text in enumerate(source, start=line):
+        body = text.strip().strip("`")
+        body = strip_prompt(body) or body
+        if first_program(body) == "ip" and classify(body).typed:
+            reader.note("paragraph", plain(" ".join(prose)), prose_line, number - 1)
+            prose, prose_line = [], number + 1
+            reader.warnings.append(
+                f"line {number}: the page has no code blocks; {body!r} is read as a command"
+            )
+            reader.command(body, number, [], 0)
         else:
-            if _LIST_ITEM.match(line) and not line.startswith("    "):
-                page.flush(reader, number - 1)
-                line = _LIST_ITEM.sub("", line, count=1)
-            if not page.para:
-                page.para_line = number
-            page.para.append(line.lstrip("> ").strip() if line.lstrip().startswith(">") else line)
-    page.flush(reader, len(lines))
-    return page.title, reader
+            prose.append(text)
+    reader.note("paragraph", plain(" ".join(prose)), prose_line, line + len(source) - 1)
 
 
-def _code_block(reader: Reader, fence: re.Match[str], lines: list[str], i: int) -> int:
-    """Read a fenced block starting at index ``i`` (after its opening line); returns the index
-    after its closing line."""
-    start = i
-    mark, indent = fence["fence"], len(fence["indent"])
-    body: list[tuple[int, str]] = []
-    while i < len(lines):
-        line = lines[i]
-        stripped = line.strip()
-        if stripped.startswith(mark[0] * len(mark)) and not stripped.strip(mark[0]):
-            i += 1
-            break
-        body.append((i + 1, line[indent:] if not line[:indent].strip() else line.lstrip()))
-        i += 1
-    lang = (fence["info"].split() or [""])[0].lower().strip("{}.")
+def _code_block(reader: Reader, info: str, body: list[tuple[int, str]], line: int) -> None:
+    """A code block: commands when its language is a shell's (or none, or a misspelling of
+    one, or unknown while its lines look like commands), else prose or printed output."""
+    lang = (info.split() or [""])[0].lower().strip("{}.")
     if lang in SHELL_LANGS or lang == "":
         reader.block(body, shell_lang=lang != "")
-    else:
-        reader.fence(lang, body, start)
-    return i
+        return
+    if lang not in NOT_SHELL_LANGS:
+        close = difflib.get_close_matches(lang, sorted(SHELL_LANGS), n=1, cutoff=0.6)
+        looks = any(
+            strip_prompt(text.lstrip()) or reader.looks_like_command(text.strip())
+            for _, text in body
+        )
+        if close or looks:
+            said = f"a misspelling of {close[0]!r}" if close else "its lines look like commands"
+            reader.warnings.append(
+                f"line {line}: a code block marked {lang!r} is read as shell ({said})"
+            )
+            reader.block(body, shell_lang=True)
+            return
+    reader.fence(lang, body, line)
 
 
-def read_shell(text: str) -> Reader:
-    reader = Reader(markdown=False)
+def read_shell(text: str, base: Path | None = None, keep_variables: bool = True) -> Reader:
+    reader = Reader(markdown=False, base=base, keep_variables=keep_variables)
     reader.block(list(enumerate(text.splitlines(), start=1)), shell_lang=True)
     return reader

@@ -32,7 +32,7 @@ from iplab.journal import Entry, Journal, LabInfo, UndoRecord
 from iplab.model import ROOT, Judge, ModelError, State, apply
 from iplab.render import Command, Renderer, renderer, template_hashes
 from iplab.runner import Result, stop_survivor
-from iplab.steps import LinkDel, LinkSet, NetnsDel, NetnsExec, Op, Raw
+from iplab.steps import LinkAdd, LinkDel, LinkSet, NetnsDel, NetnsExec, Op, Raw
 from iplab.verify import Owned
 
 SETTLE_SECONDS = 30.0  # how long deleted namespaces may take to release their links (busy host)
@@ -92,9 +92,10 @@ def refusal(entry: Entry, undo: UndoRecord, info: LabInfo) -> str | None:
     netns |= set(info.owned_netns) - set(info.preexisting_netns)
     links |= set(info.owned_links) - set(info.preexisting_links)
     if isinstance(op, NetnsDel):
-        return None if op.name in netns else f"namespace {op.name}"
+        ok = op.name in netns or _used(entry, info, "netns", op.name)
+        return None if ok else f"namespace {op.name}"
     if isinstance(op, LinkDel):
-        return None if op.dev in links else f"link {op.dev}"
+        return None if op.dev in links or _used(entry, info, "link", op.dev) else f"link {op.dev}"
     lab_netns, lab_links = set(info.owned_netns), set(info.owned_links)
     if op.in_ns() in lab_netns:
         return None
@@ -102,6 +103,19 @@ def refusal(entry: Entry, undo: UndoRecord, info: LabInfo) -> str | None:
         if kind == "link" and name not in lab_links:
             return f"link {name}"
     return None
+
+
+def _used(entry: Entry, info: LabInfo, kind: str, name: str) -> bool:
+    """A name of the lab record that the entry's own step made without naming it (the
+    kernel names ``ip link add type veth``), or used without anything the model knows
+    making it (a raw step of unknown effect before it did): the lab's to delete."""
+    owned = info.owned_netns if kind == "netns" else info.owned_links
+    op = entry.op
+    if op is None or name not in owned:
+        return False
+    if isinstance(op, LinkAdd) and kind == "link" and (op.name is None or op.peer is None):
+        return True
+    return (kind, name) in op.refs()
 
 
 def _namespaces(info: LabInfo, entries: Sequence[Entry]) -> list[str]:

@@ -113,8 +113,17 @@ def is_automatic(address: str, link: Link) -> bool:
     return iface.is_link_local or (link.kind == "loopback" and iface.ip.is_loopback)
 
 
+#: how the text of an IPv6 link-local address (fe80::/10) starts, as iproute2 prints it
+_LINK_LOCAL_V6 = ("fe8", "fe9", "fea", "feb")
+
+
 def lab_addresses(link: Link) -> set[ipaddress.IPv4Interface | ipaddress.IPv6Interface]:
-    return {ipaddress.ip_interface(a) for a in link.addresses if not is_automatic(a, link)}
+    # (the kernel's fe80:: addresses, one on every link that is up, are skipped unparsed)
+    return {
+        ipaddress.ip_interface(a)
+        for a in link.addresses
+        if not (a.find(":") == 4 and a[:3].lower() in _LINK_LOCAL_V6) and not is_automatic(a, link)
+    }
 
 
 def _fmt_addresses(link: Link | None) -> str:
@@ -218,7 +227,7 @@ def _link_diff(ns: str, want: Link, got: Link) -> list[Difference]:
                 out.append(Difference(name, "peer", want_peer, f"{got.peer}@?"))
         elif (got.peer, got.peer_ns) != (want.peer, want.peer_ns):
             out.append(Difference(name, "peer", want_peer, f"{got.peer}@{_where(got.peer_ns)}"))
-    if lab_addresses(want) != lab_addresses(got):
+    if want.addresses != got.addresses and lab_addresses(want) != lab_addresses(got):
         out.append(Difference(name, "addresses", _fmt_addresses(want), _fmt_addresses(got)))
     if want.mtu is not None and want.mtu != got.mtu:
         out.append(Difference(name, "mtu", str(want.mtu), str(got.mtu)))

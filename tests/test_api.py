@@ -145,3 +145,32 @@ def test_the_api_reference_is_up_to_date() -> None:
     assert (REPO / "docs" / "api.md").read_text() == apidoc.render(), (
         "docs/api.md is stale: python3 -m iplab.apidoc > docs/api.md"
     )
+
+
+def test_teardown_fails_the_test_when_something_of_the_lab_remains(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The plugin's own check after the down, with a lab whose namespace stays behind."""
+
+    class Leaky:
+        name = "leaky"
+
+        def down(self) -> None:
+            pass
+
+        def leftovers(self) -> list[str]:
+            return ["ilabcdns1"]
+
+    monkeypatch.setattr("iplab.pytest_plugin.privilege_problem", lambda state_dir: None)
+    monkeypatch.setattr("iplab.api.labs", lambda state_dir=None: [])
+    monkeypatch.setattr("iplab.api.up", lambda *args, **kwargs: Leaky())
+    pytester.makepyfile("def test_one(iplab_lab):\n    iplab_lab('container-networking-part2')\n")
+    state = tmp_path / "state"
+    result = pytester.runpytest_inprocess(*PLUGIN, f"--iplab-state-dir={state}")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        ["*iplab: lab leaky was not taken down completely: ilabcdns1 remain*"]
+    )
+    # its marker stays (unlocked): the next session's sweep tries again
+    [marker] = (state / "pytest").glob("*.json")
+    assert marker.name.startswith("il") and marker.name.endswith("container-networking-part2.json")

@@ -31,6 +31,7 @@ from iplab.steps import (
     LinkAdd,
     LinkShow,
     NetnsAdd,
+    NetnsDel,
     NetnsExec,
     NetnsList,
     Op,
@@ -58,10 +59,11 @@ SPELLINGS = Path(__file__).resolve().parent / "scenarios" / "spellings.yaml"
 
 
 def imported(path: Path) -> ImportResult:
-    """Import a fixture, naming it by its path relative to the repository (stable goldens)."""
+    """Import a fixture, naming it by its path relative to the repository (stable goldens);
+    lines with the script's variables print expanded (the format these goldens were made in)."""
     text = path.read_text(encoding="utf-8")
     rel = str(path.relative_to(REPO))
-    return import_text(text, detect_kind(rel, text), rel)
+    return import_text(text, detect_kind(rel, text), rel, variables="expand")
 
 
 def rendered_lines(result: ImportResult) -> list[str]:
@@ -749,7 +751,7 @@ def test_variables_hold_across_the_blocks_of_a_page_and_unknown_ones_stay_raw() 
         "```bash\nsudo ip link add v0 type veth peer name v1\nsudo ip link set v0 netns $NS\n"
         "sudo ip link set v1 netns $OTHER\n```\n"
     )
-    result = import_text(page, "markdown", "page.md")
+    result = import_text(page, "markdown", "page.md", variables="expand")
     assert result.lines == (
         "sudo ip netns add ns1",
         "sudo ip link add v0 type veth peer name v1",
@@ -763,30 +765,41 @@ def test_variables_hold_across_the_blocks_of_a_page_and_unknown_ones_stay_raw() 
     assert result.cannot_undo == ("setup[3] (line 11): sudo ip link set v1 netns $OTHER",)
 
 
-def test_shell_constructs_that_cannot_be_steps_are_skipped_with_a_warning() -> None:
+def test_a_loop_is_one_block_printed_as_written_and_a_file_heredoc_is_a_note() -> None:
     script = (
         "ip netns add a\n"
         "for i in 1 2; do\n  ip netns add ns$i\ndone\n"
-        "cat > /tmp/x <<'EOF'\nhello\nEOF\n"
+        "cat > /tmp/x <<'EOF'\nhello )\nEOF\n"
         "ip netns del a\n"
     )
     result = import_text(script, "shell", "s.sh")
-    assert result.lines == ("ip netns add a", "ip netns del a")
+    assert result.lines == (
+        "ip netns add a",
+        "for i in 1 2; do\n  ip netns add ns$i\ndone",
+        "ip netns del a",
+    )
     assert result.warnings == (
-        "lines 2-4: a multi-line shell construct (for ...) cannot be imported; skipped"
-        " (unroll it, or use a scenario 'loop')",
-        "lines 5-7: a here-document cannot be imported; skipped"
+        "lines 5-7: a here-document is kept as a note, not run"
         " (write the file in a raw step of its own)",
     )
+    sc = scenario.load_text(result.yaml, "s.yaml")
+    assert [s.op for s in sc.steps] == [
+        NetnsAdd(name="a"),
+        NetnsAdd(name="ns1"),
+        NetnsAdd(name="ns2"),
+        NetnsDel(name="a"),
+    ]
+    assert [s.joined for s in sc.steps] == [False, False, True, False]
+    assert export.text(build(sc)) == "".join(f"{line}\n" for line in result.lines)
 
 
-def test_a_one_line_loop_is_a_raw_step() -> None:
+def test_a_one_line_loop_is_a_block_of_typed_steps() -> None:
     result = import_text("for i in 1 2; do ip netns add ns$i; done\n", "shell", "s.sh")
     sc = scenario.load_text(result.yaml, "s.yaml")
-    assert sc.setup[0].op == Raw(command="for i in 1 2; do ip netns add ns$i; done", shell=True)
-    assert result.warnings == (
-        "line 1: cannot resolve $i ($i is not set in the input); kept as a raw command",
-    )
+    assert sc.setup[0].verbatim == "for i in 1 2; do ip netns add ns$i; done"
+    assert [s.op for s in sc.setup] == [NetnsAdd(name="ns1"), NetnsAdd(name="ns2")]
+    assert result.warnings == ()
+    assert (result.typed, result.raw) == (2, 0)
 
 
 def test_jinja_braces_in_prose_and_commands_come_back_unchanged() -> None:
@@ -868,7 +881,7 @@ def test_a_no_language_block_that_starts_with_a_variable_command() -> None:
         '```bash\nNS_EXEC="ip netns exec a"\nsudo ip netns add a\n```\n\n'
         "```\n$NS_EXEC ip link\n1: lo: <LOOPBACK>\n\n```\n"
     )
-    result = import_text(page, "markdown", "page.md")
+    result = import_text(page, "markdown", "page.md", variables="expand")
     assert result.lines == ("sudo ip netns add a", "ip netns exec a ip link")
     _, steps = steps_of(result)
     assert steps[1]["output"] == "1: lo: <LOOPBACK>"
@@ -960,7 +973,7 @@ def test_import_to_stdout_with_a_name(capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_the_format_option_overrides_the_detection(tmp_path: Path) -> None:
     notes = tmp_path / "notes.txt"
-    notes.write_text("ip link\n", encoding="utf-8")
+    notes.write_text("ping -c 1 10.0.0.1\n", encoding="utf-8")
     args = _args(str(notes), "--format", "markdown")  # a page without code blocks
     with pytest.raises(UsageError, match=r"notes\.txt: no command found \(read as markdown\)$"):
         args.handler(args)

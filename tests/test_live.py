@@ -4,6 +4,7 @@ the scenario forms, and the command line's refusals."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,10 @@ from tests.conftest import SCENARIOS
 
 TRY_IT = SCENARIOS / "container-networking-part2-try-it.yaml"
 P = "t1"
+
+
+def texts(found: Iterable[object]) -> list[str]:
+    return [str(d) for d in found]
 
 
 def try_it() -> tuple[LabInfo, State]:
@@ -84,15 +89,15 @@ def test_check_compares_the_journal_with_the_kernel() -> None:
     options = {"rate": 2000, "burst": 1600, "lat": 50000}
     (tbf,) = tc.parse_qdiscs([{"kind": "tbf", "handle": "8001:", "root": True,
                                "options": options}], "v")  # fmt: skip
-    assert live.check(want, {live.Target("ns1", "v"): tbf}) == []
-    assert live.check(want, {}) == ["ns1:v: expected tbf rate 16kbit, found none"]
-    assert live.check(live.Applied({}, []), {live.Target("ns1", "v"): tbf}) == [
-        "ns1:v: expected no impairment, found tbf (rate 16kbit)"
+    assert texts(live.check(want, {live.Target("ns1", "v"): tbf})) == []
+    assert texts(live.check(want, {})) == ["ns1:v.qdisc: expected tbf rate 16kbit, found none"]
+    assert texts(live.check(live.Applied({}, []), {live.Target("ns1", "v"): tbf})) == [
+        "ns1:v.qdisc: expected none, found tbf rate 16kbit"
     ]
     _info, state = try_it()  # the model's state: every link up after the setup
     down = live.Applied({}, [live.Target("t1ns1", "t1vethX"), live.Target(ROOT, "gone")])
-    assert live.check(down, {}, state) == [
-        "t1ns1:t1vethX: expected down (iplab link ... down), found up"
+    assert texts(live.check(down, {}, state)) == [
+        "t1ns1:t1vethX.state: expected down (iplab link ... down), found up"
     ]
 
 
@@ -212,3 +217,47 @@ def test_cli_refusals_are_one_line(
     err = capsys.readouterr().err
     assert rc == 2, err
     assert message in err and len(err.strip().splitlines()) == 1, err
+
+
+LIVE_FORMS = """\
+name: impaired
+topology:
+  bridges: [br0]
+  namespaces: [a, b]
+  veths:
+    - {name: va, netns: a, peer: pa, bridge: br0, impair: {rate: 1mbit}}
+    - {name: vb, netns: b, peer: pb, bridge: br0, peer_impair: {delay: 20ms, loss: 1%}}
+setup:
+  - action: impair
+    in: a
+    dev: va
+    rate: 2mbit
+  - flap: {link: pa, down: 1s}
+    title: The port goes away for a second
+"""
+
+
+def test_the_live_forms_load_render_and_validate(write_scenario: object) -> None:
+    import json
+
+    import jsonschema
+    import yaml
+
+    path = write_scenario(LIVE_FORMS)  # type: ignore[operator]
+    plan = build(scenario.load(str(path)), "p")
+    texts = [pc.command.text for pc in plan.setup]
+    assert texts[-6:] == [
+        "ip netns exec pa tc qdisc replace dev pva root tbf rate 1mbit burst 1600 latency 50ms",
+        "tc qdisc replace dev ppb root netem delay 20ms loss 1%",
+        "ip netns exec pa tc qdisc replace dev pva root tbf rate 2mbit burst 2500 latency 50ms",
+        "ip link set ppa down",
+        "sleep 1",
+        "ip link set ppa up",
+    ]
+    undo = [u.undo.op for pc in plan.setup for u in pc.undo if isinstance(u.undo.op, NetnsExec)]
+    assert {op.command for op in undo} == {"tc qdisc del dev pva root"}
+    document = json.loads((SCENARIOS.parent / "docs" / "scenario.schema.json").read_text())
+    validator = jsonschema.Draft202012Validator(document)
+    assert list(validator.iter_errors(yaml.safe_load(LIVE_FORMS))) == []
+    wrong = yaml.safe_load(LIVE_FORMS.replace("down: 1s}", "down: 1s, up: 1s}"))
+    assert list(validator.iter_errors(wrong))

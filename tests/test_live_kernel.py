@@ -22,6 +22,7 @@ import pytest
 
 from tests.conftest import REPO
 from tests.kernel import iplab, netns_names, root_links
+from tests.test_json_output import assert_valid
 
 pytestmark = pytest.mark.kernel
 
@@ -129,7 +130,12 @@ def test_rate_is_measured_by_ping_and_down_leaves_no_qdisc(
         {"netns": ns1, "link": f"{prefix}vethX", "qdisc": "tbf", "rate": "16kbit"}
     ]
     assert status["differences"] == []
+    assert_valid("status", status)
     assert f"live: {ns1}:{prefix}vethX rate 16kbit" in iplab("ls", state=state_dir).stdout
+    (listed,) = [x for x in json.loads(iplab("ls", "--json", state=state_dir).stdout)
+                 if x["lab"] == lab]  # fmt: skip
+    assert listed["live"] == {"links_down": [], "impairments": [
+        {"netns": ns1, "link": f"{prefix}vethX", "qdisc": "tbf", "rate": "16kbit"}]}  # fmt: skip
     # the root namespace's end of the lab too
     assert iplab("impair", lab, "vethY", "--rate", "1mbit", state=state_dir).returncode == 0
     assert sorted(our_qdiscs(prefix)) == sorted([f"None:{prefix}vethY:tbf",
@@ -227,6 +233,11 @@ def test_a_link_set_down_then_up_and_down_restores(prefix: str, state_dir: Path,
     assert state_of(vethq) is False
     assert iplab("test", lab, state=state_dir).returncode == 1  # ns2 is cut off
     assert f"root:{vethq} down" in iplab("ls", state=state_dir).stdout
+    listed = json.loads(iplab("ls", "--json", state=state_dir).stdout)
+    assert_valid("ls", listed)
+    assert [x["live"]["links_down"] for x in listed if x["lab"] == lab] == [
+        [{"netns": None, "link": vethq}]
+    ]
     up = iplab("link", lab, "vethQ", "up", state=state_dir)
     assert up.returncode == 0, up.stderr
     assert state_of(vethq) is True
@@ -409,7 +420,7 @@ def test_verify_and_the_picture_show_what_the_kernel_holds(
                     "4mbit", "burst", "6250", "latency", "50ms"], check=True)  # fmt: skip
     changed = iplab("verify", TRY_IT, "--prefix", prefix, state=state_dir)
     assert changed.returncode == 1
-    assert f"root:{prefix}vethY: rate: expected 5mbit, found 4mbit" in changed.stdout
+    assert f"root:{prefix}vethY.rate: expected 5mbit, found 4mbit" in changed.stdout
     dot = tmp_path / "lab.dot"
     drawn = iplab("graph", "--live", "--lab", lab, "-o", str(dot), state=state_dir)
     assert drawn.returncode == 0, drawn.stderr

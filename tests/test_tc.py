@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 import pytest
 from hypothesis import given
@@ -14,6 +15,10 @@ from iplab.render import renderer, split
 from tests.conftest import FIXTURES
 
 TC = FIXTURES / "tc"
+
+
+def texts(found: Iterable[object]) -> list[str]:
+    return [str(d) for d in found]
 
 
 def load(name: str) -> list[tc.Qdisc]:
@@ -107,9 +112,9 @@ def test_read_back_tbf_captured() -> None:
     assert roots["ipt16a"].impairment() == tc.Impairment(rate=10_000_000)
     (one,) = load("tbf-16kbit-dev.json")
     assert one.dev == "x"  # `tc -j qdisc show dev X` leaves the name out
-    assert tc.differences(tc.impairment({"rate": "16kbit"}), one, "ns1:x") == []
-    assert tc.differences(tc.impairment({"rate": "10mbit"}), one, "ns1:x") == [
-        "ns1:x: rate: expected 10mbit, found 16kbit"
+    assert texts(tc.differences(tc.impairment({"rate": "16kbit"}), one, "ns1:x")) == []
+    assert texts(tc.differences(tc.impairment({"rate": "10mbit"}), one, "ns1:x")) == [
+        "ns1:x.rate: expected 10mbit, found 16kbit"
     ]
 
 
@@ -118,15 +123,19 @@ def test_read_back_netem_published() -> None:
     assert not netem.root and netem.parent == "1:10"
     assert netem.impairment() == tc.Impairment(delay=0.05, jitter=0.01, loss=0.01)
     assert (
-        tc.differences(tc.impairment({"delay": "50ms", "jitter": "10ms", "loss": "1%"}), netem, "x")
+        texts(
+            tc.differences(
+                tc.impairment({"delay": "50ms", "jitter": "10ms", "loss": "1%"}), netem, "x"
+            )
+        )
         == []
     )
     with_rate = next(q for q in load("netem-prio-rate.json") if q.kind == "netem")
     assert with_rate.impairment() == tc.Impairment(delay=0.1, loss=0.2, rate=100_000_000)
     (loss,) = load("netem-loss.json")
     assert loss.impairment() == tc.Impairment(loss=0.06)
-    assert tc.differences(tc.impairment({"delay": "50ms", "loss": "6%"}), loss, "x") == [
-        "x: delay: expected 50ms, found none"
+    assert texts(tc.differences(tc.impairment({"delay": "50ms", "loss": "6%"}), loss, "x")) == [
+        "x.delay: expected 50ms, found none"
     ]
 
 
@@ -134,11 +143,13 @@ def test_differences_of_kinds_and_of_nothing() -> None:
     (noqueue,) = load("noqueue-dev.json")
     (htb,) = load("htb-dev.json")
     (tbf,) = load("tbf-16kbit-dev.json")
-    assert tc.differences(None, noqueue, "x") == []
-    assert tc.differences(None, htb, "x") == []  # not ours to judge
-    assert tc.differences(None, tbf, "x") == ["x: expected no impairment, found tbf (rate 16kbit)"]
-    assert tc.differences(tc.impairment({"delay": "5ms"}), noqueue, "x") == [
-        "x: expected netem delay 5ms, found none"
+    assert texts(tc.differences(None, noqueue, "x")) == []
+    assert texts(tc.differences(None, htb, "x")) == []  # not ours to judge
+    assert texts(tc.differences(None, tbf, "x")) == [
+        "x.qdisc: expected none, found tbf rate 16kbit"
+    ]
+    assert texts(tc.differences(tc.impairment({"delay": "5ms"}), noqueue, "x")) == [
+        "x.qdisc: expected netem delay 5ms, found none"
     ]
     assert htb.impairment() is None
 
