@@ -61,8 +61,8 @@ class LineError(ValueError):
     """The line cannot be kept in a scenario at all, not even as a raw command."""
 
 
-class _NoMatch(Exception):
-    """The words do not read as the op being tried (internal to the parser)."""
+#: the words do not read as the op being tried (the grammar's own signal)
+_NoMatch = ipgrammar.NoMatch
 
 
 Kind = Literal["typed", "raw-effects", "raw-unknown"]
@@ -99,22 +99,8 @@ def count_kinds(parsed: Iterable[Parsed]) -> dict[Kind, int]:
 # -- the words of a line ----------------------------------------------------------------------
 
 
-class _Words:
-    """A cursor over the words of a command line."""
-
-    def __init__(self, words: list[str]) -> None:
-        self.words = words
-        self.i = 0
-
-    def peek(self) -> str | None:
-        return self.words[self.i] if self.i < len(self.words) else None
-
-    def take(self) -> str:
-        word = self.peek()
-        if word is None:
-            raise _NoMatch
-        self.i += 1
-        return word
+class _Words(ipgrammar.Words):
+    """The grammar's cursor over the words of a line, and a choice among spellings."""
 
     def accept(self, *choices: str) -> str | None:
         """Take the next word when it is one of ``choices``."""
@@ -124,15 +110,8 @@ class _Words:
             return word
         return None
 
-    def end(self) -> None:
-        if self.peek() is not None:
-            raise _NoMatch
 
-
-def _checked(word: str, problem: Callable[[str], str | None]) -> str:
-    if problem(word):
-        raise _NoMatch
-    return word
+_checked = ipgrammar.checked
 
 
 def _link(words: _Words) -> str:
