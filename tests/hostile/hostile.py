@@ -42,6 +42,18 @@ fi
 exec "@REAL@" "$@"
 """
 
+#: a small lab: 3 namespaces, a bridge, veths with one end moved (9 state changes)
+SMALL_LAB = """name: small
+setup:
+  - {action: link add, name: br0, type: bridge}
+  - loop: [1, 2, 3]
+    loop_var: i
+    steps:
+      - {action: netns add, name: "ns{{ i }}"}
+      - {action: link add, name: "v{{ i }}", type: veth, peer: "p{{ i }}", peer_netns: "ns{{ i }}"}
+      - {action: link set, dev: "v{{ i }}", master: br0}
+"""
+
 
 def shim_dir(tmp_path: Path) -> Path:
     """A directory holding the misbehaving ``ip``, to put first on PATH."""

@@ -10,29 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.hostile import REAL_IP, figure, leftovers, shim_env
+from tests.hostile.hostile import REAL_IP, SMALL_LAB, figure, leftovers, shim_env
 from tests.kernel import iplab
 
 pytestmark = pytest.mark.kernel
 
-#: a small lab: 3 namespaces, a bridge, veths with one end moved (9 state changes)
-SMALL = """name: small
-setup:
-  - {action: link add, name: br0, type: bridge}
-  - loop: [1, 2, 3]
-    loop_var: i
-    steps:
-      - {action: netns add, name: "ns{{ i }}"}
-      - {action: link add, name: "v{{ i }}", type: veth, peer: "p{{ i }}", peer_netns: "ns{{ i }}"}
-      - {action: link set, dev: "v{{ i }}", master: br0}
-"""
 #: one lie of each kind of change (a bridge, a namespace, a veth into it, a port)
 CHANGES = ["link add {p}br0", "netns add {p}ns2", "link add {p}v2", "link set {p}v3"]
 
 
 def _lab(tmp_path: Path) -> Path:
     path = tmp_path / "small.yaml"
-    path.write_text(SMALL)
+    path.write_text(SMALL_LAB)
     return path
 
 

@@ -13,27 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.hostile import figure, leftovers, start
+from tests.hostile.hostile import SMALL_LAB, figure, leftovers, start
 from tests.kernel import REPO, iplab
 
 pytestmark = pytest.mark.kernel
-
-LAB = """name: small
-setup:
-  - {action: link add, name: br0, type: bridge}
-  - loop: [1, 2, 3]
-    loop_var: i
-    steps:
-      - {action: netns add, name: "ns{{ i }}"}
-      - {action: link add, name: "v{{ i }}", type: veth, peer: "p{{ i }}", peer_netns: "ns{{ i }}"}
-      - {action: link set, dev: "v{{ i }}", master: br0}
-"""
 
 
 @pytest.fixture
 def lab(tmp_path: Path) -> Path:
     path = tmp_path / "small.yaml"
-    path.write_text(LAB)
+    path.write_text(SMALL_LAB)
     return path
 
 
