@@ -27,10 +27,10 @@ _EXPORTS = {
     "LabError": "iplab.api",
     "up": "iplab.api",
     "labs": "iplab.api",
-    "State": "iplab.model",
-    "Namespace": "iplab.model",
-    "Link": "iplab.model",
-    "Route": "iplab.model",
+    "State": "iplab.state",
+    "Namespace": "iplab.state",
+    "Link": "iplab.state",
+    "Route": "iplab.state",
     "Difference": "iplab.verify",
     "DifferenceKind": "iplab.verify",
     "Result": "iplab.runner",
@@ -73,11 +73,11 @@ if TYPE_CHECKING:
     from iplab.errors import PrivilegeError as PrivilegeError
     from iplab.errors import ScenarioError as ScenarioError
     from iplab.errors import UsageError as UsageError
-    from iplab.model import Link as Link
-    from iplab.model import Namespace as Namespace
-    from iplab.model import Route as Route
-    from iplab.model import State as State
     from iplab.runner import Result as Result
+    from iplab.state import Link as Link
+    from iplab.state import Namespace as Namespace
+    from iplab.state import Route as Route
+    from iplab.state import State as State
     from iplab.verify import Difference as Difference
     from iplab.verify import DifferenceKind as DifferenceKind
 else:

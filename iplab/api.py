@@ -32,9 +32,9 @@ if TYPE_CHECKING:
     from iplab import scenario as _scenario
     from iplab.context import Env
     from iplab.journal import LabInfo
-    from iplab.model import State
     from iplab.plan import Plan
     from iplab.runner import Result
+    from iplab.state import State
     from iplab.verify import Difference
 
 __all__ = ["Lab", "LabError", "Scenario", "labs", "up"]
@@ -327,7 +327,8 @@ class Lab:
         links (kind, up, peer, master, addresses...), and in the root namespace only
         the lab's own links."""
         from iplab import iproute
-        from iplab.model import ROOT, Namespace, State
+        from iplab.names import ROOT
+        from iplab.state import Namespace, State
 
         self._require_up()
         live = iproute.read_state(self._env.runner, sorted(self._info.owned_netns))

@@ -57,6 +57,7 @@ from iplab.steps import (
     RouteDel,
     Show,
 )
+from iplab.words import SHELL_SYNTAX, reads_only, strip_sudo
 
 
 class NoMatch(Exception):
@@ -302,8 +303,6 @@ def _exec(words: Words, ns: str, line: str) -> Op:
     tail = line.split(f" {ns} ", 1)
     if len(tail) != 2 or not tail[1].strip():
         raise NoMatch
-    from iplab.lineparse import reads_only
-
     command = tail[1].strip()
     return NetnsExec(ns=ns, command=command, observes=reads_only(command), text=line)
 
@@ -717,8 +716,6 @@ def _split(line: str) -> list[str] | None:
 
 
 def _without_sudo(argv: list[str]) -> list[str]:
-    from iplab.render import strip_sudo
-
     return list(strip_sudo(tuple(argv))) if argv[:1] == ["sudo"] else argv
 
 
@@ -736,8 +733,6 @@ def read(line: str) -> Op | None:
     The line may start with ``sudo`` and its options (``sudo -E ip ...``, ``sudo  ip``);
     it must hold no shell syntax and no surrounding whitespace.
     """
-    from iplab.scenario import SHELL_SYNTAX
-
     if line != line.strip() or not line or "\n" in line or SHELL_SYNTAX.search(line):
         return None
     argv = _split(line)
@@ -852,8 +847,6 @@ def _other_link_add(rest: list[str], ns: str | None) -> Declares | None:
 def effects(command: str, ns: str | None = None) -> Declares | None:
     """What ``command`` (a line that is not typed, run in ``ns``) does to link and namespace
     names: a Declares (empty when it changes none), or None when that is not known."""
-    from iplab.scenario import SHELL_SYNTAX
-
     if SHELL_SYNTAX.search(command):
         return None
     argv = _split(command)

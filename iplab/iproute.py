@@ -1,6 +1,7 @@
 """Read what the kernel holds: iproute2's JSON output parsed into a typed State.
 
-Parsing is pure (:func:`parse_links`, :func:`parse_netns_list`, :func:`build_state`)
+Parsing is pure (:func:`parse_links`, :func:`parse_netns_list`; the State is assembled by
+:func:`iplab.peers.build_state`, as for the netlink reader)
 and tolerant: fields that other iproute2 versions add are ignored, fields they
 leave out become None, and anything malformed raises :class:`ParseError`
 naming the offending part, never a crash.
@@ -29,36 +30,17 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from iplab.errors import ParseError
-from iplab.model import ROOT, Link, Namespace, State
+from iplab.names import ROOT
+from iplab.peers import RawLink, build_state
+from iplab.state import State
 
 INTERRUPTED = "Dump was interrupted and may be inconsistent"
-#: ``peer_ns`` of a veth whose peer iplab cannot name: it lives in a namespace that ``ip
-#: netns list`` does not name (a container's), or its indexes fit more than one link
-UNKNOWN_PEER = "?"
 #: the largest ifindex, nsid, mtu or prefix length the kernel uses (a signed 32-bit int)
 _INT_MAX = 2**31 - 1
 MARK = "@@iplab "
 #: reads of a part that iproute2 says a change interrupted (a busy host: links coming and
 #: going all the time); the pause between them grows to half a second (about 15 s in all)
 RETRIES = 36
-
-
-@dataclass
-class RawLink:
-    """One entry of ``ip -j -d link`` / ``ip -j -d addr``, before peers are resolved."""
-
-    name: str
-    ifindex: int
-    kind: str
-    up: bool
-    operstate: str | None = None
-    mtu: int | None = None
-    mac: str | None = None
-    master: str | None = None
-    link_index: int | None = None
-    link_netnsid: int | None = None
-    link_name: str | None = None
-    addresses: list[str] = field(default_factory=list)
 
 
 def _field(entry: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
@@ -212,162 +194,6 @@ def loads(text: str, what: str) -> Any:
         raise ParseError(f"{what}: JSON nested too deeply to be iproute2's") from None
     except ValueError as exc:  # a number longer than int's 4300 digits
         raise ParseError(f"{what}: unreadable JSON: {str(exc).split(';')[0]}") from None
-
-
-# -- peers ------------------------------------------------------------------------------------
-
-
-def build_state(
-    links: dict[str, list[RawLink]],
-    root_ids: dict[str, int | None],
-    nsid_maps: dict[str, dict[int, str]] | None = None,
-) -> tuple[State, set[str]]:
-    """Assemble a State; return it with the namespaces whose veth peers stay ambiguous.
-
-    Without ``nsid_maps`` an ambiguous peer is left unset (the caller reads the maps
-    and builds again); with them, it is :data:`UNKNOWN_PEER`."""
-    final = nsid_maps is not None
-    nsid_maps = nsid_maps or {}
-    by_root_id = {nsid: name for name, nsid in root_ids.items() if nsid is not None}
-    state = State(namespaces={})
-    index: dict[tuple[str, int], RawLink] = {}
-    for ns, raw in links.items():
-        space = Namespace(ns, nsid=root_ids.get(ns) if ns != ROOT else None)
-        for r in raw:
-            index[(ns, r.ifindex)] = r
-            space.links[r.name] = Link(
-                name=r.name, kind=r.kind, up=r.up, master=r.master,
-                addresses=list(r.addresses), mtu=r.mtu, ifindex=r.ifindex,
-                operstate=r.operstate, mac=r.mac,
-            )  # fmt: skip
-        state.namespaces[ns] = space
-    state.namespaces.setdefault(ROOT, Namespace(ROOT))
-
-    pairs: dict[tuple[int, int], list[tuple[str, RawLink]]] = {}
-    for ns, raw in links.items():
-        for r in raw:
-            if r.kind == "veth" and r.link_index is not None and r.link_netnsid is not None:
-                pairs.setdefault((r.ifindex, r.link_index), []).append((ns, r))
-    tables = _Tables(index, pairs, by_root_id, nsid_maps)
-    # first pass: what the indexes and the root's namespace ids say on their own
-    resolved: dict[tuple[str, str], tuple[str, str]] = {}
-    ambiguous: dict[tuple[str, str], tuple[RawLink, list[tuple[str, RawLink]]]] = {}
-    unread: dict[tuple[str, str], str] = {}
-    for ns, raw in links.items():
-        for r in raw:
-            if r.kind != "veth":
-                continue
-            if r.link_index is None:  # same namespace: ip prints the peer's name ("link")
-                if r.link_name is not None and r.link_netnsid is None:
-                    resolved[(ns, r.name)] = (ns, r.link_name)
-                continue
-            if ns == ROOT and r.link_netnsid is not None:
-                target = by_root_id.get(r.link_netnsid)
-                if target is None:  # a namespace ip netns list does not name: say so
-                    unread[(ns, r.name)] = UNKNOWN_PEER
-                    continue
-                if target not in links:
-                    unread[(ns, r.name)] = target  # its namespace was not read: no name
-                    continue
-            found = _candidates(ns, r, tables)
-            if len(found) == 1 and _sure(ns, r, found[0][0], tables):
-                resolved[(ns, r.name)] = (found[0][0], found[0][1].name)
-            elif found:
-                ambiguous[(ns, r.name)] = (r, found)
-            else:  # in a namespace not read, or without a name
-                unread[(ns, r.name)] = UNKNOWN_PEER
-    # second pass: inside one namespace an id names one namespace; use what is known
-    changed = True
-    while ambiguous and changed:
-        changed = False
-        learned = _learned_ids(links, resolved)
-        taken = set(resolved.values())
-        for key, (raw_link, found) in list(ambiguous.items()):
-            known = learned.get((key[0], raw_link.link_netnsid))
-            narrowed = [
-                c for c in found
-                if (known is None or c[0] == known) and (c[0], c[1].name) not in taken
-            ]  # fmt: skip
-            sure = len(narrowed) == 1 and (
-                narrowed[0][0] == known or _sure(key[0], raw_link, narrowed[0][0], tables)
-            )
-            if sure:
-                resolved[key] = (narrowed[0][0], narrowed[0][1].name)
-                taken.add(resolved[key])
-                del ambiguous[key]
-                changed = True
-    for (ns, name), (peer_ns, peer) in resolved.items():
-        link = state.namespaces[ns].links[name]
-        link.peer, link.peer_ns = peer, peer_ns
-    for (ns, name), peer_ns in unread.items():
-        state.namespaces[ns].links[name].peer_ns = peer_ns
-    for ns, name in ambiguous if final else ():
-        # its indexes fit links of other namespaces, none confirmed by a namespace id:
-        # the peer may as well be in a namespace without a name; never guess
-        state.namespaces[ns].links[name].peer_ns = UNKNOWN_PEER
-    return state, {ns for ns, _ in ambiguous}
-
-
-def _sure(ns: str, r: RawLink, peer_ns: str, t: _Tables) -> bool:
-    """Whether a namespace id (not only indexes) says veth ``r``'s peer is in ``peer_ns``."""
-    if r.link_netnsid is None or ns in (ROOT, peer_ns):
-        return True
-    if r.link_netnsid in t.nsid_maps.get(ns, {}):
-        return True
-    # _candidates checked the peer's own view of the id: the root's, or a list-id read
-    return peer_ns == ROOT or peer_ns in t.nsid_maps
-
-
-@dataclass(frozen=True)
-class _Tables:
-    #: (namespace, ifindex) -> link
-    index: dict[tuple[str, int], RawLink]
-    #: (ifindex, peer's ifindex) -> cross-namespace veth ends with those indexes
-    pairs: dict[tuple[int, int], list[tuple[str, RawLink]]]
-    by_root_id: dict[int, str]
-    nsid_maps: dict[str, dict[int, str]]
-
-
-def _candidates(ns: str, r: RawLink, t: _Tables) -> list[tuple[str, RawLink]]:
-    """The (namespace, link) pairs that can be the peer of veth ``r`` in ``ns``."""
-    index, by_root_id, nsid_maps = t.index, t.by_root_id, t.nsid_maps
-    assert r.link_index is not None
-    if r.link_netnsid is None:  # the peer lives in the same namespace
-        peer = index.get((ns, r.link_index))
-        return [(ns, peer)] if peer is not None else []
-    target: str | None = None
-    if ns == ROOT:
-        target = by_root_id.get(r.link_netnsid)
-    elif ns in nsid_maps:
-        target = nsid_maps[ns].get(r.link_netnsid)
-    if target is not None:
-        peer = index.get((target, r.link_index))
-        return [(target, peer)] if peer is not None else []
-    out = []
-    for other, peer in t.pairs.get((r.link_index, r.ifindex), []):
-        seen_as = peer.link_netnsid  # how ``other`` names the peer's namespace (never None here)
-        if other == ns or seen_as is None:
-            continue
-        if other == ROOT and by_root_id.get(seen_as) != ns:
-            continue
-        if other in nsid_maps and nsid_maps[other].get(seen_as) != ns:
-            continue
-        if ns in nsid_maps and other != ROOT:
-            continue  # ns names every named namespace by its id: the peer's has none
-        out.append((other, peer))
-    return out
-
-
-def _learned_ids(
-    links: dict[str, list[RawLink]], resolved: dict[tuple[str, str], tuple[str, str]]
-) -> dict[tuple[str, int | None], str]:
-    learned: dict[tuple[str, int | None], str] = {}
-    for ns, raw in links.items():
-        for r in raw:
-            hit = resolved.get((ns, r.name))
-            if hit is not None and r.link_netnsid is not None:
-                learned[(ns, r.link_netnsid)] = hit[0]
-    return learned
 
 
 # -- reading the live kernel --------------------------------------------------------------------

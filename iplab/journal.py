@@ -150,7 +150,7 @@ class Journal:
             return rebuilt
 
     def _rebuilt_info(self) -> LabInfo | None:
-        from iplab.model import created_names
+        from iplab.state import created_names
 
         entries = self.entries()
         if not entries:

@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from iplab import iproute, undo, verify
+from iplab import claims, iproute, undo, verify
 from iplab.batch import batch_line, segments
 from iplab.context import Env, Interrupted, Line, Signals, fault, make_env, run_batch
 from iplab.errors import IplabError, UsageError
 from iplab.journal import Entry, Journal, LabInfo, Status, UndoRecord, lab_info, labs, open_lab
-from iplab.model import State
 from iplab.render import template_hashes
 from iplab.runner import Limits, Result
+from iplab.state import State
 from iplab.steps import Probe
 
 if TYPE_CHECKING:  # planning is not needed to take a lab down: keep `iplab down` quick
@@ -249,7 +249,7 @@ class Session:
         if step is None or not step.expect:
             return
         state = read_lab_state(self.env, self.plan.owned.netns)
-        for result in verify.check_claims(step.expect, state, self.plan.owned):
+        for result in claims.check_claims(step.expect, state, self.plan.owned):
             self.tally.claims += 1
             self.tally.claims_failed += not result.ok
             self.say(f"    {result}")

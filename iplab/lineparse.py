@@ -22,9 +22,10 @@ import yaml
 
 from iplab import ipgrammar, names
 from iplab.errors import ScenarioError
+from iplab.fields import IP_OPTIONS
 from iplab.model import effects_of
 from iplab.render import renderer
-from iplab.scenario import IP_OPTIONS, SHELL_SYNTAX, load_text
+from iplab.scenario import load_text
 from iplab.steps import (
     AddrAdd,
     AddrDel,
@@ -47,6 +48,7 @@ from iplab.steps import (
     RouteDel,
     RouteShow,
 )
+from iplab.words import SHELL_SYNTAX, reads_only
 
 _JINJA = re.compile(r"\{\{|\{%")
 _EXEC_PREFIX = re.compile(r"ip netns exec (?P<ns>\S+) (?P<command>.+)")
@@ -425,53 +427,6 @@ def classify(line: str) -> Parsed:
     return Parsed(raw, sudo, typed=False)
 
 
-# -- observation or change? -------------------------------------------------------------------
-
-#: programs that only read (when they write nothing through shell syntax)
-_READERS = frozenset(
-    {
-        *("ping", "ping6", "traceroute", "tracepath", "arping", "ss", "netstat", "lsns"),
-        *("cat", "ls", "readlink", "echo", "printf", "grep", "head", "tail", "wc", "true"),
-    }
-)
-#: programs whose words say whether they change something (``bridge link show``)
-_VERB_TOOLS = frozenset({"ip", "bridge", "tc", "brctl", "nft"})
-_CHANGING = (
-    *("add", "del", "set", "change", "replace", "append", "flush", "exec", "prepend"),
-    *("insert", "restore", "stp", "-f", "-b", "-batch", "-force", "--file"),
-)
-_IPT_READ = frozenset({"-L", "-S", "--list", "--list-rules"})
-_IPT_WRITE = frozenset(
-    {"-A", "-D", "-I", "-R", "-F", "-X", "-N", "-P", "-Z", "-E", "--append", "--delete"}
-)
-
-
-def reads_only(command: str) -> bool:
-    """A command (without sudo) that only shows state, by what its words say.
-
-    Conservative: anything unknown, and anything using shell syntax, changes state.
-    """
-    if SHELL_SYNTAX.search(command):
-        return False
-    try:
-        argv = shlex.split(command)
-    except ValueError:
-        return False
-    if not argv:
-        return False
-    program, args = argv[0], argv[1:]
-    if program in _READERS:
-        return True
-    if program in _VERB_TOOLS:
-        return not any(a.startswith(_CHANGING) for a in args)
-    if program == "sysctl":
-        return not any("=" in a or a in ("-w", "-p", "--write", "--load", "--system") for a in args)
-    if program in ("iptables", "ip6tables"):
-        words = set(args)
-        return bool(words & _IPT_READ) and not words & _IPT_WRITE
-    return False
-
-
 # -- ops as scenario fields -------------------------------------------------------------------
 
 
@@ -599,3 +554,33 @@ def _ip_fields(op: IpOp) -> dict[str, Any]:
         )  # fmt: skip
     assert isinstance(op, RouteShow), op
     return _keep(word=_spelling(op.word, "route"), show_kw=op.show_kw)
+
+
+# -- a user's templates ---------------------------------------------------------------------
+
+#: fields that say how a command is spelled (or what iplab does with it), not what it does
+_SPELLING = frozenset(
+    {"ns_form", "name_kw", "peer_name_kw", "dev_kw", "show_kw", "verb", "word"}
+    | {"reachable", "undo", "observes", "shell"}
+)
+
+
+def reads_back_as(op: Op, body: str) -> str | None:
+    """Why ``body`` (a user template's output for ``op``) does not do what ``op`` says,
+    or None when it reads back as the same op (spelled its own way)."""
+    if isinstance(op, Raw):
+        return None if body == op.command else f"must render the raw command verbatim: {body!r}"
+    try:
+        parsed = parse_line(body)
+    except Exception:  # any failure to read it back is a refusal
+        parsed = None
+    if parsed is None:
+        return f"renders {body!r}, which iplab cannot read back as a {op.action} command"
+    same = {
+        f.name: getattr(op, f.name)
+        for f in dataclasses.fields(op)
+        if f.name in _SPELLING and hasattr(parsed, f.name)
+    }
+    if type(parsed) is not type(op) or dataclasses.replace(parsed, **same) != op:
+        return f"renders {body!r}, which is not the {op.action} the scenario asks for"
+    return None

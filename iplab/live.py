@@ -28,9 +28,11 @@ from iplab import iproute, tc, undo
 from iplab.context import Env, Signals, fault
 from iplab.errors import IplabError, UsageError
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord, open_lab
-from iplab.model import ROOT, State, inverse, ns_label
+from iplab.model import inverse
+from iplab.names import ROOT, ns_label
 from iplab.render import Command, Renderer, split
 from iplab.runner import Result, Runner
+from iplab.state import State
 from iplab.steps import LinkSet, NetnsExec, Op, Raw
 from iplab.verify import Difference
 

@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 from iplab import tc
 from iplab.errors import Location, ScenarioError
+from iplab.fields import Fields
 from iplab.render import renderer
 from iplab.steps import LinkSet, NetnsExec, Op, Raw, Step
 
 if TYPE_CHECKING:
-    from iplab.scenario import Fields
     from iplab.yamlio import YMap
 
 
@@ -77,7 +77,6 @@ def topology_impair(value: Any, loc: Location) -> tc.Impairment:
 
 def flap_steps(item: YMap, loc: Location, render: Any, phase: Any) -> list[Step]:
     """``flap: {link: X, in: NS, down: 2s}``: down, a pause of that long, up again."""
-    from iplab.scenario import Fields
     from iplab.yamlio import YMap
 
     f = Fields(item, loc, render, allowed_extra=("loop", "loop_var", "when"))

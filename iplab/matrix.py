@@ -23,10 +23,9 @@ from iplab.context import Env
 from iplab.errors import IplabError, UsageError
 from iplab.journal import LabInfo
 from iplab.live import _context, _lab_record, lab_netns, new_run_id
-from iplab.model import State
 from iplab.render import renderer
+from iplab.state import State, is_automatic
 from iplab.steps import Probe
-from iplab.verify import is_automatic
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
-"""A pure model of the kernel's network state, and what each op does to it.
+"""The model's rules: what each op does to a :class:`~iplab.state.State`, and its inverse.
 
-The same :class:`State` type holds what the model expects (built by applying
-ops, starting from an empty host) and what the kernel holds (parsed from
-``ip -j``, see :mod:`iplab.iproute`), so that verifying is a diff of two States.
+The state type, and the one loop that replays steps through these rules, are
+:mod:`iplab.state`'s; the rules change the state handed to them and make its objects
+through its methods, so that this module imports it for the types alone.
 
 Facts of this kernel the model follows (each has a test):
 
@@ -24,14 +24,15 @@ before it, with a guard that tells ``iplab down`` whether the undo is due.
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import ipaddress
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from iplab import ipgrammar
 from iplab.errors import Location, ScenarioError
+from iplab.names import ROOT, ns_label
 from iplab.steps import (
     AddrAdd,
     AddrDel,
@@ -56,177 +57,15 @@ from iplab.steps import (
     RouteShow,
     Show,
 )
+from iplab.words import strip_sudo
 
-ROOT = ""
+if TYPE_CHECKING:  # the rules change a State handed to them, through its own methods
+    from iplab.state import Link, Namespace, State
+
 BRIDGE_MAX_PORTS = 1023
 DEFAULT_MTU = {"loopback": 65536}
 #: how ``ip link set X netns ...`` names the root namespace when undoing a move
 ROOT_NETNS_REF = "1"
-
-
-def ns_label(ns: str | None) -> str:
-    return "the root namespace" if not ns else f"namespace {ns}"
-
-
-@dataclass
-class Link:
-    name: str
-    kind: str
-    up: bool = False
-    master: str | None = None
-    #: for a veth: the peer's name and namespace (ROOT for the root namespace)
-    peer: str | None = None
-    peer_ns: str | None = None
-    addresses: list[str] = field(default_factory=list)
-    #: None: nobody said (the model only compares what the scenario sets)
-    mtu: int | None = None
-    # -- only known when observed --
-    ifindex: int | None = None
-    operstate: str | None = None
-    mac: str | None = None
-    # -- only in the model (not in JSON) --
-    #: the model cannot place it: a step used it, nothing the model knows made it
-    unknown: bool = False
-    #: how many steps of unknown effect came before the one that made it
-    epoch: int = 0
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"name": self.name, "kind": self.kind, "up": self.up}
-        for key in ("master", "peer", "peer_ns", "mtu", "ifindex", "operstate", "mac"):
-            value = getattr(self, key)
-            if value is not None:
-                out[key] = value
-        out["addresses"] = list(self.addresses)
-        return out
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Link:
-        return cls(**{**data, "addresses": list(data.get("addresses", []))})
-
-
-@dataclass(frozen=True)
-class Route:
-    to: str
-    via: str | None = None
-    dev: str | None = None
-    #: None: the main table
-    table: str | None = None
-    metric: str | None = None
-
-    def __str__(self) -> str:
-        text = self.to
-        if self.via:
-            text += f" via {self.via}"
-        if self.dev:
-            text += f" dev {self.dev}"
-        if self.table:
-            text += f" table {self.table}"
-        if self.metric:
-            text += f" metric {self.metric}"
-        return text
-
-
-@dataclass
-class Namespace:
-    name: str
-    links: dict[str, Link] = field(default_factory=dict)
-    routes: list[Route] = field(default_factory=list)
-    #: iproute2's id of this namespace as seen from the root namespace (observed only)
-    nsid: int | None = None
-    #: the model cannot place it (see Link.unknown), and when it was made (Link.epoch)
-    unknown: bool = False
-    epoch: int = 0
-
-
-@dataclass
-class State:
-    namespaces: dict[str, Namespace] = field(default_factory=lambda: {ROOT: Namespace(ROOT)})
-    #: observed only: namespaces that exist (``ip netns list``) but whose links were not read
-    unread: set[str] = field(default_factory=set)
-    #: model only: how many steps of unknown effect were applied (a raw command that may
-    #: have made, deleted or renamed anything); what existed before the last is uncertain
-    opaque: int = 0
-
-    def certain(self, thing: Link | Namespace | None) -> bool:
-        """The model knows ``thing`` for sure (None: knows that it does not exist)."""
-        if thing is None:
-            return self.opaque == 0
-        return not thing.unknown and thing.epoch >= self.opaque
-
-    def has_netns(self, name: str) -> bool:
-        return name in self.namespaces or name in self.unread
-
-    def copy(self) -> State:
-        return copy.deepcopy(self)
-
-    def ns(self, name: str | None) -> Namespace | None:
-        return self.namespaces.get(name or ROOT)
-
-    def link(self, ns: str | None, name: str) -> Link | None:
-        space = self.ns(ns)
-        return space.links.get(name) if space else None
-
-    def links(self) -> Iterator[tuple[str, Link]]:
-        for ns_name, space in self.namespaces.items():
-            for link in space.links.values():
-                yield ns_name, link
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "namespaces": [
-                {
-                    "name": space.name or None,
-                    **({"nsid": space.nsid} if space.nsid is not None else {}),
-                    "links": [link.to_json() for link in space.links.values()],
-                    "routes": [
-                        {k: v for k, v in vars(r).items() if v is not None} for r in space.routes
-                    ],
-                }
-                for space in self.namespaces.values()
-            ]
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> State:
-        state = cls(namespaces={})
-        for item in data["namespaces"]:
-            name = item.get("name") or ROOT
-            space = Namespace(name, nsid=item.get("nsid"))
-            for link in item.get("links", []):
-                space.links[link["name"]] = Link.from_json(link)
-            space.routes = [Route(**r) for r in item.get("routes", [])]
-            state.namespaces[name] = space
-        state.namespaces.setdefault(ROOT, Namespace(ROOT))
-        return state
-
-    def describe(self) -> list[str]:
-        """One line per namespace, for ``iplab check``."""
-        lines = []
-        for name, space in self.namespaces.items():
-            if name == ROOT and not space.links:
-                continue
-            parts = [_describe_link(link, name) for link in space.links.values()]
-            routes = [f"route {r}" for r in space.routes]
-            label = "root" if name == ROOT else name
-            lines.append(f"{label}: {'; '.join(parts + routes) if parts or routes else '(empty)'}")
-        return lines or ["(nothing)"]
-
-
-def _describe_link(link: Link, here: str) -> str:
-    bits = [link.kind, "up" if link.up else "down"]
-    if link.unknown:
-        bits.insert(0, "not made by any step the model knows")
-    if link.peer:
-        where = "" if link.peer_ns == here else f"@{link.peer_ns or 'root'}"
-        bits.append(f"peer {link.peer}{where}")
-    elif link.peer_ns == "?":  # iproute.UNKNOWN_PEER: in a namespace without a name
-        bits.append("peer unknown")
-    if link.master:
-        bits.append(f"master {link.master}")
-    if link.mtu is not None:
-        bits.append(f"mtu {link.mtu}")
-    bits.extend(link.addresses)
-    return f"{link.name} ({', '.join(bits)})"
 
 
 # -- guards: when is an undo due? ------------------------------------------------------------
@@ -360,8 +199,7 @@ class _Apply:
             f"namespace {name} does not exist at this step", state.certain(None),
             "add it first with 'netns add'",
         )  # fmt: skip
-        space = Namespace(name, {"lo": Link("lo", "loopback", epoch=state.opaque)}, unknown=True)
-        state.namespaces[name] = space
+        space = state.add_namespace(name, unknown=True)
         self.judge.adopted.append((name, ""))
         return space
 
@@ -380,7 +218,7 @@ class _Apply:
             )  # fmt: skip
         else:
             self.object(f"link {name} does not exist in {ns_label(ns)} at this step", certain)
-        link = Link(name, "unknown", unknown=True, epoch=self.state.opaque)
+        link = self.state.new_link(name, "unknown", unknown=True)
         space.links[name] = link
         self.judge.adopted.append((space.name, name))
         return link
@@ -396,7 +234,7 @@ class _Apply:
         _destroy(self.state, space.name, name)
 
     def new_link(self, name: str, kind: str, **fields: Any) -> Link:
-        return Link(name, kind, epoch=self.state.opaque, **fields)
+        return self.state.new_link(name, kind, **fields)
 
     def master_ok(self, space: Namespace, link: Link, master: str) -> bool:
         """Checks ``link`` may become a port of ``master``; False: leave it as it is."""
@@ -483,9 +321,7 @@ def _rename(state: State, ns: str, link: Link, new: str) -> None:
     for other in space.links.values():
         if other.master == old:
             other.master = new
-    space.routes = [
-        Route(r.to, r.via, new, r.table, r.metric) if r.dev == old else r for r in space.routes
-    ]
+    space.routes = [dataclasses.replace(r, dev=new) if r.dev == old else r for r in space.routes]
     if link.peer is not None and link.peer_ns is not None:
         peer = state.link(link.peer_ns, link.peer)
         if peer is not None and peer.peer == old:
@@ -610,8 +446,6 @@ def _program(op: Op) -> str | None:
     """The program a line read by the grammar runs (``brctl``...), inside netns exec too."""
     if op.text is None:
         return None
-    from iplab.render import strip_sudo
-
     words = op.text.split()
     if words[:1] == ["sudo"]:
         words = list(strip_sudo(tuple(words)))
@@ -630,9 +464,7 @@ def _netns_add(a: _Apply, name: str) -> None:
         )
         for link in list(existing.links):
             _destroy(state, name, link)
-    state.namespaces[name] = Namespace(
-        name, {"lo": Link("lo", "loopback", epoch=state.opaque)}, epoch=state.opaque
-    )
+    state.add_namespace(name)
 
 
 def _netns_del(a: _Apply, name: str) -> None:
@@ -677,7 +509,8 @@ def _route_add(a: _Apply, op: RouteAdd) -> None:
             f"gateway {op.via} is not in the subnet of any up link in {ns_label(op.ns)}", known,
             "add an address in its subnet and bring the link up first",
         )  # fmt: skip
-    route = Route(op.to, op.via, op.dev, _table(op.setting("table")), op.setting("metric"))
+    table = _table(op.setting("table"))
+    route = state.new_route(op.to, op.via, op.dev, table, op.setting("metric"))
     same = [
         r for r in space.routes if (r.to, r.table, r.metric) == (op.to, route.table, route.metric)
     ]
@@ -1059,64 +892,6 @@ def _inverse_move(link: Link, op: LinkSet, here: str, there: str, new: str) -> l
         for a in link.addresses
     )
     return undos
-
-
-# -- whole plans --------------------------------------------------------------------------------
-
-
-def created_objects(ops: Iterable[Op], auto: bool = True) -> tuple[set[str], set[tuple[str, str]]]:
-    """(namespace names, (namespace, link name) pairs) of what the ops create: namespaces,
-    links (with ``auto``: also those the kernel names, as the model names them), new names
-    of renamed links, links a raw command declares. A link's namespace is where it is made
-    (ROOT for the root namespace)."""
-    netns: set[str] = set()
-    links: set[tuple[str, str]] = set()
-    ops = list(ops)
-    nameless = any(
-        isinstance(op, LinkAdd) and (op.name is None or (op.type == "veth" and op.peer is None))
-        for op in ops
-    )
-    state = State() if auto and nameless else None
-    for op in ops:
-        here = _ctx(op)
-        if isinstance(op, NetnsAdd):
-            netns.add(op.name)
-        elif isinstance(op, LinkAdd):
-            name, peer = op.name, op.peer
-            if state is not None and (name is None or (op.type == "veth" and peer is None)):
-                name, peer = auto_names(state, op)
-            if name is not None:
-                links.add((op.netns or here, name))
-            if peer is not None:
-                links.add((op.peer_netns or here, peer))
-        elif isinstance(op, LinkSet):
-            target_ref = op.get("netns")
-            where = (
-                here if target_ref is None else ROOT if target_ref == ROOT_NETNS_REF else target_ref
-            )
-            if op.get("name") is not None:
-                links.add((where, op.get("name") or ""))
-            elif target_ref == ROOT_NETNS_REF:
-                links.add((ROOT, op.dev))
-        elif isinstance(op, Raw | NetnsExec):
-            effects = effects_of(op)
-            for effect in (effects.creates + effects.renames) if effects else ():
-                name = effect.to or effect.name
-                if effect.what == "netns":
-                    netns.add(name)
-                    continue
-                links.add((effect.ns or here, name))
-                if effect.peer is not None:
-                    links.add((effect.peer_ns or effect.ns or here, effect.peer))
-        if state is not None and isinstance(op, LinkAdd | NetnsAdd):
-            apply(state, op, judge=Judge(strict=False))
-    return netns, links
-
-
-def created_names(ops: Iterable[Op], auto: bool = True) -> tuple[set[str], set[str]]:
-    """(namespace names, link names) that the ops create (see :func:`created_objects`)."""
-    netns, links = created_objects(ops, auto)
-    return netns, {name for _, name in links}
 
 
 def lab_addresses(ops: Iterable[Op]) -> set[str]:

@@ -11,6 +11,9 @@ from __future__ import annotations
 import ipaddress
 import re
 
+#: the root namespace, as the model's and the observed states key it
+ROOT = ""
+
 IFNAMSIZ = 15  # the kernel's limit on an interface name (IFNAMSIZ - 1)
 NETNS_MAX = 64  # ours: names become files under /run/netns and appear in every line
 
@@ -109,3 +112,13 @@ def route_dest_problem(text: str) -> str | None:
 
 def has_shell_meta(text: str) -> bool:
     return bool(_SHELL_META.search(text))
+
+
+def ns_label(ns: str | None) -> str:
+    """How a message names a namespace: ``the root namespace``, ``namespace ns1``."""
+    return "the root namespace" if not ns else f"namespace {ns}"
+
+
+def ns_short(ns: str) -> str:
+    """How a difference names a namespace: ``root``, ``ns1``."""
+    return "root" if ns == ROOT else ns

@@ -17,7 +17,7 @@ id cannot be freed and given to another namespace in the middle of the read.
 
 In a target dump the kernel reports a veth's ``IFLA_LINK_NETNSID`` as the
 root namespace sees the peer's namespace, so every peer resolves through the
-root's ids alone, and the same :func:`iplab.iproute.build_state` assembles
+root's ids alone, and the same :func:`iplab.peers.build_state` assembles
 the :class:`~iplab.model.State`: the fields (kind, flags, mtu, MAC, master,
 peer, addresses, operational state) are formatted as ``ip -j -d addr show``
 formats them, so both readers give the same State (the kernel tests check
@@ -44,8 +44,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from iplab.errors import ParseError
-from iplab.iproute import RawLink, build_state
-from iplab.model import ROOT, State
+from iplab.names import ROOT
+from iplab.peers import RawLink, build_state
+from iplab.state import State
 
 NETNS_DIR = "/var/run/netns"  # where iproute2 keeps named namespaces (NETNS_RUN_DIR)
 

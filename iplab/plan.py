@@ -10,43 +10,30 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from iplab import ipgrammar, names
+from iplab.claims import Owned, check_claims
 from iplab.errors import ScenarioError, UsageError
-from iplab.model import (
-    ROOT,
-    Guard,
-    Judge,
-    ModelError,
-    State,
-    Undo,
-    apply,
-    created_names,
-    created_objects,
-    inverse,
-    lab_addresses,
-)
-from iplab.render import Command, Renderer, renderer
+from iplab.model import Judge, ModelError, Undo, lab_addresses
+from iplab.names import ROOT
+from iplab.render import Command, ReadsBackAs, Renderer, renderer
 from iplab.scenario import Scenario, SudoPolicy, parse_var_overrides
 from iplab.scenario import load as load_scenario
+from iplab.state import Replayed, State, after, created_names, created_objects, replay
 from iplab.steps import (
     Effect,
-    LinkDel,
     LinkSet,
-    NetnsDel,
     NetnsExec,
     Op,
     Probe,
     Raw,
     Step,
-    is_observation,
     needs_privilege,
 )
-from iplab.verify import ClaimResult, Owned, check_claims
 
 _PREFIX = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
@@ -248,54 +235,6 @@ def _blocks_renamed(
     return tuple(out)
 
 
-# -- simulation -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Simulated:
-    step: Step
-    number: int
-    undo: tuple[Undo, ...]
-    claims: tuple[ClaimResult, ...]
-
-
-def simulate(
-    steps: Sequence[Step], owned: Owned, state: State | None = None, keep: bool = False,
-    judge: Judge | None = None,
-) -> Iterator[tuple[Simulated, State]]:  # fmt: skip
-    """Apply each step to the model. Yields each step with its undo and its claims
-    judged on the model, and the state after it (a copy when ``keep``, else the
-    live state, which the next step changes). ``judge`` decides what an objection
-    does (default: a certain one raises, an uncertain one is a warning)."""
-    state = state or State()
-    judge = judge or Judge()
-    for number, step in enumerate(steps, start=1):
-        # inverse() only reads the state before the op: no copy needed
-        undo = inverse(state, step.op) if needs_undo(step.op) else []
-        adopted = len(judge.adopted)
-        apply(state, step.op, step.loc, judge)
-        undo += _destroy_adopted(judge.adopted[adopted:])
-        claims = check_claims(step.expect, state, owned)
-        yield Simulated(step, number, tuple(undo), tuple(claims)), (state.copy() if keep else state)
-
-
-def _destroy_adopted(adopted: Sequence[tuple[str, str]]) -> list[Undo]:
-    """What a raw step of unknown effect may have made, found when a step uses it: the
-    lab's to destroy (a namespace, a link of the root namespace), unless the host had it
-    before the lab (``down`` never touches those)."""
-    out: list[Undo] = []
-    for ns, name in adopted:
-        if not name:
-            out.append(Undo(NetnsDel(name=ns), Guard("netns", name=ns)))
-        elif ns == ROOT:
-            out.append(Undo(LinkDel(dev=name), Guard("link", ROOT, name)))
-    return out
-
-
-def needs_undo(op: Op) -> bool:
-    return not is_observation(op) and not isinstance(op, Probe)
-
-
 def owned_by(scenario: Scenario) -> Owned:
     netns, links = created_objects(step.op for step in scenario.steps)
     return Owned(
@@ -339,10 +278,10 @@ def build(
     judge = Judge(strict=not lenient)
     check_probes(scenario, judge if lenient else None)
     owned = owned_by(scenario)
-    render = renderer(tuple(template_dirs))
+    render = renderer(tuple(template_dirs), template_check() if template_dirs else None)
     planned: list[PlannedCommand] = []
-    for sim, state in simulate(scenario.steps, owned, judge=judge):
-        for result in sim.claims:
+    for sim, state in replay(scenario.steps, judge=judge):
+        for result in check_claims(sim.step.expect, state, owned):
             if result.ok:
                 continue
             error = ModelError(
@@ -370,6 +309,13 @@ def build(
     )  # fmt: skip
 
 
+def template_check() -> ReadsBackAs:
+    """The check of a user's templates: the line grammar, imported when templates are given."""
+    from iplab.lineparse import reads_back_as
+
+    return reads_back_as
+
+
 def load(
     path_or_name: str,
     var_pairs: Iterable[str] = (),
@@ -386,7 +332,7 @@ def load(
     return build(scenario, prefix, template_dirs, strict_claims, lenient=lenient)
 
 
-def _planned(render: Renderer, policy: SudoPolicy, sim: Simulated) -> PlannedCommand:
+def _planned(render: Renderer, policy: SudoPolicy, sim: Replayed) -> PlannedCommand:
     step = sim.step
     command = render.command(
         step.op, decide_sudo(policy, step.sudo, step.op), step=step, number=sim.number
@@ -403,21 +349,7 @@ def modelled(scenario: Scenario, prefix: str = "") -> tuple[Scenario, Owned]:
     return scenario, owned_by(scenario)
 
 
-def state_after(steps: Sequence[Step], count: int) -> State:
-    """The model's state after the first ``count`` steps."""
-    state = State()
-    for step in steps[:count]:
-        apply(state, step.op, step.loc)
-    return state
-
-
 def expected_state(plan: Plan, upto: int | None = None) -> State:
     """The model's state after step ``upto`` (1-based, setup then teardown); default: the setup."""
     count = len(plan.setup) if upto is None else upto
-    state = State()
-    judge = Judge(strict=False)
-    for pc in plan.commands[:count]:
-        step = pc.command.step
-        assert step is not None
-        apply(state, step.op, step.loc, judge)
-    return state
+    return after(plan.scenario.steps, count, Judge(strict=False))

@@ -12,11 +12,10 @@ would, without the leading ``sudo `` (the runner decides about sudo).
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +26,7 @@ from iplab import sandbox
 from iplab.errors import ScenarioError, UsageError
 from iplab.resources import data_dir
 from iplab.steps import IpOp, Op, Raw, Step, is_observation, needs_privilege
+from iplab.words import strip_sudo
 
 
 @dataclass(frozen=True)
@@ -69,10 +69,18 @@ def bundled_templates() -> Path:
     return data_dir("templates")
 
 
+#: why a user's template's line does not do what its op says (None: it does); the line
+#: grammar's :func:`iplab.lineparse.reads_back_as`, handed in by whoever gives template
+#: directories (the grammar renders lines to read them: it sits above this module)
+ReadsBackAs = Callable[[Op, str], str | None]
+
+
 class Renderer:
     """A cached Jinja environment over the template search path."""
 
-    def __init__(self, template_dirs: Sequence[Path] = ()) -> None:
+    def __init__(
+        self, template_dirs: Sequence[Path] = (), reads_back_as: ReadsBackAs | None = None
+    ) -> None:
         for directory in template_dirs:
             if not directory.is_dir():
                 raise UsageError(f"--templates {directory}: no such directory")
@@ -84,6 +92,9 @@ class Renderer:
             )
         except OSError as exc:
             raise UsageError(f"--templates {exc.filename}: {exc.strerror}") from None
+        if self.overridden and reads_back_as is None:
+            raise AssertionError("a user's templates are rendered only with their check")
+        self.reads_back_as = reads_back_as
         # sandboxed and bounded: a --templates file runs as root's text, never as code
         self.env = sandbox.Sandbox(
             loader=jinja2.FileSystemLoader(search),
@@ -146,8 +157,10 @@ class Renderer:
         ip_template = isinstance(op, IpOp) and op.text is None and op.template not in NOT_IP
         if ip_template and argv[:1] != ("ip",):
             raise UsageError(f"template {op.template} must render an ip command, rendered {body!r}")
-        if self.overridden and (op.template in self.overridden or "_ip.j2" in self.overridden):
-            problem = reads_back_as(op, body)
+        if self.reads_back_as is not None and (
+            op.template in self.overridden or "_ip.j2" in self.overridden
+        ):
+            problem = self.reads_back_as(op, body)
             if problem:
                 raise UsageError(f"template {op.template} {problem}", hint=_TEMPLATE_HINT)
         return Command(
@@ -163,34 +176,6 @@ class Renderer:
 
 
 _TEMPLATE_HINT = "a template may change how a command is spelled, never what it does"
-#: fields that say how a command is spelled (or what iplab does with it), not what it does
-_SPELLING = frozenset(
-    {"ns_form", "name_kw", "peer_name_kw", "dev_kw", "show_kw", "verb", "word"}
-    | {"reachable", "undo", "observes", "shell"}
-)
-
-
-def reads_back_as(op: Op, body: str) -> str | None:
-    """Why ``body`` (a user template's output for ``op``) does not do what ``op`` says,
-    or None when it reads back as the same op (spelled its own way)."""
-    if isinstance(op, Raw):
-        return None if body == op.command else f"must render the raw command verbatim: {body!r}"
-    from iplab import lineparse
-
-    try:
-        parsed = lineparse.parse_line(body)
-    except Exception:  # any failure to read it back is a refusal
-        parsed = None
-    if parsed is None:
-        return f"renders {body!r}, which iplab cannot read back as a {op.action} command"
-    same = {
-        f.name: getattr(op, f.name)
-        for f in dataclasses.fields(op)
-        if f.name in _SPELLING and hasattr(parsed, f.name)
-    }
-    if type(parsed) is not type(op) or dataclasses.replace(parsed, **same) != op:
-        return f"renders {body!r}, which is not the {op.action} the scenario asks for"
-    return None
 
 
 def template_hashes(template_dirs: Sequence[Path]) -> dict[str, str]:
@@ -210,20 +195,10 @@ def template_hashes(template_dirs: Sequence[Path]) -> dict[str, str]:
 LINE_TEMPLATE = "line.j2"
 #: templates of ops run through another program than ``ip`` (``bridge``, ``brctl``)
 NOT_IP = frozenset({"bridge-ports.j2", "bridge-vlan.j2", LINE_TEMPLATE})
-#: sudo's options that take a value (``sudo -u USER ip ...``)
-_SUDO_VALUED = frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T", "-R"})
-
-
-def strip_sudo(argv: tuple[str, ...]) -> tuple[str, ...]:
-    """``sudo [OPTIONS] CMD...`` -> ``CMD...``."""
-    i = 1
-    while i < len(argv) and argv[i].startswith("-"):
-        if argv[i] == "--":
-            return argv[i + 1 :]
-        i += 2 if argv[i] in _SUDO_VALUED else 1
-    return argv[i:]
 
 
 @lru_cache(maxsize=8)
-def renderer(template_dirs: tuple[Path, ...] = ()) -> Renderer:
-    return Renderer(template_dirs)
+def renderer(
+    template_dirs: tuple[Path, ...] = (), reads_back_as: ReadsBackAs | None = None
+) -> Renderer:
+    return Renderer(template_dirs, reads_back_as)

@@ -6,7 +6,7 @@ YAML extension: ``# yaml-language-server: $schema=.../scenario.schema.json``).
 
 Nothing here restates the format. The loader (:mod:`iplab.scenario`, and
 :mod:`iplab.topology` for ``topology:``) reads every field through
-:class:`~iplab.scenario.Fields`; the generator runs the loader's own code with a
+:class:`~iplab.fields.Fields`; the generator runs the loader's own code with a
 :class:`Probe` in place of ``Fields`` that records each field read, with its type
 (``flag``: a boolean, ``choice``: one of its choices, ``link``: an interface name,
 ``integer``: its bounds...) and whether it is required, for every action of
@@ -28,9 +28,10 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from iplab import names, scenario, yamlio
+from iplab import actions, livesteps, names, scenario, topology, yamlio
+from iplab.actions import BUILDERS
 from iplab.errors import Location
-from iplab.scenario import BUILDERS, IP_OPTIONS, Fields
+from iplab.fields import IP_OPTIONS, Fields
 from iplab.steps import LINK_SET_ATTRS, OPS_BY_ACTION
 
 SCHEMA_ID = "https://github.com/iplab/iplab/docs/scenario.schema.json"
@@ -194,14 +195,17 @@ class Probe(Fields):
 
 @contextlib.contextmanager
 def _probing(recorder: Recorder) -> Iterator[None]:
-    """The loader's ``Fields`` is the probe while the loader's code runs."""
+    """The loader's ``Fields`` is the probe while the loader's code runs (in each module
+    that makes one)."""
     Probe.recorder = recorder
-    saved = scenario.Fields
-    scenario.Fields = Probe  # type: ignore[misc]
+    readers = (scenario, actions, livesteps, topology)  # the modules that make a Fields
+    for module in readers:
+        vars(module)["Fields"] = Probe
     try:
         yield
     finally:
-        scenario.Fields = saved  # type: ignore[misc]
+        for module in readers:
+            vars(module)["Fields"] = Fields
 
 
 def _try(run: Callable[..., object], *args: Any) -> None:
@@ -251,7 +255,7 @@ def _flap() -> None:
 
 
 def _claim() -> None:
-    scenario._claim(Probe(_ymap(), Location("probe", 1, "claim"), lambda value, _loc: value))
+    actions.claim(Probe(_ymap(), Location("probe", 1, "claim"), lambda value, _loc: value))
 
 
 def record() -> Recorder:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from iplab.iproute import UNKNOWN_PEER
-from iplab.model import ROOT, Link, State
-from iplab.verify import is_automatic
+from iplab.names import ROOT
+from iplab.peers import UNKNOWN_PEER
+from iplab.state import Link, State, is_automatic
 
 
 def _peer(link: Link, here: str) -> str:

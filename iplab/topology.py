@@ -32,7 +32,9 @@ from typing import Any
 
 from iplab import names
 from iplab.errors import Location, ScenarioError
+from iplab.fields import Fields
 from iplab.steps import AddrAdd, LinkAdd, LinkDel, LinkSet, NetnsAdd, NetnsDel, Op, Step
+from iplab.yamlio import YMap
 
 Render = Callable[[Any, Location], Any]
 
@@ -94,9 +96,6 @@ def _subnet(value: Any, loc: Location) -> ipaddress.IPv4Network | ipaddress.IPv6
 
 def parse(data: Any, loc: Location, render: Render) -> Topology:
     """Read the ``topology:`` mapping (strings may use Jinja, like steps)."""
-    from iplab.scenario import Fields
-    from iplab.yamlio import YMap
-
     if not isinstance(data, YMap):
         raise ScenarioError(
             "topology must be a mapping (bridges, namespaces, veths, star, chain)", loc
@@ -174,9 +173,6 @@ def _generator(
     data: Any, loc: Location, render: Render, what: str, *, least: int, veth: str, peer: str
 ) -> tuple[_Generator, Any]:
     """Read the shared fields; the Fields are returned for the generator's own (then finish)."""
-    from iplab.scenario import Fields
-    from iplab.yamlio import YMap
-
     if not isinstance(data, YMap):
         raise ScenarioError(f"{what} must be a mapping with a count", loc)
     f = Fields(data, loc, render)

@@ -22,8 +22,8 @@ from markdown_it import MarkdownIt
 
 from iplab import names, shellread
 from iplab.lineparse import LineError, Parsed, classify
-from iplab.scenario import SHELL_SYNTAX
 from iplab.steps import NetnsExec, Op, Probe, Raw, is_observation
+from iplab.words import SHELL_SYNTAX
 
 Kind = Literal["markdown", "shell"]
 NoteKind = Literal["heading", "paragraph", "comment", "fence"]

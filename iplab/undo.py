@@ -24,16 +24,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from iplab import iproute, verify
+from iplab import claims, iproute
 from iplab.batch import argv_line
+from iplab.claims import Owned
 from iplab.context import Env, Line, fault, run_batch
 from iplab.errors import StateWriteError, UsageError
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord
-from iplab.model import ROOT, Judge, ModelError, State, apply
+from iplab.model import Judge, ModelError, apply
+from iplab.names import ROOT
 from iplab.render import Command, Renderer, renderer, template_hashes
 from iplab.runner import Result, stop_survivor
+from iplab.state import State, after
 from iplab.steps import LinkAdd, LinkDel, LinkSet, NetnsDel, NetnsExec, Op, Raw
-from iplab.verify import Owned
 
 SETTLE_SECONDS = 30.0  # how long deleted namespaces may take to release their links (busy host)
 
@@ -71,7 +73,7 @@ def _due(entries: Sequence[Entry]) -> list[Entry]:
 def taken_names(entries: Sequence[Entry]) -> tuple[set[str], set[str]]:
     """(namespaces, links) the lab meant to create that existed already when it tried
     (someone else took the name after the preflight): never the lab's to delete."""
-    from iplab.model import created_names
+    from iplab.state import created_names
 
     return created_names([e.op for e in entries if e.status == "exists" and e.op is not None])
 
@@ -80,7 +82,7 @@ def refusal(entry: Entry, undo: UndoRecord, info: LabInfo) -> str | None:
     """Why an undo record must not run, or None: a deletion may only delete what the
     entry's own intent created (a forged or edited journal cannot delete a foreign
     name), and another inverse may only change the lab's namespaces or links."""
-    from iplab.model import created_names
+    from iplab.state import created_names
 
     op = undo.op
     if isinstance(op, Raw | NetnsExec):
@@ -145,7 +147,9 @@ def lab_renderer(env: Env, info: LabInfo) -> Renderer:
         )
         return renderer(())
     try:
-        chosen = renderer(dirs)
+        from iplab.plan import template_check
+
+        chosen = renderer(dirs, template_check() if dirs else None)
     except UsageError as exc:
         env.err.write(f"iplab: {exc}: undo commands use the bundled templates\n")
         return renderer(())
@@ -240,7 +244,7 @@ def _orphans(
 ) -> None:  # fmt: skip
     """The lab record names objects that no intent of the journal covers (a journal cut,
     emptied, damaged or deleted): delete those of them that exist, from the lab record."""
-    from iplab.model import created_names
+    from iplab.state import created_names
 
     covered_netns, covered_links = created_names([e.op for e in entries if e.op is not None])
     state = iproute.read_state(env.runner, [])
@@ -274,16 +278,17 @@ def _orphans(
 def expected_now(entries: Sequence[Entry]) -> State | None:
     """The lab's state as its journal tells it, or None when the journal cannot tell
     (a command without an outcome, a partly undone lab, a journal without ops)."""
-    state = State()
+    done: list[Op] = []
     for entry in entries:
         if entry.status in ("pending", "undone", "failed") or entry.op is None:
             return None  # maybe done (a failed ip may have changed the host): read it
         if entry.status != "done":
             continue  # skipped, or refused because the name existed: it changed nothing
-        try:
-            apply(state, entry.op)
-        except ModelError:
-            return None
+        done.append(entry.op)
+    try:
+        state = after(done)
+    except ModelError:
+        return None
     # a step of unknown effect: the journal cannot say what exists
     return None if state.opaque else state
 
@@ -446,7 +451,7 @@ def leftovers(
         frozenset(info.owned_netns) - frozenset(info.preexisting_netns) - skip.netns,
         frozenset(info.owned_links) - frozenset(info.preexisting_links) - skip.links,
     )
-    left = verify.leftovers(iproute.read_state(env.runner, []), owned)
+    left = claims.leftovers(iproute.read_state(env.runner, []), owned)
     if not left or not wait:
         return left
     began = time.monotonic()
@@ -456,7 +461,7 @@ def leftovers(
     try:
         while left and time.monotonic() < deadline:
             time.sleep(0.05)
-            left = verify.leftovers(iproute.read_state(env.runner, []), owned)
+            left = claims.leftovers(iproute.read_state(env.runner, []), owned)
             reads += 1
     finally:
         env.runner.hook = hook

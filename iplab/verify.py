@@ -4,51 +4,25 @@ Pure functions only. :func:`diff` compares the objects a lab owns, field by
 field, for the fields the model knows (the nmstate way: what the scenario did
 not say is not compared) and returns one :class:`Difference` per mismatch,
 typed by its :class:`DifferenceKind` and namespace (what a program acts on, never the text)
-and printed as ``vethQ.master: expected br0, found none``. :func:`check_claim`
-checks one claim of a scenario step against any State, the model's or the
-kernel's.
+and printed as ``vethQ.master: expected br0, found none``. A claim of a
+scenario step is checked against a State by :mod:`iplab.claims`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import enum
-import ipaddress
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from iplab.iproute import UNKNOWN_PEER
-from iplab.model import ROOT, Link, State, ns_label
-from iplab.steps import (
-    BridgePorts,
-    Claim,
-    LinkFields,
-    LinksAbsent,
-    LinksExactly,
-    LinksPresent,
-    NetnsPresent,
-    NothingLeft,
-)
+from iplab.claims import Owned
+from iplab.names import ROOT
+from iplab.names import ns_short as _where
+from iplab.peers import UNKNOWN_PEER
+from iplab.state import Link, State, lab_addresses
+from iplab.state import addresses_text as _fmt_addresses
 
 #: why a live veth's peer is not named
 _UNKNOWN = "in a namespace ip netns list does not name, or its indexes fit several links"
-
-
-@dataclass(frozen=True)
-class Owned:
-    """The names a lab creates: only these are compared, or may be judged leftovers."""
-
-    netns: frozenset[str]
-    links: frozenset[str]
-    #: the links it creates in the root namespace (None: not known, take ``links``); a
-    #: name the host has in the root namespace may be made inside a lab namespace
-    root_links: frozenset[str] | None = None
-    #: names a step used that no step the model knows made (a raw step of unknown effect
-    #: may have): the lab owns them unless the host had them before it started
-    adopted: frozenset[str] = frozenset()
-
-    def in_root(self) -> frozenset[str]:
-        return self.links if self.root_links is None else self.root_links
 
 
 class DifferenceKind(enum.Enum):
@@ -89,48 +63,6 @@ class Difference:
 
     def __str__(self) -> str:
         return f"{self.obj}.{self.field}: expected {self.expected}, found {self.found}"
-
-
-@dataclass(frozen=True)
-class ClaimResult:
-    claim: Claim
-    ok: bool
-    detail: str
-
-    def __str__(self) -> str:
-        mark = "PASS" if self.ok else "FAIL"
-        text = f"{mark} {self.claim.describe()}"
-        return text if self.ok else f"{text}: {self.detail}"
-
-
-def _where(ns: str) -> str:
-    return "root" if ns == ROOT else ns
-
-
-def is_automatic(address: str, link: Link) -> bool:
-    """Addresses the kernel adds by itself: IPv6 link-local, and loopback's own."""
-    iface = ipaddress.ip_interface(address)
-    return iface.is_link_local or (link.kind == "loopback" and iface.ip.is_loopback)
-
-
-#: how the text of an IPv6 link-local address (fe80::/10) starts, as iproute2 prints it
-_LINK_LOCAL_V6 = ("fe8", "fe9", "fea", "feb")
-
-
-def lab_addresses(link: Link) -> set[ipaddress.IPv4Interface | ipaddress.IPv6Interface]:
-    # (the kernel's fe80:: addresses, one on every link that is up, are skipped unparsed)
-    return {
-        ipaddress.ip_interface(a)
-        for a in link.addresses
-        if not (a.find(":") == 4 and a[:3].lower() in _LINK_LOCAL_V6) and not is_automatic(a, link)
-    }
-
-
-def _fmt_addresses(link: Link | None) -> str:
-    if link is None:
-        return "none"
-    shown = sorted(str(a) for a in lab_addresses(link))
-    return ", ".join(shown) or "none"
 
 
 def _find(state: State, name: str) -> list[str]:
@@ -237,75 +169,3 @@ def _link_diff(ns: str, want: Link, got: Link) -> list[Difference]:
 
 def _updown(up: bool) -> str:
     return "up" if up else "down"
-
-
-# -- claims -----------------------------------------------------------------------------------
-
-
-def leftovers(state: State, owned: Owned) -> list[str]:
-    """The lab's namespaces and links that ``state`` still holds (``vethY@root``...)."""
-    left = sorted(n for n in owned.netns if state.has_netns(n))
-    root = owned.in_root()
-    left += sorted(
-        f"{link.name}@{_where(ns)}"
-        for ns, link in state.links()
-        if link.name in (root if ns == ROOT else owned.links)
-    )
-    return left
-
-
-def check_claim(claim: Claim, state: State, owned: Owned) -> ClaimResult:
-    def result(ok: bool, detail: str = "") -> ClaimResult:
-        return ClaimResult(claim, ok, detail)
-
-    if isinstance(claim, NothingLeft):
-        left = leftovers(state, owned)
-        return result(not left, f"still present: {', '.join(left)}")
-    if isinstance(claim, NetnsPresent):
-        missing = [n for n in claim.namespaces if n not in state.namespaces]
-        return result(not missing, f"missing {', '.join(missing)}")
-    ns = getattr(claim, "ns", None) or ROOT
-    space = state.namespaces.get(ns)
-    if space is None:
-        return result(False, f"{ns_label(ns)} does not exist")
-    if isinstance(claim, LinksExactly):
-        have = sorted(space.links)
-        return result(set(have) == set(claim.links), f"it holds {', '.join(have) or 'nothing'}")
-    if isinstance(claim, LinksPresent):
-        missing = [n for n in claim.links if n not in space.links]
-        return result(not missing, f"missing {', '.join(missing)}")
-    if isinstance(claim, LinksAbsent):
-        present = [n for n in claim.links if n in space.links]
-        return result(not present, f"it sees {', '.join(present)}")
-    if isinstance(claim, BridgePorts):
-        bridge = space.links.get(claim.bridge)
-        if bridge is None or bridge.kind != "bridge":
-            return result(False, f"no bridge {claim.bridge} in {ns_label(ns)}")
-        ports = sorted(link.name for link in space.links.values() if link.master == claim.bridge)
-        return result(set(ports) == set(claim.ports), f"its ports are {', '.join(ports) or 'none'}")
-    if isinstance(claim, LinkFields):
-        return result(*_check_fields(claim, space.links.get(claim.link), ns))
-    raise AssertionError(type(claim))  # pragma: no cover
-
-
-def _check_fields(claim: LinkFields, link: Link | None, ns: str) -> tuple[bool, str]:
-    if link is None:
-        return False, f"{claim.link} not found in {ns_label(ns)}"
-    problems: list[str] = []
-    if claim.up is not None and claim.up != link.up:
-        problems.append(f"it is {_updown(link.up)}")
-    if claim.master is not None and claim.master != link.master:
-        problems.append(f"its master is {link.master or 'none'}")
-    if claim.nomaster and link.master is not None:
-        problems.append(f"its master is {link.master}")
-    if claim.peer is not None and claim.peer != link.peer:
-        problems.append(f"its peer is {link.peer or 'none'}")
-    if claim.addresses is not None:
-        want = {ipaddress.ip_interface(a) for a in claim.addresses}
-        if want != lab_addresses(link):
-            problems.append(f"its addresses are {_fmt_addresses(link)}")
-    return not problems, "; ".join(problems)
-
-
-def check_claims(claims: Iterable[Claim], state: State, owned: Owned) -> list[ClaimResult]:
-    return [check_claim(claim, state, owned) for claim in claims]

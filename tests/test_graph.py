@@ -21,8 +21,9 @@ from iplab import cli, graph, scenario
 from iplab.audit import AuditLog
 from iplab.cli import graph as graph_command
 from iplab.errors import IplabError, UsageError
-from iplab.model import ROOT, Link, Namespace, State
+from iplab.names import ROOT
 from iplab.plan import Plan, build, expected_state
+from iplab.state import Link, Namespace, State
 from iplab.verify import DifferenceKind as Kind
 from iplab.verify import diff
 from tests.conftest import BLOG_SCENARIO, GOLDEN, REPO

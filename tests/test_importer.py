@@ -23,7 +23,7 @@ from iplab.importer import (
     split_teardown,
     title_and_prose,
 )
-from iplab.lineparse import LineError, classify, op_fields, parse_line, reads_back, reads_only
+from iplab.lineparse import LineError, classify, op_fields, parse_line, reads_back
 from iplab.plan import build, decide_sudo
 from iplab.render import renderer
 from iplab.steps import (
@@ -51,6 +51,7 @@ from iplab.tutorial import (
     strip_comment,
     strip_prompt,
 )
+from iplab.words import reads_only
 from tests.conftest import BLOG, FIXTURES, GOLDEN, REPO
 from tests.goldens import assert_golden
 

@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 
 from iplab import iproute, scenario
 from iplab.errors import ParseError
-from iplab.iproute import build_state, parse_links, parse_netns_list, parse_read
-from iplab.model import ROOT, State
+from iplab.iproute import parse_links, parse_netns_list, parse_read
+from iplab.names import ROOT
+from iplab.peers import build_state
 from iplab.plan import build, expected_state
+from iplab.state import State
 from iplab.verify import diff
 from tests.conftest import FIXTURES
 

@@ -8,8 +8,9 @@ import time
 import pytest
 
 from iplab import iproute
-from iplab.model import ROOT, State
+from iplab.names import ROOT
 from iplab.runner import Runner
+from iplab.state import State
 
 pytestmark = pytest.mark.kernel
 

@@ -13,8 +13,9 @@ from iplab import live, livesteps, matrix, scenario, tc
 from iplab.cli import main
 from iplab.errors import ScenarioError, UsageError
 from iplab.journal import Entry, LabInfo
-from iplab.model import ROOT, State
+from iplab.names import ROOT
 from iplab.plan import build, expected_state
+from iplab.state import State
 from iplab.steps import LinkSet, NetnsExec, Probe, Raw
 from tests.conftest import SCENARIOS
 

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from iplab.model import (
-    BRIDGE_MAX_PORTS,
-    ROOT,
-    Guard,
-    ModelError,
-    State,
-    apply,
-    inverse,
-)
+from iplab.model import BRIDGE_MAX_PORTS, Guard, ModelError, apply, inverse
+from iplab.names import ROOT
+from iplab.state import State
 from iplab.steps import (
     AddrAdd,
     AddrDel,

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from iplab import iproute, netlink
-from iplab.model import ROOT, Namespace, State
+from iplab.names import ROOT
 from iplab.runner import Runner
+from iplab.state import Namespace, State
 from tests.kernel import iplab
 
 pytestmark = pytest.mark.kernel

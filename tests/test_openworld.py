@@ -11,11 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iplab import ipgrammar, scenario
+from iplab.claims import Owned
 from iplab.cli import main
-from iplab.model import ROOT, Judge, ModelError, State, apply, inverse
+from iplab.model import Judge, ModelError, apply, inverse
+from iplab.names import ROOT
 from iplab.plan import build, owned_by, with_prefix
+from iplab.state import State
 from iplab.steps import Effect, LinkAdd, NetnsAdd, Op, Raw
-from iplab.verify import Owned, diff, unknowable
+from iplab.verify import diff, unknowable
 
 
 def canonical(state: State) -> dict[str, object]:
@@ -272,7 +275,7 @@ def test_a_name_the_host_has_may_be_made_inside_a_lab_namespace() -> None:
 
 def test_owned_names_include_nameless_links() -> None:
     ops = [NetnsAdd(name="n1"), LinkAdd(ns="n1", name=None, type="veth")]
-    from iplab.model import created_objects
+    from iplab.state import created_objects
 
     assert created_objects(ops) == ({"n1"}, {("n1", "veth0"), ("n1", "veth1")})
     assert created_objects(ops, auto=False) == ({"n1"}, set())

@@ -9,6 +9,7 @@ import pytest
 
 from iplab import scenario
 from iplab.errors import UsageError
+from iplab.lineparse import reads_back_as
 from iplab.plan import build
 from iplab.render import Renderer, bundled_templates
 from iplab.steps import OP_TYPES, LinkAdd, NetnsAdd, Raw
@@ -36,7 +37,7 @@ def test_names_are_shell_quoted_by_the_q_filter() -> None:
 
 def test_user_templates_override_bundled_ones_by_name(tmp_path: Path) -> None:
     (tmp_path / "netns-add.j2").write_text("ip netns add {{ name | q }} # mine\n")
-    r = Renderer([tmp_path])
+    r = Renderer([tmp_path], reads_back_as)
     assert r.text(NetnsAdd(name="ns1")) == "ip netns add ns1 # mine"
     # the others still come from the bundle
     assert r.text(LinkAdd(name="br0", type="bridge")) == "ip link add br0 type bridge"
@@ -45,25 +46,25 @@ def test_user_templates_override_bundled_ones_by_name(tmp_path: Path) -> None:
 def test_undefined_variable_in_a_template_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "netns-add.j2").write_text("ip netns add {{ nmae }}\n")
     with pytest.raises(UsageError, match="'nmae' is undefined"):
-        Renderer([tmp_path]).text(NetnsAdd(name="ns1"))
+        Renderer([tmp_path], reads_back_as).text(NetnsAdd(name="ns1"))
 
 
 def test_template_must_render_one_line(tmp_path: Path) -> None:
     (tmp_path / "netns-add.j2").write_text("ip netns add {{ name }}\nrm -rf /\n")
     with pytest.raises(UsageError, match="must render exactly one line"):
-        Renderer([tmp_path]).text(NetnsAdd(name="ns1"))
+        Renderer([tmp_path], reads_back_as).text(NetnsAdd(name="ns1"))
 
 
 def test_ip_template_must_render_an_ip_command(tmp_path: Path) -> None:
     (tmp_path / "link-add.j2").write_text("rm -rf {{ name }}\n")
     with pytest.raises(UsageError, match="must render an ip command"):
-        Renderer([tmp_path]).command(LinkAdd(name="d0", type="dummy"), sudo=False)
+        Renderer([tmp_path], reads_back_as).command(LinkAdd(name="d0", type="dummy"), sudo=False)
 
 
 def test_template_syntax_error_names_the_file(tmp_path: Path) -> None:
     (tmp_path / "netns-add.j2").write_text("ip netns add {{ name \n")
     with pytest.raises(UsageError, match=r"netns-add\.j2:1: template syntax error"):
-        Renderer([tmp_path]).text(NetnsAdd(name="ns1"))
+        Renderer([tmp_path], reads_back_as).text(NetnsAdd(name="ns1"))
 
 
 def test_missing_template_dir_is_a_usage_error(tmp_path: Path) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from iplab import scenario
-from iplab.model import ROOT, Link, Namespace, State
+from iplab.claims import Owned
+from iplab.names import ROOT
 from iplab.plan import Plan, build, expected_state
-from iplab.verify import Difference, Owned, diff
+from iplab.state import Link, Namespace, State
+from iplab.verify import Difference, diff
 from iplab.verify import DifferenceKind as Kind
 from tests.conftest import BLOG_SCENARIO
 

@@ -44,26 +44,26 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from iplab import scenario
-    from iplab.plan import build, owned_by, simulate, with_prefix
+    from iplab.claims import check_claims
+    from iplab.plan import owned_by
+    from iplab.state import replay
 
-    overrides = scenario.parse_var_overrides(args.var)
-    sc = with_prefix(scenario.load(args.scenario, overrides), args.prefix)
+    # the full plan checks everything the runner needs (rendering, probes, claims)
+    plan = load_plan(args)
+    sc = plan.scenario
     owned = owned_by(sc)
-    # the full build checks everything the runner needs (rendering, probes, claims)
-    plan = build(sc, "", args.templates)
-    warn(plan)
     texts = [pc.command.text for pc in plan.commands]
     failed = 0
     out = io.StringIO() if args.json else sys.stdout
     steps: list[dict[str, object]] = []
-    for sim, state in simulate(sc.steps, owned):
+    for sim, state in replay(sc.steps):
+        judged = check_claims(sim.step.expect, state, owned)
         out.write(f"[{sim.number}] {texts[sim.number - 1]}\n")
         shown = not args.quiet and not plan.commands[sim.number - 1].command.observe
         if shown:
             for line in state.describe():
                 out.write(f"      {line}\n")
-        for result in sim.claims:
+        for result in judged:
             failed += not result.ok
             out.write(f"      {result}\n")
         if args.json:
@@ -71,7 +71,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 "step": sim.number, "phase": sim.step.phase, "text": texts[sim.number - 1],
                 "state": state.to_json() if shown else None,
                 "claims": [{"ok": r.ok, "claim": r.claim.describe(),
-                            "detail": "" if r.ok else r.detail} for r in sim.claims],
+                            "detail": "" if r.ok else r.detail} for r in judged],
             })  # fmt: skip
     claims = sum(len(s.expect) for s in sc.steps)
     if args.json:

@@ -187,7 +187,8 @@ def cmd_ls(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from iplab import iproute, scenario, verify
-    from iplab.plan import modelled, state_after
+    from iplab.plan import modelled
+    from iplab.state import after
 
     loaded = scenario.load(args.scenario, scenario.parse_var_overrides(args.var))
     sc, owned = modelled(loaded, args.prefix)
@@ -196,7 +197,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         raise UsageError(f"--step {args.step}: the scenario has steps 1 to {total}")
     env = _env(args)
     env.context.update({"scenario": sc.path, "sha256": sc.sha256})
-    expected = state_after(sc.steps, len(sc.setup) if args.step is None else args.step)
+    expected = after(sc.steps, len(sc.setup) if args.step is None else args.step)
     observed = iproute.read_state(env.runner, sorted(owned.netns))
     found = verify.diff(expected, observed, owned)
     live: list[str] = []

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from iplab.graph.picture import Box, Edge, Figure, Node, Picture
 from iplab.graph.style import COLOURS, EDGE_COLOURS, FONT, GREY, OTHER, RED
-from iplab.model import ROOT
+from iplab.names import ROOT
 
 #: the root namespace's nodes kept right of the namespaces' boxes
 _ASIDE = ("host", "empty")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from iplab.graph.picture import DEFAULT_VIEW, Figure, Marks, View, picture
-from iplab.model import State
+from iplab.state import State
 from iplab.verify import Difference, DifferenceKind
 
 #: differences drawn on a namespace's box

@@ -7,7 +7,7 @@ import json
 
 from iplab.graph.picture import Box, Figure, Node, Picture
 from iplab.graph.style import EDGE_COLOURS, GREY, RED
-from iplab.model import ROOT
+from iplab.names import ROOT
 
 _MERMAID_CLASSES = (
     "classDef veth fill:#e3edfc,stroke:#2f62c9,stroke-width:1.5px,color:#111",

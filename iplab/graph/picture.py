@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from iplab.model import ROOT, Link, State
-from iplab.verify import is_automatic
+from iplab.names import ROOT
+from iplab.state import Link, State, is_automatic
 
 LoopbackMode = Literal["auto", "show", "hide"]
 HostLinksMode = Literal["collapse", "show", "hide"]

@@ -13,9 +13,10 @@ from iplab import verify
 from iplab.errors import UsageError
 from iplab.graph.marks import diff_figure
 from iplab.graph.picture import DEFAULT_VIEW, Figure, View, figure
-from iplab.model import ROOT, State
+from iplab.names import ROOT
 from iplab.plan import Plan, expected_state
 from iplab.runner import Runner
+from iplab.state import State
 
 
 def scenario_title(plan: Plan) -> str:

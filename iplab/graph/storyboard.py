@@ -16,8 +16,9 @@ from iplab.graph.draw import IMAGE_FORMATS, Format, write_figure
 from iplab.graph.mermaid import to_mermaid
 from iplab.graph.picture import DEFAULT_VIEW, Figure, View, figure
 from iplab.graph.source import scenario_title, step_count, step_title
-from iplab.plan import Plan, simulate
+from iplab.plan import Plan
 from iplab.runner import Runner
+from iplab.state import replay
 from iplab.steps import Step
 
 
@@ -34,13 +35,13 @@ class Frame:
 
 def storyboard(plan: Plan, view: View = DEFAULT_VIEW) -> list[Frame]:
     """A figure after each step that changes state (observation steps have none), from the
-    planner's own replay of the model (:func:`iplab.plan.simulate`)."""
+    model's one replay (:func:`iplab.state.replay`)."""
     steps: list[Step] = []
     for pc in plan.commands:
         assert pc.command.step is not None
         steps.append(pc.command.step)
     frames: list[Frame] = []
-    for (sim, state), pc in zip(simulate(steps, plan.owned), plan.commands, strict=True):
+    for (sim, state), pc in zip(replay(steps), plan.commands, strict=True):
         if pc.command.observe:
             continue
         title = step_title(plan, sim.number)

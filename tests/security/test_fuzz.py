@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iplab.errors import IplabError, ParseError
-from iplab.iproute import build_state, loads, parse_links, parse_netns_list, parse_read
-from iplab.model import ROOT
+from iplab.iproute import loads, parse_links, parse_netns_list, parse_read
+from iplab.names import ROOT
+from iplab.peers import build_state
 from iplab.plan import build
 from iplab.scenario import load_text
 

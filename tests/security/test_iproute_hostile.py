@@ -12,12 +12,15 @@ from collections.abc import Iterator
 
 import pytest
 
+from iplab.claims import Owned
 from iplab.errors import ParseError
-from iplab.iproute import UNKNOWN_PEER, build_state, loads, parse_links, parse_nsid_list, read_state
-from iplab.model import ROOT, Link, Namespace, State
+from iplab.iproute import loads, parse_links, parse_nsid_list, read_state
+from iplab.names import ROOT
+from iplab.peers import UNKNOWN_PEER, build_state
 from iplab.runner import Runner
+from iplab.state import Link, Namespace, State
 from iplab.status import format_state
-from iplab.verify import Owned, diff
+from iplab.verify import diff
 
 
 def _veth(name: str, ifindex: int, peer_index: int, nsid: int) -> dict[str, object]:

@@ -13,6 +13,7 @@ import pytest
 from iplab import undo
 from iplab.errors import ScenarioError, UsageError
 from iplab.journal import LabInfo
+from iplab.lineparse import reads_back_as
 from iplab.render import Renderer, renderer, template_hashes
 from iplab.scenario import load_text
 from iplab.steps import LinkAdd, NetnsAdd, NetnsDel, Raw
@@ -80,13 +81,13 @@ def test_every_user_template_must_render_its_own_op(
 ) -> None:
     (tmp_path / name).write_text(template + "\n")
     with pytest.raises(UsageError) as info:
-        Renderer([tmp_path]).command(op, sudo=False)  # type: ignore[arg-type]
+        Renderer([tmp_path], reads_back_as).command(op, sudo=False)  # type: ignore[arg-type]
     assert "template" in str(info.value)
 
 
 def test_a_user_template_may_change_spelling(tmp_path: Path) -> None:
     (tmp_path / "netns-del.j2").write_text("ip netns delete {{ name | q }}\n")
-    command = Renderer([tmp_path]).command(NetnsDel(name="ns1"), sudo=True)
+    command = Renderer([tmp_path], reads_back_as).command(NetnsDel(name="ns1"), sudo=True)
     assert command.text == "sudo ip netns delete ns1"
 
 
@@ -103,7 +104,7 @@ class _Env:
 def test_down_refuses_a_template_changed_since_up(tmp_path: Path) -> None:
     (tmp_path / "netns-del.j2").write_text("ip netns delete {{ name | q }}\n")
     info = _info(tmp_path)
-    assert undo.lab_renderer(_Env(), info) is renderer((tmp_path.resolve(),))  # type: ignore[arg-type]
+    assert undo.lab_renderer(_Env(), info) is renderer((tmp_path.resolve(),), reads_back_as)  # type: ignore[arg-type]
     (tmp_path / "netns-del.j2").write_text("ip netns delete {{ name | q }} \n")
     with pytest.raises(UsageError, match=r"netns-del\.j2 changed since the lab came up"):
         undo.lab_renderer(_Env(), info)  # type: ignore[arg-type]

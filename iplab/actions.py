@@ -1,0 +1,371 @@
+"""The actions of a scenario's steps: each action's fields read into a typed op
+(:data:`BUILDERS`, one entry per ``action:``), and a step's claims (``expect:``).
+
+A new command kind is an op in :mod:`iplab.steps`, its builder here, its effect and
+inverse in :mod:`iplab.model`, its template in ``templates/`` and its parse rule in
+:mod:`iplab.ipgrammar`.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+from typing import Any, Literal
+
+from iplab import ipgrammar, livesteps, names, yamlio
+from iplab.errors import Location, ScenarioError
+from iplab.fields import Fields
+from iplab.steps import (
+    LINK_SET_ATTRS,
+    AddrAdd,
+    AddrDel,
+    AddrShow,
+    BridgePorts,
+    Claim,
+    Effect,
+    LinkAdd,
+    LinkAttr,
+    LinkDel,
+    LinkFields,
+    LinksAbsent,
+    LinkSet,
+    LinksExactly,
+    LinkShow,
+    LinksPresent,
+    NetnsAdd,
+    NetnsDel,
+    NetnsExec,
+    NetnsList,
+    NetnsPresent,
+    NothingLeft,
+    Op,
+    Probe,
+    Raw,
+    RouteAdd,
+    RouteDel,
+    RouteShow,
+)
+from iplab.words import SHELL_SYNTAX
+
+SudoPolicy = Literal["auto", "always", "never"]
+
+
+def _ctx(f: Fields) -> dict[str, Any]:
+    """The fields every ip command shares: where it runs, and its global options."""
+    return {
+        "ns": f.netns("in"),
+        "ns_form": f.choice("in_form", ("exec", "-n"), "exec"),
+        "options": f.options(),
+    }
+
+
+def _verb(f: Fields) -> Any:
+    return f.choice("verb", ("del", "delete"), "del")
+
+
+def _word(f: Fields, choices: tuple[str, ...]) -> Any:
+    return f.choice("word", choices, choices[0])
+
+
+def _command_text(f: Fields, key: str, shell: bool, required: bool) -> str | None:
+    value = f.text(key, required)
+    if value is None:
+        return None
+    if "\n" in value.strip():
+        f.fail(key, "must be a single line", "write one step per command")
+    value = value.strip()
+    try:
+        argv = shlex.split(value)
+    except ValueError as exc:
+        f.fail(key, f"cannot be split into words: {exc}")
+    if not argv:
+        f.fail(key, "is empty")
+    if not shell and SHELL_SYNTAX.search(value):
+        f.fail(
+            key,
+            f"{value!r} uses shell syntax (pipes, redirections, ';', '&', '$')",
+            "set 'shell: true' on the step to run it through bash -c",
+        )
+    return value
+
+
+def _link_add(f: Fields) -> Op:
+    kind = f.choice("type", ("veth", "bridge", "dummy"), "")
+    if not kind:
+        f.fail("type", "missing required field 'type' (veth, bridge or dummy)")
+    peer = f.link("peer")
+    if kind == "veth" and peer is None:
+        raise ScenarioError(
+            "a veth needs a 'peer' name", f.loc, "as in: name: vethX, type: veth, peer: vethY"
+        )
+    if kind != "veth" and peer is not None:
+        f.fail("peer", f"only a veth has a peer, this link is a {kind}")
+    peer_netns = f.netns("peer_netns")
+    if peer_netns is not None and kind != "veth":
+        f.fail("peer_netns", "only a veth has a peer")
+    return LinkAdd(
+        **_ctx(f),
+        name=f.req_link("name"),
+        type=kind,  # type: ignore[arg-type]
+        peer=peer,
+        netns=f.netns("netns"),
+        peer_netns=peer_netns,
+        up=f.flag("up"),
+        master=f.link("master"),
+        name_kw=f.flag("name_kw"),
+        peer_name_kw=f.flag("peer_name_kw", True),
+    )
+
+
+def _link_set(f: Fields) -> Op:
+    ctx = _ctx(f)
+    dev = f.req_link("dev")
+    dev_kw = f.flag("dev_kw")
+    attrs: list[LinkAttr] = []
+    for key in list(f.m):
+        if key not in LINK_SET_ATTRS:
+            continue
+        if key == "state":
+            attrs.append(("state", f.choice("state", ("up", "down"), "up")))
+        elif key == "netns":
+            attrs.append(("netns", f.netns("netns", required=True)))
+        elif key == "master":
+            attrs.append(("master", f.link("master", required=True)))
+        elif key == "nomaster":
+            if not f.flag("nomaster"):
+                f.fail("nomaster", "write 'nomaster: true' or leave it out")
+            attrs.append(("nomaster", None))
+        elif key == "mtu":
+            attrs.append(("mtu", str(f.integer("mtu", None, 68, 65535))))
+    if not attrs:
+        raise ScenarioError(
+            "'link set' needs something to set",
+            f.loc,
+            f"one or more of: {', '.join(LINK_SET_ATTRS)}",
+        )
+    keys = [k for k, _ in attrs]
+    if "netns" in keys and len(attrs) > 1:
+        f.fail("netns", "move a link with 'netns' in a step of its own")
+    if "master" in keys and "nomaster" in keys:
+        f.fail("nomaster", "'master' and 'nomaster' contradict each other")
+    return LinkSet(**ctx, dev=dev, attrs=tuple(attrs), dev_kw=dev_kw)
+
+
+def _probe(f: Fields) -> Op:
+    target = f.ip("target")
+    if target is None:
+        raise ScenarioError("missing required field 'target' (an address of the lab)", f.loc)
+    return Probe(
+        ns=f.req_netns("in"),
+        target=target,
+        count=f.integer("count", 1, 1, 100) or 1,
+        wait=f.integer("wait", None, 1, 60),
+        reachable=f.flag("reachable", True),
+    )
+
+
+def _raw(f: Fields) -> Op:
+    shell = f.flag("shell")
+    return Raw(
+        command=_command_text(f, "command", shell, True) or "",
+        undo=_command_text(f, "undo", shell, False),
+        observes=f.flag("observe"),
+        shell=shell,
+        **_declares(f),
+    )
+
+
+#: ``creates:``/``deletes:``/``renames:`` items: what each may say
+_EFFECT_KEYS = {
+    "creates": ("netns", "link", "kind", "in", "peer", "peer_in"),
+    "deletes": ("netns", "link", "in"),
+    "renames": ("link", "to", "in"),
+}
+
+
+def _declares(f: Fields) -> dict[str, Any]:
+    """What a raw command says it does to names (``creates``, ``deletes``, ``renames``)."""
+    out: dict[str, Any] = {"declared": any(f.has(k) for k in _EFFECT_KEYS)}
+    for key, allowed in _EFFECT_KEYS.items():
+        effects = []
+        for value, loc in f.items(key):
+            if not isinstance(value, yamlio.YMap):
+                raise ScenarioError(
+                    f"must be a mapping like {{link: b0, kind: bridge}} or {{netns: ns1}}, "
+                    f"found {value!r}",
+                    loc,
+                )
+            ef = Fields(value, Location(loc.file, value.line or loc.line, loc.field), f._render)
+            effects.append(_effect(ef, key, allowed))
+            ef.finish()
+        out[key] = tuple(effects)
+    return out
+
+
+def _effect(f: Fields, key: str, allowed: tuple[str, ...]) -> Effect:
+    whats = [w for w in ("netns", "link") if w in allowed and f.has(w)]
+    if len(whats) != 1:
+        raise ScenarioError(f"say either 'link: NAME' or 'netns: NAME' in '{key}'", f.loc)
+    what = whats[0]
+    name = f.req_netns(what) if what == "netns" else f.req_link(what)
+    fields: dict[str, Any] = {}
+    for extra in allowed:
+        if extra in ("netns", "link") or not f.has(extra):
+            continue
+        if what == "netns":
+            f.fail(extra, f"a namespace has no '{extra}'")
+        if extra in ("in", "peer_in"):
+            fields["ns" if extra == "in" else "peer_ns"] = f.req_netns(extra)
+        elif extra in ("peer", "to"):
+            fields[extra] = f.req_link(extra)
+        else:
+            fields[extra] = f.req_text(extra)
+    if key == "renames" and "to" not in fields:
+        raise ScenarioError("a rename needs 'to: NEW_NAME'", f.loc)
+    return Effect(what=what, name=name, **fields)
+
+
+def line_op(f: Fields) -> Op:
+    """``line: TEXT``: a command as its author wrote it, read by the grammar."""
+    text = f.req_text("line")
+    if "\n" in text.strip():
+        f.fail("line", "must be a single line", "write one step per command")
+    op = ipgrammar.read(text)
+    if op is None:
+        f.fail(
+            "line",
+            f"{text!r} is not a command iplab can read (ip, bridge, brctl; no shell syntax, "
+            "no spaces around it)",
+            "keep it as 'action: raw' with 'command:'",
+        )
+    action = f.text("action")
+    if action is not None and action != op.action:
+        f.fail("action", f"the line is a {op.action!r} command, not {action!r}")
+    return op
+
+
+def _route_fields(f: Fields) -> dict[str, Any]:
+    to = f.text("to") or "default"
+    if problem := names.route_dest_problem(to):
+        f.fail("to", problem)
+    via = f.ip("via")
+    dev = f.link("dev")
+    if via is None and dev is None:
+        raise ScenarioError("a route needs 'via' (a gateway) or 'dev' (a link)", f.loc)
+    return {**_ctx(f), "to": to, "via": via, "dev": dev, "word": _word(f, ("route", "r"))}
+
+
+BUILDERS: dict[str, Callable[[Fields], Op]] = {
+    "netns add": lambda f: NetnsAdd(name=f.req_netns("name")),
+    "netns del": lambda f: NetnsDel(name=f.req_netns("name"), verb=_verb(f)),
+    "netns list": lambda f: NetnsList(
+        options=f.options(),
+        verb=f.choice("verb", ("list", "show", ""), "list"),  # type: ignore[arg-type]
+    ),
+    "netns exec": lambda f: NetnsExec(
+        ns=f.req_netns("in"),
+        command=_command_text(f, "command", False, True) or "",
+        undo=_command_text(f, "undo", False, False),
+        observes=f.flag("observe"),
+        **_declares(f),
+    ),
+    "link add": _link_add,
+    "impair": livesteps.impair_step,
+    "link set": _link_set,
+    "link del": lambda f: LinkDel(
+        **_ctx(f), dev=f.req_link("dev"), verb=_verb(f), dev_kw=f.flag("dev_kw")
+    ),
+    "link show": lambda f: LinkShow(
+        **_ctx(f),
+        dev=f.link("dev"),
+        master=f.link("master"),
+        show_kw=f.flag("show_kw"),
+        word=_word(f, ("link", "l")),
+        dev_kw=f.flag("dev_kw"),
+    ),
+    "addr add": lambda f: AddrAdd(
+        **_ctx(f),
+        address=f.address("address"),
+        dev=f.req_link("dev"),
+        word=_word(f, ("addr", "address", "a")),
+    ),
+    "addr del": lambda f: AddrDel(
+        **_ctx(f),
+        address=f.address("address"),
+        dev=f.req_link("dev"),
+        word=_word(f, ("addr", "address", "a")),
+        verb=_verb(f),
+    ),
+    "addr show": lambda f: AddrShow(
+        **_ctx(f),
+        dev=f.link("dev"),
+        word=_word(f, ("addr", "address", "a")),
+        show_kw=f.flag("show_kw"),
+        dev_kw=f.flag("dev_kw"),
+    ),
+    "route add": lambda f: RouteAdd(**_route_fields(f)),
+    "route del": lambda f: RouteDel(**_route_fields(f), verb=_verb(f)),
+    "route show": lambda f: RouteShow(
+        **_ctx(f), word=_word(f, ("route", "r")), show_kw=f.flag("show_kw")
+    ),
+    "probe": _probe,
+    "raw": _raw,
+}
+
+
+# -- claims -----------------------------------------------------------------------------------
+
+
+def claim(f: Fields) -> Claim:
+    loc = f.loc
+    ns = f.netns("in")
+    if f.has("nothing_left"):
+        if not f.flag("nothing_left"):
+            f.fail("nothing_left", "write 'nothing_left: true'")
+        return NothingLeft(loc=loc)
+    if f.has("namespaces"):
+        return NetnsPresent(
+            loc=loc, namespaces=f.names_list("namespaces", names.netns_name_problem)
+        )
+    if f.has("only"):
+        if ns is None:
+            f.fail(
+                "only",
+                "'only' needs 'in: NAMESPACE' (the root namespace holds the host's links too)",
+            )
+        return LinksExactly(loc=loc, ns=ns, links=f.names_list("only", names.link_name_problem))
+    if f.has("has"):
+        return LinksPresent(loc=loc, ns=ns, links=f.names_list("has", names.link_name_problem))
+    if f.has("lacks"):
+        return LinksAbsent(loc=loc, ns=ns, links=f.names_list("lacks", names.link_name_problem))
+    if f.has("bridge"):
+        return BridgePorts(
+            loc=loc,
+            ns=ns,
+            bridge=f.req_link("bridge"),
+            ports=f.names_list("ports", names.link_name_problem),
+        )
+    if f.has("link"):
+        addresses: tuple[str, ...] | None = None
+        if f.has("addresses"):
+            addresses = f.names_list("addresses", names.address_problem)
+        claim = LinkFields(
+            loc=loc,
+            ns=ns,
+            link=f.req_link("link"),
+            up=f.opt_flag("up"),
+            master=f.link("master"),
+            nomaster=f.flag("nomaster"),
+            peer=f.link("peer"),
+            addresses=addresses,
+        )
+        if claim.describe().endswith(": "):
+            raise ScenarioError(
+                "a 'link' claim needs one of: up, master, nomaster, peer, addresses", loc
+            )
+        return claim
+    raise ScenarioError(
+        "unknown claim",
+        loc,
+        "a claim is one of: namespaces, only, has, lacks, bridge+ports, link+fields, nothing_left",
+    )

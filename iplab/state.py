@@ -1,0 +1,414 @@
+"""The model's state, and the one place the model is replayed.
+
+:class:`State` holds namespaces, their links and routes. The same type holds what the
+model expects (built by replaying a scenario's steps from an empty host) and what the
+kernel holds (parsed from ``ip -j`` by :mod:`iplab.iproute`, or read over netlink by
+:mod:`iplab.netlink`), so that verifying is a diff of two States (:mod:`iplab.verify`).
+
+:func:`replay` is the only loop that applies steps to the model one after the other
+(:func:`iplab.model.apply`, with each step's inverse from :func:`iplab.model.inverse`):
+planning, ``iplab check``, ``verify``, the graphs, undo planning from a journal and the
+names a scenario creates all go through it. The rules of each op live in
+:mod:`iplab.model`; they change a State handed to them and make its objects only through
+its own methods (:meth:`State.add_namespace`, :meth:`State.new_link`, :meth:`State.new_route`),
+so that they name these types for mypy alone and this module is the only one to import
+the other.
+"""
+
+from __future__ import annotations
+
+import copy
+import ipaddress
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from iplab.errors import Location
+from iplab.model import (
+    ROOT_NETNS_REF,
+    Guard,
+    Judge,
+    Undo,
+    apply,
+    auto_names,
+    effects_of,
+    inverse,
+)
+from iplab.names import ROOT, ns_label
+from iplab.steps import (
+    LinkAdd,
+    LinkDel,
+    LinkSet,
+    NetnsAdd,
+    NetnsDel,
+    NetnsExec,
+    Op,
+    Probe,
+    Raw,
+    Step,
+    is_observation,
+)
+
+__all__ = [
+    "ROOT",
+    "Link",
+    "Namespace",
+    "Replayed",
+    "Route",
+    "State",
+    "addresses_text",
+    "after",
+    "created_names",
+    "created_objects",
+    "is_automatic",
+    "lab_addresses",
+    "ns_label",
+    "replay",
+]
+
+
+@dataclass
+class Link:
+    name: str
+    kind: str
+    up: bool = False
+    master: str | None = None
+    #: for a veth: the peer's name and namespace (ROOT for the root namespace)
+    peer: str | None = None
+    peer_ns: str | None = None
+    addresses: list[str] = field(default_factory=list)
+    #: None: nobody said (the model only compares what the scenario sets)
+    mtu: int | None = None
+    # -- only known when observed --
+    ifindex: int | None = None
+    operstate: str | None = None
+    mac: str | None = None
+    # -- only in the model (not in JSON) --
+    #: the model cannot place it: a step used it, nothing the model knows made it
+    unknown: bool = False
+    #: how many steps of unknown effect came before the one that made it
+    epoch: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "kind": self.kind, "up": self.up}
+        for key in ("master", "peer", "peer_ns", "mtu", "ifindex", "operstate", "mac"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        out["addresses"] = list(self.addresses)
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Link:
+        return cls(**{**data, "addresses": list(data.get("addresses", []))})
+
+
+@dataclass(frozen=True)
+class Route:
+    to: str
+    via: str | None = None
+    dev: str | None = None
+    #: None: the main table
+    table: str | None = None
+    metric: str | None = None
+
+    def __str__(self) -> str:
+        text = self.to
+        if self.via:
+            text += f" via {self.via}"
+        if self.dev:
+            text += f" dev {self.dev}"
+        if self.table:
+            text += f" table {self.table}"
+        if self.metric:
+            text += f" metric {self.metric}"
+        return text
+
+
+@dataclass
+class Namespace:
+    name: str
+    links: dict[str, Link] = field(default_factory=dict)
+    routes: list[Route] = field(default_factory=list)
+    #: iproute2's id of this namespace as seen from the root namespace (observed only)
+    nsid: int | None = None
+    #: the model cannot place it (see Link.unknown), and when it was made (Link.epoch)
+    unknown: bool = False
+    epoch: int = 0
+
+
+@dataclass
+class State:
+    namespaces: dict[str, Namespace] = field(default_factory=lambda: {ROOT: Namespace(ROOT)})
+    #: observed only: namespaces that exist (``ip netns list``) but whose links were not read
+    unread: set[str] = field(default_factory=set)
+    #: model only: how many steps of unknown effect were applied (a raw command that may
+    #: have made, deleted or renamed anything); what existed before the last is uncertain
+    opaque: int = 0
+
+    def certain(self, thing: Link | Namespace | None) -> bool:
+        """The model knows ``thing`` for sure (None: knows that it does not exist)."""
+        if thing is None:
+            return self.opaque == 0
+        return not thing.unknown and thing.epoch >= self.opaque
+
+    def has_netns(self, name: str) -> bool:
+        return name in self.namespaces or name in self.unread
+
+    def copy(self) -> State:
+        return copy.deepcopy(self)
+
+    def ns(self, name: str | None) -> Namespace | None:
+        return self.namespaces.get(name or ROOT)
+
+    def link(self, ns: str | None, name: str) -> Link | None:
+        space = self.ns(ns)
+        return space.links.get(name) if space else None
+
+    def links(self) -> Iterator[tuple[str, Link]]:
+        for ns_name, space in self.namespaces.items():
+            for link in space.links.values():
+                yield ns_name, link
+
+    # -- what the model's rules make (:mod:`iplab.model` makes objects only through these) --
+
+    def add_namespace(self, name: str, unknown: bool = False) -> Namespace:
+        """A new namespace holding only ``lo`` (down), made now (or, ``unknown``, by no step
+        the model knows)."""
+        space = Namespace(
+            name, {"lo": Link("lo", "loopback", epoch=self.opaque)}, unknown=unknown,
+            epoch=0 if unknown else self.opaque,
+        )  # fmt: skip
+        self.namespaces[name] = space
+        return space
+
+    def new_link(self, name: str, kind: str, **fields: Any) -> Link:
+        """A link made now (placed by the caller)."""
+        return Link(name, kind, epoch=self.opaque, **fields)
+
+    @staticmethod
+    def new_route(
+        to: str, via: str | None, dev: str | None, table: str | None, metric: str | None
+    ) -> Route:
+        return Route(to, via, dev, table, metric)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "namespaces": [
+                {
+                    "name": space.name or None,
+                    **({"nsid": space.nsid} if space.nsid is not None else {}),
+                    "links": [link.to_json() for link in space.links.values()],
+                    "routes": [
+                        {k: v for k, v in vars(r).items() if v is not None} for r in space.routes
+                    ],
+                }
+                for space in self.namespaces.values()
+            ]
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> State:
+        state = cls(namespaces={})
+        for item in data["namespaces"]:
+            name = item.get("name") or ROOT
+            space = Namespace(name, nsid=item.get("nsid"))
+            for link in item.get("links", []):
+                space.links[link["name"]] = Link.from_json(link)
+            space.routes = [Route(**r) for r in item.get("routes", [])]
+            state.namespaces[name] = space
+        state.namespaces.setdefault(ROOT, Namespace(ROOT))
+        return state
+
+    def describe(self) -> list[str]:
+        """One line per namespace, for ``iplab check``."""
+        lines = []
+        for name, space in self.namespaces.items():
+            if name == ROOT and not space.links:
+                continue
+            parts = [_describe_link(link, name) for link in space.links.values()]
+            routes = [f"route {r}" for r in space.routes]
+            label = "root" if name == ROOT else name
+            lines.append(f"{label}: {'; '.join(parts + routes) if parts or routes else '(empty)'}")
+        return lines or ["(nothing)"]
+
+
+def _describe_link(link: Link, here: str) -> str:
+    bits = [link.kind, "up" if link.up else "down"]
+    if link.unknown:
+        bits.insert(0, "not made by any step the model knows")
+    if link.peer:
+        where = "" if link.peer_ns == here else f"@{link.peer_ns or 'root'}"
+        bits.append(f"peer {link.peer}{where}")
+    elif link.peer_ns == "?":  # peers.UNKNOWN_PEER: in a namespace without a name
+        bits.append("peer unknown")
+    if link.master:
+        bits.append(f"master {link.master}")
+    if link.mtu is not None:
+        bits.append(f"mtu {link.mtu}")
+    bits.extend(link.addresses)
+    return f"{link.name} ({', '.join(bits)})"
+
+
+# -- addresses -----------------------------------------------------------------------------------
+
+
+def is_automatic(address: str, link: Link) -> bool:
+    """Addresses the kernel adds by itself: IPv6 link-local, and loopback's own."""
+    iface = ipaddress.ip_interface(address)
+    return iface.is_link_local or (link.kind == "loopback" and iface.ip.is_loopback)
+
+
+#: how the text of an IPv6 link-local address (fe80::/10) starts, as iproute2 prints it
+_LINK_LOCAL_V6 = ("fe8", "fe9", "fea", "feb")
+
+
+def lab_addresses(link: Link) -> set[ipaddress.IPv4Interface | ipaddress.IPv6Interface]:
+    """The addresses of ``link`` a lab may have set (not those the kernel adds by itself)."""
+    # (the kernel's fe80:: addresses, one on every link that is up, are skipped unparsed)
+    return {
+        ipaddress.ip_interface(a)
+        for a in link.addresses
+        if not (a.find(":") == 4 and a[:3].lower() in _LINK_LOCAL_V6) and not is_automatic(a, link)
+    }
+
+
+def addresses_text(link: Link | None) -> str:
+    """The lab's addresses of ``link``, sorted, for a message (``none`` when it has none)."""
+    if link is None:
+        return "none"
+    shown = sorted(str(a) for a in lab_addresses(link))
+    return ", ".join(shown) or "none"
+
+
+# -- the replay ----------------------------------------------------------------------------------
+
+#: where a bare op comes from (a journal's op has no scenario line)
+_NOWHERE = Location("")
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """A step applied to the model: its number (1-based) and what undoes it."""
+
+    step: Step
+    number: int
+    undo: tuple[Undo, ...]
+
+
+def replay(
+    steps: Iterable[Step | Op], state: State | None = None, judge: Judge | None = None,
+    undo: bool = True, keep: bool = False,
+) -> Iterator[tuple[Replayed, State]]:  # fmt: skip
+    """Apply each step to the model; yield it with its undo (when ``undo``) and the state
+    after it (a copy when ``keep``, else the live state, which the next step changes).
+    ``judge`` decides what an objection does (default: a certain one raises, an uncertain
+    one is a warning). A bare op (a journal's) is a step from nowhere.
+
+    Lazy: a step is applied when the caller asks for it, so that the caller may look at the
+    state before it."""
+    state = state or State()
+    judge = judge or Judge()
+    for number, item in enumerate(steps, start=1):
+        step = item if isinstance(item, Step) else Step(op=item, loc=_NOWHERE)
+        loc = step.loc if step is item else None
+        undos: list[Undo] = []
+        if undo and _needs_undo(step.op):
+            # inverse() only reads the state before the op: no copy needed
+            undos = inverse(state, step.op)
+        adopted = len(judge.adopted)
+        apply(state, step.op, loc, judge)
+        if undo:
+            undos += _destroy_adopted(judge.adopted[adopted:])
+        yield Replayed(step, number, tuple(undos)), (state.copy() if keep else state)
+
+
+def after(
+    steps: Sequence[Step | Op], count: int | None = None, judge: Judge | None = None
+) -> State:
+    """The model's state after the first ``count`` steps (default: all of them)."""
+    state = State()
+    for _ in replay(steps[:count], state, judge, undo=False):
+        pass
+    return state
+
+
+def _needs_undo(op: Op) -> bool:
+    return not is_observation(op) and not isinstance(op, Probe)
+
+
+def _destroy_adopted(adopted: Sequence[tuple[str, str]]) -> list[Undo]:
+    """What a raw step of unknown effect may have made, found when a step uses it: the
+    lab's to destroy (a namespace, a link of the root namespace), unless the host had it
+    before the lab (``down`` never touches those)."""
+    out: list[Undo] = []
+    for ns, name in adopted:
+        if not name:
+            out.append(Undo(NetnsDel(name=ns), Guard("netns", name=ns)))
+        elif ns == ROOT:
+            out.append(Undo(LinkDel(dev=name), Guard("link", ROOT, name)))
+    return out
+
+
+# -- what ops create -----------------------------------------------------------------------------
+
+
+def created_objects(ops: Iterable[Op], auto: bool = True) -> tuple[set[str], set[tuple[str, str]]]:
+    """(namespace names, (namespace, link name) pairs) of what the ops create: namespaces,
+    links (with ``auto``: also those the kernel names, as the model names them), new names
+    of renamed links, links a raw command declares. A link's namespace is where it is made
+    (ROOT for the root namespace)."""
+    netns: set[str] = set()
+    links: set[tuple[str, str]] = set()
+    ops = list(ops)
+    nameless = any(
+        isinstance(op, LinkAdd) and (op.name is None or (op.type == "veth" and op.peer is None))
+        for op in ops
+    )
+    state = State() if auto and nameless else None
+    # the model names what the kernel would name: each LinkAdd or NetnsAdd is applied after
+    # the names of the ops before it are taken (the replay is lazy)
+    made = replay(
+        (op for op in ops if isinstance(op, LinkAdd | NetnsAdd)), state, Judge(strict=False),
+        undo=False,
+    )  # fmt: skip
+    for op in ops:
+        here = op.in_ns() or ROOT
+        if isinstance(op, NetnsAdd):
+            netns.add(op.name)
+        elif isinstance(op, LinkAdd):
+            name, peer = op.name, op.peer
+            if state is not None and (name is None or (op.type == "veth" and peer is None)):
+                name, peer = auto_names(state, op)
+            if name is not None:
+                links.add((op.netns or here, name))
+            if peer is not None:
+                links.add((op.peer_netns or here, peer))
+        elif isinstance(op, LinkSet):
+            target_ref = op.get("netns")
+            where = (
+                here if target_ref is None else ROOT if target_ref == ROOT_NETNS_REF else target_ref
+            )
+            if op.get("name") is not None:
+                links.add((where, op.get("name") or ""))
+            elif target_ref == ROOT_NETNS_REF:
+                links.add((ROOT, op.dev))
+        elif isinstance(op, Raw | NetnsExec):
+            effects = effects_of(op)
+            for effect in (effects.creates + effects.renames) if effects else ():
+                name = effect.to or effect.name
+                if effect.what == "netns":
+                    netns.add(name)
+                    continue
+                links.add((effect.ns or here, name))
+                if effect.peer is not None:
+                    links.add((effect.peer_ns or effect.ns or here, effect.peer))
+        if state is not None and isinstance(op, LinkAdd | NetnsAdd):
+            next(made)
+    return netns, links
+
+
+def created_names(ops: Iterable[Op], auto: bool = True) -> tuple[set[str], set[str]]:
+    """(namespace names, link names) that the ops create (see :func:`created_objects`)."""
+    netns, links = created_objects(ops, auto)
+    return netns, {name for _, name in links}
