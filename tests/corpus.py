@@ -13,7 +13,7 @@ from pathlib import Path
 
 from iplab import export, scenario
 from iplab.errors import IplabError
-from iplab.importer import ImportResult, detect_kind, import_text
+from iplab.importer.convert import ImportResult, detect_kind, import_text
 from iplab.plan import build, decide_sudo
 from iplab.render import renderer
 

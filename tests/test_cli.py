@@ -83,8 +83,8 @@ def test_every_command_is_listed_and_the_heavy_ones_load_only_when_named() -> No
                     "import", "graph", "scenarios"):  # fmt: skip
         assert f"    {command}" in out
     heavy = (
-        "('iplab.graph', 'iplab.importer', 'iplab.lab', 'iplab.cli.session', 'iplab.cli.live', "
-        "'iplab.cli.graph', 'iplab.cli.audit', 'iplab.cli.completion')"
+        "('iplab.graph', 'iplab.importer.convert', 'iplab.lab', 'iplab.cli.session', "
+        "'iplab.cli.live', 'iplab.cli.graph', 'iplab.cli.audit', 'iplab.cli.completion')"
     )
     probe = (
         "import sys; from iplab.cli import main; main(['render', '--setup', sys.argv[1]]); "

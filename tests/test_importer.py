@@ -11,17 +11,25 @@ import pytest
 from iplab import export, scenario
 from iplab.cli.parser import build_parser
 from iplab.errors import UsageError
-from iplab.importer import (
+from iplab.importer.assembly import (
     Draft,
-    ImportResult,
     announces_cleanup,
     choose_sudo,
-    detect_kind,
     first_sentence,
-    import_text,
-    scenario_name,
     split_teardown,
     title_and_prose,
+)
+from iplab.importer.convert import ImportResult, detect_kind, import_text, scenario_name
+from iplab.importer.markdown import plain, read_markdown
+from iplab.importer.reader import (
+    Cmd,
+    Note,
+    ShellVars,
+    continues,
+    join_continuation,
+    read_shell,
+    strip_comment,
+    strip_prompt,
 )
 from iplab.lineparse import LineError, classify, op_fields, parse_line, reads_back
 from iplab.plan import build, decide_sudo
@@ -38,18 +46,6 @@ from iplab.steps import (
     Probe,
     Raw,
     Show,
-)
-from iplab.tutorial import (
-    Cmd,
-    Note,
-    ShellVars,
-    continues,
-    join_continuation,
-    plain,
-    read_markdown,
-    read_shell,
-    strip_comment,
-    strip_prompt,
 )
 from iplab.words import reads_only
 from tests.conftest import BLOG, FIXTURES, GOLDEN, REPO

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from iplab import export, scenario, shellread
+from iplab import export, scenario
 from iplab.errors import ScenarioError
-from iplab.importer import ImportResult, author_stops, import_text
+from iplab.importer import shell as shellread
+from iplab.importer.assembly import author_stops
+from iplab.importer.convert import ImportResult, import_text
 from iplab.plan import build
 from iplab.steps import LinkSet, NetnsAdd, NetnsExec, Probe, Raw
 

@@ -13,8 +13,8 @@ from iplab import options
 from iplab.errors import IplabError, UsageError
 
 if TYPE_CHECKING:  # the stages are imported by the commands that use them: a quick start-up
+    from iplab.importer.reader import Kind
     from iplab.plan import Plan
-    from iplab.tutorial import Kind
 
 
 def load_plan(args: argparse.Namespace, strict_claims: bool = True, lenient: bool = False) -> Plan:
@@ -122,7 +122,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     Exit status: 0, or 1 when the model rejects the imported scenario.
     """
-    from iplab.importer import detect_kind, import_text
+    from iplab.importer.convert import detect_kind, import_text
 
     path: Path = args.file
     text = read_input(path)

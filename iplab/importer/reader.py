@@ -1,4 +1,5 @@
-"""Reading tutorials: a Markdown page or a shell script -> notes and command lines.
+"""Reading tutorials: the lines of a page's code blocks or of a shell script -> notes and
+command lines (the page itself is read by :mod:`iplab.importer.markdown`).
 
 The first stage of ``iplab import``. A line is a command when it starts with a
 prompt or a known program; the lines a tutorial prints under an observation
@@ -8,8 +9,6 @@ comments and the script's own shell variables are dealt with here.
 
 from __future__ import annotations
 
-import difflib
-import functools
 import re
 import shlex
 from collections.abc import Sequence
@@ -17,10 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from markdown_it import MarkdownIt
-
-from iplab import names, shellread
+from iplab import names
+from iplab.importer import shell as shellread
 from iplab.lineparse import LineError, Parsed, classify
 from iplab.steps import NetnsExec, Op, Probe, Raw, is_observation
 from iplab.words import SHELL_SYNTAX
@@ -71,18 +68,8 @@ _DECORATION = re.compile(r"^[-=*~_#]{2,}\s*|\s*[-=*~_#]{2,}$")
 _SHELL_OPTIONS = re.compile(r"(?:set\s+[-+]\w|shopt\s)")
 FENCE = re.compile(r"(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>[^`]*)$")
 _HEADING = re.compile(r" {0,3}(?P<level>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
-_LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s+")
 _REF_DEF = re.compile(r" {0,3}\[[^\]]+\]:\s*\S")
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])")
-_INLINE = (
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # [text](url)
-    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # [text][ref]
-    (re.compile(r"(`+)\s*(.+?)\s*\1"), r"\2"),  # `code`, ```code```
-    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),  # **strong**
-    (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"\1"),  # *emphasis*
-    (re.compile(r"<[^>\n]+>"), ""),  # inline HTML
-)
 TITLE_MAX = 100
 
 
@@ -923,122 +910,6 @@ def _types(line: str) -> bool:
 def _silent(op: Op) -> bool:
     """A command that prints nothing when it works (a typed change)."""
     return not isinstance(op, Raw | NetnsExec | Probe) and not is_observation(op)
-
-
-# -- reading documents ---------------------------------------------------------------------------
-
-
-def plain(text: str) -> str:
-    """Markdown inline markup removed (links keep their text), whitespace collapsed."""
-    for pattern, repl in _INLINE:
-        text = pattern.sub(repl, text)
-    return " ".join(text.split())
-
-
-def _front_matter(lines: list[str]) -> tuple[str | None, int]:
-    """(title, index of the first line after the front matter)."""
-    if not lines or lines[0].strip() != "---":
-        return None, 0
-    for end in range(1, len(lines)):
-        if lines[end].strip() in ("---", "..."):
-            try:
-                meta = yaml.safe_load("\n".join(lines[1:end]))
-            except yaml.YAMLError:
-                meta = None
-            title = meta.get("title") if isinstance(meta, dict) else None
-            return (str(title).strip() if title else None), end + 1
-    return None, 0
-
-
-@functools.cache
-def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark")
-
-
-def read_markdown(text: str, keep_variables: bool = True) -> tuple[str | None, Reader]:
-    """The page's title and a reader holding its events (notes and commands, in order).
-
-    The page is read by a CommonMark parser (markdown-it-py): headings, paragraphs (their
-    source lines, markup removed), fenced and indented code blocks (in list items too).
-    """
-    lines = text.splitlines()
-    title, start = _front_matter(lines)
-    tokens = _markdown().parse("\n" * start + "\n".join(lines[start:]))
-    reader = Reader(markdown=True, keep_variables=keep_variables)
-    h1_taken = title is not None
-    code_on_page = any(t.type in ("fence", "code_block") for t in tokens)
-    for k, token in enumerate(tokens):
-        if token.map is None:
-            continue
-        first, end = token.map
-        if token.type == "heading_open":
-            heading = plain(tokens[k + 1].content)
-            if token.markup == "#" and not h1_taken:
-                title, h1_taken = heading, True
-            else:
-                reader.note("heading", heading, first + 1)
-        elif token.type == "paragraph_open":
-            source = [_unmarked(line) for line in lines[first:end]]
-            if code_on_page:
-                reader.note("paragraph", plain(" ".join(source)), first + 1, end)
-            else:
-                _bare_paragraph(reader, source, first + 1)
-        elif token.type in ("fence", "code_block"):
-            info = token.info if token.type == "fence" else ""
-            offset = first + 2 if token.type == "fence" else first + 1
-            body = list(enumerate(token.content.splitlines(), start=offset))
-            _code_block(reader, info, body, first + 1)
-    return title, reader
-
-
-def _unmarked(line: str) -> str:
-    """A paragraph's source line without its list marker or blockquote marks."""
-    stripped = line.lstrip()
-    while stripped.startswith(">"):
-        stripped = stripped[1:].lstrip()
-    return _LIST_ITEM.sub("", stripped, count=1) if _LIST_ITEM.match(stripped) else stripped
-
-
-def _bare_paragraph(reader: Reader, source: list[str], line: int) -> None:
-    """On a page without code blocks, the lines of a paragraph that are ``ip`` commands."""
-    prose: list[str] = []
-    prose_line = line
-    for number, text in enumerate(source, start=line):
-        body = text.strip().strip("`")
-        body = strip_prompt(body) or body
-        if first_program(body) == "ip" and classify(body).typed:
-            reader.note("paragraph", plain(" ".join(prose)), prose_line, number - 1)
-            prose, prose_line = [], number + 1
-            reader.warnings.append(
-                f"line {number}: the page has no code blocks; {body!r} is read as a command"
-            )
-            reader.command(body, number, [], 0)
-        else:
-            prose.append(text)
-    reader.note("paragraph", plain(" ".join(prose)), prose_line, line + len(source) - 1)
-
-
-def _code_block(reader: Reader, info: str, body: list[tuple[int, str]], line: int) -> None:
-    """A code block: commands when its language is a shell's (or none, or a misspelling of
-    one, or unknown while its lines look like commands), else prose or printed output."""
-    lang = (info.split() or [""])[0].lower().strip("{}.")
-    if lang in SHELL_LANGS or lang == "":
-        reader.block(body, shell_lang=lang != "")
-        return
-    if lang not in NOT_SHELL_LANGS:
-        close = difflib.get_close_matches(lang, sorted(SHELL_LANGS), n=1, cutoff=0.6)
-        looks = any(
-            strip_prompt(text.lstrip()) or reader.looks_like_command(text.strip())
-            for _, text in body
-        )
-        if close or looks:
-            said = f"a misspelling of {close[0]!r}" if close else "its lines look like commands"
-            reader.warnings.append(
-                f"line {line}: a code block marked {lang!r} is read as shell ({said})"
-            )
-            reader.block(body, shell_lang=True)
-            return
-    reader.fence(lang, body, line)
 
 
 def read_shell(text: str, base: Path | None = None, keep_variables: bool = True) -> Reader:

@@ -1,6 +1,6 @@
-"""``iplab import``: a tutorial (Markdown) or a shell script -> a scenario file.
+"""Commands and notes read from a tutorial -> the steps of a scenario, and its YAML.
 
-The stages, each a small function over plain data::
+The stages of ``iplab import``, each a small function over plain data::
 
     text --read--> events: notes (headings, paragraphs, comments) and command lines
          --assemble--> drafts: each command with its title, prose and printed output
@@ -14,37 +14,28 @@ What could not be imported, or cannot be undone, is said in the summary.
 
 from __future__ import annotations
 
-import re
 import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 
-from iplab import names
-from iplab.errors import ScenarioError, UsageError
-from iplab.lineparse import jinja_literal, op_fields
-from iplab.model import lab_addresses
-from iplab.plan import build, decide_sudo
-from iplab.render import renderer
-from iplab.scenario import Scenario, SudoPolicy, load_text
-from iplab.steps import LinkDel, NetnsDel, NetnsExec, Op, Probe, Raw, is_observation
-from iplab.tutorial import (
+from iplab.importer.reader import (
     CLEANUP,
-    FENCE,
     SENTENCE_BREAK,
     TITLE_MAX,
     Block,
     Cmd,
     Event,
-    Kind,
     Note,
-    Reader,
-    read_markdown,
-    read_shell,
 )
+from iplab.lineparse import jinja_literal, op_fields
+from iplab.model import lab_addresses
+from iplab.plan import decide_sudo
+from iplab.render import renderer
+from iplab.scenario import SudoPolicy
+from iplab.steps import LinkDel, NetnsDel, NetnsExec, Op, Probe, is_observation
 
 Variables = Literal["keep", "expand"]
 
@@ -140,7 +131,7 @@ def _intro(events: Sequence[Event]) -> list[Note]:
     return []
 
 
-def _shell_header(events: list[Event]) -> tuple[str | None, str | None, list[Event]]:
+def shell_header(events: list[Event]) -> tuple[str | None, str | None, list[Event]]:
     """A script's opening comment (apart from the first command): its title and description."""
     first = events[0] if events else None
     if not isinstance(first, Note) or first.kind != "comment" or first.line > 2:
@@ -298,7 +289,7 @@ def group_blocks(drafts: Sequence[Draft], steps: Sequence[dict[str, Any]]) -> li
         item["steps"] = [inner]
         out.append(item)
         if block.output:
-            text = _output_text(block.output)
+            text = output_text(block.output)
             if text is not None:
                 item["output"] = jinja_literal(text)
     for item in out:
@@ -307,7 +298,7 @@ def group_blocks(drafts: Sequence[Draft], steps: Sequence[dict[str, Any]]) -> li
     return out
 
 
-def _steps_yaml(key: str, steps: Sequence[dict[str, Any]]) -> str:
+def steps_yaml(key: str, steps: Sequence[dict[str, Any]]) -> str:
     parts = [f"{key}:\n"]
     for i, step in enumerate(steps):
         if i and "title" in step:
@@ -319,252 +310,10 @@ def _steps_yaml(key: str, steps: Sequence[dict[str, Any]]) -> str:
     return "".join(parts)
 
 
-def _output_text(output: Sequence[str]) -> str | None:
+def output_text(output: Sequence[str]) -> str | None:
     lines = list(output)
     while lines and not lines[-1].strip():
         lines.pop()
     while lines and not lines[0].strip():
         lines.pop(0)
     return "\n".join(lines) or None
-
-
-# -- the result -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """The scenario text and what the import found."""
-
-    yaml: str
-    name: str
-    #: the command lines, exactly as the scenario renders them (prompts removed)
-    lines: tuple[str, ...]
-    setup: int
-    teardown: int
-    typed: int
-    raw: int
-    sudo: SudoPolicy
-    warnings: tuple[str, ...]
-    #: steps that change something iplab cannot undo (raw or netns exec without 'undo')
-    cannot_undo: tuple[str, ...]
-    #: what the model says is impossible (None: the scenario checks out)
-    model_error: str | None
-    #: variables expanded, with the line that sets each
-    variables: tuple[tuple[str, int], ...] = ()
-    #: raw commands that say what they create, delete or rename
-    raw_effects: int = 0
-
-    @property
-    def raw_unknown(self) -> int:
-        return self.raw - self.raw_effects
-
-    @property
-    def commands(self) -> int:
-        """Commands the model sees (a loop counts once per iteration)."""
-        return self.typed + self.raw
-
-    def kinds(self) -> str:
-        """The line of the summary that counts what the model can follow."""
-        return (
-            f"commands the model sees: {self.commands} ({self.typed} typed,"
-            f" {self.raw_effects} raw with effects, {self.raw_unknown} raw unknown)\n"
-        )
-
-    def summary(self, kinds: bool = False) -> str:
-        """What the import found; with ``kinds``, the line counting typed / raw with effects /
-        raw unknown commands too (printed on stderr, not in the file's trailer)."""
-        out = [
-            f"imported {len(self.lines)} commands into scenario {self.name!r}:"
-            f" {self.setup} setup, {self.teardown} teardown; {self.typed} typed, {self.raw} raw;"
-            f" sudo: {self.sudo}"
-        ]
-        if kinds:
-            out.append(self.kinds().rstrip("\n"))
-        if self.variables:
-            listed = ", ".join(f"${n} (line {line})" for n, line in self.variables)
-            out.append(f"expanded shell variables: {listed}")
-        if self.warnings:
-            out.append(f"warnings ({len(self.warnings)}):")
-            out += [f"  {w}" for w in self.warnings]
-        if self.cannot_undo:
-            out.append(
-                f"iplab cannot undo {len(self.cannot_undo)} step(s)"
-                " (add 'undo:' to a step, or 'observe: true' if it changes nothing):"
-            )
-            out += [f"  {c}" for c in self.cannot_undo]
-        out.append(f"model: {self.model_error}" if self.model_error else "model: OK")
-        return "\n".join(out) + "\n"
-
-
-def scenario_name(source_name: str) -> str:
-    """A scenario name from a file name: [A-Za-z0-9_.-], not starting with '-' or '.'."""
-    stem = Path(source_name).stem
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).lstrip("-.")[: names.NETNS_MAX].rstrip("-.")
-    return name if name and not names.netns_name_problem(name) else "imported"
-
-
-def detect_kind(path: str, text: str) -> Kind:
-    """Markdown by extension (.md, .markdown) or by a fenced block; else a shell script."""
-    suffix = Path(path).suffix.lower()
-    if suffix in (".md", ".markdown", ".mdown"):
-        return "markdown"
-    if suffix in (".sh", ".bash"):
-        return "shell"
-    return "markdown" if any(FENCE.fullmatch(line) for line in text.splitlines()) else "shell"
-
-
-def _read(
-    text: str, kind: Kind, base: Path | None, keep: bool
-) -> tuple[str | None, str | None, Reader, list[Draft]]:
-    if kind == "markdown":
-        title, reader = read_markdown(text, keep)
-        drafts, intro = assemble(reader.events)
-        description = "\n\n".join(n.text for n in intro if n.kind != "heading") or None
-        return title, description, reader, drafts
-    reader = read_shell(text, base, keep)
-    title, description, events = _shell_header(reader.events)
-    drafts, _ = assemble(events)
-    return title, description, reader, drafts
-
-
-def import_text(
-    text: str,
-    kind: Kind,
-    source_name: str,
-    *,
-    name: str | None = None,
-    base: Path | None = None,
-    variables: Variables = "keep",
-) -> ImportResult:
-    """A scenario (YAML text) from a tutorial page or a shell script, with a summary.
-
-    A line that uses the input's shell variables prints as written and runs as expanded
-    (``variables="expand"``: it prints as expanded, the format of iplab 0.1).
-    Raises UsageError when the input holds no command, or ``name`` is not a valid name.
-    """
-    if name is not None and (problem := names.netns_name_problem(name)):
-        raise UsageError(f"--name: {problem.replace('namespace name', 'scenario name')}")
-    name = name or scenario_name(source_name)
-    title, description, reader, drafts = _read(text, kind, base, variables == "keep")
-    if not drafts:
-        raise UsageError(f"{source_name}: no command found (read as {kind})")
-    drafts, probe_warnings = probes_to_exec(drafts)
-    cut = split_teardown(drafts)
-    policy = choose_sudo((d.op, d.cmd.parsed.sudo) for d in drafts)
-    steps = [step_map(d, _sudo_field(policy, d), _output_text(d.cmd.output)) for d in drafts]
-    items = group_blocks(drafts, steps)
-    cut_item = sum(1 for d in drafts[:cut] if d.index == 0)
-    top: dict[str, Any] = {"name": name}
-    top.update({k: v for k, v in (("title", title), ("description", description)) if v})
-    top.update({"source": source_name, "sudo": policy})
-    warnings = tuple(reader.warnings + probe_warnings)
-    cannot_undo = tuple(_cannot_undo(drafts, cut))
-    body = "".join(
-        [
-            f"# Imported by `iplab import` from {source_name}; review it, then edit freely.\n",
-            dump_yaml(top),
-            "\n",
-            _steps_yaml("setup", items[:cut_item]),
-            "\n" + _steps_yaml("teardown", items[cut_item:]) if cut < len(steps) else "",
-        ]
-    )
-    lines = tuple(printed_lines(drafts))
-    scenario = _load_checked(body, f"{name}.yaml", lines)
-    result = ImportResult(
-        yaml=body,
-        name=name,
-        lines=lines,
-        setup=cut,
-        teardown=len(drafts) - cut,
-        typed=sum(d.cmd.parsed.typed for d in drafts),
-        raw=sum(not d.cmd.parsed.typed for d in drafts),
-        raw_effects=sum(not d.cmd.parsed.typed and has_effects(d.op) for d in drafts),
-        sudo=policy,
-        warnings=warnings,
-        cannot_undo=cannot_undo,
-        model_error=_model_error(scenario, drafts),
-        variables=tuple(sorted(reader.expanded.items(), key=lambda kv: kv[1])),
-    )
-    trailer = "".join(f"# {line}".rstrip() + "\n" for line in result.summary().splitlines())
-    return replace(result, yaml=f"{body}\n# --- import summary ---\n{trailer}")
-
-
-def _sudo_field(policy: SudoPolicy, draft: Draft) -> bool | None:
-    wanted = draft.cmd.parsed.sudo
-    return None if decide_sudo(policy, None, draft.op) == wanted else wanted
-
-
-def printed_lines(drafts: Sequence[Draft]) -> Iterable[str]:
-    """What the scenario prints: each command's line, a shell block's text once."""
-    for d in drafts:
-        if d.block is None:
-            yield d.cmd.text
-        elif d.index == 0:
-            yield d.block.text
-
-
-def has_effects(op: Op) -> bool:
-    """A raw step that says what it creates, deletes or renames (the model can follow it)."""
-    return any(getattr(op, key, None) for key in ("creates", "deletes", "renames"))
-
-
-def _item_paths(drafts: Sequence[Draft], cut: int) -> list[str]:
-    """Where each draft's step is in the scenario file: setup[3], teardown[0].steps[2]."""
-    out: list[str] = []
-    item = -1
-    for i, d in enumerate(drafts):
-        if i == cut:
-            item = -1
-        if d.index == 0:
-            item += 1
-        where = f"{'setup' if i < cut else 'teardown'}[{item}]"
-        out.append(f"{where}.steps[{d.index}]" if d.block is not None else where)
-    return out
-
-
-def _cannot_undo(drafts: Sequence[Draft], cut: int) -> Iterable[str]:
-    paths = _item_paths(drafts, cut)
-    for i, d in enumerate(drafts):
-        op = d.op
-        undone = isinstance(op, Raw | NetnsExec) and bool(op.creates or op.renames)
-        if isinstance(op, Raw | NetnsExec) and op.undo is None and not op.observes and not undone:
-            yield f"{paths[i]} (line {d.cmd.line}): {d.cmd.text}"
-
-
-def _load_checked(text: str, file: str, lines: Sequence[str]) -> Scenario:
-    """Load the written scenario and prove it prints the input's lines, one for one."""
-    scenario = load_text(text, file)
-    rendered = []
-    for s in scenario.steps:
-        if s.joined:
-            continue
-        if s.verbatim is not None:
-            rendered.append(s.verbatim)
-        else:
-            rendered.append(renderer().command(s.op, decide_sudo(scenario.sudo, s.sudo, s.op)).text)
-    if rendered != list(lines):  # pragma: no cover - each line was proven on its own
-        raise AssertionError(f"imported scenario renders {rendered!r}, not {list(lines)!r}")
-    return scenario
-
-
-def _model_error(scenario: Scenario, drafts: Sequence[Draft]) -> str | None:
-    """What plan.build (the model, probes, claims) refuses, located in the input."""
-    try:
-        build(scenario)
-    except ScenarioError as exc:
-        field_path = exc.loc.field if exc.loc is not None else None
-        index = next(
-            (
-                i
-                for i, step in enumerate(scenario.steps)
-                if field_path is not None
-                and (field_path == step.loc.field or field_path.startswith(f"{step.loc.field}."))
-            ),
-            None,
-        )
-        if index is None:
-            return exc.message
-        draft = drafts[index]
-        where = scenario.steps[index].loc.field
-        return f"{where} (line {draft.cmd.line}: {draft.cmd.text}): {exc.message}"
-    return None
