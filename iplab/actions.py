@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any
 
 from iplab import ipgrammar, livesteps, names, yamlio
 from iplab.errors import Location, ScenarioError
@@ -46,8 +46,6 @@ from iplab.steps import (
     RouteShow,
 )
 from iplab.words import SHELL_SYNTAX
-
-SudoPolicy = Literal["auto", "always", "never"]
 
 
 def _ctx(f: Fields) -> dict[str, Any]:

@@ -15,6 +15,9 @@ This module is a thin layer over the stages the command line uses (``scenario``
 -> ``plan`` -> ``lab`` -> ``iproute`` / ``verify``): the same plan, the same
 journal, the same audit log. Heavy modules are imported when first used, so
 ``import iplab`` stays quick.
+
+Why this module is long: the whole public API on one page (Scenario, up, labs, Lab): what a
+user reads to drive iplab from Python, documented in docs/api.md from these docstrings.
 """
 
 from __future__ import annotations

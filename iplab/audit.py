@@ -5,6 +5,9 @@ Each record carries the hash of the previous one (``prev``) and its own
 deleted or edited record breaks the chain. ``audit.head`` remembers the
 number of records and the last hash, so that cutting records off the end
 is detected too.
+
+Why this module is long: one log format: the records, their hash chain and its head,
+signing, filters, and the table and script views of the same records.
 """
 
 from __future__ import annotations

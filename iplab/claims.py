@@ -1,4 +1,5 @@
-"""What a lab owns, and the claims of a scenario's steps checked against a State.
+"""What a lab owns, which addresses of a link are the lab's, and the claims of a scenario's
+steps checked against a State.
 
 A claim (``expect:`` of a step: ns1 holds only lo, vethQ is a port of br0...) is checked
 the same way against the model's state after the step (``check``, planning) and against
@@ -12,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from iplab.names import ROOT, ns_label, ns_short
-from iplab.state import Link, State, addresses_text, lab_addresses
+from iplab.state import Link, State
 from iplab.steps import (
     BridgePorts,
     Claim,
@@ -23,6 +24,36 @@ from iplab.steps import (
     NetnsPresent,
     NothingLeft,
 )
+
+# -- addresses -----------------------------------------------------------------------------------
+
+
+def is_automatic(address: str, link: Link) -> bool:
+    """Addresses the kernel adds by itself: IPv6 link-local, and loopback's own."""
+    iface = ipaddress.ip_interface(address)
+    return iface.is_link_local or (link.kind == "loopback" and iface.ip.is_loopback)
+
+
+#: how the text of an IPv6 link-local address (fe80::/10) starts, as iproute2 prints it
+_LINK_LOCAL_V6 = ("fe8", "fe9", "fea", "feb")
+
+
+def lab_addresses(link: Link) -> set[ipaddress.IPv4Interface | ipaddress.IPv6Interface]:
+    """The addresses of ``link`` a lab may have set (not those the kernel adds by itself)."""
+    # (the kernel's fe80:: addresses, one on every link that is up, are skipped unparsed)
+    return {
+        ipaddress.ip_interface(a)
+        for a in link.addresses
+        if not (a.find(":") == 4 and a[:3].lower() in _LINK_LOCAL_V6) and not is_automatic(a, link)
+    }
+
+
+def addresses_text(link: Link | None) -> str:
+    """The lab's addresses of ``link``, sorted, for a message (``none`` when it has none)."""
+    if link is None:
+        return "none"
+    shown = sorted(str(a) for a in lab_addresses(link))
+    return ", ".join(shown) or "none"
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,10 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable
-from typing import Any, Literal, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from iplab import names, yamlio
 from iplab.errors import Location, ScenarioError
-
-SudoPolicy = Literal["auto", "always", "never"]
 
 T = TypeVar("T")
 

@@ -24,6 +24,9 @@ those forms (so existing scenarios and goldens do not change).
 that is not typed does to link and namespace names: a :class:`~iplab.steps.Declares`
 (possibly empty: ``sysctl``, ``iptables``, ``ip neigh add`` change no names), or None
 when nothing is known (then the model marks what it cannot place as *unknown*).
+
+Why this module is long: iproute2's grammar tables (ip link, addr, route, netns; bridge;
+brctl) in the order the tools read them: a grammar reads best whole.
 """
 
 from __future__ import annotations

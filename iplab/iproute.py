@@ -17,6 +17,10 @@ namespace ids, never through names like ``vethY@if19``. Namespaces number
 their interfaces independently, so two pairs in fresh namespaces often have
 the same indexes; when the indexes alone are ambiguous, the namespace ids
 seen from inside each namespace (``ip -n NS netns list-id``) decide.
+
+Why this module is long: the ``ip -j`` reader whole: each JSON document parsed defensively,
+and the one-process read script that produces them; both change together with iproute2's
+output.
 """
 
 from __future__ import annotations

@@ -11,6 +11,10 @@ prefix, the names it owns, and the names that existed on the host before
 the first command (never touched by an undo). ``journal.jsonl`` is appended
 with one write and an fsync per group of records; a torn last line (a crash
 mid-write) is ignored by the reader.
+
+Why this module is long: one file format, written and read back here: intents and outcomes,
+their serialisation, the lab record and its lock; what is written and what is read must
+agree line by line.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from typing import Any, Literal
 
 from iplab import statedir
 from iplab.errors import StateWriteError, UsageError, state_write_error
-from iplab.model import Guard
+from iplab.inverse import Guard
 from iplab.steps import Op, op_from_json, op_to_json
 
 #: ``exists``: refused because the name it creates existed (someone else's: never undone)

@@ -9,6 +9,9 @@ By default runs of consecutive ``ip`` commands go to one ``ip -batch -``
 process (see :mod:`iplab.batch`): their intents are written ahead in one
 durable write, their outcomes after, and each line is audited on its own.
 ``per_command`` runs one process per line instead.
+
+Why this module is long: the session of a run is one state machine: journal intents,
+batches, claims and probes, rollback on a failure or a signal.
 """
 
 from __future__ import annotations

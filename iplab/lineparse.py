@@ -7,6 +7,10 @@ or ``ip netns exec NS ip``...), then proves the reading twice: the op must rende
 (:func:`op_fields`) must load back (through :mod:`iplab.scenario`) to the very
 same op. A line that fails either proof is not typed; :func:`classify` then keeps
 it verbatim as a ``raw`` step.
+
+Why this module is long: a line's proofs read together: candidate ops, render-back and load-
+back, an op's scenario fields, and the check of a user's templates; each proof uses the
+others.
 """
 
 from __future__ import annotations

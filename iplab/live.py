@@ -8,6 +8,10 @@ inverse (so ``iplab down`` undoes it like the setup), runs through the runner
 A change is carried by the ops the journal already knows: a ``tc`` line inside a
 namespace is a ``netns exec`` op with its undo line, in the root namespace a raw
 op; a link fault is an ``ip link set`` op whose inverse the model computes.
+
+Why this module is long: each live change (exec, shell, impair, link, capture) is a
+journaled change with its inverse and its read-back; they share the lab lookup, the journal
+handling and the namespace checks.
 """
 
 from __future__ import annotations
@@ -27,8 +31,8 @@ import jinja2
 from iplab import iproute, tc, undo
 from iplab.context import Env, Signals, fault
 from iplab.errors import IplabError, UsageError
+from iplab.inverse import inverse
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord, open_lab
-from iplab.model import inverse
 from iplab.names import ROOT, ns_label
 from iplab.render import Command, Renderer, split
 from iplab.runner import Result, Runner

@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import TextIO
 
 from iplab import iproute
+from iplab.claims import is_automatic
 from iplab.context import Env
 from iplab.errors import IplabError, UsageError
 from iplab.journal import LabInfo
 from iplab.live import _context, _lab_record, lab_netns, new_run_id
 from iplab.render import renderer
-from iplab.state import State, is_automatic
+from iplab.state import State
 from iplab.steps import Probe
 
 

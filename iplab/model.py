@@ -18,8 +18,11 @@ Facts of this kernel the model follows (each has a test):
 :func:`apply` refuses what the kernel would refuse (a name created twice, a
 link used from the wrong namespace, a master that is not a bridge, a delete
 of something that does not exist), so impossible scenarios fail before
-anything runs. :func:`inverse` says how to undo an op, given the state
+anything runs. :mod:`iplab.inverse` says how to undo an op, given the state
 before it, with a guard that tells ``iplab down`` whether the undo is due.
+
+Why this module is long: the kernel's rules for every op (what it changes, what it refuses),
+one function per op over one State: a table read by reference.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import dataclasses
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from iplab import ipgrammar
 from iplab.errors import Location, ScenarioError
@@ -41,7 +44,6 @@ from iplab.steps import (
     BridgeVlan,
     Declares,
     LinkAdd,
-    LinkAttr,
     LinkDel,
     LinkSet,
     LinkShow,
@@ -66,72 +68,6 @@ BRIDGE_MAX_PORTS = 1023
 DEFAULT_MTU = {"loopback": 65536}
 #: how ``ip link set X netns ...`` names the root namespace when undoing a move
 ROOT_NETNS_REF = "1"
-
-
-# -- guards: when is an undo due? ------------------------------------------------------------
-
-GuardKind = Literal["netns", "link", "up", "down", "master", "nomaster", "addr", "always"]
-
-
-@dataclass(frozen=True)
-class Guard:
-    """A fact about the live state that must hold for an undo command to be due."""
-
-    kind: GuardKind
-    ns: str = ROOT
-    name: str = ""
-    value: str | None = None
-
-    def holds(self, state: State) -> bool:
-        if self.kind == "always":
-            return True
-        if self.kind == "netns":
-            return state.has_netns(self.name)
-        link = state.link(self.ns, self.name)
-        if link is None:
-            return False
-        if self.kind == "link":
-            return True
-        if self.kind == "up":
-            return link.up
-        if self.kind == "down":
-            return not link.up
-        if self.kind == "master":
-            return link.master == self.value
-        if self.kind == "nomaster":
-            return link.master is None
-        if self.kind == "addr":
-            return self.value in link.addresses
-        raise AssertionError(self.kind)  # pragma: no cover
-
-    def to_json(self) -> dict[str, Any]:
-        return {k: v for k, v in vars(self).items() if v not in (None, "")} | {"kind": self.kind}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Guard:
-        return cls(**data)
-
-    def __str__(self) -> str:
-        where = ns_label(self.ns)
-        texts = {
-            "always": "always",
-            "netns": f"namespace {self.name} exists",
-            "link": f"{self.name} exists in {where}",
-            "up": f"{self.name} is up in {where}",
-            "down": f"{self.name} is down in {where}",
-            "master": f"{self.name} is a port of {self.value}",
-            "nomaster": f"{self.name} has no master",
-            "addr": f"{self.name} has {self.value}",
-        }
-        return texts[self.kind]
-
-
-@dataclass(frozen=True)
-class Undo:
-    """One command that undoes (part of) an op, due when its guard holds."""
-
-    op: Op
-    guard: Guard
 
 
 # -- applying ops -----------------------------------------------------------------------------
@@ -308,7 +244,7 @@ def _on_link_subnet(space: Namespace, gateway: str) -> bool:
     return False
 
 
-def _ctx(op: Op) -> str:
+def op_ns(op: Op) -> str:
     return op.in_ns() or ROOT
 
 
@@ -345,7 +281,7 @@ def effects_of(op: Raw | NetnsExec) -> Declares | None:
 def auto_names(state: State, op: LinkAdd) -> tuple[str, str | None]:
     """The names the kernel gives a veth or link created without one (``ip link add type
     veth``): the first free ``vethN`` (the peer is registered first), in the model's view."""
-    here = _ctx(op)
+    here = op_ns(op)
     main_ns = op.netns or here
     taken: dict[str, set[str]] = {}
 
@@ -392,7 +328,7 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
                 f"bridge {op.dev} is still up: brctl delbr refuses it", state.certain(link),
                 "bring it down first (ip link set dev BRIDGE down)",
             )  # fmt: skip
-        _destroy(state, _ctx(op), op.dev)
+        _destroy(state, op_ns(op), op.dev)
     elif isinstance(op, AddrAdd):
         _addr_add(a, op)
     elif isinstance(op, AddrDel):
@@ -522,7 +458,7 @@ def _route_add(a: _Apply, op: RouteAdd) -> None:
 
 def _link_add(a: _Apply, op: LinkAdd) -> None:
     state = a.state
-    here = _ctx(op)
+    here = op_ns(op)
     a.space(here)
     main_ns = op.netns or here
     main_space = a.space(main_ns)
@@ -552,7 +488,7 @@ def _link_set(a: _Apply, op: LinkSet) -> None:
     """The kernel's order (do_setlink): the move to another namespace (taking the new name
     there), the rename, then the rest in the order written."""
     state = a.state
-    here = _ctx(op)
+    here = op_ns(op)
     link = a.link(here, op.dev)
     where = here
     new_name = op.get("name")
@@ -633,7 +569,7 @@ def _move(a: _Apply, here: str, link: Link, target_ref: str, new_name: str | Non
 
 
 def _bridge_ports(a: _Apply, op: BridgePortsSet) -> None:
-    here = _ctx(op)
+    here = op_ns(op)
     space = a.space(here)
     a.link(here, op.bridge)
     for port in op.ports:
@@ -684,214 +620,6 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
         assert effect.to is not None
         a.free(state.namespaces[where], effect.to)
         _rename(state, where, link, effect.to)
-
-
-# -- undoing ops ------------------------------------------------------------------------------
-
-
-def _in(ns: str) -> dict[str, Any]:
-    """Context for an undo command running in ``ns`` (``ip -n NS`` form)."""
-    return {"ns": ns or None, "ns_form": "-n"}
-
-
-def _ns_guard(here: str) -> Guard:
-    return Guard("netns", name=here) if here else Guard("always")
-
-
-def inverse(before: State, op: Op) -> list[Undo]:
-    """The commands that undo ``op``, given the state before it (empty: nothing to undo).
-
-    Destructive ops (deletes) have no inverse: what iplab deletes is what it
-    created, and undoing a deletion would re-create what the scenario removed.
-    """
-    here = _ctx(op)
-    if isinstance(op, NetnsAdd):
-        return [Undo(NetnsDel(name=op.name), Guard("netns", name=op.name))]
-    if isinstance(op, LinkAdd):
-        where = op.netns or here
-        name, _peer = auto_names(before, op)
-        return [Undo(LinkDel(**_in(where), dev=name), Guard("link", where, name))]
-    if isinstance(op, LinkSet):
-        return _inverse_set(before, op, here)
-    if isinstance(op, AddrAdd):
-        return [
-            Undo(
-                AddrDel(**_in(here), address=op.address, dev=op.dev),
-                Guard("addr", here, op.dev, op.address),
-            )
-        ]
-    if isinstance(op, AddrDel):
-        return [
-            Undo(
-                AddrAdd(**_in(here), address=op.address, dev=op.dev),
-                Guard("link", here, op.dev),
-            )
-        ]
-    if isinstance(op, RouteAdd | RouteDel):
-        kept = tuple((k, v) for k, v in op.settings if k in ("table", "metric", "type"))
-        back = RouteDel if isinstance(op, RouteAdd) else RouteAdd
-        return [
-            Undo(
-                back(**_in(here), to=op.to, via=op.via, dev=op.dev, settings=kept),
-                _ns_guard(here),
-            )
-        ]
-    if isinstance(op, BridgePortsSet):
-        return _inverse_ports(before, op, here)
-    if isinstance(op, BridgeVlan):
-        if op.verb != "add":
-            return []
-        flags = tuple(f for f in op.flags if f in ("self", "master"))
-        return [
-            Undo(
-                BridgeVlan(**_in(here), dev=op.dev, vid=op.vid, verb="del", flags=flags),
-                Guard("link", here, op.dev),
-            )
-        ]
-    if isinstance(op, Raw) and op.undo:
-        return [Undo(Raw(command=op.undo, shell=op.shell), Guard("always"))]
-    if isinstance(op, NetnsExec) and op.undo:
-        return [Undo(NetnsExec(ns=op.ns, command=op.undo), Guard("netns", name=op.ns))]
-    if isinstance(op, Raw | NetnsExec):
-        return _inverse_effects(op, here)
-    return []
-
-
-def _inverse_effects(op: Raw | NetnsExec, here: str) -> list[Undo]:
-    """What undoes a raw command's declared (or known) effects: renames back, then deletes
-    what it created, newest first."""
-    effects = effects_of(op)
-    if effects is None:
-        return []
-    undos: list[Undo] = []
-    for effect in reversed(effects.renames):
-        where = effect.ns or here
-        assert effect.to is not None
-        undos.append(
-            Undo(
-                LinkSet(**_in(where), dev=effect.to, attrs=(("name", effect.name),)),
-                Guard("link", where, effect.to),
-            )
-        )
-    for effect in reversed(effects.creates):
-        if effect.what == "netns":
-            undos.append(Undo(NetnsDel(name=effect.name), Guard("netns", name=effect.name)))
-        else:
-            where = effect.ns or here
-            undos.append(
-                Undo(LinkDel(**_in(where), dev=effect.name), Guard("link", where, effect.name))
-            )
-    return undos
-
-
-def _inverse_ports(before: State, op: BridgePortsSet, here: str) -> list[Undo]:
-    undos: list[Undo] = []
-    ctx = _in(here)
-    for port in reversed(op.ports):
-        link = before.link(here, port)
-        if link is None:
-            continue
-        if op.verb == "addif" and link.master != op.bridge:
-            back: tuple[LinkAttr, ...] = (
-                (("master", link.master),) if link.master else (("nomaster", None),)
-            )
-            undos.append(
-                Undo(LinkSet(**ctx, dev=port, attrs=back), Guard("master", here, port, op.bridge))
-            )
-        elif op.verb == "delif" and link.master == op.bridge:
-            undos.append(
-                Undo(
-                    LinkSet(**ctx, dev=port, attrs=(("master", op.bridge),)),
-                    Guard("nomaster", here, port),
-                )
-            )
-    return undos
-
-
-def _inverse_set(before: State, op: LinkSet, here: str) -> list[Undo]:
-    link = before.link(here, op.dev)
-    if link is None:
-        return []
-    new = op.get("name") or op.dev
-    there = _target(op, here)
-    if there is None:
-        return []  # moved to a process's namespace: the model cannot follow it
-    if there != here:
-        return _inverse_move(link, op, here, there, new)
-    undos: list[Undo] = []
-    ctx = _in(here)
-    for key, value in reversed(op.attrs):
-        if key == "state" and (value == "up") != link.up:
-            old = "up" if link.up else "down"
-            undos.append(
-                Undo(
-                    LinkSet(**ctx, dev=new, attrs=(("state", old),)),
-                    Guard("up" if value == "up" else "down", here, new),
-                )
-            )
-        elif key == "master" and link.master != value:
-            back: tuple[LinkAttr, ...] = (
-                (("master", link.master),) if link.master else (("nomaster", None),)
-            )
-            undos.append(
-                Undo(LinkSet(**ctx, dev=new, attrs=back), Guard("master", here, new, value))
-            )
-        elif key == "nomaster" and link.master is not None:
-            undos.append(
-                Undo(
-                    LinkSet(**ctx, dev=new, attrs=(("master", link.master),)),
-                    Guard("nomaster", here, new),
-                )
-            )
-        elif key == "mtu" and str(link.mtu) != value:
-            old_mtu = link.mtu or DEFAULT_MTU.get(link.kind, 1500)
-            undos.append(
-                Undo(
-                    LinkSet(**ctx, dev=new, attrs=(("mtu", str(old_mtu)),)),
-                    Guard("link", here, new),
-                )
-            )
-    if new != op.dev:
-        undos.append(
-            Undo(LinkSet(**ctx, dev=new, attrs=(("name", op.dev),)), Guard("link", here, new))
-        )
-    return undos
-
-
-def _target(op: LinkSet, here: str) -> str | None:
-    """The namespace the link is in after ``op`` (None: one the model cannot name)."""
-    ref = op.get("netns")
-    if ref is None:
-        return here
-    if ref == ROOT_NETNS_REF:
-        return ROOT
-    return None if ref.isdigit() else ref
-
-
-def _inverse_move(link: Link, op: LinkSet, here: str, there: str, new: str) -> list[Undo]:
-    """Move it back (under its old name), then put back what the move took away."""
-    ctx = _in(here)
-    back_ref = here or ROOT_NETNS_REF
-    back: tuple[LinkAttr, ...] = (("netns", back_ref),)
-    if new != op.dev:
-        back += (("name", op.dev),)
-    undos = [Undo(LinkSet(**_in(there), dev=new, attrs=back), Guard("link", there, new))]
-    if link.up:
-        undos.append(
-            Undo(LinkSet(**ctx, dev=op.dev, attrs=(("state", "up"),)), Guard("down", here, op.dev))
-        )
-    if link.master:
-        undos.append(
-            Undo(
-                LinkSet(**ctx, dev=op.dev, attrs=(("master", link.master),)),
-                Guard("nomaster", here, op.dev),
-            )
-        )
-    undos.extend(
-        Undo(AddrAdd(**ctx, address=a, dev=op.dev), Guard("link", here, op.dev))
-        for a in link.addresses
-    )
-    return undos
 
 
 def lab_addresses(ops: Iterable[Op]) -> set[str]:

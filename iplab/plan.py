@@ -18,7 +18,8 @@ from typing import Any
 from iplab import ipgrammar, names
 from iplab.claims import Owned, check_claims
 from iplab.errors import ScenarioError, UsageError
-from iplab.model import Judge, ModelError, Undo, lab_addresses
+from iplab.inverse import Undo
+from iplab.model import Judge, ModelError, lab_addresses
 from iplab.names import ROOT
 from iplab.render import Command, ReadsBackAs, Renderer, renderer
 from iplab.scenario import Scenario, SudoPolicy, parse_var_overrides

@@ -9,6 +9,9 @@ prepared for, so a unit test can never run something by accident.
 Privilege: as root, commands run as they are (a ``sudo `` in the text is not
 executed); otherwise privileged commands run through ``sudo -n`` and a sudo
 that is missing or wants a password gives one clear message.
+
+Why this module is long: the one funnel of every process (executors, time limits, signals,
+the audit hook): read together, they show that each process is bounded and audited.
 """
 
 from __future__ import annotations

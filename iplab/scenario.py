@@ -1,4 +1,5 @@
-"""Scenario files: load, validate, expand variables and loops into typed steps.
+"""Scenario files: load and validate; the steps are expanded by :mod:`iplab.expand` (variables,
+loops, blocks), each read by its action's builder (:mod:`iplab.actions`).
 
 A scenario is YAML (see docs/scenario-format.md)::
 
@@ -21,32 +22,23 @@ and every error names the file, the line and the field.
 
 from __future__ import annotations
 
-import dataclasses
-import difflib
 import hashlib
-import itertools
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import jinja2
-from jinja2 import nodes
-
-from iplab import livesteps, names, sandbox, yamlio
-from iplab.actions import BUILDERS, claim, line_op
+from iplab import names, yamlio
 from iplab.errors import Location, ScenarioError
-from iplab.fields import JINJA, MISSING, Fields
+from iplab.expand import Expander
+from iplab.fields import MISSING, Fields
 from iplab.steps import (
-    OPS_BY_ACTION,
-    Phase,
     Step,
 )
 
 SudoPolicy = Literal["auto", "always", "never"]
-
-_ONE_EXPR = re.compile(r"\s*\{\{(?P<expr>(?:(?!\}\}).)*)\}\}\s*", re.S)
+#: the largest scenario file read
+MAX_FILE_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -65,288 +57,6 @@ class Scenario:
     @property
     def steps(self) -> tuple[Step, ...]:
         return self.setup + self.teardown
-
-
-# -- expansion ---------------------------------------------------------------------------------
-
-
-def _short(value: Any) -> str:
-    """A value for an error message: its repr, cut when long (a bomb's text is huge)."""
-    text = repr(value)
-    return text if len(text) <= 100 else f"{text[:80]}... ({len(text)} characters)"
-
-
-#: the most steps a scenario may make, and loop iterations it may run, in all
-MAX_STEPS = 10000
-MAX_ITERATIONS = 20000
-#: the largest scenario file read
-MAX_FILE_BYTES = 1 << 20
-#: Jinja statements that would loop (or hide a loop) inside one value
-_STATEMENTS = (nodes.For, nodes.Macro, nodes.CallBlock)
-
-
-class _Expander:
-    def __init__(self, file: str, variables: dict[str, Any]) -> None:
-        self.file = file
-        # bounded: range(1, n + 1) | map("fmt", "br{}") -> ["br1", "br2", ...], no bombs
-        self.env = sandbox.Sandbox()
-        #: loop iterations and steps made so far, each bounded (a nested-loop bomb)
-        self.iterations = 0
-        self.made = 0
-        self.vars = variables
-        # a loop renders the same strings again and again: compile each once
-        self._templates: dict[str, jinja2.Template] = {}
-        self._expressions: dict[str, Any] = {}
-
-    def _template(self, source: str) -> jinja2.Template:
-        if source not in self._templates:
-            if any(True for _ in self.env.parse(source).find_all(_STATEMENTS)):
-                raise sandbox.LimitError(
-                    "loops and macros inside a value are not allowed (use a step's loop:)"
-                )
-            self._templates[source] = self.env.from_string(source)
-        return self._templates[source]
-
-    def _expression(self, source: str) -> Any:
-        if source not in self._expressions:
-            self._expressions[source] = self.env.compile_expression(source, undefined_to_none=False)
-        return self._expressions[source]
-
-    def _evaluate(self, source: str, scope: dict[str, Any]) -> Any:
-        """A whole expression's value; an undefined name is an error, never None."""
-        value = self._expression(source)(**scope)
-        if isinstance(value, jinja2.Undefined):
-            value._fail_with_undefined_error()
-        return value
-
-    def value(self, value: Any, scope: dict[str, Any], loc: Location) -> Any:
-        """Expand Jinja in strings (recursively); ``"{{ expr }}"`` alone keeps its type."""
-        if isinstance(value, str):
-            if not JINJA.search(value):
-                return value
-            try:
-                one = _ONE_EXPR.fullmatch(value)
-                if one and "{{" not in one.group("expr"):
-                    return self._evaluate(one.group("expr"), scope)
-                return sandbox.render_bounded(self._template(value), scope)
-            except jinja2.UndefinedError as exc:
-                raise ScenarioError(
-                    f"undefined variable in {_short(value)}: {exc.message}", loc
-                ) from None
-            except jinja2.TemplateError as exc:
-                raise ScenarioError(f"template error in {_short(value)}: {exc}", loc) from None
-            except Exception as exc:  # a user's expression may raise anything (1/0, int('x'))
-                raise ScenarioError(
-                    f"cannot evaluate {_short(value)}: {type(exc).__name__}: {exc}", loc
-                ) from None
-        if isinstance(value, yamlio.YMap):
-            out = yamlio.YMap((k, self.value(v, scope, loc.at(k))) for k, v in value.items())
-            out.line, out.key_lines = value.line, value.key_lines
-            return out
-        if isinstance(value, yamlio.YList):
-            items = yamlio.YList(self.value(v, scope, loc) for v in value)
-            items.line, items.item_lines = value.line, value.item_lines
-            return items
-        return value
-
-    def expression(self, value: Any, scope: dict[str, Any], loc: Location) -> Any:
-        """A ``loop`` or ``when`` value: a plain YAML value, or an expression."""
-        if not isinstance(value, str):
-            return value
-        text = value
-        one = _ONE_EXPR.fullmatch(value)
-        if one:
-            text = one.group("expr")
-        try:
-            return self._evaluate(text, scope)
-        except jinja2.UndefinedError as exc:
-            raise ScenarioError(
-                f"undefined variable in {_short(value)}: {exc.message}", loc
-            ) from None
-        except jinja2.TemplateError as exc:
-            raise ScenarioError(f"cannot read expression {_short(value)}: {exc}", loc) from None
-        except Exception as exc:  # a user's expression may raise anything
-            raise ScenarioError(
-                f"cannot evaluate {_short(value)}: {type(exc).__name__}: {exc}", loc
-            ) from None
-
-    def steps(
-        self, items: Any, phase: Phase, path: str, scope: dict[str, Any], line: int
-    ) -> list[Step]:
-        if items is None:
-            return []
-        if not isinstance(items, yamlio.YList):
-            raise ScenarioError(
-                f"must be a list of steps, found {type(items).__name__}",
-                Location(self.file, line, path),
-            )
-        out: list[Step] = []
-        for i, item in enumerate(items):
-            loc = Location(self.file, items.line_of(i), f"{path}[{i}]")
-            if not isinstance(item, yamlio.YMap):
-                raise ScenarioError(
-                    f"a step must be a mapping with an 'action', found {item!r}", loc
-                )
-            made = self._item(item, phase, loc, scope)
-            self.made += len(made)
-            if self.made > MAX_STEPS:
-                raise ScenarioError(
-                    f"makes more than {MAX_STEPS} steps", loc,
-                    "a lab that large is a mistake, or a bomb",
-                )  # fmt: skip
-            out.extend(made)
-        return out
-
-    def _item(
-        self, item: yamlio.YMap, phase: Phase, loc: Location, scope: dict[str, Any]
-    ) -> list[Step]:
-        if "script" in item:
-            return self._shell_block(item, phase, loc, scope)
-        if "when" in item:
-            when_loc = loc.at("when", item.line_of("when"))
-            if not self.expression(item["when"], scope, when_loc):
-                return []
-        scopes = [(scope, loc)]
-        if "loop" in item:
-            loop_loc = loc.at("loop", item.line_of("loop"))
-            values = self.expression(item["loop"], scope, loop_loc)
-            if isinstance(values, str | bytes | dict) or not isinstance(values, Iterable):
-                raise ScenarioError(
-                    f"loop must give a list (as in range(1, n + 1)), found {_short(values)}",
-                    loop_loc,
-                )
-            values = list(itertools.islice(values, MAX_ITERATIONS + 1))
-            self.iterations += len(values)
-            if "steps" not in item and self.made + len(values) > MAX_STEPS:
-                raise ScenarioError(
-                    f"makes more than {MAX_STEPS} steps", loop_loc,
-                    "a lab that large is a mistake, or a bomb",
-                )  # fmt: skip
-            if self.iterations > MAX_ITERATIONS:
-                raise ScenarioError(
-                    f"loops run more than {MAX_ITERATIONS} times in all", loop_loc,
-                    "a lab that large is a mistake, or a bomb",
-                )  # fmt: skip
-            var = item.get("loop_var", "item")
-            if not isinstance(var, str) or not var.isidentifier():
-                raise ScenarioError(f"loop_var must be a name, found {var!r}", loc.at("loop_var"))
-            scopes = [
-                ({**scope, var: v}, Location(loc.file, loc.line, f"{loc.field}({var}={v})"))
-                for v in values
-            ]
-        elif "loop_var" in item:
-            raise ScenarioError(
-                "loop_var without loop", loc.at("loop_var", item.line_of("loop_var"))
-            )
-        out: list[Step] = []
-        for sub_scope, sub_loc in scopes:
-            if "steps" in item:
-                out.extend(self._block(item, phase, sub_loc, sub_scope))
-            elif "flap" in item:
-                render = lambda v, where, sc=sub_scope: self.value(v, sc, where)  # noqa: E731
-                out.extend(livesteps.flap_steps(item, sub_loc, render, phase))
-            else:
-                out.append(self._step(item, phase, sub_loc, sub_scope))
-        return out
-
-    def _block(
-        self, item: yamlio.YMap, phase: Phase, loc: Location, scope: dict[str, Any]
-    ) -> list[Step]:
-        render = lambda v, where: self.value(v, scope, where)  # noqa: E731
-        f = Fields(item, loc, render, allowed_extra=("loop", "loop_var", "when", "steps"))
-        title, prose = f.text("title"), f.text("prose")
-        if "action" in item:
-            f.fail("action", "a step has either 'action' or a block of 'steps', not both")
-        f.finish()
-        steps = self.steps(item["steps"], phase, f"{loc.field}.steps", scope, item.line_of("steps"))
-        if steps and (title or prose) and steps[0].title is None:
-            first = steps[0]
-            steps[0] = Step(
-                op=first.op, loc=first.loc, phase=first.phase, title=title,
-                prose=first.prose or prose, output=first.output, sudo=first.sudo,
-                expect=first.expect, timeout=first.timeout, stop_after=first.stop_after,
-            )  # fmt: skip
-        return steps
-
-    def _shell_block(
-        self, item: yamlio.YMap, phase: Phase, loc: Location, scope: dict[str, Any]
-    ) -> list[Step]:
-        """The author's shell text (a loop, a ``bash -c`` line, commands after ``nsenter``):
-        ``script`` is printed as written, its ``steps`` (one command per iteration) run."""
-        render = lambda v, where: self.value(v, scope, where)  # noqa: E731
-        f = Fields(item, loc, render, allowed_extra=("steps",))
-        text = f.req_text("script").rstrip("\n")
-        title, prose, output = _one_line(f, "title"), f.text("prose"), f.text("output")
-        for key in ("action", "loop", "loop_var", "when"):
-            if key in item:
-                f.fail(key, f"a 'script' block takes no '{key}'", "its 'steps' are what runs")
-        if "steps" not in item:
-            raise ScenarioError("a 'script' block needs 'steps' (the commands its text runs)", loc)
-        f.finish()
-        where = f"{loc.field}.steps"
-        steps = self.steps(item["steps"], phase, where, scope, item.line_of("steps"))
-        if not steps:
-            f.fail("steps", "a 'script' block needs at least one step")
-        for step in steps:
-            if step.verbatim is not None:
-                raise ScenarioError("a 'script' block cannot hold another", step.loc)
-        first = steps[0]
-        steps[0] = dataclasses.replace(
-            first, verbatim=text, title=title or first.title, prose=prose or first.prose
-        )
-        steps[1:] = [dataclasses.replace(s, joined=True) for s in steps[1:]]
-        if output is not None:
-            steps[-1] = dataclasses.replace(steps[-1], output=output)
-        return steps
-
-    def _step(self, item: yamlio.YMap, phase: Phase, loc: Location, scope: dict[str, Any]) -> Step:
-        render = lambda v, where: self.value(v, scope, where)  # noqa: E731
-        f = Fields(item, loc, render, allowed_extra=("loop", "loop_var", "when"))
-        action = f.text("action")
-        if "line" in item:
-            op = line_op(f)
-        elif action is None:
-            raise ScenarioError(
-                "a step needs an 'action' (or a 'line')", loc, f"one of: {', '.join(BUILDERS)}"
-            )
-        elif action not in BUILDERS:
-            close = difflib.get_close_matches(action, list(BUILDERS), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"one of: {', '.join(BUILDERS)}"
-            if action in OPS_BY_ACTION:
-                hint = f"a {action!r} step is written as 'line: THE COMMAND'"
-            f.fail("action", f"unknown action {action!r}", hint)
-        else:
-            op = BUILDERS[action](f)
-        claims = []
-        for value, claim_loc in f.items("expect"):
-            if not isinstance(value, yamlio.YMap):
-                raise ScenarioError(f"a claim must be a mapping, found {value!r}", claim_loc)
-            cf = Fields(value, Location(claim_loc.file, value.line, claim_loc.field), render)
-            claims.append(claim(cf))
-            cf.finish()
-        step = Step(
-            op=op,
-            loc=loc,
-            phase=phase,
-            title=_one_line(f, "title"),
-            prose=f.text("prose"),
-            output=f.text("output"),
-            sudo=f.opt_flag("sudo"),
-            expect=tuple(claims),
-            timeout=f.seconds("timeout"),
-            stop_after=f.seconds("stop_after"),
-        )
-        if step.timeout is not None and (step.stop_after or 0) >= step.timeout:
-            f.fail("stop_after", "must be shorter than 'timeout' (the hard limit)")
-        f.finish()
-        return step
-
-
-def _one_line(f: Fields, key: str) -> str | None:
-    value = f.text(key)
-    if value is not None and "\n" in value.strip():
-        f.fail(key, "a title is one line", "put longer text in 'prose'")
-    return value.strip() if value is not None else None
 
 
 # -- loading ----------------------------------------------------------------------------------
@@ -386,7 +96,7 @@ def load_text(text: str, file: str, overrides: dict[str, Any] | None = None) -> 
     if raw_vars is not MISSING and raw_vars is not None:
         if not isinstance(raw_vars, yamlio.YMap):
             f.fail("vars", "must be a mapping of names to values")
-        expander = _Expander(file, variables)
+        expander = Expander(file, variables)
         for key, value in raw_vars.items():
             loc = Location(file, raw_vars.line_of(key), f"vars.{key}")
             if not key.isidentifier():
@@ -394,7 +104,7 @@ def load_text(text: str, file: str, overrides: dict[str, Any] | None = None) -> 
             variables[key] = expander.value(value, dict(variables), loc)
     for key, value in (overrides or {}).items():
         variables[key] = value
-    expander = _Expander(file, variables)
+    expander = Expander(file, variables)
     policy = f.choice("sudo", ("auto", "always", "never"), "never")
     if not f.has("setup") and not f.has("topology"):
         raise ScenarioError("a scenario needs a 'setup' list of steps (or a 'topology')", top)

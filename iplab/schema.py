@@ -17,6 +17,9 @@ also accepts a string holding ``{{`` or ``{%``.
 
 What the schema cannot say, the loader still checks (a veth's peer, the model's
 rules): the schema is for editors, the loader is the judge.
+
+Why this module is long: one job, the schema: the probe that runs the loader's own code and
+the JSON Schema built from what it records, each the other's mirror.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from iplab import actions, livesteps, names, scenario, topology, yamlio
+from iplab import actions, expand, livesteps, names, scenario, topology, yamlio
 from iplab.actions import BUILDERS
 from iplab.errors import Location
 from iplab.fields import IP_OPTIONS, Fields
@@ -198,7 +201,7 @@ def _probing(recorder: Recorder) -> Iterator[None]:
     """The loader's ``Fields`` is the probe while the loader's code runs (in each module
     that makes one)."""
     Probe.recorder = recorder
-    readers = (scenario, actions, livesteps, topology)  # the modules that make a Fields
+    readers = (scenario, expand, actions, livesteps, topology)  # the modules that make a Fields
     for module in readers:
         vars(module)["Fields"] = Probe
     try:
@@ -230,21 +233,21 @@ def _top(text: str) -> None:
 
 
 def _step() -> None:
-    expander = scenario._Expander("probe", {})
+    expander = expand.Expander("probe", {})
     expander._step(_ymap(), "setup", Location("probe", 1, "step"), {})
 
 
 def _block() -> None:
     block = _ymap({"steps": yamlio.YList()})
     block.key_lines = {"steps": 1}
-    scenario._Expander("probe", {})._block(block, "setup", Location("probe", 1, "block"), {})
+    expand.Expander("probe", {})._block(block, "setup", Location("probe", 1, "block"), {})
 
 
 def _script_block() -> None:
     block = _ymap({"script": "x", "steps": yamlio.YList()})
     block.key_lines = {"script": 1, "steps": 1}
     where = Location("probe", 1, "script")
-    scenario._Expander("probe", {})._shell_block(block, "setup", where, {})
+    expand.Expander("probe", {})._shell_block(block, "setup", where, {})
 
 
 def _flap() -> None:

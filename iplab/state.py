@@ -6,7 +6,7 @@ kernel holds (parsed from ``ip -j`` by :mod:`iplab.iproute`, or read over netlin
 :mod:`iplab.netlink`), so that verifying is a diff of two States (:mod:`iplab.verify`).
 
 :func:`replay` is the only loop that applies steps to the model one after the other
-(:func:`iplab.model.apply`, with each step's inverse from :func:`iplab.model.inverse`):
+(:func:`iplab.model.apply`, with each step's inverse from :func:`iplab.inverse.inverse`):
 planning, ``iplab check``, ``verify``, the graphs, undo planning from a journal and the
 names a scenario creates all go through it. The rules of each op live in
 :mod:`iplab.model`; they change a State handed to them and make its objects only through
@@ -18,22 +18,13 @@ the other.
 from __future__ import annotations
 
 import copy
-import ipaddress
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from iplab.errors import Location
-from iplab.model import (
-    ROOT_NETNS_REF,
-    Guard,
-    Judge,
-    Undo,
-    apply,
-    auto_names,
-    effects_of,
-    inverse,
-)
+from iplab.inverse import Guard, Undo, inverse
+from iplab.model import ROOT_NETNS_REF, Judge, apply, auto_names, effects_of
 from iplab.names import ROOT, ns_label
 from iplab.steps import (
     LinkAdd,
@@ -56,12 +47,9 @@ __all__ = [
     "Replayed",
     "Route",
     "State",
-    "addresses_text",
     "after",
     "created_names",
     "created_objects",
-    "is_automatic",
-    "lab_addresses",
     "ns_label",
     "replay",
 ]
@@ -248,37 +236,6 @@ def _describe_link(link: Link, here: str) -> str:
         bits.append(f"mtu {link.mtu}")
     bits.extend(link.addresses)
     return f"{link.name} ({', '.join(bits)})"
-
-
-# -- addresses -----------------------------------------------------------------------------------
-
-
-def is_automatic(address: str, link: Link) -> bool:
-    """Addresses the kernel adds by itself: IPv6 link-local, and loopback's own."""
-    iface = ipaddress.ip_interface(address)
-    return iface.is_link_local or (link.kind == "loopback" and iface.ip.is_loopback)
-
-
-#: how the text of an IPv6 link-local address (fe80::/10) starts, as iproute2 prints it
-_LINK_LOCAL_V6 = ("fe8", "fe9", "fea", "feb")
-
-
-def lab_addresses(link: Link) -> set[ipaddress.IPv4Interface | ipaddress.IPv6Interface]:
-    """The addresses of ``link`` a lab may have set (not those the kernel adds by itself)."""
-    # (the kernel's fe80:: addresses, one on every link that is up, are skipped unparsed)
-    return {
-        ipaddress.ip_interface(a)
-        for a in link.addresses
-        if not (a.find(":") == 4 and a[:3].lower() in _LINK_LOCAL_V6) and not is_automatic(a, link)
-    }
-
-
-def addresses_text(link: Link | None) -> str:
-    """The lab's addresses of ``link``, sorted, for a message (``none`` when it has none)."""
-    if link is None:
-        return "none"
-    shown = sorted(str(a) for a in lab_addresses(link))
-    return ", ".join(shown) or "none"
 
 
 # -- the replay ----------------------------------------------------------------------------------

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from iplab.claims import is_automatic
 from iplab.names import ROOT
 from iplab.peers import UNKNOWN_PEER
-from iplab.state import Link, State, is_automatic
+from iplab.state import Link, State
 
 
 def _peer(link: Link, here: str) -> str:

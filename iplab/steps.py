@@ -8,6 +8,9 @@ prose, sudo, where it was written, and the claims to check after it.
 
 Fields naming kernel objects carry ``metadata={"ref": "link"|"netns"}`` so
 that planning (the ``--prefix`` rename) can treat every op the same way.
+
+Why this module is long: the typed vocabulary: one dataclass per op and per claim, and their
+serialisation for the journal; a table read by reference.
 """
 
 from __future__ import annotations

@@ -15,6 +15,9 @@ Two ways, same end (everything the lab created is gone, nothing else changed):
 Either way an intent without an outcome (a crash between running a command and
 recording it) is judged on the live state, and an object that existed before
 the lab (``lab.json``'s preexisting names) is never touched.
+
+Why this module is long: undo planning and its execution against the live host (fast and
+exact), guards re-read at each pass: why ``down`` converges is read in one place.
 """
 
 from __future__ import annotations

@@ -14,12 +14,12 @@ import dataclasses
 import enum
 from dataclasses import dataclass
 
-from iplab.claims import Owned
+from iplab.claims import Owned, lab_addresses
+from iplab.claims import addresses_text as _fmt_addresses
 from iplab.names import ROOT
 from iplab.names import ns_short as _where
 from iplab.peers import UNKNOWN_PEER
-from iplab.state import Link, State, lab_addresses
-from iplab.state import addresses_text as _fmt_addresses
+from iplab.state import Link, State
 
 #: why a live veth's peer is not named
 _UNKNOWN = "in a namespace ip netns list does not name, or its indexes fit several links"

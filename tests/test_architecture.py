@@ -262,3 +262,29 @@ def test_the_process_finder_sees_each_way(tmp_path: Path) -> None:
     )
     assert [w.split(":")[0] for w in process_starts(source)] == ["1", "2", "3", "5", "6", "7"]
     assert process_starts(PACKAGE / "runner.py"), "the runner starts processes: the finder sees it"
+
+
+#: a module longer than this holds more than one job, unless its docstring says why not
+MAX_LINES = 400
+WHY_LONG = "Why this module is long:"
+
+
+def long_without_reason() -> list[str]:
+    out = []
+    for path in modules().values():
+        text = path.read_text(encoding="utf-8")
+        count = len(text.splitlines())
+        if count <= MAX_LINES:
+            continue
+        doc = ast.get_docstring(ast.parse(text)) or ""
+        if not any(line.startswith(WHY_LONG) for line in doc.splitlines()):
+            out.append(f"{path.relative_to(REPO)}: {count} lines")
+    return out
+
+
+def test_a_long_module_says_why() -> None:
+    long = long_without_reason()
+    assert not long, (
+        f"over {MAX_LINES} lines: split it by job, or say in its docstring, on a line "
+        f"starting {WHY_LONG!r}, why it reads best whole:\n" + "\n".join(long)
+    )

@@ -11,8 +11,8 @@ import pytest
 
 from iplab import statedir
 from iplab.errors import LockedError
+from iplab.inverse import Guard
 from iplab.journal import LabInfo, UndoRecord, open_lab
-from iplab.model import Guard
 from iplab.steps import NetnsDel
 
 

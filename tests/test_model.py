@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from iplab.model import BRIDGE_MAX_PORTS, Guard, ModelError, apply, inverse
+from iplab.inverse import Guard, inverse
+from iplab.model import BRIDGE_MAX_PORTS, ModelError, apply
 from iplab.names import ROOT
 from iplab.state import State
 from iplab.steps import (

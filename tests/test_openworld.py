@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from iplab import ipgrammar, scenario
 from iplab.claims import Owned
 from iplab.cli import main
-from iplab.model import Judge, ModelError, apply, inverse
+from iplab.inverse import inverse
+from iplab.model import Judge, ModelError, apply
 from iplab.names import ROOT
 from iplab.plan import build, owned_by, with_prefix
 from iplab.state import State
@@ -293,8 +294,8 @@ def test_brctl_delbr_of_an_up_bridge_and_vlans_on_a_non_port_are_refused() -> No
 
 
 def test_journal_entries_and_undo_records_keep_lines_and_effects() -> None:
+    from iplab.inverse import Guard
     from iplab.journal import UndoRecord
-    from iplab.model import Guard
     from iplab.steps import op_from_json, op_to_json
 
     for op in (

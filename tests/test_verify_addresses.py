@@ -7,7 +7,8 @@ import ipaddress
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iplab.state import Link, is_automatic, lab_addresses
+from iplab.claims import is_automatic, lab_addresses
+from iplab.state import Link
 
 V6 = st.ip_addresses(v=6) | st.ip_addresses(v=6, network="fe80::/10")
 ADDRESSES = st.tuples(st.ip_addresses(v=4) | V6, st.integers(0, 32)).map(

@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from iplab.claims import is_automatic
 from iplab.names import ROOT
-from iplab.state import Link, State, is_automatic
+from iplab.state import Link, State
 
 LoopbackMode = Literal["auto", "show", "hide"]
 HostLinksMode = Literal["collapse", "show", "hide"]

@@ -5,6 +5,10 @@ The first stage of ``iplab import``. A line is a command when it starts with a
 prompt or a known program; the lines a tutorial prints under an observation
 command are its output, not commands; prompts, ``\\`` continuations, trailing
 comments and the script's own shell variables are dealt with here.
+
+Why this module is long: one state machine over a tutorial's lines (prompts, continuations,
+output, shell syntax through tree-sitter-bash: loops, ``bash -c``, here-documents,
+variables); its methods share the reader's state.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from iplab import cli
+from iplab.inverse import Guard
 from iplab.journal import LabInfo, UndoRecord, open_lab
-from iplab.model import Guard
 from iplab.steps import Raw
 
 #: a uid that is not the one running the tests (nobody)

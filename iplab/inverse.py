@@ -1,0 +1,304 @@
+"""Undoing ops: the inverse of each op, given the state before it, and the guard that tells
+``iplab down`` whether an undo command is still due on the live host.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from iplab.model import DEFAULT_MTU, ROOT_NETNS_REF, auto_names, effects_of, op_ns
+from iplab.names import ROOT, ns_label
+from iplab.steps import (
+    AddrAdd,
+    AddrDel,
+    BridgePortsSet,
+    BridgeVlan,
+    LinkAdd,
+    LinkAttr,
+    LinkDel,
+    LinkSet,
+    NetnsAdd,
+    NetnsDel,
+    NetnsExec,
+    Op,
+    Raw,
+    RouteAdd,
+    RouteDel,
+)
+
+if TYPE_CHECKING:  # the rules read a State handed to them
+    from iplab.state import Link, State
+
+# -- guards: when is an undo due? ------------------------------------------------------------
+
+GuardKind = Literal["netns", "link", "up", "down", "master", "nomaster", "addr", "always"]
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A fact about the live state that must hold for an undo command to be due."""
+
+    kind: GuardKind
+    ns: str = ROOT
+    name: str = ""
+    value: str | None = None
+
+    def holds(self, state: State) -> bool:
+        if self.kind == "always":
+            return True
+        if self.kind == "netns":
+            return state.has_netns(self.name)
+        link = state.link(self.ns, self.name)
+        if link is None:
+            return False
+        if self.kind == "link":
+            return True
+        if self.kind == "up":
+            return link.up
+        if self.kind == "down":
+            return not link.up
+        if self.kind == "master":
+            return link.master == self.value
+        if self.kind == "nomaster":
+            return link.master is None
+        if self.kind == "addr":
+            return self.value in link.addresses
+        raise AssertionError(self.kind)  # pragma: no cover
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in vars(self).items() if v not in (None, "")} | {"kind": self.kind}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Guard:
+        return cls(**data)
+
+    def __str__(self) -> str:
+        where = ns_label(self.ns)
+        texts = {
+            "always": "always",
+            "netns": f"namespace {self.name} exists",
+            "link": f"{self.name} exists in {where}",
+            "up": f"{self.name} is up in {where}",
+            "down": f"{self.name} is down in {where}",
+            "master": f"{self.name} is a port of {self.value}",
+            "nomaster": f"{self.name} has no master",
+            "addr": f"{self.name} has {self.value}",
+        }
+        return texts[self.kind]
+
+
+@dataclass(frozen=True)
+class Undo:
+    """One command that undoes (part of) an op, due when its guard holds."""
+
+    op: Op
+    guard: Guard
+
+
+# -- undoing ops ------------------------------------------------------------------------------
+
+
+def _in(ns: str) -> dict[str, Any]:
+    """Context for an undo command running in ``ns`` (``ip -n NS`` form)."""
+    return {"ns": ns or None, "ns_form": "-n"}
+
+
+def _ns_guard(here: str) -> Guard:
+    return Guard("netns", name=here) if here else Guard("always")
+
+
+def inverse(before: State, op: Op) -> list[Undo]:
+    """The commands that undo ``op``, given the state before it (empty: nothing to undo).
+
+    Destructive ops (deletes) have no inverse: what iplab deletes is what it
+    created, and undoing a deletion would re-create what the scenario removed.
+    """
+    here = op_ns(op)
+    if isinstance(op, NetnsAdd):
+        return [Undo(NetnsDel(name=op.name), Guard("netns", name=op.name))]
+    if isinstance(op, LinkAdd):
+        where = op.netns or here
+        name, _peer = auto_names(before, op)
+        return [Undo(LinkDel(**_in(where), dev=name), Guard("link", where, name))]
+    if isinstance(op, LinkSet):
+        return _inverse_set(before, op, here)
+    if isinstance(op, AddrAdd):
+        return [
+            Undo(
+                AddrDel(**_in(here), address=op.address, dev=op.dev),
+                Guard("addr", here, op.dev, op.address),
+            )
+        ]
+    if isinstance(op, AddrDel):
+        return [
+            Undo(
+                AddrAdd(**_in(here), address=op.address, dev=op.dev),
+                Guard("link", here, op.dev),
+            )
+        ]
+    if isinstance(op, RouteAdd | RouteDel):
+        kept = tuple((k, v) for k, v in op.settings if k in ("table", "metric", "type"))
+        back = RouteDel if isinstance(op, RouteAdd) else RouteAdd
+        return [
+            Undo(
+                back(**_in(here), to=op.to, via=op.via, dev=op.dev, settings=kept),
+                _ns_guard(here),
+            )
+        ]
+    if isinstance(op, BridgePortsSet):
+        return _inverse_ports(before, op, here)
+    if isinstance(op, BridgeVlan):
+        if op.verb != "add":
+            return []
+        flags = tuple(f for f in op.flags if f in ("self", "master"))
+        return [
+            Undo(
+                BridgeVlan(**_in(here), dev=op.dev, vid=op.vid, verb="del", flags=flags),
+                Guard("link", here, op.dev),
+            )
+        ]
+    if isinstance(op, Raw) and op.undo:
+        return [Undo(Raw(command=op.undo, shell=op.shell), Guard("always"))]
+    if isinstance(op, NetnsExec) and op.undo:
+        return [Undo(NetnsExec(ns=op.ns, command=op.undo), Guard("netns", name=op.ns))]
+    if isinstance(op, Raw | NetnsExec):
+        return _inverse_effects(op, here)
+    return []
+
+
+def _inverse_effects(op: Raw | NetnsExec, here: str) -> list[Undo]:
+    """What undoes a raw command's declared (or known) effects: renames back, then deletes
+    what it created, newest first."""
+    effects = effects_of(op)
+    if effects is None:
+        return []
+    undos: list[Undo] = []
+    for effect in reversed(effects.renames):
+        where = effect.ns or here
+        assert effect.to is not None
+        undos.append(
+            Undo(
+                LinkSet(**_in(where), dev=effect.to, attrs=(("name", effect.name),)),
+                Guard("link", where, effect.to),
+            )
+        )
+    for effect in reversed(effects.creates):
+        if effect.what == "netns":
+            undos.append(Undo(NetnsDel(name=effect.name), Guard("netns", name=effect.name)))
+        else:
+            where = effect.ns or here
+            undos.append(
+                Undo(LinkDel(**_in(where), dev=effect.name), Guard("link", where, effect.name))
+            )
+    return undos
+
+
+def _inverse_ports(before: State, op: BridgePortsSet, here: str) -> list[Undo]:
+    undos: list[Undo] = []
+    ctx = _in(here)
+    for port in reversed(op.ports):
+        link = before.link(here, port)
+        if link is None:
+            continue
+        if op.verb == "addif" and link.master != op.bridge:
+            back: tuple[LinkAttr, ...] = (
+                (("master", link.master),) if link.master else (("nomaster", None),)
+            )
+            undos.append(
+                Undo(LinkSet(**ctx, dev=port, attrs=back), Guard("master", here, port, op.bridge))
+            )
+        elif op.verb == "delif" and link.master == op.bridge:
+            undos.append(
+                Undo(
+                    LinkSet(**ctx, dev=port, attrs=(("master", op.bridge),)),
+                    Guard("nomaster", here, port),
+                )
+            )
+    return undos
+
+
+def _inverse_set(before: State, op: LinkSet, here: str) -> list[Undo]:
+    link = before.link(here, op.dev)
+    if link is None:
+        return []
+    new = op.get("name") or op.dev
+    there = _target(op, here)
+    if there is None:
+        return []  # moved to a process's namespace: the model cannot follow it
+    if there != here:
+        return _inverse_move(link, op, here, there, new)
+    undos: list[Undo] = []
+    ctx = _in(here)
+    for key, value in reversed(op.attrs):
+        if key == "state" and (value == "up") != link.up:
+            old = "up" if link.up else "down"
+            undos.append(
+                Undo(
+                    LinkSet(**ctx, dev=new, attrs=(("state", old),)),
+                    Guard("up" if value == "up" else "down", here, new),
+                )
+            )
+        elif key == "master" and link.master != value:
+            back: tuple[LinkAttr, ...] = (
+                (("master", link.master),) if link.master else (("nomaster", None),)
+            )
+            undos.append(
+                Undo(LinkSet(**ctx, dev=new, attrs=back), Guard("master", here, new, value))
+            )
+        elif key == "nomaster" and link.master is not None:
+            undos.append(
+                Undo(
+                    LinkSet(**ctx, dev=new, attrs=(("master", link.master),)),
+                    Guard("nomaster", here, new),
+                )
+            )
+        elif key == "mtu" and str(link.mtu) != value:
+            old_mtu = link.mtu or DEFAULT_MTU.get(link.kind, 1500)
+            undos.append(
+                Undo(
+                    LinkSet(**ctx, dev=new, attrs=(("mtu", str(old_mtu)),)),
+                    Guard("link", here, new),
+                )
+            )
+    if new != op.dev:
+        undos.append(
+            Undo(LinkSet(**ctx, dev=new, attrs=(("name", op.dev),)), Guard("link", here, new))
+        )
+    return undos
+
+
+def _target(op: LinkSet, here: str) -> str | None:
+    """The namespace the link is in after ``op`` (None: one the model cannot name)."""
+    ref = op.get("netns")
+    if ref is None:
+        return here
+    if ref == ROOT_NETNS_REF:
+        return ROOT
+    return None if ref.isdigit() else ref
+
+
+def _inverse_move(link: Link, op: LinkSet, here: str, there: str, new: str) -> list[Undo]:
+    """Move it back (under its old name), then put back what the move took away."""
+    ctx = _in(here)
+    back_ref = here or ROOT_NETNS_REF
+    back: tuple[LinkAttr, ...] = (("netns", back_ref),)
+    if new != op.dev:
+        back += (("name", op.dev),)
+    undos = [Undo(LinkSet(**_in(there), dev=new, attrs=back), Guard("link", there, new))]
+    if link.up:
+        undos.append(
+            Undo(LinkSet(**ctx, dev=op.dev, attrs=(("state", "up"),)), Guard("down", here, op.dev))
+        )
+    if link.master:
+        undos.append(
+            Undo(
+                LinkSet(**ctx, dev=op.dev, attrs=(("master", link.master),)),
+                Guard("nomaster", here, op.dev),
+            )
+        )
+    undos.extend(
+        Undo(AddrAdd(**ctx, address=a, dev=op.dev), Guard("link", here, op.dev))
+        for a in link.addresses
+    )
+    return undos
