@@ -43,6 +43,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import user_env
 from iplab import export, scenario
 from iplab.batch import argv_line
 from iplab.plan import build
@@ -141,7 +142,7 @@ def one(way: str, n: int, workdir: Path) -> dict[str, float]:
     """One setup and one teardown (and for ``topo``, a verify and a status in between)."""
     prefix = f"iptb{uuid.uuid4().hex[:4]}"
     state = workdir / prefix
-    env = {**os.environ, "IPLAB_STATE_DIR": str(state)}
+    env = user_env(IPLAB_STATE_DIR=str(state))
     iplab = [sys.executable, "-m", "iplab"]
     topology = way in ("topo", "topo-nv", "best-batch")
     source = TOPOLOGY if topology else TUTORIAL
