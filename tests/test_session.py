@@ -9,6 +9,7 @@ import json
 import os
 import signal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,7 +35,7 @@ def _env(host: FakeHost, tmp_path: Path) -> tuple[Env, io.StringIO, io.StringIO]
     return make_env(state, out, err, runner=host.runner()), out, err
 
 
-def _audit(env: Env) -> list[dict[str, object]]:
+def _audit(env: Env) -> list[dict[str, Any]]:
     env.flush_audit()
     return [json.loads(line) for line in env.audit.path.read_text().splitlines()]
 
@@ -67,7 +68,7 @@ def test_up_then_down(tmp_path: Path, batch: bool) -> None:
     assert [r["text"] for r in changes] == [COMMANDS[n]["text"] for n in SETUP_CHANGES]
     if batch:
         # a change alone between observations runs alone; runs of changes go to one batch
-        via = [tuple(r["via"]) for r in changes if "via" in r]  # type: ignore[arg-type]
+        via = [tuple(r["via"]) for r in changes if "via" in r]
         assert len(via) == 13 and set(via) == {("ip", "-batch", "-")}
         assert any(r.get("kind") == "batch" for r in records)
     else:
