@@ -13,6 +13,7 @@ AssertionError for anything it was not prepared for, a command out of order incl
   makes command N fail as it really failed (its state unchanged);
 * ``ip -batch -`` takes the plan's lines in order (a failing line ends it, with
   iproute2's ``Command failed -:N``, whose form the capture holds);
+* ``tc -j qdisc show`` (in each namespace) answers as captured after the setup;
 * ``ip -force -batch -`` (the undo) must delete every object of the prefix the host
   holds; then the host is as before the lab.
 """
@@ -38,6 +39,25 @@ CHANGES: list[int] = sorted(int(n) for n in SESSION["failures"])
 SETUP_CHANGES: list[int] = [n for n in CHANGES if n <= 18]
 
 
+def _inverses() -> dict[str, int]:
+    """The inverse commands of the plan's changes (``down --exact`` runs them one by one),
+    by argv: the number of the change each undoes."""
+    from iplab import scenario
+    from iplab.plan import build
+    from iplab.render import renderer
+
+    plan = build(scenario.load("container-networking-part2"), prefix=PREFIX)
+    render = renderer(())
+    return {
+        shlex.join(render.command(u.undo.op, False).argv): pc.command.number
+        for pc in plan.commands
+        for u in pc.undo
+    }
+
+
+INVERSES = _inverses()
+
+
 def read_argv(*args: str) -> list[str]:
     return iproute._script(iproute._READ_SCRIPT, list(args))
 
@@ -59,6 +79,8 @@ class FakeHost:
         #: what changed the host, in order (each line of a batch on its own)
         self.changes: list[str] = []
         self.undo_lines: list[str] = []
+        #: the change whose inverses ``down --exact`` is running
+        self.undoing = 0
         #: called with a command's number just before it answers (to send a signal...)
         self.before: Callable[[int], None] | None = None
         responses: dict[str, Answer] = {
@@ -69,6 +91,11 @@ class FakeHost:
         }
         for command in COMMANDS.values():
             responses[shlex.join(command["argv"])] = self._command
+        for seen in SESSION["extra"]:
+            responses[shlex.join(seen["argv"])] = self._extra
+        responses[shlex.join(read_argv("--root", "--all"))] = self._read_all
+        for key in INVERSES:  # (`ip link set X up` is a change and an inverse: by order)
+            responses[key] = self._inverse if key not in responses else self._either
         # without root, the runner asks sudo (the same answers, `sudo -n` in front)
         for key in list(responses):
             responses[f"sudo -n {key}"] = self._sudo(responses[key])
@@ -91,6 +118,18 @@ class FakeHost:
 
     def _read(self, which: str) -> tuple[int, str, str]:
         return 0, self.capture(which), ""
+
+    def _read_all(self, argv: Sequence[str], stdin: str | None) -> tuple[int, str, str]:
+        """Every namespace: on the captured host (a mount namespace of its own), the lab's."""
+        if self.ours()[0] != set(NAMESPACES):
+            raise AssertionError("FakeHost: --all is only captured with the whole lab up")
+        return self._read("lab")
+
+    def _extra(self, argv: Sequence[str], stdin: str | None) -> tuple[int, str, str]:
+        for seen in SESSION["extra"]:
+            if seen["argv"] == list(argv) and seen["after"] == self.at:
+                return int(seen["rc"]), str(seen["stdout"]), str(seen["stderr"])
+        raise AssertionError(f"FakeHost: {shlex.join(argv)} not captured at {self.at}")
 
     def ours(self) -> tuple[set[str], set[str]]:
         """(namespaces, root links) of the prefix the host holds now."""
@@ -144,6 +183,25 @@ class FakeHost:
             if failed is not None:  # ip -batch stops at the first failure and names it
                 return 1, failed[1], f"{failed[2]}Command failed -:{i}\n"
         return 0, "", ""
+
+    def _inverse(self, argv: Sequence[str], stdin: str | None) -> tuple[int, str, str]:
+        """An inverse of change N, alone: the host goes back to the state before N (the
+        capture has that state), whatever N's other inverses still do."""
+        number = INVERSES[shlex.join(argv)]
+        if number > self.at and number != self.undoing:
+            raise AssertionError(f"FakeHost: {shlex.join(argv)} undoes {number}, host at {self.at}")
+        self.undo_lines.append(shlex.join(argv))
+        self.undoing = number
+        self.at = max((n for n in CHANGES if n < number), default=0)
+        return 0, "", ""
+
+    def _either(self, argv: Sequence[str], stdin: str | None) -> tuple[int, str, str]:
+        """A command that is a change of the plan and an inverse: the next change, or else
+        an inverse."""
+        ahead = [n for n, c in COMMANDS.items() if c["argv"] == list(argv) and n > self.at]
+        if ahead and min(ahead) == self._next():
+            return self._command(argv, stdin)
+        return self._inverse(argv, stdin)
 
     def _undo(self, argv: Sequence[str], stdin: str | None) -> tuple[int, str, str]:
         """Deleting every object of the prefix brings the host back to its state before
