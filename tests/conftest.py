@@ -17,12 +17,13 @@ pytest_plugins = ["tests.kernel", "pytester"]
 
 @pytest.fixture(autouse=True)
 def no_real_processes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Outside tests marked ``kernel``, starting a real process through iplab is an error.
+    """Outside tests marked ``kernel`` (or ``processes``: harmless local programs that test
+    the real executor itself), starting a real process through iplab is an error.
 
     pytest-subprocess cannot catch this (``sh`` forks by itself), so the seam is
     iplab's own: the one executor that starts processes refuses to.
     """
-    if request.node.get_closest_marker("kernel"):
+    if request.node.get_closest_marker("kernel") or request.node.get_closest_marker("processes"):
         return
 
     def refuse(self: object, argv: object, stdin: object = None, **kwargs: object) -> object:

@@ -78,29 +78,27 @@ def cleanup_prefix(prefix: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What the host holds, for before/after comparisons (other tests' objects excluded)."""
+    """What the host holds of one test's prefix, for before/after comparisons."""
 
     netns: frozenset[str]
     links: frozenset[tuple[str, str, bool, str]]
 
 
-def snapshot(ignore_family_except: str | None = None) -> Snapshot:
-    def ours(name: str) -> bool:
-        # objects of other concurrently running test sessions are not this test's business
-        return not name.startswith(TEST_PREFIX_FAMILY) or (
-            ignore_family_except is not None and name.startswith(ignore_family_except)
-        )
-
+def snapshot(prefix: str) -> Snapshot:
+    """The namespaces and root-namespace links whose names start with ``prefix`` (the
+    test's own): other sessions create and delete objects on this host all the time, so
+    a test compares only what it could have made, never the whole host."""
+    assert prefix.startswith(TEST_PREFIX_FAMILY) and len(prefix) >= 6, prefix
     links = set()
     for link in root_links():
         name = str(link["ifname"])
-        if not ours(name):
+        if not name.startswith(prefix):
             continue
         info = link.get("linkinfo") or {}
         kind = str(info.get("info_kind", link.get("link_type", "")))
         flags = link.get("flags") or []
         links.add((name, kind, "UP" in flags, str(link.get("master", ""))))
-    return Snapshot(frozenset(n for n in netns_names() if ours(n)), frozenset(links))
+    return Snapshot(frozenset(n for n in netns_names() if n.startswith(prefix)), frozenset(links))
 
 
 @pytest.fixture

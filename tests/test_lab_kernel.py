@@ -32,7 +32,7 @@ def lab_name(prefix: str) -> str:
 
 
 def assert_restored(before: Snapshot, prefix: str) -> None:
-    after = snapshot(ignore_family_except=prefix)
+    after = snapshot(prefix)
     assert after == before, (
         f"host differs: namespaces +{sorted(after.netns - before.netns)} "
         f"-{sorted(before.netns - after.netns)}, links +{sorted(after.links - before.links)} "

@@ -1,0 +1,116 @@
+"""The command line's run path (up, ls, status, verify, down, run) without root: every
+process is answered from a real capture of the blog's lab (``tests/fakehost.py``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from iplab.runner import Runner
+from tests.fakehost import NAMESPACES, PREFIX, SETUP_CHANGES, FakeHost
+
+BLOG = "container-networking-part2"
+LAB = f"{PREFIX}{BLOG}"
+
+
+@pytest.fixture
+def host(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakeHost:
+    made = FakeHost()
+
+    def runner() -> Runner:
+        return made.runner()
+
+    monkeypatch.setattr("iplab.context.Runner", runner)
+    monkeypatch.setenv("IPLAB_STATE_DIR", str(tmp_path / "state"))
+    return made
+
+
+def iplab(*argv: str) -> int:
+    from iplab.cli import main
+
+    return main(list(argv))
+
+
+def test_up_ls_status_verify_down(host: FakeHost, capsys: pytest.CaptureFixture[str]) -> None:
+    assert iplab("up", BLOG, "--prefix", PREFIX) == 0
+    out = capsys.readouterr().out
+    assert f"lab {LAB} is up: 14 changes journaled" in out
+    assert host.at == SETUP_CHANGES[-1]
+
+    assert iplab("ls") == 0
+    assert capsys.readouterr().out.splitlines()[1].split()[0] == LAB
+    assert iplab("ls", "--names") == 0
+    assert capsys.readouterr().out == f"{LAB}\n"
+    assert iplab("ls", "--json") == 0
+    docs = json.loads(capsys.readouterr().out)
+    assert [d["lab"] for d in docs] == [LAB] and docs[0]["prefix"] == PREFIX
+
+    assert iplab("status", "--lab", LAB) == 0
+    status = capsys.readouterr().out
+    assert f"namespace {PREFIX}ns1 (nsid 0)" in status
+    root = status.split("\nnamespace ")[0].splitlines()
+    assert root[0] == "root namespace"  # the lab's links only, not the host's lo
+    assert sorted(line.split()[0] for line in root[1:]) == [
+        f"{PREFIX}br0",
+        f"{PREFIX}vethQ",
+        f"{PREFIX}vethY",
+    ]
+    assert iplab("status", "--lab", LAB, "--json") == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [n["name"] for n in doc["namespaces"]] == [None, *NAMESPACES]  # None: the root
+
+    assert iplab("verify", BLOG, "--prefix", PREFIX) == 0
+    assert "OK: the kernel holds what the scenario promises after the setup (2 namespaces" in (
+        capsys.readouterr().out
+    )
+    assert iplab("verify", BLOG, "--prefix", PREFIX, "--json") == 0
+    assert json.loads(capsys.readouterr().out)["differences"] == []
+    # after step 7 the kernel holds more than the model expects then: named, exit 1
+    assert iplab("verify", BLOG, "--prefix", PREFIX, "--step", "7") == 1
+    assert "FAILED:" in capsys.readouterr().out
+    assert iplab("verify", BLOG, "--prefix", PREFIX, "--step", "99") == 2
+    assert "--step 99: the scenario has steps 1 to 23" in capsys.readouterr().err
+
+    assert iplab("down") == 0  # the only lab that is up
+    assert f"lab {LAB} is down" in capsys.readouterr().out
+    assert host.at == 0
+    assert iplab("down") == 2
+    assert "which lab? (none is up)" in capsys.readouterr().err
+    assert iplab("ls") == 0
+    assert capsys.readouterr().out == "no lab is up\n"
+
+
+def test_run_json(host: FakeHost, capsys: pytest.CaptureFixture[str]) -> None:
+    assert iplab("run", BLOG, "--prefix", PREFIX, "--json") == 0
+    captured = capsys.readouterr()
+    doc = json.loads(captured.out)
+    assert doc["exit_code"] == 0 and doc["lab"] == LAB
+    assert len(doc["commands"]) >= 23
+    assert "== nothing of the lab remains" in captured.err
+    assert host.at == SETUP_CHANGES[-1] + 5  # the blog's own teardown ran
+
+
+def test_a_failed_up_exits_1_and_rolls_back(
+    host: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    host.fail_at = SETUP_CHANGES[4]
+    assert iplab("up", BLOG, "--prefix", PREFIX, "--per-command") == 1
+    err = capsys.readouterr().err
+    assert "command failed (exit 255)" in err and "rolled back" in err
+    assert host.at == 0
+
+
+def test_down_exact_replays_every_inverse(
+    host: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert iplab("up", BLOG, "--prefix", PREFIX) == 0
+    capsys.readouterr()
+    assert iplab("down", LAB, "--exact") == 0, capsys.readouterr().err
+    assert host.at == 0
+    # newest first, each inverse whose guard holds: the ports leave the bridge, the
+    # bridge goes down and away, ... the namespaces go last
+    assert host.undo_lines[:2] == [f"ip link set {PREFIX}vethQ nomaster",
+                                   f"ip link set {PREFIX}vethY nomaster"]  # fmt: skip
+    assert host.undo_lines[-1] == f"ip netns del {PREFIX}ns1"

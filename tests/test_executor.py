@@ -1,0 +1,95 @@
+"""The real executor (``sh``) on harmless local programs: output, exit status, stdin,
+time limits, the author's Ctrl-C, streaming, stopping. No root and no kernel change."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import threading
+import time
+
+import pytest
+
+from iplab.runner import Limits, Runner, ShExecutor, start_time, stop_survivor
+
+pytestmark = pytest.mark.processes
+
+
+def test_output_exit_status_and_stdin() -> None:
+    result = ShExecutor().run(["sh", "-c", "cat; echo err >&2; exit 3"], "in\n")
+    assert (result.rc, result.stdout, result.stderr) == (3, "in\n", "err\n")
+    assert result.pid > 0 and result.stopped is None and not result.ok
+
+
+def test_a_missing_program_is_exit_127() -> None:
+    result = ShExecutor().run(["iplab-no-such-program-c13"])
+    assert result.rc == 127 and "command not found" in result.stderr
+
+
+def test_the_time_limit_kills_the_process_group() -> None:
+    start = time.monotonic()
+    result = ShExecutor().run(["sh", "-c", "sleep 30 & wait"], limits=Limits(timeout=0.3))
+    assert time.monotonic() - start < 10
+    assert result.stopped == "timed out after 0.3 s" and result.rc != 0
+
+
+def test_stop_after_is_the_authors_ctrl_c_and_a_success() -> None:
+    stream = io.StringIO()
+    result = ShExecutor().run(
+        ["sh", "-c", "echo started; exec sleep 30"],
+        limits=Limits(timeout=None, stop_after=0.3),
+        stream=stream,
+    )
+    assert result.rc == 0 and result.stopped == "stopped after 0.3 s"
+    assert stream.getvalue() == "started\n" == result.stdout
+    assert Limits(timeout=None, stop_after=2).hard == 2 + 5.0
+    assert Limits(timeout=0).hard is None and Limits(timeout=4).hard == 4
+
+
+def test_killed_by_a_signal_is_named() -> None:
+    result = ShExecutor().run(["sh", "-c", "kill -TERM $$"])
+    assert result.rc < 0 and result.stopped == "killed by SIGTERM"
+
+
+def test_on_start_failing_kills_the_process() -> None:
+    pids: list[int] = []
+
+    def refuse(pid: int) -> None:
+        pids.append(pid)
+        raise OSError("the journal cannot take the pid")
+
+    with pytest.raises(OSError, match="journal"):
+        ShExecutor().run(["sleep", "30"], on_start=refuse)
+    assert pids and start_time(pids[0]) is None
+
+
+def test_runner_stop_kills_the_running_command() -> None:
+    runner = Runner(ShExecutor(), is_root=True)
+    assert runner.stop("nothing runs") is None
+    timer = threading.Timer(0.3, runner.stop, ("SIGINT received",))
+    timer.start()
+    result = runner.execute(["sleep", "30"], False, meta={"text": "sleep 30"})
+    timer.join()
+    assert result.stopped == "SIGINT received" and result.rc != 0
+
+
+def test_interactive_runs_on_our_terminal() -> None:
+    runner = Runner(ShExecutor(), is_root=True)
+    assert runner.interactive(["true"], False).rc == 0
+    assert runner.interactive(["iplab-no-such-program-c13"], False).rc == 127
+
+
+def test_a_survivor_is_found_by_pid_and_start_time() -> None:
+    child = subprocess.Popen(["sleep", "30"], start_new_session=True)
+    try:
+        started = start_time(child.pid)
+        assert started is not None
+        assert not stop_survivor(child.pid, started + 1)  # another process with that pid
+        assert stop_survivor(child.pid, started)
+        assert child.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert not stop_survivor(1, 0) and start_time(os.getpid()) is not None
