@@ -11,6 +11,21 @@ The public API (everything else in the package is private)::
 
 See docs/api.md. The names below are imported when first used, so that
 ``import iplab`` (and the command line's start-up) stays quick.
+
+The stages, in order (docs/architecture.md draws them):
+
+1. load: ``yamlio`` -> ``scenario`` -> ``expand`` (``topology``, ``livesteps``) -> ``fields``
+   -> ``actions`` -> typed ``steps``;
+2. plan: ``plan`` (prefix, sudo, probes) with the model: ``state`` (the State type and the
+   one replay), ``model`` (each op's rules), ``inverse`` (each op's undo), ``claims``;
+   ``render`` (templates, ``sandbox``) -> exact commands; ``export``;
+3. run: ``lab`` -> ``batch``, ``context``, ``journal`` (write-ahead) -> ``runner`` (the only
+   process starter) -> ``audit``; ``undo`` (down from the journal); ``live``, ``matrix``;
+4. observe: ``iproute`` (``ip -j``) or ``netlink`` -> ``peers`` -> State; ``verify``
+   (typed differences), ``status``.
+
+Beside them: ``cli/`` (the command line), ``graph/`` (pictures), ``importer/`` (tutorials
+-> scenarios), and the line grammar ``ipgrammar``/``lineparse``.
 """
 
 from __future__ import annotations

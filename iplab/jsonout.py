@@ -2,7 +2,7 @@
 
 Pure functions from the stages' own results to JSON-ready values. ``iplab audit
 --json`` and ``iplab status --json`` print the audit records and
-:meth:`~iplab.model.State.to_json` as they are.
+:meth:`~iplab.state.State.to_json` as they are.
 """
 
 from __future__ import annotations

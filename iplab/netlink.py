@@ -18,7 +18,7 @@ id cannot be freed and given to another namespace in the middle of the read.
 In a target dump the kernel reports a veth's ``IFLA_LINK_NETNSID`` as the
 root namespace sees the peer's namespace, so every peer resolves through the
 root's ids alone, and the same :func:`iplab.peers.build_state` assembles
-the :class:`~iplab.model.State`: the fields (kind, flags, mtu, MAC, master,
+the :class:`~iplab.state.State`: the fields (kind, flags, mtu, MAC, master,
 peer, addresses, operational state) are formatted as ``ip -j -d addr show``
 formats them, so both readers give the same State (the kernel tests check
 that, field for field).

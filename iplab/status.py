@@ -1,6 +1,6 @@
 """``iplab status``: a live state, written for people.
 
-Pure formatting of a :class:`~iplab.model.State`: one block per namespace,
+Pure formatting of a :class:`~iplab.state.State`: one block per namespace,
 one line per link with its kind, up/down, operational state, the veth's peer
 and where it lives, the bridge's ports or the port's master, and addresses.
 """

@@ -9,7 +9,7 @@ dashed and grey, addresses under their link, laid out left to right.
 The parts, in the order a picture is made:
 
 - :mod:`~iplab.graph.picture`: the picture model. :func:`picture` turns a
-  :class:`~iplab.model.State` into boxes, nodes and edges; :func:`figure` frames it.
+  :class:`~iplab.state.State` into boxes, nodes and edges; :func:`figure` frames it.
 - :mod:`~iplab.graph.marks`: what differs, in red. :func:`marks_of` reads the kind of each
   :class:`~iplab.verify.Difference`; :func:`diff_figure` draws two states side by side.
 - :mod:`~iplab.graph.source`: what to draw. The model after the setup or a step

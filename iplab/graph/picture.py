@@ -1,6 +1,6 @@
 """The picture of a state: boxes (namespaces), nodes (links), edges (pairs and ports).
 
-Pure: :func:`picture` turns a :class:`~iplab.model.State` into a :class:`Picture`,
+Pure: :func:`picture` turns a :class:`~iplab.state.State` into a :class:`Picture`,
 :func:`figure` frames one with its title. A link's node id is ``box__link`` with
 every odd byte of a name written ``_xx`` (:func:`safe_id`), the same in DOT and Mermaid.
 """
