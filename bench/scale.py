@@ -40,6 +40,7 @@ import time
 import uuid
 from pathlib import Path
 
+from bench import user_env
 from bench.star import _batch_text, _run, _settle, cleanup
 from iplab import export, scenario
 from iplab.plan import build
@@ -116,7 +117,7 @@ def one(n: int, per_bridge: int, workdir: Path) -> dict[str, tuple[float, float]
     prefix = f"ipts{uuid.uuid4().hex[:4]}"
     path = workdir / f"scale{n}.yaml"
     path.write_text(scenario_text(n, per_bridge))
-    env = {**os.environ, "IPLAB_STATE_DIR": str(workdir / prefix)}
+    env = user_env(IPLAB_STATE_DIR=str(workdir / prefix))
     iplab = [sys.executable, "-m", "iplab"]
     lab = f"{prefix}scale{n}"
     out: dict[str, tuple[float, float]] = {}

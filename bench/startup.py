@@ -21,6 +21,7 @@ import time
 import uuid
 from pathlib import Path
 
+from bench import user_env
 from iplab import export, scenario
 from iplab.plan import build
 
@@ -44,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("bench: run as root (it creates namespaces)")
     times: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="iplab-startup-") as tmp:
-        env = {**os.environ, "IPLAB_STATE_DIR": tmp}
+        env = user_env(IPLAB_STATE_DIR=tmp)
         for _ in range(args.runs):
             prefix = f"iptu{uuid.uuid4().hex[:4]}"
             script = Path(tmp) / f"{prefix}.sh"

@@ -137,9 +137,11 @@ class AuditLog:
                     chained["batch"] = len(records)
                     if torn is not None:
                         chained["after_torn"] = _sha(torn)
-                chained["hash"] = record_hash(chained)
-                prev = chained["hash"]
-                lines.append(json.dumps(chained, ensure_ascii=False, separators=(",", ":")))
+                # the line is the canonical form the hash is taken of, with the hash added
+                # at its end: one encoding of each record, not two
+                canonical = _canonical(chained)
+                prev = hashlib.sha256(canonical).hexdigest()
+                lines.append(f'{canonical[:-1].decode()},"hash":"{prev}"}}')
             text = ("\n" if torn is not None else "") + "".join(line + "\n" for line in lines)
             statedir.append_durably(self.path, text)
             # the head may lag after a crash (verify allows one append); only a log

@@ -129,9 +129,12 @@ class Env:
             finally:
                 self.lenient = lenient
 
-    def record(self, meta: dict[str, Any], result: Result, **extra: Any) -> dict[str, Any]:
+    def record(
+        self, meta: dict[str, Any], result: Result, at: str | None = None, **extra: Any
+    ) -> dict[str, Any]:
+        """An audit record of a process (``at``: its time, default now)."""
         return {
-            "time": auditlog.now(),
+            "time": at or auditlog.now(),
             **self.shared,
             **self.context,
             **meta,
@@ -231,6 +234,7 @@ def run_batch(
         if not force and failed and failed[0] <= len(lines):
             status[failed[0] :] = [None] * (len(lines) - failed[0])
     records = []
+    at = auditlog.now()  # the lines of a batch are recorded together, when it ended
     for line, rc in zip(lines, status, strict=True):
         if rc is None:
             continue
@@ -238,6 +242,7 @@ def run_batch(
         record = env.record(
             {**line.meta, "text": line.text},
             own,
+            at,
             via=list(result.argv),
             batch_lines=len(lines),
             batch_ms=round(result.duration * 1000, 1),

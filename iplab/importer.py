@@ -14,10 +14,8 @@ What could not be imported, or cannot be undone, is said in the summary.
 
 from __future__ import annotations
 
-import argparse
 import re
 import shlex
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -25,7 +23,7 @@ from typing import Any, Literal
 
 import yaml
 
-from iplab import names, options
+from iplab import names
 from iplab.errors import ScenarioError, UsageError
 from iplab.lineparse import jinja_literal, op_fields
 from iplab.model import lab_addresses
@@ -570,69 +568,3 @@ def _model_error(scenario: Scenario, drafts: Sequence[Draft]) -> str | None:
         where = scenario.steps[index].loc.field
         return f"{where} (line {draft.cmd.line}: {draft.cmd.text}): {exc.message}"
     return None
-
-
-# -- the command line ---------------------------------------------------------------------------
-
-
-def add_parser(
-    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
-) -> argparse.ArgumentParser:
-    """Register ``iplab import FILE [-o OUT] [--name NAME] [--format auto|markdown|shell]``."""
-    p = subparsers.add_parser(
-        "import",
-        help="turn a tutorial (Markdown) or a shell script into a scenario file",
-        description=(
-            "Read the commands of a tutorial page or a shell script and write a scenario that "
-            "renders them back exactly. The summary (warnings, steps iplab cannot undo, the "
-            "model's verdict) goes to stderr. Exit 1 when the model rejects the scenario "
-            "(the file is still written)."
-        ),
-    )
-    p.add_argument("file", type=Path, help="a Markdown page (.md) or a shell script")
-    p.add_argument("-o", "--output", type=Path, help="write the scenario here instead of stdout")
-    p.add_argument("--name", help="the scenario's name (default: from the file name)")
-    p.add_argument(
-        "--format",
-        choices=("auto", "markdown", "shell"),
-        default="auto",
-        help="how to read FILE (auto: .md is Markdown, .sh a script, else by its content)",
-    )
-    p.add_argument(
-        "--variables",
-        choices=("keep", "expand"),
-        default="keep",
-        help="a line using the script's variables prints as written (keep, the default)"
-        " or with their values (expand); it runs with their values either way",
-    )
-    p.set_defaults(handler=cmd_import)
-    return p
-
-
-def read_input(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a directory, not a file") from None
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{path}: not UTF-8 text ({exc.reason})") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    """Write the scenario to ``-o`` (or stdout) and the summary to stderr.
-
-    Exit status: 0, or 1 when the model rejects the imported scenario.
-    """
-    path: Path = args.file
-    text = read_input(path)
-    kind: Kind = detect_kind(str(path), text) if args.format == "auto" else args.format
-    result = import_text(
-        text, kind, str(path), name=args.name, base=path.parent, variables=args.variables
-    )
-    options.write_text(result.yaml, args.output)
-    sys.stderr.write(result.summary(kinds=True))
-    return 1 if result.model_error else 0

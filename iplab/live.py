@@ -406,6 +406,16 @@ class Applied:
         return "; ".join(parts)
 
 
+def bearing(record: dict[str, Any]) -> bool:
+    """Whether a journal intent can bear on :func:`applied` (a tc line, a live ``link
+    set``): ``Journal.entries(only=bearing)`` decodes just those."""
+    op = record.get("op")
+    action = op.get("action") if isinstance(op, dict) else None
+    if action in (NetnsExec.action, Raw.action):
+        return True
+    return action == LinkSet.action and record.get("phase") == PHASE
+
+
 def applied(entries: Sequence[Entry]) -> Applied:
     """Replay the journal: the impairments its tc lines left (scenario steps included), and
     the links its live ``link set`` commands left down."""
@@ -478,14 +488,14 @@ def by_lab(state_dir: Path) -> dict[str, Applied]:
     """For ``iplab ls``: each lab's live changes still applied, as its journal tells them."""
     from iplab.journal import labs
 
-    return {name: applied(journal.entries()) for name, journal in labs(state_dir)}
+    return {name: applied(journal.entries(only=bearing)) for name, journal in labs(state_dir)}
 
 
 def status_report(env: Env, info: LabInfo, state: State) -> tuple[dict[str, Any], str]:
     """For ``iplab status --lab``: the impairments the kernel holds on the lab's links, the
     links the journal says were set down, and how the kernel differs from the journal."""
     observed = observed_impairments(env.runner, info, state)
-    expected = applied(Journal(env.state_dir / "labs" / info.lab).entries())
+    expected = applied(Journal(env.state_dir / "labs" / info.lab).entries(only=bearing))
     problems = check(expected, observed, state)
     rows = []
     for target, q in sorted(observed.items(), key=lambda kv: str(kv[0])):
@@ -517,7 +527,7 @@ def picture_lines(runner: Runner, state_dir: Path, lab: str, state: State) -> li
     ):
         seen = q.impairment()
         lines.append(f"{target}: {q.kind} {seen.describe() if seen else ''}".rstrip())
-    down = applied(Journal(state_dir / "labs" / lab).entries()).down
+    down = applied(Journal(state_dir / "labs" / lab).entries(only=bearing)).down
     lines += [f"{t}: set down" for t in down]
     return lines
 
@@ -538,4 +548,6 @@ def live_problems(env: Env, lab: str, state: State | None = None) -> list[Differ
     info = journal.info()
     if state is None or not set(lab_netns(info)) <= set(state.namespaces) | state.unread:
         state = iproute.read_state(env.runner, lab_netns(info))
-    return check(applied(journal.entries()), observed_impairments(env.runner, info, state), state)
+    return check(
+        applied(journal.entries(only=bearing)), observed_impairments(env.runner, info, state), state
+    )

@@ -181,24 +181,14 @@ def with_prefix(scenario: Scenario, prefix: str) -> Scenario:
     netns_names, link_names = created_names((step.op for step in scenario.steps), auto=False)
     netns = {n: prefix + n for n in netns_names}
     links = {n: prefix + n for n in link_names}
-    for step in scenario.steps:
-        for kind, name in step.op.refs():
-            if (
-                kind == "link"
-                and name in links
-                and (problem := names.link_name_problem(links[name]))
-            ):
-                raise ScenarioError(
-                    f"with --prefix {prefix!r}: {problem}",
-                    step.loc,
-                    "use a shorter prefix or shorter names",
-                )
-            if (
-                kind == "netns"
-                and name in netns
-                and (problem := names.netns_name_problem(netns[name]))
-            ):
-                raise ScenarioError(f"with --prefix {prefix!r}: {problem}", step.loc)
+    # each new name checked once; the first step that names a bad one is the error's place
+    bad = {("link", n): p for n, new in links.items() if (p := names.link_name_problem(new))}
+    bad |= {("netns", n): p for n, new in netns.items() if (p := names.netns_name_problem(new))}
+    for step in scenario.steps if bad else ():
+        for ref in step.op.refs():
+            if ref in bad:
+                hint = "use a shorter prefix or shorter names" if ref[0] == "link" else None
+                raise ScenarioError(f"with --prefix {prefix!r}: {bad[ref]}", step.loc, hint)
 
     def step_renamed(step: Step) -> Step:
         op = _rename_fields(step.op, netns, links)

@@ -582,14 +582,25 @@ def _to_json(value: Any) -> Any:
     return value
 
 
+_JSON_FIELDS: dict[type, tuple[tuple[str, Any], ...]] = {}
+
+
+def _json_fields(cls: type[Op]) -> tuple[tuple[str, Any], ...]:
+    """(name, default) of each field of an op class (a field with no default: MISSING)."""
+    found = _JSON_FIELDS.get(cls)
+    if found is None:
+        found = _JSON_FIELDS[cls] = tuple((f.name, f.default) for f in dataclasses.fields(cls))
+    return found
+
+
 def op_to_json(op: Op) -> dict[str, Any]:
     """An op as plain JSON: its action and the fields that differ from the defaults."""
     out: dict[str, Any] = {"action": op.action}
-    for f in dataclasses.fields(op):
-        value = getattr(op, f.name)
-        if f.default is not dataclasses.MISSING and value == f.default:
+    for name, default in _json_fields(type(op)):
+        value = getattr(op, name)
+        if default is not dataclasses.MISSING and value == default:
             continue
-        out[f.name] = _to_json(value)
+        out[name] = _to_json(value)
     return out
 
 

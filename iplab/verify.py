@@ -107,23 +107,20 @@ def _where(ns: str) -> str:
     return "root" if ns == ROOT else ns
 
 
-def is_automatic(address: str, link: Link) -> bool:
-    """Addresses the kernel adds by itself: IPv6 link-local, and loopback's own."""
-    iface = ipaddress.ip_interface(address)
-    return iface.is_link_local or (link.kind == "loopback" and iface.ip.is_loopback)
-
-
 #: how the text of an IPv6 link-local address (fe80::/10) starts, as iproute2 prints it
 _LINK_LOCAL_V6 = ("fe8", "fe9", "fea", "feb")
 
 
+def is_automatic(address: str, link: Link) -> bool:
+    """Addresses the kernel adds by itself: IPv6 link-local, and loopback's own."""
+    if address.find(":") == 4 and address[:3].lower() in _LINK_LOCAL_V6:
+        return True  # (one on every link that is up: known by its text, not parsed)
+    iface = ipaddress.ip_interface(address)
+    return iface.is_link_local or (link.kind == "loopback" and iface.ip.is_loopback)
+
+
 def lab_addresses(link: Link) -> set[ipaddress.IPv4Interface | ipaddress.IPv6Interface]:
-    # (the kernel's fe80:: addresses, one on every link that is up, are skipped unparsed)
-    return {
-        ipaddress.ip_interface(a)
-        for a in link.addresses
-        if not (a.find(":") == 4 and a[:3].lower() in _LINK_LOCAL_V6) and not is_automatic(a, link)
-    }
+    return {ipaddress.ip_interface(a) for a in link.addresses if not is_automatic(a, link)}
 
 
 def _fmt_addresses(link: Link | None) -> str:

@@ -58,12 +58,12 @@ def test_check_prints_state_after_each_step(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_unexpected_exception_is_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
-    import iplab.cli
+    import iplab.cli.author
 
     def boom(args: object) -> int:
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(iplab.cli, "cmd_render", boom)
+    monkeypatch.setattr(iplab.cli.author, "cmd_render", boom)
     monkeypatch.delenv("IPLAB_DEBUG", raising=False)
     err = io.StringIO()
     assert main(["render", str(BLOG_SCENARIO)], stderr=err) == 70
@@ -82,7 +82,10 @@ def test_every_command_is_listed_and_the_heavy_ones_load_only_when_named() -> No
     for command in ("render", "check", "up", "run", "down", "ls", "audit", "verify", "status",
                     "import", "graph", "scenarios"):  # fmt: skip
         assert f"    {command}" in out
-    heavy = "('iplab.graph', 'iplab.importer', 'iplab.lab')"
+    heavy = (
+        "('iplab.graph', 'iplab.importer', 'iplab.lab', 'iplab.cli.session', 'iplab.cli.live', "
+        "'iplab.cli.graph', 'iplab.cli.audit', 'iplab.cli.completion')"
+    )
     probe = (
         "import sys; from iplab.cli import main; main(['render', '--setup', sys.argv[1]]); "
         f"print(sorted(m for m in {heavy} if m in sys.modules))"
@@ -94,5 +97,23 @@ def test_every_command_is_listed_and_the_heavy_ones_load_only_when_named() -> No
         check=True,
     )
     assert proc.stdout.splitlines()[-1] == "[]"
+    # the whole command line, --help included, is built without any command family
+    helped = (
+        "import sys; from iplab.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(m for m in {heavy} + ('iplab.cli.author',) if m in sys.modules))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", helped], capture_output=True, text=True, check=True
+    )
+    assert proc.stdout.splitlines()[-1] == "[]"
     assert run_cli("graph", "--help")[0] == 0
     assert run_cli("import", "--help")[0] == 0
+
+
+def test_the_parser_offers_the_formats_the_stages_know() -> None:
+    """The parser names them without importing the stages; they must not drift apart."""
+    from iplab.cli.parser import GRAPH_FORMATS
+    from iplab.graph import FORMATS
+
+    assert GRAPH_FORMATS == FORMATS

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from iplab import completion
+from iplab.cli import completion
+from iplab.cli.parser import SHELLS
 from iplab.journal import Journal, LabInfo, lab_dir
 from tests.conftest import REPO
 
@@ -54,7 +55,7 @@ def test_bash_completes_commands_scenarios_and_labs(tmp_path: Path) -> None:
     assert complete(["iplab", "verify", "--js"], tmp_path, state) == ["--json"]
 
 
-@pytest.mark.parametrize("shell", completion.SHELLS)
+@pytest.mark.parametrize("shell", SHELLS)
 def test_every_shell_gets_every_command(shell: str) -> None:
     text = completion.script(shell)
     for command in ("render", "check", "up", "run", "down", "ls", "audit", "verify", "status",

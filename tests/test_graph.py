@@ -19,6 +19,7 @@ import pytest
 
 from iplab import cli, graph, scenario
 from iplab.audit import AuditLog
+from iplab.cli import graph as graph_command
 from iplab.errors import IplabError, UsageError
 from iplab.model import ROOT, Link, Namespace, State
 from iplab.plan import Plan, build, expected_state
@@ -34,7 +35,7 @@ BLOG = "container-networking-part2"
 BLOG_STAGES = [1, 6, 7, 14, 18, None, 23]
 NEEDS_DOT = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is missing")
 
-#: `iplab` with `graph` wired in, as cli.py will have it: run by the tests in a process of its
+#: `iplab`, run by the tests in a process of its
 #: own (python -c), so that only that process starts dot
 DRIVER = """
 import argparse, sys
@@ -489,14 +490,14 @@ def test_diff_hides_the_hosts_own_root_links() -> None:
     ],
 )
 def test_output_format(output: str | None, explicit: str | None, fmt: str) -> None:
-    assert graph.output_format(Path(output) if output else None, explicit) == fmt
+    assert graph_command.output_format(Path(output) if output else None, explicit) == fmt
 
 
 def test_output_format_errors() -> None:
     with pytest.raises(UsageError, match=r"cannot tell the format from \.jpg"):
-        graph.output_format(Path("lab.jpg"), None)
+        graph_command.output_format(Path("lab.jpg"), None)
     with pytest.raises(UsageError, match="does not match"):
-        graph.output_format(Path("lab.svg"), "png")
+        graph_command.output_format(Path("lab.svg"), "png")
 
 
 @pytest.mark.parametrize(

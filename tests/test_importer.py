@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from iplab import export, scenario
+from iplab.cli.parser import build_parser
 from iplab.errors import UsageError
 from iplab.importer import (
     Draft,
     ImportResult,
-    add_parser,
     announces_cleanup,
     choose_sudo,
     detect_kind,
@@ -941,9 +941,7 @@ def test_the_format_is_detected_by_extension_then_content(path: str, text: str, 
 
 
 def _args(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="iplab")
-    add_parser(parser.add_subparsers(dest="command"))
-    return parser.parse_args(["import", *argv])
+    return build_parser().parse_args(["import", *argv])
 
 
 def test_import_writes_the_scenario_and_prints_the_summary(

@@ -11,9 +11,9 @@ import pytest
 
 from iplab import statedir
 from iplab.errors import LockedError
-from iplab.journal import LabInfo, UndoRecord, open_lab
+from iplab.journal import Journal, LabInfo, UndoRecord, open_lab
 from iplab.model import Guard
-from iplab.steps import NetnsDel
+from iplab.steps import NetnsAdd, NetnsDel, NetnsExec
 
 
 def _undo() -> UndoRecord:
@@ -92,3 +92,55 @@ def test_state_dir_resolution(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     assert statedir.resolve(None) == tmp_path / "xdg" / "iplab"
     monkeypatch.setattr("os.geteuid", lambda: 0)
     assert statedir.resolve(None) == Path("/var/lib/iplab")
+
+
+def _two_entries(journal: Journal) -> None:
+    add = journal.new_entry(
+        "r", number=1, phase="setup", text="ip netns add ns1",
+        argv=("ip", "netns", "add", "ns1"), undo=[_undo()], op=NetnsAdd(name="ns1"),
+    )  # fmt: skip
+    tc = journal.new_entry(
+        "r", number=2, phase="setup", text="ip netns exec ns1 tc qdisc show",
+        argv=("ip", "netns", "exec", "ns1", "tc", "qdisc", "show"), undo=[],
+        op=NetnsExec(ns="ns1", command="tc qdisc show"),
+    )  # fmt: skip
+    journal.intend([add, tc])
+    journal.record([(add, "done", 0), (tc, "failed", 2)])
+
+
+@pytest.mark.parametrize(
+    ("damage", "problem"),
+    [
+        (b"not json at all\n", "not JSON"),
+        (b"\xff\xfe{}\n", "bytes that are not UTF-8"),
+        (b"[1, 2]\n", "a JSON list, not a record"),
+        (b"\n", "not JSON"),
+        (b'{"a": 1}, {"b": 2}\n', "not JSON"),
+    ],
+)
+def test_a_bad_line_in_the_middle_is_named_and_the_rest_kept(
+    tmp_path: Path, damage: bytes, problem: str
+) -> None:
+    with ExitStack() as stack:
+        journal = open_lab(tmp_path, "lab1", stack)
+        first = journal.new_entry("r", number=1, phase="setup", text="a", argv=("ip",), undo=[])
+        journal.intend([first])
+        with journal.path.open("ab") as f:
+            f.write(damage)
+        journal.record([(first, "done", 0)])
+        [entry] = journal.entries()
+        assert (entry.seq, entry.status) == (1, "done")
+        assert journal.problems == [f"{journal.path}:2: {problem}; the line is skipped"]
+
+
+def test_only_decodes_the_intents_asked_for_and_their_outcomes(tmp_path: Path) -> None:
+    with ExitStack() as stack:
+        journal = open_lab(tmp_path, "lab1", stack)
+        _two_entries(journal)
+        everything = journal.entries()
+        assert [(e.seq, e.status, e.rc) for e in everything] == [(1, "done", 0), (2, "failed", 2)]
+        asked = journal.entries(only=lambda record: record["op"]["action"] == "netns exec")
+        assert [(e.seq, e.status, e.rc, e.op) for e in asked] == [
+            (2, "failed", 2, everything[1].op)
+        ]
+        assert journal.entries(only=lambda record: False) == []

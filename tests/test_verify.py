@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
+
+import pytest
+
 from iplab import scenario
 from iplab.model import ROOT, Link, Namespace, State
 from iplab.plan import Plan, build, expected_state
-from iplab.verify import Difference, Owned, diff
+from iplab.verify import Difference, Owned, diff, is_automatic
 from iplab.verify import DifferenceKind as Kind
 from tests.conftest import BLOG_SCENARIO
 
@@ -75,3 +79,15 @@ def test_a_field_names_its_namespace_and_the_same_link_elsewhere_is_left_alone()
     assert (only.kind, only.namespace, only.field, only.expected, only.found) == (
         Kind.FIELD, "ns1", "up", "down", "up",
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["fe80::1/64", "FE80::a/64", "febf:ffff::1/64", "fec0::1/64", "fe8::1/64", "fe80:1::/32",
+     "169.254.1.1/16", "10.0.0.1/24", "127.0.0.1/8", "::1/128", "2001:db8::1/64"],
+)  # fmt: skip
+@pytest.mark.parametrize("kind", ["veth", "loopback"])
+def test_automatic_addresses_are_known_by_text_as_by_parsing(address: str, kind: str) -> None:
+    iface = ipaddress.ip_interface(address)
+    parsed = iface.is_link_local or (kind == "loopback" and iface.ip.is_loopback)
+    assert is_automatic(address, Link(name="x", kind=kind)) is parsed

@@ -21,9 +21,10 @@ The parts, in the order a picture is made:
 - :mod:`~iplab.graph.draw`: the formats, and Graphviz's ``dot`` for images, the only
   process a picture starts, through :class:`~iplab.runner.Runner` (audited).
 - :mod:`~iplab.graph.storyboard`: one picture per state-changing step, and an index page.
-- :mod:`~iplab.graph.command`: ``iplab graph`` (:func:`add_parser`, :func:`cmd_graph`):
-  the model after the setup or ``--step N``, a ``--storyboard``, the kernel's state
-  (``--live``), or both side by side with their differences (``--diff``).
+
+The command ``iplab graph`` (the model after the setup or ``--step N``, a ``--storyboard``,
+the kernel's state with ``--live``, or both side by side with ``--diff``) is
+:mod:`iplab.cli.graph`.
 
 Everything pure is importable from here; nothing here reads the kernel or runs a process
 except through the runner the caller gives.
@@ -31,7 +32,6 @@ except through the runner the caller gives.
 
 from __future__ import annotations
 
-from iplab.graph.command import add_parser, build_figure, check_args, cmd_graph, output_format
 from iplab.graph.dot import to_dot
 from iplab.graph.draw import (
     FORMATS,
@@ -111,12 +111,8 @@ __all__ = [
     "Picture",
     "Scope",
     "View",
-    "add_parser",
     "box_id",
-    "build_figure",
-    "check_args",
     "check_step",
-    "cmd_graph",
     "diff_figure",
     "diff_of",
     "dot_argv",
@@ -129,7 +125,6 @@ __all__ = [
     "live_view",
     "marks_of",
     "node_id",
-    "output_format",
     "picture",
     "plan_scope",
     "png_size",

@@ -1,6 +1,6 @@
 """``iplab completion bash|zsh|fish``: shell completion generated from the parser (shtab).
 
-Every command and option comes from :func:`iplab.cli.build_parser`, so completion
+Every command and option comes from :func:`iplab.cli.parser.build_parser`, so completion
 never lags behind the command line. A scenario argument completes to the bundled
 scenarios' names and to YAML files; a lab (``down LAB``, ``exec LAB``, ``--lab``
 of ``status``...) to the labs that are up, asked of ``iplab scenarios --names`` and
@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-SHELLS = ("bash", "zsh", "fish")
+from iplab.cli.parser import build_parser
 
 SCENARIOS: dict[str, Any] = {
     "bash": "_iplab_scenarios",
@@ -78,8 +78,6 @@ def script(shell: str) -> str:
     """The completion script for ``shell``."""
     import shtab
 
-    from iplab.cli import build_parser
-
     parser = build_parser()
     _annotate(parser)
     text: str = shtab.complete(parser, shell)
@@ -91,14 +89,3 @@ def cmd_completion(args: argparse.Namespace) -> int:
 
     sys.stdout.write(script(args.shell))
     return 0
-
-
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``iplab completion``."""
-    p = subparsers.add_parser(
-        "completion",
-        help="print a shell completion script (bash, zsh, fish)",
-        description=(__doc__ or "").split("\n\n")[1].replace("\n", " "),
-    )
-    p.add_argument("shell", choices=SHELLS, help="the shell")
-    p.set_defaults(handler=cmd_completion)

@@ -1,4 +1,4 @@
-"""``iplab graph``: the arguments, and the figure they ask for, drawn."""
+"""``iplab graph``: the figure the arguments ask for, drawn (its options: `cli.parser`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from iplab import options, plan
+from iplab import plan
 from iplab.errors import UsageError
 from iplab.graph.draw import FORMATS, SUFFIXES, Format, write_figure
 from iplab.graph.picture import Figure, View
@@ -23,49 +23,6 @@ from iplab.graph.source import (
 from iplab.graph.storyboard import write_storyboard
 from iplab.plan import Plan
 from iplab.runner import Runner
-
-
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``iplab graph`` (handler: :func:`cmd_graph`)."""
-    p = subparsers.add_parser(
-        "graph",
-        help="draw a lab: as the scenario expects it, step by step, or as the kernel holds it",
-        description=(
-            "Draw a lab as a picture: the host, its namespaces, veth pairs and bridges. "
-            "The format follows the -o suffix (.svg, .png, .dot, .mmd) or --format; "
-            "without -o, DOT text goes to stdout. .svg and .png need Graphviz's dot."
-        ),
-    )
-    options.add_scenario(p, required=False)
-    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the picture here")
-    p.add_argument("--format", choices=FORMATS, help="the picture's format (default: from -o)")
-    what = p.add_mutually_exclusive_group()
-    what.add_argument("--step", type=int, metavar="N", help="the state after step N (1-based)")
-    what.add_argument(
-        "--storyboard", type=Path, metavar="DIR",
-        help="one picture per state-changing step in DIR, with index.md and index.html",
-    )  # fmt: skip
-    what.add_argument(
-        "--live", action="store_true",
-        help="what the kernel holds now (of --lab, of SCENARIO's names, or the whole host)",
-    )  # fmt: skip
-    p.add_argument(
-        "--diff", action="store_true",
-        help="the scenario's expected state beside the live one, differences in red",
-    )  # fmt: skip
-    p.add_argument("--lab", help="with --live: only this lab's namespaces and links")
-    options.add_state_dir(p)
-    p.add_argument(
-        "--lo", choices=("auto", "show", "hide"), default="auto",
-        help="a namespace's loopback: auto shows it when it is up, has an address, "
-        "or is alone (default: auto)",
-    )  # fmt: skip
-    p.add_argument(
-        "--host-links", choices=("collapse", "show", "hide"), default="collapse",
-        help="live, whole host: the root namespace's own links (lo, eth0...) in one node, "
-        "one node each, or not at all (default: collapse)",
-    )  # fmt: skip
-    p.set_defaults(handler=cmd_graph)
 
 
 def output_format(output: Path | None, explicit: str | None) -> Format:

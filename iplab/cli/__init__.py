@@ -1,0 +1,115 @@
+"""The ``iplab`` command: the parser, the exit codes, one module per command family.
+
+- :mod:`iplab.cli.parser`: every command and option (argparse only: ``iplab --help`` and
+  completion imports no stage); each command's handler is named, not imported.
+- :mod:`iplab.cli.author`: ``render``, ``check``, ``scenarios``, ``import``: scenarios as text.
+- :mod:`iplab.cli.session`: ``up``, ``run``, ``down``, ``ls``, ``verify``, ``status``.
+- :mod:`iplab.cli.live`: ``exec``, ``shell``, ``impair``, ``link``, ``capture``, ``test``.
+- :mod:`iplab.cli.audit`: ``audit`` (show, verify).
+- :mod:`iplab.cli.graph`: ``graph``; :mod:`iplab.cli.completion`: ``completion``.
+
+A command family's module is imported only when one of its commands runs, and imports the
+stages it calls only then: start-up stays quick.
+
+Exit codes: 0 success; 1 a command failed, a claim or verification failed;
+2 an invalid scenario or command line; 3 unreadable iproute2 output; 4 the lab
+is locked by another iplab; 5 no privilege (not root, no usable sudo);
+70 a bug in iplab (an internal error, never a traceback); 130 interrupted;
+141 stdout went away (a closed pipe).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+from iplab.errors import IplabError
+
+Handler = Callable[..., int]
+
+#: the exit codes this module gives (the others come from each error's ``exit_code``)
+EXIT_BUG = 70
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+
+
+def _terminate(signum: int, frame: object) -> None:
+    del signum, frame
+    raise KeyboardInterrupt
+
+
+def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int:
+    """Run ``iplab ARGV``; the exit code (never a traceback for what a user can cause)."""
+    err = stderr or sys.stderr
+    if argv is None and threading.current_thread() is threading.main_thread():
+        # until a run installs its own handlers, SIGTERM ends iplab as Ctrl-C does
+        signal.signal(signal.SIGTERM, _terminate)
+    try:
+        rc = _main(argv)
+    except KeyboardInterrupt:
+        _say(err, "iplab: interrupted")
+        rc = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # the reader went away (iplab render | head): output was cut short, a failure
+        rc = EXIT_BROKEN_PIPE
+    except IplabError as exc:
+        _say(err, f"iplab: error: {exc}")
+        rc = exc.exit_code
+    except OSError as exc:  # the host, not iplab: a full disk, a closed terminal...
+        if os.environ.get("IPLAB_DEBUG"):
+            raise
+        where = f" ({exc.filename})" if exc.filename else ""
+        _say(err, f"iplab: error: {exc.strerror or exc}{where}")
+        rc = 1
+    except Exception as exc:
+        if os.environ.get("IPLAB_DEBUG"):
+            raise
+        _say(
+            err,
+            f"iplab: internal error: {type(exc).__name__}: {exc}\n"
+            "  this is a bug in iplab; run again with IPLAB_DEBUG=1 to see where",
+        )
+        rc = EXIT_BUG
+    if argv is None and not _flushed():
+        rc = rc or EXIT_BROKEN_PIPE  # stdout is gone: what was printed did not arrive
+    return rc
+
+
+def _say(err: TextIO, text: str) -> None:
+    try:
+        err.write(text + "\n")
+        err.flush()
+    except (OSError, ValueError):
+        pass  # stderr is gone too: the exit status says it
+
+
+def _flushed() -> bool:
+    """Flush stdout; False (and stdout pointed at /dev/null, so that Python's own flush at
+    exit prints nothing) when it cannot be written."""
+    try:
+        sys.stdout.flush()
+        return True
+    except (OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return False
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    from iplab.cli.parser import build_parser
+
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(words)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    return handler(args)
+
+
+__all__ = ["main"]

@@ -1,0 +1,135 @@
+"""``iplab render``, ``check``, ``scenarios``, ``import``: scenarios as text, no kernel."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from iplab import options
+from iplab.errors import IplabError, UsageError
+
+if TYPE_CHECKING:  # the stages are imported by the commands that use them: a quick start-up
+    from iplab.plan import Plan
+    from iplab.tutorial import Kind
+
+
+def load_plan(args: argparse.Namespace, strict_claims: bool = True, lenient: bool = False) -> Plan:
+    from iplab import plan
+
+    prefix = getattr(args, "prefix", "")
+    loaded = plan.load(
+        args.scenario, args.var, prefix, args.templates, strict_claims, lenient=lenient
+    )
+    warn(loaded)
+    return loaded
+
+
+def warn(plan: Plan) -> None:
+    """What the model objects to without refusing: one line each on stderr."""
+    for warning in plan.warnings:
+        sys.stderr.write(f"iplab: warning: {warning}\n")
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from iplab import export
+
+    plan = load_plan(args, lenient=True)  # a text job: every line, objections as warnings
+    which = "setup" if args.setup else "teardown" if args.teardown else "all"
+    options.write_text(export.export(plan, args.format, which), args.output)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from iplab import scenario
+    from iplab.plan import build, owned_by, simulate, with_prefix
+
+    overrides = scenario.parse_var_overrides(args.var)
+    sc = with_prefix(scenario.load(args.scenario, overrides), args.prefix)
+    owned = owned_by(sc)
+    # the full build checks everything the runner needs (rendering, probes, claims)
+    plan = build(sc, "", args.templates)
+    warn(plan)
+    texts = [pc.command.text for pc in plan.commands]
+    failed = 0
+    out = io.StringIO() if args.json else sys.stdout
+    steps: list[dict[str, object]] = []
+    for sim, state in simulate(sc.steps, owned):
+        out.write(f"[{sim.number}] {texts[sim.number - 1]}\n")
+        shown = not args.quiet and not plan.commands[sim.number - 1].command.observe
+        if shown:
+            for line in state.describe():
+                out.write(f"      {line}\n")
+        for result in sim.claims:
+            failed += not result.ok
+            out.write(f"      {result}\n")
+        if args.json:
+            steps.append({
+                "step": sim.number, "phase": sim.step.phase, "text": texts[sim.number - 1],
+                "state": state.to_json() if shown else None,
+                "claims": [{"ok": r.ok, "claim": r.claim.describe(),
+                            "detail": "" if r.ok else r.detail} for r in sim.claims],
+            })  # fmt: skip
+    claims = sum(len(s.expect) for s in sc.steps)
+    if args.json:
+        counts = {"steps": len(sc.steps), "setup": len(sc.setup), "teardown": len(sc.teardown),
+                  "claims": claims, "failing": failed}  # fmt: skip
+        print(json.dumps({"ok": not failed, "counts": counts, "steps": steps}, indent=1))
+        return 1 if failed else 0
+    verdict = "OK" if not failed else "FAILED"
+    out.write(
+        f"{verdict}: {len(sc.steps)} steps ({len(sc.setup)} setup, {len(sc.teardown)} teardown), "
+        f"{claims} claims, {failed} failing in the model\n"
+    )
+    return 1 if failed else 0
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    from iplab import scenario
+
+    if args.names:  # for shell completion: no scenario is loaded
+        sys.stdout.write(
+            "".join(f"{p.stem}\n" for p in sorted(scenario.bundled_dir().glob("*.yaml")))
+        )
+        return 0
+    for path in sorted(scenario.bundled_dir().glob("*.yaml")):
+        try:
+            sc = scenario.load(str(path))
+            print(f"{path.stem:36} {sc.title or ''}")
+        except IplabError as exc:
+            print(f"{path.stem:36} (invalid: {exc})")
+    return 0
+
+
+def read_input(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a directory, not a file") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Write the scenario to ``-o`` (or stdout) and the summary to stderr.
+
+    Exit status: 0, or 1 when the model rejects the imported scenario.
+    """
+    from iplab.importer import detect_kind, import_text
+
+    path: Path = args.file
+    text = read_input(path)
+    kind: Kind = detect_kind(str(path), text) if args.format == "auto" else args.format
+    result = import_text(
+        text, kind, str(path), name=args.name, base=path.parent, variables=args.variables
+    )
+    options.write_text(result.yaml, args.output)
+    sys.stderr.write(result.summary(kinds=True))
+    return 1 if result.model_error else 0

@@ -1,0 +1,363 @@
+"""The whole command line, in argparse alone: ``iplab --help`` and shell completion import
+no stage and no command family.
+
+Each command names its handler (:class:`Command`: a module of :mod:`iplab.cli` and a function
+in it), imported when the command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from iplab import __version__
+from iplab.options import EXPORT_FORMATS
+
+#: ``graph --format`` (:data:`iplab.graph.FORMATS`, which a test holds equal)
+GRAPH_FORMATS = ("dot", "mmd", "svg", "png")
+#: ``completion SHELL``
+SHELLS = ("bash", "zsh", "fish")
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command's handler: ``function`` of ``iplab.cli.<family>``, imported when it runs."""
+
+    family: str
+    function: str
+
+    def __call__(self, args: argparse.Namespace) -> int:
+        module = importlib.import_module(f"iplab.cli.{self.family}")
+        rc: int = getattr(module, self.function)(args)
+        return rc
+
+
+def add_scenario(p: argparse.ArgumentParser, required: bool = True, prefix: bool = True) -> None:
+    """SCENARIO, --var, --templates and (by default) --prefix."""
+    p.add_argument(
+        "scenario", nargs=None if required else "?",
+        help="a scenario file, or the name of a bundled scenario"
+        + ("" if required else " (not needed with --live)"),
+    )  # fmt: skip
+    p.add_argument(
+        "--var", action="append", default=[], metavar="NAME=VALUE",
+        help="set a scenario variable (repeatable); the value is read as YAML",
+    )  # fmt: skip
+    p.add_argument(
+        "--templates", action="append", default=[], type=Path, metavar="DIR",
+        help="a directory whose templates override the bundled ones by name (repeatable)",
+    )  # fmt: skip
+    if prefix:
+        p.add_argument(
+            "--prefix", default="", metavar="P",
+            help="rename every namespace and link the scenario creates to P+name",
+        )  # fmt: skip
+
+
+def add_state_dir(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-v", "--verbose", action="store_true",
+        help="say how each state read is done (which reader: ip -j or netlink) and how long",
+    )  # fmt: skip
+    p.add_argument(
+        "--state-dir", metavar="DIR",
+        help="where journals and the audit log live (default: $IPLAB_STATE_DIR, "
+        "/var/lib/iplab for root, ~/.local/state/iplab otherwise)",
+    )  # fmt: skip
+    p.add_argument(
+        "--audit-key", metavar="FILE", type=Path,
+        help="sign the audit log's head with this secret (a file outside the state "
+        "directory; default: $IPLAB_AUDIT_KEY); audit verify then requires the signature",
+    )  # fmt: skip
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value <= 86400:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be between 0 and 86400 seconds: {text!r}")
+    return value
+
+
+def _json_flag(p: argparse.ArgumentParser, command: str) -> None:
+    p.add_argument(
+        "--json", action="store_true",
+        help=f"print one JSON document (schema: docs/json/{command}.schema.json)",
+    )  # fmt: skip
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line: every command, its options and its handler."""
+    parser = argparse.ArgumentParser(
+        prog="iplab",
+        description=(
+            "Render, run, verify, undo and audit Linux network-namespace labs written as tutorials."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"iplab {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("render", help="print the exact command lines of a scenario")
+    add_scenario(p)
+    part = p.add_mutually_exclusive_group()
+    part.add_argument("--setup", action="store_true", help="only the setup steps")
+    part.add_argument("--teardown", action="store_true", help="only the teardown steps")
+    p.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS,
+        default="text",
+        help="text: the lines; script: a bash script; markdown: a tutorial page",
+    )
+    p.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
+    p.set_defaults(handler=Command("author", "cmd_render"))
+
+    p = sub.add_parser(
+        "check", help="check a scenario in the model and print the state after each step"
+    )
+    add_scenario(p)
+    p.add_argument("-q", "--quiet", action="store_true", help="do not print the states")
+    _json_flag(p, "check")
+    p.set_defaults(handler=Command("author", "cmd_check"))
+
+    state = argparse.ArgumentParser(add_help=False)
+    add_state_dir(state)
+    limit = argparse.ArgumentParser(add_help=False)
+    limit.add_argument(
+        "--timeout", type=_seconds, metavar="SECONDS",
+        help="the time limit of each process whose step sets none (default: 30; 0: none); "
+        "past it the process is killed and the run rolls back",
+    )  # fmt: skip
+    running = argparse.ArgumentParser(add_help=False, parents=[state, limit])
+    running.add_argument("--lab", help="the lab's name (default: prefix + scenario name)")
+    running.add_argument("--dry-run", action="store_true", help="print what would run, run nothing")
+    running.add_argument(
+        "--no-verify", dest="verify", action="store_false",
+        help="do not compare the kernel's state with the scenario after the setup",
+    )  # fmt: skip
+    running.add_argument(
+        "--no-preflight", dest="preflight", action="store_false",
+        help="start even when a name the lab creates already exists (rollback handles it)",
+    )  # fmt: skip
+    running.add_argument(
+        "--per-command", action="store_true",
+        help="one process per command instead of batching runs of ip commands (for debugging)",
+    )  # fmt: skip
+    running.add_argument(
+        "--exact-undo", action="store_true",
+        help="on a failure, replay every recorded inverse instead of only the deletions",
+    )  # fmt: skip
+
+    p = sub.add_parser("up", parents=[running], help="run the setup steps, journaled")
+    add_scenario(p)
+    p.set_defaults(handler=Command("session", "cmd_up"))
+
+    p = sub.add_parser(
+        "run", parents=[running],
+        help="rehearse the whole tutorial: setup, its teardown, then check nothing remains",
+    )  # fmt: skip
+    add_scenario(p)
+    _json_flag(p, "run")
+    p.set_defaults(handler=Command("session", "cmd_run"))
+
+    p = sub.add_parser("down", parents=[state, limit], help="undo a lab from its journal")
+    p.add_argument("lab", nargs="?", help="the lab (optional when only one is up)")
+    p.add_argument(
+        "--exact", action="store_true",
+        help="replay every recorded inverse, newest first (slower; default: only the deletions)",
+    )  # fmt: skip
+    p.set_defaults(handler=Command("session", "cmd_down"))
+
+    p = sub.add_parser("ls", parents=[state], help="list the labs that are up")
+    _json_flag(p, "ls")
+    p.add_argument("--names", action="store_true", help="only the labs' names, one a line")
+    p.set_defaults(handler=Command("session", "cmd_ls"))
+
+    p = sub.add_parser("audit", parents=[state], help="show or verify the audit log")
+    p.add_argument("action", nargs="?", choices=["show", "verify"], default="show")
+    p.add_argument("--lab", help="only this lab")
+    p.add_argument("--run", help="only this run (any part of its id, as the table shows it)")
+    p.add_argument("--since", help="only records since: 30m, 2h, 1d, or an ISO date")
+    p.add_argument("--failed", action="store_true", help="only commands that failed")
+    p.add_argument(
+        "--head", metavar="HASH",
+        help="verify: the log must still hold this head (printed after a run, kept elsewhere)",
+    )  # fmt: skip
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument(
+        "--json", action="store_true",
+        help="print the records as JSON lines (schema: docs/json/audit.schema.json)",
+    )  # fmt: skip
+    fmt.add_argument("--script", action="store_true", help="print the commands as a script")
+    p.set_defaults(handler=Command("audit", "cmd_audit"))
+
+    p = sub.add_parser(
+        "verify", parents=[state],
+        help="compare the live kernel with what the scenario promises after the setup (or a step)",
+    )  # fmt: skip
+    add_scenario(p)
+    p.add_argument("--step", type=int, metavar="N", help="the state after step N instead")
+    _json_flag(p, "verify")
+    p.set_defaults(handler=Command("session", "cmd_verify"))
+
+    p = sub.add_parser("status", parents=[state], help="show the live namespaces and links")
+    p.add_argument("--lab", help="only this lab's namespaces and links (default: the host)")
+    p.add_argument(
+        "--json", action="store_true",
+        help="print the parsed state as JSON (schema: docs/json/status.schema.json)",
+    )  # fmt: skip
+    p.set_defaults(handler=Command("session", "cmd_status"))
+
+    p = sub.add_parser(
+        "exec", parents=[state], help="run one command inside a namespace of a lab (audited)"
+    )
+    p.add_argument("lab", help="the lab (see iplab ls)")
+    p.add_argument("netns", metavar="NS", help="one of the lab's namespaces")
+    p.add_argument("argv", nargs=argparse.REMAINDER, metavar="-- CMD ...", help="the command")
+    p.set_defaults(handler=Command("live", "cmd_exec"))
+
+    p = sub.add_parser(
+        "shell", parents=[state], help="an interactive shell in a namespace of a lab"
+    )
+    p.add_argument("lab", help="the lab (see iplab ls)")
+    p.add_argument("netns", metavar="NS", help="one of the lab's namespaces")
+    p.set_defaults(handler=Command("live", "cmd_shell"))
+
+    p = sub.add_parser(
+        "impair", parents=[state],
+        help="delay, jitter, lose, shape, duplicate or corrupt a link's packets (tc netem)",
+    )  # fmt: skip
+    p.add_argument("lab", help="the lab (see iplab ls)")
+    p.add_argument("link", metavar="LINK", help="NS:IFNAME, or a link name unique in the lab")
+    p.add_argument("--delay", help="added to every packet leaving the link: 50ms, 200us, 1s")
+    p.add_argument("--jitter", help="the delay varies by up to this much: 5ms (needs --delay)")
+    p.add_argument("--loss", help="packets dropped: 1%%, 0.5%%")
+    p.add_argument("--rate", help="the link's rate: 10mbit, 512kbit (alone: tbf; else netem)")
+    p.add_argument("--duplicate", help="packets sent twice: 1%%")
+    p.add_argument("--corrupt", help="packets with one bit flipped: 0.1%%")
+    p.add_argument("--clear", action="store_true", help="remove the link's impairment")
+    p.add_argument("--dry-run", action="store_true", help="print the tc line, run nothing")
+    p.set_defaults(handler=Command("live", "cmd_impair"))
+
+    p = sub.add_parser("link", parents=[state], help="set a link of a lab down or up (journaled)")
+    p.add_argument("lab", help="the lab (see iplab ls)")
+    p.add_argument("link", metavar="LINK", help="NS:IFNAME, or a link name unique in the lab")
+    p.add_argument("state", choices=["down", "up"])
+    p.set_defaults(handler=Command("live", "cmd_link"))
+
+    p = sub.add_parser(
+        "capture", parents=[state], help="capture a link's packets with tcpdump, in its namespace"
+    )
+    p.add_argument("lab", help="the lab (see iplab ls)")
+    p.add_argument("link", metavar="LINK", help="NS:IFNAME, or a link name unique in the lab")
+    p.add_argument("-w", "--write", type=Path, metavar="FILE", help="write a pcap file")
+    p.add_argument("-c", "--count", type=int, metavar="N", help="stop after N packets")
+    p.add_argument("--duration", type=float, metavar="S", help="stop after S seconds")
+    p.add_argument("--filter", metavar="EXPR", help="a tcpdump filter: 'icmp', 'port 80'")
+    p.set_defaults(handler=Command("live", "cmd_capture"))
+
+    p = sub.add_parser(
+        "test", parents=[state],
+        help="ping every pair of a lab's addresses (or the scenario's probes): a matrix",
+    )  # fmt: skip
+    p.add_argument("lab", help="the lab (see iplab ls)")
+    p.add_argument("--junit", type=Path, metavar="FILE.xml", help="write a JUnit XML report")
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.add_argument("--wait", type=int, default=1, metavar="S", help="ping's wait per probe (1)")
+    p.add_argument(
+        "--all", action="store_true",
+        help="every pair even when the scenario lists its own (those keep their expectation)",
+    )  # fmt: skip
+    p.set_defaults(handler=Command("live", "cmd_test"))
+
+    p = sub.add_parser(
+        "graph",
+        help="draw a lab: as the scenario expects it, step by step, or as the kernel holds it",
+        description=(
+            "Draw a lab as a picture: the host, its namespaces, veth pairs and bridges. "
+            "The format follows the -o suffix (.svg, .png, .dot, .mmd) or --format; "
+            "without -o, DOT text goes to stdout. .svg and .png need Graphviz's dot."
+        ),
+    )
+    add_scenario(p, required=False)
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the picture here")
+    p.add_argument(
+        "--format", choices=GRAPH_FORMATS, help="the picture's format (default: from -o)"
+    )
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--step", type=int, metavar="N", help="the state after step N (1-based)")
+    what.add_argument(
+        "--storyboard", type=Path, metavar="DIR",
+        help="one picture per state-changing step in DIR, with index.md and index.html",
+    )  # fmt: skip
+    what.add_argument(
+        "--live", action="store_true",
+        help="what the kernel holds now (of --lab, of SCENARIO's names, or the whole host)",
+    )  # fmt: skip
+    p.add_argument(
+        "--diff", action="store_true",
+        help="the scenario's expected state beside the live one, differences in red",
+    )  # fmt: skip
+    p.add_argument("--lab", help="with --live: only this lab's namespaces and links")
+    add_state_dir(p)
+    p.add_argument(
+        "--lo", choices=("auto", "show", "hide"), default="auto",
+        help="a namespace's loopback: auto shows it when it is up, has an address, "
+        "or is alone (default: auto)",
+    )  # fmt: skip
+    p.add_argument(
+        "--host-links", choices=("collapse", "show", "hide"), default="collapse",
+        help="live, whole host: the root namespace's own links (lo, eth0...) in one node, "
+        "one node each, or not at all (default: collapse)",
+    )  # fmt: skip
+    p.set_defaults(handler=Command("graph", "cmd_graph"))
+
+    p = sub.add_parser(
+        "import",
+        help="turn a tutorial (Markdown) or a shell script into a scenario file",
+        description=(
+            "Read the commands of a tutorial page or a shell script and write a scenario that "
+            "renders them back exactly. The summary (warnings, steps iplab cannot undo, the "
+            "model's verdict) goes to stderr. Exit 1 when the model rejects the scenario "
+            "(the file is still written)."
+        ),
+    )
+    p.add_argument("file", type=Path, help="a Markdown page (.md) or a shell script")
+    p.add_argument("-o", "--output", type=Path, help="write the scenario here instead of stdout")
+    p.add_argument("--name", help="the scenario's name (default: from the file name)")
+    p.add_argument(
+        "--format",
+        choices=("auto", "markdown", "shell"),
+        default="auto",
+        help="how to read FILE (auto: .md is Markdown, .sh a script, else by its content)",
+    )
+    p.add_argument(
+        "--variables",
+        choices=("keep", "expand"),
+        default="keep",
+        help="a line using the script's variables prints as written (keep, the default)"
+        " or with their values (expand); it runs with their values either way",
+    )
+    p.set_defaults(handler=Command("author", "cmd_import"))
+
+    p = sub.add_parser(
+        "completion",
+        help="print a shell completion script (bash, zsh, fish)",
+        description=(
+            "Every command and option comes from :func:`iplab.cli.parser.build_parser`, so "
+            "completion never lags behind the command line. A scenario argument completes to "
+            "the bundled scenarios' names and to YAML files; a lab (``down LAB``, ``exec LAB``, "
+            "``--lab`` of ``status``...) to the labs that are up, asked of ``iplab scenarios "
+            "--names`` and ``iplab ls --names`` when the user presses Tab."
+        ),
+    )
+    p.add_argument("shell", choices=SHELLS, help="the shell")
+    p.set_defaults(handler=Command("completion", "cmd_completion"))
+
+    p = sub.add_parser("scenarios", help="list the bundled scenarios")
+    p.add_argument("--names", action="store_true", help="only their names, one a line")
+    p.set_defaults(handler=Command("author", "cmd_scenarios"))
+    return parser

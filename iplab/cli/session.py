@@ -1,0 +1,252 @@
+"""``iplab up``, ``run``, ``down``, ``ls``, ``verify``, ``status``: labs on the kernel."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import sys
+import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, TextIO
+
+from iplab import names
+from iplab.cli.author import load_plan
+from iplab.errors import UsageError
+
+if TYPE_CHECKING:  # the stages are imported by the commands that use them: a quick start-up
+    from iplab import lab
+    from iplab.context import Env
+    from iplab.plan import Plan
+
+
+def _env(args: argparse.Namespace) -> Env:
+    from iplab import statedir
+    from iplab.context import make_env
+
+    verbose = bool(getattr(args, "verbose", False))
+    env = make_env(statedir.resolve(args.state_dir), sys.stdout, sys.stderr, verbose=verbose)
+    if getattr(args, "audit_key", None):
+        env.audit.key_file = args.audit_key
+    timeout = getattr(args, "timeout", None)
+    if timeout is not None:
+        env.runner.default_timeout = timeout or None  # 0: no limit
+    return env
+
+
+@contextlib.contextmanager
+def _head_shown(env: Env) -> Iterator[Env]:
+    """At the end of a run, print the audit log's head: kept elsewhere, it proves later
+    (``iplab audit verify --head HASH``) that the log was not cut or rewritten."""
+    try:
+        yield env
+    finally:
+        env.flush_audit()  # (the records of the last reads, so that the head is the last)
+        if env.audit.last_head is not None:
+            count, head = env.audit.last_head
+            env.err.write(
+                f"iplab: audit head {head} (record {count}; keep it elsewhere and check "
+                f"the log with `iplab audit verify --head {head[:16]}`)\n"
+            )
+
+
+def _lab_name(args: argparse.Namespace, plan: Plan) -> str:
+    name: str = args.lab or f"{plan.prefix}{plan.scenario.name}"
+    if problem := names.netns_name_problem(name):
+        raise UsageError(f"--lab: {problem.replace('namespace name', 'lab name')}")
+    return name
+
+
+def _dry_run(args: argparse.Namespace, plan: Plan, which: str) -> int:
+    from iplab import lab
+    from iplab.runner import Result
+
+    env = _env(args)
+    env.context.update(lab.audit_context(plan, _lab_name(args, plan), None))
+    records = []
+    for pc in plan.part(which):
+        c = pc.command
+        sys.stdout.write(f"DRY RUN: {c.text}\n")
+        meta = {"step": c.number, "phase": c.step.phase if c.step else None,
+                "kind": "command", "text": c.text}  # fmt: skip
+        records.append(env.record(meta, Result(c.argv, 0, "", "", 0.0), rc=None, dry_run=True))
+    env.audit.append(records)
+    return 0
+
+
+def _options(args: argparse.Namespace) -> lab.Options:
+    from iplab import lab
+
+    return lab.Options(
+        verify=args.verify,
+        preflight=args.preflight,
+        batch=not args.per_command,
+        exact_undo=args.exact_undo,
+    )
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    from iplab import lab
+
+    plan = load_plan(args)
+    if args.dry_run:
+        return _dry_run(args, plan, "setup")
+    with _head_shown(_env(args)) as env:
+        return lab.up(env, plan, _lab_name(args, plan), _options(args))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from iplab import jsonout, lab, statedir
+
+    plan = load_plan(args)
+    if args.dry_run:
+        return _dry_run(args, plan, "all")
+    if not args.json:
+        with _head_shown(_env(args)) as env:
+            return lab.run_all(env, plan, _lab_name(args, plan), _options(args))
+    # the progress goes to stderr; stdout gets one JSON document
+    seen = io.StringIO()
+    env = lab.make_env(statedir.resolve(args.state_dir), _Tee(sys.stderr, seen), sys.stderr)
+    if getattr(args, "audit_key", None):
+        env.audit.key_file = args.audit_key
+    name = _lab_name(args, plan)
+    with _head_shown(env):
+        rc = lab.run_all(env, plan, name, _options(args))
+    run = env.context.get("run")
+    records = [r for r in env.audit.read() if run and r.get("run") == run]
+    doc = jsonout.run(
+        lab=name, run_id=run, scenario=plan.scenario.path, exit_code=rc, records=records,
+        output=seen.getvalue(),
+    )  # fmt: skip
+    print(json.dumps(doc, indent=1))
+    return rc
+
+
+class _Tee(io.StringIO):
+    """Writes to a stream and keeps a copy."""
+
+    def __init__(self, stream: TextIO, copy: io.StringIO) -> None:
+        super().__init__()
+        self._stream, self._copy = stream, copy
+
+    def write(self, text: str) -> int:
+        self._copy.write(text)
+        return self._stream.write(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+
+def cmd_down(args: argparse.Namespace) -> int:
+    from iplab import lab, statedir
+
+    name = args.lab
+    if name is None:
+        up = lab.list_labs(statedir.resolve(args.state_dir))
+        if len(up) != 1:
+            which = ", ".join(i.lab for i in up) if up else "none is up"
+            raise UsageError(f"which lab? ({which})", hint="iplab down LAB")
+        name = up[0].lab
+    with _head_shown(_env(args)) as env:
+        return lab.down(env, name, exact=args.exact)
+
+
+def cmd_ls(args: argparse.Namespace) -> int:
+    from iplab import lab, statedir
+
+    infos = lab.list_labs(statedir.resolve(args.state_dir))
+    if args.names:  # for shell completion
+        sys.stdout.write("".join(f"{info.lab}\n" for info in infos))
+        return 0
+    if args.json:
+        from iplab import jsonout
+        from iplab.live import by_lab
+
+        changes = by_lab(statedir.resolve(args.state_dir))
+        docs = [doc | {"live": changes[doc["lab"]].to_json()} for doc in jsonout.labs(infos)]
+        print(json.dumps(docs, indent=1))
+        return 0
+    if not infos:
+        print("no lab is up")
+        return 0
+    rows = [("LAB", "STARTED", "PREFIX", "SCENARIO")]
+    for info in infos:
+        started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info.started))
+        rows.append((info.lab, started, info.prefix or "-", info.scenario))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    from iplab.live import by_lab
+
+    live = by_lab(statedir.resolve(args.state_dir))
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3])
+        if row[0] in live and (summary := live[row[0]].summary()):
+            print(f"  live: {summary}")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from iplab import iproute, scenario, verify
+    from iplab.plan import modelled, state_after
+
+    loaded = scenario.load(args.scenario, scenario.parse_var_overrides(args.var))
+    sc, owned = modelled(loaded, args.prefix)
+    total = len(sc.steps)
+    if args.step is not None and not 1 <= args.step <= total:
+        raise UsageError(f"--step {args.step}: the scenario has steps 1 to {total}")
+    env = _env(args)
+    env.context.update({"scenario": sc.path, "sha256": sc.sha256})
+    expected = state_after(sc.steps, len(sc.setup) if args.step is None else args.step)
+    observed = iproute.read_state(env.runner, sorted(owned.netns))
+    found = verify.diff(expected, observed, owned)
+    live: list[str] = []
+    if args.step is None:  # and what the lab's journal says its links' qdiscs hold
+        from iplab.live import live_problems
+
+        live = [str(d) for d in live_problems(env, f"{args.prefix}{sc.name}", observed)]
+    differences = [str(d) for d in found] + live
+    where = f"after step {args.step}" if args.step else "after the setup"
+    if args.json:
+        from iplab import jsonout
+
+        count = sum(len(s.links) for s in expected.namespaces.values())
+        doc = jsonout.verify(found, args.step, len(expected.namespaces) - 1, count, live)
+        print(json.dumps(doc, indent=1))
+        return 1 if differences else 0
+    skipped = verify.unknowable(expected)
+    if skipped:
+        print(f"skipped what the model cannot know: {', '.join(skipped)}")
+    for d in differences:
+        print(d)
+    if differences:
+        print(f"FAILED: {len(differences)} differences from the scenario {where}")
+        return 1
+    count = sum(len(s.links) for s in expected.namespaces.values())
+    print(f"OK: the kernel holds what the scenario promises {where} "
+          f"({len(expected.namespaces) - 1} namespaces, {count} links)")  # fmt: skip
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from iplab import iproute, statedir
+    from iplab.journal import lab_info
+    from iplab.status import format_state
+
+    env = _env(args)
+    if args.lab:
+        info = lab_info(statedir.resolve(args.state_dir), args.lab)
+        state = iproute.read_state(env.runner, info.owned_netns)  # the root and the lab's
+        root_links: list[str] | None = info.owned_links
+    else:
+        state = iproute.read_state(env.runner, None)
+        root_links = None
+    extra: tuple[dict[str, object], str] = ({}, "")
+    if args.lab:
+        from iplab.live import status_report
+
+        extra = status_report(env, info, state)
+    if args.json:
+        print(json.dumps(state.to_json() | extra[0], indent=1))
+    else:
+        sys.stdout.write(format_state(state, root_links) + extra[1])
+    return 0
