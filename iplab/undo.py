@@ -145,11 +145,12 @@ def lab_renderer(env: Env, info: LabInfo) -> Renderer:
         )
         return renderer(())
     try:
-        chosen = renderer(dirs)
+        chosen = renderer(dirs)  # (cached: a directory gone since shows in its hashes)
+        now = template_hashes(dirs)
     except UsageError as exc:
         env.err.write(f"iplab: {exc}: undo commands use the bundled templates\n")
         return renderer(())
-    now, then = template_hashes(dirs), info.template_hashes
+    then = info.template_hashes
     changed = sorted(k for k in {*now, *then} if now.get(k) != then.get(k))
     if changed:
         raise UsageError(
