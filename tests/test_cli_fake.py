@@ -13,6 +13,7 @@ from tests.fakehost import NAMESPACES, PREFIX, SETUP_CHANGES, FakeHost
 
 BLOG = "container-networking-part2"
 LAB = f"{PREFIX}{BLOG}"
+RED = "#d11a1a"  # how a graph marks what the kernel lacks
 
 
 @pytest.fixture
@@ -114,3 +115,29 @@ def test_down_exact_replays_every_inverse(
     assert host.undo_lines[:2] == [f"ip link set {PREFIX}vethQ nomaster",
                                    f"ip link set {PREFIX}vethY nomaster"]  # fmt: skip
     assert host.undo_lines[-1] == f"ip netns del {PREFIX}ns1"
+
+
+def test_graph_live_and_diff_of_the_captured_lab(
+    host: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert iplab("up", BLOG, "--prefix", PREFIX) == 0
+    capsys.readouterr()
+    assert iplab("graph", "--live", "--lab", LAB, "--format", "mmd") == 0
+    live = capsys.readouterr().out
+    assert "flowchart LR" in live.splitlines() and "live" in live.splitlines()[1]
+    for name in ("ns1", "ns2", "br0", "vethX", "vethQ"):
+        assert f"{PREFIX}{name}" in live
+    assert iplab("graph", BLOG, "--prefix", PREFIX, "--live", "--format", "dot") == 0
+    assert capsys.readouterr().out.startswith(("digraph", "graph", "strict"))
+    assert iplab("graph", BLOG, "--prefix", PREFIX, "--diff", "--format", "dot") == 0
+    same = capsys.readouterr().out
+    assert RED not in same  # the kernel holds what the scenario promises: nothing marked
+    assert iplab("down", LAB) == 0
+    capsys.readouterr()
+    # the lab is down: the diff marks every missing namespace and link, and exits 1
+    assert iplab("graph", BLOG, "--prefix", PREFIX, "--diff", "--format", "dot") == 1
+    gone = capsys.readouterr().out.splitlines()
+    assert gone.count(f'      color="{RED}";') == 2  # the two namespaces' frames
+    for name in ("br0", "vethQ", "vethY"):  # and the root's links
+        node = next(line for line in gone if line.strip().startswith(f'"e_r__{PREFIX}{name}" ['))
+        assert f'color="{RED}"' in node, node
