@@ -79,7 +79,7 @@ def _replay(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, key: str) -> Replay
     monkeypatch.setattr(netlink, "socket", fake)
     # the lab's namespaces, as /run/netns names them (files the reader opens, as ip does)
     netns = tmp_path / "netns"
-    netns.mkdir()
+    netns.mkdir(exist_ok=True)
     for name in NAMESPACES:
         (netns / name).touch()
     monkeypatch.setattr(netlink, "NETNS_DIR", str(netns))
@@ -129,3 +129,50 @@ def test_a_kernel_error_becomes_one_message(
     )
     with pytest.raises(ParseError, match="netlink: reading the state failed: I/O"):
         netlink.read_state(NAMESPACES)
+
+
+def test_iplab_reads_a_lab_over_netlink_as_root(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """As root on the real executor, ``read_state`` takes the netlink reader, and audits
+    the read (which reader, how many dumps) without starting a process."""
+    from iplab.runner import Runner, ShExecutor
+
+    _replay(monkeypatch, tmp_path, "read_state")
+    monkeypatch.delenv(iproute.READER_VARIABLE, raising=False)
+    notes: list[dict[str, object]] = []
+    runner = Runner(ShExecutor(), is_root=True, hook=lambda result, meta: notes.append(dict(meta)))
+    state = iproute.read_state(runner, NAMESPACES)
+    assert set(NAMESPACES) <= set(state.namespaces)
+    assert [(n["reader"], n["dumps"]) for n in notes] == [("netlink", 6)]
+    _replay(monkeypatch, tmp_path, "qdisc_kinds")
+    assert iproute.impaired_namespaces(runner, ["", *NAMESPACES]) == []  # no netem, no tbf
+    assert notes[-1]["text"] == "read qdisc kinds with netlink: 3 namespaces"
+
+
+def test_without_netlink_iplab_reads_with_ip(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A kernel (or a process) that refuses the netlink read: the ``ip -j`` reader, and the
+    audit record says why."""
+    from iplab.runner import Runner, ShExecutor
+    from tests.fakehost import SETUP_CHANGES, FakeHost
+
+    replay = _replay(monkeypatch, tmp_path, "read_state")
+
+    def refuse(data: bytes) -> int:
+        raise OSError(errno.EOPNOTSUPP, "Operation not supported")
+
+    monkeypatch.setattr(replay, "send", refuse)
+    host = FakeHost()
+    host.at = SETUP_CHANGES[-1]  # the captured lab after its setup
+    monkeypatch.setattr(
+        ShExecutor, "run", lambda self, argv, stdin=None, **kw: host.executor.run(argv, stdin)
+    )
+    notes: list[dict[str, object]] = []
+    runner = Runner(ShExecutor(), is_root=True, hook=lambda result, meta: notes.append(dict(meta)))
+    monkeypatch.delenv(iproute.READER_VARIABLE, raising=False)
+    state = iproute.read_state(runner, NAMESPACES)
+    assert set(NAMESPACES) <= set(state.namespaces)
+    assert notes[0]["fallback"] == "ip" and notes[0]["reader"] == "netlink"
+    assert str(notes[1]["text"]).startswith("read state with ip -j: the root")
