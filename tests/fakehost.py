@@ -36,6 +36,8 @@ NAMESPACES: list[str] = SESSION["namespaces"]
 COMMANDS: dict[int, dict[str, Any]] = {c["number"]: c for c in SESSION["commands"]}
 #: the numbers of the commands that change the host (those with a captured failure)
 CHANGES: list[int] = sorted(int(n) for n in SESSION["failures"])
+#: the changes of the setup (the blog's first 18 commands; 19 to 23 are its own teardown,
+#: which tests/test_session.py checks against the plan)
 SETUP_CHANGES: list[int] = [n for n in CHANGES if n <= 18]
 
 
