@@ -7,6 +7,7 @@ import io
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 
@@ -37,8 +38,15 @@ def test_the_time_limit_kills_the_process_group() -> None:
 
 def test_stop_after_is_the_authors_ctrl_c_and_a_success() -> None:
     stream = io.StringIO()
+    # (the child sets its own SIGINT handler: a background job inherits SIGINT ignored)
+    child = (
+        "import signal, sys, time\n"
+        "signal.signal(signal.SIGINT, lambda *a: sys.exit(130))\n"
+        "print('started', flush=True)\n"
+        "time.sleep(30)\n"
+    )
     result = ShExecutor().run(
-        ["sh", "-c", "echo started; exec sleep 30"],
+        [sys.executable, "-c", child],
         limits=Limits(timeout=None, stop_after=0.3),
         stream=stream,
     )
