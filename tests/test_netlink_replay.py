@@ -18,6 +18,7 @@ import pytest
 
 from iplab import iproute, netlink
 from iplab.errors import ParseError
+from iplab.peers import build_state
 
 CAPTURE = json.loads(
     (Path(__file__).resolve().parent / "fixtures" / "session" / "netlink-iptc13.json").read_text()
@@ -96,7 +97,7 @@ def test_the_netlink_reader_reads_what_ip_printed(
     assert reading.dumps == 6 and reading.numbered == []
     read = iproute.parse_read(CAPTURE["ip"])
     assert read.root_ids is not None
-    reference, _ambiguous = iproute.build_state(read.links, read.root_ids)
+    reference, _ambiguous = build_state(read.links, read.root_ids)
     assert state.to_json() == reference.to_json()
     vethx = state.link(NAMESPACES[0], "iptc13vethX")
     assert vethx is not None and (vethx.peer, vethx.peer_ns) == ("iptc13vethY", "")

@@ -18,11 +18,15 @@ from hypothesis import strategies as st
 
 from iplab import iproute
 from iplab.export import export
-from iplab.importer import import_text
-from iplab.model import DEFAULT_MTU, ROOT, ModelError, State, apply, inverse
+from iplab.importer.convert import import_text
+from iplab.inverse import inverse
+from iplab.model import DEFAULT_MTU, ModelError, apply
+from iplab.names import ROOT
+from iplab.peers import build_state
 from iplab.plan import build
 from iplab.render import renderer
 from iplab.scenario import load_text
+from iplab.state import State
 from iplab.steps import AddrAdd, LinkAdd, LinkSet, NetnsAdd, Op, RouteAdd
 
 NETNS = ["ns1", "ns2"]
@@ -148,7 +152,7 @@ def test_parse_of_rendered_ip_json_gives_the_state(history: list[Op]) -> None:
     links = {ns: iproute.parse_links(json.loads(text[ns]), ns) for ns in state.namespaces}
     ids = {v: k for k, v in root_ids.items() if v is not None}
     maps = {ns: {7: ROOT, **ids} for ns in state.namespaces if ns != ROOT}
-    parsed, _ = iproute.build_state(links, root_ids, maps)
+    parsed, _ = build_state(links, root_ids, maps)
     for ns, space in state.namespaces.items():
         for name, link in space.links.items():
             got = parsed.link(ns, name)

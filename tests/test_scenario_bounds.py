@@ -8,7 +8,8 @@ import time
 import pytest
 
 from iplab.errors import ScenarioError
-from iplab.scenario import MAX_STEPS, load_text
+from iplab.expand import MAX_STEPS
+from iplab.scenario import load_text
 
 
 def _nested(outer: str, inner: str, extra: str = "") -> str:

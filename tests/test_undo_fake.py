@@ -15,8 +15,8 @@ import pytest
 from iplab import lab, scenario, undo
 from iplab.context import Env, make_env
 from iplab.errors import UsageError
+from iplab.inverse import Guard
 from iplab.journal import UndoRecord, lab_dir, open_lab
-from iplab.model import Guard
 from iplab.plan import Plan, build
 from iplab.steps import LinkSet, NetnsDel
 from tests.conftest import REPO
