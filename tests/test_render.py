@@ -100,16 +100,16 @@ def test_compiled_templates_are_kept_and_a_changed_one_is_compiled_again(
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "netns-add.j2").write_text("ip netns add {{ name | q }} # one\n")
-    assert Renderer([mine]).text(NetnsAdd(name="ns1")) == "ip netns add ns1 # one"
+    assert Renderer([mine], reads_back_as).text(NetnsAdd(name="ns1")) == "ip netns add ns1 # one"
     kept = sorted(p.name for p in cache_home.iterdir())
     assert kept and all(name.startswith("iplab-") for name in kept)
     assert oct(cache_home.stat().st_mode & 0o777) == "0o700"
     # a later run takes the compiled code from the cache ...
-    assert Renderer([mine]).text(NetnsAdd(name="ns2")) == "ip netns add ns2 # one"
+    assert Renderer([mine], reads_back_as).text(NetnsAdd(name="ns2")) == "ip netns add ns2 # one"
     assert sorted(p.name for p in cache_home.iterdir()) == kept
     # ... but never for a template whose text changed since
     (mine / "netns-add.j2").write_text("ip netns add {{ name | q }} # two\n")
-    assert Renderer([mine]).text(NetnsAdd(name="ns3")) == "ip netns add ns3 # two"
+    assert Renderer([mine], reads_back_as).text(NetnsAdd(name="ns3")) == "ip netns add ns3 # two"
 
 
 def test_the_sandbox_bounds_hold_for_a_template_taken_from_the_cache(
@@ -120,7 +120,7 @@ def test_the_sandbox_bounds_hold_for_a_template_taken_from_the_cache(
     (mine / "netns-add.j2").write_text("ip netns add {{ name }}{{ 10 ** 100000 }}\n")
     for _ in range(2):  # compiled, then from the cache
         with pytest.raises(UsageError, match="4096 bits"):
-            Renderer([mine]).text(NetnsAdd(name="ns1"))
+            Renderer([mine], reads_back_as).text(NetnsAdd(name="ns1"))
     assert any(cache_home.iterdir())
 
 
