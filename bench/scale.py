@@ -186,6 +186,16 @@ def report(results: dict[int, dict[str, tuple[float, float]]]) -> None:
         results[n]["bare-setup"][0] / (results[base]["bare-setup"][0] * n / base) for n in sizes
     ]
     print("ip -batch setup against linear: " + ", ".join(f"{s:.2f}x" for s in bare_steps))
+    # what iplab adds to the kernel's own cost (planning, journal, audit, reading back,
+    # verifying): the part of up that is iplab's to keep linear
+    own = {n: results[n]["up"][0] - results[n]["bare-setup"][0] for n in sizes}
+    own_steps = [own[n] / (own[base] * n / base) if own[base] > 0 else 0.0 for n in sizes]
+    print(
+        "iplab's own part of up (up - ip -batch): "
+        + ", ".join(f"N={n}: {own[n]:.2f} s" for n in sizes)
+        + "; against linear: "
+        + ", ".join(f"{s:.2f}x" for s in own_steps)
+    )
     for phase in ("verify", "status", "down"):
         steps = [
             results[n][phase][0] / (results[base][phase][0] * n / base) for n in sizes[1:]

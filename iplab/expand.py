@@ -195,6 +195,16 @@ class Expander:
                 ({**scope, var: v}, Location(loc.file, loc.line, f"{loc.field}({var}={v})"))
                 for v in values
             ]
+            if "steps" in item:  # nested loops: refuse a bomb before building any of it
+                at_least = 0
+                for sub_scope, _ in scopes:
+                    budget = MAX_STEPS - self.made - at_least
+                    at_least += self._at_least(item["steps"], sub_scope, budget)
+                    if self.made + at_least > MAX_STEPS:
+                        raise ScenarioError(
+                            f"makes more than {MAX_STEPS} steps", loop_loc,
+                            "a lab that large is a mistake, or a bomb",
+                        )  # fmt: skip
         elif "loop_var" in item:
             raise ScenarioError(
                 "loop_var without loop", loc.at("loop_var", item.line_of("loop_var"))
@@ -209,6 +219,43 @@ class Expander:
             else:
                 out.append(self._step(item, phase, sub_loc, sub_scope))
         return out
+
+    def _at_least(self, items: Any, scope: dict[str, Any], budget: int) -> int:
+        """How many steps ``items`` make at least, with their loops evaluated and nothing
+        built, counted until the count passes ``budget``. A step with a ``when`` or a
+        ``script`` block counts 0, anything malformed 0 (building it says what is wrong)."""
+        total = 0
+        if not isinstance(items, yamlio.YList):
+            return 0
+        for item in items:
+            if total > budget:
+                break
+            if not isinstance(item, yamlio.YMap) or "when" in item or "script" in item:
+                continue
+            scopes: Iterable[dict[str, Any]] = [scope]
+            if "loop" in item:
+                try:
+                    values = self.expression(item["loop"], scope, Location(self.file, 0, "loop"))
+                except ScenarioError:
+                    continue
+                if isinstance(values, str | bytes | dict) or not isinstance(values, Iterable):
+                    continue
+                values = list(itertools.islice(values, MAX_ITERATIONS + 1))
+                var = item.get("loop_var", "item")
+                if "steps" not in item:
+                    total += len(values)
+                    continue
+                if not isinstance(var, str):
+                    continue
+                scopes = ({**scope, var: v} for v in values)
+            if "steps" not in item:
+                total += 1
+                continue
+            for sub_scope in scopes:
+                total += self._at_least(item["steps"], sub_scope, budget - total)
+                if total > budget:
+                    break
+        return total
 
     def _block(
         self, item: yamlio.YMap, phase: Phase, loc: Location, scope: dict[str, Any]

@@ -12,7 +12,9 @@ would, without the leading ``sudo `` (the runner decides about sudo).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import re
 import shlex
 from collections.abc import Callable, Sequence
@@ -22,8 +24,8 @@ from pathlib import Path
 
 import jinja2
 
-from iplab import sandbox
-from iplab.errors import ScenarioError, UsageError
+from iplab import sandbox, statedir
+from iplab.errors import IplabError, ScenarioError, UsageError
 from iplab.resources import data_dir
 from iplab.steps import IpOp, Op, Raw, Step, is_observation, needs_privilege
 from iplab.words import strip_sudo
@@ -69,6 +71,61 @@ def bundled_templates() -> Path:
     return data_dir("templates")
 
 
+class _TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between runs; a cache that cannot be read or written is
+    only slower, never an error. Its directory is private (as the state directory): what
+    jinja loads from it is code."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # an entry cut short or damaged (jinja unpickles and unmarshals it)
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _compiled_as(env: jinja2.Environment) -> str:
+    """What the compiled code of a template depends on besides its source: the class (a
+    sandbox intercepts operators in the code itself), the syntax and whitespace options."""
+    options = (
+        type(env).__module__, type(env).__qualname__, jinja2.__version__,
+        sorted(getattr(env, "intercepted_binops", ())),
+        sorted(getattr(env, "intercepted_unops", ())),
+        env.block_start_string, env.block_end_string, env.variable_start_string,
+        env.variable_end_string, env.comment_start_string, env.comment_end_string,
+        env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks,
+        env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
+        env.autoescape, env.optimized,
+    )  # fmt: skip
+    return hashlib.sha256(repr(options).encode()).hexdigest()[:16]
+
+
+def template_cache(env: jinja2.Environment) -> jinja2.BytecodeCache | None:
+    """Where compiled templates are kept: ``$XDG_CACHE_HOME/iplab/templates`` (default
+    ``~/.cache``), a directory only its owner can write, or no cache at all
+    (``IPLAB_NO_CACHE=1``, or a directory that is not private).
+
+    Compiling the templates cost each run 40 ms of the 0.6 s ``iplab run`` of the blog
+    lab takes. Jinja keys each entry by the template's path and checks its source's
+    checksum, so a changed template is compiled again; an entry's name says how it was
+    compiled (:func:`_compiled_as`: sandboxed, operators intercepted, these options), so
+    code compiled otherwise is never taken for it.
+    """
+    if os.environ.get("IPLAB_NO_CACHE"):
+        return None
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    directory = base / "iplab" / "templates"
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        statedir.check_tree(base / "iplab", "templates")  # ours alone, no symbolic link
+    except (OSError, RuntimeError, IplabError):
+        return None
+    return _TemplateCache(str(directory), f"iplab-{_compiled_as(env)}-%s.cache")
+
+
 #: why a user's template's line does not do what its op says (None: it does); the line
 #: grammar's :func:`iplab.lineparse.reads_back_as`, handed in by whoever gives template
 #: directories (the grammar renders lines to read them: it sits above this module)
@@ -105,6 +162,7 @@ class Renderer:
             autoescape=False,
             auto_reload=False,  # templates do not change while iplab runs: no stat per render
         )
+        self.env.bytecode_cache = template_cache(self.env)
         self.env.filters["q"] = shlex.quote
         self._templates: dict[str, jinja2.Template] = {}
 

@@ -160,7 +160,11 @@ class ShExecutor:
         try:
             proc = command(
                 *argv[1:],
-                _in=stdin,
+                # no input: an empty one (the child reads end of file at once). With
+                # none, sh gives a process whose output is streamed a queue for stdin,
+                # which it polls every 0.1 s: each shown step cost 0.1 s more, and a
+                # command that reads stdin waited for its time limit
+                _in=stdin if stdin is not None else "",
                 _ok_code=_OK_CODES,
                 _bg=True,
                 _bg_exc=False,

@@ -153,10 +153,11 @@ def lab_renderer(env: Env, info: LabInfo) -> Renderer:
         from iplab.plan import template_check
 
         chosen = renderer(dirs, template_check() if dirs else None)
+        now = template_hashes(dirs)  # (a directory gone since the renderer was cached)
     except UsageError as exc:
         env.err.write(f"iplab: {exc}: undo commands use the bundled templates\n")
         return renderer(())
-    now, then = template_hashes(dirs), info.template_hashes
+    then = info.template_hashes
     changed = sorted(k for k in {*now, *then} if now.get(k) != then.get(k))
     if changed:
         raise UsageError(

@@ -148,3 +148,42 @@ def test_the_pytest_plugin_fails_a_test_whose_lab_cannot_come_up(
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*iplab: lab *did not come up*"])
     assert host.at == 0
+
+
+def test_a_module_scoped_lab_is_shared_and_an_orphan_swept_first(
+    host: FakeHost, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A lab left by a session that died (its marker unlocked) is taken down by the next
+    session before its own lab comes up; a module-scoped marker's lab serves the module."""
+    monkeypatch.setattr("iplab.pytest_plugin._Session.prefix", lambda self, nodeid: PREFIX)
+    state = tmp_path / "state"
+    iplab.up(BLOG, prefix=PREFIX, state_dir=state, name="deadlab")  # its session dies
+    assert host.at == SETUP_CHANGES[-1]
+    markers = state / "pytest"
+    markers.mkdir()
+    (markers / "deadlab.json").write_text('{"lab": "deadlab", "test": "gone.py::t"}')
+    (markers / "garbled.json").write_text("{not json")  # a marker of a lab never up
+    pytester.makepyfile(
+        f"""
+        import pytest
+
+        pytestmark = pytest.mark.iplab("{BLOG}", scope="module")
+
+        def test_one(lab):
+            assert lab.verify() == []
+
+        def test_two(lab):
+            assert lab.leftovers()[:2] == {NAMESPACES!r}
+
+        @pytest.mark.iplab("{BLOG}", scope="galaxy")
+        def test_bad_scope(lab):
+            pass
+        """
+    )
+    result = pytester.runpytest_inprocess(*PLUGIN, "--iplab-state-dir", str(state))
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(["*scope 'galaxy': use one of function, class, module, session*"])
+    assert host.changes.count("undo") == 2  # the orphan, then the module's lab
+    assert host.at == 0
+    assert not list(markers.glob("*.json"))
+    assert iplab.labs(state) == []

@@ -4,6 +4,7 @@ process is answered from a real capture of the blog's lab (``tests/fakehost.py``
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from tests.fakehost import NAMESPACES, PREFIX, SETUP_CHANGES, FakeHost
 
 BLOG = "container-networking-part2"
 LAB = f"{PREFIX}{BLOG}"
+RED = "#d11a1a"  # how a graph marks what the kernel lacks
 
 
 @pytest.fixture
@@ -114,3 +116,65 @@ def test_down_exact_replays_every_inverse(
     assert host.undo_lines[:2] == [f"ip link set {PREFIX}vethQ nomaster",
                                    f"ip link set {PREFIX}vethY nomaster"]  # fmt: skip
     assert host.undo_lines[-1] == f"ip netns del {PREFIX}ns1"
+
+
+def test_graph_live_and_diff_of_the_captured_lab(
+    host: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert iplab("up", BLOG, "--prefix", PREFIX) == 0
+    capsys.readouterr()
+    assert iplab("graph", "--live", "--lab", LAB, "--format", "mmd") == 0
+    live = capsys.readouterr().out
+    assert "flowchart LR" in live.splitlines() and "live" in live.splitlines()[1]
+    for name in ("ns1", "ns2", "br0", "vethX", "vethQ"):
+        assert f"{PREFIX}{name}" in live
+    assert iplab("graph", BLOG, "--prefix", PREFIX, "--live", "--format", "dot") == 0
+    assert capsys.readouterr().out.startswith(("digraph", "graph", "strict"))
+    assert iplab("graph", BLOG, "--prefix", PREFIX, "--diff", "--format", "dot") == 0
+    same = capsys.readouterr().out
+    assert RED not in same  # the kernel holds what the scenario promises: nothing marked
+    assert iplab("down", LAB) == 0
+    capsys.readouterr()
+    # the lab is down: the diff marks every missing namespace and link, and exits 1
+    assert iplab("graph", BLOG, "--prefix", PREFIX, "--diff", "--format", "dot") == 1
+    gone = capsys.readouterr().out.splitlines()
+    assert gone.count(f'      color="{RED}";') == 2  # the two namespaces' frames
+    for name in ("br0", "vethQ", "vethY"):  # and the root's links
+        node = next(line for line in gone if line.strip().startswith(f'"e_r__{PREFIX}{name}" ['))
+        assert f'color="{RED}"' in node, node
+
+
+def test_exec_shell_and_capture_run_in_the_labs_namespaces(
+    host: FakeHost, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The user's own command, a shell, tcpdump: each in the lab's namespace, on the user's
+    terminal, its exit status iplab's, audited (what each returns: its exit status only)."""
+    assert iplab("up", BLOG, "--prefix", PREFIX) == 0
+    ns1 = f"{PREFIX}ns1"
+    answers = host.executor.responses
+    answers[f"ip netns exec {ns1} sh -c 'exit 3'"] = (3, "", "")
+    assert iplab("exec", LAB, "ns1", "--", "sh", "-c", "exit 3") == 3
+    assert iplab("exec", LAB, "ns9", "--", "true") == 2
+    assert "ns9" in capsys.readouterr().err
+    shell = (
+        f"ip netns exec {ns1} env 'PS1=[iplab {LAB} {ns1}] \\w\\$ ' IPLAB_LAB={LAB} "
+        f"IPLAB_NETNS={ns1} bash --norc -i"
+    )
+    answers[shell] = (0, "", "")
+    assert iplab("shell", LAB, "ns1") == 0
+    assert f"a shell in {ns1}" in capsys.readouterr().err
+    pcap = tmp_path / "x.pcap"
+    tcpdump = f"tcpdump -n -i {PREFIX}vethX -U -Z root -w {pcap} -c 5"
+    answers[f"ip netns exec {ns1} timeout -s INT 2 {tcpdump}"] = (124, "", "")  # its normal end
+    assert iplab("capture", LAB, "vethX", "-w", str(pcap), "-c", "5", "--duration", "2") == 0
+    records = [
+        json.loads(line)
+        for line in (Path(os.environ["IPLAB_STATE_DIR"]) / "audit.jsonl").read_text().splitlines()
+    ]
+    kinds = [
+        (r.get("kind"), r.get("rc"))
+        for r in records
+        if r.get("kind") in ("exec", "shell", "capture")
+    ]
+    assert kinds == [("exec", 3), ("shell", 0), ("capture", 124)]
+    assert iplab("down", LAB) == 0

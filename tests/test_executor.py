@@ -7,6 +7,7 @@ import io
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 
@@ -37,8 +38,15 @@ def test_the_time_limit_kills_the_process_group() -> None:
 
 def test_stop_after_is_the_authors_ctrl_c_and_a_success() -> None:
     stream = io.StringIO()
+    # (the child sets its own SIGINT handler: a background job inherits SIGINT ignored)
+    child = (
+        "import signal, sys, time\n"
+        "signal.signal(signal.SIGINT, lambda *a: sys.exit(130))\n"
+        "print('started', flush=True)\n"
+        "time.sleep(30)\n"
+    )
     result = ShExecutor().run(
-        ["sh", "-c", "echo started; exec sleep 30"],
+        [sys.executable, "-c", child],
         limits=Limits(timeout=None, stop_after=0.3),
         stream=stream,
     )
@@ -93,3 +101,25 @@ def test_a_survivor_is_found_by_pid_and_start_time() -> None:
         if child.poll() is None:
             child.kill()
     assert not stop_survivor(1, 0) and start_time(os.getpid()) is not None
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_command_that_reads_stdin_gets_its_end_at_once(streamed: bool) -> None:
+    stream = io.StringIO() if streamed else None
+    start = time.monotonic()
+    result = ShExecutor().run(["cat"], limits=Limits(timeout=5), stream=stream)
+    assert (result.rc, result.stopped) == (0, None)
+    assert time.monotonic() - start < 2.5  # not its time limit
+
+
+def test_a_streamed_command_ends_without_waiting_for_a_poll() -> None:
+    executor, stream = ShExecutor(), io.StringIO()
+    executor.run(["true"], stream=stream)  # (warm: sh imported)
+    took = []
+    for _ in range(5):
+        start = time.perf_counter()
+        assert executor.run(["sh", "-c", "echo shown"], stream=stream).rc == 0
+        took.append(time.perf_counter() - start)
+    # sh polled a stdin queue every 0.1 s for a streamed process: each took 0.1 s or more
+    assert min(took) < 0.09, took
+    assert stream.getvalue().count("shown\n") == 5

@@ -11,7 +11,7 @@ from iplab import scenario
 from iplab.errors import UsageError
 from iplab.lineparse import reads_back_as
 from iplab.plan import build
-from iplab.render import Renderer, bundled_templates
+from iplab.render import Renderer, bundled_templates, template_cache
 from iplab.steps import OP_TYPES, LinkAdd, NetnsAdd, Raw
 from tests.conftest import BLOG_SCENARIO
 
@@ -81,3 +81,72 @@ def test_raw_with_shell_runs_through_bash() -> None:
 def test_raw_written_with_sudo_keeps_its_text() -> None:
     c = Renderer().command(Raw(command="sudo tc qdisc show"), sudo=False)
     assert (c.text, c.sudo, c.argv) == ("sudo tc qdisc show", True, ("tc", "qdisc", "show"))
+
+
+# -- compiled templates kept between runs -----------------------------------------------------
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "cache-home"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    monkeypatch.delenv("IPLAB_NO_CACHE", raising=False)
+    return home / "iplab" / "templates"
+
+
+def test_compiled_templates_are_kept_and_a_changed_one_is_compiled_again(
+    tmp_path: Path, cache_home: Path
+) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "netns-add.j2").write_text("ip netns add {{ name | q }} # one\n")
+    assert Renderer([mine], reads_back_as).text(NetnsAdd(name="ns1")) == "ip netns add ns1 # one"
+    kept = sorted(p.name for p in cache_home.iterdir())
+    assert kept and all(name.startswith("iplab-") for name in kept)
+    assert oct(cache_home.stat().st_mode & 0o777) == "0o700"
+    # a later run takes the compiled code from the cache ...
+    assert Renderer([mine], reads_back_as).text(NetnsAdd(name="ns2")) == "ip netns add ns2 # one"
+    assert sorted(p.name for p in cache_home.iterdir()) == kept
+    # ... but never for a template whose text changed since
+    (mine / "netns-add.j2").write_text("ip netns add {{ name | q }} # two\n")
+    assert Renderer([mine], reads_back_as).text(NetnsAdd(name="ns3")) == "ip netns add ns3 # two"
+
+
+def test_the_sandbox_bounds_hold_for_a_template_taken_from_the_cache(
+    tmp_path: Path, cache_home: Path
+) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "netns-add.j2").write_text("ip netns add {{ name }}{{ 10 ** 100000 }}\n")
+    for _ in range(2):  # compiled, then from the cache
+        with pytest.raises(UsageError, match="4096 bits"):
+            Renderer([mine], reads_back_as).text(NetnsAdd(name="ns1"))
+    assert any(cache_home.iterdir())
+
+
+def test_a_cache_directory_others_can_write_is_not_used(tmp_path: Path, cache_home: Path) -> None:
+    cache_home.mkdir(parents=True)
+    cache_home.chmod(0o777)
+    assert template_cache(Renderer().env) is None
+    assert Renderer().text(NetnsAdd(name="ns1")) == "ip netns add ns1"
+    assert list(cache_home.iterdir()) == []
+
+
+def test_a_cache_that_is_a_symbolic_link_is_not_used(tmp_path: Path, cache_home: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    cache_home.parent.mkdir(parents=True)
+    cache_home.symlink_to(elsewhere)
+    assert template_cache(Renderer().env) is None
+
+
+def test_a_damaged_cache_entry_is_compiled_again(tmp_path: Path, cache_home: Path) -> None:
+    assert Renderer().text(NetnsAdd(name="ns1")) == "ip netns add ns1"
+    for entry in cache_home.iterdir():
+        entry.write_bytes(entry.read_bytes()[:20])  # cut short
+    assert Renderer().text(NetnsAdd(name="ns2")) == "ip netns add ns2"
+
+
+def test_no_cache_when_asked(monkeypatch: pytest.MonkeyPatch, cache_home: Path) -> None:
+    monkeypatch.setenv("IPLAB_NO_CACHE", "1")
+    assert template_cache(Renderer().env) is None

@@ -46,6 +46,7 @@ def test_the_capture_is_consistent() -> None:
     assert sample["rc"] == 1
     assert sample["stderr"] == SESSION["failures"]["1"]["stderr"] + "Command failed -:2\n"
     assert _plan().owned.netns == set(SESSION["namespaces"])
+    assert len(_plan().setup) == 18 and max(SETUP_CHANGES) == 18
     assert [c.command.text.removeprefix("sudo ") for c in _plan().commands] == [
         COMMANDS[n]["text"].removeprefix("sudo ") for n in sorted(COMMANDS)
     ]

@@ -1,0 +1,114 @@
+"""A run's output streams, its audit writes on a full disk, its signal handling and its
+fault points (no process, no kernel)."""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import signal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from iplab.context import Interrupted, Output, OutputLost, Quiet, Signals, fault, make_env
+from iplab.errors import StateWriteError
+from iplab.runner import FakeExecutor, Runner
+
+
+def test_output_stops_the_run_once_then_drops() -> None:
+    stream = io.StringIO()
+    out = Output(stream)
+    assert out.write("a\n") == 2 and stream.getvalue() == "a\n"
+    stream.close()
+    with pytest.raises(OutputLost, match="cannot write to stdout"):
+        out.write("b\n")
+    assert out.write("c\n") == 2  # dropped: the run is stopping already
+    out.flush()
+
+
+def test_quiet_drops_what_a_closed_stderr_cannot_take() -> None:
+    stream = io.StringIO()
+    stream.close()
+    quiet = Quiet(stream)
+    assert quiet.write("x\n") == 2
+    quiet.flush()
+
+
+def _env(tmp_path: Path) -> Any:
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    return make_env(state, io.StringIO(), io.StringIO(), runner=Runner(FakeExecutor(), True))
+
+
+def _full(*args: object) -> None:
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_disk_takes_the_reserve_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = _env(tmp_path)
+    env.reserve = tmp_path / "state" / "reserve"
+    env.reserve.write_bytes(b"\0" * 4096)
+    calls: list[int] = []
+    real = env.audit.append
+
+    def once_full(records: Any) -> None:
+        calls.append(len(records))
+        if len(calls) == 1:
+            _full()
+        real(records)
+
+    monkeypatch.setattr(env.audit, "append", once_full)
+    env.append_audit([{"kind": "x", "text": "t"}])
+    assert calls == [1, 1] and env.reserve is None
+    assert not (tmp_path / "state" / "reserve").exists()
+    assert env.release() is False  # nothing left to give
+
+
+def test_a_full_disk_without_reserve_stops_the_run_or_is_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = _env(tmp_path)
+    monkeypatch.setattr(env.audit, "append", _full)
+    with pytest.raises(StateWriteError):
+        env.append_audit([{"kind": "x"}])
+    env.lenient = True  # undoing: counted, and the undo goes on
+    env.append_audit([{"kind": "x"}, {"kind": "y"}])
+    assert env.lost_records == 2
+    env.lenient = False
+    env.deferred.append({"kind": "read"})
+    env.flush_audit()  # at exit: never an error
+    assert env.deferred == [] and env.lenient is False
+
+
+def test_signals_stop_the_run_then_only_note(tmp_path: Path) -> None:
+    err = io.StringIO()
+    with Signals(Runner(FakeExecutor(), True), err) as signals:
+        signals.check()
+        os.kill(os.getpid(), signal.SIGTERM)
+        with pytest.raises(Interrupted, match="SIGTERM received: stopping at this command"):
+            signals.check()
+        signals.passive = True
+        os.kill(os.getpid(), signal.SIGINT)
+    assert "SIGINT received: undoing goes on" in err.getvalue()
+    assert signals.received == signal.SIGTERM
+
+
+def test_a_fault_point_sends_the_signal_it_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[int] = []
+    old = signal.signal(signal.SIGUSR1, lambda signum, frame: seen.append(signum))
+    try:
+        monkeypatch.setenv("IPLAB_FAULT", "SIGUSR1@after-run:2")
+        fault("after-run", 1)
+        fault("before-run", 2)
+        assert seen == []
+        fault("after-run", 2)
+        assert seen == [signal.SIGUSR1]
+        monkeypatch.delenv("IPLAB_FAULT")
+        fault("after-run", 2)
+        assert seen == [signal.SIGUSR1]
+    finally:
+        signal.signal(signal.SIGUSR1, old)
