@@ -154,12 +154,13 @@ def cycles(graph: dict[str, list[Import]]) -> list[list[str]]:
 
 def _edges_within(component: list[str], graph: dict[str, list[Import]]) -> list[str]:
     members = set(component)
-    return [
+    edges = (
         f"{e.module} -> {e.target} (line {e.line}{', lazy' if e.lazy else ''})"
         for name in component
         for e in graph[name]
         if e.target in members
-    ]
+    )
+    return list(dict.fromkeys(edges))  # one line per import statement
 
 
 def test_no_import_cycle() -> None:
