@@ -148,21 +148,24 @@ class Expander:
                 raise ScenarioError(
                     f"a step must be a mapping with an 'action', found {item!r}", loc
                 )
-            made = self._item(item, phase, loc, scope)
-            self.made += len(made)
-            if self.made > MAX_STEPS:
-                raise ScenarioError(
-                    f"makes more than {MAX_STEPS} steps", loc,
-                    "a lab that large is a mistake, or a bomb",
-                )  # fmt: skip
-            out.extend(made)
+            out.extend(self._item(item, phase, loc, scope))
         return out
+
+    def _count(self, made: list[Step], loc: Location) -> list[Step]:
+        """Count steps where they are made (a block's steps are counted inside it, once)."""
+        self.made += len(made)
+        if self.made > MAX_STEPS:
+            raise ScenarioError(
+                f"makes more than {MAX_STEPS} steps", loc,
+                "a lab that large is a mistake, or a bomb",
+            )  # fmt: skip
+        return made
 
     def _item(
         self, item: yamlio.YMap, phase: Phase, loc: Location, scope: dict[str, Any]
     ) -> list[Step]:
         if "script" in item:
-            return self._shell_block(item, phase, loc, scope)
+            return self._count(self._shell_block(item, phase, loc, scope), loc)
         if "when" in item:
             when_loc = loc.at("when", item.line_of("when"))
             if not self.expression(item["when"], scope, when_loc):
@@ -215,9 +218,9 @@ class Expander:
                 out.extend(self._block(item, phase, sub_loc, sub_scope))
             elif "flap" in item:
                 render = lambda v, where, sc=sub_scope: self.value(v, sc, where)  # noqa: E731
-                out.extend(livesteps.flap_steps(item, sub_loc, render, phase))
+                out.extend(self._count(livesteps.flap_steps(item, sub_loc, render, phase), sub_loc))
             else:
-                out.append(self._step(item, phase, sub_loc, sub_scope))
+                out.extend(self._count([self._step(item, phase, sub_loc, sub_scope)], sub_loc))
         return out
 
     def _at_least(self, items: Any, scope: dict[str, Any], budget: int) -> int:

@@ -71,3 +71,12 @@ def test_what_the_bound_cannot_know_counts_nothing() -> None:
     )
     with pytest.raises(ScenarioError, match="loop_var must be a name"):
         load_text(odd_var, "b.yaml")
+
+
+def test_the_limit_counts_each_step_once_however_deep() -> None:
+    # a block's steps were counted inside the block and again by the list holding it: a
+    # nested lab of 6,000 (or exactly 10,000) steps was refused
+    steps = load_text(_nested("{{ range(100) }}", "{{ range(100) }}"), "ok.yaml").steps
+    assert len(steps) == MAX_STEPS
+    with pytest.raises(ScenarioError, match=f"makes more than {MAX_STEPS} steps"):
+        load_text(_nested("{{ range(101) }}", "{{ range(100) }}"), "b.yaml")
