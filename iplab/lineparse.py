@@ -379,6 +379,8 @@ def parse_line(line: str) -> Op | None:
     for op in _candidates(body):
         if isinstance(op, NetnsExec) and op.command.startswith(("brctl ", "bridge ")):
             break  # the grammar types these inside a namespace too
+        if isinstance(op, NetnsExec) and _renames(body):
+            break  # a rename (to eth0...): typed, so that the model follows the new name
         if renders_as(op, sudo, line) and reads_back(op) is None:
             return op
     # the grammar: the line kept as written (``line:``), its meaning read as ip reads it
@@ -389,6 +391,12 @@ def parse_line(line: str) -> Op | None:
         if renders_as(op, sudo, line) and reads_back(op) is None:
             return op
     return None
+
+
+def _renames(body: str) -> bool:
+    """Whether the grammar reads ``body`` as a ``link set`` that renames a link."""
+    read = ipgrammar.read(body)
+    return isinstance(read, LinkSet) and read.has("name")
 
 
 _D = TypeVar("_D", Raw, NetnsExec)

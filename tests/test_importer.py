@@ -37,6 +37,7 @@ from iplab.render import renderer
 from iplab.steps import (
     AddrShow,
     LinkAdd,
+    LinkSet,
     LinkShow,
     NetnsAdd,
     NetnsDel,
@@ -1015,3 +1016,21 @@ def test_an_unwritable_output_is_a_usage_error(tmp_path: Path) -> None:
     args = _args(str(BLOG), "-o", str(tmp_path / "no" / "such" / "dir.yaml"))
     with pytest.raises(UsageError, match=r"^cannot write .*dir\.yaml: No such file or directory$"):
         args.handler(args)
+
+
+@pytest.mark.parametrize("spelling", ["ip link set veth1 name eth0", "ip l s dev veth1 name eth0"])
+def test_a_rename_inside_a_namespace_is_typed_and_followed(spelling: str) -> None:
+    # renaming a moved veth end to eth0 is how tutorials make a namespace look like a
+    # container; as a netns exec command the model lost the link and down could not undo it
+    line = f"ip netns exec ns1 {spelling}"
+    op = parse_line(line)
+    assert isinstance(op, LinkSet) and (op.ns, op.dev, op.get("name")) == ("ns1", "veth1", "eth0")
+    script = f"ip netns add ns1\nip netns exec ns1 ip link add veth1 type dummy\n{line}\n"
+    result = import_text(script, "shell", "rename.sh")
+    assert "cannot undo" not in result.yaml
+    plan = build(scenario.load_text(result.yaml, "rename.yaml"))
+    assert export.export(plan, "text", "setup") == script
+    [renamed] = [pc for pc in plan.setup if pc.command.text == line]
+    assert [u.undo.op.get("name") for u in renamed.undo if isinstance(u.undo.op, LinkSet)] == [
+        "veth1"
+    ]

@@ -179,11 +179,6 @@ def test_a_rendered_scenario_imports_back_to_itself(history: list[Op]) -> None:
     renders the same lines and holds the same ops (a scenario of the ops the model accepts,
     in order: one that ``check`` passes)."""
     state = State()
-    # KNOWN GAP, found by this test and left open (closing note of issue 13): a rename inside
-    # ``ip netns exec NS`` imports as a netns exec command marked "cannot undo", not as the
-    # typed link set (the importer takes its exec reading before the grammar's); renames are
-    # kept out of this property until that is mended
-    history = [op for op in history if not (isinstance(op, LinkSet) and op.has("name"))]
     history = [op for op in history if _try(state, op)]
     assume(history)
     render = renderer(())
