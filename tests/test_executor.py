@@ -59,6 +59,10 @@ def test_stop_after_is_the_authors_ctrl_c_and_a_success() -> None:
 def test_killed_by_a_signal_is_named() -> None:
     result = ShExecutor().run(["sh", "-c", "kill -TERM $$"])
     assert result.rc < 0 and result.stopped == "killed by SIGTERM"
+    result = ShExecutor().run(["bash", "-c", "kill -9 $$"], limits=Limits(10))
+    assert (result.rc, result.stopped) == (-9, "killed by SIGKILL")
+    result = ShExecutor().run(["bash", "-c", "sleep 600 & sleep 600"], limits=Limits(0.5))
+    assert result.stopped == "timed out after 0.5 s" and result.duration < 5
 
 
 def test_on_start_failing_kills_the_process() -> None:
@@ -95,6 +99,7 @@ def test_a_survivor_is_found_by_pid_and_start_time() -> None:
         started = start_time(child.pid)
         assert started is not None
         assert not stop_survivor(child.pid, started + 1)  # another process with that pid
+        assert child.poll() is None
         assert stop_survivor(child.pid, started)
         assert child.wait(timeout=10) == -signal.SIGKILL
     finally:

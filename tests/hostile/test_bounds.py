@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from iplab.runner import Limits, ShExecutor, start_time, stop_survivor
 from tests.hostile.hostile import figure, leftovers, shim_env, start
 from tests.kernel import iplab
 
@@ -138,27 +136,6 @@ def test_a_batch_dies_with_iplab(prefix: str, state_dir: Path, tmp_path: Path) -
     down = iplab("down", f"{prefix}star", state=state_dir)
     assert down.returncode == 0, down.stderr
     assert leftovers(prefix) == []
-
-
-def test_down_stops_a_batch_that_outlived_its_iplab() -> None:
-    """A process with the recorded pid and start time is stopped; a reused pid is not."""
-    child = subprocess.Popen(["sleep", "600"], start_new_session=True)
-    try:
-        started = start_time(child.pid)
-        assert started is not None
-        assert not stop_survivor(child.pid, started + 1)  # another process with that pid
-        assert child.poll() is None
-        assert stop_survivor(child.pid, started)
-        assert child.wait(timeout=5) == -signal.SIGKILL
-    finally:
-        child.kill()
-
-
-def test_a_child_killed_by_a_signal_is_a_clean_failure() -> None:
-    result = ShExecutor().run(["bash", "-c", "kill -9 $$"], limits=Limits(10))
-    assert (result.rc, result.stopped) == (-9, "killed by SIGKILL")
-    result = ShExecutor().run(["bash", "-c", "sleep 600 & sleep 600"], limits=Limits(0.5))
-    assert result.stopped == "timed out after 0.5 s" and result.duration < 5
 
 
 def test_run_of_a_tutorial_without_cleanup_undoes_from_the_journal(
