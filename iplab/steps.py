@@ -16,6 +16,7 @@ serialisation for the journal; a table read by reference.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -585,21 +586,17 @@ def _to_json(value: Any) -> Any:
     return value
 
 
-_JSON_FIELDS: dict[type, tuple[tuple[str, Any], ...]] = {}
-
-
-def _json_fields(cls: type[Op]) -> tuple[tuple[str, Any], ...]:
+@functools.cache
+def _json_fields(cls: type) -> tuple[tuple[str, Any], ...]:
     """(name, default) of each field of an op class (a field with no default: MISSING)."""
-    found = _JSON_FIELDS.get(cls)
-    if found is None:
-        found = _JSON_FIELDS[cls] = tuple((f.name, f.default) for f in dataclasses.fields(cls))
-    return found
+    return tuple((f.name, f.default) for f in dataclasses.fields(cls))
 
 
 def op_to_json(op: Op) -> dict[str, Any]:
     """An op as plain JSON: its action and the fields that differ from the defaults."""
     out: dict[str, Any] = {"action": op.action}
-    for name, default in _json_fields(type(op)):
+    cls: type = type(op)  # (as a plain type: functools.cache wants it hashable)
+    for name, default in _json_fields(cls):
         value = getattr(op, name)
         if default is not dataclasses.MISSING and value == default:
             continue
