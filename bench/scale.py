@@ -117,7 +117,7 @@ def one(n: int, per_bridge: int, workdir: Path) -> dict[str, tuple[float, float]
     prefix = f"ipts{uuid.uuid4().hex[:4]}"
     path = workdir / f"scale{n}.yaml"
     path.write_text(scenario_text(n, per_bridge))
-    env = user_env(IPLAB_STATE_DIR=str(workdir / prefix))
+    env = user_env(IPLAB_STATE_DIR=str(workdir / prefix), XDG_CACHE_HOME=str(workdir / "cache"))
     iplab = [sys.executable, "-m", "iplab"]
     lab = f"{prefix}scale{n}"
     out: dict[str, tuple[float, float]] = {}

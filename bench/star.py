@@ -9,6 +9,10 @@ within each round, so that the ratios compare runs made under the same load):
 * ``topo``        ``iplab up`` / ``iplab down`` of scenarios/star-500.yaml (the topology
                   form), as users run it: ``up`` reads the lab back and verifies it;
 * ``topo-nv``     the same with ``iplab up --no-verify``;
+* ``topo-kept``   ``topo`` for a lab whose plan iplab kept from an earlier run with the same
+                  arguments (an untimed ``iplab up --dry-run`` first; see iplab/memo.py);
+                  ``topo`` and ``topo-nv`` plan each lab for the first time;
+* ``topo-nv-kept`` the same with ``--no-verify``;
 * ``bash``        the tutorial's lines (bench/star-tutorial.yaml), one ip process per line;
 * ``ip-batch``    the same lines through one bare ``ip -batch`` process;
 * ``iplab-per``   ``iplab up --per-command`` / ``iplab down`` of the tutorial scenario;
@@ -52,8 +56,11 @@ from iplab.render import split
 HERE = Path(__file__).resolve().parent
 TUTORIAL = str(HERE / "star-tutorial.yaml")
 TOPOLOGY = "star-500"
-WAYS = ("best-batch", "topo", "topo-nv", "bash", "ip-batch", "iplab-per", "iplab", "iplab-nv")
-DEFAULT_WAYS = ("best-batch", "topo", "topo-nv")
+WAYS = (
+    "best-batch", "topo", "topo-nv", "topo-kept", "topo-nv-kept",
+    "bash", "ip-batch", "iplab-per", "iplab", "iplab-nv",
+)  # fmt: skip
+DEFAULT_WAYS = ("best-batch", "topo", "topo-nv", "topo-kept", "topo-nv-kept")
 
 
 @dataclass
@@ -142,9 +149,10 @@ def one(way: str, n: int, workdir: Path) -> dict[str, float]:
     """One setup and one teardown (and for ``topo``, a verify and a status in between)."""
     prefix = f"iptb{uuid.uuid4().hex[:4]}"
     state = workdir / prefix
-    env = user_env(IPLAB_STATE_DIR=str(state))
+    # the benchmark's own cache (iplab/memo.py, compiled templates): empty at its start
+    env = user_env(IPLAB_STATE_DIR=str(state), XDG_CACHE_HOME=str(workdir / "cache"))
     iplab = [sys.executable, "-m", "iplab"]
-    topology = way in ("topo", "topo-nv", "best-batch")
+    topology = way.startswith("topo") or way == "best-batch"
     source = TOPOLOGY if topology else TUTORIAL
     lab = f"{prefix}{'star-500' if source == TOPOLOGY else 'star-tutorial'}"
     setup: Callable[[], None]
@@ -164,10 +172,11 @@ def one(way: str, n: int, workdir: Path) -> dict[str, float]:
         teardown = lambda: _run(["ip", "-batch", "-"], stdin=down_text)  # noqa: E731
     else:
         extra = ["--per-command"] if way == "iplab-per" else []
-        extra += ["--no-verify"] if way.endswith("-nv") else []
-        setup = lambda: _run(  # noqa: E731
-            [*iplab, "up", source, "--var", f"n={n}", "--prefix", prefix, *extra], env=env
-        )
+        extra += ["--no-verify"] if "-nv" in way else []
+        up = [*iplab, "up", source, "--var", f"n={n}", "--prefix", prefix, *extra]
+        if way.endswith("-kept"):  # planned before, as by an earlier run: nothing runs
+            _run([*up, "--dry-run"], env=env)
+        setup = lambda: _run(up, env=env)  # noqa: E731
         teardown = lambda: _run([*iplab, "down", lab], env=env)  # noqa: E731
     checks: dict[str, list[str]] = {}
     if way == "topo":
@@ -261,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
                     for phase in ("verify", "status", "verify, quiet", "status, quiet")
                     if phase in t.times
                 )
-                print(f"  N={n:<4} {way:<11} setup {t.median('setup') or 0:7.2f} s   teardown "
+                print(f"  N={n:<4} {way:<13} setup {t.median('setup') or 0:7.2f} s   teardown "
                       f"{t.median('teardown') or 0:7.2f} s (returned after "
                       f"{t.median('returned') or 0:.2f} s){extra}", flush=True)  # fmt: skip
     report(results, args)
@@ -272,14 +281,14 @@ def report(results: dict[tuple[str, int], Timing], args: argparse.Namespace) -> 
     print(
         f"\nmedians of {args.runs} runs, seconds (teardown: until the kernel let go of the links)"
     )
-    print(f"{'way':<12}" + "".join(f"{'N=' + str(n):>22}" for n in args.sizes))
+    print(f"{'way':<14}" + "".join(f"{'N=' + str(n):>22}" for n in args.sizes))
     for way in args.ways:
         cells = "".join(
             f"{results[(way, n)].median('setup') or 0:>10.2f} /"
             f"{results[(way, n)].median('teardown') or 0:>9.2f}"
             for n in args.sizes
         )
-        print(f"{way:<12}{cells}")
+        print(f"{way:<14}{cells}")
 
     def ratio(a: str, b: str, n: int, phase: str) -> str:
         x, y = results[(a, n)].median(phase), results[(b, n)].median(phase)
@@ -289,6 +298,8 @@ def report(results: dict[tuple[str, int], Timing], args: argparse.Namespace) -> 
     for a, b, goal in (
         ("topo", "best-batch", "iplab up, verified; goal <= 1.5"),
         ("topo-nv", "best-batch", "iplab up --no-verify; goal <= 1.2"),
+        ("topo-kept", "best-batch", "iplab up, verified, plan kept; goal <= 1.5"),
+        ("topo-nv-kept", "best-batch", "iplab up --no-verify, plan kept; goal <= 1.2"),
         ("iplab", "ip-batch", "tutorial form, verified"),
         ("iplab-nv", "ip-batch", "tutorial form, --no-verify"),
         ("iplab", "bash", "tutorial form against bash"),
@@ -299,7 +310,7 @@ def report(results: dict[tuple[str, int], Timing], args: argparse.Namespace) -> 
         cells = "".join(
             f"  N={n}: {ratio(a, b, n, 'setup')} / {ratio(a, b, n, 'teardown')}" for n in args.sizes
         )
-        print(f"{a + ' / ' + b:<24}{cells}   ({goal})")
+        print(f"{a + ' / ' + b:<26}{cells}   ({goal})")
     if "topo" in args.ways:
         for phase, label in (
             ("verify", "iplab verify"),

@@ -12,10 +12,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from iplab import names, yamlio
+from iplab import names
 from iplab.errors import Location, ScenarioError
+
+if TYPE_CHECKING:  # a field is read from a loaded document: YAML is imported by the loader
+    from iplab import yamlio
 
 T = TypeVar("T")
 
@@ -165,7 +168,9 @@ class Fields:
             value = self._render(value, self.where(key))
         if not isinstance(value, list):
             self.fail(key, f"must be a list, found {type(value).__name__}")
-        lines = value.item_lines if isinstance(value, yamlio.YList) else []
+        from iplab.yamlio import YList
+
+        lines = value.item_lines if isinstance(value, YList) else []
         out = []
         for i, item in enumerate(value):
             line = lines[i] if i < len(lines) else self.m.line_of(key)

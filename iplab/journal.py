@@ -220,11 +220,30 @@ class Journal:
         self._append([record])
 
     def processes(self) -> list[tuple[int, int]]:
-        """(pid, start time) of every process the journal says was started."""
+        """(pid, start time) of every process the journal says was started. Only the lines
+        that can be one are decoded (a string cannot hold ``"process"`` unescaped): a
+        large lab's journal has thousands of others, and ``entries`` names damaged lines."""
+        try:
+            data = statedir.read_state_file(self.path)
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise UsageError(f"cannot read {self.path}: {exc.strerror}") from None
         out = []
-        for _number, record in self.lines():
-            if record.get("type") == "process" and isinstance(record.get("start"), int):
-                out.append((int(record["pid"]), int(record["start"])))
+        for raw in data.split(b"\n"):
+            if b'"process"' not in raw:
+                continue
+            try:
+                record = json.loads(raw)
+            except ValueError:
+                continue
+            if (
+                isinstance(record, dict)
+                and record.get("type") == "process"
+                and isinstance(record.get("pid"), int)
+                and isinstance(record.get("start"), int)
+            ):
+                out.append((record["pid"], record["start"]))
         return out
 
     def _append(self, records: list[dict[str, Any]], sync: bool = True) -> None:

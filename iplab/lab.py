@@ -496,7 +496,10 @@ def live_differences(
 
 
 def _verify_up(env: Env, plan: Plan) -> int:
+    from iplab.expectation import keep
+
     expected, differences = live_differences(env, plan)
+    keep(plan, expected)  # what a `verify` of the lab would replay: it need not
     skipped = verify.unknowable(expected)
     if skipped:
         env.out.write(f"verify: skipped what the model cannot know: {', '.join(skipped)}\n")

@@ -572,7 +572,7 @@ def _ip_fields(op: IpOp) -> dict[str, Any]:
 
 #: fields that say how a command is spelled (or what iplab does with it), not what it does
 _SPELLING = frozenset(
-    {"ns_form", "name_kw", "peer_name_kw", "dev_kw", "show_kw", "verb", "word"}
+    {"text", "ns_form", "name_kw", "peer_name_kw", "dev_kw", "show_kw", "verb", "word"}
     | {"reachable", "undo", "observes", "shell"}
 )
 

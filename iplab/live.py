@@ -26,8 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from iplab import iproute, tc, undo
 from iplab.context import Env, Signals, fault
 from iplab.errors import IplabError, UsageError
@@ -149,6 +147,8 @@ class Live:
 
     def line(self, template: str, **variables: Any) -> str:
         """One line rendered through a template (the run's --templates first)."""
+        import jinja2
+
         try:
             text = self.render.env.get_template(template).render(**variables).strip()
         except jinja2.TemplateError as exc:

@@ -207,7 +207,12 @@ class _Apply:
         return True
 
     def set_master(self, space: Namespace, link: Link, master: str) -> None:
+        """``link`` (a link of ``space``) becomes a port of ``master``, if it may."""
         if self.master_ok(space, link, master):
+            if space.ports is not None and link.master != master:
+                if link.master is not None:
+                    space.ports[link.master] -= 1
+                space.ports[master] = space.ports.get(master, 0) + 1
             link.master = master
 
 
@@ -217,6 +222,8 @@ def _destroy(state: State, ns: str, name: str) -> None:
     link = space.links.pop(name, None)
     if link is None:
         return
+    if link.master is not None or link.kind == "bridge":
+        space.ports = None
     space.routes = [r for r in space.routes if r.dev != name]
     if link.kind == "bridge":
         for other in space.links.values():
@@ -229,7 +236,15 @@ def _destroy(state: State, ns: str, name: str) -> None:
 
 
 def _ports(space: Namespace, bridge: str) -> int:
-    return sum(1 for link in space.links.values() if link.master == bridge)
+    """How many ports ``bridge`` has (counted once, then kept up to date by set_master;
+    any other change of a master sets ``space.ports`` to None: counted again)."""
+    if space.ports is None:
+        counts: dict[str, int] = {}
+        for link in space.links.values():
+            if link.master is not None:
+                counts[link.master] = counts.get(link.master, 0) + 1
+        space.ports = counts
+    return space.ports.get(bridge, 0)
 
 
 def _on_link_subnet(space: Namespace, gateway: str) -> bool:
@@ -253,6 +268,7 @@ def _rename(state: State, ns: str, link: Link, new: str) -> None:
     space = state.namespaces[ns]
     old = link.name
     space.links = {(new if k == old else k): v for k, v in space.links.items()}
+    space.ports = None
     link.name = new
     for other in space.links.values():
         if other.master == old:
@@ -471,6 +487,8 @@ def _link_add(a: _Apply, op: LinkAdd) -> None:
     if op.master is not None and not a.master_ok(main_space, link, op.master):
         return
     link.master = op.master
+    if op.master is not None:
+        main_space.ports = None
     if op.type == "veth":
         assert peer_name is not None
         peer_ns = op.peer_netns or here
@@ -511,6 +529,7 @@ def _link_set(a: _Apply, op: LinkSet) -> None:
             a.set_master(space, link, value)
         elif key == "nomaster":
             link.master = None
+            space.ports = None
         elif key == "mtu":
             assert value is not None
             link.mtu = int(value)
@@ -548,6 +567,7 @@ def _move(a: _Apply, here: str, link: Link, target_ref: str, new_name: str | Non
     a.free(dest, name)
     space = state.namespaces[here]
     del space.links[link.name]
+    space.ports = None
     space.routes = [r for r in space.routes if r.dev != link.name]
     for other in space.links.values():
         if other.master == link.name:
@@ -580,6 +600,7 @@ def _bridge_ports(a: _Apply, op: BridgePortsSet) -> None:
             a.object(f"{port} is not a port of {op.bridge}", a.state.certain(link))
         else:
             link.master = None
+            space.ports = None
 
 
 def _raw(a: _Apply, op: Raw | NetnsExec) -> None:

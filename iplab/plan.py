@@ -9,21 +9,22 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from iplab import ipgrammar, names
+from iplab import ipgrammar, memo, names
 from iplab.claims import Owned, check_claims
 from iplab.errors import ScenarioError, UsageError
 from iplab.inverse import Undo
 from iplab.model import Judge, ModelError, lab_addresses
 from iplab.names import ROOT
-from iplab.render import Command, ReadsBackAs, Renderer, renderer
-from iplab.scenario import Scenario, SudoPolicy, parse_var_overrides
-from iplab.scenario import load as load_scenario
+from iplab.render import Command, ReadsBackAs, Renderer, renderer, template_hashes
+from iplab.scenario import Scenario, SudoPolicy, load_text, parse_var_overrides
+from iplab.scenario import read as read_scenario
 from iplab.state import Replayed, State, after, created_names, created_objects, replay
 from iplab.steps import (
     Effect,
@@ -66,6 +67,10 @@ class Plan:
     templates: tuple[Path, ...] = ()
     #: what the model objects to without refusing (it cannot be sure, or ``render``)
     warnings: tuple[ModelError, ...] = ()
+    #: built for a text job: the model's certain objections are among the warnings
+    lenient: bool = False
+    #: the ``--var`` pairs of the scenario file it was loaded from (None: built otherwise)
+    var_pairs: tuple[str, ...] | None = None
 
     @property
     def commands(self) -> tuple[PlannedCommand, ...]:
@@ -296,7 +301,7 @@ def build(
         )
     return Plan(
         scenario, prefix, tuple(planned[:n_setup]), tuple(planned[n_setup:]), owned,
-        tuple(template_dirs), tuple(judge.warnings),
+        tuple(template_dirs), tuple(judge.warnings), lenient,
     )  # fmt: skip
 
 
@@ -319,8 +324,35 @@ def load(
     """The one way from a scenario file (or a bundled scenario's name) to a :class:`Plan`:
     load it, its variables overridden by ``NAME=VALUE`` pairs (``--var``), and :func:`build`
     (``lenient``: the model's objections are warnings, for text jobs such as render)."""
-    scenario = load_scenario(path_or_name, parse_var_overrides(var_pairs))
-    return build(scenario, prefix, template_dirs, strict_claims, lenient=lenient)
+    path, text = read_scenario(path_or_name)
+    pairs = tuple(var_pairs)
+    entry = _memo_key(
+        str(path), text, pairs, prefix, template_dirs, strict_claims=strict_claims, lenient=lenient
+    )
+    kept = memo.get("plans", entry) if entry else None
+    if isinstance(kept, Plan):
+        return kept
+    scenario = load_text(text, str(path), parse_var_overrides(pairs))
+    plan = build(scenario, prefix, template_dirs, strict_claims, lenient=lenient)
+    plan = dataclasses.replace(plan, var_pairs=pairs)
+    if entry:
+        memo.put("plans", entry, plan)
+    return plan
+
+
+def _memo_key(
+    path: str, text: str, pairs: tuple[str, ...], prefix: str, template_dirs: Sequence[Path],
+    *, strict_claims: bool, lenient: bool,
+) -> str | None:  # fmt: skip
+    """The plan's key in :mod:`iplab.memo`: everything :func:`build` depends on (None:
+    a template directory cannot be read, and the renderer will say why)."""
+    try:
+        templates = tuple(sorted(template_hashes(template_dirs).items()))
+    except UsageError:
+        return None
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    dirs = tuple(str(d) for d in template_dirs)
+    return memo.key("plan", path, sha, pairs, prefix, dirs, templates, strict_claims, lenient)
 
 
 def _planned(render: Renderer, policy: SudoPolicy, sim: Replayed) -> PlannedCommand:

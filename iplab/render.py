@@ -19,16 +19,19 @@ import re
 import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
-
-from iplab import sandbox, statedir
+from iplab import statedir
 from iplab.errors import IplabError, ScenarioError, UsageError
 from iplab.resources import data_dir
 from iplab.steps import IpOp, Op, Raw, Step, is_observation, needs_privilege
 from iplab.words import strip_sudo
+
+if TYPE_CHECKING:  # Jinja is imported by the first Renderer: a plan kept in iplab.memo,
+    # its commands already rendered, is run without it
+    import jinja2
 
 
 @dataclass(frozen=True)
@@ -71,25 +74,33 @@ def bundled_templates() -> Path:
     return data_dir("templates")
 
 
-class _TemplateCache(jinja2.FileSystemBytecodeCache):
-    """Compiled templates kept between runs; a cache that cannot be read or written is
-    only slower, never an error. Its directory is private (as the state directory): what
-    jinja loads from it is code."""
+@cache
+def _template_cache_class() -> type[jinja2.FileSystemBytecodeCache]:
+    import jinja2
 
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except Exception:  # an entry cut short or damaged (jinja unpickles and unmarshals it)
-            bucket.reset()
+    class _TemplateCache(jinja2.FileSystemBytecodeCache):
+        """Compiled templates kept between runs; a cache that cannot be read or written is
+        only slower, never an error. Its directory is private (as the state directory): what
+        jinja loads from it is code."""
 
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # an entry cut short or damaged (jinja unpickles and unmarshals it)
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)
+
+    return _TemplateCache
 
 
 def _compiled_as(env: jinja2.Environment) -> str:
     """What the compiled code of a template depends on besides its source: the class (a
     sandbox intercepts operators in the code itself), the syntax and whitespace options."""
+    import jinja2
+
     options = (
         type(env).__module__, type(env).__qualname__, jinja2.__version__,
         sorted(getattr(env, "intercepted_binops", ())),
@@ -123,7 +134,7 @@ def template_cache(env: jinja2.Environment) -> jinja2.BytecodeCache | None:
         statedir.check_tree(base / "iplab", "templates")  # ours alone, no symbolic link
     except (OSError, RuntimeError, IplabError):
         return None
-    return _TemplateCache(str(directory), f"iplab-{_compiled_as(env)}-%s.cache")
+    return _template_cache_class()(str(directory), f"iplab-{_compiled_as(env)}-%s.cache")
 
 
 #: why a user's template's line does not do what its op says (None: it does); the line
@@ -152,6 +163,10 @@ class Renderer:
         if self.overridden and reads_back_as is None:
             raise AssertionError("a user's templates are rendered only with their check")
         self.reads_back_as = reads_back_as
+        import jinja2
+
+        from iplab import sandbox
+
         # sandboxed and bounded: a --templates file runs as root's text, never as code
         self.env = sandbox.Sandbox(
             loader=jinja2.FileSystemLoader(search),
@@ -168,6 +183,10 @@ class Renderer:
 
     def text(self, op: Op) -> str:
         """The op's command line, without sudo (a line read by the grammar: as written)."""
+        import jinja2
+
+        from iplab import sandbox
+
         name = op.template if op.text is None else LINE_TEMPLATE
         try:
             template = self._templates.get(name)

@@ -28,9 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from iplab import names, yamlio
+from iplab import names
 from iplab.errors import Location, ScenarioError
-from iplab.expand import Expander
 from iplab.fields import MISSING, Fields
 from iplab.steps import (
     Step,
@@ -64,6 +63,8 @@ class Scenario:
 
 def parse_var_overrides(pairs: Iterable[str]) -> dict[str, Any]:
     """``--var n=3`` pairs; each value is read as a YAML scalar (3 is a number)."""
+    from iplab import yamlio
+
     out: dict[str, Any] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -74,6 +75,11 @@ def parse_var_overrides(pairs: Iterable[str]) -> dict[str, Any]:
 
 
 def load_text(text: str, file: str, overrides: dict[str, Any] | None = None) -> Scenario:
+    # the loader's own modules (YAML, Jinja) are imported when a scenario is loaded: a
+    # command whose scenario is kept in iplab.memo never imports them
+    from iplab import yamlio
+    from iplab.expand import Expander
+
     if len(text) > MAX_FILE_BYTES:
         raise ScenarioError(
             f"{len(text)} characters: a scenario is at most {MAX_FILE_BYTES} bytes",
@@ -162,6 +168,12 @@ def resolve(path_or_name: str) -> Path:
 
 
 def load(path_or_name: str, overrides: dict[str, Any] | None = None) -> Scenario:
+    path, text = read(path_or_name)
+    return load_text(text, str(path), overrides)
+
+
+def read(path_or_name: str) -> tuple[Path, str]:
+    """A scenario file's path and text (at most :data:`MAX_FILE_BYTES`, UTF-8)."""
     path = resolve(path_or_name)
     try:
         with path.open("rb") as f:
@@ -184,4 +196,4 @@ def load(path_or_name: str, overrides: dict[str, Any] | None = None) -> Scenario
         raise ScenarioError(f"not UTF-8 text ({exc.reason})", Location(str(path))) from None
     except OSError as exc:
         raise ScenarioError(f"cannot read: {exc.strerror}", Location(str(path))) from None
-    return load_text(text, str(path), overrides)
+    return path, text

@@ -123,6 +123,9 @@ class Namespace:
     #: the model cannot place it (see Link.unknown), and when it was made (Link.epoch)
     unknown: bool = False
     epoch: int = 0
+    #: model only: how many ports each bridge has (None: counted when next asked; kept up
+    #: to date by the model's ``set master``, so a bridge of N ports costs N, not N^2)
+    ports: dict[str, int] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass

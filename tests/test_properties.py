@@ -1,7 +1,8 @@
 """Properties, checked on generated inputs (hypothesis):
 
 * the model: ``apply(op)`` then its inverse (each undo whose guard holds, in order) gives
-  the state before back, for every op the model accepts on a generated lab;
+  the state before back, for every op the model accepts on a generated lab; the port
+  counts it keeps up to date are the counts;
 * the iproute parser: ``ip -j`` JSON generated from a State parses back to that State;
 * render -> import: the lines of a generated scenario, imported, render the same lines
   and hold the same ops.
@@ -11,23 +12,34 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections import Counter
 from typing import Any
 
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from iplab import iproute
 from iplab.export import export
 from iplab.importer.convert import import_text
 from iplab.inverse import inverse
-from iplab.model import DEFAULT_MTU, ModelError, apply
+from iplab.model import DEFAULT_MTU, ModelError, _ports, apply
 from iplab.names import ROOT
 from iplab.peers import build_state
 from iplab.plan import build
 from iplab.render import renderer
 from iplab.scenario import load_text
 from iplab.state import State
-from iplab.steps import AddrAdd, LinkAdd, LinkSet, NetnsAdd, Op, RouteAdd
+from iplab.steps import (
+    AddrAdd,
+    BridgePortsSet,
+    LinkAdd,
+    LinkDel,
+    LinkSet,
+    NetnsAdd,
+    NetnsDel,
+    Op,
+    RouteAdd,
+)
 
 NETNS = ["ns1", "ns2"]
 #: names as labs spell them (iproute2 reads a short word as an abbreviated keyword: a link
@@ -89,6 +101,65 @@ def test_an_op_then_its_inverse_gives_the_state_back(history: list[Op], op: Op) 
         if undo.guard.holds(state):
             apply(state, undo.op)
     assert _known(state) == _known(before), op
+
+
+@st.composite
+def port_changes(draw: st.DrawFn) -> Op:
+    """What changes a bridge's ports: master, nomaster, renames, moves, deletions, brctl."""
+    kinds = ["master", "master", "nomaster", "rename", "rename-bridge", "move", "del", "netns"]
+    kind = draw(st.sampled_from([*kinds, "addif", "delif", "veth", "bridge"]))
+    link = draw(st.sampled_from([*LINKS, "br1", "eth0"]))
+    if kind == "rename-bridge":  # a bridge with ports, its name in their master field
+        bridge, name = draw(st.sampled_from(["br0", "br1"])), draw(st.sampled_from(["eth0", "br9"]))
+        return LinkSet(dev=bridge, attrs=(("name", name),))
+    if kind == "del":
+        return LinkDel(**_ns(draw), dev=link)
+    if kind == "netns":
+        return NetnsDel(name=draw(st.sampled_from(NETNS)))
+    if kind == "veth":
+        return LinkAdd(**_ns(draw), name=link, type="veth", peer=draw(st.sampled_from(LINKS)))
+    if kind == "bridge":
+        return LinkAdd(**_ns(draw), name=link, type="bridge")
+    if kind in ("addif", "delif"):
+        ports = tuple(draw(st.lists(st.sampled_from(LINKS), min_size=1, max_size=2, unique=True)))
+        return BridgePortsSet(**_ns(draw), bridge="br0", ports=ports, verb=kind)  # type: ignore[arg-type]
+    attrs: tuple[tuple[str, str | None], ...] = {
+        "master": (("master", draw(st.sampled_from(["br0", "br1"]))),),
+        "nomaster": (("nomaster", None),),
+        "rename": (("name", draw(st.sampled_from([*LINKS, "br1", "eth0"]))),),
+        "move": (("netns", draw(st.sampled_from(NETNS))),),
+    }[kind]
+    return LinkSet(**_ns(draw), dev=link, attrs=attrs)
+
+
+#: a lab with bridges and ports to change
+PORTS_LAB: list[Op] = [
+    NetnsAdd(name="ns1"), LinkAdd(name="br0", type="bridge"), LinkAdd(name="br1", type="bridge"),
+    LinkAdd(name="br0", type="bridge", ns="ns1"),
+    LinkAdd(name="veth0", type="veth", peer="veth1"),
+    LinkAdd(name="veth2", type="veth", peer="veth3"),
+    LinkSet(dev="veth0", attrs=(("master", "br0"),)),
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(port_changes(), max_size=20))
+@example([LinkSet(dev="veth0", attrs=(("master", "br1"),))])  # from one bridge to another
+@example([LinkSet(dev="br0", attrs=(("name", "eth0"),))])  # the bridge renamed
+@example([LinkSet(dev="veth0", attrs=(("nomaster", None),))])
+@example([LinkSet(dev="veth0", attrs=(("netns", "ns1"),))])  # a port moved away
+@example([LinkDel(dev="veth1")])  # a port deleted with its peer
+def test_the_port_counts_the_model_keeps_are_the_counts(history: list[Op]) -> None:
+    state = State()
+    for op in PORTS_LAB + history:
+        for space in state.namespaces.values():
+            _ports(space, "br0")  # counted now: from here on, kept up to date or dropped
+        _try(state, op)
+        for space in state.namespaces.values():
+            counted = Counter(link.master for link in space.links.values() if link.master)
+            if space.ports is not None:
+                assert {b: n for b, n in space.ports.items() if n} == dict(counted), op
+            assert _ports(space, "br0") == counted["br0"], op
 
 
 def _known(state: State) -> dict[str, Any]:

@@ -43,6 +43,19 @@ def test_user_templates_override_bundled_ones_by_name(tmp_path: Path) -> None:
     assert r.text(LinkAdd(name="br0", type="bridge")) == "ip link add br0 type bridge"
 
 
+@pytest.mark.parametrize(
+    "spelling", ["ip  netns add {{ name }}", "ip net add {{ name }}", "ip netns a {{ name }}"]
+)
+def test_a_template_may_spell_its_command_its_own_way(tmp_path: Path, spelling: str) -> None:
+    """The line grammar keeps such a line's text; the check compares what it does."""
+    (tmp_path / "netns-add.j2").write_text(spelling + "\n")
+    command = Renderer([tmp_path], reads_back_as).command(NetnsAdd(name="ns1"), sudo=False)
+    assert command.text == spelling.replace("{{ name }}", "ns1")
+    (tmp_path / "netns-add.j2").write_text("ip netns del {{ name }}\n")
+    with pytest.raises(UsageError, match="not the netns add"):
+        Renderer([tmp_path], reads_back_as).command(NetnsAdd(name="ns1"), sudo=False)
+
+
 def test_undefined_variable_in_a_template_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "netns-add.j2").write_text("ip netns add {{ nmae }}\n")
     with pytest.raises(UsageError, match="'nmae' is undefined"):

@@ -186,25 +186,20 @@ def cmd_ls(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from iplab import iproute, scenario, verify
-    from iplab.plan import modelled
-    from iplab.state import after
+    from iplab import iproute, verify
+    from iplab.expectation import expectation
 
-    loaded = scenario.load(args.scenario, scenario.parse_var_overrides(args.var))
-    sc, owned = modelled(loaded, args.prefix)
-    total = len(sc.steps)
-    if args.step is not None and not 1 <= args.step <= total:
-        raise UsageError(f"--step {args.step}: the scenario has steps 1 to {total}")
+    want = expectation(args.scenario, args.var, args.prefix, args.step)
     env = _env(args)
-    env.context.update({"scenario": sc.path, "sha256": sc.sha256})
-    expected = after(sc.steps, len(sc.setup) if args.step is None else args.step)
-    observed = iproute.read_state(env.runner, sorted(owned.netns))
-    found = verify.diff(expected, observed, owned)
+    env.context.update({"scenario": want.path, "sha256": want.sha256})
+    expected = want.state
+    observed = iproute.read_state(env.runner, sorted(want.owned.netns))
+    found = verify.diff(expected, observed, want.owned)
     live: list[str] = []
     if args.step is None:  # and what the lab's journal says its links' qdiscs hold
         from iplab.live import live_problems
 
-        live = [str(d) for d in live_problems(env, f"{args.prefix}{sc.name}", observed)]
+        live = [str(d) for d in live_problems(env, f"{args.prefix}{want.name}", observed)]
     differences = [str(d) for d in found] + live
     where = f"after step {args.step}" if args.step else "after the setup"
     if args.json:
