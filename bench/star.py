@@ -26,7 +26,9 @@ leaves it seconds of work, see :func:`kernel_quiet`). iplab runs as a user runs 
 new process, Python start-up included). A teardown is timed until the kernel has really
 let go of the lab's links (deleting a namespace returns before the kernel destroys its
 veths; iplab's down waits for that, so every way is timed to the same point; the time at
-which the command returned is shown too). Every object carries a prefix of its own
+which the command returned is shown too). Each setup and each teardown starts once the
+kernel is quiet (:func:`kernel_quiet`): the work a setup or a teardown leaves the kernel
+would otherwise slow whichever way comes next in the round. Every object carries a prefix of its own
 (``iptb`` + 4 hex digits) and is deleted at the end, even on failure.
 """
 
@@ -186,6 +188,7 @@ def one(way: str, n: int, workdir: Path) -> dict[str, float]:
         }
     try:
         out: dict[str, float] = {}
+        kernel_quiet()  # every way starts on a quiet kernel, whatever ran before it
         start = time.perf_counter()
         setup()
         out["setup"] = time.perf_counter() - start
@@ -199,6 +202,7 @@ def one(way: str, n: int, workdir: Path) -> dict[str, float]:
             start = time.perf_counter()
             _run(argv, env=env)
             out[f"{phase}, quiet"] = time.perf_counter() - start
+        kernel_quiet()  # and so does every teardown (a setup leaves the kernel seconds of work)
         start = time.perf_counter()
         teardown()
         out["returned"] = time.perf_counter() - start

@@ -489,9 +489,11 @@ def leftovers(
     deadline = began + SETTLE_SECONDS
     hook, env.runner.hook = env.runner.hook, None
     reads = 0
+    pause = 0.01  # the kernel often lets go within milliseconds: look soon, then less often
     try:
         while left and time.monotonic() < deadline:
-            time.sleep(0.05)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
             left = claims.leftovers(iproute.read_state(env.runner, []), owned)
             reads += 1
     finally:
