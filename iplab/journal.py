@@ -223,14 +223,8 @@ class Journal:
         """(pid, start time) of every process the journal says was started. Only the lines
         that can be one are decoded (a string cannot hold ``"process"`` unescaped): a
         large lab's journal has thousands of others, and ``entries`` names damaged lines."""
-        try:
-            data = statedir.read_state_file(self.path)
-        except FileNotFoundError:
-            return []
-        except OSError as exc:
-            raise UsageError(f"cannot read {self.path}: {exc.strerror}") from None
         out = []
-        for raw in data.split(b"\n"):
+        for raw in self._read().split(b"\n"):
             if b'"process"' not in raw:
                 continue
             try:
@@ -288,18 +282,21 @@ class Journal:
             ) from None
         return path
 
+    def _read(self) -> bytes:
+        """The whole journal (nothing when there is none yet)."""
+        try:
+            return statedir.read_state_file(self.path)
+        except FileNotFoundError:
+            return b""
+        except OSError as exc:
+            raise UsageError(f"cannot read {self.path}: {exc.strerror}") from None
+
     def lines(self) -> list[tuple[int, dict[str, Any]]]:
         """(line number, record) of every readable line; each unreadable one is named in
         ``problems`` (file:line, what is wrong) and skipped. A torn last line (a crash
         mid-write: no newline at its end) is the only damage taken silently."""
         self.problems = []
-        try:
-            data = statedir.read_state_file(self.path)
-        except FileNotFoundError:
-            return []
-        except OSError as exc:
-            raise UsageError(f"cannot read {self.path}: {exc.strerror}") from None
-        raw_lines = data.split(b"\n")
+        raw_lines = self._read().split(b"\n")
         torn = raw_lines.pop()  # after the last newline: empty, or a torn write
         whole = _whole(raw_lines)  # the common case, in one pass of the decoder
         out = whole if whole is not None else self._each(raw_lines)
