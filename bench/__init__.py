@@ -10,6 +10,7 @@ processes. Without that, every timed start would recompile all of iplab's module
 from __future__ import annotations
 
 import compileall
+import json
 import os
 from pathlib import Path
 
@@ -22,3 +23,23 @@ def user_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env.update(extra)
     return env
+
+
+def kernel_seconds(audit: Path, skip: int) -> tuple[float, int]:
+    """Seconds that the records after the first ``skip`` lines of an audit log spent in the
+    kernel's hands: each ``ip -batch`` process (its lines carry ``batch_ms``, the same for
+    all of them) and each wait for the kernel to let go of deleted objects; and how many
+    lines the log has."""
+    lines = audit.read_text().splitlines() if audit.exists() else []
+    batches: set[tuple[object, object]] = set()
+    total = 0.0
+    for raw in lines[skip:]:
+        record = json.loads(raw)
+        if record.get("batch_ms") is not None:
+            batch = (record.get("time"), record.get("batch_ms"))  # a batch's lines share both
+            if batch not in batches:
+                batches.add(batch)
+                total += record["batch_ms"] / 1000
+        elif record.get("kind") == "wait":
+            total += (record.get("duration_ms") or 0) / 1000
+    return total, len(lines)

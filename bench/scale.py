@@ -31,7 +31,6 @@ deleted at the end, even on failure.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import subprocess
@@ -41,7 +40,7 @@ import time
 import uuid
 from pathlib import Path
 
-from bench import user_env
+from bench import kernel_seconds, user_env
 from bench.star import _batch_text, _run, _settle, cleanup
 from iplab import export, scenario
 from iplab.plan import build
@@ -112,26 +111,6 @@ def bare(n: int, per_bridge: int, workdir: Path) -> dict[str, tuple[float, float
         return out
     finally:
         cleanup(prefix)
-
-
-def kernel_seconds(audit: Path, skip: int) -> tuple[float, int]:
-    """Seconds that the records after the first ``skip`` lines of an audit log spent in the
-    kernel's hands: each ``ip -batch`` process (its lines carry ``batch_ms``, the same for
-    all of them) and each wait for the kernel to let go of deleted objects; and how many
-    lines the log has."""
-    lines = audit.read_text().splitlines() if audit.exists() else []
-    batches: set[tuple[object, object]] = set()
-    total = 0.0
-    for raw in lines[skip:]:
-        record = json.loads(raw)
-        if record.get("batch_ms") is not None:
-            batch = (record.get("time"), record.get("batch_ms"))  # a batch's lines share both
-            if batch not in batches:
-                batches.add(batch)
-                total += record["batch_ms"] / 1000
-        elif record.get("kind") == "wait":
-            total += (record.get("duration_ms") or 0) / 1000
-    return total, len(lines)
 
 
 def one(n: int, per_bridge: int, workdir: Path) -> dict[str, tuple[float, float]]:
