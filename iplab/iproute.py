@@ -130,6 +130,7 @@ def parse_links(data: Any, ns: str = ROOT) -> list[RawLink]:
                 kind=_kind(entry, where),
                 up="UP" in flags,
                 operstate=_field(entry, "operstate", str, where),
+                qdisc=_field(entry, "qdisc", str, where),
                 mtu=_field(entry, "mtu", int, where),
                 mac=_field(entry, "address", str, where),
                 master=_field(entry, "master", str, where),
@@ -372,22 +373,6 @@ def read_state(shell: Shell, namespaces: Iterable[str] | None = None) -> State:
             shell.note({**meta, **extra, "dumps": reading.dumps}, time.perf_counter() - start)
             return state
     return read_with_ip(shell, wanted)
-
-
-def impaired_namespaces(shell: Shell, namespaces: Sequence[str]) -> list[str]:
-    """Of ``namespaces``, those holding a qdisc iplab sets (netem, tbf), found over netlink
-    (the netlink reader's runner only); audited as a read."""
-    from iplab import netlink
-    from iplab.runner import Runner
-
-    assert isinstance(shell, Runner)
-    start = time.perf_counter()
-    kinds = netlink.qdisc_kinds(namespaces)
-    found = [ns for ns in namespaces if kinds.get(ns, set()) & {"netem", "tbf"}]
-    meta = {"kind": "read", "reader": "netlink", "namespaces": list(namespaces),
-            "text": f"read qdisc kinds with netlink: {len(namespaces)} namespaces"}  # fmt: skip
-    shell.note(meta, time.perf_counter() - start)
-    return found
 
 
 def read_with_ip(shell: Shell, namespaces: Iterable[str] | None = None) -> State:

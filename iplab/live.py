@@ -34,7 +34,7 @@ from iplab.journal import Entry, Journal, LabInfo, UndoRecord, open_lab
 from iplab.names import ROOT, ns_label
 from iplab.render import Command, Renderer, split
 from iplab.runner import Result, Runner
-from iplab.state import State
+from iplab.state import Link, State
 from iplab.steps import LinkSet, NetnsExec, Op, Raw
 from iplab.verify import Difference
 
@@ -447,6 +447,10 @@ def applied(entries: Sequence[Entry]) -> Applied:
     )
 
 
+def _may_be_impaired(link: Link | None) -> bool:
+    return link is not None and (link.qdisc is None or link.qdisc in ("netem", "tbf"))
+
+
 def observed_impairments(
     runner: Runner, info: LabInfo, state: State | None = None
 ) -> dict[Target, tc.Qdisc]:
@@ -456,12 +460,11 @@ def observed_impairments(
     state = state or iproute.read_state(runner, lab_netns(info))
     wanted = set(lab_links(info, state))
     out: dict[Target, tc.Qdisc] = {}
-    namespaces = [ROOT, *lab_netns(info)]
-    if iproute.choose_reader(runner, namespaces) == "netlink":
-        # one netlink dump per namespace says which hold a netem or tbf at all: tc runs
-        # only there (a lab of 500 namespaces would otherwise start 501 processes)
-        namespaces = iproute.impaired_namespaces(runner, namespaces)
-    for ns in namespaces:
+    # the state read says each link's root qdisc (the kernel's IFLA_QDISC, `ip -j`'s
+    # "qdisc"): tc runs only where a lab link's is one iplab sets, or is not known (a lab of
+    # 500 namespaces would otherwise start 501 processes)
+    held = {t.ns for t in wanted if _may_be_impaired(state.link(t.ns, t.dev))}
+    for ns in [n for n in [ROOT, *lab_netns(info)] if n in held]:
         if ns not in state.namespaces:
             continue
         argv = _in_ns(ns, ["tc", "-j", "qdisc", "show"])

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import functools
 import os
 import resource
 import socket
@@ -44,7 +43,6 @@ import struct
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from iplab.errors import ParseError
 from iplab.names import ROOT
@@ -77,6 +75,7 @@ IFLA_IFNAME = 3
 IFLA_MTU = 4
 IFLA_LINK = 5
 IFLA_MASTER = 10
+IFLA_QDISC = 6
 IFLA_OPERSTATE = 16
 IFLA_LINKINFO = 18
 IFLA_LINK_NETNSID = 37
@@ -190,6 +189,7 @@ def decode_link(data: bytes, start: int, end: int) -> _Link:
     operstate: str | None = None
     mac: str | None = None
     kind: str | None = None
+    qdisc: str | None = None
     unpack = _ATTR.unpack_from
     offset = start + _IFINFO.size
     while offset + 4 <= end:  # (inlined: a link carries some fifty attributes)
@@ -213,6 +213,8 @@ def decode_link(data: bytes, start: int, end: int) -> _Link:
             netnsid = _s32(data, a)
         elif attr == IFLA_TARGET_NETNSID:
             target = _s32(data, a)
+        elif attr == IFLA_QDISC:
+            qdisc = _cstring(data, a, b)
         elif attr == IFLA_OPERSTATE:
             state = data[a]
             operstate = OPERSTATES[state] if state < len(OPERSTATES) else None
@@ -227,7 +229,7 @@ def decode_link(data: bytes, start: int, end: int) -> _Link:
     link_index = link if link and netnsid is not None else None
     raw = RawLink(
         name=name, ifindex=index, kind=kind, up=bool(flags & IFF_UP), operstate=operstate,
-        mtu=mtu, mac=mac, link_index=link_index, link_netnsid=netnsid,
+        mtu=mtu, mac=mac, link_index=link_index, link_netnsid=netnsid, qdisc=qdisc,
     )  # fmt: skip
     return _Link(raw, master or None, link if link and netnsid is None else None, target)
 
@@ -564,71 +566,3 @@ def read_state(namespaces: Sequence[str]) -> tuple[State, Reading]:
     """The live state of the root namespace and of ``namespaces``, read over netlink."""
     reading = read(namespaces)
     return assemble(reading), reading
-
-
-# -- qdiscs: which namespaces hold an impairment -----------------------------------------------
-
-RTM_NEWQDISC = 36
-RTM_GETQDISC = 38
-TCA_KIND = 1
-CLONE_NEWNET = 0x40000000
-_TCMSG = struct.Struct("=BxxxiIII")  # tcmsg: family, ifindex, handle, parent, info
-
-
-def _setns(fd: int) -> None:
-    """Move this thread into the network namespace open as ``fd`` (os.setns: Python 3.12)."""
-    setns = getattr(os, "setns", None)
-    if setns is not None:  # pragma: no cover - Python 3.12 and later
-        setns(fd, CLONE_NEWNET)
-        return
-    libc = _libc()
-    if libc.setns(fd, CLONE_NEWNET) != 0:
-        import ctypes
-
-        code = ctypes.get_errno()
-        raise OSError(code, os.strerror(code))
-
-
-@functools.cache
-def _libc() -> Any:
-    import ctypes
-
-    return ctypes.CDLL(None, use_errno=True)
-
-
-def qdisc_kinds(namespaces: Sequence[str]) -> dict[str, set[str]]:
-    """The kinds of qdisc each namespace holds (root: ``""``), by one ``RTM_GETQDISC`` dump
-    over a socket opened inside it (tc has no target namespace id: this thread enters each
-    namespace for the time of a ``socket()`` call, and comes back). Absent: not found."""
-    out: dict[str, set[str]] = {}
-    home = os.open("/proc/self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
-    try:
-        for name in namespaces:
-            if name == ROOT:
-                sock = Socket()
-            else:
-                fd = _open_netns(name)
-                if fd is None:
-                    continue
-                try:
-                    _setns(fd)
-                    try:
-                        sock = Socket()
-                    finally:
-                        _setns(home)  # (were this to fail, the error stops iplab)
-                finally:
-                    os.close(fd)
-            try:
-                messages, _cut = sock.dump(RTM_GETQDISC, _TCMSG.pack(0, 0, 0, 0, 0))
-            finally:
-                sock.close()
-            kinds = out.setdefault(name, set())
-            for message in messages:
-                if _HEADER.unpack_from(message)[1] != RTM_NEWQDISC:
-                    continue
-                for kind, a, b in _attrs(message, _HEADER.size + _TCMSG.size, len(message)):
-                    if kind == TCA_KIND:
-                        kinds.add(_cstring(message, a, b))
-    finally:
-        os.close(home)
-    return out

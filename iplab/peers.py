@@ -29,6 +29,8 @@ class RawLink:
     kind: str
     up: bool
     operstate: str | None = None
+    #: the kind of the link's root qdisc (``noqueue``, ``netem``...)
+    qdisc: str | None = None
     mtu: int | None = None
     mac: str | None = None
     master: str | None = None
@@ -59,7 +61,7 @@ def build_state(
             space.links[r.name] = Link(
                 name=r.name, kind=r.kind, up=r.up, master=r.master,
                 addresses=list(r.addresses), mtu=r.mtu, ifindex=r.ifindex,
-                operstate=r.operstate, mac=r.mac,
+                operstate=r.operstate, mac=r.mac, qdisc=r.qdisc,
             )  # fmt: skip
         state.namespaces[ns] = space
     state.namespaces.setdefault(ROOT, Namespace(ROOT))

@@ -71,6 +71,8 @@ class Link:
     ifindex: int | None = None
     operstate: str | None = None
     mac: str | None = None
+    #: the kind of its root qdisc (``noqueue``, ``netem``, ``tbf``...)
+    qdisc: str | None = None
     # -- only in the model (not in JSON) --
     #: the model cannot place it: a step used it, nothing the model knows made it
     unknown: bool = False
@@ -79,7 +81,7 @@ class Link:
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "kind": self.kind, "up": self.up}
-        for key in ("master", "peer", "peer_ns", "mtu", "ifindex", "operstate", "mac"):
+        for key in ("master", "peer", "peer_ns", "mtu", "ifindex", "operstate", "mac", "qdisc"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value

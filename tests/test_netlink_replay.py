@@ -84,7 +84,6 @@ def _replay(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, key: str) -> Replay
     for name in NAMESPACES:
         (netns / name).touch()
     monkeypatch.setattr(netlink, "NETNS_DIR", str(netns))
-    monkeypatch.setattr(netlink, "_setns", lambda fd: None)
     return replay
 
 
@@ -103,13 +102,17 @@ def test_the_netlink_reader_reads_what_ip_printed(
     assert vethx is not None and (vethx.peer, vethx.peer_ns) == ("iptc13vethY", "")
 
 
-def test_qdisc_kinds_of_each_namespace(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    replay = _replay(monkeypatch, tmp_path, "qdisc_kinds")
-    kinds = netlink.qdisc_kinds(["", *NAMESPACES])
-    assert replay.conversation == []
-    # as `tc -j qdisc show` printed then: noqueue on the root's links, nothing in the
-    # namespaces (their links are down)
-    assert kinds == {"": {"noqueue"}, NAMESPACES[0]: set(), NAMESPACES[1]: set()}
+def test_the_read_carries_each_links_root_qdisc(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """IFLA_QDISC, as `ip -j` prints it: where iplab looks for a netem or a tbf without a
+    second pass over the namespaces."""
+    _replay(monkeypatch, tmp_path, "read_state")
+    state, _reading = netlink.read_state(NAMESPACES)
+    # as captured: noqueue on the root's links (up), noop in the namespaces (theirs are down)
+    assert {link.qdisc for link in state.namespaces[""].links.values()} == {"noqueue"}
+    for ns in NAMESPACES:
+        assert {link.qdisc for link in state.namespaces[ns].links.values()} == {"noop"}
 
 
 def test_a_kernel_error_becomes_one_message(
@@ -146,9 +149,6 @@ def test_iplab_reads_a_lab_over_netlink_as_root(
     state = iproute.read_state(runner, NAMESPACES)
     assert set(NAMESPACES) <= set(state.namespaces)
     assert [(n["reader"], n["dumps"]) for n in notes] == [("netlink", 6)]
-    _replay(monkeypatch, tmp_path, "qdisc_kinds")
-    assert iproute.impaired_namespaces(runner, ["", *NAMESPACES]) == []  # no netem, no tbf
-    assert notes[-1]["text"] == "read qdisc kinds with netlink: 3 namespaces"
 
 
 def test_without_netlink_iplab_reads_with_ip(
