@@ -448,7 +448,7 @@ def applied(entries: Sequence[Entry]) -> Applied:
 
 
 def _may_be_impaired(link: Link | None) -> bool:
-    return link is not None and (link.qdisc is None or link.qdisc in ("netem", "tbf"))
+    return link is not None and (link.qdisc is None or link.qdisc in tc.IMPAIRING)
 
 
 def observed_impairments(
@@ -473,7 +473,7 @@ def observed_impairments(
             continue
         for dev, q in tc.root_qdiscs(tc.parse_qdiscs(iproute.loads(text, "tc"))).items():
             target = Target(ns, dev)
-            if target in wanted and q.kind in ("netem", "tbf") and not q.default:
+            if target in wanted and q.kind in tc.IMPAIRING and not q.default:
                 out[target] = q
     return out
 

@@ -22,6 +22,8 @@ from iplab.errors import IplabError, Location, ParseError
 from iplab.verify import Difference
 
 FIELDS = ("delay", "jitter", "loss", "rate", "duplicate", "corrupt")
+#: the root qdiscs iplab sets (an impairment): netem, and tbf for a rate alone
+IMPAIRING = ("netem", "tbf")
 #: what tc prints when the kernel has no such qdisc (netem is a module, often not loaded)
 UNKNOWN_KIND = "Specified qdisc kind is unknown"
 
@@ -322,7 +324,7 @@ def root_qdiscs(qdiscs: Sequence[Qdisc]) -> dict[str, Qdisc]:
 def differences(want: Impairment | None, got: Qdisc | None, dev: str) -> list[Difference]:
     """How the root qdisc of ``dev`` differs from what was asked (None: nothing asked)."""
     if want is None:
-        if got is not None and not got.default and got.kind in ("netem", "tbf"):
+        if got is not None and not got.default and got.kind in IMPAIRING:
             return [Difference(dev, "qdisc", "none", f"{got.kind} {_describe(got)}")]
         return []
     if got is None or got.kind != want.kind:
