@@ -91,31 +91,34 @@ def key(kind: str, *parts: object) -> str:
     return hashlib.sha256(repr((fingerprint(), kind, parts)).encode()).hexdigest()
 
 
-def _directory(kind: str) -> Path | None:
+def directory(kind: str) -> Path | None:
+    """``$XDG_CACHE_HOME/iplab/<kind>``, made if need be; None when the cache is off, or
+    the directory is not private (someone else could write it, or it is a symbolic link),
+    or cannot be made (no home directory): then nothing is kept, never an error."""
     if not enabled():
         return None
     from iplab import statedir
     from iplab.errors import IplabError
 
-    root = base()
-    directory = root / kind
     try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        root = base()
+        path = root / kind
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
         statedir.check_tree(root, kind)  # ours alone, no symbolic link
     except (OSError, RuntimeError, IplabError):
         return None
-    return directory
+    return path
 
 
 def get(kind: str, entry: str) -> Any | None:
     """The result kept under ``entry`` (a :func:`key`), or None."""
-    directory = _directory(kind)
-    if directory is None:
+    folder = directory(kind)
+    if folder is None:
         return None
     from iplab import statedir
     from iplab.errors import IplabError
 
-    path = directory / f"{entry}.pickle"
+    path = folder / f"{entry}.pickle"
     try:
         data = statedir.read_state_file(path)
     except FileNotFoundError:
@@ -135,11 +138,11 @@ def get(kind: str, entry: str) -> Any | None:
 
 def put(kind: str, entry: str, value: object) -> None:
     """Keep ``value`` under ``entry``, written by a thread while the command goes on."""
-    directory = _directory(kind)
-    if directory is None:
+    folder = directory(kind)
+    if folder is None:
         return
     writer = threading.Thread(
-        target=_write, args=(directory, entry, value), name=f"iplab-memo-{kind}", daemon=True
+        target=_write, args=(folder, entry, value), name=f"iplab-memo-{kind}", daemon=True
     )
     if not _writers:
         atexit.register(flush)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
 import shlex
 from collections.abc import Callable, Sequence
@@ -23,8 +22,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from iplab import statedir
-from iplab.errors import IplabError, ScenarioError, UsageError
+from iplab.errors import ScenarioError, UsageError
 from iplab.resources import data_dir
 from iplab.steps import IpOp, Op, Raw, Step, is_observation, needs_privilege
 from iplab.words import strip_sudo
@@ -125,14 +123,10 @@ def template_cache(env: jinja2.Environment) -> jinja2.BytecodeCache | None:
     compiled (:func:`_compiled_as`: sandboxed, operators intercepted, these options), so
     code compiled otherwise is never taken for it.
     """
-    if os.environ.get("IPLAB_NO_CACHE"):
-        return None
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    directory = base / "iplab" / "templates"
-    try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        statedir.check_tree(base / "iplab", "templates")  # ours alone, no symbolic link
-    except (OSError, RuntimeError, IplabError):
+    from iplab import memo
+
+    directory = memo.directory("templates")  # the cache's rules: iplab.memo
+    if directory is None:
         return None
     return _template_cache_class()(str(directory), f"iplab-{_compiled_as(env)}-%s.cache")
 

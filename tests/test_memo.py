@@ -148,6 +148,17 @@ def test_only_the_most_recently_used_entries_are_kept(
     assert len(entries(cache_home / "plans")) == 3
 
 
+def test_no_home_directory_is_only_slower(monkeypatch: pytest.MonkeyPatch) -> None:
+    def homeless() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv("IPLAB_NO_CACHE", raising=False)
+    monkeypatch.setattr(Path, "home", homeless)
+    assert memo.directory("plans") is None
+    assert plan.load(BLOG) == fresh(monkeypatch, BLOG)
+
+
 def test_a_full_disk_is_only_slower(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def full(*_args: object, **_kwargs: object) -> int:
         raise OSError(28, "No space left on device")
