@@ -107,11 +107,17 @@ def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home / "iplab" / "templates"
 
 
+@pytest.fixture
+def mine(tmp_path: Path) -> Path:
+    """A user's template directory."""
+    path = tmp_path / "mine"
+    path.mkdir()
+    return path
+
+
 def test_compiled_templates_are_kept_and_a_changed_one_is_compiled_again(
-    tmp_path: Path, cache_home: Path
+    mine: Path, cache_home: Path
 ) -> None:
-    mine = tmp_path / "mine"
-    mine.mkdir()
     (mine / "netns-add.j2").write_text("ip netns add {{ name | q }} # one\n")
     assert Renderer([mine], reads_back_as).text(NetnsAdd(name="ns1")) == "ip netns add ns1 # one"
     kept = sorted(p.name for p in cache_home.iterdir())
@@ -126,10 +132,8 @@ def test_compiled_templates_are_kept_and_a_changed_one_is_compiled_again(
 
 
 def test_the_sandbox_bounds_hold_for_a_template_taken_from_the_cache(
-    tmp_path: Path, cache_home: Path
+    mine: Path, cache_home: Path
 ) -> None:
-    mine = tmp_path / "mine"
-    mine.mkdir()
     (mine / "netns-add.j2").write_text("ip netns add {{ name }}{{ 10 ** 100000 }}\n")
     for _ in range(2):  # compiled, then from the cache
         with pytest.raises(UsageError, match="4096 bits"):
