@@ -8,7 +8,7 @@ import atexit
 import errno
 import os
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -189,12 +189,29 @@ class Line:
     meta: dict[str, Any]
 
 
+#: the lines of a batch fed at first when they are fed in parts; each next part is twice as
+#: long, up to FEED_MOST lines
+FEED_FIRST = 32
+FEED_MOST = 512
+
+
+def feed_parts(count: int) -> list[tuple[int, int]]:
+    """[start, end) of each part of ``count`` lines fed in parts."""
+    parts, start, size = [], 0, FEED_FIRST
+    while start < count:
+        parts.append((start, min(count, start + size)))
+        start, size = start + size, min(2 * size, FEED_MOST)
+    return parts
+
+
 def run_batch(
     env: Env,
     lines: Sequence[Line],
     privileged: bool,
     force: bool = False,
     on_start: Callable[[int], None] | None = None,
+    *,
+    before_feed: Callable[[int, int], None] | None = None,
 ) -> tuple[list[int | None], Result]:
     """Feed lines to one ``ip -batch -``; the exit status of each line (None: not run).
 
@@ -205,9 +222,34 @@ def run_batch(
     As soon as the process started, ``on_start`` gets its pid (the journal keeps it, so
     that a ``down`` can stop a batch that outlived iplab) and the audit log gets a record
     of the start: if iplab dies while the batch runs, the log still says it ran.
+
+    With ``before_feed``, the lines are fed in parts (:func:`feed_parts`) while ip runs:
+    ``before_feed(start, end)`` is called before ``lines[start:end]`` are fed (the session
+    writes their intents to the journal there, write-ahead), in a thread of the executor,
+    while ip works on the parts before. When it raises, no more lines are fed: ip ends
+    after the lines it has, and the lines never fed are not run (None); the exception is
+    the caller's to report. A large batch's intents then cost no time of their own: they
+    are written while the kernel works on the lines before them.
     """
     argv = ["ip", *(["-force"] if force else []), "-batch", "-"]
-    stdin = "".join(line.line + "\n" for line in lines)
+    stdin: str | Iterator[str]
+    fed = [len(lines)]
+    if before_feed is None:
+        stdin = "".join(line.line + "\n" for line in lines)
+    else:
+        fed[0] = 0
+        callback = before_feed
+
+        def parts() -> Iterator[str]:
+            for start, end in feed_parts(len(lines)):
+                try:
+                    callback(start, end)
+                except BaseException:  # the caller keeps its own failure, and says it
+                    return
+                fed[0] = end
+                yield "".join(line.line + "\n" for line in lines[start:end])
+
+        stdin = parts()
     default = env.runner.default_timeout
     # a batch's limit: the default for the process, and half a second more per line
     limits = Limits(default + 0.5 * len(lines) if default else None)
@@ -233,6 +275,7 @@ def run_batch(
                 status[n - 1] = result.rc
         if not force and failed and failed[0] <= len(lines):
             status[failed[0] :] = [None] * (len(lines) - failed[0])
+    status[fed[0] :] = [None] * (len(lines) - fed[0])  # never fed: not run
     records = []
     at = auditlog.now()  # the lines of a batch are recorded together, when it ended
     for line, rc in zip(lines, status, strict=True):

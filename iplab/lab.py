@@ -188,23 +188,43 @@ class Session:
             raise StepFailed(command, result)
 
     def _batch(self, group: Sequence[PlannedCommand], phase: str) -> None:
-        entries = [self._entry(pc, phase) for pc in group]
         first = self.tally.changes + 1
         self.tally.changes += len(group)
         counts = range(first, self.tally.changes + 1)
-        self.journal.intend(entries)
-        for count in counts:
-            fault("before-run", count)
         lines = [
             Line(pc.command.text, pc.command.argv, batch_line(pc.command) or "",
                  self._meta(pc.command, phase))
             for pc in group
         ]  # fmt: skip
+        entries: list[Entry] = []
+        problem: list[BaseException] = []
+
+        def before_feed(start: int, end: int) -> None:
+            """Write ahead: the intents of lines [start, end) are in the journal before ip
+            reads those lines (while it works on the lines before them)."""
+            try:
+                if self.signals.received is not None:
+                    raise Interrupted("stopping")  # (the main thread says which signal)
+                part = [self._entry(pc, phase) for pc in group[start:end]]
+                self.journal.intend(part)
+                entries.extend(part)
+                for count in counts[start:end]:
+                    fault("before-run", count)
+            except BaseException as exc:
+                problem.append(exc)
+                raise
+
         privileged = any(pc.command.privileged for pc in group)
         status, result = run_batch(
-            self.env, lines, privileged, on_start=lambda pid: self.journal.process(self.run, pid)
+            self.env,
+            lines,
+            privileged,
+            on_start=lambda pid: self.journal.process(self.run, pid),
+            before_feed=before_feed,
         )
-        for count in counts:
+        status = status[: len(entries)]  # the lines after had no intent: never fed, not run
+        group = group[: len(entries)]
+        for count in counts[: len(entries)]:
             fault("after-run", count)
         # after a line ip names as failed, the rest did not run; when ip names none,
         # nothing is known and the lines stay "maybe done" (undo will check)
@@ -216,8 +236,10 @@ class Session:
                 if rc is not None or known
             ]
         )
-        for count in counts:
+        for count in counts[: len(entries)]:
             fault("after-outcome", count)
+        if problem and not isinstance(problem[0], Interrupted):
+            raise problem[0]  # the journal could not take the intents of the lines after
         for pc, rc in zip(group, status, strict=True):
             if rc is None:
                 break
@@ -230,7 +252,7 @@ class Session:
         self.signals.check()
         if result.stdout.strip():
             self.env.out.write(result.stdout)
-        if not result.ok and all(rc is None for rc in status):
+        if group and not result.ok and all(rc is None for rc in status):
             raise StepFailed(group[0].command, result, batched=True)
 
     def _probe(self, probe: Probe, result: Result) -> None:

@@ -24,7 +24,7 @@ import shutil
 import signal
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol, TextIO
 
@@ -76,12 +76,23 @@ class Result:
 #: called with the pid of a process as soon as it started (the runner tracks it to stop it)
 OnStart = Callable[[int], None]
 
+#: a process's input: all of it at once, or parts that a thread of the executor asks for one
+#: after the other while the process runs (an ``ip -batch`` is fed its lines as their
+#: intents reach the journal, see :func:`iplab.context.run_batch`); the iterator is asked
+#: only after ``on_start`` returned, and must not raise
+Input = str | Iterator[str] | None
+
+
+def input_text(stdin: Input) -> str | None:
+    """The whole input at once (for executors that do not run a process)."""
+    return stdin if stdin is None or isinstance(stdin, str) else "".join(stdin)
+
 
 class Executor(Protocol):
     def run(
         self,
         argv: Sequence[str],
-        stdin: str | None = None,
+        stdin: Input = None,
         *,
         limits: Limits = Limits(),
         on_start: OnStart | None = None,
@@ -125,6 +136,19 @@ def _death_signal() -> Callable[[], None]:
     return in_child
 
 
+def _gated(parts: Iterator[str], gate: threading.Event, refused: list[bool]) -> Iterator[str]:
+    """``parts`` once ``gate`` is set, none when ``refused``; a part that raises ends the
+    input (sh's input thread would die with the exception, and the process would wait for
+    the rest of its input until its time limit)."""
+    gate.wait()
+    if refused:
+        return
+    try:
+        yield from parts
+    except Exception:  # the caller's to report (run_batch keeps its own failures)
+        return
+
+
 class ShExecutor:
     """Runs processes with ``sh``: output captured through pipes, no terminal, no shell.
 
@@ -136,7 +160,7 @@ class ShExecutor:
     def run(
         self,
         argv: Sequence[str],
-        stdin: str | None = None,
+        stdin: Input = None,
         *,
         limits: Limits = Limits(),
         on_start: OnStart | None = None,
@@ -150,6 +174,13 @@ class ShExecutor:
         except sh.CommandNotFound:
             return Result(tuple(argv), 127, "", f"{argv[0]}: command not found\n", 0.0)
         kept: list[str] = []
+        # an input given in parts is asked for only once on_start returned (what it records
+        # comes first); when on_start fails, the process is killed and asked for nothing
+        gate = threading.Event()
+        refused: list[bool] = []
+        source = stdin if stdin is not None else ""
+        if not isinstance(source, str):
+            source = _gated(source, gate, refused)
 
         def out(chunk: str) -> None:
             kept.append(chunk)
@@ -167,7 +198,7 @@ class ShExecutor:
                 # none, sh gives a process whose output is streamed a queue for stdin,
                 # which it polls every 0.1 s: each shown step cost 0.1 s more, and a
                 # command that reads stdin waited for its time limit
-                _in=stdin if stdin is not None else "",
+                _in=source,
                 _ok_code=_OK_CODES,
                 _bg=True,
                 _bg_exc=False,
@@ -211,9 +242,12 @@ class ShExecutor:
                 try:
                     on_start(pid)
                 except BaseException:
+                    refused.append(True)
+                    gate.set()
                     _killpg(pid, signal.SIGKILL)  # what cannot be recorded must not run on
                     proc.wait()
                     raise
+            gate.set()
             proc.wait()
         finally:
             for timer in timers:
@@ -312,7 +346,7 @@ class FakeExecutor:
     def run(
         self,
         argv: Sequence[str],
-        stdin: str | None = None,
+        stdin: Input = None,
         *,
         limits: Limits = Limits(),
         on_start: OnStart | None = None,
@@ -320,9 +354,10 @@ class FakeExecutor:
     ) -> Result:
         del limits, stream
         key = shlex.join(argv)
-        self.calls.append((tuple(argv), stdin))
         if on_start is not None:
             on_start(0)
+        stdin = input_text(stdin)  # asked for after on_start, as a real process would
+        self.calls.append((tuple(argv), stdin))
         if key not in self.responses:
             raise AssertionError(f"FakeExecutor: unexpected command {key!r}")
         answer = self.responses[key]
@@ -411,7 +446,7 @@ class Runner:
         self,
         argv: Sequence[str],
         privileged: bool,
-        stdin: str | None = None,
+        stdin: Input = None,
         meta: Mapping[str, object] | None = None,
         *,
         limits: Limits | None = None,

@@ -10,11 +10,11 @@ more often than recorded, is an AssertionError).
 from __future__ import annotations
 
 import shlex
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from iplab.runner import Answer, FakeExecutor, Limits, OnStart, Result, ShExecutor
+from iplab.runner import Answer, FakeExecutor, Input, Limits, OnStart, Result, ShExecutor
 
 _NO_LIMITS = Limits()
 
@@ -27,13 +27,23 @@ class Recorder:
     def run(
         self,
         argv: Sequence[str],
-        stdin: str | None = None,
+        stdin: Input = None,
         *,
         limits: Limits = _NO_LIMITS,
         on_start: OnStart | None = None,
         stream: TextIO | None = None,
     ) -> Result:
-        result = self.real.run(argv, stdin, limits=limits, on_start=on_start, stream=stream)
+        fed: list[str] = []
+
+        def tee(parts: Iterator[str]) -> Iterator[str]:  # an input given in parts: kept whole
+            for part in parts:
+                fed.append(part)
+                yield part
+
+        given = stdin if stdin is None or isinstance(stdin, str) else tee(stdin)
+        result = self.real.run(argv, given, limits=limits, on_start=on_start, stream=stream)
+        if given is not stdin:
+            stdin = "".join(fed)
         self.calls.append({"argv": list(argv), "stdin": stdin, "rc": result.rc,
                            "stdout": result.stdout, "stderr": result.stderr})  # fmt: skip
         return result

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import errno
 import io
+import itertools
+import json
 import os
 import signal
 from pathlib import Path
@@ -12,7 +14,20 @@ from typing import Any
 
 import pytest
 
-from iplab.context import Interrupted, Output, OutputLost, Quiet, Signals, fault, make_env
+from iplab.context import (
+    FEED_FIRST,
+    FEED_MOST,
+    Interrupted,
+    Line,
+    Output,
+    OutputLost,
+    Quiet,
+    Signals,
+    fault,
+    feed_parts,
+    make_env,
+    run_batch,
+)
 from iplab.errors import StateWriteError
 from iplab.runner import FakeExecutor, Runner
 
@@ -112,3 +127,85 @@ def test_a_fault_point_sends_the_signal_it_names(monkeypatch: pytest.MonkeyPatch
         assert seen == [signal.SIGUSR1]
     finally:
         signal.signal(signal.SIGUSR1, old)
+
+
+@pytest.mark.parametrize("count", [0, 1, FEED_FIRST - 1, FEED_FIRST, FEED_FIRST + 1, 1501, 5000])
+def test_feed_parts_cover_a_batch_in_parts_that_grow(count: int) -> None:
+    parts = feed_parts(count)
+    starts = [start for start, _ in parts]
+    assert starts == ([0, *(end for _, end in parts[:-1])] if parts else [])
+    assert (parts[-1][1] if parts else 0) == count
+    sizes = [end - start for start, end in parts]
+    assert all(size > 0 for size in sizes)
+    if sizes:
+        assert sizes[0] == min(FEED_FIRST, count)
+    for before, after in itertools.pairwise(sizes[:-1]):  # the last may be short
+        assert after == min(2 * before, FEED_MOST)
+    if len(sizes) > 1:
+        assert sizes[-1] <= min(2 * sizes[-2], FEED_MOST)
+
+
+def _lines(count: int) -> list[Line]:
+    return [
+        Line(f"ip link add d{i} type dummy", ("ip", "link", "add", f"d{i}", "type", "dummy"),
+             f"link add d{i} type dummy", {"kind": "command", "step": i + 1})
+        for i in range(count)
+    ]  # fmt: skip
+
+
+def _batch_env(tmp_path: Path, events: list[str]) -> Any:
+    def ip(argv: Any, stdin: str | None) -> tuple[int, str, str]:
+        events.append(f"ip read {len((stdin or '').splitlines())} lines")
+        return 0, "", ""
+
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    runner = Runner(FakeExecutor({"ip -batch -": ip}), True)
+    return make_env(state, io.StringIO(), io.StringIO(), runner=runner)
+
+
+def test_a_batch_is_fed_in_parts_each_after_before_feed(tmp_path: Path) -> None:
+    events: list[str] = []
+    env = _batch_env(tmp_path, events)
+    count = FEED_FIRST * 5
+
+    def started(pid: int) -> None:
+        events.append("started")
+
+    def before_feed(start: int, end: int) -> None:
+        events.append(f"intend {start}-{end}")
+
+    status, result = run_batch(env, _lines(count), True, on_start=started, before_feed=before_feed)
+    parts = feed_parts(count)
+    assert len(parts) > 2
+    assert events == [
+        "started",
+        *(f"intend {start}-{end}" for start, end in parts),
+        f"ip read {count} lines",
+    ]
+    assert result.ok and status == [0] * count
+    env.flush_audit()
+    records = [json.loads(x) for x in env.audit.path.read_text().splitlines()]
+    assert [r["text"] for r in records if r.get("kind") == "command"] == [
+        line.text for line in _lines(count)
+    ]
+
+
+def test_lines_whose_part_before_feed_refuses_are_never_fed(tmp_path: Path) -> None:
+    events: list[str] = []
+    env = _batch_env(tmp_path, events)
+    count = FEED_FIRST * 5
+    refused_at = feed_parts(count)[1]
+
+    def before_feed(start: int, end: int) -> None:
+        if (start, end) == refused_at:
+            raise StateWriteError("the journal is full")
+        events.append(f"intend {start}-{end}")
+
+    status, result = run_batch(env, _lines(count), True, before_feed=before_feed)
+    fed = refused_at[0]
+    assert events == [f"intend 0-{fed}", f"ip read {fed} lines"]
+    assert result.ok and status == [0] * fed + [None] * (count - fed)
+    env.flush_audit()
+    records = [json.loads(x) for x in env.audit.path.read_text().splitlines()]
+    assert sum(1 for r in records if r.get("kind") == "command") == fed

@@ -251,3 +251,44 @@ def test_ctrl_c_from_outside_during_a_long_step(
     assert "SIGINT received" in err
     assert f"sudo ip netns add {prefix}ns2" not in out
     assert_restored(before, prefix)
+
+
+def test_a_large_batch_is_fed_each_part_after_its_intents(prefix: str, tmp_path: Path) -> None:
+    """The real ``ip -batch``, fed in parts while it runs: when a part's ``before_feed``
+    (where the session writes its intents) is called, none of that part's lines has run;
+    when one refuses, ip ends after the lines it had and the rest never run."""
+    import io
+    import os
+
+    from iplab.context import Line, feed_parts, make_env, run_batch
+    from iplab.runner import Runner
+
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    env = make_env(state, io.StringIO(), io.StringIO(), runner=Runner())
+    names = [f"{prefix}b{i}" for i in range(200)]  # bridges with the test's own prefix
+    lines = [
+        Line(f"ip link add {n} type bridge", ("ip", "link", "add", n, "type", "bridge"),
+             f"link add {n} type bridge", {"kind": "command"})
+        for n in names
+    ]  # fmt: skip
+    parts = feed_parts(len(names))
+    refused = parts[2]
+    seen: list[tuple[int, int, list[int]]] = []
+
+    def present() -> list[int]:
+        return [i for i, n in enumerate(names) if os.path.exists(f"/sys/class/net/{n}")]
+
+    def before_feed(start: int, end: int) -> None:
+        seen.append((start, end, present()))
+        if (start, end) == refused:
+            raise OSError("the journal is full")
+
+    status, result = run_batch(env, lines, True, before_feed=before_feed)
+    assert [(start, end) for start, end, _ in seen] == parts[:3], (result, status[:3])
+    for start, _end, there in seen:
+        assert all(i < start for i in there), f"lines from {start} ran before their intents"
+    fed = refused[0]
+    assert result.ok, result.stderr
+    assert status == [0] * fed + [None] * (len(names) - fed)
+    assert present() == list(range(fed))

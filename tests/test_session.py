@@ -15,8 +15,8 @@ import pytest
 
 from iplab import lab, scenario
 from iplab.context import Env, make_env
-from iplab.errors import IplabError, UsageError
-from iplab.journal import lab_dir
+from iplab.errors import IplabError, StateWriteError, UsageError
+from iplab.journal import Journal, lab_dir
 from iplab.plan import Plan, build
 from iplab.state import created_names
 from tests.fakehost import CHANGES, COMMANDS, PREFIX, SESSION, SETUP_CHANGES, FakeHost
@@ -234,3 +234,32 @@ def test_status_of_the_captured_lab(tmp_path: Path) -> None:
     )
     assert f"namespace {PREFIX}ns1 (nsid 0)" in lines
     assert "lo" not in [line.split()[0] for line in lines if line.startswith("  ")][:1]
+
+
+def test_a_part_of_a_batch_the_journal_cannot_take_never_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch is fed to ip in parts, each once its intents are in the journal: when the
+    journal refuses a part's intents, ip never gets those lines, and what ran is undone."""
+    monkeypatch.setattr("iplab.context.FEED_FIRST", 2)  # the blog's batches, in parts
+    monkeypatch.setattr("iplab.context.FEED_MOST", 2)
+    host = FakeHost()
+    env, _out, err = _env(host, tmp_path)
+    real = Journal.intend
+    intended: list[int] = []
+
+    def intend(self: Journal, entries: Any) -> None:
+        if len(intended) == 3:  # the third part of a batch (the first change runs alone)
+            raise StateWriteError("cannot write the journal: No space left on device")
+        real(self, entries)
+        intended.append(len(entries))
+
+    monkeypatch.setattr(Journal, "intend", intend)
+    assert lab.up(env, _plan(), LAB) != 0
+    assert "No space left on device" in err.getvalue() and "rolled back" in err.getvalue()
+    assert intended == [1, 2, 2]
+    ran = host.changes[: host.changes.index("undo")]
+    assert len(ran) == 5  # every line that ran had its intent; the lines after never ran
+    assert ran == [COMMANDS[n]["text"] for n in SETUP_CHANGES[:5]]
+    assert host.at == 0 and host.ours() == (set(), set())
+    assert lab.list_labs(env.state_dir) == []
