@@ -270,6 +270,9 @@ class Read:
     root_ids: dict[str, int | None] | None = None
     links: dict[str, list[RawLink]] = field(default_factory=dict)
     vanished: set[str] = field(default_factory=set)
+    #: entries of /run/netns that are no namespace (a file a crash or a failed ``ip netns
+    #: add`` left behind: ``ip netns list`` shows it, nothing can enter it); not read
+    stale: set[str] = field(default_factory=set)
     #: sections iproute2 said were interrupted ("netns", "root" or a namespace): read them again
     interrupted: set[str] = field(default_factory=set)
 
@@ -292,6 +295,10 @@ def _outputs(text: str) -> list[tuple[str, str, str, int, str]]:
     return out
 
 
+#: what ``ip -n NAME`` says when /run/netns/NAME is not a namespace (setns: EINVAL)
+STALE_ENTRY = "setting the network namespace"
+
+
 def parse_read(text: str) -> Read:
     """Parse the read script's output."""
     read = Read()
@@ -302,6 +309,9 @@ def parse_read(text: str) -> Read:
         if status != 0:
             if kind == "ns" and "Cannot open network namespace" in err:
                 read.vanished.add(name)
+                continue
+            if kind == "ns" and STALE_ENTRY in err:
+                read.stale.add(name)  # one broken entry does not stop a read of the host
                 continue
             first = err.strip().splitlines()[0] if err.strip() else f"exit status {status}"
             where = f"namespace {name}" if kind == "ns" else f"the {kind} read"

@@ -67,6 +67,18 @@ def test_namespace_that_does_not_exist_yet_is_absent() -> None:
     assert list(read.root_ids or {}) == [f"{PREFIX}ns1"]
 
 
+def test_an_entry_of_run_netns_that_is_no_namespace_does_not_stop_the_read() -> None:
+    """Captured (tests/fixtures/ip/stale-netns-entry.txt) in a network and mount namespace
+    of its own: ``ip netns add iptcapns1``, ``touch /run/netns/iptcapst`` (what a crash
+    during ``ip netns add`` leaves), then iplab's read script for both."""
+    read = parse_read((IP / "stale-netns-entry.txt").read_text())
+    assert read.stale == {"iptcapst"} and read.vanished == set()
+    assert set(read.links) == {ROOT, "iptcapns1"}
+    assert set(read.root_ids or {}) == {"iptcapns1", "iptcapst"}
+    state, _ambiguous = build_state(read.links, read.root_ids or {})
+    assert set(state.namespaces) == {ROOT, "iptcapns1"}
+
+
 def test_plain_ip_j_d_link_output_of_each_namespace() -> None:
     p = PREFIX
     links = {

@@ -448,3 +448,24 @@ def test_ctrl_c_ends_the_command_not_iplab_and_is_audited(
     assert proc.returncode == 0, err
     (record,) = [r for r in audit(state_dir, lab) if r.get("kind") == "exec"]
     assert record["argv"][-3:] == ["ping", "-n", "10.0.0.2"] and record["rc"] == 0
+
+
+def test_a_stale_entry_of_run_netns_does_not_break_the_host_status(
+    prefix: str, state_dir: Path
+) -> None:
+    """A file in /run/netns that is no namespace (left by a crash during ``ip netns add``):
+    ``ip netns list`` shows it; the whole host's status names it and shows the rest."""
+    stale = Path("/run/netns") / f"{prefix}st"
+    Path("/run/netns").mkdir(exist_ok=True)
+    stale.touch()  # the test's own prefix: the fixture's cleanup deletes it
+    assert subprocess.run(["ip", "netns", "add", f"{prefix}ok"], check=False).returncode == 0
+    text = iplab("status", state=state_dir)
+    assert text.returncode == 0, text.stderr
+    assert f"namespace {prefix}st: listed by `ip netns list`, but it could not be read" in (
+        text.stdout
+    )
+    assert f"namespace {prefix}ok" in text.stdout
+    data = json.loads(iplab("status", "--json", state=state_dir).stdout)
+    assert_valid("status", data)
+    assert f"{prefix}st" in data["unread"]
+    assert f"{prefix}ok" in {space["name"] for space in data["namespaces"]}

@@ -241,6 +241,16 @@ def cmd_status(args: argparse.Namespace) -> int:
         from iplab.live import status_report
 
         extra = status_report(env, info, state)
+    elif state.unread:  # the whole host: what ip netns list names and nothing could read
+        names = sorted(state.unread)
+        extra = (
+            {"unread": names},
+            "".join(
+                f"namespace {name}: listed by `ip netns list`, but it could not be read "
+                "(deleted meanwhile, or an entry of /run/netns that is no namespace)\n"
+                for name in names
+            ),
+        )
     if args.json:
         print(json.dumps(state.to_json() | extra[0], indent=1))
     else:
