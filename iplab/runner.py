@@ -250,6 +250,9 @@ class ShExecutor:
             gate.set()
             proc.wait()
         finally:
+            if not gate.is_set():  # stopped before the process was let read: it reads nothing
+                refused.append(True)
+                gate.set()
             for timer in timers:
                 timer.cancel()
         duration = time.perf_counter() - start

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -128,3 +129,36 @@ def test_a_streamed_command_ends_without_waiting_for_a_poll() -> None:
     # sh polled a stdin queue every 0.1 s for a streamed process: each took 0.1 s or more
     assert min(took) < 0.09, took
     assert stream.getvalue().count("shown\n") == 5
+
+
+def test_an_input_in_parts_is_asked_for_only_after_on_start() -> None:
+    events: list[str] = []
+
+    def parts() -> Iterator[str]:
+        events.append("asked")
+        yield "a\n"
+        events.append("asked again")
+        yield "b\n"
+
+    def started(pid: int) -> None:
+        time.sleep(0.2)  # the executor's input thread is running: it must wait
+        events.append("started")
+
+    result = ShExecutor().run(["cat"], parts(), on_start=started, limits=Limits(timeout=10))
+    assert result.ok and result.stdout == "a\nb\n"
+    assert events == ["started", "asked", "asked again"]
+
+
+def test_an_input_in_parts_is_not_asked_for_when_on_start_fails() -> None:
+    events: list[str] = []
+
+    def parts() -> Iterator[str]:
+        events.append("asked")
+        yield "a\n"
+
+    def refuse(pid: int) -> None:
+        raise OSError("the journal is full")
+
+    with pytest.raises(OSError, match="the journal is full"):
+        ShExecutor().run(["cat"], parts(), on_start=refuse, limits=Limits(timeout=10))
+    assert events == []
