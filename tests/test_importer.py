@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,7 @@ from iplab.lineparse import LineError, classify, op_fields, parse_line, reads_ba
 from iplab.plan import build, decide_sudo
 from iplab.render import renderer
 from iplab.steps import (
+    AddrAdd,
     AddrShow,
     LinkAdd,
     LinkSet,
@@ -798,6 +800,63 @@ def test_a_one_line_loop_is_a_block_of_typed_steps() -> None:
     assert [s.op for s in sc.setup] == [NetnsAdd(name="ns1"), NetnsAdd(name="ns2")]
     assert result.warnings == ()
     assert (result.typed, result.raw) == (2, 0)
+
+
+#: the variables the arithmetic cases below see (``u`` is set from something unknown)
+ARITH_VARS: dict[str, str | None] = {"i": "3", "j": "-2", "n": "010", "u": None, "s": "eth0"}
+ARITH_CASES = [
+    "$((i+10))", "$(( i * 2 + j ))", "$(( (i + 1) * (j - 1) ))", "$((-7 / 2))", "$((-7 % 2))",
+    "$((7 % -2))", "$((i ** 3))", "$((1 << 10 >> 2))", "$((i & 6 | 8 ^ 1))", "$((~i))",
+    "$((!i))", "$((i < j))", "$((i >= 3 && j != 0 || 0))", "$((0x1f + 017 + 2#101 + 36#z))",
+    "$(($i + ${j}))", "$((n + 1))", "$((9223372036854775807 + 1))", "$((-i))", "$((i - -2))",
+    "$((3 ** 41))", "$((7 ** 30 * j))",
+]  # fmt: skip
+ARITH_UNKNOWN = [
+    "$((u + 1))", "$((s + 1))", "$((missing + 1))", "$((i / 0))", "$((i % 0))", "$((i++))",
+    "$((x = 2))", "$((i ? 1 : 2))", "$((${#s}))", "$((${i:-1}))", "$((2 ** -1))",
+    "$((1 << 64))", "$((1 << -1))",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("expression", ARITH_CASES)
+def test_arithmetic_expansion_is_what_bash_computes(expression: str) -> None:
+    """bash itself is the oracle: the same expression, the same variables."""
+    from iplab.importer.shell import arithmetic
+
+    assignments = "".join(f"{k}={v}; " for k, v in ARITH_VARS.items() if v is not None)
+    bash = subprocess.run(
+        ["bash", "-c", f"{assignments}echo {expression}"], capture_output=True, text=True,
+        check=False,
+    )  # fmt: skip
+    assert bash.returncode == 0, bash.stderr
+    assert arithmetic(expression + "/24 rest", ARITH_VARS) == (expression, int(bash.stdout))
+
+
+@pytest.mark.parametrize("expression", ARITH_UNKNOWN)
+def test_arithmetic_that_needs_more_than_the_script_gives_is_unresolved(
+    expression: str,
+) -> None:
+    from iplab.importer.shell import arithmetic
+
+    assert arithmetic(expression, ARITH_VARS) == (expression, None)
+    assert arithmetic("$(date +%s)", ARITH_VARS) is None  # a command, not arithmetic
+
+
+def test_a_loop_with_arithmetic_is_typed_steps_with_their_values() -> None:
+    script = (
+        "for i in 1 2 3; do\n"
+        "  ip netns add h$i\n"
+        "  ip -n h$i addr add 192.168.50.$((i + 10))/24 dev lo\n"
+        "done\n"
+    )
+    result = import_text(script, "shell", "s.sh")
+    assert result.warnings == ()
+    sc = scenario.load_text(result.yaml, "s.yaml")
+    assert [s.op.address for s in sc.setup if isinstance(s.op, AddrAdd)] == [
+        "192.168.50.11/24", "192.168.50.12/24", "192.168.50.13/24",
+    ]  # fmt: skip
+    assert (result.typed, result.raw) == (6, 0)
+    assert export.text(build(sc)) == script  # printed as written
 
 
 def test_jinja_braces_in_prose_and_commands_come_back_unchanged() -> None:

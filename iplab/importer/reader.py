@@ -230,6 +230,12 @@ class ShellVars:
                 in_double = not in_double
                 out.append(c)
                 i += 1
+            elif c == "$" and (arithmetic := shellread.arithmetic(text[i:], self.values)):
+                token, number = arithmetic  # $((i + 10)) in a loop: its value, as bash has it
+                if number is None:
+                    unresolved.append(token)
+                out.append(token if number is None else str(number))
+                i += len(token)
             elif c == "$":
                 token, value = self._reference(text, i)
                 if value is None and token != "$":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import shlex
+from collections.abc import Callable, Mapping
 
 import tree_sitter
 import tree_sitter_bash
@@ -33,7 +34,11 @@ def _parser() -> tree_sitter.Parser:
 
 def parse(text: str) -> Node:
     """The syntax tree of ``text`` (its root, a ``program``)."""
-    return _parser().parse(text.encode()).root_node
+    return parse_bytes(text.encode())
+
+
+def parse_bytes(data: bytes) -> Node:
+    return _parser().parse(data).root_node
 
 
 def complete(text: str) -> bool:
@@ -167,3 +172,133 @@ def brace_values(node: Node) -> list[str] | None:
         return None
     step = 1 if last >= first else -1
     return [str(n) for n in range(first, last + step, step)]
+
+
+# -- arithmetic expansion -----------------------------------------------------------------------
+
+#: bash's integers are 64-bit and wrap
+_BITS = 64
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PLAIN_BRACES = ["${", "variable_name", "}"]
+
+
+def _wrap(value: int) -> int:
+    value &= (1 << _BITS) - 1
+    return value - (1 << _BITS) if value >> (_BITS - 1) else value
+
+
+def _number(text: str) -> int | None:
+    """A literal as bash reads it in arithmetic: decimal, 0x hex, 0 octal, BASE#DIGITS."""
+    try:
+        if "#" in text:
+            base, digits = text.split("#", 1)
+            return int(digits, int(base)) if 2 <= int(base) <= 36 else None
+        if text[:2].lower() == "0x":
+            return int(text[2:], 16)
+        if len(text) > 1 and text.startswith("0"):
+            return int(text[1:], 8)
+        return int(text)
+    except ValueError:
+        return None
+
+
+def _c_div(a: int, b: int) -> int:
+    quotient = abs(a) // abs(b)
+    return quotient if (a < 0) == (b < 0) else -quotient
+
+
+_BINARY: dict[str, Callable[[int, int], int]] = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": _c_div,
+    "%": lambda a, b: a - b * _c_div(a, b),
+    "**": lambda a, b: pow(a, b, 1 << _BITS),  # (as bash wraps: never a huge number)
+    "<<": lambda a, b: a << b,
+    ">>": lambda a, b: a >> b,
+    "&": lambda a, b: a & b,
+    "|": lambda a, b: a | b,
+    "^": lambda a, b: a ^ b,
+    "<": lambda a, b: int(a < b),
+    ">": lambda a, b: int(a > b),
+    "<=": lambda a, b: int(a <= b),
+    ">=": lambda a, b: int(a >= b),
+    "==": lambda a, b: int(a == b),
+    "!=": lambda a, b: int(a != b),
+    "&&": lambda a, b: int(bool(a) and bool(b)),
+    "||": lambda a, b: int(bool(a) or bool(b)),
+}
+_UNARY: dict[str, Callable[[int], int]] = {
+    "-": lambda a: -a,
+    "+": lambda a: a,
+    "~": lambda a: ~a,
+    "!": lambda a: int(not a),
+}
+
+
+def _evaluate(node: Node, variables: Mapping[str, str | None]) -> int | None:
+    """The value of an arithmetic node, or None: an unknown or non-integer variable, an
+    assignment (``i++``, ``x=1``), a division by zero, anything else bash would need."""
+    kind = node.type
+    if kind == "number":
+        return _number(source(node))
+    if kind in ("variable_name", "simple_expansion", "expansion"):
+        if kind == "variable_name":
+            name = source(node)
+            if not _IDENTIFIER.fullmatch(name):
+                return _number(name)  # tree-sitter reads the -7 of $((-7%2)) as a name
+        elif [c.type for c in node.children] in (["$", "variable_name"], _PLAIN_BRACES):
+            name = source(node.named_children[0])
+        else:
+            return None  # ${x:-1}, ${#x}...: not a plain reference
+        value = variables.get(name)
+        return None if value is None else _number(value.strip() or "0")
+    if kind == "parenthesized_expression":
+        inner = node.named_children
+        return _evaluate(inner[0], variables) if len(inner) == 1 else None
+    if kind == "unary_expression" and len(node.children) == 2:
+        operand = _evaluate(node.children[1], variables)
+        unary = _UNARY.get(source(node.children[0]))
+        return None if operand is None or unary is None else _wrap(unary(operand))
+    if kind == "binary_expression" and len(node.children) == 3:
+        left, op, right = node.children
+        a, b = _evaluate(left, variables), _evaluate(right, variables)
+        binary = _BINARY.get(source(op))
+        if a is None or b is None or binary is None:
+            return None
+        if (source(op) in ("/", "%") and b == 0) or (source(op) == "**" and b < 0):
+            return None  # bash stops with an error there
+        if source(op) in ("<<", ">>") and not 0 <= b < _BITS:
+            return None  # the processor's business in bash: not worth guessing
+        return _wrap(binary(a, b))
+    return None
+
+
+def arithmetic(text: str, variables: Mapping[str, str | None]) -> tuple[str, int | None] | None:
+    """The ``$(( ... ))`` at the start of ``text`` and its value with the script's
+    ``variables`` (None: it needs something iplab cannot evaluate); None when ``text`` does
+    not start with a whole arithmetic expansion."""
+    if not text.startswith("$(("):
+        return None
+    data = text.encode()
+    root = parse_bytes(b": " + data)
+    found = _first(root, "arithmetic_expansion", 2)
+    if found is None or found.has_error:
+        return None
+    token = data[: found.end_byte - 2].decode()
+    expression = found.named_children
+    value = _evaluate(expression[0], variables) if len(expression) == 1 else None
+    return token, value
+
+
+def _first(node: Node, kind: str, start: int) -> Node | None:
+    """The node of ``kind`` that starts at byte ``start``, if any."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.start_byte > start or current.end_byte <= start:
+            continue
+        if current.type == kind and current.start_byte == start:
+            return current
+        stack.extend(current.children)
+    return None
