@@ -859,6 +859,46 @@ def test_a_loop_with_arithmetic_is_typed_steps_with_their_values() -> None:
     assert export.text(build(sc)) == script  # printed as written
 
 
+COUNTED_LOOPS = [
+    "for ((i = 1; i <= 3; i++)); do\n  ip netns add h$i\ndone\n",
+    "for ((i=0, j=10; i < 4; i += 2, j--)); do ip netns add n$i-$j; done\n",
+    "i=0\nwhile [ $i -lt 3 ]; do\n  ip netns add w$i\n  i=$((i+1))\ndone\n",
+    "n=5\nuntil [[ $n -le 2 ]]; do\n  ip netns add u$n\n  let n--\ndone\n",
+    "k=1\nwhile (( k < 40 )); do ip netns add k$k; ((k *= 3)); done\n",
+    'NS=a\nwhile [ "$NS" != "aaa" ]; do ip netns add $NS; NS=${NS}a; done\n',
+]
+
+
+@pytest.mark.parametrize("script", COUNTED_LOOPS)
+def test_a_counted_loop_imports_as_the_commands_bash_runs(script: str) -> None:
+    """bash is the oracle: the same script, with ``ip`` a function that prints its line."""
+    bash = subprocess.run(
+        ["bash", "-c", 'ip() { echo "ip $*"; }\n' + script], capture_output=True, text=True,
+        check=False,
+    )  # fmt: skip
+    assert bash.returncode == 0 and bash.stdout, bash.stderr
+    result = import_text(script, "shell", "s.sh", variables="expand")
+    assert result.warnings == ()
+    assert rendered_lines(result) == bash.stdout.splitlines()
+    assert result.raw == 0
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "while [ $i -lt 3 ]; do ip netns add w$i; done\n",  # i never set
+        "for ((;;)); do ip netns add x; done\n",  # forever
+        "while true; do ip netns add y; sleep 1; done\n",
+    ],
+)
+def test_a_loop_iplab_cannot_run_is_skipped_and_never_a_title(script: str) -> None:
+    result = import_text(script + "ip netns add z\n", "shell", "s.sh")
+    assert any("cannot be imported; skipped" in w for w in result.warnings), result.warnings
+    sc = scenario.load_text(result.yaml, "s.yaml")
+    assert [s.op for s in sc.setup] == [NetnsAdd(name="z")]
+    assert sc.title is None or "done" not in sc.title
+
+
 def test_jinja_braces_in_prose_and_commands_come_back_unchanged() -> None:
     page = "Run {{ this }} as is:\n\n```bash\ndocker inspect -f '{{.State.Pid}}' c1\n```\n"
     result = import_text(page, "markdown", "page.md")

@@ -62,8 +62,13 @@ _PROMPT = re.compile(r"(?:\$|[\w.-]+@[\w.-]+:\S*[$#]|\[[^\]\n]+\][$#])(?: |$)")
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _ASSIGN = re.compile(rf"(?:(?:export|readonly|declare|local)\s+)?({_NAME})=(.*)")
 _REF = re.compile(rf"\$(?:\{{({_NAME})\}}|({_NAME}))")
+_REF_NAME = re.compile(_NAME)
 _QUOTED_REF = re.compile(rf'"\$(?:\{{({_NAME})\}}|({_NAME}))"')
 _OTHER_REF = re.compile(r"\$(?:\([^)]*\)?|\{[^}]*\}?|[0-9?#@*!$-])")
+#: loops iplab runs the arithmetic of: c-style ``for ((...))``, ``while``/``until``
+_COUNTED = frozenset({"c_style_for_statement", "while_statement"})
+#: the iterations of a loop iplab unrolls, at most (as ``seq`` and ``{1..N}``)
+LOOP_LIMIT = 4096
 _HEREDOC = re.compile(r"(?<!<)<<-?(?!<)\s*(['\"]?)(\w+)\1")
 _OPENERS = frozenset({"for", "while", "until", "select", "if", "case"})
 _CLOSERS = frozenset({"done", "fi", "esac", "}"})
@@ -442,7 +447,7 @@ class Reader:
                 f" ({body.split(maxsplit=1)[0]} ...) cannot be imported; skipped"
                 " (unroll it, or use a scenario 'loop')"
             )
-            self.note("comment", text, number, end)
+            self.note("fence", text, number, end)  # code: prose, never a title
             return i, "speaking"
         return i, self._simple(body, number)
 
@@ -503,12 +508,14 @@ class Reader:
         if node.type == "for_statement":
             cmds = self._loop(node, self.vars, number, None)
             return self._block(text, number, end, cmds, where, "a loop")
+        if node.type in _COUNTED and (counted := self._counted(node, self.vars, number, None)):
+            return self._block(text, number, end, counted, where, "a loop")
         if node.type == "if_statement":
             if not _guard(node):
                 self.warnings.append(
                     f"{where}: an 'if' block is not imported; skipped (write its commands out)"
                 )
-            self.note("comment", text, number, end)
+            self.note("fence", text, number, end)  # code: prose, never a title
             return "speaking"
         if node.type in shellread.COMPOUND:
             first = text.split(maxsplit=1)[0]
@@ -516,7 +523,7 @@ class Reader:
                 f"{where}: a multi-line shell construct ({first} ...) cannot be imported;"
                 " skipped (unroll it, or use a scenario 'loop')"
             )
-            self.note("comment", text, number, end)
+            self.note("fence", text, number, end)  # code: prose, never a title
             return "speaking"
         if shellread.has_heredoc(node):
             cmds = self._heredoc(node, self.vars, number, None, where)
@@ -552,7 +559,7 @@ class Reader:
                 self.warnings.append(
                     f"{where}: {what} runs no command iplab can read; kept as a note"
                 )
-            self.note("comment", text, number, end)
+            self.note("fence", text, number, end)  # code: prose, never a title
             return "speaking"
         self.events.append(Block(text, number, end, cmds))
         return "speaking"
@@ -668,6 +675,11 @@ class Reader:
             if node.type == "for_statement":
                 out += self._loop(node, scope, number, inside)
                 continue
+            if node.type in _COUNTED and (counted := self._counted(node, scope, number, inside)):
+                out += counted
+                continue
+            if _arithmetic_statement(node, scope):  # ((i++)), let i+=1: only variables change
+                continue
             if node.type in shellread.COMPOUND:
                 self.warnings.append(f"{where}: a nested {node.type.split('_')[0]} is skipped")
                 continue
@@ -729,6 +741,41 @@ class Reader:
             inner.lines[shellread.source(var)] = number
             out += self._statements(shellread.statements(body), inner, number, inside)
         return out
+
+    def _counted(
+        self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
+    ) -> list[Cmd] | None:
+        """``for ((i = 1; i <= 3; i++))``, ``while [ $i -lt 3 ]``, ``until (( i == 3 ))``: the
+        body once an iteration, with the variables as bash has them then; None when iplab
+        cannot run the loop's own arithmetic or test, or it runs over LOOP_LIMIT times."""
+        state = scope.copy()
+        c_style = node.type == "c_style_for_statement"
+        until = node.children[:1] and node.children[0].type == "until"
+        tests = [c for c in node.children_by_field_name("condition") if c.is_named]
+        body = node.child_by_field_name("body")
+        if body is None or len(tests) > 1 or (not c_style and not tests):
+            return None
+        for start in node.children_by_field_name("initializer") if c_style else []:
+            if start.is_named and shellread.run_arithmetic(start, state.values) is None:
+                return None
+        out: list[Cmd] = []
+        for _ in range(LOOP_LIMIT + 1):
+            go: bool | None = True  # for ((;;)) runs until the limit: not unrolled
+            if c_style and tests:
+                value = shellread.run_arithmetic(tests[0], state.values)
+                go = None if value is None else value != 0
+            elif not c_style:
+                go = shellread.condition(tests[0], state.values, lambda n: _word(n, state))
+                go = go if go is None or not until else not go
+            if go is None:
+                return None
+            if not go:
+                return out
+            out += self._statements(shellread.statements(body), state, number, inside)
+            for step in node.children_by_field_name("update") if c_style else []:
+                if step.is_named and shellread.run_arithmetic(step, state.values) is None:
+                    return None
+        return None
 
     def _loop_values(self, node: shellread.Node, scope: ShellVars) -> list[str] | None:
         values: list[str] = []
@@ -926,3 +973,47 @@ def read_shell(text: str, base: Path | None = None, keep_variables: bool = True)
     reader = Reader(markdown=False, base=base, keep_variables=keep_variables)
     reader.block(list(enumerate(text.splitlines(), start=1)), shell_lang=True)
     return reader
+
+
+def _word(node: shellread.Node, scope: ShellVars) -> str | None:
+    """The value of one word of a test (``$i``, ``"$NS"``, ``3``), None when unknown."""
+    text, unresolved = scope.expand(shellread.source(node))
+    if unresolved:
+        return None
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        return None
+    return words[0] if len(words) == 1 else None
+
+
+def _arithmetic_statement(node: shellread.Node, scope: ShellVars) -> bool:
+    """``((i++))`` or ``let i+=1 j=2`` inside a loop: evaluated into ``scope`` (True), or
+    not one of those (False). One iplab cannot evaluate leaves the variables unknown."""
+    if node.type == "compound_statement" and source_starts(node, "(("):
+        inner = node.named_children
+        if len(inner) != 1 or shellread.run_arithmetic(inner[0], scope.values) is None:
+            _forget(node, scope)
+        return True
+    if node.type == "command":
+        words = shellread.words(node)
+        if words and shellread.source(words[0]) == "let":
+            for word in words[1:]:
+                tree = shellread.parse(f"(( {shellread.unquoted(word) or '?'} ))")
+                arithmetic = shellread.statements(tree)
+                inner = arithmetic[0].named_children if arithmetic else []
+                if len(inner) != 1 or shellread.run_arithmetic(inner[0], scope.values) is None:
+                    _forget(node, scope)
+            return True
+    return False
+
+
+def source_starts(node: shellread.Node, prefix: str) -> bool:
+    return shellread.source(node).startswith(prefix)
+
+
+def _forget(node: shellread.Node, scope: ShellVars) -> None:
+    """The variables a statement iplab cannot evaluate may change: unknown from now on."""
+    for match in _REF_NAME.finditer(shellread.source(node)):
+        if match[0] in scope.values:
+            scope.values[match[0]] = None

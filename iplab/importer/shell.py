@@ -236,42 +236,143 @@ _UNARY: dict[str, Callable[[int], int]] = {
 }
 
 
-def _evaluate(node: Node, variables: Mapping[str, str | None]) -> int | None:
-    """The value of an arithmetic node, or None: an unknown or non-integer variable, an
-    assignment (``i++``, ``x=1``), a division by zero, anything else bash would need."""
+def _evaluate(
+    node: Node, variables: Mapping[str, str | None], changes: dict[str, str | None] | None = None
+) -> int | None:
+    """The value of an arithmetic node, or None: an unknown or non-integer variable, a
+    division by zero, anything else bash would need. An assignment (``i++``, ``i += 2``,
+    ``x = 1``) is evaluated only when ``changes`` is given (it gets the new values); in a
+    line's ``$((...))`` it is left to the shell."""
     kind = node.type
     if kind == "number":
         return _number(source(node))
-    if kind in ("variable_name", "simple_expansion", "expansion"):
-        if kind == "variable_name":
-            name = source(node)
-            if not _IDENTIFIER.fullmatch(name):
-                return _number(name)  # tree-sitter reads the -7 of $((-7%2)) as a name
-        elif [c.type for c in node.children] in (["$", "variable_name"], _PLAIN_BRACES):
-            name = source(node.named_children[0])
-        else:
-            return None  # ${x:-1}, ${#x}...: not a plain reference
-        value = variables.get(name)
+    if kind in ("variable_name", "word", "simple_expansion", "expansion"):
+        name = _name_of(node)
+        if name is None:
+            return _number(source(node)) if kind in ("variable_name", "word") else None
+        value = changes[name] if changes is not None and name in changes else variables.get(name)
         return None if value is None else _number(value.strip() or "0")
     if kind == "parenthesized_expression":
         inner = node.named_children
-        return _evaluate(inner[0], variables) if len(inner) == 1 else None
+        return _evaluate(inner[0], variables, changes) if len(inner) == 1 else None
+    if changes is not None and _assigns(node):
+        return _assign(node, variables, changes)
     if kind == "unary_expression" and len(node.children) == 2:
-        operand = _evaluate(node.children[1], variables)
+        operand = _evaluate(node.children[1], variables, changes)
         unary = _UNARY.get(source(node.children[0]))
         return None if operand is None or unary is None else _wrap(unary(operand))
     if kind == "binary_expression" and len(node.children) == 3:
         left, op, right = node.children
-        a, b = _evaluate(left, variables), _evaluate(right, variables)
-        binary = _BINARY.get(source(op))
-        if a is None or b is None or binary is None:
-            return None
-        if (source(op) in ("/", "%") and b == 0) or (source(op) == "**" and b < 0):
-            return None  # bash stops with an error there
-        if source(op) in ("<<", ">>") and not 0 <= b < _BITS:
-            return None  # the processor's business in bash: not worth guessing
-        return _wrap(binary(a, b))
+        a, b = _evaluate(left, variables, changes), _evaluate(right, variables, changes)
+        return _binary(source(op), a, b)
     return None
+
+
+def _name_of(node: Node) -> str | None:
+    """The variable a node names (``i``, ``$i``, ``${i}``), None when it names none."""
+    if node.type in ("variable_name", "word"):
+        name = source(node)
+        return name if _IDENTIFIER.fullmatch(name) else None  # tree-sitter reads -7 as a name
+    if [c.type for c in node.children] in (["$", "variable_name"], _PLAIN_BRACES):
+        return source(node.named_children[0])
+    return None  # ${x:-1}, ${#x}...: not a plain reference
+
+
+def _binary(op: str, a: int | None, b: int | None) -> int | None:
+    binary = _BINARY.get(op)
+    if a is None or b is None or binary is None:
+        return None
+    if (op in ("/", "%") and b == 0) or (op == "**" and b < 0):
+        return None  # bash stops with an error there
+    if op in ("<<", ">>") and not 0 <= b < _BITS:
+        return None  # the processor's business in bash: not worth guessing
+    return _wrap(binary(a, b))
+
+
+_COMPARISONS = frozenset({"==", "!=", "<=", ">="})
+
+
+def _assigns(node: Node) -> bool:
+    """``i = 1``, ``i += 2``, ``i++``, ``--i``: a node that assigns in bash's arithmetic."""
+    kids = node.children
+    if node.type == "variable_assignment":
+        return True
+    if node.type == "binary_expression" and len(kids) == 3:
+        op = source(kids[1])
+        return op.endswith("=") and op not in _COMPARISONS
+    if node.type in ("postfix_expression", "unary_expression") and len(kids) == 2:
+        return source(kids[1] if node.type == "postfix_expression" else kids[0]) in ("++", "--")
+    return False
+
+
+def _assign(
+    node: Node, variables: Mapping[str, str | None], changes: dict[str, str | None]
+) -> int | None:
+    kids = node.children
+    result: int | None
+    if node.type == "variable_assignment":  # i=1 (a c-style for's initializer)
+        target, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+        name = _name_of(target) if target is not None else None
+        result = _evaluate(value, variables, changes) if value is not None else None
+        new = result
+    elif node.type == "binary_expression":  # i = 1, i += 2
+        op, name = source(kids[1]), _name_of(kids[0])
+        right = _evaluate(kids[2], variables, changes)
+        if op != "=":
+            right = _binary(op[:-1], _evaluate(kids[0], variables, changes), right)
+        result = new = right
+    else:  # i++, --i: the old value after, the new one before
+        postfix = node.type == "postfix_expression"
+        target, step = (kids[0], kids[1]) if postfix else (kids[1], kids[0])
+        name = _name_of(target)
+        old = _evaluate(target, variables, changes)
+        new = None if old is None else _wrap(old + (1 if source(step) == "++" else -1))
+        result = old if postfix else new
+    if name is None or new is None:
+        return None
+    changes[name] = str(new)
+    return result
+
+
+def run_arithmetic(node: Node, variables: dict[str, str | None]) -> int | None:
+    """Evaluate an arithmetic statement (``i++``, ``i += 2``) and keep what it assigns in
+    ``variables``; its value, or None (then nothing is kept)."""
+    changes: dict[str, str | None] = {}
+    value = _evaluate(node, variables, changes)
+    if value is not None:
+        variables.update(changes)
+    return value
+
+
+#: the integer comparisons of ``[ A -lt B ]`` and ``[[ ... ]]``
+_TEST_OPERATORS = {"-lt": "<", "-le": "<=", "-gt": ">", "-ge": ">=", "-eq": "==", "-ne": "!="}
+
+
+def condition(
+    node: Node, variables: dict[str, str | None], text: Callable[[Node], str | None]
+) -> bool | None:
+    """Whether a loop's condition holds: ``[ $i -lt 3 ]``, ``[[ ... ]]``, ``(( i < 3 ))``,
+    ``[ "$a" != "$b" ]``; None when iplab cannot tell (``text`` gives an operand's value).
+    An assignment in ``(( ... ))`` is kept in ``variables``."""
+    if node.type == "compound_statement" and node.children[:1] and source(node.children[0]) == "((":
+        inner = node.named_children
+        value = run_arithmetic(inner[0], variables) if len(inner) == 1 else None
+        return None if value is None else value != 0
+    if node.type != "test_command" or len(node.named_children) != 1:
+        return None
+    test = node.named_children[0]
+    if test.type != "binary_expression" or len(test.children) != 3:
+        return None
+    left, op, right = (text(test.children[0]), source(test.children[1]), text(test.children[2]))
+    if left is None or right is None:
+        return None
+    if op in ("=", "==", "!="):
+        return (left == right) == (op != "!=")
+    compare = _TEST_OPERATORS.get(op)
+    a, b = _number(left.strip() or "x"), _number(right.strip() or "x")
+    if compare is None or a is None or b is None:
+        return None
+    return bool(_BINARY[compare](a, b))
 
 
 def arithmetic(text: str, variables: Mapping[str, str | None]) -> tuple[str, int | None] | None:
