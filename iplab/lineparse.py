@@ -52,7 +52,7 @@ from iplab.steps import (
     RouteDel,
     RouteShow,
 )
-from iplab.words import SHELL_SYNTAX, reads_only
+from iplab.words import SHELL_SYNTAX, known_undo, reads_only
 
 _JINJA = re.compile(r"\{\{|\{%")
 _EXEC_PREFIX = re.compile(r"ip netns exec (?P<ns>\S+) (?P<command>.+)")
@@ -422,6 +422,7 @@ def classify(line: str) -> Parsed:
     op = parse_line(line)
     if isinstance(op, NetnsExec) and not op.observes:
         op = _with_effects(op, ipgrammar.effects(op.command, op.ns))
+        op = dataclasses.replace(op, undo=known_undo(op.command))
     if op is not None:
         return Parsed(op, sudo, typed=True)
     try:
@@ -431,6 +432,7 @@ def classify(line: str) -> Parsed:
     raw = Raw(command=body, shell=bool(SHELL_SYNTAX.search(body)), observes=reads_only(body))
     if not raw.observes:
         raw = _with_effects(raw, ipgrammar.effects(body))
+        raw = dataclasses.replace(raw, undo=known_undo(body))
     if not renders_as(raw, sudo, line):  # pragma: no cover - a raw step renders verbatim
         raise LineError(f"{line!r} does not render back as itself")
     problem = reads_back(raw)

@@ -72,3 +72,66 @@ def reads_only(command: str) -> bool:
         words = set(args)
         return bool(words & _IPT_READ) and not words & _IPT_WRITE
     return False
+
+
+# -- changes whose inverse the words say -------------------------------------------------------
+
+#: iptables' options that take a value (the rule's words are kept as they are)
+_IPT_COMMANDS = {"-A": "-D", "--append": "-D", "-I": "-D", "--insert": "-D", "-N": "-X"}
+_IPT_COMMANDS |= {"--new-chain": "-X"}
+
+
+def known_undo(command: str) -> str | None:
+    """The command that undoes ``command`` when its words alone say it (None otherwise):
+
+    * ``iptables``/``ip6tables`` ``-A CHAIN RULE`` and ``-I CHAIN [N] RULE`` -> ``-D CHAIN
+      RULE`` (same table, same rule: iptables deletes the first rule that matches it);
+    * ``-N CHAIN`` -> ``-X CHAIN``.
+
+    A table's policy (``-P``), a flush (``-F``) or anything through shell syntax has no
+    inverse in its words: None.
+    """
+    if SHELL_SYNTAX.search(command):
+        return None
+    try:
+        argv = shlex.split(command)
+    except ValueError:
+        return None
+    if not argv or argv[0] not in ("iptables", "ip6tables"):
+        return None
+    verbs = [i for i, word in enumerate(argv) if word in _IPT_COMMANDS or word in _IPT_WRITE]
+    if len(verbs) != 1 or argv[verbs[0]] not in _IPT_COMMANDS or verbs[0] + 1 >= len(argv):
+        return None
+    at = verbs[0]
+    verb, chain, rest = argv[at], argv[at + 1], argv[at + 2 :]
+    if verb in ("-I", "--insert") and rest[:1] and rest[0].isdigit():
+        rest = rest[1:]  # the position: -D matches the rule, not its place
+    if _IPT_COMMANDS[verb] == "-X" and rest:
+        return None
+    return shlex.join([*argv[:at], _IPT_COMMANDS[verb], chain, *rest])
+
+
+#: programs whose changes stay inside the network namespace they run in
+_NETNS_SCOPED = frozenset(
+    {"ip", "tc", "bridge", "iptables", "ip6tables", "iptables-restore", "ip6tables-restore"}
+    | {"nft", "ethtool", "arp", "route", "ifconfig"}
+)
+
+
+def netns_scoped(command: str) -> bool:
+    """A command whose every change stays inside the network namespace it runs in (its
+    rules, routes, links, ``net.*`` sysctls): deleting the namespace undoes it. Files and
+    anything through shell syntax are not: False."""
+    if SHELL_SYNTAX.search(command):
+        return False
+    try:
+        argv = shlex.split(command)
+    except ValueError:
+        return False
+    if not argv:
+        return False
+    if argv[0] == "sysctl":
+        keys = [a.split("=", 1)[0] for a in argv[1:] if not a.startswith("-")]
+        files = {"-p", "--load", "--system", "-f"} & set(argv[1:])
+        return bool(keys) and not files and all(k.startswith(("net.", "net/")) for k in keys)
+    return argv[0] in _NETNS_SCOPED

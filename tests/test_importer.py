@@ -622,11 +622,10 @@ def test_a_script_with_variables_continuations_and_comments() -> None:
         "line 5: 'set -euo pipefail' skipped (each step runs on its own)",
         "line 43: cannot resolve $MTU ($MTU is not set in the input); kept as a raw command",
     )
-    assert result.cannot_undo == (
-        "setup[18] (line 41): ip netns exec ns0 sysctl -w net.ipv4.ip_forward=1",
-        "setup[19] (line 42): iptables -t nat -A POSTROUTING -s 10.0.0.0/24 -j MASQUERADE",
-        "setup[20] (line 43): ip link set veth0br mtu $MTU",
-    )
+    # the sysctl runs in ns0, which the script makes (deleting ns0 undoes it); the rule's
+    # words say what deletes it
+    assert result.cannot_undo == ("setup[20] (line 43): ip link set veth0br mtu $MTU",)
+    assert "    undo: iptables -t nat -D POSTROUTING -s 10.0.0.0/24 -j MASQUERADE\n" in result.yaml
     assert result.model_error is None
     assert_golden(result.yaml, GOLDEN / "import" / "bridge-lab.yaml")
 
@@ -686,9 +685,7 @@ def test_a_page_with_prompts_printed_output_and_a_teardown_heading() -> None:
     assert export.text(plan) == "".join(f"{line}\n" for line in CONSOLE_LAB_LINES)
     assert (result.setup, result.teardown, result.typed, result.raw) == (19, 3, 22, 0)
     assert (result.sudo, result.warnings, result.model_error) == ("auto", (), None)
-    assert result.cannot_undo == (
-        "setup[16] (line 50): sudo ip netns exec r sysctl -w net.ipv4.ip_forward=1",
-    )
+    assert result.cannot_undo == ()  # its sysctl runs in r, which the page makes
     assert_golden(result.yaml, GOLDEN / "import" / "console-lab.yaml")
 
 
@@ -897,6 +894,72 @@ def test_a_loop_iplab_cannot_run_is_skipped_and_never_a_title(script: str) -> No
     sc = scenario.load_text(result.yaml, "s.yaml")
     assert [s.op for s in sc.setup] == [NetnsAdd(name="z")]
     assert sc.title is None or "done" not in sc.title
+
+
+@pytest.mark.parametrize(
+    ("command", "undo"),
+    [
+        ("iptables -A INPUT -s 10.9.9.9 -j DROP", "iptables -D INPUT -s 10.9.9.9 -j DROP"),
+        ("iptables -I FORWARD 2 -i br0 -j ACCEPT", "iptables -D FORWARD -i br0 -j ACCEPT"),
+        ("iptables -t nat --append POSTROUTING -j MASQUERADE",
+         "iptables -t nat -D POSTROUTING -j MASQUERADE"),
+        ("ip6tables -N LAB", "ip6tables -X LAB"),
+        ("iptables -P FORWARD ACCEPT", None),  # the policy before is not in the words
+        ("iptables -F", None),
+        ("iptables -N", None),
+        ("iptables -N LAB extra", None),
+        ("iptables -A INPUT -j DROP && iptables -A OUTPUT -j DROP", None),  # shell syntax
+        ("iptables -A INPUT -j DROP -D INPUT", None),  # two commands in one: not guessed
+        ("iptables -L -n", None),
+        ("nft add table inet lab", None),
+        ("iptables -A 'INPUT", None),  # cannot be split
+    ],
+)  # fmt: skip
+def test_an_iptables_rule_gets_the_undo_its_words_say(command: str, undo: str | None) -> None:
+    from iplab.words import known_undo
+
+    assert known_undo(command) == undo
+
+
+@pytest.mark.parametrize(
+    ("command", "scoped"),
+    [
+        ("sysctl -w net.ipv4.ip_forward=1", True),
+        ("sysctl net.ipv6.conf.all.forwarding=1", True),
+        ("sysctl -w kernel.pid_max=100000", False),  # not per namespace
+        ("sysctl -p /etc/sysctl.d/lab.conf", False),
+        ("sysctl -a", False),
+        ("iptables -t nat -A POSTROUTING -j MASQUERADE", True),
+        ("tc qdisc add dev eth0 root netem delay 10ms", True),
+        ("touch /tmp/x", False),
+        ("echo 1 > /proc/sys/net/ipv4/ip_forward", False),  # shell syntax: not looked into
+        ("'unclosed", False),
+        ("", False),
+    ],
+)
+def test_a_command_whose_changes_stay_in_its_namespace(command: str, scoped: bool) -> None:
+    from iplab.words import netns_scoped
+
+    assert netns_scoped(command) is scoped
+
+
+def test_a_change_inside_a_namespace_the_script_makes_needs_no_undo_of_its_own() -> None:
+    script = (
+        "ip netns add n1\n"
+        "ip netns exec n1 sysctl -w net.ipv4.ip_forward=1\n"
+        "ip netns exec n2 sysctl -w net.ipv4.ip_forward=1\n"  # n2: not the script's
+        "ip netns exec n1 touch /tmp/x\n"  # a file: not undone by deleting n1
+        "iptables -A FORWARD -i br0 -j ACCEPT\n"
+    )
+    result = import_text(script, "shell", "s.sh")
+    assert result.cannot_undo == (
+        "setup[2] (line 3): ip netns exec n2 sysctl -w net.ipv4.ip_forward=1",
+        "setup[3] (line 4): ip netns exec n1 touch /tmp/x",
+    )
+    sc = scenario.load_text(result.yaml, "s.yaml")
+    assert sc.setup[-1].op == Raw(
+        command="iptables -A FORWARD -i br0 -j ACCEPT", undo="iptables -D FORWARD -i br0 -j ACCEPT"
+    )
 
 
 def test_jinja_braces_in_prose_and_commands_come_back_unchanged() -> None:

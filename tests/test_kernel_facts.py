@@ -100,3 +100,45 @@ def test_a_bridge_holds_at_most_1023_ports(prefix: str) -> None:
     over = ip("-n", ns, "link", "set", "a1023", "master", "bri0", check=False)
     assert over.returncode != 0
     assert "Exchange full" in over.stderr
+
+
+IPTABLES_RULES = [
+    "iptables -A INPUT -s 10.9.9.9/32 -j DROP",
+    "iptables -I FORWARD 1 -i br0 -j ACCEPT",
+    "iptables -t nat -A POSTROUTING -s 10.0.0.0/24 ! -o eth9 -j MASQUERADE",
+    'iptables -w -A OUTPUT -p tcp --dport 80 -m comment --comment "lab rule" -j REJECT',
+    "iptables -N LABCHAIN",
+    "ip6tables --append INPUT -p ipv6-icmp -j ACCEPT",
+]
+
+
+@pytest.mark.parametrize("command", IPTABLES_RULES)
+def test_the_undo_iplab_writes_for_an_iptables_rule_restores_the_rules(
+    prefix: str, command: str
+) -> None:
+    """``iplab import`` gives ``iptables -A/-I/-N`` the undo its words say (words.known_undo);
+    here the rule and its undo run on the real iptables, in a namespace of the test's own."""
+    import shlex
+    import shutil
+
+    from iplab.words import known_undo
+
+    if shutil.which("iptables") is None:
+        pytest.skip("iptables is not installed (.ci/run installs it)")
+    ns = f"{prefix}n"
+    ip("netns", "add", ns)
+    program = shlex.split(command)[0]
+
+    def rules() -> str:
+        return "".join(
+            ip("netns", "exec", ns, program, "-t", table, "-S").stdout
+            for table in ("filter", "nat")
+        )
+
+    before = rules()
+    ip("netns", "exec", ns, *shlex.split(command))
+    assert rules() != before
+    undo = known_undo(command)
+    assert undo is not None
+    ip("netns", "exec", ns, *shlex.split(undo))
+    assert rules() == before

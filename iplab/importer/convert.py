@@ -37,7 +37,8 @@ from iplab.importer.reader import (
 from iplab.plan import build, decide_sudo
 from iplab.render import renderer
 from iplab.scenario import Scenario, SudoPolicy, load_text
-from iplab.steps import NetnsExec, Op, Raw
+from iplab.steps import NetnsAdd, NetnsExec, Op, Raw
+from iplab.words import netns_scoped
 
 
 @dataclass(frozen=True)
@@ -233,10 +234,15 @@ def _item_paths(drafts: Sequence[Draft], cut: int) -> list[str]:
 
 def _cannot_undo(drafts: Sequence[Draft], cut: int) -> Iterable[str]:
     paths = _item_paths(drafts, cut)
+    made: set[str] = set()  # the namespaces the scenario makes: deleting one undoes what's in it
     for i, d in enumerate(drafts):
         op = d.op
+        if isinstance(op, NetnsAdd):
+            made.add(op.name)
         undone = isinstance(op, Raw | NetnsExec) and bool(op.creates or op.renames)
-        if isinstance(op, Raw | NetnsExec) and op.undo is None and not op.observes and not undone:
+        inside = isinstance(op, NetnsExec) and op.ns in made and netns_scoped(op.command)
+        kept = isinstance(op, Raw | NetnsExec) and op.undo is None and not op.observes
+        if kept and not undone and not inside:
             yield f"{paths[i]} (line {d.cmd.line}): {d.cmd.text}"
 
 
