@@ -962,6 +962,68 @@ def test_a_change_inside_a_namespace_the_script_makes_needs_no_undo_of_its_own()
     )
 
 
+FUNCTION_SCRIPT = """\
+create_host() {
+    local name=$1
+    local addr=${2}
+    ip netns add "$name"
+    ip -n "$name" addr add "$addr" dev lo
+}
+add_all() {
+    for host in "$@"; do
+        create_host "$host" "10.0.$#.1/24"
+    done
+}
+create_host red 10.0.0.1/24
+add_all blue green
+ip netns add $name-after
+"""
+
+
+def test_a_function_the_script_defines_runs_its_body_where_it_is_called() -> None:
+    """bash is the oracle: the same script, with ``ip`` a function that prints its line."""
+    bash = subprocess.run(
+        ["bash", "-c", 'ip() { echo "ip $*"; }\n' + FUNCTION_SCRIPT],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert bash.returncode == 0, bash.stderr
+    result = import_text(FUNCTION_SCRIPT, "shell", "s.sh", variables="expand")
+    # the last line uses $name outside the function: unset there (local), as in bash
+    assert result.warnings == (
+        "line 14: cannot resolve $name ($name is not set in the input); kept as a raw command",
+    )
+    sc = scenario.load_text(result.yaml, "s.yaml")
+    ran = [s for s in sc.steps if s.op != Raw(command="true", observes=True)]
+    printed = [renderer().command(s.op, False).text for s in ran]
+    assert printed[:-1] == bash.stdout.splitlines()[:-1]
+    assert printed[-1] == "ip netns add $name-after"  # (bash printed "-after": $name unset)
+    # the definitions print as written and run nothing
+    definitions = FUNCTION_SCRIPT.split("\ncreate_host red", maxsplit=1)[0]
+    first, second = definitions.split("\nadd_all() {", maxsplit=1)
+    assert [s.verbatim for s in sc.steps if s.op == Raw(command="true", observes=True)] == [
+        first,
+        "add_all() {" + second,
+    ]
+    assert export.text(build(sc, lenient=True)) == FUNCTION_SCRIPT.replace("\n\n", "\n")
+
+
+def test_a_function_written_with_the_function_keyword() -> None:
+    result = import_text("function mk {\n  ip netns add $1\n}\nmk a1\n", "shell", "s.sh")
+    assert result.warnings == ()
+    sc = scenario.load_text(result.yaml, "s.yaml")
+    assert [s.op for s in sc.steps] == [Raw(command="true", observes=True), NetnsAdd(name="a1")]
+    assert [s.verbatim for s in sc.steps] == ["function mk {\n  ip netns add $1\n}", "mk a1"]
+
+
+def test_a_trap_is_printed_and_a_recursion_stops() -> None:
+    script = "loop() {\n  ip netns add x\n  loop\n}\ntrap 'ip netns del x' EXIT\nloop\n"
+    result = import_text(script, "shell", "s.sh")
+    assert result.warnings[0].startswith("line 5: a trap's handler is not run")
+    assert "line 6: loop calls itself deeper than 16; skipped" in result.warnings
+    sc = scenario.load_text(result.yaml, "s.yaml")
+    assert sum(1 for s in sc.steps if s.op == NetnsAdd(name="x")) == 16
+
+
 def test_jinja_braces_in_prose_and_commands_come_back_unchanged() -> None:
     page = "Run {{ this }} as is:\n\n```bash\ndocker inspect -f '{{.State.Pid}}' c1\n```\n"
     result = import_text(page, "markdown", "page.md")

@@ -69,10 +69,14 @@ _OTHER_REF = re.compile(r"\$(?:\([^)]*\)?|\{[^}]*\}?|[0-9?#@*!$-])")
 _COUNTED = frozenset({"c_style_for_statement", "while_statement"})
 #: the iterations of a loop iplab unrolls, at most (as ``seq`` and ``{1..N}``)
 LOOP_LIMIT = 4096
+#: how deep calls of the input's own functions may nest (a recursion stops there)
+FUNCTION_DEPTH = 16
+#: the words that are a function's arguments, each a word of its own
+_ALL_ARGUMENTS = frozenset({'"$@"', '"${@}"', "$@", "${@}"})
 _HEREDOC = re.compile(r"(?<!<)<<-?(?!<)\s*(['\"]?)(\w+)\1")
 _OPENERS = frozenset({"for", "while", "until", "select", "if", "case"})
 _CLOSERS = frozenset({"done", "fi", "esac", "}"})
-_FUNCTION = re.compile(rf"(?:function\s+)?{_NAME}\s*\(\)")
+_FUNCTION = re.compile(rf"(?:function\s+{_NAME}\b|{_NAME}\s*\(\))")
 _DECORATION = re.compile(r"^[-=*~_#]{2,}\s*|\s*[-=*~_#]{2,}$")
 _SHELL_OPTIONS = re.compile(r"(?:set\s+[-+]\w|shopt\s)")
 FENCE = re.compile(r"(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>[^`]*)$")
@@ -208,6 +212,14 @@ class ShellVars:
     def copy(self) -> ShellVars:
         return ShellVars(dict(self.values), dict(self.lines))
 
+    def arguments(self) -> list[str] | None:
+        """The arguments of the function call being read (``"$@"``), None outside one."""
+        count = self.values.get("#")
+        if count is None or not count.isdigit():
+            return None
+        found = [self.values.get(str(n)) for n in range(1, int(count) + 1)]
+        return None if any(a is None for a in found) else [a for a in found if a is not None]
+
     def knows(self, name: str) -> bool:
         return name in self.values
 
@@ -262,12 +274,18 @@ class ShellVars:
         return value, match.end()
 
     def _reference(self, text: str, i: int) -> tuple[str, str | None]:
-        """The ``$...`` token at ``i`` and its value (None: unknown, or not a variable)."""
+        """The ``$...`` token at ``i`` and its value (None: unknown, or not a variable).
+        Inside a function the input defines, ``$1``, ``${2}``, ``$#``, ``$@`` and ``$*``
+        are its call's arguments."""
         match = _REF.match(text, i)
         if match is not None:
             return match[0], self.values.get(match[1] or match[2])
         other = _OTHER_REF.match(text, i)
-        return (other[0] if other else "$"), None
+        token = other[0] if other else "$"
+        key = token[2:-1] if token.startswith("${") and token.endswith("}") else token[1:]
+        if key.isdigit() or key in ("#", "@", "*"):
+            return token, self.values.get(key)
+        return token, None
 
     def why(self, token: str) -> str:
         match = _REF.fullmatch(token)
@@ -302,6 +320,9 @@ class Reader:
         self.expanded: dict[str, int] = {}
         #: the shell ``nsenter``/``ip netns exec NS bash`` opened, until ``exit``
         self.session: _Session | None = None
+        #: the shell functions the input defines (``create_host() { ... }``): their bodies
+        self.functions: dict[str, shellread.Node] = {}
+        self._calls = 0  # how deep function calls are nested now (a recursion stops at 16)
 
     # -- notes and output --
 
@@ -510,6 +531,14 @@ class Reader:
             return self._block(text, number, end, cmds, where, "a loop")
         if node.type in _COUNTED and (counted := self._counted(node, self.vars, number, None)):
             return self._block(text, number, end, counted, where, "a loop")
+        if node.type == "function_definition" and (name := node.child_by_field_name("name")):
+            body = node.child_by_field_name("body")
+            if body is not None and body.type == "compound_statement":
+                self.functions[shellread.source(name)] = body
+                # printed as written, runs nothing: defining a function changes nothing
+                return self._block(
+                    text, number, end, self._commands(["true"], None, number, where), where, ""
+                )
         if node.type == "if_statement":
             if not _guard(node):
                 self.warnings.append(
@@ -534,6 +563,17 @@ class Reader:
         call = self._call(node, self.vars)
         if call is None:
             return None
+        if call.program == "trap" and call.inside is None and not call.sudo:
+            self.warnings.append(
+                f"{where}: a trap's handler is not run: iplab undoes the lab from its journal"
+                " (iplab down, or at the end of iplab run); printed as written"
+            )  # a step of its own would set the trap in a shell that ends at once
+            return self._block(
+                text, number, end, self._commands(["true"], None, number, where), where, ""
+            )
+        if call.inside is None and call.program in self.functions and not call.sudo:
+            cmds = self._function(call, self.vars, number, None)
+            return self._block(text, number, end, cmds, where, f"the function {call.program}")
         if call.program in ("echo", "printf") and not self.markdown and call.inside is None:
             self.note("comment", " ".join(call.args), number, end)  # narration
             return "silent"
@@ -590,6 +630,12 @@ class Reader:
         """A simple command read as words: sudo, the namespace it runs in, the program."""
         values: list[str] = []
         for word in shellread.words(node):
+            if shellread.source(word) in _ALL_ARGUMENTS:  # "$@": each argument a word
+                arguments = scope.arguments()
+                if arguments is None:
+                    return None
+                values += arguments
+                continue
             value = shellread.unquoted(word)
             if value is None:
                 expanded, unresolved = scope.expand(shellread.source(word))
@@ -692,6 +738,14 @@ class Reader:
                 continue
             if (
                 call is not None
+                and call.inside is None
+                and not call.sudo
+                and call.program in self.functions
+            ):
+                out += self._function(call, scope, number, inside)
+                continue
+            if (
+                call is not None
                 and call.inside is not None
                 and inside is None
                 and (call.script is not None or call.wrapper == "nsenter")
@@ -742,6 +796,29 @@ class Reader:
             out += self._statements(shellread.statements(body), inner, number, inside)
         return out
 
+    def _function(
+        self, call: _Call, scope: ShellVars, number: int, inside: _Call | None
+    ) -> list[Cmd]:
+        """A call of a function the input defines: its body's commands, read with ``$1``...
+        ``$#``, ``$@`` set to the call's arguments (its ``local`` variables stay in it)."""
+        if self._calls >= FUNCTION_DEPTH:
+            self.warnings.append(
+                f"line {number}: {call.program} calls itself deeper than {FUNCTION_DEPTH}; skipped"
+            )
+            return []
+        frame = scope.copy()
+        for key in [k for k in frame.values if k.isdigit()]:
+            del frame.values[key]
+        frame.values.update({str(n): arg for n, arg in enumerate(call.args, 1)})
+        frame.values |= {"#": str(len(call.args)), "@": " ".join(call.args)}
+        frame.values["*"] = frame.values["@"]
+        self._calls += 1
+        try:
+            body = shellread.statements(self.functions[call.program])
+            return self._statements(body, frame, number, inside)
+        finally:
+            self._calls -= 1
+
     def _counted(
         self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
     ) -> list[Cmd] | None:
@@ -791,6 +868,8 @@ class Reader:
 
     def _word_values(self, word: shellread.Node, scope: ShellVars) -> list[str] | None:
         """The values one word of ``for x in WORDS`` gives: ``{1..3}``, ``$(seq 3)``, ``$NSES``."""
+        if shellread.source(word) in _ALL_ARGUMENTS:
+            return scope.arguments()
         if word.type == "brace_expression":
             return shellread.brace_values(word)
         if word.type == "command_substitution":
