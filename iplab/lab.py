@@ -30,7 +30,7 @@ from iplab.context import Env, Interrupted, Line, Signals, fault, make_env, run_
 from iplab.errors import IplabError, UsageError
 from iplab.journal import Entry, Journal, LabInfo, Status, UndoRecord, lab_info, labs, open_lab
 from iplab.render import template_hashes
-from iplab.runner import Limits, Result
+from iplab.runner import Limits, Result, netns_ids
 from iplab.state import State
 from iplab.steps import Probe
 
@@ -400,8 +400,12 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
             session.say(f"== setup ({len(plan.setup)} steps)")
             rc = _setup(session, opts)
             if plan.teardown:
+                # the lab's namespaces as the kernel knows them: after the tutorial's own
+                # `ip netns del`, a process it left running still holds one of them
+                own = netns_ids(undo.own_namespaces(journal.info()))
                 session.say(f"== teardown ({len(plan.teardown)} steps)")
                 session.execute(plan.teardown, "teardown")
+                undo.stop_lab_processes(env, own, "left running by the tutorial's cleanup")
             session.signals.check()
         except IplabError as exc:
             return _abort(env, session, exc, opts)

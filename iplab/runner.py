@@ -315,6 +315,78 @@ def stop_survivor(pid: int, started: int, wait: float = 5.0) -> bool:
     return True
 
 
+#: where ``ip netns add`` keeps a namespace's name
+NETNS_DIR = "/run/netns"
+
+
+def netns_ids(names: Sequence[str]) -> set[tuple[int, int]]:
+    """(device, inode) of each named namespace that exists (what ``ip netns pids`` compares)."""
+    ids = set()
+    for name in names:
+        try:
+            st = os.stat(os.path.join(NETNS_DIR, name))
+        except (OSError, ValueError):
+            continue
+        ids.add((st.st_dev, st.st_ino))
+    return ids
+
+
+def processes_in(ids: set[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """(pid, start time, command line) of each process, iplab aside, whose network namespace
+    is one of ``ids``: a server a tutorial started with ``&`` in a lab's namespace."""
+    found: list[tuple[int, int, str]] = []
+    if not ids:
+        return found
+    me = os.getpid()
+    try:
+        entries = [e.name for e in os.scandir("/proc") if e.name.isdigit()]
+    except OSError:
+        return found
+    for name in entries:
+        pid = int(name)
+        try:
+            st = os.stat(f"/proc/{pid}/ns/net")
+            if pid == me or (st.st_dev, st.st_ino) not in ids:
+                continue
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                words = f.read().split(b"\0")
+        except OSError:  # gone meanwhile, or not ours to see
+            continue
+        started = start_time(pid)
+        if started is not None:
+            line = " ".join(w.decode("utf-8", "replace") for w in words if w)
+            found.append((pid, started, line))
+    return found
+
+
+def stop_processes(found: Sequence[tuple[int, int, str]], grace: float = 2.0) -> None:
+    """SIGTERM each process (the same pid and start time: never another), SIGKILL those
+    still there after ``grace`` seconds, and wait (bounded) until they are gone."""
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
+        alive = [(pid, started) for pid, started, _ in found if _running(pid, started)]
+        for pid, _started in alive:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, sig)
+        deadline = time.monotonic() + wait
+        while alive and time.monotonic() < deadline:
+            alive = [(pid, started) for pid, started in alive if _running(pid, started)]
+            if alive:
+                time.sleep(0.02)
+        if not alive:
+            return
+
+
+def _running(pid: int, started: int) -> bool:
+    """The process is the one that started then, and has not ended (a zombie has: it holds
+    no namespace any more, and its parent may never reap it)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return int(fields[19]) == started and fields[0] not in (b"Z", b"X")
+    except (OSError, ValueError, IndexError):
+        return False
+
+
 def _killpg(pid: int, sig: signal.Signals) -> None:
     """Signal a child's whole process group (its session: it started one)."""
     try:

@@ -23,7 +23,7 @@ exact), guards re-read at each pass: why ``down`` converges is read in one place
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +36,7 @@ from iplab.journal import Entry, Journal, LabInfo, UndoRecord
 from iplab.model import Judge, ModelError, apply
 from iplab.names import ROOT
 from iplab.render import Command, Renderer, renderer, template_hashes
-from iplab.runner import Result, stop_survivor
+from iplab.runner import Result, netns_ids, processes_in, stop_processes, stop_survivor
 from iplab.state import State, after
 from iplab.steps import LinkAdd, LinkDel, LinkSet, NetnsDel, NetnsExec, Op, Raw
 
@@ -207,6 +207,33 @@ def stop_survivors(env: Env, journal: Journal) -> None:
             env.append_audit([record])
 
 
+def own_namespaces(info: LabInfo, taken: Collection[str] = ()) -> list[str]:
+    """The namespaces the lab made (not those that existed before it, nor someone else's)."""
+    return sorted(set(info.owned_netns) - set(info.preexisting_netns) - set(taken))
+
+
+def stop_lab_processes(env: Env, ids: set[tuple[int, int]], why: str) -> int:
+    """Stop the processes running in the lab's namespaces (``ids``: a tutorial's server
+    started with ``&``: it would keep its namespace alive after the name is deleted), each
+    said and audited; how many."""
+    found = processes_in(ids)
+    if not found:
+        return 0
+    for pid, _started, line in found:
+        env.err.write(f"iplab: stopping pid {pid} ({line[:80]}), {why}\n")
+    stop_processes(found)
+    env.append_audit(
+        [
+            env.record(
+                {"kind": "stop", "text": f"kill -TERM {pid} ({line[:200]}): {why}"},
+                Result(("kill", "-TERM", str(pid)), 0, "", "", 0.0),
+            )
+            for pid, _started, line in found
+        ]
+    )
+    return len(found)
+
+
 def rollback(env: Env, journal: Journal, exact: bool = False) -> UndoReport:
     """Undo what the journal says, then read the host: only when nothing of the lab is
     left are the entries marked undone (otherwise the next ``down`` reads the host again
@@ -234,6 +261,8 @@ def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
     namespaces = _namespaces(info, entries)
     taken_netns, taken_links = taken_names(everything)
     report = UndoReport(taken=sorted(taken_netns | taken_links))
+    own = netns_ids(own_namespaces(info, taken_netns))
+    stop_lab_processes(env, own, "still running in a namespace of the lab")
     render = lab_renderer(env, info)
     settle = Settle(frozenset(taken_netns), frozenset(taken_links))
     names = LabNames.of(info)

@@ -162,3 +162,40 @@ def test_an_input_in_parts_is_not_asked_for_when_on_start_fails() -> None:
     with pytest.raises(OSError, match="the journal is full"):
         ShExecutor().run(["cat"], parts(), on_start=refuse, limits=Limits(timeout=10))
     assert events == []
+
+
+def test_processes_in_a_namespace_are_found_and_only_those_given_are_stopped() -> None:
+    """Read-only over the host: the namespace iplab runs in holds this test's child (and
+    others, which are only listed); only the child is then stopped."""
+    from iplab.runner import processes_in, stop_processes
+
+    child = subprocess.Popen(["sleep", "300"])
+    try:
+        here = os.stat("/proc/self/ns/net")
+        found = processes_in({(here.st_dev, here.st_ino)})
+        mine = [p for p in found if p[0] == child.pid]
+        assert mine == [(child.pid, start_time(child.pid), "sleep 300")]
+        assert os.getpid() not in {p[0] for p in found}  # never iplab itself
+        assert processes_in(set()) == []
+        stop_processes(mine, grace=2.0)
+        assert child.wait(timeout=5) == -signal.SIGTERM
+        stop_processes(mine)  # gone: nothing to do, and no other process is touched
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_a_process_that_ignores_sigterm_is_killed() -> None:
+    from iplab.runner import stop_processes
+
+    ignore = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(300)"
+    child = subprocess.Popen([sys.executable, "-c", ignore])
+    try:
+        time.sleep(0.5)  # SIGTERM is ignored by then
+        started = start_time(child.pid)
+        assert started is not None
+        stop_processes([(child.pid, started, "python3")], grace=0.3)
+        assert child.wait(timeout=5) == -signal.SIGKILL
+    finally:
+        child.kill()
+        child.wait()

@@ -818,7 +818,7 @@ ARITH_UNKNOWN = [
 @pytest.mark.parametrize("expression", ARITH_CASES)
 def test_arithmetic_expansion_is_what_bash_computes(expression: str) -> None:
     """bash itself is the oracle: the same expression, the same variables."""
-    from iplab.importer.shell import arithmetic
+    from iplab.importer.arith import arithmetic
 
     assignments = "".join(f"{k}={v}; " for k, v in ARITH_VARS.items() if v is not None)
     bash = subprocess.run(
@@ -833,7 +833,7 @@ def test_arithmetic_expansion_is_what_bash_computes(expression: str) -> None:
 def test_arithmetic_that_needs_more_than_the_script_gives_is_unresolved(
     expression: str,
 ) -> None:
-    from iplab.importer.shell import arithmetic
+    from iplab.importer.arith import arithmetic
 
     assert arithmetic(expression, ARITH_VARS) == (expression, None)
     assert arithmetic("$(date +%s)", ARITH_VARS) is None  # a command, not arithmetic

@@ -8,6 +8,7 @@ existed before must be untouched.
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import subprocess
@@ -292,3 +293,58 @@ def test_a_large_batch_is_fed_each_part_after_its_intents(prefix: str, tmp_path:
     assert result.ok, result.stderr
     assert status == [0] * fed + [None] * (len(names) - fed)
     assert present() == list(range(fed))
+
+
+def _sleeper(seconds: int) -> list[int]:
+    """The pids of this test's ``sleep SECONDS`` (a zombie has no command line: not one)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "cmdline").read_bytes() == (
+                f"sleep\0{seconds}\0".encode()
+            ):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.parametrize("how", ["down", "run"])
+def test_a_process_a_step_leaves_running_in_the_lab_is_stopped(
+    prefix: str, state_dir: Path, tmp_path: Path, how: str
+) -> None:
+    """A tutorial's ``ip netns exec NS server &`` outlives its step: it would keep the
+    namespace alive (unnamed) after ``ip netns del``. ``down`` and the end of ``run`` (after
+    the tutorial's own cleanup) stop it, and say so."""
+    import random
+
+    from iplab.importer.convert import import_text
+
+    seconds = random.randint(100000, 999999)  # this test's own sleeper
+    script = f"ip netns add n1\nip netns exec n1 sleep {seconds} &\n"
+    if how == "run":
+        script += "# clean up\nip netns del n1\n"
+    lab = tmp_path / "bg.yaml"
+    lab.write_text(import_text(script, "shell", "bg.sh").yaml)
+    try:
+        if how == "down":
+            up = iplab("up", str(lab), "--prefix", prefix, state=state_dir)
+            assert up.returncode == 0, up.stderr
+            assert _sleeper(seconds), "the step's background process runs"
+            done = iplab("down", f"{prefix}bg", state=state_dir)
+            said = "still running in a namespace of the lab"
+        else:
+            done = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
+            said = "left running by the tutorial's cleanup"
+        assert done.returncode == 0, done.stderr
+        assert f"({'sleep'} {seconds}), {said}" in done.stderr
+        assert _sleeper(seconds) == []
+        assert (
+            f"{prefix}n1"
+            not in subprocess.run(
+                ["ip", "netns", "list"], capture_output=True, text=True, check=False
+            ).stdout
+        )
+    finally:
+        for pid in _sleeper(seconds):
+            os.kill(pid, signal.SIGKILL)

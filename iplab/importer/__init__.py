@@ -7,7 +7,8 @@ The stages, in order, one module each:
 - :mod:`iplab.importer.reader`: the lines of a code block or a script: prompts,
   continuations, comments, output under a command, the script's variables; shell syntax
   through :mod:`iplab.importer.shell` (tree-sitter-bash: statements, loops, ``bash -c``,
-  here-documents);
+  here-documents) and :mod:`iplab.importer.arith` (bash's arithmetic and tests: ``$((...))``,
+  counted loops), functions the input defines called where it calls them;
 - each command line through the line grammar (:mod:`iplab.lineparse`, on
   :mod:`iplab.ipgrammar`): a typed op when its rendering is the very same line, else a raw
   step that keeps it verbatim (the grammar is in the core: a scenario's ``line:`` steps and

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from iplab import names
+from iplab.importer import arith
 from iplab.importer import shell as shellread
 from iplab.lineparse import LineError, Parsed, classify
 from iplab.steps import NetnsExec, Op, Probe, Raw, is_observation
@@ -247,7 +248,7 @@ class ShellVars:
                 in_double = not in_double
                 out.append(c)
                 i += 1
-            elif c == "$" and (arithmetic := shellread.arithmetic(text[i:], self.values)):
+            elif c == "$" and (arithmetic := arith.arithmetic(text[i:], self.values)):
                 token, number = arithmetic  # $((i + 10)) in a loop: its value, as bash has it
                 if number is None:
                     unresolved.append(token)
@@ -833,16 +834,16 @@ class Reader:
         if body is None or len(tests) > 1 or (not c_style and not tests):
             return None
         for start in node.children_by_field_name("initializer") if c_style else []:
-            if start.is_named and shellread.run_arithmetic(start, state.values) is None:
+            if start.is_named and arith.run_arithmetic(start, state.values) is None:
                 return None
         out: list[Cmd] = []
         for _ in range(LOOP_LIMIT + 1):
             go: bool | None = True  # for ((;;)) runs until the limit: not unrolled
             if c_style and tests:
-                value = shellread.run_arithmetic(tests[0], state.values)
+                value = arith.run_arithmetic(tests[0], state.values)
                 go = None if value is None else value != 0
             elif not c_style:
-                go = shellread.condition(tests[0], state.values, lambda n: _word(n, state))
+                go = arith.condition(tests[0], state.values, lambda n: _word(n, state))
                 go = go if go is None or not until else not go
             if go is None:
                 return None
@@ -850,7 +851,7 @@ class Reader:
                 return out
             out += self._statements(shellread.statements(body), state, number, inside)
             for step in node.children_by_field_name("update") if c_style else []:
-                if step.is_named and shellread.run_arithmetic(step, state.values) is None:
+                if step.is_named and arith.run_arithmetic(step, state.values) is None:
                     return None
         return None
 
@@ -1071,7 +1072,7 @@ def _arithmetic_statement(node: shellread.Node, scope: ShellVars) -> bool:
     not one of those (False). One iplab cannot evaluate leaves the variables unknown."""
     if node.type == "compound_statement" and source_starts(node, "(("):
         inner = node.named_children
-        if len(inner) != 1 or shellread.run_arithmetic(inner[0], scope.values) is None:
+        if len(inner) != 1 or arith.run_arithmetic(inner[0], scope.values) is None:
             _forget(node, scope)
         return True
     if node.type == "command":
@@ -1081,7 +1082,7 @@ def _arithmetic_statement(node: shellread.Node, scope: ShellVars) -> bool:
                 tree = shellread.parse(f"(( {shellread.unquoted(word) or '?'} ))")
                 arithmetic = shellread.statements(tree)
                 inner = arithmetic[0].named_children if arithmetic else []
-                if len(inner) != 1 or shellread.run_arithmetic(inner[0], scope.values) is None:
+                if len(inner) != 1 or arith.run_arithmetic(inner[0], scope.values) is None:
                     _forget(node, scope)
             return True
     return False
