@@ -48,17 +48,23 @@ _IPT_WRITE = frozenset(
 )
 
 
+def plain_words(command: str) -> list[str] | None:
+    """A command's words, as the shell splits them; None when it uses shell syntax (what it
+    does is then the shell's business, not its words') or cannot be split."""
+    if SHELL_SYNTAX.search(command):
+        return None
+    try:
+        return shlex.split(command)
+    except ValueError:
+        return None
+
+
 def reads_only(command: str) -> bool:
     """A command (without sudo) that only shows state, by what its words say.
 
     Conservative: anything unknown, and anything using shell syntax, changes state.
     """
-    if SHELL_SYNTAX.search(command):
-        return False
-    try:
-        argv = shlex.split(command)
-    except ValueError:
-        return False
+    argv = plain_words(command)
     if not argv:
         return False
     program, args = argv[0], argv[1:]
@@ -91,12 +97,7 @@ def known_undo(command: str) -> str | None:
     A table's policy (``-P``), a flush (``-F``) or anything through shell syntax has no
     inverse in its words: None.
     """
-    if SHELL_SYNTAX.search(command):
-        return None
-    try:
-        argv = shlex.split(command)
-    except ValueError:
-        return None
+    argv = plain_words(command)
     if not argv or argv[0] not in ("iptables", "ip6tables"):
         return None
     verbs = [i for i, word in enumerate(argv) if word in _IPT_COMMANDS or word in _IPT_WRITE]
@@ -122,12 +123,7 @@ def netns_scoped(command: str) -> bool:
     """A command whose every change stays inside the network namespace it runs in (its
     rules, routes, links, ``net.*`` sysctls): deleting the namespace undoes it. Files and
     anything through shell syntax are not: False."""
-    if SHELL_SYNTAX.search(command):
-        return False
-    try:
-        argv = shlex.split(command)
-    except ValueError:
-        return False
+    argv = plain_words(command)
     if not argv:
         return False
     if argv[0] == "sysctl":
