@@ -639,13 +639,10 @@ class Reader:
                 continue
             value = shellread.unquoted(word)
             if value is None:
-                expanded, unresolved = scope.expand(shellread.source(word))
-                if unresolved:
+                got = _expanded(word, scope)
+                if got is None:
                     return None
-                try:
-                    split = shlex.split(expanded)
-                except ValueError:
-                    return None
+                expanded, split = got
                 value = split[0] if len(split) == 1 else expanded
             values.append(value)
         word_nodes = shellread.words(node)
@@ -1055,16 +1052,22 @@ def read_shell(text: str, base: Path | None = None, keep_variables: bool = True)
     return reader
 
 
-def _word(node: shellread.Node, scope: ShellVars) -> str | None:
-    """The value of one word of a test (``$i``, ``"$NS"``, ``3``), None when unknown."""
+def _expanded(node: shellread.Node, scope: ShellVars) -> tuple[str, list[str]] | None:
+    """A word with the script's variables expanded, and the words the shell splits it
+    into; None when it uses something unknown or cannot be split."""
     text, unresolved = scope.expand(shellread.source(node))
     if unresolved:
         return None
     try:
-        words = shlex.split(text)
+        return text, shlex.split(text)
     except ValueError:
         return None
-    return words[0] if len(words) == 1 else None
+
+
+def _word(node: shellread.Node, scope: ShellVars) -> str | None:
+    """The value of one word of a test (``$i``, ``"$NS"``, ``3``), None when unknown."""
+    got = _expanded(node, scope)
+    return got[1][0] if got is not None and len(got[1]) == 1 else None
 
 
 def _arithmetic_statement(node: shellread.Node, scope: ShellVars) -> bool:
