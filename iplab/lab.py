@@ -402,7 +402,8 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
             if plan.teardown:
                 # the lab's namespaces as the kernel knows them: after the tutorial's own
                 # `ip netns del`, a process it left running still holds one of them
-                own = netns_ids(undo.own_namespaces(journal.info()))
+                taken, _links = undo.taken_names(journal.entries())
+                own = netns_ids(undo.own_namespaces(journal.info(), taken))
                 session.say(f"== teardown ({len(plan.teardown)} steps)")
                 session.execute(plan.teardown, "teardown")
                 undo.stop_lab_processes(env, own, "left running by the tutorial's cleanup")
