@@ -16,6 +16,9 @@ ROOT = ""
 
 IFNAMSIZ = 15  # the kernel's limit on an interface name (IFNAMSIZ - 1)
 NETNS_MAX = 64  # ours: names become files under /run/netns and appear in every line
+#: where iproute2 keeps named namespaces (its NETNS_RUN_DIR): ``ip netns add NAME`` mounts
+#: the namespace on NETNS_DIR/NAME
+NETNS_DIR = "/var/run/netns"
 
 _SAFE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 

@@ -45,11 +45,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from iplab.errors import ParseError
-from iplab.names import ROOT
+from iplab.names import NETNS_DIR, ROOT
 from iplab.peers import RawLink, build_state
 from iplab.state import State
-
-NETNS_DIR = "/var/run/netns"  # where iproute2 keeps named namespaces (NETNS_RUN_DIR)
 
 # linux/netlink.h
 NLMSG_ERROR = 2

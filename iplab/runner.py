@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol, TextIO
 
 from iplab.errors import PrivilegeError
+from iplab.names import NETNS_DIR
 
 #: the time limit of a process when neither its step nor ``--timeout`` gives one (seconds)
 DEFAULT_TIMEOUT = 30.0
@@ -292,15 +293,21 @@ class ShExecutor:
         return Result(tuple(argv), rc, "", "", time.perf_counter() - start)
 
 
+def _stat(pid: int) -> tuple[bytes, int] | None:
+    """(state, start time) of a process (/proc/PID/stat fields 3 and 22), None: no such one."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return fields[0], int(fields[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def start_time(pid: int) -> int | None:
     """When a process started (clock ticks after boot, /proc/PID/stat field 22), or None
     when there is no such process: with the pid it names one process, never a reused pid."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            stat = f.read()
-        return int(stat[stat.rindex(b")") + 2 :].split()[19])
-    except (OSError, ValueError, IndexError):
-        return None
+    stat = _stat(pid)
+    return None if stat is None else stat[1]
 
 
 def stop_survivor(pid: int, started: int, wait: float = 5.0) -> bool:
@@ -310,13 +317,9 @@ def stop_survivor(pid: int, started: int, wait: float = 5.0) -> bool:
         return False
     _killpg(pid, signal.SIGKILL)
     deadline = time.monotonic() + wait
-    while start_time(pid) == started and time.monotonic() < deadline:
+    while _running(pid, started) and time.monotonic() < deadline:
         time.sleep(0.02)
     return True
-
-
-#: where ``ip netns add`` keeps a namespace's name
-NETNS_DIR = "/run/netns"
 
 
 def netns_ids(names: Sequence[str]) -> set[tuple[int, int]]:
@@ -378,13 +381,9 @@ def stop_processes(found: Sequence[tuple[int, int, str]], grace: float = 2.0) ->
 
 def _running(pid: int, started: int) -> bool:
     """The process is the one that started then, and has not ended (a zombie has: it holds
-    no namespace any more, and its parent may never reap it)."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            fields = f.read().rsplit(b")", 1)[1].split()
-        return int(fields[19]) == started and fields[0] not in (b"Z", b"X")
-    except (OSError, ValueError, IndexError):
-        return False
+    nothing any more, and its parent may never reap it)."""
+    stat = _stat(pid)
+    return stat is not None and stat[1] == started and stat[0] not in (b"Z", b"X")
 
 
 def _killpg(pid: int, sig: signal.Signals) -> None:

@@ -22,10 +22,12 @@ exact), guards re-read at each pass: why ``down`` converges is read in one place
 
 from __future__ import annotations
 
+import shlex
 import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from iplab import claims, iproute
 from iplab.batch import argv_line
@@ -197,14 +199,11 @@ def stop_survivors(env: Env, journal: Journal) -> None:
     go on changing the host while we undo), and audit that it was stopped."""
     for pid, started in journal.processes():
         if stop_survivor(pid, started):
-            text = f"kill -KILL -{pid} (an ip -batch left running by an earlier iplab)"
             env.err.write(
                 f"iplab: stopped an ip -batch (pid {pid}) left running by an earlier iplab\n"
             )
-            record = env.record(
-                {"kind": "stop", "text": text}, Result(("kill", "-KILL", f"-{pid}"), 0, "", "", 0.0)
-            )
-            env.append_audit([record])
+            why = "an ip -batch left running by an earlier iplab"
+            env.append_audit([_stop_record(env, ("kill", "-KILL", f"-{pid}"), why)])
 
 
 def own_namespaces(info: LabInfo, taken: Collection[str] = ()) -> list[str]:
@@ -224,14 +223,18 @@ def stop_lab_processes(env: Env, ids: set[tuple[int, int]], why: str) -> int:
     stop_processes(found)
     env.append_audit(
         [
-            env.record(
-                {"kind": "stop", "text": f"kill -TERM {pid} ({line[:200]}): {why}"},
-                Result(("kill", "-TERM", str(pid)), 0, "", "", 0.0),
-            )
+            _stop_record(env, ("kill", "-TERM", str(pid)), f"{line[:200]}: {why}")
             for pid, _started, line in found
         ]
     )
     return len(found)
+
+
+def _stop_record(env: Env, argv: tuple[str, ...], why: str) -> dict[str, Any]:
+    """The audit record of a process iplab stopped (a signal, not a process it started)."""
+    return env.record(
+        {"kind": "stop", "text": f"{shlex.join(argv)} ({why})"}, Result(argv, 0, "", "", 0.0)
+    )
 
 
 def rollback(env: Env, journal: Journal, exact: bool = False) -> UndoReport:
@@ -309,7 +312,7 @@ def _orphans(
     state = iproute.read_state(env.runner, [])
     ops: list[Op] = [
         NetnsDel(name=n)
-        for n in sorted(set(info.owned_netns) - set(info.preexisting_netns) - settle.netns)
+        for n in own_namespaces(info, settle.netns)
         if n not in covered_netns and state.has_netns(n)
     ]
     ops += [
