@@ -34,6 +34,7 @@ from iplab.steps import (
     LinksPresent,
     NetnsAdd,
     NetnsDel,
+    NetnsDelAll,
     NetnsExec,
     NetnsList,
     NetnsPresent,
@@ -256,6 +257,9 @@ def _route_fields(f: Fields) -> dict[str, Any]:
 BUILDERS: dict[str, Callable[[Fields], Op]] = {
     "netns add": lambda f: NetnsAdd(name=f.req_netns("name")),
     "netns del": lambda f: NetnsDel(name=f.req_netns("name"), verb=_verb(f)),
+    "netns del all": lambda f: NetnsDelAll(
+        verb=f.choice("verb", ("del", "delete"), "delete")  # type: ignore[arg-type]
+    ),
     "netns list": lambda f: NetnsList(
         options=f.options(),
         verb=f.choice("verb", ("list", "show", ""), "list"),  # type: ignore[arg-type]

@@ -470,5 +470,10 @@ def replay_script(records: Iterable[dict[str, Any]]) -> str:
             note += " (undo)"
         if r.get("rc") not in (0, None):
             note += f" -- exited {r['rc']}"
-        out += [note, shlex.join(r["argv"])]
+        line = shlex.join(r["argv"])
+        fed = r.get("input")
+        if isinstance(fed, str):  # what the process read (ip -all netns delete's lines)
+            out += [note, f"{line} <<'IPLAB_INPUT'", *fed.splitlines(), "IPLAB_INPUT"]
+        else:
+            out += [note, line]
     return "\n".join(out) + "\n"

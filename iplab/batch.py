@@ -32,8 +32,10 @@ def batch_line(command: Command) -> str | None:
     """The line ``ip -batch -`` takes for this command, or None when it cannot join a batch."""
     if command.observe or isinstance(command.op, Raw | NetnsExec | Probe):
         return None
-    if command.step is not None and (command.step.timeout or command.step.stop_after):
-        return None  # a limit of its own: a process of its own
+    if command.step is not None and (
+        command.step.timeout or command.step.stop_after or command.step.may_fail
+    ):
+        return None  # a limit of its own, a failure allowed: a process of its own
     return argv_line(command.argv)
 
 

@@ -276,6 +276,7 @@ class Expander:
                 op=first.op, loc=first.loc, phase=first.phase, title=title,
                 prose=first.prose or prose, output=first.output, sudo=first.sudo,
                 expect=first.expect, timeout=first.timeout, stop_after=first.stop_after,
+                may_fail=first.may_fail,
             )  # fmt: skip
         return steps
 
@@ -346,6 +347,7 @@ class Expander:
             expect=tuple(claims),
             timeout=f.seconds("timeout"),
             stop_after=f.seconds("stop_after"),
+            may_fail=f.flag("may_fail"),
         )
         if step.timeout is not None and (step.stop_after or 0) >= step.timeout:
             f.fail("stop_after", "must be shorter than 'timeout' (the hard limit)")

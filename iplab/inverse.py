@@ -26,6 +26,7 @@ from iplab.steps import (
     RouteAdd,
     RouteDel,
 )
+from iplab.words import sysctl_undo, sysctl_writes
 
 if TYPE_CHECKING:  # the rules read a State handed to them
     from iplab.state import Link, State
@@ -302,3 +303,19 @@ def _inverse_move(link: Link, op: LinkSet, here: str, there: str, new: str) -> l
         for a in link.addresses
     )
     return undos
+
+
+def sysctl_writes_of(op: Op) -> list[tuple[str, str]] | None:
+    """What a raw step in the root namespace writes with ``sysctl -w KEY=VALUE`` and says
+    no ``undo:`` of (None: anything else). Its inverse is the host's value before it, which
+    only the host knows: read right before the step runs (:func:`sysctl_inverse`)."""
+    if not isinstance(op, Raw) or op.undo or op.observes or op.shell:
+        return None
+    return sysctl_writes(op.command)
+
+
+def sysctl_inverse(writes: list[tuple[str, str]], before: dict[str, str]) -> Undo | None:
+    """Put back the values ``before`` (read from /proc/sys right before the writes), each
+    only while it is still the value written (see :func:`iplab.words.sysctl_undo`)."""
+    command = sysctl_undo(writes, before)
+    return Undo(Raw(command=command, shell=True), Guard("always")) if command else None

@@ -54,6 +54,7 @@ from iplab.steps import (
     LinkSet,
     NetnsAdd,
     NetnsDel,
+    NetnsDelAll,
     NetnsExec,
     Op,
     RouteAdd,
@@ -185,6 +186,8 @@ class Ctx:
 
     ns: str | None = None
     ns_form: str = "exec"
+    #: ``ip -all``: every namespace of the host (only ``ip -all netns delete`` is typed)
+    every: bool = False
 
     def fields(self) -> dict[str, Any]:
         return {"ns": self.ns, "ns_form": self.ns_form} if self.ns else {}
@@ -234,7 +237,7 @@ def _ip_options(words: Words, ctx: Ctx) -> Ctx:
         elif m("-Numeric"):
             pass
         elif m("-all"):
-            raise NoMatch  # ip -all netns ...: every namespace of the host
+            ctx = Ctx(ctx.ns, ctx.ns_form, every=True)
         elif opt == "-echo" or m("-json", "-pretty", "-brief"):
             pass
         else:
@@ -249,6 +252,8 @@ def _ip(words: Words, ctx: Ctx, line: str) -> Op:
         raise NoMatch
     words.take()
     obj = first(word, IP_OBJECTS)
+    if ctx.every and obj != "netns":
+        raise NoMatch
     if obj == "address":
         return _ip_addr(words, ctx, line)
     if obj == "route":
@@ -271,6 +276,13 @@ def _ip_netns(words: Words, ctx: Ctx, line: str) -> Op:
     verb = "list" if word is None else first(word, NETNS_VERBS)
     if word is not None:
         words.take()
+    if ctx.every:
+        # ip -all netns delete: every namespace of the host, which iplab scopes to the lab's;
+        # the other -all forms (exec: a command in every namespace) stay the author's words
+        if verb != "delete":
+            raise NoMatch
+        # (a name after it is ignored: ip -all netns del NAME deletes every namespace too)
+        return NetnsDelAll(verb="del" if word == "del" else "delete", text=line)
     if verb in SHOW_VERBS:
         return Show(text=line)
     if verb == "add":

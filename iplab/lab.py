@@ -28,11 +28,13 @@ from iplab import claims, iproute, undo, verify
 from iplab.batch import batch_line, segments
 from iplab.context import Env, Interrupted, Line, Signals, fault, make_env, run_batch
 from iplab.errors import IplabError, UsageError
+from iplab.inverse import Undo, sysctl_inverse, sysctl_writes_of
 from iplab.journal import Entry, Journal, LabInfo, Status, UndoRecord, lab_info, labs, open_lab
 from iplab.render import template_hashes
 from iplab.runner import Limits, Result, netns_ids
 from iplab.state import State
 from iplab.steps import Probe
+from iplab.words import sysctl_path
 
 if TYPE_CHECKING:  # planning is not needed to take a lab down: keep `iplab down` quick
     from iplab.plan import Plan, PlannedCommand
@@ -101,6 +103,8 @@ class Session:
         self.signals = signals
         self.batch = batch
         self.tally = Tally()
+        #: the numbers of the steps that may fail and failed: the verification leaves them out
+        self.tolerated: list[int] = []
 
     def say(self, text: str = "") -> None:
         self.env.out.write(text + "\n")
@@ -115,6 +119,9 @@ class Session:
             self.signals.check()
             if len(group) > 1:
                 self._batch(group, phase)
+            elif group[0].skip is not None:
+                self._number(group[0].command)
+                self.say(f"    skipped, as the author allows it to fail: {group[0].skip}")
             elif group[0].command.observe:
                 self._observe(group[0].command, phase)
             else:
@@ -134,9 +141,28 @@ class Session:
     def _entry(self, pc: PlannedCommand, phase: str) -> Entry:
         c = pc.command
         undo = [UndoRecord(u.undo.op, u.undo.guard, u.sudo) for u in pc.undo]
+        if not undo and (back := self._read_back(c)) is not None:
+            undo = [UndoRecord(back.op, back.guard, c.sudo)]
         return self.journal.new_entry(
             self.run, number=c.number, phase=phase, text=c.text, argv=c.argv, undo=undo, op=c.op
         )
+
+    def _read_back(self, command: Command) -> Undo | None:
+        """The undo of a host sysctl a raw step writes (``sysctl -w net.ipv4.ip_forward=1``):
+        the value the host holds now, read right before the step runs."""
+        writes = sysctl_writes_of(command.op)
+        if not writes:
+            return None
+        before: dict[str, str] = {}
+        for key, _ in writes:
+            try:
+                before[key] = Path(sysctl_path(key)).read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError) as exc:
+                self.env.err.write(
+                    f"iplab: cannot read {key} before `{command.text}` writes it ({exc}):"
+                    " iplab will not put it back\n"
+                )
+        return sysctl_inverse(writes, before)
 
     def _limits(self, command: Command) -> Limits:
         default = self.env.runner.default_timeout
@@ -150,9 +176,19 @@ class Session:
         """Run one command within its limits (a ``stop_after`` command streams its output)."""
         limits = self._limits(command)
         stream = self.env.out if limits.stop_after is not None else None
+        if command.stdin is not None:
+            meta = {**meta, "input": command.stdin}  # the audit log says what ip was fed
         return self.env.runner.execute(
-            command.argv, command.privileged, meta=meta, limits=limits, stream=stream
+            command.argv, command.privileged, command.stdin, meta, limits=limits, stream=stream
         )
+
+    def _failed(self, command: Command, result: Result) -> None:
+        """A command that failed stops the run, unless its step may fail (``|| true``)."""
+        if command.step is None or not command.step.may_fail:
+            raise StepFailed(command, result)
+        said = (result.stderr.strip() or f"exit {result.rc}").splitlines()[-1]
+        self.say(f"    failed, as the author allows: {said}")
+        self.tolerated.append(command.number)
 
     def _observe(self, command: Command, phase: str) -> None:
         self._number(command)
@@ -166,7 +202,7 @@ class Session:
         if isinstance(command.op, Probe):
             self._probe(command.op, result)
         elif not result.ok:
-            raise StepFailed(command, result)
+            self._failed(command, result)
 
     def _change(self, pc: PlannedCommand, phase: str) -> None:
         command = pc.command
@@ -185,7 +221,7 @@ class Session:
         if result.stdout.strip() and self._limits(command).stop_after is None:
             self.env.out.write(result.stdout)
         if not result.ok:
-            raise StepFailed(command, result)
+            self._failed(command, result)
 
     def _batch(self, group: Sequence[PlannedCommand], phase: str) -> None:
         first = self.tally.changes + 1
@@ -372,7 +408,7 @@ def _setup(session: Session, opts: Options) -> int:
     session.execute(session.plan.setup, "setup")
     rc = 1 if session.tally.claims_failed else 0
     if opts.verify:
-        rc = max(rc, _verify_up(session.env, session.plan))
+        rc = max(rc, _verify_up(session.env, session.plan, session.tolerated))
     return rc
 
 
@@ -511,22 +547,23 @@ def _abort(env: Env, session: Session, exc: IplabError, opts: Options) -> int:
 
 
 def live_differences(
-    env: Env, plan: Plan, upto: int | None = None
+    env: Env, plan: Plan, upto: int | None = None, without: Sequence[int] = ()
 ) -> tuple[State, list[verify.Difference]]:
-    """What the model expects after step ``upto`` (default: the setup), and how the
-    kernel differs from it, for the objects the lab owns."""
+    """What the model expects after step ``upto`` (default: the setup; ``without`` the steps
+    that may fail and failed), and how the kernel differs from it, for the lab's objects."""
     from iplab.plan import expected_state
 
-    expected = expected_state(plan, upto)
+    expected = expected_state(plan, upto, without)
     observed = read_lab_state(env, plan.owned.netns)
     return expected, verify.diff(expected, observed, plan.owned)
 
 
-def _verify_up(env: Env, plan: Plan) -> int:
+def _verify_up(env: Env, plan: Plan, tolerated: Sequence[int] = ()) -> int:
     from iplab.expectation import keep
 
-    expected, differences = live_differences(env, plan)
-    keep(plan, expected)  # what a `verify` of the lab would replay: it need not
+    expected, differences = live_differences(env, plan, without=tolerated)
+    if not tolerated:
+        keep(plan, expected)  # what a `verify` of the lab would replay: it need not
     skipped = verify.unknowable(expected)
     if skipped:
         env.out.write(f"verify: skipped what the model cannot know: {', '.join(skipped)}\n")

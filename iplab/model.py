@@ -49,6 +49,7 @@ from iplab.steps import (
     LinkShow,
     NetnsAdd,
     NetnsDel,
+    NetnsDelAll,
     NetnsExec,
     NetnsList,
     Op,
@@ -59,7 +60,7 @@ from iplab.steps import (
     RouteShow,
     Show,
 )
-from iplab.words import strip_sudo
+from iplab.words import reaches_every_netns, strip_sudo
 
 if TYPE_CHECKING:  # the rules change a State handed to them, through its own methods
     from iplab.state import Link, Namespace, State
@@ -330,6 +331,9 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
         _netns_add(a, op.name)
     elif isinstance(op, NetnsDel):
         _netns_del(a, op.name)
+    elif isinstance(op, NetnsDelAll):
+        for name in [n for n in state.namespaces if n != ROOT]:
+            _netns_del(a, name)
     elif isinstance(op, LinkAdd):
         _link_add(a, op)
     elif isinstance(op, LinkSet):
@@ -606,6 +610,15 @@ def _bridge_ports(a: _Apply, op: BridgePortsSet) -> None:
 def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
     """A command kept verbatim: its declared (or known) effects, else the unknown."""
     state = a.state
+    for text in (op.command, op.undo or ""):
+        if found := reaches_every_netns(text):
+            a.object(
+                f"runs {found}: every namespace of the host, other labs' too",
+                hint="write ip -all netns delete on a line of its own (action 'netns del"
+                " all'), which deletes the lab's namespaces only; run a change in each of"
+                " the lab's namespaces with ip netns exec NS",
+            )
+            break
     effects = effects_of(op)
     if effects is None:
         state.opaque += 1

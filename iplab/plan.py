@@ -54,6 +54,8 @@ class PlannedCommand:
     command: Command
     #: what undoes this command, in the order to run it
     undo: tuple[PlannedUndo, ...]
+    #: a ``may_fail`` step the kernel would refuse, and why: the run skips it
+    skip: str | None = None
 
 
 @dataclass(frozen=True)
@@ -361,7 +363,7 @@ def _planned(render: Renderer, policy: SudoPolicy, sim: Replayed) -> PlannedComm
         step.op, decide_sudo(policy, step.sudo, step.op), step=step, number=sim.number
     )
     undo = tuple(PlannedUndo(u, decide_sudo(policy, None, u.op)) for u in sim.undo)
-    return PlannedCommand(command, undo)
+    return PlannedCommand(command, undo, sim.refused)
 
 
 def modelled(scenario: Scenario, prefix: str = "") -> tuple[Scenario, Owned]:
@@ -372,7 +374,10 @@ def modelled(scenario: Scenario, prefix: str = "") -> tuple[Scenario, Owned]:
     return scenario, owned_by(scenario)
 
 
-def expected_state(plan: Plan, upto: int | None = None) -> State:
-    """The model's state after step ``upto`` (1-based, setup then teardown); default: the setup."""
+def expected_state(plan: Plan, upto: int | None = None, without: Iterable[int] = ()) -> State:
+    """The model's state after step ``upto`` (1-based, setup then teardown); default: the setup.
+    ``without``: the numbers of steps that ``may_fail`` and failed (they changed nothing)."""
     count = len(plan.setup) if upto is None else upto
-    return after(plan.scenario.steps, count, Judge(strict=False))
+    failed = set(without)
+    steps = [s for n, s in enumerate(plan.scenario.steps[:count], 1) if n not in failed]
+    return after(steps, None, Judge(strict=False))

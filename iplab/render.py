@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from iplab.errors import ScenarioError, UsageError
 from iplab.resources import data_dir
-from iplab.steps import IpOp, Op, Raw, Step, is_observation, needs_privilege
+from iplab.steps import IpOp, NetnsDelAll, Op, Raw, Step, is_observation, needs_privilege
 from iplab.words import strip_sudo
 
 if TYPE_CHECKING:  # Jinja is imported by the first Renderer: a plan kept in iplab.memo,
@@ -51,6 +51,9 @@ class Command:
     step: Step | None = None
     #: the 1-based position of the step in the scenario, setup then teardown
     number: int = 0
+    #: what the process reads on stdin (None: nothing); ``ip -all netns delete`` runs as an
+    #: ``ip -batch`` fed the lab's own namespaces (see :class:`iplab.steps.NetnsDelAll`)
+    stdin: str | None = None
 
     @property
     def body(self) -> str:
@@ -59,6 +62,11 @@ class Command:
 
 
 _PLAIN = re.compile(r"[^\s\"'\\#|&;<>()$`*?\[\]{}~!]*(?:\s+[^\s\"'\\#|&;<>()$`*?\[\]{}~!]*)*")
+
+
+#: what runs for ``ip -all netns delete``: one ``netns del NAME`` line per namespace of the
+#: lab, on stdin; ``-force`` goes on past a namespace already gone, as ``-all`` does
+ALL_NETNS_ARGV = ("ip", "-force", "-batch", "-")
 
 
 def split(text: str) -> tuple[str, ...]:
@@ -218,6 +226,22 @@ class Renderer:
             except ValueError as exc:
                 where = step.loc if step else None
                 raise ScenarioError(f"rendered {body!r} cannot be split: {exc}", where) from None
+        if isinstance(op, NetnsDelAll):
+            # what runs is the lab's namespaces (ALL_NETNS_ARGV), never the words; a user's
+            # template may still only spell the command
+            written = op.text is not None and argv[:1] == ("sudo",)
+            bare = strip_sudo(argv) if argv[:1] == ("sudo",) else argv
+            if op.text is None and bare != ("ip", "-all", "netns", op.verb):
+                raise UsageError(
+                    f"template {op.template} must render ip -all netns {op.verb}, "
+                    f"rendered {body!r}", hint=_TEMPLATE_HINT,
+                )  # fmt: skip
+            return Command(
+                text=body if written else ("sudo " if sudo else "") + body,
+                argv=ALL_NETNS_ARGV, sudo=sudo or written, privileged=True, observe=False,
+                op=op, step=step, number=number,
+                stdin="".join(f"netns del {name}\n" for name in op.names),
+            )  # fmt: skip
         if op.text is not None and argv[:1] == ("sudo",):
             # a line written with its own sudo (``sudo  ip``, ``sudo -E ip``): printed as
             # written, run without it (the runner adds ``sudo -n`` when not root)

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from iplab.errors import Location
 from iplab.inverse import Guard, Undo, inverse
-from iplab.model import ROOT_NETNS_REF, Judge, apply, auto_names, effects_of
+from iplab.model import ROOT_NETNS_REF, Judge, ModelError, apply, auto_names, effects_of
 from iplab.names import ROOT, ns_label
 from iplab.steps import (
     LinkAdd,
@@ -32,6 +32,7 @@ from iplab.steps import (
     LinkSet,
     NetnsAdd,
     NetnsDel,
+    NetnsDelAll,
     NetnsExec,
     Op,
     Probe,
@@ -256,6 +257,9 @@ class Replayed:
     step: Step
     number: int
     undo: tuple[Undo, ...]
+    #: a ``may_fail`` step the kernel would refuse, and why (the model took it as doing
+    #: nothing; the run skips it)
+    refused: str | None = None
 
 
 def replay(
@@ -274,6 +278,13 @@ def replay(
     for number, item in enumerate(steps, start=1):
         step = item if isinstance(item, Step) else Step(op=item, loc=_NOWHERE)
         loc = step.loc if step is item else None
+        if isinstance(step.op, NetnsDelAll):  # "every namespace": the lab's, at this step
+            names = tuple(n for n in state.namespaces if n != ROOT)
+            step = replace(step, op=replace(step.op, names=names))
+        refused = _refused(state, step, loc) if step.may_fail else None
+        if refused is not None:
+            yield Replayed(step, number, (), refused), (state.copy() if keep else state)
+            continue
         undos: list[Undo] = []
         if undo and _needs_undo(step.op):
             # inverse() only reads the state before the op: no copy needed
@@ -283,6 +294,15 @@ def replay(
         if undo:
             undos += _destroy_adopted(judge.adopted[adopted:])
         yield Replayed(step, number, tuple(undos)), (state.copy() if keep else state)
+
+
+def _refused(state: State, step: Step, loc: Location | None) -> str | None:
+    """Why the kernel would surely refuse a step (None: it may take it), tried on a copy."""
+    try:
+        apply(state.copy(), step.op, loc, Judge())
+    except ModelError as exc:
+        return exc.message
+    return None
 
 
 def after(

@@ -150,6 +150,26 @@ class NetnsDel(Op):
 
 
 @dataclass(frozen=True, kw_only=True)
+class NetnsDelAll(Op):
+    """``ip -all netns delete``: a tutorial's "delete every namespace", scoped to the lab.
+
+    Run as written it would delete every namespace of the host, other labs' included.
+    iplab deletes the namespaces the model holds at this step (``names``, filled in by
+    :func:`iplab.state.replay`): the line prints as written, and what runs is one
+    ``ip -force -batch -`` fed ``netns del NAME`` for each of them.
+    """
+
+    action = "netns del all"
+    template = "netns-del-all.j2"
+    verb: Literal["del", "delete"] = "delete"
+    #: the lab's namespaces at this step (the model's), in the order they were made
+    names: tuple[str, ...] = ()
+
+    def refs(self) -> list[tuple[str, str]]:
+        return [("netns", name) for name in self.names]
+
+
+@dataclass(frozen=True, kw_only=True)
 class NetnsList(Op):
     action = "netns list"
     template = "netns-list.j2"
@@ -423,7 +443,7 @@ class Raw(Declares, Op):
 
 
 OP_TYPES: tuple[type[Op], ...] = (
-    NetnsAdd, NetnsDel, NetnsList, NetnsExec,
+    NetnsAdd, NetnsDel, NetnsDelAll, NetnsList, NetnsExec,
     LinkAdd, LinkSet, LinkDel, LinkShow,
     AddrAdd, AddrDel, AddrShow, RouteAdd, RouteDel, RouteShow,
     BridgePortsSet, BridgeVlan, Show, Probe, Raw,
@@ -573,6 +593,10 @@ class Step:
     timeout: float | None = None
     #: send SIGINT after this many seconds (an author's Ctrl-C); ending so is a success
     stop_after: float | None = None
+    #: the author's ``|| true``: a failure is said and the run goes on. A step the model says
+    #: the kernel would refuse (``ip link del br0`` before br0 exists: "start clean") is not
+    #: run at all: it could only reach what is not the lab's
+    may_fail: bool = False
 
 
 # -- serialisation (journal records) -------------------------------------------------------------

@@ -27,6 +27,63 @@ def strip_sudo(argv: tuple[str, ...]) -> tuple[str, ...]:
     return argv[i:]
 
 
+# -- what reaches beyond the lab --------------------------------------------------------------
+
+#: ip's global options that take a value (ip/ip.c; ``-n`` is ``-netns``, ``-b`` ``-batch``)
+_IP_VALUED = ("-loops", "-family", "-netns", "-rcvbuf", "-batch")
+
+
+def _abbreviates(word: str, full: str, least: int = 1) -> bool:
+    """iproute2's ``matches()``: ``word`` is a prefix of ``full``, at least ``least`` long."""
+    return least <= len(word) <= len(full) and full.startswith(word)
+
+
+def reaches_every_netns(command: str) -> str | None:
+    """What a shell command does to every namespace of the host, other labs' too: ``ip
+    -all netns delete``, or ``ip -all netns exec CMD`` with a CMD that changes something
+    (one that only reads is harmless). Found after ``;`` or ``&&``, inside ``ip netns exec
+    NS`` (the same /run/netns), in a quoted ``bash -c`` script. None: neither."""
+    if "-a" not in command:
+        return None
+    try:
+        lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        tokens = list(lexer)
+    except ValueError:
+        tokens = command.split()
+    said = False  # in the words of echo/printf: said, not run
+    for i, token in enumerate(tokens):
+        if token and token[0] in ";&|":
+            said = False
+            continue
+        if i == 0 or tokens[i - 1][:1] in (";", "&", "|"):
+            said = token in ("echo", "printf")
+        if said:
+            continue
+        if any(c.isspace() for c in token):  # a quoted script
+            if found := reaches_every_netns(token):
+                return found
+            continue
+        if token != "ip" and not token.endswith("/ip"):
+            continue
+        every, j = False, i + 1
+        while j < len(tokens) and tokens[j].startswith("-") and len(tokens[j]) > 1:
+            opt = tokens[j][1:] if tokens[j].startswith("--") else tokens[j]
+            every = every or _abbreviates(opt, "-all", 2)
+            j += 2 if any(_abbreviates(opt, o, 2) for o in _IP_VALUED) else 1
+        if not every or len(tokens) <= j + 1 or not _abbreviates(tokens[j], "netns", 3):
+            continue
+        verb = tokens[j + 1]
+        if _abbreviates(verb, "delete"):
+            return "ip -all netns delete"
+        if _abbreviates(verb, "exec", 2):
+            end = next((k for k in range(j + 2, len(tokens)) if tokens[k][:1] in ";&|"), None)
+            inner = shlex.join(tokens[j + 2 : end])
+            if inner and not reads_only(inner):
+                return f"ip -all netns exec {inner}"
+    return None
+
+
 # -- observation or change? -------------------------------------------------------------------
 
 #: programs that only read (when they write nothing through shell syntax)
@@ -112,6 +169,43 @@ def known_undo(command: str) -> str | None:
     return shlex.join([*argv[:at], _IPT_COMMANDS[verb], chain, *rest])
 
 
+def deletes_a_rule(command: str) -> bool:
+    """``iptables``/``ip6tables`` ``-D CHAIN RULE`` or ``-X CHAIN``: a deletion (a tutorial's
+    cleanup), which iplab does not undo, as it does not undo ``ip link del``."""
+    argv = plain_words(command)
+    if not argv or argv[0] not in ("iptables", "ip6tables"):
+        return False
+    verbs = [word for word in argv if word in _IPT_COMMANDS or word in _IPT_WRITE]
+    return verbs in (["-D"], ["--delete"], ["-X"])
+
+
+#: what a ``dev X`` change of these programs and objects lives on: link X (its neighbours,
+#: addresses, routes, qdiscs, filters, fdb entries, vlans go when the link is deleted)
+_ON_A_LINK = {
+    "ip": ("neigh", "neighbour", "neighbor", "n", "addr", "address", "a", "route", "r", "ro"),
+    "tc": ("qdisc", "class", "filter", "q", "c", "f"),
+    "bridge": ("fdb", "vlan", "link", "mdb"),
+}
+
+
+def link_scoped(command: str) -> str | None:
+    """The one link a command changes, when every change it makes dies with that link
+    (``tc qdisc add dev X ...``, ``ip neigh add ... dev X``, ``ethtool -K X ...``); None
+    otherwise (another program, options before the object, shell syntax)."""
+    argv = plain_words(command)
+    if not argv:
+        return None
+    if argv[0] == "ethtool":
+        changes = len(argv) >= 3 and argv[1] in ("-K", "--features", "-s", "--change", "-G")
+        return argv[2] if changes else None
+    objects = _ON_A_LINK.get(argv[0])
+    if objects is None or len(argv) < 2 or argv[1] not in objects or "dev" not in argv:
+        return None
+    at = argv.index("dev")
+    devices = {argv[i + 1] for i, word in enumerate(argv[:-1]) if word == "dev"}
+    return argv[at + 1] if at + 1 < len(argv) and len(devices) == 1 else None
+
+
 #: programs whose changes stay inside the network namespace they run in
 _NETNS_SCOPED = frozenset(
     {"ip", "tc", "bridge", "iptables", "ip6tables", "iptables-restore", "ip6tables-restore"}
@@ -131,3 +225,45 @@ def netns_scoped(command: str) -> bool:
         files = {"-p", "--load", "--system", "-f"} & set(argv[1:])
         return bool(keys) and not files and all(k.startswith(("net.", "net/")) for k in keys)
     return argv[0] in _NETNS_SCOPED
+
+
+# -- a sysctl write, and what undoes it --------------------------------------------------------
+
+_SYSCTL_KEY = re.compile(r"[A-Za-z0-9_.:/-]+")
+_SYSCTL_QUIET = frozenset({"-w", "--write", "-q", "--quiet", "-e", "--ignore"})
+
+
+def sysctl_writes(command: str) -> list[tuple[str, str]] | None:
+    """The (key, value) pairs ``sysctl [-w] [-q] KEY=VALUE...`` writes, keys as written
+    (``net.ipv4.ip_forward``, ``net/ipv4/ip_forward``); None for anything else (a read,
+    ``-p FILE``, shell syntax, a value with spaces)."""
+    argv = plain_words(command)
+    if not argv or argv[0] != "sysctl":
+        return None
+    pairs = []
+    for arg in argv[1:]:
+        if arg in _SYSCTL_QUIET:
+            continue
+        key, eq, value = arg.partition("=")
+        if not eq or not _SYSCTL_KEY.fullmatch(key) or not value or any(c.isspace() for c in value):
+            return None
+        pairs.append((key, value))
+    return pairs or None
+
+
+def sysctl_path(key: str) -> str:
+    """Where the kernel shows a sysctl: ``net.ipv4.ip_forward`` -> /proc/sys/net/ipv4/ip_forward
+    (a key written with slashes is the path already: its dots are a name's, ``eth0.1``)."""
+    return "/proc/sys/" + (key if "/" in key else key.replace(".", "/"))
+
+
+def sysctl_undo(writes: list[tuple[str, str]], before: dict[str, str]) -> str:
+    """A shell command that puts back each value ``before`` (read right before the write),
+    only where the value is still the one written: a change made since by someone else
+    (another lab, the host) is theirs, left alone."""
+    return "; ".join(
+        f'test "$(cat {sysctl_path(key)})" != {shlex.quote(value)}'
+        f" || sysctl -qw {key}={shlex.quote(before[key])}"
+        for key, value in writes
+        if key in before
+    )

@@ -141,7 +141,7 @@ def test_spellings_golden_has_one_raw_line_and_the_rest_typed() -> None:
         "ip addr add 10.0.0.1/24 v1",  # no 'dev': a second address
         "ip route add default via 10.0.0.1 via 10.0.0.2",
         'ip netns exec "ns 1" ip link',
-        "ip -all netns del",  # every namespace of the host
+        "ip -all netns exec ip link set lo up",  # a command in every namespace of the host
         "ip -b cmds.txt",  # -b is -batch
     ],
 )

@@ -35,7 +35,7 @@ from iplab.model import lab_addresses
 from iplab.plan import decide_sudo
 from iplab.render import renderer
 from iplab.scenario import SudoPolicy
-from iplab.steps import LinkDel, NetnsDel, NetnsExec, Op, Probe, is_observation
+from iplab.steps import LinkDel, NetnsDel, NetnsDelAll, NetnsExec, Op, Probe, is_observation
 
 Variables = Literal["keep", "expand"]
 
@@ -148,14 +148,16 @@ def split_teardown(drafts: Sequence[Draft]) -> int:
     """Where the teardown starts (len(drafts): no teardown).
 
     The first command announced as a cleanup, else the trailing run of ``link del`` and
-    ``netns del`` (with observations among them); at least one setup step stays.
+    ``netns del`` (and ``ip -all netns delete``; observations among them); at least one
+    setup step stays.
     """
     for i, draft in enumerate(drafts):
         if draft.cleanup and i > 0 and draft.index == 0:
             return i
     start = len(drafts)
     while start > 0 and (
-        isinstance(drafts[start - 1].op, LinkDel | NetnsDel) or is_observation(drafts[start - 1].op)
+        isinstance(drafts[start - 1].op, LinkDel | NetnsDel | NetnsDelAll)
+        or is_observation(drafts[start - 1].op)
     ):
         start -= 1
     while start < len(drafts) and is_observation(drafts[start].op):
@@ -235,6 +237,8 @@ def step_map(draft: Draft, sudo: bool | None, output: str | None) -> dict[str, A
         out["sudo"] = sudo
     if author_stops(draft.cmd.text):
         out["stop_after"] = STOP_AFTER
+    if draft.cmd.may_fail:
+        out["may_fail"] = True
     if output is not None:
         out["output"] = jinja_literal(output)
     return out

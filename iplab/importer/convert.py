@@ -34,11 +34,14 @@ from iplab.importer.reader import (
     Reader,
     read_shell,
 )
+from iplab.inverse import sysctl_writes_of
+from iplab.names import ROOT
 from iplab.plan import build, decide_sudo
 from iplab.render import renderer
 from iplab.scenario import Scenario, SudoPolicy, load_text
-from iplab.steps import NetnsAdd, NetnsExec, Op, Raw
-from iplab.words import netns_scoped
+from iplab.state import created_objects
+from iplab.steps import NetnsAdd, NetnsDelAll, NetnsExec, Op, Raw
+from iplab.words import deletes_a_rule, link_scoped, netns_scoped
 
 
 @dataclass(frozen=True)
@@ -167,7 +170,13 @@ def import_text(
     top: dict[str, Any] = {"name": name}
     top.update({k: v for k, v in (("title", title), ("description", description)) if v})
     top.update({"source": source_name, "sudo": policy})
-    warnings = tuple(reader.warnings + probe_warnings)
+    scoped = [
+        f"line {d.line}: {d.cmd.text}: iplab deletes the lab's own namespaces only"
+        " (bash, running the printed script, would delete every namespace of the host)"
+        for d in drafts
+        if isinstance(d.op, NetnsDelAll)
+    ]
+    warnings = tuple(reader.warnings + probe_warnings + scoped)
     cannot_undo = tuple(_cannot_undo(drafts, cut))
     body = "".join(
         [
@@ -235,6 +244,8 @@ def _item_paths(drafts: Sequence[Draft], cut: int) -> list[str]:
 def _cannot_undo(drafts: Sequence[Draft], cut: int) -> Iterable[str]:
     paths = _item_paths(drafts, cut)
     made: set[str] = set()  # the namespaces the scenario makes: deleting one undoes what's in it
+    # the links it makes (where they are): deleting one undoes what lives on it
+    _, links = created_objects(d.op for d in drafts)
     for i, d in enumerate(drafts):
         op = d.op
         if isinstance(op, NetnsAdd):
@@ -242,7 +253,12 @@ def _cannot_undo(drafts: Sequence[Draft], cut: int) -> Iterable[str]:
         undone = isinstance(op, Raw | NetnsExec) and bool(op.creates or op.renames)
         inside = isinstance(op, NetnsExec) and op.ns in made and netns_scoped(op.command)
         kept = isinstance(op, Raw | NetnsExec) and op.undo is None and not op.observes
-        if kept and not undone and not inside:
+        # a sysctl's undo is read when it runs; a deletion is not undone, as ip link del
+        read_back = sysctl_writes_of(op) is not None
+        deletion = isinstance(op, Raw) and deletes_a_rule(op.command)
+        dev = link_scoped(op.command) if isinstance(op, Raw | NetnsExec) else None
+        on_a_link = dev is not None and (op.in_ns() or ROOT, dev) in links
+        if kept and not (undone or inside or read_back or deletion or on_a_link):
             yield f"{paths[i]} (line {d.cmd.line}): {d.cmd.text}"
 
 

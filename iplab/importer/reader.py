@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -80,6 +80,8 @@ _CLOSERS = frozenset({"done", "fi", "esac", "}"})
 _FUNCTION = re.compile(rf"(?:function\s+{_NAME}\b|{_NAME}\s*\(\))")
 _DECORATION = re.compile(r"^[-=*~_#]{2,}\s*|\s*[-=*~_#]{2,}$")
 _SHELL_OPTIONS = re.compile(r"(?:set\s+[-+]\w|shopt\s)")
+#: a redirection that only quiets a command: its output to /dev/null, or one stream to the other
+_NULL = re.compile(r"(?:[12&]?>>?\s*/dev/null|[12]?>&[12])")
 FENCE = re.compile(r"(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>[^`]*)$")
 _HEADING = re.compile(r" {0,3}(?P<level>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
 _REF_DEF = re.compile(r" {0,3}\[[^\]]+\]:\s*\S")
@@ -108,6 +110,8 @@ class Cmd:
     line: int
     parsed: Parsed
     output: list[str] = field(default_factory=list)
+    #: the author let it fail (``CMD || true``)
+    may_fail: bool = False
 
 
 @dataclass
@@ -405,7 +409,24 @@ class Reader:
                         following = following[2:]
                     body = join_continuation(body, following)
                     i += 1
+                body = self._typed_as_ascii(body, number)
                 i, state = self.command(strip_comment(body), number, lines, i, prompted)
+
+    def _typed_as_ascii(self, body: str, number: int) -> str:
+        """A command copied from a typeset page, with the characters the page set in place of
+        the author's (a dash for ``-``, curly quotes, a no-break space) typed back."""
+        text, changes = ascii_command(body)
+        if changes:
+            self.warnings.append(
+                f"line {number}: {', '.join(changes)}: typeset characters where a command"
+                f" has ASCII ones; read as {text!r}"
+            )
+        if left := sorted({c for c in text if c in _DASHES}):
+            self.warnings.append(
+                f"line {number}: {', '.join(f'{c!r} (U+{ord(c):04X})' for c in left)}: a"
+                " typeset dash that stands for no word; kept (the command will refuse it)"
+            )
+        return text
 
     def _prompted(self, lines: Sequence[tuple[int, str]]) -> bool:
         """Lines with prompts: then only they are commands, the rest is what they printed."""
@@ -463,6 +484,11 @@ class Reader:
             state = self._syntax(stmts[0], text, number, end)
             if state is not None:
                 return i, state
+        elif "\n" not in text and not root.has_error:  # a; b: typed, one after the other
+            parts = [self._sequence(s, number, f"line {number}") for s in stmts]
+            cmds = [c for part in parts for c in part or ()]
+            if cmds and all(part is not None for part in parts):
+                return i, self._block(text, number, end, cmds, f"line {number}", "")
         elif "\n" in text:
             self.warnings.append(
                 f"lines {number}-{end}: a multi-line shell construct"
@@ -527,6 +553,10 @@ class Reader:
     def _syntax(self, node: shellread.Node, text: str, number: int, end: int) -> str | None:
         """A statement the shell grammar tells apart; None: an ordinary line."""
         where = f"line {number}" if end == number else f"lines {number}-{end}"
+        if node.type in ("list", "redirected_statement") and (
+            cmds := self._sequence(node, number, where)
+        ):  # (a line of narration alone, echo hi > /dev/null, stays what it was)
+            return self._block(text, number, end, cmds, where, "")
         if node.type == "for_statement":
             cmds = self._loop(node, self.vars, number, None)
             return self._block(text, number, end, cmds, where, "a loop")
@@ -604,6 +634,39 @@ class Reader:
             return "speaking"
         self.events.append(Block(text, number, end, cmds))
         return "speaking"
+
+    def _sequence(self, node: shellread.Node, number: int, where: str) -> list[Cmd] | None:
+        """The typed commands of one line that joins them with ``&&``, quiets them (output
+        to /dev/null) or lets one fail (``CMD || true``: a step that ``may_fail``): printed
+        as written, run one after the other. None: a part is not a typed command (the line
+        stays one raw step, run by bash)."""
+        if node.type == "redirected_statement":
+            body = node.child_by_field_name("body")
+            rest = [c for c in node.named_children if body is None or c.id != body.id]
+            if body is None or not all(_NULL.fullmatch(shellread.source(r)) for r in rest):
+                return None
+            return self._sequence(body, number, where)
+        if node.type == "list" and len(node.children) == 3:
+            left, joint, right = node.children
+            first = self._sequence(left, number, where)
+            if first is None:
+                return None
+            if joint.type == "&&":
+                then = self._sequence(right, number, where)
+                return None if then is None else first + then
+            if joint.type == "||" and shellread.source(right) in ("true", ":") and len(first) == 1:
+                return [replace(first[0], may_fail=True)]
+            return None
+        if node.type != "command":
+            return None
+        said = shellread.words(node)[:1]
+        if said and shellread.unquoted(said[0]) in ("echo", "printf", "true", ":"):
+            return []  # the author's narration: printed with the line, runs nothing
+        text, unresolved = self.vars.expand(shellread.one_line(shellread.source(node)))
+        cmds = [] if unresolved else self._commands([text], None, number, where)
+        if not cmds or any(isinstance(c.parsed.op, Raw) for c in cmds):
+            return None
+        return cmds
 
     def _flag(self, node: shellread.Node, where: str) -> None:
         """Say what an imported line does that iplab cannot see into."""
@@ -1044,6 +1107,48 @@ def _types(line: str) -> bool:
 def _silent(op: Op) -> bool:
     """A command that prints nothing when it works (a typed change)."""
     return not isinstance(op, Raw | NetnsExec | Probe) and not is_observation(op)
+
+
+#: what a typesetting page puts in place of what the author typed: dashes at the start of a
+#: word (an option: an en dash then ``c`` for ``-c``), curly quotes, no-break spaces
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_OPTION_DASH = re.compile(rf"(?<!\S)[{_DASHES}](?=(\w+))")
+_SPACES = re.compile("[\u00a0\u2007\u2009\u202f]")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_DOUBLE = re.compile("[\u201c\u201d\u201e\u201f\u00ab\u00bb]")
+_SINGLE = re.compile("\u2018([^\u2018\u2019]*)\u2019")
+
+
+def ascii_command(text: str) -> tuple[str, list[str]]:
+    """``text`` with typeset characters typed back as the ASCII a shell reads, and what was
+    changed (``'\u2013c' (U+2013) as '-c'``). A dash is an option's only at the start of a word
+    and before a word (U+2013 then ``c`` is ``-c``, then ``all`` is ``--all``: ip, tc and
+    bridge take either); a curly apostrophe is a quote only when it closes a curly opening
+    one."""
+    changes: dict[str, str] = {}
+
+    def dash(m: re.Match[str]) -> str:
+        out = "-" if len(m[1]) == 1 else "--"
+        changes[m[0] + m[1]] = out + m[1]
+        return out
+
+    def sub(pattern: re.Pattern[str], out: str, value: str) -> str:
+        for found in pattern.findall(value):  # one character each
+            changes.setdefault(found, out)
+        return pattern.sub(out, value)
+
+    text = _OPTION_DASH.sub(dash, text)
+    text = sub(_SPACES, " ", text)
+    text = sub(_INVISIBLE, "", text)
+    text = sub(_DOUBLE, '"', text)
+    if _SINGLE.search(text):
+        changes["\u2018\u2019"] = "'"
+        text = _SINGLE.sub(r"'\1'", text)
+    said = [
+        f"{k!r} ({', '.join(f'U+{ord(c):04X}' for c in k if ord(c) > 127)}) as {v!r}"
+        for k, v in changes.items()
+    ]
+    return text, said
 
 
 def read_shell(text: str, base: Path | None = None, keep_variables: bool = True) -> Reader:

@@ -1,0 +1,134 @@
+"""What undoes a command iplab keeps as written (a raw step).
+
+A tutorial's ``sysctl -w KEY=VALUE`` in the root namespace: iplab reads the host's value
+right before the step runs, and ``down`` puts it back, unless someone changed it since
+(then it is theirs). A change that lives on a link the lab makes (a qdisc, a neighbour)
+dies with the link; a deletion (``iptables -D``) is not undone: neither is listed as one
+iplab cannot undo."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from iplab import scenario
+from iplab.importer.convert import import_text
+from iplab.inverse import sysctl_inverse, sysctl_writes_of
+from iplab.plan import build
+from iplab.steps import Raw
+from iplab.words import deletes_a_rule, link_scoped, sysctl_path, sysctl_writes
+from tests.conftest import REPO
+
+
+@pytest.mark.parametrize(
+    ("command", "writes"),
+    [
+        ("sysctl -w net.ipv4.ip_forward=1", [("net.ipv4.ip_forward", "1")]),
+        ("sysctl -qw net/ipv4/ip_forward=1", None),  # -qw: an option iplab does not split
+        ("sysctl -q -w net/ipv4/ip_forward=1", [("net/ipv4/ip_forward", "1")]),
+        ("sysctl a.b=1 c.d=2", [("a.b", "1"), ("c.d", "2")]),
+        ("sysctl net.ipv4.ip_forward", None),  # a read
+        ("sysctl -p /etc/sysctl.d/x.conf", None),
+        ("sysctl -w 'a.b=1 2'", None),  # a value with a space
+        ("echo 1 > /proc/sys/net/ipv4/ip_forward", None),  # shell syntax
+    ],
+)
+def test_what_a_sysctl_command_writes(command: str, writes: list[tuple[str, str]] | None) -> None:
+    assert sysctl_writes(command) == writes
+
+
+def test_a_key_with_slashes_is_the_path_its_dots_a_name() -> None:
+    assert sysctl_path("net.ipv4.ip_forward") == "/proc/sys/net/ipv4/ip_forward"
+    assert (
+        sysctl_path("net/ipv4/conf/v0.10/forwarding") == "/proc/sys/net/ipv4/conf/v0.10/forwarding"
+    )
+
+
+def test_the_undo_puts_back_only_what_is_still_the_labs() -> None:
+    op = Raw(command="sysctl -w net.ipv4.ip_forward=1")
+    writes = sysctl_writes_of(op)
+    assert writes == [("net.ipv4.ip_forward", "1")]
+    undo = sysctl_inverse(writes, {"net.ipv4.ip_forward": "0"})
+    assert undo is not None and isinstance(undo.op, Raw) and undo.op.shell
+    assert undo.op.command == (
+        'test "$(cat /proc/sys/net/ipv4/ip_forward)" != 1 || sysctl -qw net.ipv4.ip_forward=0'
+    )
+    assert sysctl_inverse(writes, {}) is None  # nothing read: nothing to put back
+    # a step with an undo of its own, or inside a namespace, is not read back
+    assert sysctl_writes_of(Raw(command="sysctl -w a.b=1", undo="sysctl -w a.b=0")) is None
+
+
+def test_the_import_no_longer_lists_them_as_cannot_undo() -> None:
+    script = "ip netns add n1\nsysctl -w net.ipv4.ip_forward=1\n"
+    script += (
+        "iptables -A FORWARD -i n1 -j ACCEPT\n# clean up\niptables -D FORWARD -i n1 -j ACCEPT\n"
+    )
+    imported = import_text(script, "shell", "x.sh")
+    assert "cannot undo" not in imported.summary()
+    build(scenario.load_text(imported.yaml, "x.yaml"))
+    assert deletes_a_rule("iptables -t nat -D POSTROUTING -s 10.0.0.0/24 -j MASQUERADE")
+    assert not deletes_a_rule("iptables -F")
+
+
+@pytest.mark.kernel
+def test_down_puts_back_the_hosts_sysctls(prefix: str, tmp_path: Path) -> None:
+    """In a network (and mount) namespace of the test's own, which iplab takes for the
+    host: its sysctls are the test's, never the real host's."""
+    lab = tmp_path / "fw.yaml"
+    script = "sysctl -w net.ipv4.ip_forward=1\nsysctl -w net.ipv4.ip_default_ttl=77\n"
+    lab.write_text(import_text(script + "ip netns add n1\n", "shell", "fw.sh").yaml)
+    state = tmp_path / "state"
+    iplab = f"{sys.executable} -m iplab"
+    inner = textwrap.dedent(f"""\
+        set -e
+        mount -t tmpfs iplab-test /run/netns
+        f=/proc/sys/net/ipv4
+        show() {{ echo "$1 $(cat $f/ip_forward) $(cat $f/ip_default_ttl)"; }}
+        show before
+        {iplab} up {lab} --prefix {prefix} --state-dir {state} > /dev/null
+        show up
+        sysctl -qw net.ipv4.ip_default_ttl=99   # someone else's change, after the lab's
+        {iplab} down {prefix}fw --state-dir {state} > /dev/null
+        show down
+        """)
+    Path("/run/netns").mkdir(exist_ok=True)
+    result = subprocess.run(
+        ["unshare", "--net", "--mount", "--propagation", "private", "bash", "-c", inner],
+        capture_output=True, text=True, cwd=REPO, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines() == ["before 0 64", "up 1 77", "down 0 99"]
+
+
+@pytest.mark.parametrize(
+    ("command", "dev"),
+    [
+        ("tc qdisc add dev v0 root netem delay 100ms", "v0"),
+        ("ip neigh add 10.0.0.9 lladdr 02:00:00:00:00:09 dev v0", "v0"),
+        ("ip addr flush dev v0", "v0"),
+        ("ethtool -K v0 tx off", "v0"),
+        ("bridge fdb add 02:00:00:00:00:01 dev v0 master", "v0"),
+        ("ip route add 10.1.0.0/24 via 10.0.0.2 dev v0", "v0"),
+        ("ip link set dev v0 address 02:00:00:00:00:01", None),  # ip link: typed or raw
+        ("tc qdisc add dev v0 root handle 1: htb; tc qdisc del dev v1 root", None),
+        ("ip -n r neigh add 10.0.0.9 lladdr 02:00:00:00:00:09 dev v0", None),
+        ("ethtool v0", None),  # a read
+    ],
+)
+def test_the_link_a_change_lives_on(command: str, dev: str | None) -> None:
+    assert link_scoped(command) == dev
+
+
+def test_what_dies_with_a_link_of_the_lab_is_not_listed_as_cannot_undo() -> None:
+    script = (
+        "ip link add v0 type veth peer name v1\n"
+        "tc qdisc add dev v0 root tbf rate 1mbit burst 32kbit latency 400ms\n"
+        "ethtool -K v0 tx off\n"
+        "ethtool -K eth0 tx off\n"  # the host's link: iplab cannot undo it
+    )
+    summary = import_text(script, "shell", "x.sh").summary()
+    assert "cannot undo 1 step(s)" in summary and "ethtool -K eth0 tx off" in summary
