@@ -204,6 +204,12 @@ def feed_parts(count: int) -> list[tuple[int, int]]:
     return parts
 
 
+def batch_limit(default: float | None, lines: int) -> float | None:
+    """The time limit of an ``ip -batch`` of ``lines`` lines: the default for the process,
+    and half a second more per line (None: no limit)."""
+    return default + 0.5 * lines if default else None
+
+
 def run_batch(
     env: Env,
     lines: Sequence[Line],
@@ -250,9 +256,7 @@ def run_batch(
                 yield "".join(line.line + "\n" for line in lines[start:end])
 
         stdin = parts()
-    default = env.runner.default_timeout
-    # a batch's limit: the default for the process, and half a second more per line
-    limits = Limits(default + 0.5 * len(lines) if default else None)
+    limits = Limits(batch_limit(env.runner.default_timeout, len(lines)))
 
     def started(pid: int) -> None:
         meta = {"kind": "batch", "text": f"ip -batch - started (pid {pid}): {len(lines)} lines"}

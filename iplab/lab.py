@@ -16,6 +16,7 @@ batches, claims and probes, rollback on a failure or a signal.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -26,14 +27,23 @@ from typing import TYPE_CHECKING, Any
 
 from iplab import claims, iproute, undo, verify
 from iplab.batch import batch_line, segments
-from iplab.context import Env, Interrupted, Line, Signals, fault, make_env, run_batch
+from iplab.context import (
+    Env,
+    Interrupted,
+    Line,
+    Signals,
+    batch_limit,
+    fault,
+    make_env,
+    run_batch,
+)
 from iplab.errors import IplabError, UsageError
 from iplab.inverse import Undo, sysctl_inverse, sysctl_writes_of
 from iplab.journal import Entry, Journal, LabInfo, Status, UndoRecord, lab_info, labs, open_lab
 from iplab.render import template_hashes
 from iplab.runner import Limits, Result, netns_ids
 from iplab.state import State
-from iplab.steps import Probe
+from iplab.steps import NetnsDelAll, Probe
 from iplab.words import sysctl_path
 
 if TYPE_CHECKING:  # planning is not needed to take a lab down: keep `iplab down` quick
@@ -75,6 +85,18 @@ class StepFailed(IplabError):
         )
         self.command = command
         self.result = result
+
+
+def limits_of(command: Command, default: float | None) -> Limits:
+    """A command's time limits: its step's own, else ``default`` (an ``ip -batch`` fed on
+    stdin, as ``ip -all netns delete`` runs, gets half a second more a line)."""
+    if command.stdin is not None:
+        default = batch_limit(default, command.stdin.count("\n"))
+    step = command.step
+    if step is None:
+        return Limits(default)
+    timeout = step.timeout if step.timeout is not None else None if step.stop_after else default
+    return Limits(timeout, step.stop_after)
 
 
 def outcome(rc: int, stderr: str) -> Status:
@@ -164,16 +186,21 @@ class Session:
                 )
         return sysctl_inverse(writes, before)
 
+    def _scoped(self, command: Command, op: NetnsDelAll) -> Command:
+        """``ip -all netns delete``: the namespaces the model holds at its step, less any the
+        lab did not make (one the host had before it, a name someone else took first)."""
+        taken, _links = undo.taken_names(self.journal.entries())
+        own = set(undo.own_namespaces(self.journal.info(), taken))
+        lines = "".join(f"netns del {name}\n" for name in op.names if name in own)
+        return dataclasses.replace(command, stdin=lines)
+
     def _limits(self, command: Command) -> Limits:
-        default = self.env.runner.default_timeout
-        step = command.step
-        if step is None:
-            return Limits(default)
-        timeout = step.timeout if step.timeout is not None else None if step.stop_after else default
-        return Limits(timeout, step.stop_after)
+        return limits_of(command, self.env.runner.default_timeout)
 
     def _run(self, command: Command, meta: dict[str, Any]) -> Result:
         """Run one command within its limits (a ``stop_after`` command streams its output)."""
+        if isinstance(command.op, NetnsDelAll):
+            command = self._scoped(command, command.op)
         limits = self._limits(command)
         stream = self.env.out if limits.stop_after is not None else None
         if command.stdin is not None:

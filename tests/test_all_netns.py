@@ -16,6 +16,7 @@ import pytest
 from iplab import scenario
 from iplab.audit import replay_script
 from iplab.importer.convert import import_text
+from iplab.lab import limits_of
 from iplab.lineparse import parse_line
 from iplab.model import ModelError
 from iplab.plan import build
@@ -119,7 +120,7 @@ def _run_apart(lab: Path, prefix: str, state_dir: Path) -> subprocess.CompletedP
         mount -t tmpfs iplab-test /run/netns
         ip netns add {prefix}keep
         {sys.executable} -m iplab run {lab} --prefix {prefix} --state-dir {state_dir}
-        echo "left: $(ip netns list | tr '\\n' ' ')"
+        echo "left: $(ip netns list | cut -d' ' -f1 | tr '\\n' ' ')"
         ip netns del {prefix}keep
         """)
     Path("/run/netns").mkdir(exist_ok=True)
@@ -303,3 +304,43 @@ def test_the_docker_style_tutorial_runs_and_leaves_nothing(
     assert "== nothing of the lab remains" in said
     assert f"left: {prefix}keep \n" in said
     assert leftovers(prefix) == []
+
+
+def test_its_time_limit_grows_with_the_namespaces_it_deletes() -> None:
+    """A large lab's ip -all netns delete is fed thousands of lines: like any ip -batch,
+    it gets half a second a line more than the default limit."""
+    text = "name: t\nsetup:\n  - loop: [1, 2, 3, 4]\n    action: netns add\n"
+    text += "    name: 'n{{ item }}'\nteardown:\n  - {action: netns del all}\n"
+    plan = build(scenario.load_text(text, "t.yaml"))
+    (down,) = plan.teardown
+    assert limits_of(down.command, 30).hard == 32.0
+    assert limits_of(plan.setup[0].command, 30).hard == 30
+    assert limits_of(down.command, None).hard is None  # --timeout 0: none
+
+
+@pytest.mark.kernel
+def test_a_namespace_the_host_had_before_the_lab_is_never_deleted(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    """After a raw step of unknown effect, the model takes a namespace a later step uses
+    as one that step may have made: it holds it at the ip -all netns delete. The run
+    leaves it alone all the same: the host had it before the lab."""
+    lab = tmp_path / "adopt.yaml"
+    lab.write_text(
+        textwrap.dedent(f"""\
+            name: adopt
+            setup:
+              - {{action: netns add, name: n1}}
+              - {{action: raw, command: touch {tmp_path}/made}}
+              - {{line: ip -n {prefix}keep link set lo up}}
+            teardown:
+              - {{action: netns del all}}
+            """)
+    )
+    plan = build(scenario.load_text(lab.read_text(), str(lab)), prefix=prefix)
+    assert plan.teardown[0].command.stdin == f"netns del {prefix}n1\nnetns del {prefix}keep\n"
+    result = _run_apart(lab, prefix, state_dir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"left: {prefix}keep \n" in result.stdout
+    records = iplab("audit", "--json", state=state_dir).stdout
+    assert f'"input": "netns del {prefix}n1\\n"' in records
