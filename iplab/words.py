@@ -91,8 +91,64 @@ _READERS = frozenset(
     {
         *("ping", "ping6", "traceroute", "tracepath", "arping", "ss", "netstat", "lsns"),
         *("cat", "ls", "readlink", "echo", "printf", "grep", "head", "tail", "wc", "true"),
+        *("egrep", "fgrep", "sort", "uniq", "cut", "tr", "column", "jq", "less", "more"),
     }
 )
+#: programs that read packets: a reader unless they write a file (``-w``)
+_CAPTURE = frozenset({"tcpdump", "tshark"})
+#: the shell's words that join commands, and the redirections that only quiet one
+_JOINS = frozenset({"|", "&&", "||", ";"})
+_QUIET = frozenset({">", ">>", "&>", "&>>"})
+
+
+def _shell_script(command: str) -> str | None:
+    """The script of ``[ip netns exec NS] bash -c SCRIPT`` (or ``sh``); None: another
+    command."""
+    if not command.startswith(("bash ", "sh ", "ip netns exec ")):
+        return None
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None
+    if words[:3] == ["ip", "netns", "exec"]:
+        words = words[4:]  # inside a namespace: reading there changes nothing either
+    shell = len(words) == 3 and words[0] in ("bash", "sh") and words[1] == "-c"
+    return words[2] if shell else None
+
+
+def _readers_joined(command: str) -> bool:
+    """Readers joined by the shell, their output to /dev/null at most (see reads_only)."""
+    try:
+        lexer = shlex.shlex(command, posix=True, punctuation_chars="|&;<>")
+        lexer.whitespace_split = True
+        tokens = list(lexer)
+    except ValueError:
+        return False
+    stages: list[list[str]] = [[]]
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.isdigit() and tokens[i + 1 : i + 2] and tokens[i + 1].startswith(">"):
+            i += 1  # a stream's number: its redirection follows
+            token = tokens[i]
+        if token in _JOINS:
+            stages.append([])
+        elif token == ">&":  # one stream to the other: 2>&1
+            if tokens[i + 1 : i + 2] not in (["1"], ["2"]):
+                return False
+            i += 1
+        elif token in _QUIET:
+            if tokens[i + 1 : i + 2] != ["/dev/null"]:
+                return False
+            i += 1
+        elif any(c in token for c in "|&;<>$`()"):
+            return False
+        else:
+            stages[-1].append(token)
+        i += 1
+    return all(stage and reads_only(shlex.join(stage)) for stage in stages)
+
+
 #: programs whose words say whether they change something (``bridge link show``)
 _VERB_TOOLS = frozenset({"ip", "bridge", "tc", "brctl", "nft"})
 _CHANGING = (
@@ -119,14 +175,23 @@ def plain_words(command: str) -> list[str] | None:
 def reads_only(command: str) -> bool:
     """A command (without sudo) that only shows state, by what its words say.
 
-    Conservative: anything unknown, and anything using shell syntax, changes state.
+    Conservative: anything unknown changes state, and so does shell syntax other than
+    readers joined by ``|``, ``&&``, ``||`` or ``;`` with their output sent to /dev/null
+    at most (``ip a | grep v0``, ``ping -c1 X > /dev/null && echo up``).
     """
+    script = _shell_script(command)
+    if script is not None:
+        return reads_only(script)  # a script of readers (ip netns exec NS bash -c '...')
     argv = plain_words(command)
+    if argv is None and SHELL_SYNTAX.search(command):
+        return _readers_joined(command)
     if not argv:
         return False
     program, args = argv[0], argv[1:]
     if program in _READERS:
         return True
+    if program in _CAPTURE:  # a capture that writes no file
+        return not any(a in ("-w", "--write") or a.startswith("-w") for a in args)
     if program in _VERB_TOOLS:
         return not any(a.startswith(_CHANGING) for a in args)
     if program == "sysctl":

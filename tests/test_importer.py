@@ -217,20 +217,22 @@ def test_other_commands_inside_a_namespace_are_netns_exec(line: str, op: Op) -> 
 
 
 @pytest.mark.parametrize(
-    ("line", "shell"),
+    ("line", "shell", "observes"),
     [
-        ("echo a | cat", True),
-        ("echo a > /tmp/x", True),
-        ("echo $HOME", True),
-        ("true; true", True),
-        ("true && true", True),
-        ("iptables -F", False),
-        ("sysctl -w net.ipv4.ip_forward=1", False),
+        ("echo a | cat", True, True),  # readers joined by the shell only read
+        ("echo a > /tmp/x", True, False),
+        ("echo $HOME", True, False),
+        ("true; true", True, True),
+        ("true && true", True, True),
+        ("iptables -F", False, False),
+        ("sysctl -w net.ipv4.ip_forward=1", False, False),
     ],
 )
-def test_raw_steps_need_bash_only_for_shell_syntax(line: str, shell: bool) -> None:
+def test_raw_steps_need_bash_only_for_shell_syntax(line: str, shell: bool, observes: bool) -> None:
     parsed = classify(line)
-    assert (parsed.typed, parsed.op) == (False, Raw(command=line, shell=shell))
+    assert (parsed.typed, parsed.op) == (
+        False, Raw(command=line, shell=shell, observes=observes)
+    )  # fmt: skip
 
 
 def test_sudo_is_the_steps_and_sudo_with_options_stays_in_the_text() -> None:
@@ -878,6 +880,63 @@ def test_a_counted_loop_imports_as_the_commands_bash_runs(script: str) -> None:
     assert result.warnings == ()
     assert rendered_lines(result) == bash.stdout.splitlines()
     assert result.raw == 0
+
+
+ARRAYS = [
+    'NS=(red green blue)\nfor ns in "${NS[@]}"; do ip netns add $ns; done\n',
+    "NS=(red green)\nfor ns in ${NS[*]}; do ip netns add x$ns; done\nip netns add ${NS[1]}\n",
+    "declare -A IP\nIP[r]=10.1.0.1\nIP[s]=10.1.0.2\nip netns add r\n"
+    "ip -n r addr add ${IP[r]}/24 dev lo\n",
+    "H=(h1 h2 h3)\ni=2\nip netns add ${H[i]}-${#H[@]}\nip netns add ${H[i-1]}\n",
+    "local_nets=(10.2.0.0/24 10.3.0.0/24)\nip netns add n\n"
+    'for net in "${local_nets[@]}"; do ip -n n route add $net dev lo; done\n',
+]
+
+
+@pytest.mark.parametrize("script", ARRAYS)
+def test_arrays_import_as_the_commands_bash_runs(script: str) -> None:
+    """bash is the oracle, as for the counted loops."""
+    bash = subprocess.run(
+        ["bash", "-c", 'ip() { echo "ip $*"; }\n' + script], capture_output=True, text=True,
+        check=False,
+    )  # fmt: skip
+    assert bash.returncode == 0 and bash.stdout, bash.stderr
+    result = import_text(script, "shell", "s.sh", variables="expand")
+    assert rendered_lines(result) == bash.stdout.splitlines()
+    assert result.raw == 0, result.yaml
+
+
+def test_an_associative_array_is_read_in_the_order_written() -> None:
+    """bash walks an associative array in its hash table's order (here b, then a); iplab
+    in the order the script wrote it: the same commands, in an order a reader expects."""
+    script = (
+        'declare -A IP=([a]=10.0.0.1 [b]=10.0.0.2)\nfor k in "${!IP[@]}"; do\n'
+        "  ip netns add $k\n  ip -n $k addr add ${IP[$k]}/24 dev lo\ndone\n"
+    )
+    bash = subprocess.run(
+        ["bash", "-c", 'ip() { echo "ip $*"; }\n' + script], capture_output=True, text=True,
+        check=False,
+    )  # fmt: skip
+    result = import_text(script, "shell", "s.sh", variables="expand")
+    assert rendered_lines(result) == [
+        "ip netns add a", "ip -n a addr add 10.0.0.1/24 dev lo",
+        "ip netns add b", "ip -n b addr add 10.0.0.2/24 dev lo",
+    ]  # fmt: skip
+    assert sorted(rendered_lines(result)) == sorted(bash.stdout.splitlines())
+    assert result.raw == 0
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        'NS=(a $(hostname))\nfor ns in "${NS[@]}"; do ip netns add $ns; done\n',
+        'declare -A IP=([a]=$X)\nip netns add "${IP[a]}"\n',
+    ],
+)
+def test_an_array_iplab_cannot_evaluate_is_not_guessed(script: str) -> None:
+    result = import_text(script + "ip netns add z\n", "shell", "s.sh")
+    assert "ip netns add a\n" not in "".join(f"{line}\n" for line in rendered_lines(result))
+    assert result.warnings, result.yaml
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from iplab.importer.convert import import_text
 from iplab.inverse import sysctl_inverse, sysctl_writes_of
 from iplab.plan import build
 from iplab.steps import Raw
-from iplab.words import deletes_a_rule, link_scoped, sysctl_path, sysctl_writes
+from iplab.words import deletes_a_rule, link_scoped, reads_only, sysctl_path, sysctl_writes
 from tests.conftest import REPO
 
 
@@ -132,3 +132,32 @@ def test_what_dies_with_a_link_of_the_lab_is_not_listed_as_cannot_undo() -> None
     )
     summary = import_text(script, "shell", "x.sh").summary()
     assert "cannot undo 1 step(s)" in summary and "ethtool -K eth0 tx off" in summary
+
+
+@pytest.mark.parametrize(
+    ("command", "reads"),
+    [
+        ("ip a | grep v0", True),
+        ("ip route | column -t", True),
+        ("ping -c1 10.1.1.2 > /dev/null && echo reachable", True),
+        ("ping -c1 x >/dev/null 2>&1 || echo down", True),
+        ("ip a 2>&1 | grep x", True),
+        ("tcpdump -ni v0 icmp", True),
+        ("ip netns exec red bash -c 'ip route | column -t'", True),
+        ("bash -c 'ip a | grep inet'", True),
+        ("ip a > /tmp/x", False),  # a file written
+        ("ip a | tee /tmp/x", False),
+        ("ip link set x up | grep a", False),
+        ("ip a; ip link add x type dummy", False),
+        ("tcpdump -w f.pcap -i v0", False),
+        ("ip a | grep $(hostname)", False),
+        ("ip a &", False),
+        ("ip a 2>/tmp/e", False),
+        ("ip a |& grep x", False),
+        ("bash -c 'ip link del x'", False),
+    ],
+)
+def test_readers_joined_by_the_shell_only_read(command: str, reads: bool) -> None:
+    """An observation changes nothing: it is shown, never journaled, and not listed as a
+    step iplab cannot undo."""
+    assert reads_only(command) is reads

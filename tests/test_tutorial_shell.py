@@ -116,6 +116,17 @@ def test_guards_narration_set_and_exit_are_notes_not_steps() -> None:
     assert result.warnings == ("line 2: 'set -eux' skipped (each step runs on its own)",)
 
 
+@pytest.mark.parametrize("line", ["sudo su -", "sudo -i", "su", "sudo -s", "sudo bash"])
+def test_a_line_that_opens_a_root_shell_is_a_note(line: str) -> None:
+    """A page's "become root first": iplab runs each command as root (or with sudo -n)."""
+    page = f"# Lab\n\n```\n$ {line}\n# ip netns add a\n```\n"
+    result = import_text(page, "markdown", "p.md")
+    assert result.lines == ("ip netns add a",)
+    assert result.warnings == (f"line 4: {line!r} opens a root shell: skipped (iplab runs each"
+                               " command as root, or with sudo -n)",)  # fmt: skip
+    assert import_text(f"{line} -c 'ip netns add a'\n", "shell", "s.sh").lines != ()
+
+
 def test_an_if_that_does_something_is_skipped_with_a_warning() -> None:
     script = "ip netns add a\nif true; then\n  ip netns add b\nfi\n"
     result = import_text(script, "shell", "s.sh")

@@ -62,6 +62,18 @@ CLEANUP = re.compile(
 _PROMPT = re.compile(r"(?:\$|[\w.-]+@[\w.-]+:\S*[$#]|\[[^\]\n]+\][$#])(?: |$)")
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _ASSIGN = re.compile(rf"(?:(?:export|readonly|declare|local)\s+)?({_NAME})=(.*)")
+#: bash arrays: ``NS=(a b)``, ``declare -A IP=([a]=10.0.0.1)``, ``IP[b]=10.0.0.2``, and the
+#: expansions ``${NS[1]}``, ``${IP[$ns]}``, ``${NS[@]}``, ``${#NS[@]}``, ``${!IP[@]}``
+_ARRAY = re.compile(rf"(?:local\s+|readonly\s+)?({_NAME})=\((.*)\)", re.DOTALL)
+_DECLARE_ARRAY = re.compile(
+    rf"(?:declare|local|typeset|readonly)\s+-(?P<flags>\w*[aA]\w*)\s+(?P<name>{_NAME})"
+    r"(?:=\((?P<items>.*)\))?",
+    re.DOTALL,
+)
+_ELEMENT = re.compile(rf"({_NAME})\[([^\]]+)\]=(.*)")
+_KEYED_ITEM = re.compile(r"\[([^\]]+)\]=(.*)", re.DOTALL)
+_ELEMENT_REF = re.compile(rf"(?P<how>[#!]?)(?P<name>{_NAME})\[(?P<sub>[^\]]+)\]")
+_ALL_ELEMENTS = re.compile(rf'"\$\{{(?P<keys>!?)(?P<name>{_NAME})\[[@*]\]\}}"')
 _REF = re.compile(rf"\$(?:\{{({_NAME})\}}|({_NAME}))")
 _REF_NAME = re.compile(_NAME)
 _QUOTED_REF = re.compile(rf'"\$(?:\{{({_NAME})\}}|({_NAME}))"')
@@ -80,6 +92,11 @@ _CLOSERS = frozenset({"done", "fi", "esac", "}"})
 _FUNCTION = re.compile(rf"(?:function\s+{_NAME}\b|{_NAME}\s*\(\))")
 _DECORATION = re.compile(r"^[-=*~_#]{2,}\s*|\s*[-=*~_#]{2,}$")
 _SHELL_OPTIONS = re.compile(r"(?:set\s+[-+]\w|shopt\s)")
+#: a line that only makes the rest of the session root: ``sudo -i``, ``sudo su -``, ``su``
+_ROOT_SHELL = re.compile(
+    r"sudo(?:\s+-[isE]+)+(?:\s+(?:bash|sh|zsh))?|sudo\s+(?:bash|sh|zsh)"
+    r"|(?:sudo\s+)?su(?:\s+(?:-|-l|--login|root))*"
+)
 #: a redirection that only quiets a command: its output to /dev/null, or one stream to the other
 _NULL = re.compile(r"(?:[12&]?>>?\s*/dev/null|[12]?>&[12])")
 FENCE = re.compile(r"(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>[^`]*)$")
@@ -196,9 +213,16 @@ class ShellVars:
 
     values: dict[str, str | None] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
+    #: arrays (``NS=(a b)``, ``declare -A IP=([a]=10.0.0.1)``): their elements by index or key
+    arrays: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: the associative ones (their subscripts are strings, not arithmetic)
+    keyed: set[str] = field(default_factory=set)
 
     def assign(self, line: str, number: int) -> bool:
-        """Record ``NAME=VALUE`` (or ``export NAME=VALUE``); False when the line is not one."""
+        """Record ``NAME=VALUE`` (or ``export NAME=VALUE``), an array or one of its elements;
+        False when the line is not one."""
+        if self._assign_array(line.strip(), number):
+            return True
         match = _ASSIGN.fullmatch(line)
         if match is None:
             return False
@@ -214,8 +238,77 @@ class ShellVars:
         self.lines[match[1]] = number
         return True
 
+    def _assign_array(self, line: str, number: int) -> bool:
+        """``NAME=(W...)``, ``declare -a/-A NAME[=(...)]``, ``NAME[KEY]=VALUE``."""
+        if match := _DECLARE_ARRAY.fullmatch(line):
+            name, keyed = match["name"], "A" in match["flags"]
+            if keyed:
+                self.keyed.add(name)
+            self.arrays[name] = {}
+            self.lines[name] = number
+            if match["items"] is not None:
+                self._elements(name, match["items"])
+            return True
+        if match := _ARRAY.fullmatch(line):
+            self.arrays[match[1]] = {}
+            self.lines[match[1]] = number
+            self._elements(match[1], match[2])
+            return True
+        if (match := _ELEMENT.fullmatch(line)) and match[1] in self.arrays:
+            key = self._subscript(match[1], match[2])
+            value, unresolved = self.expand(match[3])
+            words = _split(value) if not unresolved else None
+            if key is None or words is None or len(words) != 1:
+                self._unknown(match[1], number)
+            else:
+                self.arrays[match[1]][key] = words[0]
+            return True
+        return False
+
+    def _elements(self, name: str, items: str) -> None:
+        """The elements of ``(W...)``: in order, or ``[KEY]=VALUE`` each."""
+        text, unresolved = self.expand(items)
+        words = None if unresolved else _split(text)
+        if words is None:
+            self._unknown(name, self.lines[name])
+            return
+        elements = self.arrays[name]
+        for word in words:
+            keyed = _KEYED_ITEM.fullmatch(word)
+            key = keyed[1] if keyed else str(len(elements))
+            elements[key] = keyed[2] if keyed else word
+        self.values[name] = elements.get("0", "")  # $NAME is ${NAME[0]}
+
+    def _unknown(self, name: str, number: int) -> None:
+        self.arrays.pop(name, None)
+        self.values[name] = None
+        self.lines[name] = number
+
+    def _subscript(self, name: str, text: str) -> str | None:
+        """An element's key: an associative array's subscript as a word, an indexed one's
+        as arithmetic (``i``, ``$i + 1``); None: iplab cannot evaluate it."""
+        expanded, unresolved = self.expand(text)
+        if unresolved:
+            return None
+        if name in self.keyed or expanded.isdigit():
+            return expanded
+        found = arith.arithmetic(f"$(({expanded}))", self.values)
+        return None if found is None or found[1] is None else str(found[1])
+
+    def element_words(self, text: str) -> list[str] | None:
+        """``"${NAME[@]}"`` (or ``"${!NAME[@]}"``, the keys): one word an element; None
+        when ``text`` is not that."""
+        match = _ALL_ELEMENTS.fullmatch(text)
+        if match is None or match["name"] not in self.arrays:
+            return None
+        elements = self.arrays[match["name"]]
+        return list(elements) if match["keys"] else list(elements.values())
+
     def copy(self) -> ShellVars:
-        return ShellVars(dict(self.values), dict(self.lines))
+        return ShellVars(
+            dict(self.values), dict(self.lines),
+            {k: dict(v) for k, v in self.arrays.items()}, set(self.keyed),
+        )  # fmt: skip
 
     def arguments(self) -> list[str] | None:
         """The arguments of the function call being read (``"$@"``), None outside one."""
@@ -288,9 +381,23 @@ class ShellVars:
         other = _OTHER_REF.match(text, i)
         token = other[0] if other else "$"
         key = token[2:-1] if token.startswith("${") and token.endswith("}") else token[1:]
+        if (element := _ELEMENT_REF.fullmatch(key)) and element["name"] in self.arrays:
+            return token, self._element(element["how"], element["name"], element["sub"])
         if key.isdigit() or key in ("#", "@", "*"):
             return token, self.values.get(key)
         return token, None
+
+    def _element(self, how: str, name: str, sub: str) -> str | None:
+        """``${NAME[SUB]}``, ``${NAME[@]}``, ``${#NAME[@]}``, ``${!NAME[@]}``."""
+        elements = self.arrays[name]
+        if sub in ("@", "*"):
+            if how == "#":
+                return str(len(elements))
+            return " ".join(elements if how == "!" else elements.values())
+        if how:
+            return None
+        key = self._subscript(name, sub)
+        return None if key is None else elements.get(key, "")
 
     def why(self, token: str) -> str:
         match = _REF.fullmatch(token)
@@ -503,6 +610,12 @@ class Reader:
         """One line that is one command: typed, or kept verbatim as a raw step."""
         if _SHELL_OPTIONS.match(body):
             self.warnings.append(f"line {number}: {body!r} skipped (each step runs on its own)")
+            return "silent"
+        if _ROOT_SHELL.fullmatch(body.strip()):
+            self.warnings.append(
+                f"line {number}: {body!r} opens a root shell: skipped (iplab runs each"
+                " command as root, or with sudo -n)"
+            )
             return "silent"
         if self.vars.assign(body, number):
             return "silent"
@@ -931,6 +1044,8 @@ class Reader:
         """The values one word of ``for x in WORDS`` gives: ``{1..3}``, ``$(seq 3)``, ``$NSES``."""
         if shellread.source(word) in _ALL_ARGUMENTS:
             return scope.arguments()
+        if (elements := scope.element_words(shellread.source(word))) is not None:
+            return elements  # "${NS[@]}": one word an element
         if word.type == "brace_expression":
             return shellread.brace_values(word)
         if word.type == "command_substitution":
@@ -1149,6 +1264,14 @@ def ascii_command(text: str) -> tuple[str, list[str]]:
         for k, v in changes.items()
     ]
     return text, said
+
+
+def _split(text: str) -> list[str] | None:
+    """Words as the shell splits them (None: it cannot, an open quote)."""
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return None
 
 
 def read_shell(text: str, base: Path | None = None, keep_variables: bool = True) -> Reader:
