@@ -27,6 +27,17 @@ def strip_sudo(argv: tuple[str, ...]) -> tuple[str, ...]:
     return argv[i:]
 
 
+def shell_tokens(command: str) -> list[str] | None:
+    """A command's words and the shell's operators (``|``, ``&&``, ``;``, ``>``, ``2>&1``
+    as ``2``, ``>&``, ``1``), quotes removed; None when a quote is left open."""
+    try:
+        lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        return list(lexer)
+    except ValueError:
+        return None
+
+
 # -- what reaches beyond the lab --------------------------------------------------------------
 
 #: ip's global options that take a value (ip/ip.c; ``-n`` is ``-netns``, ``-b`` ``-batch``)
@@ -45,12 +56,7 @@ def reaches_every_netns(command: str) -> str | None:
     NS`` (the same /run/netns), in a quoted ``bash -c`` script. None: neither."""
     if "-a" not in command:
         return None
-    try:
-        lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
-        lexer.whitespace_split = True
-        tokens = list(lexer)
-    except ValueError:
-        tokens = command.split()
+    tokens = shell_tokens(command) or command.split()
     said = False  # in the words of echo/printf: said, not run
     for i, token in enumerate(tokens):
         if token and token[0] in ";&|":
@@ -118,11 +124,8 @@ def _shell_script(command: str) -> str | None:
 
 def _readers_joined(command: str) -> bool:
     """Readers joined by the shell, their output to /dev/null at most (see reads_only)."""
-    try:
-        lexer = shlex.shlex(command, posix=True, punctuation_chars="|&;<>")
-        lexer.whitespace_split = True
-        tokens = list(lexer)
-    except ValueError:
+    tokens = shell_tokens(command)
+    if tokens is None:
         return False
     stages: list[list[str]] = [[]]
     i = 0

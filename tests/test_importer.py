@@ -868,17 +868,23 @@ COUNTED_LOOPS = [
 ]
 
 
-@pytest.mark.parametrize("script", COUNTED_LOOPS)
-def test_a_counted_loop_imports_as_the_commands_bash_runs(script: str) -> None:
-    """bash is the oracle: the same script, with ``ip`` a function that prints its line."""
+def bash_runs(script: str) -> list[str]:
+    """The oracle: the ``ip`` lines bash runs for ``script`` (``ip`` a function that prints
+    its line)."""
     bash = subprocess.run(
         ["bash", "-c", 'ip() { echo "ip $*"; }\n' + script], capture_output=True, text=True,
         check=False,
     )  # fmt: skip
     assert bash.returncode == 0 and bash.stdout, bash.stderr
+    return bash.stdout.splitlines()
+
+
+@pytest.mark.parametrize("script", COUNTED_LOOPS)
+def test_a_counted_loop_imports_as_the_commands_bash_runs(script: str) -> None:
+    """bash is the oracle: the same script, with ``ip`` a function that prints its line."""
     result = import_text(script, "shell", "s.sh", variables="expand")
     assert result.warnings == ()
-    assert rendered_lines(result) == bash.stdout.splitlines()
+    assert rendered_lines(result) == bash_runs(script)
     assert result.raw == 0
 
 
@@ -896,13 +902,8 @@ ARRAYS = [
 @pytest.mark.parametrize("script", ARRAYS)
 def test_arrays_import_as_the_commands_bash_runs(script: str) -> None:
     """bash is the oracle, as for the counted loops."""
-    bash = subprocess.run(
-        ["bash", "-c", 'ip() { echo "ip $*"; }\n' + script], capture_output=True, text=True,
-        check=False,
-    )  # fmt: skip
-    assert bash.returncode == 0 and bash.stdout, bash.stderr
     result = import_text(script, "shell", "s.sh", variables="expand")
-    assert rendered_lines(result) == bash.stdout.splitlines()
+    assert rendered_lines(result) == bash_runs(script)
     assert result.raw == 0, result.yaml
 
 
@@ -913,16 +914,12 @@ def test_an_associative_array_is_read_in_the_order_written() -> None:
         'declare -A IP=([a]=10.0.0.1 [b]=10.0.0.2)\nfor k in "${!IP[@]}"; do\n'
         "  ip netns add $k\n  ip -n $k addr add ${IP[$k]}/24 dev lo\ndone\n"
     )
-    bash = subprocess.run(
-        ["bash", "-c", 'ip() { echo "ip $*"; }\n' + script], capture_output=True, text=True,
-        check=False,
-    )  # fmt: skip
     result = import_text(script, "shell", "s.sh", variables="expand")
     assert rendered_lines(result) == [
         "ip netns add a", "ip -n a addr add 10.0.0.1/24 dev lo",
         "ip netns add b", "ip -n b addr add 10.0.0.2/24 dev lo",
     ]  # fmt: skip
-    assert sorted(rendered_lines(result)) == sorted(bash.stdout.splitlines())
+    assert sorted(rendered_lines(result)) == sorted(bash_runs(script))
     assert result.raw == 0
 
 
