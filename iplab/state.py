@@ -297,12 +297,16 @@ def replay(
 
 
 def _refused(state: State, step: Step, loc: Location | None) -> str | None:
-    """Why the kernel would surely refuse a step (None: it may take it), tried on a copy."""
+    """Why the model objects to a step that may fail (None: it does not), tried on a copy.
+    An objection the model is not sure of counts too (``ip link del docker0 || true``
+    after a raw step of unknown effect): skipping a step the author let fail is safe,
+    running it could reach an object that is not the lab's."""
+    judge = Judge()
     try:
-        apply(state.copy(), step.op, loc, Judge())
+        apply(state.copy(), step.op, loc, judge)
     except ModelError as exc:
         return exc.message
-    return None
+    return judge.warnings[0].message if judge.warnings else None
 
 
 def after(
