@@ -227,12 +227,10 @@ class ShellVars:
         if match is None:
             return False
         value, unresolved = self.expand(match[2])
+        words: list[str] | None = []
         if not unresolved:
-            try:
-                words = shlex.split(value)
-            except ValueError:
-                return False
-            if len(words) > 1:
+            words = _split(value)
+            if words is None or len(words) > 1:
                 return False  # NAME=x cmd: a command run with NAME in its environment
         self.values[match[1]] = None if unresolved else (words[0] if words else "")
         self.lines[match[1]] = number
@@ -1062,11 +1060,8 @@ class Reader:
                 out = [a + b for a in out for b in got]
             return out
         text, unresolved = scope.expand(shellread.source(word))
-        if unresolved:
-            return None
-        try:
-            split = shlex.split(text)
-        except ValueError:
+        split = None if unresolved else _split(text)
+        if split is None:
             return None
         if word.type in ("string", "raw_string"):
             return [" ".join(split)]
@@ -1284,12 +1279,8 @@ def _expanded(node: shellread.Node, scope: ShellVars) -> tuple[str, list[str]] |
     """A word with the script's variables expanded, and the words the shell splits it
     into; None when it uses something unknown or cannot be split."""
     text, unresolved = scope.expand(shellread.source(node))
-    if unresolved:
-        return None
-    try:
-        return text, shlex.split(text)
-    except ValueError:
-        return None
+    words = None if unresolved else _split(text)
+    return None if words is None else (text, words)
 
 
 def _word(node: shellread.Node, scope: ShellVars) -> str | None:
