@@ -26,7 +26,7 @@ from iplab.steps import (
     RouteAdd,
     RouteDel,
 )
-from iplab.words import sysctl_undo, sysctl_writes
+from iplab.sysctl import sysctl_undo, sysctl_writes
 
 if TYPE_CHECKING:  # the rules read a State handed to them
     from iplab.state import Link, State
@@ -309,7 +309,7 @@ def sysctl_writes_of(op: Op) -> list[tuple[str, str]] | None:
     """What a raw step in the root namespace writes with ``sysctl -w KEY=VALUE`` and says
     no ``undo:`` of (None: anything else). Its inverse is the host's value before it, which
     only the host knows: read right before the step runs (:func:`sysctl_inverse`)."""
-    if not isinstance(op, Raw) or op.undo or op.observes or op.shell:
+    if not isinstance(op, Raw) or op.undo or op.observes:
         return None
     return sysctl_writes(op.command)
 

@@ -61,6 +61,7 @@ from iplab.steps import (
     RouteDel,
     Show,
 )
+from iplab.sysctl import sysctl_writes
 from iplab.words import SHELL_SYNTAX, reads_only, strip_sudo
 
 
@@ -862,8 +863,8 @@ def _other_link_add(rest: list[str], ns: str | None) -> Declares | None:
 def effects(command: str, ns: str | None = None) -> Declares | None:
     """What ``command`` (a line that is not typed, run in ``ns``) does to link and namespace
     names: a Declares (empty when it changes none), or None when that is not known."""
-    if SHELL_SYNTAX.search(command):
-        return None
+    if SHELL_SYNTAX.search(command):  # echo 1 > /proc/sys/...: a sysctl, no name changes
+        return Declares(declared=True) if sysctl_writes(command) else None
     argv = _split(command)
     if not argv:
         return None

@@ -10,7 +10,10 @@ checks the live state through the guards.
 prefix, the names it owns, and the names that existed on the host before
 the first command (never touched by an undo). ``journal.jsonl`` is appended
 with one write and an fsync per group of records; a torn last line (a crash
-mid-write) is ignored by the reader.
+mid-write) is ignored by the reader. Besides intents and outcomes it holds the
+processes that could outlive iplab: an ``ip -batch`` (``process``: pid, start
+time) and what a command left running in the background (``jobs``: the step,
+and each process's pid and start time), which ``down`` stops.
 
 Why this module is long: one file format, written and read back here: intents and outcomes,
 their serialisation, the lab record and its lock; what is written and what is read must
@@ -219,25 +222,52 @@ class Journal:
         record = {"type": "process", "run": run, "pid": pid, "start": started, "time": time.time()}
         self._append([record])
 
-    def processes(self) -> list[tuple[int, int]]:
-        """(pid, start time) of every process the journal says was started. Only the lines
-        that can be one are decoded (a string cannot hold ``"process"`` unescaped): a
-        large lab's journal has thousands of others, and ``entries`` names damaged lines."""
+    def jobs(self, run: str, step: int, members: Sequence[tuple[int, int]]) -> None:
+        """What the command of ``step`` left running in the background (``server &``): each
+        process (pid, start time), all in the session the command started, which ``down``
+        stops while one of them lives (see :func:`iplab.undo.stop_jobs`)."""
+        record = {"type": "jobs", "run": run, "step": step, "members": [list(m) for m in members],
+                  "time": time.time()}  # fmt: skip
+        self._append([record])
+
+    def _records(self, kind: str) -> list[dict[str, Any]]:
+        """The records of one kind. Only the lines that can be one are decoded (a string
+        cannot hold ``"process"`` unescaped): a large lab's journal has thousands of others,
+        and ``entries`` names damaged lines."""
         out = []
+        mark = f'"{kind}"'.encode()
         for raw in self._read().split(b"\n"):
-            if b'"process"' not in raw:
+            if mark not in raw:
                 continue
             try:
                 record = json.loads(raw)
             except ValueError:
                 continue
-            if (
-                isinstance(record, dict)
-                and record.get("type") == "process"
-                and isinstance(record.get("pid"), int)
-                and isinstance(record.get("start"), int)
-            ):
-                out.append((record["pid"], record["start"]))
+            if isinstance(record, dict) and record.get("type") == kind:
+                out.append(record)
+        return out
+
+    def processes(self) -> list[tuple[int, int]]:
+        """(pid, start time) of every process the journal says was started."""
+        return [
+            (r["pid"], r["start"])
+            for r in self._records("process")
+            if _count(r.get("pid")) and _count(r.get("start"))
+        ]
+
+    def job_sessions(self) -> list[tuple[int, list[tuple[int, int]]]]:
+        """(step, [(pid, start time)...]) of each command that left jobs in the background."""
+        out: list[tuple[int, list[tuple[int, int]]]] = []
+        for record in self._records("jobs"):
+            step, members = record.get("step"), record.get("members")
+            if not isinstance(step, int) or not _count(step) or not isinstance(members, list):
+                continue
+            pairs: list[tuple[int, int]] = [
+                (m[0], m[1])
+                for m in members
+                if isinstance(m, list) and len(m) == 2 and _count(m[0]) and _count(m[1])
+            ]
+            out.append((step, pairs))
         return out
 
     def _append(self, records: list[dict[str, Any]], sync: bool = True) -> None:
@@ -358,6 +388,10 @@ class Journal:
                 if kind == "process":
                     _check(record, "pid", int)
                     continue
+                if kind == "jobs":
+                    _check(record, "step", int)
+                    _check(record, "members", list)
+                    continue
                 _check(record, "seq", int)
                 if seq not in by_seq:
                     raise _Bad(f"seq {seq} has no intent before it")
@@ -389,7 +423,12 @@ class Journal:
         return target
 
 
-_KINDS = ("intent", "outcome", "undone", "process")
+def _count(value: object) -> bool:
+    """A whole number of the journal (a pid, a start time, a step), never a bool."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+_KINDS = ("intent", "outcome", "undone", "process", "jobs")
 _STATUSES: tuple[Status, ...] = ("pending", "done", "failed", "exists", "skipped", "undone")
 
 

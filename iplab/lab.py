@@ -40,11 +40,13 @@ from iplab.context import (
 from iplab.errors import IplabError, UsageError
 from iplab.inverse import Undo, sysctl_inverse, sysctl_writes_of
 from iplab.journal import Entry, Journal, LabInfo, Status, UndoRecord, lab_info, labs, open_lab
+from iplab.model import ModelError
 from iplab.render import template_hashes
-from iplab.runner import Limits, Result, netns_ids
+from iplab.runner import Limits, Result, boot_ticks, netns_ids, session_members
 from iplab.state import State
 from iplab.steps import NetnsDelAll, Probe
-from iplab.words import sysctl_path
+from iplab.sysctl import sysctl_path
+from iplab.words import background_job
 
 if TYPE_CHECKING:  # planning is not needed to take a lab down: keep `iplab down` quick
     from iplab.plan import Plan, PlannedCommand
@@ -205,9 +207,24 @@ class Session:
         stream = self.env.out if limits.stop_after is not None else None
         if command.stdin is not None:
             meta = {**meta, "input": command.stdin}  # the audit log says what ip was fed
-        return self.env.runner.execute(
-            command.argv, command.privileged, command.stdin, meta, limits=limits, stream=stream
+        if not background_job(command.body):
+            return self.env.runner.execute(
+                command.argv, command.privileged, command.stdin, meta, limits=limits,
+                stream=stream,
+            )  # fmt: skip
+        # `server &`: the job writes to a file of the lab (a pipe would break under it once
+        # the command ended); what it left running is journaled, and down stops it
+        log = self.journal.dir / f"jobs-step-{command.number}.log"
+        before = boot_ticks()
+        result = self.env.runner.execute(
+            command.argv, command.privileged, command.stdin, meta, limits=limits, log=log
         )
+        jobs = [(pid, start) for pid, start, _ in session_members(result.pid, before)]
+        if jobs:
+            self.journal.jobs(self.run, command.number, jobs)
+            pids = ", ".join(str(pid) for pid, _ in jobs)
+            self.say(f"    in the background: pid {pids}, output to {log}; undo stops it")
+        return result
 
     def _failed(self, command: Command, result: Result) -> None:
         """A command that failed stops the run, unless its step may fail (``|| true``)."""
@@ -386,6 +403,8 @@ def _lab(
                 f"host and iplab did not create {'it' if one else 'them'}",
                 hint="use --prefix P to give the lab's objects other names",
             )
+        if preflight:
+            _hosts_own(plan, links, netns)
         journal.write_info(
             LabInfo(
                 lab=lab,
@@ -403,6 +422,32 @@ def _lab(
             )
         )
         yield journal
+
+
+def _hosts_own(plan: Plan, links: set[str], netns: set[str]) -> None:
+    """Refuse, before anything runs, a step that would change or delete an object this
+    host had before the lab: one the model took for what an earlier raw step of unknown
+    effect may have made (``docker network create ...``, then ``ip link del docker0``).
+    Run, it would reach the host's own object, which no undo can give back."""
+    for pc in plan.commands:
+        command, op = pc.command, pc.command.op
+        if pc.skip is not None or command.observe:
+            continue
+        for kind, name in op.refs():
+            if name not in plan.owned.adopted:
+                continue
+            if (kind == "netns" and name in netns) or (
+                kind == "link" and op.in_ns() is None and name in links
+            ):
+                what = "namespace" if kind == "netns" else "link"
+                raise ModelError(
+                    f"`{command.text}` would change the {what} {name}, which this host had"
+                    " before the lab started (the model took it for one an earlier raw step"
+                    " may have made): iplab never changes or deletes what it did not make",
+                    command.step.loc if command.step is not None else None,
+                    "use --prefix P; or say what the raw step makes with 'creates:'; or"
+                    " --no-preflight to run it anyway",
+                )
 
 
 def _unreserve(env: Env, journal: Journal) -> None:
@@ -469,6 +514,7 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
                 own = netns_ids(undo.own_namespaces(journal.info(), taken))
                 session.say(f"== teardown ({len(plan.teardown)} steps)")
                 session.execute(plan.teardown, "teardown")
+                undo.stop_jobs(env, journal, "left running by the tutorial's cleanup")
                 undo.stop_lab_processes(env, own, "left running by the tutorial's cleanup")
             session.signals.check()
         except IplabError as exc:

@@ -26,8 +26,10 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol, TextIO
+from pathlib import Path
+from typing import BinaryIO, Protocol, TextIO
 
+from iplab import statedir
 from iplab.errors import PrivilegeError
 from iplab.names import NETNS_DIR
 
@@ -98,6 +100,7 @@ class Executor(Protocol):
         limits: Limits = Limits(),
         on_start: OnStart | None = None,
         stream: TextIO | None = None,
+        log: Path | None = None,
     ) -> Result: ...
 
 
@@ -166,7 +169,12 @@ class ShExecutor:
         limits: Limits = Limits(),
         on_start: OnStart | None = None,
         stream: TextIO | None = None,
+        log: Path | None = None,
     ) -> Result:
+        """``log``: the process writes its output there, not to a pipe (a command that
+        leaves a job running in the background, ``server &``: the job goes on writing
+        after the command ended, and a pipe nobody reads any more would break under it,
+        EPIPE). The result's output is what the file holds when the command ended."""
         import sh
 
         start = time.perf_counter()
@@ -174,6 +182,13 @@ class ShExecutor:
             command = sh.Command(argv[0])
         except sh.CommandNotFound:
             return Result(tuple(argv), 127, "", f"{argv[0]}: command not found\n", 0.0)
+        sink: BinaryIO | None = None
+        if log is not None:
+            try:
+                fd = statedir.open_state_file(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+            except OSError as exc:
+                return Result(tuple(argv), 126, "", f"{argv[0]}: cannot open {log}: {exc}\n", 0.0)
+            sink = os.fdopen(fd, "wb")
         kept: list[str] = []
         # an input given in parts is asked for only once on_start returned (what it records
         # comes first); when on_start fails, the process is killed and asked for nothing
@@ -208,11 +223,15 @@ class ShExecutor:
                 _new_session=True,
                 _decode_errors="replace",
                 _preexec_fn=_death_signal(),
-                _out=out if stream is not None else None,
+                _out=sink if sink is not None else out if stream is not None else None,
+                _err=sink,
                 _return_cmd=True,
             )
         except (OSError, sh.ForkException) as exc:
             return Result(tuple(argv), 126, "", f"{argv[0]}: cannot run: {exc}\n", 0.0)
+        finally:
+            if sink is not None:
+                sink.close()  # the child has its own copy
         pid = int(proc.pid)
         why: list[str] = []
         timers = []
@@ -259,6 +278,8 @@ class ShExecutor:
         duration = time.perf_counter() - start
         rc = proc.exit_code if proc.exit_code is not None else -1
         stdout = "".join(kept) if stream is not None else _text(proc.stdout)
+        if log is not None:
+            stdout = _tail(log)
         stopped = why[0] if why else None
         if stopped is not None and stopped.startswith("stopped after"):
             # ended by the SIGINT that stands for the author's Ctrl-C: a success
@@ -317,7 +338,7 @@ def stop_survivor(pid: int, started: int, wait: float = 5.0) -> bool:
         return False
     _killpg(pid, signal.SIGKILL)
     deadline = time.monotonic() + wait
-    while _running(pid, started) and time.monotonic() < deadline:
+    while running(pid, started) and time.monotonic() < deadline:
         time.sleep(0.02)
     return True
 
@@ -366,20 +387,20 @@ def stop_processes(found: Sequence[tuple[int, int, str]], grace: float = 2.0) ->
     """SIGTERM each process (the same pid and start time: never another), SIGKILL those
     still there after ``grace`` seconds, and wait (bounded) until they are gone."""
     for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
-        alive = [(pid, started) for pid, started, _ in found if _running(pid, started)]
+        alive = [(pid, started) for pid, started, _ in found if running(pid, started)]
         for pid, _started in alive:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, sig)
         deadline = time.monotonic() + wait
         while alive and time.monotonic() < deadline:
-            alive = [(pid, started) for pid, started in alive if _running(pid, started)]
+            alive = [(pid, started) for pid, started in alive if running(pid, started)]
             if alive:
                 time.sleep(0.02)
         if not alive:
             return
 
 
-def _running(pid: int, started: int) -> bool:
+def running(pid: int, started: int) -> bool:
     """The process is the one that started then, and has not ended (a zombie has: it holds
     nothing any more, and its parent may never reap it)."""
     stat = _stat(pid)
@@ -393,6 +414,61 @@ def _killpg(pid: int, sig: signal.Signals) -> None:
     except (ProcessLookupError, PermissionError):
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(pid, sig)
+
+
+def _tail(path: Path, limit: int = 65536) -> str:
+    """The end of a log file (what a command and its background jobs wrote so far)."""
+    try:
+        return statedir.read_state_file(path, limit).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def session_of(pid: int) -> int | None:
+    """The session a process is in (/proc/PID/stat field 6), None: no such process."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return int(f.read().rsplit(b")", 1)[1].split()[3])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def boot_ticks() -> int:
+    """Now, in the unit of a process's start time (clock ticks after boot), rounded down: a
+    process started from now on has a start time at least this."""
+    try:
+        with open("/proc/uptime", "rb") as f:
+            uptime = float(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return max(0, int(uptime * os.sysconf("SC_CLK_TCK")) - 1)
+
+
+def session_members(sid: int, not_before: int) -> list[tuple[int, int, str]]:
+    """(pid, start time, command line) of each process of the session ``sid`` that started
+    at or after ``not_before`` (clock ticks after boot): the jobs a command started in its
+    session left running (``server &``), never a later session that reused the number."""
+    found: list[tuple[int, int, str]] = []
+    if sid <= 1:
+        return found
+    try:
+        entries = [e.name for e in os.scandir("/proc") if e.name.isdigit()]
+    except OSError:
+        return found
+    for name in entries:
+        pid = int(name)
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            session, started = int(fields[3]), int(fields[19])
+            if session != sid or started < not_before or fields[0] in (b"Z", b"X"):
+                continue
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                words = f.read().split(b"\0")
+        except (OSError, ValueError, IndexError):  # gone meanwhile, or not ours to see
+            continue
+        found.append((pid, started, " ".join(w.decode("utf-8", "replace") for w in words if w)))
+    return found
 
 
 def _text(data: bytes | str | None) -> str:
@@ -425,8 +501,9 @@ class FakeExecutor:
         limits: Limits = Limits(),
         on_start: OnStart | None = None,
         stream: TextIO | None = None,
+        log: Path | None = None,
     ) -> Result:
-        del limits, stream
+        del limits, stream, log
         key = shlex.join(argv)
         if on_start is not None:
             on_start(0)
@@ -526,6 +603,7 @@ class Runner:
         limits: Limits | None = None,
         on_start: OnStart | None = None,
         stream: TextIO | None = None,
+        log: Path | None = None,
     ) -> Result:
         real = self.argv_for(argv, privileged)
         text = str((meta or {}).get("text") or shlex.join(argv))
@@ -543,6 +621,7 @@ class Runner:
                 limits=limits or Limits(self.default_timeout),
                 on_start=started,
                 stream=stream,
+                log=log,
             )
         finally:
             self.running = None

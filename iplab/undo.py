@@ -38,7 +38,16 @@ from iplab.journal import Entry, Journal, LabInfo, UndoRecord
 from iplab.model import Judge, ModelError, apply
 from iplab.names import ROOT
 from iplab.render import Command, Renderer, renderer, template_hashes
-from iplab.runner import Result, netns_ids, processes_in, stop_processes, stop_survivor
+from iplab.runner import (
+    Result,
+    netns_ids,
+    processes_in,
+    running,
+    session_members,
+    session_of,
+    stop_processes,
+    stop_survivor,
+)
 from iplab.state import State, after
 from iplab.steps import LinkAdd, LinkDel, LinkSet, NetnsDel, NetnsExec, Op, Raw
 
@@ -206,6 +215,34 @@ def stop_survivors(env: Env, journal: Journal) -> None:
             env.append_audit([_stop_record(env, ("kill", "-KILL", f"-{pid}"), why)])
 
 
+def stop_jobs(env: Env, journal: Journal, why: str) -> int:
+    """Stop what the lab's commands left running in the background (``server &``,
+    ``tcpdump -i br0 -w x.pcap &``, in a namespace or on the host): the processes of
+    their sessions, each said and audited; how many."""
+    found: list[tuple[int, int, str]] = []
+    for step, members in journal.job_sessions():
+        # while one process the command left lives, its session's number is still its
+        # own (the kernel does not reuse a pid a session holds): all of that session
+        alive = [(pid, start) for pid, start in members if running(pid, start)]
+        sessions = {sid for pid, _ in alive if (sid := session_of(pid)) is not None}
+        for pid, start, line in [m for sid in sessions for m in session_members(sid, 0)]:
+            env.err.write(
+                f"iplab: stopping pid {pid} ({line[:80]}), started in the background by"
+                f" step {step}, {why}\n"
+            )
+            found.append((pid, start, line))
+    if not found:
+        return 0
+    stop_processes(found)
+    env.append_audit(
+        [
+            _stop_record(env, ("kill", "-TERM", str(pid)), f"{line[:200]}: {why}")
+            for pid, _started, line in found
+        ]
+    )
+    return len(found)
+
+
 def own_namespaces(info: LabInfo, taken: Collection[str] = ()) -> list[str]:
     """The namespaces the lab made (not those that existed before it, nor someone else's)."""
     return sorted(set(info.owned_netns) - set(info.preexisting_netns) - set(taken))
@@ -265,6 +302,7 @@ def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
     taken_netns, taken_links = taken_names(everything)
     report = UndoReport(taken=sorted(taken_netns | taken_links))
     own = netns_ids(own_namespaces(info, taken_netns))
+    stop_jobs(env, journal, "still running")
     stop_lab_processes(env, own, "still running in a namespace of the lab")
     render = lab_renderer(env, info)
     settle = Settle(frozenset(taken_netns), frozenset(taken_links))

@@ -122,6 +122,35 @@ def _shell_script(command: str) -> str | None:
     return words[2] if shell else None
 
 
+def background_job(command: str) -> bool:
+    """The command leaves a job running after it ends: ``server &``, ``nohup tcpdump ... &``,
+    also inside a ``[ip netns exec NS] bash -c`` script."""
+    if "&" not in command:
+        return False
+    script = _shell_script(command)
+    if script is not None:
+        return background_job(script)
+    return "&" in (_quoted_tokens(command) or [])
+
+
+def without_background(command: str) -> str | None:
+    """``CMD &`` -> ``CMD`` (a command that only starts one job); None for anything else."""
+    tokens = _quoted_tokens(command)
+    if not tokens or tokens[-1] != "&" or tokens.count("&") != 1:
+        return None
+    return command.rstrip()[:-1].rstrip()
+
+
+def _quoted_tokens(command: str) -> list[str] | None:
+    """The shell's words and operators, quotes kept (a quoted ``"&"`` is a word's)."""
+    try:
+        lexer = shlex.shlex(command, posix=False, punctuation_chars=True)
+        lexer.whitespace_split = True
+        return list(lexer)
+    except ValueError:
+        return None
+
+
 def _readers_joined(command: str) -> bool:
     """Readers joined by the shell, their output to /dev/null at most (see reads_only)."""
     tokens = shell_tokens(command)
@@ -293,45 +322,3 @@ def netns_scoped(command: str) -> bool:
         files = {"-p", "--load", "--system", "-f"} & set(argv[1:])
         return bool(keys) and not files and all(k.startswith(("net.", "net/")) for k in keys)
     return argv[0] in _NETNS_SCOPED
-
-
-# -- a sysctl write, and what undoes it --------------------------------------------------------
-
-_SYSCTL_KEY = re.compile(r"[A-Za-z0-9_.:/-]+")
-_SYSCTL_QUIET = frozenset({"-w", "--write", "-q", "--quiet", "-e", "--ignore"})
-
-
-def sysctl_writes(command: str) -> list[tuple[str, str]] | None:
-    """The (key, value) pairs ``sysctl [-w] [-q] KEY=VALUE...`` writes, keys as written
-    (``net.ipv4.ip_forward``, ``net/ipv4/ip_forward``); None for anything else (a read,
-    ``-p FILE``, shell syntax, a value with spaces)."""
-    argv = plain_words(command)
-    if not argv or argv[0] != "sysctl":
-        return None
-    pairs = []
-    for arg in argv[1:]:
-        if arg in _SYSCTL_QUIET:
-            continue
-        key, eq, value = arg.partition("=")
-        if not eq or not _SYSCTL_KEY.fullmatch(key) or not value or any(c.isspace() for c in value):
-            return None
-        pairs.append((key, value))
-    return pairs or None
-
-
-def sysctl_path(key: str) -> str:
-    """Where the kernel shows a sysctl: ``net.ipv4.ip_forward`` -> /proc/sys/net/ipv4/ip_forward
-    (a key written with slashes is the path already: its dots are a name's, ``eth0.1``)."""
-    return "/proc/sys/" + (key if "/" in key else key.replace(".", "/"))
-
-
-def sysctl_undo(writes: list[tuple[str, str]], before: dict[str, str]) -> str:
-    """A shell command that puts back each value ``before`` (read right before the write),
-    only where the value is still the one written: a change made since by someone else
-    (another lab, the host) is theirs, left alone."""
-    return "; ".join(
-        f'test "$(cat {sysctl_path(key)})" != {shlex.quote(value)}'
-        f" || sysctl -qw {key}={shlex.quote(before[key])}"
-        for key, value in writes
-        if key in before
-    )

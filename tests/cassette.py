@@ -12,6 +12,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TextIO
 
 from iplab.runner import Answer, FakeExecutor, Input, Limits, OnStart, Result, ShExecutor
@@ -32,6 +33,7 @@ class Recorder:
         limits: Limits = _NO_LIMITS,
         on_start: OnStart | None = None,
         stream: TextIO | None = None,
+        log: Path | None = None,
     ) -> Result:
         fed: list[str] = []
 
@@ -41,7 +43,9 @@ class Recorder:
                 yield part
 
         given = stdin if stdin is None or isinstance(stdin, str) else tee(stdin)
-        result = self.real.run(argv, given, limits=limits, on_start=on_start, stream=stream)
+        result = self.real.run(
+            argv, given, limits=limits, on_start=on_start, stream=stream, log=log
+        )
         if given is not stdin:
             stdin = "".join(fed)
         self.calls.append({"argv": list(argv), "stdin": stdin, "rc": result.rc,

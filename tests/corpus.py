@@ -28,6 +28,8 @@ NOT_RUN = {
     "26-docker-style-bridge.sh": "its ip -all netns delete runs (scoped to the lab) in"
     " tests/test_all_netns.py, in a mount namespace of its own: a test on the shared host"
     " must not depend on it",
+    "27-functions-and-a-pause.sh": "addresses a bridge in the root namespace and sets its"
+    " ip_forward: runs in tests/test_corpus.py in a network namespace of its own",
 }
 
 #: what may stand before a command on a tutorial's line: indentation, a prompt

@@ -4,11 +4,16 @@ namespaces passes ``iplab run`` and leaves nothing behind."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO
 from tests.corpus import (
+    CORPUS,
     GOLDEN_CORPUS,
     NOT_RUN,
     dropped,
@@ -69,3 +74,36 @@ def test_a_tutorial_runs_on_the_kernel_and_leaves_nothing(
     # what the tutorial's own cleanup did not remove, iplab removed from the journal
     from_journal = ": undone from the journal (" in run.stdout
     assert from_journal == (path.name not in WITH_CLEANUP), said
+
+
+@pytest.mark.kernel
+def test_a_tutorial_that_changes_the_host_runs_in_a_network_namespace_of_its_own(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    """27: functions with ``local a=$1 b=$2``, a bridge addressed in the root namespace,
+    ``echo 1 > /proc/sys/net/ipv4/ip_forward``, a pause for the reader. In a network (and
+    mount) namespace of the test's own, which iplab takes for the host: all its links and
+    sysctls are the test's. The host's ip_forward is put back; nothing is left."""
+    result = import_tutorial(CORPUS / "27-functions-and-a-pause.sh")
+    lab = tmp_path / "fn.yaml"
+    lab.write_text(result.yaml, encoding="utf-8")
+    inner = textwrap.dedent(f"""\
+        set -e
+        mount -t tmpfs iplab-test /run/netns
+        echo "before $(cat /proc/sys/net/ipv4/ip_forward)"
+        {sys.executable} -m iplab run {lab} --prefix {prefix} --state-dir {state_dir}
+        echo "after $(cat /proc/sys/net/ipv4/ip_forward)"
+        echo "left: $(ip netns list) $(ip -br link | grep -v '^lo ' || true)"
+        """)
+    Path("/run/netns").mkdir(exist_ok=True)
+    run = subprocess.run(
+        ["unshare", "--net", "--mount", "--propagation", "private", "bash", "-c", inner],
+        capture_output=True, text=True, cwd=REPO, timeout=180, check=False,
+    )  # fmt: skip
+    said = run.stdout + run.stderr
+    assert run.returncode == 0, said
+    assert "before 0\n" in run.stdout and "after 0\n" in run.stdout, said
+    assert "2 received, 0% packet loss" in said
+    assert "verify: the kernel holds what the scenario promised" in said
+    assert "== nothing of the lab remains" in said
+    assert "left:  \n" in run.stdout, said

@@ -1071,6 +1071,53 @@ def test_a_function_written_with_the_function_keyword() -> None:
     assert [s.verbatim for s in sc.steps] == ["function mk {\n  ip netns add $1\n}", "mk a1"]
 
 
+DECLARATIONS = [
+    # one declaration, several names: as bash sets each
+    "mk() {\n  local name=$1 addr=$2\n  local unused\n  ip netns add $name$unused\n"
+    "  ip -n $name addr add $addr/24 dev lo\n}\nmk red 10.0.0.1\nmk blue 10.0.0.2\n",
+    "A=red B=blue\nip netns add $A\nip netns add $B\n",
+    "export NS=n1 ADDR=10.9.0.1\nip -n $NS addr add $ADDR/24 dev lo\n",
+    'declare -r X=ns-x Y="ns-y"\nip netns add $X\nip netns add $Y\n',
+]
+
+
+@pytest.mark.parametrize("script", DECLARATIONS)
+def test_a_declaration_of_several_names_imports_as_bash_reads_it(script: str) -> None:
+    """``local name=$1 ip=$2`` in a function: each name bound, so its commands are typed
+    (before, the line was taken for a command, and every use of the names stayed raw)."""
+    result = import_text(script, "shell", "s.sh", variables="expand")
+    assert result.warnings == ()
+    sc = scenario.load_text(result.yaml, "s.yaml")
+    ran = [s for s in sc.steps if s.op != Raw(command="true", observes=True)]
+    assert [renderer().command(s.op, False).text for s in ran] == bash_runs(script)
+    assert not any(isinstance(s.op, Raw) for s in ran)
+
+
+def test_a_pause_for_the_reader_is_a_note_never_a_step() -> None:
+    """``read -p "Press Enter"`` would wait for input no one gives: a run would hang."""
+    script = 'ip netns add a\nread -p "Press Enter to clean up"\n# clean up\nip netns del a\n'
+    result = import_text(script, "shell", "s.sh")
+    assert result.warnings == (
+        "line 2: 'read -p \"Press Enter to clean up\"' waits for the reader (Enter): iplab"
+        " runs on without waiting; printed as written",
+    )
+    sc = scenario.load_text(result.yaml, "s.yaml")
+    pause = Raw(command="true", observes=True)  # printed as written, runs nothing
+    assert [s.op for s in sc.steps] == [NetnsAdd(name="a"), pause, NetnsDel(name="a")]
+    assert sc.steps[1].verbatim == 'read -p "Press Enter to clean up"'
+    assert export.text(build(sc)) == script.replace("# clean up\n", "")
+    looped = import_text("for n in a b; do\n  ip netns add $n\n  read x\ndone\n", "shell", "l.sh")
+    assert (
+        looped.warnings
+        == (
+            "line 3: 'read x' waits for the reader (Enter): iplab runs on without waiting;"
+            " printed as written",
+        )
+        * 2
+    )
+    assert rendered_lines(looped) == ["ip netns add a", "ip netns add b"]
+
+
 def test_a_trap_is_printed_and_a_recursion_stops() -> None:
     script = "loop() {\n  ip netns add x\n  loop\n}\ntrap 'ip netns del x' EXIT\nloop\n"
     result = import_text(script, "shell", "s.sh")

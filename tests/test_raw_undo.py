@@ -20,7 +20,8 @@ from iplab.importer.convert import import_text
 from iplab.inverse import sysctl_inverse, sysctl_writes_of
 from iplab.plan import build
 from iplab.steps import Raw
-from iplab.words import deletes_a_rule, link_scoped, reads_only, sysctl_path, sysctl_writes
+from iplab.sysctl import sysctl_path, sysctl_writes
+from iplab.words import deletes_a_rule, link_scoped, reads_only
 from tests.conftest import REPO
 
 
@@ -34,7 +35,20 @@ from tests.conftest import REPO
         ("sysctl net.ipv4.ip_forward", None),  # a read
         ("sysctl -p /etc/sysctl.d/x.conf", None),
         ("sysctl -w 'a.b=1 2'", None),  # a value with a space
-        ("echo 1 > /proc/sys/net/ipv4/ip_forward", None),  # shell syntax
+        ("echo 1 > /proc/sys/net/ipv4/ip_forward", [("net/ipv4/ip_forward", "1")]),
+        ("echo 1 >/proc/sys/net/ipv4/ip_forward", [("net/ipv4/ip_forward", "1")]),
+        ("echo 1 | tee /proc/sys/net/ipv4/ip_forward", [("net/ipv4/ip_forward", "1")]),
+        (
+            "echo 0 | sudo tee -a /proc/sys/net/ipv6/conf/all/disable_ipv6 > /dev/null",
+            [("net/ipv6/conf/all/disable_ipv6", "0")],
+        ),
+        ("echo 1 > /proc/sys/net/ipv4/ip_forward; ip link", None),  # more than the write
+        ("echo 1 > /proc/sys/../../etc/passwd", None),
+        ("echo 1 > /etc/sysctl.d/99-forward.conf", None),  # a file, not the kernel's value
+        ("echo 1 | tee /proc/sys/net/ipv4/ip_forward /tmp/x", None),
+        ("echo $X > /proc/sys/net/ipv4/ip_forward", None),  # shell syntax in the value
+        ("cat x > /proc/sys/net/ipv4/ip_forward", None),
+        ("echo -n > /proc/sys/net/ipv4/ip_forward", None),  # an option, not the value
     ],
 )
 def test_what_a_sysctl_command_writes(command: str, writes: list[tuple[str, str]] | None) -> None:
@@ -55,7 +69,8 @@ def test_the_undo_puts_back_only_what_is_still_the_labs() -> None:
     undo = sysctl_inverse(writes, {"net.ipv4.ip_forward": "0"})
     assert undo is not None and isinstance(undo.op, Raw) and undo.op.shell
     assert undo.op.command == (
-        'test "$(cat /proc/sys/net/ipv4/ip_forward)" != 1 || sysctl -qw net.ipv4.ip_forward=0'
+        'test "$(cat /proc/sys/net/ipv4/ip_forward)" != 1'
+        " || printf '%s\\n' 0 > /proc/sys/net/ipv4/ip_forward"
     )
     assert sysctl_inverse(writes, {}) is None  # nothing read: nothing to put back
     # a step with an undo of its own, or inside a namespace, is not read back
@@ -79,7 +94,7 @@ def test_down_puts_back_the_hosts_sysctls(prefix: str, tmp_path: Path) -> None:
     """In a network (and mount) namespace of the test's own, which iplab takes for the
     host: its sysctls are the test's, never the real host's."""
     lab = tmp_path / "fw.yaml"
-    script = "sysctl -w net.ipv4.ip_forward=1\nsysctl -w net.ipv4.ip_default_ttl=77\n"
+    script = "sysctl -w net.ipv4.ip_forward=1\necho 77 > /proc/sys/net/ipv4/ip_default_ttl\n"
     lab.write_text(import_text(script + "ip netns add n1\n", "shell", "fw.sh").yaml)
     state = tmp_path / "state"
     iplab = f"{sys.executable} -m iplab"
@@ -161,3 +176,44 @@ def test_readers_joined_by_the_shell_only_read(command: str, reads: bool) -> Non
     """An observation changes nothing: it is shown, never journaled, and not listed as a
     step iplab cannot undo."""
     assert reads_only(command) is reads
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize("kind", ["link", "netns"])
+def test_a_step_never_reaches_what_the_host_had_before_the_lab(kind: str, tmp_path: Path) -> None:
+    """After a raw step of unknown effect, the model cannot know that a name a later step
+    uses is not one that step made: ``docker network create x``, then ``ip link del
+    docker0``. The host's own docker0 would be deleted, and no undo gives it back. iplab
+    refuses before anything runs. In a network and mount namespace of the test's own
+    (iplab takes it for the host), without --prefix, so that the name is the host's."""
+    marker = tmp_path / "raw-ran"
+    if kind == "link":
+        host = "ip link add docker0 type bridge"
+        script = f"touch {marker}\nip link set docker0 down\nip link del docker0\n"
+        left = "ip -br link show docker0"
+    else:
+        host = "ip netns add hostns"
+        script = f"touch {marker}\nip netns exec hostns ip link set lo up\n"
+        left = "ip netns list"
+    lab = tmp_path / "host.yaml"
+    lab.write_text(import_text(script, "shell", "host.sh").yaml)
+    state = tmp_path / "state"
+    inner = textwrap.dedent(f"""\
+        mount -t tmpfs iplab-test /run/netns
+        {host}
+        {sys.executable} -m iplab up {lab} --state-dir {state}
+        echo "rc=$?"
+        {left}
+        """)
+    Path("/run/netns").mkdir(exist_ok=True)
+    result = subprocess.run(
+        ["unshare", "--net", "--mount", "--propagation", "private", "bash", "-c", inner],
+        capture_output=True, text=True, cwd=REPO, timeout=120, check=False,
+    )  # fmt: skip
+    said = result.stdout + result.stderr
+    assert "rc=2" in result.stdout, said  # refused, as the model refuses a scenario
+    name = "docker0" if kind == "link" else "hostns"
+    assert f"would change the {'link' if kind == 'link' else 'namespace'} {name}" in said
+    assert "host.yaml:" in said  # the file and line of the step
+    assert not marker.exists(), "nothing runs"
+    assert name in result.stdout.split("rc=2", 1)[1], "the host's object is still there"

@@ -140,7 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     running.add_argument(
         "--no-preflight", dest="preflight", action="store_false",
-        help="start even when a name the lab creates already exists (rollback handles it)",
+        help="start even when a name the lab creates already exists (rollback handles it),"
+        " or a step after a raw one would change an object the host had before the lab",
     )  # fmt: skip
     running.add_argument(
         "--per-command", action="store_true",

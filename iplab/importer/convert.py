@@ -6,6 +6,7 @@ summary says what could not be typed or cannot be undone.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -41,7 +42,14 @@ from iplab.render import renderer
 from iplab.scenario import Scenario, SudoPolicy, load_text
 from iplab.state import created_objects
 from iplab.steps import NetnsAdd, NetnsDelAll, NetnsExec, Op, Raw
-from iplab.words import deletes_a_rule, link_scoped, netns_scoped
+from iplab.words import (
+    deletes_a_rule,
+    link_scoped,
+    netns_scoped,
+    plain_words,
+    reads_only,
+    without_background,
+)
 
 
 @dataclass(frozen=True)
@@ -258,8 +266,22 @@ def _cannot_undo(drafts: Sequence[Draft], cut: int) -> Iterable[str]:
         deletion = isinstance(op, Raw) and deletes_a_rule(op.command)
         dev = link_scoped(op.command) if isinstance(op, Raw | NetnsExec) else None
         on_a_link = dev is not None and (op.in_ns() or ROOT, dev) in links
-        if kept and not (undone or inside or read_back or deletion or on_a_link):
+        job = isinstance(op, Raw) and _stopped_job(op.command, made)
+        if kept and not (undone or inside or read_back or deletion or on_a_link or job):
             yield f"{paths[i]} (line {d.cmd.line}): {d.cmd.text}"
+
+
+def _stopped_job(command: str, made: set[str]) -> bool:
+    """``CMD &`` whose job iplab stops at undo (see :func:`iplab.undo.stop_jobs`), and
+    whose other changes are undone too: it runs in a namespace the input makes (``ip
+    netns exec NS server &``), or only reads (``tcpdump -i br0 &``)."""
+    rest = without_background(command)
+    argv = plain_words(rest) if rest is not None else None
+    if argv is None:
+        return False
+    if argv[:3] == ["ip", "netns", "exec"] and len(argv) > 4 and argv[3] in made:
+        return True
+    return reads_only(shlex.join(argv))
 
 
 def _load_checked(text: str, file: str, lines: Sequence[str]) -> Scenario:

@@ -70,6 +70,10 @@ _DECLARE_ARRAY = re.compile(
     r"(?:=\((?P<items>.*)\))?",
     re.DOTALL,
 )
+#: how a statement that only sets variables starts
+_DECLARING = re.compile(rf"(?:local|export|readonly|declare|typeset)\s|{_NAME}=")
+#: the statements that only set variables: ``A=1``, ``A=1 B=2``, ``local a=$1 b``
+_DECLARATIONS = frozenset({"variable_assignment", "variable_assignments", "declaration_command"})
 _ELEMENT = re.compile(rf"({_NAME})\[([^\]]+)\]=(.*)")
 _KEYED_ITEM = re.compile(r"\[([^\]]+)\]=(.*)", re.DOTALL)
 _ELEMENT_REF = re.compile(rf"(?P<how>[#!]?)(?P<name>{_NAME})\[(?P<sub>[^\]]+)\]")
@@ -225,15 +229,37 @@ class ShellVars:
             return True
         match = _ASSIGN.fullmatch(line)
         if match is None:
-            return False
+            return self._assign_each(line, number)  # local x, export A=1 B
         value, unresolved = self.expand(match[2])
         words: list[str] | None = []
         if not unresolved:
             words = _split(value)
-            if words is None or len(words) > 1:
-                return False  # NAME=x cmd: a command run with NAME in its environment
+            if words is None or len(words) > 1:  # local a=$1 b=$2, or NAME=x cmd (a command
+                return self._assign_each(line, number)  # run with NAME in its environment)
         self.values[match[1]] = None if unresolved else (words[0] if words else "")
         self.lines[match[1]] = number
+        return True
+
+    def _assign_each(self, line: str, number: int) -> bool:
+        """A declaration of several names (``local name=$1 ip=$2``, ``A=1 B=2``, ``local x``),
+        read with the shell grammar: each name as bash sets it. False: not a declaration."""
+        if not _DECLARING.match(line):
+            return False
+        root = shellread.parse(line)
+        found = shellread.statements(root)
+        if root.has_error or len(found) != 1:
+            return False
+        node = found[0]
+        if node.type not in ("declaration_command", "variable_assignments"):
+            return False
+        local = node.children[0].type == "local"
+        for part in node.named_children:
+            text = shellread.source(part)
+            if part.type == "variable_assignment":
+                if not self.assign(text, number):
+                    self._unknown(text.split("=", 1)[0], number)
+            elif part.type == "variable_name" and local:  # local x: empty in the function
+                self.values[text], self.lines[text] = "", number
         return True
 
     def _assign_array(self, line: str, number: int) -> bool:
@@ -722,6 +748,11 @@ class Reader:
         if call.program in ("exit", "logout") and call.inside is None:
             self.note("comment", text, number, end)
             return "silent"
+        if call.program == "read" and call.inside is None:  # printed as written, runs nothing
+            self.warnings.append(_pause(where, text))
+            return self._block(
+                text, number, end, self._commands(["true"], None, number, where), where, ""
+            )
         if call.program in (".", "source") and call.inside is None:
             self._source(call.args, number)
             return "silent"
@@ -794,9 +825,7 @@ class Reader:
                 self.warnings.append(
                     f"{where}: {what}: iplab cannot see what it runs; kept as a raw step"
                 )
-        if node.type not in ("variable_assignment", "declaration_command") and (
-            shellread.substitutions(node)
-        ):
+        if node.type not in _DECLARATIONS and shellread.substitutions(node):
             self.warnings.append(
                 f"{where}: uses command substitution ($(...)): the model cannot know its value"
             )
@@ -881,7 +910,7 @@ class Reader:
         out: list[Cmd] = []
         for node in nodes:
             where = f"line {number + node.start_point.row}"
-            if node.type in ("variable_assignment", "declaration_command"):
+            if node.type in _DECLARATIONS:
                 scope.assign(shellread.one_line(shellread.source(node)), number)
                 continue
             if node.type == "list" and {c.type for c in node.children if not c.is_named} <= {
@@ -907,6 +936,8 @@ class Reader:
             self._flag(node, where)
             call = self._call(node, scope) if node.type == "command" else None
             if call is not None and call.program in _NARRATION and call.inside is None:
+                if call.program == "read":
+                    self.warnings.append(_pause(where, shellread.source(node)))
                 continue
             if (
                 call is not None
@@ -1134,7 +1165,15 @@ class Reader:
 
 _MAX_STATEMENT_LINES = 400
 _NSENTER_NET = re.compile(r"--net=(?:/var)?/run/netns/([A-Za-z0-9_.-]+)")
-_NARRATION = frozenset({"echo", "printf", "set", "exit", "true", ":"})
+_NARRATION = frozenset({"echo", "printf", "set", "exit", "true", ":", "read"})
+
+
+def _pause(where: str, text: str) -> str:
+    """``read -p "Press Enter"``: the author's pause for the reader, which would hang a run."""
+    return (
+        f"{where}: {shellread.one_line(text)!r} waits for the reader (Enter): iplab runs on"
+        " without waiting; printed as written"
+    )
 
 
 def _opens(body: str) -> bool:
