@@ -774,7 +774,7 @@ NAME_NEUTRAL = frozenset(
         *("sysctl", "iptables", "ip6tables", "iptables-save", "iptables-restore", "nft"),
         *("tc", "ethtool", "tcpdump", "sleep", "curl", "wget", "nc", "ncat", "iperf"),
         *("iperf3", "arp", "route", "conntrack", "ebtables", "dig", "nslookup", "host"),
-        *("mtr", "nping", "nmap", "bridge"),
+        *("mtr", "nping", "nmap", "bridge", "kill", "pkill", "killall", "wait"),
     }
 )
 #: ip objects whose changes touch no link or namespace name

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from iplab import claims, iproute, undo, verify
+from iplab import claims, iproute, jobs, undo, verify
 from iplab.batch import batch_line, segments
 from iplab.context import (
     Env,
@@ -42,7 +42,17 @@ from iplab.inverse import Undo, sysctl_inverse, sysctl_writes_of
 from iplab.journal import Entry, Journal, LabInfo, Status, UndoRecord, lab_info, labs, open_lab
 from iplab.model import ModelError
 from iplab.render import template_hashes
-from iplab.runner import Limits, Result, boot_ticks, netns_ids, session_members
+from iplab.runner import (
+    Limits,
+    Result,
+    boot_ticks,
+    netns_ids,
+    process_name,
+    processes_in,
+    session_members,
+    signal_process,
+    wait_gone,
+)
 from iplab.state import State
 from iplab.steps import NetnsDelAll, Probe
 from iplab.sysctl import sysctl_path
@@ -207,6 +217,8 @@ class Session:
         stream = self.env.out if limits.stop_after is not None else None
         if command.stdin is not None:
             meta = {**meta, "input": command.stdin}  # the audit log says what ip was fed
+        if (asked := jobs.request(command.body)) is not None:
+            return self._job_control(command, asked, meta, limits)
         if not background_job(command.body):
             return self.env.runner.execute(
                 command.argv, command.privileged, command.stdin, meta, limits=limits,
@@ -219,12 +231,51 @@ class Session:
         result = self.env.runner.execute(
             command.argv, command.privileged, command.stdin, meta, limits=limits, log=log
         )
-        jobs = [(pid, start) for pid, start, _ in session_members(result.pid, before)]
-        if jobs:
-            self.journal.jobs(self.run, command.number, jobs)
-            pids = ", ".join(str(pid) for pid, _ in jobs)
+        left = [(pid, start) for pid, start, _ in session_members(result.pid, before)]
+        # one record a background step, none left running included: `kill %N` counts them
+        self.journal.jobs(self.run, command.number, left)
+        if left:
+            pids = ", ".join(str(pid) for pid, _ in left)
             self.say(f"    in the background: pid {pids}, output to {log}; undo stops it")
         return result
+
+    def _job_control(
+        self, command: Command, asked: jobs.Request, meta: dict[str, Any], limits: Limits
+    ) -> Result:
+        """``kill %N``, ``wait %N``, ``pkill``, ``killall`` (see :mod:`iplab.jobs`): the
+        lab's own jobs, and for pkill and killall the processes in its namespaces, never
+        another process of the host. Audited as work that starts no process."""
+        start = time.perf_counter()
+        records = self.journal.job_sessions()
+        errors: list[str] = []
+        found: list[tuple[int, int, str]] = []
+        if asked.pattern is None:
+            picked, missing = jobs.pick(asked.specs, len(records))
+            errors += [f"{asked.program}: {spec}: no such job" for spec in missing]
+            found = [p for i in picked for p in undo.job_processes(records[i][1])]
+        else:
+            taken, _links = undo.taken_names(self.journal.entries())
+            own = netns_ids(undo.own_namespaces(self.journal.info(), taken))
+            mine = [p for _, members in records for p in undo.job_processes(members)]
+            mine += processes_in(own)
+            unique = {pid: (pid, started, line) for pid, started, line in mine}
+            found = [p for p in unique.values() if jobs.matches(asked, process_name(p[0]), p[2])]
+            if not found:
+                errors.append(f"{asked.program}: no process of the lab matches {asked.pattern}")
+        if asked.program == "wait":  # until the jobs end, within the step's time limit
+            limit = limits.hard or 3600.0
+            if not wait_gone(found, limit, lambda: self.signals.received is not None):
+                errors.append(f"wait: still running after {limit:g} s, or stopped")
+        else:
+            for pid, started, line in found:
+                if signal_process(pid, started, asked.signal):
+                    self.say(f"    signal {asked.signal} to pid {pid} ({line[:80]})")
+        rc = 1 if errors else 0
+        detail = "; ".join([*errors, *(f"pid {pid} ({line[:200]})" for pid, _, line in found)])
+        duration = time.perf_counter() - start
+        self.env.runner.note(meta, duration, rc, detail)
+        stderr = "".join(f"{e}\n" for e in errors)
+        return Result(command.argv, rc, "", stderr, duration)
 
     def _failed(self, command: Command, result: Result) -> None:
         """A command that failed stops the run, unless its step may fail (``|| true``)."""

@@ -400,6 +400,32 @@ def stop_processes(found: Sequence[tuple[int, int, str]], grace: float = 2.0) ->
             return
 
 
+def signal_process(pid: int, started: int, sig: int) -> bool:
+    """Send ``sig`` to the process that started then (never another with its pid now);
+    True when it was there to get it."""
+    if not running(pid, started):
+        return False
+    try:
+        os.kill(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
+def wait_gone(
+    found: Sequence[tuple[int, int, str]], limit: float, stop: Callable[[], bool]
+) -> bool:
+    """Wait until each process has ended, at most ``limit`` seconds, or until ``stop()``
+    (a Ctrl-C received); True when all have ended."""
+    deadline = time.monotonic() + limit
+    alive = [(pid, started) for pid, started, _ in found]
+    while True:
+        alive = [(pid, started) for pid, started in alive if running(pid, started)]
+        if not alive or time.monotonic() >= deadline or stop():
+            return not alive
+        time.sleep(0.02)
+
+
 def running(pid: int, started: int) -> bool:
     """The process is the one that started then, and has not ended (a zombie has: it holds
     nothing any more, and its parent may never reap it)."""
@@ -431,6 +457,15 @@ def session_of(pid: int) -> int | None:
             return int(f.read().rsplit(b")", 1)[1].split()[3])
     except (OSError, ValueError, IndexError):
         return None
+
+
+def process_name(pid: int) -> str:
+    """A process's name as the kernel keeps it (/proc/PID/comm: 15 bytes at most)."""
+    try:
+        with open(f"/proc/{pid}/comm", "rb") as f:
+            return f.read().decode("utf-8", "replace").rstrip("\n")
+    except OSError:
+        return ""
 
 
 def boot_ticks() -> int:

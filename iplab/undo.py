@@ -215,17 +215,23 @@ def stop_survivors(env: Env, journal: Journal) -> None:
             env.append_audit([_stop_record(env, ("kill", "-KILL", f"-{pid}"), why)])
 
 
+def job_processes(members: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """The processes of a job now: (pid, start time, command line) of each process in the
+    sessions of the ``members`` that still live. While one process the step left lives,
+    its session's number is still its own (the kernel does not reuse a pid a session
+    holds): all of that session, children it started since included."""
+    alive = [(pid, start) for pid, start in members if running(pid, start)]
+    sessions = {sid for pid, _ in alive if (sid := session_of(pid)) is not None}
+    return [m for sid in sorted(sessions) for m in session_members(sid, 0)]
+
+
 def stop_jobs(env: Env, journal: Journal, why: str) -> int:
     """Stop what the lab's commands left running in the background (``server &``,
     ``tcpdump -i br0 -w x.pcap &``, in a namespace or on the host): the processes of
     their sessions, each said and audited; how many."""
     found: list[tuple[int, int, str]] = []
     for step, members in journal.job_sessions():
-        # while one process the command left lives, its session's number is still its
-        # own (the kernel does not reuse a pid a session holds): all of that session
-        alive = [(pid, start) for pid, start in members if running(pid, start)]
-        sessions = {sid for pid, _ in alive if (sid := session_of(pid)) is not None}
-        for pid, start, line in [m for sid in sessions for m in session_members(sid, 0)]:
+        for pid, start, line in job_processes(members):
             env.err.write(
                 f"iplab: stopping pid {pid} ({line[:80]}), started in the background by"
                 f" step {step}, {why}\n"

@@ -7,6 +7,7 @@ Shared by the loader (:mod:`iplab.scenario`), the grammars (:mod:`iplab.ipgramma
 
 from __future__ import annotations
 
+import itertools
 import re
 import shlex
 
@@ -98,8 +99,11 @@ _READERS = frozenset(
         *("ping", "ping6", "traceroute", "tracepath", "arping", "ss", "netstat", "lsns"),
         *("cat", "ls", "readlink", "echo", "printf", "grep", "head", "tail", "wc", "true"),
         *("egrep", "fgrep", "sort", "uniq", "cut", "tr", "column", "jq", "less", "more"),
+        *("sleep",),
     }
 )
+#: curl's options that write a file (their value is the file, unless it is /dev/null or -)
+_CURL_FILES = frozenset({"-o", "--output", "-D", "--dump-header", "-c", "--cookie-jar"})
 #: programs that read packets: a reader unless they write a file (``-w``)
 _CAPTURE = frozenset({"tcpdump", "tshark"})
 #: the shell's words that join commands, and the redirections that only quiet one
@@ -139,6 +143,32 @@ def without_background(command: str) -> str | None:
     if not tokens or tokens[-1] != "&" or tokens.count("&") != 1:
         return None
     return command.rstrip()[:-1].rstrip()
+
+
+def unquieted(command: str) -> str | None:
+    """The command without redirections of its output to /dev/null (``> /dev/null 2>&1``,
+    ``&> /dev/null``); None when it has other shell syntax or cannot be split."""
+    tokens = shell_tokens(command)
+    if tokens is None:
+        return None
+    words: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.isdigit() and tokens[i + 1 : i + 2] and tokens[i + 1].startswith(">"):
+            i += 1  # a stream's number: its redirection follows
+            continue
+        if token in _QUIET and tokens[i + 1 : i + 2] == ["/dev/null"]:
+            i += 2
+            continue
+        if token == ">&" and tokens[i + 1 : i + 2] in (["1"], ["2"]):
+            i += 2
+            continue
+        if token in _JOINS or token in _QUIET or token in ("<", ">&", "&", "(", ")"):
+            return None
+        words.append(token)
+        i += 1
+    return shlex.join(words)
 
 
 def _quoted_tokens(command: str) -> list[str] | None:
@@ -224,6 +254,10 @@ def reads_only(command: str) -> bool:
         return True
     if program in _CAPTURE:  # a capture that writes no file
         return not any(a in ("-w", "--write") or a.startswith("-w") for a in args)
+    if program == "curl":  # a fetch shown, or thrown away: -o /dev/null
+        saved = any(a in ("-O", "--remote-name", "--remote-name-all") for a in args)
+        files = [b for a, b in itertools.pairwise(args) if a in _CURL_FILES]
+        return not saved and all(f in ("/dev/null", "-") for f in files)
     if program in _VERB_TOOLS:
         return not any(a.startswith(_CHANGING) for a in args)
     if program == "sysctl":

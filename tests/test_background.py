@@ -25,10 +25,12 @@ import pytest
 from iplab import undo
 from iplab.context import make_env
 from iplab.importer.convert import import_text
+from iplab.jobs import Request, matches, pick, request
 from iplab.journal import Journal
 from iplab.runner import start_time
 from iplab.words import background_job, without_background
 from tests.kernel import iplab
+from tests.test_importer import rendered_lines
 
 
 @pytest.mark.parametrize(
@@ -216,3 +218,142 @@ def test_a_server_started_in_the_background_serves_after_its_step(
         down = iplab("down", f"{prefix}web", state=state_dir)
     assert down.returncode == 0, down.stderr
     assert "started in the background by step 3, still running" in down.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "asked"),
+    [
+        ("kill %1", Request("kill", signal.SIGTERM, ("%1",))),
+        ("kill -9 %2 %1", Request("kill", signal.SIGKILL, ("%2", "%1"))),
+        ("kill -s INT %%", Request("kill", signal.SIGINT, ("%%",))),
+        ("kill -SIGHUP %+", Request("kill", signal.SIGHUP, ("%+",))),
+        ("kill -- %-", Request("kill", signal.SIGTERM, ("%-",))),
+        ("kill -0 %1", Request("kill", 0, ("%1",))),
+        ("wait %1", Request("wait", 0, ("%1",))),
+        ("pkill tcpdump", Request("pkill", signal.SIGTERM, pattern="tcpdump")),
+        ("pkill -f 'http.server 80'", Request("pkill", signal.SIGTERM, pattern="http.server 80",
+                                              full=True)),
+        ("pkill -9 -x nc", Request("pkill", signal.SIGKILL, pattern="nc", exact=True)),
+        ("killall -q -s INT tcpdump", Request("killall", signal.SIGINT, pattern="tcpdump",
+                                              exact=True)),
+        ("kill 4242", None),  # a pid: the host's business
+        ("kill -l", None),
+        ("kill %0", None),
+        ("kill %1; ip link", None),
+        ("wait", None),  # every job of a shell that has none: runs as written
+        ("pkill -u root sshd", None),  # an option iplab does not read
+        ("pkill -BOGUS x", None),
+        ("killall a b", None),
+    ],
+)  # fmt: skip
+def test_what_a_job_control_command_asks(command: str, asked: Request | None) -> None:
+    assert request(command) == asked
+
+
+def test_which_jobs_a_spec_names() -> None:
+    assert pick(("%1", "%%", "%+", "%", "%-", "%3", "%4"), 3) == ([0, 2, 2, 2, 1, 2], ["%4"])
+    assert pick(("%%", "%-"), 1) == ([0], ["%-"])
+    assert pick(("%1",), 0) == ([], ["%1"])
+
+
+def test_which_processes_pkill_and_killall_mean() -> None:
+    def m(command: str, comm: str, cmdline: str) -> bool:
+        asked = request(command)
+        assert asked is not None
+        return matches(asked, comm, cmdline)
+
+    assert m("pkill tcpdump", "tcpdump", "tcpdump -i lo")
+    assert m("pkill tcp", "tcpdump", "tcpdump -i lo")  # searched, as pgrep does
+    assert not m("pkill -x tcp", "tcpdump", "tcpdump -i lo")
+    assert not m("pkill http.server", "python3", "python3 -m http.server")
+    assert m("pkill -f http.server", "python3", "python3 -m http.server")
+    assert m("killall python3", "python3", "/usr/bin/python3 -m http.server")
+    assert not m("killall python", "python3", "/usr/bin/python3 -m http.server")
+    assert not m("pkill '('", "x", "x")  # not a pattern: nothing
+
+
+def test_the_importer_gives_dollar_bang_the_job_and_keeps_the_ampersand() -> None:
+    """``$!`` is the job a later ``kill`` names; a statement run with ``&`` is never
+    read as one run in the foreground (with its output quieted, or in a loop's body)."""
+    script = (
+        "ip netns add s\n"
+        "ip netns exec s python3 -m http.server > /dev/null 2>&1 &\n"
+        "PID=$!\n"
+        "for i in 1 2; do ip netns exec s sleep 60$i & done\n"
+        "LAST=$!\n"
+        "ip netns exec s true & ip netns exec s true\n"
+        "kill $PID\nkill $LAST\n"
+    )
+    result = import_text(script, "shell", "j.sh", variables="expand")
+    assert result.warnings == ()
+    assert rendered_lines(result) == [
+        "ip netns add s",
+        "ip netns exec s python3 -m http.server > /dev/null 2>&1 &",
+        "ip netns exec s sleep 601 &",
+        "ip netns exec s sleep 602 &",
+        "ip netns exec s true & ip netns exec s true",
+        "kill %1",
+        "kill %3",  # LAST was set before the fourth
+    ]
+    summary = result.summary()  # only the line of two commands, where a & b are unknown
+    assert "cannot undo 1 step(s)" in summary and "s true & ip netns exec s true" in summary
+
+
+def test_a_job_in_the_background_is_never_stopped_after_3_seconds() -> None:
+    """tcpdump without -c is the author's Ctrl-C; in the background, or named by pkill,
+    it is not (SIGINT to the step's group would stop the job with it)."""
+    result = import_text(
+        "ip netns add s\nip netns exec s tcpdump -i lo &\npkill tcpdump\n", "shell", "t.sh"
+    )
+    assert "stop_after" not in result.yaml
+
+
+@pytest.mark.kernel
+def test_pkill_and_killall_reach_only_the_labs_processes(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    """The host's processes of the same name live on: this test's own sleeper outside
+    the lab, as another user's tcpdump would."""
+    seconds = random.randint(100000, 999999)
+    outside = subprocess.Popen(["sleep", str(seconds)])
+    script = (
+        f"ip netns add n1\nsleep {seconds} &\nip netns exec n1 sleep {seconds} &\n"
+        f"PID=$!\nkill -0 $PID\npkill -x sleep\nsleep 1 &\nkillall sleep\n"
+    )
+    lab = tmp_path / "pk.yaml"
+    lab.write_text(import_text(script, "shell", "pk.sh").yaml)
+    try:
+        run = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
+        said = run.stdout + run.stderr
+        assert run.returncode == 0, said
+        assert said.count("signal 15 to pid") == 3, said  # the lab's three sleepers
+        assert said.count(f"(sleep {seconds})\n") == 3, said  # (kill -0 signalled one too)
+        assert outside.poll() is None, "the host's process is left alone"
+        assert _sleepers(seconds) == [outside.pid]
+    finally:
+        outside.kill()
+        outside.wait()
+        for pid in _sleepers(seconds):
+            os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.kernel
+def test_wait_waits_for_the_job_within_the_steps_time_limit(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    seconds = random.randint(100000, 999999)
+    script = f"ip netns add n1\nsleep 1 &\nwait $!\nsleep {seconds} &\nwait %2\n"
+    lab = tmp_path / "w.yaml"
+    lab.write_text(import_text(script, "shell", "w.sh").yaml)
+    try:
+        began = time.monotonic()
+        run = iplab("run", str(lab), "--prefix", prefix, "--timeout", "2", state=state_dir)
+        said = run.stdout + run.stderr
+        assert run.returncode == 1, said
+        assert "[3/5] wait %1\n[4/5]" in run.stdout, said  # waited for sleep 1, then on
+        assert "wait: still running after 2 s, or stopped" in said
+        assert time.monotonic() - began > 3  # 1 s, then 2 s
+        assert _sleepers(seconds) == [], "the rollback stopped it"
+    finally:
+        for pid in _sleepers(seconds):
+            os.kill(pid, signal.SIGKILL)

@@ -310,22 +310,23 @@ def _sleeper(seconds: int) -> list[int]:
 
 
 @pytest.mark.parametrize("how", ["down", "run"])
-@pytest.mark.parametrize("session", ["its own", "another"])
+@pytest.mark.parametrize("started", ["in the background", "as a daemon"])
 def test_a_process_a_step_leaves_running_in_the_lab_is_stopped(
-    prefix: str, state_dir: Path, tmp_path: Path, how: str, session: str
+    prefix: str, state_dir: Path, tmp_path: Path, how: str, started: str
 ) -> None:
     """A tutorial's ``ip netns exec NS server &`` outlives its step: it would keep the
     namespace alive (unnamed) after ``ip netns del``. ``down`` and the end of ``run`` (after
     the tutorial's own cleanup) stop it, and say so: as the job the journal recorded, or,
-    when it left the step's session (``setsid``, a daemon), as a process found in a
-    namespace of the lab."""
+    for a daemon (``setsid -f``: a session of its own, from a step the shell ran in the
+    foreground), as a process found in a namespace of the lab."""
     import random
 
     from iplab.importer.convert import import_text
 
     seconds = random.randint(100000, 999999)  # this test's own sleeper
-    setsid = "setsid " if session == "another" else ""
-    script = f"ip netns add n1\nip netns exec n1 {setsid}sleep {seconds} &\n"
+    daemon = started == "as a daemon"
+    line = f"setsid -f sleep {seconds}" if daemon else f"sleep {seconds} &"
+    script = f"ip netns add n1\nip netns exec n1 {line}\n"
     if how == "run":
         script += "# clean up\nip netns del n1\n"
     lab = tmp_path / "bg.yaml"
@@ -336,11 +337,11 @@ def test_a_process_a_step_leaves_running_in_the_lab_is_stopped(
             assert up.returncode == 0, up.stderr
             assert _sleeper(seconds), "the step's background process runs"
             done = iplab("down", f"{prefix}bg", state=state_dir)
-            said = "still running" + (" in a namespace of the lab" if setsid else "")
+            said = "still running" + (" in a namespace of the lab" if daemon else "")
         else:
             done = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
             said = "left running by the tutorial's cleanup"
-        if not setsid:
+        if not daemon:
             said = f"started in the background by step 2, {said}"
         assert done.returncode == 0, done.stderr
         assert f"({'sleep'} {seconds}), {said}" in done.stderr

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 import yaml
 
+from iplab import jobs
 from iplab.importer.reader import (
     CLEANUP,
     SENTENCE_BREAK,
@@ -36,6 +37,7 @@ from iplab.plan import decide_sudo
 from iplab.render import renderer
 from iplab.scenario import SudoPolicy
 from iplab.steps import LinkDel, NetnsDel, NetnsDelAll, NetnsExec, Op, Probe, is_observation
+from iplab.words import background_job
 
 Variables = Literal["keep", "expand"]
 
@@ -251,7 +253,11 @@ _FOREVER = frozenset({"tcpdump", "watch", "tshark", "dumpcap"})
 
 def author_stops(line: str) -> bool:
     """A command that runs until its author presses Ctrl-C: ``ping`` without ``-c`` (or a
-    ``-w`` deadline), ``tcpdump`` without ``-c``, ``ip monitor``, ``bridge monitor``."""
+    ``-w`` deadline), ``tcpdump`` without ``-c``, ``ip monitor``, ``bridge monitor``. Not
+    one run in the background (``tcpdump -i br0 &``: the step ends at once, its job runs
+    on), nor one that stops a job (``pkill tcpdump``)."""
+    if background_job(line) or jobs.request(line) is not None:
+        return False
     try:
         words = shlex.split(line)
     except ValueError:

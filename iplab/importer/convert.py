@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from iplab import names
+from iplab import jobs, names
 from iplab.errors import ScenarioError, UsageError
 from iplab.importer.assembly import (
     Draft,
@@ -48,6 +48,7 @@ from iplab.words import (
     netns_scoped,
     plain_words,
     reads_only,
+    unquieted,
     without_background,
 )
 
@@ -266,7 +267,10 @@ def _cannot_undo(drafts: Sequence[Draft], cut: int) -> Iterable[str]:
         deletion = isinstance(op, Raw) and deletes_a_rule(op.command)
         dev = link_scoped(op.command) if isinstance(op, Raw | NetnsExec) else None
         on_a_link = dev is not None and (op.in_ns() or ROOT, dev) in links
-        job = isinstance(op, Raw) and _stopped_job(op.command, made)
+        # a job stopped (kill %1, pkill -f server): as a deletion, not undone
+        job = isinstance(op, Raw) and (
+            _stopped_job(op.command, made) or jobs.request(op.command) is not None
+        )
         if kept and not (undone or inside or read_back or deletion or on_a_link or job):
             yield f"{paths[i]} (line {d.cmd.line}): {d.cmd.text}"
 
@@ -276,7 +280,8 @@ def _stopped_job(command: str, made: set[str]) -> bool:
     whose other changes are undone too: it runs in a namespace the input makes (``ip
     netns exec NS server &``), or only reads (``tcpdump -i br0 &``)."""
     rest = without_background(command)
-    argv = plain_words(rest) if rest is not None else None
+    quiet = unquieted(rest) if rest is not None else None  # server > /dev/null 2>&1 &
+    argv = plain_words(quiet) if quiet is not None else None
     if argv is None:
         return False
     if argv[:3] == ["ip", "netns", "exec"] and len(argv) > 4 and argv[3] in made:

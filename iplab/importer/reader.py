@@ -25,7 +25,7 @@ from iplab.importer import arith
 from iplab.importer import shell as shellread
 from iplab.lineparse import LineError, Parsed, classify
 from iplab.steps import NetnsExec, Op, Probe, Raw, is_observation
-from iplab.words import SHELL_SYNTAX
+from iplab.words import SHELL_SYNTAX, background_job
 
 Kind = Literal["markdown", "shell"]
 NoteKind = Literal["heading", "paragraph", "comment", "fence"]
@@ -221,6 +221,9 @@ class ShellVars:
     arrays: dict[str, dict[str, str]] = field(default_factory=dict)
     #: the associative ones (their subscripts are strings, not arithmetic)
     keyed: set[str] = field(default_factory=set)
+    #: how many commands the input ran in the background so far (``server &``), shared by
+    #: every copy: ``$!`` is ``%N``, the job a run's ``kill $!`` stops (see iplab.jobs)
+    background: list[int] = field(default_factory=lambda: [0])
 
     def assign(self, line: str, number: int) -> bool:
         """Record ``NAME=VALUE`` (or ``export NAME=VALUE``), an array or one of its elements;
@@ -331,7 +334,7 @@ class ShellVars:
     def copy(self) -> ShellVars:
         return ShellVars(
             dict(self.values), dict(self.lines),
-            {k: dict(v) for k, v in self.arrays.items()}, set(self.keyed),
+            {k: dict(v) for k, v in self.arrays.items()}, set(self.keyed), self.background,
         )  # fmt: skip
 
     def arguments(self) -> list[str] | None:
@@ -409,6 +412,8 @@ class ShellVars:
             return token, self._element(element["how"], element["name"], element["sub"])
         if key.isdigit() or key in ("#", "@", "*"):
             return token, self.values.get(key)
+        if key == "!" and self.background[0]:
+            return token, f"%{self.background[0]}"
         return token, None
 
     def _element(self, how: str, name: str, sub: str) -> str | None:
@@ -611,11 +616,13 @@ class Reader:
             return i, self._in_session(text, number)
         root = shellread.parse(text)
         stmts = shellread.statements(root)
-        if len(stmts) == 1 and not root.has_error:
+        if len(stmts) == 1 and not root.has_error and not _backgrounded(stmts[0]):
             state = self._syntax(stmts[0], text, number, end)
             if state is not None:
                 return i, state
-        elif "\n" not in text and not root.has_error:  # a; b: typed, one after the other
+        elif (  # a; b: typed, one after the other (a & b: one raw step, as bash runs it)
+            "\n" not in text and not root.has_error and not any(map(_backgrounded, stmts))
+        ):
             parts = [self._sequence(s, number, f"line {number}") for s in stmts]
             cmds = [c for part in parts for c in part or ()]
             if cmds and all(part is not None for part in parts):
@@ -661,6 +668,7 @@ class Reader:
             self.warnings.append(f"line {number}: cannot be imported: {exc}")
             return "speaking"
         cmd = Cmd(text, number, parsed)
+        self._count_job(text)
         if known and self.keep_variables and text != body:
             self.events.append(Block(body, number, number, [cmd]))  # printed as written
         else:
@@ -810,6 +818,11 @@ class Reader:
             return None
         return cmds
 
+    def _count_job(self, text: str) -> None:
+        """A command run in the background: ``$!`` is now its job, ``%N``."""
+        if background_job(text):
+            self.vars.background[0] += 1
+
     def _flag(self, node: shellread.Node, where: str) -> None:
         """Say what an imported line does that iplab cannot see into."""
         if node.type == "pipeline":
@@ -910,6 +923,15 @@ class Reader:
         out: list[Cmd] = []
         for node in nodes:
             where = f"line {number + node.start_point.row}"
+            if _backgrounded(node):  # server &: as written, a job left running
+                text, unresolved = scope.expand(shellread.one_line(shellread.source(node)))
+                for token in dict.fromkeys(unresolved):
+                    self.warnings.append(
+                        f"{where}: cannot resolve {token} ({scope.why(token)});"
+                        " kept as a raw command"
+                    )
+                out += self._commands([f"{text} &"], inside, number, where)
+                continue
             if node.type in _DECLARATIONS:
                 scope.assign(shellread.one_line(shellread.source(node)), number)
                 continue
@@ -975,6 +997,7 @@ class Reader:
                 self.warnings.append(f"{where}: cannot be imported: {exc}")
                 continue
             out.append(Cmd(text, number, parsed))
+            self._count_job(text)
         return out
 
     def _loop(
@@ -1166,6 +1189,12 @@ class Reader:
 _MAX_STATEMENT_LINES = 400
 _NSENTER_NET = re.compile(r"--net=(?:/var)?/run/netns/([A-Za-z0-9_.-]+)")
 _NARRATION = frozenset({"echo", "printf", "set", "exit", "true", ":", "read"})
+
+
+def _backgrounded(node: shellread.Node) -> bool:
+    """A statement the shell runs in the background (``server &``: the ``&`` after it)."""
+    after = node.next_sibling
+    return after is not None and after.type == "&"
 
 
 def _pause(where: str, text: str) -> str:

@@ -1,0 +1,120 @@
+"""A tutorial's job control, as it means something in a lab: ``kill %1``, ``kill $!``,
+``wait %1``, ``pkill -f http.server``, ``killall tcpdump``.
+
+In the tutorial's shell, ``server &`` is job 1 and ``$!`` its pid. In iplab each step
+runs in a shell of its own, where job 1 does not exist: the importer gives ``$!`` the
+value ``%N`` (the Nth command the input runs in the background), and the run reads
+``kill %N`` as "signal what the lab's Nth background step left running" (see
+:meth:`iplab.lab.Session._job_control`). ``pkill`` and ``killall`` are scoped the same
+way: they signal the lab's jobs and the processes in its namespaces that match, never
+another process of the host.
+
+Pure: what a command asks for (:func:`request`) and whether a process matches it.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+from dataclasses import dataclass
+
+from iplab.words import plain_words
+
+#: ``%1``, ``%%``, ``%+``, ``%-``, ``%``: bash's job specifications by number or recency
+_SPEC = re.compile(r"%(?:[1-9][0-9]*|[%+-])?")
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a job-control command asks: ``signal`` sent (0: ``wait``, which waits for the
+    jobs to end) to the jobs ``specs`` name (``kill %1``), or to the lab's processes that
+    match ``pattern`` (``pkill``, ``killall``)."""
+
+    program: str
+    signal: int
+    specs: tuple[str, ...] = ()
+    pattern: str | None = None
+    #: pkill -f: the pattern is searched in the whole command line, not the name
+    full: bool = False
+    #: killall NAME, pkill -x: the name must be the pattern, whole
+    exact: bool = False
+
+
+def request(command: str) -> Request | None:
+    """The job control ``command`` asks for; None: not one iplab reads (a pid, an option
+    it does not know, shell syntax), which then runs as written."""
+    argv = plain_words(command)
+    if not argv or argv[0] not in ("kill", "wait", "pkill", "killall"):
+        return None
+    program, args = argv[0], argv[1:]
+    if program == "wait":
+        ok = bool(args) and all(_SPEC.fullmatch(a) for a in args)
+        return Request(program, 0, tuple(args)) if ok else None
+    sig: int | None = signal.SIGTERM
+    full = exact = False
+    while args and args[0].startswith("-") and args[0] != "--" and not _SPEC.fullmatch(args[0]):
+        option = args.pop(0)
+        if option in ("-s", "--signal") and args and program != "pkill":
+            sig = _signal(args.pop(0))
+        elif option == "-f" and program == "pkill":
+            full = True
+        elif option == "-x" and program == "pkill":
+            exact = True
+        elif option == "-q" and program == "killall":
+            continue
+        else:
+            sig = _signal(option[1:])
+        if sig is None:
+            return None
+    args = args[1:] if args[:1] == ["--"] else args
+    assert sig is not None
+    if program == "kill":
+        ok = bool(args) and all(_SPEC.fullmatch(a) for a in args)
+        return Request(program, sig, tuple(args)) if ok else None
+    if len(args) != 1:
+        return None
+    return Request(program, sig, pattern=args[0], full=full, exact=program == "killall" or exact)
+
+
+def _signal(text: str) -> int | None:
+    """``9``, ``KILL``, ``SIGKILL``, ``INT``, ``0`` (whether the job lives): the signal's
+    number; None: not a signal."""
+    if text.isdigit():
+        number = int(text)
+        return number if number == 0 or number in signal.Signals._value2member_map_ else None
+    name = text.upper()
+    name = name if name.startswith("SIG") else f"SIG{name}"
+    member = signal.Signals.__members__.get(name)
+    return int(member) if member is not None else None
+
+
+def pick(specs: tuple[str, ...], count: int) -> tuple[list[int], list[str]]:
+    """The jobs (0-based, of ``count`` started so far) ``specs`` name, and the specs that
+    name none (bash: ``kill: %3: no such job``)."""
+    found: list[int] = []
+    missing: list[str] = []
+    for spec in specs:
+        key = spec[1:]
+        index = count - 1 if key in ("", "%", "+") else count - 2 if key == "-" else int(key) - 1
+        if 0 <= index < count:
+            found.append(index)
+        else:
+            missing.append(spec)
+    return found, missing
+
+
+def matches(req: Request, comm: str, cmdline: str) -> bool:
+    """Whether a process (its name, ``comm``, and its command line) is one ``pkill`` or
+    ``killall`` means: the name (or, with ``pkill -f``, the command line) matches the
+    pattern (pkill: an extended regular expression, searched; killall and ``-x``: whole)."""
+    assert req.pattern is not None
+    if req.program == "killall":
+        first = cmdline.split(" ", 1)[0].rsplit("/", 1)[-1]
+        return req.pattern in (comm, first)
+    subject = cmdline if req.full else comm
+    try:
+        pattern = re.compile(req.pattern)
+    except re.error:
+        return False
+    found = pattern.fullmatch(subject) if req.exact else pattern.search(subject)
+    return found is not None
