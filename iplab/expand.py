@@ -23,7 +23,9 @@ from iplab.errors import Location, ScenarioError
 from iplab.fields import JINJA, Fields
 from iplab.steps import (
     OPS_BY_ACTION,
+    NetnsExec,
     Phase,
+    Raw,
     Step,
 )
 
@@ -276,7 +278,7 @@ class Expander:
                 op=first.op, loc=first.loc, phase=first.phase, title=title,
                 prose=first.prose or prose, output=first.output, sudo=first.sudo,
                 expect=first.expect, timeout=first.timeout, stop_after=first.stop_after,
-                may_fail=first.may_fail,
+                may_fail=first.may_fail, background=first.background,
             )  # fmt: skip
         return steps
 
@@ -348,9 +350,14 @@ class Expander:
             timeout=f.seconds("timeout"),
             stop_after=f.seconds("stop_after"),
             may_fail=f.flag("may_fail"),
+            background=f.flag("background"),
         )
         if step.timeout is not None and (step.stop_after or 0) >= step.timeout:
             f.fail("stop_after", "must be shorter than 'timeout' (the hard limit)")
+        if step.background and not isinstance(op, Raw | NetnsExec):
+            f.fail("background", "only a command kept as written (raw, netns exec) runs so")
+        if step.background and step.stop_after is not None:
+            f.fail("background", "a job in the background is stopped at undo, not by stop_after")
         f.finish()
         return step
 

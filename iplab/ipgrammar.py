@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from iplab import names
+from iplab import jobs, names
 from iplab.steps import (
     AddrAdd,
     AddrDel,
@@ -865,6 +865,8 @@ def effects(command: str, ns: str | None = None) -> Declares | None:
     names: a Declares (empty when it changes none), or None when that is not known."""
     if SHELL_SYNTAX.search(command):  # echo 1 > /proc/sys/...: a sysctl, no name changes
         return Declares(declared=True) if sysctl_writes(command) else None
+    if jobs.serves(command):  # python3 -m http.server: a server, no name changes
+        return Declares(declared=True)
     argv = _split(command)
     if not argv:
         return None

@@ -76,6 +76,39 @@ def request(command: str) -> Request | None:
     return Request(program, sig, pattern=args[0], full=full, exact=program == "killall" or exact)
 
 
+#: listening servers, by program: the options that make one listen (None: it always does)
+_SERVERS: dict[str, tuple[str, ...] | None] = {
+    "nc": ("-l", "--listen"), "ncat": ("-l", "--listen"), "netcat": ("-l",),
+    "iperf": ("-s", "--server"), "iperf3": ("-s", "--server"),
+    "socat": None, "python3": None, "python": None,
+}  # fmt: skip
+
+
+def serves(command: str) -> bool:
+    """A server a tutorial runs in the foreground, meant to go on in another terminal while
+    the next commands reach it: ``nc -l 9000``, ``iperf3 -s``, ``python3 -m http.server``,
+    ``socat TCP-LISTEN:80 ...`` (also inside ``ip netns exec NS``). Not one that ends by
+    itself or already runs in the background (``iperf3 -s -D``, ``server &``)."""
+    argv = plain_words(command)
+    if argv and argv[0] == "sudo":
+        argv = argv[1:]
+    while argv and argv[:3] == ["ip", "netns", "exec"] and len(argv) > 4:
+        argv = argv[4:]
+    if not argv or argv[0].rsplit("/", 1)[-1] not in _SERVERS:
+        return False
+    program, args = argv[0].rsplit("/", 1)[-1], argv[1:]
+    if program.startswith("python"):
+        return args[:2] in (["-m", "http.server"], ["-m", "SimpleHTTPServer"])
+    if program == "socat":
+        return any("LISTEN" in a.upper() for a in args)
+    listen = _SERVERS[program] or ()
+    flags = {a for a in args if a.startswith("-")}
+    clustered = {f"-{c}" for a in flags if not a.startswith("--") for c in a[1:]}
+    if program.startswith("iperf") and ({"-D", "--daemon"} & (flags | clustered)):
+        return False
+    return bool(set(listen) & (flags | clustered))
+
+
 def _signal(text: str) -> int | None:
     """``9``, ``KILL``, ``SIGKILL``, ``INT``, ``0`` (whether the job lives): the signal's
     number; None: not a signal."""

@@ -52,6 +52,7 @@ from iplab.runner import (
     session_members,
     signal_process,
     wait_gone,
+    wait_listening,
 )
 from iplab.state import State
 from iplab.steps import NetnsDelAll, Probe
@@ -120,6 +121,11 @@ def outcome(rc: int, stderr: str) -> Status:
     if "File exists" in stderr and not stderr.count("Command failed") > 1:
         return "exists"
     return "failed"
+
+
+#: how long a server the tutorial runs "in another terminal" is given to listen before the
+#: next step (the reader's other terminal) runs
+SERVER_WAIT = 5.0
 
 
 def read_lab_state(env: Env, netns: Sequence[str] | frozenset[str]) -> State:
@@ -219,17 +225,21 @@ class Session:
             meta = {**meta, "input": command.stdin}  # the audit log says what ip was fed
         if (asked := jobs.request(command.body)) is not None:
             return self._job_control(command, asked, meta, limits)
-        if not background_job(command.body):
+        served = command.step is not None and command.step.background
+        if not served and not background_job(command.body):
             return self.env.runner.execute(
                 command.argv, command.privileged, command.stdin, meta, limits=limits,
                 stream=stream,
             )  # fmt: skip
         # `server &`: the job writes to a file of the lab (a pipe would break under it once
-        # the command ended); what it left running is journaled, and down stops it
+        # the command ended); what it left running is journaled, and down stops it. A
+        # server the tutorial runs "in another terminal" (`background: true`) is put in
+        # the background by a shell, as `&` would
+        argv = ("bash", "-c", '"$@" &', "bash", *command.argv) if served else command.argv
         log = self.journal.dir / f"jobs-step-{command.number}.log"
         before = boot_ticks()
         result = self.env.runner.execute(
-            command.argv, command.privileged, command.stdin, meta, limits=limits, log=log
+            argv, command.privileged, command.stdin, meta, limits=limits, log=log
         )
         left = [(pid, start) for pid, start, _ in session_members(result.pid, before)]
         # one record a background step, none left running included: `kill %N` counts them
@@ -237,6 +247,10 @@ class Session:
         if left:
             pids = ", ".join(str(pid) for pid, _ in left)
             self.say(f"    in the background: pid {pids}, output to {log}; undo stops it")
+        if served and left:  # the next step is the reader's "other terminal": it listens
+            stop = lambda: self.signals.received is not None  # noqa: E731
+            if not wait_listening([pid for pid, _ in left], SERVER_WAIT, stop):
+                self.say(f"    not listening after {SERVER_WAIT:g} s: going on")
         return result
 
     def _job_control(

@@ -355,13 +355,11 @@ def netns_ids(names: Sequence[str]) -> set[tuple[int, int]]:
     return ids
 
 
-def processes_in(ids: set[tuple[int, int]]) -> list[tuple[int, int, str]]:
-    """(pid, start time, command line) of each process, iplab aside, whose network namespace
-    is one of ``ids``: a server a tutorial started with ``&`` in a lab's namespace."""
+def _processes(started_if: Callable[[int], int | None]) -> list[tuple[int, int, str]]:
+    """(pid, start time, command line) of each process for which ``started_if(pid)`` gives
+    its start time (None: not one of those sought); one gone meanwhile, or not ours to
+    see (OSError), is not."""
     found: list[tuple[int, int, str]] = []
-    if not ids:
-        return found
-    me = os.getpid()
     try:
         entries = [e.name for e in os.scandir("/proc") if e.name.isdigit()]
     except OSError:
@@ -369,18 +367,27 @@ def processes_in(ids: set[tuple[int, int]]) -> list[tuple[int, int, str]]:
     for name in entries:
         pid = int(name)
         try:
-            st = os.stat(f"/proc/{pid}/ns/net")
-            if pid == me or (st.st_dev, st.st_ino) not in ids:
+            started = started_if(pid)
+            if started is None:
                 continue
             with open(f"/proc/{pid}/cmdline", "rb") as f:
                 words = f.read().split(b"\0")
-        except OSError:  # gone meanwhile, or not ours to see
+        except OSError:
             continue
-        started = start_time(pid)
-        if started is not None:
-            line = " ".join(w.decode("utf-8", "replace") for w in words if w)
-            found.append((pid, started, line))
+        found.append((pid, started, " ".join(w.decode("utf-8", "replace") for w in words if w)))
     return found
+
+
+def processes_in(ids: set[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """(pid, start time, command line) of each process, iplab aside, whose network namespace
+    is one of ``ids``: a server a tutorial started with ``&`` in a lab's namespace."""
+    me = os.getpid()
+
+    def inside(pid: int) -> int | None:
+        st = os.stat(f"/proc/{pid}/ns/net")
+        return start_time(pid) if pid != me and (st.st_dev, st.st_ino) in ids else None
+
+    return _processes(inside) if ids else []
 
 
 def stop_processes(found: Sequence[tuple[int, int, str]], grace: float = 2.0) -> None:
@@ -424,6 +431,39 @@ def wait_gone(
         if not alive or time.monotonic() >= deadline or stop():
             return not alive
         time.sleep(0.02)
+
+
+def listening(pids: Sequence[int]) -> bool:
+    """One of the processes has a socket that listens (TCP) or is bound (UDP), as its own
+    network namespace shows it (/proc/PID/net/tcp, tcp6, udp, udp6)."""
+    for pid in pids:
+        try:
+            links = [os.readlink(e.path) for e in os.scandir(f"/proc/{pid}/fd")]
+        except OSError:
+            continue
+        inodes = {link[8:-1] for link in links if link.startswith("socket:[")}
+        if not inodes:
+            continue
+        for table, state in (("tcp", "0A"), ("tcp6", "0A"), ("udp", "07"), ("udp6", "07")):
+            try:
+                with open(f"/proc/{pid}/net/{table}", encoding="ascii") as f:
+                    rows = [line.split() for line in f.readlines()[1:]]
+            except OSError:
+                continue
+            if any(len(r) > 9 and r[3] == state and r[9] in inodes for r in rows):
+                return True
+    return False
+
+
+def wait_listening(pids: Sequence[int], limit: float, stop: Callable[[], bool]) -> bool:
+    """Wait until one of the processes listens (see :func:`listening`), at most ``limit``
+    seconds, or until ``stop()``; True when it does."""
+    deadline = time.monotonic() + limit
+    while not listening(pids):
+        if time.monotonic() >= deadline or stop():
+            return False
+        time.sleep(0.02)
+    return True
 
 
 def running(pid: int, started: int) -> bool:
@@ -483,27 +523,14 @@ def session_members(sid: int, not_before: int) -> list[tuple[int, int, str]]:
     """(pid, start time, command line) of each process of the session ``sid`` that started
     at or after ``not_before`` (clock ticks after boot): the jobs a command started in its
     session left running (``server &``), never a later session that reused the number."""
-    found: list[tuple[int, int, str]] = []
-    if sid <= 1:
-        return found
-    try:
-        entries = [e.name for e in os.scandir("/proc") if e.name.isdigit()]
-    except OSError:
-        return found
-    for name in entries:
-        pid = int(name)
-        try:
-            with open(f"/proc/{pid}/stat", "rb") as f:
-                fields = f.read().rsplit(b")", 1)[1].split()
-            session, started = int(fields[3]), int(fields[19])
-            if session != sid or started < not_before or fields[0] in (b"Z", b"X"):
-                continue
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                words = f.read().split(b"\0")
-        except (OSError, ValueError, IndexError):  # gone meanwhile, or not ours to see
-            continue
-        found.append((pid, started, " ".join(w.decode("utf-8", "replace") for w in words if w)))
-    return found
+
+    def member(pid: int) -> int | None:
+        stat = _stat(pid)
+        if stat is None or stat[0] in (b"Z", b"X") or session_of(pid) != sid:
+            return None
+        return stat[1] if stat[1] >= not_before else None
+
+    return _processes(member) if sid > 1 else []
 
 
 def _text(data: bytes | str | None) -> str:

@@ -597,6 +597,10 @@ class Step:
     #: the kernel would refuse (``ip link del br0`` before br0 exists: "start clean") is not
     #: run at all: it could only reach what is not the lab's
     may_fail: bool = False
+    #: a server the tutorial runs "in another terminal" (``iperf3 -s``, ``nc -l 9000``):
+    #: printed as written, run as a job in the background (see Session._run), which the
+    #: steps after it reach, and undo stops
+    background: bool = False
 
 
 # -- serialisation (journal records) -------------------------------------------------------------

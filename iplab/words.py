@@ -28,11 +28,12 @@ def strip_sudo(argv: tuple[str, ...]) -> tuple[str, ...]:
     return argv[i:]
 
 
-def shell_tokens(command: str) -> list[str] | None:
+def shell_tokens(command: str, posix: bool = True) -> list[str] | None:
     """A command's words and the shell's operators (``|``, ``&&``, ``;``, ``>``, ``2>&1``
-    as ``2``, ``>&``, ``1``), quotes removed; None when a quote is left open."""
+    as ``2``, ``>&``, ``1``), quotes removed (``posix=False``: kept, so that a quoted
+    ``"&"`` stays a word's); None when a quote is left open."""
     try:
-        lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
+        lexer = shlex.shlex(command, posix=posix, punctuation_chars=True)
         lexer.whitespace_split = True
         return list(lexer)
     except ValueError:
@@ -134,12 +135,12 @@ def background_job(command: str) -> bool:
     script = _shell_script(command)
     if script is not None:
         return background_job(script)
-    return "&" in (_quoted_tokens(command) or [])
+    return "&" in (shell_tokens(command, posix=False) or [])
 
 
 def without_background(command: str) -> str | None:
     """``CMD &`` -> ``CMD`` (a command that only starts one job); None for anything else."""
-    tokens = _quoted_tokens(command)
+    tokens = shell_tokens(command, posix=False)
     if not tokens or tokens[-1] != "&" or tokens.count("&") != 1:
         return None
     return command.rstrip()[:-1].rstrip()
@@ -169,16 +170,6 @@ def unquieted(command: str) -> str | None:
         words.append(token)
         i += 1
     return shlex.join(words)
-
-
-def _quoted_tokens(command: str) -> list[str] | None:
-    """The shell's words and operators, quotes kept (a quoted ``"&"`` is a word's)."""
-    try:
-        lexer = shlex.shlex(command, posix=False, punctuation_chars=True)
-        lexer.whitespace_split = True
-        return list(lexer)
-    except ValueError:
-        return None
 
 
 def _readers_joined(command: str) -> bool:
@@ -250,10 +241,14 @@ def reads_only(command: str) -> bool:
     if not argv:
         return False
     program, args = argv[0], argv[1:]
+    if argv[:3] == ["ip", "netns", "exec"] and len(argv) > 4:
+        return reads_only(shlex.join(argv[4:]))  # a reader inside a namespace
     if program in _READERS:
         return True
     if program in _CAPTURE:  # a capture that writes no file
         return not any(a in ("-w", "--write") or a.startswith("-w") for a in args)
+    if program in ("iperf", "iperf3"):  # a client measures; a server stays (a job)
+        return not {"-s", "--server", "-D", "--daemon"} & set(args)
     if program == "curl":  # a fetch shown, or thrown away: -o /dev/null
         saved = any(a in ("-O", "--remote-name", "--remote-name-all") for a in args)
         files = [b for a, b in itertools.pairwise(args) if a in _CURL_FILES]

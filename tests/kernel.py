@@ -129,3 +129,32 @@ def iplab(
         [sys.executable, "-m", "iplab", *args],
         capture_output=True, text=True, env=full_env, cwd=REPO, timeout=timeout, check=False,
     )  # fmt: skip
+
+
+def apart(script: str, net: bool = True, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run a bash ``script`` in a mount namespace of its own, with an empty tmpfs on
+    /run/netns, and (``net``) a network namespace of its own, which iplab then takes for
+    the host: the namespaces, links and sysctls it changes are the test's, never the
+    host's (an ``ip -all netns delete`` reaches only what the script made)."""
+    Path("/run/netns").mkdir(exist_ok=True)
+    inner = "mount -t tmpfs iplab-test /run/netns || exit 97\n" + script
+    return subprocess.run(
+        ["unshare", *(["--net"] if net else []), "--mount", "--propagation", "private",
+         "bash", "-c", inner],
+        capture_output=True, text=True, cwd=REPO, timeout=timeout, check=False,
+    )  # fmt: skip
+
+
+def sleepers(seconds: int) -> list[int]:
+    """The pids of a test's own ``sleep SECONDS`` (a number no other test uses; a zombie
+    has no command line: not one)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "cmdline").read_bytes() == (
+                f"sleep\0{seconds}\0".encode()
+            ):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found

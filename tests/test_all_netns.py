@@ -24,7 +24,7 @@ from iplab.render import ALL_NETNS_ARGV
 from iplab.steps import NetnsDelAll
 from iplab.words import reaches_every_netns
 from tests.conftest import REPO
-from tests.kernel import iplab
+from tests.kernel import apart, iplab
 
 SCRIPT = """\
 ip -all netns delete
@@ -120,17 +120,12 @@ def _run_apart(
     extra = " ".join(options)
     inner = textwrap.dedent(f"""\
         set -e
-        mount -t tmpfs iplab-test /run/netns
         ip netns add {prefix}keep
         {sys.executable} -m iplab run {lab} --prefix {prefix} --state-dir {state_dir} {extra}
         echo "left: $(ip netns list | cut -d' ' -f1 | tr '\\n' ' ')"
         ip netns del {prefix}keep
         """)
-    Path("/run/netns").mkdir(exist_ok=True)
-    return subprocess.run(
-        ["unshare", "--mount", "--propagation", "private", "bash", "-c", inner],
-        capture_output=True, text=True, cwd=REPO, timeout=120, check=False,
-    )  # fmt: skip
+    return apart(inner, net=False)
 
 
 @pytest.mark.kernel

@@ -22,14 +22,15 @@ from pathlib import Path
 
 import pytest
 
-from iplab import undo
+from iplab import scenario, undo
 from iplab.context import make_env
+from iplab.errors import ScenarioError
 from iplab.importer.convert import import_text
-from iplab.jobs import Request, matches, pick, request
+from iplab.jobs import Request, matches, pick, request, serves
 from iplab.journal import Journal
 from iplab.runner import start_time
-from iplab.words import background_job, without_background
-from tests.kernel import iplab
+from iplab.words import background_job, unquieted, without_background
+from tests.kernel import iplab, sleepers
 from tests.test_importer import rendered_lines
 
 
@@ -115,20 +116,6 @@ def test_a_session_is_stopped_only_while_a_process_it_recorded_lives(tmp_path: P
             proc.wait()
 
 
-def _sleepers(seconds: int) -> list[int]:
-    """The pids of this test's ``sleep SECONDS`` (a zombie has no command line: not one)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and (entry / "cmdline").read_bytes() == (
-                f"sleep\0{seconds}\0".encode()
-            ):
-                found.append(int(entry.name))
-        except OSError:
-            continue
-    return found
-
-
 @pytest.mark.kernel
 @pytest.mark.parametrize("how", ["down", "run"])
 def test_a_job_left_on_the_host_is_stopped(
@@ -147,7 +134,7 @@ def test_a_job_left_on_the_host_is_stopped(
             up = iplab("up", str(lab), "--prefix", prefix, state=state_dir)
             assert up.returncode == 0, up.stderr
             assert "in the background: pid" in up.stdout, up.stdout
-            assert _sleepers(seconds), "the step's job runs on after its step"
+            assert sleepers(seconds), "the step's job runs on after its step"
             done = iplab("down", f"{prefix}job", state=state_dir)
             said = "started in the background by step 2, still running"
         else:
@@ -155,9 +142,9 @@ def test_a_job_left_on_the_host_is_stopped(
             said = "started in the background by step 2, left running by the tutorial's cleanup"
         assert done.returncode == 0, done.stderr
         assert f"(sleep {seconds}), {said}" in done.stderr, done.stderr
-        assert _sleepers(seconds) == []
+        assert sleepers(seconds) == []
     finally:
-        for pid in _sleepers(seconds):
+        for pid in sleepers(seconds):
             os.kill(pid, signal.SIGKILL)
 
 
@@ -329,11 +316,11 @@ def test_pkill_and_killall_reach_only_the_labs_processes(
         assert said.count("signal 15 to pid") == 3, said  # the lab's three sleepers
         assert said.count(f"(sleep {seconds})\n") == 3, said  # (kill -0 signalled one too)
         assert outside.poll() is None, "the host's process is left alone"
-        assert _sleepers(seconds) == [outside.pid]
+        assert sleepers(seconds) == [outside.pid]
     finally:
         outside.kill()
         outside.wait()
-        for pid in _sleepers(seconds):
+        for pid in sleepers(seconds):
             os.kill(pid, signal.SIGKILL)
 
 
@@ -353,7 +340,112 @@ def test_wait_waits_for_the_job_within_the_steps_time_limit(
         assert "[3/5] wait %1\n[4/5]" in run.stdout, said  # waited for sleep 1, then on
         assert "wait: still running after 2 s, or stopped" in said
         assert time.monotonic() - began > 3  # 1 s, then 2 s
-        assert _sleepers(seconds) == [], "the rollback stopped it"
+        assert sleepers(seconds) == [], "the rollback stopped it"
     finally:
-        for pid in _sleepers(seconds):
+        for pid in sleepers(seconds):
             os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.parametrize(
+    ("command", "rest"),
+    [
+        ("srv > /dev/null 2>&1", "srv"),
+        ("srv &> /dev/null", "srv"),
+        ("srv 2> /dev/null", "srv"),
+        ("srv >> /dev/null 2>&1", "srv"),
+        ("srv -m 'a b'", "srv -m 'a b'"),
+        ("srv > log", None),  # a file written
+        ("srv | tee x", None),
+        ("srv 2>&3", None),
+    ],
+)
+def test_a_command_without_its_quieting(command: str, rest: str | None) -> None:
+    assert unquieted(command) == rest
+
+
+@pytest.mark.kernel
+def test_a_job_outlives_an_iplab_killed_and_the_next_down_stops_it(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    """SIGKILL of iplab while a later step runs: the job the journal recorded runs on
+    (it is in a session of its own), and the next ``down`` stops it."""
+    seconds = random.randint(100000, 999999)
+    script = f"ip netns add n1\nsleep {seconds} &\nsleep 60\n"
+    lab = tmp_path / "k.yaml"
+    lab.write_text(import_text(script, "shell", "k.sh").yaml)
+    env = {**os.environ, "IPLAB_STATE_DIR": str(state_dir)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "iplab", "up", str(lab), "--prefix", prefix],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:  # until the third step runs
+            if line.startswith("[3/3]"):
+                break
+        assert sleepers(seconds), "the job runs"
+        proc.kill()
+        proc.communicate()
+        assert sleepers(seconds), "the job outlives iplab"
+        done = iplab("down", f"{prefix}k", state=state_dir)
+        assert done.returncode == 0, done.stderr
+        assert f"(sleep {seconds}), started in the background by step 2" in done.stderr
+        assert sleepers(seconds) == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+        for pid in sleepers(seconds):
+            os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.parametrize(
+    ("command", "server"),
+    [
+        ("nc -l 9000", True),
+        ("nc -lk 9000", True),
+        ("ip netns exec a nc -l -p 9000", True),
+        ("sudo ip netns exec a iperf -s -u", True),
+        ("iperf3 -s", True),
+        ("ncat --listen 80", True),
+        ("python3 -m http.server 80", True),
+        ("socat TCP-LISTEN:80,fork -", True),
+        ("nc 10.0.0.1 9000", False),  # a client
+        ("iperf3 -c 10.0.0.1", False),
+        ("iperf3 -s -D", False),  # a daemon: it leaves by itself
+        ("python3 x.py", False),
+        ("socat - TCP:10.0.0.1:80", False),
+        ("nc -l 9000 &", False),  # in the background already
+    ],
+)
+def test_a_server_meant_for_another_terminal(command: str, server: bool) -> None:
+    assert serves(command) is server
+
+
+def test_a_server_in_another_terminal_imports_to_run_in_the_background() -> None:
+    """The page says "in another terminal": the reader has one, a run does not. The step
+    prints as written and runs in the background; the next step reaches it."""
+    page = (
+        "```\nip netns add s\nip netns exec s iperf3 -s\n```\n\nIn another terminal:\n\n"
+        "```\nip netns exec s iperf3 -c 127.0.0.1 -t 1\n```\n"
+    )
+    result = import_text(page, "markdown", "p.md")
+    sc = scenario.load_text(result.yaml, "p.yaml")
+    assert [s.background for s in sc.steps] == [False, True, False]
+    assert rendered_lines(result) == [
+        "ip netns add s", "ip netns exec s iperf3 -s", "ip netns exec s iperf3 -c 127.0.0.1 -t 1"
+    ]  # fmt: skip
+    assert "cannot undo" not in result.summary()
+
+
+def test_background_is_only_for_a_command_kept_as_written() -> None:
+    with pytest.raises(ScenarioError, match="only a command kept as written"):
+        scenario.load_text(
+            "name: b\nsetup:\n  - {action: netns add, name: a, background: true}\n", "b.yaml"
+        )
+    with pytest.raises(ScenarioError, match="stopped at undo, not by stop_after"):
+        scenario.load_text(
+            "name: b\nsetup:\n  - {action: raw, command: nc -l 1, background: true,"
+            " stop_after: 3}\n",
+            "b.yaml",
+        )

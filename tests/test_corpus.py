@@ -4,14 +4,12 @@ namespaces passes ``iplab run`` and leaves nothing behind."""
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
 from tests.corpus import (
     CORPUS,
     GOLDEN_CORPUS,
@@ -24,7 +22,7 @@ from tests.corpus import (
     tutorials,
 )
 from tests.goldens import assert_golden
-from tests.kernel import iplab, netns_names, root_links
+from tests.kernel import apart, iplab, netns_names, root_links
 
 TUTORIALS = tutorials()
 IDS = [p.name for p in TUTORIALS]
@@ -89,17 +87,12 @@ def test_a_tutorial_that_changes_the_host_runs_in_a_network_namespace_of_its_own
     lab.write_text(result.yaml, encoding="utf-8")
     inner = textwrap.dedent(f"""\
         set -e
-        mount -t tmpfs iplab-test /run/netns
         echo "before $(cat /proc/sys/net/ipv4/ip_forward)"
         {sys.executable} -m iplab run {lab} --prefix {prefix} --state-dir {state_dir}
         echo "after $(cat /proc/sys/net/ipv4/ip_forward)"
         echo "left: $(ip netns list) $(ip -br link | grep -v '^lo ' || true)"
         """)
-    Path("/run/netns").mkdir(exist_ok=True)
-    run = subprocess.run(
-        ["unshare", "--net", "--mount", "--propagation", "private", "bash", "-c", inner],
-        capture_output=True, text=True, cwd=REPO, timeout=180, check=False,
-    )  # fmt: skip
+    run = apart(inner, timeout=180)
     said = run.stdout + run.stderr
     assert run.returncode == 0, said
     assert "before 0\n" in run.stdout and "after 0\n" in run.stdout, said

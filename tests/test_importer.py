@@ -879,13 +879,19 @@ def bash_runs(script: str) -> list[str]:
     return bash.stdout.splitlines()
 
 
-@pytest.mark.parametrize("script", COUNTED_LOOPS)
-def test_a_counted_loop_imports_as_the_commands_bash_runs(script: str) -> None:
-    """bash is the oracle: the same script, with ``ip`` a function that prints its line."""
+def imports_as_bash_runs(script: str) -> ImportResult:
+    """Import ``script`` (values expanded), which must raise no warning and render the
+    commands bash runs for it (:func:`bash_runs`, the oracle)."""
     result = import_text(script, "shell", "s.sh", variables="expand")
     assert result.warnings == ()
     assert rendered_lines(result) == bash_runs(script)
-    assert result.raw == 0
+    return result
+
+
+@pytest.mark.parametrize("script", COUNTED_LOOPS)
+def test_a_counted_loop_imports_as_the_commands_bash_runs(script: str) -> None:
+    """bash is the oracle: the same script, with ``ip`` a function that prints its line."""
+    assert imports_as_bash_runs(script).raw == 0
 
 
 ARRAYS = [
@@ -902,8 +908,7 @@ ARRAYS = [
 @pytest.mark.parametrize("script", ARRAYS)
 def test_arrays_import_as_the_commands_bash_runs(script: str) -> None:
     """bash is the oracle, as for the counted loops."""
-    result = import_text(script, "shell", "s.sh", variables="expand")
-    assert rendered_lines(result) == bash_runs(script)
+    result = imports_as_bash_runs(script)
     assert result.raw == 0, result.yaml
 
 
@@ -1091,6 +1096,35 @@ def test_a_declaration_of_several_names_imports_as_bash_reads_it(script: str) ->
     ran = [s for s in sc.steps if s.op != Raw(command="true", observes=True)]
     assert [renderer().command(s.op, False).text for s in ran] == bash_runs(script)
     assert not any(isinstance(s.op, Raw) for s in ran)
+
+
+BRANCHES = [
+    'MODE=bridge\nif [ "$MODE" = bridge ]; then\n  ip link add br0 type bridge\n'
+    'elif [ "$MODE" = veth ]; then\n  ip link add v0 type veth\nelse\n  echo none\nfi\n',
+    'MODE=veth\nif [ "$MODE" = bridge ]; then\n  ip link add br0 type bridge\n'
+    'elif [ "$MODE" = veth ]; then\n  ip link add v0 type veth\nelse\n  echo none\nfi\n',
+    "N=3\nif [ $N -gt 2 ]; then ip netns add big; else ip netns add small; fi\n",
+    "for i in 1 2 3 4; do\n  if [ $i -le 2 ]; then ip netns add a$i; else ip netns add b$i; fi\n"
+    "done\n",
+    'KIND=ovs-br\ncase "$KIND" in\n  linux|br) ip link add br0 type bridge ;;\n'
+    "  ovs*) ip netns add ovs\n        ip netns add ovs2 ;;\n  *) echo none ;;\nesac\n",
+    "for t in veth bridge x; do\n  case $t in\n    veth) ip link add v-$t type veth ;;\n"
+    "    bridge) ip link add b-$t type bridge ;;\n  esac\ndone\n",
+]
+
+
+@pytest.mark.parametrize("script", BRANCHES)
+def test_an_if_or_a_case_iplab_can_evaluate_imports_the_branch_bash_takes(script: str) -> None:
+    imports_as_bash_runs(script)
+
+
+def test_an_if_on_what_iplab_cannot_know_is_still_skipped() -> None:
+    script = 'if [ "$1" = up ]; then\n  ip netns add a\nfi\ncase $(hostname) in\n'
+    script += "  h1) ip netns add b ;;\nesac\nip netns add c\n"
+    result = import_text(script, "shell", "s.sh")
+    assert result.warnings[0].startswith("lines 1-3: an 'if' block whose condition iplab")
+    assert "lines 4-6: a multi-line shell construct (case ...)" in result.warnings[1]
+    assert rendered_lines(result) == ["ip netns add c"]
 
 
 def test_a_pause_for_the_reader_is_a_note_never_a_step() -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BLOG_SCENARIO, REPO
-from tests.kernel import Snapshot, iplab, snapshot
+from tests.kernel import Snapshot, iplab, sleepers, snapshot
 
 pytestmark = pytest.mark.kernel
 
@@ -295,20 +295,6 @@ def test_a_large_batch_is_fed_each_part_after_its_intents(prefix: str, tmp_path:
     assert present() == list(range(fed))
 
 
-def _sleeper(seconds: int) -> list[int]:
-    """The pids of this test's ``sleep SECONDS`` (a zombie has no command line: not one)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and (entry / "cmdline").read_bytes() == (
-                f"sleep\0{seconds}\0".encode()
-            ):
-                found.append(int(entry.name))
-        except OSError:
-            continue
-    return found
-
-
 @pytest.mark.parametrize("how", ["down", "run"])
 @pytest.mark.parametrize("started", ["in the background", "as a daemon"])
 def test_a_process_a_step_leaves_running_in_the_lab_is_stopped(
@@ -335,7 +321,7 @@ def test_a_process_a_step_leaves_running_in_the_lab_is_stopped(
         if how == "down":
             up = iplab("up", str(lab), "--prefix", prefix, state=state_dir)
             assert up.returncode == 0, up.stderr
-            assert _sleeper(seconds), "the step's background process runs"
+            assert sleepers(seconds), "the step's background process runs"
             done = iplab("down", f"{prefix}bg", state=state_dir)
             said = "still running" + (" in a namespace of the lab" if daemon else "")
         else:
@@ -345,7 +331,7 @@ def test_a_process_a_step_leaves_running_in_the_lab_is_stopped(
             said = f"started in the background by step 2, {said}"
         assert done.returncode == 0, done.stderr
         assert f"({'sleep'} {seconds}), {said}" in done.stderr
-        assert _sleeper(seconds) == []
+        assert sleepers(seconds) == []
         assert (
             f"{prefix}n1"
             not in subprocess.run(
@@ -353,5 +339,5 @@ def test_a_process_a_step_leaves_running_in_the_lab_is_stopped(
             ).stdout
         )
     finally:
-        for pid in _sleeper(seconds):
+        for pid in sleepers(seconds):
             os.kill(pid, signal.SIGKILL)

@@ -8,7 +8,6 @@ iplab cannot undo."""
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -22,7 +21,7 @@ from iplab.plan import build
 from iplab.steps import Raw
 from iplab.sysctl import sysctl_path, sysctl_writes
 from iplab.words import deletes_a_rule, link_scoped, reads_only
-from tests.conftest import REPO
+from tests.kernel import apart
 
 
 @pytest.mark.parametrize(
@@ -100,7 +99,6 @@ def test_down_puts_back_the_hosts_sysctls(prefix: str, tmp_path: Path) -> None:
     iplab = f"{sys.executable} -m iplab"
     inner = textwrap.dedent(f"""\
         set -e
-        mount -t tmpfs iplab-test /run/netns
         f=/proc/sys/net/ipv4
         show() {{ echo "$1 $(cat $f/ip_forward) $(cat $f/ip_default_ttl)"; }}
         show before
@@ -110,11 +108,7 @@ def test_down_puts_back_the_hosts_sysctls(prefix: str, tmp_path: Path) -> None:
         {iplab} down {prefix}fw --state-dir {state} > /dev/null
         show down
         """)
-    Path("/run/netns").mkdir(exist_ok=True)
-    result = subprocess.run(
-        ["unshare", "--net", "--mount", "--propagation", "private", "bash", "-c", inner],
-        capture_output=True, text=True, cwd=REPO, timeout=120, check=False,
-    )  # fmt: skip
+    result = apart(inner)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines() == ["before 0 64", "up 1 77", "down 0 99"]
 
@@ -153,6 +147,13 @@ def test_what_dies_with_a_link_of_the_lab_is_not_listed_as_cannot_undo() -> None
     ("command", "reads"),
     [
         ("ip a | grep v0", True),
+        ("ip netns exec red ping -c3 10.0.0.2 | tail -1", True),  # a reader in a namespace
+        ("ip netns exec red ip link set lo up", False),
+        ("sleep 1", True),
+        ("curl -s -o /dev/null -w '%{http_code}' http://10.0.0.2/", True),
+        ("curl -s http://10.0.0.2/", True),
+        ("curl -o page.html http://10.0.0.2/", False),  # a file written
+        ("curl -O http://10.0.0.2/x.tgz", False),
         ("ip route | column -t", True),
         ("ping -c1 10.1.1.2 > /dev/null && echo reachable", True),
         ("ping -c1 x >/dev/null 2>&1 || echo down", True),
@@ -199,17 +200,12 @@ def test_a_step_never_reaches_what_the_host_had_before_the_lab(kind: str, tmp_pa
     lab.write_text(import_text(script, "shell", "host.sh").yaml)
     state = tmp_path / "state"
     inner = textwrap.dedent(f"""\
-        mount -t tmpfs iplab-test /run/netns
         {host}
         {sys.executable} -m iplab up {lab} --state-dir {state}
         echo "rc=$?"
         {left}
         """)
-    Path("/run/netns").mkdir(exist_ok=True)
-    result = subprocess.run(
-        ["unshare", "--net", "--mount", "--propagation", "private", "bash", "-c", inner],
-        capture_output=True, text=True, cwd=REPO, timeout=120, check=False,
-    )  # fmt: skip
+    result = apart(inner)
     said = result.stdout + result.stderr
     assert "rc=2" in result.stdout, said  # refused, as the model refuses a scenario
     name = "docker0" if kind == "link" else "hostns"

@@ -128,11 +128,14 @@ def test_a_line_that_opens_a_root_shell_is_a_note(line: str) -> None:
 
 
 def test_an_if_that_does_something_is_skipped_with_a_warning() -> None:
+    """A condition iplab cannot evaluate (a command's status: ``true``, ``grep -q``): the
+    block is not guessed (tests/test_importer.py reads the branch of one it can)."""
     script = "ip netns add a\nif true; then\n  ip netns add b\nfi\n"
     result = import_text(script, "shell", "s.sh")
     assert result.lines == ("ip netns add a",)
     assert result.warnings == (
-        "lines 2-4: an 'if' block is not imported; skipped (write its commands out)",
+        "lines 2-4: an 'if' block whose condition iplab cannot evaluate is not imported;"
+        " skipped (write its commands out)",
     )
 
 

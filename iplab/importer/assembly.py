@@ -237,10 +237,12 @@ def step_map(draft: Draft, sudo: bool | None, output: str | None) -> dict[str, A
     out.update(op_fields(draft.op))
     if sudo is not None:
         out["sudo"] = sudo
-    if author_stops(draft.cmd.text):
+    if author_stops(draft.cmd.text) and not draft.cmd.background:
         out["stop_after"] = STOP_AFTER
     if draft.cmd.may_fail:
         out["may_fail"] = True
+    if draft.cmd.background:
+        out["background"] = True
     if output is not None:
         out["output"] = jinja_literal(output)
     return out

@@ -271,6 +271,8 @@ def _cannot_undo(drafts: Sequence[Draft], cut: int) -> Iterable[str]:
         job = isinstance(op, Raw) and (
             _stopped_job(op.command, made) or jobs.request(op.command) is not None
         )
+        # a server run in the background in a namespace the input makes: stopped at undo
+        job |= isinstance(op, NetnsExec) and d.cmd.background and op.ns in made
         if kept and not (undone or inside or read_back or deletion or on_a_link or job):
             yield f"{paths[i]} (line {d.cmd.line}): {d.cmd.text}"
 

@@ -13,6 +13,7 @@ variables); its methods share the reader's state.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import shlex
 from collections.abc import Sequence
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from iplab import names
+from iplab import jobs, names
 from iplab.importer import arith
 from iplab.importer import shell as shellread
 from iplab.lineparse import LineError, Parsed, classify
@@ -133,6 +134,8 @@ class Cmd:
     output: list[str] = field(default_factory=list)
     #: the author let it fail (``CMD || true``)
     may_fail: bool = False
+    #: a server meant to run on in another terminal (``iperf3 -s``): run in the background
+    background: bool = False
 
 
 @dataclass
@@ -667,7 +670,7 @@ class Reader:
         except LineError as exc:
             self.warnings.append(f"line {number}: cannot be imported: {exc}")
             return "speaking"
-        cmd = Cmd(text, number, parsed)
+        cmd = Cmd(text, number, parsed, background=jobs.serves(text))
         self._count_job(text)
         if known and self.keep_variables and text != body:
             self.events.append(Block(body, number, number, [cmd]))  # printed as written
@@ -715,10 +718,16 @@ class Reader:
                 return self._block(
                     text, number, end, self._commands(["true"], None, number, where), where, ""
                 )
+        if node.type in ("if_statement", "case_statement") and not _guard(node):
+            taken = _branch(node, self.vars)
+            if taken is not None:  # the branch bash takes, with what iplab knows
+                cmds = self._statements(taken, self.vars, number, None)
+                return self._block(text, number, end, cmds, where, "")
         if node.type == "if_statement":
             if not _guard(node):
                 self.warnings.append(
-                    f"{where}: an 'if' block is not imported; skipped (write its commands out)"
+                    f"{where}: an 'if' block whose condition iplab cannot evaluate is not"
+                    " imported; skipped (write its commands out)"
                 )
             self.note("fence", text, number, end)  # code: prose, never a title
             return "speaking"
@@ -819,8 +828,9 @@ class Reader:
         return cmds
 
     def _count_job(self, text: str) -> None:
-        """A command run in the background: ``$!`` is now its job, ``%N``."""
-        if background_job(text):
+        """A command run in the background (``&``, or a server iplab runs so): ``$!`` is now
+        its job, ``%N``."""
+        if background_job(text) or jobs.serves(text):
             self.vars.background[0] += 1
 
     def _flag(self, node: shellread.Node, where: str) -> None:
@@ -949,6 +959,11 @@ class Reader:
                 continue
             if _arithmetic_statement(node, scope):  # ((i++)), let i+=1: only variables change
                 continue
+            if node.type in ("if_statement", "case_statement") and (
+                (taken := _branch(node, scope)) is not None
+            ):
+                out += self._statements(taken, scope, number, inside)
+                continue
             if node.type in shellread.COMPOUND:
                 self.warnings.append(f"{where}: a nested {node.type.split('_')[0]} is skipped")
                 continue
@@ -996,7 +1011,7 @@ class Reader:
             except LineError as exc:
                 self.warnings.append(f"{where}: cannot be imported: {exc}")
                 continue
-            out.append(Cmd(text, number, parsed))
+            out.append(Cmd(text, number, parsed, background=jobs.serves(text)))
             self._count_job(text)
         return out
 
@@ -1219,6 +1234,48 @@ def _opens(body: str) -> bool:
         or body.count('"') % 2 == 1
         or body.count("'") % 2 == 1
     )
+
+
+def _branch(node: shellread.Node, scope: ShellVars) -> list[shellread.Node] | None:
+    """The statements of the branch an ``if`` or a ``case`` takes, when iplab can evaluate
+    what decides it (``[ "$MODE" = bridge ]`` with MODE set, ``case $MODE in br*)``): an
+    empty list when none is taken; None when iplab cannot tell (``$1``, ``$(...)``)."""
+    if node.type == "case_statement":
+        values = node.children_by_field_name("value")
+        word = _word(values[0], scope) if len(values) == 1 else None
+        if word is None:
+            return None
+        for item in (c for c in node.children if c.type == "case_item"):
+            patterns = [_word(p, scope) for p in item.children_by_field_name("value")]
+            if any(p is None for p in patterns):
+                return None
+            if any(fnmatch.fnmatchcase(word, p) for p in patterns if p is not None):
+                seen = [c for c in item.children if c.type == ")"]
+                after = seen[0].end_byte if seen else item.start_byte
+                return [c for c in item.named_children if c.start_byte >= after]
+        return []
+    clauses = [node, *(c for c in node.children if c.type in ("elif_clause", "else_clause"))]
+    for clause in clauses:
+        tests: list[shellread.Node] = []
+        body: list[shellread.Node] = []
+        opened = clause.type == "else_clause"
+        for child in clause.children:
+            if child.type in ("elif_clause", "else_clause", "fi"):
+                break
+            if child.type == "then":
+                opened = True
+            elif child.is_named:
+                (body if opened else tests).append(child)
+        if clause.type == "else_clause":
+            return body
+        holds = arith.condition(tests[0], scope.values, lambda n: _word(n, scope)) if (
+            len(tests) == 1
+        ) else None  # fmt: skip
+        if holds is None:
+            return None
+        if holds:
+            return body
+    return []
 
 
 def _guard(node: shellread.Node) -> bool:
