@@ -314,12 +314,13 @@ class ShExecutor:
         return Result(tuple(argv), rc, "", "", time.perf_counter() - start)
 
 
-def _stat(pid: int) -> tuple[bytes, int] | None:
-    """(state, start time) of a process (/proc/PID/stat fields 3 and 22), None: no such one."""
+def _stat(pid: int) -> tuple[bytes, int, int] | None:
+    """(state, start time, session) of a process (/proc/PID/stat fields 3, 22 and 6), None:
+    no such one."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as f:
             fields = f.read().rsplit(b")", 1)[1].split()
-        return fields[0], int(fields[19])
+        return fields[0], int(fields[19]), int(fields[3])
     except (OSError, ValueError, IndexError):
         return None
 
@@ -394,10 +395,7 @@ def stop_processes(found: Sequence[tuple[int, int, str]], grace: float = 2.0) ->
     """SIGTERM each process (the same pid and start time: never another), SIGKILL those
     still there after ``grace`` seconds, and wait (bounded) until they are gone."""
     for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
-        alive = [(pid, started) for pid, started, _ in found if running(pid, started)]
-        for pid, _started in alive:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, sig)
+        alive = [(pid, started) for pid, started, _ in found if signal_process(pid, started, sig)]
         deadline = time.monotonic() + wait
         while alive and time.monotonic() < deadline:
             alive = [(pid, started) for pid, started in alive if running(pid, started)]
@@ -492,11 +490,8 @@ def _tail(path: Path, limit: int = 65536) -> str:
 
 def session_of(pid: int) -> int | None:
     """The session a process is in (/proc/PID/stat field 6), None: no such process."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            return int(f.read().rsplit(b")", 1)[1].split()[3])
-    except (OSError, ValueError, IndexError):
-        return None
+    stat = _stat(pid)
+    return None if stat is None else stat[2]
 
 
 def process_name(pid: int) -> str:
@@ -526,7 +521,7 @@ def session_members(sid: int, not_before: int) -> list[tuple[int, int, str]]:
 
     def member(pid: int) -> int | None:
         stat = _stat(pid)
-        if stat is None or stat[0] in (b"Z", b"X") or session_of(pid) != sid:
+        if stat is None or stat[0] in (b"Z", b"X") or stat[2] != sid:
             return None
         return stat[1] if stat[1] >= not_before else None
 
