@@ -230,6 +230,11 @@ class Journal:
                   "time": time.time()}  # fmt: skip
         self._append([record])
 
+    def job_log(self, step: int) -> Path:
+        """Where the output of what ``step`` runs in the background goes (removed with the
+        lab's directory when the lab is down)."""
+        return self.dir / f"jobs-step-{step}.log"
+
     def _records(self, kind: str) -> list[dict[str, Any]]:
         """The records of one kind. Only the lines that can be one are decoded (a string
         cannot hold ``"process"`` unescaped): a large lab's journal has thousands of others,

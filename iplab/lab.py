@@ -236,7 +236,7 @@ class Session:
         # server the tutorial runs "in another terminal" (`background: true`) is put in
         # the background by a shell, as `&` would
         argv = ("bash", "-c", '"$@" &', "bash", *command.argv) if served else command.argv
-        log = self.journal.dir / f"jobs-step-{command.number}.log"
+        log = self.journal.job_log(command.number)
         before = boot_ticks()
         result = self.env.runner.execute(
             argv, command.privileged, command.stdin, meta, limits=limits, log=log

@@ -502,9 +502,11 @@ def by_lab(state_dir: Path) -> dict[str, Applied]:
 
 def status_report(env: Env, info: LabInfo, state: State) -> tuple[dict[str, Any], str]:
     """For ``iplab status --lab``: the impairments the kernel holds on the lab's links, the
-    links the journal says were set down, and how the kernel differs from the journal."""
+    links the journal says were set down, how the kernel differs from the journal, and
+    what the lab's steps left running in the background (``server &``)."""
     observed = observed_impairments(env.runner, info, state)
-    expected = applied(Journal(env.state_dir / "labs" / info.lab).entries(only=bearing))
+    journal = Journal(env.state_dir / "labs" / info.lab)
+    expected = applied(journal.entries(only=bearing))
     problems = check(expected, observed, state)
     rows = []
     for target, q in sorted(observed.items(), key=lambda kv: str(kv[0])):
@@ -515,6 +517,16 @@ def status_report(env: Env, info: LabInfo, state: State) -> tuple[dict[str, Any]
         "impairments": rows,
         "links_down": [{"netns": t.ns or None, "link": t.dev} for t in expected.down],
         "differences": [str(p) for p in problems],
+        "jobs": [
+            {
+                "step": step,
+                "pid": pid,
+                "command": line,
+                "log": str(journal.job_log(step)),
+            }
+            for step, members in journal.job_sessions()
+            for pid, _started, line in undo.job_processes(members)
+        ],
     }
     lines = [
         f"  {r['netns'] or 'root'}:{r['link']}  {r['qdisc']}  "
@@ -524,6 +536,11 @@ def status_report(env: Env, info: LabInfo, state: State) -> tuple[dict[str, Any]
     lines += [f"  {t} set down (iplab link {info.lab} {t} up)" for t in expected.down]
     lines += [f"  DIFF {p}" for p in problems]
     text = ("live changes\n" + "\n".join(lines) + "\n") if lines else ""
+    if data["jobs"]:
+        text += "running in the background (iplab down stops them)\n" + "".join(
+            f"  step {j['step']}: pid {j['pid']} ({j['command'][:60]}), output in {j['log']}\n"
+            for j in data["jobs"]
+        )
     return data, text
 
 

@@ -140,6 +140,25 @@ def _death_signal() -> Callable[[], None]:
     return in_child
 
 
+#: ``sudo`` as a bash function, for a root without sudo: ``sudo [OPTIONS] CMD`` runs CMD
+#: (an option's value skipped); exported so that every bash a command starts has it
+_SUDO_AS_ROOT = (
+    '() { while [ $# -gt 0 ]; do case "$1" in -[ugCDhprtUTR]) shift 2 ;; --) shift; break ;;'
+    ' -*) shift ;; *) break ;; esac; done; [ $# -eq 0 ] || "$@"; }'
+)
+
+
+@functools.cache
+def _child_env() -> dict[str, str] | None:
+    """The environment of the processes iplab starts: its own (None), except for a root
+    without sudo (a container, a fresh machine): there ``echo 1 | sudo tee /proc/sys/...``
+    of a tutorial, run by bash, finds ``sudo`` a bash function that runs the command, as
+    sudo would for root. With sudo installed nothing changes."""
+    if os.geteuid() != 0 or shutil.which("sudo") is not None:
+        return None
+    return {**os.environ, "BASH_FUNC_sudo%%": _SUDO_AS_ROOT}
+
+
 def _gated(parts: Iterator[str], gate: threading.Event, refused: list[bool]) -> Iterator[str]:
     """``parts`` once ``gate`` is set, none when ``refused``; a part that raises ends the
     input (sh's input thread would die with the exception, and the process would wait for
@@ -223,6 +242,7 @@ class ShExecutor:
                 _new_session=True,
                 _decode_errors="replace",
                 _preexec_fn=_death_signal(),
+                _env=_child_env(),
                 _out=sink if sink is not None else out if stream is not None else None,
                 _err=sink,
                 _return_cmd=True,

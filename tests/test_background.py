@@ -32,6 +32,7 @@ from iplab.runner import start_time
 from iplab.words import background_job, unquieted, without_background
 from tests.kernel import iplab, sleepers
 from tests.test_importer import rendered_lines
+from tests.test_json_output import assert_valid
 
 
 @pytest.mark.parametrize(
@@ -135,6 +136,12 @@ def test_a_job_left_on_the_host_is_stopped(
             assert up.returncode == 0, up.stderr
             assert "in the background: pid" in up.stdout, up.stdout
             assert sleepers(seconds), "the step's job runs on after its step"
+            status = iplab("status", "--lab", f"{prefix}job", "--json", state=state_dir)
+            listed = json.loads(status.stdout)
+            assert_valid("status", listed)
+            assert [(j["step"], j["command"]) for j in listed["jobs"]] == [(2, f"sleep {seconds}")]
+            shown = iplab("status", "--lab", f"{prefix}job", state=state_dir).stdout
+            assert f"  step 2: pid {sleepers(seconds)[0]} (sleep {seconds}), output in" in shown
             done = iplab("down", f"{prefix}job", state=state_dir)
             said = "started in the background by step 2, still running"
         else:

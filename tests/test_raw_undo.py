@@ -213,3 +213,54 @@ def test_a_step_never_reaches_what_the_host_had_before_the_lab(kind: str, tmp_pa
     assert "host.yaml:" in said  # the file and line of the step
     assert not marker.exists(), "nothing runs"
     assert name in result.stdout.split("rc=2", 1)[1], "the host's object is still there"
+
+
+def test_sudo_inside_a_command_runs_it_for_a_root_without_sudo(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A container, a fresh machine: root, and no sudo. A tutorial's ``echo 1 | sudo tee
+    /proc/sys/...`` (sudo inside the line, where iplab's sudo policy does not reach) then
+    finds sudo a bash function that runs the command, as sudo would for root."""
+    import os
+    import shutil
+    import subprocess
+
+    from iplab import runner
+
+    runner._child_env.cache_clear()
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    try:
+        env = runner._child_env()
+        assert env is not None and env["BASH_FUNC_sudo%%"] == runner._SUDO_AS_ROOT
+        script = (
+            "sudo echo a; sudo -E -u root echo b; sudo -- echo c; sudo; echo rc=$?;"
+            " bash -c 'sudo echo nested'"
+        )
+        done = subprocess.run(
+            ["bash", "-c", script], env=env, capture_output=True, text=True, check=False
+        )
+        assert done.stdout.split() == ["a", "b", "c", "rc=0", "nested"], done.stderr
+        runner._child_env.cache_clear()
+        monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/sudo")
+        assert runner._child_env() is None  # sudo installed: nothing changes
+    finally:
+        runner._child_env.cache_clear()
+
+
+@pytest.mark.kernel
+def test_a_tutorials_sudo_tee_runs_and_is_undone(prefix: str, tmp_path: Path) -> None:
+    """In a network namespace of the test's own (iplab takes it for the host). Where sudo
+    is not installed (CI's fresh machine), this fails without the bash function."""
+    script = "ip netns add n1\necho 1 | sudo tee /proc/sys/net/ipv4/ip_forward\n"
+    lab = tmp_path / "tee.yaml"
+    lab.write_text(import_text(script, "shell", "tee.sh").yaml)
+    state = tmp_path / "state"
+    result = apart(
+        f"{sys.executable} -m iplab run {lab} --prefix {prefix} --state-dir {state}\n"
+        'echo "after $(cat /proc/sys/net/ipv4/ip_forward)"\n'
+    )
+    said = result.stdout + result.stderr
+    assert "echo 1 | sudo tee /proc/sys/net/ipv4/ip_forward\n1\n" in result.stdout, said
+    assert "== nothing of the lab remains" in result.stdout, said
+    assert "after 0\n" in result.stdout, said
