@@ -29,7 +29,12 @@ IDS = [p.name for p in TUTORIALS]
 
 #: the tutorials that end with a cleanup of their own; every other one is undone from the
 #: journal, and ``iplab run`` says so
-WITH_CLEANUP = ("24-cleanup-at-the-end.sh", "25-two-hosts-and-a-router.md", "29-stop-the-server.sh")
+WITH_CLEANUP = (
+    "24-cleanup-at-the-end.sh",
+    "25-two-hosts-and-a-router.md",
+    "29-stop-the-server.sh",
+    "31-lab-script-up-and-down.sh",
+)
 
 
 def test_the_corpus_has_at_least_twenty_tutorials_of_both_kinds() -> None:

@@ -1127,6 +1127,47 @@ def test_an_if_on_what_iplab_cannot_know_is_still_skipped() -> None:
     assert rendered_lines(result) == ["ip netns add c"]
 
 
+LAB_SCRIPT = """\
+make() { ip netns add a; }
+case "$1" in
+  "start"|up) make ;;
+  restart) echo later ;;
+  down)
+    ip netns del a ;;
+  *) echo "usage: $0 up|down" ;;
+esac
+"""
+
+
+def test_a_lab_scripts_case_on_its_argument_is_its_setup_and_its_teardown() -> None:
+    """``./lab.sh up`` and ``./lab.sh down``: the user runs one branch at a time; iplab
+    runs the up branch as the setup and the down branch as the teardown. The case is cut
+    where ``down)`` starts: each line printed once, in order."""
+    result = import_text(LAB_SCRIPT, "shell", "lab.sh")
+    assert result.warnings == ()
+    sc = scenario.load_text(result.yaml, "lab.yaml")
+    assert [s.op for s in sc.setup] == [Raw(command="true", observes=True), NetnsAdd(name="a")]
+    assert [s.op for s in sc.teardown] == [NetnsDel(name="a")]
+    head, tail = LAB_SCRIPT.split('case "$1" in\n')[1].split("  down)\n")
+    assert sc.setup[1].verbatim == 'case "$1" in\n' + head.rstrip("\n")
+    assert sc.teardown[0].verbatim == "  down)\n" + tail.rstrip("\n")
+    assert export.text(build(sc)) == LAB_SCRIPT
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        'case "$1" in\n  down) ip netns del a ;;\n  up) ip netns add a ;;\nesac\n',  # down first
+        'case "$1" in\n  up) ip netns add a ;;\n  status) ip -br a ;;\nesac\n',  # no down
+        'case "$1" in\n  up) ip netns add a ;; down) ip netns del a ;;\nesac\n',  # one line
+    ],
+)
+def test_a_case_on_an_argument_that_is_not_up_then_down_is_skipped(script: str) -> None:
+    result = import_text(script + "ip netns add z\n", "shell", "lab.sh")
+    assert "a multi-line shell construct (case ...) cannot be imported" in result.warnings[0]
+    assert result.lines == ("ip netns add z",)
+
+
 def test_a_pause_for_the_reader_is_a_note_never_a_step() -> None:
     """``read -p "Press Enter"`` would wait for input no one gives: a run would hang."""
     script = 'ip netns add a\nread -p "Press Enter to clean up"\n# clean up\nip netns del a\n'

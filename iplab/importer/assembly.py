@@ -113,7 +113,7 @@ def assemble(events: Sequence[Event]) -> tuple[list[Draft], list[Note]]:
             pending.append(event)
             continue
         title, prose = title_and_prose(pending)
-        cleanup = announces_cleanup(pending)
+        cleanup = announces_cleanup(pending) or (isinstance(event, Block) and event.cleanup)
         if isinstance(event, Block):
             for j, cmd in enumerate(event.cmds):
                 words = (title, prose) if j == 0 else (None, None)

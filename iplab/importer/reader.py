@@ -148,6 +148,8 @@ class Block:
     end: int
     cmds: list[Cmd]
     output: list[str] = field(default_factory=list)
+    #: the script's own teardown starts here (``down)`` of ``case "$1" in up) ... down)``)
+    cleanup: bool = False
 
 
 Event = Note | Cmd | Block
@@ -723,6 +725,8 @@ class Reader:
             if taken is not None:  # the branch bash takes, with what iplab knows
                 cmds = self._statements(taken, self.vars, number, None)
                 return self._block(text, number, end, cmds, where, "")
+            if node.type == "case_statement" and self._lifecycle(node, text, number):
+                return "speaking"
         if node.type == "if_statement":
             if not _guard(node):
                 self.warnings.append(
@@ -826,6 +830,31 @@ class Reader:
         if not cmds or any(isinstance(c.parsed.op, Raw) for c in cmds):
             return None
         return cmds
+
+    def _lifecycle(self, node: shellread.Node, text: str, number: int) -> bool:
+        """``case "$1" in up) ...;; down) ...;; esac``: a lab script's own up and down, one
+        run at a time by its user. The ``up`` branch is the setup and the ``down`` branch
+        the teardown: two blocks, printed as written, the case cut where ``down)`` starts
+        (each line once, in order). False: not such a case (the up branch must come first)."""
+        up = down = None
+        for item in (c for c in node.children if c.type == "case_item"):
+            said = {shellread.unquoted(p) for p in item.children_by_field_name("value")}
+            if up is None and said & _UP_WORDS:
+                up = item
+            elif down is None and said & _DOWN_WORDS:
+                down = item
+        if up is None or down is None or down.start_point.row <= up.end_point.row:
+            return False
+        ups = self._statements(_item_body(up), self.vars, number, None)
+        downs = self._statements(_item_body(down), self.vars, number, None)
+        if not ups or not downs:
+            return False
+        cut = down.start_point.row - node.start_point.row
+        lines = text.split("\n")
+        head, tail = "\n".join(lines[:cut]), "\n".join(lines[cut:])
+        self.events.append(Block(head, number, number + cut - 1, ups))
+        self.events.append(Block(tail, number + cut, number + len(lines) - 1, downs, cleanup=True))
+        return True
 
     def _count_job(self, text: str) -> None:
         """A command run in the background (``&``, or a server iplab runs so): ``$!`` is now
@@ -1236,6 +1265,20 @@ def _opens(body: str) -> bool:
     )
 
 
+#: the words of a lab script's ``case "$1" in`` that bring the lab up, and take it down
+_UP_WORDS = frozenset({"up", "start", "create", "setup", "build", "init", "deploy", "on"})
+_DOWN_WORDS = frozenset(
+    {"down", "stop", "clean", "cleanup", "destroy", "teardown", "delete", "remove", "off"}
+)
+
+
+def _item_body(item: shellread.Node) -> list[shellread.Node]:
+    """The statements of one branch of a ``case`` (after its ``PATTERN)``)."""
+    seen = [c for c in item.children if c.type == ")"]
+    after = seen[0].end_byte if seen else item.start_byte
+    return [c for c in item.named_children if c.start_byte >= after]
+
+
 def _branch(node: shellread.Node, scope: ShellVars) -> list[shellread.Node] | None:
     """The statements of the branch an ``if`` or a ``case`` takes, when iplab can evaluate
     what decides it (``[ "$MODE" = bridge ]`` with MODE set, ``case $MODE in br*)``): an
@@ -1250,9 +1293,7 @@ def _branch(node: shellread.Node, scope: ShellVars) -> list[shellread.Node] | No
             if any(p is None for p in patterns):
                 return None
             if any(fnmatch.fnmatchcase(word, p) for p in patterns if p is not None):
-                seen = [c for c in item.children if c.type == ")"]
-                after = seen[0].end_byte if seen else item.start_byte
-                return [c for c in item.named_children if c.start_byte >= after]
+                return _item_body(item)
         return []
     clauses = [node, *(c for c in node.children if c.type in ("elif_clause", "else_clause"))]
     for clause in clauses:
