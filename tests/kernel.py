@@ -8,9 +8,12 @@ Nothing else on the host is ever changed or deleted.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import random
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -143,6 +146,18 @@ def apart(script: str, net: bool = True, timeout: float = 120) -> subprocess.Com
          "bash", "-c", inner],
         capture_output=True, text=True, cwd=REPO, timeout=timeout, check=False,
     )  # fmt: skip
+
+
+@pytest.fixture
+def own_sleep() -> Iterator[int]:
+    """A number of seconds no other test sleeps: a ``sleep N`` is then this test's own
+    process (:func:`sleepers` finds it); one left is killed in the finalizer, even when
+    the test fails."""
+    seconds = random.randint(100000, 999999)
+    yield seconds
+    for pid in sleepers(seconds):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
 
 def sleepers(seconds: int) -> list[int]:

@@ -30,7 +30,7 @@ from iplab.jobs import Request, matches, pick, request, serves
 from iplab.journal import Journal
 from iplab.runner import start_time
 from iplab.words import background_job, unquieted, without_background
-from tests.kernel import iplab, sleepers
+from tests.kernel import iplab, netns_names, sleepers
 from tests.test_importer import rendered_lines
 from tests.test_json_output import assert_valid
 
@@ -119,40 +119,64 @@ def test_a_session_is_stopped_only_while_a_process_it_recorded_lives(tmp_path: P
 
 @pytest.mark.kernel
 @pytest.mark.parametrize("how", ["down", "run"])
-def test_a_job_left_on_the_host_is_stopped(
-    prefix: str, state_dir: Path, tmp_path: Path, how: str
+@pytest.mark.parametrize(
+    "where", ["on the host", "in a lab namespace", "a daemon in a lab namespace"]
+)
+def test_a_process_a_step_leaves_running_is_stopped(  # noqa: PLR0917 - fixtures
+    prefix: str, state_dir: Path, tmp_path: Path, own_sleep: int, how: str, where: str
 ) -> None:
-    """``sleep N &`` in the root namespace: no namespace of the lab holds it, only the
-    journal knows it; before, it ran on after the lab was gone."""
-    seconds = random.randint(100000, 999999)  # this test's own sleeper
-    script = f"ip netns add n1\nsleep {seconds} &\n"
+    """``sleep N &``: on the host, only the journal knows it (before, it ran on after the
+    lab was gone); in a lab namespace it would keep the namespace alive (unnamed) after
+    ``ip netns del``. ``down`` and the end of ``run`` (after the tutorial's own cleanup)
+    stop it, and say so: as the job the journal recorded, or, for a daemon (``setsid -f``:
+    a session of its own, from a step run in the foreground), as a process found in a
+    namespace of the lab."""
+    line = {
+        "on the host": f"sleep {own_sleep} &",
+        "in a lab namespace": f"ip netns exec n1 sleep {own_sleep} &",
+        "a daemon in a lab namespace": f"ip netns exec n1 setsid -f sleep {own_sleep}",
+    }[where]
+    script = f"ip netns add n1\n{line}\n"
     if how == "run":
         script += "# clean up\nip netns del n1\n"
     lab = tmp_path / "job.yaml"
     lab.write_text(import_text(script, "shell", "job.sh").yaml)
+    daemon = where.startswith("a daemon")
+    if how == "down":
+        up = iplab("up", str(lab), "--prefix", prefix, state=state_dir)
+        assert up.returncode == 0, up.stderr
+        assert sleepers(own_sleep), "the step's process runs on after its step"
+        done = iplab("down", f"{prefix}job", state=state_dir)
+        said = "still running" + (" in a namespace of the lab" if daemon else "")
+    else:
+        done = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
+        said = "left running by the tutorial's cleanup"
+    if not daemon:
+        said = f"started in the background by step 2, {said}"
+    assert done.returncode == 0, done.stderr
+    assert f"(sleep {own_sleep}), {said}" in done.stderr, done.stderr
+    assert sleepers(own_sleep) == []
+    assert f"{prefix}n1" not in netns_names()
+
+
+@pytest.mark.kernel
+def test_status_lists_the_jobs_still_running(
+    prefix: str, state_dir: Path, tmp_path: Path, own_sleep: int
+) -> None:
+    lab = tmp_path / "job.yaml"
+    lab.write_text(import_text(f"ip netns add n1\nsleep {own_sleep} &\n", "shell", "job.sh").yaml)
+    up = iplab("up", str(lab), "--prefix", prefix, state=state_dir)
     try:
-        if how == "down":
-            up = iplab("up", str(lab), "--prefix", prefix, state=state_dir)
-            assert up.returncode == 0, up.stderr
-            assert "in the background: pid" in up.stdout, up.stdout
-            assert sleepers(seconds), "the step's job runs on after its step"
-            status = iplab("status", "--lab", f"{prefix}job", "--json", state=state_dir)
-            listed = json.loads(status.stdout)
-            assert_valid("status", listed)
-            assert [(j["step"], j["command"]) for j in listed["jobs"]] == [(2, f"sleep {seconds}")]
-            shown = iplab("status", "--lab", f"{prefix}job", state=state_dir).stdout
-            assert f"  step 2: pid {sleepers(seconds)[0]} (sleep {seconds}), output in" in shown
-            done = iplab("down", f"{prefix}job", state=state_dir)
-            said = "started in the background by step 2, still running"
-        else:
-            done = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
-            said = "started in the background by step 2, left running by the tutorial's cleanup"
-        assert done.returncode == 0, done.stderr
-        assert f"(sleep {seconds}), {said}" in done.stderr, done.stderr
-        assert sleepers(seconds) == []
+        assert up.returncode == 0, up.stderr
+        assert "in the background: pid" in up.stdout, up.stdout
+        status = iplab("status", "--lab", f"{prefix}job", "--json", state=state_dir)
+        listed = json.loads(status.stdout)
+        assert_valid("status", listed)
+        assert [(j["step"], j["command"]) for j in listed["jobs"]] == [(2, f"sleep {own_sleep}")]
+        shown = iplab("status", "--lab", f"{prefix}job", state=state_dir).stdout
+        assert f"  step 2: pid {sleepers(own_sleep)[0]} (sleep {own_sleep}), output in" in shown
     finally:
-        for pid in sleepers(seconds):
-            os.kill(pid, signal.SIGKILL)
+        assert iplab("down", f"{prefix}job", state=state_dir).returncode == 0
 
 
 @pytest.mark.kernel
@@ -304,11 +328,11 @@ def test_a_job_in_the_background_is_never_stopped_after_3_seconds() -> None:
 
 @pytest.mark.kernel
 def test_pkill_and_killall_reach_only_the_labs_processes(
-    prefix: str, state_dir: Path, tmp_path: Path
+    prefix: str, state_dir: Path, tmp_path: Path, own_sleep: int
 ) -> None:
     """The host's processes of the same name live on: this test's own sleeper outside
     the lab, as another user's tcpdump would."""
-    seconds = random.randint(100000, 999999)
+    seconds = own_sleep
     outside = subprocess.Popen(["sleep", str(seconds)])
     script = (
         f"ip netns add n1\nsleep {seconds} &\nip netns exec n1 sleep {seconds} &\n"
@@ -327,30 +351,24 @@ def test_pkill_and_killall_reach_only_the_labs_processes(
     finally:
         outside.kill()
         outside.wait()
-        for pid in sleepers(seconds):
-            os.kill(pid, signal.SIGKILL)
 
 
 @pytest.mark.kernel
 def test_wait_waits_for_the_job_within_the_steps_time_limit(
-    prefix: str, state_dir: Path, tmp_path: Path
+    prefix: str, state_dir: Path, tmp_path: Path, own_sleep: int
 ) -> None:
-    seconds = random.randint(100000, 999999)
+    seconds = own_sleep
     script = f"ip netns add n1\nsleep 1 &\nwait $!\nsleep {seconds} &\nwait %2\n"
     lab = tmp_path / "w.yaml"
     lab.write_text(import_text(script, "shell", "w.sh").yaml)
-    try:
-        began = time.monotonic()
-        run = iplab("run", str(lab), "--prefix", prefix, "--timeout", "2", state=state_dir)
-        said = run.stdout + run.stderr
-        assert run.returncode == 1, said
-        assert "[3/5] wait %1\n[4/5]" in run.stdout, said  # waited for sleep 1, then on
-        assert "wait: still running after 2 s, or stopped" in said
-        assert time.monotonic() - began > 3  # 1 s, then 2 s
-        assert sleepers(seconds) == [], "the rollback stopped it"
-    finally:
-        for pid in sleepers(seconds):
-            os.kill(pid, signal.SIGKILL)
+    began = time.monotonic()
+    run = iplab("run", str(lab), "--prefix", prefix, "--timeout", "2", state=state_dir)
+    said = run.stdout + run.stderr
+    assert run.returncode == 1, said
+    assert "[3/5] wait %1\n[4/5]" in run.stdout, said  # waited for sleep 1, then on
+    assert "wait: still running after 2 s, or stopped" in said
+    assert time.monotonic() - began > 3  # 1 s, then 2 s
+    assert sleepers(seconds) == [], "the rollback stopped it"
 
 
 @pytest.mark.parametrize(
@@ -372,11 +390,11 @@ def test_a_command_without_its_quieting(command: str, rest: str | None) -> None:
 
 @pytest.mark.kernel
 def test_a_job_outlives_an_iplab_killed_and_the_next_down_stops_it(
-    prefix: str, state_dir: Path, tmp_path: Path
+    prefix: str, state_dir: Path, tmp_path: Path, own_sleep: int
 ) -> None:
     """SIGKILL of iplab while a later step runs: the job the journal recorded runs on
     (it is in a session of its own), and the next ``down`` stops it."""
-    seconds = random.randint(100000, 999999)
+    seconds = own_sleep
     script = f"ip netns add n1\nsleep {seconds} &\nsleep 60\n"
     lab = tmp_path / "k.yaml"
     lab.write_text(import_text(script, "shell", "k.sh").yaml)
@@ -402,8 +420,6 @@ def test_a_job_outlives_an_iplab_killed_and_the_next_down_stops_it(
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
-        for pid in sleepers(seconds):
-            os.kill(pid, signal.SIGKILL)
 
 
 @pytest.mark.parametrize(

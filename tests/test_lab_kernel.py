@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BLOG_SCENARIO, REPO
-from tests.kernel import Snapshot, iplab, sleepers, snapshot
+from tests.kernel import Snapshot, iplab, snapshot
 
 pytestmark = pytest.mark.kernel
 
@@ -259,7 +259,6 @@ def test_a_large_batch_is_fed_each_part_after_its_intents(prefix: str, tmp_path:
     (where the session writes its intents) is called, none of that part's lines has run;
     when one refuses, ip ends after the lines it had and the rest never run."""
     import io
-    import os
 
     from iplab.context import Line, feed_parts, make_env, run_batch
     from iplab.runner import Runner
@@ -293,51 +292,3 @@ def test_a_large_batch_is_fed_each_part_after_its_intents(prefix: str, tmp_path:
     assert result.ok, result.stderr
     assert status == [0] * fed + [None] * (len(names) - fed)
     assert present() == list(range(fed))
-
-
-@pytest.mark.parametrize("how", ["down", "run"])
-@pytest.mark.parametrize("started", ["in the background", "as a daemon"])
-def test_a_process_a_step_leaves_running_in_the_lab_is_stopped(
-    prefix: str, state_dir: Path, tmp_path: Path, how: str, started: str
-) -> None:
-    """A tutorial's ``ip netns exec NS server &`` outlives its step: it would keep the
-    namespace alive (unnamed) after ``ip netns del``. ``down`` and the end of ``run`` (after
-    the tutorial's own cleanup) stop it, and say so: as the job the journal recorded, or,
-    for a daemon (``setsid -f``: a session of its own, from a step the shell ran in the
-    foreground), as a process found in a namespace of the lab."""
-    import random
-
-    from iplab.importer.convert import import_text
-
-    seconds = random.randint(100000, 999999)  # this test's own sleeper
-    daemon = started == "as a daemon"
-    line = f"setsid -f sleep {seconds}" if daemon else f"sleep {seconds} &"
-    script = f"ip netns add n1\nip netns exec n1 {line}\n"
-    if how == "run":
-        script += "# clean up\nip netns del n1\n"
-    lab = tmp_path / "bg.yaml"
-    lab.write_text(import_text(script, "shell", "bg.sh").yaml)
-    try:
-        if how == "down":
-            up = iplab("up", str(lab), "--prefix", prefix, state=state_dir)
-            assert up.returncode == 0, up.stderr
-            assert sleepers(seconds), "the step's background process runs"
-            done = iplab("down", f"{prefix}bg", state=state_dir)
-            said = "still running" + (" in a namespace of the lab" if daemon else "")
-        else:
-            done = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
-            said = "left running by the tutorial's cleanup"
-        if not daemon:
-            said = f"started in the background by step 2, {said}"
-        assert done.returncode == 0, done.stderr
-        assert f"({'sleep'} {seconds}), {said}" in done.stderr
-        assert sleepers(seconds) == []
-        assert (
-            f"{prefix}n1"
-            not in subprocess.run(
-                ["ip", "netns", "list"], capture_output=True, text=True, check=False
-            ).stdout
-        )
-    finally:
-        for pid in sleepers(seconds):
-            os.kill(pid, signal.SIGKILL)
