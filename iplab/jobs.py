@@ -42,8 +42,12 @@ class Request:
 
 def request(command: str) -> Request | None:
     """The job control ``command`` asks for; None: not one iplab reads (a pid, an option
-    it does not know, shell syntax), which then runs as written."""
+    it does not know, shell syntax), which then runs as written. ``ip netns exec NS pkill
+    tcpdump`` is read as ``pkill tcpdump``: the namespaces share the host's processes, so
+    run as written it would signal every tcpdump of the host."""
     argv = plain_words(command)
+    if argv and argv[:3] == ["ip", "netns", "exec"] and argv[4:5] in (["pkill"], ["killall"]):
+        argv = argv[4:]  # a namespace holds no process of its own: the host's all match
     if not argv or argv[0] not in ("kill", "wait", "pkill", "killall"):
         return None
     program, args = argv[0], argv[1:]

@@ -254,6 +254,10 @@ def test_a_server_started_in_the_background_serves_after_its_step(
         ("pkill -9 -x nc", Request("pkill", signal.SIGKILL, pattern="nc", exact=True)),
         ("killall -q -s INT tcpdump", Request("killall", signal.SIGINT, pattern="tcpdump",
                                               exact=True)),
+        # in a namespace: the host's processes all the same, so scoped to the lab's
+        ("ip netns exec n1 pkill -f srv", Request("pkill", signal.SIGTERM, pattern="srv",
+                                                  full=True)),
+        ("ip netns exec n1 kill %1", None),
         ("kill 4242", None),  # a pid: the host's business
         ("kill -l", None),
         ("kill %0", None),
@@ -337,6 +341,7 @@ def test_pkill_and_killall_reach_only_the_labs_processes(
     script = (
         f"ip netns add n1\nsleep {seconds} &\nip netns exec n1 sleep {seconds} &\n"
         f"PID=$!\nkill -0 $PID\npkill -x sleep\nsleep 1 &\nkillall sleep\n"
+        "sleep 2 &\nip netns exec n1 pkill -x sleep\n"
     )
     lab = tmp_path / "pk.yaml"
     lab.write_text(import_text(script, "shell", "pk.sh").yaml)
@@ -344,7 +349,7 @@ def test_pkill_and_killall_reach_only_the_labs_processes(
         run = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
         said = run.stdout + run.stderr
         assert run.returncode == 0, said
-        assert said.count("signal 15 to pid") == 3, said  # the lab's three sleepers
+        assert said.count("signal 15 to pid") == 4, said  # the lab's four sleepers
         assert said.count(f"(sleep {seconds})\n") == 3, said  # (kill -0 signalled one too)
         assert outside.poll() is None, "the host's process is left alone"
         assert sleepers(seconds) == [outside.pid]
