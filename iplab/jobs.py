@@ -18,7 +18,7 @@ import re
 import signal
 from dataclasses import dataclass
 
-from iplab.words import plain_words
+from iplab.words import inside_netns, plain_words
 
 #: ``%1``, ``%%``, ``%+``, ``%-``, ``%``: bash's job specifications by number or recency
 _SPEC = re.compile(r"%(?:[1-9][0-9]*|[%+-])?")
@@ -46,8 +46,9 @@ def request(command: str) -> Request | None:
     tcpdump`` is read as ``pkill tcpdump``: the namespaces share the host's processes, so
     run as written it would signal every tcpdump of the host."""
     argv = plain_words(command)
-    if argv and argv[:3] == ["ip", "netns", "exec"] and argv[4:5] in (["pkill"], ["killall"]):
-        argv = argv[4:]  # a namespace holds no process of its own: the host's all match
+    ns, inner = inside_netns(argv or [])
+    if ns is not None and inner[0] in ("pkill", "killall"):
+        argv = inner  # a namespace holds no process of its own: the host's all match
     if not argv or argv[0] not in ("kill", "wait", "pkill", "killall"):
         return None
     program, args = argv[0], argv[1:]
@@ -96,8 +97,8 @@ def serves(command: str) -> bool:
     argv = plain_words(command)
     if argv and argv[0] == "sudo":
         argv = argv[1:]
-    while argv and argv[:3] == ["ip", "netns", "exec"] and len(argv) > 4:
-        argv = argv[4:]
+    while argv and (inside := inside_netns(argv))[0] is not None:
+        argv = inside[1]
     if not argv or argv[0].rsplit("/", 1)[-1] not in _SERVERS:
         return False
     program, args = argv[0].rsplit("/", 1)[-1], argv[1:]

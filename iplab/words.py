@@ -112,6 +112,13 @@ _JOINS = frozenset({"|", "&&", "||", ";"})
 _QUIET = frozenset({">", ">>", "&>", "&>>"})
 
 
+def inside_netns(argv: list[str]) -> tuple[str | None, list[str]]:
+    """``ip netns exec NS CMD...`` -> (NS, [CMD...]); any other command -> (None, argv)."""
+    if argv[:3] == ["ip", "netns", "exec"] and len(argv) > 4:
+        return argv[3], argv[4:]
+    return None, argv
+
+
 def _shell_script(command: str) -> str | None:
     """The script of ``[ip netns exec NS] bash -c SCRIPT`` (or ``sh``); None: another
     command."""
@@ -121,8 +128,7 @@ def _shell_script(command: str) -> str | None:
         words = shlex.split(command)
     except ValueError:
         return None
-    if words[:3] == ["ip", "netns", "exec"]:
-        words = words[4:]  # inside a namespace: reading there changes nothing either
+    _ns, words = inside_netns(words)  # inside a namespace: reading there changes nothing either
     shell = len(words) == 3 and words[0] in ("bash", "sh") and words[1] == "-c"
     return words[2] if shell else None
 
@@ -241,8 +247,8 @@ def reads_only(command: str) -> bool:
     if not argv:
         return False
     program, args = argv[0], argv[1:]
-    if argv[:3] == ["ip", "netns", "exec"] and len(argv) > 4:
-        return reads_only(shlex.join(argv[4:]))  # a reader inside a namespace
+    if (inside := inside_netns(argv))[0] is not None:
+        return reads_only(shlex.join(inside[1]))  # a reader inside a namespace
     if program in _READERS:
         return True
     if program in _CAPTURE:  # a capture that writes no file

@@ -44,6 +44,7 @@ from iplab.state import created_objects
 from iplab.steps import NetnsAdd, NetnsDelAll, NetnsExec, Op, Raw
 from iplab.words import (
     deletes_a_rule,
+    inside_netns,
     link_scoped,
     netns_scoped,
     plain_words,
@@ -286,7 +287,7 @@ def _stopped_job(command: str, made: set[str]) -> bool:
     argv = plain_words(quiet) if quiet is not None else None
     if argv is None:
         return False
-    if argv[:3] == ["ip", "netns", "exec"] and len(argv) > 4 and argv[3] in made:
+    if (inside := inside_netns(argv))[0] is not None and inside[0] in made:
         return True
     return reads_only(shlex.join(argv))
 
