@@ -20,7 +20,7 @@ from jinja2 import nodes
 from iplab import livesteps, sandbox, yamlio
 from iplab.actions import BUILDERS, claim, line_op
 from iplab.errors import Location, ScenarioError
-from iplab.fields import JINJA, Fields
+from iplab.fields import JINJA, MISSING, Fields
 from iplab.steps import (
     OPS_BY_ACTION,
     NetnsExec,
@@ -30,6 +30,8 @@ from iplab.steps import (
 )
 
 _ONE_EXPR = re.compile(r"\s*\{\{(?P<expr>(?:(?!\}\}).)*)\}\}\s*", re.S)
+#: a shell variable's name (a script block's ``variables``)
+SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _short(value: Any) -> str:
@@ -291,6 +293,7 @@ class Expander:
         f = Fields(item, loc, render, allowed_extra=("steps",))
         text = f.req_text("script").rstrip("\n")
         title, prose, output = _one_line(f, "title"), f.text("prose"), f.text("output")
+        variables, standalone = _variables(f), f.flag("standalone", True)
         for key in ("action", "loop", "loop_var", "when"):
             if key in item:
                 f.fail(key, f"a 'script' block takes no '{key}'", "its 'steps' are what runs")
@@ -306,8 +309,9 @@ class Expander:
                 raise ScenarioError("a 'script' block cannot hold another", step.loc)
         first = steps[0]
         steps[0] = dataclasses.replace(
-            first, verbatim=text, title=title or first.title, prose=prose or first.prose
-        )
+            first, verbatim=text, title=title or first.title, prose=prose or first.prose,
+            variables=variables, standalone=standalone,
+        )  # fmt: skip
         steps[1:] = [dataclasses.replace(s, joined=True) for s in steps[1:]]
         if output is not None:
             steps[-1] = dataclasses.replace(steps[-1], output=output)
@@ -367,3 +371,28 @@ def _one_line(f: Fields, key: str) -> str | None:
     if value is not None and "\n" in value.strip():
         f.fail(key, "a title is one line", "put longer text in 'prose'")
     return value.strip() if value is not None else None
+
+
+def _variables(f: Fields) -> tuple[tuple[str, str | tuple[tuple[str, str], ...]], ...]:
+    """A script block's ``variables``: NAME: a value (a string), or an array's elements by
+    subscript (a mapping); a printed script sets them before the block's text."""
+    value = f.raw("variables")
+    if value is MISSING or value is None:
+        return ()
+    if not isinstance(value, dict):
+        f.fail("variables", f"must be a mapping of NAME: VALUE, found {type(value).__name__}")
+    out: list[tuple[str, str | tuple[tuple[str, str], ...]]] = []
+    for name, item in value.items():
+        if not isinstance(name, str) or not SHELL_NAME.fullmatch(name):
+            f.fail("variables", f"{name!r} is not a shell variable's name", "letters, digits, _")
+        if isinstance(item, dict):
+            out.append((name, tuple((str(k), _scalar(f, name, v)) for k, v in item.items())))
+        else:
+            out.append((name, _scalar(f, name, item)))
+    return tuple(out)
+
+
+def _scalar(f: Fields, name: str, value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        f.fail("variables", f"{name}: must be a string (or an array's elements by subscript)")
+    return str(value)

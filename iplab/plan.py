@@ -222,15 +222,25 @@ def _blocks_renamed(
             end += 1
         used = {originals[n] for s in steps[start:end] for _, n in s.op.refs() if n in originals}
         pattern = _words_pattern(tuple(sorted(used, key=len, reverse=True)))
-        if len(set(pattern.findall(step.verbatim))) == len(used):
+        values = [v for _, value in step.variables for v in _values(value)]
+        if len(set(pattern.findall("\n".join([step.verbatim, *values])))) == len(used):
             text = _rename_words(step.verbatim, netns, links)
-            out[start] = dataclasses.replace(step, verbatim=text)
+            variables = tuple(
+                (name, _rename_words(value, netns, links) if isinstance(value, str)
+                 else tuple((k, _rename_words(v, netns, links)) for k, v in value))
+                for name, value in step.variables
+            )  # fmt: skip
+            out[start] = dataclasses.replace(step, verbatim=text, variables=variables)
         else:
             out[start] = dataclasses.replace(step, verbatim=None)
             out[start + 1 : end] = [
                 dataclasses.replace(s, joined=False) for s in out[start + 1 : end]
             ]
     return tuple(out)
+
+
+def _values(value: str | tuple[tuple[str, str], ...]) -> list[str]:
+    return [value] if isinstance(value, str) else [v for _, v in value]
 
 
 def owned_by(scenario: Scenario) -> Owned:

@@ -601,6 +601,13 @@ class Step:
     #: printed as written, run as a job in the background (see Session._run), which the
     #: steps after it reach, and undo stops
     background: bool = False
+    #: the input's shell variables a shell block's text uses, with the values it had set
+    #: them to there (a printed script sets them first); a value is a string, or an array's
+    #: elements by subscript
+    variables: tuple[tuple[str, str | tuple[tuple[str, str], ...]], ...] = ()
+    #: False: the block's text does not run by itself in a bash script (typed at the shell
+    #: an earlier line opened, half of a ``case``): a printed script runs its steps' commands
+    standalone: bool = True
 
 
 # -- serialisation (journal records) -------------------------------------------------------------

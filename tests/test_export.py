@@ -47,3 +47,56 @@ def test_parts() -> None:
 def test_markdown_shows_the_tutorials_printed_output() -> None:
     md = export.markdown(build(scenario.load(str(BLOG_SCENARIO))))
     assert "```bash\nip netns list\n```\n\n```text\nns1\n```" in md
+
+
+def _imported(text: str) -> str:
+    from iplab.importer.convert import import_text
+
+    result = import_text(text, "shell", "lab.sh")
+    return export.script(build(scenario.load_text(result.yaml, "lab.yaml")))
+
+
+def test_a_script_sets_the_inputs_variables_before_the_lines_that_use_them() -> None:
+    script = _imported(
+        "NS=red\nip netns add $NS\nip -n $NS link set lo up\nNS=blue\nip netns add $NS\n"
+    )
+    assert script.split("# --- setup ---\n")[1] == (
+        "NS=red\nip netns add $NS\nip -n $NS link set lo up\nNS=blue\nip netns add $NS\n"
+    )  # NS set once for the two lines that use red, again where it becomes blue
+
+
+def test_a_script_runs_the_commands_of_lines_typed_at_a_namespaces_shell() -> None:
+    script = _imported("ip netns add red\nip netns exec red bash\nip link set lo up\nexit\n")
+    body = script.split("# --- setup ---\n")[1]
+    assert body == (
+        "ip netns add red\n"
+        "# as the tutorial writes it (it does not run by itself in a script):\n"
+        "# ip netns exec red bash\n# ip link set lo up\n# exit\n"
+        "ip netns exec red ip link set lo up\n"
+    )
+
+
+def test_a_script_runs_a_server_of_another_terminal_in_the_background() -> None:
+    script = _imported(
+        "ip netns add s\nip netns exec s iperf3 -s\nip netns exec s iperf3 -c 127.0.0.1 -t 1\n"
+    )
+    assert (
+        "ip netns exec s iperf3 -s &  # the tutorial runs it in another terminal\nsleep 1" in script
+    )
+
+
+def test_a_script_sets_an_array_and_an_associative_array_as_bash_reads_them() -> None:
+    script = _imported(
+        "NS=(a b)\ndeclare -A IP=([a]=10.0.0.1 [b]=10.0.0.2)\n"
+        'for n in "${NS[@]}"; do ip netns add $n; ip -n $n addr add ${IP[$n]}/32 dev lo; done\n'
+    )
+    body = script.split("# --- setup ---\n")[1]
+    assert body.splitlines()[:2] == [
+        "NS=([0]=a [1]=b)",
+        "unset IP; declare -A IP=([a]=10.0.0.1 [b]=10.0.0.2)",
+    ]
+    said = subprocess.run(
+        ["bash", "-c", "\n".join([*body.splitlines()[:2], 'echo "${NS[*]} ${IP[b]}"'])],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert said.stdout == "a b 10.0.0.2\n"

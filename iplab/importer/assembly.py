@@ -298,6 +298,15 @@ def group_blocks(drafts: Sequence[Draft], steps: Sequence[dict[str, Any]]) -> li
             continue
         item: dict[str, Any] = {k: step[k] for k in ("title", "prose") if k in step}
         item["script"] = jinja_literal(block.text)
+        if block.variables:
+            item["variables"] = {
+                k: jinja_literal(v)
+                if isinstance(v, str)
+                else {i: jinja_literal(e) for i, e in v.items()}
+                for k, v in block.variables.items()
+            }
+        if not block.standalone:
+            item["standalone"] = False
         item["steps"] = [inner]
         out.append(item)
         if block.output:

@@ -81,6 +81,8 @@ _ELEMENT_REF = re.compile(rf"(?P<how>[#!]?)(?P<name>{_NAME})\[(?P<sub>[^\]]+)\]"
 _ALL_ELEMENTS = re.compile(rf'"\$\{{(?P<keys>!?)(?P<name>{_NAME})\[[@*]\]\}}"')
 _REF = re.compile(rf"\$(?:\{{({_NAME})\}}|({_NAME}))")
 _REF_NAME = re.compile(_NAME)
+#: a variable a text uses: ``$NAME``, ``${NAME}``, ``${NAME:-x}``, ``${NAME[1]}``, ``${#NAME[@]}``
+_USED = re.compile(rf"\$\{{?[#!]?({_NAME})")
 _QUOTED_REF = re.compile(rf'"\$(?:\{{({_NAME})\}}|({_NAME}))"')
 _OTHER_REF = re.compile(r"\$(?:\([^)]*\)?|\{[^}]*\}?|[0-9?#@*!$-])")
 #: loops iplab runs the arithmetic of: c-style ``for ((...))``, ``while``/``until``
@@ -150,6 +152,12 @@ class Block:
     output: list[str] = field(default_factory=list)
     #: the script's own teardown starts here (``down)`` of ``case "$1" in up) ... down)``)
     cleanup: bool = False
+    #: the input's variables the text uses, as it had set them there (a printed script sets
+    #: them first): a value, or an array's elements by subscript
+    variables: dict[str, str | dict[str, str]] = field(default_factory=dict)
+    #: False: the text does not run by itself in a script (typed at the shell an earlier
+    #: line opened, half of a ``case``)
+    standalone: bool = True
 
 
 Event = Note | Cmd | Block
@@ -470,6 +478,16 @@ class Reader:
         self.functions: dict[str, shellread.Node] = {}
         self._calls = 0  # how deep function calls are nested now (a recursion stops at 16)
 
+    def _keep(self, block: Block) -> None:
+        """A block, with the values of the input's variables its text uses."""
+        for match in _USED.finditer(block.text):
+            name = match[1]
+            if name in self.vars.arrays:  # (its $NAME is its first element, in values too)
+                block.variables[name] = dict(self.vars.arrays[name])
+            elif (value := self.vars.values.get(name)) is not None:
+                block.variables[name] = value
+        self.events.append(block)
+
     # -- notes and output --
 
     def note(self, kind: NoteKind, text: str, line: int, end: int | None = None) -> None:
@@ -675,7 +693,7 @@ class Reader:
         cmd = Cmd(text, number, parsed, background=jobs.serves(text))
         self._count_job(text)
         if known and self.keep_variables and text != body:
-            self.events.append(Block(body, number, number, [cmd]))  # printed as written
+            self._keep(Block(body, number, number, [cmd]))  # printed as written
         else:
             self.events.append(cmd)
         return "silent" if _silent(parsed.op) else "speaking"
@@ -795,7 +813,7 @@ class Reader:
                 )
             self.note("fence", text, number, end)  # code: prose, never a title
             return "speaking"
-        self.events.append(Block(text, number, end, cmds))
+        self._keep(Block(text, number, end, cmds))
         return "speaking"
 
     def _sequence(self, node: shellread.Node, number: int, where: str) -> list[Cmd] | None:
@@ -852,8 +870,9 @@ class Reader:
         cut = down.start_point.row - node.start_point.row
         lines = text.split("\n")
         head, tail = "\n".join(lines[:cut]), "\n".join(lines[cut:])
-        self.events.append(Block(head, number, number + cut - 1, ups))
-        self.events.append(Block(tail, number + cut, number + len(lines) - 1, downs, cleanup=True))
+        last = number + len(lines) - 1
+        self._keep(Block(head, number, number + cut - 1, ups, standalone=False))
+        self._keep(Block(tail, number + cut, last, downs, cleanup=True, standalone=False))
         return True
 
     def _count_job(self, text: str) -> None:
@@ -1205,9 +1224,9 @@ class Reader:
         if not cmds:
             self.note("comment", text, number)
             return "speaking"
-        block = Block("\n".join([*session.lead, text]), number, number, cmds)
+        block = Block("\n".join([*session.lead, text]), number, number, cmds, standalone=False)
         session.lead, session.block = [], block
-        self.events.append(block)
+        self._keep(block)
         return "speaking"
 
     def _source(self, args: Sequence[str], number: int) -> None:
