@@ -1241,8 +1241,11 @@ def test_markdown_structure_html_comments_setext_headings_and_list_items() -> No
         ("Quoted ip text", "Look at it"),
     ]
     title, reader = read_markdown(page)
-    assert title is None
-    assert reader.events[0] == Note("heading", "Intro", 1, 1)
+    assert title == "Intro"  # a setext heading of level one is the title, as <h1> is
+    assert not any(isinstance(e, Note) and e.kind == "heading" for e in reader.events)
+    title, reader = read_markdown(f"# Title\n\n{page}")
+    assert title == "Title"  # the first one
+    assert reader.events[0] == Note("heading", "Intro", 3, 3)
 
 
 @pytest.mark.parametrize(

@@ -124,14 +124,22 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     Exit status: 0, or 1 when the model rejects the imported scenario.
     """
-    from iplab.importer.convert import detect_kind, import_text
+    from iplab.importer.convert import detect_kind, import_text, scenario_name
+    from iplab.importer.fetch import fetch, is_address
 
-    path: Path = args.file
-    text = read_input(path)
-    kind: Kind = detect_kind(str(path), text) if args.format == "auto" else args.format
-    result = import_text(
-        text, kind, str(path), name=args.name, base=path.parent, variables=args.variables
-    )
+    source: str = args.file
+    if is_address(source):  # a page on the web: read as the server says it is
+        fetched = fetch(source)
+        text, base, named = fetched.text, None, fetched.name
+        kind: Kind = fetched.kind or detect_kind(named, text)
+    else:
+        path = Path(source)
+        text, base, named = read_input(path), path.parent, source
+        kind = detect_kind(source, text)
+    if args.format != "auto":
+        kind = args.format
+    name = args.name or scenario_name(named)
+    result = import_text(text, kind, source, name=name, base=base, variables=args.variables)
     options.write_text(result.yaml, args.output)
     sys.stderr.write(result.summary(kinds=True))
     return 1 if result.model_error else 0

@@ -318,7 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "import",
-        help="turn a tutorial (Markdown) or a shell script into a scenario file",
+        help="turn a tutorial (Markdown, a web page) or a shell script into a scenario file",
         description=(
             "Read the commands of a tutorial page or a shell script and write a scenario that "
             "renders them back exactly. The summary (warnings, steps iplab cannot undo, the "
@@ -326,14 +326,19 @@ def build_parser() -> argparse.ArgumentParser:
             "(the file is still written)."
         ),
     )
-    p.add_argument("file", type=Path, help="a Markdown page (.md) or a shell script")
+    p.add_argument(
+        "file",
+        help="a Markdown page (.md), a web page (.html), a shell script, or the address"
+        " (http://, https://) of one",
+    )
     p.add_argument("-o", "--output", type=Path, help="write the scenario here instead of stdout")
     p.add_argument("--name", help="the scenario's name (default: from the file name)")
     p.add_argument(
         "--format",
-        choices=("auto", "markdown", "shell"),
+        choices=("auto", "markdown", "html", "shell"),
         default="auto",
-        help="how to read FILE (auto: .md is Markdown, .sh a script, else by its content)",
+        help="how to read FILE (auto: .md is Markdown, .html a web page, .sh a script, else"
+        " by its content; an address: by the type the server says)",
     )
     p.add_argument(
         "--variables",

@@ -28,6 +28,7 @@ from iplab.importer.assembly import (
     step_map,
     steps_yaml,
 )
+from iplab.importer.html import read_html
 from iplab.importer.markdown import read_markdown
 from iplab.importer.reader import (
     FENCE,
@@ -52,6 +53,9 @@ from iplab.words import (
     unquieted,
     without_background,
 )
+
+#: a web page's first tag (after a byte-order mark, blanks, comments)
+_HTML_START = re.compile(r"\ufeff?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
 
 
 @dataclass(frozen=True)
@@ -127,20 +131,25 @@ def scenario_name(source_name: str) -> str:
 
 
 def detect_kind(path: str, text: str) -> Kind:
-    """Markdown by extension (.md, .markdown) or by a fenced block; else a shell script."""
+    """Markdown by extension (.md, .markdown) or by a fenced block; a web page by extension
+    (.html, .htm) or by its first tag; else a shell script."""
     suffix = Path(path).suffix.lower()
     if suffix in (".md", ".markdown", ".mdown"):
         return "markdown"
+    if suffix in (".html", ".htm", ".xhtml"):
+        return "html"
     if suffix in (".sh", ".bash"):
         return "shell"
+    if _HTML_START.match(text):
+        return "html"
     return "markdown" if any(FENCE.fullmatch(line) for line in text.splitlines()) else "shell"
 
 
 def _read(
     text: str, kind: Kind, base: Path | None, keep: bool
 ) -> tuple[str | None, str | None, Reader, list[Draft]]:
-    if kind == "markdown":
-        title, reader = read_markdown(text, keep)
+    if kind in ("markdown", "html"):
+        title, reader = read_markdown(text, keep) if kind == "markdown" else read_html(text, keep)
         drafts, intro = assemble(reader.events)
         description = "\n\n".join(n.text for n in intro if n.kind != "heading") or None
         return title, description, reader, drafts

@@ -7,6 +7,9 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
 
 import yaml
 from markdown_it import MarkdownIt
@@ -59,6 +62,24 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark")
 
 
+@dataclass
+class Part:
+    """One block of a page, as a Markdown or an HTML page holds it (see iplab.importer.html)."""
+
+    kind: Literal["heading", "paragraph", "code"]
+    #: where it starts and ends (1-based lines of the input)
+    line: int
+    end: int
+    #: a heading's text; a paragraph's source lines (markup removed by :func:`plain` later)
+    text: str = ""
+    source: list[str] = field(default_factory=list)
+    #: a level-one heading that may be the page's title
+    title: bool = False
+    #: a code block's language (its info string) and its lines, numbered
+    info: str = ""
+    body: list[tuple[int, str]] = field(default_factory=list)
+
+
 def read_markdown(text: str, keep_variables: bool = True) -> tuple[str | None, Reader]:
     """The page's title and a reader holding its events (notes and commands, in order).
 
@@ -68,30 +89,46 @@ def read_markdown(text: str, keep_variables: bool = True) -> tuple[str | None, R
     lines = text.splitlines()
     title, start = _front_matter(lines)
     tokens = _markdown().parse("\n" * start + "\n".join(lines[start:]))
-    reader = Reader(markdown=True, keep_variables=keep_variables)
-    h1_taken = title is not None
-    code_on_page = any(t.type in ("fence", "code_block") for t in tokens)
+    parts = []
     for k, token in enumerate(tokens):
         if token.map is None:
             continue
         first, end = token.map
         if token.type == "heading_open":
             heading = plain(tokens[k + 1].content)
-            if token.markup == "#" and not h1_taken:
-                title, h1_taken = heading, True
-            else:
-                reader.note("heading", heading, first + 1)
+            parts.append(Part("heading", first + 1, end, heading, title=token.tag == "h1"))
         elif token.type == "paragraph_open":
             source = [_unmarked(line) for line in lines[first:end]]
-            if code_on_page:
-                reader.note("paragraph", plain(" ".join(source)), first + 1, end)
-            else:
-                _bare_paragraph(reader, source, first + 1)
+            parts.append(Part("paragraph", first + 1, end, source=source))
         elif token.type in ("fence", "code_block"):
             info = token.info if token.type == "fence" else ""
             offset = first + 2 if token.type == "fence" else first + 1
             body = list(enumerate(token.content.splitlines(), start=offset))
-            _code_block(reader, info, body, first + 1)
+            parts.append(Part("code", first + 1, end, info=info, body=body))
+    return read_parts(parts, title, keep_variables)
+
+
+def read_parts(
+    parts: Sequence[Part], title: str | None, keep_variables: bool
+) -> tuple[str | None, Reader]:
+    """A page's parts, in order, read: the first level-one heading is its title (unless it
+    has one), the others are notes, code blocks go to the reader."""
+    reader = Reader(markdown=True, keep_variables=keep_variables)
+    h1_taken = title is not None
+    code_on_page = any(part.kind == "code" for part in parts)
+    for part in parts:
+        if part.kind == "heading":
+            if part.title and not h1_taken:
+                title, h1_taken = part.text, True
+            else:
+                reader.note("heading", part.text, part.line)
+        elif part.kind == "paragraph":
+            if code_on_page:
+                reader.note("paragraph", plain(" ".join(part.source)), part.line, part.end)
+            else:
+                _bare_paragraph(reader, part.source, part.line)
+        else:
+            _code_block(reader, part.info, part.body, part.line)
     return title, reader
 
 

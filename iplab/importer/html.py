@@ -1,0 +1,247 @@
+"""A web page (a tutorial saved from the browser, or fetched by its address) read with the
+standard library's HTML parser: its title, headings, paragraphs and code blocks become the
+same parts a Markdown page has (:class:`~iplab.importer.markdown.Part`), read the same way.
+
+What a blog engine puts around a tutorial is left out: scripts, styles, navigation,
+sidebars, footers, forms, buttons ("Copy"), and the line numbers of a highlighted block
+(Pygments' ``linenos`` table or spans, Chroma's ``ln``, Prism's ``line-numbers-rows``).
+When the page has an ``<article>`` or a ``<main>``, only what it holds is read. A code
+block is a ``<pre>``; its language comes from its classes or an enclosing element's
+(``language-bash``, ``lang-sh``, ``highlight-source-shell``, ``brush: bash``,
+``sourceCode bash``, ``data-lang``), and the spans a highlighter wraps around words
+are read as the text they hold. Each line keeps its line number in the HTML file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from iplab.importer.markdown import Part, read_parts
+from iplab.importer.reader import Reader
+
+#: elements whose content is never the tutorial's
+_SKIPPED = frozenset(
+    {"script", "style", "nav", "footer", "aside", "noscript", "form", "button", "svg",
+     "template", "select", "iframe"}
+)  # fmt: skip
+#: classes of what a highlighter or a theme adds inside or around a code block
+_SKIPPED_CLASS = re.compile(
+    r"^(?:linenos?|lineno|linenodiv|line-numbers-rows|gutter|ln|lnt|copy|copy-button|"
+    r"btn-copy|code-copy|clipboard|copy-code-button|code-toolbar-button)$"
+)
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+#: elements holding prose: each one a paragraph
+_PROSE = frozenset({"p", "li", "dt", "dd", "blockquote", "figcaption", "td", "th", "summary"})
+#: elements that end a run of text not inside a paragraph
+_BOUNDARY = frozenset({"div", "section", "article", "main", "ul", "ol", "table", "tr", "hr"})
+#: elements that cannot hold anything (no end tag follows)
+_VOID = frozenset(
+    {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "area", "base", "col"}
+)
+#: a code block's language in its classes
+_LANG = (
+    re.compile(r"(?:^|\s)(?:language|lang|highlight-source|highlight)-([\w+#.-]+)"),
+    re.compile(r"brush:\s*([\w+#.-]+)"),
+    re.compile(r"(?:^|\s)sourceCode\s+([\w+#.-]+)"),
+    re.compile(r"(?:^|\s)hljs\s+([\w+#.-]+)"),
+)
+#: a class that is a language by itself (``<code class="bash">``)
+_BARE_LANGS = frozenset(
+    {"bash", "sh", "shell", "console", "zsh", "shell-session", "terminal", "text", "plaintext"}
+)
+
+
+def read_html(text: str, keep_variables: bool = True) -> tuple[str | None, Reader]:
+    """The page's title and a reader holding its events (notes and commands, in order)."""
+    page = _Page()
+    page.feed(text.replace("\r\n", "\n").replace("\r", "\n"))
+    page.close()
+    parts = page.parts
+    if any(part_in_main for part_in_main in page.in_main):
+        parts = [p for p, inside in zip(page.parts, page.in_main, strict=True) if inside]
+    title = None if any(p.kind == "heading" and p.title for p in parts) else page.title
+    return read_parts(parts, title, keep_variables)
+
+
+def _language(attrs: dict[str, str]) -> str | None:
+    if attrs.get("data-lang"):
+        return attrs["data-lang"]
+    classes = attrs.get("class", "")
+    for pattern in _LANG:
+        if match := pattern.search(classes):
+            return match[1].lower()
+    bare = [c for c in classes.lower().split() if c in _BARE_LANGS]
+    return bare[0] if bare else None
+
+
+@dataclass
+class _Text:
+    """Text being gathered: its pieces, and the line each of its lines starts on."""
+
+    kind: str
+    line: int
+    pieces: list[str] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    lang: str = ""
+
+
+class _Page(HTMLParser):
+    """The parts of a page, in order, each marked inside ``<article>``/``<main>`` or not."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[Part] = []
+        self.in_main: list[bool] = []
+        self.title: str | None = None
+        self._stack: list[tuple[str, str | None, bool]] = []  # tag, language, skipped
+        self._skip = 0
+        self._main = 0
+        self._text: _Text | None = None
+        self._code: _Text | None = None
+        self._in_title = False
+        self._title: list[str] = []
+
+    # -- tags --
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        if tag in _VOID:
+            if tag == "br":
+                self._data("\n", br=True)
+            elif tag in _BOUNDARY and self._code is None:
+                self._flush()
+            return
+        skipped = tag in _SKIPPED or any(
+            _SKIPPED_CLASS.match(c) for c in values.get("class", "").split()
+        )
+        self._stack.append((tag, _language(values), skipped))
+        if skipped:
+            self._skip += 1
+            return
+        if self._skip:
+            return
+        if tag in ("article", "main"):
+            self._main += 1
+        if tag == "title":
+            self._in_title = True
+        elif tag == "pre" and self._code is None:
+            self._flush()
+            lang = next((lang for _, lang, _ in reversed(self._stack) if lang), "")
+            self._code = _Text("code", self.getpos()[0], lang=lang)
+        elif self._code is not None:
+            if tag == "code" and not self._code.lang:
+                self._code.lang = _language(values) or ""
+        elif tag in _HEADINGS or tag in _PROSE or tag in _BOUNDARY:
+            self._flush()
+            if tag in _HEADINGS or tag in _PROSE:
+                self._text = _Text(tag, self.getpos()[0])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        while self._stack:  # close what the page left open, up to the tag
+            open_tag, _, skipped = self._stack.pop()
+            self._closed(open_tag, skipped)
+            if open_tag == tag:
+                break
+
+    def _closed(self, tag: str, skipped: bool) -> None:
+        if skipped:
+            self._skip -= 1
+            return
+        if self._skip:
+            return
+        if tag in ("article", "main"):
+            self._main -= 1
+        if tag == "title":
+            self._in_title = False
+            self.title = _page_title("".join(self._title))
+        elif tag == "pre" and self._code is not None:
+            code, self._code = self._code, None
+            self._add_code(code)
+        elif self._code is None and (tag in _HEADINGS or tag in _PROSE or tag in _BOUNDARY):
+            self._flush()
+
+    def close(self) -> None:
+        super().close()
+        while self._stack:
+            open_tag, _, skipped = self._stack.pop()
+            self._closed(open_tag, skipped)
+        self._flush()
+
+    # -- text --
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        if self._in_title:
+            self._title.append(data)
+            return
+        self._data(data)
+
+    def _data(self, data: str, br: bool = False) -> None:
+        """Text of the page; ``br``: a ``<br>``, a new line that starts where it stands."""
+        target = self._code
+        if target is None:
+            if not data.strip() and self._text is None:
+                return
+            if self._text is None:
+                self._text = _Text("loose", self.getpos()[0])
+            target = self._text
+        line = self.getpos()[0]  # where the data starts in the file
+        if not target.lines:
+            target.lines.append(line)
+        if br:
+            target.pieces.append("\n")
+            target.lines.append(line)
+            return
+        for i, piece in enumerate(data.split("\n")):
+            if i:
+                line += 1
+                target.pieces.append("\n")
+                target.lines.append(line)
+            target.pieces.append(piece)
+
+    def _flush(self) -> None:
+        text, self._text = self._text, None
+        if text is None:
+            return
+        words = " ".join("".join(text.pieces).split())
+        if not words:
+            return
+        first, end = text.lines[0], text.lines[-1]
+        if text.kind in _HEADINGS:
+            part = Part("heading", first, end, words, title=text.kind == "h1")
+        else:  # a line of the paragraph for each line of the file
+            source = [line.strip() for line in "".join(text.pieces).split("\n")]
+            while source and not source[-1]:
+                source.pop()
+            while source and not source[0]:
+                source, first = source[1:], first + 1
+            part = Part("paragraph", first, first + len(source) - 1, source=source)
+        self._add(part)
+
+    def _add_code(self, code: _Text) -> None:
+        content = "".join(code.pieces)
+        lines = code.lines
+        if content.startswith("\n"):  # a newline right after <pre> is not content
+            content, lines = content[1:], lines[1:]
+        body = list(zip(lines, content.split("\n"), strict=False))
+        while body and not body[-1][1].strip():
+            body.pop()
+        if not body or all(t.strip().isdigit() or not t.strip() for _, t in body):
+            return  # empty, or a column of line numbers
+        self._add(Part("code", code.line, body[-1][0], info=code.lang, body=body))
+
+    def _add(self, part: Part) -> None:
+        self.parts.append(part)
+        self.in_main.append(self._main > 0)
+
+
+def _page_title(text: str) -> str | None:
+    """A ``<title>`` without the site's name after `` | ``, `` - `` or `` — ``."""
+    title = " ".join(text.split())
+    title = re.split(r"\s+[|\u2013\u2014·»-]\s+", title)[0] if title else title
+    return title or None
