@@ -1,7 +1,8 @@
 """A printed script runs what iplab runs.
 
 ``iplab render LAB --format script`` is a bash script a reader runs without iplab. For
-each tutorial of the corpus, the script iplab prints from its import and a script of the
+each tutorial of the corpus (as written and with ``--prefix``) and each bundled scenario,
+the script iplab prints and a script of the
 very commands iplab's plan runs are both run by bash, each program the lab's commands
 start replaced by a stand-in that writes down its arguments and does nothing else; the
 two records must be the same, in the same order. A script that uses a variable it never
@@ -26,6 +27,7 @@ from tests.corpus import import_tutorial, tutorials
 from tests.kernel import apart
 
 TUTORIALS = tutorials()
+BUNDLED = sorted((Path(__file__).parent.parent / "scenarios").glob("*.yaml"))
 
 #: a stand-in for a program: its name and arguments (after the namespace it would run in),
 #: one record a line, then success
@@ -41,6 +43,15 @@ printf "%s%s\\n" "${IPLAB_IN:+[$IPLAB_IN] }" "$said" >> "$IPLAB_RECORD"  # one w
 [[ ${0##*/} == sleep ]] && exec /bin/sleep "$(( ${1%%[!0-9]*} > 0 ? 1 : 0 ))"
 exit 0
 """
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_a_bundled_scenarios_printed_script_runs_the_commands_iplab_runs(
+    path: Path, tmp_path: Path
+) -> None:
+    _same_records(build(scenario.load(str(path))), tmp_path)
+
 
 #: the last lines of each script: its jobs have said what they are, then the end
 _END = "-- the end of the script --"
@@ -128,10 +139,14 @@ def test_a_printed_script_runs_the_commands_iplab_runs(
     the block prints its commands."""
     result = import_tutorial(path)
     plan = build(scenario.load_text(result.yaml, f"{result.name}.yaml"), prefix=prefix)
+    _same_records(plan, tmp_path)
+
+
+def _same_records(plan: Plan, where: Path) -> None:
     started = {_program(pc.command.argv) for pc in (*plan.setup, *plan.teardown)}
     assert started - _BUILTINS <= _PROGRAMS  # each is a stand-in
-    printed = _records(export.script(plan), tmp_path, "printed").splitlines()
-    ran = _records(_commands(plan), tmp_path, "iplab").splitlines()
+    printed = _records(export.script(plan), where, "printed").splitlines()
+    ran = _records(_commands(plan), where, "iplab").splitlines()
     assert len(ran) >= len(plan.setup) // 2  # the stand-ins were reached
     if any(line.endswith("&") for line in ran):  # a job and the next command: either order
         printed, ran = sorted(printed), sorted(ran)
