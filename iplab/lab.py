@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from iplab import claims, iproute, jobs, undo, verify
+from iplab import claims, iproute, jobs, programs, undo, verify
 from iplab.batch import batch_line, segments
 from iplab.context import (
     Env,
@@ -470,6 +470,7 @@ def _lab(
             )
         if preflight:
             _hosts_own(plan, links, netns)
+            programs.refuse_missing(plan)
         journal.write_info(
             LabInfo(
                 lab=lab,

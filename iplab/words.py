@@ -15,7 +15,7 @@ import shlex
 SHELL_SYNTAX = re.compile(r"[;&|<>`$]|\$\(")
 
 #: sudo's options that take a value (``sudo -u USER ip ...``)
-_SUDO_VALUED = frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T", "-R"})
+SUDO_VALUED = frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T", "-R"})
 
 
 def strip_sudo(argv: tuple[str, ...]) -> tuple[str, ...]:
@@ -24,7 +24,7 @@ def strip_sudo(argv: tuple[str, ...]) -> tuple[str, ...]:
     while i < len(argv) and argv[i].startswith("-"):
         if argv[i] == "--":
             return argv[i + 1 :]
-        i += 2 if argv[i] in _SUDO_VALUED else 1
+        i += 2 if argv[i] in SUDO_VALUED else 1
     return argv[i:]
 
 
@@ -108,7 +108,7 @@ _CURL_FILES = frozenset({"-o", "--output", "-D", "--dump-header", "-c", "--cooki
 #: programs that read packets: a reader unless they write a file (``-w``)
 _CAPTURE = frozenset({"tcpdump", "tshark"})
 #: the shell's words that join commands, and the redirections that only quiet one
-_JOINS = frozenset({"|", "&&", "||", ";"})
+JOINS = frozenset({"|", "&&", "||", ";"})
 _QUIET = frozenset({">", ">>", "&>", "&>>"})
 
 
@@ -171,7 +171,7 @@ def unquieted(command: str) -> str | None:
         if token == ">&" and tokens[i + 1 : i + 2] in (["1"], ["2"]):
             i += 2
             continue
-        if token in _JOINS or token in _QUIET or token in ("<", ">&", "&", "(", ")"):
+        if token in JOINS or token in _QUIET or token in ("<", ">&", "&", "(", ")"):
             return None
         words.append(token)
         i += 1
@@ -190,7 +190,7 @@ def _readers_joined(command: str) -> bool:
         if token.isdigit() and tokens[i + 1 : i + 2] and tokens[i + 1].startswith(">"):
             i += 1  # a stream's number: its redirection follows
             token = tokens[i]
-        if token in _JOINS:
+        if token in JOINS:
             stages.append([])
         elif token == ">&":  # one stream to the other: 2>&1
             if tokens[i + 1 : i + 2] not in (["1"], ["2"]):

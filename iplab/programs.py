@@ -1,0 +1,139 @@
+"""The programs a lab's commands start, looked for before anything runs.
+
+A tutorial may use a tool this host does not have (``brctl`` without bridge-utils,
+``ovs-vsctl``, ``iperf3``): run, its step would fail halfway and the run roll back. The
+preflight names every missing program, the step that runs it, and its package.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+from iplab.errors import IplabError
+from iplab.plan import Plan
+from iplab.render import Command
+from iplab.words import JOINS, SUDO_VALUED, inside_netns, shell_tokens
+
+#: what bash runs itself (and words that only shape a statement)
+BUILTINS = frozenset({
+    "echo", "printf", "cd", "pwd", "kill", "wait", "read", "true", "false", ":", "test", "[",
+    "[[", "export", "set", "unset", "source", ".", "exit", "trap", "shift", "local", "declare",
+    "typeset", "let", "eval", "return", "alias", "type", "command", "builtin", "hash", "ulimit",
+    "umask", "jobs", "fg", "bg", "disown", "times", "break", "continue", "mapfile", "readarray",
+    "getopts", "shopt", "pushd", "popd", "dirs",
+})  # fmt: skip
+_OPENERS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "time", "{", "("})
+_CLOSERS = frozenset({"fi", "done", "esac", "}", ")", ";;", "in"})
+#: commands that run the command after their options (``timeout 5 CMD``, ``nohup CMD``)
+_WRAPPERS = {"sudo": 0, "env": 0, "nohup": 0, "stdbuf": 0, "nice": 0, "setsid": 0,
+             "timeout": 1, "watch": 0, "nsenter": 0, "unshare": 0, "exec": 0}  # fmt: skip
+
+
+def programs(command: str) -> list[str]:
+    """The programs a command line starts, as far as its words say: each simple command's
+    first word past assignments and wrappers (``sudo``, ``ip netns exec NS``, ``timeout 5``,
+    ``nsenter --net=... --``), into ``bash -c SCRIPT``; not bash's builtins, not a word
+    the shell computes (``$TOOL``), not the words of ``for``/``case`` headers."""
+    tokens = shell_tokens(command)
+    if tokens is None:
+        return []
+    found: list[str] = []
+    stage: list[str] = []
+    for token in [*tokens, ";"]:
+        if token in JOINS or token in ("&", "(", ")"):
+            found += _program(stage)
+            stage = []
+        else:
+            stage.append(token)
+    return found
+
+
+def _program(stage: list[str]) -> list[str]:
+    words = [w for i, w in enumerate(stage) if not _redirection(stage, i)]
+    while words and (words[0] in _OPENERS or re.fullmatch(r"[A-Za-z_]\w*=.*", words[0])):
+        words = words[1:]
+    if not words or words[0] in _CLOSERS or words[0] in ("for", "case", "select", "function"):
+        return []
+    first = words[0]
+    if first in _WRAPPERS:
+        rest = words[1:]
+        skip = _WRAPPERS[first]
+        while rest and (rest[0].startswith("-") or ("=" in rest[0] and first == "env")):
+            option = rest.pop(0)
+            if option == "--":
+                break
+            if first == "sudo" and option in SUDO_VALUED and rest:
+                rest.pop(0)
+        return _program(rest[skip:])
+    ns, inner = inside_netns(words)
+    if ns is not None:
+        return _program(inner)
+    if first in ("bash", "sh") and len(words) >= 3 and words[1] == "-c":
+        return ["bash" if first == "bash" else "sh", *programs(words[2])]
+    if first in BUILTINS or "$" in first or "`" in first or re.fullmatch(r"\d+", first):
+        return []
+    return [first]
+
+
+def _redirection(stage: list[str], i: int) -> bool:
+    """The word at ``i`` is a redirection (``>``, ``2>``, ``>&``) or the file it names."""
+    word = stage[i]
+    if word[:1] in "<>" or (word.isdigit() and stage[i + 1 : i + 2] and stage[i + 1][:1] in "<>"):
+        return True
+    before = stage[i - 1] if i else ""
+    return bool(before) and before[-1:] in "<>&" and before[:1] in "<>&" and before != "&&"
+
+
+#: where a program a tutorial uses comes from (Debian and Ubuntu package names)
+PACKAGES = {
+    "brctl": "bridge-utils", "tcpdump": "tcpdump", "ping": "iputils-ping",
+    "arping": "iputils-arping", "tracepath": "iputils-tracepath", "iperf3": "iperf3",
+    "iperf": "iperf", "nc": "netcat-openbsd", "ncat": "ncat", "socat": "socat", "curl": "curl",
+    "wget": "wget", "ethtool": "ethtool", "tc": "iproute2", "ss": "iproute2",
+    "bridge": "iproute2", "iptables": "iptables", "ip6tables": "iptables", "nft": "nftables",
+    "conntrack": "conntrack", "ovs-vsctl": "openvswitch-switch", "ovs-ofctl": "openvswitch-switch",
+    "dig": "dnsutils", "traceroute": "traceroute", "mtr": "mtr-tiny", "tshark": "tshark",
+    "dnsmasq": "dnsmasq", "dhclient": "isc-dhcp-client", "ipvsadm": "ipvsadm",
+    "python3": "python3", "wg": "wireguard-tools", "bird": "bird2", "vtysh": "frr",
+    "lsof": "lsof", "nmap": "nmap", "hping3": "hping3", "netstat": "net-tools",
+    "ifconfig": "net-tools", "route": "net-tools", "arp": "net-tools",
+}  # fmt: skip
+#: a tutorial that installs what it needs: what it runs after that is not looked for
+_INSTALLERS = frozenset({"apt-get", "apt", "yum", "dnf", "apk", "pacman", "zypper", "pip", "pip3"})
+
+
+def refuse_missing(plan: Plan) -> None:
+    """Refuse, before anything runs, a lab whose commands start a program this host does
+    not have (``ovs-vsctl``, ``brctl`` without bridge-utils): run, the step would fail
+    halfway and the run roll back. Every missing program is named, with its package."""
+    missing: dict[str, Command] = {}
+    for pc in plan.commands:
+        command = pc.command
+        if pc.skip is not None:
+            continue
+        started = programs(command.text)
+        if _INSTALLERS & set(started):
+            break  # the tutorial installs its tools itself
+        for program in started:
+            if program not in missing and shutil.which(program) is None:
+                missing[program] = command
+    if not missing:
+        return
+    said = ", ".join(
+        f"{p}{' (package ' + PACKAGES[p] + ')' if p in PACKAGES else ''}, which `{c.text}`"
+        f" runs{_where(c) if len(missing) > 1 else ''}"
+        for p, c in missing.items()
+    )
+    first = next(iter(missing.values()))
+    raise IplabError(
+        f"not starting: this host does not have {said}",
+        first.step.loc if first.step is not None else None,
+        "install what is missing; --no-preflight starts anyway: that step fails, and the"
+        " run rolls back",
+    )
+
+
+def _where(command: Command) -> str:
+    loc = command.step.loc if command.step is not None else None
+    return f" (line {loc.line})" if loc is not None and loc.line else ""

@@ -1,0 +1,91 @@
+"""The programs a lab's commands start, and the preflight that looks for them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from iplab import scenario
+from iplab.errors import IplabError
+from iplab.plan import Plan, build
+from iplab.programs import programs, refuse_missing
+from tests.kernel import iplab, netns_names
+
+
+@pytest.mark.parametrize(
+    ("command", "started"),
+    [
+        ("sudo ip netns exec m1 ovs-vsctl add-br ovsbr0", ["ovs-vsctl"]),
+        ("sudo -E ip -n sa addr add 10.0.0.1/24 dev sa0", ["ip"]),
+        ("ip netns exec s python3 -m http.server 8080 > /dev/null 2>&1 &", ["python3"]),
+        ("echo 1 | sudo tee /proc/sys/net/ipv4/ip_forward", ["tee"]),
+        ("for i in 1 2; do ip netns add n$i; done", ["ip"]),
+        ('bash -c "brctl addbr b0 && brctl show"', ["bash", "brctl", "brctl"]),
+        ("timeout 5 tcpdump -i any -c 3", ["tcpdump"]),
+        ("A=1 B=2 iperf3 -c 10.0.0.1", ["iperf3"]),
+        ("sudo -u bob nsenter --net=/run/netns/x -- ping -c1 10.0.0.1", ["ping"]),
+        ("env -i PATH=/bin socat - TCP:10.0.0.1:80", ["socat"]),
+        ("if ip link show br0; then ip link del br0; fi", ["ip", "ip"]),
+        ("ip link del x 2>/dev/null || true", ["ip"]),
+        ("cat <<EOF > /tmp/x", ["cat"]),
+        ("$TOOL add", []),
+        ("kill %1; wait %1", []),
+        ("case $1 in up) ip netns add a;; esac", ["ip"]),
+        ("(cd /tmp && nc -l 9000)", ["nc"]),
+        ("ip l s up dev 'unclosed", []),
+    ],
+)
+def test_the_programs_a_command_starts(command: str, started: list[str]) -> None:
+    assert programs(command) == started
+
+
+def _plan(lines: list[str]) -> Plan:
+    steps = "".join(f"  - action: raw\n    command: '{line}'\n" for line in lines)
+    return build(scenario.load_text(f"name: p\nsetup:\n{steps}", "p.yaml"))
+
+
+def test_a_lab_that_runs_a_program_the_host_lacks_is_refused_with_every_one_named() -> None:
+    plan = _plan(
+        ["ip netns add n0", "iplab-no-such-tool-1 x", "ip -n n0 link", "iplab-no-such-tool-2"]
+    )
+    with pytest.raises(IplabError) as caught:
+        refuse_missing(plan)
+    said = str(caught.value)
+    assert said.startswith("p.yaml:5: setup[1]: not starting: this host does not have")
+    assert "iplab-no-such-tool-1, which `iplab-no-such-tool-1 x` runs (line 5)" in said
+    assert "iplab-no-such-tool-2, which `iplab-no-such-tool-2` runs (line 9)" in said
+    assert "--no-preflight" in said
+
+
+def test_a_known_programs_package_is_named_and_what_a_tutorial_installs_is_not_looked_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import shutil
+
+    real = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda p: None if p == "brctl" else real(p))
+    with pytest.raises(
+        IplabError, match=r"brctl \(package bridge-utils\), which `brctl addbr b0` runs"
+    ):
+        refuse_missing(_plan(["brctl addbr b0"]))
+    refuse_missing(_plan(["apt-get install -y bridge-utils", "brctl addbr b0"]))
+
+
+@pytest.mark.kernel
+def test_up_refuses_before_anything_runs_and_no_preflight_runs_and_rolls_back(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    lab = tmp_path / "tools.yaml"
+    lab.write_text(
+        "name: tools\nsetup:\n  - action: netns add\n    name: t0\n"
+        "  - action: netns exec\n    in: t0\n    command: iplab-no-such-tool --version\n"
+    )
+    refused = iplab("up", str(lab), "--prefix", prefix, state=state_dir)
+    assert refused.returncode == 1, refused.stderr
+    assert "not starting: this host does not have iplab-no-such-tool" in refused.stderr
+    assert [n for n in netns_names() if n.startswith(prefix)] == []  # nothing ran
+    forced = iplab("up", str(lab), "--prefix", prefix, "--no-preflight", state=state_dir)
+    assert forced.returncode == 1
+    assert "rolled back" in forced.stderr, forced.stderr
+    assert [n for n in netns_names() if n.startswith(prefix)] == []
