@@ -328,17 +328,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "file",
-        help="a Markdown page (.md), a web page (.html), a shell script, or the address"
-        " (http://, https://) of one",
+        help="a Markdown page (.md), a web page (.html), reStructuredText (.rst), a shell"
+        " script, or the address (http://, https://) of one",
     )
     p.add_argument("-o", "--output", type=Path, help="write the scenario here instead of stdout")
     p.add_argument("--name", help="the scenario's name (default: from the file name)")
     p.add_argument(
         "--format",
-        choices=("auto", "markdown", "html", "shell"),
+        choices=("auto", "markdown", "html", "rst", "shell"),
         default="auto",
-        help="how to read FILE (auto: .md is Markdown, .html a web page, .sh a script, else"
-        " by its content; an address: by the type the server says)",
+        help="how to read FILE (auto: .md is Markdown, .html a web page, .rst reStructuredText,"
+        " .sh a script, else by its content; an address: by the type the server says)",
     )
     p.add_argument(
         "--variables",

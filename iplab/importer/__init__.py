@@ -1,11 +1,12 @@
-"""``iplab import``: a tutorial (a Markdown or web page, or a shell script) -> a scenario file.
+"""``iplab import``: a tutorial (Markdown, a web page, reStructuredText, a shell script) ->
+a scenario file.
 
 The stages, in order, one module each:
 
 - :mod:`iplab.importer.markdown`: a page read with markdown-it-py: title, headings,
   paragraphs, code blocks; :mod:`iplab.importer.html`: a web page read into the same parts
-  (the standard library's HTML parser), :mod:`iplab.importer.fetch` when it is given by
-  its address;
+  (the standard library's HTML parser), :mod:`iplab.importer.rst`: reStructuredText
+  (docutils), :mod:`iplab.importer.fetch` when a page is given by its address;
 - :mod:`iplab.importer.reader`: the lines of a code block or a script: prompts,
   continuations, comments, output under a command, the script's variables; shell syntax
   through :mod:`iplab.importer.shell` (tree-sitter-bash: statements, loops, ``bash -c``,

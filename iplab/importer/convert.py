@@ -36,6 +36,7 @@ from iplab.importer.reader import (
     Reader,
     read_shell,
 )
+from iplab.importer.rst import read_rst
 from iplab.inverse import sysctl_writes_of
 from iplab.names import ROOT
 from iplab.plan import build, decide_sudo
@@ -132,12 +133,15 @@ def scenario_name(source_name: str) -> str:
 
 def detect_kind(path: str, text: str) -> Kind:
     """Markdown by extension (.md, .markdown) or by a fenced block; a web page by extension
-    (.html, .htm) or by its first tag; else a shell script."""
+    (.html, .htm) or by its first tag; reStructuredText by extension (.rst); else a shell
+    script."""
     suffix = Path(path).suffix.lower()
     if suffix in (".md", ".markdown", ".mdown"):
         return "markdown"
     if suffix in (".html", ".htm", ".xhtml"):
         return "html"
+    if suffix in (".rst", ".rest"):
+        return "rst"
     if suffix in (".sh", ".bash"):
         return "shell"
     if _HTML_START.match(text):
@@ -148,8 +152,9 @@ def detect_kind(path: str, text: str) -> Kind:
 def _read(
     text: str, kind: Kind, base: Path | None, keep: bool
 ) -> tuple[str | None, str | None, Reader, list[Draft]]:
-    if kind in ("markdown", "html"):
-        title, reader = read_markdown(text, keep) if kind == "markdown" else read_html(text, keep)
+    if kind in ("markdown", "html", "rst"):
+        read = {"markdown": read_markdown, "html": read_html, "rst": read_rst}[kind]
+        title, reader = read(text, keep)
         drafts, intro = assemble(reader.events)
         description = "\n\n".join(n.text for n in intro if n.kind != "heading") or None
         return title, description, reader, drafts

@@ -73,6 +73,8 @@ def fetch(address: str) -> Fetched:
         "application/xhtml+xml": "html",
         "text/markdown": "markdown",
         "text/x-markdown": "markdown",
+        "text/x-rst": "rst",
+        "text/prs.fallenstein.rst": "rst",
         "text/x-shellscript": "shell",
         "application/x-sh": "shell",
     }
