@@ -103,11 +103,10 @@ PACKAGES = {
 _INSTALLERS = frozenset({"apt-get", "apt", "yum", "dnf", "apk", "pacman", "zypper", "pip", "pip3"})
 
 
-def refuse_missing(plan: Plan) -> None:
-    """Refuse, before anything runs, a lab whose commands start a program this host does
-    not have (``ovs-vsctl``, ``brctl`` without bridge-utils): run, the step would fail
-    halfway and the run roll back. Every missing program is named, with its package."""
-    missing: dict[str, Command] = {}
+def missing(plan: Plan) -> dict[str, Command]:
+    """The programs the lab's commands start that this host does not have, each with the
+    first command that starts it."""
+    found: dict[str, Command] = {}
     for pc in plan.commands:
         command = pc.command
         if pc.skip is not None:
@@ -116,18 +115,30 @@ def refuse_missing(plan: Plan) -> None:
         if _INSTALLERS & set(started):
             break  # the tutorial installs its tools itself
         for program in started:
-            if program not in missing and shutil.which(program) is None:
-                missing[program] = command
-    if not missing:
-        return
-    said = ", ".join(
+            if program not in found and shutil.which(program) is None:
+                found[program] = command
+    return found
+
+
+def said(lacking: dict[str, Command]) -> str:
+    """``tcpdump (package tcpdump), which `...` runs``, for each."""
+    return ", ".join(
         f"{p}{' (package ' + PACKAGES[p] + ')' if p in PACKAGES else ''}, which `{c.text}`"
-        f" runs{_where(c) if len(missing) > 1 else ''}"
-        for p, c in missing.items()
+        f" runs{_where(c) if len(lacking) > 1 else ''}"
+        for p, c in lacking.items()
     )
-    first = next(iter(missing.values()))
+
+
+def refuse_missing(plan: Plan) -> None:
+    """Refuse, before anything runs, a lab whose commands start a program this host does
+    not have (``ovs-vsctl``, ``brctl`` without bridge-utils): run, the step would fail
+    halfway and the run roll back. Every missing program is named, with its package."""
+    lacking = missing(plan)
+    if not lacking:
+        return
+    first = next(iter(lacking.values()))
     raise IplabError(
-        f"not starting: this host does not have {said}",
+        f"not starting: this host does not have {said(lacking)}",
         first.step.loc if first.step is not None else None,
         "install what is missing; --no-preflight starts anyway: that step fails, and the"
         " run rolls back",

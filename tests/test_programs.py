@@ -89,3 +89,18 @@ def test_up_refuses_before_anything_runs_and_no_preflight_runs_and_rolls_back(
     assert forced.returncode == 1
     assert "rolled back" in forced.stderr, forced.stderr
     assert [n for n in netns_names() if n.startswith(prefix)] == []
+
+
+def test_check_says_which_programs_this_host_lacks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from iplab.cli import main
+
+    lab = tmp_path / "tools.yaml"
+    lab.write_text("name: tools\nsetup:\n  - action: raw\n    command: iplab-no-such-tool -V\n")
+    assert main(["check", str(lab)]) == 0
+    err = capsys.readouterr().err
+    assert err == (
+        "iplab: note: this host does not have iplab-no-such-tool, which `iplab-no-such-tool -V`"
+        " runs: up and run refuse the lab until it is installed\n"
+    )

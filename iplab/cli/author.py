@@ -86,6 +86,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"{verdict}: {len(sc.steps)} steps ({len(sc.setup)} setup, {len(sc.teardown)} teardown), "
         f"{claims} claims, {failed} failing in the model\n"
     )
+    from iplab import programs
+
+    if lacking := programs.missing(plan):
+        sys.stderr.write(
+            f"iplab: note: this host does not have {programs.said(lacking)}:"
+            " up and run refuse the lab until it is installed\n"
+        )
     return 1 if failed else 0
 
 
