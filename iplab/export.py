@@ -4,8 +4,9 @@ Every format takes the same :class:`~iplab.render.Command` objects and prints
 their ``text`` unchanged; only what surrounds the lines differs. A script and a page
 also set the input's shell variables a line uses before it (``BR=br0``: the tutorial set
 them in lines that are not commands), and a script, which runs without a reader at a
-terminal, runs in the background what the tutorial runs in another terminal and runs
-the commands of a block typed at a shell an earlier line opened. No clock, no host
+terminal, runs in the background what the tutorial runs in another terminal, stops what
+the tutorial stops with Ctrl-C as iplab does (``timeout -s INT``), and runs the commands
+of a block typed at a shell an earlier line opened. No clock, no host
 name: the same scenario always exports to the same bytes.
 """
 
@@ -94,6 +95,12 @@ def _script_lines(
             yield [
                 f"{command.text} &  # the tutorial runs it in another terminal",
                 "sleep 1  # while it starts (iplab waits until it listens)",
+            ]
+        elif step is not None and step.stop_after is not None:
+            seconds = f"{step.stop_after:g}"
+            yield [
+                f"timeout -s INT {seconds} {command.text} || [ $? -eq 124 ]"
+                f"  # the tutorial stops it with Ctrl-C; iplab, after {seconds} s"
             ]
         else:
             yield [command.text + _waited(command)]

@@ -103,6 +103,18 @@ _READERS = frozenset(
         *("sleep",),
     }
 )
+#: clients a reader types into, and that a server may run as (``nc -l 9000``)
+NETCATS = frozenset({"nc", "ncat", "netcat", "telnet", "socat"})
+
+
+def listens(program: str, args: list[str]) -> bool:
+    """``nc -l``, ``ncat --listen``, ``nc -lvp 9000``, ``socat TCP-LISTEN:80 ...``."""
+    if program == "socat":
+        return any("LISTEN" in a.upper() for a in args)
+    short = {c for a in args if a.startswith("-") and not a.startswith("--") for c in a[1:]}
+    return "l" in short or "--listen" in args
+
+
 #: curl's options that write a file (their value is the file, unless it is /dev/null or -)
 _CURL_FILES = frozenset({"-o", "--output", "-D", "--dump-header", "-c", "--cookie-jar"})
 #: programs that read packets: a reader unless they write a file (``-w``)
@@ -255,6 +267,8 @@ def reads_only(command: str) -> bool:
         return not any(a in ("-w", "--write") or a.startswith("-w") for a in args)
     if program in ("iperf", "iperf3"):  # a client measures; a server stays (a job)
         return not {"-s", "--server", "-D", "--daemon"} & set(args)
+    if program in NETCATS:  # a client talks; a server (-l) stays (a job)
+        return not listens(program, args)
     if program == "curl":  # a fetch shown, or thrown away: -o /dev/null
         saved = any(a in ("-O", "--remote-name", "--remote-name-all") for a in args)
         files = [b for a, b in itertools.pairwise(args) if a in _CURL_FILES]

@@ -34,6 +34,7 @@ WITH_CLEANUP = (
     "25-two-hosts-and-a-router.md",
     "29-stop-the-server.sh",
     "31-lab-script-up-and-down.sh",
+    "32-netcat-chat.md",
 )
 
 

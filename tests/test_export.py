@@ -100,3 +100,21 @@ def test_a_script_sets_an_array_and_an_associative_array_as_bash_reads_them() ->
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert said.stdout == "a b 10.0.0.2\n"
+
+
+def test_a_script_stops_what_the_tutorial_stops_with_ctrl_c_as_iplab_does() -> None:
+    script = _imported("ip netns add p\nip netns exec p ping 127.0.0.1\n")
+    line = (
+        "timeout -s INT 3 ip netns exec p ping 127.0.0.1 || [ $? -eq 124 ]"
+        "  # the tutorial stops it with Ctrl-C; iplab, after 3 s"
+    )
+    assert line in script.splitlines()
+    stopped = subprocess.run(
+        ["bash", "-c", "set -euo pipefail\ntimeout -s INT 0.2 sleep 5 || [ $? -eq 124 ]\necho on"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    failed = subprocess.run(
+        ["bash", "-c", "set -euo pipefail\ntimeout -s INT 5 false || [ $? -eq 124 ]\necho on"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert (stopped.stdout, failed.returncode) == ("on\n", 1)  # a failure still ends the script

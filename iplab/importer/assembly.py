@@ -37,7 +37,7 @@ from iplab.plan import decide_sudo
 from iplab.render import renderer
 from iplab.scenario import SudoPolicy
 from iplab.steps import LinkDel, NetnsDel, NetnsDelAll, NetnsExec, Op, Probe, is_observation
-from iplab.words import background_job
+from iplab.words import NETCATS, background_job, listens
 
 Variables = Literal["keep", "expand"]
 
@@ -255,7 +255,9 @@ _FOREVER = frozenset({"tcpdump", "watch", "tshark", "dumpcap"})
 
 def author_stops(line: str) -> bool:
     """A command that runs until its author presses Ctrl-C: ``ping`` without ``-c`` (or a
-    ``-w`` deadline), ``tcpdump`` without ``-c``, ``ip monitor``, ``bridge monitor``. Not
+    ``-w`` deadline), ``tcpdump`` without ``-c``, ``ip monitor``, ``bridge monitor``, a
+    client the reader types into (``nc 10.0.0.2 9000``, ``telnet``, ``socat -
+    TCP:...``; not ``echo hi | nc ...``, nor a scan, ``nc -z``). Not
     one run in the background (``tcpdump -i br0 &``: the step ends at once, its job runs
     on), nor one that stops a job (``pkill tcpdump``)."""
     if background_job(line) or jobs.request(line) is not None:
@@ -273,6 +275,10 @@ def author_stops(line: str) -> bool:
             return not counted
         if word in ("ip", "bridge") and "monitor" in rest:
             return True
+        if word in NETCATS:  # a client the reader types into, unless something is fed to it
+            fed = words[i - 1 : i] == ["|"] or any(w.startswith("<") for w in rest)
+            scan = any(w.startswith("-") and not w.startswith("--") and "z" in w for w in rest)
+            return not (fed or scan or listens(word, rest))
     return False
 
 
