@@ -92,6 +92,30 @@ def reaches_every_netns(command: str) -> str | None:
     return None
 
 
+def ip_netns(command: str) -> str | None:
+    """The namespace a plain ``ip``/``bridge``/``tc`` command works in by its own option
+    (``ip -n NS route replace ...``, ``ip -netns NS neigh add ...``, ``ip netns set NS
+    ID``, which names NS for the root's table); None: another command, or the root."""
+    argv = plain_words(command)
+    if not argv or argv[0] not in ("ip", "bridge", "tc"):
+        return None
+    j = 1
+    while j < len(argv) and argv[j].startswith("-") and len(argv) > j + 1:
+        opt = argv[j][1:] if argv[j].startswith("--") else argv[j]
+        if opt == "-n" or _abbreviates(opt, "-netns", 3):
+            return argv[j + 1]
+        j += 2 if any(_abbreviates(opt, o, 2) for o in _IP_VALUED) else 1
+    rest = argv[j:]
+    if (
+        argv[0] == "ip"
+        and len(rest) == 4
+        and _abbreviates(rest[0], "netns", 3)
+        and rest[1] == "set"
+    ):
+        return rest[2]
+    return None
+
+
 # -- observation or change? -------------------------------------------------------------------
 
 #: programs that only read (when they write nothing through shell syntax)

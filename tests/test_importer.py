@@ -50,7 +50,7 @@ from iplab.steps import (
     Raw,
     Show,
 )
-from iplab.words import reads_only
+from iplab.words import ip_netns, reads_only
 from tests.conftest import BLOG, FIXTURES, GOLDEN, REPO
 from tests.goldens import assert_golden
 
@@ -1439,3 +1439,34 @@ def test_a_rename_inside_a_namespace_is_typed_and_followed(spelling: str) -> Non
     assert [u.undo.op.get("name") for u in renamed.undo if isinstance(u.undo.op, LinkSet)] == [
         "veth1"
     ]
+
+
+def test_what_ip_changes_inside_a_namespace_the_input_makes_is_undone_with_it() -> None:
+    """``ip -n NS route replace``, ``ip -netns NS neigh add``, ``ip netns set NS ID``:
+    deleting NS undoes them; the same in the root namespace, or in one the input did not
+    make, is said to be beyond undo."""
+    script = (
+        "ip netns add n1\n"
+        "ip -n n1 link set lo up\n"
+        "ip -n n1 route replace 10.1.0.0/16 dev lo\n"
+        "ip -netns n1 neigh add 10.0.0.1 lladdr 02:00:00:00:00:01 dev lo\n"
+        "ip -n n1 route del 10.1.0.0/16\n"
+        "ip netns set n1 7\n"
+        "ip route replace 10.2.0.0/16 dev lo\n"
+        "ip -n other route replace 10.3.0.0/16 dev lo\n"
+    )
+    result = import_text(script, "shell", "s.sh")
+    assert result.cannot_undo == (
+        "setup[6] (line 7): ip route replace 10.2.0.0/16 dev lo",
+        "setup[7] (line 8): ip -n other route replace 10.3.0.0/16 dev lo",
+    )
+
+
+@pytest.mark.parametrize(
+    ("command", "ns"),
+    [("ip -n a route", "a"), ("ip -4 -netns b neigh", "b"), ("ip --netns c link", "c"),
+     ("bridge -n d fdb show", "d"), ("ip netns set e 3", "e"), ("ip route", None),
+     ("ip -batch x", None), ("ip netns exec f ip link", None), ("ping -n 1", None)],
+)  # fmt: skip
+def test_the_namespace_an_ip_command_names_by_its_own_option(command: str, ns: str | None) -> None:
+    assert ip_netns(command) == ns

@@ -47,6 +47,7 @@ from iplab.steps import NetnsAdd, NetnsDelAll, NetnsExec, Op, Raw
 from iplab.words import (
     deletes_a_rule,
     inside_netns,
+    ip_netns,
     link_scoped,
     netns_scoped,
     plain_words,
@@ -276,6 +277,7 @@ def _cannot_undo(drafts: Sequence[Draft], cut: int) -> Iterable[str]:
             made.add(op.name)
         undone = isinstance(op, Raw | NetnsExec) and bool(op.creates or op.renames)
         inside = isinstance(op, NetnsExec) and op.ns in made and netns_scoped(op.command)
+        inside |= isinstance(op, Raw) and ip_netns(op.command) in made  # ip -n NS ...
         kept = isinstance(op, Raw | NetnsExec) and op.undo is None and not op.observes
         # a sysctl's undo is read when it runs; a deletion is not undone, as ip link del
         read_back = sysctl_writes_of(op) is not None
