@@ -13,6 +13,7 @@ import shutil
 from iplab.errors import IplabError
 from iplab.plan import Plan
 from iplab.render import Command
+from iplab.steps import NetnsExec, Probe, Raw
 from iplab.words import JOINS, SUDO_VALUED, inside_netns, shell_tokens
 
 #: what bash runs itself (and words that only shape a statement)
@@ -107,15 +108,21 @@ def missing(plan: Plan) -> dict[str, Command]:
     """The programs the lab's commands start that this host does not have, each with the
     first command that starts it."""
     found: dict[str, Command] = {}
+    there: dict[str, bool] = {}
     for pc in plan.commands:
         command = pc.command
         if pc.skip is not None:
             continue
-        started = programs(command.text)
+        # a command iplab renders starts the tool its op is for (ip, bridge, brctl, tc);
+        # one kept as written (or a probe's ping) says it in its words
+        verbatim = isinstance(command.op, Raw | NetnsExec | Probe) or not command.argv
+        started = programs(command.text) if verbatim else [command.argv[0]]
         if _INSTALLERS & set(started):
             break  # the tutorial installs its tools itself
         for program in started:
-            if program not in found and shutil.which(program) is None:
+            if program not in there:
+                there[program] = shutil.which(program) is not None
+            if not there[program] and program not in found:
                 found[program] = command
     return found
 

@@ -70,6 +70,12 @@ def test_a_known_programs_package_is_named_and_what_a_tutorial_installs_is_not_l
     ):
         refuse_missing(_plan(["brctl addbr b0"]))
     refuse_missing(_plan(["apt-get install -y bridge-utils", "brctl addbr b0"]))
+    typed = build(scenario.load_text("name: t\nsetup:\n  - line: brctl addbr b0\n", "t.yaml"))
+    assert type(typed.setup[0].command.op).__name__ != "Raw"  # the op says its tool
+    with pytest.raises(
+        IplabError, match=r"t\.yaml:3: setup\[0\]: .* brctl \(package bridge-utils\)"
+    ):
+        refuse_missing(typed)
 
 
 @pytest.mark.kernel
