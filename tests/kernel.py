@@ -141,11 +141,21 @@ def apart(script: str, net: bool = True, timeout: float = 120) -> subprocess.Com
     host's (an ``ip -all netns delete`` reaches only what the script made)."""
     Path("/run/netns").mkdir(exist_ok=True)
     inner = "mount -t tmpfs iplab-test /run/netns || exit 97\n" + script
-    return subprocess.run(
-        ["unshare", *(["--net"] if net else []), "--mount", "--propagation", "private",
-         "bash", "-c", inner],
-        capture_output=True, text=True, cwd=REPO, timeout=timeout, check=False,
-    )  # fmt: skip
+    argv = ["unshare", *(["--net"] if net else []), "--mount", "--propagation", "private",
+            "bash", "-c", inner]  # fmt: skip
+    # a session of its own: past the time limit, every process the script started is
+    # killed, not only unshare (a script left behind would run on, on the shared host)
+    with subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+        start_new_session=True,
+    ) as proc:  # fmt: skip
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise
+    return subprocess.CompletedProcess(argv, proc.returncode, out, err)
 
 
 @pytest.fixture

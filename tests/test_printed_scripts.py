@@ -76,7 +76,14 @@ else
     exec "${0%/*}/stand-in" "${0##*/}" "$@"
 fi
 export IPLAB_IN
+shell=(bash sh zsh "/bin/bash" "/bin/sh")
 (( $# )) || set -- bash
+if [[ " ${shell[*]} " == *" $1 "* ]] && (( $# == 1 )) && [[ /proc/$$/fd/0 -ef /proc/$PPID/fd/0 ]]
+then  # a bare shell reading the script's own input (not a here-document): the shell a
+    # reader types in, which here ends at once
+    printf "[%s] an interactive shell\\n" "$IPLAB_IN" >> "$IPLAB_RECORD"
+    exit 0
+fi
 exec "$@"
 """
 
@@ -120,7 +127,8 @@ def _records(script: str, where: Path, name: str) -> str:
     record.write_text("", encoding="utf-8")
     run = apart(
         f"cd {shlex.quote(str(where))} && export IPLAB_RECORD={shlex.quote(str(record))}"
-        f" PATH={shlex.quote(str(shims))}:$PATH; yes '' | bash {shlex.quote(str(path))}",
+        f" PATH={shlex.quote(str(shims))}:$PATH; yes '' | timeout -s KILL 50"
+        f" bash {shlex.quote(str(path))}",
         timeout=60,
     )
     assert run.returncode == 0, f"{name}: bash exited {run.returncode}\n{run.stderr[-2000:]}"
