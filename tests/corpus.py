@@ -40,6 +40,13 @@ def tutorials() -> list[Path]:
     return sorted(p for p in CORPUS.iterdir() if p.suffix in (".md", ".sh"))
 
 
+def markdown_pages() -> list[Path]:
+    """The reference blog and the corpus's Markdown tutorials: what the web page and
+    reStructuredText readers are held to."""
+    reference = CORPUS.parent / "reference" / "container-networking-part2.md"
+    return [reference, *(p for p in tutorials() if p.suffix == ".md")]
+
+
 def import_tutorial(path: Path) -> ImportResult:
     """Import as ``iplab import PATH`` does, named by the path in the repository."""
     text = path.read_text(encoding="utf-8")

@@ -30,12 +30,11 @@ from iplab.errors import UsageError
 from iplab.importer.convert import detect_kind, import_text
 from iplab.importer.fetch import LIMIT, fetch, raw_address
 from iplab.importer.markdown import _front_matter
-from tests.corpus import CORPUS
+from tests.corpus import CORPUS, markdown_pages
 from tests.kernel import apart
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
-REFERENCE = CORPUS.parent / "reference" / "container-networking-part2.md"
-MARKDOWN = [REFERENCE, *sorted(p for p in CORPUS.iterdir() if p.suffix == ".md")]
+MARKDOWN = markdown_pages()
 _CODE = re.compile(r'<pre><code(?: class="language-([^"]+)")?>(.*?)</code></pre>', re.S)
 
 

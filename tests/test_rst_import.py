@@ -19,10 +19,9 @@ from markdown_it import MarkdownIt
 
 from iplab.importer.convert import detect_kind, import_text
 from iplab.importer.markdown import _front_matter
-from tests.corpus import CORPUS
+from tests.corpus import markdown_pages
 
-REFERENCE = CORPUS.parent / "reference" / "container-networking-part2.md"
-MARKDOWN = [REFERENCE, *sorted(p for p in CORPUS.iterdir() if p.suffix == ".md")]
+MARKDOWN = markdown_pages()
 
 _INLINE = (
     (re.compile(r"(?<!`)`([^`\n]+)`(?!`)"), r"``\1``"),
