@@ -26,6 +26,7 @@ from iplab.steps import (
     NetnsExec,
     Phase,
     Raw,
+    ShellValue,
     Step,
 )
 
@@ -373,7 +374,7 @@ def _one_line(f: Fields, key: str) -> str | None:
     return value.strip() if value is not None else None
 
 
-def _variables(f: Fields) -> tuple[tuple[str, str | tuple[tuple[str, str], ...]], ...]:
+def _variables(f: Fields) -> tuple[tuple[str, ShellValue], ...]:
     """A script block's ``variables``: NAME: a value (a string), or an array's elements by
     subscript (a mapping); a printed script sets them before the block's text."""
     value = f.raw("variables")
@@ -381,7 +382,7 @@ def _variables(f: Fields) -> tuple[tuple[str, str | tuple[tuple[str, str], ...]]
         return ()
     if not isinstance(value, dict):
         f.fail("variables", f"must be a mapping of NAME: VALUE, found {type(value).__name__}")
-    out: list[tuple[str, str | tuple[tuple[str, str], ...]]] = []
+    out: list[tuple[str, ShellValue]] = []
     for name, item in value.items():
         if not isinstance(name, str) or not SHELL_NAME.fullmatch(name):
             f.fail("variables", f"{name!r} is not a shell variable's name", "letters, digits, _")

@@ -33,6 +33,7 @@ from iplab.steps import (
     Op,
     Probe,
     Raw,
+    ShellValue,
     Step,
     needs_privilege,
 )
@@ -239,7 +240,7 @@ def _blocks_renamed(
     return tuple(out)
 
 
-def _values(value: str | tuple[tuple[str, str], ...]) -> list[str]:
+def _values(value: ShellValue) -> list[str]:
     return [value] if isinstance(value, str) else [v for _, v in value]
 
 

@@ -573,6 +573,10 @@ class NothingLeft(Claim):
 Phase = Literal["setup", "teardown"]
 
 
+#: a shell variable's value: a string, or an array's elements by subscript
+ShellValue = str | tuple[tuple[str, str], ...]
+
+
 @dataclass(frozen=True, kw_only=True)
 class Step:
     op: Op
@@ -604,7 +608,7 @@ class Step:
     #: the input's shell variables a shell block's text uses, with the values it had set
     #: them to there (a printed script sets them first); a value is a string, or an array's
     #: elements by subscript
-    variables: tuple[tuple[str, str | tuple[tuple[str, str], ...]], ...] = ()
+    variables: tuple[tuple[str, ShellValue], ...] = ()
     #: False: the block's text does not run by itself in a bash script (typed at the shell
     #: an earlier line opened, half of a ``case``): a printed script runs its steps' commands
     standalone: bool = True
