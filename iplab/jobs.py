@@ -18,7 +18,7 @@ import re
 import signal
 from dataclasses import dataclass
 
-from iplab.words import inside_netns, plain_words
+from iplab.words import NETCATS, inside_netns, listens, plain_words
 
 #: ``%1``, ``%%``, ``%+``, ``%-``, ``%``: bash's job specifications by number or recency
 _SPEC = re.compile(r"%(?:[1-9][0-9]*|[%+-])?")
@@ -82,11 +82,7 @@ def request(command: str) -> Request | None:
 
 
 #: listening servers, by program: the options that make one listen (None: it always does)
-_SERVERS: dict[str, tuple[str, ...] | None] = {
-    "nc": ("-l", "--listen"), "ncat": ("-l", "--listen"), "netcat": ("-l",),
-    "iperf": ("-s", "--server"), "iperf3": ("-s", "--server"),
-    "socat": None, "python3": None, "python": None,
-}  # fmt: skip
+_SERVERS = frozenset({"iperf", "iperf3", "python3", "python", *NETCATS} - {"telnet"})
 
 
 def serves(command: str) -> bool:
@@ -104,14 +100,13 @@ def serves(command: str) -> bool:
     program, args = argv[0].rsplit("/", 1)[-1], argv[1:]
     if program.startswith("python"):
         return args[:2] in (["-m", "http.server"], ["-m", "SimpleHTTPServer"])
-    if program == "socat":
-        return any("LISTEN" in a.upper() for a in args)
-    listen = _SERVERS[program] or ()
+    if program in NETCATS:
+        return listens(program, args)
     flags = {a for a in args if a.startswith("-")}
     clustered = {f"-{c}" for a in flags if not a.startswith("--") for c in a[1:]}
-    if program.startswith("iperf") and ({"-D", "--daemon"} & (flags | clustered)):
+    if {"-D", "--daemon"} & (flags | clustered):
         return False
-    return bool(set(listen) & (flags | clustered))
+    return bool({"-s", "--server"} & (flags | clustered))
 
 
 def _signal(text: str) -> int | None:
