@@ -151,6 +151,11 @@ def test_a_page_without_code_blocks_gives_its_ip_lines_and_one_without_commands_
         import_text("<html><body><p>Nothing here.</p></body></html>", "html", "empty.html")
 
 
+def test_an_address_urllib_cannot_read_is_named_with_the_reason() -> None:
+    with pytest.raises(UsageError, match=re.escape("http://[::1: cannot fetch: Invalid IPv6 URL")):
+        fetch("http://[::1")
+
+
 def test_a_github_file_page_is_fetched_as_the_file() -> None:
     assert (
         raw_address("https://github.com/o/r/blob/main/docs/lab.md")
@@ -225,10 +230,11 @@ class _Response:
         ),
         (urllib.error.URLError("timed out"), "cannot fetch: timed out"),
         (TimeoutError("read timed out"), "cannot fetch: read timed out"),
+        (ValueError("Invalid IPv6 URL"), "cannot fetch: Invalid IPv6 URL"),
         (_Response(b"x" * (LIMIT + 1), "text/html"), "more than 8 MB: not a tutorial page"),
         (_Response("\u00e9".encode("latin-1"), "text/plain; charset=utf-8"), "not utf-8 text"),
     ],
-    ids=["404", "unreachable", "timeout", "too-big", "not-its-charset"],
+    ids=["404", "unreachable", "timeout", "bad-address", "too-big", "not-its-charset"],
 )
 def test_a_page_that_cannot_be_had_is_named_with_the_reason(
     answer: object, said: str, monkeypatch: pytest.MonkeyPatch

@@ -44,14 +44,13 @@ def raw_address(address: str) -> str:
 def fetch(address: str) -> Fetched:
     """The text at ``address``; a UsageError naming it and why when it cannot be had."""
     url = raw_address(address)
-    request = urllib.request.Request(
-        url,
-        headers={
-            "User-Agent": f"iplab/{__version__} (tutorial import)",
-            "Accept": "text/html, text/markdown, text/x-shellscript, text/plain;q=0.9, */*;q=0.5",
-        },
-    )
-    try:
+    headers = {
+        "User-Agent": f"iplab/{__version__} (tutorial import)",
+        "Accept": "text/html, text/markdown, text/x-shellscript, text/plain;q=0.9, */*;q=0.5",
+    }
+    try:  # (an address urllib cannot read, http://[::1, is a ValueError)
+        path = urllib.parse.urlsplit(url).path
+        request = urllib.request.Request(url, headers=headers)
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
             body = response.read(LIMIT + 1)
             charset = response.headers.get_content_charset() or "utf-8"
@@ -78,5 +77,4 @@ def fetch(address: str) -> Fetched:
         "text/x-shellscript": "shell",
         "application/x-sh": "shell",
     }
-    path = urllib.parse.urlsplit(url).path
     return Fetched(text, kinds.get(ctype), PurePosixPath(path).name or "imported")
