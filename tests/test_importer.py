@@ -24,6 +24,7 @@ from iplab.importer.convert import ImportResult, detect_kind, import_text, scena
 from iplab.importer.markdown import plain, read_markdown
 from iplab.importer.reader import (
     Cmd,
+    Kind,
     Note,
     ShellVars,
     continues,
@@ -1470,3 +1471,12 @@ def test_what_ip_changes_inside_a_namespace_the_input_makes_is_undone_with_it() 
 )  # fmt: skip
 def test_the_namespace_an_ip_command_names_by_its_own_option(command: str, ns: str | None) -> None:
     assert ip_netns(command) == ns
+
+
+@pytest.mark.parametrize(
+    "kind", ["markdown", "rst"]
+)  # a page without code blocks, a command in backticks with blanks inside them
+def test_a_bare_paragraphs_command_with_blanks_inside_its_backticks(kind: Kind) -> None:
+    page = "Run this:\n\n`   ip netns add a`\n\nand `ip netns bogus verb` too.\n"
+    result = import_text(page, kind, f"bare.{kind}")  # was an internal error (LineError)
+    assert result.lines == ("ip netns add a",)

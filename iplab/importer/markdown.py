@@ -21,7 +21,7 @@ from iplab.importer.reader import (
     first_program,
     strip_prompt,
 )
-from iplab.lineparse import classify
+from iplab.lineparse import LineError, classify
 
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s+")
 _INLINE = (
@@ -145,9 +145,9 @@ def _bare_paragraph(reader: Reader, source: list[str], line: int) -> None:
     prose: list[str] = []
     prose_line = line
     for number, text in enumerate(source, start=line):
-        body = text.strip().strip("`")
+        body = text.strip().strip("`").strip()
         body = strip_prompt(body) or body
-        if first_program(body) == "ip" and classify(body).typed:
+        if first_program(body) == "ip" and _typed(body):
             reader.note("paragraph", plain(" ".join(prose)), prose_line, number - 1)
             prose, prose_line = [], number + 1
             reader.warnings.append(
@@ -157,6 +157,14 @@ def _bare_paragraph(reader: Reader, source: list[str], line: int) -> None:
         else:
             prose.append(text)
     reader.note("paragraph", plain(" ".join(prose)), prose_line, line + len(source) - 1)
+
+
+def _typed(line: str) -> bool:
+    """An ``ip`` line iplab types (one it cannot read at all is prose here)."""
+    try:
+        return classify(line).typed
+    except LineError:
+        return False
 
 
 def _code_block(reader: Reader, info: str, body: list[tuple[int, str]], line: int) -> None:
