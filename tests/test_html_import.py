@@ -144,6 +144,17 @@ def test_engines_languages_and_what_surrounds_a_code_block() -> None:
     assert result.model_error is None
 
 
+def test_a_malformed_page_a_stray_end_tag_closes_nothing_a_skipped_br_adds_nothing() -> None:
+    page = (
+        "<html><body><article><h1>Stray</h1><p>Run:</p></span></div>"
+        "<pre>ip netns add s1<button>Co<br>py</button>\nip netns add s2</pre>"
+        "<nav>x</nav></article><pre>ip netns add outside</pre></body></html>"
+    )
+    result = import_text(page, "html", "stray.html")
+    assert result.lines == ("ip netns add s1", "ip netns add s2")  # the article only
+    assert "title: Stray\n" in result.yaml
+
+
 def test_a_page_without_code_blocks_gives_its_ip_lines_and_one_without_commands_says_so() -> None:
     bare = "<html><body><p>Run</p><p>ip netns add quiet</p><p>and that is all.</p></body></html>"
     assert import_text(bare, "html", "bare.html").lines == ("ip netns add quiet",)

@@ -108,6 +108,8 @@ class _Page(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k: v or "" for k, v in attrs}
         if tag in _VOID:
+            if self._skip:
+                return
             if tag == "br":
                 self._data("\n", br=True)
             elif tag in _BOUNDARY and self._code is None:
@@ -139,8 +141,8 @@ class _Page(HTMLParser):
                 self._text = _Text(tag, self.getpos()[0])
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID:
-            return
+        if tag in _VOID or all(open_tag != tag for open_tag, _, _ in self._stack):
+            return  # a stray end tag closes nothing
         while self._stack:  # close what the page left open, up to the tag
             open_tag, _, skipped = self._stack.pop()
             self._closed(open_tag, skipped)
