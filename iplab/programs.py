@@ -14,7 +14,7 @@ from iplab.errors import IplabError
 from iplab.plan import Plan
 from iplab.render import Command
 from iplab.steps import NetnsExec, Probe, Raw
-from iplab.words import JOINS, SUDO_VALUED, inside_netns, shell_tokens
+from iplab.words import JOINS, inside_netns, shell_tokens, strip_sudo
 
 #: what bash runs itself (and words that only shape a statement)
 BUILTINS = frozenset({
@@ -27,7 +27,7 @@ BUILTINS = frozenset({
 _OPENERS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "time", "{", "("})
 _CLOSERS = frozenset({"fi", "done", "esac", "}", ")", ";;", "in"})
 #: commands that run the command after their options (``timeout 5 CMD``, ``nohup CMD``)
-_WRAPPERS = {"sudo": 0, "env": 0, "nohup": 0, "stdbuf": 0, "nice": 0, "setsid": 0,
+_WRAPPERS = {"env": 0, "nohup": 0, "stdbuf": 0, "nice": 0, "setsid": 0,
              "timeout": 1, "watch": 0, "nsenter": 0, "unshare": 0, "exec": 0}  # fmt: skip
 
 
@@ -57,6 +57,8 @@ def _program(stage: list[str]) -> list[str]:
     if not words or words[0] in _CLOSERS or words[0] in ("for", "case", "select", "function"):
         return []
     first = words[0]
+    if first == "sudo":
+        return _program(list(strip_sudo(tuple(words))))
     if first in _WRAPPERS:
         rest = words[1:]
         skip = _WRAPPERS[first]
@@ -64,8 +66,6 @@ def _program(stage: list[str]) -> list[str]:
             option = rest.pop(0)
             if option == "--":
                 break
-            if first == "sudo" and option in SUDO_VALUED and rest:
-                rest.pop(0)
         return _program(rest[skip:])
     ns, inner = inside_netns(words)
     if ns is not None:

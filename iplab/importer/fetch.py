@@ -22,6 +22,18 @@ TIMEOUT = 30.0
 LIMIT = 8 * 1024 * 1024
 _GITHUB_BLOB = re.compile(r"https://github\.com/([^/]+)/([^/]+)/blob/(.+)")
 
+#: what a server's Content-Type says a page is
+_KINDS: dict[str, Kind] = {
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "text/markdown": "markdown",
+    "text/x-markdown": "markdown",
+    "text/x-rst": "rst",
+    "text/prs.fallenstein.rst": "rst",
+    "text/x-shellscript": "shell",
+    "application/x-sh": "shell",
+}
+
 
 @dataclass(frozen=True)
 class Fetched:
@@ -67,14 +79,4 @@ def fetch(address: str) -> Fetched:
         text = body.decode(charset)
     except (LookupError, UnicodeDecodeError) as exc:
         raise UsageError(f"{address}: not {charset} text ({exc})") from None
-    kinds: dict[str, Kind] = {
-        "text/html": "html",
-        "application/xhtml+xml": "html",
-        "text/markdown": "markdown",
-        "text/x-markdown": "markdown",
-        "text/x-rst": "rst",
-        "text/prs.fallenstein.rst": "rst",
-        "text/x-shellscript": "shell",
-        "application/x-sh": "shell",
-    }
-    return Fetched(text, kinds.get(ctype), PurePosixPath(path).name or "imported")
+    return Fetched(text, _KINDS.get(ctype), PurePosixPath(path).name or "imported")
