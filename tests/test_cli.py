@@ -117,3 +117,16 @@ def test_the_parser_offers_the_formats_the_stages_know() -> None:
     from iplab.graph import FORMATS
 
     assert GRAPH_FORMATS == FORMATS
+
+
+def test_a_process_of_its_own_runs_without_the_collector_and_callers_keep_theirs() -> None:
+    """iplab as a process switches the cyclic collector off (see cli._collector_off);
+    a caller that passes argv (a test, a program using iplab) keeps its own."""
+    probe = (
+        "import gc, sys; from iplab.cli import main; "
+        "main(['scenarios']); kept = gc.isenabled(); "
+        "sys.argv = ['iplab', 'scenarios']; main(); "
+        "print(kept, gc.isenabled(), len(gc.get_objects()) < gc.get_freeze_count())"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert proc.stdout.splitlines()[-1] == "True False True"

@@ -20,6 +20,7 @@ is locked by another iplab; 5 no privilege (not root, no usable sudo);
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -45,7 +46,10 @@ def _terminate(signum: int, frame: object) -> None:
 def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int:
     """Run ``iplab ARGV``; the exit code (never a traceback for what a user can cause)."""
     err = stderr or sys.stderr
-    if argv is None and threading.current_thread() is threading.main_thread():
+    process = argv is None  # iplab as a process of its own (the console script, -m iplab)
+    if process:
+        _collector_off()
+    if process and threading.current_thread() is threading.main_thread():
         # until a run installs its own handlers, SIGTERM ends iplab as Ctrl-C does
         signal.signal(signal.SIGTERM, _terminate)
     try:
@@ -74,9 +78,25 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int
             "  this is a bug in iplab; run again with IPLAB_DEBUG=1 to see where",
         )
         rc = EXIT_BUG
-    if argv is None and not _flushed():
+    if process and not _flushed():
         rc = rc or EXIT_BROKEN_PIPE  # stdout is gone: what was printed did not arrive
+    if process:
+        gc.freeze()  # see _collector_off
     return rc
+
+
+def _collector_off() -> None:
+    """No cyclic garbage collection in a process of iplab's own, and none at its exit.
+
+    A command lives for seconds and leaves few reference cycles (its objects are freed by
+    their reference counts as usual); the collector's passes over every object imported,
+    parsed and planned cost more than they find: ``iplab run container-networking-part2``
+    took 0.42 s with them, 0.37 s without (medians of 40 rounds, the two taking turns),
+    most of it in the pass Python makes at exit, which ``gc.freeze()`` spares. The peak
+    memory of ``iplab up`` of star-500 is the same either way (49 MB). In-process callers
+    (tests, the API) pass ``argv`` and keep their collector.
+    """
+    gc.disable()
 
 
 def _say(err: TextIO, text: str) -> None:
