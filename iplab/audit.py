@@ -31,9 +31,13 @@ from iplab.errors import UsageError
 GENESIS = "0" * 64
 
 
+#: one encoder for every record (``json.dumps`` with options makes a new one each call)
+_ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
 def _canonical(record: dict[str, Any]) -> bytes:
-    body = {k: v for k, v in record.items() if k != "hash"}
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    body = {k: v for k, v in record.items() if k != "hash"} if "hash" in record else record
+    return _ENCODE(body).encode()
 
 
 def record_hash(record: dict[str, Any]) -> str:

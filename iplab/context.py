@@ -8,7 +8,7 @@ import atexit
 import errno
 import os
 import signal
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -356,6 +356,13 @@ class Signals:
                 f"stopped `{self.stopped}`" if self.stopped else "stopping at this command boundary"
             )
             raise Interrupted(f"{name} received: {what}")
+
+
+def faults(point: str, counts: Iterable[int]) -> None:
+    """:func:`fault` at each of ``counts`` (the lines of a batch), the setting read once."""
+    if os.environ.get("IPLAB_FAULT"):
+        for count in counts:
+            fault(point, count)
 
 
 def fault(point: str, count: int) -> None:

@@ -34,6 +34,7 @@ from iplab.context import (
     Signals,
     batch_limit,
     fault,
+    faults,
     make_env,
     run_batch,
 )
@@ -170,9 +171,13 @@ class Session:
         self.signals.check()  # a signal during the last command still stops the run
 
     def _number(self, command: Command) -> None:
+        self.say(self._numbered(command))
+
+    def _numbered(self, command: Command) -> str:
+        """The next command's line as shown: ``[ 3/23] ip netns add red``."""
         self._done += 1
         width = len(str(self._total))
-        self.say(f"[{self._done:>{width}}/{self._total}] {command.text}")
+        return f"[{self._done:>{width}}/{self._total}] {command.text}"
 
     @staticmethod
     def _meta(command: Command, phase: str, kind: str = "command") -> dict[str, Any]:
@@ -353,8 +358,7 @@ class Session:
                 part = [self._entry(pc, phase) for pc in group[start:end]]
                 self.journal.intend(part)
                 entries.extend(part)
-                for count in counts[start:end]:
-                    fault("before-run", count)
+                faults("before-run", counts[start:end])
             except BaseException as exc:
                 problem.append(exc)
                 raise
@@ -369,8 +373,7 @@ class Session:
         )
         status = status[: len(entries)]  # the lines after had no intent: never fed, not run
         group = group[: len(entries)]
-        for count in counts[: len(entries)]:
-            fault("after-run", count)
+        faults("after-run", counts[: len(entries)])
         # after a line ip names as failed, the rest did not run; when ip names none,
         # nothing is known and the lines stay "maybe done" (undo will check)
         known = any(rc is not None for rc in status)
@@ -381,19 +384,23 @@ class Session:
                 if rc is not None or known
             ]
         )
-        for count in counts[: len(entries)]:
-            fault("after-outcome", count)
+        faults("after-outcome", counts[: len(entries)])
         if problem and not isinstance(problem[0], Interrupted):
             raise problem[0]  # the journal could not take the intents of the lines after
-        for pc, rc in zip(group, status, strict=True):
-            if rc is None:
-                break
-            self._number(pc.command)
-            self.tally.commands += 1
-            if rc != 0:
-                self.signals.check()
-                failed = Result(pc.command.argv, rc, "", result.stderr, 0.0)
-                raise StepFailed(pc.command, failed, batched=True)
+        shown: list[str] = []  # the lines that ran, numbered: one write for the batch
+        try:
+            for pc, rc in zip(group, status, strict=True):
+                if rc is None:
+                    break
+                shown.append(self._numbered(pc.command))
+                self.tally.commands += 1
+                if rc != 0:
+                    self.signals.check()
+                    failed = Result(pc.command.argv, rc, "", result.stderr, 0.0)
+                    raise StepFailed(pc.command, failed, batched=True)
+        finally:
+            if shown:
+                self.say("\n".join(shown))
         self.signals.check()
         if result.stdout.strip():
             self.env.out.write(result.stdout)
@@ -495,6 +502,8 @@ def _hosts_own(plan: Plan, links: set[str], netns: set[str]) -> None:
     host had before the lab: one the model took for what an earlier raw step of unknown
     effect may have made (``docker network create ...``, then ``ip link del docker0``).
     Run, it would reach the host's own object, which no undo can give back."""
+    if not plan.owned.adopted:  # nothing taken for a raw step's: no step to look at
+        return
     for pc in plan.commands:
         command, op = pc.command, pc.command.op
         if pc.skip is not None or command.observe:
