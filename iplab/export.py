@@ -74,33 +74,59 @@ def _script_lines(
 ) -> Iterator[list[str]]:
     """Each command's lines in a bash script that runs what iplab runs: a block's text after
     the variables it uses; a block whose text does not run by itself (typed at the shell an
-    earlier line opened, half of a ``case``) as a comment, then the commands it runs; a server
-    the tutorial runs in another terminal, in the background."""
+    earlier line opened, half of a ``case``), or would not end by itself (a loop that pings
+    until the reader's Ctrl-C), as a comment, then the commands it runs; a server the
+    tutorial runs in another terminal, in the background."""
     shown = True  # the block being printed shows its text (False: its commands)
-    for pc in cmds:
+    for i, pc in enumerate(cmds):
         command, step = pc.command, pc.command.step
         if step is not None and step.verbatim is not None:
-            shown = step.standalone
+            endless = _waits_for_the_reader(cmds, i)
+            shown = step.standalone and not endless
             if shown:
                 yield [*_assignments(step, assigned), step.verbatim + _waited(command)]
                 continue
-            said = "as the tutorial writes it (it does not run by itself in a script):"
-            yield [*_comment(f"{said}\n{step.verbatim}"), command.text]
+            said = (
+                "as the tutorial writes it (it would not end without a Ctrl-C):"
+                if endless and step.standalone
+                else "as the tutorial writes it (it does not run by itself in a script):"
+            )
+            yield [*_comment(f"{said}\n{step.verbatim}"), *_own_lines(pc)]
         elif step is not None and step.joined:
-            yield [] if shown else [command.text]
-        elif step is not None and step.background:
-            yield [
-                f"{command.text} &  # the tutorial runs it in another terminal",
-                "sleep 1  # while it starts (iplab waits until it listens)",
-            ]
-        elif step is not None and step.stop_after is not None:
-            seconds = f"{step.stop_after:g}"
-            yield [
-                f"timeout -s INT {seconds} {command.text} || [ $? -eq 124 ]"
-                f"  # the tutorial stops it with Ctrl-C; iplab, after {seconds} s"
-            ]
+            yield [] if shown else _own_lines(pc)
         else:
-            yield [command.text + _waited(command)]
+            yield _own_lines(pc)
+
+
+def _own_lines(pc: PlannedCommand) -> list[str]:
+    """One command's lines as iplab runs it: a server the tutorial runs in another terminal
+    in the background, a reader it stops with Ctrl-C stopped as iplab stops it."""
+    command, step = pc.command, pc.command.step
+    if step is not None and step.background:
+        return [
+            f"{command.text} &  # the tutorial runs it in another terminal",
+            "sleep 1  # while it starts (iplab waits until it listens)",
+        ]
+    if step is not None and step.stop_after is not None:
+        seconds = f"{step.stop_after:g}"
+        return [
+            f"timeout -s INT {seconds} {command.text} || [ $? -eq 124 ]"
+            f"  # the tutorial stops it with Ctrl-C; iplab, after {seconds} s"
+        ]
+    return [command.text + _waited(command)]
+
+
+def _waits_for_the_reader(cmds: Sequence[PlannedCommand], first: int) -> bool:
+    """The block starting at ``cmds[first]`` runs a command its text would leave running
+    until the reader stops it or opens another terminal (``ping`` without ``-c`` in a loop):
+    iplab stops it, a script running the text as written would not end."""
+    for i in range(first, len(cmds)):
+        step = cmds[i].command.step
+        if step is None or (i > first and not step.joined):
+            break
+        if step.stop_after is not None or step.background:
+            return True
+    return False
 
 
 def _waited(command: Command) -> str:

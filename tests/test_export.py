@@ -118,3 +118,23 @@ def test_a_script_stops_what_the_tutorial_stops_with_ctrl_c_as_iplab_does() -> N
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert (stopped.stdout, failed.returncode) == ("on\n", 1)  # a failure still ends the script
+
+
+def test_a_loop_that_pings_until_the_readers_ctrl_c_prints_its_commands_stopped() -> None:
+    """A loop printed as written would ping for ever: the script prints it as a comment,
+    then its commands, each stopped as iplab stops it."""
+    script = _imported(
+        "for ns in a b; do ip netns add $ns; done\n"
+        "for ns in a b; do\n  ip netns exec $ns ping 127.0.0.1\ndone\n"
+    )
+    body = script.split("# --- setup ---\n")[1]
+    stop = " || [ $? -eq 124 ]  # the tutorial stops it with Ctrl-C; iplab, after 3 s"
+    assert body.splitlines()[1:] == [
+        "# as the tutorial writes it (it would not end without a Ctrl-C):",
+        "# for ns in a b; do",
+        "#   ip netns exec $ns ping 127.0.0.1",
+        "# done",
+        f"timeout -s INT 3 ip netns exec a ping 127.0.0.1{stop}",
+        f"timeout -s INT 3 ip netns exec b ping 127.0.0.1{stop}",
+    ]
+    assert body.splitlines()[0] == "for ns in a b; do ip netns add $ns; done"
