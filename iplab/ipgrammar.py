@@ -40,6 +40,17 @@ from functools import lru_cache
 from typing import Any
 
 from iplab import jobs, names
+from iplab.ipwords import (
+    ADDR_VERBS,
+    BRIDGE_OBJECTS,
+    IP_OBJECTS,
+    LINK_VERBS,
+    NETNS_VERBS,
+    ROUTE_VERBS,
+    SHOW_VERBS,
+    first,
+    matches,
+)
 from iplab.steps import (
     AddrAdd,
     AddrDel,
@@ -69,41 +80,6 @@ class NoMatch(Exception):
     """The words do not read as a typed op (internal)."""
 
 
-def matches(word: str, keyword: str) -> bool:
-    """iproute2's ``matches()``: a non-empty word abbreviates a keyword it starts."""
-    return bool(word) and keyword.startswith(word)
-
-
-def first(word: str, table: Sequence[str]) -> str | None:
-    """The first keyword of ``table`` that ``word`` abbreviates (iproute2's precedence)."""
-    return next((k for k in table if matches(word, k)), None)
-
-
-#: ``ip``'s objects, in the order of ``cmds[]`` in ip/ip.c
-IP_OBJECTS = (
-    *("address", "addrlabel", "maddress", "route", "rule", "neighbor", "neighbour", "ntable"),
-    *("ntbl", "link", "l2tp", "fou", "ila", "macsec", "tunnel", "tunl", "tuntap", "tap"),
-    *("token", "tcpmetrics", "tcp_metrics", "monitor", "xfrm", "mroute", "mrule", "netns"),
-    *("netconf", "vrf", "sr", "nexthop", "mptcp", "ioam", "stats", "help"),
-)
-LINK_VERBS = (
-    *("add", "set", "change", "replace", "delete", "show", "lst", "list", "xstats"),
-    *("afstats", "property", "help"),
-)
-ADDR_VERBS = (
-    *("add", "change", "replace", "delete", "list", "show", "lst", "flush", "save"),
-    *("showdump", "restore", "help"),
-)
-ROUTE_VERBS = (
-    *("add", "change", "replace", "prepend", "append", "test", "delete", "list", "show"),
-    *("lst", "get", "flush", "save", "restore", "showdump", "help"),
-)
-NETNS_VERBS = (
-    *("list", "show", "lst", "list-id", "help", "add", "set", "delete", "identify", "pids"),
-    *("exec", "monitor", "attach"),
-)
-SHOW_VERBS = frozenset({"show", "lst", "list", "list-id", "get", "identify", "pids", "monitor"})
-BRIDGE_OBJECTS = ("link", "fdb", "mdb", "vlan", "vni", "monitor", "help")
 #: settings of ``type bridge`` (ip/iplink_bridge.c), each with one value
 BRIDGE_SETTINGS = frozenset(
     {

@@ -376,27 +376,21 @@ def parse_line(line: str) -> Op | None:
     ``ip netns exec NS CMD`` (a :class:`~iplab.steps.NetnsExec`).
     """
     sudo, body = split_sudo(line)
+    read = ipgrammar.read(body)
     for op in _candidates(body):
-        if isinstance(op, NetnsExec) and op.command.startswith(("brctl ", "bridge ")):
-            break  # the grammar types these inside a namespace too
-        if isinstance(op, NetnsExec) and _renames(body):
-            break  # a rename (to eth0...): typed, so that the model follows the new name
+        if isinstance(op, NetnsExec) and read is not None and not isinstance(read, NetnsExec):
+            # the grammar types the command inside the namespace (``ip l s v1 up``, a rename
+            # to eth0, ``brctl addif``): typed, so that the model follows what it does
+            break
         if renders_as(op, sudo, line) and reads_back(op) is None:
             return op
     # the grammar: the line kept as written (``line:``), its meaning read as ip reads it
-    read = ipgrammar.read(body)
     if read is not None and renders_as(read, sudo, line) and reads_back(read) is None:
         return read
     for op in _candidates(body):
         if renders_as(op, sudo, line) and reads_back(op) is None:
             return op
     return None
-
-
-def _renames(body: str) -> bool:
-    """Whether the grammar reads ``body`` as a ``link set`` that renames a link."""
-    read = ipgrammar.read(body)
-    return isinstance(read, LinkSet) and read.has("name")
 
 
 _D = TypeVar("_D", Raw, NetnsExec)

@@ -11,6 +11,8 @@ import itertools
 import re
 import shlex
 
+from iplab import ipwords
+
 #: what makes a line shell syntax rather than one command: it runs through ``bash -c``
 SHELL_SYNTAX = re.compile(r"[;&|<>`$]|\$\(")
 
@@ -244,12 +246,8 @@ def _readers_joined(command: str) -> bool:
     return all(stage and reads_only(shlex.join(stage)) for stage in stages)
 
 
-#: programs whose words say whether they change something (``bridge link show``)
-_VERB_TOOLS = frozenset({"ip", "bridge", "tc", "brctl", "nft"})
-_CHANGING = (
-    *("add", "del", "set", "change", "replace", "append", "flush", "exec", "prepend"),
-    *("insert", "restore", "stp", "-f", "-b", "-batch", "-force", "--file"),
-)
+#: the commands of brctl and nft that only show
+_SHOWN_BY = {"brctl": frozenset({"show", "showmacs", "showstp"}), "nft": frozenset({"list"})}
 _IPT_READ = frozenset({"-L", "-S", "--list", "--list-rules"})
 _IPT_WRITE = frozenset(
     {"-A", "-D", "-I", "-R", "-F", "-X", "-N", "-P", "-Z", "-E", "--append", "--delete"}
@@ -277,8 +275,7 @@ def reads_only(command: str) -> bool:
     script = _shell_script(command)
     if script is not None:
         return reads_only(script)  # a script of readers (ip netns exec NS bash -c '...')
-    argv = plain_words(command)
-    if argv is None and SHELL_SYNTAX.search(command):
+    if (argv := plain_words(command)) is None and SHELL_SYNTAX.search(command):
         return _readers_joined(command)
     if not argv:
         return False
@@ -297,8 +294,14 @@ def reads_only(command: str) -> bool:
         saved = any(a in ("-O", "--remote-name", "--remote-name-all") for a in args)
         files = [b for a, b in itertools.pairwise(args) if a in _CURL_FILES]
         return not saved and all(f in ("/dev/null", "-") for f in files)
-    if program in _VERB_TOOLS:
-        return not any(a.startswith(_CHANGING) for a in args)
+    if program in ("ip", "bridge", "tc"):  # by their verb, as iproute2 reads it
+        said = ipwords.verb_of(program, args)
+        if said.every and said.obj == "netns" and said.verb == "exec":
+            return bool(said.rest) and reads_only(shlex.join(said.rest))  # in each namespace
+        return said.shows
+    if program in _SHOWN_BY:  # brctl show, nft [-a] list ...; the rest (nft -f FILE) change
+        verbs = [a for a in args if not a.startswith("-")]
+        return verbs[:1] != [] and verbs[0] in _SHOWN_BY[program] and "-f" not in args
     if program == "sysctl":
         return not any("=" in a or a in ("-w", "-p", "--write", "--load", "--system") for a in args)
     if program in ("iptables", "ip6tables"):

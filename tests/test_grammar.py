@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from iplab import ipgrammar
+from iplab import ipgrammar, ipwords
 from iplab.lineparse import classify, count_kinds, op_fields, parse_line, reads_back
 from iplab.render import renderer
 from iplab.steps import (
@@ -191,10 +191,10 @@ def test_abbreviations_follow_iproute2s_tables(line: str, action: str) -> None:
 
 
 def test_matches_is_iproute2s_prefix_rule() -> None:
-    assert ipgrammar.matches("a", "address") and ipgrammar.matches("address", "address")
-    assert not ipgrammar.matches("", "address") and not ipgrammar.matches("addresses", "address")
-    assert ipgrammar.first("n", ipgrammar.IP_OBJECTS) == "neighbor"
-    assert ipgrammar.first("net", ipgrammar.IP_OBJECTS) == "netns"
+    assert ipwords.matches("a", "address") and ipwords.matches("address", "address")
+    assert not ipwords.matches("", "address") and not ipwords.matches("addresses", "address")
+    assert ipwords.first("n", ipwords.IP_OBJECTS) == "neighbor"
+    assert ipwords.first("net", ipwords.IP_OBJECTS) == "netns"
 
 
 def test_the_field_forms_still_win_where_they_render_exactly() -> None:

@@ -1,0 +1,138 @@
+"""iproute2's keywords as its tools read them: objects, verbs, their abbreviations.
+
+iproute2 lets every object and verb be abbreviated to any prefix (its ``matches()``), and
+the first keyword of a table that a word abbreviates wins: ``ip a s`` is ``address show``,
+``ip l s`` is ``link set``, ``ip n`` is ``neighbor``. The tables follow ``ip/ip.c``,
+``ip/iplink.c``, ``ip/ipaddress.c``, ``ip/iproute.c``, ``ip/ipnetns.c``, ``bridge/bridge.c``
+and ``tc/tc.c``. Shared by the grammar (:mod:`iplab.ipgrammar`) and by what a line's words
+say before any grammar reads it (:mod:`iplab.words`: whether a command only reads).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+def matches(word: str, keyword: str) -> bool:
+    """iproute2's ``matches()``: a non-empty word abbreviates a keyword it starts."""
+    return bool(word) and keyword.startswith(word)
+
+
+def first(word: str, table: Sequence[str]) -> str | None:
+    """The first keyword of ``table`` that ``word`` abbreviates (iproute2's precedence)."""
+    return next((k for k in table if matches(word, k)), None)
+
+
+#: ``ip``'s objects, in the order of ``cmds[]`` in ip/ip.c
+IP_OBJECTS = (
+    *("address", "addrlabel", "maddress", "route", "rule", "neighbor", "neighbour", "ntable"),
+    *("ntbl", "link", "l2tp", "fou", "ila", "macsec", "tunnel", "tunl", "tuntap", "tap"),
+    *("token", "tcpmetrics", "tcp_metrics", "monitor", "xfrm", "mroute", "mrule", "netns"),
+    *("netconf", "vrf", "sr", "nexthop", "mptcp", "ioam", "stats", "help"),
+)
+LINK_VERBS = (
+    *("add", "set", "change", "replace", "delete", "show", "lst", "list", "xstats"),
+    *("afstats", "property", "help"),
+)
+ADDR_VERBS = (
+    *("add", "change", "replace", "delete", "list", "show", "lst", "flush", "save"),
+    *("showdump", "restore", "help"),
+)
+ROUTE_VERBS = (
+    *("add", "change", "replace", "prepend", "append", "test", "delete", "list", "show"),
+    *("lst", "get", "flush", "save", "restore", "showdump", "help"),
+)
+NETNS_VERBS = (
+    *("list", "show", "lst", "list-id", "help", "add", "set", "delete", "identify", "pids"),
+    *("exec", "monitor", "attach"),
+)
+#: the verbs that only show (``ip route get`` too, ``ip netns identify``, a monitor)
+SHOW_VERBS = frozenset(
+    {"show", "lst", "list", "list-id", "get", "identify", "pids", "monitor", "showdump", "help"}
+)
+BRIDGE_OBJECTS = ("link", "fdb", "mdb", "vlan", "vni", "monitor", "help")
+TC_OBJECTS = ("qdisc", "class", "filter", "chain", "action", "actions", "monitor", "exec", "help")
+#: the verbs of the objects no table here lists, changes first: a word that abbreviates a
+#: change and a show (``s``: ``set`` or ``show``) is taken for the change
+OTHER_VERBS = (
+    *("add", "change", "replace", "prepend", "append", "test", "delete", "set", "flush"),
+    *("save", "restore", "exec", "attach", "link", "insert", "update", "del"),
+    *sorted(SHOW_VERBS),
+)
+_VERBS: dict[str, Sequence[str]] = {
+    "link": LINK_VERBS, "address": ADDR_VERBS, "route": ROUTE_VERBS, "netns": NETNS_VERBS,
+}  # fmt: skip
+
+#: each tool's global options in the order it tries them (the first an abbreviation matches
+#: wins: ``ip -r`` is ``-resolve``, ``ip -n`` is ``-netns``), and whether each takes a value
+_OPTIONS: dict[str, tuple[tuple[str, bool], ...]] = {
+    "ip": (
+        ("-loops", True), ("-family", True), ("-human", False), ("-iec", False),
+        ("-stats", False), ("-details", False), ("-resolve", False), ("-oneline", False),
+        ("-timestamp", False), ("-tshort", False), ("-Version", False), ("-force", False),
+        ("-batch", False), ("-rcvbuf", True), ("-color", False), ("-help", False),
+        ("-netns", True), ("-Numeric", False), ("-all", False), ("-echo", False),
+        ("-json", False), ("-pretty", False), ("-brief", False),
+    ),
+    "bridge": (
+        ("-help", False), ("-Version", False), ("-stats", False), ("-details", False),
+        ("-timestamp", False), ("-family", True), ("-netns", True), ("-compressvlans", False),
+        ("-force", False), ("-json", False), ("-pretty", False), ("-batch", False),
+        ("-color", False), ("-echo", False),
+    ),
+    "tc": (
+        ("-stats", False), ("-details", False), ("-raw", False), ("-pretty", False),
+        ("-graph", False), ("-Version", False), ("-iec", False), ("-help", False),
+        ("-force", False), ("-batch", False), ("-netns", True), ("-Numeric", False),
+        ("-names", False), ("-conf", True), ("-timestamp", False), ("-tshort", False),
+        ("-color", False), ("-json", False), ("-echo", False), ("-rcvbuf", True),
+    ),
+}  # fmt: skip
+_OBJECTS = {"ip": IP_OBJECTS, "bridge": BRIDGE_OBJECTS, "tc": TC_OBJECTS}
+
+
+@dataclass(frozen=True)
+class Verb:
+    """What an ``ip``/``bridge``/``tc`` command line's words say, as the tool reads them."""
+
+    #: the object (``address``; None: none, or one the tool does not have)
+    obj: str | None
+    #: the verb, as its table has it (None: no verb, ``ip -br a``; or a word no verb starts)
+    verb: str | None
+    #: the word after the object (None: none, or an option)
+    word: str | None
+    #: the words after the verb
+    rest: tuple[str, ...]
+    #: ``-all`` (``ip -all netns exec CMD``)
+    every: bool = False
+    #: ``-batch FILE``: the commands are the file's
+    batch: bool = False
+
+    @property
+    def shows(self) -> bool:
+        """Only shows state: a verb that shows, or none (``ip a``, ``tc qdisc``). False
+        when unsure: a batch, an object or a word no table knows."""
+        if self.batch or self.obj is None:
+            return False
+        # a monitor's words name what it listens to (ip monitor link)
+        return self.word is None or self.verb in SHOW_VERBS or self.obj == "monitor"
+
+
+def verb_of(program: str, args: Sequence[str]) -> Verb:
+    """The object and verb of ``ip``/``bridge``/``tc`` ``args`` (the words after the program)."""
+    i = 0
+    every = batch = False
+    options = _OPTIONS.get(program, ())
+    while i < len(args) and args[i].startswith("-"):
+        flag = args[i][1:] if args[i].startswith("--") else args[i]
+        name = flag.split("=", 1)[0]
+        option = next(((k, v) for k, v in options if matches(name, k)), None)
+        batch |= option is not None and option[0] == "-batch"
+        every |= option is not None and option[0] == "-all"
+        i += 2 if option is not None and option[1] else 1
+    obj = first(args[i], _OBJECTS.get(program, ())) if i < len(args) else None
+    word = args[i + 1] if i + 1 < len(args) and not args[i + 1].startswith("-") else None
+    table = _VERBS.get(obj or "", OTHER_VERBS) if program == "ip" else OTHER_VERBS
+    verb = first(word, table) if word is not None else None
+    return Verb(obj, verb, word, tuple(args[i + 2 :]), every, batch)
