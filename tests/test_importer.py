@@ -1517,3 +1517,19 @@ def test_a_bare_paragraphs_command_with_blanks_inside_its_backticks(kind: Kind) 
     page = "Run this:\n\n`   ip netns add a`\n\nand `ip netns bogus verb` too.\n"
     result = import_text(page, kind, f"bare.{kind}")  # was an internal error (LineError)
     assert result.lines == ("ip netns add a",)
+
+
+def test_a_command_commented_out_atop_a_script_block_is_no_root_prompt() -> None:
+    """``# ip netns del blue`` atop a block of commands: a comment (the block was read as
+    typed at a root prompt, and its commands as that line's output); a root transcript
+    whose printed lines look like a command (``bridge name ...``) stays one."""
+    page = (
+        "# Lab\n\n```bash\n# ip netns del blue\nip netns add blue\nip netns add green\n```\n\n"
+        "```\n# brctl show\nbridge name\tbridge id\t\tSTP enabled\tinterfaces\n"
+        "# ip netns add red\n```\n"
+    )
+    result = import_text(page, "markdown", "page.md")
+    plan = build(scenario.load_text(result.yaml, "page.yaml"))
+    assert [pc.command.text for pc in plan.commands] == [
+        "ip netns add blue", "ip netns add green", "brctl show", "ip netns add red",
+    ]  # fmt: skip

@@ -68,3 +68,16 @@ def test_a_page_with_typeset_commands_imports_as_the_author_typed_it() -> None:
 def test_a_dash_that_stands_for_no_word_is_kept_and_said() -> None:
     imported = import_text(f"ip netns add a {EN} b\n", "shell", "x.sh")
     assert any("a typeset dash that stands for no word" in w for w in imported.warnings)
+
+
+def test_a_prompt_typeset_with_a_no_break_space_is_a_prompt() -> None:
+    """``$&nbsp;`` or ``#&nbsp;`` (WordPress's code blocks): the command after it was lost."""
+    page = (
+        "# Lab\n\n```\n$\u00a0sudo ip netns add x1\n$ ip -n x1 link set lo up\n```\n\n"
+        "```\n#\u00a0ip netns add pink\n# ip netns list\npink\n```\n"
+    )
+    imported = import_text(page, "markdown", "page.md")
+    plan = build(scenario.load_text(imported.yaml, "page.yaml"))
+    assert [pc.command.text for pc in plan.commands] == [
+        "sudo ip netns add x1", "ip -n x1 link set lo up", "ip netns add pink", "ip netns list",
+    ]  # fmt: skip

@@ -60,7 +60,10 @@ CLEANUP = re.compile(
     r"\b(?:clean(?:ing)?[\s-]?up|teardown|tear(?:ing)?[\s-]down|delete everything)\b", re.I
 )
 
-_PROMPT = re.compile(r"(?:\$|[\w.-]+@[\w.-]+:\S*[$#]|\[[^\]\n]+\][$#])(?: |$)")
+_PROMPTS = r"\$|[\w.-]+@[\w.-]+:\S*[$#]|\[[^\]\n]+\][$#]"
+_PROMPT = re.compile(rf"(?:{_PROMPTS})(?: |$)")
+#: a prompt a page typeset with a no-break space after it (``$&nbsp;ip a``): a space
+_TYPESET_PROMPT = re.compile(rf"^(\s*(?:{_PROMPTS}|#))[\u00a0\u202f]")
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _ASSIGN = re.compile(rf"(?:(?:export|readonly|declare|local)\s+)?({_NAME})=(.*)")
 #: bash arrays: ``NS=(a b)``, ``declare -A IP=([a]=10.0.0.1)``, ``IP[b]=10.0.0.2``, and the
@@ -535,6 +538,7 @@ class Reader:
 
     def block(self, lines: Sequence[tuple[int, str]], shell_lang: bool) -> None:
         """One block of code: a whole script (``shell_lang``), or a fenced block of a page."""
+        lines = [(number, _TYPESET_PROMPT.sub(r"\1 ", text)) for number, text in lines]
         prompted = self._prompted(lines)
         if (
             self.markdown
@@ -602,10 +606,15 @@ class Reader:
         if roots and not bare:
             return True
         # a block that opens with ``# ip ...`` (the rest a command iplab types) is typed at a
-        # root prompt, whatever its printed lines look like
+        # root prompt, whatever its printed lines look like (``bridge name  bridge id`` under
+        # ``# brctl show``); unless a line without the ``#`` is one iplab types too: then
+        # the first is a command the author commented out (``# ip netns del blue``)
         first = next((text.strip() for _, text in lines if text.strip()), "")
         rest = strip_prompt(first, root_hash=True)
-        return rest is not None and first.startswith("# ") and _types(rest)
+        if rest is None or not first.startswith("# ") or not _types(rest):
+            return False
+        unprompted = (t.strip() for _, t in lines if t.strip() and not t.lstrip().startswith("#"))
+        return not any(_types(text) for text in unprompted)
 
     def _command_text(self, text: str, prompted: bool) -> str | None:
         """The command on a line ("" for a blank line), or None: a printed line."""
