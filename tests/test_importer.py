@@ -1533,3 +1533,41 @@ def test_a_command_commented_out_atop_a_script_block_is_no_root_prompt() -> None
     assert [pc.command.text for pc in plan.commands] == [
         "ip netns add blue", "ip netns add green", "brctl show", "ip netns add red",
     ]  # fmt: skip
+
+
+def test_a_loop_beside_other_commands_on_one_line_is_read() -> None:
+    """``for ...; done; ip netns add router`` (a gist's one-liner): the loop's commands and
+    the rest, typed (it was one raw step: run as written, --prefix could not rename what
+    it made)."""
+    text = (
+        "for i in {1..2}; do ip netns add lan$i; done; ip netns add router\n"
+        "for i in 1 2; do ip -n lan$i link set lo up; done && echo ok\n"
+    )
+    result = import_text(text, "shell", "gist.sh")
+    plan = build(scenario.load_text(result.yaml, "gist.yaml"), prefix="p1")
+    assert [pc.command.text for pc in plan.commands] == [
+        "ip netns add p1lan1", "ip netns add p1lan2", "ip netns add p1router",
+        "ip -n p1lan1 link set lo up", "ip -n p1lan2 link set lo up",
+    ]  # fmt: skip
+    assert not result.warnings
+
+
+def test_a_loop_over_the_lines_of_a_here_document_runs_once_a_line() -> None:
+    """``while read -r ns addr; do ...; done <<EOF`` (a table in the script): each line's
+    words in the names, the last name the rest of the line; a ``read`` iplab cannot follow
+    (its own IFS) is skipped, saying why (it was kept as a note, said to be a file)."""
+    text = (
+        "while read -r ns addr; do\n  ip netns add $ns\n  ip -n $ns addr add $addr dev lo\n"
+        "done <<HOSTS\nhostA 10.10.1.2/24\nhostB   10.10.2.2/24  \nHOSTS\n"
+        "while IFS=, read -r a b; do ip netns add $a; done <<EOF\nx,y\nEOF\n"
+    )
+    result = import_text(text, "shell", "table.sh")
+    plan = build(scenario.load_text(result.yaml, "table.yaml"))
+    assert [pc.command.text for pc in plan.commands] == [
+        "ip netns add hostA", "ip -n hostA addr add 10.10.1.2/24 dev lo",
+        "ip netns add hostB", "ip -n hostB addr add 10.10.2.2/24 dev lo",
+    ]  # fmt: skip
+    assert list(result.warnings) == [
+        "lines 8-10: a loop over the lines of a here-document is read only as"
+        " `while read [-r] NAME...`; skipped (write the values out: for ns in a b)"
+    ]

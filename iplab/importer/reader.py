@@ -65,6 +65,7 @@ _PROMPT = re.compile(rf"(?:{_PROMPTS})(?: |$)")
 #: a prompt a page typeset with a no-break space after it (``$&nbsp;ip a``): a space
 _TYPESET_PROMPT = re.compile(rf"^(\s*(?:{_PROMPTS}|#))[\u00a0\u202f]")
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_NAMED = re.compile(_NAME)
 _ASSIGN = re.compile(rf"(?:(?:export|readonly|declare|local)\s+)?({_NAME})=(.*)")
 #: bash arrays: ``NS=(a b)``, ``declare -A IP=([a]=10.0.0.1)``, ``IP[b]=10.0.0.2``, and the
 #: expansions ``${NS[1]}``, ``${IP[$ns]}``, ``${NS[@]}``, ``${#NS[@]}``, ``${!IP[@]}``
@@ -847,6 +848,15 @@ class Reader:
             if joint.type == "||" and shellread.source(right) in ("true", ":") and len(first) == 1:
                 return [replace(first[0], may_fail=True)]
             return None
+        if node.type == "for_statement" or node.type in _COUNTED:
+            # a loop on the line, beside other commands (for ...; done; ip netns add r):
+            # its commands, when each is typed (else the line stays one raw step, as it was)
+            said_before = len(self.warnings)
+            cmds = self._statements([node], self.vars, number, None)
+            if cmds and not any(isinstance(c.parsed.op, Raw) for c in cmds):
+                return cmds
+            del self.warnings[said_before:]
+            return None
         if node.type != "command":
             return None
         said = shellread.words(node)[:1]
@@ -1204,6 +1214,14 @@ class Reader:
         """``ip netns exec NS bash <<EOF ... EOF``: the body's commands, inside NS. Any other
         here-document (a file written with ``cat``) is read whole and kept as a note."""
         parts = shellread.heredoc(node)
+        if parts is not None and parts[0].type == "while_statement":
+            fed = self._fed_loop(*parts, scope, number=number, inside=inside)
+            if fed is None:
+                self.warnings.append(
+                    f"{where}: a loop over the lines of a here-document is read only as"
+                    " `while read [-r] NAME...`; skipped (write the values out: for ns in a b)"
+                )
+            return fed or []
         call = self._call(parts[0], scope) if parts and parts[0].type == "command" else None
         if parts is None or call is None or call.inside is None or call.script is not None:
             self.warnings.append(
@@ -1214,6 +1232,44 @@ class Reader:
         body, expands = parts[1], parts[2]
         script = scope.expand(body)[0] if expands else body
         return self._script(script, call, scope, number)
+
+    def _fed_loop(
+        self,
+        loop: shellread.Node,
+        lines: str,
+        expands: bool,
+        scope: ShellVars,
+        *,
+        number: int,
+        inside: _Call | None,
+    ) -> list[Cmd] | None:
+        """``while read -r ns addr; do ...; done <<EOF`` (a table in the script): the body once
+        a line of the here-document, its words in the names as ``read`` splits them (the last
+        name takes the rest of the line). None: another loop, or a ``read`` with other options
+        or its own IFS."""
+        tests = [c for c in loop.children_by_field_name("condition") if c.is_named]
+        body = loop.child_by_field_name("body")
+        if body is None or len(tests) != 1 or tests[0].type != "command":
+            return None
+        if any(c.type == "variable_assignment" for c in tests[0].named_children):
+            return None  # IFS=, read ...: its own splitting
+        said = [shellread.unquoted(w) or "" for w in shellread.words(tests[0])]
+        names = [w for w in said[1:] if w != "-r"]
+        if said[:1] != ["read"] or not names or not all(_NAMED.fullmatch(n) for n in names):
+            return None
+        text = scope.expand(lines)[0] if expands else lines
+        rows = text.splitlines()
+        if len(rows) > LOOP_LIMIT:
+            return None
+        out: list[Cmd] = []
+        for row in rows:
+            fields = row.split(maxsplit=len(names) - 1)
+            inner = scope.copy()
+            for i, name in enumerate(names):
+                inner.values[name] = fields[i].rstrip() if i < len(fields) else ""
+                inner.lines[name] = number
+            out += self._statements(shellread.statements(body), inner, number, inside)
+        return out
 
     def _in_session(self, text: str, number: int) -> str:
         """A command typed in the shell that ``nsenter``/``ip netns exec NS bash`` opened."""
