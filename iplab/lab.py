@@ -56,7 +56,7 @@ from iplab.runner import (
     wait_listening,
 )
 from iplab.state import State
-from iplab.steps import NetnsDelAll, Probe
+from iplab.steps import Declares, NetnsDelAll, Probe, is_observation
 from iplab.sysctl import sysctl_path
 from iplab.words import background_job
 
@@ -476,6 +476,7 @@ def _lab(
                 hint="use --prefix P to give the lab's objects other names",
             )
         if preflight:
+            _prefixed(plan)
             _hosts_own(plan, links, netns)
             programs.refuse_missing(plan)
         journal.write_info(
@@ -495,6 +496,34 @@ def _lab(
             )
         )
         yield journal
+
+
+def _prefixed(plan: Plan) -> None:
+    """With ``--prefix``, refuse a lab whose steps use a name only a raw step of unknown
+    effect may make (``ip netns add x1 | cat``, then ``ip -n x1 ...``): that step runs as
+    written, so the name would stay the host's own, outside the prefix the user asked for."""
+    if not plan.prefix or not plan.owned.adopted:
+        return
+    opaque = [
+        pc.command
+        for pc in plan.setup
+        if isinstance(pc.command.op, Declares)
+        and not pc.command.op.declared
+        and not is_observation(pc.command.op)
+    ]
+    kept = sorted(plan.owned.adopted)
+    one = len(kept) == 1
+    first = opaque[0] if opaque else None
+    more = f" (and {len(opaque) - 1} more such steps)" if len(opaque) > 1 else ""
+    raise ModelError(
+        f"with --prefix {plan.prefix}, {', '.join(kept)} would keep "
+        f"{'its name' if one else 'their names'} on this host: "
+        + (f"`{first.text}` " if first is not None else "a step ")
+        + f"(a step iplab cannot read{more}) makes {'it' if one else 'them'} as written",
+        first.step.loc if first is not None and first.step is not None else None,
+        "say what that step makes with 'creates:' (then --prefix renames it too); or run "
+        "without --prefix; or --no-preflight to run it as written",
+    )
 
 
 def _hosts_own(plan: Plan, links: set[str], netns: set[str]) -> None:

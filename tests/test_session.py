@@ -263,3 +263,27 @@ def test_a_part_of_a_batch_the_journal_cannot_take_never_runs(
     assert ran == [COMMANDS[n]["text"] for n in SETUP_CHANGES[:5]]
     assert host.at == 0 and host.ours() == (set(), set())
     assert lab.list_labs(env.state_dir) == []
+
+
+def test_a_prefix_is_refused_for_a_name_only_a_step_iplab_cannot_read_makes(
+    tmp_path: Path,
+) -> None:
+    """``ip netns add x1 | cat``, then ``ip -n x1 ...``: the raw step runs as written, so
+    with --prefix x1 would be made on the host under its own name. Refused before
+    anything runs, naming the step; said with ``creates:``, the name is renamed instead."""
+    from iplab.model import ModelError
+
+    steps = "  - action: raw\n    command: 'ip netns add x1 | cat'\n    shell: true\n"
+    use = "  - line: ip -n x1 link set lo up\n"
+    plan = build(scenario.load_text(f"name: p\nsetup:\n{steps}{use}", "p.yaml"), prefix="pz")
+    host = FakeHost()
+    env, _out, _err = _env(host, tmp_path)
+    with pytest.raises(ModelError) as caught:
+        lab.up(env, plan, "pzp")
+    said = str(caught.value)
+    assert said.startswith("p.yaml:3: setup[0]: with --prefix pz, x1 would keep its name")
+    assert "`ip netns add x1 | cat` (a step iplab cannot read)" in said
+    assert host.changes == [] and lab.list_labs(env.state_dir) == []
+    declared = f"name: p\nsetup:\n{steps}    creates: [{{netns: x1}}]\n{use}"
+    plan = build(scenario.load_text(declared, "p.yaml"), prefix="pz")
+    assert not plan.owned.adopted and "pzx1" in plan.owned.netns
