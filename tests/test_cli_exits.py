@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -58,3 +62,18 @@ def test_a_closed_stderr_still_gives_the_exit_code(monkeypatch: pytest.MonkeyPat
 def test_no_command_prints_the_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert iplab.cli.main([]) == 2
     assert "usage: iplab" in capsys.readouterr().out
+
+
+def test_text_the_output_cannot_encode_is_escaped_not_an_internal_error(tmp_path: Path) -> None:
+    """``PYTHONIOENCODING=ascii`` (or latin-1) and a scenario named ``étoile ★.yaml``."""
+    lab = tmp_path / "dír" / "étoile ★.yaml"
+    lab.parent.mkdir()
+    lab.write_text("name: x\ntitle: étoile ★\nsetup:\n  - action: netns add\n    name: a\n")
+    for encoding in ("ascii", "latin-1"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "iplab", "render", str(lab), "--format", "markdown"],
+            capture_output=True, encoding=encoding, check=False, cwd=tmp_path,
+            env={**os.environ, "PYTHONIOENCODING": encoding},
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        assert "\\u2605" in proc.stdout and "ip netns add a" in proc.stdout

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BLOG_SCENARIO, REPO
-from tests.kernel import Snapshot, iplab, snapshot
+from tests.kernel import Snapshot, apart, iplab, snapshot
 
 pytestmark = pytest.mark.kernel
 
@@ -292,3 +292,22 @@ def test_a_large_batch_is_fed_each_part_after_its_intents(prefix: str, tmp_path:
     assert result.ok, result.stderr
     assert status == [0] * fed + [None] * (len(names) - fed)
     assert present() == list(range(fed))
+
+
+def test_a_run_with_its_standard_streams_closed_runs_as_any_other(tmp_path: Path) -> None:
+    """``iplab run LAB <&- >&-`` (a cron line, a script that closed them): the pipe that
+    feeds ``ip -batch`` took the closed stdin's number, the batch read it as its own input
+    and waited until its time limit (33 s), and the rollback failed; a closed stdout was an
+    internal error after the work was done. In a network namespace of the test's own."""
+    state = tmp_path / "state"
+    run = apart(
+        f"start=$SECONDS; {sys.executable} -m iplab run {BLOG_SCENARIO} --state-dir {state}"
+        f" <&- >&- 2>{tmp_path / 'err'}; echo rc=$? took=$((SECONDS - start))"
+        f"; ip netns list | wc -l",
+        timeout=90,
+    )
+    said = (tmp_path / "err").read_text()
+    rc, took = run.stdout.split()[:2]
+    assert rc == "rc=0", said
+    assert int(took.removeprefix("took=")) < 20, said
+    assert run.stdout.split()[2] == "0" and "internal error" not in said

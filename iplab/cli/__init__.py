@@ -21,6 +21,7 @@ is locked by another iplab; 5 no privilege (not root, no usable sudo);
 from __future__ import annotations
 
 import gc
+import io
 import os
 import signal
 import sys
@@ -45,10 +46,11 @@ def _terminate(signum: int, frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int:
     """Run ``iplab ARGV``; the exit code (never a traceback for what a user can cause)."""
-    err = stderr or sys.stderr
     process = argv is None  # iplab as a process of its own (the console script, -m iplab)
     if process:
+        _standard_streams()
         _collector_off()
+    err = stderr or sys.stderr
     if process and threading.current_thread() is threading.main_thread():
         # until a run installs its own handlers, SIGTERM ends iplab as Ctrl-C does
         signal.signal(signal.SIGTERM, _terminate)
@@ -83,6 +85,35 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int
     if process:
         gc.freeze()  # see _collector_off
     return rc
+
+
+def _standard_streams() -> None:
+    """Standard input, output and error that exist, and take any text.
+
+    One closed by the caller (``<&-``, ``>&-``) is opened on /dev/null: else the first
+    file or pipe iplab opens takes its number (with stdin closed, the pipe that feeds
+    ``ip -batch`` became the batch's own stdin, and the batch waited until its time limit),
+    and Python has no ``sys.stdout`` to print to. Text the output's encoding cannot hold
+    (``PYTHONIOENCODING=ascii``, a scenario named ``étoile.yaml``) is written escaped.
+    """
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+    if sys.stdin is None:
+        sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - for the process
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            fd = 1 if name == "stdout" else 2
+            stream = open(fd, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+            setattr(sys, name, stream)
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
 
 
 def _collector_off() -> None:
