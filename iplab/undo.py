@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import shlex
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -561,23 +561,36 @@ def leftovers(
     left = claims.leftovers(iproute.read_state(env.runner, []), owned)
     if not left or not wait:
         return left
-    began = time.monotonic()
+    return settled(env, lambda: claims.leftovers(iproute.read_state(env.runner, []), owned))
+
+
+def settled(env: Env, left: Callable[[], list[str]], stall: float | None = None) -> list[str]:
+    """``left()`` again and again until it is empty: what deleted namespaces take with them
+    goes once the kernel destroys them, a moment later (for at most SETTLE_SECONDS; with
+    ``stall``, no longer than that many seconds after the last change). Quiet: one audit
+    record for all its reads."""
+    began = changed = time.monotonic()
     deadline = began + SETTLE_SECONDS
     hook, env.runner.hook = env.runner.hook, None
     reads = 0
     pause = 0.01  # the kernel often lets go within milliseconds: look soon, then less often
+    now = left()
     try:
-        while left and time.monotonic() < deadline:
+        while now and time.monotonic() < deadline:
+            if stall is not None and time.monotonic() - changed > stall:
+                break
             time.sleep(pause)
             pause = min(pause * 2, 0.05)
-            left = claims.leftovers(iproute.read_state(env.runner, []), owned)
+            before, now = now, left()
             reads += 1
+            if now != before:
+                changed = time.monotonic()
     finally:
         env.runner.hook = hook
     waited = time.monotonic() - began
     text = f"waited {waited:.1f} s for the kernel to release the lab's objects ({reads} reads)"
-    text += f": still there: {', '.join(left)}" if left else ": all gone"
+    text += f": still there: {', '.join(now)}" if now else ": all gone"
     record = env.record({"kind": "wait", "text": text}, Result((), 0, "", "", waited))
     del record["argv"]
     env.append_audit([record])
-    return left
+    return now

@@ -311,3 +311,29 @@ def test_a_run_with_its_standard_streams_closed_runs_as_any_other(tmp_path: Path
     assert rc == "rc=0", said
     assert int(took.removeprefix("took=")) < 20, said
     assert run.stdout.split()[2] == "0" and "internal error" not in said
+
+
+def test_run_fails_when_a_claim_of_the_teardown_fails(tmp_path: Path) -> None:
+    """``run`` said OK and exited 0 after a teardown claim's FAIL. In a network namespace
+    of the test's own."""
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(  # a step the model cannot read deletes a; the claim says it is there
+        "name: wrong\nsetup:\n  - action: netns add\n    name: a\nteardown:\n"
+        "  - action: raw\n    command: ip netns del $(echo a)\n    shell: true\n"
+        "    expect:\n      - namespaces: [a]\n"
+    )
+    run = apart(f"{sys.executable} -m iplab run {wrong} --state-dir {tmp_path}/s; echo rc=$?")
+    assert "FAIL namespaces a" in run.stdout and "FAILED:" in run.stdout, run.stdout
+    assert run.stdout.endswith("rc=1\n"), run.stdout
+
+
+def test_nothing_left_waits_for_the_kernel_to_destroy_deleted_namespaces(
+    prefix: str, state_dir: Path
+) -> None:
+    """The bundled star's ``nothing_left`` failed every time on the host: read before the
+    kernel had destroyed the deleted namespaces' veths (their peers on the bridge)."""
+    before = snapshot(prefix)
+    result = iplab("run", "star", "--prefix", prefix, state=state_dir)
+    assert "    PASS nothing of the lab remains" in result.stdout, result.stdout
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert_restored(before, prefix)
