@@ -331,8 +331,11 @@ def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
         if report.left:
             env.err.write("iplab: the host still holds some of the lab: reading it and going on\n")
             observed = iproute.read_state(env.runner, _unowned(info, namespaces))
+            done = report.ran - len(report.failed)
             _fast(env, entries, info, observed, report=report, render=render, names=names)
-            report.left = leftovers(env, info, settle, wait=True)
+            # a wait for the kernel only after a deletion that worked (the first pass waited
+            # already: nothing deleted now, nothing more goes away by itself)
+            report.left = leftovers(env, info, settle, wait=report.ran - len(report.failed) > done)
     if report.left:
         _orphans(env, journal, info, entries, settle, report=report, render=render)
     if not report.left:
@@ -370,15 +373,18 @@ def _orphans(
         f"iplab: the journal {journal.path} does not cover {len(ops)} objects the lab "
         "record names: deleting them from the lab record\n"
     )
+    worked = False
     for op in ops:
         command = render.command(op, False)
         env.err.write(f"  undo: {command.text}\n")
         meta = {"step": 0, "phase": "recovery", "kind": "undo", "text": command.text}
         result = env.runner.execute(command.argv, command.privileged, meta=meta)
         report.ran += 1
+        worked |= result.ok
         if not result.ok:
-            env.err.write(f"    failed (exit {result.rc}): {result.stderr.strip()}\n")
-    report.left = leftovers(env, info, settle, wait=True)
+            why = result.stopped or f"exit {result.rc}"
+            env.err.write(f"    failed ({why}): {result.stderr.strip()}\n")
+    report.left = leftovers(env, info, settle, wait=worked)
 
 
 def expected_now(entries: Sequence[Entry]) -> State | None:
@@ -517,7 +523,8 @@ def _fast(
             report.ran += 1
             if not result.ok:
                 report.failed.append(command.text)
-                env.err.write(f"    failed (exit {result.rc}): {result.stderr.strip()}\n")
+                why = result.stopped or f"exit {result.rc}"
+                env.err.write(f"    failed ({why}): {result.stderr.strip()}\n")
         else:
             batchable.append((entry, command, line))
     if not batchable:
@@ -528,11 +535,12 @@ def _fast(
     report.ran += sum(1 for s in status if s is not None)
     for count in range(before + 1, report.ran + 1):
         fault("undo-after-run", count)
-    for (_, command, _line), rc in zip(batchable, status, strict=True):
-        if rc != 0:
-            report.failed.append(command.text)
-    if report.failed:
-        env.err.write(f"    {len(report.failed)} failed: {result.stderr.strip()}\n")
+    failed = [command.text for (_, command, _line), rc in zip(batchable, status, strict=True)
+              if rc != 0]  # fmt: skip
+    report.failed += failed
+    if failed:  # this batch's failures (a line gone already is said by the next pass)
+        why = f" ({result.stopped})" if result.stopped else ""
+        env.err.write(f"    {len(failed)} failed{why}: {result.stderr.strip()}\n")
 
 
 @dataclass(frozen=True)
@@ -575,10 +583,17 @@ def settled(env: Env, left: Callable[[], list[str]], stall: float | None = None)
     reads = 0
     pause = 0.01  # the kernel often lets go within milliseconds: look soon, then less often
     now = left()
+    said = False
     try:
         while now and time.monotonic() < deadline:
             if stall is not None and time.monotonic() - changed > stall:
                 break
+            if not said and time.monotonic() - began > 2:  # a long wait says why
+                said = True
+                env.err.write(
+                    f"iplab: waiting for the kernel to destroy {len(now)} objects of the lab"
+                    f" (up to {SETTLE_SECONDS:g} s)\n"
+                )
             time.sleep(pause)
             pause = min(pause * 2, 0.05)
             before, now = now, left()
