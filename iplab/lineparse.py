@@ -16,6 +16,7 @@ others.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import shlex
 from collections.abc import Callable, Iterable, Iterator
@@ -357,10 +358,14 @@ def renders_as(op: Op, sudo: bool, line: str) -> bool:
     return renderer().command(op, sudo).text == line
 
 
+#: libyaml's dumper when PyYAML has it (an import reads back each of its lines)
+_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def reads_back(op: Op) -> str | None:
     """Why the op's scenario fields do not load back to the same op (None: they do)."""
     step = {"action": op.action, **op_fields(op)}
-    doc = yaml.safe_dump({"name": "line", "setup": [step]}, sort_keys=False)
+    doc = yaml.dump({"name": "line", "setup": [step]}, Dumper=_DUMPER, sort_keys=False)
     try:
         loaded = load_text(doc, "<line>").setup[0].op
     except ScenarioError as exc:
@@ -376,17 +381,18 @@ def parse_line(line: str) -> Op | None:
     ``ip netns exec NS CMD`` (a :class:`~iplab.steps.NetnsExec`).
     """
     sudo, body = split_sudo(line)
-    read = ipgrammar.read(body)
+    read = functools.cache(lambda: ipgrammar.read(body))
     for op in _candidates(body):
-        if isinstance(op, NetnsExec) and read is not None and not isinstance(read, NetnsExec):
+        if isinstance(op, NetnsExec) and not isinstance(read(), NetnsExec | None):
             # the grammar types the command inside the namespace (``ip l s v1 up``, a rename
             # to eth0, ``brctl addif``): typed, so that the model follows what it does
             break
         if renders_as(op, sudo, line) and reads_back(op) is None:
             return op
     # the grammar: the line kept as written (``line:``), its meaning read as ip reads it
-    if read is not None and renders_as(read, sudo, line) and reads_back(read) is None:
-        return read
+    grammar = read()
+    if grammar is not None and renders_as(grammar, sudo, line) and reads_back(grammar) is None:
+        return grammar
     for op in _candidates(body):
         if renders_as(op, sudo, line) and reads_back(op) is None:
             return op

@@ -26,6 +26,7 @@ from typing import Any
 
 import jinja2
 from jinja2.exceptions import SecurityError
+from jinja2.filters import FILTERS as DEFAULT_FILTERS
 from jinja2.sandbox import SandboxedEnvironment, SandboxedFormatter
 
 MAX_LENGTH = 65536
@@ -144,6 +145,12 @@ def _bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     return bounded
 
 
+@functools.cache
+def _bounded_defaults() -> dict[str, Callable[..., Any]]:
+    """Jinja's own filters, bounded."""
+    return {name: _bounded_filter(name, f) for name, f in DEFAULT_FILTERS.items()}
+
+
 def _fmt(value: Any, pattern: Any, *, formatter: SandboxedFormatter) -> str:
     """``value | fmt("br{}")``: ``str.format`` with the sandbox's rules."""
     pattern = str(pattern)
@@ -161,7 +168,11 @@ class Sandbox(SandboxedEnvironment):
         options.setdefault("autoescape", False)
         super().__init__(**options)
         self.globals["range"] = _bounded_range
-        self.filters = {name: _bounded_filter(name, f) for name, f in self.filters.items()}
+        bounded = _bounded_defaults()
+        self.filters = {
+            name: bounded[name] if f is DEFAULT_FILTERS.get(name) else _bounded_filter(name, f)
+            for name, f in self.filters.items()
+        }  # (jinja's own filters wrapped once: an import reads back each line through one)
         self.filters["fmt"] = functools.partial(_fmt, formatter=SandboxedFormatter(self))
 
     def call_binop(self, context: jinja2.runtime.Context, op: str, left: Any, right: Any) -> Any:
