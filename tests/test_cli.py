@@ -130,3 +130,29 @@ def test_a_process_of_its_own_runs_without_the_collector_and_callers_keep_theirs
     )
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert proc.stdout.splitlines()[-1] == "True False True"
+
+
+def test_import_reads_a_tutorial_of_a_tutorials_size_and_no_more(tmp_path: Path) -> None:
+    """``iplab import /dev/zero`` read until the kernel killed it (24 GB); text a scenario
+    cannot hold, or binary data, is refused at once, naming the file."""
+    big = tmp_path / "big.sh"
+    big.write_text("ip netns add a\n" * 80_000)  # 1.2 MB of commands
+    binary = tmp_path / "bin.sh"
+    binary.write_bytes(b"ip netns add a\n\0\n")
+    for source, said in (
+        ("/dev/zero", "iplab: error: /dev/zero: over 8 MiB: not a tutorial iplab reads\n"),
+        (str(big), f"iplab: error: {big}: 1200000 characters: more than a scenario may hold"),
+        (str(binary), f"iplab: error: {binary}: binary data, not text\n"),
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-m", "iplab", "import", source, "-o", str(tmp_path / "o.yaml")],
+            capture_output=True, text=True, check=False, timeout=60,
+            preexec_fn=_memory_at_most_1g,  # without the bound, the test's own safety
+        )  # fmt: skip
+        assert (proc.returncode, proc.stderr.startswith(said)) == (2, True), proc.stderr
+
+
+def _memory_at_most_1g() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))

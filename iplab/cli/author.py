@@ -114,8 +114,18 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 
 
 def read_input(path: Path) -> str:
+    """A tutorial's text: UTF-8, at most a web page's size (fetch.LIMIT: ``/dev/zero`` was
+    read until the memory ran out)."""
+    from iplab.importer.fetch import LIMIT
+
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as stream:
+            data = stream.read(LIMIT + 1)
+        if len(data) > LIMIT:
+            raise UsageError(f"{path}: over {LIMIT >> 20} MiB: not a tutorial iplab reads")
+        if b"\0" in data:
+            raise UsageError(f"{path}: binary data, not text")
+        return data.decode("utf-8")
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -133,6 +143,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     """
     from iplab.importer.convert import detect_kind, import_text, scenario_name
     from iplab.importer.fetch import fetch, is_address
+    from iplab.scenario import MAX_FILE_BYTES
 
     source: str = args.file
     if is_address(source):  # a page on the web: read as the server says it is
@@ -145,6 +156,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         kind = detect_kind(source, text)
     if args.format != "auto":
         kind = args.format
+    if kind != "html" and len(text) > MAX_FILE_BYTES:  # (a page's markup is most of it)
+        raise UsageError(
+            f"{source}: {len(text)} characters: more than a scenario may hold"
+            f" ({MAX_FILE_BYTES >> 20} MiB): split it, and import each part"
+        )
     name = args.name or scenario_name(named)
     result = import_text(text, kind, source, name=name, base=base, variables=args.variables)
     options.write_text(result.yaml, args.output)
