@@ -112,8 +112,33 @@ class LabInfo:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> LabInfo:
+        """The record; ValueError naming the first field of the wrong kind (a record edited
+        by hand: ``"started": "yesterday"`` was an internal error of ``iplab ls``)."""
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        for key, value in known.items():
+            if not _INFO_KINDS[key](value):
+                raise ValueError(f"its {key} is {type(value).__name__} {value!r:.40}")
         return cls(**known)
+
+
+def _words(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+#: what each field of a lab record must hold
+_INFO_KINDS: dict[str, Any] = {
+    **dict.fromkeys(("lab", "run", "scenario", "sha256", "prefix"), lambda v: isinstance(v, str)),
+    "started": lambda v: (
+        isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v < 1e11
+    ),  # a time (seconds since 1970) that time.localtime takes
+    **dict.fromkeys(
+        ("owned_netns", "owned_links", "preexisting_netns", "preexisting_links", "templates"),
+        _words,
+    ),
+    "template_hashes": lambda v: (
+        isinstance(v, dict) and all(isinstance(k, str) and isinstance(h, str) for k, h in v.items())
+    ),
+}
 
 
 class Journal:

@@ -144,3 +144,29 @@ def test_only_decodes_the_intents_asked_for_and_their_outcomes(tmp_path: Path) -
             (2, "failed", 2, everything[1].op)
         ]
         assert journal.entries(only=lambda record: False) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("started", "yesterday"), ("started", 1e300), ("scenario", ["x"]), ("owned_links", [1])],
+)
+def test_a_lab_record_edited_to_hold_the_wrong_kind_is_rebuilt_from_the_journal(
+    tmp_path: Path, field: str, value: object
+) -> None:
+    """``iplab ls`` was an internal error for such a record (and hid every other lab)."""
+    from iplab.lab import list_labs
+
+    with ExitStack() as stack:
+        journal = open_lab(tmp_path, "lab1", stack)
+        info = LabInfo("lab1", "r", "s.yaml", "0" * 64, "", 0.0, ["ns1"], [])
+        journal.write_info(info)
+        entry = journal.new_entry(
+            "r", number=1, phase="setup", text="ip netns add ns1",
+            argv=("ip", "netns", "add", "ns1"), undo=[_undo()], op=NetnsAdd(name="ns1"),
+        )  # fmt: skip
+        journal.intend([entry])
+        journal.info_path.write_text(json.dumps({**info.to_json(), field: value}))
+    [listed] = list_labs(tmp_path)
+    assert (listed.lab, listed.scenario, listed.owned_netns) == (
+        "lab1", "(unknown: the lab record is lost)", ["ns1"],
+    )  # fmt: skip
