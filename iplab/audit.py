@@ -409,7 +409,10 @@ def parse_since(text: str, now_: datetime | None = None) -> datetime:
     match = _RELATIVE.fullmatch(text.strip())
     if match:
         unit = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-        return current - timedelta(**{unit[match.group(2)]: int(match.group(1))})
+        try:
+            return current - timedelta(**{unit[match.group(2)]: int(match.group(1))})
+        except OverflowError:  # before year 1 (1000000d)
+            return datetime.min.replace(tzinfo=UTC)  # since ever: every record
     try:
         when = datetime.fromisoformat(text)
     except ValueError:

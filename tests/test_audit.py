@@ -90,6 +90,9 @@ def test_parse_since() -> None:
     assert parse_since("2026-11-27T10:00") == datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
     with pytest.raises(UsageError, match="--since 'yesterday'"):
         parse_since("yesterday")
+    # before the calendar's first day (an internal error): every record is since then
+    assert parse_since("1000000d", now) == datetime.min.replace(tzinfo=UTC)
+    assert parse_since("99999999999w", now) == datetime.min.replace(tzinfo=UTC)
 
 
 def test_table_and_replay_script(tmp_path: Path) -> None:
