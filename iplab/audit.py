@@ -160,6 +160,14 @@ class AuditLog:
             statedir.atomic_write(self.head, json.dumps(head), sync=False)
             self.last_head = (count, prev)
 
+    def ready(self) -> None:
+        """Raise, before anything runs, what an append would: the log or its lock cannot be
+        written (a read-only state directory, the log replaced by a directory). A command
+        iplab audits must not run when its record cannot be written."""
+        statedir.ensure_dir(self.dir)
+        with statedir.locked(self.lock, "the audit log", blocking=True):
+            os.close(statedir.open_state_file(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND))
+
     def _read_head(self) -> dict[str, Any] | None:
         """The head, None when there is none; a UsageError-free ValueError when unreadable."""
         try:

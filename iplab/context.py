@@ -100,6 +100,13 @@ class Env:
             self.reserve = None
         return True
 
+    def audit_ready(self) -> None:
+        """Before a command runs: its audit record can be written (see AuditLog.ready)."""
+        try:
+            self.audit.ready()
+        except OSError as exc:
+            raise state_write_error(exc, str(self.audit.path)) from None
+
     def append_audit(self, records: list[dict[str, Any]]) -> None:
         """Write records to the audit log, after the deferred records of reads (in order).
         A full disk first gets the reserve, then the run stops (or, while undoing, the

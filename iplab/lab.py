@@ -493,6 +493,7 @@ def _lab(
             _prefixed(plan)
             _hosts_own(plan, links, netns)
             programs.refuse_missing(plan)
+        env.audit_ready()  # nothing runs that the audit log cannot record
         journal.write_info(
             LabInfo(
                 lab=lab,

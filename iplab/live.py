@@ -121,9 +121,12 @@ def _lab_record(env: Env, lab: str) -> LabInfo:
 
 
 def _context(env: Env, info: LabInfo, run: str) -> None:
+    """The audit records' context for a command on the lab; and, before it runs, the
+    certainty that its record can be written."""
     env.context.update(
         {"lab": info.lab, "run": run, "scenario": info.scenario, "sha256": info.sha256}
     )
+    env.audit_ready()
 
 
 def new_run_id() -> str:

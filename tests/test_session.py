@@ -287,3 +287,26 @@ def test_a_prefix_is_refused_for_a_name_only_a_step_iplab_cannot_read_makes(
     declared = f"name: p\nsetup:\n{steps}    creates: [{{netns: x1}}]\n{use}"
     plan = build(scenario.load_text(declared, "p.yaml"), prefix="pz")
     assert not plan.owned.adopted and "pzx1" in plan.owned.netns
+
+
+def test_nothing_runs_when_its_audit_record_cannot_be_written(tmp_path: Path) -> None:
+    """The audit log replaced by a directory (or a read-only state directory): ``up`` ran
+    its first command, then failed writing its record, and left its lab listed as up;
+    ``exec`` ran the user's command unaudited. Both are refused before anything runs."""
+    from iplab import live
+
+    host = FakeHost()
+    env, _out, _err = _env(host, tmp_path)
+    env.audit.path.mkdir()
+    with pytest.raises(StateWriteError, match=r"audit\.jsonl"):
+        lab.up(env, _plan(), LAB)
+    assert host.changes == [] and lab.list_labs(env.state_dir) == []
+    env.audit.path.rmdir()
+    assert lab.up(env, _plan(), LAB) == 0
+    env.flush_audit()
+    env.audit.path.rename(tmp_path / "kept.jsonl")
+    env.audit.path.mkdir()
+    calls = len(host.executor.calls)
+    with pytest.raises(StateWriteError, match=r"audit\.jsonl"):
+        live.exec_in(env, LAB, f"{PREFIX}ns1", ["ip", "-br", "link"])
+    assert len(host.executor.calls) == calls  # the command was never started
