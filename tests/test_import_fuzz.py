@@ -36,6 +36,14 @@ PIECES = {
         "&lt;", "&", "<!--", "-->", "<script>", "</script>", "<span class='linenos'>1</span>",
         "<div>", "</div>", "<title>", "</title>", "<", ">", "$ sudo ip link set v0 up",
     ],
+    "asciidoc": [
+        "= Title\n", "== Step\n", "Step\n----\n", "\n", ":toc:\n", ":ns: red\n", "{ns}",
+        "[source,bash]\n", "[,console]\n", "[source]\n", "----\n", "....\n", "====\n",
+        "****\n", "--\n", "////\n", "|===\n", "++++\n", "```bash\n", "+\n", ".Title\n",
+        "[[a]]\n", "NOTE: x\n", "* item\n", ". step\n", "<1> x\n", " ip netns add b\n",
+        "$ sudo ip netns add a <1>\n", "ip link add v0 type veth peer name v1\n",
+        "include::x.sh[]\n", "ifdef::a[]\n", "`", "+", "_", "link:x[y]", "// c\n", "\t",
+    ],
 }  # fmt: skip
 
 

@@ -153,8 +153,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     else:
         path = Path(source)
         text, base, named = read_input(path), path.parent, source
-        kind = detect_kind(source, text)
-    if args.format != "auto":
+        kind = args.format if args.format != "auto" else detect_kind(source, text)
+    if args.format != "auto":  # the reader's word over the name's and the server's
         kind = args.format
     if kind != "html" and len(text) > MAX_FILE_BYTES:  # (a page's markup is most of it)
         raise UsageError(

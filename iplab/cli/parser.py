@@ -328,17 +328,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "file",
-        help="a Markdown page (.md), a web page (.html), reStructuredText (.rst), a shell"
-        " script, or the address (http://, https://) of one",
+        help="a Markdown page (.md), a web page (.html), reStructuredText (.rst), AsciiDoc"
+        " (.adoc), a shell script, or the address (http://, https://) of one",
     )
     p.add_argument("-o", "--output", type=Path, help="write the scenario here instead of stdout")
     p.add_argument("--name", help="the scenario's name (default: from the file name)")
     p.add_argument(
         "--format",
-        choices=("auto", "markdown", "html", "rst", "shell"),
+        choices=("auto", "markdown", "html", "rst", "asciidoc", "shell"),
         default="auto",
         help="how to read FILE (auto: .md is Markdown, .html a web page, .rst reStructuredText,"
-        " .sh a script, else by its content; an address: by the type the server says)",
+        " .adoc AsciiDoc, .sh a script, else by its content; an address: by the type the"
+        " server says)",
     )
     p.add_argument(
         "--variables",

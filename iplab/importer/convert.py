@@ -14,6 +14,7 @@ from typing import Any
 
 from iplab import jobs, names
 from iplab.errors import ScenarioError, UsageError
+from iplab.importer.asciidoc import looks_like_asciidoc, read_asciidoc
 from iplab.importer.assembly import (
     Draft,
     Variables,
@@ -56,6 +57,12 @@ from iplab.words import (
     without_background,
 )
 
+#: an Org page's first line (``#+TITLE:``, ``#+author:``...)
+_ORG_START = re.compile(r"\ufeff?\s*#\+[A-Za-z_]+:")
+_ORG_REFUSED = (
+    "{path}: an Org page: not read; export it to Markdown (M-x org-md-export-to-markdown)"
+    " or to AsciiDoc, and import that"
+)
 #: a web page's first tag (after a byte-order mark, blanks, comments)
 _HTML_START = re.compile(r"\ufeff?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
 
@@ -134,27 +141,42 @@ def scenario_name(source_name: str) -> str:
 
 def detect_kind(path: str, text: str) -> Kind:
     """Markdown by extension (.md, .markdown) or by a fenced block; a web page by extension
-    (.html, .htm) or by its first tag; reStructuredText by extension (.rst); else a shell
-    script."""
+    (.html, .htm) or by its first tag; reStructuredText by extension (.rst); AsciiDoc by
+    extension (.adoc, .asciidoc) or by its title and marks (so .asc: AsciiDoc, or a PGP
+    signature read as what it is); else a shell script. An Org page (.org, or a first line
+    ``#+TITLE:``) is refused: a UsageError saying how to import it."""
     suffix = Path(path).suffix.lower()
+    if suffix == ".org":
+        raise UsageError(_ORG_REFUSED.format(path=path))
     if suffix in (".md", ".markdown", ".mdown"):
         return "markdown"
     if suffix in (".html", ".htm", ".xhtml"):
         return "html"
     if suffix in (".rst", ".rest"):
         return "rst"
+    if suffix in (".adoc", ".asciidoc"):
+        return "asciidoc"
     if suffix in (".sh", ".bash"):
         return "shell"
+    if _ORG_START.match(text):
+        raise UsageError(_ORG_REFUSED.format(path=path))
     if _HTML_START.match(text):
         return "html"
+    if looks_like_asciidoc(text):
+        return "asciidoc"
     return "markdown" if any(FENCE.fullmatch(line) for line in text.splitlines()) else "shell"
 
 
 def _read(
     text: str, kind: Kind, base: Path | None, keep: bool
 ) -> tuple[str | None, str | None, Reader, list[Draft]]:
-    if kind in ("markdown", "html", "rst"):
-        read = {"markdown": read_markdown, "html": read_html, "rst": read_rst}[kind]
+    if kind != "shell":
+        read = {
+            "markdown": read_markdown,
+            "html": read_html,
+            "rst": read_rst,
+            "asciidoc": read_asciidoc,
+        }[kind]
         title, reader = read(text, keep)
         drafts, intro = assemble(reader.events)
         description = "\n\n".join(n.text for n in intro if n.kind != "heading") or None

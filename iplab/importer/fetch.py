@@ -30,6 +30,8 @@ _KINDS: dict[str, Kind] = {
     "text/x-markdown": "markdown",
     "text/x-rst": "rst",
     "text/prs.fallenstein.rst": "rst",
+    "text/asciidoc": "asciidoc",
+    "text/x-asciidoc": "asciidoc",
     "text/x-shellscript": "shell",
     "application/x-sh": "shell",
 }

@@ -28,7 +28,7 @@ from iplab.lineparse import LineError, Parsed, classify
 from iplab.steps import NetnsExec, Op, Probe, Raw, is_observation
 from iplab.words import SHELL_SYNTAX, background_job
 
-Kind = Literal["markdown", "html", "rst", "shell"]
+Kind = Literal["markdown", "html", "rst", "asciidoc", "shell"]
 NoteKind = Literal["heading", "paragraph", "comment", "fence"]
 
 #: the first word of a line that is a command (after an optional ``sudo``)
