@@ -156,3 +156,12 @@ def _memory_at_most_1g() -> None:
     import resource
 
     resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+def test_a_warning_said_again_and_again_is_said_once_with_its_count() -> None:
+    """A star of 1,030 around one bridge: the port limit for each of 7 ports beyond it."""
+    rc, _out, err = run_cli("render", "star-500", "--var", "n=1030")
+    lines = err.splitlines()
+    assert rc == 0 and len(lines) == 1, err
+    assert lines[0].endswith("1023 ports, the kernel's limit (spread the ports over several"
+                             " bridges) (7 times)")  # fmt: skip
