@@ -484,10 +484,25 @@ def _lab(
         clash += sorted((mine.in_root() - mine.adopted) & links)
         if clash and preflight:
             one = len(clash) == 1
+            try:
+                others = list_labs(env.state_dir)
+            except IplabError:  # a lab record unreadable: say it as before
+                others = []
+            owners = sorted(
+                other.lab
+                for other in others
+                if other.lab != lab and set(clash) & {*other.owned_netns, *other.owned_links}
+            )
+            whose = (
+                f"; lab {', '.join(owners)} (up) made {'it' if one else 'them'}"
+                if owners
+                else f" and iplab did not create {'it' if one else 'them'}"
+            )
             raise IplabError(
-                f"not starting: {', '.join(clash)} already {'exists' if one else 'exist'} on this "
-                f"host and iplab did not create {'it' if one else 'them'}",
-                hint="use --prefix P to give the lab's objects other names",
+                f"not starting: {', '.join(clash)} already {'exists' if one else 'exist'} on this"
+                f" host{whose}",
+                hint="use --prefix P to give the lab's objects other names"
+                + (f", or `iplab down {owners[0]}` first" if owners else ""),
             )
         if preflight:
             _prefixed(plan)

@@ -310,3 +310,17 @@ def test_nothing_runs_when_its_audit_record_cannot_be_written(tmp_path: Path) ->
     with pytest.raises(StateWriteError, match=r"audit\.jsonl"):
         live.exec_in(env, LAB, f"{PREFIX}ns1", ["ip", "-br", "link"])
     assert len(host.executor.calls) == calls  # the command was never started
+
+
+def test_preflight_names_the_lab_that_made_what_the_host_has(tmp_path: Path) -> None:
+    """The same prefix, another --lab name: the names are the first lab's, which iplab made
+    (it said iplab did not create them)."""
+    host = FakeHost()
+    env, _out, _err = _env(host, tmp_path)
+    assert lab.up(env, _plan(), LAB) == 0
+    env, _out, _err = _env(host, tmp_path)
+    with pytest.raises(IplabError) as caught:
+        lab.up(env, _plan(), "other")
+    said = str(caught.value)
+    assert f"already exist on this host; lab {LAB} (up) made them" in said
+    assert f"`iplab down {LAB}` first" in said
