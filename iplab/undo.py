@@ -22,6 +22,7 @@ exact), guards re-read at each pass: why ``down`` converges is read in one place
 
 from __future__ import annotations
 
+import re
 import shlex
 import time
 from collections.abc import Callable, Collection, Sequence
@@ -540,7 +541,16 @@ def _fast(
     report.failed += failed
     if failed:  # this batch's failures (a line gone already is said by the next pass)
         why = f" ({result.stopped})" if result.stopped else ""
-        env.err.write(f"    {len(failed)} failed{why}: {result.stderr.strip()}\n")
+        said = [x for x in result.stderr.strip().splitlines() if not _FAILED_LINE.fullmatch(x)]
+        if said and all(_GONE.search(x) for x in said):  # deleted by someone else: no harm
+            env.err.write(f"    {len(failed)} gone already: {'; '.join(said)}\n")
+        else:
+            env.err.write(f"    {len(failed)} failed{why}: {result.stderr.strip()}\n")
+
+
+#: what ip says of what is not there (deleted by hand before the down), and of a failed line
+_GONE = re.compile(r"No such file or directory|Cannot find device|does not exist")
+_FAILED_LINE = re.compile(r"Command failed \S+:\d+")
 
 
 @dataclass(frozen=True)

@@ -356,3 +356,17 @@ def test_down_of_an_emptied_journal_does_not_wait_for_what_nothing_deleted(
     said = run.stdout + run.stderr
     assert "rc=0" in run.stdout and "left=0" in run.stdout, said
     assert int(run.stdout.split("took=")[1].split()[0]) < 10, said
+
+
+def test_down_says_what_someone_deleted_by_hand_is_gone_already(tmp_path: Path) -> None:
+    """Objects of the lab deleted by hand before ``down``: their deletions fail, and that is
+    no failure (ip's errors were printed as '2 failed: ...' before the lab was said down).
+    In a network namespace of the test's own."""
+    state = tmp_path / "state"
+    run = apart(
+        f"{sys.executable} -m iplab up {BLOG} --state-dir {state} > /dev/null || exit 9\n"
+        "ip netns del ns1; ip link del br0\n"
+        f"{sys.executable} -m iplab down {BLOG} --state-dir {state}; echo rc=$?"
+    )
+    assert "rc=0" in run.stdout, run.stdout + run.stderr
+    assert "    2 gone already: " in run.stderr and " failed" not in run.stderr, run.stderr
