@@ -23,6 +23,7 @@ and every error names the file, the line and the field.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,10 @@ class Scenario:
 
 
 # -- loading ----------------------------------------------------------------------------------
+
+
+#: what a scenario's text gives Jinja to read: its expressions and statements
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 
 
 def parse_var_overrides(pairs: Iterable[str]) -> dict[str, Any]:
@@ -109,6 +114,14 @@ def load_text(text: str, file: str, overrides: dict[str, Any] | None = None) -> 
                 raise ScenarioError(f"variable name {key!r} is not an identifier", loc)
             variables[key] = expander.value(value, dict(variables), loc)
     for key, value in (overrides or {}).items():
+        if key not in variables and not any(
+            re.search(rf"\b{re.escape(key)}\b", used) for used in _JINJA.findall(text)
+        ):  # a name the scenario neither declares nor uses: a typo (N for n) changed nothing
+            known = ", ".join(variables) or "none"
+            raise ScenarioError(
+                f"--var {key}: the scenario has no variable {key} (its variables: {known})",
+                Location(file),
+            )
         variables[key] = value
     expander = Expander(file, variables)
     policy = f.choice("sudo", ("auto", "always", "never"), "never")

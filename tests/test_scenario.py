@@ -131,6 +131,18 @@ def test_var_override_from_command_line() -> None:
         scenario.parse_var_overrides(["oops"])
 
 
+def test_a_var_the_scenario_neither_declares_nor_uses_is_refused() -> None:
+    """``--var N=20`` for ``n`` rendered the 3 points of the default, without a word; a
+    variable the scenario uses without a default (``{{ who }}``) is given with --var."""
+    with pytest.raises(ScenarioError, match=r"--var N: the scenario has no variable N \(its"
+                       r" variables: n, subnet\)"):  # fmt: skip
+        scenario.load("star", {"N": 20})
+    text = "name: x\nsetup:\n  - action: netns add\n    name: '{{ who }}'\n"
+    assert scenario.load_text(text, "x.yaml", {"who": "red"}).setup[0].op.refs() == [
+        ("netns", "red")
+    ]
+
+
 def test_jinja_is_sandboxed(write_scenario: Write) -> None:
     path = write_scenario(
         """
