@@ -136,7 +136,7 @@ class AuditLog:
         key = self._key()
         statedir.ensure_dir(self.dir)
         with statedir.locked(self.lock, "the audit log", blocking=True):
-            count, prev, torn = self._tail()
+            count, prev, torn, lost = self._tail()
             lines = []
             for i, record in enumerate(records):
                 chained = {**record, "prev": prev}
@@ -144,6 +144,8 @@ class AuditLog:
                     chained["batch"] = len(records)
                     if torn is not None:
                         chained["after_torn"] = _sha(torn)
+                    if lost is not None:  # the evidence stays in the chain: verify says it
+                        chained["head_lost"] = lost
                 # the line is the canonical form the hash is taken of, with the hash added
                 # at its end: one encoding of each record, not two
                 canonical = _canonical(chained)
@@ -189,12 +191,13 @@ class AuditLog:
         except FileNotFoundError:
             return None
 
-    def _tail(self) -> tuple[int, str, str | None]:
-        """(records in the log, hash of the last, the torn last line or None)."""
+    def _tail(self) -> tuple[int, str, str | None, str | None]:
+        """(records in the log, hash of the last, the torn last line or None, how the head
+        of a log with records was lost: None, or what the next record says of it)."""
         try:
             chunk = statedir.read_state_file(self.path, limit=65536)
         except FileNotFoundError:
-            return 0, GENESIS, None
+            return 0, GENESIS, None, None
         if chunk and not chunk.endswith(b"\n") and b"\n" not in chunk:
             chunk = statedir.read_state_file(self.path)  # a torn line longer than the chunk
         torn: str | None = None
@@ -208,14 +211,25 @@ class AuditLog:
             if record is not None:
                 last_hash = str(record["hash"])
                 break
+        lost: str | None = None
         try:
             head = self._read_head()
-        except ValueError:
-            head = None
+        except ValueError:  # edited, or damaged: kept beside the log, never written over
+            head, lost = None, f"unreadable, kept as {self._keep_damaged_head()}"
         if head is not None and head["hash"] == last_hash:
-            return head["count"], last_hash, torn
-        valid = sum(1 for r in self.read() if "_unreadable" not in r)  # the head lags: count
-        return valid, last_hash, torn
+            return head["count"], last_hash, torn, None
+        read = [r for r in self.read() if "_unreadable" not in r]  # the head lags: count
+        if head is None and lost is None and read and read[0].get("batch") != len(read):
+            lost = "missing"  # (one append and no head: a crash before its first head)
+        return len(read), last_hash, torn, lost
+
+    def _keep_damaged_head(self) -> str:
+        for n in range(1, 1000):
+            kept = self.head.with_name(f"audit.head.damaged-{n}")
+            if not kept.exists():
+                self.head.rename(kept)
+                return kept.name
+        raise OSError(f"{self.head}: too many damaged heads kept beside it")
 
     def read(self) -> list[dict[str, Any]]:
         text = self._text()
@@ -274,6 +288,8 @@ class AuditLog:
         for i, record in enumerate(records, start=1):
             where = f"record {i}"
             where += f" ({record.get('time', '?')}: {record.get('text', '?')})"
+            if record.get("head_lost") is not None:
+                return False, f"before {where}, audit.head was {record['head_lost']}"
             if record.get("prev") != prev:
                 return (
                     False,

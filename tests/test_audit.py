@@ -123,3 +123,35 @@ def test_a_head_that_lags_after_a_crash_is_not_a_cut(tmp_path: Path) -> None:
     assert log.verify()[0]
     log.append(_records(6)[5:])  # appends chain on from the log, not from the stale head
     assert log.verify() == (True, "6 records, chain intact")
+
+
+@pytest.mark.parametrize("damage", ["garbled", "deleted"])
+def test_a_head_edited_or_deleted_is_not_written_over_by_the_next_run(
+    tmp_path: Path, damage: str
+) -> None:
+    """``echo garbage > audit.head`` made verify say BROKEN; the next run wrote a new head
+    and verify said the chain was intact: the evidence was gone. The damaged head is kept
+    beside the log, and the next record says how the head was lost."""
+    log = _log(tmp_path)
+    if damage == "garbled":
+        log.head.write_text("garbage")
+    else:
+        log.head.unlink()
+    assert log.verify()[0] is False
+    log.append(_records(1))
+    ok, said = log.verify()
+    lost = "unreadable, kept as audit.head.damaged-1" if damage == "garbled" else "missing"
+    assert not ok and said.startswith("before record 6 ("), said
+    assert said.endswith(f"ip netns add ns1), audit.head was {lost}"), said
+    if damage == "garbled":
+        assert (tmp_path / "audit.head.damaged-1").read_text() == "garbage"
+
+
+def test_a_head_lost_to_a_crash_before_the_first_one_was_written_is_no_tamper(
+    tmp_path: Path,
+) -> None:
+    log = AuditLog(tmp_path)
+    log.append(_records(2))
+    log.head.unlink()  # the first append's head never written: a crash
+    log.append(_records(1))
+    assert log.verify() == (True, "3 records, chain intact")
