@@ -106,6 +106,10 @@ class LabInfo:
     templates: list[str] = field(default_factory=list)
     #: the SHA-256 of each of their template files at ``up``: ``down`` refuses changed ones
     template_hashes: dict[str, str] = field(default_factory=dict)
+    #: what each namespace and root link the lab made is, once ``up`` ran its setup
+    #: (``netns NAME``: its inode; ``link NAME``: its index): ``down`` leaves alone one that
+    #: someone deleted and made again under the same name since
+    made: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return dict(vars(self))
@@ -135,8 +139,12 @@ _INFO_KINDS: dict[str, Any] = {
         ("owned_netns", "owned_links", "preexisting_netns", "preexisting_links", "templates"),
         _words,
     ),
-    "template_hashes": lambda v: (
-        isinstance(v, dict) and all(isinstance(k, str) and isinstance(h, str) for k, h in v.items())
+    **dict.fromkeys(
+        ("template_hashes", "made"),
+        lambda v: (
+            isinstance(v, dict)
+            and all(isinstance(k, str) and isinstance(h, str) for k, h in v.items())
+        ),
     ),
 }
 

@@ -38,7 +38,7 @@ from iplab.context import (
     make_env,
     run_batch,
 )
-from iplab.errors import IplabError, UsageError
+from iplab.errors import IplabError, UsageError, state_write_error
 from iplab.inverse import Undo, sysctl_inverse, sysctl_writes_of
 from iplab.journal import Entry, Journal, LabInfo, Status, UndoRecord, lab_info, labs, open_lab
 from iplab.model import ModelError
@@ -624,6 +624,7 @@ def up(env: Env, plan: Plan, lab: str, options: Options | None = None) -> int:
         try:
             rc = _setup(session, opts)
             session.signals.check()  # a Ctrl-C during the verification stops the run too
+            _remember_what_was_made(session)
             session.say(
                 f"lab {lab} is up: {session.tally.changes} changes journaled "
                 f"(undo with: iplab down {lab})"
@@ -631,6 +632,20 @@ def up(env: Env, plan: Plan, lab: str, options: Options | None = None) -> int:
         except IplabError as exc:
             return _abort(env, session, exc, opts)
         return rc
+
+
+def _remember_what_was_made(session: Session) -> None:
+    """The lab record learns what each namespace and root link the lab made is (its inode,
+    its index): ``down`` then leaves alone one that someone deleted and made again since."""
+    info = session.journal.info()
+    owned = session.plan.owned
+    netns = owned.netns - owned.adopted - set(info.preexisting_netns)
+    links = owned.in_root() - owned.adopted - set(info.preexisting_links)
+    made = undo.identities(netns, links)
+    try:
+        session.journal.write_info(dataclasses.replace(info, made=made))
+    except OSError as exc:  # the lab is up; down then deletes by name, as it did before
+        session.env.err.write(f"iplab: {state_write_error(exc, str(session.journal.info_path))}\n")
 
 
 def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> int:

@@ -22,8 +22,11 @@ exact), guards re-read at each pass: why ``down`` converges is read in one place
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import re
 import shlex
+import socket
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
@@ -37,7 +40,7 @@ from iplab.context import Env, Line, fault, run_batch
 from iplab.errors import StateWriteError, UsageError
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord
 from iplab.model import Judge, ModelError, apply
-from iplab.names import ROOT
+from iplab.names import NETNS_DIR, ROOT
 from iplab.render import Command, Renderer, renderer, template_hashes
 from iplab.runner import (
     Result,
@@ -104,6 +107,8 @@ class LabNames:
     #: owned
     lab_netns: frozenset[str]
     lab_links: frozenset[str]
+    #: made by the lab, then deleted and made again by someone else (see made_anew)
+    anew: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, info: LabInfo) -> LabNames:
@@ -114,6 +119,45 @@ class LabNames:
             lab_netns,
             lab_links,
         )
+
+
+def identity(kind: str, name: str) -> str | None:
+    """What a namespace (its inode) or a root namespace's link (its index) is now; None: no
+    such object."""
+    try:
+        if kind == "netns":
+            found = os.stat(os.path.join(NETNS_DIR, name))
+            return f"{found.st_dev}:{found.st_ino}"
+        return str(socket.if_nametoindex(name))
+    except (OSError, ValueError):
+        return None
+
+
+def identities(netns: Collection[str], root_links: Collection[str]) -> dict[str, str]:
+    """What these namespaces and root namespace's links are now (LabInfo.made)."""
+    wanted = [("netns", n) for n in sorted(netns)] + [("link", n) for n in sorted(root_links)]
+    found = {f"{kind} {name}": identity(kind, name) for kind, name in wanted}
+    return {key: value for key, value in found.items() if value is not None}
+
+
+def _anew(op: Op, names: LabNames) -> bool:
+    """A deletion of a namespace or root link someone made again since the lab's went."""
+    if isinstance(op, NetnsDel):
+        return op.name in names.anew
+    return isinstance(op, LinkDel) and not op.in_ns() and op.dev in names.anew
+
+
+def made_anew(info: LabInfo) -> tuple[set[str], set[str]]:
+    """The namespaces and root links the lab made that are now other objects of the same
+    name (someone deleted them and made them again): never the lab's to delete."""
+    netns: set[str] = set()
+    links: set[str] = set()
+    for key, was in info.made.items():
+        kind, _, name = key.partition(" ")
+        now = identity(kind, name)
+        if now is not None and now != was:
+            (netns if kind == "netns" else links).add(name)
+    return netns, links
 
 
 def refusal(
@@ -308,12 +352,20 @@ def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
     namespaces = _namespaces(info, entries)
     taken_netns, taken_links = taken_names(everything)
     report = UndoReport(taken=sorted(taken_netns | taken_links))
+    anew_netns, anew_links = made_anew(info)
+    if anew_netns or anew_links:
+        env.err.write(
+            f"iplab: left alone: {', '.join(sorted(anew_netns | anew_links))} (the lab made"
+            " them; someone deleted them and made them again since: they are not the lab's)\n"
+        )
+    taken_netns |= anew_netns  # left alone as what someone else took: neither deleted, nor
+    taken_links |= anew_links  # its processes stopped, nor waited for
     own = netns_ids(own_namespaces(info, taken_netns))
     stop_jobs(env, journal, "still running")
     stop_lab_processes(env, own, "still running in a namespace of the lab")
     render = lab_renderer(env, info)
     settle = Settle(frozenset(taken_netns), frozenset(taken_links))
-    names = LabNames.of(info)
+    names = dataclasses.replace(LabNames.of(info), anew=frozenset(anew_netns | anew_links))
     if exact:
         observed = iproute.read_state(env.runner, namespaces)
         for entry in reversed(entries):
@@ -418,7 +470,9 @@ def _undo_entry(
 ) -> State:  # fmt: skip
     for undo in entry.undo:
         command = render.command(undo.op, undo.sudo)
-        if _refused(env, entry, undo, info, command=command, report=report, names=names):
+        if _anew(undo.op, names) or _refused(
+            env, entry, undo, info, command=command, report=report, names=names
+        ):
             continue
         if touches_preexisting(undo.op, info):
             env.err.write(f"iplab: not undoing `{command.text}`: it existed before the lab\n")
@@ -513,7 +567,9 @@ def _fast(
     batchable: list[tuple[Entry, Command, str]] = []
     for entry, undo in plan:
         command = render.command(undo.op, undo.sudo)
-        if _refused(env, entry, undo, info, command=command, report=report, names=names):
+        if _anew(undo.op, names) or _refused(
+            env, entry, undo, info, command=command, report=report, names=names
+        ):
             continue
         env.err.write(f"  undo: {command.text}\n")
         line = argv_line(command.argv)

@@ -370,3 +370,19 @@ def test_down_says_what_someone_deleted_by_hand_is_gone_already(tmp_path: Path) 
     )
     assert "rc=0" in run.stdout, run.stdout + run.stderr
     assert "    2 gone already: " in run.stderr and " failed" not in run.stderr, run.stderr
+
+
+def test_down_leaves_alone_what_someone_made_again_under_the_labs_names(tmp_path: Path) -> None:
+    """The lab's namespace and bridge deleted by hand and made again by someone else: they
+    are not the lab's, and down deleted them. In a network namespace of the test's own."""
+    state = tmp_path / "state"
+    run = apart(
+        f"{sys.executable} -m iplab up {BLOG} --state-dir {state} > /dev/null || exit 9\n"
+        "ip netns del ns2; ip netns add ns2; ip link del br0; ip link add br0 type bridge\n"
+        f"{sys.executable} -m iplab down {BLOG} --state-dir {state}; echo rc=$?\n"
+        "echo left: $(ip netns list | cut -d' ' -f1)"
+        " $(ip -br link show type bridge | cut -d' ' -f1)"
+    )
+    said = run.stdout + run.stderr
+    assert "rc=0" in run.stdout and "left: ns2 br0\n" in run.stdout, said
+    assert "iplab: left alone: br0, ns2 (the lab made them; someone deleted them" in said
