@@ -372,12 +372,17 @@ def test_scenario_impairments_and_a_flap(prefix: str, state_dir: Path, tmp_path:
         env={**os.environ, "IPLAB_STATE_DIR": str(state_dir)},
     )  # fmt: skip
     seen: list[bool] = []
+
+    def look() -> None:
+        links = {str(x["ifname"]): "UP" in (x.get("flags") or []) for x in root_links()}
+        if pa in links and (not seen or seen[-1] != links[pa]):
+            seen.append(links[pa])
+
     try:
         while proc.poll() is None:
-            links = {str(x["ifname"]): "UP" in (x.get("flags") or []) for x in root_links()}
-            if pa in links and (not seen or seen[-1] != links[pa]):
-                seen.append(links[pa])
+            look()
             time.sleep(0.05)
+        look()  # as up left it (on a busy host, up may end between two looks)
         out, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
