@@ -20,7 +20,7 @@ from jinja2 import nodes
 from iplab import livesteps, sandbox, yamlio
 from iplab.actions import BUILDERS, claim, line_op
 from iplab.errors import Location, ScenarioError
-from iplab.fields import JINJA, MISSING, Fields
+from iplab.fields import JINJA, MISSING, Fields, kind_name
 from iplab.steps import (
     OPS_BY_ACTION,
     NetnsExec,
@@ -143,7 +143,7 @@ class Expander:
             return []
         if not isinstance(items, yamlio.YList):
             raise ScenarioError(
-                f"must be a list of steps, found {type(items).__name__}",
+                f"must be a list of steps, found {kind_name(items)}",
                 Location(self.file, line, path),
             )
         out: list[Step] = []
@@ -381,7 +381,7 @@ def _variables(f: Fields) -> tuple[tuple[str, ShellValue], ...]:
     if value is MISSING or value is None:
         return ()
     if not isinstance(value, dict):
-        f.fail("variables", f"must be a mapping of NAME: VALUE, found {type(value).__name__}")
+        f.fail("variables", f"must be a mapping of NAME: VALUE, found {kind_name(value)}")
     out: list[tuple[str, ShellValue]] = []
     for name, item in value.items():
         if not isinstance(name, str) or not SHELL_NAME.fullmatch(name):

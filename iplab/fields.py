@@ -37,6 +37,21 @@ JINJA = re.compile(r"\{\{|\{%")
 MISSING: Any = object()
 
 
+def kind_name(value: Any) -> str:
+    """What a scenario's value is, in its author's words (not ``YList``, ``NoneType``)."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "nothing" if value is None else type(value).__name__
+
+
 class Fields:
     """Typed, located access to one YAML mapping; unknown keys are an error at ``finish``."""
 
@@ -79,7 +94,7 @@ class Fields:
         if kind is str and isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            self.fail(key, f"must be {what}, found {type(value).__name__} {value!r}")
+            self.fail(key, f"must be {what}, found {kind_name(value)} {value!r}")
         return value
 
     def text(self, key: str, required: bool = False) -> str | None:
@@ -111,7 +126,7 @@ class Fields:
         if value is MISSING or value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.fail(key, f"must be a number of seconds, found {type(value).__name__} {value!r}")
+            self.fail(key, f"must be a number of seconds, found {kind_name(value)} {value!r}")
         if not 0 < value <= 86400:
             self.fail(key, f"must be more than 0 and at most 86400 seconds, found {value!r}")
         return float(value)
@@ -167,7 +182,7 @@ class Fields:
         if isinstance(value, str) and JINJA.search(value):
             value = self._render(value, self.where(key))
         if not isinstance(value, list):
-            self.fail(key, f"must be a list, found {type(value).__name__}")
+            self.fail(key, f"must be a list, found {kind_name(value)}")
         from iplab.yamlio import YList
 
         lines = value.item_lines if isinstance(value, YList) else []

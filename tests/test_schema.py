@@ -27,9 +27,9 @@ BAD = REPO / "tests" / "bad"
 #: length): the schema refuses them. The others are faults only the loader or the model
 #: can see (YAML syntax, a duplicate key, Jinja, the kernel's rules, shell syntax).
 SCHEMA_ERRORS = {
-    "bad-chars", "bad-type", "keyword-name", "long-name", "meta-in-address", "missing-field",
-    "not-a-mapping", "numeric-netns", "option-injection", "unknown-action", "unknown-key",
-    "unsafe-netns",
+    "bad-chars", "bad-list-type", "bad-type", "keyword-name", "long-name", "meta-in-address",
+    "missing-field", "not-a-mapping", "numeric-netns", "option-injection", "unknown-action",
+    "unknown-key", "unsafe-netns",
 }  # fmt: skip
 
 
