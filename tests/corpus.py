@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from email.message import Message
 from pathlib import Path
 
 from iplab import export, scenario
 from iplab.errors import IplabError
 from iplab.importer.convert import ImportResult, detect_kind, import_text
+from iplab.importer.reader import Kind
 from iplab.plan import build, decide_sudo
 from iplab.render import renderer
 
@@ -155,3 +157,31 @@ def figures(path: Path) -> Figures:
         raw_unknown=result.raw_unknown,
         model_ok=result.model_error is None,
     )
+
+
+class Response:
+    """What urlopen gives back (for the tests of pages fetched by address): a body and the
+    headers of a server's answer."""
+
+    def __init__(self, body: bytes, ctype: str) -> None:
+        self.body, self.headers = body, Message()
+        self.headers["Content-Type"] = ctype
+
+    def read(self, limit: int) -> bytes:
+        return self.body[:limit]
+
+    def __enter__(self) -> Response:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def imported_lines(
+    text: str, kind: Kind, name: str, prefix: str = ""
+) -> tuple[list[str], ImportResult]:
+    """The command lines a tutorial's text imports to (planned with ``prefix``), and the
+    import's result."""
+    result = import_text(text, kind, name)
+    plan = build(scenario.load_text(result.yaml, f"{Path(name).stem}.yaml"), prefix=prefix)
+    return [pc.command.text for pc in plan.commands], result

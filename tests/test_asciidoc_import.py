@@ -13,7 +13,6 @@ import io
 import re
 import textwrap
 import urllib.request
-from email.message import Message
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,7 @@ from iplab.importer.convert import detect_kind, import_text
 from iplab.importer.fetch import fetch
 from iplab.importer.markdown import _front_matter
 from iplab.importer.reader import Block, Cmd
-from tests.corpus import markdown_pages
+from tests.corpus import Response, markdown_pages
 
 MARKDOWN = markdown_pages()
 #: how a page is written: each a set of habits, taken in turn by the pages of the corpus
@@ -534,25 +533,10 @@ def test_the_command_line_reads_asciidoc_by_extension_or_when_told(tmp_path: Pat
         assert "action: netns add\n    name: red\n" in out.read_text()
 
 
-class _Response:
-    def __init__(self, body: bytes, ctype: str) -> None:
-        self.body, self.headers = body, Message()
-        self.headers["Content-Type"] = ctype
-
-    def read(self, limit: int) -> bytes:
-        return self.body[:limit]
-
-    def __enter__(self) -> _Response:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
 @pytest.mark.parametrize("ctype", ["text/asciidoc", "text/x-asciidoc; charset=utf-8"])
 def test_a_page_the_server_says_is_asciidoc_is_read_as_asciidoc(
     ctype: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    answer = _Response(b"= Lab\n\n----\nip netns add red\n----\n", ctype)
+    answer = Response(b"= Lab\n\n----\nip netns add red\n----\n", ctype)
     monkeypatch.setattr(urllib.request, "urlopen", lambda *_, **__: answer)
     assert fetch("https://docs.example.org/lab/").kind == "asciidoc"

@@ -30,7 +30,7 @@ from iplab.errors import UsageError
 from iplab.importer.convert import detect_kind, import_text
 from iplab.importer.fetch import LIMIT, fetch, raw_address
 from iplab.importer.markdown import _front_matter
-from tests.corpus import CORPUS, markdown_pages
+from tests.corpus import CORPUS, Response, markdown_pages
 from tests.kernel import apart
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
@@ -215,23 +215,6 @@ def test_iplab_imports_a_tutorial_by_its_address(tmp_path: Path) -> None:
     assert "Traceback" not in said
 
 
-class _Response:
-    """What urlopen gives back: a body and the headers of a server's answer."""
-
-    def __init__(self, body: bytes, ctype: str) -> None:
-        self.body, self.headers = body, Message()
-        self.headers["Content-Type"] = ctype
-
-    def read(self, limit: int) -> bytes:
-        return self.body[:limit]
-
-    def __enter__(self) -> _Response:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
 @pytest.mark.parametrize(
     ("answer", "said"),
     [
@@ -242,8 +225,8 @@ class _Response:
         (urllib.error.URLError("timed out"), "cannot fetch: timed out"),
         (TimeoutError("read timed out"), "cannot fetch: read timed out"),
         (ValueError("Invalid IPv6 URL"), "cannot fetch: Invalid IPv6 URL"),
-        (_Response(b"x" * (LIMIT + 1), "text/html"), "more than 8 MB: not a tutorial page"),
-        (_Response("\u00e9".encode("latin-1"), "text/plain; charset=utf-8"), "not utf-8 text"),
+        (Response(b"x" * (LIMIT + 1), "text/html"), "more than 8 MB: not a tutorial page"),
+        (Response("\u00e9".encode("latin-1"), "text/plain; charset=utf-8"), "not utf-8 text"),
     ],
     ids=["404", "unreachable", "timeout", "bad-address", "too-big", "not-its-charset"],
 )
@@ -269,6 +252,6 @@ def test_a_page_is_read_as_its_server_says(
     ctype: str, kind: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     body = "ip netns add caf\u00e9".encode("latin-1" if "8859" in ctype else "utf-8")
-    monkeypatch.setattr(urllib.request, "urlopen", lambda *_, **__: _Response(body, ctype))
+    monkeypatch.setattr(urllib.request, "urlopen", lambda *_, **__: Response(body, ctype))
     got = fetch("https://github.com/o/r/blob/main/labs/lab.sh?plain=1")
     assert (got.text, got.kind, got.name) == ("ip netns add caf\u00e9", kind, "lab.sh")

@@ -53,6 +53,7 @@ from iplab.steps import (
 )
 from iplab.words import ip_netns, reads_only
 from tests.conftest import BLOG, FIXTURES, GOLDEN, REPO
+from tests.corpus import imported_lines
 from tests.goldens import assert_golden
 
 IMPORT = FIXTURES / "import"
@@ -1528,9 +1529,8 @@ def test_a_command_commented_out_atop_a_script_block_is_no_root_prompt() -> None
         "```\n# brctl show\nbridge name\tbridge id\t\tSTP enabled\tinterfaces\n"
         "# ip netns add red\n```\n"
     )
-    result = import_text(page, "markdown", "page.md")
-    plan = build(scenario.load_text(result.yaml, "page.yaml"))
-    assert [pc.command.text for pc in plan.commands] == [
+    lines, _ = imported_lines(page, "markdown", "page.md")
+    assert lines == [
         "ip netns add blue", "ip netns add green", "brctl show", "ip netns add red",
     ]  # fmt: skip
 
@@ -1543,9 +1543,8 @@ def test_a_loop_beside_other_commands_on_one_line_is_read() -> None:
         "for i in {1..2}; do ip netns add lan$i; done; ip netns add router\n"
         "for i in 1 2; do ip -n lan$i link set lo up; done && echo ok\n"
     )
-    result = import_text(text, "shell", "gist.sh")
-    plan = build(scenario.load_text(result.yaml, "gist.yaml"), prefix="p1")
-    assert [pc.command.text for pc in plan.commands] == [
+    lines, result = imported_lines(text, "shell", "gist.sh", prefix="p1")
+    assert lines == [
         "ip netns add p1lan1", "ip netns add p1lan2", "ip netns add p1router",
         "ip -n p1lan1 link set lo up", "ip -n p1lan2 link set lo up",
     ]  # fmt: skip
@@ -1561,9 +1560,8 @@ def test_a_loop_over_the_lines_of_a_here_document_runs_once_a_line() -> None:
         "done <<HOSTS\nhostA 10.10.1.2/24\nhostB   10.10.2.2/24  \nHOSTS\n"
         "while IFS=, read -r a b; do ip netns add $a; done <<EOF\nx,y\nEOF\n"
     )
-    result = import_text(text, "shell", "table.sh")
-    plan = build(scenario.load_text(result.yaml, "table.yaml"))
-    assert [pc.command.text for pc in plan.commands] == [
+    lines, result = imported_lines(text, "shell", "table.sh")
+    assert lines == [
         "ip netns add hostA", "ip -n hostA addr add 10.10.1.2/24 dev lo",
         "ip netns add hostB", "ip -n hostB addr add 10.10.2.2/24 dev lo",
     ]  # fmt: skip

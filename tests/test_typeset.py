@@ -9,6 +9,7 @@ from iplab import scenario
 from iplab.importer.convert import import_text
 from iplab.importer.reader import ascii_command
 from iplab.plan import build
+from tests.corpus import imported_lines
 
 EN, EM, MINUS = "\u2013", "\u2014", "\u2212"
 
@@ -76,8 +77,7 @@ def test_a_prompt_typeset_with_a_no_break_space_is_a_prompt() -> None:
         "# Lab\n\n```\n$\u00a0sudo ip netns add x1\n$ ip -n x1 link set lo up\n```\n\n"
         "```\n#\u00a0ip netns add pink\n# ip netns list\npink\n```\n"
     )
-    imported = import_text(page, "markdown", "page.md")
-    plan = build(scenario.load_text(imported.yaml, "page.yaml"))
-    assert [pc.command.text for pc in plan.commands] == [
+    lines, _ = imported_lines(page, "markdown", "page.md")
+    assert lines == [
         "sudo ip netns add x1", "ip -n x1 link set lo up", "ip netns add pink", "ip netns list",
     ]  # fmt: skip
