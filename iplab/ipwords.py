@@ -136,3 +136,25 @@ def verb_of(program: str, args: Sequence[str]) -> Verb:
     table = _VERBS.get(obj or "", OTHER_VERBS) if program == "ip" else OTHER_VERBS
     verb = first(word, table) if word is not None else None
     return Verb(obj, verb, word, tuple(args[i + 2 :]), every, batch)
+
+
+#: the objects whose ``add`` makes a name (a namespace, a link)
+_NAMED_OBJECTS = frozenset({"netns", "link", "tuntap", "tunnel", "vrf"})
+
+
+def adds_names(argv: Sequence[str]) -> bool:
+    """A command (without sudo) that makes a namespace or a link under a name its words
+    give: ``ip netns add x``, ``ip link add ...``, ``ip link set x name y``, ``brctl addbr``."""
+    if not argv:
+        return False
+    program, args = argv[0], argv[1:]
+    if program == "brctl":
+        return args[:1] == ["addbr"]
+    if program not in ("ip", "bridge"):
+        return False
+    said = verb_of(program, args)
+    if said.obj == "netns" and said.verb == "exec" and len(said.rest) > 1:
+        return adds_names(said.rest[1:])  # ip netns exec NS CMD
+    if said.obj not in _NAMED_OBJECTS:
+        return False
+    return said.verb == "add" or (said.verb in ("set", "change") and "name" in said.rest)

@@ -40,8 +40,9 @@ from iplab.context import (
 )
 from iplab.errors import IplabError, UsageError, state_write_error
 from iplab.inverse import Undo, sysctl_inverse, sysctl_writes_of
+from iplab.ipwords import adds_names
 from iplab.journal import Entry, Journal, LabInfo, Status, UndoRecord, lab_info, labs, open_lab
-from iplab.model import ModelError
+from iplab.model import ModelError, effects_of
 from iplab.render import template_hashes
 from iplab.runner import (
     Limits,
@@ -56,9 +57,9 @@ from iplab.runner import (
     wait_listening,
 )
 from iplab.state import State
-from iplab.steps import Declares, NetnsDel, NetnsDelAll, NothingLeft, Probe, is_observation
+from iplab.steps import NetnsDel, NetnsDelAll, NetnsExec, NothingLeft, Probe, Raw
 from iplab.sysctl import sysctl_path
-from iplab.words import background_job
+from iplab.words import JOINS, background_job, shell_tokens, strip_sudo
 
 if TYPE_CHECKING:  # planning is not needed to take a lab down: keep `iplab down` quick
     from iplab.plan import Plan, PlannedCommand
@@ -530,17 +531,28 @@ def _lab(
 
 def _prefixed(plan: Plan) -> None:
     """With ``--prefix``, refuse a lab whose steps use a name only a raw step of unknown
-    effect may make (``ip netns add x1 | cat``, then ``ip -n x1 ...``): that step runs as
-    written, so the name would stay the host's own, outside the prefix the user asked for."""
-    if not plan.prefix or not plan.owned.adopted:
+    effect may make (``ip netns add x1 | cat``, then ``ip -n x1 ...``), or with a raw step
+    whose words make a namespace or a link (``ip netns add 实验``, ``ip netns add x ||
+    echo``): that step runs as written, so the name would stay the host's own, outside
+    the prefix the user asked for, and nothing would say so."""
+    if not plan.prefix:
         return
-    opaque = [
+    opaque = [  # what a step does to names, neither said nor known from its words
         pc.command
-        for pc in plan.setup
-        if isinstance(pc.command.op, Declares)
-        and not pc.command.op.declared
-        and not is_observation(pc.command.op)
+        for pc in plan.commands
+        if isinstance(pc.command.op, Raw | NetnsExec) and effects_of(pc.command.op) is None
     ]
+    making = next((c for c in opaque if _adds_names(c.body)), None)
+    if making is not None:
+        raise ModelError(
+            f"with --prefix {plan.prefix}, `{making.text}` (a step iplab cannot read) would"
+            " make a namespace or a link under a name the prefix cannot rename",
+            making.step.loc if making.step is not None else None,
+            "say what that step makes with 'creates:' (then --prefix renames it too); or run "
+            "without --prefix; or --no-preflight to run it as written",
+        )
+    if not plan.owned.adopted:
+        return
     kept = sorted(plan.owned.adopted)
     one = len(kept) == 1
     first = opaque[0] if opaque else None
@@ -554,6 +566,19 @@ def _prefixed(plan: Plan) -> None:
         "say what that step makes with 'creates:' (then --prefix renames it too); or run "
         "without --prefix; or --no-preflight to run it as written",
     )
+
+
+def _adds_names(text: str) -> bool:
+    """Whether one of the simple commands of a shell line makes a namespace or a link."""
+    stage: list[str] = []
+    for token in [*(shell_tokens(text) or text.split()), ";"]:
+        if token in JOINS or token in ("&", "(", ")"):
+            if stage and adds_names(strip_sudo(tuple(stage)) if stage[0] == "sudo" else stage):
+                return True
+            stage = []
+        else:
+            stage.append(token)
+    return False
 
 
 def _hosts_own(plan: Plan, links: set[str], netns: set[str]) -> None:

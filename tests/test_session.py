@@ -268,12 +268,12 @@ def test_a_part_of_a_batch_the_journal_cannot_take_never_runs(
 def test_a_prefix_is_refused_for_a_name_only_a_step_iplab_cannot_read_makes(
     tmp_path: Path,
 ) -> None:
-    """``ip netns add x1 | cat``, then ``ip -n x1 ...``: the raw step runs as written, so
+    """``sh -c "ip netns add x1"``, then ``ip -n x1 ...``: the raw step runs as written, so
     with --prefix x1 would be made on the host under its own name. Refused before
     anything runs, naming the step; said with ``creates:``, the name is renamed instead."""
     from iplab.model import ModelError
 
-    steps = "  - action: raw\n    command: 'ip netns add x1 | cat'\n    shell: true\n"
+    steps = '  - action: raw\n    command: sh -c "ip netns add x1"\n'
     use = "  - line: ip -n x1 link set lo up\n"
     plan = build(scenario.load_text(f"name: p\nsetup:\n{steps}{use}", "p.yaml"), prefix="pz")
     host = FakeHost()
@@ -282,7 +282,7 @@ def test_a_prefix_is_refused_for_a_name_only_a_step_iplab_cannot_read_makes(
         lab.up(env, plan, "pzp")
     said = str(caught.value)
     assert said.startswith("p.yaml:3: setup[0]: with --prefix pz, x1 would keep its name")
-    assert "`ip netns add x1 | cat` (a step iplab cannot read)" in said
+    assert '`sh -c "ip netns add x1"` (a step iplab cannot read)' in said
     assert host.changes == [] and lab.list_labs(env.state_dir) == []
     declared = f"name: p\nsetup:\n{steps}    creates: [{{netns: x1}}]\n{use}"
     plan = build(scenario.load_text(declared, "p.yaml"), prefix="pz")
@@ -324,3 +324,24 @@ def test_preflight_names_the_lab_that_made_what_the_host_has(tmp_path: Path) -> 
     said = str(caught.value)
     assert f"already exist on this host; lab {LAB} (up) made them" in said
     assert f"`iplab down {LAB}` first" in said
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["ip netns add 实验", "ip netns add x2 || echo there", "sudo ip link add v9 type dummy && true",
+     "ip netns exec n ip link set v1 name eth0 || true", "brctl addbr b9 2>/dev/null"],
+)  # fmt: skip
+def test_a_prefix_is_refused_for_a_step_iplab_cannot_read_that_makes_names(
+    tmp_path: Path, command: str
+) -> None:
+    """Never used again, such a name was made on the host under its own, and the run said
+    nothing of the lab remained while it did."""
+    from iplab.model import ModelError
+
+    text = f"name: p\nsetup:\n  - action: raw\n    command: '{command}'\n    shell: true\n"
+    plan = build(scenario.load_text(text, "p.yaml"), prefix="pz")
+    host = FakeHost()
+    env, _out, _err = _env(host, tmp_path)
+    with pytest.raises(ModelError, match="would make a namespace or a link under a name"):
+        lab.up(env, plan, "pzp")
+    assert host.changes == []
