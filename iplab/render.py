@@ -214,12 +214,18 @@ class Renderer:
 
     def command(self, op: Op, sudo: bool, step: Step | None = None, number: int = 0) -> Command:
         body = self.text(op)
+        with_options = False
         if isinstance(op, Raw) and op.command.startswith("sudo "):
             # a raw step written with sudo: keep the text as written (the policy adds no
-            # second sudo), run the rest
+            # second sudo), run the rest; with sudo's own options (sudo -E, sudo -u x),
+            # the line as written, through bash (where a root without sudo finds a sudo
+            # that does as sudo would: runner._SUDO_AS_ROOT)
             sudo, body = True, body[5:]
-        if isinstance(op, Raw) and op.shell:
-            argv: tuple[str, ...] = ("bash", "-c", body)
+            with_options = body.lstrip().startswith("-")
+        if with_options:
+            argv: tuple[str, ...] = ("bash", "-c", f"sudo {body}")
+        elif isinstance(op, Raw) and op.shell:
+            argv = ("bash", "-c", body)
         else:
             try:
                 argv = split(body)

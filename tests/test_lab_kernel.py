@@ -386,3 +386,16 @@ def test_down_leaves_alone_what_someone_made_again_under_the_labs_names(tmp_path
     said = run.stdout + run.stderr
     assert "rc=0" in run.stdout and "left: ns2 br0\n" in run.stdout, said
     assert "iplab: left alone: br0, ns2 (the lab made them; someone deleted them" in said
+
+
+def test_a_raw_line_with_sudos_own_options_runs(tmp_path: Path) -> None:
+    """``sudo -E ip link add ... type vxlan`` (a line the model does not type): it failed
+    with '-E: command not found'. In a network namespace of the test's own, as root; with
+    or without sudo installed."""
+    lab = tmp_path / "vx.yaml"
+    lab.write_text(
+        "name: vx\nsetup:\n  - action: raw\n    command: sudo -E ip netns add vx9\n"
+        "    creates: [{netns: vx9}]\n"
+    )
+    run = apart(f"{sys.executable} -m iplab run {lab} --state-dir {tmp_path}/s; echo rc=$?")
+    assert "rc=0" in run.stdout and "command not found" not in run.stderr, run.stdout + run.stderr

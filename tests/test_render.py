@@ -167,3 +167,13 @@ def test_a_damaged_cache_entry_is_compiled_again(tmp_path: Path, cache_home: Pat
 def test_no_cache_when_asked(monkeypatch: pytest.MonkeyPatch, cache_home: Path) -> None:
     monkeypatch.setenv("IPLAB_NO_CACHE", "1")
     assert template_cache(Renderer().env) is None
+
+
+def test_a_raw_line_with_sudos_own_options_runs_as_written() -> None:
+    """``sudo -E ip ...`` ran as ``-E ip ...`` (-E: command not found): sudo's options go to
+    sudo, which bash runs (a root without sudo finds a function that does as sudo would)."""
+    command = Renderer().command(Raw(command="sudo -E ip link add d0 type dummy"), sudo=False)
+    assert command.text == "sudo -E ip link add d0 type dummy"
+    assert command.argv == ("bash", "-c", "sudo -E ip link add d0 type dummy")
+    plain = Renderer().command(Raw(command="sudo ip link add d0 type dummy"), sudo=False)
+    assert plain.argv == ("ip", "link", "add", "d0", "type", "dummy")
