@@ -180,6 +180,8 @@ class _Apply:
             bridge = self.link(space.name, master)
         if bridge.kind == "unknown":
             bridge.kind = "bridge"  # something unknown made it: a bridge, since it is used so
+        if bridge.kind in _OTHER_MASTERS and link.name != master:
+            return True  # a vrf's or a bond's port (not counted as a bridge's)
         if bridge.kind != "bridge":
             self.object(
                 f"master {master} is a {bridge.kind}, not a bridge", self.state.certain(bridge)
@@ -607,6 +609,10 @@ def _bridge_ports(a: _Apply, op: BridgePortsSet) -> None:
             space.ports = None
 
 
+#: the kinds of link that take ports as a bridge does (ip link set X master M)
+_OTHER_MASTERS = frozenset({"vrf", "bond", "team"})
+
+
 def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
     """A command kept verbatim: its declared (or known) effects, else the unknown."""
     state = a.state
@@ -614,9 +620,10 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
         if found := reaches_every_netns(text):
             a.object(
                 f"runs {found}: every namespace of the host, other labs' too",
-                hint="write ip -all netns delete on a line of its own (action 'netns del"
-                " all'), which deletes the lab's namespaces only; run a change in each of"
-                " the lab's namespaces with ip netns exec NS",
+                hint="run the change in each of the lab's namespaces with ip netns exec NS"
+                if "exec" in found
+                else "write ip -all netns delete on a line of its own (action 'netns del"
+                " all'), which deletes the lab's namespaces only",
             )
             break
     effects = effects_of(op)

@@ -181,8 +181,13 @@ def test_a_change_run_in_every_namespace_is_refused(command: str) -> None:
     assert found is not None and found.startswith("ip -all netns exec ")
     assert "; ip link" not in found
     text = f"name: t\nsetup:\n  - action: raw\n    shell: true\n    command: {command!r}\n"
-    with pytest.raises(ModelError, match=r"ip -all netns exec .*every namespace of the host"):
+    with pytest.raises(
+        ModelError, match=r"ip -all netns exec .*every namespace of the host"
+    ) as caught:
         build(scenario.load_text(text, "t.yaml"))
+    # the way out is the change in each of the lab's namespaces (it spoke of delete)
+    said = str(caught.value)
+    assert "with ip netns exec NS" in said and "delete" not in said
 
 
 @pytest.mark.parametrize(

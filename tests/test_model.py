@@ -245,3 +245,16 @@ def test_guards_judge_a_state() -> None:
 def test_state_json_round_trip() -> None:
     state = run(*blog_pair(), LinkSet(dev="vethX", attrs=(("netns", "ns1"),)))
     assert State.from_json(state.to_json()) == state
+
+
+def test_a_vrf_or_a_bond_takes_ports_as_a_bridge_does() -> None:
+    """``ip link set vr-b master vrf-blue``: refused as 'a vrf, not a bridge'."""
+    from iplab.steps import Declares, Effect, Raw
+
+    made = Declares(creates=(Effect(what="link", name="vrf-blue", kind="vrf"),), declared=True)
+    vrf = Raw(command="ip link add vrf-blue type vrf table 10", **vars(made))
+    state = run(
+        vrf, LinkAdd(name="d0", type="dummy"), LinkSet(dev="d0", attrs=(("master", "vrf-blue"),))
+    )
+    link = state.link(ROOT, "d0")
+    assert link is not None and link.master == "vrf-blue"
