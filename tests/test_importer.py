@@ -1569,3 +1569,19 @@ def test_a_loop_over_the_lines_of_a_here_document_runs_once_a_line() -> None:
         "lines 8-10: a loop over the lines of a here-document is read only as"
         " `while read [-r] NAME...`; skipped (write the values out: for ns in a b)"
     ]
+
+
+def test_a_page_s_shell_block_reads_functions_trap_make_and_scripts_as_commands() -> None:
+    """After a line that prints (``echo hi``), ``cleanup() {``, ``trap``, ``make up`` and
+    ``./lab.sh`` were taken for its output and dropped without a word."""
+    page = (
+        "# Trap\n\n```bash\necho hi\ncleanup() {\n    ip netns del tp-a\n}\n"
+        "trap cleanup EXIT\nip netns add tp-a\nsudo make up\n./lab.sh\n```\n"
+    )
+    result = import_text(page, "markdown", "trap.md")
+    plan = build(scenario.load_text(result.yaml, "trap.yaml"))
+    assert export.text(plan, "all") == (
+        "echo hi\ncleanup() {\n    ip netns del tp-a\n}\ntrap cleanup EXIT\n"
+        "ip netns add tp-a\nsudo make up\n./lab.sh\n"
+    )
+    assert any("a trap's handler is not run" in w for w in result.warnings)

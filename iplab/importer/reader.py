@@ -42,7 +42,8 @@ KNOWN_PROGRAMS = frozenset(
         *("nsenter", "lsns", "docker", "podman", "curl", "wget", "nc", "ncat", "socat"),
         *("iperf", "iperf3", "dig", "nslookup", "dhclient", "python3", "python", "bash", "sh"),
         *("export", "set", "sleep", "cd", "grep", "systemctl", "readlink", "chmod", "kill"),
-        *("exit", "logout", "for", "source"),
+        *("exit", "logout", "for", "source", "trap", "wait", "pidof", "pgrep", "pkill"),
+        *("killall", "make", "timeout", "env", "true", "jobs", "which"),
     }
 )
 #: fenced code blocks whose lines are commands (besides a block with no language)
@@ -532,8 +533,10 @@ class Reader:
 
     def looks_like_command(self, body: str) -> bool:
         program = first_program(body)
-        if program in KNOWN_PROGRAMS or _ASSIGN.fullmatch(body):
-            return True
+        if program in KNOWN_PROGRAMS or _ASSIGN.fullmatch(body) or program.startswith("./"):
+            return True  # (./lab.sh: a script of the tutorial's own)
+        if _FUNCTION.match(body):
+            return True  # cleanup() {: a function the lines after call
         ref = _REF.match(program)
         return ref is not None and self.vars.knows(ref[1] or ref[2])
 
