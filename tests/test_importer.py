@@ -1585,3 +1585,15 @@ def test_a_page_s_shell_block_reads_functions_trap_make_and_scripts_as_commands(
         "ip netns add tp-a\nsudo make up\n./lab.sh\n"
     )
     assert any("a trap's handler is not run" in w for w in result.warnings)
+
+
+def test_ip_batch_fed_by_a_here_document_runs_each_of_its_lines() -> None:
+    """``ip -batch - <<EOF`` was kept as a note ('write the file in a raw step'), and the
+    namespaces it makes were missing to every step after it."""
+    text = (
+        "ip -batch - <<EOF\nnetns add bt-a\n\n# the other one\nnetns add bt-b\nEOF\n"
+        "ip -n bt-a -force -b - <<EOF\nlink set lo up\nEOF\n"
+    )
+    lines, result = imported_lines(text, "shell", "batch.sh")
+    assert lines == ["ip netns add bt-a", "ip netns add bt-b", "ip -n bt-a link set lo up"]
+    assert not result.warnings and result.model_error is None

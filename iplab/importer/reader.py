@@ -1226,6 +1226,13 @@ class Reader:
                 )
             return fed or []
         call = self._call(parts[0], scope) if parts and parts[0].type == "command" else None
+        if parts is not None and call is not None and (opts := _batch_options(call)) is not None:
+            # ip -batch - <<EOF: each line of the here-document is one ip command
+            text = scope.expand(parts[1])[0] if parts[2] else parts[1]
+            rows = [r.strip() for r in text.splitlines()]
+            sudo = "sudo " if call.sudo else ""
+            lines = [f"{sudo}ip {opts}{r}" for r in rows if r and not r.startswith("#")]
+            return self._commands(lines, inside, number, where)
         if parts is None or call is None or call.inside is None or call.script is not None:
             self.warnings.append(
                 f"{where}: a here-document is kept as a note, not run"
@@ -1320,6 +1327,20 @@ class Reader:
 _MAX_STATEMENT_LINES = 400
 _NSENTER_NET = re.compile(r"--net=(?:/var)?/run/netns/([A-Za-z0-9_.-]+)")
 _NARRATION = frozenset({"echo", "printf", "set", "exit", "true", ":", "read"})
+
+
+def _batch_options(call: _Call) -> str | None:
+    """``ip [OPTIONS] -batch -`` (or ``-b -``) reading a here-document: the options that
+    stand before each of its lines ("" for none, ``-n NS `` for ip -n NS -batch -); None:
+    another command."""
+    args = call.args[:-1] if call.args[-1:] == ["-"] else call.args  # (the grammar may
+    # leave the ``-`` before ``<<EOF`` out of the command's words)
+    if call.program != "ip" or call.inside is not None or args[-1:] not in (
+        ["-batch"], ["-b"], ["--batch"]
+    ):  # fmt: skip
+        return None
+    options = [a for a in args[:-1] if a not in ("-force", "--force")]
+    return "".join(f"{shlex.quote(a)} " for a in options)
 
 
 def _backgrounded(node: shellread.Node) -> bool:
