@@ -204,7 +204,10 @@ def render_ip_json(state: State) -> dict[str, str]:
             if link.kind == "veth" and link.peer is not None and link.peer_ns is not None:
                 entry["link_index"] = index[(link.peer_ns, link.peer)]
                 if link.peer_ns != ns:
-                    entry["link_netnsid"] = ids.get(link.peer_ns, 99) if ns == ROOT else 7
+                    # as each namespace's ids map (maps below): 7 is the root, the others
+                    # as the root numbers them (a peer in another namespace than the root's
+                    # was said to be in the root: the fake's error, found by hypothesis)
+                    entry["link_netnsid"] = 7 if link.peer_ns == ROOT else ids.get(link.peer_ns, 99)
                 else:
                     entry["link"] = link.peer
             entries.append(entry)
