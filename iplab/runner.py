@@ -364,16 +364,18 @@ def stop_survivor(pid: int, started: int, wait: float = 5.0) -> bool:
     return True
 
 
+def netns_id(name: str) -> tuple[int, int] | None:
+    """(device, inode) of a named namespace (what ``ip netns pids`` compares); None: none."""
+    try:
+        st = os.stat(os.path.join(NETNS_DIR, name))
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
+
+
 def netns_ids(names: Sequence[str]) -> set[tuple[int, int]]:
-    """(device, inode) of each named namespace that exists (what ``ip netns pids`` compares)."""
-    ids = set()
-    for name in names:
-        try:
-            st = os.stat(os.path.join(NETNS_DIR, name))
-        except (OSError, ValueError):
-            continue
-        ids.add((st.st_dev, st.st_ino))
-    return ids
+    """(device, inode) of each named namespace that exists."""
+    return {found for name in names if (found := netns_id(name)) is not None}
 
 
 def _processes(started_if: Callable[[int], int | None]) -> list[tuple[int, int, str]]:

@@ -23,7 +23,6 @@ exact), guards re-read at each pass: why ``down`` converges is read in one place
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 import shlex
 import socket
@@ -40,10 +39,11 @@ from iplab.context import Env, Line, fault, run_batch
 from iplab.errors import StateWriteError, UsageError
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord
 from iplab.model import Judge, ModelError, apply
-from iplab.names import NETNS_DIR, ROOT
+from iplab.names import ROOT
 from iplab.render import Command, Renderer, renderer, template_hashes
 from iplab.runner import (
     Result,
+    netns_id,
     netns_ids,
     processes_in,
     running,
@@ -124,10 +124,10 @@ class LabNames:
 def identity(kind: str, name: str) -> str | None:
     """What a namespace (its inode) or a root namespace's link (its index) is now; None: no
     such object."""
+    if kind == "netns":
+        found = netns_id(name)
+        return None if found is None else f"{found[0]}:{found[1]}"
     try:
-        if kind == "netns":
-            found = os.stat(os.path.join(NETNS_DIR, name))
-            return f"{found.st_dev}:{found.st_ino}"
         return str(socket.if_nametoindex(name))
     except (OSError, ValueError):
         return None

@@ -150,16 +150,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     from iplab.scenario import MAX_FILE_BYTES
 
     source: str = args.file
+    # the reader's word (--format) over the server's, over the name's and the content's
+    said: Kind | None = None if args.format == "auto" else args.format
     if is_address(source):  # a page on the web: read as the server says it is
         fetched = fetch(source)
         text, base, named = fetched.text, None, fetched.name
-        kind: Kind = fetched.kind or detect_kind(named, text)
+        kind: Kind = said or fetched.kind or detect_kind(named, text)
     else:
         path = Path(source)
         text, base, named = read_input(path), path.parent, source
-        kind = args.format if args.format != "auto" else detect_kind(source, text)
-    if args.format != "auto":  # the reader's word over the name's and the server's
-        kind = args.format
+        kind = said or detect_kind(source, text)
     if kind != "html" and len(text) > MAX_FILE_BYTES:  # (a page's markup is most of it)
         raise UsageError(
             f"{source}: {len(text)} characters: more than a scenario may hold"
