@@ -164,12 +164,14 @@ def _probe(f: Fields) -> Op:
 
 
 def _raw(f: Fields) -> Op:
-    shell = f.flag("shell")
+    sets = f.names_list("sets", names.shell_variable_problem)
+    shell = f.flag("shell") or bool(sets)  # (a command that sets variables runs in bash)
     return Raw(
         command=_command_text(f, "command", shell, True) or "",
         undo=_command_text(f, "undo", shell, False),
         observes=f.flag("observe"),
         shell=shell,
+        sets=sets,
         **_declares(f),
     )
 

@@ -43,7 +43,7 @@ from iplab.inverse import Undo, sysctl_inverse, sysctl_writes_of
 from iplab.ipwords import adds_names
 from iplab.journal import Entry, Journal, LabInfo, Status, UndoRecord, lab_info, labs, open_lab
 from iplab.model import ModelError, effects_of
-from iplab.render import template_hashes
+from iplab.render import prelude, reported, shown, template_hashes
 from iplab.runner import (
     Limits,
     Result,
@@ -147,6 +147,9 @@ class Session:
         self.tally = Tally()
         #: the numbers of the steps that may fail and failed: the verification leaves them out
         self.tolerated: list[int] = []
+        #: the shell variables steps set (``MAC=$(...)``), by name: bash's declaration of
+        #: each, which every later shell step of the run starts with
+        self.values: dict[str, str] = {}
 
     def say(self, text: str = "") -> None:
         self.env.out.write(text + "\n")
@@ -222,9 +225,25 @@ class Session:
         return limits_of(command, self.env.runner.default_timeout)
 
     def _run(self, command: Command, meta: dict[str, Any]) -> Result:
-        """Run one command within its limits (a ``stop_after`` command streams its output)."""
+        """Run one command within its limits (a ``stop_after`` command streams its output);
+        a shell step sees the variables earlier steps set, and one that sets some keeps them."""
         if isinstance(command.op, NetnsDelAll):
             command = self._scoped(command, command.op)
+        if self.values and command.argv[:2] == ("bash", "-c") and len(command.argv) > 2:
+            script = prelude(self.values) + command.argv[2]
+            command = dataclasses.replace(command, argv=("bash", "-c", script, *command.argv[3:]))
+        result = self._started(command, meta)
+        if isinstance(command.op, Raw) and command.op.sets:
+            own, values = reported(result.stdout, command.op.sets)
+            for name in command.op.sets:  # (one it left unset is unset after it)
+                self.values.pop(name, None)
+            self.values.update(values)
+            for declaration in values.values():
+                self.say(f"    {shown(declaration)}")
+            result = dataclasses.replace(result, stdout=own)
+        return result
+
+    def _started(self, command: Command, meta: dict[str, Any]) -> Result:
         limits = self._limits(command)
         stream = self.env.out if limits.stop_after is not None else None
         if command.stdin is not None:

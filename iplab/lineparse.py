@@ -501,6 +501,7 @@ def op_fields(op: Op) -> dict[str, Any]:
             undo=jinja_literal(op.undo) if op.undo else None,
             observe=op.observes,
             shell=isinstance(op, Raw) and op.shell,
+            sets=list(op.sets) if isinstance(op, Raw) and op.sets else None,
         )
         fields.update(effect_fields(op))
         return {"in": op.ns, **fields} if isinstance(op, NetnsExec) else fields

@@ -113,6 +113,23 @@ def route_dest_problem(text: str) -> str | None:
     return None
 
 
+_SHELL_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: variables that change how bash, or any program it starts, runs: a value a step reads at
+#: run time must not set them for every later step
+_SHELL_CONTROL = frozenset(
+    {"PATH", "IFS", "ENV", "BASH_ENV", "SHELLOPTS", "BASHOPTS", "PS4", "PROMPT_COMMAND", "HOME"}
+)
+
+
+def shell_variable_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a variable a step sets for the steps after it, or None."""
+    if not _SHELL_VARIABLE.fullmatch(name):
+        return f"{name!r} is not a shell variable name (letters, digits, _; not a digit first)"
+    if name in _SHELL_CONTROL or name.startswith(("LD_", "BASH_")):
+        return f"{name} changes how every later step runs; iplab does not carry it"
+    return None
+
+
 def has_shell_meta(text: str) -> bool:
     return bool(_SHELL_META.search(text))
 

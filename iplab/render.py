@@ -224,6 +224,8 @@ class Renderer:
             with_options = body.lstrip().startswith("-")
         if with_options:
             argv: tuple[str, ...] = ("bash", "-c", f"sudo {body}")
+        elif isinstance(op, Raw) and op.sets:
+            argv = ("bash", "-c", reporting(body, op.sets))
         elif isinstance(op, Raw) and op.shell:
             argv = ("bash", "-c", body)
         else:
@@ -277,6 +279,46 @@ class Renderer:
 
 
 _TEMPLATE_HINT = "a template may change how a command is spelled, never what it does"
+
+# -- shell variables a step sets for the steps after it (``MAC=$(ip -n a cat ...)``) --------
+
+_STATUS = "__iplab_status"
+_DECLARED = re.compile(r"declare -[-\w]* ([A-Za-z_][A-Za-z0-9_]*)(?:=|$)")
+
+
+def reporting(body: str, names: Sequence[str]) -> str:
+    """The script that runs ``body``, then reports the variables it set: after the
+    command's own output, for each name a NUL and bash's ``declare -p`` of it (which bash
+    reads back as it was: a string, an export, an array). The status is the command's."""
+    said = "".join(f"printf '\\0%s' \"$(declare -p {n} 2>/dev/null)\"\n" for n in names)
+    return f"{body}\n{_STATUS}=$?\n{said}exit ${_STATUS}"
+
+
+def reported(stdout: str, names: Sequence[str]) -> tuple[str, dict[str, str]]:
+    """What :func:`reporting` printed: the command's own output, and the declaration of each
+    variable it set (a name it left unset is left out)."""
+    if not names:
+        return stdout, {}
+    parts = stdout.rsplit("\0", len(names))
+    if len(parts) != len(names) + 1:  # (cut short: the command was stopped)
+        return stdout, {}
+    own, said = parts[0], parts[1:]
+    out: dict[str, str] = {}
+    for name, declaration in zip(names, said, strict=True):
+        match = _DECLARED.match(declaration)
+        if match is not None and match[1] == name:
+            out[name] = declaration
+    return own, out
+
+
+def prelude(values: dict[str, str]) -> str:
+    """The lines that set, in a later step's bash, the variables earlier steps set."""
+    return "".join(f"{declaration}\n" for declaration in values.values())
+
+
+def shown(declaration: str) -> str:
+    """``MAC="02:42:ac:11:00:02"`` for bash's ``declare -- MAC="02:42:ac:11:00:02"``."""
+    return declaration.split(" ", 2)[2] if declaration.count(" ") >= 2 else declaration
 
 
 def template_hashes(template_dirs: Sequence[Path]) -> dict[str, str]:

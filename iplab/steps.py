@@ -440,6 +440,10 @@ class Raw(Declares, Op):
     observes: bool = False
     #: run through ``bash -c`` (needed for pipes, redirections, variables)
     shell: bool = False
+    #: the shell variables the command sets (``MAC=$(ip -n a cat ...)``): their values, read
+    #: when it has run, are set for every later shell step of the run, as one shell would
+    #: keep them (see :func:`iplab.render.reporting` and ``Session``)
+    sets: tuple[str, ...] = ()
 
 
 OP_TYPES: tuple[type[Op], ...] = (

@@ -3,6 +3,10 @@ its options, and whether a command only reads the state.
 
 Shared by the loader (:mod:`iplab.scenario`), the grammars (:mod:`iplab.ipgrammar`,
 :mod:`iplab.lineparse`), the model and the renderer.
+
+Why this module is long: one question, asked of every program a tutorial runs ("does it
+only read?"), answered program by program (ip, awk, curl, nc, iptables, sysctl, tcpdump...)
+beside the shell syntax that joins them; split, each part would need the others.
 """
 
 from __future__ import annotations
@@ -129,6 +133,13 @@ _READERS = frozenset(
         *("sleep",),
     }
 )
+_AWKS = frozenset({"awk", "gawk", "mawk", "nawk"})
+#: what lets an awk program write or run something: ``print > "f"``, ``| "cmd"``, system()
+_AWK_WRITES = re.compile(r"[>|]|\bsystem\b|\bgetline\b|\bfflush\b")
+#: readers whatever their arguments (a variable's value among them: ``ping -c1 $IP``)
+_ANY_ARGUMENT = frozenset({"echo", "printf", "ping", "ping6", "cat", "grep", "head", "wc"})
+#: a token with variables in it and nothing else of the shell's (``got $MAC``, ``${IP[1]}``)
+_EXPANDS = re.compile(r"(?=.*\$)(?:[^|&;<>$`()]|\$[A-Za-z_][A-Za-z0-9_]*|\$\{[^}$`()]*\})+")
 #: clients a reader types into, and that a server may run as (``nc -l 9000``)
 NETCATS = frozenset({"nc", "ncat", "netcat", "telnet", "socat"})
 
@@ -221,6 +232,11 @@ def _readers_joined(command: str) -> bool:
     tokens = shell_tokens(command)
     if tokens is None:
         return False
+    written = shell_tokens(command, posix=False)  # (with their quotes: 'a $b' is a word)
+    literal = [
+        len(written or ()) == len(tokens) and w[:1] == "'" == w[-1:] and len(w) > 1
+        for w in written or tokens
+    ]
     stages: list[list[str]] = [[]]
     i = 0
     while i < len(tokens):
@@ -228,7 +244,9 @@ def _readers_joined(command: str) -> bool:
         if token.isdigit() and tokens[i + 1 : i + 2] and tokens[i + 1].startswith(">"):
             i += 1  # a stream's number: its redirection follows
             token = tokens[i]
-        if token in JOINS:
+        if literal[i] and stages[-1]:  # a single-quoted word: awk '{print $3}', grep '|'
+            stages[-1].append(token)
+        elif token in JOINS:
             stages.append([])
         elif token == ">&":  # one stream to the other: 2>&1
             if tokens[i + 1 : i + 2] not in (["1"], ["2"]):
@@ -238,12 +256,15 @@ def _readers_joined(command: str) -> bool:
             if tokens[i + 1 : i + 2] != ["/dev/null"]:
                 return False
             i += 1
+        elif _EXPANDS.fullmatch(token) and stages[-1][:1] and stages[-1][0] in _ANY_ARGUMENT:
+            stages[-1].append("x")  # a variable's value, to a program any argument leaves a
+            # reader (echo "got $MAC", ping -c1 $IP): still a reader
         elif any(c in token for c in "|&;<>$`()"):
             return False
         else:
             stages[-1].append(token)
         i += 1
-    return all(stage and reads_only(shlex.join(stage)) for stage in stages)
+    return all(stage and _reads_words(stage) for stage in stages)
 
 
 #: the commands of brctl and nft that only show
@@ -277,8 +298,11 @@ def reads_only(command: str) -> bool:
         return reads_only(script)  # a script of readers (ip netns exec NS bash -c '...')
     if (argv := plain_words(command)) is None and SHELL_SYNTAX.search(command):
         return _readers_joined(command)
-    if not argv:
-        return False
+    return bool(argv) and _reads_words(argv or [])
+
+
+def _reads_words(argv: list[str]) -> bool:
+    """A command that only shows state, by its words (see reads_only)."""
     program, args = argv[0], argv[1:]
     if (inside := inside_netns(argv))[0] is not None:
         return reads_only(shlex.join(inside[1]))  # a reader inside a namespace
@@ -302,6 +326,10 @@ def reads_only(command: str) -> bool:
     if program in _SHOWN_BY:  # brctl show, nft [-a] list ...; the rest (nft -f FILE) change
         verbs = [a for a in args if not a.startswith("-")]
         return verbs[:1] != [] and verbs[0] in _SHOWN_BY[program] and "-f" not in args
+    if program in _AWKS:  # a program that prints only (no file, pipe, command or -i inplace)
+        if any(a.startswith(("-f", "-i", "-E", "--file", "--include", "--exec")) for a in args):
+            return False
+        return not any(_AWK_WRITES.search(a) for a in args)
     if program == "sysctl":
         return not any("=" in a or a in ("-w", "-p", "--write", "--load", "--system") for a in args)
     if program in ("iptables", "ip6tables"):

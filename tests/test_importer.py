@@ -240,7 +240,12 @@ def test_an_ip_line_inside_a_namespace_the_grammar_reads_is_typed_as_it_is_with_
     [
         ("echo a | cat", True, True),  # readers joined by the shell only read
         ("echo a > /tmp/x", True, False),
-        ("echo $HOME", True, False),
+        ("echo $HOME", True, True),  # a variable's value, printed
+        ("echo $HOME > /tmp/x", True, False),
+        ("sysctl $SETTING", True, False),  # a value that may say -w
+        ("ip a | awk '{print $2}'", True, True),  # an awk program that only prints
+        ("ip a | awk '{print > \"/tmp/x\"}'", True, False),
+        ("ip a | grep '|'", True, True),  # a quoted word, not a pipe
         ("true; true", True, True),
         ("true && true", True, True),
         ("iptables -F", False, False),

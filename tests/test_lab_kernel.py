@@ -399,3 +399,19 @@ def test_a_raw_line_with_sudos_own_options_runs(tmp_path: Path) -> None:
     )
     run = apart(f"{sys.executable} -m iplab run {lab} --state-dir {tmp_path}/s; echo rc=$?")
     assert "rc=0" in run.stdout and "command not found" not in run.stderr, run.stdout + run.stderr
+
+
+def test_a_value_a_step_reads_at_run_time_reaches_the_steps_after_it(tmp_path: Path) -> None:
+    """``LO=$(ip -n X -br link show lo | awk ...)`` then ``test "$LO" = lo``: each step runs
+    in a bash of its own, and before ``sets:`` the later one saw $LO empty and failed."""
+    lab = tmp_path / "rv.yaml"
+    lab.write_text(
+        "name: rv\nsetup:\n  - action: netns add\n    name: rv1\n"
+        "  - action: raw\n    command: LO=$(ip -n rv1 -br link show lo | awk '{print $1}')\n"
+        "    sets: [LO]\n    observe: true\n"
+        '  - action: raw\n    command: test "$LO" = lo && echo "got $LO"\n'
+        "    shell: true\n    observe: true\n"
+    )
+    run = apart(f"{sys.executable} -m iplab run {lab} --state-dir {tmp_path}/s; echo rc=$?")
+    said = run.stdout + run.stderr
+    assert "rc=0" in run.stdout and '    LO="lo"\n' in run.stdout and "got lo\n" in said, said

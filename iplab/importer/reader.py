@@ -24,11 +24,11 @@ from typing import Literal
 from iplab import jobs, names
 from iplab.importer import arith
 from iplab.importer import shell as shellread
-from iplab.lineparse import LineError, Parsed, classify
+from iplab.lineparse import LineError, Parsed, classify, split_sudo
 from iplab.steps import NetnsExec, Op, Probe, Raw, is_observation
-from iplab.words import SHELL_SYNTAX, background_job
+from iplab.words import SHELL_SYNTAX, background_job, reads_only
 
-Kind = Literal["markdown", "html", "rst", "asciidoc", "shell"]
+Kind = Literal["markdown", "html", "rst", "asciidoc", "notebook", "shell"]
 NoteKind = Literal["heading", "paragraph", "comment", "fence"]
 
 #: the first word of a line that is a command (after an optional ``sudo``)
@@ -239,6 +239,8 @@ class ShellVars:
     arrays: dict[str, dict[str, str]] = field(default_factory=dict)
     #: the associative ones (their subscripts are strings, not arithmetic)
     keyed: set[str] = field(default_factory=set)
+    #: the variables a command sets when the lab runs (``MAC=$(...)``, see Reader._runtime)
+    runtime: set[str] = field(default_factory=set)
     #: how many commands the input ran in the background so far (``server &``), shared by
     #: every copy: ``$!`` is ``%N``, the job a run's ``kill $!`` stops (see iplab.jobs)
     background: list[int] = field(default_factory=lambda: [0])
@@ -259,6 +261,7 @@ class ShellVars:
                 return self._assign_each(line, number)  # run with NAME in its environment)
         self.values[match[1]] = None if unresolved else (words[0] if words else "")
         self.lines[match[1]] = number
+        self.runtime.discard(match[1])
         return True
 
     def _assign_each(self, line: str, number: int) -> bool:
@@ -351,8 +354,8 @@ class ShellVars:
 
     def copy(self) -> ShellVars:
         return ShellVars(
-            dict(self.values), dict(self.lines),
-            {k: dict(v) for k, v in self.arrays.items()}, set(self.keyed), self.background,
+            dict(self.values), dict(self.lines), {k: dict(v) for k, v in self.arrays.items()},
+            set(self.keyed), set(self.runtime), self.background,
         )  # fmt: skip
 
     def arguments(self) -> list[str] | None:
@@ -396,6 +399,16 @@ class ShellVars:
                     unresolved.append(token)
                 out.append(token if number is None else str(number))
                 i += len(token)
+            elif (text.startswith("$(", i) and not text.startswith("$((", i)) or c == "`":
+                # a command the shell runs: the variables in it are known here, its output
+                # only when it runs (echo $(ip netns exec $NS cat ...): $NS filled in)
+                end = _closing(text, i)
+                opening = 1 if c == "`" else 2
+                inner, _ = self.expand(text[i + opening : end])
+                closed = text[end : end + 1]
+                out.append(text[i : i + opening] + inner + closed)
+                unresolved.append(text[i : end + 1])
+                i = end + 1
             elif c == "$":
                 token, value = self._reference(text, i)
                 if value is None and token != "$":
@@ -449,6 +462,8 @@ class ShellVars:
     def why(self, token: str) -> str:
         match = _REF.fullmatch(token)
         name = (match[1] or match[2]) if match else None
+        if name is not None and name in self.runtime and name in self.lines:
+            return f"{token} is what a command prints when the lab runs, at line {self.lines[name]}"
         if name is not None and name in self.lines:
             return f"{token} is set at line {self.lines[name]} from something iplab cannot evaluate"
         if name is not None:
@@ -684,14 +699,13 @@ class Reader:
                 " command as root, or with sudo -n)"
             )
             return "silent"
+        if _DECLARING.match(body) and (cmd := self._declared(body, number)) is not None:
+            self.events.append(cmd)
+            return "silent"
         if self.vars.assign(body, number):
             return "silent"
         text, unresolved = self.vars.expand(body)
-        for token in dict.fromkeys(unresolved):
-            self.warnings.append(
-                f"line {number}: cannot resolve {token} ({self.vars.why(token)});"
-                " kept as a raw command"
-            )
+        self._unresolved(unresolved, self.vars, f"line {number}")
         known = False
         for match in _REF.finditer(body):
             name = match[1] or match[2]
@@ -710,6 +724,70 @@ class Reader:
         else:
             self.events.append(cmd)
         return "silent" if _silent(parsed.op) else "speaking"
+
+    def _unresolved(
+        self, tokens: Sequence[str], scope: ShellVars, where: str, what: str = "a raw command"
+    ) -> None:
+        for token in dict.fromkeys(tokens):
+            match = _REF.fullmatch(token)
+            name = (match[1] or match[2]) if match else ""
+            if name in scope.runtime:  # (MAC=$(...) at an earlier line: a step sets it)
+                self.warnings.append(
+                    f"{where}: {token} is what line {scope.lines[name]} prints when the lab"
+                    f" runs: kept as {what}, which runs with that value"
+                )
+                continue
+            self.warnings.append(
+                f"{where}: cannot resolve {token} ({scope.why(token)}); kept as {what}"
+            )
+
+    def _declared(self, body: str, number: int) -> Cmd | None:
+        """A line that sets variables from what commands print (see _runtime), or None."""
+        root = shellread.parse(body)
+        found = shellread.statements(root)
+        if root.has_error or len(found) != 1:
+            return None
+        return self._runtime(found[0], self.vars, number, f"line {number}")
+
+    def _runtime(
+        self, node: shellread.Node, scope: ShellVars, number: int, where: str
+    ) -> Cmd | None:
+        """``MAC=$(ip netns exec a cat /sys/class/net/v0/address)``: variables whose values
+        a command prints when the lab runs. A step that sets them (``sets:``): the shell
+        steps after it start with their values, as the author's one shell would have them.
+        None: not such a statement (a value iplab evaluates itself, ``local`` in a function)."""
+        if node.type not in _DECLARATIONS or not shellread.substitutions(node):
+            return None
+        if node.children[0].type == "local":
+            return None
+        parts = [node] if node.type == "variable_assignment" else node.named_children
+        set_here = [
+            shellread.source(named)
+            for part in parts
+            if part.type == "variable_assignment"
+            and (named := part.child_by_field_name("name")) is not None
+        ]
+        if not set_here or any(map(names.shell_variable_problem, set_here)):
+            return None
+        text, unresolved = scope.expand(shellread.one_line(shellread.source(node)))
+        self._unresolved([t for t in unresolved if not t.startswith(("$(", "`"))], scope, where)
+        for name in set_here:  # (after the expansion: ``N=$(echo $N)`` reads the old one)
+            scope.arrays.pop(name, None)
+            scope.values[name], scope.lines[name] = None, number + node.start_point.row
+            scope.runtime.add(name)
+        inner = shellread.substitutions(shellread.parse(text))
+        try:
+            parsed = classify(text)
+        except LineError as exc:
+            self.warnings.append(f"{where}: cannot be imported: {exc}")
+            return None
+        if not isinstance(parsed.op, Raw):  # pragma: no cover - an assignment is no ip command
+            return None
+        if inner and all(reads_only(split_sudo(_substituted(s))[1]) for s in inner):
+            op = Raw(command=parsed.op.command, shell=True, observes=True, sets=tuple(set_here))
+        else:
+            op = replace(parsed.op, shell=True, sets=tuple(set_here))
+        return Cmd(text, number, replace(parsed, op=op))
 
     # -- shell syntax (tree-sitter-bash) --
 
@@ -1005,14 +1083,13 @@ class Reader:
             where = f"line {number + node.start_point.row}"
             if _backgrounded(node):  # server &: as written, a job left running
                 text, unresolved = scope.expand(shellread.one_line(shellread.source(node)))
-                for token in dict.fromkeys(unresolved):
-                    self.warnings.append(
-                        f"{where}: cannot resolve {token} ({scope.why(token)});"
-                        " kept as a raw command"
-                    )
+                self._unresolved(unresolved, scope, where)
                 out += self._commands([f"{text} &"], inside, number, where)
                 continue
             if node.type in _DECLARATIONS:
+                if inside is None and (cmd := self._runtime(node, scope, number, where)):
+                    out.append(cmd)  # MAC=$(...) in a loop: a step, each time round
+                    continue
                 scope.assign(shellread.one_line(shellread.source(node)), number)
                 continue
             if node.type == "list" and {c.type for c in node.children if not c.is_named} <= {
@@ -1063,10 +1140,7 @@ class Reader:
                 out += self._inside(node, call, scope, number, where)
                 continue
             text, unresolved = scope.expand(shellread.one_line(shellread.source(node)))
-            for token in dict.fromkeys(unresolved):
-                self.warnings.append(
-                    f"{where}: cannot resolve {token} ({scope.why(token)}); kept as a raw command"
-                )
+            self._unresolved(unresolved, scope, where)
             out += self._commands([text], inside, number, where)
         return out
 
@@ -1341,6 +1415,42 @@ def _batch_options(call: _Call) -> str | None:
         return None
     options = [a for a in args[:-1] if a not in ("-force", "--force")]
     return "".join(f"{shlex.quote(a)} " for a in options)
+
+
+def _closing(text: str, start: int) -> int:
+    """Where the ``$(...)`` or backquoted command at ``start`` closes (its ``)`` or closing
+    backquote; the end of the text when it does not), past quotes and nested parentheses."""
+    backquoted = text[start] == "`"
+    i, depth = start + (1 if backquoted else 2), 1
+    while i < len(text):
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if backquoted:
+            if c == "`":
+                return i
+        elif c == "'":
+            close = text.find("'", i + 1)
+            i = len(text) if close < 0 else close
+        elif c == '"':
+            i += 1
+            while i < len(text) and text[i] != '"':
+                i += 2 if text[i] == "\\" else 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return len(text)
+
+
+def _substituted(node: shellread.Node) -> str:
+    """The command of a ``$(...)`` or a backquoted one."""
+    text = shellread.source(node)
+    return text[2:-1] if text.startswith("$(") else text[1:-1]
 
 
 def _backgrounded(node: shellread.Node) -> bool:
