@@ -41,7 +41,8 @@ def batch_line(command: Command) -> str | None:
 
 def argv_line(argv: Sequence[str]) -> str | None:
     """``ip`` argv -> an ``ip -batch`` line, or None when ``ip -batch`` cannot take it."""
-    if list(argv[:1]) != ["ip"] or len(argv) < 3 or any(_UNSAFE.search(a) for a in argv):
+    if list(argv[:1]) != ["ip"] or len(argv) < 3 or any(not a or _UNSAFE.search(a) for a in argv):
+        # (an empty word, alias "", would be lost between the words of the line)
         return None
     words = list(argv[1:])
     if words[0] == "-n" and len(words) > 2:

@@ -138,6 +138,11 @@ def verb_of(program: str, args: Sequence[str]) -> Verb:
     return Verb(obj, verb, word, tuple(args[i + 2 :]), every, batch)
 
 
+def knows_verbs(program: str, obj: str) -> bool:
+    """Every verb of ``obj`` is in its table: a word no verb starts is not a command's."""
+    return program == "ip" and obj in _VERBS
+
+
 #: the objects whose ``add`` makes a name (a namespace, a link)
 _NAMED_OBJECTS = frozenset({"netns", "link", "tuntap", "tunnel", "vrf"})
 

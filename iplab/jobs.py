@@ -52,8 +52,8 @@ def request(command: str) -> Request | None:
     if not argv or argv[0] not in ("kill", "wait", "pkill", "killall"):
         return None
     program, args = argv[0], argv[1:]
-    if program == "wait":
-        ok = bool(args) and all(_SPEC.fullmatch(a) for a in args)
+    if program == "wait":  # (alone: every job)
+        ok = all(_SPEC.fullmatch(a) for a in args)
         return Request(program, 0, tuple(args)) if ok else None
     sig: int | None = signal.SIGTERM
     full = exact = False
@@ -124,6 +124,8 @@ def _signal(text: str) -> int | None:
 def pick(specs: tuple[str, ...], count: int) -> tuple[list[int], list[str]]:
     """The jobs (0-based, of ``count`` started so far) ``specs`` name, and the specs that
     name none (bash: ``kill: %3: no such job``)."""
+    if not specs:  # wait: every job
+        return list(range(count)), []
     found: list[int] = []
     missing: list[str] = []
     for spec in specs:

@@ -63,7 +63,7 @@ from iplab.steps import (
 from iplab.words import reaches_every_netns, strip_sudo
 
 if TYPE_CHECKING:  # the rules change a State handed to them, through its own methods
-    from iplab.state import Link, Namespace, State
+    from iplab.state import Link, Namespace, Route, State
 
 BRIDGE_MAX_PORTS = 1023
 DEFAULT_MTU = {"loopback": 65536}
@@ -529,6 +529,8 @@ def _link_set(a: _Apply, op: LinkSet) -> None:
     space = state.namespaces[where]
     for key, value in op.attrs:
         if key == "state":
+            if link.up and value == "down":
+                _went_down(space, link)
             link.up = value == "up"
         elif key == "master":
             assert value is not None
@@ -544,6 +546,23 @@ def _link_set(a: _Apply, op: LinkSet) -> None:
                 link.kind = str(value)
             elif link.kind != value:
                 a.object(f"{link.name} is a {link.kind}, not a {value}", state.certain(link))
+
+
+def _went_down(space: Namespace, link: Link) -> None:
+    """What the kernel does when a link goes down: its IPv6 addresses go (``keep_addr_on_down``
+    is 0, as in every new namespace), and so do the IPv4 routes through it (by ``dev``, or by
+    a gateway on one of its networks); its IPv4 addresses stay."""
+    link.addresses = [a for a in link.addresses if ":" not in a]
+    networks = [ipaddress.ip_interface(a).network for a in link.addresses]
+
+    def through(route: Route) -> bool:
+        if route.dev is not None:
+            return route.dev == link.name
+        return route.via is not None and any(
+            ipaddress.ip_address(route.via) in n for n in networks if ":" not in route.via
+        )
+
+    space.routes = [r for r in space.routes if not through(r)]
 
 
 def _move(a: _Apply, here: str, link: Link, target_ref: str, new_name: str | None) -> str | None:

@@ -130,9 +130,10 @@ _READERS = frozenset(
         *("ping", "ping6", "traceroute", "tracepath", "arping", "ss", "netstat", "lsns"),
         *("cat", "ls", "readlink", "echo", "printf", "grep", "head", "tail", "wc", "true"),
         *("egrep", "fgrep", "sort", "uniq", "cut", "tr", "column", "jq", "less", "more"),
-        *("sleep",),
+        *("sleep", "wait"),
     }
 )
+_VERSION = frozenset({"-V", "-Version", "-h", "-help", "--help", "--version"})
 _AWKS = frozenset({"awk", "gawk", "mawk", "nawk"})
 #: what lets an awk program write or run something: ``print > "f"``, ``| "cmd"``, system()
 _AWK_WRITES = re.compile(r"[>|]|\bsystem\b|\bgetline\b|\bfflush\b")
@@ -318,6 +319,8 @@ def _reads_words(argv: list[str]) -> bool:
         saved = any(a in ("-O", "--remote-name", "--remote-name-all") for a in args)
         files = [b for a, b in itertools.pairwise(args) if a in _CURL_FILES]
         return not saved and all(f in ("/dev/null", "-") for f in files)
+    if program in ("ip", "bridge", "tc") and args[:1] and args[0] in _VERSION:
+        return True  # ip -V: what it is
     if program in ("ip", "bridge", "tc"):  # by their verb, as iproute2 reads it
         said = ipwords.verb_of(program, args)
         if said.every and said.obj == "netns" and said.verb == "exec":

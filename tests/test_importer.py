@@ -442,9 +442,9 @@ def test_shell_variables_are_expanded_outside_single_quotes() -> None:
     assert shell.expand('ip link set v netns "$NS"') == ("ip link set v netns ns1", [])
     assert shell.expand('echo "in ${NS}"') == ('echo "in ns1"', [])
     assert shell.expand("echo '$NS'") == ("echo '$NS'", [])
-    assert shell.expand("echo $HOME $WHO $1 $(date) ${NS:-x}") == (
-        "echo $HOME $WHO $1 $(date) ${NS:-x}",
-        ["$HOME", "$WHO", "$1", "$(date)", "${NS:-x}"],
+    assert shell.expand("echo $HOME $WHO $1 $(date) ${WHO:-x} ${NS:-x}") == (
+        "echo $HOME $WHO $1 $(date) ${WHO:-x} ns1",
+        ["$HOME", "$WHO", "$1", "$(date)", "${WHO:-x}"],
     )
     assert shell.expand("echo \\$NS") == ("echo \\$NS", [])  # an escaped dollar stays
     assert shell.expand('$NS_EXEC "$NS_EXEC"') == ('ip netns exec ns0 "ip netns exec ns0"', [])

@@ -415,3 +415,23 @@ def test_a_value_a_step_reads_at_run_time_reaches_the_steps_after_it(tmp_path: P
     run = apart(f"{sys.executable} -m iplab run {lab} --state-dir {tmp_path}/s; echo rc=$?")
     said = run.stdout + run.stderr
     assert "rc=0" in run.stdout and '    LO="lo"\n' in run.stdout and "got lo\n" in said, said
+
+
+def test_a_link_set_down_and_up_and_an_empty_alias_end_ok(tmp_path: Path) -> None:
+    """Two correct tutorial lines that ended FAILED (hunt D): the kernel drops a link's IPv6
+    addresses when it goes down, which verify took for a difference; and ``alias ""`` lost
+    its empty word in the ``ip -batch`` line."""
+    lab = tmp_path / "dn.md"
+    lab.write_text(
+        "```bash\nip netns add dn1\nip -n dn1 link add va type veth peer name vb\n"
+        "ip -n dn1 addr add 10.5.0.1/24 dev va\nip -n dn1 addr add fd00:5::1/64 dev va nodad\n"
+        "ip -n dn1 link set va up\nip -n dn1 route add 10.6.0.0/24 dev va\n"
+        "ip -n dn1 link set va down\nip -n dn1 link set va up\n"
+        'ip -n dn1 link set dev va alias ""\nip -n dn1 link set dev vb alias uplink\n```\n'
+    )
+    run = apart(
+        f"cd {tmp_path} && {sys.executable} -m iplab import dn.md -o dn.yaml 2>/dev/null &&"
+        f" {sys.executable} -m iplab run dn.yaml --state-dir {tmp_path}/s; echo rc=$?"
+    )
+    said = run.stdout + run.stderr
+    assert "rc=0" in run.stdout and "the kernel holds what the scenario promised" in said, said

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from iplab import jobs, names
+from iplab import ipwords, jobs, names
 from iplab.importer import arith
 from iplab.importer import shell as shellread
 from iplab.lineparse import LineError, Parsed, classify, split_sudo
@@ -61,7 +61,14 @@ CLEANUP = re.compile(
     r"\b(?:clean(?:ing)?[\s-]?up|teardown|tear(?:ing)?[\s-]down|delete everything)\b", re.I
 )
 
-_PROMPTS = r"\$|[\w.-]+@[\w.-]+:\S*[$#]|\[[^\]\n]+\][$#]"
+#: what a prompt may start with: a tag a shell's PS1 shows (``(venv) ``, ``[ns1] ``)
+_TAG = r"(?:[\[(][^\]()\n]{1,40}[\])] ?)?"
+_PROMPTS = (
+    rf"{_TAG}(?:\$|[\w.-]+@[\w.-]+:\S*[$#]|\[[^\]\n]+\][$#]|[\w.-]+@[\w.-]+ \S+ [%$#])"
+    # zsh's own (%), and its themes': pure/starship's \u276f, oh-my-zsh's \u279c (robbyrussell:
+    # an arrow, the directory, maybe git:(branch) and a cross), a lambda
+    "|%|\u276f|\u03bb|\u279c +\\S+(?: git:\\([^)\\n]*\\))?(?: \u2717)?"
+)
 _PROMPT = re.compile(rf"(?:{_PROMPTS})(?: |$)")
 #: a prompt a page typeset with a no-break space after it (``$&nbsp;ip a``): a space
 _TYPESET_PROMPT = re.compile(rf"^(\s*(?:{_PROMPTS}|#))[\u00a0\u202f]")
@@ -82,6 +89,10 @@ _DECLARING = re.compile(rf"(?:local|export|readonly|declare|typeset)\s|{_NAME}="
 _DECLARATIONS = frozenset({"variable_assignment", "variable_assignments", "declaration_command"})
 _ELEMENT = re.compile(rf"({_NAME})\[([^\]]+)\]=(.*)")
 _KEYED_ITEM = re.compile(r"\[([^\]]+)\]=(.*)", re.DOTALL)
+#: ``${NAME:-WORD}`` and its kin (``-``, ``:=``, ``=``, ``:+``, ``+``)
+_DEFAULT = re.compile(rf"(?P<name>{_NAME}|[0-9]+)(?P<how>:?[-=+])(?P<word>.*)", re.DOTALL)
+#: what a user's environment sets, which a script read here cannot know
+_ENVIRONMENT = frozenset({"HOME", "USER", "LOGNAME", "PWD", "SHELL", "TERM", "LANG", "HOSTNAME"})
 _ELEMENT_REF = re.compile(rf"(?P<how>[#!]?)(?P<name>{_NAME})\[(?P<sub>[^\]]+)\]")
 _ALL_ELEMENTS = re.compile(rf'"\$\{{(?P<keys>!?)(?P<name>{_NAME})\[[@*]\]\}}"')
 _REF = re.compile(rf"\$(?:\{{({_NAME})\}}|({_NAME}))")
@@ -176,12 +187,18 @@ def strip_prompt(line: str, root_hash: bool = False) -> str | None:
 
     With ``root_hash``, ``# `` followed by a known program is a root prompt too.
     """
+    said = prompt_of(line, root_hash)
+    return None if said is None else line.lstrip(" ")[len(said) :].strip()
+
+
+def prompt_of(line: str, root_hash: bool = False) -> str | None:
+    """The prompt a line starts with (``alice@laptop:~$``, ``[ns1] root@h:~#``), or None."""
     line = line.lstrip(" ")
     match = _PROMPT.match(line)
     if match:
-        return line[match.end() :].strip()
+        return line[: match.end()]
     if root_hash and line.startswith("# ") and first_program(line[2:]) in KNOWN_PROGRAMS:
-        return line[2:].strip()
+        return line[:2]
     return None
 
 
@@ -443,9 +460,35 @@ class ShellVars:
             return token, self._element(element["how"], element["name"], element["sub"])
         if key.isdigit() or key in ("#", "@", "*"):
             return token, self.values.get(key)
+        if token.startswith("${") and (default := _DEFAULT.fullmatch(key)):
+            return token, self._defaulted(default["name"], default["how"], default["word"])
         if key == "!" and self.background[0]:
             return token, f"%{self.background[0]}"
         return token, None
+
+    def _defaulted(self, name: str, how: str, word: str) -> str | None:
+        """``${NAME:-WORD}``, ``${NAME-WORD}``, ``${NAME:=WORD}``, ``${NAME:+WORD}`` (and
+        ``${3:-24}`` in a function) as bash has them; None when iplab cannot know: the
+        value is unknown, the name one the environment sets (``HOME``), the word quoted."""
+        if name in _ENVIRONMENT or any(c in word for c in "'\"`\\"):
+            return None
+        value = self.values.get(name)
+        if name in self.values and value is None:
+            return None
+        empty = not value if how.startswith(":") else name not in self.values
+        if how.endswith("+"):
+            if empty:
+                return ""
+            said, unresolved = self.expand(word)
+            return None if unresolved else said
+        if not empty:
+            return value
+        said, unresolved = self.expand(word)
+        if unresolved:
+            return None
+        if how.endswith("=") and not name.isdigit():
+            self.values[name] = said
+        return said
 
     def _element(self, how: str, name: str, sub: str) -> str | None:
         """``${NAME[SUB]}``, ``${NAME[@]}``, ``${#NAME[@]}``, ``${!NAME[@]}``."""
@@ -494,9 +537,15 @@ class Reader:
         self.expanded: dict[str, int] = {}
         #: the shell ``nsenter``/``ip netns exec NS bash`` opened, until ``exit``
         self.session: _Session | None = None
+        #: the prompt of the line being read (None: a block without prompts)
+        self.prompt: str | None = None
         #: the shell functions the input defines (``create_host() { ... }``): their bodies
         self.functions: dict[str, shellread.Node] = {}
-        self._calls = 0  # how deep function calls are nested now (a recursion stops at 16)
+        #: the calls of the input's functions being read, innermost last (a recursion stops
+        #: at 16): each function's name, the line it is defined at, the line calling it
+        self._frames: list[tuple[str, int, int]] = []
+        #: the line each function is defined at
+        self.function_lines: dict[str, int] = {}
 
     def _keep(self, block: Block) -> None:
         """A block, with the values of the input's variables its text uses."""
@@ -573,6 +622,7 @@ class Reader:
             number, text = lines[i]
             i += 1
             body = self._command_text(text, prompted)
+            self.prompt = prompt_of(text, root_hash=True) if prompted else None
             if body is None:
                 self.output(text, number)
             elif not body:  # a blank line, or an empty prompt
@@ -644,7 +694,11 @@ class Reader:
         return text.strip()
 
     def _is_command(self, body: str, state: str, shell_lang: bool) -> bool:
-        if not self.markdown or body.startswith("#") or self.looks_like_command(body):
+        if not self.markdown or body.startswith("#"):
+            return True
+        if state == "speaking" and _printed_by_iproute(body):
+            return False  # ip -V: "ip utility, iproute2-6.1.0"; brctl show: "bridge name ..."
+        if self.looks_like_command(body):
             return True
         # an unknown program: a command where nothing is printed, else printed output
         return state == "silent" or (state == "start" and shell_lang)
@@ -664,7 +718,9 @@ class Reader:
         text, i = self._whole(body, lines, i, prompted)
         end = number + text.count("\n")
         if self.session is not None:
-            return i, self._in_session(text, number)
+            if not self.session.back(self.prompt):
+                return i, self._in_session(text, number)
+            self.session = None  # the author is back at the prompt that opened the shell
         root = shellread.parse(text)
         stmts = shellread.statements(root)
         if len(stmts) == 1 and not root.has_error and not _backgrounded(stmts[0]):
@@ -773,7 +829,7 @@ class Reader:
         self._unresolved([t for t in unresolved if not t.startswith(("$(", "`"))], scope, where)
         for name in set_here:  # (after the expansion: ``N=$(echo $N)`` reads the old one)
             scope.arrays.pop(name, None)
-            scope.values[name], scope.lines[name] = None, number + node.start_point.row
+            scope.values[name], scope.lines[name] = None, self._line(number, node)
             scope.runtime.add(name)
         inner = shellread.substitutions(shellread.parse(text))
         try:
@@ -825,6 +881,7 @@ class Reader:
             body = node.child_by_field_name("body")
             if body is not None and body.type == "compound_statement":
                 self.functions[shellread.source(name)] = body
+                self.function_lines[shellread.source(name)] = number
                 # printed as written, runs nothing: defining a function changes nothing
                 return self._block(
                     text, number, end, self._commands(["true"], None, number, where), where, ""
@@ -889,7 +946,7 @@ class Reader:
         if call.inside is None or (call.wrapper == "exec" and call.script is None and call.args):
             return None
         if call.script is None and not call.args:  # an interactive shell inside a namespace
-            self.session = _Session(call, [text])
+            self.session = _Session(call, [text], self.prompt)
             return "silent"
         cmds = self._inside(node, call, self.vars, number, where)
         return self._block(text, number, end, cmds, where, "this command")
@@ -1080,7 +1137,7 @@ class Reader:
         """The commands of statements (a loop's body, a script), read with ``scope``."""
         out: list[Cmd] = []
         for node in nodes:
-            where = f"line {number + node.start_point.row}"
+            where = self._where(number, node)
             if _backgrounded(node):  # server &: as written, a job left running
                 text, unresolved = scope.expand(shellread.one_line(shellread.source(node)))
                 self._unresolved(unresolved, scope, where)
@@ -1090,7 +1147,7 @@ class Reader:
                 if inside is None and (cmd := self._runtime(node, scope, number, where)):
                     out.append(cmd)  # MAC=$(...) in a loop: a step, each time round
                     continue
-                scope.assign(shellread.one_line(shellread.source(node)), number)
+                scope.assign(shellread.one_line(shellread.source(node)), self._line(number, node))
                 continue
             if node.type == "list" and {c.type for c in node.children if not c.is_named} <= {
                 "&&",
@@ -1165,7 +1222,7 @@ class Reader:
         """One command per iteration: the body read with the loop variable set to each value."""
         var = node.child_by_field_name("variable")
         body = node.child_by_field_name("body")
-        where = f"line {number + node.start_point.row}"
+        where = self._where(number, node)
         values = self._loop_values(node, scope)
         if var is None or body is None or values is None:
             self.warnings.append(
@@ -1181,12 +1238,26 @@ class Reader:
             out += self._statements(shellread.statements(body), inner, number, inside)
         return out
 
+    def _line(self, number: int, node: shellread.Node) -> int:
+        """The input's line of ``node``, read for a statement at ``number`` (in a function:
+        the line of the function's own text)."""
+        if self._frames:
+            return self._frames[-1][1] + node.start_point.row
+        return number + node.start_point.row
+
+    def _where(self, number: int, node: shellread.Node) -> str:
+        """``line 4``; in a function, ``line 4 (in plug, called at line 9)``."""
+        if not self._frames:
+            return f"line {number + node.start_point.row}"
+        name, _, called = self._frames[-1]
+        return f"line {self._line(number, node)} (in {name}, called at line {called})"
+
     def _function(
         self, call: _Call, scope: ShellVars, number: int, inside: _Call | None
     ) -> list[Cmd]:
         """A call of a function the input defines: its body's commands, read with ``$1``...
         ``$#``, ``$@`` set to the call's arguments (its ``local`` variables stay in it)."""
-        if self._calls >= FUNCTION_DEPTH:
+        if len(self._frames) >= FUNCTION_DEPTH:
             self.warnings.append(
                 f"line {number}: {call.program} calls itself deeper than {FUNCTION_DEPTH}; skipped"
             )
@@ -1197,12 +1268,12 @@ class Reader:
         frame.values.update({str(n): arg for n, arg in enumerate(call.args, 1)})
         frame.values |= {"#": str(len(call.args)), "@": " ".join(call.args)}
         frame.values["*"] = frame.values["@"]
-        self._calls += 1
+        self._frames.append((call.program, self.function_lines.get(call.program, number), number))
         try:
             body = shellread.statements(self.functions[call.program])
             return self._statements(body, frame, number, inside)
         finally:
-            self._calls -= 1
+            self._frames.pop()
 
     def _counted(
         self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
@@ -1447,6 +1518,21 @@ def _closing(text: str, start: int) -> int:
     return len(text)
 
 
+def _printed_by_iproute(line: str) -> bool:
+    """A line that starts as an ``ip``/``bridge`` command would, but whose next words are no
+    object and verb of it (``ip utility, iproute2-6.1.0``, ``bridge name  bridge id``):
+    what a command printed, in a block without prompts."""
+    words = line.split()
+    if words[:1] == ["sudo"]:
+        words = words[1:]
+    if not words or words[0] not in ("ip", "bridge"):
+        return False
+    said = ipwords.verb_of(words[0], words[1:])
+    if said.obj is None or "\t" in line:  # (a table's columns)
+        return True
+    return said.word is not None and said.verb is None and ipwords.knows_verbs(words[0], said.obj)
+
+
 def _substituted(node: shellread.Node) -> str:
     """The command of a ``$(...)`` or a backquoted one."""
     text = shellread.source(node)
@@ -1583,11 +1669,25 @@ class _Call:
 
 @dataclass
 class _Session:
-    """Commands typed in a shell opened inside a namespace, until ``exit``."""
+    """Commands typed in a shell opened inside a namespace, until ``exit``, or a line at
+    the prompt the shell was opened from."""
 
     call: _Call
     lead: list[str]
+    #: the prompt of the line that opened it (None: the block had none)
+    prompt: str | None
     block: Block | None = None
+    #: the prompt of the first line typed in it
+    inner: str | None = None
+
+    def back(self, prompt: str | None) -> bool:
+        """A line at ``prompt`` is typed in the shell the session was opened from: its
+        prompt is the opening line's, and the lines typed inside had another one
+        (``[ns1] root@h:~#`` inside, ``alice@h:~$`` outside)."""
+        if self.inner is None:
+            self.inner = prompt
+            return False
+        return prompt is not None and prompt == self.prompt != self.inner
 
 
 def _types(line: str) -> bool:

@@ -1,0 +1,146 @@
+"""How real people write tutorials, as hunt D found them (2026-11-29): prompts their shell
+themes draw, a shell opened in a namespace whose prompt says so, output that starts as a
+command would, ``${N:-default}``, a bare ``wait``. Each case failed before its fix: a
+command lost, run in the wrong namespace, or run when it was output."""
+
+from __future__ import annotations
+
+import pytest
+
+from iplab import scenario
+from iplab.batch import argv_line
+from iplab.importer.convert import ImportResult, import_text
+from iplab.importer.reader import strip_prompt
+from iplab.plan import build
+from iplab.steps import NetnsExec, Raw
+from iplab.words import reads_only
+
+
+def _texts(result: ImportResult) -> list[str]:
+    plan = build(scenario.load_text(result.yaml, f"{result.name}.yaml"))
+    return [pc.command.text for pc in [*plan.setup, *plan.teardown]]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "➜  ~ ",  # oh-my-zsh (robbyrussell)
+        "➜  lab git:(main) ✗ ",
+        "% ",  # zsh's own
+        "\u276f ",  # pure, starship (a heavy right angle)
+        "alice@MacBook-Pro ~ % ",  # macOS zsh
+        "(venv) $ ",
+        "(base) alice@box:~$ ",  # conda
+        "[ns1] root@box:~# ",  # a PS1 that shows the namespace
+    ],
+)
+def test_a_prompt_a_shell_theme_draws_is_a_prompt(prompt: str) -> None:
+    assert strip_prompt(f"{prompt}sudo ip netns add red") == "sudo ip netns add red"
+    page = f"# Lab\n\n```\n{prompt}sudo ip netns add red\n{prompt}ip -br link\nlo UNKNOWN\n```\n"
+    result = import_text(page, "markdown", "p.md")
+    assert _texts(result) == ["sudo ip netns add red", "ip -br link"]
+
+
+def test_not_a_prompt() -> None:
+    assert strip_prompt("[ -f x ] && ip a") is None
+    assert strip_prompt("%Cpu(s): 0.3 us") is None
+
+
+INNER = """\
+# From inside
+
+```
+alice@laptop:~$ sudo ip netns add inner
+alice@laptop:~$ sudo ip netns exec inner bash
+[inner] root@laptop:~# ip link set lo up
+[inner] root@laptop:~# ip -br addr
+lo               UNKNOWN        127.0.0.1/8 ::1/128
+[inner] root@laptop:~# exit
+alice@laptop:~$ sudo ip netns add outer
+```
+"""
+
+
+@pytest.mark.parametrize("exit_line", [True, False], ids=["exit", "no exit"])
+def test_a_shell_opened_in_a_namespace_ends_at_exit_or_at_the_prompt_it_was_opened_from(
+    exit_line: bool,
+) -> None:
+    """Before: the tagged prompt was not one, the inner lines were dropped and every later
+    command (the cleanup too) was run inside the namespace."""
+    page = INNER if exit_line else INNER.replace("[inner] root@laptop:~# exit\n", "")
+    result = import_text(page, "markdown", "p.md")
+    steps = scenario.load_text(result.yaml, "p.yaml").steps
+    inside = [s.op for s in steps if s.op.in_ns() == "inner"]
+    assert len(inside) == 2
+    assert not any(isinstance(s.op, NetnsExec) and s.op.ns == "inner" for s in steps[-1:])
+    assert _texts(result)[-1] == "sudo ip netns add outer"
+
+
+def test_a_shell_whose_prompt_does_not_change_ends_at_exit_only() -> None:
+    page = (
+        "```\nroot@box:~# ip netns add inner\nroot@box:~# ip netns exec inner bash\n"
+        "root@box:~# ip link set lo up\nroot@box:~# ip -br link\nlo UP\n"
+        "root@box:~# exit\nroot@box:~# ip netns add outer\n```\n"
+    )
+    result = import_text(page, "markdown", "p.md")
+    steps = scenario.load_text(result.yaml, "p.yaml").steps
+    assert [s.op.in_ns() for s in steps] == [None, "inner", "inner", None]
+
+
+def test_what_ip_and_brctl_print_under_them_is_output_not_a_command() -> None:
+    page = (
+        "```bash\nip -V\nip utility, iproute2-6.1.0, libbpf 1.1.0\n```\n\n```bash\n"
+        "ip netns add a\nip netns exec a brctl show\n"
+        "bridge name\tbridge id\t\tSTP enabled\tinterfaces\nip netns del a\n```\n"
+    )
+    result = import_text(page, "markdown", "p.md")
+    assert _texts(result) == ["ip -V", "ip netns add a", "ip netns exec a brctl show",
+                              "ip netns del a"]  # fmt: skip
+    steps = scenario.load_text(result.yaml, "p.yaml").steps
+    assert steps[0].output == "ip utility, iproute2-6.1.0, libbpf 1.1.0"
+    assert isinstance(steps[0].op, Raw) and steps[0].op.observes  # ip -V changes nothing
+
+
+SCRIPT = """\
+plug() {
+  local plen=${3:-24}
+  ip netns add $1
+  ip -n $1 link add v0 type veth peer name v1
+  ip -n $1 addr add 10.0.0.$2/$plen dev v0
+}
+plug a 1
+plug b 2 16
+NS=${NS:-c}
+ip netns add $NS
+"""
+
+
+def test_defaults_in_parameter_expansions_are_what_bash_gives() -> None:
+    """Before: ``${3:-24}`` was left to the shell, empty, and ``addr add 10.0.0.1/``
+    failed."""
+    result = import_text(SCRIPT, "shell", "s.sh", variables="expand")
+    texts = _texts(result)
+    assert "ip -n a addr add 10.0.0.1/24 dev v0" in texts
+    assert "ip -n b addr add 10.0.0.2/16 dev v0" in texts
+    assert texts[-1] == "ip netns add c"
+    assert not result.warnings
+
+
+def test_a_warning_in_a_function_names_its_line_and_the_call() -> None:
+    script = "f() {\n  local p=$UNSET\n  ip addr add 10.0.0.1/$p dev x\n}\nf\n"
+    result = import_text(script, "shell", "s.sh")
+    assert any(w.startswith("line 3 (in f, called at line 5): cannot resolve $p ($p is set"
+                            " at line 2") for w in result.warnings), result.warnings  # fmt: skip
+
+
+def test_an_empty_word_never_joins_a_batch_where_it_would_be_lost() -> None:
+    assert argv_line(("ip", "link", "set", "dev", "x", "alias", "")) is None
+    assert argv_line(("ip", "-n", "a", "link", "set", "x", "up")) == "netns exec a ip link set x up"
+
+
+@pytest.mark.parametrize(
+    ("command", "reads"),
+    [("wait", True), ("ip -V", True), ("bridge -V", True), ("ip -n a -V", False)],
+)
+def test_what_only_reads(command: str, reads: bool) -> None:
+    assert reads_only(command) is reads
