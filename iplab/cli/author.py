@@ -160,7 +160,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         path = Path(source)
         text, base, named = read_input(path), path.parent, source
         kind = said or detect_kind(source, text)
-    if kind != "html" and len(text) > MAX_FILE_BYTES:  # (a page's markup is most of it)
+    if kind not in ("html", "notebook") and len(text) > MAX_FILE_BYTES:
+        # (a page's markup is most of it; a notebook's, its outputs: pictures, tables)
         raise UsageError(
             f"{source}: {len(text)} characters: more than a scenario may hold"
             f" ({MAX_FILE_BYTES >> 20} MiB): split it, and import each part"

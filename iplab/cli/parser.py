@@ -329,17 +329,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "file",
         help="a Markdown page (.md), a web page (.html), reStructuredText (.rst), AsciiDoc"
-        " (.adoc), a shell script, or the address (http://, https://) of one",
+        " (.adoc), a Jupyter notebook (.ipynb), a shell script, or the address (http://,"
+        " https://) of one",
     )
     p.add_argument("-o", "--output", type=Path, help="write the scenario here instead of stdout")
     p.add_argument("--name", help="the scenario's name (default: from the file name)")
     p.add_argument(
         "--format",
-        choices=("auto", "markdown", "html", "rst", "asciidoc", "shell"),
+        choices=("auto", "markdown", "html", "rst", "asciidoc", "notebook", "shell"),
         default="auto",
         help="how to read FILE (auto: .md is Markdown, .html a web page, .rst reStructuredText,"
-        " .adoc AsciiDoc, .sh a script, else by its content; an address: by the type the"
-        " server says)",
+        " .adoc AsciiDoc, .ipynb a notebook, .sh a script, else by its content; an address:"
+        " by the type the server says)",
     )
     p.add_argument(
         "--variables",

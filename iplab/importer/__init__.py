@@ -6,7 +6,9 @@ The stages, in order, one module each:
 - :mod:`iplab.importer.markdown`: a page read with markdown-it-py: title, headings,
   paragraphs, code blocks; :mod:`iplab.importer.html`: a web page read into the same parts
   (the standard library's HTML parser), :mod:`iplab.importer.rst`: reStructuredText
-  (docutils), :mod:`iplab.importer.fetch` when a page is given by its address;
+  (docutils), :mod:`iplab.importer.asciidoc` and :mod:`iplab.importer.notebook` (Jupyter:
+  its ``!`` lines and ``%%bash`` cells), :mod:`iplab.importer.fetch` when a page is given by
+  its address;
 - :mod:`iplab.importer.reader`: the lines of a code block or a script: prompts,
   continuations, comments, output under a command, the script's variables; shell syntax
   through :mod:`iplab.importer.shell` (tree-sitter-bash: statements, loops, ``bash -c``,

@@ -31,6 +31,12 @@ from iplab.importer.assembly import (
 )
 from iplab.importer.html import read_html
 from iplab.importer.markdown import read_markdown
+from iplab.importer.notebook import (
+    exported_from_notebook,
+    looks_like_notebook,
+    read_exported,
+    read_notebook,
+)
 from iplab.importer.reader import (
     FENCE,
     Kind,
@@ -143,8 +149,10 @@ def detect_kind(path: str, text: str) -> Kind:
     """Markdown by extension (.md, .markdown) or by a fenced block; a web page by extension
     (.html, .htm) or by its first tag; reStructuredText by extension (.rst); AsciiDoc by
     extension (.adoc, .asciidoc) or by its title and marks (so .asc: AsciiDoc, or a PGP
-    signature read as what it is); else a shell script. An Org page (.org, or a first line
-    ``#+TITLE:``) is refused: a UsageError saying how to import it."""
+    signature read as what it is); a Jupyter notebook by extension (.ipynb) or by its JSON's
+    first key; else a shell script. An Org page (.org, or a first line ``#+TITLE:``) is
+    refused: a UsageError saying how to import it. (A Markdown page exported from a notebook
+    is Markdown: its reader sees the notebook in it.)"""
     suffix = Path(path).suffix.lower()
     if suffix == ".org":
         raise UsageError(_ORG_REFUSED.format(path=path))
@@ -156,28 +164,37 @@ def detect_kind(path: str, text: str) -> Kind:
         return "rst"
     if suffix in (".adoc", ".asciidoc"):
         return "asciidoc"
+    if suffix == ".ipynb":
+        return "notebook"
     if suffix in (".sh", ".bash"):
         return "shell"
     if _ORG_START.match(text):
         raise UsageError(_ORG_REFUSED.format(path=path))
     if _HTML_START.match(text):
         return "html"
+    if looks_like_notebook(text):
+        return "notebook"
     if looks_like_asciidoc(text):
         return "asciidoc"
     return "markdown" if any(FENCE.fullmatch(line) for line in text.splitlines()) else "shell"
 
 
 def _read(
-    text: str, kind: Kind, base: Path | None, keep: bool
+    text: str, kind: Kind, source_name: str, base: Path | None, keep: bool
 ) -> tuple[str | None, str | None, Reader, list[Draft]]:
     if kind != "shell":
-        read = {
-            "markdown": read_markdown,
-            "html": read_html,
-            "rst": read_rst,
-            "asciidoc": read_asciidoc,
-        }[kind]
-        title, reader = read(text, keep)
+        if kind == "notebook":
+            title, reader = read_notebook(text, source_name, keep)
+        elif kind == "markdown" and exported_from_notebook(text):
+            title, reader = read_exported(text, keep)
+        else:
+            read = {
+                "markdown": read_markdown,
+                "html": read_html,
+                "rst": read_rst,
+                "asciidoc": read_asciidoc,
+            }[kind]
+            title, reader = read(text, keep)
         drafts, intro = assemble(reader.events)
         description = "\n\n".join(n.text for n in intro if n.kind != "heading") or None
         return title, description, reader, drafts
@@ -205,7 +222,7 @@ def import_text(
     if name is not None and (problem := names.netns_name_problem(name)):
         raise UsageError(f"--name: {problem.replace('namespace name', 'scenario name')}")
     name = name or scenario_name(source_name)
-    title, description, reader, drafts = _read(text, kind, base, variables == "keep")
+    title, description, reader, drafts = _read(text, kind, source_name, base, variables == "keep")
     if not drafts:
         raise UsageError(f"{source_name}: no command found (read as {kind})")
     drafts, probe_warnings = probes_to_exec(drafts)

@@ -32,6 +32,7 @@ _KINDS: dict[str, Kind] = {
     "text/prs.fallenstein.rst": "rst",
     "text/asciidoc": "asciidoc",
     "text/x-asciidoc": "asciidoc",
+    "application/x-ipynb+json": "notebook",
     "text/x-shellscript": "shell",
     "application/x-sh": "shell",
 }

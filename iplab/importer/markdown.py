@@ -86,26 +86,52 @@ def read_markdown(text: str, keep_variables: bool = True) -> tuple[str | None, R
     The page is read by a CommonMark parser (markdown-it-py): headings, paragraphs (their
     source lines, markup removed), fenced and indented code blocks (in list items too).
     """
+    title, pairs = page_parts(text)
+    return read_parts([part for part, _ in pairs], title, keep_variables)
+
+
+def page_parts(text: str) -> tuple[str | None, list[tuple[Part, str]]]:
+    """A Markdown page's front-matter title, and its parts with the kind of token each is."""
     lines = text.splitlines()
     title, start = _front_matter(lines)
-    tokens = _markdown().parse("\n" * start + "\n".join(lines[start:]))
-    parts = []
+    return title, numbered_parts([(k + 1, lines[k]) for k in range(start, len(lines))])
+
+
+def numbered_parts(lines: Sequence[tuple[int, str]]) -> list[tuple[Part, str]]:
+    """Numbered Markdown lines as :func:`iplab.importer.markdown.read_markdown` reads a page:
+    its parts, each with the kind of token it is (``fence``, ``code_block``...), each line
+    keeping its number."""
+    if not lines:
+        return []
+    numbers = [number for number, _ in lines]
+    texts = [text for _, text in lines]
+
+    def at(k: int) -> int:
+        return numbers[min(k, len(numbers) - 1)]
+
+    tokens = _markdown().parse("\n".join(texts))
+    out: list[tuple[Part, str]] = []
     for k, token in enumerate(tokens):
         if token.map is None:
             continue
         first, end = token.map
         if token.type == "heading_open":
             heading = plain(tokens[k + 1].content)
-            parts.append(Part("heading", first + 1, end, heading, title=token.tag == "h1"))
+            out.append(
+                (
+                    Part("heading", at(first), at(end - 1), heading, title=token.tag == "h1"),
+                    token.type,
+                )
+            )
         elif token.type == "paragraph_open":
-            source = [_unmarked(line) for line in lines[first:end]]
-            parts.append(Part("paragraph", first + 1, end, source=source))
+            source = [_unmarked(line) for line in texts[first:end]]
+            out.append((Part("paragraph", at(first), at(end - 1), source=source), token.type))
         elif token.type in ("fence", "code_block"):
             info = token.info if token.type == "fence" else ""
-            offset = first + 2 if token.type == "fence" else first + 1
-            body = list(enumerate(token.content.splitlines(), start=offset))
-            parts.append(Part("code", first + 1, end, info=info, body=body))
-    return read_parts(parts, title, keep_variables)
+            offset = first + 1 if token.type == "fence" else first
+            body = [(at(offset + j), line) for j, line in enumerate(token.content.splitlines())]
+            out.append((Part("code", at(first), at(end - 1), info=info, body=body), token.type))
+    return out
 
 
 def read_parts(

@@ -1,0 +1,475 @@
+"""Jupyter notebooks (``.ipynb``, nbformat 4, read with the standard library's ``json``) and
+Markdown pages exported from them (``jupyter nbconvert --to markdown``, jupytext), read into
+the parts a Markdown page has (:class:`~iplab.importer.markdown.Part`), read the same way.
+
+What is a command. In a Python (IPython) notebook: the lines of a code cell that start
+with ``!``, IPython's shell escape (``!ip netns add red``, ``!!ip link``, ``!sudo ip ...``,
+indented ones too, with a warning: Python may run them more than once, or not at all), the
+``!`` taken off, a line that ends in ``\\`` continued on the next as IPython does; and the
+whole of a cell whose first line is a shell cell magic (``%%bash``, ``%%sh``, ``%%script
+bash``, ``%%script sh``, Colab's ``%%shell``), the magic's line taken off, read as a
+``bash`` block of a Markdown page. In a notebook whose kernel is bash
+(``kernelspec.language`` or ``language_info.name``), every code cell is such a block.
+Nothing else of a Python cell is ever a command: its Python lines are left out (a line
+whose string names a command, ``sh("ip -n left addr")``, with a warning), and so are
+``files = !ip netns list``, ``%sx ...`` and ``%%sx`` cells (Python keeps what they print),
+``%env`` and ``%%writefile`` (each with a warning). Comment lines right above a ``!`` line
+are read with it (a step's title, a "clean up"), unless one reads as a command. IPython's
+``{name}`` in a ``!`` line (a Python value put in the line) is kept as written, with a
+warning; ``$name`` is left to the shell reader, as any variable of a page.
+
+A markdown cell is read as a Markdown page is (title, headings, paragraphs, its own code
+blocks). A code cell's outputs (stream text, ``text/plain`` results, colours taken off) are
+the output of its last command, as an output block under a command on a page; the outputs
+of a cell with no command, raw cells, other cell magics (``%%html``...) and, in a notebook
+of another kernel (R, Julia), every code cell are left out.
+
+Line numbers. Each line of a cell is numbered by the line of the ``.ipynb`` file its JSON
+string is on (nbformat writes one string per source line, so that is the line itself:
+``grep -n``, an editor's "go to line"); the warnings, the summary and the model's verdict
+name lines as for any page, and the warnings said here name the cell too (``line 57 (cell
+4)``, cells counted from 1 in the file, markdown cells included). The lines of a cell whose
+source is one string share its line. Where the file cannot be matched string for string
+(a key given twice), lines are counted through the cells' sources, as if they were one page.
+
+A Markdown page exported from a notebook (it has a Python fence, ```` ```python ```` or
+```` ```ipython ````, holding a ``!`` line or opening with a shell cell magic) is read with
+the same rules: its Python fences are cells (one with no command is left out), and the
+indented block nbconvert writes under a cell is that cell's output; every other block is
+read as on any page. A page with no such fence is an ordinary Markdown page: its Python
+blocks are never commands.
+
+Refused, with a message naming the file: text that is not JSON (unless ``--format
+notebook`` was said of a page that is no ``.ipynb`` and no JSON: then it is read as an
+exported page), JSON that is not a notebook, a notebook of nbformat 3 or before, a notebook
+without cells, a cell that is not a JSON object or whose source is neither text nor a list
+of lines.
+
+Why this module is long: the notebook and the page exported from it are read by the same
+rules of what is a command (one class, :class:`_Cells`), and each needs the Markdown parts
+of its text with the lines numbered as it numbers them (a cell's lines by the file's lines,
+:func:`~iplab.importer.markdown.numbered_parts`); split, each half would be the other's only user.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Sequence
+from pathlib import PurePath
+from typing import Any
+
+from iplab.errors import UsageError
+from iplab.importer.markdown import Part, numbered_parts, page_parts, read_parts
+from iplab.importer.reader import Reader, continues, strip_prompt
+
+#: the fences of an exported notebook that hold its code cells
+_PYTHON_LANGS = frozenset({"python", "python3", "py", "ipython", "ipython3"})
+#: kernels whose every code cell is a shell script
+_SHELL_KERNELS = frozenset({"bash", "sh", "shell", "zsh"})
+#: cell magics that run the cell as a shell script (``%%script PROGRAM``: by its name)
+_SHELL_MAGICS = frozenset({"bash", "sh", "shell"})
+#: cell magics whose body is IPython code (its ``!`` lines run)
+_CODE_MAGICS = frozenset({"capture", "time", "timeit", "prun", "debug"})
+#: cell magics that run commands for what they print (Python keeps it)
+_CAPTURE_MAGICS = frozenset({"sx", "system"})
+_WRITE_MAGICS = frozenset({"writefile", "file"})
+#: ``%%script``'s options that take a value
+_VALUED = frozenset({"--out", "--err", "--proc"})
+
+_CELL_MAGIC = re.compile(r"%%(\S+)[ \t]*(.*)")
+_ESCAPE = re.compile(r"([ \t]*)!!?(.*)")
+_ASSIGNED = re.compile(
+    r"[A-Za-z_][\w.]*(?:\[[^\]]*\])?(?:\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*(?:!|%(?:sx|system)\b)"
+)
+_CAPTURE = re.compile(r"%(?:sx|system)\b")
+_ENV = re.compile(r"%(?:env|set_env)\b")
+#: IPython's ``{expression}`` in a ``!`` line (not bash's ``${x}``, ``{a,b}``, ``{1..3}``)
+_INTERPOLATED = re.compile(r"(?<![$\\{])\{(?!\{)([A-Za-z_][^{}\s,]*)\}")
+#: a Python string that names a command a lab runs (``sh("ip ...")``, ``["ip", ...]``)
+_PY_COMMAND = re.compile(
+    r"""(["'])(?:sudo\s+)?(?:ip|tc|bridge|brctl|iptables|ip6tables|nft|sysctl|ping6?"""
+    r"""|ovs-vsctl|ethtool|tcpdump)(?:\s|\1)"""
+)
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+#: a JSON object that starts as a notebook does (nbformat writes its keys sorted)
+_NOTEBOOK_START = re.compile(r'\ufeff?\s*\{\s*"(?:cells|metadata|nbformat|nbformat_minor)"\s*:')
+#: a line that may be IPython's (a quick look before a page is read as an exported notebook)
+_MAYBE_IPYTHON = re.compile(r"^[ \t]*(?:!|%%)", re.M)
+
+Numbered = list[tuple[int, str]]
+
+
+def looks_like_notebook(text: str) -> bool:
+    """JSON whose first key is a notebook's (``.ipynb`` saved under another name)."""
+    return _NOTEBOOK_START.match(text) is not None
+
+
+def exported_from_notebook(text: str) -> bool:
+    """A Markdown page with a Python fence that holds a ``!`` line or opens with a shell
+    cell magic: a notebook exported to Markdown."""
+    if not _MAYBE_IPYTHON.search(text):
+        return False
+    return any(
+        kind == "fence"
+        and _lang(part.info) in _PYTHON_LANGS
+        and _Cells().code(part.body, None, shell=False, line=part.line)  # (the cells' own rules)
+        for part, kind in page_parts(text)[1]
+    )
+
+
+def read_exported(text: str, keep_variables: bool = True) -> tuple[str | None, Reader]:
+    """A Markdown page exported from a notebook: its title and a reader holding its events."""
+    title, pairs = page_parts(text)
+    cells = _Cells()
+    after: bool | None = None  # the part before was a Python cell (True: it gave commands)
+    for part, kind in pairs:
+        if part.kind == "code" and kind == "fence" and _lang(part.info) in _PYTHON_LANGS:
+            after = cells.code(part.body, None, shell=False, line=part.line)
+            continue
+        if part.kind == "code" and kind == "code_block" and after is not None:
+            if after:  # (nbconvert writes a cell's output as an indented block under it)
+                cells.parts.append(Part("code", part.line, part.end, info="output", body=part.body))
+            after = None
+            continue
+        after = None
+        cells.parts.append(part)
+    title, reader = read_parts(cells.parts, title, keep_variables)
+    reader.warnings[:0] = cells.warnings
+    return title, reader
+
+
+def read_notebook(text: str, source: str, keep_variables: bool = True) -> tuple[str | None, Reader]:
+    """A notebook's title and a reader holding its events; a UsageError naming ``source``
+    when it is not a notebook iplab reads."""
+    json_text = text.lstrip("\ufeff")  # (a byte-order mark ends no line)
+    doc = _load(json_text, source)
+    if doc is None:  # --format notebook of a page that is no JSON: an exported notebook
+        return read_exported(text, keep_variables)
+    cells = _checked(doc, source)
+    metadata = _object(doc.get("metadata"))
+    language = _language(metadata)
+    numbering = _Numbering(_source_lines(json_text, doc))
+    read = _Cells()
+    shell = language in _SHELL_KERNELS
+    code = shell or language.startswith(("python", "ipython"))
+    if not code:
+        read.warnings.append(
+            f"the notebook's kernel is {language!r}: its code cells are not read"
+            " (only those of a Python or a bash kernel)"
+        )
+    for c, cell in enumerate(cells):
+        lines = numbering.lines(c, cell.get("source", ""))
+        kind = cell.get("cell_type")
+        if kind == "markdown":
+            read.parts += [part for part, _ in numbered_parts(lines)]
+        elif kind == "code" and code and lines and read.code(lines, c + 1, shell, lines[0][0]):
+            end = lines[-1][0]
+            printed = [(end, line) for line in _outputs(cell.get("outputs"))]
+            if printed:
+                read.parts.append(Part("code", end, end, info="output", body=printed))
+    title = metadata.get("title")
+    title = title.strip() if isinstance(title, str) and title.strip() else None
+    title, reader = read_parts(read.parts, title, keep_variables)
+    reader.warnings[:0] = read.warnings
+    return title, reader
+
+
+# -- the cells of a notebook ------------------------------------------------------------------
+
+
+def _load(text: str, source: str) -> Any:
+    """The JSON of a notebook; None for a page that is neither JSON nor named ``.ipynb``."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise UsageError(
+            f"{source}: not a Jupyter notebook: its JSON is nested too deeply"
+        ) from None
+    except json.JSONDecodeError as exc:
+        if not text.lstrip().startswith(("{", "[")) and PurePath(source).suffix != ".ipynb":
+            return None
+        raise UsageError(
+            f"{source}: not a Jupyter notebook: invalid JSON (line {exc.lineno}, column"
+            f" {exc.colno}): {exc.msg}"
+        ) from None
+
+
+def _checked(doc: object, source: str) -> list[dict[str, Any]]:
+    """The notebook's cells, or a UsageError saying why it is not a notebook iplab reads."""
+    version = doc.get("nbformat") if isinstance(doc, dict) else None
+    if isinstance(version, int) and not isinstance(version, bool) and version < 4:
+        raise UsageError(
+            f"{source}: a notebook of nbformat {version}: iplab reads nbformat 4; convert it"
+            " (jupyter nbconvert --to notebook --nbformat 4) and import that"
+        )
+    cells = doc.get("cells") if isinstance(doc, dict) else None
+    if not isinstance(version, int) or not isinstance(cells, list):
+        raise UsageError(
+            f"{source}: JSON, but not a Jupyter notebook (it has no 'nbformat' and 'cells')"
+        )
+    if not cells:
+        raise UsageError(f"{source}: a notebook with no cells")
+    for c, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict):
+            raise UsageError(f"{source}: cell {c} is not a JSON object")
+        text = cell.get("source", "")
+        if not isinstance(text, str) and not (
+            isinstance(text, list) and all(isinstance(s, str) for s in text)
+        ):
+            raise UsageError(f"{source}: cell {c}: its source is neither text nor a list of lines")
+    return cells
+
+
+def _object(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _language(metadata: dict[str, Any]) -> str:
+    """The kernel's language: a shell's name, ``python``, or what another kernel says."""
+    said = [
+        _object(metadata.get("kernelspec")).get("language"),
+        _object(metadata.get("language_info")).get("name"),
+    ]
+    languages = [s.strip().lower() for s in said if isinstance(s, str) and s.strip()]
+    shell = next((lang for lang in languages if lang in _SHELL_KERNELS), None)
+    return shell or (languages[0] if languages else "python")
+
+
+def _outputs(outputs: object) -> list[str]:
+    """What a code cell printed: its stream text and ``text/plain`` results, in order."""
+    texts: list[str] = []
+    for each in outputs if isinstance(outputs, list) else []:
+        output = _object(each)
+        kind = output.get("output_type")
+        if kind == "stream":
+            value = output.get("text")
+        elif kind in ("execute_result", "display_data"):
+            value = _object(output.get("data")).get("text/plain")
+        else:
+            continue
+        text = value if isinstance(value, str) else ""
+        if isinstance(value, list):
+            text = "".join(s for s in value if isinstance(s, str))
+        if text:
+            texts.append(text if text.endswith("\n") else text + "\n")
+    return _ANSI.sub("", "".join(texts)).splitlines()
+
+
+class _Numbering:
+    """The lines of each cell, numbered by the line of the file their string is on."""
+
+    def __init__(self, located: dict[tuple[int, int], int] | None) -> None:
+        self.located = located
+        self.counted = 0  # lines counted through the cells (when strings cannot be located)
+
+    def lines(self, cell: int, source: str | list[str]) -> Numbered:
+        pieces = [source] if isinstance(source, str) else source
+        starts: list[int] = []
+        offset = 0
+        for text in pieces:
+            starts.append(offset)
+            offset += len(text)
+        out: Numbered = []
+        offset = 0
+        for line in "".join(pieces).splitlines(keepends=True):
+            piece = bisect.bisect_right(starts, offset) - 1  # the string the line starts in
+            offset += len(line)
+            if self.located is not None:
+                number = self.located.get((cell, piece), 0)
+            else:
+                number = self.counted + len(out) + 1
+            out.append((number, line.splitlines()[0]))
+        self.counted += len(out)
+        return out
+
+
+def _strings(value: object) -> int:
+    """How many JSON strings a value is written with (its objects' keys too)."""
+    count, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            count += 1
+        elif isinstance(item, dict):
+            count += len(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
+
+
+def _source_lines(text: str, doc: dict[str, Any]) -> dict[tuple[int, int], int] | None:
+    """The line of the file each string of a cell's source is on, by (cell, piece); None
+    when the file's strings are not the notebook's, one for one (a key given twice)."""
+    wanted: dict[int, tuple[int, int]] = {}  # the index of a string in the file: its place
+    index = 0
+    for key, value in doc.items():
+        index += 1
+        if key != "cells":
+            index += _strings(value)
+            continue
+        for c, cell in enumerate(value):
+            for cell_key, cell_value in cell.items():
+                index += 1
+                if cell_key == "source":
+                    pieces = [cell_value] if isinstance(cell_value, str) else cell_value
+                    for k in range(len(pieces)):
+                        wanted[index + k] = (c, k)
+                index += _strings(cell_value)
+    located: dict[tuple[int, int], int] = {}
+    line, at, count = 1, 0, 0
+    for count, match in enumerate(_JSON_STRING.finditer(text), start=1):
+        if (place := wanted.get(count - 1)) is not None:
+            line += text.count("\n", at, match.start())
+            at = match.start()
+            located[place] = line
+    return located if count == index else None
+
+
+# -- code: what is a command ---------------------------------------------------------------------
+
+
+class _Cells:
+    """The parts of a notebook (or of an exported page), and what is said of its cells."""
+
+    def __init__(self) -> None:
+        self.parts: list[Part] = []
+        self.warnings: list[str] = []
+        self.probe = Reader(markdown=True)  # (what looks like a command, by its program)
+
+    def warn(self, line: int, cell: int | None, text: str) -> None:
+        where = f"line {line}" if cell is None else f"line {line} (cell {cell})"
+        self.warnings.append(f"{where}: {text}")
+
+    def code(
+        self, lines: Sequence[tuple[int, str]], cell: int | None, shell: bool, line: int
+    ) -> bool:
+        """A code cell (or a Python fence) as the parts of its commands; whether it has any.
+        ``line``: where it starts (the fence of a page, the first line of a cell)."""
+        rest = list(lines)
+        while rest and not rest[0][1].strip():
+            rest.pop(0)
+        if not rest:
+            return False
+        if shell:
+            return self._script(rest, line)
+        number, first = rest[0]
+        magic = _CELL_MAGIC.fullmatch(first)
+        if magic is None:
+            return self._python(rest, cell)
+        name, words = magic[1], magic[2].split()
+        program, options = _script_program(words) if name == "script" else (name, words)
+        if program in _SHELL_MAGICS:
+            if options:
+                self.warn(
+                    number, cell, f"%%{name} {magic[2]}: read as a script; its options are not"
+                )
+            return self._script(rest[1:], number)
+        if name in _CODE_MAGICS:
+            return self._python(rest[1:], cell)
+        if name in _CAPTURE_MAGICS:
+            self.warn(number, cell, f"%%{name}: Python keeps what it prints; not imported")
+        elif name in _WRITE_MAGICS:
+            self.warn(
+                number, cell, f"%%{name} {magic[2]}: the file it writes is not imported (a"
+                " command that uses it will not find it)"
+            )  # fmt: skip
+        return False
+
+    def _script(self, lines: Numbered, line: int) -> bool:
+        """A shell cell: read as a ``bash`` block of a page."""
+        if not any(text.strip() for _, text in lines):
+            return False
+        self.parts.append(Part("code", line, lines[-1][0], info="bash", body=lines))
+        return True
+
+    def _python(self, lines: Numbered, cell: int | None) -> bool:
+        """A Python cell: its ``!`` lines, each a block of its own (so that no line of it is
+        ever taken for what the one before printed), with the comments right above it."""
+        found = False
+        comments: Numbered = []
+        i = 0
+        while i < len(lines):
+            number, text = lines[i]
+            i += 1
+            escape = _ESCAPE.fullmatch(text)
+            stripped = text.strip()
+            if escape is None:
+                if stripped.startswith("#"):
+                    comments.append((number, stripped))
+                elif stripped:
+                    comments = []
+                    self._python_line(number, cell, stripped)
+                continue
+            command = escape[2].strip()
+            body = [(number, command)]
+            while continues(command) and i < len(lines):  # (IPython joins them too)
+                command = lines[i][1]
+                body.append(lines[i])
+                i += 1
+            if not body[0][1] or body[0][1].startswith("#"):  # (runs nothing)
+                comments = []
+                continue
+            if escape[1]:
+                self.warn(
+                    number, cell, f"{stripped!r} is inside Python code: imported once, as"
+                    " written (Python may run it more than once, or not at all)"
+                )  # fmt: skip
+            for name in dict.fromkeys(_INTERPOLATED.findall(" ".join(t for _, t in body))):
+                self.warn(
+                    number, cell, f"{{{name}}}: IPython puts a Python value here; kept as written"
+                )
+            said = self._comments(comments, body[0][1])
+            comments = []
+            self.parts.append(Part("code", number, body[-1][0], info="bash", body=said + body))
+            found = True
+        return found
+
+    def _python_line(self, number: int, cell: int | None, line: str) -> None:
+        """A line of Python: a warning when it runs a command iplab leaves out."""
+        if _ASSIGNED.match(line) or _CAPTURE.match(line):
+            self.warn(number, cell, f"{line!r}: Python keeps what it prints; not imported")
+        elif _ENV.match(line):
+            self.warn(
+                number, cell, f"{line!r}: a variable of the notebook's environment; not read"
+                " (a command that uses it uses it as the shell has it)"
+            )  # fmt: skip
+        elif _PY_COMMAND.search(line):
+            self.warn(
+                number, cell, f"Python code is not read: {line!r} (only !-lines and %%bash"
+                " cells are commands)"
+            )  # fmt: skip
+
+    def _comments(self, comments: Numbered, command: str) -> Numbered:
+        """The comments above a command, read with it: none when it does not look like a
+        command by itself, or when one of them does (a block with a ``# ip ...`` line and
+        no other command would be read as typed at a root prompt)."""
+        if not self.probe.looks_like_command(command):
+            return []
+        return [
+            (number, text)
+            for number, text in comments
+            if not text.startswith("#!")
+            and strip_prompt(text.lstrip("#").strip()) is None
+            and not self.probe.looks_like_command(text.lstrip("#").strip())
+        ]
+
+
+def _script_program(words: list[str]) -> tuple[str, list[str]]:
+    """``%%script [options] PROGRAM [args]``: the program's name, and the other words."""
+    i = 0
+    while i < len(words) and words[i].startswith("-"):
+        i += 2 if words[i] in _VALUED else 1
+    if i >= len(words):
+        return "", words
+    return PurePath(words[i]).name, words[:i] + words[i + 1 :]
+
+
+# -- Markdown ---------------------------------------------------------------------------------
+
+
+def _lang(info: str) -> str:
+    return (info.split() or [""])[0].lower().strip("{}.")
