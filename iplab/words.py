@@ -133,6 +133,17 @@ _READERS = frozenset(
         *("sleep", "wait"),
     }
 )
+#: ethtool's options that only show (its others change a device: -K, -s, -G, -A, -p...)
+_ETHTOOL_SHOWS = frozenset(
+    {
+        *("-i", "--driver", "-k", "--show-features", "--show-offload", "-S", "--statistics"),
+        *("-g", "--show-ring", "-a", "--show-pause", "-c", "--show-coalesce", "-l"),
+        *("--show-channels", "-T", "--show-time-stamping", "-m", "--module-info", "-e"),
+        *("--eeprom-dump", "-d", "--register-dump", "-x", "--show-rxfh-indir", "-u"),
+        *("--show-ntuple", "-P", "--show-permaddr", "--show-eee", "--show-fec"),
+        *("--show-priv-flags",),
+    }
+)
 _VERSION = frozenset({"-V", "-Version", "-h", "-help", "--help", "--version"})
 _AWKS = frozenset({"awk", "gawk", "mawk", "nawk"})
 #: what lets an awk program write or run something: ``print > "f"``, ``| "cmd"``, system()
@@ -329,6 +340,9 @@ def _reads_words(argv: list[str]) -> bool:
     if program in _SHOWN_BY:  # brctl show, nft [-a] list ...; the rest (nft -f FILE) change
         verbs = [a for a in args if not a.startswith("-")]
         return verbs[:1] != [] and verbs[0] in _SHOWN_BY[program] and "-f" not in args
+    if program == "ethtool":  # ethtool DEV, ethtool -k DEV: shown; -K, -s, -G...: changed
+        options = [a for a in args if a.startswith("-")]
+        return not options or (len(options) == 1 and options[0] in _ETHTOOL_SHOWS)
     if program in _AWKS:  # a program that prints only (no file, pipe, command or -i inplace)
         if any(a.startswith(("-f", "-i", "-E", "--file", "--include", "--exec")) for a in args):
             return False

@@ -26,7 +26,7 @@ from iplab.errors import UsageError
 from iplab.importer.asciidoc import read_asciidoc
 from iplab.importer.convert import detect_kind, import_text
 from iplab.importer.fetch import fetch
-from iplab.importer.markdown import _front_matter
+from iplab.importer.markdown import front_matter
 from iplab.importer.reader import Block, Cmd
 from tests.corpus import Response, markdown_pages
 
@@ -66,7 +66,7 @@ class _Writer:
         self.callouts: dict[int, str] = {}  # a Markdown line: the paragraph to put after it
 
     def write(self) -> str:
-        title, start = _front_matter(self.lines)
+        title, start = front_matter(self.lines)
         tokens = MarkdownIt("commonmark").parse("\n".join(self.lines[start:]) + "\n")
         out = self.out
         if "comments" in self.style:

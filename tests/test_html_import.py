@@ -29,7 +29,7 @@ from pygments.util import ClassNotFound
 from iplab.errors import UsageError
 from iplab.importer.convert import detect_kind, import_text
 from iplab.importer.fetch import LIMIT, fetch, raw_address
-from iplab.importer.markdown import _front_matter
+from iplab.importer.markdown import front_matter
 from tests.corpus import CORPUS, Response, markdown_pages
 from tests.kernel import apart
 
@@ -68,7 +68,7 @@ STYLES: dict[str, Callable[[str, str], str] | None] = {
 def publish(markdown: str, style: str) -> str:
     """A Markdown tutorial as a blog publishes it."""
     lines = markdown.splitlines()
-    title, start = _front_matter(lines)
+    title, start = front_matter(lines)
     body = MarkdownIt("commonmark").render("\n".join(lines[start:]) + "\n")
     engine = STYLES[style]
     if engine is not None:

@@ -21,7 +21,8 @@ from iplab.importer.assembly import (
     title_and_prose,
 )
 from iplab.importer.convert import ImportResult, detect_kind, import_text, scenario_name
-from iplab.importer.markdown import plain, read_markdown
+from iplab.importer.markdown import read_markdown
+from iplab.importer.parts import plain
 from iplab.importer.reader import (
     Cmd,
     Kind,

@@ -30,7 +30,7 @@ from iplab.cli import main
 from iplab.errors import IplabError, UsageError
 from iplab.importer.convert import ImportResult, detect_kind, import_text
 from iplab.importer.fetch import fetch
-from iplab.importer.markdown import _front_matter, read_markdown
+from iplab.importer.markdown import front_matter, read_markdown
 from iplab.importer.notebook import exported_from_notebook, read_exported, read_notebook
 from iplab.importer.reader import Block, Cmd, Reader, continues, strip_prompt
 from tests.conftest import FIXTURES
@@ -615,7 +615,7 @@ class _Writer:
                 self.starts.update(dict.fromkeys(range(event.line, event.end + 1), "block"))
 
     def write(self) -> str:
-        title, start = _front_matter(self.lines)
+        title, start = front_matter(self.lines)
         text = "\n" * start + "\n".join(self.lines[start:])
         cursor = start
         for token in MarkdownIt("commonmark").parse(text):

@@ -18,7 +18,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from iplab.importer.convert import detect_kind, import_text
-from iplab.importer.markdown import _front_matter
+from iplab.importer.markdown import front_matter
 from tests.corpus import markdown_pages
 
 MARKDOWN = markdown_pages()
@@ -40,7 +40,7 @@ def _inline(text: str) -> str:
 def to_rst(markdown: str) -> str:
     """A Markdown tutorial as a Sphinx author writes it."""
     lines = markdown.splitlines()
-    title, start = _front_matter(lines)
+    title, start = front_matter(lines)
     tokens = MarkdownIt("commonmark").parse("\n".join(lines[start:]) + "\n")
     out: list[str] = []
     if title:

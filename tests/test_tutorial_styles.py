@@ -140,7 +140,65 @@ def test_an_empty_word_never_joins_a_batch_where_it_would_be_lost() -> None:
 
 @pytest.mark.parametrize(
     ("command", "reads"),
-    [("wait", True), ("ip -V", True), ("bridge -V", True), ("ip -n a -V", False)],
+    [
+        ("wait", True),
+        ("ip -V", True),
+        ("bridge -V", True),
+        ("ip -n a -V", False),
+        ("ip netns exec a ethtool -k v0 | grep checksumming", True),
+        ("ethtool v0", True),
+        ("ethtool -K v0 tx off", False),
+        ("ethtool -s v0 speed 10", False),
+    ],
 )
 def test_what_only_reads(command: str, reads: bool) -> None:
     assert reads_only(command) is reads
+
+
+LIST_PAGE = """\
+# Lab
+
+1. Namespaces:
+
+        sudo ip netns add l1
+
+2. Addresses, then bring the links up:
+    sudo ip -n l1 link set lo up
+    sudo ip -n l1 addr add 10.3.3.1/24 dev lo
+
+3. `ip netns exec` is fine for one command. Syntax: `ip link set DEV up`.
+
+4. Clean up: `sudo ip netns del l1`
+"""
+
+
+def test_commands_a_list_item_holds_outside_a_code_block_are_read_with_a_warning() -> None:
+    """Lines indented too little to be a code block, and a command after a label: before,
+    prose, dropped without a word (the run said OK with 2 of 5 commands)."""
+    result = import_text(LIST_PAGE, "markdown", "p.md")
+    assert _texts(result) == [
+        "sudo ip netns add l1",
+        "sudo ip -n l1 link set lo up",
+        "sudo ip -n l1 addr add 10.3.3.1/24 dev lo",
+        "sudo ip netns del l1",
+    ]
+    said = "\n".join(result.warnings)
+    assert (
+        "line 8: not in a code block; 'sudo ip -n l1 link set lo up' is read as a command" in said
+    )
+    assert "line 13: not in a code block; 'sudo ip netns del l1'" in said
+
+
+def test_a_code_block_in_a_details_element_is_read() -> None:
+    page = (
+        "# Lab\n\n```bash\nsudo ip netns add d1\n```\n\n<details open>\n<summary>Check</summary>"
+        "\n\n<pre>\n$ sudo ip netns exec d1 ip -br link\nlo DOWN\n</pre>\n\n</details>\n"
+        "\n<pre>\n$ ping -c 1 $PEER\n</pre>\n"
+    )
+    result = import_text(page, "markdown", "p.md")
+    assert _texts(result) == [
+        "sudo ip netns add d1", "sudo ip netns exec d1 ip -br link", "ping -c 1 $PEER"
+    ]  # fmt: skip
+    steps = scenario.load_text(result.yaml, "p.yaml").steps
+    assert steps[1].output == "lo DOWN"
+    assert any(w.startswith("line 18: cannot resolve $PEER") for w in result.warnings)

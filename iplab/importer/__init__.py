@@ -8,7 +8,8 @@ The stages, in order, one module each:
   (the standard library's HTML parser), :mod:`iplab.importer.rst`: reStructuredText
   (docutils), :mod:`iplab.importer.asciidoc` and :mod:`iplab.importer.notebook` (Jupyter:
   its ``!`` lines and ``%%bash`` cells), :mod:`iplab.importer.fetch` when a page is given by
-  its address;
+  its address; each into the parts of :mod:`iplab.importer.parts`, which reads them in
+  order (the title, prose as notes, code blocks to the reader);
 - :mod:`iplab.importer.reader`: the lines of a code block or a script: prompts,
   continuations, comments, output under a command, the script's variables; shell syntax
   through :mod:`iplab.importer.shell` (tree-sitter-bash: statements, loops, ``bash -c``,

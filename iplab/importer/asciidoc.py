@@ -1,5 +1,5 @@
 """An AsciiDoc page (Red Hat and Fedora documentation, Antora sites, lab manuals) read line
-by line into the parts a Markdown page has (:class:`~iplab.importer.markdown.Part`), read
+by line into the parts a Markdown page has (:class:`~iplab.importer.parts.Part`), read
 the same way. No AsciiDoc parser is used: Python's (``asciidoc``) is GPL, and a tutorial
 needs only its blocks, read here as Asciidoctor reads them.
 
@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from iplab.importer.markdown import Part, plain, read_parts
+from iplab.importer.parts import Part, plain, read_parts
 from iplab.importer.reader import Reader
 
 _SECTION = re.compile(r"(={1,6})[ \t]+(\S.*)")

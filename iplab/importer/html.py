@@ -1,6 +1,6 @@
 """A web page (a tutorial saved from the browser, or fetched by its address) read with the
 standard library's HTML parser: its title, headings, paragraphs and code blocks become the
-same parts a Markdown page has (:class:`~iplab.importer.markdown.Part`), read the same way.
+same parts a Markdown page has (:class:`~iplab.importer.parts.Part`), read the same way.
 
 What a blog engine puts around a tutorial is left out: scripts, styles, navigation,
 sidebars, footers, forms, buttons ("Copy"), and the line numbers of a highlighted block
@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from iplab.importer.markdown import Part, read_parts
+from iplab.importer.parts import Part, read_parts
 from iplab.importer.reader import Reader
 
 #: elements whose content is never the tutorial's
@@ -63,6 +63,15 @@ def read_html(text: str, keep_variables: bool = True) -> tuple[str | None, Reade
         parts = [p for p, inside in zip(page.parts, page.in_main, strict=True) if inside]
     title = None if any(p.kind == "heading" and p.title for p in parts) else page.title
     return read_parts(parts, title, keep_variables)
+
+
+def fragment_code(text: str) -> list[Part]:
+    """The code blocks (``<pre>``) of a piece of HTML, such as a Markdown page holds
+    (``<details><pre>...</pre></details>``), its lines counted from 1."""
+    page = _Page()
+    page.feed(text)
+    page.close()
+    return [part for part in page.parts if part.kind == "code"]
 
 
 def _language(attrs: dict[str, str]) -> str | None:

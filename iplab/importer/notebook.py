@@ -1,6 +1,6 @@
 """Jupyter notebooks (``.ipynb``, nbformat 4, read with the standard library's ``json``) and
 Markdown pages exported from them (``jupyter nbconvert --to markdown``, jupytext), read into
-the parts a Markdown page has (:class:`~iplab.importer.markdown.Part`), read the same way.
+the parts a Markdown page has (:class:`~iplab.importer.parts.Part`), read the same way.
 
 What is a command. In a Python (IPython) notebook: the lines of a code cell that start
 with ``!``, IPython's shell escape (``!ip netns add red``, ``!!ip link``, ``!sudo ip ...``,
@@ -61,7 +61,8 @@ from pathlib import PurePath
 from typing import Any
 
 from iplab.errors import UsageError
-from iplab.importer.markdown import Part, numbered_parts, page_parts, read_parts
+from iplab.importer.markdown import numbered_parts, page_parts
+from iplab.importer.parts import Part, read_parts
 from iplab.importer.reader import Reader, continues, strip_prompt
 
 #: the fences of an exported notebook that hold its code cells

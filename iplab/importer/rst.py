@@ -1,6 +1,6 @@
 """A reStructuredText page (Sphinx documentation, the kernel's ``Documentation/``, a
 project's README.rst) read with docutils into the parts a Markdown page has
-(:class:`~iplab.importer.markdown.Part`), read the same way.
+(:class:`~iplab.importer.parts.Part`), read the same way.
 
 The document title, section titles, paragraphs (in lists and admonitions too) and
 literal blocks: ``::`` blocks (in the language of the last ``.. highlight::``),
@@ -22,7 +22,7 @@ from docutils.core import publish_doctree
 from docutils.parsers.rst import Directive, directives, roles
 from docutils.parsers.rst.directives.body import CodeBlock
 
-from iplab.importer.markdown import Part, read_parts
+from iplab.importer.parts import Part, read_parts
 from iplab.importer.reader import Reader
 
 #: Sphinx's roles: read as the text they mark

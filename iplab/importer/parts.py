@@ -1,0 +1,162 @@
+"""The parts of a tutorial page (headings, paragraphs, code blocks), whatever its markup
+(:mod:`~iplab.importer.markdown`, :mod:`~iplab.importer.html`, :mod:`~iplab.importer.rst`,
+:mod:`~iplab.importer.asciidoc`, :mod:`~iplab.importer.notebook` make them), read in
+order: the first level-one heading is the title, the prose is notes, the code blocks go to
+the :class:`~iplab.importer.reader.Reader`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from iplab.importer.reader import (
+    KNOWN_PROGRAMS,
+    NOT_SHELL_LANGS,
+    SHELL_LANGS,
+    Reader,
+    first_program,
+    strip_prompt,
+)
+from iplab.lineparse import LineError, classify
+from iplab.steps import NetnsExec
+
+_INLINE = (
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # [text](url)
+    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # [text][ref]
+    (re.compile(r"(`+)\s*(.+?)\s*\1"), r"\2"),  # `code`, ```code```
+    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),  # **strong**
+    (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"\1"),  # *emphasis*
+    (re.compile(r"<[^>\n]+>"), ""),  # inline HTML
+)
+
+
+def plain(text: str) -> str:
+    """Markdown inline markup removed (links keep their text), whitespace collapsed."""
+    for pattern, repl in _INLINE:
+        text = pattern.sub(repl, text)
+    return " ".join(text.split())
+
+
+@dataclass
+class Part:
+    """One block of a page, as a Markdown or an HTML page holds it (see iplab.importer.html)."""
+
+    kind: Literal["heading", "paragraph", "code"]
+    #: where it starts and ends (1-based lines of the input)
+    line: int
+    end: int
+    #: a heading's text; a paragraph's source lines (markup removed by :func:`plain` later)
+    text: str = ""
+    source: list[str] = field(default_factory=list)
+    #: a level-one heading that may be the page's title
+    title: bool = False
+    #: a code block's language (its info string) and its lines, numbered
+    info: str = ""
+    body: list[tuple[int, str]] = field(default_factory=list)
+
+
+def read_parts(
+    parts: Sequence[Part], title: str | None, keep_variables: bool
+) -> tuple[str | None, Reader]:
+    """A page's parts, in order, read: the first level-one heading is its title (unless it
+    has one), the others are notes, code blocks go to the reader."""
+    reader = Reader(markdown=True, keep_variables=keep_variables)
+    h1_taken = title is not None
+    code_on_page = any(part.kind == "code" for part in parts)
+    for part in parts:
+        if part.kind == "heading":
+            if part.title and not h1_taken:
+                title, h1_taken = part.text, True
+            else:
+                reader.note("heading", part.text, part.line)
+        elif part.kind == "paragraph":
+            _bare_paragraph(reader, part.source, part.line, code_on_page)
+        else:
+            _code_block(reader, part.info, part.body, part.line)
+    return title, reader
+
+
+def _bare_paragraph(reader: Reader, source: list[str], line: int, code_on_page: bool) -> None:
+    """The lines of a paragraph that are ``ip`` commands, read as commands (with a warning);
+    the rest is prose. On a page without code blocks, a line that is a command, or one in
+    backquotes; on a page with them, a line that is a command as it stands (a list item's
+    lines indented too little to be a code block), or one in backquotes after a label
+    (``Clean up: `ip netns del a```): a mention in a sentence stays prose."""
+    prose: list[str] = []
+    prose_line = line
+    for number, text in enumerate(source, start=line):
+        body = _command_in(text, code_on_page)
+        if body is not None and first_program(body) == "ip" and _typed(body, code_on_page):
+            reader.note("paragraph", plain(" ".join(prose)), prose_line, number - 1)
+            prose, prose_line = [], number + 1
+            where = "the page has no code blocks" if not code_on_page else "not in a code block"
+            reader.warnings.append(f"line {number}: {where}; {body!r} is read as a command")
+            reader.command(body, number, [], 0)
+        else:
+            prose.append(text)
+    reader.note("paragraph", plain(" ".join(prose)), prose_line, line + len(source) - 1)
+
+
+#: a word that stands for one the reader chooses (``NAME``, ``DEV``, ``IFNAME``)
+_PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]+")
+_LABELLED = re.compile(r"(?:[^`]*:\s*)?`([^`]+)`\s*")
+
+
+def _command_in(text: str, code_on_page: bool) -> str | None:
+    """What of a paragraph's line may be a command (see _bare_paragraph), or None."""
+    stripped = text.strip()
+    if not code_on_page:
+        body = stripped.strip("`").strip()
+    elif "`" not in stripped:
+        body = stripped
+    elif match := _LABELLED.fullmatch(stripped):
+        body = match[1].strip()
+    else:
+        return None
+    return strip_prompt(body) or body
+
+
+def _typed(line: str, code_on_page: bool = False) -> bool:
+    """An ``ip`` line iplab types (one it cannot read at all is prose here). Beside code
+    blocks, one whose words are not a sentence's too: not ending as one (``.``, ``:``), and
+    not ``ip netns exec`` of a word that is no program (``ip netns exec is fine for...``)."""
+    try:
+        parsed = classify(line)
+    except LineError:
+        return False
+    if not parsed.typed or not code_on_page:
+        return parsed.typed
+    if line.rstrip().endswith((".", ":", ",", ";", "!", "?")):
+        return False
+    if any(_PLACEHOLDER.fullmatch(word) for word in line.split()):
+        return False  # Syntax: `ip link set DEV up`
+    op = parsed.op
+    return not isinstance(op, NetnsExec) or first_program(op.command) in KNOWN_PROGRAMS
+
+
+def _code_block(reader: Reader, info: str, body: list[tuple[int, str]], line: int) -> None:
+    """A code block: commands when its language is a shell's (or none, or a misspelling of
+    one, or unknown while its lines look like commands), else prose or printed output."""
+    lang = (info.split() or [""])[0].lower().strip("{}.")
+    if lang in SHELL_LANGS or lang == "":
+        reader.block(body, shell_lang=lang != "")
+        return
+    if lang not in NOT_SHELL_LANGS:
+        close = difflib.get_close_matches(lang, sorted(SHELL_LANGS), n=1, cutoff=0.6)
+        looks = any(
+            strip_prompt(text.lstrip()) or reader.looks_like_command(text.strip())
+            for _, text in body
+        )
+        if close or looks:
+            said = f"a misspelling of {close[0]!r}" if close else "its lines look like commands"
+            reader.warnings.append(
+                f"line {line}: a code block marked {lang!r} is read as shell ({said})"
+            )
+            reader.block(body, shell_lang=True)
+            return
+    reader.fence(lang, body, line)
