@@ -1401,7 +1401,8 @@ def test_import_writes_the_scenario_and_prints_the_summary(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.startswith(
-        "imported 23 commands into scenario 'container-networking-part2': 18 setup, 5 teardown;"
+        "imported 23 lines into scenario 'container-networking-part2': 23 commands (18 setup,"
+        " 5 teardown;"
     )
     assert captured.err.endswith("model: OK\n")
     assert scenario.load(str(out)).name == "container-networking-part2"
@@ -1414,7 +1415,9 @@ def test_import_to_stdout_with_a_name(capsys: pytest.CaptureFixture[str]) -> Non
     script = IMPORT / "bridge-lab.sh"
     assert out.out == import_text(script.read_text(), "shell", str(script), name="left").yaml
     assert "\nname: left\n" in out.out
-    assert out.err.startswith("imported 26 commands into scenario 'left': 23 setup, 3 teardown;")
+    assert out.err.startswith(
+        "imported 26 lines into scenario 'left': 26 commands (23 setup, 3 teardown;"
+    )
 
 
 def test_the_format_option_overrides_the_detection(tmp_path: Path) -> None:

@@ -115,10 +115,11 @@ class ImportResult:
     def summary(self, kinds: bool = False) -> str:
         """What the import found; with ``kinds``, the line counting typed / raw with effects /
         raw unknown commands too (printed on stderr, not in the file's trailer)."""
+        printed = sum(line.count("\n") + 1 for line in self.lines)  # (a loop: its lines)
         out = [
-            f"imported {len(self.lines)} commands into scenario {self.name!r}:"
-            f" {self.setup} setup, {self.teardown} teardown; {self.typed} typed, {self.raw} raw;"
-            f" sudo: {self.sudo}"
+            f"imported {printed} line{'s' * (printed != 1)} into scenario {self.name!r}:"
+            f" {self.setup + self.teardown} commands ({self.setup} setup, {self.teardown}"
+            f" teardown; {self.typed} typed, {self.raw} raw); sudo: {self.sudo}"
         ]
         if kinds:
             out.append(self.kinds().rstrip("\n"))
