@@ -202,3 +202,18 @@ def test_a_code_block_in_a_details_element_is_read() -> None:
     steps = scenario.load_text(result.yaml, "p.yaml").steps
     assert steps[1].output == "lo DOWN"
     assert any(w.startswith("line 18: cannot resolve $PEER") for w in result.warnings)
+
+
+@pytest.mark.parametrize(
+    "heading", ["Nettoyage", "Limpieza", "Aufräumen", "Уборка", "清理", "後片付け", "정리"]
+)
+def test_a_cleanup_heading_in_the_language_of_the_page_marks_the_teardown(heading: str) -> None:
+    """The heading, not only the deletions at the end, says where the teardown starts: a
+    ``sysctl`` put back before the deletions was a setup step (hunt C, in Russian)."""
+    page = (
+        "# Lab\n\n```bash\nip netns add a\nip netns exec a sysctl -w net.ipv4.ip_forward=1\n```"
+        f"\n\n## {heading}\n\n```bash\nip netns exec a sysctl -w net.ipv4.ip_forward=0\n"
+        "ip netns del a\n```\n"
+    )
+    result = import_text(page, "markdown", "p.md")
+    assert (result.setup, result.teardown) == (2, 2)

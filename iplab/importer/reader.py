@@ -58,7 +58,12 @@ NOT_SHELL_LANGS = frozenset(
     }
 )
 CLEANUP = re.compile(
-    r"\b(?:clean(?:ing)?[\s-]?up|teardown|tear(?:ing)?[\s-]down|delete everything)\b", re.I
+    r"\b(?:clean(?:ing)?[\s-]?up|teardown|tear(?:ing)?[\s-]down|delete everything"
+    # the same heading in the languages tutorials are written in
+    r"|nettoyage|nettoyer|limpieza|limpiar|limpeza|aufr(?:ä|ae)umen|pulizia|opruimen"
+    r"|очистка|уборка|удаление)\b"
+    r"|清理|清除|後片付け|片付け|クリーンアップ|정리",
+    re.I,
 )
 
 #: what a prompt may start with: a tag a shell's PS1 shows (``(venv) ``, ``[ns1] ``)
