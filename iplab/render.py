@@ -312,8 +312,10 @@ def reported(stdout: str, names: Sequence[str]) -> tuple[str, dict[str, str]]:
 
 
 def prelude(values: dict[str, str]) -> str:
-    """The lines that set, in a later step's bash, the variables earlier steps set."""
-    return "".join(f"{declaration}\n" for declaration in values.values())
+    """The lines that set, in a later step's bash, the variables earlier steps set; exported,
+    so that a command it runs in a namespace's shell has them too (``ip netns exec ns1 bash
+    -c 'ip link set $IF up'``: the line the author typed in that shell)."""
+    return "".join(f"{declaration}\nexport {name}\n" for name, declaration in values.items())
 
 
 def shown(declaration: str) -> str:

@@ -130,7 +130,8 @@ _READERS = frozenset(
         *("ping", "ping6", "traceroute", "tracepath", "arping", "ss", "netstat", "lsns"),
         *("cat", "ls", "readlink", "echo", "printf", "grep", "head", "tail", "wc", "true"),
         *("egrep", "fgrep", "sort", "uniq", "cut", "tr", "column", "jq", "less", "more"),
-        *("sleep", "wait"),
+        *("sleep", "wait", "uname", "whoami", "id", "pgrep", "pidof", "seq", "basename"),
+        *("dirname", "stat", "which"),
     }
 )
 #: ethtool's options that only show (its others change a device: -K, -s, -G, -A, -p...)
@@ -340,6 +341,10 @@ def _reads_words(argv: list[str]) -> bool:
     if program in _SHOWN_BY:  # brctl show, nft [-a] list ...; the rest (nft -f FILE) change
         verbs = [a for a in args if not a.startswith("-")]
         return verbs[:1] != [] and verbs[0] in _SHOWN_BY[program] and "-f" not in args
+    if program == "date":  # date +%s shows; date -s sets the clock
+        return not any(a in ("-s", "--set") or a.startswith("--set=") for a in args)
+    if program == "hostname":  # hostname, hostname -I show; hostname NAME sets it
+        return all(a.startswith("-") for a in args) and not {"-F", "--file", "-b"} & set(args)
     if program == "ethtool":  # ethtool DEV, ethtool -k DEV: shown; -K, -s, -G...: changed
         options = [a for a in args if a.startswith("-")]
         return not options or (len(options) == 1 and options[0] in _ETHTOOL_SHOWS)

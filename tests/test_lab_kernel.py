@@ -435,3 +435,24 @@ def test_a_link_set_down_and_up_and_an_empty_alias_end_ok(tmp_path: Path) -> Non
     )
     said = run.stdout + run.stderr
     assert "rc=0" in run.stdout and "the kernel holds what the scenario promised" in said, said
+
+
+def test_a_value_computed_in_a_namespaces_shell_reaches_the_lines_typed_there(
+    tmp_path: Path,
+) -> None:
+    """``IF=$(ip -br link | ...)`` in ``ip netns exec a bash <<EOF``: the value is read in
+    the namespace, and the next line of that shell (run as ``ip netns exec a bash -c``)
+    has it; before, it was dropped and ``ip link set $IF up`` failed (hunt E)."""
+    (tmp_path / "hs.sh").write_text(
+        "ip netns add hs1\nip -n hs1 link add hsv0 type veth peer name hsv1\n"
+        "ip netns exec hs1 bash <<'EOF'\n"
+        "IF=$(ip -br link | awk '/^hsv0/ {print $1}' | cut -d@ -f1)\n"
+        "ip link set $IF up\nEOF\nip netns exec hs1 ip -br link show hsv0\n"
+    )
+    run = apart(
+        f"cd {tmp_path} && {sys.executable} -m iplab import hs.sh -o hs.yaml 2>/dev/null &&"
+        f" {sys.executable} -m iplab run hs.yaml --state-dir {tmp_path}/s; echo rc=$?"
+    )
+    said = run.stdout + run.stderr
+    assert "rc=0" in run.stdout and '    IF="hsv0"\n' in run.stdout, said
+    assert re.search(r"hsv0@hsv1 +(UP|LOWERLAYERDOWN)", run.stdout), said

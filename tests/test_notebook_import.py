@@ -26,6 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
+from iplab import scenario
 from iplab.cli import main
 from iplab.errors import IplabError, UsageError
 from iplab.importer.convert import ImportResult, detect_kind, import_text
@@ -33,6 +34,7 @@ from iplab.importer.fetch import fetch
 from iplab.importer.markdown import front_matter, read_markdown
 from iplab.importer.notebook import exported_from_notebook, read_exported, read_notebook
 from iplab.importer.reader import Block, Cmd, Reader, continues, strip_prompt
+from iplab.steps import NetnsAdd
 from tests.conftest import FIXTURES
 from tests.corpus import Response, markdown_pages, printed
 
@@ -345,22 +347,27 @@ def test_bang_lines_are_commands_and_nothing_else_of_python_is() -> None:
          " prints; not imported"],
         [f"line {first + 12} (cell 1)", "'%sx ip -br link': Python keeps what it prints; not"
          " imported"],
-        [f"line {first + 13} (cell 1)", "'%env NS=red': a variable of the notebook's"
-         " environment; not read (a command that uses it uses it as the shell has it)"],
         [f"line {first + 14} (cell 1)", "Python code is not read: 'os.system(\"ip netns add"
          " green\")' (only !-lines and %%bash cells are commands)"],
     ]  # fmt: skip
 
 
-def test_ipython_interpolation_is_kept_as_written_and_said() -> None:
-    cell = "ns = 'red'\n!ip netns add {ns}\n!ip netns add ${NS:-blue} && echo {a,b} {1..3}\n"
+def test_ipython_interpolation_of_a_name_the_cells_set_is_its_value_else_said() -> None:
+    """``ns = 'red'`` then ``!ip netns add {ns}`` (and ``$ns``, ``%env NS red``): IPython
+    puts red there; a name the cells do not set to a string or a number is kept, and said."""
+    cell = (
+        "ns = 'red'\nn = 2\n%env NS blue\n!ip netns add {ns}\n!ip netns add $ns$n\n"
+        "!ip netns add {other}\n!ip netns add ${NS:-x} && echo {a,b} {1..3}\n"
+    )
     page = notebook(code_cell(cell))
     result = _import(page)
-    assert result.lines[0] == "ip netns add {ns}"
+    assert result.lines[0] == "ip netns add ${ns}"
+    steps = scenario.load_text(result.yaml, "n.yaml").steps
+    assert [s.op.name for s in steps if isinstance(s.op, NetnsAdd)] == ["red", "red2", "blue"]
     said = [w for w in result.warnings if "IPython" in w]
-    line = file_line(page, "!ip netns add {ns}")
+    line = file_line(page, "!ip netns add {other}")
     assert said == [
-        f"line {line} (cell 1): {{ns}}: IPython puts a Python value here; kept as written"
+        f"line {line} (cell 1): {{other}}: IPython puts a Python value here; kept as written"
     ]
 
 
@@ -747,3 +754,28 @@ def test_any_notebook_imports_or_is_refused_with_a_message(
     metadata = {"kernelspec": {"language": "bash"}} if bash else None
     with contextlib.suppress(IplabError):  # refused, with a message: what a user sees
         _import(notebook(*cells, metadata=metadata))
+
+
+def test_a_bang_line_inside_a_python_string_is_the_strings_text() -> None:
+    """``s = \"\"\"`` / ``!ip netns add x`` / ``\"\"\"``: IPython leaves the line in the string;
+    iplab ran it, on a notebook and on an ordinary page's Python block (hunt E)."""
+    cell = (
+        "s = \"\"\"\n!ip netns add in-a-string\n\"\"\"\n!ip netns add real\nt = '''x\n!ip l\n'''\n"
+    )
+    assert _import(notebook(code_cell(cell))).lines == ("ip netns add real",)
+    page = f"# Lab\n\n```bash\nip netns add a\n```\n\n```python\n{cell}```\n"
+    assert import_text(page, "markdown", "p.md").lines == ("ip netns add a", "ip netns add real")
+
+
+def test_an_ipython_console_transcript_runs_its_input_lines_only() -> None:
+    page = (
+        "# Lab\n\n```ipython\nIn [1]: !ip netns add c1\n\nIn [2]: x = !ip netns list\n\n"
+        "In [3]: !ip -n c1 -br link\nlo               DOWN\n```\n"
+    )
+    result = import_text(page, "markdown", "p.md")
+    assert result.lines == ("ip netns add c1", "ip -n c1 -br link")
+
+
+def test_a_line_magic_that_times_a_bang_line_runs_it() -> None:
+    result = _import(notebook(code_cell("%time !ip netns add t1\n%timeit -n1 x = 1\n")))
+    assert result.lines == ("ip netns add t1",)

@@ -157,3 +157,37 @@ def test_a_step_that_sets_runs_in_bash_even_unasked() -> None:
     text = "name: s\nsetup:\n  - action: raw\n    command: X=$(cat /f)\n    sets: [X]\n"
     op = scenario.load_text(text, "s.yaml").steps[0].op
     assert isinstance(op, Raw) and op.shell and op.sets == ("X",)
+
+
+def test_a_value_computed_in_a_namespaces_shell_is_computed_there_and_kept() -> None:
+    """``IF=$(ip -br link | ...)`` typed in ``ip netns exec a bash <<EOF``, in ``bash -c``,
+    after ``nsenter``: it was dropped, and ``ip link set $IF up`` failed (hunt E)."""
+    script = (
+        "ip netns add a\n"
+        "ip netns exec a bash <<'EOF'\nIF=$(ip -br link | awk '{print $1}')\n"
+        "ip link set $IF up\nEOF\n"
+        "ip netns exec a bash -c 'P=$(ip -br link | cut -d\" \" -f1); ip link set $P up'\n"
+        "nsenter --net=/var/run/netns/a\nQ=$(ip -br link | head -1)\necho $Q\nexit\n"
+    )
+    result = import_text(script, "shell", "s.sh")
+    texts = [pc.command.text for pc in build(_scenario(result)).setup]
+    assert texts == [
+        "ip netns add a",
+        "IF=$(ip netns exec a bash -c 'ip -br link | awk '\"'\"'{print $1}'\"'\"'')",
+        "ip netns exec a bash -c 'ip link set $IF up'",
+        "P=$(ip netns exec a bash -c 'ip -br link | cut -d\" \" -f1')",
+        "ip netns exec a bash -c 'ip link set $P up'",
+        "Q=$(ip netns exec a bash -c 'ip -br link | head -1')",
+        "ip netns exec a bash -c 'echo $Q'",
+    ]
+    assert export.text(build(_scenario(result))) == script
+    said = "\n".join(result.warnings)
+    assert "line 4: $IF is what line 3 prints when the lab runs" in said
+    assert "not set in the input" not in said
+
+
+def test_a_value_that_cannot_be_had_leaves_the_variable_empty_and_the_run_going() -> None:
+    """``GONE=$(ip link show x 2>/dev/null)``: bash goes on with GONE empty; iplab stopped
+    the run and rolled it back. The step may fail, as the author's shell lets it."""
+    result = import_text("GONE=$(ip link show nothere 2>/dev/null)\nip netns add a\n", "shell", "s")
+    assert _scenario(result).steps[0].may_fail

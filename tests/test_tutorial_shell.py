@@ -100,7 +100,7 @@ def test_a_multi_line_sh_c_and_a_here_document_into_a_shell_run_inside() -> None
         (None, False), ("r", True), ("r", True)
     ]  # fmt: skip
     # a here-document the shell cannot read is a note with a warning, not a stray step
-    assert result.warnings == (f"line 8: the shell cannot read {')' + chr(10)!r}; skipped",)
+    assert result.warnings == (f"line 9: the shell cannot read {')' + chr(10)!r}; skipped",)
 
 
 def test_guards_narration_set_and_exit_are_notes_not_steps() -> None:

@@ -5,14 +5,16 @@ command lost, run in the wrong namespace, or run when it was output."""
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
-from iplab import scenario
+from iplab import export, scenario
 from iplab.batch import argv_line
 from iplab.importer.convert import ImportResult, import_text
-from iplab.importer.reader import strip_prompt
+from iplab.importer.reader import ShellVars, strip_prompt
 from iplab.plan import build
-from iplab.steps import NetnsExec, Raw
+from iplab.steps import NetnsAdd, NetnsExec, Raw
 from iplab.words import reads_only
 
 
@@ -216,4 +218,111 @@ def test_a_cleanup_heading_in_the_language_of_the_page_marks_the_teardown(headin
         "ip netns del a\n```\n"
     )
     result = import_text(page, "markdown", "p.md")
+    assert (result.setup, result.teardown) == (2, 2)
+
+
+NESTED = """\
+```console
+$ sudo ip netns add o1
+$ sudo ip netns add o2
+$ sudo ip netns exec o1 bash
+root@box:~# ip link set lo up
+root@box:~# ip netns exec o2 bash
+root@box:~# ip link set lo up
+root@box:~# exit
+root@box:~# ip link add dm type bridge
+root@box:~# exit
+$ ip -n o2 -br link
+```
+"""
+
+
+def test_a_shell_opened_in_a_namespaces_shell_is_left_by_its_own_exit() -> None:
+    """Before: the inner shell was a step that did nothing, its ``lo up`` ran in o1, and
+    the bridge typed in o1 after the inner ``exit`` was made in the root namespace."""
+    result = import_text(NESTED, "markdown", "p.md")
+    steps = scenario.load_text(result.yaml, "p.yaml").steps
+    assert [(type(s.op).__name__, s.op.in_ns()) for s in steps] == [
+        ("NetnsAdd", None), ("NetnsAdd", None), ("LinkSet", "o1"), ("LinkSet", "o2"),
+        ("LinkAdd", "o1"), ("LinkShow", "o2"),
+    ]  # fmt: skip
+    printed = export.text(build(scenario.load_text(result.yaml, "p.yaml")))
+    assert printed == "".join(f"{line.split(' ', 1)[1]}\n" for line in NESTED.splitlines()[1:-1])
+
+
+def test_prompts_that_say_the_namespace_come_back_to_the_outer_shell() -> None:
+    page = (
+        "```console\nroot@box:~# ip netns exec p1 bash\n[p1] root@box:~# ip link set lo up\n"
+        "[p1] root@box:~# ip netns exec p2 bash\n[p2] root@box:~# ip -br link\nlo DOWN\n"
+        "[p2] root@box:~# exit\n[p1] root@box:~# ip -br addr\nroot@box:~# ip -br link\n```\n"
+    )
+    steps = scenario.load_text(import_text(page, "markdown", "p.md").yaml, "p.yaml").steps
+    assert [s.op.in_ns() for s in steps] == ["p1", "p2", "p1", None]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "${V%X*}",
+        "${V%%X*}",
+        "${V#*X}",
+        "${V##*X}",
+        "${V%.*}",
+        "${V##*.}",
+        "${V/b/Q}",
+        "${V//b/Q}",
+        "${V/X*/Z}",
+        "${V//[0-9]/N}",
+        "${V:1:2}",
+        "${V: -3}",
+        "${V:2}",
+        "${#V}",
+        "${V^^}",
+        "${V^}",
+        "${V,,}",
+        "${V:-d}",
+        "${U:-d}",
+        "${U-d}",
+        "${V:+p}",
+        "${U:+p}",
+        "${U:-${V}x}",
+        "${U:-${W:-deep}}",
+        "${V:?need}",
+    ],
+)
+@pytest.mark.parametrize("value", ["hEs1", "aXbXc", "10.0.0.1", "veth-br0", ""])
+def test_parameter_expansions_are_what_bash_prints(text: str, value: str) -> None:
+    shell = ShellVars()
+    shell.values["V"] = value
+    said, unresolved = shell.expand(text)
+    if unresolved:  # (only ${V:?} of an empty V: bash stops the script there)
+        assert text == "${V:?need}" and not value
+        return
+    bash = subprocess.run(
+        ["bash", "-c", f'V={value!r}; printf %s "{text}"'],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert said == bash.stdout
+
+
+def test_a_default_that_assigns_is_read_and_a_colon_runs_nothing() -> None:
+    """``: ${BASE:=hEs}`` gave an internal error (KeyError: 'BASE'), hunt E."""
+    result = import_text(": ${BASE:=lab}\nip netns add ${BASE}1\n", "shell", "s.sh")
+    assert result.lines == ("ip netns add ${BASE}1",)  # printed as written
+    assert _texts(result) == ["ip netns add lab1"]
+    steps = scenario.load_text(result.yaml, "s.yaml").steps
+    assert [s.op for s in steps] == [NetnsAdd(name="lab1")]
+
+
+def test_commands_after_a_label_or_a_verb_on_a_page_without_code_blocks() -> None:
+    page = (
+        "# Lab\n\n1. Create them: `sudo ip netns add l3`\n2. Then `sudo ip netns add l4`\n\n"
+        "Run `ip -n l3 link set lo up` to bring loopback up.\n\n"
+        "Clean up: `sudo ip netns del l3` and `sudo ip netns del l4`.\n"
+    )
+    result = import_text(page, "markdown", "p.md")
+    assert _texts(result) == [
+        "sudo ip netns add l3", "sudo ip netns add l4", "sudo ip netns del l3",
+        "sudo ip netns del l4",
+    ]  # fmt: skip
     assert (result.setup, result.teardown) == (2, 2)

@@ -241,7 +241,8 @@ def import_text(
         for d in drafts
         if isinstance(d.op, NetnsDelAll)
     ]
-    warnings = tuple(reader.warnings + probe_warnings + scoped)
+    # (a loop's body said once: the same line, the same words, each time round)
+    warnings = tuple(dict.fromkeys(reader.warnings + probe_warnings + scoped))
     cannot_undo = tuple(_cannot_undo(drafts, cut))
     body = "".join(
         [

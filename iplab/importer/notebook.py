@@ -56,6 +56,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+import shlex
 from collections.abc import Sequence
 from pathlib import PurePath
 from typing import Any
@@ -86,6 +87,17 @@ _ASSIGNED = re.compile(
 )
 _CAPTURE = re.compile(r"%(?:sx|system)\b")
 _ENV = re.compile(r"%(?:env|set_env)\b")
+#: ``%env NS=red``, ``%env NS red``, ``%set_env NS red``: a variable of the environment
+_ENV_SET = re.compile(r"%(?:env|set_env)\s+(?P<name>[A-Za-z_]\w*)(?:\s*=\s*|\s+)(?P<value>\S+)")
+#: ``ns = "red"``, ``n = 3``: a Python name the ``!`` lines may use
+_PY_LITERAL = re.compile(
+    r"(?P<name>[A-Za-z_]\w*)\s*=\s*(?P<value>\"[^\"\\\n]*\"|'[^'\\\n]*'|-?[0-9]+)\s*(?:#.*)?"
+)
+#: a line magic that runs the rest of its line (``%time !ip route``)
+_TIMED = re.compile(r"^([ \t]*)%(?:time|timeit|prun)\s+(?=!)")
+#: IPython's console prompts (``In [3]:``, ``   ...:``)
+_IN_PROMPT = re.compile(r"In \[\d*\]: ?(.*)")
+_MORE_PROMPT = re.compile(r"[ \t]*\.\.\.+: ?(.*)")
 #: IPython's ``{expression}`` in a ``!`` line (not bash's ``${x}``, ``{a,b}``, ``{1..3}``)
 _INTERPOLATED = re.compile(r"(?<![$\\{])\{(?!\{)([A-Za-z_][^{}\s,]*)\}")
 #: a Python string that names a command a lab runs (``sh("ip ...")``, ``["ip", ...]``)
@@ -98,7 +110,7 @@ _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 #: a JSON object that starts as a notebook does (nbformat writes its keys sorted)
 _NOTEBOOK_START = re.compile(r'\ufeff?\s*\{\s*"(?:cells|metadata|nbformat|nbformat_minor)"\s*:')
 #: a line that may be IPython's (a quick look before a page is read as an exported notebook)
-_MAYBE_IPYTHON = re.compile(r"^[ \t]*(?:!|%%)", re.M)
+_MAYBE_IPYTHON = re.compile(r"^[ \t]*(?:!|%%|In \[\d*\]:[ \t]*!)", re.M)
 
 Numbered = list[tuple[int, str]]
 
@@ -340,6 +352,8 @@ class _Cells:
         self.parts: list[Part] = []
         self.warnings: list[str] = []
         self.probe = Reader(markdown=True)  # (what looks like a command, by its program)
+        #: the Python names the cells set to a string or a number (``ns = "red"``)
+        self.names: set[str] = set()
 
     def warn(self, line: int, cell: int | None, text: str) -> None:
         where = f"line {line}" if cell is None else f"line {line} (cell {cell})"
@@ -389,13 +403,21 @@ class _Cells:
 
     def _python(self, lines: Numbered, cell: int | None) -> bool:
         """A Python cell: its ``!`` lines, each a block of its own (so that no line of it is
-        ever taken for what the one before printed), with the comments right above it."""
+        ever taken for what the one before printed), with the comments right above it. A
+        line inside a triple-quoted string is the string's; in a console transcript
+        (``In [1]: !ip a``), the lines after ``In [N]:`` and ``...:`` are the code."""
         found = False
         comments: Numbered = []
+        lines = _transcript_code(lines)
+        quoted: str | None = None  # the open triple quote of a string the lines are in
         i = 0
         while i < len(lines):
             number, text = lines[i]
             i += 1
+            was_quoted, quoted = quoted, _string_state(text, quoted)
+            if was_quoted is not None:
+                continue  # (a line of a string: text, not code)
+            text = _TIMED.sub("", text, count=1)  # %time !ip route: IPython runs the line
             escape = _ESCAPE.fullmatch(text)
             stripped = text.strip()
             if escape is None:
@@ -420,6 +442,9 @@ class _Cells:
                     " written (Python may run it more than once, or not at all)"
                 )  # fmt: skip
             for name in dict.fromkeys(_INTERPOLATED.findall(" ".join(t for _, t in body))):
+                if name in self.names:  # ns = "red" above: IPython puts red here
+                    body = [(n, t.replace(f"{{{name}}}", f"${{{name}}}")) for n, t in body]
+                    continue
                 self.warn(
                     number, cell, f"{{{name}}}: IPython puts a Python value here; kept as written"
                 )
@@ -430,7 +455,17 @@ class _Cells:
         return found
 
     def _python_line(self, number: int, cell: int | None, line: str) -> None:
-        """A line of Python: a warning when it runs a command iplab leaves out."""
+        """A line of Python: a warning when it runs a command iplab leaves out; a string or
+        a number it names (``ns = "red"``), or ``%env NS=red``, a variable the ``!``
+        lines after it may use (IPython puts ``$ns`` and ``{ns}`` there)."""
+        if (literal := _PY_LITERAL.fullmatch(line)) or (literal := _ENV_SET.fullmatch(line)):
+            value = literal["value"]
+            if value[:1] in "'\"":
+                value = value[1:-1]
+            said = f"{literal['name']}={shlex.quote(value)}"
+            self.names.add(literal["name"])
+            self.parts.append(Part("code", number, number, info="bash", body=[(number, said)]))
+            return
         if _ASSIGNED.match(line) or _CAPTURE.match(line):
             self.warn(number, cell, f"{line!r}: Python keeps what it prints; not imported")
         elif _ENV.match(line):
@@ -457,6 +492,47 @@ class _Cells:
             and strip_prompt(text.lstrip("#").strip()) is None
             and not self.probe.looks_like_command(text.lstrip("#").strip())
         ]
+
+
+def _string_state(line: str, quoted: str | None) -> str | None:
+    """The triple quote left open after ``line`` (None: none), given the one open before it
+    (a quick reading: a ``#`` outside a string ends the line's code)."""
+    i = 0
+    while i < len(line):
+        three = line[i : i + 3]
+        if quoted is not None:
+            if three == quoted:
+                quoted, i = None, i + 3
+                continue
+        elif three in ('"""', "'''"):
+            quoted, i = three, i + 3
+            continue
+        elif line[i] == "#":
+            break
+        elif line[i] in "'\"":  # a one-line string: to its closing quote
+            close = line.find(line[i], i + 1)
+            i = len(line) if close < 0 else close + 1
+            continue
+        i += 1
+    return quoted
+
+
+def _transcript_code(lines: Numbered) -> Numbered:
+    """The code of an IPython console transcript (``In [1]: !ip a`` and its ``...:``
+    lines; the rest is what it printed); other lines as they are."""
+    if not any(_IN_PROMPT.match(text.strip()) for _, text in lines):
+        return list(lines)
+    out: Numbered = []
+    inside = False
+    for number, text in lines:
+        if prompt := _IN_PROMPT.match(text.strip()):
+            out.append((number, prompt[1]))
+            inside = True
+        elif inside and (more := _MORE_PROMPT.fullmatch(text)):
+            out.append((number, more[1]))
+        else:
+            inside = False
+    return out
 
 
 def _script_program(words: list[str]) -> tuple[str, list[str]]:

@@ -83,45 +83,55 @@ def read_parts(
 
 def _bare_paragraph(reader: Reader, source: list[str], line: int, code_on_page: bool) -> None:
     """The lines of a paragraph that are ``ip`` commands, read as commands (with a warning);
-    the rest is prose. On a page without code blocks, a line that is a command, or one in
-    backquotes; on a page with them, a line that is a command as it stands (a list item's
-    lines indented too little to be a code block), or one in backquotes after a label
-    (``Clean up: `ip netns del a```): a mention in a sentence stays prose."""
+    the rest is prose. A line that is a command as it stands (on a page with code blocks:
+    a list item's lines indented too little to be a code block), or one whose backquoted
+    commands follow a label or a verb (``Clean up: `ip netns del a` and `ip netns del
+    b`.``, ``Then `ip netns add c```, ``Create the pair with `ip link add ...`.``); a
+    mention in a sentence (``Run `ip a` to see``) stays prose."""
     prose: list[str] = []
     prose_line = line
     for number, text in enumerate(source, start=line):
-        body = _command_in(text, code_on_page)
-        if body is not None and first_program(body) == "ip" and _typed(body, code_on_page):
-            reader.note("paragraph", plain(" ".join(prose)), prose_line, number - 1)
-            prose, prose_line = [], number + 1
-            where = "the page has no code blocks" if not code_on_page else "not in a code block"
+        bodies = _commands_in(text, code_on_page)
+        if not bodies:
+            prose.append(text)
+            continue
+        reader.note("paragraph", plain(" ".join(prose)), prose_line, number - 1)
+        prose, prose_line = [], number + 1
+        where = "the page has no code blocks" if not code_on_page else "not in a code block"
+        for body in bodies:
             reader.warnings.append(f"line {number}: {where}; {body!r} is read as a command")
             reader.command(body, number, [], 0)
-        else:
-            prose.append(text)
     reader.note("paragraph", plain(" ".join(prose)), prose_line, line + len(source) - 1)
 
 
 #: a word that stands for one the reader chooses (``NAME``, ``DEV``, ``IFNAME``)
 _PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]+")
-_LABELLED = re.compile(r"(?:[^`]*:\s*)?`([^`]+)`\s*")
+#: backquoted commands after a label or a verb, joined by "and", "then", commas
+_SPANS = re.compile(
+    r"(?:[^`]*:|(?:[^`]*\s)?(?:with|using|run|type|execute|then|and|now|next|finally))?"
+    r"\s*(?P<spans>`[^`]+`(?:\s*(?:,|;|and|then|,\s*and|,\s*then)?\s*`[^`]+`)*)\s*[.:]?",
+    re.IGNORECASE,
+)
 
 
-def _command_in(text: str, code_on_page: bool) -> str | None:
-    """What of a paragraph's line may be a command (see _bare_paragraph), or None."""
+def _commands_in(text: str, code_on_page: bool) -> list[str]:
+    """The commands a paragraph's line holds (see _bare_paragraph); [] when it is prose."""
     stripped = text.strip()
-    if not code_on_page:
-        body = stripped.strip("`").strip()
-    elif "`" not in stripped:
-        body = stripped
-    elif match := _LABELLED.fullmatch(stripped):
-        body = match[1].strip()
+    if "`" not in stripped:
+        bodies = [stripped]
+    elif match := _SPANS.fullmatch(stripped):
+        bodies = [span.strip() for span in re.findall(r"`([^`]+)`", match["spans"])]
+    elif not code_on_page and stripped.startswith("`") and stripped.endswith("`"):
+        bodies = [stripped.strip("`").strip()]
     else:
-        return None
-    return strip_prompt(body) or body
+        return []
+    bodies = [strip_prompt(body) or body for body in bodies]
+    strict = code_on_page or len(bodies) > 1 or "`" in stripped
+    ok = all(first_program(b) == "ip" and _typed(b, strict) for b in bodies)
+    return bodies if ok else []
 
 
-def _typed(line: str, code_on_page: bool = False) -> bool:
+def _typed(line: str, strict: bool = False) -> bool:
     """An ``ip`` line iplab types (one it cannot read at all is prose here). Beside code
     blocks, one whose words are not a sentence's too: not ending as one (``.``, ``:``), and
     not ``ip netns exec`` of a word that is no program (``ip netns exec is fine for...``)."""
@@ -129,7 +139,7 @@ def _typed(line: str, code_on_page: bool = False) -> bool:
         parsed = classify(line)
     except LineError:
         return False
-    if not parsed.typed or not code_on_page:
+    if not parsed.typed or not strict:
         return parsed.typed
     if line.rstrip().endswith((".", ":", ",", ";", "!", "?")):
         return False

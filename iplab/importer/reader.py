@@ -16,7 +16,7 @@ from __future__ import annotations
 import fnmatch
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -94,8 +94,14 @@ _DECLARING = re.compile(rf"(?:local|export|readonly|declare|typeset)\s|{_NAME}="
 _DECLARATIONS = frozenset({"variable_assignment", "variable_assignments", "declaration_command"})
 _ELEMENT = re.compile(rf"({_NAME})\[([^\]]+)\]=(.*)")
 _KEYED_ITEM = re.compile(r"\[([^\]]+)\]=(.*)", re.DOTALL)
-#: ``${NAME:-WORD}`` and its kin (``-``, ``:=``, ``=``, ``:+``, ``+``)
-_DEFAULT = re.compile(rf"(?P<name>{_NAME}|[0-9]+)(?P<how>:?[-=+])(?P<word>.*)", re.DOTALL)
+#: ``${NAME:-WORD}`` and its kin (``-``, ``:=``, ``=``, ``:+``, ``+``, ``:?``, ``?``)
+_DEFAULT = re.compile(rf"(?P<name>{_NAME}|[0-9]+)(?P<how>:?[-=+?])(?P<word>.*)", re.DOTALL)
+#: ``${#NAME}``, ``${NAME:1:2}``, ``${NAME%PAT}``, ``${NAME/PAT/TO}``, ``${NAME^^}``
+_OPERATED = re.compile(
+    rf"#(?P<length>{_NAME})"
+    rf"|(?P<name>{_NAME}|[0-9]+)(?P<op>:|%%|%|##|#|//|/|\^\^|,,|\^|,)(?P<arg>.*)",
+    re.DOTALL,
+)
 #: what a user's environment sets, which a script read here cannot know
 _ENVIRONMENT = frozenset({"HOME", "USER", "LOGNAME", "PWD", "SHELL", "TERM", "LANG", "HOSTNAME"})
 _ELEMENT_REF = re.compile(rf"(?P<how>[#!]?)(?P<name>{_NAME})\[(?P<sub>[^\]]+)\]")
@@ -460,6 +466,8 @@ class ShellVars:
             return match[0], self.values.get(match[1] or match[2])
         other = _OTHER_REF.match(text, i)
         token = other[0] if other else "$"
+        if text.startswith("${", i):  # (to its own brace: ${2:-${ns}v})
+            token = text[i : _brace_end(text, i) + 1]
         key = token[2:-1] if token.startswith("${") and token.endswith("}") else token[1:]
         if (element := _ELEMENT_REF.fullmatch(key)) and element["name"] in self.arrays:
             return token, self._element(element["how"], element["name"], element["sub"])
@@ -467,6 +475,8 @@ class ShellVars:
             return token, self.values.get(key)
         if token.startswith("${") and (default := _DEFAULT.fullmatch(key)):
             return token, self._defaulted(default["name"], default["how"], default["word"])
+        if token.startswith("${") and (operated := _OPERATED.fullmatch(key)):
+            return token, self._operated(operated)
         if key == "!" and self.background[0]:
             return token, f"%{self.background[0]}"
         return token, None
@@ -481,6 +491,8 @@ class ShellVars:
         if name in self.values and value is None:
             return None
         empty = not value if how.startswith(":") else name not in self.values
+        if how.endswith("?"):  # ${1:?usage}: bash stops the script when it is unset
+            return None if empty else value
         if how.endswith("+"):
             if empty:
                 return ""
@@ -494,6 +506,33 @@ class ShellVars:
         if how.endswith("=") and not name.isdigit():
             self.values[name] = said
         return said
+
+    def _operated(self, found: re.Match[str]) -> str | None:
+        """``${#NAME}``, ``${NAME:1:2}``, ``${NAME%PAT}`` (``%%``, ``#``, ``##``),
+        ``${NAME/PAT/TO}`` (``//``), ``${NAME^^}`` (``,,``, ``^``, ``,``) as bash has them;
+        None when the value, or a pattern, is not known."""
+        if found["length"]:
+            length = self.values.get(found["length"])
+            return None if length is None else str(len(length))
+        value = self.values.get(found["name"])
+        op, arg = found["op"], found["arg"] or ""
+        if value is None or (arg and any(c in arg for c in "'\"`\\")):
+            return None
+        arg, unresolved = self.expand(arg)
+        if unresolved:
+            return None
+        if op in ("^^", ",,", "^", ","):
+            if arg:
+                return None
+            upper = op.startswith("^")
+            changed = value.upper() if upper else value.lower()
+            return changed if len(op) == 2 else changed[:1] + value[1:]
+        if op == ":":
+            return _substring(value, arg)
+        if op in ("%", "%%", "#", "##"):
+            return _trimmed(value, op, arg)
+        pattern, _, to = arg.partition("/")
+        return _replaced(value, pattern, to, every=op == "//")
 
     def _element(self, how: str, name: str, sub: str) -> str | None:
         """``${NAME[SUB]}``, ``${NAME[@]}``, ``${#NAME[@]}``, ``${!NAME[@]}``."""
@@ -541,7 +580,8 @@ class Reader:
         self.warnings: list[str] = []
         self.expanded: dict[str, int] = {}
         #: the shell ``nsenter``/``ip netns exec NS bash`` opened, until ``exit``
-        self.session: _Session | None = None
+        #: the shells opened in namespaces (``ip netns exec NS bash``), innermost last
+        self.sessions: list[_Session] = []
         #: the prompt of the line being read (None: a block without prompts)
         self.prompt: str | None = None
         #: the shell functions the input defines (``create_host() { ... }``): their bodies
@@ -722,10 +762,10 @@ class Reader:
             return i, "silent"
         text, i = self._whole(body, lines, i, prompted)
         end = number + text.count("\n")
-        if self.session is not None:
-            if not self.session.back(self.prompt):
-                return i, self._in_session(text, number)
-            self.session = None  # the author is back at the prompt that opened the shell
+        while self.sessions and self.sessions[-1].back(self.prompt):
+            self.sessions.pop()  # the author is back at the prompt that opened the shell
+        if self.sessions:
+            return i, self._in_session(text, number)
         root = shellread.parse(text)
         stmts = shellread.statements(root)
         if len(stmts) == 1 and not root.has_error and not _backgrounded(stmts[0]):
@@ -761,7 +801,10 @@ class Reader:
             )
             return "silent"
         if _DECLARING.match(body) and (cmd := self._declared(body, number)) is not None:
-            self.events.append(cmd)
+            if self.keep_variables and cmd.text != body:  # printed as written: $NS in it
+                self._keep(Block(body, number, number, [cmd]))
+            else:
+                self.events.append(cmd)
             return "silent"
         if self.vars.assign(body, number):
             return "silent"
@@ -771,7 +814,7 @@ class Reader:
         for match in _REF.finditer(body):
             name = match[1] or match[2]
             if self.vars.values.get(name) is not None:
-                self.expanded.setdefault(name, self.vars.lines[name])
+                self.expanded.setdefault(name, self.vars.lines.get(name, number))
                 known = True
         try:
             parsed = classify(text)
@@ -811,7 +854,12 @@ class Reader:
         return self._runtime(found[0], self.vars, number, f"line {number}")
 
     def _runtime(
-        self, node: shellread.Node, scope: ShellVars, number: int, where: str
+        self,
+        node: shellread.Node,
+        scope: ShellVars,
+        number: int,
+        where: str,
+        inside: _Call | None = None,
     ) -> Cmd | None:
         """``MAC=$(ip netns exec a cat /sys/class/net/v0/address)``: variables whose values
         a command prints when the lab runs. A step that sets them (``sets:``): the shell
@@ -819,8 +867,8 @@ class Reader:
         None: not such a statement (a value iplab evaluates itself, ``local`` in a function)."""
         if node.type not in _DECLARATIONS or not shellread.substitutions(node):
             return None
-        if node.children[0].type == "local":
-            return None
+        if node.children[0].type == "local" and not self._frames:
+            return None  # (local outside a function: bash refuses it)
         parts = [node] if node.type == "variable_assignment" else node.named_children
         set_here = [
             shellread.source(named)
@@ -832,6 +880,8 @@ class Reader:
             return None
         text, unresolved = scope.expand(shellread.one_line(shellread.source(node)))
         self._unresolved([t for t in unresolved if not t.startswith(("$(", "`"))], scope, where)
+        if inside is not None:  # typed in a namespace's shell: what it prints, printed there
+            text = _rewrapped(text, inside.wrap)
         for name in set_here:  # (after the expansion: ``N=$(echo $N)`` reads the old one)
             scope.arrays.pop(name, None)
             scope.values[name], scope.lines[name] = None, self._line(number, node)
@@ -848,7 +898,9 @@ class Reader:
             op = Raw(command=parsed.op.command, shell=True, observes=True, sets=tuple(set_here))
         else:
             op = replace(parsed.op, shell=True, sets=tuple(set_here))
-        return Cmd(text, number, replace(parsed, op=op))
+        # a command that fails leaves the variable empty, and the author's shell goes on
+        # (``GONE=$(ip link show x 2>/dev/null)``): said, as a step that may fail
+        return Cmd(text, number, replace(parsed, op=op), may_fail=True)
 
     # -- shell syntax (tree-sitter-bash) --
 
@@ -940,6 +992,9 @@ class Reader:
         if call.program in ("exit", "logout") and call.inside is None:
             self.note("comment", text, number, end)
             return "silent"
+        if call.program == ":" and call.inside is None:  # : ${NS:=red}: sets, runs nothing
+            self.note("comment", text, number, end)
+            return "silent"
         if call.program == "read" and call.inside is None:  # printed as written, runs nothing
             self.warnings.append(_pause(where, text))
             return self._block(
@@ -951,7 +1006,7 @@ class Reader:
         if call.inside is None or (call.wrapper == "exec" and call.script is None and call.args):
             return None
         if call.script is None and not call.args:  # an interactive shell inside a namespace
-            self.session = _Session(call, [text], self.prompt)
+            self.sessions.append(_Session(call, [text], self.prompt))
             return "silent"
         cmds = self._inside(node, call, self.vars, number, where)
         return self._block(text, number, end, cmds, where, "this command")
@@ -1149,7 +1204,7 @@ class Reader:
                 out += self._commands([f"{text} &"], inside, number, where)
                 continue
             if node.type in _DECLARATIONS:
-                if inside is None and (cmd := self._runtime(node, scope, number, where)):
+                if cmd := self._runtime(node, scope, number, where, inside):
                     out.append(cmd)  # MAC=$(...) in a loop: a step, each time round
                     continue
                 scope.assign(shellread.one_line(shellread.source(node)), self._line(number, node))
@@ -1391,7 +1446,8 @@ class Reader:
             return []
         body, expands = parts[1], parts[2]
         script = scope.expand(body)[0] if expands else body
-        return self._script(script, call, scope, number)
+        start = number + node.start_point.row + 1  # (the document starts on the next line)
+        return self._script(script, call, scope, start)
 
     def _fed_loop(
         self,
@@ -1432,20 +1488,32 @@ class Reader:
         return out
 
     def _in_session(self, text: str, number: int) -> str:
-        """A command typed in the shell that ``nsenter``/``ip netns exec NS bash`` opened."""
-        session = self.session
-        assert session is not None
+        """A command typed in the shell that ``nsenter``/``ip netns exec NS bash`` opened;
+        one that opens a shell in another namespace opens it inside this one (``exit``
+        comes back here)."""
+        session = self.sessions[-1]
         if text.split()[:1] in (["exit"], ["logout"]):
             last = session.block
             if last is not None:
                 last.text += "\n" + text
             else:
                 self.note("comment", "\n".join([*session.lead, text]), number)
-            self.session = None
+            self.sessions.pop()
             return "speaking"
         call = _Call(session.call.sudo, session.call.inside, "", [], None, session.call.shell)
         root = shellread.parse(text)
-        cmds = self._statements(shellread.statements(root), self.vars.copy(), number, call)
+        found = shellread.statements(root)
+        if len(found) == 1 and not root.has_error and found[0].type == "command":
+            opened = self._call(found[0], self.vars)
+            if opened is not None and opened.inside and opened.script is None and not opened.args:
+                # ip netns exec ns2 bash, typed in ns1's shell: the lines after it, in ns2
+                self.sessions.append(_Session(opened, [*session.lead, text], self.prompt))
+                session.lead = []
+                return "silent"
+        root = shellread.parse(text)
+        if session.scope is None:  # (what the shell sets stays in it, until exit)
+            session.scope = self.vars.copy()
+        cmds = self._statements(shellread.statements(root), session.scope, number, call)
         if not cmds:
             self.note("comment", text, number)
             return "speaking"
@@ -1536,6 +1604,104 @@ def _printed_by_iproute(line: str) -> bool:
     if said.obj is None or "\t" in line:  # (a table's columns)
         return True
     return said.word is not None and said.verb is None and ipwords.knows_verbs(words[0], said.obj)
+
+
+def _brace_end(text: str, start: int) -> int:
+    """Where the ``${...}`` at ``start`` closes (past the nested ones and quotes; the text's
+    last index when it does not)."""
+    depth, i = 0, start + 1
+    while i < len(text):
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "'":
+            close = text.find("'", i + 1)
+            i = len(text) if close < 0 else close
+        elif c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return len(text) - 1
+
+
+def _substring(value: str, arg: str) -> str | None:
+    """``${NAME:OFFSET[:LENGTH]}`` of numbers (an offset below 0 written ``: -2``)."""
+    parts = [p.strip() for p in arg.split(":")]
+    if not 1 <= len(parts) <= 2 or not all(re.fullmatch(r"-?[0-9]+", p) for p in parts):
+        return None
+    offset = int(parts[0])
+    start = max(len(value) + offset, 0) if offset < 0 else offset
+    if len(parts) == 1:
+        return value[start:]
+    length = int(parts[1])
+    end = len(value) + length if length < 0 else start + length
+    return value[start:end] if end >= start else None
+
+
+def _trimmed(value: str, op: str, pattern: str) -> str:
+    """``${NAME%PAT}`` (the shortest end that matches), ``%%`` (the longest), ``#``, ``##``
+    (from the start); the pattern is a shell glob."""
+    cuts = range(len(value) + 1)
+    if op.startswith("%"):
+        ends = [k for k in cuts if fnmatch.fnmatchcase(value[k:], pattern)]
+        return value if not ends else value[: (min(ends) if op == "%%" else max(ends))]
+    starts = [k for k in cuts if fnmatch.fnmatchcase(value[:k], pattern)]
+    return value if not starts else value[(max(starts) if op == "##" else min(starts)) :]
+
+
+def _replaced(value: str, pattern: str, to: str, every: bool) -> str | None:
+    """``${NAME/PAT/TO}`` (the first, longest match), ``//`` (every one)."""
+    if not pattern or pattern[0] in "#%":
+        return None  # (anchored forms: not read)
+    out, i, done = [], 0, False
+    while i < len(value):
+        found = (
+            None
+            if done
+            else next(
+                (j for j in range(len(value), i, -1) if fnmatch.fnmatchcase(value[i:j], pattern)),
+                None,
+            )
+        )
+        if found is None:
+            out.append(value[i])
+            i += 1
+            continue
+        out.append(to)
+        i, done = found, not every
+    return "".join(out)
+
+
+def _rewrapped(text: str, wrap: Callable[[str], str]) -> str:
+    """``text`` with the command of each of its ``$(...)`` (and backquotes) run as ``wrap``
+    says: ``IF=$(ip -br link)`` typed in ns1's shell is ``IF=$(ip netns exec ns1 ip -br
+    link)`` in the shell iplab runs (the variable is then the run's, as the author's)."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "'":
+            close = text.find("'", i + 1)
+            end = len(text) if close < 0 else close + 1
+            out.append(text[i:end])
+            i = end
+        elif c == "\\":
+            out.append(text[i : i + 2])
+            i += 2
+        elif (text.startswith("$(", i) and not text.startswith("$((", i)) or c == "`":
+            end = _closing(text, i)
+            opening = 1 if c == "`" else 2
+            inner = text[i + opening : end]
+            out.append(f"$({wrap(inner.strip())})")
+            i = end + 1
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
 
 
 def _substituted(node: shellread.Node) -> str:
@@ -1684,6 +1850,8 @@ class _Session:
     block: Block | None = None
     #: the prompt of the first line typed in it
     inner: str | None = None
+    #: the variables as the shell has them (the outer ones, and what was set in it)
+    scope: ShellVars | None = None
 
     def back(self, prompt: str | None) -> bool:
         """A line at ``prompt`` is typed in the shell the session was opened from: its
