@@ -12,6 +12,7 @@ name: the same scenario always exports to the same bytes.
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -28,6 +29,9 @@ FORMATS = EXPORT_FORMATS
 def _parts(plan: Plan, which: str) -> list[tuple[str, Sequence[PlannedCommand]]]:
     parts = [("setup", plan.setup), ("teardown", plan.teardown)]
     return [(name, cmds) for name, cmds in parts if which in ("all", name) and cmds]
+
+
+_ALIAS = re.compile(r"alias [A-Za-z_]\w*=")
 
 
 def printed(command: Command) -> str | None:
@@ -152,6 +156,8 @@ def script(plan: Plan, which: str = "all") -> str:
     # the first failure ends it, as it ends iplab's run; an unset variable is empty, as in
     # the author's shell (no -u: MACS="$MACS $(...)" builds a list from nothing)
     out.append("set -eo pipefail")
+    if any(_ALIAS.match(printed(pc.command) or "") for _, c in _parts(plan, which) for pc in c):
+        out.append("shopt -s expand_aliases  # (the tutorial's aliases, as at its prompt)")
     assigned: dict[str, ShellValue] = {}
     for name, cmds in _parts(plan, which):
         out += ["", f"# --- {name} ---"]

@@ -102,7 +102,7 @@ def ip_netns(command: str) -> str | None:
     """The namespace a plain ``ip``/``bridge``/``tc`` command works in by its own option
     (``ip -n NS route replace ...``, ``ip -netns NS neigh add ...``, ``ip netns set NS
     ID``, which names NS for the root's table); None: another command, or the root."""
-    argv = plain_words(command)
+    argv = plain_words(command) or words_with_values(command)
     if not argv or argv[0] not in ("ip", "bridge", "tc"):
         return None
     j = 1
@@ -145,6 +145,8 @@ _ETHTOOL_SHOWS = frozenset(
         *("--show-priv-flags",),
     }
 )
+#: shell syntax other than a variable: operators, redirections, substitutions, arithmetic
+_NOT_ONLY_VALUES = re.compile(r"[|&;<>`()]|\$\(")
 _VERSION = frozenset({"-V", "-Version", "-h", "-help", "--help", "--version"})
 _AWKS = frozenset({"awk", "gawk", "mawk", "nawk"})
 #: what lets an awk program write or run something: ``print > "f"``, ``| "cmd"``, system()
@@ -299,6 +301,19 @@ def plain_words(command: str) -> list[str] | None:
         return None
 
 
+def words_with_values(command: str) -> list[str] | None:
+    """The words of a command whose only shell syntax is variables (``ip -n a neigh add
+    10.0.0.1 lladdr $MAC dev v0``), a variable a word of its own; None: any other shell
+    syntax, or a variable in the program's place."""
+    if _NOT_ONLY_VALUES.search(command):
+        return None
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None
+    return words if words and "$" not in words[0] else None
+
+
 def reads_only(command: str) -> bool:
     """A command (without sudo) that only shows state, by what its words say.
 
@@ -440,7 +455,10 @@ def netns_scoped(command: str) -> bool:
     """A command whose every change stays inside the network namespace it runs in (its
     rules, routes, links, ``net.*`` sysctls): deleting the namespace undoes it. Files and
     anything through shell syntax are not: False."""
-    argv = plain_words(command)
+    script = _shell_script(command)
+    if script is not None:
+        return netns_scoped(script)  # ip netns exec NS bash -c 'ip link set $IF up'
+    argv = plain_words(command) or words_with_values(command)
     if not argv:
         return False
     if argv[0] == "sysctl":

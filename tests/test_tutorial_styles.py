@@ -326,3 +326,35 @@ def test_commands_after_a_label_or_a_verb_on_a_page_without_code_blocks() -> Non
         "sudo ip netns del l4",
     ]  # fmt: skip
     assert (result.setup, result.teardown) == (2, 2)
+
+
+def test_a_line_with_a_run_time_value_in_a_labs_namespace_is_undone_with_it() -> None:
+    """``ip -n a neigh add ... lladdr $MAC`` and ``ip netns exec a bash -c 'ip link set $IF
+    up'`` change only a namespace the lab makes: deleting it undoes them; the summary said
+    iplab could not undo them."""
+    script = (
+        "ip netns add a\nip -n a link add v0 type veth peer name v1\n"
+        "MAC=$(ip -n a -br link show v1 | awk '{print $3}')\n"
+        "ip -n a neigh add 10.0.0.9 lladdr $MAC dev v0\n"
+        "ip netns exec a bash <<'EOF'\nIF=$(ip -br link | head -1)\nip link set $IF up\nEOF\n"
+        "ip -n $NS link add x type dummy\n"
+    )
+    result = import_text(script, "shell", "s.sh")
+    assert [c.split(": ", 1)[1] for c in result.cannot_undo] == ["ip -n $NS link add x type dummy"]
+
+
+def test_an_alias_the_page_defines_runs_its_command() -> None:
+    """``alias nsx="sudo ip netns exec"`` then ``nsx a ip -br link``: the second line was
+    lost and preflight said 'this host does not have nsx' (hunt E)."""
+    page = (
+        '```bash\nalias nsx="sudo ip netns exec"\nsudo ip netns add a\n'
+        "nsx a ip link set lo up\nnsx a ip -br link\n```\n"
+    )
+    result = import_text(page, "markdown", "p.md")
+    assert result.lines == tuple(page.split("\n")[1:5])
+    assert _texts(result)[1:] == [
+        "sudo ip netns add a", "sudo ip netns exec a ip link set lo up",
+        "sudo ip netns exec a ip -br link",
+    ]  # fmt: skip
+    script = export.script(build(scenario.load_text(result.yaml, "p.yaml")))
+    assert "\nshopt -s expand_aliases" in script

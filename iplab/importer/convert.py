@@ -319,6 +319,7 @@ def _cannot_undo(drafts: Sequence[Draft], cut: int) -> Iterable[str]:
         undone = isinstance(op, Raw | NetnsExec) and bool(op.creates or op.renames)
         inside = isinstance(op, NetnsExec) and op.ns in made and netns_scoped(op.command)
         inside |= isinstance(op, Raw) and ip_netns(op.command) in made  # ip -n NS ...
+        inside |= isinstance(op, Raw) and _in_made(op.command, made)  # ip netns exec NS sh -c
         kept = isinstance(op, Raw | NetnsExec) and op.undo is None and not op.observes
         # a sysctl's undo is read when it runs; a deletion is not undone, as ip link del
         read_back = sysctl_writes_of(op) is not None
@@ -333,6 +334,16 @@ def _cannot_undo(drafts: Sequence[Draft], cut: int) -> Iterable[str]:
         job |= isinstance(op, NetnsExec) and d.cmd.background and op.ns in made
         if kept and not (undone or inside or read_back or deletion or on_a_link or job):
             yield f"{paths[i]} (line {d.cmd.line}): {d.cmd.text}"
+
+
+def _in_made(command: str, made: set[str]) -> bool:
+    """``ip netns exec NS bash -c 'ip link set $IF up'`` (a line typed in a namespace's
+    shell), in a namespace the input makes, changing only what is in it."""
+    try:
+        ns, inner = inside_netns(shlex.split(command))
+    except ValueError:
+        return False
+    return ns is not None and ns in made and netns_scoped(shlex.join(inner))
 
 
 def _stopped_job(command: str, made: set[str]) -> bool:

@@ -580,6 +580,8 @@ class Reader:
         self.warnings: list[str] = []
         self.expanded: dict[str, int] = {}
         #: the shell ``nsenter``/``ip netns exec NS bash`` opened, until ``exit``
+        #: the aliases the page's shell sessions define (``alias nsx='ip netns exec'``)
+        self.aliases: dict[str, str] = {}
         #: the shells opened in namespaces (``ip netns exec NS bash``), innermost last
         self.sessions: list[_Session] = []
         #: the prompt of the line being read (None: a block without prompts)
@@ -644,6 +646,9 @@ class Reader:
         program = first_program(body)
         if program in KNOWN_PROGRAMS or _ASSIGN.fullmatch(body) or program.startswith("./"):
             return True  # (./lab.sh: a script of the tutorial's own)
+        if program in self.aliases:
+            return True  # nsx a ip -br link, after alias nsx='ip netns exec'
+
         if _FUNCTION.match(body):
             return True  # cleanup() {: a function the lines after call
         ref = _REF.match(program)
@@ -766,6 +771,13 @@ class Reader:
             self.sessions.pop()  # the author is back at the prompt that opened the shell
         if self.sessions:
             return i, self._in_session(text, number)
+        if (word := text.split(maxsplit=1)[0]) in self.aliases:  # nsx a ip -br link
+            expanded = self.aliases[word] + text[len(word) :]
+            where = f"line {number}" if end == number else f"lines {number}-{end}"
+            cmds = self._statements(
+                shellread.statements(shellread.parse(expanded)), self.vars, number, None
+            )
+            return i, self._block(text, number, end, cmds, where, f"the alias {word}")
         root = shellread.parse(text)
         stmts = shellread.statements(root)
         if len(stmts) == 1 and not root.has_error and not _backgrounded(stmts[0]):
@@ -992,6 +1004,15 @@ class Reader:
         if call.program in ("exit", "logout") and call.inside is None:
             self.note("comment", text, number, end)
             return "silent"
+        if call.program == "alias" and call.inside is None and self.markdown and call.args:
+            # alias nsx='ip netns exec': typed at a prompt, the lines after it use it
+            for arg in call.args:
+                name, equals, value = arg.partition("=")
+                if equals and _NAMED.fullmatch(name):
+                    self.aliases[name] = value
+            return self._block(
+                text, number, end, self._commands(["true"], None, number, where), where, ""
+            )
         if call.program == ":" and call.inside is None:  # : ${NS:=red}: sets, runs nothing
             self.note("comment", text, number, end)
             return "silent"
