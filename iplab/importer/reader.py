@@ -1007,9 +1007,9 @@ class Reader:
         if call.program == "alias" and call.inside is None and self.markdown and call.args:
             # alias nsx='ip netns exec': typed at a prompt, the lines after it use it
             for arg in call.args:
-                name, equals, value = arg.partition("=")
-                if equals and _NAMED.fullmatch(name):
-                    self.aliases[name] = value
+                alias, equals, value = arg.partition("=")
+                if equals and _NAMED.fullmatch(alias):
+                    self.aliases[alias] = value
             return self._block(
                 text, number, end, self._commands(["true"], None, number, where), where, ""
             )
