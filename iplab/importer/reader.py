@@ -1585,26 +1585,39 @@ def _batch_options(call: _Call) -> str | None:
 def _closing(text: str, start: int) -> int:
     """Where the ``$(...)`` or backquoted command at ``start`` closes (its ``)`` or closing
     backquote; the end of the text when it does not), past quotes and nested parentheses."""
-    backquoted = text[start] == "`"
-    i, depth = start + (1 if backquoted else 2), 1
+    if text[start] == "`":
+        i = start + 1
+        while i < len(text) and text[i] != "`":
+            i += 2 if text[i] == "\\" else 1
+        return min(i, len(text))
+    return _matched(text, start + 1, "(", ")")
+
+
+def _brace_end(text: str, start: int) -> int:
+    """Where the ``${...}`` at ``start`` closes (past the nested ones and quotes; the text's
+    last index when it does not)."""
+    return min(_matched(text, start + 1, "{", "}"), len(text) - 1)
+
+
+def _matched(text: str, start: int, opening: str, closing: str) -> int:
+    """Where the ``opening`` at ``start`` is closed (past quotes, nested pairs and escaped
+    characters); the end of the text when it is not."""
+    i, depth = start + 1, 1
     while i < len(text):
         c = text[i]
         if c == "\\":
             i += 2
             continue
-        if backquoted:
-            if c == "`":
-                return i
-        elif c == "'":
+        if c == "'":
             close = text.find("'", i + 1)
             i = len(text) if close < 0 else close
         elif c == '"':
             i += 1
             while i < len(text) and text[i] != '"':
                 i += 2 if text[i] == "\\" else 1
-        elif c == "(":
+        elif c == opening:
             depth += 1
-        elif c == ")":
+        elif c == closing:
             depth -= 1
             if depth == 0:
                 return i
@@ -1625,28 +1638,6 @@ def _printed_by_iproute(line: str) -> bool:
     if said.obj is None or "\t" in line:  # (a table's columns)
         return True
     return said.word is not None and said.verb is None and ipwords.knows_verbs(words[0], said.obj)
-
-
-def _brace_end(text: str, start: int) -> int:
-    """Where the ``${...}`` at ``start`` closes (past the nested ones and quotes; the text's
-    last index when it does not)."""
-    depth, i = 0, start + 1
-    while i < len(text):
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "'":
-            close = text.find("'", i + 1)
-            i = len(text) if close < 0 else close
-        elif c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return len(text) - 1
 
 
 def _substring(value: str, arg: str) -> str | None:
