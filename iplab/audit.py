@@ -194,23 +194,25 @@ class AuditLog:
     def _tail(self) -> tuple[int, str, str | None, str | None]:
         """(records in the log, hash of the last, the torn last line or None, how the head
         of a log with records was lost: None, or what the next record says of it)."""
-        try:
-            chunk = statedir.read_state_file(self.path, limit=65536)
-        except FileNotFoundError:
-            return 0, GENESIS, None, None
-        if chunk and not chunk.endswith(b"\n") and b"\n" not in chunk:
-            chunk = statedir.read_state_file(self.path)  # a torn line longer than the chunk
-        torn: str | None = None
-        if chunk and not chunk.endswith(b"\n"):
-            last_line = chunk.rsplit(b"\n", 1)[-1].decode("utf-8", "surrogateescape")
-            if _parsed(last_line) is None:
-                torn = last_line
-        last_hash = GENESIS
-        for line in reversed(chunk.splitlines()):
-            record = _parsed(line.decode("utf-8", "surrogateescape"))
-            if record is not None:
-                last_hash = str(record["hash"])
+        limit = 65536
+        while True:  # the log's end, long enough to hold its last whole record
+            try:
+                chunk = statedir.read_state_file(self.path, limit=limit)
+            except FileNotFoundError:
+                return 0, GENESIS, None, None
+            whole = len(chunk) < limit  # (else it starts inside a record: not one of them)
+            lines = chunk.splitlines() if whole else chunk.splitlines()[1:]
+            torn: str | None = None
+            if chunk and not chunk.endswith(b"\n"):
+                last_line = chunk.rsplit(b"\n", 1)[-1].decode("utf-8", "surrogateescape")
+                if _parsed(last_line) is None:
+                    torn, lines = last_line, lines[:-1]
+            records = (_parsed(line.decode("utf-8", "surrogateescape")) for line in reversed(lines))
+            last = next((r for r in records if r is not None), None)
+            if last is not None or whole:
                 break
+            limit *= 8  # a record longer than what was read (a command's output of 100 KB)
+        last_hash = GENESIS if last is None else str(last["hash"])
         lost: str | None = None
         try:
             head = self._read_head()

@@ -507,7 +507,8 @@ def op_fields(op: Op) -> dict[str, Any]:
         return {"in": op.ns, **fields} if isinstance(op, NetnsExec) else fields
     if isinstance(op, Probe):
         count = op.count if op.count != 1 else None
-        return {"in": op.ns, **_keep(target=op.target, count=count, wait=op.wait)}
+        said = {"in": op.ns, **_keep(target=op.target, count=count, wait=op.wait)}
+        return said if op.reachable else {**said, "reachable": False}
     if isinstance(op, LinkSet):
         return _link_set_fields(op)
     assert isinstance(op, IpOp), op

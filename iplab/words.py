@@ -145,6 +145,8 @@ _ETHTOOL_SHOWS = frozenset(
         *("--show-priv-flags",),
     }
 )
+#: a word in single quotes, or in double quotes without anything the shell expands
+_QUOTED_LITERAL = re.compile(r"'[^']*'|\"(?:[^\"$`\\]|\\.)*\"", re.DOTALL)
 #: shell syntax other than a variable: operators, redirections, substitutions, arithmetic
 _NOT_ONLY_VALUES = re.compile(r"[|&;<>`()]|\$\(")
 _VERSION = frozenset({"-V", "-Version", "-h", "-help", "--help", "--version"})
@@ -248,8 +250,8 @@ def _readers_joined(command: str) -> bool:
     if tokens is None:
         return False
     written = shell_tokens(command, posix=False)  # (with their quotes: 'a $b' is a word)
-    literal = [
-        len(written or ()) == len(tokens) and w[:1] == "'" == w[-1:] and len(w) > 1
+    literal = [  # a quoted word the shell expands nothing in: 'a $b', "> Devices"
+        len(written or ()) == len(tokens) and _QUOTED_LITERAL.fullmatch(w) is not None
         for w in written or tokens
     ]
     stages: list[list[str]] = [[]]

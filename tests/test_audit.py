@@ -155,3 +155,22 @@ def test_a_head_lost_to_a_crash_before_the_first_one_was_written_is_no_tamper(
     log.head.unlink()  # the first append's head never written: a crash
     log.append(_records(1))
     assert log.verify() == (True, "3 records, chain intact")
+
+
+@pytest.mark.parametrize("size", [65536, 200_000, 2_000_000])
+def test_a_record_longer_than_the_end_read_of_the_log_keeps_the_chain(
+    tmp_path: Path, size: int
+) -> None:
+    """A command's output of 100 KB made a record longer than the 64 KiB of the log's end
+    that the next append read: it found no record there, chained to the genesis hash, and
+    ``audit verify`` said the log was broken (hunt F)."""
+    log = AuditLog(tmp_path)
+    big = _records(2)
+    big[1]["text"] = "x" * size
+    log.append(big)
+    log.append(_records(4)[2:])
+    assert log.verify() == (True, "4 records, chain intact")
+    # the head lost too: the count and the hash come from the log itself
+    log.head.unlink()
+    log.append(_records(5)[4:])
+    assert log.read()[-1]["prev"] == log.read()[-2]["hash"]

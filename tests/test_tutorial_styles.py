@@ -14,7 +14,7 @@ from iplab.batch import argv_line
 from iplab.importer.convert import ImportResult, import_text
 from iplab.importer.reader import ShellVars, strip_prompt
 from iplab.plan import build
-from iplab.steps import NetnsAdd, NetnsExec, Raw
+from iplab.steps import NetnsAdd, NetnsExec, Probe, Raw
 from iplab.words import reads_only
 
 
@@ -358,3 +358,76 @@ def test_an_alias_the_page_defines_runs_its_command() -> None:
     ]  # fmt: skip
     script = export.script(build(scenario.load_text(result.yaml, "p.yaml")))
     assert "\nshopt -s expand_aliases" in script
+
+
+def test_a_program_run_in_a_namespace_without_arguments_opens_no_shell() -> None:
+    """``ip netns exec a hostname`` was read as opening a shell in ``a``: its output was
+    dropped and every later line ran inside ``a`` (hunt F)."""
+    page = (
+        "```\nip netns add a\n```\n\n```\nip netns exec a hostname\nip netns exec a arp\n"
+        "ip netns del a\n```\n"
+    )
+    result = import_text(page, "markdown", "p.md")
+    assert _texts(result) == [
+        "ip netns add a", "ip netns exec a hostname", "ip netns exec a arp", "ip netns del a"
+    ]  # fmt: skip
+
+
+def test_a_function_defined_and_called_in_one_block_runs_its_calls() -> None:
+    page = (
+        "```bash\nmkns() {\n  ip netns add $1\n  ip -n $1 link set lo up\n}\nmkns a\nmkns b\n```\n"
+    )
+    assert _texts(import_text(page, "markdown", "p.md"))[1:] == [
+        "ip netns add a", "ip -n a link set lo up", "ip netns add b", "ip -n b link set lo up"
+    ]  # fmt: skip
+
+
+def test_a_counter_a_loops_body_moves_counts_on_in_the_next_round() -> None:
+    """``i=$((i+1))`` in a ``for`` body: every round had i=2 (hunt F)."""
+    loop = "i=2\nfor c in a b c; do\n  ip -n $c addr add 10.9.0.$i/24 dev lo\n  i=$((i+1))\ndone\n"
+    result = import_text("ip netns add a\nip netns add b\nip netns add c\n" + loop, "shell", "s")
+    assert _texts(result)[3:] == [
+        f"ip -n {c} addr add 10.9.0.{n}/24 dev lo" for c, n in zip("abc", (2, 3, 4), strict=True)
+    ]
+    printed = export.script(build(scenario.load_text(result.yaml, "s.yaml")))
+    assert "\n" + loop in printed  # i=2 as the script had it before the loop, not after
+
+
+def test_a_shell_never_left_ends_at_the_next_heading_with_a_warning() -> None:
+    page = (
+        "## In the namespace\n\n```\n$ sudo nsenter --net=/var/run/netns/a bash\n"
+        "$ ip link set lo up\n```\n\n## On the host\n\n"
+        "```\n$ sudo ip link add b0 type bridge\n```\n"
+    )
+    result = import_text(page, "markdown", "p.md")
+    steps = scenario.load_text(result.yaml, "p.yaml").steps
+    assert [s.op.in_ns() for s in steps] == ["a", None]
+    assert any(
+        "never left with exit; read as left before this heading" in w for w in result.warnings
+    )
+
+
+@pytest.mark.parametrize(
+    ("printed", "reachable"),
+    [
+        ("connect: Network is unreachable", False),
+        ("2 packets transmitted, 0 received, 100% packet loss, time 1ms", False),
+        ("From 10.0.1.1 icmp_seq=1 Destination Host Unreachable", False),
+        ("64 bytes from 10.0.2.2: icmp_seq=1 ttl=63 time=0.1 ms", True),
+    ],
+)
+def test_a_ping_the_page_shows_failing_is_a_probe_that_must_fail(
+    printed: str, reachable: bool
+) -> None:
+    page = (
+        "```\n$ ip netns add h1\n$ ip -n h1 addr add 10.0.1.2/24 dev lo\n"
+        f"$ ip netns exec h1 ping -c 2 10.0.1.2\n{printed}\n```\n"
+    )
+    probe = scenario.load_text(import_text(page, "markdown", "p.md").yaml, "p.yaml").steps[2].op
+    assert isinstance(probe, Probe) and probe.reachable is reachable
+
+
+def test_a_quoted_word_the_shell_expands_nothing_in_is_text() -> None:
+    assert reads_only('echo "> Network devices"')
+    assert reads_only('echo -e "\\n> Route table"')
+    assert not reads_only('echo "$(rm -f x)"')

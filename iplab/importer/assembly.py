@@ -14,6 +14,7 @@ What could not be imported, or cannot be undone, is said in the summary.
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -174,7 +175,10 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
     allowed = lab_addresses(d.op for d in drafts)
     out: list[Draft] = []
     warnings: list[str] = []
-    for d in drafts:
+    for written in drafts:
+        d = written
+        if isinstance(d.op, Probe) and _fails(d.cmd.output):  # the page shows it failing
+            d = replace(d, op=replace(d.op, reachable=False))
         if isinstance(d.op, Probe) and d.op.target not in allowed:
             command = renderer().text(d.op).split(" ", 4)[4]
             out.append(replace(d, op=NetnsExec(ns=d.op.ns, command=command, observes=True)))
@@ -185,6 +189,19 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
         else:
             out.append(d)
     return out, warnings
+
+
+#: what ping prints when nothing came back (``100% packet loss``, ``connect: Network is
+#: unreachable``, ``Destination Host Unreachable``, ``0 received``)
+_NO_REPLY = re.compile(
+    r"\b100(?:\.0+)?% packet loss|\bunreachable\b|\b0 (?:packets )?received\b", re.I
+)
+
+
+def _fails(output: Sequence[str]) -> bool:
+    """What a ping printed says it reached nothing (and no reply came back)."""
+    text = "\n".join(output)
+    return bool(_NO_REPLY.search(text)) and " bytes from " not in text
 
 
 def choose_sudo(wanted: Iterable[tuple[Op, bool]]) -> SudoPolicy:

@@ -580,6 +580,8 @@ class Reader:
         self.warnings: list[str] = []
         self.expanded: dict[str, int] = {}
         #: the shell ``nsenter``/``ip netns exec NS bash`` opened, until ``exit``
+        #: the variables as they were before the command being read
+        self._before: ShellVars | None = None
         #: the aliases the page's shell sessions define (``alias nsx='ip netns exec'``)
         self.aliases: dict[str, str] = {}
         #: the shells opened in namespaces (``ip netns exec NS bash``), innermost last
@@ -595,18 +597,26 @@ class Reader:
         self.function_lines: dict[str, int] = {}
 
     def _keep(self, block: Block) -> None:
-        """A block, with the values of the input's variables its text uses."""
+        """A block, with the values of the input's variables its text uses, as they were
+        before it (a loop's body may change them: ``i=$((i + 1))``)."""
+        before = self._before if self._before is not None else self.vars
         for match in _USED.finditer(block.text):
             name = match[1]
-            if name in self.vars.arrays:  # (its $NAME is its first element, in values too)
-                block.variables[name] = dict(self.vars.arrays[name])
-            elif (value := self.vars.values.get(name)) is not None:
+            if name in before.arrays:  # (its $NAME is its first element, in values too)
+                block.variables[name] = dict(before.arrays[name])
+            elif (value := before.values.get(name)) is not None:
                 block.variables[name] = value
         self.events.append(block)
 
     # -- notes and output --
 
     def note(self, kind: NoteKind, text: str, line: int, end: int | None = None) -> None:
+        if kind == "heading" and self.sessions:  # a new section: back on the host
+            self.warnings.append(
+                f"line {line}: the shell {self.sessions[0].opened!r} opened above is never"
+                " left with exit; read as left before this heading"
+            )
+            self.sessions.clear()
         if text.strip():
             self.events.append(Note(kind, text, line, line if end is None else end))
 
@@ -646,8 +656,8 @@ class Reader:
         program = first_program(body)
         if program in KNOWN_PROGRAMS or _ASSIGN.fullmatch(body) or program.startswith("./"):
             return True  # (./lab.sh: a script of the tutorial's own)
-        if program in self.aliases:
-            return True  # nsx a ip -br link, after alias nsx='ip netns exec'
+        if program in self.aliases or program in self.functions:
+            return True  # nsx a ip -br link (alias nsx=...), mkns a (mkns() { ... })
 
         if _FUNCTION.match(body):
             return True  # cleanup() {: a function the lines after call
@@ -765,6 +775,7 @@ class Reader:
         returns the index of the next line and the block's state."""
         if not body:
             return i, "silent"
+        self._before = self.vars.copy()  # (what a block's text uses, as it was before it)
         text, i = self._whole(body, lines, i, prompted)
         end = number + text.count("\n")
         while self.sessions and self.sessions[-1].back(self.prompt):
@@ -1026,8 +1037,8 @@ class Reader:
             return "silent"
         if call.inside is None or (call.wrapper == "exec" and call.script is None and call.args):
             return None
-        if call.script is None and not call.args:  # an interactive shell inside a namespace
-            self.sessions.append(_Session(call, [text], self.prompt))
+        if _opens_a_shell(call):  # an interactive shell inside a namespace
+            self.sessions.append(_Session(call, [text], self.prompt, opened=text))
             return "silent"
         cmds = self._inside(node, call, self.vars, number, where)
         return self._block(text, number, end, cmds, where, "this command")
@@ -1312,11 +1323,18 @@ class Reader:
             )
             return []
         out: list[Cmd] = []
-        for value in values:
-            inner = scope.copy()
-            inner.values[shellread.source(var)] = value
-            inner.lines[shellread.source(var)] = number
-            out += self._statements(shellread.statements(body), inner, number, inside)
+        name = shellread.source(var)
+        kept = (name in scope.values, scope.values.get(name), scope.lines.get(name))
+        for value in values:  # (in the same shell: i=$((i + 1)) in the body counts on)
+            scope.values[name], scope.lines[name] = value, number
+            out += self._statements(shellread.statements(body), scope, number, inside)
+        if kept[0]:  # the loop's variable as it was (a printed script need not set it)
+            scope.values[name] = kept[1]
+            if kept[2] is not None:
+                scope.lines[name] = kept[2]
+        else:
+            scope.values.pop(name, None)
+            scope.lines.pop(name, None)
         return out
 
     def _line(self, number: int, node: shellread.Node) -> int:
@@ -1525,13 +1543,14 @@ class Reader:
         root = shellread.parse(text)
         found = shellread.statements(root)
         if len(found) == 1 and not root.has_error and found[0].type == "command":
-            opened = self._call(found[0], self.vars)
-            if opened is not None and opened.inside and opened.script is None and not opened.args:
+            shell = self._call(found[0], self.vars)
+            if shell is not None and shell.inside and _opens_a_shell(shell):
                 # ip netns exec ns2 bash, typed in ns1's shell: the lines after it, in ns2
-                self.sessions.append(_Session(opened, [*session.lead, text], self.prompt))
+                self.sessions.append(
+                    _Session(shell, [*session.lead, text], self.prompt, opened=text)
+                )
                 session.lead = []
                 return "silent"
-        root = shellread.parse(text)
         if session.scope is None:  # (what the shell sets stays in it, until exit)
             session.scope = self.vars.copy()
         cmds = self._statements(shellread.statements(root), session.scope, number, call)
@@ -1623,6 +1642,12 @@ def _matched(text: str, start: int, opening: str, closing: str) -> int:
                 return i
         i += 1
     return len(text)
+
+
+def _opens_a_shell(call: _Call) -> bool:
+    """``ip netns exec NS bash``, ``nsenter --net=...``: a shell the lines after it are typed
+    in (``ip netns exec NS hostname`` runs a program there, and is done)."""
+    return call.script is None and not call.args and call.program in ("", *shellread.SHELLS)
 
 
 def _printed_by_iproute(line: str) -> bool:
@@ -1860,6 +1885,8 @@ class _Session:
     #: the prompt of the line that opened it (None: the block had none)
     prompt: str | None
     block: Block | None = None
+    #: the line that opened it
+    opened: str = ""
     #: the prompt of the first line typed in it
     inner: str | None = None
     #: the variables as the shell has them (the outer ones, and what was set in it)
