@@ -35,7 +35,7 @@ NOT_RUN = {
 }
 
 #: what may stand before a command on a tutorial's line: indentation, a prompt
-_LEAD = re.compile(r"\s*(?:(?:\$|#|>|[\w.-]+@[\w.-]+:\S*[$#]|\[[^\]\n]+\][$#])\s+)?")
+_LEAD = re.compile(r"\s*(?:(?:\$|#|>|(?:\[\w+\] )?[\w.-]+@[\w.-]+:\S*[$#]|\[[^\]\n]+\][$#])\s+)?")
 
 
 def tutorials() -> list[Path]:

@@ -35,6 +35,8 @@ WITH_CLEANUP = (
     "29-stop-the-server.sh",
     "31-lab-script-up-and-down.sh",
     "32-netcat-chat.md",
+    "33-values-at-run-time.sh",
+    "34-shells-in-namespaces.md",
 )
 
 

@@ -697,8 +697,17 @@ class _Writer:
         cell()
 
 
+#: pages whose commands a notebook cannot say as the page does
+NOT_AS_A_NOTEBOOK = {
+    "34-shells-in-namespaces.md": "a shell it opens in a namespace ends where the prompt"
+    " returns to the one it was opened from; a notebook's cells have no prompts",
+}
+
+
 @pytest.mark.parametrize("style", ["bang", "magic"])
-@pytest.mark.parametrize("path", MARKDOWN, ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [p for p in MARKDOWN if p.name not in NOT_AS_A_NOTEBOOK], ids=lambda p: p.name
+)
 def test_a_tutorial_as_a_notebook_imports_to_the_commands_of_its_markdown(
     path: Path, style: str
 ) -> None:
