@@ -46,7 +46,7 @@ from iplab.steps import (
     RouteDel,
     RouteShow,
 )
-from iplab.words import SHELL_SYNTAX
+from iplab.words import SHELL_SYNTAX, needs_shell
 
 
 def _ctx(f: Fields) -> dict[str, Any]:
@@ -66,7 +66,11 @@ def _word(f: Fields, choices: tuple[str, ...]) -> Any:
     return f.choice("word", choices, choices[0])
 
 
-def _command_text(f: Fields, key: str, shell: bool, required: bool) -> str | None:
+def _command_text(
+    f: Fields, key: str, shell: bool, required: bool, quoted_ok: bool = False
+) -> str | None:
+    """A command field's text, one line; without ``shell``, refused when it needs a shell
+    (``quoted_ok``, a raw step's: not for an operator inside quotes, ``sh -c 'a; b'``)."""
     value = f.text(key, required)
     if value is None:
         return None
@@ -79,7 +83,7 @@ def _command_text(f: Fields, key: str, shell: bool, required: bool) -> str | Non
         f.fail(key, f"cannot be split into words: {exc}")
     if not argv:
         f.fail(key, "is empty")
-    if not shell and SHELL_SYNTAX.search(value):
+    if not shell and (needs_shell(value) if quoted_ok else SHELL_SYNTAX.search(value)):
         f.fail(
             key,
             f"{value!r} uses shell syntax (pipes, redirections, ';', '&', '$')",
@@ -167,8 +171,8 @@ def _raw(f: Fields) -> Op:
     sets = f.names_list("sets", names.shell_variable_problem)
     shell = f.flag("shell") or bool(sets)  # (a command that sets variables runs in bash)
     return Raw(
-        command=_command_text(f, "command", shell, True) or "",
-        undo=_command_text(f, "undo", shell, False),
+        command=_command_text(f, "command", shell, True, quoted_ok=True) or "",
+        undo=_command_text(f, "undo", shell, False, quoted_ok=True),
         observes=f.flag("observe"),
         shell=shell,
         sets=sets,

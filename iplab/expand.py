@@ -3,6 +3,10 @@ conditions, blocks, shell blocks, ``flap`` and the ``topology:`` form -> typed s
 
 Bounded: a scenario makes at most :data:`MAX_STEPS` steps and runs at most
 :data:`MAX_ITERATIONS` loop iterations, whatever its Jinja says.
+
+Why this module is long: one job, the author's step list made plain (every form a step
+may take, each expanded with the same scope and bounds); split, each part would need the
+others' scope and their errors' places.
 """
 
 from __future__ import annotations
@@ -33,6 +37,18 @@ from iplab.steps import (
 _ONE_EXPR = re.compile(r"\s*\{\{(?P<expr>(?:(?!\}\}).)*)\}\}\s*", re.S)
 #: a shell variable's name (a script block's ``variables``)
 SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _failure(text: str, exc: Exception, scope: dict[str, Any]) -> str:
+    """Why an expression could not be evaluated, with the values of the variables it uses
+    (``n = 'two'``: a ``--var n=two`` where a number was meant)."""
+    used = [
+        f"{name} = {value!r}"
+        for name, value in scope.items()
+        if not name.startswith("_") and re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", text)
+    ]
+    said = f" (with {', '.join(used)})" if used else ""
+    return f"cannot evaluate {_short(text)}: {exc}{said}"
 
 
 def _short(value: Any) -> str:
@@ -102,9 +118,7 @@ class Expander:
             except jinja2.TemplateError as exc:
                 raise ScenarioError(f"template error in {_short(value)}: {exc}", loc) from None
             except Exception as exc:  # a user's expression may raise anything (1/0, int('x'))
-                raise ScenarioError(
-                    f"cannot evaluate {_short(value)}: {type(exc).__name__}: {exc}", loc
-                ) from None
+                raise ScenarioError(_failure(value, exc, scope), loc) from None
         if isinstance(value, yamlio.YMap):
             out = yamlio.YMap((k, self.value(v, scope, loc.at(k))) for k, v in value.items())
             out.line, out.key_lines = value.line, value.key_lines
@@ -132,9 +146,7 @@ class Expander:
         except jinja2.TemplateError as exc:
             raise ScenarioError(f"cannot read expression {_short(value)}: {exc}", loc) from None
         except Exception as exc:  # a user's expression may raise anything
-            raise ScenarioError(
-                f"cannot evaluate {_short(value)}: {type(exc).__name__}: {exc}", loc
-            ) from None
+            raise ScenarioError(_failure(value, exc, scope), loc) from None
 
     def steps(
         self, items: Any, phase: Phase, path: str, scope: dict[str, Any], line: int

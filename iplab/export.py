@@ -88,7 +88,8 @@ def _script_lines(
             endless = _waits_for_the_reader(cmds, i)
             shown = step.standalone and not endless
             if shown:
-                yield [*_assignments(step, assigned), step.verbatim + _waited(command)]
+                text = step.verbatim + _waited(command)
+                yield [*_assignments(step, assigned), text + _tolerated(command, text)]
                 continue
             said = (
                 "as the tutorial writes it (it would not end without a Ctrl-C):"
@@ -117,7 +118,17 @@ def _own_lines(pc: PlannedCommand) -> list[str]:
             f"timeout -s INT {seconds} {command.text} || [ $? -eq 124 ]"
             f"  # the tutorial stops it with Ctrl-C; iplab, after {seconds} s"
         ]
-    return [command.text + _waited(command)]
+    return [command.text + _waited(command) + _tolerated(command, command.text)]
+
+
+def _tolerated(command: Command, text: str) -> str:
+    """`` || true`` after a line the scenario lets fail (``may_fail``, a value read at run
+    time), where the text does not say so itself: under ``set -e`` the script would end
+    there; iplab's run says the failure and goes on."""
+    step = command.step
+    if step is None or not step.may_fail or "\n" in text or "||" in text or _waited(command):
+        return ""
+    return " || true  # the scenario lets it fail"
 
 
 def _waits_for_the_reader(cmds: Sequence[PlannedCommand], first: int) -> bool:

@@ -83,13 +83,26 @@ class Fields:
             return MISSING
         return self._render(self.m[key], self.where(key))
 
+    def missing(self, key: str, what: str = "") -> NoReturn:
+        """A required field is not there: said at the step, with the field the author may
+        have meant it to be (``comand:``: did you mean 'command'?)."""
+        unknown = [str(k) for k in self.m if k not in self.used]
+        close = difflib.get_close_matches(key, unknown, n=1, cutoff=0.7)
+        if close:
+            raise ScenarioError(
+                f"missing required field '{key}'{what}",
+                self.loc.at(close[0], self.m.line_of(close[0])),
+                f"'{close[0]}' is no field here: did you mean '{key}'?",
+            )
+        raise ScenarioError(f"missing required field '{key}'{what}", self.loc)
+
     def _typed(self, key: str, kind: type[T], what: str, required: bool) -> T | None:
         value = self.raw(key)
         if value is MISSING or value is None:
             if required:
                 if key in self.m:
                     self.fail(key, f"'{key}' must not be empty")
-                raise ScenarioError(f"missing required field '{key}'", self.loc)
+                self.missing(key)
             return None
         if kind is str and isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)

@@ -126,7 +126,7 @@ def load_text(text: str, file: str, overrides: dict[str, Any] | None = None) -> 
     expander = Expander(file, variables)
     policy = f.choice("sudo", ("auto", "always", "never"), "never")
     if not f.has("setup") and not f.has("topology"):
-        raise ScenarioError("a scenario needs a 'setup' list of steps (or a 'topology')", top)
+        f.missing("setup", " (a list of steps; or a 'topology')")
     f.used.update({"setup", "teardown", "topology"})
     setup = expander.steps(
         doc.get("setup"), "setup", "setup", dict(variables), doc.line_of("setup")

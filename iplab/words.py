@@ -303,6 +303,23 @@ def plain_words(command: str) -> list[str] | None:
         return None
 
 
+def needs_shell(command: str) -> bool:
+    """The command does something only a shell does: an operator (``;``, ``|``, ``&&``,
+    ``>``...) or an expansion (``$X``, backquotes) outside single quotes. A quoted one
+    (``sh -c 'a; b'``) is a word of the command, which runs as well without bash."""
+    tokens = shell_tokens(command, posix=False)
+    if tokens is None:
+        return True
+    for token in tokens:
+        if token and all(c in "|&;<>()" for c in token):
+            return True
+        if _QUOTED_LITERAL.fullmatch(token) and not token.startswith('"'):
+            continue
+        if "$" in token or "`" in token:
+            return True
+    return False
+
+
 def words_with_values(command: str) -> list[str] | None:
     """The words of a command whose only shell syntax is variables (``ip -n a neigh add
     10.0.0.1 lladdr $MAC dev v0``), a variable a word of its own; None: any other shell

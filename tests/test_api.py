@@ -50,7 +50,10 @@ def test_errors_name_the_file_the_line_and_the_field(tmp_path: Path) -> None:
     bad.write_text("name: bad\nsetup:\n  - action: netns add\n    nam: ns1\n")
     with pytest.raises(iplab.ScenarioError) as caught:
         iplab.Scenario.load(bad)
-    assert str(caught.value).startswith(f"{bad}:3: setup[0]: missing required field 'name'")
+    assert str(caught.value) == (  # the line and the field the author misspelled
+        f"{bad}:4: setup[0].nam: missing required field 'name'"
+        " ('nam' is no field here: did you mean 'name'?)"
+    )
     with pytest.raises(iplab.ScenarioError, match="the kernel allows 15"):
         iplab.Scenario.load(BLOG, prefix="a-long-prefix")
     with pytest.raises(iplab.UsageError, match="format 'pdf'"):

@@ -165,3 +165,10 @@ def test_a_warning_said_again_and_again_is_said_once_with_its_count() -> None:
     assert rc == 0 and len(lines) == 1, err
     assert lines[0].endswith("1023 ports, the kernel's limit (spread the ports over several"
                              " bridges) (7 times)")  # fmt: skip
+
+
+def test_an_empty_prefix_is_refused_not_read_as_none() -> None:
+    """``--prefix ''`` made the lab under its own names on the host (hunt G)."""
+    rc, out, err = run_cli("up", str(BLOG_SCENARIO), "--prefix", "", "--dry-run")
+    assert rc == 2 and out == ""
+    assert "--prefix '': an empty prefix renames nothing; leave it out" in err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -146,3 +147,17 @@ def test_a_script_builds_a_value_from_nothing_as_the_authors_shell_does() -> Non
     script = _imported('for i in 1 2; do\n  L="$L $(echo x$i)"\ndone\necho "got:$L"\n')
     said = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=False)
     assert said.stdout.endswith("got: x1 x2\n"), said.stderr
+
+
+def test_a_script_goes_on_past_a_step_the_scenario_lets_fail(tmp_path: Path) -> None:
+    """Under ``set -e`` the printed script stopped at a ``may_fail`` step, before its
+    teardown; iplab's run says the failure and goes on (hunt G)."""
+    lab = tmp_path / "f.yaml"
+    lab.write_text(
+        "name: f\nsetup:\n  - action: raw\n    command: 'false'\n    may_fail: true\n"
+        "  - action: raw\n    command: echo after\n"
+    )
+    script = export.script(build(scenario.load(str(lab))))
+    assert "\nfalse || true  # the scenario lets it fail\n" in script
+    said = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=False)
+    assert (said.returncode, said.stdout) == (0, "after\n")

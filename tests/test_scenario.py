@@ -171,8 +171,8 @@ setup:
         scenario.load(str(path))
     assert str(info.value).endswith(
         "lab.yaml:5: setup[0].loop: cannot evaluate '{{ range(1, 10 // n) }}': "
-        "ZeroDivisionError: integer division or modulo by zero"
-    )
+        "integer division or modulo by zero (with n = 0)"
+    )  # (the variable's value, not Python's name for the error)
 
 
 def test_typed_ops_from_yaml(write_scenario: Write) -> None:
@@ -216,3 +216,32 @@ def test_sha256_of_the_file_is_kept(write_scenario: Write) -> None:
     text = "name: n\nsetup: []\n"
     path = write_scenario(text)
     assert scenario.load(str(path)).sha256 == hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_a_required_field_misspelled_is_named_with_what_was_meant(write_scenario: Write) -> None:
+    """``comand:`` said only "missing required field 'command'"; ``setpu:`` said the
+    scenario needs a setup (hunt G)."""
+    step = write_scenario("name: t\nsetup:\n  - action: raw\n    comand: ip link\n")
+    with pytest.raises(ScenarioError) as info:
+        scenario.load(str(step))
+    assert str(info.value).endswith(
+        "lab.yaml:4: setup[0].comand: missing required field 'command'"
+        " ('comand' is no field here: did you mean 'command'?)"
+    )
+    top = write_scenario("name: t\nsetpu:\n  - action: netns add\n    name: a\n", "top.yaml")
+    with pytest.raises(ScenarioError) as info:
+        scenario.load(str(top))
+    assert "top.yaml:2: setpu: missing required field 'setup'" in str(info.value)
+
+
+def test_a_raw_command_whose_shell_syntax_is_quoted_needs_no_shell(write_scenario: Write) -> None:
+    ok = write_scenario(
+        "name: t\nsetup:\n  - action: raw\n    command: ip netns exec s sh -c 'echo a; cat /x'\n"
+    )
+    op = scenario.load(str(ok)).steps[0].op
+    assert isinstance(op, Raw) and not op.shell
+    bad = write_scenario(
+        "name: t\nsetup:\n  - action: raw\n    command: echo a; cat /x\n", "b.yaml"
+    )
+    with pytest.raises(ScenarioError, match="uses shell syntax"):
+        scenario.load(str(bad))

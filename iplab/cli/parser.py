@@ -51,9 +51,25 @@ def add_scenario(p: argparse.ArgumentParser, required: bool = True, prefix: bool
     )  # fmt: skip
     if prefix:
         p.add_argument(
-            "--prefix", default="", metavar="P",
+            "--prefix", default="", metavar="P", action=_Prefix,
             help="rename every namespace and link the scenario creates to P+name",
         )  # fmt: skip
+
+
+class _Prefix(argparse.Action):
+    """``--prefix P``; an empty P is refused (it would make the lab under the tutorial's
+    own names, on the host, while its user asked for a prefix)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        if values == "":
+            parser.error(f"{option_string} '': an empty prefix renames nothing; leave it out")
+        setattr(namespace, self.dest, values)
 
 
 def add_state_dir(p: argparse.ArgumentParser) -> None:

@@ -252,7 +252,13 @@ def cmd_status(args: argparse.Namespace) -> int:
             ),
         )
     if args.json:
-        print(json.dumps(state.to_json() | extra[0], indent=1))
+        doc = state.to_json()
+        if root_links is not None:  # --lab: the root namespace's links of the lab only
+            for space in doc["namespaces"]:
+                if space["name"] is None:
+                    space["links"] = [x for x in space["links"] if x["name"] in root_links]
+                    space["routes"] = [r for r in space["routes"] if r.get("dev") in root_links]
+        print(json.dumps(doc | extra[0], indent=1))
     else:
         sys.stdout.write(format_state(state, root_links) + extra[1])
     return 0
