@@ -18,6 +18,11 @@ from iplab.steps import NetnsAdd, NetnsExec, Probe, Raw
 from iplab.words import reads_only
 
 
+def _where_each_runs(result: ImportResult) -> list[str | None]:
+    """The namespace each step of the imported scenario runs in (None: the root)."""
+    return [s.op.in_ns() for s in scenario.load_text(result.yaml, "p.yaml").steps]
+
+
 def _texts(result: ImportResult) -> list[str]:
     plan = build(scenario.load_text(result.yaml, f"{result.name}.yaml"))
     return [pc.command.text for pc in [*plan.setup, *plan.teardown]]
@@ -84,9 +89,9 @@ def test_a_shell_whose_prompt_does_not_change_ends_at_exit_only() -> None:
         "root@box:~# ip link set lo up\nroot@box:~# ip -br link\nlo UP\n"
         "root@box:~# exit\nroot@box:~# ip netns add outer\n```\n"
     )
-    result = import_text(page, "markdown", "p.md")
-    steps = scenario.load_text(result.yaml, "p.yaml").steps
-    assert [s.op.in_ns() for s in steps] == [None, "inner", "inner", None]
+    assert _where_each_runs(import_text(page, "markdown", "p.md")) == [
+        None, "inner", "inner", None
+    ]  # fmt: skip
 
 
 def test_what_ip_and_brctl_print_under_them_is_output_not_a_command() -> None:
@@ -256,8 +261,7 @@ def test_prompts_that_say_the_namespace_come_back_to_the_outer_shell() -> None:
         "[p1] root@box:~# ip netns exec p2 bash\n[p2] root@box:~# ip -br link\nlo DOWN\n"
         "[p2] root@box:~# exit\n[p1] root@box:~# ip -br addr\nroot@box:~# ip -br link\n```\n"
     )
-    steps = scenario.load_text(import_text(page, "markdown", "p.md").yaml, "p.yaml").steps
-    assert [s.op.in_ns() for s in steps] == ["p1", "p2", "p1", None]
+    assert _where_each_runs(import_text(page, "markdown", "p.md")) == ["p1", "p2", "p1", None]
 
 
 @pytest.mark.parametrize(
@@ -400,8 +404,7 @@ def test_a_shell_never_left_ends_at_the_next_heading_with_a_warning() -> None:
         "```\n$ sudo ip link add b0 type bridge\n```\n"
     )
     result = import_text(page, "markdown", "p.md")
-    steps = scenario.load_text(result.yaml, "p.yaml").steps
-    assert [s.op.in_ns() for s in steps] == ["a", None]
+    assert _where_each_runs(result) == ["a", None]
     assert any(
         "never left with exit; read as left before this heading" in w for w in result.warnings
     )

@@ -579,7 +579,6 @@ class Reader:
         self.events: list[Event] = []
         self.warnings: list[str] = []
         self.expanded: dict[str, int] = {}
-        #: the shell ``nsenter``/``ip netns exec NS bash`` opened, until ``exit``
         #: the variables as they were before the command being read
         self._before: ShellVars | None = None
         #: the aliases the page's shell sessions define (``alias nsx='ip netns exec'``)
@@ -658,7 +657,6 @@ class Reader:
             return True  # (./lab.sh: a script of the tutorial's own)
         if program in self.aliases or program in self.functions:
             return True  # nsx a ip -br link (alias nsx=...), mkns a (mkns() { ... })
-
         if _FUNCTION.match(body):
             return True  # cleanup() {: a function the lines after call
         ref = _REF.match(program)
@@ -1716,29 +1714,15 @@ def _replaced(value: str, pattern: str, to: str, every: bool) -> str | None:
 def _rewrapped(text: str, wrap: Callable[[str], str]) -> str:
     """``text`` with the command of each of its ``$(...)`` (and backquotes) run as ``wrap``
     says: ``IF=$(ip -br link)`` typed in ns1's shell is ``IF=$(ip netns exec ns1 ip -br
-    link)`` in the shell iplab runs (the variable is then the run's, as the author's)."""
+    link)`` in the shell iplab runs (the variable is then the run's, as the author's). The
+    substitutions are the shell grammar's (none inside single quotes)."""
+    data = text.encode()
     out: list[str] = []
-    i = 0
-    while i < len(text):
-        c = text[i]
-        if c == "'":
-            close = text.find("'", i + 1)
-            end = len(text) if close < 0 else close + 1
-            out.append(text[i:end])
-            i = end
-        elif c == "\\":
-            out.append(text[i : i + 2])
-            i += 2
-        elif (text.startswith("$(", i) and not text.startswith("$((", i)) or c == "`":
-            end = _closing(text, i)
-            opening = 1 if c == "`" else 2
-            inner = text[i + opening : end]
-            out.append(f"$({wrap(inner.strip())})")
-            i = end + 1
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
+    last = 0
+    for node in sorted(shellread.substitutions(shellread.parse(text)), key=lambda n: n.start_byte):
+        out += [data[last : node.start_byte].decode(), f"$({wrap(_substituted(node).strip())})"]
+        last = node.end_byte
+    return "".join([*out, data[last:].decode()])
 
 
 def _substituted(node: shellread.Node) -> str:
