@@ -60,7 +60,7 @@ from iplab.steps import (
     RouteShow,
     Show,
 )
-from iplab.words import reaches_every_netns, strip_sudo
+from iplab.words import lists_every_netns, reaches_every_netns, reads_only, strip_sudo
 
 if TYPE_CHECKING:  # the rules change a State handed to them, through its own methods
     from iplab.state import Link, Namespace, Route, State
@@ -643,6 +643,13 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
                 if "exec" in found
                 else "write ip -all netns delete on a line of its own (action 'netns del"
                 " all'), which deletes the lab's namespaces only",
+            )
+            break
+        if (listed := lists_every_netns(text)) and not reads_only(text):
+            a.object(
+                f"hands what {listed} prints (every namespace of the host, other labs' too)"
+                " to a command that changes them",
+                hint="name the lab's namespaces instead: for ns in ns1 ns2; do ...; done",
             )
             break
     effects = effects_of(op)

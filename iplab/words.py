@@ -98,6 +98,64 @@ def reaches_every_netns(command: str) -> str | None:
     return None
 
 
+_NETNS_DIRS = frozenset({"/var/run/netns", "/var/run/netns/", "/run/netns", "/run/netns/"})
+
+
+def listing_of_netns(argv: list[str]) -> str | None:
+    """``argv`` as written when it lists every namespace of the host (``ip netns``, ``ip
+    netns list|ls|show``, ``ip -br netns``, ``ls [-1] /var/run/netns``, after ``sudo`` or
+    not); None otherwise."""
+    words = argv[1:] if argv[:1] == ["sudo"] else argv
+    if not words:
+        return None
+    if words[0] == "ls":
+        rest = words[1:]
+        dirs = [w for w in rest if not w.startswith("-")]
+        return " ".join(words) if len(dirs) == 1 and dirs[0] in _NETNS_DIRS else None
+    if words[0] != "ip" and not words[0].endswith("/ip"):
+        return None
+    j = 1
+    while j < len(words) and words[j].startswith("-") and len(words[j]) > 1:
+        opt = words[j][1:] if words[j].startswith("--") else words[j]
+        if _abbreviates(opt, "-all", 2):
+            return None  # ip -all netns ...: another form (reaches_every_netns)
+        j += 2 if any(_abbreviates(opt, o, 2) for o in _IP_VALUED) else 1
+    if j >= len(words) or not _abbreviates(words[j], "netns", 3):
+        return None
+    rest = words[j + 1 :]
+    if rest and not (
+        len(rest) == 1 and any(_abbreviates(rest[0], v) for v in ("list", "show", "lst"))
+    ):
+        return None
+    return " ".join(words)
+
+
+def lists_every_netns(command: str) -> str | None:
+    """The listing, when a shell command hands the names of every namespace of the host to
+    another command (``ip netns | xargs ip netns del``, ``for ns in $(ip netns list); do
+    ...``, ``ls /run/netns | while read ns; do ...``); None: it does not."""
+    if "netns" not in command:
+        return None
+    tokens = shell_tokens(command) or command.split()
+    # each command of the line on its own: split at ; & | ( ) and backquotes
+    pieces: list[list[str]] = [[]]
+    fed: list[bool] = [False]
+    for token in tokens:
+        for part in re.split(r"(\$\(|[;&|()`]+)", token):
+            if not part:
+                continue
+            if re.fullmatch(r"\$\(|[;&|()`]+", part):
+                pieces.append([])
+                fed.append(")" in part or "`" in part or ("|" in part and "||" not in part))
+            else:
+                pieces[-1].append(part)
+    for k, piece in enumerate(pieces):
+        found = listing_of_netns(piece)
+        if found is not None and k + 1 < len(pieces) and fed[k + 1]:
+            return found
+    return None
+
+
 def ip_netns(command: str) -> str | None:
     """The namespace a plain ``ip``/``bridge``/``tc`` command works in by its own option
     (``ip -n NS route replace ...``, ``ip -netns NS neigh add ...``, ``ip netns set NS

@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Literal
 
 from iplab import ipwords, jobs, names
-from iplab.importer import arith
+from iplab.importer import arith, listing
 from iplab.importer import shell as shellread
 from iplab.lineparse import LineError, Parsed, classify, split_sudo
-from iplab.steps import NetnsExec, Op, Probe, Raw, is_observation
+from iplab.model import effects_of
+from iplab.steps import NetnsAdd, NetnsDel, NetnsDelAll, NetnsExec, Op, Probe, Raw, is_observation
 from iplab.words import SHELL_SYNTAX, background_job, reads_only
 
 Kind = Literal["markdown", "html", "rst", "asciidoc", "notebook", "shell"]
@@ -953,6 +954,10 @@ class Reader:
         if node.type == "for_statement":
             cmds = self._loop(node, self.vars, number, None)
             return self._block(text, number, end, cmds, where, "a loop")
+        if node.type == "pipeline" and (
+            (listed := self._each_listed(node, self.vars, number, None)) is not None
+        ):
+            return self._block(text, number, end, listed, where, "")
         if node.type in _COUNTED and (counted := self._counted(node, self.vars, number, None)):
             return self._block(text, number, end, counted, where, "a loop")
         if node.type == "function_definition" and (name := node.child_by_field_name("name")):
@@ -1248,6 +1253,11 @@ class Reader:
             if node.type == "for_statement":
                 out += self._loop(node, scope, number, inside)
                 continue
+            if node.type == "pipeline" and (
+                (listed := self._each_listed(node, scope, number, inside)) is not None
+            ):
+                out += listed
+                continue
             if node.type in _COUNTED and (counted := self._counted(node, scope, number, inside)):
                 out += counted
                 continue
@@ -1313,7 +1323,7 @@ class Reader:
         var = node.child_by_field_name("variable")
         body = node.child_by_field_name("body")
         where = self._where(number, node)
-        values = self._loop_values(node, scope)
+        values = self._loop_values(node, scope, where)
         if var is None or body is None or values is None:
             self.warnings.append(
                 f"{where}: cannot tell what the loop iterates over; skipped"
@@ -1407,20 +1417,21 @@ class Reader:
                     return None
         return None
 
-    def _loop_values(self, node: shellread.Node, scope: ShellVars) -> list[str] | None:
+    def _loop_values(self, node: shellread.Node, scope: ShellVars, where: str) -> list[str] | None:
         values: list[str] = []
         words = node.children_by_field_name("value")
         if not words:
             return None
         for word in words:
-            got = self._word_values(word, scope)
+            got = self._word_values(word, scope, where)
             if got is None:
                 return None
             values += got
         return values
 
-    def _word_values(self, word: shellread.Node, scope: ShellVars) -> list[str] | None:
-        """The values one word of ``for x in WORDS`` gives: ``{1..3}``, ``$(seq 3)``, ``$NSES``."""
+    def _word_values(self, word: shellread.Node, scope: ShellVars, where: str) -> list[str] | None:
+        """The values one word of ``for x in WORDS`` gives: ``{1..3}``, ``$(seq 3)``, ``$NSES``,
+        ``$(ip netns list)`` (the namespaces the tutorial made)."""
         if shellread.source(word) in _ALL_ARGUMENTS:
             return scope.arguments()
         if (elements := scope.element_words(shellread.source(word))) is not None:
@@ -1430,12 +1441,14 @@ class Reader:
         if word.type == "command_substitution":
             inner = shellread.source(word)
             inner = inner[2:-1] if inner.startswith("$(") else inner[1:-1]
+            if (listed := self._listed_text(inner, scope, where)) is not None:
+                return listed
             expanded, unresolved = scope.expand(inner)
             return None if unresolved else shellread.seq_values(expanded)
         if word.type == "concatenation":
             out = [""]
             for part in word.named_children:
-                got = self._word_values(part, scope)
+                got = self._word_values(part, scope, where)
                 if got is None:
                     return None
                 out = [a + b for a in out for b in got]
@@ -1447,6 +1460,118 @@ class Reader:
         if word.type in ("string", "raw_string"):
             return [" ".join(split)]
         return split
+
+    # -- "for every namespace": the lab's own ---------------------------------------------
+
+    def _lab_namespaces(self) -> list[str]:
+        """The namespaces the input has made and not deleted before the line being read, in
+        the order it made them (what ``ip netns list`` lists of the lab)."""
+        made: dict[str, None] = {}
+        for event in self.events:
+            if isinstance(event, Note):
+                continue
+            for cmd in event.cmds if isinstance(event, Block) else [event]:
+                op = cmd.parsed.op
+                if isinstance(op, NetnsAdd):
+                    made[op.name] = None
+                elif isinstance(op, NetnsDel):
+                    made.pop(op.name, None)
+                elif isinstance(op, NetnsDelAll):
+                    made.clear()
+                elif isinstance(op, Raw | NetnsExec) and (effects := effects_of(op)) is not None:
+                    made.update((e.name, None) for e in effects.creates if e.what == "netns")
+                    for effect in effects.deletes:
+                        if effect.what == "netns":
+                            made.pop(effect.name, None)
+        return list(made)
+
+    def _listed(
+        self, parts: Sequence[shellread.Node], scope: ShellVars, where: str
+    ) -> list[str] | None:
+        """The names ``ip netns list`` and the filters after it (``| awk '{print $1}'``,
+        ``| grep red``) hand on, read as the lab's own namespaces (said in a warning); None:
+        the commands are not such a listing."""
+        argvs: list[list[str]] = []
+        for part in parts:
+            if part.type != "command":
+                return None
+            words = [_word(w, scope) for w in shellread.words(part)]
+            if not words or any(w is None for w in words):
+                return None
+            argvs.append([w for w in words if w is not None])
+        said = listing.listing(argvs[0]) if argvs else None
+        if said is None:
+            return None
+        names: list[str] | None = self._lab_namespaces()
+        for argv in argvs[1:]:
+            names = listing.filtered(names or [], argv)
+            if names is None:
+                return None
+        assert names is not None
+        made = ", ".join(names) if names else "none at this point"
+        self.warnings.append(
+            f"{where}: {said} lists every namespace of the host: iplab reads it as the"
+            f" namespaces the tutorial made ({made}) and runs the line for those only (bash,"
+            " running the printed script, would take every namespace of the host)"
+        )
+        return names
+
+    def _listed_text(self, text: str, scope: ShellVars, where: str) -> list[str] | None:
+        """``$(ip netns list | awk '{print $1}')``: the names (see _listed), or None."""
+        statements = shellread.statements(shellread.parse(text))
+        if len(statements) != 1:
+            return None
+        node = statements[0]
+        parts = node.named_children if node.type == "pipeline" else [node]
+        return self._listed(parts, scope, where)
+
+    def _each_listed(
+        self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
+    ) -> list[Cmd] | None:
+        """``ip netns | xargs -n1 ip netns del`` or ``ip netns list | while read ns _; do
+        ...; done``: the commands for each of the lab's namespaces; None: another pipeline."""
+        parts = node.named_children
+        if len(parts) < 2 or any(p.type == "comment" for p in parts):
+            return None
+        last = parts[-1]
+        where = self._where(number, node)
+        if last.type == "command":
+            words = [_word(w, scope) for w in shellread.words(last)]
+            if not words or words[0] != "xargs" or any(w is None for w in words):
+                return None
+            argv = [w for w in words if w is not None]
+            if listing.xargs_commands(argv, []) is None:
+                return None
+            names = self._listed(parts[:-1], scope, where)
+            commands = None if names is None else listing.xargs_commands(argv, names)
+            if commands is None:
+                return None
+            return self._commands([shlex.join(c) for c in commands], inside, number, where)
+        if last.type != "while_statement":
+            return None
+        condition = last.child_by_field_name("condition")
+        body = last.child_by_field_name("body")
+        read = [_word(w, scope) for w in shellread.words(condition)] if condition else []
+        variables = [w for w in read[1:] if w is not None and not w.startswith("-")]
+        if (
+            body is None
+            or read[:1] != ["read"]
+            or None in read
+            or not variables
+            or not all(_NAMED.fullmatch(v) for v in variables)
+        ):
+            return None
+        names = self._listed(parts[:-1], scope, where)
+        if names is None:
+            return None
+        out: list[Cmd] = []
+        state = scope.copy()  # (a pipeline's loop runs in a subshell: its variables stay there)
+        for name in names:
+            state.values[variables[0]], state.lines[variables[0]] = name, number
+            for rest in variables[1:]:
+                state.values[rest], state.lines[rest] = "", number
+            out += self._statements(shellread.statements(body), state, number, inside)
+        return out
 
     def _heredoc(
         self,
@@ -1754,6 +1879,9 @@ def _opens(body: str) -> bool:
     return (
         words[0] in _OPENERS
         or words[0] in ("{", "(")
+        or any(  # ip netns | while read ns; do
+            w in _OPENERS and words[k - 1] in ("|", "&&", "||") for k, w in enumerate(words) if k
+        )
         or bool(_FUNCTION.match(body))
         or bool(_HEREDOC.search(body))
         or body.count('"') % 2 == 1
