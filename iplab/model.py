@@ -59,6 +59,7 @@ from iplab.steps import (
     RouteDel,
     RouteShow,
     Show,
+    is_observation,
 )
 from iplab.words import lists_every_netns, reaches_every_netns, reads_only, strip_sudo
 
@@ -115,10 +116,14 @@ def _fail(
 class _Apply:
     """One op applied to a state: each check objects through the judge, then goes on."""
 
-    def __init__(self, state: State, loc: Location | None, judge: Judge) -> None:
+    def __init__(
+        self, state: State, loc: Location | None, judge: Judge, reads: bool = False
+    ) -> None:
         self.state = state
         self.loc = loc
         self.judge = judge
+        #: the op only reads (it may name the host's own loopback)
+        self.reads = reads
 
     def object(self, message: str, certain: bool = True, hint: str | None = None) -> None:
         if not certain:
@@ -145,6 +150,13 @@ class _Apply:
         link = space.links.get(name)
         if link is not None:
             return link
+        if name == "lo" and space.name == ROOT:  # the host's loopback: shown, never changed
+            if not self.reads:
+                self.object(
+                    "lo of the root namespace is the host's own: a lab does not change it",
+                    hint="run it in the lab's namespace with 'in:' (ip netns exec NS ...)",
+                )
+            return self.state.new_link("lo", "loopback", up=True)
         certain = self.state.certain(None) and self.state.certain(space)
         elsewhere = [n for n, s in self.state.namespaces.items() if name in s.links]
         if elsewhere:
@@ -328,7 +340,7 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
     ModelError, keep uncertain ones aside), which either raises it or lets the model go on
     as if the kernel had taken the step.
     """
-    a = _Apply(state, loc, judge or Judge())
+    a = _Apply(state, loc, judge or Judge(), reads=is_observation(op))
     if isinstance(op, NetnsAdd):
         _netns_add(a, op.name)
     elif isinstance(op, NetnsDel):

@@ -20,7 +20,10 @@ EN, EM, MINUS = "\u2013", "\u2014", "\u2212"
         (f"ping {EN}c 3 10.0.0.2", "ping -c 3 10.0.0.2"),
         (f"ip {EN}4 addr", "ip -4 addr"),
         (f"ip {EM}all netns del", "ip --all netns del"),  # ip takes --all as -all
-        (f"ip {MINUS}br link", "ip --br link"),
+        (f"ip {MINUS}br link", "ip -br link"),  # ip's options take one dash
+        (f"ping {EN}c1 {EN}W1 10.0.0.2", "ping -c1 -W1 10.0.0.2"),  # ping has no --c1
+        (f"ip netns exec a tcpdump {EN}nni v0", "ip netns exec a tcpdump -nni v0"),
+        (f"unshare {EN}net {EN}fork sh", "unshare --net --fork sh"),  # long options: two
         ("bash -c \u201cip link\u201d", 'bash -c "ip link"'),
         ("ip netns exec red sh -c \u2018ip a\u2019", "ip netns exec red sh -c 'ip a'"),
         ("ip\u00a0link set v1 up", "ip link set v1 up"),

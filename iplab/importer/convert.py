@@ -6,13 +6,12 @@ summary says what could not be typed or cannot be undone.
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from iplab import jobs, names
+from iplab import names
 from iplab.errors import ScenarioError, UsageError
 from iplab.importer.asciidoc import looks_like_asciidoc, read_asciidoc
 from iplab.importer.assembly import (
@@ -44,24 +43,12 @@ from iplab.importer.reader import (
     read_shell,
 )
 from iplab.importer.rst import read_rst
-from iplab.inverse import sysctl_writes_of
-from iplab.names import ROOT
+from iplab.importer.terminal import as_shown, printable
+from iplab.importer.undoable import cannot_undo_lines
 from iplab.plan import build, decide_sudo
 from iplab.render import renderer
 from iplab.scenario import Scenario, SudoPolicy, load_text
-from iplab.state import created_objects
-from iplab.steps import NetnsAdd, NetnsDelAll, NetnsExec, Op, Raw
-from iplab.words import (
-    deletes_a_rule,
-    inside_netns,
-    ip_netns,
-    link_scoped,
-    netns_scoped,
-    plain_words,
-    reads_only,
-    unquieted,
-    without_background,
-)
+from iplab.steps import NetnsDelAll, Op
 
 #: an Org page's first line (``#+TITLE:``, ``#+author:``...)
 _ORG_START = re.compile(r"\ufeff?\s*#\+[A-Za-z_]+:")
@@ -223,6 +210,7 @@ def import_text(
     if name is not None and (problem := names.netns_name_problem(name)):
         raise UsageError(f"--name: {problem.replace('namespace name', 'scenario name')}")
     name = name or scenario_name(source_name)
+    text, colours = (text, []) if kind == "notebook" else as_shown(text)  # (a notebook: its own)
     title, description, reader, drafts = _read(text, kind, source_name, base, variables == "keep")
     if not drafts:
         raise UsageError(f"{source_name}: no command found (read as {kind})")
@@ -242,8 +230,8 @@ def import_text(
         if isinstance(d.op, NetnsDelAll)
     ]
     # (a loop's body said once: the same line, the same words, each time round)
-    warnings = tuple(dict.fromkeys(reader.warnings + probe_warnings + scoped))
-    cannot_undo = tuple(_cannot_undo(drafts, cut))
+    warnings = tuple(dict.fromkeys(colours + reader.warnings + probe_warnings + scoped))
+    cannot_undo = tuple(cannot_undo_lines(drafts, cut))
     body = "".join(
         [
             f"# Imported by `iplab import` from {source_name}; review it, then edit freely.\n",
@@ -270,7 +258,9 @@ def import_text(
         model_error=_model_error(scenario, drafts),
         variables=tuple(sorted(reader.expanded.items(), key=lambda kv: kv[1])),
     )
-    trailer = "".join(f"# {line}".rstrip() + "\n" for line in result.summary().splitlines())
+    trailer = printable(
+        "".join(f"# {line}".rstrip() + "\n" for line in result.summary().splitlines())
+    )
     return replace(result, yaml=f"{body}\n# --- import summary ---\n{trailer}")
 
 
@@ -291,73 +281,6 @@ def printed_lines(drafts: Sequence[Draft]) -> Iterable[str]:
 def has_effects(op: Op) -> bool:
     """A raw step that says what it creates, deletes or renames (the model can follow it)."""
     return any(getattr(op, key, None) for key in ("creates", "deletes", "renames"))
-
-
-def _item_paths(drafts: Sequence[Draft], cut: int) -> list[str]:
-    """Where each draft's step is in the scenario file: setup[3], teardown[0].steps[2]."""
-    out: list[str] = []
-    item = -1
-    for i, d in enumerate(drafts):
-        if i == cut:
-            item = -1
-        if d.index == 0:
-            item += 1
-        where = f"{'setup' if i < cut else 'teardown'}[{item}]"
-        out.append(f"{where}.steps[{d.index}]" if d.block is not None else where)
-    return out
-
-
-def _cannot_undo(drafts: Sequence[Draft], cut: int) -> Iterable[str]:
-    paths = _item_paths(drafts, cut)
-    made: set[str] = set()  # the namespaces the scenario makes: deleting one undoes what's in it
-    # the links it makes (where they are): deleting one undoes what lives on it
-    _, links = created_objects(d.op for d in drafts)
-    for i, d in enumerate(drafts):
-        op = d.op
-        if isinstance(op, NetnsAdd):
-            made.add(op.name)
-        undone = isinstance(op, Raw | NetnsExec) and bool(op.creates or op.renames)
-        inside = isinstance(op, NetnsExec) and op.ns in made and netns_scoped(op.command)
-        inside |= isinstance(op, Raw) and ip_netns(op.command) in made  # ip -n NS ...
-        inside |= isinstance(op, Raw) and _in_made(op.command, made)  # ip netns exec NS sh -c
-        kept = isinstance(op, Raw | NetnsExec) and op.undo is None and not op.observes
-        # a sysctl's undo is read when it runs; a deletion is not undone, as ip link del
-        read_back = sysctl_writes_of(op) is not None
-        deletion = isinstance(op, Raw) and deletes_a_rule(op.command)
-        dev = link_scoped(op.command) if isinstance(op, Raw | NetnsExec) else None
-        on_a_link = dev is not None and (op.in_ns() or ROOT, dev) in links
-        # a job stopped (kill %1, pkill -f server): as a deletion, not undone
-        job = isinstance(op, Raw) and (
-            _stopped_job(op.command, made) or jobs.request(op.command) is not None
-        )
-        # a server run in the background in a namespace the input makes: stopped at undo
-        job |= isinstance(op, NetnsExec) and d.cmd.background and op.ns in made
-        if kept and not (undone or inside or read_back or deletion or on_a_link or job):
-            yield f"{paths[i]} (line {d.cmd.line}): {d.cmd.text}"
-
-
-def _in_made(command: str, made: set[str]) -> bool:
-    """``ip netns exec NS bash -c 'ip link set $IF up'`` (a line typed in a namespace's
-    shell), in a namespace the input makes, changing only what is in it."""
-    try:
-        ns, inner = inside_netns(shlex.split(command))
-    except ValueError:
-        return False
-    return ns is not None and ns in made and netns_scoped(shlex.join(inner))
-
-
-def _stopped_job(command: str, made: set[str]) -> bool:
-    """``CMD &`` whose job iplab stops at undo (see :func:`iplab.undo.stop_jobs`), and
-    whose other changes are undone too: it runs in a namespace the input makes (``ip
-    netns exec NS server &``), or only reads (``tcpdump -i br0 &``)."""
-    rest = without_background(command)
-    quiet = unquieted(rest) if rest is not None else None  # server > /dev/null 2>&1 &
-    argv = plain_words(quiet) if quiet is not None else None
-    if argv is None:
-        return False
-    if (inside := inside_netns(argv))[0] is not None and inside[0] in made:
-        return True
-    return reads_only(shlex.join(argv))
 
 
 def _load_checked(text: str, file: str, lines: Sequence[str]) -> Scenario:

@@ -24,13 +24,20 @@ from iplab.importer.reader import Reader
 #: elements whose content is never the tutorial's
 _SKIPPED = frozenset(
     {"script", "style", "nav", "footer", "aside", "noscript", "form", "button", "svg",
-     "template", "select", "iframe"}
+     "template", "select", "iframe", "textarea"}
 )  # fmt: skip
-#: classes of what a highlighter or a theme adds inside or around a code block
+#: classes of what a highlighter or a theme adds inside or around a code block (line
+#: numbers, copy buttons, Crayon's hidden plain copy of the code), and of a blog's comments
+#: (WordPress, Disqus, Ghost...: a reader's commands are not the tutorial's)
 _SKIPPED_CLASS = re.compile(
-    r"^(?:linenos?|lineno|linenodiv|line-numbers-rows|gutter|ln|lnt|copy|copy-button|"
-    r"btn-copy|code-copy|clipboard|copy-code-button|code-toolbar-button)$"
+    r"^(?:linenos?|lineno|linenodiv|line-numbers-rows|gutter|ln|lnt|copy|"
+    r"copy-button|btn-copy|code-copy|clipboard|copy-code-button|code-toolbar-button|"
+    r"crayon-plain|crayon-nums|crayon-toolbar|"
+    r"comments?|comments-area|comment-list|commentlist|comment-respond|comment-body|"
+    r"comments-section|post-comments|disqus_thread|gh-comments)$"
 )
+#: ids of a blog's comments
+_SKIPPED_ID = re.compile(r"^(?:comments?|respond|disqus_thread|comment-section)$")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 #: elements holding prose: each one a paragraph
 _PROSE = frozenset({"p", "li", "dt", "dd", "blockquote", "figcaption", "td", "th", "summary"})
@@ -124,8 +131,10 @@ class _Page(HTMLParser):
             elif tag in _BOUNDARY and self._code is None:
                 self._flush()
             return
-        skipped = tag in _SKIPPED or any(
-            _SKIPPED_CLASS.match(c) for c in values.get("class", "").split()
+        skipped = (
+            tag in _SKIPPED
+            or any(_SKIPPED_CLASS.match(c) for c in values.get("class", "").split())
+            or bool(_SKIPPED_ID.match(values.get("id", "")))
         )
         self._stack.append((tag, _language(values), skipped))
         if skipped:

@@ -63,7 +63,7 @@ def numbered_parts(lines: Sequence[tuple[int, str]]) -> list[tuple[Part, str]]:
     if not lines:
         return []
     numbers = [number for number, _ in lines]
-    texts = [text for _, text in lines]
+    texts = [_shortcode(text) for _, text in lines]
 
     def at(k: int) -> int:
         return numbers[min(k, len(numbers) - 1)]
@@ -97,6 +97,25 @@ def numbered_parts(lines: Sequence[tuple[int, str]]) -> list[tuple[Part, str]]:
                 moved.body = lines
                 out.append((moved, token.type))
     return out
+
+
+#: a static site generator's code block: Jekyll's ``{% highlight bash %}`` ... ``{%
+#: endhighlight %}``, Hugo's ``{{< highlight bash >}}`` ... ``{{< /highlight >}}`` (or ``{{%
+#: ... %}}``, ``code``): read as a fence of that language
+_SHORTCODE_OPEN = re.compile(
+    r"^\s*(?:\{%-?\s*highlight\s+([\w+-]+)[^%]*-?%\}|\{\{[<%]\s*(?:highlight|code)"
+    r"(?:\s+(?:lang=)?\"?([\w+-]+)\"?)?[^>%]*[>%]\}\})\s*$"
+)
+_SHORTCODE_CLOSE = re.compile(
+    r"^\s*(?:\{%-?\s*endhighlight\s*-?%\}|\{\{[<%]\s*/(?:highlight|code)\s*[>%]\}\})\s*$"
+)
+
+
+def _shortcode(line: str) -> str:
+    """A shortcode line that opens or closes a code block, as the fence it stands for."""
+    if opened := _SHORTCODE_OPEN.match(line):
+        return "```" + (opened[1] or opened[2] or "")
+    return "```" if _SHORTCODE_CLOSE.match(line) else line
 
 
 def _unmarked(line: str) -> str:

@@ -56,6 +56,7 @@ NOT_SHELL_LANGS = frozenset(
         *("json", "yaml", "yml", "toml", "ini", "conf", "cfg", "xml", "html", "diff", "patch"),
         *("python", "py", "c", "go", "rust", "js", "javascript", "dockerfile", "makefile"),
         *("mermaid", "dot", "graphviz", "sql", "properties", "csv", "ascii", "asciiart"),
+        *("markdown", "md", "rst", "asciidoc", "adoc", "latex", "tex"),
     }
 )
 CLEANUP = re.compile(
@@ -2031,6 +2032,12 @@ def _silent(op: Op) -> bool:
 #: word (an option: an en dash then ``c`` for ``-c``), curly quotes, no-break spaces
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 _OPTION_DASH = re.compile(rf"(?<!\S)[{_DASHES}](?=(\w+))")
+#: programs whose options of several letters take one dash (``ping -c1``, ``tcpdump -nni``,
+#: ``ip -br``): a typeset dash before them stands for one
+_ONE_DASH_PROGRAMS = frozenset(
+    {"ip", "tc", "bridge", "ss", "ping", "ping6", "arping", "tcpdump", "traceroute", "brctl",
+     "sysctl", "ethtool", "iptables", "ip6tables", "nc", "ncat", "iperf", "iperf3", "find"}
+)  # fmt: skip
 _SPACES = re.compile("[\u00a0\u2007\u2009\u202f]")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _DOUBLE = re.compile("[\u201c\u201d\u201e\u201f\u00ab\u00bb]")
@@ -2040,13 +2047,15 @@ _SINGLE = re.compile("\u2018([^\u2018\u2019]*)\u2019")
 def ascii_command(text: str) -> tuple[str, list[str]]:
     """``text`` with typeset characters typed back as the ASCII a shell reads, and what was
     changed (``'\u2013c' (U+2013) as '-c'``). A dash is an option's only at the start of a word
-    and before a word (U+2013 then ``c`` is ``-c``, then ``all`` is ``--all``: ip, tc and
-    bridge take either); a curly apostrophe is a quote only when it closes a curly opening
-    one."""
+    and before a word: U+2013 then ``c`` is ``-c``; then ``fork`` is ``--fork``, but one dash
+    after a program whose options take one (``ping -c1``, ``ip -br``); an em dash before a
+    word is ``--``. A curly apostrophe is a quote only when it closes a curly opening one."""
     changes: dict[str, str] = {}
 
     def dash(m: re.Match[str]) -> str:
-        out = "-" if len(m[1]) == 1 else "--"
+        before = {w.rsplit("/", 1)[-1] for w in text[: m.start()].split()}
+        one = len(m[1]) == 1 or (m[0] != "\u2014" and bool(before & _ONE_DASH_PROGRAMS))
+        out = "-" if one else "--"
         changes[m[0] + m[1]] = out + m[1]
         return out
 

@@ -1,0 +1,61 @@
+"""Text as a terminal showed it: a session pasted with its colour codes, titles and
+backspaces is read without them; and text a YAML comment may hold."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+__all__ = ["as_shown", "printable", "uncoloured"]
+
+#: a terminal's colour codes (ANSI escape sequences: SGR and other CSI), copied with a
+#: session; and the same codes whose escape byte was lost in copying (``[01;32m``)
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
+_LOST_ESCAPE = re.compile(r"\[(?:\d{1,3}(?:;\d{1,3})*)?m")
+#: what a YAML file may not hold, even in a comment (a backspace typed into a session...)
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def uncoloured(text: str) -> tuple[str, list[int]]:
+    """``text`` as the terminal showed it: without its colour codes and titles
+    (``\\x1b[01;32mroot@lab\\x1b[00m:~#``, or ``[01;32m`` twice or more on a line, whose
+    escape was lost), each backspace taking the character before it; and the lines that
+    had them (1-based)."""
+    out: list[str] = []
+    changed: list[int] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        plain = _ANSI.sub("", line)
+        if len(_LOST_ESCAPE.findall(plain)) >= 2:
+            plain = _LOST_ESCAPE.sub("", plain)
+        while "\b" in plain:  # a backspace typed at the prompt: the character before is gone
+            plain = re.sub(r"[^\b]?\x08", "", plain, count=1)
+        if plain != line:
+            changed.append(number)
+        out.append(plain)
+    return "\n".join(out), changed
+
+
+def as_shown(text: str) -> tuple[str, list[str]]:
+    """``text`` as the terminal showed it (see uncoloured), and a warning that says where
+    anything was taken off."""
+    text, changed = uncoloured(text)
+    said = f"{line_ranges(changed)}: a terminal's colour codes (or backspaces) taken off"
+    return text, [said] if changed else []
+
+
+def line_ranges(numbers: Sequence[int]) -> str:
+    """``line 3``, ``lines 3-5, 9``: consecutive lines as a range."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    said = ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else f"{r[0]}" for r in runs)
+    return f"line{'s' if len(numbers) > 1 else ''} {said}"
+
+
+def printable(line: str) -> str:
+    """A line of the summary as a YAML comment may hold it: a control character the
+    input had (a backspace typed into a session) is written as ``\\x08``."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m[0]):02x}", line)

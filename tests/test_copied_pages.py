@@ -1,0 +1,115 @@
+"""Pages as people copy and publish them: a terminal's colour codes and backspaces in a
+pasted session, a blog's comments under the post, a highlighter's hidden copy of the
+code, a static site's highlight shortcodes, an example Markdown block. (Found by a hunt
+over pages written so; each input below is the smallest of its kind.)"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from iplab import scenario
+from iplab.importer.convert import import_text
+from iplab.importer.terminal import uncoloured
+from iplab.plan import build
+
+ESC = "\x1b"
+PROMPT = f"{ESC}[01;32mroot@lab{ESC}[00m:{ESC}[01;34m~{ESC}[00m# "
+
+
+def test_a_coloured_session_reads_as_the_terminal_showed_it() -> None:
+    page = (
+        "# Lab\n\n```console\n"
+        f"{PROMPT}ip netns add red\n"
+        f"{PROMPT}ip -c -n red -br link\n"
+        f"{ESC}[36mlo              {ESC}[0m{ESC}[31mDOWN           {ESC}[0m00:00:00:00:00:00"
+        " <LOOPBACK>\n"
+        f"{ESC}]0;user@lab: ~{ESC}\\{PROMPT}ip netns del red\n"
+        "```\n"
+    )  # fmt: skip
+    result = import_text(page, "markdown", "lab.md")
+    assert result.lines == ("ip netns add red", "ip -c -n red -br link", "ip netns del red")
+    assert result.warnings[0] == "lines 4-7: a terminal's colour codes (or backspaces) taken off"
+    # the output kept is what the terminal showed, and the file is YAML a loader takes
+    loaded = yaml.safe_load(result.yaml)
+    assert loaded["setup"][1]["output"].startswith("lo              DOWN")
+    build(scenario.load_text(result.yaml, "lab.yaml"))
+
+
+def test_codes_whose_escape_was_lost_in_copying_are_taken_off_too() -> None:
+    text, lines = uncoloured("[01;32mroot@lab[00m:~# ip netns add red\nip a | grep '[0m'\n")
+    assert text == "root@lab:~# ip netns add red\nip a | grep '[0m'\n"  # one alone: the author's
+    assert lines == [1]
+
+
+def test_a_backspace_takes_the_character_before_it() -> None:
+    result = import_text("$ sudo ip netns add redd\x08\x08d\n", "markdown", "bs.md")
+    assert result.lines == ("sudo ip netns add red",)
+    yaml.safe_load(result.yaml)
+
+
+def test_a_control_character_in_the_summary_is_written_so_yaml_takes_it() -> None:
+    # a line iplab does not read as a command, quoted in a warning of the summary
+    result = import_text("```\nip netns add red\n\x07what\x0b?\n```\n", "markdown", "ctl.md")
+    yaml.safe_load(result.yaml)
+    assert "\x07" not in result.yaml.split("# --- import summary ---")[1]
+
+
+@pytest.mark.parametrize(
+    "comments",
+    [
+        '<div id="comments" class="comments-area"><pre>$ sudo ip link set enp3s0 promisc on'
+        "</pre></div>",
+        '<ol class="commentlist"><li><pre>sudo ip link set enp3s0 promisc on</pre></li></ol>',
+        '<section id="disqus_thread"><pre>ip link set enp3s0 promisc on</pre></section>',
+    ],
+)  # fmt: skip
+def test_a_blogs_comments_are_not_the_tutorial(comments: str) -> None:
+    page = (
+        "<html><body><main><h1>Lab</h1>"
+        '<pre><code class="language-bash">sudo ip netns add red\n</code></pre>'
+        f"{comments}</main></body></html>"
+    )
+    result = import_text(page, "html", "lab.html")
+    assert result.lines == ("sudo ip netns add red",)
+
+
+def test_crayons_hidden_plain_copy_is_not_read_twice() -> None:
+    page = (
+        '<html><body><h1>Lab</h1><div class="crayon-syntax">'
+        '<textarea class="crayon-plain">sudo ip netns add red</textarea>'
+        "<pre><code>sudo ip netns add red\n</code></pre></div></body></html>"
+    )
+    assert import_text(page, "html", "lab.html").lines == ("sudo ip netns add red",)
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing"),
+    [
+        ("{% highlight bash %}", "{% endhighlight %}"),
+        ("{% highlight shell linenos %}", "{% endhighlight %}"),
+        ("{{< highlight bash >}}", "{{< /highlight >}}"),
+        ('{{< code lang="bash" >}}', "{{< /code >}}"),
+    ],
+)
+def test_a_static_sites_highlight_shortcode_is_a_code_block(opening: str, closing: str) -> None:
+    page = f"# Lab\n\nMake it:\n\n{opening}\nsudo ip netns add red\n{closing}\n"
+    result = import_text(page, "markdown", "lab.md")
+    assert result.lines == ("sudo ip netns add red",)
+    assert not result.warnings
+
+
+def test_an_example_markdown_block_is_no_command() -> None:
+    page = (
+        "# Lab\n\n```bash\nip netns add red\n```\n\n"
+        "Write your notes so:\n\n```markdown\nNOTE: the lab\nip netns add x\n```\n"
+    )
+    assert import_text(page, "markdown", "lab.md").lines == ("ip netns add red",)
+
+
+def test_the_hosts_loopback_may_be_shown_never_changed() -> None:
+    shown = import_text("ip netns add red\nip -br link show lo\n", "shell", "lo.sh")
+    assert shown.model_error is None
+    changed = import_text("ip netns add red\nip link set lo up\n", "shell", "lo.sh")
+    assert changed.model_error is not None
+    assert "lo of the root namespace is the host's own" in changed.model_error
