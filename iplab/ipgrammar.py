@@ -746,6 +746,9 @@ def read(line: str) -> Op | None:
 NAME_NEUTRAL = frozenset(
     {
         *("ping", "ping6", "traceroute", "tracepath", "arping", "ss", "netstat", "lsns"),
+        *("mkdir", "touch", "cp", "chmod", "chown", "tee", "date", "hostname", "uname", "id"),
+        *("whoami", "env", "which", "stat", "sort", "uniq", "cut", "awk", "sed", "tr", "jq"),
+        *("column", "dmesg", "cd", "export", "test", "[", ":", "dhclient", "dnsmasq", "tshark"),
         *("cat", "ls", "readlink", "echo", "printf", "grep", "head", "tail", "wc", "true"),
         *("sysctl", "iptables", "ip6tables", "iptables-save", "iptables-restore", "nft"),
         *("tc", "ethtool", "tcpdump", "sleep", "curl", "wget", "nc", "ncat", "iperf"),
@@ -839,13 +842,19 @@ def _other_link_add(rest: list[str], ns: str | None) -> Declares | None:
 def effects(command: str, ns: str | None = None) -> Declares | None:
     """What ``command`` (a line that is not typed, run in ``ns``) does to link and namespace
     names: a Declares (empty when it changes none), or None when that is not known."""
+    if _NETNS_FILE.search(command):  # ln -s /proc/$PID/ns/net /var/run/netns/x
+        argv = None if SHELL_SYNTAX.search(command) else _split(command)
+        return _netns_file(_without_sudo(argv)) if argv else None
     if SHELL_SYNTAX.search(command):  # echo 1 > /proc/sys/...: a sysctl, no name changes
-        return Declares(declared=True) if sysctl_writes(command) else None
+        return Declares(declared=True) if sysctl_writes(command) else _neutral_line(command, ns)
     if jobs.serves(command):  # python3 -m http.server: a server, no name changes
         return Declares(declared=True)
     argv = _split(command)
-    if not argv:
-        return None
+    return _argv_effects(argv, ns) if argv else None
+
+
+def _argv_effects(argv: list[str], ns: str | None) -> Declares | None:
+    """:func:`effects` of one command's words (no shell syntax between them)."""
     argv = _without_sudo(argv)
     if not argv:
         return None
@@ -857,6 +866,8 @@ def effects(command: str, ns: str | None = None) -> Declares | None:
                 return effects(shlex.join(argv[4:]), argv[3])
             if verb in SHOW_VERBS or verb == "set":
                 return Declares(declared=True)
+            if verb == "attach" and len(argv) == 5 and not names.netns_name_problem(argv[3]):
+                return Declares(creates=(Effect(what="netns", name=argv[3]),), declared=True)
             return None
         return _ip_effects(argv[1:], ns)
     if program == "brctl":
@@ -871,6 +882,74 @@ def effects(command: str, ns: str | None = None) -> Declares | None:
 
 
 _OVS_NEUTRAL = frozenset({"show", "list-br", "list-ports", "br-exists", "add-port", "del-port"})
+
+
+#: a path under the namespaces' directory: a file there names a namespace
+_NETNS_FILE = re.compile(r"(?:^|[=\s'\"])/(?:var/)?run/netns/[^/\s]")
+#: a shell operator between two commands, or a redirection (its target follows)
+_OPERATORS = frozenset({";", "&&", "||", "|", "&", "|&"})
+
+
+_NETNS_DIR = re.compile(r"/(?:var/)?run/netns/([^/\s]+)$")
+
+
+def _netns_file(argv: list[str]) -> Declares | None:
+    """A namespace named by hand, by its file under /run/netns: ``ln -s /proc/PID/ns/net
+    /var/run/netns/NAME`` or ``touch /var/run/netns/NAME`` make the name (``mount --bind
+    /proc/PID/ns/net`` onto the file changes no name), ``rm`` deletes it; None: another
+    command."""
+    program, args = argv[0].rsplit("/", 1)[-1], argv[1:]
+    paths = [a for a in args if not a.startswith("-")]
+    named = _NETNS_DIR.search(paths[-1]) if paths else None
+    name = named[1] if named and not names.netns_name_problem(named[1]) else None
+    if name is None:
+        return None
+    effect = (Effect(what="netns", name=name),)
+    if program == "ln" and any(a.startswith("-") and "s" in a for a in args) and len(paths) == 2:
+        return Declares(creates=effect, declared=True)
+    if program == "touch" and len(paths) == 1:
+        return Declares(creates=effect, declared=True)
+    if program == "mount" and ("--bind" in args or "bind" in args) and len(paths) >= 2:
+        return Declares(declared=True)
+    if program in ("rm", "unlink") and len(paths) == 1:
+        return Declares(deletes=effect, declared=True)
+    return None
+
+
+def _neutral_line(command: str, ns: str | None) -> Declares | None:
+    """A line of shell syntax whose every command changes no name (``sleep 2 &``, ``mkdir -p
+    /etc/netns/red && echo nameserver 1.1.1.1 > /etc/netns/red/resolv.conf``, ``curl -s
+    x | grep ok``): an empty Declares; None when any command is unknown, or the line
+    substitutes a command's output (``$(...)``) or writes under /run/netns."""
+    if "$(" in command or "`" in command:
+        return None
+    try:
+        lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        tokens = list(lexer)
+    except ValueError:
+        return None
+    segments: list[list[str]] = [[]]
+    skip = False
+    for token in tokens:
+        if token in _OPERATORS:
+            segments.append([])
+        elif set(token) <= set("<>&") or token in ("(", ")"):
+            skip = token not in ("(", ")")  # a redirection: its target is no word of the command
+        elif skip:
+            skip = False
+        else:
+            segments[-1].append(token)
+    for segment in segments:
+        words = segment
+        while words and "=" in words[0] and not words[0].startswith("="):
+            words = words[1:]  # VAR=value cmd
+        if not words:
+            continue
+        said = _argv_effects(words, ns)
+        if said is None or said.creates or said.deletes or said.renames:
+            return None
+    return Declares(declared=True)
 
 
 def _ovs_effects(args: list[str], ns: str | None) -> Declares | None:

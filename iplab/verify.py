@@ -88,8 +88,12 @@ def unknowable(expected: State) -> list[str]:
 def diff(expected: State, observed: State, owned: Owned) -> list[Difference]:
     """The differences, for what the model knows (see :func:`unknowable` for the rest)."""
     out: list[Difference] = []
+    # none of the lab's namespaces is there: the lab is not up, and those the model is not
+    # sure of (a raw step before may have deleted them) are missing all the same
+    lab = [n for n in expected.namespaces if n != ROOT]
+    gone = bool(lab) and not any(n in observed.namespaces for n in lab)
     for ns_name, space in expected.namespaces.items():
-        if ns_name != ROOT and not expected.certain(space):
+        if ns_name != ROOT and not expected.certain(space) and not gone:
             continue
         if ns_name != ROOT and ns_name not in observed.namespaces:
             out.append(

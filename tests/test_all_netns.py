@@ -355,7 +355,9 @@ def test_a_step_that_may_fail_is_skipped_when_the_model_is_not_sure_either() -> 
     """After a raw step of unknown effect the model cannot be sure docker0 is not the lab's;
     run, the deletion could reach the host's docker0: the author let it fail, so it is
     skipped."""
-    script = "touch /tmp/x\nip link del docker0 2>/dev/null || true\nip netns add n1\n"
+    script = (
+        "install -D /dev/null /tmp/x\nip link del docker0 2>/dev/null || true\nip netns add n1\n"
+    )
     imported = import_text(script, "shell", "x.sh")
     plan = build(scenario.load_text(imported.yaml, "x.yaml"), prefix="pz")
     skips = [pc.skip for pc in plan.commands]

@@ -190,11 +190,11 @@ def test_a_step_never_reaches_what_the_host_had_before_the_lab(kind: str, tmp_pa
     marker = tmp_path / "raw-ran"
     if kind == "link":
         host = "ip link add docker0 type bridge"
-        script = f"touch {marker}\nip link set docker0 down\nip link del docker0\n"
+        script = f"install -D /dev/null {marker}\nip link set docker0 down\nip link del docker0\n"
         left = "ip -br link show docker0"
     else:
         host = "ip netns add hostns"
-        script = f"touch {marker}\nip netns exec hostns ip link set lo up\n"
+        script = f"install -D /dev/null {marker}\nip netns exec hostns ip link set lo up\n"
         left = "ip netns list"
     lab = tmp_path / "host.yaml"
     lab.write_text(import_text(script, "shell", "host.sh").yaml)

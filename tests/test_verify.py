@@ -93,3 +93,56 @@ def test_automatic_addresses_are_known_by_text_as_by_parsing(address: str, kind:
     iface = ipaddress.ip_interface(address)
     parsed = iface.is_link_local or (kind == "loopback" and iface.ip.is_loopback)
     assert is_automatic(address, Link(name="x", kind=kind)) is parsed
+
+
+def _raw_lab(raw: str) -> Plan:
+    """Two namespaces and a veth between them, then a raw step ``raw`` run in one."""
+    text = (
+        "name: t\nsetup:\n  - {action: netns add, name: a}\n  - {action: netns add, name: b}\n"
+        "  - {line: ip link add v0 netns a type veth peer name v1 netns b}\n"
+        f"  - action: raw\n    shell: true\n    command: {raw!r}\n"
+    )
+    return build(scenario.load_text(text, "t.yaml"))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "sleep 2 &",
+        "mkdir -p /etc/netns/a && echo nameserver 10.0.0.1 > /etc/netns/a/resolv.conf",
+        "ip netns exec a python3 -m http.server 8080 >/dev/null 2>&1 &",
+        "echo hi | ip netns exec b nc -q1 10.0.0.1 8080",
+        "touch /tmp/lease; ip netns exec a ping -c1 10.0.0.2 > /dev/null && echo up",
+    ],
+)
+def test_a_raw_step_that_changes_no_name_leaves_the_lab_known(raw: str) -> None:
+    """Verify checks what came before such a step: it makes, deletes and renames nothing."""
+    from iplab.verify import unknowable
+
+    expected = expected_state(_raw_lab(raw))
+    assert unknowable(expected) == []
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["./make-more.sh", "cp x /var/run/netns/c", 'ip netns exec a sh -c "$(cat x)"', "rm -f x"],
+)
+def test_a_raw_step_iplab_cannot_read_still_makes_the_lab_unknown(raw: str) -> None:
+    from iplab.verify import unknowable
+
+    assert unknowable(expected_state(_raw_lab(raw)))
+
+
+def test_a_lab_that_is_not_there_differs_even_where_the_model_is_unsure() -> None:
+    """After a raw step of unknown effect verify skips what came before it, unless none of
+    the lab's namespaces is there: then the lab is not up, and each is missing."""
+    plan = _raw_lab("./make-more.sh")
+    expected = expected_state(plan)
+    nothing = State()
+    assert [d.kind for d in diff(expected, nothing, plan.owned)] == [
+        Kind.MISSING_NAMESPACE,
+        Kind.MISSING_NAMESPACE,
+    ]
+    one_left = State()
+    one_left.namespaces["a"] = Namespace("a")
+    assert diff(expected, one_left, plan.owned) == []  # b may be what the script deleted

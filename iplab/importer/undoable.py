@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from iplab import jobs
 from iplab.importer.assembly import Draft
 from iplab.inverse import sysctl_writes_of
+from iplab.model import effects_of
 from iplab.names import ROOT
 from iplab.state import created_objects
 from iplab.steps import NetnsAdd, NetnsExec, Raw
@@ -54,7 +55,8 @@ def cannot_undo_lines(drafts: Sequence[Draft], cut: int) -> Iterable[str]:
         op = d.op
         if isinstance(op, NetnsAdd):
             made.add(op.name)
-        undone = isinstance(op, Raw | NetnsExec) and bool(op.creates or op.renames)
+        said = effects_of(op) if isinstance(op, Raw | NetnsExec) else None
+        undone = said is not None and bool(said.creates or said.renames)
         inside = isinstance(op, NetnsExec) and op.ns in made and netns_scoped(op.command)
         inside |= isinstance(op, Raw) and ip_netns(op.command) in made  # ip -n NS ...
         inside |= isinstance(op, Raw) and _in_made(op.command, made)  # ip netns exec NS sh -c
@@ -62,6 +64,7 @@ def cannot_undo_lines(drafts: Sequence[Draft], cut: int) -> Iterable[str]:
         # a sysctl's undo is read when it runs; a deletion is not undone, as ip link del
         read_back = sysctl_writes_of(op) is not None
         deletion = isinstance(op, Raw) and deletes_a_rule(op.command)
+        deletion |= said is not None and bool(said.deletes) and said.declared  # rm /run/netns/x
         dev = link_scoped(op.command) if isinstance(op, Raw | NetnsExec) else None
         on_a_link = dev is not None and (op.in_ns() or ROOT, dev) in links
         # a job stopped (kill %1, pkill -f server): as a deletion, not undone
