@@ -328,7 +328,7 @@ def _link_args(words: Words, peer: bool = False) -> LinkArgs:
         words.take()
         if word in ("up", "down"):
             attrs.append(("state", word))
-        elif word == "name":
+        elif matches(word, "name"):  # ip reads n, na, nam as name
             attrs.append(("name", _link(words.take())))
         elif word == "index":
             attrs.append(("index", words.take()))

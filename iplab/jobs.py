@@ -18,7 +18,7 @@ import re
 import signal
 from dataclasses import dataclass
 
-from iplab.words import NETCATS, inside_netns, listens, plain_words
+from iplab.words import NETCATS, inside_netns, listens, plain_words, without_background
 
 #: ``%1``, ``%%``, ``%+``, ``%-``, ``%``: bash's job specifications by number or recency
 _SPEC = re.compile(r"%(?:[1-9][0-9]*|[%+-])?")
@@ -107,6 +107,17 @@ def serves(command: str) -> bool:
     if {"-D", "--daemon"} & (flags | clustered):
         return False
     return bool({"-s", "--server"} & (flags | clustered))
+
+
+#: a redirection of a command's input or output (``> /tmp/log``, ``2>&1``, ``< file``)
+_REDIRECTION = re.compile(r"\s+\d*(?:[<>]{1,2}|&>>?)(?:&\d+|\s*[^\s<>&|;]+)")
+
+
+def serves_in_background(command: str) -> bool:
+    """``server &`` (``ip netns exec srv python3 -m http.server 8080 > log &``): a server
+    the tutorial starts in the background, which the next commands may reach at once."""
+    rest = without_background(command)
+    return rest is not None and serves(_REDIRECTION.sub("", rest).strip())
 
 
 def _signal(text: str) -> int | None:

@@ -272,7 +272,9 @@ class Session:
         if left:
             pids = ", ".join(str(pid) for pid, _ in left)
             self.say(f"    in the background: pid {pids}, output to {log}; undo stops it")
-        if served and left:  # the next step is the reader's "other terminal": it listens
+        # the next step is the reader's "other terminal", or comes right after `server &`:
+        # it reaches the server once it listens (bash's next line would race it)
+        if left and (served or jobs.serves_in_background(command.body)):
             stop = lambda: self.signals.received is not None  # noqa: E731
             if not wait_listening([pid for pid, _ in left], SERVER_WAIT, stop):
                 self.say(f"    not listening after {SERVER_WAIT:g} s: going on")

@@ -53,7 +53,7 @@ from iplab.steps import (
     RouteDel,
     RouteShow,
 )
-from iplab.words import SHELL_SYNTAX, known_undo, reads_only
+from iplab.words import BUILTINS, SHELL_SYNTAX, known_undo, reads_only
 
 _JINJA = re.compile(r"\{\{|\{%")
 _EXEC_PREFIX = re.compile(r"ip netns exec (?P<ns>\S+) (?P<command>.+)")
@@ -62,6 +62,11 @@ _EXEC_PREFIX = re.compile(r"ip netns exec (?P<ns>\S+) (?P<command>.+)")
 #: a word kept as written (``del``/``delete``, ``addr``/``a``...): the parser only passes the
 #: words the ops allow, and the render proof checks the rest
 Spelling = Any
+
+
+#: shell builtins that run without a shell: programs too (/usr/bin/echo...), and the job
+#: control iplab does itself (``kill %1``, ``wait``: see iplab.jobs)
+_NO_SHELL = frozenset({"echo", "printf", "true", "false", "test", "[", "kill", "pwd", "wait"})
 
 
 class LineError(ValueError):
@@ -429,7 +434,13 @@ def classify(line: str) -> Parsed:
         shlex.split(body)
     except ValueError as exc:
         raise LineError(f"cannot be split into words as a shell would: {exc}") from None
-    raw = Raw(command=body, shell=bool(SHELL_SYNTAX.search(body)), observes=reads_only(body))
+    # a shell's own command (cd, export, jobs) runs in a shell: it is no program to start
+    builtin = body.split(maxsplit=1)[0] in BUILTINS - _NO_SHELL
+    raw = Raw(
+        command=body,
+        shell=builtin or bool(SHELL_SYNTAX.search(body)),
+        observes=reads_only(body) or body.split(maxsplit=1)[0] in ("cd", "pwd", "jobs"),
+    )
     if not raw.observes:
         raw = _with_effects(raw, ipgrammar.effects(body))
         raw = dataclasses.replace(raw, undo=known_undo(body))

@@ -74,7 +74,7 @@ def endpoints(info: LabInfo, state: State) -> dict[str, str]:
 def scenario_probes(info: LabInfo, err: TextIO | None = None) -> list[Probe] | None:
     """The probes of the lab's scenario (with its prefix), or None when it cannot be read."""
     from iplab import scenario
-    from iplab.plan import with_prefix
+    from iplab.prefix import with_prefix
 
     try:
         sc = with_prefix(scenario.load(info.scenario), info.prefix)

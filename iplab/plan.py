@@ -8,37 +8,27 @@ every state-changing command computed) or raises before anything could run.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from iplab import ipgrammar, memo, names
+from iplab import memo
 from iplab.claims import Owned, check_claims
-from iplab.errors import ScenarioError, UsageError
+from iplab.errors import UsageError
 from iplab.inverse import Undo
 from iplab.model import Judge, ModelError, lab_addresses
 from iplab.names import ROOT
+from iplab.prefix import with_prefix
 from iplab.render import Command, ReadsBackAs, Renderer, renderer, template_hashes
 from iplab.scenario import Scenario, SudoPolicy, load_text, parse_var_overrides
 from iplab.scenario import read as read_scenario
-from iplab.state import Replayed, State, after, created_names, created_objects, replay
+from iplab.state import Replayed, State, after, created_objects, replay
 from iplab.steps import (
-    Effect,
-    LinkSet,
-    NetnsExec,
     Op,
     Probe,
-    Raw,
-    ShellValue,
-    Step,
     needs_privilege,
 )
-
-_PREFIX = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
 @dataclass(frozen=True)
@@ -95,153 +85,6 @@ def decide_sudo(policy: SudoPolicy, step_sudo: bool | None, op: Op) -> bool:
 
 
 # -- the prefix ----------------------------------------------------------------------------------
-
-
-def _rename_value(kind: str, value: Any, netns: dict[str, str], links: dict[str, str]) -> Any:
-    table = netns if kind == "netns" else links
-    if kind == "links":
-        return tuple(links.get(v, v) for v in value)
-    if kind == "netns_list":
-        return tuple(netns.get(v, v) for v in value)
-    if value is None:
-        return None
-    return table.get(value, value)
-
-
-@functools.cache
-def _ref_fields(cls: type) -> tuple[tuple[str, str], ...]:
-    """(field name, ref kind) of the fields of ``cls`` that name kernel objects."""
-    return tuple(
-        (f.name, f.metadata["ref"]) for f in dataclasses.fields(cls) if f.metadata.get("ref")
-    )
-
-
-def _rename_fields(obj: Any, netns: dict[str, str], links: dict[str, str]) -> Any:
-    changes: dict[str, Any] = {}
-    cls: type = type(obj)
-    for name, kind in _ref_fields(cls):
-        changes[name] = _rename_value(kind, getattr(obj, name), netns, links)
-    if isinstance(obj, LinkSet):
-        table = {"netns": netns, "master": links, "name": links}
-        changes["attrs"] = tuple(
-            (key, table[key].get(value, value) if key in table and value else value)
-            for key, value in obj.attrs
-        )
-    if isinstance(obj, Raw | NetnsExec):
-        changes["command"] = _rename_words(obj.command, netns, links)
-        if obj.undo:
-            changes["undo"] = _rename_words(obj.undo, netns, links)
-        for key in ("creates", "deletes", "renames"):
-            changes[key] = tuple(_rename_effect(e, netns, links) for e in getattr(obj, key))
-    if getattr(obj, "text", None) is not None:
-        changes["text"] = _rename_words(obj.text, netns, links)
-    return dataclasses.replace(obj, **changes)
-
-
-def _rename_effect(effect: Effect, netns: dict[str, str], links: dict[str, str]) -> Effect:
-    names = netns if effect.what == "netns" else links
-    return dataclasses.replace(
-        effect,
-        name=names.get(effect.name, effect.name),
-        to=names.get(effect.to, effect.to) if effect.to else None,
-        peer=links.get(effect.peer, effect.peer) if effect.peer else None,
-        ns=netns.get(effect.ns, effect.ns) if effect.ns else None,
-        peer_ns=netns.get(effect.peer_ns, effect.peer_ns) if effect.peer_ns else None,
-    )
-
-
-def _rename_words(text: str, netns: dict[str, str], links: dict[str, str]) -> str:
-    """Rename whole words of a verbatim command (vethX, not vethXY)."""
-    words = {**netns, **links}
-    return _words_pattern(tuple(sorted(words, key=len, reverse=True))).sub(
-        lambda m: words[m.group(1)], text
-    )
-
-
-@functools.lru_cache(maxsize=8)
-def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    """One regex for every name a scenario creates (compiled once per scenario)."""
-    alternatives = "|".join(map(re.escape, words)) or r"(?!)"
-    return re.compile(rf"(?<![A-Za-z0-9_.-])({alternatives})(?![A-Za-z0-9_.-])")
-
-
-def with_prefix(scenario: Scenario, prefix: str) -> Scenario:
-    """Rename every namespace and link the scenario creates to ``prefix + name``."""
-    if not prefix:
-        return scenario
-    if not _PREFIX.fullmatch(prefix):
-        raise UsageError(
-            f"--prefix {prefix!r}: use letters, digits, '_', '.', '-' (not first: '-' or '.')"
-        )
-    # names the kernel chooses (``ip link add type veth``) are not the scenario's to rename
-    netns_names, link_names = created_names((step.op for step in scenario.steps), auto=False)
-    netns = {n: prefix + n for n in netns_names}
-    links = {n: prefix + n for n in link_names}
-    # each new name checked once; the first step that names a bad one is the error's place
-    bad = {("link", n): p for n, new in links.items() if (p := names.link_name_problem(new))}
-    bad |= {("netns", n): p for n, new in netns.items() if (p := names.netns_name_problem(new))}
-    for step in scenario.steps if bad else ():
-        for ref in step.op.refs():
-            if ref in bad:
-                hint = "use a shorter prefix or shorter names" if ref[0] == "link" else None
-                raise ScenarioError(f"with --prefix {prefix!r}: {bad[ref]}", step.loc, hint)
-
-    def step_renamed(step: Step) -> Step:
-        op = _rename_fields(step.op, netns, links)
-        if op.text is not None and ipgrammar.read(op.text) != op:
-            raise ScenarioError(
-                f"with --prefix {prefix!r}: the line {op.text!r} does not read as the renamed "
-                "command (a name is also a word of the command)",
-                step.loc.at("line"),
-                "rename that object in the scenario, or run without --prefix",
-            )
-        return dataclasses.replace(
-            step, op=op, expect=tuple(_rename_fields(c, netns, links) for c in step.expect)
-        )
-
-    return dataclasses.replace(
-        scenario,
-        setup=_blocks_renamed(tuple(step_renamed(s) for s in scenario.setup), netns, links),
-        teardown=_blocks_renamed(tuple(step_renamed(s) for s in scenario.teardown), netns, links),
-    )
-
-
-def _blocks_renamed(
-    steps: tuple[Step, ...], netns: dict[str, str], links: dict[str, str]
-) -> tuple[Step, ...]:
-    """The author's text of each shell block, renamed word for word. A block that builds a
-    name inside its text (``ns$i``) cannot be renamed there: it prints its own commands, one
-    a line, as they run."""
-    out = list(steps)
-    renamed = {**netns, **links}
-    originals = {new: old for old, new in renamed.items()}
-    for start, step in enumerate(steps):
-        if step.verbatim is None:
-            continue
-        end = start + 1
-        while end < len(steps) and steps[end].joined:
-            end += 1
-        used = {originals[n] for s in steps[start:end] for _, n in s.op.refs() if n in originals}
-        pattern = _words_pattern(tuple(sorted(used, key=len, reverse=True)))
-        values = [v for _, value in step.variables for v in _values(value)]
-        if len(set(pattern.findall("\n".join([step.verbatim, *values])))) == len(used):
-            text = _rename_words(step.verbatim, netns, links)
-            variables = tuple(
-                (name, _rename_words(value, netns, links) if isinstance(value, str)
-                 else tuple((k, _rename_words(v, netns, links)) for k, v in value))
-                for name, value in step.variables
-            )  # fmt: skip
-            out[start] = dataclasses.replace(step, verbatim=text, variables=variables)
-        else:
-            out[start] = dataclasses.replace(step, verbatim=None)
-            out[start + 1 : end] = [
-                dataclasses.replace(s, joined=False) for s in out[start + 1 : end]
-            ]
-    return tuple(out)
-
-
-def _values(value: ShellValue) -> list[str]:
-    return [value] if isinstance(value, str) else [v for _, v in value]
 
 
 def owned_by(scenario: Scenario) -> Owned:

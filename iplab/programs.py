@@ -14,16 +14,8 @@ from iplab.errors import IplabError
 from iplab.plan import Plan
 from iplab.render import Command
 from iplab.steps import NetnsExec, Probe, Raw
-from iplab.words import JOINS, inside_netns, shell_tokens, strip_sudo
+from iplab.words import BUILTINS, JOINS, inside_netns, shell_tokens, strip_sudo
 
-#: what bash runs itself (and words that only shape a statement)
-BUILTINS = frozenset({
-    "echo", "printf", "cd", "pwd", "kill", "wait", "read", "true", "false", ":", "test", "[",
-    "[[", "export", "set", "unset", "source", ".", "exit", "trap", "shift", "local", "declare",
-    "typeset", "let", "eval", "return", "alias", "type", "command", "builtin", "hash", "ulimit",
-    "umask", "jobs", "fg", "bg", "disown", "times", "break", "continue", "mapfile", "readarray",
-    "getopts", "shopt", "pushd", "popd", "dirs",
-})  # fmt: skip
 _OPENERS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "time", "{", "("})
 _CLOSERS = frozenset({"fi", "done", "esac", "}", ")", ";;", "in"})
 #: commands that run the command after their options (``timeout 5 CMD``, ``nohup CMD``)

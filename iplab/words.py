@@ -20,6 +20,14 @@ from iplab import ipwords
 #: what makes a line shell syntax rather than one command: it runs through ``bash -c``
 SHELL_SYNTAX = re.compile(r"[;&|<>`$]|\$\(")
 
+#: what bash runs itself (and words that only shape a statement)
+BUILTINS = frozenset({
+    "echo", "printf", "cd", "pwd", "kill", "wait", "read", "true", "false", ":", "test", "[",
+    "[[", "export", "set", "unset", "source", ".", "exit", "trap", "shift", "local", "declare",
+    "typeset", "let", "eval", "return", "alias", "type", "command", "builtin", "hash", "ulimit",
+    "umask", "jobs", "fg", "bg", "disown", "times", "break", "continue", "mapfile", "readarray",
+    "getopts", "shopt", "pushd", "popd", "dirs",
+})  # fmt: skip
 #: sudo's options that take a value (``sudo -u USER ip ...``)
 SUDO_VALUED = frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T", "-R"})
 

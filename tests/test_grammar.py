@@ -263,7 +263,7 @@ def test_a_line_iplab_cannot_read_is_refused_with_its_place() -> None:
 def test_prefix_refuses_a_line_it_cannot_rename_faithfully() -> None:
     from iplab import scenario
     from iplab.errors import ScenarioError
-    from iplab.plan import with_prefix
+    from iplab.prefix import with_prefix
 
     # the lab makes a link called 'veth': the rename would touch the keyword too
     text = "name: x\nsetup:\n  - line: ip link add veth type veth peer name p\n"

@@ -16,7 +16,8 @@ from iplab.cli import main
 from iplab.inverse import inverse
 from iplab.model import Judge, ModelError, apply
 from iplab.names import ROOT
-from iplab.plan import build, owned_by, with_prefix
+from iplab.plan import build, owned_by
+from iplab.prefix import with_prefix
 from iplab.state import State
 from iplab.steps import Effect, LinkAdd, NetnsAdd, Op, Raw
 from iplab.verify import diff, unknowable

@@ -1,0 +1,121 @@
+"""Habits of tutorial authors found by hunts over pages iplab had not seen: a lab script's
+``case "${1:-}" in``, ip's own abbreviations, a "start clean" deletion with its errors
+thrown away, a server started with ``&`` that the next line reaches, a shell's own
+commands (``cd``, ``jobs``, ``fg``), a sysctl key naming a link under ``--prefix``."""
+
+from __future__ import annotations
+
+import pytest
+
+from iplab import jobs, scenario
+from iplab.importer.convert import import_text
+from iplab.lineparse import classify
+from iplab.plan import build
+from iplab.steps import LinkAdd, LinkSet, Raw
+
+LAB_SCRIPT = """\
+#!/bin/bash
+set -eu
+usage() { echo "usage: $0 up|down"; exit 1; }
+case {subject} in
+  up)
+    ip netns add a
+    ip netns add b
+    ;;
+  down)
+    ip netns del a
+    ip netns del b
+    ;;
+  *) usage ;;
+esac
+"""
+
+
+@pytest.mark.parametrize("subject", ['"$1"', '"${1:-}"', "${1-}", '"${1:-up}"', "$1"])
+def test_a_lab_scripts_case_is_its_up_and_down_whatever_its_default(subject: str) -> None:
+    result = import_text(LAB_SCRIPT.replace("{subject}", subject), "shell", "lab.sh")
+    # the setup: usage()'s definition (printed, runs nothing), then the up branch
+    assert (result.setup, result.teardown) == (3, 2)
+    plan = build(scenario.load_text(result.yaml, "lab.yaml"))
+    assert [pc.command.text for pc in plan.commands][1:] == [
+        "ip netns add a", "ip netns add b", "ip netns del a", "ip netns del b",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("line", "op", "peer"),
+    [
+        ("ip l a v0 type veth peer n v1", LinkAdd, "v1"),
+        ("ip link add n v0 type veth peer na v1", LinkAdd, "v1"),
+        ("ip link set v0 n eth0", LinkSet, None),
+    ],
+)
+def test_ip_reads_n_as_name(line: str, op: type, peer: str | None) -> None:
+    parsed = classify(line)
+    assert parsed.typed and isinstance(parsed.op, op)
+    if isinstance(parsed.op, LinkAdd):
+        assert (parsed.op.name, parsed.op.peer) == ("v0", peer)
+    else:
+        assert isinstance(parsed.op, LinkSet) and parsed.op.attrs == (("name", "eth0"),)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ip link del $BR 2>/dev/null",
+        "ip netns del a >/dev/null 2>&1",
+        "sudo ip link delete $BR &>/dev/null",
+    ],
+)
+def test_a_deletion_whose_errors_are_thrown_away_may_fail(line: str) -> None:
+    script = f"BR=br0\nip netns add a\n{line}\nip link add $BR type bridge\n"
+    result = import_text(script.replace("ip netns add a\n", ""), "shell", "s.sh")
+    assert result.model_error is None  # (it was refused: br0 does not exist yet)
+    loaded = scenario.load_text(result.yaml, "s.yaml")
+    assert loaded.steps[0].may_fail
+
+
+def test_a_change_whose_errors_are_thrown_away_must_still_work() -> None:
+    result = import_text("ip link set nothere up 2>/dev/null\n", "shell", "s.sh")
+    assert result.model_error is not None
+
+
+@pytest.mark.parametrize(
+    ("command", "serves"),
+    [
+        ("ip netns exec srv python3 -m http.server 8080 &", True),
+        ("ip netns exec a nc -l 9000 > /tmp/got &", True),
+        ("sudo ip netns exec s iperf3 -s > /dev/null 2>&1 &", True),
+        ("sleep 60 &", False),
+        ("ip netns exec a nc -l 9000", False),  # in the foreground: another terminal's
+        ("ip netns exec a iperf3 -s -D &", False),
+    ],
+)
+def test_a_server_started_in_the_background_is_waited_for(command: str, serves: bool) -> None:
+    assert jobs.serves_in_background(command) is serves
+
+
+@pytest.mark.parametrize("line", ["cd /tmp", "jobs", "export X=1", "pushd /tmp"])
+def test_a_shells_own_command_runs_in_a_shell(line: str) -> None:
+    parsed = classify(line)
+    assert isinstance(parsed.op, Raw) and parsed.op.shell
+
+
+@pytest.mark.parametrize("line", ["fg", "fg %1", "bg", "disown"])
+def test_fg_is_said_and_runs_nothing(line: str) -> None:
+    result = import_text(f"ip netns add a\nip netns exec a sleep 30 &\n{line}\n", "shell", "s.sh")
+    assert len(result.lines) == 2
+    assert any(f"{line}: the tutorial's jobs stay in the background" in w for w in result.warnings)
+
+
+def test_a_sysctl_key_naming_a_link_is_renamed_with_the_prefix() -> None:
+    script = (
+        "ip link add k0 type veth peer name k1\n"
+        "sysctl -w net.ipv4.conf.k0.proxy_arp=1 net.ipv4.conf.all.forwarding=1\n"
+        "echo 1 > /proc/sys/net/ipv4/conf/k1/proxy_arp\n"
+    )
+    result = import_text(script, "shell", "s.sh")
+    plan = build(scenario.load_text(result.yaml, "s.yaml"), prefix="pz")
+    texts = [pc.command.text for pc in plan.commands]
+    assert texts[1] == "sysctl -w net.ipv4.conf.pzk0.proxy_arp=1 net.ipv4.conf.all.forwarding=1"
+    assert texts[2] == "echo 1 > /proc/sys/net/ipv4/conf/pzk1/proxy_arp"
