@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -27,6 +28,7 @@ from iplab.steps import (
     RouteDel,
 )
 from iplab.sysctl import sysctl_undo, sysctl_writes
+from iplab.words import policy_write
 
 if TYPE_CHECKING:  # the rules read a State handed to them
     from iplab.state import Link, State
@@ -319,3 +321,24 @@ def sysctl_inverse(writes: list[tuple[str, str]], before: dict[str, str]) -> Und
     only while it is still the value written (see :func:`iplab.words.sysctl_undo`)."""
     command = sysctl_undo(writes, before)
     return Undo(Raw(command=command, shell=True), Guard("always")) if command else None
+
+
+def policy_write_of(op: Op) -> tuple[str, str, str, str] | None:
+    """A raw step in the root namespace that sets a chain's policy (``iptables -P FORWARD
+    ACCEPT``) and says no ``undo:`` of it (None: anything else). Its inverse is the host's
+    policy before it: read right before the step runs (:func:`policy_inverse`)."""
+    if not isinstance(op, Raw) or op.undo or op.observes:
+        return None
+    return policy_write(op.command)
+
+
+def policy_inverse(write: tuple[str, str, str, str], rules: str) -> Undo | None:
+    """Put back the policy ``iptables -t TABLE -S CHAIN`` printed (``-P FORWARD DROP``)
+    right before the step changed it; None when it printed none."""
+    program, table, chain, _ = write
+    for line in rules.splitlines():
+        words = line.split()
+        if words[:2] == ["-P", chain] and len(words) == 3:
+            command = shlex.join([program, "-t", table, "-P", chain, words[2]])
+            return Undo(Raw(command=command), Guard("always"))
+    return None

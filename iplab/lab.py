@@ -17,6 +17,7 @@ batches, claims and probes, rollback on a failure or a signal.
 from __future__ import annotations
 
 import dataclasses
+import shlex
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -39,7 +40,13 @@ from iplab.context import (
     run_batch,
 )
 from iplab.errors import IplabError, UsageError, state_write_error
-from iplab.inverse import Undo, sysctl_inverse, sysctl_writes_of
+from iplab.inverse import (
+    Undo,
+    policy_inverse,
+    policy_write_of,
+    sysctl_inverse,
+    sysctl_writes_of,
+)
 from iplab.ipwords import adds_names
 from iplab.journal import Entry, Journal, LabInfo, Status, UndoRecord, lab_info, labs, open_lab
 from iplab.model import ModelError, effects_of
@@ -197,8 +204,20 @@ class Session:
         )
 
     def _read_back(self, command: Command) -> Undo | None:
-        """The undo of a host sysctl a raw step writes (``sysctl -w net.ipv4.ip_forward=1``):
-        the value the host holds now, read right before the step runs."""
+        """The undo of a host sysctl a raw step writes (``sysctl -w net.ipv4.ip_forward=1``)
+        or of a chain's policy it sets (``iptables -P FORWARD ACCEPT``): what the host holds
+        now, read right before the step runs."""
+        if (policy := policy_write_of(command.op)) is not None:  # iptables -P FORWARD ACCEPT
+            program, table, chain, _ = policy
+            argv = (program, "-t", table, "-S", chain)
+            rc, out, err = self.env.runner.query(argv, command.privileged, shlex.join(argv))
+            back = policy_inverse(policy, out) if rc == 0 else None
+            if back is None:
+                self.env.err.write(
+                    f"iplab: cannot read the policy of {chain} before `{command.text}` sets it"
+                    f" ({err.strip() or 'none printed'}): iplab will not put it back\n"
+                )
+            return back
         writes = sysctl_writes_of(command.op)
         if not writes:
             return None

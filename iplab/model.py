@@ -61,7 +61,13 @@ from iplab.steps import (
     Show,
     is_observation,
 )
-from iplab.words import lists_every_netns, reaches_every_netns, reads_only, strip_sudo
+from iplab.words import (
+    lists_every_netns,
+    reaches_every_netns,
+    reaches_the_hosts_rules,
+    reads_only,
+    strip_sudo,
+)
 
 if TYPE_CHECKING:  # the rules change a State handed to them, through its own methods
     from iplab.state import Link, Namespace, Route, State
@@ -655,6 +661,14 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
                 if "exec" in found
                 else "write ip -all netns delete on a line of its own (action 'netns del"
                 " all'), which deletes the lab's namespaces only",
+            )
+            break
+        if op.in_ns() is None and (rules := reaches_the_hosts_rules(text)):
+            a.object(
+                f"runs {rules} in the root namespace: every rule of the host's (Docker's, a"
+                " firewall's, other labs') goes",
+                hint="leave it out: when it undoes the lab, iplab deletes each rule and"
+                " chain the lab added",
             )
             break
         if (listed := lists_every_netns(text)) and not reads_only(text):

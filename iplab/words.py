@@ -472,12 +472,18 @@ def known_undo(command: str) -> str | None:
 
     * ``iptables``/``ip6tables`` ``-A CHAIN RULE`` and ``-I CHAIN [N] RULE`` -> ``-D CHAIN
       RULE`` (same table, same rule: iptables deletes the first rule that matches it);
-    * ``-N CHAIN`` -> ``-X CHAIN``.
+    * ``-N CHAIN`` -> ``-X CHAIN``;
+    * ``ip rule add SPEC`` -> ``ip rule del SPEC``; ``nft add table [FAMILY] NAME`` -> ``nft
+      delete table [FAMILY] NAME``.
 
     A table's policy (``-P``), a flush (``-F``) or anything through shell syntax has no
     inverse in its words: None.
     """
     argv = plain_words(command)
+    if argv and argv[0] == "ip":
+        return _rule_undo(argv)
+    if argv and argv[0] == "nft" and argv[1:3] == ["add", "table"] and len(argv) in (4, 5):
+        return shlex.join(["nft", "delete", "table", *argv[3:]])  # nft add table ip lab
     if not argv or argv[0] not in ("iptables", "ip6tables"):
         return None
     verbs = [i for i, word in enumerate(argv) if word in _IPT_COMMANDS or word in _IPT_WRITE]
@@ -490,6 +496,77 @@ def known_undo(command: str) -> str | None:
     if _IPT_COMMANDS[verb] == "-X" and rest:
         return None
     return shlex.join([*argv[:at], _IPT_COMMANDS[verb], chain, *rest])
+
+
+_IPTABLES = frozenset({"iptables", "ip6tables", "iptables-legacy", "iptables-nft"})
+_IPTABLES |= {"ip6tables-legacy", "ip6tables-nft", "ebtables"}
+#: the chains every table of the host has
+_BUILTIN = frozenset({"INPUT", "OUTPUT", "FORWARD", "PREROUTING", "POSTROUTING", "BROUTING"})
+
+
+def policy_write(command: str) -> tuple[str, str, str, str] | None:
+    """``iptables [-t TABLE] -P CHAIN TARGET`` (a chain's policy, ``-P FORWARD ACCEPT``):
+    (program, table, chain, target); None for anything else. Its inverse is the policy
+    the host had, which only the host knows: read right before it runs."""
+    argv = plain_words(command)
+    argv = list(strip_sudo(tuple(argv))) if argv and argv[0] == "sudo" else argv
+    if not argv or argv[0].rsplit("/", 1)[-1] not in _IPTABLES or argv[0] == "ebtables":
+        return None
+    table, rest = "filter", argv[1:]
+    if rest[:1] in (["-t"], ["--table"]) and len(rest) > 1:
+        table, rest = rest[1], rest[2:]
+    elif rest[:1] and rest[0].startswith("-t") and len(rest[0]) > 2:
+        table, rest = rest[0][2:], rest[1:]
+    if len(rest) != 3 or rest[0] not in ("-P", "--policy"):
+        return None
+    return argv[0], table, rest[1], rest[2]
+
+
+def reaches_the_hosts_rules(command: str) -> str | None:
+    """What a shell command does to every packet filter rule of the host, Docker's, a
+    firewall's and other labs' too: ``iptables [-t nat] -F``, ``iptables -X`` (every
+    chain), ``iptables-restore`` (without ``--noflush``), ``nft flush ruleset``. None:
+    none of these. (Run in the root namespace; in a namespace of the lab they are its own.)"""
+    tokens = shell_tokens(command) or command.split()
+    segments: list[list[str]] = [[]]
+    for token in tokens:
+        if token in (";", "&&", "||", "|", "&"):
+            segments.append([])
+        else:
+            segments[-1].append(token)
+    for words in segments:
+        argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
+        if not argv or argv[0] in ("echo", "printf"):
+            continue
+        program = argv[0].rsplit("/", 1)[-1]
+        args = argv[1:]
+        if program in _IPTABLES:
+            said = shlex.join(argv)
+            at = next((i for i, a in enumerate(args) if a in ("-F", "--flush")), None)
+            chain = args[at + 1] if at is not None and at + 1 < len(args) else None
+            if at is not None and (chain is None or chain.startswith("-") or chain in _BUILTIN):
+                return said  # a chain of the host's own (a chain -N made is the lab's)
+            at = next((i for i, a in enumerate(args) if a in ("-X", "--delete-chain")), None)
+            if at is not None and (at + 1 >= len(args) or args[at + 1].startswith("-")):
+                return said  # -X alone: every chain of the table
+        if program.endswith("tables-restore") and not {"-n", "--noflush"} & set(args):
+            return shlex.join(argv)
+        if program == "nft" and args[:2] == ["flush", "ruleset"]:
+            return shlex.join(argv)
+    return None
+
+
+def _rule_undo(argv: list[str]) -> str | None:
+    """``ip [-4|-6] rule add SELECTOR ACTION`` -> ``ip ... rule del SELECTOR ACTION`` (ip
+    deletes the rule that matches it); None for anything else."""
+    j = 1
+    while j < len(argv) and argv[j] in ("-4", "-6"):
+        j += 1
+    if argv[j : j + 1] not in (["rule"], ["ru"], ["rul"]) or argv[j + 1 : j + 2] != ["add"]:
+        return None
+    if len(argv) <= j + 2:
+        return None
+    return shlex.join([*argv[: j + 1], "del", *argv[j + 2 :]])
 
 
 def deletes_a_rule(command: str) -> bool:

@@ -1017,7 +1017,8 @@ def test_a_loop_iplab_cannot_run_is_skipped_and_never_a_title(script: str) -> No
         ("iptables -A INPUT -j DROP && iptables -A OUTPUT -j DROP", None),  # shell syntax
         ("iptables -A INPUT -j DROP -D INPUT", None),  # two commands in one: not guessed
         ("iptables -L -n", None),
-        ("nft add table inet lab", None),
+        ("nft add table inet lab", "nft delete table inet lab"),
+        ("nft add rule inet lab c accept", None),  # deleted with its table
         ("iptables -A 'INPUT", None),  # cannot be split
     ],
 )  # fmt: skip

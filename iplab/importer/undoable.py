@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from iplab import jobs
 from iplab.importer.assembly import Draft
-from iplab.inverse import sysctl_writes_of
+from iplab.inverse import policy_write_of, sysctl_writes_of
 from iplab.model import effects_of
 from iplab.names import ROOT
 from iplab.state import created_objects
@@ -62,7 +62,7 @@ def cannot_undo_lines(drafts: Sequence[Draft], cut: int) -> Iterable[str]:
         inside |= isinstance(op, Raw) and _in_made(op.command, made)  # ip netns exec NS sh -c
         kept = isinstance(op, Raw | NetnsExec) and op.undo is None and not op.observes
         # a sysctl's undo is read when it runs; a deletion is not undone, as ip link del
-        read_back = sysctl_writes_of(op) is not None
+        read_back = sysctl_writes_of(op) is not None or policy_write_of(op) is not None
         deletion = isinstance(op, Raw) and deletes_a_rule(op.command)
         deletion |= said is not None and bool(said.deletes) and said.declared  # rm /run/netns/x
         dev = link_scoped(op.command) if isinstance(op, Raw | NetnsExec) else None
