@@ -157,6 +157,10 @@ class Session:
         #: the shell variables steps set (``MAC=$(...)``), by name: bash's declaration of
         #: each, which every later shell step of the run starts with
         self.values: dict[str, str] = {}
+        #: what the host held before the lab first changed it: a sysctl's value (by its
+        #: key), a chain's policy (by program, table and chain); a run puts back what the
+        #: tutorial's own cleanup left otherwise
+        self.host_before: dict[tuple[str, ...], str] = {}
 
     def say(self, text: str = "") -> None:
         self.env.out.write(text + "\n")
@@ -212,6 +216,8 @@ class Session:
             argv = (program, "-t", table, "-S", chain)
             rc, out, err = self.env.runner.query(argv, command.privileged, shlex.join(argv))
             back = policy_inverse(policy, out) if rc == 0 else None
+            if back is not None and isinstance(back.op, Raw):
+                self.host_before.setdefault((program, table, chain), back.op.command.split()[-1])
             if back is None:
                 self.env.err.write(
                     f"iplab: cannot read the policy of {chain} before `{command.text}` sets it"
@@ -230,7 +236,42 @@ class Session:
                     f"iplab: cannot read {key} before `{command.text}` writes it ({exc}):"
                     " iplab will not put it back\n"
                 )
+        for key, value in before.items():
+            self.host_before.setdefault(("sysctl", key), value)
         return sysctl_inverse(writes, before)
+
+    def put_back(self) -> list[str]:
+        """After the tutorial's own cleanup: each sysctl and chain policy of the host the lab
+        changed, put back where the cleanup left it otherwise (``sysctl -w
+        net.ipv4.ip_forward=0`` on a host that had 1); what was put back, said."""
+        said: list[str] = []
+        for key, old in self.host_before.items():
+            if key[0] == "sysctl":
+                try:
+                    now = Path(sysctl_path(key[1])).read_text(encoding="utf-8").strip()
+                except (OSError, UnicodeDecodeError):
+                    continue
+                argv: tuple[str, ...] = ("sysctl", "-w", f"{key[1]}={old}")
+                what = key[1]
+            else:
+                program, table, chain = key
+                rc, out, _ = self.env.runner.query(
+                    (program, "-t", table, "-S", chain), True, f"{program} -t {table} -S {chain}"
+                )
+                first = out.split("\n", 1)[0].split()
+                now = (
+                    first[2] if rc == 0 and first[:2] == ["-P", chain] and len(first) == 3 else old
+                )
+                argv = (program, "-t", table, "-P", chain, old)
+                what = f"the policy of {chain} ({table})"
+            if " ".join(now.split()) == " ".join(old.split()):
+                continue
+            result = self.env.runner.execute(
+                argv, True, meta={"kind": "command", "text": shlex.join(argv), "phase": "undo"}
+            )
+            if result.ok:
+                said.append(f"{what}: {now} -> {old}")
+        return said
 
     def _scoped(self, command: Command, op: NetnsDelAll) -> Command:
         """``ip -all netns delete``: the namespaces the model holds at its step, less any the
@@ -735,6 +776,10 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
         except IplabError as exc:
             return _abort(env, session, exc, opts)
         left = undo.leftovers(env, journal.info()) if plan.teardown else []
+        if plan.teardown and (put := session.put_back()):
+            session.say(
+                f"== the tutorial's cleanup left the host otherwise: put back {'; '.join(put)}"
+            )
         if not plan.teardown:  # nothing to rehearse: the journal takes the lab down
             session.signals.passive = True
             report = undo.rollback(env, journal, opts.exact_undo)

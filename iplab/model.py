@@ -62,6 +62,8 @@ from iplab.steps import (
     is_observation,
 )
 from iplab.words import (
+    link_scoped,
+    link_set_dev,
     lists_every_netns,
     reaches_every_netns,
     reaches_the_hosts_rules,
@@ -713,6 +715,10 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
         assert effect.to is not None
         a.free(state.namespaces[where], effect.to)
         _rename(state, where, link, effect.to)
+    # the state of the link it changes (up, addresses, mtu...) is what the command made it
+    dev = None if op.observes else link_scoped(op.command) or link_set_dev(op.command)
+    if dev is not None and not effects.renames and (changed := state.link(here, dev)):
+        changed.unknown = True
 
 
 def lab_addresses(ops: Iterable[Op]) -> set[str]:

@@ -606,6 +606,18 @@ def link_scoped(command: str) -> str | None:
     return argv[at + 1] if at + 1 < len(argv) and len(devices) == 1 else None
 
 
+def link_set_dev(command: str) -> str | None:
+    """The link ``ip link set [dev] X ...`` changes (None: another command, or ``ip -n NS``,
+    which changes a link elsewhere)."""
+    argv = plain_words(command)
+    argv = list(strip_sudo(tuple(argv))) if argv and argv[0] == "sudo" else argv
+    if not argv or argv[0] != "ip" or len(argv) < 4:
+        return None
+    if not _abbreviates(argv[1], "link") or not _abbreviates(argv[2], "set"):
+        return None
+    return argv[4] if argv[3] == "dev" and len(argv) > 4 else argv[3]
+
+
 #: programs whose changes stay inside the network namespace they run in
 _NETNS_SCOPED = frozenset(
     {"ip", "tc", "bridge", "iptables", "ip6tables", "iptables-restore", "ip6tables-restore"}

@@ -129,3 +129,42 @@ def test_run_puts_the_hosts_forward_policy_back(tmp_path: Path) -> None:
     assert "rc=0" in result.stdout, said
     assert "-P FORWARD DROP" in result.stdout.split("rc=0", 1)[1], said
     assert "MASQUERADE" not in result.stdout.split("rc=0", 1)[1], said
+
+
+@pytest.mark.kernel
+def test_run_puts_back_what_the_tutorials_cleanup_left_otherwise(tmp_path: Path) -> None:
+    """The host forwards (ip_forward 1); the tutorial sets 1 and its cleanup writes 0, and
+    sets the FORWARD policy to DROP where the host had ACCEPT: after the run the host is as
+    it was, and the run says what it put back."""
+    lab = tmp_path / "fwd.yaml"
+    lab.write_text(
+        import_text(
+            "ip netns add n1\n"
+            "sysctl -w net.ipv4.ip_forward=1\n"
+            "iptables -P FORWARD ACCEPT\n"
+            "# clean up\n"
+            "ip netns del n1\n"
+            "sysctl -w net.ipv4.ip_forward=0\n"
+            "iptables -P FORWARD DROP\n",
+            "shell",
+            "fwd.sh",
+        ).yaml
+    )
+    inner = textwrap.dedent(f"""\
+        sysctl -qw net.ipv4.ip_forward=1 || exit 98
+        iptables -P FORWARD ACCEPT || exit 98
+        {sys.executable} -m iplab run {lab} --state-dir {tmp_path / "state"}
+        echo "rc=$?"
+        sysctl -n net.ipv4.ip_forward
+        iptables -S FORWARD | head -1
+        """)
+    result = apart(inner)
+    if result.returncode == 98:
+        pytest.skip("no iptables here")
+    said = result.stdout + result.stderr
+    assert "rc=0" in result.stdout, said
+    assert (
+        "put back net.ipv4.ip_forward: 0 -> 1; the policy of FORWARD (filter): DROP -> ACCEPT"
+        in said
+    )
+    assert result.stdout.split("rc=0\n", 1)[1] == "1\n-P FORWARD ACCEPT\n", said

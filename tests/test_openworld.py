@@ -163,7 +163,11 @@ def test_verify_skips_what_the_model_cannot_know() -> None:
 
 def test_known_programs_leave_the_model_certain() -> None:
     state = State()
-    for command in ("sysctl -w net.ipv4.ip_forward=1", "iptables -A FORWARD -j ACCEPT", "tc qdisc show"):
+    for command in (
+        "sysctl -w net.ipv4.ip_forward=1",
+        "iptables -A FORWARD -j ACCEPT",
+        "tc qdisc show",
+    ):
         apply(state, Raw(command=command))
     assert state.opaque == 0
 

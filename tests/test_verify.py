@@ -146,3 +146,17 @@ def test_a_lab_that_is_not_there_differs_even_where_the_model_is_unsure() -> Non
     one_left = State()
     one_left.namespaces["a"] = Namespace("a")
     assert diff(expected, one_left, plan.owned) == []  # b may be what the script deleted
+
+
+def test_a_link_a_raw_step_changes_is_the_one_left_unknown() -> None:
+    """``ip link set lo up`` kept as the author's command (``netns exec``): the model does
+    not follow lo's state, so verify skips lo there, and checks the rest of the lab."""
+    from iplab.verify import unknowable
+
+    text = (
+        "name: t\nsetup:\n  - {action: netns add, name: a}\n  - {action: netns add, name: b}\n"
+        "  - {action: netns exec, in: a, command: ip link set lo up}\n"
+        "  - {action: raw, command: sleep 1}\n"
+    )
+    expected = expected_state(build(scenario.load_text(text, "t.yaml")))
+    assert unknowable(expected) == ["lo@a"]
