@@ -119,3 +119,29 @@ def test_a_sysctl_key_naming_a_link_is_renamed_with_the_prefix() -> None:
     texts = [pc.command.text for pc in plan.commands]
     assert texts[1] == "sysctl -w net.ipv4.conf.pzk0.proxy_arp=1 net.ipv4.conf.all.forwarding=1"
     assert texts[2] == "echo 1 > /proc/sys/net/ipv4/conf/pzk1/proxy_arp"
+
+
+def test_a_ping_the_page_shows_failing_outside_the_lab_may_fail() -> None:
+    page = (
+        "# NAT\n\n```\n$ sudo ip netns add n1\n$ sudo ip netns exec n1 ping -c 1 192.0.2.2\n"
+        "ping: connect: Network is unreachable\n$ ping -c1 198.51.100.7\n"
+        "1 packets transmitted, 0 received, 100% packet loss, time 0ms\n"
+        "$ sudo ip netns exec n1 ping -c 1 192.0.2.9\n64 bytes from 192.0.2.9: icmp_seq=1\n```\n"
+    )
+    result = import_text(page, "markdown", "nat.md")
+    steps = scenario.load_text(result.yaml, "nat.yaml").steps
+    assert [s.may_fail for s in steps] == [False, True, True, False]
+    assert "the page shows it fail: it may fail here too" in result.warnings[0]
+
+
+def test_a_change_named_in_a_sentence_is_said_not_imported() -> None:
+    page = (
+        "# Lab\n\n```bash\nip netns add a\nip link add v0 type veth peer name v1\n```\n\n"
+        "Move it with `ip link set v1 netns a`, and then look with `ip -n a link`.\n"
+    )
+    result = import_text(page, "markdown", "lab.md")
+    assert result.lines == ("ip netns add a", "ip link add v0 type veth peer name v1")
+    assert result.warnings == (
+        "line 9: the prose names a change, 'ip link set v1 netns a', outside the code blocks:"
+        " not imported (put it in a code block if the tutorial runs it)",
+    )

@@ -37,7 +37,16 @@ from iplab.model import lab_addresses
 from iplab.plan import decide_sudo
 from iplab.render import renderer
 from iplab.scenario import SudoPolicy
-from iplab.steps import LinkDel, NetnsDel, NetnsDelAll, NetnsExec, Op, Probe, is_observation
+from iplab.steps import (
+    LinkDel,
+    NetnsDel,
+    NetnsDelAll,
+    NetnsExec,
+    Op,
+    Probe,
+    Raw,
+    is_observation,
+)
 from iplab.words import NETCATS, background_job, listens
 
 Variables = Literal["keep", "expand"]
@@ -181,11 +190,16 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
             d = replace(d, op=replace(d.op, reachable=False))
         if isinstance(d.op, Probe) and d.op.target not in allowed:
             command = renderer().text(d.op).split(" ", 4)[4]
-            out.append(replace(d, op=NetnsExec(ns=d.op.ns, command=command, observes=True)))
+            failing = _fails(d.cmd.output)  # the page shows it fail: a step that may fail
+            op = NetnsExec(ns=d.op.ns, command=command, observes=True)
+            out.append(replace(d, op=op, cmd=replace(d.cmd, may_fail=d.cmd.may_fail or failing)))
             warnings.append(
                 f"line {d.cmd.line}: ping target {d.op.target} is not an address the input assigns"
                 " with 'ip addr add'; kept as 'netns exec', not a probe"
+                + ("; the page shows it fail: it may fail here too" if failing else "")
             )
+        elif _a_ping(d) and _fails(d.cmd.output):  # ping 8.8.8.8 before the NAT: it fails
+            out.append(replace(d, cmd=replace(d.cmd, may_fail=True)))
         else:
             out.append(d)
     return out, warnings
@@ -196,6 +210,12 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
 _NO_REPLY = re.compile(
     r"\b100(?:\.0+)?% packet loss|\bunreachable\b|\b0 (?:packets )?received\b", re.I
 )
+
+
+def _a_ping(d: Draft) -> bool:
+    """A ping kept as the author's command (a target outside the lab, in the root)."""
+    words = d.cmd.text.split()
+    return isinstance(d.op, Raw | NetnsExec) and any(w in ("ping", "ping6") for w in words[:8])
 
 
 def _fails(output: Sequence[str]) -> bool:

@@ -22,7 +22,7 @@ from iplab.importer.reader import (
     strip_prompt,
 )
 from iplab.lineparse import LineError, classify
-from iplab.steps import NetnsExec
+from iplab.steps import NetnsExec, is_observation
 
 _INLINE = (
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
@@ -94,6 +94,11 @@ def _bare_paragraph(reader: Reader, source: list[str], line: int, code_on_page: 
         bodies = _commands_in(text, code_on_page)
         if not bodies:
             prose.append(text)
+            for mentioned in _changes_mentioned(text) if code_on_page else []:
+                reader.warnings.append(
+                    f"line {number}: the prose names a change, {mentioned!r}, outside the code"
+                    " blocks: not imported (put it in a code block if the tutorial runs it)"
+                )
             continue
         reader.note("paragraph", plain(" ".join(prose)), prose_line, number - 1)
         prose, prose_line = [], number + 1
@@ -129,6 +134,19 @@ def _commands_in(text: str, code_on_page: bool) -> list[str]:
     strict = code_on_page or len(bodies) > 1 or "`" in stripped
     ok = all(first_program(b) == "ip" and _typed(b, strict) for b in bodies)
     return bodies if ok else []
+
+
+def _changes_mentioned(text: str) -> list[str]:
+    """The backquoted ``ip`` commands in a sentence that would change something (``move it
+    with `ip link set v1 netns red`, and then...``): said, since a later step may need them."""
+    out: list[str] = []
+    for span in re.findall(r"`([^`]+)`", text):
+        body = strip_prompt(span.strip()) or span.strip()
+        if first_program(body) != "ip" or not _typed(body, strict=True):
+            continue
+        if not is_observation(classify(body).op):
+            out.append(body)
+    return out
 
 
 def _typed(line: str, strict: bool = False) -> bool:
