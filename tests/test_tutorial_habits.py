@@ -142,6 +142,6 @@ def test_a_change_named_in_a_sentence_is_said_not_imported() -> None:
     result = import_text(page, "markdown", "lab.md")
     assert result.lines == ("ip netns add a", "ip link add v0 type veth peer name v1")
     assert result.warnings == (
-        "line 9: the prose names a change, 'ip link set v1 netns a', outside the code blocks:"
+        "line 8: the prose names a change, 'ip link set v1 netns a', outside the code blocks:"
         " not imported (put it in a code block if the tutorial runs it)",
     )
