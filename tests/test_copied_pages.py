@@ -113,3 +113,39 @@ def test_the_hosts_loopback_may_be_shown_never_changed() -> None:
     changed = import_text("ip netns add red\nip link set lo up\n", "shell", "lo.sh")
     assert changed.model_error is not None
     assert "lo of the root namespace is the host's own" in changed.model_error
+
+
+def test_a_page_whose_code_was_copied_with_its_line_numbers() -> None:
+    page = (
+        "# Lab\n\n```bash\n1  sudo ip netns add a\n2  sudo ip netns add b\n"
+        "3  sudo ip link add v0 netns a type veth peer v1 netns b\n```\n"
+    )
+    result = import_text(page, "markdown", "lab.md")
+    assert result.lines == (
+        "sudo ip netns add a",
+        "sudo ip netns add b",
+        "sudo ip link add v0 netns a type veth peer v1 netns b",
+    )
+    assert result.warnings == (
+        "lines 4-6: the page's line numbers, copied with the code, taken off",
+    )
+
+
+def test_numbers_that_do_not_count_up_are_the_authors() -> None:
+    page = "# Lab\n\n```\n$ history | tail -2\n   41  ip netns add a\n   43  ip netns add b\n```\n"
+    assert import_text(page, "markdown", "lab.md").lines == ("history | tail -2",)
+
+
+def test_a_root_shells_session_that_shows_a_script_is_read_at_its_prompts() -> None:
+    page = (
+        "# Root\n\n```\n# ip netns add a\n# ip netns add b\n# cat /tmp/addr.sh\n#!/bin/sh\n"
+        "ip -n a addr add 10.0.0.1/24 dev lo\n# sh /tmp/addr.sh\n# ip -n a link set lo up\n```\n"
+    )
+    result = import_text(page, "markdown", "root.md")
+    assert result.lines == (
+        "ip netns add a",
+        "ip netns add b",
+        "cat /tmp/addr.sh",
+        "sh /tmp/addr.sh",
+        "ip -n a link set lo up",
+    )

@@ -93,6 +93,8 @@ _PROMPT = re.compile(rf"(?:{_PROMPTS})(?: |$)")
 _TYPESET_PROMPT = re.compile(rf"^(\s*(?:{_PROMPTS}|#))[\u00a0\u202f]")
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _NAMED = re.compile(_NAME)
+#: a line of code with the number a page showed beside it (``12  ip link``, ``3\tip a``)
+_NUMBERED = re.compile(r"^\s*(\d{1,4})(?:\s{2,}|\t|\s*[|:.]\s+)")
 #: a script's argument: ``$1``, ``"${1}"``, ``${1:-up}``, ``${1-}``
 _POSITIONAL = re.compile(r"\$(?:[1-9]|\{[1-9](?:[:-][^}]*)?\})")
 _ASSIGN = re.compile(rf"(?:(?:export|readonly|declare|local)\s+)?({_NAME})=(.*)")
@@ -681,6 +683,7 @@ class Reader:
     def block(self, lines: Sequence[tuple[int, str]], shell_lang: bool) -> None:
         """One block of code: a whole script (``shell_lang``), or a fenced block of a page."""
         lines = [(number, _TYPESET_PROMPT.sub(r"\1 ", text)) for number, text in lines]
+        lines = self._unnumbered(lines) if self.markdown else lines
         prompted = self._prompted(lines)
         if (
             self.markdown
@@ -717,6 +720,23 @@ class Reader:
                     i += 1
                 body = self._typed_as_ascii(body, number)
                 i, state = self.command(strip_comment(body), number, lines, i, prompted)
+
+    def _unnumbered(self, lines: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
+        """A block copied with the line numbers a page showed beside it (``1  sudo ip
+        netns add a``, ``2  sudo ...``: every line numbered, counting up by one): the
+        numbers taken off, and said."""
+        filled = [(n, t) for n, t in lines if t.strip()]
+        found = [_NUMBERED.match(t) for _, t in filled]
+        if len(filled) < 2 or not all(found):
+            return list(lines)
+        counted = [int(m[1]) for m in found if m]
+        if counted != list(range(counted[0], counted[0] + len(counted))):
+            return list(lines)
+        self.warnings.append(
+            f"lines {filled[0][0]}-{filled[-1][0]}: the page's line numbers, copied with the"
+            " code, taken off"
+        )
+        return [(n, _NUMBERED.sub("", t, count=1) if t.strip() else t) for n, t in lines]
 
     def _typed_as_ascii(self, body: str, number: int) -> str:
         """A command copied from a typeset page, with the characters the page set in place of
@@ -756,8 +776,12 @@ class Reader:
         rest = strip_prompt(first, root_hash=True)
         if rest is None or not first.startswith("# ") or not _types(rest):
             return False
+        # (or what a command printed, as ``# cat setup.sh`` shows a script: so when the
+        # root prompts outnumber them, the block is a root shell's)
         unprompted = (t.strip() for _, t in lines if t.strip() and not t.lstrip().startswith("#"))
-        return not any(_types(text) for text in unprompted)
+        typed = sum(1 for text in unprompted if _types(text))
+        prompts = sum(1 for _, t in lines if strip_prompt(t.strip(), root_hash=True) is not None)
+        return typed == 0 or prompts > 2 * typed
 
     def _command_text(self, text: str, prompted: bool) -> str | None:
         """The command on a line ("" for a blank line), or None: a printed line."""
