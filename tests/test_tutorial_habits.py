@@ -145,3 +145,35 @@ def test_a_change_named_in_a_sentence_is_said_not_imported() -> None:
         "line 8: the prose names a change, 'ip link set v1 netns a', outside the code blocks:"
         " not imported (put it in a code block if the tutorial runs it)",
     )
+
+
+@pytest.mark.parametrize(
+    ("script", "names"),
+    [
+        ('NS=()\nfor i in 0 1; do\n  NS+=("n$i")\ndone\nip netns add "${NS[1]}"\n', ["n1"]),
+        ("NS=(a)\nNS+=(b c)\nip netns add ${NS[2]}\n", ["c"]),
+        ("X=ab\nX+=cd\nip netns add $X\n", ["abcd"]),
+        ('declare -ri COUNT=2\nfor ((i = 0; i < COUNT; i++)); do\n  printf -v n "ns%02d" "$i"\n'
+         '  ip netns add "$n"\ndone\n', ["ns00", "ns01"]),
+        ('for n in a b c; do\n  [[ "$n" == "b" ]] && continue\n  ip netns add "$n"\ndone\n',
+         ["a", "c"]),
+        ('for n in a b c; do\n  if [ "$n" = "b" ]; then break; fi\n  ip netns add "$n"\ndone\n',
+         ["a"]),
+        ('i=0\nwhile [ $i -lt 5 ]; do\n  i=$((i + 1))\n  [ $i -eq 2 ] && continue\n'
+         '  [ $i -eq 4 ] && break\n  ip netns add "n$i"\ndone\n', ["n1", "n3"]),
+    ],
+)  # fmt: skip
+def test_bash_as_gists_write_it(script: str, names: list[str]) -> None:
+    """``+=``, ``printf -v``, ``declare -ri``, ``continue`` and ``break`` in loops: the
+    namespaces bash would make (``+=`` was dropped, and ``[[ ... ]] && continue`` ran as
+    commands of their own)."""
+    result = import_text(script, "shell", "gist.sh")
+    plan = build(scenario.load_text(result.yaml, "gist.yaml"))
+    made = [pc.command.op for pc in plan.commands]
+    assert [getattr(op, "name", None) for op in made] == names, result.warnings
+
+
+def test_what_a_skipped_construct_sets_is_unknown_after_it() -> None:
+    script = "NS=(a)\nwhile read -r x; do\n  NS=(b)\ndone < list\nip netns add ${NS[0]}\n"
+    result = import_text(script, "shell", "s.sh")
+    assert any("cannot resolve ${NS[0]}" in w for w in result.warnings), result.warnings

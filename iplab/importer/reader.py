@@ -97,7 +97,12 @@ _NAMED = re.compile(_NAME)
 _NUMBERED = re.compile(r"^\s*(\d{1,4})(?:\s{2,}|\t|\s*[|:.]\s+)")
 #: a script's argument: ``$1``, ``"${1}"``, ``${1:-up}``, ``${1-}``
 _POSITIONAL = re.compile(r"\$(?:[1-9]|\{[1-9](?:[:-][^}]*)?\})")
-_ASSIGN = re.compile(rf"(?:(?:export|readonly|declare|local)\s+)?({_NAME})=(.*)")
+_ASSIGN = re.compile(
+    rf"(?:(?:export|readonly|declare|local|typeset)(?:\s+-[a-zA-Z]+)*\s+)?({_NAME})=(.*)"
+)
+_SET_NAME = re.compile(rf"(?<![\w$])({_NAME})(?:\[[^\]]*\])?\+?=")
+_SET_BY_COMMAND = re.compile(rf"\b(?:printf\s+-v|read(?:\s+-\w+)*)\s+({_NAME})")
+_APPEND = re.compile(rf"(?P<name>{_NAME})\+=(?P<value>.*)", re.S)
 #: bash arrays: ``NS=(a b)``, ``declare -A IP=([a]=10.0.0.1)``, ``IP[b]=10.0.0.2``, and the
 #: expansions ``${NS[1]}``, ``${IP[$ns]}``, ``${NS[@]}``, ``${#NS[@]}``, ``${!IP[@]}``
 _ARRAY = re.compile(rf"(?:local\s+|readonly\s+)?({_NAME})=\((.*)\)", re.DOTALL)
@@ -296,6 +301,8 @@ class ShellVars:
         False when the line is not one."""
         if self._assign_array(line.strip(), number):
             return True
+        if appended := _APPEND.fullmatch(line.strip()):  # NAME+=VALUE, NAME+=(W...)
+            return self._append(appended["name"], appended["value"], number)
         match = _ASSIGN.fullmatch(line)
         if match is None:
             return self._assign_each(line, number)  # local x, export A=1 B
@@ -308,6 +315,37 @@ class ShellVars:
         self.values[match[1]] = None if unresolved else (words[0] if words else "")
         self.lines[match[1]] = number
         self.runtime.discard(match[1])
+        return True
+
+    def _append(self, name: str, value: str, number: int) -> bool:
+        """``NS+=("red")`` adds elements to an array (one made if there is none), ``X+=zz``
+        adds to a string, as bash does."""
+        if value.startswith("(") and value.endswith(")"):
+            if name not in self.arrays:
+                self.arrays[name] = {}
+                if (first := self.values.get(name)) is not None and name in self.values:
+                    self.arrays[name]["0"] = first  # a string is the array's element 0
+            keys = [int(k) for k in self.arrays[name] if k.isdigit()]
+            text, unresolved = self.expand(value[1:-1])
+            words = None if unresolved else _split(text)
+            if words is None:
+                self._unknown(name, number)
+                return True
+            start = max(keys, default=-1) + 1
+            for k, word in enumerate(words):
+                self.arrays[name][str(start + k)] = word
+            self.values[name] = self.arrays[name].get("0", "")
+            self.lines[name] = number
+            return True
+        before = self.values.get(name, "")
+        text, unresolved = self.expand(value)
+        words = None if unresolved else _split(text)
+        if before is None or words is None or len(words) > 1:
+            self._unknown(name, number)
+            return True
+        self.values[name] = before + (words[0] if words else "")
+        self.lines[name] = number
+        self.runtime.discard(name)
         return True
 
     def _assign_each(self, line: str, number: int) -> bool:
@@ -612,6 +650,8 @@ class Reader:
         self._frames: list[tuple[str, int, int]] = []
         #: the line each function is defined at
         self.function_lines: dict[str, int] = {}
+        #: how many loops iplab unrolls around the statement being read (continue, break)
+        self._loops = 0
 
     def _keep(self, block: Block) -> None:
         """A block, with the values of the input's variables its text uses, as they were
@@ -997,8 +1037,11 @@ class Reader:
             (listed := self._each_listed(node, self.vars, number, None)) is not None
         ):
             return self._block(text, number, end, listed, where, "")
-        if node.type in _COUNTED and (counted := self._counted(node, self.vars, number, None)):
-            return self._block(text, number, end, counted, where, "a loop")
+        if (
+            node.type in _COUNTED
+            and (counted := self._counted(node, self.vars, number, None)) is not None
+        ):
+            return self._block(text, number, end, counted, where, "")  # (it may only set variables)
         if node.type == "function_definition" and (name := node.child_by_field_name("name")):
             body = node.child_by_field_name("body")
             if body is not None and body.type == "compound_statement":
@@ -1029,8 +1072,13 @@ class Reader:
                 )
             self.note("fence", text, number, end)  # code: prose, never a title
             return "speaking"
-        if node.type in shellread.COMPOUND:
-            first = text.split(maxsplit=1)[0]
+        body = node.child_by_field_name("body") if node.type == "redirected_statement" else None
+        body = None if shellread.has_heredoc(node) else body  # (read below: a table's lines)
+        if node.type in shellread.COMPOUND or (
+            body is not None and body.type in shellread.COMPOUND
+        ):
+            first = text.split(maxsplit=1)[0]  # (while read x; do ...; done < file too)
+            _forget_assigned(node, self.vars)  # what it assigns is not known after it
             self.warnings.append(
                 f"{where}: a multi-line shell construct ({first} ...) cannot be imported;"
                 " skipped (unroll it, or use a scenario 'loop')"
@@ -1057,6 +1105,9 @@ class Reader:
         if call.inside is None and call.program in self.functions and not call.sudo:
             cmds = self._function(call, self.vars, number, None)
             return self._block(text, number, end, cmds, where, f"the function {call.program}")
+        if _printf_assign(node, self.vars, number):
+            self.note("comment", text, number, end)
+            return "silent"
         if call.program in ("echo", "printf") and not self.markdown and call.inside is None:
             self.note("comment", " ".join(call.args), number, end)  # narration
             return "silent"
@@ -1292,13 +1343,44 @@ class Reader:
     ) -> list[Cmd]:
         """The commands of statements (a loop's body, a script), read with ``scope``."""
         out: list[Cmd] = []
+        try:
+            self._each_statement(nodes, scope, number, inside, out)
+        except _Jump as jump:  # continue or break: what ran before it in this body stays
+            jump.before[:0] = out
+            raise
+        return out
+
+    def _each_statement(
+        self,
+        nodes: Sequence[shellread.Node],
+        scope: ShellVars,
+        number: int,
+        inside: _Call | None,
+        out: list[Cmd],
+    ) -> None:
+        """:meth:`_statements`, its commands added to ``out`` as they are read."""
         for node in nodes:
             where = self._where(number, node)
+            if self._loops and (jump := _jump_word(node)) is not None:
+                raise _Jump(jump)  # continue / break in a loop iplab unrolls
+            if (
+                node.type == "list"
+                and len(node.children) == 3
+                and node.children[1].type in ("&&", "||")
+                and node.children[0].type == "test_command"
+            ):  # [[ "$n" == a ]] && continue: the test iplab can evaluate decides
+                held = arith.condition(node.children[0], scope.values, lambda n: _word(n, scope))
+                if held is not None:
+                    if held == (node.children[1].type == "&&"):
+                        out += self._statements([node.children[2]], scope, number, inside)
+                    continue
             if _backgrounded(node):  # server &: as written, a job left running
                 text, unresolved = scope.expand(shellread.one_line(shellread.source(node)))
                 self._unresolved(unresolved, scope, where)
                 out += self._commands([f"{text} &"], inside, number, where)
                 continue
+            if _printf_assign(node, scope, self._line(number, node)):
+                continue  # printf -v name '%s%02d' "$PFX" "$i": a variable set
             if node.type in _DECLARATIONS:
                 if cmd := self._runtime(node, scope, number, where, inside):
                     out.append(cmd)  # MAC=$(...) in a loop: a step, each time round
@@ -1319,7 +1401,10 @@ class Reader:
             ):
                 out += listed
                 continue
-            if node.type in _COUNTED and (counted := self._counted(node, scope, number, inside)):
+            if (
+                node.type in _COUNTED
+                and (counted := self._counted(node, scope, number, inside)) is not None
+            ):
                 out += counted
                 continue
             if _arithmetic_statement(node, scope):  # ((i++)), let i+=1: only variables change
@@ -1330,6 +1415,7 @@ class Reader:
                 out += self._statements(taken, scope, number, inside)
                 continue
             if node.type in shellread.COMPOUND:
+                _forget_assigned(node, scope)
                 self.warnings.append(f"{where}: a nested {node.type.split('_')[0]} is skipped")
                 continue
             if shellread.has_heredoc(node):
@@ -1360,7 +1446,6 @@ class Reader:
             text, unresolved = scope.expand(shellread.one_line(shellread.source(node)))
             self._unresolved(unresolved, scope, where)
             out += self._commands([text], inside, number, where)
-        return out
 
     def _commands(
         self, texts: Sequence[str], inside: _Call | None, number: int, where: str
@@ -1396,7 +1481,10 @@ class Reader:
         kept = (name in scope.values, scope.values.get(name), scope.lines.get(name))
         for value in values:  # (in the same shell: i=$((i + 1)) in the body counts on)
             scope.values[name], scope.lines[name] = value, number
-            out += self._statements(shellread.statements(body), scope, number, inside)
+            got, stop = self._iteration(body, scope, number, inside)
+            out += got
+            if stop:
+                break
         if kept[0]:  # the loop's variable as it was (a printed script need not set it)
             scope.values[name] = kept[1]
             if kept[2] is not None:
@@ -1470,13 +1558,33 @@ class Reader:
                 go = go if go is None or not until else not go
             if go is None:
                 return None
-            if not go:
+            if not go:  # the loop's variables as bash leaves them (NS+=(x) in its body)
+                scope.values, scope.lines, scope.arrays = state.values, state.lines, state.arrays
+                scope.keyed, scope.runtime = state.keyed, state.runtime
                 return out
-            out += self._statements(shellread.statements(body), state, number, inside)
+            got, stop = self._iteration(body, state, number, inside)
+            out += got
+            if stop:
+                scope.values, scope.lines, scope.arrays = state.values, state.lines, state.arrays
+                scope.keyed, scope.runtime = state.keyed, state.runtime
+                return out
             for step in node.children_by_field_name("update") if c_style else []:
                 if step.is_named and arith.run_arithmetic(step, state.values) is None:
                     return None
         return None
+
+    def _iteration(
+        self, body: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
+    ) -> tuple[list[Cmd], bool]:
+        """One time round a loop's body: its commands, and whether a ``break`` ends the loop
+        (a ``continue`` ends only this time round)."""
+        self._loops += 1
+        try:
+            return self._statements(shellread.statements(body), scope, number, inside), False
+        except _Jump as jump:
+            return jump.before, jump.kind == "break"
+        finally:
+            self._loops -= 1
 
     def _loop_values(self, node: shellread.Node, scope: ShellVars, where: str) -> list[str] | None:
         values: list[str] = []
@@ -2189,6 +2297,62 @@ def _arithmetic_statement(node: shellread.Node, scope: ShellVars) -> bool:
 
 def source_starts(node: shellread.Node, prefix: str) -> bool:
     return shellread.source(node).startswith(prefix)
+
+
+class _Jump(Exception):
+    """``continue`` or ``break`` read in a loop's body: the commands read before it in this
+    iteration (``before``) stay, the rest of the body is left out."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+        self.before: list[Cmd] = []
+
+
+def _jump_word(node: shellread.Node) -> str | None:
+    """``continue`` or ``break`` (without a count), as a statement; None otherwise."""
+    if node.type != "command":
+        return None
+    words = shellread.source(node).split()
+    return words[0] if words and words[0] in ("continue", "break") and len(words) == 1 else None
+
+
+_PRINTF_SPEC = re.compile(r"%(?:%|[-+ 0#]*\d*(?:\.\d+)?([diouxXsc]))")
+
+
+def _printf_assign(node: shellread.Node, scope: ShellVars, line: int) -> bool:
+    """``printf -v NAME FORMAT ARGS...``: NAME set to what bash's printf makes of them (for
+    ``%s``, ``%d``, ``%02d``, ``%x``...; an unknown format or argument leaves NAME unknown).
+    False: not such a command."""
+    if node.type != "command":
+        return False
+    words = [_word(w, scope) for w in shellread.words(node)]
+    if words[:2] != ["printf", "-v"] or len(words) < 4 or not _NAMED.fullmatch(words[2] or ""):
+        return False
+    name, fmt, args = words[2] or "", words[3], words[4:]
+    value: str | None = None
+    if fmt is not None and None not in args:
+        values: list[object] = []
+        specs = [m[1] for m in _PRINTF_SPEC.finditer(fmt) if m[1]]
+        try:
+            for spec, arg in zip(specs, args, strict=True):
+                values.append(arg if spec in "sc" else int(arg or "0", 0))
+            value = fmt.replace("\\n", "\n") % tuple(values)
+        except (ValueError, TypeError):
+            value = None
+    scope.values[name], scope.lines[name] = value, line
+    return True
+
+
+def _forget_assigned(node: shellread.Node, scope: ShellVars) -> None:
+    """The variables a construct iplab skips sets (``NS+=(x)``, ``X=1``, ``printf -v X``,
+    ``read X``): unknown from now on (what it only reads keeps its value)."""
+    text = shellread.source(node)
+    names = set(_SET_NAME.findall(text)) | set(_SET_BY_COMMAND.findall(text))
+    for name in names:
+        if name in scope.values or name in scope.arrays:
+            scope.values[name] = None
+            scope.arrays.pop(name, None)
 
 
 def _forget(node: shellread.Node, scope: ShellVars) -> None:
