@@ -109,6 +109,33 @@ def serves(command: str) -> bool:
     return bool({"-s", "--server"} & (flags | clustered))
 
 
+_CAPTURES = frozenset({"tcpdump", "tshark", "dumpcap"})
+
+
+def captures(command: str) -> bool:
+    """A live capture a tutorial runs in the foreground (``tcpdump -ni br0``, also inside
+    ``ip netns exec NS``): the packets it shows are the next commands' own, so it runs
+    beside them, as in the reader's second terminal (not one that reads a file, ``-r``)."""
+    argv = plain_words(command)
+    if argv and argv[0] == "sudo":
+        argv = argv[1:]
+    while argv and (inside := inside_netns(argv))[0] is not None:
+        argv = inside[1]
+    if not argv or argv[0].rsplit("/", 1)[-1] not in _CAPTURES:
+        return False
+    return not any(a == "-r" or (a.startswith("-r") and len(a) > 2) for a in argv[1:])
+
+
+def beside(command: str) -> bool:
+    """A command the tutorial runs beside the next ones, as in a second terminal: a server
+    (:func:`serves`) or a live capture (:func:`captures`)."""
+    return serves(command) or captures(command)
+
+
+#: what a capture prints once it captures (tcpdump: ``listening on br0, link-type ...``)
+CAPTURING = ("listening on ", "Capturing on ")
+
+
 #: a redirection of a command's input or output (``> /tmp/log``, ``2>&1``, ``< file``)
 _REDIRECTION = re.compile(r"\s+\d*(?:[<>]{1,2}|&>>?)(?:&\d+|\s*[^\s<>&|;]+)")
 

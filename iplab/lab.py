@@ -332,13 +332,29 @@ class Session:
         if left:
             pids = ", ".join(str(pid) for pid, _ in left)
             self.say(f"    in the background: pid {pids}, output to {log}; undo stops it")
+        if left and served and jobs.captures(command.body):  # the capture is ready first
+            self._wait_capturing(log, SERVER_WAIT / 2)
         # the next step is the reader's "other terminal", or comes right after `server &`:
         # it reaches the server once it listens (bash's next line would race it)
-        if left and (served or jobs.serves_in_background(command.body)):
+        elif left and (served or jobs.serves_in_background(command.body)):
             stop = lambda: self.signals.received is not None  # noqa: E731
             if not wait_listening([pid for pid, _ in left], SERVER_WAIT, stop):
                 self.say(f"    not listening after {SERVER_WAIT:g} s: going on")
         return result
+
+    def _wait_capturing(self, log: Path, limit: float) -> None:
+        """Until a capture run beside the next steps says it captures (at most ``limit`` s):
+        the packets those steps send are then in it."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline and self.signals.received is None:
+            try:
+                said = log.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                said = ""
+            if any(mark in said for mark in jobs.CAPTURING):
+                return
+            time.sleep(0.02)
+        self.say(f"    not capturing after {limit:g} s: going on")
 
     def _job_control(
         self, command: Command, asked: jobs.Request, meta: dict[str, Any], limits: Limits

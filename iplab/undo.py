@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from iplab import claims, iproute
+from iplab import claims, iproute, jobs
 from iplab.batch import argv_line
 from iplab.claims import Owned
 from iplab.context import Env, Line, fault, run_batch
@@ -291,7 +291,21 @@ def stop_jobs(env: Env, journal: Journal, why: str) -> int:
             for pid, _started, line in found
         ]
     )
+    for step, _members in journal.job_sessions():  # what a capture beside the steps saw
+        log = journal.job_log(step)
+        if log.exists() and jobs.CAPTURING[0] in (said := _job_output(log)):
+            env.err.write(f"iplab: what step {step} captured ({log}):\n{said}")
     return len(found)
+
+
+def _job_output(log: Path, limit: int = 4096) -> str:
+    """The end of a background job's output file, each line indented."""
+    try:
+        data = log.read_bytes()[-limit:]
+    except OSError:
+        return ""
+    text = data.decode("utf-8", errors="replace")
+    return "".join(f"    {line}\n" for line in text.splitlines())
 
 
 def own_namespaces(info: LabInfo, taken: Collection[str] = ()) -> list[str]:

@@ -336,7 +336,7 @@ def test_a_namespace_the_host_had_before_the_lab_is_never_deleted(
             name: adopt
             setup:
               - {{action: netns add, name: n1}}
-              - {{action: raw, command: touch {tmp_path}/made}}
+              - {{action: raw, command: install -D /dev/null {tmp_path}/made}}
               - {{line: ip -n {prefix}keep link set lo up}}
             teardown:
               - {{action: netns del all}}

@@ -5,6 +5,8 @@ commands (``cd``, ``jobs``, ``fg``), a sysctl key naming a link under ``--prefix
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from iplab import jobs, scenario
@@ -12,6 +14,7 @@ from iplab.importer.convert import import_text
 from iplab.lineparse import classify
 from iplab.plan import build
 from iplab.steps import LinkAdd, LinkSet, Raw
+from tests.kernel import iplab
 
 LAB_SCRIPT = """\
 #!/bin/bash
@@ -177,3 +180,27 @@ def test_what_a_skipped_construct_sets_is_unknown_after_it() -> None:
     script = "NS=(a)\nwhile read -r x; do\n  NS=(b)\ndone < list\nip netns add ${NS[0]}\n"
     result = import_text(script, "shell", "s.sh")
     assert any("cannot resolve ${NS[0]}" in w for w in result.warnings), result.warnings
+
+
+@pytest.mark.kernel
+def test_a_capture_in_a_second_terminal_sees_the_next_steps_packets(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    """``tcpdump`` the reader runs in another terminal runs beside the steps after it (it
+    ran in the foreground for 3 s, before the ping it was meant to show), and what it
+    captured is printed when it is stopped."""
+    page = (
+        "# Capture\n\n```\n$ sudo ip netns add c1\n$ sudo ip netns add c2\n"
+        "$ sudo ip link add v1 netns c1 type veth peer v2 netns c2\n"
+        "$ sudo ip -n c1 addr add 10.218.0.1/24 dev v1\n"
+        "$ sudo ip -n c2 addr add 10.218.0.2/24 dev v2\n"
+        "$ sudo ip -n c1 link set v1 up\n$ sudo ip -n c2 link set v2 up\n```\n\n"
+        "In a second terminal:\n\n```\n$ sudo ip netns exec c2 tcpdump -n -i v2 icmp\n```\n\n"
+        "Then ping:\n\n```\n$ sudo ip netns exec c1 ping -c 2 10.218.0.2\n```\n"
+    )
+    lab = tmp_path / "cap.yaml"
+    lab.write_text(import_text(page, "markdown", "cap.md").yaml)
+    result = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "in the background: pid" in result.stdout
+    assert "ICMP echo request" in result.stderr, result.stderr

@@ -922,7 +922,7 @@ class Reader:
         except LineError as exc:
             self.warnings.append(f"line {number}: cannot be imported: {exc}")
             return "speaking"
-        cmd = Cmd(text, number, parsed, background=jobs.serves(text))
+        cmd = Cmd(text, number, parsed, background=jobs.beside(text))
         self._count_job(text)
         if known and self.keep_variables and text != body:
             self._keep(Block(body, number, number, [cmd]))  # printed as written
@@ -1242,7 +1242,7 @@ class Reader:
     def _count_job(self, text: str) -> None:
         """A command run in the background (``&``, or a server iplab runs so): ``$!`` is now
         its job, ``%N``."""
-        if background_job(text) or jobs.serves(text):
+        if background_job(text) or jobs.beside(text):
             self.vars.background[0] += 1
 
     def _flag(self, node: shellread.Node, where: str) -> None:
@@ -1458,7 +1458,7 @@ class Reader:
             except LineError as exc:
                 self.warnings.append(f"{where}: cannot be imported: {exc}")
                 continue
-            out.append(Cmd(text, number, parsed, background=jobs.serves(text)))
+            out.append(Cmd(text, number, parsed, background=jobs.beside(text)))
             self._count_job(text)
         return out
 
