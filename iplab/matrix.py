@@ -24,6 +24,7 @@ from iplab.context import Env
 from iplab.errors import IplabError, UsageError
 from iplab.journal import LabInfo
 from iplab.live import _context, _lab_record, lab_netns, new_run_id
+from iplab.names import ROOT
 from iplab.render import renderer
 from iplab.state import State
 from iplab.steps import Probe
@@ -58,16 +59,21 @@ class Outcome:
 
 
 def endpoints(info: LabInfo, state: State) -> dict[str, str]:
-    """Each address the lab's namespaces hold (lo's and link-local ones aside) -> its namespace."""
+    """Each address the lab's namespaces hold (lo's and link-local ones aside) -> its
+    namespace; and those of the lab's own links in the root namespace (a bridge's gateway
+    address, ``ROOT``), which its namespaces may probe."""
     out: dict[str, str] = {}
-    for ns in lab_netns(info):
+    own_root = set(info.owned_links) - set(info.preexisting_links)
+    for ns in [*lab_netns(info), ROOT]:
         space = state.namespaces.get(ns)
         if space is None:
             continue
         for link in space.links.values():
+            if ns == ROOT and link.name not in own_root:
+                continue  # the host's own: never the lab's to probe
             for address in link.addresses:
                 if not is_automatic(address, link):
-                    out[str(ipaddress.ip_interface(address).ip)] = ns
+                    out.setdefault(str(ipaddress.ip_interface(address).ip), ns)
     return out
 
 
@@ -104,7 +110,8 @@ def plan_pairs(
     if not chosen or everything:
         for src in namespaces:
             for dst, dst_ns in sorted(mine.items(), key=lambda kv: (kv[1], kv[0])):
-                if dst_ns != src and (src, dst) not in chosen:
+                # (the lab's root-namespace addresses: a probe's target, not every pair's)
+                if dst_ns not in (src, ROOT) and (src, dst) not in chosen:
                     chosen[(src, dst)] = Pair(src, dst, dst_ns, True, "default")
     return sorted(chosen.values(), key=lambda p: (p.src, p.dst_ns or "", p.dst))
 
@@ -127,7 +134,7 @@ def table(outcomes: Sequence[Outcome]) -> str:
     """Rows: the source namespaces; columns: the target addresses (their namespace under).
     A cell says whether the ping answered; ``!`` marks what the expectation did not say."""
     sources = sorted({o.pair.src for o in outcomes})
-    targets = sorted({(o.pair.dst_ns or "", o.pair.dst) for o in outcomes})
+    targets = sorted({(o.pair.dst_ns or "root", o.pair.dst) for o in outcomes})
     cells = {(o.pair.src, o.pair.dst): o for o in outcomes}
     width = max([len("from \\ to"), *(len(s) for s in sources)])
     cols = [max(len(dst), len(ns), 4) for ns, dst in targets]

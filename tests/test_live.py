@@ -15,7 +15,7 @@ from iplab.errors import ScenarioError, UsageError
 from iplab.journal import Entry, LabInfo
 from iplab.names import ROOT
 from iplab.plan import build, expected_state
-from iplab.state import State
+from iplab.state import Link, Namespace, State
 from iplab.steps import LinkSet, NetnsExec, Probe, Raw
 from tests.conftest import SCENARIOS
 
@@ -262,3 +262,23 @@ def test_the_live_forms_load_render_and_validate(write_scenario: object) -> None
     assert list(validator.iter_errors(yaml.safe_load(LIVE_FORMS))) == []
     wrong = yaml.safe_load(LIVE_FORMS.replace("down: 1s}", "down: 1s, up: 1s}"))
     assert list(validator.iter_errors(wrong))
+
+
+def test_a_probe_may_target_the_labs_own_link_in_the_root_namespace() -> None:
+    """A bridge's gateway address (the lab's bridge, in the root namespace) is a probe's
+    target (iplab test refused it: 'which the live lab does not hold'); the host's own
+    links are not, and every pair leaves the root out."""
+    info = LabInfo(
+        lab="t", run="r", scenario="t.yaml", sha256="", prefix="", started=0.0,
+        owned_netns=["a"], owned_links=["br0", "v1"],
+    )  # fmt: skip
+    state = State()
+    state.namespaces[ROOT].links["br0"] = Link("br0", "bridge", addresses=["10.9.0.1/24"])
+    state.namespaces[ROOT].links["eth0"] = Link("eth0", "device", addresses=["192.0.2.5/24"])
+    state.namespaces["a"] = Namespace("a", {"v1": Link("v1", "veth", addresses=["10.9.0.2/24"])})
+    mine = matrix.endpoints(info, state)
+    assert mine == {"10.9.0.2": "a", "10.9.0.1": ROOT}
+    probe = Probe(ns="a", target="10.9.0.1")
+    pairs = matrix.plan_pairs(mine, ["a"], [probe], everything=False)
+    assert [(p.src, p.dst, p.dst_ns) for p in pairs] == [("a", "10.9.0.1", ROOT)]
+    assert matrix.plan_pairs(mine, ["a"], None, everything=True) == []
