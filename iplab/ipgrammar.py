@@ -893,6 +893,19 @@ _OPERATORS = frozenset({";", "&&", "||", "|", "&", "|&"})
 _NETNS_DIR = re.compile(r"/(?:var/)?run/netns/([^/\s]+)$")
 
 
+def adopts_netns(command: str) -> bool:
+    """The command names a namespace a process holds (``ip netns attach NAME PID``, ``ln -s
+    /proc/PID/ns/net /var/run/netns/NAME``, ``touch`` and ``mount --bind`` there), rather
+    than making an empty one: what is in it is not the model's to know."""
+    argv = None if SHELL_SYNTAX.search(command) else _split(command)
+    argv = _without_sudo(argv) if argv else []
+    if argv[:1] == ["ip"] and len(argv) == 5:
+        return first(argv[1], IP_OBJECTS) == "netns" and first(argv[2], NETNS_VERBS) == "attach"
+    return bool(argv) and argv[0].rsplit("/", 1)[-1] in ("ln", "touch") and bool(
+        _NETNS_FILE.search(command)
+    )
+
+
 def _netns_file(argv: list[str]) -> Declares | None:
     """A namespace named by hand, by its file under /run/netns: ``ln -s /proc/PID/ns/net
     /var/run/netns/NAME`` or ``touch /var/run/netns/NAME`` make the name (``mount --bind

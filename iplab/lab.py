@@ -17,6 +17,7 @@ batches, claims and probes, rollback on a failure or a signal.
 from __future__ import annotations
 
 import dataclasses
+import re
 import shlex
 import time
 import uuid
@@ -135,6 +136,8 @@ def outcome(rc: int, stderr: str) -> Status:
 #: how long a server the tutorial runs "in another terminal" is given to listen before the
 #: next step (the reader's other terminal) runs
 SERVER_WAIT = 5.0
+#: a job spec as a word or in a path (``%1``, ``/proc/%1/ns/net``), not a printf format
+_JOB_SPEC = re.compile(r"(?<![\w%])%(\d+)(?![\w%])")
 
 
 def read_lab_state(env: Env, netns: Sequence[str] | frozenset[str]) -> State:
@@ -310,6 +313,7 @@ class Session:
             meta = {**meta, "input": command.stdin}  # the audit log says what ip was fed
         if (asked := jobs.request(command.body)) is not None:
             return self._job_control(command, asked, meta, limits)
+        command = self._with_job_pids(command)
         served = command.step is not None and command.step.background
         if not served and not background_job(command.body):
             return self.env.runner.execute(
@@ -341,6 +345,24 @@ class Session:
             if not wait_listening([pid for pid, _ in left], SERVER_WAIT, stop):
                 self.say(f"    not listening after {SERVER_WAIT:g} s: going on")
         return result
+
+    def _with_job_pids(self, command: Command) -> Command:
+        """``PID=$!`` then ``nsenter -t $PID -n ip a`` (or ``/proc/$PID/ns/net``): the
+        importer reads ``$!`` as the job it names, ``%1``; here, in any command but job
+        control (``kill %1`` and ``wait %1`` are iplab's own), the pid of that job's first
+        process, as the author's shell had it in ``$!``."""
+        if not any("%" in word for word in command.argv):
+            return command
+        records = self.journal.job_sessions()
+
+        def pid_of(match: re.Match[str]) -> str:
+            number = int(match[1])
+            if not 1 <= number <= len(records) or not records[number - 1][1]:
+                return match[0]
+            return str(min(records[number - 1][1], key=lambda m: (m[1], m[0]))[0])
+
+        argv = tuple(_JOB_SPEC.sub(pid_of, word) for word in command.argv)
+        return command if argv == command.argv else dataclasses.replace(command, argv=argv)
 
     def _wait_capturing(self, log: Path, limit: float) -> None:
         """Until a capture run beside the next steps says it captures (at most ``limit`` s):

@@ -433,7 +433,10 @@ def _program(op: Op) -> str | None:
     return words[0] if words else None
 
 
-def _netns_add(a: _Apply, name: str) -> None:
+def _netns_add(a: _Apply, name: str, adopted: bool = False) -> None:
+    """A new namespace named ``name``: made empty (``ip netns add``), or, ``adopted``, a
+    name given to one a process holds (``ip netns attach NAME PID``): what is in it is
+    not the model's to know."""
     state = a.state
     existing = state.namespaces.get(name)
     if existing is not None:
@@ -442,7 +445,10 @@ def _netns_add(a: _Apply, name: str) -> None:
         )
         for link in list(existing.links):
             _destroy(state, name, link)
-    state.add_namespace(name)
+    space = state.add_namespace(name)
+    if adopted:
+        space.unknown = True
+        space.links["lo"].unknown = True
 
 
 def _netns_del(a: _Apply, name: str) -> None:
@@ -694,7 +700,7 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
         _destroy(state, where, effect.name)
     for effect in effects.creates:
         if effect.what == "netns":
-            _netns_add(a, effect.name)
+            _netns_add(a, effect.name, adopted=ipgrammar.adopts_netns(op.command))
             continue
         where = effect.ns or here
         space = a.space(where)

@@ -16,6 +16,14 @@ from iplab.render import Command
 from iplab.steps import NetnsExec, Probe, Raw
 from iplab.words import BUILTINS, JOINS, inside_netns, shell_tokens, strip_sudo
 
+#: a wrapper's options that take a value as the next word
+_VALUED = {
+    "nsenter": {"-t", "--target", "-S", "--setuid", "-G", "--setgid", "-w", "--wd"},
+    "unshare": {"-S", "--setuid", "-G", "--setgid", "--map-user", "--map-group", "-R"},
+    "timeout": {"-s", "--signal", "-k", "--kill-after"},
+    "nice": {"-n", "--adjustment"},
+    "env": {"-u", "--unset", "-C", "--chdir"},
+}
 _OPENERS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "time", "{", "("})
 _CLOSERS = frozenset({"fi", "done", "esac", "}", ")", ";;", "in"})
 #: commands that run the command after their options (``timeout 5 CMD``, ``nohup CMD``)
@@ -58,6 +66,8 @@ def _program(stage: list[str]) -> list[str]:
             option = rest.pop(0)
             if option == "--":
                 break
+            if option in _VALUED.get(first, ()) and rest:
+                rest.pop(0)  # nsenter -t PID: the option's value, not the program
         return _program(rest[skip:])
     ns, inner = inside_netns(words)
     if ns is not None:

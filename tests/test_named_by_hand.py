@@ -5,6 +5,8 @@ nothing of the lab remains looks for it; commands that change no name (a backgro
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from iplab import scenario
@@ -12,6 +14,7 @@ from iplab.importer.convert import import_text
 from iplab.ipgrammar import effects
 from iplab.plan import build
 from iplab.steps import NetnsDel
+from tests.kernel import iplab
 
 
 @pytest.mark.parametrize(
@@ -63,3 +66,46 @@ def test_a_name_made_by_hand_is_deleted_at_undo_and_not_listed_as_kept() -> None
     assert undo["ln -sf /proc/1/ns/net /var/run/netns/pzc1"] == [NetnsDel(name="pzc1")]
     assert undo["ip netns attach pzc3 1"] == [NetnsDel(name="pzc3")]
     assert sorted(plan.owned.netns) == ["pza", "pzc1", "pzc3"]
+
+
+@pytest.mark.parametrize(
+    ("command", "adopts"),
+    [
+        ("ip netns attach c3 1234", True),
+        ("ln -sf /proc/1234/ns/net /var/run/netns/c1", True),
+        ("touch /var/run/netns/c2", True),
+        ("ip netns add c4", False),
+        ("ln -s a b", False),
+    ],
+)
+def test_a_namespace_a_process_holds_is_adopted_not_made(command: str, adopts: bool) -> None:
+    from iplab.ipgrammar import adopts_netns
+
+    assert adopts_netns(command) is adopts
+
+
+@pytest.mark.kernel
+def test_dollar_bang_is_the_jobs_pid_where_a_pid_is_meant(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    """``unshare --net sleep &``, ``PID=$!``, then ``nsenter -t $PID``, ``ip netns attach
+    NAME $PID``, ``/proc/$PID/ns/net``: the job's pid, as in the author's shell (they got
+    ``%1``, which only kill and wait read); the attached name is undone, the job stopped."""
+    script = (
+        "unshare --net --fork sleep 60 &\n"
+        "PID=$!\n"
+        "sleep 0.3\n"
+        "nsenter -t $PID -n ip link set lo up\n"
+        "ip netns attach adopted $PID\n"
+        "ip -n adopted -br link show lo\n"
+        "readlink /proc/$PID/ns/net\n"
+    )
+    lab = tmp_path / "pid.yaml"
+    lab.write_text(import_text(script, "shell", "pid.sh").yaml)
+    result = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
+    said = result.stdout + result.stderr
+    assert result.returncode == 0, said
+    assert "LOOPBACK,UP" in result.stdout  # nsenter reached the job's namespace
+    assert "net:[" in result.stdout
+    assert f"undo: ip netns del {prefix}adopted" in said
+    assert "== nothing of the lab remains" in said
