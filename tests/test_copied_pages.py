@@ -149,3 +149,24 @@ def test_a_root_shells_session_that_shows_a_script_is_read_at_its_prompts() -> N
         "sh /tmp/addr.sh",
         "ip -n a link set lo up",
     )
+
+
+def test_a_command_written_over_several_lines_prints_as_those_lines() -> None:
+    """``\\`` at a line's end: the page's lines, byte for byte (its ``> `` prompts aside),
+    and the one command they make runs (they were printed joined on one line)."""
+    page = (
+        "# Lab\n\n```\n$ sudo ip netns add a\n$ sudo ip link add v0 netns a type veth \\\n"
+        ">   peer name v1\n```\n\n```bash\nsudo ip -n a link set \\\n    v0 up\n```\n"
+    )
+    result = import_text(page, "markdown", "lab.md")
+    assert result.lines == (
+        "sudo ip netns add a",
+        "sudo ip link add v0 netns a type veth \\\n  peer name v1",
+        "sudo ip -n a link set \\\n    v0 up",
+    )
+    plan = build(scenario.load_text(result.yaml, "lab.yaml"))
+    assert [pc.command.text for pc in plan.commands] == [
+        "sudo ip netns add a",
+        "sudo ip link add v0 netns a type veth peer name v1",
+        "sudo ip -n a link set v0 up",
+    ]

@@ -1413,7 +1413,7 @@ def test_import_to_stdout_with_a_name(capsys: pytest.CaptureFixture[str]) -> Non
     assert out.out == import_text(script.read_text(), "shell", str(script), name="left").yaml
     assert "\nname: left\n" in out.out
     assert out.err.startswith(
-        "imported 26 lines into scenario 'left': 26 commands (23 setup, 3 teardown;"
+        "imported 27 lines into scenario 'left': 26 commands (23 setup, 3 teardown;"
     )
 
 

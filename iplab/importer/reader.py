@@ -752,14 +752,33 @@ class Reader:
                 self.output(text, number)
                 state = "speaking"
             else:
+                written = [body]  # the lines as the page prints them (its prompts aside)
                 while continues(body) and i < len(lines):
                     following = lines[i][1]
                     if prompted and following.startswith("> "):
                         following = following[2:]
+                    written.append(following)
                     body = join_continuation(body, following)
                     i += 1
                 body = self._typed_as_ascii(body, number)
+                kept = len(self.events)
                 i, state = self.command(strip_comment(body), number, lines, i, prompted)
+                if len(written) > 1 and self.keep_variables:  # (expanded: one line, as 0.1)
+                    self._as_written(kept, "\n".join(written), number + len(written) - 1)
+
+    def _as_written(self, kept: int, text: str, end: int) -> None:
+        """A command the page wrote over several lines (``ip link add a type veth \\`` then
+        ``peer name b``): printed as those lines, run as the one command they make (the
+        events read for it since ``kept``: one command, or a block of its own)."""
+        made = self.events[kept:]
+        if len(made) != 1:
+            return
+        event = made[0]
+        if isinstance(event, Cmd):
+            self.events[kept] = Block(text, event.line, end, [event], output=event.output)
+            event.output = []
+        elif isinstance(event, Block) and "\n" not in event.text:
+            event.text, event.end = text, end
 
     def _unnumbered(self, lines: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
         """A block copied with the line numbers a page showed beside it (``1  sudo ip
