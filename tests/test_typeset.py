@@ -84,3 +84,10 @@ def test_a_prompt_typeset_with_a_no_break_space_is_a_prompt() -> None:
     assert lines == [
         "sudo ip netns add x1", "ip -n x1 link set lo up", "ip netns add pink", "ip netns list",
     ]  # fmt: skip
+
+
+def test_a_hyphen_a_page_set_inside_a_name_is_the_authors_hyphen() -> None:
+    imported = import_text("ip link add va\u2011br type bridge\n", "shell", "x.sh")
+    assert imported.lines == ("ip link add va-br type bridge",)
+    inside = import_text(f"ip link add va{EN}br type bridge\n", "shell", "x.sh")
+    assert any("a typeset dash inside a word; kept as written" in w for w in inside.warnings)

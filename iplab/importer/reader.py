@@ -807,9 +807,15 @@ class Reader:
                 f" has ASCII ones; read as {text!r}"
             )
         if left := sorted({c for c in text if c in _DASHES}):
+            inside = re.search(rf"\S[{_DASHES}]|[{_DASHES}]\S", text) is not None
+            said = (
+                "typeset dash inside a word; kept as written (the command reads that"
+                " character, not '-')"
+                if inside
+                else "typeset dash that stands for no word; kept (the command will refuse it)"
+            )
             self.warnings.append(
-                f"line {number}: {', '.join(f'{c!r} (U+{ord(c):04X})' for c in left)}: a"
-                " typeset dash that stands for no word; kept (the command will refuse it)"
+                f"line {number}: {', '.join(f'{c!r} (U+{ord(c):04X})' for c in left)}: a {said}"
             )
         return text
 
@@ -2226,6 +2232,7 @@ _ONE_DASH_PROGRAMS = frozenset(
      "sysctl", "ethtool", "iptables", "ip6tables", "nc", "ncat", "iperf", "iperf3", "find"}
 )  # fmt: skip
 _SPACES = re.compile("[\u00a0\u2007\u2009\u202f]")
+_HYPHENS = re.compile("[\u2010\u2011]")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _DOUBLE = re.compile("[\u201c\u201d\u201e\u201f\u00ab\u00bb]")
 _SINGLE = re.compile("\u2018([^\u2018\u2019]*)\u2019")
@@ -2252,6 +2259,7 @@ def ascii_command(text: str) -> tuple[str, list[str]]:
         return pattern.sub(out, value)
 
     text = _OPTION_DASH.sub(dash, text)
+    text = sub(_HYPHENS, "-", text)  # a hyphen a page set (hIva\u2011br): one the author typed
     text = sub(_SPACES, " ", text)
     text = sub(_INVISIBLE, "", text)
     text = sub(_DOUBLE, '"', text)
