@@ -901,8 +901,10 @@ def adopts_netns(command: str) -> bool:
     argv = _without_sudo(argv) if argv else []
     if argv[:1] == ["ip"] and len(argv) == 5:
         return first(argv[1], IP_OBJECTS) == "netns" and first(argv[2], NETNS_VERBS) == "attach"
-    return bool(argv) and argv[0].rsplit("/", 1)[-1] in ("ln", "touch") and bool(
-        _NETNS_FILE.search(command)
+    return (
+        bool(argv)
+        and argv[0].rsplit("/", 1)[-1] in ("ln", "touch")
+        and bool(_NETNS_FILE.search(command))
     )
 
 

@@ -85,16 +85,22 @@ def request(command: str) -> Request | None:
 _SERVERS = frozenset({"iperf", "iperf3", "python3", "python", *NETCATS} - {"telnet"})
 
 
-def serves(command: str) -> bool:
-    """A server a tutorial runs in the foreground, meant to go on in another terminal while
-    the next commands reach it: ``nc -l 9000``, ``iperf3 -s``, ``python3 -m http.server``,
-    ``socat TCP-LISTEN:80 ...`` (also inside ``ip netns exec NS``). Not one that ends by
-    itself or already runs in the background (``iperf3 -s -D``, ``server &``)."""
+def _run_words(command: str) -> list[str] | None:
+    """The words of the program a command runs, after ``sudo`` and ``ip netns exec NS``."""
     argv = plain_words(command)
     if argv and argv[0] == "sudo":
         argv = argv[1:]
     while argv and (inside := inside_netns(argv))[0] is not None:
         argv = inside[1]
+    return argv
+
+
+def serves(command: str) -> bool:
+    """A server a tutorial runs in the foreground, meant to go on in another terminal while
+    the next commands reach it: ``nc -l 9000``, ``iperf3 -s``, ``python3 -m http.server``,
+    ``socat TCP-LISTEN:80 ...`` (also inside ``ip netns exec NS``). Not one that ends by
+    itself or already runs in the background (``iperf3 -s -D``, ``server &``)."""
+    argv = _run_words(command)
     if not argv or argv[0].rsplit("/", 1)[-1] not in _SERVERS:
         return False
     program, args = argv[0].rsplit("/", 1)[-1], argv[1:]
@@ -116,11 +122,7 @@ def captures(command: str) -> bool:
     """A live capture a tutorial runs in the foreground (``tcpdump -ni br0``, also inside
     ``ip netns exec NS``): the packets it shows are the next commands' own, so it runs
     beside them, as in the reader's second terminal (not one that reads a file, ``-r``)."""
-    argv = plain_words(command)
-    if argv and argv[0] == "sudo":
-        argv = argv[1:]
-    while argv and (inside := inside_netns(argv))[0] is not None:
-        argv = inside[1]
+    argv = _run_words(command)
     if not argv or argv[0].rsplit("/", 1)[-1] not in _CAPTURES:
         return False
     return not any(a == "-r" or (a.startswith("-r") and len(a) > 2) for a in argv[1:])

@@ -52,3 +52,8 @@ def write_scenario(tmp_path: Path):  # type: ignore[no-untyped-def]
         return path
 
     return write
+
+
+def raw_lab(command: str) -> str:
+    """A scenario of one raw step running ``command`` in a shell (for the model's refusals)."""
+    return f"name: t\nsetup:\n  - action: raw\n    shell: true\n    command: {command!r}\n"

@@ -20,6 +20,7 @@ from iplab.model import ModelError
 from iplab.plan import build
 from iplab.steps import Raw
 from iplab.words import policy_write, reaches_the_hosts_rules
+from tests.conftest import raw_lab
 from tests.kernel import apart
 
 
@@ -62,7 +63,7 @@ def test_the_policy_read_before_is_put_back() -> None:
 )
 def test_a_flush_of_the_hosts_rules_is_refused_in_the_root_namespace(command: str) -> None:
     assert reaches_the_hosts_rules(command) is not None
-    text = f"name: t\nsetup:\n  - action: raw\n    shell: true\n    command: {command!r}\n"
+    text = raw_lab(command)
     with pytest.raises(ModelError, match="every rule of the host's") as caught:
         build(scenario.load_text(text, "t.yaml"))
     assert caught.value.loc is not None and caught.value.loc.field == "setup[0]"

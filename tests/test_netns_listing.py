@@ -20,6 +20,7 @@ from iplab.importer.convert import import_text
 from iplab.model import ModelError
 from iplab.plan import build
 from iplab.words import lists_every_netns
+from tests.conftest import raw_lab
 from tests.test_all_netns import _run_apart
 
 LAB = """\
@@ -118,7 +119,7 @@ def test_before_any_namespace_the_listing_is_empty() -> None:
 )
 def test_a_raw_command_that_hands_on_the_listing_is_refused(command: str) -> None:
     assert lists_every_netns(command) is not None
-    text = f"name: t\nsetup:\n  - action: raw\n    shell: true\n    command: {command!r}\n"
+    text = raw_lab(command)
     with pytest.raises(ModelError, match="every namespace of the host") as caught:
         build(scenario.load_text(text, "t.yaml"))
     assert caught.value.loc is not None and caught.value.loc.field == "setup[0]"
@@ -135,7 +136,7 @@ def test_a_raw_command_that_hands_on_the_listing_is_refused(command: str) -> Non
     ],
 )
 def test_other_commands_are_not_refused(command: str) -> None:
-    text = f"name: t\nsetup:\n  - action: raw\n    shell: true\n    command: {command!r}\n"
+    text = raw_lab(command)
     build(scenario.load_text(text, "t.yaml"))
 
 
