@@ -57,3 +57,14 @@ def write_scenario(tmp_path: Path):  # type: ignore[no-untyped-def]
 def raw_lab(command: str) -> str:
     """A scenario of one raw step running ``command`` in a shell (for the model's refusals)."""
     return f"name: t\nsetup:\n  - action: raw\n    shell: true\n    command: {command!r}\n"
+
+
+def assert_refused(command: str, match: str) -> None:
+    """The model refuses a raw step running ``command``, saying ``match``, at its step."""
+    from iplab import scenario
+    from iplab.model import ModelError
+    from iplab.plan import build
+
+    with pytest.raises(ModelError, match=match) as caught:
+        build(scenario.load_text(raw_lab(command), "t.yaml"))
+    assert caught.value.loc is not None and caught.value.loc.field == "setup[0]"

@@ -12,15 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from iplab import scenario
 from iplab.importer.convert import import_text
 from iplab.inverse import policy_inverse
 from iplab.lineparse import classify
-from iplab.model import ModelError
-from iplab.plan import build
 from iplab.steps import Raw
 from iplab.words import policy_write, reaches_the_hosts_rules
-from tests.conftest import raw_lab
+from tests.conftest import assert_refused
 from tests.kernel import apart
 
 
@@ -63,10 +60,7 @@ def test_the_policy_read_before_is_put_back() -> None:
 )
 def test_a_flush_of_the_hosts_rules_is_refused_in_the_root_namespace(command: str) -> None:
     assert reaches_the_hosts_rules(command) is not None
-    text = raw_lab(command)
-    with pytest.raises(ModelError, match="every rule of the host's") as caught:
-        build(scenario.load_text(text, "t.yaml"))
-    assert caught.value.loc is not None and caught.value.loc.field == "setup[0]"
+    assert_refused(command, "every rule of the host's")
 
 
 @pytest.mark.parametrize(

@@ -17,10 +17,9 @@ import pytest
 from iplab import export, scenario
 from iplab.importer import listing
 from iplab.importer.convert import import_text
-from iplab.model import ModelError
 from iplab.plan import build
 from iplab.words import lists_every_netns
-from tests.conftest import raw_lab
+from tests.conftest import assert_refused, raw_lab
 from tests.test_all_netns import _run_apart
 
 LAB = """\
@@ -119,10 +118,7 @@ def test_before_any_namespace_the_listing_is_empty() -> None:
 )
 def test_a_raw_command_that_hands_on_the_listing_is_refused(command: str) -> None:
     assert lists_every_netns(command) is not None
-    text = raw_lab(command)
-    with pytest.raises(ModelError, match="every namespace of the host") as caught:
-        build(scenario.load_text(text, "t.yaml"))
-    assert caught.value.loc is not None and caught.value.loc.field == "setup[0]"
+    assert_refused(command, "every namespace of the host")
 
 
 @pytest.mark.parametrize(
