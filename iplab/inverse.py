@@ -332,13 +332,20 @@ def policy_write_of(op: Op) -> tuple[str, str, str, str] | None:
     return policy_write(op.command)
 
 
-def policy_inverse(write: tuple[str, str, str, str], rules: str) -> Undo | None:
-    """Put back the policy ``iptables -t TABLE -S CHAIN`` printed (``-P FORWARD DROP``)
-    right before the step changed it; None when it printed none."""
-    program, table, chain, _ = write
+def chain_policy(rules: str, chain: str) -> str | None:
+    """The policy ``iptables -t TABLE -S CHAIN`` printed (``-P FORWARD DROP``), or None."""
     for line in rules.splitlines():
         words = line.split()
         if words[:2] == ["-P", chain] and len(words) == 3:
-            command = shlex.join([program, "-t", table, "-P", chain, words[2]])
-            return Undo(Raw(command=command), Guard("always"))
+            return words[2]
     return None
+
+
+def policy_inverse(write: tuple[str, str, str, str], rules: str) -> Undo | None:
+    """Put back the policy ``iptables -t TABLE -S CHAIN`` printed (``rules``) right before
+    the step changed it; None when it printed none."""
+    program, table, chain, _ = write
+    if (old := chain_policy(rules, chain)) is None:
+        return None
+    command = shlex.join([program, "-t", table, "-P", chain, old])
+    return Undo(Raw(command=command), Guard("always"))

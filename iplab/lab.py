@@ -43,6 +43,7 @@ from iplab.context import (
 from iplab.errors import IplabError, UsageError, state_write_error
 from iplab.inverse import (
     Undo,
+    chain_policy,
     policy_inverse,
     policy_write_of,
     sysctl_inverse,
@@ -219,8 +220,8 @@ class Session:
             argv = (program, "-t", table, "-S", chain)
             rc, out, err = self.env.runner.query(argv, command.privileged, shlex.join(argv))
             back = policy_inverse(policy, out) if rc == 0 else None
-            if back is not None and isinstance(back.op, Raw):
-                self.host_before.setdefault((program, table, chain), back.op.command.split()[-1])
+            if back is not None and (old := chain_policy(out, chain)) is not None:
+                self.host_before.setdefault((program, table, chain), old)
             if back is None:
                 self.env.err.write(
                     f"iplab: cannot read the policy of {chain} before `{command.text}` sets it"
@@ -261,10 +262,7 @@ class Session:
                 rc, out, _ = self.env.runner.query(
                     (program, "-t", table, "-S", chain), True, f"{program} -t {table} -S {chain}"
                 )
-                first = out.split("\n", 1)[0].split()
-                now = (
-                    first[2] if rc == 0 and first[:2] == ["-P", chain] and len(first) == 3 else old
-                )
+                now = (chain_policy(out, chain) if rc == 0 else None) or old
                 argv = (program, "-t", table, "-P", chain, old)
                 what = f"the policy of {chain} ({table})"
             if " ".join(now.split()) == " ".join(old.split()):
