@@ -73,7 +73,7 @@ from iplab.steps import (
     Show,
 )
 from iplab.sysctl import sysctl_writes
-from iplab.words import SHELL_SYNTAX, reads_only, strip_sudo
+from iplab.words import SHELL_SYNTAX, reads_only, simple_commands, strip_sudo
 
 
 class NoMatch(Exception):
@@ -886,8 +886,6 @@ _OVS_NEUTRAL = frozenset({"show", "list-br", "list-ports", "br-exists", "add-por
 
 #: a path under the namespaces' directory: a file there names a namespace
 _NETNS_FILE = re.compile(r"(?:^|[=\s'\"])/(?:var/)?run/netns/[^/\s]")
-#: a shell operator between two commands, or a redirection (its target follows)
-_OPERATORS = frozenset({";", "&&", "||", "|", "&", "|&"})
 
 
 _NETNS_DIR = re.compile(r"/(?:var/)?run/netns/([^/\s]+)$")
@@ -936,25 +934,9 @@ def _neutral_line(command: str, ns: str | None) -> Declares | None:
     /etc/netns/red && echo nameserver 1.1.1.1 > /etc/netns/red/resolv.conf``, ``curl -s
     x | grep ok``): an empty Declares; None when any command is unknown, or the line
     substitutes a command's output (``$(...)``) or writes under /run/netns."""
-    if "$(" in command or "`" in command:
+    segments = None if "$(" in command or "`" in command else simple_commands(command)
+    if segments is None:
         return None
-    try:
-        lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
-        lexer.whitespace_split = True
-        tokens = list(lexer)
-    except ValueError:
-        return None
-    segments: list[list[str]] = [[]]
-    skip = False
-    for token in tokens:
-        if token in _OPERATORS:
-            segments.append([])
-        elif set(token) <= set("<>&") or token in ("(", ")"):
-            skip = token not in ("(", ")")  # a redirection: its target is no word of the command
-        elif skip:
-            skip = False
-        else:
-            segments[-1].append(token)
     for segment in segments:
         words = segment
         while words and "=" in words[0] and not words[0].startswith("="):

@@ -15,10 +15,18 @@ Pure: what a command asks for (:func:`request`) and whether a process matches it
 from __future__ import annotations
 
 import re
+import shlex
 import signal
 from dataclasses import dataclass
 
-from iplab.words import NETCATS, inside_netns, listens, plain_words, without_background
+from iplab.words import (
+    NETCATS,
+    inside_netns,
+    listens,
+    plain_words,
+    simple_commands,
+    without_background,
+)
 
 #: ``%1``, ``%%``, ``%+``, ``%-``, ``%``: bash's job specifications by number or recency
 _SPEC = re.compile(r"%(?:[1-9][0-9]*|[%+-])?")
@@ -138,15 +146,12 @@ def beside(command: str) -> bool:
 CAPTURING = ("listening on ", "Capturing on ")
 
 
-#: a redirection of a command's input or output (``> /tmp/log``, ``2>&1``, ``< file``)
-_REDIRECTION = re.compile(r"\s+\d*(?:[<>]{1,2}|&>>?)(?:&\d+|\s*[^\s<>&|;]+)")
-
-
 def serves_in_background(command: str) -> bool:
     """``server &`` (``ip netns exec srv python3 -m http.server 8080 > log &``): a server
     the tutorial starts in the background, which the next commands may reach at once."""
     rest = without_background(command)
-    return rest is not None and serves(_REDIRECTION.sub("", rest).strip())
+    parts = simple_commands(rest) if rest is not None else None
+    return parts is not None and len(parts) == 1 and serves(shlex.join(parts[0]))
 
 
 def _signal(text: str) -> int | None:

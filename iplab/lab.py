@@ -141,6 +141,11 @@ SERVER_WAIT = 5.0
 _JOB_SPEC = re.compile(r"(?<![\w%])%(\d+)(?![\w%])")
 
 
+def _sysctl_value(key: str) -> str:
+    """What the host's /proc/sys holds for ``key`` now (raises OSError, UnicodeDecodeError)."""
+    return Path(sysctl_path(key)).read_text(encoding="utf-8").strip()
+
+
 def read_lab_state(env: Env, netns: Sequence[str] | frozenset[str]) -> State:
     return iproute.read_state(env.runner, sorted(netns))
 
@@ -234,7 +239,7 @@ class Session:
         before: dict[str, str] = {}
         for key, _ in writes:
             try:
-                before[key] = Path(sysctl_path(key)).read_text(encoding="utf-8").strip()
+                before[key] = _sysctl_value(key)
             except (OSError, UnicodeDecodeError) as exc:
                 self.env.err.write(
                     f"iplab: cannot read {key} before `{command.text}` writes it ({exc}):"
@@ -252,7 +257,7 @@ class Session:
         for key, old in self.host_before.items():
             if key[0] == "sysctl":
                 try:
-                    now = Path(sysctl_path(key[1])).read_text(encoding="utf-8").strip()
+                    now = _sysctl_value(key[1])
                 except (OSError, UnicodeDecodeError):
                     continue
                 argv: tuple[str, ...] = ("sysctl", "-w", f"{key[1]}={old}")

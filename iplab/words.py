@@ -106,6 +106,29 @@ def reaches_every_netns(command: str) -> str | None:
     return None
 
 
+def simple_commands(command: str) -> list[list[str]] | None:
+    """The words of each simple command of a line, as the shell splits it at ``;``, ``&&``,
+    ``||``, ``|``, ``&`` and parentheses, with redirections and their targets left out
+    (``mkdir -p d && echo x > d/f &`` -> ``[[mkdir, -p, d], [echo, x]]``); None when the
+    line cannot be split (an open quote)."""
+    tokens = shell_tokens(command)
+    if tokens is None:
+        return None
+    out: list[list[str]] = [[]]
+    target = False  # the word after a redirection is its file, no word of the command
+    for token in tokens:
+        if token in JOINS or token in ("&", "|&", "(", ")"):
+            out.append([])
+            target = False
+        elif set(token) <= set("<>&"):
+            target = True
+        elif target:
+            target = False
+        else:
+            out[-1].append(token)
+    return [words for words in out if words]
+
+
 _NETNS_DIRS = frozenset({"/var/run/netns", "/var/run/netns/", "/run/netns", "/run/netns/"})
 
 
@@ -527,14 +550,7 @@ def reaches_the_hosts_rules(command: str) -> str | None:
     firewall's and other labs' too: ``iptables [-t nat] -F``, ``iptables -X`` (every
     chain), ``iptables-restore`` (without ``--noflush``), ``nft flush ruleset``. None:
     none of these. (Run in the root namespace; in a namespace of the lab they are its own.)"""
-    tokens = shell_tokens(command) or command.split()
-    segments: list[list[str]] = [[]]
-    for token in tokens:
-        if token in (";", "&&", "||", "|", "&"):
-            segments.append([])
-        else:
-            segments[-1].append(token)
-    for words in segments:
+    for words in simple_commands(command) or [command.split()]:
         argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
         if not argv or argv[0] in ("echo", "printf"):
             continue

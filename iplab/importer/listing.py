@@ -7,9 +7,10 @@ containers' included, and deletes them all. iplab reads such a listing as the
 namespaces the tutorial made and has not deleted by then (the reader knows them), and
 the rest of the line runs for each of those: the printed line stays the author's.
 
-Pure functions over words (quotes already removed): which words list the namespaces,
-what a filter after them (``awk '{print $1}'``, ``grep``, ``sort``, ``head``) leaves of
-a list of names, and the commands ``xargs`` makes of them. None means "not one of these":
+Pure functions over words (quotes already removed; which words list the namespaces is
+:func:`iplab.words.listing_of_netns`): what a filter after the listing (``awk '{print
+$1}'``, ``grep``, ``sort``, ``head``) leaves of a list of names, and the commands
+``xargs`` makes of them. None means "not one of these":
 the caller keeps the line as it did before (and the model refuses a raw command that
 hands the host's namespaces to another command, :func:`iplab.words.lists_every_netns`).
 """
@@ -19,16 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from iplab.words import listing_of_netns
-
-__all__ = ["filtered", "listing", "xargs_commands"]
-
-
-def listing(argv: Sequence[str]) -> str | None:
-    """``ip netns list`` (as written) when ``argv`` lists every namespace of the host:
-    ``ip netns``, ``ip netns list|ls|show``, ``ip -br netns``, ``ls /var/run/netns``,
-    ``ls -1 /run/netns/``, with or without ``sudo``."""
-    return listing_of_netns(list(argv))
+__all__ = ["filtered", "xargs_commands"]
 
 
 # -- filters -----------------------------------------------------------------------------------

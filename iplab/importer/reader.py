@@ -39,7 +39,7 @@ from iplab.steps import (
     RouteDel,
     is_observation,
 )
-from iplab.words import SHELL_SYNTAX, background_job, reads_only
+from iplab.words import SHELL_SYNTAX, background_job, listing_of_netns, reads_only
 
 Kind = Literal["markdown", "html", "rst", "asciidoc", "notebook", "shell"]
 NoteKind = Literal["heading", "paragraph", "comment", "fence"]
@@ -435,6 +435,11 @@ class ShellVars:
             return None
         elements = self.arrays[match["name"]]
         return list(elements) if match["keys"] else list(elements.values())
+
+    def take(self, other: ShellVars) -> None:
+        """Hold what ``other`` (a copy of these, read on) holds now."""
+        self.values, self.lines, self.arrays = other.values, other.lines, other.arrays
+        self.keyed, self.runtime = other.keyed, other.runtime
 
     def copy(self) -> ShellVars:
         return ShellVars(
@@ -1584,14 +1589,12 @@ class Reader:
             if go is None:
                 return None
             if not go:  # the loop's variables as bash leaves them (NS+=(x) in its body)
-                scope.values, scope.lines, scope.arrays = state.values, state.lines, state.arrays
-                scope.keyed, scope.runtime = state.keyed, state.runtime
+                scope.take(state)
                 return out
             got, stop = self._iteration(body, state, number, inside)
             out += got
             if stop:
-                scope.values, scope.lines, scope.arrays = state.values, state.lines, state.arrays
-                scope.keyed, scope.runtime = state.keyed, state.runtime
+                scope.take(state)
                 return out
             for step in node.children_by_field_name("update") if c_style else []:
                 if step.is_named and arith.run_arithmetic(step, state.values) is None:
@@ -1693,7 +1696,7 @@ class Reader:
             if not words or any(w is None for w in words):
                 return None
             argvs.append([w for w in words if w is not None])
-        said = listing.listing(argvs[0]) if argvs else None
+        said = listing_of_netns(argvs[0]) if argvs else None
         if said is None:
             return None
         names: list[str] | None = self._lab_namespaces()
