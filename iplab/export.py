@@ -41,7 +41,7 @@ def printed(command: Command) -> str | None:
     if step is not None and step.joined:
         return None
     if step is not None and step.verbatim is not None:
-        return step.verbatim
+        return step.verbatim or None  # "": no line of its own (a trap's handler at the end)
     return command.text
 
 
@@ -84,7 +84,10 @@ def _script_lines(
     shown = True  # the block being printed shows its text (False: its commands)
     for i, pc in enumerate(cmds):
         command, step = pc.command, pc.command.step
-        if step is not None and step.verbatim is not None:
+        if step is not None and step.verbatim == "":  # no text: its commands
+            shown = False
+            yield _own_lines(pc)
+        elif step is not None and step.verbatim is not None:
             endless = _waits_for_the_reader(cmds, i)
             shown = step.standalone and not endless
             if shown:
@@ -191,7 +194,8 @@ def _flush(block: list[Command], out: list[str], assigned: dict[str, ShellValue]
         if (text := printed(command)) is not None
         for line in [*_assignments(command.step, assigned), text]
     ]
-    out.extend(["```bash", *lines, "```", ""])
+    if lines:  # (a trap's handler at the end has no line of its own)
+        out.extend(["```bash", *lines, "```", ""])
     last = block[-1].step
     if last is not None and last.output:
         out.extend(["```text", last.output.rstrip("\n"), "```", ""])

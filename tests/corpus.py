@@ -68,8 +68,10 @@ def printed(result: ImportResult) -> str:
     for step in sc.steps:
         if step.joined:
             continue
-        if step.verbatim is not None:
+        if step.verbatim:  # ("": a trap's handler, no line of its own)
             out.append(step.verbatim)
+        elif step.verbatim is not None:
+            continue
         else:
             sudo = decide_sudo(sc.sudo, step.sudo, step.op)
             out.append(renderer().command(step.op, sudo).text)

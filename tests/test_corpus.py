@@ -86,10 +86,10 @@ def test_a_tutorial_runs_on_the_kernel_and_leaves_nothing(
 def test_a_tutorial_that_changes_the_host_runs_in_a_network_namespace_of_its_own(
     prefix: str, state_dir: Path, tmp_path: Path
 ) -> None:
-    """27: functions with ``local a=$1 b=$2``, a bridge addressed in the root namespace,
-    ``echo 1 > /proc/sys/net/ipv4/ip_forward``, a pause for the reader. In a network (and
-    mount) namespace of the test's own, which iplab takes for the host: all its links and
-    sysctls are the test's. The host's ip_forward is put back; nothing is left."""
+    """27: functions with ``local a=$1 b=$2``, ``trap cleanup EXIT``, a bridge addressed in
+    the root namespace, ``echo 1 > /proc/sys/net/ipv4/ip_forward``, a pause for the reader.
+    In a network (and mount) namespace of the test's own, which iplab takes for the host:
+    all its links and sysctls are the test's. The host's ip_forward is put back; nothing is left."""
     result = import_tutorial(CORPUS / "27-functions-and-a-pause.sh")
     lab = tmp_path / "fn.yaml"
     lab.write_text(result.yaml, encoding="utf-8")
@@ -107,4 +107,6 @@ def test_a_tutorial_that_changes_the_host_runs_in_a_network_namespace_of_its_own
     assert "2 received, 0% packet loss" in said
     assert "verify: the kernel holds what the scenario promised" in said
     assert "== nothing of the lab remains" in said
+    # its cleanup is the trap's handler (the function): rehearsed as the teardown
+    assert "== teardown (3 steps)\n" in run.stdout, said
     assert "left:  \n" in run.stdout, said

@@ -274,7 +274,7 @@ def printed_lines(drafts: Sequence[Draft]) -> Iterable[str]:
     for d in drafts:
         if d.block is None:
             yield d.cmd.text
-        elif d.index == 0:
+        elif d.index == 0 and d.block.text:  # (a trap's handler at the end prints nothing)
             yield d.block.text
 
 
@@ -291,7 +291,7 @@ def _load_checked(text: str, file: str, lines: Sequence[str]) -> Scenario:
         if s.joined:
             continue
         if s.verbatim is not None:
-            rendered.append(s.verbatim)
+            rendered += [s.verbatim] if s.verbatim else []
         else:
             rendered.append(renderer().command(s.op, decide_sudo(scenario.sudo, s.sudo, s.op)).text)
     if rendered != list(lines):  # pragma: no cover - each line was proven on its own

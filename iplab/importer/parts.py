@@ -78,6 +78,7 @@ def read_parts(
             _bare_paragraph(reader, part.source, part.line, code_on_page)
         else:
             _code_block(reader, part.info, part.body, part.line)
+    reader.finish()
     return title, reader
 
 

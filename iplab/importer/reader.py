@@ -657,6 +657,64 @@ class Reader:
         self.function_lines: dict[str, int] = {}
         #: how many loops iplab unrolls around the statement being read (continue, break)
         self._loops = 0
+        #: the trap's handler bash runs when the script ends (``trap cleanup EXIT``): its
+        #: text, line, where, and how many events there were when it was set
+        self.trap: tuple[str, int, str, int] | None = None
+
+    def _trap(self, args: Sequence[str], number: int, where: str) -> None:
+        """``trap cleanup EXIT`` (INT, TERM...): the handler bash runs when the script ends or
+        its reader stops it is the script's own teardown (:meth:`finish` reads it there);
+        ``trap - EXIT`` takes it back. Other signals' handlers are said, not run."""
+        words = list(args[1:] if args[:1] == ["--"] else args)
+        if len(words) == 1 or (words and words[0] in ("-p", "-l")):
+            return  # trap -p, trap -l, trap EXIT alone (bash: resets it): nothing to read
+        handler, signals = (words[0], words[1:]) if words else ("", [])
+        ending = {s.upper().removeprefix("SIG") for s in signals} & _ENDING_SIGNALS
+        if not ending:
+            self.warnings.append(
+                f"{where}: a trap's handler is not run: iplab undoes the lab from its journal"
+                " (iplab down, or at the end of iplab run); printed as written"
+            )
+            return
+        if handler in ("", "-"):
+            self.trap = None
+            return
+        self.trap = (handler, number, where, len(self.events))
+        self.warnings.append(
+            f"{where}: the trap's handler ({handler}) is the teardown: bash runs it when the"
+            " script ends (iplab run runs it after the setup; iplab down undoes from the journal)"
+        )
+
+    def finish(self) -> None:
+        """The end of the input: a trap's handler still set runs now, as bash runs it at the
+        script's exit: the teardown, with no line of its own to print. Not when the script
+        deletes what it made by itself after setting the trap (bash would run the handler
+        a second time, and it would find nothing left)."""
+        if self.trap is None:
+            return
+        handler, number, where, at = self.trap
+        self.trap = None
+        later = [c for e in self.events[at:] for c in _cmds_of(e)]
+        if any(isinstance(c.parsed.op, LinkDel | NetnsDel | NetnsDelAll) for c in later):
+            self.warnings.append(
+                f"{where}: the script deletes what it made after setting the trap; its handler"
+                f" ({handler}) is not imported a second time"
+            )
+            return
+        try:
+            cmds = self._statements(
+                shellread.statements(shellread.parse(handler)), self.vars, number, None
+            )
+        except _Jump:
+            cmds = []
+        if not cmds:
+            self.warnings.append(f"{where}: the trap's handler ({handler}) runs no command iplab"
+                                 " can read; not imported")  # fmt: skip
+            return
+        # no text of its own: the script's lines are all printed where they are (a printed
+        # script ends, and bash runs the handler as the trap says)
+        self.note("comment", f"the handler of the trap at line {number}: {handler}", number)
+        self._keep(Block("", number, number, cmds, cleanup=True, standalone=False))
 
     def _keep(self, block: Block) -> None:
         """A block, with the values of the input's variables its text uses, as they were
@@ -1125,11 +1183,8 @@ class Reader:
         if call is None:
             return None
         if call.program == "trap" and call.inside is None and not call.sudo:
-            self.warnings.append(
-                f"{where}: a trap's handler is not run: iplab undoes the lab from its journal"
-                " (iplab down, or at the end of iplab run); printed as written"
-            )  # a step of its own would set the trap in a shell that ends at once
-            return self._block(
+            self._trap(call.args, number, where)  # a step of its own would set the trap
+            return self._block(  # in a shell that ends at once: printed as written
                 text, number, end, self._commands(["true"], None, number, where), where, ""
             )
         if call.inside is None and call.program in self.functions and not call.sudo:
@@ -1192,17 +1247,26 @@ class Reader:
         self._keep(Block(text, number, end, cmds))
         return "speaking"
 
-    def _sequence(self, node: shellread.Node, number: int, where: str) -> list[Cmd] | None:
+    def _sequence(
+        self,
+        node: shellread.Node,
+        number: int,
+        where: str,
+        scope: ShellVars | None = None,
+        inside: _Call | None = None,
+    ) -> list[Cmd] | None:
         """The typed commands of one line that joins them with ``&&``, quiets them (output
         to /dev/null) or lets one fail (``CMD || true``: a step that ``may_fail``): printed
         as written, run one after the other. None: a part is not a typed command (the line
-        stays one raw step, run by bash)."""
+        stays one raw step, run by bash). ``scope``: the variables (a function's, a loop's;
+        default: the input's)."""
+        scope = self.vars if scope is None else scope
         if node.type == "redirected_statement":
             body = node.child_by_field_name("body")
             rest = [c for c in node.named_children if body is None or c.id != body.id]
             if body is None or not all(_NULL.fullmatch(shellread.source(r)) for r in rest):
                 return None
-            quieted = self._sequence(body, number, where)
+            quieted = self._sequence(body, number, where, scope, inside)
             errors = {shellread.source(r).replace(" ", "") for r in rest}
             if (  # ip link del br0 2>/dev/null: a "start clean" the author expects may fail
                 quieted is not None
@@ -1214,11 +1278,11 @@ class Reader:
             return quieted
         if node.type == "list" and len(node.children) == 3:
             left, joint, right = node.children
-            first = self._sequence(left, number, where)
+            first = self._sequence(left, number, where, scope, inside)
             if first is None:
                 return None
             if joint.type == "&&":
-                then = self._sequence(right, number, where)
+                then = self._sequence(right, number, where, scope, inside)
                 return None if then is None else first + then
             if joint.type == "||" and shellread.source(right) in ("true", ":") and len(first) == 1:
                 return [replace(first[0], may_fail=True)]
@@ -1227,7 +1291,7 @@ class Reader:
             # a loop on the line, beside other commands (for ...; done; ip netns add r):
             # its commands, when each is typed (else the line stays one raw step, as it was)
             said_before = len(self.warnings)
-            cmds = self._statements([node], self.vars, number, None)
+            cmds = self._statements([node], scope, number, inside)
             if cmds and not any(isinstance(c.parsed.op, Raw) for c in cmds):
                 return cmds
             del self.warnings[said_before:]
@@ -1237,8 +1301,8 @@ class Reader:
         said = shellread.words(node)[:1]
         if said and shellread.unquoted(said[0]) in ("echo", "printf", "true", ":"):
             return []  # the author's narration: printed with the line, runs nothing
-        text, unresolved = self.vars.expand(shellread.one_line(shellread.source(node)))
-        cmds = [] if unresolved else self._commands([text], None, number, where)
+        text, unresolved = scope.expand(shellread.one_line(shellread.source(node)))
+        cmds = [] if unresolved else self._commands([text], inside, number, where)
         if not cmds or any(isinstance(c.parsed.op, Raw) for c in cmds):
             return None
         return cmds
@@ -1451,6 +1515,13 @@ class Reader:
             if shellread.has_heredoc(node):
                 out += self._heredoc(node, scope, number, inside, where)
                 continue
+            if node.type in ("redirected_statement", "list"):
+                said = len(self.warnings)  # ip netns del x 2>/dev/null || true: may fail,
+                quiet = self._sequence(node, number, where, scope, inside)  # as on a line
+                if quiet is not None:
+                    out += quiet
+                    continue
+                del self.warnings[said:]
             self._flag(node, where)
             call = self._call(node, scope) if node.type == "command" else None
             if call is not None and call.program in _NARRATION and call.inside is None:
@@ -2092,6 +2163,14 @@ _DOWN_WORDS = frozenset(
     {"down", "stop", "clean", "cleanup", "destroy", "teardown", "delete", "remove", "off"}
 )
 
+#: the signals whose trap is a script's cleanup: its end (EXIT, 0) and its reader stopping it
+_ENDING_SIGNALS = frozenset({"EXIT", "0", "INT", "2", "TERM", "15", "HUP", "1", "QUIT", "3"})
+
+
+def _cmds_of(event: Event) -> list[Cmd]:
+    """The commands an event runs (a note: none)."""
+    return [event] if isinstance(event, Cmd) else event.cmds if isinstance(event, Block) else []
+
 
 def _item_body(item: shellread.Node) -> list[shellread.Node]:
     """The statements of one branch of a ``case`` (after its ``PATTERN)``)."""
@@ -2287,6 +2366,7 @@ def _split(text: str) -> list[str] | None:
 def read_shell(text: str, base: Path | None = None, keep_variables: bool = True) -> Reader:
     reader = Reader(markdown=False, base=base, keep_variables=keep_variables)
     reader.block(list(enumerate(text.splitlines(), start=1)), shell_lang=True)
+    reader.finish()
     return reader
 
 
