@@ -8,6 +8,7 @@ import shlex
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from iplab.hostfiles import Writes, file_writes
 from iplab.model import DEFAULT_MTU, ROOT_NETNS_REF, auto_names, effects_of, op_ns
 from iplab.names import ROOT, ns_label
 from iplab.steps import (
@@ -314,6 +315,15 @@ def sysctl_writes_of(op: Op) -> list[tuple[str, str]] | None:
     if not isinstance(op, Raw) or op.undo or op.observes:
         return None
     return sysctl_writes(op.command)
+
+
+def file_writes_of(op: Op) -> Writes | None:
+    """The host files a raw step in the root namespace writes and says no ``undo:`` of
+    (None: none). Its inverse is what those paths were before it, which only the host
+    knows: looked at right before the step runs (:func:`iplab.hostfiles.look`)."""
+    if not isinstance(op, Raw) or op.undo or op.observes:
+        return None
+    return file_writes(op.command)
 
 
 def sysctl_inverse(writes: list[tuple[str, str]], before: dict[str, str]) -> Undo | None:

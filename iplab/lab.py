@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from iplab import claims, iproute, jobs, programs, undo, verify
+from iplab import claims, hostfiles, iproute, jobs, programs, undo, verify
 from iplab.batch import batch_line, segments
 from iplab.context import (
     Env,
@@ -42,11 +42,12 @@ from iplab.context import (
 )
 from iplab.errors import IplabError, UsageError, state_write_error
 from iplab.inverse import (
+    Guard,
     Undo,
     chain_policy,
+    file_writes_of,
     policy_inverse,
     policy_write_of,
-    sysctl_inverse,
     sysctl_writes_of,
 )
 from iplab.ipwords import adds_names
@@ -67,7 +68,7 @@ from iplab.runner import (
 )
 from iplab.state import State
 from iplab.steps import NetnsDel, NetnsDelAll, NetnsExec, NothingLeft, Probe, Raw
-from iplab.sysctl import sysctl_path
+from iplab.sysctl import sysctl_path, sysctl_undo
 from iplab.words import JOINS, background_job, shell_tokens, strip_sudo
 
 if TYPE_CHECKING:  # planning is not needed to take a lab down: keep `iplab down` quick
@@ -217,9 +218,10 @@ class Session:
         )
 
     def _read_back(self, command: Command) -> Undo | None:
-        """The undo of a host sysctl a raw step writes (``sysctl -w net.ipv4.ip_forward=1``)
-        or of a chain's policy it sets (``iptables -P FORWARD ACCEPT``): what the host holds
-        now, read right before the step runs."""
+        """The undo of a host sysctl a raw step writes (``sysctl -w net.ipv4.ip_forward=1``),
+        of a chain's policy it sets (``iptables -P FORWARD ACCEPT``) or of the host files
+        it writes (:mod:`iplab.hostfiles`): what the host holds now, read right before the
+        step runs."""
         if (policy := policy_write_of(command.op)) is not None:  # iptables -P FORWARD ACCEPT
             program, table, chain, _ = policy
             argv = (program, "-t", table, "-S", chain)
@@ -233,6 +235,14 @@ class Session:
                     f" ({err.strip() or 'none printed'}): iplab will not put it back\n"
                 )
             return back
+        # the host's sysctls and files it writes (mkdir -p /etc/netns/x && echo ... >
+        # /etc/netns/x/resolv.conf; echo 1 > /proc/sys/...): one undo puts both back
+        parts = [self._sysctls_back(command), self._files_back(command)]
+        both = "; ".join(p for p in parts if p)
+        return Undo(Raw(command=both, shell=True), Guard("always")) if both else None
+
+    def _sysctls_back(self, command: Command) -> str | None:
+        """The undo of the host sysctls a raw step writes: the values they have right now."""
         writes = sysctl_writes_of(command.op)
         if not writes:
             return None
@@ -247,7 +257,20 @@ class Session:
                 )
         for key, value in before.items():
             self.host_before.setdefault(("sysctl", key), value)
-        return sysctl_inverse(writes, before)
+        return sysctl_undo(writes, before) or None
+
+    def _files_back(self, command: Command) -> str | None:
+        """The undo of the host files a raw step writes: each path as it is right now."""
+        files = file_writes_of(command.op)
+        if files is None:
+            return None
+        before = hostfiles.look(files)
+        if before.unkept:
+            self.env.err.write(
+                f"iplab: `{command.text}` changes {', '.join(before.unkept)}, which iplab"
+                " cannot keep a copy of: it will not put it back\n"
+            )
+        return hostfiles.undo_command(before)
 
     def put_back(self) -> list[str]:
         """After the tutorial's own cleanup: each sysctl and chain policy of the host the lab

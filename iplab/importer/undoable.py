@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from iplab import jobs
 from iplab.importer.assembly import Draft
-from iplab.inverse import policy_write_of, sysctl_writes_of
+from iplab.inverse import file_writes_of, policy_write_of, sysctl_writes_of
 from iplab.model import effects_of
 from iplab.names import ROOT
 from iplab.state import created_objects
@@ -46,7 +46,7 @@ def cannot_undo_lines(drafts: Sequence[Draft], cut: int) -> Iterable[str]:
     """The steps iplab cannot undo, each with where it is in the scenario and the input:
     a raw step that says nothing of its effects, unless what it changes goes with what
     the lab deletes (inside a namespace it makes, on a link it makes), is read back (a
-    sysctl), deletes, or is a job iplab stops."""
+    sysctl, the host files it writes), deletes, or is a job iplab stops."""
     paths = _item_paths(drafts, cut)
     made: set[str] = set()  # the namespaces the scenario makes: deleting one undoes what's in it
     # the links it makes (where they are): deleting one undoes what lives on it
@@ -63,6 +63,8 @@ def cannot_undo_lines(drafts: Sequence[Draft], cut: int) -> Iterable[str]:
         kept = isinstance(op, Raw | NetnsExec) and op.undo is None and not op.observes
         # a sysctl's undo is read when it runs; a deletion is not undone, as ip link del
         read_back = sysctl_writes_of(op) is not None or policy_write_of(op) is not None
+        files = file_writes_of(op)  # mkdir -p /etc/netns/x && echo ... > .../resolv.conf
+        read_back |= files is not None and files.complete
         deletion = isinstance(op, Raw) and deletes_a_rule(op.command)
         deletion |= said is not None and bool(said.deletes) and said.declared  # rm /run/netns/x
         dev = link_scoped(op.command) if isinstance(op, Raw | NetnsExec) else None

@@ -1,0 +1,155 @@
+"""Files a tutorial writes on the host are put back at undo (iplab/hostfiles.py).
+
+``mkdir -p /etc/netns/red && echo nameserver ... > /etc/netns/red/resolv.conf`` and
+``echo "100 lab" >> /etc/iproute2/rt_tables`` were listed as "cannot undo": after
+``iplab down`` the files stayed, and the next lab with a namespace named red read that
+resolv.conf. The tests write under their own temporary directory (the same code path as
+/etc: an absolute path), never in the host's /etc.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from iplab import hostfiles
+from iplab.hostfiles import Write, file_writes
+from iplab.importer.convert import import_text
+from tests.kernel import iplab
+
+
+@pytest.mark.parametrize(
+    ("command", "writes", "complete"),
+    [
+        (
+            'mkdir -p /etc/netns/x && echo "nameserver 1.1.1.1" > /etc/netns/x/resolv.conf',
+            [Write("/etc/netns/x", "dir", parents=True), Write("/etc/netns/x/resolv.conf", "file")],
+            True,
+        ),
+        (
+            'echo "100 lab" | sudo tee -a /etc/iproute2/rt_tables > /dev/null',
+            [Write("/etc/iproute2/rt_tables", "file", append=True)],
+            True,
+        ),
+        ("sudo mkdir -m 755 /etc/netns/y", [Write("/etc/netns/y", "dir")], True),
+        ("touch /etc/netns/x/hosts", [Write("/etc/netns/x/hosts", "file")], True),
+        ("cp hosts.lab /etc/netns/x/hosts", [Write("/etc/netns/x/hosts", "file")], True),
+        ("echo 10.0.0.1 a >> /etc/hosts", [Write("/etc/hosts", "file", append=True)], True),
+        # what else the line does is not a file's: other steps follow it, or it is raw
+        ("ip -n a addr > /tmp/a.txt", [Write("/tmp/a.txt", "file")], False),
+        ("echo x > $F; echo y > /etc/y", [Write("/etc/y", "file")], False),
+    ],
+)
+def test_the_files_a_line_writes(command: str, writes: list[Write], complete: bool) -> None:
+    got = file_writes(command)
+    assert got is not None
+    assert list(got.writes) == writes
+    assert got.complete is complete
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "echo 1 > /proc/sys/net/ipv4/ip_forward",  # a sysctl: read back as one
+        "ip link add a type veth 2>/dev/null",
+        "ln -s /proc/1/ns/net /var/run/netns/x",  # a namespace: followed as one
+        "echo hi > relative.txt",
+        "echo hi > ~/x",
+        "mkdir /",
+        "cat /etc/hosts",
+    ],
+)
+def test_no_host_file_is_named(command: str) -> None:
+    assert file_writes(command) is None
+
+
+def test_the_undo_puts_back_what_it_found(tmp_path: Path) -> None:
+    """What did not exist is removed (a directory once empty), a file that existed gets its
+    bytes back, whatever the step wrote in between."""
+    tables = tmp_path / "rt_tables"
+    tables.write_bytes(b"255\tlocal\n# \xe2\x80\x94 comment\n")
+    new_dir = tmp_path / "netns" / "red"
+    line = (
+        f"mkdir -p {new_dir} && echo nameserver 1.1.1.1 > {new_dir}/resolv.conf"
+        f" && echo '100 lab' >> {tables}"
+    )
+    writes = file_writes(line)
+    assert writes is not None and writes.complete
+    before = hostfiles.look(writes)
+    assert before.created_dirs == (str(new_dir), str(new_dir.parent))  # deepest first
+    assert before.created_files == (f"{new_dir}/resolv.conf",)
+    subprocess.run(["bash", "-c", line], check=True)
+    undo = hostfiles.undo_command(before)
+    assert undo is not None
+    subprocess.run(["bash", "-c", undo], check=True)
+    assert tables.read_bytes() == b"255\tlocal\n# \xe2\x80\x94 comment\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rt_tables"]
+    subprocess.run(["bash", "-c", undo], check=True)  # twice: nothing left to do, no error
+
+
+def test_a_directory_someone_filled_since_is_kept(tmp_path: Path) -> None:
+    made = tmp_path / "d"
+    writes = file_writes(f"mkdir {made}")
+    assert writes is not None
+    before = hostfiles.look(writes)
+    made.mkdir()
+    (made / "theirs").write_text("x")
+    undo = hostfiles.undo_command(before)
+    assert undo is not None
+    subprocess.run(["bash", "-c", undo], check=True)
+    assert (made / "theirs").exists()
+
+
+def test_a_large_file_is_said_not_kept(tmp_path: Path) -> None:
+    big = tmp_path / "big"
+    big.write_bytes(b"x" * (hostfiles.KEEP_LIMIT + 1))
+    writes = file_writes(f"echo y >> {big}")
+    assert writes is not None
+    before = hostfiles.look(writes)
+    assert before.unkept == (str(big),)
+    assert hostfiles.undo_command(before) is None
+
+
+def test_the_import_no_longer_lists_them_as_cannot_undo() -> None:
+    script = (
+        "ip netns add red\nmkdir -p /etc/netns/red\n"
+        "echo nameserver 1.1.1.1 > /etc/netns/red/resolv.conf\n"
+    )
+    result = import_text(script, "shell", "dns.sh")
+    assert "cannot undo" not in result.summary()
+
+
+@pytest.mark.kernel
+def test_down_removes_the_files_and_puts_back_the_table(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    files = tmp_path / "etc"
+    files.mkdir()
+    tables = files / "rt_tables"
+    tables.write_text("255\tlocal\n")
+    script = textwrap.dedent(f"""\
+        ip netns add red
+        mkdir -p {files}/netns/red
+        echo "nameserver 192.0.2.53" > {files}/netns/red/resolv.conf
+        echo "100 lab" | tee -a {tables}
+        """)
+    lab = tmp_path / "dns.yaml"
+    lab.write_text(import_text(script, "shell", "dns.sh").yaml)
+    up = iplab("up", str(lab), "--prefix", prefix, state=state_dir)
+    assert up.returncode == 0, up.stdout + up.stderr
+    # (the directory of the namespace as --prefix names it, as ip netns exec reads it)
+    conf = files / "netns" / f"{prefix}red" / "resolv.conf"
+    assert conf.read_text() == "nameserver 192.0.2.53\n"
+    assert tables.read_text() == "255\tlocal\n100 lab\n"
+    down = iplab("down", f"{prefix}dns", state=state_dir)
+    assert down.returncode == 0, down.stdout + down.stderr
+    assert sorted(p.name for p in files.iterdir()) == ["rt_tables"]
+    assert tables.read_text() == "255\tlocal\n"
+    # and a rehearsal leaves them as they were too
+    run = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert sorted(p.name for p in files.iterdir()) == ["rt_tables"]
+    assert tables.read_text() == "255\tlocal\n"
