@@ -68,6 +68,9 @@ def read_parts(
     reader = Reader(markdown=True, keep_variables=keep_variables)
     h1_taken = title is not None
     code_on_page = any(part.kind == "code" for part in parts)
+    # the lines of the page's code blocks: a sentence that names one of them again (``bring
+    # them up with `ip link set a up` ``) shows the command, it does not run it twice
+    shown = {_same_words(text) for part in parts if part.kind == "code" for _, text in part.body}
     for part in parts:
         if part.kind == "heading":
             if part.title and not h1_taken:
@@ -75,14 +78,26 @@ def read_parts(
             else:
                 reader.note("heading", part.text, part.line)
         elif part.kind == "paragraph":
-            _bare_paragraph(reader, part.source, part.line, code_on_page)
+            _bare_paragraph(reader, part.source, part.line, code_on_page, shown)
         else:
             _code_block(reader, part.info, part.body, part.line)
     reader.finish()
     return title, reader
 
 
-def _bare_paragraph(reader: Reader, source: list[str], line: int, code_on_page: bool) -> None:
+def _same_words(text: str) -> str:
+    """A command line as a page may write it twice: prompt, sudo, typeset dashes and quotes
+    and spacing aside (``$ sudo ip link set a up``, ``ip link set a up``)."""
+    words = strip_prompt(text.strip()) or text.strip()
+    words = re.sub("[\u2010-\u2015\u2212]", "-", words)
+    words = re.sub("[\u2018\u2019\u201c\u201d]", "'", words.replace('"', "'"))
+    words = " ".join(words.split())
+    return words.removeprefix("sudo ")  # (a sentence leaves sudo out where the block has it)
+
+
+def _bare_paragraph(
+    reader: Reader, source: list[str], line: int, code_on_page: bool, shown: set[str]
+) -> None:
     """The lines of a paragraph that are ``ip`` commands, read as commands (with a warning);
     the rest is prose. A line that is a command as it stands (on a page with code blocks:
     a list item's lines indented too little to be a code block), or one whose backquoted
@@ -93,9 +108,18 @@ def _bare_paragraph(reader: Reader, source: list[str], line: int, code_on_page: 
     prose_line = line
     for number, text in enumerate(source, start=line):
         bodies = _commands_in(text, code_on_page)
+        twice = [b for b in bodies if _same_words(b) in shown]
+        for body in twice:
+            reader.warnings.append(
+                f"line {number}: {body!r} in the prose is a line of a code block too;"
+                " read there, not twice"
+            )
+        bodies = [b for b in bodies if b not in twice]
         if not bodies:
             prose.append(text)
             for mentioned in _changes_mentioned(text) if code_on_page else []:
+                if _same_words(mentioned) in shown:
+                    continue  # (said above: a line of a code block)
                 reader.warnings.append(
                     f"line {number}: the prose names a change, {mentioned!r}, outside the code"
                     " blocks: not imported (put it in a code block if the tutorial runs it)"

@@ -56,7 +56,7 @@ KNOWN_PROGRAMS = frozenset(
         *("iperf", "iperf3", "dig", "nslookup", "dhclient", "python3", "python", "bash", "sh"),
         *("export", "set", "sleep", "cd", "grep", "systemctl", "readlink", "chmod", "kill"),
         *("exit", "logout", "for", "source", "trap", "wait", "pidof", "pgrep", "pkill"),
-        *("killall", "make", "timeout", "env", "true", "jobs", "which"),
+        *("killall", "make", "timeout", "env", "true", "jobs", "which", "doas", "pkexec"),
     }
 )
 #: fenced code blocks whose lines are commands (besides a block with no language)
@@ -1182,6 +1182,14 @@ class Reader:
         call = self._call(node, self.vars)
         if call is None:
             return None
+        if call.program in _AS_ROOT and call.inside is None and not call.sudo:
+            rest = _as_root_command(text)  # doas ip ..., pkexec ip ...: sudo's part, as written
+            if rest is not None:
+                self.warnings.append(
+                    f"{where}: {call.program} read as sudo (run as root); printed as written"
+                )
+                cmds = self._commands([rest], None, number, where)
+                return self._block(text, number, end, cmds, where, "")
         if call.program == "trap" and call.inside is None and not call.sudo:
             self._trap(call.args, number, where)  # a step of its own would set the trap
             return self._block(  # in a shell that ends at once: printed as written
@@ -2163,6 +2171,18 @@ _DOWN_WORDS = frozenset(
     {"down", "stop", "clean", "cleanup", "destroy", "teardown", "delete", "remove", "off"}
 )
 
+#: programs that run a command as root, as sudo does (``doas ip ...``, ``pkexec ip ...``)
+_AS_ROOT = frozenset({"doas", "pkexec"})
+_AS_ROOT_LINE = re.compile(r"(?:doas|pkexec)(?:\s+(?:-u\s*root|--user[=\s]root))?\s+(?=[^\s-])")
+
+
+def _as_root_command(text: str) -> str | None:
+    """``doas [-u root] CMD`` / ``pkexec [--user root] CMD`` -> ``sudo CMD`` (None: another
+    user, other options, or no command)."""
+    m = _AS_ROOT_LINE.match(text.strip())
+    return None if m is None else "sudo " + text.strip()[m.end() :]
+
+
 #: the signals whose trap is a script's cleanup: its end (EXIT, 0) and its reader stopping it
 _ENDING_SIGNALS = frozenset({"EXIT", "0", "INT", "2", "TERM", "15", "HUP", "1", "QUIT", "3"})
 
@@ -2313,7 +2333,7 @@ _ONE_DASH_PROGRAMS = frozenset(
     {"ip", "tc", "bridge", "ss", "ping", "ping6", "arping", "tcpdump", "traceroute", "brctl",
      "sysctl", "ethtool", "iptables", "ip6tables", "nc", "ncat", "iperf", "iperf3", "find"}
 )  # fmt: skip
-_SPACES = re.compile("[\u00a0\u2007\u2009\u202f]")
+_SPACES = re.compile("[\u00a0\u2007\u2009\u202f\u3000]")
 _HYPHENS = re.compile("[\u2010\u2011]")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _DOUBLE = re.compile("[\u201c\u201d\u201e\u201f\u00ab\u00bb]")
