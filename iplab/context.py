@@ -375,10 +375,14 @@ def faults(point: str, counts: Iterable[int]) -> None:
 def fault(point: str, count: int) -> None:
     """Failpoints for the crash tests. ``IPLAB_FAULT=after-run:3`` SIGKILLs iplab itself
     after the 3rd state-changing command ran and before its outcome is recorded;
-    ``IPLAB_FAULT=SIGINT@after-run:3`` sends it SIGINT there instead (as a Ctrl-C would)."""
+    ``IPLAB_FAULT=SIGINT@after-run:3`` sends it SIGINT there instead (as a Ctrl-C would);
+    ``IPLAB_FAULT=BUG@after-run:3`` raises there what a bug in iplab would raise."""
     spec = os.environ.get("IPLAB_FAULT")
     if not spec:
         return
     sig_name, _, where = spec.rpartition("@")
-    if where == f"{point}:{count}":
-        os.kill(os.getpid(), signal.Signals[sig_name] if sig_name else signal.SIGKILL)
+    if where != f"{point}:{count}":
+        return
+    if sig_name == "BUG":
+        raise RuntimeError(f"failpoint {where}")
+    os.kill(os.getpid(), signal.Signals[sig_name] if sig_name else signal.SIGKILL)

@@ -51,6 +51,19 @@ class IplabError(Exception):
         return text
 
 
+class InternalError(IplabError):
+    """A bug in iplab met while it changed the host: what it did is undone all the same,
+    then the bug is said (exit 70, as the CLI says any other)."""
+
+    exit_code = 70
+
+    def __init__(self, bug: Exception) -> None:
+        super().__init__(
+            f"internal error: {type(bug).__name__}: {bug} (a bug in iplab; run again with"
+            " IPLAB_DEBUG=1 to see where)"
+        )
+
+
 class ScenarioError(IplabError):
     """The scenario file is invalid: bad YAML, schema, names, or an impossible plan."""
 

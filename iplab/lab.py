@@ -17,6 +17,7 @@ batches, claims and probes, rollback on a failure or a signal.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import shlex
 import time
@@ -40,7 +41,7 @@ from iplab.context import (
     make_env,
     run_batch,
 )
-from iplab.errors import IplabError, UsageError, state_write_error
+from iplab.errors import InternalError, IplabError, UsageError, state_write_error
 from iplab.inverse import (
     Guard,
     Undo,
@@ -801,6 +802,8 @@ def up(env: Env, plan: Plan, lab: str, options: Options | None = None) -> int:
             )
         except IplabError as exc:
             return _abort(env, session, exc, opts)
+        except Exception as bug:  # a bug in iplab: what this run did is undone all the same
+            return _bug(env, session, bug, opts)
         return rc
 
 
@@ -839,6 +842,8 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
             session.signals.check()
         except IplabError as exc:
             return _abort(env, session, exc, opts)
+        except Exception as bug:  # a bug in iplab: what this run did is undone all the same
+            return _bug(env, session, bug, opts)
         left = undo.leftovers(env, journal.info()) if plan.teardown else []
         if plan.teardown and (put := session.put_back()):
             session.say(
@@ -917,6 +922,14 @@ def _archive(env: Env, journal: Journal) -> bool:
 
 def _undone(report: undo.UndoReport) -> bool:
     return not (report.failed or report.left or report.refused)
+
+
+def _bug(env: Env, session: Session, bug: Exception, opts: Options) -> int:
+    """Roll back after a bug in iplab (exit 70); with IPLAB_DEBUG, its traceback after."""
+    rc = _abort(env, session, InternalError(bug), opts)
+    if os.environ.get("IPLAB_DEBUG"):
+        raise bug
+    return rc
 
 
 def _abort(env: Env, session: Session, exc: IplabError, opts: Options) -> int:
