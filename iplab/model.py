@@ -62,6 +62,7 @@ from iplab.steps import (
     is_observation,
 )
 from iplab.words import (
+    flushes_the_hosts_tables,
     link_scoped,
     link_set_dev,
     lists_every_netns,
@@ -677,6 +678,17 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
                 " firewall's, other labs') goes",
                 hint="leave it out: when it undoes the lab, iplab deletes each rule and"
                 " chain the lab added",
+            )
+            break
+        flush = flushes_the_hosts_tables(text) if op.in_ns() is None else None
+        if flush is not None and (flush[2] is None or flush[2] not in a.space(None).links):
+            said, what, dev = flush
+            a.object(
+                f"runs {said} in the root namespace: the host's own {what} go"
+                + (f" ({dev} is no link of the lab's)" if dev else ""),
+                certain=dev is None or a.state.certain(None),
+                hint="run it in the lab's namespace (ip -n NS ...), or limit it to a link"
+                " the lab makes with dev LINK",
             )
             break
         if (listed := lists_every_netns(text)) and not reads_only(text):

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from iplab import scenario
 from iplab.importer.convert import import_text
 from iplab.inverse import policy_inverse
 from iplab.lineparse import classify
+from iplab.plan import build
 from iplab.steps import Raw
 from iplab.words import policy_write, reaches_the_hosts_rules
 from tests.conftest import assert_refused
@@ -163,3 +165,33 @@ def test_run_puts_back_what_the_tutorials_cleanup_left_otherwise(tmp_path: Path)
         in said
     )
     assert result.stdout.split("rc=0\n", 1)[1] == "1\n-P FORWARD ACCEPT\n", said
+
+
+# -- ip's flush of the host's own tables (found by a hunt on routing labs) ----------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "match"),
+    [
+        ("ip -s -s neigh flush all", "the host's own neighbours go"),
+        ("ip route flush 10.66.0.0/16", "the host's own routes go"),
+        ("sudo ip -4 r flush table 100", "the host's own routes go"),
+        ("ip a flush to 10.0.0.0/8", "the host's own addresses go"),
+        ("ip neigh flush dev eth0", r"eth0 is no link of the lab's"),
+    ],
+)
+def test_a_flush_of_the_hosts_tables_is_refused(command: str, match: str) -> None:
+    assert_refused(command, match)
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["ip -n a neigh flush all", "ip route flush cache", "ip neigh flush dev v0", "ip neigh show"],
+)
+def test_a_flush_the_lab_owns_is_not_refused(command: str) -> None:
+    text = (
+        "name: t\nsetup:\n  - {action: netns add, name: a}\n"
+        "  - {action: link add, name: v0, type: veth, peer: v1}\n"
+        f"  - action: raw\n    shell: true\n    command: {command!r}\n"
+    )
+    build(scenario.load_text(text, "t.yaml"))
