@@ -271,6 +271,23 @@ def _ports(space: Namespace, bridge: str) -> int:
     return space.ports.get(bridge, 0)
 
 
+def _route_family(op: RouteAdd | RouteDel) -> int:
+    """6 for ``ip -6 route ...``, ``-family inet6`` or an IPv6 prefix or gateway; else 4."""
+    options = op.options
+    six = "-6" in options or any(
+        o in ("-f", "-family") and options[i + 1 : i + 2] == ("inet6",)
+        for i, o in enumerate(options)
+    )
+    return 6 if six or ":" in op.to or (op.via is not None and ":" in op.via) else 4
+
+
+def _link_local(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_link_local
+    except ValueError:
+        return False
+
+
 def _on_link_subnet(space: Namespace, gateway: str) -> bool:
     gw = ipaddress.ip_address(gateway)
     for link in space.links.values():
@@ -386,9 +403,11 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
     elif isinstance(op, RouteDel):
         space = a.space(op.ns)
         table, metric = _table(op.setting("table")), op.setting("metric")
+        family = _route_family(op)
         match = [
             r for r in space.routes
             if r.to == op.to and r.table == table and metric in (None, r.metric)
+            and r.family == family
         ]  # fmt: skip
         if not match:
             a.object(f"no route to {op.to} in {ns_label(op.ns)} at this step", state.certain(space))
@@ -488,17 +507,24 @@ def _route_add(a: _Apply, op: RouteAdd) -> None:
     space = a.space(op.ns)
     if op.dev is not None:
         a.link(op.ns, op.dev)
-    if op.via is not None and not op.has("onlink") and not _on_link_subnet(space, op.via):
+    if (
+        op.via is not None
+        and not op.has("onlink")
+        and not _on_link_subnet(space, op.via)
+        and not (op.dev is not None and _link_local(op.via))  # fe80::1 dev x: every IPv6 link
+    ):
         known = state.certain(space) and all(state.certain(x) for x in space.links.values())
         a.object(
             f"gateway {op.via} is not in the subnet of any up link in {ns_label(op.ns)}", known,
             "add an address in its subnet and bring the link up first",
         )  # fmt: skip
     table = _table(op.setting("table"))
-    route = state.new_route(op.to, op.via, op.dev, table, op.setting("metric"))
+    family = _route_family(op)
+    route = state.new_route(op.to, op.via, op.dev, table, op.setting("metric"), family)
     same = [
-        r for r in space.routes if (r.to, r.table, r.metric) == (op.to, route.table, route.metric)
-    ]
+        r for r in space.routes
+        if (r.to, r.table, r.metric, r.family) == (op.to, route.table, route.metric, family)
+    ]  # fmt: skip
     if same:
         a.object(f"a route to {op.to} already exists in {ns_label(op.ns)}", state.certain(space))
         space.routes.remove(same[0])

@@ -102,6 +102,8 @@ class Route:
     #: None: the main table
     table: str | None = None
     metric: str | None = None
+    #: 4 or 6: ``default`` of IPv4 and of IPv6 are two routes
+    family: int = 4
 
     def __str__(self) -> str:
         text = self.to
@@ -181,10 +183,11 @@ class State:
         return Link(name, kind, epoch=self.opaque, **fields)
 
     @staticmethod
-    def new_route(
-        to: str, via: str | None, dev: str | None, table: str | None, metric: str | None
-    ) -> Route:
-        return Route(to, via, dev, table, metric)
+    def new_route(  # noqa: PLR0917 - a route's fields, in Route's order
+        to: str, via: str | None, dev: str | None, table: str | None, metric: str | None,
+        family: int = 4,
+    ) -> Route:  # fmt: skip
+        return Route(to, via, dev, table, metric, family)
 
     def to_json(self) -> dict[str, Any]:
         return {

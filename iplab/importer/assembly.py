@@ -200,6 +200,13 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
             )
         elif _a_ping(d) and _fails(d.cmd.output):  # ping 8.8.8.8 before the NAT: it fails
             out.append(replace(d, cmd=replace(d.cmd, may_fail=True)))
+        elif is_observation(d.op) and _ERROR_SHOWN.search("\n".join(d.cmd.output)):
+            # ip route get 8.8.8.8 ... with "RTNETLINK answers: No route to host" under it:
+            # a look the page shows failing, that changes nothing, may fail here too
+            out.append(replace(d, cmd=replace(d.cmd, may_fail=True)))
+            warnings.append(
+                f"line {d.cmd.line}: the page shows {d.cmd.text!r} fail; it may fail here too"
+            )
         else:
             out.append(d)
     return out, warnings
@@ -208,7 +215,15 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
 #: what ping prints when nothing came back (``100% packet loss``, ``connect: Network is
 #: unreachable``, ``Destination Host Unreachable``, ``0 received``)
 _NO_REPLY = re.compile(
-    r"\b100(?:\.0+)?% packet loss|\bunreachable\b|\b0 (?:packets )?received\b", re.I
+    r"\b100(?:\.0+)?% packet loss|\bunreachable\b|\b0 (?:packets )?received\b"
+    r"|\bno route to host\b|\bprohibited\b|^connect: ",
+    re.I | re.M,
+)
+#: what a command prints when it failed (iproute2's and ping's own words)
+_ERROR_SHOWN = re.compile(
+    r"^(?:RTNETLINK answers: |Error: |Cannot find device |Device \"[^\"]*\" does not exist"
+    r"|connect: |ping: |Object \"[^\"]*\" is unknown)",
+    re.M,
 )
 
 

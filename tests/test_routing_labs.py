@@ -1,0 +1,90 @@
+"""Routing labs as bloggers write them (found by a hunt on IPv6 and routing tutorials).
+
+* The model took an IPv6 ``default`` route for the IPv4 one: ``ip -6 route add default
+  via 2001:db8::1`` after ``ip route add default via 10.0.0.1`` was refused ("a route to
+  default already exists").
+* A link-local gateway (``ip -6 route add default via fe80::1 dev eth0``, every IPv6
+  link has fe80::/64) was refused as "not in the subnet of any up link".
+* A ping the page shows answered by ``connect: No route to host`` (a route of type
+  unreachable), or a look shown failing (``RTNETLINK answers: ...``), rolled the whole
+  lab back when it failed as the page says.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from iplab import scenario
+from iplab.importer.convert import import_text
+from iplab.model import ModelError
+from iplab.plan import build
+from iplab.state import Route
+
+LAB = """\
+ip netns add ra
+ip link add va netns ra type veth peer name vb
+ip -n ra addr add 10.9.0.1/24 dev va
+ip -n ra -6 addr add 2001:db8:9::1/64 dev va nodad
+ip -n ra link set va up
+"""
+
+
+def _plan(script: str):  # type: ignore[no-untyped-def]
+    result = import_text(script, "shell", "lab.sh")
+    return result, build(scenario.load_text(result.yaml, "lab.yaml"))
+
+
+def test_the_default_routes_of_ipv4_and_ipv6_are_two() -> None:
+    script = (
+        LAB + "ip -n ra route add default via 10.9.0.254\n"
+        "ip -n ra -6 route add default via 2001:db8:9::ff\n"
+        "ip -n ra -6 route del default via 2001:db8:9::ff\n"
+    )
+    _, plan = _plan(script)
+    from iplab.plan import expected_state
+
+    routes = expected_state(plan).namespaces["ra"].routes
+    assert routes == [Route("default", "10.9.0.254", None, None, None, 4)]
+
+
+def test_the_same_default_twice_is_still_refused() -> None:
+    script = LAB + "ip -n ra -6 route add default via 2001:db8:9::ff\n"
+    text = import_text(script + "ip -n ra -6 route add default via 2001:db8:9::fe\n", "shell",
+                       "lab.sh").yaml  # fmt: skip
+    with pytest.raises(ModelError, match="a route to default already exists"):
+        build(scenario.load_text(text, "lab.yaml"))
+
+
+def test_a_link_local_gateway_with_its_link() -> None:
+    _, plan = _plan(LAB + "ip -n ra -6 route add default via fe80::ff:fe00:b01 dev va\n")
+    assert plan.setup
+
+
+def test_a_link_local_gateway_without_its_link_is_refused() -> None:
+    text = import_text(LAB + "ip -n ra -6 route add default via fe80::1\n", "shell", "l.sh").yaml
+    with pytest.raises(ModelError, match="not in the subnet"):
+        build(scenario.load_text(text, "lab.yaml"))
+
+
+def test_a_ping_shown_failing_with_no_route_to_host_may_fail() -> None:
+    page = (
+        "# Routes\n\n```console\n# ip netns add rt\n# ip -n rt link set lo up\n"
+        "# ip -n rt route add unreachable 10.67.0.0/16\n"
+        "# ip netns exec rt ping -c1 -W1 10.67.0.1\nconnect: No route to host\n```\n"
+    )
+    sc = scenario.load_text(import_text(page, "markdown", "p.md").yaml, "p.yaml")
+    assert sc.steps[-1].may_fail
+
+
+def test_a_look_shown_failing_may_fail() -> None:
+    page = (
+        "# Routes\n\n```console\n# ip netns add rt\n# ip -n rt route get 10.1.1.1\n"
+        "RTNETLINK answers: Network is unreachable\n# ip -n rt link show lo\n"
+        "1: lo: <LOOPBACK> mtu 65536 qdisc noop state DOWN\n```\n"
+    )
+    result = import_text(page, "markdown", "p.md")
+    sc = scenario.load_text(result.yaml, "p.yaml")
+    assert [s.may_fail for s in sc.steps] == [False, True, False]
+    assert "line 5: the page shows 'ip -n rt route get 10.1.1.1' fail; it may fail here too" in (
+        result.warnings
+    )
