@@ -870,6 +870,8 @@ def _argv_effects(argv: list[str], ns: str | None) -> Declares | None:
                 return Declares(creates=(Effect(what="netns", name=argv[3]),), declared=True)
             return None
         return _ip_effects(argv[1:], ns)
+    if program in ("sh", "bash", "dash") and argv[1:2] == ["-c"] and len(argv) >= 3:
+        return effects(argv[2], ns)  # sh -c 'echo 1 > /proc/sys/...': what its script does
     if program == "brctl":
         if argv[1:2] and argv[1].startswith(("show", "set", "hairpin", "stp")):
             return Declares(declared=True)

@@ -679,6 +679,10 @@ def netns_scoped(command: str) -> bool:
     script = _shell_script(command)
     if script is not None:
         return netns_scoped(script)  # ip netns exec NS bash -c 'ip link set $IF up'
+    from iplab.sysctl import sysctl_writes  # (it reads words with this module's)
+
+    if writes := sysctl_writes(command):  # echo 1 > /proc/sys/net/ipv4/ip_forward
+        return all(key.startswith(("net.", "net/")) for key, _ in writes)
     argv = plain_words(command) or words_with_values(command)
     if not argv:
         return False

@@ -1039,7 +1039,10 @@ def test_an_iptables_rule_gets_the_undo_its_words_say(command: str, undo: str | 
         ("iptables -t nat -A POSTROUTING -j MASQUERADE", True),
         ("tc qdisc add dev eth0 root netem delay 10ms", True),
         ("touch /tmp/x", False),
-        ("echo 1 > /proc/sys/net/ipv4/ip_forward", False),  # shell syntax: not looked into
+        ("echo 1 > /proc/sys/net/ipv4/ip_forward", True),  # a net.* sysctl: the namespace's
+        ("echo 1 | tee /proc/sys/net/ipv4/ip_forward", True),
+        ("echo 9 > /proc/sys/kernel/pid_max", False),  # not per namespace
+        ("echo 1 > /tmp/x", False),
         ("'unclosed", False),
         ("", False),
     ],

@@ -16,9 +16,11 @@ import pytest
 
 from iplab import scenario
 from iplab.importer.convert import import_text
+from iplab.ipgrammar import effects
 from iplab.model import ModelError
 from iplab.plan import build
 from iplab.state import Route
+from iplab.steps import Declares, Effect
 
 LAB = """\
 ip netns add ra
@@ -88,3 +90,18 @@ def test_a_look_shown_failing_may_fail() -> None:
     assert "line 5: the page shows 'ip -n rt route get 10.1.1.1' fail; it may fail here too" in (
         result.warnings
     )
+
+
+def test_a_sysctl_written_through_sh_c_inside_a_namespace_changes_no_name() -> None:
+    """``ip netns exec mid sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward'`` made the model
+    unsure of every namespace: verify skipped the whole lab. It is undone with mid, too."""
+    script = LAB + "ip netns exec ra sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward'\n"
+    result, plan = _plan(script)
+    from iplab.plan import expected_state
+
+    assert expected_state(plan).opaque == 0
+    assert "cannot undo" not in result.summary()
+    assert effects("bash -c 'ip link add x type dummy'", "ra") == Declares(
+        creates=(Effect(what="link", name="x", ns="ra", kind="dummy"),), declared=True
+    )
+    assert effects("sh -c 'mystery-tool --go'", "ra") is None
