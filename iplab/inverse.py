@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from iplab.hostfiles import Writes, file_writes
-from iplab.model import DEFAULT_MTU, ROOT_NETNS_REF, auto_names, effects_of, op_ns
+from iplab.model import (
+    DEFAULT_MTU,
+    ROOT_NETNS_REF,
+    auto_names,
+    effects_of,
+    op_ns,
+    route_family,
+)
 from iplab.names import ROOT, ns_label
 from iplab.steps import (
     AddrAdd,
@@ -142,14 +149,7 @@ def inverse(before: State, op: Op) -> list[Undo]:
             )
         ]
     if isinstance(op, RouteAdd | RouteDel):
-        kept = tuple((k, v) for k, v in op.settings if k in ("table", "metric", "type"))
-        back = RouteDel if isinstance(op, RouteAdd) else RouteAdd
-        return [
-            Undo(
-                back(**_in(here), to=op.to, via=op.via, dev=op.dev, settings=kept),
-                _ns_guard(here),
-            )
-        ]
+        return _inverse_route(before, op, here)
     if isinstance(op, BridgePortsSet):
         return _inverse_ports(before, op, here)
     if isinstance(op, BridgeVlan):
@@ -315,6 +315,36 @@ def sysctl_writes_of(op: Op) -> list[tuple[str, str]] | None:
     if not isinstance(op, Raw) or op.undo or op.observes:
         return None
     return sysctl_writes(op.command)
+
+
+def _inverse_route(before: State, op: RouteAdd | RouteDel, here: str) -> list[Undo]:
+    """A route added is deleted, one deleted added; one ``replace``/``change`` took the
+    place of is added back (as the model knew it) once the new one is deleted."""
+    family = route_family(op)
+    # ip route del default dev v0 would be IPv4's: an IPv6 route's undo says -6
+    six: tuple[str, ...] = ("-6",) if family == 6 and ":" not in f"{op.to}{op.via}" else ()
+    kept = tuple((k, v) for k, v in op.settings if k in ("table", "metric", "type"))
+    back = RouteDel if isinstance(op, RouteAdd) else RouteAdd
+    undos = [
+        Undo(
+            back(**_in(here), options=six, to=op.to, via=op.via, dev=op.dev, settings=kept),
+            _ns_guard(here),
+        )
+    ]
+    space = before.ns(op.in_ns())
+    if not isinstance(op, RouteAdd) or op.verb not in ("replace", "change") or space is None:
+        return undos
+    table, metric = op.setting("table"), op.setting("metric")
+    table = None if table in ("main", "254") else table  # (the model's name of main)
+    for old in space.routes:
+        if (old.to, old.table, old.metric, old.family) == (op.to, table, metric, family):
+            settings = tuple((k, v) for k, v in (("table", table), ("metric", metric)) if v)
+            again = RouteAdd(
+                **_in(here), options=six, to=old.to, via=old.via, dev=old.dev, settings=settings
+            )
+            undos.append(Undo(again, _ns_guard(here)))
+            break
+    return undos
 
 
 def file_writes_of(op: Op) -> Writes | None:

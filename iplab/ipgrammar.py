@@ -37,7 +37,7 @@ import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from iplab import jobs, names
 from iplab.ipwords import (
@@ -501,7 +501,7 @@ def _ip_addr(words: Words, ctx: Ctx, line: str) -> Op:
     verb = first(word, ADDR_VERBS)
     if verb in ("list", "show", "lst"):
         return _show_dev(words, ctx, line)
-    if verb not in ("add", "delete"):
+    if verb not in ("add", "delete", "replace", "change", "append", "prepend"):
         raise NoMatch
     local = dev = None
     settings: list[tuple[str, str | None]] = []
@@ -553,6 +553,13 @@ def _dest(word: str) -> str:
     return word
 
 
+#: the verbs that add a route (a line's abbreviation of one: ``r a``, ``route repl``)
+_ROUTE_ADDS: dict[str, Literal["add", "replace", "change", "append", "prepend"]] = {
+    "add": "add", "replace": "replace", "change": "change", "append": "append",
+    "prepend": "prepend",
+}  # fmt: skip
+
+
 def _ip_route(words: Words, ctx: Ctx, line: str) -> Op:
     word = words.peek()
     if word is None or word.startswith("-"):
@@ -562,7 +569,7 @@ def _ip_route(words: Words, ctx: Ctx, line: str) -> Op:
     if verb in ("list", "show", "lst", "get"):
         words.rest()
         return Show(**ctx.fields(), text=line)
-    if verb not in ("add", "delete"):
+    if verb not in ("add", "delete", "replace", "change", "append", "prepend"):
         raise NoMatch
     to = via = dev = None
     settings: list[tuple[str, str | None]] = []
@@ -609,9 +616,12 @@ def _ip_route(words: Words, ctx: Ctx, line: str) -> Op:
     if via is None and dev is None and typ in (None, "unicast"):
         raise NoMatch
     fields = {**ctx.fields(), "to": to, "via": via, "dev": dev, "settings": tuple(settings)}
-    if verb == "add":
-        return RouteAdd(**fields, text=line)
-    return RouteDel(**fields, text=line)
+    if verb == "delete":
+        return RouteDel(**fields, text=line)
+    adds = _ROUTE_ADDS.get(verb or "")
+    if adds is None:
+        raise NoMatch
+    return RouteAdd(**fields, verb=adds, text=line)  # (r a: printed as written, the text)
 
 
 # -- bridge (iproute2) and brctl (bridge-utils) ---------------------------------------------------
@@ -651,7 +661,7 @@ def _bridge(words: Words, ctx: Ctx, line: str) -> Op:
     verb = first(verb_word, ("add", "delete", "set", "show", "tunnelshow", "global", "help"))
     if verb == "tunnelshow":
         return Show(**ctx.fields(), text=line)
-    if verb not in ("add", "delete"):
+    if verb not in ("add", "delete", "replace", "change", "append", "prepend"):
         raise NoMatch
     dev = vid = None
     flags: list[str] = []

@@ -271,9 +271,10 @@ def _ports(space: Namespace, bridge: str) -> int:
     return space.ports.get(bridge, 0)
 
 
-def _route_family(op: RouteAdd | RouteDel) -> int:
+def route_family(op: RouteAdd | RouteDel) -> int:
     """6 for ``ip -6 route ...``, ``-family inet6`` or an IPv6 prefix or gateway; else 4."""
-    options = op.options
+    written = (op.text or "").split()  # (a line kept as written holds its options)
+    options = op.options + tuple(written[: written.index(op.word)] if op.word in written else ())
     six = "-6" in options or any(
         o in ("-f", "-family") and options[i + 1 : i + 2] == ("inet6",)
         for i, o in enumerate(options)
@@ -403,7 +404,7 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
     elif isinstance(op, RouteDel):
         space = a.space(op.ns)
         table, metric = _table(op.setting("table")), op.setting("metric")
-        family = _route_family(op)
+        family = route_family(op)
         match = [
             r for r in space.routes
             if r.to == op.to and r.table == table and metric in (None, r.metric)
@@ -519,15 +520,28 @@ def _route_add(a: _Apply, op: RouteAdd) -> None:
             "add an address in its subnet and bring the link up first",
         )  # fmt: skip
     table = _table(op.setting("table"))
-    family = _route_family(op)
+    family = route_family(op)
     route = state.new_route(op.to, op.via, op.dev, table, op.setting("metric"), family)
     same = [
         r for r in space.routes
         if (r.to, r.table, r.metric, r.family) == (op.to, route.table, route.metric, family)
     ]  # fmt: skip
-    if same:
+    if op.verb != "add" and op.ns is None and not same:
+        # the host's own table: ip route replace default via ... takes the host's place
+        a.object(
+            f"ip route {op.verb} {op.to} in the root namespace changes the host's own routes"
+            " (the lab made no route to it)",
+            hint="write ip route add (iplab deletes it at undo), or run it in a namespace",
+        )
+        return
+    if op.verb == "change" and not same:
+        a.object(f"no route to {op.to} in {ns_label(op.ns)} to change", state.certain(space))
+    if op.verb in ("append", "prepend"):
+        same = [r for r in same if r == route]  # beside the others: only the very same fails
+    if same and op.verb in ("add", "append", "prepend"):
         a.object(f"a route to {op.to} already exists in {ns_label(op.ns)}", state.certain(space))
-        space.routes.remove(same[0])
+    for old in same[:1]:
+        space.routes.remove(old)
     space.routes.append(route)
 
 

@@ -339,6 +339,10 @@ class RouteAdd(IpOp):
     def has(self, key: str) -> bool:
         return any(k == key for k, _ in self.settings)
 
+    #: ``replace`` (add, or take the place of the same route), ``change`` (the same route
+    #: must exist), ``append``/``prepend`` (beside the same prefix)
+    verb: Literal["add", "replace", "change", "append", "prepend"] = "add"
+
 
 @dataclass(frozen=True, kw_only=True)
 class RouteDel(IpOp):

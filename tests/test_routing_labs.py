@@ -105,3 +105,66 @@ def test_a_sysctl_written_through_sh_c_inside_a_namespace_changes_no_name() -> N
         creates=(Effect(what="link", name="x", ns="ra", kind="dummy"),), declared=True
     )
     assert effects("sh -c 'mystery-tool --go'", "ra") is None
+
+
+def _undo_lines(plan, step: int) -> list[str]:  # type: ignore[no-untyped-def]
+    from iplab.render import renderer
+
+    return [renderer().text(u.undo.op) for u in plan.setup[step].undo]
+
+
+def test_replace_change_and_append_are_typed_and_undone() -> None:
+    """``ip route replace`` (idempotent scripts write it) was a raw step nobody undid."""
+    script = (
+        LAB + "ip -n ra route add 10.0.3.0/24 via 10.9.0.254\n"
+        "ip -n ra route replace 10.0.3.0/24 via 10.9.0.253\n"
+        "ip -n ra route append 10.0.3.0/24 via 10.9.0.252 metric 10\n"
+        "ip -n ra route change 10.0.3.0/24 via 10.9.0.251\n"
+        "ip -n ra route replace 10.0.4.0/24 via 10.9.0.250\n"
+        "ip -n ra -6 route replace default dev va\n"
+    )
+    result, plan = _plan(script)
+    assert "cannot undo" not in result.summary()
+    n = len(LAB.splitlines())
+    assert _undo_lines(plan, n + 1) == [
+        "ip -n ra route del 10.0.3.0/24 via 10.9.0.253",
+        "ip -n ra route add 10.0.3.0/24 via 10.9.0.254",  # what it took the place of
+    ]
+    assert _undo_lines(plan, n + 2) == ["ip -n ra route del 10.0.3.0/24 via 10.9.0.252 metric 10"]
+    assert _undo_lines(plan, n + 3) == [
+        "ip -n ra route del 10.0.3.0/24 via 10.9.0.251",
+        "ip -n ra route add 10.0.3.0/24 via 10.9.0.253",
+    ]
+    assert _undo_lines(plan, n + 4) == ["ip -n ra route del 10.0.4.0/24 via 10.9.0.250"]
+    assert _undo_lines(plan, n + 5) == ["ip -n ra -6 route del default dev va"]
+    from iplab.plan import expected_state
+
+    routes = {str(r) for r in expected_state(plan).namespaces["ra"].routes}
+    assert routes == {
+        "10.0.3.0/24 via 10.9.0.251", "10.0.3.0/24 via 10.9.0.252 metric 10",
+        "10.0.4.0/24 via 10.9.0.250", "default dev va",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["ip route replace default via 10.9.0.254", "ip route change 10.0.0.0/8 via 10.9.0.254"],
+)
+def test_the_hosts_own_routes_are_not_replaced(line: str) -> None:
+    lab = "\n".join(
+        [
+            "ip link add va type veth peer name vb",
+            "ip addr add 10.9.0.1/24 dev va",
+            "ip link set va up",
+        ]
+    )
+    text = import_text(f"{lab}\n{line}\n", "shell", "l.sh").yaml
+    with pytest.raises(ModelError, match="changes the host's own routes"):
+        build(scenario.load_text(text, "lab.yaml"))
+
+
+def test_change_of_a_route_that_is_not_there_is_refused() -> None:
+    text = import_text(LAB + "ip -n ra route change 10.0.5.0/24 via 10.9.0.254\n", "shell",
+                       "l.sh").yaml  # fmt: skip
+    with pytest.raises(ModelError, match=r"no route to 10\.0\.5\.0/24 in namespace ra to change"):
+        build(scenario.load_text(text, "lab.yaml"))
