@@ -721,8 +721,13 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
             )
             break
         flush = flushes_the_hosts_tables(text) if op.in_ns() is None else None
-        if flush is not None and (flush[2] is None or flush[2] not in a.space(None).links):
-            said, what, dev = flush
+        root = a.space(None)
+        if (
+            flush is not None
+            and (flush[2] is None or flush[2] not in root.links)
+            and (flush[3] is None or all(r.to != flush[3] for r in root.routes))
+        ):  # (a dev of the lab's, a route the lab made: the lab's own)
+            said, what, dev, _to = flush
             a.object(
                 f"runs {said} in the root namespace: the host's own {what} go"
                 + (f" ({dev} is no link of the lab's)" if dev else ""),

@@ -572,17 +572,21 @@ def reaches_the_hosts_rules(command: str) -> str | None:
     return None
 
 
+#: ip route's verbs that change a route already there (a line iplab did not type)
+_ROUTE_CHANGES = ("delete", "replace", "change", "append", "prepend")
 #: ip's objects whose ``flush`` empties a table of the host (the words ip takes for each)
 _FLUSHED = (("neighbor", "neighbours"), ("neighbour", "neighbours"), ("route", "routes"),
             ("address", "addresses"))  # fmt: skip
 
 
-def flushes_the_hosts_tables(command: str) -> tuple[str, str, str | None] | None:
+def flushes_the_hosts_tables(command: str) -> tuple[str, str, str | None, str | None] | None:
     """``ip neigh flush all``, ``ip route flush 10.66.0.0/16``, ``ip addr flush to
-    10.0.0.0/8`` (abbreviated or not): (the command as written, what it empties, the one
-    link it is limited to with ``dev``, or None). Run in the root namespace, they reach
-    the host's own neighbours, routes and addresses. None: none of these (``ip route
-    flush cache`` empties no table; ``ip -n NS ...`` runs in a namespace)."""
+    10.0.0.0/8`` (abbreviated or not), and a route deleted or replaced by a line iplab does
+    not type (``ip route del default``): (the command as written, what it empties, the
+    one link it is limited to with ``dev``, or None, and the route's prefix, for one
+    route). Run in the root namespace, they reach the host's own neighbours, routes and
+    addresses. None: none of these (``ip route flush cache`` empties no table; ``ip -n NS
+    ...`` runs in a namespace)."""
     for words in simple_commands(command) or [command.split()]:
         argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
         if not argv or argv[0].rsplit("/", 1)[-1] != "ip":
@@ -592,14 +596,25 @@ def flushes_the_hosts_tables(command: str) -> tuple[str, str, str | None] | None
             if any(_abbreviates(argv[j].lstrip("-"), o.lstrip("-")) for o in ("-netns", "-all")):
                 return None  # in a namespace (or every one: reaches_every_netns says it)
             j += 2 if any(_abbreviates(argv[j], o, 3) for o in _IP_VALUED) else 1
-        if j + 1 >= len(argv) or not _abbreviates(argv[j + 1], "flush"):
+        if j + 1 >= len(argv):
             continue
         what = next((t for o, t in _FLUSHED if _abbreviates(argv[j], o)), None)
         rest = argv[j + 2 :]
+        dev = next((rest[i + 1] for i, w in enumerate(rest[:-1]) if w == "dev"), None)
+        verb = argv[j + 1]  # (ip reads "a" as add before append, as its code tries them)
+        one = (
+            what == "routes"
+            and not _abbreviates(verb, "add")
+            and any(_abbreviates(verb, v) for v in _ROUTE_CHANGES)
+        )  # ip route del default: the host's default route
+        if one:
+            to = next((w for w in rest if not w.startswith("-") and w != "to"), None)
+            return shlex.join(argv), "routes", dev, to
+        if not _abbreviates(argv[j + 1], "flush"):
+            continue
         if what is None or (what == "routes" and rest[:1] == ["cache"]):
             continue
-        dev = next((rest[i + 1] for i, w in enumerate(rest[:-1]) if w == "dev"), None)
-        return shlex.join(argv), what, dev
+        return shlex.join(argv), what, dev, None
     return None
 
 

@@ -178,6 +178,8 @@ def test_run_puts_back_what_the_tutorials_cleanup_left_otherwise(tmp_path: Path)
         ("sudo ip -4 r flush table 100", "the host's own routes go"),
         ("ip a flush to 10.0.0.0/8", "the host's own addresses go"),
         ("ip neigh flush dev eth0", r"eth0 is no link of the lab's"),
+        ("ip route del default", "the host's own routes go"),  # a raw line: no via, no dev
+        ("sudo ip r d 10.0.0.0/8", "the host's own routes go"),
     ],
 )
 def test_a_flush_of_the_hosts_tables_is_refused(command: str, match: str) -> None:
@@ -186,12 +188,21 @@ def test_a_flush_of_the_hosts_tables_is_refused(command: str, match: str) -> Non
 
 @pytest.mark.parametrize(
     "command",
-    ["ip -n a neigh flush all", "ip route flush cache", "ip neigh flush dev v0", "ip neigh show"],
+    [
+        "ip -n a neigh flush all",
+        "ip route flush cache",
+        "ip neigh flush dev v0",
+        "ip neigh show",
+        "ip route del 10.9.9.0/24",  # the lab's own route (below)
+        "ip -n a route del default",
+    ],
 )
 def test_a_flush_the_lab_owns_is_not_refused(command: str) -> None:
     text = (
         "name: t\nsetup:\n  - {action: netns add, name: a}\n"
         "  - {action: link add, name: v0, type: veth, peer: v1}\n"
+        "  - {action: link set, dev: v0, state: up}\n"
+        "  - {action: route add, to: 10.9.9.0/24, dev: v0}\n"
         f"  - action: raw\n    shell: true\n    command: {command!r}\n"
     )
     build(scenario.load_text(text, "t.yaml"))
