@@ -137,8 +137,8 @@ def cleanup(prefix: str) -> None:
             text=True,
             check=False,
         )
-    links = subprocess.run(
-        ["ip", "-j", "link", "show"], capture_output=True, text=True, check=False
+    links = subprocess.run(  # (-d: the kind of each link, bridge or not)
+        ["ip", "-d", "-j", "link", "show"], capture_output=True, text=True, check=False
     )
     for x in json.loads(links.stdout or "[]"):
         if x["ifname"].startswith(prefix) and x.get("linkinfo", {}).get("info_kind") == "bridge":
