@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{start:>8} {a:>10.2f} {b:>9.2f} {c:>10.2f}", flush=True)
     finally:
         cleanup(p)  # the namespaces (their veths go with them), then the bridges
-        subprocess.run(["ip", "-force", "-batch", "-"], text=True, capture_output=True,
+        subprocess.run(["ip", "-force", "-batch", "-"], text=True, capture_output=True, check=False,
                        input="".join(f"link del {p}b{k}\n" for k in range(bridges)))  # fmt: skip
         _settle(p)
     first = rows[0]
