@@ -164,6 +164,7 @@ def _probe(f: Fields) -> Op:
         count=f.integer("count", 1, 1, 100) or 1,
         wait=f.integer("wait", None, 1, 60),
         reachable=f.flag("reachable", True),
+        ping=f.choice("ping", ("ping", "ping -6", "ping6"), "ping"),  # type: ignore[arg-type]
     )
 
 

@@ -304,14 +304,23 @@ def _route_cmd(words: _Words, ctx: dict[str, Any], word: Spelling) -> Op:
 
 
 def _probe(words: _Words, ns: str) -> Probe:
-    """``ping -c COUNT [-W WAIT] TARGET`` (after ``ip netns exec NS``)."""
-    if words.take() != "ping" or words.take() != "-c":
+    """``ping [-6] -c COUNT [-W WAIT] TARGET``, ``ping6 -c ...`` (after ``ip netns exec
+    NS``); ``-6`` and ``ping6`` only for an IPv6 target."""
+    program = words.take()
+    ping: Literal["ping", "ping -6", "ping6"] = "ping6" if program == "ping6" else "ping"
+    if program not in ("ping", "ping6"):
+        raise _NoMatch
+    if program == "ping" and words.accept("-6"):
+        ping = "ping -6"
+    if words.take() != "-c":
         raise _NoMatch
     count = _number(words.take(), 1, 100)
     wait = _number(words.take(), 1, 60) if words.accept("-W") else None
     target = _checked(words.take(), names.ip_problem)
     words.end()
-    return Probe(ns=ns, target=target, count=count, wait=wait)
+    if ping != "ping" and ":" not in target:
+        raise _NoMatch
+    return Probe(ns=ns, target=target, count=count, wait=wait, ping=ping)
 
 
 def _attempt(read: Callable[[], Op]) -> Op | None:
@@ -340,7 +349,7 @@ def _candidates(body: str) -> Iterator[Op]:
     typed = None
     if words[4:5] == ["ip"]:
         typed = _attempt(lambda: _ip(_Words(words[5:]), ns, "exec"))
-    elif words[4:5] == ["ping"]:
+    elif words[4:5] in (["ping"], ["ping6"]):
         typed = _attempt(lambda: _probe(_Words(words[4:]), ns))
     if typed is not None:
         yield typed
@@ -518,7 +527,8 @@ def op_fields(op: Op) -> dict[str, Any]:
         return {"in": op.ns, **fields} if isinstance(op, NetnsExec) else fields
     if isinstance(op, Probe):
         count = op.count if op.count != 1 else None
-        said = {"in": op.ns, **_keep(target=op.target, count=count, wait=op.wait)}
+        ping = op.ping if op.ping != "ping" else None
+        said = {"in": op.ns, **_keep(target=op.target, count=count, wait=op.wait, ping=ping)}
         return said if op.reachable else {**said, "reachable": False}
     if isinstance(op, LinkSet):
         return _link_set_fields(op)

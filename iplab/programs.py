@@ -90,7 +90,7 @@ def _redirection(stage: list[str], i: int) -> bool:
 
 #: where a program a tutorial uses comes from (Debian and Ubuntu package names)
 PACKAGES = {
-    "brctl": "bridge-utils", "tcpdump": "tcpdump", "ping": "iputils-ping",
+    "brctl": "bridge-utils", "tcpdump": "tcpdump", "ping": "iputils-ping", "ping6": "iputils-ping",
     "arping": "iputils-arping", "tracepath": "iputils-tracepath", "iperf3": "iperf3",
     "iperf": "iperf", "nc": "netcat-openbsd", "ncat": "ncat", "socat": "socat", "curl": "curl",
     "wget": "wget", "ethtool": "ethtool", "tc": "iproute2", "ss": "iproute2",

@@ -428,6 +428,8 @@ class Probe(Op):
     count: int = 1
     wait: int | None = None
     reachable: bool = True
+    #: spelling: ``ping``, ``ping -6`` or ``ping6`` (an IPv6 tutorial's)
+    ping: Literal["ping", "ping -6", "ping6"] = "ping"
 
     def in_ns(self) -> str | None:
         return self.ns

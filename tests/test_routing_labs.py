@@ -17,10 +17,12 @@ import pytest
 from iplab import scenario
 from iplab.importer.convert import import_text
 from iplab.ipgrammar import effects
+from iplab.lineparse import classify, reads_back
 from iplab.model import ModelError
 from iplab.plan import build
+from iplab.render import renderer
 from iplab.state import Route
-from iplab.steps import Declares, Effect
+from iplab.steps import Declares, Effect, Probe
 
 LAB = """\
 ip netns add ra
@@ -108,8 +110,6 @@ def test_a_sysctl_written_through_sh_c_inside_a_namespace_changes_no_name() -> N
 
 
 def _undo_lines(plan, step: int) -> list[str]:  # type: ignore[no-untyped-def]
-    from iplab.render import renderer
-
     return [renderer().text(u.undo.op) for u in plan.setup[step].undo]
 
 
@@ -168,3 +168,23 @@ def test_change_of_a_route_that_is_not_there_is_refused() -> None:
                        "l.sh").yaml  # fmt: skip
     with pytest.raises(ModelError, match=r"no route to 10\.0\.5\.0/24 in namespace ra to change"):
         build(scenario.load_text(text, "lab.yaml"))
+
+
+@pytest.mark.parametrize(
+    ("line", "ping"),
+    [
+        ("ip netns exec a ping -6 -c 2 2001:db8::2", "ping -6"),
+        ("ip netns exec a ping6 -c 2 -W 1 2001:db8::2", "ping6"),
+        ("ip netns exec a ping -c 2 2001:db8::2", "ping"),
+    ],
+)
+def test_an_ipv6_ping_is_a_probe(line: str, ping: str) -> None:
+    """``ping -6`` and ``ping6`` stayed plain commands: an IPv6 tutorial got no claim."""
+    op = classify(line).op
+    assert isinstance(op, Probe) and op.ping == ping and op.target == "2001:db8::2"
+    assert renderer().text(op) == line
+    assert reads_back(op) is None  # (the scenario's `ping:` field loads back)
+
+
+def test_ping6_of_an_ipv4_address_is_no_probe() -> None:
+    assert not isinstance(classify("ip netns exec a ping6 -c 1 10.0.0.1").op, Probe)
