@@ -248,6 +248,12 @@ def _script(body: str, args: Iterable[str]) -> list[str]:
     return ["bash", "-c", f"M='{MARK}'\n{body}", "iplab-read", *args]
 
 
+def read_script(body: str, args: Iterable[str]) -> list[str]:
+    """A bash reader whose ``body`` calls ``run KIND NAME CMD...`` for each command: its
+    output marked, for :func:`outputs` (one process, whatever the number of commands)."""
+    return _script(_RUN + body, args)
+
+
 def split_sections(text: str) -> list[tuple[str, str, str]]:
     """Split marked output into (kind, name, body) sections."""
     sections: list[tuple[str, str, list[str]]] = []
@@ -277,7 +283,7 @@ class Read:
     interrupted: set[str] = field(default_factory=set)
 
 
-def _outputs(text: str) -> list[tuple[str, str, str, int, str]]:
+def outputs(text: str) -> list[tuple[str, str, str, int, str]]:
     """(kind, name, stdout, exit status, stderr) of each command of a read script."""
     out: list[tuple[str, str, str, int, str]] = []
     pending: tuple[str, str, str] | None = None
@@ -302,7 +308,7 @@ STALE_ENTRY = "setting the network namespace"
 def parse_read(text: str) -> Read:
     """Parse the read script's output."""
     read = Read()
-    for kind, name, body, status, err in _outputs(text):
+    for kind, name, body, status, err in outputs(text):
         if INTERRUPTED in err or INTERRUPTED in body:
             read.interrupted.add(name if kind == "ns" else kind)
             continue
@@ -425,7 +431,7 @@ def _nsid_maps(shell: Shell, namespaces: set[str]) -> dict[str, dict[int, str]]:
     if rc != 0:
         raise ParseError(f"reading namespace ids failed (exit {rc}): {err.strip()}")
     maps: dict[str, dict[int, str]] = {}
-    for kind, name, body, status, _err in _outputs(out):
+    for kind, name, body, status, _err in outputs(out):
         if kind == "ns" and status == 0:
             maps[name] = parse_nsid_list(loads(body, f"namespace {name}"), name)
     return maps

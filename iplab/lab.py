@@ -965,7 +965,17 @@ def live_differences(
 
     expected = expected_state(plan, upto, without)
     observed = read_lab_state(env, plan.owned.netns)
-    return expected, verify.diff(expected, observed, plan.owned)
+    found = verify.diff(expected, observed, plan.owned)
+    return expected, found + route_differences(env, expected, observed)
+
+
+def route_differences(env: Env, expected: State, observed: State) -> list[verify.Difference]:
+    """The routes the scenario promises that the kernel does not hold (:mod:`iplab.routes`;
+    nothing is read when it promises none)."""
+    from iplab import routes
+
+    wanted = [ns for ns in routes.promised(expected) if ns in observed.namespaces]
+    return routes.differences(expected, observed, routes.read_routes(env.runner, wanted))
 
 
 def _verify_up(env: Env, plan: Plan, tolerated: Sequence[int] = ()) -> int:

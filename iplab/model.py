@@ -62,7 +62,9 @@ from iplab.steps import (
     is_observation,
 )
 from iplab.words import (
+    changes_routes,
     flushes_the_hosts_tables,
+    ip_netns,
     link_scoped,
     link_set_dev,
     lists_every_netns,
@@ -617,17 +619,18 @@ def _link_set(a: _Apply, op: LinkSet) -> None:
 
 def _went_down(space: Namespace, link: Link) -> None:
     """What the kernel does when a link goes down: its IPv6 addresses go (``keep_addr_on_down``
-    is 0, as in every new namespace), and so do the IPv4 routes through it (by ``dev``, or by
-    a gateway on one of its networks); its IPv4 addresses stay."""
-    link.addresses = [a for a in link.addresses if ":" not in a]
+    is 0, as in every new namespace), and so do the routes through it, IPv4's and IPv6's
+    (by ``dev``, or by a gateway on one of its networks); its IPv4 addresses stay."""
     networks = [ipaddress.ip_interface(a).network for a in link.addresses]
+    link.addresses = [a for a in link.addresses if ":" not in a]
 
     def through(route: Route) -> bool:
         if route.dev is not None:
             return route.dev == link.name
-        return route.via is not None and any(
-            ipaddress.ip_address(route.via) in n for n in networks if ":" not in route.via
-        )
+        if route.via is None:
+            return False
+        via = ipaddress.ip_address(route.via)
+        return any(via.version == n.version and via in n for n in networks)
 
     space.routes = [r for r in space.routes if not through(r)]
 
@@ -743,6 +746,9 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
                 hint="name the lab's namespaces instead: for ns in ns1 ns2; do ...; done",
             )
             break
+    here = op.ns if isinstance(op, NetnsExec) else ip_netns(op.command) or ROOT
+    if changes_routes(op.command) and (space := state.ns(here)) is not None:
+        space.routes_known = False  # ip -n x route del 10.0.0.0/8: not followed, not verified
     effects = effects_of(op)
     if effects is None:
         state.opaque += 1

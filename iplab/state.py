@@ -13,6 +13,9 @@ names a scenario creates all go through it. The rules of each op live in
 its own methods (:meth:`State.add_namespace`, :meth:`State.new_link`, :meth:`State.new_route`),
 so that they name these types for mypy alone and this module is the only one to import
 the other.
+
+Why this module is long: the one picture of a lab, the model's and the kernel's (its
+types, their JSON, their description and the replay) reads best in one place.
 """
 
 from __future__ import annotations
@@ -131,6 +134,9 @@ class Namespace:
     #: model only: how many ports each bridge has (None: counted when next asked; kept up
     #: to date by the model's ``set master``, so a bridge of N ports costs N, not N^2)
     ports: dict[str, int] | None = field(default=None, compare=False, repr=False)
+    #: model only: False once a step the model does not type changed routes here (``ip -n x
+    #: route del 10.0.0.0/8``): verify does not compare them
+    routes_known: bool = field(default=True, compare=False, repr=False)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import shlex
 
-from iplab.words import plain_words, shell_tokens
+from iplab.words import netns_scoped, plain_words, shell_script, shell_tokens
 
 _SYSCTL_KEY = re.compile(r"[A-Za-z0-9_.:/-]+")
 _SYSCTL_QUIET = frozenset({"-w", "--write", "-q", "--quiet", "-e", "--ignore"})
@@ -88,3 +88,15 @@ def sysctl_undo(writes: list[tuple[str, str]], before: dict[str, str]) -> str:
         for key, value in writes
         if key in before
     )
+
+
+def in_netns_only(command: str) -> bool:
+    """:func:`iplab.words.netns_scoped`, or a write of ``net.*`` sysctls (``echo 1 >
+    /proc/sys/net/ipv4/ip_forward``, through ``sh -c '...'`` too): run in a namespace,
+    every change stays there, and deleting the namespace undoes it."""
+    script = shell_script(command)
+    if script is not None:
+        return in_netns_only(script)
+    if writes := sysctl_writes(command):
+        return all(key.startswith(("net.", "net/")) for key, _ in writes)
+    return netns_scoped(command)

@@ -42,6 +42,8 @@ class DifferenceKind(enum.Enum):
     MOVED = "moved"
     #: a field of a link that is where the model expects it (``field`` names it)
     FIELD = "field"
+    #: a route the model expects in ``namespace`` is not in the kernel (:mod:`iplab.routes`)
+    MISSING_ROUTE = "missing-route"
 
 
 @dataclass(frozen=True)

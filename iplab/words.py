@@ -274,7 +274,7 @@ def inside_netns(argv: list[str]) -> tuple[str | None, list[str]]:
     return None, argv
 
 
-def _shell_script(command: str) -> str | None:
+def shell_script(command: str) -> str | None:
     """The script of ``[ip netns exec NS] bash -c SCRIPT`` (or ``sh``); None: another
     command."""
     if not command.startswith(("bash ", "sh ", "ip netns exec ")):
@@ -293,7 +293,7 @@ def background_job(command: str) -> bool:
     also inside a ``[ip netns exec NS] bash -c`` script."""
     if "&" not in command:
         return False
-    script = _shell_script(command)
+    script = shell_script(command)
     if script is not None:
         return background_job(script)
     return "&" in (shell_tokens(command, posix=False) or [])
@@ -429,7 +429,7 @@ def reads_only(command: str) -> bool:
     readers joined by ``|``, ``&&``, ``||`` or ``;`` with their output sent to /dev/null
     at most (``ip a | grep v0``, ``ping -c1 X > /dev/null && echo up``).
     """
-    script = _shell_script(command)
+    script = shell_script(command)
     if script is not None:
         return reads_only(script)  # a script of readers (ip netns exec NS bash -c '...')
     if (argv := plain_words(command)) is None and SHELL_SYNTAX.search(command):
@@ -618,6 +618,35 @@ def flushes_the_hosts_tables(command: str) -> tuple[str, str, str | None, str | 
     return None
 
 
+def changes_routes(command: str) -> bool:
+    """A line that changes routes through words iplab does not type: ``ip [-6] [-n NS]
+    route VERB ...`` (any verb but show, list, get), ``route add|del`` (net-tools), also
+    inside ``sh -c '...'`` (the model does not follow them: verify leaves that namespace's
+    routes alone)."""
+    script = shell_script(command)
+    if script is not None:
+        return changes_routes(script)
+    for words in simple_commands(command) or [command.split()]:
+        argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
+        if argv[:1] == ["ip", "netns"] or (argv[:1] == ["ip"] and argv[1:2] == ["netns"]):
+            argv = argv[4:] if len(argv) > 4 and _abbreviates(argv[2], "exec") else []
+        program = argv[0].rsplit("/", 1)[-1] if argv else ""
+        if program == "route" and argv[1:2] and argv[1] in ("add", "del", "delete", "flush"):
+            return True
+        if program != "ip":
+            continue
+        j = 1
+        while j < len(argv) and argv[j].startswith("-"):  # (-n NS, -netns NS: a value)
+            valued = argv[j] == "-n" or any(_abbreviates(argv[j], o, 3) for o in _IP_VALUED)
+            j += 2 if valued else 1
+        if j >= len(argv) or not _abbreviates(argv[j], "route"):
+            continue
+        verb = argv[j + 1] if j + 1 < len(argv) else "show"
+        if not any(_abbreviates(verb, v) for v in ("show", "list", "lst", "get")):
+            return True
+    return False
+
+
 def _rule_undo(argv: list[str]) -> str | None:
     """``ip [-4|-6] rule add SELECTOR ACTION`` -> ``ip ... rule del SELECTOR ACTION`` (ip
     deletes the rule that matches it); None for anything else."""
@@ -691,13 +720,9 @@ def netns_scoped(command: str) -> bool:
     """A command whose every change stays inside the network namespace it runs in (its
     rules, routes, links, ``net.*`` sysctls): deleting the namespace undoes it. Files and
     anything through shell syntax are not: False."""
-    script = _shell_script(command)
+    script = shell_script(command)
     if script is not None:
         return netns_scoped(script)  # ip netns exec NS bash -c 'ip link set $IF up'
-    from iplab.sysctl import sysctl_writes  # (it reads words with this module's)
-
-    if writes := sysctl_writes(command):  # echo 1 > /proc/sys/net/ipv4/ip_forward
-        return all(key.startswith(("net.", "net/")) for key, _ in writes)
     argv = plain_words(command) or words_with_values(command)
     if not argv:
         return False

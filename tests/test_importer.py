@@ -1040,7 +1040,7 @@ def test_an_iptables_rule_gets_the_undo_its_words_say(command: str, undo: str | 
         ("tc qdisc add dev eth0 root netem delay 10ms", True),
         ("touch /tmp/x", False),
         ("echo 1 > /proc/sys/net/ipv4/ip_forward", True),  # a net.* sysctl: the namespace's
-        ("echo 1 | tee /proc/sys/net/ipv4/ip_forward", True),
+        ("sh -c 'echo 1 | tee /proc/sys/net/ipv4/ip_forward'", True),
         ("echo 9 > /proc/sys/kernel/pid_max", False),  # not per namespace
         ("echo 1 > /tmp/x", False),
         ("'unclosed", False),
@@ -1048,9 +1048,9 @@ def test_an_iptables_rule_gets_the_undo_its_words_say(command: str, undo: str | 
     ],
 )
 def test_a_command_whose_changes_stay_in_its_namespace(command: str, scoped: bool) -> None:
-    from iplab.words import netns_scoped
+    from iplab.sysctl import in_netns_only
 
-    assert netns_scoped(command) is scoped
+    assert in_netns_only(command) is scoped
 
 
 def test_a_change_inside_a_namespace_the_script_makes_needs_no_undo_of_its_own() -> None:

@@ -13,12 +13,12 @@ from iplab.model import effects_of
 from iplab.names import ROOT
 from iplab.state import created_objects
 from iplab.steps import NetnsAdd, NetnsExec, Raw
+from iplab.sysctl import in_netns_only
 from iplab.words import (
     deletes_a_rule,
     inside_netns,
     ip_netns,
     link_scoped,
-    netns_scoped,
     plain_words,
     reads_only,
     unquieted,
@@ -57,7 +57,7 @@ def cannot_undo_lines(drafts: Sequence[Draft], cut: int) -> Iterable[str]:
             made.add(op.name)
         said = effects_of(op) if isinstance(op, Raw | NetnsExec) else None
         undone = said is not None and bool(said.creates or said.renames)
-        inside = isinstance(op, NetnsExec) and op.ns in made and netns_scoped(op.command)
+        inside = isinstance(op, NetnsExec) and op.ns in made and in_netns_only(op.command)
         inside |= isinstance(op, Raw) and ip_netns(op.command) in made  # ip -n NS ...
         inside |= isinstance(op, Raw) and _in_made(op.command, made)  # ip netns exec NS sh -c
         kept = isinstance(op, Raw | NetnsExec) and op.undo is None and not op.observes
@@ -86,7 +86,7 @@ def _in_made(command: str, made: set[str]) -> bool:
         ns, inner = inside_netns(shlex.split(command))
     except ValueError:
         return False
-    return ns is not None and ns in made and netns_scoped(shlex.join(inner))
+    return ns is not None and ns in made and in_netns_only(shlex.join(inner))
 
 
 def _stopped_job(command: str, made: set[str]) -> bool:

@@ -1,0 +1,169 @@
+"""The routes a scenario promises, read back from the kernel and compared.
+
+The model follows ``ip route add|replace|change|append|del`` (and what the kernel does to
+routes when a link goes down, moves or goes away), and ``verify`` compares what it
+promises: each route of the model must be in the kernel, in the same namespace and table,
+with the same gateway, and the same link and metric where the scenario names them. Routes
+the kernel adds by itself (a subnet's, IPv6 link-local ones) or another step added are
+not the scenario's promise and are not compared.
+
+Read with one ``ip -j route show table all`` per family and namespace, in one bash
+process, only for the namespaces whose routes the model knows and promises some of (a
+star of 500 namespaces without routes reads none). A namespace where a step iplab does
+not type changed routes (``ip -n x route del 10.0.0.0/8``) is skipped, as is a route whose
+way out (its link up, or an up link on its gateway's network) the kernel does not hold as
+the model does: verify reports that link already.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from iplab.errors import ParseError
+from iplab.iproute import Shell, outputs, read_script
+from iplab.names import ROOT
+from iplab.state import Link, Namespace, Route, State
+from iplab.verify import Difference, DifferenceKind
+
+_ROUTES_SCRIPT = r"""
+for ns in "$@"; do
+  if [ "$ns" = "-" ]; then n=; else n="-n $ns"; fi
+  run v4 "$ns" ip $n -4 -j route show table all
+  run v6 "$ns" ip $n -6 -j route show table all
+done
+"""
+#: route types that are no route a step adds (the kernel's own, in the local table)
+_KERNELS = frozenset({"local", "broadcast", "multicast", "anycast", "nat"})
+
+
+def promised(expected: State) -> list[str]:
+    """The namespaces whose routes the model knows, and promises some of."""
+    return [
+        ns
+        for ns, space in expected.namespaces.items()
+        if space.routes and space.routes_known and (ns == ROOT or expected.certain(space))
+    ]
+
+
+def read_routes(shell: Shell, namespaces: Sequence[str]) -> dict[str, list[Route]]:
+    """The routes of each of ``namespaces`` (ROOT: the root namespace); a namespace that
+    is gone is absent. Nothing runs when ``namespaces`` is empty."""
+    if not namespaces:
+        return {}
+    args = ["-" if ns == ROOT else ns for ns in namespaces]
+    what = "read routes with ip -j:" + "".join(f" {a if a != '-' else 'root'}" for a in args)
+    rc, out, err = shell.query(read_script(_ROUTES_SCRIPT, args), True, what)
+    if rc != 0:
+        raise ParseError(f"reading the routes failed (exit {rc}): {err.strip() or out[-200:]}")
+    return parse_routes(out)
+
+
+def parse_routes(text: str) -> dict[str, list[Route]]:
+    """The output of the routes script: each namespace's routes (``-``: the root's)."""
+    out: dict[str, list[Route]] = {}
+    for kind, name, body, status, _err in outputs(text):
+        ns = ROOT if name == "-" else name
+        if status != 0:  # (a namespace deleted meanwhile: not there)
+            continue
+        try:
+            entries = json.loads(body or "[]")
+        except json.JSONDecodeError as exc:
+            raise ParseError(f"ip -j route show of {ns}: not JSON ({exc})") from None
+        family = 6 if kind == "v6" else 4
+        out.setdefault(ns, []).extend(
+            route for e in entries if (route := _route(e, family)) is not None
+        )
+    return out
+
+
+def _route(entry: dict[str, Any], family: int) -> Route | None:
+    if not isinstance(entry, dict) or entry.get("type") in _KERNELS or "dst" not in entry:
+        return None
+    table = entry.get("table")
+    metric = entry.get("metric")
+    return Route(
+        to=str(entry["dst"]),
+        via=str(entry["gateway"]) if "gateway" in entry else None,
+        dev=str(entry["dev"]) if "dev" in entry else None,
+        table=None if table in (None, "main", "254") else str(table),
+        metric=None if metric is None else str(metric),
+        family=family,
+    )
+
+
+def _network(to: str, family: int) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    if to == "default":
+        return ipaddress.ip_network("0.0.0.0/0" if family == 4 else "::/0")
+    try:
+        return ipaddress.ip_network(to, strict=False)
+    except ValueError:
+        return None
+
+
+def _address(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.split("%")[0]) if text else None
+    except ValueError:
+        return None
+
+
+def same(want: Route, got: Route) -> bool:
+    """``got`` (read from the kernel) is the route the model expects: prefix, family, table
+    and gateway; its link and metric where the model names them."""
+    return (
+        want.family == got.family
+        and _network(want.to, want.family) == _network(got.to, got.family)
+        and want.table == got.table
+        and _address(want.via) == _address(got.via)
+        and want.dev in (None, got.dev)
+        and (want.metric is None or want.metric == got.metric)
+    )
+
+
+def _way_out(space: Namespace | None, want: Route) -> bool:
+    """The kernel holds the route's way out as the model does: its link is there and up, or
+    (no link named) an up link has an address on its gateway's network."""
+    if space is None:
+        return False
+    if want.dev is not None:
+        link = space.links.get(want.dev)
+        return link is not None and link.up
+    via = _address(want.via)
+    if via is None:
+        return True  # blackhole, unreachable: no way out to hold
+    return any(_on(link, via) for link in space.links.values())
+
+
+def _on(link: Link, via: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if not link.up:
+        return False
+    for address in link.addresses:
+        iface = ipaddress.ip_interface(address)
+        if iface.version == via.version and via in iface.network:
+            return True
+    return False
+
+
+def differences(
+    expected: State, observed: State, routes: Mapping[str, Sequence[Route]]
+) -> list[Difference]:
+    """Each promised route the kernel does not hold (see the module's notes)."""
+    out: list[Difference] = []
+    for ns in promised(expected):
+        if ns not in routes:
+            continue  # (the namespace is gone: verify says so)
+        seen = observed.namespaces.get(ns)
+        for want in expected.namespaces[ns].routes:
+            if any(same(want, got) for got in routes[ns]) or not _way_out(seen, want):
+                continue
+            out.append(
+                Difference(f"route {want.to}", "exists", str(want), "none",
+                           kind=DifferenceKind.MISSING_ROUTE, namespace=ns)
+            )  # fmt: skip
+    return out
+
+
+__all__ = ["differences", "parse_routes", "promised", "read_routes", "same"]
