@@ -9,6 +9,7 @@ gateway; and a namespace that is gone).
 
 from __future__ import annotations
 
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -114,8 +115,6 @@ ROUTED = textwrap.dedent("""\
 def test_verify_finds_the_route_someone_deleted(
     prefix: str, state_dir: Path, tmp_path: Path
 ) -> None:
-    import subprocess
-
     lab = tmp_path / "routed.yaml"
     lab.write_text(import_text(ROUTED, "shell", "routed.sh").yaml)
     up = iplab("up", str(lab), "--prefix", prefix, state=state_dir)
