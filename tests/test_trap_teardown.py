@@ -111,3 +111,17 @@ def test_run_rehearses_the_handler(prefix: str, state_dir: Path, tmp_path: Path)
     assert f"ip netns del {prefix}tr-a" in teardown
     assert f"ip link del {prefix}tr-br" in teardown
     assert "== nothing of the lab remains" in result.stdout
+
+
+def test_a_handler_the_input_does_not_define_is_not_imported() -> None:
+    """``trap cleanup EXIT`` with cleanup defined in a file iplab did not read: bash would
+    say 'command not found'; the lab is undone from the journal, as before."""
+    result = import_text("trap cleanup EXIT\nip netns add tr-a\n", "shell", "lab.sh")
+    sc = scenario.load_text(result.yaml, "lab.yaml")
+    assert not sc.teardown
+    assert any("is no function the input defines" in w for w in result.warnings)
+
+
+def test_trap_exit_alone_resets_it() -> None:
+    sc = _imported("trap 'ip netns del tr-a' EXIT\nip netns add tr-a\ntrap EXIT\n")
+    assert not sc.teardown

@@ -666,8 +666,10 @@ class Reader:
         its reader stops it is the script's own teardown (:meth:`finish` reads it there);
         ``trap - EXIT`` takes it back. Other signals' handlers are said, not run."""
         words = list(args[1:] if args[:1] == ["--"] else args)
-        if len(words) == 1 or (words and words[0] in ("-p", "-l")):
-            return  # trap -p, trap -l, trap EXIT alone (bash: resets it): nothing to read
+        if len(words) == 1 and words[0].upper().removeprefix("SIG") in _ENDING_SIGNALS:
+            self.trap = None  # trap EXIT alone: bash resets it
+        if len(words) <= 1 or words[0] in ("-p", "-l"):
+            return  # (trap -p, trap -l: they print)
         handler, signals = (words[0], words[1:]) if words else ("", [])
         ending = {s.upper().removeprefix("SIG") for s in signals} & _ENDING_SIGNALS
         if not ending:
@@ -694,6 +696,12 @@ class Reader:
             return
         handler, number, where, at = self.trap
         self.trap = None
+        if _NAMED.fullmatch(handler) and handler not in self.functions:
+            self.warnings.append(
+                f"{where}: the trap's handler ({handler}) is no function the input defines;"
+                " not imported (iplab undoes the lab from its journal)"
+            )
+            return
         later = [c for e in self.events[at:] for c in _cmds_of(e)]
         if any(isinstance(c.parsed.op, LinkDel | NetnsDel | NetnsDelAll) for c in later):
             self.warnings.append(
