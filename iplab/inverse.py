@@ -336,6 +336,7 @@ def _inverse_route(before: State, op: RouteAdd | RouteDel, here: str) -> list[Un
         return undos
     table, metric = op.setting("table"), op.setting("metric")
     table = None if table in ("main", "254") else table  # (the model's name of main)
+    metric = None if metric == ("0" if family == 4 else "1024") else metric  # (its default)
     for old in space.routes:
         if (old.to, old.table, old.metric, old.family) == (op.to, table, metric, family):
             settings = tuple((k, v) for k, v in (("table", table), ("metric", metric)) if v)

@@ -284,6 +284,12 @@ def route_family(op: RouteAdd | RouteDel) -> int:
     return 6 if six or ":" in op.to or (op.via is not None and ":" in op.via) else 4
 
 
+def _metric(op: RouteAdd | RouteDel, family: int) -> str | None:
+    """The route's metric; None for the kernel's default (0 for IPv4, 1024 for IPv6)."""
+    metric = op.setting("metric")
+    return None if metric == ("0" if family == 4 else "1024") else metric
+
+
 def _link_local(address: str) -> bool:
     try:
         return ipaddress.ip_address(address).is_link_local
@@ -405,8 +411,8 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
         _route_add(a, op)
     elif isinstance(op, RouteDel):
         space = a.space(op.ns)
-        table, metric = _table(op.setting("table")), op.setting("metric")
         family = route_family(op)
+        table, metric = _table(op.setting("table")), _metric(op, family)
         match = [
             r for r in space.routes
             if r.to == op.to and r.table == table and metric in (None, r.metric)
@@ -523,7 +529,7 @@ def _route_add(a: _Apply, op: RouteAdd) -> None:
         )  # fmt: skip
     table = _table(op.setting("table"))
     family = route_family(op)
-    route = state.new_route(op.to, op.via, op.dev, table, op.setting("metric"), family)
+    route = state.new_route(op.to, op.via, op.dev, table, _metric(op, family), family)
     same = [
         r for r in space.routes
         if (r.to, r.table, r.metric, r.family) == (op.to, route.table, route.metric, family)

@@ -188,3 +188,20 @@ def test_an_ipv6_ping_is_a_probe(line: str, ping: str) -> None:
 
 def test_ping6_of_an_ipv4_address_is_no_probe() -> None:
     assert not isinstance(classify("ip netns exec a ping6 -c 1 10.0.0.1").op, Probe)
+
+
+def test_the_kernel_s_default_metric_is_no_metric() -> None:
+    """``route change X via G metric 0`` after ``route add X via G``: the same route (0 is
+    IPv4's default metric, 1024 IPv6's); the model said there was none to change."""
+    script = (
+        LAB + "ip -n ra route add 10.0.2.0/24 via 10.9.0.254\n"
+        "ip -n ra route change 10.0.2.0/24 via 10.9.0.253 metric 0\n"
+        "ip -n ra -6 route add 2001:db8:2::/64 via 2001:db8:9::ff metric 1024\n"
+        "ip -n ra -6 route del 2001:db8:2::/64 via 2001:db8:9::ff\n"
+    )
+    _, plan = _plan(script)
+    from iplab.plan import expected_state
+
+    assert [str(r) for r in expected_state(plan).namespaces["ra"].routes] == [
+        "10.0.2.0/24 via 10.9.0.253"
+    ]
