@@ -193,7 +193,8 @@ def undo_command(before: Before) -> str | None:
     """A shell command that puts the paths back as ``before`` found them (None: nothing to
     do): the files the step created removed, the files it changed given their bytes
     back, the directories it created removed once empty (deepest first)."""
-    parts = [f"rm -f -- {shlex.quote(f)}" for f in before.created_files]
+    # (rm -r: cp -r made a directory there; none was there before the step)
+    parts = [f"rm -rf -- {shlex.quote(f)}" for f in before.created_files]
     for path, data in before.kept:
         encoded = base64.b64encode(data).decode() or "''"
         parts.append(f"printf %s {encoded} | base64 -d > {shlex.quote(path)}")

@@ -153,3 +153,18 @@ def test_down_removes_the_files_and_puts_back_the_table(
     assert run.returncode == 0, run.stdout + run.stderr
     assert sorted(p.name for p in files.iterdir()) == ["rt_tables"]
     assert tables.read_text() == "255\tlocal\n"
+
+
+def test_a_directory_cp_r_made_is_removed(tmp_path: Path) -> None:
+    source = tmp_path / "conf"
+    source.mkdir()
+    (source / "hosts").write_text("10.0.0.1 a\n")
+    target = tmp_path / "netns-conf"
+    writes = file_writes(f"cp -r {source} {target}")
+    assert writes is not None
+    before = hostfiles.look(writes)
+    subprocess.run(["cp", "-r", str(source), str(target)], check=True)
+    undo = hostfiles.undo_command(before)
+    assert undo is not None
+    subprocess.run(["bash", "-c", undo], check=True)
+    assert not target.exists() and source.exists()
