@@ -31,8 +31,15 @@ _NARRATORS = frozenset({"echo", "printf", "cat", "true", ":"})
 #: where a write is no file of the host's disk (or is the namespaces' own, followed elsewhere)
 _NOT_FILES = ("/proc/", "/sys/", "/dev/", "/run/netns/", "/var/run/netns/")
 _UNSAFE = frozenset("$*?[]~`{}")
-#: options of mkdir/touch/cp/install/ln that take a value (the next word is no path)
-_VALUED = frozenset({"-m", "--mode", "-d", "--date", "-t", "-r", "--reference", "-o", "-g"})
+#: each program's options that take a value (the next word is no path)
+_VALUED = {
+    "mkdir": frozenset({"-m", "--mode"}),
+    "touch": frozenset({"-d", "--date", "-t", "-r", "--reference"}),
+    "install": frozenset({"-m", "--mode", "-o", "--owner", "-g", "--group", "-S", "-t"}),
+    "cp": frozenset({"-S", "--suffix", "-t"}),
+    "ln": frozenset({"-S", "--suffix", "-t"}),
+    "tee": frozenset(),
+}
 
 
 @dataclass(frozen=True)
@@ -109,7 +116,7 @@ def _program_writes(argv: list[str]) -> list[Write | None] | None:
     for a in args:
         if skip:
             skip = False
-        elif a in _VALUED:
+        elif a in _VALUED[program]:
             skip = True
         elif not a.startswith("-"):
             operands.append(a)
