@@ -108,7 +108,7 @@ _INSTALLERS = frozenset({"apt-get", "apt", "yum", "dnf", "apk", "pacman", "zyppe
 
 def missing(plan: Plan) -> dict[str, Command]:
     """The programs the lab's commands start that this host does not have, each with the
-    first command that starts it."""
+    first command that starts it (the first whose step must work, if one does)."""
     found: dict[str, Command] = {}
     there: dict[str, bool] = {}
     for pc in plan.commands:
@@ -124,9 +124,15 @@ def missing(plan: Plan) -> dict[str, Command]:
         for program in started:
             if program not in there:
                 there[program] = shutil.which(program) is not None
-            if not there[program] and program not in found:
-                found[program] = command
+            held = found.get(program)
+            if not there[program] and (held is None or _tolerated(held) > _tolerated(command)):
+                found[program] = command  # (a step that must work, rather than one let fail)
     return found
+
+
+def _tolerated(command: Command) -> bool:
+    """The author lets the command's step fail (``CMD || true``)."""
+    return command.step is not None and command.step.may_fail
 
 
 def said(lacking: dict[str, Command]) -> str:
@@ -138,13 +144,19 @@ def said(lacking: dict[str, Command]) -> str:
     )
 
 
-def refuse_missing(plan: Plan) -> None:
+def refuse_missing(plan: Plan) -> list[str]:
     """Refuse, before anything runs, a lab whose commands start a program this host does
     not have (``ovs-vsctl``, ``brctl`` without bridge-utils): run, the step would fail
-    halfway and the run roll back. Every missing program is named, with its package."""
-    lacking = missing(plan)
+    halfway and the run roll back. Every missing program is named, with its package.
+    One only a step the author lets fail starts (``traceroute -n X || true``) does not
+    stop the run: it is returned, for a note."""
+    everything = missing(plan)
+    lacking = {p: c for p, c in everything.items() if not _tolerated(c)}
     if not lacking:
-        return
+        return [
+            f"this host does not have {said({p: c})}; the author lets that step fail"
+            for p, c in everything.items()
+        ]
     first = next(iter(lacking.values()))
     raise IplabError(
         f"not starting: this host does not have {said(lacking)}",

@@ -110,3 +110,22 @@ def test_check_says_which_programs_this_host_lacks(
         "iplab: note: this host does not have iplab-no-such-tool, which `iplab-no-such-tool -V`"
         " runs: up and run refuse the lab until it is installed\n"
     )
+
+
+def test_a_tool_only_a_step_the_author_lets_fail_runs_is_a_note() -> None:
+    """``traceroute -n X || true`` on a host without traceroute refused the whole lab, and
+    said the run would roll back (it would not: the step may fail)."""
+    text = (
+        "name: p\nsetup:\n  - action: raw\n    command: iplab-no-such-tool-3 x\n"
+        "    may_fail: true\n"
+    )
+    plan = build(scenario.load_text(text, "p.yaml"))
+    notes = refuse_missing(plan)
+    assert notes == [
+        "this host does not have iplab-no-such-tool-3, which `iplab-no-such-tool-3 x` runs;"
+        " the author lets that step fail"
+    ]
+    # the same tool where a step must work: refused, named at that step
+    text += "  - action: raw\n    command: iplab-no-such-tool-3 y\n"
+    with pytest.raises(IplabError, match=r"p\.yaml:6: setup\[1\]: .*`iplab-no-such-tool-3 y`"):
+        refuse_missing(build(scenario.load_text(text, "p.yaml")))
