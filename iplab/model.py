@@ -63,10 +63,9 @@ from iplab.steps import (
 )
 from iplab.words import (
     changes_routes,
+    changes_what_verify_sees,
     flushes_the_hosts_tables,
     ip_netns,
-    link_scoped,
-    link_set_dev,
     lists_every_netns,
     reaches_every_netns,
     reaches_the_hosts_rules,
@@ -791,7 +790,7 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
         a.free(state.namespaces[where], effect.to)
         _rename(state, where, link, effect.to)
     # the state of the link it changes (up, addresses, mtu...) is what the command made it
-    dev = None if op.observes else link_scoped(op.command) or link_set_dev(op.command)
+    dev = None if op.observes else changes_what_verify_sees(op.command)
     if dev is not None and not effects.renames and (changed := state.link(here, dev)):
         changed.unknown = True
 

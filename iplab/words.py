@@ -697,6 +697,19 @@ def link_scoped(command: str) -> str | None:
     return argv[at + 1] if at + 1 < len(argv) and len(devices) == 1 else None
 
 
+def changes_what_verify_sees(command: str) -> str | None:
+    """The link whose state a raw command changes as verify compares it: up, master, mtu
+    and addresses (``ip link set X ...``, ``ip addr add ... dev X``); None for one whose
+    changes verify does not compare (``bridge fdb append ... dev X``, ``ip neigh add ...
+    dev X``, ``tc qdisc ... dev X``, ``ethtool -K X ...``)."""
+    if (dev := link_set_dev(command)) is not None:
+        return dev
+    argv = plain_words(command)
+    if argv and argv[0] == "ip" and len(argv) > 1 and argv[1] in ("addr", "address", "a"):
+        return link_scoped(command)
+    return None
+
+
 def link_set_dev(command: str) -> str | None:
     """The link ``ip link set [dev] X ...`` changes (None: another command, or ``ip -n NS``,
     which changes a link elsewhere)."""

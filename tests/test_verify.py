@@ -160,3 +160,26 @@ def test_a_link_a_raw_step_changes_is_the_one_left_unknown() -> None:
     )
     expected = expected_state(build(scenario.load_text(text, "t.yaml")))
     assert unknowable(expected) == ["lo@a"]
+
+
+@pytest.mark.parametrize(
+    ("command", "unknown"),
+    [
+        ("bridge fdb append 00:00:00:00:00:00 dev v0 dst 192.168.0.2", []),
+        ("ip neigh add 10.0.0.9 lladdr 02:00:00:00:00:09 dev v0", []),
+        ("tc qdisc add dev v0 root fq_codel", []),
+        ("ethtool -K v0 tx off", []),
+        ("ip addr add 10.0.0.1/24 dev v0 label v0:1 noprefixroute", ["v0@a"]),
+    ],
+)
+def test_only_what_verify_compares_makes_a_link_unknown(command: str, unknown: list[str]) -> None:
+    """``bridge fdb append ... dev vxlan0`` (an overlay tutorial's static flood entry) left
+    vxlan0 out of verify: its address, mtu and state, set by typed steps, went unchecked."""
+    from iplab.verify import unknowable
+
+    text = (
+        "name: t\nsetup:\n  - {action: netns add, name: a}\n"
+        "  - {line: ip -n a link add v0 type veth peer name v1}\n"
+        f"  - action: netns exec\n    in: a\n    command: {command!r}\n"
+    )
+    assert unknowable(expected_state(build(scenario.load_text(text, "t.yaml")))) == unknown
