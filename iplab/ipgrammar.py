@@ -881,7 +881,9 @@ def _argv_effects(argv: list[str], ns: str | None) -> Declares | None:
             return None
         return _ip_effects(argv[1:], ns)
     if program in ("sh", "bash", "dash") and argv[1:2] == ["-c"] and len(argv) >= 3:
-        return effects(argv[2], ns)  # sh -c 'echo 1 > /proc/sys/...': what its script does
+        # sh -c 'echo 1 > /proc/sys/...': what its script does, when its words are known
+        # (ip link set $IF up: which link, only the shell knows)
+        return None if "$" in argv[2] or "`" in argv[2] else effects(argv[2], ns)
     if program == "brctl":
         if argv[1:2] and argv[1].startswith(("show", "set", "hairpin", "stp")):
             return Declares(declared=True)

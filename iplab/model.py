@@ -790,9 +790,9 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
         a.free(state.namespaces[where], effect.to)
         _rename(state, where, link, effect.to)
     # the state of the link it changes (up, addresses, mtu...) is what the command made it
-    dev = None if op.observes else changes_what_verify_sees(op.command)
-    if dev is not None and not effects.renames and (changed := state.link(here, dev)):
-        changed.unknown = True
+    for dev in [] if op.observes or effects.renames else changes_what_verify_sees(op.command):
+        if (changed := state.link(here, dev)) is not None:
+            changed.unknown = True
 
 
 def lab_addresses(ops: Iterable[Op]) -> set[str]:

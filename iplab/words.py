@@ -697,17 +697,22 @@ def link_scoped(command: str) -> str | None:
     return argv[at + 1] if at + 1 < len(argv) and len(devices) == 1 else None
 
 
-def changes_what_verify_sees(command: str) -> str | None:
-    """The link whose state a raw command changes as verify compares it: up, master, mtu
-    and addresses (``ip link set X ...``, ``ip addr add ... dev X``); None for one whose
-    changes verify does not compare (``bridge fdb append ... dev X``, ``ip neigh add ...
-    dev X``, ``tc qdisc ... dev X``, ``ethtool -K X ...``)."""
-    if (dev := link_set_dev(command)) is not None:
-        return dev
-    argv = plain_words(command)
-    if argv and argv[0] == "ip" and len(argv) > 1 and argv[1] in ("addr", "address", "a"):
-        return link_scoped(command)
-    return None
+def changes_what_verify_sees(command: str) -> list[str]:
+    """The links whose state a raw command changes as verify compares it: up, master, mtu
+    and addresses (``ip link set X ...``, ``ip addr add ... dev X``, also in ``sh -c
+    '...'``); not a link whose changes verify does not compare (``bridge fdb append ... dev
+    X``, ``ip neigh add ... dev X``, ``tc qdisc ... dev X``, ``ethtool -K X ...``)."""
+    script = shell_script(command)
+    if script is not None:
+        return changes_what_verify_sees(script)
+    out = []
+    for words in simple_commands(command) or []:
+        one = shlex.join(words)
+        dev = link_set_dev(one)
+        if dev is None and words[:1] == ["ip"] and words[1:2] in (["addr"], ["address"], ["a"]):
+            dev = link_scoped(one)
+        out += [dev] if dev is not None else []
+    return out
 
 
 def link_set_dev(command: str) -> str | None:

@@ -107,6 +107,8 @@ def test_a_sysctl_written_through_sh_c_inside_a_namespace_changes_no_name() -> N
         creates=(Effect(what="link", name="x", ns="ra", kind="dummy"),), declared=True
     )
     assert effects("sh -c 'mystery-tool --go'", "ra") is None
+    # which link $IF names only the shell knows: not read (it may bring any link up)
+    assert effects("bash -c 'ip link set $IF up'", "ra") is None
 
 
 def _undo_lines(plan, step: int) -> list[str]:  # type: ignore[no-untyped-def]
