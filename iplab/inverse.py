@@ -16,6 +16,8 @@ from iplab.model import (
     effects_of,
     op_ns,
     route_family,
+    route_metric,
+    route_table,
 )
 from iplab.names import ROOT, ns_label
 from iplab.steps import (
@@ -334,9 +336,7 @@ def _inverse_route(before: State, op: RouteAdd | RouteDel, here: str) -> list[Un
     space = before.ns(op.in_ns())
     if not isinstance(op, RouteAdd) or op.verb not in ("replace", "change") or space is None:
         return undos
-    table, metric = op.setting("table"), op.setting("metric")
-    table = None if table in ("main", "254") else table  # (the model's name of main)
-    metric = None if metric == ("0" if family == 4 else "1024") else metric  # (its default)
+    table, metric = route_table(op.setting("table")), route_metric(op, family)
     for old in space.routes:
         if (old.to, old.table, old.metric, old.family) == (op.to, table, metric, family):
             settings = tuple((k, v) for k, v in (("table", table), ("metric", metric)) if v)

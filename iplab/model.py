@@ -283,7 +283,7 @@ def route_family(op: RouteAdd | RouteDel) -> int:
     return 6 if six or ":" in op.to or (op.via is not None and ":" in op.via) else 4
 
 
-def _metric(op: RouteAdd | RouteDel, family: int) -> str | None:
+def route_metric(op: RouteAdd | RouteDel, family: int) -> str | None:
     """The route's metric; None for the kernel's default (0 for IPv4, 1024 for IPv6)."""
     metric = op.setting("metric")
     return None if metric == ("0" if family == 4 else "1024") else metric
@@ -296,7 +296,7 @@ def _link_local(address: str) -> bool:
         return False
 
 
-def _on_link_subnet(space: Namespace, gateway: str) -> bool:
+def on_link_subnet(space: Namespace, gateway: str) -> bool:
     gw = ipaddress.ip_address(gateway)
     for link in space.links.values():
         if not link.up:
@@ -329,7 +329,8 @@ def _rename(state: State, ns: str, link: Link, new: str) -> None:
             peer.peer = new
 
 
-def _table(value: str | None) -> str | None:
+def route_table(value: str | None) -> str | None:
+    """A route's table as the model names it: None for main (``main``, ``254``)."""
     return None if value in (None, "main", "254") else value
 
 
@@ -411,7 +412,7 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
     elif isinstance(op, RouteDel):
         space = a.space(op.ns)
         family = route_family(op)
-        table, metric = _table(op.setting("table")), _metric(op, family)
+        table, metric = route_table(op.setting("table")), route_metric(op, family)
         match = [
             r for r in space.routes
             if r.to == op.to and r.table == table and metric in (None, r.metric)
@@ -518,7 +519,7 @@ def _route_add(a: _Apply, op: RouteAdd) -> None:
     if (
         op.via is not None
         and not op.has("onlink")
-        and not _on_link_subnet(space, op.via)
+        and not on_link_subnet(space, op.via)
         and not (op.dev is not None and _link_local(op.via))  # fe80::1 dev x: every IPv6 link
     ):
         known = state.certain(space) and all(state.certain(x) for x in space.links.values())
@@ -526,9 +527,9 @@ def _route_add(a: _Apply, op: RouteAdd) -> None:
             f"gateway {op.via} is not in the subnet of any up link in {ns_label(op.ns)}", known,
             "add an address in its subnet and bring the link up first",
         )  # fmt: skip
-    table = _table(op.setting("table"))
+    table = route_table(op.setting("table"))
     family = route_family(op)
-    route = state.new_route(op.to, op.via, op.dev, table, _metric(op, family), family)
+    route = state.new_route(op.to, op.via, op.dev, table, route_metric(op, family), family)
     same = [
         r for r in space.routes
         if (r.to, r.table, r.metric, r.family) == (op.to, route.table, route.metric, family)

@@ -24,8 +24,9 @@ from typing import Any
 
 from iplab.errors import ParseError
 from iplab.iproute import Shell, outputs, read_script
+from iplab.model import on_link_subnet, route_table
 from iplab.names import ROOT
-from iplab.state import Link, Namespace, Route, State
+from iplab.state import Namespace, Route, State
 from iplab.verify import Difference, DifferenceKind
 
 _ROUTES_SCRIPT = r"""
@@ -88,7 +89,7 @@ def _route(entry: dict[str, Any], family: int) -> Route | None:
         to=str(entry["dst"]),
         via=str(entry["gateway"]) if "gateway" in entry else None,
         dev=str(entry["dev"]) if "dev" in entry else None,
-        table=None if table in (None, "main", "254") else str(table),
+        table=route_table(None if table is None else str(table)),
         metric=None if metric is None else str(metric),
         family=family,
     )
@@ -131,20 +132,9 @@ def _way_out(space: Namespace | None, want: Route) -> bool:
     if want.dev is not None:
         link = space.links.get(want.dev)
         return link is not None and link.up
-    via = _address(want.via)
-    if via is None:
+    if _address(want.via) is None:
         return True  # blackhole, unreachable: no way out to hold
-    return any(_on(link, via) for link in space.links.values())
-
-
-def _on(link: Link, via: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if not link.up:
-        return False
-    for address in link.addresses:
-        iface = ipaddress.ip_interface(address)
-        if iface.version == via.version and via in iface.network:
-            return True
-    return False
+    return on_link_subnet(space, str(_address(want.via)))
 
 
 def differences(

@@ -18,6 +18,7 @@ from iplab.importer.reader import (
     NOT_SHELL_LANGS,
     SHELL_LANGS,
     Reader,
+    ascii_command,
     first_program,
     strip_prompt,
 )
@@ -88,10 +89,8 @@ def read_parts(
 def _same_words(text: str) -> str:
     """A command line as a page may write it twice: prompt, sudo, typeset dashes and quotes
     and spacing aside (``$ sudo ip link set a up``, ``ip link set a up``)."""
-    words = strip_prompt(text.strip()) or text.strip()
-    words = re.sub("[\u2010-\u2015\u2212]", "-", words)
-    words = re.sub("[\u2018\u2019\u201c\u201d]", "'", words.replace('"', "'"))
-    words = " ".join(words.split())
+    words, _ = ascii_command(strip_prompt(text.strip()) or text.strip())  # (as a line is read)
+    words = " ".join(words.replace('"', "'").split())
     return words.removeprefix("sudo ")  # (a sentence leaves sudo out where the block has it)
 
 
