@@ -579,6 +579,18 @@ _FLUSHED = (("neighbor", "neighbours"), ("neighbour", "neighbours"), ("route", "
             ("address", "addresses"))  # fmt: skip
 
 
+def _ip_object(argv: list[str]) -> tuple[int, bool]:
+    """``ip [OPTIONS] OBJECT ...``: where OBJECT is, past the options and their values
+    (``-n NS``, ``-netns NS``, ``-loops N``...), and whether an option runs it elsewhere
+    than the root namespace (``-n``, ``-netns``, ``-all``)."""
+    j, elsewhere = 1, False
+    while j < len(argv) and argv[j].startswith("-"):
+        elsewhere |= any(_abbreviates(argv[j].lstrip("-"), o) for o in ("netns", "all"))
+        valued = argv[j] == "-n" or any(_abbreviates(argv[j], o, 3) for o in _IP_VALUED)
+        j += 2 if valued else 1
+    return j, elsewhere
+
+
 def flushes_the_hosts_tables(command: str) -> tuple[str, str, str | None, str | None] | None:
     """``ip neigh flush all``, ``ip route flush 10.66.0.0/16``, ``ip addr flush to
     10.0.0.0/8`` (abbreviated or not), and a route deleted or replaced by a line iplab does
@@ -591,11 +603,9 @@ def flushes_the_hosts_tables(command: str) -> tuple[str, str, str | None, str | 
         argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
         if not argv or argv[0].rsplit("/", 1)[-1] != "ip":
             continue
-        j = 1
-        while j < len(argv) and argv[j].startswith("-"):
-            if any(_abbreviates(argv[j].lstrip("-"), o.lstrip("-")) for o in ("-netns", "-all")):
-                return None  # in a namespace (or every one: reaches_every_netns says it)
-            j += 2 if any(_abbreviates(argv[j], o, 3) for o in _IP_VALUED) else 1
+        j, elsewhere = _ip_object(argv)
+        if elsewhere:
+            return None  # in a namespace (or every one: reaches_every_netns says it)
         if j + 1 >= len(argv):
             continue
         what = next((t for o, t in _FLUSHED if _abbreviates(argv[j], o)), None)
@@ -628,17 +638,14 @@ def changes_routes(command: str) -> bool:
         return changes_routes(script)
     for words in simple_commands(command) or [command.split()]:
         argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
-        if argv[:1] == ["ip", "netns"] or (argv[:1] == ["ip"] and argv[1:2] == ["netns"]):
+        if argv[:1] == ["ip"] and argv[1:2] == ["netns"]:
             argv = argv[4:] if len(argv) > 4 and _abbreviates(argv[2], "exec") else []
         program = argv[0].rsplit("/", 1)[-1] if argv else ""
         if program == "route" and argv[1:2] and argv[1] in ("add", "del", "delete", "flush"):
             return True
         if program != "ip":
             continue
-        j = 1
-        while j < len(argv) and argv[j].startswith("-"):  # (-n NS, -netns NS: a value)
-            valued = argv[j] == "-n" or any(_abbreviates(argv[j], o, 3) for o in _IP_VALUED)
-            j += 2 if valued else 1
+        j, _elsewhere = _ip_object(argv)
         if j >= len(argv) or not _abbreviates(argv[j], "route"):
             continue
         verb = argv[j + 1] if j + 1 < len(argv) else "show"
