@@ -58,10 +58,10 @@ def expectation(
     if isinstance(kept, Expectation):
         return kept
     from iplab.plan import modelled
-    from iplab.scenario import load_text, parse_var_overrides
+    from iplab.scenario import loaded
     from iplab.state import after
 
-    sc, owned = modelled(load_text(text, str(path), parse_var_overrides(pairs)), prefix)
+    sc, owned = modelled(loaded(str(path), text, pairs), prefix)
     total = len(sc.steps)
     if step is not None and not 1 <= step <= total:
         raise UsageError(f"--step {step}: the scenario has steps 1 to {total}")

@@ -4,7 +4,9 @@ Loading and planning a scenario is a pure function of the scenario's text, the
 ``--var`` pairs, the prefix, the template files and iplab's own code. For star-500 it
 costs ``up`` 0.17 s (2,002 lines rendered through Jinja) and ``verify`` 0.1 s (the model
 of what the lab should hold), and loading it back costs a fraction of that, without
-importing YAML or Jinja at all. Each result is kept under a SHA-256 of:
+importing YAML or Jinja at all. The loaded scenario is kept on its own too, without the
+prefix in its key (:func:`iplab.scenario.loaded`): a lab planned under a new prefix
+reads no YAML. Each result is kept under a SHA-256 of:
 
 * the inputs' bytes (the scenario's text, every template file), never their names or
   times alone: a changed input is another key, never a stale hit;

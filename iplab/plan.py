@@ -21,7 +21,7 @@ from iplab.model import Judge, ModelError, lab_addresses
 from iplab.names import ROOT
 from iplab.prefix import with_prefix
 from iplab.render import Command, ReadsBackAs, Renderer, renderer, template_hashes
-from iplab.scenario import Scenario, SudoPolicy, load_text, parse_var_overrides
+from iplab.scenario import Scenario, SudoPolicy, loaded
 from iplab.scenario import read as read_scenario
 from iplab.state import Replayed, State, after, created_objects, replay
 from iplab.steps import (
@@ -188,7 +188,7 @@ def load(
     kept = memo.get("plans", entry) if entry else None
     if isinstance(kept, Plan):
         return kept
-    scenario = load_text(text, str(path), parse_var_overrides(pairs))
+    scenario = loaded(str(path), text, pairs)
     plan = build(scenario, prefix, template_dirs, strict_claims, lenient=lenient)
     plan = dataclasses.replace(plan, var_pairs=pairs)
     if entry:

@@ -224,3 +224,32 @@ def test_a_kept_plan_is_run_without_yaml_or_jinja(cache_home: Path) -> None:
 
     assert imported() == "['jinja2', 'yaml']"  # nothing kept yet: loaded and planned
     assert imported() == "[]"
+
+
+def test_a_scenario_is_loaded_once_for_every_prefix(
+    tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another prefix is another plan, but the same loaded scenario: no YAML is read again;
+    a changed file or other ``--var`` pairs are read again."""
+    source = tmp_path / "lab.yaml"
+    source.write_text(
+        "name: lab\nvars: {n: 1}\nsetup:\n  - action: netns add\n    name: ns{{ n }}\n"
+    )
+    first = plan.load(str(source), ("n=2",), "p1")
+    assert len(entries(cache_home / "scenarios")) == 1
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("loaded again: the kept scenario was not used")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(scenario, "load_text", refuse)
+        second = plan.load(str(source), ("n=2",), "p2")
+    assert [c.command.text for c in second.setup] == ["ip netns add p2ns2"]
+    assert second == fresh(monkeypatch, str(source), ("n=2",), "p2")
+    assert first.scenario.steps[0].op != second.scenario.steps[0].op  # each its own prefix
+    other = plan.load(str(source), ("n=3",), "p2")
+    assert [c.command.text for c in other.setup] == ["ip netns add p2ns3"]
+    source.write_text(source.read_text().replace("ns{{ n }}", "lab{{ n }}"))
+    changed = plan.load(str(source), ("n=3",), "p2")
+    assert [c.command.text for c in changed.setup] == ["ip netns add p2lab3"]
+    assert len(entries(cache_home / "scenarios")) == 3
