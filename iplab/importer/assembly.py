@@ -200,9 +200,10 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
             )
         elif _a_ping(d) and _fails(d.cmd.output):  # ping 8.8.8.8 before the NAT: it fails
             out.append(replace(d, cmd=replace(d.cmd, may_fail=True)))
-        elif is_observation(d.op) and _ERROR_SHOWN.search("\n".join(d.cmd.output)):
-            # ip route get 8.8.8.8 ... with "RTNETLINK answers: No route to host" under it:
-            # a look the page shows failing, that changes nothing, may fail here too
+        elif _ERROR_SHOWN.search("\n".join(d.cmd.output)):
+            # ip route get 8.8.8.8 with "RTNETLINK answers: No route to host" under it, a typo
+            # fixed on the next line (dev vet0, "Cannot find device"): a command the page shows
+            # failing changed nothing there; it may fail here too (the model passes over it)
             out.append(replace(d, cmd=replace(d.cmd, may_fail=True)))
             warnings.append(
                 f"line {d.cmd.line}: the page shows {d.cmd.text!r} fail; it may fail here too"
@@ -222,7 +223,8 @@ _NO_REPLY = re.compile(
 #: what a command prints when it failed (iproute2's and ping's own words)
 _ERROR_SHOWN = re.compile(
     r"^(?:RTNETLINK answers: |Error: |Cannot find device |Device \"[^\"]*\" does not exist"
-    r"|connect: |ping: |Object \"[^\"]*\" is unknown)",
+    r"|connect: |ping: |Object \"[^\"]*\" is unknown|Cannot create namespace file "
+    r"|Command line is not complete|(?:-?bash|sh|zsh): (?:line \d+: )?[^:\n]+: command not found)",
     re.M,
 )
 

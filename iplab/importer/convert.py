@@ -36,11 +36,16 @@ from iplab.importer.notebook import (
     read_exported,
     read_notebook,
 )
+from iplab.importer.parts import read_session
+from iplab.importer.prose import reads_as_prose
 from iplab.importer.reader import (
     FENCE,
+    KNOWN_PROGRAMS,
     Kind,
     Reader,
+    first_program,
     read_shell,
+    strip_prompt,
 )
 from iplab.importer.rst import read_rst
 from iplab.importer.terminal import as_shown, printable
@@ -138,7 +143,10 @@ def detect_kind(path: str, text: str) -> Kind:
     (.html, .htm) or by its first tag; reStructuredText by extension (.rst); AsciiDoc by
     extension (.adoc, .asciidoc) or by its title and marks (so .asc: AsciiDoc, or a PGP
     signature read as what it is); a Jupyter notebook by extension (.ipynb) or by its JSON's
-    first key; else a shell script. An Org page (.org, or a first line ``#+TITLE:``) is
+    first key; a shell script by extension (.sh, .bash) or by its ``#!`` line; a page of
+    plain text by its name or its sentences (:func:`iplab.importer.prose.reads_as_prose`);
+    a terminal's session pasted as shown by its prompts (``session``); else a shell script.
+    An Org page (.org, or a first line ``#+TITLE:``) is
     refused: a UsageError saying how to import it. (A Markdown page exported from a notebook
     is Markdown: its reader sees the notebook in it.)"""
     suffix = Path(path).suffix.lower()
@@ -154,7 +162,7 @@ def detect_kind(path: str, text: str) -> Kind:
         return "asciidoc"
     if suffix == ".ipynb":
         return "notebook"
-    if suffix in (".sh", ".bash"):
+    if suffix in (".sh", ".bash") or text.lstrip("\ufeff").startswith("#!"):
         return "shell"
     if _ORG_START.match(text):
         raise UsageError(_ORG_REFUSED.format(path=path))
@@ -164,7 +172,23 @@ def detect_kind(path: str, text: str) -> Kind:
         return "notebook"
     if looks_like_asciidoc(text):
         return "asciidoc"
-    return "markdown" if any(FENCE.fullmatch(line) for line in text.splitlines()) else "shell"
+    if any(FENCE.fullmatch(line) for line in text.splitlines()):
+        return "markdown"
+    if _a_session(text):
+        return "session"
+    return "markdown" if reads_as_prose(suffix, text) else "shell"
+
+
+def _a_session(text: str) -> bool:
+    """A terminal's session pasted as it was shown (``alice@box:~$ sudo ip netns add a``,
+    ``# ip link``, then what each printed): two prompted commands or more, a quarter of its
+    lines or more. A script holds no prompt (and its ``# ip link`` lines are comments)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    prompted = sum(
+        1 for line in lines
+        if (body := strip_prompt(line, root_hash=True)) and first_program(body) in KNOWN_PROGRAMS
+    )  # fmt: skip
+    return prompted >= 2 and prompted * 4 >= len(lines)
 
 
 def _read(
@@ -175,6 +199,8 @@ def _read(
             title, reader = read_notebook(text, source_name, keep)
         elif kind == "markdown" and exported_from_notebook(text):
             title, reader = read_exported(text, keep)
+        elif kind == "session":
+            title, reader = read_session(text, keep)
         else:
             read = {
                 "markdown": read_markdown,

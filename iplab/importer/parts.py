@@ -86,6 +86,16 @@ def read_parts(
     return title, reader
 
 
+def read_session(text: str, keep_variables: bool) -> tuple[str | None, Reader]:
+    """A terminal's session pasted as it was shown, with no mark of a page (a ``.txt``, a
+    ``.log``, a gist): one code block, its prompted lines the commands, the rest what they
+    printed (a Markdown reader would take ``# ip link`` for a heading)."""
+    lines = list(enumerate(text.splitlines(), 1))
+    return read_parts(
+        [Part("code", 1, len(lines), body=lines)] if lines else [], None, keep_variables
+    )
+
+
 def _same_words(text: str) -> str:
     """A command line as a page may write it twice: prompt, sudo, typeset dashes and quotes
     and spacing aside (``$ sudo ip link set a up``, ``ip link set a up``)."""

@@ -24,6 +24,7 @@ from typing import Literal
 from iplab import ipwords, jobs, names
 from iplab.importer import arith, listing
 from iplab.importer import shell as shellread
+from iplab.importer.prose import is_sentence
 from iplab.lineparse import LineError, Parsed, classify, split_sudo
 from iplab.model import effects_of
 from iplab.steps import (
@@ -41,7 +42,7 @@ from iplab.steps import (
 )
 from iplab.words import SHELL_SYNTAX, background_job, listing_of_netns, reads_only
 
-Kind = Literal["markdown", "html", "rst", "asciidoc", "notebook", "shell"]
+Kind = Literal["markdown", "html", "rst", "asciidoc", "notebook", "session", "shell"]
 NoteKind = Literal["heading", "paragraph", "comment", "fence"]
 
 #: the first word of a line that is a command (after an optional ``sudo``)
@@ -932,6 +933,8 @@ class Reader:
             return True
         if state == "speaking" and _printed_by_iproute(body):
             return False  # ip -V: "ip utility, iproute2-6.1.0"; brctl show: "bridge name ..."
+        if is_sentence(body):
+            return False  # prose in a block (a man page's "Connect them with a veth pair:")
         if self.looks_like_command(body):
             return True
         # an unknown program: a command where nothing is printed, else printed output

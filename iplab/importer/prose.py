@@ -1,0 +1,69 @@
+"""Lines written as sentences, and files written in them: what no command looks like.
+
+A page's reader takes a line for a command by its first word; a plain-text file with no
+mark of a page is read as a script. Both went wrong on prose: an email's ``Hi Bob,``, a man
+page's ``Connect them with a veth pair and assign addresses:`` after a command, a forum
+post's last line ``touch base with me if it fails`` (``touch`` is a program: it ran, and
+left six files). :func:`is_sentence` tells such a line; :func:`reads_as_prose` tells such a
+file. Pure functions of the text.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["is_sentence", "reads_as_prose"]
+
+#: names of plain-text files: a page (a forum post, an email, notes), not a script
+TEXT_SUFFIXES = (".txt", ".text", ".log", ".eml", ".mbox", ".wiki", ".mediawiki")
+#: a sentence's first word (``Hi``, ``That's``, ``From:``), as no command is spelled
+_CAPITALISED = re.compile(r"[A-Z][a-z]+(?:['\u2019][a-z]+)?[,.:;!?]?")
+#: a word of plain English, no option, path, number, variable or quote
+_PLAIN = re.compile(r"[a-z]+(?:['\u2019][a-z]+)?[,.;!?]?")
+#: words of English sentences that no network command takes as an argument
+_SMALL_WORDS = frozenset({
+    "the", "you", "your", "me", "my", "with", "it", "is", "are", "was", "we", "our", "us",
+    "will", "would", "should", "could", "this", "that", "these", "those", "because",
+    "please", "just", "when", "what", "which", "who",
+})  # fmt: skip
+_SENTENCE_END = tuple(".,:;!?")
+#: programs whose arguments are words to print (``echo this is it``): a command, never prose
+_SAYS = frozenset({"echo", "printf", "logger", "wall", "say", "figlet", "banner", "cowsay"})
+#: what only a script holds: its loops, conditions, functions, here-documents, variables
+_SCRIPT_SHAPE = re.compile(
+    r"\s*(?:(?:for|while|until|if|case)\s|(?:done|fi|esac|then|do|else)\s*(?:[;#|&].*)?$"
+    r"|function\s|[A-Za-z_][A-Za-z0-9_]*\s*\(\)|(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*="
+    r"|set\s+-[euxo]|trap\s|.*<<-?\s*['\"]?[A-Za-z_])"
+)
+
+
+def is_sentence(line: str) -> bool:
+    """A line of prose: a capitalised first word that no command is spelled like, then
+    more words or a sentence's punctuation (``Create two namespaces:``, ``Cheers,``); or
+    plain lowercase words, two or more of them words no command takes (``touch base with
+    me if it fails``), unless the first is a program that prints its words (``echo``)."""
+    words = line.split()
+    if not words or "=" in words[0]:
+        return False
+    if _CAPITALISED.fullmatch(words[0]):
+        return len(words) >= 3 or line.rstrip().endswith(_SENTENCE_END)
+    if len(words) < 4 or words[0] in _SAYS or not all(_PLAIN.fullmatch(w) for w in words):
+        return False
+    return len({w.rstrip(",.;!?") for w in words[1:]} & _SMALL_WORDS) >= 2
+
+
+def reads_as_prose(suffix: str, text: str) -> bool:
+    """A file with no mark of a page or a script (a fence, a tag, ``#!``, .sh) is a page
+    of plain text when it is written in sentences, a script otherwise (every line a
+    command). By its name (.txt, .log, .eml, .wiki...): a page when a line is a sentence.
+    With another
+    name: a page when two lines or more are sentences, a tenth of its lines or more, or one
+    is and no line has a script's shape. (A file of commands alone, whatever its name, is
+    a script: a page's reader reads only the lines it knows for commands.)"""
+    lines = [ln.strip() for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln and not ln.startswith("#")]
+    sentences = sum(map(is_sentence, lines))
+    scripted = any(_SCRIPT_SHAPE.match(ln) for ln in lines)
+    if suffix in TEXT_SUFFIXES:
+        return sentences > 0
+    return (sentences >= 2 and sentences * 10 >= len(lines)) or (sentences > 0 and not scripted)

@@ -1,0 +1,113 @@
+"""Plain-text pages and pasted sessions (hunts L and P): a file with no mark of a page was
+read as a shell script, so prose ran and prompts were commands.
+
+* A forum post's last line ``touch base with me if it fails`` ran ``touch`` (six files
+  left); an email's ``Hi Bob,`` and ``From: Alice`` were raw steps.
+* A man page's ``Connect them with a veth pair and assign addresses:``, after a command,
+  was taken for a command of an unknown program.
+* A session pasted into a ``.txt`` (``alice@box:~$ sudo ip ...``, or ``# ip ...`` at a root
+  prompt, which a script reads as comments) lost every command, or ran its prompts.
+* A command the page shows failing (``Cannot find device "hpveth"``, the author's typo,
+  fixed on the next line) made the model refuse the whole page.
+
+The inputs are the hunts' own files (tests/fixtures/plaintext).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from iplab import scenario
+from iplab.importer.convert import detect_kind, import_text
+from iplab.importer.prose import is_sentence, reads_as_prose
+from iplab.steps import LinkAdd, NetnsAdd, Raw, Step
+
+HERE = Path(__file__).parent / "fixtures"
+TEXT = HERE / "plaintext"
+SCRIPTS = sorted([*(HERE / "tutorials").glob("*.sh"), *(HERE / "import").glob("*.sh")])
+
+
+def _imported(path: Path) -> tuple[list[Step], tuple[str, ...]]:
+    text = path.read_text(encoding="utf-8")
+    result = import_text(text, detect_kind(path.name, text), path.name)
+    return list(scenario.load_text(result.yaml, "page.yaml").steps), result.warnings
+
+
+@pytest.mark.parametrize(
+    ("line", "prose"),
+    [
+        ("touch base with me if it fails", True),
+        ("Hi Bob,", True),
+        ("From: Alice <alice@example.org>", True),
+        ("Connect them with a veth pair and assign addresses:", True),
+        ("That's expected, it only creates the namespace.", True),
+        ("ip link set dev veth0 up", False),
+        ("ip rule add from 10.0.0.0/8 to 10.1.0.0/16 table 10", False),
+        ("NS=red ip netns add $NS", False),
+        ("Xvfb :1", False),
+        ("echo this is it with you", False),  # (words to print)
+        ("ip netns exec red echo hello from the namespace", False),
+        ("touch a b", False),
+    ],
+)
+def test_a_sentence_is_told_from_a_command(line: str, prose: bool) -> None:
+    assert is_sentence(line) is prose
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
+@pytest.mark.parametrize("name", ["lab", "lab.txt", "-"])
+def test_a_script_without_its_extension_is_still_a_script(script: Path, name: str) -> None:
+    assert detect_kind(name, script.read_text(encoding="utf-8")) == "shell"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("email.txt", "markdown"),
+        ("forum_touch.txt", "markdown"),
+        ("manpage.txt", "markdown"),
+        ("root-session.txt", "session"),
+        ("user-session.txt", "session"),
+    ],
+)
+def test_a_plain_text_page_or_session_is_read_as_one(name: str, kind: str) -> None:
+    text = (TEXT / name).read_text(encoding="utf-8")
+    assert detect_kind(name, text) == kind
+    assert detect_kind("pasted", text) == kind or not reads_as_prose("", text)
+
+
+def test_a_post_s_last_sentence_is_not_run() -> None:
+    steps, _ = _imported(TEXT / "forum_touch.txt")
+    assert not any("touch" in str(s.op) for s in steps)
+    assert [type(s.op) for s in steps][:3] == [NetnsAdd, NetnsAdd, LinkAdd]
+
+
+def test_an_email_s_words_are_not_steps() -> None:
+    steps, _ = _imported(TEXT / "email.txt")
+    raw = [s.op.command for s in steps if isinstance(s.op, Raw)]
+    assert not any(w in " ".join(raw) for w in ("Hi Bob", "From:", "Cheers", "That's"))
+    assert NetnsAdd(name="e2") in [s.op for s in steps]
+
+
+def test_a_man_page_s_sentences_between_commands_are_prose() -> None:
+    steps, _ = _imported(TEXT / "manpage.txt")
+    assert not any(isinstance(s.op, Raw) for s in steps)
+    assert len(steps) == 10
+
+
+@pytest.mark.parametrize("name", ["root-session.txt", "user-session.txt"])
+def test_a_pasted_session_s_prompted_lines_are_its_commands(name: str) -> None:
+    steps, warnings = _imported(TEXT / name)
+    raw = [s.op.command for s in steps if isinstance(s.op, Raw)]
+    assert not any(r.startswith(("alice@", "[sudo]", "Cannot", "PING", "64 bytes")) for r in raw)
+    assert sum(isinstance(s.op, NetnsAdd) for s in steps) >= 1
+    assert steps[-1].phase == "teardown"
+    if name == "root-session.txt":  # its typo, shown failing, then fixed
+        assert (
+            "line 4: the page shows 'ip addr add 10.79.7.1/24 dev hpveth' fail;"
+            " it may fail here too"
+        ) in warnings
+        failing = [s.op for s in steps if s.may_fail]
+        assert [getattr(op, "dev", None) for op in failing] == ["hpveth"]
