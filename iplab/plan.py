@@ -25,10 +25,13 @@ from iplab.scenario import Scenario, SudoPolicy, loaded
 from iplab.scenario import read as read_scenario
 from iplab.state import Replayed, State, after, created_objects, replay
 from iplab.steps import (
+    NetnsExec,
     Op,
     Probe,
+    Raw,
     needs_privilege,
 )
+from iplab.words import removes_through_a_variable
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,33 @@ def owned_by(scenario: Scenario) -> Owned:
     )
 
 
+def check_removals(scenario: Scenario, judge: Judge | None = None) -> None:
+    """A recursive ``rm`` through a variable no step sets (``rm -rf ${OUT}/*``, a
+    Makefile's recipe on a page) would delete from ``/`` as root: refused."""
+    known: set[str] = set()
+    for step in scenario.steps:
+        known.update(name for name, _ in step.variables)
+        op = step.op
+        if not isinstance(op, Raw | NetnsExec):
+            continue
+        for text in (op.command, op.undo or ""):
+            found = removes_through_a_variable(text, frozenset(known))
+            if found is None:
+                continue
+            path, name = found
+            error = ModelError(
+                f"runs rm on {path}"
+                + (f": no step sets ${name}; unset, it is empty and this deletes from /"
+                   if name != "/" else ": the host's root"),
+                step.loc, "set the variable in a step before it, or write the path out",
+            )  # fmt: skip
+            if judge is None:
+                raise error
+            judge.object(error)
+        if isinstance(op, Raw):
+            known.update(op.sets)
+
+
 def check_probes(scenario: Scenario, judge: Judge | None = None) -> None:
     """A probe may only target an address of the lab: no traffic leaves the lab."""
     allowed = lab_addresses(step.op for step in scenario.steps)
@@ -129,6 +159,7 @@ def build(
     scenario = with_prefix(scenario, prefix)
     judge = Judge(strict=not lenient)
     check_probes(scenario, judge if lenient else None)
+    check_removals(scenario, judge if lenient else None)
     owned = owned_by(scenario)
     render = renderer(tuple(template_dirs), template_check() if template_dirs else None)
     planned: list[PlannedCommand] = []

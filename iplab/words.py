@@ -756,3 +756,31 @@ def netns_scoped(command: str) -> bool:
         files = {"-p", "--load", "--system", "-f"} & set(argv[1:])
         return bool(keys) and not files and all(k.startswith(("net.", "net/")) for k in keys)
     return argv[0] in _NETNS_SCOPED
+
+
+#: variables every login shell sets: ``rm -rf $HOME/lab`` deletes under the home directory
+_ALWAYS_SET = frozenset({"HOME", "PWD", "USER", "LOGNAME"})
+_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def removes_through_a_variable(command: str, known: frozenset[str]) -> tuple[str, str] | None:
+    """``rm -rf ${OUT}/*`` (a Makefile's recipe read from a page, a variable set in another
+    file): a recursive ``rm`` whose path starts with a variable that no step sets
+    (``known``), or that is ``/`` itself. Unset, the variable is empty and the path is
+    ``/*``, as root. (the path as written, the variable's name or ``/``), or None."""
+    for words in simple_commands(command) or []:
+        argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
+        if not argv or argv[0].rsplit("/", 1)[-1] != "rm":
+            continue
+        options = [w for w in argv[1:] if w.startswith("-") and w != "--"]
+        if not any(
+            w == "--recursive" or (w[1:2] != "-" and set(w[1:]) & {"r", "R"}) for w in options
+        ):
+            continue
+        for path in (w for w in argv[1:] if not w.startswith("-")):
+            if path.rstrip("/*") == "":
+                return path, "/"
+            match = _VARIABLE.match(path)
+            if match and match[1] not in known and match[1] not in _ALWAYS_SET:
+                return path, match[1]
+    return None

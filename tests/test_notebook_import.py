@@ -503,7 +503,7 @@ def test_the_command_line_refuses_a_broken_notebook_without_a_traceback(tmp_path
         ("lab.IPYNB", "{}", "notebook"),
         ("saved.json", notebook(code_cell("!ip link")), "notebook"),
         ("download", '\ufeff{\n "metadata": {},\n "cells": []}', "notebook"),
-        ("data.json", '{"name": "cells"}', "shell"),
+        ("data", '{"name": "cells"}', "shell"),  # (named .json: refused, test_other_formats)
         ("lab3.md", (NOTEBOOKS / "veth-lab.md").read_text(encoding="utf-8"), "markdown"),
     ],
 )

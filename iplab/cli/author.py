@@ -118,13 +118,16 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 
 
 def read_input(path: Path) -> str:
-    """A tutorial's text: UTF-8, at most a web page's size (fetch.LIMIT: ``/dev/zero`` was
-    read until the memory ran out)."""
+    """A tutorial's text (``-``: standard input): UTF-8, at most a web page's size
+    (fetch.LIMIT: ``/dev/zero`` was read until the memory ran out)."""
     from iplab.importer.fetch import LIMIT
 
     try:
-        with path.open("rb") as stream:
-            data = stream.read(LIMIT + 1)
+        if str(path) == "-":  # make -n up | iplab import - --name lab
+            data = sys.stdin.buffer.read(LIMIT + 1)
+        else:
+            with path.open("rb") as stream:
+                data = stream.read(LIMIT + 1)
         if len(data) > LIMIT:
             raise UsageError(f"{path}: over {LIMIT >> 20} MiB: not a tutorial iplab reads")
         if b"\0" in data:
@@ -157,9 +160,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         text, base, named = fetched.text, None, fetched.name
         kind: Kind = said or fetched.kind or detect_kind(named, text)
     else:
-        path = Path(source)
-        text, base, named = read_input(path), path.parent, source
-        kind = said or detect_kind(source, text)
+        path = Path(source)  # ("-": standard input, named "stdin", its files from here)
+        text, base = read_input(path), path.parent
+        named = "stdin" if source == "-" else source
+        kind = said or detect_kind(named, text)
     if kind not in ("html", "notebook") and len(text) > MAX_FILE_BYTES:
         # (a page's markup is most of it; a notebook's, its outputs: pictures, tables)
         raise UsageError(
@@ -167,7 +171,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             f" ({MAX_FILE_BYTES >> 20} MiB): split it, and import each part"
         )
     name = args.name or scenario_name(named)
-    result = import_text(text, kind, source, name=name, base=base, variables=args.variables)
+    shown = "stdin" if source == "-" else source
+    result = import_text(text, kind, shown, name=name, base=base, variables=args.variables)
     options.write_text(result.yaml, args.output)
     sys.stderr.write(result.summary(kinds=True))
     return 1 if result.model_error else 0

@@ -345,8 +345,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "file",
         help="a Markdown page (.md), a web page (.html), reStructuredText (.rst), AsciiDoc"
-        " (.adoc), a Jupyter notebook (.ipynb), a shell script, or the address (http://,"
-        " https://) of one",
+        " (.adoc), a Jupyter notebook (.ipynb), a shell script, a pasted session, the address"
+        " (http://, https://) of one, or - for standard input (make -n up | iplab import -)",
     )
     p.add_argument("-o", "--output", type=Path, help="write the scenario here instead of stdout")
     p.add_argument("--name", help="the scenario's name (default: from the file name)")

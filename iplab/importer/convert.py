@@ -28,6 +28,7 @@ from iplab.importer.assembly import (
     step_map,
     steps_yaml,
 )
+from iplab.importer.formats import not_a_script
 from iplab.importer.html import read_html
 from iplab.importer.markdown import read_markdown
 from iplab.importer.notebook import (
@@ -143,7 +144,9 @@ def detect_kind(path: str, text: str) -> Kind:
     (.html, .htm) or by its first tag; reStructuredText by extension (.rst); AsciiDoc by
     extension (.adoc, .asciidoc) or by its title and marks (so .asc: AsciiDoc, or a PGP
     signature read as what it is); a Jupyter notebook by extension (.ipynb) or by its JSON's
-    first key; a shell script by extension (.sh, .bash) or by its ``#!`` line; a page of
+    first key; a Makefile, a workflow, a program... refused, saying how to get its commands
+    (:mod:`iplab.importer.formats`); a shell script by extension (.sh, .bash) or by its
+    ``#!`` line; a page of
     plain text by its name or its sentences (:func:`iplab.importer.prose.reads_as_prose`);
     a terminal's session pasted as shown by its prompts (``session``); else a shell script.
     An Org page (.org, or a first line ``#+TITLE:``) is
@@ -162,7 +165,7 @@ def detect_kind(path: str, text: str) -> Kind:
         return "asciidoc"
     if suffix == ".ipynb":
         return "notebook"
-    if suffix in (".sh", ".bash") or text.lstrip("\ufeff").startswith("#!"):
+    if suffix in (".sh", ".bash"):
         return "shell"
     if _ORG_START.match(text):
         raise UsageError(_ORG_REFUSED.format(path=path))
@@ -170,6 +173,10 @@ def detect_kind(path: str, text: str) -> Kind:
         return "html"
     if looks_like_notebook(text):
         return "notebook"
+    if why := not_a_script(path, text):
+        raise UsageError(why)  # a Makefile, a workflow, a program: its lines are no shell's
+    if text.lstrip("\ufeff").startswith("#!"):
+        return "shell"
     if looks_like_asciidoc(text):
         return "asciidoc"
     if any(FENCE.fullmatch(line) for line in text.splitlines()):

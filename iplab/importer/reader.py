@@ -70,6 +70,15 @@ NOT_SHELL_LANGS = frozenset(
         *("python", "py", "c", "go", "rust", "js", "javascript", "dockerfile", "makefile"),
         *("mermaid", "dot", "graphviz", "sql", "properties", "csv", "ascii", "asciiart"),
         *("markdown", "md", "rst", "asciidoc", "adoc", "latex", "tex"),
+        # a recipe, a playbook, a workflow, a template, another language: its lines are
+        # not bash's (a Makefile's ${OUT} is make's variable: rm -rf ${OUT}/* as shell
+        # deletes from /), even where they look like commands
+        *("make", "mk", "gnumakefile", "just", "justfile", "ansible", "gitlab-ci", "hcl"),
+        *("terraform", "tf", "nix", "groovy", "jenkinsfile", "jinja", "jinja2", "j2"),
+        *("json5", "jsonc", "ps1", "powershell", "pwsh", "posh", "bat", "batch", "cmd"),
+        *("dos", "doscon", "ruby", "rb", "vagrantfile", "golang", "perl", "lua", "java"),
+        *("kotlin", "typescript", "ts", "php", "cpp", "c++", "csharp", "cs", "swift"),
+        *("docker", "docker-compose", "compose", "nginx", "systemd", "starlark", "cue"),
     }
 )
 CLEANUP = re.compile(
@@ -827,7 +836,10 @@ class Reader:
                 written = [body]  # the lines as the page prints them (its prompts aside)
                 while continues(body) and i < len(lines):
                     following = lines[i][1]
-                    if prompted and following.startswith("> "):
+                    # bash's PS2 prompt before each continued line (after a \\ or in an open
+                    # quote), also in a page that took the PS1 prompts off ("> peer name b"
+                    # run as a redirection left a file named peer)
+                    if (prompted or self.markdown) and following.startswith("> "):
                         following = following[2:]
                     written.append(following)
                     body = join_continuation(body, following)
@@ -1112,9 +1124,12 @@ class Reader:
         if not _opens(body) or shellread.complete(body):
             return body, i
         text, j = body, i
+        # bash's PS2 prompts: in a session, or on a page that took its PS1 prompts off
+        # but kept them (sh -c ' then "> ip link set b up")
+        ps2 = prompted or (self.markdown and i < len(lines) and lines[i][1].startswith("> "))
         while j < len(lines) and j - i < _MAX_STATEMENT_LINES:
             following = lines[j][1].rstrip()
-            if prompted and following.lstrip().startswith(">"):
+            if ps2 and following.lstrip().startswith(">"):
                 following = following.lstrip()[2:] if following.lstrip()[1:2] == " " else ""
             text += "\n" + following
             j += 1
