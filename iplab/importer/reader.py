@@ -24,6 +24,7 @@ from typing import Literal
 from iplab import ipwords, jobs, names
 from iplab.importer import arith, listing
 from iplab.importer import shell as shellread
+from iplab.importer.elsewhere import shell_elsewhere
 from iplab.importer.prose import is_sentence
 from iplab.lineparse import LineError, Parsed, classify, split_sudo
 from iplab.model import effects_of
@@ -656,6 +657,8 @@ class Reader:
         self.aliases: dict[str, str] = {}
         #: the shells opened in namespaces (``ip netns exec NS bash``), innermost last
         self.sessions: list[_Session] = []
+        #: shells iplab cannot enter that the author left without exit, by their prompt
+        self.parked: dict[str, _Session] = {}
         #: the prompt of the line being read (None: a block without prompts)
         self.prompt: str | None = None
         #: the shell functions the input defines (``create_host() { ... }``): their bodies
@@ -968,7 +971,12 @@ class Reader:
         text, i = self._whole(body, lines, i, prompted)
         end = number + text.count("\n")
         while self.sessions and self.sessions[-1].back(self.prompt):
-            self.sessions.pop()  # the author is back at the prompt that opened the shell
+            left = self.sessions.pop()  # the author is back at the prompt that opened the shell
+            if left.away and left.inner is not None:
+                self.parked[left.inner] = left  # (a second terminal; its prompt may come back)
+        if not self.sessions and self.prompt is not None and self.prompt in self.parked:
+            # "back in terminal 1": a line at the prompt of a shell iplab cannot enter
+            self.sessions.append(self.parked.pop(self.prompt))
         if self.sessions:
             return i, self._in_session(text, number)
         if (word := text.split(maxsplit=1)[0]) in self.aliases:  # nsx a ip -br link
@@ -1259,6 +1267,17 @@ class Reader:
             )
         if call.program in (".", "source") and call.inside is None:
             self._source(call.args, number)
+            return "silent"
+        if call.inside is None and (away := shell_elsewhere(call.program, call.args)):
+            # unshare --net bash, nsenter -t PID -n, ssh node2: the lines after it are typed
+            # where iplab cannot run them (run here, they changed the host)
+            self.warnings.append(
+                f"{where}: {text} opens a shell in {away}: the lines typed in it (until exit)"
+                " are not imported, as iplab cannot run them there (name the namespace: ip"
+                " netns add NAME, then ip netns exec NAME CMD)"
+            )
+            self.note("comment", text, number, end)
+            self.sessions.append(_Session(call, [], self.prompt, opened=text, away=away))
             return "silent"
         if call.inside is None or (call.wrapper == "exec" and call.script is None and call.args):
             return None
@@ -1956,6 +1975,11 @@ class Reader:
         one that opens a shell in another namespace opens it inside this one (``exit``
         comes back here)."""
         session = self.sessions[-1]
+        if session.away:  # typed where iplab cannot go: a note, never a step
+            self.note("comment", text, number)
+            if text.split()[:1] in (["exit"], ["logout"]):
+                self.sessions.pop()
+            return "speaking"
         if text.split()[:1] in (["exit"], ["logout"]):
             last = session.block
             if last is not None:
@@ -2325,6 +2349,9 @@ class _Session:
     inner: str | None = None
     #: the variables as the shell has them (the outer ones, and what was set in it)
     scope: ShellVars | None = None
+    #: where a shell iplab cannot enter was opened (a namespace with no name, another
+    #: host): its lines are notes
+    away: str = ""
 
     def back(self, prompt: str | None) -> bool:
         """A line at ``prompt`` is typed in the shell the session was opened from: its

@@ -1,0 +1,73 @@
+"""Shells a page opens where iplab cannot go (hunt N): what is typed in them never runs on
+the host.
+
+``sudo unshare --net --fork --pid --mount-proc bash`` then, at the container's prompt,
+``iptables -P OUTPUT DROP``: the import said OK, and ``up`` set the host's policy (the
+hunt ran it in a namespace of its own standing in for the host). ``unshare``/``nsenter -t
+PID`` shells, containers and other hosts (``ssh node2``) are sessions whose lines are
+notes, until ``exit``; a second terminal's prompt coming back is still that shell.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from iplab import scenario
+from iplab.errors import UsageError
+from iplab.importer.convert import import_text
+from iplab.importer.elsewhere import shell_elsewhere
+from iplab.steps import NetnsAdd
+
+PAGES = Path(__file__).parent / "fixtures" / "elsewhere"
+
+
+@pytest.mark.parametrize(
+    ("line", "away"),
+    [
+        ("unshare --net --fork --pid --mount-proc bash", "a network namespace with no name"),
+        ("unshare -n", "a network namespace with no name"),  # ($SHELL)
+        ("unshare -fpn /bin/bash", "a network namespace with no name"),
+        ("nsenter -t 4242 -n", "the network namespace of process 4242"),
+        ("nsenter --target 4242 --net bash", "the network namespace of process 4242"),
+        ("ssh node2", "another host"),
+        ("ssh -p 2222 root@node2", "another host"),
+        ("docker exec -it web bash", "a container"),
+        ("kubectl exec -it pod -- sh", "a pod"),
+        ("vagrant ssh", "a virtual machine"),
+        ("unshare --net ip link", None),  # a program, and done
+        ("unshare --net=/var/run/netns/red true", None),  # a name
+        ("unshare --pid --fork bash", None),  # the host's network
+        ("nsenter -t 4242 -n ip addr", None),
+        ("ssh node2 ip link", None),
+        ("docker exec web ip a", None),
+    ],
+)
+def test_a_shell_elsewhere_is_told(line: str, away: str | None) -> None:
+    program, *args = line.split()
+    assert shell_elsewhere(program, args) == away
+
+
+def test_a_container_s_shell_lines_never_run_on_the_host() -> None:
+    page = (PAGES / "container-shell.md").read_text(encoding="utf-8")
+    with pytest.raises(UsageError, match="no command found"):  # every command is inside
+        import_text(page, "markdown", "container-shell.md")
+    with_host = page + "\nOn the host:\n\n```console\n$ sudo ip netns add hnafter\n```\n"
+    result = import_text(with_host, "markdown", "container-shell.md")
+    steps = scenario.load_text(result.yaml, "page.yaml").steps
+    assert [s.op for s in steps] == [NetnsAdd(name="hnafter")]  # the host's line alone
+    assert any("opens a shell in a network namespace with no name" in w for w in result.warnings)
+
+
+def test_a_second_terminal_s_prompt_coming_back_is_still_that_shell() -> None:
+    page = (PAGES / "two-terminals.md").read_text(encoding="utf-8")
+    result = import_text(page, "markdown", "two-terminals.md")
+    commands = [
+        line.strip()
+        for line in result.yaml.splitlines()
+        if line.strip().startswith(("command:", "address:", "name:", "dev:"))
+    ]
+    assert "address: 10.77.7.2/24" not in commands  # typed in terminal 1, the unshared shell
+    assert "address: 10.77.7.1/24" in commands  # typed in terminal 2, the host
+    assert not any("ping" in c for c in commands)
