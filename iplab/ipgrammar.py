@@ -73,7 +73,7 @@ from iplab.steps import (
     Show,
 )
 from iplab.sysctl import sysctl_writes
-from iplab.words import SHELL_SYNTAX, reads_only, simple_commands, strip_sudo
+from iplab.words import SHELL_SYNTAX, netns_scoped, reads_only, simple_commands, strip_sudo
 
 
 class NoMatch(Exception):
@@ -863,6 +863,26 @@ def effects(command: str, ns: str | None = None) -> Declares | None:
     return _argv_effects(argv, ns) if argv else None
 
 
+#: nsenter's options that take the next word as their value
+_NSENTER_VALUED = frozenset({"-t", "--target", "-S", "--setuid", "-G", "--setgid", "-w", "--wd"})
+
+
+def _in_a_process_netns(args: list[str]) -> bool:
+    """``nsenter -t PID -n [-m ...] PROGRAM ...`` whose program changes only the network
+    namespace it runs in (ip, tc, iptables...: :func:`iplab.words.netns_scoped`)."""
+    target = net = False
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":
+        word = args[i]
+        if word.startswith("--net="):
+            return False  # a namespace by its file: named
+        target |= word in ("-t", "--target")
+        net |= word in ("-n", "--net") or (word[1:2] != "-" and "n" in word[1:])
+        i += 2 if word in _NSENTER_VALUED else 1
+    rest = args[i + 1 :] if args[i : i + 1] == ["--"] else args[i:]
+    return target and net and bool(rest) and netns_scoped(shlex.join(rest))
+
+
 def _argv_effects(argv: list[str], ns: str | None) -> Declares | None:
     """:func:`effects` of one command's words (no shell syntax between them)."""
     argv = _without_sudo(argv)
@@ -884,6 +904,10 @@ def _argv_effects(argv: list[str], ns: str | None) -> Declares | None:
         # sh -c 'echo 1 > /proc/sys/...': what its script does, when its words are known
         # (ip link set $IF up: which link, only the shell knows)
         return None if "$" in argv[2] or "`" in argv[2] else effects(argv[2], ns)
+    if program == "nsenter" and ns is None and _in_a_process_netns(argv[1:]):
+        # nsenter -t $PID -n ip addr add ...: a change inside a process's namespace, which
+        # has no name the model follows (before, it made every object of the lab unknown)
+        return Declares(declared=True)
     if program == "brctl":
         if argv[1:2] and argv[1].startswith(("show", "set", "hairpin", "stp")):
             return Declares(declared=True)

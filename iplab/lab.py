@@ -991,7 +991,7 @@ def _verify_up(env: Env, plan: Plan, tolerated: Sequence[int] = ()) -> int:
     for d in differences:
         env.out.write(f"    DIFF {d}\n")
     env.out.write(
-        "verify: the kernel holds what the scenario promised\n"
+        f"verify: {verify.verdict(expected)}\n"
         if not differences
         else f"verify: {len(differences)} differences from the scenario\n"
     )

@@ -87,6 +87,32 @@ def unknowable(expected: State) -> list[str]:
     return out
 
 
+def compared(expected: State) -> tuple[int, int]:
+    """How many of the lab's namespaces and links verify compares: those the model knows
+    (:func:`unknowable` lists the others)."""
+    spaces = sum(
+        1 for ns, space in expected.namespaces.items() if ns != ROOT and expected.certain(space)
+    )
+    return spaces, sum(1 for _, link in expected.links() if expected.certain(link))
+
+
+def verdict(expected: State, where: str = "") -> str:
+    """What a verify that found no difference says: what it compared, and what it could
+    not (an OK over objects it skipped, all of them, said too much). ``where``: after which
+    step (``verify``); none: right after the setup (``up``)."""
+    spaces, links = compared(expected)
+    skipped = len(unknowable(expected))
+    if not spaces and not links and skipped:
+        return (
+            f"nothing compared{' ' + where if where else ''}: the model knows none of the"
+            f" lab's objects ({skipped} skipped: steps it cannot follow made them, or ran"
+            " after them)"
+        )
+    more = f"; {skipped} skipped" if skipped else ""
+    held = f"promises {where}" if where else "promised"
+    return f"the kernel holds what the scenario {held} ({spaces} namespaces, {links} links{more})"
+
+
 def diff(expected: State, observed: State, owned: Owned) -> list[Difference]:
     """The differences, for what the model knows (see :func:`unknowable` for the rest)."""
     out: list[Difference] = []

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from iplab import scenario
+from iplab import ipgrammar, scenario, verify
 from iplab.errors import UsageError
 from iplab.importer.convert import import_text
 from iplab.importer.elsewhere import shell_elsewhere
+from iplab.plan import build, expected_state
 from iplab.steps import NetnsAdd
 
 PAGES = Path(__file__).parent / "fixtures" / "elsewhere"
@@ -71,3 +72,40 @@ def test_a_second_terminal_s_prompt_coming_back_is_still_that_shell() -> None:
     assert "address: 10.77.7.2/24" not in commands  # typed in terminal 1, the unshared shell
     assert "address: 10.77.7.1/24" in commands  # typed in terminal 2, the host
     assert not any("ping" in c for c in commands)
+
+
+LAB = """\
+name: c
+setup:
+  - action: link add
+    name: br0
+    type: bridge
+  - action: raw
+    command: unshare --net --fork sleep infinity &
+    shell: true
+  - action: raw
+    command: nsenter -t 4242 -n ip addr add 10.77.1.10/24 dev ceth1
+  - action: raw
+    command: nsenter -t 4242 -n ip link set lo up
+"""
+
+
+def test_a_change_in_a_process_s_namespace_leaves_the_lab_s_objects_known() -> None:
+    """Hunt N: after ``nsenter -t $PID -n ip ...`` verify skipped every link, a bridge made
+    by typed steps too, and said OK with the lab's bridge deleted."""
+    plan = build(scenario.load_text(LAB, "c.yaml"))
+    expected = expected_state(plan)
+    before_nsenter = expected_state(plan, upto=2)
+    assert verify.unknowable(expected) == verify.unknowable(before_nsenter)
+    assert ipgrammar.effects("nsenter -t 4242 -n ip link set lo up") is not None
+    assert ipgrammar.effects("nsenter -t 4242 -n touch /etc/x") is None  # a file: unknown
+
+
+def test_verify_says_what_it_compared_and_when_it_compared_nothing() -> None:
+    plan = build(scenario.load_text(LAB, "c.yaml"))
+    assert verify.verdict(expected_state(plan, upto=1), "after step 1") == (
+        "the kernel holds what the scenario promises after step 1 (0 namespaces, 1 links)"
+    )
+    unknown = LAB.replace("nsenter -t 4242 -n ip link set lo up", "touch /tmp/made-by-hand")
+    said = verify.verdict(expected_state(build(scenario.load_text(unknown, "c.yaml"))))
+    assert said.startswith("nothing compared: the model knows none of the lab's objects (1 ")
