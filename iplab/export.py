@@ -54,6 +54,10 @@ def _comment(text: str) -> list[str]:
     return [f"# {line}".rstrip() for line in text.strip().splitlines()]
 
 
+#: a background job of the tutorial, as the importer writes the value of ``$!``
+_JOB = re.compile(r"%[0-9]+")
+
+
 def _assignments(step: Step | None, assigned: dict[str, ShellValue]) -> list[str]:
     """The lines that set the input's variables a block's text uses, where the script so far
     has not set them to those values (``BR=br0``, ``IP=([a]=10.0.0.1)``)."""
@@ -62,6 +66,11 @@ def _assignments(step: Step | None, assigned: dict[str, ShellValue]) -> list[str
         if assigned.get(name) == value:
             continue
         assigned[name] = value
+        if isinstance(value, str) and _JOB.fullmatch(value):
+            # PID=$!: the importer's job spec (%1, which kill and iplab read); a pid for
+            # nsenter -t and ip link set ... netns (PID=%1 failed: "failed to parse pid")
+            out.append(f"{name}=$(jobs -p {value})")
+            continue
         if isinstance(value, str):
             out.append(f"{name}={shlex.quote(value)}")
             continue

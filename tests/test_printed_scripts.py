@@ -173,3 +173,19 @@ def _program(argv: tuple[str, ...]) -> str:
     while words and words[0].startswith("-"):
         words = words[1:]
     return words[0] if words else ""
+
+
+def test_a_job_s_pid_in_a_printed_script_is_a_pid(tmp_path: Path) -> None:
+    """Hunt N: ``PID=$!`` after a background job printed as ``PID=%1`` (the importer's job
+    spec), so the script's ``nsenter -t $PID`` failed ("failed to parse pid")."""
+    import subprocess
+
+    from iplab.importer.convert import import_text
+
+    page = "```\nsleep 30 &\nPID=$!\ntest -d /proc/$PID\nkill $PID\n```\n"
+    result = import_text(page, "markdown", "job.md")
+    plan = build(scenario.load_text(result.yaml, "job.yaml"))
+    script = export.export(plan, "script", "all")
+    assert "PID=$(jobs -p %1)" in script.splitlines()
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
