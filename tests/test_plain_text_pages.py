@@ -22,7 +22,8 @@ import pytest
 from iplab import scenario
 from iplab.importer.convert import detect_kind, import_text
 from iplab.importer.prose import is_sentence, reads_as_prose
-from iplab.steps import LinkAdd, NetnsAdd, Raw, Step
+from iplab.importer.reader import prompt_of
+from iplab.steps import LinkAdd, NetnsAdd, NetnsDel, Raw, Step
 
 HERE = Path(__file__).parent / "fixtures"
 TEXT = HERE / "plaintext"
@@ -111,3 +112,44 @@ def test_a_pasted_session_s_prompted_lines_are_its_commands(name: str) -> None:
         ) in warnings
         failing = [s.op for s in steps if s.may_fail]
         assert [getattr(op, "dev", None) for op in failing] == ["hpveth"]
+
+
+def test_a_variable_set_at_a_root_prompt_is_a_command() -> None:
+    """Hunt N: ``# C1=$!`` at a ``#`` prompt was taken for the output of the job before it,
+    so every ``$C1`` after it was unknown and the run failed."""
+    page = (
+        "```\n# unshare --net --fork sleep infinity &\n[1] 31337\n# C1=$!\n"
+        "# ip link add v1 type veth peer name c1\n# ip link set c1 netns $C1\n```\n"
+    )
+    result = import_text(page, "markdown", "page.md")
+    assert not any("cannot resolve" in w for w in result.warnings), result.warnings
+    steps = scenario.load_text(result.yaml, "page.yaml").steps
+    assert dict(steps[-1].variables) == {"C1": "%1"}
+    assert prompt_of("# C1 is the container's pid", root_hash=True) is None  # a comment
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "carol@thinkpad ~/netlab (main)> ",  # fish
+        "~/netlab> ",
+        "$> ",
+        "\u276f\u276f ",
+        "(venv) carol@box:~/lab (main)$ ",  # bash with git's branch
+        "carol@box:~/lab (main *)$ ",
+        "carol@box ~/lab (main) $ ",
+        "bash-5.1# ",  # bash's own
+        "sh-4.2# ",
+        "\u2514\u2500$ ",  # Kali's second line
+    ],
+)
+def test_a_prompt_people_use_is_a_prompt(prompt: str) -> None:
+    """Hunt P: with these prompts the first line was a raw step (``carol@thinkpad`` as the
+    program) and every later line its output: seven commands lost, and no warning."""
+    page = "".join(
+        f"```console\n{prompt}ip netns add hpa\n{prompt}ip netns add hpb\n"
+        f"{prompt}ip netns del hpb\n```\n"
+    )
+    steps = scenario.load_text(import_text(page, "markdown", "p.md").yaml, "p.yaml").steps
+    assert [s.op for s in steps] == [NetnsAdd(name="hpa"), NetnsAdd(name="hpb"),
+                                     NetnsDel(name="hpb")]  # fmt: skip

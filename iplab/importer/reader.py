@@ -91,13 +91,20 @@ CLEANUP = re.compile(
     re.I,
 )
 
+#: the git branch a prompt shows after its directory (`` (main)``, `` (main *)``)
+_BRANCH = r"(?: \([^)\n]{1,40}\))?"
 #: what a prompt may start with: a tag a shell's PS1 shows (``(venv) ``, ``[ns1] ``)
 _TAG = r"(?:[\[(][^\]()\n]{1,40}[\])] ?)?"
 _PROMPTS = (
-    rf"{_TAG}(?:\$|[\w.-]+@[\w.-]+:\S*[$#]|\[[^\]\n]+\][$#]|[\w.-]+@[\w.-]+ \S+ [%$#])"
+    rf"{_TAG}(?:\$>?|[\w.-]+@[\w.-]+:\S*{_BRANCH}[$#]|\[[^\]\n]+\][$#]"
+    rf"|[\w.-]+@[\w.-]+ \S+{_BRANCH} [%$#]"
+    # fish's (user@host path (branch)>, ~/path>), bash's own (bash-5.1#, sh-4.2$), Kali's
+    # second line (\u2514\u2500$)
+    rf"|[\w.-]+@[\w.-]+ \S+{_BRANCH}>|~[^\s>]*>|(?:ba|z|k|da)?sh-\d+(?:\.\d+)*[$#]"
+    "|\u2514\u2500+[$#])"
     # zsh's own (%), and its themes': pure/starship's \u276f, oh-my-zsh's \u279c (robbyrussell:
     # an arrow, the directory, maybe git:(branch) and a cross), a lambda
-    "|%|\u276f|\u03bb|\u279c +\\S+(?: git:\\([^)\\n]*\\))?(?: \u2717)?"
+    "|%|\u276f+|\u03bb|\u279c +\\S+(?: git:\\([^)\\n]*\\))?(?: \u2717)?"
 )
 _PROMPT = re.compile(rf"(?:{_PROMPTS})(?: |$)")
 #: a prompt a page typeset with a no-break space after it (``$&nbsp;ip a``): a space
@@ -242,9 +249,16 @@ def prompt_of(line: str, root_hash: bool = False) -> str | None:
     match = _PROMPT.match(line)
     if match:
         return line[: match.end()]
-    if root_hash and line.startswith("# ") and first_program(line[2:]) in KNOWN_PROGRAMS:
+    if root_hash and line.startswith("# ") and (
+        first_program(line[2:]) in KNOWN_PROGRAMS or _ROOT_ASSIGN.fullmatch(line[2:].strip())
+    ):  # (# C1=$! after # sleep infinity &: the job's pid, set at the prompt)
         return line[:2]
     return None
+
+
+#: a variable set at a root prompt: a value with no space (a comment's ``# X=1 means...``
+#: has words after it)
+_ROOT_ASSIGN = re.compile(rf"(?:export\s+)?{_NAME}=(?:\$!|\$\(.*\)|'[^']*'|\"[^\"]*\"|\S*)")
 
 
 def strip_comment(line: str) -> str:
