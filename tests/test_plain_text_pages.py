@@ -153,3 +153,16 @@ def test_a_prompt_people_use_is_a_prompt(prompt: str) -> None:
     steps = scenario.load_text(import_text(page, "markdown", "p.md").yaml, "p.yaml").steps
     assert [s.op for s in steps] == [NetnsAdd(name="hpa"), NetnsAdd(name="hpb"),
                                      NetnsDel(name="hpb")]  # fmt: skip
+
+
+def test_the_shell_s_history_is_read_as_commands() -> None:
+    """Hunt P: ``history | grep ip`` (numbers with gaps) went to the description, its
+    HISTTIMEFORMAT block was ignored, and a bare ``history`` file ran ``501`` as a program."""
+    steps, warnings = _imported(TEXT / "history-grep.md")
+    assert len(steps) == 12 and not any(isinstance(s.op, Raw) for s in steps[:7])
+    assert "lines 17-18: the shell's history: its numbers and times taken off" in warnings
+    text = (TEXT / "history.txt").read_text(encoding="utf-8")
+    assert detect_kind("history.txt", text) == "session"
+    steps, _ = _imported(TEXT / "history.txt")
+    assert [type(s.op) for s in steps[:2]] == [NetnsAdd, NetnsAdd]
+    assert not any(isinstance(s.op, Raw) for s in steps)  # (history's own line: no step)

@@ -189,13 +189,21 @@ def detect_kind(path: str, text: str) -> Kind:
 def _a_session(text: str) -> bool:
     """A terminal's session pasted as it was shown (``alice@box:~$ sudo ip netns add a``,
     ``# ip link``, then what each printed): two prompted commands or more, a quarter of its
-    lines or more. A script holds no prompt (and its ``# ip link`` lines are comments)."""
+    lines or more; or the shell's ``history``. A script holds no prompt (and its ``# ip
+    link`` lines are comments)."""
     lines = [line for line in text.splitlines() if line.strip()]
     prompted = sum(
         1 for line in lines
         if (body := strip_prompt(line, root_hash=True)) and first_program(body) in KNOWN_PROGRAMS
     )  # fmt: skip
-    return prompted >= 2 and prompted * 4 >= len(lines)
+    if prompted >= 2 and prompted * 4 >= len(lines):
+        return True
+    # or the shell's history (``  512  sudo ip netns add red``): numbered commands
+    listed = sum(1 for line in lines if (m := _HISTORY.match(line)) and m[1] in KNOWN_PROGRAMS)
+    return listed >= 2 and listed * 2 >= len(lines)
+
+
+_HISTORY = re.compile(r"\s*\d{1,5}\s{2}(?:\d{4}-\d\d-\d\d \S+\s+)?(?:sudo\s+)?(\S+)")
 
 
 def _read(

@@ -14,6 +14,7 @@ variables); its methods share the reader's state.
 from __future__ import annotations
 
 import fnmatch
+import itertools
 import re
 import shlex
 from collections.abc import Callable, Sequence
@@ -112,7 +113,9 @@ _TYPESET_PROMPT = re.compile(rf"^(\s*(?:{_PROMPTS}|#))[\u00a0\u202f]")
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _NAMED = re.compile(_NAME)
 #: a line of code with the number a page showed beside it (``12  ip link``, ``3\tip a``)
-_NUMBERED = re.compile(r"^\s*(\d{1,4})(?:\s{2,}|\t|\s*[|:.]\s+)")
+_NUMBERED = re.compile(r"^\s*(\d{1,5})(?:\s{2,}|\t|\s*[|:.]\s+)")
+#: the time ``history`` shows before each command with HISTTIMEFORMAT="%F %T "
+_HISTORY_TIME = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d(?::\d\d)?\s+")
 #: a script's argument: ``$1``, ``"${1}"``, ``${1:-up}``, ``${1-}``
 _POSITIONAL = re.compile(r"\$(?:[1-9]|\{[1-9](?:[:-][^}]*)?\})")
 _ASSIGN = re.compile(
@@ -249,8 +252,10 @@ def prompt_of(line: str, root_hash: bool = False) -> str | None:
     match = _PROMPT.match(line)
     if match:
         return line[: match.end()]
-    if root_hash and line.startswith("# ") and (
-        first_program(line[2:]) in KNOWN_PROGRAMS or _ROOT_ASSIGN.fullmatch(line[2:].strip())
+    if (
+        root_hash
+        and line.startswith("# ")
+        and (first_program(line[2:]) in KNOWN_PROGRAMS or _ROOT_ASSIGN.fullmatch(line[2:].strip()))
     ):  # (# C1=$! after # sleep infinity &: the job's pid, set at the prompt)
         return line[:2]
     return None
@@ -890,13 +895,30 @@ class Reader:
         if len(filled) < 2 or not all(found):
             return list(lines)
         counted = [int(m[1]) for m in found if m]
-        if counted != list(range(counted[0], counted[0] + len(counted))):
+        timed = all(_HISTORY_TIME.match(_NUMBERED.sub("", t, count=1)) for _, t in filled)
+
+        def bare(text: str) -> str:  # (history's time too, with HISTTIMEFORMAT="%F %T ")
+            text = _NUMBERED.sub("", text, count=1)
+            return _HISTORY_TIME.sub("", text, count=1) if timed else text
+
+        listed = counted == list(range(counted[0], counted[0] + len(counted)))
+        # else history's listing (history | grep ip: numbers that count up with gaps),
+        # each line a command
+        rising = all(a < b for a, b in itertools.pairwise(counted))
+        programs = [first_program(bare(t)) for _, t in filled]
+        if not listed and not (
+            rising and all(p in KNOWN_PROGRAMS or p == "history" for p in programs)
+        ):
             return list(lines)
-        self.warnings.append(
-            f"lines {filled[0][0]}-{filled[-1][0]}: the page's line numbers, copied with the"
-            " code, taken off"
+        if not listed:  # (history's own line, which printed the listing: not a step)
+            lines = [(n, "" if first_program(bare(t)) == "history" else t) for n, t in lines]
+        said = (
+            "the page's line numbers, copied with the code,"
+            if listed and not timed
+            else ("the shell's history: its numbers" + (" and times" if timed else ""))
         )
-        return [(n, _NUMBERED.sub("", t, count=1) if t.strip() else t) for n, t in lines]
+        self.warnings.append(f"lines {filled[0][0]}-{filled[-1][0]}: {said} taken off")
+        return [(n, bare(t) if t.strip() else t) for n, t in lines]
 
     def _typed_as_ascii(self, body: str, number: int) -> str:
         """A command copied from a typeset page, with the characters the page set in place of
