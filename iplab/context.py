@@ -87,6 +87,9 @@ class Env:
     #: while undoing: a record the audit log cannot take is counted, not an error
     lenient: bool = False
     lost_records: int = 0
+    #: the host's names before the run (links of the root namespace, namespaces), as the
+    #: preflight read them: what a step iplab cannot follow may have added is told after
+    names_before: tuple[set[str], set[str]] | None = None
 
     def release(self) -> bool:
         """Give the reserved space back (the disk is full); True if there was some."""

@@ -623,6 +623,7 @@ def _lab(
         except IplabError:
             signals.check()  # the read failed because a signal stopped it: say that
             raise
+        env.names_before = (links, netns)
         signals.check()  # nothing ran and no lab record exists yet
         # a name the host has in the root namespace is free inside the lab's namespaces
         # and what a raw step of unknown effect may have made is the host's if it has it
@@ -790,6 +791,36 @@ def _setup(session: Session, opts: Options) -> int:
     return rc
 
 
+def _new_on_the_host(session: Session) -> None:
+    """After a rehearsal whose steps include some the model cannot follow (``make up``, a
+    script of the tutorial's own): the namespaces and root links new on the host since the
+    run began, said (hunt O: ``make down`` forgot a namespace, and the run said nothing of
+    the lab remained). Said, not deleted and not a failure: iplab cannot know they are the
+    lab's, and other work on this host may have made them."""
+    env, plan = session.env, session.plan
+    unfollowed = [
+        f"{c.command.step.loc.field}: {c.command.text}" if c.command.step else c.command.text
+        for c in plan.commands
+        if isinstance(c.command.op, Raw | NetnsExec)
+        and not c.command.observe
+        and effects_of(c.command.op) is None
+    ]
+    if not unfollowed or env.names_before is None:
+        return
+    links, netns = iproute.read_names(env.runner)
+    new = sorted(netns - env.names_before[1]) + sorted(links - env.names_before[0])
+    if not new:
+        return
+    more = f" and {len(unfollowed) - 1} more" if len(unfollowed) > 1 else ""
+    said = (
+        f"new on this host since the run began: {', '.join(new)}; a step iplab cannot follow"
+        f" may have made them ({unfollowed[0]}{more}), or other work on this host: iplab"
+        " leaves them"
+    )
+    session.say(f"== {said}")
+    env.err.write(f"iplab: warning: {said}\n")
+
+
 def up(env: Env, plan: Plan, lab: str, options: Options | None = None) -> int:
     opts = options or Options()
     with _session(env, plan, lab, opts) as session:
@@ -871,6 +902,7 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
             session.say("== nothing of the lab remains")
         else:
             session.say("== nothing of the lab remains")
+        _new_on_the_host(session)
         journal.mark_undone(
             [e for e in journal.entries() if e.status in ("done", "pending", "failed")]
         )

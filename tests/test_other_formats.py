@@ -30,6 +30,7 @@ from iplab.model import ModelError
 from iplab.plan import build
 from iplab.steps import LinkAdd, NetnsExec, Raw
 from iplab.words import removes_through_a_variable
+from tests.kernel import iplab, netns_names
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
 
@@ -133,3 +134,29 @@ def test_continuation_prompts_a_page_kept_are_taken_off() -> None:
     assert veth.peer == "hpc1"
     scripts = [op.command for op in ops if isinstance(op, NetnsExec)]
     assert not any("> " in c for c in scripts)
+
+
+@pytest.mark.kernel
+def test_a_run_says_what_a_step_it_cannot_follow_left(
+    tmp_path: Path, prefix: str, state_dir: Path
+) -> None:
+    """Hunt O: ``make up`` / ``make down`` (a Makefile whose ``down`` forgets a namespace):
+    the run said nothing of the lab remained. It now says what is new on the host since it
+    began (said, not deleted: it cannot know the namespace is the lab's)."""
+    script = tmp_path / "up.sh"
+    script.write_text(f"ip netns add {prefix}a\nip netns add {prefix}b\n")
+    down = tmp_path / "down.sh"
+    down.write_text(f"ip netns del {prefix}a\n")
+    lab = tmp_path / "lab.yaml"
+    lab.write_text(
+        f"name: mk\nsetup:\n  - action: raw\n    command: bash {script}\n"
+        f"teardown:\n  - action: raw\n    command: bash {down}\n"
+    )
+    run = iplab("run", str(lab), state=state_dir)
+    said = run.stdout + run.stderr
+    assert run.returncode == 0, said
+    assert f"== new on this host since the run began: {prefix}b; a step iplab cannot follow" in (
+        run.stdout
+    )
+    assert f"(setup[0]: bash {script} and 1 more)" in said
+    assert f"{prefix}b" in netns_names()  # left, as said (the prefix fixture removes it)
