@@ -123,6 +123,23 @@ def serves(command: str) -> bool:
     return bool({"-s", "--server"} & (flags | clustered))
 
 
+def unshares_the_network(command: str) -> bool:
+    """``unshare --net --fork sleep infinity &``: a job that makes a network namespace with
+    no name, which the next steps reach through its pid (``nsenter -t $!``, ``ip link set
+    X netns $!``). Run right after it, they could find it still in the host's namespace
+    (hunt N, once under load: ``nsenter -t $PID -n ip link`` listed the host's links)."""
+    for words in simple_commands(without_background(command) or command) or []:
+        argv = words[1:] if words[:1] == ["sudo"] else words
+        if not argv or argv[0].rsplit("/", 1)[-1] != "unshare":
+            continue
+        for word in argv[1:]:
+            if not word.startswith("-") or word == "--":
+                break
+            if word in ("-n", "--net") or (word[1:2] != "-" and "n" in word[1:]):
+                return True
+    return False
+
+
 _CAPTURES = frozenset({"tcpdump", "tshark", "dumpcap"})
 
 

@@ -66,6 +66,7 @@ from iplab.runner import (
     signal_process,
     wait_gone,
     wait_listening,
+    wait_unshared,
 )
 from iplab.state import State
 from iplab.steps import NetnsDel, NetnsDelAll, NetnsExec, NothingLeft, Probe, Raw
@@ -371,6 +372,13 @@ class Session:
             stop = lambda: self.signals.received is not None  # noqa: E731
             if not wait_listening([pid for pid, _ in left], SERVER_WAIT, stop):
                 self.say(f"    not listening after {SERVER_WAIT:g} s: going on")
+        elif left and jobs.unshares_the_network(command.body):
+            # `unshare --net ... &` then `nsenter -t $!`: $! in a namespace of its own first
+            first = min(left, key=lambda m: (m[1], m[0]))[0]  # (what $! names: _with_job_pids)
+            stop = lambda: self.signals.received is not None  # noqa: E731
+            if not wait_unshared(first, SERVER_WAIT, stop):
+                self.say(f"    pid {first} not in a namespace of its own after"
+                         f" {SERVER_WAIT:g} s: going on")  # fmt: skip
         return result
 
     def _with_job_pids(self, command: Command) -> Command:

@@ -486,6 +486,26 @@ def wait_listening(pids: Sequence[int], limit: float, stop: Callable[[], bool]) 
     return True
 
 
+def wait_unshared(pid: int, limit: float, stop: Callable[[], bool]) -> bool:
+    """Wait until process ``pid`` is in a network namespace other than iplab's (an
+    ``unshare --net`` job has made its own), at most ``limit`` seconds, or until
+    ``stop()``; True when it is."""
+    try:
+        ours = os.readlink("/proc/self/ns/net")
+    except OSError:
+        return False
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            if os.readlink(f"/proc/{pid}/ns/net") != ours:
+                return True
+        except OSError:
+            return False  # it ended (or cannot be read): nothing to wait for
+        if time.monotonic() >= deadline or stop():
+            return False
+        time.sleep(0.005)
+
+
 def running(pid: int, started: int) -> bool:
     """The process is the one that started then, and has not ended (a zombie has: it holds
     nothing any more, and its parent may never reap it)."""

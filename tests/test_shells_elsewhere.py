@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from iplab import ipgrammar, scenario, verify
+from iplab import ipgrammar, jobs, runner, scenario, verify
 from iplab.errors import UsageError
 from iplab.importer.convert import import_text
 from iplab.importer.elsewhere import shell_elsewhere
@@ -109,3 +109,35 @@ def test_verify_says_what_it_compared_and_when_it_compared_nothing() -> None:
     unknown = LAB.replace("nsenter -t 4242 -n ip link set lo up", "touch /tmp/made-by-hand")
     said = verify.verdict(expected_state(build(scenario.load_text(unknown, "c.yaml"))))
     assert said.startswith("nothing compared: the model knows none of the lab's objects (1 ")
+
+
+@pytest.mark.parametrize(
+    ("command", "unshares"),
+    [
+        ("sudo unshare --net --fork --pid --mount-proc sleep infinity &", True),
+        ("unshare -fn sleep 100 &", True),
+        ("unshare --pid --fork sleep 9 &", False),
+        ("ip netns exec a sleep 5 &", False),
+    ],
+)
+def test_a_job_that_unshares_the_network_is_told(command: str, unshares: bool) -> None:
+    assert jobs.unshares_the_network(command) is unshares
+
+
+@pytest.mark.kernel
+@pytest.mark.usefixtures("prefix")  # (the kernel tests' gate)
+def test_the_run_waits_for_a_job_to_be_in_its_own_namespace() -> None:
+    """Hunt N (once, under load): ``nsenter -t $PID -n ip link`` right after ``unshare --net
+    ... &`` listed the host's links: the job had not unshared yet. The step after such a job
+    waits until the job's first process is in a namespace of its own."""
+    import subprocess
+
+    never = subprocess.Popen(["sleep", "30"])
+    unshared = subprocess.Popen(["unshare", "--net", "sleep", "30"])
+    try:
+        assert runner.wait_unshared(unshared.pid, 5.0, lambda: False)
+        assert not runner.wait_unshared(never.pid, 0.2, lambda: False)  # the host's, still
+    finally:
+        for process in (never, unshared):
+            process.kill()
+            process.wait()
