@@ -110,6 +110,8 @@ class LabInfo:
     #: (``netns NAME``: its inode; ``link NAME``: its index): ``down`` leaves alone one that
     #: someone deleted and made again under the same name since
     made: dict[str, str] = field(default_factory=dict)
+    #: the run's ``--var`` pairs (``verify LAB`` holds the kernel to the lab as it was built)
+    var_pairs: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return dict(vars(self))
@@ -136,7 +138,14 @@ _INFO_KINDS: dict[str, Any] = {
         isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v < 1e11
     ),  # a time (seconds since 1970) that time.localtime takes
     **dict.fromkeys(
-        ("owned_netns", "owned_links", "preexisting_netns", "preexisting_links", "templates"),
+        (
+            "owned_netns",
+            "owned_links",
+            "preexisting_netns",
+            "preexisting_links",
+            "templates",
+            "var_pairs",
+        ),
         _words,
     ),
     **dict.fromkeys(

@@ -680,6 +680,7 @@ def _lab(
                 preexisting_links=sorted(links & plan.owned.links),
                 templates=[str(d.resolve()) for d in plan.templates],
                 template_hashes=template_hashes(plan.templates),
+                var_pairs=list(plan.var_pairs or ()),
             )
         )
         yield journal

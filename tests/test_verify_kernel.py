@@ -78,3 +78,23 @@ def test_an_earlier_step_is_verified_against_its_own_state(lab: str, state_dir: 
     assert f"{lab}vethY.master: expected none, found {lab}br0" in lines
     assert f"{lab}ns2.exists: expected none, found the namespace" in lines
     assert f"{lab}br0.exists: expected none, found it in root" in lines
+
+
+def test_verify_takes_a_lab_that_is_up_by_its_name(lab: str, state_dir: Path) -> None:
+    """Hunts N, P: ``iplab verify LAB`` said "no such scenario file", though ``ls``, ``down``
+    and ``status`` take a lab by its name. The lab's scenario and prefix are the run's."""
+    name = f"{lab}{BLOG}"
+    result = iplab("verify", name, state=state_dir)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "OK: the kernel holds what the scenario promises after the setup (2 namespaces, 7 links)"
+    ]
+    ip("link", "set", f"{lab}vethQ", "nomaster")
+    broken = iplab("verify", name, state=state_dir)
+    assert (broken.returncode, broken.stdout.splitlines()) == (
+        1,
+        [f"{lab}vethQ.master: expected {lab}br0, found none",
+         "FAILED: 1 differences from the scenario after the setup"],
+    )  # fmt: skip
+    again = iplab("verify", name, "--prefix", "x", state=state_dir)
+    assert again.returncode == 2 and "takes its prefix and --var pairs from it" in again.stderr

@@ -216,6 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="compare the live kernel with what the scenario promises after the setup (or a step)",
     )  # fmt: skip
     add_scenario(p)
+    for action in p._actions:
+        if action.dest == "scenario":  # (as ls, down and status take a lab)
+            action.help = "a scenario file, the name of a bundled scenario, or a lab that is up"
     p.add_argument("--step", type=int, metavar="N", help="the state after step N instead")
     _json_flag(p, "verify")
     p.set_defaults(handler=Command("session", "cmd_verify"))

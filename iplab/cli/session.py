@@ -18,6 +18,7 @@ from iplab.errors import UsageError
 if TYPE_CHECKING:  # the stages are imported by the commands that use them: a quick start-up
     from iplab import lab
     from iplab.context import Env
+    from iplab.journal import LabInfo
     from iplab.plan import Plan
 
 
@@ -185,11 +186,40 @@ def cmd_ls(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lab_named(args: argparse.Namespace) -> LabInfo | None:
+    """``iplab verify LAB`` (a lab that is up, as ``ls``, ``down`` and ``status`` take it):
+    its scenario, prefix and ``--var`` pairs, as ``up`` had them. A scenario file or a
+    bundled scenario of that name comes first."""
+    from iplab import scenario, statedir
+    from iplab.journal import Journal, lab_dir
+
+    name = args.scenario
+    if "/" in name or scenario.resolve(name).exists() or names.netns_name_problem(name):
+        return None
+    journal = Journal(lab_dir(statedir.resolve(args.state_dir), name))
+    if not journal.exists():
+        return None
+    info = journal.info()
+    if args.prefix or args.var:
+        raise UsageError(
+            f"{name} is a lab that is up: verify takes its prefix and --var pairs from it",
+            hint="leave --prefix and --var out, or name the scenario file",
+        )
+    args.scenario, args.prefix, args.var = info.scenario, info.prefix, list(info.var_pairs)
+    return info
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from iplab import iproute, verify
     from iplab.expectation import expectation
 
+    up = _lab_named(args)
     want = expectation(args.scenario, args.var, args.prefix, args.step)
+    if up is not None and want.sha256 != up.sha256:
+        sys.stderr.write(
+            f"iplab: warning: {want.path} changed since lab {up.lab} came up: verified"
+            " against the file as it is now\n"
+        )
     env = _env(args)
     env.context.update({"scenario": want.path, "sha256": want.sha256})
     expected = want.state
