@@ -13,8 +13,8 @@ import pytest
 from iplab import export, scenario
 from iplab.errors import ScenarioError
 from iplab.importer import shell as shellread
-from iplab.importer.assembly import author_stops
 from iplab.importer.convert import ImportResult, import_text
+from iplab.importer.stops import author_stops
 from iplab.plan import build
 from iplab.steps import LinkSet, NetnsAdd, NetnsExec, Probe, Raw
 
@@ -235,6 +235,13 @@ def test_a_page_without_code_reads_its_ip_lines_with_a_warning() -> None:
         ("bridge monitor fdb", True),
         ("ip link", False),
         ("ping 'unclosed", False),
+        # a program the line runs, not a word (hunt O: make ping was cut short after 3 s)
+        ("make ping", False),
+        (".PHONY: all up down ping", False),
+        ("echo ping", False),
+        ("sudo nsenter -t 42 -n ping 10.0.0.1", True),
+        ("timeout 5 ping 10.0.0.1", True),
+        ("echo hi | nc 10.0.0.2 9000", False),
     ],
 )
 def test_what_the_author_stopped_with_ctrl_c(line: str, stops: bool) -> None:

@@ -15,14 +15,12 @@ What could not be imported, or cannot be undone, is said in the summary.
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import yaml
 
-from iplab import jobs
 from iplab.importer.reader import (
     CLEANUP,
     SENTENCE_BREAK,
@@ -32,6 +30,7 @@ from iplab.importer.reader import (
     Event,
     Note,
 )
+from iplab.importer.stops import STOP_AFTER, author_stops
 from iplab.lineparse import jinja_literal, op_fields
 from iplab.model import lab_addresses
 from iplab.plan import decide_sudo
@@ -47,7 +46,6 @@ from iplab.steps import (
     Raw,
     is_observation,
 )
-from iplab.words import NETCATS, background_job, listens
 
 Variables = Literal["keep", "expand"]
 
@@ -300,40 +298,6 @@ def step_map(draft: Draft, sudo: bool | None, output: str | None) -> dict[str, A
     if output is not None:
         out["output"] = jinja_literal(output)
     return out
-
-
-#: seconds a command the author stopped with Ctrl-C runs before iplab sends it SIGINT
-STOP_AFTER = 3
-_FOREVER = frozenset({"tcpdump", "watch", "tshark", "dumpcap"})
-
-
-def author_stops(line: str) -> bool:
-    """A command that runs until its author presses Ctrl-C: ``ping`` without ``-c`` (or a
-    ``-w`` deadline), ``tcpdump`` without ``-c``, ``ip monitor``, ``bridge monitor``, a
-    client the reader types into (``nc 10.0.0.2 9000``, ``telnet``, ``socat -
-    TCP:...``; not ``echo hi | nc ...``, nor a scan, ``nc -z``). Not
-    one run in the background (``tcpdump -i br0 &``: the step ends at once, its job runs
-    on), nor one that stops a job (``pkill tcpdump``)."""
-    if background_job(line) or jobs.request(line) is not None:
-        return False
-    try:
-        words = shlex.split(line)
-    except ValueError:
-        return False
-    for i, word in enumerate(words):
-        rest = words[i + 1 :]
-        counted = any(w.startswith(("-c", "-w", "--count")) for w in rest)
-        if word in ("ping", "ping6", "arping"):
-            return not counted
-        if word in _FOREVER:
-            return not counted
-        if word in ("ip", "bridge") and "monitor" in rest:
-            return True
-        if word in NETCATS:  # a client the reader types into, unless something is fed to it
-            fed = words[i - 1 : i] == ["|"] or any(w.startswith("<") for w in rest)
-            scan = any(w.startswith("-") and not w.startswith("--") and "z" in w for w in rest)
-            return not (fed or scan or listens(word, rest))
-    return False
 
 
 def group_blocks(drafts: Sequence[Draft], steps: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
