@@ -170,3 +170,19 @@ def test_a_command_written_over_several_lines_prints_as_those_lines() -> None:
         "sudo ip link add v0 netns a type veth peer name v1",
         "sudo ip -n a link set v0 up",
     ]
+
+
+def test_escapes_that_lost_their_escape_byte_are_taken_off() -> None:
+    """Hunt P: ``[?2004h`` (bracketed paste) and a window title ``]0;root@lab: ~`` whose
+    escape and bell were lost: the lines were raw steps, and the block's other lines lost."""
+    text, lines = uncoloured(
+        "[?2004hroot@lab:~# ip netns add hpe1\n[?2004l\n"
+        "]0;root@lab: ~[01;32mroot@lab[00m:[01;34m~[00m# ip netns add hpe2\n"
+        "ip route add 10.0.0.0/8 via 10.1.1.1  # [?] stays\n"
+    )
+    assert text.splitlines()[:3] == [
+        "root@lab:~# ip netns add hpe1",
+        "",
+        "root@lab:~# ip netns add hpe2",
+    ]
+    assert lines == [1, 2, 3]

@@ -12,6 +12,10 @@ __all__ = ["as_shown", "printable", "uncoloured"]
 #: session; and the same codes whose escape byte was lost in copying (``[01;32m``)
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
 _LOST_ESCAPE = re.compile(r"\[(?:\d{1,3}(?:;\d{1,3})*)?m")
+#: a private mode set or reset whose escape was lost (bracketed paste: ``[?2004h``)
+_LOST_MODE = re.compile(r"\[\?\d{1,4}[hl]")
+#: a window title whose escape and bell were lost (``]0;root@lab: ~`` before the prompt)
+_LOST_TITLE = re.compile(r"\][012];([^\s:]+)")
 #: what a YAML file may not hold, even in a comment (a backspace typed into a session...)
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -19,14 +23,17 @@ _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 def uncoloured(text: str) -> tuple[str, list[int]]:
     """``text`` as the terminal showed it: without its colour codes and titles
     (``\\x1b[01;32mroot@lab\\x1b[00m:~#``, or ``[01;32m`` twice or more on a line, whose
-    escape was lost), each backspace taking the character before it; and the lines that
-    had them (1-based)."""
+    escape was lost; ``[?2004h`` and a title ``]0;root@lab: ~`` whose escapes were lost),
+    each backspace taking the character before it; and the lines that had them (1-based)."""
     out: list[str] = []
     changed: list[int] = []
     for number, line in enumerate(text.split("\n"), start=1):
         plain = _ANSI.sub("", line)
         if len(_LOST_ESCAPE.findall(plain)) >= 2:
             plain = _LOST_ESCAPE.sub("", plain)
+        plain = _LOST_MODE.sub("", plain)
+        if (title := _LOST_TITLE.match(plain)) and (at := plain.find(title[1], title.end())) > 0:
+            plain = plain[at:]  # the title names user@host, and so does the prompt after it
         while "\b" in plain:  # a backspace typed at the prompt: the character before is gone
             plain = re.sub(r"[^\b]?\x08", "", plain, count=1)
         if plain != line:
