@@ -65,11 +65,14 @@ from iplab.words import (
     changes_routes,
     changes_what_verify_sees,
     flushes_the_hosts_tables,
+    inside_netns,
     ip_netns,
     lists_every_netns,
+    netns_scoped,
     reaches_every_netns,
     reaches_the_hosts_rules,
     reads_only,
+    simple_commands,
     strip_sudo,
 )
 
@@ -757,6 +760,16 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
         space.routes_known = False  # ip -n x route del 10.0.0.0/8: not followed, not verified
     effects = effects_of(op)
     if effects is None:
+        if (space := state.ns(_confined_to(op))) is not None and space.name != ROOT:
+            # ip netns exec right bash -c 'ip link set $IF up': what it does stays in
+            # right, whose links the model no longer knows (as a namespace a process
+            # holds: verify skips it); left's it still does (before, every object of the
+            # lab went unverified)
+            space.unknown = True
+            for link in space.links.values():
+                link.unknown = True
+            space.routes_known = False
+            return
         state.opaque += 1
         return
     here = op.ns if isinstance(op, NetnsExec) else ROOT
@@ -794,6 +807,17 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
     for dev in [] if op.observes or effects.renames else changes_what_verify_sees(op.command):
         if (changed := state.link(here, dev)) is not None:
             changed.unknown = True
+
+
+def _confined_to(op: Raw | NetnsExec) -> str | None:
+    """The namespace a command of unknown effect cannot change anything outside of: one of
+    ``ip netns exec NS`` (or ``ip -n NS``) running only programs whose changes stay in the
+    namespace they run in (:func:`iplab.words.netns_scoped`); None: anywhere."""
+    if isinstance(op, NetnsExec):
+        return op.ns if netns_scoped(op.command) else None
+    one = simple_commands(op.command) or []
+    inside = ip_netns(op.command) or (inside_netns(one[0])[0] if len(one) == 1 else None)
+    return inside if inside and netns_scoped(op.command) else None
 
 
 def lab_addresses(ops: Iterable[Op]) -> set[str]:

@@ -11,7 +11,7 @@ from iplab.claims import Owned, is_automatic
 from iplab.names import ROOT
 from iplab.plan import Plan, build, expected_state
 from iplab.state import Link, Namespace, State
-from iplab.verify import Difference, diff
+from iplab.verify import Difference, diff, unknowable, verdict
 from iplab.verify import DifferenceKind as Kind
 from tests.conftest import BLOG_SCENARIO
 
@@ -183,3 +183,29 @@ def test_only_what_verify_compares_makes_a_link_unknown(command: str, unknown: l
         f"  - action: netns exec\n    in: a\n    command: {command!r}\n"
     )
     assert unknowable(expected_state(build(scenario.load_text(text, "t.yaml")))) == unknown
+
+
+def test_a_command_of_unknown_effect_in_one_namespace_leaves_the_others_known() -> None:
+    """``ip netns exec right bash -c 'ip link set $IF up'`` changes what only the shell knows,
+    in right alone: left's objects are still verified (before, none of the lab's were, and
+    verify said OK having compared nothing; CI caught the new "nothing compared" on
+    corpus 33)."""
+    from iplab import scenario
+    from iplab.plan import build, expected_state
+
+    lab = (
+        "name: c\nsetup:\n  - action: netns add\n    name: left\n  - action: netns add\n"
+        "    name: right\n  - action: link add\n    name: vl\n    type: veth\n    peer: vr\n"
+        "    netns: left\n    peer_netns: right\n  - action: raw\n    command: ip netns exec"
+        " right bash -c 'ip link set $IF up'\n    shell: true\n"
+    )
+    expected = expected_state(build(scenario.load_text(lab, "c.yaml")))
+    assert unknowable(expected) == ["right"]
+    assert verdict(expected) == (
+        "the kernel holds what the scenario promised (1 namespaces, 2 links; 1 skipped)"
+    )
+    anywhere = lab.replace("ip netns exec right bash -c 'ip link set $IF up'", "make up")
+    assert sorted(unknowable(expected_state(build(scenario.load_text(anywhere, "c.yaml"))))) == [
+        "left",
+        "right",
+    ]
