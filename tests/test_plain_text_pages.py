@@ -166,3 +166,14 @@ def test_the_shell_s_history_is_read_as_commands() -> None:
     steps, _ = _imported(TEXT / "history.txt")
     assert [type(s.op) for s in steps[:2]] == [NetnsAdd, NetnsAdd]
     assert not any(isinstance(s.op, Raw) for s in steps)  # (history's own line: no step)
+
+
+def test_a_usage_text_printed_in_a_block_is_output() -> None:
+    """Hunt P: ``ip netns help``'s usage, pasted under it without prompts, made steps of
+    ``ip netns add NAME``, ``ip netns attach NAME PID`` and ``ip netns monitor``."""
+    steps, _ = _imported(TEXT / "help-output.md")
+    texts = [getattr(s.op, "name", None) for s in steps]
+    assert "NAME" not in texts
+    assert len(steps) == 11
+    result = import_text((TEXT / "help-output.md").read_text(), "markdown", "h.md")
+    assert "monitor" not in "\n".join(result.lines)

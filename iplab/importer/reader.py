@@ -848,6 +848,8 @@ class Reader:
             elif not body:  # a blank line, or an empty prompt
                 if not prompted and state == "speaking":
                     self.output(text, number)
+            elif state == "usage" and _usage_text(text):
+                self.output(text, number)  # (ip netns help's "\tip netns add NAME": no step)
             elif body.startswith("#"):
                 if not body.startswith("#!"):
                     self.comment(body, number)
@@ -869,6 +871,8 @@ class Reader:
                 body = self._typed_as_ascii(body, number)
                 kept = len(self.events)
                 i, state = self.command(strip_comment(body), number, lines, i, prompted)
+                if not prompted and self.markdown and _asks_for_help(body):
+                    state = "usage"  # what it prints looks like the commands it describes
                 if len(written) > 1 and self.keep_variables:  # (expanded: one line, as 0.1)
                     self._as_written(kept, "\n".join(written), number + len(written) - 1)
 
@@ -2127,6 +2131,18 @@ def _matched(text: str, start: int, opening: str, closing: str) -> int:
                 return i
         i += 1
     return len(text)
+
+
+def _asks_for_help(body: str) -> bool:
+    """``ip netns help``, ``brctl --help``, ``tc -h``: a command that prints its usage."""
+    words = body.split()
+    return len(words) >= 2 and words[-1] in ("help", "--help", "-h", "-?", "usage")
+
+
+def _usage_text(line: str) -> bool:
+    """A line of a usage text (``Usage: ip netns list``, ``\tip netns add NAME``, ``NETNSID
+    := auto | POSITIVE-INT``): indented, or ``Usage:``, or a grammar's ``:=``."""
+    return line[:1] in (" ", "\t") or line.lstrip().lower().startswith("usage") or ":=" in line
 
 
 def _opens_a_shell(call: _Call) -> bool:
