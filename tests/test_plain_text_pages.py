@@ -177,3 +177,16 @@ def test_a_usage_text_printed_in_a_block_is_output() -> None:
     assert len(steps) == 11
     result = import_text((TEXT / "help-output.md").read_text(), "markdown", "h.md")
     assert "monitor" not in "\n".join(result.lines)
+
+
+def test_a_namespace_s_script_that_only_prints_is_still_a_step() -> None:
+    """Hunt P: ``sudo ip netns exec ns sh -c 'printf hi'`` was kept as a note: not rendered,
+    not run, though the page runs it."""
+    page = (
+        "```bash\nsudo ip netns add hpzt\nsudo ip netns exec hpzt sh -c 'printf hi'\n"
+        "sudo ip netns del hpzt\n```\n"
+    )
+    result = import_text(page, "markdown", "p.md")
+    assert "sudo ip netns exec hpzt sh -c 'printf hi'" in result.lines
+    steps = scenario.load_text(result.yaml, "p.yaml").steps
+    assert len(steps) == 3

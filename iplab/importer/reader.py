@@ -1325,6 +1325,8 @@ class Reader:
             self.sessions.append(_Session(call, [text], self.prompt, opened=text))
             return "silent"
         cmds = self._inside(node, call, self.vars, number, where)
+        if not cmds and end == number:
+            return None  # sh -c 'printf hi' in a namespace: the line as written, a step
         return self._block(text, number, end, cmds, where, "this command")
 
     def _block(  # noqa: PLR0917 - the block's text, place and commands, said once
