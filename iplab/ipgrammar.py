@@ -73,7 +73,14 @@ from iplab.steps import (
     Show,
 )
 from iplab.sysctl import sysctl_writes
-from iplab.words import SHELL_SYNTAX, netns_scoped, reads_only, simple_commands, strip_sudo
+from iplab.words import (
+    SHELL_SYNTAX,
+    netns_scoped,
+    reads_only,
+    simple_commands,
+    strip_sudo,
+    words_with_values,
+)
 
 
 class NoMatch(Exception):
@@ -853,7 +860,8 @@ def effects(command: str, ns: str | None = None) -> Declares | None:
     """What ``command`` (a line that is not typed, run in ``ns``) does to link and namespace
     names: a Declares (empty when it changes none), or None when that is not known."""
     if _NETNS_FILE.search(command):  # ln -s /proc/$PID/ns/net /var/run/netns/x
-        argv = None if SHELL_SYNTAX.search(command) else _split(command)
+        # (a variable in a word is the process's pid: the name is the file's, still)
+        argv = words_with_values(command) if SHELL_SYNTAX.search(command) else _split(command)
         return _netns_file(_without_sudo(argv)) if argv else None
     if SHELL_SYNTAX.search(command):  # echo 1 > /proc/sys/...: a sysctl, no name changes
         return Declares(declared=True) if sysctl_writes(command) else _neutral_line(command, ns)

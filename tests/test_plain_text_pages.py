@@ -190,3 +190,32 @@ def test_a_namespace_s_script_that_only_prints_is_still_a_step() -> None:
     assert "sudo ip netns exec hpzt sh -c 'printf hi'" in result.lines
     steps = scenario.load_text(result.yaml, "p.yaml").steps
     assert len(steps) == 3
+
+
+def test_a_session_s_retries_and_abandoned_lines() -> None:
+    """Hunt P: ``sudo !!`` was a raw step (what bash echoed, the real command, was dropped as
+    output); ``$ ^C`` was a raw step; a line shown failing for want of sudo, then retried
+    with it, made the model refuse the page (as root, the first succeeds)."""
+    result = import_text((TEXT / "bangbang.md").read_text(), "markdown", "b.md")
+    assert result.lines[0] == "sudo ip netns add hpbang"
+    assert "^C" not in result.lines and "sudo !!" not in result.lines
+    assert "line 6: 'sudo !!' read as bash ran it: 'sudo ip netns add hpbang'" in result.warnings
+    assert "line 19: '^C' left at the prompt: not run" in result.warnings
+    assert result.model_error is None
+
+
+def test_a_gist_s_undo_label_announces_its_cleanup() -> None:
+    """Hunt N: ``undo:`` before the last block made its lines setup steps."""
+    steps, _ = _imported(TEXT / "undo-gist.md")
+    assert [s.phase for s in steps][-2:] == ["teardown", "teardown"]
+    assert all(s.phase == "setup" for s in steps[:-2])
+
+
+def test_a_namespace_named_by_a_link_to_a_pid_in_a_variable() -> None:
+    """Hunt N: ``ln -sfT /proc/$pid/ns/net /var/run/netns/web`` named no namespace (with a
+    literal pid, it did)."""
+    from iplab.ipgrammar import effects
+
+    made = effects("ln -sfT /proc/$pid/ns/net /var/run/netns/web")
+    assert made is not None and [e.name for e in made.creates] == ["web"]
+    assert effects("rm /var/run/netns/$NAME") is None  # a name only the shell knows

@@ -104,9 +104,18 @@ def announces_cleanup(notes: Sequence[Note]) -> bool:
     clean up / cleanup / teardown / tear down / delete everything."""
     for i, note in enumerate(notes):
         nearest = i == len(notes) - 1
-        if (note.kind in ("heading", "comment") or nearest) and CLEANUP.search(note.text):
+        said = note.text
+        if (note.kind in ("heading", "comment") or nearest) and (
+            CLEANUP.search(said) or _UNDO_ALONE.match(said)
+        ):
             return True
     return False
+
+
+#: a gist's "undo:" (or "reset", "rollback") said alone before the block that undoes the lab
+_UNDO_ALONE = re.compile(
+    r"\s*(?:undo|roll ?back|reset)(?: (?:it|everything|all|the lab))?\s*[:.!]?\s*$", re.I
+)
 
 
 def assemble(events: Sequence[Event]) -> tuple[list[Draft], list[Note]]:
@@ -182,8 +191,18 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
     allowed = lab_addresses(d.op for d in drafts)
     out: list[Draft] = []
     warnings: list[str] = []
-    for written in drafts:
+    for k, written in enumerate(drafts):
         d = written
+        retried = k + 1 < len(drafts) and _unsudo(drafts[k + 1].cmd.text) == _unsudo(d.cmd.text)
+        if retried and _ERROR_SHOWN.search("\n".join(d.cmd.output)):
+            # ip netns add x ("Operation not permitted"), then sudo ip netns add x (or the
+            # same line again): the retry is the command; as root the first would succeed
+            # and the retry fail
+            warnings.append(
+                f"line {d.cmd.line}: the page shows {d.cmd.text!r} fail, then runs it again"
+                " on the next line: read once, there"
+            )
+            continue
         if isinstance(d.op, Probe) and _fails(d.cmd.output):  # the page shows it failing
             d = replace(d, op=replace(d.op, reachable=False))
         if isinstance(d.op, Probe) and d.op.target not in allowed:
@@ -222,9 +241,14 @@ _NO_REPLY = re.compile(
 _ERROR_SHOWN = re.compile(
     r"^(?:RTNETLINK answers: |Error: |Cannot find device |Device \"[^\"]*\" does not exist"
     r"|connect: |ping: |Object \"[^\"]*\" is unknown|Cannot create namespace file "
-    r"|Command line is not complete|(?:-?bash|sh|zsh): (?:line \d+: )?[^:\n]+: command not found)",
+    r"|Command line is not complete|(?:-?bash|sh|zsh): (?:line \d+: )?[^:\n]+: command not found"
+    r"|.*: Operation not permitted$)",
     re.M,
 )
+
+
+def _unsudo(text: str) -> str:
+    return " ".join(text.split()).removeprefix("sudo ")
 
 
 def _a_ping(d: Draft) -> bool:

@@ -843,11 +843,26 @@ class Reader:
             i += 1
             body = self._command_text(text, prompted)
             self.prompt = prompt_of(text, root_hash=True) if prompted else None
+            if (
+                prompted
+                and body
+                and "!!" in body
+                and i < len(lines)
+                and lines[i][1].strip()
+                and prompt_of(lines[i][1], root_hash=True) is None
+            ):  # sudo !!: bash echoes the line it made of it, and ran that
+                self.warnings.append(
+                    f"line {number}: {body!r} read as bash ran it: {lines[i][1].strip()!r}"
+                )
+                body, i = lines[i][1].strip(), i + 1
             if body is None:
                 self.output(text, number)
             elif not body:  # a blank line, or an empty prompt
                 if not prompted and state == "speaking":
                     self.output(text, number)
+            elif prompted and body.endswith(("^C", "^D")) and self.prompt is not None:
+                # a line the author left with Ctrl-C at the prompt (never ran), or ^D
+                self.warnings.append(f"line {number}: {body!r} left at the prompt: not run")
             elif state == "usage" and _usage_text(text):
                 self.output(text, number)  # (ip netns help's "\tip netns add NAME": no step)
             elif body.startswith("#"):
