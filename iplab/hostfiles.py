@@ -196,6 +196,20 @@ def look(writes: Writes) -> Before:
     )  # fmt: skip
 
 
+def changed_since(before: Before) -> list[str]:
+    """The paths not as ``before`` found them: a file or directory made since, a file whose
+    bytes are others."""
+    out = [f for f in before.created_files if os.path.lexists(f)]
+    for path, data in before.kept:
+        try:
+            with open(path, "rb") as stream:
+                same = stream.read(len(data) + 1) == data
+        except OSError:
+            same = False
+        out += [] if same else [path]
+    return out + [d for d in before.created_dirs if os.path.isdir(d)]
+
+
 def undo_command(before: Before) -> str | None:
     """A shell command that puts the paths back as ``before`` found them (None: nothing to
     do): the files the step created removed, the files it changed given their bytes

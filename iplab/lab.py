@@ -173,6 +173,8 @@ class Session:
         #: key), a chain's policy (by program, table and chain); a run puts back what the
         #: tutorial's own cleanup left otherwise
         self.host_before: dict[tuple[str, ...], str] = {}
+        #: the host files each raw step wrote, as they were before it, and their undo
+        self.files_before: list[tuple[hostfiles.Before, str]] = []
 
     def say(self, text: str = "") -> None:
         self.env.out.write(text + "\n")
@@ -272,7 +274,10 @@ class Session:
                 f"iplab: `{command.text}` changes {', '.join(before.unkept)}, which iplab"
                 " cannot keep a copy of: it will not put it back\n"
             )
-        return hostfiles.undo_command(before)
+        back = hostfiles.undo_command(before)
+        if back is not None:
+            self.files_before.append((before, back))
+        return back
 
     def put_back(self) -> list[str]:
         """After the tutorial's own cleanup: each sysctl and chain policy of the host the lab
@@ -302,6 +307,17 @@ class Session:
             )
             if result.ok:
                 said.append(f"{what}: {now} -> {old}")
+        # the files the steps wrote, last first (a rehearsal ends as down would have left
+        # them: a cat > /tmp/lab/resolv.conf <<EOF the cleanup forgot was left behind)
+        for before, back in reversed(self.files_before):
+            if not (changed := hostfiles.changed_since(before)):
+                continue
+            argv = ("bash", "-c", back)
+            result = self.env.runner.execute(
+                argv, True, meta={"kind": "command", "text": back, "phase": "undo"}
+            )
+            if result.ok:
+                said.append(", ".join(changed))
         return said
 
     def _scoped(self, command: Command, op: NetnsDelAll) -> Command:

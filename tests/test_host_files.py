@@ -168,3 +168,44 @@ def test_a_directory_cp_r_made_is_removed(tmp_path: Path) -> None:
     assert undo is not None
     subprocess.run(["bash", "-c", undo], check=True)
     assert not target.exists() and source.exists()
+
+
+@pytest.mark.kernel
+def test_a_here_document_writes_its_file_and_a_rehearsal_puts_it_back(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    """Hunt N: ``cat > conf <<EOF ... EOF`` was a note (never run: the next step, reading
+    it, failed). It runs as one line now, printed as the page wrote it; and a rehearsal
+    whose cleanup forgets the file (the tutorial's teardown ran, not the journal's undo)
+    puts it back too (before, only down and a rollback did)."""
+    etc = tmp_path / "etc"
+    page = textwrap.dedent(f"""\
+        # DNS for a namespace
+
+        ```bash
+        sudo ip netns add red
+        sudo mkdir -p {etc}/conf
+        cat > {etc}/conf/resolv.conf <<EOF
+        nameserver 192.0.2.53
+        search "lab" \\$HOME $((1 + 1))
+        EOF
+        sudo ip netns exec red cat {etc}/conf/resolv.conf
+        ```
+
+        ## Clean up
+
+        ```bash
+        sudo ip netns del red
+        ```
+        """)
+    result = import_text(page, "markdown", "dns.md")
+    assert "here-document" not in " ".join(result.warnings)
+    assert f"cat > {etc}/conf/resolv.conf <<EOF\nnameserver 192.0.2.53\n" in "\n".join(result.lines)
+    lab = tmp_path / "dns.yaml"
+    lab.write_text(result.yaml)
+    run = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
+    said = run.stdout + run.stderr
+    assert run.returncode == 0, said
+    assert 'nameserver 192.0.2.53\nsearch "lab" $HOME 2\n' in run.stdout  # as bash writes it
+    assert f"put back {etc}/conf/resolv.conf; {etc}/conf, {etc}" in run.stdout
+    assert not etc.exists()

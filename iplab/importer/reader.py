@@ -1978,6 +1978,12 @@ class Reader:
             sudo = "sudo " if call.sudo else ""
             lines = [f"{sudo}ip {opts}{r}" for r in rows if r and not r.startswith("#")]
             return self._commands(lines, inside, number, where)
+        if parts is not None and call is not None and call.program in ("cat", "tee"):
+            # cat > /etc/netns/red/resolv.conf <<EOF (a file the next steps read): run as
+            # one line that feeds the document to the same command, as bash would
+            line = _fed_line(shellread.source(node).splitlines()[0], parts[1], parts[2])
+            if line is not None:
+                return self._commands([line], inside, number, where)
         if parts is None or call is None or call.inside is None or call.script is not None:
             self.warnings.append(
                 f"{where}: a here-document is kept as a note, not run"
@@ -2148,6 +2154,51 @@ def _matched(text: str, start: int, opening: str, closing: str) -> int:
                 return i
         i += 1
     return len(text)
+
+
+#: a here-document's operator and its word (``<<EOF``, ``<<-'EOF'``, ``<< "END"``)
+_HEREDOC_OP = re.compile(r"<<(-?)\s*(['\"]?)\\?([A-Za-z_][A-Za-z0-9_]*)\2")
+
+
+def _fed_line(first: str, body: str, expands: bool) -> str | None:
+    """``cat > F <<EOF`` + its document as one line a shell runs the same way: ``printf
+    '%s\\n' LINE... | cat > F`` (each line single-quoted when the word was quoted, else
+    double-quoted: the same expansions a here-document makes). None: not one document."""
+    found = list(_HEREDOC_OP.finditer(first))
+    if len(found) != 1:
+        return None
+    strip_tabs = found[0][1] == "-"
+    lines = body.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if strip_tabs:
+        lines = [line.lstrip("\t") for line in lines]
+    if expands and any((len(line) - len(line.rstrip("\\"))) % 2 for line in lines):
+        return None  # a line continued with \ (joined in the document): left as a note
+
+    def quoted(line: str) -> str:
+        return _double_quoted(line) if expands else shlex.quote(line)
+
+    rest = " ".join((first[: found[0].start()] + first[found[0].end() :]).split())
+    fed = f"printf '%s\\n' {' '.join(map(quoted, lines))}" if lines else "printf ''"
+    return f"{fed} | {rest}"
+
+
+def _double_quoted(text: str) -> str:
+    """A line of a here-document whose word was not quoted, in double quotes that expand it
+    the same way: ``$``, a backquote and a backslash before ``$ ` \\`` are the same there;
+    a ``"`` is the document's own, and so is a backslash before it."""
+    out: list[str] = []
+    k = 0
+    while k < len(text):
+        c, after = text[k], text[k + 1 : k + 2]
+        if c == "\\" and after and after in "$`\\":
+            out.append(c + after)
+            k += 2
+            continue
+        out.append('\\"' if c == '"' else "\\\\" if c == "\\" and after == '"' else c)
+        k += 1
+    return '"' + "".join(out) + '"'
 
 
 def _asks_for_help(body: str) -> bool:
