@@ -54,6 +54,8 @@ def request(command: str) -> Request | None:
     tcpdump`` is read as ``pkill tcpdump``: the namespaces share the host's processes, so
     run as written it would signal every tcpdump of the host."""
     argv = plain_words(command)
+    if argv is None:  # kill $(pgrep -f x), pgrep -f x | xargs kill: a pkill, as bash ran it
+        return _fed_kill(command)
     ns, inner = inside_netns(argv or [])
     if ns is not None and inner[0] in ("pkill", "killall"):
         argv = inner  # a namespace holds no process of its own: the host's all match
@@ -69,14 +71,18 @@ def request(command: str) -> Request | None:
         option = args.pop(0)
         if option in ("-s", "--signal") and args and program != "pkill":
             sig = _signal(args.pop(0))
-        elif option == "-f" and program == "pkill":
+        elif option in ("-f", "--full") and program == "pkill":
             full = True
-        elif option == "-x" and program == "pkill":
+        elif option in ("-x", "--exact") and program == "pkill":
             exact = True
-        elif option == "-q" and program == "killall":
+        elif option in ("-q", "--quiet") and program == "killall":
             continue
+        elif program == "pkill" and option in ("--newest", "--oldest", "--echo"):
+            continue  # (the newest of the lab's: iplab signals each of the lab's that match)
+        elif program == "pkill" and re.fullmatch(r"-[fxnoe]+", option):
+            full, exact = full or "f" in option, exact or "x" in option
         else:
-            sig = _signal(option[1:])
+            sig = _signal(option[1:].removeprefix("-"))
         if sig is None:
             return None
     args = args[1:] if args[:1] == ["--"] else args
@@ -87,6 +93,102 @@ def request(command: str) -> Request | None:
     if len(args) != 1:
         return None
     return Request(program, sig, pattern=args[0], full=full, exact=program == "killall" or exact)
+
+
+_SIGNAL_WORDS = r"(?:\s+(?:-s\s+\S+|--signal\s+\S+|-\S+))*"
+#: kill [-SIG] $(LISTING) or `LISTING`; LISTING | xargs [-r] kill [-SIG] (sudo anywhere)
+_KILL_OF = re.compile(rf"kill(?P<sig>{_SIGNAL_WORDS})\s+(?:\$\((?P<a>[^()]+)\)|`(?P<b>[^`]+)`)")
+_XARGS_KILL = re.compile(
+    rf"(?P<a>.+?)\|\s*(?:sudo\s+)?xargs(?:\s+-r|\s+--no-run-if-empty)*\s+(?:sudo\s+)?kill"
+    rf"(?P<sig>{_SIGNAL_WORDS})"
+)
+
+
+def _fed_kill(command: str) -> Request | None:
+    """``kill $(pgrep -f P)``, ``kill -9 `pidof nc```, ``pgrep -f P | xargs kill``, ``kill
+    $(ps aux | grep '[h]ttp.server' | awk '{print $2}')``: the pkill (or killall) they are,
+    which iplab limits to the lab; None: another line. Run as written, each signalled the
+    host's processes that match, and iplab's own step with them (its ``bash -c`` holds the
+    pattern)."""
+    line = " ".join(w for w in command.split() if w != "sudo")
+    found = _KILL_OF.fullmatch(line) or _XARGS_KILL.fullmatch(line)
+    if found is None:
+        return None
+    sig = _signal_of(found["sig"].split())
+    listing = _listed(found["a"] or found.groupdict().get("b") or "")
+    if sig is None or listing is None:
+        return None
+    program, pattern, full, exact = listing
+    return Request(program, sig, pattern=pattern, full=full, exact=exact)
+
+
+def _signal_of(words: list[str]) -> int | None:
+    """The signal ``kill``'s options name (``-9``, ``-KILL``, ``-s INT``); default TERM."""
+    if not words:
+        return int(signal.SIGTERM)
+    if words[0] in ("-s", "--signal") and len(words) == 2:
+        return _signal(words[1])
+    return _signal(words[0][1:]) if len(words) == 1 else None
+
+
+def _listed(listing: str) -> tuple[str, str, bool, bool] | None:
+    """What a listing of pids names: ``pgrep [-f] [-x] P`` (pkill's), ``pidof NAME``
+    (killall's), ``ps ... | grep P [| grep -v grep] | awk '{print $2}'`` (pkill -f's, the
+    ``[h]ttp`` trick undone); None: another listing."""
+    stages = [stage.strip() for stage in listing.split("|")]
+    try:
+        words = shlex.split(stages[0])
+    except ValueError:
+        return None
+    if len(stages) == 1 and words[:1] == ["pidof"] and len(words) == 2:
+        return "killall", words[1], False, True
+    if len(stages) == 1 and words[:1] == ["pgrep"]:
+        options = [w for w in words[1:] if w.startswith("-")]
+        rest = [w for w in words[1:] if not w.startswith("-")]
+        if len(rest) != 1 or not all(re.fullmatch(r"-[fxnol]+|--full|--exact", o) for o in options):
+            return None
+        full = any("f" in o for o in options if not o.startswith("--")) or "--full" in options
+        exact = any("x" in o for o in options if not o.startswith("--")) or "--exact" in options
+        return "pkill", rest[0], full, exact
+    if words[:1] != ["ps"] or len(stages) < 3 or not stages[-1].startswith("awk"):
+        return None
+    patterns = []
+    for stage in stages[1:-1]:
+        try:
+            grep = shlex.split(stage)
+        except ValueError:
+            return None
+        if grep == ["grep", "-v", "grep"]:
+            continue
+        if len(grep) != 2 or grep[0] != "grep":
+            return None
+        patterns.append(re.sub(r"\[(.)\]", r"\1", grep[1]))
+    return ("pkill", patterns[0], True, False) if len(patterns) == 1 else None
+
+
+def unscoped_signal(command: str) -> str | None:
+    """A line that signals processes iplab cannot limit to the lab: ``pkill``/``killall``
+    with options iplab does not read, or within shell syntax; ``kill`` of a pid written
+    out (the author's machine's: here, another process) or fed by a listing; ``xargs
+    kill``. The part that does it; None: none (``kill %1``, ``kill $PID``, a scoped pkill)."""
+    if request(command) is not None:
+        return None
+    for words in simple_commands(command) or []:
+        argv = [w for w in words if w != "sudo"]
+        argv = inside_netns(argv)[1] if argv else argv
+        if not argv:
+            continue
+        program, args = argv[0].rsplit("/", 1)[-1], argv[1:]
+        if program in ("pkill", "killall") or (program == "xargs" and "kill" in args):
+            return shlex.join(argv)
+        pids = [w for w in args if w.isdigit()] + [w for w in args[1:] if w == "-1"]
+        if program == "kill" and pids:  # (kill -9 -1: every process the user may signal)
+            return shlex.join(argv)
+    listed = re.search(
+        r"\bkill\b[^|;&]*(?:\$\(|`)\s*(?:sudo\s+)?(?:pgrep|pidof|ps|lsof|fuser|ss|netstat)\b",
+        command,
+    )  # (kill $(cat pidfile): the pid the lab's job wrote there, no listing of the host's)
+    return "kill $(...)" if listed else None
 
 
 #: listening servers, by program: the options that make one listen (None: it always does)

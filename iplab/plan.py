@@ -17,6 +17,7 @@ from iplab import memo
 from iplab.claims import Owned, check_claims
 from iplab.errors import UsageError
 from iplab.inverse import Undo
+from iplab.jobs import unscoped_signal
 from iplab.model import Judge, ModelError, lab_addresses
 from iplab.names import ROOT
 from iplab.prefix import with_prefix
@@ -126,6 +127,34 @@ def check_removals(scenario: Scenario, judge: Judge | None = None) -> None:
             known.update(op.sets)
 
 
+def check_signals(scenario: Scenario, judge: Judge | None = None) -> None:
+    """A line that signals processes iplab cannot limit to the lab (``pkill -u bob x``, ``kill
+    48213``, ``kill $(lsof -t -i :80)``, ``sleep 1; pkill nc``): refused. Run as written it
+    reaches the host's processes that match (hunt Q: a decoy server of the host was killed
+    by ``pkill --full``, ``kill $(pgrep -f ...)``, ``pgrep ... | xargs kill``)."""
+    for step in scenario.steps:
+        op = step.op
+        texts = (
+            (op.command, op.undo or "")
+            if isinstance(op, Raw)
+            else ((op.command,) if isinstance(op, NetnsExec) else ())
+        )
+        for text in texts:
+            found = unscoped_signal(text)
+            if found is None:
+                continue
+            error = ModelError(
+                f"runs {found}: it signals processes of the host, not only the lab's",
+                step.loc,
+                "write it as iplab limits it to the lab: kill %N (a job of the tutorial),"
+                " pkill [-f] [-x] PATTERN, killall NAME, kill $(pgrep [-f] PATTERN), or"
+                " pgrep [-f] PATTERN | xargs kill, on a line of its own",
+            )
+            if judge is None:
+                raise error
+            judge.object(error)
+
+
 def check_probes(scenario: Scenario, judge: Judge | None = None) -> None:
     """A probe may only target an address of the lab: no traffic leaves the lab."""
     allowed = lab_addresses(step.op for step in scenario.steps)
@@ -160,6 +189,7 @@ def build(
     judge = Judge(strict=not lenient)
     check_probes(scenario, judge if lenient else None)
     check_removals(scenario, judge if lenient else None)
+    check_signals(scenario, judge if lenient else None)
     owned = owned_by(scenario)
     render = renderer(tuple(template_dirs), template_check() if template_dirs else None)
     planned: list[PlannedCommand] = []

@@ -26,8 +26,10 @@ from iplab import scenario, undo
 from iplab.context import make_env
 from iplab.errors import ScenarioError
 from iplab.importer.convert import import_text
-from iplab.jobs import Request, matches, pick, request, serves
+from iplab.jobs import Request, matches, pick, request, serves, unscoped_signal
 from iplab.journal import Journal
+from iplab.model import ModelError
+from iplab.plan import build
 from iplab.runner import start_time
 from iplab.words import background_job, unquieted, without_background
 from tests.kernel import iplab, netns_names, sleepers
@@ -266,6 +268,20 @@ def test_a_server_started_in_the_background_serves_after_its_step(
         ("pkill -u root sshd", None),  # an option iplab does not read
         ("pkill -BOGUS x", None),
         ("killall a b", None),
+        # hunt Q: what ran as written and killed the host's decoy server
+        ("pkill --full 'http.server 1'", Request("pkill", signal.SIGTERM,
+                                                 pattern="http.server 1", full=True)),
+        ("pkill -n -e -f srv", Request("pkill", signal.SIGTERM, pattern="srv", full=True)),
+        ("kill $(pgrep -f 'http.server 1')", Request("pkill", signal.SIGTERM,
+                                                     pattern="http.server 1", full=True)),
+        ("pgrep -f srv | sudo xargs kill", Request("pkill", signal.SIGTERM, pattern="srv",
+                                                   full=True)),
+        ("kill -9 $(ps aux | grep '[h]ttp.server' | awk '{print $2}')",
+         Request("pkill", signal.SIGKILL, pattern="http.server", full=True)),
+        ("kill `pidof nc`", Request("killall", signal.SIGTERM, pattern="nc", exact=True)),
+        ("kill -s INT $(pgrep -x nc)", Request("pkill", signal.SIGINT, pattern="nc",
+                                               exact=True)),
+        ("kill $(pgrep -u bob nc)", None),
     ],
 )  # fmt: skip
 def test_what_a_job_control_command_asks(command: str, asked: Request | None) -> None:
@@ -477,3 +493,62 @@ def test_background_is_only_for_a_command_kept_as_written() -> None:
             " stop_after: 3}\n",
             "b.yaml",
         )
+
+
+@pytest.mark.parametrize(
+    ("command", "unscoped"),
+    [
+        ("kill 48213", "kill 48213"),  # the author's pid: here, another process
+        ("kill -9 -1", "kill -9 -1"),
+        ("pkill -u bob x", "pkill -u bob x"),
+        ("sleep 1; pkill nc", "pkill nc"),
+        ("kill $(lsof -t -i :80)", "kill $(...)"),
+        ("pidof nc | xargs -n1 kill", "xargs -n1 kill"),
+        ("kill %1", None),
+        ("kill $PID", None),  # $! (the importer's job), or a value a step read
+        ("kill $(cat /tmp/lab/nc.pid)", None),  # the pid a job of the lab wrote
+        ("pkill -f http.server", None),
+        ("kill $(pgrep -f srv)", None),
+    ],
+)
+def test_a_signal_iplab_cannot_limit_to_the_lab_is_found(
+    command: str, unscoped: str | None
+) -> None:
+    assert unscoped_signal(command) == unscoped
+
+
+def test_the_model_refuses_it_before_anything_runs() -> None:
+    lab = "name: k\nsetup:\n  - action: raw\n    command: kill $(lsof -t -i :80)\n    shell: true\n"
+    with pytest.raises(
+        ModelError, match=r"runs kill \$\(\.\.\.\): it signals processes of the host"
+    ):
+        build(scenario.load_text(lab, "k.yaml"))
+
+
+@pytest.mark.kernel
+def test_kill_through_a_listing_reaches_only_the_labs_processes(
+    prefix: str, state_dir: Path, tmp_path: Path, own_sleep: int
+) -> None:
+    """Hunt Q: ``pkill --full``, ``kill $(pgrep -f ...)`` and ``pgrep -f ... | xargs kill``
+    ran as written: a server of the host that matched was killed (and the step's own bash,
+    whose command line holds the pattern). Each is read as the pkill it is."""
+    seconds = own_sleep
+    outside = subprocess.Popen(["sleep", str(seconds)])
+    script = (
+        f"ip netns add n1\nip netns exec n1 sleep {seconds} &\n"
+        f"kill $(pgrep -f 'sleep {seconds}')\n"
+        f"ip netns exec n1 sleep {seconds} &\npgrep -f 'sleep {seconds}' | xargs kill\n"
+        f"ip netns exec n1 sleep {seconds} &\npkill --full 'sleep {seconds}'\n"
+    )
+    lab = tmp_path / "kl.yaml"
+    lab.write_text(import_text(script, "shell", "kl.sh").yaml)
+    try:
+        run = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
+        said = run.stdout + run.stderr
+        assert run.returncode == 0, said
+        assert said.count(f"(sleep {seconds})\n") == 3, said  # the lab's three, one each
+        assert outside.poll() is None, "the host's process is left alone"
+        assert sleepers(seconds) == [outside.pid]
+    finally:
+        outside.kill()
+        outside.wait()

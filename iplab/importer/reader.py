@@ -60,6 +60,9 @@ KNOWN_PROGRAMS = frozenset(
         *("export", "set", "sleep", "cd", "grep", "systemctl", "readlink", "chmod", "kill"),
         *("exit", "logout", "for", "source", "trap", "wait", "pidof", "pgrep", "pkill"),
         *("killall", "make", "timeout", "env", "true", "jobs", "which", "doas", "pkexec"),
+        # hunt Q: a server started at a # root prompt through these was read as output
+        *("nohup", "setsid", "disown", "stdbuf", "dnsmasq", "dhcpd", "radvd", "ssh", "scp"),
+        *("telnet", "ip6tables-save", "xargs", "awk", "sed", "journalctl", "resolvectl"),
     }
 )
 #: fenced code blocks whose lines are commands (besides a block with no language)
