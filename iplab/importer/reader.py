@@ -826,6 +826,29 @@ class Reader:
         ref = _REF.match(program)
         return ref is not None and self.vars.knows(ref[1] or ref[2])
 
+    def _checks_and_stops(self, node: shellread.Node) -> bool:
+        """``A && B`` or ``A || B`` whose last part only says something and stops (``exit``,
+        ``return``, or a function of the input that does only that: ``die``, ``usage``)."""
+        parts = [c for c in node.named_children if c.type != "comment"]
+        if len(parts) != 2 or (
+            "exit" not in shellread.source(node)
+            and not any(p in self.functions for p in _programs(parts[1]))
+        ):
+            return False
+        stops = False
+        for program in _programs(parts[1]):
+            body = self.functions.get(program)
+            if body is not None:
+                inner = _programs(body)
+                if not all(p in _NARRATION or p == "return" for p in inner) or "exit" not in inner:
+                    return False
+                stops = True
+            elif program in ("exit", "return"):
+                stops = True
+            elif program not in _NARRATION:
+                return False
+        return stops
+
     def block(self, lines: Sequence[tuple[int, str]], shell_lang: bool) -> None:
         """One block of code: a whole script (``shell_lang``), or a fenced block of a page."""
         lines = [(number, _TYPESET_PROMPT.sub(r"\1 ", text)) for number, text in lines]
@@ -1206,6 +1229,13 @@ class Reader:
     def _syntax(self, node: shellread.Node, text: str, number: int, end: int) -> str | None:
         """A statement the shell grammar tells apart; None: an ordinary line."""
         where = f"line {number}" if end == number else f"lines {number}-{end}"
+        if node.type == "list" and self._checks_and_stops(node):
+            # [[ $EUID -ne 0 ]] && { echo "run as root"; exit 1; }, command -v brctl ||
+            # die "no brctl": a check of the author's that says something and stops (run
+            # as two steps, the check failed the run as root; its helper was "missing")
+            self.warnings.append(f"{where}: a check of the author's; not run ({text})")
+            self.note("comment", text, number, end)
+            return "speaking"
         if node.type in ("list", "redirected_statement") and (
             cmds := self._sequence(node, number, where)
         ):  # (a line of narration alone, echo hi > /dev/null, stays what it was)
@@ -1271,6 +1301,14 @@ class Reader:
         self._flag(node, where)
         if node.type != "command":
             return None
+        said = [shellread.source(w) for w in shellread.words(node)]
+        if (
+            len(said) == 2
+            and said[0] in self.functions
+            and said[1] in _ALL_ARGUMENTS
+            and self._main(said[0], text, number)
+        ):  # main "$@" at the bottom: its case "$1" in up) ... down) ...
+            return "speaking"
         call = self._call(node, self.vars)
         if call is None:
             return None
@@ -1446,6 +1484,38 @@ class Reader:
         self._keep(Block(tail, number + cut, last, downs, cleanup=True, standalone=False))
         return True
 
+    def _main(self, name: str, text: str, number: int) -> bool:
+        """``main "$@"`` at the bottom of a lab script whose ``main`` holds its ``case "$1"
+        in up) ...;; down) ...;; esac``: this line is the setup (the up branch), and the down
+        branch the teardown, printed nowhere (the function's lines are printed where it is
+        defined; a printed script runs it with its argument). False: no such case."""
+        cases = [
+            node for node in shellread.statements(self.functions[name])
+            if node.type == "case_statement"
+            and _POSITIONAL.search(shellread.source(node.child_by_field_name("value") or node))
+        ]  # fmt: skip
+        if len(cases) != 1:
+            return False
+        up = down = None
+        for item in (c for c in cases[0].children if c.type == "case_item"):
+            said = {shellread.unquoted(p) for p in item.children_by_field_name("value")}
+            if up is None and said & _UP_WORDS:
+                up = item
+            elif down is None and said & _DOWN_WORDS:
+                down = item
+        if up is None or down is None:
+            return False
+        ups = self._statements(_item_body(up), self.vars, number, None)
+        downs = self._statements(_item_body(down), self.vars, number, None)
+        if not ups or not downs:
+            return False
+        self._keep(Block(text, number, number, ups, standalone=False))
+        self.note(
+            "comment", f"{name}'s down branch (the script run with down): {name} down", number
+        )
+        self._keep(Block("", number, number, downs, cleanup=True, standalone=False))
+        return True
+
     def _count_job(self, text: str) -> None:
         """A command run in the background (``&``, or a server iplab runs so): ``$!`` is now
         its job, ``%N``."""
@@ -1581,6 +1651,9 @@ class Reader:
                     if held == (node.children[1].type == "&&"):
                         out += self._statements([node.children[2]], scope, number, inside)
                     continue
+            if node.type == "list" and self._checks_and_stops(node):  # need ip: command -v ...
+                self.warnings.append(f"{where}: a check of the author's; not run")
+                continue
             if _backgrounded(node):  # server &: as written, a job left running
                 text, unresolved = scope.expand(shellread.one_line(shellread.source(node)))
                 self._unresolved(unresolved, scope, where)
@@ -2410,6 +2483,20 @@ def _branch(node: shellread.Node, scope: ShellVars) -> list[shellread.Node] | No
         if holds:
             return body
     return []
+
+
+def _programs(node: shellread.Node) -> list[str]:
+    """The programs the commands under ``node`` run (their first words)."""
+    programs = []
+    stack = [node]
+    while stack:
+        child = stack.pop()
+        if child.type == "command":
+            name = child.child_by_field_name("name")
+            programs.append(shellread.source(name) if name is not None else "")
+        else:
+            stack.extend(child.named_children)
+    return programs
 
 
 def _guard(node: shellread.Node) -> bool:

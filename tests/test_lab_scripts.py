@@ -1,0 +1,85 @@
+"""Lab scripts people keep in a repository (hunt S): programs, not transcripts.
+
+* ``[[ $EUID -ne 0 ]] && { echo "run as root"; exit 1; }`` was two steps, and the test's
+  failure failed the run as root (bash's ``set -e`` lets a ``&&`` list's test fail);
+  ``command -v ip >/dev/null || die "missing ip"`` made the preflight ask for a program
+  named ``die``, the script's own helper. Such a check is a note, with a warning.
+* ``main "$@"`` at the bottom, whose ``main`` holds the ``case "$1" in up) ... down)``:
+  the whole lab was one raw step the preflight refused ("this host does not have main").
+  The line is the setup (the ``up`` branch), the ``down`` branch the teardown.
+
+The inputs are the hunt's own scripts (tests/fixtures/scripts).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from iplab import scenario
+from iplab.importer.convert import import_text
+from iplab.plan import build
+from iplab.steps import LinkAdd, NetnsAdd, NetnsDel, Raw
+from tests.kernel import iplab, netns_names
+
+SCRIPTS = Path(__file__).parent / "fixtures" / "scripts"
+
+
+def _import(name: str) -> tuple[scenario.Scenario, tuple[str, ...]]:
+    text = (SCRIPTS / name).read_text(encoding="utf-8")
+    result = import_text(text, "shell", name, base=SCRIPTS)  # (source ./lab.env: beside it)
+    return scenario.load_text(result.yaml, f"{name}.yaml"), result.warnings
+
+
+def test_a_check_that_says_something_and_stops_is_not_run() -> None:
+    sc, warnings = _import("root-check.sh")
+    raws = [s.op.command for s in sc.steps if isinstance(s.op, Raw)]
+    assert not any("EUID" in r or "command -v" in r for r in raws), raws
+    assert (
+        'line 18: a check of the author\'s; not run ([[ $EUID -ne 0 ]] && { echo "run as root";'
+        " exit 1; })"
+    ) in warnings
+    assert "line 19: a check of the author's; not run (command -v ip >/dev/null || exit 1)" in (
+        warnings
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "check"),
+    [
+        ('[ "$(id -u)" -eq 0 ] || { echo "as root, please"; exit 1; }', True),
+        ("command -v brctl >/dev/null || die 'no brctl'", True),
+        ("ip netns list | grep -qw red && die 'already up'", True),
+        ("ip link show br0 >/dev/null 2>&1 && ip link del br0", False),  # it changes the lab
+        ("mkdir -p /tmp/x && echo done", False),
+    ],
+)
+def test_which_lists_are_checks(line: str, check: bool) -> None:
+    script = f'die() {{ echo "$*" >&2; exit 1; }}\nip netns add red\n{line}\n'
+    result = import_text(script, "shell", "s.sh")
+    assert any("a check of the author's" in w for w in result.warnings) is check
+
+
+def test_main_with_the_script_s_arguments_is_its_up_and_down() -> None:
+    sc, _ = _import("main-args.sh")
+    setup = [s.op for s in sc.setup]
+    assert sum(isinstance(op, NetnsAdd) for op in setup) >= 2
+    assert any(isinstance(op, LinkAdd) for op in setup)
+    assert [type(s.op) for s in sc.teardown][-1] is NetnsDel
+    assert not any(isinstance(op, Raw) and op.command.startswith("main") for op in setup)
+    text = build(sc)
+    assert [c.command.text for c in text.setup][-1] != 'main "$@"'  # (its steps run)
+
+
+@pytest.mark.kernel
+def test_a_script_s_main_runs_up_then_down(prefix: str, state_dir: Path, tmp_path: Path) -> None:
+    text = (SCRIPTS / "main-args.sh").read_text()
+    result = import_text(text, "shell", "main-args.sh", base=SCRIPTS)
+    lab = tmp_path / "main.yaml"
+    lab.write_text(result.yaml)
+    run = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
+    said = run.stdout + run.stderr
+    assert run.returncode == 0, said
+    assert "== nothing of the lab remains" in run.stdout
+    assert [n for n in netns_names() if n.startswith(prefix)] == []
