@@ -195,13 +195,32 @@ def unscoped_signal(command: str) -> str | None:
 _SERVERS = frozenset({"iperf", "iperf3", "python3", "python", *NETCATS} - {"telnet"})
 
 
+#: programs that run the next words as a program (``nohup python3 -m http.server``), and
+#: how many of their own words come first (``timeout 5``: one)
+_WRAPPERS = {"nohup": 0, "setsid": 0, "stdbuf": 0, "timeout": 1, "busybox": 0, "exec": 0}
+
+
 def _run_words(command: str) -> list[str] | None:
-    """The words of the program a command runs, after ``sudo`` and ``ip netns exec NS``."""
+    """The words of the program a command runs, after ``sudo``, ``ip netns exec NS`` and
+    a wrapper (``nohup``, ``setsid -f``, ``stdbuf -oL``, ``timeout 5``), its output sent on
+    (``> got.txt``, ``| tee log``: the first command of a pipeline; hunt Q: ``nc -l 7000 >
+    got.txt`` in "another terminal" ran in the foreground until its time limit)."""
     argv = plain_words(command)
-    if argv and argv[0] == "sudo":
-        argv = argv[1:]
-    while argv and (inside := inside_netns(argv))[0] is not None:
-        argv = inside[1]
+    if argv is None and without_background(command) is None:  # (server &: in the background)
+        parts = simple_commands(command)
+        argv = parts[0] if parts and "<" not in command and "&" not in command else None
+    changed = True
+    while argv and changed:
+        changed = False
+        if argv[0] == "sudo":
+            argv, changed = argv[1:], True
+        if argv and (inside := inside_netns(argv))[0] is not None:
+            argv, changed = inside[1], True
+        if argv and argv[0] in _WRAPPERS:
+            rest = list(argv[1:])
+            while rest and rest[0].startswith("-"):  # (setsid -f, stdbuf -oL)
+                rest = rest[1:]
+            argv, changed = rest[_WRAPPERS[argv[0]] :], True
     return argv
 
 
@@ -214,8 +233,9 @@ def serves(command: str) -> bool:
     if not argv or argv[0].rsplit("/", 1)[-1] not in _SERVERS:
         return False
     program, args = argv[0].rsplit("/", 1)[-1], argv[1:]
-    if program.startswith("python"):
-        return args[:2] in (["-m", "http.server"], ["-m", "SimpleHTTPServer"])
+    if program.startswith("python"):  # (python3 -u -m http.server: its options first)
+        at = args.index("-m") if "-m" in args else -1
+        return at >= 0 and args[at + 1 : at + 2] in (["http.server"], ["SimpleHTTPServer"])
     if program in NETCATS:
         return listens(program, args)
     flags = {a for a in args if a.startswith("-")}

@@ -460,6 +460,13 @@ def test_a_job_outlives_an_iplab_killed_and_the_next_down_stops_it(
         ("python3 x.py", False),
         ("socat - TCP:10.0.0.1:80", False),
         ("nc -l 9000 &", False),  # in the background already
+        # hunt Q: through a wrapper, its output sent on: the same server
+        ("ip netns exec b nc -l 10.0.0.2 7000 > /tmp/got.txt", True),
+        ("timeout 3 nc -u -l 7001", True),
+        ("ip netns exec a nohup python3 -u -m http.server 8080", True),
+        ("stdbuf -oL nc -l 9000 | tee log", True),
+        ("echo hi | nc 10.0.0.1 9000", False),
+        ("nc -l 9000 > got.txt &", False),
     ],
 )
 def test_a_server_meant_for_another_terminal(command: str, server: bool) -> None:
