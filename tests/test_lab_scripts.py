@@ -20,7 +20,7 @@ import pytest
 from iplab import scenario
 from iplab.importer.convert import import_text
 from iplab.plan import build
-from iplab.steps import LinkAdd, NetnsAdd, NetnsDel, Raw
+from iplab.steps import LinkAdd, LinkDel, NetnsAdd, NetnsDel, Raw
 from tests.kernel import iplab, netns_names
 
 SCRIPTS = Path(__file__).parent / "fixtures" / "scripts"
@@ -83,3 +83,36 @@ def test_a_script_s_main_runs_up_then_down(prefix: str, state_dir: Path, tmp_pat
     assert run.returncode == 0, said
     assert "== nothing of the lab remains" in run.stdout
     assert [n for n in netns_names() if n.startswith(prefix)] == []
+
+
+def test_a_change_guarded_by_a_check_may_fail() -> None:
+    """Hunt S: ``ip link show "$BR" &>/dev/null && ip link del "$BR"`` and ``ip netns list |
+    grep -q h1 && ip netns del h1`` were two unconditional steps (the model refused: the
+    bridge does not exist), or refused whole; the check only says whether the change can
+    be made: the change is a step that may fail. And ``read -r a b c <<< "10 82 5"`` sets
+    its variables (it was a pause for the reader, or the loop's output)."""
+    page = (SCRIPTS / "start-clean.md").read_text(encoding="utf-8")
+    result = import_text(page, "markdown", "start-clean.md")
+    assert result.model_error is None
+    sc = scenario.load_text(result.yaml, "s.yaml")
+    first = sc.setup[:3]
+    assert [type(s.op) for s in first] == [NetnsDel, NetnsDel, LinkDel]
+    assert all(s.may_fail for s in first)
+    assert 'ip netns exec hsh1 ping -c1 -W1 "$a.$b.$c.2"' in result.lines
+    probe = [s for s in sc.setup if "ping" in str(s.op)][-1]
+    assert dict(probe.variables) == {"a": "10", "b": "82", "c": "5"}
+
+
+@pytest.mark.parametrize(
+    ("line", "changes"),
+    [
+        ("ip link show br0 &>/dev/null && ip link del br0", True),
+        ("ip netns list | grep -q a || ip netns add a", True),
+        ("[ -e /var/run/netns/a ] && ip netns del a", True),
+        ("ip link add br0 type bridge && ip link set br0 up", False),  # both are changes
+    ],
+)
+def test_a_check_before_a_change(line: str, changes: bool) -> None:
+    result = import_text(f"ip netns add x\n{line}\n", "shell", "s.sh")
+    sc = scenario.load_text(result.yaml, "s.yaml")
+    assert [s.may_fail for s in sc.steps[1:]] == [changes] * (len(sc.steps) - 1)

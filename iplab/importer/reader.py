@@ -63,6 +63,7 @@ KNOWN_PROGRAMS = frozenset(
         # hunt Q: a server started at a # root prompt through these was read as output
         *("nohup", "setsid", "disown", "stdbuf", "dnsmasq", "dhcpd", "radvd", "ssh", "scp"),
         *("telnet", "ip6tables-save", "xargs", "awk", "sed", "journalctl", "resolvectl"),
+        *("read", "local", "declare", "readonly", "eval", "unset", "shift", "mapfile"),
     }
 )
 #: fenced code blocks whose lines are commands (besides a block with no language)
@@ -1356,6 +1357,10 @@ class Reader:
             )
             self.note("comment", text, number, end)
             return "silent"
+        if call.program == "read" and call.inside is None and self._read_here(node, call):
+            return self._block(  # read -r a b c <<< "10 82 5": the variables it sets
+                text, number, end, self._commands(["true"], None, number, where), where, ""
+            )
         if call.program == "read" and call.inside is None:  # printed as written, runs nothing
             self.warnings.append(_pause(where, text))
             return self._block(
@@ -1429,6 +1434,12 @@ class Reader:
             return quieted
         if node.type == "list" and len(node.children) == 3:
             left, joint, right = node.children
+            if joint.type in ("&&", "||") and _a_check(left, scope):
+                # ip link show br0 &>/dev/null && ip link del br0, ip netns list | grep -q
+                # a || ip netns add a: a change made only when it can be; a step that may
+                # fail (run as two steps, the change was refused when the check said no)
+                then = self._sequence(right, number, where, scope, inside)
+                return None if not then else [replace(c, may_fail=True) for c in then]
             first = self._sequence(left, number, where, scope, inside)
             if first is None:
                 return None
@@ -1514,6 +1525,26 @@ class Reader:
             "comment", f"{name}'s down branch (the script run with down): {name} down", number
         )
         self._keep(Block("", number, number, downs, cleanup=True, standalone=False))
+        return True
+
+    def _read_here(self, node: shellread.Node, call: _Call) -> bool:
+        """``read [-r] NAME... <<< "WORDS"``: each name a word, the last the rest (as read
+        splits them); False: another read (one that waits for the reader)."""
+        strings = [c for c in node.children if c.type == "herestring_redirect"]
+        names = [a for a in call.args if a != "-r"]
+        if len(strings) != 1 or not names or not all(_NAMED.fullmatch(n) for n in names):
+            return False
+        said = shellread.source(strings[0]).removeprefix("<<<").strip()
+        value, unresolved = self.vars.expand(said)
+        try:
+            words = shlex.split(value)
+        except ValueError:
+            return False
+        if unresolved or len(words) != 1:
+            return False
+        parts = words[0].split(maxsplit=len(names) - 1)
+        for k, name in enumerate(names):
+            self.vars.values[name] = parts[k] if k < len(parts) else ""
         return True
 
     def _count_job(self, text: str) -> None:
@@ -2483,6 +2514,20 @@ def _branch(node: shellread.Node, scope: ShellVars) -> list[shellread.Node] | No
         if holds:
             return body
     return []
+
+
+def _a_check(node: shellread.Node, scope: ShellVars) -> bool:
+    """A command that only asks (``ip link show br0 &>/dev/null``, ``ip netns list | grep -q
+    a``, ``[ -e /var/run/netns/a ]``, ``test -d /sys/class/net/br0``), its output quieted."""
+    text = scope.expand(shellread.one_line(shellread.source(node)))[0]
+    text = _QUIETED.sub("", text).strip()
+    return bool(text) and (reads_only(text) or _TEST.fullmatch(text) is not None)
+
+
+#: output sent away (``&>/dev/null``, ``>/dev/null 2>&1``)
+_QUIETED = re.compile(r"\s*(?:&>>?|[12]?>>?)\s*(?:/dev/null|&[12])")
+#: a test of a file or a word (``[ -e /var/run/netns/a ]``, ``test -d X``, ``[[ -n $X ]]``)
+_TEST = re.compile(r"(?:\[\[?|test)\s+[^;&|]*?\]?\]?")
 
 
 def _programs(node: shellread.Node) -> list[str]:
