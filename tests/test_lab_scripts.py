@@ -116,3 +116,12 @@ def test_a_check_before_a_change(line: str, changes: bool) -> None:
     result = import_text(f"ip netns add x\n{line}\n", "shell", "s.sh")
     sc = scenario.load_text(result.yaml, "s.yaml")
     assert [s.may_fail for s in sc.steps[1:]] == [changes] * (len(sc.steps) - 1)
+
+
+def test_a_down_branch_that_deletes_over_the_listing_deletes_what_up_made() -> None:
+    """Hunt S: ``ip netns list | grep hsm | xargs -n1 ip netns del`` in the ``down)`` branch
+    listed no namespace (the ``up`` branch was not read yet): the whole case vanished."""
+    sc, warnings = _import("listed-down.sh")
+    assert [s.op for s in sc.setup] == [NetnsAdd(name="hsm1"), NetnsAdd(name="hsm2")]
+    assert [s.op for s in sc.teardown] == [NetnsDel(name="hsm1"), NetnsDel(name="hsm2")]
+    assert any("reads it as the namespaces the tutorial made (hsm1, hsm2)" in w for w in warnings)

@@ -1484,14 +1484,19 @@ class Reader:
         if up is None or down is None or down.start_point.row <= up.end_point.row:
             return False
         ups = self._statements(_item_body(up), self.vars, number, None)
-        downs = self._statements(_item_body(down), self.vars, number, None)
-        if not ups or not downs:
+        if not ups:
             return False
         cut = down.start_point.row - node.start_point.row
         lines = text.split("\n")
         head, tail = "\n".join(lines[:cut]), "\n".join(lines[cut:])
         last = number + len(lines) - 1
+        # kept before the down branch is read: its ip netns list | grep x | xargs ... ip
+        # netns del lists what the up branch made (hunt S: read first, it listed none)
         self._keep(Block(head, number, number + cut - 1, ups, standalone=False))
+        downs = self._statements(_item_body(down), self.vars, number, None)
+        if not downs:
+            self.events.pop()
+            return False
         self._keep(Block(tail, number + cut, last, downs, cleanup=True, standalone=False))
         return True
 
@@ -1517,10 +1522,13 @@ class Reader:
         if up is None or down is None:
             return False
         ups = self._statements(_item_body(up), self.vars, number, None)
-        downs = self._statements(_item_body(down), self.vars, number, None)
-        if not ups or not downs:
+        if not ups:
             return False
         self._keep(Block(text, number, number, ups, standalone=False))
+        downs = self._statements(_item_body(down), self.vars, number, None)
+        if not downs:
+            self.events.pop()
+            return False
         self.note(
             "comment", f"{name}'s down branch (the script run with down): {name} down", number
         )
