@@ -771,6 +771,7 @@ NAME_NEUTRAL = frozenset(
         *("tc", "ethtool", "tcpdump", "sleep", "curl", "wget", "nc", "ncat", "iperf"),
         *("iperf3", "arp", "route", "conntrack", "ebtables", "dig", "nslookup", "host"),
         *("mtr", "nping", "nmap", "bridge", "kill", "pkill", "killall", "wait"),
+        *("pgrep", "pidof", "ps", "whoami", "basename", "dirname", "seq", "getent"),
     }
 )
 #: ip objects whose changes touch no link or namespace name
@@ -980,7 +981,14 @@ def _neutral_line(command: str, ns: str | None) -> Declares | None:
     /etc/netns/red && echo nameserver 1.1.1.1 > /etc/netns/red/resolv.conf``, ``curl -s
     x | grep ok``): an empty Declares; None when any command is unknown, or the line
     substitutes a command's output (``$(...)``) or writes under /run/netns."""
-    segments = None if "$(" in command or "`" in command else simple_commands(command)
+    if "`" in command:
+        return None
+    if "$(" in command:  # printf '[%s] %s' "$(date +%T)" ...: each substitution a neutral one
+        inner = _SUBSTITUTION.findall(command)
+        if len(inner) != command.count("$(") or any(_neutral_line(i, ns) is None for i in inner):
+            return None
+        command = _SUBSTITUTION.sub("X", command)
+    segments = simple_commands(command)
     if segments is None:
         return None
     for segment in segments:
@@ -993,6 +1001,10 @@ def _neutral_line(command: str, ns: str | None) -> Declares | None:
         if said is None or said.creates or said.deletes or said.renames:
             return None
     return Declares(declared=True)
+
+
+#: a command substitution holding no other (``$(date +%T)``, ``$(id -u)``)
+_SUBSTITUTION = re.compile(r"\$\(([^()`]*)\)")
 
 
 def _ovs_effects(args: list[str], ns: str | None) -> Declares | None:
