@@ -13,6 +13,7 @@ The inputs are the hunt's own scripts (tests/fixtures/scripts).
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ import pytest
 from iplab import scenario
 from iplab.importer.convert import import_text
 from iplab.plan import build
-from iplab.steps import LinkAdd, LinkDel, NetnsAdd, NetnsDel, Raw
+from iplab.steps import LinkAdd, LinkDel, LinkSet, NetnsAdd, NetnsDel, Raw
 from tests.kernel import iplab, netns_names
 
 SCRIPTS = Path(__file__).parent / "fixtures" / "scripts"
@@ -136,3 +137,14 @@ def test_a_log_line_with_the_time_leaves_the_lab_verified() -> None:
 
     sc, _ = _import("root-check.sh")
     assert verify.unknowable(expected_state(build(sc))) == []
+
+
+def test_a_helper_hands_on_its_arguments_from_the_second() -> None:
+    """Hunt S: ``nsx() { ip netns exec "$1" "${@:2}"; }`` ran ``ip netns exec "hsp1"
+    "${@:2}"`` ("No command specified"); each argument from the second is a word."""
+    sc, _ = _import("helper-args.sh")
+    texts = [str(getattr(s.op, "command", "")) for s in sc.steps]
+    assert not any("${@" in t for t in texts), texts
+    assert 'ip netns exec "hsp1" ping -c1 -W1 10.82.8.2' in texts
+    ups = [dataclasses.replace(s.op, text=None) for s in sc.steps if isinstance(s.op, LinkSet)]
+    assert LinkSet(ns="hsp1", dev="hsp1e", attrs=(("state", "up"),)) in ups

@@ -168,6 +168,10 @@ LOOP_LIMIT = 4096
 FUNCTION_DEPTH = 16
 #: the words that are a function's arguments, each a word of its own
 _ALL_ARGUMENTS = frozenset({'"$@"', '"${@}"', "$@", "${@}"})
+#: ``"$@"`` or ``"${@:2}"`` whole, in double quotes
+_QUOTED_ARGUMENTS = re.compile(r'"(\$@|\$\{@\}|\$\{@:[0-9]+(?::[0-9]+)?\})"')
+#: ``"${@:2}"``, ``${@:2:1}``: the arguments from the Nth on (how many)
+_SLICED_ARGUMENTS = re.compile(r'"?\$\{@:([0-9]+)(?::([0-9]+))?\}"?')
 _HEREDOC = re.compile(r"(?<!<)<<-?(?!<)\s*(['\"]?)(\w+)\1")
 _OPENERS = frozenset({"for", "while", "until", "select", "if", "case"})
 _CLOSERS = frozenset({"done", "fi", "esac", "}"})
@@ -512,6 +516,15 @@ class ShellVars:
             elif c == '"' and not in_double and (word := self._quoted_word(text, i)):
                 out.append(word[0])
                 i = word[1]
+            elif (
+                c == '"' and not in_double and (every := _QUOTED_ARGUMENTS.match(text, i))
+                and (given := self.arguments()) is not None
+            ):  # "$@", "${@:2}": each argument a word of its own, as bash hands them on
+                if sliced := _SLICED_ARGUMENTS.fullmatch(every[1]):
+                    start = max(int(sliced[1]) - 1, 0)
+                    given = given[start : start + int(sliced[2])] if sliced[2] else given[start:]
+                out.append(shlex.join(given))
+                i = every.end()
             elif c == '"':
                 in_double = not in_double
                 out.append(c)
@@ -568,6 +581,10 @@ class ShellVars:
             return token, self._element(element["how"], element["name"], element["sub"])
         if key.isdigit() or key in ("#", "@", "*"):
             return token, self.values.get(key)
+        if (sliced := _SLICED_ARGUMENTS.fullmatch(token)) and (given := self.arguments()):
+            start = max(int(sliced[1]) - 1, 0)  # ${@:2}: from the second argument on
+            count = int(sliced[2]) if sliced[2] else len(given)
+            return token, " ".join(given[start : start + count])
         if token.startswith("${") and (default := _DEFAULT.fullmatch(key)):
             return token, self._defaulted(default["name"], default["how"], default["word"])
         if token.startswith("${") and (operated := _OPERATED.fullmatch(key)):
@@ -1590,6 +1607,14 @@ class Reader:
                 if arguments is None:
                     return None
                 values += arguments
+                continue
+            if sliced := _SLICED_ARGUMENTS.fullmatch(shellread.source(word)):
+                arguments = scope.arguments()  # "${@:2}": from the second on (nsx ns cmd...)
+                if arguments is None:
+                    return None
+                start = max(int(sliced[1]) - 1, 0)
+                count = int(sliced[2]) if sliced[2] else len(arguments)
+                values += arguments[start : start + count]
                 continue
             value = shellread.unquoted(word)
             if value is None:
