@@ -24,7 +24,9 @@ from iplab.words import (
     inside_netns,
     listens,
     plain_words,
+    shell_tokens,
     simple_commands,
+    unquieted,
     without_background,
 )
 
@@ -53,6 +55,9 @@ def request(command: str) -> Request | None:
     it does not know, shell syntax), which then runs as written. ``ip netns exec NS pkill
     tcpdump`` is read as ``pkill tcpdump``: the namespaces share the host's processes, so
     run as written it would signal every tcpdump of the host."""
+    quiet = unquieted(command) if "/dev/null" in command else None
+    if quiet is not None and quiet != command:  # (kill %1 2>/dev/null: the same kill)
+        return request(quiet)
     argv = plain_words(command)
     if argv is None:  # kill $(pgrep -f x), pgrep -f x | xargs kill: a pkill, as bash ran it
         return _fed_kill(command)
@@ -173,7 +178,12 @@ def unscoped_signal(command: str) -> str | None:
     kill``. The part that does it; None: none (``kill %1``, ``kill $PID``, a scoped pkill)."""
     if request(command) is not None:
         return None
-    for words in simple_commands(command) or []:
+    tokens = shell_tokens(command) or []
+    # (a stream's number before its redirection, 2>/dev/null, is no pid)
+    streams = {i for i, t in enumerate(tokens[:-1]) if t.isdigit() and tokens[i + 1][:1] in "<>"}
+    cleaned = " ".join(shlex.quote(t) if i not in streams and not set(t) <= set("<>&|;()")
+                       else ("" if i in streams else t) for i, t in enumerate(tokens))  # fmt: skip
+    for words in simple_commands(cleaned) or []:
         argv = [w for w in words if w != "sudo"]
         argv = inside_netns(argv)[1] if argv else argv
         if not argv:

@@ -59,6 +59,7 @@ from iplab.runner import (
     Limits,
     Result,
     boot_ticks,
+    listening,
     netns_ids,
     process_name,
     processes_in,
@@ -140,6 +141,8 @@ def outcome(rc: int, stderr: str) -> Status:
 #: how long a server the tutorial runs "in another terminal" is given to listen before the
 #: next step (the reader's other terminal) runs
 SERVER_WAIT = 5.0
+#: how long a ``wait`` for servers waits: as long as the author let a ping run before Ctrl-C
+SERVING_WAIT = 3.0
 #: a job spec as a word or in a path (``%1``, ``/proc/%1/ns/net``), not a printf format
 _JOB_SPEC = re.compile(r"(?<![\w%])%(\d+)(?![\w%])")
 
@@ -452,7 +455,14 @@ class Session:
             found = [p for p in unique.values() if jobs.matches(asked, process_name(p[0]), p[2])]
             if not found:
                 errors.append(f"{asked.program}: no process of the lab matches {asked.pattern}")
-        if asked.program == "wait":  # until the jobs end, within the step's time limit
+        if asked.program == "wait" and found and listening([pid for pid, _, _ in found]):
+            # a wait for servers, which never end by themselves (serve.sh: "press Ctrl-C
+            # to stop"): until the author's Ctrl-C, then its trap's cleanup (hunt Q: the
+            # step failed after 30 s, and the cleanup never ran)
+            if not wait_gone(found, SERVING_WAIT, lambda: self.signals.received is not None):
+                self.say(f"    serving still after {SERVING_WAIT:g} s: stopped waiting, as the"
+                         " author did with Ctrl-C")  # fmt: skip
+        elif asked.program == "wait":  # until the jobs end, within the step's time limit
             limit = limits.hard or 3600.0
             if not wait_gone(found, limit, lambda: self.signals.received is not None):
                 errors.append(f"wait: still running after {limit:g} s, or stopped")

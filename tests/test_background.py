@@ -282,6 +282,7 @@ def test_a_server_started_in_the_background_serves_after_its_step(
         ("kill -s INT $(pgrep -x nc)", Request("pkill", signal.SIGINT, pattern="nc",
                                                exact=True)),
         ("kill $(pgrep -u bob nc)", None),
+        ("kill %1 2>/dev/null", Request("kill", signal.SIGTERM, ("%1",))),  # (quieted)
     ],
 )  # fmt: skip
 def test_what_a_job_control_command_asks(command: str, asked: Request | None) -> None:
@@ -512,6 +513,8 @@ def test_background_is_only_for_a_command_kept_as_written() -> None:
         ("kill $(lsof -t -i :80)", "kill $(...)"),
         ("pidof nc | xargs -n1 kill", "xargs -n1 kill"),
         ("kill %1", None),
+        ("kill %1 2>/dev/null", None),  # (2 is a stream's number, no pid)
+        ("kill 1234 2>/dev/null", "kill 1234"),
         ("kill $PID", None),  # $! (the importer's job), or a value a step read
         ("kill $(cat /tmp/lab/nc.pid)", None),  # the pid a job of the lab wrote
         ("pkill -f http.server", None),
@@ -559,3 +562,33 @@ def test_kill_through_a_listing_reaches_only_the_labs_processes(
     finally:
         outside.kill()
         outside.wait()
+
+
+@pytest.mark.kernel
+def test_a_scripts_last_wait_for_its_server_is_until_ctrl_c(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    """Hunt Q: ``server &`` then ``wait`` at the end of a "press Ctrl-C to stop" script
+    failed after 30 s, and its trap's cleanup never ran. A wait for servers waits as long as
+    an author lets a ping run, then the trap's cleanup is the teardown."""
+    port = random.randint(20000, 29999)
+    script = textwrap.dedent(f"""\
+        cleanup() {{
+            kill %1 2>/dev/null
+            ip netns del w
+        }}
+        trap cleanup EXIT
+        ip netns add w
+        ip -n w link set lo up
+        ip netns exec w python3 -m http.server {port} --bind 127.0.0.1 &
+        wait
+        """)
+    lab = tmp_path / "serve.yaml"
+    lab.write_text(import_text(script, "shell", "serve.sh").yaml)
+    run = iplab("run", str(lab), "--prefix", prefix, state=state_dir, timeout=60)
+    said = run.stdout + run.stderr
+    assert run.returncode == 0, said
+    assert "stopped waiting, as the author did with Ctrl-C" in run.stdout
+    assert f"(python3 -m http.server {port} --bind 127.0.0.1)" in run.stdout  # kill %1
+    assert "== nothing of the lab remains" in run.stdout
+    assert [n for n in netns_names() if n.startswith(prefix)] == []

@@ -517,7 +517,9 @@ class ShellVars:
                 out.append(word[0])
                 i = word[1]
             elif (
-                c == '"' and not in_double and (every := _QUOTED_ARGUMENTS.match(text, i))
+                c == '"'
+                and not in_double
+                and (every := _QUOTED_ARGUMENTS.match(text, i))
                 and (given := self.arguments()) is not None
             ):  # "$@", "${@:2}": each argument a word of its own, as bash hands them on
                 if sliced := _SLICED_ARGUMENTS.fullmatch(every[1]):
