@@ -354,22 +354,29 @@ def test_pkill_and_killall_reach_only_the_labs_processes(
     """The host's processes of the same name live on: this test's own sleeper outside
     the lab, as another user's tcpdump would."""
     seconds = own_sleep
-    outside = subprocess.Popen(["sleep", str(seconds)])
     script = (
         f"ip netns add n1\nsleep {seconds} &\nip netns exec n1 sleep {seconds} &\n"
         f"PID=$!\nkill -0 $PID\npkill -x sleep\nsleep 1 &\nkillall sleep\n"
         "sleep 2 &\nip netns exec n1 pkill -x sleep\n"
     )
-    lab = tmp_path / "pk.yaml"
-    lab.write_text(import_text(script, "shell", "pk.sh").yaml)
+    said = _run_beside(seconds, script, prefix, state_dir, tmp_path)
+    assert said.count("signal 15 to pid") == 4, said  # the lab's four sleepers
+    assert said.count(f"(sleep {seconds})\n") == 3, said  # (kill -0 signalled one too)
+
+
+def _run_beside(seconds: int, script: str, prefix: str, state_dir: Path, tmp_path: Path) -> str:
+    """``iplab run`` of ``script`` while the host runs the test's own ``sleep SECONDS``
+    (named as the lab's processes are): it must be left alone. What the run said."""
+    outside = subprocess.Popen(["sleep", str(seconds)])
+    lab = tmp_path / "lab.yaml"
+    lab.write_text(import_text(script, "shell", "lab.sh").yaml)
     try:
         run = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
         said = run.stdout + run.stderr
         assert run.returncode == 0, said
-        assert said.count("signal 15 to pid") == 4, said  # the lab's four sleepers
-        assert said.count(f"(sleep {seconds})\n") == 3, said  # (kill -0 signalled one too)
         assert outside.poll() is None, "the host's process is left alone"
         assert sleepers(seconds) == [outside.pid]
+        return said
     finally:
         outside.kill()
         outside.wait()
@@ -543,25 +550,14 @@ def test_kill_through_a_listing_reaches_only_the_labs_processes(
     ran as written: a server of the host that matched was killed (and the step's own bash,
     whose command line holds the pattern). Each is read as the pkill it is."""
     seconds = own_sleep
-    outside = subprocess.Popen(["sleep", str(seconds)])
     script = (
         f"ip netns add n1\nip netns exec n1 sleep {seconds} &\n"
         f"kill $(pgrep -f 'sleep {seconds}')\n"
         f"ip netns exec n1 sleep {seconds} &\npgrep -f 'sleep {seconds}' | xargs kill\n"
         f"ip netns exec n1 sleep {seconds} &\npkill --full 'sleep {seconds}'\n"
     )
-    lab = tmp_path / "kl.yaml"
-    lab.write_text(import_text(script, "shell", "kl.sh").yaml)
-    try:
-        run = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
-        said = run.stdout + run.stderr
-        assert run.returncode == 0, said
-        assert said.count(f"(sleep {seconds})\n") == 3, said  # the lab's three, one each
-        assert outside.poll() is None, "the host's process is left alone"
-        assert sleepers(seconds) == [outside.pid]
-    finally:
-        outside.kill()
-        outside.wait()
+    said = _run_beside(seconds, script, prefix, state_dir, tmp_path)
+    assert said.count(f"(sleep {seconds})\n") == 3, said  # the lab's three, one each
 
 
 @pytest.mark.kernel

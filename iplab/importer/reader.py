@@ -2583,15 +2583,7 @@ def _guard(node: shellread.Node) -> bool:
     """``if [ "$(id -u)" != 0 ]; then echo ...; exit 1; fi``: a check of the author's that
     says something and stops, and changes nothing."""
     text = shellread.source(node)
-    programs = []
-    stack = list(node.named_children[1:])
-    while stack:
-        child = stack.pop()
-        if child.type == "command":
-            name = child.child_by_field_name("name")
-            programs.append(shellread.source(name) if name is not None else "")
-        else:
-            stack.extend(child.named_children)
+    programs = [p for child in node.named_children[1:] for p in _programs(child)]
     quiet = all(p in _NARRATION or p == "return" for p in programs)
     return quiet or any(key in text for key in ("id -u", "EUID", "whoami"))
 
