@@ -17,6 +17,7 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
+from iplab.errors import UsageError
 from iplab.importer.convert import detect_kind, import_text
 from iplab.importer.markdown import front_matter
 from tests.corpus import markdown_pages
@@ -149,3 +150,11 @@ def test_sphinx_directives_roles_and_line_numbers() -> None:
     typeset = "sudo ip netns exec n1 bash -c \u201cip link\u201d"
     quoted = import_text(f"Title\n=====\n\n.. code-block:: bash\n\n   {typeset}\n", "rst", "q.rst")
     assert any(w.startswith("line 6: '\u201c'") for w in quoted.warnings), quoted.warnings
+
+
+def test_a_page_docutils_fails_on_is_refused_with_a_message() -> None:
+    """CI's fuzz example: a substitution used inside its own definition's block made
+    docutils raise ValueError from its transforms, a traceback for the user."""
+    page = ".. |sub| replace:: y\n\t|sub|\t|sub|"
+    with pytest.raises(UsageError, match=r"^the reStructuredText cannot be read \(docutils: "):
+        import_text(page, "rst", "page.rst")

@@ -22,6 +22,7 @@ from docutils.core import publish_doctree
 from docutils.parsers.rst import Directive, directives, roles
 from docutils.parsers.rst.directives.body import CodeBlock
 
+from iplab.errors import UsageError
 from iplab.importer.parts import Part, read_parts
 from iplab.importer.reader import Reader
 
@@ -108,7 +109,13 @@ def _registered() -> None:
 def read_rst(text: str, keep_variables: bool = True) -> tuple[str | None, Reader]:
     """The page's title and a reader holding its events (notes and commands, in order)."""
     _registered()
-    document = publish_doctree(text, settings_overrides=_SETTINGS)
+    try:
+        document = publish_doctree(text, settings_overrides=_SETTINGS)
+    except Exception as exc:  # docutils' own failure (a circular |sub| in the fuzz: ValueError)
+        raise UsageError(
+            f"the reStructuredText cannot be read (docutils: {type(exc).__name__}: {exc!s:.120})",
+            hint="fix the markup, or export the page to Markdown and import that",
+        ) from None
     lines = text.splitlines()
     parts: list[Part] = []
     cursor = 0  # the source is searched for each block from here
