@@ -32,6 +32,7 @@ PAGES = Path(__file__).parent / "fixtures" / "elsewhere"
         ("unshare -fpn /bin/bash", "a network namespace with no name"),
         ("nsenter -t 4242 -n", "the network namespace of process 4242"),
         ("nsenter --target 4242 --net bash", "the network namespace of process 4242"),
+        ("nsenter --target=4242 -a", "the network namespace of process 4242"),
         ("ssh node2", "another host"),
         ("ssh -p 2222 root@node2", "another host"),
         ("docker exec -it web bash", "a container"),

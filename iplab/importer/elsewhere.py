@@ -70,12 +70,16 @@ def _unshared(program: str, args: list[str]) -> str | None:
     i = 0
     while i < len(args) and args[i].startswith("-") and args[i] != "--":
         word = args[i]
-        if word in ("--net", "-n") or (word[1:2] != "-" and "n" in word[1:]):
-            net = True
+        if word in ("--net", "-n", "--all", "-a") or (
+            word[1:2] != "-" and set(word[1:]) & {"n", "a"}
+        ):
+            net = True  # (nsenter -a: every namespace of the process, its network's too)
         if word.startswith("--net="):
             return None  # a namespace by its file: a name (the reader's own case)
         if word in ("-t", "--target") and i + 1 < len(args):
             target = args[i + 1]
+        elif word.startswith("--target="):
+            target = word.split("=", 1)[1]
         i += 2 if word in _VALUED else 1
     rest = args[i + 1 :] if i < len(args) and args[i] == "--" else args[i:]
     if not net or (rest and (rest[0] not in _SHELLS or len(rest) > 1)):
