@@ -219,3 +219,13 @@ def test_a_namespace_named_by_a_link_to_a_pid_in_a_variable() -> None:
     made = effects("ln -sfT /proc/$pid/ns/net /var/run/netns/web")
     assert made is not None and [e.name for e in made.creates] == ["web"]
     assert effects("rm /var/run/netns/$NAME") is None  # a name only the shell knows
+
+
+def test_a_typescript_is_a_session_its_lines_counted_once() -> None:
+    """Hunt P: script(1)'s CR CR LF counted each line twice in warnings ("line 28" for the
+    line 15), and its colour codes hid the prompts from the session's detection."""
+    path = TEXT / "typescript.log"
+    text = path.read_bytes().decode("utf-8")  # (as iplab reads it: no newline translated)
+    assert detect_kind(path.name, text) == "session"
+    warnings = import_text(text, "session", path.name).warnings
+    assert any(w.startswith("line 26: 'Script done on") for w in warnings), warnings

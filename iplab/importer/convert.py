@@ -49,7 +49,7 @@ from iplab.importer.reader import (
     strip_prompt,
 )
 from iplab.importer.rst import read_rst
-from iplab.importer.terminal import as_shown, printable
+from iplab.importer.terminal import as_shown, printable, uncoloured
 from iplab.importer.undoable import cannot_undo_lines
 from iplab.plan import build, decide_sudo
 from iplab.render import renderer
@@ -191,7 +191,7 @@ def _a_session(text: str) -> bool:
     ``# ip link``, then what each printed): two prompted commands or more, a quarter of its
     lines or more; or the shell's ``history``. A script holds no prompt (and its ``# ip
     link`` lines are comments)."""
-    lines = [line for line in text.splitlines() if line.strip()]
+    lines = [line for line in uncoloured(text)[0].splitlines() if line.strip()]
     prompted = sum(
         1 for line in lines
         if (body := strip_prompt(line, root_hash=True)) and first_program(body) in KNOWN_PROGRAMS

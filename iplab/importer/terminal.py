@@ -27,7 +27,8 @@ def uncoloured(text: str) -> tuple[str, list[int]]:
     each backspace taking the character before it; and the lines that had them (1-based)."""
     out: list[str] = []
     changed: list[int] = []
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.rstrip("\r")  # (CRLF, and script(1)'s CR CR LF: one line, not two)
         plain = _ANSI.sub("", line)
         if len(_LOST_ESCAPE.findall(plain)) >= 2:
             plain = _LOST_ESCAPE.sub("", plain)
