@@ -101,6 +101,8 @@ def request(command: str) -> Request | None:
 
 
 _SIGNAL_WORDS = r"(?:\s+(?:-s\s+\S+|--signal\s+\S+|-\S+))*"
+#: a line's output sent away at its end (``2>/dev/null``, ``&>/dev/null``, ``>/dev/null 2>&1``)
+_QUIETING = re.compile(r"(?:\s+(?:[12]?>|&>)\s*/dev/null|\s+2>&1)+$")
 #: kill [-SIG] $(LISTING) or `LISTING`; LISTING | xargs [-r] kill [-SIG] (sudo anywhere)
 _KILL_OF = re.compile(rf"kill(?P<sig>{_SIGNAL_WORDS})\s+(?:\$\((?P<a>[^()]+)\)|`(?P<b>[^`]+)`)")
 _XARGS_KILL = re.compile(
@@ -116,6 +118,7 @@ def _fed_kill(command: str) -> Request | None:
     host's processes that match, and iplab's own step with them (its ``bash -c`` holds the
     pattern)."""
     line = " ".join(w for w in command.split() if w != "sudo")
+    line = _QUIETING.sub("", line)  # (kill $(pgrep -f x) 2>/dev/null: the same kill)
     found = _KILL_OF.fullmatch(line) or _XARGS_KILL.fullmatch(line)
     if found is None:
         return None

@@ -283,6 +283,8 @@ def test_a_server_started_in_the_background_serves_after_its_step(
                                                exact=True)),
         ("kill $(pgrep -u bob nc)", None),
         ("kill %1 2>/dev/null", Request("kill", signal.SIGTERM, ("%1",))),  # (quieted)
+        ("kill $(pgrep -f srv) 2>/dev/null", Request("pkill", signal.SIGTERM, pattern="srv",
+                                                     full=True)),
     ],
 )  # fmt: skip
 def test_what_a_job_control_command_asks(command: str, asked: Request | None) -> None:
