@@ -75,6 +75,7 @@ from iplab.steps import (
 from iplab.sysctl import sysctl_writes
 from iplab.words import (
     SHELL_SYNTAX,
+    namespace_entry,
     netns_scoped,
     reads_only,
     simple_commands,
@@ -872,24 +873,13 @@ def effects(command: str, ns: str | None = None) -> Declares | None:
     return _argv_effects(argv, ns) if argv else None
 
 
-#: nsenter's options that take the next word as their value
-_NSENTER_VALUED = frozenset({"-t", "--target", "-S", "--setuid", "-G", "--setgid", "-w", "--wd"})
-
-
 def _in_a_process_netns(args: list[str]) -> bool:
     """``nsenter -t PID -n [-m ...] PROGRAM ...`` whose program changes only the network
     namespace it runs in (ip, tc, iptables...: :func:`iplab.words.netns_scoped`)."""
-    target = net = False
-    i = 0
-    while i < len(args) and args[i].startswith("-") and args[i] != "--":
-        word = args[i]
-        if word.startswith("--net="):
-            return False  # a namespace by its file: named
-        target |= word in ("-t", "--target")
-        net |= word in ("-n", "--net") or (word[1:2] != "-" and "n" in word[1:])
-        i += 2 if word in _NSENTER_VALUED else 1
-    rest = args[i + 1 :] if args[i : i + 1] == ["--"] else args[i:]
-    return target and net and bool(rest) and netns_scoped(shlex.join(rest))
+    entry = namespace_entry(["nsenter", *args])
+    assert entry is not None
+    usable = entry.net and not entry.named and entry.target and entry.rest
+    return bool(usable) and netns_scoped(shlex.join(entry.rest))
 
 
 def _argv_effects(argv: list[str], ns: str | None) -> Declares | None:

@@ -21,8 +21,10 @@ from dataclasses import dataclass
 
 from iplab.words import (
     NETCATS,
+    QUIETING,
     inside_netns,
     listens,
+    namespace_entry,
     plain_words,
     shell_tokens,
     simple_commands,
@@ -101,8 +103,6 @@ def request(command: str) -> Request | None:
 
 
 _SIGNAL_WORDS = r"(?:\s+(?:-s\s+\S+|--signal\s+\S+|-\S+))*"
-#: a line's output sent away at its end (``2>/dev/null``, ``&>/dev/null``, ``>/dev/null 2>&1``)
-_QUIETING = re.compile(r"(?:\s+(?:[12]?>|&>)\s*/dev/null|\s+2>&1)+$")
 #: kill [-SIG] $(LISTING) or `LISTING`; LISTING | xargs [-r] kill [-SIG] (sudo anywhere)
 _KILL_OF = re.compile(rf"kill(?P<sig>{_SIGNAL_WORDS})\s+(?:\$\((?P<a>[^()]+)\)|`(?P<b>[^`]+)`)")
 _XARGS_KILL = re.compile(
@@ -118,7 +118,7 @@ def _fed_kill(command: str) -> Request | None:
     host's processes that match, and iplab's own step with them (its ``bash -c`` holds the
     pattern)."""
     line = " ".join(w for w in command.split() if w != "sudo")
-    line = _QUIETING.sub("", line)  # (kill $(pgrep -f x) 2>/dev/null: the same kill)
+    line = QUIETING.sub("", line)  # (kill $(pgrep -f x) 2>/dev/null: the same kill)
     found = _KILL_OF.fullmatch(line) or _XARGS_KILL.fullmatch(line)
     if found is None:
         return None
@@ -264,14 +264,9 @@ def unshares_the_network(command: str) -> bool:
     X netns $!``). Run right after it, they could find it still in the host's namespace
     (hunt N, once under load: ``nsenter -t $PID -n ip link`` listed the host's links)."""
     for words in simple_commands(without_background(command) or command) or []:
-        argv = words[1:] if words[:1] == ["sudo"] else words
-        if not argv or argv[0].rsplit("/", 1)[-1] != "unshare":
-            continue
-        for word in argv[1:]:
-            if not word.startswith("-") or word == "--":
-                break
-            if word in ("-n", "--net") or (word[1:2] != "-" and "n" in word[1:]):
-                return True
+        entry = namespace_entry(words[1:] if words[:1] == ["sudo"] else words)
+        if entry is not None and entry.program == "unshare" and entry.net and not entry.named:
+            return True
     return False
 
 

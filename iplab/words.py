@@ -14,6 +14,8 @@ from __future__ import annotations
 import itertools
 import re
 import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from iplab import ipwords
 
@@ -784,3 +786,53 @@ def removes_through_a_variable(command: str, known: frozenset[str]) -> tuple[str
             if match and match[1] not in known and match[1] not in _ALWAYS_SET:
                 return path, match[1]
     return None
+
+
+#: options of ``unshare`` and ``nsenter`` that take the next word as their value
+_ENTRY_VALUED = frozenset(
+    {"-S", "--setuid", "-G", "--setgid", "-w", "--wd", "-R", "--root", "--propagation",
+     "-t", "--target", "--map-user", "--map-group"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What ``unshare`` or ``nsenter`` (without sudo) does about the network: ``net``, the
+    command runs in another network namespace (``-n``, ``--net``, nsenter's ``-a``);
+    ``named``, one given by its file (``--net=/var/run/netns/red``); ``target``, nsenter's
+    process (``-t PID``); ``rest``, the command after the options (none: a shell)."""
+
+    program: str
+    net: bool
+    named: bool
+    target: str
+    rest: list[str]
+
+
+def namespace_entry(argv: Sequence[str]) -> Entry | None:
+    """The :class:`Entry` of ``unshare ...`` or ``nsenter ...``; None: another program."""
+    program = argv[0].rsplit("/", 1)[-1] if argv else ""
+    if program not in ("unshare", "nsenter"):
+        return None
+    args = list(argv[1:])
+    net = named = False
+    target = ""
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":
+        word = args[i]
+        named |= word.startswith("--net=")
+        net |= word in ("-n", "--net", "-a", "--all") or (
+            word[1:2] != "-" and bool(set(word[1:]) & {"n", "a"})
+        )  # (nsenter -a: every namespace of the process, its network's too)
+        if word in ("-t", "--target") and i + 1 < len(args):
+            target = args[i + 1]
+        elif word.startswith("--target="):
+            target = word.split("=", 1)[1]
+        i += 2 if word in _ENTRY_VALUED else 1
+    rest = args[i + 1 :] if args[i : i + 1] == ["--"] else args[i:]
+    return Entry(program, net or named, named, target, rest)
+
+
+#: a line's output sent away at its end (``2>/dev/null``, ``&>/dev/null``, ``>/dev/null
+#: 2>&1``): taken off, the line means what it did (``kill $(pgrep -f x) 2>/dev/null``)
+QUIETING = re.compile(r"(?:\s*(?:&>>?|[12]?>>?)\s*/dev/null|\s*[12]?>&[12])+\s*$")

@@ -11,17 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from iplab.words import namespace_entry
+
 __all__ = ["shell_elsewhere"]
 
 #: shells: a program that opens one when it is given no script
 _SHELLS = frozenset(
     {"bash", "sh", "zsh", "dash", "ash", "ksh", "fish", "-bash", "/bin/bash", "/bin/sh"}
 )
-#: options of unshare and nsenter that take a value as the next word
-_VALUED = frozenset(
-    {"-S", "--setuid", "-G", "--setgid", "-w", "--wd", "-R", "--root", "--propagation",
-     "-t", "--target", "--map-user", "--map-group"}
-)  # fmt: skip
 #: programs that open a shell in a container or another machine, and the words before it
 _AWAY = {
     "ssh": "another host",
@@ -65,27 +62,14 @@ def shell_elsewhere(program: str, args: Sequence[str]) -> str | None:
 
 
 def _unshared(program: str, args: list[str]) -> str | None:
-    net = False
-    target = ""
-    i = 0
-    while i < len(args) and args[i].startswith("-") and args[i] != "--":
-        word = args[i]
-        if word in ("--net", "-n", "--all", "-a") or (
-            word[1:2] != "-" and set(word[1:]) & {"n", "a"}
-        ):
-            net = True  # (nsenter -a: every namespace of the process, its network's too)
-        if word.startswith("--net="):
-            return None  # a namespace by its file: a name (the reader's own case)
-        if word in ("-t", "--target") and i + 1 < len(args):
-            target = args[i + 1]
-        elif word.startswith("--target="):
-            target = word.split("=", 1)[1]
-        i += 2 if word in _VALUED else 1
-    rest = args[i + 1 :] if i < len(args) and args[i] == "--" else args[i:]
-    if not net or (rest and (rest[0] not in _SHELLS or len(rest) > 1)):
+    entry = namespace_entry([program, *args])
+    if entry is None or not entry.net or entry.named:
+        return None  # (--net=/var/run/netns/red: a namespace by its name, the reader's own)
+    rest = entry.rest
+    if rest and (rest[0] not in _SHELLS or len(rest) > 1):
         return None
     if program == "nsenter":
-        return f"the network namespace of process {target}" if target else None
+        return f"the network namespace of process {entry.target}" if entry.target else None
     return "a network namespace with no name"
 
 

@@ -42,7 +42,7 @@ from iplab.steps import (
     RouteDel,
     is_observation,
 )
-from iplab.words import SHELL_SYNTAX, background_job, listing_of_netns, reads_only
+from iplab.words import QUIETING, SHELL_SYNTAX, background_job, listing_of_netns, reads_only
 
 Kind = Literal["markdown", "html", "rst", "asciidoc", "notebook", "session", "shell"]
 NoteKind = Literal["heading", "paragraph", "comment", "fence"]
@@ -523,8 +523,7 @@ class ShellVars:
                 and (given := self.arguments()) is not None
             ):  # "$@", "${@:2}": each argument a word of its own, as bash hands them on
                 if sliced := _SLICED_ARGUMENTS.fullmatch(every[1]):
-                    start = max(int(sliced[1]) - 1, 0)
-                    given = given[start : start + int(sliced[2])] if sliced[2] else given[start:]
+                    given = _sliced(given, sliced)
                 out.append(shlex.join(given))
                 i = every.end()
             elif c == '"':
@@ -584,9 +583,7 @@ class ShellVars:
         if key.isdigit() or key in ("#", "@", "*"):
             return token, self.values.get(key)
         if (sliced := _SLICED_ARGUMENTS.fullmatch(token)) and (given := self.arguments()):
-            start = max(int(sliced[1]) - 1, 0)  # ${@:2}: from the second argument on
-            count = int(sliced[2]) if sliced[2] else len(given)
-            return token, " ".join(given[start : start + count])
+            return token, " ".join(_sliced(given, sliced))  # ${@:2}: from the second on
         if token.startswith("${") and (default := _DEFAULT.fullmatch(key)):
             return token, self._defaulted(default["name"], default["how"], default["word"])
         if token.startswith("${") and (operated := _OPERATED.fullmatch(key)):
@@ -1493,13 +1490,7 @@ class Reader:
         run at a time by its user. The ``up`` branch is the setup and the ``down`` branch
         the teardown: two blocks, printed as written, the case cut where ``down)`` starts
         (each line once, in order). False: not such a case (the up branch must come first)."""
-        up = down = None
-        for item in (c for c in node.children if c.type == "case_item"):
-            said = {shellread.unquoted(p) for p in item.children_by_field_name("value")}
-            if up is None and said & _UP_WORDS:
-                up = item
-            elif down is None and said & _DOWN_WORDS:
-                down = item
+        up, down = _up_and_down(node)
         if up is None or down is None or down.start_point.row <= up.end_point.row:
             return False
         ups = self._statements(_item_body(up), self.vars, number, None)
@@ -1531,13 +1522,7 @@ class Reader:
         ]  # fmt: skip
         if len(cases) != 1:
             return False
-        up = down = None
-        for item in (c for c in cases[0].children if c.type == "case_item"):
-            said = {shellread.unquoted(p) for p in item.children_by_field_name("value")}
-            if up is None and said & _UP_WORDS:
-                up = item
-            elif down is None and said & _DOWN_WORDS:
-                down = item
+        up, down = _up_and_down(cases[0])
         if up is None or down is None:
             return False
         ups = self._statements(_item_body(up), self.vars, number, None)
@@ -1614,9 +1599,7 @@ class Reader:
                 arguments = scope.arguments()  # "${@:2}": from the second on (nsx ns cmd...)
                 if arguments is None:
                     return None
-                start = max(int(sliced[1]) - 1, 0)
-                count = int(sliced[2]) if sliced[2] else len(arguments)
-                values += arguments[start : start + count]
+                values += _sliced(arguments, sliced)
                 continue
             value = shellread.unquoted(word)
             if value is None:
@@ -2343,6 +2326,24 @@ def _double_quoted(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+def _up_and_down(case: shellread.Node) -> tuple[shellread.Node | None, shellread.Node | None]:
+    """A ``case "$1" in`` statement's first ``up)`` (start...) and ``down)`` items."""
+    up = down = None
+    for item in (c for c in case.children if c.type == "case_item"):
+        said = {shellread.unquoted(p) for p in item.children_by_field_name("value")}
+        if up is None and said & _UP_WORDS:
+            up = item
+        elif down is None and said & _DOWN_WORDS:
+            down = item
+    return up, down
+
+
+def _sliced(given: list[str], sliced: re.Match[str]) -> list[str]:
+    """The arguments ``${@:N}`` or ``${@:N:COUNT}`` names (a match of _SLICED_ARGUMENTS)."""
+    start = max(int(sliced[1]) - 1, 0)
+    return given[start : start + int(sliced[2])] if sliced[2] else given[start:]
+
+
 def _asks_for_help(body: str) -> bool:
     """``ip netns help``, ``brctl --help``, ``tc -h``: a command that prints its usage."""
     words = body.split()
@@ -2555,12 +2556,10 @@ def _a_check(node: shellread.Node, scope: ShellVars) -> bool:
     """A command that only asks (``ip link show br0 &>/dev/null``, ``ip netns list | grep -q
     a``, ``[ -e /var/run/netns/a ]``, ``test -d /sys/class/net/br0``), its output quieted."""
     text = scope.expand(shellread.one_line(shellread.source(node)))[0]
-    text = _QUIETED.sub("", text).strip()
+    text = QUIETING.sub("", text).strip()
     return bool(text) and (reads_only(text) or _TEST.fullmatch(text) is not None)
 
 
-#: output sent away (``&>/dev/null``, ``>/dev/null 2>&1``)
-_QUIETED = re.compile(r"\s*(?:&>>?|[12]?>>?)\s*(?:/dev/null|&[12])")
 #: a test of a file or a word (``[ -e /var/run/netns/a ]``, ``test -d X``, ``[[ -n $X ]]``)
 _TEST = re.compile(r"(?:\[\[?|test)\s+[^;&|]*?\]?\]?")
 
