@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from iplab import export, scenario
 from iplab.cli.parser import build_parser
@@ -686,9 +687,11 @@ def test_a_scripts_comments_become_titles_and_its_header_the_scenario_title() ->
         0: "Create the namespaces",
         2: "A bridge in the root namespace",
         4: "The first pair starts life inside ns0",
+        5: "a port of the bridge, and up",  # the line's own comment, nothing above it
         9: "The second pair is moved by hand",
         16: "Routes through a gateway that is not there yet",
         18: "What iplab cannot undo by itself",
+        20: "MTU is never set here",
         21: "Check it",
         23: "Clean up",
     }
@@ -697,6 +700,27 @@ def test_a_scripts_comments_become_titles_and_its_header_the_scenario_title() ->
     )
     assert steps[2]["prose"] == "A bridge in the root namespace. It comes up at once."
     assert isinstance(sc.setup[21].op, Probe)
+
+
+def test_a_comment_after_a_command_is_said_with_its_step_and_takes_no_title() -> None:
+    """Hunt N: ``ip netns del x   # only removes the name`` lost the author's words; they
+    are the step's title when nothing above gives one, its prose when something does, and
+    a comment after a line that made no step is not carried to the next one."""
+    text = (
+        "ip netns add green\n"
+        "# make the lab\n"
+        "ip netns add red   # the first one\n"
+        "NS=blue  # the second\n"
+        "ip netns add $NS\n"
+        "ip netns exec red ip link set lo up   # bring up 'lo' # twice\n"
+        "ip netns del red # clean up\n"
+    )
+    data = yaml.safe_load(import_text(text, "shell", "c.sh").yaml)
+    steps = data["setup"][1:]
+    assert steps[0]["title"] == "make the lab" and steps[0]["prose"] == "the first one"
+    assert "title" not in steps[1] and "prose" not in steps[1]
+    assert steps[2]["title"] == "bring up 'lo' # twice"
+    assert data["teardown"][0]["title"] == "clean up"
 
 
 CONSOLE_LAB_LINES = [

@@ -83,8 +83,10 @@ def first_sentence(text: str, limit: int = TITLE_MAX) -> str:
 
 def title_and_prose(notes: Sequence[Note]) -> tuple[str | None, str | None]:
     """The title (the nearest heading, or the first sentence of the nearest paragraph or
-    comment) and the prose (the paragraphs, comments and prose code blocks, in order)."""
-    source = next((n for n in reversed(notes) if n.kind != "fence"), None)
+    comment; a comment after the command itself only when none comes before it) and the
+    prose (the paragraphs, comments and prose code blocks, in order)."""
+    source = next((n for n in reversed(notes) if n.kind not in ("fence", "trailing")), None)
+    source = source or next((n for n in notes if n.kind == "trailing"), None)
     if source is None:
         title = None
     elif source.kind == "heading":
@@ -102,10 +104,11 @@ def title_and_prose(notes: Sequence[Note]) -> tuple[str | None, str | None]:
 def announces_cleanup(notes: Sequence[Note]) -> bool:
     """A heading or comment before the command, or the paragraph right before it, says
     clean up / cleanup / teardown / tear down / delete everything."""
-    for i, note in enumerate(notes):
-        nearest = i == len(notes) - 1
+    before = [n for n in notes if n.kind != "trailing"]  # (the command's own comment: below)
+    for note in notes:
+        nearest = bool(before) and note is before[-1]
         said = note.text
-        if (note.kind in ("heading", "comment") or nearest) and (
+        if (note.kind in ("heading", "comment", "trailing") or nearest) and (
             CLEANUP.search(said) or _UNDO_ALONE.match(said)
         ):
             return True

@@ -45,7 +45,7 @@ from iplab.steps import (
 from iplab.words import QUIETING, SHELL_SYNTAX, background_job, listing_of_netns, reads_only
 
 Kind = Literal["markdown", "html", "rst", "asciidoc", "notebook", "session", "shell"]
-NoteKind = Literal["heading", "paragraph", "comment", "fence"]
+NoteKind = Literal["heading", "paragraph", "comment", "fence", "trailing"]
 
 #: the first word of a line that is a command (after an optional ``sudo``)
 KNOWN_PROGRAMS = frozenset(
@@ -929,10 +929,22 @@ class Reader:
                 body = self._typed_as_ascii(body, number)
                 kept = len(self.events)
                 i, state = self.command(strip_comment(body), number, lines, i, prompted)
+                self._trailing_comment(body, kept, number)
                 if not prompted and self.markdown and _asks_for_help(body):
                     state = "usage"  # what it prints looks like the commands it describes
                 if len(written) > 1 and self.keep_variables:  # (expanded: one line, as 0.1)
                     self._as_written(kept, "\n".join(written), number + len(written) - 1)
+
+    def _trailing_comment(self, body: str, kept: int, line: int) -> None:
+        """The author's ``# words`` after a command (``ip link set lo up  # loopback``):
+        words its step is said with (its title when nothing above it gives one; see
+        :func:`iplab.importer.assembly.title_and_prose`). A comment after a line that made
+        no step (``NS=red  # the lab``) says nothing of the next one."""
+        said = body[len(strip_comment(body)) :].strip()
+        text = _DECORATION.sub("", said.lstrip("#").strip())
+        made = self.events[kept:]
+        if text and made and isinstance(made[-1], Cmd | Block):
+            self.events.insert(kept, Note("trailing", text, line, line))
 
     def _as_written(self, kept: int, text: str, end: int) -> None:
         """A command the page wrote over several lines (``ip link add a type veth \\`` then
