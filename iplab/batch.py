@@ -55,10 +55,14 @@ def argv_line(argv: Sequence[str]) -> str | None:
 
 
 def segments(commands: Sequence[PlannedCommand], enabled: bool) -> list[list[PlannedCommand]]:
-    """Consecutive batchable commands grouped; every other command alone."""
+    """Consecutive batchable commands grouped; every other command alone. A command the
+    run waits before (``waits_for``) starts a group."""
     out: list[list[PlannedCommand]] = []
     current: list[PlannedCommand] = []
     for pc in commands:
+        if pc.waits_for and current:  # the run waits before it (see plan.Reborn)
+            out.append(current)
+            current = []
         if not enabled or batch_line(pc.command) is None:
             if current:
                 out.append(current)

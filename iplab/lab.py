@@ -54,6 +54,7 @@ from iplab.inverse import (
 from iplab.ipwords import adds_names
 from iplab.journal import Entry, Journal, LabInfo, Status, UndoRecord, lab_info, labs, open_lab
 from iplab.model import ModelError, effects_of
+from iplab.names import ROOT
 from iplab.render import prelude, reported, shown, template_hashes
 from iplab.runner import (
     Limits,
@@ -143,6 +144,9 @@ def outcome(rc: int, stderr: str) -> Status:
 SERVER_WAIT = 5.0
 #: how long a ``wait`` for servers waits: as long as the author let a ping run before Ctrl-C
 SERVING_WAIT = 3.0
+#: how long a step that makes a name again waits with none of the old links going (a
+#: process holding the deleted namespace keeps them) before it runs anyway
+RELEASE_STALL = 5.0
 #: a job spec as a word or in a path (``%1``, ``/proc/%1/ns/net``), not a printf format
 _JOB_SPEC = re.compile(r"(?<![\w%])%(\d+)(?![\w%])")
 
@@ -190,6 +194,8 @@ class Session:
         self._done = 0
         for group in segments(commands, self.batch):
             self.signals.check()
+            if group[0].waits_for:
+                self._released(group[0].waits_for)
             if len(group) > 1:
                 self._batch(group, phase)
             elif group[0].skip is not None:
@@ -201,6 +207,23 @@ class Session:
                 self._change(group[0], phase)
             self._claims(group[-1].command)
         self.signals.check()  # a signal during the last command still stops the run
+
+    def _released(self, names: Sequence[tuple[str, str]]) -> None:
+        """Wait until the kernel has destroyed the old links of these names, which a
+        namespace deleted before took with it (see :class:`iplab.plan.Reborn`): the next
+        command makes them again. A namespace a process still holds keeps them; after
+        :data:`RELEASE_STALL` seconds with none gone, the command runs and says so."""
+        spaces = frozenset(ns for ns, _ in names)
+
+        def left() -> list[str]:
+            state = read_lab_state(self.env, spaces)
+            return [
+                link if ns == ROOT else f"{link}@{ns}"
+                for ns, link in names
+                if ns in state.namespaces and link in state.namespaces[ns].links
+            ]
+
+        undo.settled(self.env, left, stall=RELEASE_STALL)
 
     def _number(self, command: Command) -> None:
         self.say(self._numbered(command))

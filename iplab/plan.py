@@ -26,6 +26,9 @@ from iplab.scenario import Scenario, SudoPolicy, loaded
 from iplab.scenario import read as read_scenario
 from iplab.state import Replayed, State, after, created_objects, replay
 from iplab.steps import (
+    LinkDel,
+    NetnsDel,
+    NetnsDelAll,
     NetnsExec,
     Op,
     Probe,
@@ -51,6 +54,10 @@ class PlannedCommand:
     undo: tuple[PlannedUndo, ...]
     #: a ``may_fail`` step the kernel would refuse, and why: the run skips it
     skip: str | None = None
+    #: (namespace, link) names this command makes again that a namespace deleted before it
+    #: took with it (a veth's peer): the kernel destroys them a moment after the deletion
+    #: returns, so the run waits until they are gone (see :class:`Reborn`)
+    waits_for: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -193,7 +200,10 @@ def build(
     owned = owned_by(scenario)
     render = renderer(tuple(template_dirs), template_check() if template_dirs else None)
     planned: list[PlannedCommand] = []
-    for sim, state in replay(scenario.steps, judge=judge):
+    reborn = Reborn()
+    steps = scenario.steps
+    for sim, state in replay(steps, judge=judge):
+        waits = reborn.made(sim.step.op, state)
         for result in check_claims(sim.step.expect, state, owned):
             if result.ok:
                 continue
@@ -204,7 +214,9 @@ def build(
             )  # fmt: skip
             if strict_claims:
                 judge.object(error)
-        planned.append(_planned(render, scenario.sudo, sim))
+        planned.append(_planned(render, scenario.sudo, sim, waits))
+        if sim.number < len(steps):  # (the state is still the one before the next step)
+            reborn.deleting(steps[sim.number].op, state)
     n_setup = len(scenario.setup)
     if judge.adopted:
         netns = {ns for ns, name in judge.adopted if not name}
@@ -272,13 +284,55 @@ def _memo_key(
     return memo.key("plan", path, sha, pairs, prefix, dirs, templates, strict_claims, lenient)
 
 
-def _planned(render: Renderer, policy: SudoPolicy, sim: Replayed) -> PlannedCommand:
+def _planned(
+    render: Renderer, policy: SudoPolicy, sim: Replayed, waits: tuple[tuple[str, str], ...]
+) -> PlannedCommand:
     step = sim.step
     command = render.command(
         step.op, decide_sudo(policy, step.sudo, step.op), step=step, number=sim.number
     )
     undo = tuple(PlannedUndo(u, decide_sudo(policy, None, u.op)) for u in sim.undo)
-    return PlannedCommand(command, undo, sim.refused)
+    return PlannedCommand(command, undo, sim.refused, waits)
+
+
+class Reborn:
+    """The links a deleted namespace takes with it outside itself (a veth's peer in the
+    root namespace), and the later steps that make one of those names again.
+
+    ``ip netns del`` returns before the kernel destroys the namespace's links; their peers
+    go with them a moment later. A step that makes ``veth0`` again right after deleting
+    the namespace that held its peer (a tutorial that starts over) would meet the old
+    ``veth0`` still there ("File exists"), in a batch more often than not."""
+
+    def __init__(self) -> None:
+        self.pending: set[tuple[str, str]] = set()
+
+    def deleting(self, op: Op, state: State) -> None:
+        """Before ``op`` (the state still the one before it): what it will take along."""
+        if isinstance(op, NetnsDel):
+            names = {op.name}
+        elif isinstance(op, NetnsDelAll):
+            names = {n for n in state.namespaces if n != ROOT}
+        else:
+            return
+        for name in names & state.namespaces.keys():
+            for link in state.namespaces[name].links.values():
+                if link.peer is not None and link.peer_ns not in (None, *names):
+                    self.pending.add((str(link.peer_ns), link.peer))
+
+    def made(self, op: Op, state: State) -> tuple[tuple[str, str], ...]:
+        """After ``op``: the pending names it made again (the run waits for the old ones)."""
+        if not self.pending or isinstance(op, NetnsDel | NetnsDelAll | LinkDel):
+            return ()
+        again = tuple(
+            sorted(
+                (ns, link)
+                for ns, link in self.pending
+                if ns in state.namespaces and link in state.namespaces[ns].links
+            )
+        )
+        self.pending.difference_update(again)
+        return again
 
 
 def modelled(scenario: Scenario, prefix: str = "") -> tuple[Scenario, Owned]:

@@ -456,3 +456,26 @@ def test_a_value_computed_in_a_namespaces_shell_reaches_the_lines_typed_there(
     said = run.stdout + run.stderr
     assert "rc=0" in run.stdout and '    IF="hsv0"\n' in run.stdout, said
     assert re.search(r"hsv0@hsv1 +(UP|LOWERLAYERDOWN)", run.stdout), said
+
+
+def test_a_thread_that_starts_over_runs_in_a_batch(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    """Hunt X: the page deletes its namespace and makes the same veth again; the batch
+    fed ``link add veth0`` before the kernel had destroyed the old one ("File exists",
+    every time here). The run now waits for it (an audited wait) and passes."""
+    page = REPO / "tests" / "fixtures" / "threads" / "redone-from-scratch.md"
+    lab = tmp_path / "thread.yaml"
+    made = iplab("import", str(page), "-o", str(lab), state=state_dir)
+    assert lab.exists(), made.stderr
+    before = snapshot(prefix)
+    run = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "File exists" not in run.stderr
+    assert_restored(before, prefix)
+    waits = [
+        json.loads(line)
+        for line in (state_dir / "audit.jsonl").read_text().splitlines()
+        if '"kind":"wait"' in line
+    ]
+    assert any("all gone" in w["text"] for w in waits)

@@ -9,7 +9,7 @@ import pytest
 
 from iplab import export, scenario
 from iplab.errors import ScenarioError, UsageError
-from iplab.plan import build, decide_sudo
+from iplab.plan import build, decide_sudo, load
 from iplab.render import renderer
 from iplab.steps import LinkShow, NetnsAdd, NetnsList
 from tests.conftest import BLOG_SCENARIO
@@ -112,3 +112,29 @@ setup:
     )
     with pytest.raises(ScenarioError, match="setup\\[1\\]: link nothere does not exist"):
         build(scenario.load(str(path)))
+
+
+THREADS = Path(__file__).parent / "fixtures" / "threads"
+
+
+def test_a_step_that_makes_again_a_veth_a_deleted_namespace_took_waits_for_the_old_one() -> None:
+    """Hunt X: a thread's UPDATE deletes the namespace and starts over; ``ip netns del``
+    returns before the kernel destroys the old veth0 (the peer of the namespace's ceth0),
+    so ``ip link add veth0 ...`` right after it met "File exists" in the batch."""
+    from iplab.batch import segments
+    from iplab.importer.convert import detect_kind, import_text
+
+    page = THREADS / "redone-from-scratch.md"
+    text = page.read_text()
+    result = import_text(text, detect_kind(str(page), text), page.name)
+    plan = build(scenario.load_text(result.yaml, "thread.yaml"), prefix="t7")
+    waiting = [(pc.command.text, pc.waits_for) for pc in plan.commands if pc.waits_for]
+    assert waiting == [
+        ("sudo ip link add t7veth0 type veth peer name t7ceth0 netns t7web", (("", "t7veth0"),))
+    ]
+    groups = segments(plan.setup, True)
+    assert any(g[0].waits_for for g in groups)  # it starts a batch of its own
+    # a lab torn down namespace by namespace makes nothing again: no wait, one batch
+    star = load("star-500", ("n=20",), prefix="t7")
+    assert not any(pc.waits_for for pc in star.commands)
+    assert len(segments(star.teardown, True)) == 1
