@@ -229,3 +229,14 @@ def test_a_typescript_is_a_session_its_lines_counted_once() -> None:
     assert detect_kind(path.name, text) == "session"
     warnings = import_text(text, "session", path.name).warnings
     assert any(w.startswith("line 26: 'Script done on") for w in warnings), warnings
+
+
+def test_a_worksheet_s_typo_shown_failing_to_open_a_namespace_may_fail() -> None:
+    """Hunt U: ``Cannot open network namespace "lab6c": No such file or directory`` under
+    a command was not read as the page showing it fail, so the model refused the sheet."""
+    page = Path(__file__).parent / "fixtures" / "worksheets" / "typo-shown.md"
+    result = import_text(page.read_text(), "markdown", page.name)
+    assert "line 6: the page shows 'sudo ip link set v6a netns lab6c' fail" in " ".join(
+        result.warnings
+    )
+    assert result.model_error is None

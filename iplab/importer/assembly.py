@@ -244,6 +244,8 @@ _NO_REPLY = re.compile(
 _ERROR_SHOWN = re.compile(
     r"^(?:RTNETLINK answers: |Error: |Cannot find device |Device \"[^\"]*\" does not exist"
     r"|connect: |ping: |Object \"[^\"]*\" is unknown|Cannot create namespace file "
+    r"|Cannot open network namespace \"|Cannot remove namespace file |Not enough information: "
+    r"|Garbage instead of arguments |Unknown device type|What is \"[^\"]*\"\?"
     r"|Command line is not complete|(?:-?bash|sh|zsh): (?:line \d+: )?[^:\n]+: command not found"
     r"|.*: Operation not permitted$)",
     re.M,
