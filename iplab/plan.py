@@ -35,7 +35,7 @@ from iplab.steps import (
     Raw,
     needs_privilege,
 )
-from iplab.words import removes_through_a_variable
+from iplab.words import placeholder, removes_through_a_variable
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,34 @@ def check_removals(scenario: Scenario, judge: Judge | None = None) -> None:
             known.update(op.sets)
 
 
+def check_placeholders(scenario: Scenario, judge: Judge | None = None) -> None:
+    """A line that holds a placeholder a worksheet leaves for the reader (``ip netns add
+    <your-name>-ns``, ``10.0.0.X/24``, ``{{ns}}``): refused before anything runs. As
+    written, bash reads ``<your-name>`` as redirections (hunt U: the run failed at step
+    10 of a worksheet, and ``check`` named ``a`` and ``-c`` as missing programs)."""
+    for step in scenario.steps:
+        op = step.op
+        if step.may_fail:  # a student's session shows it fail: ip refuses it here too
+            continue
+        texts = [op.text or ""]
+        if isinstance(op, Raw):
+            texts += [op.command, op.undo or ""]
+        elif isinstance(op, NetnsExec):
+            texts.append(op.command)
+        found = next((p for p in map(placeholder, texts) if p is not None), None)
+        if found is None:
+            continue
+        error = ModelError(
+            f"holds {found}, a placeholder the page leaves for the reader to fill in",
+            step.loc,
+            "write the value in its place (a name, an address), or a variable of the"
+            " scenario ({{ name }}, given with --var name=VALUE)",
+        )
+        if judge is None:
+            raise error
+        judge.object(error)
+
+
 def check_signals(scenario: Scenario, judge: Judge | None = None) -> None:
     """A line that signals processes iplab cannot limit to the lab (``pkill -u bob x``, ``kill
     48213``, ``kill $(lsof -t -i :80)``, ``sleep 1; pkill nc``): refused. Run as written it
@@ -196,6 +224,7 @@ def build(
     judge = Judge(strict=not lenient)
     check_probes(scenario, judge if lenient else None)
     check_removals(scenario, judge if lenient else None)
+    check_placeholders(scenario, judge if lenient else None)
     check_signals(scenario, judge if lenient else None)
     owned = owned_by(scenario)
     render = renderer(tuple(template_dirs), template_check() if template_dirs else None)
