@@ -40,17 +40,34 @@ def is_automatic(address: str, link: Link) -> bool:
     return iface.is_link_local or (link.kind == "loopback" and iface.ip.is_loopback)
 
 
-def lab_addresses(link: Link) -> set[ipaddress.IPv4Interface | ipaddress.IPv6Interface]:
+Interface = ipaddress.IPv4Interface | ipaddress.IPv6Interface
+
+
+def lab_addresses(link: Link) -> set[Interface]:
     """The addresses of ``link`` a lab may have set (not those the kernel adds by itself)."""
     return {ipaddress.ip_interface(a) for a in link.addresses if not is_automatic(a, link)}
 
 
-def addresses_text(link: Link | None) -> str:
-    """The lab's addresses of ``link``, sorted, for a message (``none`` when it has none)."""
+def addresses_text(link: Link | None, also: Iterable[Interface] = ()) -> str:
+    """The lab's addresses of ``link`` (and those of ``also`` it holds), sorted, for a
+    message (``none`` when it has none)."""
     if link is None:
         return "none"
-    shown = sorted(str(a) for a in lab_addresses(link))
+    shown = sorted(str(a) for a in lab_addresses(link) | (set(also) & _interfaces(link)))
     return ", ".join(shown) or "none"
+
+
+def compared_addresses(want: Link, got: Link) -> tuple[set[Interface], set[Interface]]:
+    """The addresses of a link that verify compares: the lab's (not those the kernel adds
+    by itself), and a link-local address the scenario adds itself (``fe80::1/64 nodad``),
+    which the kernel would otherwise hide among its own (hunt W: deleted, it went unseen).
+    Returns (expected, found)."""
+    chosen = {a for a in _interfaces(want) if is_automatic(str(a), want)}
+    return lab_addresses(want) | chosen, lab_addresses(got) | (_interfaces(got) & chosen)
+
+
+def _interfaces(link: Link) -> set[Interface]:
+    return {ipaddress.ip_interface(a) for a in link.addresses}
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import dataclasses
 import enum
 from dataclasses import dataclass
 
-from iplab.claims import Owned, lab_addresses
+from iplab.claims import Owned, compared_addresses
 from iplab.claims import addresses_text as _fmt_addresses
 from iplab.names import ROOT
 from iplab.names import ns_short as _where
@@ -109,6 +109,14 @@ def verdict(expected: State, where: str = "") -> str:
             " after them)"
         )
     more = f"; {skipped} skipped" if skipped else ""
+    unfollowed = [
+        _where(ns)
+        for ns, space in expected.namespaces.items()
+        if not space.routes_known and (ns == ROOT or expected.certain(space))
+    ]
+    if unfollowed:  # (hunt W: a multipath route replaced by a raw step, deleted: OK said)
+        more += f"; routes of {', '.join(unfollowed)} not compared"
+        more += " (a step it cannot follow changes them)"
     held = f"promises {where}" if where else "promised"
     return f"the kernel holds what the scenario {held} ({spaces} namespaces, {links} links{more})"
 
@@ -191,8 +199,11 @@ def _link_diff(ns: str, want: Link, got: Link) -> list[Difference]:
                 out.append(Difference(name, "peer", want_peer, f"{got.peer}@?"))
         elif (got.peer, got.peer_ns) != (want.peer, want.peer_ns):
             out.append(Difference(name, "peer", want_peer, f"{got.peer}@{_where(got.peer_ns)}"))
-    if want.addresses != got.addresses and lab_addresses(want) != lab_addresses(got):
-        out.append(Difference(name, "addresses", _fmt_addresses(want), _fmt_addresses(got)))
+    if want.addresses != got.addresses:
+        expected, found = compared_addresses(want, got)
+        if expected != found:
+            shown = _fmt_addresses(want, expected), _fmt_addresses(got, expected)
+            out.append(Difference(name, "addresses", *shown))
     if want.mtu is not None and want.mtu != got.mtu:
         out.append(Difference(name, "mtu", str(want.mtu), str(got.mtu)))
     del ns

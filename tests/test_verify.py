@@ -209,3 +209,40 @@ def test_a_command_of_unknown_effect_in_one_namespace_leaves_the_others_known() 
         "left",
         "right",
     ]
+
+
+def test_a_link_local_address_the_scenario_adds_itself_is_compared() -> None:
+    """Hunt W: ``ip -6 addr add fe80::1/64 dev r2 nodad`` was taken for an address the
+    kernel adds by itself; deleted by hand, verify said OK. The kernel's own (the EUI-64
+    one on every link that is up) stays out of the comparison."""
+    text = (
+        "name: t\nsetup:\n  - {action: netns add, name: r}\n"
+        "  - line: ip -n r link add r1 type veth peer name r2\n"
+        "  - line: ip -n r -6 addr add fe80::1/64 dev r2 nodad\n"
+        "  - line: ip -n r -6 addr add fd00:2::1/64 dev r2\n"
+    )
+    plan = build(scenario.load_text(text, "t.yaml"))
+    expected = expected_state(plan)
+    live = expected.copy()
+    r2 = live.namespaces["r"].links["r2"]
+    r2.addresses = [*r2.addresses, "fe80::a8c1:abff:fe3c:1/64"]  # the kernel's own: no diff
+    assert diff(expected, live, plan.owned) == []
+    r2.addresses = [a for a in r2.addresses if a != "fe80::1/64"]
+    assert [str(d) for d in diff(expected, live, plan.owned)] == [
+        "r2.addresses: expected fd00:2::1/64, fe80::1/64, found fd00:2::1/64"
+    ]
+
+
+def test_ok_says_whose_routes_it_did_not_compare() -> None:
+    """Hunt W: a multipath ``route replace`` (a step the model cannot follow) left left's
+    routes uncompared; deleted by hand, verify said a bare OK. It says so now."""
+    from pathlib import Path
+
+    from iplab.importer.convert import import_text
+
+    page = Path(__file__).parent / "fixtures" / "routes" / "multipath-replaced.sh"
+    result = import_text(page.read_text(), "shell", page.name)
+    expected = expected_state(build(scenario.load_text(result.yaml, "ecmp.yaml")))
+    said = verdict(expected)
+    assert said.startswith("the kernel holds what the scenario promised (")
+    assert "; routes of left not compared (a step it cannot follow changes them)" in said
