@@ -240,3 +240,20 @@ def test_a_worksheet_s_typo_shown_failing_to_open_a_namespace_may_fail() -> None
         result.warnings
     )
     assert result.model_error is None
+
+
+def test_a_thread_that_builds_again_after_its_cleanup_is_said() -> None:
+    """Hunt X: the accepted answer's cleanup, then a second answer's whole lab, were read
+    as the teardown, and the run said OK having built the second lab there. The import
+    says so, naming the lines (they stay steps: nothing vanishes)."""
+    page = Path(__file__).parent / "fixtures" / "threads" / "two-answers.md"
+    result = import_text(page.read_text(), "markdown", page.name)
+    said = [w for w in result.warnings if "the page builds again" in w]
+    assert said == [
+        "lines 37-49: after the cleanup that starts at line 27, the page builds again"
+        " (another answer, or a start over?): they are read as teardown steps; cut them"
+        " out, or import them apart, to keep one lab"
+    ]
+    # a page whose cleanup only deletes says nothing of the kind
+    clean = import_text((TEXT / "undo-gist.md").read_text(), "markdown", "undo-gist.md")
+    assert not any("builds again" in w for w in clean.warnings)

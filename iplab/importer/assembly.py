@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import yaml
@@ -32,17 +32,15 @@ from iplab.importer.reader import (
 )
 from iplab.importer.stops import STOP_AFTER, author_stops
 from iplab.lineparse import jinja_literal, op_fields
-from iplab.model import lab_addresses
 from iplab.plan import decide_sudo
-from iplab.render import renderer
 from iplab.scenario import SudoPolicy
 from iplab.steps import (
+    LinkAdd,
     LinkDel,
+    NetnsAdd,
     NetnsDel,
     NetnsDelAll,
-    NetnsExec,
     Op,
-    Probe,
     Raw,
     is_observation,
 )
@@ -189,83 +187,24 @@ def split_teardown(drafts: Sequence[Draft]) -> int:
     return start if 0 < start < len(drafts) else len(drafts)
 
 
-def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
-    """A probe may only target an address the lab assigns: others stay ``netns exec`` steps."""
-    allowed = lab_addresses(d.op for d in drafts)
-    out: list[Draft] = []
-    warnings: list[str] = []
-    for k, written in enumerate(drafts):
-        d = written
-        retried = k + 1 < len(drafts) and _unsudo(drafts[k + 1].cmd.text) == _unsudo(d.cmd.text)
-        if retried and _ERROR_SHOWN.search("\n".join(d.cmd.output)):
-            # ip netns add x ("Operation not permitted"), then sudo ip netns add x (or the
-            # same line again): the retry is the command; as root the first would succeed
-            # and the retry fail
-            warnings.append(
-                f"line {d.cmd.line}: the page shows {d.cmd.text!r} fail, then runs it again"
-                " on the next line: read once, there"
-            )
-            continue
-        if isinstance(d.op, Probe) and _fails(d.cmd.output):  # the page shows it failing
-            d = replace(d, op=replace(d.op, reachable=False))
-        if isinstance(d.op, Probe) and d.op.target not in allowed:
-            command = renderer().text(d.op).split(" ", 4)[4]
-            failing = _fails(d.cmd.output)  # the page shows it fail: a step that may fail
-            op = NetnsExec(ns=d.op.ns, command=command, observes=True)
-            out.append(replace(d, op=op, cmd=replace(d.cmd, may_fail=d.cmd.may_fail or failing)))
-            warnings.append(
-                f"line {d.cmd.line}: ping target {d.op.target} is not an address the input assigns"
-                " with 'ip addr add'; kept as 'netns exec', not a probe"
-                + ("; the page shows it fail: it may fail here too" if failing else "")
-            )
-        elif _a_ping(d) and _fails(d.cmd.output):  # ping 8.8.8.8 before the NAT: it fails
-            out.append(replace(d, cmd=replace(d.cmd, may_fail=True)))
-        elif _ERROR_SHOWN.search("\n".join(d.cmd.output)):
-            # ip route get 8.8.8.8 with "RTNETLINK answers: No route to host" under it, a typo
-            # fixed on the next line (dev vet0, "Cannot find device"): a command the page shows
-            # failing changed nothing there; it may fail here too (the model passes over it)
-            out.append(replace(d, cmd=replace(d.cmd, may_fail=True)))
-            warnings.append(
-                f"line {d.cmd.line}: the page shows {d.cmd.text!r} fail; it may fail here too"
-            )
-        else:
-            out.append(d)
-    return out, warnings
-
-
-#: what ping prints when nothing came back (``100% packet loss``, ``connect: Network is
-#: unreachable``, ``Destination Host Unreachable``, ``0 received``)
-_NO_REPLY = re.compile(
-    r"\b100(?:\.0+)?% packet loss|\bunreachable\b|\b0 (?:packets )?received\b"
-    r"|\bno route to host\b|\bprohibited\b|^connect: ",
-    re.I | re.M,
-)
-#: what a command prints when it failed (iproute2's and ping's own words)
-_ERROR_SHOWN = re.compile(
-    r"^(?:RTNETLINK answers: |Error: |Cannot find device |Device \"[^\"]*\" does not exist"
-    r"|connect: |ping: |Object \"[^\"]*\" is unknown|Cannot create namespace file "
-    r"|Cannot open network namespace \"|Cannot remove namespace file |Not enough information: "
-    r"|Garbage instead of arguments |Unknown device type|What is \"[^\"]*\"\?"
-    r"|Command line is not complete|(?:-?bash|sh|zsh): (?:line \d+: )?[^:\n]+: command not found"
-    r"|.*: Operation not permitted$)",
-    re.M,
-)
-
-
-def _unsudo(text: str) -> str:
-    return " ".join(text.split()).removeprefix("sudo ")
-
-
-def _a_ping(d: Draft) -> bool:
-    """A ping kept as the author's command (a target outside the lab, in the root)."""
-    words = d.cmd.text.split()
-    return isinstance(d.op, Raw | NetnsExec) and any(w in ("ping", "ping6") for w in words[:8])
-
-
-def _fails(output: Sequence[str]) -> bool:
-    """What a ping printed says it reached nothing (and no reply came back)."""
-    text = "\n".join(output)
-    return bool(_NO_REPLY.search(text)) and " bytes from " not in text
+def built_again(drafts: Sequence[Draft], cut: int) -> list[str]:
+    """A warning when commands after the cleanup make the lab's objects again: a second
+    way to the same lab (a thread's other answer, an UPDATE that starts over), which the
+    teardown would build and leave to the journal (hunt X: a run of a thread said OK
+    having built the second answer's lab as its teardown)."""
+    again = [
+        d
+        for d in drafts[cut:]
+        if isinstance(d.op, NetnsAdd | LinkAdd) or (isinstance(d.op, Raw) and d.op.creates)
+    ]
+    if cut >= len(drafts) or not again:
+        return []
+    first, last = again[0].cmd.line, drafts[-1].cmd.line
+    return [
+        f"lines {first}-{last}: after the cleanup that starts at line {drafts[cut].cmd.line},"
+        " the page builds again (another answer, or a start over?): they are read as"
+        " teardown steps; cut them out, or import them apart, to keep one lab"
+    ]
 
 
 def choose_sudo(wanted: Iterable[tuple[Op, bool]]) -> SudoPolicy:

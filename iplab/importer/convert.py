@@ -18,11 +18,11 @@ from iplab.importer.assembly import (
     Draft,
     Variables,
     assemble,
+    built_again,
     choose_sudo,
     dump_yaml,
     group_blocks,
     output_text,
-    probes_to_exec,
     shell_header,
     split_teardown,
     step_map,
@@ -49,6 +49,7 @@ from iplab.importer.reader import (
     strip_prompt,
 )
 from iplab.importer.rst import read_rst
+from iplab.importer.shown import probes_to_exec
 from iplab.importer.terminal import as_shown, printable, uncoloured
 from iplab.importer.undoable import cannot_undo_lines
 from iplab.plan import build, decide_sudo
@@ -271,7 +272,8 @@ def import_text(
         if isinstance(d.op, NetnsDelAll)
     ]
     # (a loop's body said once: the same line, the same words, each time round)
-    warnings = tuple(dict.fromkeys(colours + reader.warnings + probe_warnings + scoped))
+    again = built_again(drafts, cut)
+    warnings = tuple(dict.fromkeys(colours + reader.warnings + probe_warnings + scoped + again))
     cannot_undo = tuple(cannot_undo_lines(drafts, cut))
     body = "".join(
         [

@@ -1,0 +1,95 @@
+"""What a page shows a command printing, read for what it says of the command: a ping
+that reached nothing is a probe that must fail, a ping outside the lab an observing
+``netns exec``, a line shown failing (iproute2's and ping's own words) a step that may
+fail, a line shown failing and run again on the next line read once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from iplab.importer.assembly import Draft
+from iplab.model import lab_addresses
+from iplab.render import renderer
+from iplab.steps import NetnsExec, Probe, Raw
+
+
+def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
+    """A probe may only target an address the lab assigns: others stay ``netns exec`` steps."""
+    allowed = lab_addresses(d.op for d in drafts)
+    out: list[Draft] = []
+    warnings: list[str] = []
+    for k, written in enumerate(drafts):
+        d = written
+        retried = k + 1 < len(drafts) and _unsudo(drafts[k + 1].cmd.text) == _unsudo(d.cmd.text)
+        if retried and _ERROR_SHOWN.search("\n".join(d.cmd.output)):
+            # ip netns add x ("Operation not permitted"), then sudo ip netns add x (or the
+            # same line again): the retry is the command; as root the first would succeed
+            # and the retry fail
+            warnings.append(
+                f"line {d.cmd.line}: the page shows {d.cmd.text!r} fail, then runs it again"
+                " on the next line: read once, there"
+            )
+            continue
+        if isinstance(d.op, Probe) and _fails(d.cmd.output):  # the page shows it failing
+            d = replace(d, op=replace(d.op, reachable=False))
+        if isinstance(d.op, Probe) and d.op.target not in allowed:
+            command = renderer().text(d.op).split(" ", 4)[4]
+            failing = _fails(d.cmd.output)  # the page shows it fail: a step that may fail
+            op = NetnsExec(ns=d.op.ns, command=command, observes=True)
+            out.append(replace(d, op=op, cmd=replace(d.cmd, may_fail=d.cmd.may_fail or failing)))
+            warnings.append(
+                f"line {d.cmd.line}: ping target {d.op.target} is not an address the input assigns"
+                " with 'ip addr add'; kept as 'netns exec', not a probe"
+                + ("; the page shows it fail: it may fail here too" if failing else "")
+            )
+        elif _a_ping(d) and _fails(d.cmd.output):  # ping 8.8.8.8 before the NAT: it fails
+            out.append(replace(d, cmd=replace(d.cmd, may_fail=True)))
+        elif _ERROR_SHOWN.search("\n".join(d.cmd.output)):
+            # ip route get 8.8.8.8 with "RTNETLINK answers: No route to host" under it, a typo
+            # fixed on the next line (dev vet0, "Cannot find device"): a command the page shows
+            # failing changed nothing there; it may fail here too (the model passes over it)
+            out.append(replace(d, cmd=replace(d.cmd, may_fail=True)))
+            warnings.append(
+                f"line {d.cmd.line}: the page shows {d.cmd.text!r} fail; it may fail here too"
+            )
+        else:
+            out.append(d)
+    return out, warnings
+
+
+#: what ping prints when nothing came back (``100% packet loss``, ``connect: Network is
+#: unreachable``, ``Destination Host Unreachable``, ``0 received``)
+_NO_REPLY = re.compile(
+    r"\b100(?:\.0+)?% packet loss|\bunreachable\b|\b0 (?:packets )?received\b"
+    r"|\bno route to host\b|\bprohibited\b|^connect: ",
+    re.I | re.M,
+)
+#: what a command prints when it failed (iproute2's and ping's own words)
+_ERROR_SHOWN = re.compile(
+    r"^(?:RTNETLINK answers: |Error: |Cannot find device |Device \"[^\"]*\" does not exist"
+    r"|connect: |ping: |Object \"[^\"]*\" is unknown|Cannot create namespace file "
+    r"|Cannot open network namespace \"|Cannot remove namespace file |Not enough information: "
+    r"|Garbage instead of arguments |Unknown device type|What is \"[^\"]*\"\?"
+    r"|Command line is not complete|(?:-?bash|sh|zsh): (?:line \d+: )?[^:\n]+: command not found"
+    r"|.*: Operation not permitted$)",
+    re.M,
+)
+
+
+def _unsudo(text: str) -> str:
+    return " ".join(text.split()).removeprefix("sudo ")
+
+
+def _a_ping(d: Draft) -> bool:
+    """A ping kept as the author's command (a target outside the lab, in the root)."""
+    words = d.cmd.text.split()
+    return isinstance(d.op, Raw | NetnsExec) and any(w in ("ping", "ping6") for w in words[:8])
+
+
+def _fails(output: Sequence[str]) -> bool:
+    """What a ping printed says it reached nothing (and no reply came back)."""
+    text = "\n".join(output)
+    return bool(_NO_REPLY.search(text)) and " bytes from " not in text
