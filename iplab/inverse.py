@@ -1,5 +1,8 @@
 """Undoing ops: the inverse of each op, given the state before it, and the guard that tells
 ``iplab down`` whether an undo command is still due on the live host.
+
+Why this module is long: the undo of every op (and of what a raw step writes on the host),
+one function per op beside the guards they use: a table read by reference.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from iplab.model import (
     route_family,
     route_metric,
     route_table,
+    same_address,
 )
 from iplab.names import ROOT, ns_label
 from iplab.steps import (
@@ -137,6 +141,8 @@ def inverse(before: State, op: Op) -> list[Undo]:
     if isinstance(op, LinkSet):
         return _inverse_set(before, op, here)
     if isinstance(op, AddrAdd):
+        if op.verb != "add" and _has_address(before, here, op.dev, op.address):
+            return []  # replace, change: updated the address there, which stays the lab's
         return [
             Undo(
                 AddrDel(**_in(here), address=op.address, dev=op.dev),
@@ -171,6 +177,12 @@ def inverse(before: State, op: Op) -> list[Undo]:
     if isinstance(op, Raw | NetnsExec):
         return _inverse_effects(op, here)
     return []
+
+
+def _has_address(before: State, here: str, dev: str, address: str) -> bool:
+    """The model knows ``dev`` had ``address`` before the op (10.0.0.1/24 as written)."""
+    link = before.link(here, dev)
+    return link is not None and same_address(link.addresses, address) is not None
 
 
 def _inverse_effects(op: Raw | NetnsExec, here: str) -> list[Undo]:

@@ -501,12 +501,18 @@ _ADDR_VALUED = ("peer", "remote", "anycast", "scope", "label")
 _ADDR_FLAGS = ("home", "nodad", "mngtmpaddr", "noprefixroute", "autojoin")
 
 
+#: the verbs that add an address (``replace``, ``change``: or update the one there)
+_ADDR_ADDS: dict[str, Literal["add", "replace", "change"]] = {
+    "add": "add", "replace": "replace", "change": "change",
+}  # fmt: skip
+
+
 def _ip_addr(words: Words, ctx: Ctx, line: str) -> Op:
     word = words.peek()
     if word is None or word.startswith("-"):
         return Show(**ctx.fields(), text=line)
     words.take()
-    verb = first(word, ADDR_VERBS)
+    verb = "change" if word == "chg" else first(word, ADDR_VERBS)  # (ip/ipaddress.c's chg)
     if verb in ("list", "show", "lst"):
         return _show_dev(words, ctx, line)
     if verb not in ("add", "delete", "replace", "change", "append", "prepend"):
@@ -533,9 +539,10 @@ def _ip_addr(words: Words, ctx: Ctx, line: str) -> Op:
             local = _address(word)
     if local is None or dev is None:
         raise NoMatch
-    if verb == "add":
-        return AddrAdd(**ctx.fields(), address=local, dev=dev, settings=tuple(settings), text=line)
-    return AddrDel(**ctx.fields(), address=local, dev=dev, settings=tuple(settings), text=line)
+    fields = {**ctx.fields(), "address": local, "dev": dev, "settings": tuple(settings)}
+    if verb in ("add", "replace", "change"):
+        return AddrAdd(**fields, verb=_ADDR_ADDS[verb], text=line)
+    return AddrDel(**fields, text=line)
 
 
 # -- ip route ------------------------------------------------------------------------------------

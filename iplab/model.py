@@ -405,7 +405,7 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
         _addr_add(a, op)
     elif isinstance(op, AddrDel):
         link = a.link(op.ns, op.dev)
-        present = _same_address(link.addresses, op.address)
+        present = same_address(link.addresses, op.address)
         if present is None:
             a.object(f"{op.dev} has no address {op.address} at this step", state.certain(link))
         else:
@@ -494,7 +494,7 @@ def _netns_del(a: _Apply, name: str) -> None:
     del state.namespaces[name]
 
 
-def _same_address(addresses: list[str], address: str) -> str | None:
+def same_address(addresses: list[str], address: str) -> str | None:
     """The entry of ``addresses`` that is ``address`` (10.0.0.1/24 == 10.0.0.1/24)."""
     wanted = ipaddress.ip_interface(address)
     for existing in addresses:
@@ -508,8 +508,9 @@ def _addr_add(a: _Apply, op: AddrAdd) -> None:
     label = next((v for k, v in op.settings if k == "label"), None)
     if label is not None and not label.startswith(op.dev):
         a.object(f"label {label} must begin with the link's name {op.dev}")
-    if _same_address(link.addresses, op.address) is not None:
-        a.object(f"{op.dev} already has address {op.address}", a.state.certain(link))
+    if same_address(link.addresses, op.address) is not None:
+        if op.verb == "add":  # (replace, change: the address there is updated in place)
+            a.object(f"{op.dev} already has address {op.address}", a.state.certain(link))
         return
     link.addresses.append(op.address)
 

@@ -296,6 +296,9 @@ class AddrAdd(IpOp):
     word: Literal["addr", "address", "a"] = "addr"
     #: read from a line: ("broadcast", "+"), ("label", "v1:0"), ("scope", "link")...
     settings: tuple[tuple[str, str | None], ...] = ()
+    #: ``replace`` and ``change`` (read from a line): add the address, or update it when the
+    #: link has it already (the kernel creates it either way: NLM_F_REPLACE, not EXCL)
+    verb: Literal["add", "replace", "change"] = "add"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -85,6 +85,17 @@ CASES: list[tuple[str, Op]] = [
         ),
     ),
     ("ip addr add dev v1 10.0.0.1/24", AddrAdd(address="10.0.0.1/24", dev="v1")),
+    # replace and change add the address, or update the one there (never a delete)
+    (
+        "ip addr replace 10.99.0.1/30 dev rpa",
+        AddrAdd(address="10.99.0.1/30", dev="rpa", verb="replace"),
+    ),
+    (
+        "ip -n rp1 addr replace 10.99.0.2/30 dev rpb",
+        AddrAdd(ns="rp1", ns_form="-n", address="10.99.0.2/30", dev="rpb", verb="replace"),
+    ),
+    ("ip a change 10.0.0.1/24 dev v1", AddrAdd(address="10.0.0.1/24", dev="v1", verb="change")),
+    ("ip addr chg 10.0.0.1/24 dev v1", AddrAdd(address="10.0.0.1/24", dev="v1", verb="change")),
     (
         "ip route add 10.2.0.0/24 via 10.0.0.1 dev v1 src 10.0.0.2 metric 100 onlink table 10",
         RouteAdd(

@@ -36,7 +36,7 @@ from iplab.importer.reader import (
     strip_prompt,
 )
 from iplab.lineparse import LineError, classify, op_fields, parse_line, reads_back
-from iplab.plan import build, decide_sudo
+from iplab.plan import PlannedCommand, build, decide_sudo
 from iplab.render import renderer
 from iplab.steps import (
     AddrAdd,
@@ -797,6 +797,23 @@ def test_a_script_the_model_rejects_is_still_written_with_the_error() -> None:
 
 
 # -- smaller pages and scripts ---------------------------------------------------------------------
+
+
+def _undo_texts(planned: PlannedCommand) -> list[str]:
+    return [renderer().command(u.undo.op, False).text for u in planned.undo]
+
+
+def test_addr_replace_adds_the_address_and_its_undo_deletes_it() -> None:
+    """Hunt X: ``ip addr replace ADDR dev X`` was read as ``addr del`` ("rpa has no
+    address 10.99.0.1/30 at this step")."""
+    result = imported(IMPORT / "addr-replace.sh")
+    assert result.model_error is None
+    assert result.typed == 6
+    lines = (IMPORT / "addr-replace.sh").read_text().splitlines()
+    assert rendered_lines(result) == [x for x in lines if x.startswith("ip ")]
+    plan = build(scenario.load_text(result.yaml, "addr-replace.yaml"))
+    assert _undo_texts(plan.setup[2]) == ["ip addr del 10.99.0.1/30 dev rpa"]
+    assert _undo_texts(plan.setup[4]) == ["ip -n rp1 addr del 10.99.0.2/30 dev rpb"]
 
 
 def test_an_unknown_program_after_a_silent_command_is_a_command() -> None:

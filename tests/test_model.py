@@ -291,3 +291,25 @@ def test_a_link_set_down_that_was_down_keeps_its_ipv6_addresses() -> None:
     )
     link = state.link("ns1", "a")
     assert link is not None and link.addresses == ["fd00:5::1/64"]
+
+
+def test_addr_replace_and_change_add_the_address_or_keep_the_one_there() -> None:
+    """``ip addr replace``/``change`` is RTM_NEWADDR without NLM_F_EXCL: the kernel adds the
+    address, or updates it when the link has it; ``add`` refuses it twice."""
+    state = run(LinkAdd(name="d0", type="dummy"))
+    for verb in ("replace", "change", "replace"):
+        apply(state, AddrAdd(address="10.99.0.1/30", dev="d0", verb=verb))
+    link = state.link(ROOT, "d0")
+    assert link is not None and link.addresses == ["10.99.0.1/30"]
+    with pytest.raises(ModelError, match=r"d0 already has address 10\.99\.0\.1/30"):
+        apply(state, AddrAdd(address="10.99.0.1/30", dev="d0"))
+
+
+def test_addr_replace_is_undone_only_when_it_added_the_address() -> None:
+    state = run(LinkAdd(name="d0", type="dummy"))
+    replace = AddrAdd(address="10.99.0.1/30", dev="d0", verb="replace")
+    [undo] = inverse(state, replace)
+    assert undo.op == AddrDel(ns=None, ns_form="-n", address="10.99.0.1/30", dev="d0")
+    apply(state, replace)
+    assert inverse(state, replace) == []  # it was there before: the address stays the lab's
+    assert inverse(state, AddrAdd(address="10.99.0.1/24", dev="d0", verb="change")) != []
