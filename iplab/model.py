@@ -39,6 +39,7 @@ from iplab.names import ROOT, ns_label
 from iplab.steps import (
     AddrAdd,
     AddrDel,
+    AddrFlush,
     AddrShow,
     BridgePortsSet,
     BridgeVlan,
@@ -57,6 +58,7 @@ from iplab.steps import (
     Raw,
     RouteAdd,
     RouteDel,
+    RouteFlush,
     RouteShow,
     Show,
     is_observation,
@@ -410,6 +412,16 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
             a.object(f"{op.dev} has no address {op.address} at this step", state.certain(link))
         else:
             link.addresses.remove(present)
+    elif isinstance(op, AddrFlush):
+        link = a.link(op.ns, op.dev)
+        link.addresses = [x for x in link.addresses if not flushes_address(op, x)]
+        if op.selectors:  # (scope, label...: what it left is not the model's to know)
+            link.unknown = True
+    elif isinstance(op, RouteFlush):
+        space = a.space(op.ns)
+        space.routes = [r for r in space.routes if not flushes_route(op, r)]
+        if not exact_flush(op):  # (dev, proto, a prefix...: what it left is not known)
+            space.routes_known = False
     elif isinstance(op, RouteAdd):
         _route_add(a, op)
     elif isinstance(op, RouteDel):
@@ -513,6 +525,34 @@ def _addr_add(a: _Apply, op: AddrAdd) -> None:
             a.object(f"{op.dev} already has address {op.address}", a.state.certain(link))
         return
     link.addresses.append(op.address)
+
+
+def flushes_address(op: AddrFlush, address: str) -> bool:
+    """``ip addr flush`` takes ``address`` (its family, inside ``to``; with other selectors,
+    any it may take: the link is then unknown)."""
+    iface = ipaddress.ip_interface(address)
+    if op.family is not None and iface.version != op.family:
+        return False
+    if op.to is None:
+        return True
+    within = ipaddress.ip_network(op.to, strict=False)
+    return within.version == iface.version and iface.ip in within
+
+
+#: tables a flush of which the model cannot follow: every table, and the kernel's own
+_OPAQUE_TABLES = frozenset({"all", "0", "unspec", "local", "255", "default", "253"})
+
+
+def exact_flush(op: RouteFlush) -> bool:
+    """The model knows what ``ip route flush`` leaves: one table of its, no other selector."""
+    return not op.selectors and op.table not in _OPAQUE_TABLES
+
+
+def flushes_route(op: RouteFlush, route: Route) -> bool:
+    """``ip route flush`` takes ``route`` (inexact: any route it may take)."""
+    if not exact_flush(op):
+        return op.table in _OPAQUE_TABLES or route.table == route_table(op.table)
+    return route.table == route_table(op.table) and route.family == op.family
 
 
 def _route_add(a: _Apply, op: RouteAdd) -> None:

@@ -11,6 +11,7 @@ from iplab.render import renderer
 from iplab.steps import (
     AddrAdd,
     AddrDel,
+    AddrFlush,
     BridgePortsSet,
     BridgeVlan,
     Effect,
@@ -23,6 +24,7 @@ from iplab.steps import (
     Op,
     RouteAdd,
     RouteDel,
+    RouteFlush,
     Show,
 )
 
@@ -70,6 +72,19 @@ CASES: list[tuple[str, Op]] = [
     (
         "ip link add eth0 netns hostA type veth peer eth0 netns hostB",
         LinkAdd(name="eth0", netns="hostA", type="veth", peer="eth0", peer_netns="hostB"),
+    ),
+    # flushes: a link's addresses, a namespace's table (the selectors kept as written)
+    ("ip -n knobs addr flush dev k0", AddrFlush(ns="knobs", ns_form="-n", dev="k0")),
+    (
+        "ip addr flush dev k0 scope global",
+        AddrFlush(dev="k0", selectors=(("scope", "global"),)),
+    ),
+    ("ip -4 a f k0 to 10.0.0.0/8", AddrFlush(dev="k0", family=4, to="10.0.0.0/8")),
+    ("ip a flush to fd00::/8 dev k0", AddrFlush(dev="k0", family=6, to="fd00::/8")),
+    ("ip -n src route flush table 200", RouteFlush(ns="src", ns_form="-n", table="200")),
+    (
+        "ip -6 -n src r flush table 200 dev s0",
+        RouteFlush(ns="src", ns_form="-n", table="200", family=6, selectors=("dev", "s0")),
     ),
     # addresses and routes
     (
@@ -179,6 +194,20 @@ def test_a_spelling_reads_renders_and_loads_back(line: str, meaning: Op) -> None
     assert parsed.typed and parsed.kind == ("raw-effects" if verbatim else "typed")
     assert renderer().command(parsed.op, parsed.sudo).text == line
     assert reads_back(parsed.op) is None  # the fields load back to the same op
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ip route flush table 200",  # the root namespace's: the host's table (raw, refused)
+        "ip -n src route flush cache",  # no table
+        "ip -n src route flush",  # ip: "Flush requires arguments"
+        "ip addr flush to 10.0.0.0/8",  # no link: every link's
+        "ip -0 addr flush dev k0",
+    ],
+)
+def test_flushes_the_model_cannot_place_stay_raw(line: str) -> None:
+    assert ipgrammar.read(line) is None
 
 
 @pytest.mark.parametrize(
