@@ -907,18 +907,47 @@ def _ip_effects(argv: list[str], ns: str | None) -> Declares | None:
         verb = first(verb_word, ("add", "delete", "del", "show", "list", "lst", "change"))
         if words.peek() is not None:
             words.take()
-        rest = [w for w in words.rest() if w != "dev"]
+        rest = words.rest()
         if verb in ("show", "list", "lst", "change"):
             return Declares(declared=True)
-        if verb in ("add", "delete") and rest and not names.link_name_problem(rest[0]):
-            kind = "tun" if obj in ("tuntap", "tap") else "tunnel"
-            effect = _link_effect("link", rest[0], ctx.ns, kind if verb == "add" else None)
+        tuntap = obj in ("tuntap", "tap")
+        name = _tuntap_name(rest) if tuntap else next((w for w in rest if w != "dev"), None)
+        if verb in ("add", "delete") and name and not names.link_name_problem(name):
+            kind = "tun" if tuntap else "tunnel"
+            effect = _link_effect("link", name, ctx.ns, kind if verb == "add" else None)
             return Declares(
                 creates=(effect,) if verb == "add" else (),
                 deletes=(effect,) if verb == "delete" else (),
                 declared=True,
             )
     return None
+
+
+#: ``ip tuntap``'s keywords in the order ip/iptuntap.c's parse_args() tries them, and
+#: whether each takes a value; any other word is the device's name (``name`` may say so)
+_TUNTAP_KEYWORDS = (
+    ("mode", True), ("user", True), ("group", True), ("pi", False), ("one_queue", False),
+    ("vnet_hdr", False), ("multi_queue", False), ("dev", True),
+)  # fmt: skip
+
+
+def _tuntap_name(rest: list[str]) -> str | None:
+    """The device ``ip tuntap add|del ...`` names, read as parse_args() reads it: ``dev X``,
+    ``name X`` or a bare word that is no keyword (``mode tap tap0``); None: none, or two."""
+    found: list[str] = []
+    words = Words(rest)
+    try:
+        while (word := words.peek()) is not None:
+            words.take()
+            keyword = next((k for k in _TUNTAP_KEYWORDS if matches(word, k[0])), None)
+            if keyword is None or keyword[0] == "dev":
+                named = words.take() if keyword is not None or matches(word, "name") else word
+                found.append(named)
+            elif keyword[1]:
+                words.take()
+    except NoMatch:
+        return None
+    return found[0] if len(found) == 1 else None
 
 
 def _other_link_add(rest: list[str], ns: str | None) -> Declares | None:

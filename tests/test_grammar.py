@@ -251,6 +251,20 @@ def test_the_field_forms_still_win_where_they_render_exactly() -> None:
             (Effect(what="link", name="eth0.10", kind="vlan"),),
         ),
         ("ip tuntap add dev tap0 mode tap", (Effect(what="link", name="tap0", kind="tun"),)),
+        # ip/iptuntap.c: a word that is no keyword is the name, wherever it is
+        ("ip tuntap add mode tap tap0", (Effect(what="link", name="tap0", kind="tun"),)),
+        (
+            "ip -n mv tuntap add mode tap tap0",
+            (Effect(what="link", name="tap0", ns="mv", kind="tun"),),
+        ),
+        (
+            "ip netns exec mv ip tuntap add mode tap tap0",
+            (Effect(what="link", name="tap0", ns="mv", kind="tun"),),
+        ),
+        (
+            "ip tuntap add mode tap user 1000 multi_queue name tap5",
+            (Effect(what="link", name="tap5", kind="tun"),),
+        ),
         ("ovs-vsctl add-br ob0", (Effect(what="link", name="ob0", kind="openvswitch"),)),
         (
             "ip netns exec ns1 ip link add vx0 type vxlan id 42 dstport 4789",

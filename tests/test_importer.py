@@ -837,6 +837,18 @@ def test_addr_flush_empties_the_link_before_the_address_is_added_again() -> None
     assert k0 is not None and k0.addresses == ["192.168.77.1/24"]
 
 
+def test_tuntap_add_with_its_name_last_creates_the_link() -> None:
+    """Hunt W: ``ip -n mv tuntap add mode tap tap0`` (the name after the mode) was a raw
+    step of unknown effect; ``dev tap1 mode tap`` and ``tap2 mode tap`` were known."""
+    result = imported(IMPORT / "tuntap-forms.sh")
+    assert result.model_error is None
+    plan = build(scenario.load_text(result.yaml, "tuntap-forms.yaml"))
+    assert sorted(expected_state(plan).namespaces["mv"].links) == [
+        *("d0", "d1", "lo", "tap0", "tap1", "tap2"),
+    ]
+    assert _undo_texts(plan.setup[1]) == ["ip -n mv link del tap0"]
+
+
 def test_route_flush_empties_the_table_before_the_route_is_added_again() -> None:
     """Hunt W: ``ip -n src route flush table 200`` then the route added again was refused
     ("a route to 10.88.0.0/16 already exists")."""
