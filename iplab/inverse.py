@@ -1,5 +1,8 @@
 """Undoing ops: the inverse of each op, given the state before it, and the guard that tells
 ``iplab down`` whether an undo command is still due on the live host.
+
+Why this module is long: the undo of every op (and of what a raw step writes on the host),
+one function per op beside the guards they use: a table read by reference.
 """
 
 from __future__ import annotations
@@ -14,15 +17,20 @@ from iplab.model import (
     ROOT_NETNS_REF,
     auto_names,
     effects_of,
+    exact_flush,
+    flushes_address,
+    flushes_route,
     op_ns,
     route_family,
     route_metric,
     route_table,
+    same_address,
 )
 from iplab.names import ROOT, ns_label
 from iplab.steps import (
     AddrAdd,
     AddrDel,
+    AddrFlush,
     BridgePortsSet,
     BridgeVlan,
     LinkAdd,
@@ -36,6 +44,7 @@ from iplab.steps import (
     Raw,
     RouteAdd,
     RouteDel,
+    RouteFlush,
 )
 from iplab.sysctl import sysctl_undo, sysctl_writes
 from iplab.words import policy_write
@@ -137,6 +146,8 @@ def inverse(before: State, op: Op) -> list[Undo]:
     if isinstance(op, LinkSet):
         return _inverse_set(before, op, here)
     if isinstance(op, AddrAdd):
+        if op.verb != "add" and _has_address(before, here, op.dev, op.address):
+            return []  # replace, change: updated the address there, which stays the lab's
         return [
             Undo(
                 AddrDel(**_in(here), address=op.address, dev=op.dev),
@@ -150,6 +161,10 @@ def inverse(before: State, op: Op) -> list[Undo]:
                 Guard("link", here, op.dev),
             )
         ]
+    if isinstance(op, AddrFlush):
+        return _inverse_addr_flush(before, op, here)
+    if isinstance(op, RouteFlush):
+        return _inverse_route_flush(before, op, here)
     if isinstance(op, RouteAdd | RouteDel):
         return _inverse_route(before, op, here)
     if isinstance(op, BridgePortsSet):
@@ -171,6 +186,45 @@ def inverse(before: State, op: Op) -> list[Undo]:
     if isinstance(op, Raw | NetnsExec):
         return _inverse_effects(op, here)
     return []
+
+
+def _has_address(before: State, here: str, dev: str, address: str) -> bool:
+    """The model knows ``dev`` had ``address`` before the op (10.0.0.1/24 as written)."""
+    link = before.link(here, dev)
+    return link is not None and same_address(link.addresses, address) is not None
+
+
+def _inverse_addr_flush(before: State, op: AddrFlush, here: str) -> list[Undo]:
+    """The addresses the model knows the flush took, added back; none when its selectors
+    (scope, label...) say what it took only to the kernel (the link goes with the lab)."""
+    link = before.link(here, op.dev)
+    if link is None or op.selectors:
+        return []
+    return [
+        Undo(AddrAdd(**_in(here), address=x, dev=op.dev), Guard("link", here, op.dev))
+        for x in link.addresses
+        if flushes_address(op, x)
+    ]
+
+
+def _inverse_route_flush(before: State, op: RouteFlush, here: str) -> list[Undo]:
+    """The routes the model knows the flush took, added back (in the table they were in);
+    none when it cannot say which it took. A route with neither gateway nor link (a
+    ``blackhole``'s) is not added back: the model does not keep its type."""
+    space = before.ns(op.in_ns())
+    if space is None or not exact_flush(op):
+        return []
+    undos: list[Undo] = []
+    for old in space.routes:
+        if not flushes_route(op, old) or (old.via is None and old.dev is None):
+            continue
+        six = _six(old.family, f"{old.to}{old.via}")
+        settings = tuple((k, v) for k, v in (("table", old.table), ("metric", old.metric)) if v)
+        again = RouteAdd(
+            **_in(here), options=six, to=old.to, via=old.via, dev=old.dev, settings=settings
+        )
+        undos.append(Undo(again, _ns_guard(here)))
+    return undos
 
 
 def _inverse_effects(op: Raw | NetnsExec, here: str) -> list[Undo]:
@@ -319,12 +373,17 @@ def sysctl_writes_of(op: Op) -> list[tuple[str, str]] | None:
     return sysctl_writes(op.command)
 
 
+def _six(family: int, words: str) -> tuple[str, ...]:
+    """``-6`` for an IPv6 route whose words say no IPv6 (``default dev v0``), else nothing."""
+    return ("-6",) if family == 6 and ":" not in words else ()
+
+
 def _inverse_route(before: State, op: RouteAdd | RouteDel, here: str) -> list[Undo]:
     """A route added is deleted, one deleted added; one ``replace``/``change`` took the
     place of is added back (as the model knew it) once the new one is deleted."""
     family = route_family(op)
     # ip route del default dev v0 would be IPv4's: an IPv6 route's undo says -6
-    six: tuple[str, ...] = ("-6",) if family == 6 and ":" not in f"{op.to}{op.via}" else ()
+    six = _six(family, f"{op.to}{op.via}")
     kept = tuple((k, v) for k, v in op.settings if k in ("table", "metric", "type"))
     back = RouteDel if isinstance(op, RouteAdd) else RouteAdd
     undos = [

@@ -31,6 +31,7 @@ brctl) in the order the tools read them: a grammar reads best whole.
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import re
 import shlex
@@ -54,6 +55,7 @@ from iplab.ipwords import (
 from iplab.steps import (
     AddrAdd,
     AddrDel,
+    AddrFlush,
     BridgePortsSet,
     BridgeVlan,
     Declares,
@@ -70,6 +72,7 @@ from iplab.steps import (
     Op,
     RouteAdd,
     RouteDel,
+    RouteFlush,
     Show,
 )
 from iplab.sysctl import sysctl_writes
@@ -173,6 +176,8 @@ class Ctx:
     ns_form: str = "exec"
     #: ``ip -all``: every namespace of the host (only ``ip -all netns delete`` is typed)
     every: bool = False
+    #: ``-4``, ``-6``, ``-family inet|inet6`` (None: not said; 0: another family, ``-0``...)
+    family: int | None = None
 
     def fields(self) -> dict[str, Any]:
         return {"ns": self.ns, "ns_form": self.ns_form} if self.ns else {}
@@ -186,9 +191,13 @@ def _color(opt: str) -> bool:
     return matches(opt.split("=", 1)[0], "-color")
 
 
+#: ip's ``-family`` values (and ``-4``, ``-6``) the model follows
+_FAMILIES = {"inet": 4, "inet6": 6, "4": 4, "6": 6}
+
+
 def _ip_options(words: Words, ctx: Ctx) -> Ctx:
     """ip's global options, in the order ip/ip.c tries them (``-n`` is ``-netns``, ``-b`` is
-    ``-batch``, ``-br`` is ``-brief``, ``-c`` is ``-color``); only the namespace matters here."""
+    ``-batch``, ``-br`` is ``-brief``, ``-c`` is ``-color``); the namespace and family matter."""
     while (word := words.peek()) is not None and word.startswith("-"):
         words.take()
         opt = word[1:] if word.startswith("--") else word
@@ -196,9 +205,13 @@ def _ip_options(words: Words, ctx: Ctx) -> Ctx:
         def m(*keywords: str) -> bool:
             return any(matches(opt, k) for k in keywords)  # noqa: B023 - used at once
 
-        if m("-loops", "-family"):
+        if m("-family"):
+            ctx = dataclasses.replace(ctx, family=_FAMILIES.get(words.take(), 0))
+        elif opt in ("-4", "-6", "-0", "-M", "-B"):
+            ctx = dataclasses.replace(ctx, family=_FAMILIES.get(opt[1:], 0))
+        elif m("-loops"):
             words.take()
-        elif opt in ("-4", "-6", "-0", "-M", "-B") or m(
+        elif m(
             *("-human", "-human-readable", "-iec", "-stats", "-statistics", "-details"),
             *("-resolve", "-oneline", "-timestamp", "-tshort"),
         ):
@@ -218,11 +231,11 @@ def _ip_options(words: Words, ctx: Ctx) -> Ctx:
         elif m("-netns"):
             if ctx.ns is not None:
                 raise NoMatch
-            ctx = Ctx(_netns(words.take()), "-n")
+            ctx = dataclasses.replace(ctx, ns=_netns(words.take()), ns_form="-n")
         elif m("-Numeric"):
             pass
         elif m("-all"):
-            ctx = Ctx(ctx.ns, ctx.ns_form, every=True)
+            ctx = dataclasses.replace(ctx, every=True)
         elif opt == "-echo" or m("-json", "-pretty", "-brief"):
             pass
         else:
@@ -501,14 +514,22 @@ _ADDR_VALUED = ("peer", "remote", "anycast", "scope", "label")
 _ADDR_FLAGS = ("home", "nodad", "mngtmpaddr", "noprefixroute", "autojoin")
 
 
+#: the verbs that add an address (``replace``, ``change``: or update the one there)
+_ADDR_ADDS: dict[str, Literal["add", "replace", "change"]] = {
+    "add": "add", "replace": "replace", "change": "change",
+}  # fmt: skip
+
+
 def _ip_addr(words: Words, ctx: Ctx, line: str) -> Op:
     word = words.peek()
     if word is None or word.startswith("-"):
         return Show(**ctx.fields(), text=line)
     words.take()
-    verb = first(word, ADDR_VERBS)
+    verb = "change" if word == "chg" else first(word, ADDR_VERBS)  # (ip/ipaddress.c's chg)
     if verb in ("list", "show", "lst"):
         return _show_dev(words, ctx, line)
+    if verb == "flush":
+        return _addr_flush(words, ctx, line)
     if verb not in ("add", "delete", "replace", "change", "append", "prepend"):
         raise NoMatch
     local = dev = None
@@ -533,9 +554,53 @@ def _ip_addr(words: Words, ctx: Ctx, line: str) -> Op:
             local = _address(word)
     if local is None or dev is None:
         raise NoMatch
-    if verb == "add":
-        return AddrAdd(**ctx.fields(), address=local, dev=dev, settings=tuple(settings), text=line)
-    return AddrDel(**ctx.fields(), address=local, dev=dev, settings=tuple(settings), text=line)
+    fields = {**ctx.fields(), "address": local, "dev": dev, "settings": tuple(settings)}
+    if verb in ("add", "replace", "change"):
+        return AddrAdd(**fields, verb=_ADDR_ADDS[verb], text=line)
+    return AddrDel(**fields, text=line)
+
+
+#: ip addr flush's selectors with a value, and its flags (ip/ipaddress.c's get_filter())
+_FLUSH_VALUED = frozenset({"scope", "label", "group", "master", "vrf", "type"})
+_FLUSH_FLAGS = frozenset(
+    {"up", "nomaster", "secondary", "temporary", "primary", "dynamic", "permanent"}
+    | {"tentative", "deprecated", "dadfailed", "optimistic", "stable-privacy", "home"}
+    | {"nodad", "mngtmpaddr", "noprefixroute", "autojoin"}
+)
+
+
+def _addr_flush(words: Words, ctx: Ctx, line: str) -> Op:
+    """``ip addr flush [dev] X [to PREFIX] [scope S] [label L] [FLAG]...`` (a bare word is
+    the device, as ipaddr_list_flush_or_save() reads it); without a device it stays raw."""
+    dev = to = None
+    selectors: list[tuple[str, str | None]] = []
+    while (word := words.peek()) is not None:
+        words.take()
+        if word == "to":
+            to = _flush_prefix(words.take())
+        elif word in _FLUSH_VALUED:
+            selectors.append((word, words.take()))
+        elif word in _FLUSH_FLAGS or word.lstrip("-") in _FLUSH_FLAGS:
+            selectors.append((word, None))
+        else:
+            if dev is not None or matches(word, "help"):
+                raise NoMatch
+            dev = _link(words.take() if word == "dev" else word)
+    if dev is None or ctx.family == 0:
+        raise NoMatch
+    family = ctx.family or (None if to is None else ipaddress.ip_network(to, strict=False).version)
+    return AddrFlush(
+        **ctx.fields(), dev=dev, family=family, to=to, selectors=tuple(selectors), text=line
+    )
+
+
+def _flush_prefix(word: str) -> str:
+    """A flush's ``to PREFIX`` (10.0.0.0/8, 10.0.0.1: that address alone)."""
+    try:
+        ipaddress.ip_network(word, strict=False)
+    except ValueError:
+        raise NoMatch from None
+    return word
 
 
 # -- ip route ------------------------------------------------------------------------------------
@@ -577,6 +642,8 @@ def _ip_route(words: Words, ctx: Ctx, line: str) -> Op:
     if verb in ("list", "show", "lst", "get"):
         words.rest()
         return Show(**ctx.fields(), text=line)
+    if verb == "flush":
+        return _route_flush(words, ctx, line)
     if verb not in ("add", "delete", "replace", "change", "append", "prepend"):
         raise NoMatch
     to = via = dev = None
@@ -630,6 +697,29 @@ def _ip_route(words: Words, ctx: Ctx, line: str) -> Op:
     if adds is None:
         raise NoMatch
     return RouteAdd(**fields, verb=adds, text=line)  # (r a: printed as written, the text)
+
+
+def _route_flush(words: Words, ctx: Ctx, line: str) -> Op:
+    """``ip [-6] -n NS route flush [table T] [SELECTOR]...`` in a namespace (in the root
+    namespace it reaches the host's routes: a raw step, which the model refuses); ``flush
+    cache`` empties no table."""
+    table = None
+    selectors: list[str] = []
+    while (word := words.peek()) is not None:
+        words.take()
+        if matches(word, "table"):
+            if table is not None:
+                raise NoMatch
+            table = words.take()
+        elif first(word, ("cache", "cached", "cloned")) is not None or matches(word, "help"):
+            raise NoMatch
+        else:
+            selectors.append(word)
+    if ctx.ns is None or ctx.family not in (None, 4, 6) or (table is None and not selectors):
+        raise NoMatch
+    return RouteFlush(
+        **ctx.fields(), table=table, family=ctx.family or 4, selectors=tuple(selectors), text=line
+    )
 
 
 # -- bridge (iproute2) and brctl (bridge-utils) ---------------------------------------------------
@@ -817,18 +907,47 @@ def _ip_effects(argv: list[str], ns: str | None) -> Declares | None:
         verb = first(verb_word, ("add", "delete", "del", "show", "list", "lst", "change"))
         if words.peek() is not None:
             words.take()
-        rest = [w for w in words.rest() if w != "dev"]
+        rest = words.rest()
         if verb in ("show", "list", "lst", "change"):
             return Declares(declared=True)
-        if verb in ("add", "delete") and rest and not names.link_name_problem(rest[0]):
-            kind = "tun" if obj in ("tuntap", "tap") else "tunnel"
-            effect = _link_effect("link", rest[0], ctx.ns, kind if verb == "add" else None)
+        tuntap = obj in ("tuntap", "tap")
+        name = _tuntap_name(rest) if tuntap else next((w for w in rest if w != "dev"), None)
+        if verb in ("add", "delete") and name and not names.link_name_problem(name):
+            kind = "tun" if tuntap else "tunnel"
+            effect = _link_effect("link", name, ctx.ns, kind if verb == "add" else None)
             return Declares(
                 creates=(effect,) if verb == "add" else (),
                 deletes=(effect,) if verb == "delete" else (),
                 declared=True,
             )
     return None
+
+
+#: ``ip tuntap``'s keywords in the order ip/iptuntap.c's parse_args() tries them, and
+#: whether each takes a value; any other word is the device's name (``name`` may say so)
+_TUNTAP_KEYWORDS = (
+    ("mode", True), ("user", True), ("group", True), ("pi", False), ("one_queue", False),
+    ("vnet_hdr", False), ("multi_queue", False), ("dev", True),
+)  # fmt: skip
+
+
+def _tuntap_name(rest: list[str]) -> str | None:
+    """The device ``ip tuntap add|del ...`` names, read as parse_args() reads it: ``dev X``,
+    ``name X`` or a bare word that is no keyword (``mode tap tap0``); None: none, or two."""
+    found: list[str] = []
+    words = Words(rest)
+    try:
+        while (word := words.peek()) is not None:
+            words.take()
+            keyword = next((k for k in _TUNTAP_KEYWORDS if matches(word, k[0])), None)
+            if keyword is None or keyword[0] == "dev":
+                named = words.take() if keyword is not None or matches(word, "name") else word
+                found.append(named)
+            elif keyword[1]:
+                words.take()
+    except NoMatch:
+        return None
+    return found[0] if len(found) == 1 else None
 
 
 def _other_link_add(rest: list[str], ns: str | None) -> Declares | None:

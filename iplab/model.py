@@ -39,6 +39,7 @@ from iplab.names import ROOT, ns_label
 from iplab.steps import (
     AddrAdd,
     AddrDel,
+    AddrFlush,
     AddrShow,
     BridgePortsSet,
     BridgeVlan,
@@ -57,6 +58,7 @@ from iplab.steps import (
     Raw,
     RouteAdd,
     RouteDel,
+    RouteFlush,
     RouteShow,
     Show,
     is_observation,
@@ -405,11 +407,21 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
         _addr_add(a, op)
     elif isinstance(op, AddrDel):
         link = a.link(op.ns, op.dev)
-        present = _same_address(link.addresses, op.address)
+        present = same_address(link.addresses, op.address)
         if present is None:
             a.object(f"{op.dev} has no address {op.address} at this step", state.certain(link))
         else:
             link.addresses.remove(present)
+    elif isinstance(op, AddrFlush):
+        link = a.link(op.ns, op.dev)
+        link.addresses = [x for x in link.addresses if not flushes_address(op, x)]
+        if op.selectors:  # (scope, label...: what it left is not the model's to know)
+            link.unknown = True
+    elif isinstance(op, RouteFlush):
+        space = a.space(op.ns)
+        space.routes = [r for r in space.routes if not flushes_route(op, r)]
+        if not exact_flush(op):  # (dev, proto, a prefix...: what it left is not known)
+            space.routes_known = False
     elif isinstance(op, RouteAdd):
         _route_add(a, op)
     elif isinstance(op, RouteDel):
@@ -494,7 +506,7 @@ def _netns_del(a: _Apply, name: str) -> None:
     del state.namespaces[name]
 
 
-def _same_address(addresses: list[str], address: str) -> str | None:
+def same_address(addresses: list[str], address: str) -> str | None:
     """The entry of ``addresses`` that is ``address`` (10.0.0.1/24 == 10.0.0.1/24)."""
     wanted = ipaddress.ip_interface(address)
     for existing in addresses:
@@ -508,10 +520,39 @@ def _addr_add(a: _Apply, op: AddrAdd) -> None:
     label = next((v for k, v in op.settings if k == "label"), None)
     if label is not None and not label.startswith(op.dev):
         a.object(f"label {label} must begin with the link's name {op.dev}")
-    if _same_address(link.addresses, op.address) is not None:
-        a.object(f"{op.dev} already has address {op.address}", a.state.certain(link))
+    if same_address(link.addresses, op.address) is not None:
+        if op.verb == "add":  # (replace, change: the address there is updated in place)
+            a.object(f"{op.dev} already has address {op.address}", a.state.certain(link))
         return
     link.addresses.append(op.address)
+
+
+def flushes_address(op: AddrFlush, address: str) -> bool:
+    """``ip addr flush`` takes ``address`` (its family, inside ``to``; with other selectors,
+    any it may take: the link is then unknown)."""
+    iface = ipaddress.ip_interface(address)
+    if op.family is not None and iface.version != op.family:
+        return False
+    if op.to is None:
+        return True
+    within = ipaddress.ip_network(op.to, strict=False)
+    return within.version == iface.version and iface.ip in within
+
+
+#: tables a flush of which the model cannot follow: every table, and the kernel's own
+_OPAQUE_TABLES = frozenset({"all", "0", "unspec", "local", "255", "default", "253"})
+
+
+def exact_flush(op: RouteFlush) -> bool:
+    """The model knows what ``ip route flush`` leaves: one table of its, no other selector."""
+    return not op.selectors and op.table not in _OPAQUE_TABLES
+
+
+def flushes_route(op: RouteFlush, route: Route) -> bool:
+    """``ip route flush`` takes ``route`` (inexact: any route it may take)."""
+    if not exact_flush(op):
+        return op.table in _OPAQUE_TABLES or route.table == route_table(op.table)
+    return route.table == route_table(op.table) and route.family == op.family
 
 
 def _route_add(a: _Apply, op: RouteAdd) -> None:

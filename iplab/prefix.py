@@ -14,7 +14,17 @@ from iplab import ipgrammar, names
 from iplab.errors import ScenarioError, UsageError
 from iplab.scenario import Scenario
 from iplab.state import created_names
-from iplab.steps import Effect, LinkSet, NetnsExec, Raw, ShellValue, Step
+from iplab.steps import (
+    AddrAdd,
+    AddrDel,
+    AddrFlush,
+    Effect,
+    LinkSet,
+    NetnsExec,
+    Raw,
+    ShellValue,
+    Step,
+)
 
 __all__ = ["with_prefix"]
 
@@ -51,6 +61,9 @@ def _rename_fields(obj: Any, netns: dict[str, str], links: dict[str, str]) -> An
             (key, table[key].get(value, value) if key in table and value else value)
             for key, value in obj.attrs
         )
+    if isinstance(obj, AddrAdd | AddrDel | AddrFlush) and obj.dev in links:
+        field = "selectors" if isinstance(obj, AddrFlush) else "settings"
+        changes[field] = _relabelled(getattr(obj, field), obj.dev, links[obj.dev])
     if isinstance(obj, Raw | NetnsExec):
         changes["command"] = _rename_words(obj.command, netns, links)
         if obj.undo:
@@ -60,6 +73,17 @@ def _rename_fields(obj: Any, netns: dict[str, str], links: dict[str, str]) -> An
     if getattr(obj, "text", None) is not None:
         changes["text"] = _rename_words(obj.text, netns, links)
     return dataclasses.replace(obj, **changes)
+
+
+def _relabelled(
+    settings: tuple[tuple[str, str | None], ...], old: str, new: str
+) -> tuple[tuple[str, str | None], ...]:
+    """An address's ``label``, which the kernel wants to begin with its link's name
+    (``k0:1``), renamed with the link (``P`` + ``k0:1``), as the line's words are."""
+    return tuple(
+        (k, new + v[len(old) :] if k == "label" and v and v.startswith(old) else v)
+        for k, v in settings
+    )
 
 
 def _rename_effect(effect: Effect, netns: dict[str, str], links: dict[str, str]) -> Effect:

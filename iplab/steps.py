@@ -296,6 +296,9 @@ class AddrAdd(IpOp):
     word: Literal["addr", "address", "a"] = "addr"
     #: read from a line: ("broadcast", "+"), ("label", "v1:0"), ("scope", "link")...
     settings: tuple[tuple[str, str | None], ...] = ()
+    #: ``replace`` and ``change`` (read from a line): add the address, or update it when the
+    #: link has it already (the kernel creates it either way: NLM_F_REPLACE, not EXCL)
+    verb: Literal["add", "replace", "change"] = "add"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -308,6 +311,23 @@ class AddrDel(IpOp):
     #: read from a line: ("broadcast", "+"), ("label", "v1:0"), ("scope", "link")...
     settings: tuple[tuple[str, str | None], ...] = ()
     verb: Literal["del", "delete"] = "del"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddrFlush(IpOp):
+    """``ip addr flush dev X [to PREFIX] [scope S] [label L]...``, read from a line (its text
+    prints): the addresses of X the selectors pick go."""
+
+    action = "addr flush"
+    template = "line.j2"
+    dev: str = field(metadata=LINK)
+    #: 4 or 6 (``-4``, ``-6``, ``-f inet6``, the family of ``to``); None: every family
+    family: int | None = None
+    #: ``to PREFIX``: only the addresses inside it
+    to: str | None = None
+    #: the other selectors as written (``scope global``, ``label k0:*``, ``permanent``): the
+    #: model cannot tell which of its addresses they pick
+    selectors: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -362,6 +382,22 @@ class RouteDel(IpOp):
         return any(k == key for k, _ in self.settings)
 
     verb: Literal["del", "delete"] = "del"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RouteFlush(IpOp):
+    """``ip [-6] -n NS route flush table T [SELECTOR...]``, read from a line (its text prints):
+    the routes of table T (main when not said) of one family go."""
+
+    action = "route flush"
+    template = "line.j2"
+    #: as written (None: main)
+    table: str | None = None
+    #: 4 unless ``-6`` (ip flushes IPv4 when no family is said)
+    family: int = 4
+    #: the other selectors as written (``dev X``, ``proto static``, ``10.0.0.0/8``): the
+    #: model cannot tell which of its routes they pick
+    selectors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -455,7 +491,7 @@ class Raw(Declares, Op):
 OP_TYPES: tuple[type[Op], ...] = (
     NetnsAdd, NetnsDel, NetnsDelAll, NetnsList, NetnsExec,
     LinkAdd, LinkSet, LinkDel, LinkShow,
-    AddrAdd, AddrDel, AddrShow, RouteAdd, RouteDel, RouteShow,
+    AddrAdd, AddrDel, AddrFlush, AddrShow, RouteAdd, RouteDel, RouteFlush, RouteShow,
     BridgePortsSet, BridgeVlan, Show, Probe, Raw,
 )  # fmt: skip
 OPS_BY_ACTION: dict[str, type[Op]] = {cls.action: cls for cls in OP_TYPES}

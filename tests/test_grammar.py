@@ -11,6 +11,7 @@ from iplab.render import renderer
 from iplab.steps import (
     AddrAdd,
     AddrDel,
+    AddrFlush,
     BridgePortsSet,
     BridgeVlan,
     Effect,
@@ -23,6 +24,7 @@ from iplab.steps import (
     Op,
     RouteAdd,
     RouteDel,
+    RouteFlush,
     Show,
 )
 
@@ -71,6 +73,19 @@ CASES: list[tuple[str, Op]] = [
         "ip link add eth0 netns hostA type veth peer eth0 netns hostB",
         LinkAdd(name="eth0", netns="hostA", type="veth", peer="eth0", peer_netns="hostB"),
     ),
+    # flushes: a link's addresses, a namespace's table (the selectors kept as written)
+    ("ip -n knobs addr flush dev k0", AddrFlush(ns="knobs", ns_form="-n", dev="k0")),
+    (
+        "ip addr flush dev k0 scope global",
+        AddrFlush(dev="k0", selectors=(("scope", "global"),)),
+    ),
+    ("ip -4 a f k0 to 10.0.0.0/8", AddrFlush(dev="k0", family=4, to="10.0.0.0/8")),
+    ("ip a flush to fd00::/8 dev k0", AddrFlush(dev="k0", family=6, to="fd00::/8")),
+    ("ip -n src route flush table 200", RouteFlush(ns="src", ns_form="-n", table="200")),
+    (
+        "ip -6 -n src r flush table 200 dev s0",
+        RouteFlush(ns="src", ns_form="-n", table="200", family=6, selectors=("dev", "s0")),
+    ),
     # addresses and routes
     (
         "ip addr add 10.0.0.1/24 broadcast 10.0.0.255 dev v1",
@@ -85,6 +100,17 @@ CASES: list[tuple[str, Op]] = [
         ),
     ),
     ("ip addr add dev v1 10.0.0.1/24", AddrAdd(address="10.0.0.1/24", dev="v1")),
+    # replace and change add the address, or update the one there (never a delete)
+    (
+        "ip addr replace 10.99.0.1/30 dev rpa",
+        AddrAdd(address="10.99.0.1/30", dev="rpa", verb="replace"),
+    ),
+    (
+        "ip -n rp1 addr replace 10.99.0.2/30 dev rpb",
+        AddrAdd(ns="rp1", ns_form="-n", address="10.99.0.2/30", dev="rpb", verb="replace"),
+    ),
+    ("ip a change 10.0.0.1/24 dev v1", AddrAdd(address="10.0.0.1/24", dev="v1", verb="change")),
+    ("ip addr chg 10.0.0.1/24 dev v1", AddrAdd(address="10.0.0.1/24", dev="v1", verb="change")),
     (
         "ip route add 10.2.0.0/24 via 10.0.0.1 dev v1 src 10.0.0.2 metric 100 onlink table 10",
         RouteAdd(
@@ -171,6 +197,20 @@ def test_a_spelling_reads_renders_and_loads_back(line: str, meaning: Op) -> None
 
 
 @pytest.mark.parametrize(
+    "line",
+    [
+        "ip route flush table 200",  # the root namespace's: the host's table (raw, refused)
+        "ip -n src route flush cache",  # no table
+        "ip -n src route flush",  # ip: "Flush requires arguments"
+        "ip addr flush to 10.0.0.0/8",  # no link: every link's
+        "ip -0 addr flush dev k0",
+    ],
+)
+def test_flushes_the_model_cannot_place_stay_raw(line: str) -> None:
+    assert ipgrammar.read(line) is None
+
+
+@pytest.mark.parametrize(
     ("line", "action"),
     [
         ("ip l", "show"),  # l: link
@@ -211,6 +251,20 @@ def test_the_field_forms_still_win_where_they_render_exactly() -> None:
             (Effect(what="link", name="eth0.10", kind="vlan"),),
         ),
         ("ip tuntap add dev tap0 mode tap", (Effect(what="link", name="tap0", kind="tun"),)),
+        # ip/iptuntap.c: a word that is no keyword is the name, wherever it is
+        ("ip tuntap add mode tap tap0", (Effect(what="link", name="tap0", kind="tun"),)),
+        (
+            "ip -n mv tuntap add mode tap tap0",
+            (Effect(what="link", name="tap0", ns="mv", kind="tun"),),
+        ),
+        (
+            "ip netns exec mv ip tuntap add mode tap tap0",
+            (Effect(what="link", name="tap0", ns="mv", kind="tun"),),
+        ),
+        (
+            "ip tuntap add mode tap user 1000 multi_queue name tap5",
+            (Effect(what="link", name="tap5", kind="tun"),),
+        ),
         ("ovs-vsctl add-br ob0", (Effect(what="link", name="ob0", kind="openvswitch"),)),
         (
             "ip netns exec ns1 ip link add vx0 type vxlan id 42 dstport 4789",

@@ -36,7 +36,7 @@ from iplab.importer.reader import (
     strip_prompt,
 )
 from iplab.lineparse import LineError, classify, op_fields, parse_line, reads_back
-from iplab.plan import build, decide_sudo
+from iplab.plan import Plan, PlannedCommand, build, decide_sudo, expected_state
 from iplab.render import renderer
 from iplab.steps import (
     AddrAdd,
@@ -141,7 +141,7 @@ def test_spellings_golden_has_one_raw_line_and_the_rest_typed() -> None:
         "ip netns add a b",  # a word too many
         "ip link foo",
         "ip link set v1",  # nothing to set
-        "ip addr flush dev v1",
+        "ip addr flush to 10.0.0.0/8",  # every link's, the host's too
         "ip addr add 10.0.0.1/24 v1",  # no 'dev': a second address
         "ip route add default via 10.0.0.1 via 10.0.0.2",
         'ip netns exec "ns 1" ip link',
@@ -797,6 +797,69 @@ def test_a_script_the_model_rejects_is_still_written_with_the_error() -> None:
 
 
 # -- smaller pages and scripts ---------------------------------------------------------------------
+
+
+def _undo_texts(planned: PlannedCommand) -> list[str]:
+    return [renderer().command(u.undo.op, False).text for u in planned.undo]
+
+
+def test_addr_replace_adds_the_address_and_its_undo_deletes_it() -> None:
+    """Hunt X: ``ip addr replace ADDR dev X`` was read as ``addr del`` ("rpa has no
+    address 10.99.0.1/30 at this step")."""
+    result = imported(IMPORT / "addr-replace.sh")
+    assert result.model_error is None
+    assert result.typed == 6
+    lines = (IMPORT / "addr-replace.sh").read_text().splitlines()
+    assert rendered_lines(result) == [x for x in lines if x.startswith("ip ")]
+    plan = build(scenario.load_text(result.yaml, "addr-replace.yaml"))
+    assert _undo_texts(plan.setup[2]) == ["ip addr del 10.99.0.1/30 dev rpa"]
+    assert _undo_texts(plan.setup[4]) == ["ip -n rp1 addr del 10.99.0.2/30 dev rpb"]
+
+
+def _flush_step(plan: Plan, action: str) -> PlannedCommand:
+    [step] = [c for c in plan.setup if c.command.op.action == action]
+    return step
+
+
+def test_addr_flush_empties_the_link_before_the_address_is_added_again() -> None:
+    """Hunt W: ``ip -n knobs addr flush dev k0`` then the same address added again was
+    refused ("k0 already has address 192.168.77.1/24")."""
+    result = imported(IMPORT / "link-knobs.sh")
+    assert result.model_error is None
+    plan = build(scenario.load_text(result.yaml, "link-knobs.yaml"))
+    flush = _flush_step(plan, "addr flush")
+    assert flush.command.text == "sudo ip -n knobs addr flush dev k0"
+    assert _undo_texts(flush) == [
+        "ip -n knobs addr add 192.168.77.1/24 dev k0",
+        "ip -n knobs addr add 192.168.78.1/24 dev k0",
+    ]
+    k0 = expected_state(plan).link("knobs", "k0")
+    assert k0 is not None and k0.addresses == ["192.168.77.1/24"]
+
+
+def test_tuntap_add_with_its_name_last_creates_the_link() -> None:
+    """Hunt W: ``ip -n mv tuntap add mode tap tap0`` (the name after the mode) was a raw
+    step of unknown effect; ``dev tap1 mode tap`` and ``tap2 mode tap`` were known."""
+    result = imported(IMPORT / "tuntap-forms.sh")
+    assert result.model_error is None
+    plan = build(scenario.load_text(result.yaml, "tuntap-forms.yaml"))
+    assert sorted(expected_state(plan).namespaces["mv"].links) == [
+        *("d0", "d1", "lo", "tap0", "tap1", "tap2"),
+    ]
+    assert _undo_texts(plan.setup[1]) == ["ip -n mv link del tap0"]
+
+
+def test_route_flush_empties_the_table_before_the_route_is_added_again() -> None:
+    """Hunt W: ``ip -n src route flush table 200`` then the route added again was refused
+    ("a route to 10.88.0.0/16 already exists")."""
+    result = imported(IMPORT / "route-flush-session.txt")
+    assert result.model_error is None
+    plan = build(scenario.load_text(result.yaml, "route-flush-session.yaml"))
+    flush = _flush_step(plan, "route flush")
+    assert flush.command.text == "ip -n src route flush table 200"
+    assert _undo_texts(flush) == ["ip -n src route add 10.88.0.0/16 via 10.77.0.1 table 200"]
+    routes = expected_state(plan).namespaces["src"].routes
+    assert [(r.to, r.table) for r in routes] == [("10.88.0.0/16", "200")]
 
 
 def test_an_unknown_program_after_a_silent_command_is_a_command() -> None:

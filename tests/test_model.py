@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from iplab.inverse import Guard, inverse
@@ -11,6 +13,7 @@ from iplab.state import State
 from iplab.steps import (
     AddrAdd,
     AddrDel,
+    AddrFlush,
     LinkAdd,
     LinkDel,
     LinkSet,
@@ -18,6 +21,7 @@ from iplab.steps import (
     NetnsDel,
     Op,
     RouteAdd,
+    RouteFlush,
 )
 
 
@@ -291,3 +295,115 @@ def test_a_link_set_down_that_was_down_keeps_its_ipv6_addresses() -> None:
     )
     link = state.link("ns1", "a")
     assert link is not None and link.addresses == ["fd00:5::1/64"]
+
+
+def test_addr_replace_and_change_add_the_address_or_keep_the_one_there() -> None:
+    """``ip addr replace``/``change`` is RTM_NEWADDR without NLM_F_EXCL: the kernel adds the
+    address, or updates it when the link has it; ``add`` refuses it twice."""
+    state = run(LinkAdd(name="d0", type="dummy"))
+    for verb in ("replace", "change", "replace"):
+        apply(state, AddrAdd(address="10.99.0.1/30", dev="d0", verb=verb))
+    link = state.link(ROOT, "d0")
+    assert link is not None and link.addresses == ["10.99.0.1/30"]
+    with pytest.raises(ModelError, match=r"d0 already has address 10\.99\.0\.1/30"):
+        apply(state, AddrAdd(address="10.99.0.1/30", dev="d0"))
+
+
+def test_addr_replace_is_undone_only_when_it_added_the_address() -> None:
+    state = run(LinkAdd(name="d0", type="dummy"))
+    replace = AddrAdd(address="10.99.0.1/30", dev="d0", verb="replace")
+    [undo] = inverse(state, replace)
+    assert undo.op == AddrDel(ns=None, ns_form="-n", address="10.99.0.1/30", dev="d0")
+    apply(state, replace)
+    assert inverse(state, replace) == []  # it was there before: the address stays the lab's
+    assert inverse(state, AddrAdd(address="10.99.0.1/24", dev="d0", verb="change")) != []
+
+
+def knobs() -> State:
+    return run(
+        NetnsAdd(name="knobs"),
+        LinkAdd(ns="knobs", name="k0", type="veth", peer="k1"),
+        AddrAdd(ns="knobs", address="192.168.77.1/24", dev="k0"),
+        AddrAdd(ns="knobs", address="192.168.78.1/24", dev="k0"),
+        AddrAdd(ns="knobs", address="fd00:77::1/64", dev="k0"),
+        AddrAdd(ns="knobs", address="192.168.77.2/24", dev="k1"),
+    )
+
+
+def addresses(state: State, ns: str, dev: str) -> list[str]:
+    link = state.link(ns, dev)
+    assert link is not None
+    return link.addresses
+
+
+def test_addr_flush_empties_the_link_and_its_undo_adds_back_what_it_took() -> None:
+    state = knobs()
+    flush = AddrFlush(ns="knobs", ns_form="-n", dev="k0")
+    undos = inverse(state, flush)
+    apply(state, flush)
+    assert addresses(state, "knobs", "k0") == []
+    assert addresses(state, "knobs", "k1") == ["192.168.77.2/24"]
+    apply(state, AddrAdd(ns="knobs", address="192.168.77.1/24", dev="k0"))  # not "already has"
+    assert [u.op for u in undos] == [
+        AddrAdd(ns="knobs", ns_form="-n", address=x, dev="k0")
+        for x in ("192.168.77.1/24", "192.168.78.1/24", "fd00:77::1/64")
+    ]
+    assert {u.guard for u in undos} == {Guard("link", "knobs", "k0")}
+
+
+def test_addr_flush_takes_only_its_family_and_prefix() -> None:
+    state = knobs()
+    apply(state, AddrFlush(ns="knobs", dev="k0", family=4, to="192.168.78.0/24"))
+    assert addresses(state, "knobs", "k0") == ["192.168.77.1/24", "fd00:77::1/64"]
+    apply(state, AddrFlush(ns="knobs", dev="k0", family=4))
+    assert addresses(state, "knobs", "k0") == ["fd00:77::1/64"]
+    assert state.certain(state.link("knobs", "k0"))
+
+
+def test_addr_flush_with_a_selector_the_model_cannot_judge_leaves_the_link_unknown() -> None:
+    state = knobs()
+    flush = AddrFlush(ns="knobs", dev="k0", selectors=(("scope", "global"),))
+    assert inverse(state, flush) == []
+    apply(state, flush)
+    link = state.link("knobs", "k0")
+    assert link is not None and not state.certain(link)  # verify skips it
+    apply(state, AddrAdd(ns="knobs", address="192.168.77.1/24", dev="k0"))
+
+
+def routed() -> State:
+    state = run(
+        NetnsAdd(name="src"),
+        LinkAdd(ns="src", name="s0", type="veth", peer="s1"),
+        AddrAdd(ns="src", address="10.77.0.2/24", dev="s0"),
+        LinkSet(ns="src", dev="s0", attrs=(("state", "up"),)),
+    )
+    for to, table in (("10.88.0.0/16", "200"), ("10.89.0.0/16", None), ("10.90.0.0/16", "201")):
+        settings = (("table", table),) if table else ()
+        apply(state, RouteAdd(ns="src", to=to, via="10.77.0.1", settings=settings))
+    apply(state, RouteAdd(ns="src", to="fd00:88::/64", dev="s0", settings=(("table", "200"),)))
+    return state
+
+
+def test_route_flush_empties_one_table_of_one_family_and_its_undo_adds_them_back() -> None:
+    state = routed()
+    flush = RouteFlush(ns="src", ns_form="-n", table="200")
+    undos = inverse(state, flush)
+    apply(state, flush)
+    space = state.namespaces["src"]
+    assert [r.to for r in space.routes] == ["10.89.0.0/16", "10.90.0.0/16", "fd00:88::/64"]
+    assert space.routes_known
+    again = RouteAdd(ns="src", to="10.88.0.0/16", via="10.77.0.1", settings=(("table", "200"),))
+    apply(state, again)  # not "a route to 10.88.0.0/16 already exists"
+    assert [u.op for u in undos] == [dataclasses.replace(again, ns_form="-n")]
+    apply(state, RouteFlush(ns="src", table="200", family=6))
+    assert [r.to for r in space.routes] == ["10.89.0.0/16", "10.90.0.0/16", "10.88.0.0/16"]
+
+
+def test_route_flush_with_a_selector_leaves_the_routes_unknown_and_no_undo() -> None:
+    state = routed()
+    flush = RouteFlush(ns="src", table="200", selectors=("dev", "s0"))
+    assert inverse(state, flush) == []
+    apply(state, flush)
+    space = state.namespaces["src"]
+    assert not space.routes_known  # verify leaves them alone
+    assert [r.to for r in space.routes] == ["10.89.0.0/16", "10.90.0.0/16"]

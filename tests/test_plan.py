@@ -9,10 +9,11 @@ import pytest
 
 from iplab import export, scenario
 from iplab.errors import ScenarioError, UsageError
+from iplab.importer.convert import detect_kind, import_text
 from iplab.plan import build, decide_sudo, load
 from iplab.render import renderer
 from iplab.steps import LinkShow, NetnsAdd, NetnsList
-from tests.conftest import BLOG_SCENARIO
+from tests.conftest import BLOG_SCENARIO, FIXTURES
 
 Write = Callable[..., Path]
 
@@ -51,6 +52,21 @@ setup:
     ]
     step = plan.setup[1].command.step
     assert step is not None and step.expect[0].ns == "p-ns1"  # type: ignore[attr-defined]
+
+
+def test_prefix_renames_an_address_label_with_its_link() -> None:
+    """Hunt W: ``addr add ... dev k0 label k0:1`` was refused with --prefix (the line's
+    words renamed the label, the op's fields did not); the kernel wants the label to begin
+    with the link's name, so it is renamed with it."""
+    path = FIXTURES / "import" / "link-knobs.sh"
+    text = path.read_text(encoding="utf-8")
+    imported = import_text(text, detect_kind(path.name, text), path.name)
+    sc = scenario.load_text(imported.yaml, "link-knobs.yaml")
+    lines = [pc.command.text for pc in build(sc, prefix="huW5").setup]
+    assert "sudo ip -n huW5knobs addr add 192.168.78.1/24 dev huW5k0 label huW5k0:1" in lines
+    assert "sudo ip -n huW5knobs addr flush dev huW5k0" in lines
+    unprefixed = [pc.command.text for pc in build(sc).setup]
+    assert [line.replace("huW5", "") for line in lines] == unprefixed
 
 
 def test_prefix_that_makes_a_name_too_long_is_refused_before_running() -> None:
@@ -122,7 +138,6 @@ def test_a_step_that_makes_again_a_veth_a_deleted_namespace_took_waits_for_the_o
     returns before the kernel destroys the old veth0 (the peer of the namespace's ceth0),
     so ``ip link add veth0 ...`` right after it met "File exists" in the batch."""
     from iplab.batch import segments
-    from iplab.importer.convert import detect_kind, import_text
 
     page = THREADS / "redone-from-scratch.md"
     text = page.read_text()
