@@ -253,8 +253,9 @@ def import_text(
     name = name or scenario_name(source_name)
     text, colours = (text, []) if kind == "notebook" else as_shown(text)  # (a notebook: its own)
     title, description, reader, drafts = _read(text, kind, source_name, base, variables == "keep")
-    if not drafts:
-        raise UsageError(f"{source_name}: no command found (read as {kind})")
+    if not drafts:  # (what the reader left out says why)
+        why = "".join(f"; {warning}" for warning in reader.warnings)
+        raise UsageError(f"{source_name}: no command found (read as {kind}){why}")
     drafts, probe_warnings = probes_to_exec(drafts)
     cut = split_teardown(drafts)
     policy = choose_sudo((d.op, d.cmd.parsed.sudo) for d in drafts)
