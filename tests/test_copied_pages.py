@@ -229,6 +229,7 @@ def test_an_instructors_commented_notes_are_never_steps() -> None:
     result = import_text(text, "markdown", "instructor-notes.md")
     assert not any("-all" in line for line in result.lines)
     assert "ip netns add h1" in result.lines
+    assert "ip -n h1 addr add 10.31.1.2/24 dev h1-eth0" in result.lines  # (a quoted solution)
 
 
 def test_a_tight_details_element_in_a_list_item_is_read_too() -> None:

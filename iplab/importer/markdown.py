@@ -39,14 +39,18 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark")
 
 
-def read_markdown(text: str, keep_variables: bool = True) -> tuple[str | None, Reader]:
+def read_markdown(
+    text: str, keep_variables: bool = True, *, replies: bool = False
+) -> tuple[str | None, Reader]:
     """The page's title and a reader holding its events (notes and commands, in order).
 
     The page is read by a CommonMark parser (markdown-it-py): headings, paragraphs (their
     source lines, markup removed), fenced and indented code blocks (in list items too).
+    ``replies``: a mail's text (or a post's, in plain text), whose ``> `` lines quote the
+    message it replies to: they are not read.
     """
     title, pairs = page_parts(text)
-    return read_parts([part for part, _ in pairs], title, keep_variables)
+    return read_parts([part for part, _ in pairs], title, keep_variables, replies=replies)
 
 
 def page_parts(text: str) -> tuple[str | None, list[tuple[Part, str]]]:
@@ -99,6 +103,11 @@ def numbered_parts(lines: Sequence[tuple[int, str]]) -> list[tuple[Part, str]]:
         elif token.type == "html_block" and (inner := inner_markdown(texts[first:end])):
             # <details><summary>Solution</summary> and a fence on the next line
             out += numbered_parts([(at(first + j), text) for j, text in enumerate(inner)])
+    quotes = [
+        (at(t.map[0]), at(t.map[1] - 1)) for t in tokens if t.type == "blockquote_open" and t.map
+    ]
+    for part, _ in out:  # (a blockquote's ``> `` lines)
+        part.quoted = part.quoted or any(first <= part.line <= end for first, end in quotes)
     return out
 
 
