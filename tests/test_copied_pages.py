@@ -13,6 +13,7 @@ import yaml
 from iplab import scenario
 from iplab.importer.convert import import_text
 from iplab.importer.markdown import page_parts
+from iplab.importer.parts import plain
 from iplab.importer.terminal import uncoloured
 from iplab.plan import build
 
@@ -238,3 +239,15 @@ def test_a_tight_details_element_in_a_list_item_is_read_too() -> None:
         "   ip netns add a\n   ```\n   </details>\n"
     )
     assert import_text(page, "markdown", "lab.md").lines == ("ip netns add a",)
+
+
+def test_a_placeholder_in_backquotes_stays_in_the_steps_prose() -> None:
+    """Hunt U: `` `<your-name>-ns` `` lost ``<your-name>`` (read as an HTML tag): the title
+    said "called -ns". Text in backquotes is code, kept as written."""
+    text = (WORKSHEETS / "placeholders.md").read_text(encoding="utf-8")
+    said = text.splitlines()[8].replace("`", "").rstrip(".")  # line 9, as a title says it
+    steps = yaml.safe_load(import_text(text, "markdown", "placeholders.md").yaml)["setup"]
+    assert steps[0]["title"] == said
+    assert (
+        plain("Run `ls *.conf` and `a_b_c` with <b>care</b>") == "Run ls *.conf and a_b_c with care"
+    )

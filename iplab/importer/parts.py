@@ -36,11 +36,22 @@ _INLINE = (
 )
 
 
+#: a code span (`` `<your-name>-ns` ``): code, never markup, whatever it holds
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+#: what a code span's text may hold that the patterns of markup would take (a placeholder's
+#: ``<`` and ``>``, a glob's ``*``), kept apart while they run
+_MARKS = {"<": "\ue000", ">": "\ue001", "*": "\ue002", "_": "\ue003"}
+_KEPT = str.maketrans(_MARKS)
+_BACK = str.maketrans({kept: mark for mark, kept in _MARKS.items()})
+
+
 def plain(text: str) -> str:
-    """Markdown inline markup removed (links keep their text), whitespace collapsed."""
+    """Markdown inline markup removed (links keep their text), whitespace collapsed; the
+    text of a code span is kept as written (`` `<your-name>-ns` `` is no HTML tag)."""
+    text = _CODE_SPAN.sub(lambda span: span[1] + span[2].translate(_KEPT) + span[1], text)
     for pattern, repl in _INLINE:
         text = pattern.sub(repl, text)
-    return " ".join(text.split())
+    return " ".join(text.translate(_BACK).split())
 
 
 @dataclass
