@@ -20,6 +20,7 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
+import yaml
 from markdown_it import MarkdownIt
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
@@ -201,6 +202,24 @@ def test_code_left_out_with_a_blogs_comments_is_said(own: str, said: str) -> Non
     result = import_text(page, "html", "lab.html")
     assert result.lines == ("ip netns add mine",)
     assert result.warnings[0] == said
+
+
+def test_a_question_and_answers_page_s_furniture_is_not_prose() -> None:
+    """Hunt X: StackExchange's site header, "Ask Question", the vote counts and "asked ...
+    by" were the first step's prose: its ``role="main"`` is its ``<main>``, a ``<header>``
+    outside it the site's."""
+    page = (FIXTURES / "unixse-bridge.html").read_text(encoding="utf-8")
+    result = import_text(page, "html", "unixse-bridge.html")
+    loaded = yaml.safe_load(result.yaml)
+    steps = [*loaded["setup"], *loaded.get("teardown", [])]
+    prose = "\n".join(str(step.get(key, "")) for step in steps for key in ("title", "prose"))
+    for furniture in ("Stack Exchange", "Ask Question", "asked Mar", "answered Mar", "netnoob"):
+        assert furniture not in prose
+    votes = re.findall(r'class="js-vote-count[^>]*>(\d+)<', page)
+    assert votes and not set(votes) & set(prose.splitlines())
+    assert "title: Two network namespaces on a bridge can't reach each other\n" in result.yaml
+    assert "I want two namespaces red and blue" in prose
+    assert result.model_error is None
 
 
 def test_an_address_urllib_cannot_read_is_named_with_the_reason() -> None:
