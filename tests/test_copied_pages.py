@@ -5,11 +5,15 @@ over pages written so; each input below is the smallest of its kind.)"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 
 from iplab import scenario
 from iplab.importer.convert import import_text
+from iplab.importer.markdown import page_parts
+from iplab.importer.parts import plain
 from iplab.importer.terminal import uncoloured
 from iplab.plan import build
 
@@ -186,3 +190,64 @@ def test_escapes_that_lost_their_escape_byte_are_taken_off() -> None:
         "root@lab:~# ip netns add hpe2",
     ]
     assert lines == [1, 2, 3]
+
+
+WORKSHEETS = Path(__file__).parent / "fixtures" / "worksheets"
+
+
+def test_a_solution_in_a_tight_details_element_is_read_where_it_stands() -> None:
+    """Hunt U: ``<details><summary>Solution</summary>`` with the fence on the very next
+    line is one HTML block to CommonMark: the first two solutions' commands vanished."""
+    text = (WORKSHEETS / "details-tight.md").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    fenced = lines[6:10] + lines[19:25]  # the fences of lines 6-11 and 19-26
+    result = import_text(text, "markdown", "details-tight.md")
+    assert list(result.lines[: len(fenced)]) == fenced
+    assert result.model_error is None
+    # each line of a solution keeps its number in the file
+    _, pairs = page_parts(text)
+    code = [part for part, _ in pairs if part.kind == "code"]
+    assert [(part.line, part.end) for part in code[:2]] == [(6, 11), (19, 26)]
+    assert all(lines[n - 1] == body for part in code[:2] for n, body in part.body)
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "<!--\n```bash\nip -all netns delete\n```\n-->",
+        "<details><!-- for the TA:\n```bash\nip -all netns delete\n```\n--></details>",
+        "<details>\n<summary>TA</summary>\n<!--\n```bash\nip -all netns delete\n```\n-->\n"
+        "</details>",
+    ],
+)
+def test_a_comment_in_an_html_block_hides_its_fence_still(hidden: str) -> None:
+    page = f"# Lab\n\n```bash\nip netns add a\n```\n\n{hidden}\n\n```bash\nip netns del a\n```\n"
+    assert import_text(page, "markdown", "lab.md").lines == ("ip netns add a", "ip netns del a")
+
+
+def test_an_instructors_commented_notes_are_never_steps() -> None:
+    text = (WORKSHEETS / "instructor-notes.md").read_text(encoding="utf-8")
+    result = import_text(text, "markdown", "instructor-notes.md")
+    assert not any("-all" in line for line in result.lines)
+    assert "ip netns add h1" in result.lines
+    assert "ip -n h1 addr add 10.31.1.2/24 dev h1-eth0" in result.lines  # (a quoted solution)
+
+
+def test_a_tight_details_element_in_a_list_item_is_read_too() -> None:
+    page = (
+        "# Lab\n\n1. Make it.\n   <details>\n   <summary>Solution</summary>\n   ```bash\n"
+        "   ip netns add a\n   ```\n   </details>\n"
+    )
+    assert import_text(page, "markdown", "lab.md").lines == ("ip netns add a",)
+
+
+def test_a_placeholder_in_backquotes_stays_in_the_steps_prose() -> None:
+    """Hunt U: `` `<your-name>-ns` `` lost ``<your-name>`` (read as an HTML tag): the title
+    said "called -ns". Text in backquotes is code, kept as written."""
+    text = (WORKSHEETS / "placeholders.md").read_text(encoding="utf-8")
+    said = text.splitlines()[8].replace("`", "").rstrip(".")  # line 9, as a title says it
+    steps = yaml.safe_load(import_text(text, "markdown", "placeholders.md").yaml)["setup"]
+    assert steps[0]["title"] == said
+    assert (
+        plain("Run `ls *.conf` and `a_b_c` with <b>care</b>") == "Run ls *.conf and a_b_c with care"
+    )

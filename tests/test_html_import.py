@@ -20,6 +20,7 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
+import yaml
 from markdown_it import MarkdownIt
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
@@ -160,6 +161,65 @@ def test_a_page_without_code_blocks_gives_its_ip_lines_and_one_without_commands_
     assert import_text(bare, "html", "bare.html").lines == ("ip netns add quiet",)
     with pytest.raises(UsageError, match=r"empty\.html: no command found \(read as html\)"):
         import_text("<html><body><p>Nothing here.</p></body></html>", "html", "empty.html")
+
+
+def test_a_github_issue_is_read_its_comment_classes_are_no_blogs_comments() -> None:
+    """Hunt X: GitHub writes an issue's text in ``<div class="timeline-comment ...
+    comment">`` and ``<td class="comment-body markdown-body">``: the blog-comment filter
+    left nothing ("no command found")."""
+    page = (FIXTURES / "gh-issue.html").read_text(encoding="utf-8")
+    result = import_text(page, "html", "gh-issue.html")
+    # the issue's reproducer (lines 29-42 of the page), as GitHub shows it, then the reply's
+    shown = [re.sub(r"<[^>]+>", "", line) for line in page.splitlines()[28:42]]
+    shown = [html.unescape(line) for line in shown]
+    assert list(result.lines[: len(shown)]) == shown
+    assert "bridge -n sw vlan add dev sw-p1 vid 10 pvid untagged" in result.lines
+    assert result.model_error is None
+
+
+@pytest.mark.parametrize(
+    ("own", "said"),
+    [
+        ("", "lines 3, 4: all 2 code blocks of the page are in its comments, which are skipped"),
+        (
+            "<pre>ip netns add mine</pre>",
+            "lines 3, 4: 2 code blocks in the page's comments, skipped",
+        ),
+    ],
+)
+def test_code_left_out_with_a_blogs_comments_is_said(own: str, said: str) -> None:
+    page = (
+        f"<html><body><article><h1>Lab</h1><p>Make it.</p>{own}</article>\n"
+        '<div id="comments"><ol class="comment-list">\n<li><pre>ip netns add x</pre></li>\n'
+        "<li><pre>ip netns add y</pre></li></ol></div></body></html>"
+    )
+    if not own:
+        with pytest.raises(
+            UsageError, match=rf"^lab\.html: no command found \(read as html\); {said}"
+        ):
+            import_text(page, "html", "lab.html")
+        return
+    result = import_text(page, "html", "lab.html")
+    assert result.lines == ("ip netns add mine",)
+    assert result.warnings[0] == said
+
+
+def test_a_question_and_answers_page_s_furniture_is_not_prose() -> None:
+    """Hunt X: StackExchange's site header, "Ask Question", the vote counts and "asked ...
+    by" were the first step's prose: its ``role="main"`` is its ``<main>``, a ``<header>``
+    outside it the site's."""
+    page = (FIXTURES / "unixse-bridge.html").read_text(encoding="utf-8")
+    result = import_text(page, "html", "unixse-bridge.html")
+    loaded = yaml.safe_load(result.yaml)
+    steps = [*loaded["setup"], *loaded.get("teardown", [])]
+    prose = "\n".join(str(step.get(key, "")) for step in steps for key in ("title", "prose"))
+    for furniture in ("Stack Exchange", "Ask Question", "asked Mar", "answered Mar", "netnoob"):
+        assert furniture not in prose
+    votes = re.findall(r'class="js-vote-count[^>]*>(\d+)<', page)
+    assert votes and not set(votes) & set(prose.splitlines())
+    assert "title: Two network namespaces on a bridge can't reach each other\n" in result.yaml
+    assert "I want two namespaces red and blue" in prose
+    assert result.model_error is None
 
 
 def test_an_address_urllib_cannot_read_is_named_with_the_reason() -> None:

@@ -92,6 +92,31 @@ def test_an_email_s_words_are_not_steps() -> None:
     assert NetnsAdd(name="e2") in [s.op for s in steps]
 
 
+def test_a_mail_s_quoted_lines_are_the_other_writer_s_not_read() -> None:
+    """Hunt X: the lines a netdev reply quotes (``> ip netns add nsa``...) were imported,
+    then the reply's own fix was refused: "namespace nsa already exists"."""
+    text = (TEXT / "netdev-reply.eml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    result = import_text(text, detect_kind("netdev-reply.eml", text), "netdev-reply.eml")
+    assert result.lines == tuple(line.strip() for line in lines[23:29])  # the reply's, 24-29
+    assert result.model_error is None
+    assert result.warnings[0].startswith(
+        "lines 13-17: quoted ('> ') from the message this one replies to, the other writer's"
+        " text: not read ('ip netns add nsa', 'ip link add va type veth peer name vb', ...)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "page"),
+    [
+        ("page.md", "# Lab\n\nMake it:\n\n> ip netns add q2\n"),  # a Markdown page's quote
+        ("notes.txt", "```\n$ ip netns add q\n```\n\nThen:\n\n> ip netns add q2\n"),  # a fence
+    ],
+)
+def test_a_quote_is_the_pages_own_where_the_page_is_no_mail(name: str, page: str) -> None:
+    assert "ip netns add q2" in import_text(page, detect_kind(name, page), name).lines
+
+
 def test_a_man_page_s_sentences_between_commands_are_prose() -> None:
     steps, _ = _imported(TEXT / "manpage.txt")
     assert not any(isinstance(s.op, Raw) for s in steps)

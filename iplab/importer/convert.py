@@ -63,6 +63,7 @@ _ORG_REFUSED = (
     "{path}: an Org page: not read; export it to Markdown (M-x org-md-export-to-markdown)"
     " or to AsciiDoc, and import that"
 )
+_MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
 #: a web page's first tag (after a byte-order mark, blanks, comments)
 _HTML_START = re.compile(r"\ufeff?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
 
@@ -156,7 +157,7 @@ def detect_kind(path: str, text: str) -> Kind:
     suffix = Path(path).suffix.lower()
     if suffix == ".org":
         raise UsageError(_ORG_REFUSED.format(path=path))
-    if suffix in (".md", ".markdown", ".mdown"):
+    if suffix in _MARKDOWN_SUFFIXES:
         return "markdown"
     if suffix in (".html", ".htm", ".xhtml"):
         return "html"
@@ -204,6 +205,18 @@ def _a_session(text: str) -> bool:
     return listed >= 2 and listed * 2 >= len(lines)
 
 
+def _plain_text(source_name: str, text: str) -> bool:
+    """A page of plain text (an email, a forum post saved as text): not named as Markdown,
+    without a fence, written in sentences. Its ``> `` lines quote the message it replies to
+    (in a session or a script, ``> `` is bash's second prompt, or a redirection)."""
+    suffix = Path(source_name).suffix.lower()
+    return (
+        suffix not in _MARKDOWN_SUFFIXES
+        and not any(FENCE.fullmatch(line) for line in text.splitlines())
+        and reads_as_prose(suffix, text)
+    )
+
+
 _HISTORY = re.compile(r"\s*\d{1,5}\s{2}(?:\d{4}-\d\d-\d\d \S+\s+)?(?:sudo\s+)?(\S+)")
 
 
@@ -217,9 +230,10 @@ def _read(
             title, reader = read_exported(text, keep)
         elif kind == "session":
             title, reader = read_session(text, keep)
+        elif kind == "markdown":
+            title, reader = read_markdown(text, keep, replies=_plain_text(source_name, text))
         else:
             read = {
-                "markdown": read_markdown,
                 "html": read_html,
                 "rst": read_rst,
                 "asciidoc": read_asciidoc,
@@ -254,8 +268,9 @@ def import_text(
     name = name or scenario_name(source_name)
     text, colours = (text, []) if kind == "notebook" else as_shown(text)  # (a notebook: its own)
     title, description, reader, drafts = _read(text, kind, source_name, base, variables == "keep")
-    if not drafts:
-        raise UsageError(f"{source_name}: no command found (read as {kind})")
+    if not drafts:  # (what the reader left out says why)
+        why = "".join(f"; {warning}" for warning in reader.warnings)
+        raise UsageError(f"{source_name}: no command found (read as {kind}){why}")
     drafts, probe_warnings = probes_to_exec(drafts)
     cut = split_teardown(drafts)
     policy = choose_sudo((d.op, d.cmd.parsed.sudo) for d in drafts)

@@ -3,9 +3,12 @@ standard library's HTML parser: its title, headings, paragraphs and code blocks 
 same parts a Markdown page has (:class:`~iplab.importer.parts.Part`), read the same way.
 
 What a blog engine puts around a tutorial is left out: scripts, styles, navigation,
-sidebars, footers, forms, buttons ("Copy"), and the line numbers of a highlighted block
-(Pygments' ``linenos`` table or spans, Chroma's ``ln``, Prism's ``line-numbers-rows``).
-When the page has an ``<article>`` or a ``<main>``, only what it holds is read. A code
+sidebars, footers, forms, buttons ("Copy"), the line numbers of a highlighted block
+(Pygments' ``linenos`` table or spans, Chroma's ``ln``, Prism's ``line-numbers-rows``), and
+a blog's comments (said in a warning when they hold code); an issue on a code host and its
+replies (GitHub's ``timeline-comment``, ``markdown-body``) are the page's text.
+When the page has an ``<article>`` or a ``<main>`` (or ``role="main"``), only what it
+holds is read; a ``<header>`` outside it is the site's. A code
 block is a ``<pre>``; its language comes from its classes or an enclosing element's
 (``language-bash``, ``lang-sh``, ``highlight-source-shell``, ``brush: bash``,
 ``sourceCode bash``, ``data-lang``), and the spans a highlighter wraps around words
@@ -27,17 +30,26 @@ _SKIPPED = frozenset(
      "template", "select", "iframe", "textarea"}
 )  # fmt: skip
 #: classes of what a highlighter or a theme adds inside or around a code block (line
-#: numbers, copy buttons, Crayon's hidden plain copy of the code), and of a blog's comments
-#: (WordPress, Disqus, Ghost...: a reader's commands are not the tutorial's)
+#: numbers, copy buttons, Crayon's hidden plain copy of the code), and a Q&A site's around a
+#: post (StackExchange's votes, "asked ... by", tags)
 _SKIPPED_CLASS = re.compile(
     r"^(?:linenos?|lineno|linenodiv|line-numbers-rows|gutter|ln|lnt|copy|"
     r"copy-button|btn-copy|code-copy|clipboard|copy-code-button|code-toolbar-button|"
     r"crayon-plain|crayon-nums|crayon-toolbar|"
-    r"comments?|comments-area|comment-list|commentlist|comment-respond|comment-body|"
+    r"votecell|js-vote-count|post-signature|post-taglist)$"
+)
+#: classes of a blog's comments (WordPress, Disqus, Ghost...: a reader's commands are not
+#: the tutorial's)
+_COMMENT_CLASS = re.compile(
+    r"^(?:comments?|comments-area|comment-list|commentlist|comment-respond|comment-body|"
     r"comments-section|post-comments|disqus_thread|gh-comments)$"
 )
 #: ids of a blog's comments
-_SKIPPED_ID = re.compile(r"^(?:comments?|respond|disqus_thread|comment-section)$")
+_COMMENT_ID = re.compile(r"^(?:comments?|respond|disqus_thread|comment-section)$")
+#: classes of a code host's text, written by the author of an issue or a reply (GitHub's
+#: ``timeline-comment``, ``comment-body markdown-body``): the page's content, never a
+#: blog's comments, whatever other classes the element has
+_CONTENT_CLASS = frozenset({"markdown-body", "timeline-comment"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 #: elements holding prose: each one a paragraph
 _PROSE = frozenset({"p", "li", "dt", "dd", "blockquote", "figcaption", "td", "th", "summary"})
@@ -68,8 +80,28 @@ def read_html(text: str, keep_variables: bool = True) -> tuple[str | None, Reade
     parts = page.parts
     if any(part_in_main for part_in_main in page.in_main):
         parts = [p for p, inside in zip(page.parts, page.in_main, strict=True) if inside]
+    h1 = [p.text for p in page.parts if p.kind == "heading" and p.title]
     title = None if any(p.kind == "heading" and p.title for p in parts) else page.title
-    return read_parts(parts, title, keep_variables)
+    if title is not None and h1:  # (a question's <h1> above its role="main", StackExchange's)
+        title = h1[0]
+    title, reader = read_parts(parts, title, keep_variables)
+    if page.commented_code:
+        read = any(part.kind == "code" for part in parts)
+        reader.warnings.insert(0, commented_code(page.commented_code, read))
+    return title, reader
+
+
+def commented_code(lines: list[int], others: bool) -> str:
+    """The warning for the code blocks left out with a blog's comments, at ``lines``;
+    ``others``: the page has code blocks of its own."""
+    n, lines = len(lines), list(dict.fromkeys(lines))
+    where = f"line {lines[0]}" if len(lines) == 1 else f"lines {', '.join(map(str, lines))}"
+    if others:
+        return f"{where}: {n} code block{'s' * (n > 1)} in the page's comments, skipped"
+    return (
+        f"{where}: all {n} code block{'s' * (n > 1)} of the page {'are' if n > 1 else 'is'}"
+        " in its comments, which are skipped (a reader's commands are not the tutorial's)"
+    )
 
 
 def fragment_code(text: str) -> list[Part]:
@@ -79,6 +111,21 @@ def fragment_code(text: str) -> list[Part]:
     page.feed(text)
     page.close()
     return [part for part in page.parts if part.kind == "code"]
+
+
+def _skipped(tag: str, attrs: dict[str, str]) -> str:
+    """Why an element's content is not the tutorial's: ``page`` (a script, a navigation
+    bar, a highlighter's line numbers...), ``comments`` (a blog's readers'); "" when it is."""
+    classes = attrs.get("class", "").split()
+    if tag in _SKIPPED or any(_SKIPPED_CLASS.match(c) for c in classes):
+        return "page"
+    if attrs.get("role") in ("banner", "navigation", "contentinfo", "complementary"):
+        return "page"  # a site's header, its menus, its footer, a sidebar
+    if _CONTENT_CLASS.intersection(classes):
+        return ""  # an issue's text and its replies on a code host
+    if any(_COMMENT_CLASS.match(c) for c in classes) or _COMMENT_ID.match(attrs.get("id", "")):
+        return "comments"
+    return ""
 
 
 def _language(attrs: dict[str, str]) -> str | None:
@@ -111,8 +158,13 @@ class _Page(HTMLParser):
         self.parts: list[Part] = []
         self.in_main: list[bool] = []
         self.title: str | None = None
-        self._stack: list[tuple[str, str | None, bool]] = []  # tag, language, skipped
+        #: each open tag, its language, why it is skipped ("": it is not), and whether it
+        #: is the page's main content (``<article>``, ``<main>``, ``role="main"``)
+        self._stack: list[tuple[str, str | None, str, bool]] = []
         self._skip = 0
+        self._comments = 0
+        #: the lines of the ``<pre>`` blocks left out with a blog's comments
+        self.commented_code: list[int] = []
         self._main = 0
         self._text: _Text | None = None
         self._code: _Text | None = None
@@ -131,24 +183,24 @@ class _Page(HTMLParser):
             elif tag in _BOUNDARY and self._code is None:
                 self._flush()
             return
-        skipped = (
-            tag in _SKIPPED
-            or any(_SKIPPED_CLASS.match(c) for c in values.get("class", "").split())
-            or bool(_SKIPPED_ID.match(values.get("id", "")))
-        )
-        self._stack.append((tag, _language(values), skipped))
-        if skipped:
+        if tag == "pre" and self._comments:
+            self.commented_code.append(self.getpos()[0])
+        why = _skipped(tag, values) or ("page" if tag == "header" and not self._main else "")
+        main = tag in ("article", "main") or values.get("role") == "main"
+        self._stack.append((tag, _language(values), why, main))
+        if why:
             self._skip += 1
+            self._comments += why == "comments"
             return
         if self._skip:
             return
-        if tag in ("article", "main"):
+        if main:
             self._main += 1
         if tag == "title":
             self._in_title = True
         elif tag == "pre" and self._code is None:
             self._flush()
-            lang = next((lang for _, lang, _ in reversed(self._stack) if lang), "")
+            lang = next((lang for _, lang, _, _ in reversed(self._stack) if lang), "")
             self._code = _Text("code", self.getpos()[0], lang=lang)
         elif self._code is not None:
             if tag == "code" and not self._code.lang:
@@ -159,21 +211,22 @@ class _Page(HTMLParser):
                 self._text = _Text(tag, self.getpos()[0])
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID or all(open_tag != tag for open_tag, _, _ in self._stack):
+        if tag in _VOID or all(open_tag != tag for open_tag, *_ in self._stack):
             return  # a stray end tag closes nothing
         while self._stack:  # close what the page left open, up to the tag
-            open_tag, _, skipped = self._stack.pop()
-            self._closed(open_tag, skipped)
+            open_tag, _, why, main = self._stack.pop()
+            self._closed(open_tag, why, main)
             if open_tag == tag:
                 break
 
-    def _closed(self, tag: str, skipped: bool) -> None:
-        if skipped:
+    def _closed(self, tag: str, why: str, main: bool) -> None:
+        if why:
             self._skip -= 1
+            self._comments -= why == "comments"
             return
         if self._skip:
             return
-        if tag in ("article", "main"):
+        if main:
             self._main -= 1
         if tag == "title":
             self._in_title = False
@@ -187,8 +240,8 @@ class _Page(HTMLParser):
     def close(self) -> None:
         super().close()
         while self._stack:
-            open_tag, _, skipped = self._stack.pop()
-            self._closed(open_tag, skipped)
+            open_tag, _, why, main = self._stack.pop()
+            self._closed(open_tag, why, main)
         self._flush()
 
     # -- text --

@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 
 from iplab.importer.html import fragment_code
 from iplab.importer.parts import Part, plain, read_parts
-from iplab.importer.reader import Reader
+from iplab.importer.reader import FENCE, Reader
 
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s+")
 
@@ -39,14 +39,18 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark")
 
 
-def read_markdown(text: str, keep_variables: bool = True) -> tuple[str | None, Reader]:
+def read_markdown(
+    text: str, keep_variables: bool = True, *, replies: bool = False
+) -> tuple[str | None, Reader]:
     """The page's title and a reader holding its events (notes and commands, in order).
 
     The page is read by a CommonMark parser (markdown-it-py): headings, paragraphs (their
     source lines, markup removed), fenced and indented code blocks (in list items too).
+    ``replies``: a mail's text (or a post's, in plain text), whose ``> `` lines quote the
+    message it replies to: they are not read.
     """
     title, pairs = page_parts(text)
-    return read_parts([part for part, _ in pairs], title, keep_variables)
+    return read_parts([part for part, _ in pairs], title, keep_variables, replies=replies)
 
 
 def page_parts(text: str) -> tuple[str | None, list[tuple[Part, str]]]:
@@ -96,7 +100,62 @@ def numbered_parts(lines: Sequence[tuple[int, str]]) -> list[tuple[Part, str]]:
                 moved = Part("code", at(first + part.line - 1), lines[-1][0], info=part.info)
                 moved.body = lines
                 out.append((moved, token.type))
+        elif token.type == "html_block" and (inner := inner_markdown(texts[first:end])):
+            # <details><summary>Solution</summary> and a fence on the next line
+            out += numbered_parts([(at(first + j), text) for j, text in enumerate(inner)])
+    quotes = [
+        (at(t.map[0]), at(t.map[1] - 1)) for t in tokens if t.type == "blockquote_open" and t.map
+    ]
+    for part, _ in out:  # (a blockquote's ``> `` lines)
+        part.quoted = part.quoted or any(first <= part.line <= end for first, end in quotes)
     return out
+
+
+#: the first line of an HTML block that never holds Markdown: a comment (an instructor's
+#: notes), a declaration, a processing instruction, ``<script>``, ``<style>``,
+#: ``<textarea>``, ``<pre>`` (CommonMark's HTML blocks of kinds 1 to 5)
+_RAW_HTML = re.compile(r"\s*<(?:[!?]|(?:script|style|textarea|pre)(?:[\s/>]|$))", re.IGNORECASE)
+#: a line that starts with a tag (``<details>``, ``<summary>Solution</summary>``, ``</div>``)
+_TAG_LINE = re.compile(r"\s*</?[A-Za-z][\w-]*(?:[\s/>]|$)")
+
+
+def inner_markdown(lines: Sequence[str]) -> list[str] | None:
+    """The lines of an HTML block that holds a fenced code block, as the page means them:
+    CommonMark reads ``<details>``, ``<summary>Solution</summary>`` and a fence on the
+    lines right after it as one HTML block, so the fence would vanish with it. Its lines
+    that start with a tag, and its comments, are blanked; the rest (the fence, prose) keep
+    their places, dedented as the block's first line is. None when no fence is in it, or
+    it is a comment, a ``<pre>``, a script: what the page never shows as Markdown."""
+    if not lines or _RAW_HTML.match(lines[0]):
+        return None
+    indent = len(lines[0]) - len(lines[0].lstrip(" "))
+    out: list[str] = []
+    fence: str | None = None
+    comment = found = False
+    for line in lines:
+        text = line[min(indent, len(line) - len(line.lstrip(" "))) :]
+        if fence is not None:  # inside the fence: its lines, whatever they hold
+            out.append(text)
+            fence = None if _closes(text, fence) else fence
+        elif comment or "<!--" in text:  # a comment, to its end
+            out.append("")
+            comment = "-->" not in (text.split("<!--")[-1] if "<!--" in text else text)
+        elif opened := FENCE.fullmatch(text):
+            out.append(text)
+            fence, found = opened["fence"], True
+        else:
+            out.append("" if _TAG_LINE.match(text) else text)
+    return out if found else None
+
+
+def _closes(line: str, fence: str) -> bool:
+    """A line that closes a fence opened by ``fence`` (as many of its marks or more)."""
+    mark = line.strip()
+    return (
+        len(line) - len(line.lstrip(" ")) <= 3
+        and len(mark) >= len(fence)
+        and set(mark) == {fence[0]}
+    )
 
 
 #: a static site generator's code block: Jekyll's ``{% highlight bash %}`` ... ``{%

@@ -36,11 +36,22 @@ _INLINE = (
 )
 
 
+#: a code span (`` `<your-name>-ns` ``): code, never markup, whatever it holds
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+#: what a code span's text may hold that the patterns of markup would take (a placeholder's
+#: ``<`` and ``>``, a glob's ``*``), kept apart while they run
+_MARKS = {"<": "\ue000", ">": "\ue001", "*": "\ue002", "_": "\ue003"}
+_KEPT = str.maketrans(_MARKS)
+_BACK = str.maketrans({kept: mark for mark, kept in _MARKS.items()})
+
+
 def plain(text: str) -> str:
-    """Markdown inline markup removed (links keep their text), whitespace collapsed."""
+    """Markdown inline markup removed (links keep their text), whitespace collapsed; the
+    text of a code span is kept as written (`` `<your-name>-ns` `` is no HTML tag)."""
+    text = _CODE_SPAN.sub(lambda span: span[1] + span[2].translate(_KEPT) + span[1], text)
     for pattern, repl in _INLINE:
         text = pattern.sub(repl, text)
-    return " ".join(text.split())
+    return " ".join(text.translate(_BACK).split())
 
 
 @dataclass
@@ -59,13 +70,17 @@ class Part:
     #: a code block's language (its info string) and its lines, numbered
     info: str = ""
     body: list[tuple[int, str]] = field(default_factory=list)
+    #: inside a blockquote (Markdown's ``> ``)
+    quoted: bool = False
 
 
 def read_parts(
-    parts: Sequence[Part], title: str | None, keep_variables: bool
+    parts: Sequence[Part], title: str | None, keep_variables: bool, *, replies: bool = False
 ) -> tuple[str | None, Reader]:
     """A page's parts, in order, read: the first level-one heading is its title (unless it
-    has one), the others are notes, code blocks go to the reader."""
+    has one), the others are notes, code blocks go to the reader. ``replies``: the page is
+    a mail's (or a post's) text, its quoted parts the other message's, never read (said in
+    a warning when they hold commands)."""
     reader = Reader(markdown=True, keep_variables=keep_variables)
     h1_taken = title is not None
     code_on_page = any(part.kind == "code" for part in parts)
@@ -73,7 +88,10 @@ def read_parts(
     # them up with `ip link set a up` ``) shows the command, it does not run it twice
     shown = {_same_words(text) for part in parts if part.kind == "code" for _, text in part.body}
     for part in parts:
-        if part.kind == "heading":
+        if replies and part.quoted:
+            if said := _quoted(part, code_on_page):
+                reader.warnings.append(said)
+        elif part.kind == "heading":
             if part.title and not h1_taken:
                 title, h1_taken = part.text, True
             else:
@@ -93,6 +111,25 @@ def read_session(text: str, keep_variables: bool) -> tuple[str | None, Reader]:
     lines = list(enumerate(text.splitlines(), 1))
     return read_parts(
         [Part("code", 1, len(lines), body=lines)] if lines else [], None, keep_variables
+    )
+
+
+def _quoted(part: Part, code_on_page: bool) -> str | None:
+    """The warning for a part of a mail quoted from the message it replies to (``> ``)
+    that holds lines a page's reader would run; None when it holds none."""
+    if part.kind == "code":
+        lines = [(n, text.strip()) for n, text in part.body if text.strip()]
+    else:
+        numbered = enumerate(part.source, start=part.line)
+        lines = [(n, body) for n, text in numbered for body in _commands_in(text, code_on_page)]
+    if not lines:
+        return None
+    first, last = lines[0][0], lines[-1][0]
+    where = f"line {first}" if first == last else f"lines {first}-{last}"
+    shown = ", ".join(repr(text) for _, text in lines[:2]) + ", ..." * (len(lines) > 2)
+    return (
+        f"{where}: quoted ('> ') from the message this one replies to, the other writer's"
+        f" text: not read ({shown})"
     )
 
 
