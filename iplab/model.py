@@ -609,6 +609,8 @@ def _link_add(a: _Apply, op: LinkAdd) -> None:
     for key, value in op.settings:
         if key == "mtu":
             link.mtu = int(value)
+        elif key == "address" and value:
+            link.mac = value.lower()
     if op.master is not None and not a.master_ok(main_space, link, op.master):
         return
     link.master = op.master
@@ -660,6 +662,8 @@ def _link_set(a: _Apply, op: LinkSet) -> None:
         elif key == "mtu":
             assert value is not None
             link.mtu = int(value)
+        elif key == "address" and value:
+            link.mac = value.lower()
         elif key == "type":
             if link.kind == "unknown":
                 link.kind = str(value)

@@ -206,6 +206,8 @@ def _link_diff(ns: str, want: Link, got: Link) -> list[Difference]:
             out.append(Difference(name, "addresses", *shown))
     if want.mtu is not None and want.mtu != got.mtu:
         out.append(Difference(name, "mtu", str(want.mtu), str(got.mtu)))
+    if want.mac is not None and want.mac != (got.mac or "").lower():
+        out.append(Difference(name, "address", want.mac, got.mac or "none"))
     del ns
     return out
 

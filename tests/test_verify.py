@@ -246,3 +246,23 @@ def test_ok_says_whose_routes_it_did_not_compare() -> None:
     said = verdict(expected)
     assert said.startswith("the kernel holds what the scenario promised (")
     assert "; routes of left not compared (a step it cannot follow changes them)" in said
+
+
+def test_a_mac_address_the_scenario_sets_is_compared() -> None:
+    """Hunt W: ``ip link set dev k0 address 02:42:ac:11:00:02`` (and ``link add ... address``)
+    were never compared: another MAC set by hand, verify said OK."""
+    text = (
+        "name: t\nsetup:\n  - {action: netns add, name: k}\n"
+        "  - line: ip -n k link add k0 address 02:42:AC:11:00:09 type veth peer name k1\n"
+        "  - line: ip -n k link set dev k1 address 02:42:ac:11:00:03\n"
+    )
+    plan = build(scenario.load_text(text, "t.yaml"))
+    expected = expected_state(plan)
+    live = expected.copy()
+    links = live.namespaces["k"].links
+    links["k0"].mac = "02:42:ac:11:00:09"  # as ip -j prints it: the same address
+    assert diff(expected, live, plan.owned) == []
+    links["k1"].mac = "02:42:ac:11:00:99"
+    assert [str(d) for d in diff(expected, live, plan.owned)] == [
+        "k1.address: expected 02:42:ac:11:00:03, found 02:42:ac:11:00:99"
+    ]
