@@ -180,6 +180,12 @@ class _Apply:
                 "where this command runs", certain,
                 "run it in the link's namespace with 'in:', or move the link first",
             )  # fmt: skip
+        elif space.name == ROOT:  # (eth0 promisc on: hunt U read "does not exist" as a lie)
+            self.object(
+                f"link {name} does not exist in the root namespace at this step", certain,
+                "no step before makes it; a link the host has (eth0...) is not the lab's:"
+                " a lab changes only what its steps make",
+            )  # fmt: skip
         else:
             self.object(f"link {name} does not exist in {ns_label(ns)} at this step", certain)
         link = self.state.new_link(name, "unknown", unknown=True)
