@@ -315,3 +315,25 @@ def test_a_page_is_read_as_its_server_says(
     monkeypatch.setattr(urllib.request, "urlopen", lambda *_, **__: Response(body, ctype))
     got = fetch("https://github.com/o/r/blob/main/labs/lab.sh?plain=1")
     assert (got.text, got.kind, got.name) == ("ip netns add caf\u00e9", kind, "lab.sh")
+
+
+def test_a_thread_is_its_question_and_one_answer() -> None:
+    """Hunt X: the question, the accepted answer (its fix and its cleanup) and a second
+    answer's whole lab were chained into one setup of 33 steps and no teardown; the lab was
+    the second answer's. Now: the question and the accepted answer, the other said."""
+    page = (FIXTURES / "unixse-bridge.html").read_text(encoding="utf-8")
+    result = import_text(page, "html", "unixse-bridge.html")
+    assert result.warnings[0] == (
+        "line 126: 1 other answer of the thread left out: the question and one answer are"
+        " read (the accepted one)"
+    )
+    data = yaml.safe_load(result.yaml)
+    lines = [s.get("line") or s.get("script") or s.get("action") for s in data["setup"]]
+    assert not any("veth-$ns" in str(line) for line in lines)  # the second answer's loop
+    assert result.model_error is None
+    assert [s["action"] for s in data["teardown"]] == ["netns del", "netns del", "link del"]
+    # no answer accepted: the first (the one the site shows on top)
+    unanswered = page.replace('itemprop="acceptedAnswer"', 'itemprop="suggestedAnswer"')
+    first = import_text(unanswered, "html", "unixse-bridge.html")
+    assert first.warnings[0].endswith("one answer are read (the first)")
+    assert yaml.safe_load(first.yaml)["teardown"] == data["teardown"]

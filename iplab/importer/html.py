@@ -72,9 +72,18 @@ _BARE_LANGS = frozenset(
 )
 
 
+#: a Q&A thread's answers (StackExchange's markup: schema.org's ``Answer``)
+_ANSWERS = frozenset({"acceptedAnswer", "suggestedAnswer"})
+_ACCEPTED = re.compile(r"""\bitemprop=["']acceptedAnswer["']""")
+
+
 def read_html(text: str, keep_variables: bool = True) -> tuple[str | None, Reader]:
-    """The page's title and a reader holding its events (notes and commands, in order)."""
-    page = _Page()
+    """The page's title and a reader holding its events (notes and commands, in order).
+
+    A Q&A thread (StackExchange) is its question and one answer: the accepted one, else
+    the first; each answer sets the lab up its own way, and two of them run one after the
+    other make names twice or a second lab in the first one's teardown (hunt X)."""
+    page = _Page(one_answer="accepted" if _ACCEPTED.search(text) else "first")
     page.feed(text.replace("\r\n", "\n").replace("\r", "\n"))
     page.close()
     parts = page.parts
@@ -88,6 +97,15 @@ def read_html(text: str, keep_variables: bool = True) -> tuple[str | None, Reade
     if page.commented_code:
         read = any(part.kind == "code" for part in parts)
         reader.warnings.insert(0, commented_code(page.commented_code, read))
+    if page.other_answers:
+        lines = ", ".join(map(str, page.other_answers))
+        which = "the accepted one" if page.one_answer == "accepted" else "the first"
+        n = len(page.other_answers)
+        reader.warnings.insert(
+            0,
+            f"line{'s' * (n > 1)} {lines}: {n} other answer{'s' * (n > 1)} of the thread"
+            f" left out: the question and one answer are read ({which})",
+        )
     return title, reader
 
 
@@ -153,8 +171,13 @@ class _Text:
 class _Page(HTMLParser):
     """The parts of a page, in order, each marked inside ``<article>``/``<main>`` or not."""
 
-    def __init__(self) -> None:
+    def __init__(self, one_answer: str = "first") -> None:
         super().__init__(convert_charrefs=True)
+        #: which answer of a Q&A thread is read: the ``accepted`` one, or the ``first``
+        self.one_answer = one_answer
+        self._answers = 0
+        #: the lines where the answers left out begin
+        self.other_answers: list[int] = []
         self.parts: list[Part] = []
         self.in_main: list[bool] = []
         self.title: str | None = None
@@ -186,6 +209,8 @@ class _Page(HTMLParser):
         if tag == "pre" and self._comments:
             self.commented_code.append(self.getpos()[0])
         why = _skipped(tag, values) or ("page" if tag == "header" and not self._main else "")
+        if not why and not self._skip and values.get("itemprop") in _ANSWERS:
+            why = self._answer(values["itemprop"])
         main = tag in ("article", "main") or values.get("role") == "main"
         self._stack.append((tag, _language(values), why, main))
         if why:
@@ -209,6 +234,17 @@ class _Page(HTMLParser):
             self._flush()
             if tag in _HEADINGS or tag in _PROSE:
                 self._text = _Text(tag, self.getpos()[0])
+
+    def _answer(self, itemprop: str) -> str:
+        """ "" for the thread's answer that is read, "answer" for the others (said)."""
+        self._answers += 1
+        chosen = (
+            itemprop == "acceptedAnswer" if self.one_answer == "accepted" else self._answers == 1
+        )
+        if chosen:
+            return ""
+        self.other_answers.append(self.getpos()[0])
+        return "answer"
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _VOID or all(open_tag != tag for open_tag, *_ in self._stack):
