@@ -236,7 +236,8 @@ class _Page(HTMLParser):
                 self._text = _Text(tag, self.getpos()[0])
 
     def _answer(self, itemprop: str) -> str:
-        """ "" for the thread's answer that is read, "answer" for the others (said)."""
+        """Why an answer is skipped: not at all (``""``) for the thread's answer that is
+        read, ``answer`` for the others (their lines are said)."""
         self._answers += 1
         chosen = (
             itemprop == "acceptedAnswer" if self.one_answer == "accepted" else self._answers == 1
