@@ -19,6 +19,7 @@ import shlex
 import signal
 from dataclasses import dataclass
 
+from iplab.ipwords import verb_of
 from iplab.words import (
     NETCATS,
     QUIETING,
@@ -283,10 +284,24 @@ def captures(command: str) -> bool:
     return not any(a == "-r" or (a.startswith("-r") and len(a) > 2) for a in argv[1:])
 
 
+def monitors(command: str) -> bool:
+    """A watcher of the kernel's events (``ip monitor``, ``ip -n src monitor route rule``,
+    ``bridge monitor fdb``, ``tc monitor``): like a capture, it never ends and shows what
+    the next commands change (hunt W: run in the foreground for 3 s before them, it showed
+    none of them)."""
+    argv = _run_words(command)
+    program = argv[0].rsplit("/", 1)[-1] if argv else ""
+    return (
+        argv is not None
+        and program in ("ip", "bridge", "tc")
+        and (verb_of(program, argv[1:]).obj == "monitor")
+    )
+
+
 def beside(command: str) -> bool:
     """A command the tutorial runs beside the next ones, as in a second terminal: a server
-    (:func:`serves`) or a live capture (:func:`captures`)."""
-    return serves(command) or captures(command)
+    (:func:`serves`), a live capture (:func:`captures`) or a monitor (:func:`monitors`)."""
+    return serves(command) or captures(command) or monitors(command)
 
 
 #: what a capture prints once it captures (tcpdump: ``listening on br0, link-type ...``)

@@ -66,6 +66,7 @@ from iplab.runner import (
     processes_in,
     session_members,
     signal_process,
+    subscribed,
     wait_gone,
     wait_listening,
     wait_unshared,
@@ -408,6 +409,8 @@ class Session:
             self.say(f"    in the background: pid {pids}, output to {log}; undo stops it")
         if left and served and jobs.captures(command.body):  # the capture is ready first
             self._wait_capturing(log, SERVER_WAIT / 2)
+        elif left and served and jobs.monitors(command.body):  # it watches, then they change
+            self._wait_watching([pid for pid, _ in left], SERVER_WAIT / 2)
         # the next step is the reader's "other terminal", or comes right after `server &`:
         # it reaches the server once it listens (bash's next line would race it)
         elif left and (served or jobs.serves_in_background(command.body)):
@@ -454,6 +457,16 @@ class Session:
                 return
             time.sleep(0.02)
         self.say(f"    not capturing after {limit:g} s: going on")
+
+    def _wait_watching(self, pids: list[int], limit: float) -> None:
+        """Until a monitor run beside the next steps listens to the kernel's events (at
+        most ``limit`` s): the changes those steps make are then in what it shows."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline and self.signals.received is None:
+            if subscribed(pids):
+                return
+            time.sleep(0.02)
+        self.say(f"    not watching after {limit:g} s: going on")
 
     def _job_control(
         self, command: Command, asked: jobs.Request, meta: dict[str, Any], limits: Limits

@@ -453,6 +453,22 @@ def wait_gone(
         time.sleep(0.02)
 
 
+def subscribed(pids: Sequence[int]) -> bool:
+    """One of the processes has a netlink socket that listens to a group of the kernel's
+    events (``ip monitor`` once it watches: the Groups of /proc/PID/net/netlink)."""
+    for pid in pids:
+        try:
+            links = [os.readlink(e.path) for e in os.scandir(f"/proc/{pid}/fd")]
+            with open(f"/proc/{pid}/net/netlink", encoding="ascii") as f:
+                rows = [line.split() for line in f.readlines()[1:]]
+        except OSError:
+            continue
+        inodes = {link[8:-1] for link in links if link.startswith("socket:[")}
+        if any(len(r) > 9 and r[9] in inodes and int(r[3], 16) != 0 for r in rows):
+            return True
+    return False
+
+
 def listening(pids: Sequence[int]) -> bool:
     """One of the processes has a socket that listens (TCP) or is bound (UDP), as its own
     network namespace shows it (/proc/PID/net/tcp, tcp6, udp, udp6)."""

@@ -590,3 +590,50 @@ def test_a_scripts_last_wait_for_its_server_is_until_ctrl_c(
     assert f"(python3 -m http.server {port} --bind 127.0.0.1)" in run.stdout  # kill %1
     assert "== nothing of the lab remains" in run.stdout
     assert [n for n in netns_names() if n.startswith(prefix)] == []
+
+
+@pytest.mark.parametrize(
+    ("command", "watches"),
+    [
+        ("ip -n src monitor route rule", True),
+        ("ip monitor", True),
+        ("sudo ip netns exec a ip monitor all", True),
+        ("ip mo link", True),  # ip's abbreviation
+        ("bridge monitor fdb", True),
+        ("tc monitor", True),
+        ("ip maddress show", False),  # ip m: maddress, not monitor
+        ("ip -s link show k0", False),
+        ("tcpdump -ni br0", False),  # a capture: its own wait
+    ],
+)
+def test_a_monitor_of_the_kernel_s_events_runs_beside_the_next_steps(
+    command: str, watches: bool
+) -> None:
+    from iplab.jobs import beside, monitors
+
+    assert monitors(command) is watches
+    assert beside(command) is (watches or command.startswith("tcpdump"))
+
+
+@pytest.mark.kernel
+def test_a_monitor_in_a_second_terminal_shows_the_steps_after_it(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    """Hunt W: ``ip -n src monitor route rule`` "in a second terminal" ran in the foreground
+    for 3 s, before the route and rules it was there to watch; it now runs beside them,
+    and they are in its log, its deletion too."""
+    page = Path(__file__).parent / "fixtures" / "routes" / "rules-monitor.md"
+    lab = tmp_path / "lab.yaml"
+    lab.write_text(import_text(page.read_text(), "markdown", page.name).yaml)
+    name = f"{prefix}rules-monitor"
+    try:
+        up = iplab("up", str(lab), "--prefix", prefix, state=state_dir)
+        assert up.returncode == 0, up.stdout + up.stderr
+        assert "not watching" not in up.stdout
+        log = next((state_dir / "labs" / name).glob("jobs-step-*.log")).read_text()
+        assert f"10.88.0.0/16 via 10.77.0.1 dev {prefix}s0 table 200" in log
+        assert "from all fwmark 0x1 lookup 200" in log and "Deleted " in log
+    finally:
+        down = iplab("down", name, state=state_dir)
+    assert down.returncode == 0, down.stderr
+    assert not [n for n in netns_names() if n.startswith(prefix)]
