@@ -211,19 +211,25 @@ def test_a_command_of_unknown_effect_in_one_namespace_leaves_the_others_known() 
     ]
 
 
+def _as_planned(*steps: str) -> tuple[Plan, State, State]:
+    """A lab of ``steps`` (YAML flow items): its plan, the state it promises, and a copy
+    of that state to change as the kernel might."""
+    text = "name: t\nsetup:\n" + "".join(f"  - {step}\n" for step in steps)
+    plan = build(scenario.load_text(text, "t.yaml"))
+    expected = expected_state(plan)
+    return plan, expected, expected.copy()
+
+
 def test_a_link_local_address_the_scenario_adds_itself_is_compared() -> None:
     """Hunt W: ``ip -6 addr add fe80::1/64 dev r2 nodad`` was taken for an address the
     kernel adds by itself; deleted by hand, verify said OK. The kernel's own (the EUI-64
     one on every link that is up) stays out of the comparison."""
-    text = (
-        "name: t\nsetup:\n  - {action: netns add, name: r}\n"
-        "  - line: ip -n r link add r1 type veth peer name r2\n"
-        "  - line: ip -n r -6 addr add fe80::1/64 dev r2 nodad\n"
-        "  - line: ip -n r -6 addr add fd00:2::1/64 dev r2\n"
+    plan, expected, live = _as_planned(
+        "{action: netns add, name: r}",
+        "line: ip -n r link add r1 type veth peer name r2",
+        "line: ip -n r -6 addr add fe80::1/64 dev r2 nodad",
+        "line: ip -n r -6 addr add fd00:2::1/64 dev r2",
     )
-    plan = build(scenario.load_text(text, "t.yaml"))
-    expected = expected_state(plan)
-    live = expected.copy()
     r2 = live.namespaces["r"].links["r2"]
     r2.addresses = [*r2.addresses, "fe80::a8c1:abff:fe3c:1/64"]  # the kernel's own: no diff
     assert diff(expected, live, plan.owned) == []
@@ -251,14 +257,11 @@ def test_ok_says_whose_routes_it_did_not_compare() -> None:
 def test_a_mac_address_the_scenario_sets_is_compared() -> None:
     """Hunt W: ``ip link set dev k0 address 02:42:ac:11:00:02`` (and ``link add ... address``)
     were never compared: another MAC set by hand, verify said OK."""
-    text = (
-        "name: t\nsetup:\n  - {action: netns add, name: k}\n"
-        "  - line: ip -n k link add k0 address 02:42:AC:11:00:09 type veth peer name k1\n"
-        "  - line: ip -n k link set dev k1 address 02:42:ac:11:00:03\n"
+    plan, expected, live = _as_planned(
+        "{action: netns add, name: k}",
+        "line: ip -n k link add k0 address 02:42:AC:11:00:09 type veth peer name k1",
+        "line: ip -n k link set dev k1 address 02:42:ac:11:00:03",
     )
-    plan = build(scenario.load_text(text, "t.yaml"))
-    expected = expected_state(plan)
-    live = expected.copy()
     links = live.namespaces["k"].links
     links["k0"].mac = "02:42:ac:11:00:09"  # as ip -j prints it: the same address
     assert diff(expected, live, plan.owned) == []
