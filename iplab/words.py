@@ -841,8 +841,9 @@ QUIETING = re.compile(r"(?:\s*(?:&>>?|[12]?>>?)\s*/dev/null|\s*[12]?>&[12])+\s*$
 #: a placeholder a worksheet leaves for the reader: ``<your-name>``, ``<interface>`` (not a
 #: redirection a shell writes: ``<<EOF``, ``<(cmd)``, ``< file``, ``2>&1``)
 _ANGLE = re.compile(r"(?<![<>\w$&])<(?![<(\s=&])([A-Za-z][\w.:/-]*)>(?![>&])")
-#: ``{{ns}}``: a page's own template syntax, left as written
-_MUSTACHE = re.compile(r"\{\{\s*[\w.-]+\s*\}\}")
+#: ``{{ns}}``: a page's own template syntax, left as written (not a Go template's field,
+#: ``docker inspect -f '{{.State.Pid}}'``, which is quoted anyway)
+_MUSTACHE = re.compile(r"\{\{\s*\w[\w.-]*\s*\}\}")
 _OCTET = r"(?:\d{1,3}|[xXnNyY]{1,3}|\d{1,2}[xX]{1,2})"
 #: an address with a letter for a number: ``10.0.0.X/24``, ``192.168.100.1XX``, ``10.0.N.1``
 _ADDRESS = re.compile(
@@ -855,6 +856,6 @@ def placeholder(command: str) -> str | None:
     """The first placeholder a command holds for the reader to fill in (``<your-name>``,
     ``{{ns}}``, ``10.0.0.X/24``), or None. Run as written, bash reads ``<your-name>-ns`` as
     two redirections and ip is given a name or an address that is no one's."""
-    angle = _ANGLE.search(_QUOTED.sub("''", command))
-    found = angle or _MUSTACHE.search(command) or _ADDRESS.search(command)
+    bare = _QUOTED.sub("''", command)  # (quoted: a program's own text, an awk program)
+    found = _ANGLE.search(bare) or _MUSTACHE.search(bare) or _ADDRESS.search(command)
     return found[0] if found else None

@@ -32,6 +32,10 @@ SHEETS = Path(__file__).parent / "fixtures" / "worksheets"
         ("nc -l 8080 < reply.txt > got.txt 2>&1", None),
         ("cat <in >out", None),
         ('echo "<b>done</b>"', None),
+        # a Go template, as container tutorials get a container's pid (quoted or not)
+        ("PID=$(docker inspect -f '{{.State.Pid}}' c1)", None),
+        ('docker inspect --format "{{ .State.Pid }}" c1', None),
+        ("docker inspect -f {{.NetworkSettings.SandboxKey}} c1", None),
         ("ip addr add 10.0.0.1/24 dev v1", None),
         ("ip link add nn.x type dummy", None),
     ],
