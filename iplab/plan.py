@@ -35,7 +35,7 @@ from iplab.steps import (
     Raw,
     needs_privilege,
 )
-from iplab.words import placeholder, removes_through_a_variable
+from iplab.words import placeholder, removes_through_a_variable, writes_through_a_variable
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,8 @@ def owned_by(scenario: Scenario) -> Owned:
 
 def check_removals(scenario: Scenario, judge: Judge | None = None) -> None:
     """A recursive ``rm`` through a variable no step sets (``rm -rf ${OUT}/*``, a
-    Makefile's recipe on a page) would delete from ``/`` as root: refused."""
+    Makefile's recipe on a page) would delete from ``/`` as root: refused; so is a file
+    written through one (``cat > $WORK/dnsmasq.conf``: into ``/``)."""
     known: set[str] = set()
     for step in scenario.steps:
         known.update(name for name, _ in step.variables)
@@ -125,6 +126,19 @@ def check_removals(scenario: Scenario, judge: Judge | None = None) -> None:
                 f"runs rm on {path}"
                 + (f": no step sets ${name}; unset, it is empty and this deletes from /"
                    if name != "/" else ": the host's root"),
+                step.loc, "set the variable in a step before it, or write the path out",
+            )  # fmt: skip
+            if judge is None:
+                raise error
+            judge.object(error)
+        for text in (op.command, op.undo or ""):
+            written = writes_through_a_variable(text, frozenset(known))
+            if written is None:
+                continue
+            path, name = written
+            error = ModelError(
+                f"writes {path}: no step sets ${name}; unset, it is empty and this writes"
+                f" {path.removeprefix('$' + name)} as root",
                 step.loc, "set the variable in a step before it, or write the path out",
             )  # fmt: skip
             if judge is None:

@@ -788,6 +788,23 @@ def removes_through_a_variable(command: str, known: frozenset[str]) -> tuple[str
     return None
 
 
+#: a file written through a variable: ``> $OUT/x``, ``>> "${DIR}/y"``, ``tee [-a] $F/z``
+_WRITTEN_THROUGH = re.compile(
+    r"""(?:(?<![<>&\d])>>?\|?|\btee(?:\s+-\w+)*)\s*["']?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?(\S*)"""
+)
+
+
+def writes_through_a_variable(command: str, known: frozenset[str]) -> tuple[str, str] | None:
+    """``cat > $WORK/dnsmasq.conf`` where no step sets ``$WORK`` (hunt Y: set on a line
+    the run did not hand on, it was empty, and the file was written in ``/``): the path as
+    written and the variable's name, or None."""
+    for match in _WRITTEN_THROUGH.finditer(command):
+        name, rest = match[1], match[2].strip("\"'")
+        if name not in known and name not in _ALWAYS_SET and rest.startswith("/"):
+            return f"${name}{rest}", name
+    return None
+
+
 #: options of ``unshare`` and ``nsenter`` that take the next word as their value
 _ENTRY_VALUED = frozenset(
     {"-S", "--setuid", "-G", "--setgid", "-w", "--wd", "-R", "--root", "--propagation",

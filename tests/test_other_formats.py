@@ -22,14 +22,14 @@ from pathlib import Path
 
 import pytest
 
-from iplab import scenario
+from iplab import export, scenario
 from iplab.cli.parser import build_parser
 from iplab.errors import UsageError
 from iplab.importer.convert import detect_kind, import_text
 from iplab.model import ModelError
 from iplab.plan import build
 from iplab.steps import LinkAdd, NetnsExec, Raw
-from iplab.words import removes_through_a_variable
+from iplab.words import removes_through_a_variable, writes_through_a_variable
 from tests.kernel import iplab, netns_names
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
@@ -79,6 +79,42 @@ def test_the_model_refuses_it_unless_a_step_sets_the_variable(tmp_path: Path) ->
         "    sets: [OUT]\n  - action: raw\n    command: rm -rf ${OUT}/*\n    shell: true\n"
     )
     assert len(build(scenario.load_text(set_first, "lab.yaml")).setup) == 2
+
+
+@pytest.mark.parametrize(
+    ("command", "found"),
+    [
+        ("cat > $WORK/dnsmasq.conf", ("$WORK/dnsmasq.conf", "WORK")),
+        ('printf x | sudo tee -a "${CONF}/lab.conf"', ("$CONF/lab.conf", "CONF")),
+        ("cat >> ${DIR}/hosts", ("$DIR/hosts", "DIR")),
+        ("echo hi > $KNOWN/x", None),  # set by a step before it
+        ("echo hi > $HOME/.labrc", None),  # set in every login shell
+        ("ip a > $OUT", None),  # no path after it: bash refuses the redirection
+        ("cmd 2>&1 > /tmp/log", None),
+    ],
+)
+def test_a_file_written_through_an_unset_variable_is_found(
+    command: str, found: tuple[str, str] | None
+) -> None:
+    assert writes_through_a_variable(command, frozenset({"KNOWN"})) == found
+
+
+def test_a_here_document_runs_with_the_script_s_values_and_an_unset_one_is_refused() -> None:
+    """Hunt Y: ``WORK=/tmp/...`` then ``cat > $WORK/dnsmasq.conf <<EOF``: the fed line ran
+    with ``$WORK`` unset (bash -c has none of the script's variables) and wrote
+    ``/dnsmasq.conf``. It runs with the value now (and prints as written); a file written
+    through a variable no step sets is refused."""
+    from iplab.importer.convert import import_text
+
+    page = Path(__file__).parent / "fixtures" / "hostconfig" / "scratch-dir-heredoc.sh"
+    result = import_text(page.read_text(), "shell", page.name)
+    plan = build(scenario.load_text(result.yaml, "lab.yaml"))
+    fed = [pc.command for pc in plan.setup if "dnsmasq.conf" in pc.command.text]
+    assert fed[0].text.endswith("| cat > /tmp/huntY/work/dnsmasq.conf")  # what runs
+    assert "cat > $WORK/dnsmasq.conf <<EOF\n" in export.text(plan)  # what prints
+    unset = "name: lab\nsetup:\n  - action: raw\n    command: cat > $WORK/x.conf\n    shell: true\n"
+    with pytest.raises(ModelError, match=r"writes \$WORK/x.conf: no step sets \$WORK"):
+        build(scenario.load_text(unset, "lab.yaml"))
 
 
 @pytest.mark.parametrize(

@@ -2119,8 +2119,9 @@ class Reader:
             # cat > /etc/netns/red/resolv.conf <<EOF (a file the next steps read): run as
             # one line that feeds the document to the same command, as bash would
             line = _fed_line(shellread.source(node).splitlines()[0], parts[1], parts[2])
-            if line is not None:
-                return self._commands([line], inside, number, where)
+            if line is not None:  # (run with the script's values, as its other lines are:
+                # hunt Y, cat > $WORK/x.conf ran with $WORK unset and wrote /x.conf)
+                return self._commands([scope.expand(line)[0]], inside, number, where)
         if parts is None or call is None or call.inside is None or call.script is not None:
             self.warnings.append(
                 f"{where}: a here-document is kept as a note, not run"
