@@ -1699,3 +1699,18 @@ def test_ip_batch_fed_by_a_here_document_runs_each_of_its_lines() -> None:
     lines, result = imported_lines(text, "shell", "batch.sh")
     assert lines == ["ip netns add bt-a", "ip netns add bt-b", "ip -n bt-a link set lo up"]
     assert not result.warnings and result.model_error is None
+
+
+def test_a_line_that_sets_a_variable_then_runs_a_command_keeps_both() -> None:
+    """Hunt Z: ``X=$(echo 5); ip netns add ns3`` was taken for one assignment (of ``$(echo
+    5); ip netns add ns3``) and vanished, with no warning; so did ``PID=$(pgrep nginx) &&
+    ip netns attach web $PID``. Each statement is read now: a step that sets the variable,
+    then the command; the line prints as written."""
+    page = IMPORT.parent / "scripts" / "set-then-run.sh"
+    result = import_text(page.read_text(), "shell", page.name)
+    assert result.lines == ("ip netns add ns1", "X=$(echo 5); ip netns add ns3", "ip netns add ns2")
+    plan = build(scenario.load_text(result.yaml, "s.yaml"))
+    made = [pc.command.op for pc in plan.setup if isinstance(pc.command.op, NetnsAdd)]
+    assert [op.name for op in made] == ["ns1", "ns3", "ns2"]
+    both = import_text("A=1; B=2\nip netns add n$A$B\n", "shell", "ab.sh")
+    assert "name: n12" in both.yaml  # (only assignments: both set, no step)

@@ -1136,6 +1136,8 @@ class Reader:
             else:
                 self.events.append(cmd)
             return "silent"
+        if _DECLARING.match(body) and (joined := self._set_then(body, number)) is not None:
+            return joined
         if self.vars.assign(body, number):
             return "silent"
         text, unresolved = self.vars.expand(body)
@@ -1174,6 +1176,18 @@ class Reader:
             self.warnings.append(
                 f"{where}: cannot resolve {token} ({scope.why(token)}); kept as {what}"
             )
+
+    def _set_then(self, body: str, number: int) -> str | None:
+        """``X=$(cmd); ip netns add ns3``, ``PID=$(pgrep nginx) && ip netns attach web $PID``:
+        a line that sets a variable, then runs commands, read statement by statement (hunt
+        Z: the whole line was taken for one assignment, and vanished). None: one statement."""
+        root = shellread.parse(body)
+        stmts = shellread.statements(root)
+        if root.has_error or not (len(stmts) > 1 or (stmts and stmts[0].type == "list")):
+            return None
+        where = f"line {number}"
+        cmds = self._statements(stmts, self.vars, number, None)
+        return self._block(body, number, number, cmds, where, "") if cmds else "silent"
 
     def _declared(self, body: str, number: int) -> Cmd | None:
         """A line that sets variables from what commands print (see _runtime), or None."""
