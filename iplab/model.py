@@ -603,6 +603,15 @@ def _route_add(a: _Apply, op: RouteAdd) -> None:
     space.routes.append(route)
 
 
+def mac_text(address: str) -> str:
+    """A link address as ``ip -j`` prints it: ``2:0:0:0:9:A1`` is ``02:00:00:00:09:a1``
+    (ip takes each byte with one digit or two; hunt Z: verify then found a difference)."""
+    parts = address.lower().split(":")
+    if all(1 <= len(p) <= 2 and all(c in "0123456789abcdef" for c in p) for p in parts):
+        return ":".join(p.zfill(2) for p in parts)
+    return address.lower()
+
+
 def _link_add(a: _Apply, op: LinkAdd) -> None:
     state = a.state
     here = op_ns(op)
@@ -616,7 +625,7 @@ def _link_add(a: _Apply, op: LinkAdd) -> None:
         if key == "mtu":
             link.mtu = int(value)
         elif key == "address" and value:
-            link.mac = value.lower()
+            link.mac = mac_text(value)
     if op.master is not None and not a.master_ok(main_space, link, op.master):
         return
     link.master = op.master
@@ -669,7 +678,7 @@ def _link_set(a: _Apply, op: LinkSet) -> None:
             assert value is not None
             link.mtu = int(value)
         elif key == "address" and value:
-            link.mac = value.lower()
+            link.mac = mac_text(value)
         elif key == "type":
             if link.kind == "unknown":
                 link.kind = str(value)

@@ -260,7 +260,7 @@ def test_a_mac_address_the_scenario_sets_is_compared() -> None:
     plan, expected, live = _as_planned(
         "{action: netns add, name: k}",
         "line: ip -n k link add k0 address 02:42:AC:11:00:09 type veth peer name k1",
-        "line: ip -n k link set dev k1 address 02:42:ac:11:00:03",
+        "line: ip -n k link set dev k1 address 2:42:ac:11:0:3",  # ip takes one digit a byte
     )
     links = live.namespaces["k"].links
     links["k0"].mac = "02:42:ac:11:00:09"  # as ip -j prints it: the same address
