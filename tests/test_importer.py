@@ -1714,3 +1714,14 @@ def test_a_line_that_sets_a_variable_then_runs_a_command_keeps_both() -> None:
     assert [op.name for op in made] == ["ns1", "ns3", "ns2"]
     both = import_text("A=1; B=2\nip netns add n$A$B\n", "shell", "ab.sh")
     assert "name: n12" in both.yaml  # (only assignments: both set, no step)
+
+
+def test_a_sudo_line_after_printed_output_is_a_command() -> None:
+    """Hunt Y: ``sudo nmcli con add type bridge-slave ifname eth0 master br0`` after a
+    command's output was taken for more of that output: the host change vanished from the
+    scenario without a word. A line that starts with sudo and a program is a command."""
+    page = IMPORT.parent / "hostconfig" / "nmcli-bridge.md"
+    result = import_text(page.read_text(), "markdown", page.name)
+    assert "sudo nmcli con add type bridge-slave ifname eth0 master br0" in result.lines
+    assert 'sudo nmcli con down "Wired connection 1"' in result.lines
+    assert "nmcli con add type bridge-slave" in " ".join(result.cannot_undo)

@@ -64,8 +64,12 @@ KNOWN_PROGRAMS = frozenset(
         *("nohup", "setsid", "disown", "stdbuf", "dnsmasq", "dhcpd", "radvd", "ssh", "scp"),
         *("telnet", "ip6tables-save", "xargs", "awk", "sed", "journalctl", "resolvectl"),
         *("read", "local", "declare", "readonly", "eval", "unset", "shift", "mapfile"),
+        # hunt Y: the host's own network tools, in a block after a command's output
+        *("nmcli", "netplan", "networkctl", "ifup", "ifdown", "ovs-appctl", "tshark"),
     }
 )
+#: ``sudo`` then a program (``sudo: unable to resolve host`` is sudo's own output)
+_SUDO_WORD = re.compile(r"(?:sudo|doas)\s+(?:-\w+\s+)*[\w./-]")
 #: fenced code blocks whose lines are commands (besides a block with no language)
 SHELL_LANGS = frozenset({"bash", "sh", "shell", "console", "zsh", "shell-session", "terminal"})
 #: fenced code blocks that hold no commands, whatever they look like
@@ -836,6 +840,8 @@ class Reader:
         program = first_program(body)
         if program in KNOWN_PROGRAMS or _ASSIGN.fullmatch(body) or program.startswith("./"):
             return True  # (./lab.sh: a script of the tutorial's own)
+        if _SUDO_WORD.match(body):  # sudo nmcli con up br0: no program prints that (hunt Y:
+            return True  # after a command's output, it was taken for more of it)
         if program in self.aliases or program in self.functions:
             return True  # nsx a ip -br link (alias nsx=...), mkns a (mkns() { ... })
         if _FUNCTION.match(body):
