@@ -172,3 +172,26 @@ def test_an_empty_prefix_is_refused_not_read_as_none() -> None:
     rc, out, err = run_cli("up", str(BLOG_SCENARIO), "--prefix", "", "--dry-run")
     assert rc == 2 and out == ""
     assert "--prefix '': an empty prefix renames nothing; leave it out" in err
+
+
+def test_up_and_run_say_what_iplab_cannot_undo_before_anything_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hunt Y: ``modprobe``, ``sysctl --system`` and ``ethtool -K eth0`` ran without a word
+    past the import's summary; ``up`` and ``run`` (and their dry runs) now say them first."""
+    from iplab.importer.convert import import_text
+
+    page = Path(__file__).parent / "fixtures" / "hostconfig" / "nat-persist.sh"
+    lab = tmp_path / "nat.yaml"
+    lab.write_text(import_text(page.read_text(), "shell", page.name).yaml)
+    for command in ("up", "run"):
+        main([command, str(lab), "--dry-run", "--state-dir", str(tmp_path / "state")])
+        err = capsys.readouterr().err
+        assert err.startswith("iplab: warning: iplab cannot undo "), err
+        said = [line.split(": ", 2)[-1] for line in err.split("\n")[1:]]
+        assert err.split("\n")[1].startswith(f"  {lab}:")  # the file, line and step
+        assert "sudo modprobe br_netfilter" in said and "sudo sysctl --system" in said
+        assert any("ethtool -K eth0" in line for line in said)
+        assert not any("ip netns add" in line for line in said)  # undone: not said
+    main(["up", str(BLOG_SCENARIO), "--dry-run", "--state-dir", str(tmp_path / "state")])
+    assert "cannot undo" not in capsys.readouterr().err  # the blog's lab: all undone

@@ -87,10 +87,38 @@ def _options(args: argparse.Namespace) -> lab.Options:
     )
 
 
+def _what_stays(plan: Plan, which: str) -> None:
+    """Before anything runs (a dry run too): the steps iplab cannot undo, whose changes
+    stay on the host after the lab is down (hunt Y: only the import's summary said them)."""
+    from iplab.undoable import Item, cannot_undo
+
+    commands = plan.setup if which == "setup" else plan.commands
+    items = [
+        Item(
+            pc.command.op,
+            pc.command.step is not None and pc.command.step.background,
+            f"{pc.command.step.loc}: {pc.command.text}"
+            if pc.command.step is not None
+            else pc.command.text,
+        )
+        for pc in commands
+    ]
+    stays = list(cannot_undo(items))
+    if stays:
+        n = len(stays)
+        what = "what they change" if n > 1 else "what it changes"
+        sys.stderr.write(
+            f"iplab: warning: iplab cannot undo {n} step{'s' * (n > 1)}: {what}"
+            " stays on the host after the lab is down (give a step 'undo:', or"
+            " 'observe: true' if it changes nothing)\n" + "".join(f"  {s}\n" for s in stays)
+        )
+
+
 def cmd_up(args: argparse.Namespace) -> int:
     from iplab import lab
 
     plan = load_plan(args)
+    _what_stays(plan, "setup")
     if args.dry_run:
         return _dry_run(args, plan, "setup")
     with _head_shown(_env(args)) as env:
@@ -101,6 +129,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from iplab import jsonout, lab, statedir
 
     plan = load_plan(args)
+    _what_stays(plan, "all")
     if args.dry_run:
         return _dry_run(args, plan, "all")
     if not args.json:

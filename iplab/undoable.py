@@ -1,0 +1,100 @@
+"""What a lab cannot undo: the steps a user should give an ``undo:`` (or say ``observe:
+true`` of). The import's summary lists them, and ``up`` and ``run`` say them before anything
+runs (hunt Y: ``modprobe``, ``ethtool -K eth0``, ``systemctl stop NetworkManager`` ran
+without a word past the import)."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from iplab import jobs
+from iplab.inverse import file_writes_of, policy_write_of, sysctl_writes_of
+from iplab.model import effects_of
+from iplab.names import ROOT
+from iplab.state import created_objects
+from iplab.steps import NetnsAdd, NetnsExec, Op, Raw
+from iplab.sysctl import in_netns_only
+from iplab.words import (
+    deletes_a_rule,
+    inside_netns,
+    ip_netns,
+    link_scoped,
+    plain_words,
+    reads_only,
+    unquieted,
+    without_background,
+)
+
+__all__ = ["Item", "cannot_undo"]
+
+
+@dataclass(frozen=True)
+class Item:
+    """A step as the judgement needs it: its op, whether it runs in the background, and
+    how to name it to the user."""
+
+    op: Op
+    background: bool
+    label: str
+
+
+def cannot_undo(items: Sequence[Item]) -> Iterable[str]:
+    """The labels of the steps iplab cannot undo: a raw step that says nothing of its
+    effects, unless what it changes goes with what the lab deletes (inside a namespace it
+    makes, on a link it makes), is read back (a sysctl, the host files it writes), deletes,
+    or is a job iplab stops."""
+    made: set[str] = set()  # the namespaces the scenario makes: deleting one undoes what's in it
+    # the links it makes (where they are): deleting one undoes what lives on it
+    _, links = created_objects(item.op for item in items)
+    for item in items:
+        op = item.op
+        if isinstance(op, NetnsAdd):
+            made.add(op.name)
+        said = effects_of(op) if isinstance(op, Raw | NetnsExec) else None
+        undone = said is not None and bool(said.creates or said.renames)
+        inside = isinstance(op, NetnsExec) and op.ns in made and in_netns_only(op.command)
+        inside |= isinstance(op, Raw) and ip_netns(op.command) in made  # ip -n NS ...
+        inside |= isinstance(op, Raw) and _in_made(op.command, made)  # ip netns exec NS sh -c
+        kept = isinstance(op, Raw | NetnsExec) and op.undo is None and not op.observes
+        # a sysctl's undo is read when it runs; a deletion is not undone, as ip link del
+        read_back = sysctl_writes_of(op) is not None or policy_write_of(op) is not None
+        files = file_writes_of(op)  # mkdir -p /etc/netns/x && echo ... > .../resolv.conf
+        read_back |= files is not None and files.complete
+        deletion = isinstance(op, Raw) and deletes_a_rule(op.command)
+        deletion |= said is not None and bool(said.deletes) and said.declared  # rm /run/netns/x
+        dev = link_scoped(op.command) if isinstance(op, Raw | NetnsExec) else None
+        on_a_link = dev is not None and (op.in_ns() or ROOT, dev) in links
+        # a job stopped (kill %1, pkill -f server): as a deletion, not undone
+        job = isinstance(op, Raw) and (
+            _stopped_job(op.command, made) or jobs.request(op.command) is not None
+        )
+        # a server run in the background in a namespace the input makes: stopped at undo
+        job |= isinstance(op, NetnsExec) and item.background and op.ns in made
+        if kept and not (undone or inside or read_back or deletion or on_a_link or job):
+            yield item.label
+
+
+def _in_made(command: str, made: set[str]) -> bool:
+    """``ip netns exec NS bash -c 'ip link set $IF up'`` (a line typed in a namespace's
+    shell), in a namespace the input makes, changing only what is in it."""
+    try:
+        ns, inner = inside_netns(shlex.split(command))
+    except ValueError:
+        return False
+    return ns is not None and ns in made and in_netns_only(shlex.join(inner))
+
+
+def _stopped_job(command: str, made: set[str]) -> bool:
+    """``CMD &`` whose job iplab stops at undo (see :func:`iplab.undo.stop_jobs`), and
+    whose other changes are undone too: it runs in a namespace the input makes (``ip
+    netns exec NS server &``), or only reads (``tcpdump -i br0 &``)."""
+    rest = without_background(command)
+    quiet = unquieted(rest) if rest is not None else None  # server > /dev/null 2>&1 &
+    argv = plain_words(quiet) if quiet is not None else None
+    if argv is None:
+        return False
+    if (inside := inside_netns(argv))[0] is not None and inside[0] in made:
+        return True
+    return reads_only(shlex.join(argv))
