@@ -246,6 +246,11 @@ def _inverse_effects(op: Raw | NetnsExec, here: str) -> list[Undo]:
     for effect in reversed(effects.creates):
         if effect.what == "netns":
             undos.append(Undo(NetnsDel(name=effect.name), Guard("netns", name=effect.name)))
+        elif effect.kind == "openvswitch":  # (its database keeps the bridge ip link del
+            # deletes, and ovs-vswitchd makes it again: hunt Y)
+            where = effect.ns or here
+            gone = Raw(command=f"ovs-vsctl --if-exists del-br {shlex.quote(effect.name)}")
+            undos.append(Undo(gone, Guard("link", where, effect.name)))
         else:
             where = effect.ns or here
             undos.append(

@@ -376,6 +376,50 @@ def _readers_joined(command: str) -> bool:
 
 
 #: the commands of brctl and nft that only show
+#: the host's network tools: (options that take a value, the word that says what it does
+#: (0: the first, 1: the second: nmcli's is an object's), the words that only show, None
+#: as a word: none given, as ``networkctl`` alone); hunt Y: their status lines were said
+#: as steps iplab cannot undo
+_HOST_TOOLS: dict[str, tuple[frozenset[str], int, frozenset[str | None]]] = {
+    "nmcli": (
+        frozenset({"-f", "--fields", "-g", "--get-values", "-e", "--escape", "-c", "--colors"}),
+        1,
+        frozenset({None, "show", "status", "list", "monitor"}),
+    ),
+    "networkctl": (frozenset(), 0, frozenset({None, "list", "status", "lldp"})),
+    "resolvectl": (frozenset({"-i", "--interface", "-t", "--type", "-c", "--class"}), 0,
+                   frozenset({None, "status", "query", "statistics", "show-cache"})),
+    "ovs-vsctl": (frozenset(), 0, frozenset({"show", "list-br", "list-ports", "list-ifaces",
+                                             "br-exists", "list", "find", "get", "port-to-br",
+                                             "iface-to-br"})),
+    "ovs-ofctl": (frozenset(), 0, frozenset({"show", "dump-flows", "dump-ports", "dump-tables",
+                                             "dump-ports-desc"})),
+}  # fmt: skip
+
+
+def _host_tool_shows(program: str, args: list[str]) -> bool:
+    """``nmcli -f NAME,DEVICE con show --active``, ``networkctl status lab0``,
+    ``ovs-vsctl show``: a host tool's word that only shows (see :data:`_HOST_TOOLS`)."""
+    valued, at, shows = _HOST_TOOLS[program]
+    words: list[str] = []
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in valued:
+            skip = True
+        elif not arg.startswith("-"):
+            words.append(arg)
+    if program == "nmcli" and words[:1] and "monitor".startswith(words[0]) and words[0][:1] == "m":
+        return True  # nmcli monitor: what changes, shown
+    said = words[at] if len(words) > at else None
+    # nmcli c s: nmcli takes a word's start (s: show or status; m is modify before monitor)
+    short = False
+    if program == "nmcli" and said is not None:
+        short = "show".startswith(said) or (len(said) > 1 and "status".startswith(said))
+    return said in shows or short
+
+
 _SHOWN_BY = {"brctl": frozenset({"show", "showmacs", "showstp"}), "nft": frozenset({"list"})}
 _IPT_READ = frozenset({"-L", "-S", "--list", "--list-rules"})
 _IPT_WRITE = frozenset(
@@ -463,6 +507,8 @@ def _reads_words(argv: list[str]) -> bool:
         if said.every and said.obj == "netns" and said.verb == "exec":
             return bool(said.rest) and reads_only(shlex.join(said.rest))  # in each namespace
         return said.shows
+    if program in _HOST_TOOLS:  # nmcli con show, networkctl status, ovs-vsctl show...
+        return _host_tool_shows(program, args)
     if program in _SHOWN_BY:  # brctl show, nft [-a] list ...; the rest (nft -f FILE) change
         verbs = [a for a in args if not a.startswith("-")]
         return verbs[:1] != [] and verbs[0] in _SHOWN_BY[program] and "-f" not in args

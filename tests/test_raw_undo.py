@@ -264,3 +264,44 @@ def test_a_tutorials_sudo_tee_runs_and_is_undone(prefix: str, tmp_path: Path) ->
     assert "echo 1 | sudo tee /proc/sys/net/ipv4/ip_forward\n1\n" in result.stdout, said
     assert "== nothing of the lab remains" in result.stdout, said
     assert "after 0\n" in result.stdout, said
+
+
+def test_an_open_vswitch_bridge_is_undone_by_its_own_tool() -> None:
+    """Hunt Y: ``ovs-vsctl add-br ovsbr0`` was undone with ``ip link del``: the bridge stays
+    in Open vSwitch's database, and ovs-vswitchd makes it again."""
+    page = Path(__file__).parent / "fixtures" / "hostconfig" / "ovs-bridge.md"
+    result = import_text(page.read_text(), "markdown", page.name)
+    plan = build(scenario.load_text(result.yaml, "ovs.yaml"), prefix="t4")
+    undone = [
+        u.undo.op.command
+        for pc in plan.setup
+        if "add-br" in pc.command.text
+        for u in pc.undo
+        if isinstance(u.undo.op, Raw)
+    ]
+    assert undone == ["ovs-vsctl --if-exists del-br t4ovsbr0"]
+
+
+@pytest.mark.parametrize(
+    ("command", "reads"),
+    [
+        ("nmcli -f NAME,DEVICE con show --active", True),
+        ("nmcli dev status", True),
+        ("nmcli c s", True),  # nmcli takes a word's start
+        ("nmcli", True),
+        ("networkctl status lab0", True),
+        ("resolvectl status", True),
+        ("ovs-vsctl show", True),
+        ("ovs-ofctl dump-flows br0", True),
+        ("nmcli con add type bridge-slave ifname eth0 master br0", False),
+        ("nmcli con m br0 bridge.stp no", False),  # m: modify
+        ("nmcli dev set eth0 managed no", False),
+        ("networkctl reload", False),
+        ("resolvectl dns eth0 1.1.1.1", False),
+        ("ovs-vsctl add-br ovsbr0", False),
+    ],
+)
+def test_the_host_s_network_tools_show_by_their_words(command: str, reads: bool) -> None:
+    """Hunt Y: ``nmcli -f NAME,DEVICE con show --active``, ``networkctl status``, ``ovs-vsctl
+    show`` were said as steps iplab cannot undo; what changes the host still is."""
+    assert reads_only(command) is reads
