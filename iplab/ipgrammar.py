@@ -973,7 +973,45 @@ def _other_link_add(rest: list[str], ns: str | None) -> Declares | None:
             return None
     if name is None or kind is None or names.link_name_problem(name):
         return None
-    return Declares(creates=(_link_effect("link", name, ns, kind),), declared=True)
+    made = [_link_effect("link", name, ns, kind)]
+    if kind == "veth":  # its peer too, with settings of its own (address, mtu: hunt Z)
+        peer = _veth_peer(rest[i + 2 :], ns)
+        if peer is None:
+            return None
+        if peer.name:  # (the veth's other end: made, and deleted, with it)
+            made = [dataclasses.replace(made[0], peer=peer.name, peer_ns=peer.ns)]
+    return Declares(creates=tuple(made), declared=True)
+
+
+def _veth_peer(rest: list[str], ns: str | None) -> Effect | None:
+    """The peer ``... type veth peer [name] X [address A] [netns N] ...`` makes (an effect
+    with an empty name: no peer named, the kernel names it); None: words not read."""
+    if not rest:
+        return Effect(what="link", name="", ns=ns, kind="veth")
+    if rest[0] != "peer":
+        return None
+    peer, where = None, ns
+    words = rest[1:]
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word in ("name", "dev") and i + 1 < len(words):
+            peer, i = words[i + 1], i + 2
+        elif word == "netns" and i + 1 < len(words):
+            where, i = words[i + 1], i + 2
+            if where.isdigit():
+                return None
+        elif word in ("address", "mtu", "txqueuelen", "numtxqueues", "numrxqueues", "alias"):
+            i += 2
+        elif word in ("up", "down"):
+            i += 1
+        elif peer is None:
+            peer, i = word, i + 1
+        else:
+            return None
+    if peer is not None and names.link_name_problem(peer):
+        return None
+    return Effect(what="link", name=peer or "", ns=where, kind="veth")
 
 
 @lru_cache(maxsize=4096)

@@ -270,6 +270,17 @@ def test_the_field_forms_still_win_where_they_render_exactly() -> None:
             "ip netns exec ns1 ip link add vx0 type vxlan id 42 dstport 4789",
             (Effect(what="link", name="vx0", ns="ns1", kind="vxlan"),),
         ),
+        # hunt Z: a veth whose peer has settings of its own is no typed op; its peer was
+        # not said, so --prefix left the peer's name as written
+        (
+            "ip link add v0 address 02:00:00:00:07:01 type veth peer name v1 address"
+            " 02:00:00:00:07:02",
+            (Effect(what="link", name="v0", kind="veth", peer="v1"),),
+        ),
+        (
+            "ip link add v0 mtu 9000 type veth peer v1 mtu 9000 netns red",
+            (Effect(what="link", name="v0", kind="veth", peer="v1", peer_ns="red"),),
+        ),
     ],
 )
 def test_raw_lines_carry_the_effects_iplab_knows(line: str, creates: tuple[Effect, ...]) -> None:

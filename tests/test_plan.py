@@ -153,3 +153,19 @@ def test_a_step_that_makes_again_a_veth_a_deleted_namespace_took_waits_for_the_o
     star = load("star-500", ("n=20",), prefix="t7")
     assert not any(pc.waits_for for pc in star.commands)
     assert len(segments(star.teardown, True)) == 1
+
+
+def test_prefix_renames_the_peer_of_a_veth_kept_as_written() -> None:
+    """Hunt Z: ``ip link add v0 address A type veth peer name v1 address B`` kept as written:
+    ``--prefix`` renamed v0, not its peer (left in the root namespace with no prefix)."""
+    text = (
+        "name: t\nsetup:\n  - action: raw\n    command: ip link add v0 address 02:00:00:00:07:01"
+        " type veth peer name v1 address 02:00:00:00:07:02\n  - line: ip link set v1 up\n"
+    )
+    plan = build(scenario.load_text(text, "t.yaml"), prefix="t3")
+    assert export.text(plan).splitlines() == [
+        "ip link add t3v0 address 02:00:00:00:07:01 type veth peer name t3v1 address"
+        " 02:00:00:00:07:02",
+        "ip link set t3v1 up",
+    ]
+    assert plan.owned.links == {"t3v0", "t3v1"}
