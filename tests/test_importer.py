@@ -1725,3 +1725,13 @@ def test_a_sudo_line_after_printed_output_is_a_command() -> None:
     assert "sudo nmcli con add type bridge-slave ifname eth0 master br0" in result.lines
     assert 'sudo nmcli con down "Wired connection 1"' in result.lines
     assert "nmcli con add type bridge-slave" in " ".join(result.cannot_undo)
+
+
+def test_a_shell_in_a_namespace_fed_a_here_string_keeps_it() -> None:
+    """Hunt Z: ``ip netns exec h sh -c 'cat > /tmp/h3.html' <<< "<b>hi</b>"`` was read as
+    the script's own commands, without what the line feeds them: the run said OK and the
+    file was empty. The line is kept whole."""
+    page = IMPORT.parent / "scripts" / "here-string-in-a-namespace.md"
+    data = yaml.safe_load(import_text(page.read_text(), "markdown", page.name).yaml)
+    commands = [s.get("command") for s in data["setup"]]
+    assert "ip netns exec h sh -c 'cat > /tmp/h3.html' <<< \"<b>hi</b>\"" in commands

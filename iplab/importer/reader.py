@@ -1430,6 +1430,10 @@ class Reader:
             return "silent"
         if call.inside is None or (call.wrapper == "exec" and call.script is None and call.args):
             return None
+        if any(c.type in ("herestring_redirect", "file_redirect") for c in node.children):
+            # ip netns exec h sh -c 'cat > f' <<< "hi": what it reads is the line's, kept
+            # whole (hunt Z: the script's commands were read alone, and f was left empty)
+            return None
         if _opens_a_shell(call):  # an interactive shell inside a namespace
             self.sessions.append(_Session(call, [text], self.prompt, opened=text))
             return "silent"
