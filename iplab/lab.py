@@ -224,7 +224,12 @@ class Session:
                 if ns in state.namespaces and link in state.namespaces[ns].links
             ]
 
-        undo.settled(self.env, left, stall=RELEASE_STALL)
+        still = undo.settled(self.env, left, stall=RELEASE_STALL)
+        if still:  # (ip -n ns monitor &: the lab's own job holds the namespace it deleted)
+            self.say(
+                f"    still there: {', '.join(still)}: a process holds the namespace deleted"
+                " before (a job of the lab's, or the host's); the next step may fail"
+            )
 
     def _number(self, command: Command) -> None:
         self.say(self._numbered(command))

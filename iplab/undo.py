@@ -90,10 +90,24 @@ def _due(entries: Sequence[Entry]) -> list[Entry]:
 
 def taken_names(entries: Sequence[Entry]) -> tuple[set[str], set[str]]:
     """(namespaces, links) the lab meant to create that existed already when it tried
-    (someone else took the name after the preflight): never the lab's to delete."""
+    (someone else took the name after the preflight): never the lab's to delete. Not a
+    name the lab itself made before (a veth a deleted namespace's process still holds,
+    met again by a tutorial that starts over: hunt Z, it was said to be someone else's)."""
     from iplab.state import created_names
 
-    return created_names([e.op for e in entries if e.status == "exists" and e.op is not None])
+    taken: tuple[set[str], set[str]] = (set(), set())
+    made: tuple[set[str], set[str]] = (set(), set())
+    for entry in entries:
+        if entry.op is None or entry.status not in ("done", "exists"):
+            continue
+        netns, links = created_names([entry.op])
+        if entry.status == "done":
+            made[0].update(netns)
+            made[1].update(links)
+        else:
+            taken[0].update(netns - made[0])
+            taken[1].update(links - made[1])
+    return taken
 
 
 @dataclass(frozen=True)
@@ -670,9 +684,10 @@ def settled(env: Env, left: Callable[[], list[str]], stall: float | None = None)
                 break
             if not said and time.monotonic() - began > 2:  # a long wait says why
                 said = True
+                limit = f"{stall:g} s with none going" if stall else f"{SETTLE_SECONDS:g} s"
                 env.err.write(
                     f"iplab: waiting for the kernel to destroy {len(now)} objects of the lab"
-                    f" (up to {SETTLE_SECONDS:g} s)\n"
+                    f" (up to {limit})\n"
                 )
             time.sleep(pause)
             pause = min(pause * 2, 0.05)

@@ -479,3 +479,23 @@ def test_a_thread_that_starts_over_runs_in_a_batch(
         if '"kind":"wait"' in line
     ]
     assert any("all gone" in w["text"] for w in waits)
+
+
+def test_a_start_over_whose_namespace_a_job_holds_fails_and_says_why(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    """Hunt Z: ``ip -n w monitor`` in the background holds the namespace the page deletes
+    to start over; its veth stays, and making it again fails ("File exists"), as in the
+    author's shell. The run says a process holds it, and the rollback no longer calls the
+    lab's own veth someone else's: it is undone with the rest."""
+    page = REPO / "tests" / "fixtures" / "threads" / "start-over-held.md"
+    lab = tmp_path / "held.yaml"
+    made = iplab("import", str(page), "-o", str(lab), state=state_dir)
+    assert lab.exists(), made.stderr
+    before = snapshot(prefix)
+    run = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "a process holds the namespace deleted before" in run.stdout
+    assert "File exists" in run.stderr
+    assert "created by someone else" not in run.stderr
+    assert_restored(before, prefix)
