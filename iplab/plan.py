@@ -118,34 +118,34 @@ def check_removals(scenario: Scenario, judge: Judge | None = None) -> None:
         if not isinstance(op, Raw | NetnsExec):
             continue
         for text in (op.command, op.undo or ""):
-            found = removes_through_a_variable(text, frozenset(known))
-            if found is None:
-                continue
-            path, name = found
-            error = ModelError(
-                f"runs rm on {path}"
-                + (f": no step sets ${name}; unset, it is empty and this deletes from /"
-                   if name != "/" else ": the host's root"),
-                step.loc, "set the variable in a step before it, or write the path out",
-            )  # fmt: skip
-            if judge is None:
-                raise error
-            judge.object(error)
-        for text in (op.command, op.undo or ""):
-            written = writes_through_a_variable(text, frozenset(known))
-            if written is None:
-                continue
-            path, name = written
-            error = ModelError(
-                f"writes {path}: no step sets ${name}; unset, it is empty and this writes"
-                f" {path.removeprefix('$' + name)} as root",
-                step.loc, "set the variable in a step before it, or write the path out",
-            )  # fmt: skip
-            if judge is None:
-                raise error
-            judge.object(error)
+            for said in _through_unset(text, frozenset(known)):
+                error = ModelError(
+                    said, step.loc, "set the variable in a step before it, or write the path out"
+                )
+                if judge is None:
+                    raise error
+                judge.object(error)
         if isinstance(op, Raw):
             known.update(op.sets)
+
+
+def _through_unset(text: str, known: frozenset[str]) -> list[str]:
+    """What ``text`` does as root through a variable no step sets (or to ``/`` itself)."""
+    out: list[str] = []
+    if (removed := removes_through_a_variable(text, known)) is not None:
+        path, name = removed
+        out.append(
+            f"runs rm on {path}: no step sets ${name}; unset, it is empty and this deletes from /"
+            if name != "/"
+            else f"runs rm on {path}: the host's root"
+        )
+    if (written := writes_through_a_variable(text, known)) is not None:
+        path, name = written
+        out.append(
+            f"writes {path}: no step sets ${name}; unset, it is empty and this writes"
+            f" {path.removeprefix('$' + name)} as root"
+        )
+    return out
 
 
 def check_placeholders(scenario: Scenario, judge: Judge | None = None) -> None:

@@ -458,16 +458,22 @@ def test_a_value_computed_in_a_namespaces_shell_reaches_the_lines_typed_there(
     assert re.search(r"hsv0@hsv1 +(UP|LOWERLAYERDOWN)", run.stdout), said
 
 
+def _thread(tmp_path: Path, state_dir: Path, name: str) -> Path:
+    """A thread of tests/fixtures/threads imported as a user does, into a scenario file."""
+    lab = tmp_path / "thread.yaml"
+    page = REPO / "tests" / "fixtures" / "threads" / name
+    made = iplab("import", str(page), "-o", str(lab), state=state_dir)
+    assert lab.exists(), made.stderr
+    return lab
+
+
 def test_a_thread_that_starts_over_runs_in_a_batch(
     prefix: str, state_dir: Path, tmp_path: Path
 ) -> None:
     """Hunt X: the page deletes its namespace and makes the same veth again; the batch
     fed ``link add veth0`` before the kernel had destroyed the old one ("File exists",
     every time here). The run now waits for it (an audited wait) and passes."""
-    page = REPO / "tests" / "fixtures" / "threads" / "redone-from-scratch.md"
-    lab = tmp_path / "thread.yaml"
-    made = iplab("import", str(page), "-o", str(lab), state=state_dir)
-    assert lab.exists(), made.stderr
+    lab = _thread(tmp_path, state_dir, "redone-from-scratch.md")
     before = snapshot(prefix)
     run = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
     assert run.returncode == 0, run.stdout + run.stderr
@@ -488,10 +494,7 @@ def test_a_start_over_whose_namespace_a_job_holds_fails_and_says_why(
     to start over; its veth stays, and making it again fails ("File exists"), as in the
     author's shell. The run says a process holds it, and the rollback no longer calls the
     lab's own veth someone else's: it is undone with the rest."""
-    page = REPO / "tests" / "fixtures" / "threads" / "start-over-held.md"
-    lab = tmp_path / "held.yaml"
-    made = iplab("import", str(page), "-o", str(lab), state=state_dir)
-    assert lab.exists(), made.stderr
+    lab = _thread(tmp_path, state_dir, "start-over-held.md")
     before = snapshot(prefix)
     run = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
     assert run.returncode == 1, run.stdout + run.stderr
