@@ -453,41 +453,44 @@ def wait_gone(
         time.sleep(0.02)
 
 
+def _sockets(pid: int, tables: Sequence[str]) -> tuple[set[str], list[tuple[str, list[str]]]]:
+    """The inodes of a process's sockets, and the rows of the /proc/PID/net ``tables`` it
+    can read (each with its table's name), as its own network namespace shows them."""
+    try:
+        links = [os.readlink(e.path) for e in os.scandir(f"/proc/{pid}/fd")]
+    except OSError:
+        return set(), []
+    inodes = {link[8:-1] for link in links if link.startswith("socket:[")}
+    rows: list[tuple[str, list[str]]] = []
+    for table in tables if inodes else ():
+        try:
+            with open(f"/proc/{pid}/net/{table}", encoding="ascii") as f:
+                rows += [(table, line.split()) for line in f.readlines()[1:]]
+        except OSError:
+            continue
+    return inodes, rows
+
+
 def subscribed(pids: Sequence[int]) -> bool:
     """One of the processes has a netlink socket that listens to a group of the kernel's
     events (``ip monitor`` once it watches: the Groups of /proc/PID/net/netlink)."""
     for pid in pids:
-        try:
-            links = [os.readlink(e.path) for e in os.scandir(f"/proc/{pid}/fd")]
-            with open(f"/proc/{pid}/net/netlink", encoding="ascii") as f:
-                rows = [line.split() for line in f.readlines()[1:]]
-        except OSError:
-            continue
-        inodes = {link[8:-1] for link in links if link.startswith("socket:[")}
-        if any(len(r) > 9 and r[9] in inodes and int(r[3], 16) != 0 for r in rows):
+        inodes, rows = _sockets(pid, ("netlink",))
+        if any(len(r) > 9 and r[9] in inodes and int(r[3], 16) != 0 for _, r in rows):
             return True
     return False
+
+
+_LISTENING = {"tcp": "0A", "tcp6": "0A", "udp": "07", "udp6": "07"}
 
 
 def listening(pids: Sequence[int]) -> bool:
     """One of the processes has a socket that listens (TCP) or is bound (UDP), as its own
     network namespace shows it (/proc/PID/net/tcp, tcp6, udp, udp6)."""
     for pid in pids:
-        try:
-            links = [os.readlink(e.path) for e in os.scandir(f"/proc/{pid}/fd")]
-        except OSError:
-            continue
-        inodes = {link[8:-1] for link in links if link.startswith("socket:[")}
-        if not inodes:
-            continue
-        for table, state in (("tcp", "0A"), ("tcp6", "0A"), ("udp", "07"), ("udp6", "07")):
-            try:
-                with open(f"/proc/{pid}/net/{table}", encoding="ascii") as f:
-                    rows = [line.split() for line in f.readlines()[1:]]
-            except OSError:
-                continue
-            if any(len(r) > 9 and r[3] == state and r[9] in inodes for r in rows):
-                return True
+        inodes, rows = _sockets(pid, tuple(_LISTENING))
+        if any(len(r) > 9 and r[3] == _LISTENING[t] and r[9] in inodes for t, r in rows):
+            return True
     return False
 
 
