@@ -973,45 +973,20 @@ def _other_link_add(rest: list[str], ns: str | None) -> Declares | None:
             return None
     if name is None or kind is None or names.link_name_problem(name):
         return None
-    made = [_link_effect("link", name, ns, kind)]
-    if kind == "veth":  # its peer too, with settings of its own (address, mtu: hunt Z)
-        peer = _veth_peer(rest[i + 2 :], ns)
-        if peer is None:
+    made = _link_effect("link", name, ns, kind)
+    if kind == "veth" and rest[i + 2 :]:  # its peer, with settings of its own (hunt Z)
+        args = LinkArgs(attrs=[], kind="veth")
+        try:
+            _type_args(Words(rest[i + 2 :]), args)  # as the typed grammar reads a peer
+        except NoMatch:
             return None
-        if peer.name:  # (the veth's other end: made, and deleted, with it)
-            made = [dataclasses.replace(made[0], peer=peer.name, peer_ns=peer.ns)]
-    return Declares(creates=tuple(made), declared=True)
-
-
-def _veth_peer(rest: list[str], ns: str | None) -> Effect | None:
-    """The peer ``... type veth peer [name] X [address A] [netns N] ...`` makes (an effect
-    with an empty name: no peer named, the kernel names it); None: words not read."""
-    if not rest:
-        return Effect(what="link", name="", ns=ns, kind="veth")
-    if rest[0] != "peer":
-        return None
-    peer, where = None, ns
-    words = rest[1:]
-    i = 0
-    while i < len(words):
-        word = words[i]
-        if word in ("name", "dev") and i + 1 < len(words):
-            peer, i = words[i + 1], i + 2
-        elif word == "netns" and i + 1 < len(words):
-            where, i = words[i + 1], i + 2
-            if where.isdigit():
-                return None
-        elif word in ("address", "mtu", "txqueuelen", "numtxqueues", "numrxqueues", "alias"):
-            i += 2
-        elif word in ("up", "down"):
-            i += 1
-        elif peer is None:
-            peer, i = word, i + 1
-        else:
+        peer = args.peer or LinkArgs(attrs=[])
+        where = peer.get("netns")
+        if where is not None and where.isdigit():
             return None
-    if peer is not None and names.link_name_problem(peer):
-        return None
-    return Effect(what="link", name=peer or "", ns=where, kind="veth")
+        if peer_name := peer.get("name") or peer.dev:  # made, and deleted, with it
+            made = dataclasses.replace(made, peer=peer_name, peer_ns=where or ns)
+    return Declares(creates=(made,), declared=True)
 
 
 @lru_cache(maxsize=4096)
