@@ -50,7 +50,7 @@ from iplab.sysctl import sysctl_undo, sysctl_writes
 from iplab.words import policy_write
 
 if TYPE_CHECKING:  # the rules read a State handed to them
-    from iplab.state import Link, State
+    from iplab.state import Link, Route, State
 
 # -- guards: when is an undo due? ------------------------------------------------------------
 
@@ -216,15 +216,20 @@ def _inverse_route_flush(before: State, op: RouteFlush, here: str) -> list[Undo]
         return []
     undos: list[Undo] = []
     for old in space.routes:
-        if not flushes_route(op, old) or (old.via is None and old.dev is None):
-            continue
-        six = _six(old.family, f"{old.to}{old.via}")
-        settings = tuple((k, v) for k, v in (("table", old.table), ("metric", old.metric)) if v)
-        again = RouteAdd(
-            **_in(here), options=six, to=old.to, via=old.via, dev=old.dev, settings=settings
-        )
-        undos.append(Undo(again, _ns_guard(here)))
+        if flushes_route(op, old) and (old.via is not None or old.dev is not None):
+            undos.append(_added_back(old, here))
     return undos
+
+
+def _added_back(old: Route, here: str) -> Undo:
+    """A route the model knew, added back as it was (its table and metric; ``-6`` when its
+    words say no IPv6)."""
+    settings = tuple((k, v) for k, v in (("table", old.table), ("metric", old.metric)) if v)
+    six = _six(old.family, f"{old.to}{old.via}")
+    again = RouteAdd(
+        **_in(here), options=six, to=old.to, via=old.via, dev=old.dev, settings=settings
+    )
+    return Undo(again, _ns_guard(here))
 
 
 def _inverse_effects(op: Raw | NetnsExec, here: str) -> list[Undo]:
@@ -403,11 +408,7 @@ def _inverse_route(before: State, op: RouteAdd | RouteDel, here: str) -> list[Un
     table, metric = route_table(op.setting("table")), route_metric(op, family)
     for old in space.routes:
         if (old.to, old.table, old.metric, old.family) == (op.to, table, metric, family):
-            settings = tuple((k, v) for k, v in (("table", table), ("metric", metric)) if v)
-            again = RouteAdd(
-                **_in(here), options=six, to=old.to, via=old.via, dev=old.dev, settings=settings
-            )
-            undos.append(Undo(again, _ns_guard(here)))
+            undos.append(_added_back(old, here))
             break
     return undos
 
