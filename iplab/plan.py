@@ -107,6 +107,14 @@ def owned_by(scenario: Scenario) -> Owned:
     )
 
 
+def _object(error: ModelError, judge: Judge | None) -> None:
+    """A check's objection: raised (``check``, ``up``: nothing runs), or given to the
+    judge (a text job's warning)."""
+    if judge is None:
+        raise error
+    judge.object(error)
+
+
 def check_removals(scenario: Scenario, judge: Judge | None = None) -> None:
     """A recursive ``rm`` through a variable no step sets (``rm -rf ${OUT}/*``, a
     Makefile's recipe on a page) would delete from ``/`` as root: refused; so is a file
@@ -122,9 +130,7 @@ def check_removals(scenario: Scenario, judge: Judge | None = None) -> None:
                 error = ModelError(
                     said, step.loc, "set the variable in a step before it, or write the path out"
                 )
-                if judge is None:
-                    raise error
-                judge.object(error)
+                _object(error, judge)
         if isinstance(op, Raw):
             known.update(op.sets)
 
@@ -171,9 +177,7 @@ def check_placeholders(scenario: Scenario, judge: Judge | None = None) -> None:
             "write the value in its place (a name, an address), or a variable of the"
             " scenario ({{ name }}, given with --var name=VALUE)",
         )
-        if judge is None:
-            raise error
-        judge.object(error)
+        _object(error, judge)
 
 
 def check_signals(scenario: Scenario, judge: Judge | None = None) -> None:
@@ -199,9 +203,7 @@ def check_signals(scenario: Scenario, judge: Judge | None = None) -> None:
                 " pkill [-f] [-x] PATTERN, killall NAME, kill $(pgrep [-f] PATTERN), or"
                 " pgrep [-f] PATTERN | xargs kill, on a line of its own",
             )
-            if judge is None:
-                raise error
-            judge.object(error)
+            _object(error, judge)
 
 
 def check_probes(scenario: Scenario, judge: Judge | None = None) -> None:
@@ -214,9 +216,7 @@ def check_probes(scenario: Scenario, judge: Judge | None = None) -> None:
                 step.loc.at("target"),
                 "a probe may only reach addresses the scenario assigns with 'addr add'",
             )
-            if judge is None:
-                raise error
-            judge.object(error)
+            _object(error, judge)
 
 
 # -- building --------------------------------------------------------------------------------------
