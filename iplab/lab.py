@@ -682,56 +682,15 @@ def _lab(
     with ExitStack() as stack:
         journal = open_lab(env.state_dir, lab, stack)
         if journal.exists():
-            info = journal.info()
-            raise UsageError(
-                f"lab {lab} is already up (scenario {info.scenario}, since "
-                f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(info.started))})",
-                hint=f"`iplab down {lab}` first, or choose another --prefix or --lab",
-            )
+            raise already_up(lab, journal.info())
         # room for this run's journal and audit records (and its undo's), before anything
         env.reserve = journal.reserve(min(64 << 20, (64 << 10) + 4096 * len(plan.commands)))
         journal.on_full = env.release
         stack.callback(_unreserve, env, journal)
         env.runner.ensure_privilege()
-        try:
-            links, netns = iproute.read_names(env.runner)
-        except IplabError:
-            signals.check()  # the read failed because a signal stopped it: say that
-            raise
-        env.names_before = (links, netns)
+        links, netns = host_names(env, signals)
         signals.check()  # nothing ran and no lab record exists yet
-        # a name the host has in the root namespace is free inside the lab's namespaces
-        # and what a raw step of unknown effect may have made is the host's if it has it
-        mine = plan.owned
-        clash = sorted((mine.netns - mine.adopted) & netns)
-        clash += sorted((mine.in_root() - mine.adopted) & links)
-        if clash and preflight:
-            one = len(clash) == 1
-            try:
-                others = list_labs(env.state_dir)
-            except IplabError:  # a lab record unreadable: say it as before
-                others = []
-            owners = sorted(
-                other.lab
-                for other in others
-                if other.lab != lab and set(clash) & {*other.owned_netns, *other.owned_links}
-            )
-            whose = (
-                f"; lab {', '.join(owners)} (up) made {'it' if one else 'them'}"
-                if owners
-                else f" and iplab did not create {'it' if one else 'them'}"
-            )
-            raise IplabError(
-                f"not starting: {', '.join(clash)} already {'exists' if one else 'exist'} on this"
-                f" host{whose}",
-                hint="use --prefix P to give the lab's objects other names"
-                + (f", or `iplab down {owners[0]}` first" if owners else ""),
-            )
-        if preflight:
-            _prefixed(plan)
-            _hosts_own(plan, links, netns)
-            for note in programs.refuse_missing(plan):  # (a step the author lets fail)
-                env.err.write(f"iplab: note: {note}\n")
+        preflight_checks(env, plan, lab, (links, netns), preflight=preflight)
         env.audit_ready()  # nothing runs that the audit log cannot record
         journal.write_info(
             LabInfo(
@@ -751,6 +710,66 @@ def _lab(
             )
         )
         yield journal
+
+
+def already_up(lab: str, info: LabInfo) -> UsageError:
+    return UsageError(
+        f"lab {lab} is already up (scenario {info.scenario}, since "
+        f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(info.started))})",
+        hint=f"`iplab down {lab}` first, or choose another --prefix or --lab",
+    )
+
+
+def host_names(env: Env, signals: Signals | None) -> tuple[set[str], set[str]]:
+    """The host's root links and namespaces, as the checks before a run read them."""
+    try:
+        return iproute.read_names(env.runner)
+    except IplabError:
+        if signals is not None:
+            signals.check()  # the read failed because a signal stopped it: say that
+        raise
+
+
+def preflight_checks(
+    env: Env, plan: Plan, lab: str, names: tuple[set[str], set[str]], *, preflight: bool
+) -> None:
+    """What a run checks on the host before anything runs (they only read): the lab's names
+    free on this host, the names a raw step may take under ``--prefix``, the host's own
+    objects, the programs the steps need. A dry run makes the same checks (hunt Y: it said
+    nothing of what a real ``up`` then refused)."""
+    links, netns = env.names_before = names
+    # a name the host has in the root namespace is free inside the lab's namespaces
+    # and what a raw step of unknown effect may have made is the host's if it has it
+    mine = plan.owned
+    clash = sorted((mine.netns - mine.adopted) & netns)
+    clash += sorted((mine.in_root() - mine.adopted) & links)
+    if clash and preflight:
+        one = len(clash) == 1
+        try:
+            others = list_labs(env.state_dir)
+        except IplabError:  # a lab record unreadable: say it as before
+            others = []
+        owners = sorted(
+            other.lab
+            for other in others
+            if other.lab != lab and set(clash) & {*other.owned_netns, *other.owned_links}
+        )
+        whose = (
+            f"; lab {', '.join(owners)} (up) made {'it' if one else 'them'}"
+            if owners
+            else f" and iplab did not create {'it' if one else 'them'}"
+        )
+        raise IplabError(
+            f"not starting: {', '.join(clash)} already {'exists' if one else 'exist'} on this"
+            f" host{whose}",
+            hint="use --prefix P to give the lab's objects other names"
+            + (f", or `iplab down {owners[0]}` first" if owners else ""),
+        )
+    if preflight:
+        _prefixed(plan)
+        _hosts_own(plan, links, netns)
+        for note in programs.refuse_missing(plan):  # (a step the author lets fail)
+            env.err.write(f"iplab: note: {note}\n")
 
 
 def _prefixed(plan: Plan) -> None:

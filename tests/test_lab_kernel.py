@@ -97,11 +97,55 @@ def test_dry_run_changes_nothing_and_is_audited(prefix: str, state_dir: Path) ->
     assert result.returncode == 0
     lines = result.stdout.splitlines()
     assert lines[0] == f"DRY RUN: sudo ip netns add {prefix}ns1"
-    assert len(lines) == 18
+    # the 18 setup lines, then the undo `down` would run (see the next test)
+    assert lines[18] == f"DRY RUN: `iplab down {lab_name(prefix)}` would then run 3 undo commands:"
+    assert len(lines) == 18 + 1 + 3
     assert_restored(before, prefix)
     records = [json.loads(x) for x in iplab("audit", "--json", state=state_dir).stdout.splitlines()]
-    assert len(records) == 18
-    assert all(r["dry_run"] and r["rc"] is None for r in records)
+    # the 18 lines, and the read of the host by the checks a real run makes first
+    commands = [r for r in records if r["kind"] == "command"]
+    reads = [r for r in records if r["kind"] == "read"]
+    assert (len(commands), len(reads), len(records)) == (18, 1, 19)
+    assert all(r["dry_run"] and r["rc"] is None for r in commands)
+    assert not reads[0]["dry_run"] and reads[0]["text"].startswith("read state")
+
+
+def test_a_dry_run_shows_the_undo_that_down_then_runs(prefix: str, state_dir: Path) -> None:
+    """Hunt Y's leftover: a dry run showed no undo plan. The undo lines it shows are the
+    commands a real ``down`` of the lab then runs, in the same order."""
+    before = snapshot(prefix)
+    dry = iplab("up", BLOG, "--prefix", prefix, "--dry-run", state=state_dir)
+    assert dry.returncode == 0, dry.stderr
+    shown = [x.removeprefix("DRY RUN:   ") for x in dry.stdout.splitlines()[19:]]
+    try:
+        assert iplab("up", BLOG, "--prefix", prefix, state=state_dir).returncode == 0
+    finally:
+        down = iplab("down", lab_name(prefix), state=state_dir)
+    assert down.returncode == 0, down.stderr
+    ran = [x.removeprefix("  undo: ") for x in down.stderr.splitlines() if x.startswith("  undo: ")]
+    assert shown == ran == [
+        f"sudo ip netns del {prefix}ns2", f"sudo ip netns del {prefix}ns1",
+        f"sudo ip link del {prefix}br0",
+    ]  # fmt: skip
+    assert_restored(before, prefix)
+
+
+def test_a_dry_run_refuses_what_up_refuses(prefix: str, state_dir: Path) -> None:
+    """Hunt Y's leftover: ``up --dry-run`` printed the lines and exited 0, and the real
+    ``up`` then refused a name the host had. The dry run now makes the same checks (they only
+    read the host) and refuses with the same words."""
+    subprocess.run(["ip", "netns", "add", f"{prefix}ns1"], check=True)  # the host's, not a lab's
+    try:
+        before = snapshot(prefix)
+        dry = iplab("up", BLOG, "--prefix", prefix, "--dry-run", state=state_dir)
+        real = iplab("up", BLOG, "--prefix", prefix, state=state_dir)
+        assert_restored(before, prefix)
+    finally:
+        subprocess.run(["ip", "netns", "del", f"{prefix}ns1"], check=False)
+    said = f"iplab: error: not starting: {prefix}ns1 already exists on this host and iplab did not"
+    assert (dry.returncode, real.returncode) == (1, 1)
+    assert dry.stdout == "" and dry.stderr.startswith(said), dry.stderr
+    assert said in real.stderr
 
 
 def _make_bridge(name: str) -> None:

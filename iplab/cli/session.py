@@ -60,11 +60,16 @@ def _lab_name(args: argparse.Namespace, plan: Plan) -> str:
 
 
 def _dry_run(args: argparse.Namespace, plan: Plan, which: str) -> int:
-    from iplab import lab
+    """The lines a run would run, after the checks it would make first (they only read the
+    host: a dry run refuses what the run would refuse); for ``up``, the undo ``down`` would
+    run."""
+    from iplab import dryrun, lab
     from iplab.runner import Result
 
     env = _env(args)
-    env.context.update(lab.audit_context(plan, _lab_name(args, plan), None))
+    name = _lab_name(args, plan)
+    env.context.update(lab.audit_context(plan, name, None))
+    dryrun.checks(env, plan, name, args.preflight)
     records = []
     for pc in plan.part(which):
         c = pc.command
@@ -73,6 +78,13 @@ def _dry_run(args: argparse.Namespace, plan: Plan, which: str) -> int:
                 "kind": "command", "text": c.text}  # fmt: skip
         records.append(env.record(meta, Result(c.argv, 0, "", "", 0.0), rc=None, dry_run=True))
     env.audit.append(records)
+    if which == "setup":
+        lines = dryrun.undo_lines(env, plan, name)
+        sys.stdout.write(
+            f"DRY RUN: `iplab down {name}` would then run {len(lines)} undo"
+            f" command{'s' * (len(lines) != 1)}" + (":\n" if lines else "\n")
+        )
+        sys.stdout.write("".join(f"DRY RUN:   {line}\n" for line in lines))
     return 0
 
 

@@ -1,0 +1,72 @@
+"""A dry run: what ``up`` would run, what it would refuse first, and what ``down`` would undo.
+
+A dry run starts nothing that changes the host. It makes the checks a real run makes before
+anything runs (they only read the host: :func:`iplab.lab.preflight_checks`), so that it
+refuses what a real run refuses, with the same words (hunt Y: ``up --dry-run`` printed the
+lines and said nothing; the real ``up`` then refused a name the host had). For ``up`` it also
+shows the undo the journal would hold: what ``iplab down`` runs once the setup is done, from
+the same plan (:func:`iplab.undo.destroy_plan`) as a real ``down`` of a lab whose steps all
+ran.
+"""
+
+from __future__ import annotations
+
+from iplab import undo
+from iplab.context import Env
+from iplab.journal import Entry, Journal, LabInfo, UndoRecord, lab_dir
+from iplab.lab import already_up, host_names, preflight_checks
+from iplab.plan import Plan, expected_state
+from iplab.render import template_hashes
+from iplab.statedir import check_lab_name
+
+
+def checks(env: Env, plan: Plan, lab: str, preflight: bool) -> None:
+    """Raise what a real run of ``plan`` as ``lab`` would raise before anything runs."""
+    check_lab_name(lab)
+    journal = Journal(lab_dir(env.state_dir, lab))
+    if journal.exists():
+        raise already_up(lab, journal.info())
+    links, netns = host_names(env, None)
+    preflight_checks(env, plan, lab, (links, netns), preflight=preflight)
+
+
+def undo_lines(env: Env, plan: Plan, lab: str) -> list[str]:
+    """The commands ``iplab down`` would run after the whole setup ran (newest first): the
+    undo of each step, less what goes with a namespace the undo deletes.
+
+    The undo of a step that writes a host setting (a sysctl, a file) is what the host holds
+    when the step runs: it is read then, so it is not among these lines."""
+    before_links, before_netns = env.names_before or (set(), set())
+    entries = [
+        Entry(
+            seq=seq,
+            run="dry-run",
+            number=pc.command.number,
+            phase="setup",
+            text=pc.command.text,
+            argv=pc.command.argv,
+            undo=tuple(UndoRecord(u.undo.op, u.undo.guard, u.sudo) for u in pc.undo),
+            op=pc.command.op,
+            status="done",
+            rc=0,
+        )
+        for seq, pc in enumerate(plan.setup, 1)
+        if pc.skip is None
+    ]
+    info = LabInfo(
+        lab=lab,
+        run="dry-run",
+        scenario=plan.scenario.path,
+        sha256=plan.scenario.sha256,
+        prefix=plan.prefix,
+        started=0.0,
+        owned_netns=sorted(plan.owned.netns),
+        owned_links=sorted(plan.owned.links),
+        preexisting_netns=sorted(before_netns & plan.owned.netns),
+        preexisting_links=sorted(before_links & plan.owned.links),
+        templates=[str(d.resolve()) for d in plan.templates],
+        template_hashes=template_hashes(plan.templates),
+    )
+    render = undo.lab_renderer(env, info)
+    chosen = undo.destroy_plan(entries, info, expected_state(plan))
+    return [render.command(u.op, u.sudo).text for _, u in chosen]
