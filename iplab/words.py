@@ -907,18 +907,42 @@ _ANGLE = re.compile(r"(?<![<>\w$&])<(?![<(\s=&])([A-Za-z][\w.:/-]*)>(?![>&])")
 #: ``{{ns}}``: a page's own template syntax, left as written (not a Go template's field,
 #: ``docker inspect -f '{{.State.Pid}}'``, which is quoted anyway)
 _MUSTACHE = re.compile(r"\{\{\s*\w[\w.-]*\s*\}\}")
-_OCTET = r"(?:\d{1,3}|[xXnNyY]{1,3}|\d{1,2}[xX]{1,2})"
-#: an address with a letter for a number: ``10.0.0.X/24``, ``192.168.100.1XX``, ``10.0.N.1``
+_OCTET = r"(?:\d{1,3}|[xXnNyYzZ?]{1,3}|\d{1,2}[xX]{1,2})"
+#: an address with a letter for a number: ``10.0.0.X/24``, ``192.168.100.1XX``, ``10.0.N.1``,
+#: ``10.x.y.z/8``, ``10.0.0.?/24``
 _ADDRESS = re.compile(
-    rf"(?<![\w.])(?=[\d.]*[A-Za-z]){_OCTET}(?:\.{_OCTET}){{3}}(?:/\d{{1,2}})?(?![\w.])"
+    rf"(?<![\w.])(?=[\d.]*[A-Za-z?]){_OCTET}(?:\.{_OCTET}){{3}}(?:/\d{{1,2}})?(?![\w.])"
 )
+#: a MAC address with letters for its digits: ``XX:XX:XX:XX:XX:XX``
+_MAC = re.compile(
+    r"(?<![\w:])(?=(?:[0-9A-Fa-f]{2}:)*[0-9A-Fa-f]?[G-Zg-z])(?:[0-9A-Za-z]{2}:){5}[0-9A-Za-z]{2}"
+    r"(?![\w:])"
+)
+#: ``YOUR_INTERFACE``, ``your-ip`` (not a variable a shell sets or expands: ``YOUR_IP=...``,
+#: ``$YOUR_IP``)
+_YOURS = re.compile(r"(?<![\w${/.-])(?:YOUR|[Yy]our)[_-][A-Za-z][\w-]*(?![\w-]*=)")
+#: ``[interface]`` standing alone as a word (a glob is part of one: ``eth[0-9]``; a test
+#: has spaces inside: ``[ -d x ]``)
+_BRACKETED = re.compile(r"(?<!\S)\[[A-Za-z][A-Za-z_][\w-]*\](?![^\s;|&])")
+#: a quoted word that is a placeholder all through: ``"<dev>"`` (not ``"<UP>"``, the flags
+#: ``ip link`` prints, which a grep looks for)
+_QUOTED_ANGLE = re.compile(r"<(?=[\w.:/-]*[a-z])[A-Za-z][\w.:/-]*>")
 _QUOTED = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")
 
 
 def placeholder(command: str) -> str | None:
     """The first placeholder a command holds for the reader to fill in (``<your-name>``,
-    ``{{ns}}``, ``10.0.0.X/24``), or None. Run as written, bash reads ``<your-name>-ns`` as
-    two redirections and ip is given a name or an address that is no one's."""
+    ``{{ns}}``, ``10.0.0.X/24``, ``XX:XX:XX:XX:XX:XX``, ``YOUR_INTERFACE``, ``[interface]``,
+    ``"<dev>"``), or None. Run as written, bash reads ``<your-name>-ns`` as two redirections
+    and ip is given a name or an address that is no one's."""
+    quoted = [m[0] for m in _QUOTED.finditer(command) if _QUOTED_ANGLE.fullmatch(m[0][1:-1])]
+    if quoted:
+        return quoted[0]
     bare = _QUOTED.sub("''", command)  # (quoted: a program's own text, an awk program)
-    found = _ANGLE.search(bare) or _MUSTACHE.search(bare) or _ADDRESS.search(command)
-    return found[0] if found else None
+    for pattern, text in (
+        (_ANGLE, bare), (_MUSTACHE, bare), (_ADDRESS, command), (_MAC, command),
+        (_YOURS, bare), (_BRACKETED, bare),
+    ):  # fmt: skip
+        if found := pattern.search(text):
+            return found[0]
+    return None

@@ -38,6 +38,23 @@ SHEETS = Path(__file__).parent / "fixtures" / "worksheets"
         ("docker inspect -f {{.NetworkSettings.SandboxKey}} c1", None),
         ("ip addr add 10.0.0.1/24 dev v1", None),
         ("ip link add nn.x type dummy", None),
+        # hunt Z's lines the first version let through (and the ones beside them it passed)
+        ("ip link set dev eth0 address XX:XX:XX:XX:XX:XX", "XX:XX:XX:XX:XX:XX"),
+        ("ip addr add 10.x.y.z/8 dev v", "10.x.y.z/8"),
+        ("ip addr add 10.0.0.?/24 dev v", "10.0.0.?/24"),
+        ("ip link set dev YOUR_INTERFACE up", "YOUR_INTERFACE"),
+        ("ip link set [interface] up", "[interface]"),
+        ('ip netns exec ns1 ip addr add 10.0.0.1/24 dev "<dev>"', '"<dev>"'),
+        ("ip link set dev v1 address aa:bb:cc:dd:ee:ff", None),
+        ("ip -6 addr add fe80::a:b:c:d/64 dev v1", None),
+        ('ip link show | grep -E "<BROADCAST,MULTICAST,UP>"', None),
+        ('ip link show | grep "<UP>"', None),
+        ("ip addr add 10.0.$N.1/24 dev v", None),
+        ("ip link set dev $YOUR_IF up", None),
+        ("export YOUR_IP=10.7.0.11/24", None),  # (template-vars.md: a variable, set)
+        ("tr [a-z] [A-Z] < names.txt", None),
+        ("ip link show | grep [v]eth", None),
+        ("[ -d /etc/netns/ns1 ] || mkdir -p /etc/netns/ns1", None),
     ],
 )
 def test_a_placeholder_is_told_from_shell_syntax(command: str, found: str | None) -> None:
@@ -57,6 +74,8 @@ def _imported(name: str) -> tuple[str, str]:
         ("placeholders.md", 12, "<your-name>"),
         ("template-vars.md", 43, "{{ns}}"),
         ("address-to-fill.md", 11, "192.168.100.1XX/24"),
+        ("mac-to-fill.md", 6, "XX:XX:XX:XX:XX:XX"),  # hunt Z
+        ("address-letters.md", 6, "10.x.y.z/8"),  # hunt Z
     ],
 )
 def test_a_worksheet_s_placeholder_is_refused_before_anything_runs(
