@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from iplab import claims, hostfiles, iproute, jobs, programs, undo, verify
+from iplab import claims, hostfiles, iproute, jobs, kernelconfig, programs, undo, verify
 from iplab.batch import batch_line, segments
 from iplab.context import (
     Env,
@@ -769,6 +769,8 @@ def preflight_checks(
         _prefixed(plan)
         _hosts_own(plan, links, netns)
         for note in programs.refuse_missing(plan):  # (a step the author lets fail)
+            env.err.write(f"iplab: note: {note}\n")
+        for note in kernelconfig.refuse_lacking(plan, kernelconfig.this_kernel()):
             env.err.write(f"iplab: note: {note}\n")
 
 

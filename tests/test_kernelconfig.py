@@ -1,0 +1,115 @@
+"""Link types and qdiscs the kernel lacks, named before a run (iplab/kernelconfig.py).
+
+Hunt W's VRF lab (``type vrf``) and hunt C's memo (``type dummy``) failed at their step on
+this machine's kernel, built without them, and rolled back; nothing said so before the run.
+``tests/fixtures/kernel/config-6.18-firecracker.gz`` is that kernel's own ``/proc/config.gz``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from iplab import kernelconfig, scenario
+from iplab.errors import IplabError
+from iplab.importer.convert import import_text
+from iplab.plan import build
+from tests.kernel import iplab
+
+HERE = Path(__file__).parent / "fixtures" / "kernel"
+CONFIG = kernelconfig.parse(
+    gzip.decompress((HERE / "config-6.18-firecracker.gz").read_bytes()).decode(), "/proc/config.gz"
+)
+
+
+def _plan(text: str, name: str = "lab.md") -> scenario.Scenario:
+    return scenario.load_text(import_text(text, "markdown", name).yaml, "lab.yaml")
+
+
+def test_the_configuration_says_what_the_kernel_has() -> None:
+    assert CONFIG.lacks("VETH", "veth") is None and CONFIG.lacks("BRIDGE", "bridge") is None
+    assert CONFIG.lacks("DUMMY", "dummy") == "CONFIG_DUMMY is not set in /proc/config.gz"
+    assert CONFIG.lacks("NET_SCH_NETEM", "sch_netem") is not None
+    assert CONFIG.lacks("NO_SUCH_OPTION", "x") is not None  # not listed: not built
+
+
+def test_a_module_is_there_when_loaded_or_when_the_host_has_modules(tmp_path: Path) -> None:
+    config = kernelconfig.Config({"DUMMY": "m"}, "c", tmp_path / "lib", tmp_path / "sys")
+    assert (
+        config.lacks("DUMMY", "dummy")
+        == "CONFIG_DUMMY=m, and this host has no modules for its kernel"
+    )
+    (tmp_path / "sys" / "dummy").mkdir(parents=True)
+    assert config.lacks("DUMMY", "dummy") is None  # loaded already
+    (tmp_path / "sys" / "dummy").rmdir()
+    (tmp_path / "lib" / os.uname().release).mkdir(parents=True)
+    assert config.lacks("DUMMY", "dummy") is None  # loadable
+
+
+def test_hunt_w_s_vrf_lab_is_refused_before_anything_runs() -> None:
+    plan = build(_plan((HERE / "vrf-lab.md").read_text(), "vrf-lab.md"))
+    found = kernelconfig.lacking(plan, CONFIG)
+    assert [(c.text, why) for c, why in found] == [
+        ("sudo ip -n vr link add vrf-blue type vrf table 10",
+         "vrf links (CONFIG_NET_VRF is not set in /proc/config.gz)"),
+    ]  # fmt: skip
+    with pytest.raises(IplabError, match="this kernel has no vrf links") as caught:
+        kernelconfig.refuse_lacking(plan, CONFIG)
+    assert caught.value.loc is not None and caught.value.loc.line
+    assert kernelconfig.refuse_lacking(plan, None) == []  # the host does not say: nothing known
+
+
+def test_raw_lines_and_qdiscs_are_judged_too() -> None:
+    page = (
+        "```\nip netns add dm\nip -n dm link add d0 type dummy\n"
+        "ip netns exec dm tc qdisc add dev lo root netem delay 10ms\n"
+        "ip netns exec dm tc qdisc add dev lo handle ffff: ingress\n"
+        "ip -n dm link add v0 type veth peer name v1 || true\n```\n"
+    )
+    found = kernelconfig.lacking(build(_plan(page)), CONFIG)
+    assert [why.split(" (")[0] for _, why in found] == ["dummy links", "netem qdisc"]
+
+
+def test_a_step_the_author_lets_fail_is_a_note() -> None:
+    page = "```\nip netns add dm\nip -n dm link add d0 type dummy || true\n```\n"
+    notes = kernelconfig.refuse_lacking(build(_plan(page)), CONFIG)
+    assert len(notes) == 1 and notes[0].startswith("this kernel has no dummy links")
+
+
+@pytest.mark.kernel
+def test_this_host_s_configuration_agrees_with_its_kernel(prefix: str, state_dir: Path) -> None:
+    """What the configuration says of dummy links is what the kernel does, in a namespace of
+    the test's own; and a lab that needs what it lacks is refused by up and its dry run."""
+    config = kernelconfig.this_kernel()
+    if config is None:
+        pytest.skip("this host does not say how its kernel was built")
+    ns = f"{prefix}kc"
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    try:
+        made = subprocess.run(
+            ["ip", "-n", ns, "link", "add", "d0", "type", "dummy"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        subprocess.run(["ip", "netns", "del", ns], check=False)
+    lacks = config.lacks(*kernelconfig.LINK_TYPES["dummy"])
+    assert (made.returncode != 0) == (lacks is not None), (made.stderr, lacks)
+    if lacks is None:
+        return
+    lab = state_dir / "dummy.md"
+    lab.write_text("```\nip netns add dm\nip -n dm link add d0 type dummy\n```\n")
+    yaml = state_dir / "dummy.yaml"
+    assert iplab("import", str(lab), "-o", str(yaml), state=state_dir).returncode == 0
+    for extra in ((), ("--dry-run",)):
+        up = iplab("up", str(yaml), "--prefix", prefix, *extra, state=state_dir)
+        assert up.returncode == 1 and "this kernel has no dummy links" in up.stderr, up.stderr
+    listed = subprocess.run(
+        ["ip", "netns", "list"], capture_output=True, text=True, check=False
+    ).stdout
+    assert f"{prefix}dm" not in listed
