@@ -54,15 +54,13 @@ QDISCS: dict[str, tuple[str, str]] = {
     "mqprio": ("NET_SCH_MQPRIO", "sch_mqprio"), "taprio": ("NET_SCH_TAPRIO", "sch_taprio"),
 }  # fmt: skip
 
-_SET = re.compile(r"CONFIG_(\w+)=(\S+)")
-_UNSET = re.compile(r"# CONFIG_(\w+) is not set")
-
 
 @dataclass(frozen=True)
 class Config:
-    """A kernel's build configuration: option (without ``CONFIG_``) -> ``y``, ``m``..."""
+    """A kernel's build configuration, as its text says (``CONFIG_X=y``, ``# CONFIG_X is not
+    set``); an option is looked up when asked for (a lab needs a few of its 6,000 lines)."""
 
-    options: dict[str, str]
+    text: str
     #: where it was read (said in the message)
     source: str
     #: the modules of this kernel's release can be loaded (their directory exists), or one
@@ -70,9 +68,14 @@ class Config:
     modules: Path = Path("/lib/modules")
     loaded: Path = Path("/sys/module")
 
+    def value(self, option: str) -> str | None:
+        """``y``, ``m``... as the text sets the option; None when it is not set or not there."""
+        found = re.search(rf"^CONFIG_{re.escape(option)}=(\S+)", self.text, re.MULTILINE)
+        return found[1] if found else None
+
     def lacks(self, option: str, module: str) -> str | None:
         """Why this kernel lacks the option, or None when it has it."""
-        value = self.options.get(option)
+        value = self.value(option)
         if value == "y":
             return None
         if value == "m":
@@ -83,13 +86,7 @@ class Config:
 
 
 def parse(text: str, source: str) -> Config:
-    options: dict[str, str] = {}
-    for line in text.splitlines():
-        if found := _SET.fullmatch(line.strip()):
-            options[found[1]] = found[2]
-        elif found := _UNSET.fullmatch(line.strip()):
-            options[found[1]] = "n"
-    return Config(options, source)
+    return Config(text, source)
 
 
 def this_kernel() -> Config | None:
@@ -136,9 +133,12 @@ def needs(command: Command) -> list[tuple[str, str, tuple[str, str]]]:
 def lacking(plan: Plan, config: Config) -> list[tuple[Command, str]]:
     """Each command that needs what the kernel lacks, with what it lacks and why."""
     found: list[tuple[Command, str]] = []
+    known: dict[str, str | None] = {}  # (a star of 500 asks for veth 500 times)
     for pc in plan.commands:
         for what, name, (option, module) in needs(pc.command):
-            if (why := config.lacks(option, module)) is not None:
+            if option not in known:
+                known[option] = config.lacks(option, module)
+            if (why := known[option]) is not None:
                 found.append((pc.command, f"{name} {what} ({why})"))
     return found
 

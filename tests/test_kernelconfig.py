@@ -38,7 +38,7 @@ def test_the_configuration_says_what_the_kernel_has() -> None:
 
 
 def test_a_module_is_there_when_loaded_or_when_the_host_has_modules(tmp_path: Path) -> None:
-    config = kernelconfig.Config({"DUMMY": "m"}, "c", tmp_path / "lib", tmp_path / "sys")
+    config = kernelconfig.Config("CONFIG_DUMMY=m\n", "c", tmp_path / "lib", tmp_path / "sys")
     assert (
         config.lacks("DUMMY", "dummy")
         == "CONFIG_DUMMY=m, and this host has no modules for its kernel"
