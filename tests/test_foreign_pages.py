@@ -42,3 +42,15 @@ def test_a_prisms_token_comment_after_a_prompt_is_read() -> None:
     assert not any(line.startswith("[root") for line in result.lines)
     assert "ip netns add test" not in result.lines
     assert "line 53: 1 code block in the page's comments, skipped" in result.warnings
+
+
+def test_a_typeset_dash_after_a_show_command_is_no_output() -> None:
+    """Hunt C: after ``ip -n ns1 addr show veth1``, the line ``ip \u2014all netns exec ...``
+    (its dash typeset) was judged on its raw text, no ``ip`` verb found, and stored as the
+    show command's output; it is a command, its dash warned about."""
+    page = _page("plaintext", "typeset-dash-after-show.md")
+    result = import_text(page, "markdown", "typeset-dash-after-show.md")
+    assert result.lines == ("ip -n ns1 addr show veth1", "ip --all netns exec ip -br link")
+    assert any(w.startswith("line 5: '\u2014all' (U+2014) as '--all'") for w in result.warnings)
+    csdn = import_text(_page("html", "01-csdn-zh.html"), "html", "01-csdn-zh.html")
+    assert "ip --all netns exec ip -br link" in csdn.lines

@@ -1062,6 +1062,9 @@ class Reader:
     def _is_command(self, body: str, state: str, shell_lang: bool) -> bool:
         if not self.markdown or body.startswith("#"):
             return True
+        # judged as typed: a dash a page set (ip \u2013n, ip \u2014all) is an option's, and
+        # the line no command's output (hunt C); the command itself says what was typed back
+        body = ascii_command(body)[0]
         if state == "speaking" and _printed_by_iproute(body):
             return False  # ip -V: "ip utility, iproute2-6.1.0"; brctl show: "bridge name ..."
         if is_sentence(body):
