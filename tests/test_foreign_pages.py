@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from iplab.importer.convert import import_text
+from iplab.importer.convert import detect_kind, import_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def _page(family: str, name: str) -> str:
-    return (FIXTURES / family / name).read_text(encoding="utf-8")
+    """The fixture's text as written, its CRLF line ends too."""
+    return (FIXTURES / family / name).read_bytes().decode("utf-8")
 
 
 def test_a_highlighters_comment_span_in_code_is_read() -> None:
@@ -54,3 +55,52 @@ def test_a_typeset_dash_after_a_show_command_is_no_output() -> None:
     assert any(w.startswith("line 5: '\u2014all' (U+2014) as '--all'") for w in result.warnings)
     csdn = import_text(_page("html", "01-csdn-zh.html"), "html", "01-csdn-zh.html")
     assert "ip --all netns exec ip -br link" in csdn.lines
+
+
+def test_a_command_with_a_comment_in_a_paragraph_is_read() -> None:
+    """Hunt C: ``<p>ip netns add a1  # x<br />ip netns add a2 ...`` (a WordPress post):
+    the first line, its comment with it, was no command to the classifier, and became the
+    title of the next step; its lines are said as the file numbers them."""
+    page = _page("html", "comment-after-a-command-in-a-paragraph.html")
+    result = import_text(page, "html", "g.html")
+    assert result.lines == ("ip netns add a1", "ip netns add a2", "ip netns add a3")
+    assert result.warnings[1:] == (
+        "line 3: the page has no code blocks; 'ip netns add a2' is read as a command",
+        "line 4: the page has no code blocks; 'ip netns add a3' is read as a command",
+    )
+
+
+def test_wordpress_code_shortcodes_in_plain_text_delimit_code() -> None:
+    """Hunt C: ``[code lang="bash"]`` ... ``[/code]`` in a post saved as text were run as
+    raw commands; they are a fence. A command with a trailing comment in the prose above
+    is read too."""
+    result = import_text(_page("plaintext", "wordpress-shortcode.txt"), "markdown", "g.txt")
+    assert result.lines == tuple(f"ip netns add a{k}" for k in range(1, 5))
+    assert result.raw == 0
+    assert not any("a3" in warning for warning in result.warnings)  # (in a code block)
+
+
+def test_a_wordpress_post_saved_as_text_reads_its_shortcode_blocks() -> None:
+    """Hunt C: a Spanish post saved as text (CRLF): the first ``[code]`` block, whose
+    commands end in comments, was folded into the prose, and the others read as commands
+    outside code blocks (ten warnings)."""
+    text = _page("plaintext", "04-blog-es.txt")
+    assert detect_kind("04-blog-es.txt", text) == "markdown"
+    result = import_text(text, "markdown", "04-blog-es.txt")
+    assert result.lines[:2] == ("sudo ip netns add cliente", "sudo ip netns add servidor")
+    assert len(result.lines) == 12
+    assert result.warnings == ()
+    assert result.model_error is None
+
+
+def test_wordpress_shortcodes_in_an_html_paragraph_delimit_code() -> None:
+    """Hunt C: a German WordPress post prints ``[code lang="bash"]<br />`` ... in a
+    ``<p>``, and ``[code lang="bash"]ip netns del links<br />...[/code]``: the first two
+    commands (with comments) became prose and titles, the shortcodes titles."""
+    result = import_text(_page("html", "03-wordpress-de.html"), "html", "03-wordpress-de.html")
+    assert result.lines[:3] == ("ip netns add links", "ip netns add rechts", "ip netns add router")
+    assert result.lines[-3:] == ("ip netns del links", "ip netns del rechts", "ip netns del router")
+    assert not any("not in a code block" in warning for warning in result.warnings)
+    assert not any("[code" in warning or "[/code" in warning for warning in result.warnings)
+    assert "[code" not in result.yaml.split("# --- import summary")[0]
+    assert result.model_error is None

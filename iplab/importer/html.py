@@ -173,6 +173,9 @@ class _Text:
     pieces: list[str] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     lang: str = ""
+    #: a paragraph's ``<br>`` with nothing after it yet: the file's own newline after it
+    #: makes no second line (``a<br />`` then ``b``: two lines, numbered as the file's)
+    after_br: bool = False
 
 
 class _Page(HTMLParser):
@@ -315,13 +318,19 @@ class _Page(HTMLParser):
         if br:
             target.pieces.append("\n")
             target.lines.append(line)
+            target.after_br = target is not self._code
             return
         for i, piece in enumerate(data.split("\n")):
             if i:
                 line += 1
-                target.pieces.append("\n")
-                target.lines.append(line)
+                if target.after_br:  # (the newline after a paragraph's <br>: the same line)
+                    target.lines[-1] = line
+                else:
+                    target.pieces.append("\n")
+                    target.lines.append(line)
+                target.after_br = False
             target.pieces.append(piece)
+            target.after_br = target.after_br and not piece.strip()
 
     def _flush(self) -> None:
         text, self._text = self._text, None

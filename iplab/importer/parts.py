@@ -20,8 +20,10 @@ from iplab.importer.reader import (
     Reader,
     ascii_command,
     first_program,
+    strip_comment,
     strip_prompt,
 )
+from iplab.importer.shortcodes import split_paragraph
 from iplab.lineparse import LineError, classify
 from iplab.steps import NetnsExec, is_observation
 
@@ -82,6 +84,7 @@ def read_parts(
     a mail's (or a post's) text, its quoted parts the other message's, never read (said in
     a warning when they hold commands)."""
     reader = Reader(markdown=True, keep_variables=keep_variables)
+    parts = [piece for part in parts for piece in _shortcoded(part)]
     h1_taken = title is not None
     code_on_page = any(part.kind == "code" for part in parts)
     # the lines of the page's code blocks: a sentence that names one of them again (``bring
@@ -102,6 +105,31 @@ def read_parts(
             _code_block(reader, part.info, part.body, part.line)
     reader.finish()
     return title, reader
+
+
+def _shortcoded(part: Part) -> list[Part]:
+    """A paragraph that holds WordPress's code shortcodes (``[code lang="bash"]`` ...
+    ``[/code]``) as its prose and its code blocks (hunt C: its commands were read as prose,
+    or the shortcodes as commands); any other part as it is."""
+    pieces = split_paragraph(part.source) if part.kind == "paragraph" else None
+    if pieces is None:
+        return [part]
+    out: list[Part] = []
+    for lang, lines in pieces:
+        numbered = [(part.line + k, text) for k, text in lines]
+        while numbered and not numbered[-1][1].strip():
+            numbered.pop()
+        while numbered and not numbered[0][1].strip():
+            numbered.pop(0)
+        if not numbered:
+            continue
+        first, end = numbered[0][0], numbered[-1][0]
+        if lang == "prose":
+            source = [text for _, text in numbered]
+            out.append(Part("paragraph", first, end, source=source, quoted=part.quoted))
+        else:
+            out.append(Part("code", first, end, info=lang, body=numbered, quoted=part.quoted))
+    return out
 
 
 def read_session(text: str, keep_variables: bool) -> tuple[str | None, Reader]:
@@ -176,7 +204,7 @@ def _bare_paragraph(
         where = "the page has no code blocks" if not code_on_page else "not in a code block"
         for body in bodies:
             reader.warnings.append(f"line {number}: {where}; {body!r} is read as a command")
-            reader.command(body, number, [], 0)
+            reader.commented(body, number)
     reader.note("paragraph", plain(" ".join(prose)), prose_line, line + len(source) - 1)
 
 
@@ -203,7 +231,8 @@ def _commands_in(text: str, code_on_page: bool) -> list[str]:
         return []
     bodies = [strip_prompt(body) or body for body in bodies]
     strict = code_on_page or len(bodies) > 1 or "`" in stripped
-    ok = all(first_program(b) == "ip" and _typed(b, strict) for b in bodies)
+    # (a line's trailing ``# comment`` is no word of its command: hunt C)
+    ok = all(first_program(b) == "ip" and _typed(strip_comment(b), strict) for b in bodies)
     return bodies if ok else []
 
 

@@ -941,6 +941,13 @@ class Reader:
                 if len(written) > 1 and self.keep_variables:  # (expanded: one line, as 0.1)
                     self._as_written(kept, "\n".join(written), number + len(written) - 1)
 
+    def commented(self, body: str, number: int) -> None:
+        """A command a paragraph's line holds, with or without a trailing ``# comment``
+        (``ip netns add a1  # the client``): run without it, its words saying the step."""
+        kept = len(self.events)
+        self.command(strip_comment(body), number, [], 0)
+        self._trailing_comment(body, kept, number)
+
     def _trailing_comment(self, body: str, kept: int, line: int) -> None:
         """The author's ``# words`` after a command (``ip link set lo up  # loopback``):
         words its step is said with (its title when nothing above it gives one; see
