@@ -104,3 +104,15 @@ def test_wordpress_shortcodes_in_an_html_paragraph_delimit_code() -> None:
     assert not any("[code" in warning or "[/code" in warning for warning in result.warnings)
     assert "[code" not in result.yaml.split("# --- import summary")[0]
     assert result.model_error is None
+
+
+def test_a_typeset_dash_in_a_trailing_comment_is_not_reported() -> None:
+    """Hunt C: ``ping ... 10.10.0.3   # [it fails] \u2014 [another] VLAN`` (a Russian
+    page): the comment's dash was said to be "a typeset dash that stands for no word", which
+    the command would refuse; the comment is no word of the command."""
+    result = import_text(_page("html", "05-habr-ru.html"), "html", "05-habr-ru.html")
+    assert not any(warning.startswith("line 38") for warning in result.warnings)
+    assert not any("stands for no word" in warning for warning in result.warnings)
+    assert "ip netns exec h1 ping -c1 -W1 10.10.0.3" in result.lines
+    # the typeset characters of the commands themselves are still said
+    assert any(warning.startswith("line 34: '\u2013n'") for warning in result.warnings)

@@ -1009,12 +1009,16 @@ class Reader:
 
     def _typed_as_ascii(self, body: str, number: int) -> str:
         """A command copied from a typeset page, with the characters the page set in place of
-        the author's (a dash for ``-``, curly quotes, a no-break space) typed back."""
-        text, changes = ascii_command(body)
+        the author's (a dash for ``-``, curly quotes, a no-break space) typed back. A
+        trailing ``# comment`` is the author's prose, kept as written and not said (hunt C:
+        ``# it fails \u2014 another VLAN`` was reported as a dash the command would refuse)."""
+        rest = body[len(strip_comment(body)) :]
+        comment = rest.lstrip()
+        text, changes = ascii_command(body[: len(body) - len(comment)])
         if changes:
             self.warnings.append(
                 f"line {number}: {', '.join(changes)}: typeset characters where a command"
-                f" has ASCII ones; read as {text!r}"
+                f" has ASCII ones; read as {text + comment!r}"
             )
         if left := sorted({c for c in text if c in _DASHES}):
             inside = re.search(rf"\S[{_DASHES}]|[{_DASHES}]\S", text) is not None
@@ -1027,7 +1031,7 @@ class Reader:
             self.warnings.append(
                 f"line {number}: {', '.join(f'{c!r} (U+{ord(c):04X})' for c in left)}: a {said}"
             )
-        return text
+        return text + comment
 
     def _prompted(self, lines: Sequence[tuple[int, str]]) -> bool:
         """Lines with prompts: then only they are commands, the rest is what they printed."""
