@@ -116,3 +116,22 @@ def test_a_typeset_dash_in_a_trailing_comment_is_not_reported() -> None:
     assert "ip netns exec h1 ping -c1 -W1 10.10.0.3" in result.lines
     # the typeset characters of the commands themselves are still said
     assert any(warning.startswith("line 34: '\u2013n'") for warning in result.warnings)
+
+
+def test_a_backslash_then_spaces_at_a_lines_end_is_said() -> None:
+    """Hunt C: ``... type veth \\ `` (a space after the backslash, copied from a WordPress
+    ``<pre>`` and from a Japanese terminal memo) was joined as a continuation without a
+    word; bash reads ``\\ `` as an escaped space and ends the command there. Still joined
+    (the author's meaning), now said with its line."""
+    said = (
+        "spaces after the '\\' that ends the line: joined with the next line as the page"
+        " means it (bash would read '\\ ' as an escaped space and end the command there)"
+    )
+    wordpress = import_text(_page("html", "03-wordpress-de.html"), "html", "03.html")
+    assert f"line 20: {said}" in wordpress.warnings
+    assert "line 22: " + said not in wordpress.warnings  # (its backslash ends the line)
+    assert any(line.startswith("ip link add l-eth0 netns links") for line in wordpress.lines)
+    memo = _page("plaintext", "07-memo-ja.txt")
+    result = import_text(memo, detect_kind("07-memo-ja.txt", memo), "07-memo-ja.txt")
+    assert f"line 15: {said}" in result.warnings
+    assert "ip -n lab-a addr add 10.99.0.1/32 dev dum0" in " ".join(result.lines)

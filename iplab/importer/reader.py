@@ -922,7 +922,10 @@ class Reader:
                 state = "speaking"
             else:
                 written = [body]  # the lines as the page prints them (its prompts aside)
+                raw = number, text
                 while continues(body) and i < len(lines):
+                    self._spaced_backslash(*raw)
+                    raw = lines[i]
                     following = lines[i][1]
                     # bash's PS2 prompt before each continued line (after a \\ or in an open
                     # quote), also in a page that took the PS1 prompts off ("> peer name b"
@@ -940,6 +943,18 @@ class Reader:
                     state = "usage"  # what it prints looks like the commands it describes
                 if len(written) > 1 and self.keep_variables:  # (expanded: one line, as 0.1)
                     self._as_written(kept, "\n".join(written), number + len(written) - 1)
+
+    def _spaced_backslash(self, number: int, text: str) -> None:
+        """Said when a line joined to the next ends with ``\\`` and spaces: bash reads ``\\ ``
+        as an escaped space and ends the command there; the page means a continuation
+        (hunt C: copied so from a blog and a terminal, joined without a word)."""
+        bare = text.rstrip(" \t")
+        if bare != text and continues(bare):
+            self.warnings.append(
+                f"line {number}: spaces after the '\\' that ends the line: joined with the"
+                " next line as the page means it (bash would read '\\ ' as an escaped space"
+                " and end the command there)"
+            )
 
     def commented(self, body: str, number: int) -> None:
         """A command a paragraph's line holds, with or without a trailing ``# comment``
