@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from iplab.importer.convert import detect_kind, import_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -135,3 +137,19 @@ def test_a_backslash_then_spaces_at_a_lines_end_is_said() -> None:
     result = import_text(memo, detect_kind("07-memo-ja.txt", memo), "07-memo-ja.txt")
     assert f"line 15: {said}" in result.warnings
     assert "ip -n lab-a addr add 10.99.0.1/32 dev dum0" in " ".join(result.lines)
+
+
+def test_a_session_memos_title_and_labels_are_read() -> None:
+    """Hunt C: a Japanese memo pasted from a terminal: its underlined first line (the
+    title) was "neither a command nor the output of one; ignored", and the cleanup label
+    ending in a full-width colon was kept as the last command's output."""
+    memo = _page("plaintext", "07-memo-ja.txt")
+    assert detect_kind("07-memo-ja.txt", memo) == "session"
+    result = import_text(memo, "session", "07-memo-ja.txt")
+    loaded = yaml.safe_load(result.yaml)
+    assert loaded["title"] == memo.splitlines()[0]
+    assert not any("neither a command" in warning for warning in result.warnings)
+    label = memo.splitlines()[32]
+    assert loaded["teardown"][0]["title"] == label
+    assert label not in loaded["setup"][-1]["output"]
+    assert loaded["setup"][-1]["output"].endswith("/64")

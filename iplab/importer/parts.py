@@ -135,11 +135,70 @@ def _shortcoded(part: Part) -> list[Part]:
 def read_session(text: str, keep_variables: bool) -> tuple[str | None, Reader]:
     """A terminal's session pasted as it was shown, with no mark of a page (a ``.txt``, a
     ``.log``, a gist): one code block, its prompted lines the commands, the rest what they
-    printed (a Markdown reader would take ``# ip link`` for a heading)."""
+    printed (a Markdown reader would take ``# ip link`` for a heading). A memo's title
+    underlined (``====``) above the first prompt is its title, the lines between its
+    prose; a label alone between blank lines before a prompt (``Cleanup:``) a heading."""
     lines = list(enumerate(text.splitlines(), 1))
-    return read_parts(
-        [Part("code", 1, len(lines), body=lines)] if lines else [], None, keep_variables
-    )
+    title, parts = _session_parts(lines)
+    return read_parts(parts, title, keep_variables)
+
+
+#: a setext heading's underline
+_UNDERLINE = re.compile(r"\s*(?:=+|-+)\s*")
+
+
+def _session_parts(lines: list[tuple[int, str]]) -> tuple[str | None, list[Part]]:
+    """A session's title (None: it has none) and its parts (see :func:`read_session`)."""
+    title: str | None = None
+    parts: list[Part] = []
+    head = lines[0][1] if lines else ""
+    if (
+        len(lines) > 2
+        and head.strip()
+        and _UNDERLINE.fullmatch(lines[1][1])
+        and not _at_prompt(head)
+    ):
+        title = head.strip()
+        first = next((k for k, (_, t) in enumerate(lines) if _at_prompt(t)), len(lines))
+        prose = [(n, t.strip()) for n, t in lines[2:first] if t.strip()]
+        if prose:
+            source = [t for _, t in prose]
+            parts.append(Part("paragraph", prose[0][0], prose[-1][0], source=source))
+        lines = lines[first:]
+    held: list[tuple[int, str]] = []
+    for k, (number, line) in enumerate(lines):
+        if _label(lines, k):
+            parts += _code(held)
+            parts.append(Part("heading", number, number, line.strip()))
+            held = []
+        else:
+            held.append((number, line))
+    return title, parts + _code(held)
+
+
+def _code(body: list[tuple[int, str]]) -> list[Part]:
+    """A session's lines as a code block, without the blank lines at its end; [] if none."""
+    while body and not body[-1][1].strip():
+        body = body[:-1]
+    return [Part("code", body[0][0], body[-1][0], body=body)] if body else []
+
+
+def _at_prompt(line: str) -> bool:
+    return strip_prompt(line, root_hash=True) is not None
+
+
+def _label(lines: list[tuple[int, str]], k: int) -> bool:
+    """Line ``k`` of a session is a label of the author's (``Cleanup:``, a full-width colon
+    too): not indented, no prompt, ending with a colon, a blank line before it, and only
+    blank lines between it and the next prompt (hunt C: it was kept as the last command's
+    output)."""
+    line = lines[k][1]
+    if not line.strip() or line[0].isspace() or _at_prompt(line):
+        return False
+    if not line.rstrip().endswith((":", "\uff1a")) or k == 0 or lines[k - 1][1].strip():
+        return False
+    after = next((t for _, t in lines[k + 1 :] if t.strip()), None)
+    return after is not None and _at_prompt(after)
 
 
 def _quoted(part: Part, code_on_page: bool) -> str | None:
