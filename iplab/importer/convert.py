@@ -13,6 +13,7 @@ from typing import Any
 
 from iplab import names
 from iplab.errors import ScenarioError, UsageError
+from iplab.importer import shortcodes
 from iplab.importer.asciidoc import looks_like_asciidoc, read_asciidoc
 from iplab.importer.assembly import (
     Draft,
@@ -181,8 +182,8 @@ def detect_kind(path: str, text: str) -> Kind:
         return "shell"
     if looks_like_asciidoc(text):
         return "asciidoc"
-    if any(FENCE.fullmatch(line) for line in text.splitlines()):
-        return "markdown"
+    if any(FENCE.fullmatch(line) or shortcodes.fence(line) for line in text.splitlines()):
+        return "markdown"  # (WordPress's [code lang="bash"] ... [/code]: a fence too)
     if _a_session(text):
         return "session"
     return "markdown" if reads_as_prose(suffix, text) else "shell"

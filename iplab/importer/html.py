@@ -5,7 +5,8 @@ same parts a Markdown page has (:class:`~iplab.importer.parts.Part`), read the s
 What a blog engine puts around a tutorial is left out: scripts, styles, navigation,
 sidebars, footers, forms, buttons ("Copy"), the line numbers of a highlighted block
 (Pygments' ``linenos`` table or spans, Chroma's ``ln``, Prism's ``line-numbers-rows``), and
-a blog's comments (said in a warning when they hold code); an issue on a code host and its
+a blog's comments (said in a warning when they hold code; a ``comment`` class inside a
+``<pre>`` or a ``<code>`` is a highlighter's, read); an issue on a code host and its
 replies (GitHub's ``timeline-comment``, ``markdown-body``) are the page's text.
 When the page has an ``<article>`` or a ``<main>`` (or ``role="main"``), only what it
 holds is read; a ``<header>`` outside it is the site's. A code
@@ -131,9 +132,13 @@ def fragment_code(text: str) -> list[Part]:
     return [part for part in page.parts if part.kind == "code"]
 
 
-def _skipped(tag: str, attrs: dict[str, str]) -> str:
+def _skipped(tag: str, attrs: dict[str, str], in_code: bool = False) -> str:
     """Why an element's content is not the tutorial's: ``page`` (a script, a navigation
-    bar, a highlighter's line numbers...), ``comments`` (a blog's readers'); "" when it is."""
+    bar, a highlighter's line numbers...), ``comments`` (a blog's readers'); "" when it is.
+
+    ``in_code``: the element is inside a ``<pre>`` or a ``<code>``, where a ``comment``
+    class is a highlighter's (Prism's ``token comment``, highlight.js's ``comment``) and
+    its text is the code's (hunt C: a root prompt's ``# ip netns add ...`` was lost)."""
     classes = attrs.get("class", "").split()
     if tag in _SKIPPED or any(_SKIPPED_CLASS.match(c) for c in classes):
         return "page"
@@ -141,6 +146,8 @@ def _skipped(tag: str, attrs: dict[str, str]) -> str:
         return "page"  # a site's header, its menus, its footer, a sidebar
     if _CONTENT_CLASS.intersection(classes):
         return ""  # an issue's text and its replies on a code host
+    if in_code:
+        return ""
     if any(_COMMENT_CLASS.match(c) for c in classes) or _COMMENT_ID.match(attrs.get("id", "")):
         return "comments"
     return ""
@@ -166,6 +173,9 @@ class _Text:
     pieces: list[str] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     lang: str = ""
+    #: a paragraph's ``<br>`` with nothing after it yet: the file's own newline after it
+    #: makes no second line (``a<br />`` then ``b``: two lines, numbered as the file's)
+    after_br: bool = False
 
 
 class _Page(HTMLParser):
@@ -208,7 +218,9 @@ class _Page(HTMLParser):
             return
         if tag == "pre" and self._comments:
             self.commented_code.append(self.getpos()[0])
-        why = _skipped(tag, values) or ("page" if tag == "header" and not self._main else "")
+        in_code = any(open_tag in ("pre", "code") for open_tag, *_ in self._stack)
+        why = _skipped(tag, values, in_code)
+        why = why or ("page" if tag == "header" and not self._main else "")
         if not why and not self._skip and values.get("itemprop") in _ANSWERS:
             why = self._answer(values["itemprop"])
         main = tag in ("article", "main") or values.get("role") == "main"
@@ -306,13 +318,19 @@ class _Page(HTMLParser):
         if br:
             target.pieces.append("\n")
             target.lines.append(line)
+            target.after_br = target is not self._code
             return
         for i, piece in enumerate(data.split("\n")):
             if i:
                 line += 1
-                target.pieces.append("\n")
-                target.lines.append(line)
+                if target.after_br:  # (the newline after a paragraph's <br>: the same line)
+                    target.lines[-1] = line
+                else:
+                    target.pieces.append("\n")
+                    target.lines.append(line)
+                target.after_br = False
             target.pieces.append(piece)
+            target.after_br = target.after_br and not piece.strip()
 
     def _flush(self) -> None:
         text, self._text = self._text, None

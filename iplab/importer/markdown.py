@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import yaml
 from markdown_it import MarkdownIt
 
+from iplab.importer import shortcodes
 from iplab.importer.html import fragment_code
 from iplab.importer.parts import Part, plain, read_parts
 from iplab.importer.reader import FENCE, Reader
@@ -171,10 +172,13 @@ _SHORTCODE_CLOSE = re.compile(
 
 
 def _shortcode(line: str) -> str:
-    """A shortcode line that opens or closes a code block, as the fence it stands for."""
+    """A shortcode line that opens or closes a code block, as the fence it stands for
+    (WordPress's too: :mod:`iplab.importer.shortcodes`)."""
     if opened := _SHORTCODE_OPEN.match(line):
         return "```" + (opened[1] or opened[2] or "")
-    return "```" if _SHORTCODE_CLOSE.match(line) else line
+    if _SHORTCODE_CLOSE.match(line):
+        return "```"
+    return shortcodes.fence(line) or line
 
 
 def _unmarked(line: str) -> str:

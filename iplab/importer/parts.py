@@ -20,8 +20,10 @@ from iplab.importer.reader import (
     Reader,
     ascii_command,
     first_program,
+    strip_comment,
     strip_prompt,
 )
+from iplab.importer.shortcodes import split_paragraph
 from iplab.lineparse import LineError, classify
 from iplab.steps import NetnsExec, is_observation
 
@@ -82,6 +84,7 @@ def read_parts(
     a mail's (or a post's) text, its quoted parts the other message's, never read (said in
     a warning when they hold commands)."""
     reader = Reader(markdown=True, keep_variables=keep_variables)
+    parts = [piece for part in parts for piece in _shortcoded(part)]
     h1_taken = title is not None
     code_on_page = any(part.kind == "code" for part in parts)
     # the lines of the page's code blocks: a sentence that names one of them again (``bring
@@ -104,14 +107,98 @@ def read_parts(
     return title, reader
 
 
+def _shortcoded(part: Part) -> list[Part]:
+    """A paragraph that holds WordPress's code shortcodes (``[code lang="bash"]`` ...
+    ``[/code]``) as its prose and its code blocks (hunt C: its commands were read as prose,
+    or the shortcodes as commands); any other part as it is."""
+    pieces = split_paragraph(part.source) if part.kind == "paragraph" else None
+    if pieces is None:
+        return [part]
+    out: list[Part] = []
+    for lang, lines in pieces:
+        numbered = [(part.line + k, text) for k, text in lines]
+        while numbered and not numbered[-1][1].strip():
+            numbered.pop()
+        while numbered and not numbered[0][1].strip():
+            numbered.pop(0)
+        if not numbered:
+            continue
+        first, end = numbered[0][0], numbered[-1][0]
+        if lang == "prose":
+            source = [text for _, text in numbered]
+            out.append(Part("paragraph", first, end, source=source, quoted=part.quoted))
+        else:
+            out.append(Part("code", first, end, info=lang, body=numbered, quoted=part.quoted))
+    return out
+
+
 def read_session(text: str, keep_variables: bool) -> tuple[str | None, Reader]:
     """A terminal's session pasted as it was shown, with no mark of a page (a ``.txt``, a
     ``.log``, a gist): one code block, its prompted lines the commands, the rest what they
-    printed (a Markdown reader would take ``# ip link`` for a heading)."""
+    printed (a Markdown reader would take ``# ip link`` for a heading). A memo's title
+    underlined (``====``) above the first prompt is its title, the lines between its
+    prose; a label alone between blank lines before a prompt (``Cleanup:``) a heading."""
     lines = list(enumerate(text.splitlines(), 1))
-    return read_parts(
-        [Part("code", 1, len(lines), body=lines)] if lines else [], None, keep_variables
-    )
+    title, parts = _session_parts(lines)
+    return read_parts(parts, title, keep_variables)
+
+
+#: a setext heading's underline
+_UNDERLINE = re.compile(r"\s*(?:=+|-+)\s*")
+
+
+def _session_parts(lines: list[tuple[int, str]]) -> tuple[str | None, list[Part]]:
+    """A session's title (None: it has none) and its parts (see :func:`read_session`)."""
+    title: str | None = None
+    parts: list[Part] = []
+    head = lines[0][1] if lines else ""
+    if (
+        len(lines) > 2
+        and head.strip()
+        and _UNDERLINE.fullmatch(lines[1][1])
+        and not _at_prompt(head)
+    ):
+        title = head.strip()
+        first = next((k for k, (_, t) in enumerate(lines) if _at_prompt(t)), len(lines))
+        prose = [(n, t.strip()) for n, t in lines[2:first] if t.strip()]
+        if prose:
+            source = [t for _, t in prose]
+            parts.append(Part("paragraph", prose[0][0], prose[-1][0], source=source))
+        lines = lines[first:]
+    held: list[tuple[int, str]] = []
+    for k, (number, line) in enumerate(lines):
+        if _label(lines, k):
+            parts += _code(held)
+            parts.append(Part("heading", number, number, line.strip()))
+            held = []
+        else:
+            held.append((number, line))
+    return title, parts + _code(held)
+
+
+def _code(body: list[tuple[int, str]]) -> list[Part]:
+    """A session's lines as a code block, without the blank lines at its end; [] if none."""
+    while body and not body[-1][1].strip():
+        body = body[:-1]
+    return [Part("code", body[0][0], body[-1][0], body=body)] if body else []
+
+
+def _at_prompt(line: str) -> bool:
+    return strip_prompt(line, root_hash=True) is not None
+
+
+def _label(lines: list[tuple[int, str]], k: int) -> bool:
+    """Line ``k`` of a session is a label of the author's (``Cleanup:``, a full-width colon
+    too): not indented, no prompt, ending with a colon, a blank line before it, and only
+    blank lines between it and the next prompt (hunt C: it was kept as the last command's
+    output)."""
+    line = lines[k][1]
+    if not line.strip() or line[0].isspace() or _at_prompt(line):
+        return False
+    if not line.rstrip().endswith((":", "\uff1a")) or k == 0 or lines[k - 1][1].strip():
+        return False
+    after = next((t for _, t in lines[k + 1 :] if t.strip()), None)
+    return after is not None and _at_prompt(after)
 
 
 def _quoted(part: Part, code_on_page: bool) -> str | None:
@@ -176,7 +263,7 @@ def _bare_paragraph(
         where = "the page has no code blocks" if not code_on_page else "not in a code block"
         for body in bodies:
             reader.warnings.append(f"line {number}: {where}; {body!r} is read as a command")
-            reader.command(body, number, [], 0)
+            reader.commented(body, number)
     reader.note("paragraph", plain(" ".join(prose)), prose_line, line + len(source) - 1)
 
 
@@ -203,7 +290,8 @@ def _commands_in(text: str, code_on_page: bool) -> list[str]:
         return []
     bodies = [strip_prompt(body) or body for body in bodies]
     strict = code_on_page or len(bodies) > 1 or "`" in stripped
-    ok = all(first_program(b) == "ip" and _typed(b, strict) for b in bodies)
+    # (a line's trailing ``# comment`` is no word of its command: hunt C)
+    ok = all(first_program(b) == "ip" and _typed(strip_comment(b), strict) for b in bodies)
     return bodies if ok else []
 
 

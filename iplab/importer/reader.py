@@ -922,7 +922,10 @@ class Reader:
                 state = "speaking"
             else:
                 written = [body]  # the lines as the page prints them (its prompts aside)
+                raw = number, text
                 while continues(body) and i < len(lines):
+                    self._spaced_backslash(*raw)
+                    raw = lines[i]
                     following = lines[i][1]
                     # bash's PS2 prompt before each continued line (after a \\ or in an open
                     # quote), also in a page that took the PS1 prompts off ("> peer name b"
@@ -940,6 +943,25 @@ class Reader:
                     state = "usage"  # what it prints looks like the commands it describes
                 if len(written) > 1 and self.keep_variables:  # (expanded: one line, as 0.1)
                     self._as_written(kept, "\n".join(written), number + len(written) - 1)
+
+    def _spaced_backslash(self, number: int, text: str) -> None:
+        """Said when a line joined to the next ends with ``\\`` and spaces: bash reads ``\\ ``
+        as an escaped space and ends the command there; the page means a continuation
+        (hunt C: copied so from a blog and a terminal, joined without a word)."""
+        bare = text.rstrip(" \t")
+        if bare != text and continues(bare):
+            self.warnings.append(
+                f"line {number}: spaces after the '\\' that ends the line: joined with the"
+                " next line as the page means it (bash would read '\\ ' as an escaped space"
+                " and end the command there)"
+            )
+
+    def commented(self, body: str, number: int) -> None:
+        """A command a paragraph's line holds, with or without a trailing ``# comment``
+        (``ip netns add a1  # the client``): run without it, its words saying the step."""
+        kept = len(self.events)
+        self.command(strip_comment(body), number, [], 0)
+        self._trailing_comment(body, kept, number)
 
     def _trailing_comment(self, body: str, kept: int, line: int) -> None:
         """The author's ``# words`` after a command (``ip link set lo up  # loopback``):
@@ -1002,12 +1024,16 @@ class Reader:
 
     def _typed_as_ascii(self, body: str, number: int) -> str:
         """A command copied from a typeset page, with the characters the page set in place of
-        the author's (a dash for ``-``, curly quotes, a no-break space) typed back."""
-        text, changes = ascii_command(body)
+        the author's (a dash for ``-``, curly quotes, a no-break space) typed back. A
+        trailing ``# comment`` is the author's prose, kept as written and not said (hunt C:
+        ``# it fails \u2014 another VLAN`` was reported as a dash the command would refuse)."""
+        rest = body[len(strip_comment(body)) :]
+        comment = rest.lstrip()
+        text, changes = ascii_command(body[: len(body) - len(comment)])
         if changes:
             self.warnings.append(
                 f"line {number}: {', '.join(changes)}: typeset characters where a command"
-                f" has ASCII ones; read as {text!r}"
+                f" has ASCII ones; read as {text + comment!r}"
             )
         if left := sorted({c for c in text if c in _DASHES}):
             inside = re.search(rf"\S[{_DASHES}]|[{_DASHES}]\S", text) is not None
@@ -1020,7 +1046,7 @@ class Reader:
             self.warnings.append(
                 f"line {number}: {', '.join(f'{c!r} (U+{ord(c):04X})' for c in left)}: a {said}"
             )
-        return text
+        return text + comment
 
     def _prompted(self, lines: Sequence[tuple[int, str]]) -> bool:
         """Lines with prompts: then only they are commands, the rest is what they printed."""
@@ -1062,6 +1088,9 @@ class Reader:
     def _is_command(self, body: str, state: str, shell_lang: bool) -> bool:
         if not self.markdown or body.startswith("#"):
             return True
+        # judged as typed: a dash a page set (ip \u2013n, ip \u2014all) is an option's, and
+        # the line no command's output (hunt C); the command itself says what was typed back
+        body = ascii_command(body)[0]
         if state == "speaking" and _printed_by_iproute(body):
             return False  # ip -V: "ip utility, iproute2-6.1.0"; brctl show: "bridge name ..."
         if is_sentence(body):
