@@ -618,11 +618,9 @@ _ROUTE_VALUED = frozenset(
 
 def _dest(word: str) -> str:
     if word in ("default", "all", "any"):
-        return "default" if word == "default" else word
-    try:
-        ipaddress.ip_network(word, strict=False)
-    except ValueError:
-        raise NoMatch from None
+        return word
+    if names.route_network(word) is None:  # (10.6/16: iproute2 reads 10.6.0.0/16)
+        raise NoMatch
     return word
 
 
