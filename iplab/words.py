@@ -131,6 +131,30 @@ def simple_commands(command: str) -> list[list[str]] | None:
     return [words for words in out if words]
 
 
+#: GNU sleep's units (``sleep 1m``)
+_SLEEP_UNITS = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+def sleeps_for(command: str) -> float:
+    """How long the ``sleep`` commands of a line sleep, in seconds (GNU sleep adds its
+    arguments: ``sleep 1m 30`` is 90); 0 when none, or one that never ends (``sleep
+    infinity``) or that sleep would refuse."""
+    total = 0.0
+    for words in simple_commands(command) or []:
+        if words[:1] != ["sleep"]:
+            continue
+        for word in words[1:]:
+            number, unit = word.rstrip("smhd"), word[len(word.rstrip("smhd")) :]
+            try:
+                seconds = float(number) * _SLEEP_UNITS[unit]
+            except (ValueError, KeyError):
+                return 0.0
+            if not 0 <= seconds < float("inf"):
+                return 0.0
+            total += seconds
+    return total
+
+
 _NETNS_DIRS = frozenset({"/var/run/netns", "/var/run/netns/", "/run/netns", "/run/netns/"})
 
 

@@ -186,3 +186,17 @@ def test_verify_finds_a_blackhole_replaced_by_another_type(
     again = iplab("verify", str(lab), "--prefix", prefix, state=state_dir)
     assert f"found 198.51.100.0/24 dev {g0}" in again.stdout, again.stdout
     assert iplab("down", f"{prefix}B3-route-types", state=state_dir).returncode == 0
+
+
+def test_a_sleep_gets_the_time_it_asks_for() -> None:
+    """Hunt B (B5): ``sleep 40`` ("wait for OSPF to converge") always failed under ``iplab
+    run``: "command failed (timed out after 30 s): sleep 40"."""
+    from iplab.lab import limits_of
+
+    text = (FIXTURES / "B5-triangle-session.txt").read_text()
+    result = import_text(text, "session", "B5-triangle-session.txt")
+    plan = build(scenario.load_text(result.yaml, "b5.yaml"))
+    sleep = next(p.command for p in plan.setup if p.command.text == "sleep 40")
+    assert limits_of(sleep, 30).hard == 70
+    assert limits_of(plan.setup[0].command, 30).hard == 30  # (the others: the default)
+    assert limits_of(sleep, None).hard is None  # (--timeout 0: none)
