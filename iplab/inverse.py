@@ -16,6 +16,7 @@ from iplab.model import (
     DEFAULT_MTU,
     ROOT_NETNS_REF,
     auto_names,
+    deletes_route,
     effects_of,
     exact_flush,
     flushes_address,
@@ -391,7 +392,14 @@ def _six(family: int, words: str) -> tuple[str, ...]:
 
 def _inverse_route(before: State, op: RouteAdd | RouteDel, here: str) -> list[Undo]:
     """A route added is deleted, one deleted added; one ``replace``/``change`` took the
-    place of is added back (as the model knew it) once the new one is deleted."""
+    place of is added back (as the model knew it) once the new one is deleted, and so is
+    one a delete naming no way out took (``ip route del 10.6.0.0/16``)."""
+    space = before.ns(op.in_ns())
+    if isinstance(op, RouteDel) and op.via is None and op.dev is None and space is not None:
+        want = route_of(before, op)
+        for old in space.routes:
+            if deletes_route(want, old):
+                return [_added_back(old, here)]
     family = route_family(op)
     # ip route del default dev v0 would be IPv4's: an IPv6 route's undo says -6
     six = _six(family, f"{op.to}{op.via}")
@@ -405,7 +413,6 @@ def _inverse_route(before: State, op: RouteAdd | RouteDel, here: str) -> list[Un
             _ns_guard(here),
         )
     ]
-    space = before.ns(op.in_ns())
     if not isinstance(op, RouteAdd) or op.verb not in ("replace", "change") or space is None:
         return undos
     key = route_key(route_of(before, op))

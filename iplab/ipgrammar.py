@@ -686,8 +686,8 @@ def _ip_route(words: Words, ctx: Ctx, line: str) -> Op:
     if to is None:
         raise NoMatch
     typ = next((v for k, v in settings if k == "type"), None)
-    if via is None and dev is None and typ in (None, "unicast"):
-        raise NoMatch
+    if via is None and dev is None and typ in (None, "unicast") and verb != "delete":
+        raise NoMatch  # (ip route del 10.6.0.0/16 needs neither: hunt B)
     fields = {**ctx.fields(), "to": to, "via": via, "dev": dev, "settings": tuple(settings)}
     if verb == "delete":
         return RouteDel(**fields, text=line)

@@ -22,6 +22,7 @@ from iplab import routes, scenario
 from iplab.importer.convert import import_text
 from iplab.model import ModelError
 from iplab.plan import build, expected_state
+from iplab.render import renderer
 from iplab.state import Route
 from tests.kernel import iplab
 
@@ -200,3 +201,29 @@ def test_a_sleep_gets_the_time_it_asks_for() -> None:
     assert limits_of(sleep, 30).hard == 70
     assert limits_of(plan.setup[0].command, 30).hard == 30  # (the others: the default)
     assert limits_of(sleep, None).hard is None  # (--timeout 0: none)
+
+
+def test_a_route_delete_naming_no_way_out_is_typed() -> None:
+    """Hunt B: ``ip -n src route del default`` (B12), ``route del PREFIX`` with neither via
+    nor dev, and ``10.6/16`` (iproute2 reads 10.6.0.0/16) were kept as raw steps; a
+    ``line:`` step of one said "is not a command iplab can read"."""
+    from iplab.errors import ScenarioError
+    from iplab.steps import RouteAdd, RouteDel
+
+    plan = _plan(B12)
+    deleted = plan.setup[24]
+    assert isinstance(deleted.command.op, RouteDel) and deleted.command.text == (
+        "ip -n src route del default"
+    )
+    assert [renderer().text(u.undo.op) for u in deleted.undo] == [
+        "ip -n src route add 0.0.0.0/0 via 10.0.1.2"  # (what the model knew it took)
+    ]
+    assert expected_state(plan).namespaces["src"].routes == [Route("10.0.9.0/24", "10.0.1.2")]
+    short = _plan(B12_SETUP + "ip -n src route add 10.6/16 via 10.0.2.2\n"
+                  "ip -n src route del 10.6.0.0/16\n")  # fmt: skip
+    assert isinstance(short.setup[-2].command.op, RouteAdd)
+    assert isinstance(short.setup[-1].command.op, RouteDel)
+    page = (FIXTURES / "B3-route-types.md").read_text()
+    multipath = next(x for x in page.splitlines() if "nexthop" in x).split("# ", 1)[1]
+    with pytest.raises(ScenarioError, match="is a form of ip iplab's grammar does not type"):
+        scenario.load_text(f"name: mp\nsetup:\n  - line: {multipath}\n", "mp.yaml")

@@ -89,11 +89,11 @@ def test_routes_a_raw_step_changed_are_not_compared() -> None:
         ip -n x addr add 10.1.0.1/24 dev va
         ip -n x link set va up
         ip -n x route add 10.8.0.0/16 via 10.1.0.254
-        ip -n x route del 10.8.0.0/16
+        ip -n x route replace 10.8.0.0/16 nexthop via 10.1.0.254 nexthop via 10.1.0.253
         """)
     sc = scenario.load_text(import_text(script, "shell", "r.sh").yaml, "r.yaml")
     expected = expected_state(build(sc))
-    assert expected.namespaces["x"].routes  # the model could not follow the raw delete
+    assert expected.namespaces["x"].routes  # the model could not follow the raw replace
     assert routes.promised(expected) == []  # so verify leaves x's routes alone
 
 
