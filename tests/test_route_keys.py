@@ -227,3 +227,19 @@ def test_a_route_delete_naming_no_way_out_is_typed() -> None:
     multipath = next(x for x in page.splitlines() if "nexthop" in x).split("# ", 1)[1]
     with pytest.raises(ScenarioError, match="is a form of ip iplab's grammar does not type"):
         scenario.load_text(f"name: mp\nsetup:\n  - line: {multipath}\n", "mp.yaml")
+
+
+def test_a_ping_shown_answered_by_an_icmp_error_may_fail() -> None:
+    """Hunt B (B3, B14): a ping whose shown output is only an ICMP error line (``From
+    10.1.0.1 icmp_seq=1 Packet filtered``, ``Time to live exceeded``) was no step allowed to
+    fail: the run failed on it and rolled back."""
+    from iplab.importer.shown import _fails
+
+    page = (FIXTURES / "B3-route-types.md").read_text()
+    sc = scenario.load_text(import_text(page, "markdown", "B3-route-types.md").yaml, "b3.yaml")
+    pings = [s for s in sc.steps if "ping" in str(s.op)]
+    assert [p.may_fail for p in pings] == [True, True, True]
+    loop = (FIXTURES / "B14-routing-loop.md").read_text().splitlines()
+    assert _fails([loop[20]]) and loop[20].endswith("Time to live exceeded")
+    assert _fails(["From gw (10.1.0.1) icmp_seq=1 Destination Port Unreachable"])
+    assert not _fails(["64 bytes from 10.0.0.2: icmp_seq=1 ttl=64 time=0.040 ms"])
