@@ -243,3 +243,21 @@ def test_a_ping_shown_answered_by_an_icmp_error_may_fail() -> None:
     assert _fails([loop[20]]) and loop[20].endswith("Time to live exceeded")
     assert _fails(["From gw (10.1.0.1) icmp_seq=1 Destination Port Unreachable"])
     assert not _fails(["64 bytes from 10.0.0.2: icmp_seq=1 ttl=64 time=0.040 ms"])
+
+
+def test_a_routing_daemon_s_package_is_named_and_its_looks_undo_nothing() -> None:
+    """Hunt B (B4, B8): preflight named ``/usr/lib/frr/zebra``, ``/usr/lib/frr/ospfd`` and
+    ``birdc`` without their package; ``vtysh -c 'show ...'``, ``birdc show ...`` and ``mtr``
+    were listed as steps iplab cannot undo (they change nothing)."""
+    from iplab.programs import package_of, programs
+
+    frr = import_text((FIXTURES / "B4-frr-ospf-triangle.md").read_text(), "markdown", "B4.md")
+    bird = import_text((FIXTURES / "B8-bird-ospf-lab.sh").read_text(), "shell", "B8.sh")
+    for result in (frr, bird):
+        listed = result.summary().split("cannot undo", 1)[1].split("model:", 1)[0]
+        assert not any(p in listed for p in ("vtysh", "birdc", "mtr")), listed
+    started = {p for s in scenario.load_text(frr.yaml, "b4.yaml").steps
+               for p in programs(str(getattr(s.op, "command", "")))}  # fmt: skip
+    assert {"/usr/lib/frr/zebra", "/usr/lib/frr/ospfd"} <= started
+    assert {package_of(p) for p in ("/usr/lib/frr/zebra", "/usr/lib/frr/ospfd")} == {"frr"}
+    assert package_of("birdc") == "bird2"
