@@ -238,25 +238,27 @@ def line_op(f: Fields) -> Op:
         f.fail("line", "must be a single line", "write one step per command")
     op = ipgrammar.read(text)
     if op is None:
-        f.fail(
-            "line",
-            f"{text!r} is not a command iplab can read (ip, bridge, brctl; no shell syntax, "
-            "no spaces around it)",
-            "keep it as 'action: raw' with 'command:'",
+        program = next((w for w in text.split() if w != "sudo"), "")
+        what = (  # (hunt B: an ip command it does not type read as no command at all)
+            f"{text!r} is a form of {program} iplab's grammar does not type"
+            if program in ("ip", "bridge", "brctl") and not needs_shell(text)
+            else f"{text!r} is not a command iplab can read (ip, bridge, brctl; no shell "
+            "syntax, no spaces around it)"
         )
+        f.fail("line", what, "keep it as 'action: raw' with 'command:'")
     action = f.text("action")
     if action is not None and action != op.action:
         f.fail("action", f"the line is a {op.action!r} command, not {action!r}")
     return op
 
 
-def _route_fields(f: Fields) -> dict[str, Any]:
+def _route_fields(f: Fields, delete: bool = False) -> dict[str, Any]:
     to = f.text("to") or "default"
     if problem := names.route_dest_problem(to):
         f.fail("to", problem)
     via = f.ip("via")
     dev = f.link("dev")
-    if via is None and dev is None:
+    if via is None and dev is None and not delete:  # (route del 10.6.0.0/16: hunt B)
         raise ScenarioError("a route needs 'via' (a gateway) or 'dev' (a link)", f.loc)
     return {**_ctx(f), "to": to, "via": via, "dev": dev, "word": _word(f, ("route", "r"))}
 
@@ -313,7 +315,7 @@ BUILDERS: dict[str, Callable[[Fields], Op]] = {
         dev_kw=f.flag("dev_kw"),
     ),
     "route add": lambda f: RouteAdd(**_route_fields(f)),
-    "route del": lambda f: RouteDel(**_route_fields(f), verb=_verb(f)),
+    "route del": lambda f: RouteDel(**_route_fields(f, delete=True), verb=_verb(f)),
     "route show": lambda f: RouteShow(
         **_ctx(f), word=_word(f, ("route", "r")), show_kw=f.flag("show_kw")
     ),

@@ -16,14 +16,15 @@ from iplab.model import (
     DEFAULT_MTU,
     ROOT_NETNS_REF,
     auto_names,
+    deletes_route,
     effects_of,
     exact_flush,
     flushes_address,
     flushes_route,
     op_ns,
     route_family,
-    route_metric,
-    route_table,
+    route_key,
+    route_of,
     same_address,
 )
 from iplab.names import ROOT, ns_label
@@ -222,9 +223,10 @@ def _inverse_route_flush(before: State, op: RouteFlush, here: str) -> list[Undo]
 
 
 def _added_back(old: Route, here: str) -> Undo:
-    """A route the model knew, added back as it was (its table and metric; ``-6`` when its
-    words say no IPv6)."""
-    settings = tuple((k, v) for k, v in (("table", old.table), ("metric", old.metric)) if v)
+    """A route the model knew, added back as it was (its type, table, metric and tos; ``-6``
+    when its words say no IPv6)."""
+    fields = (("type", old.kind), ("table", old.table), ("metric", old.metric), ("tos", old.tos))
+    settings = tuple((k, v) for k, v in fields if v)
     six = _six(old.family, f"{old.to}{old.via}")
     again = RouteAdd(
         **_in(here), options=six, to=old.to, via=old.via, dev=old.dev, settings=settings
@@ -390,11 +392,20 @@ def _six(family: int, words: str) -> tuple[str, ...]:
 
 def _inverse_route(before: State, op: RouteAdd | RouteDel, here: str) -> list[Undo]:
     """A route added is deleted, one deleted added; one ``replace``/``change`` took the
-    place of is added back (as the model knew it) once the new one is deleted."""
+    place of is added back (as the model knew it) once the new one is deleted, and so is
+    one a delete naming no way out took (``ip route del 10.6.0.0/16``)."""
+    space = before.ns(op.in_ns())
+    if isinstance(op, RouteDel) and op.via is None and op.dev is None and space is not None:
+        want = route_of(before, op)
+        for old in space.routes:
+            if deletes_route(want, old):
+                return [_added_back(old, here)]
     family = route_family(op)
     # ip route del default dev v0 would be IPv4's: an IPv6 route's undo says -6
     six = _six(family, f"{op.to}{op.via}")
-    kept = tuple((k, v) for k, v in op.settings if k in ("table", "metric", "type"))
+    kept = tuple(
+        (k, v) for k, v in op.settings if k in ("table", "metric", "type", "tos", "dsfield")
+    )
     back = RouteDel if isinstance(op, RouteAdd) else RouteAdd
     undos = [
         Undo(
@@ -402,12 +413,11 @@ def _inverse_route(before: State, op: RouteAdd | RouteDel, here: str) -> list[Un
             _ns_guard(here),
         )
     ]
-    space = before.ns(op.in_ns())
     if not isinstance(op, RouteAdd) or op.verb not in ("replace", "change") or space is None:
         return undos
-    table, metric = route_table(op.setting("table")), route_metric(op, family)
+    key = route_key(route_of(before, op))
     for old in space.routes:
-        if (old.to, old.table, old.metric, old.family) == (op.to, table, metric, family):
+        if route_key(old) == key:
             undos.append(_added_back(old, here))
             break
     return undos

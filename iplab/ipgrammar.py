@@ -618,11 +618,9 @@ _ROUTE_VALUED = frozenset(
 
 def _dest(word: str) -> str:
     if word in ("default", "all", "any"):
-        return "default" if word == "default" else word
-    try:
-        ipaddress.ip_network(word, strict=False)
-    except ValueError:
-        raise NoMatch from None
+        return word
+    if names.route_network(word) is None:  # (10.6/16: iproute2 reads 10.6.0.0/16)
+        raise NoMatch
     return word
 
 
@@ -688,8 +686,8 @@ def _ip_route(words: Words, ctx: Ctx, line: str) -> Op:
     if to is None:
         raise NoMatch
     typ = next((v for k, v in settings if k == "type"), None)
-    if via is None and dev is None and typ in (None, "unicast"):
-        raise NoMatch
+    if via is None and dev is None and typ in (None, "unicast") and verb != "delete":
+        raise NoMatch  # (ip route del 10.6.0.0/16 needs neither: hunt B)
     fields = {**ctx.fields(), "to": to, "via": via, "dev": dev, "settings": tuple(settings)}
     if verb == "delete":
         return RouteDel(**fields, text=line)

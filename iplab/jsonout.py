@@ -36,8 +36,13 @@ def labs(infos: Iterable[LabInfo]) -> list[dict[str, Any]]:
     ]
 
 
-def difference(d: Difference) -> dict[str, str]:
-    return {"object": d.obj, "field": d.field, "expected": d.expected, "found": d.found}
+def difference(d: Difference) -> dict[str, str | None]:
+    """One difference; ``namespace`` (null: the root) where it is about one (hunt B: two
+    namespaces' routes to one prefix read alike)."""
+    out: dict[str, str | None] = {"object": d.obj, "field": d.field}
+    if d.namespace is not None:
+        out["namespace"] = d.namespace or None
+    return {**out, "expected": d.expected, "found": d.found}
 
 
 def verify(

@@ -74,7 +74,7 @@ from iplab.runner import (
 from iplab.state import State
 from iplab.steps import NetnsDel, NetnsDelAll, NetnsExec, NothingLeft, Probe, Raw
 from iplab.sysctl import sysctl_path, sysctl_undo
-from iplab.words import JOINS, background_job, shell_tokens, strip_sudo
+from iplab.words import JOINS, background_job, shell_tokens, sleeps_for, strip_sudo
 
 if TYPE_CHECKING:  # planning is not needed to take a lab down: keep `iplab down` quick
     from iplab.plan import Plan, PlannedCommand
@@ -119,9 +119,12 @@ class StepFailed(IplabError):
 
 def limits_of(command: Command, default: float | None) -> Limits:
     """A command's time limits: its step's own, else ``default`` (an ``ip -batch`` fed on
-    stdin, as ``ip -all netns delete`` runs, gets half a second more a line)."""
+    stdin, as ``ip -all netns delete`` runs, gets half a second more a line; a ``sleep N``
+    N seconds more)."""
     if command.stdin is not None:
         default = batch_limit(default, command.stdin.count("\n"))
+    if default and (slept := sleeps_for(command.body)):
+        default += slept  # (hunt B: sleep 40, "wait for OSPF to converge", killed at 30 s)
     step = command.step
     if step is None:
         return Limits(default)

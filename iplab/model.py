@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from iplab import ipgrammar
 from iplab.errors import Location, ScenarioError
-from iplab.names import ROOT, ns_label
+from iplab.names import ROOT, ns_label, route_prefix
 from iplab.steps import (
     AddrAdd,
     AddrDel,
@@ -300,6 +300,48 @@ def route_metric(op: RouteAdd | RouteDel, family: int) -> str | None:
     return None if metric == ("0" if family == 4 else "1024") else metric
 
 
+def route_of(state: State, op: RouteAdd | RouteDel) -> Route:
+    """The route ``op`` names, as the model keeps it: its type None for unicast, its tos
+    None for 0."""
+    family = route_family(op)
+    table, metric = route_table(op.setting("table")), route_metric(op, family)
+    kind = op.setting("type")
+    tos = _tos(op.setting("tos") or op.setting("dsfield"))
+    return state.new_route(
+        op.to, op.via, op.dev, table, metric, family,
+        kind=None if kind == "unicast" else kind, tos=tos,
+    )  # fmt: skip
+
+
+def _tos(text: str | None) -> str | None:
+    """A route's tos as ``ip route`` prints it (``0x10``; iproute2 reads it in hex), None
+    for 0, a name (``lowdelay``) as written."""
+    try:
+        value = int(text or "0", 16)
+    except ValueError:
+        return text
+    return f"0x{value:02x}" if value else None
+
+
+def route_key(route: Route) -> tuple[str, str | None, str | None, int, str | None]:
+    """What the kernel tells a table's routes apart by: the destination as it keys it
+    (``default`` is 0.0.0.0/0, ``10.0.9.7`` is 10.0.9.7/32), table, metric, family and
+    tos. Not the type: ``ip route add blackhole X`` beside ``X via G`` says File exists."""
+    prefix = route_prefix(route.to, route.family)
+    return (prefix, route.table, route.metric, route.family, route.tos)
+
+
+def deletes_route(want: Route, route: Route) -> bool:
+    """``ip route del`` naming ``want`` takes ``route``: metric and type only where it
+    names them, tos always (none is tos 0: hunt B, the kernel says No such process)."""
+    mine, its = route_key(want), route_key(route)
+    return (
+        (mine[0], mine[1], mine[3], mine[4]) == (its[0], its[1], its[3], its[4])
+        and want.metric in (None, route.metric)
+        and want.kind in (None, route.kind)
+    )
+
+
 def _link_local(address: str) -> bool:
     try:
         return ipaddress.ip_address(address).is_link_local
@@ -432,13 +474,8 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
         _route_add(a, op)
     elif isinstance(op, RouteDel):
         space = a.space(op.ns)
-        family = route_family(op)
-        table, metric = route_table(op.setting("table")), route_metric(op, family)
-        match = [
-            r for r in space.routes
-            if r.to == op.to and r.table == table and metric in (None, r.metric)
-            and r.family == family
-        ]  # fmt: skip
+        want = route_of(state, op)
+        match = [r for r in space.routes if deletes_route(want, r)]
         if not match:
             a.object(f"no route to {op.to} in {ns_label(op.ns)} at this step", state.certain(space))
         else:
@@ -577,13 +614,8 @@ def _route_add(a: _Apply, op: RouteAdd) -> None:
             f"gateway {op.via} is not in the subnet of any up link in {ns_label(op.ns)}", known,
             "add an address in its subnet and bring the link up first",
         )  # fmt: skip
-    table = route_table(op.setting("table"))
-    family = route_family(op)
-    route = state.new_route(op.to, op.via, op.dev, table, route_metric(op, family), family)
-    same = [
-        r for r in space.routes
-        if (r.to, r.table, r.metric, r.family) == (op.to, route.table, route.metric, family)
-    ]  # fmt: skip
+    route = route_of(state, op)
+    same = [r for r in space.routes if route_key(r) == route_key(route)]
     if op.verb != "add" and op.ns is None and not same:
         # the host's own table: ip route replace default via ... takes the host's place
         a.object(

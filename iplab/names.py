@@ -104,13 +104,36 @@ def ip_problem(text: str) -> str | None:
 
 def route_dest_problem(text: str) -> str | None:
     """Why ``text`` is not a route destination (``default`` or a network), or None."""
-    if text == "default":
-        return None
-    try:
-        ipaddress.ip_network(text, strict=False)
-    except ValueError:
+    if route_network(text) is None:
         return f"route destination {text!r} is neither 'default' nor a network like 10.0.0.0/24"
     return None
+
+
+def route_network(
+    text: str, family: int = 4
+) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """The network a route's destination names, as iproute2 and the kernel read it (None:
+    none): ``default`` is 0.0.0.0/0 (``::/0`` for ``family`` 6), a bare address is a /32
+    (/128), an IPv4 address written short is filled with zeros (``10.6/16`` is 10.6.0.0/16,
+    iproute2's get_addr_ipv4), host bits are cleared (the kernel's way for IPv6). Hunt B:
+    ``10.0.9.7`` and ``10.0.9.7/32``, ``default`` and ``0.0.0.0/0`` were two routes."""
+    if text == "default":
+        return ipaddress.ip_network("::/0" if family == 6 else "0.0.0.0/0")
+    address, slash, length = text.partition("/")
+    parts = address.split(".")
+    if len(parts) < 4 and all(p.isdigit() for p in parts):
+        address = ".".join(parts + ["0"] * (4 - len(parts)))
+    try:
+        return ipaddress.ip_network(address + slash + length, strict=False)
+    except ValueError:
+        return None
+
+
+def route_prefix(text: str, family: int = 4) -> str:
+    """``text`` as the kernel keys the route (:func:`route_network`); as written if no
+    network (``all``)."""
+    network = route_network(text, family)
+    return text if network is None else str(network)
 
 
 _SHELL_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -98,7 +98,8 @@ PACKAGES = {
     "conntrack": "conntrack", "ovs-vsctl": "openvswitch-switch", "ovs-ofctl": "openvswitch-switch",
     "dig": "dnsutils", "traceroute": "traceroute", "mtr": "mtr-tiny", "tshark": "tshark",
     "dnsmasq": "dnsmasq", "dhclient": "isc-dhcp-client", "ipvsadm": "ipvsadm",
-    "python3": "python3", "wg": "wireguard-tools", "bird": "bird2", "vtysh": "frr",
+    "python3": "python3", "wg": "wireguard-tools", "bird": "bird2", "birdc": "bird2",
+    "vtysh": "frr",
     "lsof": "lsof", "nmap": "nmap", "hping3": "hping3", "netstat": "net-tools",
     "ifconfig": "net-tools", "route": "net-tools", "arp": "net-tools",
 }  # fmt: skip
@@ -135,10 +136,22 @@ def _tolerated(command: Command) -> bool:
     return command.step is not None and command.step.may_fail
 
 
+#: the directories of a package's programs started by path (``/usr/lib/frr/zebra``)
+_PACKAGE_DIRS = {"/usr/lib/frr/": "frr", "/usr/lib/bird/": "bird2"}
+
+
+def package_of(program: str) -> str | None:
+    """The package ``program`` comes from (hunt B: ``/usr/lib/frr/zebra`` and ``birdc``
+    were named without theirs); None: not known."""
+    return PACKAGES.get(program) or next(
+        (pkg for where, pkg in _PACKAGE_DIRS.items() if program.startswith(where)), None
+    )
+
+
 def said(lacking: dict[str, Command]) -> str:
     """``tcpdump (package tcpdump), which `...` runs``, for each."""
     return ", ".join(
-        f"{p}{' (package ' + PACKAGES[p] + ')' if p in PACKAGES else ''}, which `{c.text}`"
+        f"{p}{' (package ' + pkg + ')' if (pkg := package_of(p)) else ''}, which `{c.text}`"
         f" runs{_where(c) if len(lacking) > 1 else ''}"
         for p, c in lacking.items()
     )

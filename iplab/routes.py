@@ -25,7 +25,7 @@ from typing import Any
 from iplab.errors import ParseError
 from iplab.iproute import Shell, outputs, read_script
 from iplab.model import on_link_subnet, route_table
-from iplab.names import ROOT
+from iplab.names import ROOT, ns_short, route_network
 from iplab.state import Namespace, Route, State
 from iplab.verify import Difference, DifferenceKind
 
@@ -36,7 +36,7 @@ for ns in "$@"; do
   run v6 "$ns" ip $n -6 -j route show table all
 done
 """
-#: route types that are no route a step adds (the kernel's own, in the local table)
+#: route types the kernel adds routes of by itself (in the local table)
 _KERNELS = frozenset({"local", "broadcast", "multicast", "anycast", "nat"})
 
 
@@ -81,10 +81,11 @@ def parse_routes(text: str) -> dict[str, list[Route]]:
 
 
 def _route(entry: dict[str, Any], family: int) -> Route | None:
-    if not isinstance(entry, dict) or entry.get("type") in _KERNELS or "dst" not in entry:
+    if not isinstance(entry, dict) or _kernels(entry) or "dst" not in entry:
         return None
     table = entry.get("table")
     metric = entry.get("metric")
+    kind = entry.get("type")
     return Route(
         to=str(entry["dst"]),
         via=str(entry["gateway"]) if "gateway" in entry else None,
@@ -92,16 +93,18 @@ def _route(entry: dict[str, Any], family: int) -> Route | None:
         table=route_table(None if table is None else str(table)),
         metric=None if metric is None else str(metric),
         family=family,
+        kind=None if kind in (None, "unicast") else str(kind),
     )
 
 
+def _kernels(entry: dict[str, Any]) -> bool:
+    """A route the kernel adds by itself (an address's local and broadcast routes, IPv6's
+    multicast): not one a scenario's ``ip route add local ...`` adds (hunt B)."""
+    return entry.get("type") in _KERNELS and entry.get("protocol") == "kernel"
+
+
 def _network(to: str, family: int) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
-    if to == "default":
-        return ipaddress.ip_network("0.0.0.0/0" if family == 4 else "::/0")
-    try:
-        return ipaddress.ip_network(to, strict=False)
-    except ValueError:
-        return None
+    return route_network(to, family)  # (10.6/16 is 10.6.0.0/16, as iproute2 reads it)
 
 
 def _address(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -121,6 +124,7 @@ def same(want: Route, got: Route) -> bool:
         and _address(want.via) == _address(got.via)
         and want.dev in (None, got.dev)
         and (want.metric is None or want.metric == got.metric)
+        and want.kind == got.kind  # (hunt B: an unreachable route for a blackhole was OK)
     )
 
 
@@ -150,10 +154,19 @@ def differences(
             if any(same(want, got) for got in routes[ns]) or not _way_out(seen, want):
                 continue
             out.append(
-                Difference(f"route {want.to}", "exists", str(want), "none",
-                           kind=DifferenceKind.MISSING_ROUTE, namespace=ns)
+                Difference(f"route {want.to}@{ns_short(ns)}", "exists", str(want),
+                           _instead(want, routes[ns]), kind=DifferenceKind.MISSING_ROUTE,
+                           namespace=ns)
             )  # fmt: skip
     return out
+
+
+def _instead(want: Route, got: Sequence[Route]) -> str:
+    """What the kernel holds in the place of ``want`` (its prefix, table and family): hunt
+    B, a blackhole replaced by an unreachable route; "none" when nothing."""
+    where = (_network(want.to, want.family), want.table, want.family)
+    held = [str(r) for r in got if (_network(r.to, r.family), r.table, r.family) == where]
+    return "; ".join(held) or "none"
 
 
 __all__ = ["differences", "parse_routes", "promised", "read_routes", "same"]

@@ -107,9 +107,16 @@ class Route:
     metric: str | None = None
     #: 4 or 6: ``default`` of IPv4 and of IPv6 are two routes
     family: int = 4
+    #: iproute2's route type (``blackhole``, ``unreachable``, ``prohibit``, ``local``...);
+    #: None: unicast
+    kind: str | None = None
+    #: ``tos``/``dsfield`` as written (None: 0): two routes may differ only in it
+    tos: str | None = None
 
     def __str__(self) -> str:
-        text = self.to
+        text = f"{self.kind} {self.to}" if self.kind else self.to
+        if self.tos:
+            text += f" tos {self.tos}"
         if self.via:
             text += f" via {self.via}"
         if self.dev:
@@ -191,9 +198,9 @@ class State:
     @staticmethod
     def new_route(  # noqa: PLR0917 - a route's fields, in Route's order
         to: str, via: str | None, dev: str | None, table: str | None, metric: str | None,
-        family: int = 4,
+        family: int = 4, *, kind: str | None = None, tos: str | None = None,
     ) -> Route:  # fmt: skip
-        return Route(to, via, dev, table, metric, family)
+        return Route(to, via, dev, table, metric, family, kind, tos)
 
     def to_json(self) -> dict[str, Any]:
         return {

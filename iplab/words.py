@@ -131,6 +131,30 @@ def simple_commands(command: str) -> list[list[str]] | None:
     return [words for words in out if words]
 
 
+#: GNU sleep's units (``sleep 1m``)
+_SLEEP_UNITS = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+def sleeps_for(command: str) -> float:
+    """How long the ``sleep`` commands of a line sleep, in seconds (GNU sleep adds its
+    arguments: ``sleep 1m 30`` is 90); 0 when none, or one that never ends (``sleep
+    infinity``) or that sleep would refuse."""
+    total = 0.0
+    for words in simple_commands(command) or []:
+        if words[:1] != ["sleep"]:
+            continue
+        for word in words[1:]:
+            number, unit = word.rstrip("smhd"), word[len(word.rstrip("smhd")) :]
+            try:
+                seconds = float(number) * _SLEEP_UNITS[unit]
+            except (ValueError, KeyError):
+                return 0.0
+            if not 0 <= seconds < float("inf"):
+                return 0.0
+            total += seconds
+    return total
+
+
 _NETNS_DIRS = frozenset({"/var/run/netns", "/var/run/netns/", "/run/netns", "/run/netns/"})
 
 
@@ -222,7 +246,7 @@ _READERS = frozenset(
         *("cat", "ls", "readlink", "echo", "printf", "grep", "head", "tail", "wc", "true"),
         *("egrep", "fgrep", "sort", "uniq", "cut", "tr", "column", "jq", "less", "more"),
         *("sleep", "wait", "uname", "whoami", "id", "pgrep", "pidof", "seq", "basename"),
-        *("dirname", "stat", "which"),
+        *("dirname", "stat", "which", "mtr"),
     }
 )
 #: ethtool's options that only show (its others change a device: -K, -s, -G, -A, -p...)
@@ -397,6 +421,24 @@ _HOST_TOOLS: dict[str, tuple[frozenset[str], int, frozenset[str | None]]] = {
 }  # fmt: skip
 
 
+def _router_shows(program: str, args: list[str]) -> bool:
+    """``vtysh [-N NS] -c 'show ...'`` (each -c a show), ``birdc [-s SOCK] show ...``: a
+    routing daemon's client that only shows (hunt B: said as steps iplab cannot undo)."""
+    valued = ("-N", "--pathspace", "--vty_socket") if program == "vtysh" else ("-s",)
+    said: list[str] = []
+    words = iter(args)
+    for word in words:
+        if word in ("-c", "--command") and program == "vtysh":
+            said.append(next(words, ""))
+        elif word in valued:
+            next(words, None)
+        elif word.startswith("-") or program == "vtysh":
+            return False  # (vtysh -b, -f FILE, -w: they change or write)
+        else:
+            said.append(" ".join([word, *words]))
+    return bool(said) and all(c.split()[:1] in (["show"], ["sh"]) for c in said)
+
+
 def _host_tool_shows(program: str, args: list[str]) -> bool:
     """``nmcli -f NAME,DEVICE con show --active``, ``networkctl status lab0``,
     ``ovs-vsctl show``: a host tool's word that only shows (see :data:`_HOST_TOOLS`)."""
@@ -509,6 +551,8 @@ def _reads_words(argv: list[str]) -> bool:
         return said.shows
     if program in _HOST_TOOLS:  # nmcli con show, networkctl status, ovs-vsctl show...
         return _host_tool_shows(program, args)
+    if program in ("vtysh", "birdc"):  # vtysh -c 'show ip route', birdc show ospf
+        return _router_shows(program, args)
     if program in _SHOWN_BY:  # brctl show, nft [-a] list ...; the rest (nft -f FILE) change
         verbs = [a for a in args if not a.startswith("-")]
         return verbs[:1] != [] and verbs[0] in _SHOWN_BY[program] and "-f" not in args

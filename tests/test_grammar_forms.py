@@ -44,6 +44,8 @@ TYPED = [
     "ip route add default via 10.0.0.254 dev veth0",
     "ip route add 10.3.0.0/24 dev veth0 metric 100",
     "ip route add 10.4.0.0/24 dev veth0 table 100",
+    "ip route del 10.2.0.0/16",  # (hunt B: was raw; the kernel deletes it by prefix)
+    "ip route add 10.6/16 via 10.0.0.254",  # (hunt B: iproute2 reads 10.6.0.0/16)
     "ip netns add red",
     "ip netns del red",
     "ip netns delete red",
@@ -56,7 +58,6 @@ TYPED = [
 
 RAW = [
     "ip -Version",
-    "ip route del 10.2.0.0/16",
     "ip -batch cmds.txt",
     "ip -all netns exec ip link",
     "ip -help",
@@ -67,6 +68,7 @@ RAW = [
     "ip link set veth0 veth1",
     "ip link add veth0 peer name veth1",
     "ip link add veth0 type veth peer name veth1 type veth",
+    "ip route add 10.9.0.0/16 nexthop via 10.0.0.254 nexthop via 10.0.0.253",
 ]
 
 

@@ -33,7 +33,7 @@ def test_the_reader_keeps_the_routes_a_step_adds() -> None:
         "default via 10.1.0.254 dev va",
         "10.1.0.0/24 dev va",  # the subnet's (the kernel's own: not compared, not promised)
         "10.5.0.5 via 10.1.0.253 dev va metric 7",
-        "10.7.0.0/16",  # the blackhole; the local table's are left out
+        "blackhole 10.7.0.0/16",  # (its type: hunt B); the local table's are left out
     }
     six = {str(r) for r in read["qzf"] if r.family == 6}
     assert "default via 2001:db8::ff dev va metric 1024" in six
@@ -53,7 +53,8 @@ def test_the_reader_keeps_the_routes_a_step_adds() -> None:
         (Route("default", "2001:db8::ff", family=6), True),
         (Route("default", "10.1.0.254", family=6), False),
         (Route("2001:db8:7::/64", "fe80::1", "va", family=6), True),
-        (Route("10.7.0.0/16"), True),
+        (Route("10.7.0.0/16", kind="blackhole"), True),
+        (Route("10.7.0.0/16"), False),  # hunt B: a unicast route is no blackhole
     ],
 )
 def test_a_promised_route_against_the_kernel_s(want: Route, holds: bool) -> None:
@@ -71,7 +72,7 @@ def test_a_missing_route_is_a_difference_only_where_its_way_out_is_there() -> No
     want = Route("10.8.0.0/16", "10.1.0.254")
     found = routes.differences(_state(want), _state(), {"x": []})
     assert [str(d) for d in found] == [
-        "route 10.8.0.0/16.exists: expected 10.8.0.0/16 via 10.1.0.254, found none"
+        "route 10.8.0.0/16@x.exists: expected 10.8.0.0/16 via 10.1.0.254, found none"
     ]
     assert found[0].namespace == "x"
     # the link down in the kernel: verify says so of the link, the route goes with it
@@ -88,11 +89,11 @@ def test_routes_a_raw_step_changed_are_not_compared() -> None:
         ip -n x addr add 10.1.0.1/24 dev va
         ip -n x link set va up
         ip -n x route add 10.8.0.0/16 via 10.1.0.254
-        ip -n x route del 10.8.0.0/16
+        ip -n x route replace 10.8.0.0/16 nexthop via 10.1.0.254 nexthop via 10.1.0.253
         """)
     sc = scenario.load_text(import_text(script, "shell", "r.sh").yaml, "r.yaml")
     expected = expected_state(build(sc))
-    assert expected.namespaces["x"].routes  # the model could not follow the raw delete
+    assert expected.namespaces["x"].routes  # the model could not follow the raw replace
     assert routes.promised(expected) == []  # so verify leaves x's routes alone
 
 

@@ -61,10 +61,13 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
 
 
 #: what ping prints when nothing came back (``100% packet loss``, ``connect: Network is
-#: unreachable``, ``Destination Host Unreachable``, ``0 received``)
+#: unreachable``, ``Destination Host Unreachable``, ``0 received``), or an ICMP error came
+#: back instead (``From 10.1.0.1 icmp_seq=1 Packet filtered``, ``Time to live exceeded``:
+#: hunt B, a page showing only that line)
 _NO_REPLY = re.compile(
     r"\b100(?:\.0+)?% packet loss|\bunreachable\b|\b0 (?:packets )?received\b"
-    r"|\bno route to host\b|\bprohibited\b|^connect: ",
+    r"|\bno route to host\b|\bprohibited\b|^connect: "
+    r"|^From \S+(?: \([^)\s]*\))? icmp_seq=\d+ ",
     re.I | re.M,
 )
 #: what a command prints when it failed (iproute2's and ping's own words)
