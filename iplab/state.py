@@ -77,6 +77,9 @@ class Link:
     mac: str | None = None
     #: the kind of its root qdisc (``noqueue``, ``netem``, ``tbf``...)
     qdisc: str | None = None
+    #: its IPv6 addresses not usable yet, and why: ``tentative`` (Duplicate Address
+    #: Detection runs) or ``dadfailed`` (another host holds it), by address
+    dad: dict[str, str] = field(default_factory=dict)
     # -- only in the model (not in JSON) --
     #: the model cannot place it: a step used it, nothing the model knows made it
     unknown: bool = False
@@ -90,11 +93,14 @@ class Link:
             if value is not None:
                 out[key] = value
         out["addresses"] = list(self.addresses)
+        if self.dad:
+            out["dad"] = dict(self.dad)
         return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Link:
-        return cls(**{**data, "addresses": list(data.get("addresses", []))})
+        addresses, dad = list(data.get("addresses", [])), dict(data.get("dad", {}))
+        return cls(**{**data, "addresses": addresses, "dad": dad})
 
 
 @dataclass(frozen=True)

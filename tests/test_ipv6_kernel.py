@@ -1,0 +1,63 @@
+"""IPv6 labs run as their pages show them (hunt A): run against the real kernel."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import iplab as api
+from iplab import lab
+from tests.conftest import REPO
+from tests.kernel import iplab
+
+pytestmark = pytest.mark.kernel
+
+IPV6 = REPO / "tests" / "fixtures" / "ipv6"
+
+
+def _imported(tmp_path: Path, state_dir: Path, name: str) -> Path:
+    """A page of tests/fixtures/ipv6 imported as a user does, into a scenario file."""
+    scenario = tmp_path / "lab.yaml"
+    made = iplab("import", str(IPV6 / name), "-o", str(scenario), state=state_dir)
+    assert scenario.exists(), made.stderr
+    return scenario
+
+
+def _waits(state_dir: Path) -> list[str]:
+    lines = (state_dir / "audit.jsonl").read_text().splitlines()
+    return [json.loads(line)["text"] for line in lines if '"kind":"wait"' in line]
+
+
+def test_an_ipv6_probe_waits_for_duplicate_address_detection(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    """Hunt A: the page's pings answer, but ``iplab run`` pinged within a second of the
+    addresses, while DAD still held them tentative: both probes FAILed with ``ping6:
+    connect: Cannot assign requested address``. A probe now waits (bounded, one audited
+    wait record) until its namespace and its target's hold no tentative address."""
+    scenario = _imported(tmp_path, state_dir, "07-ula-lab.md")
+    run = iplab("run", str(scenario), "--prefix", prefix, state=state_dir)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Cannot assign requested address" not in run.stdout
+    assert run.stdout.count("    PASS ") == 2
+    waits = [w for w in _waits(state_dir) if "duplicate address detection" in w]
+    assert len(waits) == 2 and all(w.endswith("all addresses usable") for w in waits)
+    assert f"{prefix}n1, {prefix}n2" in waits[0]
+
+
+def test_a_probe_dad_still_holds_back_says_so(
+    prefix: str, state_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hunt A: when a probe still fails with "Cannot assign requested address" (here: no
+    wait at all), the FAIL line is followed by what DAD holds back, and the way out."""
+    scenario = _imported(tmp_path, state_dir, "07-ula-lab.md")
+    monkeypatch.setattr(lab, "DAD_WAIT", 0.0)
+    with pytest.raises(api.LabError) as failed:
+        api.up(scenario, state_dir=state_dir, prefix=prefix)
+    said = str(failed.value)
+    assert "Cannot assign requested address" in said
+    held = f"hint: duplicate address detection holds back fd12:3456:789a:1::1/64 on {prefix}veth1"
+    assert held in said, said
+    assert "(tentative)" in said and "'nodad'" in said
