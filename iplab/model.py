@@ -530,7 +530,23 @@ def _addr_add(a: _Apply, op: AddrAdd) -> None:
         if op.verb == "add":  # (replace, change: the address there is updated in place)
             a.object(f"{op.dev} already has address {op.address}", a.state.certain(link))
         return
+    if op.verb == "add" and (held := _ipv6_held(link.addresses, op.address)) is not None:
+        a.object(
+            f"{op.dev} already has {held}: the kernel refuses {op.address}"
+            " (\"ipv6: address already assigned\")", a.state.certain(link),
+            "a link holds an IPv6 address once, whatever its prefix length (IPv4 takes"
+            " 10.1.1.1/24 and 10.1.1.1/16 together; IPv6 does not)",
+        )  # fmt: skip
+        return
     link.addresses.append(op.address)
+
+
+def _ipv6_held(addresses: list[str], address: str) -> str | None:
+    """The entry of ``addresses`` that is IPv6 ``address`` with another prefix length."""
+    wanted = ipaddress.ip_interface(address)
+    if wanted.version != 6:
+        return None
+    return next((e for e in addresses if ipaddress.ip_interface(e).ip == wanted.ip), None)
 
 
 def flushes_address(op: AddrFlush, address: str) -> bool:

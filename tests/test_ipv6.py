@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from iplab.importer.convert import ImportResult, detect_kind, import_text
+from iplab.names import ROOT
+from iplab.state import after
+from iplab.steps import AddrAdd, LinkAdd
 from tests.conftest import REPO
 
 IPV6 = REPO / "tests" / "fixtures" / "ipv6"
@@ -26,3 +29,25 @@ def test_a_wait_loop_is_not_told_to_be_unrolled() -> None:
     assert "unroll" not in warnings[0]
     assert "a wait loop (while ...; do sleep ...)" in warnings[0]
     assert "duplicate address detection" in warnings[0]
+
+
+def test_an_ipv6_address_is_one_per_link_whatever_its_prefix_length() -> None:
+    """Hunt A: ``check`` said OK to ``ip -6 addr add 2001:db8:10::1/128 dev va`` after
+    2001:db8:10::1/64 on va, which the kernel refuses ("ipv6: address already assigned"):
+    the model compared address and prefix together, as IPv4 may."""
+    error = imported("08b-mistakes.sh").model_error
+    assert error is not None
+    assert "line 12" in error
+    assert "va already has 2001:db8:10::1/64" in error
+    assert "address already assigned" in error
+
+
+def test_ipv4_still_takes_one_address_with_two_prefix_lengths() -> None:
+    """The IPv4 side of the same rule: 10.1.1.1/24 and 10.1.1.1/16 on one link are fine."""
+    ops = [
+        LinkAdd(name="d0", type="dummy"),
+        AddrAdd(address="10.1.1.1/24", dev="d0"),
+        AddrAdd(address="10.1.1.1/16", dev="d0"),
+    ]
+    link = after(ops).namespaces[ROOT].links["d0"]
+    assert link.addresses == ["10.1.1.1/24", "10.1.1.1/16"]
