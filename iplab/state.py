@@ -78,7 +78,8 @@ class Link:
     #: the kind of its root qdisc (``noqueue``, ``netem``, ``tbf``...)
     qdisc: str | None = None
     #: its IPv6 addresses not usable yet, and why: ``tentative`` (Duplicate Address
-    #: Detection runs) or ``dadfailed`` (another host holds it), by address
+    #: Detection runs) or ``dadfailed`` (another host holds it), by address (a passing
+    #: moment: not in the JSON of a state)
     dad: dict[str, str] = field(default_factory=dict)
     # -- only in the model (not in JSON) --
     #: the model cannot place it: a step used it, nothing the model knows made it
@@ -93,14 +94,11 @@ class Link:
             if value is not None:
                 out[key] = value
         out["addresses"] = list(self.addresses)
-        if self.dad:
-            out["dad"] = dict(self.dad)
         return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Link:
-        addresses, dad = list(data.get("addresses", [])), dict(data.get("dad", {}))
-        return cls(**{**data, "addresses": addresses, "dad": dad})
+        return cls(**{**data, "addresses": list(data.get("addresses", []))})
 
 
 @dataclass(frozen=True)
@@ -122,7 +120,7 @@ class Route:
             text += f" dev {self.dev}"
         if self.table:
             text += f" table {self.table}"
-        if self.metric:
+        if self.metric and (self.family, self.metric) != (4, "0"):  # (ip prints no metric 0)
             text += f" metric {self.metric}"
         return text
 
