@@ -20,6 +20,7 @@ from iplab.model import (
     exact_flush,
     flushes_address,
     flushes_route,
+    metric_key,
     op_ns,
     route_family,
     route_metric,
@@ -405,9 +406,11 @@ def _inverse_route(before: State, op: RouteAdd | RouteDel, here: str) -> list[Un
     space = before.ns(op.in_ns())
     if not isinstance(op, RouteAdd) or op.verb not in ("replace", "change") or space is None:
         return undos
-    table, metric = route_table(op.setting("table")), route_metric(op, family)
+    table, metric = route_table(op.setting("table")), metric_key(route_metric(op), family)
     for old in space.routes:
-        if (old.to, old.table, old.metric, old.family) == (op.to, table, metric, family):
+        if (old.to, old.table, metric_key(old.metric, old.family), old.family) == (
+            op.to, table, metric, family,
+        ):  # fmt: skip
             undos.append(_added_back(old, here))
             break
     return undos

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
+import pytest
+
+from iplab import scenario
 from iplab.importer.convert import ImportResult, detect_kind, import_text
+from iplab.lineparse import parse_line
+from iplab.model import ModelError
 from iplab.names import ROOT
+from iplab.routes import same
 from iplab.state import after
-from iplab.steps import AddrAdd, LinkAdd
+from iplab.steps import AddrAdd, LinkAdd, Op
 from tests.conftest import REPO
 
 IPV6 = REPO / "tests" / "fixtures" / "ipv6"
@@ -18,6 +25,12 @@ def imported(name: str) -> ImportResult:
     text = path.read_text(encoding="utf-8")
     rel = str(Path(path).relative_to(REPO))
     return import_text(text, detect_kind(rel, text), rel)
+
+
+def _op(line: str) -> Op:
+    op = parse_line(line)
+    assert op is not None, line
+    return op
 
 
 def test_a_wait_loop_is_not_told_to_be_unrolled() -> None:
@@ -51,3 +64,38 @@ def test_ipv4_still_takes_one_address_with_two_prefix_lengths() -> None:
     ]
     link = after(ops).namespaces[ROOT].links["d0"]
     assert link.addresses == ["10.1.1.1/24", "10.1.1.1/16"]
+
+
+def test_a_metric_the_page_writes_is_compared_even_the_default_one() -> None:
+    """Hunt A: ``ip -6 route add 2001:db8:b::1/64 via 2001:db8:a::1 metric 1024``: the model
+    kept no metric (1024 is IPv6's default) and verify took that for any metric, so a
+    route of metric 2048 in the kernel passed. The metric written is now compared."""
+    result = imported("03-static-routes-v6.md")
+    sc = scenario.load_text(result.yaml, f"{result.name}.yaml")
+    routes = after(sc.setup).namespaces["left"].routes
+    want = next(r for r in routes if r.to == "2001:db8:b::1/64")
+    assert want.metric == "1024"
+    kernel = dataclasses.replace(want, to="2001:db8:b::/64")
+    assert same(want, kernel)
+    assert not same(want, dataclasses.replace(kernel, metric="2048"))
+    unwritten = next(r for r in routes if r.to == "2001:db8:ffff::1/128")
+    assert same(unwritten, dataclasses.replace(unwritten, metric="2048"))
+
+
+def test_metric_1024_and_no_metric_are_one_ipv6_route() -> None:
+    """The metric written is kept, but the model still knows the kernel's default: ``add``
+    of the same route with and without ``metric 1024`` is "File exists", and a ``del``
+    with ``metric 1024`` takes a route added without it."""
+    ops = [
+        _op(line)
+        for line in (
+            "ip link add d0 type dummy",
+            "ip link set d0 up",
+            "ip -6 route add 2001:db8:99::/64 dev d0",
+        )
+    ]
+    again = _op("ip -6 route add 2001:db8:99::/64 dev d0 metric 1024")
+    with pytest.raises(ModelError, match="already exists"):
+        after([*ops, again])
+    gone = _op("ip -6 route del 2001:db8:99::/64 dev d0 metric 1024")
+    assert after([*ops, gone]).namespaces[ROOT].routes == []
