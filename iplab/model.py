@@ -906,5 +906,15 @@ def _confined_to(op: Raw | NetnsExec) -> str | None:
 
 
 def lab_addresses(ops: Iterable[Op]) -> set[str]:
-    """The plain IP addresses the ops assign to the lab's links."""
+    """The plain IP addresses the ops assign to the lab's links, as :func:`plain_address`
+    writes them."""
     return {str(ipaddress.ip_interface(op.address).ip) for op in ops if isinstance(op, AddrAdd)}
+
+
+def plain_address(text: str) -> str:
+    """An address as :func:`lab_addresses` writes it (``2001:DB8::A`` and
+    ``2001:db8:0:0:0:0:0:a`` are ``2001:db8::a``); anything else as it is."""
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return text

@@ -22,7 +22,7 @@ from iplab.claims import Owned, check_claims
 from iplab.errors import UsageError
 from iplab.inverse import Undo
 from iplab.jobs import unscoped_signal
-from iplab.model import Judge, ModelError, lab_addresses
+from iplab.model import Judge, ModelError, lab_addresses, plain_address
 from iplab.names import ROOT
 from iplab.prefix import with_prefix
 from iplab.render import Command, ReadsBackAs, Renderer, renderer, template_hashes
@@ -218,7 +218,7 @@ def check_probes(scenario: Scenario, judge: Judge | None = None) -> None:
     """A probe may only target an address of the lab: no traffic leaves the lab."""
     allowed = lab_addresses(step.op for step in scenario.steps)
     for step in scenario.steps:
-        if isinstance(step.op, Probe) and step.op.target not in allowed:
+        if isinstance(step.op, Probe) and plain_address(step.op.target) not in allowed:
             error = ModelError(
                 f"probe target {step.op.target} is not an address of this lab",
                 step.loc.at("target"),

@@ -12,9 +12,10 @@ from iplab.importer.convert import ImportResult, detect_kind, import_text
 from iplab.lineparse import parse_line
 from iplab.model import ModelError
 from iplab.names import ROOT
+from iplab.plan import build
 from iplab.routes import same
 from iplab.state import after
-from iplab.steps import AddrAdd, LinkAdd, Op
+from iplab.steps import AddrAdd, LinkAdd, Op, Probe
 from tests.conftest import REPO
 
 IPV6 = REPO / "tests" / "fixtures" / "ipv6"
@@ -99,3 +100,16 @@ def test_metric_1024_and_no_metric_are_one_ipv6_route() -> None:
         after([*ops, again])
     gone = _op("ip -6 route del 2001:db8:99::/64 dev d0 metric 1024")
     assert after([*ops, gone]).namespaces[ROOT].routes == []
+
+
+def test_an_uppercase_or_uncompressed_ipv6_target_is_a_probe() -> None:
+    """Hunt A: ``ping6 -c 2 2001:DB8::A`` after ``addr add 2001:db8:0:0:0:0:0:a/64`` was
+    kept as a ``netns exec`` ("is not an address the input assigns"): the text of the
+    target was compared with the addresses as Python writes them. It is a probe now, and
+    the plan takes it (its target is the lab's)."""
+    result = imported("05-dad-wait.sh")
+    assert not any("2001:DB8::A" in w for w in result.warnings), result.warnings
+    sc = scenario.load_text(result.yaml, f"{result.name}.yaml")
+    probes = [s.op for s in sc.steps if isinstance(s.op, Probe)]
+    assert [p.target for p in probes] == ["2001:db8::b", "2001:DB8::A", "2001:db8::aa"]
+    build(sc)  # (check_probes: every target is an address of the lab)
