@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 
 from iplab import scenario
+from iplab.errors import ScenarioError
 from iplab.importer.convert import ImportResult, detect_kind, import_text
 from iplab.lineparse import parse_line
 from iplab.model import ModelError
 from iplab.names import ROOT
-from iplab.plan import build
+from iplab.plan import build, decide_sudo
+from iplab.render import renderer
 from iplab.routes import same
 from iplab.state import after
 from iplab.steps import AddrAdd, LinkAdd, Op, Probe
@@ -26,6 +28,11 @@ def imported(name: str) -> ImportResult:
     text = path.read_text(encoding="utf-8")
     rel = str(Path(path).relative_to(REPO))
     return import_text(text, detect_kind(rel, text), rel)
+
+
+def rendered_lines(result: ImportResult) -> list[str]:
+    sc = scenario.load_text(result.yaml, f"{result.name}.yaml")
+    return [renderer().command(s.op, decide_sudo(sc.sudo, s.sudo, s.op)).text for s in sc.steps]
 
 
 def _op(line: str) -> Op:
@@ -113,3 +120,32 @@ def test_an_uppercase_or_uncompressed_ipv6_target_is_a_probe() -> None:
     probes = [s.op for s in sc.steps if isinstance(s.op, Probe)]
     assert [p.target for p in probes] == ["2001:db8::b", "2001:DB8::A", "2001:db8::aa"]
     build(sc)  # (check_probes: every target is an address of the lab)
+
+
+def test_pings_options_in_any_order_make_a_probe() -> None:
+    """Hunt A: ``ping -c 3 -6 ADDR`` and ``ping6 -c2 ADDR`` were no probes (-6 had to come
+    before -c, and -c be a word of its own): in 02-ipv6-router.sh one ping was a probe (a
+    FAIL, the run goes on) and its twin a command whose failure rolled the run back. Both
+    are probes now, the second kept as written."""
+    result = imported("02-ipv6-router.sh")
+    sc = scenario.load_text(result.yaml, f"{result.name}.yaml")
+    probes = [s.op for s in sc.steps if isinstance(s.op, Probe)]
+    assert [(p.ns, p.count, p.ping, p.options) for p in probes] == [
+        ("h1", 3, "ping -6", None),
+        ("h2", 3, "ping -6", "-c 3 -6"),
+    ]
+    assert result.lines[-1] == "ip netns exec h2 ping -c 3 -6 fd00:1::10"
+    assert rendered_lines(result)[-1] == result.lines[-1]
+    six = _op("ip netns exec left ping6 -c2 2001:db8:b::2")
+    assert isinstance(six, Probe) and (six.count, six.ping, six.options) == (2, "ping6", "-c2")
+
+
+def test_a_probes_options_say_its_count_once() -> None:
+    """A probe written with ``options`` takes its count from them; a ``count`` beside them
+    is an error naming the field."""
+    text = (
+        "name: t\nsetup:\n  - action: netns add\n    name: a\n"
+        "  - action: probe\n    in: a\n    target: 10.0.0.1\n    options: -c 3 -6\n    count: 2\n"
+    )
+    with pytest.raises(ScenarioError, match="count"):
+        scenario.load_text(text, "t.yaml")

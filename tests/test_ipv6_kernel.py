@@ -61,3 +61,15 @@ def test_a_probe_dad_still_holds_back_says_so(
     held = f"hint: duplicate address detection holds back fd12:3456:789a:1::1/64 on {prefix}veth1"
     assert held in said, said
     assert "(tentative)" in said and "'nodad'" in said
+
+
+def test_a_router_lab_pinged_both_ways_passes(prefix: str, state_dir: Path, tmp_path: Path) -> None:
+    """Hunt A: 02-ipv6-router.sh pings both ways, ``ping -6 -c 3`` then ``ping -c 3 -6``;
+    the first was a probe that FAILed (DAD still running), the second a command whose
+    failure rolled the run back. Both are probes, and both pass after the wait for DAD."""
+    scenario = _imported(tmp_path, state_dir, "02-ipv6-router.sh")
+    run = iplab("run", str(scenario), "--prefix", prefix, state=state_dir)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"    PASS {prefix}h1 reaches fd00:2::10" in run.stdout
+    assert f"    PASS {prefix}h2 reaches fd00:1::10" in run.stdout
+    assert f"ip netns exec {prefix}h2 ping -c 3 -6 fd00:1::10" in run.stdout
