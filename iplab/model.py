@@ -589,7 +589,13 @@ def _route_add(a: _Apply, op: RouteAdd) -> None:
     space = a.space(op.ns)
     if op.dev is not None:
         a.link(op.ns, op.dev)
-    if (
+    if op.via is not None and op.dev is None and ":" in op.via and _link_local(op.via):
+        a.object(
+            f"gateway {op.via} is link-local and the route names no link: the kernel refuses"
+            " it (\"Egress device not specified\")", True,
+            f"say which link it is on: ... via {op.via} dev LINK (fe80:: is on every link)",
+        )  # fmt: skip
+    elif (
         op.via is not None
         and not op.has("onlink")
         and not on_link_subnet(space, op.via)

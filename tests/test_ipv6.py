@@ -149,3 +149,15 @@ def test_a_probes_options_say_its_count_once() -> None:
     )
     with pytest.raises(ScenarioError, match="count"):
         scenario.load_text(text, "t.yaml")
+
+
+def test_a_link_local_gateway_without_a_link_is_refused_for_the_kernels_reason() -> None:
+    """Hunt A: ``ip -6 route add default via fe80::1`` with no ``dev``: the model said
+    "gateway fe80::1 is not in the subnet of any up link", but the kernel's reason is
+    that a link-local gateway needs its link ("Egress device not specified")."""
+    error = imported("08-mistakes-gateway.sh").model_error
+    assert error is not None
+    assert "line 11" in error
+    assert "gateway fe80::1 is link-local and the route names no link" in error
+    assert "Egress device not specified" in error
+    assert "not in the subnet" not in error
