@@ -63,6 +63,7 @@ from iplab.steps import (
     Show,
     is_observation,
 )
+from iplab.sysctl import sysctl_writes
 from iplab.words import (
     changes_routes,
     changes_what_verify_sees,
@@ -718,11 +719,13 @@ def _link_set(a: _Apply, op: LinkSet) -> None:
 
 
 def _went_down(space: Namespace, link: Link) -> None:
-    """What the kernel does when a link goes down: its IPv6 addresses go (``keep_addr_on_down``
-    is 0, as in every new namespace), and so do the routes through it, IPv4's and IPv6's
-    (by ``dev``, or by a gateway on one of its networks); its IPv4 addresses stay."""
+    """What the kernel does when a link goes down: its IPv6 addresses go (unless a step set
+    its or all links' ``keep_addr_on_down``: then its link-local ones only), and so do the
+    routes through it, IPv4's and IPv6's (by ``dev``, or by a gateway on one of its
+    networks); its IPv4 addresses stay."""
     networks = [ipaddress.ip_interface(a).network for a in link.addresses]
-    link.addresses = [a for a in link.addresses if ":" not in a]
+    keep = link.keeps_addresses or space.keeps_addresses  # (then only link-local ones go)
+    link.addresses = [a for a in link.addresses if ":" not in a or (keep and not _local(a))]
 
     def through(route: Route) -> bool:
         if route.dev is not None:
@@ -733,6 +736,29 @@ def _went_down(space: Namespace, link: Link) -> None:
         return any(via.version == n.version and via in n for n in networks)
 
     space.routes = [r for r in space.routes if not through(r)]
+
+
+def _local(address: str) -> bool:
+    ip = ipaddress.ip_interface(address).ip
+    return ip.is_link_local or ip.is_loopback
+
+
+def _keeps_addresses(space: Namespace | None, command: str) -> None:
+    """``sysctl -w net.ipv6.conf.DEV.keep_addr_on_down=1`` (or ``all``) in ``space``: DEV
+    (every link) keeps its static IPv6 addresses when it goes down, as the kernel then does
+    (hunt A: the model dropped them, and verify reported a difference)."""
+    for key, value in sysctl_writes(command) or ():
+        sep = "/" if key.startswith("net/") else "."
+        head, tail = f"net{sep}ipv6{sep}conf{sep}", f"{sep}keep_addr_on_down"
+        if space is None or not (key.startswith(head) and key.endswith(tail)):
+            continue
+        dev = key[len(head) : -len(tail)]
+        dev = dev.replace("/", ".") if sep == "." else dev  # (sysctl writes eth0.10 eth0/10)
+        keep = value.lstrip("-").isdigit() and int(value) > 0
+        if dev == "all":
+            space.keeps_addresses = keep
+        elif (link := space.links.get(dev)) is not None:
+            link.keeps_addresses = keep
 
 
 def _move(a: _Apply, here: str, link: Link, target_ref: str, new_name: str | None) -> str | None:
@@ -768,10 +794,12 @@ def _move(a: _Apply, here: str, link: Link, target_ref: str, new_name: str | Non
         if other.master == link.name:
             other.master = None
     old = link.name
-    # what the kernel does on a move: admin down, no addresses, no master
+    # what the kernel does on a move: admin down, no addresses, no master, its IPv6
+    # settings the new namespace's defaults
     link.up = False
     link.addresses = []
     link.master = None
+    link.keeps_addresses = False
     link.name = name
     dest.links[name] = link
     if link.peer is not None and link.peer_ns is not None:
@@ -847,6 +875,7 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
             )
             break
     here = op.ns if isinstance(op, NetnsExec) else ip_netns(op.command) or ROOT
+    _keeps_addresses(state.ns(here), op.command)
     if changes_routes(op.command) and (space := state.ns(here)) is not None:
         space.routes_known = False  # ip -n x route del 10.0.0.0/8: not followed, not verified
     effects = effects_of(op)

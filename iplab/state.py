@@ -86,6 +86,9 @@ class Link:
     unknown: bool = False
     #: how many steps of unknown effect came before the one that made it
     epoch: int = 0
+    #: model only: its ``keep_addr_on_down`` is set (a sysctl step): going down, it keeps
+    #: its static IPv6 addresses
+    keeps_addresses: bool = field(default=False, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "kind": self.kind, "up": self.up}
@@ -141,6 +144,8 @@ class Namespace:
     #: model only: False once a step the model does not type changed routes here (``ip -n x
     #: route del 10.0.0.0/8``): verify does not compare them
     routes_known: bool = field(default=True, compare=False, repr=False)
+    #: model only: ``net.ipv6.conf.all.keep_addr_on_down`` is set here (see Link)
+    keeps_addresses: bool = field(default=False, compare=False, repr=False)
 
 
 @dataclass

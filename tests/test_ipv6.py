@@ -10,7 +10,7 @@ import pytest
 from iplab import scenario
 from iplab.errors import ScenarioError
 from iplab.importer.convert import ImportResult, detect_kind, import_text
-from iplab.lineparse import parse_line
+from iplab.lineparse import classify
 from iplab.model import ModelError
 from iplab.names import ROOT
 from iplab.plan import build, decide_sudo
@@ -36,9 +36,8 @@ def rendered_lines(result: ImportResult) -> list[str]:
 
 
 def _op(line: str) -> Op:
-    op = parse_line(line)
-    assert op is not None, line
-    return op
+    """The op of a line: typed, else a raw step (as the importer reads it)."""
+    return classify(line).op
 
 
 def test_a_wait_loop_is_not_told_to_be_unrolled() -> None:
@@ -161,3 +160,30 @@ def test_a_link_local_gateway_without_a_link_is_refused_for_the_kernels_reason()
     assert "gateway fe80::1 is link-local and the route names no link" in error
     assert "Egress device not specified" in error
     assert "not in the subnet" not in error
+
+
+def test_keep_addr_on_down_keeps_the_ipv6_address_in_the_model() -> None:
+    """Hunt A: ``ip netns exec pc2 sysctl -w net.ipv6.conf.pc2-e0.keep_addr_on_down=1``,
+    then the link down and up: the kernel keeps fd42:50::12/64, the model dropped it, and
+    verify reported a false DIFF. The model now keeps it (the link-local ones still go)."""
+    result = imported("04-dualstack-bridge.md")
+    sc = scenario.load_text(result.yaml, f"{result.name}.yaml")
+    link = after(sc.setup).namespaces["pc2"].links["pc2-e0"]
+    assert link.addresses == ["192.168.50.12/24", "fd42:50::12/64"]
+
+
+def test_without_keep_addr_on_down_the_ipv6_address_goes_down_with_its_link() -> None:
+    ops = [
+        _op(line)
+        for line in (
+            "ip link add d0 type dummy",
+            "ip addr add fd00::1/64 dev d0",
+            "ip addr add fe80::1/64 dev d0",
+            "ip link set d0 up",
+            "sysctl -w net.ipv6.conf.d1.keep_addr_on_down=1",
+            "ip link set d0 down",
+        )
+    ]
+    assert after(ops).namespaces[ROOT].links["d0"].addresses == []
+    ops[4] = _op("sysctl -w net/ipv6/conf/all/keep_addr_on_down=1")
+    assert after(ops).namespaces[ROOT].links["d0"].addresses == ["fd00::1/64"]

@@ -73,3 +73,14 @@ def test_a_router_lab_pinged_both_ways_passes(prefix: str, state_dir: Path, tmp_
     assert f"    PASS {prefix}h1 reaches fd00:2::10" in run.stdout
     assert f"    PASS {prefix}h2 reaches fd00:1::10" in run.stdout
     assert f"ip netns exec {prefix}h2 ping -c 3 -6 fd00:1::10" in run.stdout
+
+
+def test_keep_addr_on_down_verifies_ok(prefix: str, state_dir: Path, tmp_path: Path) -> None:
+    """Hunt A: after ``sysctl -w net.ipv6.conf.pc2-e0.keep_addr_on_down=1`` and the link
+    down and up, the kernel keeps pc2's IPv6 address; verify said DIFF (the model had
+    dropped it). The run verifies OK now."""
+    scenario = _imported(tmp_path, state_dir, "04-dualstack-bridge.md")
+    run = iplab("run", str(scenario), "--prefix", prefix, state=state_dir)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "DIFF" not in run.stdout
+    assert "verify: the kernel holds what the scenario promised" in run.stdout
