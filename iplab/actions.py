@@ -45,6 +45,7 @@ from iplab.steps import (
     RouteAdd,
     RouteDel,
     RouteShow,
+    ping_options,
 )
 from iplab.words import SHELL_SYNTAX, needs_shell
 
@@ -158,14 +159,32 @@ def _probe(f: Fields) -> Op:
     target = f.ip("target")
     if target is None:
         raise ScenarioError("missing required field 'target' (an address of the lab)", f.loc)
+    ping = f.choice("ping", ("ping", "ping -6", "ping6"), "ping")
+    options = f.text("options")
+    if options is None:
+        return Probe(
+            ns=f.req_netns("in"),
+            target=target,
+            count=f.integer("count", 1, 1, 100) or 1,
+            wait=f.integer("wait", None, 1, 60),
+            reachable=f.flag("reachable", True),
+            ping=ping,  # type: ignore[arg-type]
+        )
+    # ping's options as written (ping -c 3 -6): count, wait and -6 are what they say
+    for key in ("count", "wait"):
+        if f.has(key):
+            f.fail(key, f"'{key}' and 'options' both say it: write it in 'options' only")
+    if ping == "ping -6":
+        f.fail("ping", "write -6 in 'options' (ping: ping, or ping6)")
+    try:
+        count, wait, six = ping_options(options.split())
+    except ValueError as exc:
+        f.fail("options", f"{exc} (a probe's options: -c COUNT, -W WAIT, -6)")
     return Probe(
-        ns=f.req_netns("in"),
-        target=target,
-        count=f.integer("count", 1, 1, 100) or 1,
-        wait=f.integer("wait", None, 1, 60),
-        reachable=f.flag("reachable", True),
-        ping=f.choice("ping", ("ping", "ping -6", "ping6"), "ping"),  # type: ignore[arg-type]
-    )
+        ns=f.req_netns("in"), target=target, count=count, wait=wait,
+        reachable=f.flag("reachable", True), options=options,
+        ping="ping -6" if six and ping == "ping" else ping,  # type: ignore[arg-type]
+    )  # fmt: skip
 
 
 def _raw(f: Fields) -> Op:

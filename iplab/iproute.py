@@ -76,13 +76,16 @@ def _kind(entry: dict[str, Any], where: str) -> str:
     return str(link_type) if link_type else "unknown"
 
 
-def _addresses(entry: dict[str, Any], where: str) -> list[str]:
+def _addresses(entry: dict[str, Any], where: str) -> tuple[list[str], dict[str, str]]:
+    """The link's addresses, and those Duplicate Address Detection holds back (``"tentative":
+    true``, ``"dadfailed": true``)."""
     info = entry.get("addr_info")
     if info is None:
-        return []
+        return [], {}
     if not isinstance(info, list):
         raise ParseError(f"{where}: field 'addr_info' is {type(info).__name__}, not a list")
     out = []
+    dad: dict[str, str] = {}
     for item in info:
         if not isinstance(item, dict):
             raise ParseError(f"{where}: an addr_info entry is {type(item).__name__}")
@@ -90,9 +93,14 @@ def _addresses(entry: dict[str, Any], where: str) -> list[str]:
         prefix = _field(item, "prefixlen", int, where)
         if local is not None and prefix is None:
             raise ParseError(f"{where}: address {local!r} has no 'prefixlen'")
-        if local is not None:
-            out.append(f"{local}/{prefix}")
-    return out
+        if local is None:
+            continue
+        out.append(f"{local}/{prefix}")
+        for flag in ("dadfailed", "tentative"):  # (a failed address is tentative too)
+            if item.get(flag) is True:
+                dad[f"{local}/{prefix}"] = flag
+                break
+    return out, dad
 
 
 def parse_links(data: Any, ns: str = ROOT) -> list[RawLink]:
@@ -123,6 +131,7 @@ def parse_links(data: Any, ns: str = ROOT) -> list[RawLink]:
         if not all(isinstance(f, str) for f in flags):
             raise ParseError(f"{where}: field 'flags' holds a non-string: {flags!r}")
         link_field = _field(entry, "link", str, where)
+        addresses, dad = _addresses(entry, where)
         out.append(
             RawLink(
                 name=name,
@@ -137,7 +146,8 @@ def parse_links(data: Any, ns: str = ROOT) -> list[RawLink]:
                 link_index=_field(entry, "link_index", int, where),
                 link_netnsid=_field(entry, "link_netnsid", int, where),
                 link_name=link_field if link_field and link_field != "NONE" else None,
-                addresses=_addresses(entry, where),
+                addresses=addresses,
+                dad=dad,
             )
         )
     return out

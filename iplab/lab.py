@@ -151,6 +151,9 @@ SERVING_WAIT = 3.0
 #: how long a step that makes a name again waits with none of the old links going (a
 #: process holding the deleted namespace keeps them) before it runs anyway
 RELEASE_STALL = 5.0
+#: how long an IPv6 probe waits for duplicate address detection (one probe a second, after
+#: a random delay of up to a second) to let the addresses it needs be used
+DAD_WAIT = 3.0
 #: a job spec as a word or in a path (``%1``, ``/proc/%1/ns/net``), not a printf format
 _JOB_SPEC = re.compile(r"(?<![\w%])%(\d+)(?![\w%])")
 
@@ -200,6 +203,8 @@ class Session:
             self.signals.check()
             if group[0].waits_for:
                 self._released(group[0].waits_for)
+            if group[0].settles:
+                self._dad_done(group[0].settles)
             if len(group) > 1:
                 self._batch(group, phase)
             elif group[0].skip is not None:
@@ -233,6 +238,54 @@ class Session:
                 f"    still there: {', '.join(still)}: a process holds the namespace deleted"
                 " before (a job of the lab's, or the host's); the next step may fail"
             )
+
+    def _dad_done(self, spaces: Sequence[str]) -> None:
+        """Before an IPv6 probe: wait (at most :data:`DAD_WAIT` seconds) until Duplicate
+        Address Detection holds back no address of these namespaces as tentative, as the
+        seconds between a reader's lines would have (see :func:`iplab.plan.dad_spaces`).
+        Quiet: one audit record for all its reads."""
+        began = time.monotonic()
+        hook, self.env.runner.hook = self.env.runner.hook, None
+        reads = 1
+        try:
+            now = self._unready(spaces)
+            while (
+                "tentative" in now.values()
+                and time.monotonic() - began < DAD_WAIT
+                and self.signals.received is None
+            ):
+                time.sleep(0.05)
+                now = self._unready(spaces)
+                reads += 1
+        finally:
+            self.env.runner.hook = hook
+        waited = time.monotonic() - began
+        held = ", ".join(f"{where}: {why}" for where, why in now.items())
+        text = f"waited {waited:.1f} s for IPv6 duplicate address detection in"
+        text += f" {', '.join(spaces)} ({reads} reads): "
+        text += f"held back: {held}" if now else "all addresses usable"
+        record = self.env.record({"kind": "wait", "text": text}, Result((), 0, "", "", waited))
+        del record["argv"]
+        self.env.append_audit([record])
+        if "tentative" in now.values():
+            self.say(f"    after {DAD_WAIT:g} s, duplicate address detection still holds back"
+                     f" {held}")  # fmt: skip
+
+    def _unready(self, spaces: Sequence[str]) -> dict[str, str]:
+        """The addresses of these namespaces DAD holds back (``fd00::1/64 on eth0@ns``), and
+        why (``tentative``, ``dadfailed``); none when the read fails (the probe then says
+        what it meets)."""
+        try:
+            state = read_lab_state(self.env, spaces)
+        except IplabError:
+            return {}
+        return {
+            f"{address} on {name}{'' if ns == ROOT else '@' + ns}": why
+            for ns in spaces
+            if ns in state.namespaces
+            for name, link in sorted(state.namespaces[ns].links.items())
+            for address, why in sorted(link.dad.items())
+        }
 
     def _number(self, command: Command) -> None:
         self.say(self._numbered(command))
@@ -645,6 +698,21 @@ class Session:
         why = "it answered" if reached else f"ping exited {result.rc}"
         detail = result.stderr.strip().splitlines()[-1:] if result.stderr.strip() else []
         self.say(f"    FAIL {line}: {why}" + (f" ({detail[0]})" if detail else ""))
+        if not reached and "Cannot assign requested address" in result.stderr:
+            self._dad_hint(probe.ns)
+
+    def _dad_hint(self, ns: str) -> None:
+        """A probe with no source address (``ping6: connect: Cannot assign requested
+        address``): which of its namespace's addresses DAD holds back, and what to do."""
+        held = self._unready((ns,))
+        if not held:
+            return
+        said = ", ".join(f"{where} ({why})" for where, why in held.items())
+        hint = "add the address with 'nodad' (ip addr add ... nodad), or wait before the probe"
+        if "dadfailed" in held.values():
+            hint = "another host on the link holds the address: choose another, or add it"
+            hint += " with 'nodad'"
+        self.say(f"    hint: duplicate address detection holds back {said}: {hint}")
 
     def _claims(self, command: Command) -> None:
         step = command.step

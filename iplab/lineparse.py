@@ -52,6 +52,7 @@ from iplab.steps import (
     RouteAdd,
     RouteDel,
     RouteShow,
+    ping_options,
 )
 from iplab.words import BUILTINS, SHELL_SYNTAX, known_undo, reads_only
 
@@ -304,23 +305,30 @@ def _route_cmd(words: _Words, ctx: dict[str, Any], word: Spelling) -> Op:
 
 
 def _probe(words: _Words, ns: str) -> Probe:
-    """``ping [-6] -c COUNT [-W WAIT] TARGET``, ``ping6 -c ...`` (after ``ip netns exec
-    NS``); ``-6`` and ``ping6`` only for an IPv6 target."""
+    """``ping [OPTIONS] TARGET``, ``ping6 [OPTIONS] TARGET`` (after ``ip netns exec NS``),
+    its options read as ping reads them (:func:`~iplab.steps.ping_options`): ``-c`` and
+    ``-W`` with their numbers, ``-6``; ``-6`` and ``ping6`` only for an IPv6 target. Not in
+    iplab's order (``ping -c 3 -6``, ``ping6 -c2``), they are kept as written."""
     program = words.take()
-    ping: Literal["ping", "ping -6", "ping6"] = "ping6" if program == "ping6" else "ping"
     if program not in ("ping", "ping6"):
         raise _NoMatch
-    if program == "ping" and words.accept("-6"):
-        ping = "ping -6"
-    if words.take() != "-c":
+    written = words.rest()
+    if not written:
         raise _NoMatch
-    count = _number(words.take(), 1, 100)
-    wait = _number(words.take(), 1, 60) if words.accept("-W") else None
-    target = _checked(words.take(), names.ip_problem)
-    words.end()
+    try:
+        count, wait, six = ping_options(written[:-1])
+    except ValueError:
+        raise _NoMatch from None
+    target = _checked(written[-1], names.ip_problem)
+    ping: Literal["ping", "ping -6", "ping6"] = "ping6" if program == "ping6" else "ping"
+    if six and program == "ping":
+        ping = "ping -6"
     if ping != "ping" and ":" not in target:
         raise _NoMatch
-    return Probe(ns=ns, target=target, count=count, wait=wait, ping=ping)
+    ours = [*(["-6"] if ping == "ping -6" else []), "-c", str(count)]
+    ours += ["-W", str(wait)] if wait is not None else []
+    options = None if written[:-1] == ours else " ".join(written[:-1])
+    return Probe(ns=ns, target=target, count=count, wait=wait, ping=ping, options=options)
 
 
 def _attempt(read: Callable[[], Op]) -> Op | None:
@@ -528,7 +536,11 @@ def op_fields(op: Op) -> dict[str, Any]:
     if isinstance(op, Probe):
         count = op.count if op.count != 1 else None
         ping = op.ping if op.ping != "ping" else None
-        said = {"in": op.ns, **_keep(target=op.target, count=count, wait=op.wait, ping=ping)}
+        if op.options is not None:  # (count, wait and -6 are in them)
+            count, ping = None, "ping6" if op.ping == "ping6" else None
+        wait = op.wait if op.options is None else None
+        said = {"in": op.ns, **_keep(target=op.target, count=count, wait=wait, ping=ping)}
+        said.update(_keep(options=op.options))
         return said if op.reachable else {**said, "reachable": False}
     if isinstance(op, LinkSet):
         return _link_set_fields(op)

@@ -63,6 +63,7 @@ from iplab.steps import (
     Show,
     is_observation,
 )
+from iplab.sysctl import sysctl_writes
 from iplab.words import (
     changes_routes,
     changes_what_verify_sees,
@@ -294,17 +295,24 @@ def route_family(op: RouteAdd | RouteDel) -> int:
     return 6 if six or ":" in op.to or (op.via is not None and ":" in op.via) else 4
 
 
-def route_metric(op: RouteAdd | RouteDel, family: int) -> str | None:
-    """The route's metric; None for the kernel's default (0 for IPv4, 1024 for IPv6)."""
-    metric = op.setting("metric")
-    return None if metric == ("0" if family == 4 else "1024") else metric
+def route_metric(op: RouteAdd | RouteDel) -> str | None:
+    """The route's metric as the step writes it (None: not written, the kernel's default);
+    ``priority`` and ``preference`` are ip's other spellings of it. Written, it is what
+    ``verify`` compares (hunt A: ``metric 1024`` was taken for "any metric")."""
+    return op.setting("metric")
+
+
+def metric_key(metric: str | None, family: int) -> str:
+    """The metric the kernel gives a route: the one written, else the family's default (0
+    for IPv4, 1024 for IPv6): ``metric 1024`` and none at all are one IPv6 route."""
+    return metric if metric is not None else "0" if family == 4 else "1024"
 
 
 def route_of(state: State, op: RouteAdd | RouteDel) -> Route:
     """The route ``op`` names, as the model keeps it: its type None for unicast, its tos
     None for 0."""
     family = route_family(op)
-    table, metric = route_table(op.setting("table")), route_metric(op, family)
+    table, metric = route_table(op.setting("table")), route_metric(op)
     kind = op.setting("type")
     tos = _tos(op.setting("tos") or op.setting("dsfield"))
     return state.new_route(
@@ -323,12 +331,13 @@ def _tos(text: str | None) -> str | None:
     return f"0x{value:02x}" if value else None
 
 
-def route_key(route: Route) -> tuple[str, str | None, str | None, int, str | None]:
+def route_key(route: Route) -> tuple[str, str | None, str, int, str | None]:
     """What the kernel tells a table's routes apart by: the destination as it keys it
-    (``default`` is 0.0.0.0/0, ``10.0.9.7`` is 10.0.9.7/32), table, metric, family and
+    (``default`` is 0.0.0.0/0, ``10.0.9.7`` is 10.0.9.7/32), table, metric (the family's
+    default when none is written: ``metric 1024`` and none are one IPv6 route), family and
     tos. Not the type: ``ip route add blackhole X`` beside ``X via G`` says File exists."""
     prefix = route_prefix(route.to, route.family)
-    return (prefix, route.table, route.metric, route.family, route.tos)
+    return (prefix, route.table, metric_key(route.metric, route.family), route.family, route.tos)
 
 
 def deletes_route(want: Route, route: Route) -> bool:
@@ -337,7 +346,7 @@ def deletes_route(want: Route, route: Route) -> bool:
     mine, its = route_key(want), route_key(route)
     return (
         (mine[0], mine[1], mine[3], mine[4]) == (its[0], its[1], its[3], its[4])
-        and want.metric in (None, route.metric)
+        and (want.metric is None or mine[2] == its[2])
         and want.kind in (None, route.kind)
     )
 
@@ -567,7 +576,23 @@ def _addr_add(a: _Apply, op: AddrAdd) -> None:
         if op.verb == "add":  # (replace, change: the address there is updated in place)
             a.object(f"{op.dev} already has address {op.address}", a.state.certain(link))
         return
+    if op.verb == "add" and (held := _ipv6_held(link.addresses, op.address)) is not None:
+        a.object(
+            f"{op.dev} already has {held}: the kernel refuses {op.address}"
+            " (\"ipv6: address already assigned\")", a.state.certain(link),
+            "a link holds an IPv6 address once, whatever its prefix length (IPv4 takes"
+            " 10.1.1.1/24 and 10.1.1.1/16 together; IPv6 does not)",
+        )  # fmt: skip
+        return
     link.addresses.append(op.address)
+
+
+def _ipv6_held(addresses: list[str], address: str) -> str | None:
+    """The entry of ``addresses`` that is IPv6 ``address`` with another prefix length."""
+    wanted = ipaddress.ip_interface(address)
+    if wanted.version != 6:
+        return None
+    return next((e for e in addresses if ipaddress.ip_interface(e).ip == wanted.ip), None)
 
 
 def flushes_address(op: AddrFlush, address: str) -> bool:
@@ -603,7 +628,13 @@ def _route_add(a: _Apply, op: RouteAdd) -> None:
     space = a.space(op.ns)
     if op.dev is not None:
         a.link(op.ns, op.dev)
-    if (
+    if op.via is not None and op.dev is None and ":" in op.via and _link_local(op.via):
+        a.object(
+            f"gateway {op.via} is link-local and the route names no link: the kernel refuses"
+            " it (\"Egress device not specified\")", True,
+            f"say which link it is on: ... via {op.via} dev LINK (fe80:: is on every link)",
+        )  # fmt: skip
+    elif (
         op.via is not None
         and not op.has("onlink")
         and not on_link_subnet(space, op.via)
@@ -719,11 +750,13 @@ def _link_set(a: _Apply, op: LinkSet) -> None:
 
 
 def _went_down(space: Namespace, link: Link) -> None:
-    """What the kernel does when a link goes down: its IPv6 addresses go (``keep_addr_on_down``
-    is 0, as in every new namespace), and so do the routes through it, IPv4's and IPv6's
-    (by ``dev``, or by a gateway on one of its networks); its IPv4 addresses stay."""
+    """What the kernel does when a link goes down: its IPv6 addresses go (unless a step set
+    its or all links' ``keep_addr_on_down``: then its link-local ones only), and so do the
+    routes through it, IPv4's and IPv6's (by ``dev``, or by a gateway on one of its
+    networks); its IPv4 addresses stay."""
     networks = [ipaddress.ip_interface(a).network for a in link.addresses]
-    link.addresses = [a for a in link.addresses if ":" not in a]
+    keep = link.keeps_addresses or space.keeps_addresses  # (then only link-local ones go)
+    link.addresses = [a for a in link.addresses if ":" not in a or (keep and not _local(a))]
 
     def through(route: Route) -> bool:
         if route.dev is not None:
@@ -734,6 +767,29 @@ def _went_down(space: Namespace, link: Link) -> None:
         return any(via.version == n.version and via in n for n in networks)
 
     space.routes = [r for r in space.routes if not through(r)]
+
+
+def _local(address: str) -> bool:
+    ip = ipaddress.ip_interface(address).ip
+    return ip.is_link_local or ip.is_loopback
+
+
+def _keeps_addresses(space: Namespace | None, command: str) -> None:
+    """``sysctl -w net.ipv6.conf.DEV.keep_addr_on_down=1`` (or ``all``) in ``space``: DEV
+    (every link) keeps its static IPv6 addresses when it goes down, as the kernel then does
+    (hunt A: the model dropped them, and verify reported a difference)."""
+    for key, value in sysctl_writes(command) or ():
+        sep = "/" if key.startswith("net/") else "."
+        head, tail = f"net{sep}ipv6{sep}conf{sep}", f"{sep}keep_addr_on_down"
+        if space is None or not (key.startswith(head) and key.endswith(tail)):
+            continue
+        dev = key[len(head) : -len(tail)]
+        dev = dev.replace("/", ".") if sep == "." else dev  # (sysctl writes eth0.10 eth0/10)
+        keep = value.lstrip("-").isdigit() and int(value) > 0
+        if dev == "all":
+            space.keeps_addresses = keep
+        elif (link := space.links.get(dev)) is not None:
+            link.keeps_addresses = keep
 
 
 def _move(a: _Apply, here: str, link: Link, target_ref: str, new_name: str | None) -> str | None:
@@ -769,10 +825,12 @@ def _move(a: _Apply, here: str, link: Link, target_ref: str, new_name: str | Non
         if other.master == link.name:
             other.master = None
     old = link.name
-    # what the kernel does on a move: admin down, no addresses, no master
+    # what the kernel does on a move: admin down, no addresses, no master, its IPv6
+    # settings the new namespace's defaults
     link.up = False
     link.addresses = []
     link.master = None
+    link.keeps_addresses = False
     link.name = name
     dest.links[name] = link
     if link.peer is not None and link.peer_ns is not None:
@@ -848,6 +906,7 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
             )
             break
     here = op.ns if isinstance(op, NetnsExec) else ip_netns(op.command) or ROOT
+    _keeps_addresses(state.ns(here), op.command)
     if changes_routes(op.command) and (space := state.ns(here)) is not None:
         space.routes_known = False  # ip -n x route del 10.0.0.0/8: not followed, not verified
     effects = effects_of(op)
@@ -913,5 +972,15 @@ def _confined_to(op: Raw | NetnsExec) -> str | None:
 
 
 def lab_addresses(ops: Iterable[Op]) -> set[str]:
-    """The plain IP addresses the ops assign to the lab's links."""
+    """The plain IP addresses the ops assign to the lab's links, as :func:`plain_address`
+    writes them."""
     return {str(ipaddress.ip_interface(op.address).ip) for op in ops if isinstance(op, AddrAdd)}
+
+
+def plain_address(text: str) -> str:
+    """An address as :func:`lab_addresses` writes it (``2001:DB8::A`` and
+    ``2001:db8:0:0:0:0:0:a`` are ``2001:db8::a``); anything else as it is."""
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return text

@@ -83,7 +83,10 @@ IFF_UP = 0x1
 # linux/if_addr.h
 IFA_ADDRESS = 1
 IFA_LOCAL = 2
+IFA_FLAGS = 8
 IFA_TARGET_NETNSID = 10
+IFA_F_DADFAILED = 0x08
+IFA_F_TENTATIVE = 0x40
 # linux/net_namespace.h
 NETNSA_NSID = 1
 NETNSA_FD = 3
@@ -232,9 +235,12 @@ def decode_link(data: bytes, start: int, end: int) -> _Link:
     return _Link(raw, master or None, link if link and netnsid is None else None, target)
 
 
-def decode_addr(data: bytes, start: int, end: int) -> tuple[int, str, int | None] | None:
-    """One RTM_NEWADDR body -> (link index, "address/prefix", target id); None: not IP."""
-    family, prefixlen, _flags, _scope, index = _IFADDR.unpack_from(data, start)
+def decode_addr(
+    data: bytes, start: int, end: int
+) -> tuple[int, str, int | None, str | None] | None:
+    """One RTM_NEWADDR body -> (link index, "address/prefix", target id, what Duplicate
+    Address Detection says of it: ``tentative``, ``dadfailed`` or None); None: not IP."""
+    family, prefixlen, flags, _scope, index = _IFADDR.unpack_from(data, start)
     if family not in (socket.AF_INET, socket.AF_INET6):
         return None
     local = address = None
@@ -246,10 +252,14 @@ def decode_addr(data: bytes, start: int, end: int) -> tuple[int, str, int | None
             address = data[a:b]
         elif kind == IFA_TARGET_NETNSID:
             target = _s32(data, a)
+        elif kind == IFA_FLAGS:  # (the 32-bit flags, when the kernel sends them)
+            flags = _u32(data, a)
     raw = local if local is not None else address
     if raw is None:
         return None
-    return index, f"{socket.inet_ntop(family, raw)}/{prefixlen}", target
+    dad = "dadfailed" if flags & IFA_F_DADFAILED else None
+    dad = dad or ("tentative" if flags & IFA_F_TENTATIVE else None)
+    return index, f"{socket.inet_ntop(family, raw)}/{prefixlen}", target, dad
 
 
 class Socket:
@@ -394,12 +404,14 @@ def parse_dump(
         found = decode_addr(message, _HEADER.size, len(message))
         if found is None:
             continue
-        index, text, answered = found
+        index, text, answered, dad = found
         if answered != target:
             raise ParseError(f"netlink: {where}: the kernel answered for another namespace")
         owner = by_index.get(index)
         if owner is not None:
             owner.addresses.append(text)
+            if dad is not None:
+                owner.dad[text] = dad
     return links
 
 

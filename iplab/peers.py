@@ -38,6 +38,8 @@ class RawLink:
     link_netnsid: int | None = None
     link_name: str | None = None
     addresses: list[str] = field(default_factory=list)
+    #: addresses Duplicate Address Detection holds back: ``tentative`` or ``dadfailed``
+    dad: dict[str, str] = field(default_factory=dict)
 
 
 def build_state(
@@ -61,7 +63,7 @@ def build_state(
             space.links[r.name] = Link(
                 name=r.name, kind=r.kind, up=r.up, master=r.master,
                 addresses=list(r.addresses), mtu=r.mtu, ifindex=r.ifindex,
-                operstate=r.operstate, mac=r.mac, qdisc=r.qdisc,
+                operstate=r.operstate, mac=r.mac, qdisc=r.qdisc, dad=dict(r.dad),
             )  # fmt: skip
         state.namespaces[ns] = space
     state.namespaces.setdefault(ROOT, Namespace(ROOT))

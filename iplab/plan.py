@@ -3,6 +3,9 @@
 Nothing is run here. :func:`build` either returns a complete :class:`Plan`
 (every command rendered, every step checked against the model, the undo of
 every state-changing command computed) or raises before anything could run.
+
+Why this module is long: a plan is checked, rendered and told what the run waits for (a
+reborn name, an IPv6 probe's addresses) in one pass over the model's replay.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import dataclasses
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv6Address, ip_address, ip_interface
 from pathlib import Path
 
 from iplab import memo
@@ -18,7 +22,7 @@ from iplab.claims import Owned, check_claims
 from iplab.errors import UsageError
 from iplab.inverse import Undo
 from iplab.jobs import unscoped_signal
-from iplab.model import Judge, ModelError, lab_addresses
+from iplab.model import Judge, ModelError, lab_addresses, plain_address
 from iplab.names import ROOT
 from iplab.prefix import with_prefix
 from iplab.render import Command, ReadsBackAs, Renderer, renderer, template_hashes
@@ -58,6 +62,10 @@ class PlannedCommand:
     #: took with it (a veth's peer): the kernel destroys them a moment after the deletion
     #: returns, so the run waits until they are gone (see :class:`Reborn`)
     waits_for: tuple[tuple[str, str], ...] = ()
+    #: an IPv6 probe: the namespaces (its own, and the one holding its target) the run waits
+    #: for, until Duplicate Address Detection holds none of their addresses back, as the
+    #: seconds between a reader's lines would have (see :func:`dad_spaces`)
+    settles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -210,7 +218,7 @@ def check_probes(scenario: Scenario, judge: Judge | None = None) -> None:
     """A probe may only target an address of the lab: no traffic leaves the lab."""
     allowed = lab_addresses(step.op for step in scenario.steps)
     for step in scenario.steps:
-        if isinstance(step.op, Probe) and step.op.target not in allowed:
+        if isinstance(step.op, Probe) and plain_address(step.op.target) not in allowed:
             error = ModelError(
                 f"probe target {step.op.target} is not an address of this lab",
                 step.loc.at("target"),
@@ -257,7 +265,7 @@ def build(
             )  # fmt: skip
             if strict_claims:
                 judge.object(error)
-        planned.append(_planned(render, scenario.sudo, sim, waits))
+        planned.append(_planned(render, scenario.sudo, sim, waits, dad_spaces(sim.step.op, state)))
         if sim.number < len(steps):  # (the state is still the one before the next step)
             reborn.deleting(steps[sim.number].op, state)
     n_setup = len(scenario.setup)
@@ -327,15 +335,44 @@ def _memo_key(
     return memo.key("plan", path, sha, pairs, prefix, dirs, templates, strict_claims, lenient)
 
 
+def dad_spaces(op: Op, state: State) -> tuple[str, ...]:
+    """The namespaces an IPv6 probe waits for before it pings: its own (an address still
+    tentative there: ``ping6: connect: Cannot assign requested address``) and those the
+    model says hold its target (tentative there: no answer). None for any other step: a
+    lab without IPv6 probes never waits nor reads."""
+    if not isinstance(op, Probe) or ":" not in op.target:
+        return ()
+    try:
+        target = ip_address(op.target)
+    except ValueError:
+        return (op.ns,)
+    holders = {
+        ns
+        for ns, space in state.namespaces.items()
+        for link in space.links.values()
+        for address in link.addresses
+        if _is(address, target)
+    }
+    return tuple(sorted(holders | {op.ns}))
+
+
+def _is(address: str, target: IPv4Address | IPv6Address) -> bool:
+    try:
+        return ip_interface(address).ip == target
+    except ValueError:
+        return False
+
+
 def _planned(
-    render: Renderer, policy: SudoPolicy, sim: Replayed, waits: tuple[tuple[str, str], ...]
-) -> PlannedCommand:
+    render: Renderer, policy: SudoPolicy, sim: Replayed, waits: tuple[tuple[str, str], ...],
+    settles: tuple[str, ...] = (),
+) -> PlannedCommand:  # fmt: skip
     step = sim.step
     command = render.command(
         step.op, decide_sudo(policy, step.sudo, step.op), step=step, number=sim.number
     )
     undo = tuple(PlannedUndo(u, decide_sudo(policy, None, u.op)) for u in sim.undo)
-    return PlannedCommand(command, undo, sim.refused, waits)
+    return PlannedCommand(command, undo, sim.refused, waits, settles)
 
 
 class Reborn:

@@ -24,7 +24,7 @@ from typing import Any
 
 from iplab.errors import ParseError
 from iplab.iproute import Shell, outputs, read_script
-from iplab.model import on_link_subnet, route_table
+from iplab.model import metric_key, on_link_subnet, route_table
 from iplab.names import ROOT, ns_short, route_network
 from iplab.state import Namespace, Route, State
 from iplab.verify import Difference, DifferenceKind
@@ -116,14 +116,18 @@ def _address(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address 
 
 def same(want: Route, got: Route) -> bool:
     """``got`` (read from the kernel) is the route the model expects: prefix, family, table
-    and gateway; its link and metric where the model names them."""
+    and gateway; its link and metric where the model names them (a metric written as the
+    family's default, ``metric 1024``, is compared too: the kernel's is then 1024)."""
     return (
         want.family == got.family
         and _network(want.to, want.family) == _network(got.to, got.family)
         and want.table == got.table
         and _address(want.via) == _address(got.via)
         and want.dev in (None, got.dev)
-        and (want.metric is None or want.metric == got.metric)
+        and (
+            want.metric is None
+            or metric_key(want.metric, want.family) == metric_key(got.metric, got.family)
+        )
         and want.kind == got.kind  # (hunt B: an unreachable route for a blackhole was OK)
     )
 

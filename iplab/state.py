@@ -77,11 +77,18 @@ class Link:
     mac: str | None = None
     #: the kind of its root qdisc (``noqueue``, ``netem``, ``tbf``...)
     qdisc: str | None = None
+    #: its IPv6 addresses not usable yet, and why: ``tentative`` (Duplicate Address
+    #: Detection runs) or ``dadfailed`` (another host holds it), by address (a passing
+    #: moment: not in the JSON of a state)
+    dad: dict[str, str] = field(default_factory=dict)
     # -- only in the model (not in JSON) --
     #: the model cannot place it: a step used it, nothing the model knows made it
     unknown: bool = False
     #: how many steps of unknown effect came before the one that made it
     epoch: int = 0
+    #: model only: its ``keep_addr_on_down`` is set (a sysctl step): going down, it keeps
+    #: its static IPv6 addresses
+    keeps_addresses: bool = field(default=False, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "kind": self.kind, "up": self.up}
@@ -123,7 +130,7 @@ class Route:
             text += f" dev {self.dev}"
         if self.table:
             text += f" table {self.table}"
-        if self.metric:
+        if self.metric and (self.family, self.metric) != (4, "0"):  # (ip prints no metric 0)
             text += f" metric {self.metric}"
         return text
 
@@ -144,6 +151,8 @@ class Namespace:
     #: model only: False once a step the model does not type changed routes here (``ip -n x
     #: route del 10.0.0.0/8``): verify does not compare them
     routes_known: bool = field(default=True, compare=False, repr=False)
+    #: model only: ``net.ipv6.conf.all.keep_addr_on_down`` is set here (see Link)
+    keeps_addresses: bool = field(default=False, compare=False, repr=False)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import getopt
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -466,9 +467,36 @@ class Probe(Op):
     reachable: bool = True
     #: spelling: ``ping``, ``ping -6`` or ``ping6`` (an IPv6 tutorial's)
     ping: Literal["ping", "ping -6", "ping6"] = "ping"
+    #: ping's options as written, between the program and the target, when not in iplab's
+    #: order (``-c 3 -6``, ``-c2``): count, wait and ``-6`` are what they say
+    options: str | None = None
 
     def in_ns(self) -> str | None:
         return self.ns
+
+
+def ping_options(words: list[str]) -> tuple[int, int | None, bool]:
+    """Count, wait and ``-6`` of ping's options (any order, ``-c3`` or ``-c 3``, as ping's
+    getopt reads them; the last of one option counts). Only ``-c`` (required), ``-W`` and
+    ``-6`` make a probe: ValueError for any other, or a number out of range."""
+    try:
+        found, rest = getopt.gnu_getopt(words, "6c:W:")
+    except getopt.GetoptError as exc:
+        raise ValueError(str(exc)) from None
+    if rest:
+        raise ValueError(f"not an option: {rest[0]}")
+    given = dict(found)
+    if "-c" not in given:
+        raise ValueError("no -c COUNT")
+    count = _bounded(given["-c"], 1, 100)
+    wait = _bounded(given["-W"], 1, 60) if "-W" in given else None
+    return count, wait, "-6" in given
+
+
+def _bounded(word: str, lo: int, hi: int) -> int:
+    if not word.isdigit() or not lo <= int(word) <= hi:
+        raise ValueError(f"{word}: not a whole number from {lo} to {hi}")
+    return int(word)
 
 
 @dataclass(frozen=True, kw_only=True)

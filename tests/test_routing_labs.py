@@ -66,7 +66,9 @@ def test_a_link_local_gateway_with_its_link() -> None:
 
 def test_a_link_local_gateway_without_its_link_is_refused() -> None:
     text = import_text(LAB + "ip -n ra -6 route add default via fe80::1\n", "shell", "l.sh").yaml
-    with pytest.raises(ModelError, match="not in the subnet"):
+    with pytest.raises(
+        ModelError, match=r"link-local and the route names no link.*Egress device not specified"
+    ):
         build(scenario.load_text(text, "lab.yaml"))
 
 

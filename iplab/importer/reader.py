@@ -1367,10 +1367,13 @@ class Reader:
         ):
             first = text.split(maxsplit=1)[0]  # (while read x; do ...; done < file too)
             _forget_assigned(node, self.vars)  # what it assigns is not known after it
-            self.warnings.append(
-                f"{where}: a multi-line shell construct ({first} ...) cannot be imported;"
-                " skipped (unroll it, or use a scenario 'loop')"
-            )
+            what = f"a multi-line shell construct ({first} ...) cannot be imported; skipped"
+            what += " (unroll it, or use a scenario 'loop')"
+            if shellread.waits_only(node):  # (hunt A: a wait for IPv6 DAD to finish)
+                what = f"a wait loop ({first} ...; do sleep ...) is not imported; skipped:"
+                what += " before an IPv6 probe, iplab waits by itself until duplicate address"
+                what += " detection is done"
+            self.warnings.append(f"{where}: {what}")
             self.note("fence", text, number, end)  # code: prose, never a title
             return "speaking"
         if shellread.has_heredoc(node):

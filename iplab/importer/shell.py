@@ -57,6 +57,21 @@ def statements(node: Node) -> list[Node]:
 _NOT_STATEMENTS = frozenset({"variable_name", "word", "heredoc_body", "heredoc_end"})
 
 
+def waits_only(node: Node) -> bool:
+    """A ``while``/``until`` loop whose body only sleeps (``while ip ... tentative | grep -q
+    inet6; do sleep 0.2; done``): it waits for something, and changes nothing itself."""
+    body = node.child_by_field_name("body") if node.type == "while_statement" else None
+    if body is None:
+        return False
+    commands = [child for child in body.named_children if child.type != "comment"]
+    return bool(commands) and all(
+        child.type == "command"
+        and (name := child.child_by_field_name("name")) is not None
+        and source(name) == "sleep"
+        for child in commands
+    )
+
+
 def one_line(text: str) -> str:
     """A statement's text with its ``\\`` line continuations joined (one space between)."""
     return _CONTINUATION.sub(" ", text).strip()

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from iplab.importer.assembly import Draft
-from iplab.model import lab_addresses
+from iplab.model import lab_addresses, plain_address
 from iplab.render import renderer
 from iplab.steps import NetnsExec, Probe, Raw
 
@@ -35,7 +35,7 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
             continue
         if isinstance(d.op, Probe) and _fails(d.cmd.output):  # the page shows it failing
             d = replace(d, op=replace(d.op, reachable=False))
-        if isinstance(d.op, Probe) and d.op.target not in allowed:
+        if isinstance(d.op, Probe) and plain_address(d.op.target) not in allowed:
             command = renderer().text(d.op).split(" ", 4)[4]
             failing = _fails(d.cmd.output)  # the page shows it fail: a step that may fail
             op = NetnsExec(ns=d.op.ns, command=command, observes=True)
