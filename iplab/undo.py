@@ -40,6 +40,7 @@ from iplab.errors import StateWriteError, UsageError
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord
 from iplab.model import Judge, ModelError, apply
 from iplab.names import ROOT
+from iplab.peers import UNKNOWN_PEER
 from iplab.render import Command, Renderer, renderer, template_hashes
 from iplab.runner import (
     Result,
@@ -53,7 +54,7 @@ from iplab.runner import (
     stop_survivor,
 )
 from iplab.state import State, after
-from iplab.steps import LinkAdd, LinkDel, LinkSet, NetnsDel, NetnsExec, Op, Raw
+from iplab.steps import LinkAdd, LinkDel, LinkSet, NetnsDel, NetnsDelAll, NetnsExec, Op, Raw
 
 SETTLE_SECONDS = 30.0  # how long deleted namespaces may take to release their links (busy host)
 
@@ -393,6 +394,9 @@ def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
     stop_lab_processes(env, own, "still running in a namespace of the lab")
     render = lab_renderer(env, info)
     settle = Settle(frozenset(taken_netns), frozenset(taken_links))
+    # what the run's own deletions of namespaces take away goes a moment later: wait for it
+    # even when this undo deletes nothing (hunt D: a run interrupted in its teardown)
+    deleted = deletes_netns(entries)
     names = dataclasses.replace(LabNames.of(info), anew=frozenset(anew_netns | anew_links))
     if exact:
         observed = iproute.read_state(env.runner, namespaces)
@@ -401,14 +405,14 @@ def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
                 env, entry, info, observed, namespaces=namespaces, report=report, render=render,
                 names=names,
             )  # fmt: skip
-        report.left = leftovers(env, info, settle, wait=report.ran > 0)
+        report.left = leftovers(env, info, settle, wait=deleted or report.ran > 0)
     else:
         # the fast way: when every command has its outcome, the journal itself says what
         # exists (no read needed); otherwise, or if that was not the whole truth, read
         known = expected_now(everything)
         observed = known or iproute.read_state(env.runner, _unowned(info, namespaces))
         _fast(env, entries, info, observed, report=report, render=render, names=names)
-        report.left = leftovers(env, info, settle, wait=report.ran > 0)
+        report.left = leftovers(env, info, settle, wait=deleted or report.ran > 0)
         if report.left:
             env.err.write("iplab: the host still holds some of the lab: reading it and going on\n")
             observed = iproute.read_state(env.runner, _unowned(info, namespaces))
@@ -660,10 +664,32 @@ def leftovers(
         frozenset(info.owned_netns) - frozenset(info.preexisting_netns) - skip.netns,
         frozenset(info.owned_links) - frozenset(info.preexisting_links) - skip.links,
     )
-    left = claims.leftovers(iproute.read_state(env.runner, []), owned)
-    if not left or not wait:
+    state = iproute.read_state(env.runner, [])
+    left = claims.leftovers(state, owned)
+    if not left or not (wait or _peer_gone(state, owned)):
         return left
     return settled(env, lambda: claims.leftovers(iproute.read_state(env.runner, []), owned))
+
+
+def _peer_gone(state: State, owned: Owned) -> bool:
+    """A link of the lab left in the root namespace is a veth whose peer is in a namespace
+    without a name: one deleted a moment ago (hunt D: a run interrupted while its teardown
+    deleted the namespaces), which the kernel is destroying, and the veth with it."""
+    root = owned.in_root()
+    return any(
+        link.kind == "veth" and link.peer_ns == UNKNOWN_PEER
+        for ns, link in state.links()
+        if ns == ROOT and link.name in root
+    )
+
+
+def deletes_netns(entries: Sequence[Entry]) -> bool:
+    """Whether a command of the journal deleted a namespace, or may have (no outcome, or
+    failed): what it held goes a moment later, when the kernel destroys it."""
+    return any(
+        isinstance(e.op, NetnsDel | NetnsDelAll) and e.status in ("done", "pending", "failed")
+        for e in entries
+    )
 
 
 def settled(env: Env, left: Callable[[], list[str]], stall: float | None = None) -> list[str]:

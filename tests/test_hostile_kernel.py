@@ -1,0 +1,61 @@
+"""Hunt D (hostile conditions) on the real kernel: signals, renamed links, a lab's veths
+the kernel destroys a moment after their namespace went.
+
+Each test runs in a network namespace of its own (tests/kernel.py ``apart``), which iplab
+takes for the host.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from tests.kernel import apart
+
+pytestmark = pytest.mark.kernel
+
+T1 = REPO / "tests" / "fixtures" / "hostile" / "t1.yaml"
+
+#: a teardown's deletions, journaled as done (as a run's own teardown journals them)
+TEARDOWN = """
+import sys
+from pathlib import Path
+from iplab.journal import Journal
+from iplab.steps import LinkDel, NetnsDel
+journal = Journal(Path(sys.argv[1]))
+run = journal.info().run
+ops = [NetnsDel(name="rouge"), NetnsDel(name="bleu"), LinkDel(dev="br-labo")]
+entries = [
+    journal.new_entry(run, number=90 + n, phase="teardown", text=text, argv=text.split(),
+                      undo=(), op=op)
+    for n, (op, text) in enumerate(zip(ops, ["ip netns del rouge", "ip netns del bleu",
+                                             "ip link del br-labo"]))
+]
+journal.intend(entries)
+journal.record([(e, "done", 0) for e in entries])
+"""
+
+
+def test_down_waits_for_the_veths_of_a_namespace_deleted_a_moment_ago(tmp_path: Path) -> None:
+    """Hunt D: a run interrupted while its teardown deleted the namespaces said `could not
+    undo everything (still there: br10@root, ...)` and kept the lab, though the kernel took
+    those veths away a moment later: the undo deleted nothing itself, so it did not wait.
+    Here the journal records the teardown's deletions as done, and a process holds the
+    deleted namespace for a second (the kernel's delay, made long): its veth's root end is
+    still there when ``down`` looks, and no undo command is left to run."""
+    state = tmp_path / "state"
+    run = apart(
+        f"{sys.executable} -m iplab up {T1} --state-dir {state} > /dev/null || exit 9\n"
+        "ip netns exec rouge sleep 1.5 & sleep 0.2\n"
+        "ip netns del rouge; ip netns del bleu; ip link del br-labo\n"
+        f"{sys.executable} -c '{TEARDOWN}' {state}/labs/t1-deux-namespaces || exit 8\n"
+        f"{sys.executable} -m iplab down t1-deux-namespaces --state-dir {state}; echo rc=$?\n"
+        "wait; echo left: $(ip -br link show type veth | cut -d@ -f1)"
+    )
+    said = run.stdout + run.stderr
+    assert "rc=0" in run.stdout and "left:\n" in run.stdout, said
+    assert "could not undo everything" not in said
+
