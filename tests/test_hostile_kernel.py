@@ -59,3 +59,32 @@ def test_down_waits_for_the_veths_of_a_namespace_deleted_a_moment_ago(tmp_path: 
     assert "rc=0" in run.stdout and "left:\n" in run.stdout, said
     assert "could not undo everything" not in said
 
+
+def test_a_hangup_during_up_rolls_back(tmp_path: Path) -> None:
+    """Hunt D: SIGHUP (the terminal closed, ssh dropped) during ``up`` ended iplab at once,
+    exit 129, no word, the namespaces and links left on the host: only SIGINT and SIGTERM
+    rolled back. A hangup now stops the run as they do, and the lab is undone."""
+    state = tmp_path / "state"
+    run = apart(
+        f"IPLAB_FAULT=SIGHUP@after-run:3 {sys.executable} -m iplab up {T1} --per-command"
+        f" --state-dir {state}; echo rc=$?\n"
+        "echo left: $(ip netns list) $(ip -br link show type veth,bridge | cut -d' ' -f1)\n"
+        f"{sys.executable} -m iplab ls --state-dir {state}"
+    )
+    said = run.stdout + run.stderr
+    assert "rc=130" in run.stdout and "left:\n" in run.stdout, said
+    assert "SIGHUP received" in run.stderr and "rolled back" in run.stderr, said
+    assert "t1-deux-namespaces" not in run.stdout.split("left:")[1], said
+
+
+def test_under_nohup_a_hangup_leaves_the_run_going(tmp_path: Path) -> None:
+    """Hunt D's fix for SIGHUP keeps ``nohup iplab up``'s promise: a hangup ignored by the
+    caller is still ignored, and the lab comes up."""
+    state = tmp_path / "state"
+    run = apart(
+        f"IPLAB_FAULT=SIGHUP@after-run:3 nohup {sys.executable} -m iplab up {T1} --per-command"
+        f" --state-dir {state} > {tmp_path}/out 2>&1; echo rc=$?; cat {tmp_path}/out\n"
+        f"{sys.executable} -m iplab down t1-deux-namespaces --state-dir {state}"
+    )
+    said = run.stdout + run.stderr
+    assert "rc=0" in run.stdout and "lab t1-deux-namespaces is up" in run.stdout, said
