@@ -88,3 +88,19 @@ def test_under_nohup_a_hangup_leaves_the_run_going(tmp_path: Path) -> None:
     )
     said = run.stdout + run.stderr
     assert "rc=0" in run.stdout and "lab t1-deux-namespaces is up" in run.stdout, said
+
+
+def test_a_lab_up_from_a_relative_path_is_verified_from_anywhere(tmp_path: Path) -> None:
+    """Hunt D: after ``iplab up tut/t1.yaml`` the lab record kept ``tut/t1.yaml``, and
+    ``iplab verify LAB`` run from another directory said `tut/t1.yaml: no such scenario
+    file`. The record keeps the scenario's absolute path."""
+    state = tmp_path / "state"
+    run = apart(
+        f"cd {T1.parent.parent} && {sys.executable} -m iplab up hostile/t1.yaml"
+        f" --state-dir {state} > /dev/null || exit 9\n"
+        f"cd / && PYTHONPATH={REPO} {sys.executable} -m iplab verify t1-deux-namespaces"
+        f" --state-dir {state}; echo rc=$?\n"
+        f"PYTHONPATH={REPO} {sys.executable} -m iplab down t1-deux-namespaces --state-dir {state}"
+    )
+    said = run.stdout + run.stderr
+    assert "rc=0" in run.stdout and "no such scenario file" not in said, said
