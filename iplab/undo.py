@@ -175,6 +175,44 @@ def made_anew(info: LabInfo) -> tuple[set[str], set[str]]:
     return netns, links
 
 
+def renamed_links(info: LabInfo, names: Collection[str] = ()) -> dict[str, str]:
+    """The root links the lab made that now carry another name (renamed by hand since): the
+    same object (its index is the one the lab record keeps), under that name. Not one now
+    under a name the lab owns (``names``: its own, or taken by someone else)."""
+    found: dict[str, str] = {}
+    for key, was in info.made.items():
+        kind, _, name = key.partition(" ")
+        if kind != "link" or identity(kind, name) is not None or not was.isdigit():
+            continue
+        try:
+            now = socket.if_indextoname(int(was))
+        except (OSError, ValueError, OverflowError):
+            continue  # gone, or moved to another namespace
+        if now != name and now not in info.owned_links and now not in names:
+            found[name] = now
+    return found
+
+
+def _delete_renamed(
+    env: Env, renamed: dict[str, str], *, report: UndoReport, render: Renderer
+) -> None:
+    """Delete the lab's root links renamed by hand, under their new names (said)."""
+    for name, now in sorted(renamed.items()):
+        env.err.write(
+            f"iplab: {name} was renamed {now} since the lab made it (the same link: its index"
+            " is the one the lab record keeps): deleting it under its new name\n"
+        )
+        command = render.command(LinkDel(dev=now), False)
+        env.err.write(f"  undo: {command.text}\n")
+        meta = {"step": 0, "phase": "recovery", "kind": "undo", "text": command.text}
+        result = env.runner.execute(command.argv, command.privileged, meta=meta)
+        report.ran += 1
+        if not result.ok:
+            report.failed.append(command.text)
+            why = result.stopped or f"exit {result.rc}"
+            env.err.write(f"    failed ({why}): {result.stderr.strip()}\n")
+
+
 def refusal(
     entry: Entry, undo: UndoRecord, info: LabInfo, names: LabNames | None = None
 ) -> str | None:
@@ -393,6 +431,8 @@ def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
     stop_jobs(env, journal, "still running")
     stop_lab_processes(env, own, "still running in a namespace of the lab")
     render = lab_renderer(env, info)
+    renamed = renamed_links(info, taken_links)
+    _delete_renamed(env, renamed, report=report, render=render)
     settle = Settle(frozenset(taken_netns), frozenset(taken_links))
     # what the run's own deletions of namespaces take away goes a moment later: wait for it
     # even when this undo deletes nothing (hunt D: a run interrupted in its teardown)
@@ -409,7 +449,7 @@ def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
     else:
         # the fast way: when every command has its outcome, the journal itself says what
         # exists (no read needed); otherwise, or if that was not the whole truth, read
-        known = expected_now(everything)
+        known = None if renamed else expected_now(everything)  # (a rename: read the host)
         observed = known or iproute.read_state(env.runner, _unowned(info, namespaces))
         _fast(env, entries, info, observed, report=report, render=render, names=names)
         report.left = leftovers(env, info, settle, wait=deleted or report.ran > 0)

@@ -104,3 +104,21 @@ def test_a_lab_up_from_a_relative_path_is_verified_from_anywhere(tmp_path: Path)
     )
     said = run.stdout + run.stderr
     assert "rc=0" in run.stdout and "no such scenario file" not in said, said
+
+
+def test_down_deletes_a_link_of_the_lab_renamed_by_hand(tmp_path: Path) -> None:
+    """Hunt D: the lab's bridge renamed by hand (``ip link set br-labo name br-old``)
+    survived ``down``, which said `1 gone already: Cannot find device "br-labo"` and `lab
+    ... is down`. The lab record keeps the bridge's index: down finds it under its new
+    name, says so, and deletes it."""
+    state = tmp_path / "state"
+    run = apart(
+        f"{sys.executable} -m iplab up {T1} --state-dir {state} > /dev/null || exit 9\n"
+        "ip link set br-labo name br-old\n"
+        f"{sys.executable} -m iplab down t1-deux-namespaces --state-dir {state}; echo rc=$?\n"
+        "echo left: $(ip -br link show type bridge | cut -d' ' -f1)"
+    )
+    said = run.stdout + run.stderr
+    assert "rc=0" in run.stdout and "left:\n" in run.stdout, said
+    assert "iplab: br-labo was renamed br-old since the lab made it" in run.stderr, said
+    assert "gone already" not in said
