@@ -17,6 +17,7 @@ from tests.kernel import apart
 
 pytestmark = pytest.mark.kernel
 
+BLOG = "container-networking-part2"
 T1 = REPO / "tests" / "fixtures" / "hostile" / "t1.yaml"
 
 #: a teardown's deletions, journaled as done (as a run's own teardown journals them)
@@ -122,3 +123,24 @@ def test_down_deletes_a_link_of_the_lab_renamed_by_hand(tmp_path: Path) -> None:
     assert "rc=0" in run.stdout and "left:\n" in run.stdout, said
     assert "iplab: br-labo was renamed br-old since the lab made it" in run.stderr, said
     assert "gone already" not in said
+
+
+def test_down_of_a_journal_cut_by_hand_waits_only_for_what_a_deletion_takes_away(
+    tmp_path: Path,
+) -> None:
+    """Hunt D: with its journal cut after the first step, ``down`` said `waiting for the
+    kernel to destroy 1 objects of the lab (up to 30 s)` and waited for a bridge no command
+    had deleted, before deleting it as an object the journal does not cover."""
+    state = tmp_path / "state"
+    journal = state / "labs" / BLOG / "journal.jsonl"
+    run = apart(
+        f"{sys.executable} -m iplab up {BLOG} --state-dir {state} > /dev/null || exit 9\n"
+        f"head -n 2 {journal} > {tmp_path}/cut && cat {tmp_path}/cut > {journal}\n"
+        f"start=$SECONDS\n{sys.executable} -m iplab down {BLOG} --state-dir {state}; echo rc=$?\n"
+        "echo took=$((SECONDS - start)) left=$(ip netns list | wc -l)"
+        " $(ip -br link show type bridge | wc -l)"
+    )
+    said = run.stdout + run.stderr
+    assert "rc=0" in run.stdout and "left=0 0" in run.stdout, said
+    assert "waiting for the kernel" not in said
+    assert int(run.stdout.split("took=")[1].split()[0]) < 10, said
