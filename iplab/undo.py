@@ -711,8 +711,14 @@ def leftovers(
         return left
     # only what a deletion takes away is waited for (hunt D: a bridge of a journal cut by
     # hand, which no command had deleted, was waited for 30 s before it was deleted)
-    settled(env, lambda: _going(iproute.read_state(env.runner, []), owned))
-    return claims.leftovers(iproute.read_state(env.runner, []), owned)
+    last = [state]
+
+    def going() -> list[str]:
+        last[0] = iproute.read_state(env.runner, [])
+        return _going(last[0], owned)
+
+    settled(env, going)
+    return claims.leftovers(last[0], owned)
 
 
 def _going(state: State, owned: Owned) -> list[str]:

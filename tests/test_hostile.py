@@ -64,7 +64,7 @@ def test_a_state_file_on_a_read_only_file_system_is_not_called_unsafe(
     def refuse(path: object, *args: object, **kwargs: object) -> int:
         raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
 
-    monkeypatch.setattr(statedir.os, "open", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     with pytest.raises(StateWriteError, match="Read-only file system") as caught:
         statedir.open_state_file(tmp_path / "lock", os.O_RDWR | os.O_CREAT)
     assert "unsafe" not in str(caught.value) and "chown" not in str(caught.value.hint or "")
