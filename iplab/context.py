@@ -313,8 +313,13 @@ def run_batch(
 # -- interrupts and fault points -------------------------------------------------------------
 
 
+#: the signals that stop a run, which then rolls back: Ctrl-C, kill's default, and a hangup
+#: (the terminal closed, ssh dropped: hunt D, it ended iplab with the lab left up)
+STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
 class Signals:
-    """The first SIGINT/SIGTERM stops the running child at once (its whole process
+    """The first SIGINT/SIGTERM/SIGHUP stops the running child at once (its whole process
     group is killed) and the run stops; later ones are noted.
 
     ``passive`` (while undoing) only notes a signal: an undo is not stopped halfway,
@@ -351,7 +356,9 @@ class Signals:
                 pass
 
     def __enter__(self) -> Signals:
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        for sig in STOPPING:
+            if sig == signal.SIGHUP and signal.getsignal(sig) is signal.SIG_IGN:
+                continue  # ``nohup iplab up``: the run goes on when the terminal closes
             self._old[sig] = signal.signal(sig, self._handler)
         return self
 

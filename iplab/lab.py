@@ -767,7 +767,7 @@ def _lab(
             LabInfo(
                 lab=lab,
                 run=run,
-                scenario=plan.scenario.path,
+                scenario=recorded_path(plan.scenario.path),
                 sha256=plan.scenario.sha256,
                 prefix=plan.prefix,
                 started=time.time(),
@@ -781,6 +781,13 @@ def _lab(
             )
         )
         yield journal
+
+
+def recorded_path(path: str) -> str:
+    """The scenario as the lab record keeps it: a file by its absolute path (hunt D: a
+    relative one was not found by ``verify LAB`` or ``test LAB`` run from another
+    directory); a bundled scenario's path is absolute already."""
+    return os.path.abspath(path) if Path(path).is_file() else path
 
 
 def already_up(lab: str, info: LabInfo) -> UsageError:

@@ -31,7 +31,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from iplab.errors import LockedError, UsageError
+from iplab.errors import LockedError, UsageError, state_write_error
 
 #: the owner state files must have: the process's effective uid (bound at import, so that a
 #: test pretending to be another user through ``os.geteuid`` does not disown the files)
@@ -62,7 +62,16 @@ def _problem(st: os.stat_result, kind: str) -> str | None:
     return None
 
 
+#: what is wrong with a state path that is of the wrong kind: no owner or mode would help
+_KINDS = {"is not a directory": "a directory", "is not a regular file": "regular files"}
+
+
 def _refuse(path: Path, problem: str) -> UnsafeStateError:
+    if problem in _KINDS:  # (hunt D: "make it yours with chown" said of a regular file)
+        return UnsafeStateError(
+            f"{path} {problem}: iplab keeps its state in {_KINDS[problem]} and will not use it",
+            hint="move it away, or pass another --state-dir (or set IPLAB_STATE_DIR)",
+        )
     return UnsafeStateError(f"unsafe state: {path} {problem}; iplab will not use it", hint=_FIX)
 
 
@@ -116,6 +125,8 @@ def open_state_file(path: Path, flags: int, mode: int = 0o600) -> int:
             raise _refuse(path, "is a symbolic link") from None
         if exc.errno in (errno.ENOENT, errno.EISDIR, errno.ENXIO):
             raise
+        if exc.errno in (errno.EROFS, errno.ENOSPC, errno.EDQUOT):  # the host refuses writes:
+            raise state_write_error(exc, str(path)) from None  # nothing unsafe (hunt D)
         raise _refuse(path, f"cannot be opened ({exc.strerror})") from None
     try:
         problem = _problem(os.fstat(fd), "file")

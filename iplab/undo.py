@@ -40,6 +40,7 @@ from iplab.errors import StateWriteError, UsageError
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord
 from iplab.model import Judge, ModelError, apply
 from iplab.names import ROOT
+from iplab.peers import UNKNOWN_PEER
 from iplab.render import Command, Renderer, renderer, template_hashes
 from iplab.runner import (
     Result,
@@ -52,8 +53,8 @@ from iplab.runner import (
     stop_processes,
     stop_survivor,
 )
-from iplab.state import State, after
-from iplab.steps import LinkAdd, LinkDel, LinkSet, NetnsDel, NetnsExec, Op, Raw
+from iplab.state import Link, State, after
+from iplab.steps import LinkAdd, LinkDel, LinkSet, NetnsDel, NetnsDelAll, NetnsExec, Op, Raw
 
 SETTLE_SECONDS = 30.0  # how long deleted namespaces may take to release their links (busy host)
 
@@ -68,6 +69,16 @@ class UndoReport:
     refused: list[str] = field(default_factory=list)
     #: names the lab meant to create but someone else took first (left alone)
     taken: list[str] = field(default_factory=list)
+    #: the namespaces and root links that deletions of this undo went for: what is waited
+    #: for when the kernel is slow to let go (with veths whose peer's namespace is gone)
+    deleted: set[str] = field(default_factory=set)
+
+    def went_for(self, op: Op) -> None:
+        """A deletion ran: what it deletes (a namespace, a root link) is waited for."""
+        if isinstance(op, NetnsDel):
+            self.deleted.add(op.name)
+        elif isinstance(op, LinkDel) and not op.in_ns():
+            self.deleted.add(op.dev)
 
 
 def touches_preexisting(op: Op, info: LabInfo) -> bool:
@@ -172,6 +183,44 @@ def made_anew(info: LabInfo) -> tuple[set[str], set[str]]:
         if now is not None and now != was:
             (netns if kind == "netns" else links).add(name)
     return netns, links
+
+
+def renamed_links(info: LabInfo, names: Collection[str] = ()) -> dict[str, str]:
+    """The root links the lab made that now carry another name (renamed by hand since): the
+    same object (its index is the one the lab record keeps), under that name. Not one now
+    under a name the lab owns (``names``: its own, or taken by someone else)."""
+    found: dict[str, str] = {}
+    for key, was in info.made.items():
+        kind, _, name = key.partition(" ")
+        if kind != "link" or identity(kind, name) is not None or not was.isdigit():
+            continue
+        try:
+            now = socket.if_indextoname(int(was))
+        except (OSError, ValueError, OverflowError):
+            continue  # gone, or moved to another namespace
+        if now != name and now not in info.owned_links and now not in names:
+            found[name] = now
+    return found
+
+
+def _delete_renamed(
+    env: Env, renamed: dict[str, str], *, report: UndoReport, render: Renderer
+) -> None:
+    """Delete the lab's root links renamed by hand, under their new names (said)."""
+    for name, now in sorted(renamed.items()):
+        env.err.write(
+            f"iplab: {name} was renamed {now} since the lab made it (the same link: its index"
+            " is the one the lab record keeps): deleting it under its new name\n"
+        )
+        command = render.command(LinkDel(dev=now), False)
+        env.err.write(f"  undo: {command.text}\n")
+        meta = {"step": 0, "phase": "recovery", "kind": "undo", "text": command.text}
+        result = env.runner.execute(command.argv, command.privileged, meta=meta)
+        report.ran += 1
+        if not result.ok:
+            report.failed.append(command.text)
+            why = result.stopped or f"exit {result.rc}"
+            env.err.write(f"    failed ({why}): {result.stderr.strip()}\n")
 
 
 def refusal(
@@ -392,7 +441,12 @@ def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
     stop_jobs(env, journal, "still running")
     stop_lab_processes(env, own, "still running in a namespace of the lab")
     render = lab_renderer(env, info)
+    renamed = renamed_links(info, taken_links)
+    _delete_renamed(env, renamed, report=report, render=render)
     settle = Settle(frozenset(taken_netns), frozenset(taken_links))
+    # what the run's own deletions of namespaces take away goes a moment later: wait for it
+    # even when this undo deletes nothing (hunt D: a run interrupted in its teardown)
+    gone_netns = deletes_netns(entries)
     names = dataclasses.replace(LabNames.of(info), anew=frozenset(anew_netns | anew_links))
     if exact:
         observed = iproute.read_state(env.runner, namespaces)
@@ -401,14 +455,18 @@ def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
                 env, entry, info, observed, namespaces=namespaces, report=report, render=render,
                 names=names,
             )  # fmt: skip
-        report.left = leftovers(env, info, settle, wait=report.ran > 0)
+        report.left = leftovers(
+            env, info, settle, wait=gone_netns or report.ran > 0, deleted=report.deleted
+        )
     else:
         # the fast way: when every command has its outcome, the journal itself says what
         # exists (no read needed); otherwise, or if that was not the whole truth, read
-        known = expected_now(everything)
+        known = None if renamed else expected_now(everything)  # (a rename: read the host)
         observed = known or iproute.read_state(env.runner, _unowned(info, namespaces))
         _fast(env, entries, info, observed, report=report, render=render, names=names)
-        report.left = leftovers(env, info, settle, wait=report.ran > 0)
+        report.left = leftovers(
+            env, info, settle, wait=gone_netns or report.ran > 0, deleted=report.deleted
+        )
         if report.left:
             env.err.write("iplab: the host still holds some of the lab: reading it and going on\n")
             observed = iproute.read_state(env.runner, _unowned(info, namespaces))
@@ -416,7 +474,10 @@ def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
             _fast(env, entries, info, observed, report=report, render=render, names=names)
             # a wait for the kernel only after a deletion that worked (the first pass waited
             # already: nothing deleted now, nothing more goes away by itself)
-            report.left = leftovers(env, info, settle, wait=report.ran - len(report.failed) > done)
+            report.left = leftovers(
+                env, info, settle, wait=report.ran - len(report.failed) > done,
+                deleted=report.deleted,
+            )  # fmt: skip
     if report.left:
         _orphans(env, journal, info, entries, settle, report=report, render=render)
     if not report.left:
@@ -461,11 +522,12 @@ def _orphans(
         meta = {"step": 0, "phase": "recovery", "kind": "undo", "text": command.text}
         result = env.runner.execute(command.argv, command.privileged, meta=meta)
         report.ran += 1
+        report.went_for(op)
         worked |= result.ok
         if not result.ok:
             why = result.stopped or f"exit {result.rc}"
             env.err.write(f"    failed ({why}): {result.stderr.strip()}\n")
-    report.left = leftovers(env, info, settle, wait=worked)
+    report.left = leftovers(env, info, settle, wait=worked, deleted=report.deleted)
 
 
 def expected_now(entries: Sequence[Entry]) -> State | None:
@@ -512,6 +574,7 @@ def _undo_entry(
         env.err.write(f"  undo: {command.text}\n")
         result = env.runner.execute(command.argv, command.privileged, meta=_meta(entry, command))
         report.ran += 1
+        report.went_for(undo.op)
         fault("undo-after-run", report.ran)
         if not result.ok:
             report.failed.append(command.text)
@@ -606,12 +669,14 @@ def _fast(
                 command.argv, command.privileged, meta=_meta(entry, command)
             )
             report.ran += 1
+            report.went_for(undo.op)
             if not result.ok:
                 report.failed.append(command.text)
                 why = result.stopped or f"exit {result.rc}"
                 env.err.write(f"    failed ({why}): {result.stderr.strip()}\n")
         else:
             batchable.append((entry, command, line))
+            report.went_for(undo.op)
     if not batchable:
         return
     lines = [Line(c.text, c.argv, line, _meta(e, c)) for e, c, line in batchable]
@@ -646,24 +711,86 @@ class Settle:
 
 
 def leftovers(
-    env: Env, info: LabInfo, settle: Settle | None = None, wait: bool = True
-) -> list[str]:
+    env: Env, info: LabInfo, settle: Settle | None = None, wait: bool = True,
+    deleted: Collection[str] | None = None,
+) -> list[str]:  # fmt: skip
     """What the lab created and still exists, after letting deleted namespaces wind down.
 
     Reading the root namespace and the list of namespaces is enough: a namespace of
     the lab that still exists is a leftover itself, whatever it holds. The wait is
-    bounded (SETTLE_SECONDS), happens only when ``wait`` (something was deleted), and
-    is quiet: one audit record for all its reads.
+    bounded (SETTLE_SECONDS), happens only when ``wait`` (something was deleted) or a
+    veth's peer namespace is gone, and is quiet: one audit record for all its reads.
+    With ``deleted`` (the names the undo's deletions went for), only those and what goes
+    by itself (:func:`_going`) are waited for; without, everything left.
     """
     skip = settle or Settle()
     owned = Owned(
         frozenset(info.owned_netns) - frozenset(info.preexisting_netns) - skip.netns,
         frozenset(info.owned_links) - frozenset(info.preexisting_links) - skip.links,
     )
-    left = claims.leftovers(iproute.read_state(env.runner, []), owned)
-    if not left or not wait:
+    state = iproute.read_state(env.runner, [])
+    left = claims.leftovers(state, owned)
+
+    def going(now: State) -> list[str]:
+        if deleted is None:
+            return claims.leftovers(now, owned)
+        return _going(now, owned, deleted)
+
+    if not left or not (wait or _peer_gone(state, owned)) or not going(state):
         return left
-    return settled(env, lambda: claims.leftovers(iproute.read_state(env.runner, []), owned))
+    # only what a deletion takes away is waited for (hunt D: a bridge of a journal cut by
+    # hand, which no command had deleted, was waited for 30 s before it was deleted)
+    last = [state]
+
+    def again() -> list[str]:
+        last[0] = iproute.read_state(env.runner, [])
+        return going(last[0])
+
+    settled(env, again)
+    return claims.leftovers(last[0], owned)
+
+
+def _going(state: State, owned: Owned, deleted: Collection[str]) -> list[str]:
+    """What of the lab is left that a deletion takes away, a moment later: a namespace or
+    root link a deletion went for, and a veth whose peer is not in a namespace that is
+    still there (the kernel destroys it with the namespace deleted a moment ago). Not what
+    no deletion went for (a bridge of a journal cut by hand), nor a veth whose peer's
+    namespace lives."""
+    root = owned.in_root()
+    netns = sorted(n for n in owned.netns if n in deleted and state.has_netns(n))
+    return netns + sorted(
+        f"{link.name}@root"
+        for ns, link in state.links()
+        if ns == ROOT and link.name in root and (link.name in deleted or _peer_left(state, link))
+    )
+
+
+def _peer_left(state: State, link: Link) -> bool:
+    """A veth whose peer is not in a namespace that is still there."""
+    if link.kind != "veth":
+        return False
+    return link.peer_ns in (None, UNKNOWN_PEER, ROOT) or not state.has_netns(link.peer_ns)
+
+
+def _peer_gone(state: State, owned: Owned) -> bool:
+    """A link of the lab left in the root namespace is a veth whose peer is in a namespace
+    without a name: one deleted a moment ago (hunt D: a run interrupted while its teardown
+    deleted the namespaces), which the kernel is destroying, and the veth with it."""
+    root = owned.in_root()
+    return any(
+        link.kind == "veth" and link.peer_ns == UNKNOWN_PEER
+        for ns, link in state.links()
+        if ns == ROOT and link.name in root
+    )
+
+
+def deletes_netns(entries: Sequence[Entry]) -> bool:
+    """Whether a command of the journal deleted a namespace, or may have (no outcome, or
+    failed): what it held goes a moment later, when the kernel destroys it."""
+    return any(
+        isinstance(e.op, NetnsDel | NetnsDelAll) and e.status in ("done", "pending", "failed")
+        for e in entries
+    )
 
 
 def settled(env: Env, left: Callable[[], list[str]], stall: float | None = None) -> list[str]:

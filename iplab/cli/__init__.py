@@ -52,8 +52,11 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int
         _collector_off()
     err = stderr or sys.stderr
     if process and threading.current_thread() is threading.main_thread():
-        # until a run installs its own handlers, SIGTERM ends iplab as Ctrl-C does
+        # until a run installs its own handlers, SIGTERM and SIGHUP (the terminal closed)
+        # end iplab as Ctrl-C does
         signal.signal(signal.SIGTERM, _terminate)
+        if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:  # (not under nohup)
+            signal.signal(signal.SIGHUP, _terminate)
     try:
         rc = _main(argv)
     except KeyboardInterrupt:

@@ -241,6 +241,13 @@ def _lab_named(args: argparse.Namespace) -> LabInfo | None:
     if not journal.exists():
         return None
     info = journal.info()
+    if journal.recovered:  # rebuilt from the journal: no scenario, no prefix (hunt D)
+        raise UsageError(
+            f"lab {name}: {journal.recovered}: it named the scenario and the prefix that"
+            " verify needs",
+            hint=f"name them: `iplab verify SCENARIO --prefix PREFIX`; `iplab down {name}`"
+            " still works from the journal",
+        )
     if args.prefix or args.var:
         raise UsageError(
             f"{name} is a lab that is up: verify takes its prefix and --var pairs from it",

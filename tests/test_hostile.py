@@ -1,0 +1,70 @@
+"""Hunt D (hostile conditions) without the kernel: a lost lab record, a state directory
+that is a regular file or on a read-only file system."""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from iplab import statedir
+from iplab.cli import main
+from iplab.errors import StateWriteError
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "hostile"
+LAB = "hD01acontainer-networking-part2"
+
+
+def _iplab(*argv: str) -> tuple[int, str]:
+    err = io.StringIO()
+    return main(list(argv), stderr=err), err.getvalue()
+
+
+def test_verify_of_a_lab_whose_record_is_unreadable_says_so(tmp_path: Path) -> None:
+    """Hunt D: lab.json made unreadable, ``verify LAB`` said `(unknown: the lab record is
+    lost): no such scenario file`, as if the user had named a file. It says the record is
+    unreadable and how to verify all the same."""
+    state = tmp_path / "state"
+    lab = state / "labs" / LAB
+    lab.mkdir(parents=True, mode=0o700)
+    os.chmod(state / "labs", 0o700)
+    os.chmod(state, 0o700)
+    journal = lab / "journal.jsonl"
+    journal.write_bytes((FIXTURES / "journal.jsonl").read_bytes())
+    (lab / "lab.json").write_text("{not json")
+    for path in (journal, lab / "lab.json"):
+        os.chmod(path, 0o600)
+    rc, said = _iplab("verify", LAB, "--state-dir", str(state))
+    assert rc == 2, said
+    assert "lab.json is unreadable" in said and "no such scenario file" not in said, said
+    assert "iplab verify SCENARIO --prefix PREFIX" in said, said
+
+
+def test_a_state_directory_that_is_a_regular_file_is_not_called_unsafe(tmp_path: Path) -> None:
+    """Hunt D: a state directory that is a regular file was `unsafe state ... make it
+    yours with chown`: no chown helps; it is not a directory."""
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    rc, said = _iplab("ls", "--state-dir", str(afile))
+    assert rc == 2, said
+    assert f"{afile} is not a directory: iplab keeps its state in a directory" in said, said
+    assert "chown" not in said and "unsafe" not in said, said
+
+
+def test_a_state_file_on_a_read_only_file_system_is_not_called_unsafe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hunt D: on a read-only file system a state file `cannot be opened (Read-only file
+    system)` was `unsafe state ... make it yours with chown`: it is a write the host
+    refuses, said as one."""
+
+    def refuse(path: object, *args: object, **kwargs: object) -> int:
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+
+    monkeypatch.setattr(os, "open", refuse)
+    with pytest.raises(StateWriteError, match="Read-only file system") as caught:
+        statedir.open_state_file(tmp_path / "lock", os.O_RDWR | os.O_CREAT)
+    assert "unsafe" not in str(caught.value) and "chown" not in str(caught.value.hint or "")
