@@ -4,6 +4,9 @@
 A new command kind is an op in :mod:`iplab.steps`, its builder here, its effect and
 inverse in :mod:`iplab.model`, its template in ``templates/`` and its parse rule in
 :mod:`iplab.ipgrammar`.
+
+Why this module is long: one builder per action, each reading its own fields, and the
+table of them; read by action, as the scenario format's reference is.
 """
 
 from __future__ import annotations
