@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from iplab import undo
 from iplab.context import Env
-from iplab.journal import Entry, Journal, LabInfo, UndoRecord, lab_dir
-from iplab.lab import already_up, host_names, preflight_checks
+from iplab.journal import Entry, Journal, UndoRecord, lab_dir
+from iplab.lab import already_up, host_names, new_lab_info, preflight_checks
 from iplab.plan import Plan, expected_state
-from iplab.render import template_hashes
 from iplab.statedir import check_lab_name
 
 
@@ -53,20 +52,7 @@ def undo_lines(env: Env, plan: Plan, lab: str) -> list[str]:
         for seq, pc in enumerate(plan.setup, 1)
         if pc.skip is None
     ]
-    info = LabInfo(
-        lab=lab,
-        run="dry-run",
-        scenario=plan.scenario.path,
-        sha256=plan.scenario.sha256,
-        prefix=plan.prefix,
-        started=0.0,
-        owned_netns=sorted(plan.owned.netns),
-        owned_links=sorted(plan.owned.links),
-        preexisting_netns=sorted(before_netns & plan.owned.netns),
-        preexisting_links=sorted(before_links & plan.owned.links),
-        templates=[str(d.resolve()) for d in plan.templates],
-        template_hashes=template_hashes(plan.templates),
-    )
+    info = new_lab_info(plan, lab, "dry-run", (before_links, before_netns), 0.0)
     render = undo.lab_renderer(env, info)
     chosen = undo.destroy_plan(entries, info, expected_state(plan))
     return [render.command(u.op, u.sudo).text for _, u in chosen]

@@ -763,24 +763,31 @@ def _lab(
         signals.check()  # nothing ran and no lab record exists yet
         preflight_checks(env, plan, lab, (links, netns), preflight=preflight)
         env.audit_ready()  # nothing runs that the audit log cannot record
-        journal.write_info(
-            LabInfo(
-                lab=lab,
-                run=run,
-                scenario=recorded_path(plan.scenario.path),
-                sha256=plan.scenario.sha256,
-                prefix=plan.prefix,
-                started=time.time(),
-                owned_netns=sorted(plan.owned.netns),
-                owned_links=sorted(plan.owned.links),
-                preexisting_netns=sorted(netns & plan.owned.netns),
-                preexisting_links=sorted(links & plan.owned.links),
-                templates=[str(d.resolve()) for d in plan.templates],
-                template_hashes=template_hashes(plan.templates),
-                var_pairs=list(plan.var_pairs or ()),
-            )
-        )
+        journal.write_info(new_lab_info(plan, lab, run, (links, netns), time.time()))
         yield journal
+
+
+def new_lab_info(
+    plan: Plan, lab: str, run: str, names: tuple[set[str], set[str]], started: float
+) -> LabInfo:
+    """The record of a lab about to come up; ``names``: the host's root links and
+    namespaces before it (what of the lab's names the host had)."""
+    links, netns = names
+    return LabInfo(
+        lab=lab,
+        run=run,
+        scenario=recorded_path(plan.scenario.path),
+        sha256=plan.scenario.sha256,
+        prefix=plan.prefix,
+        started=started,
+        owned_netns=sorted(plan.owned.netns),
+        owned_links=sorted(plan.owned.links),
+        preexisting_netns=sorted(netns & plan.owned.netns),
+        preexisting_links=sorted(links & plan.owned.links),
+        templates=[str(d.resolve()) for d in plan.templates],
+        template_hashes=template_hashes(plan.templates),
+        var_pairs=list(plan.var_pairs or ()),
+    )
 
 
 def recorded_path(path: str) -> str:
