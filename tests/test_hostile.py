@@ -68,3 +68,19 @@ def test_a_state_file_on_a_read_only_file_system_is_not_called_unsafe(
     with pytest.raises(StateWriteError, match="Read-only file system") as caught:
         statedir.open_state_file(tmp_path / "lock", os.O_RDWR | os.O_CREAT)
     assert "unsafe" not in str(caught.value) and "chown" not in str(caught.value.hint or "")
+
+
+def test_ip_commands_kept_raw_for_names_not_ascii_are_said_once() -> None:
+    """Hunt D: a French script's namespaces ``café`` and ``thé`` made ten raw steps with no
+    word why (``0 typed, 10 raw``); ``up --prefix`` then refused them as steps iplab cannot
+    read. The import says which lines and names, once."""
+    from iplab.importer.convert import import_text
+
+    page = FIXTURES / "t2-cafe.sh"
+    result = import_text(page.read_text(encoding="utf-8"), "shell", page.name)
+    said = [w for w in result.warnings if "not ASCII" in w]
+    assert said == [
+        "lines 6, 7, 8, 9, 10, 11, 12, 13, 14, 16: 'café', 'thé', 'vcafé', 'vthé' not ASCII:"
+        " iplab types ip commands whose names are ASCII letters, digits, '_', '.', '-'; kept"
+        " as raw steps (they run as written, and --prefix cannot rename them)"
+    ]

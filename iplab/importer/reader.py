@@ -42,7 +42,14 @@ from iplab.steps import (
     RouteDel,
     is_observation,
 )
-from iplab.words import QUIETING, SHELL_SYNTAX, background_job, listing_of_netns, reads_only
+from iplab.words import (
+    QUIETING,
+    SHELL_SYNTAX,
+    background_job,
+    listing_of_netns,
+    reads_only,
+    shell_tokens,
+)
 
 Kind = Literal["markdown", "html", "rst", "asciidoc", "notebook", "session", "shell"]
 NoteKind = Literal["heading", "paragraph", "comment", "fence", "trailing"]
@@ -716,6 +723,9 @@ class Reader:
         #: the trap's handler bash runs when the script ends (``trap cleanup EXIT``): its
         #: text, line, where, and how many events there were when it was set
         self.trap: tuple[str, int, str, int] | None = None
+        #: the ip commands kept raw for a name that is not ASCII: (its warning's index, the
+        #: lines, the names), said once for all
+        self._foreign: tuple[int, list[int], list[str]] | None = None
 
     def _trap(self, args: Sequence[str], number: int, where: str) -> None:
         """``trap cleanup EXIT`` (INT, TERM...): the handler bash runs when the script ends or
@@ -1190,11 +1200,36 @@ class Reader:
             return "speaking"
         cmd = Cmd(text, number, parsed, background=jobs.beside(text))
         self._count_job(text)
+        self._not_ascii(text, parsed.op, number)
         if known and self.keep_variables and text != body:
             self._keep(Block(body, number, number, [cmd]))  # printed as written
         else:
             self.events.append(cmd)
         return "silent" if _silent(parsed.op) else "speaking"
+
+    def _not_ascii(self, text: str, op: Op, number: int) -> None:
+        """Said when an ip command stays raw because a name in it is not ASCII (``ip netns
+        add café``: hunt D, ten raw steps and no word why; ``up --prefix`` then refused them
+        as steps iplab cannot read); once for all such lines."""
+        if not isinstance(op, Raw | NetnsExec):
+            return
+        words = shell_tokens(text) or []
+        program = next((w for w in words if w != "sudo"), "")
+        foreign = [w for w in words if not w.isascii()]
+        if program not in ("ip", "bridge", "brctl") or not foreign:
+            return
+        if self._foreign is None:
+            self._foreign = (len(self.warnings), [], [])
+            self.warnings.append("")
+        at, lines, said = self._foreign
+        lines.append(number)
+        said += [w for w in foreign if w not in said]
+        where = f"line {lines[0]}" if len(lines) == 1 else f"lines {', '.join(map(str, lines))}"
+        self.warnings[at] = (
+            f"{where}: {', '.join(map(repr, said))} not ASCII: iplab types ip commands whose"
+            " names are ASCII letters, digits, '_', '.', '-'; kept as raw steps (they run as"
+            " written, and --prefix cannot rename them)"
+        )
 
     def _unresolved(
         self, tokens: Sequence[str], scope: ShellVars, where: str, what: str = "a raw command"
