@@ -25,7 +25,14 @@ class Interrupted(IplabError):
 
 
 class OutputLost(IplabError):
-    """stdout cannot be written (a closed pipe, a full disk): the run stops and rolls back."""
+    """stdout cannot be written (a closed pipe, a full disk): the run stops and rolls back.
+    A closed pipe (``iplab up ... | head -1``) exits 141, as iplab promises for it (hunt D:
+    the rollback exited 1)."""
+
+    def __init__(self, message: str, broken_pipe: bool = False) -> None:
+        super().__init__(message)
+        if broken_pipe:
+            self.exit_code = 141
 
 
 class Output:
@@ -43,7 +50,10 @@ class Output:
                 self.stream.flush()
             except (OSError, ValueError) as exc:
                 self.lost = getattr(exc, "strerror", None) or str(exc)
-                raise OutputLost(f"cannot write to stdout ({self.lost}): stopping") from None
+                raise OutputLost(
+                    f"cannot write to stdout ({self.lost}): stopping",
+                    broken_pipe=isinstance(exc, BrokenPipeError),
+                ) from None
         return len(text)
 
     def flush(self) -> None:

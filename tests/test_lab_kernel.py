@@ -546,3 +546,19 @@ def test_a_start_over_whose_namespace_a_job_holds_fails_and_says_why(
     assert "File exists" in run.stderr
     assert "created by someone else" not in run.stderr
     assert_restored(before, prefix)
+
+
+def test_up_whose_reader_went_away_rolls_back_and_exits_141(prefix: str, state_dir: Path) -> None:
+    """Hunt D: ``iplab up ... | head -1`` rolled back ("cannot write to stdout (Broken pipe):
+    stopping") but exited 1, not the 141 iplab promises for a closed pipe."""
+    before = snapshot(prefix)
+    run = subprocess.run(
+        ["bash", "-c", f'{sys.executable} -m iplab up {BLOG} --prefix {prefix} | head -1;'
+         ' echo "rc=${PIPESTATUS[0]}"'],
+        env={**os.environ, "IPLAB_STATE_DIR": str(state_dir)},
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert run.stdout.splitlines()[-1] == "rc=141", (run.stdout, run.stderr)
+    assert "cannot write to stdout (Broken pipe)" in run.stderr
+    assert "the host is as it was before" in run.stderr
+    assert_restored(before, prefix)
