@@ -19,9 +19,6 @@ from iplab.context import (
     FEED_MOST,
     Interrupted,
     Line,
-    Output,
-    OutputLost,
-    Quiet,
     Signals,
     fault,
     feed_parts,
@@ -30,6 +27,7 @@ from iplab.context import (
 )
 from iplab.errors import StateWriteError
 from iplab.runner import FakeExecutor, Runner
+from iplab.streams import Output, OutputLost, Quiet
 
 
 def test_output_stops_the_run_once_then_drops() -> None:

@@ -282,3 +282,21 @@ def test_a_thread_that_builds_again_after_its_cleanup_is_said() -> None:
     # a page whose cleanup only deletes says nothing of the kind
     clean = import_text((TEXT / "undo-gist.md").read_text(), "markdown", "undo-gist.md")
     assert not any("builds again" in w for w in clean.warnings)
+
+
+def test_words_after_a_silent_command_are_not_its_output() -> None:
+    """Hunt X: in a pasted session, the asker's closing words ("Oh wait, sorry, it actually
+    works...") after ``ip netns del right`` became that step's ``output:``. After a command
+    that prints nothing, a sentence after a blank line is the author's; the failure a
+    silent command prints (``Cannot find device "l0"``) is still its output."""
+    steps, warnings = _imported(
+        Path(__file__).parent / "fixtures" / "threads" / "pasted-session.txt"
+    )
+    last = steps[-1]
+    assert isinstance(last.op, NetnsDel) and last.op.name == "right"
+    assert last.output is None
+    failed = [s for s in steps if s.output == 'Cannot find device "l0"']
+    assert len(failed) == 1 and failed[0].may_fail
+    assert any("the page shows 'ip netns exec right ip addr add" in w for w in warnings)
+    said = [w.split(":")[0] for w in warnings if "is the author's words" in w]
+    assert said == ["line 29", "line 30"]  # (the two lines of the asker's closing words)

@@ -67,3 +67,20 @@ def reads_as_prose(suffix: str, text: str) -> bool:
     if suffix in TEXT_SUFFIXES:
         return sentences > 0
     return (sentences >= 2 and sentences * 10 >= len(lines)) or (sentences > 0 and not scripted)
+
+
+#: what a command prints when it failed (iproute2's and ping's own words)
+ERROR_SHOWN = re.compile(
+    r"^(?:RTNETLINK answers: |Error: |Cannot find device |Device \"[^\"]*\" does not exist"
+    r"|connect: |ping: |Object \"[^\"]*\" is unknown|Cannot create namespace file "
+    r"|Cannot open network namespace \"|Cannot remove namespace file |Not enough information: "
+    r"|Garbage instead of arguments |Unknown device type|What is \"[^\"]*\"\?"
+    r"|Command line is not complete|(?:-?bash|sh|zsh): (?:line \d+: )?[^:\n]+: command not found"
+    r"|.*: Operation not permitted$)",
+    re.M,
+)
+
+
+def failure_shown(line: str) -> bool:
+    """A line a failing command prints (iproute2's and ping's own words)."""
+    return ERROR_SHOWN.match(line) is not None

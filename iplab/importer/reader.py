@@ -26,7 +26,7 @@ from iplab import ipwords, jobs, names
 from iplab.importer import arith, listing
 from iplab.importer import shell as shellread
 from iplab.importer.elsewhere import shell_elsewhere
-from iplab.importer.prose import is_sentence
+from iplab.importer.prose import failure_shown, is_sentence
 from iplab.lineparse import LineError, Parsed, classify, split_sudo
 from iplab.model import effects_of
 from iplab.steps import (
@@ -726,6 +726,8 @@ class Reader:
         #: the ip commands kept raw for a name that is not ASCII: (its warning's index, the
         #: lines, the names), said once for all
         self._foreign: tuple[int, list[int], list[str]] | None = None
+        #: the last line of a session read as the author's words (:meth:`_chat`)
+        self._chatting = 0
 
     def _trap(self, args: Sequence[str], number: int, where: str) -> None:
         """``trap cleanup EXIT`` (INT, TERM...): the handler bash runs when the script ends or
@@ -914,7 +916,16 @@ class Reader:
                     f"line {number}: {body!r} read as bash ran it: {lines[i][1].strip()!r}"
                 )
                 body, i = lines[i][1].strip(), i + 1
-            if body is None:
+            if body is None and prompted and state == "silent" and self._chat(lines, i, text):
+                # after a command that prints nothing, the author's words, not its output
+                # (hunt X: "Oh wait, sorry, it actually works..." was netns del's output)
+                # ignored, as the words before the session's first command are
+                self.warnings.append(
+                    f"line {number}: {text.strip()!r} is the author's words, not the output"
+                    " of the command before (it prints nothing); ignored"
+                )
+                self._chatting = number
+            elif body is None:
                 self.output(text, number)
             elif not body:  # a blank line, or an empty prompt
                 if not prompted and state == "speaking":
@@ -953,6 +964,14 @@ class Reader:
                     state = "usage"  # what it prints looks like the commands it describes
                 if len(written) > 1 and self.keep_variables:  # (expanded: one line, as 0.1)
                     self._as_written(kept, "\n".join(written), number + len(written) - 1)
+
+    def _chat(self, lines: Sequence[tuple[int, str]], i: int, text: str) -> bool:
+        """``lines[i - 1]``, a line without a prompt after a command that prints nothing, is
+        the author's words: a sentence after a blank line (or after such words: the line
+        ``_chatting``), not the words a failing command prints (``Cannot find device``)."""
+        if not is_sentence(text.strip()) or failure_shown(text.strip()):
+            return False
+        return i >= 2 and (not lines[i - 2][1].strip() or self._chatting == lines[i - 2][0])
 
     def _spaced_backslash(self, number: int, text: str) -> None:
         """Said when a line joined to the next ends with ``\\`` and spaces: bash reads ``\\ ``

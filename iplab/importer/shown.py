@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from iplab.importer.assembly import Draft
+from iplab.importer.prose import ERROR_SHOWN
 from iplab.model import lab_addresses, plain_address
 from iplab.render import renderer
 from iplab.steps import NetnsExec, Probe, Raw
@@ -24,7 +25,7 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
     for k, written in enumerate(drafts):
         d = written
         retried = k + 1 < len(drafts) and _unsudo(drafts[k + 1].cmd.text) == _unsudo(d.cmd.text)
-        if retried and _ERROR_SHOWN.search("\n".join(d.cmd.output)):
+        if retried and ERROR_SHOWN.search("\n".join(d.cmd.output)):
             # ip netns add x ("Operation not permitted"), then sudo ip netns add x (or the
             # same line again): the retry is the command; as root the first would succeed
             # and the retry fail
@@ -47,7 +48,7 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
             )
         elif _a_ping(d) and _fails(d.cmd.output):  # ping 8.8.8.8 before the NAT: it fails
             out.append(replace(d, cmd=replace(d.cmd, may_fail=True)))
-        elif _ERROR_SHOWN.search("\n".join(d.cmd.output)):
+        elif ERROR_SHOWN.search("\n".join(d.cmd.output)):
             # ip route get 8.8.8.8 with "RTNETLINK answers: No route to host" under it, a typo
             # fixed on the next line (dev vet0, "Cannot find device"): a command the page shows
             # failing changed nothing there; it may fail here too (the model passes over it)
@@ -69,16 +70,6 @@ _NO_REPLY = re.compile(
     r"|\bno route to host\b|\bprohibited\b|^connect: "
     r"|^From \S+(?: \([^)\s]*\))? icmp_seq=\d+ ",
     re.I | re.M,
-)
-#: what a command prints when it failed (iproute2's and ping's own words)
-_ERROR_SHOWN = re.compile(
-    r"^(?:RTNETLINK answers: |Error: |Cannot find device |Device \"[^\"]*\" does not exist"
-    r"|connect: |ping: |Object \"[^\"]*\" is unknown|Cannot create namespace file "
-    r"|Cannot open network namespace \"|Cannot remove namespace file |Not enough information: "
-    r"|Garbage instead of arguments |Unknown device type|What is \"[^\"]*\"\?"
-    r"|Command line is not complete|(?:-?bash|sh|zsh): (?:line \d+: )?[^:\n]+: command not found"
-    r"|.*: Operation not permitted$)",
-    re.M,
 )
 
 
