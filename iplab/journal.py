@@ -110,6 +110,11 @@ class LabInfo:
     #: (``netns NAME``: its inode; ``link NAME``: its index): ``down`` leaves alone one that
     #: someone deleted and made again under the same name since
     made: dict[str, str] = field(default_factory=dict)
+    #: the host's boot when ``made`` was recorded (/proc/sys/kernel/random/boot_id): a
+    #: link's index names it only until the host boots again
+    boot_id: str = ""
+    #: the kind of each root link of ``made`` (``link NAME``: ``bridge``, ``veth``...)
+    kinds: dict[str, str] = field(default_factory=dict)
     #: the run's ``--var`` pairs (``verify LAB`` holds the kernel to the lab as it was built)
     var_pairs: list[str] = field(default_factory=list)
 
@@ -133,7 +138,9 @@ def _words(value: Any) -> bool:
 
 #: what each field of a lab record must hold
 _INFO_KINDS: dict[str, Any] = {
-    **dict.fromkeys(("lab", "run", "scenario", "sha256", "prefix"), lambda v: isinstance(v, str)),
+    **dict.fromkeys(
+        ("lab", "run", "scenario", "sha256", "prefix", "boot_id"), lambda v: isinstance(v, str)
+    ),
     "started": lambda v: (
         isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v < 1e11
     ),  # a time (seconds since 1970) that time.localtime takes
@@ -149,7 +156,7 @@ _INFO_KINDS: dict[str, Any] = {
         _words,
     ),
     **dict.fromkeys(
-        ("template_hashes", "made"),
+        ("template_hashes", "made", "kinds"),
         lambda v: (
             isinstance(v, dict)
             and all(isinstance(k, str) and isinstance(h, str) for k, h in v.items())

@@ -61,7 +61,6 @@ from iplab.runner import (
     Result,
     boot_ticks,
     listening,
-    netns_ids,
     process_name,
     processes_in,
     session_members,
@@ -72,7 +71,7 @@ from iplab.runner import (
     wait_unshared,
 )
 from iplab.state import State
-from iplab.steps import NetnsDel, NetnsDelAll, NetnsExec, NothingLeft, Probe, Raw
+from iplab.steps import NetnsAdd, NetnsDel, NetnsDelAll, NetnsExec, NothingLeft, Probe, Raw
 from iplab.sysctl import sysctl_path, sysctl_undo
 from iplab.words import JOINS, background_job, shell_tokens, sleeps_for, strip_sudo
 
@@ -544,8 +543,9 @@ class Session:
             errors += [f"{asked.program}: {spec}: no such job" for spec in missing]
             found = [p for i in picked for p in undo.job_processes(records[i][1])]
         else:
-            taken, _links = undo.taken_names(self.journal.entries())
-            own = netns_ids(undo.own_namespaces(self.journal.info(), taken))
+            entries = self.journal.entries()
+            taken, _links = undo.taken_names(entries)
+            own = undo.stoppable_netns(self.env, self.journal.info(), entries, taken)
             mine = [p for _, members in records for p in undo.job_processes(members)]
             mine += processes_in(own)
             unique = {pid: (pid, started, line) for pid, started, line in mine}
@@ -608,6 +608,8 @@ class Session:
         fault("after-run", count)
         self.journal.record([(entry, outcome(result.rc, result.stderr), result.rc)])
         fault("after-outcome", count)
+        if result.ok:
+            self._made([entry])
         self.tally.commands += 1
         self.signals.check()
         if result.stdout.strip() and self._limits(command).stop_after is None:
@@ -663,6 +665,7 @@ class Session:
             ]
         )
         faults("after-outcome", counts[: len(entries)])
+        self._made([e for e, rc in zip(entries, status, strict=True) if rc == 0])
         if problem and not isinstance(problem[0], Interrupted):
             raise problem[0]  # the journal could not take the intents of the lines after
         shown: list[str] = []  # the lines that ran, numbered: one write for the batch
@@ -684,6 +687,20 @@ class Session:
             self.env.out.write(result.stdout)
         if group and not result.ok and all(rc is None for rc in status):
             raise StepFailed(group[0].command, result, batched=True)
+
+    def _made(self, entries: Sequence[Entry]) -> None:
+        """The lab record learns what each namespace an ``ip netns add`` of the lab just
+        made is (its inode), as it is made: the processes ``down`` stops are only those of
+        a namespace that is still that one (hunt E)."""
+        names = [e.op.name for e in entries if isinstance(e.op, NetnsAdd)]
+        if not names:
+            return
+        info = self.journal.info()
+        made = {**info.made, **undo.identities(names, ())}
+        try:
+            self.journal.write_info(dataclasses.replace(info, made=made))
+        except OSError as exc:  # down then leaves the namespace's processes running (said)
+            self.env.err.write(f"iplab: {state_write_error(exc, str(self.journal.info_path))}\n")
 
     def _probe(self, probe: Probe, result: Result) -> None:
         """A probe's exit status is its claim: reachable (exit 0) or not."""
@@ -1023,14 +1040,19 @@ def up(env: Env, plan: Plan, lab: str, options: Options | None = None) -> int:
 
 def _remember_what_was_made(session: Session) -> None:
     """The lab record learns what each namespace and root link the lab made is (its inode,
-    its index): ``down`` then leaves alone one that someone deleted and made again since."""
+    its index, with the host's boot and each link's kind): ``down`` then leaves alone one
+    that someone deleted and made again since, and one that only has a lab link's index."""
     info = session.journal.info()
     owned = session.plan.owned
     netns = owned.netns - owned.adopted - set(info.preexisting_netns)
     links = owned.in_root() - owned.adopted - set(info.preexisting_links)
-    made = undo.identities(netns, links)
+    # (a namespace's identity as its ip netns add made it, recorded then, is kept)
+    made = {**undo.identities(netns, links), **info.made}
+    kinds = undo.link_kinds(links)
     try:
-        session.journal.write_info(dataclasses.replace(info, made=made))
+        session.journal.write_info(
+            dataclasses.replace(info, made=made, boot_id=undo.boot_id(), kinds=kinds)
+        )
     except OSError as exc:  # the lab is up; down then deletes by name, as it did before
         session.env.err.write(f"iplab: {state_write_error(exc, str(session.journal.info_path))}\n")
 
@@ -1046,13 +1068,16 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
             if plan.teardown:
                 # the lab's namespaces as the kernel knows them: after the tutorial's own
                 # `ip netns del`, a process it left running still holds one of them
-                taken, _links = undo.taken_names(journal.entries())
-                own = netns_ids(undo.own_namespaces(journal.info(), taken))
+                entries = journal.entries()
+                taken, _links = undo.taken_names(entries)
+                own = undo.stoppable_netns(env, journal.info(), entries, taken)
+                before = processes_in(own)
                 session.say(f"== teardown ({len(plan.teardown)} steps)")
                 session.execute(plan.teardown, "teardown")
                 rc = max(rc, 1 if session.tally.claims_failed else 0)  # the teardown's claims
+                kept = undo.still_inside(before, own)
                 undo.stop_jobs(env, journal, "left running by the tutorial's cleanup")
-                undo.stop_lab_processes(env, own, "left running by the tutorial's cleanup")
+                undo.stop_found(env, kept, "left running by the tutorial's cleanup")
             session.signals.check()
         except IplabError as exc:
             return _abort(env, session, exc, opts)

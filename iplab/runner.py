@@ -378,6 +378,16 @@ def netns_ids(names: Sequence[str]) -> set[tuple[int, int]]:
     return {found for name in names if (found := netns_id(name)) is not None}
 
 
+def process_netns(pid: int) -> tuple[int, int] | None:
+    """(device, inode) of a process's network namespace; None: no such process (or not
+    ours to see)."""
+    try:
+        st = os.stat(f"/proc/{pid}/ns/net")
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 def _processes(started_if: Callable[[int], int | None]) -> list[tuple[int, int, str]]:
     """(pid, start time, command line) of each process for which ``started_if(pid)`` gives
     its start time (None: not one of those sought); one gone meanwhile, or not ours to

@@ -23,6 +23,7 @@ exact), guards re-read at each pass: why ``down`` converges is read in one place
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import shlex
 import socket
@@ -45,7 +46,7 @@ from iplab.render import Command, Renderer, renderer, template_hashes
 from iplab.runner import (
     Result,
     netns_id,
-    netns_ids,
+    process_netns,
     processes_in,
     running,
     session_members,
@@ -54,7 +55,17 @@ from iplab.runner import (
     stop_survivor,
 )
 from iplab.state import Link, State, after
-from iplab.steps import LinkAdd, LinkDel, LinkSet, NetnsDel, NetnsDelAll, NetnsExec, Op, Raw
+from iplab.steps import (
+    LinkAdd,
+    LinkDel,
+    LinkSet,
+    NetnsAdd,
+    NetnsDel,
+    NetnsDelAll,
+    NetnsExec,
+    Op,
+    Raw,
+)
 
 SETTLE_SECONDS = 30.0  # how long deleted namespaces may take to release their links (busy host)
 
@@ -185,11 +196,57 @@ def made_anew(info: LabInfo) -> tuple[set[str], set[str]]:
     return netns, links
 
 
-def renamed_links(info: LabInfo, names: Collection[str] = ()) -> dict[str, str]:
+BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
+
+
+def boot_id() -> str:
+    """This boot of the host (a link's index names one link only until the next boot)."""
+    try:
+        return BOOT_ID.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def root_link_kinds() -> dict[int, tuple[str, str]]:
+    """Index -> (name, kind) of each link of the root namespace, read over netlink (no
+    process); empty when it cannot be read."""
+    from iplab import netlink
+    from iplab.errors import ParseError
+
+    try:
+        reading = netlink.read(())
+    except (netlink.Unsupported, ParseError, OSError):
+        return {}
+    return {link.ifindex: (link.name, link.kind) for link in reading.links.get(ROOT, [])}
+
+
+def link_kinds(names: Collection[str]) -> dict[str, str]:
+    """The kind of each of these root links now (LabInfo.kinds)."""
+    now = dict(root_link_kinds().values())
+    return {f"link {n}": now[n] for n in sorted(names) if n in now}
+
+
+def _not_the_same(info: LabInfo, key: str, kind_now: str | None) -> str | None:
+    """Why the link that has the index a lab's link had is not known to be that link, or
+    None: the same boot of the host, and the same kind."""
+    if not info.boot_id or key not in info.kinds:
+        return "the lab record (an older iplab's) keeps no boot id or kind to tell"
+    if info.boot_id != boot_id():
+        return "the host booted again since the lab came up (indexes start over at a boot)"
+    if kind_now != info.kinds[key]:
+        return f"it is a {kind_now or 'link of unknown kind'}, the lab made a {info.kinds[key]}"
+    return None
+
+
+def renamed_links(env: Env, info: LabInfo, names: Collection[str] = ()) -> dict[str, str]:
     """The root links the lab made that now carry another name (renamed by hand since): the
-    same object (its index is the one the lab record keeps), under that name. Not one now
-    under a name the lab owns (``names``: its own, or taken by someone else)."""
+    same object (its index is the one the lab record keeps, in the same boot of the host,
+    and of the same kind), under that name. Not one now under a name the lab owns
+    (``names``: its own, or taken by someone else). A link that only has the index is left
+    alone, said (hunt I: after a reboot, ``down`` deleted a link of the host that had
+    the index of the lab's bridge)."""
     found: dict[str, str] = {}
+    links: dict[int, tuple[str, str]] | None = None
     for key, was in info.made.items():
         kind, _, name = key.partition(" ")
         if kind != "link" or identity(kind, name) is not None or not was.isdigit():
@@ -198,21 +255,42 @@ def renamed_links(info: LabInfo, names: Collection[str] = ()) -> dict[str, str]:
             now = socket.if_indextoname(int(was))
         except (OSError, ValueError, OverflowError):
             continue  # gone, or moved to another namespace
-        if now != name and now not in info.owned_links and now not in names:
+        if now == name or now in info.owned_links or now in names:
+            continue
+        links = root_link_kinds() if links is None else links
+        _now, kind_now = links.get(int(was), (now, None))
+        why = _not_the_same(info, key, kind_now if _now == now else None)
+        if why is None:
             found[name] = now
+        else:
+            env.err.write(
+                f"iplab: left alone: {now} has index {was}, the index of the lab's {name} (gone"
+                f" under that name), but {why}: it may be another link; nothing deleted\n"
+            )
     return found
 
 
+def lab_sudo(entries: Sequence[Entry], dev: str | None = None) -> bool:
+    """The lab's sudo policy for an undo command iplab adds: that of the journal's undo
+    that deletes ``dev``, else that of any undo of the journal."""
+    undos = [u for e in entries for u in e.undo]
+    for u in undos:
+        if isinstance(u.op, LinkDel) and u.op.dev == dev:
+            return u.sudo
+    return any(u.sudo for u in undos)
+
+
 def _delete_renamed(
-    env: Env, renamed: dict[str, str], *, report: UndoReport, render: Renderer
-) -> None:
+    env: Env, renamed: dict[str, str], entries: Sequence[Entry], *, report: UndoReport,
+    render: Renderer,
+) -> None:  # fmt: skip
     """Delete the lab's root links renamed by hand, under their new names (said)."""
     for name, now in sorted(renamed.items()):
         env.err.write(
             f"iplab: {name} was renamed {now} since the lab made it (the same link: its index"
             " is the one the lab record keeps): deleting it under its new name\n"
         )
-        command = render.command(LinkDel(dev=now), False)
+        command = render.command(LinkDel(dev=now), lab_sudo(entries, name))
         env.err.write(f"  undo: {command.text}\n")
         meta = {"step": 0, "phase": "recovery", "kind": "undo", "text": command.text}
         result = env.runner.execute(command.argv, command.privileged, meta=meta)
@@ -376,11 +454,96 @@ def own_namespaces(info: LabInfo, taken: Collection[str] = ()) -> list[str]:
     return sorted(set(info.owned_netns) - set(info.preexisting_netns) - set(taken))
 
 
+def created_netns(entries: Sequence[Entry]) -> set[str]:
+    """The namespaces the lab's own ``ip netns add`` made (maybe made, too): not one it
+    only named (a symlink or a bind mount of another process's namespace, ``ip netns
+    attach``), whose processes were there before the lab and are not the lab's."""
+    return {e.op.name for e in _due(entries) if isinstance(e.op, NetnsAdd)}
+
+
+def root_netns_ids() -> set[tuple[int, int]]:
+    """(device, inode) of the host's own namespace (pid 1's) and of iplab's."""
+    found: set[tuple[int, int]] = set()
+    for path in ("/proc/1/ns/net", "/proc/self/ns/net"):
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        found.add((st.st_dev, st.st_ino))
+    return found
+
+
+def _not_stoppable(
+    name: str, found: tuple[int, int], made: Collection[str], info: LabInfo
+) -> str | None:
+    """Why the processes in namespace ``name`` (now ``found``) are not the lab's to stop,
+    or None when they are: it is one the lab made, still the one the lab record says."""
+    if found in root_netns_ids():
+        return "it is the host's own namespace"
+    if name not in made:
+        return (
+            "the lab named it (a link to another process's namespace, ip netns attach),"
+            " it did not make it (ip netns add)"
+        )
+    recorded = info.made.get(f"netns {name}")
+    now = f"{found[0]}:{found[1]}"
+    if recorded is None:
+        return "the lab record keeps no identity of it (an older iplab made the lab)"
+    if recorded != now:
+        return f"it is not the namespace the lab made (it is {now}, the lab made {recorded})"
+    return None
+
+
+def stoppable_netns(
+    env: Env, info: LabInfo, entries: Sequence[Entry], taken: Collection[str] = ()
+) -> set[tuple[int, int]]:
+    """(device, inode) of the lab's namespaces whose processes the lab may stop, read now
+    (right before they are stopped): those its ``ip netns add`` made that are still what
+    the lab record says it made, never the host's own. One left alone is said, with its
+    processes (hunt E: ``down`` stopped every process of the host when a tutorial named
+    the host's namespace, ``ln -s /proc/1/ns/net /var/run/netns/hostns``)."""
+    made = created_netns(entries)
+    ids: set[tuple[int, int]] = set()
+    for name in own_namespaces(info, taken):
+        found = netns_id(name)
+        if found is None:
+            continue
+        why = _not_stoppable(name, found, made, info)
+        if why is None:
+            ids.add(found)
+        elif count := len(processes_in({found})):
+            env.err.write(
+                f"iplab: left running: {count} processes in namespace {name}: {why}; iplab"
+                " stops processes only in a namespace the lab made\n"
+            )
+    return ids
+
+
 def stop_lab_processes(env: Env, ids: set[tuple[int, int]], why: str) -> int:
-    """Stop the processes running in the lab's namespaces (``ids``: a tutorial's server
-    started with ``&``: it would keep its namespace alive after the name is deleted), each
-    said and audited; how many."""
-    found = processes_in(ids)
+    """Stop the processes running in the lab's namespaces (``ids``, from
+    :func:`stoppable_netns`: a tutorial's server started with ``&``: it would keep its
+    namespace alive after the name is deleted), each said and audited; how many."""
+    return stop_found(env, processes_in(ids), why)
+
+
+def still_inside(
+    before: Sequence[tuple[int, int, str]], own: set[tuple[int, int]]
+) -> list[tuple[int, int, str]]:
+    """After a tutorial's own cleanup deleted the names of the lab's namespaces: the
+    processes still in those that ``before`` (read while the names held them) found, and
+    every other process in a namespace one of them still holds. A namespace no process of
+    ``before`` holds any more may be gone, its number given to the next namespace made by
+    anyone: never looked into (hunt E: a stranger's process was stopped)."""
+    alive = [p for p in before if running(p[0], p[1])]
+    held = {ns for pid, _, _ in alive if (ns := process_netns(pid)) in own}
+    still = [p for p in alive if process_netns(p[0]) in held]
+    return still + [p for p in processes_in(held) if p not in still]
+
+
+def stop_found(env: Env, found: Sequence[tuple[int, int, str]], why: str) -> int:
+    """Stop these processes (pid, start time, command line) that still run, each said
+    and audited; how many."""
+    found = [p for p in found if running(p[0], p[1])]
     if not found:
         return 0
     for pid, _started, line in found:
@@ -437,12 +600,14 @@ def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
         )
     taken_netns |= anew_netns  # left alone as what someone else took: neither deleted, nor
     taken_links |= anew_links  # its processes stopped, nor waited for
-    own = netns_ids(own_namespaces(info, taken_netns))
     stop_jobs(env, journal, "still running")
+    # which namespaces are the lab's is read after its jobs stopped: stopping one may free
+    # a namespace whose number the kernel then gives the next one made (hunt E)
+    own = stoppable_netns(env, info, everything, taken_netns)
     stop_lab_processes(env, own, "still running in a namespace of the lab")
     render = lab_renderer(env, info)
-    renamed = renamed_links(info, taken_links)
-    _delete_renamed(env, renamed, report=report, render=render)
+    renamed = renamed_links(env, info, taken_links)
+    _delete_renamed(env, renamed, everything, report=report, render=render)
     settle = Settle(frozenset(taken_netns), frozenset(taken_links))
     # what the run's own deletions of namespaces take away goes a moment later: wait for it
     # even when this undo deletes nothing (hunt D: a run interrupted in its teardown)

@@ -134,15 +134,20 @@ def iplab(
     )  # fmt: skip
 
 
-def apart(script: str, net: bool = True, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def apart(
+    script: str, net: bool = True, timeout: float = 120, pid: bool = False
+) -> subprocess.CompletedProcess[str]:
     """Run a bash ``script`` in a mount namespace of its own, with an empty tmpfs on
     /run/netns, and (``net``) a network namespace of its own, which iplab then takes for
     the host: the namespaces, links and sysctls it changes are the test's, never the
-    host's (an ``ip -all netns delete`` reaches only what the script made)."""
+    host's (an ``ip -all netns delete`` reaches only what the script made). With ``pid``,
+    a pid namespace of its own too (its own /proc): pid 1 is the script's shell, and every
+    process iplab could see or stop is the test's (a lab that names /proc/1/ns/net)."""
     Path("/run/netns").mkdir(exist_ok=True)
     inner = "mount -t tmpfs iplab-test /run/netns || exit 97\n" + script
+    pids = ["--pid", "--fork", "--mount-proc"] if pid else []
     argv = ["unshare", *(["--net"] if net else []), "--mount", "--propagation", "private",
-            "bash", "-c", inner]  # fmt: skip
+            *pids, "bash", "-c", inner]  # fmt: skip
     # a session of its own: past the time limit, every process the script started is
     # killed, not only unshare (a script left behind would run on, on the shared host)
     with subprocess.Popen(
