@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
+import itertools
 import re
 import shlex
 from collections.abc import Callable, Sequence
@@ -985,6 +986,36 @@ def _other_link_add(rest: list[str], ns: str | None) -> Declares | None:
         if peer_name := peer.get("name") or peer.dev:  # made, and deleted, with it
             made = dataclasses.replace(made, peer=peer_name, peer_ns=where or ns)
     return Declares(creates=(made,), declared=True)
+
+
+#: the kinds whose ``dev X`` (after ``type KIND``) is the link they are built on
+_ON_A_DEV = frozenset(
+    {"vxlan", "gre", "gretap", "ip6gre", "ip6gretap", "ipip", "sit", "ip6tnl", "vti", "vti6"}
+)
+
+
+def lower_devices(command: str) -> tuple[str, ...]:
+    """The links ``ip link add ... link X ...`` (a macvlan, a vlan...) or ``ip link add
+    ... type vxlan ... dev X`` builds on, its lower devices; () when it names none (or is
+    not such a line)."""
+    argv = _split(command) if not SHELL_SYNTAX.search(command) else None
+    argv = _without_sudo(argv) if argv else None
+    if not argv or argv[0].rsplit("/", 1)[-1] != "ip":
+        return ()
+    words = Words(argv[1:])
+    try:
+        _ip_options(words, Ctx(None))
+        if first(words.take(), IP_OBJECTS) != "link" or first(words.take(), LINK_VERBS) != "add":
+            return ()
+    except NoMatch:
+        return ()
+    rest, found, kind = words.rest(), [], None
+    for before, word in itertools.pairwise(rest):
+        if kind is None and matches(before, "type"):
+            kind = word
+        elif (kind is None and matches(before, "link")) or (kind in _ON_A_DEV and before == "dev"):
+            found.append(word)
+    return tuple(found)
 
 
 @lru_cache(maxsize=4096)

@@ -194,6 +194,26 @@ class _Apply:
         self.judge.adopted.append((space.name, name))
         return link
 
+    def lower(self, ns: str, name: str, made: str) -> None:
+        """``name``, the lower device of the link ``made`` a step makes on it (``link X``
+        of a macvlan, a vxlan's ``dev X``): a link of the lab, never one of the host's
+        (hunt F: macvlans and a VXLAN hung off the host's eth0, and check said OK)."""
+        space = self.space(ns)
+        if name in space.links or any(name in s.links for s in self.state.namespaces.values()):
+            self.link(ns, name)
+            return
+        if space.name != ROOT:
+            self.link(ns, name)
+            return
+        self.object(
+            f"{made} is made on link {name} (its lower device), which does not exist in the"
+            " root namespace at this step: a link the host has (eth0...) is not the lab's",
+            self.state.certain(None),
+            "give the lab a link of its own as the lower device (a veth or a bridge a step makes)",
+        )
+        space.links[name] = self.state.new_link(name, "unknown", unknown=True)
+        self.judge.adopted.append((space.name, name))
+
     def free(self, space: Namespace, name: str) -> None:
         existing = space.links.get(name)
         if existing is None:
@@ -931,11 +951,14 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
         where = effect.ns or here
         a.link(where, effect.name)
         _destroy(state, where, effect.name)
+    lowers = ipgrammar.lower_devices(op.command)
     for effect in effects.creates:
         if effect.what == "netns":
             _netns_add(a, effect.name, adopted=ipgrammar.adopts_netns(op.command))
             continue
         where = effect.ns or here
+        for lower in lowers:
+            a.lower(where, lower, effect.name)
         space = a.space(where)
         a.free(space, effect.name)
         link = a.new_link(effect.name, effect.kind or "unknown")
