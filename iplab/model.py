@@ -341,14 +341,35 @@ def route_key(route: Route) -> tuple[str, str | None, str, int, str | None]:
 
 
 def deletes_route(want: Route, route: Route) -> bool:
-    """``ip route del`` naming ``want`` takes ``route``: metric and type only where it
-    names them, tos always (none is tos 0: hunt B, the kernel says No such process)."""
+    """``ip route del`` naming ``want`` takes ``route``: metric, type, gateway and link only
+    where it names them (a link the model does not know the route's is no objection), tos
+    always (none is tos 0: hunt B, the kernel says No such process)."""
     mine, its = route_key(want), route_key(route)
     return (
         (mine[0], mine[1], mine[3], mine[4]) == (its[0], its[1], its[3], its[4])
         and (want.metric is None or mine[2] == its[2])
         and want.kind in (None, route.kind)
+        and (want.via is None or plain_address(want.via) == plain_address(route.via or ""))
+        and want.dev in (None, route.dev or want.dev)
     )
+
+
+def deleted_route(space: Namespace, want: Route) -> Route | None:
+    """The route ``ip route del`` naming ``want`` takes in ``space`` (None: none): of those
+    it may take, the one of lowest metric, as the kernel keeps a prefix's routes in order of
+    metric and deletes the first that matches (hunt I: ``del 10.7.0.0/16`` after ``metric
+    200`` then ``metric 100`` took metric 100's in the kernel, the first written in the
+    model, and verify reported a difference)."""
+    match = [r for r in space.routes if deletes_route(want, r)]
+    return min(match, key=_metric_order, default=None)
+
+
+def _metric_order(route: Route) -> int:
+    """A route's place among its prefix's routes: its metric (the family's default if none)."""
+    try:
+        return int(metric_key(route.metric, route.family), 0)
+    except ValueError:
+        return 0
 
 
 def _link_local(address: str) -> bool:
@@ -483,12 +504,11 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
         _route_add(a, op)
     elif isinstance(op, RouteDel):
         space = a.space(op.ns)
-        want = route_of(state, op)
-        match = [r for r in space.routes if deletes_route(want, r)]
-        if not match:
+        taken = deleted_route(space, route_of(state, op))
+        if taken is None:
             a.object(f"no route to {op.to} in {ns_label(op.ns)} at this step", state.certain(space))
         else:
-            space.routes.remove(match[0])
+            space.routes.remove(taken)
     elif isinstance(op, BridgePortsSet):
         _bridge_ports(a, op)
     elif isinstance(op, BridgeVlan):

@@ -1,0 +1,73 @@
+"""What the kernel does with routes, followed by the model (hunt I; inputs in
+``tests/fixtures/routes/``).
+
+* ``ip route del PREFIX`` with routes of several metrics took the first written in the
+  model, the lowest metric's in the kernel; its undo added back the first written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from iplab import scenario
+from iplab.importer.convert import import_text
+from iplab.plan import Plan, build, expected_state
+from iplab.render import renderer
+from tests.kernel import iplab
+
+FIXTURES = Path(__file__).parent / "fixtures" / "routes"
+
+
+def _plan(name: str) -> Plan:
+    text = (FIXTURES / name).read_text()
+    return build(scenario.load_text(import_text(text, "shell", name).yaml, "lab.yaml"))
+
+
+def _routes(plan: Plan, ns: str) -> list[str]:
+    return [str(r) for r in expected_state(plan).namespaces[ns].routes]
+
+
+def test_a_route_delete_takes_the_lowest_metric() -> None:
+    """Hunt I (t10b, t10): ``route del 10.7.0.0/16`` after ``metric 200`` then ``metric
+    100`` took metric 200's in the model, metric 100's in the kernel (IPv6 alike), and the
+    undo added back metric 200's: verify reported a difference."""
+    plan = _plan("t10b-route-del-v4.sh")
+    assert _routes(plan, "rd") == ["10.7.0.0/16 via 10.80.0.3 metric 200"]
+    deleted = plan.setup[-1]
+    assert [renderer().text(u.undo.op) for u in deleted.undo] == [
+        "ip -n rd route add 10.7.0.0/16 via 10.80.0.2 metric 100"
+    ]
+    six = _plan("t10-route-del.sh")
+    assert _routes(six, "rd")[0] == "2001:db8:5::/64 via 2001:db8:80::2"
+
+
+def test_a_route_delete_naming_a_gateway_takes_that_route() -> None:
+    """Hunt I: the kernel deletes the route through the gateway or link named (checked on
+    this kernel), the model took the first written whatever it named."""
+    text = (FIXTURES / "t10b-route-del-v4.sh").read_text()
+    text = text.replace("route del 10.7.0.0/16", "route del 10.7.0.0/16 via 10.80.0.2")
+    sc = scenario.load_text(import_text(text, "shell", "lab.sh").yaml, "lab.yaml")
+    plan = build(sc)
+    assert _routes(plan, "rd") == ["10.7.0.0/16 via 10.80.0.3 metric 200"]
+    assert [renderer().text(u.undo.op) for u in plan.setup[-1].undo] == [
+        "ip -n rd route add 10.7.0.0/16 via 10.80.0.2 metric 100"
+    ]
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize("name", ["t10b-route-del-v4.sh", "t10-route-del.sh"])
+def test_verify_holds_what_a_route_delete_left(
+    name: str, prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    """Hunt I (t10b, t10): ``iplab up ... --prefix P`` then verify said DIFF."""
+    lab = tmp_path / "lab.yaml"
+    lab.write_text(import_text((FIXTURES / name).read_text(), "shell", name).yaml)
+    up = iplab("up", str(lab), "--prefix", prefix, state=state_dir)
+    assert up.returncode == 0, up.stdout + up.stderr
+    assert "DIFF" not in up.stdout and "the kernel holds what" in up.stdout, up.stdout
+    found = iplab("verify", str(lab), "--prefix", prefix, state=state_dir)
+    assert found.returncode == 0, found.stdout + found.stderr
+    down = iplab("down", f"{prefix}{name.removesuffix('.sh')}", state=state_dir)
+    assert down.returncode == 0, down.stdout + down.stderr
