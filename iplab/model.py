@@ -312,8 +312,8 @@ def route_of(state: State, op: RouteAdd | RouteDel) -> Route:
     """The route ``op`` names, as the model keeps it: its type None for unicast, its tos
     None for 0."""
     family = route_family(op)
-    table, metric = route_table(op.setting("table")), route_metric(op)
     kind = op.setting("type")
+    table, metric = route_table(op.setting("table"), kind), route_metric(op)
     tos = _tos(op.setting("tos") or op.setting("dsfield"))
     return state.new_route(
         op.to, op.via, op.dev, table, metric, family,
@@ -412,9 +412,21 @@ def _rename(state: State, ns: str, link: Link, new: str) -> None:
             peer.peer = new
 
 
-def route_table(value: str | None) -> str | None:
-    """A route's table as the model names it: None for main (``main``, ``254``)."""
-    return None if value in (None, "main", "254") else value
+#: the route types iproute2 puts in table local when no table is written (iproute.c)
+_LOCAL_TYPES = frozenset({"local", "broadcast", "nat", "anycast"})
+#: the tables ``ip -j route`` names, by their number
+_TABLE_NAMES = {"255": "local", "253": "default"}
+
+
+def route_table(value: str | None, kind: str | None = None) -> str | None:
+    """A route's table as the model names it: None for main (``main``, ``254``), ``local``
+    for ``255`` or for a route of type ``local``, ``broadcast``, ``nat`` or ``anycast`` with
+    no table written (iproute2 puts it there; hunt I: ``route add local 192.168.50.0/24 dev
+    lo`` was kept in main, so the same prefix via a gateway was refused and verify found
+    none)."""
+    if value is None and kind in _LOCAL_TYPES:
+        return "local"
+    return None if value in (None, "main", "254") else _TABLE_NAMES.get(value, value)
 
 
 def effects_of(op: Raw | NetnsExec) -> Declares | None:

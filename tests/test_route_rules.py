@@ -3,6 +3,8 @@
 
 * ``ip route del PREFIX`` with routes of several metrics took the first written in the
   model, the lowest metric's in the kernel; its undo added back the first written.
+* A ``local`` route was kept in table main: the same prefix via a gateway was refused,
+  and verify found none.
 """
 
 from __future__ import annotations
@@ -70,4 +72,36 @@ def test_verify_holds_what_a_route_delete_left(
     found = iplab("verify", str(lab), "--prefix", prefix, state=state_dir)
     assert found.returncode == 0, found.stdout + found.stderr
     down = iplab("down", f"{prefix}{name.removesuffix('.sh')}", state=state_dir)
+    assert down.returncode == 0, down.stdout + down.stderr
+
+
+def _page(name: str) -> str:
+    return import_text((FIXTURES / name).read_text(), "markdown", name).yaml
+
+
+def test_a_local_route_is_in_table_local() -> None:
+    """Hunt I (t1): ``route add local 192.168.50.0/24 dev lo`` was kept in table main, so
+    ``route add 192.168.50.0/24 via 10.0.0.2`` beside it was refused ("already exists");
+    iproute2 puts a local, broadcast, nat or anycast route with no table in table local."""
+    result = import_text((FIXTURES / "t1-routes.md").read_text(), "markdown", "t1-routes.md")
+    assert "model: OK" in result.summary(), result.summary()
+    plan = build(scenario.load_text(result.yaml, "t1.yaml"))
+    routes = _routes(plan, "r1")
+    assert "local 192.168.50.0/24 dev lo table local" in routes
+    assert "192.168.50.0/24 via 10.0.0.2" in routes
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize("name", ["t1-routes.md", "t1b-routes-nodup.md"])
+def test_verify_finds_a_local_route_in_table_local(
+    name: str, prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    """Hunt I (t1b): verify said ``expected local 192.168.50.0/24 dev lo, found none`` (the
+    kernel had it in table local); t1, with the same prefix via a gateway in main, runs."""
+    lab = tmp_path / "lab.yaml"
+    lab.write_text(_page(name))
+    up = iplab("up", str(lab), "--prefix", prefix, state=state_dir)
+    assert up.returncode == 0, up.stdout + up.stderr
+    assert "DIFF" not in up.stdout and "the kernel holds what" in up.stdout, up.stdout
+    down = iplab("down", f"{prefix}{name.removesuffix('.md')}", state=state_dir)
     assert down.returncode == 0, down.stdout + down.stderr
