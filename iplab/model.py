@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from iplab import ipgrammar
 from iplab.errors import Location, ScenarioError
-from iplab.names import ROOT, ns_label, route_prefix
+from iplab.names import ROOT, ns_label, route_network, route_prefix
 from iplab.steps import (
     AddrAdd,
     AddrDel,
@@ -516,6 +516,7 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
         _route_add(a, op)
     elif isinstance(op, RouteDel):
         space = a.space(op.ns)
+        _valid_prefix(a, op)
         taken = deleted_route(space, route_of(state, op))
         if taken is None:
             a.object(f"no route to {op.to} in {ns_label(op.ns)} at this step", state.certain(space))
@@ -655,9 +656,31 @@ def flushes_route(op: RouteFlush, route: Route) -> bool:
     return route.table == route_table(op.table) and route.family == op.family
 
 
+def host_bits(to: str, family: int) -> str | None:
+    """The network an IPv4 route's destination names when it has host bits set
+    (``10.9.0.0/24`` for ``10.9.0.7/24``): the kernel refuses it ("Invalid prefix for given
+    prefix length"; it clears them in an IPv6 one, checked on this kernel); None: none set."""
+    network = route_network(to, family) if family == 4 and "/" in to else None
+    address = route_network(to.partition("/")[0], family)
+    if network is None or address is None or network.version != 4:
+        return None
+    return str(network) if address.network_address != network.network_address else None
+
+
+def _valid_prefix(a: _Apply, op: RouteAdd | RouteDel) -> None:
+    """Objects to an IPv4 destination with host bits set, as the kernel refuses it (hunt I:
+    ``route add 10.9.0.7/24 via 10.1.0.2`` was taken; run, the step failed)."""
+    if (network := host_bits(op.to, route_family(op))) is not None:
+        a.object(
+            f"the kernel refuses {op.to}: it has host bits set beyond its prefix length"
+            ' ("Invalid prefix for given prefix length")', hint=f"write {network}",
+        )  # fmt: skip
+
+
 def _route_add(a: _Apply, op: RouteAdd) -> None:
     state = a.state
     space = a.space(op.ns)
+    _valid_prefix(a, op)
     if op.dev is not None:
         a.link(op.ns, op.dev)
     if op.via is not None and op.dev is None and ":" in op.via and _link_local(op.via):

@@ -5,6 +5,7 @@
   model, the lowest metric's in the kernel; its undo added back the first written.
 * A ``local`` route was kept in table main: the same prefix via a gateway was refused,
   and verify found none.
+* An IPv4 destination with host bits set (``10.9.0.7/24``) was taken; the kernel refuses it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pytest
 
 from iplab import scenario
 from iplab.importer.convert import import_text
+from iplab.model import ModelError
 from iplab.plan import Plan, build, expected_state
 from iplab.render import renderer
 from tests.kernel import iplab
@@ -105,3 +107,29 @@ def test_verify_finds_a_local_route_in_table_local(
     assert "DIFF" not in up.stdout and "the kernel holds what" in up.stdout, up.stdout
     down = iplab("down", f"{prefix}{name.removesuffix('.md')}", state=state_dir)
     assert down.returncode == 0, down.stdout + down.stderr
+
+
+def test_an_ipv4_prefix_with_host_bits_is_refused() -> None:
+    """Hunt I (t3): ``route add 10.9.0.7/24 via 10.1.0.2`` was taken by the model; the kernel
+    says "Error: Invalid prefix for given prefix length" (a del too; an IPv6 prefix with
+    host bits it takes, clearing them: checked on this kernel)."""
+    text = (FIXTURES / "t3-routes-edge.sh").read_text()
+    result = import_text(text, "shell", "t3-routes-edge.sh")
+    assert "(line 18: ip -n ha route add 10.9.0.7/24 via 10.1.0.2): the kernel refuses" in (
+        result.summary()
+    ), result.summary()
+    with pytest.raises(ModelError, match=r"host bits set") as caught:
+        build(scenario.load_text(result.yaml, "t3.yaml"))
+    assert caught.value.hint == "write 10.9.0.0/24"
+    setup = text.split("# host route")[0]
+    for line in (
+        "ip -n ha -6 route add 2001:db8:9::7/64 via 2001:db8:1::2",
+        "ip -n ha route add 10.9/16 via 10.1.0.2",
+        "ip -n ha route add 10.9.0.7 via 10.1.0.2",
+        "ip -n ha route add 10.9.0.0/255.255.0.0 via 10.1.0.2",
+    ):
+        lab = import_text(setup + line + "\n", "shell", "lab.sh")
+        assert "model: OK" in lab.summary(), (line, lab.summary())
+    lab = import_text(setup + "ip -n ha route del 10.9.0.7/24\n", "shell", "lab.sh")
+    with pytest.raises(ModelError, match=r"refuses 10\.9\.0\.7/24"):
+        build(scenario.load_text(lab.yaml, "lab.yaml"))
