@@ -6,6 +6,7 @@
 * A ``local`` route was kept in table main: the same prefix via a gateway was refused,
   and verify found none.
 * An IPv4 destination with host bits set (``10.9.0.7/24``) was taken; the kernel refuses it.
+* ``metric 0x10`` (iproute2 reads 16) was kept as a raw step.
 """
 
 from __future__ import annotations
@@ -133,3 +134,27 @@ def test_an_ipv4_prefix_with_host_bits_is_refused() -> None:
     lab = import_text(setup + "ip -n ha route del 10.9.0.7/24\n", "shell", "lab.sh")
     with pytest.raises(ModelError, match=r"refuses 10\.9\.0\.7/24"):
         build(scenario.load_text(lab.yaml, "lab.yaml"))
+
+
+def test_a_metric_is_read_as_iproute2_reads_numbers() -> None:
+    """Hunt I (t3b): ``route add 10.8.0.0/16 via 10.1.0.2 metric 0x10`` (iproute2 reads it
+    with get_u32, base 0: 16) was kept as a raw step, and no word said why."""
+    from iplab.steps import RouteAdd
+
+    plan = _plan("t3b-routes-edge-ok.sh")
+    hex_metric = next(p.command.op for p in plan.setup if "0x10" in p.command.text)
+    assert isinstance(hex_metric, RouteAdd) and hex_metric.setting("metric") == "16"
+    assert "10.8.0.0/16 via 10.1.0.2 metric 16" in _routes(plan, "ha")
+
+
+@pytest.mark.kernel
+def test_verify_holds_a_metric_written_in_hex(prefix: str, state_dir: Path, tmp_path: Path) -> None:
+    """Hunt I (t3b): the route of metric 0x10 is verified as the kernel's metric 16."""
+    lab = tmp_path / "lab.yaml"
+    text = (FIXTURES / "t3b-routes-edge-ok.sh").read_text()
+    lab.write_text(import_text(text, "shell", "t3b-routes-edge-ok.sh").yaml)
+    up = iplab("up", str(lab), "--prefix", prefix, state=state_dir)
+    assert up.returncode == 0, up.stdout + up.stderr
+    assert "DIFF" not in up.stdout and "the kernel holds what" in up.stdout, up.stdout
+    down = iplab("down", f"{prefix}t3b-routes-edge-ok", state=state_dir)
+    assert down.returncode == 0, down.stdout + down.stderr
