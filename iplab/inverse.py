@@ -7,6 +7,7 @@ one function per op beside the guards they use: a table read by reference.
 
 from __future__ import annotations
 
+import dataclasses
 import shlex
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -16,7 +17,7 @@ from iplab.model import (
     DEFAULT_MTU,
     ROOT_NETNS_REF,
     auto_names,
-    deletes_route,
+    deleted_route,
     effects_of,
     exact_flush,
     flushes_address,
@@ -393,13 +394,13 @@ def _six(family: int, words: str) -> tuple[str, ...]:
 def _inverse_route(before: State, op: RouteAdd | RouteDel, here: str) -> list[Undo]:
     """A route added is deleted, one deleted added; one ``replace``/``change`` took the
     place of is added back (as the model knew it) once the new one is deleted, and so is
-    one a delete naming no way out took (``ip route del 10.6.0.0/16``)."""
+    one a delete took, as the model knew it (hunt I: the first of a prefix's routes was
+    added back, not the one of lowest metric the kernel took, nor its metric)."""
     space = before.ns(op.in_ns())
-    if isinstance(op, RouteDel) and op.via is None and op.dev is None and space is not None:
-        want = route_of(before, op)
-        for old in space.routes:
-            if deletes_route(want, old):
-                return [_added_back(old, here)]
+    if isinstance(op, RouteDel) and space is not None:
+        taken = deleted_route(space, route_of(before, op))
+        if taken is not None:
+            return [_added_back(dataclasses.replace(taken, dev=taken.dev or op.dev), here)]
     family = route_family(op)
     # ip route del default dev v0 would be IPv4's: an IPv6 route's undo says -6
     six = _six(family, f"{op.to}{op.via}")

@@ -665,10 +665,10 @@ def _ip_route(words: Words, ctx: Ctx, line: str) -> Op:
         elif word in _ROUTE_VALUED or any(matches(word, k) for k in ("dsfield", "realms")):
             settings.append((word, words.take()))
         elif matches(word, "metric") or matches(word, "priority") or word == "preference":
-            value = words.take()
-            if not value.isdigit():
+            value = get_u32(words.take())
+            if value is None:
                 raise NoMatch
-            settings.append(("metric", value))
+            settings.append(("metric", str(value)))
         elif matches(word, "protocol"):
             settings.append(("protocol", words.take()))
         elif matches(word, "table"):
@@ -696,6 +696,19 @@ def _ip_route(words: Words, ctx: Ctx, line: str) -> Op:
     if adds is None:
         raise NoMatch
     return RouteAdd(**fields, verb=adds, text=line)  # (r a: printed as written, the text)
+
+
+def get_u32(text: str) -> int | None:
+    """A number as iproute2's get_u32 reads it (strtoul, base 0): ``0x10`` is 16, ``010``
+    is 8, ``16`` is 16; None when it is not one, or over 32 bits. Hunt I: ``metric 0x10``
+    was kept as a raw step."""
+    low = text.lower()
+    digits, base = (low[2:], 16) if low.startswith("0x") else (low, 8 if low[:1] == "0" else 10)
+    allowed = "0123456789abcdef"[:base]
+    if not digits or any(c not in allowed for c in digits):
+        return None
+    value = int(digits, base)
+    return value if value <= 0xFFFFFFFF else None
 
 
 def _route_flush(words: Words, ctx: Ctx, line: str) -> Op:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from iplab import claims, hostfiles, iproute, jobs, kernelconfig, programs, undo, verify
+from iplab import claims, dad, hostfiles, iproute, jobs, kernelconfig, programs, undo, verify
 from iplab.batch import batch_line, segments
 from iplab.context import (
     Env,
@@ -188,6 +188,8 @@ class Session:
         self.host_before: dict[tuple[str, ...], str] = {}
         #: the host files each raw step wrote, as they were before it, and their undo
         self.files_before: list[tuple[hostfiles.Before, str]] = []
+        #: what DAD still held back when the next probe's wait ended: said under its line
+        self._held = ""
 
     def say(self, text: str = "") -> None:
         self.env.out.write(text + "\n")
@@ -203,7 +205,7 @@ class Session:
             if group[0].waits_for:
                 self._released(group[0].waits_for)
             if group[0].settles:
-                self._dad_done(group[0].settles)
+                self._dad_done(group[0])
             if len(group) > 1:
                 self._batch(group, phase)
             elif group[0].skip is not None:
@@ -214,6 +216,9 @@ class Session:
             else:
                 self._change(group[0], phase)
             self._claims(group[-1].command)
+            if self._held:  # (a batch's probe: said under the batch)
+                self.say(self._held)
+                self._held = ""
         self.signals.check()  # a signal during the last command still stops the run
 
     def _released(self, names: Sequence[tuple[str, str]]) -> None:
@@ -238,23 +243,26 @@ class Session:
                 " before (a job of the lab's, or the host's); the next step may fail"
             )
 
-    def _dad_done(self, spaces: Sequence[str]) -> None:
+    def _dad_done(self, pc: PlannedCommand) -> None:
         """Before an IPv6 probe: wait (at most :data:`DAD_WAIT` seconds) until Duplicate
-        Address Detection holds back no address of these namespaces as tentative, as the
-        seconds between a reader's lines would have (see :func:`iplab.plan.dad_spaces`).
-        Quiet: one audit record for all its reads."""
+        Address Detection holds back none of the addresses the probe needs as tentative
+        (:func:`iplab.dad.held_back`), as the seconds between a reader's lines would have
+        (see :func:`iplab.plan.dad_spaces`). Quiet: one audit record for all its reads; what
+        it still holds back is said under the probe's own line."""
+        spaces, op = pc.settles, pc.command.op
+        target = op.target if isinstance(op, Probe) else None
         began = time.monotonic()
         hook, self.env.runner.hook = self.env.runner.hook, None
         reads = 1
         try:
-            now = self._unready(spaces)
+            now = self._unready(spaces, target)
             while (
                 "tentative" in now.values()
                 and time.monotonic() - began < DAD_WAIT
                 and self.signals.received is None
             ):
                 time.sleep(0.05)
-                now = self._unready(spaces)
+                now = self._unready(spaces, target)
                 reads += 1
         finally:
             self.env.runner.hook = hook
@@ -266,28 +274,25 @@ class Session:
         record = self.env.record({"kind": "wait", "text": text}, Result((), 0, "", "", waited))
         del record["argv"]
         self.env.append_audit([record])
-        if "tentative" in now.values():
-            self.say(f"    after {DAD_WAIT:g} s, duplicate address detection still holds back"
-                     f" {held}")  # fmt: skip
+        if "tentative" in now.values():  # (said under the probe's line: hunt I, it came before)
+            self._held = f"    after {DAD_WAIT:g} s, duplicate address detection still holds"
+            self._held += f" back {held}"
 
-    def _unready(self, spaces: Sequence[str]) -> dict[str, str]:
-        """The addresses of these namespaces DAD holds back (``fd00::1/64 on eth0@ns``), and
-        why (``tentative``, ``dadfailed``); none when the read fails (the probe then says
-        what it meets)."""
+    def _unready(self, spaces: Sequence[str], target: str | None = None) -> dict[str, str]:
+        """The addresses of these namespaces DAD holds back that a probe to ``target`` needs
+        (None: all), and why (:func:`iplab.dad.held_back`); none when the read fails (the
+        probe then says what it meets)."""
         try:
             state = read_lab_state(self.env, spaces)
         except IplabError:
             return {}
-        return {
-            f"{address} on {name}{'' if ns == ROOT else '@' + ns}": why
-            for ns in spaces
-            if ns in state.namespaces
-            for name, link in sorted(state.namespaces[ns].links.items())
-            for address, why in sorted(link.dad.items())
-        }
+        return dad.held_back(state, spaces, target)
 
     def _number(self, command: Command) -> None:
         self.say(self._numbered(command))
+        if self._held:
+            self.say(self._held)
+            self._held = ""
 
     def _numbered(self, command: Command) -> str:
         """The next command's line as shown: ``[ 3/23] ip netns add red``."""

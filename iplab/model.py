@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from iplab import ipgrammar
 from iplab.errors import Location, ScenarioError
-from iplab.names import ROOT, ns_label, route_prefix
+from iplab.names import ROOT, ns_label, route_network, route_prefix
 from iplab.steps import (
     AddrAdd,
     AddrDel,
@@ -332,8 +332,8 @@ def route_of(state: State, op: RouteAdd | RouteDel) -> Route:
     """The route ``op`` names, as the model keeps it: its type None for unicast, its tos
     None for 0."""
     family = route_family(op)
-    table, metric = route_table(op.setting("table")), route_metric(op)
     kind = op.setting("type")
+    table, metric = route_table(op.setting("table"), kind), route_metric(op)
     tos = _tos(op.setting("tos") or op.setting("dsfield"))
     return state.new_route(
         op.to, op.via, op.dev, table, metric, family,
@@ -361,14 +361,35 @@ def route_key(route: Route) -> tuple[str, str | None, str, int, str | None]:
 
 
 def deletes_route(want: Route, route: Route) -> bool:
-    """``ip route del`` naming ``want`` takes ``route``: metric and type only where it
-    names them, tos always (none is tos 0: hunt B, the kernel says No such process)."""
+    """``ip route del`` naming ``want`` takes ``route``: metric, type, gateway and link only
+    where it names them (a link the model does not know the route's is no objection), tos
+    always (none is tos 0: hunt B, the kernel says No such process)."""
     mine, its = route_key(want), route_key(route)
     return (
         (mine[0], mine[1], mine[3], mine[4]) == (its[0], its[1], its[3], its[4])
         and (want.metric is None or mine[2] == its[2])
         and want.kind in (None, route.kind)
+        and (want.via is None or plain_address(want.via) == plain_address(route.via or ""))
+        and want.dev in (None, route.dev or want.dev)
     )
+
+
+def deleted_route(space: Namespace, want: Route) -> Route | None:
+    """The route ``ip route del`` naming ``want`` takes in ``space`` (None: none): of those
+    it may take, the one of lowest metric, as the kernel keeps a prefix's routes in order of
+    metric and deletes the first that matches (hunt I: ``del 10.7.0.0/16`` after ``metric
+    200`` then ``metric 100`` took metric 100's in the kernel, the first written in the
+    model, and verify reported a difference)."""
+    match = [r for r in space.routes if deletes_route(want, r)]
+    return min(match, key=_metric_order, default=None)
+
+
+def _metric_order(route: Route) -> int:
+    """A route's place among its prefix's routes: its metric (the family's default if none)."""
+    try:
+        return int(metric_key(route.metric, route.family), 0)
+    except ValueError:
+        return 0
 
 
 def _link_local(address: str) -> bool:
@@ -411,9 +432,21 @@ def _rename(state: State, ns: str, link: Link, new: str) -> None:
             peer.peer = new
 
 
-def route_table(value: str | None) -> str | None:
-    """A route's table as the model names it: None for main (``main``, ``254``)."""
-    return None if value in (None, "main", "254") else value
+#: the route types iproute2 puts in table local when no table is written (iproute.c)
+_LOCAL_TYPES = frozenset({"local", "broadcast", "nat", "anycast"})
+#: the tables ``ip -j route`` names, by their number
+_TABLE_NAMES = {"255": "local", "253": "default"}
+
+
+def route_table(value: str | None, kind: str | None = None) -> str | None:
+    """A route's table as the model names it: None for main (``main``, ``254``), ``local``
+    for ``255`` or for a route of type ``local``, ``broadcast``, ``nat`` or ``anycast`` with
+    no table written (iproute2 puts it there; hunt I: ``route add local 192.168.50.0/24 dev
+    lo`` was kept in main, so the same prefix via a gateway was refused and verify found
+    none)."""
+    if value is None and kind in _LOCAL_TYPES:
+        return "local"
+    return None if value in (None, "main", "254") else _TABLE_NAMES.get(value, value)
 
 
 def effects_of(op: Raw | NetnsExec) -> Declares | None:
@@ -503,12 +536,12 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
         _route_add(a, op)
     elif isinstance(op, RouteDel):
         space = a.space(op.ns)
-        want = route_of(state, op)
-        match = [r for r in space.routes if deletes_route(want, r)]
-        if not match:
+        _valid_prefix(a, op)
+        taken = deleted_route(space, route_of(state, op))
+        if taken is None:
             a.object(f"no route to {op.to} in {ns_label(op.ns)} at this step", state.certain(space))
         else:
-            space.routes.remove(match[0])
+            space.routes.remove(taken)
     elif isinstance(op, BridgePortsSet):
         _bridge_ports(a, op)
     elif isinstance(op, BridgeVlan):
@@ -643,9 +676,31 @@ def flushes_route(op: RouteFlush, route: Route) -> bool:
     return route.table == route_table(op.table) and route.family == op.family
 
 
+def host_bits(to: str, family: int) -> str | None:
+    """The network an IPv4 route's destination names when it has host bits set
+    (``10.9.0.0/24`` for ``10.9.0.7/24``): the kernel refuses it ("Invalid prefix for given
+    prefix length"; it clears them in an IPv6 one, checked on this kernel); None: none set."""
+    network = route_network(to, family) if family == 4 and "/" in to else None
+    address = route_network(to.partition("/")[0], family)
+    if network is None or address is None or network.version != 4:
+        return None
+    return str(network) if address.network_address != network.network_address else None
+
+
+def _valid_prefix(a: _Apply, op: RouteAdd | RouteDel) -> None:
+    """Objects to an IPv4 destination with host bits set, as the kernel refuses it (hunt I:
+    ``route add 10.9.0.7/24 via 10.1.0.2`` was taken; run, the step failed)."""
+    if (network := host_bits(op.to, route_family(op))) is not None:
+        a.object(
+            f"the kernel refuses {op.to}: it has host bits set beyond its prefix length"
+            ' ("Invalid prefix for given prefix length")', hint=f"write {network}",
+        )  # fmt: skip
+
+
 def _route_add(a: _Apply, op: RouteAdd) -> None:
     state = a.state
     space = a.space(op.ns)
+    _valid_prefix(a, op)
     if op.dev is not None:
         a.link(op.ns, op.dev)
     if op.via is not None and op.dev is None and ":" in op.via and _link_local(op.via):

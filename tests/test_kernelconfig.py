@@ -1,4 +1,5 @@
-"""Link types and qdiscs the kernel lacks, named before a run (iplab/kernelconfig.py).
+"""Link types, qdiscs and bridge VLAN filtering the kernel lacks, named before a run
+(iplab/kernelconfig.py).
 
 Hunt W's VRF lab (``type vrf``) and hunt C's memo (``type dummy``) failed at their step on
 this machine's kernel, built without them, and rolled back; nothing said so before the run.
@@ -80,6 +81,41 @@ def test_a_step_the_author_lets_fail_is_a_note() -> None:
     assert len(notes) == 1 and notes[0].startswith("this kernel has no dummy links")
 
 
+def test_a_qdisc_s_kind_is_read_where_tc_reads_it() -> None:
+    """Hunt I (t8): ``ip netns exec red tc qdisc add dev red root tbf ...`` was refused ("this
+    kernel has no red qdisc"): the device's name was taken for the RED qdisc's."""
+    plan = build(_plan((HERE / "t8-tc-shaping.md").read_text(), "t8-tc-shaping.md"))
+    assert kernelconfig.lacking(plan, CONFIG) == []
+    kinds = [
+        "tc qdisc add dev red parent red handle red estimator red red stab mtu red tbf",
+        "tc qdisc replace dev red handle ffff: ingress",
+        "tc qdisc a dev x ingress_block red root red",
+        "tc qdisc change dev red root",
+        "tc qdisc del dev red root red",
+    ]
+    read = [list(kernelconfig._qdiscs(k)) for k in kinds]
+    assert read == [["tbf"], ["ingress"], ["red"], [""], []]
+
+
+def test_a_vlan_filtering_bridge_needs_its_option() -> None:
+    """Hunt F (08): ``ip link set br0 type bridge vlan_filtering 1`` failed at step 5 with
+    "Operation not supported" (this kernel has no ``CONFIG_BRIDGE_VLAN_FILTERING``; nor have
+    ``vlan_filtering 0`` and ``bridge vlan add``, checked), and nothing said so before."""
+    page = (HERE / "08-bridge-vlan-filtering.md").read_text()
+    found = kernelconfig.lacking(build(_plan(page, "08.md")), CONFIG)
+    assert [c.text for c, _ in found] == [
+        "sudo ip -n sw link set br0 type bridge vlan_filtering 1",
+        "sudo bridge -n sw vlan add vid 10 dev p1 pvid untagged",
+        "sudo bridge -n sw vlan add vid 10 dev p2 pvid untagged",
+        "sudo bridge -n sw vlan add vid 20 dev p2 pvid untagged",
+    ]
+    assert found[0][1] == (
+        "bridge VLAN filtering support (CONFIG_BRIDGE_VLAN_FILTERING is not set in /proc/config.gz)"
+    )
+    made = "```\nip netns add s\nip -n s link add b0 type bridge vlan_filtering 0\n```\n"
+    assert len(kernelconfig.lacking(build(_plan(made)), CONFIG)) == 1
+
+
 @pytest.mark.kernel
 def test_this_host_s_configuration_agrees_with_its_kernel(prefix: str, state_dir: Path) -> None:
     """What the configuration says of dummy links is what the kernel does, in a namespace of
@@ -113,3 +149,27 @@ def test_this_host_s_configuration_agrees_with_its_kernel(prefix: str, state_dir
         ["ip", "netns", "list"], capture_output=True, text=True, check=False
     ).stdout
     assert f"{prefix}dm" not in listed
+
+
+@pytest.mark.kernel
+def test_tc_on_a_link_named_red_runs_and_a_vlan_bridge_is_refused(
+    prefix: str, state_dir: Path
+) -> None:
+    """Hunt I (t8) was refused before it ran; hunt F (08) ran and failed at its step 5."""
+    config = kernelconfig.this_kernel()
+    if config is None:
+        pytest.skip("this host does not say how its kernel was built")
+    for page in ("t8-tc-shaping.md", "08-bridge-vlan-filtering.md"):
+        lab = (HERE / page).read_text()
+        (state_dir / f"{page}.yaml").write_text(import_text(lab, "markdown", page).yaml)
+    t8 = iplab("up", str(state_dir / "t8-tc-shaping.md.yaml"), "--prefix", prefix,
+               state=state_dir)  # fmt: skip
+    assert t8.returncode == 0, t8.stdout + t8.stderr
+    down = iplab("down", f"{prefix}t8-tc-shaping", state=state_dir)
+    assert down.returncode == 0, down.stdout + down.stderr
+    if config.lacks(*kernelconfig.VLAN_FILTERING) is None:
+        return
+    f08 = iplab("up", str(state_dir / "08-bridge-vlan-filtering.md.yaml"), "--prefix", prefix,
+                state=state_dir)  # fmt: skip
+    assert f08.returncode == 1, f08.stdout + f08.stderr
+    assert "this kernel has no bridge VLAN filtering support" in f08.stderr, f08.stderr
