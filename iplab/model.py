@@ -44,6 +44,7 @@ from iplab.steps import (
     BridgePortsSet,
     BridgeVlan,
     Declares,
+    Effect,
     LinkAdd,
     LinkDel,
     LinkSet,
@@ -254,7 +255,8 @@ class _Apply:
 
 
 def _destroy(state: State, ns: str, name: str) -> None:
-    """Delete a link and what goes with it: a veth's peer, a bridge's port memberships."""
+    """Delete a link and what goes with it: a veth's peer, a bridge's port memberships, the
+    links that sit on it (hunt F: a macvlan went with its parent; the model kept it)."""
     space = state.namespaces[ns]
     link = space.links.pop(name, None)
     if link is None:
@@ -270,6 +272,9 @@ def _destroy(state: State, ns: str, name: str) -> None:
         peer = state.namespaces[link.peer_ns].links.get(link.peer)
         if peer is not None and peer.peer == name:
             _destroy(state, link.peer_ns, link.peer)
+    # the links on it (a macvlan's, ipvlan's, vlan's parent, a vxlan's dev), wherever they are
+    for where, upper in [(ns, up) for ns, up in state.links() if up.lower is link]:
+        _destroy(state, where, upper.name)
 
 
 def _ports(space: Namespace, bridge: str) -> int:
@@ -937,8 +942,9 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
             continue
         where = effect.ns or here
         space = a.space(where)
+        lower = _lower(a, space, effect.name, _lower_name(op, effect))
         a.free(space, effect.name)
-        link = a.new_link(effect.name, effect.kind or "unknown")
+        link = a.new_link(effect.name, effect.kind or "unknown", lower=lower)
         if effect.peer is not None:
             peer_ns = effect.peer_ns or where
             peer_space = a.space(peer_ns)
@@ -958,6 +964,39 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
     for dev in [] if op.observes or effects.renames else changes_what_verify_sees(op.command):
         if (changed := state.link(here, dev)) is not None:
             changed.unknown = True
+
+
+def _lower_name(op: Raw | NetnsExec, effect: Effect) -> str | None:
+    """The link ``effect``'s link sits on: the effect's, or (a ``creates:`` the scenario
+    declares) the one the command's words name for it."""
+    if effect.lower is not None or effect.what != "link":
+        return effect.lower
+    said = ipgrammar.effects(op.command, op.ns if isinstance(op, NetnsExec) else None)
+    found = [e.lower for e in said.creates if e.name == effect.name] if said else []
+    return found[0] if found else None
+
+
+def _lower(a: _Apply, space: Namespace, name: str, lower: str | None) -> Link | None:
+    """The lower device ``name`` is made on, which must be in ``space``, where the command
+    runs (hunt F: ``link veth1`` in a namespace without veth1, a vxlan's ``dev veth9`` that
+    no step made: the kernel said ``Cannot find device``). A link of the root namespace no
+    step made may be the host's: not the model's to say."""
+    if lower is None:
+        return None
+    if (found := space.links.get(lower)) is not None:
+        return found
+    elsewhere = [n for n, s in a.state.namespaces.items() if lower in s.links]
+    if space.name == ROOT and not elsewhere:
+        return None
+    certain = a.state.certain(None) and a.state.certain(space)
+    where = f"is in {ns_label(elsewhere[0])}, not" if elsewhere else "does not exist"
+    a.object(
+        f"link {lower}, which {name} is to sit on, {where} in {ns_label(space.name)} where"
+        " this command runs",
+        certain,
+        "make it there first, or name a link of that namespace",
+    )
+    return None
 
 
 def _confined_to(op: Raw | NetnsExec) -> str | None:
