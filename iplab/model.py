@@ -68,6 +68,7 @@ from iplab.sysctl import sysctl_writes
 from iplab.words import (
     changes_routes,
     changes_what_verify_sees,
+    fdb_writes,
     flushes_the_hosts_tables,
     inside_netns,
     ip_netns,
@@ -912,6 +913,9 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
             break
     here = op.ns if isinstance(op, NetnsExec) else ip_netns(op.command) or ROOT
     _keeps_addresses(state.ns(here), op.command)
+    for written in fdb_writes(op.command):
+        if (space := state.ns(written or here)) is not None:
+            space.fdb_written = True
     if changes_routes(op.command) and (space := state.ns(here)) is not None:
         space.routes_known = False  # ip -n x route del 10.0.0.0/8: not followed, not verified
     effects = effects_of(op)

@@ -156,6 +156,9 @@ class Namespace:
     routes_known: bool = field(default=True, compare=False, repr=False)
     #: model only: ``net.ipv6.conf.all.keep_addr_on_down`` is set here (see Link)
     keeps_addresses: bool = field(default=False, compare=False, repr=False)
+    #: model only: a step wrote forwarding entries here (``bridge fdb append ...``), which
+    #: verify does not compare: its OK says so
+    fdb_written: bool = field(default=False, compare=False, repr=False)
 
 
 @dataclass
