@@ -177,6 +177,9 @@ class _Apply:
             return self.state.new_link("lo", "loopback", up=True)
         certain = self.state.certain(None) and self.state.certain(space)
         elsewhere = [n for n, s in self.state.namespaces.items() if name in s.links]
+        if not self.state.certain(space):  # a namespace a process holds may be any, the
+            for other in elsewhere:  # host's own too (hunt E: ln -s /proc/1/ns/net hostns;
+                self.state.namespaces[other].links[name].unknown = True  # -n hostns h-ct up)
         if elsewhere:
             self.object(
                 f"link {name} is in {ns_label(elsewhere[0])}, not in {ns_label(ns)} "
