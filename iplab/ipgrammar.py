@@ -963,8 +963,9 @@ def _tuntap_name(rest: list[str]) -> str | None:
 
 
 def _other_link_add(rest: list[str], ns: str | None) -> Declares | None:
-    """``ip link add [link X] [name] NAME type KIND ...`` of a kind the model does not type."""
-    name = kind = None
+    """``ip link add [link X] [name] NAME type KIND ...`` of a kind the model does not type
+    (with the link it sits on: ``link X``, a vxlan's ``dev X``)."""
+    name = kind = lower = None
     i = 0
     while i < len(rest):
         word = rest[i]
@@ -976,6 +977,8 @@ def _other_link_add(rest: list[str], ns: str | None) -> Declares | None:
         elif matches(word, "link") or word in ("netns", "mtu", "index") or matches(word, "address"):
             if word == "netns":
                 return None
+            if matches(word, "link") and i + 1 < len(rest):
+                lower = rest[i + 1]
             i += 2
         elif word in ("up", "down"):
             i += 1
@@ -985,7 +988,11 @@ def _other_link_add(rest: list[str], ns: str | None) -> Declares | None:
             return None
     if name is None or kind is None or names.link_name_problem(name):
         return None
+    if kind == "vxlan" and "dev" in rest[i + 2 : -1]:  # vxlan id 42 ... dev eth0
+        lower = rest[rest.index("dev", i + 2) + 1]
     made = _link_effect("link", name, ns, kind)
+    if lower is not None and not names.link_name_problem(lower):
+        made = dataclasses.replace(made, lower=lower)
     if kind == "veth" and rest[i + 2 :]:  # its peer, with settings of its own (hunt Z)
         args = LinkArgs(attrs=[], kind="veth")
         try:

@@ -462,6 +462,17 @@ class Journal:
                 self.problems.append(f"{self.path}:{number}: {exc}; the record is skipped")
         return [by_seq[k] for k in sorted(by_seq)]
 
+    def failed_steps(self, run: str) -> list[int]:
+        """The setup steps of ``run`` whose command failed and that the run went on after
+        (they ``may_fail``): they changed nothing, and ``verify LAB`` expects nothing of
+        them, as ``up``'s own verify did (hunt F)."""
+        failed = {
+            e.number
+            for e in self.entries(lambda r: r.get("run") == run and r.get("phase") == "setup")
+            if e.status == "failed"
+        }
+        return sorted(failed)
+
     def archive(self, state_dir: Path) -> Path | None:
         """Move the journal to history/ and remove the lab's directory."""
         target = None

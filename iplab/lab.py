@@ -1093,6 +1093,8 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
             session.say(
                 f"== the tutorial's cleanup left the host otherwise: put back {'; '.join(put)}"
             )
+        if plan.teardown:
+            _forgotten_rules(session)
         if not plan.teardown:  # nothing to rehearse: the journal takes the lab down
             session.signals.passive = True
             report = undo.rollback(env, journal, opts.exact_undo)
@@ -1125,6 +1127,18 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
             f"{session.tally.claims - failed}/{session.tally.claims} claims hold"
         )
         return rc
+
+
+def _forgotten_rules(session: Session) -> None:
+    """The host rules the setup added and the tutorial's cleanup forgot, undone from the
+    journal and said (hunt E: an OUTPUT DNAT rule was left, and the run said nothing of the
+    lab remained); one that could not be undone is a warning too."""
+    from iplab import forgotten
+
+    for said, undone in forgotten.put_back(session.env, session.journal):
+        session.say(f"== the tutorial's cleanup left a rule of the host: {said}")
+        if not undone:
+            session.env.err.write(f"iplab: warning: a rule of the host is left: {said}\n")
 
 
 def _kept(env: Env, journal: Journal, report: undo.UndoReport) -> int:

@@ -44,6 +44,7 @@ from iplab.steps import (
     BridgePortsSet,
     BridgeVlan,
     Declares,
+    Effect,
     LinkAdd,
     LinkDel,
     LinkSet,
@@ -67,6 +68,7 @@ from iplab.sysctl import sysctl_writes
 from iplab.words import (
     changes_routes,
     changes_what_verify_sees,
+    fdb_writes,
     flushes_the_hosts_tables,
     inside_netns,
     ip_netns,
@@ -175,6 +177,9 @@ class _Apply:
             return self.state.new_link("lo", "loopback", up=True)
         certain = self.state.certain(None) and self.state.certain(space)
         elsewhere = [n for n, s in self.state.namespaces.items() if name in s.links]
+        if not self.state.certain(space):  # a namespace a process holds may be any, the
+            for other in elsewhere:  # host's own too (hunt E: ln -s /proc/1/ns/net hostns;
+                self.state.namespaces[other].links[name].unknown = True  # -n hostns h-ct up)
         if elsewhere:
             self.object(
                 f"link {name} is in {ns_label(elsewhere[0])}, not in {ns_label(ns)} "
@@ -274,7 +279,8 @@ class _Apply:
 
 
 def _destroy(state: State, ns: str, name: str) -> None:
-    """Delete a link and what goes with it: a veth's peer, a bridge's port memberships."""
+    """Delete a link and what goes with it: a veth's peer, a bridge's port memberships, the
+    links that sit on it (hunt F: a macvlan went with its parent; the model kept it)."""
     space = state.namespaces[ns]
     link = space.links.pop(name, None)
     if link is None:
@@ -290,6 +296,9 @@ def _destroy(state: State, ns: str, name: str) -> None:
         peer = state.namespaces[link.peer_ns].links.get(link.peer)
         if peer is not None and peer.peer == name:
             _destroy(state, link.peer_ns, link.peer)
+    # the links on it (a macvlan's, ipvlan's, vlan's parent, a vxlan's dev), wherever they are
+    for where, upper in [(ns, up) for ns, up in state.links() if up.lower is link]:
+        _destroy(state, where, upper.name)
 
 
 def _ports(space: Namespace, bridge: str) -> int:
@@ -982,6 +991,9 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
             break
     here = op.ns if isinstance(op, NetnsExec) else ip_netns(op.command) or ROOT
     _keeps_addresses(state.ns(here), op.command)
+    for written in fdb_writes(op.command):
+        if (space := state.ns(written or here)) is not None:
+            space.fdb_written = True
     if changes_routes(op.command) and (space := state.ns(here)) is not None:
         space.routes_known = False  # ip -n x route del 10.0.0.0/8: not followed, not verified
     effects = effects_of(op)
@@ -1015,8 +1027,9 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
         for lower in lowers:
             a.lower(where, lower, effect.name)
         space = a.space(where)
+        lower = _lower(a, space, effect.name, _lower_name(op, effect))
         a.free(space, effect.name)
-        link = a.new_link(effect.name, effect.kind or "unknown")
+        link = a.new_link(effect.name, effect.kind or "unknown", lower=lower)
         if effect.peer is not None:
             peer_ns = effect.peer_ns or where
             peer_space = a.space(peer_ns)
@@ -1036,6 +1049,39 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
     for dev in [] if op.observes or effects.renames else changes_what_verify_sees(op.command):
         if (changed := state.link(here, dev)) is not None:
             changed.unknown = True
+
+
+def _lower_name(op: Raw | NetnsExec, effect: Effect) -> str | None:
+    """The link ``effect``'s link sits on: the effect's, or (a ``creates:`` the scenario
+    declares) the one the command's words name for it."""
+    if effect.lower is not None or effect.what != "link":
+        return effect.lower
+    said = ipgrammar.effects(op.command, op.ns if isinstance(op, NetnsExec) else None)
+    found = [e.lower for e in said.creates if e.name == effect.name] if said else []
+    return found[0] if found else None
+
+
+def _lower(a: _Apply, space: Namespace, name: str, lower: str | None) -> Link | None:
+    """The lower device ``name`` is made on, which must be in ``space``, where the command
+    runs (hunt F: ``link veth1`` in a namespace without veth1, a vxlan's ``dev veth9`` that
+    no step made: the kernel said ``Cannot find device``). A link of the root namespace no
+    step made may be the host's: not the model's to say."""
+    if lower is None:
+        return None
+    if (found := space.links.get(lower)) is not None:
+        return found
+    elsewhere = [n for n, s in a.state.namespaces.items() if lower in s.links]
+    if space.name == ROOT and not elsewhere:
+        return None
+    certain = a.state.certain(None) and a.state.certain(space)
+    where = f"is in {ns_label(elsewhere[0])}, not" if elsewhere else "does not exist"
+    a.object(
+        f"link {lower}, which {name} is to sit on, {where} in {ns_label(space.name)} where"
+        " this command runs",
+        certain,
+        "make it there first, or name a link of that namespace",
+    )
+    return None
 
 
 def _confined_to(op: Raw | NetnsExec) -> str | None:

@@ -89,6 +89,9 @@ class Link:
     #: model only: its ``keep_addr_on_down`` is set (a sysctl step): going down, it keeps
     #: its static IPv6 addresses
     keeps_addresses: bool = field(default=False, compare=False, repr=False)
+    #: model only: the link it sits on (a macvlan's, ipvlan's, vlan's ``link X``, a vxlan's
+    #: ``dev X``), wherever either is now: deleting that link deletes this one too
+    lower: Link | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "kind": self.kind, "up": self.up}
@@ -153,6 +156,9 @@ class Namespace:
     routes_known: bool = field(default=True, compare=False, repr=False)
     #: model only: ``net.ipv6.conf.all.keep_addr_on_down`` is set here (see Link)
     keeps_addresses: bool = field(default=False, compare=False, repr=False)
+    #: model only: a step wrote forwarding entries here (``bridge fdb append ...``), which
+    #: verify does not compare: its OK says so
+    fdb_written: bool = field(default=False, compare=False, repr=False)
 
 
 @dataclass

@@ -91,7 +91,9 @@ class Effect:
 
     ``ns`` is where a link is (None: where the command runs); ``to`` is the new name
     of a rename; ``kind`` a link's kind (veth, bridge...), ``peer``/``peer_ns`` a veth's
-    other end.
+    other end; ``lower`` the link it sits on, where the command runs (``link X`` of a
+    macvlan, ipvlan or vlan, ``dev X`` of a vxlan): read from the command's words, never
+    written in a scenario (the kernel deletes the link with it).
     """
 
     what: EffectKind
@@ -101,6 +103,7 @@ class Effect:
     peer: str | None = None
     peer_ns: str | None = None
     to: str | None = None
+    lower: str | None = field(default=None, compare=False)
 
     def refs(self) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = [(self.what, self.name)]

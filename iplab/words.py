@@ -796,6 +796,27 @@ def link_scoped(command: str) -> str | None:
     return argv[at + 1] if at + 1 < len(argv) and len(devices) == 1 else None
 
 
+def fdb_writes(command: str) -> list[str | None]:
+    """The namespace of each ``bridge fdb add|append|replace|del|flush`` of a line (None:
+    where the line runs; ``bridge -n NS``, ``ip netns exec NS bridge ...``): forwarding
+    entries, which verify does not compare (hunt F: one deleted by hand, verify said OK)."""
+    out: list[str | None] = []
+    for words in simple_commands(command) or []:
+        argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
+        ns, argv = inside_netns(argv)
+        if argv[:1] != ["bridge"]:
+            continue
+        rest = argv[1:]
+        while rest and rest[0].startswith("-"):
+            if rest[0] in ("-n", "-netns", "--netns") and len(rest) > 1:
+                ns = rest[1]
+            rest = rest[2:] if rest[0] in ("-n", "-netns", "--netns", "-b", "-batch") else rest[1:]
+        shows = len(rest) < 2 or any(_abbreviates(rest[1], v) for v in ("show", "list", "lst"))
+        if rest and _abbreviates(rest[0], "fdb") and not shows:
+            out.append(ns)
+    return out
+
+
 def changes_what_verify_sees(command: str) -> list[str]:
     """The links whose state a raw command changes as verify compares it: up, master, mtu
     and addresses (``ip link set X ...``, ``ip addr add ... dev X``, also in ``sh -c

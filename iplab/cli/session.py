@@ -227,10 +227,11 @@ def cmd_ls(args: argparse.Namespace) -> int:
     return 0
 
 
-def _lab_named(args: argparse.Namespace) -> LabInfo | None:
+def _lab_named(args: argparse.Namespace) -> tuple[LabInfo, list[int]] | None:
     """``iplab verify LAB`` (a lab that is up, as ``ls``, ``down`` and ``status`` take it):
-    its scenario, prefix and ``--var`` pairs, as ``up`` had them. A scenario file or a
-    bundled scenario of that name comes first."""
+    its scenario, prefix and ``--var`` pairs, as ``up`` had them, and the steps that may
+    fail and failed in its run (hunt F: verify expected what they would have made). A
+    scenario file or a bundled scenario of that name comes first."""
     from iplab import scenario, statedir
     from iplab.journal import Journal, lab_dir
 
@@ -254,15 +255,16 @@ def _lab_named(args: argparse.Namespace) -> LabInfo | None:
             hint="leave --prefix and --var out, or name the scenario file",
         )
     args.scenario, args.prefix, args.var = info.scenario, info.prefix, list(info.var_pairs)
-    return info
+    return info, journal.failed_steps(info.run)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from iplab import iproute, verify
     from iplab.expectation import expectation
 
-    up = _lab_named(args)
-    want = expectation(args.scenario, args.var, args.prefix, args.step)
+    named = _lab_named(args)
+    up, failed = named if named is not None else (None, [])
+    want = expectation(args.scenario, args.var, args.prefix, args.step, without=failed)
     if up is not None and want.sha256 != up.sha256:
         sys.stderr.write(
             f"iplab: warning: {want.path} changed since lab {up.lab} came up: verified"
