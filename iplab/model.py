@@ -199,17 +199,11 @@ class _Apply:
         self.judge.adopted.append((space.name, name))
         return link
 
-    def lower(self, ns: str, name: str, made: str) -> None:
+    def host_lower(self, space: Namespace, name: str, made: str) -> None:
         """``name``, the lower device of the link ``made`` a step makes on it (``link X``
-        of a macvlan, a vxlan's ``dev X``): a link of the lab, never one of the host's
-        (hunt F: macvlans and a VXLAN hung off the host's eth0, and check said OK)."""
-        space = self.space(ns)
-        if name in space.links or any(name in s.links for s in self.state.namespaces.values()):
-            self.link(ns, name)
-            return
-        if space.name != ROOT:
-            self.link(ns, name)
-            return
+        of a macvlan, a vxlan's ``dev X``), in the root namespace where no step made it:
+        the host's, never the lab's (hunt F: macvlans and a VXLAN hung off the host's eth0,
+        and check said OK)."""
         self.object(
             f"{made} is made on link {name} (its lower device), which does not exist in the"
             " root namespace at this step: a link the host has (eth0...) is not the lab's",
@@ -1024,10 +1018,11 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
             _netns_add(a, effect.name, adopted=ipgrammar.adopts_netns(op.command))
             continue
         where = effect.ns or here
-        for lower in lowers:
-            a.lower(where, lower, effect.name)
         space = a.space(where)
-        lower = _lower(a, space, effect.name, _lower_name(op, effect))
+        lower: Link | None = None
+        for name in dict.fromkeys([_lower_name(op, effect), *lowers]):
+            on = _lower(a, space, effect.name, name)
+            lower = lower or on
         a.free(space, effect.name)
         link = a.new_link(effect.name, effect.kind or "unknown", lower=lower)
         if effect.peer is not None:
@@ -1065,13 +1060,14 @@ def _lower(a: _Apply, space: Namespace, name: str, lower: str | None) -> Link | 
     """The lower device ``name`` is made on, which must be in ``space``, where the command
     runs (hunt F: ``link veth1`` in a namespace without veth1, a vxlan's ``dev veth9`` that
     no step made: the kernel said ``Cannot find device``). A link of the root namespace no
-    step made may be the host's: not the model's to say."""
+    step made is the host's: refused (:meth:`_Apply.host_lower`)."""
     if lower is None:
         return None
     if (found := space.links.get(lower)) is not None:
         return found
     elsewhere = [n for n, s in a.state.namespaces.items() if lower in s.links]
     if space.name == ROOT and not elsewhere:
+        a.host_lower(space, lower, name)  # no step made it: the host's (refused)
         return None
     certain = a.state.certain(None) and a.state.certain(space)
     where = f"is in {ns_label(elsewhere[0])}, not" if elsewhere else "does not exist"
