@@ -8,8 +8,10 @@ indented ones too, with a warning: Python may run them more than once, or not at
 ``!`` taken off, a line that ends in ``\\`` continued on the next as IPython does; and the
 whole of a cell whose first line is a shell cell magic (``%%bash``, ``%%sh``, ``%%script
 bash``, ``%%script sh``, Colab's ``%%shell``), the magic's line taken off, read as a
-``bash`` block of a Markdown page. In a notebook whose kernel is bash
-(``kernelspec.language`` or ``language_info.name``), every code cell is such a block.
+``bash`` block of a Markdown page (``%%script sudo bash``: each of its commands that is no
+shell builtin with ``sudo`` written before it, as a root shell's script is read). In a
+notebook whose kernel is bash (``kernelspec.language`` or ``language_info.name``), every
+code cell is such a block.
 Nothing else of a Python cell is ever a command: its Python lines are left out (a line
 whose string names a command, ``sh("ip -n left addr")``, with a warning), and so are
 ``files = !ip netns list``, ``%sx ...`` and ``%%sx`` cells (Python keeps what they print),
@@ -21,8 +23,9 @@ warning; ``$name`` is left to the shell reader, as any variable of a page.
 A markdown cell is read as a Markdown page is (title, headings, paragraphs, its own code
 blocks). A code cell's outputs (stream text, ``text/plain`` results, colours taken off) are
 the output of its last command, as an output block under a command on a page; the outputs
-of a cell with no command, raw cells, other cell magics (``%%html``...) and, in a notebook
-of another kernel (R, Julia), every code cell are left out.
+of a cell with no command, raw cells, other cell magics (``%%html``..., with a warning
+naming the cell) and, in a notebook of another kernel (R, Julia), every code cell are left
+out.
 
 Line numbers. Each line of a cell is numbered by the line of the ``.ipynb`` file its JSON
 string is on (nbformat writes one string per source line, so that is the line itself:
@@ -62,6 +65,7 @@ from pathlib import PurePath
 from typing import Any
 
 from iplab.errors import UsageError
+from iplab.importer import shell as shellread
 from iplab.importer.markdown import numbered_parts, page_parts
 from iplab.importer.parts import Part, read_parts
 from iplab.importer.reader import Reader, continues, strip_prompt
@@ -79,6 +83,18 @@ _CAPTURE_MAGICS = frozenset({"sx", "system"})
 _WRITE_MAGICS = frozenset({"writefile", "file"})
 #: ``%%script``'s options that take a value
 _VALUED = frozenset({"--out", "--err", "--proc"})
+#: programs that run the cell's program as root (``%%script sudo bash``)
+_AS_ROOT = frozenset({"sudo", "doas"})
+#: sudo's options that take a value (``sudo -u root bash``)
+_SUDO_VALUED = frozenset({"-u", "-g", "-p", "-C", "-D", "-h", "-r", "-t", "-U", "-T"})
+#: what a root shell runs itself: no ``sudo`` is written before them
+_BUILTINS = frozenset(
+    {
+        *("sudo", "cd", "echo", "printf", "export", "set", "unset", "read", "local", "declare"),
+        *("readonly", "eval", "shift", "source", ".", "trap", "wait", "exit", "true", "false"),
+        *("test", "[", "[[", "let", "type", "pwd", "return", "break", "continue", "sleep"),
+    }
+)
 
 _CELL_MAGIC = re.compile(r"%%(\S+)[ \t]*(.*)")
 _ESCAPE = re.compile(r"([ \t]*)!!?(.*)")
@@ -377,12 +393,21 @@ class _Cells:
             return self._python(rest, cell)
         name, words = magic[1], magic[2].split()
         program, options = _script_program(words) if name == "script" else (name, words)
+        sudo = program in _AS_ROOT
+        if sudo:  # %%script sudo bash: a shell cell whose every command runs as root
+            program, options = _sudo_program(options)
         if program in _SHELL_MAGICS:
             if options:
                 self.warn(
                     number, cell, f"%%{name} {magic[2]}: read as a script; its options are not"
                 )
-            return self._script(rest[1:], number)
+            if not sudo:
+                return self._script(rest[1:], number)
+            self.warn(
+                number, cell, f"%%{name} {magic[2]}: read as a {program} cell run with sudo:"
+                " each of its commands is imported with 'sudo' written before it"
+            )  # fmt: skip
+            return self._script(_with_sudo(rest[1:]), number)
         if name in _CODE_MAGICS:
             return self._python(rest[1:], cell)
         if name in _CAPTURE_MAGICS:
@@ -391,6 +416,12 @@ class _Cells:
             self.warn(
                 number, cell, f"%%{name} {magic[2]}: the file it writes is not imported (a"
                 " command that uses it will not find it)"
+            )  # fmt: skip
+        elif body := [text for _, text in rest[1:] if text.strip()]:
+            said = f"%%{name} {magic[2]}".rstrip()
+            self.warn(
+                number, cell, f"{said}: a cell magic iplab does not read; its {len(body)}"
+                f" line{'s' * (len(body) != 1)} are not imported"
             )  # fmt: skip
         return False
 
@@ -532,6 +563,42 @@ def _transcript_code(lines: Numbered) -> Numbered:
             out.append((number, more[1]))
         else:
             inside = False
+    return out
+
+
+def _sudo_program(words: list[str]) -> tuple[str, list[str]]:
+    """``sudo [options] PROGRAM [args]`` (the words after ``sudo``): the program's name, and
+    the other words."""
+    i = 0
+    while i < len(words) and words[i].startswith("-") and words[i] != "--":
+        i += 2 if words[i] in _SUDO_VALUED else 1
+    i += words[i : i + 1] == ["--"]
+    if i >= len(words):
+        return "", words
+    return PurePath(words[i]).name, words[:i] + words[i + 1 :]
+
+
+def _with_sudo(lines: Numbered) -> Numbered:
+    """The lines of a cell run by ``sudo bash``, each command that is no shell builtin with
+    ``sudo`` written before it (as a root shell's script is read: its commands, with the
+    outer sudo); a command already under sudo, or inside ``$(...)``, as it is."""
+    data = "\n".join(text for _, text in lines).encode()
+    at: dict[int, list[int]] = {}
+    stack = [shellread.parse_bytes(data)]
+    while stack:
+        node = stack.pop()
+        if node.type == "command_substitution":
+            continue
+        name = node.child_by_field_name("name") if node.type == "command" else None
+        if name is not None and shellread.source(name) not in _BUILTINS:
+            at.setdefault(name.start_point[0], []).append(node.start_point[1])
+        stack.extend(node.named_children)
+    out: Numbered = []
+    for row, (number, text) in enumerate(lines):
+        line = text.encode()
+        for column in sorted(at.get(row, []), reverse=True):
+            line = line[:column] + b"sudo " + line[column:]
+        out.append((number, line.decode()))
     return out
 
 
