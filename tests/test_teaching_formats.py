@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from iplab.errors import UsageError
 from iplab.importer.convert import ImportResult, detect_kind, import_text
+from iplab.importer.formats import not_a_script
 
 TEACHING = Path(__file__).parent / "fixtures" / "teaching"
 
@@ -39,3 +43,33 @@ def test_a_cell_magic_iplab_does_not_read_is_said() -> None:
                          "01.ipynb")  # fmt: skip
     assert any("(cell 8): %%script sudo python3: a cell magic iplab does not read; its 8 lines"
                in w for w in result.warnings)  # fmt: skip
+
+
+def test_an_asciinema_recording_not_named_cast_is_known_by_its_header() -> None:
+    """Hunt G: a recording saved without ``.cast`` was read as a shell script (356 raw
+    steps, one per keystroke event); it is refused as a ``.cast`` file is, with the way
+    out."""
+    with pytest.raises(UsageError, match=r"^16-netns-demo-cast-noext: a terminal recording"
+                       r" \(asciinema\), by its header line: .*asciinema cat FILE"):  # fmt: skip
+        _import("16-netns-demo-cast-noext")
+
+
+@pytest.mark.parametrize("name", ["10-netns-notes-org.txt", "10b-NOTES", "11b-notes-modeline.txt"])
+def test_an_org_page_without_a_keyword_line_is_known(name: str) -> None:
+    """Hunt G: Org notes whose first line is no ``#+KEYWORD:`` (a blank line, ``* Setup``,
+    Emacs's ``# -*- mode: org -*-``) were read as a script: ``* Setup`` a raw step, the
+    ``#+begin_src`` line a title. They are refused as a ``.org`` page is."""
+    with pytest.raises(UsageError, match=rf"^{name}: an Org page: not read; export it"):
+        _import(name)
+
+
+def test_an_expect_script_is_refused_with_or_without_its_shebang() -> None:
+    """Hunt G: an expect script without ``#!`` was 21 raw steps (``spawn sudo bash``,
+    ``send -- "ip netns add ex1\\r"``); ``.exp`` is refused as ``.py`` is, and the one
+    with ``#!/usr/bin/expect`` is "an expect program" (it said "a expect program")."""
+    with pytest.raises(UsageError, match=r"^18-netns-lab\.exp: an expect program: not a"):
+        _import("18-netns-lab.exp")
+    text = (TEACHING / "19-netns-lab-shebang.exp").read_text(encoding="utf-8")
+    assert (not_a_script("lab", text) or "").startswith(
+        "lab: an expect program (its #! line): not a shell script"
+    )
