@@ -6,9 +6,11 @@ The inputs are the hunt's own files (tests/fixtures/teaching).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from iplab.errors import UsageError
 from iplab.importer.convert import ImportResult, detect_kind, import_text
@@ -73,3 +75,42 @@ def test_an_expect_script_is_refused_with_or_without_its_shebang() -> None:
     assert (not_a_script("lab", text) or "").startswith(
         "lab: an expect program (its #! line): not a shell script"
     )
+
+
+def test_a_cells_failure_is_not_pinned_on_its_last_command() -> None:
+    """Hunt G: a ``%%bash`` cell ran ``ip link add fe2v`` twice, then ``ip link del fe2v``;
+    its output, ``RTNETLINK answers: File exists`` (the second add's), was given to the last
+    line, which was made a teardown step that may fail, and the failing add was refused. A
+    cell's output is the cell's: with no way to tell which command failed, it is given to
+    none, said."""
+    result = _import("23-nb-shown-failure.ipynb")
+    steps = yaml.safe_load(result.yaml)
+    deleted = [s for s in steps["teardown"] if s["action"] == "link del"]
+    assert deleted == [{"action": "link del", "dev": "fe2v"}]  # (no may_fail, no output)
+    assert not any("'sudo ip link del fe2v' fail" in w for w in result.warnings)
+    assert any(
+        "(cell 3): the cell prints a failure ('RTNETLINK answers: File exists') and runs 3"
+        " commands; iplab cannot tell which failed" in w
+        for w in result.warnings
+    )
+    # the one-command cell's failure is still its command's
+    assert "line 26: the page shows 'sudo ip netns add fe2' fail; it may fail here too" in (
+        result.warnings
+    )
+
+
+def test_a_cells_failure_that_names_its_command_is_that_commands() -> None:
+    """Hunt G: the failure of a cell of several commands goes to the one it names
+    (``Cannot create namespace file "/run/netns/fe2"``: the only line holding ``fe2``)."""
+    text = (TEACHING / "23-nb-shown-failure.ipynb").read_text(encoding="utf-8")
+    doc = json.loads(text)
+    doc["cells"][2]["source"][0] = "%%bash\n"
+    doc["cells"][2]["source"][1] = "sudo ip netns add fe2\n"
+    doc["cells"][2]["outputs"][0]["text"] = doc["cells"][1]["outputs"][0]["text"]
+    result = import_text(json.dumps(doc, indent=1), "notebook", "23.ipynb")
+    assert "line 44: the page shows 'sudo ip netns add fe2' fail; it may fail here too" in (
+        result.warnings
+    )
+    assert not any("cannot tell which failed" in w for w in result.warnings)
+    steps = yaml.safe_load(result.yaml)
+    assert [s.get("output") for s in steps["setup"] + steps["teardown"]].count(None) == 4

@@ -22,7 +22,8 @@ warning; ``$name`` is left to the shell reader, as any variable of a page.
 
 A markdown cell is read as a Markdown page is (title, headings, paragraphs, its own code
 blocks). A code cell's outputs (stream text, ``text/plain`` results, colours taken off) are
-the output of its last command, as an output block under a command on a page; the outputs
+the output of its last command, as an output block under a command on a page (a failure
+printed by a cell of several commands: the one command it names, else none, said); the outputs
 of a cell with no command, raw cells, other cell magics (``%%html``..., with a warning
 naming the cell) and, in a notebook of another kernel (R, Julia), every code cell are left
 out.
@@ -61,6 +62,7 @@ import json
 import re
 import shlex
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import PurePath
 from typing import Any
 
@@ -68,6 +70,7 @@ from iplab.errors import UsageError
 from iplab.importer import shell as shellread
 from iplab.importer.markdown import numbered_parts, page_parts
 from iplab.importer.parts import Part, read_parts
+from iplab.importer.prose import ERROR_SHOWN
 from iplab.importer.reader import Reader, continues, strip_prompt
 
 #: the fences of an exported notebook that hold its code cells
@@ -154,17 +157,20 @@ def read_exported(text: str, keep_variables: bool = True) -> tuple[str | None, R
     title, pairs = page_parts(text)
     cells = _Cells()
     after: bool | None = None  # the part before was a Python cell (True: it gave commands)
+    first = 0  # the first part of the cell before
     for part, kind in pairs:
         if part.kind == "code" and kind == "fence" and _lang(part.info) in _PYTHON_LANGS:
+            first = len(cells.parts)
             after = cells.code(part.body, None, shell=False, line=part.line)
             continue
         if part.kind == "code" and kind == "code_block" and after is not None:
             if after:  # (nbconvert writes a cell's output as an indented block under it)
-                cells.parts.append(Part("code", part.line, part.end, info="output", body=part.body))
+                cells.printed(first, part.body, None)
             after = None
             continue
         after = None
         cells.parts.append(part)
+        first = len(cells.parts)
     title, reader = read_parts(cells.parts, title, keep_variables)
     reader.warnings[:0] = cells.warnings
     return title, reader
@@ -194,11 +200,13 @@ def read_notebook(text: str, source: str, keep_variables: bool = True) -> tuple[
         kind = cell.get("cell_type")
         if kind == "markdown":
             read.parts += [part for part, _ in numbered_parts(lines)]
-        elif kind == "code" and code and lines and read.code(lines, c + 1, shell, lines[0][0]):
-            end = lines[-1][0]
-            printed = [(end, line) for line in _outputs(cell.get("outputs"))]
-            if printed:
-                read.parts.append(Part("code", end, end, info="output", body=printed))
+        elif kind == "code" and code and lines:
+            first = len(read.parts)
+            if read.code(lines, c + 1, shell, lines[0][0]):
+                end = lines[-1][0]
+                printed = [(end, line) for line in _outputs(cell.get("outputs"))]
+                if printed:
+                    read.printed(first, printed, c + 1)
     title = metadata.get("title")
     title = title.strip() if isinstance(title, str) and title.strip() else None
     title, reader = read_parts(read.parts, title, keep_variables)
@@ -425,6 +433,39 @@ class _Cells:
             )  # fmt: skip
         return False
 
+    def printed(self, first: int, printed: Numbered, cell: int | None) -> None:
+        """What a cell printed (its parts from ``first`` on), under its last command; when
+        it says a command failed and the cell runs more than one, under the one the
+        failure names (the only one holding a name it quotes: ``Cannot create namespace
+        file "/run/netns/fe2"``), else under none, said (hunt G: ``RTNETLINK answers: File
+        exists`` of a cell's second ``ip link add`` was pinned on its last line, ``ip link
+        del``, which was made a teardown step that may fail)."""
+        text = "\n".join(line for _, line in printed)
+        runs = _statements(self.parts[first:])
+        failed = ERROR_SHOWN.search(text)
+        if failed is None or (len(runs) <= 1 and not _compound(self.parts[first:])):
+            end = printed[0][0]
+            self.parts.append(Part("code", end, printed[-1][0], info="output", body=printed))
+            return
+        quoted = {PurePath(name).name for name in re.findall(r'"([^"/\s][^"]*|/[^"]+)"', text)}
+        named = [run for run in runs if quoted & set(run[2].split())]
+        if len(named) != 1:
+            said = text[failed.start() :].splitlines()[0].strip()
+            self.warn(
+                printed[0][0], cell, f"the cell prints a failure ({said!r}) and"
+                f" runs {len(runs)} commands; iplab cannot tell which failed: its output is"
+                " given to none of them (the model reads each as succeeding)"
+            )  # fmt: skip
+            return
+        index, row, _ = named[0]
+        part = self.parts[first + index]
+        before, after = part.body[: row + 1], part.body[row + 1 :]
+        split = [replace(part, end=before[-1][0], body=before)]
+        split.append(Part("code", before[-1][0], before[-1][0], info="output", body=printed))
+        if after:
+            split.append(replace(part, line=after[0][0], body=after))
+        self.parts[first + index : first + index + 1] = split
+
     def _script(self, lines: Numbered, line: int) -> bool:
         """A shell cell: read as a ``bash`` block of a page."""
         if not any(text.strip() for _, text in lines):
@@ -564,6 +605,32 @@ def _transcript_code(lines: Numbered) -> Numbered:
         else:
             inside = False
     return out
+
+
+def _statements(parts: Sequence[Part]) -> list[tuple[int, int, str]]:
+    """The top-level statements of a cell's command parts: the part's index, the row of
+    the part's body the statement ends on, its text."""
+    out: list[tuple[int, int, str]] = []
+    for index, part in enumerate(parts):
+        if part.info != "bash":
+            continue
+        root = shellread.parse("\n".join(text for _, text in part.body))
+        for node in shellread.statements(root):
+            if node.type != "variable_assignment":
+                out.append((index, node.end_point[0], shellread.source(node)))
+    return out
+
+
+def _compound(parts: Sequence[Part]) -> bool:
+    """A cell's command parts hold a loop, a condition, a list (``a && b``): more than one
+    command, in one statement."""
+    return any(
+        node.type != "command"
+        for part in parts
+        if part.info == "bash"
+        for node in shellread.statements(shellread.parse("\n".join(t for _, t in part.body)))
+        if node.type != "variable_assignment"
+    )
 
 
 def _sudo_program(words: list[str]) -> tuple[str, list[str]]:
