@@ -114,3 +114,17 @@ def test_a_cells_failure_that_names_its_command_is_that_commands() -> None:
     assert not any("cannot tell which failed" in w for w in result.warnings)
     steps = yaml.safe_load(result.yaml)
     assert [s.get("output") for s in steps["setup"] + steps["teardown"]].count(None) == 4
+
+
+def test_a_password_piped_to_sudo_s_is_read_as_sudo() -> None:
+    """Hunt G: Colab's ``!echo $PW | sudo -S ip netns add $NS1`` was one raw step, not
+    ``ip netns add``: the model did not know the namespace, and ``--prefix`` renamed it
+    everywhere but there. It is read as ``sudo ip netns add pya``, printed as written."""
+    result = _import("21-colab-python-vars.ipynb")
+    first = yaml.safe_load(result.yaml)["setup"][:2]
+    assert [(s["script"], s["steps"]) for s in first] == [
+        ("echo $PW | sudo -S ip netns add $NS1", [{"action": "netns add", "name": "pya"}]),
+        ("echo $PW | sudo -S ip netns add $NS2", [{"action": "netns add", "name": "pyb"}]),
+    ]
+    assert any("sudo -S (a password on its input) read as 'sudo ip netns add $NS1'" in w
+               for w in result.warnings)  # fmt: skip

@@ -1433,6 +1433,15 @@ class Reader:
         if shellread.has_heredoc(node):
             cmds = self._heredoc(node, self.vars, number, None, where)
             return self._block(text, number, end, cmds, where, "")
+        if (rest := _sudo_stdin(node)) is not None:  # echo $PW | sudo -S ip ...: sudo ip ...
+            expanded, unresolved = self.vars.expand(rest)
+            self._unresolved(unresolved, self.vars, where)
+            self.warnings.append(
+                f"{where}: sudo -S (a password on its input) read as {rest!r} (iplab runs each"
+                " command as root, or with sudo -n); printed as written"
+            )
+            cmds = self._commands([expanded], None, number, where)
+            return self._block(text, number, end, cmds, where, "")
         self._flag(node, where)
         if node.type != "command":
             return None
@@ -2610,6 +2619,32 @@ _DOWN_WORDS = frozenset(
 #: programs that run a command as root, as sudo does (``doas ip ...``, ``pkexec ip ...``)
 _AS_ROOT = frozenset({"doas", "pkexec"})
 _AS_ROOT_LINE = re.compile(r"(?:doas|pkexec)(?:\s+(?:-u\s*root|--user[=\s]root))?\s+(?=[^\s-])")
+
+
+#: sudo's options that read the password from standard input (``-S``, ``-kS``)
+_SUDO_STDIN = re.compile(r"-[EHkS]*S[EHkS]*")
+
+
+def _sudo_stdin(node: shellread.Node) -> str | None:
+    """``echo $PW | sudo -S CMD`` (Colab's way to give sudo its password) or ``sudo -S CMD``
+    -> ``sudo CMD``, as written (None: another line). Hunt G: it was one raw step, so
+    ``--prefix`` renamed the namespaces it made nowhere else."""
+    if node.type == "pipeline":
+        parts = node.named_children
+        said = shellread.words(parts[0]) if len(parts) == 2 and parts[0].type == "command" else []
+        if not said or shellread.unquoted(said[0]) not in ("echo", "printf"):
+            return None
+        node = parts[1]
+    said = shellread.words(node) if node.type == "command" else []
+    if len(said) < 3 or shellread.source(said[0]) != "sudo":
+        return None
+    if not _SUDO_STDIN.fullmatch(shellread.source(said[1])) or any(
+        c.type != "command_name" and c.start_byte < said[2].start_byte and c not in said
+        for c in node.named_children
+    ):  # (FOO=1 sudo -S ..., a redirection before the command: another line)
+        return None
+    data = node.text or b""
+    return "sudo " + data[said[2].start_byte - node.start_byte :].decode()
 
 
 def _as_root_command(text: str) -> str | None:
