@@ -128,3 +128,16 @@ def test_a_password_piped_to_sudo_s_is_read_as_sudo() -> None:
     ]
     assert any("sudo -S (a password on its input) read as 'sudo ip netns add $NS1'" in w
                for w in result.warnings)  # fmt: skip
+
+
+def test_a_failure_shown_under_a_line_with_a_variable_is_seen() -> None:
+    """Hunt G: ``sudo ip netns add $NS`` run twice, ``File exists`` under the second, was
+    refused by the model (``namespace fe3 already exists``): the output of a line kept
+    with its variables was not read for a failure, that of the literal line was."""
+    result = _import("24-file-exists-var.md")
+    assert result.model_error is None
+    second = yaml.safe_load(result.yaml)["setup"][1]
+    assert second["steps"] == [{"action": "netns add", "name": "fe3", "may_fail": True}]
+    assert "line 6: the page shows 'sudo ip netns add fe3' fail; it may fail here too" in (
+        result.warnings
+    )
