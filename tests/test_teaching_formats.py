@@ -141,3 +141,23 @@ def test_a_failure_shown_under_a_line_with_a_variable_is_seen() -> None:
     assert "line 6: the page shows 'sudo ip netns add fe3' fail; it may fail here too" in (
         result.warnings
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("04-netns-md-shows-command.ipynb", ["line 37 (cell 3)", "line 155 (cell 12)"]),
+        ("03-netns-python-fixed.ipynb", ["line 146 (cell 11)"]),
+    ],
+)
+def test_a_command_a_markdown_cell_shows_is_not_run(name: str, shown: list[str]) -> None:
+    """Hunt G: a command shown in a notebook's markdown cell (``$ sudo ip netns add red``
+    indented, a fenced ``$ sudo ip netns exec red ping ...``) ran as well as the code cell
+    that runs it: ``netns add red`` twice (the model refused the second), the ping twice.
+    A markdown cell's code is shown, not run; said."""
+    result = _import(name)
+    assert result.lines.count("sudo ip netns add red") == 1
+    assert result.lines.count("sudo ip netns exec red ping -c 2 10.11.0.2") == 1
+    said = [w.split(": ", 1)[0] for w in result.warnings if "shown in a markdown cell" in w]
+    assert said == shown
+    assert result.model_error is None

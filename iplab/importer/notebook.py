@@ -20,13 +20,14 @@ are read with it (a step's title, a "clean up"), unless one reads as a command. 
 ``{name}`` in a ``!`` line (a Python value put in the line) is kept as written, with a
 warning; ``$name`` is left to the shell reader, as any variable of a page.
 
-A markdown cell is read as a Markdown page is (title, headings, paragraphs, its own code
-blocks). A code cell's outputs (stream text, ``text/plain`` results, colours taken off) are
-the output of its last command, as an output block under a command on a page (a failure
-printed by a cell of several commands: the one command it names, else none, said); the outputs
-of a cell with no command, raw cells, other cell magics (``%%html``..., with a warning
-naming the cell) and, in a notebook of another kernel (R, Julia), every code cell are left
-out.
+A markdown cell is read as a Markdown page is (title, headings, paragraphs), but for its
+code blocks: in a notebook whose code cells are read, they are shown, not run (the code
+cells run the commands), with a warning when one would have been a step. A code cell's
+outputs (stream text, ``text/plain`` results, colours taken off) are the output of its
+last command, as an output block under a command on a page (a failure printed by a cell
+of several commands: the one command it names, else none, said); the outputs of a cell
+with no command, raw cells, other cell magics (``%%html``..., with a warning naming the
+cell) and, in a notebook of another kernel (R, Julia), every code cell are left out.
 
 Line numbers. Each line of a cell is numbered by the line of the ``.ipynb`` file its JSON
 string is on (nbformat writes one string per source line, so that is the line itself:
@@ -69,7 +70,7 @@ from typing import Any
 from iplab.errors import UsageError
 from iplab.importer import shell as shellread
 from iplab.importer.markdown import numbered_parts, page_parts
-from iplab.importer.parts import Part, read_parts
+from iplab.importer.parts import Part, commands_shown, read_parts
 from iplab.importer.prose import ERROR_SHOWN
 from iplab.importer.reader import Reader, continues, strip_prompt
 
@@ -199,7 +200,8 @@ def read_notebook(text: str, source: str, keep_variables: bool = True) -> tuple[
         lines = numbering.lines(c, cell.get("source", ""))
         kind = cell.get("cell_type")
         if kind == "markdown":
-            read.parts += [part for part, _ in numbered_parts(lines)]
+            parts = [part for part, _ in numbered_parts(lines)]
+            read.parts += [read.shown(p, c + 1) if code else p for p in parts]
         elif kind == "code" and code and lines:
             first = len(read.parts)
             if read.code(lines, c + 1, shell, lines[0][0]):
@@ -432,6 +434,23 @@ class _Cells:
                 f" line{'s' * (len(body) != 1)} are not imported"
             )  # fmt: skip
         return False
+
+    def shown(self, part: Part, cell: int) -> Part:
+        """A part of a markdown cell: a code block is prose, shown, not run (the code cells
+        run the commands; hunt G: a command a markdown cell showed ran as well as the code
+        cell that runs it); said when it would have been a step. (A paragraph's commands
+        are read as a page's are, unless a code cell runs them.)"""
+        if part.kind != "code":
+            return part
+        found = commands_shown(part, self.probe)
+        if found:
+            number, text = found[0]
+            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+            self.warn(
+                number, cell, f"{text!r}{more} is shown in a markdown cell: prose, not run"
+                " (a notebook's code cells run its commands)"
+            )  # fmt: skip
+        return replace(part, shown=True)
 
     def printed(self, first: int, printed: Numbered, cell: int | None) -> None:
         """What a cell printed (its parts from ``first`` on), under its last command; when

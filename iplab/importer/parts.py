@@ -74,6 +74,9 @@ class Part:
     body: list[tuple[int, str]] = field(default_factory=list)
     #: inside a blockquote (Markdown's ``> ``)
     quoted: bool = False
+    #: shown, never run: prose whatever it holds (a notebook's markdown cell: its code cells
+    #: run the commands)
+    shown: bool = False
 
 
 def read_parts(
@@ -101,6 +104,13 @@ def read_parts(
                 reader.note("heading", part.text, part.line)
         elif part.kind == "paragraph":
             _bare_paragraph(reader, part.source, part.line, code_on_page, shown)
+        elif part.shown:  # (as a block that holds no command: its lines, fenced)
+            body = [t.rstrip() for _, t in part.body]
+            while body and not body[-1]:
+                body.pop()
+            lang = (part.info.split() or [""])[0]
+            text = "\n".join([f"```{lang}", *body, "```"])
+            reader.note("fence", text, part.line, part.end)  # code: prose, never a title
         else:
             _code_block(reader, part.info, part.body, part.line)
     reader.finish()
@@ -275,6 +285,15 @@ _SPANS = re.compile(
     r"\s*(?P<spans>`[^`]+`(?:\s*(?:,|;|and|then|,\s*and|,\s*then)?\s*`[^`]+`)*)\s*[.:]?",
     re.IGNORECASE,
 )
+
+
+def commands_shown(part: Part, probe: Reader) -> list[tuple[int, str]]:
+    """The lines of a code block a page's reader would run, were it not :attr:`Part.shown`."""
+    lang = (part.info.split() or [""])[0].lower().strip("{}.")
+    if lang not in SHELL_LANGS and lang != "":
+        return []
+    found = [(n, strip_prompt(t.strip()) or t.strip()) for n, t in part.body]
+    return [(n, t) for n, t in found if t and not t.startswith("#") and probe.looks_like_command(t)]
 
 
 def _commands_in(text: str, code_on_page: bool) -> list[str]:
