@@ -161,3 +161,15 @@ def test_a_command_a_markdown_cell_shows_is_not_run(name: str, shown: list[str])
     said = [w.split(": ", 1)[0] for w in result.warnings if "shown in a markdown cell" in w]
     assert said == shown
     assert result.model_error is None
+
+
+def test_a_troubleshooting_hint_is_not_a_step() -> None:
+    """Hunt G: a README's ``<details>`` Troubleshooting ("If you get `RTNETLINK answers:
+    File exists`, run the cleanup first:" over ``sudo ip link del ghbr``) became a teardown
+    step, deleting the bridge before the cleanup did (the model refused it). A remedy the
+    page gives if something fails is shown, not a step; said."""
+    result = _import("17-README.md")
+    assert result.lines.count("sudo ip link del ghbr") == 1
+    assert result.model_error is None
+    assert any(w.startswith("line 57: 'sudo ip link del ghbr' is a remedy the page gives if")
+               for w in result.warnings)  # fmt: skip

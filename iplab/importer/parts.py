@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from iplab.importer.reader import (
@@ -93,7 +93,12 @@ def read_parts(
     # the lines of the page's code blocks: a sentence that names one of them again (``bring
     # them up with `ip link set a up` ``) shows the command, it does not run it twice
     shown = {_same_words(text) for part in parts if part.kind == "code" for _, text in part.body}
-    for part in parts:
+    before: Part | None = None
+    for written in parts:
+        before, hint = written, _hint(before, written)
+        if hint is not None:
+            reader.warnings.append(hint)
+        part = written if hint is None else replace(written, shown=True)
         if replies and part.quoted:
             if said := _quoted(part, code_on_page):
                 reader.warnings.append(said)
@@ -115,6 +120,32 @@ def read_parts(
             _code_block(reader, part.info, part.body, part.line)
     reader.finish()
     return title, reader
+
+
+#: a sentence that says what to do when something fails (``If you get `RTNETLINK answers:
+#: File exists`, run the cleanup first:``): what follows is a remedy, not a step
+_IF_FAILS = re.compile(
+    r"(?:^|[.!?]\s+)(?:if|in case|should)\b[^.!?]*?(?:\byou\s+(?:get|see|hit|run into"
+    r"|encounter|receive)\b|\b(?:fails?|errors?|already exists|file exists)\b)[^.!?]*:\s*$",
+    re.IGNORECASE,
+)
+
+
+def _hint(before: Part | None, part: Part) -> str | None:
+    """The warning for a code block a sentence right above it gives as the remedy of a
+    failure (hunt G: a README's troubleshooting hint, ``sudo ip link del ghbr``, was a
+    teardown step); None for any other part."""
+    if part.kind != "code" or part.shown or before is None or before.kind != "paragraph":
+        return None
+    sentence = plain(" ".join(before.source))
+    if not _IF_FAILS.search(sentence):
+        return None
+    lines = [t.strip() for _, t in part.body if t.strip()]
+    shown = repr(lines[0]) + (f" (and {len(lines) - 1} more lines)" if len(lines) > 1 else "")
+    return (
+        f"line {part.line}: {shown} is a remedy the page gives if something fails"
+        f" ({sentence!r}): shown, not a step"
+    )
 
 
 def _shortcoded(part: Part) -> list[Part]:
