@@ -3,6 +3,11 @@
 :mod:`~iplab.importer.asciidoc`, :mod:`~iplab.importer.notebook` make them), read in
 order: the first level-one heading is the title, the prose is notes, the code blocks go to
 the :class:`~iplab.importer.reader.Reader`.
+
+Why this module is long: a page's parts are read in one pass that needs both its code
+blocks and its sentences (a sentence that names a code block's line, commands in a
+sentence, a sentence that makes the block under it a remedy, not a step), so the rules for
+commands in prose live beside the pass that uses them.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from iplab.importer import shell as shellread
 from iplab.importer.reader import (
     KNOWN_PROGRAMS,
     NOT_SHELL_LANGS,
@@ -339,10 +345,34 @@ def _commands_in(text: str, code_on_page: bool) -> list[str]:
     else:
         return []
     bodies = [strip_prompt(body) or body for body in bodies]
+    if "`" in stripped:  # `ip netns del a; ip netns del b`: each statement, as one is read
+        bodies = [each for body in bodies for each in _each_statement(body)]
     strict = code_on_page or len(bodies) > 1 or "`" in stripped
     # (a line's trailing ``# comment`` is no word of its command: hunt C)
     ok = all(first_program(b) == "ip" and _typed(strip_comment(b), strict) for b in bodies)
     return bodies if ok else []
+
+
+def _each_statement(span: str) -> list[str]:
+    """The commands of a code span joined by ``;`` or ``&&`` (hunt F: `` `ip netns del a;
+    ip netns del b` `` in a sentence was dropped with no word, where one command is read);
+    the span as it is when it is one command, or anything else (``||``, a pipe)."""
+    root = shellread.parse(span)
+    if root.has_error:
+        return [span]
+    out: list[str] = []
+    stack = list(reversed(shellread.statements(root)))
+    while stack:
+        node = stack.pop()
+        if node.type == "command":
+            out.append(shellread.source(node))
+        elif node.type == "list" and all(
+            c.type in ("&&", ";") for c in node.children if not c.is_named
+        ):
+            stack += reversed(shellread.statements(node))
+        else:
+            return [span]
+    return out if len(out) > 1 else [span]
 
 
 def _changes_mentioned(text: str) -> list[str]:
