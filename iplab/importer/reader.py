@@ -1220,6 +1220,7 @@ class Reader:
         cmd = Cmd(text, number, parsed, background=jobs.beside(text))
         self._count_job(text)
         self._not_ascii(text, parsed.op, number)
+        self._ignored(text, f"line {number}")
         if known and self.keep_variables and text != body:
             self._keep(Block(body, number, number, [cmd]))  # printed as written
         else:
@@ -1927,7 +1928,19 @@ class Reader:
                 continue
             out.append(Cmd(text, number, parsed, background=jobs.beside(text)))
             self._count_job(text)
+            self._ignored(text, where)
         return out
+
+    def _ignored(self, text: str, where: str) -> None:
+        """Say the names ``ip netns del`` is given after its first: iproute2 deletes that
+        one and ignores the others, with exit 0 (hunt F: ``ip netns del ctr1 ctr2`` left
+        ctr2, silently)."""
+        if (extra := _netns_del_extra(text)) is not None:
+            name, rest = extra
+            self.warnings.append(
+                f"{where}: {text!r}: ip netns del deletes {name} only; ip ignores"
+                f" {' '.join(rest)} (and exits 0): delete each with a line of its own"
+            )
 
     def _loop(
         self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
@@ -2619,6 +2632,25 @@ _DOWN_WORDS = frozenset(
 #: programs that run a command as root, as sudo does (``doas ip ...``, ``pkexec ip ...``)
 _AS_ROOT = frozenset({"doas", "pkexec"})
 _AS_ROOT_LINE = re.compile(r"(?:doas|pkexec)(?:\s+(?:-u\s*root|--user[=\s]root))?\s+(?=[^\s-])")
+
+
+def _netns_del_extra(text: str) -> tuple[str, list[str]] | None:
+    """``ip netns del NAME MORE...``: NAME, and the words iproute2 ignores (None: another
+    line)."""
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        return None
+    words = words[1:] if words[:1] == ["sudo"] else words
+    if words[:1] != ["ip"] or "netns" not in words[1:4] or "-all" in words or "-a" in words:
+        return None
+    at = words.index("netns")
+    if any(not w.startswith("-") for w in words[1:at]):
+        return None
+    verb, names = (words[at + 1 : at + 2] or [""])[0], words[at + 2 :]
+    if not verb or not "delete".startswith(verb) or len(names) < 2:
+        return None
+    return names[0], names[1:]
 
 
 #: sudo's options that read the password from standard input (``-S``, ``-kS``)
