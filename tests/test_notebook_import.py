@@ -399,9 +399,13 @@ def test_a_comment_is_not_kept_above_a_line_that_looks_like_no_command() -> None
     [
         ("%%writefile setup.sh", "%%writefile setup.sh: the file it writes is not imported"),
         ("%%sx", "%%sx: Python keeps what it prints; not imported"),
-        ("%%html", None),
-        ("%%python3", None),
-        ("%%script python3", None),
+        # hunt G: a cell magic iplab does not read is said, naming its cell (it was silent)
+        ("%%html", "%%html: a cell magic iplab does not read; its 2 lines are not imported"),
+        ("%%python3", "%%python3: a cell magic iplab does not read; its 2 lines are not imported"),
+        (
+            "%%script python3",
+            "%%script python3: a cell magic iplab does not read; its 2 lines are not imported",
+        ),
     ],
 )
 def test_other_cell_magics_are_not_commands(magic: str, warned: str | None) -> None:

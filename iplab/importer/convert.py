@@ -60,6 +60,10 @@ from iplab.steps import NetnsDelAll, Op
 
 #: an Org page's first line (``#+TITLE:``, ``#+author:``...)
 _ORG_START = re.compile(r"\ufeff?\s*#\+[A-Za-z_]+:")
+#: an Org page's source block (``#+begin_src sh`` ... ``#+end_src``, in either case)
+_ORG_SRC = re.compile(r"^[ \t]*#\+begin_src\b.*?^[ \t]*#\+end_src\b", re.I | re.M | re.S)
+#: Emacs's mode line for Org (``# -*- mode: org -*-``, ``-*- org -*-``) on the first line
+_ORG_MODE = re.compile(r"\ufeff?[^\n]*-\*-(?:[^\n]*\bmode:\s*org\b[^\n]*|\s*org\s*)-\*-", re.I)
 _ORG_REFUSED = (
     "{path}: an Org page: not read; export it to Markdown (M-x org-md-export-to-markdown)"
     " or to AsciiDoc, and import that"
@@ -152,9 +156,9 @@ def detect_kind(path: str, text: str) -> Kind:
     ``#!`` line; a page of
     plain text by its name or its sentences (:func:`iplab.importer.prose.reads_as_prose`);
     a terminal's session pasted as shown by its prompts (``session``); else a shell script.
-    An Org page (.org, or a first line ``#+TITLE:``) is
-    refused: a UsageError saying how to import it. (A Markdown page exported from a notebook
-    is Markdown: its reader sees the notebook in it.)"""
+    An Org page (.org, a first line ``#+TITLE:``, Org's mode line, or its ``#+begin_src``
+    blocks) is refused: a UsageError saying how to import it. (A Markdown page exported
+    from a notebook is Markdown: its reader sees the notebook in it.)"""
     suffix = Path(path).suffix.lower()
     if suffix == ".org":
         raise UsageError(_ORG_REFUSED.format(path=path))
@@ -170,7 +174,7 @@ def detect_kind(path: str, text: str) -> Kind:
         return "notebook"
     if suffix in (".sh", ".bash"):
         return "shell"
-    if _ORG_START.match(text):
+    if _org(text):
         raise UsageError(_ORG_REFUSED.format(path=path))
     if _HTML_START.match(text):
         return "html"
@@ -187,6 +191,17 @@ def detect_kind(path: str, text: str) -> Kind:
     if _a_session(text):
         return "session"
     return "markdown" if reads_as_prose(suffix, text) else "shell"
+
+
+def _org(text: str) -> bool:
+    """An Org page not named ``.org``: a first line ``#+TITLE:``, Emacs's mode line for Org,
+    or a ``#+begin_src`` ... ``#+end_src`` block on a page with no Markdown fence (hunt G:
+    its ``* Setup`` headings were raw steps)."""
+    if _ORG_START.match(text) or _ORG_MODE.match(text):
+        return True
+    if _ORG_SRC.search(text) is None:
+        return False
+    return not any(FENCE.fullmatch(line) for line in text.splitlines())
 
 
 def _a_session(text: str) -> bool:

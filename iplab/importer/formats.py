@@ -2,15 +2,17 @@
 out.
 
 A Makefile, a CI workflow, a playbook, a Vagrantfile, a Dockerfile, a Python or Go
-program, a terminal recording: read as a script, each of their lines was a raw step
-(``.PHONY: up``, ``name: netns lab``, ``import os``), and a recipe's ``rm -rf ${OUT}/*``
-is make's variable, which bash reads as empty. None of them is shell; each has its own
-way to print the commands it runs, which iplab reads well (``make -n up down | iplab
-import - --name lab``). Known by name, by extension, or by an interpreter's ``#!`` line.
+program, an expect script, a terminal recording: read as a script, each of their lines was
+a raw step (``.PHONY: up``, ``name: netns lab``, ``import os``), and a recipe's ``rm -rf
+${OUT}/*`` is make's variable, which bash reads as empty. None of them is shell; each has
+its own way to print the commands it runs, which iplab reads well (``make -n up down |
+iplab import - --name lab``). Known by name, by extension, by an interpreter's ``#!``
+line, or (a recording) by its header line.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -45,6 +47,7 @@ _SUFFIXES = {
         "play it as text and import that: asciinema cat FILE > lab.txt",
     ),
     ".py": ("a Python program", _COPY),
+    ".exp": ("an expect program", _COPY),
     ".go": ("a Go program", _COPY),
     ".rs": ("a Rust program", _COPY),
     ".rb": ("a Ruby program", _COPY),
@@ -64,6 +67,24 @@ _SHELLS = re.compile(r"(?:ba|da|k|z|mk|a|yash|busybox\s)?sh\d*(?:\.\d+)*")
 _MAKE_TARGETS = re.compile(r"^\.PHONY\s*:", re.M)
 
 
+def _asciicast(text: str) -> bool:
+    """An asciinema recording by its content: a header line (a JSON object with the
+    format's ``version`` and the terminal's ``width`` or ``term``), then ``[time, "o",
+    "..."]`` lines (hunt G: one not named ``.cast`` was read as a script, 356 raw steps)."""
+    lines = [line for line in text.lstrip("\ufeff").splitlines()[:2] if line.strip()]
+    try:
+        header = json.loads(lines[0]) if lines else None
+        event = json.loads(lines[1]) if len(lines) > 1 else []
+    except json.JSONDecodeError:
+        return False
+    return (
+        isinstance(header, dict)
+        and header.get("version") in (1, 2, 3)
+        and ("width" in header or "term" in header)
+        and isinstance(event, list)
+    )
+
+
 def not_a_script(path: str, text: str) -> str | None:
     """Why the file is refused (what it is, and the way out), or None: a page or a script."""
     name = Path(path).name.lower()
@@ -71,10 +92,14 @@ def not_a_script(path: str, text: str) -> str | None:
     if said is None and (shebang := _SHEBANG.match(text)):
         interpreter = Path(shebang[1]).name
         if not _SHELLS.fullmatch(interpreter):
+            article = "an" if interpreter[:1].lower() in "aeiou" else "a"
             said = (
-                f"a {interpreter} program (its #! line)",
+                f"{article} {interpreter} program (its #! line)",
                 _MAKE if interpreter == "make" else _COPY,
             )
+    if said is None and _asciicast(text):
+        what, way = _SUFFIXES[".cast"]
+        said = (f"{what}, by its header line", way)
     if said is None and _MAKE_TARGETS.search(text) and not text.lstrip().startswith("#!"):
         said = ("a Makefile (.PHONY)", _MAKE)
     if said is None:

@@ -8,8 +8,10 @@ indented ones too, with a warning: Python may run them more than once, or not at
 ``!`` taken off, a line that ends in ``\\`` continued on the next as IPython does; and the
 whole of a cell whose first line is a shell cell magic (``%%bash``, ``%%sh``, ``%%script
 bash``, ``%%script sh``, Colab's ``%%shell``), the magic's line taken off, read as a
-``bash`` block of a Markdown page. In a notebook whose kernel is bash
-(``kernelspec.language`` or ``language_info.name``), every code cell is such a block.
+``bash`` block of a Markdown page (``%%script sudo bash``: each of its commands that is no
+shell builtin with ``sudo`` written before it, as a root shell's script is read). In a
+notebook whose kernel is bash (``kernelspec.language`` or ``language_info.name``), every
+code cell is such a block.
 Nothing else of a Python cell is ever a command: its Python lines are left out (a line
 whose string names a command, ``sh("ip -n left addr")``, with a warning), and so are
 ``files = !ip netns list``, ``%sx ...`` and ``%%sx`` cells (Python keeps what they print),
@@ -18,11 +20,14 @@ are read with it (a step's title, a "clean up"), unless one reads as a command. 
 ``{name}`` in a ``!`` line (a Python value put in the line) is kept as written, with a
 warning; ``$name`` is left to the shell reader, as any variable of a page.
 
-A markdown cell is read as a Markdown page is (title, headings, paragraphs, its own code
-blocks). A code cell's outputs (stream text, ``text/plain`` results, colours taken off) are
-the output of its last command, as an output block under a command on a page; the outputs
-of a cell with no command, raw cells, other cell magics (``%%html``...) and, in a notebook
-of another kernel (R, Julia), every code cell are left out.
+A markdown cell is read as a Markdown page is (title, headings, paragraphs), but for its
+code blocks: in a notebook whose code cells are read, they are shown, not run (the code
+cells run the commands), with a warning when one would have been a step. A code cell's
+outputs (stream text, ``text/plain`` results, colours taken off) are the output of its
+last command, as an output block under a command on a page (a failure printed by a cell
+of several commands: the one command it names, else none, said); the outputs of a cell
+with no command, raw cells, other cell magics (``%%html``..., with a warning naming the
+cell) and, in a notebook of another kernel (R, Julia), every code cell are left out.
 
 Line numbers. Each line of a cell is numbered by the line of the ``.ipynb`` file its JSON
 string is on (nbformat writes one string per source line, so that is the line itself:
@@ -58,12 +63,15 @@ import json
 import re
 import shlex
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import PurePath
 from typing import Any
 
 from iplab.errors import UsageError
+from iplab.importer import shell as shellread
 from iplab.importer.markdown import numbered_parts, page_parts
-from iplab.importer.parts import Part, read_parts
+from iplab.importer.parts import Part, commands_shown, read_parts
+from iplab.importer.prose import ERROR_SHOWN
 from iplab.importer.reader import Reader, continues, strip_prompt
 
 #: the fences of an exported notebook that hold its code cells
@@ -79,6 +87,18 @@ _CAPTURE_MAGICS = frozenset({"sx", "system"})
 _WRITE_MAGICS = frozenset({"writefile", "file"})
 #: ``%%script``'s options that take a value
 _VALUED = frozenset({"--out", "--err", "--proc"})
+#: programs that run the cell's program as root (``%%script sudo bash``)
+_AS_ROOT = frozenset({"sudo", "doas"})
+#: sudo's options that take a value (``sudo -u root bash``)
+_SUDO_VALUED = frozenset({"-u", "-g", "-p", "-C", "-D", "-h", "-r", "-t", "-U", "-T"})
+#: what a root shell runs itself: no ``sudo`` is written before them
+_BUILTINS = frozenset(
+    {
+        *("sudo", "cd", "echo", "printf", "export", "set", "unset", "read", "local", "declare"),
+        *("readonly", "eval", "shift", "source", ".", "trap", "wait", "exit", "true", "false"),
+        *("test", "[", "[[", "let", "type", "pwd", "return", "break", "continue", "sleep"),
+    }
+)
 
 _CELL_MAGIC = re.compile(r"%%(\S+)[ \t]*(.*)")
 _ESCAPE = re.compile(r"([ \t]*)!!?(.*)")
@@ -138,17 +158,20 @@ def read_exported(text: str, keep_variables: bool = True) -> tuple[str | None, R
     title, pairs = page_parts(text)
     cells = _Cells()
     after: bool | None = None  # the part before was a Python cell (True: it gave commands)
+    first = 0  # the first part of the cell before
     for part, kind in pairs:
         if part.kind == "code" and kind == "fence" and _lang(part.info) in _PYTHON_LANGS:
+            first = len(cells.parts)
             after = cells.code(part.body, None, shell=False, line=part.line)
             continue
         if part.kind == "code" and kind == "code_block" and after is not None:
             if after:  # (nbconvert writes a cell's output as an indented block under it)
-                cells.parts.append(Part("code", part.line, part.end, info="output", body=part.body))
+                cells.printed(first, part.body, None)
             after = None
             continue
         after = None
         cells.parts.append(part)
+        first = len(cells.parts)
     title, reader = read_parts(cells.parts, title, keep_variables)
     reader.warnings[:0] = cells.warnings
     return title, reader
@@ -177,12 +200,15 @@ def read_notebook(text: str, source: str, keep_variables: bool = True) -> tuple[
         lines = numbering.lines(c, cell.get("source", ""))
         kind = cell.get("cell_type")
         if kind == "markdown":
-            read.parts += [part for part, _ in numbered_parts(lines)]
-        elif kind == "code" and code and lines and read.code(lines, c + 1, shell, lines[0][0]):
-            end = lines[-1][0]
-            printed = [(end, line) for line in _outputs(cell.get("outputs"))]
-            if printed:
-                read.parts.append(Part("code", end, end, info="output", body=printed))
+            parts = [part for part, _ in numbered_parts(lines)]
+            read.parts += [read.shown(p, c + 1) if code else p for p in parts]
+        elif kind == "code" and code and lines:
+            first = len(read.parts)
+            if read.code(lines, c + 1, shell, lines[0][0]):
+                end = lines[-1][0]
+                printed = [(end, line) for line in _outputs(cell.get("outputs"))]
+                if printed:
+                    read.printed(first, printed, c + 1)
     title = metadata.get("title")
     title = title.strip() if isinstance(title, str) and title.strip() else None
     title, reader = read_parts(read.parts, title, keep_variables)
@@ -377,12 +403,21 @@ class _Cells:
             return self._python(rest, cell)
         name, words = magic[1], magic[2].split()
         program, options = _script_program(words) if name == "script" else (name, words)
+        sudo = program in _AS_ROOT
+        if sudo:  # %%script sudo bash: a shell cell whose every command runs as root
+            program, options = _sudo_program(options)
         if program in _SHELL_MAGICS:
             if options:
                 self.warn(
                     number, cell, f"%%{name} {magic[2]}: read as a script; its options are not"
                 )
-            return self._script(rest[1:], number)
+            if not sudo:
+                return self._script(rest[1:], number)
+            self.warn(
+                number, cell, f"%%{name} {magic[2]}: read as a {program} cell run with sudo:"
+                " each of its commands is imported with 'sudo' written before it"
+            )  # fmt: skip
+            return self._script(_with_sudo(rest[1:]), number)
         if name in _CODE_MAGICS:
             return self._python(rest[1:], cell)
         if name in _CAPTURE_MAGICS:
@@ -392,7 +427,63 @@ class _Cells:
                 number, cell, f"%%{name} {magic[2]}: the file it writes is not imported (a"
                 " command that uses it will not find it)"
             )  # fmt: skip
+        elif body := [text for _, text in rest[1:] if text.strip()]:
+            said = f"%%{name} {magic[2]}".rstrip()
+            self.warn(
+                number, cell, f"{said}: a cell magic iplab does not read; its {len(body)}"
+                f" line{'s' * (len(body) != 1)} are not imported"
+            )  # fmt: skip
         return False
+
+    def shown(self, part: Part, cell: int) -> Part:
+        """A part of a markdown cell: a code block is prose, shown, not run (the code cells
+        run the commands; hunt G: a command a markdown cell showed ran as well as the code
+        cell that runs it); said when it would have been a step. (A paragraph's commands
+        are read as a page's are, unless a code cell runs them.)"""
+        if part.kind != "code":
+            return part
+        found = commands_shown(part, self.probe)
+        if found:
+            number, text = found[0]
+            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+            self.warn(
+                number, cell, f"{text!r}{more} is shown in a markdown cell: prose, not run"
+                " (a notebook's code cells run its commands)"
+            )  # fmt: skip
+        return replace(part, shown=True)
+
+    def printed(self, first: int, printed: Numbered, cell: int | None) -> None:
+        """What a cell printed (its parts from ``first`` on), under its last command; when
+        it says a command failed and the cell runs more than one, under the one the
+        failure names (the only one holding a name it quotes: ``Cannot create namespace
+        file "/run/netns/fe2"``), else under none, said (hunt G: ``RTNETLINK answers: File
+        exists`` of a cell's second ``ip link add`` was pinned on its last line, ``ip link
+        del``, which was made a teardown step that may fail)."""
+        text = "\n".join(line for _, line in printed)
+        runs = _statements(self.parts[first:])
+        failed = ERROR_SHOWN.search(text)
+        if failed is None or (len(runs) <= 1 and not _compound(self.parts[first:])):
+            end = printed[0][0]
+            self.parts.append(Part("code", end, printed[-1][0], info="output", body=printed))
+            return
+        quoted = {PurePath(name).name for name in re.findall(r'"([^"/\s][^"]*|/[^"]+)"', text)}
+        named = [run for run in runs if quoted & set(run[2].split())]
+        if len(named) != 1:
+            said = text[failed.start() :].splitlines()[0].strip()
+            self.warn(
+                printed[0][0], cell, f"the cell prints a failure ({said!r}) and"
+                f" runs {len(runs)} commands; iplab cannot tell which failed: its output is"
+                " given to none of them (the model reads each as succeeding)"
+            )  # fmt: skip
+            return
+        index, row, _ = named[0]
+        part = self.parts[first + index]
+        before, after = part.body[: row + 1], part.body[row + 1 :]
+        split = [replace(part, end=before[-1][0], body=before)]
+        split.append(Part("code", before[-1][0], before[-1][0], info="output", body=printed))
+        if after:
+            split.append(replace(part, line=after[0][0], body=after))
+        self.parts[first + index : first + index + 1] = split
 
     def _script(self, lines: Numbered, line: int) -> bool:
         """A shell cell: read as a ``bash`` block of a page."""
@@ -532,6 +623,68 @@ def _transcript_code(lines: Numbered) -> Numbered:
             out.append((number, more[1]))
         else:
             inside = False
+    return out
+
+
+def _statements(parts: Sequence[Part]) -> list[tuple[int, int, str]]:
+    """The top-level statements of a cell's command parts: the part's index, the row of
+    the part's body the statement ends on, its text."""
+    out: list[tuple[int, int, str]] = []
+    for index, part in enumerate(parts):
+        if part.info != "bash":
+            continue
+        root = shellread.parse("\n".join(text for _, text in part.body))
+        for node in shellread.statements(root):
+            if node.type != "variable_assignment":
+                out.append((index, node.end_point[0], shellread.source(node)))
+    return out
+
+
+def _compound(parts: Sequence[Part]) -> bool:
+    """A cell's command parts hold a loop, a condition, a list (``a && b``): more than one
+    command, in one statement."""
+    return any(
+        node.type != "command"
+        for part in parts
+        if part.info == "bash"
+        for node in shellread.statements(shellread.parse("\n".join(t for _, t in part.body)))
+        if node.type != "variable_assignment"
+    )
+
+
+def _sudo_program(words: list[str]) -> tuple[str, list[str]]:
+    """``sudo [options] PROGRAM [args]`` (the words after ``sudo``): the program's name, and
+    the other words."""
+    i = 0
+    while i < len(words) and words[i].startswith("-") and words[i] != "--":
+        i += 2 if words[i] in _SUDO_VALUED else 1
+    i += words[i : i + 1] == ["--"]
+    if i >= len(words):
+        return "", words
+    return PurePath(words[i]).name, words[:i] + words[i + 1 :]
+
+
+def _with_sudo(lines: Numbered) -> Numbered:
+    """The lines of a cell run by ``sudo bash``, each command that is no shell builtin with
+    ``sudo`` written before it (as a root shell's script is read: its commands, with the
+    outer sudo); a command already under sudo, or inside ``$(...)``, as it is."""
+    data = "\n".join(text for _, text in lines).encode()
+    at: dict[int, list[int]] = {}
+    stack = [shellread.parse_bytes(data)]
+    while stack:
+        node = stack.pop()
+        if node.type == "command_substitution":
+            continue
+        name = node.child_by_field_name("name") if node.type == "command" else None
+        if name is not None and shellread.source(name) not in _BUILTINS:
+            at.setdefault(name.start_point[0], []).append(node.start_point[1])
+        stack.extend(node.named_children)
+    out: Numbered = []
+    for row, (number, text) in enumerate(lines):
+        line = text.encode()
+        for column in sorted(at.get(row, []), reverse=True):
+            line = line[:column] + b"sudo " + line[column:]
+        out.append((number, line.decode()))
     return out
 
 

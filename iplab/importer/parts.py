@@ -3,6 +3,11 @@
 :mod:`~iplab.importer.asciidoc`, :mod:`~iplab.importer.notebook` make them), read in
 order: the first level-one heading is the title, the prose is notes, the code blocks go to
 the :class:`~iplab.importer.reader.Reader`.
+
+Why this module is long: a page's parts are read in one pass that needs both its code
+blocks and its sentences (a sentence that names a code block's line, commands in a
+sentence, a sentence that makes the block under it a remedy, not a step), so the rules for
+commands in prose live beside the pass that uses them.
 """
 
 from __future__ import annotations
@@ -10,9 +15,10 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from iplab.importer import shell as shellread
 from iplab.importer.reader import (
     KNOWN_PROGRAMS,
     NOT_SHELL_LANGS,
@@ -74,6 +80,9 @@ class Part:
     body: list[tuple[int, str]] = field(default_factory=list)
     #: inside a blockquote (Markdown's ``> ``)
     quoted: bool = False
+    #: shown, never run: prose whatever it holds (a notebook's markdown cell: its code cells
+    #: run the commands)
+    shown: bool = False
 
 
 def read_parts(
@@ -90,7 +99,12 @@ def read_parts(
     # the lines of the page's code blocks: a sentence that names one of them again (``bring
     # them up with `ip link set a up` ``) shows the command, it does not run it twice
     shown = {_same_words(text) for part in parts if part.kind == "code" for _, text in part.body}
-    for part in parts:
+    before: Part | None = None
+    for written in parts:
+        before, hint = written, _hint(before, written)
+        if hint is not None:
+            reader.warnings.append(hint)
+        part = written if hint is None else replace(written, shown=True)
         if replies and part.quoted:
             if said := _quoted(part, code_on_page):
                 reader.warnings.append(said)
@@ -101,10 +115,43 @@ def read_parts(
                 reader.note("heading", part.text, part.line)
         elif part.kind == "paragraph":
             _bare_paragraph(reader, part.source, part.line, code_on_page, shown)
+        elif part.shown:  # (as a block that holds no command: its lines, fenced)
+            body = [t.rstrip() for _, t in part.body]
+            while body and not body[-1]:
+                body.pop()
+            lang = (part.info.split() or [""])[0]
+            text = "\n".join([f"```{lang}", *body, "```"])
+            reader.note("fence", text, part.line, part.end)  # code: prose, never a title
         else:
             _code_block(reader, part.info, part.body, part.line)
     reader.finish()
     return title, reader
+
+
+#: a sentence that says what to do when something fails (``If you get `RTNETLINK answers:
+#: File exists`, run the cleanup first:``): what follows is a remedy, not a step
+_IF_FAILS = re.compile(
+    r"(?:^|[.!?]\s+)(?:if|in case|should)\b[^.!?]*?(?:\byou\s+(?:get|see|hit|run into"
+    r"|encounter|receive)\b|\b(?:fails?|errors?|already exists|file exists)\b)[^.!?]*:\s*$",
+    re.IGNORECASE,
+)
+
+
+def _hint(before: Part | None, part: Part) -> str | None:
+    """The warning for a code block a sentence right above it gives as the remedy of a
+    failure (hunt G: a README's troubleshooting hint, ``sudo ip link del ghbr``, was a
+    teardown step); None for any other part."""
+    if part.kind != "code" or part.shown or before is None or before.kind != "paragraph":
+        return None
+    sentence = plain(" ".join(before.source))
+    if not _IF_FAILS.search(sentence):
+        return None
+    lines = [t.strip() for _, t in part.body if t.strip()]
+    shown = repr(lines[0]) + (f" (and {len(lines) - 1} more lines)" if len(lines) > 1 else "")
+    return (
+        f"line {part.line}: {shown} is a remedy the page gives if something fails"
+        f" ({sentence!r}): shown, not a step"
+    )
 
 
 def _shortcoded(part: Part) -> list[Part]:
@@ -277,6 +324,15 @@ _SPANS = re.compile(
 )
 
 
+def commands_shown(part: Part, probe: Reader) -> list[tuple[int, str]]:
+    """The lines of a code block a page's reader would run, were it not :attr:`Part.shown`."""
+    lang = (part.info.split() or [""])[0].lower().strip("{}.")
+    if lang not in SHELL_LANGS and lang != "":
+        return []
+    found = [(n, strip_prompt(t.strip()) or t.strip()) for n, t in part.body]
+    return [(n, t) for n, t in found if t and not t.startswith("#") and probe.looks_like_command(t)]
+
+
 def _commands_in(text: str, code_on_page: bool) -> list[str]:
     """The commands a paragraph's line holds (see _bare_paragraph); [] when it is prose."""
     stripped = text.strip()
@@ -289,10 +345,34 @@ def _commands_in(text: str, code_on_page: bool) -> list[str]:
     else:
         return []
     bodies = [strip_prompt(body) or body for body in bodies]
+    if "`" in stripped:  # `ip netns del a; ip netns del b`: each statement, as one is read
+        bodies = [each for body in bodies for each in _each_statement(body)]
     strict = code_on_page or len(bodies) > 1 or "`" in stripped
     # (a line's trailing ``# comment`` is no word of its command: hunt C)
     ok = all(first_program(b) == "ip" and _typed(strip_comment(b), strict) for b in bodies)
     return bodies if ok else []
+
+
+def _each_statement(span: str) -> list[str]:
+    """The commands of a code span joined by ``;`` or ``&&`` (hunt F: `` `ip netns del a;
+    ip netns del b` `` in a sentence was dropped with no word, where one command is read);
+    the span as it is when it is one command, or anything else (``||``, a pipe)."""
+    root = shellread.parse(span)
+    if root.has_error:
+        return [span]
+    out: list[str] = []
+    stack = list(reversed(shellread.statements(root)))
+    while stack:
+        node = stack.pop()
+        if node.type == "command":
+            out.append(shellread.source(node))
+        elif node.type == "list" and all(
+            c.type in ("&&", ";") for c in node.children if not c.is_named
+        ):
+            stack += reversed(shellread.statements(node))
+        else:
+            return [span]
+    return out if len(out) > 1 else [span]
 
 
 def _changes_mentioned(text: str) -> list[str]:

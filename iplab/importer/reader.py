@@ -1220,6 +1220,7 @@ class Reader:
         cmd = Cmd(text, number, parsed, background=jobs.beside(text))
         self._count_job(text)
         self._not_ascii(text, parsed.op, number)
+        self._ignored(text, f"line {number}")
         if known and self.keep_variables and text != body:
             self._keep(Block(body, number, number, [cmd]))  # printed as written
         else:
@@ -1432,6 +1433,15 @@ class Reader:
             return "speaking"
         if shellread.has_heredoc(node):
             cmds = self._heredoc(node, self.vars, number, None, where)
+            return self._block(text, number, end, cmds, where, "")
+        if (rest := _sudo_stdin(node)) is not None:  # echo $PW | sudo -S ip ...: sudo ip ...
+            expanded, unresolved = self.vars.expand(rest)
+            self._unresolved(unresolved, self.vars, where)
+            self.warnings.append(
+                f"{where}: sudo -S (a password on its input) read as {rest!r} (iplab runs each"
+                " command as root, or with sudo -n); printed as written"
+            )
+            cmds = self._commands([expanded], None, number, where)
             return self._block(text, number, end, cmds, where, "")
         self._flag(node, where)
         if node.type != "command":
@@ -1918,7 +1928,19 @@ class Reader:
                 continue
             out.append(Cmd(text, number, parsed, background=jobs.beside(text)))
             self._count_job(text)
+            self._ignored(text, where)
         return out
+
+    def _ignored(self, text: str, where: str) -> None:
+        """Say the names ``ip netns del`` is given after its first: iproute2 deletes that
+        one and ignores the others, with exit 0 (hunt F: ``ip netns del ctr1 ctr2`` left
+        ctr2, silently)."""
+        if (extra := _netns_del_extra(text)) is not None:
+            name, rest = extra
+            self.warnings.append(
+                f"{where}: {text!r}: ip netns del deletes {name} only; ip ignores"
+                f" {' '.join(rest)} (and exits 0): delete each with a line of its own"
+            )
 
     def _loop(
         self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
@@ -2610,6 +2632,51 @@ _DOWN_WORDS = frozenset(
 #: programs that run a command as root, as sudo does (``doas ip ...``, ``pkexec ip ...``)
 _AS_ROOT = frozenset({"doas", "pkexec"})
 _AS_ROOT_LINE = re.compile(r"(?:doas|pkexec)(?:\s+(?:-u\s*root|--user[=\s]root))?\s+(?=[^\s-])")
+
+
+def _netns_del_extra(text: str) -> tuple[str, list[str]] | None:
+    """``ip netns del NAME MORE...``: NAME, and the words iproute2 ignores (None: another
+    line)."""
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        return None
+    words = words[1:] if words[:1] == ["sudo"] else words
+    if words[:1] != ["ip"] or "netns" not in words[1:4] or "-all" in words or "-a" in words:
+        return None
+    at = words.index("netns")
+    if any(not w.startswith("-") for w in words[1:at]):
+        return None
+    verb, names = (words[at + 1 : at + 2] or [""])[0], words[at + 2 :]
+    if not verb or not "delete".startswith(verb) or len(names) < 2:
+        return None
+    return names[0], names[1:]
+
+
+#: sudo's options that read the password from standard input (``-S``, ``-kS``)
+_SUDO_STDIN = re.compile(r"-[EHkS]*S[EHkS]*")
+
+
+def _sudo_stdin(node: shellread.Node) -> str | None:
+    """``echo $PW | sudo -S CMD`` (Colab's way to give sudo its password) or ``sudo -S CMD``
+    -> ``sudo CMD``, as written (None: another line). Hunt G: it was one raw step, so
+    ``--prefix`` renamed the namespaces it made nowhere else."""
+    if node.type == "pipeline":
+        parts = node.named_children
+        said = shellread.words(parts[0]) if len(parts) == 2 and parts[0].type == "command" else []
+        if not said or shellread.unquoted(said[0]) not in ("echo", "printf"):
+            return None
+        node = parts[1]
+    said = shellread.words(node) if node.type == "command" else []
+    if len(said) < 3 or shellread.source(said[0]) != "sudo":
+        return None
+    if not _SUDO_STDIN.fullmatch(shellread.source(said[1])) or any(
+        c.type != "command_name" and c.start_byte < said[2].start_byte and c not in said
+        for c in node.named_children
+    ):  # (FOO=1 sudo -S ..., a redirection before the command: another line)
+        return None
+    data = node.text or b""
+    return "sudo " + data[said[2].start_byte - node.start_byte :].decode()
 
 
 def _as_root_command(text: str) -> str | None:

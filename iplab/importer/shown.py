@@ -25,7 +25,7 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
     for k, written in enumerate(drafts):
         d = written
         retried = k + 1 < len(drafts) and _unsudo(drafts[k + 1].cmd.text) == _unsudo(d.cmd.text)
-        if retried and ERROR_SHOWN.search("\n".join(d.cmd.output)):
+        if retried and ERROR_SHOWN.search("\n".join(_output(d))):
             # ip netns add x ("Operation not permitted"), then sudo ip netns add x (or the
             # same line again): the retry is the command; as root the first would succeed
             # and the retry fail
@@ -34,11 +34,11 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
                 " on the next line: read once, there"
             )
             continue
-        if isinstance(d.op, Probe) and _fails(d.cmd.output):  # the page shows it failing
+        if isinstance(d.op, Probe) and _fails(_output(d)):  # the page shows it failing
             d = replace(d, op=replace(d.op, reachable=False))
         if isinstance(d.op, Probe) and plain_address(d.op.target) not in allowed:
             command = renderer().text(d.op).split(" ", 4)[4]
-            failing = _fails(d.cmd.output)  # the page shows it fail: a step that may fail
+            failing = _fails(_output(d))  # the page shows it fail: a step that may fail
             op = NetnsExec(ns=d.op.ns, command=command, observes=True)
             out.append(replace(d, op=op, cmd=replace(d.cmd, may_fail=d.cmd.may_fail or failing)))
             warnings.append(
@@ -46,9 +46,9 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
                 " with 'ip addr add'; kept as 'netns exec', not a probe"
                 + ("; the page shows it fail: it may fail here too" if failing else "")
             )
-        elif _a_ping(d) and _fails(d.cmd.output):  # ping 8.8.8.8 before the NAT: it fails
+        elif _a_ping(d) and _fails(_output(d)):  # ping 8.8.8.8 before the NAT: it fails
             out.append(replace(d, cmd=replace(d.cmd, may_fail=True)))
-        elif ERROR_SHOWN.search("\n".join(d.cmd.output)):
+        elif ERROR_SHOWN.search("\n".join(_output(d))):
             # ip route get 8.8.8.8 with "RTNETLINK answers: No route to host" under it, a typo
             # fixed on the next line (dev vet0, "Cannot find device"): a command the page shows
             # failing changed nothing there; it may fail here too (the model passes over it)
@@ -71,6 +71,15 @@ _NO_REPLY = re.compile(
     r"|^From \S+(?: \([^)\s]*\))? icmp_seq=\d+ ",
     re.I | re.M,
 )
+
+
+def _output(d: Draft) -> Sequence[str]:
+    """What the page shows the command print: its own output, or that of the one line
+    that is all its block (``sudo ip netns add $NS``, kept as written with its variables:
+    hunt G, its ``File exists`` was not seen, the literal line's was)."""
+    if d.cmd.output or d.block is None or len(d.block.cmds) != 1:
+        return d.cmd.output
+    return d.block.output
 
 
 def _unsudo(text: str) -> str:
