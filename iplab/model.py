@@ -291,8 +291,9 @@ def _destroy(state: State, ns: str, name: str) -> None:
         if peer is not None and peer.peer == name:
             _destroy(state, link.peer_ns, link.peer)
     # the links on it (a macvlan's, ipvlan's, vlan's parent, a vxlan's dev), wherever they are
-    for where, upper in [(ns, up) for ns, up in state.links() if up.lower is link]:
-        _destroy(state, where, upper.name)
+    if state.stacked:  # (looked for only in a lab that made one: O(links) per deletion)
+        for where, upper in [(ns, up) for ns, up in state.links() if up.lower is link]:
+            _destroy(state, where, upper.name)
 
 
 def _ports(space: Namespace, bridge: str) -> int:

@@ -169,6 +169,9 @@ class State:
     #: model only: how many steps of unknown effect were applied (a raw command that may
     #: have made, deleted or renamed anything); what existed before the last is uncertain
     opaque: int = 0
+    #: model only: how many links were made on a lower device (``Link.lower``): none, and
+    #: deleting a link deletes no link on it (nothing is looked for: a star of 500)
+    stacked: int = field(default=0, compare=False)
 
     def certain(self, thing: Link | Namespace | None) -> bool:
         """The model knows ``thing`` for sure (None: knows that it does not exist)."""
@@ -208,6 +211,8 @@ class State:
 
     def new_link(self, name: str, kind: str, **fields: Any) -> Link:
         """A link made now (placed by the caller)."""
+        if fields.get("lower") is not None:
+            self.stacked += 1
         return Link(name, kind, epoch=self.opaque, **fields)
 
     @staticmethod
