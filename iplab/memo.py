@@ -19,8 +19,10 @@ owner can write, as the state directory: what is read back from it is unpickled,
 is code. Otherwise there is no cache. ``IPLAB_NO_CACHE=1`` turns it off. An entry that
 is damaged, cut short or unreadable is a miss (and is written again); a cache that
 cannot be written is only slower, never an error. At most :data:`KEEP` entries of a
-kind are kept, the least recently used go first. An entry is written by a thread while
-the command goes on (the kernel's work hides it); :func:`flush` waits for it at exit.
+kind are kept, the least recently used go first. An entry is written by a thread once
+the command waits for a process it started (:func:`idle`: the kernel's work hides it; a
+writer started at once competed with planning for the interpreter, 25 to 30 ms of
+star-500's `up` (#14)); :func:`flush` lets it write and waits for it at exit.
 """
 
 from __future__ import annotations
@@ -46,6 +48,13 @@ FORMAT = 1
 STALE_SECONDS = 600.0
 
 _writers: list[threading.Thread] = []
+#: set once the command waits for a process (or exits): the writers may take the interpreter
+_idle = threading.Event()
+
+
+def idle() -> None:
+    """The command waits for a process now (its main thread blocked): the writers go."""
+    _idle.set()
 
 
 def enabled() -> bool:
@@ -155,12 +164,14 @@ def put(kind: str, entry: str, value: object) -> None:
 def flush() -> None:
     """Wait for the entries being written (a Ctrl-C stops waiting: an entry is only
     ever renamed into place whole)."""
+    _idle.set()
     with contextlib.suppress(KeyboardInterrupt):
         while _writers:
             _writers.pop().join()
 
 
 def _write(directory: Path, entry: str, value: object) -> None:
+    _idle.wait()
     temporary = directory / f".{entry}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
         data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Protocol, TextIO
 
-from iplab import statedir
+from iplab import memo, statedir
 from iplab.errors import PrivilegeError
 from iplab.names import NETNS_DIR
 
@@ -740,6 +740,7 @@ class Runner:
             self.running = (pid, text)
             if on_start is not None:
                 on_start(pid)
+            memo.idle()  # iplab waits for the process now: the cache's writers may work
 
         self._stop_reason = None
         try:
