@@ -12,11 +12,12 @@ from iplab.names import ROOT
 from iplab.state import State, after
 from tests.conftest import REPO
 
-CONTAINERS = REPO / "tests" / "fixtures" / "containers"
+#: hunt E's inputs (the same file serves the safety tests)
+SAFETY = REPO / "tests" / "fixtures" / "safety"
 
 
 def _expected(name: str) -> State:
-    path = CONTAINERS / name
+    path = SAFETY / name
     text = path.read_text(encoding="utf-8")
     rel = str(Path(path).relative_to(REPO))
     result = import_text(text, detect_kind(rel, text), rel)
