@@ -16,13 +16,9 @@ from typing import Any, TextIO, cast
 
 from iplab import audit as auditlog
 from iplab.batch import failed_lines
-from iplab.errors import IplabError, state_write_error
+from iplab.errors import Interrupted, IplabError, received_signals, state_write_error
 from iplab.runner import Limits, Result, Runner, truncate
 from iplab.streams import Output, Quiet
-
-
-class Interrupted(IplabError):
-    exit_code = 130
 
 
 @dataclass
@@ -297,6 +293,7 @@ class Signals:
         first = self.received is None
         if first:
             self.received = signum
+            received_signals.append(signum)
         name = signal.Signals(signum).name
         if self.passive:
             self._say(f"iplab: {name} received: undoing goes on (each command has a time limit)")
@@ -329,7 +326,7 @@ class Signals:
             what = (
                 f"stopped `{self.stopped}`" if self.stopped else "stopping at this command boundary"
             )
-            raise Interrupted(f"{name} received: {what}")
+            raise Interrupted(f"{name} received: {what}", self.received)
 
 
 def faults(point: str, counts: Iterable[int]) -> None:

@@ -7,6 +7,7 @@ the user as a traceback.
 
 from __future__ import annotations
 
+import signal
 from dataclasses import dataclass
 
 
@@ -49,6 +50,24 @@ class IplabError(Exception):
         if self.hint:
             text += f" ({self.hint})"
         return text
+
+
+#: the signals that stopped this process's command, in the order they came (the handlers of
+#: :mod:`iplab.context` and :mod:`iplab.cli` note them): the CLI then ends by the signal
+received_signals: list[int] = []
+
+
+class Interrupted(IplabError):
+    """A signal stopped the command (Ctrl-C, kill's SIGTERM, a closed terminal's SIGHUP).
+
+    Its exit code is 128 + the signal's number (130, 143, 129), what a shell says of a
+    process the signal ended; the console command then ends by the signal itself.
+    """
+
+    def __init__(self, message: str, signum: int = signal.SIGINT) -> None:
+        super().__init__(message)
+        self.signum = int(signum)
+        self.exit_code = 128 + self.signum
 
 
 class InternalError(IplabError):

@@ -32,7 +32,6 @@ from iplab import claims, dad, hostfiles, iproute, jobs, kernelconfig, programs,
 from iplab.batch import batch_line, segments
 from iplab.context import (
     Env,
-    Interrupted,
     Line,
     Signals,
     batch_limit,
@@ -41,7 +40,7 @@ from iplab.context import (
     make_env,
     run_batch,
 )
-from iplab.errors import InternalError, IplabError, UsageError, state_write_error
+from iplab.errors import InternalError, Interrupted, IplabError, UsageError, state_write_error
 from iplab.inverse import (
     Guard,
     Undo,
@@ -639,7 +638,7 @@ class Session:
             reads those lines (while it works on the lines before them)."""
             try:
                 if self.signals.received is not None:
-                    raise Interrupted("stopping")  # (the main thread says which signal)
+                    raise Interrupted("stopping", self.signals.received)
                 part = [self._entry(pc, phase) for pc in group[start:end]]
                 self.journal.intend(part)
                 entries.extend(part)

@@ -17,7 +17,6 @@ import pytest
 from iplab.context import (
     FEED_FIRST,
     FEED_MOST,
-    Interrupted,
     Line,
     Signals,
     fault,
@@ -25,7 +24,7 @@ from iplab.context import (
     make_env,
     run_batch,
 )
-from iplab.errors import StateWriteError
+from iplab.errors import Interrupted, StateWriteError
 from iplab.runner import FakeExecutor, Runner
 from iplab.streams import Output, OutputLost, Quiet
 
@@ -102,8 +101,9 @@ def test_signals_stop_the_run_then_only_note(tmp_path: Path) -> None:
     with Signals(Runner(FakeExecutor(), True), err) as signals:
         signals.check()
         os.kill(os.getpid(), signal.SIGTERM)
-        with pytest.raises(Interrupted, match="SIGTERM received: stopping at this command"):
+        with pytest.raises(Interrupted, match="SIGTERM received: stopping at this command") as e:
             signals.check()
+        assert e.value.exit_code == 128 + signal.SIGTERM  # what a shell says of it: 143
         signals.passive = True
         os.kill(os.getpid(), signal.SIGINT)
     assert "SIGINT received: undoing goes on" in err.getvalue()

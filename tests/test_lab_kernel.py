@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -244,7 +245,7 @@ def test_sigkill_during_down_then_down_again(
     assert_restored(before, prefix)
 
 
-@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM", "SIGHUP"])
 def test_signal_stops_at_the_next_boundary_and_rolls_back(
     prefix: str, state_dir: Path, sig: str
 ) -> None:
@@ -253,7 +254,8 @@ def test_signal_stops_at_the_next_boundary_and_rolls_back(
         "up", BLOG, "--prefix", prefix, "--per-command", state=state_dir,
         env={"IPLAB_FAULT": f"{sig}@after-run:6"},
     )  # fmt: skip
-    assert result.returncode == 130
+    # rolled back, iplab ends by the signal itself (a shell's $? is 130, 143, 129)
+    assert result.returncode == -getattr(signal, sig), result.stderr
     assert f"{sig} received: stopping at this command boundary" in result.stderr
     # the 6th change (step 10) was running when the signal came: it completed, nothing after it
     assert result.stdout.endswith(f"[10/18] sudo ip netns add {prefix}ns2\n")
@@ -267,7 +269,7 @@ def test_signal_during_a_batch_stops_after_that_batch(prefix: str, state_dir: Pa
     result = iplab(
         "up", BLOG, "--prefix", prefix, state=state_dir, env={"IPLAB_FAULT": "SIGINT@after-run:6"}
     )
-    assert result.returncode == 130
+    assert result.returncode == -signal.SIGINT
     assert f"[18/18] sudo ip link set {prefix}vethQ master {prefix}br0\n" in result.stdout
     assert "lab " not in result.stdout  # it did not declare the lab up
     assert_restored(before, prefix)
@@ -292,9 +294,40 @@ def test_ctrl_c_from_outside_during_a_long_step(
     time.sleep(0.8)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 130, out + err
+    assert proc.returncode == -signal.SIGINT, out + err
     assert "SIGINT received" in err
     assert f"sudo ip netns add {prefix}ns2" not in out
+    assert_restored(before, prefix)
+
+
+def test_ctrl_c_stops_the_shell_script_running_iplab(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    """A Ctrl-C reaches the terminal's whole process group: iplab rolls back, then ends by
+    SIGINT, so the script that ran it stops too. iplab exited 130 of its own accord, and
+    bash, seeing its child had handled the signal, went on with the script's next line."""
+    scenario = tmp_path / "slow.yaml"
+    scenario.write_text(
+        "name: slow\nsetup:\n"
+        "  - {action: netns add, name: ns1}\n"
+        "  - {action: raw, command: sleep 1.5, observe: true}\n"
+    )
+    before = snapshot(prefix)
+    script = (
+        f"{shlex.quote(sys.executable)} -m iplab up {shlex.quote(str(scenario))}"
+        f" --prefix {prefix}\necho the script went on\n"
+    )
+    proc = subprocess.Popen(
+        ["bash", "-c", script], start_new_session=True, cwd=REPO,
+        env={**os.environ, "IPLAB_STATE_DIR": str(state_dir)},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    time.sleep(0.8)
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C does
+    out, err = proc.communicate(timeout=30)
+    assert "rolled back" in err, err
+    assert "the script went on" not in out
+    assert proc.returncode == -signal.SIGINT, out + err
     assert_restored(before, prefix)
 
 

@@ -14,12 +14,17 @@ stages it calls only then: start-up stays quick.
 Exit codes: 0 success; 1 a command failed, a claim or verification failed;
 2 an invalid scenario or command line; 3 unreadable iproute2 output; 4 the lab
 is locked by another iplab; 5 no privilege (not root, no usable sudo);
-70 a bug in iplab (an internal error, never a traceback); 130 interrupted;
-141 stdout went away (a closed pipe).
+70 a bug in iplab (an internal error, never a traceback); 141 stdout went away (a closed
+pipe). A command a signal stopped (Ctrl-C, SIGTERM, SIGHUP) returns 128 + its number (130,
+143, 129); the ``iplab`` process, once what it did is rolled back, then ends by that signal,
+as Python does after a Ctrl-C: a shell running iplab in a loop stops the loop (bash goes on
+when its child exits 130 of its own accord), and the shell's ``$?`` is the same number.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import gc
 import io
 import os
@@ -29,19 +34,43 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from iplab.errors import IplabError
+from iplab.errors import IplabError, received_signals
 
 Handler = Callable[..., int]
 
 #: the exit codes this module gives (the others come from each error's ``exit_code``)
 EXIT_BUG = 70
-EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141
 
 
 def _terminate(signum: int, frame: object) -> None:
-    del signum, frame
+    del frame
+    received_signals.append(signum)
     raise KeyboardInterrupt
+
+
+#: the exit code of iplab as a process of its own, once :func:`main` has it
+_process_rc: list[int] = []
+
+
+def _by_signal() -> None:
+    """End the process by the signal that stopped its command (see the module's text).
+
+    Registered when this module is imported, before the stages register theirs, so it runs
+    after them (``atexit`` runs the last registered first): the audit records a run defers
+    to its exit are written before the process ends.
+    """
+    stopped = [sig for sig in received_signals if _process_rc == [128 + sig]]
+    if not stopped:
+        return
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    signal.signal(stopped[0], signal.SIG_DFL)
+    os.kill(os.getpid(), stopped[0])
+
+
+atexit.register(_by_signal)
 
 
 def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int:
@@ -51,6 +80,7 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int
         _standard_streams()
         _collector_off()
     err = stderr or sys.stderr
+    received_signals.clear()  # (an in-process caller's earlier command)
     if process and threading.current_thread() is threading.main_thread():
         # until a run installs its own handlers, SIGTERM and SIGHUP (the terminal closed)
         # end iplab as Ctrl-C does
@@ -61,7 +91,9 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int
         rc = _main(argv)
     except KeyboardInterrupt:
         _say(err, "iplab: interrupted")
-        rc = EXIT_INTERRUPTED
+        if not received_signals:  # Python's own Ctrl-C handler raised it
+            received_signals.append(signal.SIGINT)
+        rc = 128 + received_signals[0]
     except BrokenPipeError:
         # the reader went away (iplab render | head): output was cut short, a failure
         rc = EXIT_BROKEN_PIPE
@@ -87,6 +119,7 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int
         rc = rc or EXIT_BROKEN_PIPE  # stdout is gone: what was printed did not arrive
     if process:
         gc.freeze()  # see _collector_off
+        _process_rc.append(rc)
     return rc
 
 
