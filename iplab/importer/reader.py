@@ -1720,18 +1720,22 @@ class Reader:
     def _call(self, node: shellread.Node, scope: ShellVars) -> _Call | None:
         """A simple command read as words: sudo, the namespace it runs in, the program."""
         values: list[str] = []
+        #: the word each value was written as (None: one of several "$@" gave it)
+        written: list[shellread.Node | None] = []
         for word in shellread.words(node):
             if shellread.source(word) in _ALL_ARGUMENTS:  # "$@": each argument a word
                 arguments = scope.arguments()
                 if arguments is None:
                     return None
                 values += arguments
+                written += [None] * len(arguments)
                 continue
             if sliced := _SLICED_ARGUMENTS.fullmatch(shellread.source(word)):
                 arguments = scope.arguments()  # "${@:2}": from the second on (nsx ns cmd...)
                 if arguments is None:
                     return None
                 values += _sliced(arguments, sliced)
+                written += [None] * len(_sliced(arguments, sliced))
                 continue
             value = shellread.unquoted(word)
             if value is None:
@@ -1741,7 +1745,7 @@ class Reader:
                 expanded, split = got
                 value = split[0] if len(split) == 1 else expanded
             values.append(value)
-        word_nodes = shellread.words(node)
+            written.append(word)
         sudo = values[:1] == ["sudo"]
         k = 1 if sudo else 0
         inside: str | None = None
@@ -1762,11 +1766,13 @@ class Reader:
         program, args = values[k], values[k + 1 :]
         if program in shellread.SHELLS and inside is not None:
             if args[:1] == ["-c"] and len(args) == 2:
-                return _Call(sudo, inside, program, [], word_nodes[k + 2], program, wrapper)
+                script = _script_word(written[k + 2], values[k + 2])
+                return _Call(sudo, inside, program, [], script, program, wrapper)
             if all(a.startswith("-") for a in args):
                 return _Call(sudo, inside, program, [], None, program, wrapper)
         if program in shellread.SHELLS and args[:1] == ["-c"] and len(args) == 2:
-            return _Call(sudo, "", program, [], word_nodes[k + 2], program, "")
+            script = _script_word(written[k + 2], values[k + 2])
+            return _Call(sudo, "", program, [], script, program, "")
         return _Call(sudo, inside, program, args, None, "sh", wrapper)
 
     def _inside(
@@ -2481,6 +2487,15 @@ def _up_and_down(case: shellread.Node) -> tuple[shellread.Node | None, shellread
         elif down is None and said & _DOWN_WORDS:
             down = item
     return up, down
+
+
+def _script_word(word: shellread.Node | None, value: str) -> shellread.Node:
+    """The word that holds ``bash -c``'s script: as written, or (handed on by ``"$@"``, hunt
+    K: an IndexError) the argument's value, single-quoted: expanded already, once."""
+    if word is not None:
+        return word
+    quoted = shellread.statements(shellread.parse(f": {shlex.quote(value)}"))
+    return shellread.words(quoted[0])[1]
 
 
 def _sliced(given: list[str], sliced: re.Match[str]) -> list[str]:
