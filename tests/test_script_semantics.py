@@ -4,6 +4,8 @@ Each case was checked against bash itself (the snippet run with ``echo`` for ``i
 
 * a helper that hands ``"$@"`` on to ``bash -c`` (``nsx() { ip netns exec "$@"; }``)
   crashed the importer with an IndexError;
+* ``shift`` in a function was a raw step, and ``"$@"`` after it still held the first
+  argument (``ip netns exec r1 r1 ip link set lo up``);
 
 The inputs are the hunt's own scripts (tests/fixtures/scripts).
 """
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from iplab import scenario
 from iplab.importer.convert import import_text
-from iplab.steps import AddrAdd, LinkSet, Raw
+from iplab.steps import AddrAdd, LinkSet, NetnsExec, Raw
 
 SCRIPTS = Path(__file__).parent / "fixtures" / "scripts"
 
@@ -37,3 +39,48 @@ def test_a_helper_hands_a_shell_script_on_with_all_its_arguments() -> None:
     ops = [s.op for s in sc.setup]
     assert any(isinstance(op, LinkSet) and op.ns == "red" and op.dev == "lo" for op in ops)
     assert any(isinstance(op, AddrAdd) and op.ns == "red" and op.dev == "lo" for op in ops)
+
+
+def test_shift_in_a_function_moves_its_arguments() -> None:
+    """Hunt K: ``ns_exec() { local ns="$1"; shift; ip netns exec "$ns" "$@"; }`` gave a
+    raw ``shift`` step, then ``ip netns exec r1 r1 ip link set lo up`` (bash: ``ip netns
+    exec r1 ip link set lo up``); the run refused it, "this host does not have hK4r1"."""
+    sc, _ = _import("04-routers.sh")
+    raws = _commands(sc)
+    assert "shift" not in raws
+    assert not any("r1 r1" in r for r in raws), raws
+    lo = [s.op.ns for s in sc.setup if isinstance(s.op, LinkSet) and s.op.dev == "lo"]
+    assert lo == ["r1", "r2", "r3"]
+    sysctls = [s.op for s in sc.setup if isinstance(s.op, NetnsExec)]
+    assert [op.ns for op in sysctls] == ["r1", "r2", "r3"]
+
+
+def test_shift_then_a_helper_in_a_helper() -> None:
+    """Hunt K: 05b's ``in_ns() { local ns=$1; shift; run ip netns exec "$ns" "$@"; }``: the
+    same lost shift, through a second helper."""
+    sc, _ = _import("05b-vlan-lab-expand.sh")
+    assert "shift" not in _commands(sc)
+    lo = [s.op.ns for s in sc.setup if isinstance(s.op, LinkSet) and s.op.dev == "lo"]
+    assert lo == ["hosta", "hostb"]
+
+
+def test_shift_n_and_a_count_iplab_cannot_know() -> None:
+    """``shift 2``, ``shift`` in a loop on ``$#`` and ``shift 5`` past the end (bash's
+    shift then fails and moves none) give what bash gives; ``shift $(...)`` leaves the
+    arguments unknown, said, and the line after it stays raw (never a wrong name)."""
+    script = (
+        'mk() {\n  local first=$1\n  shift 2\n  ip netns add "$first$1"\n'
+        '  while [ $# -gt 0 ]; do\n    ip netns add "$1"\n    shift\n  done\n'
+        '  shift 5\n  ip link add "$first-$#" type dummy\n}\nmk a b c d e\n'
+    )
+    sc = scenario.load_text(import_text(script, "shell", "s.sh").yaml, "s.yaml")
+    names = [getattr(s.op, "name", None) for s in sc.setup]
+    assert names[-5:] == ["ac", "c", "d", "e", "a-0"]  # bash's, run with echo for ip
+    unknown = 'f() {\n  shift $(cat n)\n  ip netns add "$1"\n}\nf a b\n'
+    result = import_text(unknown, "shell", "u.sh")
+    assert any(
+        "line 2 (in f, called at line 5): shift $(cat n): iplab cannot tell" in w
+        for w in result.warnings
+    ), result.warnings
+    sc = scenario.load_text(result.yaml, "u.yaml")
+    assert _commands(sc)[-1] == 'ip netns add "$1"'

@@ -507,6 +507,20 @@ class ShellVars:
     def knows(self, name: str) -> bool:
         return name in self.values
 
+    def shift(self, count: int | None) -> None:
+        """``shift N`` in a function: its arguments move down N, as bash moves them (none
+        when N is over ``$#``: bash's shift fails); ``count`` None (iplab cannot evaluate
+        N): none of them is known after it."""
+        given = self.arguments()
+        for key in [k for k in self.values if k.isdigit() and k != "0"]:
+            del self.values[key]
+        if given is None or count is None:
+            self.values |= dict.fromkeys(["#", "@", "*", *map(str, range(1, 10))])
+            return
+        rest = given[count:] if count <= len(given) else given
+        self.values |= {str(n): arg for n, arg in enumerate(rest, 1)}
+        self.values |= {"#": str(len(rest)), "@": " ".join(rest), "*": " ".join(rest)}
+
     def expand(self, text: str) -> tuple[str, list[str]]:
         """The text with every known ``$NAME``/``${NAME}`` replaced (not inside single quotes),
         and the expansions it could not resolve. ``"$NAME"`` whose value is one plain word
@@ -1895,6 +1909,8 @@ class Reader:
                     out += quiet
                     continue
                 del self.warnings[said:]
+            if self._shift(node, scope, where):
+                continue
             self._flag(node, where)
             call = self._call(node, scope) if node.type == "command" else None
             if call is not None and call.program in _NARRATION and call.inside is None:
@@ -1920,6 +1936,25 @@ class Reader:
             text, unresolved = scope.expand(shellread.one_line(shellread.source(node)))
             self._unresolved(unresolved, scope, where)
             out += self._commands([text], inside, number, where)
+
+    def _shift(self, node: shellread.Node, scope: ShellVars, where: str) -> bool:
+        """``shift`` or ``shift N`` in a function iplab reads: its arguments move (hunt K: a
+        raw ``shift``, then ``"$@"`` gave the namespace twice). False: not a shift, or not
+        in a call whose arguments iplab knows."""
+        said = shellread.words(node) if node.type == "command" else []
+        if not said or shellread.source(said[0]) != "shift" or "#" not in scope.values:
+            return False
+        count: int | None = 1
+        if len(said) > 1:
+            value = _word(said[1], scope) if len(said) == 2 else None
+            count = int(value) if value is not None and value.isdigit() else None
+        if count is None:
+            self.warnings.append(
+                f"{where}: {shellread.source(node)}: iplab cannot tell how many arguments it"
+                " shifts; the function's arguments are not known after it"
+            )
+        scope.shift(count)
+        return True
 
     def _commands(
         self, texts: Sequence[str], inside: _Call | None, number: int, where: str
