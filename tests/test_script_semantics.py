@@ -6,6 +6,7 @@ Each case was checked against bash itself (the snippet run with ``echo`` for ``i
   crashed the importer with an IndexError;
 * ``shift`` in a function was a raw step, and ``"$@"`` after it still held the first
   argument (``ip netns exec r1 r1 ip link set lo up``);
+* a variable a function sets (not ``local``) was unknown after the call;
 
 The inputs are the hunt's own scripts (tests/fixtures/scripts).
 """
@@ -84,3 +85,27 @@ def test_shift_n_and_a_count_iplab_cannot_know() -> None:
     ), result.warnings
     sc = scenario.load_text(result.yaml, "u.yaml")
     assert _commands(sc)[-1] == 'ip netns add "$1"'
+
+
+def test_a_variable_a_function_sets_holds_after_the_call() -> None:
+    """Hunt K: ``mk() { ...; LAST=$1; }; mk xbr; ip link set "$LAST" up`` -> "cannot resolve
+    $LAST ($LAST is not set in the input)", a raw step that failed at run; bash runs ``ip
+    link set xbr up`` (a function's variables are global unless ``local``)."""
+    sc, warnings = _import("13-global-set-in-function.sh")
+    assert not _commands(sc)[1:], _commands(sc)
+    assert any(isinstance(s.op, LinkSet) and s.op.dev == "xbr" for s in sc.setup)
+    assert not any("$LAST" in w for w in warnings)
+
+
+def test_local_and_declare_stay_in_the_function() -> None:
+    """``local`` and ``declare`` (without ``-g``) variables are the function's; the others,
+    arrays too, are the caller's after the call (bash's output, run with echo for ip)."""
+    script = (
+        "G=g0\nmk() {\n  local L=$1\n  declare D=d1\n  declare -g E=e1\n  G=$1-g\n"
+        '  A=(x y)\n  L=changed\n  inner "$L"\n  ip netns add "$G$L$D$E$I"\n}\n'
+        "inner() { I=$1-i; local G=shadow; }\nL=l0; D=d0\nmk one\n"
+        'ip netns add "$G-$L-$D-$E-$I-${A[1]}"\n'
+    )
+    sc = scenario.load_text(import_text(script, "shell", "s.sh").yaml, "s.yaml")
+    names = [getattr(s.op, "name", None) for s in sc.setup][-2:]
+    assert names == ["one-gchangedd1e1changed-i", "one-g-l0-d0-e1-changed-i-y"]

@@ -490,6 +490,31 @@ class ShellVars:
         self.values, self.lines, self.arrays = other.values, other.lines, other.arrays
         self.keyed, self.runtime = other.keyed, other.runtime
 
+    def returned(self, frame: ShellVars, local: set[str]) -> None:
+        """After a call: what the function set holds here, as in bash (hunt K: ``LAST=$1``
+        in a function was unknown after it), but for its ``local`` variables and its
+        arguments (``frame``: the function's copy of these)."""
+        kept = local | {"#", "@", "*"}
+        for name in (self.values.keys() | frame.values.keys()) - kept:
+            if name.isdigit():
+                continue
+            self.keyed.discard(name)
+            self.runtime.discard(name)
+            self.arrays.pop(name, None)
+            if name not in frame.values:
+                self.values.pop(name, None)
+                self.lines.pop(name, None)
+                continue
+            self.values[name] = frame.values[name]
+            if name in frame.lines:
+                self.lines[name] = frame.lines[name]
+            if name in frame.arrays:
+                self.arrays[name] = frame.arrays[name]
+            if name in frame.keyed:
+                self.keyed.add(name)
+            if name in frame.runtime:
+                self.runtime.add(name)
+
     def copy(self) -> ShellVars:
         return ShellVars(
             dict(self.values), dict(self.lines), {k: dict(v) for k, v in self.arrays.items()},
@@ -2051,6 +2076,7 @@ class Reader:
             return self._statements(body, frame, number, inside)
         finally:
             self._frames.pop()
+            scope.returned(frame, _locals(self.functions[call.program]))
 
     def _counted(
         self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
@@ -3046,6 +3072,28 @@ def _printf_assign(node: shellread.Node, scope: ShellVars, line: int) -> bool:
             value = None
     scope.values[name], scope.lines[name] = value, line
     return True
+
+
+def _locals(body: shellread.Node) -> set[str]:
+    """The names a function's body declares ``local`` (or ``declare``/``typeset`` without
+    ``-g``): bash keeps them in the call."""
+    out: set[str] = set()
+    for node in body.named_children:
+        if node.type == "function_definition":
+            continue
+        out |= _locals(node)
+        if node.type != "declaration_command" or node.children[0].type == "readonly":
+            continue
+        flags = "".join(shellread.source(c) for c in node.named_children if c.type == "word")
+        if node.children[0].type == "export" or "g" in flags:
+            continue
+        for part in node.named_children:
+            name = part.named_children[0] if part.type == "variable_assignment" else part
+            if name.type == "subscript":
+                name = name.named_children[0]
+            if name.type == "variable_name":
+                out.add(shellread.source(name))
+    return out
 
 
 def _forget_assigned(node: shellread.Node, scope: ShellVars) -> None:
