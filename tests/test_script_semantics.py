@@ -7,6 +7,8 @@ Each case was checked against bash itself (the snippet run with ``echo`` for ``i
 * ``shift`` in a function was a raw step, and ``"$@"`` after it still held the first
   argument (``ip netns exec r1 r1 ip link set lo up``);
 * a variable a function sets (not ``local``) was unknown after the call;
+* an assignment in a ``( ... )`` subshell spoiled the outer variable, and the one-line
+  subshell was "a multi-line shell construct";
 
 The inputs are the hunt's own scripts (tests/fixtures/scripts).
 """
@@ -109,3 +111,40 @@ def test_local_and_declare_stay_in_the_function() -> None:
     sc = scenario.load_text(import_text(script, "shell", "s.sh").yaml, "s.yaml")
     names = [getattr(s.op, "name", None) for s in sc.setup][-2:]
     assert names == ["one-gchangedd1e1changed-i", "one-g-l0-d0-e1-changed-i-y"]
+
+
+def test_a_subshell_s_assignment_stays_in_it() -> None:
+    """Hunt K: ``BR=mbr; ( BR=nothere; echo ... ); ip link set "$BR" up`` -> "cannot resolve
+    $BR ($BR is set at line 2 from something iplab cannot evaluate)", a raw line, and the
+    subshell "a multi-line shell construct (( ...)"; bash sets mbr up."""
+    sc, warnings = _import("12-subshell-poisons-var.sh")
+    assert not _commands(sc), _commands(sc)
+    assert any(isinstance(s.op, LinkSet) and s.op.dev == "mbr" for s in sc.setup)
+    assert not warnings, warnings
+
+
+def test_a_subshell_in_a_script_with_functions_and_locals() -> None:
+    """Hunt K: 09-semantics.sh: ``local BR=$1`` in mk_bridge, ``LAST_BRIDGE=$BR`` set there
+    and the subshell's ``BR=nothere``: the last line is ``ip link set mbr mtu 9000``."""
+    sc, warnings = _import("09-semantics.sh")
+    assert not any("multi-line" in w or "$BR" in w for w in warnings), warnings
+    last = sc.setup[-1].op
+    assert isinstance(last, LinkSet) and last.dev == "mbr", last
+    assert ("mtu", "9000") in last.attrs
+
+
+def test_a_subshell_runs_its_commands_and_one_that_exits_is_said() -> None:
+    """A subshell's commands are steps, with its own variables; one with an ``exit`` in
+    it is skipped with a warning (bash stops the subshell there)."""
+    script = (
+        'BR=mbr\n( BR=sub; ip link add "$BR" type dummy )\n'
+        '(ip link add "$BR-2" type dummy; exit 0; ip link add never type dummy)\n'
+        'ip link add "$BR-3" type dummy\n'
+    )
+    result = import_text(script, "shell", "s.sh")
+    sc = scenario.load_text(result.yaml, "s.yaml")
+    assert [getattr(s.op, "name", None) for s in sc.setup] == ["sub", "mbr-3"]
+    assert result.warnings == (
+        "line 3: a subshell ( ... ) that leaves early (exit, return, break) is not imported;"
+        " skipped (write its commands out)",
+    )

@@ -1454,15 +1454,23 @@ class Reader:
                 )
             self.note("fence", text, number, end)  # code: prose, never a title
             return "speaking"
+        if node.type == "subshell" and (
+            (cmds := self._subshell(node, self.vars, number, None)) is not None
+        ):  # (narration alone in it: a note)
+            return self._block(text, number, end, cmds, where, "")
         body = node.child_by_field_name("body") if node.type == "redirected_statement" else None
         body = None if shellread.has_heredoc(node) else body  # (read below: a table's lines)
         if node.type in shellread.COMPOUND or (
             body is not None and body.type in shellread.COMPOUND
         ):
             first = text.split(maxsplit=1)[0]  # (while read x; do ...; done < file too)
-            _forget_assigned(node, self.vars)  # what it assigns is not known after it
+            if node.type != "subshell":  # (what a subshell sets stays in it)
+                _forget_assigned(node, self.vars)  # what it assigns is not known after it
             what = f"a multi-line shell construct ({first} ...) cannot be imported; skipped"
             what += " (unroll it, or use a scenario 'loop')"
+            if node.type == "subshell":
+                what = "a subshell ( ... ) that leaves early (exit, return, break) is not"
+                what += " imported; skipped (write its commands out)"
             if shellread.waits_only(node):  # (hunt A: a wait for IPv6 DAD to finish)
                 what = f"a wait loop ({first} ...; do sleep ...) is not imported; skipped:"
                 what += " before an IPv6 probe, iplab waits by itself until duplicate address"
@@ -1920,8 +1928,14 @@ class Reader:
             ):
                 out += self._statements(taken, scope, number, inside)
                 continue
+            if node.type == "subshell" and (
+                (got := self._subshell(node, scope, number, inside)) is not None
+            ):
+                out += got
+                continue
             if node.type in shellread.COMPOUND:
-                _forget_assigned(node, scope)
+                if node.type != "subshell":  # (what a subshell sets stays in it)
+                    _forget_assigned(node, scope)
                 self.warnings.append(f"{where}: a nested {node.type.split('_')[0]} is skipped")
                 continue
             if shellread.has_heredoc(node):
@@ -1961,6 +1975,16 @@ class Reader:
             text, unresolved = scope.expand(shellread.one_line(shellread.source(node)))
             self._unresolved(unresolved, scope, where)
             out += self._commands([text], inside, number, where)
+
+    def _subshell(
+        self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
+    ) -> list[Cmd] | None:
+        """``( ... )``: its commands, read with a copy of the variables (hunt K: what it set
+        spoiled the outer variable, as bash's subshell never does). ``[]``: it runs none
+        (narration); None: it leaves early (``exit``), which iplab does not follow."""
+        if _leaves(node):
+            return None
+        return self._statements(node.named_children, scope.copy(), number, inside)
 
     def _shift(self, node: shellread.Node, scope: ShellVars, where: str) -> bool:
         """``shift`` or ``shift N`` in a function iplab reads: its arguments move (hunt K: a
@@ -3037,6 +3061,20 @@ class _Jump(Exception):
         super().__init__(kind)
         self.kind = kind
         self.before: list[Cmd] = []
+
+
+def _leaves(node: shellread.Node) -> bool:
+    """``node`` holds an ``exit``, ``return``, ``break`` or ``continue`` (outside a function
+    it defines)."""
+    for child in node.named_children:
+        if child.type == "function_definition":
+            continue
+        said = shellread.words(child)[:1] if child.type == "command" else []
+        if said and shellread.source(said[0]) in ("exit", "return", "break", "continue"):
+            return True
+        if _leaves(child):
+            return True
+    return False
 
 
 def _jump_word(node: shellread.Node) -> str | None:
