@@ -9,6 +9,7 @@ Each case was checked against bash itself (the snippet run with ``echo`` for ``i
 * a variable a function sets (not ``local``) was unknown after the call;
 * an assignment in a ``( ... )`` subshell spoiled the outer variable, and the one-line
   subshell was "a multi-line shell construct";
+* ``${NS[-1]}`` was "" (the key -1 looked up as written), ``${NS[@]: -1}`` unknown;
 
 The inputs are the hunt's own scripts (tests/fixtures/scripts).
 """
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from iplab import scenario
 from iplab.importer.convert import import_text
-from iplab.steps import AddrAdd, LinkSet, NetnsExec, Raw
+from iplab.steps import AddrAdd, LinkSet, NetnsAdd, NetnsExec, Raw
 
 SCRIPTS = Path(__file__).parent / "fixtures" / "scripts"
 
@@ -147,4 +148,43 @@ def test_a_subshell_runs_its_commands_and_one_that_exits_is_said() -> None:
     assert result.warnings == (
         "line 3: a subshell ( ... ) that leaves early (exit, return, break) is not imported;"
         " skipped (write its commands out)",
+    )
+
+
+def test_a_negative_index_counts_from_the_last_element() -> None:
+    """Hunt K: ``NS=(a b c); ip netns add "${NS[-1]}"`` imported as ``ip netns add ""``
+    with no warning; bash adds c, then cx for ``${NS[@]: -1}x``."""
+    sc, warnings = _import("16-negative-index.sh")
+    assert [s.op.name for s in sc.setup if isinstance(s.op, NetnsAdd)] == ["c", "cx"]
+    assert not _commands(sc) and not warnings
+
+
+def test_the_last_of_a_counted_array() -> None:
+    """Hunt K: 11-counted.sh's ``last=${NAMES[-1]}`` gave ``ip -n "" link set lo up``
+    while the summary said "expanded shell variables: $last"; bash: ``ip -n node3``."""
+    sc, _ = _import("11-counted.sh")
+    lo = [s.op for s in sc.setup if isinstance(s.op, LinkSet) and s.op.dev == "lo"]
+    assert [op.ns for op in lo] == ["node3"]
+    assert not any('""' in r for r in _commands(sc))
+
+
+def test_array_subscripts_and_slices_as_bash_has_them() -> None:
+    """Negative subscripts (to read and to set), slices of an array, an element's length,
+    a sparse array: what bash prints (run with echo for ip); a negative count, which bash
+    refuses, stays raw with a warning."""
+    script = (
+        "A=(a b c d)\n"
+        'ip netns add "${A[@]:1:1}${A[@]: -1}${A[@]: -2:1}${A[@]: -5}${A[-1]}${#A[-1]}"\n'
+        'A[-1]=z\nB=([2]=x [5]=y)\nip netns add "${A[3]}${B[-1]}${B[@]:3}${B[-2]}"\n'
+        'for i in "${A[@]:2}"; do ip netns add "$i"; done\n'
+        'ip netns add "${A[@]:1:-1}"\n'
+    )
+    result = import_text(script, "shell", "s.sh")
+    sc = scenario.load_text(result.yaml, "s.yaml")
+    names = [s.op.name for s in sc.setup if isinstance(s.op, NetnsAdd)]
+    assert names == ["bdcd1", "zyy", "c", "z"]
+    assert _commands(sc) == ['ip netns add "${A[@]:1:-1}"']
+    assert result.warnings == (
+        "line 7: cannot resolve ${A[@]:1:-1} (${A[@]:1:-1} is evaluated by the shell); kept"
+        " as a raw command",
     )

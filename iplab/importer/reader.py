@@ -165,6 +165,8 @@ _OPERATED = re.compile(
 _ENVIRONMENT = frozenset({"HOME", "USER", "LOGNAME", "PWD", "SHELL", "TERM", "LANG", "HOSTNAME"})
 _ELEMENT_REF = re.compile(rf"(?P<how>[#!]?)(?P<name>{_NAME})\[(?P<sub>[^\]]+)\]")
 _ALL_ELEMENTS = re.compile(rf'"\$\{{(?P<keys>!?)(?P<name>{_NAME})\[[@*]\]\}}"')
+#: ``${NS[@]:1}``, ``${NS[@]: -1}``, ``${NS[@]:1:2}``: elements from an index on (how many)
+_ARRAY_SLICE = re.compile(rf"(?P<name>{_NAME})\[[@*]\]:(?P<start>[^:]+)(?::(?P<count>.+))?")
 _REF = re.compile(rf"\$(?:\{{({_NAME})\}}|({_NAME}))")
 _REF_NAME = re.compile(_NAME)
 #: a variable a text uses: ``$NAME``, ``${NAME}``, ``${NAME:-x}``, ``${NAME[1]}``, ``${#NAME[@]}``
@@ -474,11 +476,49 @@ class ShellVars:
         if name in self.keyed or expanded.isdigit():
             return expanded
         found = arith.arithmetic(f"$(({expanded}))", self.values)
-        return None if found is None or found[1] is None else str(found[1])
+        if found is None or found[1] is None:
+            return None
+        if found[1] >= 0:
+            return str(found[1])
+        # ${NS[-1]}: counted back from the last index, as bash does (hunt K: it was "")
+        indices = [int(k) for k in self.arrays.get(name, {}) if k.isdigit()]
+        back = max(indices, default=-1) + 1 + found[1]
+        return None if back < 0 else str(back)
+
+    def slice(self, part: re.Match[str]) -> list[str] | None:
+        """``${NAME[@]:START:COUNT}``: the elements whose index is START or more (counted back
+        from the last with a negative one), COUNT of them, as bash has them; None when
+        iplab cannot evaluate them (an associative array, a negative COUNT)."""
+        name = part["name"]
+        if name in self.keyed:
+            return None
+        found = [self._arithmetic(part[k]) for k in ("start", "count")]
+        start, count = found
+        if start is None or (part["count"] is not None and (count is None or count < 0)):
+            return None
+        indexed = sorted((int(k), v) for k, v in self.arrays[name].items() if k.isdigit())
+        if start < 0:
+            start += indexed[-1][0] + 1 if indexed else 0
+        chosen = [v for k, v in indexed if k >= start] if start >= 0 else []
+        return chosen if count is None else chosen[:count]
+
+    def _arithmetic(self, text: str | None) -> int | None:
+        if text is None:
+            return None
+        expanded, unresolved = self.expand(text)
+        found = None if unresolved else arith.arithmetic(f"$(({expanded}))", self.values)
+        return None if found is None else found[1]
 
     def element_words(self, text: str) -> list[str] | None:
-        """``"${NAME[@]}"`` (or ``"${!NAME[@]}"``, the keys): one word an element; None
-        when ``text`` is not that."""
+        """``"${NAME[@]}"`` (or ``"${!NAME[@]}"``, the keys, or ``"${NAME[@]:1}"``, some):
+        one word an element; None when ``text`` is not that."""
+        if (
+            text.startswith('"${')
+            and text.endswith('}"')
+            and (part := _ARRAY_SLICE.fullmatch(text[3:-2]))
+            and part["name"] in self.arrays
+        ):
+            return self.slice(part)
         match = _ALL_ELEMENTS.fullmatch(text)
         if match is None or match["name"] not in self.arrays:
             return None
@@ -630,6 +670,9 @@ class ShellVars:
         key = token[2:-1] if token.startswith("${") and token.endswith("}") else token[1:]
         if (element := _ELEMENT_REF.fullmatch(key)) and element["name"] in self.arrays:
             return token, self._element(element["how"], element["name"], element["sub"])
+        if (part := _ARRAY_SLICE.fullmatch(key)) and part["name"] in self.arrays:
+            elements = self.slice(part)
+            return token, None if elements is None else " ".join(elements)
         if key.isdigit() or key in ("#", "@", "*"):
             return token, self.values.get(key)
         if (sliced := _SLICED_ARGUMENTS.fullmatch(token)) and (given := self.arguments()):
@@ -702,10 +745,11 @@ class ShellVars:
             if how == "#":
                 return str(len(elements))
             return " ".join(elements if how == "!" else elements.values())
-        if how:
+        if how == "!":
             return None
         key = self._subscript(name, sub)
-        return None if key is None else elements.get(key, "")
+        value = None if key is None else elements.get(key, "")
+        return str(len(value)) if how == "#" and value is not None else value
 
     def why(self, token: str) -> str:
         match = _REF.fullmatch(token)
