@@ -10,6 +10,7 @@ Each case was checked against bash itself (the snippet run with ``echo`` for ``i
 * an assignment in a ``( ... )`` subshell spoiled the outer variable, and the one-line
   subshell was "a multi-line shell construct";
 * ``${NS[-1]}`` was "" (the key -1 looked up as written), ``${NS[@]: -1}`` unknown;
+* ``declare -i n=0; n+=1`` joined strings ("01") where bash adds;
 
 The inputs are the hunt's own scripts (tests/fixtures/scripts).
 """
@@ -188,3 +189,27 @@ def test_array_subscripts_and_slices_as_bash_has_them() -> None:
         "line 7: cannot resolve ${A[@]:1:-1} (${A[@]:1:-1} is evaluated by the shell); kept"
         " as a raw command",
     )
+
+
+def test_an_integer_variable_adds() -> None:
+    """Hunt K: ``declare -i n=0; for x in a b; do n+=1; done; ip netns add "ns$n"`` gave
+    ``ip netns add "ns011"`` with no warning; bash adds ns2. The same file's ``for i in
+    "${NS[@]:1}"`` was skipped; bash adds b and c."""
+    sc, _ = _import("14-declare-i-and-slice.sh")
+    assert [s.op.name for s in sc.setup if isinstance(s.op, NetnsAdd)] == ["ns2", "b", "c"]
+
+
+def test_integers_declared_in_a_function_and_set_later() -> None:
+    """``declare -i m=n*3 k; k=m+1; k+=k``, ``local -i`` in a function: what bash prints
+    (run with echo for ip); an integer array, which iplab does not evaluate, is said."""
+    script = (
+        'declare -i n=2\ndeclare -i m=n*3 k\nk=m+1\nk+=k\nip netns add "m$m-k$k"\n'
+        'f() { local -i c=5; c+=2; g+=1; ip netns add "c$c"; }\ng=4\nf\n'
+        'ip netns add "g$g"\ndeclare -ai arr=(1+1 2)\nip netns add "a${arr[0]}"\n'
+    )
+    result = import_text(script, "shell", "s.sh")
+    sc = scenario.load_text(result.yaml, "s.yaml")
+    names = [s.op.name for s in sc.setup if isinstance(s.op, NetnsAdd)]
+    assert names == ["m6-k14", "c7", "g41"]
+    assert _commands(sc)[-1] == 'ip netns add "a${arr[0]}"'
+    assert any(w.startswith("line 11: cannot resolve ${arr[0]}") for w in result.warnings)

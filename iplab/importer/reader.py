@@ -147,6 +147,8 @@ _DECLARE_ARRAY = re.compile(
     r"(?:=\((?P<items>.*)\))?",
     re.DOTALL,
 )
+#: ``declare -i``, ``local -ri``: a declaration of integers
+_INTEGER_DECLARED = re.compile(r"(?:declare|local|typeset)(?:\s+-\w+)*\s+-\w*i")
 #: how a statement that only sets variables starts
 _DECLARING = re.compile(rf"(?:local|export|readonly|declare|typeset)\s|{_NAME}=")
 #: the statements that only set variables: ``A=1``, ``A=1 B=2``, ``local a=$1 b``
@@ -346,10 +348,14 @@ class ShellVars:
     #: how many commands the input ran in the background so far (``server &``), shared by
     #: every copy: ``$!`` is ``%N``, the job a run's ``kill $!`` stops (see iplab.jobs)
     background: list[int] = field(default_factory=lambda: [0])
+    #: the variables declared integers (``declare -i n``): what they are set to is arithmetic
+    integers: set[str] = field(default_factory=set)
 
     def assign(self, line: str, number: int) -> bool:
         """Record ``NAME=VALUE`` (or ``export NAME=VALUE``), an array or one of its elements;
         False when the line is not one."""
+        if _INTEGER_DECLARED.match(line.strip()):
+            return self._declare_integers(line.strip(), number)
         if self._assign_array(line.strip(), number):
             return True
         if appended := _APPEND.fullmatch(line.strip()):  # NAME+=VALUE, NAME+=(W...)
@@ -357,6 +363,9 @@ class ShellVars:
         match = _ASSIGN.fullmatch(line)
         if match is None:
             return self._assign_each(line, number)  # local x, export A=1 B
+        if match[1] in self.integers:  # n=i+1 for a declare -i n: 1 more than i
+            self._set_integer(match[1], match[2], number)
+            return True
         value, unresolved = self.expand(match[2])
         words: list[str] | None = []
         if not unresolved:
@@ -389,6 +398,9 @@ class ShellVars:
             self.lines[name] = number
             return True
         before = self.values.get(name, "")
+        if name in self.integers:  # declare -i n=0; n+=1: 1, not "01" (hunt K)
+            self._set_integer(name, f"{before or 0} + ({value})", number)
+            return True
         text, unresolved = self.expand(value)
         words = None if unresolved else _split(text)
         if before is None or words is None or len(words) > 1:
@@ -398,6 +410,39 @@ class ShellVars:
         self.lines[name] = number
         self.runtime.discard(name)
         return True
+
+    def _declare_integers(self, line: str, number: int) -> bool:
+        """``declare -i n=0 m``, ``local -i n``: integers, their values arithmetic as bash
+        has them (an integer array's elements: unknown). False: not a declaration."""
+        found = shellread.statements(root := shellread.parse(line))
+        if root.has_error or len(found) != 1 or found[0].type != "declaration_command":
+            return False
+        node = found[0]
+        flags = "".join(shellread.source(c) for c in node.named_children if c.type == "word")
+        for part in node.named_children:
+            if part.type == "variable_name":
+                self.integers.add(shellread.source(part))
+            if part.type != "variable_assignment":
+                continue
+            name = shellread.source(part.named_children[0])
+            value = part.child_by_field_name("value")
+            if "a" in flags or "A" in flags or value is None:
+                self._unknown(name, number)
+                continue
+            self.integers.add(name)
+            self._set_integer(name, shellread.source(value), number)
+        return True
+
+    def _set_integer(self, name: str, text: str, number: int) -> None:
+        """An integer's new value: ``text`` as arithmetic (None: iplab cannot evaluate it)."""
+        expanded, unresolved = self.expand(text)
+        words = None if unresolved else _split(expanded)  # (its quotes taken off)
+        found = None
+        if words:
+            found = arith.arithmetic(f"$(({' '.join(words)}))", self.values)
+        self.values[name] = None if found is None or found[1] is None else str(found[1])
+        self.lines[name] = number
+        self.runtime.discard(name)
 
     def _assign_each(self, line: str, number: int) -> bool:
         """A declaration of several names (``local name=$1 ip=$2``, ``A=1 B=2``, ``local x``),
@@ -529,6 +574,7 @@ class ShellVars:
         """Hold what ``other`` (a copy of these, read on) holds now."""
         self.values, self.lines, self.arrays = other.values, other.lines, other.arrays
         self.keyed, self.runtime = other.keyed, other.runtime
+        self.integers = other.integers
 
     def returned(self, frame: ShellVars, local: set[str]) -> None:
         """After a call: what the function set holds here, as in bash (hunt K: ``LAST=$1``
@@ -540,6 +586,7 @@ class ShellVars:
                 continue
             self.keyed.discard(name)
             self.runtime.discard(name)
+            self.integers.discard(name)
             self.arrays.pop(name, None)
             if name not in frame.values:
                 self.values.pop(name, None)
@@ -554,11 +601,13 @@ class ShellVars:
                 self.keyed.add(name)
             if name in frame.runtime:
                 self.runtime.add(name)
+            if name in frame.integers:
+                self.integers.add(name)
 
     def copy(self) -> ShellVars:
         return ShellVars(
             dict(self.values), dict(self.lines), {k: dict(v) for k, v in self.arrays.items()},
-            set(self.keyed), set(self.runtime), self.background,
+            set(self.keyed), set(self.runtime), self.background, set(self.integers),
         )  # fmt: skip
 
     def arguments(self) -> list[str] | None:
