@@ -11,6 +11,8 @@ Each case was checked against bash itself (the snippet run with ``echo`` for ``i
   subshell was "a multi-line shell construct";
 * ``${NS[-1]}`` was "" (the key -1 looked up as written), ``${NS[@]: -1}`` unknown;
 * ``declare -i n=0; n+=1`` joined strings ("01") where bash adds;
+* a raw step calling one of the script's functions was not said (the run then asked to
+  install ``ns_exec``), and ``IFS=: read ... <<< "$h"`` "waited for the reader";
 
 The inputs are the hunt's own scripts (tests/fixtures/scripts).
 """
@@ -213,3 +215,52 @@ def test_integers_declared_in_a_function_and_set_later() -> None:
     assert names == ["m6-k14", "c7", "g41"]
     assert _commands(sc)[-1] == 'ip netns add "a${arr[0]}"'
     assert any(w.startswith("line 11: cannot resolve ${arr[0]}") for w in result.warnings)
+
+
+def test_a_raw_line_calling_the_script_s_function_is_said() -> None:
+    """Hunt K: ``ns_exec r1 ping ... && echo "r1 -> r3 OK"`` stayed a raw step running
+    ns_exec, which the run's shell does not have; the preflight said "this host does not
+    have ns_exec ... (install what is missing)". The import says it, naming the line."""
+    sc, warnings = _import("04b-routers-slice.sh")
+    assert (
+        "line 52: 'ns_exec r1 ping -c1 -W1 10.0.23.2 && echo \"r1 -> r3 OK\"' stays one raw"
+        " step, and it calls ns_exec, a function the input defines: the shell that runs the"
+        " step does not have it (write the function's commands out in the line)"
+    ) in warnings
+    lo = [s.op.ns for s in sc.setup if isinstance(s.op, LinkSet) and s.op.dev == "lo"]
+    assert lo == ["r1", "r2", "r3"]
+
+
+def test_a_read_from_a_here_string_with_its_own_ifs() -> None:
+    """Hunt K: ``IFS=: read -r name vid addr <<< "$h"`` in a function's loop "waits for the
+    reader (Enter)" and all 20 commands of the loop stayed raw; bash splits at ``:``."""
+    sc, warnings = _import("05-vlan-lab.sh")
+    assert not _commands(sc)[5:], _commands(sc)
+    assert not any("waits for the reader" in w for w in warnings), warnings
+    added = [s.op for s in sc.setup if isinstance(s.op, AddrAdd)]
+    assert [(op.ns, op.address, op.dev) for op in added] == [
+        ("hosta", "10.1.10.2/24", "hosta-eth0"),
+        ("hostb", "10.1.10.3/24", "hostb-eth0"),
+    ]
+
+
+def test_read_splits_as_bash_or_says_it_cannot() -> None:
+    """``IFS=: read`` of fields with blanks and empty ones is bash's; a trailing separator
+    (bash drops one, keeps two) or an IFS with a blank in it is said, never guessed."""
+    script = (
+        'for h in "a:1:x y" "b:2:" "c::z"; do\n  IFS=: read -r name vid addr <<< "$h"\n'
+        '  ip netns add "$name-$vid-$addr"\ndone\nIFS=: read -r p q <<< "x:y:"\n'
+        'ip netns add "$p-$q"\nread -r p q <<< "u v w"\nip netns add "$p-$q"\n'
+    )
+    result = import_text(script, "shell", "s.sh")
+    sc = scenario.load_text(result.yaml, "s.yaml")
+    assert [c for c in _commands(sc) if c != "true"] == [
+        'ip netns add "a-1-x y"',
+        'ip netns add "$p-$q"',
+        'ip netns add "u-v w"',
+    ]
+    assert [s.op.name for s in sc.setup if isinstance(s.op, NetnsAdd)] == ["b-2-", "c--z"]
+    assert result.warnings[0] == (
+        "line 5: 'IFS=: read -r p q <<< \"x:y:\"': iplab cannot tell how read splits its"
+        " input; the variables it sets are not known after it"
+    )

@@ -17,7 +17,7 @@ import fnmatch
 import itertools
 import re
 import shlex
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -1353,6 +1353,7 @@ class Reader:
         self._count_job(text)
         self._not_ascii(text, parsed.op, number)
         self._ignored(text, f"line {number}")
+        self._own_functions(text, parsed.op, f"line {number}")
         if known and self.keep_variables and text != body:
             self._keep(Block(body, number, number, [cmd]))  # printed as written
         else:
@@ -1641,12 +1642,12 @@ class Reader:
             )
             self.note("comment", text, number, end)
             return "silent"
-        if call.program == "read" and call.inside is None and self._read_here(node, call):
+        if call.program == "read" and call.inside is None and _read_here(node, call, self.vars):
             return self._block(  # read -r a b c <<< "10 82 5": the variables it sets
                 text, number, end, self._commands(["true"], None, number, where), where, ""
             )
         if call.program == "read" and call.inside is None:  # printed as written, runs nothing
-            self.warnings.append(_pause(where, text))
+            self.warnings.append(_unread(node, call, self.vars, number, where))
             return self._block(
                 text, number, end, self._commands(["true"], None, number, where), where, ""
             )
@@ -1751,6 +1752,12 @@ class Reader:
         said = shellread.words(node)[:1]
         if said and shellread.unquoted(said[0]) in ("echo", "printf", "true", ":"):
             return []  # the author's narration: printed with the line, runs nothing
+        call = self._call(node, scope)
+        if call and call.program in self.functions and call.inside is None and not call.sudo:
+            # ns_exec r1 ping ... && echo OK: the function's commands (hunt K: a raw step
+            # ran ns_exec, which the run's shell does not have)
+            cmds = self._function(call, scope, number, inside)
+            return None if not cmds or any(isinstance(c.parsed.op, Raw) for c in cmds) else cmds
         text, unresolved = scope.expand(shellread.one_line(shellread.source(node)))
         cmds = [] if unresolved else self._commands([text], inside, number, where)
         if not cmds or any(isinstance(c.parsed.op, Raw) for c in cmds):
@@ -1809,26 +1816,6 @@ class Reader:
             "comment", f"{name}'s down branch (the script run with down): {name} down", number
         )
         self._keep(Block("", number, number, downs, cleanup=True, standalone=False))
-        return True
-
-    def _read_here(self, node: shellread.Node, call: _Call) -> bool:
-        """``read [-r] NAME... <<< "WORDS"``: each name a word, the last the rest (as read
-        splits them); False: another read (one that waits for the reader)."""
-        strings = [c for c in node.children if c.type == "herestring_redirect"]
-        names = [a for a in call.args if a != "-r"]
-        if len(strings) != 1 or not names or not all(_NAMED.fullmatch(n) for n in names):
-            return False
-        said = shellread.source(strings[0]).removeprefix("<<<").strip()
-        value, unresolved = self.vars.expand(said)
-        try:
-            words = shlex.split(value)
-        except ValueError:
-            return False
-        if unresolved or len(words) != 1:
-            return False
-        parts = words[0].split(maxsplit=len(names) - 1)
-        for k, name in enumerate(names):
-            self.vars.values[name] = parts[k] if k < len(parts) else ""
         return True
 
     def _count_job(self, text: str) -> None:
@@ -2046,8 +2033,9 @@ class Reader:
             self._flag(node, where)
             call = self._call(node, scope) if node.type == "command" else None
             if call is not None and call.program in _NARRATION and call.inside is None:
-                if call.program == "read":
-                    self.warnings.append(_pause(where, shellread.source(node)))
+                if call.program == "read" and not _read_here(node, call, scope):
+                    line = self._line(number, node)
+                    self.warnings.append(_unread(node, call, scope, line, where))
                 continue
             if (
                 call is not None
@@ -2112,7 +2100,21 @@ class Reader:
             out.append(Cmd(text, number, parsed, background=jobs.beside(text)))
             self._count_job(text)
             self._ignored(text, where)
+            self._own_functions(text, parsed.op, where)
         return out
+
+    def _own_functions(self, text: str, op: Op, where: str) -> None:
+        """Say a raw step that calls a function the input defines: the shell that runs the
+        step does not have it (hunt K: the preflight then asked to install ns_exec)."""
+        if not isinstance(op, Raw) or not self.functions:
+            return
+        called = _called(shellread.parse(text), self.functions.keys())
+        if called:
+            self.warnings.append(
+                f"{where}: {text!r} stays one raw step, and it calls {', '.join(called)}, a"
+                " function the input defines: the shell that runs the step does not have it"
+                " (write the function's commands out in the line)"
+            )
 
     def _ignored(self, text: str, where: str) -> None:
         """Say the names ``ip netns del`` is given after its first: iproute2 deletes that
@@ -2789,6 +2791,58 @@ def _backgrounded(node: shellread.Node) -> bool:
     return after is not None and after.type == "&"
 
 
+def _unread(node: shellread.Node, call: _Call, scope: ShellVars, line: int, where: str) -> str:
+    """What to say of a ``read`` iplab does not follow: a pause for the reader, or (given
+    its input: ``<<<``, hunt K) one whose variables are unknown after it."""
+    if not any(c.type == "herestring_redirect" for c in node.children):
+        return _pause(where, shellread.source(node))
+    for name in (a for a in call.args if _NAMED.fullmatch(a)):
+        scope.values[name], scope.lines[name] = None, line
+    return (
+        f"{where}: {shellread.one_line(shellread.source(node))!r}: iplab cannot tell how read"
+        " splits its input; the variables it sets are not known after it"
+    )
+
+
+def _read_here(node: shellread.Node, call: _Call, scope: ShellVars) -> bool:
+    """``read [-r] NAME... <<< "WORDS"``: each name a word, the last the rest (as read
+    splits them, with ``IFS=:`` before it too); False: another read (one that waits for
+    the reader, or one iplab does not follow)."""
+    strings = [c for c in node.children if c.type == "herestring_redirect"]
+    names = [a for a in call.args if a != "-r"]
+    if len(strings) != 1 or not names or not all(_NAMED.fullmatch(n) for n in names):
+        return False
+    said = shellread.source(strings[0]).removeprefix("<<<").strip()
+    value, unresolved = scope.expand(said)
+    try:
+        words = shlex.split(value)
+    except ValueError:
+        return False
+    if unresolved or len(words) != 1:
+        return False
+    parts = _read_fields(node, scope, words[0], len(names))
+    if parts is None:
+        return False
+    for k, name in enumerate(names):
+        scope.values[name] = parts[k] if k < len(parts) else ""
+    return True
+
+
+def _read_fields(node: shellread.Node, scope: ShellVars, line: str, count: int) -> list[str] | None:
+    """The fields ``read`` makes of ``line`` for ``count`` names: split at blanks, or at the
+    characters of an ``IFS=...`` set before it (no blank among them); None when iplab does
+    not split as bash would (another assignment before read, a trailing separator)."""
+    before = [c for c in node.children if c.type == "variable_assignment"]
+    if not before:
+        return line.split(maxsplit=count - 1)
+    name, _, text = shellread.source(before[0]).partition("=")
+    separators = _word(before[0].named_children[-1], scope) if text else None
+    if len(before) > 1 or name != "IFS" or not separators or any(c.isspace() for c in separators):
+        return None
+    parts = re.split(f"[{re.escape(separators)}]", line, maxsplit=count - 1)
+    return None if parts[-1][-1:] in separators and parts[-1] else parts
+
+
 def _pause(where: str, text: str) -> str:
     """``read -p "Press Enter"``: the author's pause for the reader, which would hang a run."""
     return (
@@ -3154,6 +3208,17 @@ class _Jump(Exception):
         super().__init__(kind)
         self.kind = kind
         self.before: list[Cmd] = []
+
+
+def _called(node: shellread.Node, functions: Collection[str]) -> list[str]:
+    """The names in ``functions`` that commands in ``node`` call, in order, once each."""
+    out: list[str] = []
+    for child in node.named_children:
+        said = shellread.words(child)[:1] if child.type == "command" else []
+        name = shellread.unquoted(said[0]) if said else None
+        found = [name] if name in functions else []
+        out += [n for n in [*found, *_called(child, functions)] if n and n not in out]
+    return out
 
 
 def _leaves(node: shellread.Node) -> bool:
