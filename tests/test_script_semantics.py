@@ -13,6 +13,7 @@ Each case was checked against bash itself (the snippet run with ``echo`` for ``i
 * ``declare -i n=0; n+=1`` joined strings ("01") where bash adds;
 * a raw step calling one of the script's functions was not said (the run then asked to
   install ``ns_exec``), and ``IFS=: read ... <<< "$h"`` "waited for the reader";
+* ``IFS=$'\\n\\t'`` (strict mode) was ignored: ``for n in $NODES`` split at the blank.
 
 The inputs are the hunt's own scripts (tests/fixtures/scripts).
 """
@@ -21,7 +22,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from iplab import scenario
+from iplab.errors import UsageError
 from iplab.importer.convert import import_text
 from iplab.steps import AddrAdd, LinkSet, NetnsAdd, NetnsExec, Raw
 
@@ -263,4 +267,33 @@ def test_read_splits_as_bash_or_says_it_cannot() -> None:
     assert result.warnings[0] == (
         "line 5: 'IFS=: read -r p q <<< \"x:y:\"': iplab cannot tell how read splits its"
         " input; the variables it sets are not known after it"
+    )
+
+
+def test_a_word_split_with_ifs_set_is_refused_not_guessed() -> None:
+    """Hunt K: ``IFS=$'\\n\\t'; NODES="red blue"; for n in $NODES`` gave two netns add;
+    bash runs one, with "red blue". iplab splits at blanks only: the loop is skipped, said
+    with the line IFS is set at (here the file then has no command)."""
+    with pytest.raises(UsageError) as raised:
+        _import("15-ifs-strict-mode.sh")
+    assert (
+        "line 5: cannot tell what the loop iterates over; skipped (write the values out: for"
+        " ns in ns1 ns2); IFS is set at line 3: iplab splits words at blanks only"
+    ) in str(raised.value)
+
+
+def test_unquoted_words_with_ifs_set() -> None:
+    """With IFS set, an unquoted value that has no blank and no IFS character is as bash
+    splits it; one that has is kept raw and said; quoted, it is one word (bash's)."""
+    script = (
+        "IFS=$'\\n\\t'\nNODES=\"red blue\"\nN=ns1\nip netns add $N\nip netns add $NODES\n"
+        'ip netns add "$NODES"\n'
+    )
+    result = import_text(script, "shell", "s.sh")
+    sc = scenario.load_text(result.yaml, "s.yaml")
+    assert [getattr(s.op, "name", None) for s in sc.setup] == ["ns1", None, None]
+    assert _commands(sc) == ["ip netns add $NODES", 'ip netns add "red blue"']
+    assert result.warnings == (
+        "line 5: cannot resolve $NODES ($NODES is split at IFS, set at line 1: iplab splits"
+        " words at blanks only); kept as a raw command",
     )

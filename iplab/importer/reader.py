@@ -621,6 +621,18 @@ class ShellVars:
     def knows(self, name: str) -> bool:
         return name in self.values
 
+    def ifs_splits(self, value: str) -> bool:
+        """``IFS`` is set (``IFS=$'\n\t'``, ``IFS=:``), and bash may split ``value`` unquoted
+        at other places than iplab, which splits at blanks."""
+        if "IFS" not in self.values:
+            return False
+        ifs = self.values["IFS"]
+        if ifs is not None and ifs.startswith("$"):  # $'\n\t', as the assignment kept it
+            ifs = ifs[1:].encode().decode("unicode_escape")
+        if ifs == " \t\n":
+            return False
+        return any(c.isspace() for c in value) or any(c in value for c in ifs or "")
+
     def shift(self, count: int | None) -> None:
         """``shift N`` in a function: its arguments move down N, as bash moves them (none
         when N is over ``$#``: bash's shift fails); ``count`` None (iplab cannot evaluate
@@ -687,6 +699,8 @@ class ShellVars:
                 i = end + 1
             elif c == "$":
                 token, value = self._reference(text, i)
+                if value is not None and not in_double and self.ifs_splits(value):
+                    value = None  # IFS=$'\n\t' set: bash splits it otherwise (hunt K)
                 if value is None and token != "$":
                     unresolved.append(token)
                 out.append(token if value is None else value)
@@ -803,6 +817,11 @@ class ShellVars:
     def why(self, token: str) -> str:
         match = _REF.fullmatch(token)
         name = (match[1] or match[2]) if match else None
+        if name is not None and self.values.get(name) is not None and "IFS" in self.lines:
+            return (
+                f"{token} is split at IFS, set at line {self.lines['IFS']}: iplab splits words"
+                " at blanks only"
+            )
         if name is not None and name in self.runtime and name in self.lines:
             return f"{token} is what a command prints when the lab runs, at line {self.lines[name]}"
         if name is not None and name in self.lines:
@@ -2136,9 +2155,11 @@ class Reader:
         where = self._where(number, node)
         values = self._loop_values(node, scope, where)
         if var is None or body is None or values is None:
+            ifs = scope.lines.get("IFS") if "IFS" in scope.values else None
             self.warnings.append(
                 f"{where}: cannot tell what the loop iterates over; skipped"
                 " (write the values out: for ns in ns1 ns2)"
+                + (f"; IFS is set at line {ifs}: iplab splits words at blanks only" if ifs else "")
             )
             return []
         out: list[Cmd] = []
