@@ -11,9 +11,10 @@ import pytest
 
 from iplab import scenario
 from iplab.errors import IplabError
-from iplab.importer.convert import import_text
+from iplab.importer.convert import detect_kind, import_text
 from iplab.plan import Plan, build
 from iplab.programs import programs, refuse_missing
+from iplab.steps import AddrAdd, LinkSet, NetnsDel, Op
 from iplab.words import removes_through_a_variable, writes_through_a_variable
 
 WRAPPED = Path(__file__).parent / "fixtures" / "wrapped"
@@ -82,3 +83,28 @@ def test_the_preflight_promises_no_rollback_for_a_missing_program_in_a_substitut
     assert "does not have /x" not in said and ", /x" not in said
     assert "rolls back" not in said
     assert "command substitution" in said
+
+
+def _imported(name: str) -> scenario.Scenario:
+    text = _text(name)
+    result = import_text(text, detect_kind(name, text), name)
+    return scenario.load_text(result.yaml, f"{name}.yaml")
+
+
+def test_a_namespace_shell_s_paren_prompt_is_a_prompt() -> None:
+    """Hunt N: after ``ip netns exec tA bash``, the ``(tA)# `` lines (PS1='(tA)# ') were read
+    as its output: ``ip link set lo up`` and ``exit`` were lost, so the host's ``ip netns
+    del tA`` ran inside tA; in the tmux session tA's address and link-up were lost too
+    (the run's ping failed)."""
+    short = _imported("prompt-paren.txt")
+    assert [type(s.op) for s in short.teardown] == [NetnsDel]  # (on the host)
+    assert ("lo", "tA") in [(op.dev, op.ns) for op in _ops(short) if isinstance(op, LinkSet)]
+    tmux = _imported("tmux-session.txt")
+    added = [(op.address, op.ns) for op in _ops(tmux) if isinstance(op, AddrAdd)]
+    assert ("10.44.0.1/24", "tA") in added
+    assert ("ta0", "tA") in [(op.dev, op.ns) for op in _ops(tmux) if isinstance(op, LinkSet)]
+    assert [type(s.op) for s in tmux.teardown] == [NetnsDel, NetnsDel]
+
+
+def _ops(sc: scenario.Scenario) -> list[Op]:
+    return [s.op for s in sc.steps]
