@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from iplab import scenario
+from iplab import export, scenario
 from iplab.errors import IplabError
 from iplab.importer.convert import detect_kind, import_text
 from iplab.plan import Plan, build
 from iplab.programs import programs, refuse_missing
-from iplab.steps import AddrAdd, LinkSet, NetnsDel, Op
+from iplab.steps import AddrAdd, LinkSet, NetnsDel, Op, Raw
 from iplab.words import removes_through_a_variable, writes_through_a_variable
 
 WRAPPED = Path(__file__).parent / "fixtures" / "wrapped"
@@ -108,3 +108,21 @@ def test_a_namespace_shell_s_paren_prompt_is_a_prompt() -> None:
 
 def _ops(sc: scenario.Scenario) -> list[Op]:
     return [s.op for s in sc.steps]
+
+
+def test_ip_by_its_full_path_is_typed_and_printed_as_written() -> None:
+    """Hunt N: ``/usr/sbin/ip link add ...`` and ``sudo /sbin/ip link set ...`` (and ``make
+    -n`` of a Makefile with ``IP ?= /sbin/ip``) were raw steps: false warnings, steps
+    iplab could not undo, verify compared nothing."""
+    short = _imported("fullpath.sh")
+    assert not any(isinstance(op, Raw) for op in _ops(short))
+    assert [op.text for op in _ops(short)][1:] == [
+        "/usr/sbin/ip link add v0 type veth peer name v1",
+        "/sbin/ip link set v1 netns a",
+    ]
+    text = _text("Makefile.netlab.make-n.txt")
+    result = import_text(text, "shell", "stdin")
+    assert result.model_error is None and not result.cannot_undo
+    made = scenario.load_text(result.yaml, "mklab.yaml")
+    assert not any(isinstance(op, Raw) for op in _ops(made))
+    assert "/sbin/ip -n red addr add 10.10.0.1/24 dev veth-r" in export.text(build(made))
