@@ -5,12 +5,13 @@ The inputs are the hunt's own files (tests/fixtures/wrapped).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from iplab import export, scenario
-from iplab.errors import IplabError
+from iplab.errors import IplabError, UsageError
 from iplab.importer.convert import detect_kind, import_text
 from iplab.plan import Plan, build
 from iplab.programs import programs, refuse_missing
@@ -126,3 +127,88 @@ def test_ip_by_its_full_path_is_typed_and_printed_as_written() -> None:
     made = scenario.load_text(result.yaml, "mklab.yaml")
     assert not any(isinstance(op, Raw) for op in _ops(made))
     assert "/sbin/ip -n red addr add 10.10.0.1/24 dev veth-r" in export.text(build(made))
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Dockerfile.netlab", "Dockerfile.netlab: a Dockerfile: not a shell script"),
+        ("Vagrantfile.lab", "Vagrantfile.lab: a Vagrantfile (Ruby): not a shell script"),
+        ("Makefile.lab", "Makefile.lab: a Makefile: not a shell script"),
+        ("lab-make.txt", "lab-make.txt: a Makefile, by its rule at line 9 ('up:')"),
+        ("lab-image.txt", "lab-image.txt: a Dockerfile, by its first instruction at line 1:"),
+        ("lab-vm.txt", "lab-vm.txt: a Vagrantfile (Ruby), by its line 4:"),
+        ("stdin", "stdin: an Ansible playbook, by its key 'command' at line 11"),
+        ("labsetup.txt", "labsetup.txt: a Python program, by its line 1: 'import subprocess, os'"),
+    ],
+)
+def test_a_renamed_or_piped_wrapper_file_is_refused_by_its_content(name: str, said: str) -> None:
+    """Hunt N: Dockerfile.netlab, Vagrantfile.lab, Makefile.lab (no .PHONY), ``cat site.yml
+    | iplab import -`` and a Python program named .txt were imported as scripts, model OK
+    (FROM/RUN raw steps, ``NS1 = red``, ``all: up``, 30 raw YAML lines, ``import
+    subprocess, os`` would run ImageMagick's import)."""
+    stored = {
+        "lab-make.txt": "Makefile.lab",
+        "lab-image.txt": "Dockerfile.netlab",
+        "lab-vm.txt": "Vagrantfile.lab",
+        "stdin": "site.yml",
+    }.get(name, name)
+    with pytest.raises(UsageError) as caught:
+        detect_kind(name, _text(stored))
+    assert str(caught.value).startswith(said)
+
+
+def test_a_makefile_s_way_out_names_the_file() -> None:
+    """Hunt N: the refusal of Makefile.netlab said ``make -n up down | ...``, which reads
+    ``Makefile``; it needs ``-f Makefile.netlab``."""
+    with pytest.raises(UsageError, match=r"make -f Makefile\.netlab -n up down \| iplab"):
+        detect_kind("Makefile.netlab", _text("Makefile.netlab"))
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("README-make.md", ["line 5: the code block 'NS1=hostA'... is a Makefile"]),
+        ("README-ci.md", ["line 57: the code block 'up:'... is a Makefile"]),
+        (
+            "README-untagged.md",
+            [
+                "line 5: the code block 'jobs:'... is a CI workflow (its key 'run' at line 11)",
+                "line 24: the code block 'FROM alpine:3.19'... is a Dockerfile",
+                "line 33: the code block 'services:'... is a compose file",
+            ],
+        ),
+        ("ansible-notes.md", ["line 5: the code block '- hosts: all'... is an Ansible playbook"]),
+        ("df-only.md", ["line 5: the code block 'FROM alpine:3.19'... is a Dockerfile"]),
+        ("netlab-py.md", ["line 6: the code block 'import os'... is a Python program"]),
+    ],
+)
+def test_a_code_block_with_no_language_is_read_by_its_content(name: str, said: list[str]) -> None:
+    """Hunt N: a Makefile in a fence with no language was read as shell (``up:`` a raw
+    command, ``$(NS1)`` a command substitution, ``down:`` swallowed as output, model OK);
+    a workflow's ``run: |`` body was imported and ``- name: Teardown`` was a command; a
+    playbook's ``shell: |`` kept and its ``command:`` lost; a Dockerfile and a compose file
+    dropped with no word; a page of only a Dockerfile refused with no word of what it is.
+    Each is now read as a block marked with its language is, and said."""
+    text = _text(name)
+    warnings: Sequence[str] = ()
+    try:
+        warnings = import_text(text, detect_kind(name, text), name).warnings
+        refusal = ""
+    except UsageError as error:
+        refusal = str(error)
+    for each in said:
+        assert any(w.startswith(each) for w in warnings) or f"; {each}" in refusal
+    if name == "README-ci.md":  # the commands typed by hand are still read
+        sc = _imported(name)
+        assert len(sc.steps) == 5 and not any(isinstance(op, Raw) for op in _ops(sc))
+
+
+def test_a_refusal_for_no_command_says_a_few_of_the_lines_left_out() -> None:
+    """Hunt N: netlab-py.md was refused in one line of ~1,500 characters listing every
+    ignored line: now its first warnings, and how many more."""
+    with pytest.raises(UsageError) as caught:
+        import_text(_text("netlab-py-calls.md"), "markdown", "netlab-py-calls.md")
+    said = str(caught.value)
+    assert said.startswith("netlab-py-calls.md: no command found (read as markdown); line 7:")
+    assert said.endswith("; and 4 more left out") and len(said) < 600
