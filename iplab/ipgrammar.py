@@ -306,7 +306,7 @@ def _exec(words: Words, ns: str, line: str) -> Op:
     if program is None:
         raise NoMatch
     inner = Ctx(ns, "exec")
-    if program in ("ip", "bridge", "brctl"):
+    if (program := program_name(program)) in ("ip", "bridge", "brctl"):
         words.take()
         reader = {"ip": _ip, "bridge": _bridge, "brctl": _brctl}[program]
         try:
@@ -838,6 +838,20 @@ _READERS: dict[str, Callable[[Words, Ctx, str], Op]] = {
 }
 
 
+#: where a distribution installs ip, bridge and brctl: ``/sbin/ip`` is ``ip``
+_STANDARD_DIRS = ("/sbin/", "/usr/sbin/", "/bin/", "/usr/bin/")
+
+
+def program_name(word: str) -> str:
+    """``ip`` for ``ip`` and for its standard paths (``/sbin/ip``, ``/usr/sbin/ip``: hunt N,
+    a Makefile's ``IP ?= /sbin/ip`` printed by ``make -n`` gave raw steps the model could
+    not follow); any other word as it is (``./ip``, ``/opt/x/ip``: another program)."""
+    for where in _STANDARD_DIRS:
+        if word.startswith(where) and word[len(where) :] in _READERS:
+            return word[len(where) :]
+    return word
+
+
 @lru_cache(maxsize=4096)
 def read(line: str) -> Op | None:
     """The typed op ``line`` means (its ``text`` is the line), or None.
@@ -851,7 +865,7 @@ def read(line: str) -> Op | None:
     if not argv:
         return None
     argv = _without_sudo(argv)
-    reader = _READERS.get(argv[0]) if argv else None
+    reader = _READERS.get(program_name(argv[0])) if argv else None
     if reader is None:
         return None
     try:

@@ -149,17 +149,27 @@ def _through_unset(text: str, known: frozenset[str]) -> list[str]:
     if (removed := removes_through_a_variable(text, known)) is not None:
         path, name = removed
         out.append(
-            f"runs rm on {path}: no step sets ${name}; unset, it is empty and this deletes from /"
-            if name != "/"
-            else f"runs rm on {path}: the host's root"
+            f"runs rm on {path}: the host's root"
+            if name == "/"
+            else f"runs rm on {path}: {_empty(name)} and this deletes from /"
         )
     if (written := writes_through_a_variable(text, known)) is not None:
         path, name = written
-        out.append(
-            f"writes {path}: no step sets ${name}; unset, it is empty and this writes"
-            f" {path.removeprefix('$' + name)} as root"
-        )
+        rest = path[path.index("/") :]
+        out.append(f"writes {path}: {_empty(name)} and this writes {rest} as root")
     return out
+
+
+def _empty(name: str) -> str:
+    """Why the variable a path starts with is empty: no step sets ``$NAME``, or bash runs
+    ``$(NAME)`` (a Makefile's variable) as a command (hunt N)."""
+    if name.startswith("$("):
+        command = name[2:-1].strip()
+        return (
+            f"{name} is make's variable syntax, which bash runs as a command {command!r};"
+            " its output is empty"
+        )
+    return f"no step sets ${name}; unset, it is empty"
 
 
 def check_placeholders(scenario: Scenario, judge: Judge | None = None) -> None:

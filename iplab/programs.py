@@ -14,7 +14,7 @@ from iplab.errors import IplabError
 from iplab.plan import Plan
 from iplab.render import Command
 from iplab.steps import NetnsExec, Probe, Raw
-from iplab.words import BUILTINS, JOINS, inside_netns, shell_tokens, strip_sudo
+from iplab.words import BUILTINS, JOINS, inside_netns, shell_tokens, strip_sudo, substitutions
 
 #: a wrapper's options that take a value as the next word
 _VALUED = {
@@ -36,7 +36,8 @@ def programs(command: str) -> list[str]:
     first word past assignments and wrappers (``sudo``, ``ip netns exec NS``, ``timeout 5``,
     ``nsenter --net=... --``), into ``bash -c SCRIPT``; not bash's builtins, not a word
     the shell computes (``$TOOL``), not the words of ``for``/``case`` headers."""
-    tokens = shell_tokens(command)
+    marked, _ = substitutions(command)  # $(OUT)/*: one word (hunt N: /* a program)
+    tokens = shell_tokens(marked)
     if tokens is None:
         return []
     found: list[str] = []
@@ -47,7 +48,14 @@ def programs(command: str) -> list[str]:
             stage = []
         else:
             stage.append(token)
-    return found
+    return found + substituted(command)
+
+
+def substituted(command: str) -> list[str]:
+    """The programs a line's command substitutions start (``$(OUT)``: a program ``OUT``):
+    missing, bash runs the line on with an empty word in its place."""
+    _, inner = substitutions(command)
+    return [p for text in inner.values() if text[2:3] != "(" for p in programs(text[2:-1])]
 
 
 def _program(stage: list[str]) -> list[str]:
@@ -174,8 +182,23 @@ def refuse_missing(plan: Plan) -> list[str]:
     raise IplabError(
         f"not starting: this host does not have {said(lacking)}",
         first.step.loc if first.step is not None else None,
-        "install what is missing; --no-preflight starts anyway: that step fails, and the"
-        " run rolls back",
+        _way_out(lacking),
+    )
+
+
+def _way_out(lacking: dict[str, Command]) -> str:
+    """The hint: --no-preflight would fail the step and roll back; not for a program a
+    command substitution starts (``rm -rf $(OUT)/*``: bash runs ``rm -rf /*``, hunt N)."""
+    inside = [p for p, c in lacking.items() if p in substituted(c.text)]
+    if not inside:
+        return (
+            "install what is missing; --no-preflight starts anyway: that step fails, and"
+            " the run rolls back"
+        )
+    return (
+        f"install what is missing; {', '.join(inside)} runs in a command substitution"
+        " ($(...)): missing, its output is empty and bash runs the step on without it"
+        " (if it is a Makefile's variable, import the commands make prints: make -n)"
     )
 
 

@@ -108,12 +108,56 @@ def reaches_every_netns(command: str) -> str | None:
     return None
 
 
+def substitutions(command: str) -> tuple[str, dict[str, str]]:
+    """The line with each ``$(...)`` (and ``$((...))``) outside single quotes in the place
+    of a marker, and each marker's text: a substitution is part of the word it is in
+    (``$(OUT)/*`` is one word), shlex would split it at its parentheses (hunt N: ``rm -rf
+    $(OUT)/*`` read as ``rm -rf $`` then ``/*``)."""
+    out: list[str] = []
+    found: dict[str, str] = {}
+    i, quoted = 0, False
+    while i < len(command):
+        char = command[i]
+        if char == "\\" and not quoted:
+            out.append(command[i : i + 2])
+            i += 2
+            continue
+        if char == "'" and not _in_double_quotes(out):
+            quoted = not quoted
+        elif not quoted and command.startswith("$(", i) and (end := _closing(command, i + 2)):
+            marker = f"\x01{len(found)}\x02"
+            found[marker] = command[i:end]
+            out.append(marker)
+            i = end
+            continue
+        out.append(char)
+        i += 1
+    return "".join(out), found
+
+
+def _in_double_quotes(before: list[str]) -> bool:
+    """An odd number of unescaped ``"`` so far (a ``'`` there is a character)."""
+    return len(re.findall(r'(?<!\\)"', "".join(before))) % 2 == 1
+
+
+def _closing(command: str, start: int) -> int | None:
+    """Just past the ``)`` that closes a parenthesis opened before ``start``; None: none."""
+    depth = 1
+    for k in range(start, len(command)):
+        depth += {"(": 1, ")": -1}.get(command[k], 0)
+        if depth == 0:
+            return k + 1
+    return None
+
+
 def simple_commands(command: str) -> list[list[str]] | None:
     """The words of each simple command of a line, as the shell splits it at ``;``, ``&&``,
     ``||``, ``|``, ``&`` and parentheses, with redirections and their targets left out
     (``mkdir -p d && echo x > d/f &`` -> ``[[mkdir, -p, d], [echo, x]]``); None when the
-    line cannot be split (an open quote)."""
-    tokens = shell_tokens(command)
+    line cannot be split (an open quote). A command substitution stays in its word
+    (``rm -rf $(OUT)/*``), and the commands inside it follow the line's."""
+    marked, found = substitutions(command)
+    tokens = shell_tokens(marked)
     if tokens is None:
         return None
     out: list[list[str]] = [[]]
@@ -127,8 +171,19 @@ def simple_commands(command: str) -> list[list[str]] | None:
         elif target:
             target = False
         else:
-            out[-1].append(token)
+            out[-1].append(_unmarked(token, found))
+    for text in found.values():
+        inner = text[2:-1]
+        if not inner.startswith("("):  # ($((1 + 2)): arithmetic, no command)
+            out += simple_commands(inner) or []
     return [words for words in out if words]
+
+
+def _unmarked(word: str, found: dict[str, str]) -> str:
+    """A word with its substitutions' text in the place of their markers."""
+    for marker, text in found.items():
+        word = word.replace(marker, text)
+    return word
 
 
 #: GNU sleep's units (``sleep 1m``)
@@ -874,13 +929,32 @@ def netns_scoped(command: str) -> bool:
 #: variables every login shell sets: ``rm -rf $HOME/lab`` deletes under the home directory
 _ALWAYS_SET = frozenset({"HOME", "PWD", "USER", "LOGNAME"})
 _VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+#: ``$(OUT)``: make's variable, which bash runs as a command ``OUT`` (hunt N)
+_MAKE_VARIABLE = re.compile(r"\$\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)")
+#: commands that print a path or a name, never nothing (``rm -rf $(pwd)/build``)
+_PRINTS_A_WORD = frozenset(
+    {"pwd", "mktemp", "hostname", "whoami", "logname", "id", "uname", "date", "arch", "tty"}
+)
+
+
+def _through(path: str, known: frozenset[str]) -> str | None:
+    """The variable a path starts with that may be empty: ``$NAME`` or ``${NAME}`` no step
+    sets, or ``$(NAME)`` (bash runs NAME, a command that prints nothing or fails), as
+    written; None: neither."""
+    if (match := _VARIABLE.match(path)) and match[1] not in known | _ALWAYS_SET:
+        return match[1]
+    if (match := _MAKE_VARIABLE.match(path)) and match[1] not in _PRINTS_A_WORD:
+        return match[0]
+    return None
 
 
 def removes_through_a_variable(command: str, known: frozenset[str]) -> tuple[str, str] | None:
     """``rm -rf ${OUT}/*`` (a Makefile's recipe read from a page, a variable set in another
     file): a recursive ``rm`` whose path starts with a variable that no step sets
     (``known``), or that is ``/`` itself. Unset, the variable is empty and the path is
-    ``/*``, as root. (the path as written, the variable's name or ``/``), or None."""
+    ``/*``, as root. A make variable read as shell, ``$(OUT)``, runs a command ``OUT``
+    whose output is empty (hunt N). (the path as written, the variable's name, ``$(NAME)``
+    or ``/``), or None."""
     for words in simple_commands(command) or []:
         argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
         if not argv or argv[0].rsplit("/", 1)[-1] != "rm":
@@ -893,26 +967,26 @@ def removes_through_a_variable(command: str, known: frozenset[str]) -> tuple[str
         for path in (w for w in argv[1:] if not w.startswith("-")):
             if path.rstrip("/*") == "":
                 return path, "/"
-            match = _VARIABLE.match(path)
-            if match and match[1] not in known and match[1] not in _ALWAYS_SET:
-                return path, match[1]
+            if (name := _through(path, known)) is not None:
+                return path, name
     return None
 
 
 #: a file written through a variable: ``> $OUT/x``, ``>> "${DIR}/y"``, ``tee [-a] $F/z``
 _WRITTEN_THROUGH = re.compile(
-    r"""(?:(?<![<>&\d])>>?\|?|\btee(?:\s+-\w+)*)\s*["']?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?(\S*)"""
+    r"""(?:(?<![<>&\d])>>?\|?|\btee(?:\s+-\w+)*)\s*["']?"""
+    r"""(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\$\(\s*[A-Za-z_][A-Za-z0-9_]*\s*\))(\S*)"""
 )
 
 
 def writes_through_a_variable(command: str, known: frozenset[str]) -> tuple[str, str] | None:
     """``cat > $WORK/dnsmasq.conf`` where no step sets ``$WORK`` (hunt Y: set on a line
     the run did not hand on, it was empty, and the file was written in ``/``): the path as
-    written and the variable's name, or None."""
+    written and the variable's name (``$(NAME)``: make's, hunt N), or None."""
     for match in _WRITTEN_THROUGH.finditer(command):
-        name, rest = match[1], match[2].strip("\"'")
-        if name not in known and name not in _ALWAYS_SET and rest.startswith("/"):
-            return f"${name}{rest}", name
+        name, rest = _through(match[1], known), match[2].strip("\"'")
+        if name is not None and rest.startswith("/"):
+            return f"{name if name.startswith('$(') else '$' + name}{rest}", name
     return None
 
 

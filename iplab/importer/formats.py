@@ -7,16 +7,23 @@ a raw step (``.PHONY: up``, ``name: netns lab``, ``import os``), and a recipe's 
 ${OUT}/*`` is make's variable, which bash reads as empty. None of them is shell; each has
 its own way to print the commands it runs, which iplab reads well (``make -n up down |
 iplab import - --name lab``). Known by name, by extension, by an interpreter's ``#!``
-line, or (a recording) by its header line.
+line, or (a recording) by its header line; and by how such files are written
+(:func:`by_content`: a renamed ``Dockerfile.netlab``, ``cat site.yml | iplab import -``,
+a page's code block with no language, hunt N): a rule and its tab-indented recipe, a
+first ``FROM``, ``Vagrant.configure``, YAML whose keys run commands, Python.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-__all__ = ["not_a_script"]
+import yaml
+
+__all__ = ["by_content", "not_a_script"]
 
 #: how to get the commands out of each, said after what it is
 _MAKE = (
@@ -88,7 +95,7 @@ def _asciicast(text: str) -> bool:
 def not_a_script(path: str, text: str) -> str | None:
     """Why the file is refused (what it is, and the way out), or None: a page or a script."""
     name = Path(path).name.lower()
-    said = _NAMES.get(name) or _SUFFIXES.get(Path(name).suffix)
+    said = _NAMES.get(name) or _SUFFIXES.get(Path(name).suffix) or _named(name)
     if said is None and (shebang := _SHEBANG.match(text)):
         interpreter = Path(shebang[1]).name
         if not _SHELLS.fullmatch(interpreter):
@@ -102,7 +109,190 @@ def not_a_script(path: str, text: str) -> str | None:
         said = (f"{what}, by its header line", way)
     if said is None and _MAKE_TARGETS.search(text) and not text.lstrip().startswith("#!"):
         said = ("a Makefile (.PHONY)", _MAKE)
+    if said is None and not text.lstrip("\ufeff").startswith("#!"):
+        found = by_content(list(enumerate(text.splitlines(), 1)))
+        said = (f"{found.what}, by its {found.sign}", found.way) if found else None
     if said is None:
         return None
     what, way = said
-    return f"{path}: {what}: not a shell script or a page, not read; {way}"
+    return f"{path}: {what}: not a shell script or a page, not read; {_way(way, path)}"
+
+
+def _named(name: str) -> tuple[str, str] | None:
+    """``Dockerfile.netlab``, ``Makefile.lab``, ``Vagrantfile.lab``: a known name and a
+    suffix of the author's own (hunt N)."""
+    stem, dot, own = name.partition(".")
+    return _NAMES.get(stem) if dot and "." not in own else None
+
+
+def _way(way: str, path: str) -> str:
+    """The way out, for a Makefile not named ``Makefile``: ``make -f FILE -n`` (hunt N)."""
+    name = Path(path).name
+    if way == _MAKE and path not in ("-", "stdin") and name.lower() not in _NAMES:
+        return way.replace("make -n", f"make -f {name} -n")
+    return way
+
+
+class Found:
+    """What a text is by its content (``a Makefile``), the sign that says so (``line 9:
+    'up:' then a tab-indented recipe``), and the way to get its commands out."""
+
+    def __init__(self, what: str, sign: str, way: str) -> None:
+        self.what, self.sign, self.way = what, sign, way
+
+
+def by_content(lines: Sequence[tuple[int, str]]) -> Found | None:
+    """What numbered lines are when they are no shell, by how such files are written: a
+    Makefile, a Dockerfile, a Vagrantfile, YAML that runs commands (a workflow, a
+    playbook, a compose file), a Python program; None: none of these."""
+    for detect in (_makefile, _dockerfile, _vagrantfile, _yaml, _python):
+        if (found := detect(lines)) is not None:
+            return found
+    return None
+
+
+def _meaningful(lines: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The lines that are neither blank nor a ``#`` comment."""
+    return [(n, t) for n, t in lines if t.strip() and not t.lstrip().startswith("#")]
+
+
+#: a make rule: targets (no option, no shell word), ``:`` or ``::``, its prerequisites
+_RULE = re.compile(r"(?P<targets>[\w.%/$(){}-]+(?:[ ]+[\w.%/$(){}-]+)*)[ ]*::?(?!=)(?:[ \t][^=]*)?")
+
+
+def _rule(text: str) -> bool:
+    """``up:``, ``all: up``, ``%.o: %.c``: targets that are no option and no number (``1:
+    lo: <LOOPBACK>`` is ip's output, ``ip -6 addr add fd00::1`` a command)."""
+    match = _RULE.fullmatch(text)
+    return match is not None and not any(
+        word.startswith("-") or word.isdigit() for word in match["targets"].split()
+    )
+
+
+_MAKE_ASSIGN = re.compile(r"(?:override\s+|export\s+)?[A-Za-z_][\w.]*\s*(?:[:?+!]|::)?=.*")
+_MAKE_DIRECTIVE = re.compile(
+    r"(?:-?include|sinclude|ifn?eq|ifn?def|else|endif|define|endef|export|unexport|override"
+    r"|vpath)\b.*"
+)
+
+
+def _makefile(lines: Sequence[tuple[int, str]]) -> Found | None:
+    """A Makefile: a rule (``up:``) with a tab-indented recipe after it, every other line
+    an assignment (``NS1 = red``), a directive, another rule or recipe line."""
+    kept = _meaningful(lines)
+    rule: tuple[int, str] | None = None
+    joined = False
+    for k, (number, text) in enumerate(kept):
+        follows = joined
+        joined = text.endswith("\\")
+        if follows or text.startswith("\t"):
+            continue
+        if _rule(text):
+            if rule is None and k + 1 < len(kept) and kept[k + 1][1].startswith("\t"):
+                rule = (number, text)
+            continue
+        if not (_MAKE_ASSIGN.fullmatch(text) or _MAKE_DIRECTIVE.fullmatch(text)):
+            return None
+    if rule is None:
+        return None
+    sign = f"rule at line {rule[0]} ({rule[1].strip()!r}) and its tab-indented recipe"
+    return Found("a Makefile", sign, _MAKE)
+
+
+_DOCKER = re.compile(
+    r"(?:FROM|RUN|CMD|COPY|ADD|ENV|ARG|WORKDIR|ENTRYPOINT|EXPOSE|LABEL|USER|VOLUME|SHELL"
+    r"|HEALTHCHECK|ONBUILD|STOPSIGNAL|MAINTAINER)\s"
+)
+
+
+def _dockerfile(lines: Sequence[tuple[int, str]]) -> Found | None:
+    """A Dockerfile: its first instruction ``FROM`` (after ``ARG``s), another after it
+    (no shell has a FROM command)."""
+    kept = [(n, t) for n, t in _meaningful(lines) if not t.startswith(" ")]
+    heads = [(n, t) for n, t in kept if _DOCKER.match(t + " ")]
+    first = next((h for h in heads if not h[1].startswith("ARG")), None)
+    if first is None or not first[1].startswith("FROM") or len(heads) < 2:
+        return None
+    if kept[0][1].split()[0] not in ("FROM", "ARG"):
+        return None
+    return Found("a Dockerfile", f"first instruction at line {first[0]}: {first[1]!r}", _COPY)
+
+
+def _vagrantfile(lines: Sequence[tuple[int, str]]) -> Found | None:
+    for number, text in lines:
+        if re.match(r"\s*Vagrant\.configure\s*\(", text):
+            return Found("a Vagrantfile (Ruby)", f"line {number}: {text.strip()!r}", _COPY)
+    return None
+
+
+#: YAML keys whose values are commands a tool runs (a workflow's ``run:``, GitLab's
+#: ``script:``, Ansible's ``shell:``, compose's ``command:``, cloud-init's ``runcmd:``)
+_RUNS = frozenset(
+    {"run", "script", "before_script", "after_script", "shell", "command", "commands"}
+    | {"cmd", "runcmd", "entrypoint", "ansible.builtin.shell", "ansible.builtin.command"}
+)
+#: top-level keys that say which tool reads the file
+_YAML_KINDS = (
+    ("hosts", "an Ansible playbook"),
+    ("tasks", "an Ansible playbook"),
+    ("jobs", "a CI workflow"),
+    ("steps", "a CI workflow"),
+    ("stages", "a CI workflow"),
+    ("services", "a compose file"),
+    ("runcmd", "a cloud-init file"),
+)
+
+
+def _yaml(lines: Sequence[tuple[int, str]]) -> Found | None:
+    """YAML whose keys run commands: a workflow, a playbook, a compose file (written as
+    YAML's blocks: JSON, ``[...]`` or ``{...}``, is what a command printed)."""
+    text = "\n".join(t for _, t in lines)
+    if text.lstrip()[:1] in ("{", "[", "") or "\t" in text:
+        return None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    items = data if isinstance(data, list) else [data]
+    if not items or not all(isinstance(i, dict) for i in items):
+        return None
+    key = _running_key(items, 7)
+    if key is None:
+        return None
+    tops = {k for i in items for k in i if isinstance(k, str)}
+    what = next((w for k, w in _YAML_KINDS if k in tops), "YAML (a workflow, a playbook)")
+    number = next((n for n, t in lines if t.lstrip(" -").startswith(f"{key}:")), lines[0][0])
+    return Found(what, f"key {key!r} at line {number}", _COPY)
+
+
+def _running_key(data: object, depth: int) -> str | None:
+    """The first key of nested YAML data whose value is a command to run; None: none."""
+    if depth == 0:
+        return None
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in _RUNS and isinstance(value, str | list):
+                return str(key)
+            if (inner := _running_key(value, depth - 1)) is not None:
+                return inner
+    elif isinstance(data, list):
+        for item in data:
+            if (inner := _running_key(item, depth - 1)) is not None:
+                return inner
+    return None
+
+
+def _python(lines: Sequence[tuple[int, str]]) -> Found | None:
+    """A Python program: Python's parser reads it, and it imports or defines something
+    (no shell line is both: ``import os`` alone would run ImageMagick's import)."""
+    text = "\n".join(t for _, t in lines)
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    marks = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)
+    first = next((node for node in tree.body if isinstance(node, marks)), None)
+    if first is None or len(tree.body) < 2:
+        return None
+    number, line = lines[first.lineno - 1]
+    return Found("a Python program", f"line {number}: {line.strip()!r}", _COPY)

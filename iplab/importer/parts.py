@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from iplab.importer import shell as shellread
+from iplab.importer.formats import Found, by_content
 from iplab.importer.reader import (
     KNOWN_PROGRAMS,
     NOT_SHELL_LANGS,
@@ -406,10 +407,25 @@ def _typed(line: str, strict: bool = False) -> bool:
     return not isinstance(op, NetnsExec) or first_program(op.command) in KNOWN_PROGRAMS
 
 
+def _not_shell(reader: Reader, found: Found, body: list[tuple[int, str]], line: int) -> None:
+    """A code block with no language that is a Makefile, a Dockerfile, a workflow...
+    (hunt N: read as shell, a recipe's ``$(NS1)`` was a command substitution, a workflow's
+    ``- name: Teardown`` a command): read as one marked with its language is, said."""
+    first = next((t.strip() for _, t in body if t.strip()), "")
+    reader.warnings.append(
+        f"line {line}: the code block {first!r}... is {found.what} (its {found.sign}), not"
+        f" shell: not read as commands; {found.way}"
+    )
+    reader.fence("", body, line)
+
+
 def _code_block(reader: Reader, info: str, body: list[tuple[int, str]], line: int) -> None:
     """A code block: commands when its language is a shell's (or none, or a misspelling of
     one, or unknown while its lines look like commands), else prose or printed output."""
     lang = (info.split() or [""])[0].lower().strip("{}.")
+    if lang == "" and (found := by_content(body)) is not None:
+        _not_shell(reader, found, body, line)
+        return
     if lang in SHELL_LANGS or lang == "":
         reader.block(body, shell_lang=lang != "")
         return

@@ -113,6 +113,9 @@ _BRANCH = r"(?: \([^)\n]{1,40}\))?"
 _TAG = r"(?:[\[(][^\]()\n]{1,40}[\])] ?)?"
 _PROMPTS = (
     rf"{_TAG}(?:\$>?|[\w.-]+@[\w.-]+:\S*{_BRANCH}[$#]|\[[^\]\n]+\][$#]"
+    # a namespace's shell with PS1='(ns1)# ' (hunt N: its commands were the output of the
+    # one before, and its exit lost): a one-word tag, never a subshell's ``( ... ) #``
+    r"|\([\w.@:~/-]{1,40}\) ?#"
     rf"|[\w.-]+@[\w.-]+ \S+{_BRANCH} [%$#]"
     # fish's (user@host path (branch)>, ~/path>), bash's own (bash-5.1#, sh-4.2$), Kali's
     # second line (\u2514\u2500$)
