@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from iplab import ipgrammar
 from iplab.errors import Location, ScenarioError
+from iplab.linklisting import lists_every_link, reaches_every_link
 from iplab.names import ROOT, ns_label, route_network, route_prefix
 from iplab.steps import (
     AddrAdd,
@@ -982,6 +983,23 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
                 f"hands what {listed} prints (every namespace of the host, other labs' too)"
                 " to a command that changes them",
                 hint="name the lab's namespaces instead: for ns in ns1 ns2; do ...; done",
+            )
+            break
+        if (listed := lists_every_link(text)) and not reads_only(text):
+            a.object(
+                f"hands what {listed} prints (every link of the namespace: in the root, the"
+                " host's own and other labs' too) to a command that changes them",
+                hint="name the lab's links instead: for l in veth0 veth1; do ip link del $l; done",
+            )
+            break
+        every = [
+            found for words in simple_commands(text) or [] if (found := reaches_every_link(words))
+        ]
+        if every and op.in_ns() is None:
+            a.object(
+                f"runs {every[0]} in the root namespace: every link of the host in that"
+                " group (its own, other labs') is reached",
+                hint="name the lab's links instead: ip link del veth0",
             )
             break
     here = op.ns if isinstance(op, NetnsExec) else ip_netns(op.command) or ROOT

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from iplab import scenario
+from iplab import export, scenario
 from iplab.importer.convert import import_text
 from iplab.importer.markdown import page_parts
 from iplab.importer.parts import plain
@@ -251,3 +251,35 @@ def test_a_placeholder_in_backquotes_stays_in_the_steps_prose() -> None:
     assert (
         plain("Run `ls *.conf` and `a_b_c` with <b>care</b>") == "Run ls *.conf and a_b_c with care"
     )
+
+
+SCRIPTS = Path(__file__).parent / "fixtures" / "scripts"
+
+
+def test_hunt_k_colour_codes_a_script_writes_as_text_are_the_scripts() -> None:
+    """Hunt K: 02-lab.sh's ``log() { echo -e "\\033[1;32m[lab]\\033[0m $*"; }`` (backslash,
+    0, 3, 3: the script's text, no escape byte) was read as a terminal's codes whose escape
+    was lost: ``[1;32m`` and ``[0m`` were taken off (a warning said so), and the rendered
+    script printed ``echo -e "\\033[lab]\\033 $*"``. The line is printed back as written."""
+    text = (SCRIPTS / "02-lab.sh").read_text(encoding="utf-8")
+    line = text.splitlines()[13]
+    assert line == r'log() { echo -e "\033[1;32m[lab]\033[0m $*"; }'
+    result = import_text(text, "shell", "02-lab.sh")
+    assert not any("colour codes" in w for w in result.warnings), result.warnings
+    plan = build(scenario.load_text(result.yaml, "02.yaml"))
+    assert line in export.export(plan, "script").splitlines()
+    assert line in export.export(plan, "text").splitlines()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        r"printf '\e[1m%s\e[0m\n' bold",
+        r"echo $'\x1b[31mred\x1B[0m'",
+        r"echo -e '\0033[32mok\033[39m'; printf '\033[?25l'",
+    ],
+)
+def test_an_escape_written_as_text_keeps_its_code(line: str) -> None:
+    """Hunt K: a code after an escape written as text is the script's (only a pasted
+    session's codes lose their escape)."""
+    assert uncoloured(line) == (line, [])

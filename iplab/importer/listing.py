@@ -13,6 +13,12 @@ $1}'``, ``grep``, ``sort``, ``head``) leaves of a list of names, and the command
 ``xargs`` makes of them. None means "not one of these":
 the caller keeps the line as it did before (and the model refuses a raw command that
 hands the host's namespaces to another command, :func:`iplab.words.lists_every_netns`).
+
+The same for links: ``ip -br link | awk '/^veth/ {print $1}' | cut -d@ -f1 | xargs -n1 ip
+link del`` reads the lines :func:`iplab.linklisting.lines` writes for the links the lab
+made in that namespace; what the filters leave must be names of those links
+(:func:`names_of`), else the line stays raw and the model refuses it
+(:func:`iplab.linklisting.lists_every_link`).
 """
 
 from __future__ import annotations
@@ -20,12 +26,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["filtered", "xargs_commands"]
+__all__ = ["filtered", "names_of", "xargs_commands"]
 
 
 # -- filters -----------------------------------------------------------------------------------
 
-_FIRST_FIELD = re.compile(r"\{\s*print\s+\$1\s*;?\s*\}")
+
+def names_of(lines: Sequence[str], known: Sequence[str]) -> list[str] | None:
+    """The words of what the filters left (as xargs and ``$(...)`` split them) when each is
+    one of the ``known`` names; None: anything else (``veth0@if5``, a MAC address)."""
+    words = [word for line in lines for word in line.split()]
+    return words if set(words) <= set(known) else None
 
 
 def filtered(names: Sequence[str], argv: Sequence[str]) -> list[str] | None:
@@ -34,10 +45,10 @@ def filtered(names: Sequence[str], argv: Sequence[str]) -> list[str] | None:
     if not argv:
         return None
     program, args = argv[0], list(argv[1:])
-    if program == "awk" and len(args) == 1 and _FIRST_FIELD.fullmatch(args[0].strip()):
-        return list(names)  # the name, without " (id: 0)"
-    if program == "cut" and _first_field(args):
-        return list(names)
+    if program in ("awk", "gawk", "mawk"):
+        return _awk(names, args)  # '{print $1}': the name, without " (id: 0)"
+    if program == "cut":
+        return _cut(names, args)
     if program in ("grep", "egrep", "fgrep"):
         return _grep(names, program, args)
     if program == "sort" and set(args) <= {"-r", "-u", "-V", "-n"}:
@@ -52,9 +63,10 @@ def filtered(names: Sequence[str], argv: Sequence[str]) -> list[str] | None:
     return None
 
 
-def _first_field(args: list[str]) -> bool:
-    """``cut -d ' ' -f1`` (in any order, glued or apart): the first word of each line."""
-    delimiter = field = None
+def _cut(lines: Sequence[str], args: list[str]) -> list[str] | None:
+    """``cut -d@ -f1``, ``cut -d ' ' -f1`` (in any order, glued or apart): one field of each
+    line (a line without the delimiter whole, as cut prints it)."""
+    delimiter, field = "\t", None
     i = 0
     while i < len(args):
         arg = args[i]
@@ -63,12 +75,87 @@ def _first_field(args: list[str]) -> bool:
         elif arg[:2] in ("-d", "-f") and len(arg) > 2:
             value, i = arg[2:], i + 1
         else:
-            return False
+            return None
         if arg.startswith("-d"):
             delimiter = value
         else:
             field = value
-    return delimiter == " " and field == "1"
+    if len(delimiter) != 1 or field is None or not field.isdigit() or int(field) < 1:
+        return None
+    n = int(field)
+    return [_nth(line.split(delimiter), n) if delimiter in line else line for line in lines]
+
+
+def _nth(fields: Sequence[str], n: int) -> str:
+    return fields[n - 1] if n <= len(fields) else ""
+
+
+#: awk's programs read here: ``[PATTERN] [{print $N}]``, PATTERN ``/RE/``, ``!/RE/``,
+#: ``$N ~ /RE/`` or ``$N !~ /RE/`` (N a number, or NF: the last field)
+_AWK = re.compile(
+    r"\s*(?:(?P<field>\$(?:\d+|NF))\s*(?P<match>!?~)\s*|(?P<not>!)?)"
+    r"(?:/(?P<re>(?:[^/\\]|\\.)*)/)?"
+    r"\s*(?:\{\s*print(?:\s+(?P<print>\$(?:\d+|NF)))?\s*;?\s*\})?\s*"
+)
+#: POSIX bracket classes, as Python's regular expressions write them
+_CLASSES = {
+    "[:digit:]": r"0-9", "[:alpha:]": r"A-Za-z", "[:alnum:]": r"0-9A-Za-z",
+    "[:upper:]": r"A-Z", "[:lower:]": r"a-z", "[:space:]": r"\s", "[:punct:]": r"!-/:-@[-`{-~",
+}  # fmt: skip
+
+
+def _awk(lines: Sequence[str], args: list[str]) -> list[str] | None:
+    """What ``awk [-F SEP] 'PATTERN {print $N}'`` prints of ``lines`` (see _AWK); None:
+    another program."""
+    separator: str | None = None
+    if len(args) == 3 and args[0] == "-F":
+        separator, args = args[1], args[2:]
+    elif len(args) == 2 and args[0].startswith("-F") and len(args[0]) > 2:
+        separator, args = args[0][2:], args[1:]
+    found = _AWK.fullmatch(args[0]) if len(args) == 1 else None
+    if (
+        found is None
+        or (found["re"] is None and found["print"] is None)
+        or (found["field"] and found["re"] is None)
+    ):
+        return None
+    try:
+        pattern = None if found["re"] is None else re.compile(_posix(found["re"]))
+    except re.error:
+        return None
+    out: list[str] = []
+    for line in lines:
+        fields = _fields(line, separator)
+        if pattern is not None:
+            tested = line if not found["field"] else _field(fields, found["field"], line)
+            if bool(pattern.search(tested)) == (bool(found["not"]) or found["match"] == "!~"):
+                continue
+        out.append(_field(fields, found["print"], line) if found["print"] else line)
+    return out
+
+
+def _posix(regex: str) -> str:
+    for name, chars in _CLASSES.items():
+        regex = regex.replace(name, chars)
+    return regex
+
+
+def _fields(line: str, separator: str | None) -> list[str]:
+    """awk's fields of a line: split at runs of blanks (the default, or ``-F ' '``), at one
+    character, or at a regular expression."""
+    if separator is None or separator == " ":
+        return line.split()
+    if len(separator) == 1:
+        return line.split(separator)
+    return re.split(separator, line)
+
+
+def _field(fields: Sequence[str], which: str, line: str) -> str:
+    """``$0``, ``$3``, ``$NF``."""
+    if which == "$NF":
+        return fields[-1] if fields else ""
+    n = int(which[1:])
+    return line if n == 0 else _nth(fields, n)
 
 
 def _count(args: list[str]) -> int | None:
@@ -83,9 +170,9 @@ def _count(args: list[str]) -> int | None:
 
 
 def _grep(names: Sequence[str], program: str, args: list[str]) -> list[str] | None:
-    """The names ``grep [-v] [-E|-F] [-w] [-i] PATTERN`` keeps (of the names, not of
-    ``ip netns list``'s whole lines)."""
-    invert = ignore = whole = False
+    """The lines ``grep [-v] [-E|-F] [-w] [-i] [-o] PATTERN`` keeps (of the names, not of
+    ``ip netns list``'s whole lines; of the lines of a listing of links)."""
+    invert = ignore = whole = only = False
     style = {"egrep": "E", "fgrep": "F"}.get(program, "G")
     pattern: str | None = None
     i = 0
@@ -96,11 +183,12 @@ def _grep(names: Sequence[str], program: str, args: list[str]) -> list[str] | No
             continue
         if arg.startswith("-") and len(arg) > 1 and pattern is None:
             for flag in arg[1:]:
-                if flag not in "vEFwi":
+                if flag not in "vEFwio":
                     return None
                 invert |= flag == "v"
                 ignore |= flag == "i"
                 whole |= flag == "w"
+                only |= flag == "o"
                 style = flag if flag in "EF" else style
             i += 1
             continue
@@ -116,6 +204,8 @@ def _grep(names: Sequence[str], program: str, args: list[str]) -> list[str] | No
         compiled = re.compile(regex, re.IGNORECASE if ignore else 0)
     except re.error:
         return None
+    if only:  # grep -o: each match on a line of its own
+        return None if invert else [m[0] for n in names for m in compiled.finditer(n) if m[0]]
     return [n for n in names if bool(compiled.search(n)) != invert]
 
 

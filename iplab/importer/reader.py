@@ -22,13 +22,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from iplab import ipwords, jobs, names
+from iplab import ipwords, jobs, linklisting, names
+from iplab.errors import ScenarioError
 from iplab.importer import arith, listing
 from iplab.importer import shell as shellread
 from iplab.importer.elsewhere import shell_elsewhere
 from iplab.importer.prose import failure_shown, is_sentence
 from iplab.lineparse import LineError, Parsed, classify, split_sudo
-from iplab.model import effects_of
+from iplab.model import Judge, effects_of
+from iplab.state import State, ns_label
+from iplab.state import after as state_after
 from iplab.steps import (
     AddrDel,
     LinkDel,
@@ -874,6 +877,8 @@ class Reader:
         self.function_lines: dict[str, int] = {}
         #: how many loops iplab unrolls around the statement being read (continue, break)
         self._loops = 0
+        #: the namespace a loop's ``$(ip link ...)`` lists (None: the root's)
+        self._listing_in: str | None = None
         #: the trap's handler bash runs when the script ends (``trap cleanup EXIT``): its
         #: text, line, where, and how many events there were when it was set
         self.trap: tuple[str, int, str, int] | None = None
@@ -1757,8 +1762,12 @@ class Reader:
             if joint.type == "&&":
                 then = self._sequence(right, number, where, scope, inside)
                 return None if then is None else first + then
-            if joint.type == "||" and shellread.source(right) in ("true", ":") and len(first) == 1:
-                return [replace(first[0], may_fail=True)]
+            if (
+                joint.type == "||"
+                and shellread.source(right) in ("true", ":")
+                and (len(first) == 1 or left.type == "pipeline")
+            ):  # (ip -br link | ... | xargs ip link del || true: each of the lab's may fail)
+                return [replace(c, may_fail=True) for c in first]
             return None
         if node.type == "for_statement" or node.type in _COUNTED:
             # a loop on the line, beside other commands (for ...; done; ip netns add r):
@@ -1769,6 +1778,8 @@ class Reader:
                 return cmds
             del self.warnings[said_before:]
             return None
+        if node.type == "pipeline":  # ip -br link | awk ... | xargs ip link del: the lab's
+            return self._each_listed(node, scope, number, inside)
         if node.type != "command":
             return None
         said = shellread.words(node)[:1]
@@ -2156,7 +2167,9 @@ class Reader:
         var = node.child_by_field_name("variable")
         body = node.child_by_field_name("body")
         where = self._where(number, node)
+        self._listing_in = inside.inside if inside else None  # (for $(ip link | ...))
         values = self._loop_values(node, scope, where)
+        self._listing_in = None
         if var is None or body is None or values is None:
             ifs = scope.lines.get("IFS") if "IFS" in scope.values else None
             self.warnings.append(
@@ -2343,11 +2356,16 @@ class Reader:
         return list(made)
 
     def _listed(
-        self, parts: Sequence[shellread.Node], scope: ShellVars, where: str
+        self,
+        parts: Sequence[shellread.Node],
+        scope: ShellVars,
+        where: str,
+        inside: str | None = None,
     ) -> list[str] | None:
         """The names ``ip netns list`` and the filters after it (``| awk '{print $1}'``,
-        ``| grep red``) hand on, read as the lab's own namespaces (said in a warning); None:
-        the commands are not such a listing."""
+        ``| grep red``) hand on, read as the lab's own namespaces (said in a warning); the
+        same of ``ip -br link`` (run ``inside`` a namespace, or in the root), read as the
+        lab's links; None: the commands are not such a listing."""
         argvs: list[list[str]] = []
         for part in parts:
             if part.type != "command":
@@ -2358,7 +2376,7 @@ class Reader:
             argvs.append([w for w in words if w is not None])
         said = listing_of_netns(argvs[0]) if argvs else None
         if said is None:
-            return None
+            return self._links_listed(argvs, where, inside) if argvs else None
         names: list[str] | None = self._lab_namespaces()
         for argv in argvs[1:]:
             names = listing.filtered(names or [], argv)
@@ -2373,6 +2391,47 @@ class Reader:
         )
         return names
 
+    def _lab_state(self) -> State | None:
+        """The model's state after the commands read so far (None: the model cannot tell)."""
+        ops = [
+            cmd.parsed.op
+            for event in self.events
+            if not isinstance(event, Note)
+            for cmd in (event.cmds if isinstance(event, Block) else [event])
+        ]
+        try:
+            return state_after(ops, judge=Judge(strict=False))
+        except ScenarioError:
+            return None
+
+    def _links_listed(
+        self, argvs: list[list[str]], where: str, inside: str | None
+    ) -> list[str] | None:
+        """``ip -br link | awk '/^veth/ {print $1}' | cut -d@ -f1``: the names the filters
+        leave of the lines the links the lab made there would print (hunt K: the lab's
+        cleanup ran as written and deleted the host's own link of the same pattern); None:
+        not a listing of links, or one iplab cannot read so (the model then refuses the line
+        as it stays)."""
+        found = linklisting.listing_of_links(argvs[0], inside or None)
+        state = self._lab_state() if found is not None else None
+        space = state.ns(found.ns) if state is not None and found is not None else None
+        if found is None or space is None or space.unknown:
+            return None
+        links = [link for link in space.links.values() if not link.unknown]
+        lines = linklisting.lines(found, links, space.name)
+        for argv in argvs[1:]:
+            lines = None if lines is None else listing.filtered(lines, argv)
+        names = None if lines is None else listing.names_of(lines, [k.name for k in links])
+        if names is None:
+            return None
+        made = ", ".join(names) if names else "none"
+        self.warnings.append(
+            f"{where}: {found.said} lists every link of {ns_label(space.name)}: iplab reads it"
+            f" as the links the tutorial made there and runs the line for those only ({made});"
+            " bash, running the printed script, would take every link of the host it matches"
+        )
+        return names
+
     def _listed_text(self, text: str, scope: ShellVars, where: str) -> list[str] | None:
         """``$(ip netns list | awk '{print $1}')``: the names (see _listed), or None."""
         statements = shellread.statements(shellread.parse(text))
@@ -2380,7 +2439,7 @@ class Reader:
             return None
         node = statements[0]
         parts = node.named_children if node.type == "pipeline" else [node]
-        return self._listed(parts, scope, where)
+        return self._listed(parts, scope, where, self._listing_in)
 
     def _each_listed(
         self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
@@ -2399,7 +2458,7 @@ class Reader:
             argv = [w for w in words if w is not None]
             if listing.xargs_commands(argv, []) is None:
                 return None
-            names = self._listed(parts[:-1], scope, where)
+            names = self._listed(parts[:-1], scope, where, inside.inside if inside else None)
             commands = None if names is None else listing.xargs_commands(argv, names)
             if commands is None:
                 return None
@@ -2418,7 +2477,7 @@ class Reader:
             or not all(_NAMED.fullmatch(v) for v in variables)
         ):
             return None
-        names = self._listed(parts[:-1], scope, where)
+        names = self._listed(parts[:-1], scope, where, inside.inside if inside else None)
         if names is None:
             return None
         out: list[Cmd] = []

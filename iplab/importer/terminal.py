@@ -14,6 +14,10 @@ _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
 _LOST_ESCAPE = re.compile(r"\[(?:\d{1,3}(?:;\d{1,3})*)?m")
 #: a private mode set or reset whose escape was lost (bracketed paste: ``[?2004h``)
 _LOST_MODE = re.compile(r"\[\?\d{1,4}[hl]")
+#: the escape written as text, as a script writes it for ``echo -e``, ``printf`` or
+#: ``$'...'`` (``\033[1;32m``, ``\e[0m``, ``\x1b[?25l``): the code after it is the
+#: script's own text, not a terminal's whose escape was lost
+_WRITTEN_ESCAPE = re.compile(r"\\(?:0?0?33|e|E|x1[bB]|u001[bB]|U0000001[bB])$")
 #: a window title whose escape and bell were lost (``]0;root@lab: ~`` before the prompt)
 _LOST_TITLE = re.compile(r"\][012];([^\s:]+)")
 #: what a YAML file may not hold, even in a comment (a backspace typed into a session...)
@@ -30,9 +34,9 @@ def uncoloured(text: str) -> tuple[str, list[int]]:
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.rstrip("\r")  # (CRLF, and script(1)'s CR CR LF: one line, not two)
         plain = _ANSI.sub("", line)
-        if len(_LOST_ESCAPE.findall(plain)) >= 2:
-            plain = _LOST_ESCAPE.sub("", plain)
-        plain = _LOST_MODE.sub("", plain)
+        if len(_lost(_LOST_ESCAPE, plain)) >= 2:
+            plain = _without(_LOST_ESCAPE, plain)
+        plain = _without(_LOST_MODE, plain)
         if (title := _LOST_TITLE.match(plain)) and (at := plain.find(title[1], title.end())) > 0:
             plain = plain[at:]  # the title names user@host, and so does the prompt after it
         while "\b" in plain:  # a backspace typed at the prompt: the character before is gone
@@ -41,6 +45,20 @@ def uncoloured(text: str) -> tuple[str, list[int]]:
             changed.append(number)
         out.append(plain)
     return "\n".join(out), changed
+
+
+def _lost(code: re.Pattern[str], line: str) -> list[re.Match[str]]:
+    """The codes on ``line`` whose escape was lost: not those after an escape written as
+    text (hunt K: ``echo -e "\\033[1;32m[lab]\\033[0m $*"`` in a script lost its
+    ``[1;32m`` and ``[0m``, and the rendered script printed ``"\\033[lab]\\033 $*"``)."""
+    return [m for m in code.finditer(line) if not _WRITTEN_ESCAPE.search(line, 0, m.start())]
+
+
+def _without(code: re.Pattern[str], line: str) -> str:
+    """``line`` without its codes whose escape was lost (see _lost)."""
+    for found in reversed(_lost(code, line)):
+        line = line[: found.start()] + line[found.end() :]
+    return line
 
 
 def as_shown(text: str) -> tuple[str, list[str]]:
