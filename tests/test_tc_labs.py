@@ -14,7 +14,7 @@ import pytest
 from iplab import kernelconfig, lab, scenario, tc, tcwords
 from iplab.errors import IplabError
 from iplab.importer.convert import import_text
-from iplab.importer.reader import Kind
+from iplab.importer.reader import CLEANUP, Kind
 from iplab.model import ModelError
 from iplab.plan import Plan, build
 from tests.conftest import FIXTURES
@@ -186,3 +186,44 @@ def test_a_tc_line_alone_on_the_host_s_eth0_is_caught_by_the_host_s_names() -> N
     plan = build(_scenario(text), lenient=True)
     with pytest.raises(ModelError, match="would change this host's own link eth0"):
         lab._hosts_own(plan, {"lo", "eth0"}, set())
+
+
+# -- 4: "When done:" starts the teardown ----------------------------------------------------------
+
+
+def test_when_done_starts_the_teardown() -> None:
+    """Hunt L (07c, 07): the "When done:" block was split: ``tc qdisc del ... ingress`` and
+    both ``nomaster`` stayed in setup, so up ended with both ports out of the bridge (and
+    verify said OK). The whole block is the teardown now."""
+    page = (TC / "hunt-l-07c-root-bridge-no-police.md").read_text()
+    result = import_text(page, "markdown", "07c.md")
+    block = page.split("When done:\n\n```sh\n", 1)[1].split("```", 1)[0].splitlines()
+    assert result.teardown == len(block) == 6
+    assert list(result.lines[-6:]) == block
+    assert "teardown:\n  - title: When done\n" in result.yaml.replace("'", "")
+
+
+@pytest.mark.parametrize(
+    ("said", "cleanup"),
+    [
+        ("When done:", True),
+        ("When you are done:", True),
+        ("When you're done with the lab:", True),
+        ("Once you are finished, delete the namespaces:", True),
+        ("When you are done, take the port out and delete the bridge:", True),
+        ("To remove everything:", True),
+        ("Tear it all down", True),
+        ("Removing the lab", True),
+        ("When done, ping again:", False),
+        ("When you are done configuring, check it with:", False),
+        ("Remove the lab's default route first:", False),
+        ("Done. To remove it: `sudo ip link del vxlan0`.", False),
+    ],
+)
+def test_the_words_that_announce_a_cleanup(said: str, cleanup: bool) -> None:
+    """Hunt L (4): the end of a lab said as a time ("When done:", "once you are finished,
+    delete ..."), or "to remove everything"; a step after "when done" that is no removal
+    stays in setup. (The corpus, the blog and every other page keep their scenarios: their
+    goldens; 06-brctl-old-school's "When you are done, take the port out and delete the
+    bridge:" now starts its teardown there, as the page says.)"""
+    assert bool(CLEANUP.search(said)) == cleanup
