@@ -103,8 +103,8 @@ NOT_SHELL_LANGS = frozenset(
 #: both ports out of the bridge); a colon right after it, or a removal in its sentence (not
 #: "when done, ping again:")
 _WHEN_DONE = (
-    r"\b(?:when|once|after)\s+(?:(?:you|we)(?:['’]re|['’]ve| are| have)?\s+|it['’]s\s+"
-    r"|everything\s+is\s+|all\s+is\s+)?(?:(?:all\s+)?done|finished|through)"
+    r"\b(?:when|once|after)\s+(?:(?:you|we)(?:['\u2019]re|['\u2019]ve| are| have)?\s+"
+    r"|it['\u2019]s\s+|everything\s+is\s+|all\s+is\s+)?(?:(?:all\s+)?done|finished|through)"
     r"(?:\s+(?:with\s+(?:it|this|the\s+lab|the\s+demo|the\s+exercise|the\s+experiment)"
     r"|experimenting|playing(?:\s+around)?|testing))?"
     r"(?:\s*:|[,-][^.!?:\n]*?\b(?:remove|delete|destroy|tear|clean|undo|reset)\b)"
@@ -114,7 +114,7 @@ CLEANUP = re.compile(
     # "tear it all down", "to remove everything", "deleting the lab"
     r"|tear(?:ing)?\s+(?:it|everything|the\s+lab)(?:\s+all)?\s+down"
     r"|(?:remov|delet|destroy)(?:e|es|ing)?\s+(?:everything|it\s+all|all\s+of\s+it"
-    r"|the\s+(?:whole\s+)?(?:lab|setup|topology)(?!['’]s))"
+    r"|the\s+(?:whole\s+)?(?:lab|setup|topology)(?!['\u2019]s))"
     # the same heading in the languages tutorials are written in
     r"|nettoyage|nettoyer|limpieza|limpiar|limpeza|aufr(?:ä|ae)umen|pulizia|opruimen"
     r"|очистка|уборка|удаление)\b"
