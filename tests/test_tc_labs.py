@@ -227,3 +227,16 @@ def test_the_words_that_announce_a_cleanup(said: str, cleanup: bool) -> None:
     goldens; 06-brctl-old-school's "When you are done, take the port out and delete the
     bridge:" now starts its teardown there, as the page says.)"""
     assert bool(CLEANUP.search(said)) == cleanup
+
+
+# -- 11: brctl's settings of a lab's bridge go with it --------------------------------------------
+
+
+def test_brctl_settings_of_a_lab_bridge_are_not_listed_as_kept() -> None:
+    """Hunt L (01, 07b): ``brctl setageing br0 30``, ``brctl setfd lab0 4`` and ``brctl
+    sethello lab0 1`` on a bridge the lab made were listed as "iplab cannot undo", though
+    deleting the bridge undoes them (import.md: changes on a lab link are not listed)."""
+    for name in ("01-brctl-bridge.md", "07b-root-bridge-police-fixed.md"):
+        page = (TC / f"hunt-l-{name}").read_text()
+        kept = import_text(page, "markdown", name).cannot_undo
+        assert not any("brctl" in line for line in kept), kept
