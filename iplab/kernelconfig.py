@@ -1,8 +1,10 @@
-"""The link types and queueing disciplines this kernel was built without, named before a run.
+"""The link types, qdiscs, tc classifiers and actions this kernel lacks, named before a run.
 
 A tutorial may make a link of a type this kernel lacks (``ip link add d0 type dummy`` on a
 kernel built without ``CONFIG_DUMMY``; ``type vrf``, ``type vlan``) or add a qdisc it lacks
-(``tc qdisc add dev v0 root netem delay 100ms``), or filter VLANs on a bridge
+(``tc qdisc add dev v0 root netem delay 100ms``), a classifier or an action (``tc filter
+add ... flower ... action drop``, ``u32 ... police rate 1mbit``: hunt L's failed at its
+step 25, "Failed to load TC action module"), or filter VLANs on a bridge
 (``vlan_filtering 1``, ``bridge vlan add``) without ``CONFIG_BRIDGE_VLAN_FILTERING``. Run,
 the step fails halfway ("Unknown device type", "Error: Specified qdisc kind is unknown",
 "Operation not supported") and the run rolls back (hunts W and
@@ -22,12 +24,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from iplab import tcwords
 from iplab.errors import IplabError
 from iplab.model import effects_of
 from iplab.plan import Plan
 from iplab.render import Command
 from iplab.steps import BridgeVlan, LinkAdd, LinkSet, NetnsExec, Op, Raw
-from iplab.words import shell_tokens
 
 #: a link type: (its configuration option, its module)
 LINK_TYPES: dict[str, tuple[str, str]] = {
@@ -54,6 +56,27 @@ QDISCS: dict[str, tuple[str, str]] = {
     "hfsc": ("NET_SCH_HFSC", "sch_hfsc"), "cake": ("NET_SCH_CAKE", "sch_cake"),
     "codel": ("NET_SCH_CODEL", "sch_codel"), "drr": ("NET_SCH_DRR", "sch_drr"),
     "mqprio": ("NET_SCH_MQPRIO", "sch_mqprio"), "taprio": ("NET_SCH_TAPRIO", "sch_taprio"),
+}  # fmt: skip
+#: a filter's classifier: (its configuration option, its module)
+CLASSIFIERS: dict[str, tuple[str, str]] = {
+    "u32": ("NET_CLS_U32", "cls_u32"), "flower": ("NET_CLS_FLOWER", "cls_flower"),
+    "matchall": ("NET_CLS_MATCHALL", "cls_matchall"), "basic": ("NET_CLS_BASIC", "cls_basic"),
+    "fw": ("NET_CLS_FW", "cls_fw"), "bpf": ("NET_CLS_BPF", "cls_bpf"),
+    "route": ("NET_CLS_ROUTE4", "cls_route"), "flow": ("NET_CLS_FLOW", "cls_flow"),
+    "cgroup": ("NET_CLS_CGROUP", "cls_cgroup"),
+}  # fmt: skip
+#: an action: (its configuration option, its module); a verdict (``action drop``) is gact's
+ACTIONS: dict[str, tuple[str, str]] = {
+    "police": ("NET_ACT_POLICE", "act_police"), "gact": ("NET_ACT_GACT", "act_gact"),
+    "mirred": ("NET_ACT_MIRRED", "act_mirred"), "pedit": ("NET_ACT_PEDIT", "act_pedit"),
+    "skbedit": ("NET_ACT_SKBEDIT", "act_skbedit"), "vlan": ("NET_ACT_VLAN", "act_vlan"),
+    "tunnel_key": ("NET_ACT_TUNNEL_KEY", "act_tunnel_key"), "csum": ("NET_ACT_CSUM", "act_csum"),
+    "nat": ("NET_ACT_NAT", "act_nat"), "connmark": ("NET_ACT_CONNMARK", "act_connmark"),
+    "ct": ("NET_ACT_CT", "act_ct"), "sample": ("NET_ACT_SAMPLE", "act_sample"),
+    "bpf": ("NET_ACT_BPF", "act_bpf"), "skbmod": ("NET_ACT_SKBMOD", "act_skbmod"),
+    "ife": ("NET_ACT_IFE", "act_ife"), "mpls": ("NET_ACT_MPLS", "act_mpls"),
+    "simple": ("NET_ACT_SIMP", "act_simple"), "ctinfo": ("NET_ACT_CTINFO", "act_ctinfo"),
+    "gate": ("NET_ACT_GATE", "act_gate"),
 }  # fmt: skip
 #: a bridge's VLAN filtering (a bool option: no module of its own)
 VLAN_FILTERING = ("BRIDGE_VLAN_FILTERING", "bridge")
@@ -107,59 +130,27 @@ def this_kernel() -> Config | None:
         return None
 
 
-def _matches(word: str, keyword: str) -> bool:
-    """iproute2's ``matches``: ``word`` is ``keyword`` or a beginning of it."""
-    return bool(word) and keyword.startswith(word)
-
-
-#: the words before a qdisc's kind that take a value (tc_qdisc_modify): these exactly,
-#: ``_TC_MATCHED``'s as any beginning of them, after ``estimator`` and ``stab``
-_TC_VALUED = ("dev", "handle", "parent")
-_TC_MATCHED = ("ingress_block", "egress_block")
-#: the words ``stab`` reads a value after (parse_size_table)
-_TC_STAB = frozenset({"mtu", "tsize", "mpu", "overhead", "linklayer"})
-
-
-def _qdisc_kind(args: list[str]) -> str:
-    """The kind in the words after ``tc qdisc add``, where tc reads it: the first word that
-    is none of its own (``dev red``, ``parent 1:``, ``handle 10:``, ``root``, ``estimator
-    1s 8s``, ``stab ...``); ``ingress`` and ``clsact`` are kinds (hunt I: ``tc qdisc add
-    dev red root tbf`` was read as the RED qdisc, and refused)."""
-    i = 0
-    while i < len(args):
-        word = args[i]
-        if word in ("ingress", "clsact"):
-            return word
-        if word == "root":
-            i += 1
-        elif word in _TC_VALUED:
-            i += 2
-        elif _matches(word, "estimator"):
-            i += 3
-        elif _matches(word, "stab"):
-            i += 1
-            while i < len(args) and args[i] in _TC_STAB:
-                i += 2
-        elif any(_matches(word, w) for w in _TC_MATCHED):
-            i += 2
-        else:
-            return word
-    return ""
-
-
 def _qdiscs(command: str) -> Iterator[str]:
-    """The qdisc kinds a ``tc qdisc add|replace|change`` adds, as its words say."""
-    tokens = shell_tokens(command) or []
-    for i, word in enumerate(tokens):
-        if word == "tc" and tokens[i + 1 : i + 2] == ["qdisc"]:
-            verb = tokens[i + 2 : i + 3]
-            if verb and any(_matches(verb[0], v) for v in ("add", "replace", "change")):
-                yield _qdisc_kind(tokens[i + 3 :])
+    """The qdisc kinds a ``tc qdisc add|replace|change`` adds, as tc reads its words
+    (``tc q a ... prio``, ``tc qd add ... sfq``: hunt L's passed, then failed at the step)."""
+    for line in tcwords.anywhere(command):
+        if (kind := line.qdisc_kind()) is not None:
+            yield kind
+
+
+def _tc_needs(command: str) -> Iterator[tuple[str, str, tuple[str, str]]]:
+    """What the tc commands of a line need: qdiscs, classifiers, actions."""
+    for line in tcwords.anywhere(command):
+        if (kind := line.qdisc_kind()) in QDISCS:
+            yield "qdisc", kind, QDISCS[kind]
+        if (kind := line.filter_kind()) in CLASSIFIERS:
+            yield "classifier", kind, CLASSIFIERS[kind]
+        yield from (("action", a, ACTIONS[a]) for a in line.actions() if a in ACTIONS)
 
 
 def needs(command: Command) -> list[tuple[str, str, tuple[str, str]]]:
-    """(what, kind, (option, module)) of each link type (``links``) and qdisc (``qdisc``)
-    the command needs."""
+    """(what, kind, (option, module)) of each link type (``links``), qdisc (``qdisc``),
+    classifier and action the command needs."""
     op = command.op
     out: list[tuple[str, str, tuple[str, str]]] = []
     if isinstance(op, LinkAdd) and op.type in LINK_TYPES:
@@ -169,7 +160,7 @@ def needs(command: Command) -> list[tuple[str, str, tuple[str, str]]]:
         for effect in declares.creates if declares is not None else ():
             if effect.what == "link" and effect.kind in LINK_TYPES:
                 out.append(("links", effect.kind, LINK_TYPES[effect.kind]))
-        out += [("qdisc", q, QDISCS[q]) for q in _qdiscs(op.command) if q in QDISCS]
+        out += _tc_needs(op.command)
     if _filters_vlans(op):
         out.append(("support", "bridge VLAN filtering", VLAN_FILTERING))
     return out

@@ -28,7 +28,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from iplab import claims, dad, hostfiles, iproute, jobs, kernelconfig, programs, undo, verify
+from iplab import (
+    claims,
+    dad,
+    hostfiles,
+    iproute,
+    jobs,
+    kernelconfig,
+    programs,
+    tcwords,
+    undo,
+    verify,
+)
 from iplab.batch import batch_line, segments
 from iplab.context import (
     Env,
@@ -70,7 +81,7 @@ from iplab.runner import (
     wait_unshared,
 )
 from iplab.state import State
-from iplab.steps import NetnsAdd, NetnsDel, NetnsDelAll, NetnsExec, NothingLeft, Probe, Raw
+from iplab.steps import NetnsAdd, NetnsDel, NetnsDelAll, NetnsExec, NothingLeft, Op, Probe, Raw
 from iplab.sysctl import sysctl_path, sysctl_undo
 from iplab.words import JOINS, background_job, shell_tokens, sleeps_for, strip_sudo
 
@@ -872,8 +883,8 @@ def preflight_checks(
             + (f", or `iplab down {owners[0]}` first" if owners else ""),
         )
     if preflight:
+        _hosts_own(plan, links, netns)  # (first: no --prefix or --no-preflight helps it)
         _prefixed(plan)
-        _hosts_own(plan, links, netns)
         for note in programs.refuse_missing(plan):  # (a step the author lets fail)
             env.err.write(f"iplab: note: {note}\n")
         for note in kernelconfig.refuse_lacking(plan, kernelconfig.this_kernel()):
@@ -943,21 +954,37 @@ def _hosts_own(plan: Plan, links: set[str], netns: set[str]) -> None:
         command, op = pc.command, pc.command.op
         if pc.skip is not None or command.observe:
             continue
-        for kind, name in op.refs():
+        for kind, name in [*op.refs(), *_tc_refs(op)]:
             if name not in plan.owned.adopted:
                 continue
             if (kind == "netns" and name in netns) or (
                 kind == "link" and op.in_ns() is None and name in links
             ):
-                what = "namespace" if kind == "netns" else "link"
-                raise ModelError(
-                    f"`{command.text}` would change the {what} {name}, which this host had"
-                    " before the lab started (the model took it for one an earlier raw step"
-                    " may have made): iplab never changes or deletes what it did not make",
-                    command.step.loc if command.step is not None else None,
-                    "use --prefix P; or say what the raw step makes with 'creates:'; or"
-                    " --no-preflight to run it anyway",
-                )
+                raise _the_hosts(command, "namespace" if kind == "netns" else "link", name)
+
+
+def _tc_refs(op: Op) -> list[tuple[str, str]]:
+    """The root links the tc commands of a raw step change (``tc qdisc add dev eth0 ...``)."""
+    if not isinstance(op, Raw):
+        return []
+    return [("link", dev) for ns, line in tcwords.commands(op.command) if ns is None
+            for dev in line.devices()]  # fmt: skip
+
+
+def _the_hosts(command: Command, what: str, name: str) -> ModelError:
+    """The lab would change the host's own ``name``: said plainly, with the one way out, an
+    edit of the page (hunt L: the advice sent ``--prefix`` to ``--no-preflight`` and back,
+    and either would have shaped the host's own ifb0 and eth0)."""
+    return ModelError(
+        f"`{command.text}` would change this host's own {what} {name}: the host had it"
+        " before the lab started and no step of the lab makes it (the model took it for one"
+        " an earlier raw step may have made); iplab never changes or deletes what it did"
+        " not make",
+        command.step.loc if command.step is not None else None,
+        f"the lab cannot run as written on this host, with or without --prefix: edit the"
+        f" page so that a step makes the {what} it changes (ip link add NAME type ...), under"
+        " a name of the lab's own, and import it again",
+    )
 
 
 def _unreserve(env: Env, journal: Journal) -> None:

@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from iplab import ipgrammar
+from iplab import ipgrammar, tcwords
 from iplab.errors import Location, ScenarioError
 from iplab.linklisting import lists_every_link, reaches_every_link
 from iplab.names import ROOT, ns_label, route_network, route_prefix
@@ -1002,6 +1002,7 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
                 hint="name the lab's links instead: ip link del veth0",
             )
             break
+    _tc_links(a, op)
     here = op.ns if isinstance(op, NetnsExec) else ip_netns(op.command) or ROOT
     _keeps_addresses(state.ns(here), op.command)
     for written in fdb_writes(op.command):
@@ -1063,6 +1064,20 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
     for dev in [] if op.observes or effects.renames else changes_what_verify_sees(op.command):
         if (changed := state.link(here, dev)) is not None:
             changed.unknown = True
+
+
+def _tc_links(a: _Apply, op: Raw | NetnsExec) -> None:
+    """The links a tc change names (``dev X``, a mirred's target) must be where it runs, as
+    an ``ip link set X`` step's: a link of the root namespace no step made is the host's
+    (hunt L: ``tc qdisc add dev eth0 root tbf ...`` ran with a warning, and down left the
+    host's uplink shaped); read by :mod:`iplab.tcwords`."""
+    if op.observes:
+        return
+    for ns, line in tcwords.commands(op.command):
+        where = ns or (op.ns if isinstance(op, NetnsExec) else None)
+        for dev in line.devices():
+            if "$" not in dev and "`" not in dev:  # (a variable: only the shell knows it)
+                a.link(where, dev)
 
 
 def _lower_name(op: Raw | NetnsExec, effect: Effect) -> str | None:

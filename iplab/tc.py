@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
+from iplab import tcwords
 from iplab.errors import IplabError, Location, ParseError
 from iplab.verify import Difference
 
@@ -183,8 +184,12 @@ def impairment(
 
 def parse_line(words: Sequence[str]) -> tuple[str, Impairment | None] | None:
     """A ``tc qdisc`` line iplab rendered -> (dev, impairment set, or None when cleared);
-    None when the line is not one of those."""
-    w = list(words)
+    None when the line is not one of those. Its words are read as tc reads them
+    (:func:`iplab.tcwords.read`: ``tc q r ...`` is ``tc qdisc replace``)."""
+    line = tcwords.read(words)
+    if line is None or line.obj != "qdisc" or line.verb is None:
+        return None
+    w = ["tc", "qdisc", line.verb, *line.args]
     if w[:2] != ["tc", "qdisc"] or len(w) < 6 or w[3] != "dev" or w[5] != "root":
         return None
     dev, verb, rest = w[4], w[2], w[6:]

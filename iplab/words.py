@@ -833,9 +833,18 @@ _ON_A_LINK = {
 }
 
 
+#: brctl's settings of a bridge (or of a port on it: ``setpathcost BR PORT N``), which go
+#: with the bridge
+_BRCTL_SETS = frozenset(
+    {"setageing", "setageingtime", "setfd", "sethello", "setmaxage", "setbridgeprio"}
+    | {"setgcint", "stp", "setpathcost", "setportprio", "hairpin"}
+)
+
+
 def link_scoped(command: str) -> str | None:
     """The one link a command changes, when every change it makes dies with that link
-    (``tc qdisc add dev X ...``, ``ip neigh add ... dev X``, ``ethtool -K X ...``); None
+    (``tc qdisc add dev X ...``, ``ip neigh add ... dev X``, ``ethtool -K X ...``,
+    ``brctl setfd BR 4``); None
     otherwise (another program, options before the object, shell syntax)."""
     argv = plain_words(command)
     if not argv:
@@ -843,6 +852,8 @@ def link_scoped(command: str) -> str | None:
     if argv[0] == "ethtool":
         changes = len(argv) >= 3 and argv[1] in ("-K", "--features", "-s", "--change", "-G")
         return argv[2] if changes else None
+    if argv[0] == "brctl":  # brctl setageing BR 30: the bridge's (hunt L: listed as not undone)
+        return argv[2] if len(argv) >= 4 and argv[1] in _BRCTL_SETS else None
     objects = _ON_A_LINK.get(argv[0])
     if objects is None or len(argv) < 2 or argv[1] not in objects or "dev" not in argv:
         return None

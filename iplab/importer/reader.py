@@ -101,12 +101,28 @@ NOT_SHELL_LANGS = frozenset(
         *("docker", "docker-compose", "compose", "nginx", "systemd", "starlark", "cue"),
     }
 )
+#: "when (you are) done:", "once you're finished, delete ...": the end of the lab, said as
+#: a time (hunt L: "When done:" before a cleanup block was read as more setup, and up left
+#: both ports out of the bridge); a colon right after it, or a removal in its sentence (not
+#: "when done, ping again:")
+_WHEN_DONE = (
+    r"\b(?:when|once|after)\s+(?:(?:you|we)(?:['\u2019]re|['\u2019]ve| are| have)?\s+"
+    r"|it['\u2019]s\s+|everything\s+is\s+|all\s+is\s+)?(?:(?:all\s+)?done|finished|through)"
+    r"(?:\s+(?:with\s+(?:it|this|the\s+lab|the\s+demo|the\s+exercise|the\s+experiment)"
+    r"|experimenting|playing(?:\s+around)?|testing))?"
+    r"(?:\s*:|[,-][^.!?:\n]*?\b(?:remove|delete|destroy|tear|clean|undo|reset)\b)"
+)
 CLEANUP = re.compile(
     r"\b(?:clean(?:ing)?[\s-]?up|teardown|tear(?:ing)?[\s-]down|delete everything"
+    # "tear it all down", "to remove everything", "deleting the lab"
+    r"|tear(?:ing)?\s+(?:it|everything|the\s+lab)(?:\s+all)?\s+down"
+    r"|(?:remov|delet|destroy)(?:e|es|ing)?\s+(?:everything|it\s+all|all\s+of\s+it"
+    r"|the\s+(?:whole\s+)?(?:lab|setup|topology)(?!['\u2019]s))"
     # the same heading in the languages tutorials are written in
     r"|nettoyage|nettoyer|limpieza|limpiar|limpeza|aufr(?:ä|ae)umen|pulizia|opruimen"
     r"|очистка|уборка|удаление)\b"
-    r"|清理|清除|後片付け|片付け|クリーンアップ|정리",
+    r"|清理|清除|後片付け|片付け|クリーンアップ|정리"
+    rf"|{_WHEN_DONE}",
     re.I,
 )
 
