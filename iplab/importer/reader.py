@@ -2247,13 +2247,20 @@ class Reader:
             sudo = "sudo " if call.sudo else ""
             lines = [f"{sudo}ip {opts}{r}" for r in rows if r and not r.startswith("#")]
             return self._commands(lines, inside, number, where)
-        if parts is not None and call is not None and call.program in ("cat", "tee"):
-            # cat > /etc/netns/red/resolv.conf <<EOF (a file the next steps read): run as
-            # one line that feeds the document to the same command, as bash would
+        if parts is not None and call is not None and _fed_program(call):
+            # cat > /etc/netns/red/resolv.conf <<EOF (a file the next steps read), ip netns
+            # exec gw nft -f - <<EOF, iptables-restore <<'EOF' (hunt J: its body lines ran
+            # as commands): one line that feeds the document to the same command, as bash
             line = _fed_line(shellread.source(node).splitlines()[0], parts[1], parts[2])
             if line is not None:  # (run with the script's values, as its other lines are:
                 # hunt Y, cat > $WORK/x.conf ran with $WORK unset and wrote /x.conf)
                 return self._commands([scope.expand(line)[0]], inside, number, where)
+            if call.program not in ("cat", "tee"):
+                self.warnings.append(
+                    f"{where}: the here-document fed to {call.program} is kept as a note,"
+                    " not run (its lines are continued with \\: write them out joined)"
+                )
+                return []
         if parts is None or call is None or call.inside is None or call.script is not None:
             self.warnings.append(
                 f"{where}: a here-document is kept as a note, not run"
@@ -2499,6 +2506,13 @@ def _usage_text(line: str) -> bool:
     """A line of a usage text (``Usage: ip netns list``, ``\tip netns add NAME``, ``NETNSID
     := auto | POSITIVE-INT``): indented, or ``Usage:``, or a grammar's ``:=``."""
     return line[:1] in (" ", "\t") or line.lstrip().lower().startswith("usage") or ":=" in line
+
+
+def _fed_program(call: _Call) -> bool:
+    """A here-document is the input of a program, not lines of a shell: ``cat > F``,
+    ``ip netns exec gw nft -f -``, ``iptables-restore`` (any program but a shell, which
+    runs the document's lines as commands: ``ip netns exec NS bash [-s]``)."""
+    return call.script is None and call.program not in ("", *shellread.SHELLS)
 
 
 def _opens_a_shell(call: _Call) -> bool:
