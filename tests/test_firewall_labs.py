@@ -4,9 +4,14 @@ after ``||`` for a program the host may lack, a failure bash ignores before ``;`
 
 from __future__ import annotations
 
+import shutil
+
+import pytest
+
 from iplab import scenario
 from iplab.importer.convert import ImportResult, import_text
 from iplab.plan import build
+from iplab.programs import fallen_back, refuse_missing
 from tests.conftest import FIXTURES
 
 FIREWALL = FIXTURES / "firewall"
@@ -14,8 +19,10 @@ FIREWALL = FIXTURES / "firewall"
 
 def _imported(name: str) -> ImportResult:
     path = FIREWALL / name
-    kind = "shell" if path.suffix == ".sh" else "markdown"
-    return import_text(path.read_text(encoding="utf-8"), kind, path.name)
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".sh":
+        return import_text(text, "shell", path.name)
+    return import_text(text, "markdown", path.name)
 
 
 def _commands(result: ImportResult) -> list[str]:
@@ -59,3 +66,83 @@ def test_a_shell_fed_a_here_document_still_runs_its_lines() -> None:
     assert "ip -n gw link set lo up" in lines or "ip netns exec gw ip link set lo up" in lines, (
         lines
     )
+
+
+def _steps(result: ImportResult) -> dict[str, bool]:
+    """Each setup command, and whether its step may fail."""
+    plan = build(scenario.load_text(result.yaml, f"{result.name}.yaml"))
+    return {
+        pc.command.text: pc.command.step is not None and pc.command.step.may_fail
+        for pc in plan.setup
+    }
+
+
+def test_a_command_whose_status_the_page_shows_may_fail() -> None:
+    """Hunt J: ``ip netns exec inside nc -z -w 2 10.2.2.20 8080; echo $?`` with the page
+    showing ``1`` (the firewall blocks 8080) had to work: the run failed there and rolled
+    back, where bash printed 1 and went on."""
+    steps = _steps(_imported("05-router-shell-session.md"))
+    assert steps["ip netns exec inside nc -z -w 2 10.2.2.20 8080"] is True
+    assert steps["ip netns exec inside ping -c 1 10.2.2.20"] is False
+
+
+def test_a_status_shown_in_a_loop_lets_its_command_fail() -> None:
+    """The same in a script's body (a loop's): the command before ``echo $?`` may fail."""
+    text = (
+        "ip netns add inside\n"
+        "for p in 22 8080; do\n  ip netns exec inside nc -z 10.2.2.20 $p\n  echo $?\ndone\n"
+    )
+    steps = _steps(import_text(text, "shell", "s.sh"))
+    assert steps["ip netns exec inside nc -z 10.2.2.20 8080"] is True
+    assert steps["ip netns add inside"] is False
+    assert "echo $?" not in steps  # (its own shell would print 0)
+
+
+def test_a_silenced_command_before_a_semicolon_may_fail() -> None:
+    """Hunt J: ``sudo ip link add isp type dummy 2>/dev/null; sudo ip netns add isp`` was
+    refused ("this kernel has no dummy links") where bash goes on to ``ip netns add``."""
+    steps = _steps(_imported("07-masq-one-liners.md"))
+    assert steps["sudo ip link add isp type dummy"] is True
+    assert steps["sudo ip netns add isp"] is False
+    alone = _steps(import_text("ip link add isp type dummy 2>/dev/null\n", "shell", "a.sh"))
+    assert alone == {"ip link add isp type dummy": False}  # (no ; after it: as before)
+
+
+def test_a_missing_tool_with_a_fallback_is_a_note(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hunt J: ``ip netns exec fw conntrack -L -p tcp 2>/dev/null || cat
+    /proc/net/nf_conntrack`` on a host without conntrack refused the lab, and said the
+    step would fail; bash runs the fallback."""
+    monkeypatch.setattr(shutil, "which", lambda p: None if p == "conntrack" else f"/bin/{p}")
+    result = _imported("05-router-shell-session.md")
+    notes = refuse_missing(build(scenario.load_text(result.yaml, "05.yaml")))
+    assert len(notes) == 1 and notes[0].startswith("this host does not have conntrack")
+    assert notes[0].endswith("the line goes on without it")
+
+
+@pytest.mark.parametrize(
+    ("command", "handled"),
+    [
+        ("ip netns exec fw conntrack -L 2>/dev/null || cat /proc/net/nf_conntrack",
+         {"conntrack"}),
+        ("command -v conntrack >/dev/null && ip netns exec fw conntrack -L", {"conntrack"}),
+        ("sudo which conntrack && sudo conntrack -L", {"conntrack"}),
+        ("conntrack -L && echo ok || true", {"conntrack"}),
+        ("conntrack -L; ls", set()),
+        ("command -v x; conntrack -L", set()),
+        ("conntrack -L | grep tcp", set()),
+    ],
+)  # fmt: skip
+def test_the_programs_a_line_goes_on_without(command: str, handled: set[str]) -> None:
+    assert fallen_back(command) == handled
+
+
+def test_a_line_that_asks_for_its_tool_first_may_fail(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hunt J: ``command -v conntrack && ip netns exec fw conntrack -L`` runs conntrack
+    only when the host has it, and bash goes on after it either way: the preflight says
+    a note, and the step may fail (it exits 1 without conntrack)."""
+    line = "command -v conntrack >/dev/null && ip netns exec fw conntrack -L"
+    result = import_text(f"ip netns add fw\n{line}\n", "shell", "c.sh")
+    assert _steps(result) == {"ip netns add fw": False, line: True}
+    monkeypatch.setattr(shutil, "which", lambda p: None if p == "conntrack" else f"/bin/{p}")
+    notes = refuse_missing(build(scenario.load_text(result.yaml, "c.yaml")))
+    assert len(notes) == 1 and notes[0].startswith("this host does not have conntrack")
