@@ -9,9 +9,11 @@ import shutil
 import pytest
 
 from iplab import scenario
+from iplab.errors import ScenarioError
 from iplab.importer.convert import ImportResult, import_text
 from iplab.plan import build
 from iplab.programs import fallen_back, refuse_missing
+from iplab.words import reads_only
 from tests.conftest import FIXTURES
 
 FIREWALL = FIXTURES / "firewall"
@@ -146,3 +148,45 @@ def test_a_line_that_asks_for_its_tool_first_may_fail(monkeypatch: pytest.Monkey
     monkeypatch.setattr(shutil, "which", lambda p: None if p == "conntrack" else f"/bin/{p}")
     notes = refuse_missing(build(scenario.load_text(result.yaml, "c.yaml")))
     assert len(notes) == 1 and notes[0].startswith("this host does not have conntrack")
+
+
+_EXEC = """\
+name: q
+setup:
+  - action: netns add
+    name: gw
+  - action: netns exec
+    in: gw
+    command: {command}
+"""
+
+
+def test_a_quoted_semicolon_is_a_word_of_a_netns_exec_command() -> None:
+    """Hunt J: ``command: nft 'add table ip nat; add chain ...'`` in a netns exec step was
+    refused as shell syntax, with a hint ('shell: true') that netns exec never reads; on
+    import, ``ip netns exec gw nft 'add chain ... { ...; policy drop ; }'`` became a raw
+    step iplab "cannot undo"."""
+    command = (
+        "nft 'add table ip nat; add chain ip nat postrouting { type nat hook postrouting"
+        " priority srcnat; policy accept; }'"
+    )
+    plan = build(scenario.load_text(_EXEC.format(command=f'"{command}"'), "q.yaml"))
+    assert plan.setup[-1].command.argv[-1].startswith("add table ip nat; add chain")
+    with pytest.raises(ScenarioError, match="write it as a raw step with 'shell: true'"):
+        scenario.load_text(_EXEC.format(command="nft list ruleset; true"), "q.yaml")
+    result = _imported("03-nftables-nat.md")
+    policy = "ip netns exec gw nft 'add chain inet filter forward { type filter hook forward"
+    assert not [line for line in result.cannot_undo if policy in line], result.cannot_undo
+
+
+def test_what_changes_only_a_labs_namespace_or_reads_is_no_leftover() -> None:
+    """Hunt J: ``iptables -t nat -nvL`` (options written together), ``iptables-save``,
+    ``conntrack -L`` were listed as changes iplab cannot undo, and so were ``echo 1 | ip
+    netns exec r tee /proc/sys/net/...`` and a ruleset fed to ``nft -f -`` in a namespace
+    the lab makes (deleting it undoes them)."""
+    for name in ("07-masq-one-liners.md", "03-nftables-nat.md"):
+        assert _imported(name).cannot_undo == (), name
+    for line in ("iptables -t nat -nvL POSTROUTING", "iptables-save -t nat", "conntrack -L -n"):
+        assert reads_only(line), line
+    for line in ("iptables -vA FORWARD -j ACCEPT", "conntrack -F", "iptables-save -f /tmp/x"):
+        assert not reads_only(line), line
