@@ -5,10 +5,12 @@ after ``||`` for a program the host may lack, a failure bash ignores before ``;`
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
 from iplab import scenario
+from iplab.cli import main
 from iplab.errors import ScenarioError
 from iplab.importer.convert import ImportResult, import_text
 from iplab.plan import build
@@ -190,3 +192,26 @@ def test_what_changes_only_a_labs_namespace_or_reads_is_no_leftover() -> None:
         assert reads_only(line), line
     for line in ("iptables -vA FORWARD -j ACCEPT", "conntrack -F", "iptables-save -f /tmp/x"):
         assert not reads_only(line), line
+
+
+def test_a_dry_run_says_what_down_puts_back_as_read_when_it_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hunt J: the dry run of a host-NAT lab said "iplab down would then run 4 undo
+    commands" (the -D rules, the namespace) and nothing of the FORWARD policy, ip_forward
+    and the files under /etc/netns it puts back, which the run reads when their steps run."""
+    lab = FIREWALL / "04b-noflush.yaml"
+    state = tmp_path / "state"
+    main(
+        ["up", str(lab), "--dry-run", "--no-preflight", "--prefix", "wj", "--state-dir", str(state)]
+    )
+    out = capsys.readouterr().out
+    assert "DRY RUN: and put back what the host holds when these steps run:\n" in out, out
+    assert (
+        "DRY RUN:   net.ipv4.ip_forward, as before `echo 1 > /proc/sys/net/ipv4/ip_forward`\n"
+        in out
+    )
+    assert (
+        "DRY RUN:   the policy of FORWARD (filter), as before `iptables -P FORWARD DROP`\n" in out
+    )
+    assert "DRY RUN:   /etc/netns/wjsandbox/resolv.conf, as before `echo" in out
