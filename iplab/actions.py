@@ -71,7 +71,13 @@ def _word(f: Fields, choices: tuple[str, ...]) -> Any:
 
 
 def _command_text(
-    f: Fields, key: str, shell: bool, required: bool, quoted_ok: bool = False
+    f: Fields,
+    key: str,
+    shell: bool,
+    required: bool,
+    quoted_ok: bool = False,
+    *,
+    hint: str = "set 'shell: true' on the step to run it through bash -c",
 ) -> str | None:
     """A command field's text, one line; without ``shell``, refused when it needs a shell
     (``quoted_ok``, a raw step's: not for an operator inside quotes, ``sh -c 'a; b'``)."""
@@ -91,8 +97,39 @@ def _command_text(
         f.fail(
             key,
             f"{value!r} uses shell syntax (pipes, redirections, ';', '&', '$')",
-            "set 'shell: true' on the step to run it through bash -c",
+            hint,
         )
+    return value
+
+
+#: a netns exec step runs its command's words, never through a shell (hunt J: the hint said
+#: 'shell: true', which netns exec does not read)
+_EXEC_HINT = (
+    "netns exec runs the words without a shell: write it as a raw step with 'shell: true'"
+    " (ip netns exec NS bash -c '...')"
+)
+
+
+#: programs that give a word of theirs to a shell, or run another program (``sh -c 'echo 1
+#: > /x'``: the redirection is the shell's, and a raw step's checks read it)
+_GIVE_TO_A_SHELL = frozenset(
+    {"sh", "bash", "dash", "zsh", "ksh", "ash", "mksh", "fish", "busybox", "su", "sudo"}
+    | {"env", "nsenter", "unshare", "timeout", "watch", "xargs", "ssh", "script", "nohup"}
+    | {"setsid", "stdbuf", "nice", "chroot", "runuser", "flock", "eval", "exec", "ip"}
+)
+
+
+def _exec_text(f: Fields, key: str, required: bool) -> str | None:
+    """A netns exec step's command: an operator inside quotes is a word of it (``nft 'add
+    table ip nat; ...'``: hunt J), unless a shell reads that word (``sh -c 'a; b'``); a
+    ``$`` anywhere is not (``bash -c 'ip link set $IF up'`` needs the values a raw step's
+    shell holds)."""
+    value = _command_text(f, key, False, required, True, hint=_EXEC_HINT)
+    if value is None or SHELL_SYNTAX.search(value) is None:
+        return value
+    program = value.split(maxsplit=1)[0].rsplit("/", 1)[-1]
+    if "$" in value or "`" in value or program in _GIVE_TO_A_SHELL:
+        f.fail(key, f"{value!r} uses shell syntax (pipes, redirections, ';', '&', '$')", _EXEC_HINT)
     return value
 
 
@@ -297,8 +334,9 @@ BUILDERS: dict[str, Callable[[Fields], Op]] = {
     ),
     "netns exec": lambda f: NetnsExec(
         ns=f.req_netns("in"),
-        command=_command_text(f, "command", False, True) or "",
-        undo=_command_text(f, "undo", False, False),
+        # a quoted operator is a word of the command (nft 'add chain ... { ...; }': hunt J)
+        command=_exec_text(f, "command", True) or "",
+        undo=_exec_text(f, "undo", False),
         observes=f.flag("observe"),
         **_declares(f),
     ),

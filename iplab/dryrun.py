@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from iplab import undo
 from iplab.context import Env
+from iplab.inverse import file_writes_of, policy_write_of, sysctl_writes_of
 from iplab.journal import Entry, Journal, UndoRecord, lab_dir
 from iplab.lab import already_up, host_names, new_lab_info, preflight_checks
 from iplab.plan import Plan, expected_state
@@ -56,3 +57,25 @@ def undo_lines(env: Env, plan: Plan, lab: str) -> list[str]:
     render = undo.lab_renderer(env, info)
     chosen = undo.destroy_plan(entries, info, expected_state(plan))
     return [render.command(u.op, u.sudo).text for _, u in chosen]
+
+
+def read_back_lines(plan: Plan) -> list[str]:
+    """What ``iplab down`` would also put back that is read when its step runs, so not
+    among :func:`undo_lines`: a chain's policy, a host sysctl, the host files a step writes
+    (hunt J: the dry run of a host-NAT lab listed its ``-D`` rules alone, and said nothing
+    of ``iptables -P FORWARD DROP`` or ``ip_forward``). Each: what, and the step."""
+    said: list[str] = []
+    for pc in plan.setup:
+        op, text = pc.command.op, pc.command.text
+        if pc.skip is not None or pc.undo:
+            continue  # (the run reads back only a step without an undo of its own)
+        if (policy := policy_write_of(op)) is not None:
+            said.append(f"the policy of {policy[2]} ({policy[1]}), as before `{text}`")
+            continue
+        if writes := sysctl_writes_of(op):
+            keys = ", ".join(key.replace("/", ".") for key, _ in writes)
+            said.append(f"{keys}, as before `{text}`")
+        if (files := file_writes_of(op)) is not None:
+            paths = ", ".join(dict.fromkeys(w.path for w in files.writes))
+            said.append(f"{paths}, as before `{text}`")
+    return said

@@ -32,6 +32,7 @@ from iplab import (
     claims,
     dad,
     hostfiles,
+    hostowned,
     iproute,
     jobs,
     kernelconfig,
@@ -317,11 +318,27 @@ class Session:
     def _entry(self, pc: PlannedCommand, phase: str) -> Entry:
         c = pc.command
         undo = [UndoRecord(u.undo.op, u.undo.guard, u.sudo) for u in pc.undo]
+        undo = [u for u in undo if not self._hosts_already(c, u)]
         if not undo and (back := self._read_back(c)) is not None:
             undo = [UndoRecord(back.op, back.guard, c.sudo)]
         return self.journal.new_entry(
             self.run, number=c.number, phase=phase, text=c.text, argv=c.argv, undo=undo, op=c.op
         )
+
+    def _hosts_already(self, command: Command, undo: UndoRecord) -> bool:
+        """The undo deletes a table or chain the host has right before the step runs
+        (``nft add table inet appfw`` on a host with that table: hunt J, down deleted the
+        host's table with its own chains): it is not the lab's to delete (said)."""
+        if not isinstance(undo.op, Raw):
+            return False
+        found = hostowned.existence_read(undo.op.command)
+        if found is None:
+            return False
+        argv, what = found
+        rc, _, _ = self.env.runner.query(argv, command.privileged, shlex.join(argv))
+        if rc == 0:
+            self.env.err.write(hostowned.said(what, command.text, undo.op.command))
+        return rc == 0
 
     def _read_back(self, command: Command) -> Undo | None:
         """The undo of a host sysctl a raw step writes (``sysctl -w net.ipv4.ip_forward=1``),

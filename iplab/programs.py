@@ -87,6 +87,40 @@ def _program(stage: list[str]) -> list[str]:
     return [first]
 
 
+#: the commands that ask whether a program is there (``command -v X && X ...``)
+_ASKERS = frozenset({"command", "which", "type", "hash"})
+
+
+def fallen_back(command: str) -> set[str]:
+    """The programs a line goes on without (hunt J): one whose command a ``||`` follows
+    (``conntrack -L 2>/dev/null || cat /proc/net/nf_conntrack``: bash runs the fallback
+    when it is missing), one the line asks for first (``command -v conntrack && conntrack
+    -L``, ``which X && X``: it never starts when it is missing)."""
+    tokens = shell_tokens(command)
+    if tokens is None:
+        return set()
+    out: set[str] = set()
+    asked: set[str] = set()  # (asked for in this list of && and ||)
+    chain: set[str] = set()  # (started in it so far: a || after them runs when one fails)
+    stage: list[str] = []
+    for token in [*tokens, ";"]:
+        if token not in JOINS and token not in ("&", "(", ")"):
+            stage.append(token)
+            continue
+        chain |= set(_program(stage))
+        out |= chain & asked
+        if token == "||":
+            out |= chain
+        words = [w for i, w in enumerate(stage) if not _redirection(stage, i)]
+        words = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
+        if token == "&&" and words[:1] and words[0] in _ASKERS:
+            asked |= {w for w in words[1:] if not w.startswith("-")}
+        elif token not in ("&&", "||"):
+            asked, chain = set(), set()
+        stage = []
+    return out
+
+
 def _redirection(stage: list[str], i: int) -> bool:
     """The word at ``i`` is a redirection (``>``, ``2>``, ``>&``) or the file it names."""
     word = stage[i]
@@ -134,7 +168,9 @@ def missing(plan: Plan) -> dict[str, Command]:
             if program not in there:
                 there[program] = shutil.which(program) is not None
             held = found.get(program)
-            if not there[program] and (held is None or _tolerated(held) > _tolerated(command)):
+            if not there[program] and (
+                held is None or _lets_fail(program, held) > _lets_fail(program, command)
+            ):
                 found[program] = command  # (a step that must work, rather than one let fail)
     return found
 
@@ -142,6 +178,12 @@ def missing(plan: Plan) -> dict[str, Command]:
 def _tolerated(command: Command) -> bool:
     """The author lets the command's step fail (``CMD || true``)."""
     return command.step is not None and command.step.may_fail
+
+
+def _lets_fail(program: str, command: Command) -> bool:
+    """The command's step may fail, or its line goes on without ``program`` (``A || B``,
+    ``command -v A && A``)."""
+    return _tolerated(command) or program in fallen_back(command.text)
 
 
 #: the directories of a package's programs started by path (``/usr/lib/frr/zebra``)
@@ -169,13 +211,15 @@ def refuse_missing(plan: Plan) -> list[str]:
     """Refuse, before anything runs, a lab whose commands start a program this host does
     not have (``ovs-vsctl``, ``brctl`` without bridge-utils): run, the step would fail
     halfway and the run roll back. Every missing program is named, with its package.
-    One only a step the author lets fail starts (``traceroute -n X || true``) does not
-    stop the run: it is returned, for a note."""
+    One only a step the author lets fail starts (``traceroute -n X || true``), or a line
+    that goes on without it (``conntrack -L || cat /proc/net/nf_conntrack``, ``command -v
+    conntrack && conntrack -L``), does not stop the run: it is returned, for a note."""
     everything = missing(plan)
-    lacking = {p: c for p, c in everything.items() if not _tolerated(c)}
+    lacking = {p: c for p, c in everything.items() if not _lets_fail(p, c)}
     if not lacking:
         return [
-            f"this host does not have {said({p: c})}; the author lets that step fail"
+            f"this host does not have {said({p: c})}; "
+            + ("the author lets that step fail" if _tolerated(c) else "the line goes on without it")
             for p, c in everything.items()
         ]
     first = next(iter(lacking.values()))

@@ -17,12 +17,16 @@ from iplab.state import created_objects
 from iplab.steps import NetnsAdd, NetnsExec, Op, Raw
 from iplab.sysctl import in_netns_only
 from iplab.words import (
+    JOINS,
     deletes_a_rule,
     inside_netns,
     ip_netns,
     link_scoped,
     plain_words,
     reads_only,
+    shell_tokens,
+    simple_commands,
+    strip_sudo,
     unquieted,
     without_background,
 )
@@ -57,6 +61,7 @@ def cannot_undo(items: Sequence[Item]) -> Iterable[str]:
         inside = isinstance(op, NetnsExec) and op.ns in made and in_netns_only(op.command)
         inside |= isinstance(op, Raw) and ip_netns(op.command) in made  # ip -n NS ...
         inside |= isinstance(op, Raw) and _in_made(op.command, made)  # ip netns exec NS sh -c
+        inside |= isinstance(op, Raw) and _fed_into_made(op.command, made)  # printf | nft -f -
         kept = isinstance(op, Raw | NetnsExec) and op.undo is None and not op.observes
         # a sysctl's undo is read when it runs; a deletion is not undone, as ip link del
         read_back = sysctl_writes_of(op) is not None or policy_write_of(op) is not None
@@ -84,6 +89,28 @@ def _in_made(command: str, made: set[str]) -> bool:
     except ValueError:
         return False
     return ns is not None and ns in made and in_netns_only(shlex.join(inner))
+
+
+def _fed_into_made(command: str, made: set[str]) -> bool:
+    """``printf '%s\\n' ... | ip netns exec NS nft -f -`` (a here-document fed to a program:
+    hunt J), ``echo 1 | ip netns exec NS tee /proc/sys/net/...``: text printed into a
+    command in a namespace the input makes, which changes only what is in it."""
+    tokens = shell_tokens(command)
+    stages = simple_commands(command)
+    if not tokens or not stages or len(stages) < 2:
+        return False
+    operators = [t for t in tokens if t in JOINS or set(t) <= set("<>&()")]
+    if set(operators) != {"|"}:  # (a redirection, ;, &&: more than text fed to a command)
+        return False
+    *feeders, last = stages
+    last = list(strip_sudo(tuple(last))) if last[:1] == ["sudo"] else last
+    if not all(stage[:1] in (["printf"], ["echo"]) for stage in feeders):
+        return False
+    ns, inner = inside_netns(last)
+    if ns is None or ns not in made or not inner:
+        return False
+    fed = shlex.join(inner)  # (tee /proc/sys/net/...: a sysctl written with what it is fed)
+    return in_netns_only(fed) or in_netns_only(f"echo 1 | {fed}")
 
 
 def _stopped_job(command: str, made: set[str]) -> bool:

@@ -519,6 +519,12 @@ def _host_tool_shows(program: str, args: list[str]) -> bool:
 
 _SHOWN_BY = {"brctl": frozenset({"show", "showmacs", "showstp"}), "nft": frozenset({"list"})}
 _IPT_READ = frozenset({"-L", "-S", "--list", "--list-rules"})
+#: iptables' short options written together (``-nvL``, ``-vnxL``) when they only read
+_IPT_CLUSTER = re.compile(r"-[nvxLS]{2,}")
+#: conntrack's commands that show its table (the others change it, or run on: ``-E``)
+_CONNTRACK_SHOWS = frozenset({"-L", "--dump", "-S", "--stats", "-C", "--count", "-G", "--get"})
+_CONNTRACK_CHANGES = frozenset({"-D", "--delete", "-F", "--flush", "-U", "--update", "-I", "-E"})
+_CONNTRACK_CHANGES |= {"--create", "--event", "-R", "--load-file"}
 _IPT_WRITE = frozenset(
     {"-A", "-D", "-I", "-R", "-F", "-X", "-N", "-P", "-Z", "-E", "--append", "--delete"}
 )
@@ -624,9 +630,13 @@ def _reads_words(argv: list[str]) -> bool:
         return not any(_AWK_WRITES.search(a) for a in args)
     if program == "sysctl":
         return not any("=" in a or a in ("-w", "-p", "--write", "--load", "--system") for a in args)
-    if program in ("iptables", "ip6tables"):
-        words = set(args)
+    if program in ("iptables", "ip6tables"):  # -nvL: -n -v -L (hunt J: a change, it said)
+        words = set(args) | {f"-{c}" for a in args if _IPT_CLUSTER.fullmatch(a) for c in a[1:]}
         return bool(words & _IPT_READ) and not words & _IPT_WRITE
+    if program in ("iptables-save", "ip6tables-save"):  # (-f FILE writes a file)
+        return not any(a in ("-f", "--file") or a.startswith("--file=") for a in args)
+    if program == "conntrack":  # conntrack -L, -S, -C show; -D, -F, -U, -I change
+        return bool(set(args) & _CONNTRACK_SHOWS) and not set(args) & _CONNTRACK_CHANGES
     return False
 
 
@@ -920,6 +930,18 @@ _NETNS_SCOPED = frozenset(
 )
 
 
+def _quoted_words(command: str) -> list[str] | None:
+    """The words of a command whose shell syntax is all inside quotes (``nft 'add chain
+    inet f fwd { type filter hook forward priority 0; policy drop; }'``: hunt J); None:
+    an operator or expansion outside them."""
+    if needs_shell(command):
+        return None
+    try:
+        return shlex.split(command)
+    except ValueError:
+        return None
+
+
 def netns_scoped(command: str) -> bool:
     """A command whose every change stays inside the network namespace it runs in (its
     rules, routes, links, ``net.*`` sysctls): deleting the namespace undoes it. Files and
@@ -927,7 +949,7 @@ def netns_scoped(command: str) -> bool:
     script = shell_script(command)
     if script is not None:
         return netns_scoped(script)  # ip netns exec NS bash -c 'ip link set $IF up'
-    argv = plain_words(command) or words_with_values(command)
+    argv = plain_words(command) or words_with_values(command) or _quoted_words(command)
     if not argv:
         return False
     if argv[0] == "sysctl":

@@ -85,6 +85,9 @@ def _dry_run(args: argparse.Namespace, plan: Plan, which: str) -> int:
             f" command{'s' * (len(lines) != 1)}" + (":\n" if lines else "\n")
         )
         sys.stdout.write("".join(f"DRY RUN:   {line}\n" for line in lines))
+        if kept := dryrun.read_back_lines(plan):  # (read when their steps run: hunt J)
+            sys.stdout.write("DRY RUN: and put back what the host holds when these steps run:\n")
+            sys.stdout.write("".join(f"DRY RUN:   {line}\n" for line in kept))
     return 0
 
 

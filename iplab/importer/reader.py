@@ -1344,7 +1344,9 @@ class Reader:
         elif (  # a; b: typed, one after the other (a & b: one raw step, as bash runs it)
             "\n" not in text and not root.has_error and not any(map(_backgrounded, stmts))
         ):
-            parts = [self._sequence(s, number, f"line {number}") for s in stmts]
+            parts = _as_bash_goes_on(
+                stmts, [self._sequence(s, number, f"line {number}") for s in stmts]
+            )
             cmds = [c for part in parts for c in part or ()]
             if cmds and all(part is not None for part in parts):
                 return i, self._block(text, number, end, cmds, f"line {number}", "")
@@ -1392,7 +1394,7 @@ class Reader:
         except LineError as exc:
             self.warnings.append(f"line {number}: cannot be imported: {exc}")
             return "speaking"
-        cmd = Cmd(text, number, parsed, background=jobs.beside(text))
+        cmd = Cmd(text, number, parsed, may_fail=_asks_first(text), background=jobs.beside(text))
         self._count_job(text)
         self._not_ascii(text, parsed.op, number)
         self._ignored(text, f"line {number}")
@@ -1999,8 +2001,15 @@ class Reader:
         out: list[Cmd],
     ) -> None:
         """:meth:`_statements`, its commands added to ``out`` as they are read."""
+        begun = len(out)
         for node in nodes:
+            # the commands of the statement before this one: out[before:], as bash ran them
+            before, begun = begun, len(out)
             where = self._where(number, node)
+            if _shows_status(node):  # nc -z ... 8080; echo $?: the status, which may say
+                if begun > before:  # it failed (hunt J: the command had to work)
+                    out[begun - 1] = replace(out[begun - 1], may_fail=True)
+                continue  # (printed with the text; its own shell would print 0)
             if self._loops and (jump := _jump_word(node)) is not None:
                 raise _Jump(jump)  # continue / break in a loop iplab unrolls
             if (
@@ -2073,6 +2082,8 @@ class Reader:
             if node.type in ("redirected_statement", "list"):
                 said = len(self.warnings)  # ip netns del x 2>/dev/null || true: may fail,
                 quiet = self._sequence(node, number, where, scope, inside)  # as on a line
+                if quiet is not None and len(quiet) == 1 and _quiet_then_on(node):
+                    quiet = [replace(quiet[0], may_fail=True)]
                 if quiet is not None:
                     out += quiet
                     continue
@@ -2532,13 +2543,20 @@ class Reader:
             sudo = "sudo " if call.sudo else ""
             lines = [f"{sudo}ip {opts}{r}" for r in rows if r and not r.startswith("#")]
             return self._commands(lines, inside, number, where)
-        if parts is not None and call is not None and call.program in ("cat", "tee"):
-            # cat > /etc/netns/red/resolv.conf <<EOF (a file the next steps read): run as
-            # one line that feeds the document to the same command, as bash would
+        if parts is not None and call is not None and _fed_program(call):
+            # cat > /etc/netns/red/resolv.conf <<EOF (a file the next steps read), ip netns
+            # exec gw nft -f - <<EOF, iptables-restore <<'EOF' (hunt J: its body lines ran
+            # as commands): one line that feeds the document to the same command, as bash
             line = _fed_line(shellread.source(node).splitlines()[0], parts[1], parts[2])
             if line is not None:  # (run with the script's values, as its other lines are:
                 # hunt Y, cat > $WORK/x.conf ran with $WORK unset and wrote /x.conf)
                 return self._commands([scope.expand(line)[0]], inside, number, where)
+            if call.program not in ("cat", "tee"):
+                self.warnings.append(
+                    f"{where}: the here-document fed to {call.program} is kept as a note,"
+                    " not run (its lines are continued with \\: write them out joined)"
+                )
+                return []
         if parts is None or call is None or call.inside is None or call.script is not None:
             self.warnings.append(
                 f"{where}: a here-document is kept as a note, not run"
@@ -2793,6 +2811,79 @@ def _usage_text(line: str) -> bool:
     """A line of a usage text (``Usage: ip netns list``, ``\tip netns add NAME``, ``NETNSID
     := auto | POSITIVE-INT``): indented, or ``Usage:``, or a grammar's ``:=``."""
     return line[:1] in (" ", "\t") or line.lstrip().lower().startswith("usage") or ":=" in line
+
+
+def _as_bash_goes_on(
+    stmts: Sequence[shellread.Node], parts: list[list[Cmd] | None]
+) -> list[list[Cmd] | None]:
+    """The commands of a line's statements joined with ``;`` (``parts``, each
+    statement's), with the ones bash goes on after whether they work or not marked so:
+    the command before ``echo $?`` (the page shows its status: it may have failed), and one
+    whose errors are silenced before ``;`` (``ip link add isp type dummy 2>/dev/null;
+    ...``). Hunt J: both had to work, and a run stopped where bash went on."""
+    out = list(parts)
+    for k, node in enumerate(stmts):
+        part = out[k]
+        if part and len(part) == 1 and _quiet_then_on(node):
+            out[k] = [replace(part[0], may_fail=True)]
+        last = out[k - 1] if k else None
+        if last and part == [] and _shows_status(node):
+            out[k - 1] = [*last[:-1], replace(last[-1], may_fail=True)]
+    return out
+
+
+def _asks_first(text: str) -> bool:
+    """``command -v conntrack >/dev/null && ip netns exec fw conntrack -L`` (``which X &&``,
+    ``type X &&``, ``hash X &&``): a line that runs a program only when the host has it, and
+    exits 1 when it does not, where bash goes on: a step that may fail, as a check that
+    asks before a change is (hunt J: the preflight refused it, the run would stop there)."""
+    tokens = shell_tokens(text) or []
+    head = next((i for i, t in enumerate(tokens) if t in ("|", "&&", "||", ";", "&")), 0)
+    words = [t for t in tokens[:head] if not set(t) <= set("<>&12") and t != "/dev/null"]
+    words = words[1:] if words[:1] == ["sudo"] else words
+    asked = words[:2] == ["command", "-v"] or words[:1] in (["which"], ["type"], ["hash"])
+    return asked and tokens[head : head + 1] == ["&&"]
+
+
+def _shows_status(node: shellread.Node) -> bool:
+    """``echo $?``, ``echo "exit: $?"``, ``printf '%d\\n' $?``: the status of the command
+    before it, printed."""
+    said = shellread.words(node)[:1] if node.type == "command" else []
+    text = shellread.source(node)
+    return (
+        bool(said)
+        and shellread.unquoted(said[0]) in ("echo", "printf")
+        and ("$?" in text or "${?}" in text)
+    )
+
+
+def _quiet_then_on(node: shellread.Node) -> bool:
+    """``ip link add isp type dummy 2>/dev/null; ip netns add isp``: a command whose errors
+    are silenced, followed on its line by the next after ``;``: the author goes on whether it
+    worked or not, as bash does (hunt J: the kernel's refusal of it stopped the run)."""
+    if node.type != "redirected_statement":
+        return False
+    body = node.child_by_field_name("body")
+    quiet = {
+        shellread.source(r).replace(" ", "")
+        for r in node.named_children
+        if body is None or r.id != body.id
+    }
+    joint, after = node.next_sibling, node.next_named_sibling
+    return (
+        bool(quiet & {"2>/dev/null", "&>/dev/null"})
+        and joint is not None
+        and joint.type == ";"
+        and after is not None
+        and after.start_point.row == node.end_point.row
+    )
+
+
+def _fed_program(call: _Call) -> bool:
+    """A here-document is the input of a program, not lines of a shell: ``cat > F``,
+    ``ip netns exec gw nft -f -``, ``iptables-restore`` (any program but a shell, which
+    runs the document's lines as commands: ``ip netns exec NS bash [-s]``)."""
+    return call.script is None and call.program not in ("", *shellread.SHELLS)
 
 
 def _opens_a_shell(call: _Call) -> bool:
