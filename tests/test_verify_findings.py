@@ -1,0 +1,78 @@
+"""verify's findings of hunts K, L and O, from their own inputs: a qdisc replaced by another
+form, a shaped link moved, a link of a name two namespaces use deleted or renamed, which
+namespace a difference is in, and what the OK does not compare."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from iplab import live, scenario, tc
+from iplab.importer.convert import detect_kind, import_text
+from iplab.journal import Entry
+from iplab.names import ROOT
+from iplab.plan import Plan, build
+from iplab.render import split
+from iplab.state import State
+from iplab.steps import LinkSet, Op
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def planned(path: Path) -> Plan:
+    text = path.read_text()
+    result = import_text(text, detect_kind(path.name, text), path.name, base=path.parent)
+    return build(scenario.load_text(result.yaml, f"{path.stem}.yaml"))
+
+
+def journal(ops: list[Op]) -> list[Entry]:
+    """The ops as a journal's entries that ran (the setup's)."""
+    out = []
+    for seq, op in enumerate(ops, start=1):
+        entry = Entry(seq, "r", seq, "setup", "text", (), (), op)
+        entry.status = "done"
+        out.append(entry)
+    return out
+
+
+def setup_ops(path: Path) -> list[Op]:
+    return [step.op for step in planned(path).scenario.setup]
+
+
+def test_a_root_qdisc_replaced_with_a_handle_leaves_no_impairment() -> None:
+    """Hunt L (02b): ``tc qdisc replace dev c0 root handle 1: htb default 20`` was not read
+    (the kind was expected right after ``root``), so verify still expected the tbf it
+    replaced: "client:c0.qdisc: expected tbf rate 1mbit, found none" on a lab that held
+    what the page made."""
+    ops = setup_ops(FIXTURES / "tc" / "hunt-L-02b-tc-shaping-no-netem.md")
+    assert live.applied(journal(ops)).impairments == {}
+    words = split("tc qdisc replace dev c0 root handle 1: htb default 20")
+    assert tc.parse_line(words) == ("c0", None)
+    rate = tc.Impairment(rate=1_000_000)
+    assert tc.parse_line(split("tc qdisc add dev c0 handle 1: root tbf rate 1mbit")) == (
+        "c0",
+        rate,
+    )
+    assert tc.parse_line(split("tc qdisc del dev c0 root tbf")) == ("c0", None)
+    assert tc.parse_line(split("tc qdisc add dev c0 parent 1:1 tbf rate 1mbit")) is None
+
+
+def test_a_shaped_link_moved_to_another_namespace_loses_its_qdisc() -> None:
+    """Hunt L (10): ``tc qdisc add dev veth-c root tbf ...`` then ``ip link set veth-c netns
+    ctr`` (the kernel drops the qdisc): verify said "root:veth-c.qdisc: expected tbf rate
+    5mbit, found none". A rename carries the record along."""
+    ops = setup_ops(FIXTURES / "tc" / "hunt-L-10-shape-then-move.sh")
+    assert live.applied(journal(ops)).impairments == {}
+    shaped = [op for op in ops if not isinstance(op, LinkSet) or not op.has("netns")]
+    renamed = [*shaped, LinkSet(dev="veth-c", attrs=(("name", "c0"),))]
+    rate = tc.Impairment(rate=5_000_000)
+    assert live.applied(journal(shaped)).impairments == {live.Target(ROOT, "veth-c"): rate}
+    assert live.applied(journal(renamed)).impairments == {live.Target(ROOT, "c0"): rate}
+
+
+def _without(state: State, ns: str, name: str, new: str | None = None) -> State:
+    observed = state.copy()
+    link = observed.namespaces[ns].links.pop(name)
+    if new is not None:
+        link.name = new
+        observed.namespaces[ns].links[new] = link
+    return observed
