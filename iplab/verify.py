@@ -71,6 +71,13 @@ def _find(state: State, name: str) -> list[str]:
     return [ns for ns, space in state.namespaces.items() if name in space.links]
 
 
+def _elsewhere(expected: State, observed: State, name: str) -> list[str]:
+    """Where the kernel holds a link named ``name`` that may be the one missing: not a
+    namespace where the model expects a link of that name of its own (hunt O, K: a link
+    deleted in c2, or renamed, was said to be found in c1, whose own link has its name)."""
+    return [ns for ns in _find(observed, name) if expected.link(ns, name) is None]
+
+
 def unknowable(expected: State) -> list[str]:
     """What the model cannot know, and so verify skips: objects a step used without anything
     the model knows making them, and what existed before a raw step of unknown effect."""
@@ -172,7 +179,7 @@ def diff(expected: State, observed: State, owned: Owned) -> list[Difference]:
                 continue
             actual = seen.links.get(link.name) if seen else None
             if actual is None:
-                where = _find(observed, link.name)
+                where = _elsewhere(expected, observed, link.name)
                 found = f"it in {', '.join(_where(w) for w in where)}" if where else "none"
                 kind = DifferenceKind.MOVED if where else DifferenceKind.MISSING_LINK
                 out.append(

@@ -10,10 +10,12 @@ from iplab import live, scenario, tc
 from iplab.importer.convert import detect_kind, import_text
 from iplab.journal import Entry
 from iplab.names import ROOT
-from iplab.plan import Plan, build
+from iplab.plan import Plan, build, expected_state
 from iplab.render import split
 from iplab.state import State
 from iplab.steps import LinkSet, Op
+from iplab.verify import DifferenceKind as Kind
+from iplab.verify import diff
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -76,3 +78,30 @@ def _without(state: State, ns: str, name: str, new: str | None = None) -> State:
         link.name = new
         observed.namespaces[ns].links[new] = link
     return observed
+
+
+def test_a_link_deleted_where_another_namespace_has_its_name_is_missing() -> None:
+    """Hunt O (06): ``ip link del veth-c2-br`` took c2's eth0 with it; verify said
+    "eth0.netns: expected c2, found it in c1", c1's own eth0."""
+    path = FIXTURES / "ip" / "hunt-O-06-bridge-session.txt"
+    plan = planned(path)
+    expected = expected_state(plan, len(plan.scenario.setup) - 2)  # before the deletion
+    assert expected.link("c1", "eth0") is not None and expected.link("c2", "eth0") is not None
+    found = diff(expected, _without(expected, "c2", "eth0"), plan.owned)
+    assert [(d.kind, d.namespace, str(d)) for d in found] == [
+        (Kind.MISSING_LINK, "c2", "eth0.netns: expected c2, found none")
+    ]
+
+
+def test_a_link_renamed_where_another_namespace_has_its_name_is_missing() -> None:
+    """Hunt K (10): eth0 renamed by hand in cont2; verify said "found it in cont1"."""
+    plan = planned(FIXTURES / "scripts" / "hunt-K-10-trap-nsenter.sh")
+    expected = expected_state(plan)
+    observed = _without(expected, "cont2", "eth0", "other")
+    found = [(d.kind, d.namespace, str(d)) for d in diff(expected, observed, plan.owned)]
+    assert found[0] == (Kind.MISSING_LINK, "cont2", "eth0.netns: expected cont2, found none")
+    assert [kind for kind, _, _ in found] == [Kind.MISSING_LINK, Kind.EXTRA_LINKS]
+    moved = expected.copy()  # a link really moved is still said to be
+    moved.namespaces[ROOT].links["eth0"] = moved.namespaces["cont2"].links.pop("eth0")
+    (only,) = diff(expected, moved, plan.owned)
+    assert str(only) == "eth0.netns: expected cont2, found it in root"
