@@ -4,7 +4,7 @@ Pure functions only. :func:`diff` compares the objects a lab owns, field by
 field, for the fields the model knows (the nmstate way: what the scenario did
 not say is not compared) and returns one :class:`Difference` per mismatch,
 typed by its :class:`DifferenceKind` and namespace (what a program acts on, never the text)
-and printed as ``vethQ.master: expected br0, found none``. A claim of a
+and printed as ``vethQ@root.master: expected br0, found none``. A claim of a
 scenario step is checked against a State by :mod:`iplab.claims`.
 """
 
@@ -48,7 +48,7 @@ class DifferenceKind(enum.Enum):
 
 @dataclass(frozen=True)
 class Difference:
-    """One mismatch. ``str(d)`` is its text for people (``vethQ.master: expected br0,
+    """One mismatch. ``str(d)`` is its text for people (``vethQ@root.master: expected br0,
     found none``); ``kind`` (a ``DifferenceKind``: missing-namespace, extra-namespace,
     missing-link, extra-link, extra-links, moved, field) and ``namespace`` say what it is
     about: act on those, never on the text."""
@@ -64,7 +64,15 @@ class Difference:
     namespace: str | None = dataclasses.field(default=None, kw_only=True)
 
     def __str__(self) -> str:
-        return f"{self.obj}.{self.field}: expected {self.expected}, found {self.found}"
+        return f"{self.subject}.{self.field}: expected {self.expected}, found {self.found}"
+
+    @property
+    def subject(self) -> str:
+        """What the text names: a link's field with its namespace (``lo@ns1.up``: hunt K,
+        ``lo.up`` did not say which ``lo``), as a route's does (``route X@ns1.exists``)."""
+        if self.kind is DifferenceKind.FIELD and self.namespace is not None:
+            return f"{self.obj}@{_where(self.namespace)}"
+        return self.obj
 
 
 def _find(state: State, name: str) -> list[str]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from iplab import live, scenario, tc
 from iplab.importer.convert import detect_kind, import_text
 from iplab.journal import Entry
@@ -105,3 +107,16 @@ def test_a_link_renamed_where_another_namespace_has_its_name_is_missing() -> Non
     moved.namespaces[ROOT].links["eth0"] = moved.namespaces["cont2"].links.pop("eth0")
     (only,) = diff(expected, moved, plan.owned)
     assert str(only) == "eth0.netns: expected cont2, found it in root"
+
+
+@pytest.mark.parametrize("name", ["hunt-K-01-setup.sh", "hunt-K-04c-routers-noecho.sh"])
+def test_a_field_difference_names_its_namespace(name: str) -> None:
+    """Hunt K (01, 04c): "lo.up: expected up, found down" did not say which lo."""
+    plan = planned(FIXTURES / "scripts" / name)
+    expected = expected_state(plan)
+    spaces = sorted(ns for ns in expected.namespaces if ns != ROOT)
+    observed = expected.copy()
+    observed.namespaces[spaces[0]].links["lo"].up = False
+    (only,) = diff(expected, observed, plan.owned)
+    assert str(only) == f"lo@{spaces[0]}.up: expected up, found down"
+    assert (only.obj, only.namespace) == ("lo", spaces[0])
