@@ -150,12 +150,12 @@ def uncompared(expected: State) -> list[str]:
     """What the lab holds that verify does not compare, said with its OK (hunt F: a vxlan's
     id and remote changed by hand, an fdb entry deleted, a macvlan's mode changed: verify
     said OK and nothing more): a vxlan's settings, a macvlan's or ipvlan's mode, the
-    forwarding entries a step wrote."""
+    forwarding entries a step wrote, and what :func:`iplab.state.uncompared_settings` names."""
     known = [(ns, link) for ns, link in expected.links() if expected.certain(link)]
     vxlans = [f"{link.name}@{_where(ns)}" for ns, link in known if link.kind == "vxlan"]
     moded = [f"{link.name}@{_where(ns)}" for ns, link in known if link.kind in _MODED]
     fdb = [_where(ns) for ns, space in expected.namespaces.items() if space.fdb_written]
-    out = []
+    out = _unread(expected)
     if vxlans:
         out.append(f"vxlan settings (id, remote, group, dstport) of {_named(vxlans)} not compared")
     if moded:
@@ -163,6 +163,17 @@ def uncompared(expected: State) -> list[str]:
     if fdb:
         out.append(f"fdb entries of {_named(fdb)} not compared")
     return out
+
+
+def _unread(expected: State) -> list[str]:
+    """What steps set that verify does not compare (see
+    :func:`iplab.state.uncompared_settings`), said once for the namespaces where the same
+    was set."""
+    where: dict[tuple[str, ...], list[str]] = {}
+    for ns, space in expected.namespaces.items():
+        if space.uncompared and (ns == ROOT or expected.certain(space)):
+            where.setdefault(tuple(sorted(space.uncompared)), []).append(_where(ns))
+    return [f"{', '.join(what)} of {_named(spaces)} not compared" for what, spaces in where.items()]
 
 
 def diff(expected: State, observed: State, owned: Owned) -> list[Difference]:
