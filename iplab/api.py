@@ -352,7 +352,7 @@ class Lab:
             raise _errors().UsageError(
                 f"lab {self.name}: verify needs its scenario", hint="lab.verify(Scenario.load(...))"
             )
-        return _lab.live_differences(self._env, sc._plan)[1]
+        return _lab.live_differences(self._env, sc._plan, lab=self.name)[1]
 
     def leftovers(self) -> list[str]:
         """The lab's namespaces and root-namespace links that exist on the host now."""

@@ -1034,7 +1034,8 @@ def _setup(session: Session, opts: Options) -> int:
     session.execute(session.plan.setup, "setup")
     rc = 1 if session.tally.claims_failed else 0
     if opts.verify:
-        rc = max(rc, _verify_up(session.env, session.plan, session.tolerated))
+        lab = session.journal.dir.name
+        rc = max(rc, _verify_up(session.env, session.plan, session.tolerated, lab))
     return rc
 
 
@@ -1277,16 +1278,23 @@ def _abort(env: Env, session: Session, exc: IplabError, opts: Options) -> int:
 
 
 def live_differences(
-    env: Env, plan: Plan, upto: int | None = None, without: Sequence[int] = ()
-) -> tuple[State, list[verify.Difference]]:
+    env: Env, plan: Plan, upto: int | None = None, without: Sequence[int] = (),
+    lab: str | None = None,
+) -> tuple[State, list[verify.Difference]]:  # fmt: skip
     """What the model expects after step ``upto`` (default: the setup; ``without`` the steps
-    that may fail and failed), and how the kernel differs from it, for the lab's objects."""
+    that may fail and failed), and how the kernel differs from it, for the lab's objects;
+    after the setup of ``lab`` (a lab that is up), how its qdiscs differ from what its
+    journal's tc lines left, as ``iplab verify`` judges (hunt L: up said OK, verify FAILED)."""
+    from iplab.live import live_problems
     from iplab.plan import expected_state
 
     expected = expected_state(plan, upto, without)
     observed = read_lab_state(env, plan.owned.netns)
     found = verify.diff(expected, observed, plan.owned)
-    return expected, found + route_differences(env, expected, observed)
+    found += route_differences(env, expected, observed)
+    if lab is not None and upto is None:
+        found += live_problems(env, lab, observed)
+    return expected, found
 
 
 def route_differences(env: Env, expected: State, observed: State) -> list[verify.Difference]:
@@ -1298,10 +1306,10 @@ def route_differences(env: Env, expected: State, observed: State) -> list[verify
     return routes.differences(expected, observed, routes.read_routes(env.runner, wanted))
 
 
-def _verify_up(env: Env, plan: Plan, tolerated: Sequence[int] = ()) -> int:
+def _verify_up(env: Env, plan: Plan, tolerated: Sequence[int] = (), lab: str | None = None) -> int:
     from iplab.expectation import keep
 
-    expected, differences = live_differences(env, plan, without=tolerated)
+    expected, differences = live_differences(env, plan, without=tolerated, lab=lab)
     if not tolerated:
         keep(plan, expected)  # what a `verify` of the lab would replay: it need not
     skipped = verify.unknowable(expected)

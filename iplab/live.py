@@ -35,7 +35,7 @@ from iplab.names import ROOT, ns_label
 from iplab.render import Command, Renderer, split
 from iplab.runner import Result, Runner
 from iplab.state import Link, State
-from iplab.steps import LinkSet, NetnsExec, Op, Raw
+from iplab.steps import LinkDel, LinkSet, NetnsDel, NetnsExec, Op, Raw
 from iplab.verify import Difference
 
 PHASE = "live"
@@ -417,17 +417,27 @@ class Applied:
 
 def bearing(record: dict[str, Any]) -> bool:
     """Whether a journal intent can bear on :func:`applied` (a tc line, a live ``link
-    set``): ``Journal.entries(only=bearing)`` decodes just those."""
+    set``, a link moved, renamed or deleted, a namespace deleted):
+    ``Journal.entries(only=bearing)`` decodes just those."""
     op = record.get("op")
     action = op.get("action") if isinstance(op, dict) else None
-    if action in (NetnsExec.action, Raw.action):
+    if action in (NetnsExec.action, Raw.action, LinkDel.action, NetnsDel.action):
         return True
-    return action == LinkSet.action and record.get("phase") == PHASE
+    if action != LinkSet.action or not isinstance(op, dict):
+        return False
+    attrs = op.get("attrs")
+    moves = isinstance(attrs, list) and any(
+        isinstance(a, list) and a[:1] in (["netns"], ["name"]) for a in attrs
+    )
+    return moves or record.get("phase") == PHASE
 
 
 def applied(entries: Sequence[Entry]) -> Applied:
     """Replay the journal: the impairments its tc lines left (scenario steps included), and
-    the links its live ``link set`` commands left down."""
+    the links its live ``link set`` commands left down. A record follows its link's rename;
+    a link moved to another namespace, or deleted, loses it, as the kernel drops its qdisc
+    (hunt L: ``tc qdisc add dev veth-c root tbf ...`` then ``ip link set veth-c netns ctr``:
+    verify expected the tbf in the root namespace)."""
     impairments: dict[Target, tc.Impairment | None] = {}
     links: dict[Target, bool] = {}
     for entry in entries:
@@ -442,12 +452,32 @@ def applied(entries: Sequence[Entry]) -> Applied:
                 parsed = None
             if parsed is not None:
                 impairments[Target(ns, parsed[0])] = parsed[1]
-        elif isinstance(op, LinkSet) and entry.phase == PHASE and op.has("state"):
-            links[Target(op.ns or ROOT, op.dev)] = op.get("state") == "up"
+        elif isinstance(op, LinkDel | NetnsDel | LinkSet):
+            for records in (impairments, links):
+                _follow(records, op)
+            if isinstance(op, LinkSet) and entry.phase == PHASE and op.has("state"):
+                links[Target(op.ns or ROOT, op.dev)] = op.get("state") == "up"
     return Applied(
         {t: i for t, i in impairments.items() if i is not None},
         [t for t, up in links.items() if not up],
     )
+
+
+def _follow(records: dict[Target, Any], op: LinkDel | NetnsDel | LinkSet) -> None:
+    """The records of a link renamed (moved along), moved or deleted (gone), or of every
+    link of a namespace deleted (gone)."""
+    if isinstance(op, NetnsDel):
+        for target in [t for t in records if t.ns == op.name]:
+            del records[target]
+        return
+    target = Target(op.ns or ROOT, op.dev)
+    if target not in records:
+        return
+    value = records.pop(target)
+    if isinstance(op, LinkSet) and not op.has("netns") and op.get("name"):
+        records[Target(target.ns, op.get("name") or op.dev)] = value
+    elif isinstance(op, LinkSet) and not op.has("netns") and not op.has("name"):
+        records[target] = value
 
 
 def _may_be_impaired(link: Link | None) -> bool:

@@ -30,6 +30,7 @@ from iplab.inverse import Guard, Undo, inverse
 from iplab.model import ROOT_NETNS_REF, Judge, ModelError, apply, auto_names, effects_of
 from iplab.names import ROOT, ns_label
 from iplab.steps import (
+    AddrAdd,
     LinkAdd,
     LinkDel,
     LinkSet,
@@ -40,6 +41,7 @@ from iplab.steps import (
     Op,
     Probe,
     Raw,
+    RouteAdd,
     Step,
     is_observation,
 )
@@ -159,6 +161,9 @@ class Namespace:
     #: model only: a step wrote forwarding entries here (``bridge fdb append ...``), which
     #: verify does not compare: its OK says so
     fdb_written: bool = field(default=False, compare=False, repr=False)
+    #: model only: what steps set here that verify does not compare (``link alias``,
+    #: ``route src``, ``tc classes and filters``...): its OK says so (:func:`uncompared_settings`)
+    uncompared: set[str] = field(default_factory=set, compare=False, repr=False)
 
 
 @dataclass
@@ -327,9 +332,106 @@ def replay(
             undos = inverse(state, step.op)
         adopted = len(judge.adopted)
         apply(state, step.op, loc, judge)
+        for ns, what in uncompared_settings(step.op):
+            if (space := state.ns(ns)) is not None:
+                space.uncompared.add(what)
         if undo:
             undos += _destroy_adopted(judge.adopted[adopted:])
         yield Replayed(step, number, tuple(undos)), (state.copy() if keep else state)
+
+
+# -- what verify does not compare ----------------------------------------------------------------
+
+#: ``ip link set`` words whose setting verify compares (or that are no setting)
+_LINK_COMPARED = frozenset(
+    {"state", "up", "down", "netns", "master", "nomaster", "mtu", "name", "address", "type", "dev"}
+)
+#: ``ip link add`` settings verify compares
+_ADD_COMPARED = frozenset({"mtu", "address"})
+#: ``ip addr add`` words that leave nothing to compare
+_ADDR_NOTHING = frozenset({"nodad", "dev"})
+#: ``ip route add`` settings verify compares (:mod:`iplab.routes`)
+_ROUTE_COMPARED = frozenset({"table", "metric", "priority", "preference", "tos", "dsfield"})
+_SAID = {"brd": "broadcast", "txqlen": "txqueuelen", "protocol": "proto", "qlen": "txqueuelen"}
+#: a raw command's words -> what it sets that verify does not compare
+_RAW_SETS = {
+    ("ip", "maddress"): "multicast groups",
+    ("ip", "neighbor"): "neighbours",
+    ("tc", "class"): "tc classes",
+    ("tc", "filter"): "tc filters",
+    ("bridge", "link"): "bridge port settings",
+    ("bridge", "vlan"): "bridge vlans",
+    ("sysctl", ""): "sysctls",
+    ("ethtool", ""): "ethtool settings",
+}
+_CHANGES = frozenset({"add", "append", "replace", "change", "set", "prepend"})
+
+
+def uncompared_settings(op: Op) -> list[tuple[str, str]]:
+    """(namespace, what) for each setting ``op`` makes that verify does not compare (hunts
+    O, L, K: a link's alias, txqueuelen, arp, promisc, an address's label, broadcast or
+    peer, a route's src or proto, a bridge's stp_state, ageing_time..., neighbours,
+    multicast groups, sysctls, tc classes and filters changed by hand: verify said OK and
+    nothing more). Only the op's words: no state, nothing read."""
+    here = op.in_ns() or ROOT
+    if isinstance(op, LinkSet):
+        keys = [k for k, _ in op.attrs if k not in _LINK_COMPARED]
+        return [(here, f"link {_SAID.get(k, k)}") for k in keys]
+    if isinstance(op, LinkAdd):
+        keys = [k for k, _ in op.settings if k not in _ADD_COMPARED]
+        return [(op.netns or here, f"{op.type} {_SAID.get(k, k)}") for k in keys]
+    if isinstance(op, AddrAdd):
+        keys = [k for k, _ in op.settings if k not in _ADDR_NOTHING]
+        return [(here, f"address {_SAID.get(k, k)}") for k in keys]
+    if isinstance(op, RouteAdd):
+        keys = [k for k, _ in op.settings if k not in _ROUTE_COMPARED]
+        return [(here, f"route {_SAID.get(k, k)}") for k in keys]
+    if isinstance(op, Raw | NetnsExec) and not is_observation(op):
+        return [(ns or here, what) for ns, what in _raw_sets(op.command)]
+    return []
+
+
+def _raw_sets(command: str) -> list[tuple[str | None, str]]:
+    """What the commands of a raw line set that verify does not compare, with the namespace
+    their own words name (None: where the line runs)."""
+    from iplab.ipwords import verb_of
+    from iplab.words import inside_netns, ip_netns, shell_script, simple_commands, strip_sudo
+
+    script = shell_script(command)
+    ns0, _ = inside_netns(command.split())
+    out: list[tuple[str | None, str]] = []
+    if script is not None:
+        return [(ns or ns0, what) for ns, what in _raw_sets(script)]
+    if "/proc/sys/" in command and ">" in command:
+        out.append((ns0, "sysctls"))
+    for words in simple_commands(command) or []:
+        ns, argv = inside_netns(list(strip_sudo(tuple(words))) if words[0] == "sudo" else words)
+        program, args = (argv[0], argv[1:]) if argv else ("", [])
+        if program == "brctl" and args[:1] and args[0].startswith(("set", "stp")):
+            out.append((ns, "bridge settings (brctl)"))
+            continue
+        if program in ("sysctl", "ethtool"):
+            if program == "ethtool" and not (
+                args[:1] and args[0][:2] in ("-K", "-s", "-G", "-L", "-A")
+            ):
+                continue
+            if program == "sysctl" and not any("=" in a for a in args):
+                continue
+            out.append((ns, _RAW_SETS[(program, "")]))
+            continue
+        if program not in ("ip", "tc", "bridge"):
+            continue
+        said = verb_of(program, args)
+        where = ns or ip_netns(" ".join(argv))
+        if (said.verb if program == "ip" else said.word) not in _CHANGES:
+            continue
+        if program == "tc" and said.obj == "qdisc":
+            if "root" not in said.rest or not {"netem", "tbf"} & set(said.rest):
+                out.append((where, "tc qdiscs other than a root netem or tbf"))
+            continue
+        if (what := _RAW_SETS.get((program, said.obj or ""))) is not None:
+            out.append((where, what))
+    return out
 
 
 def _refused(state: State, step: Step, loc: Location | None) -> str | None:

@@ -182,30 +182,58 @@ def impairment(
     return result
 
 
+#: words of a ``tc qdisc`` line before the kind that take a value (``handle 1:``)
+_QDISC_VALUED = frozenset({"dev", "handle", "parent", "estimator", "stab"})
+
+
 def parse_line(words: Sequence[str]) -> tuple[str, Impairment | None] | None:
-    """A ``tc qdisc`` line iplab rendered -> (dev, impairment set, or None when cleared);
-    None when the line is not one of those. Its words are read as tc reads them
-    (:func:`iplab.tcwords.read`: ``tc q r ...`` is ``tc qdisc replace``)."""
+    """A ``tc qdisc`` line setting or deleting a link's root qdisc -> (dev, the impairment
+    it sets, or None when it leaves none: deleted, or replaced by a qdisc iplab does not
+    set such as ``htb``); None when the line is not one of those (or sets a netem iplab
+    cannot read). Its words are read as tc reads them (:func:`iplab.tcwords.read`: ``tc q
+    r ...`` is ``tc qdisc replace``); ``dev``, ``root`` and ``handle H`` come in any order
+    before the kind (hunt L: ``tc qdisc replace dev c0 root handle 1: htb default 20`` was
+    passed over, so the tbf it replaced was still expected)."""
     line = tcwords.read(words)
     if line is None or line.obj != "qdisc" or line.verb is None:
         return None
     w = ["tc", "qdisc", line.verb, *line.args]
-    if w[:2] != ["tc", "qdisc"] or len(w) < 6 or w[3] != "dev" or w[5] != "root":
+    if len(w) < 3:
         return None
-    dev, verb, rest = w[4], w[2], w[6:]
-    if verb in ("del", "delete") and not rest:
+    verb, dev, root, i = w[2], None, False, 3
+    while i < len(w) and (w[i] == "root" or w[i] in _QDISC_VALUED):
+        if w[i] == "root":
+            root, i = True, i + 1
+            continue
+        if w[i] in ("parent", "estimator", "stab") or i + 1 >= len(w):
+            return None  # not the root qdisc, or a form iplab does not read
+        if w[i] == "dev":
+            dev = w[i + 1]
+        i += 2
+    if dev is None or not root:
+        return None
+    rest = w[i:]
+    if verb in ("del", "delete"):
         return dev, None
     if verb not in ("replace", "add", "change") or not rest:
         return None
-    kind, args = rest[0], rest[1:]
+    return _qdisc(dev, rest[0], rest[1:])
+
+
+def _qdisc(dev: str, kind: str, args: list[str]) -> tuple[str, Impairment | None] | None:
     try:
-        if kind == "tbf" and len(args) >= 2 and args[0] == "rate":
-            return dev, Impairment(rate=parse_rate(args[1]))
+        if kind == "tbf":
+            at = args.index("rate") if "rate" in args else -1
+            return (
+                (dev, Impairment(rate=parse_rate(args[at + 1])))
+                if 0 <= at < len(args) - 1
+                else None
+            )
         if kind == "netem":
             return dev, _netem_args(args)
     except ImpairmentError:
         return None
-    return None
+    return dev, None  # a root qdisc iplab does not set: no impairment left
 
 
 def _netem_args(args: list[str]) -> Impairment:

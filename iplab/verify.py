@@ -4,7 +4,7 @@ Pure functions only. :func:`diff` compares the objects a lab owns, field by
 field, for the fields the model knows (the nmstate way: what the scenario did
 not say is not compared) and returns one :class:`Difference` per mismatch,
 typed by its :class:`DifferenceKind` and namespace (what a program acts on, never the text)
-and printed as ``vethQ.master: expected br0, found none``. A claim of a
+and printed as ``vethQ@root.master: expected br0, found none``. A claim of a
 scenario step is checked against a State by :mod:`iplab.claims`.
 """
 
@@ -48,7 +48,7 @@ class DifferenceKind(enum.Enum):
 
 @dataclass(frozen=True)
 class Difference:
-    """One mismatch. ``str(d)`` is its text for people (``vethQ.master: expected br0,
+    """One mismatch. ``str(d)`` is its text for people (``vethQ@root.master: expected br0,
     found none``); ``kind`` (a ``DifferenceKind``: missing-namespace, extra-namespace,
     missing-link, extra-link, extra-links, moved, field) and ``namespace`` say what it is
     about: act on those, never on the text."""
@@ -64,11 +64,26 @@ class Difference:
     namespace: str | None = dataclasses.field(default=None, kw_only=True)
 
     def __str__(self) -> str:
-        return f"{self.obj}.{self.field}: expected {self.expected}, found {self.found}"
+        return f"{self.subject}.{self.field}: expected {self.expected}, found {self.found}"
+
+    @property
+    def subject(self) -> str:
+        """What the text names: a link's field with its namespace (``lo@ns1.up``: hunt K,
+        ``lo.up`` did not say which ``lo``), as a route's does (``route X@ns1.exists``)."""
+        if self.kind is DifferenceKind.FIELD and self.namespace is not None:
+            return f"{self.obj}@{_where(self.namespace)}"
+        return self.obj
 
 
 def _find(state: State, name: str) -> list[str]:
     return [ns for ns, space in state.namespaces.items() if name in space.links]
+
+
+def _elsewhere(expected: State, observed: State, name: str) -> list[str]:
+    """Where the kernel holds a link named ``name`` that may be the one missing: not a
+    namespace where the model expects a link of that name of its own (hunt O, K: a link
+    deleted in c2, or renamed, was said to be found in c1, whose own link has its name)."""
+    return [ns for ns in _find(observed, name) if expected.link(ns, name) is None]
 
 
 def unknowable(expected: State) -> list[str]:
@@ -135,12 +150,12 @@ def uncompared(expected: State) -> list[str]:
     """What the lab holds that verify does not compare, said with its OK (hunt F: a vxlan's
     id and remote changed by hand, an fdb entry deleted, a macvlan's mode changed: verify
     said OK and nothing more): a vxlan's settings, a macvlan's or ipvlan's mode, the
-    forwarding entries a step wrote."""
+    forwarding entries a step wrote, and what :func:`iplab.state.uncompared_settings` names."""
     known = [(ns, link) for ns, link in expected.links() if expected.certain(link)]
     vxlans = [f"{link.name}@{_where(ns)}" for ns, link in known if link.kind == "vxlan"]
     moded = [f"{link.name}@{_where(ns)}" for ns, link in known if link.kind in _MODED]
     fdb = [_where(ns) for ns, space in expected.namespaces.items() if space.fdb_written]
-    out = []
+    out = _unread(expected)
     if vxlans:
         out.append(f"vxlan settings (id, remote, group, dstport) of {_named(vxlans)} not compared")
     if moded:
@@ -148,6 +163,17 @@ def uncompared(expected: State) -> list[str]:
     if fdb:
         out.append(f"fdb entries of {_named(fdb)} not compared")
     return out
+
+
+def _unread(expected: State) -> list[str]:
+    """What steps set that verify does not compare (see
+    :func:`iplab.state.uncompared_settings`), said once for the namespaces where the same
+    was set."""
+    where: dict[tuple[str, ...], list[str]] = {}
+    for ns, space in expected.namespaces.items():
+        if space.uncompared and (ns == ROOT or expected.certain(space)):
+            where.setdefault(tuple(sorted(space.uncompared)), []).append(_where(ns))
+    return [f"{', '.join(what)} of {_named(spaces)} not compared" for what, spaces in where.items()]
 
 
 def diff(expected: State, observed: State, owned: Owned) -> list[Difference]:
@@ -172,7 +198,7 @@ def diff(expected: State, observed: State, owned: Owned) -> list[Difference]:
                 continue
             actual = seen.links.get(link.name) if seen else None
             if actual is None:
-                where = _find(observed, link.name)
+                where = _elsewhere(expected, observed, link.name)
                 found = f"it in {', '.join(_where(w) for w in where)}" if where else "none"
                 kind = DifferenceKind.MOVED if where else DifferenceKind.MISSING_LINK
                 out.append(

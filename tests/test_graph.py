@@ -440,8 +440,8 @@ def test_diff_figure_marks_both_sides_and_lists_the_differences() -> None:
     live = _broken_live(plan)
     differences = diff(expected_state(plan), live, plan.owned)
     assert [str(d) for d in differences] == [
-        "vethQ.master: expected br0, found none",
-        "lo.up: expected down, found up",
+        "vethQ@root.master: expected br0, found none",
+        "lo@ns1.up: expected down, found up",
     ]
     fig = graph.diff_of(plan, live, None)
     assert fig.differences == tuple(str(d) for d in differences)
@@ -453,7 +453,7 @@ def test_diff_figure_marks_both_sides_and_lists_the_differences() -> None:
         assert marked == [(ROOT, "vethQ"), ("ns1", "lo")]
     assert ("vethQ", "br0", "port", True) not in _edges(live_pic)
     dot = graph.to_dot(fig)
-    assert "vethQ.master: expected br0, found none" in dot
+    assert "vethQ@root.master: expected br0, found none" in dot
     assert '"between" -- "l_r__br0"' in dot and '"e_r__br0" -- "between"' in dot
     assert_golden(dot, GRAPH_GOLDEN / f"{BLOG}.diff.dot")
     assert_golden(graph.to_mermaid(fig), GRAPH_GOLDEN / f"{BLOG}.diff.mmd")
@@ -795,7 +795,7 @@ def test_live_lab_is_drawn_from_the_kernel(prefix: str, state_dir: Path, tmp_pat
         subprocess.run([*ip, "link", "set", f"{prefix}vethQ", "nomaster"], check=True)
         changed = graph_cli(BLOG, "--prefix", prefix, "--diff", "--format", "mmd", env=env)
         assert changed.returncode == 1, changed.stderr
-        assert f"%% {prefix}vethQ.master: expected {prefix}br0, found none" in changed.stdout
+        assert f"%% {prefix}vethQ@root.master: expected {prefix}br0, found none" in changed.stdout
         assert f"class l_r__{prefix}vethQ diff" in changed.stdout or re.search(
             rf"class [\w,]*l_r__{prefix}vethQ[\w,]* diff", changed.stdout
         )

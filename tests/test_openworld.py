@@ -158,7 +158,9 @@ def test_verify_skips_what_the_model_cannot_know() -> None:
     owned = Owned(frozenset(), frozenset({"d0"}))
     assert diff(expected, observed, owned) == []
     apply(observed, line("ip link set d0 up"))
-    assert [str(d) for d in diff(expected, observed, owned)] == ["d0.up: expected down, found up"]
+    assert [str(d) for d in diff(expected, observed, owned)] == [
+        "d0@root.up: expected down, found up"
+    ]
 
 
 def test_known_programs_leave_the_model_certain() -> None:

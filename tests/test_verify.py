@@ -40,7 +40,7 @@ def test_a_torn_lab_gives_each_kind_with_the_text_verify_always_printed() -> Non
         (Kind.MISSING_LINK, ROOT, "vethY", "vethY.netns: expected root, found none"),
         (Kind.MISSING_LINK, ROOT, "vethQ", "vethQ.netns: expected root, found none"),
         (Kind.MISSING_NAMESPACE, "ns1", "ns1", "ns1.exists: expected a namespace, found none"),
-        (Kind.FIELD, "ns2", "lo", "lo.up: expected down, found up"),
+        (Kind.FIELD, "ns2", "lo", "lo@ns2.up: expected down, found up"),
         (Kind.MISSING_LINK, "ns2", "vethP", "vethP.netns: expected ns2, found none"),
         (Kind.EXTRA_LINKS, "ns2", "ns2", "ns2.links: expected lo, vethP, found lo, vethZ"),
     ]
@@ -235,7 +235,7 @@ def test_a_link_local_address_the_scenario_adds_itself_is_compared() -> None:
     assert diff(expected, live, plan.owned) == []
     r2.addresses = [a for a in r2.addresses if a != "fe80::1/64"]
     assert [str(d) for d in diff(expected, live, plan.owned)] == [
-        "r2.addresses: expected fd00:2::1/64, fe80::1/64, found fd00:2::1/64"
+        "r2@r.addresses: expected fd00:2::1/64, fe80::1/64, found fd00:2::1/64"
     ]
 
 
@@ -267,5 +267,5 @@ def test_a_mac_address_the_scenario_sets_is_compared() -> None:
     assert diff(expected, live, plan.owned) == []
     links["k1"].mac = "02:42:ac:11:00:99"
     assert [str(d) for d in diff(expected, live, plan.owned)] == [
-        "k1.address: expected 02:42:ac:11:00:03, found 02:42:ac:11:00:99"
+        "k1@k.address: expected 02:42:ac:11:00:03, found 02:42:ac:11:00:99"
     ]

@@ -42,7 +42,7 @@ def test_detached_port(lab: str, state_dir: Path) -> None:
     ip("link", "set", f"{lab}vethQ", "nomaster")
     assert verify(lab, state_dir) == (
         1,
-        [f"{lab}vethQ.master: expected {lab}br0, found none",
+        [f"{lab}vethQ@root.master: expected {lab}br0, found none",
          "FAILED: 1 differences from the scenario after the setup"],
     )  # fmt: skip
 
@@ -51,7 +51,7 @@ def test_link_brought_down(lab: str, state_dir: Path) -> None:
     ip("link", "set", f"{lab}br0", "down")
     rc, lines = verify(lab, state_dir)
     assert rc == 1
-    assert lines[0] == f"{lab}br0.up: expected up, found down"
+    assert lines[0] == f"{lab}br0@root.up: expected up, found down"
 
 
 def test_namespace_deleted_behind_iplabs_back(lab: str, state_dir: Path) -> None:
@@ -75,7 +75,7 @@ def test_namespace_deleted_behind_iplabs_back(lab: str, state_dir: Path) -> None
 def test_an_earlier_step_is_verified_against_its_own_state(lab: str, state_dir: Path) -> None:
     rc, lines = verify(lab, state_dir, "--step", "7")
     assert rc == 1
-    assert f"{lab}vethY.master: expected none, found {lab}br0" in lines
+    assert f"{lab}vethY@root.master: expected none, found {lab}br0" in lines
     assert f"{lab}ns2.exists: expected none, found the namespace" in lines
     assert f"{lab}br0.exists: expected none, found it in root" in lines
 
@@ -93,7 +93,7 @@ def test_verify_takes_a_lab_that_is_up_by_its_name(lab: str, state_dir: Path) ->
     broken = iplab("verify", name, state=state_dir)
     assert (broken.returncode, broken.stdout.splitlines()) == (
         1,
-        [f"{lab}vethQ.master: expected {lab}br0, found none",
+        [f"{lab}vethQ@root.master: expected {lab}br0, found none",
          "FAILED: 1 differences from the scenario after the setup"],
     )  # fmt: skip
     again = iplab("verify", name, "--prefix", "x", state=state_dir)

@@ -59,7 +59,7 @@ def test_verify_says_unknown_peer() -> None:
     got = State(namespaces={ROOT: Namespace(ROOT)})
     got.namespaces[ROOT].links["v0"] = Link("v0", "veth", peer=None, peer_ns=UNKNOWN_PEER)
     [difference] = diff(want, got, Owned(frozenset(), frozenset({"v0"})))
-    assert str(difference).startswith("v0.peer: expected v1@ns1, found unknown peer (")
+    assert str(difference).startswith("v0@root.peer: expected v1@ns1, found unknown peer (")
 
 
 @pytest.mark.parametrize(
