@@ -95,7 +95,9 @@ def fallen_back(command: str) -> set[str]:
     """The programs a line goes on without (hunt J): one whose command a ``||`` follows
     (``conntrack -L 2>/dev/null || cat /proc/net/nf_conntrack``: bash runs the fallback
     when it is missing), one the line asks for first (``command -v conntrack && conntrack
-    -L``, ``which X && X``: it never starts when it is missing)."""
+    -L``, ``which X && X``: it never starts when it is missing), one in a pipeline a ``||``
+    follows (``ethtool -k x | grep csum || true``: a missing stage fails the pipeline,
+    and bash goes on)."""
     tokens = shell_tokens(command)
     if tokens is None:
         return set()
@@ -115,8 +117,8 @@ def fallen_back(command: str) -> set[str]:
         words = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
         if token == "&&" and words[:1] and words[0] in _ASKERS:
             asked |= {w for w in words[1:] if not w.startswith("-")}
-        elif token not in ("&&", "||"):
-            asked, chain = set(), set()
+        elif token not in ("&&", "||", "|"):  # (a pipeline's stages stay in the chain: hunt
+            asked, chain = set(), set()  # L, `ethtool -k x | grep y || true` goes on)
         stage = []
     return out
 

@@ -134,6 +134,10 @@ def test_a_missing_tool_with_a_fallback_is_a_note(monkeypatch: pytest.MonkeyPatc
         ("conntrack -L; ls", set()),
         ("command -v x; conntrack -L", set()),
         ("conntrack -L | grep tcp", set()),
+        # hunt L: a missing stage fails the pipeline, and the || goes on
+        ("ip netns exec rtr ethtool -k veth-rt | grep checksumming || true",
+         {"ethtool", "grep"}),
+        ("ethtool -k x | grep csum; ls", set()),
     ],
 )  # fmt: skip
 def test_the_programs_a_line_goes_on_without(command: str, handled: set[str]) -> None:
