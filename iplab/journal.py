@@ -576,5 +576,15 @@ def lab_info(state_dir: Path, name: str) -> LabInfo:
     """The record of a lab that is up, or a UsageError naming the way to list them."""
     journal = Journal(lab_dir(state_dir, name))
     if not journal.exists():
-        raise UsageError(f"no lab named {name} is up", hint="`iplab ls` lists the labs that are up")
+        raise no_such_lab(state_dir, name)
     return journal.info()
+
+
+def no_such_lab(state_dir: Path, lab: str) -> UsageError:
+    """The error of a lab that is not up, naming the state directory looked in: one
+    started with another (sudo may drop IPLAB_STATE_DIR) is not seen (hunt M)."""
+    return UsageError(
+        f"no lab named {lab} is up in the state directory {state_dir}",
+        hint="`iplab ls` lists the labs that are up there; for a lab started with another"
+        " state directory, pass --state-dir DIR or set IPLAB_STATE_DIR",
+    )

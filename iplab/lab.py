@@ -28,7 +28,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from iplab import claims, dad, hostfiles, iproute, jobs, kernelconfig, programs, undo, verify
+from iplab import (
+    claims,
+    dad,
+    hostfiles,
+    iproute,
+    jobs,
+    kernelconfig,
+    programs,
+    statedir,
+    undo,
+    verify,
+)
 from iplab.batch import batch_line, segments
 from iplab.context import (
     Env,
@@ -51,7 +62,17 @@ from iplab.inverse import (
     sysctl_writes_of,
 )
 from iplab.ipwords import adds_names
-from iplab.journal import Entry, Journal, LabInfo, Status, UndoRecord, lab_info, labs, open_lab
+from iplab.journal import (
+    Entry,
+    Journal,
+    LabInfo,
+    Status,
+    UndoRecord,
+    lab_info,
+    labs,
+    no_such_lab,
+    open_lab,
+)
 from iplab.model import ModelError, effects_of
 from iplab.names import ROOT
 from iplab.render import prelude, reported, shown, template_hashes
@@ -863,7 +884,7 @@ def preflight_checks(
         whose = (
             f"; lab {', '.join(owners)} (up) made {'it' if one else 'them'}"
             if owners
-            else f" and iplab did not create {'it' if one else 'them'}"
+            else _not_ours(env.state_dir, lab, clash, mine.netns - mine.adopted, netns)
         )
         raise IplabError(
             f"not starting: {', '.join(clash)} already {'exists' if one else 'exist'} on this"
@@ -878,6 +899,32 @@ def preflight_checks(
             env.err.write(f"iplab: note: {note}\n")
         for note in kernelconfig.refuse_lacking(plan, kernelconfig.this_kernel()):
             env.err.write(f"iplab: note: {note}\n")
+
+
+def _not_ours(
+    state_dir: Path, lab: str, clash: list[str], made: Collection[str], present: Collection[str]
+) -> str:
+    """Whose the names a lab would make are, when no lab of this state directory made
+    them: another state directory's lab if iplab's default one has it up, or maybe when
+    every namespace the lab makes is there already (sudo may drop IPLAB_STATE_DIR, and
+    "iplab did not create them" was then wrong, hunt M)."""
+    them = "it" if len(clash) == 1 else "them"
+    default = statedir.resolve(None)
+    if default != state_dir:
+        try:
+            elsewhere = [
+                i.lab for i in list_labs(default) if set(clash) & {*i.owned_netns, *i.owned_links}
+            ]
+        except (IplabError, OSError):
+            elsewhere = []
+        if elsewhere:
+            return f"; lab {elsewhere[0]} of the state directory {default} made {them}"
+    if made and all(name in present for name in made):
+        return (
+            f": no lab of the state directory {state_dir} made {them}; {lab} may be up"
+            " from another state directory (--state-dir, IPLAB_STATE_DIR; sudo may drop it)"
+        )
+    return f" and iplab did not create {them}"
 
 
 def _prefixed(plan: Plan) -> None:
@@ -1282,9 +1329,7 @@ def down(env: Env, lab: str, exact: bool = False) -> int:
             if any((env.state_dir / "history").glob(f"{lab}@*.jsonl")):
                 env.out.write(f"lab {lab} is already down: nothing to undo\n")
                 return 0
-            raise UsageError(
-                f"no lab named {lab} is up", hint="`iplab ls` lists the labs that are up"
-            )
+            raise no_such_lab(env.state_dir, lab)
         info = journal.info()
         if journal.recovered:
             env.err.write(f"iplab: {journal.recovered}: the lab is rebuilt from its journal\n")

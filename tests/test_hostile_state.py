@@ -13,8 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from iplab import memo
+from iplab import lab, memo, scenario, statedir
 from iplab.cli import main
+from iplab.context import Env, make_env
+from iplab.errors import IplabError
+from iplab.plan import build
+from tests.fakehost import PREFIX, FakeHost
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "hostile"
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,3 +112,41 @@ def test_a_home_that_does_not_exist_gets_no_cache_and_is_not_made(
     monkeypatch.delenv("IPLAB_NO_CACHE", raising=False)
     assert memo.directory("plans") is None
     assert not home.exists()
+
+
+def test_a_lab_that_is_not_up_names_the_state_directory_looked_in(tmp_path: Path) -> None:
+    """Hunt M: ``IPLAB_STATE_DIR=.../state-other iplab down hM01-longnames`` said "no lab
+    named hM01-longnames is up", though it was, from another state directory (sudo may
+    drop IPLAB_STATE_DIR). The message names the directory it looked in."""
+    other = tmp_path / "state-other"
+    rc, said = _iplab("down", "hM01-longnames", "--state-dir", str(other))
+    assert rc == 2, said
+    assert f"no lab named hM01-longnames is up in the state directory {other}" in said, said
+    assert "--state-dir" in said.split(other.name, 1)[1], said
+
+
+def _env_at(host: FakeHost, state: Path) -> Env:
+    state.mkdir(mode=0o700, exist_ok=True)
+    return make_env(state, io.StringIO(), io.StringIO(), runner=host.runner())
+
+
+def test_names_another_state_directory_made_are_not_called_not_iplabs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hunt M: ``up`` from another state directory said the lab's names "already exist on
+    this host and iplab did not create them", but iplab did, from another state
+    directory. It names that lab when it is the default state directory's, and says the
+    lab may be up from another state directory when all its namespaces are there."""
+    plan = build(scenario.load("container-networking-part2"), prefix=PREFIX)
+    host = FakeHost()
+    first = tmp_path / "state"
+    assert lab.up(_env_at(host, first), plan, f"{PREFIX}blog") == 0
+    with pytest.raises(IplabError) as caught:
+        lab.up(_env_at(host, tmp_path / "state-other"), plan, f"{PREFIX}blog")
+    said = str(caught.value)
+    assert "iplab did not create them" not in said, said
+    assert f"{PREFIX}blog may be up from another state directory" in said, said
+    monkeypatch.setattr(statedir, "resolve", lambda _given: first)
+    with pytest.raises(IplabError) as caught:
+        lab.up(_env_at(host, tmp_path / "state-third"), plan, f"{PREFIX}blog")
+    assert f"lab {PREFIX}blog of the state directory {first} made them" in str(caught.value)
