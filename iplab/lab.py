@@ -1348,9 +1348,10 @@ def down(env: Env, lab: str, exact: bool = False) -> int:
             return _kept(env, journal, report)
         if not _archive(env, journal):
             return 1
+        gone = f"{report.gone} of them found it gone already; " if report.gone else ""
         env.out.write(
             f"lab {lab} is down: {report.ran} undo commands ran "
-            f"({report.skipped} more were not needed)\n"
+            f"({gone}{report.skipped} more were not needed)\n"
         )
         return 0
 
