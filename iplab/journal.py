@@ -117,6 +117,9 @@ class LabInfo:
     kinds: dict[str, str] = field(default_factory=dict)
     #: the run's ``--var`` pairs (``verify LAB`` holds the kernel to the lab as it was built)
     var_pairs: list[str] = field(default_factory=list)
+    #: its ``up`` has not finished the setup: it is running, or was killed halfway (hunt M:
+    #: such a lab was listed as up); a record without it is of a lab that came up
+    starting: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return dict(vars(self))
@@ -155,6 +158,7 @@ _INFO_KINDS: dict[str, Any] = {
         ),
         _words,
     ),
+    "starting": lambda v: isinstance(v, bool),
     **dict.fromkeys(
         ("template_hashes", "made", "kinds"),
         lambda v: (

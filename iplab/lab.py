@@ -68,6 +68,7 @@ from iplab.journal import (
     LabInfo,
     Status,
     UndoRecord,
+    lab_dir,
     lab_info,
     labs,
     no_such_lab,
@@ -829,6 +830,7 @@ def new_lab_info(
         templates=[str(d.resolve()) for d in plan.templates],
         template_hashes=template_hashes(plan.templates),
         var_pairs=list(plan.var_pairs or ()),
+        starting=True,
     )
 
 
@@ -840,6 +842,13 @@ def recorded_path(path: str) -> str:
 
 
 def already_up(lab: str, info: LabInfo) -> UsageError:
+    if info.starting:  # (called with the lab's lock held: no up of it is running)
+        return UsageError(
+            f"an earlier up of lab {lab} (scenario {info.scenario}, at"
+            f" {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(info.started))}) was killed"
+            " halfway: part of the lab is on the host",
+            hint=f"`iplab down {lab}` undoes what it did; then up again",
+        )
     return UsageError(
         f"lab {lab} is already up (scenario {info.scenario}, since "
         f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(info.started))})",
@@ -1102,7 +1111,9 @@ def _remember_what_was_made(session: Session) -> None:
     kinds = _made_kinds(session, links)
     try:
         session.journal.write_info(
-            dataclasses.replace(info, made=made, boot_id=undo.boot_id(), kinds=kinds)
+            dataclasses.replace(
+                info, made=made, boot_id=undo.boot_id(), kinds=kinds, starting=False
+            )
         )
     except OSError as exc:  # the lab is up; down then deletes by name, as it did before
         session.env.err.write(f"iplab: {state_write_error(exc, str(session.journal.info_path))}\n")
@@ -1358,3 +1369,49 @@ def down(env: Env, lab: str, exact: bool = False) -> int:
 
 def list_labs(state_dir: Path) -> list[LabInfo]:
     return [journal.info() for _, journal in labs(state_dir)]
+
+
+def progress(state_dir: Path, info: LabInfo) -> str:
+    """``up``; ``starting`` while its ``up`` runs; ``interrupted`` when that ``up`` is gone
+    before its setup finished (killed: hunt M, such a lab was listed as up)."""
+    if not info.starting:
+        return "up"
+    return "starting" if _held(lab_dir(state_dir, info.lab) / "lock") else "interrupted"
+
+
+def _held(lock: Path) -> bool:
+    """A live process other than this one is the last that took the lab's lock."""
+    try:
+        said = statedir.read_state_file(lock).decode("ascii", "replace").split()
+    except (OSError, IplabError):
+        return False
+    if len(said) < 3 or said[:2] != ["iplab", "pid"] or not said[2].isdigit():
+        return False
+    pid = int(said[2])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def journaled_names(state_dir: Path, info: LabInfo) -> tuple[list[str], list[str]]:
+    """The lab's namespaces and links its journal says were made, or may have been (an
+    intent without its outcome): of a lab whose ``up`` was killed halfway, what may be on
+    the host, not the plan's whole list (hunt M)."""
+    from iplab.state import created_names
+
+    try:
+        entries = Journal(lab_dir(state_dir, info.lab)).entries()
+    except (OSError, IplabError):
+        return list(info.owned_netns), list(info.owned_links)
+    ops = [e.op for e in entries if e.status in ("done", "pending", "failed") and e.op]
+    netns, links = created_names(ops)
+    return (
+        [n for n in info.owned_netns if n in netns],
+        [n for n in info.owned_links if n in links],
+    )
