@@ -117,6 +117,9 @@ class LabInfo:
     kinds: dict[str, str] = field(default_factory=dict)
     #: the run's ``--var`` pairs (``verify LAB`` holds the kernel to the lab as it was built)
     var_pairs: list[str] = field(default_factory=list)
+    #: its ``up`` has not finished the setup: it is running, or was killed halfway (hunt M:
+    #: such a lab was listed as up); a record without it is of a lab that came up
+    starting: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return dict(vars(self))
@@ -155,6 +158,7 @@ _INFO_KINDS: dict[str, Any] = {
         ),
         _words,
     ),
+    "starting": lambda v: isinstance(v, bool),
     **dict.fromkeys(
         ("template_hashes", "made", "kinds"),
         lambda v: (
@@ -576,5 +580,15 @@ def lab_info(state_dir: Path, name: str) -> LabInfo:
     """The record of a lab that is up, or a UsageError naming the way to list them."""
     journal = Journal(lab_dir(state_dir, name))
     if not journal.exists():
-        raise UsageError(f"no lab named {name} is up", hint="`iplab ls` lists the labs that are up")
+        raise no_such_lab(state_dir, name)
     return journal.info()
+
+
+def no_such_lab(state_dir: Path, lab: str) -> UsageError:
+    """The error of a lab that is not up, naming the state directory looked in: one
+    started with another (sudo may drop IPLAB_STATE_DIR) is not seen (hunt M)."""
+    return UsageError(
+        f"no lab named {lab} is up in the state directory {state_dir}",
+        hint="`iplab ls` lists the labs that are up there; for a lab started with another"
+        " state directory, pass --state-dir DIR or set IPLAB_STATE_DIR",
+    )

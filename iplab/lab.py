@@ -37,6 +37,7 @@ from iplab import (
     jobs,
     kernelconfig,
     programs,
+    statedir,
     tcwords,
     undo,
     verify,
@@ -63,7 +64,18 @@ from iplab.inverse import (
     sysctl_writes_of,
 )
 from iplab.ipwords import adds_names
-from iplab.journal import Entry, Journal, LabInfo, Status, UndoRecord, lab_info, labs, open_lab
+from iplab.journal import (
+    Entry,
+    Journal,
+    LabInfo,
+    Status,
+    UndoRecord,
+    lab_dir,
+    lab_info,
+    labs,
+    no_such_lab,
+    open_lab,
+)
 from iplab.model import ModelError, effects_of
 from iplab.names import ROOT
 from iplab.render import prelude, reported, shown, template_hashes
@@ -836,6 +848,7 @@ def new_lab_info(
         templates=[str(d.resolve()) for d in plan.templates],
         template_hashes=template_hashes(plan.templates),
         var_pairs=list(plan.var_pairs or ()),
+        starting=True,
     )
 
 
@@ -847,6 +860,13 @@ def recorded_path(path: str) -> str:
 
 
 def already_up(lab: str, info: LabInfo) -> UsageError:
+    if info.starting:  # (called with the lab's lock held: no up of it is running)
+        return UsageError(
+            f"an earlier up of lab {lab} (scenario {info.scenario}, at"
+            f" {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(info.started))}) was killed"
+            " halfway: part of the lab is on the host",
+            hint=f"`iplab down {lab}` undoes what it did; then up again",
+        )
     return UsageError(
         f"lab {lab} is already up (scenario {info.scenario}, since "
         f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(info.started))})",
@@ -891,7 +911,7 @@ def preflight_checks(
         whose = (
             f"; lab {', '.join(owners)} (up) made {'it' if one else 'them'}"
             if owners
-            else f" and iplab did not create {'it' if one else 'them'}"
+            else _not_ours(env.state_dir, lab, clash, mine.netns - mine.adopted, netns)
         )
         raise IplabError(
             f"not starting: {', '.join(clash)} already {'exists' if one else 'exist'} on this"
@@ -906,6 +926,32 @@ def preflight_checks(
             env.err.write(f"iplab: note: {note}\n")
         for note in kernelconfig.refuse_lacking(plan, kernelconfig.this_kernel()):
             env.err.write(f"iplab: note: {note}\n")
+
+
+def _not_ours(
+    state_dir: Path, lab: str, clash: list[str], made: Collection[str], present: Collection[str]
+) -> str:
+    """Whose the names a lab would make are, when no lab of this state directory made
+    them: another state directory's lab if iplab's default one has it up, or maybe when
+    every namespace the lab makes is there already (sudo may drop IPLAB_STATE_DIR, and
+    "iplab did not create them" was then wrong, hunt M)."""
+    them = "it" if len(clash) == 1 else "them"
+    default = statedir.resolve(None)
+    if default != state_dir:
+        try:
+            elsewhere = [
+                i.lab for i in list_labs(default) if set(clash) & {*i.owned_netns, *i.owned_links}
+            ]
+        except (IplabError, OSError):
+            elsewhere = []
+        if elsewhere:
+            return f"; lab {elsewhere[0]} of the state directory {default} made {them}"
+    if made and all(name in present for name in made):
+        return (
+            f": no lab of the state directory {state_dir} made {them}; {lab} may be up"
+            " from another state directory (--state-dir, IPLAB_STATE_DIR; sudo may drop it)"
+        )
+    return f" and iplab did not create {them}"
 
 
 def _prefixed(plan: Plan) -> None:
@@ -1100,7 +1146,9 @@ def _remember_what_was_made(session: Session) -> None:
     kinds = _made_kinds(session, links)
     try:
         session.journal.write_info(
-            dataclasses.replace(info, made=made, boot_id=undo.boot_id(), kinds=kinds)
+            dataclasses.replace(
+                info, made=made, boot_id=undo.boot_id(), kinds=kinds, starting=False
+            )
         )
     except OSError as exc:  # the lab is up; down then deletes by name, as it did before
         session.env.err.write(f"iplab: {state_write_error(exc, str(session.journal.info_path))}\n")
@@ -1334,9 +1382,7 @@ def down(env: Env, lab: str, exact: bool = False) -> int:
             if any((env.state_dir / "history").glob(f"{lab}@*.jsonl")):
                 env.out.write(f"lab {lab} is already down: nothing to undo\n")
                 return 0
-            raise UsageError(
-                f"no lab named {lab} is up", hint="`iplab ls` lists the labs that are up"
-            )
+            raise no_such_lab(env.state_dir, lab)
         info = journal.info()
         if journal.recovered:
             env.err.write(f"iplab: {journal.recovered}: the lab is rebuilt from its journal\n")
@@ -1355,12 +1401,59 @@ def down(env: Env, lab: str, exact: bool = False) -> int:
             return _kept(env, journal, report)
         if not _archive(env, journal):
             return 1
+        gone = f"{report.gone} of them found it gone already; " if report.gone else ""
         env.out.write(
             f"lab {lab} is down: {report.ran} undo commands ran "
-            f"({report.skipped} more were not needed)\n"
+            f"({gone}{report.skipped} more were not needed)\n"
         )
         return 0
 
 
 def list_labs(state_dir: Path) -> list[LabInfo]:
     return [journal.info() for _, journal in labs(state_dir)]
+
+
+def progress(state_dir: Path, info: LabInfo) -> str:
+    """``up``; ``starting`` while its ``up`` runs; ``interrupted`` when that ``up`` is gone
+    before its setup finished (killed: hunt M, such a lab was listed as up)."""
+    if not info.starting:
+        return "up"
+    return "starting" if _held(lab_dir(state_dir, info.lab) / "lock") else "interrupted"
+
+
+def _held(lock: Path) -> bool:
+    """A live process other than this one is the last that took the lab's lock."""
+    try:
+        said = statedir.read_state_file(lock).decode("ascii", "replace").split()
+    except (OSError, IplabError):
+        return False
+    if len(said) < 3 or said[:2] != ["iplab", "pid"] or not said[2].isdigit():
+        return False
+    pid = int(said[2])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def journaled_names(state_dir: Path, info: LabInfo) -> tuple[list[str], list[str]]:
+    """The lab's namespaces and links its journal says were made, or may have been (an
+    intent without its outcome): of a lab whose ``up`` was killed halfway, what may be on
+    the host, not the plan's whole list (hunt M)."""
+    from iplab.state import created_names
+
+    try:
+        entries = Journal(lab_dir(state_dir, info.lab)).entries()
+    except (OSError, IplabError):
+        return list(info.owned_netns), list(info.owned_links)
+    ops = [e.op for e in entries if e.status in ("done", "pending", "failed") and e.op]
+    netns, links = created_names(ops)
+    return (
+        [n for n in info.owned_netns if n in netns],
+        [n for n in info.owned_links if n in links],
+    )

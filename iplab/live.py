@@ -30,7 +30,7 @@ from iplab import iproute, tc, undo
 from iplab.context import Env, Signals, fault
 from iplab.errors import IplabError, UsageError
 from iplab.inverse import inverse
-from iplab.journal import Entry, Journal, LabInfo, UndoRecord, open_lab
+from iplab.journal import Entry, Journal, LabInfo, UndoRecord, no_such_lab, open_lab
 from iplab.names import ROOT, ns_label
 from iplab.render import Command, Renderer, split
 from iplab.runner import Result, Runner
@@ -209,9 +209,7 @@ def live(env: Env, lab: str) -> Iterator[Live]:
     with ExitStack() as stack:
         journal = open_lab(env.state_dir, lab, stack)
         if not journal.exists():
-            raise UsageError(
-                f"no lab named {lab} is up", hint="`iplab ls` lists the labs that are up"
-            )
+            raise no_such_lab(env.state_dir, lab)
         info = journal.info()
         run = new_run_id()
         _context(env, info, run)
@@ -594,7 +592,7 @@ def picture_lines(runner: Runner, state_dir: Path, lab: str, state: State) -> li
 def _lab_record_at(state_dir: Path, lab: str) -> LabInfo:
     journal = Journal(state_dir / "labs" / lab)
     if not journal.exists():
-        raise UsageError(f"no lab named {lab} is up", hint="`iplab ls` lists the labs that are up")
+        raise no_such_lab(state_dir, lab)
     return journal.info()
 
 

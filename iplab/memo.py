@@ -61,8 +61,25 @@ def enabled() -> bool:
     return not os.environ.get("IPLAB_NO_CACHE")
 
 
-def base() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "iplab"
+def base() -> Path | None:
+    """``$XDG_CACHE_HOME/iplab``, else ``~/.cache/iplab`` when the home directory exists
+    (``HOME=/nonexistent``, as daemons have: no cache, and no directory made, hunt M)."""
+    given = os.environ.get("XDG_CACHE_HOME")
+    if given:
+        return Path(given) / "iplab"
+    home = Path.home()
+    return home / ".cache" / "iplab" if home.is_dir() else None
+
+
+#: the caches refused already in this process: each is noted once
+_noted: set[Path] = set()
+
+
+def _note(root: Path, error: Exception) -> None:
+    """Say once, in one line, that the cache is skipped and why (it was silent, hunt M)."""
+    if root not in _noted:
+        _noted.add(root)
+        print(f"iplab: note: no cache this time: {error}", file=sys.stderr)
 
 
 @functools.cache
@@ -103,9 +120,10 @@ def key(kind: str, *parts: object) -> str:
 
 
 def directory(kind: str) -> Path | None:
-    """``$XDG_CACHE_HOME/iplab/<kind>``, made if need be; None when the cache is off, or
-    the directory is not private (someone else could write it, or it is a symbolic link),
-    or cannot be made (no home directory): then nothing is kept, never an error."""
+    """``$XDG_CACHE_HOME/iplab/<kind>``, made if need be (0700 whatever the umask); None
+    when the cache is off, or cannot be made (no home directory), or is not private
+    (someone else could write it or a directory above it, or it is a symbolic link: a
+    one-line note says so): then nothing is kept, never an error."""
     if not enabled():
         return None
     from iplab import statedir
@@ -113,10 +131,19 @@ def directory(kind: str) -> Path | None:
 
     try:
         root = base()
-        path = root / kind
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        statedir.check_tree(root, kind)  # ours alone, no symbolic link
-    except (OSError, RuntimeError, IplabError):
+    except RuntimeError:  # no home directory at all
+        return None
+    if root is None:
+        return None
+    path = root / kind
+    try:
+        statedir.check_ancestors(path)
+        statedir.make_dirs(path, parents_mode=0o700)  # as XDG asks
+        statedir.check_tree(root, kind)  # ours alone, no symbolic link, nor above
+    except OSError:  # cannot be made (read-only, full): only slower
+        return None
+    except IplabError as error:
+        _note(root, error)
         return None
     return path
 

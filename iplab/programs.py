@@ -7,6 +7,7 @@ preflight names every missing program, the step that runs it, and its package.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 
@@ -145,7 +146,8 @@ PACKAGES = {
     "python3": "python3", "wg": "wireguard-tools", "bird": "bird2", "birdc": "bird2",
     "vtysh": "frr",
     "lsof": "lsof", "nmap": "nmap", "hping3": "hping3", "netstat": "net-tools",
-    "ifconfig": "net-tools", "route": "net-tools", "arp": "net-tools",
+    "ifconfig": "net-tools", "route": "net-tools", "arp": "net-tools", "ip": "iproute2",
+    "sysctl": "procps",
 }  # fmt: skip
 #: a tutorial that installs what it needs: what it runs after that is not looked for
 _INSTALLERS = frozenset({"apt-get", "apt", "yum", "dnf", "apk", "pacman", "zypper", "pip", "pip3"})
@@ -200,49 +202,95 @@ def package_of(program: str) -> str | None:
     )
 
 
-def said(lacking: dict[str, Command]) -> str:
-    """``tcpdump (package tcpdump), which `...` runs``, for each."""
+def said(lacking: dict[str, Command], among: int = 0, packages: bool = True) -> str:
+    """``tcpdump (package tcpdump), which `...` runs``, for each (with its line when
+    ``among`` them, or in ``lacking``, there are more than one)."""
     return ", ".join(
-        f"{p}{' (package ' + pkg + ')' if (pkg := package_of(p)) else ''}, which `{c.text}`"
-        f" runs{_where(c) if len(lacking) > 1 else ''}"
+        f"{p}{' (package ' + pkg + ')' if packages and (pkg := package_of(p)) else ''},"
+        f" which `{c.text}`"
+        f" runs{_where(c) if max(among, len(lacking)) > 1 else ''}"
         for p, c in lacking.items()
     )
+
+
+#: where an administrator's tools are that a PATH may lack (a cron job's, a user's
+#: shell's): sudo's secure_path has them, ``PATH=/usr/bin:/bin`` does not
+SBIN = ("/usr/local/sbin", "/usr/sbin", "/sbin")
+
+
+def off_path(program: str) -> str | None:
+    """The directory of :data:`SBIN`, not on PATH, that holds ``program``, or None."""
+    if "/" in program:
+        return None
+    on_path = {os.path.normpath(d) for d in os.environ.get("PATH", os.defpath).split(os.pathsep)}
+    for folder in (d for d in SBIN if d not in on_path):
+        candidate = os.path.join(folder, program)
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return folder
+    return None
+
+
+def described(lacking: dict[str, Command]) -> str:
+    """What is missing: ``this host does not have X, which ... runs``, and, for a program
+    only PATH lacks, ``Y, which ... runs, is not on PATH (it is in /usr/sbin)`` (hunt M:
+    sysctl and tc of /usr/sbin were said to be missing under ``PATH=/usr/bin:/bin``)."""
+    astray = {p: c for p, c in lacking.items() if off_path(p)}
+    absent = {p: c for p, c in lacking.items() if p not in astray}
+    parts = [f"this host does not have {said(absent, len(lacking))}"] if absent else []
+    if astray:
+        where = " and ".join(sorted({str(off_path(p)) for p in astray}))
+        verb = "is" if len(astray) == 1 else "are"
+        parts.append(
+            f"{said(astray, len(lacking), packages=False)}, {verb} not on PATH"
+            f" ({'it is' if len(astray) == 1 else 'they are'} in {where}, which PATH lacks)"
+        )
+    return "; ".join(parts)
+
+
+def _hint(lacking: dict[str, Command]) -> str:
+    dirs = sorted({d for p in lacking if (d := off_path(p))})
+    steps = [f"add {':'.join(dirs)} to PATH"] if dirs else []
+    if any(not off_path(p) for p in lacking):
+        steps.append("install what is missing")
+    return ", and ".join(steps)
 
 
 def refuse_missing(plan: Plan) -> list[str]:
     """Refuse, before anything runs, a lab whose commands start a program this host does
     not have (``ovs-vsctl``, ``brctl`` without bridge-utils): run, the step would fail
-    halfway and the run roll back. Every missing program is named, with its package.
-    One only a step the author lets fail starts (``traceroute -n X || true``), or a line
-    that goes on without it (``conntrack -L || cat /proc/net/nf_conntrack``, ``command -v
-    conntrack && conntrack -L``), does not stop the run: it is returned, for a note."""
+    halfway and the run roll back. Every missing program is named, with its package, or
+    the directory PATH lacks. One only a step the author lets fail starts (``traceroute
+    -n X || true``), or a line that goes on without it (``conntrack -L || cat
+    /proc/net/nf_conntrack``, ``command -v conntrack && conntrack -L``), does not stop the
+    run: it is returned, for a note."""
     everything = missing(plan)
     lacking = {p: c for p, c in everything.items() if not _lets_fail(p, c)}
     if not lacking:
         return [
-            f"this host does not have {said({p: c})}; "
+            f"{described({p: c})}; "
             + ("the author lets that step fail" if _tolerated(c) else "the line goes on without it")
             for p, c in everything.items()
         ]
     first = next(iter(lacking.values()))
     raise IplabError(
-        f"not starting: this host does not have {said(lacking)}",
+        f"not starting: {described(lacking)}",
         first.step.loc if first.step is not None else None,
         _way_out(lacking),
     )
 
 
 def _way_out(lacking: dict[str, Command]) -> str:
-    """The hint: --no-preflight would fail the step and roll back; not for a program a
-    command substitution starts (``rm -rf $(OUT)/*``: bash runs ``rm -rf /*``, hunt N)."""
+    """The hint: what to do (install, or add a directory to PATH), and that --no-preflight
+    would fail the step and roll back; not for a program a command substitution starts
+    (``rm -rf $(OUT)/*``: bash runs ``rm -rf /*``, hunt N)."""
     inside = [p for p, c in lacking.items() if p in substituted(c.text)]
     if not inside:
         return (
-            "install what is missing; --no-preflight starts anyway: that step fails, and"
-            " the run rolls back"
+            f"{_hint(lacking)}; --no-preflight starts anyway: that step fails, and the run"
+            " rolls back"
         )
     return (
-        f"install what is missing; {', '.join(inside)} runs in a command substitution"
+        f"{_hint(lacking)}; {', '.join(inside)} runs in a command substitution"
         " ($(...)): missing, its output is empty and bash runs the step on without it"
         " (if it is a Makefile's variable, import the commands make prints: make -n)"
     )

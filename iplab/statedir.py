@@ -16,9 +16,12 @@ Layout::
 Root runs what the journals say, so whoever can write this directory can make
 root run anything. As OpenSSH does with its keys, every directory from the state
 directory down and every file in it must belong to the invoking user and be
-writable by nobody else (:func:`check_private`); every file is opened with
-``O_NOFOLLOW`` (:func:`open_state_file`), so a planted symbolic link is refused,
-never followed; lab names are names, never paths (:func:`check_lab_name`).
+writable by nobody else (:func:`check_private`), and every directory above it, up to
+``/``, must belong to root or that user and be writable by nobody else unless sticky
+(:func:`check_ancestors`, as sshd checks the directories above ``~/.ssh``); the
+directories iplab makes are 0700 and their missing parents 0755 whatever the umask;
+every file is opened with ``O_NOFOLLOW`` (:func:`open_state_file`), so a planted
+symbolic link is refused, never followed; lab names are names, never paths (:func:`check_lab_name`).
 """
 
 from __future__ import annotations
@@ -88,8 +91,63 @@ def check_private(path: Path) -> None:
         raise _refuse(path, problem)
 
 
+def _ancestor_problem(st: os.stat_result) -> str | None:
+    """Why a directory above the state directory lets someone else replace it, or None."""
+    if st.st_uid not in (0, _euid()):
+        return f"is owned by uid {st.st_uid}, neither root nor you (uid {_euid()})"
+    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not st.st_mode & stat.S_ISVTX:
+        return f"is writable by group or others (mode {stat.S_IMODE(st.st_mode):04o})"
+    return None
+
+
+def check_ancestors(path: Path) -> None:
+    """Refuse a directory whose parents, up to ``/``, someone else could change (and so
+    rename the directory away and put their own in its place), as sshd checks the
+    directories above ``~/.ssh``: each must belong to root or to you and be writable by
+    nobody else unless it is sticky (``/tmp``). Both the path as given and the path its
+    symbolic links lead to are checked; parents that do not exist yet are skipped."""
+    given = Path(os.path.abspath(path))
+    seen: set[Path] = set()
+    for start in (given, Path(os.path.realpath(given))):
+        for parent in start.parents:
+            if parent in seen:
+                continue
+            seen.add(parent)
+            try:
+                st = os.stat(parent)
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise _refuse(parent, f"cannot be examined ({exc.strerror})") from None
+            problem = _ancestor_problem(st)
+            if problem:
+                raise UnsafeStateError(
+                    f"unsafe state: {parent}, a directory above {path}, {problem}: whoever"
+                    " can write it can put another directory in its place; iplab will not"
+                    " use it",
+                    hint=f"chmod go-w {parent} (or chmod +t if it is shared, as /tmp is),"
+                    f" chown it to root or to you, or pass another --state-dir",
+                )
+
+
+def make_dirs(path: Path, mode: int = 0o700, parents_mode: int = 0o755) -> None:
+    """Make ``path`` (``mode``) and its missing parents (``parents_mode``), each with its
+    own mkdir: never more open than these whatever the umask (``mkdir -p``'s parents
+    take the umask's mode: 0777 under ``umask 000``, hunt M)."""
+    missing: list[Path] = []
+    folder = Path(os.path.abspath(path))
+    while not os.path.lexists(folder) and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(folder, mode if folder == missing[0] else parents_mode)
+
+
 def check_tree(state_dir: Path, *below: str) -> None:
-    """Check the state directory and each directory ``below`` it (``labs``, ``labs/X``)."""
+    """Check the state directory, the directories above it up to ``/``, and each
+    directory ``below`` it (``labs``, ``labs/X``)."""
+    check_ancestors(state_dir)
     check_private(state_dir)
     path = state_dir
     for part in below:
@@ -176,13 +234,17 @@ def resolve(cli_value: str | Path | None) -> Path:
 
 
 def ensure_dir(path: Path) -> Path:
+    """Make a state directory (0700; its missing parents 0755) and check it and every
+    directory above it (:func:`check_ancestors`) before and after."""
+    check_ancestors(path)
     try:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_dirs(path)
     except OSError as exc:
         raise UsageError(
             f"cannot create the state directory {path}: {exc.strerror}",
             hint="pass --state-dir DIR or set IPLAB_STATE_DIR",
         ) from None
+    check_ancestors(path)
     check_private(path)
     return path
 

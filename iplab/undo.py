@@ -27,6 +27,7 @@ import os
 import re
 import shlex
 import socket
+import stat
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
@@ -40,7 +41,7 @@ from iplab.context import Env, Line, fault, run_batch
 from iplab.errors import StateWriteError, UsageError
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord
 from iplab.model import Judge, ModelError, apply
-from iplab.names import ROOT
+from iplab.names import NETNS_DIR, ROOT
 from iplab.peers import UNKNOWN_PEER
 from iplab.render import Command, Renderer, renderer, template_hashes
 from iplab.runner import (
@@ -83,6 +84,8 @@ class UndoReport:
     #: the namespaces and root links that deletions of this undo went for: what is waited
     #: for when the kernel is slow to let go (with veths whose peer's namespace is gone)
     deleted: set[str] = field(default_factory=set)
+    #: undo commands that found what they delete gone already (deleted by someone else)
+    gone: int = 0
 
     def went_for(self, op: Op) -> None:
         """A deletion ran: what it deletes (a namespace, a root link) is waited for."""
@@ -183,14 +186,32 @@ def _anew(op: Op, names: LabNames) -> bool:
     return isinstance(op, LinkDel) and not op.in_ns() and op.dev in names.anew
 
 
+def unmounted_netns(name: str) -> bool:
+    """``/run/netns/NAME`` is a file no namespace is mounted on any more (someone ran
+    ``umount`` on it): a plain file of /run/netns's own file system, not a mount point
+    and not a namespace. ``ip netns del NAME`` removes such a file (it unmounts, which
+    fails, then unlinks), and so does the lab's undo of its namespace."""
+    try:
+        st = os.lstat(os.path.join(NETNS_DIR, name))
+        folder = os.stat(NETNS_DIR)
+        nsfs = os.stat("/proc/self/ns/net")
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISREG(st.st_mode) and st.st_dev == folder.st_dev != nsfs.st_dev
+
+
 def made_anew(info: LabInfo) -> tuple[set[str], set[str]]:
     """The namespaces and root links the lab made that are now other objects of the same
-    name (someone deleted them and made them again): never the lab's to delete."""
+    name (someone deleted them and made them again): never the lab's to delete. A name
+    of the lab's whose file in /run/netns is no namespace any more (unmounted) is not
+    one: it is the lab's leftover (hunt M: it was left, said made again by someone)."""
     netns: set[str] = set()
     links: set[str] = set()
     for key, was in info.made.items():
         kind, _, name = key.partition(" ")
         now = identity(kind, name)
+        if kind == "netns" and now is not None and now != was and unmounted_netns(name):
+            continue
         if now is not None and now != was:
             (netns if kind == "netns" else links).add(name)
     return netns, links
@@ -593,6 +614,13 @@ def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
     taken_netns, taken_links = taken_names(everything)
     report = UndoReport(taken=sorted(taken_netns | taken_links))
     anew_netns, anew_links = made_anew(info)
+    unmounted = sorted(n for n in info.owned_netns if unmounted_netns(n))
+    if unmounted:
+        env.err.write(
+            f"iplab: {', '.join(unmounted)}: no namespace any more (someone unmounted"
+            f" {'its file' if len(unmounted) == 1 else 'their files'} in {NETNS_DIR}):"
+            " the undo removes the file, as `ip netns del` does\n"
+        )
     if anew_netns or anew_links:
         env.err.write(
             f"iplab: left alone: {', '.join(sorted(anew_netns | anew_links))} (the lab made"
@@ -857,9 +885,19 @@ def _fast(
         why = f" ({result.stopped})" if result.stopped else ""
         said = [x for x in result.stderr.strip().splitlines() if not _FAILED_LINE.fullmatch(x)]
         if said and all(_GONE.search(x) for x in said):  # deleted by someone else: no harm
-            env.err.write(f"    {len(failed)} gone already: {'; '.join(said)}\n")
+            report.gone += len(failed)
+            env.err.write(f"    {gone_already(failed, said)}\n")
         else:
             env.err.write(f"    {len(failed)} failed{why}: {result.stderr.strip()}\n")
+
+
+def gone_already(failed: Sequence[str], said: Sequence[str], shown: int = 3) -> str:
+    """One short line for undo commands that found their object gone: how many, the
+    first few commands, ip's first complaint (hunt M: 51 of them made one line of 4 KB)."""
+    first = ", ".join(f"`{text}`" for text in failed[:shown])
+    more = f" and {len(failed) - shown} more" if len(failed) > shown else ""
+    also = f" (and {len(said) - 1} more such)" if len(said) > 1 else ""
+    return f"{len(failed)} gone already: {first}{more}; ip said: {said[0]}{also}"
 
 
 #: what ip says of what is not there (deleted by hand before the down), and of a failed line

@@ -94,7 +94,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     if lacking := programs.missing(plan):
         sys.stderr.write(
-            f"iplab: note: this host does not have {programs.said(lacking)}:"
+            f"iplab: note: {programs.described(lacking)}:"
             " up and run refuse the lab until it is installed\n"
         )
     return 1 if failed else 0

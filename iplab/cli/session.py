@@ -9,11 +9,12 @@ import json
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from iplab import names
 from iplab.cli.author import load_plan
-from iplab.errors import UsageError
+from iplab.errors import IplabError, UsageError
 
 if TYPE_CHECKING:  # the stages are imported by the commands that use them: a quick start-up
     from iplab import lab
@@ -208,8 +209,12 @@ def cmd_ls(args: argparse.Namespace) -> int:
         from iplab import jsonout
         from iplab.live import by_lab
 
-        changes = by_lab(statedir.resolve(args.state_dir))
-        docs = [doc | {"live": changes[doc["lab"]].to_json()} for doc in jsonout.labs(infos)]
+        where = statedir.resolve(args.state_dir)
+        changes = by_lab(where)
+        docs = [
+            doc | {"live": changes[doc["lab"]].to_json()} | _progress(where, info)
+            for doc, info in zip(jsonout.labs(infos), infos, strict=True)
+        ]
         print(json.dumps(docs, indent=1))
         return 0
     if not infos:
@@ -223,11 +228,32 @@ def cmd_ls(args: argparse.Namespace) -> int:
     from iplab.live import by_lab
 
     live = by_lab(statedir.resolve(args.state_dir))
+    halfway = {
+        i.lab for i in infos if lab.progress(statedir.resolve(args.state_dir), i) == "interrupted"
+    }
     for row in rows:
         print("  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3])
         if row[0] in live and (summary := live[row[0]].summary()):
             print(f"  live: {summary}")
+        if row[0] in halfway:
+            print(
+                f"  interrupted: its up was killed halfway; `iplab down {row[0]}` undoes"
+                " what it did"
+            )
     return 0
+
+
+def _progress(state_dir: Path, info: LabInfo) -> dict[str, object]:
+    """``ls --json``'s ``state`` of a lab (``up``, ``starting``, ``interrupted``); of one
+    whose up was killed halfway, the namespaces and links its journal says were made,
+    not the plan's whole list (hunt M)."""
+    from iplab import lab
+
+    state = lab.progress(state_dir, info)
+    if state == "up":
+        return {"state": state}
+    netns, links = lab.journaled_names(state_dir, info)
+    return {"state": state, "namespaces": netns, "links": links}
 
 
 def _lab_named(args: argparse.Namespace) -> tuple[LabInfo, list[int]] | None:
@@ -261,8 +287,26 @@ def _lab_named(args: argparse.Namespace) -> tuple[LabInfo, list[int]] | None:
     return info, journal.failed_steps(info.run)
 
 
+def _say_if_interrupted(state_dir: Path, name: str) -> None:
+    """A lab whose up was killed halfway: verify's differences are what it did not do
+    (hunt M: 67 differences, and nothing said the run was killed)."""
+    from iplab import lab
+    from iplab.journal import Journal, lab_dir
+
+    try:
+        journal = Journal(lab_dir(state_dir, name))
+        info = journal.info() if journal.exists() else None
+    except IplabError:
+        return
+    if info is not None and lab.progress(state_dir, info) == "interrupted":
+        sys.stderr.write(
+            f"iplab: note: an earlier up of lab {name} was killed halfway: the host holds only"
+            f" part of it; `iplab down {name}` undoes what it did\n"
+        )
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
-    from iplab import iproute, verify
+    from iplab import iproute, statedir, verify
     from iplab.expectation import expectation
 
     named = _lab_named(args)
@@ -275,6 +319,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         )
     env = _env(args)
     env.context.update({"scenario": want.path, "sha256": want.sha256})
+    _say_if_interrupted(statedir.resolve(args.state_dir), f"{args.prefix}{want.name}")
     expected = want.state
     observed = iproute.read_state(env.runner, sorted(want.owned.netns))
     found = verify.diff(expected, observed, want.owned)
