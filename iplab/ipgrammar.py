@@ -70,6 +70,7 @@ from iplab.steps import (
     NetnsDel,
     NetnsDelAll,
     NetnsExec,
+    NetnsExecAll,
     Op,
     RouteAdd,
     RouteDel,
@@ -276,8 +277,11 @@ def _ip_netns(words: Words, ctx: Ctx, line: str) -> Op:
     if word is not None:
         words.take()
     if ctx.every:
-        # ip -all netns delete: every namespace of the host, which iplab scopes to the lab's;
-        # the other -all forms (exec: a command in every namespace) stay the author's words
+        # ip -all netns delete, exec CMD: every namespace of the host, which iplab scopes to
+        # the lab's; exec of a CMD that changes something stays a raw step, which the model
+        # refuses (hunt O: a ping, a tcpdump ran in other labs' namespaces)
+        if verb == "exec" and (rest := words.rest()) and reads_only(command := shlex.join(rest)):
+            return NetnsExecAll(command=command, text=line)
         if verb != "delete":
             raise NoMatch
         # (a name after it is ignored: ip -all netns del NAME deletes every namespace too)

@@ -53,6 +53,7 @@ from iplab.steps import (
     NetnsDel,
     NetnsDelAll,
     NetnsExec,
+    NetnsExecAll,
     NetnsList,
     Op,
     Probe,
@@ -567,7 +568,7 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
         if isinstance(op, NetnsExec):
             a.space(op.ns)
         _raw(a, op)
-    elif isinstance(op, NetnsList):
+    elif isinstance(op, NetnsList | NetnsExecAll):
         pass  # observes
     else:  # pragma: no cover - every op type is handled above
         raise AssertionError(type(op))
@@ -936,6 +937,22 @@ def _bridge_ports(a: _Apply, op: BridgePortsSet) -> None:
             space.ports = None
 
 
+def _every_netns_hint(found: str) -> str:
+    """The way out of a raw step's ``ip -all netns delete`` or ``exec CMD``."""
+    if not found.startswith("ip -all netns exec "):
+        return (
+            "write ip -all netns delete on a line of its own (action 'netns del all'),"
+            " which deletes the lab's namespaces only"
+        )
+    if reads_only(found.removeprefix("ip -all netns exec ")):
+        return (
+            "write it on a line of its own, without shell syntax (action 'netns exec all'):"
+            " iplab runs it in the lab's namespaces only; or run it in each of the lab's"
+            " namespaces with ip netns exec NS"
+        )
+    return "run the change in each of the lab's namespaces with ip netns exec NS"
+
+
 #: the kinds of link that take ports as a bridge does (ip link set X master M)
 _OTHER_MASTERS = frozenset({"vrf", "bond", "team"})
 
@@ -947,10 +964,7 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
         if found := reaches_every_netns(text):
             a.object(
                 f"runs {found}: every namespace of the host, other labs' too",
-                hint="run the change in each of the lab's namespaces with ip netns exec NS"
-                if "exec" in found
-                else "write ip -all netns delete on a line of its own (action 'netns del"
-                " all'), which deletes the lab's namespaces only",
+                hint=_every_netns_hint(found),
             )
             break
         if op.in_ns() is None and (rules := reaches_the_hosts_rules(text)):

@@ -37,6 +37,7 @@ from iplab.steps import (
     NetnsDel,
     NetnsDelAll,
     NetnsExec,
+    NetnsExecAll,
     Op,
     Probe,
     Raw,
@@ -314,7 +315,7 @@ def replay(
     for number, item in enumerate(steps, start=1):
         step = item if isinstance(item, Step) else Step(op=item, loc=_NOWHERE)
         loc = step.loc if step is item else None
-        if isinstance(step.op, NetnsDelAll):  # "every namespace": the lab's, at this step
+        if isinstance(step.op, NetnsDelAll | NetnsExecAll):  # "every namespace": the lab's
             names = tuple(n for n in state.namespaces if n != ROOT)
             step = replace(step, op=replace(step.op, names=names))
         refused = _refused(state, step, loc) if step.may_fail else None

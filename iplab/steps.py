@@ -174,6 +174,28 @@ class NetnsDelAll(Op):
 
 
 @dataclass(frozen=True, kw_only=True)
+class NetnsExecAll(Op):
+    """``ip -all netns exec CMD`` with a CMD that only reads: scoped to the lab.
+
+    Run as written it would run CMD in every namespace of the host, other labs' included
+    (a ping, a tcpdump in theirs). iplab runs CMD in the namespaces the model holds at this
+    step (``names``, filled in by :func:`iplab.state.replay`) that the lab made, each
+    headed ``netns: NAME`` as ip heads them: the line prints as written. A CMD that changes
+    something stays a raw step, which the model refuses (hunt O).
+    """
+
+    action = "netns exec all"
+    template = "netns-exec-all.j2"
+    observe = True
+    command: str
+    #: the lab's namespaces at this step (the model's), in the order they were made
+    names: tuple[str, ...] = ()
+
+    def refs(self) -> list[tuple[str, str]]:
+        return [("netns", name) for name in self.names]
+
+
+@dataclass(frozen=True, kw_only=True)
 class NetnsList(Op):
     action = "netns list"
     template = "netns-list.j2"
@@ -520,7 +542,7 @@ class Raw(Declares, Op):
 
 
 OP_TYPES: tuple[type[Op], ...] = (
-    NetnsAdd, NetnsDel, NetnsDelAll, NetnsList, NetnsExec,
+    NetnsAdd, NetnsDel, NetnsDelAll, NetnsExecAll, NetnsList, NetnsExec,
     LinkAdd, LinkSet, LinkDel, LinkShow,
     AddrAdd, AddrDel, AddrFlush, AddrShow, RouteAdd, RouteDel, RouteFlush, RouteShow,
     BridgePortsSet, BridgeVlan, Show, Probe, Raw,
