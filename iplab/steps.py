@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 from iplab.errors import Location
+from iplab.names import link_name_problem
 
 NsForm = Literal["exec", "-n"]
 LINK: dict[str, str] = {"ref": "link"}
@@ -44,8 +45,13 @@ class Op:
     privileged: ClassVar[bool] = True
 
     def context(self) -> dict[str, Any]:
-        """The template variables: every field, by name."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        """The template variables: every field, by name. ``dev_kw`` is set for a device ip
+        reads as a keyword on its own (a link made ``name a``: ``ip link del a`` is
+        "address" without its value, hunt O)."""
+        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        if "dev_kw" in out and isinstance(dev := out.get("dev"), str):
+            out["dev_kw"] = out["dev_kw"] or link_name_problem(dev) is not None
+        return out
 
     def refs(self) -> list[tuple[str, str]]:
         """(kind, name) of each kernel object this op names, kind is link or netns."""
