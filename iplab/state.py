@@ -90,6 +90,9 @@ class Link:
     #: model only: its ``keep_addr_on_down`` is set (a sysctl step): going down, it keeps
     #: its static IPv6 addresses
     keeps_addresses: bool = field(default=False, compare=False, repr=False)
+    #: model only: the networks of its IPv4 addresses whose prefix route (the kernel's,
+    #: proto kernel, see :func:`iplab.model.connected_routes`) a step deleted or replaced
+    gone_prefixes: set[str] = field(default_factory=set, compare=False, repr=False)
     #: model only: the link it sits on (a macvlan's, ipvlan's, vlan's ``link X``, a vxlan's
     #: ``dev X``), wherever either is now: deleting that link deletes this one too
     lower: Link | None = field(default=None, compare=False, repr=False)

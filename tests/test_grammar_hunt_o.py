@@ -12,6 +12,7 @@ import pytest
 
 from iplab import ipgrammar, scenario
 from iplab.importer.convert import import_text
+from iplab.model import ModelError
 from iplab.plan import build
 from iplab.render import Renderer
 from iplab.steps import LinkAdd
@@ -73,3 +74,81 @@ def test_a_veths_peer_named_with_n() -> None:
     op = ipgrammar.read("ip link add x0 type veth peer n x1")
     assert isinstance(op, LinkAdd) and op.peer == "x1"
     assert ipgrammar.read("ip link add x0 type veth peer nam x1") is None
+
+
+# -- the kernel's own routes and addresses (model.py) ----------------------------------------
+
+FIXUPS = FIXTURES / "08-route-fixups.md"
+
+#: hunt O's cmp.sh/cmp2.sh setup: a veth pair in a namespace, up, with 10.0.0.1/24
+SCRATCH = """\
+name: t
+setup:
+  - line: ip netns add hOscr
+  - line: ip -n hOscr link add hOx0 type veth peer name hOx1
+  - line: ip -n hOscr link set hOx0 up
+  - line: ip -n hOscr link set hOx1 up
+  - line: ip -n hOscr a a 10.0.0.1/24 dev hOx0
+"""
+
+
+def _check(*lines: str) -> None:
+    text = SCRATCH + "".join(f"  - line: {line}\n" for line in lines)
+    build(scenario.load_text(text, "cmp.yaml"))
+
+
+def test_the_kernels_connected_route_may_be_deleted_and_put_back() -> None:
+    """Hunt O: ``ip route del 10.30.0.0/24 dev p0`` after ``addr add 10.30.0.1/24 dev p0``
+    (p0 up) deletes the prefix route the kernel added; iplab said "no route to
+    10.30.0.0/24" and the import failed. (The fixture's ``src 10.30.0.9`` line is left out:
+    the kernel refuses it, see the next test.)"""
+    kept = [w for w in FIXUPS.read_text().splitlines(keepends=True) if "10.31.0.0" not in w]
+    imported = import_text("".join(kept), "markdown", FIXUPS.name)
+    build(scenario.load_text(imported.yaml, "08.yaml"))  # no objection
+
+
+def test_a_source_the_namespace_does_not_hold_is_refused() -> None:
+    """Hunt O: ``route add 10.31.0.0/24 via 10.30.0.2 src 10.30.0.9`` (no address of the
+    namespace): the kernel says "Invalid prefsrc address"; iplab accepted it."""
+    imported = import_text(FIXUPS.read_text(), "markdown", FIXUPS.name)
+    with pytest.raises(ModelError, match=r"source 10.30.0.9 .*Invalid prefsrc") as caught:
+        build(scenario.load_text(imported.yaml, "08.yaml"))
+    assert caught.value.loc is not None
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # hunt O's cmp.sh: the kernel takes each (checked on ip 6.1)
+        ["ip -n hOscr route change 10.0.0.0/24 dev hOx0 proto kernel scope link src 10.0.0.1"],
+        ["ip -n hOscr route replace 10.0.0.0/24 dev hOx0 src 10.0.0.1"],
+        ["ip -n hOscr route del 10.0.0.0/24"],
+        # down and up again: the kernel adds it again
+        ["ip -n hOscr route del 10.0.0.0/24", "ip -n hOscr link set hOx0 down",
+         "ip -n hOscr link set hOx0 up", "ip -n hOscr route del 10.0.0.0/24"],
+        ["ip -n hOscr route add 10.9.0.0/16 via 10.0.0.2 src 10.0.0.1"],
+        ["ip -n hOscr a a 10.0.0.5/24 dev hOx0 label foo:1"],  # any label (hunt O: rc 0)
+        ["ip -n hOscr a a 10.0.0.5/24 dev hOx0 label hOx0:vrylong"],  # 15 characters
+    ],
+)  # fmt: skip
+def test_what_the_kernel_takes(lines: list[str]) -> None:
+    _check(*lines)
+
+
+@pytest.mark.parametrize(
+    ("lines", "said"),
+    [
+        (["ip -n hOscr route add 10.9.0.0/16 via 10.0.0.2 src 10.0.0.9"], "Invalid prefsrc"),
+        (["ip -n hOscr route del 10.0.0.0/24", "ip -n hOscr route del 10.0.0.0/24"],
+         "no route to 10.0.0.0/24"),  # the second: No such process
+        (["ip -n hOscr link set hOx0 down", "ip -n hOscr route del 10.0.0.0/24"],
+         "no route to 10.0.0.0/24"),  # gone with the link
+        (["ip -n hOscr a a 10.0.0.5/24 dev hOx0 label hOx0:verylongname"],
+         "Attribute failed policy validation"),
+    ],
+)  # fmt: skip
+def test_what_the_kernel_refuses(lines: list[str], said: str) -> None:
+    """Hunt O: a label of more than 15 characters, a source no link holds, a route the
+    kernel took away: each refused by the kernel, each accepted by iplab before."""
+    with pytest.raises(ModelError, match=said):
+        _check(*lines)
