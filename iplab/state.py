@@ -270,7 +270,9 @@ class State:
 def _describe_link(link: Link, here: str) -> str:
     bits = [link.kind, "up" if link.up else "down"]
     if link.unknown:
-        bits.insert(0, "not made by any step the model knows")
+        # (made by no step it knows, or changed by one it does not follow: ip addr flush
+        # dev X scope global leaves what it leaves; hunt O: X was said made by no step)
+        bits.insert(0, "not followed by the model: made or changed by a step it cannot read")
     if link.peer:
         where = "" if link.peer_ns == here else f"@{link.peer_ns or 'root'}"
         bits.append(f"peer {link.peer}{where}")

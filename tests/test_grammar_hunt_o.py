@@ -15,6 +15,7 @@ from iplab.importer.convert import import_text
 from iplab.model import ModelError
 from iplab.plan import build
 from iplab.render import Renderer
+from iplab.state import replay
 from iplab.steps import LinkAdd
 from tests.conftest import REPO
 
@@ -152,3 +153,14 @@ def test_what_the_kernel_refuses(lines: list[str], said: str) -> None:
     kernel took away: each refused by the kernel, each accepted by iplab before."""
     with pytest.raises(ModelError, match=said):
         _check(*lines)
+
+
+def test_a_link_flushed_by_scope_is_not_said_made_by_no_step() -> None:
+    """Hunt O: after ``ip addr flush dev X scope global``, check described X, which a
+    step of the scenario made, as "not made by any step the model knows"."""
+    text = SCRATCH + "  - line: ip -n hOscr addr flush dev hOx0 scope global\n"
+    steps = scenario.load_text(text, "cmp.yaml").steps
+    *_, (_, after) = replay(steps, undo=False)
+    said = "\n".join(after.describe())
+    assert "not made by any step" not in said
+    assert "hOx0 (not followed by the model: made or changed by a step it cannot" in said
