@@ -39,6 +39,7 @@ from iplab.steps import (
     NetnsDel,
     NetnsDelAll,
     NetnsExec,
+    NetnsExecAll,
     NetnsList,
     NetnsPresent,
     NothingLeft,
@@ -50,7 +51,7 @@ from iplab.steps import (
     RouteShow,
     ping_options,
 )
-from iplab.words import SHELL_SYNTAX, needs_shell
+from iplab.words import SHELL_SYNTAX, needs_shell, reads_only
 
 
 def _ctx(f: Fields) -> dict[str, Any]:
@@ -322,12 +323,26 @@ def _route_fields(f: Fields, delete: bool = False) -> dict[str, Any]:
     return {**_ctx(f), "to": to, "via": via, "dev": dev, "word": _word(f, ("route", "r"))}
 
 
+def _netns_exec_all(f: Fields) -> NetnsExecAll:
+    """``ip -all netns exec CMD``, run in the lab's namespaces only: CMD must only read."""
+    command = _command_text(f, "command", False, True) or ""
+    if not reads_only(command):
+        f.fail(
+            "command",
+            f"{command!r} changes something: ip -all netns exec runs it in every namespace"
+            " of the host, other labs' too",
+            "run the change in each of the lab's namespaces with ip netns exec NS",
+        )
+    return NetnsExecAll(command=command)
+
+
 BUILDERS: dict[str, Callable[[Fields], Op]] = {
     "netns add": lambda f: NetnsAdd(name=f.req_netns("name")),
     "netns del": lambda f: NetnsDel(name=f.req_netns("name"), verb=_verb(f)),
     "netns del all": lambda f: NetnsDelAll(
         verb=f.choice("verb", ("del", "delete"), "delete")  # type: ignore[arg-type]
     ),
+    "netns exec all": _netns_exec_all,
     "netns list": lambda f: NetnsList(
         options=f.options(),
         verb=f.choice("verb", ("list", "show", ""), "list"),  # type: ignore[arg-type]

@@ -70,6 +70,7 @@ from iplab.steps import (
     NetnsDel,
     NetnsDelAll,
     NetnsExec,
+    NetnsExecAll,
     Op,
     RouteAdd,
     RouteDel,
@@ -150,6 +151,16 @@ def checked(word: str, problem: Callable[[str], str | None]) -> str:
 
 def _link(word: str) -> str:
     return checked(word, names.link_name_problem)
+
+
+def _lladdr(word: str) -> str:
+    """A link-layer address as ip reads it for the links the model follows (ethernet's six
+    bytes, ``02:00:00:00:00:01``); ip refuses any other ("is invalid lladdr", "Invalid
+    address length")."""
+    parts = word.split(":")
+    if len(parts) != 6 or not all(re.fullmatch(r"[0-9A-Fa-f]{1,2}", p) for p in parts):
+        raise NoMatch
+    return word
 
 
 def _netns(word: str) -> str:
@@ -276,8 +287,11 @@ def _ip_netns(words: Words, ctx: Ctx, line: str) -> Op:
     if word is not None:
         words.take()
     if ctx.every:
-        # ip -all netns delete: every namespace of the host, which iplab scopes to the lab's;
-        # the other -all forms (exec: a command in every namespace) stay the author's words
+        # ip -all netns delete, exec CMD: every namespace of the host, which iplab scopes to
+        # the lab's; exec of a CMD that changes something stays a raw step, which the model
+        # refuses (hunt O: a ping, a tcpdump ran in other labs' namespaces)
+        if verb == "exec" and (rest := words.rest()) and reads_only(command := shlex.join(rest)):
+            return NetnsExecAll(command=command, text=line)
         if verb != "delete":
             raise NoMatch
         # (a name after it is ignored: ip -all netns del NAME deletes every namespace too)
@@ -350,14 +364,16 @@ def _link_args(words: Words, peer: bool = False) -> LinkArgs:
         words.take()
         if word in ("up", "down"):
             attrs.append(("state", word))
-        elif matches(word, "name"):  # ip reads n, na, nam as name
-            attrs.append(("name", _link(words.take())))
+        elif word == "name":  # any name after it (ip 6.1 reads na, nam as the device)
+            attrs.append(("name", checked(words.take(), names.ifname_problem)))
+        elif peer and word == "n":  # nomaster to ip (matches()), nothing on a new peer:
+            continue  # peer n X is named X as the next word says (n a fails: a is address)
         elif word == "index":
             attrs.append(("index", words.take()))
         elif matches(word, "link"):
             raise NoMatch  # a link on another (vlan, macvlan...): not a kind the model follows
-        elif matches(word, "address"):
-            attrs.append(("address", words.take()))
+        elif matches(word, "address"):  # (ip link set a netns x: a is address, "netns" no
+            attrs.append(("address", _lladdr(words.take())))  # lladdr: ip fails, hunt O)
         elif matches(word, "broadcast") or word == "brd":
             attrs.append(("broadcast", words.take()))
         elif matches(word, "txqueuelen") or word == "qlen" or matches(word, "txqlen"):
@@ -391,11 +407,9 @@ def _link_args(words: Words, peer: bool = False) -> LinkArgs:
         else:
             if word == "peer" and not peer:
                 raise NoMatch  # ``peer`` belongs after ``type veth``
-            if word == "dev":
-                word = words.take()
             if out.dev is not None:
                 raise NoMatch  # iproute2: "Either "dev" is duplicate, or X is a garbage."
-            out.dev = _link(word)
+            out.dev = checked(words.take(), names.ifname_problem) if word == "dev" else _link(word)
     return out
 
 

@@ -78,7 +78,7 @@ from iplab.journal import (
 )
 from iplab.model import ModelError, effects_of
 from iplab.names import ROOT
-from iplab.render import prelude, reported, shown, template_hashes
+from iplab.render import every_netns_script, prelude, reported, shown, template_hashes
 from iplab.runner import (
     Limits,
     Result,
@@ -94,7 +94,17 @@ from iplab.runner import (
     wait_unshared,
 )
 from iplab.state import State
-from iplab.steps import NetnsAdd, NetnsDel, NetnsDelAll, NetnsExec, NothingLeft, Op, Probe, Raw
+from iplab.steps import (
+    NetnsAdd,
+    NetnsDel,
+    NetnsDelAll,
+    NetnsExec,
+    NetnsExecAll,
+    NothingLeft,
+    Op,
+    Probe,
+    Raw,
+)
 from iplab.sysctl import sysctl_path, sysctl_undo
 from iplab.words import JOINS, background_job, shell_tokens, sleeps_for, strip_sudo
 
@@ -451,13 +461,17 @@ class Session:
                 said.append(", ".join(changed))
         return said
 
-    def _scoped(self, command: Command, op: NetnsDelAll) -> Command:
-        """``ip -all netns delete``: the namespaces the model holds at its step, less any the
-        lab did not make (one the host had before it, a name someone else took first)."""
+    def _scoped(self, command: Command, op: NetnsDelAll | NetnsExecAll) -> Command:
+        """``ip -all netns delete`` (``exec CMD``): the namespaces the model holds at its
+        step, less any the lab did not make (one the host had before it, a name someone
+        else took first)."""
         taken, _links = undo.taken_names(self.journal.entries())
         own = set(undo.own_namespaces(self.journal.info(), taken))
-        lines = "".join(f"netns del {name}\n" for name in op.names if name in own)
-        return dataclasses.replace(command, stdin=lines)
+        names = [name for name in op.names if name in own]
+        if isinstance(op, NetnsExecAll):
+            script = every_netns_script(names, op.command)
+            return dataclasses.replace(command, argv=("bash", "-c", script))
+        return dataclasses.replace(command, stdin="".join(f"netns del {n}\n" for n in names))
 
     def _limits(self, command: Command) -> Limits:
         return limits_of(command, self.env.runner.default_timeout)
@@ -465,7 +479,7 @@ class Session:
     def _run(self, command: Command, meta: dict[str, Any]) -> Result:
         """Run one command within its limits (a ``stop_after`` command streams its output);
         a shell step sees the variables earlier steps set, and one that sets some keeps them."""
-        if isinstance(command.op, NetnsDelAll):
+        if isinstance(command.op, NetnsDelAll | NetnsExecAll):
             command = self._scoped(command, command.op)
         if self.values and command.argv[:2] == ("bash", "-c") and len(command.argv) > 2:
             script = prelude(self.values) + command.argv[2]

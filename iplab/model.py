@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from iplab import ipgrammar, tcwords
 from iplab.errors import Location, ScenarioError
 from iplab.linklisting import lists_every_link, reaches_every_link
-from iplab.names import ROOT, ns_label, route_network, route_prefix
+from iplab.names import IFNAMSIZ, ROOT, ns_label, route_network, route_prefix
 from iplab.steps import (
     AddrAdd,
     AddrDel,
@@ -54,6 +54,7 @@ from iplab.steps import (
     NetnsDel,
     NetnsDelAll,
     NetnsExec,
+    NetnsExecAll,
     NetnsList,
     Op,
     Probe,
@@ -379,6 +380,28 @@ def deletes_route(want: Route, route: Route) -> bool:
     )
 
 
+def connected_routes(state: State, space: Namespace) -> list[Route]:
+    """The prefix routes the kernel adds for each IPv4 address of an up link (``10.0.0.0/24
+    dev x proto kernel scope link src 10.0.0.1``, metric 0; none for a /32), which it takes
+    away when the link goes down or the address goes; not those a step deleted. They are
+    not the model's routes (verify leaves the kernel's out): ``route del`` and ``route
+    change`` may name them (hunt O)."""
+    out: list[Route] = []
+    for link in space.links.values():
+        if not link.up:
+            continue
+        for address in link.addresses:
+            iface = ipaddress.ip_interface(address)
+            network = str(iface.network)
+            if (
+                iface.version == 4
+                and iface.network.prefixlen < 32
+                and network not in link.gone_prefixes
+            ):
+                out.append(state.new_route(network, None, link.name, None, "0"))
+    return out
+
+
 def deleted_route(space: Namespace, want: Route) -> Route | None:
     """The route ``ip route del`` naming ``want`` takes in ``space`` (None: none): of those
     it may take, the one of lowest metric, as the kernel keeps a prefix's routes in order of
@@ -413,6 +436,22 @@ def on_link_subnet(space: Namespace, gateway: str) -> bool:
             iface = ipaddress.ip_interface(address)
             if iface.version == gw.version and gw in iface.network:
                 return True
+    return False
+
+
+def _own_address(space: Namespace, address: str) -> bool:
+    """``address`` is one of the namespace's own, as ``src`` wants it: an address of any of
+    its links (up or down), or the loopback's (127/8, ::1) while lo is up (checked on the
+    kernel: hunt O)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return True  # (not the model's to judge)
+    for link in space.links.values():
+        if link.kind == "loopback" and link.up and ip.is_loopback:
+            return True
+        if any(ipaddress.ip_interface(a).ip == ip for a in link.addresses):
+            return True
     return False
 
 
@@ -542,8 +581,12 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
     elif isinstance(op, RouteDel):
         space = a.space(op.ns)
         _valid_prefix(a, op)
-        taken = deleted_route(space, route_of(state, op))
-        if taken is None:
+        want = route_of(state, op)
+        taken = deleted_route(space, want)
+        kernels = [r for r in connected_routes(state, space) if deletes_route(want, r)]
+        if kernels and (taken is None or _metric_order(taken) > 0):  # (its metric is 0)
+            space.links[str(kernels[0].dev)].gone_prefixes.add(kernels[0].to)
+        elif taken is None:
             a.object(f"no route to {op.to} in {ns_label(op.ns)} at this step", state.certain(space))
         else:
             space.routes.remove(taken)
@@ -568,7 +611,7 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
         if isinstance(op, NetnsExec):
             a.space(op.ns)
         _raw(a, op)
-    elif isinstance(op, NetnsList):
+    elif isinstance(op, NetnsList | NetnsExecAll):
         pass  # observes
     else:  # pragma: no cover - every op type is handled above
         raise AssertionError(type(op))
@@ -628,8 +671,12 @@ def same_address(addresses: list[str], address: str) -> str | None:
 def _addr_add(a: _Apply, op: AddrAdd) -> None:
     link = a.link(op.ns, op.dev)
     label = next((v for k, v in op.settings if k == "label"), None)
-    if label is not None and not label.startswith(op.dev):
-        a.object(f"label {label} must begin with the link's name {op.dev}")
+    if label is not None and len(label.encode()) > IFNAMSIZ:  # (any text else: foo:1 too)
+        a.object(
+            f"label {label} is {len(label.encode())} characters, the kernel allows {IFNAMSIZ}"
+            ' ("Attribute failed policy validation")',
+            hint=f"a shorter label, such as {op.dev[: IFNAMSIZ - 2]}:1",
+        )
     if same_address(link.addresses, op.address) is not None:
         if op.verb == "add":  # (replace, change: the address there is updated in place)
             a.object(f"{op.dev} already has address {op.address}", a.state.certain(link))
@@ -643,6 +690,7 @@ def _addr_add(a: _Apply, op: AddrAdd) -> None:
         )  # fmt: skip
         return
     link.addresses.append(op.address)
+    link.gone_prefixes.discard(str(ipaddress.ip_interface(op.address).network))
 
 
 def _ipv6_held(addresses: list[str], address: str) -> str | None:
@@ -725,8 +773,22 @@ def _route_add(a: _Apply, op: RouteAdd) -> None:
             f"gateway {op.via} is not in the subnet of any up link in {ns_label(op.ns)}", known,
             "add an address in its subnet and bring the link up first",
         )  # fmt: skip
+    if (src := op.setting("src")) is not None and not _own_address(space, src):
+        known = state.certain(space) and all(state.certain(x) for x in space.links.values())
+        a.object(
+            f"source {src} is no address of {ns_label(op.ns)}: the kernel refuses it"
+            + (' ("Invalid source address")' if ":" in src else ' ("Invalid prefsrc address")'),
+            known, "add the address to one of its links first, or leave src out",
+        )  # fmt: skip
     route = route_of(state, op)
     same = [r for r in space.routes if route_key(r) == route_key(route)]
+    kernels = [r for r in connected_routes(state, space) if route_key(r) == route_key(route)]
+    if op.verb in ("change", "replace") and kernels and not same:
+        if op.setting("proto") == "kernel":
+            return  # still the kernel's route (verify leaves those out)
+        space.links[str(kernels[0].dev)].gone_prefixes.add(kernels[0].to)
+        space.routes.append(route)  # the kernel's, in the place of it: a route of the lab's
+        return
     if op.verb != "add" and op.ns is None and not same:
         # the host's own table: ip route replace default via ... takes the host's place
         a.object(
@@ -810,6 +872,8 @@ def _link_set(a: _Apply, op: LinkSet) -> None:
         if key == "state":
             if link.up and value == "down":
                 _went_down(space, link)
+            if value == "up" and not link.up:
+                link.gone_prefixes.clear()  # (the kernel adds its prefix routes again)
             link.up = value == "up"
         elif key == "master":
             assert value is not None
@@ -937,6 +1001,22 @@ def _bridge_ports(a: _Apply, op: BridgePortsSet) -> None:
             space.ports = None
 
 
+def _every_netns_hint(found: str) -> str:
+    """The way out of a raw step's ``ip -all netns delete`` or ``exec CMD``."""
+    if not found.startswith("ip -all netns exec "):
+        return (
+            "write ip -all netns delete on a line of its own (action 'netns del all'),"
+            " which deletes the lab's namespaces only"
+        )
+    if reads_only(found.removeprefix("ip -all netns exec ")):
+        return (
+            "write it on a line of its own, without shell syntax (action 'netns exec all'):"
+            " iplab runs it in the lab's namespaces only; or run it in each of the lab's"
+            " namespaces with ip netns exec NS"
+        )
+    return "run the change in each of the lab's namespaces with ip netns exec NS"
+
+
 #: the kinds of link that take ports as a bridge does (ip link set X master M)
 _OTHER_MASTERS = frozenset({"vrf", "bond", "team"})
 
@@ -948,10 +1028,7 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
         if found := reaches_every_netns(text):
             a.object(
                 f"runs {found}: every namespace of the host, other labs' too",
-                hint="run the change in each of the lab's namespaces with ip netns exec NS"
-                if "exec" in found
-                else "write ip -all netns delete on a line of its own (action 'netns del"
-                " all'), which deletes the lab's namespaces only",
+                hint=_every_netns_hint(found),
             )
             break
         if op.in_ns() is None and (rules := reaches_the_hosts_rules(text)):

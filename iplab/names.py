@@ -43,7 +43,22 @@ _SHELL_META = re.compile(r"[\s;&|<>()$`\\\"'*?\[\]{}#~!]")
 
 
 def link_name_problem(name: str) -> str | None:
-    """Why ``name`` cannot be an interface name, or None when it can."""
+    """Why ``name`` cannot be an interface name, or None when it can: a word ``ip link``
+    reads as a keyword (``a`` is ``address``) is no name where it stands alone."""
+    if problem := ifname_problem(name):
+        return problem
+    word = next((k for k in IP_LINK_ABBREVIATED if k.startswith(name)), None)
+    if name in IP_LINK_KEYWORDS or word:
+        return (
+            f"interface name {name!r} is read by ip link as the keyword "
+            f"'{word or name}', not as a name"
+        )
+    return None
+
+
+def ifname_problem(name: str) -> str | None:
+    """Why ``name`` cannot be an interface name after ``name`` or ``dev``, where ip takes
+    any word (``ip link add name a type veth peer name b``: hunt O), or None when it can."""
     if not name:
         return "an interface name cannot be empty"
     if len(name) > IFNAMSIZ:
@@ -54,12 +69,6 @@ def link_name_problem(name: str) -> str | None:
         return (
             f"interface name {name!r} may only use letters, digits, '_', '.', '-' "
             "and must not start with '-' or '.'"
-        )
-    word = next((k for k in IP_LINK_ABBREVIATED if k.startswith(name)), None)
-    if name in IP_LINK_KEYWORDS or word:
-        return (
-            f"interface name {name!r} is read by ip link as the keyword "
-            f"'{word or name}', not as a name"
         )
     return None
 

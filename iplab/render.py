@@ -24,7 +24,16 @@ from typing import TYPE_CHECKING
 
 from iplab.errors import ScenarioError, UsageError
 from iplab.resources import data_dir
-from iplab.steps import IpOp, NetnsDelAll, Op, Raw, Step, is_observation, needs_privilege
+from iplab.steps import (
+    IpOp,
+    NetnsDelAll,
+    NetnsExecAll,
+    Op,
+    Raw,
+    Step,
+    is_observation,
+    needs_privilege,
+)
 from iplab.words import strip_sudo
 
 if TYPE_CHECKING:  # Jinja is imported by the first Renderer: a plan kept in iplab.memo,
@@ -62,6 +71,17 @@ class Command:
 
 
 _PLAIN = re.compile(r"[^\s\"'\\#|&;<>()$`*?\[\]{}~!]*(?:\s+[^\s\"'\\#|&;<>()$`*?\[\]{}~!]*)*")
+
+
+def every_netns_script(names: Sequence[str], command: str) -> str:
+    """What runs for ``ip -all netns exec CMD``: CMD in each of ``names`` (the lab's), each
+    headed as ip heads it (``netns: NAME`` after an empty line), ending 0 as ip does
+    whatever CMD returned."""
+    parts = [
+        f"printf '\\nnetns: %s\\n' {shlex.quote(n)}; ip netns exec {shlex.quote(n)} {command}"
+        for n in names
+    ]
+    return "; ".join([*parts, ":"])
 
 
 #: what runs for ``ip -all netns delete``: one ``netns del NAME`` line per namespace of the
@@ -249,6 +269,15 @@ class Renderer:
                 argv=ALL_NETNS_ARGV, sudo=sudo or written, privileged=True, observe=False,
                 op=op, step=step, number=number,
                 stdin="".join(f"netns del {name}\n" for name in op.names),
+            )  # fmt: skip
+        if isinstance(op, NetnsExecAll):
+            # what runs is CMD in the lab's namespaces (every_netns_script), never the words
+            written = op.text is not None and argv[:1] == ("sudo",)
+            return Command(
+                text=body if written else ("sudo " if sudo else "") + body,
+                argv=("bash", "-c", every_netns_script(op.names, op.command)),
+                sudo=sudo or written, privileged=True, observe=True,
+                op=op, step=step, number=number,
             )  # fmt: skip
         if op.text is not None and argv[:1] == ("sudo",):
             # a line written with its own sudo (``sudo  ip``, ``sudo -E ip``): printed as

@@ -38,6 +38,7 @@ from iplab.steps import (
     NetnsDel,
     NetnsDelAll,
     NetnsExec,
+    NetnsExecAll,
     Op,
     Probe,
     Raw,
@@ -91,6 +92,9 @@ class Link:
     #: model only: its ``keep_addr_on_down`` is set (a sysctl step): going down, it keeps
     #: its static IPv6 addresses
     keeps_addresses: bool = field(default=False, compare=False, repr=False)
+    #: model only: the networks of its IPv4 addresses whose prefix route (the kernel's,
+    #: proto kernel, see :func:`iplab.model.connected_routes`) a step deleted or replaced
+    gone_prefixes: set[str] = field(default_factory=set, compare=False, repr=False)
     #: model only: the link it sits on (a macvlan's, ipvlan's, vlan's ``link X``, a vxlan's
     #: ``dev X``), wherever either is now: deleting that link deletes this one too
     lower: Link | None = field(default=None, compare=False, repr=False)
@@ -271,7 +275,9 @@ class State:
 def _describe_link(link: Link, here: str) -> str:
     bits = [link.kind, "up" if link.up else "down"]
     if link.unknown:
-        bits.insert(0, "not made by any step the model knows")
+        # (made by no step it knows, or changed by one it does not follow: ip addr flush
+        # dev X scope global leaves what it leaves; hunt O: X was said made by no step)
+        bits.insert(0, "not followed by the model: made or changed by a step it cannot read")
     if link.peer:
         where = "" if link.peer_ns == here else f"@{link.peer_ns or 'root'}"
         bits.append(f"peer {link.peer}{where}")
@@ -319,7 +325,7 @@ def replay(
     for number, item in enumerate(steps, start=1):
         step = item if isinstance(item, Step) else Step(op=item, loc=_NOWHERE)
         loc = step.loc if step is item else None
-        if isinstance(step.op, NetnsDelAll):  # "every namespace": the lab's, at this step
+        if isinstance(step.op, NetnsDelAll | NetnsExecAll):  # "every namespace": the lab's
             names = tuple(n for n in state.namespaces if n != ROOT)
             step = replace(step, op=replace(step.op, names=names))
         refused = _refused(state, step, loc) if step.may_fail else None

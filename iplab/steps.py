@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 from iplab.errors import Location
+from iplab.names import link_name_problem
 
 NsForm = Literal["exec", "-n"]
 LINK: dict[str, str] = {"ref": "link"}
@@ -44,8 +45,13 @@ class Op:
     privileged: ClassVar[bool] = True
 
     def context(self) -> dict[str, Any]:
-        """The template variables: every field, by name."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        """The template variables: every field, by name. ``dev_kw`` is set for a device ip
+        reads as a keyword on its own (a link made ``name a``: ``ip link del a`` is
+        "address" without its value, hunt O)."""
+        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        if "dev_kw" in out and isinstance(dev := out.get("dev"), str):
+            out["dev_kw"] = out["dev_kw"] or link_name_problem(dev) is not None
+        return out
 
     def refs(self) -> list[tuple[str, str]]:
         """(kind, name) of each kernel object this op names, kind is link or netns."""
@@ -166,6 +172,28 @@ class NetnsDelAll(Op):
     action = "netns del all"
     template = "netns-del-all.j2"
     verb: Literal["del", "delete"] = "delete"
+    #: the lab's namespaces at this step (the model's), in the order they were made
+    names: tuple[str, ...] = ()
+
+    def refs(self) -> list[tuple[str, str]]:
+        return [("netns", name) for name in self.names]
+
+
+@dataclass(frozen=True, kw_only=True)
+class NetnsExecAll(Op):
+    """``ip -all netns exec CMD`` with a CMD that only reads: scoped to the lab.
+
+    Run as written it would run CMD in every namespace of the host, other labs' included
+    (a ping, a tcpdump in theirs). iplab runs CMD in the namespaces the model holds at this
+    step (``names``, filled in by :func:`iplab.state.replay`) that the lab made, each
+    headed ``netns: NAME`` as ip heads them: the line prints as written. A CMD that changes
+    something stays a raw step, which the model refuses (hunt O).
+    """
+
+    action = "netns exec all"
+    template = "netns-exec-all.j2"
+    observe = True
+    command: str
     #: the lab's namespaces at this step (the model's), in the order they were made
     names: tuple[str, ...] = ()
 
@@ -520,7 +548,7 @@ class Raw(Declares, Op):
 
 
 OP_TYPES: tuple[type[Op], ...] = (
-    NetnsAdd, NetnsDel, NetnsDelAll, NetnsList, NetnsExec,
+    NetnsAdd, NetnsDel, NetnsDelAll, NetnsExecAll, NetnsList, NetnsExec,
     LinkAdd, LinkSet, LinkDel, LinkShow,
     AddrAdd, AddrDel, AddrFlush, AddrShow, RouteAdd, RouteDel, RouteFlush, RouteShow,
     BridgePortsSet, BridgeVlan, Show, Probe, Raw,

@@ -69,8 +69,9 @@ def _abbreviates(word: str, full: str, least: int = 1) -> bool:
 
 def reaches_every_netns(command: str) -> str | None:
     """What a shell command does to every namespace of the host, other labs' too: ``ip
-    -all netns delete``, or ``ip -all netns exec CMD`` with a CMD that changes something
-    (one that only reads is harmless). Found after ``;`` or ``&&``, inside ``ip netns exec
+    -all netns delete``, or ``ip -all netns exec CMD`` (one that only reads too: a ping, a
+    tcpdump in other labs' namespaces; typed on a line of its own, iplab scopes it, see
+    :class:`iplab.steps.NetnsExecAll`). Found after ``;`` or ``&&``, inside ``ip netns exec
     NS`` (the same /run/netns), in a quoted ``bash -c`` script. None: neither."""
     if "-a" not in command:
         return None
@@ -103,7 +104,7 @@ def reaches_every_netns(command: str) -> str | None:
         if _abbreviates(verb, "exec", 2):
             end = next((k for k in range(j + 2, len(tokens)) if tokens[k][:1] in ";&|"), None)
             inner = shlex.join(tokens[j + 2 : end])
-            if inner and not reads_only(inner):
+            if inner:
                 return f"ip -all netns exec {inner}"
     return None
 

@@ -15,6 +15,7 @@ import pytest
 
 from iplab import scenario
 from iplab.audit import replay_script
+from iplab.errors import ScenarioError
 from iplab.importer.convert import import_text
 from iplab.lab import limits_of
 from iplab.lineparse import parse_line
@@ -193,7 +194,6 @@ def test_a_change_run_in_every_namespace_is_refused(command: str) -> None:
 @pytest.mark.parametrize(
     "command",
     [
-        "ip -all netns exec ip link",
         "ip netns del a",
         "echo ip -all netns delete",  # said, not run
         "printf '%s\\n' 'ip -all netns del'",
@@ -363,3 +363,75 @@ def test_a_step_that_may_fail_is_skipped_when_the_model_is_not_sure_either() -> 
     skips = [pc.skip for pc in plan.commands]
     assert skips[0] is None and skips[2] is None
     assert skips[1] is not None and "docker0" in skips[1]
+
+
+# -- ip -all netns exec CMD (hunt O) ----------------------------------------------------------
+
+OBSERVE = REPO / "tests/fixtures/grammar/05b-all-netns-observe.sh"
+
+
+def test_a_reader_in_every_namespace_runs_in_the_labs_only() -> None:
+    """Hunt O: ``ip -all netns exec ping ...`` (a CMD that only reads) was kept as a raw step
+    run as written: the ping, the tcpdump ran in every namespace of the host, other labs'
+    too. It is typed now, and what runs is CMD in the lab's namespaces at that step."""
+    imported = import_text(OBSERVE.read_text(), "shell", OBSERVE.name)
+    assert imported.yaml.count("action: netns exec all") == 3
+    plan = build(scenario.load_text(imported.yaml, "05b.yaml"), prefix="pz")
+    ping = next(pc.command for pc in plan.commands if "ping" in pc.command.text)
+    assert ping.text == "ip -all netns exec ping -c1 -W1 127.0.0.1"  # printed as written
+    assert ping.observe and ping.argv[:2] == ("bash", "-c")
+    assert ping.argv[2] == (
+        "printf '\\nnetns: %s\\n' pzalpha; ip netns exec pzalpha ping -c1 -W1 127.0.0.1; "
+        "printf '\\nnetns: %s\\n' pzbeta; ip netns exec pzbeta ping -c1 -W1 127.0.0.1; :"
+    )
+    assert all("-all" not in " ".join(pc.command.argv) for pc in plan.commands)
+
+
+def test_a_reader_in_every_namespace_kept_raw_is_refused() -> None:
+    """Hunt O: the same line kept as a raw step (an older import's ``observe: true``) ran as
+    written; it cannot be scoped there, and is refused, naming the file and line."""
+    line = OBSERVE.read_text().splitlines()[4]
+    text = f"name: t\nsetup:\n  - action: raw\n    command: {line}\n    observe: true\n"
+    with pytest.raises(ModelError, match="every namespace of the host") as caught:
+        build(scenario.load_text(text, "t.yaml"))
+    assert caught.value.loc is not None and caught.value.loc.line == 3
+    assert "action 'netns exec all'" in str(caught.value)
+
+
+def test_a_reader_in_every_namespace_is_taken_for_it() -> None:
+    """Hunt O (by design, was "not taken for it"): in a raw step, ``ip -all netns exec``
+    of a reader runs in every namespace of the host as well: iplab cannot scope it there."""
+    assert reaches_every_netns("ip -all netns exec ip link") == "ip -all netns exec ip link"
+
+
+def test_a_scenario_may_write_the_exec_action_for_a_reader_only() -> None:
+    text = "name: t\nsetup:\n  - {action: netns add, name: a}\n  - {action: netns exec all, "
+    plan = build(scenario.load_text(text + "command: ip -br a}\n", "t.yaml"))
+    assert plan.commands[-1].command.argv[2].endswith("ip netns exec a ip -br a; :")
+    with pytest.raises(ScenarioError, match="changes something"):
+        build(scenario.load_text(text + "command: ip link set lo up}\n", "t.yaml"))
+
+
+@pytest.mark.kernel
+def test_run_reads_in_the_labs_namespaces_and_never_in_another(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    """Hunt O: beside a namespace of the test's own (not the lab's, with a link of its own
+    in it), ``ip -all netns exec ip a`` and ``... ping`` run in the lab's namespaces only."""
+    kept = [w for w in OBSERVE.read_text().splitlines(keepends=True) if "tcpdump" not in w]
+    lab = tmp_path / "observe.yaml"
+    lab.write_text(import_text("".join(kept), "shell", OBSERVE.name).yaml)
+    inner = textwrap.dedent(f"""\
+        set -e
+        ip netns add {prefix}keep
+        ip -n {prefix}keep link add {prefix}mark type veth peer name {prefix}mk2
+        {sys.executable} -m iplab run {lab} --prefix {prefix} --state-dir {state_dir}
+        echo "left: $(ip netns list | cut -d' ' -f1 | tr '\\n' ' ')"
+        ip netns del {prefix}keep
+        """)
+    result = apart(inner, net=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"netns: {prefix}alpha" in result.stdout and f"netns: {prefix}beta" in result.stdout
+    assert f"netns: {prefix}keep" not in result.stdout
+    assert f"{prefix}mark" not in result.stdout
+    assert f"left: {prefix}keep \n" in result.stdout

@@ -10,6 +10,7 @@ from iplab.lineparse import classify, renders_as
 from iplab.steps import Raw
 
 TYPED = [
+    "ip -all netns exec ip link",  # a reader: run in the lab's namespaces (hunt O; was RAW)
     "ip -4 -d -s -r -o -t link set veth0 up",
     "ip -human -iec -json -pretty link set veth0 down",
     "ip -c=never -N link set dev veth0 mtu 9000",
@@ -59,7 +60,6 @@ TYPED = [
 RAW = [
     "ip -Version",
     "ip -batch cmds.txt",
-    "ip -all netns exec ip link",
     "ip -help",
     "ip -n red -n blue link set lo up",
     "ip link set veth0 mtu 10",

@@ -49,8 +49,9 @@ def test_a_lab_scripts_case_is_its_up_and_down_whatever_its_default(subject: str
     ("line", "op", "peer"),
     [
         ("ip l a v0 type veth peer n v1", LinkAdd, "v1"),
-        ("ip link add n v0 type veth peer na v1", LinkAdd, "v1"),
-        ("ip link set v0 n eth0", LinkSet, None),
+        # (hunt O, by design: ip 6.1 refuses these two, "either "dev" is duplicate, or
+        # "v1" is a garbage": n is nomaster to it, na and nam no keyword; they were here
+        # as typed LinkAdd, LinkSet: see test_ip_6_1_refuses_na_and_n_as_name)
     ],
 )
 def test_ip_reads_n_as_name(line: str, op: type, peer: str | None) -> None:
@@ -60,6 +61,12 @@ def test_ip_reads_n_as_name(line: str, op: type, peer: str | None) -> None:
         assert (parsed.op.name, parsed.op.peer) == ("v0", peer)
     else:
         assert isinstance(parsed.op, LinkSet) and parsed.op.attrs == (("name", "eth0"),)
+
+
+@pytest.mark.parametrize("line", ["ip link add n v0 type veth peer na v1", "ip link set v0 n eth0"])
+def test_ip_6_1_refuses_na_and_n_as_name(line: str) -> None:
+    """Hunt O: both fail with ip 6.1 on the kernel (n is nomaster, then a second device)."""
+    assert not classify(line).typed
 
 
 @pytest.mark.parametrize(
