@@ -90,7 +90,38 @@ from iplab.words import (
 
 
 class NoMatch(Exception):
-    """The words do not read as a typed op (internal)."""
+    """The words do not read as a typed op (internal); ``said``: what ip itself says of
+    them, when ip refuses the line whatever the host holds (a typo: :func:`refusal`)."""
+
+    def __init__(self, said: str | None = None) -> None:
+        super().__init__(said)
+        self.said = said
+
+
+#: every word ``ip link add`` and ``ip link set`` read where a setting may come (ip 6.1's
+#: ``ip link help``, and the words it reads without saying: ``brd``, ``qlen``, ``state``,
+#: ``mode``, ``index``, ``link``...): ip takes any beginning of most of them, and reads
+#: any other word after the device as a second device, which it refuses
+LINK_WORDS = frozenset(
+    {
+        *("up", "down", "type", "arp", "dynamic", "multicast", "allmulticast", "promisc"),
+        *("trailers", "carrier", "txqueuelen", "txqlen", "qlen", "name", "address"),
+        *("broadcast", "brd", "peer", "mtu", "netns", "link-netns", "link-netnsid", "alias"),
+        *("vf", "xdp", "xdpgeneric", "xdpdrv", "xdpoffload", "master", "vrf", "nomaster"),
+        *("addrgenmode", "protodown", "protodown_reason", "gso_max_size", "gso_max_segs"),
+        *("gro_max_size", "gso_ipv4_max_size", "gro_ipv4_max_size", "numtxqueues"),
+        *("numrxqueues", "index", "link", "parentdev", "group", "dev", "help", "state"),
+        *("mode", "noqueue", "allmulti"),
+    }
+)
+
+
+def _second_device(word: str) -> NoMatch:
+    """A word where ip reads a second device: ip's own refusal when no setting begins
+    with it (``ip link set vblue-br mastr lab0``: hunt L, a typo the page goes past)."""
+    if any(known.startswith(word) for known in LINK_WORDS):
+        return NoMatch()  # (a setting iplab does not type)
+    return NoMatch(f'either "dev" is duplicate, or "{word}" is a garbage')
 
 
 #: settings of ``type bridge`` (ip/iplink_bridge.c), each with one value
@@ -408,7 +439,7 @@ def _link_args(words: Words, peer: bool = False) -> LinkArgs:
             if word == "peer" and not peer:
                 raise NoMatch  # ``peer`` belongs after ``type veth``
             if out.dev is not None:
-                raise NoMatch  # iproute2: "Either "dev" is duplicate, or X is a garbage."
+                raise _second_device(word)  # ip: "either "dev" is duplicate, or X is a garbage"
             out.dev = checked(words.take(), names.ifname_problem) if word == "dev" else _link(word)
     return out
 
@@ -886,6 +917,24 @@ def read(line: str) -> Op | None:
         return reader(Words(argv[1:]), Ctx(), line)
     except NoMatch:
         return None
+
+
+def refusal(line: str) -> str | None:
+    """What ip says when it refuses ``line`` whatever the host holds (a word it cannot
+    read where it reads one: ``mastr``), or None: a line ip may take, or one iplab's
+    grammar cannot judge."""
+    if line != line.strip() or not line or "\n" in line or SHELL_SYNTAX.search(line):
+        return None
+    written = _split(line)
+    argv = _without_sudo(written) if written else None
+    reader = _READERS.get(program_name(argv[0])) if argv else None
+    if argv is None or reader is None:
+        return None
+    try:
+        reader(Words(argv[1:]), Ctx(), line)
+    except NoMatch as exc:
+        return exc.said
+    return None
 
 
 # -- effects of lines that are not typed ----------------------------------------------------------

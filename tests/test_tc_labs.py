@@ -8,10 +8,12 @@ this machine's ``/proc/config.gz`` (``tests/fixtures/kernel/config-6.18-firecrac
 from __future__ import annotations
 
 import gzip
+import subprocess
+from shlex import split
 
 import pytest
 
-from iplab import kernelconfig, lab, scenario, tc, tcwords
+from iplab import ipgrammar, kernelconfig, lab, scenario, tc, tcwords
 from iplab.errors import IplabError
 from iplab.importer.convert import import_text
 from iplab.importer.reader import CLEANUP, Kind
@@ -240,3 +242,40 @@ def test_brctl_settings_of_a_lab_bridge_are_not_listed_as_kept() -> None:
         page = (TC / f"hunt-l-{name}").read_text()
         kept = import_text(page, "markdown", name).cannot_undo
         assert not any("brctl" in line for line in kept), kept
+
+
+# -- 8: a line ip refuses whatever the host holds -------------------------------------------------
+
+
+def test_a_line_ip_refuses_may_fail_as_bash_goes_on_after_it() -> None:
+    """Hunt L (07): ``sudo ip link set vblue-br mastr lab0`` (the page: "yes I typo'd mastr
+    above, ip just prints an error, keep going") became a raw step that had to succeed;
+    the run failed there and rolled back. ip refuses it whatever the host holds: the
+    import says so, naming the line and ip's words, and the step may fail."""
+    result = import_text((TC / "hunt-l-07-root-bridge-police.md").read_text(), "markdown", "07.md")
+    said = [w for w in result.warnings if "mastr" in w]
+    assert said == [
+        "line 18: ip refuses 'sudo ip link set vblue-br mastr lab0' (either \"dev\" is"
+        ' duplicate, or "mastr" is a garbage): a typo? it may fail here too, as bash goes on'
+        " after it"
+    ]
+    steps = scenario.load_text(result.yaml, "07.yaml").setup
+    typo = [s for s in steps if "mastr" in getattr(s.op, "command", "")]
+    assert len(typo) == 1 and typo[0].may_fail
+
+
+@pytest.mark.parametrize("word", ["mastr", "upp", "adress", "nomastr", "promisk"])
+def test_what_iplab_says_ip_refuses_ip_refuses(word: str) -> None:
+    """Each typo iplab calls a refusal is one ip 6.1 refuses on this machine, before it
+    looks at the host (a device no host has); a setting's beginning is never called one."""
+    line = f"ip link set dev hzz-no-such-dev {word} br0"
+    assert ipgrammar.refusal(line) == f'either "dev" is duplicate, or "{word}" is a garbage'
+    ip = subprocess.run(split(line), capture_output=True, text=True, check=False)
+    assert ip.returncode != 0 and f'"{word}" is a garbage' in ip.stderr, ip.stderr
+
+
+@pytest.mark.parametrize(
+    "settings", ["ma br0", "master br0", "nomaster", "up", "txq 10", "alias a", "vf 0 mac x"]
+)
+def test_a_setting_or_its_beginning_is_no_refusal(settings: str) -> None:
+    assert ipgrammar.refusal(f"ip link set dev x {settings}") is None

@@ -1,7 +1,8 @@
 """What a page shows a command printing, read for what it says of the command: a ping
 that reached nothing is a probe that must fail, a ping outside the lab an observing
 ``netns exec``, a line shown failing (iproute2's and ping's own words) a step that may
-fail, a line shown failing and run again on the next line read once.
+fail, a line shown failing and run again on the next line read once; and a line ip itself
+refuses (a typo the page goes past), which may fail as bash goes on after it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from iplab import ipgrammar
 from iplab.importer.assembly import Draft
 from iplab.importer.prose import ERROR_SHOWN
 from iplab.model import lab_addresses, plain_address
@@ -48,6 +50,14 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
             )
         elif _a_ping(d) and _fails(_output(d)):  # ping 8.8.8.8 before the NAT: it fails
             out.append(replace(d, cmd=replace(d.cmd, may_fail=True)))
+        elif isinstance(d.op, Raw) and (said := ipgrammar.refusal(d.cmd.text)):
+            # ip link set vblue-br mastr lab0 (hunt L: "ip just prints an error, keep going"):
+            # ip refuses it whatever the host holds; bash prints the error and goes on
+            out.append(replace(d, cmd=replace(d.cmd, may_fail=True)))
+            warnings.append(
+                f"line {d.cmd.line}: ip refuses {d.cmd.text!r} ({said}): a typo? it may fail"
+                " here too, as bash goes on after it"
+            )
         elif ERROR_SHOWN.search("\n".join(_output(d))):
             # ip route get 8.8.8.8 with "RTNETLINK answers: No route to host" under it, a typo
             # fixed on the next line (dev vet0, "Cannot find device"): a command the page shows
