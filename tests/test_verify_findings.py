@@ -48,7 +48,7 @@ def test_a_root_qdisc_replaced_with_a_handle_leaves_no_impairment() -> None:
     (the kind was expected right after ``root``), so verify still expected the tbf it
     replaced: "client:c0.qdisc: expected tbf rate 1mbit, found none" on a lab that held
     what the page made."""
-    ops = setup_ops(FIXTURES / "tc" / "hunt-L-02b-tc-shaping-no-netem.md")
+    ops = setup_ops(FIXTURES / "tc" / "hunt-l-02b-tc-shaping-no-netem.md")
     assert live.applied(journal(ops)).impairments == {}
     words = split("tc qdisc replace dev c0 root handle 1: htb default 20")
     assert tc.parse_line(words) == ("c0", None)
@@ -65,7 +65,7 @@ def test_a_shaped_link_moved_to_another_namespace_loses_its_qdisc() -> None:
     """Hunt L (10): ``tc qdisc add dev veth-c root tbf ...`` then ``ip link set veth-c netns
     ctr`` (the kernel drops the qdisc): verify said "root:veth-c.qdisc: expected tbf rate
     5mbit, found none". A rename carries the record along."""
-    ops = setup_ops(FIXTURES / "tc" / "hunt-L-10-shape-then-move.sh")
+    ops = setup_ops(FIXTURES / "tc" / "hunt-l-10-shape-then-move.sh")
     assert live.applied(journal(ops)).impairments == {}
     shaped = [op for op in ops if not isinstance(op, LinkSet) or not op.has("netns")]
     renamed = [*shaped, LinkSet(dev="veth-c", attrs=(("name", "c0"),))]
@@ -135,13 +135,13 @@ def test_a_field_difference_names_its_namespace(name: str) -> None:
         ("ip/hunt-O-04-router-names.md", "sysctls of rt"),
         ("ip/hunt-O-07-odd-orders.md", "neighbours, route proto, route src of left"),
         ("ip/hunt-O-07-odd-orders.md", "address peer"),
-        ("tc/hunt-L-05b-iproute-bridge-fdb-nostp.md", "link ageing_time, link stp_state of sw"),
-        ("tc/hunt-L-05b-iproute-bridge-fdb-nostp.md", "link txqueuelen of pc1"),
-        ("tc/hunt-L-05b-iproute-bridge-fdb-nostp.md", "multicast groups of pc2"),
-        ("tc/hunt-L-01-brctl-bridge.md", "bridge settings (brctl), link stp_state of root"),
-        ("tc/hunt-L-07b-root-bridge-police-fixed.md", "bridge settings (brctl)"),
-        ("tc/hunt-L-06b-tap-macvtap-router-noethtool.sh", "sysctls of rtr"),
-        ("tc/hunt-L-02b-tc-shaping-no-netem.md", "tc classes, tc filters"),
+        ("tc/hunt-l-05b-iproute-bridge-fdb-nostp.md", "link ageing_time, link stp_state of sw"),
+        ("tc/hunt-l-05b-iproute-bridge-fdb-nostp.md", "link txqueuelen of pc1"),
+        ("tc/hunt-l-05b-iproute-bridge-fdb-nostp.md", "multicast groups of pc2"),
+        ("tc/hunt-l-01-brctl-bridge.md", "bridge settings (brctl), link stp_state of root"),
+        ("tc/hunt-l-07b-root-bridge-police-fixed.md", "bridge settings (brctl)"),
+        ("tc/hunt-l-06b-tap-macvtap-router-noethtool.sh", "sysctls of rtr"),
+        ("tc/hunt-l-02b-tc-shaping-no-netem.md", "tc classes, tc filters"),
         ("scripts/hunt-K-03-star.sh", "link stp_state of root"),
     ],
 )

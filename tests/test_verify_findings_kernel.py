@@ -58,7 +58,7 @@ def test_up_and_verify_agree_on_a_qdisc_replaced_with_a_handle(lab) -> None:  # 
     """Hunt L (02b): ``up`` said OK, ``verify`` right after said "client:c0.qdisc: expected
     tbf rate 1mbit, found none" (the htb that replaced it was not read). Both say OK now,
     and a netem put there by hand is a difference for both."""
-    one = lab("tc/hunt-L-02b-tc-shaping-no-netem.md")
+    one = lab("tc/hunt-l-02b-tc-shaping-no-netem.md")
     p = one.prefix
     assert "verify: the kernel holds what the scenario promised (" in one.up.stdout
     rc, lines = one.verify()
@@ -74,7 +74,7 @@ def test_up_and_verify_agree_on_a_qdisc_replaced_with_a_handle(lab) -> None:  # 
 def test_a_shaped_link_moved_by_the_scenario_verifies(lab) -> None:  # type: ignore[no-untyped-def]
     """Hunt L (10): the tbf of veth-c was expected in the root namespace after the scenario
     moved the link to ctr (the kernel drops it): verify said FAILED."""
-    one = lab("tc/hunt-L-10-shape-then-move.sh")
+    one = lab("tc/hunt-l-10-shape-then-move.sh")
     assert "verify: the kernel holds what the scenario promised (" in one.up.stdout
     rc, lines = one.verify()
     assert rc == 0, lines
