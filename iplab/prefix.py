@@ -99,57 +99,11 @@ def _rename_effect(effect: Effect, netns: dict[str, str], links: dict[str, str])
 
 
 def _rename_words(text: str, netns: dict[str, str], links: dict[str, str]) -> str:
-    """Rename whole words of a verbatim command (vethX, not vethXY, nor ``red`` of
-    ``vr-peer@red``), but not what ``echo`` or ``printf`` says (hunt M: ``echo "hello from
-    blue to red"`` wrote ``hello from hMblue to hMred``)."""
+    """Rename whole words of a verbatim command (vethX, not vethXY)."""
     words = {**netns, **links}
-    pattern = _words_pattern(tuple(sorted(words, key=len, reverse=True)))
-    said = _said(text)
-    return pattern.sub(lambda m: m[0] if _inside(m.start(), said) else words[_named(m)], text)
-
-
-def _names_in(pattern: re.Pattern[str], text: str) -> set[str]:
-    """The names ``pattern`` finds in ``text`` where they are renamed (not in what echo
-    or printf says)."""
-    said = _said(text)
-    return {_named(m) for m in pattern.finditer(text) if not _inside(m.start(), said)}
-
-
-def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= at < end for start, end in spans)
-
-
-#: ``echo`` or ``printf`` as a command's first word (after ``;``, ``&&``, ``|``, ``(``, a
-#: line's start, ``sh -c '``, ``then``, ``do``, ``sudo``), quotes before it skipped
-_SAYS = re.compile(r"(?<![\w./@-])(?:echo|printf)(?=[ \t])")
-_COMMAND_START = re.compile(r"(?:^|[;&|({\n]|(?<![\w-])(?:-c|then|do|sudo|else))$")
-
-
-def _said(text: str) -> list[tuple[int, int]]:
-    """The spans of ``text`` that ``echo`` or ``printf`` says: their arguments, up to an
-    unquoted ``;``, ``&``, ``|``, ``<``, ``>``, ``)`` or line's end (a redirection's file
-    may name a link: ``> /proc/sys/net/ipv4/conf/red/forwarding``), or to the quote that
-    opened before the command (``sh -c 'echo ...'``)."""
-    spans: list[tuple[int, int]] = []
-    for match in _SAYS.finditer(text):
-        before = text[: match.start()].rstrip(" \t'\"")
-        if not _COMMAND_START.search(before.rstrip(" \t")):
-            continue
-        opened = text[len(before) : match.start()].strip(" \t")[-1:]
-        end, quote = match.end(), ""
-        while end < len(text):
-            char = text[end]
-            if quote:
-                quote = "" if char == quote else quote
-            elif opened and char == opened:
-                break
-            elif char in "'\"":
-                quote = char
-            elif char in ";&|<>)\n":
-                break
-            end += 1
-        spans.append((match.end(), end))
-    return spans
+    return _words_pattern(tuple(sorted(words, key=len, reverse=True))).sub(
+        lambda m: words[_named(m)], text
+    )
 
 
 def _named(match: re.Match[str]) -> str:
@@ -159,11 +113,10 @@ def _named(match: re.Match[str]) -> str:
 
 @functools.lru_cache(maxsize=8)
 def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    """One regex for every name a scenario creates (compiled once per scenario); a word
-    joined to another by ``@`` (``vr-peer@red``, as ip shows a veth) is not a name."""
+    """One regex for every name a scenario creates (compiled once per scenario)."""
     alternatives = "|".join(map(re.escape, words)) or r"(?!)"
     return re.compile(
-        rf"(?<![A-Za-z0-9_.@-])(?P<word>{alternatives})(?![A-Za-z0-9_.@-])"
+        rf"(?<![A-Za-z0-9_.-])(?P<word>{alternatives})(?![A-Za-z0-9_.-])"
         # a link's part of a dotted sysctl key: net.ipv4.conf.NAME.rp_filter
         rf"|(?:(?<=\.conf\.)|(?<=\.neigh\.))(?P<key>{alternatives})(?=\.[a-z])"
     )
@@ -228,7 +181,7 @@ def _blocks_renamed(
         used = {originals[n] for s in steps[start:end] for _, n in s.op.refs() if n in originals}
         pattern = _words_pattern(tuple(sorted(used, key=len, reverse=True)))
         values = [v for _, value in step.variables for v in _values(value)]
-        found = _names_in(pattern, "\n".join([step.verbatim, *values]))
+        found = {_named(m) for m in pattern.finditer("\n".join([step.verbatim, *values]))}
         if len(found) == len(used):
             text = _rename_words(step.verbatim, netns, links)
             variables = tuple(
