@@ -43,3 +43,16 @@ def test_a_link_made_on_a_link_of_the_host_is_refused(page: str, made: str) -> N
 def test_a_link_made_on_a_link_of_the_lab_is_not(line: str) -> None:
     result = import_text(f"ip link add b0 type bridge\n{line}\n", "shell", "s.sh")
     build(scenario.load_text(result.yaml, "lab.yaml"))
+
+
+def test_the_names_echo_hands_to_a_deletion_are_renamed() -> None:
+    """Hunt P (05b): with ``--prefix hP`` the lab makes hPred and hPblue, and the page's
+    cleanup ``echo red blue | sudo xargs -n1 ip netns del`` deleted the host's own red and
+    blue when what echo says was left as written (a rule meant to keep an echo's prose
+    intact: hunt M's cosmetic #8, taken back). Every word naming an object of the lab is
+    renamed, what echo says too."""
+    page = "p05b-echo-teardown-only.md"
+    result = import_text((SAFETY / page).read_text(encoding="utf-8"), "markdown", page)
+    plan = build(scenario.load_text(result.yaml, "lab.yaml"), prefix="hP")
+    cleanup = [pc.command.text for pc in plan.teardown]
+    assert cleanup == ["echo hPred hPblue | sudo xargs -n1 ip netns del"], cleanup
