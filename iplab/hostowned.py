@@ -14,16 +14,24 @@ keeps its undo out of the journal, and the run says so.
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Sequence
 
-from iplab.words import plain_words, strip_sudo
+from iplab import iptopts
+from iplab.words import plain_words, simple_commands, strip_sudo
 
-__all__ = ["existence_read", "said"]
+__all__ = ["existence_read", "said", "unreadable", "unsure"]
 
 _IPTABLES = frozenset({"iptables", "ip6tables", "iptables-legacy", "iptables-nft"})
 _IPTABLES |= {"ip6tables-legacy", "ip6tables-nft"}
-#: the nft objects a ``delete`` of which takes everything in them
+#: the nft objects a ``delete`` (or ``destroy``) of which takes everything in them
 _NFT_WHOLE = frozenset({"table", "chain"})
+#: a word iptables may read as ``-X`` (alone, in a cluster, as a long option's beginning)
+_IPT_X = re.compile(r"-[A-Za-z0-9]*X.*|--delete-.*")
+
+#: what :func:`_judged` says: (the read, None when none can be built; what it is)
+_Judged = tuple[tuple[str, ...] | None, str]
 
 
 def _wrapper(argv: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -41,36 +49,76 @@ def _wrapper(argv: Sequence[str]) -> tuple[list[str], list[str]]:
 def existence_read(command: str) -> tuple[tuple[str, ...], str] | None:
     """For an undo that deletes a whole table or chain: the command that reads it (exit 0
     when the host has it) and what it is (``nft table inet appfw``); None for any other
-    undo (a rule's, a link's, shell syntax)."""
+    undo (a rule's, a link's, shell syntax), and for one whose read iplab cannot build
+    (:func:`unreadable` says those)."""
     argv = plain_words(command)
-    if not argv:
+    judged = _judged(argv) if argv else None
+    if judged is None or judged[0] is None:
         return None
+    return judged[0], judged[1]
+
+
+def unreadable(command: str) -> str | None:
+    """What an undo deletes, when it deletes a whole table or chain and iplab cannot build
+    the read of whether the host had it before (``nft -f FILE``, shell syntax, an option
+    it does not know): such an undo is not journaled (hunt P: the host's chain went in a
+    rollback). None: any other undo, or one :func:`existence_read` reads."""
+    argv = plain_words(command)
+    if argv is not None:
+        judged = _judged(argv) if argv else None
+        return judged[1] if judged is not None and judged[0] is None else None
+    for words in simple_commands(command) or [command.split()]:
+        if (judged := _judged(words)) is not None:
+            return judged[1]  # (in shell syntax: no one read says what the line deletes)
+    return None
+
+
+def _judged(argv: Sequence[str]) -> _Judged | None:
+    """The read of the table or chain ``argv`` deletes whole, and what it is; None: it
+    deletes none."""
     head, words = _wrapper(argv)
     if not words:
         return None
     program, args = words[0].rsplit("/", 1)[-1], words[1:]
     if program == "nft":
-        flags = [a for a in args if a.startswith("-")]
-        verb = [a for a in args if not a.startswith("-")]
-        if flags or len(verb) < 3 or verb[0] != "delete" or verb[1] not in _NFT_WHOLE:
-            return None  # (nft -a, nft delete table handle N: not a name)
-        if "handle" in verb:
-            return None
-        read = (*head, words[0], "list", *verb[1:])
-        return read, "nft " + " ".join(verb[1:])
-    if program not in _IPTABLES:
+        return _nft(head, words[0], args)
+    return _iptables(head, words[0], args) if program in _IPTABLES else None
+
+
+def _nft(head: list[str], nft: str, args: Sequence[str]) -> _Judged | None:
+    """``nft [OPTIONS] delete|destroy table|chain ...`` (nft joins its words: one quoted
+    word may hold them all)."""
+    i, known = 0, True
+    while i < len(args) and args[i].startswith("-"):
+        known = known and (args[i] in iptopts.NFT_FLAGS or args[i] in iptopts.NFT_VALUED)
+        i += 2 if args[i] in iptopts.NFT_VALUED else 1
+    said = " ".join(args[i:])
+    verb = said.split()
+    pairs = itertools.pairwise(verb)
+    if not any(a in ("delete", "destroy") and b in _NFT_WHOLE for a, b in pairs):
+        return None  # (a rule's, an element's: not a whole object)
+    what = "nft " + " ".join(verb[1:])
+    whole = verb[0] in ("delete", "destroy") and verb[1] in _NFT_WHOLE
+    if not known or not whole or len(verb) < 3 or "handle" in verb or ";" in said:
+        return None, what  # (nft -c, delete table handle N, two commands: no one name)
+    return (*head, nft, "list", *verb[1:]), what
+
+
+def _iptables(head: list[str], program: str, args: Sequence[str]) -> _Judged | None:
+    """``iptables [OPTIONS] -X CHAIN``, its options read as iptables reads them."""
+    parsed = iptopts.read(args)
+    if parsed is None:
+        if any(_IPT_X.fullmatch(a) for a in args):
+            return None, f"what `{program} {' '.join(args)}` deletes"
         return None
-    at = [i for i, a in enumerate(args) if a in ("-X", "--delete-chain")]
-    if len(at) != 1 or at[0] + 2 != len(args) or args[-1].startswith("-"):
+    chains = [o for o in parsed.commands() if o.letter == "X"]
+    if not chains or chains[0].value is None:
         return None  # -X alone deletes every chain: no one object (words.py refuses it)
-    table = "filter"
-    before = args[: at[0]]
-    if before[:1] in (["-t"], ["--table"]) and len(before) == 2:
-        table = before[1]
-    elif before:
-        return None
-    read = (*head, words[0], "-t", table, "-S", args[-1])
-    return read, f"{program} chain {args[-1]} (table {table})"
+    chain, table = chains[0].value, parsed.table
+    what = f"{program.rsplit('/', 1)[-1]} chain {chain} (table {table})"
+    if len(parsed.commands()) != 1 or parsed.others:
+        return None, what
+    return (*head, program, "-t", table, "-S", chain), what
 
 
 def said(what: str, step: str, undo: str) -> str:
@@ -78,4 +126,14 @@ def said(what: str, step: str, undo: str) -> str:
     return (
         f"iplab: the host had {what} before `{step}`: the lab will not delete it"
         f" (`{undo}` is not journaled; what the lab adds to it stays after down)\n"
+    )
+
+
+def unsure(what: str, step: str, undo: str) -> str:
+    """The run's note for an undo it keeps out of the journal because it cannot read
+    whether the host had what the undo deletes."""
+    return (
+        f"iplab: cannot tell whether the host had {what} before `{step}` (no read of it"
+        f" can be built from `{undo}`): the lab will not delete it (`{undo}` is not"
+        " journaled; delete it by hand if it is the lab's)\n"
     )

@@ -353,6 +353,11 @@ class Session:
         host's table with its own chains): it is not the lab's to delete (said)."""
         if not isinstance(undo.op, Raw):
             return False
+        if (what := hostowned.unreadable(undo.op.command)) is not None:
+            # (hunt P: iptables -tnat -N WEBMASQ failed on the host's chain, and the
+            # rollback's -X, whose read was not built, deleted it)
+            self.env.err.write(hostowned.unsure(what, command.text, undo.op.command))
+            return True
         found = hostowned.existence_read(undo.op.command)
         if found is None:
             return False

@@ -17,7 +17,7 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from iplab import ipwords
+from iplab import iptopts, ipwords
 
 #: what makes a line shell syntax rather than one command: it runs through ``bash -c``
 SHELL_SYNTAX = re.compile(r"[;&|<>`$]|\$\(")
@@ -663,9 +663,9 @@ def known_undo(command: str) -> str | None:
     argv = plain_words(command)
     if argv and argv[0] == "ip":
         return _rule_undo(argv)
-    if argv and argv[0] == "nft" and argv[1:3] == ["add", "table"] and len(argv) in (4, 5):
-        return shlex.join(["nft", "delete", "table", *argv[3:]])  # nft add table ip lab
-    if not argv or argv[0] not in ("iptables", "ip6tables"):
+    if argv and argv[0] == "nft":
+        return _table_undo(argv)
+    if not argv or argv[0].rsplit("/", 1)[-1] not in _IPTABLES or argv[0] == "ebtables":
         return None
     verbs = [i for i, word in enumerate(argv) if word in _IPT_COMMANDS or word in _IPT_WRITE]
     if len(verbs) != 1 or argv[verbs[0]] not in _IPT_COMMANDS or verbs[0] + 1 >= len(argv):
@@ -674,9 +674,39 @@ def known_undo(command: str) -> str | None:
     verb, chain, rest = argv[at], argv[at + 1], argv[at + 2 :]
     if verb in ("-I", "--insert") and rest[:1] and rest[0].isdigit():
         rest = rest[1:]  # the position: -D matches the rule, not its place
-    if _IPT_COMMANDS[verb] == "-X" and rest:
-        return None
+    if _IPT_COMMANDS[verb] == "-X":
+        return _chain_undo(argv)
     return shlex.join([*argv[:at], _IPT_COMMANDS[verb], chain, *rest])
+
+
+def _chain_undo(argv: list[str]) -> str | None:
+    """``iptables [OPTIONS] -N CHAIN`` -> the same options with ``-X CHAIN``, read as
+    iptables reads them (``-tnat``, ``-w 5``, ``--table=nat``: :mod:`iplab.iptopts`); None
+    when iptables would read it otherwise (hunt P: the undo deleted the host's chain)."""
+    args = argv[1:]
+    parsed = iptopts.read(args)
+    made = parsed.commands() if parsed is not None else []
+    if parsed is None or len(made) != 1 or made[0].letter != "N" or parsed.others:
+        return None
+    new = made[0]
+    shared = [o for o in parsed.options if o is not new and o.start < new.end and new.start < o.end]
+    if shared or not new.value:
+        return None  # (-vN LAB: one word with another option)
+    return shlex.join([argv[0], *args[: new.start], "-X", new.value, *args[new.end :]])
+
+
+def _table_undo(argv: list[str]) -> str | None:
+    """``nft [OPTIONS] add|create table [FAMILY] NAME`` -> ``nft delete table [FAMILY] NAME``
+    (an option that changes something, ``-c`` or ``-f``: None)."""
+    i = 0
+    while i < len(argv) - 1 and argv[i + 1].startswith("-"):
+        if argv[i + 1] not in iptopts.NFT_FLAGS and argv[i + 1] not in iptopts.NFT_VALUED:
+            return None
+        i += 2 if argv[i + 1] in iptopts.NFT_VALUED else 1
+    rest = argv[i + 1 :]
+    if rest[:1] in (["add"], ["create"]) and rest[1:2] == ["table"] and len(rest) in (3, 4):
+        return shlex.join(["nft", "delete", "table", *rest[2:]])  # nft add table ip lab
+    return None
 
 
 _IPTABLES = frozenset({"iptables", "ip6tables", "iptables-legacy", "iptables-nft"})
