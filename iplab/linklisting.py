@@ -7,8 +7,9 @@ the host's own), and whatever matches the pattern goes. The importer reads such 
 listing as the links the lab made in that namespace (:mod:`iplab.importer.listing`
 filters the lines :func:`lines` writes for them); a raw command that still hands a
 listing of links on to another command is refused by the model
-(:func:`lists_every_link`), and so is ``ip link del group 0`` (every link of the host in
-that group: :func:`reaches_every_link`).
+(:func:`lists_every_link`; the other ways to read the names, ``/proc/net/dev``, a glob of
+``/sys/class/net``, ``ifconfig -a``..., are :mod:`iplab.linksources`'s), and so is ``ip
+link del group 0`` (every link of the host in that group: :func:`reaches_every_link`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from iplab import linksources
 from iplab.words import shell_tokens
 
 if TYPE_CHECKING:
@@ -198,8 +200,6 @@ def lists_every_link(command: str) -> str | None:
     ``for l in $(ls /sys/class/net); do ...``, ``ip link | while read ...``); found also in
     a quoted ``bash -c`` script. None: it does not (a listing shown, counted with ``wc -l``
     or tested with ``grep -q``)."""
-    if "ip" not in command and _SYS_CLASS_NET not in command:
-        return None
     stages = _stages(command)
     if stages is None:
         return None
@@ -208,9 +208,19 @@ def lists_every_link(command: str) -> str | None:
             if said := lists_every_link(script):
                 return said
         found = _listing_in(words)
-        if found is not None and _handed_on(stages, k, depth):
-            return found.said
+        said = found.said if found is not None else linksources.source_in(words)
+        if said is not None and (_fed(words) or _handed_on(stages, k, depth)):
+            return said
     return None
+
+
+def _fed(words: list[str]) -> bool:
+    """The names go to the command of the stage itself: ``for l in /sys/class/net/veth*``
+    (to the loop's body), ``done < /proc/net/dev`` (to a ``while read`` loop), ``xargs -a
+    /proc/net/dev ip link del`` (hunt P #2)."""
+    if words[:1] == ["for"] or words[:1] == ["xargs"]:
+        return True
+    return "<" in words and words[0] not in _FILTERS
 
 
 def _listing_in(words: list[str]) -> LinkListing | None:

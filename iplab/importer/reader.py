@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from iplab import ipwords, jobs, linklisting, names
+from iplab import ipwords, jobs, linklisting, linksources, names
 from iplab.errors import ScenarioError
 from iplab.importer import arith, listing
 from iplab.importer import shell as shellread
@@ -715,6 +715,10 @@ class ShellVars:
                 end = _closing(text, i)
                 opening = 1 if c == "`" else 2
                 inner, _ = self.expand(text[i + opening : end])
+                if (base := _basename(inner)) is not None:  # $(basename /sys/class/net/x)
+                    out.append(base)
+                    i = end + 1
+                    continue
                 closed = text[end : end + 1]
                 out.append(text[i : i + opening] + inner + closed)
                 unresolved.append(text[i : end + 1])
@@ -2356,7 +2360,33 @@ class Reader:
             return None
         if word.type in ("string", "raw_string"):
             return [" ".join(split)]
+        if word.type in ("word", "concatenation") and _globbed(shellread.source(word)):
+            return self._glob_values(text, where)  # (hunt P: once, with the glob in it)
         return split
+
+    def _glob_values(self, text: str, where: str) -> list[str] | None:
+        """``for l in /sys/class/net/veth*``: bash takes the host's links the pattern
+        matches; read as the lab's links of the root namespace it matches (said in a
+        warning). None, said: another glob, whose files only the host knows (run once with
+        the glob in it, the loop's ``ip link del $(basename $l)`` took the host's vethzz)."""
+        folder, _, pattern = text.rstrip("/").rpartition("/")
+        state = self._lab_state() if folder in linksources.GLOB_DIRS else None
+        space = state.ns(None) if state is not None else None
+        if space is None or space.unknown or linksources.is_glob(folder):
+            self.warnings.append(
+                f"{where}: the loop goes over the files {text} matches, which only the host"
+                " knows; skipped (write the values out: for l in veth0 veth1)"
+            )
+            return None
+        names = sorted(k.name for k in space.links.values() if not k.unknown)
+        names = [n for n in names if fnmatch.fnmatchcase(n, pattern)]
+        self.warnings.append(
+            f"{where}: {text} lists links of the root namespace: iplab reads it as the links"
+            f" the tutorial made there and runs the line for those only"
+            f" ({', '.join(names) or 'none'}); bash, running the printed script, would take"
+            " every link of the host it matches"
+        )
+        return [f"{folder}/{name}" for name in names]
 
     # -- "for every namespace": the lab's own ---------------------------------------------
 
@@ -3334,6 +3364,35 @@ def ascii_command(text: str) -> tuple[str, list[str]]:
         for k, v in changes.items()
     ]
     return text, said
+
+
+def _basename(command: str) -> str | None:
+    """What ``basename PATH`` prints, for one plain path (None: anything else)."""
+    words = _split(command)
+    if not words or words[0] != "basename" or len(words) != 2 or not words[1]:
+        return None
+    path = words[1]
+    if names.has_shell_meta(path) or linksources.is_glob(path) or path.startswith("-"):
+        return None
+    return path.rstrip("/").rpartition("/")[2] or "/"
+
+
+def _globbed(source: str) -> bool:
+    """A word bash expands to file names: ``*``, ``?`` or ``[`` outside quotes and
+    expansions (``/sys/class/net/veth*``; not ``"a*"``, ``${x#*/}``)."""
+    quote, depth = "", 0
+    for i, c in enumerate(source):
+        if quote:
+            quote = "" if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        elif c == "$" and source[i + 1 : i + 2] in ("{", "("):
+            depth += 1
+        elif c in "})" and depth:
+            depth -= 1
+        elif c in "*?[" and not depth:
+            return True
+    return False
 
 
 def _split(text: str) -> list[str] | None:
