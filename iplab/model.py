@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from iplab import ipgrammar, tcwords
+from iplab import batchfiles, ipgrammar, tcwords
 from iplab.errors import Location, ScenarioError
 from iplab.linklisting import lists_every_link, reaches_every_link
 from iplab.names import IFNAMSIZ, ROOT, ns_label, route_network, route_prefix
@@ -1080,6 +1080,7 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
             )
             break
     _tc_links(a, op)
+    _batch_lines(a, op)
     here = op.ns if isinstance(op, NetnsExec) else ip_netns(op.command) or ROOT
     _keeps_addresses(state.ns(here), op.command)
     for written in fdb_writes(op.command):
@@ -1155,6 +1156,43 @@ def _tc_links(a: _Apply, op: Raw | NetnsExec) -> None:
         for dev in line.devices():
             if "$" not in dev and "`" not in dev:  # (a variable: only the shell knows it)
                 a.link(where, dev)
+
+
+@dataclass
+class _Within(Judge):
+    """A judge that says where in a batch file an objection is (``tc.batch line 1``)."""
+
+    outer: Judge = field(default_factory=Judge)
+    where: str = ""
+
+    def object(self, error: ModelError) -> None:
+        said = ModelError(f"{self.where}: {error.message}", error.loc, error.hint, error.certain)
+        self.outer.object(said)
+
+
+def _batch_lines(a: _Apply, op: Raw | NetnsExec) -> None:
+    """``tc -b FILE``, ``ip -batch FILE``, ``bridge -b FILE``: each line of the file, as it
+    is when the plan is built, judged as a step running that line would be (hunt P: ``tc
+    -b tc.batch`` shaped the host's eth0, the model said OK); a batch iplab cannot read
+    (standard input, a file not there) is refused, naming it (:mod:`iplab.batchfiles`)."""
+    where = f"ip netns exec {op.ns} " if isinstance(op, NetnsExec) else ""
+    for batch in batchfiles.batches(where + op.command):
+        if batch.lines is None:
+            a.object(
+                f"runs {batch.said}: {batch.why}, so iplab cannot judge the commands it runs",
+                hint="write each of its lines as a step of its own",
+            )
+            continue
+        for number, line in batch.lines:
+            judge = _Within(
+                strict=a.judge.strict, warnings=a.judge.warnings, adopted=a.judge.adopted,
+                outer=a.judge, where=f"{batch.source} line {number} ({line})",
+            )  # fmt: skip
+            typed = ipgrammar.read(line)  # (ip link del eth0: a step's LinkDel)
+            if typed is not None and not isinstance(typed, Raw | NetnsExec):
+                apply(a.state, typed, a.loc, judge)
+            else:
+                _raw(_Apply(a.state, a.loc, judge, a.reads), Raw(command=line))
 
 
 def _lower_name(op: Raw | NetnsExec, effect: Effect) -> str | None:

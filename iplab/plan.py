@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address, ip_address, ip_interface
 from pathlib import Path
 
-from iplab import memo
+from iplab import batchfiles, memo
 from iplab.claims import Owned, check_claims
 from iplab.errors import UsageError
 from iplab.inverse import Undo
@@ -325,9 +325,19 @@ def load(
     scenario = loaded(str(path), text, pairs)
     plan = build(scenario, prefix, template_dirs, strict_claims, lenient=lenient)
     plan = dataclasses.replace(plan, var_pairs=pairs)
-    if entry:
+    if entry and not _reads_batch_files(plan):  # (a batch file's lines: judged as they are)
         memo.put("plans", entry, plan)
     return plan
+
+
+def _reads_batch_files(plan: Plan) -> bool:
+    """A step runs ``tc -b FILE`` (or ``ip``'s, ``bridge``'s): the plan judged the file's
+    lines as they were, so it is not kept for a later run (:mod:`iplab.batchfiles`)."""
+    for planned in (*plan.setup, *plan.teardown):
+        op = planned.command.op
+        if isinstance(op, Raw | NetnsExec) and batchfiles.batches(op.command):
+            return True
+    return False
 
 
 def _memo_key(

@@ -2570,8 +2570,8 @@ class Reader:
             # ip -batch - <<EOF: each line of the here-document is one ip command
             text = scope.expand(parts[1])[0] if parts[2] else parts[1]
             rows = [r.strip() for r in text.splitlines()]
-            sudo = "sudo " if call.sudo else ""
-            lines = [f"{sudo}ip {opts}{r}" for r in rows if r and not r.startswith("#")]
+            sudo = "sudo " if call.sudo else ""  # (tc -b -, bridge -b - too: hunt P)
+            lines = [f"{sudo}{call.program} {opts}{r}" for r in rows if r and r[0] != "#"]
             return self._commands(lines, inside, number, where)
         if parts is not None and call is not None and _fed_program(call):
             # cat > /etc/netns/red/resolv.conf <<EOF (a file the next steps read), ip netns
@@ -2703,12 +2703,12 @@ _NARRATION = frozenset({"echo", "printf", "set", "exit", "true", ":", "read"})
 
 
 def _batch_options(call: _Call) -> str | None:
-    """``ip [OPTIONS] -batch -`` (or ``-b -``) reading a here-document: the options that
-    stand before each of its lines ("" for none, ``-n NS `` for ip -n NS -batch -); None:
-    another command."""
+    """``ip [OPTIONS] -batch -`` (or ``-b -``; ``tc``'s and ``bridge``'s too) reading a
+    here-document: the options that stand before each of its lines ("" for none, ``-n NS ``
+    for ip -n NS -batch -); None: another command."""
     args = call.args[:-1] if call.args[-1:] == ["-"] else call.args  # (the grammar may
     # leave the ``-`` before ``<<EOF`` out of the command's words)
-    if call.program != "ip" or call.inside is not None or args[-1:] not in (
+    if call.program not in ("ip", "tc", "bridge") or call.inside is not None or args[-1:] not in (
         ["-batch"], ["-b"], ["--batch"]
     ):  # fmt: skip
         return None

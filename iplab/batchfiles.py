@@ -1,0 +1,101 @@
+"""``tc -b FILE``, ``ip -batch FILE``, ``bridge -b FILE``: the commands a batch file holds.
+
+ip, tc and bridge read one command a line from a batch file (``-b`` or ``-batch``, any
+beginning of it past ``-b``; ``-force`` goes on past a failed line). Hunt P #4: ``tc -b
+tc.batch`` whose file held ``qdisc add dev eth0 root tbf ...`` shaped the host's eth0,
+and the model said OK (its words name no link). The plan reads the file as it is when the
+plan is built and judges each line as the line it is (``tc [OPTIONS] LINE``); a batch iplab
+cannot read (standard input, a file not there) is refused, naming it. Pure but for the
+reading of the file.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+from iplab.words import inside_netns, simple_commands, strip_sudo
+
+__all__ = ["Batch", "batches"]
+
+#: the programs that read a batch file
+_PROGRAMS = frozenset({"ip", "tc", "bridge"})
+#: their global options that take a value (ip/ip.c, tc/tc.c, bridge/bridge.c)
+_VALUED = ("-netns", "-loops", "-family", "-rcvbuf", "-conf", "-nm")
+#: a batch file read past this is refused (no tutorial's batch is that long)
+_MOST = 1 << 20
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One batch command: its words (for messages), its file, and its lines as commands
+    (``tc -n NS LINE``, with the line's number); ``lines`` None: why iplab cannot read them."""
+
+    said: str
+    source: str
+    lines: tuple[tuple[int, str], ...] | None
+    why: str = ""
+
+
+def _abbreviates(word: str, full: str, least: int) -> bool:
+    return least <= len(word) <= len(full) and full.startswith(word)
+
+
+def _batch(argv: list[str], head: list[str], base: Path) -> Batch | None:
+    """``PROG [OPTIONS] -b FILE`` as its program reads it; None: no batch."""
+    program = argv[0].rsplit("/", 1)[-1]
+    options: list[str] = []
+    source: str | None = None
+    i = 1
+    while i < len(argv) and argv[i].startswith("-") and len(argv[i]) > 1:
+        opt = argv[i][1:] if argv[i].startswith("--") else argv[i]
+        if _abbreviates(opt, "-batch", 2):
+            source = argv[i + 1] if i + 1 < len(argv) else "-"
+            i += 2
+            continue
+        valued = opt == "-n" or any(_abbreviates(opt, v, 3) for v in _VALUED)
+        options += (
+            argv[i : i + 2] if valued else [] if _abbreviates(opt, "-force", 3) else [argv[i]]
+        )
+        i += 2 if valued else 1
+    if source is None:
+        return None
+    said = shlex.join([*head, *argv])
+    if source == "-":
+        return Batch(said, source, None, "it reads its commands from standard input")
+    return _read(said, source, [*head, program, *options], base)
+
+
+def _read(said: str, source: str, before: list[str], base: Path) -> Batch:
+    path = base / source
+    try:
+        with path.open(encoding="utf-8") as handle:
+            text = handle.read(_MOST + 1)
+    except FileNotFoundError:
+        return Batch(said, source, None, f"{source} does not exist now")
+    except (OSError, UnicodeDecodeError) as exc:
+        return Batch(said, source, None, f"{source} cannot be read ({exc})")
+    if len(text) > _MOST:
+        return Batch(said, source, None, f"{source} is longer than {_MOST} characters")
+    lines: list[tuple[int, str]] = []
+    for number, written in enumerate(text.splitlines(), start=1):
+        line = written.strip()
+        if line and not line.startswith(("#", "-")):  # (an option: ip fails on the line)
+            lines.append((number, shlex.join(before) + " " + line))
+    return Batch(said, source, tuple(lines))
+
+
+def batches(command: str, base: Path | None = None) -> list[Batch]:
+    """Each batch command of a shell line (after ``sudo``, ``ip netns exec NS``), its file
+    read relative to ``base`` (the working directory)."""
+    out: list[Batch] = []
+    for words in simple_commands(command) or []:
+        argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else list(words)
+        ns, inner = inside_netns(argv)
+        head = ["ip", "netns", "exec", ns] if ns is not None else []
+        if inner and inner[0].rsplit("/", 1)[-1] in _PROGRAMS:
+            found = _batch(list(inner), head, base or Path.cwd())
+            if found is not None:
+                out.append(found)
+    return out
