@@ -21,6 +21,7 @@ from typing import Literal
 from iplab.importer import shell as shellread
 from iplab.importer.formats import Found, by_content
 from iplab.importer.reader import (
+    ANOTHER_TERMINAL,
     KNOWN_PROGRAMS,
     NOT_SHELL_LANGS,
     SHELL_LANGS,
@@ -115,6 +116,8 @@ def read_parts(
             else:
                 reader.note("heading", part.text, part.line)
         elif part.kind == "paragraph":
+            if ANOTHER_TERMINAL.search(" ".join(part.source)):
+                reader.another_terminal()  # (hunt Q: docker's "At another shell, ...")
             _bare_paragraph(reader, part.source, part.line, code_on_page, shown)
         elif part.shown:  # (as a block that holds no command: its lines, fenced)
             body = [t.rstrip() for _, t in part.body]

@@ -1,0 +1,81 @@
+"""Well-known tutorials re-typed in their authors' style, as hunt Q found them (Docker's
+docs, Red Hat's developer blog, a CSDN translation, the Arch wiki, Qiita, Scott Lowe's
+blog, iximiuz): each case lost a command, turned one into output, or said a muddled
+message before its fix. The pages are in ``tests/fixtures/famous/``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from iplab.importer.convert import ImportResult, import_text
+
+HERE = Path(__file__).parent / "fixtures" / "famous"
+
+
+def _imported(name: str, kind: str = "markdown") -> ImportResult:
+    text = (HERE / name).read_text(encoding="utf-8")
+    return import_text(text, "shell" if kind == "shell" else "markdown", name)
+
+
+def _steps(result: ImportResult) -> list[dict[str, Any]]:
+    """The scenario's steps, as its YAML says them (a group's steps in their place)."""
+    out: list[dict[str, Any]] = []
+    for step in yaml.safe_load(result.yaml)["setup"]:
+        out += step.get("steps", [step])
+    return out
+
+
+def test_a_bare_container_prompt_is_the_shell_s_and_the_page_goes_on_on_the_host() -> None:
+    """Hunt Q (05, Docker's docs): ``root@63f36fc01b5f:/#`` with nothing typed after it,
+    under ``docker run -i -t ... /bin/bash``, was never taken for the container's prompt;
+    the first ``$`` line set it, so every host command after it was in the container, and
+    the import found no command (exit 2)."""
+    result = _imported("hunt-q-05-docker-docs-netns-by-hand.md")
+    assert "sudo ip link add A type veth peer name B" in result.lines
+    assert "sudo ip netns exec 3004 ip route add 10.1.1.1/32 dev B" in result.lines
+    assert len(result.lines) == 27
+    assert not any("neither a command nor" in w for w in result.warnings)  # its # comments
+
+
+def test_busybox_s_bare_prompt_and_another_shell_go_back_to_the_host() -> None:
+    """Hunt Q (scratch-docker.md): busybox's ``/ #`` under ``docker run -it ... busybox sh``,
+    then "At another shell:": both ``ip netns add`` lines were lost; and a page that shows
+    no prompt of the container at all goes back to the host on the prose alone."""
+    assert _imported("hunt-q-scratch-docker.md").lines == (
+        "sudo ip netns add a",
+        "sudo ip netns add b",
+    )
+    text = (HERE / "hunt-q-scratch-docker.md").read_text(encoding="utf-8")
+    unprompted = text.replace("    / #\n", "")
+    assert import_text(unprompted, "markdown", "t.md").lines == (
+        "sudo ip netns add a",
+        "sudo ip netns add b",
+    )
+
+
+def test_unknown_programs_at_a_root_hash_prompt_are_commands() -> None:
+    """Hunt Q (03, Red Hat's virtual interfaces): in a block of ``# `` root prompts,
+    ``# teamd -o -n -U -d -t team0 -c '{...}'`` was dropped ("neither a command nor the
+    output of one") and ``# teamdctl team0 port add eth0`` silently became the output of
+    ``ip link set eth1 down``."""
+    result = _imported("hunt-q-03-redhat-virtual-interfaces.md")
+    assert "teamdctl team0 port add eth0" in result.lines
+    assert "teamdctl team0 port add eth1" in result.lines
+    assert any(line.startswith("teamd -o -n -U -d -t team0 -c ") for line in result.lines)
+    assert not any("teamd" in str(s.get("output", "")) for s in _steps(result))
+    assert not any("teamd" in w for w in result.warnings)
+
+
+def test_a_comment_between_silent_commands_is_not_their_output() -> None:
+    """Hunt Q (06, a CSDN translation): ``# 分别放入两个 namespace`` and ``# 配置 IP 并启动``
+    in a ``[root@localhost ~]#`` block became the output of ``ip link add`` and ``ip link
+    set`` (which print nothing); the first such comment was said "ignored"."""
+    result = _imported("hunt-q-06-csdn-chinese-netns-bridge.md")
+    steps = _steps(result)
+    assert not any("#" in str(s.get("output", "")) for s in steps)
+    titles = [s.get("title") for s in steps]
+    assert "分别放入两个 namespace" in titles and "配置 IP 并启动" in titles
+    assert not any("neither a command nor" in w for w in result.warnings)
