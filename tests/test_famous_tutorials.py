@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from iplab.importer.convert import ImportResult, import_text
+from iplab.importer.convert import ImportResult, detect_kind, import_text
 
 HERE = Path(__file__).parent / "fixtures" / "famous"
 
@@ -79,3 +79,32 @@ def test_a_comment_between_silent_commands_is_not_their_output() -> None:
     titles = [s.get("title") for s in steps]
     assert "分别放入两个 namespace" in titles and "配置 IP 并启动" in titles
     assert not any("neither a command nor" in w for w in result.warnings)
+
+
+def test_the_arch_wiki_s_code_templates_are_read() -> None:
+    """Hunt Q (08, the Arch wiki): ``{{hc|# ip netns exec ns0 ping -c 1 192.168.50.2|``
+    and ``{{hc|$ ip netns list|`` were prose (the page read as Markdown), the ping lost
+    without a word, and ``run`` checked "0/0 claims"; its headings and notes were output."""
+    name = "hunt-q-08-archwiki-network-namespaces.wiki"
+    text = (HERE / name).read_text(encoding="utf-8")
+    assert detect_kind(name, text) == "markdown"
+    result = import_text(text, "markdown", name)
+    assert "ip netns exec ns0 ping -c 1 192.168.50.2" in result.lines
+    assert "ip netns list" in result.lines
+    steps = _steps(result)
+    ping = next(s for s in steps if s["action"] == "probe")
+    assert ping["output"].startswith("PING 192.168.50.2 (192.168.50.2)")
+    assert "  - title: Running a shell inside a namespace\n" in result.yaml
+    assert not any("==" in str(s.get("output", "")) for s in steps)
+    assert result.warnings == () and result.model_error is None
+
+
+def test_a_wiki_file_s_header_is_prose_and_bc_is_code() -> None:
+    """Hunt Q (08): ``{{hc|/etc/hosts|...}}`` names a file (its text, shown, never run);
+    ``{{bc|1=...}}`` is a block of code, ``<nowiki>`` taken off."""
+    text = (
+        "== Setup ==\n\n{{hc|/etc/netns/ns0/resolv.conf|\nnameserver 1.1.1.1\n}}\n\n"
+        "{{bc|1=<nowiki>\n# ip netns add ns0\n# ip -n ns0 link set lo up\n</nowiki>}}\n"
+    )
+    result = import_text(text, "markdown", "t.wiki")
+    assert result.lines == ("ip netns add ns0", "ip -n ns0 link set lo up")
