@@ -8,8 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
+from iplab.errors import UsageError
 from iplab.importer.convert import ImportResult, detect_kind, import_text
 
 HERE = Path(__file__).parent / "fixtures" / "famous"
@@ -108,3 +110,17 @@ def test_a_wiki_file_s_header_is_prose_and_bc_is_code() -> None:
     )
     result = import_text(text, "markdown", "t.wiki")
     assert result.lines == ("ip netns add ns0", "ip -n ns0 link set lo up")
+
+
+def test_qiita_s_language_and_file_name_fence_is_the_language_s() -> None:
+    """Hunt Q (09, Qiita): seven warnings "a code block marked 'bash:terminal' is read as
+    shell (a misspelling of 'terminal')": ``bash:terminal`` is Qiita's language:filename."""
+    result = _imported("hunt-q-09-qiita-japanese-container-network.md")
+    assert not any("misspelling" in w for w in result.warnings), result.warnings
+    assert len(result.lines) == 32
+    for info in ("sh:setup.sh", "console:$", "shell-session:foo"):
+        page = f"```{info}\n$ sudo ip netns add a\n```\n"
+        said = import_text(page, "markdown", "t.md")
+        assert said.lines == ("sudo ip netns add a",) and said.warnings == (), info
+    with pytest.raises(UsageError, match="no command found"):  # a text file's: no step
+        import_text("```text:out.txt\nip netns add a\n```\n", "markdown", "t.md")

@@ -426,6 +426,9 @@ def _code_block(reader: Reader, info: str, body: list[tuple[int, str]], line: in
     """A code block: commands when its language is a shell's (or none, or a misspelling of
     one, or unknown while its lines look like commands), else prose or printed output."""
     lang = (info.split() or [""])[0].lower().strip("{}.")
+    # Qiita's ``lang:filename`` (```bash:terminal, ```sh:setup.sh): the language before the
+    # colon (hunt Q: 'bash:terminal' was said "a misspelling of 'terminal'")
+    lang = lang.split(":", 1)[0] if ":" in lang else lang
     if lang == "" and (found := by_content(body)) is not None:
         _not_shell(reader, found, body, line)
         return
