@@ -11,8 +11,16 @@ from typing import Any
 import pytest
 import yaml
 
+from iplab import scenario
 from iplab.errors import UsageError
 from iplab.importer.convert import ImportResult, detect_kind, import_text
+from iplab.inverse import inverse
+from iplab.journal import Entry, LabInfo, UndoRecord
+from iplab.model import Judge, apply
+from iplab.plan import build
+from iplab.state import State
+from iplab.steps import NetnsDel
+from iplab.undo import destroy_plan
 
 HERE = Path(__file__).parent / "fixtures" / "famous"
 
@@ -124,3 +132,22 @@ def test_qiita_s_language_and_file_name_fence_is_the_language_s() -> None:
         assert said.lines == ("sudo ip netns add a",) and said.warnings == (), info
     with pytest.raises(UsageError, match="no command found"):  # a text file's: no step
         import_text("```text:out.txt\nip netns add a\n```\n", "markdown", "t.md")
+
+
+def test_down_deletes_a_namespace_the_page_made_again_once() -> None:
+    """Hunt Q (04b, iximiuz): the page deletes netns0 and makes it again; down ran
+    ``ip netns del hQnetns0`` twice (the journal kept the undo of both adds), the second
+    "Cannot remove namespace file"."""
+    result = _imported("hunt-q-04b-iximiuz-no-host-nat.md")
+    plan = build(scenario.load_text(result.yaml, "04b.yaml"))
+    state, entries = State(), []
+    for seq, pc in enumerate(plan.setup, start=1):
+        op = pc.command.op
+        undos = tuple(UndoRecord(u.op, u.guard) for u in inverse(state, op))
+        apply(state, op, judge=Judge(strict=False))
+        entries.append(Entry(seq, "r", seq, "setup", pc.command.text, (), undos, op, "done", 0))
+    info = LabInfo("l", "r", "s", "h", "", 0.0, ["netns0", "netns1"], [])
+    deletions = [
+        u.op.name for _, u in destroy_plan(entries, info, state) if isinstance(u.op, NetnsDel)
+    ]
+    assert sorted(deletions) == ["netns0", "netns1"]
