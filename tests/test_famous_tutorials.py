@@ -17,7 +17,7 @@ from iplab.importer.convert import ImportResult, detect_kind, import_text
 from iplab.inverse import inverse
 from iplab.journal import Entry, LabInfo, UndoRecord
 from iplab.model import Judge, apply
-from iplab.plan import build
+from iplab.plan import any_placeholder, build
 from iplab.state import State
 from iplab.steps import NetnsDel
 from iplab.undo import destroy_plan
@@ -151,3 +151,34 @@ def test_down_deletes_a_namespace_the_page_made_again_once() -> None:
         u.op.name for _, u in destroy_plan(entries, info, state) if isinstance(u.op, NetnsDel)
     ]
     assert sorted(deletions) == ["netns0", "netns1"]
+
+
+def test_a_placeholder_of_several_words_is_refused_like_one_of_one() -> None:
+    """Hunt Q (01, Scott Lowe; scratch-ph.md): ``ip netns add <name>`` was refused as a
+    placeholder, ``ip netns add <new namespace name>`` was not: check said "model: OK", and
+    ``run --dry-run`` failed muddled ("this host does not have to")."""
+    result = _imported("hunt-q-scratch-ph.md")
+    assert result.model_error is not None and "holds <name>, a placeholder" in result.model_error
+    spaced = import_text("```\nip netns add <new namespace name>\n```\n", "markdown", "t.md")
+    assert spaced.model_error is not None
+    assert "holds <new namespace name>, a placeholder" in spaced.model_error
+    page = _imported("hunt-q-01-scott-lowe-netns.md")
+    assert page.model_error is not None and "<new namespace name>" in page.model_error
+    for redirection in ("ip a > out.txt", "cat < file", "sort <in.txt 2>err", "x <a >b"):
+        assert any_placeholder(redirection) is None, redirection
+    assert any_placeholder("ip netns exec <network namespace> <command to run>") == (
+        "<network namespace>"
+    )
+
+
+def test_a_command_s_syntax_under_a_sentence_that_says_so_is_shown_not_run() -> None:
+    """Hunt Q (01): "As before, the format this command follows is:", then ``ip netns exec
+    <network namespace> <command to run against that namespace>``: a step iplab could not
+    read, which ``run --dry-run`` named as a program the host lacks."""
+    page = _imported("hunt-q-01-scott-lowe-netns.md")
+    assert not any("<network namespace>" in line for line in page.lines)
+    assert any(
+        w.startswith("line 67: 'ip netns exec <network namespace>")
+        and "is the command's syntax" in w
+        for w in page.warnings
+    ), page.warnings

@@ -33,6 +33,7 @@ from iplab.importer.reader import (
 )
 from iplab.importer.shortcodes import split_paragraph
 from iplab.lineparse import LineError, classify
+from iplab.plan import any_placeholder
 from iplab.steps import NetnsExec, is_observation
 
 _INLINE = (
@@ -103,7 +104,7 @@ def read_parts(
     shown = {_same_words(text) for part in parts if part.kind == "code" for _, text in part.body}
     before: Part | None = None
     for written in parts:
-        before, hint = written, _hint(before, written)
+        before, hint = written, _hint(before, written) or _syntax(before, written)
         if hint is not None:
             reader.warnings.append(hint)
         part = written if hint is None else replace(written, shown=True)
@@ -155,6 +156,31 @@ def _hint(before: Part | None, part: Part) -> str | None:
     return (
         f"line {part.line}: {shown} is a remedy the page gives if something fails"
         f" ({sentence!r}): shown, not a step"
+    )
+
+
+#: a sentence that gives a command's form (``The syntax is:``, ``the format this command
+#: follows is:``, ``Usage:``): the block under it shows the form, it runs nothing
+_SYNTAX = re.compile(
+    r"\b(?:syntax|usage|format|general form|synopsis)\b[^.!?]*:\s*$", re.IGNORECASE
+)
+
+
+def _syntax(before: Part | None, part: Part) -> str | None:
+    """The warning for a code block a sentence right above it gives as a command's syntax,
+    every line of it holding a placeholder (hunt Q, Scott Lowe's blog: "the format this
+    command follows is:", then ``ip netns exec <network namespace> <command to run against
+    that namespace>``, a step iplab could not read); None for any other part."""
+    if part.kind != "code" or part.shown or before is None or before.kind != "paragraph":
+        return None
+    sentence = plain(" ".join(before.source))
+    lines = [t.strip() for _, t in part.body if t.strip()]
+    if not lines or not _SYNTAX.search(sentence):
+        return None
+    if not all(any_placeholder(strip_prompt(line) or line) for line in lines):
+        return None
+    return (
+        f"line {part.line}: {lines[0]!r} is the command's syntax ({sentence!r}): shown, not a step"
     )
 
 
