@@ -31,20 +31,41 @@ from iplab.plan import Plan
 from iplab.render import Command
 from iplab.steps import BridgeVlan, LinkAdd, LinkSet, NetnsExec, Op, Raw
 
-#: a link type: (its configuration option, its module)
+#: a link type: (its configuration option, its module); every TYPE ``ip link help`` lists
+#: (iproute2 6.1, hunt Q: vcan, vxcan, netdevsim, macsec and ipoib were missing, so a page
+#: making them passed the check and failed at its step), the ``_slave`` types a port's
+#: settings take (``type bridge_slave``) included, and a few ip learnt later
 LINK_TYPES: dict[str, tuple[str, str]] = {
     "veth": ("VETH", "veth"), "bridge": ("BRIDGE", "bridge"), "vxlan": ("VXLAN", "vxlan"),
+    "bridge_slave": ("BRIDGE", "bridge"),
     "macvlan": ("MACVLAN", "macvlan"), "macvtap": ("MACVTAP", "macvtap"),
     "ipvlan": ("IPVLAN", "ipvlan"), "ipvtap": ("IPVTAP", "ipvtap"),
     "dummy": ("DUMMY", "dummy"), "vrf": ("NET_VRF", "vrf"), "vlan": ("VLAN_8021Q", "8021q"),
-    "bond": ("BONDING", "bonding"), "ifb": ("IFB", "ifb"),
+    "bond": ("BONDING", "bonding"), "bond_slave": ("BONDING", "bonding"),
+    "ifb": ("IFB", "ifb"),
     "wireguard": ("WIREGUARD", "wireguard"), "gre": ("NET_IPGRE", "ip_gre"),
-    "gretap": ("NET_IPGRE", "ip_gre"), "ipip": ("NET_IPIP", "ipip"),
-    "sit": ("IPV6_SIT", "sit"), "ip6gre": ("IPV6_GRE", "ip6_gre"),
+    "gretap": ("NET_IPGRE", "ip_gre"), "erspan": ("NET_IPGRE", "ip_gre"),
+    "ipip": ("NET_IPIP", "ipip"), "sit": ("IPV6_SIT", "sit"),
+    "ip6gre": ("IPV6_GRE", "ip6_gre"), "ip6gretap": ("IPV6_GRE", "ip6_gre"),
+    "ip6erspan": ("IPV6_GRE", "ip6_gre"),
     "ip6tnl": ("IPV6_TUNNEL", "ip6_tunnel"), "geneve": ("GENEVE", "geneve"),
-    "team": ("NET_TEAM", "team"), "nlmon": ("NLMON", "nlmon"),
+    "team": ("NET_TEAM", "team"), "team_slave": ("NET_TEAM", "team"),
+    "nlmon": ("NLMON", "nlmon"),
     "vti": ("NET_IPVTI", "ip_vti"), "xfrm": ("XFRM_INTERFACE", "xfrm_interface"),
     "netkit": ("NETKIT", "netkit"), "bareudp": ("BAREUDP", "bareudp"),
+    "amt": ("AMT", "amt"), "gtp": ("GTP", "gtp"), "dsa": ("NET_DSA", "dsa_core"),
+    "rmnet": ("RMNET", "rmnet"), "wwan": ("WWAN", "wwan"),
+    "macsec": ("MACSEC", "macsec"), "netdevsim": ("NETDEVSIM", "netdevsim"),
+    "vcan": ("CAN_VCAN", "vcan"), "vxcan": ("CAN_VXCAN", "vxcan"),
+    "ipoib": ("INFINIBAND_IPOIB", "ib_ipoib"), "virt_wifi": ("VIRT_WIFI", "virt_wifi"),
+}  # fmt: skip
+#: an option a link type's option depends on (Kconfig's ``depends on``): (its option, its
+#: module); said first, as the kernel lacks the one because it lacks the other
+DEPENDS: dict[str, tuple[str, str]] = {
+    "CAN_VCAN": ("CAN", "can"), "CAN_VXCAN": ("CAN", "can"),
+    "INFINIBAND_IPOIB": ("INFINIBAND", "ib_core"), "VIRT_WIFI": ("CFG80211", "cfg80211"),
+    "NET_IPGRE": ("NET_IPGRE_DEMUX", "gre"), "IPV6_GRE": ("IPV6", "ipv6"),
+    "IPV6_TUNNEL": ("IPV6", "ipv6"), "IPV6_SIT": ("IPV6", "ipv6"),
 }  # fmt: skip
 #: a queueing discipline: (its configuration option, its module)
 QDISCS: dict[str, tuple[str, str]] = {
@@ -154,16 +175,23 @@ def needs(command: Command) -> list[tuple[str, str, tuple[str, str]]]:
     op = command.op
     out: list[tuple[str, str, tuple[str, str]]] = []
     if isinstance(op, LinkAdd) and op.type in LINK_TYPES:
-        out.append(("links", op.type, LINK_TYPES[op.type]))
+        out += _link_needs(op.type)
     if isinstance(op, Raw | NetnsExec):
         declares = effects_of(op)
         for effect in declares.creates if declares is not None else ():
             if effect.what == "link" and effect.kind in LINK_TYPES:
-                out.append(("links", effect.kind, LINK_TYPES[effect.kind]))
+                out += _link_needs(effect.kind)
         out += _tc_needs(op.command)
     if _filters_vlans(op):
         out.append(("support", "bridge VLAN filtering", VLAN_FILTERING))
     return out
+
+
+def _link_needs(kind: str) -> list[tuple[str, str, tuple[str, str]]]:
+    """What a link type needs: the option it depends on, when it has one, then its own."""
+    option = LINK_TYPES[kind]
+    depends = [("links", kind, DEPENDS[option[0]])] if option[0] in DEPENDS else []
+    return [*depends, ("links", kind, option)]
 
 
 def _filters_vlans(op: Op) -> bool:
@@ -182,10 +210,12 @@ def lacking(plan: Plan, config: Config) -> list[tuple[Command, str]]:
     found: list[tuple[Command, str]] = []
     known: dict[str, str | None] = {}  # (a star of 500 asks for veth 500 times)
     for pc in plan.commands:
+        said: set[tuple[str, str]] = set()  # a link type lacking what it depends on: once
         for what, name, (option, module) in needs(pc.command):
             if option not in known:
                 known[option] = config.lacks(option, module)
-            if (why := known[option]) is not None:
+            if (why := known[option]) is not None and (what, name) not in said:
+                said.add((what, name))
                 found.append((pc.command, f"{name} {what} ({why})"))
     return found
 

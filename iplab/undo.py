@@ -817,6 +817,7 @@ def destroy_plan(
                 renames.append((entry, undo))
             elif isinstance(undo.op, LinkDel):
                 links.append((entry, undo))
+    netns = _once(netns)  # (a namespace the page deleted and made again: deleted once)
     dying = {u.op.name for _, u in netns if isinstance(u.op, NetnsDel)}
     # a renamed link is deleted under the name it was made with: rename it back first
     # (unless its namespace goes anyway), and judge the deletions on the names restored
@@ -839,7 +840,30 @@ def destroy_plan(
         if link.kind == "veth" and link.peer_ns in dying:
             continue  # goes with its peer
         kept.append((entry, undo))
-    return raw + netns + named_back + kept
+    return raw + netns + named_back + _once(kept)
+
+
+def _once(
+    deletions: Sequence[tuple[Entry, UndoRecord]],
+) -> list[tuple[Entry, UndoRecord]]:
+    """Each deletion once, the latest entry's: a namespace (or link) the page deleted itself
+    and made again has the undo of each ``add`` in the journal (hunt Q, iximiuz's page:
+    ``ip netns del netns0`` twice on down, the second "Cannot remove namespace file")."""
+    seen: set[tuple[str, ...]] = set()
+    out: list[tuple[Entry, UndoRecord]] = []
+    for entry, undo in deletions:
+        op = undo.op
+        key = (
+            ("netns", op.name)
+            if isinstance(op, NetnsDel)
+            else ("link", op.ns or ROOT, op.dev)
+            if isinstance(op, LinkDel)
+            else ("other", str(id(undo)))
+        )
+        if key not in seen:
+            seen.add(key)
+            out.append((entry, undo))
+    return out
 
 
 def _fast(

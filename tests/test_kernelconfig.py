@@ -173,3 +173,35 @@ def test_tc_on_a_link_named_red_runs_and_a_vlan_bridge_is_refused(
                 state=state_dir)  # fmt: skip
     assert f08.returncode == 1, f08.stdout + f08.stderr
     assert "this kernel has no bridge VLAN filtering support" in f08.stderr, f08.stderr
+
+
+def _ip_link_types() -> list[str]:
+    """The TYPEs ``ip link help`` lists on this machine (it prints its help on stderr)."""
+    try:
+        said = subprocess.run(["ip", "link", "help"], capture_output=True, text=True, check=False)
+    except OSError:
+        pytest.skip("no ip on this machine")
+    listed = said.stdout + said.stderr
+    start = listed.index("TYPE := {") + len("TYPE := {")
+    return listed[start : listed.index("}", start)].replace("|", " ").split()
+
+
+def test_every_link_type_ip_link_help_lists_has_its_option() -> None:
+    """Hunt Q (03b): vcan, vxcan, netdevsim, macsec and ipoib had no entry, so a page making
+    them passed the check, then failed at its step ("Unknown device type") and rolled back."""
+    types = _ip_link_types()
+    assert len(types) > 30 and "vcan" in types
+    assert [t for t in types if t not in kernelconfig.LINK_TYPES] == []
+    assert all(o.isupper() and m for o, m in kernelconfig.LINK_TYPES.values())
+
+
+def test_hunt_q_s_interface_types_page_is_refused_for_vcan_and_netdevsim() -> None:
+    """Hunt Q (03b-redhat-interfaces-in-a-netns.sh): ``up --dry-run`` named bond, vlan,
+    ipvlan, nlmon, dummy, but not vcan (CONFIG_CAN not set) nor netdevsim."""
+    name = "hunt-q-03b-redhat-interfaces-in-a-netns.sh"
+    text = (HERE.parent / "famous" / name).read_text()
+    lab = scenario.load_text(import_text(text, "shell", name).yaml, "03b.yaml")
+    whys = [why for _, why in kernelconfig.lacking(build(lab), CONFIG)]
+    assert "vcan links (CONFIG_CAN is not set in /proc/config.gz)" in whys
+    assert "netdevsim links (CONFIG_NETDEVSIM is not set in /proc/config.gz)" in whys
+    assert not any(w.startswith("vcan links (CONFIG_CAN_VCAN") for w in whys)  # said once

@@ -13,7 +13,7 @@ from typing import Any
 
 from iplab import names
 from iplab.errors import ScenarioError, UsageError
-from iplab.importer import shortcodes
+from iplab.importer import mediawiki, shortcodes
 from iplab.importer.asciidoc import looks_like_asciidoc, read_asciidoc
 from iplab.importer.assembly import (
     Draft,
@@ -162,8 +162,8 @@ def detect_kind(path: str, text: str) -> Kind:
     suffix = Path(path).suffix.lower()
     if suffix == ".org":
         raise UsageError(_ORG_REFUSED.format(path=path))
-    if suffix in _MARKDOWN_SUFFIXES:
-        return "markdown"
+    if suffix in _MARKDOWN_SUFFIXES or suffix in mediawiki.SUFFIXES:
+        return "markdown"  # (a MediaWiki page: read by its own reader, see _read)
     if suffix in (".html", ".htm", ".xhtml"):
         return "html"
     if suffix in (".rst", ".rest"):
@@ -246,6 +246,8 @@ def _read(
             title, reader = read_exported(text, keep)
         elif kind == "session":
             title, reader = read_session(text, keep)
+        elif kind == "markdown" and mediawiki.is_mediawiki(source_name, text):
+            title, reader = mediawiki.read_mediawiki(text, source_name, keep)
         elif kind == "markdown":
             title, reader = read_markdown(text, keep, replies=_plain_text(source_name, text))
         else:

@@ -21,6 +21,7 @@ from typing import Literal
 from iplab.importer import shell as shellread
 from iplab.importer.formats import Found, by_content
 from iplab.importer.reader import (
+    ANOTHER_TERMINAL,
     KNOWN_PROGRAMS,
     NOT_SHELL_LANGS,
     SHELL_LANGS,
@@ -32,6 +33,7 @@ from iplab.importer.reader import (
 )
 from iplab.importer.shortcodes import split_paragraph
 from iplab.lineparse import LineError, classify
+from iplab.plan import any_placeholder
 from iplab.steps import NetnsExec, is_observation
 
 _INLINE = (
@@ -102,7 +104,7 @@ def read_parts(
     shown = {_same_words(text) for part in parts if part.kind == "code" for _, text in part.body}
     before: Part | None = None
     for written in parts:
-        before, hint = written, _hint(before, written)
+        before, hint = written, _hint(before, written) or _syntax(before, written)
         if hint is not None:
             reader.warnings.append(hint)
         part = written if hint is None else replace(written, shown=True)
@@ -115,6 +117,8 @@ def read_parts(
             else:
                 reader.note("heading", part.text, part.line)
         elif part.kind == "paragraph":
+            if ANOTHER_TERMINAL.search(" ".join(part.source)):
+                reader.another_terminal()  # (hunt Q: docker's "At another shell, ...")
             _bare_paragraph(reader, part.source, part.line, code_on_page, shown)
         elif part.shown:  # (as a block that holds no command: its lines, fenced)
             body = [t.rstrip() for _, t in part.body]
@@ -152,6 +156,31 @@ def _hint(before: Part | None, part: Part) -> str | None:
     return (
         f"line {part.line}: {shown} is a remedy the page gives if something fails"
         f" ({sentence!r}): shown, not a step"
+    )
+
+
+#: a sentence that gives a command's form (``The syntax is:``, ``the format this command
+#: follows is:``, ``Usage:``): the block under it shows the form, it runs nothing
+_SYNTAX = re.compile(
+    r"\b(?:syntax|usage|format|general form|synopsis)\b[^.!?]*:\s*$", re.IGNORECASE
+)
+
+
+def _syntax(before: Part | None, part: Part) -> str | None:
+    """The warning for a code block a sentence right above it gives as a command's syntax,
+    every line of it holding a placeholder (hunt Q, Scott Lowe's blog: "the format this
+    command follows is:", then ``ip netns exec <network namespace> <command to run against
+    that namespace>``, a step iplab could not read); None for any other part."""
+    if part.kind != "code" or part.shown or before is None or before.kind != "paragraph":
+        return None
+    sentence = plain(" ".join(before.source))
+    lines = [t.strip() for _, t in part.body if t.strip()]
+    if not lines or not _SYNTAX.search(sentence):
+        return None
+    if not all(any_placeholder(strip_prompt(line) or line) for line in lines):
+        return None
+    return (
+        f"line {part.line}: {lines[0]!r} is the command's syntax ({sentence!r}): shown, not a step"
     )
 
 
@@ -423,6 +452,9 @@ def _code_block(reader: Reader, info: str, body: list[tuple[int, str]], line: in
     """A code block: commands when its language is a shell's (or none, or a misspelling of
     one, or unknown while its lines look like commands), else prose or printed output."""
     lang = (info.split() or [""])[0].lower().strip("{}.")
+    # Qiita's ``lang:filename`` (```bash:terminal, ```sh:setup.sh): the language before the
+    # colon (hunt Q: 'bash:terminal' was said "a misspelling of 'terminal'")
+    lang = lang.split(":", 1)[0] if ":" in lang else lang
     if lang == "" and (found := by_content(body)) is not None:
         _not_shell(reader, found, body, line)
         return

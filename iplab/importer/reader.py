@@ -135,6 +135,8 @@ _PROMPTS = (
     # a namespace's shell with PS1='(ns1)# ' (hunt N: its commands were the output of the
     # one before, and its exit lost): a one-word tag, never a subshell's ``( ... ) #``
     r"|\([\w.@:~/-]{1,40}\) ?#"
+    # busybox ash's (``/ #``, ``/root #``: a container's shell, docker run -it busybox sh)
+    r"|[/~][\w.~/-]{0,40} #"
     rf"|[\w.-]+@[\w.-]+ \S+{_BRANCH} [%$#]"
     # fish's (user@host path (branch)>, ~/path>), bash's own (bash-5.1#, sh-4.2$), Kali's
     # second line (\u2514\u2500$)
@@ -213,6 +215,15 @@ _HEREDOC = re.compile(r"(?<!<)<<-?(?!<)\s*(['\"]?)(\w+)\1")
 _OPENERS = frozenset({"for", "while", "until", "select", "if", "case"})
 _CLOSERS = frozenset({"done", "fi", "esac", "}"})
 _FUNCTION = re.compile(rf"(?:function\s+{_NAME}\b|{_NAME}\s*\(\))")
+#: a program's name, as a command starts with it (``teamdctl``, ``ip6tables-restore``)
+_PROGRAM_NAME = re.compile(r"[a-z][a-z0-9_.+-]*")
+#: prose that opens another terminal (``At another shell``, ``in a second terminal``, ``open
+#: a new tab``): the shells opened so far stay in the first one
+ANOTHER_TERMINAL = re.compile(
+    r"\b(?:another|a\s+second|a\s+separate)\s+(?:shell|terminal|tab|window|console)\b"
+    r"|\ba\s+new\s+(?:terminal|tab|window|console)\b",
+    re.IGNORECASE,
+)
 _DECORATION = re.compile(r"^[-=*~_#]{2,}\s*|\s*[-=*~_#]{2,}$")
 _SHELL_OPTIONS = re.compile(r"(?:set\s+[-+]\w|shopt\s)")
 #: a line that only makes the rest of the session root: ``sudo -i``, ``sudo su -``, ``su``
@@ -997,6 +1008,8 @@ class Reader:
 
     def comment(self, body: str, line: int) -> None:
         text = _DECORATION.sub("", body.lstrip("#").strip())
+        if self.markdown and ANOTHER_TERMINAL.search(text):
+            self.another_terminal()  # (docker's ``# At another shell, start another ...``)
         last = self.events[-1] if self.events else None
         if isinstance(last, Note) and last.kind == "comment" and last.end == line - 1 and text:
             self.events[-1] = Note("comment", f"{last.text} {text}", last.line, line)
@@ -1077,12 +1090,22 @@ class Reader:
             self.fence("", lines, lines[0][0] - 1 if lines else 0)
             return
         state = "start"  # "silent" after a command that prints nothing, else "speaking"
+        # a block whose prompts are all ``# `` (a root shell, Red Hat's style): ``# teamd
+        # -o ...`` is typed at it too, whatever the program
+        root_block = prompted and not any(_PROMPT.match(t.lstrip(" ")) for _, t in lines)
         i = 0
         while i < len(lines):
             number, text = lines[i]
             i += 1
             body = self._command_text(text, prompted)
             self.prompt = prompt_of(text, root_hash=True) if prompted else None
+            if body is None and root_block and _root_typed(text):
+                body, self.prompt = text.lstrip(" ")[2:].strip(), "# "
+            if body is None and prompted and state != "speaking" and _commented(text):
+                # a comment between commands that print nothing (CSDN's ``# 配置 IP 并启动``
+                # in a ``[root@localhost ~]#`` block): the author's, not their output
+                self.comment(text.strip(), number)
+                continue
             if (
                 prompted
                 and body
@@ -1109,6 +1132,7 @@ class Reader:
             elif not body:  # a blank line, or an empty prompt
                 if not prompted and state == "speaking":
                     self.output(text, number)
+                self._bare_prompt()
             elif prompted and body.endswith(("^C", "^D")) and self.prompt is not None:
                 # a line the author left with Ctrl-C at the prompt (never ran), or ^D
                 self.warnings.append(f"line {number}: {body!r} left at the prompt: not run")
@@ -1143,6 +1167,23 @@ class Reader:
                     state = "usage"  # what it prints looks like the commands it describes
                 if len(written) > 1 and self.keep_variables:  # (expanded: one line, as 0.1)
                     self._as_written(kept, "\n".join(written), number + len(written) - 1)
+
+    def _bare_prompt(self) -> None:
+        """A prompt with nothing typed after it (``root@63f36fc01b5f:/#`` under ``docker
+        run -it ... bash``) is the shell just opened: its prompt is the inner one, so a line
+        at the opening line's prompt is back where it was opened (hunt Q: the first ``$``
+        line after it set the inner prompt, and the rest of the page was in the container)."""
+        session = self.sessions[-1] if self.sessions else None
+        if session is not None and session.inner is None and self.prompt != session.prompt:
+            session.inner = self.prompt
+
+    def another_terminal(self) -> None:
+        """The page opens another terminal (``At another shell:`` before a code block): the
+        shells open so far stay in the first one, their prompts may come back to it."""
+        while self.sessions:
+            left = self.sessions.pop()
+            if left.inner is not None:
+                self.parked[left.inner] = left
 
     def _chat(self, lines: Sequence[tuple[int, str]], i: int, text: str) -> bool:
         """``lines[i - 1]``, a line without a prompt after a command that prints nothing, is
@@ -3299,6 +3340,38 @@ class _Session:
             self.inner = prompt
             return False
         return prompt is not None and prompt == self.prompt != self.inner
+
+
+def _commented(line: str) -> bool:
+    """A comment line (``# ...``), never a script's ``#!``."""
+    text = line.lstrip(" ")
+    return text.startswith("#") and not text.startswith("#!")
+
+
+#: words of a comment no command takes (``# create a veth pair for ns1``)
+_COMMENT_WORDS = frozenset({
+    "a", "an", "the", "to", "for", "of", "and", "or", "in", "on", "at", "with", "it", "is",
+    "are", "this", "that", "then", "now", "first", "next",
+})  # fmt: skip
+
+
+def _root_typed(line: str) -> bool:
+    """``# PROGRAM ARGS`` in a root shell's block is a command, the program one iplab does not
+    know (hunt Q: ``# teamd -o -n -U -d -t team0 -c '{...}'`` was dropped, ``# teamdctl
+    team0 port add eth0`` the output of the line before): its first word a program's name,
+    an argument an option, a number, a path or a quoted word, no word a sentence's."""
+    text = line.lstrip(" ")
+    if not text.startswith("# "):
+        return False
+    try:
+        words = shlex.split(text[2:])
+    except ValueError:
+        return False
+    if len(words) < 2 or not _PROGRAM_NAME.fullmatch(words[0]) or is_sentence(text[2:]):
+        return False
+    if any(w.lower() in _COMMENT_WORDS for w in words):
+        return False
+    return any(w.startswith("-") or re.search(r"[\d/={}'\"]", w) for w in words[1:])
 
 
 def _types(line: str) -> bool:
