@@ -209,7 +209,9 @@ def test_a_step_never_reaches_what_the_host_had_before_the_lab(kind: str, tmp_pa
     said = result.stdout + result.stderr
     assert "rc=2" in result.stdout, said  # refused, as the model refuses a scenario
     name = "docker0" if kind == "link" else "hostns"
-    assert f"would change the {'link' if kind == 'link' else 'namespace'} {name}" in said
+    # (worded as hunt L's #10 has it: the host's own object, no advice that loops)
+    what = "link" if kind == "link" else "namespace"
+    assert f"would change this host's own {what} {name}" in said, said
     assert "host.yaml:" in said  # the file and line of the step
     assert not marker.exists(), "nothing runs"
     assert name in result.stdout.split("rc=2", 1)[1], "the host's object is still there"

@@ -48,7 +48,8 @@ def test_a_hung_ip_is_stopped_by_the_first_signal_and_rolled_back(
     figure(
         f"hung ip + {sig.name}: exit {proc.returncode} after {took:.2f} s, left {leftovers(prefix)}"
     )
-    assert proc.returncode == 130, out + err
+    # rolled back, iplab ends by the signal itself (a shell's $? is 130 or 143)
+    assert proc.returncode == -sig, out + err
     assert f"{sig.name} received: stopped `ip netns add {prefix}ns2`" in err
     assert "rolled back" in err and "internal error" not in err
     assert took < 5.0
