@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address, ip_address, ip_interface
@@ -176,21 +175,6 @@ def _empty(name: str) -> str:
 #: a placeholder of several words: ``<new namespace name>``, ``<command to run against that
 #: namespace>`` (hunt Q: Scott Lowe's blog; not a redirection: ``ip a > out.txt``, ``cat <
 #: file``, ``sort <in.txt 2>err``: its angle brackets hug words, the last with a letter)
-_SPACED_ANGLE = re.compile(
-    r"(?<![<>\w$&])<([A-Za-z][\w.:/-]*(?: [\w.:/-]+)*? [\w.:/-]*[A-Za-z][\w.:/-]*)>(?![>&])"
-)
-_QUOTED = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")
-
-
-def any_placeholder(command: str) -> str | None:
-    """The first placeholder a command holds for the reader to fill in, of one word (see
-    :func:`iplab.words.placeholder`) or of several (``<new namespace name>``), or None."""
-    if (found := placeholder(command)) is not None:
-        return found
-    spaced = _SPACED_ANGLE.search(_QUOTED.sub("''", command))
-    return spaced[0] if spaced else None
-
-
 def check_placeholders(scenario: Scenario, judge: Judge | None = None) -> None:
     """A line that holds a placeholder a worksheet leaves for the reader (``ip netns add
     <your-name>-ns``, ``10.0.0.X/24``, ``{{ns}}``): refused before anything runs. As
@@ -205,7 +189,7 @@ def check_placeholders(scenario: Scenario, judge: Judge | None = None) -> None:
             texts += [op.command, op.undo or ""]
         elif isinstance(op, NetnsExec):
             texts.append(op.command)
-        found = next((p for p in map(any_placeholder, texts) if p is not None), None)
+        found = next((p for p in map(placeholder, texts) if p is not None), None)
         if found is None:
             continue
         error = ModelError(

@@ -1107,6 +1107,11 @@ QUIETING = re.compile(r"(?:\s*(?:&>>?|[12]?>>?)\s*/dev/null|\s*[12]?>&[12])+\s*$
 #: a placeholder a worksheet leaves for the reader: ``<your-name>``, ``<interface>`` (not a
 #: redirection a shell writes: ``<<EOF``, ``<(cmd)``, ``< file``, ``2>&1``)
 _ANGLE = re.compile(r"(?<![<>\w$&])<(?![<(\s=&])([A-Za-z][\w.:/-]*)>(?![>&])")
+#: one of several words: ``<new namespace name>``, ``<command to run against that
+#: namespace>`` (hunt Q, Scott Lowe's page); ``a < in > out`` has blanks outside the words
+_SPACED_ANGLE = re.compile(
+    r"(?<![<>\w$&])<([A-Za-z][\w.:/-]*(?: [\w.:/-]+)*? [\w.:/-]*[A-Za-z][\w.:/-]*)>(?![>&])"
+)
 #: ``{{ns}}``: a page's own template syntax, left as written (not a Go template's field,
 #: ``docker inspect -f '{{.State.Pid}}'``, which is quoted anyway)
 _MUSTACHE = re.compile(r"\{\{\s*\w[\w.-]*\s*\}\}")
@@ -1136,15 +1141,16 @@ _QUOTED = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")
 def placeholder(command: str) -> str | None:
     """The first placeholder a command holds for the reader to fill in (``<your-name>``,
     ``{{ns}}``, ``10.0.0.X/24``, ``XX:XX:XX:XX:XX:XX``, ``YOUR_INTERFACE``, ``[interface]``,
-    ``"<dev>"``), or None. Run as written, bash reads ``<your-name>-ns`` as two redirections
-    and ip is given a name or an address that is no one's."""
+    ``"<dev>"``, ``<new namespace name>``), or None. Run as written, bash reads
+    ``<your-name>-ns`` as two redirections and ip is given a name or an address that is no
+    one's."""
     quoted = [m[0] for m in _QUOTED.finditer(command) if _QUOTED_ANGLE.fullmatch(m[0][1:-1])]
     if quoted:
         return quoted[0]
     bare = _QUOTED.sub("''", command)  # (quoted: a program's own text, an awk program)
     for pattern, text in (
-        (_ANGLE, bare), (_MUSTACHE, bare), (_ADDRESS, command), (_MAC, command),
-        (_YOURS, bare), (_BRACKETED, bare),
+        (_ANGLE, bare), (_SPACED_ANGLE, bare), (_MUSTACHE, bare), (_ADDRESS, command),
+        (_MAC, command), (_YOURS, bare), (_BRACKETED, bare),
     ):  # fmt: skip
         if found := pattern.search(text):
             return found[0]

@@ -17,10 +17,11 @@ from iplab.importer.convert import ImportResult, detect_kind, import_text
 from iplab.inverse import inverse
 from iplab.journal import Entry, LabInfo, UndoRecord
 from iplab.model import Judge, apply
-from iplab.plan import any_placeholder, build
+from iplab.plan import build
 from iplab.state import State
 from iplab.steps import NetnsDel
 from iplab.undo import destroy_plan
+from iplab.words import placeholder
 
 HERE = Path(__file__).parent / "fixtures" / "famous"
 
@@ -165,8 +166,8 @@ def test_a_placeholder_of_several_words_is_refused_like_one_of_one() -> None:
     page = _imported("hunt-q-01-scott-lowe-netns.md")
     assert page.model_error is not None and "<new namespace name>" in page.model_error
     for redirection in ("ip a > out.txt", "cat < file", "sort <in.txt 2>err", "x <a >b"):
-        assert any_placeholder(redirection) is None, redirection
-    assert any_placeholder("ip netns exec <network namespace> <command to run>") == (
+        assert placeholder(redirection) is None, redirection
+    assert placeholder("ip netns exec <network namespace> <command to run>") == (
         "<network namespace>"
     )
 

@@ -33,8 +33,8 @@ from iplab.importer.reader import (
 )
 from iplab.importer.shortcodes import split_paragraph
 from iplab.lineparse import LineError, classify
-from iplab.plan import any_placeholder
 from iplab.steps import NetnsExec, is_observation
+from iplab.words import placeholder
 
 _INLINE = (
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
@@ -177,7 +177,7 @@ def _syntax(before: Part | None, part: Part) -> str | None:
     lines = [t.strip() for _, t in part.body if t.strip()]
     if not lines or not _SYNTAX.search(sentence):
         return None
-    if not all(any_placeholder(strip_prompt(line) or line) for line in lines):
+    if not all(placeholder(strip_prompt(line) or line) for line in lines):
         return None
     return (
         f"line {part.line}: {lines[0]!r} is the command's syntax ({sentence!r}): shown, not a step"
