@@ -317,7 +317,10 @@ def import_text(
         ]
     )
     lines = tuple(printed_lines(drafts))
-    scenario = _load_checked(body, f"{name}.yaml", lines)
+    try:
+        scenario: Scenario | None = _load_checked(body, f"{name}.yaml", lines)
+    except ScenarioError as exc:  # (too large a lab: the file is written, and says so)
+        scenario, not_loaded = None, _not_loaded(exc)
     result = ImportResult(
         yaml=body,
         name=name,
@@ -330,7 +333,7 @@ def import_text(
         sudo=policy,
         warnings=warnings,
         cannot_undo=cannot_undo,
-        model_error=_model_error(scenario, drafts),
+        model_error=_model_error(scenario, drafts) if scenario is not None else not_loaded,
         variables=tuple(sorted(reader.expanded.items(), key=lambda kv: kv[1])),
     )
     trailer = printable(
@@ -372,6 +375,19 @@ def _load_checked(text: str, file: str, lines: Sequence[str]) -> Scenario:
     if rendered != list(lines):  # pragma: no cover - each line was proven on its own
         raise AssertionError(f"imported scenario renders {rendered!r}, not {list(lines)!r}")
     return scenario
+
+
+def _not_loaded(exc: ScenarioError) -> str:
+    """Why the scenario written cannot be loaded back, placed in that scenario (its file
+    is the one written: ``-o`` or standard output, not the scenario's name)."""
+    parts: list[str] = []
+    if exc.loc is not None and exc.loc.line:
+        parts.append(f"line {exc.loc.line} of the scenario written")
+    if exc.loc is not None and exc.loc.field:
+        parts.append(exc.loc.field)
+    where = ", ".join(parts)
+    hint = f" ({exc.hint})" if exc.hint else ""
+    return f"{where + ': ' if where else ''}{exc.message}{hint}; iplab will not load it"
 
 
 def _model_error(scenario: Scenario, drafts: Sequence[Draft]) -> str | None:

@@ -1,0 +1,72 @@
+"""Hunt S: labs written the way tutorials write large ones (seq and brace loops, xargs,
+thousands of namespaces), and what iplab says about them."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+import iplab.cli
+from iplab import expand
+from iplab.importer.convert import import_text
+from iplab.importer.reader import Kind
+from iplab.scenario import load, load_text
+
+FIXTURES = Path(__file__).parent / "fixtures" / "scale"
+STAR = Path(__file__).parent.parent / "scenarios" / "star.yaml"
+
+
+def _import(name: str, change: tuple[str, str] = ("", "")) -> str:
+    path = FIXTURES / name
+    kind: Kind = "markdown" if path.suffix == ".md" else "shell"
+    text = path.read_text().replace(*change)
+    result = import_text(text, kind, name, base=FIXTURES)
+    assert result.model_error is None, result.model_error
+    return result.yaml
+
+
+def test_a_script_loops_steps_count_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hunt S #3: each step of a `script:` loop was counted twice against the step limit
+    (once where it was made, once for the block holding it): a 700-namespace lab (6,302
+    steps) was refused as 'more than 10000 steps'. The tutorial's 50 namespaces make 455
+    steps; with a limit of 460 they load."""
+    monkeypatch.setattr(expand, "MAX_STEPS", 460)
+    steps = load_text(_import("s01-star-seq-50.md"), "s01.yaml").steps
+    assert len(steps) == 455
+
+
+def test_a_lab_past_the_limit_is_written_and_exits_1(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hunt S #3: a lab past the limit ended the import with exit 2 and an error naming
+    's01-star-seq-1000.yaml:17', a file never written. As the docs say of a scenario the
+    model rejects: the file is written, the summary says why, exit 1."""
+    monkeypatch.setattr(expand, "MAX_STEPS", 300)
+    out = tmp_path / "lab.yaml"
+    argv = ["import", str(FIXTURES / "s01-star-seq-50.md"), "-o", str(out)]
+    assert iplab.cli.main(argv, stderr=io.StringIO()) == 1
+    said = capsys.readouterr().err
+    assert "of the scenario written, setup[2].steps[298]: makes more than 300 steps" in said
+    assert "iplab will not load it" in said
+    assert "s01-star-seq-50.yaml:17" not in said
+    assert out.read_text().startswith("# Imported by `iplab import`")
+
+
+def _per_namespace(name: str, size: str) -> int:
+    """Steps the tutorial ``name`` makes for each namespace more (its size: ``size``)."""
+    small = _import(name, (size, "N=60"))
+    large = _import(name, (size, "N=61"))
+    return len(load_text(large, "a.yaml").steps) - len(load_text(small, "a.yaml").steps)
+
+
+def test_the_limits_hold_the_labs_the_project_promises() -> None:
+    """Hunt S #3: the limit (10,000 steps) refused a star of 5,000 namespaces written as a
+    loop (scenarios/star.yaml: 7 steps a namespace) or imported from a tutorial's loop (9
+    a namespace), while bench/scale.py and the README promise labs of 5,000."""
+    star = len(load(str(STAR), {"n": 4}).steps) - len(load(str(STAR), {"n": 3}).steps)
+    tutorial = _per_namespace("s01-star-seq-50.md", "N=50")
+    assert (star, tutorial) == (7, 9)
+    assert 5000 * max(star, tutorial) <= expand.MAX_STEPS
+    assert expand.MAX_ITERATIONS >= expand.MAX_STEPS  # (a loop of one step each)
