@@ -4,14 +4,18 @@ thousands of namespaces), and what iplab says about them."""
 from __future__ import annotations
 
 import io
+import shlex
+import subprocess
 from pathlib import Path
 
 import pytest
 
 import iplab.cli
 from iplab import expand
+from iplab.importer import shell as shellread
 from iplab.importer.convert import import_text
 from iplab.importer.reader import Kind
+from iplab.render import renderer
 from iplab.scenario import load, load_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scale"
@@ -70,3 +74,58 @@ def test_the_limits_hold_the_labs_the_project_promises() -> None:
     assert (star, tutorial) == (7, 9)
     assert 5000 * max(star, tutorial) <= expand.MAX_STEPS
     assert expand.MAX_ITERATIONS >= expand.MAX_STEPS  # (a loop of one step each)
+
+
+#: words as tutorials write them, each compared with what bash makes of it
+BRACE_WORDS = (
+    *("{01..12}", "{008..010}", "{10..08}", "{03..1}", "{1..10..3}", "{1..10..-3}"),
+    *("{10..1..3}", "{1..5..0}", "{-3..3}", "{-01..2}", "{-3..03}", "{a..e}", "{e..a..2}"),
+    *("{red,blue}", "x{1..3}y", "a{b,{c,d}}e", "{x}{a,b}", "{x{a,b}}", "{a}", "{}"),
+    *("a{,b}", "ns{1..3}-{a,b}", "{1..3}{", "{1..a}", "{ab..c}", "{00..2}", "{1..-2}"),
+    *("{a,b}{1..2}", "'{1,2}'", '"{1,2}"', "a\\{1,2}"),
+)
+
+
+@pytest.mark.parametrize("word", BRACE_WORDS)
+def test_brace_expansion_is_bashs(word: str) -> None:
+    """Hunt S #1, #2: {01..12} lost its padding (node1, not node01), and {1..10..3},
+    {a..e}, {red,blue} and a prefix or suffix were taken as one literal word. Each word
+    is expanded as bash expands it (quotes then removed as bash does)."""
+    bash = subprocess.run(
+        ["bash", "-c", f"printf '[%s]' {word}"], capture_output=True, text=True, check=True
+    ).stdout
+    ours = "".join(f"[{w}]" for v in shellread.brace_expand(word) for w in shlex.split(v))
+    assert ours == bash
+
+
+def _as_bash_runs(script: str) -> list[str]:
+    """The ip commands bash runs for ``script`` (ip made a function that prints them)."""
+    shown = subprocess.run(
+        ["bash", "-c", 'ip() { echo "ip $*"; }\n' + script],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return shown.stdout.splitlines()
+
+
+def _as_iplab_runs(yaml: str) -> list[str]:
+    steps = load_text(yaml, "lab.yaml").steps
+    return [renderer().command(s.op, sudo=False).text for s in steps]
+
+
+def test_brace_loops_and_words_run_what_bash_runs() -> None:
+    """Hunt S #1, #2: s07b made node1..node12 (bash: node01..node12), edge8, core9;
+    `for i in {1..9..4}` ran once as 'ip netns add odd{1..9..4}'; `ip netns add
+    spare{1..3}` outside a loop stayed literal (bash gives ip three names)."""
+    script = (FIXTURES / "s07b-padded-braces.sh").read_text()
+    assert _as_iplab_runs(_import("s07b-padded-braces.sh")) == _as_bash_runs(script)
+
+
+def test_a_brace_iplab_cannot_follow_is_said_and_kept() -> None:
+    """Hunt S #2: where iplab cannot follow bash ({Z..a} runs over symbols), it says so
+    and keeps the line as written, never a different command."""
+    text = "ip netns add q{Z..a}\n"
+    result = import_text(text, "shell", "q.sh")
+    assert any("{Z..a} runs over characters that are not letters" in w for w in result.warnings)
+    assert _as_iplab_runs(result.yaml) == ["ip netns add q{Z..a}"]
