@@ -4,19 +4,23 @@ thousands of namespaces), and what iplab says about them."""
 from __future__ import annotations
 
 import io
+import os
 import shlex
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 import iplab.cli
-from iplab import expand
+from iplab import expand, lab
 from iplab.importer import shell as shellread
 from iplab.importer.convert import import_text
 from iplab.importer.reader import Kind
 from iplab.render import renderer
 from iplab.scenario import load, load_text
+from tests.kernel import iplab as kernel_iplab
+from tests.kernel import netns_names
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scale"
 STAR = Path(__file__).parent.parent / "scenarios" / "star.yaml"
@@ -129,3 +133,67 @@ def test_a_brace_iplab_cannot_follow_is_said_and_kept() -> None:
     result = import_text(text, "shell", "q.sh")
     assert any("{Z..a} runs over characters that are not letters" in w for w in result.warnings)
     assert _as_iplab_runs(result.yaml) == ["ip netns add q{Z..a}"]
+
+
+@pytest.mark.parametrize("page", ["s04c-xargs-only.md", "s04d-xargs-leftover.md"])
+def test_names_made_through_xargs_are_refused_under_prefix(page: str, tmp_path: Path) -> None:
+    """Hunt S #4 (SAFETY): `seq 1 80 | sudo xargs -P 8 -I{} ip netns add w{}` would run
+    unrenamed under --prefix (w1..w80 the host's own names, outside the prefix), while a
+    raw `ip link add v$n ...` was refused: a wrapper (xargs, parallel, env, timeout...)
+    hid the ip command from the check."""
+    lab = tmp_path / "lab.yaml"
+    lab.write_text(_import_any(page))
+    run = subprocess.run(
+        [sys.executable, "-m", "iplab", "run", str(lab), "--prefix", "hS", "--dry-run"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "IPLAB_STATE_DIR": str(tmp_path / "state")},
+    )
+    assert run.returncode != 0, run.stdout
+    assert "xargs -P 8 -I{} ip netns add" in run.stderr
+    assert "a name the prefix cannot rename" in run.stderr
+    assert "DRY RUN" not in run.stdout
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "parallel ip netns add w{} ::: 1 2 3",
+        "env LC_ALL=C ip link add v1 type dummy",
+        "timeout 5 ip netns add x",
+        "nice -n 5 ip netns add x",
+        "nohup ip netns add x",
+        "stdbuf -oL ip link add d0 type dummy",
+        "sudo -u root ip netns add x",
+        "echo a b | sudo nice xargs -n1 ip netns add ",
+    ],
+)
+def test_each_wrapper_is_looked_past(line: str) -> None:
+    """Hunt S #4: the wrappers a tutorial puts before ip."""
+    assert lab._adds_names(line)
+    assert not lab._adds_names(line.replace(" add ", " show ").replace("::: 1 2 3", ""))
+
+
+def _import_any(page: str) -> str:
+    """A page imported as it is (its model may reject it: what a run then says is tested)."""
+    result = import_text((FIXTURES / page).read_text(), "markdown", page, base=FIXTURES)
+    return result.yaml
+
+
+@pytest.mark.kernel
+def test_a_run_does_not_say_nothing_remains_when_names_are_left(
+    tmp_path: Path, prefix: str, state_dir: Path
+) -> None:
+    """Hunt S #4: a run of s04d (names made through xargs, the page's `ip -all netns del`
+    then scoped to the lab's own, which iplab did not see made) said "== nothing of the lab
+    remains" while the xargs namespaces were still on the host. (The page's names carry
+    this test's prefix: hSw -> PREFIXw.)"""
+    lab = tmp_path / "lab.yaml"
+    lab.write_text(_import_any("s04d-xargs-leftover.md").replace("hSw", f"{prefix}w"))
+    run = kernel_iplab("run", str(lab), state=state_dir)
+    said = run.stdout + run.stderr
+    assert "nothing of the lab remains" not in said
+    assert "new on this host since the run began" in said
+    assert "nothing iplab followed remains" in run.stdout
+    assert {f"{prefix}w{i}" for i in range(1, 6)} <= netns_names()  # (the fixture removes them)
