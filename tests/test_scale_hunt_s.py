@@ -197,3 +197,33 @@ def test_a_run_does_not_say_nothing_remains_when_names_are_left(
     assert "new on this host since the run began" in said
     assert "nothing iplab followed remains" in run.stdout
     assert {f"{prefix}w{i}" for i in range(1, 6)} <= netns_names()  # (the fixture removes them)
+
+
+SEQ_ARGS = (
+    *("-w 1 12", "-w 8 10", "-w 1 4 10", "-w 10 -4 1", "-w -5 5", "-f %02g 1 3"),
+    *("-f n%03g 1 3", "-f %.1f 1 3", "-f%03g 1 2", "-s , 7 9", "-s ' ' 7 9", "-w -s , 1 10"),
+    *("-ws, 1 3", "0 2 10", "5 -1 1", "3 1", "5"),
+)
+
+
+@pytest.mark.parametrize("args", SEQ_ARGS)
+def test_seq_options_are_read_as_seq_prints(args: str) -> None:
+    """Hunt S #7: `for i in $(seq -w 1 120)`, `seq -f "%02g"`, `seq -s ' '` were "cannot
+    tell what the loop iterates over" (the loop became prose, the model said OK). The
+    words are those bash gets from seq itself."""
+    printed = subprocess.run(
+        ["bash", "-c", f"for w in $(seq {args}); do printf '[%s]' \"$w\"; done"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    words = shellread.seq_values(f"seq {args}")
+    assert words is not None
+    assert "".join(f"[{w}]" for w in words) == printed
+
+
+def test_a_script_of_seq_and_brace_loops_runs_what_bash_runs() -> None:
+    """Hunt S #1, #2, #7: s07-ranges.sh (seq with a step, counting down, {1..10..3},
+    {03..1}, for ((...)), while let, seq -f and seq -s): each ip command as bash runs it."""
+    script = (FIXTURES / "s07-ranges.sh").read_text()
+    assert _as_iplab_runs(_import("s07-ranges.sh")) == _as_bash_runs(script)

@@ -152,17 +152,18 @@ def substitutions(node: Node) -> list[Node]:
 
 
 def seq_values(command: str) -> list[str] | None:
-    """The numbers ``seq`` prints for ``seq LAST``, ``seq FIRST LAST``, ``seq FIRST STEP LAST``."""
+    """The words ``seq`` prints for ``seq [-w] [-f FMT] [-s SEP] [FIRST [STEP]] LAST``, split
+    as the shell splits them (``-s ,``: one word); None when iplab cannot tell."""
     try:
         argv = shlex.split(command)
     except ValueError:
         return None
-    if not argv or argv[0] != "seq" or not 2 <= len(argv) <= 4:
+    if not argv or argv[0] != "seq":
         return None
-    try:
-        numbers = [int(a) for a in argv[1:]]
-    except ValueError:
+    got = _seq_options(argv[1:])
+    if got is None:
         return None
+    numbers, wide, fmt, sep = got
     first, step, last = (
         (1, 1, numbers[0])
         if len(numbers) == 1
@@ -172,8 +173,47 @@ def seq_values(command: str) -> list[str] | None:
     )
     if step == 0 or abs(last - first) // abs(step) > 4096:
         return None
-    stop = last + (1 if step > 0 else -1)
-    return [str(n) for n in range(first, stop, step)]
+    values = range(first, last + (1 if step > 0 else -1), step)
+    width = max(len(str(first)), len(str(last))) if wide else 0  # (seq -w 1 4 10: 01 05 09)
+    try:
+        words = [fmt % float(n) if fmt else f"{n:0{width}d}" for n in values]
+    except (TypeError, ValueError):
+        return None
+    return sep.join(words).split()
+
+
+_SEQ_FORMAT = re.compile(r"(?:[^%]|%%)*%[-+ #0']*\d*(?:\.\d+)?[gGeEfF](?:[^%]|%%)*")
+
+
+def _seq_options(args: list[str]) -> tuple[list[int], bool, str, str] | None:
+    """seq's numbers (one to three integers), -w, -f's format and -s's separator."""
+    numbers: list[int] = []
+    wide, fmt, sep = False, "", "\n"
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if re.fullmatch(r"-?\d+", arg):
+            numbers.append(int(arg))
+        elif arg in ("-w", "--equal-width"):
+            wide = True
+        elif arg.startswith(("-f", "-s", "--format=", "--separator=")):
+            value = arg.split("=", 1)[1] if arg.startswith("--") else arg[2:]
+            if not value and not arg.startswith("--"):
+                i += 1
+                value = args[i] if i < len(args) else ""
+            if arg.startswith(("-f", "--format=")):
+                fmt = value
+            else:
+                sep = value
+        elif arg.startswith("-w") and arg[2:3] in ("f", "s"):
+            wide = True
+            args = [*args[: i + 1], f"-{arg[2:]}", *args[i + 1 :]]
+        else:
+            return None
+        i += 1
+    if not 1 <= len(numbers) <= 3 or (fmt and not _SEQ_FORMAT.fullmatch(fmt)):
+        return None
+    return numbers, wide, fmt, sep
 
 
 #: the most words one brace expansion may give (a bomb: {1..999999999})
