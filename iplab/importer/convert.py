@@ -1,6 +1,9 @@
 """The whole of ``iplab import``: read, assemble, write, then prove it: the scenario is
 loaded back and rendered, each line must come back exactly; the model judges it; the
 summary says what could not be typed or cannot be undone.
+
+Why this module is long: one job, the import from text to checked file; its steps (read,
+assemble, load back, judge, summarise) share the drafts and the result they fill.
 """
 
 from __future__ import annotations
@@ -378,16 +381,12 @@ def _load_checked(text: str, file: str, lines: Sequence[str]) -> Scenario:
 
 
 def _not_loaded(exc: ScenarioError) -> str:
-    """Why the scenario written cannot be loaded back, placed in that scenario (its file
-    is the one written: ``-o`` or standard output, not the scenario's name)."""
-    parts: list[str] = []
-    if exc.loc is not None and exc.loc.line:
-        parts.append(f"line {exc.loc.line} of the scenario written")
-    if exc.loc is not None and exc.loc.field:
-        parts.append(exc.loc.field)
-    where = ", ".join(parts)
+    """Why the scenario written cannot be loaded back, placed in it (not in a NAME.yaml)."""
+    loc = exc.loc
+    where = [f"line {loc.line} of the scenario written"] if loc and loc.line else []
+    where += [loc.field] if loc and loc.field else []
     hint = f" ({exc.hint})" if exc.hint else ""
-    return f"{where + ': ' if where else ''}{exc.message}{hint}; iplab will not load it"
+    return f"{', '.join(where)}: " * bool(where) + f"{exc.message}{hint}; iplab will not load it"
 
 
 def _model_error(scenario: Scenario, drafts: Sequence[Draft]) -> str | None:
