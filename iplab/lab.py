@@ -1012,12 +1012,37 @@ def _prefixed(plan: Plan) -> None:
     )
 
 
+#: programs that run a command given in their own words (``seq 5 | xargs -I{} ip netns
+#: add w{}``, ``timeout 5 ip link add ...``, ``sudo -u root ip netns add x``)
+_WRAPPERS = frozenset(
+    {
+        *("xargs", "parallel", "env", "timeout", "nice", "nohup", "stdbuf", "sudo", "doas"),
+        *("ionice", "setsid", "taskset", "chrt", "time", "command", "exec", "flock"),
+        *("runuser", "unbuffer", "watch", "caffeinate", "systemd-run", "firejail"),
+    }
+)
+_NAMING = frozenset({"ip", "bridge", "brctl"})
+
+
+def _stage_adds_names(stage: Sequence[str]) -> bool:
+    """One simple command makes a namespace or a link: itself, or the ip command a wrapper
+    (xargs, parallel, env, timeout, nice, sudo -u ...) runs (hunt S: ``seq 1 80 | sudo
+    xargs -P 8 -I{} ip netns add w{}`` ran unrenamed under --prefix)."""
+    if adds_names(strip_sudo(tuple(stage)) if stage[0] == "sudo" else stage):
+        return True
+    if os.path.basename(stage[0]) not in _WRAPPERS:
+        return False
+    return any(
+        adds_names(stage[i:]) for i in range(1, len(stage)) if os.path.basename(stage[i]) in _NAMING
+    )
+
+
 def _adds_names(text: str) -> bool:
     """Whether one of the simple commands of a shell line makes a namespace or a link."""
     stage: list[str] = []
     for token in [*(shell_tokens(text) or text.split()), ";"]:
         if token in JOINS or token in ("&", "(", ")"):
-            if stage and adds_names(strip_sudo(tuple(stage)) if stage[0] == "sudo" else stage):
+            if stage and _stage_adds_names(stage):
                 return True
             stage = []
         else:
@@ -1104,7 +1129,18 @@ def _setup(session: Session, opts: Options) -> int:
     return rc
 
 
-def _new_on_the_host(session: Session) -> None:
+def _nothing_remains(session: Session) -> None:
+    """The rehearsal's last word on what is left: "nothing of the lab remains" only when no
+    name is new on the host since the run began that a step iplab cannot follow may have
+    made (hunt S: ``seq 1 5 | sudo xargs -I{} ip netns add hSw{}``, and the run said
+    nothing remained while hSw1..hSw5 were there)."""
+    if _new_on_the_host(session):
+        session.say("== nothing iplab followed remains; the names said just above may be the lab's")
+    else:
+        session.say("== nothing of the lab remains")
+
+
+def _new_on_the_host(session: Session) -> list[str]:
     """After a rehearsal whose steps include some the model cannot follow (``make up``, a
     script of the tutorial's own): the namespaces and root links new on the host since the
     run began, said (hunt O: ``make down`` forgot a namespace, and the run said nothing of
@@ -1119,11 +1155,11 @@ def _new_on_the_host(session: Session) -> None:
         and effects_of(c.command.op) is None
     ]
     if not unfollowed or env.names_before is None:
-        return
+        return []
     links, netns = iproute.read_names(env.runner)
     new = sorted(netns - env.names_before[1]) + sorted(links - env.names_before[0])
     if not new:
-        return
+        return []
     more = f" and {len(unfollowed) - 1} more" if len(unfollowed) > 1 else ""
     said = (
         f"new on this host since the run began: {', '.join(new)}; a step iplab cannot follow"
@@ -1132,6 +1168,7 @@ def _new_on_the_host(session: Session) -> None:
     )
     session.say(f"== {said}")
     env.err.write(f"iplab: warning: {said}\n")
+    return new
 
 
 def up(env: Env, plan: Plan, lab: str, options: Options | None = None) -> int:
@@ -1232,7 +1269,7 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
             session.say(
                 f"== the tutorial has no cleanup: undone from the journal ({report.ran} commands)"
             )
-            session.say("== nothing of the lab remains")
+            _nothing_remains(session)
         elif left:  # a partial cleanup is as normal in tutorials as none: finish it
             session.signals.passive = True
             report = undo.rollback(env, journal, opts.exact_undo)
@@ -1242,10 +1279,9 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
                 f"== the tutorial's cleanup left {', '.join(left)}: undone from the journal "
                 f"({report.ran} commands)"
             )
-            session.say("== nothing of the lab remains")
+            _nothing_remains(session)
         else:
-            session.say("== nothing of the lab remains")
-        _new_on_the_host(session)
+            _nothing_remains(session)
         journal.mark_undone(
             [e for e in journal.entries() if e.status in ("done", "pending", "failed")]
         )

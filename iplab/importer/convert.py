@@ -1,6 +1,9 @@
 """The whole of ``iplab import``: read, assemble, write, then prove it: the scenario is
 loaded back and rendered, each line must come back exactly; the model judges it; the
 summary says what could not be typed or cannot be undone.
+
+Why this module is long: one job, the import from text to checked file; its steps (read,
+assemble, load back, judge, summarise) share the drafts and the result they fill.
 """
 
 from __future__ import annotations
@@ -319,7 +322,10 @@ def import_text(
         ]
     )
     lines = tuple(printed_lines(drafts))
-    scenario = _load_checked(body, f"{name}.yaml", lines)
+    try:
+        scenario: Scenario | None = _load_checked(body, f"{name}.yaml", lines)
+    except ScenarioError as exc:  # (too large a lab: the file is written, and says so)
+        scenario, not_loaded = None, _not_loaded(exc)
     result = ImportResult(
         yaml=body,
         name=name,
@@ -332,7 +338,7 @@ def import_text(
         sudo=policy,
         warnings=warnings,
         cannot_undo=cannot_undo,
-        model_error=_model_error(scenario, drafts),
+        model_error=_model_error(scenario, drafts) if scenario is not None else not_loaded,
         variables=tuple(sorted(reader.expanded.items(), key=lambda kv: kv[1])),
     )
     trailer = printable(
@@ -374,6 +380,15 @@ def _load_checked(text: str, file: str, lines: Sequence[str]) -> Scenario:
     if rendered != list(lines):  # pragma: no cover - each line was proven on its own
         raise AssertionError(f"imported scenario renders {rendered!r}, not {list(lines)!r}")
     return scenario
+
+
+def _not_loaded(exc: ScenarioError) -> str:
+    """Why the scenario written cannot be loaded back, placed in it (not in a NAME.yaml)."""
+    loc = exc.loc
+    where = [f"line {loc.line} of the scenario written"] if loc and loc.line else []
+    where += [loc.field] if loc and loc.field else []
+    hint = f" ({exc.hint})" if exc.hint else ""
+    return f"{', '.join(where)}: " * bool(where) + f"{exc.message}{hint}; iplab will not load it"
 
 
 def _model_error(scenario: Scenario, drafts: Sequence[Draft]) -> str | None:

@@ -1426,9 +1426,10 @@ class Reader:
             return joined
         if self.vars.assign(body, number):
             return "silent"
-        text, unresolved = self.vars.expand(body)
+        braced = self._braces(shellread.parse(body), f"line {number}")  # spare{1..3}
+        text, unresolved = self.vars.expand(braced)
         self._unresolved(unresolved, self.vars, f"line {number}")
-        known = False
+        known = braced != body
         for match in _REF.finditer(body):
             name = match[1] or match[2]
             if self.vars.values.get(name) is not None:
@@ -2158,7 +2159,7 @@ class Reader:
             ):
                 out += self._inside(node, call, scope, number, where)
                 continue
-            text, unresolved = scope.expand(shellread.one_line(shellread.source(node)))
+            text, unresolved = scope.expand(shellread.one_line(self._braces(node, where)))
             self._unresolved(unresolved, scope, where)
             out += self._commands([text], inside, number, where)
 
@@ -2378,8 +2379,8 @@ class Reader:
             return scope.arguments()
         if (elements := scope.element_words(shellread.source(word))) is not None:
             return elements  # "${NS[@]}": one word an element
-        if word.type == "brace_expression":
-            return shellread.brace_values(word)
+        if (braced := self._brace_words(word, scope, where)) is not None:
+            return braced or None  # ({1..3}, x{a,b}: bash's brace expansion; []: not followed)
         if word.type == "command_substitution":
             inner = shellread.source(word)
             inner = inner[2:-1] if inner.startswith("$(") else inner[1:-1]
@@ -2428,6 +2429,39 @@ class Reader:
             " every link of the host it matches"
         )
         return [f"{folder}/{name}" for name in names]
+
+    def _brace_words(self, word: shellread.Node, scope: ShellVars, where: str) -> list[str] | None:
+        """The values a loop's word with a brace expansion gives (``{01..12}``,
+        ``{1..10..3}``, ``rack{a..c}``), each then expanded and split as bash does; None:
+        the word holds none; []: iplab cannot follow it (said)."""
+        written = shellread.source(word)
+        try:
+            pieces = shellread.brace_expand(written)
+        except shellread.BraceError as exc:
+            self.warnings.append(f"{where}: bash's brace expansion of {written}: {exc}")
+            return []
+        if pieces == [written]:
+            return None
+        out: list[str] = []
+        for piece in pieces:
+            text, unresolved = scope.expand(piece)
+            split = None if unresolved else _split(text)
+            if split is None:
+                return []
+            out += split
+        return out
+
+    def _braces(self, node: shellread.Node, where: str) -> str:
+        """``node``'s text with bash's brace expansions written out (``ip netns add
+        spare{1..3}``: three words); as written, with a warning, where iplab cannot follow."""
+        try:
+            return shellread.braces_expanded(node)
+        except shellread.BraceError as exc:
+            self.warnings.append(
+                f"{where}: bash's brace expansion in {shellread.source(node)!r}: {exc}; kept"
+                " as written, as a raw command iplab does not follow"
+            )
+            return shellread.source(node)
 
     # -- "for every namespace": the lab's own ---------------------------------------------
 

@@ -152,17 +152,18 @@ def substitutions(node: Node) -> list[Node]:
 
 
 def seq_values(command: str) -> list[str] | None:
-    """The numbers ``seq`` prints for ``seq LAST``, ``seq FIRST LAST``, ``seq FIRST STEP LAST``."""
+    """The words ``seq`` prints for ``seq [-w] [-f FMT] [-s SEP] [FIRST [STEP]] LAST``, split
+    as the shell splits them (``-s ,``: one word); None when iplab cannot tell."""
     try:
         argv = shlex.split(command)
     except ValueError:
         return None
-    if not argv or argv[0] != "seq" or not 2 <= len(argv) <= 4:
+    if not argv or argv[0] != "seq":
         return None
-    try:
-        numbers = [int(a) for a in argv[1:]]
-    except ValueError:
+    got = _seq_options(argv[1:])
+    if got is None:
         return None
+    numbers, wide, fmt, sep = got
     first, step, last = (
         (1, 1, numbers[0])
         if len(numbers) == 1
@@ -172,17 +173,192 @@ def seq_values(command: str) -> list[str] | None:
     )
     if step == 0 or abs(last - first) // abs(step) > 4096:
         return None
-    stop = last + (1 if step > 0 else -1)
-    return [str(n) for n in range(first, stop, step)]
+    values = range(first, last + (1 if step > 0 else -1), step)
+    width = max(len(str(first)), len(str(last))) if wide else 0  # (seq -w 1 4 10: 01 05 09)
+    try:
+        words = [fmt % float(n) if fmt else f"{n:0{width}d}" for n in values]
+    except (TypeError, ValueError):
+        return None
+    return sep.join(words).split()
 
 
-def brace_values(node: Node) -> list[str] | None:
-    """``{1..3}`` -> 1 2 3; ``{a,b}`` is read by the caller as words."""
-    numbers = [c for c in node.named_children if c.type == "number"]
-    if len(numbers) != 2:
+_SEQ_FORMAT = re.compile(r"(?:[^%]|%%)*%[-+ #0']*\d*(?:\.\d+)?[gGeEfF](?:[^%]|%%)*")
+
+
+def _seq_options(args: list[str]) -> tuple[list[int], bool, str, str] | None:
+    """seq's numbers (one to three integers), -w, -f's format and -s's separator."""
+    numbers: list[int] = []
+    wide, fmt, sep = False, "", "\n"
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if re.fullmatch(r"-?\d+", arg):
+            numbers.append(int(arg))
+        elif arg in ("-w", "--equal-width"):
+            wide = True
+        elif arg.startswith(("-f", "-s", "--format=", "--separator=")):
+            value = arg.split("=", 1)[1] if arg.startswith("--") else arg[2:]
+            if not value and not arg.startswith("--"):
+                i += 1
+                value = args[i] if i < len(args) else ""
+            if arg.startswith(("-f", "--format=")):
+                fmt = value
+            else:
+                sep = value
+        elif arg.startswith("-w") and arg[2:3] in ("f", "s"):
+            wide = True
+            args = [*args[: i + 1], f"-{arg[2:]}", *args[i + 1 :]]
+        else:
+            return None
+        i += 1
+    if not 1 <= len(numbers) <= 3 or (fmt and not _SEQ_FORMAT.fullmatch(fmt)):
         return None
-    first, last = int(source(numbers[0])), int(source(numbers[1]))
-    if abs(last - first) > 4096:
+    return numbers, wide, fmt, sep
+
+
+#: the most words one brace expansion may give (a bomb: {1..999999999})
+MAX_BRACE_WORDS = 4096
+_SEQUENCE = re.compile(
+    r"(?:(?P<first>-?\d+)\.\.(?P<last>-?\d+)|(?P<a>[A-Za-z])\.\.(?P<z>[A-Za-z]))"
+    r"(?:\.\.(?P<step>-?\d+))?"
+)
+
+
+class BraceError(ValueError):
+    """A brace expansion iplab does not follow (too many words, a range over symbols)."""
+
+
+def brace_expand(word: str) -> list[str]:
+    """bash's brace expansion of one word's text, quotes kept: ``h{01..3}`` -> h01 h02
+    h03, ``{1..10..3}``, ``{e..a..2}``, ``{red,blue}x``, ``a{b,{c,d}}e``; ``[word]`` when
+    it holds none (``{a}``, ``${x}``, quoted braces). Raises :class:`BraceError` for one
+    iplab does not follow."""
+    for start, end, inner in _braces(word):
+        if (values := _sequence(inner)) is None:
+            parts = _top_level(inner, ",")
+            if len(parts) < 2:
+                continue
+            values = [v for part in parts for v in brace_expand(part)]
+        after = brace_expand(word[end + 1 :])
+        if len(values) * len(after) > MAX_BRACE_WORDS:
+            raise BraceError(f"more than {MAX_BRACE_WORDS} words")
+        return [word[:start] + v + a for v in values for a in after]
+    return [word]
+
+
+def braces_expanded(node: Node) -> str:
+    """``node``'s text with the brace expansions of its commands' words written out, as
+    bash runs it (``ip netns add spare{1..3}`` -> ``ip netns add spare1 spare2 spare3``).
+    Raises :class:`BraceError` for one iplab does not follow."""
+    data, base = node.text or b"", node.start_byte
+    edits: list[tuple[int, int, str]] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "command":
+            for word in words(current):
+                written = source(word)
+                if (got := brace_expand(written)) != [written]:
+                    edits.append((word.start_byte, word.end_byte, " ".join(w for w in got if w)))
+        elif current.type not in ("command_substitution", "string", "heredoc_body"):
+            stack.extend(current.named_children)
+    for start, end, text in sorted(edits, reverse=True):
+        data = data[: start - base] + text.encode() + data[end - base :]
+    return data.decode()
+
+
+def _braces(word: str) -> list[tuple[int, int, str]]:
+    """Each unquoted ``{`` of ``word`` with its closing ``}``: (start, end, what is inside)."""
+    out, i = [], 0
+    while i < len(word):
+        if (skipped := _skip(word, i)) > i:
+            i = skipped
+            continue
+        if word[i] == "{":
+            end = _close(word, i)
+            if end is not None:
+                out.append((i, end, word[i + 1 : end]))
+        i += 1
+    return out
+
+
+def _skip(text: str, i: int) -> int:
+    """The index after a quoted string, an escaped character or ``${...}``/``$(...)``
+    starting at ``i`` (bash expands no brace inside them), or ``i``."""
+    c = text[i]
+    if c == "\\":
+        return i + 2
+    if c == "'" or text.startswith("$'", i):
+        j = text.find("'", i + 1 + (c == "$"))
+        return len(text) if j < 0 else j + 1
+    if c in {'"', "`"}:
+        j = i + 1
+        while j < len(text) and text[j] != c:
+            j += 2 if text[j] == "\\" else 1
+        return j + 1
+    if c == "$" and text[i + 1 : i + 2] in ("{", "("):
+        opening = text[i + 1]
+        closing, depth, j = "}" if opening == "{" else ")", 0, i + 1
+        while j < len(text):
+            if (k := _skip(text, j)) > j and text[j] != "$":
+                j = k
+                continue
+            depth += (text[j] == opening) - (text[j] == closing)
+            if depth == 0:
+                return j + 1
+            j += 1
+        return len(text)
+    return i
+
+
+def _close(text: str, start: int) -> int | None:
+    """The unquoted ``}`` closing the ``{`` at ``start``, or None."""
+    depth, i = 0, start
+    while i < len(text):
+        if (skipped := _skip(text, i)) > i:
+            i = skipped
+            continue
+        depth += (text[i] == "{") - (text[i] == "}")
+        if depth == 0:
+            return i
+        i += 1
+    return None
+
+
+def _top_level(text: str, sep: str) -> list[str]:
+    """``text`` split at each ``sep`` outside quotes and inner braces."""
+    parts, depth, begun, i = [], 0, 0, 0
+    while i < len(text):
+        if (skipped := _skip(text, i)) > i:
+            i = skipped
+            continue
+        depth += (text[i] == "{") - (text[i] == "}")
+        if text[i] == sep and depth == 0:
+            parts.append(text[begun:i])
+            begun = i + 1
+        i += 1
+    return [*parts, text[begun:]]
+
+
+def _sequence(inner: str) -> list[str] | None:
+    """``1..10..3``, ``01..12``, ``e..a``: the words bash makes; None: not a sequence."""
+    found = _SEQUENCE.fullmatch(inner)
+    if found is None:
         return None
-    step = 1 if last >= first else -1
-    return [str(n) for n in range(first, last + step, step)]
+    step = abs(int(found["step"] or 1)) or 1
+    if found["first"] is not None:
+        first, last = int(found["first"]), int(found["last"])
+    else:
+        first, last = ord(found["a"]), ord(found["z"])
+    if abs(last - first) // step >= MAX_BRACE_WORDS:
+        raise BraceError(f"{{{inner}}} makes more than {MAX_BRACE_WORDS} words")
+    numbers = range(first, last + (1 if last >= first else -1), step if last >= first else -step)
+    if found["first"] is None:
+        letters = [chr(n) for n in numbers]
+        if not all(c.isalpha() for c in letters):
+            raise BraceError(f"{{{inner}}} runs over characters that are not letters")
+        return letters
+    # zero-padded when either end is (01, -05): every word as wide as the wider end
+    padded = any(re.match(r"-?0\d", end) for end in (found["first"], found["last"]))
+    width = max(len(found["first"]), len(found["last"])) if padded else 0
+    return [f"{n:0{width}d}" for n in numbers]
