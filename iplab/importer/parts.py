@@ -423,7 +423,7 @@ def _code_block(reader: Reader, info: str, body: list[tuple[int, str]], line: in
     """A code block: commands when its language is a shell's (or none, or a misspelling of
     one, or unknown while its lines look like commands), else prose or printed output."""
     lang = (info.split() or [""])[0].lower().strip("{}.")
-    if lang == "" and (found := by_content(body)) is not None:
+    if lang == "" and (found := by_content(body, in_page=True)) is not None:
         _not_shell(reader, found, body, line)
         return
     if lang in SHELL_LANGS or lang == "":

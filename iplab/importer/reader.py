@@ -212,6 +212,8 @@ _SLICED_ARGUMENTS = re.compile(r'"?\$\{@:([0-9]+)(?::([0-9]+))?\}"?')
 _HEREDOC = re.compile(r"(?<!<)<<-?(?!<)\s*(['\"]?)(\w+)\1")
 _OPENERS = frozenset({"for", "while", "until", "select", "if", "case"})
 _CLOSERS = frozenset({"done", "fi", "esac", "}"})
+#: ``host:``, ``blue:``, ``router1:``: a page's label above the lines typed on that host
+_LABEL = re.compile(r"[A-Za-z][\w.@-]*:")
 _FUNCTION = re.compile(rf"(?:function\s+{_NAME}\b|{_NAME}\s*\(\))")
 _DECORATION = re.compile(r"^[-=*~_#]{2,}\s*|\s*[-=*~_#]{2,}$")
 _SHELL_OPTIONS = re.compile(r"(?:set\s+[-+]\w|shopt\s)")
@@ -1113,6 +1115,11 @@ class Reader:
             elif body.startswith("#"):
                 if not body.startswith("#!"):
                     self.comment(body, number)
+            elif not prompted and self.markdown and state != "speaking" and _LABEL.fullmatch(body):
+                self.warnings.append(
+                    f"line {number}: {body!r} names where the lines after it are typed (the"
+                    " page's label), not a command; ignored: they are read as typed here"
+                )  # (hunt P: a tab under it made a Makefile of the block, every command lost)
             elif not prompted and not self._is_command(body, state, shell_lang):
                 self.output(text, number)
                 state = "speaking"
