@@ -897,6 +897,8 @@ class Reader:
         self._loops = 0
         #: the namespace a loop's ``$(ip link ...)`` lists (None: the root's)
         self._listing_in: str | None = None
+        #: how many loops iplab could not tell the values of (skipped, said)
+        self._untold_loops = 0
         #: the trap's handler bash runs when the script ends (``trap cleanup EXIT``): its
         #: text, line, where, and how many events there were when it was set
         self.trap: tuple[str, int, str, int] | None = None
@@ -1559,8 +1561,18 @@ class Reader:
         ):  # (a line of narration alone, echo hi > /dev/null, stays what it was)
             return self._block(text, number, end, cmds, where, "")
         if node.type == "for_statement":
+            untold = self._untold_loops
             cmds = self._loop(node, self.vars, number, None)
-            return self._block(text, number, end, cmds, where, "a loop")
+            if cmds or self._untold_loops != untold:
+                return self._block(text, number, end, cmds, where, "a loop")
+            # a loop over nothing the tutorial made, or one that only sets variables: printed
+            # as written (hunt P: kept as a note, render lost the line), runs nothing
+            self.warnings.append(
+                f"{where}: a loop runs no command iplab can read; printed as written, runs nothing"
+            )
+            return self._block(
+                text, number, end, self._commands(["true"], None, number, where), where, ""
+            )
         if node.type == "pipeline" and (
             (listed := self._each_listed(node, self.vars, number, None)) is not None
         ):
@@ -2205,6 +2217,7 @@ class Reader:
         values = self._loop_values(node, scope, where)
         self._listing_in = None
         if var is None or body is None or values is None:
+            self._untold_loops += 1
             ifs = scope.lines.get("IFS") if "IFS" in scope.values else None
             self.warnings.append(
                 f"{where}: cannot tell what the loop iterates over; skipped"
