@@ -90,6 +90,12 @@ def _refuse(path: Path, problem: str) -> UnsafeStateError:
             f"unsafe state: {path} {problem}; iplab never follows one in its state directory",
             hint="remove the link, or pass the directory it leads to as --state-dir",
         )
+    if problem.startswith("has ") and problem.endswith(" hard links"):
+        return UnsafeStateError(  # (chown and chmod would change the file it is linked to)
+            f"unsafe state: {path} {problem}; iplab will not use it",
+            hint=f"remove this name of it (rm {path}: the file's other names keep it), or pass"
+            " another --state-dir",
+        )
     return UnsafeStateError(f"unsafe state: {path} {problem}; iplab will not use it", hint=_FIX)
 
 

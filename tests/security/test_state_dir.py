@@ -147,9 +147,10 @@ def test_a_hard_link_to_another_file_is_refused(state: Path, tmp_path: Path) -> 
     victim.write_text("precious\n")
     victim.chmod(0o600)
     os.link(victim, state / "audit.jsonl")
-    with pytest.raises(statedir.UnsafeStateError, match="hard links"):
+    with pytest.raises(statedir.UnsafeStateError, match="hard links") as caught:
         AuditLog(state).append([{"text": "ip netns add x"}])
     assert victim.read_text() == "precious\n"
+    assert f"rm {state / 'audit.jsonl'}" in str(caught.value.hint)  # (hunt P: not chown)
 
 
 def test_a_private_lab_of_ours_is_still_taken_down(
