@@ -92,14 +92,14 @@ def test_a_loop_that_runs_nothing_iplab_made_is_rendered_as_written(
     """Hunt P: 03-cleanup-while-read.sh's line 11, ``for i in $(ip -br link | cut ... |
     grep '^dum'); do ip link set $i down; done`` (no link of the tutorial's is left by
     then), was "kept as a note": ``render`` printed the script without it. A loop iplab
-    can read that runs nothing is printed as written, byte for byte, and runs nothing; a
+    finds iterates over nothing is printed as written, byte for byte, and runs nothing; a
     loop it cannot read the values of is still skipped, said."""
     from iplab.importer.convert import import_text
 
     source = FIXTURES / "hunt-p-cleanup-while-read.sh"
     text = source.read_text(encoding="utf-8")
     result = import_text(text, "shell", source.name)
-    assert "line 11: a loop runs no command iplab can read; printed as written, runs nothing" in (
+    assert "line 11: the loop iterates over nothing here; printed as written, runs nothing" in (
         result.warnings
     )
     written = tmp_path / "lab.yaml"

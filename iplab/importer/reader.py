@@ -897,8 +897,10 @@ class Reader:
         self._loops = 0
         #: the namespace a loop's ``$(ip link ...)`` lists (None: the root's)
         self._listing_in: str | None = None
-        #: how many loops iplab could not tell the values of (skipped, said)
+        #: how many loops iplab could not tell the values of (skipped, said), and how many
+        #: it found iterate over nothing (``for i in $(ip -br link | grep ^dum)``, none made)
         self._untold_loops = 0
+        self._empty_loops = 0
         #: the trap's handler bash runs when the script ends (``trap cleanup EXIT``): its
         #: text, line, where, and how many events there were when it was set
         self.trap: tuple[str, int, str, int] | None = None
@@ -1561,14 +1563,14 @@ class Reader:
         ):  # (a line of narration alone, echo hi > /dev/null, stays what it was)
             return self._block(text, number, end, cmds, where, "")
         if node.type == "for_statement":
-            untold = self._untold_loops
+            untold, empty = self._untold_loops, self._empty_loops
             cmds = self._loop(node, self.vars, number, None)
-            if cmds or self._untold_loops != untold:
+            if cmds or self._untold_loops != untold or self._empty_loops == empty:
                 return self._block(text, number, end, cmds, where, "a loop")
-            # a loop over nothing the tutorial made, or one that only sets variables: printed
-            # as written (hunt P: kept as a note, render lost the line), runs nothing
+            # a loop over nothing (none of the links it lists are the tutorial's): printed as
+            # written (hunt P: kept as a note, render lost the line), runs nothing
             self.warnings.append(
-                f"{where}: a loop runs no command iplab can read; printed as written, runs nothing"
+                f"{where}: the loop iterates over nothing here; printed as written, runs nothing"
             )
             return self._block(
                 text, number, end, self._commands(["true"], None, number, where), where, ""
@@ -2226,6 +2228,7 @@ class Reader:
             )
             return []
         out: list[Cmd] = []
+        self._empty_loops += not values
         name = shellread.source(var)
         kept = (name in scope.values, scope.values.get(name), scope.lines.get(name))
         for value in values:  # (in the same shell: i=$((i + 1)) in the body counts on)
