@@ -17,11 +17,16 @@ Root runs what the journals say, so whoever can write this directory can make
 root run anything. As OpenSSH does with its keys, every directory from the state
 directory down and every file in it must belong to the invoking user and be
 writable by nobody else (:func:`check_private`), and every directory above it, up to
-``/``, must belong to root or that user and be writable by nobody else unless sticky
-(:func:`check_ancestors`, as sshd checks the directories above ``~/.ssh``); the
+``/``, must belong to root, that user or (under ``sudo``) the user who ran sudo and be
+writable by nobody else unless sticky, each symbolic link on the way belonging to one of
+them (:func:`check_ancestors`, as sshd checks the directories above ``~/.ssh``); a link
+given as the state directory leads to its target (:func:`through_a_link`); the
 directories iplab makes are 0700 and their missing parents 0755 whatever the umask;
 every file is opened with ``O_NOFOLLOW`` (:func:`open_state_file`), so a planted
 symbolic link is refused, never followed; lab names are names, never paths (:func:`check_lab_name`).
+
+Why this module is long: every check a state path goes through is here, each with the
+fix its refusal gives, next to the few ways iplab writes there.
 """
 
 from __future__ import annotations
@@ -56,6 +61,11 @@ def _problem(st: os.stat_result, kind: str) -> str | None:
     if kind == "file" and not stat.S_ISREG(st.st_mode):
         return "is not a regular file"
     uid = _euid()
+    if st.st_uid != uid and st.st_uid == sudo_caller():
+        return (
+            f"is owned by uid {st.st_uid}, who ran sudo, not by you (uid {uid}): root runs"
+            f" what the journals here say, and uid {st.st_uid} could write them"
+        )
     if st.st_uid != uid:
         return f"is owned by uid {st.st_uid}, not by you (uid {uid})"
     if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
@@ -75,6 +85,17 @@ def _refuse(path: Path, problem: str) -> UnsafeStateError:
             f"{path} {problem}: iplab keeps its state in {_KINDS[problem]} and will not use it",
             hint="move it away, or pass another --state-dir (or set IPLAB_STATE_DIR)",
         )
+    if problem == "is a symbolic link":  # (hunt P: "chown and chmod go-w" said of a link)
+        return UnsafeStateError(
+            f"unsafe state: {path} {problem}; iplab never follows one in its state directory",
+            hint="remove the link, or pass the directory it leads to as --state-dir",
+        )
+    if problem.startswith("has ") and problem.endswith(" hard links"):
+        return UnsafeStateError(  # (chown and chmod would change the file it is linked to)
+            f"unsafe state: {path} {problem}; iplab will not use it",
+            hint=f"remove this name of it (rm {path}: the file's other names keep it), or pass"
+            " another --state-dir",
+        )
     return UnsafeStateError(f"unsafe state: {path} {problem}; iplab will not use it", hint=_FIX)
 
 
@@ -91,43 +112,114 @@ def check_private(path: Path) -> None:
         raise _refuse(path, problem)
 
 
-def _ancestor_problem(st: os.stat_result) -> str | None:
-    """Why a directory above the state directory lets someone else replace it, or None."""
-    if st.st_uid not in (0, _euid()):
-        return f"is owned by uid {st.st_uid}, neither root nor you (uid {_euid()})"
+def sudo_caller() -> int | None:
+    """The uid that ran ``sudo iplab`` (``$SUDO_UID``, which sudo sets), when iplab runs as
+    root through it and the caller is not root; None otherwise."""
+    value = os.environ.get("SUDO_UID", "")
+    if _euid() != 0 or not value.isdigit() or int(value) == 0:
+        return None
+    return int(value)
+
+
+def _trusted(uid: int) -> bool:
+    """Root, you, or the user who ran sudo: who may own the directories (and links) on the
+    way to the state directory. The caller of sudo can make root run anything, so what
+    their own directories lead to is as trusted as they are (sshd trusts a user's own
+    directories above ``~/.ssh``, hunt P); the state directory itself is root's."""
+    return uid in (0, _euid()) or uid == sudo_caller()
+
+
+def _owners() -> str:
+    caller = sudo_caller()
+    return f"root, you (uid {_euid()})" + (f" or uid {caller}, who ran sudo" if caller else "")
+
+
+def _ancestor_problem(where: Path, st: os.stat_result) -> tuple[str, str] | None:
+    """Why a directory or a symbolic link on the way to the state directory lets someone
+    else lead iplab elsewhere, and what would fix it; or None."""
+    if not _trusted(st.st_uid) and stat.S_ISLNK(st.st_mode):
+        return (  # (hunt P: the fix said for a directory, chown and chmod, said of a link)
+            f"is owned by uid {st.st_uid}, none of {_owners()}",
+            f"make the link again as root (ln -sfn TARGET {where}), or pass the directory it"
+            " leads to as --state-dir",
+        )
+    if not _trusted(st.st_uid):
+        return (
+            f"is owned by uid {st.st_uid}, none of {_owners()}",
+            f"chown root {where} (or to you), or pass another --state-dir",
+        )
+    if stat.S_ISLNK(st.st_mode):
+        return None  # (a link has no mode of its own: it is replaced through its directory)
     if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not st.st_mode & stat.S_ISVTX:
-        return f"is writable by group or others (mode {stat.S_IMODE(st.st_mode):04o})"
+        return (
+            f"is writable by group or others (mode {stat.S_IMODE(st.st_mode):04o})",
+            f"chmod go-w {where} (or chmod +t if it is shared, as /tmp is), or pass another"
+            " --state-dir",
+        )
     return None
+
+
+#: the symbolic links the kernel follows before it gives up (ELOOP)
+_MAX_LINKS = 40
+
+
+def _on_the_way(path: Path) -> Iterator[tuple[Path, os.stat_result]]:
+    """Every directory and symbolic link the kernel goes through to reach ``path`` (each
+    link followed as the kernel does, through the directories its target names), up to
+    what does not exist yet; not ``path`` itself once reached (the state directory)."""
+    parts = list(path.parts if path.is_absolute() else Path(os.getcwd(), path).parts)[1:]
+    here, links = Path("/"), 0
+    yield here, os.stat(here)
+    while parts:
+        part = parts.pop(0)
+        if part in (".", ""):
+            continue
+        if part == "..":
+            here = here.parent
+            continue
+        there = here / part
+        try:
+            st = os.lstat(there)
+        except FileNotFoundError:
+            return
+        if stat.S_ISLNK(st.st_mode):
+            links += 1
+            if links > _MAX_LINKS:
+                raise _refuse(path, "cannot be examined (too many levels of symbolic links)")
+            yield there, st
+            target = Path(os.readlink(there))
+            here = Path("/") if target.is_absolute() else here
+            parts[:0] = target.parts[1:] if target.is_absolute() else target.parts
+            continue
+        if not parts:
+            return
+        yield there, st
+        here = there
 
 
 def check_ancestors(path: Path) -> None:
     """Refuse a directory whose parents, up to ``/``, someone else could change (and so
     rename the directory away and put their own in its place), as sshd checks the
-    directories above ``~/.ssh``: each must belong to root or to you and be writable by
-    nobody else unless it is sticky (``/tmp``). Both the path as given and the path its
-    symbolic links lead to are checked; parents that do not exist yet are skipped."""
-    given = Path(os.path.abspath(path))
-    seen: set[Path] = set()
-    for start in (given, Path(os.path.realpath(given))):
-        for parent in start.parents:
-            if parent in seen:
-                continue
-            seen.add(parent)
-            try:
-                st = os.stat(parent)
-            except FileNotFoundError:
-                continue
-            except OSError as exc:
-                raise _refuse(parent, f"cannot be examined ({exc.strerror})") from None
-            problem = _ancestor_problem(st)
-            if problem:
-                raise UnsafeStateError(
-                    f"unsafe state: {parent}, a directory above {path}, {problem}: whoever"
-                    " can write it can put another directory in its place; iplab will not"
-                    " use it",
-                    hint=f"chmod go-w {parent} (or chmod +t if it is shared, as /tmp is),"
-                    f" chown it to root or to you, or pass another --state-dir",
-                )
+    directories above ``~/.ssh``: each must belong to root, to you or to the user who ran
+    sudo (:func:`_trusted`) and be writable by nobody else unless it is sticky (``/tmp``);
+    each symbolic link on the way must belong to one of them, and the directories its
+    target goes through are checked too. Parents that do not exist yet are skipped."""
+    try:
+        walked = list(_on_the_way(path))
+    except OSError as exc:
+        raise _refuse(path, f"cannot be examined ({exc.strerror})") from None
+    for parent, st in walked:
+        found = _ancestor_problem(parent, st)
+        if found:
+            problem, fix = found
+            what = (
+                "a symbolic link on the way to" if stat.S_ISLNK(st.st_mode) else "a directory above"
+            )
+            raise UnsafeStateError(
+                f"unsafe state: {parent}, {what} {path}, {problem}: whoever can change it can"
+                " put another directory in its place; iplab will not use it",
+                hint=fix,
+            )
 
 
 def make_dirs(path: Path, mode: int = 0o700, parents_mode: int = 0o755) -> None:
@@ -142,6 +234,18 @@ def make_dirs(path: Path, mode: int = 0o700, parents_mode: int = 0o755) -> None:
     for folder in reversed(missing):
         with contextlib.suppress(FileExistsError):
             os.mkdir(folder, mode if folder == missing[0] else parents_mode)
+            if folder != missing[0]:
+                _give_back(folder)
+
+
+def _give_back(folder: Path) -> None:
+    """A parent made by ``sudo iplab`` in a directory of the user who ran sudo (``~/.local``
+    of ``--state-dir ~/.local/state/iplab``) is theirs, as if they had made it: a root's
+    one there would keep them from making their own files in it."""
+    caller = sudo_caller()
+    if caller is not None and os.stat(folder.parent).st_uid == caller:
+        group = os.environ.get("SUDO_GID", "")
+        os.chown(folder, caller, int(group) if group.isdigit() else -1, follow_symlinks=False)
 
 
 def check_tree(state_dir: Path, *below: str) -> None:
@@ -227,10 +331,23 @@ def default_state_dir() -> Path:
 
 
 def resolve(cli_value: str | Path | None) -> Path:
+    """The state directory: ``--state-dir``, ``$IPLAB_STATE_DIR`` or the default
+    (:func:`through_a_link`)."""
     if cli_value:
-        return Path(cli_value)
+        return through_a_link(Path(cli_value))
     env = os.environ.get("IPLAB_STATE_DIR")
-    return Path(env) if env else default_state_dir()
+    return through_a_link(Path(env) if env else default_state_dir())
+
+
+def through_a_link(path: Path) -> Path:
+    """The directory a symbolic link given as the state directory leads to, once the link
+    and the way to it and to its target are checked (:func:`check_ancestors`), as sshd
+    follows one to ``~/.ssh``; any other path as it is. (Hunt P: such a link was refused,
+    with "make it yours with chown and chmod go-w", which does not apply to a link.)"""
+    if not os.path.islink(path):
+        return path
+    check_ancestors(path)
+    return Path(os.path.realpath(path))
 
 
 def ensure_dir(path: Path) -> Path:

@@ -84,3 +84,29 @@ def test_ip_commands_kept_raw_for_names_not_ascii_are_said_once() -> None:
         " iplab types ip commands whose names are ASCII letters, digits, '_', '.', '-'; kept"
         " as raw steps (they run as written, and --prefix cannot rename them)"
     ]
+
+
+def test_a_loop_that_runs_nothing_iplab_made_is_rendered_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hunt P: 03-cleanup-while-read.sh's line 11, ``for i in $(ip -br link | cut ... |
+    grep '^dum'); do ip link set $i down; done`` (no link of the tutorial's is left by
+    then), was "kept as a note": ``render`` printed the script without it. A loop iplab
+    finds iterates over nothing is printed as written, byte for byte, and runs nothing; a
+    loop it cannot read the values of is still skipped, said."""
+    from iplab.importer.convert import import_text
+
+    source = FIXTURES / "hunt-p-cleanup-while-read.sh"
+    text = source.read_text(encoding="utf-8")
+    result = import_text(text, "shell", source.name)
+    assert "line 11: the loop iterates over nothing here; printed as written, runs nothing" in (
+        result.warnings
+    )
+    written = tmp_path / "lab.yaml"
+    written.write_text(result.yaml, encoding="utf-8")
+    capsys.readouterr()
+    rc, said = _iplab("render", str(written))
+    printed = capsys.readouterr().out.splitlines()
+    assert rc == 0, said
+    assert text.splitlines()[10] in printed
+    assert printed[-1] == text.splitlines()[10]

@@ -212,3 +212,45 @@ def test_a_refusal_for_no_command_says_a_few_of_the_lines_left_out() -> None:
     said = str(caught.value)
     assert said.startswith("netlab-py-calls.md: no command found (read as markdown); line 7:")
     assert said.endswith("; and 4 more left out") and len(said) < 600
+
+
+def test_a_page_s_host_labels_over_tab_indented_commands_are_no_makefile() -> None:
+    """Hunt P: a code block with no language, ``host:`` and ``blue:`` each above the
+    commands typed there, tab-indented, was refused as a Makefile (its "rule at line 6
+    ('host:')"), every command lost, and the way out said ``make -n up down``. Nothing in
+    it is make's own (no ``$(VAR)``, ``.PHONY``, ``X = y``, ``@``/``-`` recipe prefix):
+    the labels are said and skipped, the five commands imported (and the model sees
+    veth1 in blue)."""
+    name = "hunt-p-labels-untagged.md"
+    text = _text(name)
+    result = import_text(text, detect_kind(name, text), name)
+    assert not any("Makefile" in w for w in result.warnings)
+    assert [w.split(":")[0] for w in result.warnings if "the page's label" in w] == [
+        "line 6",
+        "line 10",
+    ]
+    ops = _ops(scenario.load_text(result.yaml, "x.yaml"))
+    assert len(ops) == 5 and not any(isinstance(op, Raw) for op in ops)
+    assert isinstance(ops[3], AddrAdd) and ops[3].dev == "veth1"
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "up:\n\t@ip netns add a\n",  # a recipe's @
+        "down:\n\t-ip netns del a\n",  # a recipe's -
+        "NS = a\nup:\n\tip netns add a\n",  # X = y
+        "NS=a\nup:\n\tip netns add $(NS)\n",  # $(NS) of a variable assigned here
+        "all: up\nup:\n\tip netns add a\n",  # a rule needing another
+        ".PHONY: up\nup:\n\tip netns add a\n",
+    ],
+)
+def test_a_page_s_makefile_is_known_by_what_only_make_reads(block: str) -> None:
+    """Hunt P: a page's block is a Makefile only by something make alone reads (a rule and
+    its tab-indented lines are also how a page labels each host's commands)."""
+    text = f"# lab\n\n```\n{block}```\n"
+    try:
+        said = " ".join(import_text(text, "markdown", "lab.md").warnings)
+    except UsageError as error:
+        said = str(error)
+    assert "the code block" in said and "is a Makefile" in said

@@ -9,8 +9,9 @@ its own way to print the commands it runs, which iplab reads well (``make -n up 
 iplab import - --name lab``). Known by name, by extension, by an interpreter's ``#!``
 line, or (a recording) by its header line; and by how such files are written
 (:func:`by_content`: a renamed ``Dockerfile.netlab``, ``cat site.yml | iplab import -``,
-a page's code block with no language, hunt N): a rule and its tab-indented recipe, a
-first ``FROM``, ``Vagrant.configure``, YAML whose keys run commands, Python.
+a page's code block with no language, hunt N): a rule and its tab-indented recipe (in a
+page, with something only make reads: hunt P), a first ``FROM``, ``Vagrant.configure``,
+YAML whose keys run commands, Python.
 """
 
 from __future__ import annotations
@@ -141,11 +142,15 @@ class Found:
         self.what, self.sign, self.way = what, sign, way
 
 
-def by_content(lines: Sequence[tuple[int, str]]) -> Found | None:
+def by_content(lines: Sequence[tuple[int, str]], in_page: bool = False) -> Found | None:
     """What numbered lines are when they are no shell, by how such files are written: a
     Makefile, a Dockerfile, a Vagrantfile, YAML that runs commands (a workflow, a
-    playbook, a compose file), a Python program; None: none of these."""
-    for detect in (_makefile, _dockerfile, _vagrantfile, _yaml, _python):
+    playbook, a compose file), a Python program; None: none of these. ``in_page``: a code
+    block of a page, where a Makefile must show something only make reads
+    (:func:`_make_sign`): a page labels each host's commands as make writes a rule."""
+    if (found := _makefile(lines)) is not None and (not in_page or _make_sign(lines)):
+        return found
+    for detect in (_dockerfile, _vagrantfile, _yaml, _python):
         if (found := detect(lines)) is not None:
             return found
     return None
@@ -169,7 +174,9 @@ def _rule(text: str) -> bool:
     )
 
 
-_MAKE_ASSIGN = re.compile(r"(?:override\s+|export\s+)?[A-Za-z_][\w.]*\s*(?:[:?+!]|::)?=.*")
+_MAKE_ASSIGN = re.compile(
+    r"(?:override\s+|export\s+)?(?P<name>[A-Za-z_][\w.]*)\s*(?:[:?+!]|::)?=.*"
+)
 _MAKE_DIRECTIVE = re.compile(
     r"(?:-?include|sinclude|ifn?eq|ifn?def|else|endif|define|endef|export|unexport|override"
     r"|vpath)\b.*"
@@ -197,6 +204,70 @@ def _makefile(lines: Sequence[tuple[int, str]]) -> Found | None:
         return None
     sign = f"rule at line {rule[0]} ({rule[1].strip()!r}) and its tab-indented recipe"
     return Found("a Makefile", sign, _MAKE)
+
+
+#: an assignment no shell reads: ``NS1 = red``, ``IP ?= /sbin/ip``, ``X := y``, ``X += y``
+_MAKE_ONLY_ASSIGN = re.compile(r"(?:override\s+)?[A-Za-z_][\w.]*(?:\s+|\s*(?:[:?+!]|::))=.*")
+#: a directive no shell has (``export`` is both)
+_MAKE_ONLY_DIRECTIVE = re.compile(
+    r"(?:-?include|sinclude|ifn?eq|ifn?def|endif|define|endef|override|vpath)\b.*"
+)
+#: ``.PHONY``, ``.SUFFIXES``, ``.ONESHELL``: a target make gives a meaning
+_SPECIAL_TARGET = re.compile(r"\.[A-Z]")
+#: a recipe line's prefix (``@echo``: quiet; ``-ip netns del``: go on if it fails; ``+``)
+_RECIPE_PREFIX = re.compile(r"\t+[@+-]")
+#: ``$(NS1)``, ``$(shell ...)``: a variable's or a function's value (to a shell, a command's
+#: output); ``$<``, ``$^``, ``$(@D)``: an automatic variable
+_MAKE_REFERENCE = re.compile(
+    r"\$(?:[(](?P<name>[\w.-]+)(?:(?P<call>[ ,])|[)])|[<^]|[(][@<^*][DF][)])"
+)
+_MAKE_FUNCTIONS = frozenset(
+    {"shell", "wildcard", "foreach", "patsubst", "subst", "addprefix", "addsuffix", "if"}
+    | {"filter", "filter-out", "sort", "word", "words", "notdir", "dir", "basename", "call"}
+)
+_MAKE_VARIABLES = frozenset({"MAKE", "CURDIR", "MAKEFLAGS", "MAKECMDGOALS"})
+
+
+def _make_sign(lines: Sequence[tuple[int, str]]) -> bool:
+    """Something only make reads: a special target (``.PHONY:``), a pattern rule
+    (``%.o: %.c``), a rule whose prerequisite is another rule here (``all: up``), an
+    assignment or a directive no shell has, a recipe's ``@``, ``-`` or ``+``, or a value
+    only make gives (:func:`_make_value`). A rule and its tab-indented lines alone are
+    also how a page labels the commands typed on each host (hunt P: ``host:`` and
+    ``blue:`` above tab-indented commands made a Makefile of the block, every command
+    lost)."""
+    texts = [text for _, text in _meaningful(lines)]
+    heads = [text for text in texts if not text.startswith("\t")]
+    rules = [text.partition(":") for text in heads if _rule(text)]
+    targets = {word for names, _, _ in rules for word in names.split()}
+    assigned = {found["name"] for text in heads if (found := _MAKE_ASSIGN.fullmatch(text))}
+    return (
+        any(_SPECIAL_TARGET.match(names) or "%" in names for names, _, _ in rules)
+        or any(set(needs.lstrip(":").split()) & targets for _, _, needs in rules)
+        or any(_MAKE_ONLY_ASSIGN.fullmatch(text) for text in heads)
+        or any(_MAKE_ONLY_DIRECTIVE.fullmatch(text) for text in heads)
+        or any(_RECIPE_PREFIX.match(text) for text in _line_starts(texts))
+        or any(_make_value(text, assigned) for text in texts)
+    )
+
+
+def _line_starts(texts: Sequence[str]) -> list[str]:
+    """The lines that are not the continuation of one ending in ``\\``."""
+    return [text for k, text in enumerate(texts) if k == 0 or not texts[k - 1].endswith("\\")]
+
+
+def _make_value(text: str, assigned: set[str]) -> bool:
+    """``$(NS1)`` of a variable assigned here, ``$(MAKE)``, ``$(shell ...)``, ``$<``: a
+    value make gives (``$(hostname)`` is a shell's command substitution)."""
+    for match in _MAKE_REFERENCE.finditer(text):
+        name = match["name"]
+        if name is None:
+            return True
+        if match["call"] and name in _MAKE_FUNCTIONS:
+            return True
+        if not match["call"] and (name in assigned or name in _MAKE_VARIABLES):
+            return True
+    return False
 
 
 _DOCKER = re.compile(

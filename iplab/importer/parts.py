@@ -455,7 +455,7 @@ def _code_block(reader: Reader, info: str, body: list[tuple[int, str]], line: in
     # Qiita's ``lang:filename`` (```bash:terminal, ```sh:setup.sh): the language before the
     # colon (hunt Q: 'bash:terminal' was said "a misspelling of 'terminal'")
     lang = lang.split(":", 1)[0] if ":" in lang else lang
-    if lang == "" and (found := by_content(body)) is not None:
+    if lang == "" and (found := by_content(body, in_page=True)) is not None:
         _not_shell(reader, found, body, line)
         return
     if lang in SHELL_LANGS or lang == "":

@@ -214,6 +214,8 @@ _SLICED_ARGUMENTS = re.compile(r'"?\$\{@:([0-9]+)(?::([0-9]+))?\}"?')
 _HEREDOC = re.compile(r"(?<!<)<<-?(?!<)\s*(['\"]?)(\w+)\1")
 _OPENERS = frozenset({"for", "while", "until", "select", "if", "case"})
 _CLOSERS = frozenset({"done", "fi", "esac", "}"})
+#: ``host:``, ``blue:``, ``router1:``: a page's label above the lines typed on that host
+_LABEL = re.compile(r"[A-Za-z][\w.@-]*:")
 _FUNCTION = re.compile(rf"(?:function\s+{_NAME}\b|{_NAME}\s*\(\))")
 #: a program's name, as a command starts with it (``teamdctl``, ``ip6tables-restore``)
 _PROGRAM_NAME = re.compile(r"[a-z][a-z0-9_.+-]*")
@@ -910,6 +912,10 @@ class Reader:
         self._loops = 0
         #: the namespace a loop's ``$(ip link ...)`` lists (None: the root's)
         self._listing_in: str | None = None
+        #: how many loops iplab could not tell the values of (skipped, said), and how many
+        #: it found iterate over nothing (``for i in $(ip -br link | grep ^dum)``, none made)
+        self._untold_loops = 0
+        self._empty_loops = 0
         #: the trap's handler bash runs when the script ends (``trap cleanup EXIT``): its
         #: text, line, where, and how many events there were when it was set
         self.trap: tuple[str, int, str, int] | None = None
@@ -1141,6 +1147,11 @@ class Reader:
             elif body.startswith("#"):
                 if not body.startswith("#!"):
                     self.comment(body, number)
+            elif not prompted and self.markdown and state != "speaking" and _LABEL.fullmatch(body):
+                self.warnings.append(
+                    f"line {number}: {body!r} names where the lines after it are typed (the"
+                    " page's label), not a command; ignored: they are read as typed here"
+                )  # (hunt P: a tab under it made a Makefile of the block, every command lost)
             elif not prompted and not self._is_command(body, state, shell_lang):
                 self.output(text, number)
                 state = "speaking"
@@ -1598,8 +1609,18 @@ class Reader:
         ):  # (a line of narration alone, echo hi > /dev/null, stays what it was)
             return self._block(text, number, end, cmds, where, "")
         if node.type == "for_statement":
+            untold, empty = self._untold_loops, self._empty_loops
             cmds = self._loop(node, self.vars, number, None)
-            return self._block(text, number, end, cmds, where, "a loop")
+            if cmds or self._untold_loops != untold or self._empty_loops == empty:
+                return self._block(text, number, end, cmds, where, "a loop")
+            # a loop over nothing (none of the links it lists are the tutorial's): printed as
+            # written (hunt P: kept as a note, render lost the line), runs nothing
+            self.warnings.append(
+                f"{where}: the loop iterates over nothing here; printed as written, runs nothing"
+            )
+            return self._block(
+                text, number, end, self._commands(["true"], None, number, where), where, ""
+            )
         if node.type == "pipeline" and (
             (listed := self._each_listed(node, self.vars, number, None)) is not None
         ):
@@ -2244,6 +2265,7 @@ class Reader:
         values = self._loop_values(node, scope, where)
         self._listing_in = None
         if var is None or body is None or values is None:
+            self._untold_loops += 1
             ifs = scope.lines.get("IFS") if "IFS" in scope.values else None
             self.warnings.append(
                 f"{where}: cannot tell what the loop iterates over; skipped"
@@ -2252,6 +2274,7 @@ class Reader:
             )
             return []
         out: list[Cmd] = []
+        self._empty_loops += not values
         name = shellread.source(var)
         kept = (name in scope.values, scope.values.get(name), scope.lines.get(name))
         for value in values:  # (in the same shell: i=$((i + 1)) in the body counts on)

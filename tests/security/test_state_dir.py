@@ -147,9 +147,10 @@ def test_a_hard_link_to_another_file_is_refused(state: Path, tmp_path: Path) -> 
     victim.write_text("precious\n")
     victim.chmod(0o600)
     os.link(victim, state / "audit.jsonl")
-    with pytest.raises(statedir.UnsafeStateError, match="hard links"):
+    with pytest.raises(statedir.UnsafeStateError, match="hard links") as caught:
         AuditLog(state).append([{"text": "ip netns add x"}])
     assert victim.read_text() == "precious\n"
+    assert f"rm {state / 'audit.jsonl'}" in str(caught.value.hint)  # (hunt P: not chown)
 
 
 def test_a_private_lab_of_ours_is_still_taken_down(
@@ -160,3 +161,84 @@ def test_a_private_lab_of_ours_is_still_taken_down(
     plant_lab(state, "mine", marker)
     rc, out, err = iplab("ls", "--state-dir", str(state), capsys=capsys)
     assert (rc, "mine" in out) == (0, True), err
+
+
+#: the user who ran sudo, in the tests of hunt P (a spare uid: no files of its own)
+CALLER_UID = 65533
+
+
+def test_a_state_dir_in_the_sudo_caller_s_home_is_theirs_to_lead_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hunt P: ``SUDO_UID=1000 IPLAB_STATE_DIR=/tmp/hunt-P/home/alice/.local/state/iplab
+    iplab ls`` was refused: alice's home "is owned by uid 1000, neither root nor you", with
+    ``chmod go-w`` of a home already 0755 as the fix. Alice can make root run anything
+    through sudo, so her own directories may lead to root's state directory (as sshd trusts
+    a user's own above ``~/.ssh``); the parents iplab makes there are hers, the state
+    directory root's. Without sudo, or her home group-writable, it is refused, and the
+    advice said works."""
+    home = tmp_path / "home" / "alice"
+    home.mkdir(parents=True)
+    os.chown(home, CALLER_UID, CALLER_UID)
+    state = home / ".local" / "state" / "iplab"
+    monkeypatch.delenv("SUDO_UID", raising=False)
+    rc, _, err = iplab("ls", "--state-dir", str(state), capsys=capsys)
+    assert_one_line_error(rc, err, f"{home}, a directory above", f"uid {CALLER_UID}, none of")
+    assert f"chown root {home}" in err
+    monkeypatch.setenv("SUDO_UID", str(CALLER_UID))
+    monkeypatch.setenv("SUDO_GID", str(CALLER_UID))
+    statedir.ensure_dir(state)
+    assert [os.stat(p).st_uid for p in (state.parent.parent, state.parent)] == [CALLER_UID] * 2
+    assert os.stat(state).st_uid == 0 and os.stat(state).st_mode & 0o777 == 0o700
+    assert iplab("ls", "--state-dir", str(state), capsys=capsys)[0] == 0
+    home.chmod(0o775)
+    rc, _, err = iplab("ls", "--state-dir", str(state), capsys=capsys)
+    assert_one_line_error(rc, err, f"{home}, a directory above", "writable by group or others")
+    assert f"chmod go-w {home}" in err
+    home.chmod(0o755)
+    assert iplab("ls", "--state-dir", str(state), capsys=capsys)[0] == 0
+
+
+def test_a_state_dir_the_sudo_caller_owns_is_refused_saying_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hunt P: the state directory itself is root's even under sudo: root runs what its
+    journals say, and the caller could write them (a journal root never wrote). Said so,
+    and ``chown`` as the advice says makes it usable."""
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    os.chown(state, CALLER_UID, CALLER_UID)
+    monkeypatch.setenv("SUDO_UID", str(CALLER_UID))
+    rc, _, err = iplab("ls", "--state-dir", str(state), capsys=capsys)
+    assert_one_line_error(rc, err, f"owned by uid {CALLER_UID}, who ran sudo", "could write them")
+    os.chown(state, 0, 0)
+    assert iplab("ls", "--state-dir", str(state), capsys=capsys)[0] == 0
+
+
+def test_a_symbolic_link_to_the_state_dir_is_followed_when_its_owner_is_trusted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hunt P: ``IPLAB_STATE_DIR=/tmp/hunt-P/sl2``, root's link to a root-owned directory,
+    was refused with "make it yours with chown and chmod go-w", which a link root owns
+    already cannot follow, while a link above it (sl/state) was accepted. Both are followed
+    as sshd follows them, the directories on the way to the target checked; a link someone
+    else owns (they may point it elsewhere: it is in a sticky directory) is refused, above
+    the state directory too, and making it again as the advice says makes it usable."""
+    real = tmp_path / "real"
+    real.mkdir()
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o1777)
+    shared.chmod(0o1777)
+    for link in (tmp_path / "sl2", shared / "sl"):
+        link.symlink_to(real)
+    assert iplab("ls", "--state-dir", str(tmp_path / "sl2"), capsys=capsys)[0] == 0
+    assert statedir.resolve(tmp_path / "sl2") == real
+    assert statedir.ensure_dir(statedir.resolve(shared / "sl")) == real
+    os.chown(shared / "sl", OTHER_UID, OTHER_UID, follow_symlinks=False)
+    for given in (shared / "sl", shared / "sl" / "state"):
+        rc, _, err = iplab("ls", "--state-dir", str(given), capsys=capsys)
+        assert_one_line_error(rc, err, f"{shared / 'sl'}, a symbolic link on the way to")
+        assert f"ln -sfn TARGET {shared / 'sl'}" in err
+    (shared / "sl").unlink()
+    (shared / "sl").symlink_to(real)
+    assert iplab("ls", "--state-dir", str(shared / "sl" / "state"), capsys=capsys)[0] == 0
