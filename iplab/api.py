@@ -308,7 +308,9 @@ class Lab:
         """Run ``argv`` inside the lab's namespace ``ns`` (``ip netns exec``), audited.
 
         Returns the :class:`iplab.Result` (``rc``, ``stdout``, ``stderr``, ``ok``);
-        with ``check=True`` a non-zero exit raises :class:`LabError`.
+        with ``check=True`` a non-zero exit raises :class:`LabError`. A Ctrl-C while it
+        waits (a server that never ends) kills the command's whole process group at once,
+        then the KeyboardInterrupt propagates.
         """
         self._require_up()
         if not argv:
