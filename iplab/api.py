@@ -242,6 +242,11 @@ class Lab:
 
     Returned by :func:`up` and :func:`labs`. As a context manager it takes the lab
     down when the block ends, however it ends (an exception, a KeyboardInterrupt).
+
+    Threads: the API works from any thread (a lab may come up in one thread, be used
+    from several at once and be taken down in another). Only in the main thread does a
+    setup or a teardown handle SIGINT/SIGTERM/SIGHUP itself; elsewhere a signal is the
+    main thread's business (Python runs handlers there only).
     """
 
     def __init__(self, env: Env, info: LabInfo, scenario: Scenario | None, log: TextIO) -> None:

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import iplab
-from tests.conftest import REPO
+from tests.conftest import FIXTURES, REPO
 from tests.kernel import netns_names
 
 pytestmark = pytest.mark.kernel
 
 TWO_HOSTS = REPO / "examples" / "pytest-lab" / "two-hosts.yaml"
+#: hunt X's lab: a client and a server on a bridge
+HUNT_X = FIXTURES / "api" / "two.yaml"
 
 
 def mine(prefix: str) -> set[str]:
@@ -100,3 +104,51 @@ def test_a_failing_setup_leaves_nothing(prefix: str, state_dir: Path, tmp_path: 
         iplab.up(broken, prefix=prefix, state_dir=state_dir)
     assert mine(prefix) == set()
     assert iplab.labs(state_dir) == []
+
+
+def in_thread(work: Callable[[], None]) -> list[BaseException]:
+    """Run ``work`` in a worker thread; what it raised."""
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:
+            errors.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    return errors
+
+
+def test_a_lab_comes_up_and_down_in_a_worker_thread(prefix: str, state_dir: Path) -> None:
+    """Hunt X #2: iplab.up in a threading.Thread raised a raw ValueError ('signal only
+    works in main thread'): the run installed its signal handlers there. Outside the main
+    thread none is installed (a signal is the main thread's business), and the main
+    thread's handlers stay as they were."""
+    names: list[str] = []
+    before = signal.getsignal(signal.SIGINT)
+
+    def work() -> None:
+        with iplab.up(HUNT_X, prefix=prefix, state_dir=state_dir) as lab:
+            names.append(lab.name)
+            assert lab.verify() == []
+
+    assert in_thread(work) == []
+    assert names == [f"{prefix}cs"]
+    assert mine(prefix) == set() and iplab.labs(state_dir) == []
+    assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_a_worker_thread_takes_a_lab_down(prefix: str, state_dir: Path) -> None:
+    """Hunt X #2: a lab up in the main thread and taken down from a worker thread raised
+    the same ValueError and stayed up (is_up True, its namespaces left): a lab must always
+    be able to come down."""
+    lab = iplab.up(HUNT_X, prefix=prefix, state_dir=state_dir)
+    try:
+        assert in_thread(lab.down) == []
+        assert not lab.is_up and lab.leftovers() == []
+        assert mine(prefix) == set() and iplab.labs(state_dir) == []
+    finally:
+        lab.down()
