@@ -68,12 +68,23 @@ class Scenario:
     naming the file, the line and the field.
     """
 
-    def __init__(self, loaded: _scenario.Scenario, prefix: str, templates: tuple[Path, ...]):
+    def __init__(
+        self,
+        loaded: _scenario.Scenario,
+        prefix: str,
+        templates: tuple[Path, ...],
+        pairs: tuple[str, ...] | None = None,
+    ):
+        import dataclasses
+
         from iplab.plan import build
 
         self._loaded = loaded
         self._templates = templates
+        self._pairs = pairs
         self._plan: Plan = build(loaded, prefix, templates)
+        if pairs is not None:  # the lab's record keeps them: `iplab verify LAB`, labs()
+            self._plan = dataclasses.replace(self._plan, var_pairs=pairs)
 
     @classmethod
     def load(
@@ -92,11 +103,11 @@ class Scenario:
         from iplab import scenario
 
         loaded = scenario.load(os.fspath(path_or_name), dict(vars or {}))
-        return cls(loaded, prefix, tuple(Path(t) for t in templates))
+        return cls(loaded, prefix, tuple(Path(t) for t in templates), _var_pairs(vars or {}))
 
     def with_prefix(self, prefix: str) -> Scenario:
         """The same scenario with another prefix."""
-        return Scenario(self._loaded, prefix, self._templates)
+        return Scenario(self._loaded, prefix, self._templates, self._pairs)
 
     @property
     def name(self) -> str:
@@ -146,6 +157,17 @@ class Scenario:
 
     def __repr__(self) -> str:
         return f"<iplab.Scenario {self.name} prefix={self.prefix!r} path={self.path!r}>"
+
+
+def _var_pairs(vars: Mapping[str, Any]) -> tuple[str, ...] | None:
+    """``vars`` as ``--var NAME=VALUE`` pairs (each value in JSON, which ``--var`` reads
+    back as YAML), for the lab's record; None when a value has no JSON form."""
+    import json
+
+    try:
+        return tuple(f"{key}={json.dumps(value)}" for key, value in vars.items())
+    except (TypeError, ValueError):
+        return None
 
 
 def _env(state_dir: PathLike | None, out: TextIO, err: TextIO, fields: Mapping[str, Any]) -> Env:
@@ -229,7 +251,7 @@ def labs(state_dir: PathLike | None = None) -> list[Lab]:
     """The labs that are up in ``state_dir`` (``iplab ls``), ready to use or take down.
 
     A lab found this way has no :class:`Scenario` in memory: :meth:`Lab.verify`
-    needs one (``lab.verify(scenario)``).
+    reads the one of its record (file, prefix, vars), as ``iplab verify LAB`` does.
     """
     from iplab import lab as _lab
 
@@ -350,16 +372,47 @@ class Lab:
 
     def verify(self, scenario: Scenario | None = None) -> list[Difference]:
         """How the kernel differs from what the scenario promises after its setup
-        (``iplab verify``): an empty list when it holds all of it."""
+        (``iplab verify``): an empty list when it holds all of it.
+
+        Without ``scenario``: the lab's own. A lab found by :func:`labs` reads it from its
+        record, as ``iplab verify LAB`` does: the scenario file (as it is now), the prefix
+        and the vars it came up with. A ``scenario`` given must have the lab's prefix
+        (:class:`iplab.UsageError` otherwise: its names are not the lab's).
+        """
         from iplab import lab as _lab
 
         self._require_up()
+        if scenario is not None and scenario.prefix != self.prefix:
+            raise _errors().UsageError(
+                f"lab {self.name} has prefix {self.prefix!r}, the scenario given"
+                f" {scenario.prefix!r}: its names are not the lab's",
+                hint="lab.verify() (the lab's own scenario, prefix and vars), or"
+                f" Scenario.load(..., prefix={self.prefix!r})",
+            )
         sc = scenario or self.scenario
         if sc is None:
-            raise _errors().UsageError(
-                f"lab {self.name}: verify needs its scenario", hint="lab.verify(Scenario.load(...))"
-            )
+            return self._verify_recorded()
         return _lab.live_differences(self._env, sc._plan, lab=self.name)[1]
+
+    def _verify_recorded(self) -> list[Difference]:
+        """verify() against the scenario, prefix and vars of the lab's record, without the
+        steps that may fail and failed in its run (as ``iplab verify LAB``)."""
+        from iplab import lab as _lab
+        from iplab import plan
+        from iplab.journal import Journal, lab_dir
+
+        journal = Journal(lab_dir(self.state_dir, self.name))
+        info = journal.info()
+        if journal.recovered:
+            raise _errors().UsageError(
+                f"lab {self.name}: {journal.recovered}: it named the scenario and the prefix"
+                " that verify needs",
+                hint="lab.verify(Scenario.load(SCENARIO, prefix=...))",
+            )
+        templates = tuple(Path(t) for t in info.templates)
+        built = plan.load(info.scenario, info.var_pairs, info.prefix, templates)
+        failed = journal.failed_steps(info.run)
+        return _lab.live_differences(self._env, built, without=failed, lab=self.name)[1]
 
     def leftovers(self) -> list[str]:
         """The lab's namespaces and root-namespace links that exist on the host now."""

@@ -12,6 +12,7 @@ import pytest
 
 import iplab
 from tests.conftest import FIXTURES, REPO
+from tests.kernel import iplab as iplab_cli
 from tests.kernel import netns_names
 
 pytestmark = pytest.mark.kernel
@@ -84,8 +85,7 @@ def test_a_lab_found_by_labs_can_be_taken_down(prefix: str, state_dir: Path) -> 
     [found] = iplab.labs(state_dir)
     assert (found.name, found.namespaces) == (made.name, made.namespaces)
     assert found.exec("a", "ip", "-br", "link").ok
-    with pytest.raises(iplab.UsageError, match="verify needs its scenario"):
-        found.verify()
+    assert found.verify() == []  # its record's scenario (hunt X #3: it wanted one)
     assert found.verify(iplab.Scenario.load(TWO_HOSTS, prefix=prefix)) == []
     found.down()
     assert mine(prefix) == set()
@@ -152,3 +152,33 @@ def test_a_worker_thread_takes_a_lab_down(prefix: str, state_dir: Path) -> None:
         assert mine(prefix) == set() and iplab.labs(state_dir) == []
     finally:
         lab.down()
+
+
+def test_a_lab_found_by_labs_verifies_against_its_record(prefix: str, state_dir: Path) -> None:
+    """Hunt X #3: lab.verify() of a lab from iplab.labs() wanted a scenario, and one loaded
+    without the lab's prefix gave bogus differences against unprefixed names (br0...).
+    verify() now reads the lab's record (file, prefix, vars) as `iplab verify LAB` does,
+    and a scenario of another prefix is refused, saying so."""
+    with iplab.up(HUNT_X, prefix=prefix, state_dir=state_dir) as lab:
+        [other] = iplab.labs(state_dir)
+        assert other.name == lab.name and other.scenario is None
+        assert other.verify() == []
+        with pytest.raises(iplab.UsageError, match=f"has prefix '{prefix}'.*given ''") as caught:
+            other.verify(iplab.Scenario.load(HUNT_X))
+        assert "lab.verify()" in str(caught.value)
+        assert other.verify(iplab.Scenario.load(HUNT_X, prefix=prefix)) == []
+        lab.exec("server", "ip", "link", "set", f"{prefix}vs", "down", check=True)
+        [difference] = other.verify()
+        assert (difference.obj, difference.field) == (f"{prefix}vs", "up")
+
+
+def test_the_vars_of_an_api_lab_are_in_its_record(prefix: str, state_dir: Path) -> None:
+    """Hunt X #3: the record of a lab the API brought up with vars kept none: verifying it
+    from labs() (or `iplab verify LAB`) expected the scenario's defaults."""
+    with iplab.up(HUNT_X.with_name("cs-vars.yaml"), prefix=prefix, state_dir=state_dir,
+                  vars={"net": "10.78.0"}) as lab:  # fmt: skip
+        assert lab.exec("client", "ping", "-c1", "-W2", "10.78.0.2").ok
+        [other] = iplab.labs(state_dir)
+        assert other.verify() == []
+        cli = iplab_cli("verify", lab.name, state=state_dir)
+        assert cli.returncode == 0, cli.stdout + cli.stderr
