@@ -99,11 +99,54 @@ class Scenario:
         ``vars`` override the scenario's variables (as ``--var`` does); ``prefix``
         renames every namespace and link the scenario creates to ``prefix + name``;
         ``templates`` are directories whose templates override the bundled ones.
+        A scenario's YAML text is :meth:`from_text`'s, a dict :meth:`from_dict`'s
+        (given here, either is a :class:`iplab.UsageError` naming the way).
         """
         from iplab import scenario
 
+        _check_path(path_or_name)
         loaded = scenario.load(os.fspath(path_or_name), dict(vars or {}))
         return cls(loaded, prefix, tuple(Path(t) for t in templates), _var_pairs(vars or {}))
+
+    @classmethod
+    def from_text(
+        cls,
+        text: str,
+        vars: Mapping[str, Any] | None = None,
+        prefix: str = "",
+        templates: Sequence[PathLike] = (),
+        *,
+        source: str = "<text>",
+    ) -> Scenario:
+        """A scenario written inline, as YAML text (what a scenario file holds); as
+        :meth:`load` otherwise. Messages name ``source`` and the line in ``text``. A lab
+        of it has no file: :meth:`Lab.verify` of one found by :func:`labs` needs it again.
+        """
+        from iplab import scenario
+
+        loaded = scenario.load_text(text, source, dict(vars or {}))
+        return cls(loaded, prefix, tuple(Path(t) for t in templates), _var_pairs(vars or {}))
+
+    @classmethod
+    def from_dict(
+        cls,
+        doc: Mapping[str, Any],
+        vars: Mapping[str, Any] | None = None,
+        prefix: str = "",
+        templates: Sequence[PathLike] = (),
+    ) -> Scenario:
+        """A scenario written inline, as the mapping its YAML would load to (``name``,
+        ``setup``...); as :meth:`from_text` of that YAML (messages name ``<dict>``)."""
+        import yaml
+
+        try:
+            text = yaml.safe_dump(dict(doc), sort_keys=False)
+        except yaml.YAMLError as exc:
+            raise _errors().UsageError(
+                f"Scenario.from_dict: a value YAML cannot write ({exc})",
+                hint="strings, numbers, booleans, lists and dicts",
+            ) from None
+        return cls.from_text(text, vars, prefix, templates, source="<dict>")
 
     def with_prefix(self, prefix: str) -> Scenario:
         """The same scenario with another prefix."""
@@ -157,6 +200,28 @@ class Scenario:
 
     def __repr__(self) -> str:
         return f"<iplab.Scenario {self.name} prefix={self.prefix!r} path={self.path!r}>"
+
+
+def _check_path(path_or_name: object) -> None:
+    """What :meth:`Scenario.load` takes: a path or a bundled scenario's name (hunt X: a dict
+    was a raw TypeError, YAML text a "no such scenario file" quoting the whole text)."""
+    usage = _errors().UsageError
+    if isinstance(path_or_name, Mapping):
+        raise usage(
+            "Scenario.load takes a file or a bundled scenario's name, not a dict",
+            hint="Scenario.from_dict({...}) for a scenario written inline",
+        )
+    if isinstance(path_or_name, str) and "\n" in path_or_name:
+        raise usage(
+            "Scenario.load takes a file or a bundled scenario's name, not YAML text",
+            hint="Scenario.from_text(TEXT) for a scenario written inline",
+        )
+    if not isinstance(path_or_name, str | os.PathLike):
+        raise usage(
+            "Scenario.load takes a file or a bundled scenario's name,"
+            f" not {type(path_or_name).__name__}",
+            hint="Scenario.from_text(TEXT) or Scenario.from_dict({...}) for one written inline",
+        )
 
 
 def _var_pairs(vars: Mapping[str, Any]) -> tuple[str, ...] | None:
@@ -408,6 +473,12 @@ class Lab:
                 f"lab {self.name}: {journal.recovered}: it named the scenario and the prefix"
                 " that verify needs",
                 hint="lab.verify(Scenario.load(SCENARIO, prefix=...))",
+            )
+        if info.scenario.startswith("<"):  # Scenario.from_text / from_dict: no file
+            raise _errors().UsageError(
+                f"lab {self.name} came up from a scenario written inline ({info.scenario}):"
+                " no file to read it from",
+                hint="lab.verify(Scenario.from_text(...) or Scenario.from_dict(...))",
             )
         templates = tuple(Path(t) for t in info.templates)
         built = plan.load(info.scenario, info.var_pairs, info.prefix, templates)
