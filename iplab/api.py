@@ -68,12 +68,23 @@ class Scenario:
     naming the file, the line and the field.
     """
 
-    def __init__(self, loaded: _scenario.Scenario, prefix: str, templates: tuple[Path, ...]):
+    def __init__(
+        self,
+        loaded: _scenario.Scenario,
+        prefix: str,
+        templates: tuple[Path, ...],
+        pairs: tuple[str, ...] | None = None,
+    ):
+        import dataclasses
+
         from iplab.plan import build
 
         self._loaded = loaded
         self._templates = templates
+        self._pairs = pairs
         self._plan: Plan = build(loaded, prefix, templates)
+        if pairs is not None:  # the lab's record keeps them: `iplab verify LAB`, labs()
+            self._plan = dataclasses.replace(self._plan, var_pairs=pairs)
 
     @classmethod
     def load(
@@ -88,15 +99,58 @@ class Scenario:
         ``vars`` override the scenario's variables (as ``--var`` does); ``prefix``
         renames every namespace and link the scenario creates to ``prefix + name``;
         ``templates`` are directories whose templates override the bundled ones.
+        A scenario's YAML text is :meth:`from_text`'s, a dict :meth:`from_dict`'s
+        (given here, either is a :class:`iplab.UsageError` naming the way).
         """
         from iplab import scenario
 
+        _check_path(path_or_name)
         loaded = scenario.load(os.fspath(path_or_name), dict(vars or {}))
-        return cls(loaded, prefix, tuple(Path(t) for t in templates))
+        return cls(loaded, prefix, tuple(Path(t) for t in templates), _var_pairs(vars or {}))
+
+    @classmethod
+    def from_text(
+        cls,
+        text: str,
+        vars: Mapping[str, Any] | None = None,
+        prefix: str = "",
+        templates: Sequence[PathLike] = (),
+        *,
+        source: str = "<text>",
+    ) -> Scenario:
+        """A scenario written inline, as YAML text (what a scenario file holds); as
+        :meth:`load` otherwise. Messages name ``source`` and the line in ``text``. A lab
+        of it has no file: :meth:`Lab.verify` of one found by :func:`labs` needs it again.
+        """
+        from iplab import scenario
+
+        loaded = scenario.load_text(text, source, dict(vars or {}))
+        return cls(loaded, prefix, tuple(Path(t) for t in templates), _var_pairs(vars or {}))
+
+    @classmethod
+    def from_dict(
+        cls,
+        doc: Mapping[str, Any],
+        vars: Mapping[str, Any] | None = None,
+        prefix: str = "",
+        templates: Sequence[PathLike] = (),
+    ) -> Scenario:
+        """A scenario written inline, as the mapping its YAML would load to (``name``,
+        ``setup``...); as :meth:`from_text` of that YAML (messages name ``<dict>``)."""
+        import yaml
+
+        try:
+            text = yaml.safe_dump(dict(doc), sort_keys=False)
+        except yaml.YAMLError as exc:
+            raise _errors().UsageError(
+                f"Scenario.from_dict: a value YAML cannot write ({exc})",
+                hint="strings, numbers, booleans, lists and dicts",
+            ) from None
+        return cls.from_text(text, vars, prefix, templates, source="<dict>")
 
     def with_prefix(self, prefix: str) -> Scenario:
         """The same scenario with another prefix."""
-        return Scenario(self._loaded, prefix, self._templates)
+        return Scenario(self._loaded, prefix, self._templates, self._pairs)
 
     @property
     def name(self) -> str:
@@ -146,6 +200,39 @@ class Scenario:
 
     def __repr__(self) -> str:
         return f"<iplab.Scenario {self.name} prefix={self.prefix!r} path={self.path!r}>"
+
+
+def _check_path(path_or_name: object) -> None:
+    """What :meth:`Scenario.load` takes: a path or a bundled scenario's name (hunt X: a dict
+    was a raw TypeError, YAML text a "no such scenario file" quoting the whole text)."""
+    usage = _errors().UsageError
+    if isinstance(path_or_name, Mapping):
+        raise usage(
+            "Scenario.load takes a file or a bundled scenario's name, not a dict",
+            hint="Scenario.from_dict({...}) for a scenario written inline",
+        )
+    if isinstance(path_or_name, str) and "\n" in path_or_name:
+        raise usage(
+            "Scenario.load takes a file or a bundled scenario's name, not YAML text",
+            hint="Scenario.from_text(TEXT) for a scenario written inline",
+        )
+    if not isinstance(path_or_name, str | os.PathLike):
+        raise usage(
+            "Scenario.load takes a file or a bundled scenario's name,"
+            f" not {type(path_or_name).__name__}",
+            hint="Scenario.from_text(TEXT) or Scenario.from_dict({...}) for one written inline",
+        )
+
+
+def _var_pairs(vars: Mapping[str, Any]) -> tuple[str, ...] | None:
+    """``vars`` as ``--var NAME=VALUE`` pairs (each value in JSON, which ``--var`` reads
+    back as YAML), for the lab's record; None when a value has no JSON form."""
+    import json
+
+    try:
+        return tuple(f"{key}={json.dumps(value)}" for key, value in vars.items())
+    except (TypeError, ValueError):
+        return None
 
 
 def _env(state_dir: PathLike | None, out: TextIO, err: TextIO, fields: Mapping[str, Any]) -> Env:
@@ -229,7 +316,7 @@ def labs(state_dir: PathLike | None = None) -> list[Lab]:
     """The labs that are up in ``state_dir`` (``iplab ls``), ready to use or take down.
 
     A lab found this way has no :class:`Scenario` in memory: :meth:`Lab.verify`
-    needs one (``lab.verify(scenario)``).
+    reads the one of its record (file, prefix, vars), as ``iplab verify LAB`` does.
     """
     from iplab import lab as _lab
 
@@ -242,6 +329,11 @@ class Lab:
 
     Returned by :func:`up` and :func:`labs`. As a context manager it takes the lab
     down when the block ends, however it ends (an exception, a KeyboardInterrupt).
+
+    Threads: the API works from any thread (a lab may come up in one thread, be used
+    from several at once and be taken down in another). Only in the main thread does a
+    setup or a teardown handle SIGINT/SIGTERM/SIGHUP itself; elsewhere a signal is the
+    main thread's business (Python runs handlers there only).
     """
 
     def __init__(self, env: Env, info: LabInfo, scenario: Scenario | None, log: TextIO) -> None:
@@ -308,7 +400,9 @@ class Lab:
         """Run ``argv`` inside the lab's namespace ``ns`` (``ip netns exec``), audited.
 
         Returns the :class:`iplab.Result` (``rc``, ``stdout``, ``stderr``, ``ok``);
-        with ``check=True`` a non-zero exit raises :class:`LabError`.
+        with ``check=True`` a non-zero exit raises :class:`LabError`. A Ctrl-C while it
+        waits (a server that never ends) kills the command's whole process group at once,
+        then the KeyboardInterrupt propagates.
         """
         self._require_up()
         if not argv:
@@ -343,16 +437,53 @@ class Lab:
 
     def verify(self, scenario: Scenario | None = None) -> list[Difference]:
         """How the kernel differs from what the scenario promises after its setup
-        (``iplab verify``): an empty list when it holds all of it."""
+        (``iplab verify``): an empty list when it holds all of it.
+
+        Without ``scenario``: the lab's own. A lab found by :func:`labs` reads it from its
+        record, as ``iplab verify LAB`` does: the scenario file (as it is now), the prefix
+        and the vars it came up with. A ``scenario`` given must have the lab's prefix
+        (:class:`iplab.UsageError` otherwise: its names are not the lab's).
+        """
         from iplab import lab as _lab
 
         self._require_up()
+        if scenario is not None and scenario.prefix != self.prefix:
+            raise _errors().UsageError(
+                f"lab {self.name} has prefix {self.prefix!r}, the scenario given"
+                f" {scenario.prefix!r}: its names are not the lab's",
+                hint="lab.verify() (the lab's own scenario, prefix and vars), or"
+                f" Scenario.load(..., prefix={self.prefix!r})",
+            )
         sc = scenario or self.scenario
         if sc is None:
-            raise _errors().UsageError(
-                f"lab {self.name}: verify needs its scenario", hint="lab.verify(Scenario.load(...))"
-            )
+            return self._verify_recorded()
         return _lab.live_differences(self._env, sc._plan, lab=self.name)[1]
+
+    def _verify_recorded(self) -> list[Difference]:
+        """verify() against the scenario, prefix and vars of the lab's record, without the
+        steps that may fail and failed in its run (as ``iplab verify LAB``)."""
+        from iplab import lab as _lab
+        from iplab import plan
+        from iplab.journal import Journal, lab_dir
+
+        journal = Journal(lab_dir(self.state_dir, self.name))
+        info = journal.info()
+        if journal.recovered:
+            raise _errors().UsageError(
+                f"lab {self.name}: {journal.recovered}: it named the scenario and the prefix"
+                " that verify needs",
+                hint="lab.verify(Scenario.load(SCENARIO, prefix=...))",
+            )
+        if info.scenario.startswith("<"):  # Scenario.from_text / from_dict: no file
+            raise _errors().UsageError(
+                f"lab {self.name} came up from a scenario written inline ({info.scenario}):"
+                " no file to read it from",
+                hint="lab.verify(Scenario.from_text(...) or Scenario.from_dict(...))",
+            )
+        templates = tuple(Path(t) for t in info.templates)
+        built = plan.load(info.scenario, info.var_pairs, info.prefix, templates)
+        failed = journal.failed_steps(info.run)
+        return _lab.live_differences(self._env, built, without=failed, lab=self.name)[1]
 
     def leftovers(self) -> list[str]:
         """The lab's namespaces and root-namespace links that exist on the host now."""

@@ -8,6 +8,7 @@ import atexit
 import errno
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -277,6 +278,10 @@ class Signals:
 
     ``passive`` (while undoing) only notes a signal: an undo is not stopped halfway,
     and every undo command has its own time limit.
+
+    Outside the main thread (the API used from a worker thread) no handler is installed:
+    Python lets only the main thread set one, and a signal is the main thread's business
+    there (hunt X: a lab could not even be taken down from a thread).
     """
 
     def __init__(self, runner: Runner | None = None, err: TextIO | None = None) -> None:
@@ -310,6 +315,8 @@ class Signals:
                 pass
 
     def __enter__(self) -> Signals:
+        if threading.current_thread() is not threading.main_thread():
+            return self
         for sig in STOPPING:
             if sig == signal.SIGHUP and signal.getsignal(sig) is signal.SIG_IGN:
                 continue  # ``nohup iplab up``: the run goes on when the terminal closes

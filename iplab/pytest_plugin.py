@@ -239,6 +239,7 @@ def _start(
     session = _session(request.config)
     session.ready()
     prefix = session.prefix(owner.nodeid)
+    problem: BaseException | None = None
     try:
         if isinstance(scenario, api.Scenario):
             sc = scenario.with_prefix(prefix)
@@ -253,8 +254,10 @@ def _start(
             claim.release(forget=True)  # api.up undid what it did
             raise
     except (IplabError, api.LabError) as exc:
+        problem = exc
+    if problem is not None:  # failed outside the except: the message once, not chained to it
         session.prefixes.discard(prefix)
-        pytest.fail(f"iplab: {exc}", pytrace=False)
+        pytest.fail(f"iplab: {problem}", pytrace=False)
 
     def finish() -> None:
         problem = ""

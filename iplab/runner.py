@@ -279,16 +279,21 @@ class ShExecutor:
             timer.start()
         try:
             if on_start is not None:
-                try:
-                    on_start(pid)
-                except BaseException:
-                    refused.append(True)
-                    gate.set()
-                    _killpg(pid, signal.SIGKILL)  # what cannot be recorded must not run on
-                    proc.wait()
-                    raise
+                on_start(pid)
             gate.set()
             proc.wait()
+        except BaseException:
+            # on_start failed (what cannot be recorded must not run on), or the wait was
+            # interrupted: Python's own SIGINT handler raised KeyboardInterrupt in a program
+            # using the API (no handler of iplab's there). The child is killed and reaped
+            # before the exception goes on: it would run on to its end, and pytest, showing
+            # the interrupt's traceback, waited for it (it shows sh's command, whose repr
+            # waits for the process: hunt X)
+            if not gate.is_set():
+                refused.append(True)
+                gate.set()
+            _end(proc, pid)
+            raise
         finally:
             if not gate.is_set():  # stopped before the process was let read: it reads nothing
                 refused.append(True)
@@ -540,6 +545,16 @@ def running(pid: int, started: int) -> bool:
     nothing any more, and its parent may never reap it)."""
     stat = _stat(pid)
     return stat is not None and stat[1] == started and stat[0] not in (b"Z", b"X")
+
+
+class _Waitable(Protocol):
+    def wait(self) -> object: ...
+
+
+def _end(proc: _Waitable, pid: int) -> None:
+    """Kill a child's process group and reap it (``proc``: sh's ``RunningCommand``)."""
+    _killpg(pid, signal.SIGKILL)
+    proc.wait()
 
 
 def _killpg(pid: int, sig: signal.Signals) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 import iplab
 from iplab import pytest_plugin
 from iplab.runner import Result
-from tests.conftest import BLOG_SCENARIO, GOLDEN, REPO
+from tests.conftest import BLOG_SCENARIO, FIXTURES, GOLDEN, REPO
 
 BLOG = "container-networking-part2"
 #: the plugin, loaded as a checkout would (the module is imported already: no assertion rewriting)
@@ -177,3 +178,32 @@ def test_teardown_fails_the_test_when_something_of_the_lab_remains(
     # its marker stays (unlocked): the next session's sweep tries again
     [marker] = (state / "pytest").glob("*.json")
     assert marker.name.startswith("il") and marker.name.endswith("container-networking-part2.json")
+
+
+def inline_scenarios() -> list[object]:
+    """What hunt X's t9_api_errors.py passed to Scenario.load: a dict, then YAML text."""
+    found = []
+    text = (FIXTURES / "api" / "t9-inline-scenarios.txt").read_text()
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == "iplab.Scenario.load":
+            found.append(ast.literal_eval(node.args[0]))
+    return found
+
+
+def test_a_scenario_written_inline_has_its_own_way_in() -> None:
+    """Hunt X #4: Scenario.load of a dict raised a raw TypeError, of YAML text a
+    ScenarioError quoting the whole text as a file name. Scenario.from_dict and
+    Scenario.from_text take them, and load names them in a UsageError."""
+    as_dict, as_text = inline_scenarios()
+    assert isinstance(as_dict, dict) and isinstance(as_text, str)
+    for scenario in (iplab.Scenario.from_dict(as_dict), iplab.Scenario.from_text(as_text)):
+        assert (scenario.name, scenario.commands) == ("x", ["ip netns add a"])
+    assert iplab.Scenario.from_text(as_text, prefix="p").commands == ["ip netns add pa"]
+    with pytest.raises(iplab.UsageError, match=r"not a dict.*Scenario\.from_dict"):
+        iplab.Scenario.load(as_dict)  # type: ignore[arg-type]
+    with pytest.raises(iplab.UsageError, match=r"not YAML text.*Scenario\.from_text"):
+        iplab.Scenario.load(as_text)
+    with pytest.raises(iplab.UsageError, match="not YAML text"):
+        iplab.up(as_text)
+    with pytest.raises(iplab.ScenarioError, match=r"^<text>:3: setup\[0\]"):
+        iplab.Scenario.from_text(as_text.replace("netns add a", "netns add"))

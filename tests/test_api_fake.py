@@ -12,6 +12,7 @@ import pytest
 import iplab
 from iplab.names import ROOT
 from iplab.runner import Runner
+from tests.conftest import FIXTURES
 from tests.fakehost import COMMANDS, NAMESPACES, PREFIX, SETUP_CHANGES, FakeHost
 
 BLOG = "container-networking-part2"
@@ -187,3 +188,18 @@ def test_a_module_scoped_lab_is_shared_and_an_orphan_swept_first(
     assert host.at == 0
     assert not list(markers.glob("*.json"))
     assert iplab.labs(state) == []
+
+
+def test_a_missing_scenario_fails_the_test_with_one_message(
+    host: FakeHost, pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    """Hunt X #5: a missing scenario printed its message twice, the second after "During
+    handling of the above exception, another exception occurred" (pytest.fail was called
+    inside the except block)."""
+    pytester.makepyfile(test_t2=(FIXTURES / "api" / "t2-missing-scenario.txt").read_text())
+    result = pytester.runpytest_inprocess(*PLUGIN, "--iplab-state-dir", str(tmp_path / "s"))
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert out.count("does-not-exist.yaml: no such scenario file") == 1, out
+    assert "During handling" not in out
+    assert host.at == 0

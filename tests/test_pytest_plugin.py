@@ -17,24 +17,36 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
-from tests.kernel import iplab, netns_names
+from tests.conftest import FIXTURES, REPO
+from tests.kernel import iplab, netns_names, sleepers
 
 pytestmark = pytest.mark.kernel
 
 EXAMPLE = REPO / "examples" / "pytest-lab"
 
 
-def inner_pytest(where: Path, prefix: str, state: Path, *args: str) -> subprocess.Popen[str]:
-    """A pytest session of its own, loading the plugin from this checkout."""
-    env = {**os.environ, "PYTHONPATH": str(REPO), "SCENARIO": str(EXAMPLE / "two-hosts.yaml")}
+def inner_pytest(
+    where: Path, prefix: str, state: Path, *args: str, scenario: Path = EXAMPLE / "two-hosts.yaml"
+) -> subprocess.Popen[str]:
+    """A pytest session of its own, loading the plugin from this checkout.
+
+    Its SIGINT is Python's own handler (KeyboardInterrupt), as at a terminal, even when this
+    session runs where SIGINT is ignored (in the background of a script)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "SCENARIO": str(scenario)}
     argv = [
-        sys.executable, "-m", "pytest", "-p", "iplab.pytest_plugin", "-p", "no:cacheprovider",
+        sys.executable, "-c", PYTEST, "-p", "iplab.pytest_plugin", "-p", "no:cacheprovider",
         f"--iplab-prefix={prefix}", f"--iplab-state-dir={state}", "-q", *args,
     ]  # fmt: skip
     return subprocess.Popen(
         argv, cwd=where, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
+
+
+#: ``python -m pytest`` with Python's own SIGINT handler, as at a terminal
+PYTEST = (
+    "import signal, sys, pytest; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "sys.argv[0] = 'pytest'; sys.exit(pytest.console_main())"
+)
 
 
 def mine(prefix: str) -> set[str]:
@@ -141,3 +153,49 @@ def test_a_live_session_keeps_its_lab(prefix: str, state_dir: Path, tmp_path: Pa
         holder.communicate(timeout=30)
     assert iplab("down", lab, state=state_dir).returncode == 0
     assert mine(prefix) == set()
+
+
+#: hunt X's test_t3_interrupt.py::test_long_running, waiting for a "server" of its own
+SERVER = """
+import os
+
+
+def test_long_running(iplab_lab):
+    l = iplab_lab(os.environ["SCENARIO"])
+    # start a "server" and wait for it: the user hits Ctrl-C here
+    l.exec("server", "sleep", "{seconds}")
+"""
+
+
+def test_ctrl_c_stops_the_command_a_test_waits_for(
+    prefix: str, state_dir: Path, tmp_path: Path, own_sleep: int
+) -> None:
+    """Hunt X #1: a Ctrl-C while a test waited in lab.exec stopped pytest only when the
+    command ended by itself (a server: never). Python's handler raised KeyboardInterrupt
+    in the wait, but the child ran on, and pytest, showing the interrupt's traceback, took
+    the repr of sh's command, which waits for the process. The child is now killed and
+    reaped before the KeyboardInterrupt goes on: the session ends at once, lab down."""
+    work = tmp_path / "project"
+    work.mkdir()
+    (work / "test_t3_interrupt.py").write_text(SERVER.format(seconds=own_sleep))
+    scenario = FIXTURES / "api" / "two-netns.yaml"  # two.yaml up to its namespaces
+    proc = inner_pytest(work, prefix, state_dir, "test_t3_interrupt.py", scenario=scenario)
+    try:
+        deadline = time.monotonic() + 120
+        while not sleepers(own_sleep):
+            assert proc.poll() is None, proc.communicate()[0]
+            assert time.monotonic() < deadline, "the lab's command did not start"
+            time.sleep(0.1)
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=20)
+        took = time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate(timeout=30)
+    assert took < 10, out
+    assert proc.returncode == 2 and "KeyboardInterrupt" in out, out
+    assert sleepers(own_sleep) == []
+    assert mine(prefix) == set()
+    assert "no lab is up" in iplab("ls", state=state_dir).stdout
