@@ -317,7 +317,9 @@ def _bare_paragraph(
     prose: list[str] = []
     prose_line = line
     for number, text in enumerate(source, start=line):
-        bodies = _commands_in(text, code_on_page)
+        k = number - line
+        wrapped = "`" in text and _in_a_sentence(source[k - 1] if k else "", text, source[k + 1 :])
+        bodies = [] if wrapped else _commands_in(text, code_on_page)
         twice = [b for b in bodies if _same_words(b) in shown]
         for body in twice:
             reader.warnings.append(
@@ -342,6 +344,21 @@ def _bare_paragraph(
             reader.warnings.append(f"line {number}: {where}; {body!r} is read as a command")
             reader.commented(body, number)
     reader.note("paragraph", plain(" ".join(prose)), prose_line, line + len(source) - 1)
+
+
+#: how a sentence ends (a closing quote or bracket after it aside)
+_ENDS = re.compile(r"[.:!?\uff1a\u3002][\"')\]*_]*$")
+
+
+def _in_a_sentence(before: str, text: str, after: list[str]) -> bool:
+    """A line of a paragraph is part of a sentence the page wraps, not an instruction on its
+    own: the line before it does not end a sentence (hunt T, a handout's ``Q3. ... Explain``
+    / ```` what you see with `sudo ip netns exec r1 tcpdump -ni vA-r`.````: the tcpdump was
+    run as a step), or it does not end one while the next line goes on in lower case."""
+    if before.strip() and not _ENDS.search(before.strip()):
+        return True
+    rest = next((line.strip() for line in after), "")
+    return bool(rest[:1].islower()) and not _ENDS.search(text.strip().rstrip("`").rstrip())
 
 
 #: a word that stands for one the reader chooses (``NAME``, ``DEV``, ``IFNAME``)
