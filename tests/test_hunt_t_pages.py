@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from iplab.importer.convert import ImportResult, detect_kind, import_text
+from iplab.scenario import load_text
+from iplab.steps import LinkAdd, Raw
 
 HERE = Path(__file__).parent / "fixtures"
 TEXT = HERE / "plaintext"
@@ -37,3 +39,40 @@ def test_a_command_in_the_second_line_of_a_question_is_prose() -> None:
     assert not any("flush" in line for line in _import(path, flushed).lines)
     # the handout's own command lines are still read
     assert "sudo ip netns exec hostA ping -c 3 10.0.2.10" in result.lines
+
+
+def test_a_check_and_its_echo_in_a_loop_stay_one_step_that_may_fail() -> None:
+    """Hunt T: ``ping -c1 -W1 $ip >/dev/null && echo "h1 -> $ip ok"`` in a loop kept only
+    the ping (its ``>/dev/null`` and its echo silently dropped), and the address that did
+    not answer stopped the run and rolled it back, where bash goes on (the left of ``&&``
+    never stops a script, even under ``set -e``). Each pass is the && list as written, a
+    step that may fail: bash prints the words when the ping works."""
+    result = _import(FAMOUS / "hunt-t-14-pingall-and-echo.sh")
+    steps = list(load_text(result.yaml, "page.yaml").steps)
+    checks = [s for s in steps if isinstance(s.op, Raw)]
+    assert [s.op.command for s in checks if isinstance(s.op, Raw)] == [
+        f'ip netns exec h1 ping -c1 -W1 10.0.0.{n} >/dev/null && echo "h1 -> 10.0.0.{n} ok"'
+        for n in (2, 3)
+    ]
+    assert all(s.may_fail for s in checks)
+    assert result.model_error is None
+
+
+def test_a_check_and_its_echo_on_a_line_may_fail() -> None:
+    """Hunt T: outside a loop, ``CMD >/dev/null && echo ok`` was one raw step that stopped
+    the run when CMD failed (bash goes on). It may fail now; a change followed by an echo
+    stays typed, may fail, and the import says the echo is not printed."""
+    text = (
+        "ip netns add h1\n"
+        "ip netns exec h1 ping -c1 -W1 10.0.0.3 >/dev/null && echo ok\n"
+        "ip -n h1 link add d0 type dummy && echo made\n"
+    )
+    result = import_text(text, "shell", "t.sh")
+    steps = list(load_text(result.yaml, "page.yaml").steps)
+    assert [s.may_fail for s in steps if s.phase == "setup"] == [False, True, True]
+    assert isinstance(steps[1].op, Raw) and steps[1].op.command.endswith("&& echo ok")
+    assert isinstance(steps[2].op, LinkAdd)
+    assert (
+        "line 3: 'echo made' after && is not printed by the run; if the command before it"
+        " fails, the run says so and goes on, as bash does"
+    ) in result.warnings

@@ -1607,6 +1607,9 @@ class Reader:
         if node.type in ("list", "redirected_statement") and (
             cmds := self._sequence(node, number, where)
         ):  # (a line of narration alone, echo hi > /dev/null, stays what it was)
+            if len(cmds) == 1 and cmds[0].text == text:  # (ping ... && echo ok: one step)
+                self.events.append(cmds[0])
+                return "speaking"
             return self._block(text, number, end, cmds, where, "")
         if node.type == "for_statement":
             untold, empty = self._untold_loops, self._empty_loops
@@ -1840,12 +1843,25 @@ class Reader:
                 # a || ip netns add a: a change made only when it can be; a step that may
                 # fail (run as two steps, the change was refused when the check said no)
                 then = self._sequence(right, number, where, scope, inside)
+                if then == [] and joint.type == "&&":
+                    return self._said_if_it_works(node, scope, number, where, inside)
                 return None if not then else [replace(c, may_fail=True) for c in then]
             first = self._sequence(left, number, where, scope, inside)
             if first is None:
                 return None
             if joint.type == "&&":
                 then = self._sequence(right, number, where, scope, inside)
+                if then == [] and first and _narration(right):
+                    if all(is_observation(c.parsed.op) for c in first) and (
+                        printed := self._said_if_it_works(node, scope, number, where, inside)
+                    ):
+                        return printed
+                    self.warnings.append(
+                        f"{where}: {shellread.one_line(shellread.source(right))!r} after &&"
+                        " is not printed by the run; if the command before it fails, the run"
+                        " says so and goes on, as bash does"
+                    )
+                    return [replace(c, may_fail=True) for c in first]
                 return None if then is None else first + then
             if (
                 joint.type == "||"
@@ -1881,6 +1897,28 @@ class Reader:
         if not cmds or any(isinstance(c.parsed.op, Raw) for c in cmds):
             return None
         return cmds
+
+    def _said_if_it_works(
+        self,
+        node: shellread.Node,
+        scope: ShellVars,
+        number: int,
+        where: str,
+        inside: _Call | None,
+    ) -> list[Cmd] | None:
+        """``ping -c1 $ip >/dev/null && echo "$ip ok"``: a check whose words are printed
+        when it works; one step as written (bash prints them), that may fail: bash goes on
+        when the left of ``&&`` fails, even under ``set -e`` (hunt T: the ping alone was a
+        step, its ``>/dev/null`` and its echo dropped, and an address that did not answer
+        stopped the run)."""
+        text, unresolved = scope.expand(shellread.one_line(shellread.source(node)))
+        said = len(self.warnings)
+        cmds = [] if unresolved else self._commands([text], inside, number, where)
+        op = cmds[0].parsed.op if len(cmds) == 1 else None
+        if not isinstance(op, Raw) or not op.observes:
+            del self.warnings[said:]
+            return None  # (ns_exec r1 ping ... && echo: a function, which bash -c has not)
+        return [replace(cmds[0], may_fail=True)]
 
     def _lifecycle(self, node: shellread.Node, text: str, number: int) -> bool:
         """``case "$1" in up) ...;; down) ...;; esac``: a lab script's own up and down, one
@@ -2105,6 +2143,11 @@ class Reader:
                     out.append(cmd)  # MAC=$(...) in a loop: a step, each time round
                     continue
                 scope.assign(shellread.one_line(shellread.source(node)), self._line(number, node))
+                continue
+            if _said_after_and(node) and (
+                (checked := self._sequence(node, number, where, scope, inside)) is not None
+            ):  # ping -c1 $ip >/dev/null && echo "$ip ok": as on a line
+                out += checked
                 continue
             if node.type == "list" and {c.type for c in node.children if not c.is_named} <= {
                 "&&",
@@ -2982,6 +3025,22 @@ def _shows_status(node: shellread.Node) -> bool:
         bool(said)
         and shellread.unquoted(said[0]) in ("echo", "printf")
         and ("$?" in text or "${?}" in text)
+    )
+
+
+def _narration(node: shellread.Node) -> bool:
+    """``echo ...``, ``printf ...``: words the author prints, nothing run."""
+    said = shellread.words(node)[:1] if node.type == "command" else []
+    return bool(said) and shellread.unquoted(said[0]) in ("echo", "printf")
+
+
+def _said_after_and(node: shellread.Node) -> bool:
+    """``CMD && echo ...``: a command, then words printed when it works."""
+    return (
+        node.type == "list"
+        and len(node.children) == 3
+        and node.children[1].type == "&&"
+        and _narration(node.children[2])
     )
 
 
