@@ -76,3 +76,44 @@ def test_a_check_and_its_echo_on_a_line_may_fail() -> None:
         "line 3: 'echo made' after && is not printed by the run; if the command before it"
         " fails, the run says so and goes on, as bash does"
     ) in result.warnings
+
+
+def test_a_man_page_s_synopsis_is_grammar_and_its_examples_are_commands() -> None:
+    """Hunt T: ``man ip-netns | col -b`` read as Markdown imported its SYNOPSIS lines as
+    steps (``ip netns [ list ]`` raw, ``ip netns add NETNSNAME`` a namespace of that name,
+    then "namespace NETNSNAME already exists"), and each example's description as the
+    command's output. The SYNOPSIS is shown, not run (said); the EXAMPLES are the commands,
+    each titled by its description."""
+    result = _import(TEXT / "hunt-t-05-ip-netns-man.txt")
+    assert result.model_error is None
+    assert result.lines == (
+        "ip netns list",
+        "ip netns add vpn",
+        "ip netns exec vpn ip link set lo up",
+        "ip netns set vpn 12",
+        "ip link add veth-vpn type veth peer name veth-vpn-br netns vpn",
+        "ip -n vpn addr add 10.99.0.2/30 dev veth-vpn-br",
+        "ip netns del vpn",
+    )
+    assert (
+        "line 7: the man page's SYNOPSIS ('ip [ OPTIONS ] netns  { COMMAND | help }'...) is"
+        " the commands' grammar: shown, not run"
+    ) in result.warnings
+    steps = list(load_text(result.yaml, "page.yaml").steps)
+    assert steps[1].title == "Creates a network namespace and names it vpn"
+    assert all(s.output is None for s in steps)
+
+
+def test_a_man_page_s_example_in_grammar_is_shown_not_run() -> None:
+    """Hunt T: an EXAMPLES line with a metavariable (``ip netns attach NETNSNAME PID``) is a
+    command's grammar: shown, not run, said."""
+    path = TEXT / "hunt-t-05-ip-netns-man.txt"
+    text = path.read_text(encoding="utf-8").replace(
+        "       ip netns add vpn\n", "       ip netns attach NETNSNAME PID\n"
+    )
+    result = _import(path, text)
+    assert not any("NETNSNAME" in line for line in result.lines)
+    assert (
+        "line 41: 'ip netns attach NETNSNAME PID' is a command's grammar ('NETNSNAME' is for"
+        " the reader to fill in): shown, not run"
+    ) in result.warnings

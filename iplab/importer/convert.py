@@ -34,6 +34,7 @@ from iplab.importer.assembly import (
 )
 from iplab.importer.formats import not_a_script
 from iplab.importer.html import read_html
+from iplab.importer.manpage import is_manpage, read_manpage
 from iplab.importer.markdown import read_markdown
 from iplab.importer.notebook import (
     exported_from_notebook,
@@ -249,6 +250,8 @@ def _read(
             title, reader = read_exported(text, keep)
         elif kind == "session":
             title, reader = read_session(text, keep)
+        elif kind == "markdown" and is_manpage(text):
+            title, reader = read_manpage(text, keep)
         elif kind == "markdown" and mediawiki.is_mediawiki(source_name, text):
             title, reader = mediawiki.read_mediawiki(text, source_name, keep)
         elif kind == "markdown":
