@@ -117,3 +117,26 @@ def test_a_man_page_s_example_in_grammar_is_shown_not_run() -> None:
         "line 41: 'ip netns attach NETNSNAME PID' is a command's grammar ('NETNSNAME' is for"
         " the reader to fill in): shown, not run"
     ) in result.warnings
+
+
+def test_digitalocean_s_highlight_marks_and_captions_are_no_shell() -> None:
+    """Hunt T: DigitalOcean's ``<^>left<^>`` (a value the reader may change, highlighted)
+    made every line a raw step bash reads as redirections (11 raw, "iplab cannot undo 11
+    step(s)"), and ``[label Create the pair]`` a command. The marks are taken off (said),
+    the caption dropped: every step typed."""
+    result = _import(FAMOUS / "hunt-t-17-digitalocean-highlights.md")
+    assert result.raw == 0 and not result.cannot_undo and result.model_error is None
+    assert "sudo ip netns add left" in result.lines
+    assert not any("<^>" in line or "[label" in line for line in result.lines)
+    assert (
+        "lines 8-9: DigitalOcean's highlight marks (<^>...<^>) taken off; the values the"
+        " page highlights for you to choose are used as written: 'left', 'right'"
+    ) in result.warnings
+
+
+def test_digitalocean_s_output_caption_is_not_output() -> None:
+    """Hunt T: ``[secondary_label Output]``, DigitalOcean's caption above a block of
+    output, was kept as the output's first line. It is dropped."""
+    result = _import(FAMOUS / "hunt-t-01-digitalocean.md")
+    assert "secondary_label" not in result.yaml
+    assert "64 bytes from 10.200.1.2" in result.yaml  # (the output itself stays)

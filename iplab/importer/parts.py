@@ -20,6 +20,7 @@ from typing import Literal
 
 from iplab.importer import shell as shellread
 from iplab.importer.formats import Found, by_content
+from iplab.importer.highlights import unmarked
 from iplab.importer.reader import (
     ANOTHER_TERMINAL,
     KNOWN_PROGRAMS,
@@ -96,7 +97,7 @@ def read_parts(
     a mail's (or a post's) text, its quoted parts the other message's, never read (said in
     a warning when they hold commands)."""
     reader = Reader(markdown=True, keep_variables=keep_variables)
-    parts = [piece for part in parts for piece in _shortcoded(part)]
+    parts = [unmarked(piece, reader.warnings) for part in parts for piece in _shortcoded(part)]
     h1_taken = title is not None
     code_on_page = any(part.kind == "code" for part in parts)
     # the lines of the page's code blocks: a sentence that names one of them again (``bring
