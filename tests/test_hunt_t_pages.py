@@ -11,7 +11,7 @@ from pathlib import Path
 
 from iplab.importer.convert import ImportResult, detect_kind, import_text
 from iplab.scenario import load_text
-from iplab.steps import LinkAdd, Raw
+from iplab.steps import LinkAdd, LinkSet, Raw
 
 HERE = Path(__file__).parent / "fixtures"
 TEXT = HERE / "plaintext"
@@ -140,3 +140,17 @@ def test_digitalocean_s_output_caption_is_not_output() -> None:
     result = _import(FAMOUS / "hunt-t-01-digitalocean.md")
     assert "secondary_label" not in result.yaml
     assert "64 bytes from 10.200.1.2" in result.yaml  # (the output itself stays)
+
+
+def test_a_loop_on_a_handout_s_line_is_read_as_in_a_code_block() -> None:
+    """Hunt T: ``for ns in hostA r1 hostB; do sudo ip -n $ns l s lo up; done`` on a
+    plain-text handout vanished (the next step's title; never run), with no warning, where
+    each of its 26 other command lines was read. It is read as a code block's loop is, said
+    as the other lines are."""
+    result = _import(TEXT / "hunt-t-08-uni-handout.txt")
+    loop = "for ns in hostA r1 hostB; do sudo ip -n $ns l s lo up; done"
+    assert loop in result.lines
+    assert f"line 39: not in a code block; {loop!r} is read as a command" in result.warnings
+    steps = list(load_text(result.yaml, "page.yaml").steps)
+    up = [s.op for s in steps if isinstance(s.op, LinkSet) and s.op.dev == "lo"]
+    assert [op.ns for op in up] == ["hostA", "r1", "hostB"]

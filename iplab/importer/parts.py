@@ -384,6 +384,8 @@ def commands_shown(part: Part, probe: Reader) -> list[tuple[int, str]]:
 def _commands_in(text: str, code_on_page: bool) -> list[str]:
     """The commands a paragraph's line holds (see _bare_paragraph); [] when it is prose."""
     stripped = text.strip()
+    if "`" not in stripped and _ip_loop(stripped):
+        return [stripped]  # (read as a code block's loop is)
     if "`" not in stripped:
         bodies = [stripped]
     elif match := _SPANS.fullmatch(stripped):
@@ -399,6 +401,23 @@ def _commands_in(text: str, code_on_page: bool) -> list[str]:
     # (a line's trailing ``# comment`` is no word of its command: hunt C)
     ok = all(first_program(b) == "ip" and _typed(strip_comment(b), strict) for b in bodies)
     return bodies if ok else []
+
+
+def _ip_loop(line: str) -> bool:
+    """A ``for`` loop on one line whose commands are all ``ip`` (hunt T: a handout's ``for ns
+    in hostA r1 hostB; do sudo ip -n $ns l s lo up; done`` vanished into the next step's
+    title, where each of its 26 other lines was read as a command)."""
+    if not line.startswith("for "):
+        return False
+    root = shellread.parse(line)
+    loops = shellread.statements(root)
+    if root.has_error or len(loops) != 1 or loops[0].type != "for_statement":
+        return False
+    body = loops[0].child_by_field_name("body")
+    said = shellread.statements(body) if body is not None else []
+    return bool(said) and all(
+        node.type == "command" and first_program(shellread.source(node)) == "ip" for node in said
+    )
 
 
 def _each_statement(span: str) -> list[str]:
