@@ -36,6 +36,7 @@ from iplab import (
     iproute,
     jobs,
     kernelconfig,
+    nsids,
     programs,
     statedir,
     tcwords,
@@ -941,6 +942,7 @@ def preflight_checks(
     if preflight:
         _hosts_own(plan, links, netns)  # (first: no --prefix or --no-preflight helps it)
         _prefixed(plan)
+        nsids.refuse_taken((pc.command for pc in plan.commands), env.runner)
         for note in programs.refuse_missing(plan):  # (a step the author lets fail)
             env.err.write(f"iplab: note: {note}\n")
         for note in kernelconfig.refuse_lacking(plan, kernelconfig.this_kernel()):

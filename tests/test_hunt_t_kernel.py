@@ -39,3 +39,26 @@ def test_a_pingall_loop_prints_what_bash_prints_and_goes_on() -> None:
     printed = [line for line in run.stdout.splitlines() if line.startswith("h1 -> ")]
     assert printed == ["h1 -> 10.0.0.2 ok"] * 2, said  # (bash's, then iplab's)
     assert "failed, as the author allows: exit 1" in said, said
+
+
+def test_a_fixed_nsid_the_host_uses_is_refused_before_the_run() -> None:
+    """Hunt T: ``ip netns set vpn 12`` (ip-netns(8)'s example) while another namespace
+    holds id 12 failed halfway ("Error: The specified nsid is already used."), and the run
+    rolled back. The preflight reads the ids in use (``ip -j netns list-id``) and refuses
+    it before anything runs, as it refuses a name the host has. (The namespace that holds
+    12 is the test's own, in a network namespace of the test's own.)"""
+    page = REPO / "tests" / "fixtures" / "plaintext" / "hunt-t-16-ip-netns-man-examples.txt"
+    run = apart(
+        "ip netns add other && ip netns set other 12 || exit 9\n"
+        f"{IPLAB} import {page} -o /tmp/ht16.yaml >/dev/null 2>&1 || exit 8\n"
+        f"IPLAB_STATE_DIR=$(mktemp -d) {IPLAB} run /tmp/ht16.yaml --prefix hT; echo rc=$?\n"
+        "echo left: $(ls /run/netns); rm -f /tmp/ht16.yaml",
+        timeout=180,
+    )
+    said = run.stdout + run.stderr
+    assert "rc=2" in run.stdout and "left: other\n" in run.stdout, said
+    assert (
+        "setup[3]: `ip netns set hTvpn 12` would fail: nsid 12 is already used on this host"
+        " (by namespace other; `ip netns list-id`)"
+    ) in run.stderr, said
+    assert "[1/" not in run.stdout, said  # (nothing ran)

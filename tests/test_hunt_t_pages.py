@@ -7,9 +7,15 @@ The inputs are the hunt's own files (tests/fixtures/plaintext, tests/fixtures/fa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
+
+from iplab import nsids
 from iplab.importer.convert import ImportResult, detect_kind, import_text
+from iplab.model import ModelError
+from iplab.plan import build
 from iplab.scenario import load_text
 from iplab.steps import LinkAdd, LinkSet, Raw
 
@@ -154,3 +160,39 @@ def test_a_loop_on_a_handout_s_line_is_read_as_in_a_code_block() -> None:
     steps = list(load_text(result.yaml, "page.yaml").steps)
     up = [s.op for s in steps if isinstance(s.op, LinkSet) and s.op.dev == "lo"]
     assert [op.ns for op in up] == ["hostA", "r1", "hostB"]
+
+
+class _Ids:
+    """A host whose root namespace uses nsid 12 (for namespace other) and 1 (no name)."""
+
+    def __init__(self) -> None:
+        self.asked: list[list[str]] = []
+
+    def query(self, argv: Sequence[str], privileged: bool, what: str) -> tuple[int, str, str]:
+        self.asked.append(list(argv))
+        return 0, '[{"nsid":1},{"nsid":12,"name":"other"}]', ""
+
+
+def test_a_fixed_nsid_the_host_uses_is_refused() -> None:
+    """Hunt T: ``ip netns set vpn 12`` with id 12 taken on the host failed halfway through
+    the run. It is refused before the run, reading the ids in use only when a step fixes
+    one (``auto`` fixes none)."""
+    result = _import(TEXT / "hunt-t-16-ip-netns-man-examples.txt")
+    plan = build(load_text(result.yaml, "page.yaml"), prefix="hT")
+    host = _Ids()
+    with pytest.raises(ModelError, match=r"nsid 12 is already used on this host \(by namespace"):
+        nsids.refuse_taken((pc.command for pc in plan.commands), host)
+    assert host.asked == [["ip", "-j", "netns", "list-id"]]
+    free = build(load_text(result.yaml.replace("vpn 12", "vpn 7"), "page.yaml"), prefix="hT")
+    nsids.refuse_taken((pc.command for pc in free.commands), host)
+    quiet = _Ids()
+    nsids.refuse_taken(
+        (
+            pc.command
+            for pc in build(
+                load_text(result.yaml.replace("vpn 12", "vpn auto"), "page.yaml")
+            ).commands
+        ),
+        quiet,
+    )
+    assert quiet.asked == []
