@@ -885,7 +885,7 @@ _BRCTL_SETS = frozenset(
 def link_scoped(command: str) -> str | None:
     """The one link a command changes, when every change it makes dies with that link
     (``tc qdisc add dev X ...``, ``ip neigh add ... dev X``, ``ethtool -K X ...``,
-    ``brctl setfd BR 4``); None
+    ``brctl setfd BR 4``, ``ifconfig X 10.1.1.2/24 up``); None
     otherwise (another program, options before the object, shell syntax)."""
     argv = plain_words(command)
     if not argv:
@@ -893,6 +893,9 @@ def link_scoped(command: str) -> str | None:
     if argv[0] == "ethtool":
         changes = len(argv) >= 3 and argv[1] in ("-K", "--features", "-s", "--change", "-G")
         return argv[2] if changes else None
+    if argv[0] == "ifconfig":  # ifconfig veth0 10.1.1.2/24 up: the link's address, its state
+        changes = len(argv) >= 3 and not argv[1].startswith("-")  # (hunt T: said to stay)
+        return argv[1].split(":", 1)[0] if changes else None
     if argv[0] == "brctl":  # brctl setageing BR 30: the bridge's (hunt L: listed as not undone)
         return argv[2] if len(argv) >= 4 and argv[1] in _BRCTL_SETS else None
     objects = _ON_A_LINK.get(argv[0])

@@ -18,6 +18,7 @@ from iplab.model import ModelError
 from iplab.plan import build
 from iplab.scenario import load_text
 from iplab.steps import LinkAdd, LinkSet, Raw
+from iplab.undoable import Item, cannot_undo
 
 HERE = Path(__file__).parent / "fixtures"
 TEXT = HERE / "plaintext"
@@ -196,3 +197,15 @@ def test_a_fixed_nsid_the_host_uses_is_refused() -> None:
         quiet,
     )
     assert quiet.asked == []
+
+
+def test_ifconfig_on_a_lab_link_goes_with_the_link() -> None:
+    """Hunt T: LWN's ``ifconfig veth0 10.1.1.2/24 up`` (veth0 the lab's own link) was said
+    to change what "stays on the host after the lab is down": the address and the state
+    go with the link the lab deletes."""
+    result = _import(FAMOUS / "hunt-t-03-lwn-namespaces.txt")
+    assert any(line.startswith("ifconfig veth0 ") for line in result.lines)
+    assert not result.cannot_undo
+    plan = build(load_text(result.yaml, "page.yaml"), prefix="hT")
+    items = [Item(pc.command.op, False, pc.command.text) for pc in plan.setup]
+    assert list(cannot_undo(items)) == []
