@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from iplab import nsids
+from iplab.errors import UsageError
 from iplab.importer.convert import ImportResult, detect_kind, import_text
 from iplab.model import ModelError
 from iplab.plan import build
@@ -209,3 +210,15 @@ def test_ifconfig_on_a_lab_link_goes_with_the_link() -> None:
     plan = build(load_text(result.yaml, "page.yaml"), prefix="hT")
     items = [Item(pc.command.op, False, pc.command.text) for pc in plan.setup]
     assert list(cannot_undo(items)) == []
+
+
+def test_a_transcript_s_commands_inside_sentences_are_pointed_at() -> None:
+    """Hunt T: a video's transcript (``[01:02] next addresses, ip -n red addr add ...``)
+    gave only "no command found (read as markdown)". The error says which lines hold ip
+    commands inside sentences, and what to do."""
+    with pytest.raises(UsageError) as said:
+        _import(TEXT / "hunt-t-09-youtube-transcript.txt")
+    assert (
+        "; lines 7, 8, 9, 10, 11, 12, ... hold ip commands inside sentences (a transcript?):"
+        " write each on a line of its own, or in a code block, and import that"
+    ) in str(said.value)

@@ -43,7 +43,7 @@ from iplab.importer.notebook import (
     read_notebook,
 )
 from iplab.importer.parts import read_session
-from iplab.importer.prose import reads_as_prose
+from iplab.importer.prose import commands_in_sentences, reads_as_prose
 from iplab.importer.reader import (
     FENCE,
     KNOWN_PROGRAMS,
@@ -295,6 +295,12 @@ def import_text(
     if not drafts:  # (what the reader left out says why)
         said, more = reader.warnings[:4], len(reader.warnings) - 4  # (hunt N: not all 30)
         why = "".join(f"; {w}" for w in said) + f"; and {more} more left out" * (more > 0)
+        if inside := commands_in_sentences(text):
+            listed = ", ".join(map(str, inside[:6])) + ", ..." * (len(inside) > 6)
+            why += (
+                f"; lines {listed} hold ip commands inside sentences (a transcript?): write"
+                " each on a line of its own, or in a code block, and import that"
+            )
         raise UsageError(f"{source_name}: no command found (read as {kind}){why}")
     drafts, probe_warnings = probes_to_exec(drafts)
     cut = split_teardown(drafts)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["is_sentence", "reads_as_prose"]
+__all__ = ["commands_in_sentences", "is_sentence", "reads_as_prose"]
 
 #: names of plain-text files: a page (a forum post, an email, notes), not a script
 TEXT_SUFFIXES = (".txt", ".text", ".log", ".eml", ".mbox", ".wiki", ".mediawiki")
@@ -84,3 +84,17 @@ ERROR_SHOWN = re.compile(
 def failure_shown(line: str) -> bool:
     """A line a failing command prints (iproute2's and ping's own words)."""
     return ERROR_SHOWN.match(line) is not None
+
+
+#: an ip command after words of a sentence (``[01:02] next addresses, ip -n red addr add
+#: ...``, ``and we type ip netns add red``)
+_IP_INSIDE = re.compile(
+    r"\S.*?(?<![\w/.-])(?:sudo\s+)?ip\s+(?:-[a-z]+\s+\S+\s+)?"
+    r"(?:netns|link|l|addr|address|a|route|r|neigh|rule)\s+\S"
+)
+
+
+def commands_in_sentences(text: str) -> list[int]:
+    """The lines of a text that hold an ``ip`` command inside a sentence, not at its start
+    (a video's transcript: hunt T, "no command found" said nothing of them)."""
+    return [n for n, line in enumerate(text.splitlines(), 1) if _IP_INSIDE.match(line.strip())]
