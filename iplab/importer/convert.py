@@ -295,11 +295,13 @@ def import_text(
     if not drafts:  # (what the reader left out says why)
         said, more = reader.warnings[:4], len(reader.warnings) - 4  # (hunt N: not all 30)
         why = "".join(f"; {w}" for w in said) + f"; and {more} more left out" * (more > 0)
-        if inside := commands_in_sentences(text):
+        inside = [] if reader.warnings else commands_in_sentences(text)  # (else: said why)
+        if inside:
             listed = ", ".join(map(str, inside[:6])) + ", ..." * (len(inside) > 6)
             why += (
-                f"; lines {listed} hold ip commands inside sentences (a transcript?): write"
-                " each on a line of its own, or in a code block, and import that"
+                f"; line{'s' * (len(inside) > 1)} {listed} hold ip commands inside sentences"
+                " (a transcript?): write each on a line of its own, or in a code block, and"
+                " import that"
             )
         raise UsageError(f"{source_name}: no command found (read as {kind}){why}")
     drafts, probe_warnings = probes_to_exec(drafts)

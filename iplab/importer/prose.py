@@ -89,7 +89,7 @@ def failure_shown(line: str) -> bool:
 #: an ip command after words of a sentence (``[01:02] next addresses, ip -n red addr add
 #: ...``, ``and we type ip netns add red``)
 _IP_INSIDE = re.compile(
-    r"\S.*?(?<![\w/.-])(?:sudo\s+)?ip\s+(?:-[a-z]+\s+\S+\s+)?"
+    r"\S.*?(?<=\s)(?:sudo\s+)?ip\s+(?:-[a-z]+\s+\S+\s+)?"
     r"(?:netns|link|l|addr|address|a|route|r|neigh|rule)\s+\S"
 )
 
