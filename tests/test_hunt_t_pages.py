@@ -222,3 +222,15 @@ def test_a_transcript_s_commands_inside_sentences_are_pointed_at() -> None:
         "; lines 7, 8, 9, 10, 11, 12, ... hold ip commands inside sentences (a transcript?):"
         " write each on a line of its own, or in a code block, and import that"
     ) in str(said.value)
+
+
+def test_a_numbered_comment_s_title_is_its_words_not_its_number() -> None:
+    """Hunt T: a CNI README's comment ``# 3. IPAM: host-local hands out 10.22.0.2, the
+    gateway is .1`` made the step's title '3'. The title is its words; the comment, number
+    and all, stays the step's prose."""
+    result = _import(FAMOUS / "hunt-t-07-cni-bridge-readme.md")
+    steps = list(load_text(result.yaml, "page.yaml").steps)
+    titles = [s.title for s in steps if s.title]
+    assert "IPAM: host-local hands out 10.22.0.2, the gateway is .1" in titles
+    assert "3" not in titles
+    assert any(s.prose and s.prose.startswith("3. IPAM") for s in steps)

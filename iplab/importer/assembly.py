@@ -70,9 +70,14 @@ class Draft:
         return self.cmd.line
 
 
+#: a list's number before a sentence (``3. IPAM: ...``, ``2) Addresses``)
+_NUMBERED = re.compile(r"\A\d{1,3}[.)]\s+(?=\S)")
+
+
 def first_sentence(text: str, limit: int = TITLE_MAX) -> str:
     """A title from a text: its first sentence, without a final ``.`` or ``:``, cut at ``limit``."""
-    first = SENTENCE_BREAK.split(" ".join(text.split()), maxsplit=1)[0]
+    text = _NUMBERED.sub("", " ".join(text.split()), count=1)  # (hunt T: "# 3. IPAM: ..." was '3')
+    first = SENTENCE_BREAK.split(text, maxsplit=1)[0]
     first = first.rstrip(" .:")
     if len(first) > limit:
         first = first[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "..."
