@@ -1851,7 +1851,7 @@ class Reader:
                 return None
             if joint.type == "&&":
                 then = self._sequence(right, number, where, scope, inside)
-                if then == [] and first and _narration(right):
+                if then == [] and first and _narration(right) and _one_command(left):
                     if all(is_observation(c.parsed.op) for c in first) and (
                         printed := self._said_if_it_works(node, scope, number, where, inside)
                     ):
@@ -3032,6 +3032,14 @@ def _narration(node: shellread.Node) -> bool:
     """``echo ...``, ``printf ...``: words the author prints, nothing run."""
     said = shellread.words(node)[:1] if node.type == "command" else []
     return bool(said) and shellread.unquoted(said[0]) in ("echo", "printf")
+
+
+def _one_command(node: shellread.Node) -> bool:
+    """A simple command, its output redirected or not (no loop, no list)."""
+    if node.type == "redirected_statement":
+        body = node.child_by_field_name("body")
+        return body is not None and body.type == "command"
+    return node.type == "command"
 
 
 def _said_after_and(node: shellread.Node) -> bool:
