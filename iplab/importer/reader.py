@@ -26,6 +26,7 @@ from iplab import ipwords, jobs, linklisting, linksources, names
 from iplab.errors import ScenarioError
 from iplab.importer import arith, listing
 from iplab.importer import shell as shellread
+from iplab.importer.budget import LoopBudget
 from iplab.importer.elsewhere import shell_elsewhere
 from iplab.importer.prose import failure_shown, is_sentence
 from iplab.lineparse import LineError, Parsed, classify, split_sudo
@@ -924,6 +925,8 @@ class Reader:
         self._foreign: tuple[int, list[int], list[str]] | None = None
         #: the last line of a session read as the author's words (:meth:`_chat`)
         self._chatting = 0
+        #: the loops being unrolled, bounded as a scenario's (hunt R: 1000 x 1000 ran minutes)
+        self.budget = LoopBudget()
 
     def _trap(self, args: Sequence[str], number: int, where: str) -> None:
         """``trap cleanup EXIT`` (INT, TERM...): the handler bash runs when the script ends or
@@ -2277,12 +2280,17 @@ class Reader:
         self._empty_loops += not values
         name = shellread.source(var)
         kept = (name in scope.values, scope.values.get(name), scope.lines.get(name))
-        for value in values:  # (in the same shell: i=$((i + 1)) in the body counts on)
-            scope.values[name], scope.lines[name] = value, number
-            got, stop = self._iteration(body, scope, number, inside)
-            out += got
-            if stop:
-                break
+        self.budget.enter(len(values), where)
+        try:
+            for index, value in enumerate(values):  # (same shell: i=$((i + 1)) counts on)
+                scope.values[name], scope.lines[name] = value, number
+                got, stop = self._iteration(body, scope, number, inside, index)
+                out += got
+                self.budget.made(len(out), index, where)
+                if stop:
+                    break
+        finally:
+            self.budget.leave()
         if kept[0]:  # the loop's variable as it was (a printed script need not set it)
             scope.values[name] = kept[1]
             if kept[2] is not None:
@@ -2338,7 +2346,6 @@ class Reader:
         cannot run the loop's own arithmetic or test, or it runs over LOOP_LIMIT times."""
         state = scope.copy()
         c_style = node.type == "c_style_for_statement"
-        until = node.children[:1] and node.children[0].type == "until"
         tests = [c for c in node.children_by_field_name("condition") if c.is_named]
         body = node.child_by_field_name("body")
         if body is None or len(tests) > 1 or (not c_style and not tests):
@@ -2346,8 +2353,29 @@ class Reader:
         for start in node.children_by_field_name("initializer") if c_style else []:
             if start.is_named and arith.run_arithmetic(start, state.values) is None:
                 return None
+        self.budget.enter(None, self._where(number, node))
+        try:
+            return self._counted_turns(node, scope, state, number, inside)
+        finally:
+            self.budget.leave()
+
+    def _counted_turns(
+        self,
+        node: shellread.Node,
+        scope: ShellVars,
+        state: ShellVars,
+        number: int,
+        inside: _Call | None,
+    ) -> list[Cmd] | None:
+        """:meth:`_counted`'s iterations, its variables in ``state``."""
+        c_style = node.type == "c_style_for_statement"
+        until = node.children[:1] and node.children[0].type == "until"
+        tests = [c for c in node.children_by_field_name("condition") if c.is_named]
+        body = node.child_by_field_name("body")
+        assert body is not None
+        where = self._where(number, node)
         out: list[Cmd] = []
-        for _ in range(LOOP_LIMIT + 1):
+        for index in range(LOOP_LIMIT + 1):
             go: bool | None = True  # for ((;;)) runs until the limit: not unrolled
             if c_style and tests:
                 value = arith.run_arithmetic(tests[0], state.values)
@@ -2360,8 +2388,9 @@ class Reader:
             if not go:  # the loop's variables as bash leaves them (NS+=(x) in its body)
                 scope.take(state)
                 return out
-            got, stop = self._iteration(body, state, number, inside)
+            got, stop = self._iteration(body, state, number, inside, index)
             out += got
+            self.budget.made(len(out), index, where)
             if stop:
                 scope.take(state)
                 return out
@@ -2371,10 +2400,11 @@ class Reader:
         return None
 
     def _iteration(
-        self, body: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
+        self, body: shellread.Node, scope: ShellVars, number: int, inside: _Call | None, index: int
     ) -> tuple[list[Cmd], bool]:
-        """One time round a loop's body: its commands, and whether a ``break`` ends the loop
-        (a ``continue`` ends only this time round)."""
+        """One time round a loop's body (its ``index``-th, from 0): its commands, and whether
+        a ``break`` ends the loop (a ``continue`` ends only this time round)."""
+        self.budget.turn(index, self._where(number, body))
         self._loops += 1
         try:
             return self._statements(shellread.statements(body), scope, number, inside), False
@@ -2637,11 +2667,17 @@ class Reader:
             return None
         out: list[Cmd] = []
         state = scope.copy()  # (a pipeline's loop runs in a subshell: its variables stay there)
-        for name in names:
-            state.values[variables[0]], state.lines[variables[0]] = name, number
-            for rest in variables[1:]:
-                state.values[rest], state.lines[rest] = "", number
-            out += self._statements(shellread.statements(body), state, number, inside)
+        self.budget.enter(len(names), where)
+        try:
+            for index, name in enumerate(names):
+                state.values[variables[0]], state.lines[variables[0]] = name, number
+                for rest in variables[1:]:
+                    state.values[rest], state.lines[rest] = "", number
+                self.budget.turn(index, where)
+                out += self._statements(shellread.statements(body), state, number, inside)
+                self.budget.made(len(out), index, where)
+        finally:
+            self.budget.leave()
         return out
 
     def _heredoc(
@@ -2725,13 +2761,20 @@ class Reader:
         if len(rows) > LOOP_LIMIT:
             return None
         out: list[Cmd] = []
-        for row in rows:
-            fields = row.split(maxsplit=len(names) - 1)
-            inner = scope.copy()
-            for i, name in enumerate(names):
-                inner.values[name] = fields[i].rstrip() if i < len(fields) else ""
-                inner.lines[name] = number
-            out += self._statements(shellread.statements(body), inner, number, inside)
+        where = self._where(number, loop)
+        self.budget.enter(len(rows), where)
+        try:
+            for index, row in enumerate(rows):
+                fields = row.split(maxsplit=len(names) - 1)
+                inner = scope.copy()
+                for i, name in enumerate(names):
+                    inner.values[name] = fields[i].rstrip() if i < len(fields) else ""
+                    inner.lines[name] = number
+                self.budget.turn(index, where)
+                out += self._statements(shellread.statements(body), inner, number, inside)
+                self.budget.made(len(out), index, where)
+        finally:
+            self.budget.leave()
         return out
 
     def _in_session(self, text: str, number: int) -> str:

@@ -1,0 +1,79 @@
+"""Hunt R (an adversarial read of round 4's fixes): importing nested loops was never bounded,
+comments in a block of ``# `` root prompts became commands (and a container's ``/ #`` lines
+ran on the host), a one-line loop was "multi-line", a skipped loop the prose of the next
+step. The inputs are in ``tests/fixtures/scale/`` and ``tests/fixtures/famous/``."""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from iplab.errors import UsageError
+from iplab.importer.convert import ImportResult, import_text
+from iplab.importer.reader import Kind
+
+SCALE = Path(__file__).parent / "fixtures" / "scale"
+FAMOUS = Path(__file__).parent / "fixtures" / "famous"
+
+
+def _import(path: Path, change: tuple[str, str] = ("", "")) -> ImportResult:
+    text = path.read_text(encoding="utf-8").replace(*change)
+    kind: Kind = "markdown" if path.suffix == ".md" else "shell"
+    return import_text(text, kind, path.name, base=path.parent)
+
+
+def _steps(result: ImportResult) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    loaded = yaml.safe_load(result.yaml)
+    for step in loaded.get("setup", []) + loaded.get("teardown", []):
+        out += step.get("steps", [step])
+    return out
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "nested"),
+    [
+        ("hunt-r-r6-huge-nested.sh", 4, "1,000 x 1,000 = 1,000,000"),
+        ("hunt-r-r6d-triple.sh", 1, "100 x 100 x 100 = 1,000,000"),
+    ],
+)
+def test_nested_loops_are_refused_at_once(name: str, line: int, nested: str) -> None:
+    """Hunt R #3: 1000 x 1000 ``ip netns add`` (and three nested ``seq 100``) ran over five
+    minutes and took gigabytes: each loop was limited (4,096), their product never. Now the
+    product counts, as a scenario's loops do (100,000 iterations): refused when the inner
+    loop is met, naming the file and the line, in well under a second, in little memory."""
+    tracemalloc.start()
+    began = time.monotonic()
+    try:
+        with pytest.raises(UsageError) as caught:
+            _import(SCALE / name)
+        took = time.monotonic() - began
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    said = str(caught.value)
+    assert said.startswith(f"{name}: line {line}: the loops nested here run {nested} times")
+    assert "more than 100,000" in said
+    assert took < 5  # (0.5 s here; a loaded machine's margin)
+    assert peak < 50 << 20
+
+
+def test_loops_that_would_make_too_many_steps_are_refused_at_once() -> None:
+    """Hunt R #3: the same for steps: 240 x 240 namespaces (57,600 iterations, under the
+    limit) make 57,600 steps, over the 50,000 a scenario may make: refused after the inner
+    loop's first time round, not after a minute of reading."""
+    began = time.monotonic()
+    with pytest.raises(UsageError, match=r"line 2: the loops make about 57,600 steps, more than"):
+        _import(SCALE / "hunt-r-scale100.sh", ("{1..100}", "{1..240}"))
+    assert time.monotonic() - began < 5
+
+
+def test_nested_loops_under_the_limits_are_still_unrolled() -> None:
+    """Hunt R #3: the bound is the scenario's, not smaller: 100 x 100 still imports."""
+    result = _import(SCALE / "hunt-r-scale100.sh", ("{1..100}", "{1..20}"))
+    assert (result.typed, _steps(result)[-1]["name"]) == (400, "n20-20")
