@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from iplab.errors import UsageError
+from iplab.importer import roothash
 from iplab.importer.convert import ImportResult, import_text
 from iplab.importer.reader import Kind
 
@@ -77,3 +78,60 @@ def test_nested_loops_under_the_limits_are_still_unrolled() -> None:
     """Hunt R #3: the bound is the scenario's, not smaller: 100 x 100 still imports."""
     result = _import(SCALE / "hunt-r-scale100.sh", ("{1..100}", "{1..20}"))
     assert (result.typed, _steps(result)[-1]["name"]) == (400, "n20-20")
+
+
+def test_comments_at_root_prompts_are_not_commands() -> None:
+    """Hunt R #4: in a block of ``# `` root prompts, ``# create 2 namespaces`` and ``# step
+    3: set /etc/hosts entries later`` became steps (a digit, ``/`` or ``:`` was enough),
+    ``# bring both ends up (takes 2 seconds)`` a command iplab could not import, and the
+    busybox ``/ # ip addr show eth0``, ``/ # hostname`` (no container opened) host steps.
+    Now a line is a command when its program is one iplab knows or the host has, or it
+    carries options, and reads as no sentence; one that may be either is a comment, said."""
+    result = _import(FAMOUS / "hunt-r-r4-root-prompts.md")
+    assert result.lines == (
+        "ip netns add ns1",
+        "ip netns add ns2",
+        "ip link add v1 type veth peer name v2",
+        "ip link set v1 netns ns1",
+        "ip link set v2 netns ns2",
+        "ip -n ns1 addr add 10.1.1.1/24 dev v1",
+        "ip -n ns2 addr add 10.1.1.2/24 dev v2",
+        "ip -n ns1 link set v1 up",
+        "ip -n ns2 link set v2 up",
+        "ip netns exec ns1 ping -c 2 10.1.1.2",
+        "ip netns del ns1",
+        "ip netns del ns2",
+    )
+    said = "\n".join(result.warnings)
+    for line, text in [
+        (6, "# create 2 namespaces"),
+        (14, "# remove -rf the old config first if you have one"),
+        (42, "# reboot -f if anything is stuck"),
+    ]:
+        assert f"line {line}: {text!r} may be a command typed at the root prompt or" in said
+    for line, text in [(29, "/ # ip addr show eth0"), (32, "/ # hostname")]:
+        assert f"line {line}: {text!r} is typed at a container's shell prompt" in said
+    assert "shell syntax" not in said
+    assert not any("hostname" in w and "neither" in w for w in result.warnings)
+    assert not result.cannot_undo
+
+
+@pytest.mark.parametrize(
+    ("line", "known", "verdict"),
+    [
+        ("create 2 namespaces", False, "either"),
+        ("step 3: set /etc/hosts entries later", False, "comment"),
+        ("bring both ends up (takes 2 seconds)", False, "comment"),
+        ("delete both namespaces (v1/v2 go with them)", False, "comment"),
+        ("remove -rf the old config first if you have one", False, "either"),
+        ("ip netns add ns1", True, "command"),
+        ("ip -n ns1 link set v1 up", True, "command"),
+        ("set up the bridge first", True, "either"),
+        ("teamd -o -n -U -d -t team0 -c '{\"runner\": {\"name\": \"activebackup\"}}'", False,
+         "command"),
+        ("echo this is it > /tmp/said", True, "command"),
+    ],
+)  # fmt: skip
+def test_a_root_prompt_line_s_verdict(line: str, known: bool, verdict: str) -> None:
+    """Hunt R #4: the lines of r4-root-prompts.md, and Red Hat's (hunt Q), one by one."""
+    assert roothash.verdict(line, known) == verdict

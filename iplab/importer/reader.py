@@ -24,7 +24,7 @@ from typing import Literal
 
 from iplab import ipwords, jobs, linklisting, linksources, names
 from iplab.errors import ScenarioError
-from iplab.importer import arith, listing
+from iplab.importer import arith, listing, roothash
 from iplab.importer import shell as shellread
 from iplab.importer.budget import LoopBudget
 from iplab.importer.elsewhere import shell_elsewhere
@@ -77,6 +77,8 @@ KNOWN_PROGRAMS = frozenset(
         *("read", "local", "declare", "readonly", "eval", "unset", "shift", "mapfile"),
         # hunt Y: the host's own network tools, in a block after a command's output
         *("nmcli", "netplan", "networkctl", "ifup", "ifdown", "ovs-appctl", "tshark"),
+        # hunt Q: libteam's, at a # root prompt in Red Hat's guide
+        *("teamd", "teamdctl"),
     }
 )
 #: ``sudo`` then a program (``sudo: unable to resolve host`` is sudo's own output)
@@ -148,6 +150,8 @@ _PROMPTS = (
     "|%|\u276f+|\u03bb|\u279c +\\S+(?: git:\\([^)\\n]*\\))?(?: \u2717)?"
 )
 _PROMPT = re.compile(rf"(?:{_PROMPTS})(?: |$)")
+#: busybox ash's prompt alone: a container's shell, a prompt only once a command opened one
+_CONTAINER_PROMPT = re.compile(r"[/~][\w.~/-]{0,40} #(?: |$)")
 #: a prompt a page typeset with a no-break space after it (``$&nbsp;ip a``): a space
 _TYPESET_PROMPT = re.compile(rf"^(\s*(?:{_PROMPTS}|#))[\u00a0\u202f]")
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -1090,6 +1094,10 @@ class Reader:
         lines = [(number, _TYPESET_PROMPT.sub(r"\1 ", text)) for number, text in lines]
         lines = self._unnumbered(lines) if self.markdown else lines
         prompted = self._prompted(lines)
+        if not prompted and (shut := [(n, t) for n, t in lines if self._unopened(t)]):
+            self.warnings += [_unopened_said(n, t) for n, t in shut]  # (a container's session
+            self.fence("", lines, lines[0][0] - 1)  # shown: its lines typed in no shell here)
+            return
         if (
             self.markdown
             and not prompted
@@ -1106,10 +1114,17 @@ class Reader:
         while i < len(lines):
             number, text = lines[i]
             i += 1
+            if prompted and self._unopened(text):
+                self.warnings.append(_unopened_said(number, text))
+                self.comment(text.strip(), number)
+                continue
             body = self._command_text(text, prompted)
             self.prompt = prompt_of(text, root_hash=True) if prompted else None
-            if body is None and root_block and _root_typed(text):
-                body, self.prompt = text.lstrip(" ")[2:].strip(), "# "
+            if prompted and text.lstrip(" ").startswith("# ") and not _PROMPT.match(text):
+                body, said = self._root_hash(text, number, body, root_block)
+                self.prompt = "# " if body is not None else None
+                if said:
+                    continue
             if body is None and prompted and state != "speaking" and _commented(text):
                 # a comment between commands that print nothing (CSDN's ``# 配置 IP 并启动``
                 # in a ``[root@localhost ~]#`` block): the author's, not their output
@@ -1181,6 +1196,38 @@ class Reader:
                     state = "usage"  # what it prints looks like the commands it describes
                 if len(written) > 1 and self.keep_variables:  # (expanded: one line, as 0.1)
                     self._as_written(kept, "\n".join(written), number + len(written) - 1)
+
+    def _root_hash(
+        self, text: str, number: int, body: str | None, root_block: bool
+    ) -> tuple[str | None, bool]:
+        """``# REST`` in a block of prompts: the command typed at a root prompt (or None: a
+        comment, or a printed line), and whether the line was said as a comment here. In a
+        block of ``# `` prompts alone any program counts (:func:`roothash.verdict`);
+        elsewhere only one iplab knows (a ``$`` block's ``# create a bridge``: a comment)."""
+        if not root_block and body is None:
+            return None, False
+        rest = text.lstrip(" ")[2:].strip()
+        said = roothash.verdict(rest, body is not None)
+        if said == "command":
+            return rest, False
+        if said == "comment":
+            return None, False  # (a comment; after a command that prints, what it printed)
+        self.warnings.append(
+            f"line {number}: {text.strip()!r} may be a command typed at the root prompt or the"
+            " author's comment; read as a comment, not run (if it is a command, write it"
+            " with a $ prompt and sudo)"
+        )
+        self.comment(text.strip(), number)
+        return None, True
+
+    def _unopened(self, text: str) -> bool:
+        """A line at a container's busybox prompt (``/ # hostname``) when no command opened a
+        shell there: the page shows what a container prints (hunt R: run on the host, it
+        was the host's hostname and addresses)."""
+        said = prompt_of(text)
+        if said is None or not _CONTAINER_PROMPT.fullmatch(said):
+            return False
+        return not self.sessions and said not in self.parked
 
     def _bare_prompt(self) -> None:
         """A prompt with nothing typed after it (``root@63f36fc01b5f:/#`` under ``docker
@@ -1315,6 +1362,7 @@ class Reader:
         """Lines with prompts: then only they are commands, the rest is what they printed."""
         if not self.markdown:
             return False
+        lines = [(n, text) for n, text in lines if not self._unopened(text)]
         if any(_PROMPT.match(text.lstrip(" ")) for _, text in lines):
             return True
         roots = any(strip_prompt(text, root_hash=True) for _, text in lines)
@@ -3442,36 +3490,17 @@ class _Session:
         return prompt is not None and prompt == self.prompt != self.inner
 
 
+def _unopened_said(number: int, text: str) -> str:
+    return (
+        f"line {number}: {text.strip()!r} is typed at a container's shell prompt, and no"
+        " command before it opens that shell (docker run -it ... sh); shown, not run"
+    )
+
+
 def _commented(line: str) -> bool:
     """A comment line (``# ...``), never a script's ``#!``."""
     text = line.lstrip(" ")
     return text.startswith("#") and not text.startswith("#!")
-
-
-#: words of a comment no command takes (``# create a veth pair for ns1``)
-_COMMENT_WORDS = frozenset({
-    "a", "an", "the", "to", "for", "of", "and", "or", "in", "on", "at", "with", "it", "is",
-    "are", "this", "that", "then", "now", "first", "next",
-})  # fmt: skip
-
-
-def _root_typed(line: str) -> bool:
-    """``# PROGRAM ARGS`` in a root shell's block is a command, the program one iplab does not
-    know (hunt Q: ``# teamd -o -n -U -d -t team0 -c '{...}'`` was dropped, ``# teamdctl
-    team0 port add eth0`` the output of the line before): its first word a program's name,
-    an argument an option, a number, a path or a quoted word, no word a sentence's."""
-    text = line.lstrip(" ")
-    if not text.startswith("# "):
-        return False
-    try:
-        words = shlex.split(text[2:])
-    except ValueError:
-        return False
-    if len(words) < 2 or not _PROGRAM_NAME.fullmatch(words[0]) or is_sentence(text[2:]):
-        return False
-    if any(w.lower() in _COMMENT_WORDS for w in words):
-        return False
-    return any(w.startswith("-") or re.search(r"[\d/={}'\"]", w) for w in words[1:])
 
 
 def _types(line: str) -> bool:
