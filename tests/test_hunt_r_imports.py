@@ -135,3 +135,14 @@ def test_comments_at_root_prompts_are_not_commands() -> None:
 def test_a_root_prompt_line_s_verdict(line: str, known: bool, verdict: str) -> None:
     """Hunt R #4: the lines of r4-root-prompts.md, and Red Hat's (hunt Q), one by one."""
     assert roothash.verdict(line, known) == verdict
+
+
+def test_a_one_line_loop_is_not_multi_line() -> None:
+    """Hunt R #5: ``while read l; do ip link del "$l"; done < <(ls /sys/class/net | grep
+    veth)``, one line, was "a multi-line shell construct (while ...)"."""
+    result = _import(SCALE / "hunt-r-r1-cleanup-sources.sh")
+    assert any(
+        w.startswith("line 16: a shell construct (while ...) cannot be imported; skipped")
+        for w in result.warnings
+    )
+    assert not any("multi-line" in w for w in result.warnings)

@@ -1723,7 +1723,8 @@ class Reader:
             first = text.split(maxsplit=1)[0]  # (while read x; do ...; done < file too)
             if node.type != "subshell":  # (what a subshell sets stays in it)
                 _forget_assigned(node, self.vars)  # what it assigns is not known after it
-            what = f"a multi-line shell construct ({first} ...) cannot be imported; skipped"
+            lines = "a multi-line" if end > number else "a"  # (hunt R: while ...; done < <(...))
+            what = f"{lines} shell construct ({first} ...) cannot be imported; skipped"
             what += " (unroll it, or use a scenario 'loop')"
             if node.type == "subshell":
                 what = "a subshell ( ... ) that leaves early (exit, return, break) is not"
