@@ -146,3 +146,14 @@ def test_a_one_line_loop_is_not_multi_line() -> None:
         for w in result.warnings
     )
     assert not any("multi-line" in w for w in result.warnings)
+
+
+def test_a_skipped_loop_is_no_prose_of_the_next_step() -> None:
+    """Hunt R #6: a loop iplab skipped (``for n in {a..z}{a..z}{a..z}{0..9}``: past the
+    brace limit) was written as ``prose:`` of the next, unrelated step; and in a script,
+    the skipped ``while`` loop the prose of ``ip netns del red``."""
+    result = _import(SCALE / "hunt-r-r6c-brace-cartesian.sh")
+    assert not any("for n in" in str(s.get("prose", "")) for s in _steps(result))
+    assert "line 2: a loop runs no command iplab can read; skipped" in result.warnings
+    cleanup = _import(SCALE / "hunt-r-r1-cleanup-sources.sh")
+    assert not any("while read" in str(s.get("prose", "")) for s in _steps(cleanup))

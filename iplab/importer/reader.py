@@ -56,7 +56,8 @@ from iplab.words import (
 )
 
 Kind = Literal["markdown", "html", "rst", "asciidoc", "notebook", "session", "shell"]
-NoteKind = Literal["heading", "paragraph", "comment", "fence", "trailing"]
+#: (``skipped``: code iplab does not import, said in a warning: no step's prose, hunt R)
+NoteKind = Literal["heading", "paragraph", "comment", "fence", "trailing", "skipped"]
 
 #: the first word of a line that is a command (after an optional ``sudo``)
 KNOWN_PROGRAMS = frozenset(
@@ -1463,7 +1464,7 @@ class Reader:
                 f" ({body.split(maxsplit=1)[0]} ...) cannot be imported; skipped"
                 " (unroll it, or use a scenario 'loop')"
             )
-            self.note("fence", text, number, end)  # code: prose, never a title
+            self.note("skipped", text, number, end)  # (no prose of the next step's)
             return i, "speaking"
         return i, self._simple(body, number)
 
@@ -1709,7 +1710,8 @@ class Reader:
                     f"{where}: an 'if' block whose condition iplab cannot evaluate is not"
                     " imported; skipped (write its commands out)"
                 )
-            self.note("fence", text, number, end)  # code: prose, never a title
+            kind: NoteKind = "fence" if _guard(node) else "skipped"
+            self.note(kind, text, number, end)  # (a guard: code, prose)
             return "speaking"
         if node.type == "subshell" and (
             (cmds := self._subshell(node, self.vars, number, None)) is not None
@@ -1734,7 +1736,7 @@ class Reader:
                 what += " before an IPv6 probe, iplab waits by itself until duplicate address"
                 what += " detection is done"
             self.warnings.append(f"{where}: {what}")
-            self.note("fence", text, number, end)  # code: prose, never a title
+            self.note("skipped", text, number, end)  # (no prose of the next step's)
             return "speaking"
         if shellread.has_heredoc(node):
             cmds = self._heredoc(node, self.vars, number, None, where)
@@ -1849,9 +1851,9 @@ class Reader:
         if not cmds:
             if what:
                 self.warnings.append(
-                    f"{where}: {what} runs no command iplab can read; kept as a note"
-                )
-            self.note("fence", text, number, end)  # code: prose, never a title
+                    f"{where}: {what} runs no command iplab can read; skipped"
+                )  # (hunt R: a loop skipped was the prose of the next, unrelated step)
+            self.note("skipped" if what else "fence", text, number, end)
             return "speaking"
         self._keep(Block(text, number, end, cmds))
         return "speaking"
