@@ -133,7 +133,8 @@ def assemble(events: Sequence[Event]) -> tuple[list[Draft], list[Note]]:
     pending: list[Note] = []
     for event in events[len(intro) :]:
         if isinstance(event, Note):
-            pending.append(event)
+            if event.kind != "skipped":  # (code left out: said in a warning, no step's prose)
+                pending.append(event)
             continue
         title, prose = title_and_prose(pending)
         cleanup = announces_cleanup(pending) or (isinstance(event, Block) and event.cleanup)
@@ -144,7 +145,7 @@ def assemble(events: Sequence[Event]) -> tuple[list[Draft], list[Note]]:
         else:
             drafts.append(Draft(event, event.parsed.op, title, prose, cleanup))
         pending = []
-    return drafts, intro
+    return drafts, [n for n in intro if n.kind != "skipped"]
 
 
 def _intro(events: Sequence[Event]) -> list[Note]:

@@ -32,6 +32,7 @@ from iplab.importer.assembly import (
     step_map,
     steps_yaml,
 )
+from iplab.importer.budget import TooLarge
 from iplab.importer.formats import not_a_script
 from iplab.importer.html import read_html
 from iplab.importer.manpage import is_manpage, read_manpage
@@ -291,7 +292,12 @@ def import_text(
         raise UsageError(f"--name: {problem.replace('namespace name', 'scenario name')}")
     name = name or scenario_name(source_name)
     text, colours = (text, []) if kind == "notebook" else as_shown(text)  # (a notebook: its own)
-    title, description, reader, drafts = _read(text, kind, source_name, base, variables == "keep")
+    try:
+        title, description, reader, drafts = _read(
+            text, kind, source_name, base, variables == "keep"
+        )
+    except TooLarge as exc:  # (its message starts with the line)
+        raise UsageError(f"{source_name}: {exc.message}", hint=exc.hint) from None
     if not drafts:  # (what the reader left out says why)
         said, more = reader.warnings[:4], len(reader.warnings) - 4  # (hunt N: not all 30)
         why = "".join(f"; {w}" for w in said) + f"; and {more} more left out" * (more > 0)

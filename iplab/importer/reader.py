@@ -24,8 +24,9 @@ from typing import Literal
 
 from iplab import ipwords, jobs, linklisting, linksources, names
 from iplab.errors import ScenarioError
-from iplab.importer import arith, listing
+from iplab.importer import arith, listing, roothash
 from iplab.importer import shell as shellread
+from iplab.importer.budget import LoopBudget
 from iplab.importer.elsewhere import shell_elsewhere
 from iplab.importer.prose import failure_shown, is_sentence
 from iplab.lineparse import LineError, Parsed, classify, split_sudo
@@ -55,7 +56,8 @@ from iplab.words import (
 )
 
 Kind = Literal["markdown", "html", "rst", "asciidoc", "notebook", "session", "shell"]
-NoteKind = Literal["heading", "paragraph", "comment", "fence", "trailing"]
+#: (``skipped``: code iplab does not import, said in a warning: no step's prose, hunt R)
+NoteKind = Literal["heading", "paragraph", "comment", "fence", "trailing", "skipped"]
 
 #: the first word of a line that is a command (after an optional ``sudo``)
 KNOWN_PROGRAMS = frozenset(
@@ -76,6 +78,8 @@ KNOWN_PROGRAMS = frozenset(
         *("read", "local", "declare", "readonly", "eval", "unset", "shift", "mapfile"),
         # hunt Y: the host's own network tools, in a block after a command's output
         *("nmcli", "netplan", "networkctl", "ifup", "ifdown", "ovs-appctl", "tshark"),
+        # hunt Q: libteam's, at a # root prompt in Red Hat's guide
+        *("teamd", "teamdctl"),
     }
 )
 #: ``sudo`` then a program (``sudo: unable to resolve host`` is sudo's own output)
@@ -147,6 +151,8 @@ _PROMPTS = (
     "|%|\u276f+|\u03bb|\u279c +\\S+(?: git:\\([^)\\n]*\\))?(?: \u2717)?"
 )
 _PROMPT = re.compile(rf"(?:{_PROMPTS})(?: |$)")
+#: busybox ash's prompt alone: a container's shell, a prompt only once a command opened one
+_CONTAINER_PROMPT = re.compile(r"[/~][\w.~/-]{0,40} #(?: |$)")
 #: a prompt a page typeset with a no-break space after it (``$&nbsp;ip a``): a space
 _TYPESET_PROMPT = re.compile(rf"^(\s*(?:{_PROMPTS}|#))[\u00a0\u202f]")
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -924,6 +930,8 @@ class Reader:
         self._foreign: tuple[int, list[int], list[str]] | None = None
         #: the last line of a session read as the author's words (:meth:`_chat`)
         self._chatting = 0
+        #: the loops being unrolled, bounded as a scenario's (hunt R: 1000 x 1000 ran minutes)
+        self.budget = LoopBudget()
 
     def _trap(self, args: Sequence[str], number: int, where: str) -> None:
         """``trap cleanup EXIT`` (INT, TERM...): the handler bash runs when the script ends or
@@ -1087,6 +1095,10 @@ class Reader:
         lines = [(number, _TYPESET_PROMPT.sub(r"\1 ", text)) for number, text in lines]
         lines = self._unnumbered(lines) if self.markdown else lines
         prompted = self._prompted(lines)
+        if not prompted and (shut := [(n, t) for n, t in lines if self._unopened(t)]):
+            self.warnings += [_unopened_said(n, t) for n, t in shut]  # (a container's session
+            self.fence("", lines, lines[0][0] - 1)  # shown: its lines typed in no shell here)
+            return
         if (
             self.markdown
             and not prompted
@@ -1103,10 +1115,17 @@ class Reader:
         while i < len(lines):
             number, text = lines[i]
             i += 1
+            if prompted and self._unopened(text):
+                self.warnings.append(_unopened_said(number, text))
+                self.comment(text.strip(), number)
+                continue
             body = self._command_text(text, prompted)
             self.prompt = prompt_of(text, root_hash=True) if prompted else None
-            if body is None and root_block and _root_typed(text):
-                body, self.prompt = text.lstrip(" ")[2:].strip(), "# "
+            if prompted and text.lstrip(" ").startswith("# ") and not _PROMPT.match(text):
+                body, said = self._root_hash(text, number, body, root_block)
+                self.prompt = "# " if body is not None else None
+                if said:
+                    continue
             if body is None and prompted and state != "speaking" and _commented(text):
                 # a comment between commands that print nothing (CSDN's ``# 配置 IP 并启动``
                 # in a ``[root@localhost ~]#`` block): the author's, not their output
@@ -1178,6 +1197,38 @@ class Reader:
                     state = "usage"  # what it prints looks like the commands it describes
                 if len(written) > 1 and self.keep_variables:  # (expanded: one line, as 0.1)
                     self._as_written(kept, "\n".join(written), number + len(written) - 1)
+
+    def _root_hash(
+        self, text: str, number: int, body: str | None, root_block: bool
+    ) -> tuple[str | None, bool]:
+        """``# REST`` in a block of prompts: the command typed at a root prompt (or None: a
+        comment, or a printed line), and whether the line was said as a comment here. In a
+        block of ``# `` prompts alone any program counts (:func:`roothash.verdict`);
+        elsewhere only one iplab knows (a ``$`` block's ``# create a bridge``: a comment)."""
+        if not root_block and body is None:
+            return None, False
+        rest = text.lstrip(" ")[2:].strip()
+        said = roothash.verdict(rest, body is not None)
+        if said == "command":
+            return rest, False
+        if said == "comment":
+            return None, False  # (a comment; after a command that prints, what it printed)
+        self.warnings.append(
+            f"line {number}: {text.strip()!r} may be a command typed at the root prompt or the"
+            " author's comment; read as a comment, not run (if it is a command, write it"
+            " with a $ prompt and sudo)"
+        )
+        self.comment(text.strip(), number)
+        return None, True
+
+    def _unopened(self, text: str) -> bool:
+        """A line at a container's busybox prompt (``/ # hostname``) when no command opened a
+        shell there: the page shows what a container prints (hunt R: run on the host, it
+        was the host's hostname and addresses)."""
+        said = prompt_of(text)
+        if said is None or not _CONTAINER_PROMPT.fullmatch(said):
+            return False
+        return not self.sessions and said not in self.parked
 
     def _bare_prompt(self) -> None:
         """A prompt with nothing typed after it (``root@63f36fc01b5f:/#`` under ``docker
@@ -1312,6 +1363,7 @@ class Reader:
         """Lines with prompts: then only they are commands, the rest is what they printed."""
         if not self.markdown:
             return False
+        lines = [(n, text) for n, text in lines if not self._unopened(text)]
         if any(_PROMPT.match(text.lstrip(" ")) for _, text in lines):
             return True
         roots = any(strip_prompt(text, root_hash=True) for _, text in lines)
@@ -1412,7 +1464,7 @@ class Reader:
                 f" ({body.split(maxsplit=1)[0]} ...) cannot be imported; skipped"
                 " (unroll it, or use a scenario 'loop')"
             )
-            self.note("fence", text, number, end)  # code: prose, never a title
+            self.note("skipped", text, number, end)  # (no prose of the next step's)
             return i, "speaking"
         return i, self._simple(body, number)
 
@@ -1661,7 +1713,8 @@ class Reader:
                     f"{where}: an 'if' block whose condition iplab cannot evaluate is not"
                     " imported; skipped (write its commands out)"
                 )
-            self.note("fence", text, number, end)  # code: prose, never a title
+            kind: NoteKind = "fence" if _guard(node) else "skipped"
+            self.note(kind, text, number, end)  # (a guard: code, prose)
             return "speaking"
         if node.type == "subshell" and (
             (cmds := self._subshell(node, self.vars, number, None)) is not None
@@ -1675,7 +1728,8 @@ class Reader:
             first = text.split(maxsplit=1)[0]  # (while read x; do ...; done < file too)
             if node.type != "subshell":  # (what a subshell sets stays in it)
                 _forget_assigned(node, self.vars)  # what it assigns is not known after it
-            what = f"a multi-line shell construct ({first} ...) cannot be imported; skipped"
+            lines = "a multi-line" if end > number else "a"  # (hunt R: while ...; done < <(...))
+            what = f"{lines} shell construct ({first} ...) cannot be imported; skipped"
             what += " (unroll it, or use a scenario 'loop')"
             if node.type == "subshell":
                 what = "a subshell ( ... ) that leaves early (exit, return, break) is not"
@@ -1685,7 +1739,7 @@ class Reader:
                 what += " before an IPv6 probe, iplab waits by itself until duplicate address"
                 what += " detection is done"
             self.warnings.append(f"{where}: {what}")
-            self.note("fence", text, number, end)  # code: prose, never a title
+            self.note("skipped", text, number, end)  # (no prose of the next step's)
             return "speaking"
         if shellread.has_heredoc(node):
             cmds = self._heredoc(node, self.vars, number, None, where)
@@ -1800,9 +1854,9 @@ class Reader:
         if not cmds:
             if what:
                 self.warnings.append(
-                    f"{where}: {what} runs no command iplab can read; kept as a note"
-                )
-            self.note("fence", text, number, end)  # code: prose, never a title
+                    f"{where}: {what} runs no command iplab can read; skipped"
+                )  # (hunt R: a loop skipped was the prose of the next, unrelated step)
+            self.note("skipped" if what else "fence", text, number, end)
             return "speaking"
         self._keep(Block(text, number, end, cmds))
         return "speaking"
@@ -2320,12 +2374,17 @@ class Reader:
         self._empty_loops += not values
         name = shellread.source(var)
         kept = (name in scope.values, scope.values.get(name), scope.lines.get(name))
-        for value in values:  # (in the same shell: i=$((i + 1)) in the body counts on)
-            scope.values[name], scope.lines[name] = value, number
-            got, stop = self._iteration(body, scope, number, inside)
-            out += got
-            if stop:
-                break
+        self.budget.enter(len(values), where)
+        try:
+            for index, value in enumerate(values):  # (same shell: i=$((i + 1)) counts on)
+                scope.values[name], scope.lines[name] = value, number
+                got, stop = self._iteration(body, scope, number, inside, index)
+                out += got
+                self.budget.made(len(out), index, where)
+                if stop:
+                    break
+        finally:
+            self.budget.leave()
         if kept[0]:  # the loop's variable as it was (a printed script need not set it)
             scope.values[name] = kept[1]
             if kept[2] is not None:
@@ -2381,7 +2440,6 @@ class Reader:
         cannot run the loop's own arithmetic or test, or it runs over LOOP_LIMIT times."""
         state = scope.copy()
         c_style = node.type == "c_style_for_statement"
-        until = node.children[:1] and node.children[0].type == "until"
         tests = [c for c in node.children_by_field_name("condition") if c.is_named]
         body = node.child_by_field_name("body")
         if body is None or len(tests) > 1 or (not c_style and not tests):
@@ -2389,8 +2447,29 @@ class Reader:
         for start in node.children_by_field_name("initializer") if c_style else []:
             if start.is_named and arith.run_arithmetic(start, state.values) is None:
                 return None
+        self.budget.enter(None, self._where(number, node))
+        try:
+            return self._counted_turns(node, scope, state, number, inside)
+        finally:
+            self.budget.leave()
+
+    def _counted_turns(
+        self,
+        node: shellread.Node,
+        scope: ShellVars,
+        state: ShellVars,
+        number: int,
+        inside: _Call | None,
+    ) -> list[Cmd] | None:
+        """:meth:`_counted`'s iterations, its variables in ``state``."""
+        c_style = node.type == "c_style_for_statement"
+        until = node.children[:1] and node.children[0].type == "until"
+        tests = [c for c in node.children_by_field_name("condition") if c.is_named]
+        body = node.child_by_field_name("body")
+        assert body is not None
+        where = self._where(number, node)
         out: list[Cmd] = []
-        for _ in range(LOOP_LIMIT + 1):
+        for index in range(LOOP_LIMIT + 1):
             go: bool | None = True  # for ((;;)) runs until the limit: not unrolled
             if c_style and tests:
                 value = arith.run_arithmetic(tests[0], state.values)
@@ -2403,8 +2482,9 @@ class Reader:
             if not go:  # the loop's variables as bash leaves them (NS+=(x) in its body)
                 scope.take(state)
                 return out
-            got, stop = self._iteration(body, state, number, inside)
+            got, stop = self._iteration(body, state, number, inside, index)
             out += got
+            self.budget.made(len(out), index, where)
             if stop:
                 scope.take(state)
                 return out
@@ -2414,10 +2494,11 @@ class Reader:
         return None
 
     def _iteration(
-        self, body: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
+        self, body: shellread.Node, scope: ShellVars, number: int, inside: _Call | None, index: int
     ) -> tuple[list[Cmd], bool]:
-        """One time round a loop's body: its commands, and whether a ``break`` ends the loop
-        (a ``continue`` ends only this time round)."""
+        """One time round a loop's body (its ``index``-th, from 0): its commands, and whether
+        a ``break`` ends the loop (a ``continue`` ends only this time round)."""
+        self.budget.turn(index, self._where(number, body))
         self._loops += 1
         try:
             return self._statements(shellread.statements(body), scope, number, inside), False
@@ -2680,11 +2761,17 @@ class Reader:
             return None
         out: list[Cmd] = []
         state = scope.copy()  # (a pipeline's loop runs in a subshell: its variables stay there)
-        for name in names:
-            state.values[variables[0]], state.lines[variables[0]] = name, number
-            for rest in variables[1:]:
-                state.values[rest], state.lines[rest] = "", number
-            out += self._statements(shellread.statements(body), state, number, inside)
+        self.budget.enter(len(names), where)
+        try:
+            for index, name in enumerate(names):
+                state.values[variables[0]], state.lines[variables[0]] = name, number
+                for rest in variables[1:]:
+                    state.values[rest], state.lines[rest] = "", number
+                self.budget.turn(index, where)
+                out += self._statements(shellread.statements(body), state, number, inside)
+                self.budget.made(len(out), index, where)
+        finally:
+            self.budget.leave()
         return out
 
     def _heredoc(
@@ -2768,13 +2855,20 @@ class Reader:
         if len(rows) > LOOP_LIMIT:
             return None
         out: list[Cmd] = []
-        for row in rows:
-            fields = row.split(maxsplit=len(names) - 1)
-            inner = scope.copy()
-            for i, name in enumerate(names):
-                inner.values[name] = fields[i].rstrip() if i < len(fields) else ""
-                inner.lines[name] = number
-            out += self._statements(shellread.statements(body), inner, number, inside)
+        where = self._where(number, loop)
+        self.budget.enter(len(rows), where)
+        try:
+            for index, row in enumerate(rows):
+                fields = row.split(maxsplit=len(names) - 1)
+                inner = scope.copy()
+                for i, name in enumerate(names):
+                    inner.values[name] = fields[i].rstrip() if i < len(fields) else ""
+                    inner.lines[name] = number
+                self.budget.turn(index, where)
+                out += self._statements(shellread.statements(body), inner, number, inside)
+                self.budget.made(len(out), index, where)
+        finally:
+            self.budget.leave()
         return out
 
     def _in_session(self, text: str, number: int) -> str:
@@ -3466,36 +3560,17 @@ class _Session:
         return prompt is not None and prompt == self.prompt != self.inner
 
 
+def _unopened_said(number: int, text: str) -> str:
+    return (
+        f"line {number}: {text.strip()!r} is typed at a container's shell prompt, and no"
+        " command before it opens that shell (docker run -it ... sh); shown, not run"
+    )
+
+
 def _commented(line: str) -> bool:
     """A comment line (``# ...``), never a script's ``#!``."""
     text = line.lstrip(" ")
     return text.startswith("#") and not text.startswith("#!")
-
-
-#: words of a comment no command takes (``# create a veth pair for ns1``)
-_COMMENT_WORDS = frozenset({
-    "a", "an", "the", "to", "for", "of", "and", "or", "in", "on", "at", "with", "it", "is",
-    "are", "this", "that", "then", "now", "first", "next",
-})  # fmt: skip
-
-
-def _root_typed(line: str) -> bool:
-    """``# PROGRAM ARGS`` in a root shell's block is a command, the program one iplab does not
-    know (hunt Q: ``# teamd -o -n -U -d -t team0 -c '{...}'`` was dropped, ``# teamdctl
-    team0 port add eth0`` the output of the line before): its first word a program's name,
-    an argument an option, a number, a path or a quoted word, no word a sentence's."""
-    text = line.lstrip(" ")
-    if not text.startswith("# "):
-        return False
-    try:
-        words = shlex.split(text[2:])
-    except ValueError:
-        return False
-    if len(words) < 2 or not _PROGRAM_NAME.fullmatch(words[0]) or is_sentence(text[2:]):
-        return False
-    if any(w.lower() in _COMMENT_WORDS for w in words):
-        return False
-    return any(w.startswith("-") or re.search(r"[\d/={}'\"]", w) for w in words[1:])
 
 
 def _types(line: str) -> bool:
