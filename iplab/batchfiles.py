@@ -7,17 +7,27 @@ and the model said OK (its words name no link). The plan reads the file as it is
 plan is built and judges each line as the line it is (``tc [OPTIONS] LINE``); a batch iplab
 cannot read (standard input, a file not there) is refused, naming it. Pure but for the
 reading of the file.
+
+Hunt R #1: a batch file's lines run as written: ``--prefix`` never renames them, the
+journal never sees them, so ``down`` left what ``ip -batch lab.ipb`` made and a teardown's
+``ip netns del alpha`` reached the host's alpha. :func:`makes` says which lines make,
+rename or delete a namespace or a link (refused), :func:`named` which objects a line names
+(under ``--prefix``, each must be the lab's by its prefixed name).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from iplab.words import inside_netns, simple_commands, strip_sudo
+from iplab import ipgrammar, ipwords, tcwords
+from iplab.ipwords import adds_names
+from iplab.steps import LinkSet, NetnsExec, Raw
+from iplab.words import inside_netns, reads_only, simple_commands, strip_sudo
 
-__all__ = ["Batch", "batches"]
+__all__ = ["Batch", "batches", "makes", "named"]
 
 #: the programs that read a batch file
 _PROGRAMS = frozenset({"ip", "tc", "bridge"})
@@ -99,3 +109,49 @@ def batches(command: str, base: Path | None = None) -> list[Batch]:
             if found is not None:
                 out.append(found)
     return out
+
+
+#: the objects whose ``delete`` (or ``add``, see :func:`iplab.ipwords.adds_names`) ends
+#: or makes a name
+_NAMED = frozenset({"netns", "link", "tuntap", "tunnel", "vrf"})
+
+
+def makes(line: str) -> str | None:
+    """What a batch line (``ip [OPTIONS] LINE``) does to a name: "makes", "renames" or
+    "deletes" a namespace or a link; None: none of these."""
+    try:
+        argv = shlex.split(line)
+    except ValueError:
+        return None
+    _ns, argv = inside_netns(argv)
+    if not argv:
+        return None
+    said = ipwords.verb_of(argv[0], argv[1:])
+    what = "a namespace" if said.obj == "netns" else "a link"
+    if said.obj in _NAMED and said.verb in ("delete", "attach"):
+        return f"{'deletes' if said.verb == 'delete' else 'makes'} {what}"
+    if adds_names(argv):
+        return f"{'makes' if said.verb == 'add' else 'renames'} {what}"
+    return None
+
+
+def named(line: str) -> list[str] | None:
+    """The namespaces and links a batch line names; None: iplab cannot tell (a line it
+    does not read that may change something)."""
+    op = ipgrammar.read(line)
+    if isinstance(op, NetnsExec):
+        inner = named(op.command)
+        return None if inner is None else [op.ns, *inner]
+    if op is not None and not isinstance(op, Raw):
+        out: list[str] = []
+        for field in dataclasses.fields(op):
+            if field.metadata.get("ref"):
+                value = getattr(op, field.name)
+                out += [value] if isinstance(value, str) else list(value or ())
+        if isinstance(op, LinkSet):
+            out += [v for k, v in op.attrs if k in ("netns", "master", "name") and v]
+        return out
+    found = list(tcwords.commands(line))
+    if found:
+        return [n for ns, tc in found for n in [*([ns] if ns else []), *tc.devices()]]
+    return [] if reads_only(line) else None

@@ -1394,7 +1394,7 @@ def live_differences(
     from iplab.plan import expected_state
 
     expected = expected_state(plan, upto, without)
-    observed = read_lab_state(env, plan.owned.netns)
+    observed = read_lab_state(env, verify.read_names(expected, plan.owned))
     found = verify.diff(expected, observed, plan.owned)
     found += route_differences(env, expected, observed)
     if lab is not None and upto is None and _may_shape(plan):

@@ -67,6 +67,7 @@ from iplab.steps import (
     is_observation,
 )
 from iplab.sysctl import sysctl_writes
+from iplab.unnamed import unnamed_change
 from iplab.words import (
     changes_routes,
     changes_what_verify_sees,
@@ -1077,6 +1078,15 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
                 f"runs {every[0]} in the root namespace: every link of the host in that"
                 " group (its own, other labs') is reached",
                 hint="name the lab's links instead: ip link del veth0",
+            )
+            break
+        if (unnamed := unnamed_change(text)) is not None:
+            a.object(
+                f"runs {unnamed}: what it changes is named only when it runs (by a variable,"
+                " a substitution, a glob, what xargs hands it), so it may reach any object"
+                " of the host, other labs' too, and --prefix cannot rename it",
+                hint="name the lab's objects as words: ip link del veth0, or for l in veth0"
+                " veth1; do ip link del $l; done",
             )
             break
     _tc_links(a, op)

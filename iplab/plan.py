@@ -227,6 +227,44 @@ def check_signals(scenario: Scenario, judge: Judge | None = None) -> None:
             _object(error, judge)
 
 
+def check_batches(
+    scenario: Scenario, prefix: str, owned: Owned, judge: Judge | None = None
+) -> None:
+    """A batch file's lines (``ip -batch FILE``, ``tc -b FILE``) run as written: one that
+    makes, renames or deletes a namespace or a link is refused (nothing renames, journals
+    or undoes it: hunt R, ``down`` left what lab.ipb made, and with ``--prefix`` the
+    teardown's ``ip netns del alpha`` reached the host's alpha); with ``--prefix``, so is
+    one that names anything but the lab's objects by their prefixed names. A batch iplab
+    cannot read the model refuses (:func:`iplab.model._batch_lines`)."""
+    ours = owned.netns | owned.links
+    for step in scenario.steps:
+        op = step.op
+        if not isinstance(op, Raw | NetnsExec):
+            continue
+        where = f"ip netns exec {op.ns} " if isinstance(op, NetnsExec) else ""
+        texts = (op.command, op.undo or "") if isinstance(op, Raw) else (op.command,)
+        for batch in (b for text in texts if text for b in batchfiles.batches(where + text)):
+            for number, line in batch.lines or ():
+                said = f"runs {batch.said}: {batch.source} line {number} ({line})"
+                if (what := batchfiles.makes(line)) is not None:
+                    said += f" {what}, which iplab would neither rename, journal nor undo"
+                elif prefix and (names := batchfiles.named(line)) is None:
+                    said += f" runs as written with --prefix {prefix}, and iplab cannot tell"
+                    said += " which objects it names"
+                elif prefix and (other := [n for n in names or () if n not in ours]):
+                    said += f" names {other[0]}, no object of the lab's with --prefix"
+                    said += f" {prefix}: the file runs as written, never renamed"
+                else:
+                    continue
+                hint = (
+                    "write the file's lines as steps of the scenario, or in an"
+                    f" `{batch.said.split(' -', 1)[0]} -batch - <<EOF` here-document,"
+                    " which iplab reads line by line, renames and journals"
+                )
+                _object(ModelError(said, step.loc, hint), judge)
+                break
+
+
 def check_probes(scenario: Scenario, judge: Judge | None = None) -> None:
     """A probe may only target an address of the lab: no traffic leaves the lab."""
     allowed = lab_addresses(step.op for step in scenario.steps)
@@ -262,6 +300,7 @@ def build(
     check_placeholders(scenario, judge if lenient else None)
     check_signals(scenario, judge if lenient else None)
     owned = owned_by(scenario)
+    check_batches(scenario, prefix, owned, judge if lenient else None)
     render = renderer(tuple(template_dirs), template_check() if template_dirs else None)
     planned: list[PlannedCommand] = []
     reborn = Reborn()

@@ -176,6 +176,13 @@ def _unread(expected: State) -> list[str]:
     return [f"{', '.join(what)} of {_named(spaces)} not compared" for what, spaces in where.items()]
 
 
+def read_names(expected: State, owned: Owned) -> list[str]:
+    """The namespaces verify reads: the lab's, and each the model expects (hunt R: a
+    namespace a batch file made was expected, never read, and said to be missing although
+    it was there: "hRzalpha.exists: expected a namespace, found none")."""
+    return sorted(owned.netns | {ns for ns in expected.namespaces if ns != ROOT})
+
+
 def diff(expected: State, observed: State, owned: Owned) -> list[Difference]:
     """The differences, for what the model knows (see :func:`unknowable` for the rest)."""
     out: list[Difference] = []

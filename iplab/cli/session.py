@@ -321,7 +321,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     env.context.update({"scenario": want.path, "sha256": want.sha256})
     _say_if_interrupted(statedir.resolve(args.state_dir), f"{args.prefix}{want.name}")
     expected = want.state
-    observed = iproute.read_state(env.runner, sorted(want.owned.netns))
+    observed = iproute.read_state(env.runner, verify.read_names(expected, want.owned))
     found = verify.diff(expected, observed, want.owned)
     from iplab.lab import route_differences
 

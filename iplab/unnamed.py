@@ -1,0 +1,355 @@
+"""A change whose target only the shell knows: ``ip link del $i``, ``xargs -n1 ip link del``,
+``tc qdisc del dev {} root``.
+
+Hunt R #2: the sources a cleanup lists links from are endless (``ls /proc/net/dev_snmp6``,
+``bridge fdb show``, ``ip maddr``, ``arp -n``, ``tc qdisc show``, ``mapfile < <(...)``, a
+glob after ``cd``), and each one iplab did not know let a "delete every veth" line through:
+the model said OK, and the line ran unchanged under ``--prefix``, reaching the host's links
+and other labs'. So the changes are enumerated instead of the sources: a command of ``ip``,
+``tc``, ``bridge``, ``brctl``, ``ifconfig``, ``nmcli`` or ``networkctl`` that changes or
+deletes a link, a namespace, a qdisc, class or filter, an address or a bridge port, whose
+target is not a word iplab reads as it is (a variable set at run time, a command
+substitution, a glob, what ``xargs``/``parallel``/``find -exec`` hand it) is found, through
+``sudo``, ``env``, ``timeout``, ``ip netns exec NS`` and ``bash -c``. A variable a ``for``
+loop over literal words (or a literal assignment) of the same line sets is literal: the
+importer writes the lab's own names so (``for l in veth0 veth1; do ip link del $l; done``).
+Pure: words in, what it found out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from iplab import ipwords
+from iplab.words import (
+    JOINS,
+    inside_netns,
+    shell_tokens,
+    simple_commands,
+    strip_sudo,
+    substitutions,
+)
+
+__all__ = ["unnamed_change"]
+
+#: what xargs, parallel and find -exec put in the place of what they read
+_HANDED = "{}"
+#: a word the shell changes before the program sees it (a variable, a substitution, a glob)
+_UNREAD = re.compile(r"[$`*?\[]|\{\}")
+#: a variable's name where it is used: ``$x``, ``${x}``, ``${x%@*}``, ``${L[@]}``
+_USE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+#: a use of anything else: ``$1``, ``$@``, ``$(...)``, ``$((...))``, a backquote
+_OTHER_USE = re.compile(r"\$(?![{]?[A-Za-z_])|`")
+_ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[[^]]*\])?\+?=(.*)", re.DOTALL)
+#: words that begin a statement and are no program
+_KEYWORDS = frozenset({"do", "then", "else", "elif", "if", "while", "until", "!", "{", "time"})
+_SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ash"})
+#: wrappers that run the rest of their words: their options that take a value
+_WRAPPERS: dict[str, frozenset[str]] = {
+    "sudo": frozenset(),  # (strip_sudo knows its options)
+    "doas": frozenset({"-u", "-C"}),
+    "env": frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string"}),
+    "timeout": frozenset({"-s", "--signal", "-k", "--kill-after"}),
+    "nice": frozenset({"-n", "--adjustment"}),
+    "stdbuf": frozenset({"-i", "-o", "-e"}),
+    "nohup": frozenset(),
+    "setsid": frozenset(),
+    "command": frozenset(),
+    "exec": frozenset({"-a"}),
+}
+_XARGS_VALUED = frozenset({"-a", "-d", "-E", "-L", "-n", "-P", "-s", "--arg-file"})
+_XARGS_VALUED |= {"--delimiter", "--max-lines", "--max-args", "--max-procs", "--max-chars"}
+_PARALLEL_VALUED = frozenset({"-j", "--jobs", "-S", "--sshlogin", "-d", "--delimiter"})
+_PARALLEL_VALUED |= {"-C", "--colsep", "-n", "--max-args", "--timeout", "-a", "--arg-file"}
+_FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
+
+#: the objects of ip whose changing verbs name their target, and where it is
+_IP_CHANGES = {
+    "link": frozenset({"set", "change", "replace", "delete"}),
+    "netns": frozenset({"delete", "set", "attach"}),
+    "address": frozenset({"add", "change", "replace", "delete", "flush"}),
+}
+_TC_OBJECTS = frozenset({"qdisc", "class", "filter", "chain"})
+_BRIDGE_OBJECTS = frozenset({"link", "fdb", "mdb", "vlan", "vni"})
+_BRCTL_SHOWS = frozenset({"show", "showmacs", "showstp"})
+#: brctl's commands whose second word names a port too
+_BRCTL_PORTS = frozenset({"addif", "delif", "setpathcost", "setportprio", "hairpin"})
+_NMCLI_VALUED = frozenset({"-f", "--fields", "-g", "--get-values", "-e", "--escape"})
+_NMCLI_VALUED |= {"-c", "--colors", "-w", "--wait"}
+_NETWORKCTL_SHOWS = frozenset({"list", "status", "lldp", "label", "cat"})
+
+
+def unnamed_change(command: str, depth: int = 0) -> str | None:
+    """The first simple command of ``command`` that changes or deletes an object iplab
+    cannot name (its words, as written); None: each names what it changes, or changes
+    nothing a name says."""
+    commands = simple_commands(command)
+    if commands is None or depth > 4:
+        return None
+    literal = _literal_variables(commands)
+    fed = _fed(command)
+    for i, words in enumerate(commands):
+        said = fed[i] if i < len(fed) else None
+        if _unnamed(list(words), literal, depth, said):
+            said = list(words)
+            while said[:1] and said[0] in _KEYWORDS:
+                said = said[1:]
+            return " ".join(said)
+    return None
+
+
+def _literal_variables(commands: list[list[str]]) -> frozenset[str]:
+    """The variables the line sets to literal words only: ``for l in veth0 veth1``,
+    ``IF=veth0``; a variable it also sets otherwise (``read``, ``mapfile``, ``$(...)``,
+    a glob's loop) is not."""
+    literal: set[str] = set()
+    other: set[str] = set()
+    for words in commands:
+        for i, word in enumerate(words):
+            if word in ("for", "select") and i + 1 < len(words):
+                name, rest = words[i + 1], words[i + 2 :]
+                plain = rest[:1] == ["in"] and all(not _UNREAD.search(w) for w in rest[1:])
+                (literal if plain and len(rest) > 1 else other).add(name)
+        for name, value in _assignments(words):
+            (other if _UNREAD.search(value) else literal).add(name)
+        if words[0] in ("read", "mapfile", "readarray", "getopts", "let", "printf"):
+            other.update(w for w in words[1:] if not w.startswith("-"))
+    return frozenset(literal - other)
+
+
+def _assignments(words: list[str]) -> list[tuple[str, str]]:
+    """``X=1 Y=$(...) cmd``, ``local X=1``, ``export X=1``: (name, value) of each."""
+    skip = {"local", "export", "declare", "typeset", "readonly"}
+    out: list[tuple[str, str]] = []
+    for word in words:
+        if word in skip or (word.startswith("-") and out == []):
+            continue
+        found = _ASSIGNMENT.fullmatch(word)
+        if found is None:
+            if word not in skip:
+                break
+            continue
+        out.append((found[1], found[2]))
+    return out
+
+
+def _plain(word: str, literal: frozenset[str]) -> bool:
+    """The shell hands ``word`` to the program as written (its variables set to literal
+    words on the same line count as written)."""
+    if _OTHER_USE.search(word) or any(name not in literal for name in _USE.findall(word)):
+        return False
+    return not _UNREAD.search(_USE.sub("", re.sub(r"\$\{[^}]*\}", "", word)))
+
+
+def _fed(command: str) -> list[list[str] | None]:
+    """For each simple command of ``command`` (in :func:`simple_commands`' order), the
+    literal words ``echo``/``printf`` pipes into it (``echo red blue | xargs -n1 ip netns
+    del``: the lab's names, which --prefix renames); None: no such words."""
+    tokens = shell_tokens(substitutions(command)[0]) or []
+    out: list[list[str] | None] = []
+    words: list[str] = []
+    feeding: list[str] | None = None
+    target = False
+    for token in [*tokens, ";"]:
+        if token in JOINS or token in ("&", "|&", "(", ")"):
+            if words:
+                out.append(feeding)
+                said = _said(words)
+                feeding = said if token == "|" else None
+            words, target = [], False
+        elif set(token) <= set("<>&"):
+            target = True
+        elif target:
+            target = False
+        else:
+            words.append(token)
+    return out
+
+
+def _said(words: list[str]) -> list[str] | None:
+    """The words ``echo a b`` or ``printf '%s\\n' a b`` prints, if each is literal."""
+    if words[0] == "echo":
+        said = [w for w in words[1:] if w not in ("-n", "-e", "-E")]
+    elif words[0] == "printf" and len(words) > 1:
+        said = words[2:]
+    else:
+        return None
+    return said if said and not any(_UNREAD.search(w) for w in said) else None
+
+
+def _unnamed(
+    argv: list[str], literal: frozenset[str], depth: int, fed: list[str] | None = None
+) -> bool:
+    """``argv`` (a simple command) changes an object its words do not name (``fed``: the
+    literal words piped into it)."""
+    argv = _unwrapped(argv)
+    if not argv:
+        return False
+    program = argv[0].rsplit("/", 1)[-1]
+    if program in ("xargs", "parallel"):
+        handed = _handed(program, argv[1:], fed)
+        return any(_unnamed(inner, literal, depth) for inner in handed)
+    if program == "find":
+        return any(_unnamed(inner, literal, depth) for inner in _found_exec(argv[1:]))
+    if program in _SHELLS and "-c" in argv[1:-1]:
+        return unnamed_change(argv[argv.index("-c") + 1], depth + 1) is not None
+    ns, inner = inside_netns(argv)
+    if ns is not None:
+        # in a namespace it names, a link's change stays there; a namespace's does not
+        confined = _plain(ns, literal)
+        return _unnamed(inner, literal, depth) if not confined else _netns_unnamed(inner, literal)
+    targets = _targets(program, argv[1:], literal)
+    return targets is not None and not all(_plain(t, literal) for t in targets)
+
+
+def _netns_unnamed(argv: list[str], literal: frozenset[str]) -> bool:
+    """Inside ``ip netns exec NS``: a namespace's change whose name is not written (the
+    namespaces of /run/netns are the host's, whichever namespace runs ip)."""
+    argv = _unwrapped(argv)
+    if len(argv) < 2 or argv[0].rsplit("/", 1)[-1] != "ip":
+        return False
+    said = ipwords.verb_of("ip", argv[1:])
+    if said.obj != "netns" or said.verb not in _IP_CHANGES["netns"]:
+        return False
+    return not all(_plain(t, literal) for t in said.rest[:1])
+
+
+def _unwrapped(argv: list[str]) -> list[str]:
+    """The command the shell's keywords, assignments and wrappers (``sudo``, ``env``,
+    ``timeout 5``...) run."""
+    while argv:
+        if argv[0] in _KEYWORDS or (_ASSIGNMENT.fullmatch(argv[0]) and len(argv) > 1):
+            argv = argv[1:]
+        elif argv[0] == "sudo":
+            argv = list(strip_sudo(tuple(argv)))
+        elif (program := argv[0].rsplit("/", 1)[-1]) in _WRAPPERS:
+            argv = _after_options(argv[1:], _WRAPPERS[program])
+            if program == "timeout" and argv:
+                argv = argv[1:]  # (its duration)
+        else:
+            return argv
+    return argv
+
+
+def _after_options(args: list[str], valued: frozenset[str]) -> list[str]:
+    i = 0
+    while i < len(args) and (args[i].startswith("-") or _ASSIGNMENT.fullmatch(args[i])):
+        if args[i] == "--":
+            return args[i + 1 :]
+        i += 2 if args[i] in valued else 1
+    return args[i:]
+
+
+def _handed(program: str, args: list[str], fed: list[str] | None) -> list[list[str]]:
+    """What ``xargs``/``parallel`` run, with ``{}`` where the words they read go (``xargs
+    -I X``: in the place of X; otherwise after the command); ``parallel CMD ::: a b``, or
+    ``echo a b | xargs CMD``: once for each of the literal words."""
+    valued = _XARGS_VALUED if program == "xargs" else _PARALLEL_VALUED
+    replace: str | None = _HANDED if program == "parallel" else None
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        word = args[i]
+        if word in ("-I", "--replace") and program == "xargs":
+            replace, i = (args[i + 1] if i + 1 < len(args) else _HANDED), i + 2
+            continue
+        if word.startswith(("-I", "-i", "--replace=")) and program == "xargs":
+            replace = word.split("=", 1)[1] if "=" in word else word[2:] or _HANDED
+        i += 2 if word in valued else 1
+    command = args[i:]
+    values: list[str] = list(fed or [])
+    if ":::" in command:
+        at = command.index(":::")
+        command, values = command[:at], command[at + 1 :]
+    if not command:
+        return []
+    if replace is not None and any(replace in word for word in command):
+        command = [word.replace(replace, _HANDED) for word in command]
+    else:
+        command = [*command, _HANDED]
+    if values and all(not _UNREAD.search(v) for v in values):
+        return [[word.replace(_HANDED, v) for word in command] for v in values]
+    return [command]
+
+
+def _found_exec(args: list[str]) -> list[list[str]]:
+    """The commands of ``find ... -exec CMD {} ;`` (``-execdir``, ``-ok``)."""
+    out: list[list[str]] = []
+    for i, word in enumerate(args):
+        if word in _FIND_EXEC:
+            rest = args[i + 1 :]
+            end = next((k for k, w in enumerate(rest) if w in (";", "+")), len(rest))
+            out.append(rest[:end])
+    return out
+
+
+def _targets(program: str, args: list[str], literal: frozenset[str]) -> list[str] | None:
+    """The words that name what the command changes (a link, a namespace, a qdisc's link,
+    a bridge, a port); None: it changes none of these."""
+    if program in ("ip", "tc", "bridge"):
+        return _iproute_targets(program, args, literal)
+    if program == "brctl":
+        words = [a for a in args if not a.startswith("-")]
+        if not words or words[0] in _BRCTL_SHOWS:
+            return None
+        return words[1:3] if words[0] in _BRCTL_PORTS else words[1:2]
+    if program == "ifconfig":
+        words = [a for a in args if not a.startswith("-")]
+        return words[:1] if len(words) > 1 else None  # (ifconfig eth0: shown)
+    if program == "nmcli":
+        words = _after_options(args, _NMCLI_VALUED)
+        if len(words) < 3 or any(v.startswith(words[1]) for v in ("show", "status", "add")):
+            return None  # (nmcli c s NAME: shown; nmcli con add: made, with its options)
+        return words[2:3]
+    if program == "networkctl":
+        words = [a for a in args if not a.startswith("-")]
+        if not words or words[0] in _NETWORKCTL_SHOWS:
+            return None
+        return words[1:]
+    return None
+
+
+def _iproute_targets(program: str, args: list[str], literal: frozenset[str]) -> list[str] | None:
+    said = ipwords.verb_of(program, args)
+    ns = _netns_option(program, args)
+    if said.verb is None or said.batch or said.obj is None:
+        return None  # (a batch file: judged line by line, see iplab.batchfiles)
+    rest = list(said.rest)
+    if program == "ip":
+        verbs = _IP_CHANGES.get(said.obj)
+        if verbs is None or said.verb not in verbs:
+            return None
+        if said.obj == "netns":
+            named = rest[:1]
+        elif said.obj == "address":
+            named = _valued(rest, "dev") or ([] if said.verb != "flush" else rest[:1])
+        else:
+            named = _valued(rest, "dev") or [w for w in rest[:1] if w not in ("group", "type")]
+            named += _valued(rest, "name") + _valued(rest, "master")
+    elif program == "tc":
+        if said.obj not in _TC_OBJECTS or said.verb in ipwords.SHOW_VERBS:
+            return None
+        named = _valued(rest, "dev")
+    else:
+        if said.obj not in _BRIDGE_OBJECTS or said.verb in ipwords.SHOW_VERBS:
+            return None
+        named = _valued(rest, "dev")
+    if ns and all(_plain(n, literal) for n in ns) and said.obj != "netns":
+        return []  # (ip -n NS link del $l: in a namespace it names, the change stays there)
+    return named
+
+
+def _valued(words: Sequence[str], key: str) -> list[str]:
+    """The word after each ``key`` (``dev X``)."""
+    return [words[i + 1] for i in range(len(words) - 1) if words[i] == key]
+
+
+def _netns_option(program: str, args: list[str]) -> list[str]:
+    """The namespace of ``-n NS``/``-netns NS`` among the tool's options."""
+    out: list[str] = []
+    for i, word in enumerate(args):
+        if not word.startswith("-"):
+            break
+        if word == "-n" or (len(word) > 2 and ipwords.matches(word.lstrip("-"), "netns")):
+            out += args[i + 1 : i + 2]
+    return out
