@@ -879,6 +879,12 @@ def recorded_path(path: str) -> str:
 
 
 def already_up(lab: str, info: LabInfo) -> UsageError:
+    if info.rollback_failed:
+        return UsageError(
+            f"an earlier up of lab {lab} (scenario {info.scenario}) failed and its rollback"
+            " could not undo everything: part of the lab is on the host",
+            hint=f"`iplab down {lab}` undoes what is left; then up again",
+        )
     if info.starting:  # (called with the lab's lock held: no up of it is running)
         return UsageError(
             f"an earlier up of lab {lab} (scenario {info.scenario}, at"
@@ -1344,6 +1350,17 @@ def _archive(env: Env, journal: Journal) -> bool:
     return True
 
 
+def _rollback_failed(env: Env, journal: Journal) -> None:
+    """The lab record says the up failed and its rollback left part of the lab: ``ls`` says
+    that, not that the up was killed halfway (hunt U)."""
+    try:
+        info = journal.info()
+        if info.starting:
+            journal.write_info(dataclasses.replace(info, rollback_failed=True))
+    except (OSError, IplabError) as exc:  # the lab is listed as interrupted: down works alike
+        env.err.write(f"iplab: could not note the failed rollback in the lab record: {exc}\n")
+
+
 def _undone(report: undo.UndoReport) -> bool:
     return not (report.failed or report.left or report.refused)
 
@@ -1370,6 +1387,7 @@ def _abort(env: Env, session: Session, exc: IplabError, opts: Options) -> int:
     report = undo.rollback(env, journal, opts.exact_undo)
     _taken(env, report)
     if not _undone(report):
+        _rollback_failed(env, journal)
         _kept(env, journal, report)
         return max(exc.exit_code, 1)
     if not _archive(env, journal):
@@ -1479,10 +1497,13 @@ def list_labs(state_dir: Path) -> list[LabInfo]:
 
 def progress(state_dir: Path, info: LabInfo) -> str:
     """``up``; ``starting`` while its ``up`` runs; ``interrupted`` when that ``up`` is gone
-    before its setup finished (killed: hunt M, such a lab was listed as up)."""
+    before its setup finished (killed: hunt M, such a lab was listed as up); ``left`` when
+    that ``up`` failed and its rollback could not undo everything (hunt U)."""
     if not info.starting:
         return "up"
-    return "starting" if _held(lab_dir(state_dir, info.lab) / "lock") else "interrupted"
+    if _held(lab_dir(state_dir, info.lab) / "lock"):
+        return "starting"
+    return "left" if info.rollback_failed else "interrupted"
 
 
 def _held(lock: Path) -> bool:

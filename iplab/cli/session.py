@@ -228,14 +228,17 @@ def cmd_ls(args: argparse.Namespace) -> int:
     from iplab.live import by_lab
 
     live = by_lab(statedir.resolve(args.state_dir))
-    halfway = {
-        i.lab for i in infos if lab.progress(statedir.resolve(args.state_dir), i) == "interrupted"
-    }
+    states = {i.lab: lab.progress(statedir.resolve(args.state_dir), i) for i in infos}
     for row in rows:
         print("  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3])
         if row[0] in live and (summary := live[row[0]].summary()):
             print(f"  live: {summary}")
-        if row[0] in halfway:
+        if states.get(row[0]) == "left":
+            print(
+                f"  rollback failed: its up failed and could not undo everything; `iplab down"
+                f" {row[0]}` undoes what is left"
+            )
+        if states.get(row[0]) == "interrupted":
             print(
                 f"  interrupted: its up was killed halfway; `iplab down {row[0]}` undoes"
                 " what it did"
@@ -298,6 +301,11 @@ def _say_if_interrupted(state_dir: Path, name: str) -> None:
         info = journal.info() if journal.exists() else None
     except IplabError:
         return
+    if info is not None and lab.progress(state_dir, info) == "left":
+        sys.stderr.write(
+            f"iplab: note: an earlier up of lab {name} failed and its rollback could not undo"
+            f" everything: the host holds part of it; `iplab down {name}` undoes what is left\n"
+        )
     if info is not None and lab.progress(state_dir, info) == "interrupted":
         sys.stderr.write(
             f"iplab: note: an earlier up of lab {name} was killed halfway: the host holds only"
