@@ -42,7 +42,7 @@ from iplab import (
     undo,
     verify,
 )
-from iplab.batch import batch_line, segments
+from iplab.batch import batch_line, fd_budget, segments
 from iplab.context import (
     Env,
     Line,
@@ -141,9 +141,16 @@ class StepFailed(IplabError):
         how = "in ip -batch" if batched else f"exit {result.rc}"
         if result.stopped:
             how = f"{'ip -batch ' if batched else ''}{result.stopped}"
+        hint = None
+        if batched and "Too many open files" in result.stderr:  # (hunt U: ulimit -n 20)
+            hint = (
+                "ip -batch ran out of file descriptors: raise the open-files limit (`ulimit"
+                " -n`) or run with --per-command"
+            )
         super().__init__(
             f"{where}command failed ({how}): {command.text}\n"
-            + "\n".join(f"  {line}" for line in detail if "Command failed -:" not in line)
+            + "\n".join(f"  {line}" for line in detail if "Command failed -:" not in line),
+            hint=hint,
         )
         self.command = command
         self.result = result
@@ -233,7 +240,7 @@ class Session:
         self.signals.check()  # a signal during the start-up stops the run before it starts
         self._total = len(commands)
         self._done = 0
-        for group in segments(commands, self.batch):
+        for group in segments(commands, self.batch, fd_budget()):
             self.signals.check()
             if group[0].waits_for:
                 self._released(group[0].waits_for)
