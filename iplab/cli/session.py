@@ -233,17 +233,16 @@ def cmd_ls(args: argparse.Namespace) -> int:
         print("  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3])
         if row[0] in live and (summary := live[row[0]].summary()):
             print(f"  live: {summary}")
-        if states.get(row[0]) == "left":
-            print(
-                f"  rollback failed: its up failed and could not undo everything; `iplab down"
-                f" {row[0]}` undoes what is left"
-            )
-        if states.get(row[0]) == "interrupted":
-            print(
-                f"  interrupted: its up was killed halfway; `iplab down {row[0]}` undoes"
-                " what it did"
-            )
+        if said := _HALFWAY.get(states.get(row[0], "")):
+            print(f"  {said[0]}; `iplab down {row[0]}` undoes {said[1]}")
     return 0
+
+
+#: what ``ls`` says of a lab whose up did not finish, and what ``down`` then undoes
+_HALFWAY = {
+    "interrupted": ("interrupted: its up was killed halfway", "what it did"),
+    "left": ("rollback failed: its up failed and could not undo everything", "what is left"),
+}
 
 
 def _progress(state_dir: Path, info: LabInfo) -> dict[str, object]:
@@ -302,10 +301,7 @@ def _say_if_interrupted(state_dir: Path, name: str) -> None:
     except IplabError:
         return
     if info is not None and lab.progress(state_dir, info) == "left":
-        sys.stderr.write(
-            f"iplab: note: an earlier up of lab {name} failed and its rollback could not undo"
-            f" everything: the host holds part of it; `iplab down {name}` undoes what is left\n"
-        )
+        sys.stderr.write(f"iplab: note: an earlier up of lab {name}: {_HALFWAY['left'][0]}\n")
     if info is not None and lab.progress(state_dir, info) == "interrupted":
         sys.stderr.write(
             f"iplab: note: an earlier up of lab {name} was killed halfway: the host holds only"
