@@ -135,7 +135,7 @@ class AuditLog:
             return
         key = self._key()
         statedir.ensure_dir(self.dir)
-        with statedir.locked(self.lock, "the audit log", blocking=True):
+        with statedir.locked(self.lock, "the audit log", blocking=True, starting=False):
             count, prev, torn, lost = self._tail()
             lines = []
             for i, record in enumerate(records):
@@ -167,7 +167,7 @@ class AuditLog:
         written (a read-only state directory, the log replaced by a directory). A command
         iplab audits must not run when its record cannot be written."""
         statedir.ensure_dir(self.dir)
-        with statedir.locked(self.lock, "the audit log", blocking=True):
+        with statedir.locked(self.lock, "the audit log", blocking=True, starting=False):
             os.close(statedir.open_state_file(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND))
 
     def _read_head(self) -> dict[str, Any] | None:

@@ -54,22 +54,57 @@ def argv_line(argv: Sequence[str]) -> str | None:
     return " ".join(words)
 
 
-def segments(commands: Sequence[PlannedCommand], enabled: bool) -> list[list[PlannedCommand]]:
+def holds_fd(line: str) -> bool:
+    """Whether ``ip -batch`` keeps a file descriptor open after this line, to its end:
+    iproute2 (6.1) opens the namespace a ``netns NAME`` argument names (``link add ...
+    peer name e0 netns box1``, ``link set v netns box1``) and never closes it, one a
+    line. A ``netns exec`` line runs in a child of its own (what it opens goes with it)."""
+    words = line.split()
+    return words[:1] != ["netns"] and "netns" in words[1:]
+
+
+#: the descriptors an ``ip -batch`` needs besides those it keeps (its standard streams,
+#: its input, netlink sockets, a namespace a line enters for a moment), and a margin
+FD_BASE = 16
+
+
+def fd_budget() -> int | None:
+    """How many lines that keep a descriptor (:func:`holds_fd`) one ``ip -batch`` may take
+    under the open-files limit (``ulimit -n``) that it inherits; None: no limit."""
+    import resource
+
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return None
+    return max(1, soft - FD_BASE)
+
+
+def segments(
+    commands: Sequence[PlannedCommand], enabled: bool, fds: int | None = None
+) -> list[list[PlannedCommand]]:
     """Consecutive batchable commands grouped; every other command alone. A command the
-    run waits before (``waits_for``) starts a group."""
+    run waits before (``waits_for``) starts a group; so does one that would make the group
+    keep more than ``fds`` descriptors open (hunt U: under ``ulimit -n 20`` the batch of a
+    30-namespace lab failed, "Cannot open netlink socket: Too many open files")."""
     out: list[list[PlannedCommand]] = []
     current: list[PlannedCommand] = []
+    held = 0
     for pc in commands:
-        if pc.waits_for and current:  # the run waits before it (see plan.Reborn)
-            out.append(current)
+        line = batch_line(pc.command) if enabled else None
+        keeps = line is not None and holds_fd(line)
+        if current and (pc.waits_for or (keeps and fds is not None and held >= fds)):
+            out.append(current)  # the run waits before it (see plan.Reborn), or fds run out
             current = []
-        if not enabled or batch_line(pc.command) is None:
+        if not current:
+            held = 0
+        if line is None:
             if current:
                 out.append(current)
                 current = []
             out.append([pc])
             continue
         current.append(pc)
+        held += keeps
         if pc.command.step is not None and pc.command.step.expect:
             out.append(current)  # claims are checked right after their step
             current = []

@@ -174,6 +174,15 @@ def batch_limit(default: float | None, lines: int) -> float | None:
     return default + 0.5 * lines if default else None
 
 
+def ended(result: Result) -> bool:
+    """An ``ip -batch`` that read its input to the end: it exits 0, or 1 when a line failed
+    (with ``-force`` it goes on after a failure). Killed, or ended by exit() halfway (255 for
+    a word it cannot read, any other status of an ``ip`` that is not iproute2's), it did
+    not: the lines after the last one it named are not known to have run (hunt U: they
+    were audited as run, and down waited 30 s for namespaces it never deleted)."""
+    return result.rc in (0, 1) and result.stopped is None
+
+
 def run_batch(
     env: Env,
     lines: Sequence[Line],
@@ -243,6 +252,8 @@ def run_batch(
                 status[n - 1] = result.rc
         if not force and failed and failed[0] <= len(lines):
             status[failed[0] :] = [None] * (len(lines) - failed[0])
+        elif failed and not ended(result):  # ip died after the last line it named
+            status[failed[-1] :] = [None] * max(0, len(lines) - failed[-1])
     status[fed[0] :] = [None] * (len(lines) - fed[0])  # never fed: not run
     records = []
     at = auditlog.now()  # the lines of a batch are recorded together, when it ended

@@ -7,6 +7,7 @@ the user as a traceback.
 
 from __future__ import annotations
 
+import errno
 import signal
 from dataclasses import dataclass
 
@@ -111,6 +112,22 @@ def state_write_error(exc: OSError, what: str) -> StateWriteError:
     return StateWriteError(
         f"cannot write {where}: {exc.strerror or exc}",
         hint="free space or fix the state directory (--state-dir DIR, IPLAB_STATE_DIR)",
+    )
+
+
+#: what a write refused for want of space says (a full disk, a quota)
+FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def no_room(directory: object, what: str, exc: OSError, starting: bool = True) -> StateWriteError:
+    """A full state directory, said as the check before a run says it: which directory,
+    for what (hunt U: the lab's lock on a full disk gave a bare "No space left on device")."""
+    if exc.errno not in FULL:
+        return state_write_error(exc, what)
+    return StateWriteError(
+        f"{'not starting: ' if starting else ''}the state directory {directory} has no room "
+        f"for {what}: {exc.strerror or exc}",
+        hint="free space, or pass --state-dir DIR",
     )
 
 

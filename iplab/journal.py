@@ -120,6 +120,9 @@ class LabInfo:
     #: its ``up`` has not finished the setup: it is running, or was killed halfway (hunt M:
     #: such a lab was listed as up); a record without it is of a lab that came up
     starting: bool = False
+    #: its ``up`` failed and the rollback could not undo everything (hunt U: ``ls`` said
+    #: such an up was killed halfway)
+    rollback_failed: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return dict(vars(self))
@@ -158,7 +161,7 @@ _INFO_KINDS: dict[str, Any] = {
         ),
         _words,
     ),
-    "starting": lambda v: isinstance(v, bool),
+    **dict.fromkeys(("starting", "rollback_failed"), lambda v: isinstance(v, bool)),
     **dict.fromkeys(
         ("template_hashes", "made", "kinds"),
         lambda v: (

@@ -43,7 +43,7 @@ from iplab import (
     undo,
     verify,
 )
-from iplab.batch import batch_line, segments
+from iplab.batch import batch_line, fd_budget, segments
 from iplab.context import (
     Env,
     Line,
@@ -142,9 +142,16 @@ class StepFailed(IplabError):
         how = "in ip -batch" if batched else f"exit {result.rc}"
         if result.stopped:
             how = f"{'ip -batch ' if batched else ''}{result.stopped}"
+        hint = None
+        if batched and "Too many open files" in result.stderr:  # (hunt U: ulimit -n 20)
+            hint = (
+                "ip -batch ran out of file descriptors: raise the open-files limit (`ulimit"
+                " -n`) or run with --per-command"
+            )
         super().__init__(
             f"{where}command failed ({how}): {command.text}\n"
-            + "\n".join(f"  {line}" for line in detail if "Command failed -:" not in line)
+            + "\n".join(f"  {line}" for line in detail if "Command failed -:" not in line),
+            hint=hint,
         )
         self.command = command
         self.result = result
@@ -234,7 +241,7 @@ class Session:
         self.signals.check()  # a signal during the start-up stops the run before it starts
         self._total = len(commands)
         self._done = 0
-        for group in segments(commands, self.batch):
+        for group in segments(commands, self.batch, fd_budget()):
             self.signals.check()
             if group[0].waits_for:
                 self._released(group[0].waits_for)
@@ -880,6 +887,12 @@ def recorded_path(path: str) -> str:
 
 
 def already_up(lab: str, info: LabInfo) -> UsageError:
+    if info.rollback_failed:
+        return UsageError(
+            f"an earlier up of lab {lab} (scenario {info.scenario}) failed and its rollback"
+            " could not undo everything: part of the lab is on the host",
+            hint=f"`iplab down {lab}` undoes what is left; then up again",
+        )
     if info.starting:  # (called with the lab's lock held: no up of it is running)
         return UsageError(
             f"an earlier up of lab {lab} (scenario {info.scenario}, at"
@@ -1346,6 +1359,17 @@ def _archive(env: Env, journal: Journal) -> bool:
     return True
 
 
+def _rollback_failed(env: Env, journal: Journal) -> None:
+    """The lab record says the up failed and its rollback left part of the lab: ``ls`` says
+    that, not that the up was killed halfway (hunt U)."""
+    try:
+        info = journal.info()
+        if info.starting:
+            journal.write_info(dataclasses.replace(info, rollback_failed=True))
+    except (OSError, IplabError) as exc:  # the lab is listed as interrupted: down works alike
+        env.err.write(f"iplab: could not note the failed rollback in the lab record: {exc}\n")
+
+
 def _undone(report: undo.UndoReport) -> bool:
     return not (report.failed or report.left or report.refused)
 
@@ -1372,6 +1396,7 @@ def _abort(env: Env, session: Session, exc: IplabError, opts: Options) -> int:
     report = undo.rollback(env, journal, opts.exact_undo)
     _taken(env, report)
     if not _undone(report):
+        _rollback_failed(env, journal)
         _kept(env, journal, report)
         return max(exc.exit_code, 1)
     if not _archive(env, journal):
@@ -1481,10 +1506,13 @@ def list_labs(state_dir: Path) -> list[LabInfo]:
 
 def progress(state_dir: Path, info: LabInfo) -> str:
     """``up``; ``starting`` while its ``up`` runs; ``interrupted`` when that ``up`` is gone
-    before its setup finished (killed: hunt M, such a lab was listed as up)."""
+    before its setup finished (killed: hunt M, such a lab was listed as up); ``left`` when
+    that ``up`` failed and its rollback could not undo everything (hunt U)."""
     if not info.starting:
         return "up"
-    return "starting" if _held(lab_dir(state_dir, info.lab) / "lock") else "interrupted"
+    if _held(lab_dir(state_dir, info.lab) / "lock"):
+        return "starting"
+    return "left" if info.rollback_failed else "interrupted"
 
 
 def _held(lock: Path) -> bool:

@@ -184,8 +184,11 @@ def put(kind: str, entry: str, value: object) -> None:
     )
     if not _writers:
         atexit.register(flush)
+    try:
+        writer.start()
+    except (RuntimeError, MemoryError):  # no thread to be had (a pids limit): no cache entry
+        return
     _writers.append(writer)
-    writer.start()
 
 
 def flush() -> None:

@@ -249,6 +249,10 @@ class ShExecutor:
             )
         except (OSError, sh.ForkException) as exc:
             return Result(tuple(argv), 126, "", f"{argv[0]}: cannot run: {exc}\n", 0.0)
+        except (RuntimeError, MemoryError) as exc:
+            if not no_room(exc):
+                raise
+            return _no_room_result(argv, exc, start)
         finally:
             if sink is not None:
                 sink.close()  # the child has its own copy
@@ -274,14 +278,25 @@ class ShExecutor:
             timers.append(
                 threading.Timer(hard, stop, (signal.SIGKILL, f"timed out after {hard:g} s"))
             )
-        for timer in timers:
-            timer.daemon = True
-            timer.start()
         try:
+            for timer in timers:
+                timer.daemon = True
+                timer.start()
             if on_start is not None:
                 on_start(pid)
             gate.set()
             proc.wait()
+        except (RuntimeError, MemoryError) as exc:
+            if not gate.is_set():  # (sh's input thread waits for the gate: it reads nothing)
+                refused.append(True)
+                gate.set()
+            if not no_room(exc):
+                _end(proc, pid)
+                raise
+            # no thread for its time limit, or for sh to collect its output: stopped, and
+            # its outcome unknown (it may have done its work: a failure, judged on the host)
+            _end_quietly(proc, pid)
+            return _no_room_result(argv, exc, start, pid)
         except BaseException:
             # on_start failed (what cannot be recorded must not run on), or the wait was
             # interrupted: Python's own SIGINT handler raised KeyboardInterrupt in a program
@@ -549,6 +564,36 @@ def running(pid: int, started: int) -> bool:
 
 class _Waitable(Protocol):
     def wait(self) -> object: ...
+
+
+def no_room(exc: BaseException) -> bool:
+    """Python could not start a thread (a pids cgroup, RLIMIT_NPROC: "can't start new
+    thread") or get memory (``ulimit -v``): a resource limit, as a failed fork is."""
+    return isinstance(exc, MemoryError) or (
+        isinstance(exc, RuntimeError) and "can't start new thread" in str(exc)
+    )
+
+
+def _no_room_result(argv: Sequence[str], exc: BaseException, start: float, pid: int = 0) -> Result:
+    """The result of a process iplab could not start, or not follow, for want of threads
+    or memory (exit 126, as a failed fork; hunt U: it was an internal error, and the
+    rollback stopped halfway)."""
+    what = str(exc) or "out of memory"
+    return Result(
+        tuple(argv), 126, "",
+        f"{argv[0]}: cannot start a thread/process: resource limit ({what})\n",
+        time.perf_counter() - start, pid=pid,
+    )  # fmt: skip
+
+
+def _end_quietly(proc: _Waitable, pid: int) -> None:
+    """:func:`_end`, when waiting may itself want a thread that cannot start (sh's wait
+    starts one): the child is killed all the same; with iplab gone it is reaped by init."""
+    try:
+        _end(proc, pid)
+    except (RuntimeError, MemoryError) as exc:
+        if not no_room(exc):
+            raise
 
 
 def _end(proc: _Waitable, pid: int) -> None:

@@ -39,7 +39,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from iplab.errors import LockedError, UsageError, state_write_error
+from iplab.errors import LockedError, UsageError, no_room, state_write_error
 
 #: the owner state files must have: the process's effective uid (bound at import, so that a
 #: test pretending to be another user through ``os.geteuid`` does not disown the files)
@@ -417,11 +417,12 @@ def append_durably(path: Path, text: str, sync: bool = True) -> None:
 
 
 @contextlib.contextmanager
-def locked(path: Path, what: str, blocking: bool = False) -> Iterator[None]:
+def locked(path: Path, what: str, blocking: bool = False, starting: bool = True) -> Iterator[None]:
     """Hold an exclusive lock on ``path``; another holder makes this a LockedError.
 
     The lock file is never truncated: the holder's pid is written over its start,
-    padded to a fixed width."""
+    padded to a fixed width. A disk too full for that is said as the check before a run
+    says it (``starting``: nothing has run yet), naming the directory."""
     fd = open_state_file(path, os.O_RDWR | os.O_CREAT)
     try:
         flags = fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB)
@@ -433,7 +434,10 @@ def locked(path: Path, what: str, blocking: bool = False) -> Iterator[None]:
                 f"{what} is in use by {holder}",
                 hint="wait for it to finish; iplab releases the lock when it exits",
             ) from None
-        os.pwrite(fd, f"iplab pid {os.getpid():<12}".encode(), 0)
+        try:
+            os.pwrite(fd, f"iplab pid {os.getpid():<12}".encode(), 0)
+        except OSError as exc:
+            raise no_room(path.parent, f"the lock of {what} ({path.name})", exc, starting) from None
         yield
     finally:
         os.close(fd)

@@ -86,6 +86,11 @@ class UndoReport:
     deleted: set[str] = field(default_factory=set)
     #: undo commands that found what they delete gone already (deleted by someone else)
     gone: int = 0
+    #: the journal entries (their seq) an undo command of which worked: marked undone even
+    #: when some of the lab is left, so that the next ``down`` does not run it again
+    worked: set[int] = field(default_factory=set)
+    #: the journal entries an undo command of which failed (or never ran)
+    broken: set[int] = field(default_factory=set)
 
     def went_for(self, op: Op) -> None:
         """A deletion ran: what it deletes (a namespace, a root link) is waited for."""
@@ -673,6 +678,8 @@ def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
             )  # fmt: skip
     if report.left:
         _orphans(env, journal, info, entries, settle, report=report, render=render)
+    if report.left:
+        _mark_worked(env, journal, entries, report)
     if not report.left:
         report.failed.clear()  # deletions of what was gone already: nothing is left either way
         try:
@@ -680,6 +687,17 @@ def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
         except StateWriteError as exc:  # the host is restored; the next down sees that
             env.err.write(f"iplab: {exc}\n")
     return report
+
+
+def _mark_worked(env: Env, journal: Journal, entries: Sequence[Entry], report: UndoReport) -> None:
+    """Some of the lab is left: the entries whose undo worked are marked undone all the same,
+    so that the next ``down`` runs only what is left (hunt U: it ran all 31 deletions again,
+    30 of them "gone already")."""
+    done = [e for e in entries if e.seq in report.worked - report.broken]
+    try:
+        journal.mark_undone(done)
+    except StateWriteError as exc:  # the next down finds them gone, and says so
+        env.err.write(f"iplab: {exc}\n")
 
 
 def _orphans(
@@ -872,7 +890,7 @@ def _fast(
 ) -> None:  # fmt: skip
     plan = destroy_plan(entries, info, observed)
     report.skipped = sum(len(e.undo) for e in entries) - len(plan)
-    batchable: list[tuple[Entry, Command, str]] = []
+    batchable: list[tuple[Entry, UndoRecord, Command, str]] = []
     for entry, undo in plan:
         command = render.command(undo.op, undo.sudo)
         if _anew(undo.op, names) or _refused(
@@ -886,33 +904,63 @@ def _fast(
                 command.argv, command.privileged, meta=_meta(entry, command)
             )
             report.ran += 1
-            report.went_for(undo.op)
-            if not result.ok:
+            if result.ok:
+                report.went_for(undo.op)
+                report.worked.add(entry.seq)
+            else:
                 report.failed.append(command.text)
+                report.broken.add(entry.seq)
                 why = result.stopped or f"exit {result.rc}"
                 env.err.write(f"    failed ({why}): {result.stderr.strip()}\n")
         else:
-            batchable.append((entry, command, line))
-            report.went_for(undo.op)
+            batchable.append((entry, undo, command, line))
     if not batchable:
         return
-    lines = [Line(c.text, c.argv, line, _meta(e, c)) for e, c, line in batchable]
+    lines = [Line(c.text, c.argv, line, _meta(e, c)) for e, _u, c, line in batchable]
     status, result = run_batch(env, lines, privileged=True, force=True)
     before = report.ran
     report.ran += sum(1 for s in status if s is not None)
     for count in range(before + 1, report.ran + 1):
         fault("undo-after-run", count)
-    failed = [command.text for (_, command, _line), rc in zip(batchable, status, strict=True)
-              if rc != 0]  # fmt: skip
-    report.failed += failed
-    if failed:  # this batch's failures (a line gone already is said by the next pass)
-        why = f" ({result.stopped})" if result.stopped else ""
-        said = [x for x in result.stderr.strip().splitlines() if not _FAILED_LINE.fullmatch(x)]
-        if said and all(_GONE.search(x) for x in said):  # deleted by someone else: no harm
-            report.gone += len(failed)
-            env.err.write(f"    {gone_already(failed, said)}\n")
+    for (entry, undo, _c, _line), rc in zip(batchable, status, strict=True):
+        if rc == 0:  # only what a deletion that worked takes away is waited for (hunt U)
+            report.went_for(undo.op)
+            report.worked.add(entry.seq)
         else:
-            env.err.write(f"    {len(failed)} failed{why}: {result.stderr.strip()}\n")
+            report.broken.add(entry.seq)
+    _batch_failures(env, [c.text for _e, _u, c, _l in batchable], status, result, report)
+
+
+def _batch_failures(
+    env: Env, texts: Sequence[str], status: Sequence[int | None], result: Result,
+    report: UndoReport,
+) -> None:  # fmt: skip
+    """Say the undo batch's failed lines by their commands (not ``-:17``, a line of iplab's
+    hidden input: hunt U), and the lines ip never reached (it died first)."""
+    failed = [text for text, rc in zip(texts, status, strict=True) if rc is not None and rc]
+    never = [text for text, rc in zip(texts, status, strict=True) if rc is None]
+    report.failed += failed + never
+    why = f" ({result.stopped})" if result.stopped else ""
+    said = [x for x in result.stderr.strip().splitlines() if not _FAILED_LINE.fullmatch(x)]
+    if failed and said and all(_GONE.search(x) for x in said):  # deleted by someone else
+        report.gone += len(failed)
+        env.err.write(f"    {gone_already(failed, said)}\n")
+    elif failed:  # this batch's failures (a line gone already is said by the next pass)
+        env.err.write(
+            f"    {len(failed)} failed{why}: {_listed(failed)}; ip said: {'; '.join(said)}\n"
+        )
+    if never:
+        end = result.stopped or f"exit {result.rc}"
+        env.err.write(
+            f"    {len(never)} not run: ip -batch ended ({end}) before it reached them:"
+            f" {_listed(never)}; the host is read again\n"
+        )
+
+
+def _listed(texts: Sequence[str], shown: int = 3) -> str:
+    """The first few commands, quoted, and how many more."""
+    more = f" and {len(texts) - shown} more" if len(texts) > shown else ""
+    return ", ".join(f"`{text}`" for text in texts[:shown]) + more
 
 
 def gone_already(failed: Sequence[str], said: Sequence[str], shown: int = 3) -> str:

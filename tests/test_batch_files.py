@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 
 from iplab import scenario
+from iplab.batch import batch_line, holds_fd, segments
 from iplab.batchfiles import batches
 from iplab.errors import ScenarioError
 from iplab.importer.convert import import_text
-from iplab.plan import build
+from iplab.plan import PlannedCommand, build
 from tests.conftest import FIXTURES
 from tests.kernel import apart
 
@@ -106,3 +107,37 @@ def test_up_refuses_a_tc_batch_on_the_hosts_link(tmp_path: Path) -> None:
     said = result.stdout + result.stderr
     assert "up=0" not in said and "up=" in said, said
     assert "tbf" not in result.stdout.split("up=", 1)[1], said
+
+
+def _farm_setup() -> list[PlannedCommand]:
+    text = (FIXTURES / "hostile" / "u-star30.md").read_text(encoding="utf-8")
+    lab = scenario.load_text(import_text(text, "markdown", "u-star30.md").yaml, "star30.yaml")
+    return list(build(lab, "hU").setup)
+
+
+def test_batches_keep_no_more_descriptors_than_the_limit_allows() -> None:
+    """Hunt U: under ``ulimit -n 20`` the setup of the 30-namespace farm was one batch whose
+    30 ``link add ... netns boxN`` lines each left a descriptor open in ip (iproute2 6.1),
+    and it failed "Too many open files". Batches are now split at the budget."""
+    commands = _farm_setup()
+    whole = segments(commands, True)
+    split = segments(commands, True, fds=4)
+    kept = [sum(holds_fd(batch_line(pc.command) or "") for pc in group) for group in split]
+    assert max(kept) == 4 and sum(kept) == 30
+    assert len(split) > len(whole)
+    assert [pc for group in split for pc in group] == commands  # the same commands, in order
+    assert holds_fd("link add hUvb1 type veth peer name hUeth0 netns hUbox1")
+    assert not holds_fd("netns add hUbox1")
+    assert not holds_fd("netns exec hUbox1 ip addr add 10.77.0.1/24 dev hUeth0")
+
+
+def test_a_batch_out_of_descriptors_says_what_to_do() -> None:
+    """Hunt U: a batch that ran out of descriptors said only "Cannot open netlink socket: Too
+    many open files"; now the error says to raise ``ulimit -n`` or use --per-command."""
+    from iplab.lab import StepFailed
+    from iplab.runner import Result
+
+    command = next(pc.command for pc in _farm_setup() if "master" in pc.command.text)
+    stderr = "Cannot open netlink socket: Too many open files\nCommand failed -:5\n"
+    failed = StepFailed(command, Result(("ip", "-batch", "-"), 1, "", stderr, 0.1), batched=True)
+    assert "raise the open-files limit (`ulimit -n`) or run with --per-command" in str(failed)

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 from iplab.runner import Limits, Runner, ShExecutor, start_time, stop_survivor
+from tests.hostile.hostile import no_threads
 
 pytestmark = pytest.mark.processes
 
@@ -199,3 +200,40 @@ def test_a_process_that_ignores_sigterm_is_killed() -> None:
     finally:
         child.kill()
         child.wait()
+
+
+@pytest.mark.parametrize("after", [0, 1, 3])
+def test_no_thread_to_start_is_a_failed_process(
+    monkeypatch: pytest.MonkeyPatch, after: int
+) -> None:
+    """Hunt U: in a pids cgroup at its limit, sh's threads (0, 1: at the start) or the time
+    limit's timer (3: once the process runs) could not start, and the RuntimeError was "an
+    internal error" that stopped the rollback halfway. Now it is exit 126, said as a
+    resource limit, as a failed fork is; a process that had started is killed."""
+    no_threads(monkeypatch, after)
+    # (a process whose sh threads could not start runs on unfollowed: a short one here)
+    result = ShExecutor().run(["sleep", "30"] if after == 3 else ["true"])
+    monkeypatch.undo()
+    assert result.rc == 126 and not result.ok, result
+    assert "cannot start a thread/process: resource limit (can't start new thread)" in (
+        result.stderr
+    )
+    if result.pid:
+        assert start_time(result.pid) is None or _zombie(result.pid)
+
+
+def test_no_memory_for_a_thread_is_a_failed_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hunt U: under ``ulimit -v`` starting a thread raised MemoryError (an internal error):
+    now exit 126, a resource limit."""
+    no_threads(monkeypatch, 3, memory=True)
+    result = ShExecutor().run(["sleep", "30"])
+    monkeypatch.undo()
+    assert result.rc == 126 and "resource limit (out of memory)" in result.stderr
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+    except OSError:
+        return True

@@ -228,19 +228,21 @@ def cmd_ls(args: argparse.Namespace) -> int:
     from iplab.live import by_lab
 
     live = by_lab(statedir.resolve(args.state_dir))
-    halfway = {
-        i.lab for i in infos if lab.progress(statedir.resolve(args.state_dir), i) == "interrupted"
-    }
+    states = {i.lab: lab.progress(statedir.resolve(args.state_dir), i) for i in infos}
     for row in rows:
         print("  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3])
         if row[0] in live and (summary := live[row[0]].summary()):
             print(f"  live: {summary}")
-        if row[0] in halfway:
-            print(
-                f"  interrupted: its up was killed halfway; `iplab down {row[0]}` undoes"
-                " what it did"
-            )
+        if said := _HALFWAY.get(states.get(row[0], "")):
+            print(f"  {said[0]}; `iplab down {row[0]}` undoes {said[1]}")
     return 0
+
+
+#: what ``ls`` says of a lab whose up did not finish, and what ``down`` then undoes
+_HALFWAY = {
+    "interrupted": ("interrupted: its up was killed halfway", "what it did"),
+    "left": ("rollback failed: its up failed and could not undo everything", "what is left"),
+}
 
 
 def _progress(state_dir: Path, info: LabInfo) -> dict[str, object]:
@@ -298,6 +300,8 @@ def _say_if_interrupted(state_dir: Path, name: str) -> None:
         info = journal.info() if journal.exists() else None
     except IplabError:
         return
+    if info is not None and lab.progress(state_dir, info) == "left":
+        sys.stderr.write(f"iplab: note: an earlier up of lab {name}: {_HALFWAY['left'][0]}\n")
     if info is not None and lab.progress(state_dir, info) == "interrupted":
         sys.stderr.write(
             f"iplab: note: an earlier up of lab {name} was killed halfway: the host holds only"

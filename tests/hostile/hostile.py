@@ -11,7 +11,10 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
+
+import pytest
 
 from tests.kernel import REPO, netns_names, root_links
 
@@ -101,3 +104,18 @@ def figure(text: str) -> None:
     if path:
         with open(path, "a", encoding="utf-8") as f:
             f.write(line + "\n")
+
+
+def no_threads(monkeypatch: pytest.MonkeyPatch, after: int = 0, memory: bool = False) -> None:
+    """Thread.start (sh's threads and iplab's time limits) fails after ``after`` starts, as
+    in a pids cgroup at its limit ("can't start new thread") or under ``ulimit -v``."""
+    real = threading.Thread.start
+    count = [0]
+
+    def start(self: threading.Thread) -> None:
+        count[0] += 1
+        if count[0] > after:
+            raise MemoryError() if memory else RuntimeError("can't start new thread")
+        real(self)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
