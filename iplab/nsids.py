@@ -26,6 +26,8 @@ def fixed(commands: Iterable[Command]) -> list[tuple[Command, int]]:
     (``ip netns set NAME 12``; ``auto`` and an id set inside a namespace are none)."""
     out: list[tuple[Command, int]] = []
     for command in commands:
+        if "netns" not in command.body or "set" not in command.body:
+            continue  # (#14: reading every line's words cost 60 ms of star-500's up)
         words = shell_tokens(command.body) or []
         if words[:3] == ["ip", "netns", "set"] and len(words) == 5 and words[4].isdigit():
             out.append((command, int(words[4])))
