@@ -394,9 +394,11 @@ def test_run_fails_when_a_claim_of_the_teardown_fails(tmp_path: Path) -> None:
     """``run`` said OK and exited 0 after a teardown claim's FAIL. In a network namespace
     of the test's own."""
     wrong = tmp_path / "wrong.yaml"
-    wrong.write_text(  # a step the model cannot read deletes a; the claim says it is there
+    # a step the model cannot read deletes a, as ip netns del does, by hand (one deleting
+    # through $(...) is refused before anything runs now: hunt R); the claim says it is there
+    wrong.write_text(
         "name: wrong\nsetup:\n  - action: netns add\n    name: a\nteardown:\n"
-        "  - action: raw\n    command: ip netns del $(echo a)\n    shell: true\n"
+        "  - action: raw\n    command: umount /run/netns/a && rm /run/netns/a\n    shell: true\n"
         "    expect:\n      - namespaces: [a]\n"
     )
     run = apart(f"{sys.executable} -m iplab run {wrong} --state-dir {tmp_path}/s; echo rc=$?")
