@@ -32,6 +32,7 @@ from iplab.words import (
     unquieted,
     without_background,
 )
+from iplab.wrappers import unwrap_once
 
 #: ``%1``, ``%%``, ``%+``, ``%-``, ``%``: bash's job specifications by number or recency
 _SPEC = re.compile(r"%(?:[1-9][0-9]*|[%+-])?")
@@ -209,11 +210,6 @@ def unscoped_signal(command: str) -> str | None:
 _SERVERS = frozenset({"iperf", "iperf3", "python3", "python", *NETCATS} - {"telnet"})
 
 
-#: programs that run the next words as a program (``nohup python3 -m http.server``), and
-#: how many of their own words come first (``timeout 5``: one)
-_WRAPPERS = {"nohup": 0, "setsid": 0, "stdbuf": 0, "timeout": 1, "busybox": 0, "exec": 0}
-
-
 def _run_words(command: str) -> list[str] | None:
     """The words of the program a command runs, after ``sudo``, ``ip netns exec NS`` and
     a wrapper (``nohup``, ``setsid -f``, ``stdbuf -oL``, ``timeout 5``), its output sent on
@@ -226,15 +222,12 @@ def _run_words(command: str) -> list[str] | None:
     changed = True
     while argv and changed:
         changed = False
-        if argv[0] == "sudo":
-            argv, changed = argv[1:], True
+        if (inner := unwrap_once(argv)) is not None:
+            argv, changed = inner, True
         if argv and (inside := inside_netns(argv))[0] is not None:
             argv, changed = inside[1], True
-        if argv and argv[0] in _WRAPPERS:
-            rest = list(argv[1:])
-            while rest and rest[0].startswith("-"):  # (setsid -f, stdbuf -oL)
-                rest = rest[1:]
-            argv, changed = rest[_WRAPPERS[argv[0]] :], True
+        if argv and argv[0] == "busybox":  # (busybox nc -l 9000: its applet)
+            argv, changed = argv[1:], True
     return argv
 
 

@@ -42,6 +42,7 @@ from iplab import (
     tcwords,
     undo,
     verify,
+    wrappers,
 )
 from iplab.batch import batch_line, fd_budget, segments
 from iplab.context import (
@@ -1029,13 +1030,7 @@ def _prefixed(plan: Plan) -> None:
 
 #: programs that run a command given in their own words (``seq 5 | xargs -I{} ip netns
 #: add w{}``, ``timeout 5 ip link add ...``, ``sudo -u root ip netns add x``)
-_WRAPPERS = frozenset(
-    {
-        *("xargs", "parallel", "env", "timeout", "nice", "nohup", "stdbuf", "sudo", "doas"),
-        *("ionice", "setsid", "taskset", "chrt", "time", "command", "exec", "flock"),
-        *("runuser", "unbuffer", "watch", "caffeinate", "systemd-run", "firejail"),
-    }
-)
+_WRAPPERS = frozenset({*wrappers.WRAPPERS, "xargs", "parallel"})
 _NAMING = frozenset({"ip", "bridge", "brctl"})
 
 

@@ -16,20 +16,10 @@ from iplab.plan import Plan
 from iplab.render import Command
 from iplab.steps import NetnsExec, Probe, Raw
 from iplab.words import BUILTINS, JOINS, inside_netns, shell_tokens, strip_sudo, substitutions
+from iplab.wrappers import unwrap_once
 
-#: a wrapper's options that take a value as the next word
-_VALUED = {
-    "nsenter": {"-t", "--target", "-S", "--setuid", "-G", "--setgid", "-w", "--wd"},
-    "unshare": {"-S", "--setuid", "-G", "--setgid", "--map-user", "--map-group", "-R"},
-    "timeout": {"-s", "--signal", "-k", "--kill-after"},
-    "nice": {"-n", "--adjustment"},
-    "env": {"-u", "--unset", "-C", "--chdir"},
-}
 _OPENERS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "time", "{", "("})
 _CLOSERS = frozenset({"fi", "done", "esac", "}", ")", ";;", "in"})
-#: commands that run the command after their options (``timeout 5 CMD``, ``nohup CMD``)
-_WRAPPERS = {"env": 0, "nohup": 0, "stdbuf": 0, "nice": 0, "setsid": 0,
-             "timeout": 1, "watch": 0, "nsenter": 0, "unshare": 0, "exec": 0}  # fmt: skip
 
 
 def programs(command: str) -> list[str]:
@@ -66,18 +56,8 @@ def _program(stage: list[str]) -> list[str]:
     if not words or words[0] in _CLOSERS or words[0] in ("for", "case", "select", "function"):
         return []
     first = words[0]
-    if first == "sudo":
-        return _program(list(strip_sudo(tuple(words))))
-    if first in _WRAPPERS:
-        rest = words[1:]
-        skip = _WRAPPERS[first]
-        while rest and (rest[0].startswith("-") or ("=" in rest[0] and first == "env")):
-            option = rest.pop(0)
-            if option == "--":
-                break
-            if option in _VALUED.get(first, ()) and rest:
-                rest.pop(0)  # nsenter -t PID: the option's value, not the program
-        return _program(rest[skip:])
+    if (inner := unwrap_once(words)) is not None:  # sudo, timeout 5, nsenter -t PID -n ...
+        return _program(inner)
     ns, inner = inside_netns(words)
     if ns is not None:
         return _program(inner)

@@ -27,9 +27,9 @@ from iplab.words import (
     inside_netns,
     shell_tokens,
     simple_commands,
-    strip_sudo,
     substitutions,
 )
+from iplab.wrappers import unwrap_once
 
 __all__ = ["unnamed_change"]
 
@@ -45,19 +45,6 @@ _ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[[^]]*\])?\+?=(.*)", re.D
 #: words that begin a statement and are no program
 _KEYWORDS = frozenset({"do", "then", "else", "elif", "if", "while", "until", "!", "{", "time"})
 _SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ash"})
-#: wrappers that run the rest of their words: their options that take a value
-_WRAPPERS: dict[str, frozenset[str]] = {
-    "sudo": frozenset(),  # (strip_sudo knows its options)
-    "doas": frozenset({"-u", "-C"}),
-    "env": frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string"}),
-    "timeout": frozenset({"-s", "--signal", "-k", "--kill-after"}),
-    "nice": frozenset({"-n", "--adjustment"}),
-    "stdbuf": frozenset({"-i", "-o", "-e"}),
-    "nohup": frozenset(),
-    "setsid": frozenset(),
-    "command": frozenset(),
-    "exec": frozenset({"-a"}),
-}
 _XARGS_VALUED = frozenset({"-a", "-d", "-E", "-L", "-n", "-P", "-s", "--arg-file"})
 _XARGS_VALUED |= {"--delimiter", "--max-lines", "--max-args", "--max-procs", "--max-chars"}
 _PARALLEL_VALUED = frozenset({"-j", "--jobs", "-S", "--sshlogin", "-d", "--delimiter"})
@@ -221,12 +208,8 @@ def _unwrapped(argv: list[str]) -> list[str]:
     while argv:
         if argv[0] in _KEYWORDS or (_ASSIGNMENT.fullmatch(argv[0]) and len(argv) > 1):
             argv = argv[1:]
-        elif argv[0] == "sudo":
-            argv = list(strip_sudo(tuple(argv)))
-        elif (program := argv[0].rsplit("/", 1)[-1]) in _WRAPPERS:
-            argv = _after_options(argv[1:], _WRAPPERS[program])
-            if program == "timeout" and argv:
-                argv = argv[1:]  # (its duration)
+        elif (inner := unwrap_once(argv)) is not None:
+            argv = inner
         else:
             return argv
     return argv

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from iplab import iptopts, ipwords
+from iplab.wrappers import SUDO_VALUED
 
 #: what makes a line shell syntax rather than one command: it runs through ``bash -c``
 SHELL_SYNTAX = re.compile(r"[;&|<>`$]|\$\(")
@@ -30,8 +31,6 @@ BUILTINS = frozenset({
     "umask", "jobs", "fg", "bg", "disown", "times", "break", "continue", "mapfile", "readarray",
     "getopts", "shopt", "pushd", "popd", "dirs",
 })  # fmt: skip
-#: sudo's options that take a value (``sudo -u USER ip ...``)
-SUDO_VALUED = frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T", "-R"})
 
 
 def strip_sudo(argv: tuple[str, ...]) -> tuple[str, ...]:

@@ -73,6 +73,7 @@ from iplab.importer.markdown import numbered_parts, page_parts
 from iplab.importer.parts import Part, commands_shown, read_parts
 from iplab.importer.prose import ERROR_SHOWN
 from iplab.importer.reader import Reader, continues, strip_prompt
+from iplab.wrappers import SUDO_VALUED
 
 #: the fences of an exported notebook that hold its code cells
 _PYTHON_LANGS = frozenset({"python", "python3", "py", "ipython", "ipython3"})
@@ -89,8 +90,6 @@ _WRITE_MAGICS = frozenset({"writefile", "file"})
 _VALUED = frozenset({"--out", "--err", "--proc"})
 #: programs that run the cell's program as root (``%%script sudo bash``)
 _AS_ROOT = frozenset({"sudo", "doas"})
-#: sudo's options that take a value (``sudo -u root bash``)
-_SUDO_VALUED = frozenset({"-u", "-g", "-p", "-C", "-D", "-h", "-r", "-t", "-U", "-T"})
 #: what a root shell runs itself: no ``sudo`` is written before them
 _BUILTINS = frozenset(
     {
@@ -657,7 +656,7 @@ def _sudo_program(words: list[str]) -> tuple[str, list[str]]:
     the other words."""
     i = 0
     while i < len(words) and words[i].startswith("-") and words[i] != "--":
-        i += 2 if words[i] in _SUDO_VALUED else 1
+        i += 2 if words[i] in SUDO_VALUED else 1
     i += words[i : i + 1] == ["--"]
     if i >= len(words):
         return "", words

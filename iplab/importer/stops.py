@@ -6,61 +6,64 @@ seconds, as the author did. Only a program the line runs counts (``make ping`` a
 
 from __future__ import annotations
 
-import shlex
-from collections.abc import Sequence
-
 from iplab import jobs
-from iplab.words import NETCATS, background_job, listens
+from iplab.words import JOINS, NETCATS, background_job, inside_netns, listens, shell_tokens
+from iplab.wrappers import program_name, unwrap_once
 
 #: seconds a command the author stopped with Ctrl-C runs before iplab sends it SIGINT
 STOP_AFTER = 3
-_FOREVER = frozenset({"tcpdump", "watch", "tshark", "dumpcap"})
+_FOREVER = frozenset({"tcpdump", "tshark", "dumpcap"})
 
 
 def author_stops(line: str) -> bool:
     """A command that runs until its author presses Ctrl-C: ``ping`` without ``-c`` (or a
-    ``-w`` deadline), ``tcpdump`` without ``-c``, ``ip monitor``, ``bridge monitor``, a
-    client the reader types into (``nc 10.0.0.2 9000``, ``telnet``, ``socat -
-    TCP:...``; not ``echo hi | nc ...``, nor a scan, ``nc -z``). Not
-    one run in the background (``tcpdump -i br0 &``: the step ends at once, its job runs
-    on), nor one that stops a job (``pkill tcpdump``)."""
+    ``-w`` deadline), ``tcpdump`` without ``-c``, ``watch``, ``ip monitor``, ``bridge
+    monitor``, a client the reader types into (``nc 10.0.0.2 9000``, ``telnet``, ``socat -
+    TCP:...``; not ``echo hi | nc ...``, nor a scan, ``nc -z``). Only a program the line
+    runs counts, past ``sudo``, ``ip netns exec NS`` and wrappers (``timeout 5``, ``nsenter
+    -t 1 -n``): not a word (``make ping``, ``.PHONY: all up ping``, ``echo ping``). Not one
+    run in the background (``tcpdump -i br0 &``: the step ends at once, its job runs on),
+    nor one that stops a job (``pkill tcpdump``)."""
     if background_job(line) or jobs.request(line) is not None:
         return False
-    try:
-        words = shlex.split(line)
-    except ValueError:
+    tokens = shell_tokens(line)
+    if tokens is None:
         return False
-    for i, word in enumerate(words):
-        if not _runs_here(words, i):
-            continue  # (make ping, .PHONY: all up ping: a word, no program)
-        rest = words[i + 1 :]
-        counted = any(w.startswith(("-c", "-w", "--count")) for w in rest)
-        if word in ("ping", "ping6", "arping"):
-            return not counted
-        if word in _FOREVER:
-            return not counted
-        if word in ("ip", "bridge") and "monitor" in rest:
-            return True
-        if word in NETCATS:  # a client the reader types into, unless something is fed to it
-            fed = words[i - 1 : i] == ["|"] or any(w.startswith("<") for w in rest)
-            scan = any(w.startswith("-") and not w.startswith("--") and "z" in w for w in rest)
-            return not (fed or scan or listens(word, rest))
+    stage: list[str] = []
+    fed = False
+    for token in [*tokens, ";"]:
+        if token not in JOINS and token not in ("&", "|&", "(", ")"):
+            stage.append(token)
+            continue
+        if stage and (stops := _stops(stage, fed)) is not None:
+            return stops
+        stage, fed = [], token in ("|", "|&")
     return False
 
 
-_BEFORE_A_PROGRAM = frozenset({"|", "||", "&&", ";", "sudo", "doas", "nice", "nohup", "env"})
-_WRAPPERS = frozenset({"sudo", "doas", "nsenter", "timeout", "stdbuf", "setsid"})
-
-
-def _runs_here(words: Sequence[str], i: int) -> bool:
-    """``words[i]`` is a program the line runs: the first word, after a separator, after
-    ``ip netns exec NS``, or after a wrapper and its options (``sudo -E``, ``nsenter -t 1
-    -n``, ``timeout 5``)."""
-    if i == 0 or words[i - 1] in _BEFORE_A_PROGRAM or words[i - 1].endswith(";"):
+def _stops(stage: list[str], fed: bool) -> bool | None:
+    """Whether the program one simple command runs is stopped by its author (``fed``: a
+    pipe feeds it); None: it runs none of those programs."""
+    argv = stage
+    while argv:
+        if program_name(argv[0]) == "watch":  # (until Ctrl-C, unless told to end on a change)
+            return not any(w in ("-g", "--chgexit", "-e", "--errexit") for w in argv[1:])
+        if (inner := unwrap_once(argv)) is not None:
+            argv = inner
+        elif (inside := inside_netns(argv))[0] is not None:
+            argv = inside[1]
+        else:
+            break
+    if not argv:
+        return None
+    word, rest = program_name(argv[0]), argv[1:]
+    counted = any(w.startswith(("-c", "-w", "--count")) for w in rest)
+    if word in ("ping", "ping6", "arping") or word in _FOREVER:
+        return not counted
+    if word in ("ip", "bridge") and "monitor" in rest:
         return True
-    if i >= 3 and words[i - 2] == "exec" and words[i - 3] == "netns":
-        return True
-    before = words[i - 1]
-    return any(w in _WRAPPERS for w in words[:i]) and (
-        before.startswith("-") or before.isdigit() or words[i - 2 : i - 1] in (["-t"], ["timeout"])
-    )
+    if word in NETCATS:  # a client the reader types into, unless something is fed to it
+        fed = fed or any(w.startswith("<") for w in rest)
+        scan = any(w.startswith("-") and not w.startswith("--") and "z" in w for w in rest)
+        return not (fed or scan or listens(word, rest))
+    return None

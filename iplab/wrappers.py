@@ -1,0 +1,84 @@
+"""Programs that run another program given in their own words: ``sudo ip ...``, ``env
+A=1 ip ...``, ``timeout 5 ip ...``, ``nsenter -t PID -n ip ...``, ``nohup nc -l 9000``.
+
+One table and one reader, for everyone who needs the command a line really runs: the
+preflight's list of programs (:mod:`iplab.programs`), the refusal of changes to objects a
+line does not name (:mod:`iplab.unnamed`), the servers a tutorial starts (:mod:`iplab.jobs`),
+and the names a line makes (``--prefix``, :mod:`iplab.lab`). ``xargs`` and ``parallel`` are
+not here: they run their command once for each word they read, which their callers read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+#: sudo's options that take a value (``sudo -u USER ip ...``)
+SUDO_VALUED = frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T", "-R"})
+
+#: wrapper -> (its options that take the next word as their value, how many words of its
+#: own come after its options and before the command: ``timeout 5 CMD``, ``taskset 0x1 CMD``)
+WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
+    "sudo": (SUDO_VALUED, 0),
+    "doas": (frozenset({"-u", "-C"}), 0),
+    "env": (frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string"}), 0),
+    "timeout": (frozenset({"-s", "--signal", "-k", "--kill-after"}), 1),
+    "nice": (frozenset({"-n", "--adjustment"}), 0),
+    "ionice": (frozenset({"-c", "--class", "-n", "--classdata", "-t"}), 0),
+    "stdbuf": (frozenset({"-i", "-o", "-e"}), 0),
+    "nohup": (frozenset(), 0),
+    "setsid": (frozenset(), 0),
+    "unbuffer": (frozenset(), 0),
+    "command": (frozenset(), 0),
+    "exec": (frozenset({"-a"}), 0),
+    "time": (frozenset({"-f", "--format", "-o", "--output"}), 0),
+    "watch": (frozenset({"-n", "--interval"}), 0),
+    "taskset": (frozenset(), 1),
+    "chrt": (frozenset(), 1),
+    "flock": (frozenset({"-w", "--timeout", "-E", "--conflict-exit-code"}), 1),
+    "runuser": (frozenset({"-u", "--user", "-g", "--group", "-G", "--supp-group"}), 0),
+    "nsenter": (frozenset({"-t", "--target", "-S", "--setuid", "-G", "--setgid", "-w", "--wd"}), 0),
+    "unshare": (
+        frozenset({"-S", "--setuid", "-G", "--setgid", "--map-user", "--map-group", "-R"}),
+        0,
+    ),
+    "systemd-run": (frozenset({"-p", "--property", "-u", "--unit", "-E", "--setenv"}), 0),
+    "firejail": (frozenset(), 0),
+    "caffeinate": (frozenset(), 0),
+}
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+#: ``command -v X`` and ``-V`` say where X is; they do not run it
+_NOT_RUN = {"command": frozenset({"-v", "-V"})}
+
+
+def program_name(word: str) -> str:
+    """A command's program as a name (``/usr/sbin/ip``: ``ip``)."""
+    return word.rsplit("/", 1)[-1]
+
+
+def unwrap_once(argv: Sequence[str]) -> list[str] | None:
+    """The words of the command the wrapper ``argv[0]`` runs (empty: it runs none); None
+    when ``argv[0]`` is no wrapper, or runs nothing (``command -v X``)."""
+    if not argv or (program := program_name(argv[0])) not in WRAPPERS:
+        return None
+    valued, leading = WRAPPERS[program]
+    i = 1
+    while i < len(argv) and (argv[i].startswith("-") or (
+        program in ("env", "sudo") and _ASSIGNMENT.match(argv[i])
+    )):  # fmt: skip
+        if argv[i] == "--":
+            i += 1
+            break
+        if argv[i] in _NOT_RUN.get(program, ()):
+            return None
+        i += 2 if argv[i] in valued else 1
+    return list(argv[i + leading :]) if i + leading <= len(argv) else []
+
+
+def unwrapped(argv: Sequence[str]) -> list[str]:
+    """The command past every wrapper (``sudo -E timeout 5 nsenter -t 1 -n ip ...``: ``ip
+    ...``); ``argv`` itself when it runs no wrapper."""
+    out = list(argv)
+    while (inner := unwrap_once(out)) is not None:
+        out = inner
+    return out
