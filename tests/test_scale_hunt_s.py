@@ -14,6 +14,7 @@ import pytest
 
 import iplab.cli
 from iplab import expand, lab
+from iplab.importer import printed
 from iplab.importer import shell as shellread
 from iplab.importer.convert import import_text
 from iplab.importer.reader import Kind
@@ -211,15 +212,15 @@ def test_seq_options_are_read_as_seq_prints(args: str) -> None:
     """Hunt S #7: `for i in $(seq -w 1 120)`, `seq -f "%02g"`, `seq -s ' '` were "cannot
     tell what the loop iterates over" (the loop became prose, the model said OK). The
     words are those bash gets from seq itself."""
-    printed = subprocess.run(
+    bash = subprocess.run(
         ["bash", "-c", f"for w in $(seq {args}); do printf '[%s]' \"$w\"; done"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    words = shellread.seq_values(f"seq {args}")
+    words = printed.seq_values(f"seq {args}")
     assert words is not None
-    assert "".join(f"[{w}]" for w in words) == printed
+    assert "".join(f"[{w}]" for w in words) == bash
 
 
 def test_a_script_of_seq_and_brace_loops_runs_what_bash_runs() -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from iplab import export, scenario
 from iplab.errors import ScenarioError
+from iplab.importer import printed
 from iplab.importer import shell as shellread
 from iplab.importer.convert import ImportResult, import_text
 from iplab.importer.stops import author_stops
@@ -293,9 +294,9 @@ def test_a_script_block_in_a_scenario_file_is_checked() -> None:
 def test_shellread_statement_ends() -> None:
     assert shellread.complete("for i in 1; do\n echo $i\ndone")
     assert not shellread.complete("for i in 1; do")
-    assert shellread.seq_values("seq 0 -1 -2") == ["0", "-1", "-2"]
-    assert shellread.seq_values("seq a") is None
-    assert shellread.seq_values("seq 1 0 3") is None
+    assert printed.seq_values("seq 0 -1 -2") == ["0", "-1", "-2"]
+    assert printed.seq_values("seq a") is None
+    assert printed.seq_values("seq 1 0 3") is None
 
 
 def test_a_probe_inside_a_loop_is_a_probe() -> None:

@@ -218,6 +218,12 @@ def arithmetic(text: str, variables: Mapping[str, str | None]) -> tuple[str, int
     not start with a whole arithmetic expansion."""
     if not text.startswith("$(("):
         return None
+    if (based := _BASED.search(text)) is not None and (end := _arithmetic_end(text)) > based.end():
+        # 10#$i (a padded 08 read in base 10): tree-sitter-bash reads no BASE#$NAME
+        token = text[:end]
+        digits = _BASED.sub(lambda m: _based(m, variables), token)
+        inner = None if _BASED.search(digits) else arithmetic(digits, variables)
+        return token, inner[1] if inner is not None else None
     data = text.encode()
     root = parse_bytes(b": " + data)
     found = _first(root, "arithmetic_expansion", 2)
@@ -227,6 +233,25 @@ def arithmetic(text: str, variables: Mapping[str, str | None]) -> tuple[str, int
     expression = found.named_children
     value = _evaluate(expression[0], variables) if len(expression) == 1 else None
     return token, value
+
+
+#: ``BASE#$NAME`` or ``BASE#${NAME}`` in an arithmetic expansion
+_BASED = re.compile(r"(?<![\w#])(?P<base>\d+)#\$\{?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\}?")
+
+
+def _based(found: re.Match[str], variables: Mapping[str, str | None]) -> str:
+    value = variables.get(found["name"])
+    return f"{found['base']}#{value}" if value and value.isalnum() else found[0]
+
+
+def _arithmetic_end(text: str) -> int:
+    """Where the ``$((...))`` at the start of ``text`` ends (0: it does not close)."""
+    depth = 0
+    for i, c in enumerate(text[1:], 1):
+        depth += (c == "(") - (c == ")")
+        if depth == 0:
+            return i + 1
+    return 0
 
 
 def _first(node: Node, kind: str, start: int) -> Node | None:

@@ -411,7 +411,7 @@ def _ip_loop(line: str) -> bool:
         return False
     root = shellread.parse(line)
     loops = shellread.statements(root)
-    if root.has_error or len(loops) != 1 or loops[0].type != "for_statement":
+    if shellread.has_error(root) or len(loops) != 1 or loops[0].type != "for_statement":
         return False
     body = loops[0].child_by_field_name("body")
     said = shellread.statements(body) if body is not None else []
@@ -425,7 +425,7 @@ def _each_statement(span: str) -> list[str]:
     ip netns del b` `` in a sentence was dropped with no word, where one command is read);
     the span as it is when it is one command, or anything else (``||``, a pipe)."""
     root = shellread.parse(span)
-    if root.has_error:
+    if shellread.has_error(root):
         return [span]
     out: list[str] = []
     stack = list(reversed(shellread.statements(root)))

@@ -24,7 +24,7 @@ from typing import Literal
 
 from iplab import ipwords, jobs, linklisting, linksources, names
 from iplab.errors import ScenarioError
-from iplab.importer import arith, listing, roothash
+from iplab.importer import arith, listing, printed, roothash
 from iplab.importer import shell as shellread
 from iplab.importer.budget import LoopBudget
 from iplab.importer.elsewhere import shell_elsewhere
@@ -456,7 +456,7 @@ class ShellVars:
         """``declare -i n=0 m``, ``local -i n``: integers, their values arithmetic as bash
         has them (an integer array's elements: unknown). False: not a declaration."""
         found = shellread.statements(root := shellread.parse(line))
-        if root.has_error or len(found) != 1 or found[0].type != "declaration_command":
+        if shellread.has_error(root) or len(found) != 1 or found[0].type != "declaration_command":
             return False
         node = found[0]
         flags = "".join(shellread.source(c) for c in node.named_children if c.type == "word")
@@ -492,7 +492,7 @@ class ShellVars:
             return False
         root = shellread.parse(line)
         found = shellread.statements(root)
-        if root.has_error or len(found) != 1:
+        if shellread.has_error(root) or len(found) != 1:
             return False
         node = found[0]
         if node.type not in ("declaration_command", "variable_assignments"):
@@ -733,9 +733,13 @@ class ShellVars:
                 # only when it runs (echo $(ip netns exec $NS cat ...): $NS filled in)
                 end = _closing(text, i)
                 opening = 1 if c == "`" else 2
-                inner, _ = self.expand(text[i + opening : end])
+                inner, inner_unresolved = self.expand(text[i + opening : end])
                 if (base := _basename(inner)) is not None:  # $(basename /sys/class/net/x)
                     out.append(base)
+                    i = end + 1
+                    continue
+                if not inner_unresolved and (said := _printed(inner)) is not None:
+                    out.append(said)  # ns$(printf '%02d' $i) in a loop: ns07
                     i = end + 1
                     continue
                 closed = text[end : end + 1]
@@ -1445,12 +1449,14 @@ class Reader:
             return i, self._block(text, number, end, cmds, where, f"the alias {word}")
         root = shellread.parse(text)
         stmts = shellread.statements(root)
-        if len(stmts) == 1 and not root.has_error and not _backgrounded(stmts[0]):
+        if len(stmts) == 1 and not shellread.has_error(root) and not _backgrounded(stmts[0]):
             state = self._syntax(stmts[0], text, number, end)
             if state is not None:
                 return i, state
         elif (  # a; b: typed, one after the other (a & b: one raw step, as bash runs it)
-            "\n" not in text and not root.has_error and not any(map(_backgrounded, stmts))
+            "\n" not in text
+            and not shellread.has_error(root)
+            and not any(map(_backgrounded, stmts))
         ):
             parts = _as_bash_goes_on(
                 stmts, [self._sequence(s, number, f"line {number}") for s in stmts]
@@ -1560,7 +1566,7 @@ class Reader:
         Z: the whole line was taken for one assignment, and vanished). None: one statement."""
         root = shellread.parse(body)
         stmts = shellread.statements(root)
-        if root.has_error or not (len(stmts) > 1 or (stmts and stmts[0].type == "list")):
+        if shellread.has_error(root) or not (len(stmts) > 1 or (stmts and stmts[0].type == "list")):
             return None
         where = f"line {number}"
         cmds = self._statements(stmts, self.vars, number, None)
@@ -1570,7 +1576,7 @@ class Reader:
         """A line that sets variables from what commands print (see _runtime), or None."""
         root = shellread.parse(body)
         found = shellread.statements(root)
-        if root.has_error or len(found) != 1:
+        if shellread.has_error(root) or len(found) != 1:
             return None
         return self._runtime(found[0], self.vars, number, f"line {number}")
 
@@ -1586,8 +1592,11 @@ class Reader:
         a command prints when the lab runs. A step that sets them (``sets:``): the shell
         steps after it start with their values, as the author's one shell would have them.
         None: not such a statement (a value iplab evaluates itself, ``local`` in a function)."""
-        if node.type not in _DECLARATIONS or not shellread.substitutions(node):
+        found = shellread.substitutions(node)
+        if node.type not in _DECLARATIONS or not found:
             return None
+        if all(_evaluated(shellread.source(s), scope) for s in found):
+            return None  # n=$(printf '%02d' $i): a value iplab knows, as bash has it
         if node.children[0].type == "local" and not self._frames:
             return None  # (local outside a function: bash refuses it)
         parts = [node] if node.type == "variable_assignment" else node.named_children
@@ -1753,7 +1762,7 @@ class Reader:
             )
             cmds = self._commands([expanded], None, number, where)
             return self._block(text, number, end, cmds, where, "")
-        self._flag(node, where)
+        self._flag(node, where, self.vars)
         if node.type != "command":
             return None
         said = [shellread.source(w) for w in shellread.words(node)]
@@ -2034,7 +2043,7 @@ class Reader:
         if background_job(text) or jobs.beside(text):
             self.vars.background[0] += 1
 
-    def _flag(self, node: shellread.Node, where: str) -> None:
+    def _flag(self, node: shellread.Node, where: str, scope: ShellVars) -> None:
         """Say what an imported line does that iplab cannot see into."""
         if node.type == "pipeline":
             parts = [c for c in node.named_children if c.type == "command"]
@@ -2049,7 +2058,12 @@ class Reader:
                 self.warnings.append(
                     f"{where}: {what}: iplab cannot see what it runs; kept as a raw step"
                 )
-        if node.type not in _DECLARATIONS and shellread.substitutions(node):
+        found = shellread.substitutions(node)
+        if (
+            node.type not in _DECLARATIONS
+            and found
+            and not all(_evaluated(shellread.source(s), scope) for s in found)
+        ):  # (not ns$(printf '%02d' $i): its value is known)
             self.warnings.append(
                 f"{where}: uses command substitution ($(...)): the model cannot know its value"
             )
@@ -2130,7 +2144,7 @@ class Reader:
 
     def _script(self, script: str, call: _Call, scope: ShellVars, number: int) -> list[Cmd]:
         root = shellread.parse(script)
-        if root.has_error:
+        if shellread.has_error(root):
             self.warnings.append(f"line {number}: the shell cannot read {script!r}; skipped")
             return []
         return self._statements(shellread.statements(root), scope.copy(), number, call)
@@ -2254,7 +2268,7 @@ class Reader:
                 del self.warnings[said:]
             if self._shift(node, scope, where):
                 continue
-            self._flag(node, where)
+            self._flag(node, where, scope)
             call = self._call(node, scope) if node.type == "command" else None
             if call is not None and call.program in _NARRATION and call.inside is None:
                 if call.program == "read" and not _read_here(node, call, scope):
@@ -2534,7 +2548,10 @@ class Reader:
             if (listed := self._listed_text(inner, scope, where)) is not None:
                 return listed
             expanded, unresolved = scope.expand(inner)
-            return None if unresolved else shellread.seq_values(expanded)
+            if unresolved:
+                return None
+            said = printed.printf_output(expanded)  # for n in $(printf 'h%d ' 1 2)
+            return _split(said) if said is not None else printed.seq_values(expanded)
         if word.type == "concatenation":
             out = [""]
             for part in word.named_children:
@@ -2892,7 +2909,7 @@ class Reader:
         call = _Call(session.call.sudo, session.call.inside, "", [], None, session.call.shell)
         root = shellread.parse(text)
         found = shellread.statements(root)
-        if len(found) == 1 and not root.has_error and found[0].type == "command":
+        if len(found) == 1 and not shellread.has_error(root) and found[0].type == "command":
             shell = self._call(found[0], self.vars)
             if shell is not None and shell.inside and _opens_a_shell(shell):
                 # ip netns exec ns2 bash, typed in ns1's shell: the lines after it, in ns2
@@ -3638,6 +3655,22 @@ def ascii_command(text: str) -> tuple[str, list[str]]:
     return text, said
 
 
+def _evaluated(substitution: str, scope: ShellVars) -> bool:
+    """A ``$(...)`` (or backquoted) command whose output iplab knows (see :func:`_printed`)."""
+    inner = substitution[2:-1] if substitution.startswith("$(") else substitution[1:-1]
+    text, unresolved = scope.expand(inner)
+    return not unresolved and _printed(text) is not None
+
+
+def _printed(command: str) -> str | None:
+    """What ``printf FORMAT ARGS`` prints when it is one plain word (``printf '%02d' 7``:
+    07); None: another command, or words bash would split or expand again."""
+    said = printed.printf_output(command)
+    if not said or names.has_shell_meta(said) or any(c.isspace() for c in said):
+        return None
+    return said
+
+
 def _basename(command: str) -> str | None:
     """What ``basename PATH`` prints, for one plain path (None: anything else)."""
     words = _split(command)
@@ -3764,9 +3797,6 @@ def _jump_word(node: shellread.Node) -> str | None:
     return words[0] if words and words[0] in ("continue", "break") and len(words) == 1 else None
 
 
-_PRINTF_SPEC = re.compile(r"%(?:%|[-+ 0#]*\d*(?:\.\d+)?([diouxXsc]))")
-
-
 def _printf_assign(node: shellread.Node, scope: ShellVars, line: int) -> bool:
     """``printf -v NAME FORMAT ARGS...``: NAME set to what bash's printf makes of them (for
     ``%s``, ``%d``, ``%02d``, ``%x``...; an unknown format or argument leaves NAME unknown).
@@ -3777,16 +3807,9 @@ def _printf_assign(node: shellread.Node, scope: ShellVars, line: int) -> bool:
     if words[:2] != ["printf", "-v"] or len(words) < 4 or not _NAMED.fullmatch(words[2] or ""):
         return False
     name, fmt, args = words[2] or "", words[3], words[4:]
-    value: str | None = None
-    if fmt is not None and None not in args:
-        values: list[object] = []
-        specs = [m[1] for m in _PRINTF_SPEC.finditer(fmt) if m[1]]
-        try:
-            for spec, arg in zip(specs, args, strict=True):
-                values.append(arg if spec in "sc" else int(arg or "0", 0))
-            value = fmt.replace("\\n", "\n") % tuple(values)
-        except (ValueError, TypeError):
-            value = None
+    given = [a for a in args if a is not None]
+    known = fmt is not None and len(given) == len(args)
+    value = printed.printf_text(fmt, given) if fmt is not None and known else None
     scope.values[name], scope.lines[name] = value, line
     return True
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import re
-import shlex
 
 import tree_sitter
 import tree_sitter_bash
@@ -40,9 +39,26 @@ def parse_bytes(data: bytes) -> Node:
     return _parser().parse(data).root_node
 
 
+def has_error(node: Node) -> bool:
+    """Whether tree-sitter-bash could not read ``node``; not for a ``BASE#$NAME`` in an
+    arithmetic expansion (``$((10#$i + 1))``: a padded 08 read in base 10), which the
+    grammar does not know and :mod:`iplab.importer.arith` evaluates."""
+    stack = [node] if node.has_error else []
+    while stack:
+        current = stack.pop()
+        if current.type == "ERROR" or current.is_missing:
+            parent = current.parent
+            based = parent is not None and parent.type == "arithmetic_expansion"
+            if not (based and re.fullmatch(rb"\d+#", current.text or b"")):
+                return True
+            continue
+        stack.extend(c for c in current.children if c.has_error or c.is_missing)
+    return False
+
+
 def complete(text: str) -> bool:
     """The shell reads ``text`` whole: no unclosed loop, quote or here-document."""
-    return not parse(text).has_error
+    return not has_error(parse(text))
 
 
 def source(node: Node) -> str:
@@ -149,71 +165,6 @@ def substitutions(node: Node) -> list[Node]:
             continue
         stack.extend(current.named_children)
     return out
-
-
-def seq_values(command: str) -> list[str] | None:
-    """The words ``seq`` prints for ``seq [-w] [-f FMT] [-s SEP] [FIRST [STEP]] LAST``, split
-    as the shell splits them (``-s ,``: one word); None when iplab cannot tell."""
-    try:
-        argv = shlex.split(command)
-    except ValueError:
-        return None
-    if not argv or argv[0] != "seq":
-        return None
-    got = _seq_options(argv[1:])
-    if got is None:
-        return None
-    numbers, wide, fmt, sep = got
-    first, step, last = (
-        (1, 1, numbers[0])
-        if len(numbers) == 1
-        else (numbers[0], 1, numbers[1])
-        if len(numbers) == 2
-        else (numbers[0], numbers[1], numbers[2])
-    )
-    if step == 0 or abs(last - first) // abs(step) > 4096:
-        return None
-    values = range(first, last + (1 if step > 0 else -1), step)
-    width = max(len(str(first)), len(str(last))) if wide else 0  # (seq -w 1 4 10: 01 05 09)
-    try:
-        words = [fmt % float(n) if fmt else f"{n:0{width}d}" for n in values]
-    except (TypeError, ValueError):
-        return None
-    return sep.join(words).split()
-
-
-_SEQ_FORMAT = re.compile(r"(?:[^%]|%%)*%[-+ #0']*\d*(?:\.\d+)?[gGeEfF](?:[^%]|%%)*")
-
-
-def _seq_options(args: list[str]) -> tuple[list[int], bool, str, str] | None:
-    """seq's numbers (one to three integers), -w, -f's format and -s's separator."""
-    numbers: list[int] = []
-    wide, fmt, sep = False, "", "\n"
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if re.fullmatch(r"-?\d+", arg):
-            numbers.append(int(arg))
-        elif arg in ("-w", "--equal-width"):
-            wide = True
-        elif arg.startswith(("-f", "-s", "--format=", "--separator=")):
-            value = arg.split("=", 1)[1] if arg.startswith("--") else arg[2:]
-            if not value and not arg.startswith("--"):
-                i += 1
-                value = args[i] if i < len(args) else ""
-            if arg.startswith(("-f", "--format=")):
-                fmt = value
-            else:
-                sep = value
-        elif arg.startswith("-w") and arg[2:3] in ("f", "s"):
-            wide = True
-            args = [*args[: i + 1], f"-{arg[2:]}", *args[i + 1 :]]
-        else:
-            return None
-        i += 1
-    if not 1 <= len(numbers) <= 3 or (fmt and not _SEQ_FORMAT.fullmatch(fmt)):
-        return None
-    return numbers, wide, fmt, sep
 
 
 #: the most words one brace expansion may give (a bomb: {1..999999999})
