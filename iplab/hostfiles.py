@@ -8,11 +8,19 @@ a step runs (:meth:`iplab.lab.Session._read_back`), iplab looks at each path it 
 what did not exist is removed at undo (a directory only once empty), and a small file
 that existed gets back the bytes it had. Only absolute paths written as they are (no
 ``$``, no glob), outside /proc, /sys, /dev and the namespaces' own directory.
+
+A host file is shared: another lab, or the admin, may add to it while the lab is up (hunt
+V: ``down`` gave rt_tables back its bytes whole, losing a line added since; of two labs
+taken down in turn, one left its line behind). So the undo is built once the step ran
+(:func:`undo_command`), from what it did: the lines a step appended are removed, only
+they, wherever they are now; a file it wrote otherwise gets its bytes back only while it
+holds what the step left, and is left as it is, said, when someone changed it since.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 import shlex
 from dataclasses import dataclass
@@ -27,7 +35,8 @@ _REDIRECTS = frozenset({">", ">>", "&>", "&>>", ">|"})
 _APPENDS = frozenset({">>", "&>>"})
 #: programs whose only effect is the files they write (and what they print)
 _WRITERS = frozenset({"mkdir", "touch", "tee", "cp", "install", "ln"})
-_NARRATORS = frozenset({"echo", "printf", "cat", "true", ":"})
+#: programs that only read and print (``grep -q "^101 vpn" FILE || echo ... >> FILE``)
+_NARRATORS = frozenset({"echo", "printf", "cat", "true", ":", "grep"})
 #: where a write is no file of the host's disk (or is the namespaces' own, followed elsewhere)
 _NOT_FILES = ("/proc/", "/sys/", "/dev/", "/run/netns/", "/var/run/netns/")
 _UNSAFE = frozenset("$*?[]~`{}")
@@ -155,6 +164,8 @@ class Before:
     created_dirs: tuple[str, ...]  # deepest first
     kept: tuple[tuple[str, bytes], ...]
     unkept: tuple[str, ...]
+    #: the paths the step only appends to (``>>``, ``tee -a``)
+    appended: tuple[str, ...] = ()
 
 
 def look(writes: Writes) -> Before:
@@ -190,9 +201,12 @@ def look(writes: Writes) -> Before:
             unkept.append(w.path)
     dirs.sort(key=lambda d: d.count("/"), reverse=True)
     big = [p for p, data in kept.items() if len(data) > KEEP_LIMIT]
+    overwritten = {w.path for w in writes.writes if not w.append}
+    appended = {w.path for w in writes.writes if w.path not in overwritten}
     return Before(
         tuple(files), tuple(dirs),
         tuple((p, d) for p, d in kept.items() if p not in big), tuple(unkept + big),
+        tuple(sorted(appended)),
     )  # fmt: skip
 
 
@@ -210,17 +224,100 @@ def changed_since(before: Before) -> list[str]:
     return out + [d for d in before.created_dirs if os.path.isdir(d)]
 
 
-def undo_command(before: Before) -> str | None:
-    """A shell command that puts the paths back as ``before`` found them (None: nothing to
-    do): the files the step created removed, the files it changed given their bytes
-    back, the directories it created removed once empty (deepest first)."""
-    # (rm -r: cp -r made a directory there; none was there before the step)
+def written_ahead(before: Before) -> str | None:
+    """The undo journaled before the step runs, in case iplab dies before it can say what
+    the step did (:func:`undo_command`): the files it would create and the directories
+    removed as :func:`undo_command` does; a file that existed is left as it is (what the
+    step added is not known yet), said when it no longer holds the bytes it had."""
     parts = [f"rm -rf -- {shlex.quote(f)}" for f in before.created_files]
+    parts += [
+        _unless_same(path, data, "iplab stopped before it read what the step of the lab did")
+        for path, data in before.kept
+    ]
+    return _joined(parts, before)
+
+
+def undo_command(before: Before) -> str | None:
+    """A shell command that undoes what the step did to the paths ``before`` (None:
+    nothing to do), built right after it ran: a file it created is removed, a file it
+    appended lines to loses those lines (only them: what was added since stays), a file
+    it wrote otherwise gets its bytes back while it holds what the step wrote, and the
+    directories it created are removed once empty (deepest first)."""
+    parts: list[str] = []
+    for path in before.created_files:
+        parts += [_undo_file(path, b"", path in before.appended, created=True)]
     for path, data in before.kept:
-        encoded = base64.b64encode(data).decode() or "''"
-        parts.append(f"printf %s {encoded} | base64 -d > {shlex.quote(path)}")
+        parts += [_undo_file(path, data, path in before.appended, created=False)]
+    return _joined([p for p in parts if p], before)
+
+
+def _joined(parts: list[str], before: Before) -> str | None:
     parts += [
         f"{{ [ ! -d {q} ] || rmdir --ignore-fail-on-non-empty -- {q}; }}"
         for q in map(shlex.quote, before.created_dirs)
     ]
     return "; ".join(parts) if parts else None
+
+
+def _undo_file(path: str, data: bytes, appended: bool, *, created: bool) -> str:
+    """The undo of what the step did to the file at ``path``, which held ``data`` before it
+    (``created``: there was none); empty: nothing to undo."""
+    q = shlex.quote(path)
+    if os.path.isdir(path) and not os.path.islink(path):
+        return f"rm -rf -- {q}" if created else ""  # (cp -r made a tree there)
+    try:
+        with open(path, "rb") as stream:
+            now = stream.read(KEEP_LIMIT + 1)
+    except OSError:
+        return ""  # (not there: the step made none, or it is gone already)
+    if now == data and not created:
+        return ""
+    added = now[len(data) :] if now.startswith(data) else None
+    if appended and added and added.endswith(b"\n") and data[-1:] in (b"", b"\n"):
+        return _remove_lines(path, added, created)
+    then = f"rm -f -- {q}" if created else _put(path, data)
+    return _unless_same(path, now, "it was changed since the lab wrote it", then=then)
+
+
+def _put(path: str, data: bytes) -> str:
+    encoded = base64.b64encode(data).decode() or "''"
+    return f"printf %s {encoded} | base64 -d > {shlex.quote(path)}"
+
+
+def _unless_same(path: str, data: bytes, why: str, then: str = "") -> str:
+    """Run ``then`` while the file at ``path`` holds ``data``; otherwise say it is left as
+    it is, and ``why``."""
+    q = shlex.quote(path)
+    digest = hashlib.sha256(data).hexdigest()
+    message = shlex.quote(f"iplab: left as it is: {path} ({why})")
+    test = f'[ ! -e {q} ] || [ "$(sha256sum < {q} | cut -c1-64)" = {digest} ]'
+    if not then:
+        return f"{{ {test} || echo {message} >&2; }}"
+    return f"if {test}; then [ ! -e {q} ] || {then}; else echo {message} >&2; fi"
+
+
+#: awk: the last place where the lines of ENVIRON["IPLAB_LINES"] (k of them) follow one
+#: another in the file, printed without them; exit 1 when they are not there
+_UNAPPEND = (
+    'BEGIN { split(ENVIRON["IPLAB_LINES"], x, "\\n") } { l[NR] = $0 } '
+    "END { for (i = NR - k + 1; i >= 1; i--) { for (j = 1; j <= k && l[i + j - 1] == x[j]; j++); "
+    "if (j > k) break } if (i < 1) exit 1; "
+    "for (n = 1; n <= NR; n++) if (n < i || n >= i + k) print l[n] }"
+)
+
+
+def _remove_lines(path: str, added: bytes, created: bool) -> str:
+    """Remove the lines the step appended (``added``) from the file at ``path``, where they
+    are now (the last time they follow one another), leaving what others added; said when
+    they are no longer there. A file the step created is removed once empty."""
+    q = shlex.quote(path)
+    k = added.count(b"\n")
+    encoded = base64.b64encode(added).decode()
+    message = shlex.quote(f"iplab: left as it is: {path} (the lines the lab added are gone)")
+    gone = f" && {{ [ -s {q} ] || rm -f -- {q}; }}" if created else ""
+    return (
+        f'{{ [ ! -e {q} ] || {{ t="$(mktemp)" && '
+        f'{{ IPLAB_LINES="$(printf %s {encoded} | base64 -d)" awk -v k={k} '
+        f'{shlex.quote(_UNAPPEND)} {q} > "$t" && cat "$t" > {q}{gone}'
+        f' || echo {message} >&2; }}; rm -f -- "$t"; }}; }}'
+    )

@@ -13,7 +13,9 @@ with one write and an fsync per group of records; a torn last line (a crash
 mid-write) is ignored by the reader. Besides intents and outcomes it holds the
 processes that could outlive iplab: an ``ip -batch`` (``process``: pid, start
 time) and what a command left running in the background (``jobs``: the step,
-and each process's pid and start time), which ``down`` stops.
+and each process's pid and start time), which ``down`` stops; and an intent's
+undo as known once its command ran (``undo``: the lines it appended to a host file),
+which takes the place of the one written ahead.
 
 Why this module is long: one file format, written and read back here: intents and outcomes,
 their serialisation, the lab record and its lock; what is written and what is read must
@@ -263,6 +265,14 @@ class Journal:
                 sync=False,
             )
 
+    def amend(self, entry: Entry, undo: Sequence[UndoRecord]) -> None:
+        """The undo of ``entry`` as known once its command ran (what a host file holds
+        after it: the lines it appended), in place of the one written ahead."""
+        entry.undo = tuple(undo)
+        record = {"type": "undo", "seq": entry.seq, "undo": [u.to_json() for u in undo],
+                  "time": time.time()}  # fmt: skip
+        self._append([record])
+
     def mark_undone(self, entries: Sequence[Entry]) -> None:
         for entry in entries:
             entry.status = "undone"
@@ -456,7 +466,9 @@ class Journal:
                 _check(record, "seq", int)
                 if seq not in by_seq:
                     raise _Bad(f"seq {seq} has no intent before it")
-                if kind == "outcome":
+                if kind == "undo":
+                    by_seq[seq].undo = _undo_records(record)
+                elif kind == "outcome":
                     status = record.get("status")
                     if status not in _STATUSES:
                         raise _Bad(f"status {status!r} is not one of {', '.join(_STATUSES)}")
@@ -500,7 +512,7 @@ def _count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-_KINDS = ("intent", "outcome", "undone", "process", "jobs")
+_KINDS = ("intent", "outcome", "undone", "undo", "process", "jobs")
 _STATUSES: tuple[Status, ...] = ("pending", "done", "failed", "exists", "skipped", "undone")
 
 
@@ -533,15 +545,9 @@ def _check(record: dict[str, Any], key: str, kind: type) -> Any:
 def _intent(record: dict[str, Any]) -> Entry:
     seq = _check(record, "seq", int)
     argv = _check(record, "argv", list)
-    undo = _check(record, "undo", list)
+    undos = _undo_records(record)
     if not all(isinstance(a, str) for a in argv):
         raise _Bad("'argv' must be a list of strings")
-    undos = []
-    for i, u in enumerate(undo):
-        try:
-            undos.append(UndoRecord.from_json(u))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise _Bad(f"undo[{i}] is not an undo record ({type(exc).__name__}: {exc})") from None
     op = None
     if record.get("op") is not None:
         try:
@@ -550,8 +556,19 @@ def _intent(record: dict[str, Any]) -> Entry:
             raise _Bad(f"'op' is not an operation ({type(exc).__name__}: {exc})") from None
     return Entry(
         seq, _check(record, "run", str), _check(record, "number", int),
-        _check(record, "phase", str), _check(record, "text", str), tuple(argv), tuple(undos), op,
+        _check(record, "phase", str), _check(record, "text", str), tuple(argv), undos, op,
     )  # fmt: skip
+
+
+def _undo_records(record: dict[str, Any]) -> tuple[UndoRecord, ...]:
+    """The ``undo`` list of an intent (or of an ``undo`` record that amends one)."""
+    undos = []
+    for i, u in enumerate(_check(record, "undo", list)):
+        try:
+            undos.append(UndoRecord.from_json(u))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise _Bad(f"undo[{i}] is not an undo record ({type(exc).__name__}: {exc})") from None
+    return tuple(undos)
 
 
 def lab_dir(state_dir: Path, lab: str) -> Path:

@@ -204,6 +204,12 @@ def _sysctl_value(key: str) -> str:
     return Path(sysctl_path(key)).read_text(encoding="utf-8").strip()
 
 
+def _raw_undo(*parts: str | None) -> Undo | None:
+    """One raw undo of these shell commands (a step's sysctls and host files), or None."""
+    both = "; ".join(p for p in parts if p)
+    return Undo(Raw(command=both, shell=True), Guard("always")) if both else None
+
+
 def read_lab_state(env: Env, netns: Sequence[str] | frozenset[str]) -> State:
     return iproute.read_state(env.runner, sorted(netns))
 
@@ -230,6 +236,9 @@ class Session:
         self.host_before: dict[tuple[str, ...], str] = {}
         #: the host files each raw step wrote, as they were before it, and their undo
         self.files_before: list[tuple[hostfiles.Before, str]] = []
+        #: the host files the step about to run writes, as they were before it, and the
+        #: undo of the sysctls it writes: its undo is journaled again once it ran
+        self._files_now: tuple[hostfiles.Before, str | None] | None = None
         #: what DAD still held back when the next probe's wait ended: said under its line
         self._held = ""
 
@@ -348,6 +357,7 @@ class Session:
 
     def _entry(self, pc: PlannedCommand, phase: str) -> Entry:
         c = pc.command
+        self._files_now = None
         undo = [UndoRecord(u.undo.op, u.undo.guard, u.sudo) for u in pc.undo]
         undo = [u for u in undo if not self._hosts_already(c, u)]
         if not undo and (back := self._read_back(c)) is not None:
@@ -396,9 +406,8 @@ class Session:
             return back
         # the host's sysctls and files it writes (mkdir -p /etc/netns/x && echo ... >
         # /etc/netns/x/resolv.conf; echo 1 > /proc/sys/...): one undo puts both back
-        parts = [self._sysctls_back(command), self._files_back(command)]
-        both = "; ".join(p for p in parts if p)
-        return Undo(Raw(command=both, shell=True), Guard("always")) if both else None
+        sysctls = self._sysctls_back(command)
+        return _raw_undo(sysctls, self._files_back(command, sysctls))
 
     def _sysctls_back(self, command: Command) -> str | None:
         """The undo of the host sysctls a raw step writes: the values they have right now."""
@@ -418,8 +427,10 @@ class Session:
             self.host_before.setdefault(("sysctl", key), value)
         return sysctl_undo(writes, before) or None
 
-    def _files_back(self, command: Command) -> str | None:
-        """The undo of the host files a raw step writes: each path as it is right now."""
+    def _files_back(self, command: Command, sysctls: str | None) -> str | None:
+        """The undo of the host files a raw step writes, journaled ahead: each path as it is
+        right now (:func:`iplab.hostfiles.written_ahead`); :meth:`_files_done` journals the
+        one that knows what the step did."""
         files = file_writes_of(command.op)
         if files is None:
             return None
@@ -429,10 +440,21 @@ class Session:
                 f"iplab: `{command.text}` changes {', '.join(before.unkept)}, which iplab"
                 " cannot keep a copy of: it will not put it back\n"
             )
+        self._files_now = (before, sysctls)
+        return hostfiles.written_ahead(before)
+
+    def _files_done(self, entry: Entry, sudo: bool) -> None:
+        """Once a step that writes host files ran: its undo, built from what it did (the
+        lines it appended: hunt V), journaled in place of the one written ahead."""
+        if self._files_now is None:
+            return
+        before, sysctls = self._files_now
+        self._files_now = None
         back = hostfiles.undo_command(before)
         if back is not None:
             self.files_before.append((before, back))
-        return back
+        undo = _raw_undo(sysctls, back)
+        self.journal.amend(entry, [UndoRecord(undo.op, undo.guard, sudo)] if undo else [])
 
     def put_back(self) -> list[str]:
         """After the tutorial's own cleanup: each sysctl and chain policy of the host the lab
@@ -678,6 +700,7 @@ class Session:
         fault("before-run", count)
         result = self._run(command, self._meta(command, phase))
         fault("after-run", count)
+        self._files_done(entry, command.sudo)
         self.journal.record([(entry, outcome(result.rc, result.stderr), result.rc)])
         fault("after-outcome", count)
         if result.ok:

@@ -1,13 +1,17 @@
 """``--prefix P``: every namespace and link a scenario creates renamed ``P`` + its name, in
 typed fields, in the words of commands kept verbatim (whole words only, and a link's part
 of a dotted sysctl key), and in the author's shell blocks when each name can be found in
-them. Pure: a Scenario in, a Scenario out."""
+them. A word that names no namespace or link is left as it is, even when it is spelled as
+one: a routing table's name (``table isp2``, ``lookup vpn``, ``echo "100 isp2" >>
+/etc/iproute2/rt_tables``) and a link's alias (free text). Pure: a Scenario in, a Scenario
+out."""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
 import re
+import shlex
 from typing import Any
 
 from iplab import ipgrammar, names
@@ -99,11 +103,59 @@ def _rename_effect(effect: Effect, netns: dict[str, str], links: dict[str, str])
 
 
 def _rename_words(text: str, netns: dict[str, str], links: dict[str, str]) -> str:
-    """Rename whole words of a verbatim command (vethX, not vethXY)."""
+    """Rename whole words of a verbatim command (vethX, not vethXY), but not where a word
+    names no namespace or link (:func:`_not_names`)."""
     words = {**netns, **links}
-    return _words_pattern(tuple(sorted(words, key=len, reverse=True))).sub(
-        lambda m: words[_named(m)], text
-    )
+    pattern = _words_pattern(tuple(sorted(words, key=len, reverse=True)))
+    kept = _not_names(text) if pattern.search(text) else []
+
+    def renamed(match: re.Match[str]) -> str:
+        if any(start <= match.start() < end for start, end in kept):
+            return match[0]
+        return words[_named(match)]
+
+    return pattern.sub(renamed, text)
+
+
+#: the words after which comes a routing table's name (``ip route ... table isp2``, ``ip
+#: rule ... lookup isp2``) or free text (``ip link set X alias "overlay to host2"``)
+_BEFORE_NO_NAME = frozenset({"table", "lookup", "alias"})
+#: what ends a pipeline (a newline too); ``|`` does not
+_ENDS = frozenset({";", "&&", "||", "&", "(", ")", ";;", "\n"})
+
+
+def _not_names(text: str) -> list[tuple[int, int]]:
+    """Where in ``text`` (start, end) a word names no namespace or link: the word after
+    ``table``, ``lookup`` or ``alias``, and each word of a pipeline that names rt_tables
+    (``grep -q "^101 vpn" /etc/iproute2/rt_tables``, ``echo "100 isp2" | tee -a ...``).
+    Read with the shell's words (shlex); none when the text cannot be split."""
+    lexer = shlex.shlex(text, posix=False, punctuation_chars=True)
+    lexer.whitespace = " \t\r"
+    spans: list[tuple[str, int, int]] = []
+    at = 0
+    try:
+        for token in lexer:
+            start = text.find(token, at)
+            if start < 0:
+                return []
+            at = start + len(token)
+            spans.append((token, start, at))
+    except ValueError:  # (an unclosed quote)
+        return []
+    kept = [
+        spans[i + 1][1:]
+        for i, (word, _, _) in enumerate(spans[:-1])
+        if word in _BEFORE_NO_NAME and spans[i + 1][0] not in _ENDS
+    ]
+    pipeline: list[tuple[str, int, int]] = []
+    for span in [*spans, ("\n", len(text), len(text))]:
+        if span[0] not in _ENDS:
+            pipeline.append(span)
+            continue
+        if any("rt_tables" in word for word, _, _ in pipeline):
+            kept += [(start, end) for _, start, end in pipeline]
+        pipeline = []
+    return kept
 
 
 def _named(match: re.Match[str]) -> str:
@@ -148,7 +200,7 @@ def with_prefix(scenario: Scenario, prefix: str) -> Scenario:
         if op.text is not None and ipgrammar.read(op.text) != op:
             raise ScenarioError(
                 f"with --prefix {prefix!r}: the line {op.text!r} does not read as the renamed "
-                "command (a name is also a word of the command)",
+                f"command: {_clashes(step.op, netns, links)}",
                 step.loc.at("line"),
                 "rename that object in the scenario, or run without --prefix",
             )
@@ -161,6 +213,22 @@ def with_prefix(scenario: Scenario, prefix: str) -> Scenario:
         setup=_blocks_renamed(tuple(step_renamed(s) for s in scenario.setup), netns, links),
         teardown=_blocks_renamed(tuple(step_renamed(s) for s in scenario.teardown), netns, links),
     )
+
+
+def _clashes(op: Any, netns: dict[str, str], links: dict[str, str]) -> str:
+    """Which names of the lab ``op``'s line also holds as another word (``ip -n lo link set
+    lo up`` in a namespace named lo: the link lo was renamed too), said for the refusal."""
+    names = tuple(sorted({**netns, **links}, key=len, reverse=True))
+    found = dict.fromkeys(_named(m) for m in _words_pattern(names).finditer(op.text or ""))
+    said = []
+    for name in found:
+        alone_ns = {name: netns[name]} if name in netns else {}
+        alone_links = {name: links[name]} if name in links else {}
+        renamed = _rename_fields(op, alone_ns, alone_links)
+        if ipgrammar.read(renamed.text) != renamed:
+            what = "a namespace" if name in netns else "a link"
+            said.append(f"{name!r} is {what} of the lab and also another word of the line")
+    return "; ".join(said) or "a name of the lab is also another word of the line"
 
 
 def _blocks_renamed(

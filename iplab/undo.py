@@ -792,6 +792,7 @@ def _undo_entry(
             env.err.write(f"    failed (exit {result.rc}): {result.stderr.strip()}\n")
             observed = iproute.read_state(env.runner, namespaces)
             continue
+        _said_by(env, result)
         try:
             apply(observed, undo.op)
         except ModelError:
@@ -905,6 +906,7 @@ def _fast(
             )
             report.ran += 1
             if result.ok:
+                _said_by(env, result)
                 report.went_for(undo.op)
                 report.worked.add(entry.seq)
             else:
@@ -929,6 +931,14 @@ def _fast(
         else:
             report.broken.add(entry.seq)
     _batch_failures(env, [c.text for _e, _u, c, _l in batchable], status, result, report)
+
+
+def _said_by(env: Env, result: Result) -> None:
+    """What an undo that worked says of what it left (``iplab: left as it is: FILE (...)``:
+    a host file someone changed since the lab wrote it, :mod:`iplab.hostfiles`)."""
+    for line in result.stderr.splitlines():
+        if line.startswith("iplab: "):
+            env.err.write(f"    {line}\n")
 
 
 def _batch_failures(

@@ -19,6 +19,7 @@ from iplab.sysctl import in_netns_only
 from iplab.words import (
     JOINS,
     deletes_a_rule,
+    flushes_route_cache,
     inside_netns,
     ip_netns,
     link_scoped,
@@ -63,6 +64,7 @@ def cannot_undo(items: Sequence[Item]) -> Iterable[str]:
         inside |= isinstance(op, Raw) and _in_made(op.command, made)  # ip netns exec NS sh -c
         inside |= isinstance(op, Raw) and _fed_into_made(op.command, made)  # printf | nft -f -
         kept = isinstance(op, Raw | NetnsExec) and op.undo is None and not op.observes
+        kept &= not (isinstance(op, Raw) and flushes_route_cache(op.command))
         # a sysctl's undo is read when it runs; a deletion is not undone, as ip link del
         read_back = sysctl_writes_of(op) is not None or policy_write_of(op) is not None
         files = file_writes_of(op)  # mkdir -p /etc/netns/x && echo ... > .../resolv.conf

@@ -815,6 +815,23 @@ def flushes_the_hosts_tables(command: str) -> tuple[str, str, str | None, str | 
     return None
 
 
+def flushes_route_cache(command: str) -> bool:
+    """``ip [-4|-6] route flush cache`` (abbreviated or not): it empties the kernel's cache
+    of routes, which the kernel fills again; no table changes, nothing to undo (hunt V:
+    listed as a step iplab cannot undo)."""
+    argv = plain_words(command)
+    argv = list(strip_sudo(tuple(argv))) if argv and argv[:1] == ["sudo"] else argv
+    if not argv or argv[0].rsplit("/", 1)[-1] != "ip":
+        return False
+    j, _elsewhere = _ip_object(argv)
+    return (
+        len(argv) == j + 3
+        and _abbreviates(argv[j], "route")
+        and _abbreviates(argv[j + 1], "flush")
+        and argv[j + 2] == "cache"
+    )
+
+
 def changes_routes(command: str) -> bool:
     """A line that changes routes through words iplab does not type: ``ip [-6] [-n NS]
     route VERB ...`` (any verb but show, list, get), ``route add|del`` (net-tools), also
