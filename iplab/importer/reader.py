@@ -139,6 +139,9 @@ _PROMPTS = (
     # a namespace's shell with PS1='(ns1)# ' (hunt N: its commands were the output of the
     # one before, and its exit lost): a one-word tag, never a subshell's ``( ... ) #``
     r"|\([\w.@:~/-]{1,40}\) ?#"
+    # a bare word and # (``host#``, ``router#``, ``R1#``: a handout's own prompts; hunt V:
+    # not one was read, and the file had no command)
+    r"|[A-Za-z][\w.-]{0,30}#"
     # busybox ash's (``/ #``, ``/root #``: a container's shell, docker run -it busybox sh)
     r"|[/~][\w.~/-]{0,40} #"
     rf"|[\w.-]+@[\w.-]+ \S+{_BRANCH} [%$#]"
