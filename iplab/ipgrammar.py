@@ -1123,6 +1123,10 @@ def effects(command: str, ns: str | None = None) -> Declares | None:
         # (a variable in a word is the process's pid: the name is the file's, still)
         argv = words_with_values(command) if SHELL_SYNTAX.search(command) else _split(command)
         return _netns_file(_without_sudo(argv)) if argv else None
+    if SHELL_SYNTAX.search(command) and _attaches(words_with_values(command) or []):
+        # ip netns attach ctr $CPID: the name is the line's, whatever the pid (hunt W: a
+        # raw step with no creates:, and --prefix refused the lab)
+        return _argv_effects(words_with_values(command) or [], ns)
     if SHELL_SYNTAX.search(command):  # echo 1 > /proc/sys/...: a sysctl, no name changes
         return Declares(declared=True) if sysctl_writes(command) else _neutral_line(command, ns)
     if jobs.serves(command):  # python3 -m http.server: a server, no name changes
@@ -1190,14 +1194,27 @@ def adopts_netns(command: str) -> bool:
     """The command names a namespace a process holds (``ip netns attach NAME PID``, ``ln -s
     /proc/PID/ns/net /var/run/netns/NAME``, ``touch`` and ``mount --bind`` there), rather
     than making an empty one: what is in it is not the model's to know."""
-    argv = None if SHELL_SYNTAX.search(command) else _split(command)
-    argv = _without_sudo(argv) if argv else []
-    if argv[:1] == ["ip"] and len(argv) == 5:
-        return first(argv[1], IP_OBJECTS) == "netns" and first(argv[2], NETNS_VERBS) == "attach"
+    argv = words_with_values(command) if SHELL_SYNTAX.search(command) else _split(command)
+    if _attaches(argv or []):
+        return True
+    argv = _without_sudo(argv) if argv and not SHELL_SYNTAX.search(command) else []
     return (
         bool(argv)
         and argv[0].rsplit("/", 1)[-1] in ("ln", "touch")
         and bool(_NETNS_FILE.search(command))
+    )
+
+
+def _attaches(argv: list[str]) -> bool:
+    """``[sudo] ip netns attach NAME PID``, its name written out (its pid may be a
+    variable's: ``$CPID``)."""
+    argv = _without_sudo(argv) if argv else []
+    return (
+        argv[:1] == ["ip"]
+        and len(argv) == 5
+        and "$" not in argv[3]
+        and first(argv[1], IP_OBJECTS) == "netns"
+        and first(argv[2], NETNS_VERBS) == "attach"
     )
 
 

@@ -1038,7 +1038,10 @@ def _prefixed(plan: Plan) -> None:
         return
     kept = sorted(plan.owned.adopted)
     one = len(kept) == 1
-    first = opaque[0] if opaque else None
+    # the step whose words name it (hunt W: the first opaque step was named, setup[0],
+    # an unshare line, and not setup[8], ip netns attach ctr ...)
+    naming = [c for c in opaque if set(kept) & set(shell_tokens(c.text) or c.text.split())]
+    first = next(iter(naming or opaque), None)
     more = f" (and {len(opaque) - 1} more such steps)" if len(opaque) > 1 else ""
     raise ModelError(
         f"with --prefix {plan.prefix}, {', '.join(kept)} would keep "

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["commands_in_sentences", "is_sentence", "reads_as_prose"]
+__all__ = ["commands_in_sentences", "is_label", "is_sentence", "reads_as_prose"]
 
 #: names of plain-text files: a page (a forum post, an email, notes), not a script
 TEXT_SUFFIXES = (".txt", ".text", ".log", ".eml", ".mbox", ".wiki", ".mediawiki")
@@ -50,6 +50,21 @@ def is_sentence(line: str) -> bool:
     if len(words) < 4 or words[0] in _SAYS or not all(_PLAIN.fullmatch(w) for w in words):
         return False
     return len({w.rstrip(",.;!?") for w in words[1:]} & _SMALL_WORDS) >= 2
+
+
+#: a word of a note's label: plain, maybe in parentheses (``(own``, ``shell):``, ``I``)
+_LABEL_WORD = re.compile(r"\(?[A-Za-z]+(?:['\u2019][a-z]+)?\)?[,:]?")
+
+
+def is_label(line: str) -> bool:
+    """A line of notes that names what the lines after it do, written as no command is:
+    three plain words or more that end with ``:`` or hold some in parentheses (``back on
+    the host:``, ``enter it for real (own shell):``, ``how I debug a netns (notes to
+    self)``). The caller checks that the first word is no program it knows."""
+    words = line.split()
+    if len(words) < 3 or not all(_LABEL_WORD.fullmatch(w) for w in words):
+        return False
+    return words[-1].endswith(":") or "(" in line
 
 
 def reads_as_prose(suffix: str, text: str) -> bool:

@@ -27,8 +27,8 @@ from iplab.errors import ScenarioError
 from iplab.importer import arith, listing, printed, roothash
 from iplab.importer import shell as shellread
 from iplab.importer.budget import LoopBudget
-from iplab.importer.elsewhere import shell_elsewhere
-from iplab.importer.prose import failure_shown, is_sentence
+from iplab.importer.elsewhere import SHELL_VARIABLE, opened_shell, shell_elsewhere
+from iplab.importer.prose import failure_shown, is_label, is_sentence
 from iplab.lineparse import LineError, Parsed, classify, split_sudo
 from iplab.model import Judge, effects_of
 from iplab.state import State, ns_label
@@ -139,6 +139,9 @@ _PROMPTS = (
     # a namespace's shell with PS1='(ns1)# ' (hunt N: its commands were the output of the
     # one before, and its exit lost): a one-word tag, never a subshell's ``( ... ) #``
     r"|\([\w.@:~/-]{1,40}\) ?#"
+    # a bare word and # (``host#``, ``router#``, ``R1#``: a handout's own prompts; hunt V:
+    # not one was read, and the file had no command)
+    r"|[A-Za-z][\w.-]{0,30}#"
     # busybox ash's (``/ #``, ``/root #``: a container's shell, docker run -it busybox sh)
     r"|[/~][\w.~/-]{0,40} #"
     rf"|[\w.-]+@[\w.-]+ \S+{_BRANCH} [%$#]"
@@ -1428,6 +1431,11 @@ class Reader:
         returns the index of the next line and the block's state."""
         if not body:
             return i, "silent"
+        if not self.markdown and is_label(body) and not self.looks_like_command(body):
+            # back on the host:, enter it for real (own shell): notes, never a command
+            # (hunt W: a raw step, "this host does not have back")
+            self.note("comment", body, number)
+            return i, "speaking"
         self._before = self.vars.copy()  # (what a block's text uses, as it was before it)
         text, i = self._whole(body, lines, i, prompted)
         end = number + text.count("\n")
@@ -1774,8 +1782,9 @@ class Reader:
         ):  # main "$@" at the bottom: its case "$1" in up) ... down) ...
             return "speaking"
         call = self._call(node, self.vars)
-        if call is None:
-            return None
+        if call is None:  # nsenter -t $CPID -n: words not known, the shell it opens is
+            unread = _unread_call(node)
+            return None if unread is None else self._elsewhere(unread, text, number, end, where)
         if call.program in _AS_ROOT and call.inside is None and not call.sudo:
             rest = _as_root_command(text)  # doas ip ..., pkexec ip ...: sudo's part, as written
             if rest is not None:
@@ -1832,17 +1841,8 @@ class Reader:
         if call.program in (".", "source") and call.inside is None:
             self._source(call.args, number)
             return "silent"
-        if call.inside is None and (away := shell_elsewhere(call.program, call.args)):
-            # unshare --net bash, nsenter -t PID -n, ssh node2: the lines after it are typed
-            # where iplab cannot run them (run here, they changed the host)
-            self.warnings.append(
-                f"{where}: {text} opens a shell in {away}: the lines typed in it (until exit)"
-                " are not imported, as iplab cannot run them there (name the namespace: ip"
-                " netns add NAME, then ip netns exec NAME CMD)"
-            )
-            self.note("comment", text, number, end)
-            self.sessions.append(_Session(call, [], self.prompt, opened=text, away=away))
-            return "silent"
+        if (away := self._elsewhere(call, text, number, end, where)) is not None:
+            return away
         if call.inside is None or (call.wrapper == "exec" and call.script is None and call.args):
             return None
         if any(c.type in ("herestring_redirect", "file_redirect") for c in node.children):
@@ -1856,6 +1856,22 @@ class Reader:
         if not cmds and end == number:
             return None  # sh -c 'printf hi' in a namespace: the line as written, a step
         return self._block(text, number, end, cmds, where, "this command")
+
+    def _elsewhere(self, call: _Call, text: str, number: int, end: int, where: str) -> str | None:
+        """``unshare --net bash``, ``nsenter -t PID -n``, ``ssh node2``: the lines after it
+        are typed where iplab cannot run them (run here, they changed the host): "silent";
+        None: the line opens no such shell."""
+        away = shell_elsewhere(call.program, call.args) if call.inside is None else None
+        if away is None:
+            return None
+        self.warnings.append(
+            f"{where}: {text} opens a shell in {away}: the lines typed in it (until exit)"
+            " are not imported, as iplab cannot run them there (name the namespace: ip"
+            " netns add NAME, then ip netns exec NAME CMD)"
+        )
+        self.note("comment", text, number, end)
+        self.sessions.append(_Session(call, [], self.prompt, opened=text, away=away))
+        return "silent"
 
     def _block(  # noqa: PLR0917 - the block's text, place and commands, said once
         self, text: str, number: int, end: int, cmds: list[Cmd], where: str, what: str
@@ -2073,6 +2089,8 @@ class Reader:
         values: list[str] = []
         #: the word each value was written as (None: one of several "$@" gave it)
         written: list[shellread.Node | None] = []
+        #: where a word's value is not known (``<(...)``, ``$SHELL``): only a shell's options
+        unknown: set[int] = set()
         for word in shellread.words(node):
             if shellread.source(word) in _ALL_ARGUMENTS:  # "$@": each argument a word
                 arguments = scope.arguments()
@@ -2091,8 +2109,9 @@ class Reader:
             value = shellread.unquoted(word)
             if value is None:
                 got = _expanded(word, scope)
-                if got is None:
-                    return None
+                if got is None:  # ($SHELL, <(...): as written, maybe a shell's)
+                    unknown.add(len(values))
+                    got = shellread.source(word).strip('"'), [shellread.source(word).strip('"')]
                 expanded, split = got
                 value = split[0] if len(split) == 1 else expanded
             values.append(value)
@@ -2115,15 +2134,19 @@ class Reader:
         if k >= len(values):
             return _Call(sudo, inside, "", [], None, "bash", wrapper) if inside else None
         program, args = values[k], values[k + 1 :]
-        if program in shellread.SHELLS and inside is not None:
-            if args[:1] == ["-c"] and len(args) == 2:
-                script = _script_word(written[k + 2], values[k + 2])
-                return _Call(sudo, inside, program, [], script, program, wrapper)
-            if all(a.startswith("-") for a in args):
-                return _Call(sudo, inside, program, [], None, program, wrapper)
+        if any(i < k for i in unknown):  # (ip netns exec $NS ...: where, not known)
+            return None
+        if inside is not None and (opened := _opened_shell(values, unknown, k)) is not None:
+            # ip netns exec NS /bin/bash --rcfile <(...), env PS1=.. bash, su -, $SHELL:
+            # the lines typed after it run in NS (hunt W: they ran in the root namespace)
+            return _Call(sudo, inside, opened, [], None, opened, wrapper)
+        if unknown:
+            return None
         if program in shellread.SHELLS and args[:1] == ["-c"] and len(args) == 2:
+            # (in a namespace, or a root shell's script: inside "")
             script = _script_word(written[k + 2], values[k + 2])
-            return _Call(sudo, "", program, [], script, program, "")
+            where, how = (inside, wrapper) if inside is not None else ("", "")
+            return _Call(sudo, where, program, [], script, program, how)
         return _Call(sudo, inside, program, args, None, "sh", wrapper)
 
     def _inside(
@@ -3190,6 +3213,28 @@ def _fed_program(call: _Call) -> bool:
     ``ip netns exec gw nft -f -``, ``iptables-restore`` (any program but a shell, which
     runs the document's lines as commands: ``ip netns exec NS bash [-s]``)."""
     return call.script is None and call.program not in ("", *shellread.SHELLS)
+
+
+def _unread_call(node: shellread.Node) -> _Call | None:
+    """A command whose words are not all known, as written (``nsenter -t $CPID -n -p``):
+    enough to tell a shell it opens where iplab cannot go."""
+    said = [shellread.unquoted(w) or shellread.source(w) for w in shellread.words(node)]
+    sudo = said[:1] == ["sudo"]
+    said = said[1:] if sudo else said
+    if not said:
+        return None
+    return _Call(sudo, None, said[0], said[1:], None, "sh")
+
+
+def _opened_shell(values: list[str], unknown: set[int], start: int) -> str | None:
+    """The shell the words from ``start`` open (:func:`opened_shell`), a word whose value
+    is not known left unknown (but ``$SHELL``, the user's shell)."""
+    return opened_shell(
+        [
+            v if i not in unknown or v in SHELL_VARIABLE else None
+            for i, v in enumerate(values[start:], start)
+        ]
+    )
 
 
 def _opens_a_shell(call: _Call) -> bool:
