@@ -67,3 +67,20 @@ def test_a_cleanup_sentence_of_quieted_deletions_is_the_teardown() -> None:
     ]
     assert all(s.may_fail for s in loaded.teardown)
     assert sum("line 78: not in a code block" in w for w in result.warnings) == 2
+
+
+def test_a_link_add_the_session_shows_failing_then_retried_fixed_is_read_once() -> None:
+    """Hunt Z: the session shows ``ip -n ovl l a vx1 ... dev tun0 dstport 0`` fail
+    ("RTNETLINK answers: Invalid argument", line 12) and the author's retry on veth-u
+    (line 21); the model took the first as done and refused the retry ("link vx1 already
+    exists in namespace ovl (a name is created twice)"), so the import failed."""
+    result = _imported("z11-session-tuntap-vxlan.log")
+    assert "model: OK" in result.yaml
+    loaded = scenario.load_text(result.yaml, "z11.yaml")
+    vx1 = [s.op for s in loaded.steps if isinstance(s.op, Raw) and " vx1 type " in s.op.command]
+    assert [op.command for op in vx1] == [
+        "ip -n ovl l a vx1 type vxlan vni 43 group 239.1.1.1 dev veth-u dstport 0"
+    ]
+    assert any(
+        w.startswith("line 12: the page shows") and "again at line 21" in w for w in result.warnings
+    )
