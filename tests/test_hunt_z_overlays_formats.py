@@ -6,14 +6,23 @@
   got no "not read" warning.
 * ``Cleanup: `a; b; c` `` went into the setup when its last part was no deletion, and
   vanished when its parts ended in ``2>/dev/null``.
+* A session's line shown failing, then retried fixed, was refused as "created twice".
+* Cosmetics: IPython's ``{NS}`` printed ``${NS}`` unsaid, a cut-off ``%%bash -s``
+  warning, Confluence's breadcrumbs as the description, the eth0 refusal's nested
+  parentheses, the Org refusal's "export to AsciiDoc" (Org has no such exporter).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from iplab import scenario
+from iplab.errors import UsageError
 from iplab.importer.convert import ImportResult, detect_kind, import_text
+from iplab.model import ModelError
+from iplab.plan import build
 from iplab.steps import LinkDel, LinkSet, NetnsDel, Raw
 
 HERE = Path(__file__).parent / "fixtures" / "overlays-formats"
@@ -84,3 +93,49 @@ def test_a_link_add_the_session_shows_failing_then_retried_fixed_is_read_once() 
     assert any(
         w.startswith("line 12: the page shows") and "again at line 21" in w for w in result.warnings
     )
+
+
+def test_an_ipython_name_written_as_bash_spells_it_is_said_once() -> None:
+    """Hunt Z: ``!sudo ip netns add {NS}`` rendered ``sudo ip netns add ${NS}`` with no word
+    (render is byte for byte), and ``%%bash -s "$NS"`` was said "read as a script; its
+    options are not", which read cut off."""
+    result = _imported("z10-ipython-vars.ipynb")
+    assert result.lines[0] == "sudo ip netns add ${NS}"
+    spelled = [w for w in result.warnings if "not the cell's text byte for byte" in w]
+    assert [w.split(": ", 1)[0] for w in spelled] == ["line 28 (cell 3)", "line 29 (cell 3)"]
+    assert spelled[0].startswith("line 28 (cell 3): {NS} as ${NS}: written as bash spells")
+    assert (
+        'line 39 (cell 4): %%bash -s "$NS": read as a script; its options are not read'
+        ' (-s "$NS"): the arguments it passes ($1, $2...) are not known, their lines stay raw'
+    ) in result.warnings
+
+
+def test_a_confluence_export_s_breadcrumbs_and_space_name_are_left_out() -> None:
+    """Hunt Z: the description was "Team Wiki / Labs / Created by Jan Kowalski, last
+    modified on ..." and the title kept "Team Wiki : "."""
+    loaded = scenario.load_text(_imported("z8-confluence-export.html").yaml, "z8.yaml")
+    assert loaded.title == "Overlay lab - VXLAN between two namespaces"
+    assert loaded.description is not None
+    assert loaded.description.startswith("This page describes the overlay lab")
+    assert "Team Wiki" not in loaded.description and "Created by" not in loaded.description
+
+
+def test_a_macvlan_on_the_host_s_eth0_is_refused_in_plain_words() -> None:
+    """Hunt Z: the (right) refusal said eth0 "does not exist in the root namespace at this
+    step", though the host has eth0, and nested parentheses in its hint."""
+    loaded = scenario.load_text(_imported("z12-macvlan-on-host-nic.md").yaml, "z12.yaml")
+    with pytest.raises(ModelError) as refused:
+        build(loaded)
+    said = str(refused.value)
+    assert "mac0 is made on link eth0 (its lower device), which no step before makes" in said
+    assert "does not exist" not in said
+    assert "((" not in said and "))" not in said and "(eth0...)" not in said
+
+
+def test_an_org_page_is_refused_with_an_exporter_org_has() -> None:
+    """Hunt Z: the refusal said to export the page "to AsciiDoc", which Org cannot do
+    without a package of its own."""
+    with pytest.raises(UsageError) as refused:
+        _imported("z9-macvlan-passthru.org")
+    assert "AsciiDoc" not in str(refused.value)
+    assert "org-html-export-to-html" in str(refused.value)
