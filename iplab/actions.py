@@ -220,7 +220,7 @@ def _probe(f: Fields) -> Op:
     try:
         count, wait, six = ping_options(options.split())
     except ValueError as exc:
-        f.fail("options", f"{exc} (a probe's options: -c COUNT, -W WAIT, -6)")
+        f.fail("options", f"{exc} (a probe's options: -c COUNT, -W WAIT, -6, -I ADDRESS)")
     return Probe(
         ns=f.req_netns("in"), target=target, count=count, wait=wait,
         reachable=f.flag("reachable", True), options=options,

@@ -192,7 +192,7 @@ class _Apply:
         elif space.name == ROOT:  # (eth0 promisc on: hunt U read "does not exist" as a lie)
             self.object(
                 f"link {name} does not exist in the root namespace at this step", certain,
-                "no step before makes it; a link the host has (eth0...) is not the lab's:"
+                "no step before makes it; a link the host has, such as eth0, is not the lab's:"
                 " a lab changes only what its steps make",
             )  # fmt: skip
         else:
@@ -208,10 +208,10 @@ class _Apply:
         the host's, never the lab's (hunt F: macvlans and a VXLAN hung off the host's eth0,
         and check said OK)."""
         self.object(
-            f"{made} is made on link {name} (its lower device), which does not exist in the"
-            " root namespace at this step: a link the host has (eth0...) is not the lab's",
+            f"{made} is made on link {name} (its lower device), which no step before makes in"
+            " the root namespace: a link the host has, such as eth0, is not the lab's",
             self.state.certain(None),
-            "give the lab a link of its own as the lower device (a veth or a bridge a step makes)",
+            "give the lab a link of its own as the lower device: a veth or a bridge a step makes",
         )
         space.links[name] = self.state.new_link(name, "unknown", unknown=True)
         self.judge.adopted.append((space.name, name))

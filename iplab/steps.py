@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 from iplab.errors import Location
-from iplab.names import link_name_problem
+from iplab.names import ip_problem, link_name_problem
 
 NsForm = Literal["exec", "-n"]
 LINK: dict[str, str] = {"ref": "link"}
@@ -508,15 +508,19 @@ class Probe(Op):
 
 def ping_options(words: list[str]) -> tuple[int, int | None, bool]:
     """Count, wait and ``-6`` of ping's options (any order, ``-c3`` or ``-c 3``, as ping's
-    getopt reads them; the last of one option counts). Only ``-c`` (required), ``-W`` and
-    ``-6`` make a probe: ValueError for any other, or a number out of range."""
+    getopt reads them; the last of one option counts). Only ``-c`` (required), ``-W``,
+    ``-6`` and ``-I ADDRESS`` (the source address: hunt V, ``ping -6 -c 2 -I 2001:db8:aaaa::1
+    2001:db8:ffff::2`` was no probe) make a probe: ValueError for any other, an interface
+    after ``-I``, or a number out of range."""
     try:
-        found, rest = getopt.gnu_getopt(words, "6c:W:")
+        found, rest = getopt.gnu_getopt(words, "6c:W:I:")
     except getopt.GetoptError as exc:
         raise ValueError(str(exc)) from None
     if rest:
         raise ValueError(f"not an option: {rest[0]}")
     given = dict(found)
+    if "-I" in given and (problem := ip_problem(given["-I"])):
+        raise ValueError(f"-I: {problem}")
     if "-c" not in given:
         raise ValueError("no -c COUNT")
     count = _bounded(given["-c"], 1, 100)

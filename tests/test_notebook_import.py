@@ -308,7 +308,7 @@ def test_a_magic_with_options_is_read_and_said() -> None:
     assert result.lines == ("ip netns add red",)
     assert result.warnings == (
         f"line {file_line(page, '%%bash')} (cell 2): %%bash --bg: read as a script; its"
-        " options are not",
+        " options are not read (--bg)",
     )
 
 

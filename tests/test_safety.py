@@ -28,7 +28,7 @@ def test_a_link_made_on_a_link_of_the_host_is_refused(page: str, made: str) -> N
         build(scenario.load_text(result.yaml, "lab.yaml"))
     said = str(refused.value)
     assert f"{made} is made on link eth0 (its lower device)" in said, said
-    assert "a link the host has (eth0...) is not the lab's" in said
+    assert "a link the host has, such as eth0, is not the lab's" in said
     assert "give the lab a link of its own as the lower device" in said
 
 

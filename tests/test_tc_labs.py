@@ -51,7 +51,7 @@ def test_a_tbf_on_the_host_s_eth0_is_refused_before_anything_runs() -> None:
     with pytest.raises(ModelError, match="link eth0 does not exist in the root namespace") as e:
         build(_page("04b-host-tbf.sh"), prefix="hL4")
     assert e.value.loc is not None and e.value.loc.line == 10  # the scenario's line
-    assert "a link the host has (eth0...) is not the lab's" in str(e.value)
+    assert "a link the host has, such as eth0, is not the lab's" in str(e.value)
 
 
 @pytest.mark.parametrize(

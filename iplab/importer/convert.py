@@ -71,7 +71,7 @@ _ORG_SRC = re.compile(r"^[ \t]*#\+begin_src\b.*?^[ \t]*#\+end_src\b", re.I | re.
 _ORG_MODE = re.compile(r"\ufeff?[^\n]*-\*-(?:[^\n]*\bmode:\s*org\b[^\n]*|\s*org\s*)-\*-", re.I)
 _ORG_REFUSED = (
     "{path}: an Org page: not read; export it to Markdown (M-x org-md-export-to-markdown)"
-    " or to AsciiDoc, and import that"
+    " or to HTML (M-x org-html-export-to-html), and import that"
 )
 _MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
 #: a web page's first tag (after a byte-order mark, blanks, comments)

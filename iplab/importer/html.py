@@ -37,8 +37,15 @@ _SKIPPED_CLASS = re.compile(
     r"^(?:linenos?|lineno|linenodiv|line-numbers-rows|gutter|ln|lnt|copy|"
     r"copy-button|btn-copy|code-copy|clipboard|copy-code-button|code-toolbar-button|"
     r"crayon-plain|crayon-nums|crayon-toolbar|"
-    r"votecell|js-vote-count|post-signature|post-taglist)$"
+    r"votecell|js-vote-count|post-signature|post-taglist|"
+    # a wiki's trail of pages above the title and its "Created by ..., last modified on ..."
+    # (hunt Z: a Confluence export's were the scenario's description)
+    r"breadcrumbs?|breadcrumb-section|page-metadata)$"
 )
+#: ids of the same (Confluence's ``<div id="breadcrumb-section">``)
+_SKIPPED_ID = re.compile(r"^(?:breadcrumbs?|breadcrumb-section)$")
+#: the space's name a Confluence export writes before a page's title (``Team Wiki : ``)
+_SPACE_NAME = re.compile(r"\A[^:]{1,80}? : (?=\S)")
 #: classes of a blog's comments (WordPress, Disqus, Ghost...: a reader's commands are not
 #: the tutorial's)
 _COMMENT_CLASS = re.compile(
@@ -95,6 +102,8 @@ def read_html(text: str, keep_variables: bool = True) -> tuple[str | None, Reade
     if title is not None and h1:  # (a question's <h1> above its role="main", StackExchange's)
         title = h1[0]
     title, reader = read_parts(parts, title, keep_variables)
+    if title is not None and page.space_named:  # (hunt Z: "Team Wiki : Overlay lab ...")
+        title = _SPACE_NAME.sub("", title)
     if page.commented_code:
         read = any(part.kind == "code" for part in parts)
         reader.warnings.insert(0, commented_code(page.commented_code, read))
@@ -141,6 +150,8 @@ def _skipped(tag: str, attrs: dict[str, str], in_code: bool = False) -> str:
     its text is the code's (hunt C: a root prompt's ``# ip netns add ...`` was lost)."""
     classes = attrs.get("class", "").split()
     if tag in _SKIPPED or any(_SKIPPED_CLASS.match(c) for c in classes):
+        return "page"
+    if _SKIPPED_ID.match(attrs.get("id", "")):
         return "page"
     if attrs.get("role") in ("banner", "navigation", "contentinfo", "complementary"):
         return "page"  # a site's header, its menus, its footer, a sidebar
@@ -203,6 +214,9 @@ class _Page(HTMLParser):
         self._code: _Text | None = None
         self._in_title = False
         self._title: list[str] = []
+        #: a Confluence export's title heading (``<h1 class="pagetitle">``): its titles
+        #: start with the space's name
+        self.space_named = False
 
     # -- tags --
 
@@ -233,6 +247,8 @@ class _Page(HTMLParser):
             return
         if main:
             self._main += 1
+        if tag == "h1" and "pagetitle" in values.get("class", "").split():
+            self.space_named = True
         if tag == "title":
             self._in_title = True
         elif tag == "pre" and self._code is None:

@@ -23,6 +23,7 @@ from iplab.importer.formats import Found, by_content
 from iplab.importer.highlights import unmarked
 from iplab.importer.reader import (
     ANOTHER_TERMINAL,
+    CLEANUP,
     KNOWN_PROGRAMS,
     NOT_SHELL_LANGS,
     SHELL_LANGS,
@@ -33,9 +34,10 @@ from iplab.importer.reader import (
     strip_prompt,
 )
 from iplab.importer.shortcodes import split_paragraph
+from iplab.ipgrammar import effects
 from iplab.lineparse import LineError, classify
 from iplab.steps import NetnsExec, is_observation
-from iplab.words import placeholder
+from iplab.words import QUIETING, placeholder
 
 _INLINE = (
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
@@ -340,6 +342,8 @@ def _bare_paragraph(
             continue
         reader.note("paragraph", plain(" ".join(prose)), prose_line, number - 1)
         prose, prose_line = [], number + 1
+        if label := _cleanup_label(text):
+            reader.note("paragraph", label, number, number)
         where = "the page has no code blocks" if not code_on_page else "not in a code block"
         for body in bodies:
             reader.warnings.append(f"line {number}: {where}; {body!r} is read as a command")
@@ -399,8 +403,21 @@ def _commands_in(text: str, code_on_page: bool) -> list[str]:
         bodies = [each for body in bodies for each in _each_statement(body)]
     strict = code_on_page or len(bodies) > 1 or "`" in stripped
     # (a line's trailing ``# comment`` is no word of its command: hunt C)
-    ok = all(first_program(b) == "ip" and _typed(strip_comment(b), strict) for b in bodies)
+    # (``ip netns del a 2>/dev/null``: quieted, read as in a code block; hunt Z: a cleanup
+    # sentence of two such was dropped with no word)
+    ok = all(
+        first_program(b) == "ip" and _typed(QUIETING.sub("", strip_comment(b)), strict)
+        for b in bodies
+    )
     return bodies if ok else []
+
+
+def _cleanup_label(text: str) -> str | None:
+    """The label before a line's backquoted commands when it announces the cleanup
+    (``Cleanup: `ip netns del a; ip link del b` ``: hunt Z, its commands went to the setup
+    when the last was no deletion); None for any other line."""
+    lead = text.split("`", 1)[0].strip() if "`" in text else ""
+    return plain(lead) if lead and CLEANUP.search(lead) else None
 
 
 def _ip_loop(line: str) -> bool:
@@ -431,7 +448,7 @@ def _each_statement(span: str) -> list[str]:
     stack = list(reversed(shellread.statements(root)))
     while stack:
         node = stack.pop()
-        if node.type == "command":
+        if node.type == "command" or _quieted(node):
             out.append(shellread.source(node))
         elif node.type == "list" and all(
             c.type in ("&&", ";") for c in node.children if not c.is_named
@@ -440,6 +457,15 @@ def _each_statement(span: str) -> list[str]:
         else:
             return [span]
     return out if len(out) > 1 else [span]
+
+
+def _quieted(node: shellread.Node) -> bool:
+    """A command whose output only goes to /dev/null (``ip netns del a 2>/dev/null``)."""
+    body = node.child_by_field_name("body")
+    if node.type != "redirected_statement" or body is None or body.type != "command":
+        return False
+    said = shellread.source(node)
+    return QUIETING.fullmatch(said[len(shellread.source(body)) :]) is not None
 
 
 def _changes_mentioned(text: str) -> list[str]:
@@ -456,21 +482,31 @@ def _changes_mentioned(text: str) -> list[str]:
 
 
 def _typed(line: str, strict: bool = False) -> bool:
-    """An ``ip`` line iplab types (one it cannot read at all is prose here). Beside code
-    blocks, one whose words are not a sentence's too: not ending as one (``.``, ``:``), and
-    not ``ip netns exec`` of a word that is no program (``ip netns exec is fine for...``)."""
+    """An ``ip`` line iplab types, or one it keeps raw with the names it creates (a macvlan's
+    or a vxlan's ``link add``: hunt Z, a mail's was dropped with no word); one it cannot
+    read at all is prose here. Beside code blocks, one whose words are not a sentence's
+    too: not ending as one (``.``, ``:``), and not ``ip netns exec`` of a word that is no
+    program (``ip netns exec is fine for...``)."""
     try:
         parsed = classify(line)
     except LineError:
         return False
-    if not parsed.typed or not strict:
-        return parsed.typed
+    known = parsed.typed or _creates(line)
+    if not known or not strict:
+        return known
     if line.rstrip().endswith((".", ":", ",", ";", "!", "?")):
         return False
     if any(_PLACEHOLDER.fullmatch(word) for word in line.split()):
         return False  # Syntax: `ip link set DEV up`
     op = parsed.op
     return not isinstance(op, NetnsExec) or first_program(op.command) in KNOWN_PROGRAMS
+
+
+def _creates(line: str) -> bool:
+    """A line iplab keeps raw that declares the names it creates (``ip link add mv0 link eth0
+    type macvlan``)."""
+    said = effects(line)
+    return said is not None and bool(said.creates)
 
 
 def _not_shell(reader: Reader, found: Found, body: list[tuple[int, str]], line: int) -> None:

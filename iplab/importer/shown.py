@@ -14,9 +14,11 @@ from dataclasses import replace
 from iplab import ipgrammar
 from iplab.importer.assembly import Draft
 from iplab.importer.prose import ERROR_SHOWN
-from iplab.model import lab_addresses, plain_address
+from iplab.model import effects_of, lab_addresses, plain_address
+from iplab.names import ROOT
 from iplab.render import renderer
-from iplab.steps import NetnsExec, Probe, Raw
+from iplab.state import created_objects
+from iplab.steps import LinkDel, NetnsDel, NetnsExec, Op, Probe, Raw
 
 
 def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
@@ -34,6 +36,15 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
             warnings.append(
                 f"line {d.cmd.line}: the page shows {d.cmd.text!r} fail, then runs it again"
                 " on the next line: read once, there"
+            )
+            continue
+        if ERROR_SHOWN.search("\n".join(_output(d))) and (again := _retry_of(drafts, k)):
+            # ip l a vx1 ... dev tun0 ("Invalid argument"), then ip l a vx1 ... dev veth-u:
+            # the author's fixed retry makes the name (hunt Z: "created twice" refused it)
+            warnings.append(
+                f"line {d.cmd.line}: the page shows {d.cmd.text!r} fail, then makes"
+                f" {again[1]} again at line {again[0].cmd.line} (the author's fixed retry):"
+                " read there, not twice"
             )
             continue
         if isinstance(d.op, Probe) and _fails(_output(d)):  # the page shows it failing
@@ -69,6 +80,36 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
         else:
             out.append(d)
     return out, warnings
+
+
+def _retry_of(drafts: Sequence[Draft], k: int) -> tuple[Draft, str] | None:
+    """The later step that makes again a name step ``k`` makes, no step between them
+    deleting it, and that name; None when there is none."""
+    made = _made(drafts[k].op)
+    for later in drafts[k + 1 :]:
+        if _deleted(later.op) & made:
+            return None
+        if again := _made(later.op) & made:
+            return later, sorted(again)[0][1]
+    return None
+
+
+def _made(op: Op) -> set[tuple[str, str]]:
+    """(namespace, name) of the namespaces (namespace "") and links ``op`` makes."""
+    netns, links = created_objects([op], auto=False)
+    return {("", name) for name in netns} | links
+
+
+def _deleted(op: Op) -> set[tuple[str, str]]:
+    """(namespace, name) of the namespaces (namespace "") and links ``op`` deletes."""
+    here = op.in_ns() or ROOT
+    if isinstance(op, NetnsDel):
+        return {("", op.name)}
+    if isinstance(op, LinkDel):
+        return {(here, op.dev)}
+    said = effects_of(op) if isinstance(op, Raw | NetnsExec) else None
+    gone = said.deletes if said is not None else ()
+    return {("", e.name) if e.what == "netns" else (e.ns or here, e.name) for e in gone}
 
 
 #: what ping prints when nothing came back (``100% packet loss``, ``connect: Network is
