@@ -3,7 +3,9 @@ tutorial uses to reach a process's namespace, and what iplab may signal, name or
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Literal
 
 import pytest
@@ -11,8 +13,11 @@ import pytest
 from iplab import scenario
 from iplab.importer.convert import import_text
 from iplab.jobs import unscoped_signal
+from iplab.lab import Session
 from iplab.model import ModelError
 from iplab.plan import build
+from iplab.runner import Limits, ShExecutor, start_time
+from tests.kernel import iplab
 
 FIXTURES = Path(__file__).parent / "fixtures" / "containers-by-hand"
 
@@ -54,3 +59,57 @@ def test_a_kill_of_a_value_iplab_cannot_tie_to_the_lab_is_unscoped(
     """Hunt W: a pid read from a file or a variable (not ``$!``, the job's) is any process
     of the host's; ``$!`` and ``$(jobs -p)`` are the step's own jobs."""
     assert unscoped_signal(command) == unscoped
+
+
+@pytest.mark.processes
+def test_a_steps_pgrep_f_does_not_find_iplabs_own_bash() -> None:
+    """Hunt W: w7-unshare-pid-mountproc.md's ``CPID=$(pgrep -n -f 'unshare --net
+    --fork')`` gave the pid of iplab's own ``bash -c``, whose argv held the step's script
+    (and so the pattern), not unshare's. The script is no longer in bash's argv; the
+    result still names the script that ran (the audit log's line)."""
+    line = next(
+        text.removeprefix("root@host:~# ")
+        for text in (FIXTURES / "w7-unshare-pid-mountproc.md").read_text().splitlines()
+        if "pgrep -n -f" in text
+    )
+    argv = ("bash", "-c", f'{line}\necho "found:$CPID."')
+    result = ShExecutor().run(argv, limits=Limits(10))
+    assert result.ok, result.stderr
+    assert result.stdout == "found:.\n"  # (no unshare runs: nothing matches)
+    assert result.argv == argv
+
+
+@pytest.mark.kernel
+def test_an_unshare_job_that_ended_is_not_said_to_wait_5_s(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    """Hunt W: w7-unshare-pid-mountproc.md's ``unshare --net --fork --pid --mount-proc
+    bash &`` ends at once under iplab (its bash reads the end of its input), and iplab said
+    "pid N not in a namespace of its own after 5 s" of a run of 0.9 s. It says the job
+    ended."""
+    line = next(
+        text.removeprefix("root@host:~# ")
+        for text in (FIXTURES / "w7-unshare-pid-mountproc.md").read_text().splitlines()
+        if "--mount-proc bash &" in text
+    )
+    lab = tmp_path / "w7.yaml"
+    lab.write_text(
+        f"name: w7\nsetup:\n  - action: raw\n    command: {line}\n    shell: true\n"
+        "  - action: raw\n    command: sleep 0.3\n    observe: true\n"
+    )
+    run = iplab("run", str(lab), "--prefix", prefix, state=state_dir, timeout=60)
+    said = run.stdout + run.stderr
+    assert "not in a namespace of its own after" not in said, said
+
+
+@pytest.mark.processes
+def test_a_job_that_ended_is_said_to_have_ended() -> None:
+    """Hunt W: of an ``unshare --net ... &`` job that had ended (a zombie, the run 0.9 s
+    long), iplab said "pid N not in a namespace of its own after 5 s"."""
+    said: list[str] = []
+    gone = subprocess.Popen(["true"])
+    started = start_time(gone.pid)
+    gone.wait()
+    assert started is not None
+    Session._not_unshared(SimpleNamespace(say=said.append), gone.pid, started)  # type: ignore[arg-type]
+    assert said == [f"    pid {gone.pid} ended before it was in a namespace of its own: going on"]
