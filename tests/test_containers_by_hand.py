@@ -15,6 +15,7 @@ from iplab.importer.convert import import_text
 from iplab.jobs import unscoped_signal
 from iplab.lab import Session
 from iplab.model import ModelError
+from iplab.pids import literal_pid
 from iplab.plan import build
 from iplab.runner import Limits, ShExecutor, start_time
 from tests.kernel import iplab
@@ -77,6 +78,49 @@ def test_a_steps_pgrep_f_does_not_find_iplabs_own_bash() -> None:
     assert result.ok, result.stderr
     assert result.stdout == "found:.\n"  # (no unshare runs: nothing matches)
     assert result.argv == argv
+
+
+@pytest.mark.parametrize(
+    ("name", "pid"),
+    [("w3b-so-attach-literal-pid.md", "13391"), ("w6-http-server-ns.md", "51234")],
+)
+def test_a_pid_copied_from_the_authors_session_is_refused(name: str, pid: str) -> None:
+    """Hunt W: ``ip netns attach web 13391`` named a stranger's namespace (the lab then
+    made its links in it, and ``down`` left them there); ``ip netns identify 51234``
+    failed with "Cannot open network namespace". Refused before anything runs, naming the
+    file's line."""
+    with pytest.raises(ModelError) as raised:
+        build(scenario.load_text(_imported(name), "lab.yaml"))
+    said = str(raised.value)
+    assert said.startswith("lab.yaml:"), said
+    assert f"names the process {pid}, a pid of the author's session" in said
+
+
+def test_a_pid_the_session_printed_for_a_job_is_that_job() -> None:
+    """Hunt W: w3-so-attach-identify.md prints ``[1] 3113`` after ``unshare -n sleep
+    infinity &``, then ``ip netns attach web 3113``: the pid was used as is. It is the
+    job, ``%1`` (the pid of the lab's own job when it runs)."""
+    yaml = _imported("w3-so-attach-identify.md")
+    assert "command: ip netns attach web %1\n" in yaml
+    assert "3113\n" not in yaml.replace("'[1] 3113'", "")
+    build(scenario.load_text(yaml, "w3.yaml"))
+
+
+@pytest.mark.parametrize(
+    ("command", "pid"),
+    [
+        ("ip netns attach web 13391", "13391"),
+        ("sudo ip netns identify 51234", "51234"),
+        ("nsenter -t 7001 -n ip a", "7001"),
+        ("nsenter --target=7001 -n", "7001"),
+        ("nsenter -t 1 -m -n sh", None),  # init's: the host
+        ("ip netns attach web %1", None),
+        ("ip netns identify $$", None),
+    ],
+)
+def test_a_literal_pid_is_found_where_a_command_takes_one(command: str, pid: str | None) -> None:
+    """Hunt W: the places a pid of the author's session is copied to."""
+    assert literal_pid(command) == pid
 
 
 @pytest.mark.kernel
