@@ -180,7 +180,8 @@ def unscoped_signal(command: str) -> str | None:
     """A line that signals processes iplab cannot limit to the lab: ``pkill``/``killall``
     with options iplab does not read, or within shell syntax; ``kill`` of a pid written
     out (the author's machine's: here, another process) or fed by a listing; ``xargs
-    kill``. The part that does it; None: none (``kill %1``, ``kill $PID``, a scoped pkill)."""
+    kill``; ``kill`` of a pid read from a file or a variable (:func:`_kill_of_a_value`).
+    The part that does it; None: none (``kill %1``, ``kill $!``, a scoped pkill)."""
     if request(command) is not None:
         return None
     tokens = shell_tokens(command) or []
@@ -202,8 +203,40 @@ def unscoped_signal(command: str) -> str | None:
     listed = re.search(
         r"\bkill\b[^|;&]*(?:\$\(|`)\s*(?:sudo\s+)?(?:pgrep|pidof|ps|lsof|fuser|ss|netstat)\b",
         command,
-    )  # (kill $(cat pidfile): the pid the lab's job wrote there, no listing of the host's)
-    return "kill $(...)" if listed else None
+    )
+    return "kill $(...)" if listed else _kill_of_a_value(command)
+
+
+#: words before a command that are the shell's, not its program (``do kill $p``)
+_KEYWORDS = frozenset({"do", "then", "else", "{", "!", "time"})
+
+
+def _kill_of_a_value(command: str) -> str | None:
+    """``kill $(cat PIDFILE)``, ``kill $PID``, ``for p in $(cat f); do kill $p; done``: a
+    kill of a pid read from a file or a variable iplab cannot tie to the lab (hunt W: the
+    pid file a stranger's pid was in; ``kill`` signalled it). Tied to the lab: ``$!``, a
+    variable the same line sets to ``$!``, ``$(jobs -p)``. The kill, as written; None: none."""
+    parts = simple_commands(command) or []
+    tied = {w[: -len("=$!")] for words in parts for w in words[:1] if w.endswith("=$!")}
+    for words in parts:
+        argv = [w for w in words if w != "sudo"]
+        while argv and argv[0] in _KEYWORDS:
+            argv = argv[1:]
+        argv = inside_netns(argv)[1] if argv else argv
+        killing = bool(argv) and argv[0].rsplit("/", 1)[-1] == "kill"
+        if killing and any(_untied(arg, tied) for arg in argv[1:]):
+            return " ".join(argv)
+    return None
+
+
+def _untied(word: str, tied: set[str]) -> bool:
+    """A word of ``kill`` that holds a value iplab cannot tie to the lab's jobs."""
+    if "$" not in word and "`" not in word:
+        return False
+    name = word.removeprefix("$").removeprefix("{").removesuffix("}")
+    if name in ("!", "$") or name in tied:
+        return False
+    return not re.fullmatch(r"\$\(\s*jobs\s+-p[^()]*\)", word)
 
 
 #: listening servers, by program: the options that make one listen (None: it always does)

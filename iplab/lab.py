@@ -88,6 +88,7 @@ from iplab.runner import (
     listening,
     process_name,
     processes_in,
+    running,
     session_members,
     signal_process,
     subscribed,
@@ -573,12 +574,21 @@ class Session:
                 self.say(f"    not listening after {SERVER_WAIT:g} s: going on")
         elif left and jobs.unshares_the_network(command.body):
             # `unshare --net ... &` then `nsenter -t $!`: $! in a namespace of its own first
-            first = min(left, key=lambda m: (m[1], m[0]))[0]  # (what $! names: _with_job_pids)
+            first, started = min(left, key=lambda m: (m[1], m[0]))  # (what $! names)
             stop = lambda: self.signals.received is not None  # noqa: E731
             if not wait_unshared(first, SERVER_WAIT, stop):
-                self.say(f"    pid {first} not in a namespace of its own after"
-                         f" {SERVER_WAIT:g} s: going on")  # fmt: skip
+                self._not_unshared(first, started)
         return result
+
+    def _not_unshared(self, pid: int, started: int) -> None:
+        """Say why an ``unshare --net ... &`` job's pid is in no namespace of its own: it
+        ended (hunt W: ``unshare ... bash &`` read its input's end at once; "not in a
+        namespace of its own after 5 s" was said of a run of 0.9 s), or the wait ran out."""
+        if running(pid, started):
+            said = f"not in a namespace of its own after {SERVER_WAIT:g} s"
+        else:
+            said = "ended before it was in a namespace of its own"
+        self.say(f"    pid {pid} {said}: going on")
 
     def _with_job_pids(self, command: Command) -> Command:
         """``PID=$!`` then ``nsenter -t $PID -n ip a`` (or ``/proc/$PID/ns/net``): the

@@ -24,6 +24,7 @@ from iplab.inverse import Undo
 from iplab.jobs import unscoped_signal
 from iplab.model import Judge, ModelError, lab_addresses, plain_address
 from iplab.names import ROOT
+from iplab.pids import literal_pid
 from iplab.prefix import with_prefix
 from iplab.render import Command, ReadsBackAs, Renderer, renderer, template_hashes
 from iplab.scenario import Scenario, SudoPolicy, loaded
@@ -227,6 +228,31 @@ def check_signals(scenario: Scenario, judge: Judge | None = None) -> None:
             _object(error, judge)
 
 
+def check_pids(scenario: Scenario, judge: Judge | None = None) -> None:
+    """A pid written out where a command takes one (``ip netns attach web 13391``, ``ip
+    netns identify 51234``, ``nsenter -t 7001``): refused before anything runs. It is the
+    author's process; here another one, or none (hunt W: the attach named a stranger's
+    namespace and the lab made its links in it; the identify failed)."""
+    for step in scenario.steps:
+        op = step.op
+        texts = [op.text or ""]
+        if isinstance(op, Raw):
+            texts += [op.command, op.undo or ""]
+        elif isinstance(op, NetnsExec):
+            texts.append(op.command)
+        pid = next((p for p in map(literal_pid, texts) if p is not None), None)
+        if pid is None:
+            continue
+        error = ModelError(
+            f"names the process {pid}, a pid of the author's session: here it is another"
+            " process, or none",
+            step.loc,
+            "name the tutorial's job (%1, or $! right after the command run with &), or"
+            " the process's namespace by its name",
+        )
+        _object(error, judge)
+
+
 def check_batches(
     scenario: Scenario, prefix: str, owned: Owned, judge: Judge | None = None
 ) -> None:
@@ -299,6 +325,7 @@ def build(
     check_removals(scenario, judge if lenient else None)
     check_placeholders(scenario, judge if lenient else None)
     check_signals(scenario, judge if lenient else None)
+    check_pids(scenario, judge if lenient else None)
     owned = owned_by(scenario)
     check_batches(scenario, prefix, owned, judge if lenient else None)
     render = renderer(tuple(template_dirs), template_check() if template_dirs else None)

@@ -22,6 +22,7 @@ import os
 import shlex
 import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -172,6 +173,27 @@ def _gated(parts: Iterator[str], gate: threading.Event, refused: list[bool]) -> 
         return
 
 
+#: what runs a step's script: bash reads it from a file (``$1`` of this line's shell is
+#: the script's first argument, as with ``bash -c SCRIPT NAME ARG``)
+_READ_SCRIPT = 'eval "$(< {path})"'
+
+
+def _script_read_from_a_file(argv: Sequence[str]) -> tuple[tuple[str, ...], str] | None:
+    """``[sudo -n] bash -c SCRIPT [NAME ARG...]`` as ``bash -c 'eval "$(< FILE)"' [NAME
+    ARG...]``, and FILE (which holds SCRIPT; the caller deletes it); None: another argv.
+    With SCRIPT on bash's command line, a step's ``pgrep -f 'unshare --net'``, ``pkill -f``
+    or ``ps aux | grep`` found iplab's own bash, whose argv held the pattern (hunt W:
+    ``CPID=$(pgrep -n -f 'unshare --net --fork')`` was that bash's pid, not unshare's)."""
+    at = 2 if tuple(argv[:2]) == ("sudo", "-n") else 0
+    if tuple(argv[at : at + 2]) != ("bash", "-c") or len(argv) < at + 3:
+        return None
+    fd, path = tempfile.mkstemp(prefix="iplab-step-", suffix=".sh")
+    with os.fdopen(fd, "w", encoding="utf-8") as script:
+        script.write(argv[at + 2])
+    read = _READ_SCRIPT.format(path=shlex.quote(path))
+    return (*argv[:at], "bash", "-c", read, *argv[at + 3 :]), path
+
+
 class ShExecutor:
     """Runs processes with ``sh``: output captured through pipes, no terminal, no shell.
 
@@ -181,6 +203,32 @@ class ShExecutor:
     """
 
     def run(
+        self,
+        argv: Sequence[str],
+        stdin: Input = None,
+        *,
+        limits: Limits = Limits(),
+        on_start: OnStart | None = None,
+        stream: TextIO | None = None,
+        log: Path | None = None,
+    ) -> Result:
+        """Run ``argv``; a ``bash -c SCRIPT`` reads its script from a file of its own, not
+        from its command line (:func:`_script_read_from_a_file`). The result names ``argv``,
+        the script that ran."""
+        hidden = _script_read_from_a_file(argv)
+        if hidden is None:
+            return self._run(argv, stdin, limits=limits, on_start=on_start, stream=stream, log=log)
+        real, path = hidden
+        try:
+            result = self._run(
+                real, stdin, limits=limits, on_start=on_start, stream=stream, log=log
+            )
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        return replace(result, argv=tuple(argv))
+
+    def _run(
         self,
         argv: Sequence[str],
         stdin: Input = None,

@@ -524,8 +524,11 @@ def test_background_is_only_for_a_command_kept_as_written() -> None:
         ("kill %1", None),
         ("kill %1 2>/dev/null", None),  # (2 is a stream's number, no pid)
         ("kill 1234 2>/dev/null", "kill 1234"),
-        ("kill $PID", None),  # $! (the importer's job), or a value a step read
-        ("kill $(cat /tmp/lab/nc.pid)", None),  # the pid a job of the lab wrote
+        # (hunt W, by design: a pid a step read, or one read from a file, may be a
+        # stranger's; the importer gives $! the job, kill %N, and kill $! is the job's)
+        ("kill $PID", "kill $PID"),
+        ("kill $(cat /tmp/lab/nc.pid)", "kill $(cat /tmp/lab/nc.pid)"),
+        ("kill $!", None),
         ("pkill -f http.server", None),
         ("kill $(pgrep -f srv)", None),
     ],

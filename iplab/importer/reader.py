@@ -31,6 +31,7 @@ from iplab.importer.elsewhere import SHELL_VARIABLE, opened_shell, shell_elsewhe
 from iplab.importer.prose import failure_shown, is_label, is_sentence
 from iplab.lineparse import LineError, Parsed, classify, split_sudo
 from iplab.model import Judge, effects_of
+from iplab.pids import with_job_pids
 from iplab.state import State, ns_label
 from iplab.state import after as state_after
 from iplab.steps import (
@@ -330,6 +331,8 @@ def prompt_of(line: str, root_hash: bool = False) -> str | None:
 
 #: a variable set at a root prompt: a value with no space (a comment's ``# X=1 means...``
 #: has words after it)
+#: what bash prints for a command it runs in the background: ``[1] 3113`` (job 1's pid)
+_JOB_PRINTED = re.compile(r"\[[0-9]+\]\s+([0-9]+)")
 _ROOT_ASSIGN = re.compile(rf"(?:export\s+)?{_NAME}=(?:\$!|\$\(.*\)|'[^']*'|\"[^\"]*\"|\S*)")
 
 
@@ -904,6 +907,8 @@ class Reader:
         self.events: list[Event] = []
         self.warnings: list[str] = []
         self.expanded: dict[str, int] = {}
+        #: the pids the session printed for its jobs (``[1] 3113``), and each job's ``%N``
+        self.printed_jobs: dict[str, str] = {}
         #: the variables as they were before the command being read
         self._before: ShellVars | None = None
         #: the aliases the page's shell sessions define (``alias nsx='ip netns exec'``)
@@ -1042,6 +1047,9 @@ class Reader:
         last = self.events[-1] if self.events else None
         if isinstance(last, Cmd | Block):
             last.output.append(text.rstrip())
+            printed = _JOB_PRINTED.fullmatch(text.strip())
+            if printed and self.vars.background[0] and background_job(last.text):
+                self.printed_jobs[printed[1]] = f"%{self.vars.background[0]}"
         elif text.strip():
             self.warnings.append(
                 f"line {line}: {text.strip()!r} is neither a command nor the output of one; ignored"
@@ -1505,6 +1513,7 @@ class Reader:
             return "silent"
         braced = self._braces(shellread.parse(body), f"line {number}")  # spare{1..3}
         text, unresolved = self.vars.expand(braced)
+        text = with_job_pids(text, self.printed_jobs)  # (ip netns attach web 3113)
         self._unresolved(unresolved, self.vars, f"line {number}")
         known = braced != body
         for match in _REF.finditer(body):
