@@ -275,6 +275,18 @@ def test_signal_during_a_batch_stops_after_that_batch(prefix: str, state_dir: Pa
     assert_restored(before, prefix)
 
 
+def _in_the_long_step(prefix: str, proc: subprocess.Popen[str]) -> None:
+    """Wait until the lab's first step made ns1: iplab then runs the 1.5 s step. A fixed
+    0.8 s was not enough on a loaded host (CI): the signal came while Python was still
+    starting, before iplab's handlers, and the test saw no rollback."""
+    deadline = time.monotonic() + 60
+    while not Path(f"/run/netns/{prefix}ns1").exists():
+        assert proc.poll() is None, "iplab ended before its first step"
+        assert time.monotonic() < deadline, "ns1 not made in 60 s"
+        time.sleep(0.02)
+    time.sleep(0.2)  # (into the sleep step)
+
+
 def test_ctrl_c_from_outside_during_a_long_step(
     prefix: str, state_dir: Path, tmp_path: Path
 ) -> None:
@@ -291,7 +303,7 @@ def test_ctrl_c_from_outside_during_a_long_step(
         env={**__import__("os").environ, "IPLAB_STATE_DIR": str(state_dir)},
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
     )  # fmt: skip
-    time.sleep(0.8)
+    _in_the_long_step(prefix, proc)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == -signal.SIGINT, out + err
@@ -322,7 +334,7 @@ def test_ctrl_c_stops_the_shell_script_running_iplab(
         env={**os.environ, "IPLAB_STATE_DIR": str(state_dir)},
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    time.sleep(0.8)
+    _in_the_long_step(prefix, proc)
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C does
     out, err = proc.communicate(timeout=30)
     assert "rolled back" in err, err
