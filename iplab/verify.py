@@ -149,17 +149,21 @@ def _named(names: list[str], most: int = 3) -> str:
 def uncompared(expected: State) -> list[str]:
     """What the lab holds that verify does not compare, said with its OK (hunt F: a vxlan's
     id and remote changed by hand, an fdb entry deleted, a macvlan's mode changed: verify
-    said OK and nothing more): a vxlan's settings, a macvlan's or ipvlan's mode, the
-    forwarding entries a step wrote, and what :func:`iplab.state.uncompared_settings` names."""
+    said OK and nothing more; hunt Z: a tap's owner): a vxlan's settings, a macvlan's or
+    ipvlan's mode, a tun's or tap's mode and owner, the forwarding entries a step wrote, and
+    what :func:`iplab.state.uncompared_settings` names."""
     known = [(ns, link) for ns, link in expected.links() if expected.certain(link)]
     vxlans = [f"{link.name}@{_where(ns)}" for ns, link in known if link.kind == "vxlan"]
     moded = [f"{link.name}@{_where(ns)}" for ns, link in known if link.kind in _MODED]
+    tuns = [f"{link.name}@{_where(ns)}" for ns, link in known if link.kind == "tun"]
     fdb = [_where(ns) for ns, space in expected.namespaces.items() if space.fdb_written]
     out = _unread(expected)
     if vxlans:
         out.append(f"vxlan settings (id, remote, group, dstport) of {_named(vxlans)} not compared")
     if moded:
         out.append(f"modes of {_named(moded)} not compared")
+    if tuns:  # (hunt Z: a tap made again without its user: OK said)
+        out.append(f"tun/tap modes and owners (user, group) of {_named(tuns)} not compared")
     if fdb:
         out.append(f"fdb entries of {_named(fdb)} not compared")
     return out

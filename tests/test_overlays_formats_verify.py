@@ -12,7 +12,7 @@ from iplab.expectation import expectation
 from iplab.importer.convert import ImportResult, detect_kind, import_text
 from iplab.plan import Plan, build, expected_state
 from iplab.state import State
-from iplab.verify import diff
+from iplab.verify import diff, verdict
 from tests.conftest import REPO
 
 PAGES = REPO / "tests" / "fixtures" / "overlays-formats"
@@ -80,3 +80,13 @@ def test_verify_of_a_lab_expects_what_ups_own_verify_expects(
         assert state.namespaces["hZhv1"].links["hZvx100"].mtu == 1450
         assert state.namespaces["hZhv3"].links["hZvx100"].mac == "02:00:0a:00:00:03"
     assert kept.to_json() == planned.to_json()
+
+
+def test_ok_says_a_taps_mode_and_owner_are_not_compared() -> None:
+    """Hunt Z: with tap0 made again without ``user nobody``, verify said OK naming only the
+    bridge's alias as not compared; a tap's mode and owner are not compared either, and
+    the OK now says so."""
+    _, expected, _ = _planned("z3-tap-bridge.adoc")
+    assert "; tun/tap modes and owners (user, group) of tap0@hv, tap1@hv not compared" in (
+        verdict(expected)
+    )
