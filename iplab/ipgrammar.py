@@ -1043,6 +1043,7 @@ def _other_link_add(rest: list[str], ns: str | None) -> Declares | None:
     """``ip link add [link X] [name] NAME type KIND ...`` of a kind the model does not type
     (with the link it sits on: ``link X``, a vxlan's ``dev X``)."""
     name = kind = lower = None
+    settings: list[tuple[str, str]] = []
     i = 0
     while i < len(rest):
         word = rest[i]
@@ -1056,6 +1057,8 @@ def _other_link_add(rest: list[str], ns: str | None) -> Declares | None:
                 return None
             if matches(word, "link") and i + 1 < len(rest):
                 lower = rest[i + 1]
+            elif word != "index" and i + 1 < len(rest):  # (hunt Z: verify compares them)
+                settings += _compared_settings([(word, rest[i + 1])])
             i += 2
         elif word in ("up", "down"):
             i += 1
@@ -1067,7 +1070,7 @@ def _other_link_add(rest: list[str], ns: str | None) -> Declares | None:
         return None
     if kind == "vxlan" and "dev" in rest[i + 2 : -1]:  # vxlan id 42 ... dev eth0
         lower = rest[rest.index("dev", i + 2) + 1]
-    made = _link_effect("link", name, ns, kind)
+    made = dataclasses.replace(_link_effect("link", name, ns, kind), settings=tuple(settings))
     if lower is not None and not names.link_name_problem(lower):
         made = dataclasses.replace(made, lower=lower)
     if kind == "veth" and rest[i + 2 :]:  # its peer, with settings of its own (hunt Z)
@@ -1081,8 +1084,24 @@ def _other_link_add(rest: list[str], ns: str | None) -> Declares | None:
         if where is not None and where.isdigit():
             return None
         if peer_name := peer.get("name") or peer.dev:  # made, and deleted, with it
-            made = dataclasses.replace(made, peer=peer_name, peer_ns=where or ns)
+            made = dataclasses.replace(
+                made, peer=peer_name, peer_ns=where or ns,
+                peer_settings=_compared_settings(peer.attrs or []),
+            )  # fmt: skip
     return Declares(creates=(made,), declared=True)
+
+
+def _compared_settings(attrs: list[LinkAttr]) -> tuple[tuple[str, str], ...]:
+    """The settings of a link ``ip link add`` makes that verify compares, as a typed
+    ``link add`` keeps them: its ``mtu`` (a number ip takes) and ``address`` (hunt Z: a
+    vxlan's ``mtu 1450``, a veth's ``address``, changed by hand: verify said OK)."""
+    out: list[tuple[str, str]] = []
+    for word, value in attrs:
+        if word == "mtu" and value is not None and value.isdigit() and 68 <= int(value) <= 65535:
+            out.append(("mtu", value))
+        elif matches(word, "address") and value:
+            out.append(("address", value))
+    return tuple(out)
 
 
 #: the kinds whose ``dev X`` (after ``type KIND``) is the link they are built on

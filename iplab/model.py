@@ -827,11 +827,7 @@ def _link_add(a: _Apply, op: LinkAdd) -> None:
     name, peer_name = auto_names(state, op)
     a.free(main_space, name)
     link = a.new_link(name, op.type, up=op.up)
-    for key, value in op.settings:
-        if key == "mtu":
-            link.mtu = int(value)
-        elif key == "address" and value:
-            link.mac = mac_text(value)
+    _settle(link, op.settings)
     if op.master is not None and not a.master_ok(main_space, link, op.master):
         return
     link.master = op.master
@@ -1127,20 +1123,23 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
             continue
         where = effect.ns or here
         space = a.space(where)
+        worded = _as_said(op, effect)
         lower: Link | None = None
-        for name in dict.fromkeys([_lower_name(op, effect), *lowers]):
+        for name in dict.fromkeys([worded.lower, *lowers]):
             on = _lower(a, space, effect.name, name)
             lower = lower or on
         a.free(space, effect.name)
         link = a.new_link(effect.name, effect.kind or "unknown", lower=lower)
+        _settle(link, worded.settings)
         if effect.peer is not None:
             peer_ns = effect.peer_ns or where
             peer_space = a.space(peer_ns)
             a.free(peer_space, effect.peer)
             link.peer, link.peer_ns = effect.peer, peer_ns
-            peer_space.links[effect.peer] = a.new_link(
+            peer_space.links[effect.peer] = peer = a.new_link(
                 effect.peer, effect.kind or "unknown", peer=effect.name, peer_ns=where
             )
+            _settle(peer, worded.peer_settings if worded.peer == effect.peer else ())
         space.links[effect.name] = link
     for effect in effects.renames:
         where = effect.ns or here
@@ -1205,14 +1204,24 @@ def _batch_lines(a: _Apply, op: Raw | NetnsExec) -> None:
                 _raw(_Apply(a.state, a.loc, judge, a.reads), Raw(command=line))
 
 
-def _lower_name(op: Raw | NetnsExec, effect: Effect) -> str | None:
-    """The link ``effect``'s link sits on: the effect's, or (a ``creates:`` the scenario
-    declares) the one the command's words name for it."""
-    if effect.lower is not None or effect.what != "link":
-        return effect.lower
+def _as_said(op: Raw | NetnsExec, effect: Effect) -> Effect:
+    """``effect`` with what the command's words say of its link: the link it sits on, the
+    mtu and address it is made with (a ``creates:`` the scenario declares carries none of
+    these: they are read from the words, as when the model reads them itself)."""
+    if effect.what != "link" or effect.lower is not None or effect.settings:
+        return effect
     said = ipgrammar.effects(op.command, op.ns if isinstance(op, NetnsExec) else None)
-    found = [e.lower for e in said.creates if e.name == effect.name] if said else []
-    return found[0] if found else None
+    found = [e for e in said.creates if e.name == effect.name] if said else []
+    return found[0] if found else effect
+
+
+def _settle(link: Link, settings: Iterable[tuple[str, str]]) -> None:
+    """What ``ip link add`` sets on a link that verify compares: its mtu and address."""
+    for key, value in settings:
+        if key == "mtu":
+            link.mtu = int(value)
+        elif key == "address" and value:
+            link.mac = mac_text(value)
 
 
 def _lower(a: _Apply, space: Namespace, name: str, lower: str | None) -> Link | None:

@@ -31,6 +31,7 @@ from iplab.scenario import Scenario, SudoPolicy, loaded
 from iplab.scenario import read as read_scenario
 from iplab.state import Replayed, State, after, created_objects, replay
 from iplab.steps import (
+    AddrAdd,
     LinkDel,
     NetnsDel,
     NetnsDelAll,
@@ -38,6 +39,7 @@ from iplab.steps import (
     Op,
     Probe,
     Raw,
+    Step,
     needs_privilege,
 )
 from iplab.words import placeholder, removes_through_a_variable, writes_through_a_variable
@@ -332,6 +334,7 @@ def build(
     planned: list[PlannedCommand] = []
     reborn = Reborn()
     steps = scenario.steps
+    n_setup = len(scenario.setup)
     for sim, state in replay(steps, judge=judge):
         waits = reborn.made(sim.step.op, state)
         for result in check_claims(sim.step.expect, state, owned):
@@ -345,9 +348,10 @@ def build(
             if strict_claims:
                 judge.object(error)
         planned.append(_planned(render, scenario.sudo, sim, waits, dad_spaces(sim.step.op, state)))
+        if sim.number == n_setup:
+            _twice_given(scenario.setup, state, judge)
         if sim.number < len(steps):  # (the state is still the one before the next step)
             reborn.deleting(steps[sim.number].op, state)
-    n_setup = len(scenario.setup)
     if judge.adopted:
         netns = {ns for ns, name in judge.adopted if not name}
         root = {name for ns, name in judge.adopted if name and ns == ROOT}
@@ -362,6 +366,34 @@ def build(
         scenario, prefix, tuple(planned[:n_setup]), tuple(planned[n_setup:]), owned,
         tuple(template_dirs), tuple(judge.warnings), lenient,
     )  # fmt: skip
+
+
+def _twice_given(setup: Sequence[Step], state: State, judge: Judge) -> None:
+    """A warning for each address the setup gives two links of one segment (hunt V: the
+    same IPv6 address on both ends of a veth; :mod:`iplab.segments`), at the step that
+    gave it the second time."""
+    from iplab.segments import twice_given
+
+    for address, links in twice_given(state):
+        given = [s.loc for s in setup if isinstance(s.op, AddrAdd) and _ip(s.op.address) == address]
+        judge.object(
+            ModelError(
+                f"address {address} is given to {' and '.join(links)}, which are on one"
+                " layer-2 segment (a veth's two ends, or ports of one bridge): IPv6's"
+                " Duplicate Address Detection fails on one of them (the address stays"
+                " dadfailed, unusable), and IPv4's ARP gets two answers",
+                given[-1] if given else None,
+                "give each link an address of its own",
+                certain=False,
+            )
+        )
+
+
+def _ip(address: str) -> str:
+    try:
+        return str(ip_interface(address).ip)
+    except ValueError:
+        return address
 
 
 def template_check() -> ReadsBackAs:

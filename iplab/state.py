@@ -21,6 +21,7 @@ types, their JSON, their description and the replay) reads best in one place.
 from __future__ import annotations
 
 import copy
+import shlex
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -357,7 +358,7 @@ _ADD_COMPARED = frozenset({"mtu", "address"})
 #: ``ip addr add`` words that leave nothing to compare
 _ADDR_NOTHING = frozenset({"nodad", "dev"})
 #: ``ip route add`` settings verify compares (:mod:`iplab.routes`)
-_ROUTE_COMPARED = frozenset({"table", "metric", "priority", "preference", "tos", "dsfield"})
+_ROUTE_COMPARED = frozenset({"table", "metric", "priority", "preference", "tos", "dsfield", "type"})
 _SAID = {"brd": "broadcast", "txqlen": "txqueuelen", "protocol": "proto", "qlen": "txqueuelen"}
 #: a raw command's words -> what it sets that verify does not compare
 _RAW_SETS = {
@@ -369,6 +370,18 @@ _RAW_SETS = {
     ("bridge", "vlan"): "bridge vlans",
     ("sysctl", ""): "sysctls",
     ("ethtool", ""): "ethtool settings",
+    ("ip", "rule"): "ip rules",
+}
+#: the packet filters' programs -> what a change through them sets (the model holds no rule)
+_FILTERS = {
+    **dict.fromkeys(("iptables", "iptables-legacy", "iptables-nft"), "iptables rules"),
+    **dict.fromkeys(("ip6tables", "ip6tables-legacy", "ip6tables-nft"), "ip6tables rules"),
+    **dict.fromkeys(("iptables-restore", "iptables-legacy-restore"), "iptables rules"),
+    **dict.fromkeys(("iptables-nft-restore",), "iptables rules"),
+    **dict.fromkeys(("ip6tables-restore", "ip6tables-legacy-restore"), "ip6tables rules"),
+    **dict.fromkeys(("ip6tables-nft-restore",), "ip6tables rules"),
+    "nft": "nftables rules",
+    "ebtables": "ebtables rules",
 }
 _CHANGES = frozenset({"add", "append", "replace", "change", "set", "prepend"})
 
@@ -401,7 +414,14 @@ def _raw_sets(command: str) -> list[tuple[str | None, str]]:
     """What the commands of a raw line set that verify does not compare, with the namespace
     their own words name (None: where the line runs)."""
     from iplab.ipwords import verb_of
-    from iplab.words import inside_netns, ip_netns, shell_script, simple_commands, strip_sudo
+    from iplab.words import (
+        inside_netns,
+        ip_netns,
+        reads_only,
+        shell_script,
+        simple_commands,
+        strip_sudo,
+    )
 
     script = shell_script(command)
     ns0, _ = inside_netns(command.split())
@@ -425,10 +445,17 @@ def _raw_sets(command: str) -> list[tuple[str | None, str]]:
                 continue
             out.append((ns, _RAW_SETS[(program, "")]))
             continue
+        if (rules := _FILTERS.get(program.rsplit("/", 1)[-1])) is not None:
+            if not reads_only(shlex.join(argv)):  # (hunt V: a mangle rule deleted: OK said)
+                out.append((ns, rules))
+            continue
         if program not in ("ip", "tc", "bridge"):
             continue
         said = verb_of(program, args)
         where = ns or ip_netns(" ".join(argv))
+        if program == "ip" and said.obj == "rule" and not said.shows:
+            out.append((where, _RAW_SETS[("ip", "rule")]))  # (hunt V: a rule deleted: OK)
+            continue
         if (said.verb if program == "ip" else said.word) not in _CHANGES:
             continue
         if program == "tc" and said.obj == "qdisc":

@@ -134,7 +134,9 @@ class Effect(_Compared):
     of a rename; ``kind`` a link's kind (veth, bridge...), ``peer``/``peer_ns`` a veth's
     other end; ``lower`` the link it sits on, where the command runs (``link X`` of a
     macvlan, ipvlan or vlan, ``dev X`` of a vxlan): read from the command's words, never
-    written in a scenario (the kernel deletes the link with it).
+    written in a scenario (the kernel deletes the link with it); so are ``settings`` and
+    ``peer_settings``, what ``ip link add`` sets that verify compares (``("mtu", "1450")``,
+    ``("address", MAC)``) of the link and of a veth's peer.
     """
 
     what: EffectKind
@@ -145,6 +147,8 @@ class Effect(_Compared):
     peer_ns: str | None = None
     to: str | None = None
     lower: str | None = field(default=None, compare=False)
+    settings: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    peer_settings: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     def refs(self) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = [(self.what, self.name)]
@@ -156,7 +160,7 @@ class Effect(_Compared):
         return out
 
     def to_json(self) -> dict[str, Any]:
-        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
+        return {k: v for k, v in dataclasses.asdict(self).items() if v not in (None, ())}
 
 
 EFFECTS: dict[str, str] = {"ref": "effects"}
@@ -789,7 +793,7 @@ def op_to_json(op: Op) -> dict[str, Any]:
 
 def _from_json(key: str, value: Any) -> Any:
     if key in ("creates", "deletes", "renames"):
-        return tuple(Effect(**item) for item in value)
+        return tuple(Effect(**{k: _from_json(k, v) for k, v in item.items()}) for item in value)
     if isinstance(value, list):
         return tuple(tuple(v) if isinstance(v, list) else v for v in value)
     return value

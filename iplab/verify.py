@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import ipaddress
 from dataclasses import dataclass
 
 from iplab.claims import Owned, compared_addresses
@@ -149,17 +150,21 @@ def _named(names: list[str], most: int = 3) -> str:
 def uncompared(expected: State) -> list[str]:
     """What the lab holds that verify does not compare, said with its OK (hunt F: a vxlan's
     id and remote changed by hand, an fdb entry deleted, a macvlan's mode changed: verify
-    said OK and nothing more): a vxlan's settings, a macvlan's or ipvlan's mode, the
-    forwarding entries a step wrote, and what :func:`iplab.state.uncompared_settings` names."""
+    said OK and nothing more; hunt Z: a tap's owner): a vxlan's settings, a macvlan's or
+    ipvlan's mode, a tun's or tap's mode and owner, the forwarding entries a step wrote, and
+    what :func:`iplab.state.uncompared_settings` names."""
     known = [(ns, link) for ns, link in expected.links() if expected.certain(link)]
     vxlans = [f"{link.name}@{_where(ns)}" for ns, link in known if link.kind == "vxlan"]
     moded = [f"{link.name}@{_where(ns)}" for ns, link in known if link.kind in _MODED]
+    tuns = [f"{link.name}@{_where(ns)}" for ns, link in known if link.kind == "tun"]
     fdb = [_where(ns) for ns, space in expected.namespaces.items() if space.fdb_written]
     out = _unread(expected)
     if vxlans:
         out.append(f"vxlan settings (id, remote, group, dstport) of {_named(vxlans)} not compared")
     if moded:
         out.append(f"modes of {_named(moded)} not compared")
+    if tuns:  # (hunt Z: a tap made again without its user: OK said)
+        out.append(f"tun/tap modes and owners (user, group) of {_named(tuns)} not compared")
     if fdb:
         out.append(f"fdb entries of {_named(fdb)} not compared")
     return out
@@ -266,12 +271,29 @@ def _link_diff(ns: str, want: Link, got: Link) -> list[Difference]:
         if expected != found:
             shown = _fmt_addresses(want, expected), _fmt_addresses(got, expected)
             out.append(Difference(name, "addresses", *shown))
+    if got.dad:
+        out.extend(_dad_failed(want, got))
     if want.mtu is not None and want.mtu != got.mtu:
         out.append(Difference(name, "mtu", str(want.mtu), str(got.mtu)))
     if want.mac is not None and want.mac != (got.mac or "").lower():
         out.append(Difference(name, "address", want.mac, got.mac or "none"))
     del ns
     return out
+
+
+def _dad_failed(want: Link, got: Link) -> list[Difference]:
+    """The addresses of the lab that the kernel holds but will not use: Duplicate Address
+    Detection found another link of the segment holding them (hunt V: the same IPv6
+    address on both ends of a veth stayed ``dadfailed tentative``, every probe failed, and
+    verify said OK). One still ``tentative`` is on its way (or waits for a carrier): no
+    difference."""
+    expected, _ = compared_addresses(want, got)
+    failed = [a for a, why in sorted(got.dad.items()) if why == "dadfailed"]
+    return [
+        Difference(want.name, "dad", f"{a} usable", f"{a} dadfailed (another link holds it)")
+        for a in failed
+        if ipaddress.ip_interface(a) in expected
+    ]
 
 
 def _updown(up: bool) -> str:
