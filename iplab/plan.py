@@ -178,6 +178,17 @@ def _empty(name: str) -> str:
 #: a placeholder of several words: ``<new namespace name>``, ``<command to run against that
 #: namespace>`` (hunt Q: Scott Lowe's blog; not a redirection: ``ip a > out.txt``, ``cat <
 #: file``, ``sort <in.txt 2>err``: its angle brackets hug words, the last with a letter)
+def _texts(op: Op) -> list[str]:
+    """The text a step's command is written in: its line, a raw command and its undo, the
+    command run in a namespace."""
+    texts = [op.text or ""]
+    if isinstance(op, Raw):
+        texts += [op.command, op.undo or ""]
+    elif isinstance(op, NetnsExec):
+        texts.append(op.command)
+    return texts
+
+
 def check_placeholders(scenario: Scenario, judge: Judge | None = None) -> None:
     """A line that holds a placeholder a worksheet leaves for the reader (``ip netns add
     <your-name>-ns``, ``10.0.0.X/24``, ``{{ns}}``): refused before anything runs. As
@@ -187,12 +198,7 @@ def check_placeholders(scenario: Scenario, judge: Judge | None = None) -> None:
         op = step.op
         if step.may_fail:  # a student's session shows it fail: ip refuses it here too
             continue
-        texts = [op.text or ""]
-        if isinstance(op, Raw):
-            texts += [op.command, op.undo or ""]
-        elif isinstance(op, NetnsExec):
-            texts.append(op.command)
-        found = next((p for p in map(placeholder, texts) if p is not None), None)
+        found = next((p for p in map(placeholder, _texts(op)) if p is not None), None)
         if found is None:
             continue
         error = ModelError(
@@ -237,12 +243,7 @@ def check_pids(scenario: Scenario, judge: Judge | None = None) -> None:
     namespace and the lab made its links in it; the identify failed)."""
     for step in scenario.steps:
         op = step.op
-        texts = [op.text or ""]
-        if isinstance(op, Raw):
-            texts += [op.command, op.undo or ""]
-        elif isinstance(op, NetnsExec):
-            texts.append(op.command)
-        pid = next((p for p in map(literal_pid, texts) if p is not None), None)
+        pid = next((p for p in map(literal_pid, _texts(op)) if p is not None), None)
         if pid is None:
             continue
         error = ModelError(
