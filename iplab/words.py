@@ -249,6 +249,13 @@ def lists_every_netns(command: str) -> str | None:
     if "netns" not in command:
         return None
     tokens = shell_tokens(command) or command.split()
+    for token in tokens:  # a quoted script: sudo bash -lc '...', eval "...", su -c '...'
+        if (
+            any(c.isspace() for c in token)
+            and token != command
+            and (found := lists_every_netns(token))
+        ):
+            return found
     # each command of the line on its own: split at ; & | ( ) and backquotes
     pieces: list[list[str]] = [[]]
     fed: list[bool] = [False]
@@ -305,7 +312,7 @@ _READERS = frozenset(
     }
 )
 #: ethtool's options that only show (its others change a device: -K, -s, -G, -A, -p...)
-_ETHTOOL_SHOWS = frozenset(
+ETHTOOL_SHOWS = frozenset(
     {
         *("-i", "--driver", "-k", "--show-features", "--show-offload", "-S", "--statistics"),
         *("-g", "--show-ring", "-a", "--show-pause", "-c", "--show-coalesce", "-l"),
@@ -623,7 +630,7 @@ def _reads_words(argv: list[str]) -> bool:
         return all(a.startswith("-") for a in args) and not {"-F", "--file", "-b"} & set(args)
     if program == "ethtool":  # ethtool DEV, ethtool -k DEV: shown; -K, -s, -G...: changed
         options = [a for a in args if a.startswith("-")]
-        return not options or (len(options) == 1 and options[0] in _ETHTOOL_SHOWS)
+        return not options or (len(options) == 1 and options[0] in ETHTOOL_SHOWS)
     if program in _AWKS:  # a program that prints only (no file, pipe, command or -i inplace)
         if any(a.startswith(("-f", "-i", "-E", "--file", "--include", "--exec")) for a in args):
             return False
