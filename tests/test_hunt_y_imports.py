@@ -9,16 +9,15 @@ from pathlib import Path
 import pytest
 
 from iplab.errors import UsageError
-from iplab.importer.convert import ImportResult, import_text
-from iplab.importer.reader import Kind
+from iplab.importer.convert import ImportResult, detect_kind, import_text
 
 HUNT = Path(__file__).parent / "fixtures" / "adversarial-4"
 
 
 def _import(name: str) -> ImportResult:
     path = HUNT / name
-    kind: Kind = "markdown" if path.suffix == ".md" else "shell"
-    return import_text(path.read_text(encoding="utf-8"), kind, path.name, base=path.parent)
+    text = path.read_text(encoding="utf-8")
+    return import_text(text, detect_kind(path.name, text), path.name, base=path.parent)
 
 
 def test_nested_c_style_loops_are_counted_before_they_run() -> None:
@@ -66,3 +65,19 @@ def test_a_command_after_an_assignment_on_its_line_is_kept() -> None:
     assert "NS=blue ip netns add $NS" in result.yaml
     assert "IF=v1 ip link set $IF netns red" in result.yaml
     assert any(w.startswith("line 5: cannot resolve $NS") for w in result.warnings)
+
+
+def test_a_man_pages_description_is_prose_and_headings_not_steps() -> None:
+    """Hunt Y #5: on the real ip-netns(8) page (``man ip-netns | col -b``) the DESCRIPTION's
+    subheadings became commands (``ip netns list - show all of the named network
+    namespaces``, ``ip netns identify [PID] - Report ...``, ``ip netns monitor - ...``),
+    and its cautionary ``$ ip link set dev eth0 netns net0`` (how to lose eth0) a step.
+    Now a subheading is a heading, an illustration in the DESCRIPTION is shown, and only
+    the EXAMPLES are steps."""
+    result = _import("y7-ip-netns.8.txt")
+    said = "\\n".join(result.warnings)
+    assert "is read as a command" not in said, said
+    assert "ip link set dev eth0 netns net0" not in result.lines
+    assert "line 90: 'ip netns add net0' illustrates the man page's DESCRIPTION" in said
+    assert not any(" - " in line for line in result.lines), result.lines
+    assert "ip netns set foo 12" in result.lines  # (EXAMPLES: still steps)
