@@ -80,3 +80,38 @@ def test_the_harmless_forms_of_the_same_family_stay_ok(line: str) -> None:
     """Hunt Y #1: names the line writes, reads, and changes inside a namespace the line
     names are not refused."""
     assert unnamed_change(line) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "said", "hint"),
+    [
+        (
+            "y7-e10.sh",
+            "runs ip -all netns exec ip link set $(ls /sys/class/net | tail -1) down:",
+            "(run the change in each of the lab's namespaces with ip netns exec NS)",
+        ),
+        (
+            "y7-e11.sh",
+            "runs ip -all netns exec echo hi > /tmp/hunt-Y/x:",
+            "(run the change in each of the lab's namespaces with ip netns exec NS)",
+        ),
+        (
+            "y7-e2.sh",
+            "runs ip -all netns exec ip link set lo up:",
+            "(run the change in each of the lab's namespaces: for ns in hYred; do ip netns exec"
+            " $ns ip link set lo up; done)",
+        ),
+    ],
+)
+def test_every_netns_exec_refusals_say_the_line_as_written(name: str, said: str, hint: str) -> None:
+    """Hunt Y #7: ``ip -all netns exec`` refusals showed mangled words (``ip link set '$'
+    '(' ls /sys/class/net``), and ``echo hi > FILE`` was told to go "on a line of its own,
+    without shell syntax (action 'netns exec all')", which only scopes reads: ``>`` had
+    become a quoted word, so the line seemed to only read. Now the command is said as
+    written, and a change is told how to run in the lab's namespaces, named (as the
+    model holds them: --prefix hY here)."""
+    text = (HUNT / name).read_text(encoding="utf-8")
+    with pytest.raises(ModelError) as refused:
+        _built(text, name)
+    message = f"{refused.value} ({refused.value.hint})"
+    assert said in message and message.endswith(hint), message
