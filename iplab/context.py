@@ -329,8 +329,11 @@ class Signals:
         if threading.current_thread() is not threading.main_thread():
             return self
         for sig in STOPPING:
-            if sig == signal.SIGHUP and signal.getsignal(sig) is signal.SIG_IGN:
-                continue  # ``nohup iplab up``: the run goes on when the terminal closes
+            if signal.getsignal(sig) is signal.SIG_IGN:
+                # ``nohup iplab up``: the run goes on when the terminal closes; ``iplab up &``
+                # in a script: bash has its background jobs ignore Ctrl-C, and a program
+                # started so keeps ignoring it (hunt Y #8: the run rolled back, exit 130)
+                continue
             self._old[sig] = signal.signal(sig, self._handler)
         return self
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +69,7 @@ from iplab.steps import (
 from iplab.sysctl import sysctl_writes
 from iplab.unnamed import unnamed_change
 from iplab.words import (
+    SHELL_SYNTAX,
     changes_routes,
     changes_what_verify_sees,
     fdb_writes,
@@ -998,7 +999,7 @@ def _bridge_ports(a: _Apply, op: BridgePortsSet) -> None:
             space.ports = None
 
 
-def _every_netns_hint(found: str) -> str:
+def _every_netns_hint(found: str, names: Sequence[str] = ()) -> str:
     """The way out of a raw step's ``ip -all netns delete`` or ``exec CMD``."""
     if not found.startswith("ip -all netns exec "):
         return (
@@ -1011,7 +1012,14 @@ def _every_netns_hint(found: str) -> str:
             " iplab runs it in the lab's namespaces only; or run it in each of the lab's"
             " namespaces with ip netns exec NS"
         )
-    return "run the change in each of the lab's namespaces with ip netns exec NS"
+    inner = found.removeprefix("ip -all netns exec ")
+    if not names or SHELL_SYNTAX.search(inner):
+        return "run the change in each of the lab's namespaces with ip netns exec NS"
+    # (hunt Y #7: ip -all netns exec ip link set lo up, the lab's namespaces named for it)
+    return (
+        "run the change in each of the lab's namespaces: for ns in"
+        f" {' '.join(names)}; do ip netns exec $ns {inner}; done"
+    )
 
 
 #: the kinds of link that take ports as a bridge does (ip link set X master M)
@@ -1025,7 +1033,7 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
         if found := reaches_every_netns(text):
             a.object(
                 f"runs {found}: every namespace of the host, other labs' too",
-                hint=_every_netns_hint(found),
+                hint=_every_netns_hint(found, [n for n in state.namespaces if n != ROOT]),
             )
             break
         if op.in_ns() is None and (rules := reaches_the_hosts_rules(text)):

@@ -1,4 +1,5 @@
-"""Namespace ids a lab fixes (``ip netns set vpn 12``): the kernel refuses an id this
+"""Namespace ids a lab fixes (``ip netns set vpn 12``, ``0x0c``, in any simple command of
+a line: hunt Y #6): the kernel refuses an id this
 host's root namespace uses already ("Error: The specified nsid is already used."), so the
 run refuses it before anything runs, as it refuses a name the host has (hunt T: the run
 failed halfway at that step, and rolled back).
@@ -7,11 +8,12 @@ failed halfway at that step, and rolled back).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from iplab.model import ModelError
-from iplab.words import shell_tokens
+from iplab.words import simple_commands, strip_sudo
 
 if TYPE_CHECKING:
     from iplab.iproute import Shell
@@ -28,10 +30,23 @@ def fixed(commands: Iterable[Command]) -> list[tuple[Command, int]]:
     for command in commands:
         if "netns" not in command.body or "set" not in command.body:
             continue  # (#14: reading every line's words cost 60 ms of star-500's up)
-        words = shell_tokens(command.body) or []
-        if words[:3] == ["ip", "netns", "set"] and len(words) == 5 and words[4].isdigit():
-            out.append((command, int(words[4])))
+        for words in simple_commands(command.body) or []:  # (hunt Y #6: ... && echo ok)
+            argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
+            nsid = (
+                _number(argv[4]) if argv[:3] == ["ip", "netns", "set"] and len(argv) == 5 else None
+            )
+            if nsid is not None:
+                out.append((command, nsid))
     return out
+
+
+def _number(word: str) -> int | None:
+    """An id as ip reads it (strtoul, base 0: ``12``, hex ``0x0c``, octal ``014``); None:
+    no number (``auto``)."""
+    for pattern, base in ((r"0[xX][0-9a-fA-F]+", 16), (r"0[0-7]*", 8), (r"[1-9][0-9]*", 10)):
+        if re.fullmatch(pattern, word):
+            return int(word, base)
+    return None
 
 
 def taken(shell: Shell) -> dict[int, str]:

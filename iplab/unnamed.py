@@ -10,7 +10,11 @@ and other labs'. So the changes are enumerated instead of the sources: a command
 deletes a link, a namespace, a qdisc, class or filter, an address or a bridge port, whose
 target is not a word iplab reads as it is (a variable set at run time, a command
 substitution, a glob, what ``xargs``/``parallel``/``find -exec`` hand it) is found, through
-``sudo``, ``env``, ``timeout``, ``ip netns exec NS`` and ``bash -c``. A variable a ``for``
+``sudo``, ``env``, ``timeout``, ``ip netns exec NS`` and ``bash -c``. Hunt Y #1: and
+through every spelling of a script (``bash -lc``, ``sh -ec``, ``su -c``, ``runuser -c``,
+``eval``, ``watch 'CMD'``, ``busybox``), of ``ip tuntap``/``tunnel``/``macsec``/``xfrm``,
+``ethtool -K``, ``nmcli ... id|uuid NAME``; inside ``ip netns exec NS`` a namespace's change
+(``sh -c 'ip netns del $x'``), and inside ``ip netns exec $NS`` any change. A variable a ``for``
 loop over literal words (or a literal assignment) of the same line sets is literal: the
 importer writes the lab's own names so (``for l in veth0 veth1; do ip link del $l; done``).
 Pure: words in, what it found out.
@@ -18,20 +22,42 @@ Pure: words in, what it found out.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
+from typing import Literal
 
 from iplab import ipwords
 from iplab.words import (
+    ETHTOOL_SHOWS,
     JOINS,
     inside_netns,
     shell_tokens,
     simple_commands,
     substitutions,
 )
-from iplab.wrappers import unwrap_once
+from iplab.wrappers import script_of, unwrap_once
 
 __all__ = ["unnamed_change"]
+
+#: where a command runs: the host's namespace; one the line names (only a namespace's
+#: change leaves it); one only the shell names (``ip netns exec $NS``: any change may be
+#: another lab's)
+Scope = Literal["host", "netns", "unknown"]
+_HOST: Scope = "host"
+_NETNS: Scope = "netns"
+_UNKNOWN: Scope = "unknown"
+
+
+@dataclasses.dataclass(frozen=True)
+class _Seen:
+    """What the line says around a command: its literal variables, how deep in scripts
+    it is, where it runs."""
+
+    literal: frozenset[str]
+    depth: int
+    scope: Scope
+
 
 #: what xargs, parallel and find -exec put in the place of what they read
 _HANDED = "{}"
@@ -44,7 +70,6 @@ _OTHER_USE = re.compile(r"\$(?![{]?[A-Za-z_])|`")
 _ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[[^]]*\])?\+?=(.*)", re.DOTALL)
 #: words that begin a statement and are no program
 _KEYWORDS = frozenset({"do", "then", "else", "elif", "if", "while", "until", "!", "{", "time"})
-_SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ash"})
 _XARGS_VALUED = frozenset({"-a", "-d", "-E", "-L", "-n", "-P", "-s", "--arg-file"})
 _XARGS_VALUED |= {"--delimiter", "--max-lines", "--max-args", "--max-procs", "--max-chars"}
 _PARALLEL_VALUED = frozenset({"-j", "--jobs", "-S", "--sshlogin", "-d", "--delimiter"})
@@ -56,7 +81,15 @@ _IP_CHANGES = {
     "link": frozenset({"set", "change", "replace", "delete"}),
     "netns": frozenset({"delete", "set", "attach"}),
     "address": frozenset({"add", "change", "replace", "delete", "flush"}),
+    "tuntap": frozenset({"delete"}),
+    "tunnel": frozenset({"change", "delete", "prl", "6rd"}),
+    "macsec": frozenset({"add", "set", "delete", "offload"}),
 }
+#: xfrm's changes of a state or policy its selector words name (``ip xfrm state del src
+#: $A dst $B proto esp spi $SPI``)
+_XFRM_CHANGES = frozenset({"update", "delete", "deleteall", "flush", "set"})
+#: nmcli's words that say what kind of name the next word is (``nmcli con del id NAME``)
+_NMCLI_KINDS = frozenset({"id", "uuid", "path", "apath", "ifname"})
 _TC_OBJECTS = frozenset({"qdisc", "class", "filter", "chain"})
 _BRIDGE_OBJECTS = frozenset({"link", "fdb", "mdb", "vlan", "vni"})
 _BRCTL_SHOWS = frozenset({"show", "showmacs", "showstp"})
@@ -71,6 +104,11 @@ def unnamed_change(command: str, depth: int = 0) -> str | None:
     """The first simple command of ``command`` that changes or deletes an object iplab
     cannot name (its words, as written); None: each names what it changes, or changes
     nothing a name says."""
+    return _first_unnamed(command, depth, _HOST)
+
+
+def _first_unnamed(command: str, depth: int, scope: Scope) -> str | None:
+    """:func:`unnamed_change` of a script run in ``scope``."""
     commands = simple_commands(command)
     if commands is None or depth > 4:
         return None
@@ -78,7 +116,7 @@ def unnamed_change(command: str, depth: int = 0) -> str | None:
     fed = _fed(command)
     for i, words in enumerate(commands):
         said = fed[i] if i < len(fed) else None
-        if _unnamed(list(words), literal, depth, said):
+        if _unnamed(list(words), _Seen(literal, depth, scope), said):
             said = list(words)
             while said[:1] and said[0] in _KEYWORDS:
                 said = said[1:]
@@ -165,9 +203,7 @@ def _said(words: list[str]) -> list[str] | None:
     return said if said and not any(_UNREAD.search(w) for w in said) else None
 
 
-def _unnamed(
-    argv: list[str], literal: frozenset[str], depth: int, fed: list[str] | None = None
-) -> bool:
+def _unnamed(argv: list[str], seen: _Seen, fed: list[str] | None = None) -> bool:
     """``argv`` (a simple command) changes an object its words do not name (``fed``: the
     literal words piped into it)."""
     argv = _unwrapped(argv)
@@ -176,30 +212,33 @@ def _unnamed(
     program = argv[0].rsplit("/", 1)[-1]
     if program in ("xargs", "parallel"):
         handed = _handed(program, argv[1:], fed)
-        return any(_unnamed(inner, literal, depth) for inner in handed)
+        return any(_unnamed(inner, seen) for inner in handed)
     if program == "find":
-        return any(_unnamed(inner, literal, depth) for inner in _found_exec(argv[1:]))
-    if program in _SHELLS and "-c" in argv[1:-1]:
-        return unnamed_change(argv[argv.index("-c") + 1], depth + 1) is not None
+        return any(_unnamed(inner, seen) for inner in _found_exec(argv[1:]))
+    if (script := script_of(argv)) is not None:
+        return _first_unnamed(script, seen.depth + 1, seen.scope) is not None
     ns, inner = inside_netns(argv)
+    if ns is None and program == "ip" and argv[1:3] == ["vrf", "exec"] and len(argv) > 4:
+        return _unnamed(argv[4:], seen)  # (ip vrf exec VRF CMD: CMD, in the same namespace)
     if ns is not None:
-        # in a namespace it names, a link's change stays there; a namespace's does not
-        confined = _plain(ns, literal)
-        return _unnamed(inner, literal, depth) if not confined else _netns_unnamed(inner, literal)
-    targets = _targets(program, argv[1:], literal)
-    return targets is not None and not all(_plain(t, literal) for t in targets)
+        # in a namespace it names, a link's change stays there; a namespace's does not; in
+        # one only the shell names, any change may reach another lab's
+        scope = seen.scope if seen.scope != _HOST else _NETNS
+        scope = scope if _plain(ns, seen.literal) else _UNKNOWN
+        return _unnamed(inner, dataclasses.replace(seen, scope=scope))
+    targets = _targets(program, argv[1:], seen.literal)
+    if seen.scope == _UNKNOWN:
+        return targets is not None
+    if seen.scope == _NETNS and not _changes_netns(program, argv[1:]):
+        return False
+    return targets is not None and not all(_plain(t, seen.literal) for t in targets)
 
 
-def _netns_unnamed(argv: list[str], literal: frozenset[str]) -> bool:
-    """Inside ``ip netns exec NS``: a namespace's change whose name is not written (the
-    namespaces of /run/netns are the host's, whichever namespace runs ip)."""
-    argv = _unwrapped(argv)
-    if len(argv) < 2 or argv[0].rsplit("/", 1)[-1] != "ip":
-        return False
-    said = ipwords.verb_of("ip", argv[1:])
-    if said.obj != "netns" or said.verb not in _IP_CHANGES["netns"]:
-        return False
-    return not all(_plain(t, literal) for t in said.rest[:1])
+def _changes_netns(program: str, args: list[str]) -> bool:
+    """A namespace's change (the namespaces of /run/netns are the host's, whichever
+    namespace runs ip)."""
+    said = ipwords.verb_of(program, args) if program == "ip" else None
+    return said is not None and said.obj == "netns" and said.verb in _IP_CHANGES["netns"]
 
 
 def _unwrapped(argv: list[str]) -> list[str]:
@@ -208,6 +247,10 @@ def _unwrapped(argv: list[str]) -> list[str]:
     while argv:
         if argv[0] in _KEYWORDS or (_ASSIGNMENT.fullmatch(argv[0]) and len(argv) > 1):
             argv = argv[1:]
+        elif script_of(argv) is not None:
+            return argv  # (watch WORDS: a script, see script_of)
+        elif argv[0].rsplit("/", 1)[-1] == "busybox" and len(argv) > 1:
+            argv = argv[1:]  # (busybox ip link del $IF: its applet ip)
         elif (inner := unwrap_once(argv)) is not None:
             argv = inner
         else:
@@ -283,7 +326,12 @@ def _targets(program: str, args: list[str], literal: frozenset[str]) -> list[str
         words = _after_options(args, _NMCLI_VALUED)
         if len(words) < 3 or any(v.startswith(words[1]) for v in ("show", "status", "add")):
             return None  # (nmcli c s NAME: shown; nmcli con add: made, with its options)
-        return words[2:3]
+        return words[3:4] if words[2] in _NMCLI_KINDS else words[2:3]
+    if program == "ethtool":  # ethtool -K DEV ...: a change of DEV; ethtool DEV: shown
+        options = [a for a in args if a.startswith("-")]
+        if not options or (len(options) == 1 and options[0] in ETHTOOL_SHOWS):
+            return None
+        return [a for a in args if not a.startswith("-")][:1]
     if program == "networkctl":
         words = [a for a in args if not a.startswith("-")]
         if not words or words[0] in _NETWORKCTL_SHOWS:
@@ -295,6 +343,10 @@ def _targets(program: str, args: list[str], literal: frozenset[str]) -> list[str
 def _iproute_targets(program: str, args: list[str], literal: frozenset[str]) -> list[str] | None:
     said = ipwords.verb_of(program, args)
     ns = _netns_option(program, args)
+    if program == "ip" and said.obj == "xfrm" and not said.batch:
+        # (ip xfrm state del src $A ...: the selector's words name the state)
+        changes = any(ipwords.matches(w, v) for w in said.rest[:1] for v in _XFRM_CHANGES)
+        return list(said.rest[1:]) if changes and not ns else None
     if said.verb is None or said.batch or said.obj is None:
         return None  # (a batch file: judged line by line, see iplab.batchfiles)
     rest = list(said.rest)
@@ -302,8 +354,10 @@ def _iproute_targets(program: str, args: list[str], literal: frozenset[str]) -> 
         verbs = _IP_CHANGES.get(said.obj)
         if verbs is None or said.verb not in verbs:
             return None
-        if said.obj == "netns":
+        if said.obj in ("netns", "macsec"):
             named = rest[:1]
+        elif said.obj in ("tuntap", "tunnel"):
+            named = _valued(rest, "dev") + _valued(rest, "name") or rest[:1]
         elif said.obj == "address":
             named = _valued(rest, "dev") or ([] if said.verb != "flush" else rest[:1])
         else:

@@ -74,7 +74,8 @@ def reaches_every_netns(command: str) -> str | None:
     NS`` (the same /run/netns), in a quoted ``bash -c`` script. None: neither."""
     if "-a" not in command:
         return None
-    tokens = shell_tokens(command) or command.split()
+    marked, found_in = substitutions(command)  # ($(...) one word, as the shell has it)
+    tokens = shell_tokens(marked) or marked.split()
     said = False  # in the words of echo/printf: said, not run
     for i, token in enumerate(tokens):
         if token and token[0] in ";&|":
@@ -85,7 +86,7 @@ def reaches_every_netns(command: str) -> str | None:
         if said:
             continue
         if any(c.isspace() for c in token):  # a quoted script
-            if found := reaches_every_netns(token):
+            if found := reaches_every_netns(_unmarked(token, found_in)):
                 return found
             continue
         if token != "ip" and not token.endswith("/ip"):
@@ -102,10 +103,22 @@ def reaches_every_netns(command: str) -> str | None:
             return "ip -all netns delete"
         if _abbreviates(verb, "exec", 2):
             end = next((k for k in range(j + 2, len(tokens)) if tokens[k][:1] in ";&|"), None)
-            inner = shlex.join(tokens[j + 2 : end])
+            inner = _as_written(tokens[j + 2 : end], found_in)
             if inner:
                 return f"ip -all netns exec {inner}"
     return None
+
+
+def _as_written(tokens: list[str], found: dict[str, str]) -> str:
+    """Tokens as a line again (hunt Y #7: ``shlex.join`` made ``$(ls ...)`` ``'$' '(' ls``
+    and ``>`` a quoted word): operators and substitutions as they were, a word with a blank
+    quoted."""
+    out: list[str] = []
+    for token in tokens:
+        word = _unmarked(token, found)
+        plain = word != token or set(token) <= set("<>&|;") or not re.search(r"[\s'\"]", word)
+        out.append(word if plain else shlex.quote(word))
+    return " ".join(out)
 
 
 def substitutions(command: str) -> tuple[str, dict[str, str]]:
@@ -249,6 +262,13 @@ def lists_every_netns(command: str) -> str | None:
     if "netns" not in command:
         return None
     tokens = shell_tokens(command) or command.split()
+    for token in tokens:  # a quoted script: sudo bash -lc '...', eval "...", su -c '...'
+        if (
+            any(c.isspace() for c in token)
+            and token != command
+            and (found := lists_every_netns(token))
+        ):
+            return found
     # each command of the line on its own: split at ; & | ( ) and backquotes
     pieces: list[list[str]] = [[]]
     fed: list[bool] = [False]
@@ -305,7 +325,7 @@ _READERS = frozenset(
     }
 )
 #: ethtool's options that only show (its others change a device: -K, -s, -G, -A, -p...)
-_ETHTOOL_SHOWS = frozenset(
+ETHTOOL_SHOWS = frozenset(
     {
         *("-i", "--driver", "-k", "--show-features", "--show-offload", "-S", "--statistics"),
         *("-g", "--show-ring", "-a", "--show-pause", "-c", "--show-coalesce", "-l"),
@@ -623,7 +643,7 @@ def _reads_words(argv: list[str]) -> bool:
         return all(a.startswith("-") for a in args) and not {"-F", "--file", "-b"} & set(args)
     if program == "ethtool":  # ethtool DEV, ethtool -k DEV: shown; -K, -s, -G...: changed
         options = [a for a in args if a.startswith("-")]
-        return not options or (len(options) == 1 and options[0] in _ETHTOOL_SHOWS)
+        return not options or (len(options) == 1 and options[0] in ETHTOOL_SHOWS)
     if program in _AWKS:  # a program that prints only (no file, pipe, command or -i inplace)
         if any(a.startswith(("-f", "-i", "-E", "--file", "--include", "--exec")) for a in args):
             return False

@@ -82,3 +82,48 @@ def unwrapped(argv: Sequence[str]) -> list[str]:
     while (inner := unwrap_once(out)) is not None:
         out = inner
     return out
+
+
+#: the shells that run a script given with ``-c`` (``bash -lc SCRIPT``, ``sh -ec SCRIPT``)
+SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ash", "ksh", "mksh", "yash"})
+#: the shells' options that take the next word as their value (``bash -o pipefail -c ...``)
+_SHELL_VALUED = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"})
+#: programs that hand a ``-c``/``--command`` value to a shell (``su -c CMD root``)
+_COMMAND_OPTION = frozenset({"su", "runuser", "flock", "script"})
+
+
+def script_of(argv: Sequence[str]) -> str | None:
+    """The shell script ``argv`` runs: a shell's ``-c`` script however its flags are
+    joined (``bash -lc S``, ``sh -ec S``, ``bash -o pipefail -c S``), ``su [-] [USER] -c
+    S``, ``runuser -l USER -c S``, ``flock FILE -c S``, ``eval WORDS`` (its words joined),
+    ``watch [OPTIONS] WORDS`` (watch hands its words, joined, to ``sh -c``); None: none."""
+    if not argv:
+        return None
+    program, args = program_name(argv[0]), list(argv[1:])
+    if program == "eval":
+        return " ".join(args) or None
+    if program == "watch":
+        inner = unwrap_once(argv)
+        return " ".join(inner) if inner else None
+    if program in SHELLS:
+        return _shell_script(args)
+    if program in _COMMAND_OPTION:
+        for i, word in enumerate(args):
+            if word.startswith("--command="):
+                return word.split("=", 1)[1]
+            if (word == "--command" or re.fullmatch(r"-[A-Za-z]*c", word)) and i + 1 < len(args):
+                return args[i + 1]
+    return None
+
+
+def _shell_script(args: list[str]) -> str | None:
+    """The script after a shell's options, when one of them is ``c`` (``-c``, ``-lc``)."""
+    i, given = 0, False
+    while i < len(args) and args[i][:1] in ("-", "+") and args[i] not in ("-", "--"):
+        if args[i] in _SHELL_VALUED:
+            i += 2
+            continue
+        given |= not args[i].startswith("--") and "c" in args[i][1:]
+        i += 1
+    i += 1 if args[i : i + 1] == ["--"] else 0
+    return args[i] if given and i < len(args) else None

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,11 @@ BLOG_SCENARIO = SCENARIOS / "container-networking-part2.yaml"
 
 
 pytest_plugins = ["tests.kernel", "pytester"]
+
+# The tests send themselves Ctrl-C and expect iplab to handle it; started as a script's
+# background job, pytest inherits SIGINT ignored, which iplab now keeps ignoring (hunt Y #8)
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True, scope="session")

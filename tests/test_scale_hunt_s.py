@@ -136,8 +136,26 @@ def test_a_brace_iplab_cannot_follow_is_said_and_kept() -> None:
     assert _as_iplab_runs(result.yaml) == ["ip netns add q{Z..a}"]
 
 
-@pytest.mark.parametrize("page", ["s04c-xargs-only.md", "s04d-xargs-leftover.md"])
-def test_names_made_through_xargs_are_refused_under_prefix(page: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("page", "said", "why"),
+    [
+        # (hunt Y #1: s04c's next line, a change inside the namespaces w% that xargs
+        # hands it, is now refused first, by check, before --prefix is read)
+        (
+            "s04c-xargs-only.md",
+            "xargs -n1 -P8 -I % ip netns exec w% ip link set lo up",
+            "--prefix cannot rename it",
+        ),
+        (
+            "s04d-xargs-leftover.md",
+            "xargs -P 8 -I{} ip netns add",
+            "a name the prefix cannot rename",
+        ),
+    ],
+)
+def test_names_made_through_xargs_are_refused_under_prefix(
+    page: str, said: str, why: str, tmp_path: Path
+) -> None:
     """Hunt S #4 (SAFETY): `seq 1 80 | sudo xargs -P 8 -I{} ip netns add w{}` would run
     unrenamed under --prefix (w1..w80 the host's own names, outside the prefix), while a
     raw `ip link add v$n ...` was refused: a wrapper (xargs, parallel, env, timeout...)
@@ -152,8 +170,8 @@ def test_names_made_through_xargs_are_refused_under_prefix(page: str, tmp_path: 
         env={**os.environ, "IPLAB_STATE_DIR": str(tmp_path / "state")},
     )
     assert run.returncode != 0, run.stdout
-    assert "xargs -P 8 -I{} ip netns add" in run.stderr
-    assert "a name the prefix cannot rename" in run.stderr
+    assert said in run.stderr
+    assert why in run.stderr
     assert "DRY RUN" not in run.stdout
 
 

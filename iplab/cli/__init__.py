@@ -84,9 +84,9 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int
     if process and threading.current_thread() is threading.main_thread():
         # until a run installs its own handlers, SIGTERM and SIGHUP (the terminal closed)
         # end iplab as Ctrl-C does
-        signal.signal(signal.SIGTERM, _terminate)
-        if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:  # (not under nohup)
-            signal.signal(signal.SIGHUP, _terminate)
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            if signal.getsignal(sig) is not signal.SIG_IGN:  # (one its parent has it ignore)
+                signal.signal(sig, _terminate)
     try:
         rc = _main(argv)
     except KeyboardInterrupt:

@@ -95,7 +95,31 @@ def _section(name: str, lines: list[tuple[int, str]], said: list[str]) -> list[P
         return []  # (the page's title)
     if name.startswith("EXAMPLE"):
         return _examples(body, said)
-    return _paragraphs(lines)
+    return _described(name, _paragraphs(lines), said)
+
+
+def _described(name: str, paragraphs: list[Part], said: list[str]) -> list[Part]:
+    """The other sections' paragraphs (hunt Y #5, the real ip-netns(8)): a subheading that
+    names a command and what it does (``ip netns list - show all of the named network
+    namespaces``) is a heading; a paragraph of commands only (the DESCRIPTION's cautionary
+    ``$ ip link set dev eth0 netns net0``) an illustration, shown: a man page's EXAMPLES
+    are what it runs."""
+    probe = Reader(markdown=True)
+    out: list[Part] = []
+    for part in paragraphs:
+        commands = [strip_prompt(t) or t for t in part.source]
+        first = commands[0]
+        if probe.looks_like_command(first.split(" - ", 1)[0]) and " - " in first:
+            out.append(Part("heading", part.line, part.end, " ".join(part.source)))
+        elif all(probe.looks_like_command(c) for c in commands):
+            said.append(
+                f"line {part.line}: {first!r} illustrates the man page's {name}: shown, not"
+                " run (a man page's EXAMPLES are run)"
+            )
+            out.append(Part("code", part.line, part.end, body=part.body, shown=True))
+        else:
+            out.append(part)
+    return out
 
 
 def _paragraphs(lines: list[tuple[int, str]]) -> list[Part]:
@@ -104,10 +128,11 @@ def _paragraphs(lines: list[tuple[int, str]]) -> list[Part]:
     held: list[tuple[int, str]] = []
     for number, text in [*lines, (0, "")]:
         if text.strip():
-            held.append((number, text.strip()))
+            held.append((number, text))
             continue
         if held:
-            out.append(Part("paragraph", held[0][0], held[-1][0], source=[t for _, t in held]))
+            source = [t.strip() for _, t in held]
+            out.append(Part("paragraph", held[0][0], held[-1][0], source=source, body=held))
         held = []
     return out
 
