@@ -28,7 +28,7 @@ def literal_pid(command: str) -> str | None:
         elif program == "ip" and argv[1:3] == ["netns", "identify"]:
             pid = argv[3] if len(argv) == 4 else ""
         elif program == "nsenter":
-            pid = next(_targets(argv[1:]), "")
+            pid = next(nsenter_targets(argv[1:]), "")
         else:
             continue
         if pid.isdigit() and pid != "1":
@@ -36,7 +36,7 @@ def literal_pid(command: str) -> str | None:
     return None
 
 
-def _targets(args: list[str]) -> Iterator[str]:
+def nsenter_targets(args: list[str]) -> Iterator[str]:
     """The pids nsenter's ``-t PID``, ``-tPID``, ``--target PID``, ``--target=PID`` name."""
     for i, arg in enumerate(args):
         if arg in ("-t", "--target") and i + 1 < len(args):

@@ -28,15 +28,21 @@ from collections.abc import Sequence
 from typing import Literal
 
 from iplab import ipwords
+from iplab.handed import (
+    UNREAD,
+    entered_netns,
+    fed_words,
+    found_exec,
+    handed,
+    readings,
+    shell_input,
+)
 from iplab.words import (
     ETHTOOL_SHOWS,
-    JOINS,
     inside_netns,
-    shell_tokens,
     simple_commands,
-    substitutions,
 )
-from iplab.wrappers import script_of, unwrap_once
+from iplab.wrappers import SHELLS, program_name, script_of, unwrap_once
 
 __all__ = ["unnamed_change"]
 
@@ -59,10 +65,6 @@ class _Seen:
     scope: Scope
 
 
-#: what xargs, parallel and find -exec put in the place of what they read
-_HANDED = "{}"
-#: a word the shell changes before the program sees it (a variable, a substitution, a glob)
-_UNREAD = re.compile(r"[$`*?\[]|\{\}")
 #: a variable's name where it is used: ``$x``, ``${x}``, ``${x%@*}``, ``${L[@]}``
 _USE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 #: a use of anything else: ``$1``, ``$@``, ``$(...)``, ``$((...))``, a backquote
@@ -70,11 +72,6 @@ _OTHER_USE = re.compile(r"\$(?![{]?[A-Za-z_])|`")
 _ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[[^]]*\])?\+?=(.*)", re.DOTALL)
 #: words that begin a statement and are no program
 _KEYWORDS = frozenset({"do", "then", "else", "elif", "if", "while", "until", "!", "{", "time"})
-_XARGS_VALUED = frozenset({"-a", "-d", "-E", "-L", "-n", "-P", "-s", "--arg-file"})
-_XARGS_VALUED |= {"--delimiter", "--max-lines", "--max-args", "--max-procs", "--max-chars"}
-_PARALLEL_VALUED = frozenset({"-j", "--jobs", "-S", "--sshlogin", "-d", "--delimiter"})
-_PARALLEL_VALUED |= {"-C", "--colsep", "-n", "--max-args", "--timeout", "-a", "--arg-file"}
-_FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
 
 #: the objects of ip whose changing verbs name their target, and where it is
 _IP_CHANGES = {
@@ -110,12 +107,18 @@ def unnamed_change(command: str, depth: int = 0) -> str | None:
 def _first_unnamed(command: str, depth: int, scope: Scope) -> str | None:
     """:func:`unnamed_change` of a script run in ``scope``."""
     commands = simple_commands(command)
-    if commands is None or depth > 4:
+    if depth and (depth > 4 or (commands is None and ("$" in command or "`" in command))):
+        return command  # (a script run by another, that iplab cannot read: it may)
+    if commands is None:
         return None
     literal = _literal_variables(commands)
-    fed = _fed(command)
+    fed = fed_words(command)
+    given = shell_input(command)
     for i, words in enumerate(commands):
         said = fed[i] if i < len(fed) else None
+        script = given[i] if i < len(given) and _reads_a_script(words) else None
+        if script is not None and _first_unnamed(script, depth + 1, scope) is not None:
+            return " ".join(words)  # (echo "ip link del $IF" | sh, bash <<< "...")
         if _unnamed(list(words), _Seen(literal, depth, scope), said):
             said = list(words)
             while said[:1] and said[0] in _KEYWORDS:
@@ -134,10 +137,10 @@ def _literal_variables(commands: list[list[str]]) -> frozenset[str]:
         for i, word in enumerate(words):
             if word in ("for", "select") and i + 1 < len(words):
                 name, rest = words[i + 1], words[i + 2 :]
-                plain = rest[:1] == ["in"] and all(not _UNREAD.search(w) for w in rest[1:])
+                plain = rest[:1] == ["in"] and all(not UNREAD.search(w) for w in rest[1:])
                 (literal if plain and len(rest) > 1 else other).add(name)
         for name, value in _assignments(words):
-            (other if _UNREAD.search(value) else literal).add(name)
+            (other if UNREAD.search(value) else literal).add(name)
         if words[0] in ("read", "mapfile", "readarray", "getopts", "let", "printf"):
             other.update(w for w in words[1:] if not w.startswith("-"))
     return frozenset(literal - other)
@@ -164,43 +167,16 @@ def _plain(word: str, literal: frozenset[str]) -> bool:
     words on the same line count as written)."""
     if _OTHER_USE.search(word) or any(name not in literal for name in _USE.findall(word)):
         return False
-    return not _UNREAD.search(_USE.sub("", re.sub(r"\$\{[^}]*\}", "", word)))
+    return not UNREAD.search(_USE.sub("", re.sub(r"\$\{[^}]*\}", "", word)))
 
 
-def _fed(command: str) -> list[list[str] | None]:
-    """For each simple command of ``command`` (in :func:`simple_commands`' order), the
-    literal words ``echo``/``printf`` pipes into it (``echo red blue | xargs -n1 ip netns
-    del``: the lab's names, which --prefix renames); None: no such words."""
-    tokens = shell_tokens(substitutions(command)[0]) or []
-    out: list[list[str] | None] = []
-    words: list[str] = []
-    feeding: list[str] | None = None
-    target = False
-    for token in [*tokens, ";"]:
-        if token in JOINS or token in ("&", "|&", "(", ")"):
-            if words:
-                out.append(feeding)
-                said = _said(words)
-                feeding = said if token == "|" else None
-            words, target = [], False
-        elif set(token) <= set("<>&"):
-            target = True
-        elif target:
-            target = False
-        else:
-            words.append(token)
-    return out
-
-
-def _said(words: list[str]) -> list[str] | None:
-    """The words ``echo a b`` or ``printf '%s\\n' a b`` prints, if each is literal."""
-    if words[0] == "echo":
-        said = [w for w in words[1:] if w not in ("-n", "-e", "-E")]
-    elif words[0] == "printf" and len(words) > 1:
-        said = words[2:]
-    else:
-        return None
-    return said if said and not any(_UNREAD.search(w) for w in said) else None
+def _reads_a_script(words: Sequence[str]) -> bool:
+    """A shell that reads its script from its input (``sh``, ``sudo bash -s``; not ``bash
+    -c S``, ``bash FILE``)."""
+    argv = _unwrapped(list(words))
+    if not argv or program_name(argv[0]) not in SHELLS or script_of(argv) is not None:
+        return False
+    return not [w for w in argv[1:] if not w.startswith(("-", "+"))]
 
 
 def _unnamed(argv: list[str], seen: _Seen, fed: list[str] | None = None) -> bool:
@@ -211,12 +187,11 @@ def _unnamed(argv: list[str], seen: _Seen, fed: list[str] | None = None) -> bool
         return False
     program = argv[0].rsplit("/", 1)[-1]
     if program in ("xargs", "parallel"):
-        handed = _handed(program, argv[1:], fed)
-        return any(_unnamed(inner, seen) for inner in handed)
+        return any(_unnamed(inner, seen) for inner in handed(program, argv[1:], fed))
     if program == "find":
-        return any(_unnamed(inner, seen) for inner in _found_exec(argv[1:]))
+        return any(_unnamed(inner, seen) for inner in found_exec(argv[1:]))
     if (script := script_of(argv)) is not None:
-        return _first_unnamed(script, seen.depth + 1, seen.scope) is not None
+        return any(_first_unnamed(s, seen.depth + 1, seen.scope) for s in readings(script))
     ns, inner = inside_netns(argv)
     if ns is None and program == "ip" and argv[1:3] == ["vrf", "exec"] and len(argv) > 4:
         return _unnamed(argv[4:], seen)  # (ip vrf exec VRF CMD: CMD, in the same namespace)
@@ -249,6 +224,8 @@ def _unwrapped(argv: list[str]) -> list[str]:
             argv = argv[1:]
         elif script_of(argv) is not None:
             return argv  # (watch WORDS: a script, see script_of)
+        elif (entered := entered_netns(argv)) is not None:
+            return entered  # (as ip netns exec NS CMD: see _nsenter)
         elif argv[0].rsplit("/", 1)[-1] == "busybox" and len(argv) > 1:
             argv = argv[1:]  # (busybox ip link del $IF: its applet ip)
         elif (inner := unwrap_once(argv)) is not None:
@@ -265,48 +242,6 @@ def _after_options(args: list[str], valued: frozenset[str]) -> list[str]:
             return args[i + 1 :]
         i += 2 if args[i] in valued else 1
     return args[i:]
-
-
-def _handed(program: str, args: list[str], fed: list[str] | None) -> list[list[str]]:
-    """What ``xargs``/``parallel`` run, with ``{}`` where the words they read go (``xargs
-    -I X``: in the place of X; otherwise after the command); ``parallel CMD ::: a b``, or
-    ``echo a b | xargs CMD``: once for each of the literal words."""
-    valued = _XARGS_VALUED if program == "xargs" else _PARALLEL_VALUED
-    replace: str | None = _HANDED if program == "parallel" else None
-    i = 0
-    while i < len(args) and args[i].startswith("-"):
-        word = args[i]
-        if word in ("-I", "--replace") and program == "xargs":
-            replace, i = (args[i + 1] if i + 1 < len(args) else _HANDED), i + 2
-            continue
-        if word.startswith(("-I", "-i", "--replace=")) and program == "xargs":
-            replace = word.split("=", 1)[1] if "=" in word else word[2:] or _HANDED
-        i += 2 if word in valued else 1
-    command = args[i:]
-    values: list[str] = list(fed or [])
-    if ":::" in command:
-        at = command.index(":::")
-        command, values = command[:at], command[at + 1 :]
-    if not command:
-        return []
-    if replace is not None and any(replace in word for word in command):
-        command = [word.replace(replace, _HANDED) for word in command]
-    else:
-        command = [*command, _HANDED]
-    if values and all(not _UNREAD.search(v) for v in values):
-        return [[word.replace(_HANDED, v) for word in command] for v in values]
-    return [command]
-
-
-def _found_exec(args: list[str]) -> list[list[str]]:
-    """The commands of ``find ... -exec CMD {} ;`` (``-execdir``, ``-ok``)."""
-    out: list[list[str]] = []
-    for i, word in enumerate(args):
-        if word in _FIND_EXEC:
-            rest = args[i + 1 :]
-            end = next((k for k, w in enumerate(rest) if w in (";", "+")), len(rest))
-            out.append(rest[:end])
-    return out
 
 
 def _targets(program: str, args: list[str], literal: frozenset[str]) -> list[str] | None:

@@ -86,7 +86,7 @@ def reaches_every_netns(command: str) -> str | None:
         if said:
             continue
         if any(c.isspace() for c in token):  # a quoted script
-            if found := reaches_every_netns(_unmarked(token, found_in)):
+            if found := reaches_every_netns(unmarked(token, found_in)):
                 return found
             continue
         if token != "ip" and not token.endswith("/ip"):
@@ -115,7 +115,7 @@ def _as_written(tokens: list[str], found: dict[str, str]) -> str:
     quoted."""
     out: list[str] = []
     for token in tokens:
-        word = _unmarked(token, found)
+        word = unmarked(token, found)
         plain = word != token or set(token) <= set("<>&|;") or not re.search(r"[\s'\"]", word)
         out.append(word if plain else shlex.quote(word))
     return " ".join(out)
@@ -184,7 +184,7 @@ def simple_commands(command: str) -> list[list[str]] | None:
         elif target:
             target = False
         else:
-            out[-1].append(_unmarked(token, found))
+            out[-1].append(unmarked(token, found))
     for text in found.values():
         inner = text[2:-1]
         if not inner.startswith("("):  # ($((1 + 2)): arithmetic, no command)
@@ -192,7 +192,7 @@ def simple_commands(command: str) -> list[list[str]] | None:
     return [words for words in out if words]
 
 
-def _unmarked(word: str, found: dict[str, str]) -> str:
+def unmarked(word: str, found: dict[str, str]) -> str:
     """A word with its substitutions' text in the place of their markers."""
     for marker, text in found.items():
         word = word.replace(marker, text)

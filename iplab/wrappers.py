@@ -13,8 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-#: sudo's options that take a value (``sudo -u USER ip ...``)
-SUDO_VALUED = frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T", "-R"})
+#: sudo's options that take a value (``sudo -u USER ip ...``, ``sudo --user USER``)
+SUDO_VALUED = frozenset(
+    {
+        *("-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T", "-R"),
+        *("--user", "--group", "--close-from", "--chdir", "--host", "--prompt", "--role"),
+        *("--type", "--other-user", "--command-timeout", "--chroot"),
+    }
+)
 
 #: wrapper -> (its options that take the next word as their value, how many words of its
 #: own come after its options and before the command: ``timeout 5 CMD``, ``taskset 0x1 CMD``)
@@ -43,6 +49,14 @@ WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
         0,
     ),
     "systemd-run": (frozenset({"-p", "--property", "-u", "--unit", "-E", "--setenv"}), 0),
+    "chroot": (frozenset(), 1),
+    "strace": (frozenset({"-o", "-e", "-p", "-s", "-E", "-u", "-a", "-b", "-I", "-O", "-P"}), 0),
+    "ltrace": (frozenset({"-o", "-e", "-p", "-s", "-E", "-u", "-a", "-n", "-l"}), 0),
+    "numactl": (frozenset({"-N", "-C", "-m", "-p", "-i", "-P"}), 0),
+    "cgexec": (frozenset({"-g"}), 0),
+    "pkexec": (frozenset({"--user"}), 0),
+    "sg": (frozenset(), 1),
+    "builtin": (frozenset(), 0),
     "firejail": (frozenset(), 0),
     "caffeinate": (frozenset(), 0),
 }
@@ -71,8 +85,19 @@ def unwrap_once(argv: Sequence[str]) -> list[str] | None:
             break
         if argv[i] in _NOT_RUN.get(program, ()):
             return None
-        i += 2 if argv[i] in valued else 1
+        i += 2 if _takes_a_value(argv[i], valued) else 1
     return list(argv[i + leading :]) if i + leading <= len(argv) else []
+
+
+def _takes_a_value(word: str, valued: frozenset[str]) -> bool:
+    """The next word is this option's value: ``-u``, ``--user``, and short options joined
+    whose last one takes it (``sudo -iu root``, ``-Eu``); not ``-uroot``, ``--user=root``."""
+    if word in valued or word.startswith("--"):
+        return word in valued
+    for k, letter in enumerate(word[1:], 1):
+        if f"-{letter}" in valued:
+            return k == len(word) - 1  # (-uroot: its value is the rest of the word)
+    return False
 
 
 def unwrapped(argv: Sequence[str]) -> list[str]:
@@ -89,7 +114,7 @@ SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ash", "ksh", "mksh", "yash"})
 #: the shells' options that take the next word as their value (``bash -o pipefail -c ...``)
 _SHELL_VALUED = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"})
 #: programs that hand a ``-c``/``--command`` value to a shell (``su -c CMD root``)
-_COMMAND_OPTION = frozenset({"su", "runuser", "flock", "script"})
+_COMMAND_OPTION = frozenset({"su", "runuser", "flock", "script", "sg"})
 
 
 def script_of(argv: Sequence[str]) -> str | None:
