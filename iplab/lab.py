@@ -649,8 +649,10 @@ class Session:
         else:
             entries = self.journal.entries()
             taken, _links = undo.taken_names(entries)
-            own = undo.stoppable_netns(self.env, self.journal.info(), entries, taken)
             mine = [p for _, members in records for p in undo.job_processes(members)]
+            own = undo.stoppable_netns(
+                self.env, self.journal.info(), entries, taken, {pid for pid, _, _ in mine}
+            )
             mine += processes_in(own)
             unique = {pid: (pid, started, line) for pid, started, line in mine}
             found = [p for p in unique.values() if jobs.matches(asked, process_name(p[0]), p[2])]
@@ -1287,7 +1289,8 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
                 # `ip netns del`, a process it left running still holds one of them
                 entries = journal.entries()
                 taken, _links = undo.taken_names(entries)
-                own = undo.stoppable_netns(env, journal.info(), entries, taken)
+                mine = undo.job_pids(journal)  # (stopped as jobs after the teardown)
+                own = undo.stoppable_netns(env, journal.info(), entries, taken, mine)
                 before = processes_in(own)
                 session.say(f"== teardown ({len(plan.teardown)} steps)")
                 session.execute(plan.teardown, "teardown")

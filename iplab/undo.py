@@ -437,6 +437,11 @@ def job_processes(members: Sequence[tuple[int, int]]) -> list[tuple[int, int, st
     return [m for sid in sorted(sessions) for m in session_members(sid, 0)]
 
 
+def job_pids(journal: Journal) -> set[int]:
+    """The pids of what the lab's commands left running in the background, now."""
+    return {pid for _, members in journal.job_sessions() for pid, _, _ in job_processes(members)}
+
+
 def stop_jobs(env: Env, journal: Journal, why: str) -> int:
     """Stop what the lab's commands left running in the background (``server &``,
     ``tcpdump -i br0 -w x.pcap &``, in a namespace or on the host): the processes of
@@ -521,13 +526,19 @@ def _not_stoppable(
 
 
 def stoppable_netns(
-    env: Env, info: LabInfo, entries: Sequence[Entry], taken: Collection[str] = ()
+    env: Env,
+    info: LabInfo,
+    entries: Sequence[Entry],
+    taken: Collection[str] = (),
+    jobs_of_lab: Collection[int] = (),
 ) -> set[tuple[int, int]]:
     """(device, inode) of the lab's namespaces whose processes the lab may stop, read now
     (right before they are stopped): those its ``ip netns add`` made that are still what
     the lab record says it made, never the host's own. One left alone is said, with its
     processes (hunt E: ``down`` stopped every process of the host when a tutorial named
-    the host's namespace, ``ln -s /proc/1/ns/net /var/run/netns/hostns``)."""
+    the host's namespace, ``ln -s /proc/1/ns/net /var/run/netns/hostns``). The lab's own
+    jobs (``jobs_of_lab``, their pids: ``unshare --net sleep 3600 &``), which iplab stops
+    as jobs, are not said left running (hunt W)."""
     made = created_netns(entries)
     ids: set[tuple[int, int]] = set()
     for name in own_namespaces(info, taken):
@@ -537,7 +548,7 @@ def stoppable_netns(
         why = _not_stoppable(name, found, made, info)
         if why is None:
             ids.add(found)
-        elif count := len(processes_in({found})):
+        elif count := sum(pid not in jobs_of_lab for pid, _, _ in processes_in({found})):
             env.err.write(
                 f"iplab: left running: {count} processes in namespace {name}: {why}; iplab"
                 " stops processes only in a namespace the lab made\n"

@@ -157,3 +157,20 @@ def test_a_job_that_ended_is_said_to_have_ended() -> None:
     assert started is not None
     Session._not_unshared(SimpleNamespace(say=said.append), gone.pid, started)  # type: ignore[arg-type]
     assert said == [f"    pid {gone.pid} ended before it was in a namespace of its own: going on"]
+
+
+@pytest.mark.kernel
+def test_the_lab_s_own_unshare_job_is_not_said_left_running(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    """Hunt W #8: of w2-docker-trick-ln.md's ``unshare --net sleep 3600 &``, whose namespace
+    the lab names by ``ln -sf /proc/$pid/ns/net /var/run/netns/c1``, ``run`` said "left
+    running: 1 processes in namespace c1: the lab named it ..., it did not make it" though
+    the job is the lab's, stopped as a job."""
+    lab = tmp_path / "w2.yaml"
+    lab.write_text(_imported("w2-docker-trick-ln.md"))
+    run = iplab("run", str(lab), "--prefix", prefix, state=state_dir, timeout=90)
+    said = run.stdout + run.stderr
+    assert run.returncode == 0, said
+    assert "left running" not in said, said
+    assert "== nothing of the lab remains" in said
