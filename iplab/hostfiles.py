@@ -224,6 +224,19 @@ def changed_since(before: Before) -> list[str]:
     return out + [d for d in before.created_dirs if os.path.isdir(d)]
 
 
+def contents(paths: list[str]) -> list[bytes | None]:
+    """What each path holds now, as far as iplab keeps it (None: no file there, or none
+    it can read): compared before and after an undo, what it put back."""
+    out: list[bytes | None] = []
+    for path in paths:
+        try:
+            with open(path, "rb") as stream:
+                out.append(stream.read(KEEP_LIMIT + 1))
+        except OSError:
+            out.append(None)
+    return out
+
+
 def written_ahead(before: Before) -> str | None:
     """The undo journaled before the step runs, in case iplab dies before it can say what
     the step did (:func:`undo_command`): the files it would create and the directories

@@ -487,16 +487,20 @@ class Session:
                 said.append(f"{what}: {now} -> {old}")
         # the files the steps wrote, last first (a rehearsal ends as down would have left
         # them: a cat > /tmp/lab/resolv.conf <<EOF the cleanup forgot was left behind)
+        # (each path said once, and only when its undo changed it: hunt W, a file two
+        # steps appended to and the cleanup deleted was "put back F; F", and was not)
+        put: dict[str, None] = {}
         for before, back in reversed(self.files_before):
             if not (changed := hostfiles.changed_since(before)):
                 continue
+            held = hostfiles.contents(changed)
             argv = ("bash", "-c", back)
-            result = self.env.runner.execute(
+            self.env.runner.execute(
                 argv, True, meta={"kind": "command", "text": back, "phase": "undo"}
             )
-            if result.ok:
-                said.append(", ".join(changed))
-        return said
+            holds = hostfiles.contents(changed)
+            put |= {path: None for path, a, b in zip(changed, held, holds, strict=True) if a != b}
+        return said + ([", ".join(put)] if put else [])
 
     def _scoped(self, command: Command, op: NetnsDelAll | NetnsExecAll) -> Command:
         """``ip -all netns delete`` (``exec CMD``): the namespaces the model holds at its

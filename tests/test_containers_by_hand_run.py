@@ -174,3 +174,33 @@ def test_the_lab_s_own_unshare_job_is_not_said_left_running(
     assert run.returncode == 0, said
     assert "left running" not in said, said
     assert "== nothing of the lab remains" in said
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize(("cleanup", "put_back"), [("rm -f {pids}", False), ("true", True)])
+def test_a_file_two_steps_appended_to_is_said_put_back_once_if_it_was(
+    cleanup: str, put_back: bool, prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    """Hunt W #8: w5-gist-script.sh's loop appends each container's pid to its pid file
+    (``echo $CPID >> /tmp/hunt-W/mini-docker.pids``), and its cleanup deletes the file:
+    ``run`` said "put back F; F", the file twice, and put back nothing (the file, which
+    the host had before, stayed deleted). A path is said once, and only when its undo
+    changed it."""
+    script = (FIXTURES / "w5-gist-script.sh").read_text()
+    append = next(line.strip() for line in script.splitlines() if ">> /tmp/" in line)
+    pids = tmp_path / "mini-docker.pids"
+    pids.write_text("999\n")  # (a line the host had)
+    lines = [append.replace("$CPID", pid).replace("/tmp/hunt-W/mini-docker.pids", str(pids))
+             for pid in ("111", "222")]  # fmt: skip
+    steps = "".join(f"  - action: raw\n    command: {line}\n    shell: true\n" for line in lines)
+    lab = tmp_path / "w5.yaml"
+    lab.write_text(
+        f"name: w5\nsetup:\n{steps}teardown:\n  - action: raw\n"
+        f"    command: '{cleanup.format(pids=pids)}'\n"
+    )
+    run = iplab("run", str(lab), "--prefix", prefix, state=state_dir, timeout=60)
+    out = run.stdout + run.stderr
+    assert run.returncode == 0, out
+    put = [line for line in out.splitlines() if "put back" in line]
+    said = f"== the tutorial's cleanup left the host otherwise: put back {pids}"
+    assert put == ([said] if put_back else []), out
