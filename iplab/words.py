@@ -452,7 +452,9 @@ def _readers_joined(command: str) -> bool:
         else:
             stages[-1].append(token)
         i += 1
-    return all(stage and _reads_words(stage) for stage in stages)
+    # (each stage without its sudo: echo hello | sudo ip netns exec cli nc ...: hunt W)
+    unsudo = [list(strip_sudo(tuple(s))) if s[:1] == ["sudo"] else s for s in stages]
+    return all(stage and _reads_words(stage) for stage in unsudo)
 
 
 def _any_argument(stage: list[str]) -> bool:

@@ -220,3 +220,15 @@ def test_what_a_job_s_namespace_step_does_to_names(command: str, known: bool) ->
     """Hunt W #7: the steps of w1-blog-unshare-sleep.md and w8b-veth.txt change no name
     the model follows (or take a link out of its view); the others stay unknown."""
     assert (ipgrammar.effects(command) is not None) is known
+
+
+def test_a_client_fed_through_sudo_is_no_step_iplab_cannot_undo() -> None:
+    """Hunt W #8: ``echo hello | sudo ip netns exec cli nc -q1 10.77.0.1 9000`` (a client,
+    in w6-http-server-ns.md) was listed as a step iplab cannot undo: the sudo of a stage
+    of a pipeline hid its program."""
+    page = (PAGES / "w6-http-server-ns.md").read_text(encoding="utf-8")
+    result = import_text(page, "markdown", "w6-http-server-ns.md")
+    assert any(
+        "echo hello | sudo ip netns exec cli nc" in line for line in result.yaml.splitlines()
+    )
+    assert result.cannot_undo == ()
