@@ -556,6 +556,40 @@ def stoppable_netns(
     return ids
 
 
+def _clear_held(
+    env: Env, info: LabInfo, entries: Sequence[Entry], taken: Collection[str], report: UndoReport
+) -> None:
+    """The links the lab made in a namespace it named but did not make (``ip netns attach
+    NAME PID``), which a process the lab does not stop still holds: deleted, read live,
+    before the name goes (hunt W: deleting the name leaves the namespace to the process,
+    and the lab's links in it, and their veth peers in the root namespace)."""
+    made = created_netns(entries)
+    mine = set(info.owned_links) - set(info.preexisting_links) - set(taken)
+    for name in own_namespaces(info, taken):
+        found = netns_id(name)
+        if name in made or found is None or found in root_netns_ids():
+            continue
+        if not processes_in({found}):
+            continue  # (none holds it: it goes with its name, and its links with it)
+        space = iproute.read_state(env.runner, [name]).ns(name)
+        gone: set[str] = set()
+        for link in sorted(space.links.values() if space else [], key=lambda k: k.name):
+            if link.name not in mine or link.name in gone:
+                continue
+            argv = ("ip", "-n", name, "link", "del", link.name)
+            text = shlex.join(argv)
+            env.err.write(f"  undo: {text} (a process still holds {name}: its name alone goes)\n")
+            result = env.runner.execute(
+                argv, True, meta={"kind": "command", "text": text, "phase": "undo"}
+            )
+            report.ran += 1
+            if not result.ok:
+                report.failed.append(text)
+                env.err.write(f"    failed (exit {result.rc}): {result.stderr.strip()}\n")
+            elif link.peer is not None and link.peer_ns == name:
+                gone.add(link.peer)  # (its veth peer went with it)
+
+
 def stop_lab_processes(env: Env, ids: set[tuple[int, int]], why: str) -> int:
     """Stop the processes running in the lab's namespaces (``ids``, from
     :func:`stoppable_netns`: a tutorial's server started with ``&``: it would keep its
@@ -649,6 +683,7 @@ def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
     # a namespace whose number the kernel then gives the next one made (hunt E)
     own = stoppable_netns(env, info, everything, taken_netns)
     stop_lab_processes(env, own, "still running in a namespace of the lab")
+    _clear_held(env, info, everything, taken_netns | taken_links, report)
     render = lab_renderer(env, info)
     renamed = renamed_links(env, info, taken_links)
     _delete_renamed(env, renamed, everything, report=report, render=render)

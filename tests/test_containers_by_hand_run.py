@@ -4,6 +4,7 @@ tutorial uses to reach a process's namespace, and what iplab may signal, name or
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Literal
@@ -18,7 +19,7 @@ from iplab.model import ModelError
 from iplab.pids import literal_pid
 from iplab.plan import build
 from iplab.runner import Limits, ShExecutor, start_time
-from tests.kernel import iplab
+from tests.kernel import apart, iplab
 
 FIXTURES = Path(__file__).parent / "fixtures" / "containers-by-hand"
 
@@ -204,3 +205,34 @@ def test_a_file_two_steps_appended_to_is_said_put_back_once_if_it_was(
     put = [line for line in out.splitlines() if "put back" in line]
     said = f"== the tutorial's cleanup left the host otherwise: put back {pids}"
     assert put == ([said] if put_back else []), out
+
+
+@pytest.mark.kernel
+def test_down_deletes_the_links_it_made_in_a_namespace_a_process_still_holds(
+    prefix: str, state_dir: Path, tmp_path: Path, own_sleep: int
+) -> None:
+    """Hunt W #3: w3b-so-attach-literal-pid.md names a running container's namespace
+    (``ip netns attach web PID``) and makes v0/v1 in it; ``down`` deleted the name only,
+    and left v0 and v1 to the process ("1 undo commands ran (2 more were not needed)").
+    Its pid read from a file here (a pid written out is refused now), down deletes them."""
+    pidfile = tmp_path / "container.pid"
+    page = (FIXTURES / "w3b-so-attach-literal-pid.md").read_text()
+    attach = f"ip netns attach web $(cat {pidfile})"
+    yaml = import_text(page.replace("ip netns attach web 13391", attach), "markdown", "w3b").yaml
+    said = f"    command: {attach}\n    shell: true\n"  # (what it makes, as the refusal asks)
+    lab = tmp_path / "w3b.yaml"
+    lab.write_text(yaml.replace(said, f"{said}    creates:\n      - netns: web\n"))
+    iplab_ = f"{sys.executable} -m iplab"
+    script = f"""
+        unshare -n sleep {own_sleep} > /dev/null 2>&1 & echo $! > {pidfile}
+        sleep 0.3
+        {iplab_} up {lab} --prefix {prefix} --state-dir {state_dir} || exit 1
+        {iplab_} down {prefix}w3b --state-dir {state_dir}
+        echo "left: $(nsenter -t $(cat {pidfile}) -n ip -o link | cut -d: -f2 | tr -d ' ')"
+        kill $(cat {pidfile})
+        """
+    run = apart(script)
+    said = run.stdout + run.stderr
+    assert run.returncode == 0, said
+    assert f"undo: ip -n {prefix}web link del {prefix}v0" in said
+    assert [x for x in run.stdout.splitlines() if x.startswith("left:")] == ["left: lo"], said
