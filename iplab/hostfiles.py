@@ -224,16 +224,17 @@ def changed_since(before: Before) -> list[str]:
     return out + [d for d in before.created_dirs if os.path.isdir(d)]
 
 
-def contents(paths: list[str]) -> list[bytes | None]:
-    """What each path holds now, as far as iplab keeps it (None: no file there, or none
-    it can read): compared before and after an undo, what it put back."""
-    out: list[bytes | None] = []
+def contents(paths: list[str]) -> list[tuple[bool, bytes | None]]:
+    """Whether each path is there, and the bytes it holds as far as iplab keeps them (None:
+    a directory, or a file it cannot read): compared before and after an undo, what it
+    put back."""
+    out: list[tuple[bool, bytes | None]] = []
     for path in paths:
         try:
             with open(path, "rb") as stream:
-                out.append(stream.read(KEEP_LIMIT + 1))
+                out.append((True, stream.read(KEEP_LIMIT + 1)))
         except OSError:
-            out.append(None)
+            out.append((os.path.lexists(path), None))
     return out
 
 

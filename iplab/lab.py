@@ -489,7 +489,7 @@ class Session:
         # them: a cat > /tmp/lab/resolv.conf <<EOF the cleanup forgot was left behind)
         # (each path said once, and only when its undo changed it: hunt W, a file two
         # steps appended to and the cleanup deleted was "put back F; F", and was not)
-        put: dict[str, None] = {}
+        put: set[str] = set()
         for before, back in reversed(self.files_before):
             if not (changed := hostfiles.changed_since(before)):
                 continue
@@ -499,8 +499,11 @@ class Session:
                 argv, True, meta={"kind": "command", "text": back, "phase": "undo"}
             )
             holds = hostfiles.contents(changed)
-            put |= {path: None for path, a, b in zip(changed, held, holds, strict=True) if a != b}
-        return said + ([", ".join(put)] if put else [])
+            pairs = zip(changed, held, holds, strict=True)
+            if new := [path for path, a, b in pairs if a != b and path not in put]:
+                said.append(", ".join(new))
+                put.update(new)
+        return said
 
     def _scoped(self, command: Command, op: NetnsDelAll | NetnsExecAll) -> Command:
         """``ip -all netns delete`` (``exec CMD``): the namespaces the model holds at its
