@@ -224,6 +224,20 @@ def changed_since(before: Before) -> list[str]:
     return out + [d for d in before.created_dirs if os.path.isdir(d)]
 
 
+def contents(paths: list[str]) -> list[tuple[bool, bytes | None]]:
+    """Whether each path is there, and the bytes it holds as far as iplab keeps them (None:
+    a directory, or a file it cannot read): compared before and after an undo, what it
+    put back."""
+    out: list[tuple[bool, bytes | None]] = []
+    for path in paths:
+        try:
+            with open(path, "rb") as stream:
+                out.append((True, stream.read(KEEP_LIMIT + 1)))
+        except OSError:
+            out.append((os.path.lexists(path), None))
+    return out
+
+
 def written_ahead(before: Before) -> str | None:
     """The undo journaled before the step runs, in case iplab dies before it can say what
     the step did (:func:`undo_command`): the files it would create and the directories

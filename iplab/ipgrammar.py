@@ -80,6 +80,7 @@ from iplab.steps import (
 from iplab.sysctl import sysctl_writes
 from iplab.words import (
     SHELL_SYNTAX,
+    inside_netns,
     namespace_entry,
     netns_scoped,
     reads_only,
@@ -991,6 +992,8 @@ def _ip_effects(argv: list[str], ns: str | None) -> Declares | None:
             return _other_link_add(rest, ctx.ns)
         if verb in ("set", "change") and "name" not in rest and "netns" not in rest:
             return Declares(declared=True)
+        if verb in ("set", "change") and _to_a_process(rest) is not None:
+            return Declares(declared=True)  # no name made or deleted: see process_moves
         return None
     if obj in ("tuntap", "tap", "tunnel", "tunl"):
         verb = first(verb_word, ("add", "delete", "del", "show", "list", "lst", "change"))
@@ -1010,6 +1013,42 @@ def _ip_effects(argv: list[str], ns: str | None) -> Declares | None:
                 declared=True,
             )
     return None
+
+
+#: a process ``ip link set DEV netns`` takes: a job of the lab's (``%1``, ``$!``) or a pid
+_PROCESS = re.compile(r"%\d+|\$!|\d+")
+
+
+def _to_a_process(rest: list[str]) -> str | None:
+    """The link ``ip link set [dev] DEV netns PID`` (the words after ``set``) moves into a
+    process's namespace (``netns %1``, ``netns $!``), which has no name the model follows;
+    None: other words, or a namespace's name."""
+    words = rest[1:] if rest[:1] == ["dev"] else rest
+    if len(words) != 3 or words[1] != "netns" or not _PROCESS.fullmatch(words[2]):
+        return None
+    return None if names.link_name_problem(words[0]) else words[0]
+
+
+def process_moves(command: str, ns: str | None = None) -> list[tuple[str | None, str]]:
+    """Where each link ``command`` moves into a process's namespace is, and its name (hunt
+    W: after ``ip link set veth-ctr netns %1`` the model kept veth-ctr in the root
+    namespace, and the step turned verify off for every object of the lab)."""
+    out: list[tuple[str | None, str]] = []
+    for words_of in map(_without_sudo, simple_commands(command) or []):
+        inside, argv = inside_netns(words_of)  # (ip netns exec a ip link set v netns %1)
+        if not argv or argv[0].rsplit("/", 1)[-1] != "ip":
+            continue
+        words = Words(argv[1:])
+        try:
+            ctx = _ip_options(words, Ctx(inside or ns))
+        except NoMatch:
+            continue
+        rest = words.rest()
+        verb = first(rest[1], LINK_VERBS) if rest[1:2] else None
+        if verb in ("set", "change") and first(rest[0], IP_OBJECTS) == "link":
+            dev = _to_a_process(rest[2:])
+            out += [(ctx.ns, dev)] if dev is not None else []
+    return out
 
 
 #: ``ip tuntap``'s keywords in the order ip/iptuntap.c's parse_args() tries them, and
@@ -1163,6 +1202,19 @@ def _in_a_process_netns(args: list[str]) -> bool:
     return bool(usable) and netns_scoped(shlex.join(entry.rest))
 
 
+def _in_a_namespace_of_its_own(args: list[str]) -> bool:
+    """``unshare -n [...] PROGRAM``, in a new network namespace with no name, its program
+    a shell, one that changes no name, or one whose changes stay in that namespace."""
+    entry = namespace_entry(["unshare", *args])
+    assert entry is not None
+    if not entry.net or entry.named or any("netns" in word for word in entry.rest):
+        return False  # (ip netns add x, ip link set X netns 1: a name outside it)
+    rest = entry.rest
+    program = rest[0].rsplit("/", 1)[-1] if rest else "bash"
+    shell = program in ("bash", "sh", "dash", "zsh") and len(rest) <= 1
+    return shell or program in NAME_NEUTRAL or netns_scoped(shlex.join(rest))
+
+
 def _argv_effects(argv: list[str], ns: str | None) -> Declares | None:
     """:func:`effects` of one command's words (no shell syntax between them)."""
     argv = _without_sudo(argv)
@@ -1170,11 +1222,14 @@ def _argv_effects(argv: list[str], ns: str | None) -> Declares | None:
         return None
     program = argv[0].rsplit("/", 1)[-1]
     if program == "ip":
+        netns = argv[1:2] and first(argv[1], IP_OBJECTS) == "netns"
+        if netns and first((argv[2:3] or ["list"])[0], NETNS_VERBS) in SHOW_VERBS:
+            return Declares(declared=True)  # ip netns identify $$ (hunt W: it turned verify off)
         if argv[1:3] and first(argv[1], IP_OBJECTS) == "netns" and len(argv) > 4:
             verb = first(argv[2], NETNS_VERBS)
             if verb == "exec" and ns is None and not names.netns_name_problem(argv[3]):
                 return effects(shlex.join(argv[4:]), argv[3])
-            if verb in SHOW_VERBS or verb == "set":
+            if verb == "set":
                 return Declares(declared=True)
             if verb == "attach" and len(argv) == 5 and not names.netns_name_problem(argv[3]):
                 return Declares(creates=(Effect(what="netns", name=argv[3]),), declared=True)
@@ -1187,6 +1242,10 @@ def _argv_effects(argv: list[str], ns: str | None) -> Declares | None:
     if program == "nsenter" and ns is None and _in_a_process_netns(argv[1:]):
         # nsenter -t $PID -n ip addr add ...: a change inside a process's namespace, which
         # has no name the model follows (before, it made every object of the lab unknown)
+        return Declares(declared=True)
+    if program == "unshare" and ns is None and _in_a_namespace_of_its_own(argv[1:]):
+        # unshare -n sleep infinity &: a namespace with no name, names changed in it only
+        # (hunt W: it turned verify off for what the lab had made before)
         return Declares(declared=True)
     if program == "brctl":
         if argv[1:2] and argv[1].startswith(("show", "set", "hairpin", "stp")):

@@ -487,15 +487,22 @@ class Session:
                 said.append(f"{what}: {now} -> {old}")
         # the files the steps wrote, last first (a rehearsal ends as down would have left
         # them: a cat > /tmp/lab/resolv.conf <<EOF the cleanup forgot was left behind)
+        # (each path said once, and only when its undo changed it: hunt W, a file two
+        # steps appended to and the cleanup deleted was "put back F; F", and was not)
+        put: set[str] = set()
         for before, back in reversed(self.files_before):
             if not (changed := hostfiles.changed_since(before)):
                 continue
+            held = hostfiles.contents(changed)
             argv = ("bash", "-c", back)
-            result = self.env.runner.execute(
+            self.env.runner.execute(
                 argv, True, meta={"kind": "command", "text": back, "phase": "undo"}
             )
-            if result.ok:
-                said.append(", ".join(changed))
+            holds = hostfiles.contents(changed)
+            pairs = zip(changed, held, holds, strict=True)
+            if new := [path for path, a, b in pairs if a != b and path not in put]:
+                said.append(", ".join(new))
+                put.update(new)
         return said
 
     def _scoped(self, command: Command, op: NetnsDelAll | NetnsExecAll) -> Command:
@@ -649,8 +656,10 @@ class Session:
         else:
             entries = self.journal.entries()
             taken, _links = undo.taken_names(entries)
-            own = undo.stoppable_netns(self.env, self.journal.info(), entries, taken)
             mine = [p for _, members in records for p in undo.job_processes(members)]
+            own = undo.stoppable_netns(
+                self.env, self.journal.info(), entries, taken, {pid for pid, _, _ in mine}
+            )
             mine += processes_in(own)
             unique = {pid: (pid, started, line) for pid, started, line in mine}
             found = [p for p in unique.values() if jobs.matches(asked, process_name(p[0]), p[2])]
@@ -1287,7 +1296,8 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
                 # `ip netns del`, a process it left running still holds one of them
                 entries = journal.entries()
                 taken, _links = undo.taken_names(entries)
-                own = undo.stoppable_netns(env, journal.info(), entries, taken)
+                mine = undo.job_pids(journal)  # (stopped as jobs after the teardown)
+                own = undo.stoppable_netns(env, journal.info(), entries, taken, mine)
                 before = processes_in(own)
                 session.say(f"== teardown ({len(plan.teardown)} steps)")
                 session.execute(plan.teardown, "teardown")

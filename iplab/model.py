@@ -943,7 +943,7 @@ def _move(a: _Apply, here: str, link: Link, target_ref: str, new_name: str | Non
             f"netns {target_ref} names a process; iplab models named namespaces only",
             certain=False,
         )
-        _destroy(state, here, link.name)  # gone from here, to a place the model cannot see
+        _out_of_sight(state, here, link)  # gone from here, to a place the model cannot see
         return None
     if link.kind in ("bridge", "loopback"):
         a.object(
@@ -982,6 +982,23 @@ def _move(a: _Apply, here: str, link: Link, target_ref: str, new_name: str | Non
             if peer.peer == old:
                 peer.peer = name
     return target
+
+
+def _out_of_sight(state: State, here: str, link: Link) -> None:
+    """``link`` moved into a process's namespace (``ip link set veth-ctr netns %1``), which
+    the model does not follow: gone from ``here``; its veth peer stays, its own peer no
+    longer known (hunt W: the model kept veth-ctr in the root namespace)."""
+    space = state.namespaces[here]
+    del space.links[link.name]
+    space.ports = None
+    space.routes = [r for r in space.routes if r.dev != link.name]
+    for other in space.links.values():
+        if other.master == link.name:
+            other.master = None
+    known = link.peer is not None and link.peer_ns is not None
+    peer = state.link(link.peer_ns, link.peer or "") if known else None
+    if peer is not None and peer.peer == link.name:
+        peer.peer, peer.peer_ns = None, None
 
 
 def _bridge_ports(a: _Apply, op: BridgePortsSet) -> None:
@@ -1117,6 +1134,8 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
         state.opaque += 1
         return
     here = op.ns if isinstance(op, NetnsExec) else ROOT
+    for where, dev in ipgrammar.process_moves(op.command, op.in_ns()):
+        _out_of_sight(state, where or here, a.link(where or here, dev))
     for effect in effects.deletes:
         if effect.what == "netns":
             _netns_del(a, effect.name)

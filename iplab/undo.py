@@ -437,6 +437,11 @@ def job_processes(members: Sequence[tuple[int, int]]) -> list[tuple[int, int, st
     return [m for sid in sorted(sessions) for m in session_members(sid, 0)]
 
 
+def job_pids(journal: Journal) -> set[int]:
+    """The pids of what the lab's commands left running in the background, now."""
+    return {pid for _, members in journal.job_sessions() for pid, _, _ in job_processes(members)}
+
+
 def stop_jobs(env: Env, journal: Journal, why: str) -> int:
     """Stop what the lab's commands left running in the background (``server &``,
     ``tcpdump -i br0 -w x.pcap &``, in a namespace or on the host): the processes of
@@ -521,13 +526,19 @@ def _not_stoppable(
 
 
 def stoppable_netns(
-    env: Env, info: LabInfo, entries: Sequence[Entry], taken: Collection[str] = ()
+    env: Env,
+    info: LabInfo,
+    entries: Sequence[Entry],
+    taken: Collection[str] = (),
+    jobs_of_lab: Collection[int] = (),
 ) -> set[tuple[int, int]]:
     """(device, inode) of the lab's namespaces whose processes the lab may stop, read now
     (right before they are stopped): those its ``ip netns add`` made that are still what
     the lab record says it made, never the host's own. One left alone is said, with its
     processes (hunt E: ``down`` stopped every process of the host when a tutorial named
-    the host's namespace, ``ln -s /proc/1/ns/net /var/run/netns/hostns``)."""
+    the host's namespace, ``ln -s /proc/1/ns/net /var/run/netns/hostns``). The lab's own
+    jobs (``jobs_of_lab``, their pids: ``unshare --net sleep 3600 &``), which iplab stops
+    as jobs, are not said left running (hunt W)."""
     made = created_netns(entries)
     ids: set[tuple[int, int]] = set()
     for name in own_namespaces(info, taken):
@@ -537,12 +548,46 @@ def stoppable_netns(
         why = _not_stoppable(name, found, made, info)
         if why is None:
             ids.add(found)
-        elif count := len(processes_in({found})):
+        elif count := sum(pid not in jobs_of_lab for pid, _, _ in processes_in({found})):
             env.err.write(
                 f"iplab: left running: {count} processes in namespace {name}: {why}; iplab"
                 " stops processes only in a namespace the lab made\n"
             )
     return ids
+
+
+def _clear_held(
+    env: Env, info: LabInfo, entries: Sequence[Entry], taken: Collection[str], report: UndoReport
+) -> None:
+    """The links the lab made in a namespace it named but did not make (``ip netns attach
+    NAME PID``), which a process the lab does not stop still holds: deleted, read live,
+    before the name goes (hunt W: deleting the name leaves the namespace to the process,
+    and the lab's links in it, and their veth peers in the root namespace)."""
+    made = created_netns(entries)
+    mine = set(info.owned_links) - set(info.preexisting_links) - set(taken)
+    for name in own_namespaces(info, taken):
+        found = netns_id(name)
+        if name in made or found is None or found in root_netns_ids():
+            continue
+        if not processes_in({found}):
+            continue  # (none holds it: it goes with its name, and its links with it)
+        space = iproute.read_state(env.runner, [name]).ns(name)
+        gone: set[str] = set()
+        for link in sorted(space.links.values() if space else [], key=lambda k: k.name):
+            if link.name not in mine or link.name in gone:
+                continue
+            argv = ("ip", "-n", name, "link", "del", link.name)
+            text = shlex.join(argv)
+            env.err.write(f"  undo: {text} (a process still holds {name}: its name alone goes)\n")
+            result = env.runner.execute(
+                argv, True, meta={"kind": "command", "text": text, "phase": "undo"}
+            )
+            report.ran += 1
+            if not result.ok:
+                report.failed.append(text)
+                env.err.write(f"    failed (exit {result.rc}): {result.stderr.strip()}\n")
+            elif link.peer is not None and link.peer_ns == name:
+                gone.add(link.peer)  # (its veth peer went with it)
 
 
 def stop_lab_processes(env: Env, ids: set[tuple[int, int]], why: str) -> int:
@@ -638,6 +683,7 @@ def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
     # a namespace whose number the kernel then gives the next one made (hunt E)
     own = stoppable_netns(env, info, everything, taken_netns)
     stop_lab_processes(env, own, "still running in a namespace of the lab")
+    _clear_held(env, info, everything, taken_netns | taken_links, report)
     render = lab_renderer(env, info)
     renamed = renamed_links(env, info, taken_links)
     _delete_renamed(env, renamed, everything, report=report, render=render)

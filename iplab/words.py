@@ -346,7 +346,8 @@ _AWK_WRITES = re.compile(r"[>|]|\bsystem\b|\bgetline\b|\bfflush\b")
 #: readers whatever their arguments (a variable's value among them: ``ping -c1 $IP``)
 _ANY_ARGUMENT = frozenset({"echo", "printf", "ping", "ping6", "cat", "grep", "head", "wc"})
 #: a token with variables in it and nothing else of the shell's (``got $MAC``, ``${IP[1]}``)
-_EXPANDS = re.compile(r"(?=.*\$)(?:[^|&;<>$`()]|\$[A-Za-z_][A-Za-z0-9_]*|\$\{[^}$`()]*\})+")
+#: (``$$``, ``$!``: the shell's pid, its last job's: ``ip netns identify $$``)
+_EXPANDS = re.compile(r"(?=.*\$)(?:[^|&;<>$`()]|\$[A-Za-z_][A-Za-z0-9_]*|\$[$!]|\$\{[^}$`()]*\})+")
 #: clients a reader types into, and that a server may run as (``nc -l 9000``)
 NETCATS = frozenset({"nc", "ncat", "netcat", "telnet", "socat"})
 
@@ -463,7 +464,7 @@ def _readers_joined(command: str) -> bool:
             if tokens[i + 1 : i + 2] != ["/dev/null"]:
                 return False
             i += 1
-        elif _EXPANDS.fullmatch(token) and stages[-1][:1] and stages[-1][0] in _ANY_ARGUMENT:
+        elif _EXPANDS.fullmatch(token) and _any_argument(stages[-1]):
             stages[-1].append("x")  # a variable's value, to a program any argument leaves a
             # reader (echo "got $MAC", ping -c1 $IP): still a reader
         elif any(c in token for c in "|&;<>$`()"):
@@ -471,7 +472,21 @@ def _readers_joined(command: str) -> bool:
         else:
             stages[-1].append(token)
         i += 1
-    return all(stage and _reads_words(stage) for stage in stages)
+    # (each stage without its sudo: echo hello | sudo ip netns exec cli nc ...: hunt W)
+    unsudo = [list(strip_sudo(tuple(s))) if s[:1] == ["sudo"] else s for s in stages]
+    return all(stage and _reads_words(stage) for stage in unsudo)
+
+
+def _any_argument(stage: list[str]) -> bool:
+    """A reader whatever its next word is: one of :data:`_ANY_ARGUMENT`, or ``ip``,
+    ``bridge``, ``tc`` once the verb that shows is written (``ip netns identify $$``: hunt
+    W, said as a step iplab cannot undo)."""
+    if stage[:1] and stage[0] in _ANY_ARGUMENT:
+        return True
+    if not stage or stage[0] not in ("ip", "bridge", "tc"):
+        return False
+    said = ipwords.verb_of(stage[0], stage[1:])
+    return said.word is not None and said.shows and not said.every
 
 
 #: the commands of brctl and nft that only show

@@ -19,11 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from iplab import scenario
+from iplab import ipgrammar, scenario, verify
 from iplab.cli import main
 from iplab.importer import elsewhere
 from iplab.importer.convert import ImportResult, detect_kind, import_text
-from iplab.plan import build
+from iplab.names import ROOT
+from iplab.plan import Plan, build, expected_state
 from iplab.render import Command
 from iplab.steps import NetnsAdd, NetnsDel, Raw
 
@@ -166,3 +167,84 @@ def test_a_note_s_label_is_never_a_command() -> None:
     assert not [s for s in steps if "back" in s.text or "enter it" in s.text]
     assert not [w for w in result.warnings if "uses shell syntax" in w]
     assert "back on the host" in result.yaml  # (the prose of the step after it)
+
+
+def _model_of(name: str) -> tuple[Plan, ImportResult]:
+    """The plan the import of the page makes, and what the import said."""
+    page = (PAGES / name).read_text(encoding="utf-8")
+    result = import_text(page, detect_kind(name, page), name)
+    return build(scenario.load_text(result.yaml, "page.yaml")), result
+
+
+def test_a_step_that_only_shows_leaves_the_lab_verified() -> None:
+    """Hunt W #7: ``ip netns identify $$`` (a raw step: ``$$``) turned verify off for the
+    whole lab ("nothing compared: the model knows none of the lab's objects"), and was
+    listed as a step iplab cannot undo."""
+    plan, result = _model_of("w8b-veth.txt")
+    assert any(pc.command.text == "ip netns identify $$" for pc in plan.commands)
+    assert verify.verdict(expected_state(plan)) == (
+        "the kernel holds what the scenario promised (1 namespaces, 3 links)"
+    )
+    assert result.cannot_undo == ()
+
+
+def test_a_link_moved_into_a_job_s_namespace_leaves_the_model_s_view() -> None:
+    """Hunt W #7: after ``ip link set veth-ctr netns $PID`` ($PID: the ``unshare -n sleep
+    infinity &`` job) the model kept veth-ctr in the root namespace, and the step (and the
+    unshare before it) turned verify off for every object of the lab."""
+    plan, _ = _model_of("w1-blog-unshare-sleep.md")
+    assert any(pc.command.text == "sudo ip link set veth-ctr netns %1" for pc in plan.commands)
+    expected = expected_state(plan)
+    root = expected.namespaces[ROOT]
+    assert sorted(root.links) == ["veth-host"]
+    assert (root.links["veth-host"].peer, root.links["veth-host"].peer_ns) == (None, None)
+    assert verify.verdict(expected) == (
+        "the kernel holds what the scenario promised (0 namespaces, 1 links)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("command", "known"),
+    [
+        ("sudo unshare -n sleep infinity &", True),
+        ("unshare --net --fork --pid --mount-proc bash &", True),
+        ("ip netns identify $$", True),
+        ("ip link set dev veth-ctr netns $!", True),
+        ("unshare -n ip netns add x", False),  # a name outside the new namespace
+        ("unshare --net=/run/netns/x true", False),
+        ("ip link set veth-ctr netns $PID", False),  # $PID may be a namespace's name
+        ("ip link set veth-ctr netns %1 up", False),
+    ],
+)
+def test_what_a_job_s_namespace_step_does_to_names(command: str, known: bool) -> None:
+    """Hunt W #7: the steps of w1-blog-unshare-sleep.md and w8b-veth.txt change no name
+    the model follows (or take a link out of its view); the others stay unknown."""
+    assert (ipgrammar.effects(command) is not None) is known
+
+
+def test_a_client_fed_through_sudo_is_no_step_iplab_cannot_undo() -> None:
+    """Hunt W #8: ``echo hello | sudo ip netns exec cli nc -q1 10.77.0.1 9000`` (a client,
+    in w6-http-server-ns.md) was listed as a step iplab cannot undo: the sudo of a stage
+    of a pipeline hid its program."""
+    page = (PAGES / "w6-http-server-ns.md").read_text(encoding="utf-8")
+    result = import_text(page, "markdown", "w6-http-server-ns.md")
+    assert any(
+        "echo hello | sudo ip netns exec cli nc" in line for line in result.yaml.splitlines()
+    )
+    assert result.cannot_undo == ()
+
+
+def test_the_import_says_what_check_warns_of() -> None:
+    """Hunt W #8: w3-so-attach-identify.md attaches ``web`` twice (to the pid copied from
+    the session, then to ``$!``): the import said "model: OK", and check warned "namespace
+    web already exists". The import says the warning, with its step and line."""
+    _, result = _import("w3-so-attach-identify.md")
+    assert result.model_error is None
+    assert result.model_warnings == (
+        "setup[3] (line 15: ip netns attach web %2): namespace web already exists (a raw step"
+        " before it may have done this: say so with 'creates:', 'deletes:' or 'renames:' on"
+        " that step)",
+    )
+    assert "\nmodel: OK, with 1 warning (iplab check says so too):\n  setup[3] " in (
+        result.summary()
+    )

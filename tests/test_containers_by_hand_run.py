@@ -4,6 +4,7 @@ tutorial uses to reach a process's namespace, and what iplab may signal, name or
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Literal
@@ -18,7 +19,7 @@ from iplab.model import ModelError
 from iplab.pids import literal_pid
 from iplab.plan import build
 from iplab.runner import Limits, ShExecutor, start_time
-from tests.kernel import iplab
+from tests.kernel import apart, iplab
 
 FIXTURES = Path(__file__).parent / "fixtures" / "containers-by-hand"
 
@@ -157,3 +158,81 @@ def test_a_job_that_ended_is_said_to_have_ended() -> None:
     assert started is not None
     Session._not_unshared(SimpleNamespace(say=said.append), gone.pid, started)  # type: ignore[arg-type]
     assert said == [f"    pid {gone.pid} ended before it was in a namespace of its own: going on"]
+
+
+@pytest.mark.kernel
+def test_the_lab_s_own_unshare_job_is_not_said_left_running(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    """Hunt W #8: of w2-docker-trick-ln.md's ``unshare --net sleep 3600 &``, whose namespace
+    the lab names by ``ln -sf /proc/$pid/ns/net /var/run/netns/c1``, ``run`` said "left
+    running: 1 processes in namespace c1: the lab named it ..., it did not make it" though
+    the job is the lab's, stopped as a job."""
+    lab = tmp_path / "w2.yaml"
+    lab.write_text(_imported("w2-docker-trick-ln.md"))
+    run = iplab("run", str(lab), "--prefix", prefix, state=state_dir, timeout=90)
+    said = run.stdout + run.stderr
+    assert run.returncode == 0, said
+    assert "left running" not in said, said
+    assert "== nothing of the lab remains" in said
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize(("cleanup", "put_back"), [("rm -f {pids}", False), ("true", True)])
+def test_a_file_two_steps_appended_to_is_said_put_back_once_if_it_was(
+    cleanup: str, put_back: bool, prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    """Hunt W #8: w5-gist-script.sh's loop appends each container's pid to its pid file
+    (``echo $CPID >> /tmp/hunt-W/mini-docker.pids``), and its cleanup deletes the file:
+    ``run`` said "put back F; F", the file twice, and put back nothing (the file, which
+    the host had before, stayed deleted). A path is said once, and only when its undo
+    changed it."""
+    script = (FIXTURES / "w5-gist-script.sh").read_text()
+    append = next(line.strip() for line in script.splitlines() if ">> /tmp/" in line)
+    pids = tmp_path / "mini-docker.pids"
+    pids.write_text("999\n")  # (a line the host had)
+    lines = [append.replace("$CPID", pid).replace("/tmp/hunt-W/mini-docker.pids", str(pids))
+             for pid in ("111", "222")]  # fmt: skip
+    steps = "".join(f"  - action: raw\n    command: {line}\n    shell: true\n" for line in lines)
+    lab = tmp_path / "w5.yaml"
+    lab.write_text(
+        f"name: w5\nsetup:\n{steps}teardown:\n  - action: raw\n"
+        f"    command: '{cleanup.format(pids=pids)}'\n"
+    )
+    run = iplab("run", str(lab), "--prefix", prefix, state=state_dir, timeout=60)
+    out = run.stdout + run.stderr
+    assert run.returncode == 0, out
+    put = [line for line in out.splitlines() if "put back" in line]
+    said = f"== the tutorial's cleanup left the host otherwise: put back {pids}"
+    assert put == ([said] if put_back else []), out
+
+
+@pytest.mark.kernel
+def test_down_deletes_the_links_it_made_in_a_namespace_a_process_still_holds(
+    prefix: str, state_dir: Path, tmp_path: Path, own_sleep: int
+) -> None:
+    """Hunt W #3: w3b-so-attach-literal-pid.md names a running container's namespace
+    (``ip netns attach web PID``) and makes v0/v1 in it; ``down`` deleted the name only,
+    and left v0 and v1 to the process ("1 undo commands ran (2 more were not needed)").
+    Its pid read from a file here (a pid written out is refused now), down deletes them."""
+    pidfile = tmp_path / "container.pid"
+    page = (FIXTURES / "w3b-so-attach-literal-pid.md").read_text()
+    attach = f"ip netns attach web $(cat {pidfile})"
+    yaml = import_text(page.replace("ip netns attach web 13391", attach), "markdown", "w3b").yaml
+    said = f"    command: {attach}\n    shell: true\n"  # (what it makes, as the refusal asks)
+    lab = tmp_path / "w3b.yaml"
+    lab.write_text(yaml.replace(said, f"{said}    creates:\n      - netns: web\n"))
+    iplab_ = f"{sys.executable} -m iplab"
+    script = f"""
+        unshare -n sleep {own_sleep} > /dev/null 2>&1 & echo $! > {pidfile}
+        sleep 0.3
+        {iplab_} up {lab} --prefix {prefix} --state-dir {state_dir} || exit 1
+        {iplab_} down {prefix}w3b --state-dir {state_dir}
+        echo "left: $(nsenter -t $(cat {pidfile}) -n ip -o link | cut -d: -f2 | tr -d ' ')"
+        kill $(cat {pidfile})
+        """
+    run = apart(script)
+    said = run.stdout + run.stderr
+    assert run.returncode == 0, said
+    assert f"undo: ip -n {prefix}web link del {prefix}v0" in said
+    assert [x for x in run.stdout.splitlines() if x.startswith("left:")] == ["left: lo"], said

@@ -96,6 +96,8 @@ class ImportResult:
     cannot_undo: tuple[str, ...]
     #: what the model says is impossible (None: the scenario checks out)
     model_error: str | None
+    #: what the model warns of (an objection it is not sure of: check says it too)
+    model_warnings: tuple[str, ...] = ()
     #: variables expanded, with the line that sets each
     variables: tuple[tuple[str, int], ...] = ()
     #: raw commands that say what they create, delete or rename
@@ -140,7 +142,12 @@ class ImportResult:
                 " (add 'undo:' to a step, or 'observe: true' if it changes nothing):"
             )
             out += [f"  {c}" for c in self.cannot_undo]
-        out.append(f"model: {self.model_error}" if self.model_error else "model: OK")
+        if self.model_warnings:  # (OK, as check's: the lab runs, and may fail there)
+            n = len(self.model_warnings)
+            out.append(f"model: OK, with {n} warning{'s' * (n > 1)} (iplab check says so too):")
+            out += [f"  {w}" for w in self.model_warnings]
+        else:
+            out.append(f"model: {self.model_error}" if self.model_error else "model: OK")
         return "\n".join(out) + "\n"
 
 
@@ -343,6 +350,7 @@ def import_text(
         scenario: Scenario | None = _load_checked(body, f"{name}.yaml", lines)
     except ScenarioError as exc:  # (too large a lab: the file is written, and says so)
         scenario, not_loaded = None, _not_loaded(exc)
+    model = _model_said(scenario, drafts) if scenario is not None else (not_loaded, ())
     result = ImportResult(
         yaml=body,
         name=name,
@@ -355,7 +363,8 @@ def import_text(
         sudo=policy,
         warnings=warnings,
         cannot_undo=cannot_undo,
-        model_error=_model_error(scenario, drafts) if scenario is not None else not_loaded,
+        model_error=model[0],
+        model_warnings=model[1],
         variables=tuple(sorted(reader.expanded.items(), key=lambda kv: kv[1])),
     )
     trailer = printable(
@@ -408,24 +417,34 @@ def _not_loaded(exc: ScenarioError) -> str:
     return f"{', '.join(where)}: " * bool(where) + f"{exc.message}{hint}; iplab will not load it"
 
 
-def _model_error(scenario: Scenario, drafts: Sequence[Draft]) -> str | None:
-    """What plan.build (the model, probes, claims) refuses, located in the input."""
+def _model_said(scenario: Scenario, drafts: Sequence[Draft]) -> tuple[str | None, tuple[str, ...]]:
+    """What plan.build (the model, probes, claims) refuses, and what it warns of with its
+    hint (hunt W: the import said "model: OK" where check warns "namespace web already
+    exists"), each located in the input."""
     try:
-        build(scenario)
+        plan = build(scenario)
     except ScenarioError as exc:
-        field_path = exc.loc.field if exc.loc is not None else None
-        index = next(
-            (
-                i
-                for i, step in enumerate(scenario.steps)
-                if field_path is not None
-                and (field_path == step.loc.field or field_path.startswith(f"{step.loc.field}."))
-            ),
-            None,
-        )
-        if index is None:
-            return exc.message
-        draft = drafts[index]
-        where = scenario.steps[index].loc.field
-        return f"{where} (line {draft.cmd.line}: {draft.cmd.text}): {exc.message}"
-    return None
+        return _located(exc, scenario, drafts), ()
+    said = [
+        _located(w, scenario, drafts) + (f" ({w.hint})" if w.hint else "") for w in plan.warnings
+    ]
+    return None, tuple(dict.fromkeys(said))
+
+
+def _located(exc: ScenarioError, scenario: Scenario, drafts: Sequence[Draft]) -> str:
+    """``exc``'s message, with the step and the input line it is about (when known)."""
+    field_path = exc.loc.field if exc.loc is not None else None
+    index = next(
+        (
+            i
+            for i, step in enumerate(scenario.steps)
+            if field_path is not None
+            and (field_path == step.loc.field or field_path.startswith(f"{step.loc.field}."))
+        ),
+        None,
+    )
+    if index is None:
+        return exc.message
+    draft = drafts[index]
+    where = scenario.steps[index].loc.field
+    return f"{where} (line {draft.cmd.line}: {draft.cmd.text}): {exc.message}"
