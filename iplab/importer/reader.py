@@ -181,6 +181,8 @@ _DECLARE_ARRAY = re.compile(
     r"(?:=\((?P<items>.*)\))?",
     re.DOTALL,
 )
+#: an array assignment whose ``(`` may close on a later line: ``NS=(``, ``declare -A IP=(``
+_ARRAY_OPENS = re.compile(rf"(?:(?:declare|local|typeset|readonly)(?:\s+-\w+)*\s+)?{_NAME}\+?=\(")
 #: ``declare -i``, ``local -ri``: a declaration of integers
 _INTEGER_DECLARED = re.compile(r"(?:declare|local|typeset)(?:\s+-\w+)*\s+-\w*i")
 #: how a statement that only sets variables starts
@@ -1471,6 +1473,12 @@ class Reader:
             state = self._syntax(stmts[0], text, number, end)
             if state is not None:
                 return i, state
+            if (
+                "\n" in text
+                and stmts[0].type in _DECLARATIONS
+                and self._set_over_lines(text, number)
+            ):
+                return i, "silent"
         elif (  # a; b: typed, one after the other (a & b: one raw step, as bash runs it)
             "\n" not in text
             and not shellread.has_error(root)
@@ -1491,6 +1499,11 @@ class Reader:
             self.note("skipped", text, number, end)  # (no prose of the next step's)
             return i, "speaking"
         return i, self._simple(body, number)
+
+    def _set_over_lines(self, text: str, number: int) -> bool:
+        """``NS=(``, one item a line (a ``# comment`` after it), ``)``: the array bash sets
+        (hunt AB #1: each item was a raw step, the loop over it skipped)."""
+        return self.vars.assign("\n".join(map(strip_comment, text.split("\n"))), number)
 
     def _simple(self, body: str, number: int) -> str:
         """One line that is one command: typed, or kept verbatim as a raw step."""
@@ -3426,6 +3439,7 @@ def _opens(body: str) -> bool:
             w in _OPENERS and words[k - 1] in ("|", "&&", "||") for k, w in enumerate(words) if k
         )
         or bool(_FUNCTION.match(body))
+        or bool(_ARRAY_OPENS.match(body))  # NS=( then one item a line (hunt AB #1)
         or bool(_HEREDOC.search(body))
         or body.count('"') % 2 == 1
         or body.count("'") % 2 == 1
