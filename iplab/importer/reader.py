@@ -1500,6 +1500,28 @@ class Reader:
             return i, "speaking"
         return i, self._simple(body, number)
 
+    def _without_options(self, name: str, text: str, number: int, end: int, where: str) -> str:
+        """``while getopts "n:p:" opt; do ... done``: the script run as ``bash script.sh``,
+        with no options, as a run does: getopts finds none, the loop's body never runs and
+        the defaults set before it stay (hunt AB #3: every variable the body sets was
+        taken as unknown, and the lab's loops were skipped)."""
+        self.vars.assign(f"{name}='?'", number)  # what getopts leaves at the end
+        self.vars.assign("OPTIND=1", number)
+        self.warnings.append(
+            f"{where}: the options loop (getopts) is read as the script run without options:"
+            " the values set before it stay; kept as a note, runs nothing"
+        )
+        self.note("fence", text, number, end)
+        return "speaking"
+
+    def _shifts_nothing(self, node: shellread.Node) -> bool:
+        """``shift 0`` (``shift $((OPTIND-1))`` with OPTIND 1): bash moves no argument."""
+        said = [shellread.source(w) for w in shellread.words(node)]
+        if len(said) != 2 or said[0] != "shift":
+            return False
+        count, unresolved = self.vars.expand(said[1])
+        return not unresolved and count == "0"
+
     def _set_over_lines(self, text: str, number: int) -> bool:
         """``NS=(``, one item a line (a ``# comment`` after it), ``)``: the array bash sets
         (hunt AB #1: each item was a raw step, the loop over it skipped)."""
@@ -1761,6 +1783,8 @@ class Reader:
             (cmds := self._subshell(node, self.vars, number, None)) is not None
         ):  # (narration alone in it: a note)
             return self._block(text, number, end, cmds, where, "")
+        if (options := _options_loop(node)) is not None:
+            return self._without_options(options, text, number, end, where)
         body = node.child_by_field_name("body") if node.type == "redirected_statement" else None
         body = None if shellread.has_heredoc(node) else body  # (read below: a table's lines)
         if node.type in shellread.COMPOUND or (
@@ -1797,6 +1821,9 @@ class Reader:
         self._flag(node, where, self.vars)
         if node.type != "command":
             return None
+        if self._shifts_nothing(node):  # shift $((OPTIND-1)) after getopts found no option
+            self.note("fence", text, number, end)
+            return "speaking"
         said = [shellread.source(w) for w in shellread.words(node)]
         if (
             len(said) == 2
@@ -3867,6 +3894,20 @@ def _runs_a_command(line: str) -> bool:
         and found[0].type == "command"
         and bool(found[0].child_by_field_name("name"))
     )
+
+
+def _options_loop(node: shellread.Node) -> str | None:
+    """``while getopts SPEC NAME; do``: the name getopts sets (None: no options loop, or
+    one that reads words of its own, ``getopts SPEC NAME "$@"`` aside)."""
+    if node.type != "while_statement":
+        return None
+    condition = next((c for c in node.named_children if c.type != "do_group"), None)
+    if condition is None or condition.type != "command":
+        return None
+    said = [shellread.source(w) for w in shellread.words(condition)]
+    if len(said) < 3 or said[0] != "getopts" or not _NAMED.fullmatch(said[2]):
+        return None
+    return said[2] if said[3:] in ([], ['"$@"']) else None
 
 
 def _assigns(text: str, name: str) -> bool:
