@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from iplab import scenario
 from iplab.importer.convert import ImportResult, detect_kind, import_text
 from iplab.steps import NetnsAdd
@@ -75,3 +77,36 @@ def test_a_getopts_loop_leaves_the_defaults_as_a_run_without_options_does() -> N
     assert "lines 10-16: the options loop (getopts) is read as the script run without" in said
     assert "cannot evaluate" not in said and "scenario 'loop'" not in said
     assert "shift" not in " ".join(result.cannot_undo)  # shift $((OPTIND-1)): shift 0
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '. "$(dirname "$0")/lab.env"',
+        'source "$(dirname "${BASH_SOURCE[0]}")/lab.env"',
+        '. "${BASH_SOURCE%/*}/lab.env"',
+    ],
+)
+def test_settings_sourced_from_beside_the_script_are_read(line: str) -> None:
+    """Hunt AB #4: ``. "$(dirname "$0")/lab.env"`` (and the ``BASH_SOURCE`` forms) was a
+    raw step, and all 20 commands using its variables raw ("$LEFT_NS is not set in the
+    input"). Now the file beside the input is read, as bash reads the one beside it."""
+    text = (HUNT / "s4-sourced.sh").read_text(encoding="utf-8")
+    text = text.replace('. "$(dirname "$0")/lab.env"', line)
+    result = _import("s4-sourced.sh", text)
+    assert _namespaces(result) == ["left", "right", "rtr"]
+    assert result.raw == 0, result.warnings
+    assert "mtu: 1400" in result.yaml
+
+
+def test_a_dot_slash_file_is_read_from_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hunt AB #4: ``. ./lab.env`` in a script of another directory: "the file is not
+    beside the input", though bash reads ./lab.env from the working directory. Now it is
+    read from there (said), when it is not beside the input."""
+    monkeypatch.chdir(HUNT)
+    text = (HUNT / "s4v.sh").read_text(encoding="utf-8")
+    result = import_text(text, "shell", "s4v.sh", base=tmp_path)
+    assert _namespaces(result) == ["left", "right", "rtr"]
+    assert any("line 4: . ./lab.env: read from the working directory" in w for w in result.warnings)

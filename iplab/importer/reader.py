@@ -1818,6 +1818,9 @@ class Reader:
             )
             cmds = self._commands([expanded], None, number, where)
             return self._block(text, number, end, cmds, where, "")
+        if node.type == "command" and (beside := _beside_the_script(node)) is not None:
+            self._source([beside], number, beside_only=True)  # . "$(dirname "$0")/lab.env"
+            return "silent"
         self._flag(node, where, self.vars)
         if node.type != "command":
             return None
@@ -3011,9 +3014,18 @@ class Reader:
         self._keep(block)
         return "speaking"
 
-    def _source(self, args: Sequence[str], number: int) -> None:
-        """``. ./env.sh``: the variables the file beside the input sets (when it is there)."""
+    def _source(self, args: Sequence[str], number: int, beside_only: bool = False) -> None:
+        """``. ./env.sh``: the variables the file sets, read as bash reads it, from the
+        working directory, else beside the input; ``beside_only``: ``. "$(dirname "$0")/f"``,
+        the file beside the script (hunt AB #4: the working directory was never read)."""
         path = (self.base / args[0]) if args and self.base is not None else None
+        here = Path(args[0]) if args and not beside_only else None
+        if here is not None and here.is_file() and (path is None or not path.is_file()):
+            self.warnings.append(
+                f"line {number}: {' '.join(['.', *args])}: read from the working directory,"
+                " as bash reads it (no such file beside the input)"
+            )
+            path = here
         if path is None or not path.is_file():
             self.warnings.append(
                 f"line {number}: {' '.join(['.', *args])}: the file is not beside the input;"
@@ -3894,6 +3906,26 @@ def _runs_a_command(line: str) -> bool:
         and found[0].type == "command"
         and bool(found[0].child_by_field_name("name"))
     )
+
+
+#: ``$(dirname "$0")/``, ``$(dirname "${BASH_SOURCE[0]}")/``, ``${BASH_SOURCE%/*}/``: the
+#: directory of the script, in a word that names a file beside it
+_SCRIPT_DIR = re.compile(
+    r'\$\(dirname\s+"?\$(?:0|\{0\}|BASH_SOURCE|\{BASH_SOURCE(?:\[0\])?\})"?\)/'
+    r"|\$\{(?:0|BASH_SOURCE(?:\[0\])?)%/\*\}/"
+)
+
+
+def _beside_the_script(node: shellread.Node) -> str | None:
+    """``. "$(dirname "$0")/lab.env"`` (or ``source``, ``${BASH_SOURCE%/*}/``): the name of
+    the file beside the script it reads; None: another command."""
+    said = [shellread.source(w) for w in shellread.words(node)]
+    if len(said) != 2 or said[0] not in (".", "source"):
+        return None
+    word = said[1][1:-1] if said[1][:1] == said[1][-1:] == '"' else said[1]
+    found = _SCRIPT_DIR.match(word)
+    rest = word[found.end() :] if found else ""
+    return rest if rest and not set(rest) & set("$`\"'*?") else None
 
 
 def _options_loop(node: shellread.Node) -> str | None:
