@@ -110,3 +110,14 @@ def test_a_dot_slash_file_is_read_from_the_working_directory(
     result = import_text(text, "shell", "s4v.sh", base=tmp_path)
     assert _namespaces(result) == ["left", "right", "rtr"]
     assert any("line 4: . ./lab.env: read from the working directory" in w for w in result.warnings)
+
+
+def test_an_if_not_guard_adds_what_it_guards() -> None:
+    """Hunt AB #5: ``if ! ip netns list | grep -qw alpha; then ip netns add alpha; fi`` was
+    skipped ("an 'if' block whose condition iplab cannot evaluate"), and the import failed
+    on line 21 ("namespace alpha does not exist"), not on the if. Now it is read as the
+    ``||`` form on the next line is: the namespace is added, a step that may fail."""
+    result = _import("s10-trapint.sh")
+    assert result.model_error is None, result.model_error
+    assert _namespaces(result) == ["alpha", "beta"]
+    assert not any("'if' block" in w for w in result.warnings), result.warnings

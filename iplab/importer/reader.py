@@ -1514,6 +1514,28 @@ class Reader:
         self.note("fence", text, number, end)
         return "speaking"
 
+    def _if_guard(self, node: shellread.Node, number: int, where: str) -> list[Cmd] | None:
+        """``if ! ip netns list | grep -qw a; then ip netns add a; fi`` (or ``if CHECK; then
+        ...``, no else): as ``CHECK || CMD`` is read, the change a step that may fail (hunt
+        AB #5: the block was skipped, the model then missed the namespace it adds)."""
+        if any(c.type in ("elif_clause", "else_clause") for c in node.children):
+            return None
+        then = [c.type for c in node.children].index("then")
+        tests = [c for c in node.children[:then] if c.is_named]
+        body = [c for c in node.children[then:] if c.is_named]
+        said = shellread.source(tests[0]) if len(tests) == 1 else ""
+        found = shellread.statements(shellread.parse(said.removeprefix("!")))  # ! a | b
+        check = found[0] if len(found) == 1 else None
+        if check is None or not body or not _a_check(check, self.vars):
+            return None
+        cmds: list[Cmd] = []
+        for child in body:
+            found = self._sequence(child, self._line(number, child), where)
+            if not found:
+                return None
+            cmds += [replace(c, may_fail=True) for c in found]
+        return cmds
+
     def _shifts_nothing(self, node: shellread.Node) -> bool:
         """``shift 0`` (``shift $((OPTIND-1))`` with OPTIND 1): bash moves no argument."""
         said = [shellread.source(w) for w in shellread.words(node)]
@@ -1770,6 +1792,8 @@ class Reader:
                 return self._block(text, number, end, cmds, where, "")
             if node.type == "case_statement" and self._lifecycle(node, text, number):
                 return "speaking"
+        if node.type == "if_statement" and (guarded := self._if_guard(node, number, where)):
+            return self._block(text, number, end, guarded, where, "")
         if node.type == "if_statement":
             if not _guard(node):
                 self.warnings.append(
