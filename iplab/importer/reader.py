@@ -1518,9 +1518,10 @@ class Reader:
         """``if ! ip netns list | grep -qw a; then ip netns add a; fi`` (or ``if CHECK; then
         ...``, no else): as ``CHECK || CMD`` is read, the change a step that may fail (hunt
         AB #5: the block was skipped, the model then missed the namespace it adds)."""
-        if any(c.type in ("elif_clause", "else_clause") for c in node.children):
+        kinds = [c.type for c in node.children]
+        if "elif_clause" in kinds or "else_clause" in kinds or "then" not in kinds:
             return None
-        then = [c.type for c in node.children].index("then")
+        then = kinds.index("then")
         tests = [c for c in node.children[:then] if c.is_named]
         body = [c for c in node.children[then:] if c.is_named]
         said = shellread.source(tests[0]) if len(tests) == 1 else ""
@@ -1530,10 +1531,10 @@ class Reader:
             return None
         cmds: list[Cmd] = []
         for child in body:
-            found = self._sequence(child, self._line(number, child), where)
-            if not found:
+            read = self._sequence(child, self._line(number, child), where)
+            if not read:
                 return None
-            cmds += [replace(c, may_fail=True) for c in found]
+            cmds += [replace(c, may_fail=True) for c in read]
         return cmds
 
     def _shifts_nothing(self, node: shellread.Node) -> bool:
