@@ -1526,7 +1526,7 @@ class Reader:
         body = [c for c in node.children[then:] if c.is_named]
         said = shellread.source(tests[0]) if len(tests) == 1 else ""
         found = shellread.statements(shellread.parse(said.removeprefix("!")))  # ! a | b
-        check = found[0] if len(found) == 1 else None
+        check = found[0] if len(found) == 1 and not _COMPARES.search(said) else None
         if check is None or not body or not _a_check(check, self.vars):
             return None
         cmds: list[Cmd] = []
@@ -3931,6 +3931,11 @@ def _runs_a_command(line: str) -> bool:
         and found[0].type == "command"
         and bool(found[0].child_by_field_name("name"))
     )
+
+
+#: a test that compares words (``[ "$1" = up ]``, ``[ $N -gt 2 ]``): it picks a branch, it
+#: guards no change
+_COMPARES = re.compile(r"\s(?:!?=|==|-eq|-ne|-lt|-gt|-le|-ge)\s|\$\{?[0-9#@*]")
 
 
 #: ``$(dirname "$0")/``, ``$(dirname "${BASH_SOURCE[0]}")/``, ``${BASH_SOURCE%/*}/``: the
