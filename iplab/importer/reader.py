@@ -1526,7 +1526,8 @@ class Reader:
         body = [c for c in node.children[then:] if c.is_named]
         said = shellread.source(tests[0]) if len(tests) == 1 else ""
         found = shellread.statements(shellread.parse(said.removeprefix("!")))  # ! a | b
-        check = found[0] if len(found) == 1 and not _COMPARES.search(said) else None
+        asks = said.removeprefix("!").split()[:1] not in ([], ["true"], ["false"], [":"])
+        check = found[0] if len(found) == 1 and asks and not _COMPARES.search(said) else None
         if check is None or not body or not _a_check(check, self.vars):
             return None
         cmds: list[Cmd] = []
