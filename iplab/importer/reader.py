@@ -181,6 +181,8 @@ _DECLARE_ARRAY = re.compile(
     r"(?:=\((?P<items>.*)\))?",
     re.DOTALL,
 )
+#: an array assignment whose ``(`` may close on a later line: ``NS=(``, ``declare -A IP=(``
+_ARRAY_OPENS = re.compile(rf"(?:(?:declare|local|typeset|readonly)(?:\s+-\w+)*\s+)?{_NAME}\+?=\(")
 #: ``declare -i``, ``local -ri``: a declaration of integers
 _INTEGER_DECLARED = re.compile(r"(?:declare|local|typeset)(?:\s+-\w+)*\s+-\w*i")
 #: how a statement that only sets variables starts
@@ -1471,6 +1473,12 @@ class Reader:
             state = self._syntax(stmts[0], text, number, end)
             if state is not None:
                 return i, state
+            if (
+                "\n" in text
+                and stmts[0].type in _DECLARATIONS
+                and self._set_over_lines(text, number)
+            ):
+                return i, "silent"
         elif (  # a; b: typed, one after the other (a & b: one raw step, as bash runs it)
             "\n" not in text
             and not shellread.has_error(root)
@@ -1491,6 +1499,57 @@ class Reader:
             self.note("skipped", text, number, end)  # (no prose of the next step's)
             return i, "speaking"
         return i, self._simple(body, number)
+
+    def _without_options(self, name: str, text: str, number: int, end: int, where: str) -> str:
+        """``while getopts "n:p:" opt; do ... done``: the script run as ``bash script.sh``,
+        with no options, as a run does: getopts finds none, the loop's body never runs and
+        the defaults set before it stay (hunt AB #3: every variable the body sets was
+        taken as unknown, and the lab's loops were skipped)."""
+        self.vars.assign(f"{name}='?'", number)  # what getopts leaves at the end
+        self.vars.assign("OPTIND=1", number)
+        self.warnings.append(
+            f"{where}: the options loop (getopts) is read as the script run without options:"
+            " the values set before it stay; kept as a note, runs nothing"
+        )
+        self.note("fence", text, number, end)
+        return "speaking"
+
+    def _if_guard(self, node: shellread.Node, number: int, where: str) -> list[Cmd] | None:
+        """``if ! ip netns list | grep -qw a; then ip netns add a; fi`` (or ``if CHECK; then
+        ...``, no else): as ``CHECK || CMD`` is read, the change a step that may fail (hunt
+        AB #5: the block was skipped, the model then missed the namespace it adds)."""
+        kinds = [c.type for c in node.children]
+        if "elif_clause" in kinds or "else_clause" in kinds or "then" not in kinds:
+            return None
+        then = kinds.index("then")
+        tests = [c for c in node.children[:then] if c.is_named]
+        body = [c for c in node.children[then:] if c.is_named]
+        said = shellread.source(tests[0]) if len(tests) == 1 else ""
+        found = shellread.statements(shellread.parse(said.removeprefix("!")))  # ! a | b
+        asks = said.removeprefix("!").split()[:1] not in ([], ["true"], ["false"], [":"])
+        check = found[0] if len(found) == 1 and asks and not _COMPARES.search(said) else None
+        if check is None or not body or not _a_check(check, self.vars):
+            return None
+        cmds: list[Cmd] = []
+        for child in body:
+            read = self._sequence(child, self._line(number, child), where)
+            if not read:
+                return None
+            cmds += [replace(c, may_fail=True) for c in read]
+        return cmds
+
+    def _shifts_nothing(self, node: shellread.Node) -> bool:
+        """``shift 0`` (``shift $((OPTIND-1))`` with OPTIND 1): bash moves no argument."""
+        said = [shellread.source(w) for w in shellread.words(node)]
+        if len(said) != 2 or said[0] != "shift":
+            return False
+        count, unresolved = self.vars.expand(said[1])
+        return not unresolved and count == "0"
+
+    def _set_over_lines(self, text: str, number: int) -> bool:
+        """``NS=(``, one item a line (a ``# comment`` after it), ``)``: the array bash sets
+        (hunt AB #1: each item was a raw step, the loop over it skipped)."""
+        return self.vars.assign("\n".join(map(strip_comment, text.split("\n"))), number)
 
     def _simple(self, body: str, number: int) -> str:
         """One line that is one command: typed, or kept verbatim as a raw step."""
@@ -1735,6 +1794,8 @@ class Reader:
                 return self._block(text, number, end, cmds, where, "")
             if node.type == "case_statement" and self._lifecycle(node, text, number):
                 return "speaking"
+        if node.type == "if_statement" and (guarded := self._if_guard(node, number, where)):
+            return self._block(text, number, end, guarded, where, "")
         if node.type == "if_statement":
             if not _guard(node):
                 self.warnings.append(
@@ -1748,6 +1809,8 @@ class Reader:
             (cmds := self._subshell(node, self.vars, number, None)) is not None
         ):  # (narration alone in it: a note)
             return self._block(text, number, end, cmds, where, "")
+        if (options := _options_loop(node)) is not None:
+            return self._without_options(options, text, number, end, where)
         body = node.child_by_field_name("body") if node.type == "redirected_statement" else None
         body = None if shellread.has_heredoc(node) else body  # (read below: a table's lines)
         if node.type in shellread.COMPOUND or (
@@ -1781,9 +1844,15 @@ class Reader:
             )
             cmds = self._commands([expanded], None, number, where)
             return self._block(text, number, end, cmds, where, "")
+        if node.type == "command" and (beside := _beside_the_script(node)) is not None:
+            self._source([beside], number, beside_only=True)  # . "$(dirname "$0")/lab.env"
+            return "silent"
         self._flag(node, where, self.vars)
         if node.type != "command":
             return None
+        if self._shifts_nothing(node):  # shift $((OPTIND-1)) after getopts found no option
+            self.note("fence", text, number, end)
+            return "speaking"
         said = [shellread.source(w) for w in shellread.words(node)]
         if (
             len(said) == 2
@@ -2971,9 +3040,18 @@ class Reader:
         self._keep(block)
         return "speaking"
 
-    def _source(self, args: Sequence[str], number: int) -> None:
-        """``. ./env.sh``: the variables the file beside the input sets (when it is there)."""
+    def _source(self, args: Sequence[str], number: int, beside_only: bool = False) -> None:
+        """``. ./env.sh``: the variables the file sets, read as bash reads it, from the
+        working directory, else beside the input; ``beside_only``: ``. "$(dirname "$0")/f"``,
+        the file beside the script (hunt AB #4: the working directory was never read)."""
         path = (self.base / args[0]) if args and self.base is not None else None
+        here = Path(args[0]) if args and not beside_only else None
+        if here is not None and here.is_file() and (path is None or not path.is_file()):
+            self.warnings.append(
+                f"line {number}: {' '.join(['.', *args])}: read from the working directory,"
+                " as bash reads it (no such file beside the input)"
+            )
+            path = here
         if path is None or not path.is_file():
             self.warnings.append(
                 f"line {number}: {' '.join(['.', *args])}: the file is not beside the input;"
@@ -3426,6 +3504,7 @@ def _opens(body: str) -> bool:
             w in _OPENERS and words[k - 1] in ("|", "&&", "||") for k, w in enumerate(words) if k
         )
         or bool(_FUNCTION.match(body))
+        or bool(_ARRAY_OPENS.match(body))  # NS=( then one item a line (hunt AB #1)
         or bool(_HEREDOC.search(body))
         or body.count('"') % 2 == 1
         or body.count("'") % 2 == 1
@@ -3853,6 +3932,45 @@ def _runs_a_command(line: str) -> bool:
         and found[0].type == "command"
         and bool(found[0].child_by_field_name("name"))
     )
+
+
+#: a test that compares words (``[ "$1" = up ]``, ``[ $N -gt 2 ]``): it picks a branch, it
+#: guards no change
+_COMPARES = re.compile(r"\s(?:!?=|==|-eq|-ne|-lt|-gt|-le|-ge)\s|\$\{?[0-9#@*]")
+
+
+#: ``$(dirname "$0")/``, ``$(dirname "${BASH_SOURCE[0]}")/``, ``${BASH_SOURCE%/*}/``: the
+#: directory of the script, in a word that names a file beside it
+_SCRIPT_DIR = re.compile(
+    r'\$\(dirname\s+"?\$(?:0|\{0\}|BASH_SOURCE|\{BASH_SOURCE(?:\[0\])?\})"?\)/'
+    r"|\$\{(?:0|BASH_SOURCE(?:\[0\])?)%/\*\}/"
+)
+
+
+def _beside_the_script(node: shellread.Node) -> str | None:
+    """``. "$(dirname "$0")/lab.env"`` (or ``source``, ``${BASH_SOURCE%/*}/``): the name of
+    the file beside the script it reads; None: another command."""
+    said = [shellread.source(w) for w in shellread.words(node)]
+    if len(said) != 2 or said[0] not in (".", "source"):
+        return None
+    word = said[1][1:-1] if said[1][:1] == said[1][-1:] == '"' else said[1]
+    found = _SCRIPT_DIR.match(word)
+    rest = word[found.end() :] if found else ""
+    return rest if rest and not set(rest) & set("$`\"'*?") else None
+
+
+def _options_loop(node: shellread.Node) -> str | None:
+    """``while getopts SPEC NAME; do``: the name getopts sets (None: no options loop, or
+    one that reads words of its own, ``getopts SPEC NAME "$@"`` aside)."""
+    if node.type != "while_statement":
+        return None
+    condition = next((c for c in node.named_children if c.type != "do_group"), None)
+    if condition is None or condition.type != "command":
+        return None
+    said = [shellread.source(w) for w in shellread.words(condition)]
+    if len(said) < 3 or said[0] != "getopts" or not _NAMED.fullmatch(said[2]):
+        return None
+    return said[2] if said[3:] in ([], ['"$@"']) else None
 
 
 def _assigns(text: str, name: str) -> bool:
