@@ -1088,6 +1088,8 @@ class Reader:
         """``A && B`` or ``A || B`` whose last part only says something and stops (``exit``,
         ``return``, or a function of the input that does only that: ``die``, ``usage``)."""
         parts = [c for c in node.named_children if c.type != "comment"]
+        if len(parts) == 2 and _reruns_as_root(parts[1]):
+            return True  # [[ $EUID -ne 0 ]] && exec sudo "$0" "$@": bash stops here too
         if len(parts) != 2 or (
             "exit" not in shellread.source(node)
             and not any(p in self.functions for p in _programs(parts[1]))
@@ -1681,7 +1683,9 @@ class Reader:
             # [[ $EUID -ne 0 ]] && { echo "run as root"; exit 1; }, command -v brctl ||
             # die "no brctl": a check of the author's that says something and stops (run
             # as two steps, the check failed the run as root; its helper was "missing")
-            self.warnings.append(f"{where}: a check of the author's; not run ({text})")
+            again = " (it runs the script again as root; iplab runs each step as root)"
+            rerun = again if _reruns_as_root(node.named_children[-1]) else ""
+            self.warnings.append(f"{where}: a check of the author's{rerun}; not run ({text})")
             self.note("comment", text, number, end)
             return "speaking"
         if node.type in ("list", "redirected_statement") and (
@@ -3584,6 +3588,48 @@ def _guard(node: shellread.Node) -> bool:
     programs = [p for child in node.named_children[1:] for p in _programs(child)]
     quiet = all(p in _NARRATION or p == "return" for p in programs)
     return quiet or any(key in text for key in ("id -u", "EUID", "whoami"))
+
+
+#: how a script names itself when it runs itself again (``"$0"``, ``"${BASH_SOURCE[0]}"``)
+_ITSELF = re.compile(
+    r'"?(?:\$0|\$\{0\}|\$\{?BASH_SOURCE(?:\[0\])?\}?|\$\((?:readlink -f|realpath) "?\$0"?\))"?'
+)
+
+
+def _reruns_as_root(node: shellread.Node) -> bool:
+    """``exec sudo "$0" "$@"``, ``sudo -E "$0" "$@"``, ``{ exec sudo -E bash "$0" "$@"; }``,
+    ``{ sudo "$0" "$@"; exit $?; }``: the script run again as root (doas, pkexec too), with
+    nothing else but words said and an exit (hunt AB: a step, it failed the run as root)."""
+    commands: list[shellread.Node] = []
+    stack = [node]
+    while stack:
+        child = stack.pop()
+        if child.type == "command":
+            commands.append(child)
+        elif child.type in ("compound_statement", "list", "redirected_statement"):
+            stack.extend(c for c in child.named_children if c.type != "comment")
+        elif child.type not in ("file_redirect", "comment"):
+            return False
+    again = [c for c in commands if _runs_itself(c)]
+    others = [p for c in commands if c not in again for p in _programs(c)]
+    return bool(again) and all(p in _NARRATION for p in others)
+
+
+def _runs_itself(command: shellread.Node) -> bool:
+    """One command of :func:`_reruns_as_root`: ``[exec] sudo|doas|pkexec [OPTIONS] [bash|sh
+    [OPTIONS]] "$0" ["$@"]``."""
+    said = [shellread.source(w) for w in shellread.words(command)]
+    said = said[1:] if said[:1] == ["exec"] else said
+    if not said or (said[0] not in _AS_ROOT and said[0] != "sudo"):
+        return False
+    rest = said[1:]
+    while rest and (rest[0].startswith("-") or rest[0] in shellread.SHELLS or rest[0] == "root"):
+        rest = rest[1:]  # (-E, -u root, --preserve-env, bash, -x)
+    return (
+        bool(rest)
+        and _ITSELF.fullmatch(rest[0]) is not None
+        and all(w in _ALL_ARGUMENTS or w in ('"$*"', "$*") for w in rest[1:])
+    )
 
 
 @dataclass
