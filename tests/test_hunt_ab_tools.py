@@ -44,3 +44,41 @@ def test_other_spellings_of_the_re_exec_are_checks_too() -> None:
     assert result.setup == 1 and not result.cannot_undo
     checks = [w for w in result.warnings if "runs the script again as root" in w]
     assert [w.split(":")[0] for w in checks] == ["line 1", "line 2", "line 3"], result.warnings
+
+
+def test_a_case_whose_down_branch_comes_first_is_setup_and_teardown() -> None:
+    """Hunt AB #6: ``case $1 in destroy|clean) ...;; create) ...;; esac`` was skipped whole
+    (2 raw steps, "a multi-line shell construct (case ...) cannot be imported ... use a
+    scenario 'loop'"): the up branch had to come first. Now the branches are told apart
+    by their names in any order: create is the setup, destroy the teardown; the case is
+    printed once, as written."""
+    result = _import("s9-caseorder.sh")
+    assert not any("cannot be imported" in w for w in result.warnings), result.warnings
+    assert (result.setup, result.teardown) == (28, 6)
+    case = next(line for line in result.lines if line.startswith("case $1 in"))
+    assert "destroy|clean)" in case and "create)" in case and case.endswith("esac")
+    assert "the case's down branch (the script run with destroy|clean)" in result.yaml
+    assert "- action: netns del\n        name: ns4" in result.yaml
+
+
+def test_a_case_iplab_cannot_read_is_said_as_a_case() -> None:
+    """Hunt AB #6: a case on ``$1`` whose branches are not named up and down was said as
+    "a multi-line shell construct (case ...) ... use a scenario 'loop'"; now the message
+    says which branch names iplab reads."""
+    text = 'case "$1" in\n  alpha)\n    ip netns add a\n    ;;\nesac\nip netns add b\n'
+    result = import_text(text, "shell", "alpha.sh")
+    said = [w for w in result.warnings if w.startswith("lines 1-5:")]
+    assert said and "case whose branch iplab cannot choose" in said[0], result.warnings
+    assert "scenario 'loop'" not in said[0] and "one branch is named up, create" in said[0]
+
+
+def test_a_down_branch_written_as_an_if_before_the_setup_is_the_teardown() -> None:
+    """Hunt AB #7: ``if [ "$ACTION" = "down" ] || [ "$ACTION" = "clean" ]; then ...; exit
+    0; fi`` before the setup was skipped ("an 'if' block whose condition iplab cannot
+    evaluate"), and run said "the tutorial has no cleanup". Now the if is printed where it
+    is and its commands (not the exit) are the teardown, after the setup."""
+    result = _import("s8-downfirst.sh")
+    assert result.warnings == ()
+    assert (result.setup, result.teardown) == (17, 3)
+    assert result.lines[0].startswith('if [ "$ACTION" = "down" ]')
+    assert result.yaml.split("teardown:")[1].count("action: netns del") == 2

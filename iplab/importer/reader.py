@@ -939,6 +939,10 @@ class Reader:
         #: the trap's handler bash runs when the script ends (``trap cleanup EXIT``): its
         #: text, line, where, and how many events there were when it was set
         self.trap: tuple[str, int, str, int] | None = None
+        #: a teardown written before the setup (a case's down branch, ``if [ "$1" = down ];
+        #: then ...; exit 0; fi``): what to say of it, its statements' text, their line;
+        #: read at the end of the input (:meth:`_teardown_later`), after the setup
+        self.later: list[tuple[str, str, int]] = []
         #: the ip commands kept raw for a name that is not ASCII: (its warning's index, the
         #: lines, the names), said once for all
         self._foreign: tuple[int, list[int], list[str]] | None = None
@@ -978,6 +982,7 @@ class Reader:
         script's exit: the teardown, with no line of its own to print. Not when the script
         deletes what it made by itself after setting the trap (bash would run the handler
         a second time, and it would find nothing left)."""
+        self._teardown_later()
         if self.trap is None:
             return
         handler, number, where, at = self.trap
@@ -1009,6 +1014,24 @@ class Reader:
         # script ends, and bash runs the handler as the trap says)
         self.note("comment", f"the handler of the trap at line {number}: {handler}", number)
         self._keep(Block("", number, number, cmds, cleanup=True, standalone=False))
+
+    def _teardown_later(self) -> None:
+        """The teardowns written before the setup (:attr:`later`), read now: after the
+        setup, as the user runs them (``./lab.sh``, later ``./lab.sh down``)."""
+        for said, body, number in self.later:
+            try:
+                cmds = self._statements(
+                    shellread.statements(shellread.parse(body)), self.vars, number, None
+                )
+            except _Jump:
+                cmds = []
+            if not cmds:
+                self.warnings.append(f"line {number}: {said} runs no command iplab can read;"
+                                     " not imported")  # fmt: skip
+                continue
+            self.note("comment", said, number)
+            self._keep(Block("", number, number, cmds, cleanup=True, standalone=False))
+        self.later.clear()
 
     def _keep(self, block: Block) -> None:
         """A block, with the values of the input's variables its text uses, as they were
@@ -1732,6 +1755,8 @@ class Reader:
             and self._lifecycle(node, text, number)
         ):  # case "${1:-}" in up) ...: the script's up and down, whatever its default is
             return "speaking"
+        if node.type == "if_statement" and self._down_if(node, text, number, where):
+            return "speaking"
         if node.type in ("if_statement", "case_statement") and not _guard(node):
             taken = _branch(node, self.vars)
             if taken is not None:  # the branch bash takes, with what iplab knows
@@ -1763,6 +1788,9 @@ class Reader:
             lines = "a multi-line" if end > number else "a"  # (hunt R: while ...; done < <(...))
             what = f"{lines} shell construct ({first} ...) cannot be imported; skipped"
             what += " (unroll it, or use a scenario 'loop')"
+            if node.type == "case_statement":
+                what = f"{lines} case whose branch iplab cannot choose is not imported; skipped"
+                what += _CASE_NAMES
             if node.type == "subshell":
                 what = "a subshell ( ... ) that leaves early (exit, return, break) is not"
                 what += " imported; skipped (write its commands out)"
@@ -2018,10 +2046,17 @@ class Reader:
         """``case "$1" in up) ...;; down) ...;; esac``: a lab script's own up and down, one
         run at a time by its user. The ``up`` branch is the setup and the ``down`` branch
         the teardown: two blocks, printed as written, the case cut where ``down)`` starts
-        (each line once, in order). False: not such a case (the up branch must come first)."""
+        (each line once, in order). A down branch written before the up branch (hunt AB:
+        ``destroy|clean) ...;; create) ...``, the case was skipped): the whole case is the
+        setup's text, the teardown printed nowhere, as :meth:`_main`'s. False: not such a
+        case."""
         up, down = _up_and_down(node)
-        if up is None or down is None or down.start_point.row <= up.end_point.row:
+        if up is None or down is None:
             return False
+        if down.end_point.row < up.start_point.row:
+            return self._down_first(node, up, down, text, number)
+        if down.start_point.row <= up.end_point.row:
+            return False  # (on one line: the case cannot be cut)
         ups = self._statements(_item_body(up), self.vars, number, None)
         if not ups:
             return False
@@ -2037,6 +2072,42 @@ class Reader:
             self.events.pop()
             return False
         self._keep(Block(tail, number + cut, last, downs, cleanup=True, standalone=False))
+        return True
+
+    def _down_first(
+        self, node: shellread.Node, up: shellread.Node, down: shellread.Node, text: str, number: int
+    ) -> bool:
+        """:meth:`_lifecycle` for a case whose down branch comes first: the case, as written,
+        is the setup (its up branch); the down branch runs as the teardown after it."""
+        body = _item_body(down)
+        ups = self._statements(_item_body(up), self.vars, number, None)
+        if not ups or not body:
+            return False
+        last = number + text.count("\n")
+        self._keep(Block(text, number, last, ups, standalone=False))
+        said = shellread.source(down).split(")", 1)[0].strip()
+        self.later.append(
+            (
+                f"the case's down branch (the script run with {said})",
+                _sources(body),
+                number + body[0].start_point.row - node.start_point.row,
+            )
+        )
+        return True
+
+    def _down_if(self, node: shellread.Node, text: str, number: int, where: str) -> bool:
+        """``if [ "$ACTION" = down ] || [ "$ACTION" = clean ]; then ...; exit 0; fi``
+        before the setup: the script's teardown, its user runs it later (hunt AB: skipped,
+        "the tutorial has no cleanup"). Printed where it is, running nothing; its commands
+        (not the exit) are the teardown, read after the setup."""
+        body = _down_body(node)
+        if body is None:
+            return False
+        line = number + body[0].start_point.row - node.start_point.row
+        said = "the down branch (" + shellread.one_line(shellread.source(node.children[1])) + ")"
+        self.later.append((said, _sources(body), line))
+        self._block(text, number, number + text.count("\n"),
+                    self._commands(["true"], None, number, where), where, "")  # fmt: skip
         return True
 
     def _main(self, name: str, text: str, number: int) -> bool:
@@ -3114,6 +3185,46 @@ def _up_and_down(case: shellread.Node) -> tuple[shellread.Node | None, shellread
     return up, down
 
 
+def _sources(nodes: Sequence[shellread.Node]) -> str:
+    """The text of statements, one a line, to be parsed again."""
+    return "\n".join(shellread.source(n) for n in nodes)
+
+
+def _down_body(node: shellread.Node) -> list[shellread.Node] | None:
+    """The statements of ``if [ "$X" = down ] || [ "$X" = clean ]; then ...; exit 0; fi``
+    before its ``exit`` (a test of a word against down words only, no else); None when the
+    if is not such a branch."""
+    parts = [c for c in node.children if c.is_named and c.type != "comment"]
+    if len(parts) < 3 or any(c.type in ("elif_clause", "else_clause") for c in parts):
+        return None
+    *body, last = parts[1:]
+    said = shellread.words(last) if last.type == "command" else []
+    ends = [shellread.source(w) for w in said] in (["exit"], ["exit", "0"])
+    return body if ends and body and _down_test(parts[0]) else None
+
+
+def _down_test(test: shellread.Node) -> bool:
+    """``[ "$ACTION" = down ]``, ``[[ $1 == stop ]] || [ "$1" = clean ]``: a variable
+    compared with down words (:data:`_DOWN_WORDS`), nothing else."""
+    words: list[str | None] = []
+    stack = [test]
+    while stack:
+        child = stack.pop()
+        if child.type in ("list", "test_command"):
+            stack.extend(c for c in child.named_children)
+        elif child.type == "binary_expression" and len(child.children) == 3:
+            left, op, right = child.children
+            if op.type not in ("=", "=="):
+                return False
+            said = {shellread.unquoted(left), shellread.unquoted(right)}
+            if None not in said or len(said) != 2:
+                return False  # (one side a variable, the other a word)
+            words += [w for w in said if w is not None]
+        else:
+            return False
+    return bool(words) and all(w in _DOWN_WORDS for w in words)
+
+
 def _script_word(word: shellread.Node | None, value: str) -> shellread.Node:
     """The word that holds ``bash -c``'s script: as written, or (handed on by ``"$@"``, hunt
     K: an IndexError) the argument's value, single-quoted: expanded already, once."""
@@ -3440,6 +3551,13 @@ def _opens(body: str) -> bool:
 _UP_WORDS = frozenset({"up", "start", "create", "setup", "build", "init", "deploy", "on"})
 _DOWN_WORDS = frozenset(
     {"down", "stop", "clean", "cleanup", "destroy", "teardown", "delete", "remove", "off"}
+)
+
+#: what a case iplab cannot read is said with (hunt AB: "use a scenario 'loop'" for a case)
+_CASE_NAMES = (
+    " (a case on $1 is read when one branch is named up, create, start or setup, and one"
+    " down, destroy, stop, clean, teardown or delete, in any order; else write the commands"
+    " out)"
 )
 
 #: programs that run a command as root, as sudo does (``doas ip ...``, ``pkexec ip ...``)
