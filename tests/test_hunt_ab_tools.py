@@ -82,3 +82,12 @@ def test_a_down_branch_written_as_an_if_before_the_setup_is_the_teardown() -> No
     assert (result.setup, result.teardown) == (17, 3)
     assert result.lines[0].startswith('if [ "$ACTION" = "down" ]')
     assert result.yaml.split("teardown:")[1].count("action: netns del") == 2
+
+
+def test_a_trap_taken_back_is_not_said_to_be_the_teardown() -> None:
+    """Hunt AB #8: ``trap '...' ERR EXIT`` then, after the setup, ``trap - EXIT``: import
+    warned "line 5: the trap's handler ... is the teardown" though (rightly) it imported no
+    teardown. Now the warning goes with the trap."""
+    result = _import("s11-trapkeep.sh")
+    assert result.teardown == 0
+    assert not any("is the teardown" in w for w in result.warnings), result.warnings

@@ -957,7 +957,7 @@ class Reader:
         ``trap - EXIT`` takes it back. Other signals' handlers are said, not run."""
         words = list(args[1:] if args[:1] == ["--"] else args)
         if len(words) == 1 and words[0].upper().removeprefix("SIG") in _ENDING_SIGNALS:
-            self.trap = None  # trap EXIT alone: bash resets it
+            self._untrap()  # trap EXIT alone: bash resets it
         if len(words) <= 1 or words[0] in ("-p", "-l"):
             return  # (trap -p, trap -l: they print)
         handler, signals = (words[0], words[1:]) if words else ("", [])
@@ -969,13 +969,18 @@ class Reader:
             )
             return
         if handler in ("", "-"):
-            self.trap = None
+            self._untrap()
             return
         self.trap = (handler, number, where, len(self.events))
-        self.warnings.append(
-            f"{where}: the trap's handler ({handler}) is the teardown: bash runs it when the"
-            " script ends (iplab run runs it after the setup; iplab down undoes from the journal)"
-        )
+        self.warnings.append(f"{where}: {_TRAP_SAID.format(handler=handler)}")
+
+    def _untrap(self) -> None:
+        """``trap - EXIT``: the handler set before is no teardown any more, nor said to be
+        (hunt AB: "is the teardown" stayed, though none was imported)."""
+        if self.trap is not None:
+            stale = f"{self.trap[2]}: {_TRAP_SAID.format(handler=self.trap[0])}"
+            self.warnings[:] = [w for w in self.warnings if w != stale]
+        self.trap = None
 
     def finish(self) -> None:
         """The end of the input: a trap's handler still set runs now, as bash runs it at the
@@ -3619,6 +3624,13 @@ def _as_root_command(text: str) -> str | None:
 
 #: the signals whose trap is a script's cleanup: its end (EXIT, 0) and its reader stopping it
 _ENDING_SIGNALS = frozenset({"EXIT", "0", "INT", "2", "TERM", "15", "HUP", "1", "QUIT", "3"})
+
+
+#: what a trap on EXIT (INT, TERM...) is said as
+_TRAP_SAID = (
+    "the trap's handler ({handler}) is the teardown: bash runs it when the script ends"
+    " (iplab run runs it after the setup; iplab down undoes from the journal)"
+)
 
 
 def _cmds_of(event: Event) -> list[Cmd]:
