@@ -91,3 +91,23 @@ def test_a_trap_taken_back_is_not_said_to_be_the_teardown() -> None:
     result = _import("s11-trapkeep.sh")
     assert result.teardown == 0
     assert not any("is the teardown" in w for w in result.warnings), result.warnings
+
+
+def test_a_wait_for_ctrl_c_is_not_said_to_be_a_wait_for_ipv6() -> None:
+    """Hunt AB #9: skipping ``while true; do sleep 1; done`` (the script waits for Ctrl-C)
+    said the unrelated "before an IPv6 probe, iplab waits by itself until duplicate address
+    detection is done". Now it says the loop waits until the script is stopped."""
+    result = _import("s10-trapint.sh")
+    said = [w for w in result.warnings if w.startswith("line 32:")]
+    assert said and "waits until the script is stopped (while true; do sleep 1; done)" in said[0]
+    assert not any("duplicate address" in w for w in result.warnings), result.warnings
+
+
+def test_a_function_that_only_prints_is_no_step_iplab_cannot_undo() -> None:
+    """Hunt AB #9: each ``log "..."`` call (``log() { echo "[$(date +%T)] $*"; }``) became
+    a raw step listed under "iplab cannot undo 5 steps" though it only prints. Now a call
+    is printed as written and runs nothing; in a loop it is said, not run."""
+    result = _import("s2-trap.sh")
+    assert result.cannot_undo == (), result.cannot_undo
+    assert 'log "creating bridge $BR"' in result.lines and 'log "all good"' in result.lines
+    assert not any("date +%T" in w for w in result.warnings), result.warnings

@@ -1803,6 +1803,11 @@ class Reader:
                 what = f"a wait loop ({first} ...; do sleep ...) is not imported; skipped:"
                 what += " before an IPv6 probe, iplab waits by itself until duplicate address"
                 what += " detection is done"
+                if _forever(node):  # (hunt AB: said of while true; do sleep 1; done)
+                    what = "a loop that waits until the script is stopped"
+                    what += f" ({shellread.one_line(text)})"
+                    what += " is not imported; skipped: iplab run goes on to the teardown"
+                    what += " after the setup"
             self.warnings.append(f"{where}: {what}")
             self.note("skipped", text, number, end)  # (no prose of the next step's)
             return "speaking"
@@ -1848,6 +1853,8 @@ class Reader:
             )
         if call.inside is None and call.program in self.functions and not call.sudo:
             cmds = self._function(call, self.vars, number, None)
+            if not cmds and set(_programs(self.functions[call.program])) <= {"echo", "printf"}:
+                cmds = self._commands(["true"], None, number, where)  # log "...": it says
             return self._block(text, number, end, cmds, where, f"the function {call.program}")
         if _printf_assign(node, self.vars, number):
             self.note("comment", text, number, end)
@@ -2382,6 +2389,8 @@ class Reader:
                 del self.warnings[said:]
             if self._shift(node, scope, where):
                 continue
+            if inside is None and _said_only(node):
+                continue  # echo "[$(date +%T)] $*" (hunt AB: a raw step iplab "cannot undo")
             self._flag(node, where, scope)
             call = self._call(node, scope) if node.type == "command" else None
             if call is not None and call.program in _NARRATION and call.inside is None:
@@ -3188,6 +3197,32 @@ def _up_and_down(case: shellread.Node) -> tuple[shellread.Node | None, shellread
         elif down is None and said & _DOWN_WORDS:
             down = item
     return up, down
+
+
+#: programs a narration's ``$(...)`` runs that only say something (``$(date +%T)``)
+_SAYING = frozenset({"date", "hostname", "id", "whoami", "uname", "basename", "dirname"})
+
+
+def _said_only(node: shellread.Node) -> bool:
+    """``echo "[$(date +%T)] $*"``: words printed, their substitutions only reading."""
+    if not _narration(node):
+        return False
+    for inner in shellread.substitutions(node):
+        text = split_sudo(_substituted(inner))[1]
+        if (
+            not reads_only(text)
+            and text.split(maxsplit=1)[:1] != []
+            and (text.split(maxsplit=1)[0] not in _SAYING)
+        ):
+            return False
+    return True
+
+
+def _forever(node: shellread.Node) -> bool:
+    """``while true``, ``while :``, ``until false``: a loop only a signal ends."""
+    test = node.child_by_field_name("condition")
+    said = shellread.source(test) if test is not None else ""
+    return said in (("false",) if node.children[0].type == "until" else ("true", ":"))
 
 
 def _sources(nodes: Sequence[shellread.Node]) -> str:
