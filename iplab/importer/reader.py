@@ -2389,7 +2389,7 @@ class Reader:
                 del self.warnings[said:]
             if self._shift(node, scope, where):
                 continue
-            if inside is None and _said_only(node):
+            if inside is None and _said_only(node, scope):
                 continue  # echo "[$(date +%T)] $*" (hunt AB: a raw step iplab "cannot undo")
             self._flag(node, where, scope)
             call = self._call(node, scope) if node.type == "command" else None
@@ -3203,9 +3203,13 @@ def _up_and_down(case: shellread.Node) -> tuple[shellread.Node | None, shellread
 _SAYING = frozenset({"date", "hostname", "id", "whoami", "uname", "basename", "dirname"})
 
 
-def _said_only(node: shellread.Node) -> bool:
-    """``echo "[$(date +%T)] $*"``: words printed, their substitutions only reading."""
-    if not _narration(node):
+def _said_only(node: shellread.Node, scope: ShellVars) -> bool:
+    """``echo "[$(date +%T)] $*"``: words printed, their substitutions only reading (not
+    ``echo "$F"`` with F set when the lab runs: a step that prints it)."""
+    used = _USED.findall(shellread.source(node))
+    if not _narration(node) or not shellread.substitutions(node):
+        return False
+    if any(name in scope.runtime for name in used):
         return False
     for inner in shellread.substitutions(node):
         text = split_sudo(_substituted(inner))[1]
