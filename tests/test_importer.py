@@ -1261,7 +1261,7 @@ def test_an_if_on_what_iplab_cannot_know_is_still_skipped() -> None:
     script += "  h1) ip netns add b ;;\nesac\nip netns add c\n"
     result = import_text(script, "shell", "s.sh")
     assert result.warnings[0].startswith("lines 1-3: an 'if' block whose condition iplab")
-    assert "lines 4-6: a multi-line shell construct (case ...)" in result.warnings[1]
+    assert "lines 4-6: a multi-line case whose branch iplab cannot choose" in result.warnings[1]
     assert rendered_lines(result) == ["ip netns add c"]
 
 
@@ -1295,15 +1295,26 @@ def test_a_lab_scripts_case_on_its_argument_is_its_setup_and_its_teardown() -> N
 @pytest.mark.parametrize(
     "script",
     [
-        'case "$1" in\n  down) ip netns del a ;;\n  up) ip netns add a ;;\nesac\n',  # down first
         'case "$1" in\n  up) ip netns add a ;;\n  status) ip -br a ;;\nesac\n',  # no down
         'case "$1" in\n  up) ip netns add a ;; down) ip netns del a ;;\nesac\n',  # one line
     ],
 )
 def test_a_case_on_an_argument_that_is_not_up_then_down_is_skipped(script: str) -> None:
     result = import_text(script + "ip netns add z\n", "shell", "lab.sh")
-    assert "a multi-line shell construct (case ...) cannot be imported" in result.warnings[0]
+    said = result.warnings[0]
+    assert "a multi-line case whose branch iplab cannot choose is not imported" in said
     assert result.lines == ("ip netns add z",)
+
+
+def test_a_case_on_an_argument_whose_down_branch_comes_first_is_read() -> None:
+    """Hunt AB #6 changed this: a down branch before the up branch was skipped (a
+    parameter of the test above); now the case is the setup and its down branch the
+    teardown."""
+    script = 'case "$1" in\n  down) ip netns del a ;;\n  up) ip netns add a ;;\nesac\n'
+    result = import_text(script + "ip netns add z\n", "shell", "lab.sh")
+    assert result.warnings == ()
+    assert result.lines == (script.rstrip("\n"), "ip netns add z")
+    assert (result.setup, result.teardown) == (2, 1)
 
 
 def test_a_pause_for_the_reader_is_a_note_never_a_step() -> None:

@@ -941,6 +941,10 @@ class Reader:
         #: the trap's handler bash runs when the script ends (``trap cleanup EXIT``): its
         #: text, line, where, and how many events there were when it was set
         self.trap: tuple[str, int, str, int] | None = None
+        #: a teardown written before the setup (a case's down branch, ``if [ "$1" = down ];
+        #: then ...; exit 0; fi``): what to say of it, its statements' text, their line;
+        #: read at the end of the input (:meth:`_teardown_later`), after the setup
+        self.later: list[tuple[str, str, int]] = []
         #: the ip commands kept raw for a name that is not ASCII: (its warning's index, the
         #: lines, the names), said once for all
         self._foreign: tuple[int, list[int], list[str]] | None = None
@@ -955,7 +959,7 @@ class Reader:
         ``trap - EXIT`` takes it back. Other signals' handlers are said, not run."""
         words = list(args[1:] if args[:1] == ["--"] else args)
         if len(words) == 1 and words[0].upper().removeprefix("SIG") in _ENDING_SIGNALS:
-            self.trap = None  # trap EXIT alone: bash resets it
+            self._untrap()  # trap EXIT alone: bash resets it
         if len(words) <= 1 or words[0] in ("-p", "-l"):
             return  # (trap -p, trap -l: they print)
         handler, signals = (words[0], words[1:]) if words else ("", [])
@@ -967,19 +971,25 @@ class Reader:
             )
             return
         if handler in ("", "-"):
-            self.trap = None
+            self._untrap()
             return
         self.trap = (handler, number, where, len(self.events))
-        self.warnings.append(
-            f"{where}: the trap's handler ({handler}) is the teardown: bash runs it when the"
-            " script ends (iplab run runs it after the setup; iplab down undoes from the journal)"
-        )
+        self.warnings.append(f"{where}: {_TRAP_SAID.format(handler=handler)}")
+
+    def _untrap(self) -> None:
+        """``trap - EXIT``: the handler set before is no teardown any more, nor said to be
+        (hunt AB: "is the teardown" stayed, though none was imported)."""
+        if self.trap is not None:
+            stale = f"{self.trap[2]}: {_TRAP_SAID.format(handler=self.trap[0])}"
+            self.warnings[:] = [w for w in self.warnings if w != stale]
+        self.trap = None
 
     def finish(self) -> None:
         """The end of the input: a trap's handler still set runs now, as bash runs it at the
         script's exit: the teardown, with no line of its own to print. Not when the script
         deletes what it made by itself after setting the trap (bash would run the handler
         a second time, and it would find nothing left)."""
+        self._teardown_later()
         if self.trap is None:
             return
         handler, number, where, at = self.trap
@@ -1011,6 +1021,24 @@ class Reader:
         # script ends, and bash runs the handler as the trap says)
         self.note("comment", f"the handler of the trap at line {number}: {handler}", number)
         self._keep(Block("", number, number, cmds, cleanup=True, standalone=False))
+
+    def _teardown_later(self) -> None:
+        """The teardowns written before the setup (:attr:`later`), read now: after the
+        setup, as the user runs them (``./lab.sh``, later ``./lab.sh down``)."""
+        for said, body, number in self.later:
+            try:
+                cmds = self._statements(
+                    shellread.statements(shellread.parse(body)), self.vars, number, None
+                )
+            except _Jump:
+                cmds = []
+            if not cmds:
+                self.warnings.append(f"line {number}: {said} runs no command iplab can read;"
+                                     " not imported")  # fmt: skip
+                continue
+            self.note("comment", said, number)
+            self._keep(Block("", number, number, cmds, cleanup=True, standalone=False))
+        self.later.clear()
 
     def _keep(self, block: Block) -> None:
         """A block, with the values of the input's variables its text uses, as they were
@@ -1090,6 +1118,8 @@ class Reader:
         """``A && B`` or ``A || B`` whose last part only says something and stops (``exit``,
         ``return``, or a function of the input that does only that: ``die``, ``usage``)."""
         parts = [c for c in node.named_children if c.type != "comment"]
+        if len(parts) == 2 and _reruns_as_root(parts[1]):
+            return True  # [[ $EUID -ne 0 ]] && exec sudo "$0" "$@": bash stops here too
         if len(parts) != 2 or (
             "exit" not in shellread.source(node)
             and not any(p in self.functions for p in _programs(parts[1]))
@@ -1740,7 +1770,9 @@ class Reader:
             # [[ $EUID -ne 0 ]] && { echo "run as root"; exit 1; }, command -v brctl ||
             # die "no brctl": a check of the author's that says something and stops (run
             # as two steps, the check failed the run as root; its helper was "missing")
-            self.warnings.append(f"{where}: a check of the author's; not run ({text})")
+            again = " (it runs the script again as root; iplab runs each step as root)"
+            rerun = again if _reruns_as_root(node.named_children[-1]) else ""
+            self.warnings.append(f"{where}: a check of the author's{rerun}; not run ({text})")
             self.note("comment", text, number, end)
             return "speaking"
         if node.type in ("list", "redirected_statement") and (
@@ -1787,6 +1819,8 @@ class Reader:
             and self._lifecycle(node, text, number)
         ):  # case "${1:-}" in up) ...: the script's up and down, whatever its default is
             return "speaking"
+        if node.type == "if_statement" and self._down_if(node, text, number, where):
+            return "speaking"
         if node.type in ("if_statement", "case_statement") and not _guard(node):
             taken = _branch(node, self.vars)
             if taken is not None:  # the branch bash takes, with what iplab knows
@@ -1822,6 +1856,9 @@ class Reader:
             lines = "a multi-line" if end > number else "a"  # (hunt R: while ...; done < <(...))
             what = f"{lines} shell construct ({first} ...) cannot be imported; skipped"
             what += " (unroll it, or use a scenario 'loop')"
+            if node.type == "case_statement":
+                what = f"{lines} case whose branch iplab cannot choose is not imported; skipped"
+                what += _CASE_NAMES
             if node.type == "subshell":
                 what = "a subshell ( ... ) that leaves early (exit, return, break) is not"
                 what += " imported; skipped (write its commands out)"
@@ -1829,6 +1866,11 @@ class Reader:
                 what = f"a wait loop ({first} ...; do sleep ...) is not imported; skipped:"
                 what += " before an IPv6 probe, iplab waits by itself until duplicate address"
                 what += " detection is done"
+                if _forever(node):  # (hunt AB: said of while true; do sleep 1; done)
+                    what = "a loop that waits until the script is stopped"
+                    what += f" ({shellread.one_line(text)})"
+                    what += " is not imported; skipped: iplab run goes on to the teardown"
+                    what += " after the setup"
             self.warnings.append(f"{where}: {what}")
             self.note("skipped", text, number, end)  # (no prose of the next step's)
             return "speaking"
@@ -1880,6 +1922,8 @@ class Reader:
             )
         if call.inside is None and call.program in self.functions and not call.sudo:
             cmds = self._function(call, self.vars, number, None)
+            if not cmds and set(_programs(self.functions[call.program])) <= {"echo", "printf"}:
+                cmds = self._commands(["true"], None, number, where)  # log "...": it says
             return self._block(text, number, end, cmds, where, f"the function {call.program}")
         if _printf_assign(node, self.vars, number):
             self.note("comment", text, number, end)
@@ -2083,10 +2127,17 @@ class Reader:
         """``case "$1" in up) ...;; down) ...;; esac``: a lab script's own up and down, one
         run at a time by its user. The ``up`` branch is the setup and the ``down`` branch
         the teardown: two blocks, printed as written, the case cut where ``down)`` starts
-        (each line once, in order). False: not such a case (the up branch must come first)."""
+        (each line once, in order). A down branch written before the up branch (hunt AB:
+        ``destroy|clean) ...;; create) ...``, the case was skipped): the whole case is the
+        setup's text, the teardown printed nowhere, as :meth:`_main`'s. False: not such a
+        case."""
         up, down = _up_and_down(node)
-        if up is None or down is None or down.start_point.row <= up.end_point.row:
+        if up is None or down is None:
             return False
+        if down.end_point.row < up.start_point.row:
+            return self._down_first(node, up, down, text, number)
+        if down.start_point.row <= up.end_point.row:
+            return False  # (on one line: the case cannot be cut)
         ups = self._statements(_item_body(up), self.vars, number, None)
         if not ups:
             return False
@@ -2102,6 +2153,42 @@ class Reader:
             self.events.pop()
             return False
         self._keep(Block(tail, number + cut, last, downs, cleanup=True, standalone=False))
+        return True
+
+    def _down_first(
+        self, node: shellread.Node, up: shellread.Node, down: shellread.Node, text: str, number: int
+    ) -> bool:
+        """:meth:`_lifecycle` for a case whose down branch comes first: the case, as written,
+        is the setup (its up branch); the down branch runs as the teardown after it."""
+        body = _item_body(down)
+        ups = self._statements(_item_body(up), self.vars, number, None)
+        if not ups or not body:
+            return False
+        last = number + text.count("\n")
+        self._keep(Block(text, number, last, ups, standalone=False))
+        said = shellread.source(down).split(")", 1)[0].strip()
+        self.later.append(
+            (
+                f"the case's down branch (the script run with {said})",
+                _sources(body),
+                number + body[0].start_point.row - node.start_point.row,
+            )
+        )
+        return True
+
+    def _down_if(self, node: shellread.Node, text: str, number: int, where: str) -> bool:
+        """``if [ "$ACTION" = down ] || [ "$ACTION" = clean ]; then ...; exit 0; fi``
+        before the setup: the script's teardown, its user runs it later (hunt AB: skipped,
+        "the tutorial has no cleanup"). Printed where it is, running nothing; its commands
+        (not the exit) are the teardown, read after the setup."""
+        body = _down_body(node)
+        if body is None:
+            return False
+        line = number + body[0].start_point.row - node.start_point.row
+        said = "the down branch (" + shellread.one_line(shellread.source(node.children[1])) + ")"
+        self.later.append((said, _sources(body), line))
+        self._block(text, number, number + text.count("\n"),
+                    self._commands(["true"], None, number, where), where, "")  # fmt: skip
         return True
 
     def _main(self, name: str, text: str, number: int) -> bool:
@@ -2371,6 +2458,8 @@ class Reader:
                 del self.warnings[said:]
             if self._shift(node, scope, where):
                 continue
+            if inside is None and _said_only(node, scope):
+                continue  # echo "[$(date +%T)] $*" (hunt AB: a raw step iplab "cannot undo")
             self._flag(node, where, scope)
             call = self._call(node, scope) if node.type == "command" else None
             if call is not None and call.program in _NARRATION and call.inside is None:
@@ -3188,6 +3277,76 @@ def _up_and_down(case: shellread.Node) -> tuple[shellread.Node | None, shellread
     return up, down
 
 
+#: programs a narration's ``$(...)`` runs that only say something (``$(date +%T)``)
+_SAYING = frozenset({"date", "hostname", "id", "whoami", "uname", "basename", "dirname"})
+
+
+def _said_only(node: shellread.Node, scope: ShellVars) -> bool:
+    """``echo "[$(date +%T)] $*"``: words printed, their substitutions only reading (not
+    ``echo "$F"`` with F set when the lab runs: a step that prints it)."""
+    used = _USED.findall(shellread.source(node))
+    if not _narration(node) or not shellread.substitutions(node):
+        return False
+    if any(name in scope.runtime for name in used):
+        return False
+    for inner in shellread.substitutions(node):
+        text = split_sudo(_substituted(inner))[1]
+        if (
+            not reads_only(text)
+            and text.split(maxsplit=1)[:1] != []
+            and (text.split(maxsplit=1)[0] not in _SAYING)
+        ):
+            return False
+    return True
+
+
+def _forever(node: shellread.Node) -> bool:
+    """``while true``, ``while :``, ``until false``: a loop only a signal ends."""
+    test = node.child_by_field_name("condition")
+    said = shellread.source(test) if test is not None else ""
+    return said in (("false",) if node.children[0].type == "until" else ("true", ":"))
+
+
+def _sources(nodes: Sequence[shellread.Node]) -> str:
+    """The text of statements, one a line, to be parsed again."""
+    return "\n".join(shellread.source(n) for n in nodes)
+
+
+def _down_body(node: shellread.Node) -> list[shellread.Node] | None:
+    """The statements of ``if [ "$X" = down ] || [ "$X" = clean ]; then ...; exit 0; fi``
+    before its ``exit`` (a test of a word against down words only, no else); None when the
+    if is not such a branch."""
+    parts = [c for c in node.children if c.is_named and c.type != "comment"]
+    if len(parts) < 3 or any(c.type in ("elif_clause", "else_clause") for c in parts):
+        return None
+    *body, last = parts[1:]
+    said = shellread.words(last) if last.type == "command" else []
+    ends = [shellread.source(w) for w in said] in (["exit"], ["exit", "0"])
+    return body if ends and body and _down_test(parts[0]) else None
+
+
+def _down_test(test: shellread.Node) -> bool:
+    """``[ "$ACTION" = down ]``, ``[[ $1 == stop ]] || [ "$1" = clean ]``: a variable
+    compared with down words (:data:`_DOWN_WORDS`), nothing else."""
+    words: list[str | None] = []
+    stack = [test]
+    while stack:
+        child = stack.pop()
+        if child.type in ("list", "test_command"):
+            stack.extend(c for c in child.named_children)
+        elif child.type == "binary_expression" and len(child.children) == 3:
+            left, op, right = child.children
+            if op.type not in ("=", "=="):
+                return False
+            said = {shellread.unquoted(left), shellread.unquoted(right)}
+            if None not in said or len(said) != 2:
+                return False  # (one side a variable, the other a word)
+            words += [w for w in said if w is not None]
+        else:
+            return False
+    return bool(words) and all(w in _DOWN_WORDS for w in words)
+
+
 def _script_word(word: shellread.Node | None, value: str) -> shellread.Node:
     """The word that holds ``bash -c``'s script: as written, or (handed on by ``"$@"``, hunt
     K: an IndexError) the argument's value, single-quoted: expanded already, once."""
@@ -3517,6 +3676,13 @@ _DOWN_WORDS = frozenset(
     {"down", "stop", "clean", "cleanup", "destroy", "teardown", "delete", "remove", "off"}
 )
 
+#: what a case iplab cannot read is said with (hunt AB: "use a scenario 'loop'" for a case)
+_CASE_NAMES = (
+    " (a case on $1 is read when one branch is named up, create, start or setup, and one"
+    " down, destroy, stop, clean, teardown or delete, in any order; else write the commands"
+    " out)"
+)
+
 #: programs that run a command as root, as sudo does (``doas ip ...``, ``pkexec ip ...``)
 _AS_ROOT = frozenset({"doas", "pkexec"})
 _AS_ROOT_LINE = re.compile(r"(?:doas|pkexec)(?:\s+(?:-u\s*root|--user[=\s]root))?\s+(?=[^\s-])")
@@ -3576,6 +3742,13 @@ def _as_root_command(text: str) -> str | None:
 
 #: the signals whose trap is a script's cleanup: its end (EXIT, 0) and its reader stopping it
 _ENDING_SIGNALS = frozenset({"EXIT", "0", "INT", "2", "TERM", "15", "HUP", "1", "QUIT", "3"})
+
+
+#: what a trap on EXIT (INT, TERM...) is said as
+_TRAP_SAID = (
+    "the trap's handler ({handler}) is the teardown: bash runs it when the script ends"
+    " (iplab run runs it after the setup; iplab down undoes from the journal)"
+)
 
 
 def _cmds_of(event: Event) -> list[Cmd]:
@@ -3663,6 +3836,48 @@ def _guard(node: shellread.Node) -> bool:
     programs = [p for child in node.named_children[1:] for p in _programs(child)]
     quiet = all(p in _NARRATION or p == "return" for p in programs)
     return quiet or any(key in text for key in ("id -u", "EUID", "whoami"))
+
+
+#: how a script names itself when it runs itself again (``"$0"``, ``"${BASH_SOURCE[0]}"``)
+_ITSELF = re.compile(
+    r'"?(?:\$0|\$\{0\}|\$\{?BASH_SOURCE(?:\[0\])?\}?|\$\((?:readlink -f|realpath) "?\$0"?\))"?'
+)
+
+
+def _reruns_as_root(node: shellread.Node) -> bool:
+    """``exec sudo "$0" "$@"``, ``sudo -E "$0" "$@"``, ``{ exec sudo -E bash "$0" "$@"; }``,
+    ``{ sudo "$0" "$@"; exit $?; }``: the script run again as root (doas, pkexec too), with
+    nothing else but words said and an exit (hunt AB: a step, it failed the run as root)."""
+    commands: list[shellread.Node] = []
+    stack = [node]
+    while stack:
+        child = stack.pop()
+        if child.type == "command":
+            commands.append(child)
+        elif child.type in ("compound_statement", "list", "redirected_statement"):
+            stack.extend(c for c in child.named_children if c.type != "comment")
+        elif child.type not in ("file_redirect", "comment"):
+            return False
+    again = [c for c in commands if _runs_itself(c)]
+    others = [p for c in commands if c not in again for p in _programs(c)]
+    return bool(again) and all(p in _NARRATION for p in others)
+
+
+def _runs_itself(command: shellread.Node) -> bool:
+    """One command of :func:`_reruns_as_root`: ``[exec] sudo|doas|pkexec [OPTIONS] [bash|sh
+    [OPTIONS]] "$0" ["$@"]``."""
+    said = [shellread.source(w) for w in shellread.words(command)]
+    said = said[1:] if said[:1] == ["exec"] else said
+    if not said or (said[0] not in _AS_ROOT and said[0] != "sudo"):
+        return False
+    rest = said[1:]
+    while rest and (rest[0].startswith("-") or rest[0] in shellread.SHELLS or rest[0] == "root"):
+        rest = rest[1:]  # (-E, -u root, --preserve-env, bash, -x)
+    return (
+        bool(rest)
+        and _ITSELF.fullmatch(rest[0]) is not None
+        and all(w in _ALL_ARGUMENTS or w in ('"$*"', "$*") for w in rest[1:])
+    )
 
 
 @dataclass
