@@ -959,13 +959,7 @@ def _move(a: _Apply, here: str, link: Link, target_ref: str, new_name: str | Non
             _rename(state, here, link, name)
         return here
     a.free(dest, name)
-    space = state.namespaces[here]
-    del space.links[link.name]
-    space.ports = None
-    space.routes = [r for r in space.routes if r.dev != link.name]
-    for other in space.links.values():
-        if other.master == link.name:
-            other.master = None
+    _take_out(state.namespaces[here], link.name)
     old = link.name
     # what the kernel does on a move: admin down, no addresses, no master, its IPv6
     # settings the new namespace's defaults
@@ -984,17 +978,21 @@ def _move(a: _Apply, here: str, link: Link, target_ref: str, new_name: str | Non
     return target
 
 
+def _take_out(space: Namespace, name: str) -> None:
+    """A link leaves a namespace: its routes go, and it is no other link's master."""
+    del space.links[name]
+    space.ports = None
+    space.routes = [r for r in space.routes if r.dev != name]
+    for other in space.links.values():
+        if other.master == name:
+            other.master = None
+
+
 def _out_of_sight(state: State, here: str, link: Link) -> None:
     """``link`` moved into a process's namespace (``ip link set veth-ctr netns %1``), which
     the model does not follow: gone from ``here``; its veth peer stays, its own peer no
     longer known (hunt W: the model kept veth-ctr in the root namespace)."""
-    space = state.namespaces[here]
-    del space.links[link.name]
-    space.ports = None
-    space.routes = [r for r in space.routes if r.dev != link.name]
-    for other in space.links.values():
-        if other.master == link.name:
-            other.master = None
+    _take_out(state.namespaces[here], link.name)
     known = link.peer is not None and link.peer_ns is not None
     peer = state.link(link.peer_ns, link.peer or "") if known else None
     if peer is not None and peer.peer == link.name:
