@@ -24,7 +24,7 @@ from typing import Literal
 
 from iplab import ipwords, jobs, linklisting, linksources, names
 from iplab.errors import ScenarioError
-from iplab.importer import arith, listing, printed, roothash
+from iplab.importer import arith, listing, piped, printed, roothash
 from iplab.importer import shell as shellread
 from iplab.importer.budget import LoopBudget, TooLarge
 from iplab.importer.elsewhere import SHELL_VARIABLE, opened_shell, shell_elsewhere
@@ -1513,8 +1513,9 @@ class Reader:
             return joined
         if self.vars.assign(body, number):
             return "silent"
-        braced = self._braces(shellread.parse(body), f"line {number}")  # spare{1..3}
-        text, unresolved = self.vars.expand(braced)
+        root = shellread.parse(body)
+        braced = self._braces(root, f"line {number}")  # spare{1..3}
+        text, unresolved = self._expanded(root, braced, self.vars)
         text = with_job_pids(text, self.printed_jobs)  # (ip netns attach web 3113)
         self._unresolved(unresolved, self.vars, f"line {number}")
         known = braced != body
@@ -1708,6 +1709,8 @@ class Reader:
             (listed := self._each_listed(node, self.vars, number, None)) is not None
         ):
             return self._block(text, number, end, listed, where, "")
+        if (unrolled := self._shown(node, self.vars, number, None)) is not None:
+            return self._block(text, number, end, unrolled, where, "a loop")
         if (
             node.type in _COUNTED
             and (counted := self._counted(node, self.vars, number, None)) is not None
@@ -2265,6 +2268,9 @@ class Reader:
             ):
                 out += listed
                 continue
+            if (unrolled := self._shown(node, scope, number, inside)) is not None:
+                out += unrolled  # for ...; done | tee /dev/null: as without the pipe
+                continue
             if (
                 node.type in _COUNTED
                 and (counted := self._counted(node, scope, number, inside)) is not None
@@ -2325,7 +2331,7 @@ class Reader:
             ):
                 out += self._inside(node, call, scope, number, where)
                 continue
-            text, unresolved = scope.expand(shellread.one_line(self._braces(node, where)))
+            text, unresolved = self._expanded(node, self._braces(node, where), scope)
             self._unresolved(unresolved, scope, where)
             out += self._commands([text], inside, number, where)
 
@@ -2338,6 +2344,45 @@ class Reader:
         if _leaves(node):
             return None
         return self._statements(node.named_children, scope.copy(), number, inside)
+
+    def _shown(
+        self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
+    ) -> list[Cmd] | None:
+        """``LOOP | tee /dev/null``, ``LOOP | cat``: the loop's commands, unrolled as without
+        the pipe, which only shows what they print (hunt AA #3: kept raw, its variables were
+        frozen). The loop runs in a subshell: what it sets stays there. None: not such a
+        pipe, or a loop iplab cannot unroll."""
+        loop = piped.shown_loop(node)
+        if loop is None:
+            return None
+        if loop.type == "for_statement":
+            return self._loop(loop, scope.copy(), number, inside)
+        return self._counted(loop, scope.copy(), number, inside)
+
+    def _expanded(self, node: shellread.Node, text: str, scope: ShellVars) -> tuple[str, list[str]]:
+        """``text`` (``node``'s, one line) with the known variables filled in. A loop in it
+        that stays one raw step (``done | tee log``, ``done > log.txt``) keeps the names it
+        sets as written, their values before it set in front (hunt AA #3: ``n=$((n+1))``
+        became ``n=1`` and the loop never ended); after a redirected one they are unknown."""
+        text = shellread.one_line(text)
+        loops = piped.loops_within(node) if node.type != "command" else []
+        set_in = set().union(*map(_assigned_names, loops)) if loops else set()
+        if not set_in:
+            return scope.expand(text)
+        kept = scope.copy()
+        for name in set_in:
+            kept.values.pop(name, None)
+            kept.arrays.pop(name, None)
+        expanded, unresolved = kept.expand(text)
+        unresolved = [t for t in unresolved if not set_in & set(_REF_NAME.findall(t))]
+        before = [
+            f"{name}={shlex.quote(value)}"
+            for name in sorted(set_in)
+            if (value := scope.values.get(name)) is not None and name not in scope.arrays
+        ]
+        if not _piped(node):
+            _forget_assigned(node, scope)  # (a pipe's loop runs in a subshell)
+        return "; ".join([*before, expanded]), unresolved
 
     def _shift(self, node: shellread.Node, scope: ShellVars, where: str) -> bool:
         """``shift`` or ``shift N`` in a function iplab reads: its arguments move (hunt K: a
@@ -3955,12 +4000,25 @@ def _locals(body: shellread.Node) -> set[str]:
     return out
 
 
+def _assigned_names(node: shellread.Node) -> set[str]:
+    """The variables ``node`` sets (``NS+=(x)``, ``X=1``, ``printf -v X``, ``read X``,
+    ``for X in``)."""
+    text = shellread.source(node)
+    found = set(_SET_NAME.findall(text)) | set(_SET_BY_COMMAND.findall(text))
+    return found | piped.loop_variables(node)
+
+
+def _piped(node: shellread.Node) -> bool:
+    """Whether ``node`` is a pipe (``program`` of one: the line's statement)."""
+    if node.type == "program" and len(node.named_children) == 1:
+        node = node.named_children[0]
+    return node.type == "pipeline"
+
+
 def _forget_assigned(node: shellread.Node, scope: ShellVars) -> None:
     """The variables a construct iplab skips sets (``NS+=(x)``, ``X=1``, ``printf -v X``,
     ``read X``): unknown from now on (what it only reads keeps its value)."""
-    text = shellread.source(node)
-    names = set(_SET_NAME.findall(text)) | set(_SET_BY_COMMAND.findall(text))
-    for name in names:
+    for name in _assigned_names(node):
         if name in scope.values or name in scope.arrays:
             scope.values[name] = None
             scope.arrays.pop(name, None)
