@@ -211,6 +211,7 @@ _QUOTED_REF = re.compile(rf'"\$(?:\{{({_NAME})\}}|({_NAME}))"')
 _OTHER_REF = re.compile(r"\$(?:\([^)]*\)?|\{[^}]*\}?|[0-9?#@*!$-])")
 #: loops iplab runs the arithmetic of: c-style ``for ((...))``, ``while``/``until``
 _COUNTED = frozenset({"c_style_for_statement", "while_statement"})
+_LOOPS = _COUNTED | {"for_statement"}
 #: the iterations of a loop iplab unrolls, at most (as ``seq`` and ``{1..N}``)
 LOOP_LIMIT = 4096
 #: how deep calls of the input's own functions may nest (a recursion stops there)
@@ -397,6 +398,8 @@ class ShellVars:
     background: list[int] = field(default_factory=lambda: [0])
     #: the variables declared integers (``declare -i n``): what they are set to is arithmetic
     integers: set[str] = field(default_factory=set)
+    #: the variables a construct iplab skipped sets: its line and what it is (``until``)
+    skipped: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def assign(self, line: str, number: int) -> bool:
         """Record ``NAME=VALUE`` (or ``export NAME=VALUE``), an array or one of its elements;
@@ -657,6 +660,7 @@ class ShellVars:
         return ShellVars(
             dict(self.values), dict(self.lines), {k: dict(v) for k, v in self.arrays.items()},
             set(self.keyed), set(self.runtime), self.background, set(self.integers),
+            dict(self.skipped),
         )  # fmt: skip
 
     def arguments(self) -> list[str] | None:
@@ -881,6 +885,9 @@ class ShellVars:
             )
         if name is not None and name in self.runtime and name in self.lines:
             return f"{token} is what a command prints when the lab runs, at line {self.lines[name]}"
+        if name in self.skipped and self.skipped[name][0] >= self.lines.get(name, 0):
+            line, what = self.skipped[name]
+            return f"{token} is set by the {what} at line {line}, which iplab skipped"
         if name is not None and name in self.lines:
             return f"{token} is set at line {self.lines[name]} from something iplab cannot evaluate"
         if name is not None:
@@ -1758,7 +1765,7 @@ class Reader:
         ):
             first = text.split(maxsplit=1)[0]  # (while read x; do ...; done < file too)
             if node.type != "subshell":  # (what a subshell sets stays in it)
-                _forget_assigned(node, self.vars)  # what it assigns is not known after it
+                _forget_assigned(node, self.vars, number)  # not known after it
             lines = "a multi-line" if end > number else "a"  # (hunt R: while ...; done < <(...))
             what = f"{lines} shell construct ({first} ...) cannot be imported; skipped"
             what += " (unroll it, or use a scenario 'loop')"
@@ -2291,7 +2298,7 @@ class Reader:
                 continue
             if node.type in shellread.COMPOUND:
                 if node.type != "subshell":  # (what a subshell sets stays in it)
-                    _forget_assigned(node, scope)
+                    _forget_assigned(node, scope, self._line(number, node))
                 self.warnings.append(f"{where}: a nested {node.type.split('_')[0]} is skipped")
                 continue
             if shellread.has_heredoc(node):
@@ -4015,13 +4022,17 @@ def _piped(node: shellread.Node) -> bool:
     return node.type == "pipeline"
 
 
-def _forget_assigned(node: shellread.Node, scope: ShellVars) -> None:
+def _forget_assigned(node: shellread.Node, scope: ShellVars, line: int = 0) -> None:
     """The variables a construct iplab skips sets (``NS+=(x)``, ``X=1``, ``printf -v X``,
-    ``read X``): unknown from now on (what it only reads keeps its value)."""
+    ``read X``): unknown from now on (what it only reads keeps its value). ``line``: where
+    the construct is, said when one is used (hunt AA: the line of ``tries=0`` was named)."""
     for name in _assigned_names(node):
         if name in scope.values or name in scope.arrays:
             scope.values[name] = None
             scope.arrays.pop(name, None)
+            if line:
+                what = shellread.source(node).split(maxsplit=1)[0]
+                scope.skipped[name] = (line, f"{what} loop" if node.type in _LOOPS else what)
 
 
 def _forget(node: shellread.Node, scope: ShellVars) -> None:
