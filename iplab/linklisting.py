@@ -330,3 +330,12 @@ def reaches_every_link(argv: Sequence[str]) -> str | None:
     verb = rest[1]
     changes = _abbreviates(verb, "delete", 3) or verb == "set"
     return " ".join(words) if changes and rest[2] == "group" else None
+
+
+def one_link_instead(found: str) -> str:
+    """What to write instead of ``found`` (words :func:`reaches_every_link` gave): the same
+    change with one link of the lab's named in place of its group (hunt AA #5: the hint for
+    ``ip link set group 0 mtu 1500`` was ``ip link del veth0``)."""
+    words = found.split()
+    at = words.index("group")
+    return " ".join(["ip", "link", words[at - 1], "veth0", *words[at + 2 :]])

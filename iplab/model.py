@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from iplab import batchfiles, ipgrammar, tcwords
 from iplab.errors import Location, ScenarioError
-from iplab.linklisting import lists_every_link, reaches_every_link
+from iplab.linklisting import lists_every_link, one_link_instead, reaches_every_link
 from iplab.names import IFNAMSIZ, ROOT, ns_label, route_network, route_prefix
 from iplab.steps import (
     AddrAdd,
@@ -1096,7 +1096,7 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
             a.object(
                 f"runs {every[0]} in the root namespace: every link of the host in that"
                 " group (its own, other labs') is reached",
-                hint="name the lab's links instead: ip link del veth0",
+                hint=f"name the lab's links instead: {one_link_instead(every[0])}",
             )
             break
         if (unnamed := unnamed_change(text)) is not None:

@@ -24,7 +24,7 @@ from typing import Literal
 
 from iplab import ipwords, jobs, linklisting, linksources, names
 from iplab.errors import ScenarioError
-from iplab.importer import arith, listing, printed, roothash
+from iplab.importer import arith, listing, piped, printed, roothash
 from iplab.importer import shell as shellread
 from iplab.importer.budget import LoopBudget, TooLarge
 from iplab.importer.elsewhere import SHELL_VARIABLE, opened_shell, shell_elsewhere
@@ -213,6 +213,7 @@ _QUOTED_REF = re.compile(rf'"\$(?:\{{({_NAME})\}}|({_NAME}))"')
 _OTHER_REF = re.compile(r"\$(?:\([^)]*\)?|\{[^}]*\}?|[0-9?#@*!$-])")
 #: loops iplab runs the arithmetic of: c-style ``for ((...))``, ``while``/``until``
 _COUNTED = frozenset({"c_style_for_statement", "while_statement"})
+_LOOPS = _COUNTED | {"for_statement"}
 #: the iterations of a loop iplab unrolls, at most (as ``seq`` and ``{1..N}``)
 LOOP_LIMIT = 4096
 #: how deep calls of the input's own functions may nest (a recursion stops there)
@@ -399,6 +400,8 @@ class ShellVars:
     background: list[int] = field(default_factory=lambda: [0])
     #: the variables declared integers (``declare -i n``): what they are set to is arithmetic
     integers: set[str] = field(default_factory=set)
+    #: the variables a construct iplab skipped sets: its line and what it is (``until``)
+    skipped: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def assign(self, line: str, number: int) -> bool:
         """Record ``NAME=VALUE`` (or ``export NAME=VALUE``), an array or one of its elements;
@@ -659,6 +662,7 @@ class ShellVars:
         return ShellVars(
             dict(self.values), dict(self.lines), {k: dict(v) for k, v in self.arrays.items()},
             set(self.keyed), set(self.runtime), self.background, set(self.integers),
+            dict(self.skipped),
         )  # fmt: skip
 
     def arguments(self) -> list[str] | None:
@@ -883,6 +887,9 @@ class ShellVars:
             )
         if name is not None and name in self.runtime and name in self.lines:
             return f"{token} is what a command prints when the lab runs, at line {self.lines[name]}"
+        if name in self.skipped and self.skipped[name][0] >= self.lines.get(name, 0):
+            line, what = self.skipped[name]
+            return f"{token} is set by the {what} at line {line}, which iplab skipped"
         if name is not None and name in self.lines:
             return f"{token} is set at line {self.lines[name]} from something iplab cannot evaluate"
         if name is not None:
@@ -1602,8 +1609,9 @@ class Reader:
             return joined
         if self.vars.assign(body, number):
             return "silent"
-        braced = self._braces(shellread.parse(body), f"line {number}")  # spare{1..3}
-        text, unresolved = self.vars.expand(braced)
+        root = shellread.parse(body)
+        braced = self._braces(root, f"line {number}")  # spare{1..3}
+        text, unresolved = self._expanded(root, braced, self.vars)
         text = with_job_pids(text, self.printed_jobs)  # (ip netns attach web 3113)
         self._unresolved(unresolved, self.vars, f"line {number}")
         known = braced != body
@@ -1799,6 +1807,8 @@ class Reader:
             (listed := self._each_listed(node, self.vars, number, None)) is not None
         ):
             return self._block(text, number, end, listed, where, "")
+        if (unrolled := self._shown(node, self.vars, number, None)) is not None:
+            return self._block(text, number, end, unrolled, where, "a loop")
         if (
             node.type in _COUNTED
             and (counted := self._counted(node, self.vars, number, None)) is not None
@@ -1852,7 +1862,7 @@ class Reader:
         ):
             first = text.split(maxsplit=1)[0]  # (while read x; do ...; done < file too)
             if node.type != "subshell":  # (what a subshell sets stays in it)
-                _forget_assigned(node, self.vars)  # what it assigns is not known after it
+                _forget_assigned(node, self.vars, number)  # not known after it
             lines = "a multi-line" if end > number else "a"  # (hunt R: while ...; done < <(...))
             what = f"{lines} shell construct ({first} ...) cannot be imported; skipped"
             what += " (unroll it, or use a scenario 'loop')"
@@ -2421,6 +2431,9 @@ class Reader:
             ):
                 out += listed
                 continue
+            if (unrolled := self._shown(node, scope, number, inside)) is not None:
+                out += unrolled  # for ...; done | tee /dev/null: as without the pipe
+                continue
             if (
                 node.type in _COUNTED
                 and (counted := self._counted(node, scope, number, inside)) is not None
@@ -2441,7 +2454,7 @@ class Reader:
                 continue
             if node.type in shellread.COMPOUND:
                 if node.type != "subshell":  # (what a subshell sets stays in it)
-                    _forget_assigned(node, scope)
+                    _forget_assigned(node, scope, self._line(number, node))
                 self.warnings.append(f"{where}: a nested {node.type.split('_')[0]} is skipped")
                 continue
             if shellread.has_heredoc(node):
@@ -2483,7 +2496,7 @@ class Reader:
             ):
                 out += self._inside(node, call, scope, number, where)
                 continue
-            text, unresolved = scope.expand(shellread.one_line(self._braces(node, where)))
+            text, unresolved = self._expanded(node, self._braces(node, where), scope)
             self._unresolved(unresolved, scope, where)
             out += self._commands([text], inside, number, where)
 
@@ -2496,6 +2509,45 @@ class Reader:
         if _leaves(node):
             return None
         return self._statements(node.named_children, scope.copy(), number, inside)
+
+    def _shown(
+        self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
+    ) -> list[Cmd] | None:
+        """``LOOP | tee /dev/null``, ``LOOP | cat``: the loop's commands, unrolled as without
+        the pipe, which only shows what they print (hunt AA #3: kept raw, its variables were
+        frozen). The loop runs in a subshell: what it sets stays there. None: not such a
+        pipe, or a loop iplab cannot unroll."""
+        loop = piped.shown_loop(node)
+        if loop is None:
+            return None
+        if loop.type == "for_statement":
+            return self._loop(loop, scope.copy(), number, inside)
+        return self._counted(loop, scope.copy(), number, inside)
+
+    def _expanded(self, node: shellread.Node, text: str, scope: ShellVars) -> tuple[str, list[str]]:
+        """``text`` (``node``'s, one line) with the known variables filled in. A loop in it
+        that stays one raw step (``done | tee log``, ``done > log.txt``) keeps the names it
+        sets as written, their values before it set in front (hunt AA #3: ``n=$((n+1))``
+        became ``n=1`` and the loop never ended); after a redirected one they are unknown."""
+        text = shellread.one_line(text)
+        loops = piped.loops_within(node) if node.type != "command" else []
+        set_in = set().union(*map(_assigned_names, loops)) if loops else set()
+        if not set_in:
+            return scope.expand(text)
+        kept = scope.copy()
+        for name in set_in:
+            kept.values.pop(name, None)
+            kept.arrays.pop(name, None)
+        expanded, unresolved = kept.expand(text)
+        unresolved = [t for t in unresolved if not set_in & set(_REF_NAME.findall(t))]
+        before = [
+            f"{name}={shlex.quote(value)}"
+            for name in sorted(set_in)
+            if (value := scope.values.get(name)) is not None and name not in scope.arrays
+        ]
+        if not _piped(node):
+            _forget_assigned(node, scope)  # (a pipe's loop runs in a subshell)
+        return "; ".join([*before, expanded]), unresolved
 
     def _shift(self, node: shellread.Node, scope: ShellVars, where: str) -> bool:
         """``shift`` or ``shift N`` in a function iplab reads: its arguments move (hunt K: a
@@ -4288,15 +4340,32 @@ def _locals(body: shellread.Node) -> set[str]:
     return out
 
 
-def _forget_assigned(node: shellread.Node, scope: ShellVars) -> None:
-    """The variables a construct iplab skips sets (``NS+=(x)``, ``X=1``, ``printf -v X``,
-    ``read X``): unknown from now on (what it only reads keeps its value)."""
+def _assigned_names(node: shellread.Node) -> set[str]:
+    """The variables ``node`` sets (``NS+=(x)``, ``X=1``, ``printf -v X``, ``read X``,
+    ``for X in``)."""
     text = shellread.source(node)
-    names = set(_SET_NAME.findall(text)) | set(_SET_BY_COMMAND.findall(text))
-    for name in names:
+    found = set(_SET_NAME.findall(text)) | set(_SET_BY_COMMAND.findall(text))
+    return found | piped.loop_variables(node)
+
+
+def _piped(node: shellread.Node) -> bool:
+    """Whether ``node`` is a pipe (``program`` of one: the line's statement)."""
+    if node.type == "program" and len(node.named_children) == 1:
+        node = node.named_children[0]
+    return node.type == "pipeline"
+
+
+def _forget_assigned(node: shellread.Node, scope: ShellVars, line: int = 0) -> None:
+    """The variables a construct iplab skips sets (``NS+=(x)``, ``X=1``, ``printf -v X``,
+    ``read X``): unknown from now on (what it only reads keeps its value). ``line``: where
+    the construct is, said when one is used (hunt AA: the line of ``tries=0`` was named)."""
+    for name in _assigned_names(node):
         if name in scope.values or name in scope.arrays:
             scope.values[name] = None
             scope.arrays.pop(name, None)
+            if line:
+                what = shellread.source(node).split(maxsplit=1)[0]
+                scope.skipped[name] = (line, f"{what} loop" if node.type in _LOOPS else what)
 
 
 def _forget(node: shellread.Node, scope: ShellVars) -> None:
