@@ -574,7 +574,10 @@ def _clear_held(
         space = iproute.read_state(env.runner, [name]).ns(name)
         gone: set[str] = set()
         for link in sorted(space.links.values() if space else [], key=lambda k: k.name):
-            if link.name not in mine or link.name in gone:
+            # a name alone is not the lab's there: the process's own namespace may hold a
+            # link of that name (a container's eth0, the lab's eth0 being another); a veth
+            # whose other end is the lab's is (names are read, not ids, so both must be)
+            if link.name not in mine or link.name in gone or link.peer not in mine:
                 continue
             argv = ("ip", "-n", name, "link", "del", link.name)
             text = shlex.join(argv)

@@ -236,3 +236,43 @@ def test_down_deletes_the_links_it_made_in_a_namespace_a_process_still_holds(
     assert run.returncode == 0, said
     assert f"undo: ip -n {prefix}web link del {prefix}v0" in said
     assert [x for x in run.stdout.splitlines() if x.startswith("left:")] == ["left: lo"], said
+
+
+@pytest.mark.kernel
+def test_down_leaves_a_link_of_the_process_that_only_shares_a_name_with_the_labs(
+    prefix: str, state_dir: Path, tmp_path: Path, own_sleep: int
+) -> None:
+    """SAFETY (my read of the fix above): a name alone is not the lab's in a namespace a
+    process holds. The process's namespace has an eth0 of its own (a container's, its peer
+    not the lab's); the lab names a link eth0 elsewhere (renamed in its namespace, as
+    tutorials do). ``down`` deleted the container's eth0 by its name; it deletes only a veth
+    whose other end is the lab's too."""
+    pidfile = tmp_path / "container.pid"
+    ns, web = f"{prefix}ns", f"{prefix}web"
+    lab = tmp_path / "clash.yaml"
+    lab.write_text(
+        "name: clash\nsetup:\n"
+        f"  - {{action: raw, command: 'ip netns attach {web} $(cat {pidfile})', shell: true,"
+        f" creates: [{{netns: {web}}}]}}\n"
+        f"  - line: ip netns add {ns}\n"
+        f"  - line: ip link add {prefix}a type veth peer name {prefix}b\n"
+        f"  - line: ip link set {prefix}a netns {ns}\n"
+        f"  - line: ip -n {ns} link set {prefix}a name eth0\n"
+    )
+    iplab_ = f"{sys.executable} -m iplab"
+    script = f"""
+        unshare -n sh -c 'ip link add eth0 type veth peer name {prefix}c; exec sleep {own_sleep}' \
+            > /dev/null 2>&1 & echo $! > {pidfile}
+        sleep 0.3
+        {iplab_} up {lab} --no-verify --state-dir {state_dir} || exit 1
+        {iplab_} down clash --state-dir {state_dir}
+        echo "left: $(nsenter -t $(cat {pidfile}) -n ip -o link | cut -d: -f2 | cut -d@ -f1 \
+            | tr -d ' ' | tr '\\n' ' ')"
+        kill $(cat {pidfile})
+        """
+    run = apart(script)
+    said = run.stdout + run.stderr
+    assert run.returncode == 0, said
+    assert "link del eth0" not in said
+    left = [x.split()[1:] for x in run.stdout.splitlines() if x.startswith("left:")]
+    assert [set(x) for x in left] == [{"eth0", f"{prefix}c", "lo"}], said
