@@ -19,24 +19,53 @@ _DIRECTIVE = re.compile(r"%[-+ #0-9.]*[sdiouxXc]")
 #: a word that names no namespace of /run/netns: the command runs in one only its process
 #: or path says (``nsenter -t $PID -n``, ``--net=/proc/1/ns/net``)
 _ELSEWHERE = "$(nsenter)"
-#: a plain word: the namespace of a process the tutorial started and keeps in a variable
-#: (``nsenter -t $! -n``, ``-t $CPID``): its changes stay there, as in ``ip netns exec NS``
+#: a plain word: the namespace of a process the tutorial started (``nsenter -t $! -n``,
+#: ``-t %1``, ``-t $CPID``): its changes stay there, as in ``ip netns exec NS``
 _A_PROCESS = "iplab-process"
+
+
+#: the shell's own pids: the process running the step and its parents, all in the host's
+#: namespaces (``nsenter -t $$ -n``)
+_SHELLS_OWN = frozenset({"$$", "${$}", "$PPID", "${PPID}", "$BASHPID", "${BASHPID}"})
+
+
+def _the_tutorials(target: str) -> bool:
+    """A pid nsenter is given that stands for a process the tutorial started: ``$!``,
+    ``%1``, a variable the script set (``CPID=$(pgrep -f 'unshare --net')``, ``PID=$!``);
+    not the shell's own (``$$``, ``$PPID``), nor a pid found on the line itself
+    (``$(pidof systemd)``, ``$(pgrep dockerd)``: the host's), nor one written out."""
+    if target in _SHELLS_OWN:
+        return False
+    return target == "$!" or bool(re.fullmatch(r"%\d*|\$\{?[A-Za-z_]\w*\}?", target))
+
+
+def _short_net(letters: str) -> str | None:
+    """What nsenter's short options joined say of the network namespace: ``-n`` (``-nt1``,
+    ``-an``), ``-n/proc/1/ns/net`` (its file attached, as ``--net=FILE``); None: nothing."""
+    for k, letter in enumerate(letters):
+        if letter == "t":
+            return None  # (the rest is the target's pid)
+        if letters[k + 1 : k + 2] == "/":  # (-m/FILE, -n/FILE: a file attached)
+            return f"--net={letters[k + 1 :]}" if letter == "n" else None
+        if letter in ("n", "a"):
+            return "-n"
+    return None
 
 
 def entered_netns(argv: list[str]) -> list[str] | None:
     """``nsenter`` entering a network namespace, as ``ip netns exec NS CMD`` says it, where
     NS is the name when nsenter names /run/netns/NAME; a process's the tutorial started
-    (``-t $!``, ``-t %1``, ``-t $CPID``); or one iplab cannot name: a pid written out (1
-    is the host's own: ``nsenter -t 1 -n ip link del eth0`` would delete the host's eth0,
-    hunt AA), a path under /proc, a path in a variable. None: not nsenter, or it enters no
+    (:func:`_the_tutorials`); or one iplab cannot name: a pid written out (1 is the host's
+    own: ``nsenter -t 1 -n ip link del eth0`` would delete the host's eth0, hunt AA), the
+    shell's own or one a substitution finds (``$$``, ``$(pidof systemd)``: hunt AC), a
+    path under /proc, a path in a variable. None: not nsenter, or it enters no
     network namespace (a plain wrapper then)."""
     if program_name(argv[0]) != "nsenter":
         return None
     rest = unwrap_once(argv) or []
     options = argv[1 : len(argv) - len(rest)]
-    net = [o for o in options if o == "-n" or o.startswith(("--net", "-a", "--all"))]
-    net += [o for o in options if re.fullmatch(r"-[a-zA-Z]*n[a-zA-Z]*", o)]
+    net = [o for o in options if o.startswith(("--net", "--all"))]
+    net += [n for o in options if o[:1] == "-" != o[1:2] and (n := _short_net(o[1:]))]
     if not net:
         return None
     paths = [o.split("=", 1)[1] for o in net if o.startswith("--net=")]
@@ -44,7 +73,7 @@ def entered_netns(argv: list[str]) -> list[str] | None:
     targets = list(nsenter_targets(options))
     if named and not targets:
         ns = named[0]
-    elif targets and not paths and all(t.startswith(("$", "%")) for t in targets):
+    elif targets and not paths and all(_the_tutorials(t) for t in targets):
         ns = _A_PROCESS  # ($!, %1, $CPID: the process the tutorial started)
     else:
         ns = _ELSEWHERE
@@ -52,8 +81,9 @@ def entered_netns(argv: list[str]) -> list[str] | None:
 
 
 def shell_input(command: str) -> list[str | None]:
-    """For each simple command of ``command``, the text ``echo``/``printf`` pipes into it or
-    a here-string (``<<< TEXT``) hands it, whatever its words; None: neither."""
+    """For each simple command of ``command``, the text ``echo``/``printf`` pipes into it
+    (through ``tee``, ``cat``), or a here-string (``<<< TEXT``) hands it, whatever its
+    words; :data:`PIPED`: a pipe of something else (a loop's output); None: no pipe."""
     marked, found = substitutions(command)  # (as simple_commands splits: $(a | b) one word)
     tokens = [unmarked(t, found) for t in shell_tokens(marked) or []]
     out: list[str | None] = []
@@ -64,10 +94,11 @@ def shell_input(command: str) -> list[str | None]:
     for token in [*tokens, ";"]:
         if token in JOINS or token in ("&", "|&", "(", ")"):
             if words:
-                out.append(here if here is not None else piped)
-                piped = printed_text(words) if token == "|" else None
+                given = here if here is not None else piped
+                out.append(given)
+                piped = _piped_on(words, given) if token in ("|", "|&") else None
             words, target, here = [], "", None
-        elif set(token) <= set("<>&"):
+        elif token and set(token) <= set("<>&"):
             target = token
         elif target:
             here = token if target == "<<<" else here
@@ -75,6 +106,21 @@ def shell_input(command: str) -> list[str | None]:
         else:
             words.append(token)
     return out
+
+
+#: what shell_input gives a command fed by a pipe whose text iplab cannot read (a loop's
+#: output, ``cat FILE``, ``curl URL``)
+PIPED = "\x00piped"
+
+
+def _piped_on(words: list[str], given: str | None) -> str:
+    """What one stage of a pipeline hands the next: what ``echo``/``printf`` print, what
+    ``tee``/``cat`` (reading their input) pass on; else :data:`PIPED`."""
+    printed = printed_text(words)
+    if printed is not None:
+        return printed
+    passes = program_name(words[0]) == "tee" or words == ["cat"]
+    return given if passes and given is not None else PIPED
 
 
 def printed_text(words: list[str]) -> str | None:
@@ -127,7 +173,7 @@ def fed_words(command: str) -> list[list[str] | None]:
                 said = _said(words)
                 feeding = said if token == "|" else None
             words, target = [], False
-        elif set(token) <= set("<>&"):
+        elif token and set(token) <= set("<>&"):
             target = True
         elif target:
             target = False

@@ -105,7 +105,7 @@ def file_writes(command: str) -> Writes | None:
             target = token
         elif token in JOINS or token in ("&", "|&", "(", ")"):
             end_command()
-        elif set(token) <= set("<>&"):
+        elif token and set(token) <= set("<>&"):
             continue  # (<, >&: no file written)
         else:
             words.append(token)

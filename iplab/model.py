@@ -67,7 +67,7 @@ from iplab.steps import (
     is_observation,
 )
 from iplab.sysctl import sysctl_writes
-from iplab.unnamed import unnamed_change
+from iplab.unnamed import links_named, unnamed_change
 from iplab.words import (
     SHELL_SYNTAX,
     changes_routes,
@@ -1041,9 +1041,36 @@ def _every_netns_hint(found: str, names: Sequence[str] = ()) -> str:
 _OTHER_MASTERS = frozenset({"vrf", "bond", "team"})
 
 
+def _host_links(a: _Apply, op: Raw | NetnsExec) -> None:
+    """A raw step of the root namespace that changes a link by its name, behind a wrapper
+    the importer does not type (``timeout 5 ip link del eth0``, ``strace -o f ip link del
+    eth0``, ``nsenter -m -t 1 ...``: hunt AC): refused as the typed line is, when no step
+    before makes the link (the host's own, or another lab's)."""
+    if not isinstance(op, Raw) or ip_netns(op.command) is not None:
+        return
+    root = a.space(None)
+    for name in links_named(op.command):
+        if name not in root.links:
+            a.object(
+                f"changes {name}, which no step before makes in the root namespace (a link"
+                " the host has, or another lab's, is not the lab's)",
+                certain=a.state.certain(None),
+                hint="a lab changes only what its steps make; if a raw step before makes it,"
+                " say so with creates:",
+            )
+            return
+
+
 def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
     """A command kept verbatim: its declared (or known) effects, else the unknown."""
     state = a.state
+    if "\x00" in op.command or "\x00" in (op.undo or ""):
+        a.object(
+            "holds a NUL byte, which no command line or environment can carry (hunt AC: the"
+            " run stopped on a Python error)",
+            hint="take the byte out; printf '\\0' writes one where a command needs it",
+        )
+        return
     for text in (op.command, op.undo or ""):
         if found := reaches_every_netns(text):
             a.object(
@@ -1110,6 +1137,7 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
             break
     _tc_links(a, op)
     _batch_lines(a, op)
+    _host_links(a, op)
     here = op.ns if isinstance(op, NetnsExec) else ip_netns(op.command) or ROOT
     _keeps_addresses(state.ns(here), op.command)
     for written in fdb_writes(op.command):

@@ -29,6 +29,7 @@ from typing import Literal
 
 from iplab import ipwords
 from iplab.handed import (
+    PIPED,
     UNREAD,
     entered_netns,
     fed_words,
@@ -117,7 +118,9 @@ def _first_unnamed(command: str, depth: int, scope: Scope) -> str | None:
     for i, words in enumerate(commands):
         said = fed[i] if i < len(fed) else None
         script = given[i] if i < len(given) and _reads_a_script(words) else None
-        if script is not None and _first_unnamed(script, depth + 1, scope) is not None:
+        if script == PIPED and ("$" in command or "`" in command):
+            return " ".join(words)  # (for l in $(cat f); do echo "ip link del $l"; done | sh)
+        if script not in (None, PIPED) and _first_unnamed(script, depth + 1, scope) is not None:
             return " ".join(words)  # (echo "ip link del $IF" | sh, bash <<< "...")
         if _unnamed(list(words), _Seen(literal, depth, scope), said):
             said = list(words)
@@ -125,6 +128,31 @@ def _first_unnamed(command: str, depth: int, scope: Scope) -> str | None:
                 said = said[1:]
             return " ".join(said)
     return None
+
+
+def links_named(command: str) -> list[str]:
+    """The links the ``ip`` commands of ``command`` change by a literal name, in the
+    namespace the command runs in, past wrappers (``timeout 5 ip link del eth0``: eth0;
+    not what ``ip -n NS``, ``ip netns exec NS`` or nsenter reach, nor a namespace's name,
+    nor a link one of them makes: ``ip link add x ...; ip link set x up``)."""
+    out: list[str] = []
+    made: set[str] = set()
+    for words in simple_commands(command) or []:
+        argv = _unwrapped(list(words))
+        if not argv or inside_netns(argv)[0] is not None:
+            continue
+        program = argv[0].rsplit("/", 1)[-1]
+        if program != "ip":
+            continue  # (tc: see iplab.tcwords; brctl, ifconfig: the importer types them)
+        said = ipwords.verb_of(program, argv[1:])
+        if said.obj == "link" and said.verb == "add":
+            made.update(argv[i + 1] for i, w in enumerate(argv[:-1]) if w in ("name", "add"))
+            continue
+        if said.obj not in ("link", "address", "neighbour"):
+            continue
+        targets = _targets(program, argv[1:], frozenset()) or []
+        out += [t for t in targets if _plain(t, frozenset()) and t not in made]
+    return out
 
 
 def _literal_variables(commands: list[list[str]]) -> frozenset[str]:
@@ -176,6 +204,8 @@ def _reads_a_script(words: Sequence[str]) -> bool:
     argv = _unwrapped(list(words))
     if not argv or program_name(argv[0]) not in SHELLS or script_of(argv) is not None:
         return False
+    if "-s" in argv[1:]:
+        return True  # (bash -s -- a b: the script from its input, a b its arguments)
     return not [w for w in argv[1:] if not w.startswith(("-", "+"))]
 
 

@@ -48,11 +48,41 @@ def shell_tokens(command: str, posix: bool = True) -> list[str] | None:
     as ``2``, ``>&``, ``1``), quotes removed (``posix=False``: kept, so that a quoted
     ``"&"`` stays a word's); None when a quote is left open."""
     try:
-        lexer = shlex.shlex(command, posix=posix, punctuation_chars=True)
+        lexer = shlex.shlex(_uncommented(command), posix=posix, punctuation_chars=True)
+        lexer.commenters = ""  # (a # inside a word is no comment: sudo -u#0 ip ...)
         lexer.whitespace_split = True
         return list(lexer)
     except ValueError:
         return None
+
+
+def _uncommented(command: str) -> str:
+    """``command`` without its comments: from a ``#`` that begins a word, outside quotes,
+    to the end of its line, as bash reads them (shlex takes any ``#`` for one)."""
+    out: list[str] = []
+    quote = ""
+    i = 0
+    while i < len(command):
+        c = command[i]
+        if quote:
+            if c == "\\" and quote == '"':
+                out.append(command[i : i + 2])
+                i += 2
+                continue
+            quote = "" if c == quote else quote
+        elif c == "\\":
+            out.append(command[i : i + 2])
+            i += 2
+            continue
+        elif c in "'\"":
+            quote = c
+        elif c == "#" and (i == 0 or command[i - 1] in " \t\n;&|()"):
+            end = command.find("\n", i)
+            i = len(command) if end < 0 else end
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
 
 
 # -- what reaches beyond the lab --------------------------------------------------------------
@@ -122,7 +152,8 @@ def _as_written(tokens: list[str], found: dict[str, str]) -> str:
 
 
 def substitutions(command: str) -> tuple[str, dict[str, str]]:
-    """The line with each ``$(...)`` (and ``$((...))``) outside single quotes in the place
+    """The line with each ``$(...)`` (and ``$((...))``, and backquoted command) outside
+    single quotes in the place
     of a marker, and each marker's text: a substitution is part of the word it is in
     (``$(OUT)/*`` is one word), shlex would split it at its parentheses (hunt N: ``rm -rf
     $(OUT)/*`` read as ``rm -rf $`` then ``/*``)."""
@@ -142,6 +173,12 @@ def substitutions(command: str) -> tuple[str, dict[str, str]]:
             found[marker] = command[i:end]
             out.append(marker)
             i = end
+            continue
+        elif not quoted and char == "`" and (close := command.find("`", i + 1)) > i:
+            marker = f"\x01{len(found)}\x02"  # (`pidof x`: one word, as $(pidof x) is)
+            found[marker] = command[i : close + 1]
+            out.append(marker)
+            i = close + 1
             continue
         out.append(char)
         i += 1
@@ -179,14 +216,14 @@ def simple_commands(command: str) -> list[list[str]] | None:
         if token in JOINS or token in ("&", "|&", "(", ")"):
             out.append([])
             target = False
-        elif set(token) <= set("<>&"):
+        elif token and set(token) <= set("<>&"):
             target = True
         elif target:
             target = False
         else:
             out[-1].append(unmarked(token, found))
     for text in found.values():
-        inner = text[2:-1]
+        inner = text[1:-1] if text.startswith("`") else text[2:-1]
         if not inner.startswith("("):  # ($((1 + 2)): arithmetic, no command)
             out += simple_commands(inner) or []
     return [words for words in out if words]

@@ -11,6 +11,7 @@ not here: they run their command once for each word they read, which their calle
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Sequence
 
 #: sudo's options that take a value (``sudo -u USER ip ...``, ``sudo --user USER``)
@@ -85,8 +86,25 @@ def unwrap_once(argv: Sequence[str]) -> list[str] | None:
             break
         if argv[i] in _NOT_RUN.get(program, ()):
             return None
+        if program == "env" and (split := _split_string(argv, i)) is not None:
+            return split  # (env -S 'ip link set' eth0 down: ip link set eth0 down)
         i += 2 if _takes_a_value(argv[i], valued) else 1
     return list(argv[i + leading :]) if i + leading <= len(argv) else []
+
+
+def _split_string(argv: Sequence[str], i: int) -> list[str] | None:
+    """``env -S STRING ARGS`` (``--split-string=STRING``): STRING's words, then the rest."""
+    word = argv[i]
+    if word in ("-S", "--split-string") and i + 1 < len(argv):
+        text, rest = argv[i + 1], argv[i + 2 :]
+    elif word.startswith(("--split-string=", "-S")) and word not in ("-S", "--split-string"):
+        text, rest = word.split("=", 1)[1] if "=" in word else word[2:], argv[i + 1 :]
+    else:
+        return None
+    try:
+        return [*shlex.split(text), *rest]
+    except ValueError:
+        return [text, *rest]
 
 
 def _takes_a_value(word: str, valued: frozenset[str]) -> bool:
@@ -95,6 +113,8 @@ def _takes_a_value(word: str, valued: frozenset[str]) -> bool:
     if word in valued or word.startswith("--"):
         return word in valued
     for k, letter in enumerate(word[1:], 1):
+        if not letter.isalpha():
+            return False  # (-n/proc/1/ns/net, -p'': a value attached)
         if f"-{letter}" in valued:
             return k == len(word) - 1  # (-uroot: its value is the rest of the word)
     return False
@@ -110,7 +130,7 @@ def unwrapped(argv: Sequence[str]) -> list[str]:
 
 
 #: the shells that run a script given with ``-c`` (``bash -lc SCRIPT``, ``sh -ec SCRIPT``)
-SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ash", "ksh", "mksh", "yash"})
+SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ash", "ksh", "mksh", "yash", "fish"})
 #: the shells' options that take the next word as their value (``bash -o pipefail -c ...``)
 _SHELL_VALUED = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"})
 #: programs that hand a ``-c``/``--command`` value to a shell (``su -c CMD root``)
