@@ -1575,6 +1575,33 @@ class Reader:
             cmds += [replace(c, may_fail=True) for c in read]
         return cmds
 
+    def _if_makes(self, node: shellread.Node, number: int, where: str) -> list[Cmd] | None:
+        """``if ! ip netns add a; then echo "failed"; exit 1; fi``, ``if ip link set x netns
+        a; then echo moved; fi``: the condition makes something, the body only says so (hunt
+        AC #4: a guard, prose only, the namespace lost). Its commands: steps (that may fail
+        when the body does not stop). None: another if."""
+        kinds = [c.type for c in node.children]
+        if "elif_clause" in kinds or "else_clause" in kinds or "then" not in kinds:
+            return None
+        then = kinds.index("then")
+        tests = [c for c in node.children[:then] if c.is_named]
+        body = [c for c in node.children[then:] if c.is_named and c.type != "comment"]
+        programs = [p for child in body for p in _programs(child)]
+        if len(tests) != 1 or not all(p in _NARRATION or p == "return" for p in programs):
+            return None
+        said = shellread.source(tests[0])
+        found = shellread.statements(shellread.parse(said.removeprefix("!")))
+        if (
+            len(found) != 1
+            or _a_check(found[0], self.vars)
+            or _programs(found[0])[:1]
+            in ([p] for p in (*_NARRATION, "[", "[[", "test", "command", "which", "type", "id"))
+        ):
+            return None
+        cmds = self._sequence(found[0], self._line(number, tests[0]), where)
+        stops = said.startswith("!") and "exit" in programs  # bash stops where the step fails
+        return None if not cmds else [c if stops else replace(c, may_fail=True) for c in cmds]
+
     def _shifts_nothing(self, node: shellread.Node) -> bool:
         """``shift 0`` (``shift $((OPTIND-1))`` with OPTIND 1): bash moves no argument."""
         said = [shellread.source(w) for w in shellread.words(node)]
@@ -1831,6 +1858,8 @@ class Reader:
             return "speaking"
         if node.type == "if_statement" and self._down_if(node, text, number, where):
             return "speaking"
+        if node.type == "if_statement" and (made := self._if_makes(node, number, where)):
+            return self._block(text, number, end, made, where, "")
         if node.type in ("if_statement", "case_statement") and not _guard(node):
             taken = _branch(node, self.vars)
             if taken is not None:  # the branch bash takes, with what iplab knows
