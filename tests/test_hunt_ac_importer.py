@@ -34,3 +34,22 @@ def test_an_if_whose_condition_makes_something_keeps_it_as_a_step() -> None:
         ("link add", "hCiA", False),
         ("link set", "hCiA", True),
     ]
+
+
+def test_a_multi_line_loop_piped_on_is_skipped_with_a_warning_not_cut_to_its_first_line() -> None:
+    """Hunt AC #5 (piped2.sh): ``for ...; do`` over lines, ``done 2>&1 | tee lab.log`` was
+    the raw step ``for i in 1 2; do`` (its first line alone: a syntax error in bash), with
+    no warning. It is now skipped, said, as ``done > lab2.log`` is."""
+    text = (HUNT / "piped2.sh").read_text(encoding="utf-8")
+    result = import_text(text, detect_kind("piped2.sh", text), "piped2.sh")
+    commands = [s.get("command", "") for s in _steps("piped2.sh")]
+    assert not [c for c in commands if c.rstrip().endswith("do")]
+    assert any(w.startswith("lines 6-8: a multi-line shell construct") for w in result.warnings)
+
+
+def test_a_loop_piped_to_cat_into_dev_null_is_unrolled() -> None:
+    """Hunt AC #5 (piped.sh): ``while [ $n -lt 2 ]; do ... done | cat > /dev/null`` was the
+    raw step ``while [ 0 -lt 2 ]; do``, its counter frozen; ``cat > /dev/null`` only shows
+    (nothing): the loop is unrolled, two veth pairs as bash makes them."""
+    made = [s["name"] for s in _steps("piped.sh") if s.get("action") == "link add"]
+    assert made == ["hCgv1", "hCgv2"]
