@@ -1121,10 +1121,13 @@ class Reader:
         ref = _REF.match(program)
         return ref is not None and self.vars.knows(ref[1] or ref[2])
 
-    def _checks_and_stops(self, node: shellread.Node) -> bool:
+    def _checks_and_stops(self, node: shellread.Node, check_only: bool = True) -> bool:
         """``A && B`` or ``A || B`` whose last part only says something and stops (``exit``,
-        ``return``, or a function of the input that does only that: ``die``, ``usage``)."""
+        ``return``, or a function of the input that does only that: ``die``, ``usage``).
+        ``check_only``: and A changes nothing."""
         parts = [c for c in node.named_children if c.type != "comment"]
+        if len(parts) == 2 and check_only and self._makes(parts[0]):
+            return False  # ip netns add a || exit 1: a step (hunt AC #7: not run)
         if len(parts) == 2 and _reruns_as_root(parts[1]):
             return True  # [[ $EUID -ne 0 ]] && exec sudo "$0" "$@": bash stops here too
         if len(parts) != 2 or (
@@ -1145,6 +1148,28 @@ class Reader:
             elif program not in _NARRATION:
                 return False
         return stops
+
+    def _or_stops(self, node: shellread.Node, number: int, where: str) -> list[Cmd] | None:
+        """``ip netns add a || exit 1``, ``ip netns add a || exec sudo "$0" "$@"``: the
+        change a step, the rest the author's check (hunt AC #7: all of it a check, not
+        run). A step that may fail when the script would run again as root."""
+        parts = [c for c in node.named_children if c.type != "comment"]
+        said = [c.type for c in node.children if not c.is_named]
+        if len(parts) != 2 or said != ["||"] or not self._makes(parts[0]):
+            return None
+        again = _reruns_as_root(parts[1])
+        if not again and not self._checks_and_stops(node, check_only=False):
+            return None
+        cmds = self._sequence(parts[0], number, where)
+        return [replace(c, may_fail=True) for c in cmds or ()] if again else cmds
+
+    def _makes(self, node: shellread.Node) -> bool:
+        """An ip command (or more) iplab reads that changes something: not a check."""
+        text = self.vars.expand(shellread.one_line(shellread.source(node)))[0]
+        try:
+            return _silent(classify(QUIETING.sub("", text).strip()).op)
+        except LineError:
+            return False
 
     def block(self, lines: Sequence[tuple[int, str]], shell_lang: bool) -> None:
         """One block of code: a whole script (``shell_lang``), or a fenced block of a page."""
@@ -1809,6 +1834,8 @@ class Reader:
     def _syntax(self, node: shellread.Node, text: str, number: int, end: int) -> str | None:
         """A statement the shell grammar tells apart; None: an ordinary line."""
         where = f"line {number}" if end == number else f"lines {number}-{end}"
+        if node.type == "list" and (made := self._or_stops(node, number, where)):
+            return self._block(text, number, end, made, where, "")
         if node.type == "list" and self._checks_and_stops(node):
             # [[ $EUID -ne 0 ]] && { echo "run as root"; exit 1; }, command -v brctl ||
             # die "no brctl": a check of the author's that says something and stops (run
