@@ -61,3 +61,18 @@ def test_a_change_or_exec_sudo_itself_keeps_the_change_as_a_step() -> None:
     line 5. The change is now a step that may fail; the re-exec is the check."""
     made = [(s["action"], s.get("may_fail", False)) for s in _steps("reexec.sh")]
     assert made == [("netns add", True), ("link add", True), ("link set", False)]
+
+
+def test_a_comment_after_a_call_in_a_case_branch_is_no_step() -> None:
+    """Hunt AC #8 (casey.sh): in ``up|start)``, ``down   # start from scratch`` gave the raw
+    step ``# start from scratch`` (bash: ``#: command not found``); the comment is now
+    left out, as it is outside a case."""
+    commands = [s.get("command", "") for s in _steps("casey.sh")]
+    assert not [c for c in commands if c.lstrip().startswith("#")]
+    assert [s["action"] for s in _steps("casey.sh") if s["action"] != "raw"][:5] == [
+        "netns del"
+    ] * 2 + [
+        "link del",
+        "link add",
+        "link set",
+    ]

@@ -2440,6 +2440,8 @@ class Reader:
         """:meth:`_statements`, its commands added to ``out`` as they are read."""
         begun = len(out)
         for node in nodes:
+            if node.type == "comment":  # down  # start from scratch, in a case's branch
+                continue  # (hunt AC #8: the raw step "# start from scratch")
             # the commands of the statement before this one: out[before:], as bash ran them
             before, begun = begun, len(out)
             where = self._where(number, node)
