@@ -12,11 +12,15 @@ from iplab.importer import shell as shellread
 LOOPS = frozenset({"for_statement", "c_style_for_statement", "while_statement"})
 #: what ``tee`` may be given and still only show its input (no file of its own)
 _TEE_SHOWS = frozenset({"/dev/null", "-a", "--append", "-i", "--ignore-interrupts"})
+#: where a reader's output may go and still show nothing of its own
+_QUIET = frozenset({">/dev/null", "&>/dev/null", "2>/dev/null", "2>&1", ">>/dev/null"})
 
 
 def shown_loop(node: shellread.Node) -> shellread.Node | None:
     """The loop of ``LOOP | tee /dev/null`` or ``LOOP | cat``: a pipe whose readers only
     show what the loop prints, as its commands, unrolled, print it. None: another statement."""
+    if node.type == "redirected_statement":  # LOOP | cat > /dev/null: bash's tree
+        return shown_loop(node.named_children[0]) if _quiet(node) else None
     if node.type != "pipeline":
         return None
     first, *rest = node.named_children
@@ -26,6 +30,8 @@ def shown_loop(node: shellread.Node) -> shellread.Node | None:
 
 
 def _shows_only(node: shellread.Node) -> bool:
+    if node.type == "redirected_statement":  # cat > /dev/null: nothing shown (hunt AC #5)
+        return _quiet(node) and _shows_only(node.named_children[0])
     if node.type != "command":
         return False
     said = [shellread.unquoted(w) for w in shellread.words(node)]
@@ -53,3 +59,9 @@ def loop_variables(node: shellread.Node) -> set[str]:
         if loop.type == "for_statement"
     )
     return {shellread.source(n) for n in named if n is not None}
+
+
+def _quiet(node: shellread.Node) -> bool:
+    """A redirected statement whose output goes nowhere (``> /dev/null``, ``2>&1``)."""
+    rest = node.named_children[1:]
+    return bool(rest) and all(shellread.source(r).replace(" ", "") in _QUIET for r in rest)
