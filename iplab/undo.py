@@ -41,7 +41,7 @@ from iplab.context import Env, Line, fault, run_batch
 from iplab.errors import StateWriteError, UsageError
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord
 from iplab.model import Judge, ModelError, apply
-from iplab.names import NETNS_DIR, ROOT
+from iplab.names import NETNS_DIR, ROOT, ns_short
 from iplab.peers import UNKNOWN_PEER
 from iplab.render import Command, Renderer, renderer, template_hashes
 from iplab.runner import (
@@ -742,11 +742,34 @@ def _mark_worked(env: Env, journal: Journal, entries: Sequence[Entry], report: U
     """Some of the lab is left: the entries whose undo worked are marked undone all the same,
     so that the next ``down`` runs only what is left (hunt U: it ran all 31 deletions again,
     30 of them "gone already")."""
-    done = [e for e in entries if e.seq in report.worked - report.broken]
+    worked = report.worked - report.broken
+    gone = [e for e in entries if e.seq not in report.broken and _went(e, report)]
+    done = [e for e in entries if e.seq in worked] + [e for e in gone if e.seq not in worked]
     try:
         journal.mark_undone(done)
     except StateWriteError as exc:  # the next down finds them gone, and says so
         env.err.write(f"iplab: {exc}\n")
+
+
+def _went(entry: Entry, report: UndoReport) -> bool:
+    """Every object the entry's undo deletes is gone from the host now (read after the
+    undo): it went with a namespace a deletion that worked took away (a farm's vb30, whose
+    peer was in box30; hunt U's flaky batch died after deleting box30, and the next down
+    said vb30 was "gone already")."""
+    left = set(report.left)
+    if not entry.undo:
+        return False
+    for undo in entry.undo:
+        op = undo.op
+        if isinstance(op, NetnsDel) and op.name not in left:
+            continue
+        where = op.ns if isinstance(op, LinkDel) else None
+        if isinstance(op, LinkDel) and where is not None and where not in left:
+            continue  # (its namespace is gone, and the link with it)
+        if isinstance(op, LinkDel) and where is None and f"{op.dev}@{ns_short(ROOT)}" not in left:
+            continue
+        return False
+    return True
 
 
 def _orphans(
