@@ -215,6 +215,18 @@ def _script_read_from_a_file(argv: Sequence[str]) -> tuple[tuple[str, ...], str]
     return (*argv[:at], "bash", "-c", read, *argv[at + 3 :]), path
 
 
+def _handed(
+    argv: Sequence[str],
+) -> tuple[tuple[str, ...], dict[str, str] | None, str | None]:
+    """The argv that runs ``argv``, the environment it needs (None: the default), and the
+    file that holds its script (None: none; the caller deletes it)."""
+    if (through_env := _script_in_the_environment(argv)) is not None:
+        return through_env[0], through_env[1], None
+    if (through_file := _script_read_from_a_file(argv)) is not None:
+        return through_file[0], None, through_file[1]
+    return tuple(argv), None, None
+
+
 class ShExecutor:
     """Runs processes with ``sh``: output captured through pipes, no terminal, no shell.
 
@@ -237,24 +249,15 @@ class ShExecutor:
         (:func:`_script_in_the_environment`; through sudo, from a file of its own:
         :func:`_script_read_from_a_file`), not from its command line. The result names
         ``argv``, the script that ran."""
-        handed = _script_in_the_environment(argv)
-        if handed is not None:
-            real_argv, env = handed
-            result = self._run(
-                real_argv, stdin, limits=limits, on_start=on_start, stream=stream, log=log, env=env
-            )
-            return replace(result, argv=tuple(argv))
-        hidden = _script_read_from_a_file(argv)
-        if hidden is None:
-            return self._run(argv, stdin, limits=limits, on_start=on_start, stream=stream, log=log)
-        real, path = hidden
+        real, env, path = _handed(argv)
         try:
             result = self._run(
-                real, stdin, limits=limits, on_start=on_start, stream=stream, log=log
+                real, stdin, limits=limits, on_start=on_start, stream=stream, log=log, env=env
             )
         finally:
-            with contextlib.suppress(OSError):
-                os.unlink(path)
+            if path is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
         return replace(result, argv=tuple(argv))
 
     def _run(
