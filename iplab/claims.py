@@ -8,10 +8,10 @@ the kernel's (``run``). Pure functions.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from iplab.inet import Interface, interface
 from iplab.names import ROOT, ns_label, ns_short
 from iplab.state import Link, State
 from iplab.steps import (
@@ -36,16 +36,13 @@ def is_automatic(address: str, link: Link) -> bool:
     """Addresses the kernel adds by itself: IPv6 link-local, and loopback's own."""
     if address.find(":") == 4 and address[:3].lower() in _LINK_LOCAL_V6:
         return True  # (one on every link that is up: known by its text, not parsed)
-    iface = ipaddress.ip_interface(address)
+    iface = interface(address)
     return iface.is_link_local or (link.kind == "loopback" and iface.ip.is_loopback)
-
-
-Interface = ipaddress.IPv4Interface | ipaddress.IPv6Interface
 
 
 def lab_addresses(link: Link) -> set[Interface]:
     """The addresses of ``link`` a lab may have set (not those the kernel adds by itself)."""
-    return {ipaddress.ip_interface(a) for a in link.addresses if not is_automatic(a, link)}
+    return {interface(a) for a in link.addresses if not is_automatic(a, link)}
 
 
 def addresses_text(link: Link | None, also: Iterable[Interface] = ()) -> str:
@@ -63,11 +60,12 @@ def compared_addresses(want: Link, got: Link) -> tuple[set[Interface], set[Inter
     which the kernel would otherwise hide among its own (hunt W: deleted, it went unseen).
     Returns (expected, found)."""
     chosen = {a for a in _interfaces(want) if is_automatic(str(a), want)}
-    return lab_addresses(want) | chosen, lab_addresses(got) | (_interfaces(got) & chosen)
+    found = lab_addresses(got) | (_interfaces(got) & chosen) if chosen else lab_addresses(got)
+    return lab_addresses(want) | chosen, found
 
 
 def _interfaces(link: Link) -> set[Interface]:
-    return {ipaddress.ip_interface(a) for a in link.addresses}
+    return {interface(a) for a in link.addresses}
 
 
 @dataclass(frozen=True)
@@ -158,7 +156,7 @@ def _check_fields(claim: LinkFields, link: Link | None, ns: str) -> tuple[bool, 
     if claim.peer is not None and claim.peer != link.peer:
         problems.append(f"its peer is {link.peer or 'none'}")
     if claim.addresses is not None:
-        want = {ipaddress.ip_interface(a) for a in claim.addresses}
+        want = {interface(a) for a in claim.addresses}
         if want != lab_addresses(link):
             problems.append(f"its addresses are {addresses_text(link)}")
     return not problems, "; ".join(problems)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 
+from iplab.inet import interface
 from iplab.names import ROOT
 from iplab.state import Link, State
 
@@ -61,7 +62,7 @@ def _needed(
 def _on_network(link: Link, goal: Address) -> bool:
     for address in link.addresses:
         try:
-            if goal in ipaddress.ip_interface(address).network:
+            if goal in interface(address).network:
                 return True
         except ValueError:
             continue
@@ -70,7 +71,7 @@ def _on_network(link: Link, goal: Address) -> bool:
 
 def _ip(address: str) -> Address | None:
     try:
-        return ipaddress.ip_interface(address).ip
+        return interface(address).ip
     except ValueError:
         return None
 

@@ -10,7 +10,6 @@ addresses read from them. Each probe is one ``ping`` through the runner (audited
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
@@ -22,6 +21,7 @@ from iplab import iproute
 from iplab.claims import is_automatic
 from iplab.context import Env
 from iplab.errors import IplabError, UsageError
+from iplab.inet import interface
 from iplab.journal import LabInfo
 from iplab.live import _context, _lab_record, lab_netns, new_run_id
 from iplab.names import ROOT
@@ -73,7 +73,7 @@ def endpoints(info: LabInfo, state: State) -> dict[str, str]:
                 continue  # the host's own: never the lab's to probe
             for address in link.addresses:
                 if not is_automatic(address, link):
-                    out.setdefault(str(ipaddress.ip_interface(address).ip), ns)
+                    out.setdefault(str(interface(address).ip), ns)
     return out
 
 

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from iplab import batchfiles, ipgrammar, tcwords
 from iplab.errors import Location, ScenarioError
+from iplab.inet import interface
 from iplab.linklisting import lists_every_link, one_link_instead, reaches_every_link
 from iplab.names import IFNAMSIZ, ROOT, ns_label, route_network, route_prefix
 from iplab.steps import (
@@ -393,7 +394,7 @@ def connected_routes(state: State, space: Namespace) -> list[Route]:
         if not link.up:
             continue
         for address in link.addresses:
-            iface = ipaddress.ip_interface(address)
+            iface = interface(address)
             network = str(iface.network)
             if (
                 iface.version == 4
@@ -435,7 +436,7 @@ def on_link_subnet(space: Namespace, gateway: str) -> bool:
         if not link.up:
             continue
         for address in link.addresses:
-            iface = ipaddress.ip_interface(address)
+            iface = interface(address)
             if iface.version == gw.version and gw in iface.network:
                 return True
     return False
@@ -452,7 +453,7 @@ def _own_address(space: Namespace, address: str) -> bool:
     for link in space.links.values():
         if link.kind == "loopback" and link.up and ip.is_loopback:
             return True
-        if any(ipaddress.ip_interface(a).ip == ip for a in link.addresses):
+        if any(interface(a).ip == ip for a in link.addresses):
             return True
     return False
 
@@ -663,9 +664,9 @@ def _netns_del(a: _Apply, name: str) -> None:
 
 def same_address(addresses: list[str], address: str) -> str | None:
     """The entry of ``addresses`` that is ``address`` (10.0.0.1/24 == 10.0.0.1/24)."""
-    wanted = ipaddress.ip_interface(address)
+    wanted = interface(address)
     for existing in addresses:
-        if ipaddress.ip_interface(existing) == wanted:
+        if interface(existing) == wanted:
             return existing
     return None
 
@@ -692,21 +693,21 @@ def _addr_add(a: _Apply, op: AddrAdd) -> None:
         )  # fmt: skip
         return
     link.addresses.append(op.address)
-    link.gone_prefixes.discard(str(ipaddress.ip_interface(op.address).network))
+    link.gone_prefixes.discard(str(interface(op.address).network))
 
 
 def _ipv6_held(addresses: list[str], address: str) -> str | None:
     """The entry of ``addresses`` that is IPv6 ``address`` with another prefix length."""
-    wanted = ipaddress.ip_interface(address)
+    wanted = interface(address)
     if wanted.version != 6:
         return None
-    return next((e for e in addresses if ipaddress.ip_interface(e).ip == wanted.ip), None)
+    return next((e for e in addresses if interface(e).ip == wanted.ip), None)
 
 
 def flushes_address(op: AddrFlush, address: str) -> bool:
     """``ip addr flush`` takes ``address`` (its family, inside ``to``; with other selectors,
     any it may take: the link is then unknown)."""
-    iface = ipaddress.ip_interface(address)
+    iface = interface(address)
     if op.family is not None and iface.version != op.family:
         return False
     if op.to is None:
@@ -896,7 +897,7 @@ def _went_down(space: Namespace, link: Link) -> None:
     its or all links' ``keep_addr_on_down``: then its link-local ones only), and so do the
     routes through it, IPv4's and IPv6's (by ``dev``, or by a gateway on one of its
     networks); its IPv4 addresses stay."""
-    networks = [ipaddress.ip_interface(a).network for a in link.addresses]
+    networks = [interface(a).network for a in link.addresses]
     keep = link.keeps_addresses or space.keeps_addresses  # (then only link-local ones go)
     link.addresses = [a for a in link.addresses if ":" not in a or (keep and not _local(a))]
 
@@ -912,7 +913,7 @@ def _went_down(space: Namespace, link: Link) -> None:
 
 
 def _local(address: str) -> bool:
-    ip = ipaddress.ip_interface(address).ip
+    ip = interface(address).ip
     return ip.is_link_local or ip.is_loopback
 
 
@@ -1315,7 +1316,7 @@ def _confined_to(op: Raw | NetnsExec) -> str | None:
 def lab_addresses(ops: Iterable[Op]) -> set[str]:
     """The plain IP addresses the ops assign to the lab's links, as :func:`plain_address`
     writes them."""
-    return {str(ipaddress.ip_interface(op.address).ip) for op in ops if isinstance(op, AddrAdd)}
+    return {str(interface(op.address).ip) for op in ops if isinstance(op, AddrAdd)}
 
 
 def plain_address(text: str) -> str:

@@ -14,12 +14,13 @@ import dataclasses
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from ipaddress import IPv4Address, IPv6Address, ip_address, ip_interface
+from ipaddress import IPv4Address, IPv6Address, ip_address
 from pathlib import Path
 
 from iplab import batchfiles, memo
 from iplab.claims import Owned, check_claims
 from iplab.errors import UsageError
+from iplab.inet import interface
 from iplab.inverse import Undo
 from iplab.jobs import unscoped_signal
 from iplab.model import Judge, ModelError, lab_addresses, plain_address
@@ -392,7 +393,7 @@ def _twice_given(setup: Sequence[Step], state: State, judge: Judge) -> None:
 
 def _ip(address: str) -> str:
     try:
-        return str(ip_interface(address).ip)
+        return str(interface(address).ip)
     except ValueError:
         return address
 
@@ -480,7 +481,7 @@ def dad_spaces(op: Op, state: State) -> tuple[str, ...]:
 
 def _is(address: str, target: IPv4Address | IPv6Address) -> bool:
     try:
-        return ip_interface(address).ip == target
+        return interface(address).ip == target
     except ValueError:
         return False
 

@@ -10,9 +10,9 @@ it; verify finds the ``dadfailed`` address afterwards (:mod:`iplab.verify`).
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterator
 
+from iplab.inet import interface
 from iplab.names import ns_short
 from iplab.state import State
 
@@ -45,7 +45,7 @@ def twice_given(state: State) -> Iterator[tuple[str, list[str]]]:
     for ns, link in state.links():
         for text in link.addresses:
             try:
-                address = str(ipaddress.ip_interface(text).ip)
+                address = str(interface(text).ip)
             except ValueError:
                 continue
             where = f"{link.name}@{ns_short(ns)}"

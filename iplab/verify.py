@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import ipaddress
 from dataclasses import dataclass
 
 from iplab.claims import Owned, compared_addresses
 from iplab.claims import addresses_text as _fmt_addresses
+from iplab.inet import interface
 from iplab.names import ROOT
 from iplab.names import ns_short as _where
 from iplab.peers import UNKNOWN_PEER
@@ -292,7 +292,7 @@ def _dad_failed(want: Link, got: Link) -> list[Difference]:
     return [
         Difference(want.name, "dad", f"{a} usable", f"{a} dadfailed (another link holds it)")
         for a in failed
-        if ipaddress.ip_interface(a) in expected
+        if interface(a) in expected
     ]
 
 
