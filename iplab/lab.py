@@ -38,6 +38,7 @@ from iplab import (
     kernelconfig,
     nsids,
     programs,
+    sentinel,
     statedir,
     tcwords,
     undo,
@@ -159,6 +160,17 @@ class StepFailed(IplabError):
         self.result = result
 
 
+class HostChanged(IplabError):
+    """A step iplab cannot read changed the host's own links, routes or rules."""
+
+
+def _unreadable(command: Command) -> bool:
+    """A step whose effects iplab cannot know, run in the root namespace, that changes
+    something and declares no undo of its own: the host is read around it."""
+    op = command.op
+    return isinstance(op, Raw) and not op.observes and op.undo is None and not command.observe
+
+
 def limits_of(command: Command, default: float | None) -> Limits:
     """A command's time limits: its step's own, else ``default`` (an ``ip -batch`` fed on
     stdin, as ``ip -all netns delete`` runs, gets half a second more a line; a ``sleep N``
@@ -242,6 +254,9 @@ class Session:
         self._files_now: tuple[hostfiles.Before, str | None] | None = None
         #: what DAD still held back when the next probe's wait ended: said under its line
         self._held = ""
+        #: the indexes of the root namespace's links before the first step iplab cannot read
+        #: ran (:mod:`iplab.sentinel`): a link that came since is the lab's, not the host's
+        self._host_links: frozenset[int] | None = None
         #: the model's state after the setup, once the verification replayed it (the lab
         #: record's link kinds read it again: 30 ms of star-500's up, #14)
         self.expected: State | None = None
@@ -720,6 +735,7 @@ class Session:
         count = self.tally.changes
         self.journal.intend([entry])
         fault("before-run", count)
+        host = self._host_now() if _unreadable(command) else None
         result = self._run(command, self._meta(command, phase))
         fault("after-run", count)
         self._files_done(entry, command.sudo)
@@ -727,12 +743,63 @@ class Session:
         fault("after-outcome", count)
         if result.ok:
             self._made([entry])
+        if host is not None:
+            self._host_unchanged(command, host)
         self.tally.commands += 1
         self.signals.check()
         if result.stdout.strip() and self._limits(command).stop_after is None:
             self.env.out.write(result.stdout)
         if not result.ok:
             self._failed(command, result)
+
+    def _host_now(self) -> sentinel.Snapshot | None:
+        """The host's root namespace around a step iplab cannot read (audited as a read);
+        None where this kernel has no netlink reader (the step runs unwatched, as before)."""
+        from iplab.netlink import Unsupported
+
+        start = time.perf_counter()
+        try:
+            now = sentinel.snapshot(self.plan.owned.in_root())
+        except Unsupported:
+            return None
+        if self._host_links is None:
+            self._host_links = frozenset(now.links)
+        host = {i: link for i, link in now.links.items() if i in self._host_links}
+        self.env.runner.note(
+            {"kind": "read", "reader": "netlink", "text": "read the host's root namespace"},
+            time.perf_counter() - start,
+        )
+        return dataclasses.replace(now, links=host)
+
+    def _host_unchanged(self, command: Command, before: sentinel.Snapshot) -> None:
+        """After a step iplab cannot read: what it changed of the host is put back where
+        iplab can (a link's settings and addresses), said, and stops the run (hunt AF)."""
+        after = self._host_now()
+        found = sentinel.changes(before, after) if after is not None else []
+        if not found:
+            return
+        back: list[str] = []
+        for change in found:
+            if not change.back:
+                continue
+            argv = ("ip", *change.back)
+            text = shlex.join(argv)
+            result = self.env.runner.execute(
+                argv, True, meta={"kind": "command", "text": text, "phase": "undo"}
+            )
+            back.append(f"{text}{'' if result.ok else ' (failed)'}")
+        now = self._host_now()
+        left = sentinel.changes(before, now) if now is not None else []
+        lines = [f"{command.text}: changed the host, which the lab does not own:"]
+        lines += [f"  {change.text}" for change in found]
+        lines += [f"  put back: {'; '.join(back)}"] if back else []
+        lines += [f"  still not as it was: {c.text}" for c in left]
+        raise HostChanged(
+            "\n".join(lines),
+            command.step.loc if command.step else None,
+            hint="iplab cannot read what this step runs, so it cannot keep it to the lab's"
+            " objects: write its commands as steps of their own",
+        )
 
     def _batch(self, group: Sequence[PlannedCommand], phase: str) -> None:
         first = self.tally.changes + 1

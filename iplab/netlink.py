@@ -576,3 +576,9 @@ def read_state(namespaces: Sequence[str]) -> tuple[State, Reading]:
     """The live state of the root namespace and of ``namespaces``, read over netlink."""
     reading = read(namespaces)
     return assemble(reading), reading
+
+
+# what other readers of the root namespace (:mod:`iplab.sentinel`) take from this one
+HEADER, IFINFO, IFADDR = _HEADER, _IFINFO, _IFADDR
+attributes, u32, cstring = _attrs, _u32, _cstring
+link_request, addr_request = _link_request, _addr_request

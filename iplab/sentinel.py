@@ -1,0 +1,326 @@
+"""What a step iplab cannot read did to the host: its links, addresses, routes and rules.
+
+The static rules (:mod:`iplab.unnamed`, :mod:`iplab.wrappers`, ``model._host_links``)
+refuse the changes to the host a step's words show. A step whose words show nothing
+(``bash ./wire.sh``, ``python3 -c "..."``, ``make up``) can still reach the host: hunt AF
+found a dozen ways past the words. So around each raw step that runs in the root
+namespace the run reads the root namespace over netlink (no process; about a millisecond
+on a host of a few links) and compares: the links that were there before the step and are
+not the lab's (their flags, MTU, queue length, master, MAC and permanent addresses), the
+routes of every table but ``local`` that neither the kernel nor a router advertisement
+keeps, and the policy rules. What changed is said and put back (``ip`` commands, run and
+audited as the lab's are: a route or rule comes back with what ``ip route`` shows of it),
+and the run stops, so that its journal undoes the lab.
+
+What the kernel or the host's own daemons change by themselves while a step runs (carrier,
+operational state, IPv6 privacy addresses, routes of a router advertisement) is left out.
+Pure but for :func:`snapshot`.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from iplab import netlink
+from iplab.peers import RawLink
+
+# linux/if.h: the flags a user sets (not IFF_RUNNING, IFF_LOWER_UP, IFF_DORMANT: carrier)
+_IFF_UP = 0x1
+_IFF_NOARP = 0x80
+_IFF_PROMISC = 0x100
+_IFF_ALLMULTI = 0x200
+_IFF_MULTICAST = 0x1000
+_SET_FLAGS = _IFF_UP | _IFF_NOARP | _IFF_PROMISC | _IFF_ALLMULTI | _IFF_MULTICAST
+_FLAG_WORDS = {
+    _IFF_UP: ("up", "down"),
+    _IFF_NOARP: ("arp off", "arp on"),
+    _IFF_PROMISC: ("promisc on", "promisc off"),
+    _IFF_ALLMULTI: ("allmulticast on", "allmulticast off"),
+    _IFF_MULTICAST: ("multicast on", "multicast off"),
+}
+_IFLA_TXQLEN = 13
+_IFA_F_PERMANENT = 0x80
+# linux/rtnetlink.h
+_RTM_NEWROUTE, _RTM_GETROUTE = 24, 26
+_RTM_NEWRULE, _RTM_GETRULE = 32, 34
+_RTA_DST, _RTA_OIF, _RTA_GATEWAY, _RTA_PRIORITY, _RTA_PREFSRC, _RTA_TABLE = 1, 4, 5, 6, 7, 15
+_RTPROT_KERNEL, _RTPROT_RA = 2, 9
+_RT_TABLE_LOCAL = 255
+_TABLES = {253: "default", 254: "main", 255: "local"}
+_ROUTE_TYPES = {
+    1: "unicast",
+    2: "local",
+    3: "broadcast",
+    4: "anycast",
+    5: "multicast",
+    6: "blackhole",
+    7: "unreachable",
+    8: "prohibit",
+    9: "throw",
+    10: "nat",
+}
+_RTMSG = struct.Struct("=BBBBBBBBI")  # rtmsg and fib_rule_hdr share this shape
+_FRA_DST, _FRA_SRC, _FRA_IIFNAME, _FRA_FWMARK, _FRA_PRIORITY, _FRA_TABLE = 1, 2, 3, 10, 6, 15
+_FRA_OIFNAME = 17
+_FR_ACT_TO_TBL = 1
+
+
+@dataclass(frozen=True)
+class HostLink:
+    index: int
+    name: str
+    flags: int
+    mtu: int | None
+    txqlen: int | None
+    master: int | None
+    mac: str | None
+    #: its permanent addresses (those an ``ip addr add`` or an ``ifconfig`` gave it)
+    addresses: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    links: dict[int, HostLink]
+    #: each route, as ``ip route`` would print it: its words, then its table
+    routes: frozenset[str]
+    rules: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One thing of the host a step changed; ``back``: the ``ip`` words that put it back
+    (empty: iplab does not put it back, it says how)."""
+
+    text: str
+    back: tuple[str, ...] = ()
+
+
+def snapshot(lab_links: Collection[str]) -> Snapshot:
+    """The root namespace as the host holds it, but for the links named ``lab_links``."""
+    sock = netlink.Socket()
+    try:
+        link_messages, _cut = sock.dump(netlink.RTM_GETLINK, netlink.link_request(None))
+        addr_messages, _cut = sock.dump(netlink.RTM_GETADDR, netlink.addr_request(None))
+        route_messages: list[bytes] = []
+        for family in (socket.AF_INET, socket.AF_INET6):
+            found, _cut = sock.dump(_RTM_GETROUTE, _RTMSG.pack(family, 0, 0, 0, 0, 0, 0, 0, 0))
+            route_messages += found
+        rule_messages: list[bytes] = []
+        for family in (socket.AF_INET, socket.AF_INET6):
+            found, _cut = sock.dump(_RTM_GETRULE, _RTMSG.pack(family, 0, 0, 0, 0, 0, 0, 0, 0))
+            rule_messages += found
+    finally:
+        sock.close()
+    links = _links(link_messages, addr_messages, lab_links)
+    names = {link.index: link.name for link in links.values()}
+    return Snapshot(links, _routes(route_messages, names), _rules(rule_messages))
+
+
+def _links(
+    link_messages: Iterable[bytes], addr_messages: Iterable[bytes], lab_links: Collection[str]
+) -> dict[int, HostLink]:
+    head = netlink.HEADER.size
+    raw: dict[int, tuple[RawLink, int, int | None, int | None]] = {}
+    for message in link_messages:
+        if netlink.HEADER.unpack_from(message)[1] != netlink.RTM_NEWLINK:
+            continue
+        link = netlink.decode_link(message, head, len(message))
+        flags = netlink.IFINFO.unpack_from(message, head)[3]
+        txqlen = next(
+            (
+                netlink.u32(message, a)
+                for kind, a, _b in netlink.attributes(
+                    message, head + netlink.IFINFO.size, len(message)
+                )
+                if kind == _IFLA_TXQLEN
+            ),
+            None,
+        )
+        if link.raw.name not in lab_links:
+            raw[link.raw.ifindex] = (link.raw, flags, txqlen, link.master)
+    addresses: dict[int, set[str]] = {}
+    for message in addr_messages:
+        if netlink.HEADER.unpack_from(message)[1] != netlink.RTM_NEWADDR:
+            continue
+        found = netlink.decode_addr(message, head, len(message))
+        if found is not None and _permanent(message, head):
+            addresses.setdefault(found[0], set()).add(found[1])
+    return {
+        index: HostLink(
+            index,
+            r.name,
+            flags & _SET_FLAGS,
+            r.mtu,
+            txqlen,
+            master,
+            r.mac,
+            frozenset(addresses.get(index, ())),
+        )
+        for index, (r, flags, txqlen, master) in raw.items()
+    }
+
+
+def _permanent(message: bytes, head: int) -> bool:
+    flags: int = netlink.IFADDR.unpack_from(message, head)[2]
+    for kind, a, _b in netlink.attributes(message, head + netlink.IFADDR.size, len(message)):
+        if kind == netlink.IFA_FLAGS:
+            flags = netlink.u32(message, a)
+    return bool(flags & _IFA_F_PERMANENT)
+
+
+def _routes(messages: Iterable[bytes], names: dict[int, str]) -> frozenset[str]:
+    head = netlink.HEADER.size
+    out: set[str] = set()
+    for message in messages:
+        if netlink.HEADER.unpack_from(message)[1] != _RTM_NEWROUTE:
+            continue
+        family, dst_len, _src, _tos, table, proto, _scope, kind, _flags = _RTMSG.unpack_from(
+            message, head
+        )
+        if proto in (_RTPROT_KERNEL, _RTPROT_RA):
+            continue
+        dst = gateway = src = None
+        oif = metric = None
+        for attr, a, b in netlink.attributes(message, head + _RTMSG.size, len(message)):
+            if attr == _RTA_DST:
+                dst = socket.inet_ntop(family, message[a:b])
+            elif attr == _RTA_GATEWAY:
+                gateway = socket.inet_ntop(family, message[a:b])
+            elif attr == _RTA_PREFSRC:
+                src = socket.inet_ntop(family, message[a:b])
+            elif attr == _RTA_OIF:
+                oif = netlink.u32(message, a)
+            elif attr == _RTA_PRIORITY:
+                metric = netlink.u32(message, a)
+            elif attr == _RTA_TABLE:
+                table = netlink.u32(message, a)
+        if table == _RT_TABLE_LOCAL:
+            continue
+        words = [] if kind == 1 else [_ROUTE_TYPES.get(kind, str(kind))]
+        words.append(f"{dst}/{dst_len}" if dst is not None else "default")
+        if gateway is not None:
+            words += ["via", gateway]
+        if oif is not None:
+            words += ["dev", names.get(oif, f"if{oif}")]
+        if src is not None:
+            words += ["src", src]
+        if metric:
+            words += ["metric", str(metric)]
+        words += ["table", _TABLES.get(table, str(table))]
+        if family == socket.AF_INET6:
+            words.insert(0, "-6")
+        out.add(" ".join(words))
+    return frozenset(out)
+
+
+def _rules(messages: Iterable[bytes]) -> frozenset[str]:
+    head = netlink.HEADER.size
+    out: set[str] = set()
+    for message in messages:
+        if netlink.HEADER.unpack_from(message)[1] != _RTM_NEWRULE:
+            continue
+        family, dst_len, src_len, _tos, table, _r1, _r2, action, _f = _RTMSG.unpack_from(
+            message, head
+        )
+        words: list[str] = []
+        for attr, a, b in netlink.attributes(message, head + _RTMSG.size, len(message)):
+            if attr == _FRA_PRIORITY:
+                words[:0] = ["pref", str(netlink.u32(message, a))]
+            elif attr == _FRA_SRC:
+                words += ["from", f"{socket.inet_ntop(family, message[a:b])}/{src_len}"]
+            elif attr == _FRA_DST:
+                words += ["to", f"{socket.inet_ntop(family, message[a:b])}/{dst_len}"]
+            elif attr == _FRA_IIFNAME:
+                words += ["iif", netlink.cstring(message, a, b)]
+            elif attr == _FRA_OIFNAME:
+                words += ["oif", netlink.cstring(message, a, b)]
+            elif attr == _FRA_FWMARK:
+                words += ["fwmark", hex(netlink.u32(message, a))]
+            elif attr == _FRA_TABLE:
+                table = netlink.u32(message, a)
+        if "from" not in words:
+            words += ["from", "all"]
+        if action == _FR_ACT_TO_TBL:
+            words += ["lookup", _TABLES.get(table, str(table))]
+        else:
+            words += ["action", str(action)]
+        out.add(" ".join((["-6"] if family == socket.AF_INET6 else []) + words))
+    return frozenset(out)
+
+
+def changes(before: Snapshot, after: Snapshot) -> list[Change]:
+    """What of the host differs from ``before`` (links that came since are not the host's)."""
+    out: list[Change] = []
+    names = {link.index: link.name for link in after.links.values()}
+    names.update({link.index: link.name for link in before.links.values()})
+    for index, old in before.links.items():
+        new = after.links.get(index)
+        if new is None:
+            out.append(Change(f"the host's link {old.name} is gone"))
+            continue
+        out += _link_changes(old, new, names)
+    for route in sorted(before.routes - after.routes):
+        out.append(Change(f"the host's route {route} is gone", _back("route", "add", route)))
+    for route in sorted(after.routes - before.routes):
+        out.append(Change(f"the host has a new route {route}", _back("route", "del", route)))
+    for rule in sorted(before.rules - after.rules):
+        out.append(Change(f"the host's rule {rule} is gone", _back("rule", "add", rule)))
+    for rule in sorted(after.rules - before.rules):
+        out.append(Change(f"the host has a new rule {rule}", _back("rule", "del", rule)))
+    return out
+
+
+def _back(obj: str, verb: str, text: str) -> tuple[str, ...]:
+    """``ip [-6] OBJECT VERB WORDS`` for a route or rule as :func:`snapshot` says it (nothing
+    for a rule whose action ip cannot be given back as read)."""
+    words = text.split()
+    if "action" in words:
+        return ()
+    family = words[:1] if words[:1] == ["-6"] else []
+    return (*family, obj, verb, *words[len(family) :])
+
+
+def _link_changes(old: HostLink, new: HostLink, names: dict[int, str]) -> list[Change]:
+    dev = new.name
+    out: list[Change] = []
+    if new.name != old.name:
+        out.append(
+            Change(
+                f"the host's link {old.name} is now {new.name}",
+                ("link", "set", "dev", dev, "name", old.name),
+            )
+        )
+    for flag, (on, off) in _FLAG_WORDS.items():
+        if old.flags & flag != new.flags & flag:
+            was = on if old.flags & flag else off
+            now = off if old.flags & flag else on
+            out.append(
+                Change(f"{dev}: {now} (was {was})", ("link", "set", "dev", dev, *was.split()))
+            )
+    for what, key, a, b in (
+        ("mtu", "mtu", old.mtu, new.mtu),
+        ("queue length", "txqueuelen", old.txqlen, new.txqlen),
+        ("MAC address", "address", old.mac, new.mac),
+    ):
+        if a != b and a is not None:
+            out.append(
+                Change(f"{dev}: {what} {b} (was {a})", ("link", "set", "dev", dev, key, str(a)))
+            )
+    if old.master != new.master:
+        master = names.get(old.master, f"if{old.master}") if old.master else None
+        now = names.get(new.master, f"if{new.master}") if new.master else "none"
+        back = ("master", master) if master else ("nomaster",)
+        text = f"{dev}: master {now} (was {master or 'none'})"
+        out.append(Change(text, ("link", "set", "dev", dev, *back)))
+    # (the old addresses back before the new ones go: a link left without any address
+    # loses the routes through it)
+    for address in sorted(old.addresses - new.addresses):
+        out.append(
+            Change(f"{dev}: address {address} is gone", ("addr", "add", address, "dev", dev))
+        )
+    for address in sorted(new.addresses - old.addresses):
+        out.append(Change(f"{dev}: a new address {address}", ("addr", "del", address, "dev", dev)))
+    return out
