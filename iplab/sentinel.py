@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import socket
 import struct
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 from iplab import netlink
@@ -171,20 +171,27 @@ def _permanent(message: bytes, head: int) -> bool:
     return bool(flags & _IFA_F_PERMANENT)
 
 
-def _routes(messages: Iterable[bytes], names: dict[int, str]) -> frozenset[str]:
+def _headed(
+    messages: Iterable[bytes], mtype: int
+) -> Iterator[tuple[bytes, tuple[int, ...], Iterator[tuple[int, int, int]]]]:
+    """Each message of type ``mtype``: itself, its ``rtmsg`` (or ``fib_rule_hdr``) fields,
+    and its attributes."""
     head = netlink.HEADER.size
-    out: set[str] = set()
     for message in messages:
-        if netlink.HEADER.unpack_from(message)[1] != _RTM_NEWROUTE:
-            continue
-        family, dst_len, _src, _tos, table, proto, _scope, kind, _flags = _RTMSG.unpack_from(
-            message, head
-        )
+        if netlink.HEADER.unpack_from(message)[1] == mtype:
+            fields = _RTMSG.unpack_from(message, head)
+            yield message, fields, netlink.attributes(message, head + _RTMSG.size, len(message))
+
+
+def _routes(messages: Iterable[bytes], names: dict[int, str]) -> frozenset[str]:
+    out: set[str] = set()
+    for message, fields, attrs in _headed(messages, _RTM_NEWROUTE):
+        family, dst_len, _src, _tos, table, proto, _scope, kind, _flags = fields
         if proto in (_RTPROT_KERNEL, _RTPROT_RA):
             continue
         dst = gateway = src = None
         oif = metric = None
-        for attr, a, b in netlink.attributes(message, head + _RTMSG.size, len(message)):
+        for attr, a, b in attrs:
             if attr == _RTA_DST:
                 dst = socket.inet_ntop(family, message[a:b])
             elif attr == _RTA_GATEWAY:
@@ -217,16 +224,11 @@ def _routes(messages: Iterable[bytes], names: dict[int, str]) -> frozenset[str]:
 
 
 def _rules(messages: Iterable[bytes]) -> frozenset[str]:
-    head = netlink.HEADER.size
     out: set[str] = set()
-    for message in messages:
-        if netlink.HEADER.unpack_from(message)[1] != _RTM_NEWRULE:
-            continue
-        family, dst_len, src_len, _tos, table, _r1, _r2, action, _f = _RTMSG.unpack_from(
-            message, head
-        )
+    for message, fields, attrs in _headed(messages, _RTM_NEWRULE):
+        family, dst_len, src_len, _tos, table, _r1, _r2, action, _f = fields
         words: list[str] = []
-        for attr, a, b in netlink.attributes(message, head + _RTMSG.size, len(message)):
+        for attr, a, b in attrs:
             if attr == _FRA_PRIORITY:
                 words[:0] = ["pref", str(netlink.u32(message, a))]
             elif attr == _FRA_SRC:
