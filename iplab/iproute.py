@@ -148,6 +148,9 @@ def parse_links(data: Any, ns: str = ROOT) -> list[RawLink]:
                 link_name=link_field if link_field and link_field != "NONE" else None,
                 addresses=addresses,
                 dad=dad,
+                altnames=[
+                    a for a in _field(entry, "altnames", list, where) or [] if isinstance(a, str)
+                ],
             )
         )
     return out
@@ -448,6 +451,7 @@ def _nsid_maps(shell: Shell, namespaces: set[str]) -> dict[str, dict[int, str]]:
 
 
 def read_names(shell: Shell) -> tuple[set[str], set[str]]:
-    """(link names in the root namespace, namespace names): the snapshot for preflight."""
+    """(link names in the root namespace, their altnames too, namespace names): the
+    snapshot for preflight."""
     state = read_state(shell, [])
-    return set(state.namespaces[ROOT].links), set(state.unread)
+    return set(state.namespaces[ROOT].links) | state.altnames, set(state.unread)

@@ -32,6 +32,7 @@ from iplab import (
     claims,
     dad,
     hostfiles,
+    hostnamed,
     hostowned,
     iproute,
     jobs,
@@ -1038,6 +1039,7 @@ def preflight_checks(
     objects, the programs the steps need. A dry run makes the same checks (hunt Y: it said
     nothing of what a real ``up`` then refused)."""
     links, netns = env.names_before = names
+    hostnamed.refuse(plan, links)  # (hunt AF: a host link behind python -c, at, xargs...)
     # a name the host has in the root namespace is free inside the lab's namespaces
     # and what a raw step of unknown effect may have made is the host's if it has it
     mine = plan.owned

@@ -78,6 +78,8 @@ IFLA_OPERSTATE = 16
 IFLA_LINKINFO = 18
 IFLA_LINK_NETNSID = 37
 IFLA_TARGET_NETNSID = 46
+IFLA_PROP_LIST = 52
+IFLA_ALT_IFNAME = 53
 IFLA_INFO_KIND = 1
 IFF_UP = 0x1
 # linux/if_addr.h
@@ -191,6 +193,7 @@ def decode_link(data: bytes, start: int, end: int) -> _Link:
     mac: str | None = None
     kind: str | None = None
     qdisc: str | None = None
+    altnames: list[str] = []
     unpack = _ATTR.unpack_from
     offset = start + _IFINFO.size
     while offset + 4 <= end:  # (inlined: a link carries some fifty attributes)
@@ -219,6 +222,10 @@ def decode_link(data: bytes, start: int, end: int) -> _Link:
         elif attr == IFLA_OPERSTATE:
             state = data[a]
             operstate = OPERSTATES[state] if state < len(OPERSTATES) else None
+        elif attr == IFLA_PROP_LIST:
+            altnames += [
+                _cstring(data, c, d) for s, c, d in _attrs(data, a, b) if s == IFLA_ALT_IFNAME
+            ]
         elif attr == IFLA_LINKINFO:
             for sub, c, d in _attrs(data, a, b):
                 if sub == IFLA_INFO_KIND:
@@ -231,6 +238,7 @@ def decode_link(data: bytes, start: int, end: int) -> _Link:
     raw = RawLink(
         name=name, ifindex=index, kind=kind, up=bool(flags & IFF_UP), operstate=operstate,
         mtu=mtu, mac=mac, link_index=link_index, link_netnsid=netnsid, qdisc=qdisc,
+        altnames=altnames,
     )  # fmt: skip
     return _Link(raw, master or None, link if link and netnsid is None else None, target)
 

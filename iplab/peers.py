@@ -40,6 +40,8 @@ class RawLink:
     addresses: list[str] = field(default_factory=list)
     #: addresses Duplicate Address Detection holds back: ``tentative`` or ``dadfailed``
     dad: dict[str, str] = field(default_factory=dict)
+    #: its other names (``ip link property add dev eth0 altname uplink``)
+    altnames: list[str] = field(default_factory=list)
 
 
 def build_state(
@@ -65,6 +67,8 @@ def build_state(
                 addresses=list(r.addresses), mtu=r.mtu, ifindex=r.ifindex,
                 operstate=r.operstate, mac=r.mac, qdisc=r.qdisc, dad=dict(r.dad),
             )  # fmt: skip
+            if ns == ROOT:
+                state.altnames.update(r.altnames)
         state.namespaces[ns] = space
     state.namespaces.setdefault(ROOT, Namespace(ROOT))
 

@@ -182,6 +182,9 @@ class State:
     #: model only: how many links were made on a lower device (``Link.lower``): none, and
     #: deleting a link deletes no link on it (nothing is looked for: a star of 500)
     stacked: int = field(default=0, compare=False)
+    #: observed only: the other names of the root namespace's links (``altname uplink``),
+    #: which name them as their names do (hunt AF)
+    altnames: set[str] = field(default_factory=set, compare=False)
 
     def certain(self, thing: Link | Namespace | None) -> bool:
         """The model knows ``thing`` for sure (None: knows that it does not exist)."""

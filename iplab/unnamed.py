@@ -18,6 +18,10 @@ through every spelling of a script (``bash -lc``, ``sh -ec``, ``su -c``, ``runus
 loop over literal words (or a literal assignment) of the same line sets is literal: the
 importer writes the lab's own names so (``for l in veth0 veth1; do ip link del $l; done``).
 Pure: words in, what it found out.
+
+Why this module is long: one reading of a line's commands, through wrappers, scripts, fed
+input and xargs, serves both questions (a target only the shell names, a root link named by
+a literal word: :func:`links_named`); split, the two readings would drift apart.
 """
 
 from __future__ import annotations
@@ -130,29 +134,78 @@ def _first_unnamed(command: str, depth: int, scope: Scope) -> str | None:
     return None
 
 
-def links_named(command: str) -> list[str]:
-    """The links the ``ip`` commands of ``command`` change by a literal name, in the
-    namespace the command runs in, past wrappers (``timeout 5 ip link del eth0``: eth0;
-    not what ``ip -n NS``, ``ip netns exec NS`` or nsenter reach, nor a namespace's name,
-    nor a link one of them makes: ``ip link add x ...; ip link set x up``)."""
+def links_named(command: str, depth: int = 0) -> list[str]:
+    """The links the commands of ``command`` change by a literal name, in the namespace the
+    command runs in, past wrappers (``timeout 5 ip link del eth0``: eth0; not what ``ip -n
+    NS``, ``ip netns exec NS`` or nsenter reach, nor a namespace's name, nor a link one of
+    them makes: ``ip link add x ...; ip link set x up``). Hunt AF #2-#4: also inside the
+    script a shell, ``eval``, ``su -c``, ``watch`` or ``script -c`` runs or a shell reads
+    from its input, what ``xargs``/``parallel`` are handed as literal words, and the links
+    of ``ifconfig``, ``ethtool``, ``bridge`` and every ip object that names one with ``dev``
+    (``ip neigh replace``, ``ip maddr``, ``ip token``, ``ip link property``)."""
     out: list[str] = []
     made: set[str] = set()
-    for words in simple_commands(command) or []:
-        argv = _unwrapped(list(words))
-        if not argv or inside_netns(argv)[0] is not None:
-            continue
-        program = argv[0].rsplit("/", 1)[-1]
-        if program != "ip":
-            continue  # (tc: see iplab.tcwords; brctl, ifconfig: the importer types them)
-        said = ipwords.verb_of(program, argv[1:])
-        if said.obj == "link" and said.verb == "add":
-            made.update(argv[i + 1] for i, w in enumerate(argv[:-1]) if w in ("name", "add"))
-            continue
-        if said.obj not in ("link", "address", "neighbour"):
-            continue
-        targets = _targets(program, argv[1:], frozenset()) or []
-        out += [t for t in targets if _plain(t, frozenset()) and t not in made]
+    if depth > 4:
+        return out
+    commands = simple_commands(command) or []
+    fed = fed_words(command)
+    given = shell_input(command)
+    for i, words in enumerate(commands):
+        script = given[i] if i < len(given) and _reads_a_script(words) else None
+        if script not in (None, PIPED):
+            out += [n for n in links_named(script, depth + 1) if n not in made]
+        said = fed[i] if i < len(fed) else None
+        out += [n for n in _named_by(list(words), said, made, depth) if n not in made]
     return out
+
+
+def _named_by(argv: list[str], fed: list[str] | None, made: set[str], depth: int) -> list[str]:
+    """:func:`links_named` of one simple command (``fed``: the literal words piped in);
+    the links an ``ip link add`` of it makes go to ``made``."""
+    argv = _unwrapped(argv)
+    if not argv or inside_netns(argv)[0] is not None:
+        return []
+    program = program_name(argv[0])
+    if program in ("xargs", "parallel"):
+        inner = handed(program, argv[1:], fed)
+        return [n for words in inner for n in _named_by(words, None, made, depth)]
+    if (script := script_of(argv)) is not None:
+        return links_named(script, depth + 1)
+    said = ipwords.verb_of(program, argv[1:]) if program == "ip" else None
+    if said is not None and said.obj == "link" and said.verb == "add":
+        made.update(argv[i + 1] for i, w in enumerate(argv[:-1]) if w in ("name", "add"))
+        return []
+    if program == "brctl" and argv[1:2] == ["addbr"]:
+        made.update(argv[2:3])  # (brctl addbr b0: makes b0)
+        return []
+    targets = _link_targets(program, argv[1:]) or []
+    return [t for t in targets if _plain(t, frozenset())]
+
+
+def _link_targets(program: str, args: list[str]) -> list[str] | None:
+    """The links a command of the root namespace changes by their names (see links_named:
+    tc's are read by iplab.tcwords); None: it changes none."""
+    if program == "ifconfig":  # (ifconfig eth0:0 10.0.0.1 up: eth0's alias)
+        named = _targets(program, args, frozenset())
+        return [n.split(":", 1)[0] for n in named] if named else None
+    if program in ("ethtool", "brctl", "networkctl"):
+        return _targets(program, args, frozenset())
+    if program not in ("ip", "bridge"):
+        return None
+    said = ipwords.verb_of(program, args)
+    if said.shows or said.batch or said.obj in (None, "netns"):
+        return None
+    if (ns := _netns_option(program, args)) and all(_plain(n, frozenset()) for n in ns):
+        return None  # (ip -n NS ...: in a namespace it names, the change stays there)
+    rest = list(said.rest)
+    if program == "ip" and said.obj == "link":
+        if said.verb not in _IP_CHANGES["link"]:
+            return _valued(rest, "dev") if said.verb == "property" else None
+        named = _valued(rest, "dev") or [w for w in rest[:1] if w not in ("group", "type")]
+        return named + _valued(rest, "name") + _valued(rest, "master")
+    if program == "ip" and said.obj == "address" and said.verb == "flush":
+        return _valued(rest, "dev") or rest[:1]
+    return _valued(rest, "dev")
 
 
 def _literal_variables(commands: list[list[str]]) -> frozenset[str]:
@@ -355,3 +408,15 @@ def _netns_option(program: str, args: list[str]) -> list[str]:
         if word == "-n" or (len(word) > 2 and ipwords.matches(word.lstrip("-"), "netns")):
             out += args[i + 1 : i + 2]
     return out
+
+
+def command_run(argv: list[str]) -> list[str]:
+    """The command a simple command runs past the shell's keywords, its assignments and
+    wrappers (``sudo``, ``timeout 5``, ``nsenter --net=/run/netns/NS``: as ``ip netns exec
+    NS``); a script's runner (``bash -c S``, ``watch``) stays."""
+    return _unwrapped(argv)
+
+
+def reads_a_script(words: Sequence[str]) -> bool:
+    """A shell that reads its script from its input (``sh``, ``sudo bash -s``)."""
+    return _reads_a_script(words)

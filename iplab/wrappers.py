@@ -41,6 +41,7 @@ WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "time": (frozenset({"-f", "--format", "-o", "--output"}), 0),
     "watch": (frozenset({"-n", "--interval"}), 0),
     "taskset": (frozenset(), 1),
+    "prlimit": (frozenset({"-p", "--pid", "-o", "--output"}), 0),
     "chrt": (frozenset(), 1),
     "flock": (frozenset({"-w", "--timeout", "-E", "--conflict-exit-code"}), 1),
     "runuser": (frozenset({"-u", "--user", "-g", "--group", "-G", "--supp-group"}), 0),
