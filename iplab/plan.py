@@ -22,7 +22,7 @@ from iplab.claims import Owned, check_claims
 from iplab.errors import UsageError
 from iplab.inet import interface
 from iplab.inverse import Undo
-from iplab.jobs import unscoped_signal
+from iplab.jobs import signalled_netns, unscoped_signal
 from iplab.model import Judge, ModelError, lab_addresses, plain_address
 from iplab.names import ROOT
 from iplab.pids import literal_pid
@@ -215,7 +215,10 @@ def check_signals(scenario: Scenario, judge: Judge | None = None) -> None:
     """A line that signals processes iplab cannot limit to the lab (``pkill -u bob x``, ``kill
     48213``, ``kill $(lsof -t -i :80)``, ``sleep 1; pkill nc``): refused. Run as written it
     reaches the host's processes that match (hunt Q: a decoy server of the host was killed
-    by ``pkill --full``, ``kill $(pgrep -f ...)``, ``pgrep ... | xargs kill``)."""
+    by ``pkill --full``, ``kill $(pgrep -f ...)``, ``pgrep ... | xargs kill``). Not ``kill
+    $(ip netns pids NS)`` of a namespace the lab makes: it signals the lab's processes only
+    (hunt AF #9)."""
+    ours = owned_by(scenario).netns
     for step in scenario.steps:
         op = step.op
         texts = (
@@ -225,7 +228,7 @@ def check_signals(scenario: Scenario, judge: Judge | None = None) -> None:
         )
         for text in texts:
             found = unscoped_signal(text)
-            if found is None:
+            if found is None or signalled_netns(text) in ours:
                 continue
             error = ModelError(
                 f"runs {found}: it signals processes of the host, not only the lab's",
