@@ -1,4 +1,5 @@
-"""Hunt AF #12: a step the run skips shown as if it ran."""
+"""Hunt AF #12 and #14: a step the run skips shown as if it ran; a --prefix refusal naming a
+step that does not name the kept name."""
 
 from __future__ import annotations
 
@@ -46,3 +47,17 @@ def test_a_step_the_run_skips_is_said_and_shown_skipped(
         " eth0 does not exist in the root namespace at this step)\n" in out
     )
     assert "setup[3].steps[0]: not run: the author allows it to fail" in err
+
+
+def test_the_prefix_refusal_names_the_step_that_names_the_kept_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hunt AF #14 (af09-ip-n-var.sh): with --prefix, the refusal named setup[1] (``ip -n
+    "$NS" link del eth0``, line 5) as the step that makes ``default``; the name comes from
+    setup[4] (line 8, ``${NS:-default}``). That step is named, and the step iplab cannot
+    read is said as the one that may make it."""
+    _out, err = _dry_run("af09-ip-n-var.sh", tmp_path, capsys)
+    assert "setup[4]: with --prefix hF, default would keep its name on this host:" in err
+    assert "`ip -n default addr flush dev eth0` uses it" in err
+    assert "setup[1]: with --prefix" not in err
+    assert "Traceback" not in err
