@@ -16,7 +16,7 @@ from iplab.context import Env
 from iplab.inverse import file_writes_of, policy_write_of, sysctl_writes_of
 from iplab.journal import Entry, Journal, UndoRecord, lab_dir
 from iplab.lab import already_up, host_names, new_lab_info, preflight_checks
-from iplab.plan import Plan, expected_state
+from iplab.plan import Plan, PlannedCommand, expected_state
 from iplab.statedir import check_lab_name
 
 
@@ -28,6 +28,15 @@ def checks(env: Env, plan: Plan, lab: str, preflight: bool) -> None:
         raise already_up(lab, journal.info())
     links, netns = host_names(env, None)
     preflight_checks(env, plan, lab, (links, netns), preflight=preflight)
+
+
+def shown(pc: PlannedCommand) -> str:
+    """The dry run's line for a command: as it would run, or skipped, as the run skips a
+    step the author allows to fail that the kernel would refuse (hunt AF #12: shown as a
+    line the run would run)."""
+    if pc.skip is not None:
+        return f"DRY RUN: skipped, as the author allows it to fail: {pc.command.text} ({pc.skip})\n"
+    return f"DRY RUN: {pc.command.text}\n"
 
 
 def undo_lines(env: Env, plan: Plan, lab: str) -> list[str]:

@@ -10,6 +10,9 @@ way: they signal the lab's jobs and the processes in its namespaces that match, 
 another process of the host.
 
 Pure: what a command asks for (:func:`request`) and whether a process matches it.
+
+Why this module is long: every spelling of a signal a tutorial sends (kill, pkill, killall,
+a listing of pids fed to kill) is judged here, scoped or refused, beside the jobs it reaches.
 """
 
 from __future__ import annotations
@@ -132,6 +135,21 @@ def _fed_kill(command: str) -> Request | None:
     return Request(program, sig, pattern=pattern, full=full, exact=exact)
 
 
+def signalled_netns(command: str) -> str | None:
+    """``kill [-SIG] $(ip netns pids NS)``, ``ip netns pids NS | xargs [-r] kill [-SIG]``
+    (``sudo`` anywhere, ``2>/dev/null`` after): the namespace NS whose processes, and only
+    those, the line signals (hunt AF #9: ``ip netns pids`` lists the processes of that
+    namespace); None: another line."""
+    line = QUIETING.sub("", " ".join(w for w in command.split() if w != "sudo"))
+    found = _KILL_OF.fullmatch(line) or _XARGS_KILL.fullmatch(line)
+    if found is None or _signal_of(found["sig"].split()) is None:
+        return None
+    listing = plain_words(found["a"] or found.groupdict().get("b") or "")
+    if listing is None or len(listing) != 4 or listing[:3] != ["ip", "netns", "pids"]:
+        return None
+    return listing[3]
+
+
 def _signal_of(words: list[str]) -> int | None:
     """The signal ``kill``'s options name (``-9``, ``-KILL``, ``-s INT``); default TERM."""
     if not words:
@@ -215,8 +233,10 @@ def _kill_of_a_value(command: str) -> str | None:
     """``kill $(cat PIDFILE)``, ``kill $PID``, ``for p in $(cat f); do kill $p; done``: a
     kill of a pid read from a file or a variable iplab cannot tie to the lab (hunt W: the
     pid file a stranger's pid was in; ``kill`` signalled it). Tied to the lab: ``$!``, a
-    variable the same line sets to ``$!``, ``$(jobs -p)``. The kill, as written; None: none."""
-    parts = simple_commands(command) or []
+    variable the same line sets to ``$!``, ``$(jobs -p)``. The kill, as written (its output
+    sent to /dev/null at the end left out: hunt AF #11, the 2 of ``2>/dev/null`` was said
+    as a word of the kill); None: none."""
+    parts = simple_commands(QUIETING.sub("", command)) or []
     tied = {w[: -len("=$!")] for words in parts for w in words[:1] if w.endswith("=$!")}
     for words in parts:
         argv = [w for w in words if w != "sudo"]

@@ -1134,6 +1134,20 @@ def _prefixed(plan: Plan) -> None:
     naming = [c for c in opaque if set(kept) & set(shell_tokens(c.text) or c.text.split())]
     first = next(iter(naming or opaque), None)
     more = f" (and {len(opaque) - 1} more such steps)" if len(opaque) > 1 else ""
+    unsaid = not any(name in c.text for c in opaque for name in kept)
+    if unsaid and first is not None and (user := _using(plan, kept)) is not None:
+        # (hunt AF #14: setup[1], `ip -n "$NS" ...`, was said to make default, a name
+        # no step iplab cannot read has, setup[4]'s: that step is said, and the one that
+        # may make it)
+        raise ModelError(
+            f"with --prefix {plan.prefix}, {', '.join(kept)} would keep"
+            f" {'its name' if one else 'their names'} on this host: `{user.text}` uses"
+            f" {'it' if one else 'them'}, and only a step iplab cannot read may make"
+            f" {'it' if one else 'them'}, as written: `{first.text}`{more}",
+            user.step.loc if user.step is not None else None,
+            "say with 'creates:' on the step that makes it what it makes (then --prefix"
+            " renames it too); or run without --prefix; or --no-preflight to run it as written",
+        )
     raise ModelError(
         f"with --prefix {plan.prefix}, {', '.join(kept)} would keep "
         f"{'its name' if one else 'their names'} on this host: "
@@ -1142,6 +1156,14 @@ def _prefixed(plan: Plan) -> None:
         first.step.loc if first is not None and first.step is not None else None,
         "say what that step makes with 'creates:' (then --prefix renames it too); or run "
         "without --prefix; or --no-preflight to run it as written",
+    )
+
+
+def _using(plan: Plan, kept: Collection[str]) -> Command | None:
+    """The first command that names one of ``kept`` (a namespace or link of its own)."""
+    return next(
+        (pc.command for pc in plan.commands if {n for _, n in pc.command.op.refs()} & set(kept)),
+        None,
     )
 
 

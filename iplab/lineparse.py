@@ -52,7 +52,6 @@ from iplab.steps import (
     RouteAdd,
     RouteDel,
     RouteShow,
-    ping_options,
 )
 from iplab.words import BUILTINS, SHELL_SYNTAX, known_undo, reads_only
 
@@ -304,33 +303,6 @@ def _route_cmd(words: _Words, ctx: dict[str, Any], word: Spelling) -> Op:
     return RouteDel(**ctx, **fields, verb=verb)
 
 
-def _probe(words: _Words, ns: str) -> Probe:
-    """``ping [OPTIONS] TARGET``, ``ping6 [OPTIONS] TARGET`` (after ``ip netns exec NS``),
-    its options read as ping reads them (:func:`~iplab.steps.ping_options`): ``-c`` and
-    ``-W`` with their numbers, ``-6``; ``-6`` and ``ping6`` only for an IPv6 target. Not in
-    iplab's order (``ping -c 3 -6``, ``ping6 -c2``), they are kept as written."""
-    program = words.take()
-    if program not in ("ping", "ping6"):
-        raise _NoMatch
-    written = words.rest()
-    if not written:
-        raise _NoMatch
-    try:
-        count, wait, six = ping_options(written[:-1])
-    except ValueError:
-        raise _NoMatch from None
-    target = _checked(written[-1], names.ip_problem)
-    ping: Literal["ping", "ping -6", "ping6"] = "ping6" if program == "ping6" else "ping"
-    if six and program == "ping":
-        ping = "ping -6"
-    if ping != "ping" and ":" not in target:
-        raise _NoMatch
-    ours = [*(["-6"] if ping == "ping -6" else []), "-c", str(count)]
-    ours += ["-W", str(wait)] if wait is not None else []
-    options = None if written[:-1] == ours else " ".join(written[:-1])
-    return Probe(ns=ns, target=target, count=count, wait=wait, ping=ping, options=options)
-
-
 def _attempt(read: Callable[[], Op]) -> Op | None:
     try:
         return read()
@@ -358,7 +330,7 @@ def _candidates(body: str) -> Iterator[Op]:
     if words[4:5] == ["ip"]:
         typed = _attempt(lambda: _ip(_Words(words[5:]), ns, "exec"))
     elif words[4:5] in (["ping"], ["ping6"]):
-        typed = _attempt(lambda: _probe(_Words(words[4:]), ns))
+        typed = _attempt(lambda: ipgrammar.probe(_Words(words[4:]), ns))
     if typed is not None:
         yield typed
     yield NetnsExec(ns=ns, command=command, observes=reads_only(command))

@@ -121,6 +121,26 @@ def _takes_a_value(word: str, valued: frozenset[str]) -> bool:
     return False
 
 
+#: wrappers that change only how their command runs (a time limit, a priority, buffering,
+#: CPUs, a lock waited for), never where, as whom or how often: what the command does is
+#: what it does written alone (``timeout 5 ip link set br0 mtu 1400``). Not ``setsid`` or
+#: ``nohup`` (they may return before it ends, or take its output), nor ``watch`` (again
+#: and again), ``env``, ``exec``, ``nsenter`` and the others that change where or as whom.
+HOW_IT_RUNS = frozenset(
+    {"timeout", "nice", "ionice", "stdbuf", "chrt", "taskset", "time", "command", "numactl"}
+)
+
+
+def past_how_it_runs(argv: Sequence[str]) -> list[str]:
+    """The command past the wrappers in front of it that only change how it runs
+    (:data:`HOW_IT_RUNS`: ``timeout 5 nice -n 10 ip ...``: ``ip ...``); ``argv`` itself
+    when it has none in front, or one that runs nothing (``command -v ip``)."""
+    out = list(argv)
+    while out and program_name(out[0]) in HOW_IT_RUNS and (inner := unwrap_once(out)):
+        out = inner
+    return out
+
+
 def unwrapped(argv: Sequence[str]) -> list[str]:
     """The command past every wrapper (``sudo -E timeout 5 nsenter -t 1 -n ip ...``: ``ip
     ...``); ``argv`` itself when it runs no wrapper."""

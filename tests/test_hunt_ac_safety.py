@@ -66,12 +66,21 @@ def test_each_spelling_of_the_hunt_is_refused(line: str) -> None:
     assert unnamed_change(line) is not None
 
 
-@pytest.mark.parametrize("line", ["timeout 5 ip link del eth0", "strace -o f ip link del eth0"])
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        # (hunt AF #13: behind timeout, a wrapper that only changes how it runs, the line is
+        # typed now, and refused by the typed step's own check)
+        ("timeout 5 ip link del eth0", "link eth0 does not exist in the root namespace .*no"
+         " step before makes it; a link the host has, such as eth0, is not the lab's"),
+        ("strace -o f ip link del eth0", "changes eth0, which no step before makes"),
+    ],
+)  # fmt: skip
 def test_a_change_of_a_host_link_behind_a_wrapper_is_refused_as_the_typed_line_is(
-    line: str,
+    line: str, said: str
 ) -> None:
     text = f"ip netns add hCt1\n{line}\n"
-    with pytest.raises(ModelError, match="changes eth0, which no step before makes"):
+    with pytest.raises(ModelError, match=said):
         _built("w.sh", text)
 
 

@@ -74,7 +74,9 @@ def _dry_run(args: argparse.Namespace, plan: Plan, which: str) -> int:
     records = []
     for pc in plan.part(which):
         c = pc.command
-        sys.stdout.write(f"DRY RUN: {c.text}\n")
+        sys.stdout.write(dryrun.shown(pc))
+        if pc.skip is not None:  # (a step the run skips: no command runs)
+            continue
         meta = {"step": c.number, "phase": c.step.phase if c.step else None,
                 "kind": "command", "text": c.text}  # fmt: skip
         records.append(env.record(meta, Result(c.argv, 0, "", "", 0.0), rc=None, dry_run=True))

@@ -24,6 +24,7 @@ from typing import Literal
 
 from iplab import ipwords, jobs, linklisting, linksources, names
 from iplab.errors import ScenarioError
+from iplab.handed import printed_text
 from iplab.importer import arith, listing, piped, printed, roothash
 from iplab.importer import shell as shellread
 from iplab.importer.budget import LoopBudget, TooLarge
@@ -1867,6 +1868,7 @@ class Reader:
             )
         if node.type == "pipeline" and (
             (listed := self._each_listed(node, self.vars, number, None)) is not None
+            or (listed := self._printed_batch(node, self.vars, number, None)) is not None
         ):
             return self._block(text, number, end, listed, where, "")
         if (unrolled := self._shown(node, self.vars, number, None)) is not None:
@@ -2497,6 +2499,11 @@ class Reader:
             ):
                 out += listed
                 continue
+            if node.type == "pipeline" and (
+                (batched := self._printed_batch(node, scope, number, inside)) is not None
+            ):
+                out += batched
+                continue
             if (unrolled := self._shown(node, scope, number, inside)) is not None:
                 out += unrolled  # for ...; done | tee /dev/null: as without the pipe
                 continue
@@ -3108,6 +3115,29 @@ class Reader:
         finally:
             self.budget.leave()
         return out
+
+    def _printed_batch(
+        self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
+    ) -> list[Cmd] | None:
+        """``printf 'link set a up\\naddr add ...\\n' | ip [OPTIONS] -batch -``: each line
+        the literal format prints is one ip command, read as ``ip -batch - <<EOF`` is (hunt
+        AF #10: a raw step, refused as one that reads its commands from standard input).
+        None: another pipeline, or a format with more than newlines to print."""
+        parts = node.named_children
+        if len(parts) != 2 or any(p.type != "command" for p in parts):
+            return None
+        call = self._call(parts[1], scope)
+        opts = _batch_options(call) if call is not None and call.args else None
+        words = [_word(w, scope) for w in shellread.words(parts[0])]
+        if call is None or opts is None or len(words) != 2 or words[0] != "printf":
+            return None
+        text = printed_text([w or "" for w in words]) if words[1] else None
+        if text is None or "%" in text or "\\" in text or text.startswith("-"):
+            return None  # (printf -v, %s, \t: not only lines of text)
+        sudo = "sudo " if call.sudo else ""
+        rows = [r.strip() for r in text.splitlines()]
+        lines = [f"{sudo}{call.program} {opts}{r}" for r in rows if r and r[0] != "#"]
+        return self._commands(lines, inside, number, self._where(number, node))
 
     def _heredoc(
         self,

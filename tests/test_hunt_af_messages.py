@@ -1,0 +1,63 @@
+"""Hunt AF #12 and #14: a step the run skips shown as if it ran; a --prefix refusal naming a
+step that does not name the kept name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from iplab.cli import main
+from iplab.importer.convert import ImportResult, detect_kind, import_text
+from tests.conftest import REPO
+
+HUNT = REPO / "tests" / "fixtures" / "adversarial-7"
+
+
+def _imported(name: str) -> ImportResult:
+    text = (HUNT / name).read_text(encoding="utf-8")
+    return import_text(text, detect_kind(name, text), name)
+
+
+def _dry_run(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:
+    lab = tmp_path / f"{name}.yaml"
+    lab.write_text(_imported(name).yaml, encoding="utf-8")
+    argv = ["up", str(lab), "--dry-run", "--prefix", "hF", "--state-dir", str(tmp_path / "s")]
+    main(argv)
+    got = capsys.readouterr()
+    return got.out, got.err
+
+
+def test_a_step_the_run_skips_is_said_and_shown_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hunt AF #12 (af06-andchain.sh lines 6-7): ``ip link set eth0 promisc on && echo
+    ...`` may fail; the plan skips it (no eth0 is the lab's), but the import said "model:
+    OK" and ``up --dry-run`` printed ``DRY RUN: ip link set eth0 promisc on`` as if it
+    would run. The import and check warn of it now, and the dry run shows it skipped."""
+    result = _imported("af06-andchain.sh")
+    assert [w.split(": not run: ")[0] for w in result.model_warnings] == [
+        "setup[3].steps[0] (line 6: ip link set eth0 promisc on)",
+        "setup[4].steps[0] (line 7: ip link set dev eth0 mtu 1450)",
+    ]
+    out, err = _dry_run("af06-andchain.sh", tmp_path, capsys)
+    assert "DRY RUN: ip link set eth0 promisc on\n" not in out
+    assert (
+        "DRY RUN: skipped, as the author allows it to fail: ip link set eth0 promisc on (link"
+        " eth0 does not exist in the root namespace at this step)\n" in out
+    )
+    assert "setup[3].steps[0]: not run: the author allows it to fail" in err
+
+
+def test_the_prefix_refusal_names_the_step_that_names_the_kept_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hunt AF #14 (af09-ip-n-var.sh): with --prefix, the refusal named setup[1] (``ip -n
+    "$NS" link del eth0``, line 5) as the step that makes ``default``; the name comes from
+    setup[4] (line 8, ``${NS:-default}``). That step is named, and the step iplab cannot
+    read is said as the one that may make it."""
+    _out, err = _dry_run("af09-ip-n-var.sh", tmp_path, capsys)
+    assert "setup[4]: with --prefix hF, default would keep its name on this host:" in err
+    assert "`ip -n default addr flush dev eth0` uses it" in err
+    assert "setup[1]: with --prefix" not in err
+    assert "Traceback" not in err
