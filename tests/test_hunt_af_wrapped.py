@@ -55,3 +55,19 @@ def test_an_ip_line_behind_timeout_stdbuf_or_nice_is_typed_as_written() -> None:
     assert [(p.ns, p.target, p.count, p.text) for p in probes] == [
         ("c1", "10.22.0.2", 2, "timeout 5 ip netns exec c1 ping -c 2 10.22.0.2")
     ]
+
+
+def test_a_wrapped_ping_of_an_address_the_page_does_not_assign_is_kept_as_written() -> None:
+    """Found reading the fix above: ``timeout 3 ip netns exec NS ping ... 127.0.0.1`` (a
+    target no ``ip addr add`` assigns) is kept as a command, not a probe; the probe's line
+    was cut at its fourth space (``ip netns exec NS exec NS ping ...``) and the import
+    stopped on an internal error. The line is kept as written, wrapper and all."""
+    text = "ip netns add zw1\ntimeout 3 ip netns exec zw1 ping -c1 -W1 127.0.0.1\n"
+    result = import_text(text, detect_kind("w.sh", text), "w.sh")
+    steps = _steps(result)
+    assert steps[1] == {
+        "action": "raw",
+        "command": "timeout 3 ip netns exec zw1 ping -c1 -W1 127.0.0.1",
+        "observe": True,
+    }
+    assert result.model_error is None

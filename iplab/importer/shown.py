@@ -50,9 +50,13 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
         if isinstance(d.op, Probe) and _fails(_output(d)):  # the page shows it failing
             d = replace(d, op=replace(d.op, reachable=False))
         if isinstance(d.op, Probe) and plain_address(d.op.target) not in allowed:
-            command = renderer().text(d.op).split(" ", 4)[4]
             failing = _fails(_output(d))  # the page shows it fail: a step that may fail
-            op = NetnsExec(ns=d.op.ns, command=command, observes=True)
+            op: Op = NetnsExec(
+                ns=d.op.ns, command=renderer().text(d.op).split(" ", 4)[4], observes=True
+            )
+            if d.op.text is not None:  # (timeout 3 ip netns exec NS ping ...: the line as
+                # written, the wrapper in it; it became "exec NS ping ...", an internal error)
+                op = Raw(command=d.op.text, observes=True)
             out.append(replace(d, op=op, cmd=replace(d.cmd, may_fail=d.cmd.may_fail or failing)))
             warnings.append(
                 f"line {d.cmd.line}: ping target {d.op.target} is not an address the input assigns"
