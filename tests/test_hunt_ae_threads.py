@@ -46,3 +46,15 @@ def test_a_chained_change_in_a_sentence_is_said_each_command() -> None:
     warnings = _imported("discourse-reply.md").warnings
     said = [w for w in warnings if w.startswith("line 36: the prose names a change")]
     assert [w.split("'")[1] for w in said] == ["sudo ip netns del c1", "sudo ip link del br0"]
+
+
+def test_html_inline_code_commands_after_a_label_are_read_as_backquoted_ones() -> None:
+    """Hunt AE #2 (se-thread.html line 64, inline-code.html line 10): ``<strong>UPDATE
+    2:</strong> to tear it down: <code>ip netns del app</code> and <code>ip link del
+    br-lab</code>.`` gave 0 teardown steps and no warning (the ``<code>`` spans were plain
+    words), where the same sentence in Markdown's backquotes gives two. Now two as well."""
+    for name in ("se-thread.html", "inline-code.html"):
+        result = _imported(name)
+        gone = [(s["action"], s.get("name", s.get("dev"))) for s in _steps(result, "teardown")]
+        assert gone == [("netns del", "app"), ("link del", "br-lab")], name
+        assert not any("`" in note for note in result.yaml.split("\n") if "prose:" in note)
