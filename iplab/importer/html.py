@@ -353,10 +353,7 @@ class _Page(HTMLParser):
             target.after_br = target.after_br and not piece.strip()
 
     def _span(self) -> None:
-        """An inline ``<code>``'s start or end in prose: a backquote, as Markdown writes a
-        code span (hunt AE: ``Clean up: <code>ip netns del app</code> and <code>...``
-        was plain words, neither read as the backquoted sentence is nor warned about); a
-        heading's words stay as they are."""
+        """An inline ``<code>`` in prose: Markdown's backquote (hunt AE: plain words, unread)."""
         if self._text is None or self._text.kind not in _HEADINGS:
             self._data("`")
 
