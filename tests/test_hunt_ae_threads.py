@@ -58,3 +58,16 @@ def test_html_inline_code_commands_after_a_label_are_read_as_backquoted_ones() -
         gone = [(s["action"], s.get("name", s.get("dev"))) for s in _steps(result, "teardown")]
         assert gone == [("netns del", "app"), ("link del", "br-lab")], name
         assert not any("`" in note for note in result.yaml.split("\n") if "prose:" in note)
+
+
+def test_a_prompted_line_in_a_block_marked_text_or_none_is_a_command() -> None:
+    """Hunt AE #3 (se-thread.html line 59, ``<pre class="lang-none">``; text-block-prompt.md
+    line 9, a ```text block): ``$ ip netns exec app ping -c 2 10.55.0.1`` and its output
+    gave no step and no warning. The block is now read as a terminal's session, said."""
+    for name, line in (("se-thread.html", 59), ("text-block-prompt.md", 9)):
+        result = _imported(name)
+        pings = [s for s in _steps(result, "setup") if s["action"] in ("probe", "netns exec")]
+        said = [(s["in"], s.get("command", s.get("target"))) for s in pings]
+        assert said in ([("app", "ping -c 2 10.55.0.1")], [("app", "10.55.0.1")]), name
+        assert pings[0]["output"].startswith("PING 10.55.0.1")
+        assert any(w.startswith(f"line {line}: a code block marked") for w in result.warnings)

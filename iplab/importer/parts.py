@@ -549,4 +549,25 @@ def _code_block(reader: Reader, info: str, body: list[tuple[int, str]], line: in
             )
             reader.block(body, shell_lang=True)
             return
+    if lang in _PLAIN and (first := _prompted(reader, body)) is not None:
+        reader.warnings.append(
+            f"line {line}: a code block marked {lang!r} starts at a prompt ({first!r}): read"
+            " as a terminal's session, its prompted lines commands, the rest their output"
+        )
+        reader.block(body, shell_lang=True)
+        return
     reader.fence(lang, body, line)
+
+
+#: the languages that only say a block is not highlighted (```text, StackExchange's
+#: ``lang-none``): what a terminal shows may be marked so
+_PLAIN = frozenset({"text", "txt", "plaintext", "plain", "none", "nohighlight", "raw"})
+
+
+def _prompted(reader: Reader, body: list[tuple[int, str]]) -> str | None:
+    """A block's first line when it is a command at a prompt (``$ ip netns exec app ping
+    ...``: hunt AE, a probe in a ```text block, then its output, was left out with no
+    word); None otherwise."""
+    first = next((text.strip() for _, text in body if text.strip()), "")
+    command = strip_prompt(first)
+    return first if command and reader.looks_like_command(command) else None
