@@ -71,3 +71,29 @@ def test_a_prompted_line_in_a_block_marked_text_or_none_is_a_command() -> None:
         assert said in ([("app", "ping -c 2 10.55.0.1")], [("app", "10.55.0.1")]), name
         assert pings[0]["output"].startswith("PING 10.55.0.1")
         assert any(w.startswith(f"line {line}: a code block marked") for w in result.warnings)
+
+
+def test_a_c_style_comment_after_a_bridge_is_refused_as_ip_does_with_no_creates() -> None:
+    """Hunt AE #5 (zh2b.md line 19, from zh-blog2-comments.md): ``ip link add br0 type
+    bridge    //创建网桥`` gave "model: OK" and a raw step claiming ``creates: br0``; the run
+    failed on ip's ``bridge: unknown command "//创建网桥"?``. It is now said ip refuses it,
+    the step may fail, and it claims no creates:."""
+    result = _imported("zh2b.md")
+    (step,) = [s for s in _steps(result, "setup") if "//" in s.get("command", "")]
+    assert step["may_fail"] is True and "creates" not in step
+    assert any(
+        w.startswith("line 19: ip refuses") and 'bridge: unknown command "//创建网桥"?' in w
+        for w in result.warnings
+    )
+
+
+def test_a_full_width_semicolon_in_an_exec_d_ip_command_is_refused_as_ip_does() -> None:
+    """Hunt AE #5 (zh-csdn-netns.md line 36): ``ip netns exec ns1 ip link set lo up`` then
+    a full-width semicolon and ``ip netns exec ns2 ...`` was an ordinary netns exec step
+    with no warning; ip refuses ``up\uff1bip`` as it does the full-width ``#`` of line 24.
+    Both are now said."""
+    result = _imported("zh-csdn-netns.md")
+    (step,) = [s for s in _steps(result, "setup") if "\uff1b" in s.get("command", "")]
+    assert step["may_fail"] is True
+    assert any(w.startswith("line 36: ip refuses") and '"up\uff1bip"' in w for w in result.warnings)
+    assert any(w.startswith("line 24: ip refuses") for w in result.warnings)

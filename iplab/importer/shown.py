@@ -61,7 +61,7 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
             )
         elif _a_ping(d) and _fails(_output(d)):  # ping 8.8.8.8 before the NAT: it fails
             out.append(replace(d, cmd=replace(d.cmd, may_fail=True)))
-        elif isinstance(d.op, Raw) and (said := ipgrammar.refusal(d.cmd.text)):
+        elif isinstance(d.op, Raw | NetnsExec) and (said := ipgrammar.refusal(d.cmd.text)):
             # ip link set vblue-br mastr lab0 (hunt L: "ip just prints an error, keep going"):
             # ip refuses it whatever the host holds; bash prints the error and goes on
             out.append(replace(d, cmd=replace(d.cmd, may_fail=True)))
