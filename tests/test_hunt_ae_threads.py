@@ -97,3 +97,18 @@ def test_a_full_width_semicolon_in_an_exec_d_ip_command_is_refused_as_ip_does() 
     assert step["may_fail"] is True
     assert any(w.startswith("line 36: ip refuses") and '"up\uff1bip"' in w for w in result.warnings)
     assert any(w.startswith("line 24: ip refuses") for w in result.warnings)
+
+
+def test_a_line_shown_failing_that_would_succeed_here_is_not_a_step() -> None:
+    """Hunt AE #4 (so-ping-fails.md line 26): the asker's ``sudo ip link add veth0 type
+    veth peer name veth1``, shown answering ``RTNETLINK answers: File exists``, was a step
+    that may fail; veth0 and veth1 had gone into ns1 and ns2, so here it succeeded and left
+    veth0 and veth1 in the root, which the page never had. It is now said, and not a step."""
+    result = _imported("so-ping-fails.md")
+    made = [s for s in _steps(result, "setup") if s["action"] == "link add"]
+    assert [s.get("name") for s in made] == ["veth0"]
+    assert any(
+        w.startswith("line 26: the page shows 'sudo ip link add veth0 type veth peer name")
+        and "but here it would succeed (veth0, made at line 10," in w
+        for w in result.warnings
+    )
