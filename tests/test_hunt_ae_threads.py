@@ -112,3 +112,17 @@ def test_a_line_shown_failing_that_would_succeed_here_is_not_a_step() -> None:
         and "but here it would succeed (veth0, made at line 10," in w
         for w in result.warnings
     )
+
+
+def test_a_model_error_names_the_step_that_made_or_deleted_the_object() -> None:
+    """Hunt AE #7 (habr-router.md line 80, discourse-reply.md line 24): the cleanup ``ip
+    -all netns delete`` then the one the author offers instead (``ip netns del client1 &&
+    ...``), and an asker's quoted commands then the fixed ones, were refused (rightly) with
+    "namespace client1 does not exist at this step" / "namespace c1 already exists", not
+    naming the step that deleted or made it. The message now names it, with a hint that
+    the page holds two versions of the lab."""
+    habr = _imported("habr-router.md").model_error or ""
+    assert habr.startswith("teardown[1].steps[0] (line 80: ip netns del client1): namespace")
+    assert "(deleted by line 73: ip -all netns delete; the page may hold two versions" in habr
+    reply = _imported("discourse-reply.md").model_error or ""
+    assert "namespace c1 already exists (made by line 10: sudo ip netns add c1;" in reply

@@ -55,7 +55,7 @@ from iplab.importer.reader import (
     strip_prompt,
 )
 from iplab.importer.rst import read_rst
-from iplab.importer.shown import probes_to_exec
+from iplab.importer.shown import made_or_deleted_before, probes_to_exec
 from iplab.importer.terminal import as_shown, printable, uncoloured
 from iplab.importer.undoable import cannot_undo_lines
 from iplab.plan import build, decide_sudo
@@ -447,4 +447,5 @@ def _located(exc: ScenarioError, scenario: Scenario, drafts: Sequence[Draft]) ->
         return exc.message
     draft = drafts[index]
     where = scenario.steps[index].loc.field
-    return f"{where} (line {draft.cmd.line}: {draft.cmd.text}): {exc.message}"
+    before = made_or_deleted_before(drafts, index, exc.message)
+    return f"{where} (line {draft.cmd.line}: {draft.cmd.text}): {exc.message}{before}"

@@ -19,7 +19,7 @@ from iplab.model import Judge, apply, effects_of, lab_addresses, plain_address
 from iplab.names import ROOT
 from iplab.render import renderer
 from iplab.state import after, created_objects
-from iplab.steps import LinkDel, NetnsDel, NetnsExec, Op, Probe, Raw, Step
+from iplab.steps import LinkDel, NetnsDel, NetnsDelAll, NetnsExec, Op, Probe, Raw, Step
 
 
 def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
@@ -145,6 +145,33 @@ def _succeeds(before: Sequence[Draft], d: Draft) -> bool:
     except ScenarioError:
         return False  # (a step the model cannot take at all: said by the import's check)
     return not judge.warnings
+
+
+def made_or_deleted_before(drafts: Sequence[Draft], k: int, said: str) -> str:
+    """Which earlier step made the name step ``k`` makes (the model said ``already
+    exists``), or deleted the one it deletes or runs in (``does not exist``), in words to
+    add to the model's message; "" when none did (hunt AE #7: an asker's commands, then the
+    fixed ones; a cleanup, then the one the author offers instead)."""
+    d, verb = drafts[k], "made" if "already exists" in said else "deleted"
+    if verb == "made":
+        wanted = _made(d.op)
+    elif "does not exist" in said:
+        wanted = _deleted(d.op) | ({("", ns)} if (ns := d.op.in_ns()) else set())
+    else:
+        return ""
+    for earlier in reversed(drafts[:k]):
+        gone = _deleted(earlier.op) & wanted
+        if verb == "made" and gone:
+            return ""
+        every = isinstance(earlier.op, NetnsDelAll) and any(not ns for ns, _ in wanted)
+        if (_made(earlier.op) if verb == "made" else gone) & wanted or (
+            verb == "deleted" and every
+        ):
+            return (
+                f" ({verb} by line {earlier.cmd.line}: {earlier.cmd.text}; the page may hold two"
+                " versions of the lab, a first attempt and a fixed one or an alternative: keep one)"
+            )
+    return ""
 
 
 def _made(op: Op) -> set[tuple[str, str]]:
