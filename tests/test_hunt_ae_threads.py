@@ -6,6 +6,9 @@ deleted an object)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -126,3 +129,20 @@ def test_a_model_error_names_the_step_that_made_or_deleted_the_object() -> None:
     assert "(deleted by line 73: ip -all netns delete; the page may hold two versions" in habr
     reply = _imported("discourse-reply.md").model_error or ""
     assert "namespace c1 already exists (made by line 10: sudo ip netns add c1;" in reply
+
+
+def test_the_not_ascii_warning_says_what_prefix_renames_in_a_raw_step(tmp_path: Path) -> None:
+    """Hunt AE #6 (zh-csdn-netns.md line 24): the warning for raw steps kept for a name
+    that is not ASCII said "--prefix cannot rename them", yet ``render --prefix hE``
+    printed ``ip link set hEveth-b netns hEns2 ...``: the names other steps make are
+    renamed in them. The warning now says so."""
+    result = _imported("zh-csdn-netns.md")
+    (said,) = [w for w in result.warnings if "not ASCII" in w]
+    assert said.endswith("--prefix renames in them only the names other steps make, not these)")
+    scenario = tmp_path / "zh.yaml"
+    scenario.write_text(result.yaml, encoding="utf-8")
+    rendered = subprocess.run(
+        [sys.executable, "-m", "iplab", "render", str(scenario), "--prefix", "hE"],
+        capture_output=True, text=True, check=False, cwd=REPO,
+    )  # fmt: skip
+    assert "ip link set hEveth-b netns hEns2 " in rendered.stdout
