@@ -503,13 +503,22 @@ def _type_args(words: Words, out: LinkArgs) -> None:
         out.attrs.append(("type", "bridge"))
         while (word := words.peek()) is not None:
             if word not in BRIDGE_SETTINGS:
-                raise NoMatch
+                raise _bridge_setting(word)
             words.take()
             out.attrs.append((word, words.take()))
         return
     if out.kind == "dummy":
         return
     raise NoMatch
+
+
+def _bridge_setting(word: str) -> NoMatch:
+    """A word after ``type bridge`` that is no setting of it: ip's own refusal when none
+    begins with it (hunt AE: ``ip link add br0 type bridge //创建网桥``, a comment C's way,
+    was said to make br0, and the run failed on ``bridge: unknown command``)."""
+    if word == "help" or any(known.startswith(word) for known in BRIDGE_SETTINGS):
+        return NoMatch()  # (a setting iplab does not type)
+    return NoMatch(f'bridge: unknown command "{word}"?')
 
 
 def _ip_link(words: Words, ctx: Ctx, line: str) -> Op:
@@ -979,9 +988,13 @@ def refusal(line: str) -> str | None:
     if argv is None or reader is None:
         return None
     try:
-        reader(Words(argv[1:]), Ctx(), line)
+        op = reader(Words(argv[1:]), Ctx(), line)
     except NoMatch as exc:
         return exc.said
+    command = op.command if isinstance(op, NetnsExec) else ""
+    inner = _split(command) if command else None
+    if inner and program_name(inner[0]) == "ip":  # (hunt AE: a full-width semicolon in it)
+        return refusal(command)
     return None
 
 
@@ -1237,6 +1250,8 @@ def effects(command: str, ns: str | None = None) -> Declares | None:
     if jobs.serves(command):  # python3 -m http.server: a server, no name changes
         return Declares(declared=True)
     argv = _split(command)
+    if argv and refusal(command) is not None:  # (hunt AE: no creates: for a line ip refuses)
+        return None
     return _argv_effects(argv, ns) if argv else None
 
 

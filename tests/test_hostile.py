@@ -82,7 +82,8 @@ def test_ip_commands_kept_raw_for_names_not_ascii_are_said_once() -> None:
     assert said == [
         "lines 6, 7, 8, 9, 10, 11, 12, 13, 14, 16: 'café', 'thé', 'vcafé', 'vthé' not ASCII:"
         " iplab types ip commands whose names are ASCII letters, digits, '_', '.', '-'; kept"
-        " as raw steps (they run as written, and --prefix cannot rename them)"
+        " as raw steps (they run as written; --prefix renames in them only the names other"
+        " steps make, not these)"
     ]
 
 

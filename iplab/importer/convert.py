@@ -55,7 +55,7 @@ from iplab.importer.reader import (
     strip_prompt,
 )
 from iplab.importer.rst import read_rst
-from iplab.importer.shown import probes_to_exec
+from iplab.importer.shown import made_or_deleted_before, probes_to_exec
 from iplab.importer.terminal import as_shown, printable, uncoloured
 from iplab.importer.undoable import cannot_undo_lines
 from iplab.plan import build, decide_sudo
@@ -424,15 +424,18 @@ def _model_said(scenario: Scenario, drafts: Sequence[Draft]) -> tuple[str | None
     try:
         plan = build(scenario)
     except ScenarioError as exc:
-        return _located(exc, scenario, drafts), ()
+        return _located(exc, scenario, drafts, history=True), ()
     said = [
         _located(w, scenario, drafts) + (f" ({w.hint})" if w.hint else "") for w in plan.warnings
     ]
     return None, tuple(dict.fromkeys(said))
 
 
-def _located(exc: ScenarioError, scenario: Scenario, drafts: Sequence[Draft]) -> str:
-    """``exc``'s message, with the step and the input line it is about (when known)."""
+def _located(
+    exc: ScenarioError, scenario: Scenario, drafts: Sequence[Draft], history: bool = False
+) -> str:
+    """``exc``'s message, with the step and the input line it is about (when known);
+    ``history``: and the earlier line that made or deleted the object (hunt AE #7)."""
     field_path = exc.loc.field if exc.loc is not None else None
     index = next(
         (
@@ -447,4 +450,5 @@ def _located(exc: ScenarioError, scenario: Scenario, drafts: Sequence[Draft]) ->
         return exc.message
     draft = drafts[index]
     where = scenario.steps[index].loc.field
-    return f"{where} (line {draft.cmd.line}: {draft.cmd.text}): {exc.message}"
+    before = made_or_deleted_before(drafts, index, exc.message) if history else ""
+    return f"{where} (line {draft.cmd.line}: {draft.cmd.text}): {exc.message}{before}"

@@ -258,6 +258,8 @@ class _Page(HTMLParser):
         elif self._code is not None:
             if tag == "code" and not self._code.lang:
                 self._code.lang = _language(values) or ""
+        elif tag == "code":
+            self._span()
         elif tag in _HEADINGS or tag in _PROSE or tag in _BOUNDARY:
             self._flush()
             if tag in _HEADINGS or tag in _PROSE:
@@ -299,6 +301,8 @@ class _Page(HTMLParser):
         elif tag == "pre" and self._code is not None:
             code, self._code = self._code, None
             self._add_code(code)
+        elif tag == "code" and self._code is None:
+            self._span()
         elif self._code is None and (tag in _HEADINGS or tag in _PROSE or tag in _BOUNDARY):
             self._flush()
 
@@ -347,6 +351,11 @@ class _Page(HTMLParser):
                 target.after_br = False
             target.pieces.append(piece)
             target.after_br = target.after_br and not piece.strip()
+
+    def _span(self) -> None:
+        """An inline ``<code>`` in prose: Markdown's backquote (hunt AE: plain words, unread)."""
+        if self._text is None or self._text.kind not in _HEADINGS:
+            self._data("`")
 
     def _flush(self) -> None:
         text, self._text = self._text, None

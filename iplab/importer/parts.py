@@ -332,7 +332,7 @@ def _bare_paragraph(
         bodies = [b for b in bodies if b not in twice]
         if not bodies:
             prose.append(text)
-            for mentioned in _changes_mentioned(text) if code_on_page else []:
+            for mentioned in _changes_mentioned(text):
                 if _same_words(mentioned) in shown:
                     continue  # (said above: a line of a code block)
                 reader.warnings.append(
@@ -399,8 +399,9 @@ def _commands_in(text: str, code_on_page: bool) -> list[str]:
     else:
         return []
     bodies = [strip_prompt(body) or body for body in bodies]
-    if "`" in stripped:  # `ip netns del a; ip netns del b`: each statement, as one is read
-        bodies = [each for body in bodies for each in _each_statement(body)]
+    # `ip netns del a; ip netns del b`: each statement, as one is read (hunt AE: a bare
+    # line so chained, on a page with no code blocks, was dropped with no word)
+    bodies = [each for body in bodies for each in _each_statement(body)]
     strict = code_on_page or len(bodies) > 1 or "`" in stripped
     # (a line's trailing ``# comment`` is no word of its command: hunt C)
     # (``ip netns del a 2>/dev/null``: quieted, read as in a code block; hunt Z: a cleanup
@@ -473,11 +474,12 @@ def _changes_mentioned(text: str) -> list[str]:
     with `ip link set v1 netns red`, and then...``): said, since a later step may need them."""
     out: list[str] = []
     for span in re.findall(r"`([^`]+)`", text):
-        body = strip_prompt(span.strip()) or span.strip()
-        if first_program(body) != "ip" or not _typed(body, strict=True):
-            continue
-        if not is_observation(classify(body).op):
-            out.append(body)
+        # (``sudo ip netns del c1 && sudo ip link del br0``: each command, hunt AE)
+        for body in _each_statement(strip_prompt(span.strip()) or span.strip()):
+            if first_program(body) != "ip" or not _typed(body, strict=True):
+                continue
+            if not is_observation(classify(body).op):
+                out.append(body)
     return out
 
 
@@ -547,4 +549,25 @@ def _code_block(reader: Reader, info: str, body: list[tuple[int, str]], line: in
             )
             reader.block(body, shell_lang=True)
             return
+    if lang in _PLAIN and (first := _prompted(reader, body)) is not None:
+        reader.warnings.append(
+            f"line {line}: a code block marked {lang!r} starts at a prompt ({first!r}): read"
+            " as a terminal's session, its prompted lines commands, the rest their output"
+        )
+        reader.block(body, shell_lang=True)
+        return
     reader.fence(lang, body, line)
+
+
+#: the languages that only say a block is not highlighted (```text, StackExchange's
+#: ``lang-none``): what a terminal shows may be marked so
+_PLAIN = frozenset({"text", "txt", "plaintext", "plain", "none", "nohighlight", "raw"})
+
+
+def _prompted(reader: Reader, body: list[tuple[int, str]]) -> str | None:
+    """A block's first line when it is a command at a prompt (``$ ip netns exec app ping
+    ...``: hunt AE, a probe in a ```text block, then its output, was left out with no
+    word); None otherwise."""
+    first = next((text.strip() for _, text in body if text.strip()), "")
+    command = strip_prompt(first)
+    return first if command and reader.looks_like_command(command) else None

@@ -1718,7 +1718,7 @@ class Reader:
         self.warnings[at] = (
             f"{where}: {', '.join(map(repr, said))} not ASCII: iplab types ip commands whose"
             " names are ASCII letters, digits, '_', '.', '-'; kept as raw steps (they run as"
-            " written, and --prefix cannot rename them)"
+            " written; --prefix renames in them only the names other steps make, not these)"
         )
 
     def _unresolved(

@@ -12,13 +12,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from iplab import ipgrammar
+from iplab.errors import Location, ScenarioError
 from iplab.importer.assembly import Draft
 from iplab.importer.prose import ERROR_SHOWN
-from iplab.model import effects_of, lab_addresses, plain_address
+from iplab.model import Judge, apply, effects_of, lab_addresses, plain_address
 from iplab.names import ROOT
 from iplab.render import renderer
-from iplab.state import created_objects
-from iplab.steps import LinkDel, NetnsDel, NetnsExec, Op, Probe, Raw
+from iplab.state import after, created_objects
+from iplab.steps import LinkDel, NetnsDel, NetnsDelAll, NetnsExec, Op, Probe, Raw, Step
 
 
 def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
@@ -47,6 +48,17 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
                 " read there, not twice"
             )
             continue
+        if again := _made_again(out, d):
+            # ip link add veth0 ... ("File exists") after veth0 went into ns1: here it would
+            # make veth0 in the root again (hunt AE: a lab the page never had, left behind)
+            earlier, name = again
+            warnings.append(
+                f"line {d.cmd.line}: the page shows {d.cmd.text!r} fail ({_exists(d)}), but"
+                f" here it would succeed ({name}, made at line {earlier.cmd.line}, is not"
+                " where this line makes it by then) and make what the page never had: the"
+                " author's failed attempt, not a step"
+            )
+            continue
         if isinstance(d.op, Probe) and _fails(_output(d)):  # the page shows it failing
             d = replace(d, op=replace(d.op, reachable=False))
         if isinstance(d.op, Probe) and plain_address(d.op.target) not in allowed:
@@ -65,7 +77,7 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
             )
         elif _a_ping(d) and _fails(_output(d)):  # ping 8.8.8.8 before the NAT: it fails
             out.append(replace(d, cmd=replace(d.cmd, may_fail=True)))
-        elif isinstance(d.op, Raw) and (said := ipgrammar.refusal(d.cmd.text)):
+        elif isinstance(d.op, Raw | NetnsExec) and (said := ipgrammar.refusal(d.cmd.text)):
             # ip link set vblue-br mastr lab0 (hunt L: "ip just prints an error, keep going"):
             # ip refuses it whatever the host holds; bash prints the error and goes on
             out.append(replace(d, cmd=replace(d.cmd, may_fail=True)))
@@ -96,6 +108,74 @@ def _retry_of(drafts: Sequence[Draft], k: int) -> tuple[Draft, str] | None:
         if again := _made(later.op) & made:
             return later, sorted(again)[0][1]
     return None
+
+
+_NOWHERE = Location("")
+#: what ip prints when a name it would make is taken
+_EXISTS = re.compile(r"^.*\b(?:File exists|already exists)\b.*$", re.M)
+
+
+def _exists(d: Draft) -> str:
+    """The line of a step's output that says a name was taken ("" when none does)."""
+    found = _EXISTS.search("\n".join(_output(d)))
+    return found[0].strip() if found else ""
+
+
+def _made_again(before: Sequence[Draft], d: Draft) -> tuple[Draft, str] | None:
+    """The earlier step that made a name ``d`` makes, no step between them deleting it,
+    and that name, when the page shows ``d`` fail because the name is taken and the model
+    finds it would succeed (hunt AE: the name was moved to another namespace since); None
+    otherwise (one the model refuses too stays a step that may fail, which run skips)."""
+    made = _made(d.op)
+    if not made or not _exists(d):
+        return None
+    for earlier in reversed(before):
+        if _deleted(earlier.op) & made:
+            return None
+        if again := _made(earlier.op) & made:
+            return (earlier, sorted(again)[0][1]) if _succeeds(before, d) else None
+    return None
+
+
+def _succeeds(before: Sequence[Draft], d: Draft) -> bool:
+    """The model takes ``d`` after the steps before it (as run takes them: one that may
+    fail and that the model refuses is skipped) with no objection."""
+    steps = [Step(op=b.op, loc=_NOWHERE, may_fail=b.cmd.may_fail) for b in before]
+    judge = Judge(strict=False)
+    try:
+        state = after(steps, judge=judge)
+        judge.warnings.clear()
+        apply(state, d.op, None, judge)
+    except ScenarioError:
+        return False  # (a step the model cannot take at all: said by the import's check)
+    return not judge.warnings
+
+
+def made_or_deleted_before(drafts: Sequence[Draft], k: int, said: str) -> str:
+    """Which earlier step made the name step ``k`` makes (the model said ``already
+    exists``), or deleted the one it deletes or runs in (``does not exist``), in words to
+    add to the model's message; "" when none did (hunt AE #7: an asker's commands, then the
+    fixed ones; a cleanup, then the one the author offers instead)."""
+    d, verb = drafts[k], "made" if "already exists" in said else "deleted"
+    if verb == "made":
+        wanted = _made(d.op)
+    elif "does not exist" in said:
+        wanted = _deleted(d.op) | ({("", ns)} if (ns := d.op.in_ns()) else set())
+    else:
+        return ""
+    for earlier in reversed(drafts[:k]):
+        gone = _deleted(earlier.op) & wanted
+        if verb == "made" and gone:
+            return ""
+        every = isinstance(earlier.op, NetnsDelAll) and any(not ns for ns, _ in wanted)
+        if (_made(earlier.op) if verb == "made" else gone) & wanted or (
+            verb == "deleted" and every
+        ):
+            return (
+                f" ({verb} by line {earlier.cmd.line}: {earlier.cmd.text}; the page may hold two"
+                " versions of the lab, a first attempt and a fixed one or an alternative: keep one)"
+            )
+    return ""
 
 
 def _made(op: Op) -> set[tuple[str, str]]:
