@@ -1692,7 +1692,12 @@ def test_a_page_s_shell_block_reads_functions_trap_make_and_scripts_as_commands(
         "trap cleanup EXIT\nip netns add tp-a\nsudo make up\n./lab.sh\n```\n"
     )
     result = import_text(page, "markdown", "trap.md")
-    plan = build(scenario.load_text(result.yaml, "trap.yaml"))
+    # (hunt AD: the model refuses sudo make up now, a recipe iplab cannot see; lenient, the
+    # plan is built and exported with that refusal among its warnings)
+    plan = build(scenario.load_text(result.yaml, "trap.yaml"), lenient=True)
+    assert [w.message.split(":")[0] for w in plan.warnings] == [
+        "runs a Makefile's recipe (make up)"
+    ]
     assert export.text(plan, "all") == (
         "echo hi\ncleanup() {\n    ip netns del tp-a\n}\ntrap cleanup EXIT\n"
         "ip netns add tp-a\nsudo make up\n./lab.sh\n"

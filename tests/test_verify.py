@@ -204,7 +204,9 @@ def test_a_command_of_unknown_effect_in_one_namespace_leaves_the_others_known() 
     assert verdict(expected) == (
         "the kernel holds what the scenario promised (1 namespaces, 2 links; 1 skipped)"
     )
-    anywhere = lab.replace("ip netns exec right bash -c 'ip link set $IF up'", "make up")
+    # (hunt AD: make up, the unknown command here before, is refused now: its recipe is
+    # unseen by iplab; ./lab.sh is as unknown and still run)
+    anywhere = lab.replace("ip netns exec right bash -c 'ip link set $IF up'", "./lab.sh")
     assert sorted(unknowable(expected_state(build(scenario.load_text(anywhere, "c.yaml"))))) == [
         "left",
         "right",

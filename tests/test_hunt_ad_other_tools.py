@@ -1,0 +1,82 @@
+"""Hunt AD: labs kept in other tools' files (Makefiles, justfiles, CI workflows, Ansible,
+tox). A pasted ``sudo make up`` ran the Makefile's recipe, which iplab never sees (SAFETY);
+``make -n`` output of a recursive make kept make's own lines; a cleanup ending with ``rm
+-f *.pcap`` was read as setup; a justfile under its other names, a tox.ini and a workflow
+with a tab in a block scalar were imported as shell; the ``ip netns del`` extra-names
+warning counted ``2>/dev/null`` and ``|| true`` as names."""
+
+from __future__ import annotations
+
+import pytest
+
+from iplab import scenario
+from iplab.importer.convert import import_text
+from iplab.model import ModelError
+from iplab.plan import build
+from iplab.recipes import recipe_run
+from tests.conftest import REPO
+
+HUNT = REPO / "tests" / "fixtures" / "other-tools"
+
+
+def _read(name: str) -> str:
+    return (HUNT / name).read_text(encoding="utf-8")
+
+
+def test_a_pasted_make_up_is_refused_before_anything_runs() -> None:
+    """Hunt AD #1 (SAFETY): ``sudo make up`` in a session ran the Makefile's recipe under
+    ``--prefix hDp``: it made hDmk1 (not hDphDmk1), verify said 0 namespaces and down ran 0
+    undo commands, leaving it. Now the import, check and run refuse the line, naming it and
+    the way out (``make -n up | iplab import -``)."""
+    result = import_text(_read("session-up.txt"), "session", "session-up.txt")
+    assert result.model_error is not None
+    assert result.model_error.startswith(
+        "setup[0] (line 1: sudo make up): runs a Makefile's recipe (make up)"
+    )
+    assert "make -n up | iplab import -" in result.model_error
+    loaded = scenario.load_text(result.yaml, "su.yaml")
+    for prefix in ("", "hDp"):
+        with pytest.raises(ModelError, match=r"su\.yaml:\d+: setup\[0\]: runs a Makefile's"):
+            build(loaded, prefix=prefix)
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("make up", "make up"),
+        ("sudo make -C sub unwire", "make -C sub unwire"),
+        ("$(MAKE) -C topo wire", "make -C topo wire"),
+        ("timeout 60 make", "make"),
+        ("ip netns exec red make up", "make up"),
+        ("bash -c 'cd lab && make up'", "make up"),
+        ("just up", "just up"),
+        ("vagrant provision", "vagrant provision"),
+        ("sudo ansible-playbook -i hosts site.yml", "ansible-playbook -i hosts site.yml"),
+        ("docker compose -f lab.yml up -d", "docker compose -f lab.yml up -d"),
+        ("docker-compose up", "docker-compose up"),
+    ],
+)
+def test_each_tools_recipe_run_is_found(line: str, said: str) -> None:
+    """Hunt AD #1: the tools whose recipes run commands iplab cannot see."""
+    found = recipe_run(line)
+    assert found is not None and found.command == said
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "make -n up",
+        "make -nC sub up",
+        "make --dry-run up",
+        "just --dry-run up",
+        "ansible-playbook --check site.yml",
+        "vagrant status",
+        "docker compose config",
+        "echo make up",
+        "ip netns add make",
+        "grep make Makefile",
+    ],
+)
+def test_a_line_that_only_prints_or_names_make_is_no_recipe_run(line: str) -> None:
+    """Hunt AD #1: a dry run, or ``make`` as a word of another command, runs no recipe."""
+    assert recipe_run(line) is None
