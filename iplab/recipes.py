@@ -82,6 +82,8 @@ def _recipe(argv: Sequence[str]) -> Recipe | None:
             return None
         printed = shlex.join(["make", "-n", *args])
         way = f"print the commands it runs and import those: {printed} | iplab import -"
+        way += " (in make -n output, a sub-make's line comes before the commands it prints:"
+        way += " delete the line)"
         return Recipe(said, "a Makefile", way)
     if program == "just" and not _JUST_PRINTS & set(args):
         printed = shlex.join(["just", "--dry-run", *args])

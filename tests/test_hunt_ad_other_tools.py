@@ -80,3 +80,20 @@ def test_each_tools_recipe_run_is_found(line: str, said: str) -> None:
 def test_a_line_that_only_prints_or_names_make_is_no_recipe_run(line: str) -> None:
     """Hunt AD #1: a dry run, or ``make`` as a word of another command, runs no recipe."""
     assert recipe_run(line) is None
+
+
+def test_a_recursive_make_n_output_is_read_without_makes_own_lines() -> None:
+    """Hunt AD #3: ``make -n fresh`` of a recipe calling ``$(MAKE) -C topo wire``: make's
+    ``make[1]: Entering/Leaving directory`` lines became raw steps, and ``make -C topo
+    wire`` a raw step beside the topo commands it prints (run, the sub-make ran topo's
+    recipe for real, then iplab the same lines again). Now make's lines are left out, and
+    the sub-make's line too, with a warning; the commands it printed are the steps."""
+    text = _read("make-fresh.txt")
+    result = import_text(text, "shell", "make-fresh.txt")
+    kept = [line for line in text.splitlines() if not line.startswith("make")]
+    assert list(result.lines) == kept
+    assert result.warnings == (
+        "line 4: 'make -C topo wire' is a sub-make: make -n printed the commands it runs after"
+        " it, which are read; the line itself is not a step (run, it would run them too)",
+    )
+    assert result.model_error is None

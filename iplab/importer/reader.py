@@ -24,7 +24,7 @@ from typing import Literal
 
 from iplab import ipwords, jobs, linklisting, linksources, names
 from iplab.errors import ScenarioError
-from iplab.importer import arith, listing, piped, printed, roothash
+from iplab.importer import arith, listing, makeout, piped, printed, roothash
 from iplab.importer import shell as shellread
 from iplab.importer.budget import LoopBudget, TooLarge
 from iplab.importer.elsewhere import SHELL_VARIABLE, opened_shell, shell_elsewhere
@@ -1252,6 +1252,14 @@ class Reader:
                     f"line {number}: {body!r} names where the lines after it are typed (the"
                     " page's label), not a command; ignored: they are read as typed here"
                 )  # (hunt P: a tab under it made a Makefile of the block, every command lost)
+            elif not prompted and makeout.make_says(body):
+                continue  # (make -n's "make[1]: Entering directory '/lab/topo'": make's own)
+            elif not prompted and makeout.sub_make(body, [t for _, t in lines[i:]]):
+                self.warnings.append(
+                    f"line {number}: {body!r} is a sub-make: make -n printed the commands it"
+                    " runs after it, which are read; the line itself is not a step (run, it"
+                    " would run them too)"
+                )
             elif not prompted and not self._is_command(body, state, shell_lang):
                 self.output(text, number)
                 state = "speaking"
