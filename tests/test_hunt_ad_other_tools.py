@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from iplab import scenario
+from iplab import export, scenario
 from iplab.importer.convert import import_text
 from iplab.model import ModelError
 from iplab.plan import build
@@ -97,3 +97,33 @@ def test_a_recursive_make_n_output_is_read_without_makes_own_lines() -> None:
         " it, which are read; the line itself is not a step (run, it would run them too)",
     )
     assert result.model_error is None
+
+
+@pytest.mark.parametrize(
+    ("name", "teardown"),
+    [
+        (
+            "make-up-clean.txt",
+            [
+                "for i in red blue; do ip netns del $i; done",
+                "ip link del br-lab",
+                "rm -f *.pcap",
+            ],
+        ),
+        (
+            "make-n-no-print-directory.txt",
+            ["ip netns del lab5", "make -C sub unwire", "ip link del leak0"],
+        ),
+    ],
+)
+def test_a_cleanup_with_commands_that_delete_nothing_is_the_teardown(
+    name: str, teardown: list[str]
+) -> None:
+    """Hunt AD #2: ``make -n up clean`` ends with ``rm -f *.pcap`` (the shape of a
+    ``clean:`` target): "20 setup, 0 teardown", and up built the lab and deleted it again.
+    A sub-make between the deletions (``make -C sub unwire``) put ``ip netns del lab5`` in
+    the setup. The teardown starts at the first deletion of the trailing block now, what
+    deletes nothing (``rm``, a sub-make) among or after the deletions."""
+    result = import_text(_read(name), "shell", name)
+    plan = build(scenario.load_text(result.yaml, "lab.yaml"), lenient=True)
+    assert export.text(plan, "teardown").splitlines() == teardown
