@@ -7,10 +7,13 @@ warning counted ``2>/dev/null`` and ``|| true`` as names."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from iplab import export, scenario
-from iplab.importer.convert import import_text
+from iplab.errors import UsageError
+from iplab.importer.convert import detect_kind, import_text
 from iplab.model import ModelError
 from iplab.plan import build
 from iplab.recipes import recipe_run
@@ -127,3 +130,22 @@ def test_a_cleanup_with_commands_that_delete_nothing_is_the_teardown(
     result = import_text(_read(name), "shell", name)
     plan = build(scenario.load_text(result.yaml, "lab.yaml"), lenient=True)
     assert export.text(plan, "teardown").splitlines() == teardown
+
+
+@pytest.mark.parametrize(
+    ("name", "way"),
+    [
+        (".justfile", "just --dry-run up | iplab import -"),
+        ("lab.just", "just --justfile lab.just --dry-run up | iplab import -"),
+    ],
+)
+def test_a_justfile_under_its_other_names_or_on_stdin_is_refused(name: str, way: str) -> None:
+    """Hunt AD #4: ``.justfile`` and ``lab.just`` (and either on standard input) were read
+    as shell: ``set shell := [...]``, ``up:``, ``down:`` raw steps, ``-ip netns del red`` a
+    setup step, ``export NS := "red"`` dropped, exit 0. A justfile's recipes are indented
+    by spaces, which the Makefile reader did not take for recipes."""
+    text = _read(name)
+    with pytest.raises(UsageError, match=f"^{re.escape(name)}: a justfile: .*{re.escape(way)}"):
+        detect_kind(name, text)
+    with pytest.raises(UsageError, match=r"^-: a justfile, by its recipe at line \d+ "):
+        detect_kind("-", text)

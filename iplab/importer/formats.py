@@ -11,7 +11,11 @@ line, or (a recording) by its header line; and by how such files are written
 (:func:`by_content`: a renamed ``Dockerfile.netlab``, ``cat site.yml | iplab import -``,
 a page's code block with no language, hunt N): a rule and its tab-indented recipe (in a
 page, with something only make reads: hunt P), a first ``FROM``, ``Vagrant.configure``,
-YAML whose keys run commands, Python.
+YAML whose keys run commands, Python; a justfile's recipes indented by spaces (hunt AD).
+
+Why this module is long: each kind of file is told by content by a reader of its own (a
+Makefile, a justfile, a Dockerfile, a Vagrantfile, YAML, Python), sharing one table of
+names and ways out.
 """
 
 from __future__ import annotations
@@ -32,10 +36,12 @@ _MAKE = (
     " make -n up down | iplab import - --name lab"
 )
 _COPY = "copy the shell commands it runs into a .sh file (or a Markdown page) and import that"
+_JUST = "print its recipes' commands: just --dry-run up | iplab import -"
 _NAMES = {
     "makefile": ("a Makefile", _MAKE),
     "gnumakefile": ("a Makefile", _MAKE),
-    "justfile": ("a justfile", "print its recipes' commands: just --dry-run up | iplab import -"),
+    "justfile": ("a justfile", _JUST),
+    ".justfile": ("a justfile", _JUST),
     "vagrantfile": ("a Vagrantfile (Ruby)", _COPY),
     "dockerfile": ("a Dockerfile", _COPY),
     "containerfile": ("a Containerfile", _COPY),
@@ -43,6 +49,7 @@ _NAMES = {
 }
 _SUFFIXES = {
     ".mk": ("a Makefile", _MAKE),
+    ".just": ("a justfile", _JUST),
     ".yml": ("YAML (a workflow, a playbook, a compose file)", _COPY),
     ".yaml": (
         "YAML (a workflow, a playbook, a compose file; a scenario is run, not imported)",
@@ -127,10 +134,15 @@ def _named(name: str) -> tuple[str, str] | None:
 
 
 def _way(way: str, path: str) -> str:
-    """The way out, for a Makefile not named ``Makefile``: ``make -f FILE -n`` (hunt N)."""
+    """The way out, for a Makefile not named ``Makefile``: ``make -f FILE -n`` (hunt N); for
+    a justfile not named ``justfile``: ``just --justfile FILE --dry-run`` (hunt AD)."""
     name = Path(path).name
-    if way == _MAKE and path not in ("-", "stdin") and name.lower() not in _NAMES:
+    if path in ("-", "stdin") or name.lower() in _NAMES:
+        return way
+    if way == _MAKE:
         return way.replace("make -n", f"make -f {name} -n")
+    if way == _JUST:
+        return way.replace("just --dry-run", f"just --justfile {name} --dry-run")
     return way
 
 
@@ -150,7 +162,7 @@ def by_content(lines: Sequence[tuple[int, str]], in_page: bool = False) -> Found
     (:func:`_make_sign`): a page labels each host's commands as make writes a rule."""
     if (found := _makefile(lines)) is not None and (not in_page or _make_sign(lines)):
         return found
-    for detect in (_dockerfile, _vagrantfile, _yaml, _python):
+    for detect in (_justfile, _dockerfile, _vagrantfile, _yaml, _python):
         if (found := detect(lines)) is not None:
             return found
     return None
@@ -268,6 +280,40 @@ def _make_value(text: str, assigned: set[str]) -> bool:
         if not match["call"] and (name in assigned or name in _MAKE_VARIABLES):
             return True
     return False
+
+
+#: a justfile's own lines: ``x := "red"``, ``export NS := "red"``, ``set shell := [...]``,
+#: ``alias u := up``, an attribute (``[private]``), ``import 'x.just'``, ``mod net``
+_JUST_ASSIGN = re.compile(
+    r"(?:(?:export|set|alias)\s+)?[A-Za-z_][\w-]*(?:\s*:=.*|\s*$)"
+    r"|\[[\w\s,()'\"-]+\]|(?:import|mod)\??\s+.*"
+)
+#: a recipe's header: ``up:``, ``ping: up``, ``serve port='8000':``, ``@quiet:``
+_JUST_RULE = re.compile(r"@?[A-Za-z_][\w-]*(?:\s+[+*$]?[A-Za-z_][\w-]*(?:=\S+)?)*\s*:(?!=).*")
+
+
+def _justfile(lines: Sequence[tuple[int, str]]) -> Found | None:
+    """A justfile: recipes (``up:``) whose lines are indented (spaces or a tab), every
+    other line a justfile's own (:data:`_JUST_ASSIGN`), and an assignment or a setting with
+    ``:=``, which no shell and no page's label has (hunt AD: a ``.justfile`` and a
+    ``lab.just`` were imported as shell, ``up:`` a raw step)."""
+    kept = _meaningful(lines)
+    rule: tuple[int, str] | None = None
+    sign = False
+    for k, (number, text) in enumerate(kept):
+        if text[:1] in (" ", "\t"):
+            continue
+        if _JUST_RULE.fullmatch(text):
+            if rule is None and k + 1 < len(kept) and kept[k + 1][1][:1] in (" ", "\t"):
+                rule = (number, text)
+            continue
+        if not _JUST_ASSIGN.fullmatch(text):
+            return None
+        sign = sign or ":=" in text
+    if rule is None or not sign:
+        return None
+    said = f"recipe at line {rule[0]} ({rule[1].strip()!r}) and its indented lines"
+    return Found("a justfile", said, _JUST)
 
 
 _DOCKER = re.compile(
