@@ -149,3 +149,16 @@ def test_a_justfile_under_its_other_names_or_on_stdin_is_refused(name: str, way:
         detect_kind(name, text)
     with pytest.raises(UsageError, match=r"^-: a justfile, by its recipe at line \d+ "):
         detect_kind("-", text)
+
+
+def test_a_tox_ini_is_refused_by_its_name_and_by_its_content() -> None:
+    """Hunt AD #5: tox.ini was imported as shell: ``[tox]``, ``envlist = ...``,
+    ``commands_pre =``, a bare ``ip`` and ``- ip netns del tx`` became raw steps, and the
+    only complaint was ``[tox]`` read as a placeholder. It is refused now as TOML is."""
+    text = _read("tox.ini")
+    with pytest.raises(UsageError, match=r"^tox\.ini: a tox\.ini \(tox\): not a shell script"):
+        detect_kind("tox.ini", text)
+    with pytest.raises(UsageError, match=r"^-: a tox\.ini \(tox\), by its section at line 2"):
+        detect_kind("-", text)
+    with pytest.raises(UsageError, match=r"^lab\.ini: an INI file .*not a shell script"):
+        detect_kind("lab.ini", text)

@@ -21,6 +21,7 @@ names and ways out.
 from __future__ import annotations
 
 import ast
+import configparser
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -46,6 +47,7 @@ _NAMES = {
     "dockerfile": ("a Dockerfile", _COPY),
     "containerfile": ("a Containerfile", _COPY),
     "jenkinsfile": ("a Jenkinsfile (Groovy)", _COPY),
+    "tox.ini": ("a tox.ini (tox)", _COPY),
 }
 _SUFFIXES = {
     ".mk": ("a Makefile", _MAKE),
@@ -57,6 +59,8 @@ _SUFFIXES = {
     ),
     ".json": ("JSON", _COPY),
     ".toml": ("TOML", _COPY),
+    ".ini": ("an INI file (tox, a tool's settings)", _COPY),
+    ".cfg": ("an INI file (setup.cfg, a tool's settings)", _COPY),
     ".cast": (
         "a terminal recording (asciinema)",
         "play it as text and import that: asciinema cat FILE > lab.txt",
@@ -162,7 +166,7 @@ def by_content(lines: Sequence[tuple[int, str]], in_page: bool = False) -> Found
     (:func:`_make_sign`): a page labels each host's commands as make writes a rule."""
     if (found := _makefile(lines)) is not None and (not in_page or _make_sign(lines)):
         return found
-    for detect in (_justfile, _dockerfile, _vagrantfile, _yaml, _python):
+    for detect in (_justfile, _dockerfile, _vagrantfile, _yaml, _ini, _python):
         if (found := detect(lines)) is not None:
             return found
     return None
@@ -397,6 +401,28 @@ def _running_key(data: object, depth: int) -> str | None:
             if (inner := _running_key(item, depth - 1)) is not None:
                 return inner
     return None
+
+
+#: an INI file's first line: a section's name alone (``[tox]``, ``[testenv:netlab]``)
+_SECTION = re.compile(r"\[[\w.:-]+(?: [\w.:\"-]+)?\]")
+
+
+def _ini(lines: Sequence[tuple[int, str]]) -> Found | None:
+    """An INI file (tox.ini, setup.cfg): its first line a section (``[tox]``), Python's
+    configparser reads it, and it sets something (hunt AD: a tox.ini's ``[tox]``,
+    ``envlist = ...`` and ``commands_pre =`` were raw steps)."""
+    kept = _meaningful(lines)
+    if not kept or not _SECTION.fullmatch(kept[0][1].strip()):
+        return None
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string("\n".join(t for _, t in lines))
+    except configparser.Error:
+        return None
+    if not any(parser.options(section) for section in parser.sections()):
+        return None
+    what = "a tox.ini (tox)" if parser.has_section("tox") else "an INI file"
+    return Found(what, f"section at line {kept[0][0]}: {kept[0][1].strip()!r}", _COPY)
 
 
 def _python(lines: Sequence[tuple[int, str]]) -> Found | None:
