@@ -162,3 +162,14 @@ def test_a_tox_ini_is_refused_by_its_name_and_by_its_content() -> None:
         detect_kind("-", text)
     with pytest.raises(UsageError, match=r"^lab\.ini: an INI file .*not a shell script"):
         detect_kind("lab.ini", text)
+
+
+def test_a_workflow_with_a_tab_inside_a_block_scalar_is_refused() -> None:
+    """Hunt AD #6: a GitHub workflow whose ``run: |`` holds a ``<<-EOT`` here-document
+    with tab-indented lines was read as shell (35 commands, 34 raw: ``name: netns smoke
+    test``, ``on:``, ``runs-on: ubuntu-22.04``): the YAML reader gave up at any tab. A tab
+    inside a block scalar is text; only a tab YAML refuses (one that indents) stops it."""
+    text = _read("net-tabs.yml.txt")
+    for path in ("net-tabs.yml.txt", "-"):
+        with pytest.raises(UsageError, match=r"a CI workflow, by its key 'run' at line 16"):
+            detect_kind(path, text)

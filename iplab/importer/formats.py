@@ -366,14 +366,16 @@ _YAML_KINDS = (
 
 def _yaml(lines: Sequence[tuple[int, str]]) -> Found | None:
     """YAML whose keys run commands: a workflow, a playbook, a compose file (written as
-    YAML's blocks: JSON, ``[...]`` or ``{...}``, is what a command printed)."""
+    YAML's blocks: JSON, ``[...]`` or ``{...}``, is what a command printed). A tab inside
+    a block scalar is text (hunt AD: a ``run: |`` here-document's tab-indented lines made
+    the workflow shell); one that indents, YAML itself refuses."""
     text = "\n".join(t for _, t in lines)
-    if text.lstrip()[:1] in ("{", "[", "") or "\t" in text:
+    if text.lstrip()[:1] in ("{", "[", ""):
         return None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError:
-        return None
+        return None  # (a tab that indents: YAML refuses it)
     items = data if isinstance(data, list) else [data]
     if not items or not all(isinstance(i, dict) for i in items):
         return None
