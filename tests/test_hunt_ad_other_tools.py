@@ -173,3 +173,21 @@ def test_a_workflow_with_a_tab_inside_a_block_scalar_is_refused() -> None:
     for path in ("net-tabs.yml.txt", "-"):
         with pytest.raises(UsageError, match=r"a CI workflow, by its key 'run' at line 16"):
             detect_kind(path, text)
+
+
+@pytest.mark.parametrize("name", ["vars.sh", "unres.sh"])
+def test_the_netns_del_warning_counts_no_shell_operator_as_a_name(name: str) -> None:
+    """Hunt AD #7: ``ip netns del $NS 2>/dev/null`` was said to delete $NS only, ip
+    ignoring ``2>/dev/null``; the same with ``&& echo removed``, ``|| true`` and ``$NS;``
+    before ``ip link del $DEV``. The names are read in each simple command's words now."""
+    result = import_text(_read(name), "shell", name)
+    assert not [w for w in result.warnings if "ip netns del deletes" in w]
+
+
+def test_the_netns_del_warning_still_names_what_ip_ignores() -> None:
+    """Hunt AD #7: a second name is still said, once, a redirection after it left out."""
+    result = import_text("ip netns del a b 2>/dev/null || true\n", "shell", "two.sh")
+    assert [w for w in result.warnings if "ip netns del deletes" in w] == [
+        "line 1: 'ip netns del a b': ip netns del deletes a only; ip ignores b (and exits"
+        " 0): delete each with a line of its own"
+    ]

@@ -959,6 +959,8 @@ class Reader:
         self._chatting = 0
         #: the loops being unrolled, bounded as a scenario's (hunt R: 1000 x 1000 ran minutes)
         self.budget = LoopBudget()
+        #: the ``ip netns del A B`` said (where, A, B...): a line and its command, said once
+        self._said_ignored: set[tuple[str, str, tuple[str, ...]]] = set()
 
     def _trap(self, args: Sequence[str], number: int, where: str) -> None:
         """``trap cleanup EXIT`` (INT, TERM...): the handler bash runs when the script ends or
@@ -2678,6 +2680,9 @@ class Reader:
         ctr2, silently)."""
         if (extra := _netns_del_extra(text)) is not None:
             name, rest = extra
+            if (where, name, tuple(rest)) in self._said_ignored:
+                return  # (ip netns del a b || true: the command, then the line)
+            self._said_ignored.add((where, name, tuple(rest)))
             self.warnings.append(
                 f"{where}: {text!r}: ip netns del deletes {name} only; ip ignores"
                 f" {' '.join(rest)} (and exits 0): delete each with a line of its own"
@@ -3816,11 +3821,25 @@ _AS_ROOT_LINE = re.compile(r"(?:doas|pkexec)(?:\s+(?:-u\s*root|--user[=\s]root))
 
 def _netns_del_extra(text: str) -> tuple[str, list[str]] | None:
     """``ip netns del NAME MORE...``: NAME, and the words iproute2 ignores (None: another
-    line)."""
-    try:
-        words = shlex.split(text)
-    except ValueError:
-        return None
+    line), in each simple command of the line: ``;``, ``&&``, ``||``, ``|`` and
+    redirections are the shell's (hunt AD: ``2>/dev/null`` and ``|| true`` were said to
+    be names ip ignores)."""
+    for command in _simple_commands(shellread.parse(text)):
+        said = [shellread.unquoted(w) or shellread.source(w) for w in shellread.words(command)]
+        if (found := _del_extra(said)) is not None:
+            return found
+    return None
+
+
+def _simple_commands(node: shellread.Node) -> list[shellread.Node]:
+    """The simple commands within ``node``, in order (tree-sitter-bash's ``command``s)."""
+    if node.type == "command":
+        return [node]
+    return [c for child in node.named_children for c in _simple_commands(child)]
+
+
+def _del_extra(words: list[str]) -> tuple[str, list[str]] | None:
+    """One simple command's ``ip netns del NAME MORE...``: NAME and MORE; None: another."""
     words = words[1:] if words[:1] == ["sudo"] else words
     if words[:1] != ["ip"] or "netns" not in words[1:4] or "-all" in words or "-a" in words:
         return None
