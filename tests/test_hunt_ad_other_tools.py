@@ -191,3 +191,20 @@ def test_the_netns_del_warning_still_names_what_ip_ignores() -> None:
         "line 1: 'ip netns del a b': ip netns del deletes a only; ip ignores b (and exits"
         " 0): delete each with a line of its own"
     ]
+
+
+def test_an_ansible_task_list_with_raw_is_refused_on_stdin() -> None:
+    """Hunt AD #8: ``ansible.builtin.raw:`` (and ``raw:``) was no key that runs commands:
+    a role's task list on standard input gave its YAML keys as raw steps."""
+    with pytest.raises(UsageError, match=r"by its key 'ansible\.builtin\.raw' at line 5"):
+        detect_kind("-", _read("tasks-main.yml"))
+
+
+def test_a_make_file_with_no_rule_is_not_told_to_run_its_targets() -> None:
+    """Hunt AD #8: an included config.mk (assignments only) was refused with ``make -f
+    config.mk -n up down``, which has no target to run."""
+    with pytest.raises(UsageError) as refused:
+        detect_kind("config.mk", _read("config.mk"))
+    said = str(refused.value.message)
+    assert "make -f config.mk" not in said
+    assert "it has no rule (a file a Makefile includes: include config.mk)" in said

@@ -127,7 +127,8 @@ def not_a_script(path: str, text: str) -> str | None:
     if said is None:
         return None
     what, way = said
-    return f"{path}: {what}: not a shell script or a page, not read; {_way(way, path)}"
+    targets = any(_rule(line) for line in text.splitlines() if not line.startswith("\t"))
+    return f"{path}: {what}: not a shell script or a page, not read; {_way(way, path, targets)}"
 
 
 def _named(name: str) -> tuple[str, str] | None:
@@ -137,12 +138,18 @@ def _named(name: str) -> tuple[str, str] | None:
     return _NAMES.get(stem) if dot and "." not in own else None
 
 
-def _way(way: str, path: str) -> str:
-    """The way out, for a Makefile not named ``Makefile``: ``make -f FILE -n`` (hunt N); for
-    a justfile not named ``justfile``: ``just --justfile FILE --dry-run`` (hunt AD)."""
+def _way(way: str, path: str, targets: bool = True) -> str:
+    """The way out, for a Makefile not named ``Makefile``: ``make -f FILE -n`` (hunt N), or,
+    with no rule (``targets`` False: ``config.mk``), the Makefile that includes it; for a
+    justfile not named ``justfile``: ``just --justfile FILE --dry-run`` (hunt AD)."""
     name = Path(path).name
     if path in ("-", "stdin") or name.lower() in _NAMES:
         return way
+    if way == _MAKE and not targets:
+        return (
+            f"it has no rule (a file a Makefile includes: include {name}); print the commands"
+            " the including Makefile's targets run: make -n up down | iplab import - --name lab"
+        )
     if way == _MAKE:
         return way.replace("make -n", f"make -f {name} -n")
     if way == _JUST:
@@ -351,6 +358,7 @@ def _vagrantfile(lines: Sequence[tuple[int, str]]) -> Found | None:
 _RUNS = frozenset(
     {"run", "script", "before_script", "after_script", "shell", "command", "commands"}
     | {"cmd", "runcmd", "entrypoint", "ansible.builtin.shell", "ansible.builtin.command"}
+    | {"raw", "ansible.builtin.raw"}  # (hunt AD: Ansible's raw module)
 )
 #: top-level keys that say which tool reads the file
 _YAML_KINDS = (
