@@ -27,6 +27,7 @@ from iplab.model import Judge, ModelError, lab_addresses, plain_address
 from iplab.names import ROOT
 from iplab.pids import literal_pid
 from iplab.prefix import with_prefix
+from iplab.recipes import recipe_run
 from iplab.render import Command, ReadsBackAs, Renderer, renderer, template_hashes
 from iplab.scenario import Scenario, SudoPolicy, loaded
 from iplab.scenario import read as read_scenario
@@ -264,6 +265,32 @@ def check_pids(scenario: Scenario, judge: Judge | None = None) -> None:
         _object(error, judge)
 
 
+def check_recipes(scenario: Scenario, prefix: str, judge: Judge | None = None) -> None:
+    """A line that runs another tool's recipe (``make up``, ``make -C topo wire``, ``just
+    up``, ``vagrant provision``, ``ansible-playbook site.yml``, ``docker compose up``): the
+    commands it runs are in a file iplab does not read, never checked, journaled nor undone.
+    Under ``--prefix`` refused before anything runs: the names it makes keep theirs, and may
+    be another's (hunt AD: ``sudo make up`` made hDmk1 under ``--prefix hDp``, and down left
+    it); without, a warning (a tutorial that builds a tool with ``make`` first still runs,
+    and what the recipe changes of the host stops the run: :mod:`iplab.sentinel`)."""
+    for step in scenario.steps:
+        op = step.op
+        texts = (op.command, op.undo or "") if isinstance(op, Raw) else _texts(op)[1:]
+        found = next((r for r in map(recipe_run, texts) if r is not None), None)
+        if found is None:
+            continue
+        kept = f"; under --prefix {prefix} the names it makes keep theirs" if prefix else ""
+        error = ModelError(
+            f"runs {found.what}'s recipe ({found.command}): iplab cannot see the commands"
+            f" it runs, so it can neither check, rename (--prefix), journal nor undo them"
+            f"{kept}; {found.way}",
+            step.loc,
+            "take the line out of the scenario; a build the lab needs is run before the lab",
+            certain=bool(prefix),
+        )
+        _object(error, judge)
+
+
 def check_batches(
     scenario: Scenario, prefix: str, owned: Owned, judge: Judge | None = None
 ) -> None:
@@ -337,6 +364,7 @@ def build(
     check_placeholders(scenario, judge if lenient else None)
     check_signals(scenario, judge if lenient else None)
     check_pids(scenario, judge if lenient else None)
+    check_recipes(scenario, prefix, judge if lenient or not prefix else None)
     owned = owned_by(scenario)
     check_batches(scenario, prefix, owned, judge if lenient else None)
     render = renderer(tuple(template_dirs), template_check() if template_dirs else None)

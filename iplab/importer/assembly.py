@@ -15,6 +15,7 @@ What could not be imported, or cannot be undone, is said in the summary.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -33,6 +34,7 @@ from iplab.importer.reader import (
 from iplab.importer.stops import STOP_AFTER, author_stops
 from iplab.lineparse import jinja_literal, op_fields
 from iplab.plan import decide_sudo
+from iplab.recipes import recipe_run
 from iplab.scenario import SudoPolicy
 from iplab.steps import (
     LinkAdd,
@@ -44,6 +46,8 @@ from iplab.steps import (
     Raw,
     is_observation,
 )
+from iplab.words import simple_commands
+from iplab.wrappers import program_name, unwrapped
 
 Variables = Literal["keep", "expand"]
 
@@ -174,23 +178,51 @@ def split_teardown(drafts: Sequence[Draft]) -> int:
     """Where the teardown starts (len(drafts): no teardown).
 
     The first command announced as a cleanup, else the trailing run of ``link del`` and
-    ``netns del`` (and ``ip -all netns delete``; observations among them); at least one
-    setup step stays.
+    ``netns del`` (and ``ip -all netns delete``), from its first deletion: observations and
+    commands that make nothing (:func:`_tidies`: ``rm -f *.pcap``, ``echo done``, a
+    sub-make) may come between or after them (hunt AD: a Makefile's ``clean:`` ending with
+    ``rm -f *.pcap`` was read as setup, and up built the lab and deleted it again); at
+    least one setup step stays.
     """
     for i, draft in enumerate(drafts):
         if draft.cleanup and i > 0 and draft.index == 0:
             return i
     start = len(drafts)
-    while start > 0 and (
-        isinstance(drafts[start - 1].op, LinkDel | NetnsDel | NetnsDelAll)
-        or is_observation(drafts[start - 1].op)
-    ):
+    while start > 0 and (_deletes(drafts[start - 1].op) or _tidies(drafts[start - 1].op)):
         start -= 1
-    while start < len(drafts) and is_observation(drafts[start].op):
+    while start < len(drafts) and not _deletes(drafts[start].op):
         start += 1
     while 0 < start < len(drafts) and drafts[start].index > 0:  # a block is not cut in two
         start += 1
     return start if 0 < start < len(drafts) else len(drafts)
+
+
+def _deletes(op: Op) -> bool:
+    """``ip link del``, ``ip netns del``, ``ip -all netns delete``."""
+    return isinstance(op, LinkDel | NetnsDel | NetnsDelAll)
+
+
+#: programs that make no namespace or link: what a cleanup does besides deleting them
+_TIDY_PROGRAMS = frozenset(
+    {"rm", "rmdir", "echo", "printf", "true", ":", "sleep", "wait", "kill", "pkill", "killall"}
+)
+
+
+def _tidies(op: Op) -> bool:
+    """An observation, or a raw command of a cleanup that makes nothing: each of its simple
+    commands removes files, says something, waits or stops a process (``rm -f *.pcap``,
+    ``echo removed``, ``pkill dnsmasq``), or is a sub-make (``make -C sub unwire``, which
+    the model refuses on its own)."""
+    if is_observation(op):
+        return True
+    if not isinstance(op, Raw) or op.creates or op.renames:
+        return False
+    commands = simple_commands(op.command)
+    return bool(commands) and all(
+        (argv := unwrapped(words)) == [] or program_name(argv[0]) in _TIDY_PROGRAMS
+        or (recipe_run(shlex.join(argv)) is not None)
+        for words in commands or ()
+    )  # fmt: skip
 
 
 def built_again(drafts: Sequence[Draft], cut: int) -> list[str]:

@@ -11,12 +11,17 @@ line, or (a recording) by its header line; and by how such files are written
 (:func:`by_content`: a renamed ``Dockerfile.netlab``, ``cat site.yml | iplab import -``,
 a page's code block with no language, hunt N): a rule and its tab-indented recipe (in a
 page, with something only make reads: hunt P), a first ``FROM``, ``Vagrant.configure``,
-YAML whose keys run commands, Python.
+YAML whose keys run commands, Python; a justfile's recipes indented by spaces (hunt AD).
+
+Why this module is long: each kind of file is told by content by a reader of its own (a
+Makefile, a justfile, a Dockerfile, a Vagrantfile, YAML, Python), sharing one table of
+names and ways out.
 """
 
 from __future__ import annotations
 
 import ast
+import configparser
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -32,17 +37,21 @@ _MAKE = (
     " make -n up down | iplab import - --name lab"
 )
 _COPY = "copy the shell commands it runs into a .sh file (or a Markdown page) and import that"
+_JUST = "print its recipes' commands: just --dry-run up | iplab import -"
 _NAMES = {
     "makefile": ("a Makefile", _MAKE),
     "gnumakefile": ("a Makefile", _MAKE),
-    "justfile": ("a justfile", "print its recipes' commands: just --dry-run up | iplab import -"),
+    "justfile": ("a justfile", _JUST),
+    ".justfile": ("a justfile", _JUST),
     "vagrantfile": ("a Vagrantfile (Ruby)", _COPY),
     "dockerfile": ("a Dockerfile", _COPY),
     "containerfile": ("a Containerfile", _COPY),
     "jenkinsfile": ("a Jenkinsfile (Groovy)", _COPY),
+    "tox.ini": ("a tox.ini (tox)", _COPY),
 }
 _SUFFIXES = {
     ".mk": ("a Makefile", _MAKE),
+    ".just": ("a justfile", _JUST),
     ".yml": ("YAML (a workflow, a playbook, a compose file)", _COPY),
     ".yaml": (
         "YAML (a workflow, a playbook, a compose file; a scenario is run, not imported)",
@@ -50,6 +59,8 @@ _SUFFIXES = {
     ),
     ".json": ("JSON", _COPY),
     ".toml": ("TOML", _COPY),
+    ".ini": ("an INI file (tox, a tool's settings)", _COPY),
+    ".cfg": ("an INI file (setup.cfg, a tool's settings)", _COPY),
     ".cast": (
         "a terminal recording (asciinema)",
         "play it as text and import that: asciinema cat FILE > lab.txt",
@@ -116,7 +127,8 @@ def not_a_script(path: str, text: str) -> str | None:
     if said is None:
         return None
     what, way = said
-    return f"{path}: {what}: not a shell script or a page, not read; {_way(way, path)}"
+    targets = any(_rule(line) for line in text.splitlines() if not line.startswith("\t"))
+    return f"{path}: {what}: not a shell script or a page, not read; {_way(way, path, targets)}"
 
 
 def _named(name: str) -> tuple[str, str] | None:
@@ -126,11 +138,22 @@ def _named(name: str) -> tuple[str, str] | None:
     return _NAMES.get(stem) if dot and "." not in own else None
 
 
-def _way(way: str, path: str) -> str:
-    """The way out, for a Makefile not named ``Makefile``: ``make -f FILE -n`` (hunt N)."""
+def _way(way: str, path: str, targets: bool = True) -> str:
+    """The way out, for a Makefile not named ``Makefile``: ``make -f FILE -n`` (hunt N), or,
+    with no rule (``targets`` False: ``config.mk``), the Makefile that includes it; for a
+    justfile not named ``justfile``: ``just --justfile FILE --dry-run`` (hunt AD)."""
     name = Path(path).name
-    if way == _MAKE and path not in ("-", "stdin") and name.lower() not in _NAMES:
+    if path in ("-", "stdin") or name.lower() in _NAMES:
+        return way
+    if way == _MAKE and not targets:
+        return (
+            f"it has no rule (a file a Makefile includes: include {name}); print the commands"
+            " the including Makefile's targets run: make -n up down | iplab import - --name lab"
+        )
+    if way == _MAKE:
         return way.replace("make -n", f"make -f {name} -n")
+    if way == _JUST:
+        return way.replace("just --dry-run", f"just --justfile {name} --dry-run")
     return way
 
 
@@ -150,7 +173,7 @@ def by_content(lines: Sequence[tuple[int, str]], in_page: bool = False) -> Found
     (:func:`_make_sign`): a page labels each host's commands as make writes a rule."""
     if (found := _makefile(lines)) is not None and (not in_page or _make_sign(lines)):
         return found
-    for detect in (_dockerfile, _vagrantfile, _yaml, _python):
+    for detect in (_justfile, _dockerfile, _vagrantfile, _yaml, _ini, _python):
         if (found := detect(lines)) is not None:
             return found
     return None
@@ -270,6 +293,40 @@ def _make_value(text: str, assigned: set[str]) -> bool:
     return False
 
 
+#: a justfile's own lines: ``x := "red"``, ``export NS := "red"``, ``set shell := [...]``,
+#: ``alias u := up``, an attribute (``[private]``), ``import 'x.just'``, ``mod net``
+_JUST_ASSIGN = re.compile(
+    r"(?:(?:export|set|alias)\s+)?[A-Za-z_][\w-]*(?:\s*:=.*|\s*$)"
+    r"|\[[\w\s,()'\"-]+\]|(?:import|mod)\??\s+.*"
+)
+#: a recipe's header: ``up:``, ``ping: up``, ``serve port='8000':``, ``@quiet:``
+_JUST_RULE = re.compile(r"@?[A-Za-z_][\w-]*(?:\s+[+*$]?[A-Za-z_][\w-]*(?:=\S+)?)*\s*:(?!=).*")
+
+
+def _justfile(lines: Sequence[tuple[int, str]]) -> Found | None:
+    """A justfile: recipes (``up:``) whose lines are indented (spaces or a tab), every
+    other line a justfile's own (:data:`_JUST_ASSIGN`), and an assignment or a setting with
+    ``:=``, which no shell and no page's label has (hunt AD: a ``.justfile`` and a
+    ``lab.just`` were imported as shell, ``up:`` a raw step)."""
+    kept = _meaningful(lines)
+    rule: tuple[int, str] | None = None
+    sign = False
+    for k, (number, text) in enumerate(kept):
+        if text[:1] in (" ", "\t"):
+            continue
+        if _JUST_RULE.fullmatch(text):
+            if rule is None and k + 1 < len(kept) and kept[k + 1][1][:1] in (" ", "\t"):
+                rule = (number, text)
+            continue
+        if not _JUST_ASSIGN.fullmatch(text):
+            return None
+        sign = sign or ":=" in text
+    if rule is None or not sign:
+        return None
+    said = f"recipe at line {rule[0]} ({rule[1].strip()!r}) and its indented lines"
+    return Found("a justfile", said, _JUST)
+
+
 _DOCKER = re.compile(
     r"(?:FROM|RUN|CMD|COPY|ADD|ENV|ARG|WORKDIR|ENTRYPOINT|EXPOSE|LABEL|USER|VOLUME|SHELL"
     r"|HEALTHCHECK|ONBUILD|STOPSIGNAL|MAINTAINER)\s"
@@ -301,6 +358,7 @@ def _vagrantfile(lines: Sequence[tuple[int, str]]) -> Found | None:
 _RUNS = frozenset(
     {"run", "script", "before_script", "after_script", "shell", "command", "commands"}
     | {"cmd", "runcmd", "entrypoint", "ansible.builtin.shell", "ansible.builtin.command"}
+    | {"raw", "ansible.builtin.raw"}  # (hunt AD: Ansible's raw module)
 )
 #: top-level keys that say which tool reads the file
 _YAML_KINDS = (
@@ -316,14 +374,16 @@ _YAML_KINDS = (
 
 def _yaml(lines: Sequence[tuple[int, str]]) -> Found | None:
     """YAML whose keys run commands: a workflow, a playbook, a compose file (written as
-    YAML's blocks: JSON, ``[...]`` or ``{...}``, is what a command printed)."""
+    YAML's blocks: JSON, ``[...]`` or ``{...}``, is what a command printed). A tab inside
+    a block scalar is text (hunt AD: a ``run: |`` here-document's tab-indented lines made
+    the workflow shell); one that indents, YAML itself refuses."""
     text = "\n".join(t for _, t in lines)
-    if text.lstrip()[:1] in ("{", "[", "") or "\t" in text:
+    if text.lstrip()[:1] in ("{", "[", ""):
         return None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError:
-        return None
+        return None  # (a tab that indents: YAML refuses it)
     items = data if isinstance(data, list) else [data]
     if not items or not all(isinstance(i, dict) for i in items):
         return None
@@ -351,6 +411,28 @@ def _running_key(data: object, depth: int) -> str | None:
             if (inner := _running_key(item, depth - 1)) is not None:
                 return inner
     return None
+
+
+#: an INI file's first line: a section's name alone (``[tox]``, ``[testenv:netlab]``)
+_SECTION = re.compile(r"\[[\w.:-]+(?: [\w.:\"-]+)?\]")
+
+
+def _ini(lines: Sequence[tuple[int, str]]) -> Found | None:
+    """An INI file (tox.ini, setup.cfg): its first line a section (``[tox]``), Python's
+    configparser reads it, and it sets something (hunt AD: a tox.ini's ``[tox]``,
+    ``envlist = ...`` and ``commands_pre =`` were raw steps)."""
+    kept = _meaningful(lines)
+    if not kept or not _SECTION.fullmatch(kept[0][1].strip()):
+        return None
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string("\n".join(t for _, t in lines))
+    except configparser.Error:
+        return None
+    if not any(parser.options(section) for section in parser.sections()):
+        return None
+    what = "a tox.ini (tox)" if parser.has_section("tox") else "an INI file"
+    return Found(what, f"section at line {kept[0][0]}: {kept[0][1].strip()!r}", _COPY)
 
 
 def _python(lines: Sequence[tuple[int, str]]) -> Found | None:

@@ -25,7 +25,7 @@ from typing import Literal
 from iplab import ipwords, jobs, linklisting, linksources, names
 from iplab.errors import ScenarioError
 from iplab.handed import printed_text
-from iplab.importer import arith, listing, piped, printed, roothash
+from iplab.importer import arith, listing, makeout, piped, printed, roothash
 from iplab.importer import shell as shellread
 from iplab.importer.budget import LoopBudget, TooLarge
 from iplab.importer.elsewhere import SHELL_VARIABLE, opened_shell, shell_elsewhere
@@ -960,6 +960,8 @@ class Reader:
         self._chatting = 0
         #: the loops being unrolled, bounded as a scenario's (hunt R: 1000 x 1000 ran minutes)
         self.budget = LoopBudget()
+        #: the ``ip netns del A B`` said (where, A, B...): a line and its command, said once
+        self._said_ignored: set[tuple[str, str, tuple[str, ...]]] = set()
 
     def _trap(self, args: Sequence[str], number: int, where: str) -> None:
         """``trap cleanup EXIT`` (INT, TERM...): the handler bash runs when the script ends or
@@ -1253,6 +1255,14 @@ class Reader:
                     f"line {number}: {body!r} names where the lines after it are typed (the"
                     " page's label), not a command; ignored: they are read as typed here"
                 )  # (hunt P: a tab under it made a Makefile of the block, every command lost)
+            elif not prompted and makeout.make_says(body):
+                continue  # (make -n's "make[1]: Entering directory '/lab/topo'": make's own)
+            elif not prompted and makeout.sub_make(body, [t for _, t in lines[i:]]):
+                self.warnings.append(
+                    f"line {number}: {body!r} is a sub-make: make -n printed the commands it"
+                    " runs after it, which are read; the line itself is not a step (run, it"
+                    " would run them too)"
+                )
             elif not prompted and not self._is_command(body, state, shell_lang):
                 self.output(text, number)
                 state = "speaking"
@@ -2677,6 +2687,9 @@ class Reader:
         ctr2, silently)."""
         if (extra := _netns_del_extra(text)) is not None:
             name, rest = extra
+            if (where, name, tuple(rest)) in self._said_ignored:
+                return  # (ip netns del a b || true: the command, then the line)
+            self._said_ignored.add((where, name, tuple(rest)))
             self.warnings.append(
                 f"{where}: {text!r}: ip netns del deletes {name} only; ip ignores"
                 f" {' '.join(rest)} (and exits 0): delete each with a line of its own"
@@ -3838,11 +3851,25 @@ _AS_ROOT_LINE = re.compile(r"(?:doas|pkexec)(?:\s+(?:-u\s*root|--user[=\s]root))
 
 def _netns_del_extra(text: str) -> tuple[str, list[str]] | None:
     """``ip netns del NAME MORE...``: NAME, and the words iproute2 ignores (None: another
-    line)."""
-    try:
-        words = shlex.split(text)
-    except ValueError:
-        return None
+    line), in each simple command of the line: ``;``, ``&&``, ``||``, ``|`` and
+    redirections are the shell's (hunt AD: ``2>/dev/null`` and ``|| true`` were said to
+    be names ip ignores)."""
+    for command in _simple_commands(shellread.parse(text)):
+        said = [shellread.unquoted(w) or shellread.source(w) for w in shellread.words(command)]
+        if (found := _del_extra(said)) is not None:
+            return found
+    return None
+
+
+def _simple_commands(node: shellread.Node) -> list[shellread.Node]:
+    """The simple commands within ``node``, in order (tree-sitter-bash's ``command``s)."""
+    if node.type == "command":
+        return [node]
+    return [c for child in node.named_children for c in _simple_commands(child)]
+
+
+def _del_extra(words: list[str]) -> tuple[str, list[str]] | None:
+    """One simple command's ``ip netns del NAME MORE...``: NAME and MORE; None: another."""
     words = words[1:] if words[:1] == ["sudo"] else words
     if words[:1] != ["ip"] or "netns" not in words[1:4] or "-all" in words or "-a" in words:
         return None
