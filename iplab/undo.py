@@ -567,10 +567,15 @@ def _clear_held(
     mine = set(info.owned_links) - set(info.preexisting_links) - set(taken)
     for name in own_namespaces(info, taken):
         found = netns_id(name)
-        if name in made or found is None or found in root_netns_ids():
+        if name in made or found is None:
             continue
-        if not processes_in({found}):
+        # (the host's own, named through a job of the host's namespace, sleep &, then ip
+        # netns attach NAME $!: hunt AF #1, the links went to the root namespace and the
+        # first down, deleting the name alone, left them)
+        held = "is the host's own namespace" if found in root_netns_ids() else None
+        if held is None and not processes_in({found}):
             continue  # (none holds it: it goes with its name, and its links with it)
+        held = held or "a process still holds it"
         space = iproute.read_state(env.runner, [name]).ns(name)
         gone: set[str] = set()
         for link in sorted(space.links.values() if space else [], key=lambda k: k.name):
@@ -581,7 +586,7 @@ def _clear_held(
                 continue
             argv = ("ip", "-n", name, "link", "del", link.name)
             text = shlex.join(argv)
-            env.err.write(f"  undo: {text} (a process still holds {name}: its name alone goes)\n")
+            env.err.write(f"  undo: {text} ({name} {held}: its name alone goes)\n")
             result = env.runner.execute(
                 argv, True, meta={"kind": "command", "text": text, "phase": "undo"}
             )

@@ -1,0 +1,117 @@
+"""Hunt AF (safety, an adversarial read of the rules): ways to reach the host that the
+rules let through. ``ip netns attach host 1`` (``$$``, ``ln -s /proc/1/ns/net``) named
+the host's own namespace, and the lab's steps "in" it changed the host."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from iplab import scenario
+from iplab.importer.convert import detect_kind, import_text
+from iplab.model import ModelError
+from iplab.pids import names_the_hosts_netns
+from iplab.plan import build
+from tests.conftest import REPO
+from tests.kernel import apart
+
+HUNT = REPO / "tests" / "fixtures" / "adversarial-7"
+
+
+def _lines(name: str) -> list[str]:
+    return (HUNT / name).read_text(encoding="utf-8").splitlines()
+
+
+def _built(name: str, text: str | None = None) -> None:
+    text = (HUNT / name).read_text(encoding="utf-8") if text is None else text
+    result = import_text(text, detect_kind(name, text), name)
+    build(scenario.load_text(result.yaml, "page.yaml"), prefix="hF")
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "said"),
+    [
+        ("af01-attach-host.md", 9, "ip netns attach hFhost 1"),
+        ("af13-attach-pid1-dummy.md", 5, "ip netns attach hFhost 1"),
+        ("af14-attach-self.sh", 4, "ip netns attach hFhere \\$\\$"),
+    ],
+)
+def test_naming_the_hosts_own_namespace_is_refused_before_anything_runs(
+    name: str, line: int, said: str
+) -> None:
+    """Hunt AF #1: ``ip netns attach host 1`` (or ``$$``) was taken for a namespace of the
+    lab: ``ip -n host link set eth0 promisc on`` changed the host's eth0, and up of af14
+    made hFup0/hFup1 in the root namespace (verify said OK). Refused now, as ``nsenter -t
+    1`` is, with the page's line."""
+    assert _lines(name)[line - 1].endswith(said.rsplit(maxsplit=1)[-1].replace("\\", ""))
+    with pytest.raises(ModelError, match=rf"page\.yaml:\d+: setup\[1\]: runs {said}: it names"):
+        _built(name)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ip netns attach host 1",
+        "touch /run/netns/x && mount --bind /proc/self/ns/net /run/netns/x",
+        "ln -s /proc/1/ns/net /var/run/netns/host",
+    ],
+)
+def test_each_way_the_hunt_named_the_hosts_namespace_is_found(line: str) -> None:
+    """Hunt AF #1 (its probes): the attach of pid 1, a link or a bind mount of
+    /proc/1/ns/net or /proc/self/ns/net under /run/netns."""
+    assert line in _lines("probe-p3.txt")
+    assert names_the_hosts_netns(line) is not None
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ("ip netns attach here $PPID", True),
+        ("sudo ip netns attach here $(pidof systemd)", True),
+        ("mount --bind /proc/$$/ns/net /run/netns/x", True),
+        ("ln -sf /proc/thread-self/ns/net /run/netns/x", True),
+        ("ip netns attach web $!", False),
+        ("ip netns attach ctr $CPID", False),
+        ("ip netns attach ctr $(pgrep -P $CPID)", False),
+        ("ln -sf /proc/$PID/ns/net /var/run/netns/c1", False),
+        ("mount --bind /proc/$PID/ns/net /run/netns/c2", False),
+    ],
+)
+def test_the_shells_own_pid_names_the_host_a_tutorials_process_does_not(
+    line: str, found: bool
+) -> None:
+    """Hunt AF #1: ``$$``, ``$PPID``, ``/proc/self`` and a pid found by a program's name
+    are the host's, as for nsenter; ``$!`` and a variable the tutorial set are its own."""
+    assert (names_the_hosts_netns(line) is not None) is found
+
+
+@pytest.mark.kernel
+def test_down_of_a_lab_that_named_the_hosts_namespace_through_a_job_ends_the_first_time(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    """Hunt AF #1: up of af14 (``ip netns attach here $$``, then ``ip -n here link add up0
+    type veth peer name up1``) made the links in the root namespace; the first down deleted
+    the name only, waited 30 s and said "could not undo everything (still there:
+    hFup0@root, hFup1@root)"; a second down was needed. ``$$`` is refused now; the same
+    end through a job of the host's namespace (``sleep &``, ``$!``, which iplab cannot
+    tell from a namespace's process) is undone by the first down: the lab's veth is
+    deleted through the name before it goes."""
+    text = (HUNT / "af14-attach-self.sh").read_text(encoding="utf-8")
+    text = text.replace("ip netns attach here $$\n", "sleep 424243 &\nip netns attach here $!\n")
+    lab = tmp_path / "self.yaml"
+    lab.write_text(import_text(text, "shell", "af14-attach-self.sh").yaml)
+    iplab = f"PYTHONPATH={REPO} {sys.executable} -m iplab"
+    name = f"{prefix}af14-attach-self"
+    run = apart(
+        "ip link set lo up\n"
+        f"{iplab} up {lab} --prefix {prefix} --state-dir {state_dir} > /dev/null; echo up=$?\n"
+        f"{iplab} down {name} --state-dir {state_dir}; echo down=$?\n"
+        f"ip -br link | grep -c {prefix} ; echo left\n",
+        timeout=60,
+    )
+    said = run.stdout + run.stderr
+    assert "up=0" in run.stdout and "down=0" in run.stdout, said
+    assert "0\nleft" in run.stdout, said
+    assert "could not undo everything" not in said
