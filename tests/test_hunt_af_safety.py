@@ -14,6 +14,7 @@ from iplab.importer.convert import detect_kind, import_text
 from iplab.model import ModelError
 from iplab.pids import names_the_hosts_netns
 from iplab.plan import build
+from iplab.unnamed import unnamed_change
 from tests.conftest import REPO
 from tests.kernel import apart
 
@@ -115,3 +116,37 @@ def test_down_of_a_lab_that_named_the_hosts_namespace_through_a_job_ends_the_fir
     assert "up=0" in run.stdout and "down=0" in run.stdout, said
     assert "0\nleft" in run.stdout, said
     assert "could not undo everything" not in said
+
+
+def test_a_change_in_a_namespace_named_by_a_variable_is_refused() -> None:
+    """Hunt AF #7: ``ip -n "$NS" link del eth0`` (af09, line 5) passed while ``ip netns
+    exec $NS ip link del eth0`` was refused: the change was taken as confined to a
+    namespace no one had read. Refused now as the exec is."""
+    with pytest.raises(ModelError, match=r"setup\[1\]: runs ip -n \$NS link del eth0: what it"):
+        _built("af09-ip-n-var.sh")
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("probe-p2.txt", 'ip -n "$NS" link del eth0'),
+        ("probe-p2.txt", "ip -netns $NS link del eth0"),
+        ("probe-p2.txt", "ip --netns $NS link del eth0"),
+        ("af09-ip-n-var.sh", "ip -netns $NS link set eth0 down"),
+        ("af09-ip-n-var.sh", "ip --netns=$NS link set lo down"),
+    ],
+)
+def test_each_spelling_of_a_namespace_by_a_variable_is_refused(name: str, line: str) -> None:
+    """Hunt AF #7: ``-n``, ``-netns``, ``--netns NS`` and ``--netns=NS`` (whose attached
+    value was read as taking the next word, ``link``, too) with a change."""
+    assert line in _lines(name)
+    assert unnamed_change(line) is not None
+
+
+@pytest.mark.parametrize(
+    "line", ['ip -n "$NS" link show', "ip -n $NS addr show", "ip -n red xfrm state flush"]
+)
+def test_a_namespace_named_by_a_variable_is_still_read(line: str) -> None:
+    """Hunt AF #7: reading in such a namespace changes nothing; a change in one the line
+    names stays there."""
+    assert unnamed_change(line) is None
