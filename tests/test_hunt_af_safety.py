@@ -150,3 +150,81 @@ def test_a_namespace_named_by_a_variable_is_still_read(line: str) -> None:
     """Hunt AF #7: reading in such a namespace changes nothing; a change in one the line
     names stays there."""
     assert unnamed_change(line) is None
+
+
+def _policy_lab() -> str:
+    """af05's lab (lines 13-23) and its blackhole routes (lines 28-30), unchanged; not its
+    first block (ip rule flush), refused before anything runs."""
+    lines = (HUNT / "af05-policy-routing.md").read_text(encoding="utf-8").splitlines(True)
+    return "".join(lines[12:23] + lines[27:30]) + "```\n"
+
+
+def test_a_flush_of_the_hosts_rules_is_refused_before_anything_runs() -> None:
+    """Hunt AF #5: ``ip rule flush`` (af05, line 6) in the root namespace passed: every
+    policy rule of the host went, its main and default lookups with them."""
+    with pytest.raises(ModelError, match=r"setup\[0\]: runs ip rule flush in the root namespace"):
+        _built("af05-policy-routing.md")
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("af05-policy-routing.md", "# ip rule add from all lookup main pref 32766"),
+        ("af05-policy-routing.md", "# ip rule add from all lookup default pref 32767"),
+        ("af05-policy-routing.md", "# ip xfrm state flush"),
+        ("af05-policy-routing.md", "# ip xfrm policy flush"),
+        ("probe-p1.txt", "ip nexthop flush"),
+        ("probe-p1.txt", "ip mptcp endpoint flush"),
+        ("probe-p1.txt", "ip tcp_metrics flush all"),
+    ],
+)
+def test_each_change_of_the_hosts_tables_is_refused_in_the_root_namespace(
+    name: str, line: str
+) -> None:
+    """Hunt AF #5: re-adding main's and default's rules (their undo deleted the host's own),
+    and the flushes of xfrm, nexthops, MPTCP endpoints and TCP metrics passed."""
+    assert line in _lines(name)
+    command = line.removeprefix("# ")
+    with pytest.raises(ModelError, match="in the root namespace: the host's own"):
+        _built("w.sh", f"ip netns add hFt1\n{command}\n")
+    _built("w.sh", f"ip netns add hFt1\nip -n hFt1 {command.removeprefix('ip ')}\n")
+
+
+def test_the_lab_s_blackhole_routes_are_in_the_undo(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hunt AF #5: ``ip route add blackhole 0.0.0.0/1`` and ``128.0.0.0/1`` (af05, lines
+    29-30) were typed route steps whose undo down left out (it expects a route to go with
+    its link; these have none): the host stayed blackholed after down."""
+    from iplab.cli import main
+
+    lab = tmp_path / "af05.yaml"
+    lab.write_text(import_text(_policy_lab(), "markdown", "af05.md").yaml)
+    state = tmp_path / "state"
+    rc = main(["up", str(lab), "--dry-run", "--prefix", "hF", "--state-dir", str(state)])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    assert "DRY RUN:   ip route del blackhole 0.0.0.0/1\n" in out
+    assert "DRY RUN:   ip route del blackhole 128.0.0.0/1\n" in out
+
+
+@pytest.mark.kernel
+def test_down_takes_the_lab_s_blackhole_routes_away(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    """Hunt AF #5: after down of af05's lab, the host kept its two blackhole routes."""
+    lab = tmp_path / "af05.yaml"
+    lab.write_text(import_text(_policy_lab(), "markdown", "af05.md").yaml)
+    iplab = f"PYTHONPATH={REPO} {sys.executable} -m iplab"
+    run = apart(
+        "ip link set lo up\n"
+        f"{iplab} up {lab} --prefix {prefix} --state-dir {state_dir} > /dev/null; echo up=$?\n"
+        "ip route show type blackhole\n"
+        f"{iplab} down {prefix}af05 --state-dir {state_dir}; echo down=$?\n"
+        "echo left: $(ip route show type blackhole)\n",
+        timeout=60,
+    )
+    said = run.stdout + run.stderr
+    assert "up=0" in run.stdout and "down=0" in run.stdout, said
+    assert "blackhole 0.0.0.0/1" in run.stdout, said
+    assert "left:\n" in run.stdout, said
