@@ -224,7 +224,7 @@ def check_signals(scenario: Scenario, judge: Judge | None = None) -> None:
             else ((op.command,) if isinstance(op, NetnsExec) else ())
         )
         for text in texts:
-            found = unscoped_signal(text)
+            found = unscoped_signal(text, netns=isinstance(op, NetnsExec))
             if found is None:
                 continue
             error = ModelError(

@@ -869,6 +869,8 @@ def flushes_the_hosts_tables(command: str) -> tuple[str, str, str | None, str | 
     ...`` runs in a namespace)."""
     for words in simple_commands(command) or [command.split()]:
         argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
+        if argv and (closed := _closes(argv)) is not None:
+            return shlex.join(argv), closed, None, None
         if not argv or argv[0].rsplit("/", 1)[-1] != "ip":
             continue
         j, elsewhere = _ip_object(argv)
@@ -895,6 +897,18 @@ def flushes_the_hosts_tables(command: str) -> tuple[str, str, str | None, str | 
         if what is None or (what == "routes" and rest[:1] == ["cache"]):
             continue
         return shlex.join(argv), what, dev, None
+    return None
+
+
+def _closes(argv: list[str]) -> str | None:
+    """``ss -K ...`` (``--kill``), ``conntrack -F`` (``--flush``): the sockets it closes or
+    the connections it forgets, of the namespace it runs in (hunt AF #6)."""
+    program, args = argv[0].rsplit("/", 1)[-1], argv[1:]
+    short = [a for a in args if a[:1] == "-" != a[1:2]]
+    if program == "ss" and ("--kill" in args or any("K" in a for a in short)):
+        return "sockets (ss -K closes each one its filter matches)"
+    if program == "conntrack" and ({"-F", "--flush"} & set(args)):
+        return "tracked connections (NAT and firewall state)"
     return None
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from iplab import scenario
 from iplab.importer.convert import detect_kind, import_text
+from iplab.jobs import request, unscoped_signal
 from iplab.model import ModelError
 from iplab.pids import names_the_hosts_netns
 from iplab.plan import build
@@ -228,3 +229,65 @@ def test_down_takes_the_lab_s_blackhole_routes_away(
     assert "up=0" in run.stdout and "down=0" in run.stdout, said
     assert "blackhole 0.0.0.0/1" in run.stdout, said
     assert "left:\n" in run.stdout, said
+
+
+def test_a_page_that_stops_the_hosts_servers_by_their_port_is_refused() -> None:
+    """Hunt AF #6: af08's ``sudo fuser -k 53/udp`` (line 8) passed: it signals whatever of
+    the host holds the port."""
+    with pytest.raises(ModelError, match=r"setup\[2\]: runs fuser -k 53/udp: it signals"):
+        _built("af08-kill-wrappers.md")
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("af08-kill-wrappers.md", "$ sudo command kill 1"),
+        ("probe-p3.txt", "sudo -n kill 1234"),
+        ("probe-p3.txt", "command kill 1234"),
+        ("probe-p3.txt", "env kill 1234"),
+        ("probe-p3.txt", "nohup kill -9 1234"),
+        ("probe-p3.txt", "fuser -k 8080/tcp"),
+        ("probe-p3.txt", "fuser -k -n tcp 53"),
+        ("probe-p3.txt", "killall5 -15"),
+    ],
+)
+def test_a_signal_behind_a_wrapper_is_refused_as_the_bare_one_is(name: str, line: str) -> None:
+    """Hunt AF #6: jobs read past the bare word sudo only; ``sudo -n``, ``command``,
+    ``env``, ``nohup`` hid ``kill PID``; ``fuser -k`` and ``killall5`` were not read."""
+    assert line in _lines(name)
+    assert unscoped_signal(line.removeprefix("$ ")) is not None
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "pattern"),
+    [
+        ("af08-kill-wrappers.md", "$ sudo timeout 5 pkill dnsmasq", "dnsmasq"),
+        ("af08-kill-wrappers.md", "$ sudo -E pkill -f systemd-resolved", "systemd-resolved"),
+    ],
+)
+def test_a_pkill_behind_a_wrapper_is_limited_to_the_lab(name: str, line: str, pattern: str) -> None:
+    """Hunt AF #6: ``sudo timeout 5 pkill dnsmasq`` and ``sudo -E pkill -f ...`` ran as
+    written, and stopped the host's dnsmasq; they are read as the pkill they run now, which
+    iplab limits to the lab's processes."""
+    assert line in _lines(name)
+    asked = request(line.removeprefix("$ "))
+    assert asked is not None and asked.pattern == pattern
+
+
+@pytest.mark.parametrize("line", ["ss -K dst 10.0.0.2", "conntrack -F"])
+def test_the_hosts_sockets_and_connections_are_not_flushed(line: str) -> None:
+    """Hunt AF #6 (its probes): ``ss -K`` closes the host's sockets, ``conntrack -F``
+    forgets its tracked connections, in the root namespace; in the lab's, they are the
+    lab's."""
+    assert line in _lines("probe-p3.txt")
+    with pytest.raises(ModelError, match="in the root namespace: the host's own"):
+        _built("w.sh", f"ip netns add hFt1\n{line}\n")
+    _built("w.sh", f"ip netns add hFt1\nip netns exec hFt1 {line}\n")
+
+
+def test_a_port_s_holder_in_the_lab_s_namespace_is_the_lab_s() -> None:
+    """Hunt AF #6: ``fuser -k 80/tcp`` finds the processes of the namespace it runs in:
+    in the lab's, the lab's (a file's holders are anyone's)."""
+    assert unscoped_signal("fuser -k 80/tcp", netns=True) is None
+    assert unscoped_signal("ip netns exec red fuser -k -n tcp 80") is None
+    assert unscoped_signal("fuser -km /mnt", netns=True) is not None
