@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from iplab.pids import nsenter_targets
+from iplab.pids import SHELLS_OWN, nsenter_targets
 from iplab.words import JOINS, shell_tokens, substitutions, unmarked
 from iplab.wrappers import program_name, unwrap_once
 
@@ -24,17 +24,12 @@ _ELSEWHERE = "$(nsenter)"
 _A_PROCESS = "iplab-process"
 
 
-#: the shell's own pids: the process running the step and its parents, all in the host's
-#: namespaces (``nsenter -t $$ -n``)
-_SHELLS_OWN = frozenset({"$$", "${$}", "$PPID", "${PPID}", "$BASHPID", "${BASHPID}"})
-
-
 def _the_tutorials(target: str) -> bool:
     """A pid nsenter is given that stands for a process the tutorial started: ``$!``,
     ``%1``, a variable the script set (``CPID=$(pgrep -f 'unshare --net')``, ``PID=$!``);
     not the shell's own (``$$``, ``$PPID``), nor a pid found on the line itself
     (``$(pidof systemd)``, ``$(pgrep dockerd)``: the host's), nor one written out."""
-    if target in _SHELLS_OWN:
+    if target in SHELLS_OWN:
         return False
     return target == "$!" or bool(re.fullmatch(r"%\d*|\$\{?[A-Za-z_]\w*\}?", target))
 

@@ -130,7 +130,8 @@ def verb_of(program: str, args: Sequence[str]) -> Verb:
         option = next(((k, v) for k, v in options if matches(name, k)), None)
         batch |= option is not None and option[0] == "-batch"
         every |= option is not None and option[0] == "-all"
-        i += 2 if option is not None and option[1] else 1
+        # (--netns=NS: its value attached; hunt AF #7 read link as the value)
+        i += 2 if option is not None and option[1] and "=" not in flag else 1
     obj = first(args[i], _OBJECTS.get(program, ())) if i < len(args) else None
     word = args[i + 1] if i + 1 < len(args) and not args[i + 1].startswith("-") else None
     table = _VERBS.get(obj or "", OTHER_VERBS) if program == "ip" else OTHER_VERBS

@@ -12,7 +12,8 @@ another process of the host.
 Pure: what a command asks for (:func:`request`) and whether a process matches it.
 
 Why this module is long: every spelling of a signal a tutorial sends (kill, pkill, killall,
-a listing of pids fed to kill) is judged here, scoped or refused, beside the jobs it reaches.
+a listing of pids fed to kill, fuser -k, killall5) is judged here, scoped or refused, by one
+reader of the same words past the same wrappers, beside the jobs it reaches.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from iplab.words import (
     unquieted,
     without_background,
 )
-from iplab.wrappers import unwrap_once
+from iplab.wrappers import unwrap_once, unwrapped
 
 #: ``%1``, ``%%``, ``%+``, ``%-``, ``%``: bash's job specifications by number or recency
 _SPEC = re.compile(r"%(?:[1-9][0-9]*|[%+-])?")
@@ -68,8 +69,9 @@ def request(command: str) -> Request | None:
     argv = plain_words(command)
     if argv is None:  # kill $(pgrep -f x), pgrep -f x | xargs kill: a pkill, as bash ran it
         return _fed_kill(command)
-    ns, inner = inside_netns(argv or [])
-    if ns is not None and inner[0] in ("pkill", "killall"):
+    # past sudo's options and wrappers (sudo -E, timeout 5, nohup, env: hunt AF #6)
+    ns, inner = _run_by(argv)
+    if ns is None or inner[:1] in (["pkill"], ["killall"]):
         argv = inner  # a namespace holds no process of its own: the host's all match
     if not argv or argv[0] not in ("kill", "wait", "pkill", "killall"):
         return None
@@ -105,6 +107,14 @@ def request(command: str) -> Request | None:
     if len(args) != 1:
         return None
     return Request(program, sig, pattern=args[0], full=full, exact=program == "killall" or exact)
+
+
+def _run_by(argv: list[str]) -> tuple[str | None, list[str]]:
+    """The command ``argv`` runs past wrappers (``sudo -E``, ``timeout 5``, ``nohup``,
+    ``env``: :func:`iplab.wrappers.unwrapped`) and ``ip netns exec NS``, and NS (None:
+    none)."""
+    ns, inner = inside_netns(unwrapped(argv)) if argv else (None, argv)
+    return ns, unwrapped(inner)
 
 
 _SIGNAL_WORDS = r"(?:\s+(?:-s\s+\S+|--signal\s+\S+|-\S+))*"
@@ -194,12 +204,14 @@ def _listed(listing: str) -> tuple[str, str, bool, bool] | None:
     return ("pkill", patterns[0], True, False) if len(patterns) == 1 else None
 
 
-def unscoped_signal(command: str) -> str | None:
+def unscoped_signal(command: str, netns: bool = False) -> str | None:
     """A line that signals processes iplab cannot limit to the lab: ``pkill``/``killall``
     with options iplab does not read, or within shell syntax; ``kill`` of a pid written
     out (the author's machine's: here, another process) or fed by a listing; ``xargs
     kill``; ``kill`` of a pid read from a file or a variable (:func:`_kill_of_a_value`).
-    The part that does it; None: none (``kill %1``, ``kill $!``, a scoped pkill)."""
+    The part that does it; None: none (``kill %1``, ``kill $!``, a scoped pkill).
+    ``netns``: the command runs in a namespace of the lab (``fuser -k 80/tcp`` finds only
+    the processes of that namespace's sockets there)."""
     if request(command) is not None:
         return None
     tokens = shell_tokens(command) or []
@@ -208,13 +220,15 @@ def unscoped_signal(command: str) -> str | None:
     cleaned = " ".join(shlex.quote(t) if i not in streams and not set(t) <= set("<>&|;()")
                        else ("" if i in streams else t) for i, t in enumerate(tokens))  # fmt: skip
     for words in simple_commands(cleaned) or []:
-        argv = [w for w in words if w != "sudo"]
-        argv = inside_netns(argv)[1] if argv else argv
+        ns, argv = _run_by(words)
         if not argv:
             continue
         program, args = argv[0].rsplit("/", 1)[-1], argv[1:]
-        if program in ("pkill", "killall") or (program == "xargs" and "kill" in args):
+        if program in ("pkill", "killall", "killall5") or (program == "xargs" and "kill" in args):
             return shlex.join(argv)
+        inside = netns or ns is not None  # (a port's sockets there are the lab's)
+        if program == "fuser" and _kills(args) and not (inside and _ports_only(args)):
+            return shlex.join(argv)  # (fuser -k 53/udp: the host's processes on the port)
         pids = [w for w in args if w.isdigit()] + [w for w in args[1:] if w == "-1"]
         if program == "kill" and pids:  # (kill -9 -1: every process the user may signal)
             return shlex.join(argv)
@@ -239,14 +253,27 @@ def _kill_of_a_value(command: str) -> str | None:
     parts = simple_commands(QUIETING.sub("", command)) or []
     tied = {w[: -len("=$!")] for words in parts for w in words[:1] if w.endswith("=$!")}
     for words in parts:
-        argv = [w for w in words if w != "sudo"]
+        argv = list(words)
         while argv and argv[0] in _KEYWORDS:
             argv = argv[1:]
-        argv = inside_netns(argv)[1] if argv else argv
+        argv = _run_by(argv)[1]
         killing = bool(argv) and argv[0].rsplit("/", 1)[-1] == "kill"
         if killing and any(_untied(arg, tied) for arg in argv[1:]):
             return " ".join(argv)
     return None
+
+
+def _kills(args: list[str]) -> bool:
+    """fuser's words say ``-k`` (``--kill``, ``-km``, ``-ki``)."""
+    return any(a == "--kill" or re.fullmatch(r"-[a-zA-Z]*k[a-zA-Z]*", a) for a in args)
+
+
+def _ports_only(args: list[str]) -> bool:
+    """fuser's words name ports only (``80/tcp``, ``-n udp 53``), no file: what holds them
+    is found in the namespace it runs in."""
+    names = [a for i, a in enumerate(args) if not a.startswith("-") and args[i - 1 : i] != ["-n"]]
+    spaced = any(a in ("-n", "--namespace") for a in args)
+    return bool(names) and all(spaced or re.fullmatch(r"[\d,]*/(?:tcp|udp)", a) for a in names)
 
 
 def _untied(word: str, tied: set[str]) -> bool:

@@ -12,6 +12,16 @@ import re
 from collections.abc import Iterator, Mapping
 
 from iplab.words import inside_netns, simple_commands
+from iplab.wrappers import program_name, unwrapped
+
+#: the shell's own pids: the process running the step and its parents, all in the host's
+#: namespaces (``ip netns attach here $$``)
+SHELLS_OWN = frozenset({"$$", "${$}", "$PPID", "${PPID}", "$BASHPID", "${BASHPID}"})
+#: a substitution that finds a pid by a program's name, on the line itself (``$(pidof
+#: systemd)``, `` `pgrep sshd` ``): the host's process (the tutorial's are ``$!``, ``%1``)
+_FOUND_BY_NAME = re.compile(r"(?:\$\(|`)\s*(?:pidof|pgrep)\b[^$`()]*(?:\)|`)")
+#: a process's network namespace file: ``/proc/PID/ns/net`` (``/proc/PID/task/TID/ns/net``)
+_NS_FILE = re.compile(r"/proc/(?P<pid>[^/]+)/(?:task/[^/]+/)?ns/net")
 
 
 def literal_pid(command: str) -> str | None:
@@ -33,6 +43,38 @@ def literal_pid(command: str) -> str | None:
             continue
         if pid.isdigit() and pid != "1":
             return pid
+    return None
+
+
+def hosts_own(pid: str) -> bool:
+    """``pid`` (a word where a command takes one) is a process in the host's own namespaces:
+    init's (``1``), the shell's own (``$$``, ``$PPID``), ``self``, or one a substitution
+    finds by its program's name (``$(pidof systemd)``)."""
+    return (
+        pid in ("1", "self", "thread-self")
+        or pid in SHELLS_OWN
+        or bool(_FOUND_BY_NAME.fullmatch(pid))
+    )
+
+
+def names_the_hosts_netns(command: str) -> str | None:
+    """The simple command of ``command`` that gives the host's own network namespace a
+    name of /run/netns: ``ip netns attach NAME 1`` (``$$``, ``$PPID``, ``$(pidof
+    systemd)``), ``ln -s /proc/1/ns/net /var/run/netns/NAME``, ``mount --bind
+    /proc/self/ns/net /run/netns/NAME``. Hunt AF #1: the lab's steps in that "namespace"
+    changed the host's links (``ip -n host link set eth0 promisc on``), and ``down`` took
+    the name alone away. None: none does."""
+    for words in simple_commands(command) or []:
+        argv = unwrapped([w for w in words if w != "sudo"])
+        argv = unwrapped(inside_netns(argv)[1]) if argv else argv
+        program = program_name(argv[0]) if argv else ""
+        if program == "ip" and argv[1:3] == ["netns", "attach"] and len(argv) == 5:
+            if hosts_own(argv[4]):
+                return " ".join(argv)
+        elif program in ("ln", "mount") and any(
+            (found := _NS_FILE.fullmatch(w)) and hosts_own(found["pid"]) for w in argv[1:]
+        ):
+            return " ".join(argv)
     return None
 
 

@@ -25,7 +25,7 @@ from iplab.inverse import Undo
 from iplab.jobs import signalled_netns, unscoped_signal
 from iplab.model import Judge, ModelError, lab_addresses, plain_address
 from iplab.names import ROOT
-from iplab.pids import literal_pid
+from iplab.pids import literal_pid, names_the_hosts_netns
 from iplab.prefix import with_prefix
 from iplab.recipes import recipe_run
 from iplab.render import Command, ReadsBackAs, Renderer, renderer, template_hashes
@@ -232,7 +232,7 @@ def check_signals(scenario: Scenario, judge: Judge | None = None) -> None:
             else ((op.command,) if isinstance(op, NetnsExec) else ())
         )
         for text in texts:
-            found = unscoped_signal(text)
+            found = unscoped_signal(text, netns=isinstance(op, NetnsExec))
             if found is None or signalled_netns(text) in ours:
                 continue
             error = ModelError(
@@ -252,6 +252,7 @@ def check_pids(scenario: Scenario, judge: Judge | None = None) -> None:
     namespace and the lab made its links in it; the identify failed)."""
     for step in scenario.steps:
         op = step.op
+        _check_hosts_netns(step, judge)
         pid = next((p for p in map(literal_pid, _texts(op)) if p is not None), None)
         if pid is None:
             continue
@@ -289,6 +290,25 @@ def check_recipes(scenario: Scenario, prefix: str, judge: Judge | None = None) -
             certain=bool(prefix),
         )
         _object(error, judge)
+
+
+def _check_hosts_netns(step: Step, judge: Judge | None) -> None:
+    """A step that names the host's own network namespace (``ip netns attach host 1``,
+    ``$$``, ``ln -s /proc/1/ns/net /var/run/netns/host``): refused before anything runs,
+    as ``nsenter -t 1`` is (hunt AF #1: ``ip -n host link set eth0 promisc on`` then
+    changed the host's eth0, and the links the lab made "in" it stayed after ``down``)."""
+    found = next((f for f in map(names_the_hosts_netns, _texts(step.op)) if f), None)
+    if found is None:
+        return
+    error = ModelError(
+        f"runs {found}: it names the host's own network namespace, and the steps that use"
+        " the name change the host's links, addresses and routes, which down does not undo",
+        step.loc,
+        "make the lab a namespace of its own (ip netns add NAME), or name the namespace of"
+        " a process the tutorial starts (unshare -n sleep infinity &, then ip netns attach"
+        " NAME $!)",
+    )
+    _object(error, judge)
 
 
 def check_batches(

@@ -40,7 +40,7 @@ from iplab.claims import Owned
 from iplab.context import Env, Line, fault, run_batch
 from iplab.errors import StateWriteError, UsageError
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord
-from iplab.model import Judge, ModelError, apply
+from iplab.model import Judge, ModelError, apply, deleted_route, route_of
 from iplab.names import NETNS_DIR, ROOT, ns_short
 from iplab.peers import UNKNOWN_PEER
 from iplab.render import Command, Renderer, renderer, template_hashes
@@ -66,6 +66,7 @@ from iplab.steps import (
     NetnsExec,
     Op,
     Raw,
+    RouteDel,
 )
 
 SETTLE_SECONDS = 30.0  # how long deleted namespaces may take to release their links (busy host)
@@ -567,10 +568,15 @@ def _clear_held(
     mine = set(info.owned_links) - set(info.preexisting_links) - set(taken)
     for name in own_namespaces(info, taken):
         found = netns_id(name)
-        if name in made or found is None or found in root_netns_ids():
+        if name in made or found is None:
             continue
-        if not processes_in({found}):
+        # (the host's own, named through a job of the host's namespace, sleep &, then ip
+        # netns attach NAME $!: hunt AF #1, the links went to the root namespace and the
+        # first down, deleting the name alone, left them)
+        held = "is the host's own namespace" if found in root_netns_ids() else None
+        if held is None and not processes_in({found}):
             continue  # (none holds it: it goes with its name, and its links with it)
+        held = held or "a process still holds it"
         space = iproute.read_state(env.runner, [name]).ns(name)
         gone: set[str] = set()
         for link in sorted(space.links.values() if space else [], key=lambda k: k.name):
@@ -581,7 +587,7 @@ def _clear_held(
                 continue
             argv = ("ip", "-n", name, "link", "del", link.name)
             text = shlex.join(argv)
-            env.err.write(f"  undo: {text} (a process still holds {name}: its name alone goes)\n")
+            env.err.write(f"  undo: {text} ({name} {held}: its name alone goes)\n")
             result = env.runner.execute(
                 argv, True, meta={"kind": "command", "text": text, "phase": "undo"}
             )
@@ -900,7 +906,7 @@ def destroy_plan(
         for undo in entry.undo:
             if touches_preexisting(undo.op, info):
                 continue
-            if isinstance(undo.op, Raw | NetnsExec):
+            if isinstance(undo.op, Raw | NetnsExec) or _stays(undo.op, observed):
                 raw.append((entry, undo))
             elif isinstance(undo.op, NetnsDel) and undo.guard.holds(observed):
                 netns.append((entry, undo))
@@ -932,6 +938,22 @@ def destroy_plan(
             continue  # goes with its peer
         kept.append((entry, undo))
     return raw + netns + named_back + _once(kept)
+
+
+#: the routes of no link (``ip route add blackhole 0.0.0.0/1``): no link's deletion takes them
+_LINKLESS = frozenset({"blackhole", "unreachable", "prohibit", "throw"})
+
+
+def _stays(op: Op, observed: State) -> bool:
+    """``op`` deletes a route of the root namespace that no deletion of a link takes away,
+    which the host still holds: a blackhole (unreachable, prohibit, throw) route (hunt AF
+    #5: the lab's ``ip route add blackhole 0.0.0.0/1`` stayed on the host after down)."""
+    if not isinstance(op, RouteDel) or op.dev or op.in_ns() is not None:
+        return False
+    if op.setting("type") not in _LINKLESS:
+        return False
+    space = observed.ns(op.in_ns())
+    return space is not None and deleted_route(space, route_of(observed, op)) is not None
 
 
 def _once(

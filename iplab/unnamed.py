@@ -285,11 +285,20 @@ def _unnamed(argv: list[str], seen: _Seen, fed: list[str] | None = None) -> bool
         scope = scope if _plain(ns, seen.literal) else _UNKNOWN
         return _unnamed(inner, dataclasses.replace(seen, scope=scope))
     targets = _targets(program, argv[1:], seen.literal)
-    if seen.scope == _UNKNOWN:
+    if seen.scope == _UNKNOWN or _in_unnamed_netns(program, argv[1:], seen.literal):
         return targets is not None
     if seen.scope == _NETNS and not _changes_netns(program, argv[1:]):
         return False
     return targets is not None and not all(_plain(t, seen.literal) for t in targets)
+
+
+def _in_unnamed_netns(program: str, args: list[str], literal: frozenset[str]) -> bool:
+    """``ip -n "$NS"``, ``ip -netns $NS``, ``ip --netns=$NS``: a namespace only the shell
+    names, where any change may reach another lab's, as in ``ip netns exec $NS`` (hunt AF
+    #7: ``ip -n "$NS" link del eth0`` passed, the change confined by a name no one read)."""
+    if program not in ("ip", "tc", "bridge"):
+        return False
+    return any(not _plain(ns, literal) for ns in _netns_option(program, args))
 
 
 def _changes_netns(program: str, args: list[str]) -> bool:
@@ -364,7 +373,8 @@ def _iproute_targets(program: str, args: list[str], literal: frozenset[str]) -> 
     if program == "ip" and said.obj == "xfrm" and not said.batch:
         # (ip xfrm state del src $A ...: the selector's words name the state)
         changes = any(ipwords.matches(w, v) for w in said.rest[:1] for v in _XFRM_CHANGES)
-        return list(said.rest[1:]) if changes and not ns else None
+        confined = ns and all(_plain(n, literal) for n in ns)
+        return list(said.rest[1:]) if changes and not confined else None
     if said.verb is None or said.batch or said.obj is None:
         return None  # (a batch file: judged line by line, see iplab.batchfiles)
     rest = list(said.rest)
@@ -407,6 +417,8 @@ def _netns_option(program: str, args: list[str]) -> list[str]:
             break
         if word == "-n" or (len(word) > 2 and ipwords.matches(word.lstrip("-"), "netns")):
             out += args[i + 1 : i + 2]
+        elif "=" in word and ipwords.matches(word.lstrip("-").split("=", 1)[0], "netns"):
+            out.append(word.split("=", 1)[1])  # (--netns=NS)
     return out
 
 

@@ -835,7 +835,16 @@ def reaches_the_hosts_rules(command: str) -> str | None:
 _ROUTE_CHANGES = ("delete", "replace", "change", "append", "prepend")
 #: ip's objects whose ``flush`` empties a table of the host (the words ip takes for each)
 _FLUSHED = (("neighbor", "neighbours"), ("neighbour", "neighbours"), ("route", "routes"),
-            ("address", "addresses"))  # fmt: skip
+            ("rule", "policy rules (its main, default and local lookups too)"),
+            ("address", "addresses"), ("nexthop", "nexthops"),
+            ("tcp_metrics", "TCP metrics"), ("tcpmetrics", "TCP metrics"))  # fmt: skip
+#: ``ip xfrm state flush``, ``ip mptcp endpoint flush``: an object, its kind, then the verb
+_KINDS_FLUSHED = {
+    "xfrm": (("state", "policy"), "IPsec states and policies"),
+    "mptcp": (("endpoint",), "MPTCP endpoints"),
+}
+#: the preferences of the rules every namespace starts with: local, main, default
+_HOSTS_RULES = frozenset({"0", "32766", "32767"})
 
 
 def _ip_object(argv: list[str]) -> tuple[int, bool]:
@@ -860,6 +869,8 @@ def flushes_the_hosts_tables(command: str) -> tuple[str, str, str | None, str | 
     ...`` runs in a namespace)."""
     for words in simple_commands(command) or [command.split()]:
         argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
+        if argv and (closed := _closes(argv)) is not None:
+            return shlex.join(argv), closed, None, None
         if not argv or argv[0].rsplit("/", 1)[-1] != "ip":
             continue
         j, elsewhere = _ip_object(argv)
@@ -867,6 +878,8 @@ def flushes_the_hosts_tables(command: str) -> tuple[str, str, str | None, str | 
             return None  # in a namespace (or every one: reaches_every_netns says it)
         if j + 1 >= len(argv):
             continue
+        if (found := _kind_flushed(argv, j) or _the_hosts_rule(argv, j)) is not None:
+            return shlex.join(argv), found, None, None
         what = next((t for o, t in _FLUSHED if _abbreviates(argv[j], o)), None)
         rest = argv[j + 2 :]
         dev = next((rest[i + 1] for i, w in enumerate(rest[:-1]) if w == "dev"), None)
@@ -885,6 +898,42 @@ def flushes_the_hosts_tables(command: str) -> tuple[str, str, str | None, str | 
             continue
         return shlex.join(argv), what, dev, None
     return None
+
+
+def _closes(argv: list[str]) -> str | None:
+    """``ss -K ...`` (``--kill``), ``conntrack -F`` (``--flush``): the sockets it closes or
+    the connections it forgets, of the namespace it runs in (hunt AF #6)."""
+    program, args = argv[0].rsplit("/", 1)[-1], argv[1:]
+    short = [a for a in args if a[:1] == "-" != a[1:2]]
+    if program == "ss" and ("--kill" in args or any("K" in a for a in short)):
+        return "sockets (ss -K closes each one its filter matches)"
+    if program == "conntrack" and ({"-F", "--flush"} & set(args)):
+        return "tracked connections (NAT and firewall state)"
+    return None
+
+
+def _kind_flushed(argv: list[str], j: int) -> str | None:
+    """``ip xfrm state flush`` (``deleteall``), ``ip mptcp endpoint flush``: what goes."""
+    kinds, what = next((v for o, v in _KINDS_FLUSHED.items() if _abbreviates(argv[j], o)), ((), ""))
+    if len(argv) < j + 3 or not any(_abbreviates(argv[j + 1], k) for k in kinds):
+        return None
+    verb = argv[j + 2]
+    return what if _abbreviates(verb, "flush") or _abbreviates(verb, "deleteall", 4) else None
+
+
+def _the_hosts_rule(argv: list[str], j: int) -> str | None:
+    """``ip rule add|del ... pref 32766`` (0, 32767): a rule every namespace starts with
+    (hunt AF #5: a page flushed the rules and added main's and default's again; the undo
+    of the add deleted the host's own)."""
+    if not _abbreviates(argv[j], "rule", 2) or len(argv) < j + 2:
+        return None
+    verb, rest = argv[j + 1], argv[j + 2 :]
+    if not any(_abbreviates(verb, v) for v in ("add", "delete")):
+        return None
+    keys = ("preference", "priority", "order")
+    pref = [rest[i + 1] for i, w in enumerate(rest[:-1]) if any(_abbreviates(w, k) for k in keys)]
+    said = "main, default or local policy rules (the undo of an add deletes the host's)"
+    return said if set(pref) & _HOSTS_RULES else None
 
 
 def flushes_route_cache(command: str) -> bool:

@@ -54,10 +54,23 @@ def test_the_prefix_refusal_names_the_step_that_names_the_kept_name(
 ) -> None:
     """Hunt AF #14 (af09-ip-n-var.sh): with --prefix, the refusal named setup[1] (``ip -n
     "$NS" link del eth0``, line 5) as the step that makes ``default``; the name comes from
-    setup[4] (line 8, ``${NS:-default}``). That step is named, and the step iplab cannot
-    read is said as the one that may make it."""
+    setup[4] (line 8, ``${NS:-default}``). Since hunt AF #7's fix, setup[1] is refused first
+    for what it is (a change in a namespace only a variable names: changed by design when
+    the two fixes met); the refusal of a kept name is checked on the same shape below: a step
+    iplab cannot read, then a typed step that names the kept name."""
     _out, err = _dry_run("af09-ip-n-var.sh", tmp_path, capsys)
-    assert "setup[4]: with --prefix hF, default would keep its name on this host:" in err
-    assert "`ip -n default addr flush dev eth0` uses it" in err
+    assert "setup[1]: runs ip -n $NS link del eth0: what it changes is named only" in err, err
     assert "setup[1]: with --prefix" not in err
     assert "Traceback" not in err
+    lab = tmp_path / "kept.yaml"
+    lab.write_text(
+        "name: kept\nsetup:\n  - action: netns add\n    name: ns-a\n"
+        "  - action: raw\n    command: sh ./fix-uplink.sh\n"
+        "  - line: ip -n default addr flush dev lo\n",
+        encoding="utf-8",
+    )
+    main(["up", str(lab), "--dry-run", "--prefix", "hF", "--state-dir", str(tmp_path / "t")])
+    err = capsys.readouterr().err
+    assert "setup[2]: with --prefix hF, default would keep its name on this host:" in err, err
+    assert "`ip -n default addr flush dev lo` uses it" in err
+    assert "`sh ./fix-uplink.sh`" in err

@@ -48,11 +48,23 @@ def test_down_stops_nothing_in_the_hosts_namespace_a_lab_named(
     """Hunt E: a tutorial names the host's namespace (``ln -s /proc/1/ns/net
     /var/run/netns/hostns``); ``down`` took ``hostns`` for a namespace of the lab and
     stopped every process of the host. The lab did not make it (no ``ip netns add``), and
-    it is the host's own: its processes are left running, and that is said."""
+    it is the host's own: its processes are left running, and that is said.
+
+    (Hunt AF #1: naming pid 1's namespace, or the shell's own, is refused before anything
+    runs now; the same name reached through a process of the host's namespace, its pid
+    written out here, which iplab cannot tell from another process's, is what down must
+    still leave alone.)"""
+    from iplab.importer.convert import import_text
+
+    text = (SAFETY / "05-name-the-host-ns.sh").read_text(encoding="utf-8")
+    imported = tmp_path / "imported.yaml"
+    imported.write_text(import_text(text, "shell", "05-name-the-host-ns.sh").yaml)
+    edited = tmp_path / "05-name-the-host-ns.yaml"
     run = apart(
         "ip link set lo up\n"
         "sleep 424242 & V=$!\n"
-        + _up_down("05-name-the-host-ns.sh", prefix, state_dir, tmp_path)
+        f'sed "s#/proc/1/ns/net#/proc/$V/ns/net#" {imported} > {edited}\n'
+        + _up_down("05-name-the-host-ns.sh", prefix, state_dir, tmp_path, edited)
         + "kill -0 $V && echo victim alive\n",
         pid=True,
     )
