@@ -5,12 +5,16 @@ refuse the changes to the host a step's words show. A step whose words show noth
 (``bash ./wire.sh``, ``python3 -c "..."``, ``make up``) can still reach the host: hunt AF
 found a dozen ways past the words. So around each raw step that runs in the root
 namespace the run reads the root namespace over netlink (no process; about a millisecond
-on a host of a few links) and compares: the links that were there before the step and are
-not the lab's (their flags, MTU, queue length, master, MAC and permanent addresses), the
-routes of every table but ``local`` that neither the kernel nor a router advertisement
-keeps, and the policy rules. What changed is said and put back (``ip`` commands, run and
-audited as the lab's are: a route or rule comes back with what ``ip route`` shows of it),
-and the run stops, so that its journal undoes the lab.
+on a host of a few links) and compares: the host's own links (a NIC, ``lo``: no program
+made them) that were there before the lab's first such step and are not the lab's (their
+flags, MTU, queue length, master, MAC and permanent addresses), the routes through them
+(or through no link) of every table but ``local`` that neither the kernel nor a router
+advertisement keeps, and the policy rules. Links a program made (another lab's veths
+and bridges, docker0) are left out: on a shared host they change while a step runs, and
+the words of a step that name one are refused before it runs (:mod:`iplab.hostnamed`).
+What changed is said and put back (``ip`` commands, run and audited as the lab's are: a
+route or rule comes back with what ``ip route`` shows of it), and the run stops, so that
+its journal undoes the lab.
 
 What the kernel or the host's own daemons change by themselves while a step runs (carrier,
 operational state, IPv6 privacy addresses, routes of a router advertisement) is left out.
@@ -99,7 +103,9 @@ class Change:
 
 
 def snapshot(lab_links: Collection[str]) -> Snapshot:
-    """The root namespace as the host holds it, but for the links named ``lab_links``."""
+    """The host's own part of the root namespace: its links that no kernel module made
+    (a NIC, ``lo``: see :func:`_links`) but for those named ``lab_links``, the routes
+    through them (or through no link), and the rules."""
     sock = netlink.Socket()
     try:
         link_messages, _cut = sock.dump(netlink.RTM_GETLINK, netlink.link_request(None))
@@ -114,32 +120,38 @@ def snapshot(lab_links: Collection[str]) -> Snapshot:
             rule_messages += found
     finally:
         sock.close()
-    links = _links(link_messages, addr_messages, lab_links)
-    names = {link.index: link.name for link in links.values()}
-    return Snapshot(links, _routes(route_messages, names), _rules(rule_messages))
+    links, names = _links(link_messages, addr_messages, lab_links)
+    routes = _routes(route_messages, names, frozenset(links))
+    return Snapshot(links, routes, _rules(rule_messages))
 
 
 def _links(
     link_messages: Iterable[bytes], addr_messages: Iterable[bytes], lab_links: Collection[str]
-) -> dict[int, HostLink]:
+) -> tuple[dict[int, HostLink], dict[int, str]]:
+    """The host's own links (those the kernel reports with no kind of link, ``IFLA_LINKINFO``:
+    a NIC, ``lo``), and the name of every link by its index.
+
+    A link some program made (a veth, a bridge, a tun) is left out: on a shared host
+    another lab changes its own veths and bridges while a step runs (hunt AG: the run took
+    another's ``master otherbr`` for the step's, and put it back); the words of a step
+    that name one of the host's are refused before it runs (:mod:`iplab.hostnamed`)."""
     head = netlink.HEADER.size
     raw: dict[int, tuple[RawLink, int, int | None, int | None]] = {}
+    names: dict[int, str] = {}
     for message in link_messages:
         if netlink.HEADER.unpack_from(message)[1] != netlink.RTM_NEWLINK:
             continue
         link = netlink.decode_link(message, head, len(message))
+        names[link.raw.ifindex] = link.raw.name
         flags = netlink.IFINFO.unpack_from(message, head)[3]
-        txqlen = next(
-            (
-                netlink.u32(message, a)
-                for kind, a, _b in netlink.attributes(
-                    message, head + netlink.IFINFO.size, len(message)
-                )
-                if kind == _IFLA_TXQLEN
-            ),
-            None,
-        )
-        if link.raw.name not in lab_links:
+        attrs = netlink.attributes(message, head + netlink.IFINFO.size, len(message))
+        txqlen, made = None, False
+        for kind, a, _b in attrs:
+            if kind == _IFLA_TXQLEN:
+                txqlen = netlink.u32(message, a)
+            elif kind == netlink.IFLA_LINKINFO:
+                made = True
+        if link.raw.name not in lab_links and not made:
             raw[link.raw.ifindex] = (link.raw, flags, txqlen, link.master)
     addresses: dict[int, set[str]] = {}
     for message in addr_messages:
@@ -148,7 +160,7 @@ def _links(
         found = netlink.decode_addr(message, head, len(message))
         if found is not None and _permanent(message, head):
             addresses.setdefault(found[0], set()).add(found[1])
-    return {
+    links = {
         index: HostLink(
             index,
             r.name,
@@ -161,6 +173,7 @@ def _links(
         )
         for index, (r, flags, txqlen, master) in raw.items()
     }
+    return links, names
 
 
 def _permanent(message: bytes, head: int) -> bool:
@@ -183,7 +196,12 @@ def _headed(
             yield message, fields, netlink.attributes(message, head + _RTMSG.size, len(message))
 
 
-def _routes(messages: Iterable[bytes], names: dict[int, str]) -> frozenset[str]:
+def _routes(
+    messages: Iterable[bytes], names: dict[int, str], host: frozenset[int]
+) -> frozenset[str]:
+    """The routes through the host's own links (``host``, by index) or through none (a
+    blackhole), as ``ip route`` shows them; not those through a link some program made
+    (hunt AG: a lab's route via its own bridge, taken for a change of the host)."""
     out: set[str] = set()
     for message, fields, attrs in _headed(messages, _RTM_NEWROUTE):
         family, dst_len, _src, _tos, table, proto, _scope, kind, _flags = fields
@@ -204,7 +222,7 @@ def _routes(messages: Iterable[bytes], names: dict[int, str]) -> frozenset[str]:
                 metric = netlink.u32(message, a)
             elif attr == _RTA_TABLE:
                 table = netlink.u32(message, a)
-        if table == _RT_TABLE_LOCAL:
+        if table == _RT_TABLE_LOCAL or (oif is not None and oif not in host):
             continue
         words = [] if kind == 1 else [_ROUTE_TYPES.get(kind, str(kind))]
         words.append(f"{dst}/{dst_len}" if dst is not None else "default")
