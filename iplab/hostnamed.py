@@ -51,7 +51,19 @@ _MATCHES = frozenset(
         *("ip6tables-nft", "nft", "ebtables", "arptables", "sysctl"),
     }
 )
+#: programs that only test, print or read text: a word of theirs that is a link's name
+#: changes nothing (``test "$LO" = lo && echo "got $LO"``: the run was refused); a write
+#: to /sys/class/net/NAME through one of them is the sentinel's (:mod:`iplab.sentinel`)
+_TEXT_ONLY = frozenset(
+    {
+        *("echo", "printf", "test", "[", "[[", "true", "false", ":", "cd", "read", "sleep"),
+        *("grep", "egrep", "fgrep", "cat", "head", "tail", "wc", "sort", "uniq", "cut", "tr"),
+        *("ls", "stat", "readlink", "basename", "dirname", "date", "logger", "column"),
+    }
+)
 _DEPTH = 4
+#: a shell variable's assignment before a command (or alone): ``NAME=value``
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
 
 
 def names_in(text: str) -> set[str]:
@@ -84,6 +96,11 @@ def _named(command: str, host: frozenset[str], depth: int) -> str | None:
 def _stage(words: list[str], text: str | None, host: frozenset[str], depth: int) -> str | None:
     """The host link one simple command names (``text``: what is piped into it)."""
     argv = command_run(words)
+    if all(_ASSIGNMENT.match(word) for word in argv):
+        # (LO=$(ip -n ns1 -br link show lo | awk ...): an assignment alone runs nothing of
+        # its own; the commands of its substitution are simple commands of their own, and
+        # a command given the value by a variable is the model's to refuse: iplab.unnamed)
+        return None
     if not argv or inside_netns(argv)[0] is not None:
         return None  # (a command run in a namespace: its links are that namespace's)
     if reads_a_script(words) and text is not None:
@@ -99,7 +116,7 @@ def _stage(words: list[str], text: str | None, host: frozenset[str], depth: int)
         line = shlex.join(argv)
         named = {*links_named(line), *(d for _, tc in tcwords.commands(line) for d in tc.devices())}
         return _first(named, host)
-    if program in _MATCHES or reads_only(shlex.join(argv)):
+    if program in _MATCHES or program in _TEXT_ONLY or reads_only(shlex.join(argv)):
         return None
     return _first(names_in(" ".join([*argv, text or ""])), host)
 
