@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from iplab import scenario
+from iplab import hostnamed, scenario
+from iplab.hostnamed import host_link_named
 from iplab.importer.convert import detect_kind, import_text
 from iplab.plan import Plan, build
 from tests.conftest import REPO
@@ -29,3 +30,36 @@ def test_a_typed_show_of_the_hosts_link_is_read_not_refused(name: str, prefix: s
     plan = _plan(name, prefix)
     shown = [pc.command.body for pc in plan.commands if "show" in pc.command.body]
     assert "ip addr show eth0" in shown or "ip -s link show eth0" in shown
+
+
+def _page_line(name: str, start: str) -> str:
+    text = (HUNT / name).read_text(encoding="utf-8")
+    return next(line for line in text.splitlines() if line.startswith(start))
+
+
+def test_a_capture_to_a_file_of_the_hosts_link_is_not_refused() -> None:
+    """Hunt AG #6: ``tcpdump -i eth0 -c 5 -w FILE icmp &`` was refused under --prefix: "names
+    eth0, a link of this host's root namespace ... it may change the host's own link".
+    Writing a capture file does not change the link: the page's plan passes the host-link
+    rule, with eth0 among the host's links."""
+    line = _page_line("ag17-capture-uplink.md", "$ sudo tcpdump").removeprefix("$ ")
+    assert host_link_named(line, {"eth0"}) is None
+    hostnamed.refuse(_plan("ag17-capture-uplink.md", "hG"), ["eth0", "lo"])
+
+
+@pytest.mark.parametrize(
+    ("line", "named"),
+    [
+        ("tshark -i eth0 -w /tmp/x.pcapng -a duration:5", None),
+        ("dumpcap -i eth0 -w /tmp/x.pcapng", None),
+        ("tcpdump -ni eth0 -C 10 -W 3 -w /tmp/x.pcap", None),
+        ("tcpdump -i eth0 -w /tmp/x.pcap -z ./postrotate", "eth0"),
+        ("tcpdump -I -i eth0 -w /tmp/x.pcap", "eth0"),
+    ],
+)
+def test_a_capture_only_reads_the_link_unless_it_runs_a_command_or_changes_its_mode(
+    line: str, named: str | None
+) -> None:
+    """Hunt AG #6: tcpdump, tshark, dumpcap with any options read the link; ``-z CMD`` runs
+    a command, ``-I`` puts the link in monitor mode: still found."""
+    assert host_link_named(line, {"eth0"}) == named
