@@ -9,6 +9,7 @@ from iplab import hostnamed, scenario
 from iplab.hostnamed import host_link_named
 from iplab.importer.convert import detect_kind, import_text
 from iplab.plan import Plan, build
+from iplab.recipes import recipe_run
 from tests.conftest import REPO
 
 HUNT = REPO / "tests" / "fixtures" / "adversarial-8"
@@ -63,3 +64,34 @@ def test_a_capture_only_reads_the_link_unless_it_runs_a_command_or_changes_its_m
     """Hunt AG #6: tcpdump, tshark, dumpcap with any options read the link; ``-z CMD`` runs
     a command, ``-I`` puts the link in monitor mode: still found."""
     assert host_link_named(line, {"eth0"}) == named
+
+
+def test_building_the_tool_before_the_lab_is_no_recipe_run() -> None:
+    """Hunt AG #7: ``cd iperf && ./configure && make -j4 && cd ..`` was refused under
+    --prefix: "runs a Makefile's recipe (make -j4) ... the names it makes keep theirs".
+    A make with no target builds the tool the lab uses, no lab."""
+    line = _page_line("ag06-make-build.md", "$ cd iperf").removeprefix("$ ")
+    assert recipe_run(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "recipe"),
+    [
+        ("make", False),
+        ("sudo make install", False),
+        ("make -j 4 all", False),
+        ("make -C src PREFIX=/usr check test", False),
+        ("make up", True),
+        ("make down", True),
+        ("make clean", True),
+        ("make lab", True),
+        ("make -j4 up", True),
+        ("make -f lab.mk", True),
+        ("make $TARGET", True),
+    ],
+)
+def test_only_build_targets_make_a_build(line: str, recipe: bool) -> None:
+    """Hunt AG #7: no target or only build targets (all, install, check, test, -jN) is a
+    build; any other target, a named makefile, or a target in a variable stays a recipe
+    run (refused under --prefix)."""
+    assert (recipe_run(line) is not None) is recipe
