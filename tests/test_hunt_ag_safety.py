@@ -4,9 +4,12 @@ host's eth0 (its alias, a permanent neighbour) that no undo gave back."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from iplab import scenario
+from iplab.cli import main
 from iplab.importer.convert import detect_kind, import_text
 from iplab.model import ModelError
 from iplab.pids import netns_path_named
@@ -72,3 +75,25 @@ def test_every_place_a_namespace_is_named_finds_the_path(line: str) -> None:
 def test_a_namespace_named_by_its_name_is_not_a_path(line: str) -> None:
     """Hunt AG #1: the lab's own names pass."""
     assert netns_path_named(line) is None
+
+
+def test_a_link_moved_to_the_root_namespace_is_moved_back_before_its_namespace_goes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hunt AG #4: ``ip netns exec box ip link set brx netns 1`` (and ``ip -n box ...``)
+    moved a link the lab made to the root namespace; the journal's only undo was ``ip
+    netns del hGbox``, and down said "could not undo everything (still there: hGbrx@root,
+    hGbry@root)" every time. Down moves each back into its namespace first now."""
+    name = "ag14-bypass-move-to-root.sh"
+    text = (HUNT / name).read_text(encoding="utf-8")
+    lab = tmp_path / "ag14.yaml"
+    lab.write_text(import_text(text, detect_kind(name, text), name).yaml, encoding="utf-8")
+    state = str(tmp_path / "state")
+    main(["up", str(lab), "--dry-run", "--no-preflight", "--prefix", "hG", "--state-dir", state])
+    out = capsys.readouterr().out
+    assert (
+        "would then run 3 undo commands:\n"
+        "DRY RUN:   ip link set hGbry netns hGbox\n"
+        "DRY RUN:   ip link set hGbrx netns hGbox\n"
+        "DRY RUN:   ip netns del hGbox\n"
+    ) in out, out
