@@ -12,7 +12,8 @@ Where iplab reads the words (``ip``, ``tc``, ``bridge``, ``brctl``, ``ifconfig``
 ``ethtool``, ``networkctl``), the links a command changes are those its reading finds (the
 model judges them too, but only warns after a raw step of unknown effect: ``ifconfig eth0
 promisc`` after ``ifconfig vb0 ... up``). A command that only reads (``ping -I eth0``,
-``tcpdump -i eth0``, ``ip link show``, ``ethtool -k``: :func:`iplab.words.reads_only`), a
+``tcpdump -i eth0``, ``ip link show``, ``ethtool -k``: :func:`iplab.words.reads_only`; a
+capture writing a file: :func:`iplab.words.captures_only`), a
 firewall rule or a sysctl (the link is a match, or iplab puts the value back), and a
 command run in a namespace (``ip netns exec NS``, ``ip -n NS``) are let through; a script
 a shell, ``eval``, ``su -c`` or ``watch`` runs, or a shell reads from its input, is read
@@ -32,7 +33,7 @@ from iplab.model import ModelError
 from iplab.plan import Plan
 from iplab.steps import Raw
 from iplab.unnamed import command_run, links_named, reads_a_script
-from iplab.words import inside_netns, reads_only, simple_commands
+from iplab.words import captures_only, inside_netns, reads_only, simple_commands
 from iplab.wrappers import program_name, script_of
 
 __all__ = ["host_link_named", "refuse"]
@@ -117,6 +118,8 @@ def _stage(words: list[str], text: str | None, host: frozenset[str], depth: int)
         named = {*links_named(line), *(d for _, tc in tcwords.commands(line) for d in tc.devices())}
         return _first(named, host)
     if program in _MATCHES or program in _TEXT_ONLY or reads_only(shlex.join(argv)):
+        return None
+    if captures_only(argv):
         return None
     return _first(names_in(" ".join([*argv, text or ""])), host)
 

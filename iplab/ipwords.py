@@ -164,3 +164,29 @@ def adds_names(argv: Sequence[str]) -> bool:
     if said.obj not in _NAMED_OBJECTS:
         return False
     return said.verb == "add" or (said.verb in ("set", "change") and "name" in said.rest)
+
+
+#: ``ip netns`` verbs whose first word is a namespace's name
+_NAMING_VERBS = frozenset({"add", "set", "delete", "exec", "attach", "pids"})
+
+
+def netns_named(program: str, args: Sequence[str]) -> list[str]:
+    """The namespaces an ``ip``/``bridge``/``tc`` command names: its ``-n NS``, ``-netns
+    NS``, ``--netns=NS``; ``ip netns add|del|set|exec|attach|pids NS``; ``ip link ...
+    netns NS``."""
+    out: list[str] = []
+    options = _OPTIONS.get(program, ())
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        flag = args[i][1:] if args[i].startswith("--") else args[i]
+        name, _, value = flag.partition("=")
+        option = next(((k, v) for k, v in options if matches(name, k)), None)
+        if option is not None and option[0] == "-netns":
+            out += [value] if "=" in flag else list(args[i + 1 : i + 2])
+        i += 2 if option is not None and option[1] and "=" not in flag else 1
+    said = verb_of(program, args)
+    if program == "ip" and said.obj == "netns" and said.verb in _NAMING_VERBS:
+        out += list(said.rest[:1])
+    elif program == "ip" and said.obj == "link":
+        out += [b for a, b in zip(said.rest, said.rest[1:], strict=False) if a == "netns"]
+    return out

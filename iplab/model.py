@@ -191,6 +191,8 @@ class _Apply:
                 "where this command runs", certain,
                 "run it in the link's namespace with 'in:', or move the link first",
             )  # fmt: skip
+        elif space.name == ROOT and self.reads:  # (ip addr show eth0: the host's, read)
+            return self.state.new_link(name, "unknown", unknown=True)  # (hunt AG #5)
         elif space.name == ROOT:  # (eth0 promisc on: hunt U read "does not exist" as a lie)
             self.object(
                 f"link {name} does not exist in the root namespace at this step", certain,

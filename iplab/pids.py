@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
+from iplab.ipwords import netns_named
 from iplab.words import inside_netns, simple_commands
 from iplab.wrappers import program_name, unwrapped
 
@@ -76,6 +77,32 @@ def names_the_hosts_netns(command: str) -> str | None:
         ):
             return " ".join(argv)
     return None
+
+
+def netns_path_named(command: str) -> tuple[str, str] | None:
+    """(the simple command, the name) of ``command`` that names a namespace by a path: a
+    name with ``/`` in it (``ip -n ../../proc/1/ns/net``, ``--netns=/proc/1/ns/net``, ``ip
+    netns exec ../x``, ``ip link set X netns /proc/1/ns/net``). ip opens such a name as a
+    file, which may be the host's own namespace (``ip netns exec`` refuses it: "Invalid
+    netns name"; ``ip -n`` does not). Hunt AG #1: ``ip -n ../../proc/1/ns/net link set
+    eth0 alias pwned`` changed the host's eth0. None: none does."""
+    for words in simple_commands(command) or []:
+        argv = unwrapped([w for w in words if w != "sudo"])
+        while argv and (inside := inside_netns(argv))[0] is not None:
+            if _a_path(inside[0] or ""):
+                return " ".join(argv), inside[0] or ""
+            argv = unwrapped(inside[1])
+        program = program_name(argv[0]) if argv else ""
+        if program in ("ip", "tc", "bridge"):
+            named = [n for n in netns_named(program, argv[1:]) if _a_path(n)]
+            if named:
+                return " ".join(argv), named[0]
+    return None
+
+
+def _a_path(name: str) -> bool:
+    """ip reads ``name`` as a path: it has ``/`` in it, or is ``.`` or ``..``."""
+    return "/" in name or name in (".", "..")
 
 
 def nsenter_targets(args: list[str]) -> Iterator[str]:

@@ -25,7 +25,7 @@ from iplab.inverse import Undo
 from iplab.jobs import signalled_netns, unscoped_signal
 from iplab.model import Judge, ModelError, lab_addresses, plain_address
 from iplab.names import ROOT
-from iplab.pids import literal_pid, names_the_hosts_netns
+from iplab.pids import literal_pid, names_the_hosts_netns, netns_path_named
 from iplab.prefix import with_prefix
 from iplab.recipes import recipe_run
 from iplab.render import Command, ReadsBackAs, Renderer, renderer, template_hashes
@@ -297,6 +297,7 @@ def _check_hosts_netns(step: Step, judge: Judge | None) -> None:
     ``$$``, ``ln -s /proc/1/ns/net /var/run/netns/host``): refused before anything runs,
     as ``nsenter -t 1`` is (hunt AF #1: ``ip -n host link set eth0 promisc on`` then
     changed the host's eth0, and the links the lab made "in" it stayed after ``down``)."""
+    _check_netns_path(step, judge)
     found = next((f for f in map(names_the_hosts_netns, _texts(step.op)) if f), None)
     if found is None:
         return
@@ -307,6 +308,26 @@ def _check_hosts_netns(step: Step, judge: Judge | None) -> None:
         "make the lab a namespace of its own (ip netns add NAME), or name the namespace of"
         " a process the tutorial starts (unshare -n sleep infinity &, then ip netns attach"
         " NAME $!)",
+    )
+    _object(error, judge)
+
+
+def _check_netns_path(step: Step, judge: Judge | None) -> None:
+    """A step that names a namespace by a path (``ip -n ../../proc/1/ns/net``, ``ip netns
+    exec /proc/1/ns/net``, ``--netns=``, ``ip link set X netns /proc/1/ns/net``): refused
+    before anything runs (hunt AG #1: ip opened the path, the host's own namespace, and
+    ``ip -n ../../proc/1/ns/net link set eth0 alias pwned`` changed the host's eth0)."""
+    found = next((f for f in map(netns_path_named, _texts(step.op)) if f), None)
+    if found is None:
+        return
+    command, name = found
+    error = ModelError(
+        f"runs {command}: the namespace name {name!r} is a path, which ip opens as a file:"
+        " it may be the host's own network namespace or another lab's, and the step would"
+        " change it (ip netns exec refuses such a name: Invalid netns name)",
+        step.loc,
+        "name a namespace of the lab by its name under /run/netns (ip netns add NAME, then"
+        " ip -n NAME ...), with no '/' in it",
     )
     _object(error, judge)
 

@@ -8,7 +8,8 @@ journal nor undo them (hunt AD: a pasted ``sudo make up`` made ``hDmk1`` under `
 hDp``; verify said 0 namespaces, down ran 0 undo commands and left it). Each tool but
 Vagrant, Ansible and compose prints the commands it would run, which iplab reads well
 (``make -n up | iplab import -``). A line that only prints (``make -n``, ``just --dry-run``,
-``ansible-playbook --check``) is no recipe run. Pure.
+``ansible-playbook --check``) is no recipe run, nor is a build (``make``, ``make -j4``,
+``make install``). Pure.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def _recipe(argv: Sequence[str]) -> Recipe | None:
     program, args = program_name(argv[0]), list(argv[1:])
     said = shlex.join(["make" if argv[0] in _MAKE_WORDS else argv[0], *args])
     if argv[0] in _MAKE_WORDS or program in ("make", "gmake"):
-        if _make_prints(args):
+        if _make_prints(args) or _make_builds(args):
             return None
         printed = shlex.join(["make", "-n", *args])
         way = f"print the commands it runs and import those: {printed} | iplab import -"
@@ -121,6 +122,60 @@ def _make_prints(args: Sequence[str]) -> bool:
             if letter in _MAKE_VALUED:
                 break
     return False
+
+
+#: the targets that build, test or install the program of a source tree (``./configure &&
+#: make -j4 && make install``), not a lab: hunt AG #7
+_BUILD_TARGETS = frozenset(
+    {"all", "install", "build", "check", "test", "tests", "compile", "default", "install-strip"}
+)
+#: make's long options whose value is the next word (``--directory DIR``)
+_MAKE_LONG_VALUED = frozenset(
+    {"--directory", "--file", "--makefile", "--include-dir", "--old-file", "--assume-old"}
+    | {"--new-file", "--assume-new", "--what-if"}
+)
+
+
+def _make_builds(args: Sequence[str]) -> bool:
+    """make with no target, or only targets that build a program (``make``, ``make -j4``,
+    ``make -C src all``, ``make PREFIX=/usr install``): a tool built before the lab, no
+    lab's recipe (hunt AG #7: ``./configure && make -j4`` was refused under --prefix)."""
+    named = any(a.startswith(("--file", "--makefile")) or _short_f(a) for a in args)
+    targets = _make_targets(args)
+    return not named and targets is not None and set(targets) <= _BUILD_TARGETS
+
+
+def _short_f(word: str) -> bool:
+    """``-f FILE`` (``-sf FILE``, ``-fFILE``): a makefile named, whose first target may be
+    a lab's."""
+    if not word.startswith("-") or word.startswith("--"):
+        return False
+    letters = word[1:]
+    cut = next((k for k, c in enumerate(letters) if c in _MAKE_VALUED), None)
+    return cut is not None and letters[cut] == "f"
+
+
+def _make_targets(args: Sequence[str]) -> list[str] | None:
+    """The targets make's ``args`` name (past its options, their values and ``VAR=value``);
+    None: a word iplab cannot place (a variable's value: ``make $T``)."""
+    targets: list[str] = []
+    valued = False
+    for i, word in enumerate(args):
+        if valued:
+            valued = False
+        elif "$" in word or "`" in word:
+            return None
+        elif word in _MAKE_LONG_VALUED:
+            valued = True
+        elif word.startswith("-") and not word.startswith("--"):
+            letters = word[1:]
+            cut = next((k for k, c in enumerate(letters) if c in _MAKE_VALUED), None)
+            valued = cut is not None and cut == len(letters) - 1  # (-C DIR, -f FILE)
+            if letters.endswith(("j", "l")) and args[i + 1 : i + 2] != []:
+                valued = args[i + 1].isdigit()  # (-j 4; -j alone: as many as it likes)
+        elif not word.startswith("-") and "=" not in word:
+            targets.append(word)
+    return targets
 
 
 def _first_word(args: Sequence[str], valued: Sequence[str] = ()) -> str | None:

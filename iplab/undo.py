@@ -896,12 +896,14 @@ def _refused(
 def destroy_plan(
     entries: Sequence[Entry], info: LabInfo, observed: State
 ) -> list[tuple[Entry, UndoRecord]]:
-    """The undo records that still matter when everything goes: raw undos, then
-    namespace deletions, then deletions of the links left in the root namespace."""
+    """The undo records that still matter when everything goes: raw undos and the moves of
+    links back into a namespace that goes, then namespace deletions, then deletions of the
+    links left in the root namespace."""
     raw: list[tuple[Entry, UndoRecord]] = []
     netns: list[tuple[Entry, UndoRecord]] = []
     renames: list[tuple[Entry, UndoRecord]] = []
     links: list[tuple[Entry, UndoRecord]] = []
+    moves: list[tuple[Entry, UndoRecord]] = []
     for entry in reversed(entries):
         for undo in entry.undo:
             if touches_preexisting(undo.op, info):
@@ -910,12 +912,17 @@ def destroy_plan(
                 raw.append((entry, undo))
             elif isinstance(undo.op, NetnsDel) and undo.guard.holds(observed):
                 netns.append((entry, undo))
+            elif isinstance(undo.op, LinkSet) and undo.op.has("netns"):
+                moves.append((entry, undo))
             elif isinstance(undo.op, LinkSet) and undo.op.has("name"):
                 renames.append((entry, undo))
             elif isinstance(undo.op, LinkDel):
                 links.append((entry, undo))
     netns = _once(netns)  # (a namespace the page deleted and made again: deleted once)
     dying = {u.op.name for _, u in netns if isinstance(u.op, NetnsDel)}
+    # a link moved out of a namespace that goes (ip link set X netns 1): moved back first,
+    # it goes with it (hunt AG #4: down left hGbrx in the root namespace, every time)
+    raw += [(e, u) for e, u in moves if _moved_back_to_go(u, dying, observed)]
     # a renamed link is deleted under the name it was made with: rename it back first
     # (unless its namespace goes anyway), and judge the deletions on the names restored
     named_back: list[tuple[Entry, UndoRecord]] = []
@@ -938,6 +945,18 @@ def destroy_plan(
             continue  # goes with its peer
         kept.append((entry, undo))
     return raw + netns + named_back + _once(kept)
+
+
+def _moved_back_to_go(undo: UndoRecord, dying: set[str], observed: State) -> bool:
+    """``undo`` moves a link, which is still where it was moved, back into a namespace that
+    goes, from one that stays (the root namespace: ``ip link set X netns 1``)."""
+    op = undo.op
+    return (
+        isinstance(op, LinkSet)
+        and (op.in_ns() or ROOT) not in dying
+        and op.get("netns") in dying
+        and undo.guard.holds(observed)
+    )
 
 
 #: the routes of no link (``ip route add blackhole 0.0.0.0/1``): no link's deletion takes them

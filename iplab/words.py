@@ -406,6 +406,21 @@ JOINS = frozenset({"|", "&&", "||", ";"})
 _QUIET = frozenset({">", ">>", "&>", "&>>"})
 
 
+#: what makes a capture change something beyond a file: ``-I`` (a wireless link's monitor
+#: mode), ``-z CMD`` (tcpdump runs CMD on each file it writes)
+_CAPTURE_CHANGES = frozenset({"I", "z"})
+
+
+def captures_only(argv: list[str]) -> bool:
+    """A capture (``tcpdump``, ``tshark``, ``dumpcap``) that only reads its links, whatever
+    else its options do (``-w FILE`` writes a file, not the link: hunt AG #6); not ``-I``
+    (monitor mode) nor ``-z CMD``."""
+    if not argv or argv[0].rsplit("/", 1)[-1] not in (*_CAPTURE, "dumpcap"):
+        return False
+    short = {c for a in argv[1:] if a.startswith("-") and not a.startswith("--") for c in a[1:]}
+    return not short & _CAPTURE_CHANGES and "--monitor-mode" not in argv
+
+
 def inside_netns(argv: list[str]) -> tuple[str | None, list[str]]:
     """``ip netns exec NS CMD...`` -> (NS, [CMD...]); any other command -> (None, argv)."""
     if argv[:3] == ["ip", "netns", "exec"] and len(argv) > 4:

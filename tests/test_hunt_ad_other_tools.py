@@ -53,7 +53,7 @@ def test_a_pasted_make_up_is_refused_before_anything_runs() -> None:
         ("make up", "make up"),
         ("sudo make -C sub unwire", "make -C sub unwire"),
         ("$(MAKE) -C topo wire", "make -C topo wire"),
-        ("timeout 60 make", "make"),
+        ("timeout 60 make lab", "make lab"),
         ("ip netns exec red make up", "make up"),
         ("bash -c 'cd lab && make up'", "make up"),
         ("just up", "just up"),
