@@ -1,0 +1,61 @@
+"""Hunt AH: CNI and container runtimes by hand (``unshare`` in two terminals, runc, crun,
+cnitool, chroot): the pids an author's session names, and the lines of a prompt-less block."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from iplab import scenario
+from iplab.importer.convert import import_text
+from iplab.importer.reader import Kind
+from iplab.model import ModelError
+from iplab.pids import literal_pid, with_job_pids
+from iplab.plan import build
+
+FIXTURES = Path(__file__).parent / "fixtures" / "containers-cni"
+
+
+def _imported(name: str, kind: Kind = "markdown") -> str:
+    """The scenario ``iplab import`` makes of a fixture, as YAML."""
+    return import_text((FIXTURES / name).read_text(), kind, name).yaml
+
+
+def test_a_link_moved_to_a_literal_pid_is_refused_before_anything_runs() -> None:
+    """Hunt AH #1: 08-two-terminals-unshare-bash.txt prints ``echo $$`` (4187) in the
+    container's shell, then runs ``sudo ip link set veth1 netns 4187`` on the host. It was
+    only a warning: with a stranger's process at that pid, ``up`` moved the lab's veth1
+    into the stranger's namespace. Refused before anything runs, as ``nsenter -t 4187``
+    is, naming the file's line."""
+    yaml = _imported("08-two-terminals-unshare-bash.txt", "session")
+    with pytest.raises(ModelError) as raised:
+        build(scenario.load_text(yaml, "lab.yaml"))
+    said = str(raised.value)
+    assert said.startswith("lab.yaml:"), said
+    assert "setup[1]" in said
+    assert "names the process 4187, a pid of the author's session" in said
+
+
+@pytest.mark.parametrize(
+    ("command", "pid"),
+    [
+        ("sudo ip link set veth1 netns 4187", "4187"),
+        ("ip link set dev veth1 netns 4187 name eth0", "4187"),
+        ("ip netns exec a ip link set veth1 netns 4187", "4187"),
+        ("ip link set veth1 netns 1", None),  # init's: the host's own, moved back
+        ("ip link set veth1 netns c1", None),
+        ("ip link set veth1 netns %1", None),
+        ("ip link set veth-web netns $pid", None),
+    ],
+)
+def test_a_link_set_netns_pid_is_a_literal_pid(command: str, pid: str | None) -> None:
+    """Hunt AH #1: ``ip link set DEV netns PID`` takes a pid, as ``ip netns attach`` does."""
+    assert literal_pid(command) == pid
+
+
+def test_a_link_moved_to_a_pid_printed_for_a_job_is_moved_to_that_job() -> None:
+    """Hunt AH #1: a pid the session printed for a job (``[1] 3113``) is that job, as
+    for ``ip netns attach``."""
+    moved = with_job_pids("sudo ip link set veth1 netns 3113", {"3113": "%1"})
+    assert moved == "sudo ip link set veth1 netns %1"
