@@ -3,6 +3,7 @@ cnitool, chroot): the pids an author's session names, and the lines of a prompt-
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from iplab.importer.convert import import_text
 from iplab.importer.reader import Kind
 from iplab.model import ModelError
 from iplab.pids import literal_pid, with_job_pids
-from iplab.plan import build
+from iplab.plan import build, decide_sudo
+from iplab.render import renderer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "containers-cni"
 
@@ -59,3 +61,30 @@ def test_a_link_moved_to_a_pid_printed_for_a_job_is_moved_to_that_job() -> None:
     for ``ip netns attach``."""
     moved = with_job_pids("sudo ip link set veth1 netns 3113", {"3113": "%1"})
     assert moved == "sudo ip link set veth1 netns %1"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["10-runtime-cmds-block.md", "06-container-from-scratch-chroot.md", "03-runc-netns.md"],
+)
+def test_every_line_of_a_block_without_prompts_is_a_command(name: str) -> None:
+    """Hunt AH #2: in a ```bash block without prompts, ``runc spec`` became the output of the
+    ``docker export ... | tar`` step (03), ``tar -xzf ... -C rootfs`` and ``cp
+    /etc/resolv.conf rootfs/etc/`` the output of ``mkdir rootfs``, which prints nothing
+    (06), and ``crun spec``, ``ctr run``, ``nerdctl run``, ``umoci``, ``buildah``,
+    ``skopeo``, ``cnitool add`` vanished (10): each is a step now, none an output."""
+    text = (FIXTURES / name).read_text()
+    lab = scenario.load_text(_imported(name), "lab.yaml")
+    fenced = re.findall(r"```bash\n(.*?)```", text, re.S)
+    lines = [line for block in fenced for line in block.splitlines() if line.strip()]
+    written = [
+        renderer().command(s.op, decide_sudo(lab.sudo, s.sudo, s.op)).text for s in lab.steps
+    ]
+    assert len(written) == len(lines), written
+    lost: tuple[str, ...] = ("runc spec", "crun spec", "ctr run", "nerdctl run", "umoci")
+    lost += ("buildah", "skopeo", "cnitool add", "tar -xzf", "cp /etc/resolv.conf", "ps -ef")
+    lost += ("jq ", "chroot ")
+    for line in lines:
+        if line.startswith(lost):
+            assert line in written
+    assert not any(step.output for step in lab.steps)
