@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from iplab import scenario
+from iplab.export import export
 from iplab.importer.convert import import_text
 from iplab.importer.reader import Kind
 from iplab.model import ModelError
@@ -88,3 +89,23 @@ def test_every_line_of_a_block_without_prompts_is_a_command(name: str) -> None:
         if line.startswith(lost):
             assert line in written
     assert not any(step.output for step in lab.steps)
+
+
+def test_a_jobs_pid_is_printed_as_written_and_run_as_the_job() -> None:
+    """Hunt AH #5: 02-build-your-own-docker-net.md's ``sudo ip netns attach c1 $!`` was
+    rendered (and written to the script) as ``sudo ip netns attach c1 %1``, which bash
+    refuses ("Invalid PID: %1"). The line is kept as written, as ``A=$!`` ... ``$A`` is; the
+    step run is still the job's (``%1``, given its pid when it runs)."""
+    result = import_text(
+        (FIXTURES / "02-build-your-own-docker-net.md").read_text(),
+        "markdown",
+        "02-build-your-own-docker-net.md",
+    )
+    plan = build(scenario.load_text(result.yaml, "lab.yaml"))
+    for fmt in ("text", "script"):
+        shown = export(plan, fmt).splitlines()
+        assert "sudo ip netns attach c1 $!" in shown
+        assert "sudo ip netns attach c2 $!" in shown
+        assert not any(re.search(r"netns attach \S+ %", line) for line in shown), shown
+    assert "command: ip netns attach c1 %1\n" in result.yaml
+    assert "command: ip netns attach c2 %2\n" in result.yaml
