@@ -109,3 +109,17 @@ def test_a_jobs_pid_is_printed_as_written_and_run_as_the_job() -> None:
         assert not any(re.search(r"netns attach \S+ %", line) for line in shown), shown
     assert "command: ip netns attach c1 %1\n" in result.yaml
     assert "command: ip netns attach c2 %2\n" in result.yaml
+
+
+def test_a_cni_del_section_is_the_teardown() -> None:
+    """Hunt AH #6: 01-cni-bridge-by-hand.md's ``## DEL`` section (the bridge plugin run with
+    ``CNI_COMMAND=DEL``, ``cnitool del mynet ...``, then two ``ip netns del``) went into
+    setup, only its ``ip netns del`` lines into teardown: ``up`` ran the DELs right after
+    the ADDs. A CNI plugin's DEL is a deletion: the section is the teardown."""
+    lab = scenario.load_text(_imported("01-cni-bridge-by-hand.md"), "lab.yaml")
+    said = [getattr(s.op, "command", "") for s in lab.teardown]
+    assert len(said) == 4, said
+    assert said[0].startswith("CNI_COMMAND=DEL ")
+    assert said[1].endswith("cnitool del mynet /var/run/netns/c2")
+    setup = [getattr(s.op, "command", "") for s in lab.setup]
+    assert not any("DEL" in c or "cnitool del" in c for c in setup), setup
