@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from iplab.ipwords import netns_named
+from iplab.ipwords import netns_named, verb_of
 from iplab.words import inside_netns, simple_commands
 from iplab.wrappers import program_name, unwrapped
 
@@ -27,9 +27,10 @@ _NS_FILE = re.compile(r"/proc/(?P<pid>[^/]+)/(?:task/[^/]+/)?ns/net")
 
 def literal_pid(command: str) -> str | None:
     """The pid written out where a command takes one: ``ip netns attach NAME 13391``, ``ip
-    netns identify 51234``, ``nsenter -t 7001`` (not 1, init's: the host's namespaces).
-    Copied from the author's session, it is another process here, or none (hunt W: the
-    attach named a stranger's namespace, and the lab made its links in it). None: none."""
+    netns identify 51234``, ``nsenter -t 7001``, ``ip link set DEV netns 4187`` (not 1,
+    init's: the host's namespaces). Copied from the author's session, it is another process
+    here, or none (hunt W: the attach named a stranger's namespace, and the lab made its
+    links in it). None: none."""
     for words in simple_commands(command) or []:
         argv = [w for w in words if w != "sudo"]
         argv = inside_netns(argv)[1] if argv else argv
@@ -40,11 +41,24 @@ def literal_pid(command: str) -> str | None:
             pid = argv[3] if len(argv) == 4 else ""
         elif program == "nsenter":
             pid = next(nsenter_targets(argv[1:]), "")
+        elif program == "ip":
+            pid = _moved_to(argv[1:]) or ""
         else:
             continue
         if pid.isdigit() and pid != "1":
             return pid
     return None
+
+
+def _moved_to(args: list[str]) -> str | None:
+    """The namespace ``ip link set DEV netns WHERE`` moves a link to (``ip`` ``args``, the
+    words after the program; hunt AH #1: ``ip link set veth1 netns 4187``, a pid of the
+    author's session, moved the lab's link into a stranger's namespace). None: another
+    command."""
+    verb = verb_of("ip", args)
+    if (verb.obj, verb.verb) != ("link", "set") or "netns" not in verb.rest[:-1]:
+        return None
+    return verb.rest[verb.rest.index("netns") + 1]
 
 
 def hosts_own(pid: str) -> bool:

@@ -237,14 +237,15 @@ def test_a_client_fed_through_sudo_is_no_step_iplab_cannot_undo() -> None:
 def test_the_import_says_what_check_warns_of() -> None:
     """Hunt W #8: w3-so-attach-identify.md attaches ``web`` twice (to the pid copied from
     the session, then to ``$!``): the import said "model: OK", and check warned "namespace
-    web already exists". The import says the warning, with its step and line."""
+    web already exists". The import says the warning, with its step and line. (Hunt AH #5:
+    the ``$!`` line is kept as written, a block whose step is ``setup[3].steps[0]``.)"""
     _, result = _import("w3-so-attach-identify.md")
     assert result.model_error is None
     assert result.model_warnings == (
-        "setup[3] (line 15: ip netns attach web %2): namespace web already exists (a raw step"
-        " before it may have done this: say so with 'creates:', 'deletes:' or 'renames:' on"
-        " that step)",
+        "setup[3].steps[0] (line 15: ip netns attach web %2): namespace web already exists"
+        " (a raw step before it may have done this: say so with 'creates:', 'deletes:' or"
+        " 'renames:' on that step)",
     )
-    assert "\nmodel: OK, with 1 warning (iplab check says so too):\n  setup[3] " in (
+    assert "\nmodel: OK, with 1 warning (iplab check says so too):\n  setup[3].steps[0] " in (
         result.summary()
     )

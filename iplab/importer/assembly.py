@@ -198,8 +198,30 @@ def split_teardown(drafts: Sequence[Draft]) -> int:
 
 
 def _deletes(op: Op) -> bool:
-    """``ip link del``, ``ip netns del``, ``ip -all netns delete``."""
-    return isinstance(op, LinkDel | NetnsDel | NetnsDelAll)
+    """``ip link del``, ``ip netns del``, ``ip -all netns delete``, a CNI plugin's DEL."""
+    return isinstance(op, LinkDel | NetnsDel | NetnsDelAll) or _cni_del(op)
+
+
+def _cni_del(op: Op) -> bool:
+    """A raw command that asks a CNI plugin to take a container's interface away: the
+    plugin run with ``CNI_COMMAND=DEL`` in its environment, ``cnitool del NET NETNS``
+    (hunt AH #6: a page's "DEL" section was read as setup, only its ``ip netns del`` lines
+    as teardown)."""
+    if not isinstance(op, Raw):
+        return False
+    for words in simple_commands(op.command) or ():
+        argv = unwrapped(words)
+        while argv and _ENV_WORD.match(argv[0]):  # (CNI_PATH=/opt/cni/bin cnitool ...)
+            argv = argv[1:]
+        if argv[:1] and program_name(argv[0]) == "cnitool" and argv[1:2] == ["del"]:
+            return True
+        if "CNI_COMMAND=DEL" in words[: len(words) - len(argv)]:
+            return True
+    return False
+
+
+#: a variable given to the command's environment before it (``CNI_COMMAND=DEL``)
+_ENV_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 
 
 #: programs that make no namespace or link: what a cleanup does besides deleting them

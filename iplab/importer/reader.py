@@ -55,7 +55,9 @@ from iplab.words import (
     listing_of_netns,
     reads_only,
     shell_tokens,
+    simple_commands,
 )
+from iplab.wrappers import unwrapped
 
 Kind = Literal["markdown", "html", "rst", "asciidoc", "notebook", "session", "shell"]
 #: (``skipped``: code iplab does not import, said in a warning: no step's prose, hunt R)
@@ -82,7 +84,17 @@ KNOWN_PROGRAMS = frozenset(
         *("nmcli", "netplan", "networkctl", "ifup", "ifdown", "ovs-appctl", "tshark"),
         # hunt Q: libteam's, at a # root prompt in Red Hat's guide
         *("teamd", "teamdctl"),
+        # hunt AH #2: container runtimes and the files of a bundle, in a block without
+        # prompts after a command's output (runc spec was the output of a tar)
+        *("runc", "crun", "ctr", "nerdctl", "crictl", "cnitool", "umoci", "buildah"),
+        *("skopeo", "cp", "mv", "tar", "jq", "chroot", "ps"),
     }
+)
+#: programs that print nothing when they work, unless told to (``-v``): what follows them
+#: in a block without prompts is typed, not their output (hunt AH #2: ``tar -xzf ...``
+#: after ``mkdir rootfs`` was read as mkdir's output)
+_QUIET_PROGRAMS = frozenset(
+    {"mkdir", "rmdir", "cp", "mv", "rm", "touch", "ln", "chmod", "chown", "mount", "umount"}
 )
 #: ``sudo`` then a program (``sudo: unable to resolve host`` is sudo's own output)
 _SUDO_WORD = re.compile(r"(?:sudo|doas)\s+(?:-\w+\s+)*[\w./-]")
@@ -208,6 +220,8 @@ _ALL_ELEMENTS = re.compile(rf'"\$\{{(?P<keys>!?)(?P<name>{_NAME})\[[@*]\]\}}"')
 _ARRAY_SLICE = re.compile(rf"(?P<name>{_NAME})\[[@*]\]:(?P<start>[^:]+)(?::(?P<count>.+))?")
 _REF = re.compile(rf"\$(?:\{{({_NAME})\}}|({_NAME}))")
 _REF_NAME = re.compile(_NAME)
+#: the pid of the last job run in the background: ``$!``, ``${!}``
+_JOB_PID = re.compile(r"\$(?:!|\{!\})")
 #: a variable a text uses: ``$NAME``, ``${NAME}``, ``${NAME:-x}``, ``${NAME[1]}``, ``${#NAME[@]}``
 _USED = re.compile(rf"\$\{{?[#!]?({_NAME})")
 _QUOTED_REF = re.compile(rf'"\$(?:\{{({_NAME})\}}|({_NAME}))"')
@@ -1685,7 +1699,9 @@ class Reader:
         text, unresolved = self._expanded(root, braced, self.vars)
         text = with_job_pids(text, self.printed_jobs)  # (ip netns attach web 3113)
         self._unresolved(unresolved, self.vars, f"line {number}")
-        known = braced != body
+        # (``$!``: the job it names, %N, run with the job's pid; printed as written, as
+        # bash reads %N nowhere but in job control: hunt AH #5, ip netns attach c1 %1)
+        known = braced != body or _JOB_PID.search(body) is not None
         for match in _REF.finditer(body):
             name = match[1] or match[2]
             if self.vars.values.get(name) is not None:
@@ -1705,7 +1721,7 @@ class Reader:
             self._keep(Block(body, number, number, [cmd]))  # printed as written
         else:
             self.events.append(cmd)
-        return "silent" if _silent(parsed.op) else "speaking"
+        return "silent" if _silent(parsed.op) or _prints_nothing(text) else "speaking"
 
     def _not_ascii(self, text: str, op: Op, number: int) -> None:
         """Said when an ip command stays raw because a name in it is not ASCII (``ip netns
@@ -4136,6 +4152,19 @@ def _types(line: str) -> bool:
 def _silent(op: Op) -> bool:
     """A command that prints nothing when it works (a typed change)."""
     return not isinstance(op, Raw | NetnsExec | Probe) and not is_observation(op)
+
+
+def _prints_nothing(command: str) -> bool:
+    """One simple command of a program that prints nothing when it works (``mkdir rootfs``,
+    ``sudo cp a b``), not told to be verbose (``-v``, ``-pv``, ``--verbose``)."""
+    found = simple_commands(command)
+    if found is None or len(found) != 1:
+        return False
+    argv = unwrapped(found[0])  # (sudo cp a b)
+    if not argv or argv[0] not in _QUIET_PROGRAMS:
+        return False
+    options = [w for w in argv[1:] if w.startswith("-")]
+    return not any(w == "--verbose" or (not w.startswith("--") and "v" in w) for w in options)
 
 
 #: what a typesetting page puts in place of what the author typed: dashes at the start of a
