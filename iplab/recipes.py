@@ -18,7 +18,7 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from iplab.words import inside_netns, simple_commands
+from iplab.words import inside_netns, positionals, simple_commands
 from iplab.wrappers import program_name, script_of, unwrapped
 
 __all__ = ["Recipe", "recipe_run"]
@@ -180,12 +180,4 @@ def _make_targets(args: Sequence[str]) -> list[str] | None:
 
 def _first_word(args: Sequence[str], valued: Sequence[str] = ()) -> str | None:
     """The first word that is no option (nor an option's value)."""
-    skip = False
-    for word in args:
-        if skip:
-            skip = False
-        elif word in valued:
-            skip = True
-        elif not word.startswith("-"):
-            return word
-    return None
+    return next(iter(positionals(args, valued)), None)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from iplab import iptopts, ipwords
@@ -581,10 +581,8 @@ def _router_shows(program: str, args: list[str]) -> bool:
     return bool(said) and all(c.split()[:1] in (["show"], ["sh"]) for c in said)
 
 
-def _host_tool_shows(program: str, args: list[str]) -> bool:
-    """``nmcli -f NAME,DEVICE con show --active``, ``networkctl status lab0``,
-    ``ovs-vsctl show``: a host tool's word that only shows (see :data:`_HOST_TOOLS`)."""
-    valued, at, shows = _HOST_TOOLS[program]
+def positionals(args: Sequence[str], valued: Collection[str] = ()) -> list[str]:
+    """The words of ``args`` that are no option, nor the value of one of ``valued``."""
     words: list[str] = []
     skip = False
     for arg in args:
@@ -594,6 +592,14 @@ def _host_tool_shows(program: str, args: list[str]) -> bool:
             skip = True
         elif not arg.startswith("-"):
             words.append(arg)
+    return words
+
+
+def _host_tool_shows(program: str, args: list[str]) -> bool:
+    """``nmcli -f NAME,DEVICE con show --active``, ``networkctl status lab0``,
+    ``ovs-vsctl show``: a host tool's word that only shows (see :data:`_HOST_TOOLS`)."""
+    valued, at, shows = _HOST_TOOLS[program]
+    words = positionals(args, valued)
     if program == "nmcli" and words[:1] and "monitor".startswith(words[0]) and words[0][:1] == "m":
         return True  # nmcli monitor: what changes, shown
     said = words[at] if len(words) > at else None

@@ -3,26 +3,9 @@ here-document form was read line by line."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import yaml
 
-from iplab.importer.convert import ImportResult, detect_kind, import_text
-from tests.conftest import REPO
-
-HUNT = REPO / "tests" / "fixtures" / "adversarial-7"
-
-
-def _imported(name: str) -> ImportResult:
-    text = (HUNT / name).read_text(encoding="utf-8")
-    return import_text(text, detect_kind(name, text), name)
-
-
-def _steps(result: ImportResult) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    for block in yaml.safe_load(result.yaml)["setup"]:
-        found += block.get("steps", [block] if "action" in block else [])
-    return found
+from tests.test_hunt_af_wrapped import HUNT, _imported, _steps
 
 
 def _line(name: str, number: int) -> str:
