@@ -11,8 +11,9 @@ EXPORT_FORMATS = ("text", "script", "markdown")
 
 
 def write_text(text: str, output: Path | None) -> None:
-    """To ``output`` (a script is made executable), or to stdout."""
-    if output is None:
+    """To ``output`` (a script is made executable), or to stdout (also for ``-o -``, as
+    ``-`` is standard input for the input: hunt AH, a file named ``-`` was written)."""
+    if output is None or str(output) == "-":
         sys.stdout.write(text)
         return
     try:

@@ -48,6 +48,21 @@ def test_script_to_file_is_executable(tmp_path: Path, capsys: pytest.CaptureFixt
     assert capsys.readouterr().out == ""
 
 
+def test_output_dash_is_stdout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hunt AH #7: ``iplab import PAGE -o -`` wrote a file named ``-`` in the working
+    directory; ``-`` is standard output, as it is standard input for the input."""
+    monkeypatch.chdir(tmp_path)
+    page = tmp_path / "t4.md"
+    page.write_text("```\nip netns add red\n```\n", encoding="utf-8")
+    assert main(["import", str(page), "-o", "-"]) == 0
+    assert "action: netns add" in capsys.readouterr().out
+    assert main(["render", "--format", "script", "-o", "-", str(BLOG_SCENARIO)]) == 0
+    assert capsys.readouterr().out.startswith("#!/usr/bin/env bash")
+    assert not (tmp_path / "-").exists()
+
+
 def test_check_prints_state_after_each_step(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(BLOG_SCENARIO)]) == 0
     out = capsys.readouterr().out
