@@ -23,7 +23,7 @@ import base64
 import hashlib
 import os
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from iplab.words import JOINS, shell_tokens, strip_sudo
@@ -35,6 +35,8 @@ _REDIRECTS = frozenset({">", ">>", "&>", "&>>", ">|"})
 _APPENDS = frozenset({">>", "&>>"})
 #: programs whose only effect is the files they write (and what they print)
 _WRITERS = frozenset({"mkdir", "touch", "tee", "cp", "install", "ln"})
+#: cp's long options that copy directories whole
+_RECURSIVE = frozenset({"--recursive", "--archive"})
 #: programs that only read and print (``grep -q "^101 vpn" FILE || echo ... >> FILE``)
 _NARRATORS = frozenset({"echo", "printf", "cat", "true", ":", "grep"})
 #: where a write is no file of the host's disk (or is the namespaces' own, followed elsewhere)
@@ -60,6 +62,9 @@ class Write:
     kind: str  # "file" | "dir"
     parents: bool = False
     append: bool = False
+    #: a copy's sources (``cp a b DIR/``): the names it writes in ``path`` when that is a
+    #: directory; empty: names iplab cannot tell (``cp -r``)
+    names: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -129,17 +134,23 @@ def _program_writes(argv: list[str]) -> list[Write | None] | None:
             skip = True
         elif not a.startswith("-"):
             operands.append(a)
+    names: tuple[str, ...] = ()
     if program in ("cp", "install", "ln"):
         if len(operands) < 2 or any(f in ("-t", "--target-directory") for f in flags):
             return [None]
-        operands = operands[-1:]  # the destination (a directory: a name iplab cannot tell)
+        recursive = any(
+            f in _RECURSIVE or (f[:2] != "--" and set(f[1:]) & set("rRa")) for f in flags
+        )
+        if not recursive:  # (into a directory: each source's name in it, hunt AH)
+            names = tuple(PurePosixPath(src).name for src in operands[:-1])
+        operands = operands[-1:]  # the destination
     parents = program == "mkdir" and any(f in ("-p", "--parents") for f in flags)
     append = program == "tee" and any(f in ("-a", "--append") for f in flags)
     kind = "dir" if program == "mkdir" else "file"
     out: list[Write | None] = []
     for operand in operands:
         path = _path(operand)
-        out.append(Write(path, kind, parents, append) if path is not None else None)
+        out.append(Write(path, kind, parents, append, names) if path is not None else None)
     return out
 
 
@@ -174,7 +185,7 @@ def look(writes: Writes) -> Before:
     dirs: list[str] = []
     kept: dict[str, bytes] = {}
     unkept: list[str] = []
-    for w in writes.writes:
+    for w in _into(writes.writes):
         if w.kind == "dir":
             missing = []
             path = PurePosixPath(w.path)
@@ -197,7 +208,8 @@ def look(writes: Writes) -> Before:
             except OSError:
                 pass
             unkept.append(w.path)
-        elif not os.path.isdir(w.path):  # (a directory: cp/ln into it, a name not known)
+        elif not os.path.isdir(w.path):  # (a directory: cp -r into it, names not known;
+            # a plain copy into one is read as its files: _into)
             unkept.append(w.path)
     dirs.sort(key=lambda d: d.count("/"), reverse=True)
     big = [p for p, data in kept.items() if len(data) > KEEP_LIMIT]
@@ -208,6 +220,18 @@ def look(writes: Writes) -> Before:
         tuple((p, d) for p, d in kept.items() if p not in big), tuple(unkept + big),
         tuple(sorted(appended)),
     )  # fmt: skip
+
+
+def _into(writes: tuple[Write, ...]) -> list[Write]:
+    """The writes, a copy into a directory that is there now (``cp /bin/bash
+    $ROOTFS/bin/``) read as the files it writes in it."""
+    out: list[Write] = []
+    for w in writes:
+        if w.names and os.path.isdir(w.path) and not os.path.islink(w.path):
+            out += [Write(os.path.join(w.path, name), "file") for name in w.names]
+        else:
+            out.append(w)
+    return out
 
 
 def changed_since(before: Before) -> list[str]:

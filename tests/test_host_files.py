@@ -209,3 +209,26 @@ def test_a_here_document_writes_its_file_and_a_rehearsal_puts_it_back(
     assert 'nameserver 192.0.2.53\nsearch "lab" $HOME 2\n' in run.stdout  # as bash writes it
     assert f"put back {etc}/conf/resolv.conf; {etc}/conf, {etc}" in run.stdout
     assert not etc.exists()
+
+
+def test_a_copy_into_a_directory_is_undone_file_by_file(tmp_path: Path) -> None:
+    """Hunt AH #4 (05-mini-container-chroot.sh): ``cp /bin/bash /bin/sleep $ROOTFS/bin/``
+    into a directory an earlier step made was neither undone nor said, and the run ended
+    with "nothing of the lab remains" while rootfs/bin/bash stayed. The copy is read as the
+    files it writes in the directory: each is removed by its undo (then the directory's)."""
+    rootfs = tmp_path / "rootfs" / "bin"
+    rootfs.mkdir(parents=True)
+    (tmp_path / "src").mkdir()
+    sources = [tmp_path / "src" / "bash", tmp_path / "src" / "sleep"]
+    for source in sources:
+        source.write_bytes(b"#!/bin/sh\n")
+    writes = hostfiles.file_writes(f"cp {sources[0]} {sources[1]} {rootfs}/")
+    assert writes is not None and writes.complete
+    before = hostfiles.look(writes)
+    assert before.created_files == (str(rootfs / "bash"), str(rootfs / "sleep"))
+    for source in sources:  # the step
+        (rootfs / source.name).write_bytes(source.read_bytes())
+    undo = hostfiles.undo_command(before)
+    assert undo is not None
+    subprocess.run(["bash", "-c", undo], check=True)
+    assert sorted(rootfs.iterdir()) == []
