@@ -52,16 +52,11 @@ _MATCHES = frozenset(
         *("ip6tables-nft", "nft", "ebtables", "arptables", "sysctl"),
     }
 )
-#: programs that only test, print or read text: a word of theirs that is a link's name
-#: changes nothing (``test "$LO" = lo && echo "got $LO"``: the run was refused); a write
-#: to /sys/class/net/NAME through one of them is the sentinel's (:mod:`iplab.sentinel`)
-_TEXT_ONLY = frozenset(
-    {
-        *("echo", "printf", "test", "[", "[[", "true", "false", ":", "cd", "read", "sleep"),
-        *("grep", "egrep", "fgrep", "cat", "head", "tail", "wc", "sort", "uniq", "cut", "tr"),
-        *("ls", "stat", "readlink", "basename", "dirname", "date", "logger", "column"),
-    }
-)
+#: programs that only test a value or change the shell's own state, beside the readers
+#: :func:`iplab.words.reads_only` knows (echo, grep, cat...): a word of theirs that is a
+#: link's name changes nothing (``test "$LO" = lo && echo "got $LO"``: the run was
+#: refused); a write to /sys/class/net/NAME through one of them is the sentinel's
+_TEXT_ONLY = frozenset({"test", "[", "[[", "false", ":", "cd", "read", "date", "logger"})
 _DEPTH = 4
 #: a shell variable's assignment before a command (or alone): ``NAME=value``
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")

@@ -80,7 +80,7 @@ def names_the_hosts_netns(command: str) -> str | None:
     changed the host's links (``ip -n host link set eth0 promisc on``), and ``down`` took
     the name alone away. None: none does."""
     for words in simple_commands(command) or []:
-        argv = unwrapped([w for w in words if w != "sudo"])
+        argv = unwrapped(list(words))  # (sudo and its options too)
         argv = unwrapped(inside_netns(argv)[1]) if argv else argv
         program = program_name(argv[0]) if argv else ""
         if program == "ip" and argv[1:3] == ["netns", "attach"] and len(argv) == 5:
@@ -101,7 +101,7 @@ def netns_path_named(command: str) -> tuple[str, str] | None:
     netns name"; ``ip -n`` does not). Hunt AG #1: ``ip -n ../../proc/1/ns/net link set
     eth0 alias pwned`` changed the host's eth0. None: none does."""
     for words in simple_commands(command) or []:
-        argv = unwrapped([w for w in words if w != "sudo"])
+        argv = unwrapped(list(words))  # (sudo and its options too)
         while argv and (inside := inside_netns(argv))[0] is not None:
             if _a_path(inside[0] or ""):
                 return " ".join(argv), inside[0] or ""

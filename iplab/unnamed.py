@@ -172,13 +172,10 @@ def _named_by(argv: list[str], fed: list[str] | None, made: set[str], depth: int
     if (script := script_of(argv)) is not None:
         return links_named(script, depth + 1)
     said = ipwords.verb_of(program, argv[1:]) if program == "ip" else None
-    if said is not None and said.obj == "link" and said.verb == "add":
-        made.update(argv[i + 1] for i, w in enumerate(argv[:-1]) if w in ("name", "add"))
-        return []
     if said is not None and said.obj in _MAKES_LINKS and said.verb == "add":
-        # (ip tuntap add dev rtap mode tap: makes rtap; it was read as a change of a link
-        # the host has, and a lab of open-world spellings was refused)
-        made.update(argv[i + 1] for i, w in enumerate(argv[:-1]) if w in ("dev", "name"))
+        # (ip link add x ...; ip tuntap add dev rtap mode tap: makes rtap, which was read as
+        # a change of a link the host has, and a lab of open-world spellings was refused)
+        made.update(argv[i + 1] for i, w in enumerate(argv[:-1]) if w in ("name", "add", "dev"))
         return []
     if program == "brctl" and argv[1:2] == ["addbr"]:
         made.update(argv[2:3])  # (brctl addbr b0: makes b0)
@@ -188,7 +185,7 @@ def _named_by(argv: list[str], fed: list[str] | None, made: set[str], depth: int
 
 
 #: ip objects whose ``add`` makes the link it names (``dev NAME``, ``name NAME``)
-_MAKES_LINKS = frozenset({"tuntap", "tunnel", "l2tp", "macsec"})
+_MAKES_LINKS = frozenset({"link", "tuntap", "tunnel", "l2tp", "macsec"})
 
 
 def _link_targets(program: str, args: list[str]) -> list[str] | None:

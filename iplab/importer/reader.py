@@ -1031,37 +1031,36 @@ class Reader:
                 f" ({handler}) is not imported a second time"
             )
             return
+        # no text of its own: the script's lines are all printed where they are (a printed
+        # script ends, and bash runs the handler as the trap says)
+        self._cleanup_block(
+            handler, number, f"the handler of the trap at line {number}: {handler}",
+            f"{where}: the trap's handler ({handler}) runs no command iplab can read",
+        )  # fmt: skip
+
+    def _cleanup_block(self, body: str, number: int, said: str, none: str) -> None:
+        """The commands of ``body`` (a trap's handler, a teardown written first), kept as a
+        cleanup block of no text of its own, under the note ``said``; when it runs none
+        iplab can read, the warning ``none``."""
         try:
             cmds = self._statements(
-                shellread.statements(shellread.parse(handler)), self.vars, number, None
+                shellread.statements(shellread.parse(body)), self.vars, number, None
             )
         except _Jump:
             cmds = []
         if not cmds:
-            self.warnings.append(f"{where}: the trap's handler ({handler}) runs no command iplab"
-                                 " can read; not imported")  # fmt: skip
+            self.warnings.append(f"{none}; not imported")
             return
-        # no text of its own: the script's lines are all printed where they are (a printed
-        # script ends, and bash runs the handler as the trap says)
-        self.note("comment", f"the handler of the trap at line {number}: {handler}", number)
+        self.note("comment", said, number)
         self._keep(Block("", number, number, cmds, cleanup=True, standalone=False))
 
     def _teardown_later(self) -> None:
         """The teardowns written before the setup (:attr:`later`), read now: after the
         setup, as the user runs them (``./lab.sh``, later ``./lab.sh down``)."""
         for said, body, number in self.later:
-            try:
-                cmds = self._statements(
-                    shellread.statements(shellread.parse(body)), self.vars, number, None
-                )
-            except _Jump:
-                cmds = []
-            if not cmds:
-                self.warnings.append(f"line {number}: {said} runs no command iplab can read;"
-                                     " not imported")  # fmt: skip
-                continue
-            self.note("comment", said, number)
-            self._keep(Block("", number, number, cmds, cleanup=True, standalone=False))
+            self._cleanup_block(
+                body, number, said, f"line {number}: {said} runs no command iplab can read"
+            )
         self.later.clear()
 
     def _keep(self, block: Block) -> None:
