@@ -947,6 +947,9 @@ class Reader:
         self.prompt: str | None = None
         #: the shell functions the input defines (``create_host() { ... }``): their bodies
         self.functions: dict[str, shellread.Node] = {}
+        #: the files the input writes from a here-document (``cat > lab.batch <<EOF``), by
+        #: their path as written: their lines (``ip -batch lab.batch`` reads them)
+        self.written: dict[str, list[str]] = {}
         #: the calls of the input's functions being read, innermost last (a recursion stops
         #: at 16): each function's name, the line it is defined at, the line calling it
         self._frames: list[tuple[str, int, int]] = []
@@ -1698,6 +1701,11 @@ class Reader:
         text, unresolved = self._expanded(root, braced, self.vars)
         text = with_job_pids(text, self.printed_jobs)  # (ip netns attach web 3113)
         self._unresolved(unresolved, self.vars, f"line {number}")
+        stmts = shellread.statements(root)
+        call = self._call(stmts[0], self.vars) if len(stmts) == 1 else None
+        if call is not None and (batched := self._written_batch(call)) is not None:
+            cmds = self._commands(batched, None, number, f"line {number}")
+            return self._block(body, number, number, cmds, f"line {number}", "")
         # (``$!``: the job it names, %N, run with the job's pid; printed as written, as
         # bash reads %N nowhere but in job control: hunt AH #5, ip netns attach c1 %1)
         known = braced != body or _JOB_PID.search(body) is not None
@@ -2594,6 +2602,9 @@ class Reader:
             ):
                 out += self._inside(node, call, scope, number, where)
                 continue
+            if call is not None and (lines := self._written_batch(call)) is not None:
+                out += self._commands(lines, inside, number, where)
+                continue
             text, unresolved = self._expanded(node, self._braces(node, where), scope)
             self._unresolved(unresolved, scope, where)
             out += self._commands([text], inside, number, where)
@@ -3144,6 +3155,36 @@ class Reader:
             self.budget.leave()
         return out
 
+    def _remember_written(self, first: str, call: _Call, body: str) -> None:
+        """``cat > F <<EOF`` (``cat >> F``, ``tee [-a] F``): F's lines, kept for an ``ip
+        -batch F`` that reads them; a file written any other way is forgotten."""
+        path, appends = _written_path(first, call)
+        if path is None:
+            return
+        lines = body.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        if _HEREDOC_OP.search(first) and "<<-" in first:
+            lines = [line.lstrip("\t") for line in lines]
+        self.written[path] = [*self.written.get(path, []), *lines] if appends else lines
+
+    def _written_batch(self, call: _Call) -> list[str] | None:
+        """``ip [OPTIONS] -batch F`` of a file the input wrote from a here-document
+        (``cat > lab.batch <<EOF``): its lines as the ip commands they are, as ``ip -batch -
+        <<EOF`` is read (the batch file was refused: it did not exist when iplab judged it,
+        and its lines are not the lab's steps, so --prefix, the journal and verify miss them).
+        None: another command, or a file the input did not write so."""
+        found = _batch_file(call)
+        if found is None or found[1] not in self.written:
+            return None
+        opts, path = found
+        sudo = "sudo " if call.sudo else ""
+        rows = [r.strip() for r in self.written[path]]
+        if any(r.startswith("-") for r in rows):
+            return None  # (-n alpha addr add ...: ip's batch reads no options, the line
+            # fails; left to the plan, which reads the file and says so)
+        return [f"{sudo}{call.program} {opts}{r}" for r in rows if r and r[0] != "#"]
+
     def _printed_batch(
         self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
     ) -> list[Cmd] | None:
@@ -3198,7 +3239,11 @@ class Reader:
             # cat > /etc/netns/red/resolv.conf <<EOF (a file the next steps read), ip netns
             # exec gw nft -f - <<EOF, iptables-restore <<'EOF' (hunt J: its body lines ran
             # as commands): one line that feeds the document to the same command, as bash
-            line = _fed_line(shellread.source(node).splitlines()[0], parts[1], parts[2])
+            first = shellread.source(node).splitlines()[0]
+            line = _fed_line(first, parts[1], parts[2])
+            self._remember_written(
+                scope.expand(first)[0], call, scope.expand(parts[1])[0] if parts[2] else parts[1]
+            )
             if line is not None:  # (run with the script's values, as its other lines are:
                 # hunt Y, cat > $WORK/x.conf ran with $WORK unset and wrote /x.conf)
                 return self._commands([scope.expand(line)[0]], inside, number, where)
@@ -3351,6 +3396,41 @@ def _batch_options(call: _Call) -> str | None:
         return None
     options = [a for a in args[:-1] if a not in ("-force", "--force")]
     return "".join(f"{shlex.quote(a)} " for a in options)
+
+
+def _batch_file(call: _Call) -> tuple[str, str] | None:
+    """``ip [OPTIONS] -batch FILE`` (``-b``, ``--batch``; tc's and bridge's too), run in the
+    root shell: the options that stand before each of its lines and the file; None: another
+    command, or the batch on standard input (:func:`_batch_options`)."""
+    args = call.args
+    if call.program not in ("ip", "tc", "bridge") or call.inside is not None or len(args) < 2:
+        return None
+    if args[-2] not in ("-batch", "-b", "--batch") or args[-1] == "-":
+        return None
+    options = [a for a in args[:-2] if a not in ("-force", "--force")]
+    return "".join(f"{shlex.quote(a)} " for a in options), args[-1]
+
+
+def _written_path(first: str, call: _Call) -> tuple[str | None, bool]:
+    """The file ``cat > F <<EOF`` or ``tee [-a] F <<EOF`` writes (as written), and whether
+    it appends; (None, False): another command, or more than one file."""
+    try:
+        words = shlex.split(_HEREDOC_OP.sub(" ", first))
+    except ValueError:
+        return None, False
+    if words[:1] == ["sudo"]:
+        words = words[1:]
+    if call.program == "tee":
+        named = [w for w in words[1:] if not w.startswith((">", "-")) and w != "/dev/null"]
+        appends = any(w in ("-a", "--append") for w in words[1:])
+        return (named[0], appends) if len(named) == 1 else (None, False)
+    for k, word in enumerate(words):
+        op = word.rstrip()
+        if op in (">", ">>") and k + 1 < len(words):
+            return words[k + 1], op == ">>"
+        if op.startswith(">") and op.lstrip(">"):
+            return op.lstrip(">"), op.startswith(">>")
+    return None, False
 
 
 def _closing(text: str, start: int) -> int:

@@ -57,8 +57,27 @@ def has_error(node: Node) -> bool:
 
 
 def complete(text: str) -> bool:
-    """The shell reads ``text`` whole: no unclosed loop, quote or here-document."""
-    return not has_error(parse(text))
+    """The shell reads ``text`` whole: no unclosed loop, quote or here-document (the grammar
+    takes a here-document the text ends in for closed when a line of it expands a variable:
+    ``cat > f <<EOF`` + ``netns add $NS``, and the reader stopped there, its EOF a step)."""
+    root = parse(text)
+    return not has_error(root) and not _unended_heredoc(root)
+
+
+def _unended_heredoc(root: Node) -> bool:
+    """A here-document not ended by its word (the grammar makes the text's last words its
+    ``heredoc_end`` when the document is not closed and a variable came before them)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "heredoc_redirect":
+            start = next((c for c in node.children if c.type == "heredoc_start"), None)
+            end = next((c for c in node.children if c.type == "heredoc_end"), None)
+            word = source(start).strip("'\"\\") if start is not None else None
+            if end is None or (word is not None and source(end).strip() != word):
+                return True
+        stack.extend(node.children)
+    return False
 
 
 def source(node: Node) -> str:
