@@ -131,6 +131,18 @@ PACKAGES = {
 }  # fmt: skip
 #: a tutorial that installs what it needs: what it runs after that is not looked for
 _INSTALLERS = frozenset({"apt-get", "apt", "yum", "dnf", "apk", "pacman", "zypper", "pip", "pip3"})
+#: programs that fetch, unpack, build or copy files: a program started by its path after
+#: one of them may be one it made (``curl ... | tar -C /opt/cni/bin -xz`` then
+#: ``/opt/cni/bin/bridge``, ``git clone ... && cd iperf && ./configure``: hunts AG, AH),
+#: and is not looked for
+_MAKERS = frozenset({
+    "git", "curl", "wget", "tar", "unzip", "make", "cmake", "ninja", "go", "cargo", "gcc",
+    "cc", "clang", "install", "cp", "mv", "ln", "chmod", "tee", "rsync", "scp", "docker",
+    "podman", "gunzip", "bunzip2", "xz", "7z",
+})  # fmt: skip
+#: the ways a tutorial installs a program it builds: what it runs after that is not
+#: looked for (``make install``, ``go install``)
+_INSTALLS = re.compile(r"\b(?:make|go|cargo|npm)\s+(?:-\S+\s+)*install\b")
 
 
 def missing(plan: Plan) -> dict[str, Command]:
@@ -138,6 +150,7 @@ def missing(plan: Plan) -> dict[str, Command]:
     first command that starts it (the first whose step must work, if one does)."""
     found: dict[str, Command] = {}
     there: dict[str, bool] = {}
+    made = False  # (an earlier step may have made files: programs by path not looked for)
     for pc in plan.commands:
         command = pc.command
         if pc.skip is not None:
@@ -146,9 +159,12 @@ def missing(plan: Plan) -> dict[str, Command]:
         # one kept as written (or a probe's ping) says it in its words
         verbatim = isinstance(command.op, Raw | NetnsExec | Probe) or not command.argv
         started = programs(command.text) if verbatim else [command.argv[0]]
-        if _INSTALLERS & set(started):
+        if _INSTALLERS & set(started) or (verbatim and _INSTALLS.search(command.text)):
             break  # the tutorial installs its tools itself
         for program in started:
+            if made and "/" in program:
+                continue
+            made = made or program in _MAKERS  # (git clone ... && ./configure: one line)
             if program not in there:
                 there[program] = shutil.which(program) is not None
             held = found.get(program)
@@ -156,7 +172,18 @@ def missing(plan: Plan) -> dict[str, Command]:
                 held is None or _lets_fail(program, held) > _lets_fail(program, command)
             ):
                 found[program] = command  # (a step that must work, rather than one let fail)
+        made = made or (verbatim and _writes(command.text))
     return found
+
+
+def _writes(text: str) -> bool:
+    """The line writes a file with a redirection (``cat > run.sh <<EOF``, ``echo ... >
+    x.sh``): a program started by its path after it may be that file."""
+    tokens = shell_tokens(text) or []
+    return any(
+        t in (">", ">>", ">|") and after[:1] not in ("&", "") and after != "/dev/null"
+        for t, after in zip(tokens, [*tokens[1:], ""], strict=True)
+    )
 
 
 def _tolerated(command: Command) -> bool:
