@@ -1,0 +1,87 @@
+"""Hunt AK (well-known material re-typed: the man pages' EXAMPLES, LWN, the ArchWiki,
+LARTC in namespaces, a gist's comments, a dev.to post, an Ubuntu Netplan page)."""
+
+from __future__ import annotations
+
+import pytest
+
+from iplab import scenario
+from iplab.hostmanagers import reconfigures_the_host
+from iplab.importer.convert import detect_kind, import_text
+from iplab.model import ModelError
+from iplab.plan import build
+from tests.conftest import REPO
+
+FAMOUS = REPO / "tests" / "fixtures" / "famous"
+
+
+def _page(name: str) -> str:
+    return (FAMOUS / name).read_text(encoding="utf-8")
+
+
+def _built(name: str, prefix: str = "hK") -> None:
+    text = _page(name)
+    result = import_text(text, detect_kind(name, text), name)
+    build(scenario.load_text(result.yaml, "page.yaml"), prefix=prefix)
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("hunt-ak-07b-ubuntu-laptop-wifi.md", "runs systemctl reload NetworkManager"),
+        ("hunt-ak-07-ubuntu-netplan-nmcli-netns.md", "runs systemctl reload NetworkManager"),
+    ],
+)
+def test_the_host_s_network_manager_is_refused_before_anything_runs(name: str, said: str) -> None:
+    """Hunt AK #1: an Ubuntu page's ``sudo systemctl reload NetworkManager``, ``sudo netplan
+    apply`` and ``sudo nmcli connection modify "Wired connection 1" ipv4.dns ...`` were
+    said as steps iplab cannot undo, then run on the host (only nmcli and netplan missing
+    here kept the run from starting): they change the host's own configuration, which no
+    undo gives back. The model refuses the first, naming file and line."""
+    with pytest.raises(ModelError, match=rf"^page\.yaml:\d+: setup\[4\]: {said}"):
+        _built(name)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "sudo netplan apply",
+        "sudo netplan try",
+        "sudo rm /etc/netplan/99-lab.yaml && sudo netplan apply",
+        "sudo systemctl restart systemd-networkd",
+        "systemctl reload NetworkManager.service",
+        'sudo nmcli connection modify "Wired connection 1" ipv4.dns "1.1.1.1"',
+        "nmcli con m br0 bridge.stp no",
+        "ip netns exec app nmcli c up br0",
+        "nmcli networking off",
+        "nmcli radio wifi off",
+        "nmcli general hostname lab",
+        "networkctl reload",
+        "service networking restart",
+    ],
+)
+def test_each_change_of_the_host_s_configuration_is_found(line: str) -> None:
+    """Hunt AK #1: the spellings of the pages' host configuration."""
+    assert reconfigures_the_host(line) is not None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "nmcli device status",
+        "nmcli c s",
+        "nmcli con show --active",
+        "nmcli -f NAME,DEVICE con show --active",
+        "nmcli n",
+        "nmcli radio wifi",
+        "nmcli general hostname",
+        "sudo nmcli device set veth-h managed no",
+        "networkctl list",
+        "netplan get",
+        "systemctl status NetworkManager",
+        "systemctl restart nginx",
+    ],
+)
+def test_what_only_shows_or_names_a_device_is_not_the_host_s_configuration(line: str) -> None:
+    """Hunt AK #1: what shows, and a device's change (left to the checks of its links)."""
+    assert reconfigures_the_host(line) is None
