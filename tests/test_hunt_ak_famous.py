@@ -85,3 +85,30 @@ def test_each_change_of_the_host_s_configuration_is_found(line: str) -> None:
 def test_what_only_shows_or_names_a_device_is_not_the_host_s_configuration(line: str) -> None:
     """Hunt AK #1: what shows, and a device's change (left to the checks of its links)."""
     assert reconfigures_the_host(line) is None
+
+
+def test_veth4_s_examples_at_a_root_prompt_are_said_not_lost() -> None:
+    """Hunt AK #2: veth(4)'s EXAMPLES are written at a root prompt (``# ip link add
+    <p1-name> type veth peer name <p2-name>``): the man page's reader took them for prose,
+    Markdown then read ``<p1-name>`` as an HTML tag, and the three commands vanished from
+    the scenario without a word. They are the command's grammar: shown, not run, and said."""
+    name = "hunt-ak-01-man-pages-examples.txt"
+    result = import_text(_page(name), detect_kind(name, _page(name)), name)
+    said = "\n".join(result.warnings)
+    assert "line 42: 'ip link add <p1-name> type veth peer name <p2-name>'" in said
+    assert "line 62: 'ip link set <p2-name> netns <p2-ns>'" in said
+    assert "# ip link add <p1-name> netns <p1-ns> type veth peer <p2-name> netns <p2-ns>" in (
+        result.yaml
+    )
+
+
+def test_a_command_the_man_page_wraps_is_read_whole() -> None:
+    """Hunt AK #3: ip-route(8) wraps ``ip -6 route add 2001:db8:1::/64 encap seg6 mode
+    encap segs`` onto a second line (``2001:db8:42::1,2001:db8:ffff::2 dev eth1``): the
+    step ran without its segments and its device (the kernel refuses it), the rest taken
+    for prose. The wrapped line is the command's, with a warning."""
+    name = "hunt-ak-01-man-pages-examples.txt"
+    result = import_text(_page(name), detect_kind(name, _page(name)), name)
+    whole = "ip -6 route add 2001:db8:1::/64 encap seg6 mode encap segs"
+    assert result.lines[-1] == f"{whole} 2001:db8:42::1,2001:db8:ffff::2 dev eth1"
+    assert any("wraps the command onto line 103" in w for w in result.warnings)
