@@ -112,3 +112,18 @@ def test_a_command_the_man_page_wraps_is_read_whole() -> None:
     whole = "ip -6 route add 2001:db8:1::/64 encap seg6 mode encap segs"
     assert result.lines[-1] == f"{whole} 2001:db8:42::1,2001:db8:ffff::2 dev eth1"
     assert any("wraps the command onto line 103" in w for w in result.warnings)
+
+
+def test_a_networkd_file_under_its_name_is_no_command() -> None:
+    """Hunt AK #4: the ArchWiki shows a systemd-networkd file in a block with no language,
+    its name and a rule of dashes above ``[Match]``: read as shell, ``[Network]`` became a
+    step, which the model refused as a placeholder, and the import failed. The block is
+    an INI file's content: not read as commands, said."""
+    name = "hunt-ak-06-archwiki-netns-networkd.md"
+    result = import_text(_page(name), "markdown", name)
+    assert "[Network]" not in result.lines
+    assert not any("Address=" in line for line in result.lines)
+    said = "\n".join(result.warnings)
+    assert "line 50: the code block '/etc/systemd/network/20-veth-host.network'... is an INI" in (
+        said
+    )
