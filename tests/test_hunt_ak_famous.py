@@ -127,3 +127,18 @@ def test_a_networkd_file_under_its_name_is_no_command() -> None:
     assert "line 50: the code block '/etc/systemd/network/20-veth-host.network'... is an INI" in (
         said
     )
+
+
+def test_a_continued_command_with_a_trailing_comment_prints_as_the_page_wrote_it() -> None:
+    """Hunt AK #5: a dev.to post's ``ip link add v-br0 \\`` then ``    type bridge   # think
+    of it as a switch`` rendered as one line, ``ip link add v-br0 type bridge``, and its
+    cleanup's three continued lines as one: the trailing comment (said with the step) kept
+    the lines from printing as written. They print as the page wrote them, the comment
+    aside, as after a one-line command."""
+    name = "hunt-ak-05-devto-step-by-step.md"
+    result = import_text(_page(name), "markdown", name)
+    assert "ip link add v-br0 \\\n    type bridge" in result.lines
+    assert (
+        result.lines[-1]
+        == "ip netns del ns-a && \\\n  ip netns del ns-b && \\\n  ip link del v-br0"
+    )
