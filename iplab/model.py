@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from iplab import batchfiles, ipgrammar, tcwords
 from iplab.errors import Location, ScenarioError
+from iplab.hostmanagers import reconfigures_the_host
 from iplab.inet import interface
 from iplab.linklisting import lists_every_link, one_link_instead, reaches_every_link
 from iplab.names import IFNAMSIZ, ROOT, ns_label, route_network, route_prefix
@@ -1087,6 +1088,15 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
                 " firewall's, other labs') goes",
                 hint="leave it out: when it undoes the lab, iplab deletes each rule and"
                 " chain the lab added",
+            )
+            break
+        if managed := reconfigures_the_host(text):
+            a.object(
+                f"runs {managed}: the host's network manager changes the host's own"
+                " configuration (from a namespace too: it talks to the host's daemon), which"
+                " no undo gives back",
+                hint="leave the host's configuration out of the lab (render still prints"
+                " the page's line); the lab's own links and namespaces need none of it",
             )
             break
         flush = flushes_the_hosts_tables(text) if op.in_ns() is None else None

@@ -422,17 +422,35 @@ def _ini(lines: Sequence[tuple[int, str]]) -> Found | None:
     configparser reads it, and it sets something (hunt AD: a tox.ini's ``[tox]``,
     ``envlist = ...`` and ``commands_pre =`` were raw steps)."""
     kept = _meaningful(lines)
-    if not kept or not _SECTION.fullmatch(kept[0][1].strip()):
+    named = _past_its_name(kept)
+    if not named or not _SECTION.fullmatch(named[0][1].strip()):
         return None
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     try:
-        parser.read_string("\n".join(t for _, t in lines))
+        parser.read_string("\n".join(t for _, t in lines[lines.index(named[0]) :]))
     except configparser.Error:
         return None
     if not any(parser.options(section) for section in parser.sections()):
         return None
     what = "a tox.ini (tox)" if parser.has_section("tox") else "an INI file"
-    return Found(what, f"section at line {kept[0][0]}: {kept[0][1].strip()!r}", _COPY)
+    return Found(what, f"section at line {named[0][0]}: {named[0][1].strip()!r}", _COPY)
+
+
+#: a file's name a page writes above its content (``/etc/systemd/network/20-x.network``),
+#: and a rule under it (``-----``)
+_FILE_NAME = re.compile(r"[~.]?/[\w./@-]+|[\w.@-]+\.(?:network|netdev|link|conf|ini|cfg|service)")
+_RULE_LINE = re.compile(r"[-=_~]{3,}")
+
+
+def _past_its_name(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The lines past a file's name and a rule above its content (the ArchWiki writes
+    ``/etc/systemd/network/20-veth-host.network``, dashes, then ``[Match]``: hunt AK #4,
+    read as shell, ``[Network]`` was a command)."""
+    at = 0
+    if at < len(lines) and _FILE_NAME.fullmatch(lines[at][1].strip().rstrip(":")):
+        at += 1
+        at += 1 if at < len(lines) and _RULE_LINE.fullmatch(lines[at][1].strip()) else 0
+    return lines[at:]
 
 
 def _python(lines: Sequence[tuple[int, str]]) -> Found | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from iplab.importer.parts import Part, read_parts
+from iplab.importer.prose import is_sentence
 from iplab.importer.reader import Reader, strip_prompt
 from iplab.words import placeholder
 
@@ -145,18 +146,27 @@ def _examples(body: list[tuple[int, str]], said: list[str]) -> list[Part]:
     k = 0
     while k < len(body):
         number, text = body[k]
-        command = strip_prompt(text.strip()) or text.strip()
+        command = _command(text)
         if not probe.looks_like_command(command):
             out.append(Part("paragraph", number, number, source=[text.strip()]))
             k += 1
             continue
         indent = len(text) - len(text.lstrip())
         under = k + 1
+        while under < len(body) and _wraps(body, under, indent, probe):
+            said.append(
+                f"line {number}: the man page wraps the command onto line {body[under][0]}"
+                f" ({body[under][1].strip()!r}): read as one line"
+            )
+            text = f"{text.rstrip()} {body[under][1].strip()}"
+            command = _command(text)
+            under += 1
+        start = under
         while under < len(body) and _indent(body[under][1]) > indent:
             under += 1
-        about = [t.strip() for _, t in body[k + 1 : under]]
+        about = [t.strip() for _, t in body[start:under]]
         if about:  # (what it does first: the step's title)
-            out.append(Part("paragraph", body[k + 1][0], body[under - 1][0], source=about))
+            out.append(Part("paragraph", body[start][0], body[under - 1][0], source=about))
         if (mark := grammar(command)) is not None:
             said.append(
                 f"line {number}: {command!r} is a command's grammar ({mark!r} is for the"
@@ -167,6 +177,26 @@ def _examples(body: list[tuple[int, str]], said: list[str]) -> list[Part]:
             out.append(Part("code", number, number, body=[(number, text)]))
         k = under
     return _joined(out)
+
+
+def _command(text: str) -> str:
+    """An example's command past its prompt: ``$ ``, and ``# `` (veth(4) writes its
+    examples at a root prompt; an EXAMPLES section holds no shell comment)."""
+    return strip_prompt(text.strip(), root_hash=True) or text.strip()
+
+
+def _wraps(body: list[tuple[int, str]], at: int, indent: int, probe: Reader) -> bool:
+    """Line ``at`` is the rest of the command above it, wrapped by the man page's formatter
+    (ip-route(8): ``ip -6 route add ... segs`` then ``2001:db8:42::1,... dev eth1`` at the
+    same indent): the next line, as indented, neither a command nor a sentence."""
+    number, text = body[at]
+    rest = text.strip()
+    return (
+        number == body[at - 1][0] + 1
+        and _indent(text) == indent
+        and not probe.looks_like_command(rest)
+        and not is_sentence(rest)
+    )
 
 
 def _indent(text: str) -> int:

@@ -1304,6 +1304,8 @@ class Reader:
                 if not prompted and self.markdown and _asks_for_help(body):
                     state = "usage"  # what it prints looks like the commands it describes
                 if len(written) > 1 and self.keep_variables:  # (expanded: one line, as 0.1)
+                    cut = len(body) - len(strip_comment(body))  # (its comment: not printed)
+                    written[-1] = written[-1][: len(written[-1]) - cut].rstrip()
                     self._as_written(kept, "\n".join(written), number + len(written) - 1)
 
     def _root_hash(
@@ -1398,6 +1400,8 @@ class Reader:
         ``peer name b``): printed as those lines, run as the one command they make (the
         events read for it since ``kept``: one command, or a block of its own)."""
         made = self.events[kept:]
+        if made[:1] and isinstance(made[0], Note) and made[0].kind == "trailing":
+            kept, made = kept + 1, made[1:]  # (its comment, said with it: hunt AK #5)
         if len(made) != 1:
             return
         event = made[0]
