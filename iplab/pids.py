@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterator, Mapping
 
 from iplab.ipwords import netns_named, verb_of
-from iplab.words import inside_netns, simple_commands
-from iplab.wrappers import program_name, unwrapped
+from iplab.words import inside_netns, namespace_entry, simple_commands, without_background
+from iplab.wrappers import program_name, unwrap_once, unwrapped
 
 #: the shell's own pids: the process running the step and its parents, all in the host's
 #: namespaces (``ip netns attach here $$``)
@@ -138,3 +138,57 @@ def with_job_pids(command: str, printed: Mapping[str, str]) -> str:
     if pid is None or pid not in printed:
         return command
     return re.sub(rf"(?<![\w./%-]){pid}(?![\w./-])", printed[pid], command)
+
+
+#: a job named where a command takes a pid: ``%1``, ``$(jobs -p %1)`` (the importer's
+#: ``$!``)
+_JOB_NAMED = re.compile(r"%(\d+)|\$\(jobs -p %(\d+)\)")
+
+
+def job_named(command: str) -> int | None:
+    """The number of the job whose pid ``command`` gives where it takes a process's
+    namespace (``ip netns attach NAME %1``, ``ip link set X netns %1``, ``nsenter -t %1
+    -n``); None: none."""
+    for words in simple_commands(command) or []:
+        for argv in _layers(list(words)):
+            program = program_name(argv[0])
+            if program == "ip" and argv[1:3] == ["netns", "attach"] and len(argv) == 5:
+                said = [argv[4]]
+            elif program == "ip":
+                said = [_moved_to(argv[1:]) or ""]
+            elif program == "nsenter" and (entry := namespace_entry(argv)) and entry.net:
+                said = list(nsenter_targets(argv[1:]))
+            else:
+                continue
+            for word in said:
+                if found := _JOB_NAMED.fullmatch(word):
+                    return int(found[1] or found[2])
+    return None
+
+
+def in_a_network_of_its_own(job: str) -> bool:
+    """The job ``CMD &`` runs in a network namespace other than the host's: ``unshare
+    --net``, ``ip netns exec NS``, ``nsenter --net=...``/``-n -t PID``. A plain ``sleep
+    1000 &`` (or ``docker run ... &``, whose client runs on the host) does not: its pid
+    names the host's own namespace (hunt AF #13: ``ip netns attach here $!`` then ``ip -n
+    here link set lo down`` set the host's lo down)."""
+    for words in simple_commands(without_background(job) or job) or []:
+        for argv in _layers(list(words)):
+            entry = namespace_entry(argv)
+            if inside_netns(argv)[0] is not None or (entry is not None and entry.net):
+                return True
+    return False
+
+
+def _layers(argv: list[str]) -> Iterator[list[str]]:
+    """``argv``, then the command each wrapper of it runs (``sudo``, ``timeout 5``,
+    ``unshare -n``, ``nsenter ...``, ``ip netns exec NS``), outermost first."""
+    while argv:
+        yield argv
+        inner = unwrap_once(argv)
+        if inner is None:
+            ns, rest = inside_netns(argv)
+            inner = rest if ns is not None else None
+        if inner is None:
+            return
+        argv = inner

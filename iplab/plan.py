@@ -25,7 +25,13 @@ from iplab.inverse import Undo
 from iplab.jobs import signalled_netns, unscoped_signal
 from iplab.model import Judge, ModelError, lab_addresses, plain_address
 from iplab.names import ROOT
-from iplab.pids import literal_pid, names_the_hosts_netns, netns_path_named
+from iplab.pids import (
+    in_a_network_of_its_own,
+    job_named,
+    literal_pid,
+    names_the_hosts_netns,
+    netns_path_named,
+)
 from iplab.prefix import with_prefix
 from iplab.recipes import recipe_run
 from iplab.render import Command, ReadsBackAs, Renderer, renderer, template_hashes
@@ -48,7 +54,12 @@ from iplab.steps import (
     Step,
     needs_privilege,
 )
-from iplab.words import placeholder, removes_through_a_variable, writes_through_a_variable
+from iplab.words import (
+    background_job,
+    placeholder,
+    removes_through_a_variable,
+    writes_through_a_variable,
+)
 
 
 @dataclass(frozen=True)
@@ -250,9 +261,14 @@ def check_pids(scenario: Scenario, judge: Judge | None = None) -> None:
     netns identify 51234``, ``nsenter -t 7001``): refused before anything runs. It is the
     author's process; here another one, or none (hunt W: the attach named a stranger's
     namespace and the lab made its links in it; the identify failed)."""
+    started: list[str] = []  # (the jobs the steps start, in order: %1 is the first)
     for step in scenario.steps:
         op = step.op
         _check_hosts_netns(step, judge)
+        _check_job_named(step, started, judge)
+        text = op.command if isinstance(op, Raw) else op.text or ""
+        if step.background or background_job(text):
+            started.append(text)
         pid = next((p for p in map(literal_pid, _texts(op)) if p is not None), None)
         if pid is None:
             continue
@@ -310,6 +326,30 @@ def _check_hosts_netns(step: Step, judge: Judge | None) -> None:
         " NAME $!)",
     )
     _object(error, judge)
+
+
+def _check_job_named(step: Step, started: Sequence[str], judge: Judge | None) -> None:
+    """A step that takes a job's namespace (``ip netns attach here $!``, ``ip link set X
+    netns %1``, ``nsenter -t %1 -n``) where that job runs in the host's own namespace
+    (``sleep 1000 &``): refused before anything runs, as ``ip netns attach here $$`` is
+    (hunt AF #13: ``ip -n here link set lo down`` then set the host's lo down)."""
+    for text in _texts(step.op):
+        number = job_named(text)
+        if number is None or not 1 <= number <= len(started):
+            continue
+        job = started[number - 1]
+        if in_a_network_of_its_own(job):
+            continue
+        error = ModelError(
+            f"runs {text}: job %{number} ({job}) runs in the host's own network namespace,"
+            " so this names the host's namespace, and the steps that use it change the"
+            " host's links, addresses and routes, which down does not undo",
+            step.loc,
+            "start the job in a namespace of its own (unshare -n sleep infinity &), or make"
+            " the lab a namespace with ip netns add NAME",
+        )
+        _object(error, judge)
+        return
 
 
 def _check_netns_path(step: Step, judge: Judge | None) -> None:
