@@ -142,3 +142,19 @@ def test_a_continued_command_with_a_trailing_comment_prints_as_the_page_wrote_it
         result.lines[-1]
         == "ip netns del ns-a && \\\n  ip netns del ns-b && \\\n  ip link del v-br0"
     )
+
+
+def test_a_line_the_page_shows_failing_right_after_is_read_once_and_may_fail() -> None:
+    """Hunt AK #6: the page runs ``ip link add link veth0 name veth0.10 type vlan id 10``
+    in a block, then shows the same line failing ("Error: Unknown device type.", "so I
+    skipped it"). Only the second copy was let fail: the run refused the first (no vlan
+    here) and the model said the second's veth0.10 "already exists". Read once, at its
+    first line, which may fail."""
+    text = _page("hunt-ak-02-man-examples-lab.md")
+    result = import_text(text, detect_kind("02.md", text), "02.md")
+    lab = scenario.load_text(result.yaml, "page.yaml")
+    plan = build(lab, prefix="hK")  # (the model says nothing of an "already exists")
+    vlans = [pc.command for pc in plan.commands if "type vlan" in pc.command.text]
+    assert len(vlans) == 1, [c.text for c in vlans]
+    assert vlans[0].step is not None and vlans[0].step.may_fail
+    assert any("(line 17) fail: read once" in w for w in result.warnings), result.warnings

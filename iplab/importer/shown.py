@@ -48,6 +48,21 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
                 " read there, not twice"
             )
             continue
+        if (
+            ERROR_SHOWN.search("\n".join(_output(d)))
+            and not _exists(d)
+            and (at := _shown_again(out, d)) >= 0
+        ):
+            # the vlan line in a block, then "it gave me an error on my box:" and the same
+            # line with "Error: Unknown device type." under it (hunt AK #6): the page shows
+            # what the line above did; read once, there, and it may fail here too ("File
+            # exists" is what running it again gives: a cell run twice, said below)
+            out[at] = replace(out[at], cmd=replace(out[at].cmd, may_fail=True))
+            warnings.append(
+                f"line {d.cmd.line}: the page shows {d.cmd.text!r} (line {out[at].cmd.line})"
+                " fail: read once, at its first line, which may fail here too"
+            )
+            continue
         if again := _made_again(out, d):
             # ip link add veth0 ... ("File exists") after veth0 went into ns1: here it would
             # make veth0 in the root again (hunt AE: a lab the page never had, left behind)
@@ -108,6 +123,18 @@ def _retry_of(drafts: Sequence[Draft], k: int) -> tuple[Draft, str] | None:
         if again := _made(later.op) & made:
             return later, sorted(again)[0][1]
     return None
+
+
+def _shown_again(before: Sequence[Draft], d: Draft) -> int:
+    """The index in ``before`` of the same command as ``d`` (sudo aside), no step between
+    them deleting what it makes; -1: none."""
+    made = _made(d.op)
+    for k in range(len(before) - 1, -1, -1):
+        if made and _deleted(before[k].op) & made:
+            return -1
+        if _unsudo(before[k].cmd.text) == _unsudo(d.cmd.text):
+            return k
+    return -1
 
 
 _NOWHERE = Location("")
