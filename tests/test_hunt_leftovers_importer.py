@@ -14,6 +14,7 @@ import pytest
 
 from iplab import scenario
 from iplab.importer.convert import detect_kind, import_text
+from iplab.steps import LinkSet, Raw
 
 FIXTURES = Path(__file__).parent / "fixtures" / "leftovers"
 
@@ -59,3 +60,37 @@ def test_make_s_chevrons_on_a_page_of_prose_are_no_mail_quote() -> None:
         "ip link set br-lab up",
     )
     assert not any("quoted ('> ')" in w for w in result.warnings)
+
+
+def test_lines_back_at_a_container_shell_s_prompt_run_in_its_namespace() -> None:
+    """Hunt AH #3: after ``sudo ip netns exec red bash`` (prompt ``root@lab:/home/alice#``),
+    a label ``Terminal 2:`` and two host lines at the opener's prompt, "Back in terminal
+    1:" and its lines at the container's prompt ran on the host (``ip addr add ... dev
+    veth-r``: veth-r is in red). They are typed in red's shell again, until its ``exit``;
+    the host's lines stay the host's."""
+    result = import_text(_text("two-terminals-netns-bash.txt"), "session", "tt.txt")
+    assert result.model_error is None, result.model_error
+    loaded = scenario.load_text(result.yaml, "tt.yaml")
+    where = [(type(s.op).__name__, getattr(s.op, "ns", None)) for s in loaded.setup[5:]]
+    assert where == [
+        ("AddrAdd", None),  # Terminal 2: the host's
+        ("LinkSet", None),
+        ("AddrAdd", "red"),  # back in terminal 1, at red's shell's prompt
+        ("LinkSet", "red"),
+        ("Probe", "red"),
+    ]
+    assert [type(s.op).__name__ for s in loaded.teardown] == ["NetnsDel"]
+
+
+def test_lines_back_at_an_unnamed_namespace_s_prompt_are_not_the_host_s() -> None:
+    """Hunt AH #3: 08-two-terminals-unshare-bash.txt: "Back in terminal 1:" and its lines at
+    ``root@lab:/home/vagrant#`` (the shell ``sudo unshare --net --uts /bin/bash`` opened)
+    were host steps (check: "lo of the root namespace is the host's own"), with a warning
+    that the shell was never left, though the file ends with its ``exit``. They are that
+    shell's lines: notes, as its first ones are (a namespace with no name)."""
+    result = import_text(_text("two-terminals-unshare-bash.txt"), "session", "tt.txt")
+    loaded = scenario.load_text(result.yaml, "tt.yaml")
+    assert not any(isinstance(s.op, LinkSet) and s.op.dev == "lo" for s in loaded.setup)
+    assert "ip addr add 10.200.1.2/24 dev veth1" not in result.lines
+    assert not any("never left with exit" in w for w in result.warnings)
+    assert not any(isinstance(s.op, Raw) and "ping" in s.op.command for s in loaded.setup)
