@@ -14,7 +14,7 @@ import pytest
 
 from iplab import scenario
 from iplab.importer.convert import detect_kind, import_text
-from iplab.steps import LinkSet, Raw
+from iplab.steps import LinkSet, NetnsDel, Raw
 
 FIXTURES = Path(__file__).parent / "fixtures" / "leftovers"
 
@@ -94,3 +94,18 @@ def test_lines_back_at_an_unnamed_namespace_s_prompt_are_not_the_host_s() -> Non
     assert "ip addr add 10.200.1.2/24 dev veth1" not in result.lines
     assert not any("never left with exit" in w for w in result.warnings)
     assert not any(isinstance(s.op, Raw) and "ping" in s.op.command for s in loaded.setup)
+
+
+def test_a_setup_s_last_echo_is_not_the_title_of_the_first_teardown_step() -> None:
+    """Hunt AD #8: ``make -n up down`` (make-n.txt) ends its setup with ``echo "lab is up"``;
+    it was the title of the first teardown step (``title: lab is up`` over ``ip netns del
+    red``). The words stay, as that step's prose; an echo that announces the removal is
+    still its title."""
+    text = _text("make-n.txt")
+    loaded = scenario.load_text(import_text(text, "shell", "make-n.txt").yaml, "mn.yaml")
+    first = loaded.teardown[0]
+    assert first.title is None and first.prose == "lab is up"
+    assert str(first.op) == str(NetnsDel(name="red"))
+    announced = text.replace('echo "lab is up"', 'echo "removing the namespaces"')
+    again = scenario.load_text(import_text(announced, "shell", "make-n.txt").yaml, "mn.yaml")
+    assert again.teardown[0].title == "removing the namespaces"

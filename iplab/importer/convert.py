@@ -27,6 +27,7 @@ from iplab.importer.assembly import (
     dump_yaml,
     group_blocks,
     output_text,
+    setup_words_kept,
     shell_header,
     split_teardown,
     step_map,
@@ -345,6 +346,7 @@ def import_text(
         raise UsageError(f"{source_name}: no command found (read as {kind}){why}")
     drafts, probe_warnings = probes_to_exec(drafts)
     cut = split_teardown(drafts)
+    drafts = setup_words_kept(drafts, cut)
     policy = choose_sudo((d.op, d.cmd.parsed.sudo) for d in drafts)
     steps = [step_map(d, _sudo_field(policy, d), output_text(d.cmd.output)) for d in drafts]
     items = group_blocks(drafts, steps)
