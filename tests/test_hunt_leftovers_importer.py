@@ -15,6 +15,7 @@ import pytest
 from iplab import scenario
 from iplab.importer.convert import detect_kind, import_text
 from iplab.steps import LinkSet, NetnsDel, Raw
+from iplab.words import reads_only
 
 FIXTURES = Path(__file__).parent / "fixtures" / "leftovers"
 
@@ -109,3 +110,49 @@ def test_a_setup_s_last_echo_is_not_the_title_of_the_first_teardown_step() -> No
     announced = text.replace('echo "lab is up"', 'echo "removing the namespaces"')
     again = scenario.load_text(import_text(announced, "shell", "make-n.txt").yaml, "mn.yaml")
     assert again.teardown[0].title == "removing the namespaces"
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("docker-netns-peek.md", "docker exec web ip a"),
+        ("docker-netns-peek.md", "sudo nsenter -t $pid -n ip -br addr"),
+        ("03-runc-netns.md", "sudo runc list"),
+        ("03-runc-netns.md", "sudo runc exec mycont1 ip addr show eth0"),
+        ("06-container-from-scratch-chroot.md", "chroot rootfs /bin/ls /bin | head -3"),
+        ("06-container-from-scratch-chroot.md", 'ps -ef | grep "sleep 3600"'),
+    ],
+)
+def test_a_line_that_only_reads_where_it_enters_is_no_change_to_undo(name: str, line: str) -> None:
+    """Hunt AH #7: read-only lines run in a container, a namespace entered by pid or a root
+    (``docker exec web ip a``, ``runc list``, ``nsenter -t $pid -n ip -br addr``, ``runc
+    exec c ip addr show eth0``, ``chroot rootfs /bin/ls /bin | head -3``) were listed as
+    steps "iplab cannot undo": they change nothing."""
+    result = import_text(_text(name), "markdown", name)
+    assert line in result.lines
+    assert not [c for c in result.cannot_undo if c.endswith(f"): {line}")]
+
+
+@pytest.mark.parametrize(
+    ("command", "reads"),
+    [
+        ("docker exec web ip a", True),
+        ("docker exec -e A=1 $C cat /etc/hosts", True),
+        ("docker network inspect lab", True),
+        ("runc list", True),
+        ("nsenter --net=/run/netns/a ip a", True),
+        ("docker exec web ip link set eth0 down", False),
+        ("docker exec -d web ping 10.0.0.1", False),
+        ("docker exec -it web sh", False),
+        ("runc exec -p process.json c", False),
+        ("nsenter -t $pid -n ip link set lo up", False),
+        ("nsenter -t 1 -n", False),
+        ("chroot rootfs", False),
+        ("runc delete c", False),
+    ],
+)
+def test_what_a_runtime_runs_inside_is_read_as_it_would_be_anywhere(
+    command: str, reads: bool
+) -> None:
+    """Hunt AH #7: the reader asks of the command a runtime runs inside, not of the runtime."""
+    assert reads_only(command) is reads

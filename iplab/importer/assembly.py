@@ -10,6 +10,9 @@ The stages of ``iplab import``, each a small function over plain data::
 Every command line goes through :func:`iplab.lineparse.classify`: a typed op when
 its rendering is the very same line, else a raw step that keeps the line verbatim.
 What could not be imported, or cannot be undone, is said in the summary.
+
+Why this module is long: the stages after reading share one data type, the draft; the
+split of setup from teardown and the words kept on each side of it read the same drafts.
 """
 
 from __future__ import annotations
