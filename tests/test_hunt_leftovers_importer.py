@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from iplab import scenario
+from iplab.errors import UsageError
 from iplab.importer.convert import detect_kind, import_text
+from iplab.importer.formats import not_a_script
 from iplab.steps import LinkSet, NetnsDel, Raw
 from iplab.words import reads_only
 
@@ -156,3 +158,25 @@ def test_what_a_runtime_runs_inside_is_read_as_it_would_be_anywhere(
 ) -> None:
     """Hunt AH #7: the reader asks of the command a runtime runs inside, not of the runtime."""
     assert reads_only(command) is reads
+
+
+@pytest.mark.parametrize("name", ["lower.dockerfile.txt", "-"])
+def test_a_lowercase_dockerfile_is_refused_as_the_uppercase_one_is(name: str) -> None:
+    """Hunt AD #8: lower.dockerfile.txt (``from ubuntu:22.04``, ``run apt-get ...``, which
+    Docker reads as it reads FROM and RUN) was imported as shell, ``rm -rf
+    /var/lib/apt/lists/*`` a raw step. Refused, with the advice the uppercase one gets."""
+    text = _text("lower.dockerfile.txt")
+    with pytest.raises(UsageError) as lower:
+        detect_kind(name, text)
+    with pytest.raises(UsageError) as upper:
+        detect_kind(name, text.replace("from ", "FROM ").replace("run ", "RUN "))
+    said = str(lower.value)
+    assert said.startswith(f"{name}: a Dockerfile, by its first instruction at line 2: ")
+    assert said.split("': ", 1)[1] == str(upper.value).split("': ", 1)[1]
+
+
+def test_a_line_that_only_starts_with_from_is_no_dockerfile() -> None:
+    """The lowercase reading asks ``from IMAGE [as NAME]`` alone on the first instruction's
+    line: a note's ``from me to you`` above an ``env`` line is no Dockerfile."""
+    assert not_a_script("notes", "from me to you, the lab\nenv NS=red ip netns add red\n") is None
+    assert not_a_script("notes", "from alpine:3.19 as base\nrun apk add iproute2\n")
