@@ -180,3 +180,24 @@ def test_a_line_that_only_starts_with_from_is_no_dockerfile() -> None:
     line: a note's ``from me to you`` above an ``env`` line is no Dockerfile."""
     assert not_a_script("notes", "from me to you, the lab\nenv NS=red ip netns add red\n") is None
     assert not_a_script("notes", "from alpine:3.19 as base\nrun apk add iproute2\n")
+
+
+def test_a_q_and_a_site_s_furniture_is_no_title_nor_prose() -> None:
+    """Hunt AE #8: a thread copied with its site's furniture ("Asked 3 years ago · Modified
+    1 year ago · Viewed 24k times", vote counts, "asked Feb 2, 2021 at 14:02 alice", "✔
+    Accepted", "Share Improve this answer Follow") had it in its steps' prose. Dropped;
+    the question's and the answer's words stay."""
+    result = import_text(_text("so-veth-ping.md"), "markdown", "so-veth-ping.md")
+    loaded = scenario.load_text(result.yaml, "so.yaml")
+    said = "\n".join(f"{s.title or ''}\n{s.prose or ''}" for s in loaded.steps)
+    for furniture in ("Asked 3 years", "asked Feb 2", "Accepted", "Share Improve", "answered"):
+        assert furniture not in said
+    assert "\n12\n" not in f"\n{said}\n" and "\n31\n" not in f"\n{said}\n"
+    assert "3 Answers" not in said
+    assert [s.title for s in loaded.steps if s.title] == [
+        'I created two namespaces and a veth pair, but ping from one to the other says "Network'
+        " is...",
+        "You never gave the ends addresses, and they are still down",
+        "Clean up with",
+    ]
+    assert len(result.lines) == 12
