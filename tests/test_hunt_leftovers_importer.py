@@ -2,9 +2,8 @@
 from the hunts' reports under tests/fixtures/leftovers/): a plain-text session of few
 commands that printed much read as prose, make's ``>>>`` lines taken for a mail's quote;
 lines typed at a container shell's prompt after a label run on the host; a setup's last
-``echo`` the title of the first teardown step; a config file's block kept as prose;
-read-only lines listed as "cannot undo"; a Q&A page's furniture in the prose; a
-lowercase Dockerfile imported as shell."""
+``echo`` the title of the first teardown step; read-only lines listed as "cannot undo";
+a Q&A page's furniture in the prose; a lowercase Dockerfile imported as shell."""
 
 from __future__ import annotations
 
