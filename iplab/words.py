@@ -17,7 +17,7 @@ import shlex
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from iplab import iptopts, ipwords
+from iplab import iptopts, ipwords, runtimes
 from iplab.wrappers import SUDO_VALUED
 
 #: what makes a line shell syntax rather than one command: it runs through ``bash -c``
@@ -358,7 +358,7 @@ _READERS = frozenset(
         *("cat", "ls", "readlink", "echo", "printf", "grep", "head", "tail", "wc", "true"),
         *("egrep", "fgrep", "sort", "uniq", "cut", "tr", "column", "jq", "less", "more"),
         *("sleep", "wait", "uname", "whoami", "id", "pgrep", "pidof", "seq", "basename"),
-        *("dirname", "stat", "which", "mtr"),
+        *("dirname", "stat", "which", "mtr", "ps"),
     }
 )
 #: ethtool's options that only show (its others change a device: -K, -s, -G, -A, -p...)
@@ -533,8 +533,8 @@ def _any_argument(stage: list[str]) -> bool:
     """A reader whatever its next word is: one of :data:`_ANY_ARGUMENT`, or ``ip``,
     ``bridge``, ``tc`` once the verb that shows is written (``ip netns identify $$``: hunt
     W, said as a step iplab cannot undo)."""
-    if stage[:1] and stage[0] in _ANY_ARGUMENT:
-        return True
+    if (stage[:1] and stage[0] in _ANY_ARGUMENT) or runtimes.enters_any(stage):
+        return True  # (nsenter -t $pid: where it enters, whatever the pid)
     if not stage or stage[0] not in ("ip", "bridge", "tc"):
         return False
     said = ipwords.verb_of(stage[0], stage[1:])
@@ -684,8 +684,10 @@ def _reads_words(argv: list[str]) -> bool:
     program, args = argv[0], argv[1:]
     if (inside := inside_netns(argv))[0] is not None:
         return reads_only(shlex.join(inside[1]))  # a reader inside a namespace
-    if program in _READERS:
+    if program in _READERS or runtimes.shows(argv):  # (runc list, docker ps: shown)
         return True
+    if (entered := runtimes.runs_inside(argv)) is not None:  # docker exec web ip a
+        return reads_only(shlex.join(entered))  # (a reader where it enters changes nothing)
     if program in _CAPTURE:  # a capture that writes no file
         return not any(a in ("-w", "--write") or a.startswith("-w") for a in args)
     if program in ("iperf", "iperf3"):  # a client measures; a server stays (a job)

@@ -10,6 +10,9 @@ The stages of ``iplab import``, each a small function over plain data::
 Every command line goes through :func:`iplab.lineparse.classify`: a typed op when
 its rendering is the very same line, else a raw step that keeps the line verbatim.
 What could not be imported, or cannot be undone, is said in the summary.
+
+Why this module is long: the stages after reading share one data type, the draft; the
+split of setup from teardown and the words kept on each side of it read the same drafts.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import yaml
@@ -68,6 +71,8 @@ class Draft:
     block: Block | None = None
     #: its place among the block's commands
     index: int = 0
+    #: what its title was taken from (a heading, a comment, an ``echo``...)
+    title_kind: str | None = None
 
     @property
     def line(self) -> int:
@@ -92,8 +97,7 @@ def title_and_prose(notes: Sequence[Note]) -> tuple[str | None, str | None]:
     """The title (the nearest heading, or the first sentence of the nearest paragraph or
     comment; a comment after the command itself only when none comes before it) and the
     prose (the paragraphs, comments and prose code blocks, in order)."""
-    source = next((n for n in reversed(notes) if n.kind not in ("fence", "trailing")), None)
-    source = source or next((n for n in notes if n.kind == "trailing"), None)
+    source = _title_source(notes)
     if source is None:
         title = None
     elif source.kind == "heading":
@@ -106,6 +110,37 @@ def title_and_prose(notes: Sequence[Note]) -> tuple[str | None, str | None]:
         if n.kind != "heading" and not (n is source and title == n.text.rstrip(" .:"))
     ]
     return title, "\n\n".join(said) or None
+
+
+def _title_source(notes: Sequence[Note]) -> Note | None:
+    """The note a command's title is taken from (see :func:`title_and_prose`)."""
+    source = next((n for n in reversed(notes) if n.kind not in ("fence", "trailing")), None)
+    return source or next((n for n in notes if n.kind == "trailing"), None)
+
+
+#: words that announce a removal (``echo "removing the namespaces"``, ``# delete veths``)
+_REMOVES = re.compile(
+    r"\b(?:del|delet|remov|destroy|clean|tear|down|stop|reset|undo|flush|purg|wip|unwir"
+    r"|unplug|detach|bye)",
+    re.I,
+)
+
+
+def setup_words_kept(drafts: list[Draft], cut: int) -> list[Draft]:
+    """The drafts, the first teardown step's title dropped (kept in its prose) when it is
+    the setup's last words, not the cleanup's: the teardown found by its trailing deletions,
+    the title a comment or an ``echo`` that announces no removal (hunt AD: ``make -n up
+    down``'s ``echo "lab is up"`` was the title of ``ip netns del red``)."""
+    if not 0 < cut < len(drafts):
+        return drafts
+    first = drafts[cut]
+    if first.cleanup or first.title is None or first.title_kind in (None, "heading"):
+        return drafts
+    if _REMOVES.search(first.title):
+        return drafts
+    said = [first.title] if not first.prose or first.title not in first.prose else []
+    prose = "\n\n".join([*said, *([first.prose] if first.prose else [])])
+    return [*drafts[:cut], replace(first, title=None, prose=prose), *drafts[cut + 1 :]]
 
 
 def announces_cleanup(notes: Sequence[Note]) -> bool:
@@ -141,13 +176,16 @@ def assemble(events: Sequence[Event]) -> tuple[list[Draft], list[Note]]:
                 pending.append(event)
             continue
         title, prose = title_and_prose(pending)
+        source = _title_source(pending) if title is not None else None
+        kind = source.kind if source is not None else None
         cleanup = announces_cleanup(pending) or (isinstance(event, Block) and event.cleanup)
         if isinstance(event, Block):
             for j, cmd in enumerate(event.cmds):
                 words = (title, prose) if j == 0 else (None, None)
-                drafts.append(Draft(cmd, cmd.parsed.op, *words, cleanup, event, j))
+                said = kind if j == 0 else None
+                drafts.append(Draft(cmd, cmd.parsed.op, *words, cleanup, event, j, said))
         else:
-            drafts.append(Draft(event, event.parsed.op, title, prose, cleanup))
+            drafts.append(Draft(event, event.parsed.op, title, prose, cleanup, title_kind=kind))
         pending = []
     return drafts, [n for n in intro if n.kind != "skipped"]
 

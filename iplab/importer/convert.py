@@ -27,6 +27,7 @@ from iplab.importer.assembly import (
     dump_yaml,
     group_blocks,
     output_text,
+    setup_words_kept,
     shell_header,
     split_teardown,
     step_map,
@@ -44,7 +45,7 @@ from iplab.importer.notebook import (
     read_notebook,
 )
 from iplab.importer.parts import read_session
-from iplab.importer.prose import commands_in_sentences, reads_as_prose
+from iplab.importer.prose import commands_in_sentences, is_sentence, reads_as_prose
 from iplab.importer.reader import (
     FENCE,
     KNOWN_PROGRAMS,
@@ -228,6 +229,11 @@ def _a_session(text: str) -> bool:
     )  # fmt: skip
     if prompted >= 2 and prompted * 4 >= len(lines):
         return True
+    # or a session of few commands that printed much (``make up``'s echoed recipe, hunt
+    # AD: read as prose, its prompted lines lost): its prompted lines outnumber its
+    # sentences two to one, the rest what they printed
+    if prompted >= 2 and prompted >= 2 * sum(map(is_sentence, lines)):
+        return True
     # or the shell's history (``  512  sudo ip netns add red``): numbered commands
     listed = sum(1 for line in lines if (m := _HISTORY.match(line)) and m[1] in KNOWN_PROGRAMS)
     return listed >= 2 and listed * 2 >= len(lines)
@@ -242,7 +248,28 @@ def _plain_text(source_name: str, text: str) -> bool:
         suffix not in _MARKDOWN_SUFFIXES
         and not any(FENCE.fullmatch(line) for line in text.splitlines())
         and reads_as_prose(suffix, text)
+        and _replies(text)
     )
+
+
+#: a reply's line that says whose message it quotes (``On Tue, Bob wrote:``, ``> **fwdmax**
+#: wrote:``, ``-----Original Message-----``)
+_ATTRIBUTION = re.compile(
+    r"^(?:>\s*)*(?:.*\b(?:wrote|writes|said)\s*:|-+\s*Original Message\s*-+)\s*$", re.I | re.M
+)
+#: a line a mail quotes: ``>`` alone or before a space (``> I ran``, ``> > it``)
+_MAIL_QUOTE = re.compile(r">(?: |$)")
+
+
+def _replies(text: str) -> bool:
+    """The ``>`` lines of a page of plain text quote the message it replies to: a line
+    says whose (``Bob wrote:``), or most are ``> text`` as a mail quotes; not make's,
+    ansible's or tox's ``>>> creating namespaces`` (hunt AD: read as a reply's quote, the
+    commands around it lost)."""
+    if _ATTRIBUTION.search(text):
+        return True
+    quoted = [line.lstrip() for line in text.splitlines() if line.lstrip().startswith(">")]
+    return sum(1 for line in quoted if _MAIL_QUOTE.match(line)) * 2 > len(quoted)
 
 
 _HISTORY = re.compile(r"\s*\d{1,5}\s{2}(?:\d{4}-\d\d-\d\d \S+\s+)?(?:sudo\s+)?(\S+)")
@@ -319,6 +346,7 @@ def import_text(
         raise UsageError(f"{source_name}: no command found (read as {kind}){why}")
     drafts, probe_warnings = probes_to_exec(drafts)
     cut = split_teardown(drafts)
+    drafts = setup_words_kept(drafts, cut)
     policy = choose_sudo((d.op, d.cmd.parsed.sudo) for d in drafts)
     steps = [step_map(d, _sudo_field(policy, d), output_text(d.cmd.output)) for d in drafts]
     items = group_blocks(drafts, steps)

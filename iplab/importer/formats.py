@@ -329,20 +329,26 @@ def _justfile(lines: Sequence[tuple[int, str]]) -> Found | None:
 
 _DOCKER = re.compile(
     r"(?:FROM|RUN|CMD|COPY|ADD|ENV|ARG|WORKDIR|ENTRYPOINT|EXPOSE|LABEL|USER|VOLUME|SHELL"
-    r"|HEALTHCHECK|ONBUILD|STOPSIGNAL|MAINTAINER)\s"
+    r"|HEALTHCHECK|ONBUILD|STOPSIGNAL|MAINTAINER)\s",
+    re.I,  # (Docker reads them in any case: ``from alpine``, ``run apk add ...``)
 )
+#: a Dockerfile's first instruction written in lower case: ``from IMAGE [as NAME]``, which
+#: no shell line is
+_LOWER_FROM = re.compile(r"from\s+(?:--platform=\S+\s+)?[\w.:/@${}-]+(?:\s+as\s+[\w.-]+)?\s*")
 
 
 def _dockerfile(lines: Sequence[tuple[int, str]]) -> Found | None:
     """A Dockerfile: its first instruction ``FROM`` (after ``ARG``s), another after it
-    (no shell has a FROM command)."""
+    (no shell has a FROM command); in any case, as Docker reads it (``from IMAGE``)."""
     kept = [(n, t) for n, t in _meaningful(lines) if not t.startswith(" ")]
     heads = [(n, t) for n, t in kept if _DOCKER.match(t + " ")]
-    first = next((h for h in heads if not h[1].startswith("ARG")), None)
-    if first is None or not first[1].startswith("FROM") or len(heads) < 2:
+    first = next((h for h in heads if h[1][:3].upper() != "ARG"), None)
+    if first is None or first[1][:4].upper() != "FROM" or len(heads) < 2:
         return None
-    if kept[0][1].split()[0] not in ("FROM", "ARG"):
+    if kept[0][1].split()[0].upper() not in ("FROM", "ARG"):
         return None
+    if not first[1].startswith("FROM") and not _LOWER_FROM.fullmatch(first[1]):
+        return None  # (hunt AD: ``from alpine`` read as shell, its RUN lines raw steps)
     return Found("a Dockerfile", f"first instruction at line {first[0]}: {first[1]!r}", _COPY)
 
 

@@ -100,6 +100,7 @@ def read_parts(
     a warning when they hold commands)."""
     reader = Reader(markdown=True, keep_variables=keep_variables)
     parts = [unmarked(piece, reader.warnings) for part in parts for piece in _shortcoded(part)]
+    parts = [kept for part in parts if (kept := _unfurnished(part)) is not None]
     h1_taken = title is not None
     code_on_page = any(part.kind == "code" for part in parts)
     # the lines of the page's code blocks: a sentence that names one of them again (``bring
@@ -134,6 +135,36 @@ def read_parts(
             _code_block(reader, part.info, part.body, part.line)
     reader.finish()
     return title, reader
+
+
+#: a Q&A site's furniture, copied with a thread (hunt AE): "Asked 3 years ago · Modified 1
+#: year ago · Viewed 24k times", "asked Feb 2, 2021 at 14:02 alice", "✔ Accepted", "Share
+#: Improve this answer Follow", "3 Answers", a vote count alone
+_FURNITURE = re.compile(
+    r"(?:Asked|Modified|Viewed)\s.*\b(?:ago|times|today|yesterday)\b.*"
+    r"|(?:asked|answered|edited|modified|commented)\s+(?:[A-Z][a-z]{2}\s+\d{1,2}(?:,\s*\d{4})?"
+    r"|\d+\s+\w+\s+ago|yesterday|today)(?:\s+at\s+\d{1,2}:\d\d)?(?:\s+\S+){0,3}"
+    r"|[\u2714\u2713]\s*Accepted(?:\s+answer)?|Accepted\s+answer"
+    r"|Share(?:\s+Edit)?(?:\s+Improve\s+this\s+(?:answer|question))?\s+Follow(?:\s+.*)?"
+    r"|\d+\s+Answers?|Add\s+a\s+comment|Show\s+\d+\s+more\s+comments?|[-+]?\d{1,6}"
+    r"|[-+]?\d{1,6}\s+votes?"
+)
+
+
+def _unfurnished(part: Part) -> Part | None:
+    """A paragraph without the lines of a Q&A site's furniture (:data:`_FURNITURE`) it
+    starts or ends with, which were step titles and prose; None when it held nothing else.
+    Any other part as it is."""
+    if part.kind != "paragraph" or part.shown:
+        return part
+    source, first = list(part.source), part.line
+    while source and _FURNITURE.fullmatch(source[0].strip()):
+        source, first = source[1:], first + 1
+    while source and _FURNITURE.fullmatch(source[-1].strip()):
+        source = source[:-1]
+    if not source:
+        return None
+    return part if source == part.source else replace(part, line=first, source=source)
 
 
 #: a sentence that says what to do when something fails (``If you get `RTNETLINK answers:

@@ -1082,13 +1082,25 @@ class Reader:
 
     def note(self, kind: NoteKind, text: str, line: int, end: int | None = None) -> None:
         if kind == "heading" and self.sessions:  # a new section: back on the host
-            self.warnings.append(
-                f"line {line}: the shell {self.sessions[0].opened!r} opened above is never"
-                " left with exit; read as left before this heading"
-            )
-            self.sessions.clear()
+            self._new_section(line)
         if text.strip():
             self.events.append(Note(kind, text, line, line if end is None else end))
+
+    def _new_section(self, line: int) -> None:
+        """A heading (a session's label: ``Terminal 2 (the host):``) with a shell open: back
+        on the host. A shell whose lines have a prompt of their own (``root@lab:/home/
+        vagrant#`` after ``$ sudo unshare --net --uts /bin/bash``) is left in its terminal:
+        a line at that prompt later (``Back in terminal 1:``) is typed in it again, until
+        its ``exit`` (hunt AH: they ran on the host); any other is left, said."""
+        innermost = self.sessions[-1]
+        if innermost.inner is not None and innermost.inner != innermost.prompt:
+            self.another_terminal()
+            return
+        self.warnings.append(
+            f"line {line}: the shell {self.sessions[0].opened!r} opened above is never"
+            " left with exit; read as left before this heading"
+        )
+        self.sessions.clear()
 
     def comment(self, body: str, line: int) -> None:
         text = _DECORATION.sub("", body.lstrip("#").strip())

@@ -1,0 +1,202 @@
+"""Leftovers of hunts AD, AE and AH in the importer, each as a user hits it (inputs rebuilt
+from the hunts' reports under tests/fixtures/leftovers/): a plain-text session of few
+commands that printed much read as prose, make's ``>>>`` lines taken for a mail's quote;
+lines typed at a container shell's prompt after a label run on the host; a setup's last
+``echo`` the title of the first teardown step; read-only lines listed as "cannot undo";
+a Q&A page's furniture in the prose; a lowercase Dockerfile imported as shell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from iplab import scenario
+from iplab.errors import UsageError
+from iplab.importer.convert import detect_kind, import_text
+from iplab.importer.formats import not_a_script
+from iplab.steps import LinkSet, NetnsDel, Raw
+from iplab.words import reads_only
+
+FIXTURES = Path(__file__).parent / "fixtures" / "leftovers"
+
+
+def _text(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["student@labvm:~/course/week3$ ", "[student@labvm week3]$ ", "root@labvm:/srv/week3# "],
+)
+def test_a_session_of_few_commands_that_printed_much_is_a_session(prompt: str) -> None:
+    """Hunt AD #8: make-session.txt (``sudo make up`` at ``student@labvm:~/course/week3$``,
+    then make's echoed recipe and its ``>>> creating namespaces``) was read as a page of
+    prose: its prompted lines were lost ("the page has no code blocks") and make's ``>>>``
+    lines were taken for a mail's quote. Read as a session now, whatever the prompt: the
+    prompted lines its commands, the rest what they printed."""
+    text = _text("make-session.txt").replace("student@labvm:~/course/week3$ ", prompt)
+    assert detect_kind("make-session.txt", text) == "session"
+    result = import_text(text, "session", "make-session.txt")
+    assert result.lines == (
+        "sudo make up",
+        "ip netns list",
+        "sudo ip netns exec red ping -c 1 10.10.0.2",
+        "sudo make down",
+    )
+    assert not any("quoted ('> ')" in w for w in result.warnings)
+    loaded = scenario.load_text(result.yaml, "ms.yaml")
+    assert ">>> creating namespaces" in (loaded.setup[0].output or "")
+
+
+def test_make_s_chevrons_on_a_page_of_prose_are_no_mail_quote() -> None:
+    """Hunt AD #8: on a page of notes (no mail: no ``wrote:``, no ``> `` quoting), make's
+    ``>>> creating namespaces`` was a quote of "the message this one replies to", and the
+    commands after it were not read: "no command found"."""
+    text = _text("make-notes.txt")
+    result = import_text(text, detect_kind("make-notes.txt", text), "make-notes.txt")
+    assert result.lines == (
+        "ip netns add red",
+        "ip netns add blue",
+        "ip link add br-lab type bridge",
+        "ip link set br-lab up",
+    )
+    assert not any("quoted ('> ')" in w for w in result.warnings)
+
+
+def test_lines_back_at_a_container_shell_s_prompt_run_in_its_namespace() -> None:
+    """Hunt AH #3: after ``sudo ip netns exec red bash`` (prompt ``root@lab:/home/alice#``),
+    a label ``Terminal 2:`` and two host lines at the opener's prompt, "Back in terminal
+    1:" and its lines at the container's prompt ran on the host (``ip addr add ... dev
+    veth-r``: veth-r is in red). They are typed in red's shell again, until its ``exit``;
+    the host's lines stay the host's."""
+    result = import_text(_text("two-terminals-netns-bash.txt"), "session", "tt.txt")
+    assert result.model_error is None, result.model_error
+    loaded = scenario.load_text(result.yaml, "tt.yaml")
+    where = [(type(s.op).__name__, getattr(s.op, "ns", None)) for s in loaded.setup[5:]]
+    assert where == [
+        ("AddrAdd", None),  # Terminal 2: the host's
+        ("LinkSet", None),
+        ("AddrAdd", "red"),  # back in terminal 1, at red's shell's prompt
+        ("LinkSet", "red"),
+        ("Probe", "red"),
+    ]
+    assert [type(s.op).__name__ for s in loaded.teardown] == ["NetnsDel"]
+
+
+def test_lines_back_at_an_unnamed_namespace_s_prompt_are_not_the_host_s() -> None:
+    """Hunt AH #3: 08-two-terminals-unshare-bash.txt: "Back in terminal 1:" and its lines at
+    ``root@lab:/home/vagrant#`` (the shell ``sudo unshare --net --uts /bin/bash`` opened)
+    were host steps (check: "lo of the root namespace is the host's own"), with a warning
+    that the shell was never left, though the file ends with its ``exit``. They are that
+    shell's lines: notes, as its first ones are (a namespace with no name)."""
+    result = import_text(_text("two-terminals-unshare-bash.txt"), "session", "tt.txt")
+    loaded = scenario.load_text(result.yaml, "tt.yaml")
+    assert not any(isinstance(s.op, LinkSet) and s.op.dev == "lo" for s in loaded.setup)
+    assert "ip addr add 10.200.1.2/24 dev veth1" not in result.lines
+    assert not any("never left with exit" in w for w in result.warnings)
+    assert not any(isinstance(s.op, Raw) and "ping" in s.op.command for s in loaded.setup)
+
+
+def test_a_setup_s_last_echo_is_not_the_title_of_the_first_teardown_step() -> None:
+    """Hunt AD #8: ``make -n up down`` (make-n.txt) ends its setup with ``echo "lab is up"``;
+    it was the title of the first teardown step (``title: lab is up`` over ``ip netns del
+    red``). The words stay, as that step's prose; an echo that announces the removal is
+    still its title."""
+    text = _text("make-n.txt")
+    loaded = scenario.load_text(import_text(text, "shell", "make-n.txt").yaml, "mn.yaml")
+    first = loaded.teardown[0]
+    assert first.title is None and first.prose == "lab is up"
+    assert str(first.op) == str(NetnsDel(name="red"))
+    announced = text.replace('echo "lab is up"', 'echo "removing the namespaces"')
+    again = scenario.load_text(import_text(announced, "shell", "make-n.txt").yaml, "mn.yaml")
+    assert again.teardown[0].title == "removing the namespaces"
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("docker-netns-peek.md", "docker exec web ip a"),
+        ("docker-netns-peek.md", "sudo nsenter -t $pid -n ip -br addr"),
+        ("03-runc-netns.md", "sudo runc list"),
+        ("03-runc-netns.md", "sudo runc exec mycont1 ip addr show eth0"),
+        ("06-container-from-scratch-chroot.md", "chroot rootfs /bin/ls /bin | head -3"),
+        ("06-container-from-scratch-chroot.md", 'ps -ef | grep "sleep 3600"'),
+    ],
+)
+def test_a_line_that_only_reads_where_it_enters_is_no_change_to_undo(name: str, line: str) -> None:
+    """Hunt AH #7: read-only lines run in a container, a namespace entered by pid or a root
+    (``docker exec web ip a``, ``runc list``, ``nsenter -t $pid -n ip -br addr``, ``runc
+    exec c ip addr show eth0``, ``chroot rootfs /bin/ls /bin | head -3``) were listed as
+    steps "iplab cannot undo": they change nothing."""
+    result = import_text(_text(name), "markdown", name)
+    assert line in result.lines
+    assert not [c for c in result.cannot_undo if c.endswith(f"): {line}")]
+
+
+@pytest.mark.parametrize(
+    ("command", "reads"),
+    [
+        ("docker exec web ip a", True),
+        ("docker exec -e A=1 $C cat /etc/hosts", True),
+        ("docker network inspect lab", True),
+        ("runc list", True),
+        ("nsenter --net=/run/netns/a ip a", True),
+        ("docker exec web ip link set eth0 down", False),
+        ("docker exec -d web ping 10.0.0.1", False),
+        ("docker exec -it web sh", False),
+        ("runc exec -p process.json c", False),
+        ("nsenter -t $pid -n ip link set lo up", False),
+        ("nsenter -t 1 -n", False),
+        ("chroot rootfs", False),
+        ("runc delete c", False),
+    ],
+)
+def test_what_a_runtime_runs_inside_is_read_as_it_would_be_anywhere(
+    command: str, reads: bool
+) -> None:
+    """Hunt AH #7: the reader asks of the command a runtime runs inside, not of the runtime."""
+    assert reads_only(command) is reads
+
+
+@pytest.mark.parametrize("name", ["lower.dockerfile.txt", "-"])
+def test_a_lowercase_dockerfile_is_refused_as_the_uppercase_one_is(name: str) -> None:
+    """Hunt AD #8: lower.dockerfile.txt (``from ubuntu:22.04``, ``run apt-get ...``, which
+    Docker reads as it reads FROM and RUN) was imported as shell, ``rm -rf
+    /var/lib/apt/lists/*`` a raw step. Refused, with the advice the uppercase one gets."""
+    text = _text("lower.dockerfile.txt")
+    with pytest.raises(UsageError) as lower:
+        detect_kind(name, text)
+    with pytest.raises(UsageError) as upper:
+        detect_kind(name, text.replace("from ", "FROM ").replace("run ", "RUN "))
+    said = str(lower.value)
+    assert said.startswith(f"{name}: a Dockerfile, by its first instruction at line 2: ")
+    assert said.split("': ", 1)[1] == str(upper.value).split("': ", 1)[1]
+
+
+def test_a_line_that_only_starts_with_from_is_no_dockerfile() -> None:
+    """The lowercase reading asks ``from IMAGE [as NAME]`` alone on the first instruction's
+    line: a note's ``from me to you`` above an ``env`` line is no Dockerfile."""
+    assert not_a_script("notes", "from me to you, the lab\nenv NS=red ip netns add red\n") is None
+    assert not_a_script("notes", "from alpine:3.19 as base\nrun apk add iproute2\n")
+
+
+def test_a_q_and_a_site_s_furniture_is_no_title_nor_prose() -> None:
+    """Hunt AE #8: a thread copied with its site's furniture ("Asked 3 years ago · Modified
+    1 year ago · Viewed 24k times", vote counts, "asked Feb 2, 2021 at 14:02 alice", "✔
+    Accepted", "Share Improve this answer Follow") had it in its steps' prose. Dropped;
+    the question's and the answer's words stay."""
+    result = import_text(_text("so-veth-ping.md"), "markdown", "so-veth-ping.md")
+    loaded = scenario.load_text(result.yaml, "so.yaml")
+    said = "\n".join(f"{s.title or ''}\n{s.prose or ''}" for s in loaded.steps)
+    for furniture in ("Asked 3 years", "asked Feb 2", "Accepted", "Share Improve", "answered"):
+        assert furniture not in said
+    assert "\n12\n" not in f"\n{said}\n" and "\n31\n" not in f"\n{said}\n"
+    assert "3 Answers" not in said
+    assert [s.title for s in loaded.steps if s.title] == [
+        'I created two namespaces and a veth pair, but ping from one to the other says "Network'
+        " is...",
+        "You never gave the ends addresses, and they are still down",
+        "Clean up with",
+    ]
+    assert len(result.lines) == 12
