@@ -15,6 +15,7 @@ from iplab import scenario
 from iplab.errors import UsageError
 from iplab.importer.convert import detect_kind, import_text
 from iplab.importer.formats import not_a_script
+from iplab.plan import build
 from iplab.steps import LinkSet, NetnsDel, Raw
 from iplab.words import reads_only
 
@@ -200,3 +201,30 @@ def test_a_q_and_a_site_s_furniture_is_no_title_nor_prose() -> None:
         "Clean up with",
     ]
     assert len(result.lines) == 12
+
+
+def test_a_block_the_page_asks_to_save_as_a_file_is_written_by_a_step() -> None:
+    """Hunt AH #6: "Save this as `10-mynet.conf`:" then a ```json block was kept as prose,
+    so the step that reads the file failed. The block is the file, written by a step as
+    ``cat > 10-mynet.conf <<'EOF'`` writes it, and said."""
+    page = (FIXTURES / "ah6-save-this-as.md").read_text(encoding="utf-8")
+    result = import_text(page, detect_kind("page.md", page), "page.md")
+    assert "cat > 10-mynet.conf <<'EOF'" in result.yaml
+    assert any("asks to save the block at line 10 as 10-mynet.conf" in w for w in result.warnings)
+    plan = build(scenario.load_text(result.yaml, "page.yaml"))
+    writes = [pc.command.text for pc in plan.commands if "> 10-mynet.conf" in pc.command.text]
+    assert len(writes) == 1 and '"subnet": "10.22.0.0/16"' in writes[0]
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "The output looks like this:",
+        "Save this as a reference for later:",
+        "We use `ip -j link` to get:",
+    ],
+)
+def test_a_block_no_words_ask_to_save_stays_what_it_was(words: str) -> None:
+    page = f'# x\n\n```bash\nsudo ip netns add c1\n```\n\n{words}\n\n```json\n{{"a": 1}}\n```\n'
+    result = import_text(page, detect_kind("page.md", page), "page.md")
+    assert "<<'EOF'" not in result.yaml

@@ -25,7 +25,7 @@ from typing import Literal
 from iplab import ipwords, jobs, linklisting, linksources, names
 from iplab.errors import ScenarioError
 from iplab.handed import printed_text
-from iplab.importer import arith, listing, makeout, piped, printed, roothash
+from iplab.importer import arith, formats, listing, makeout, piped, printed, roothash
 from iplab.importer import shell as shellread
 from iplab.importer.budget import LoopBudget, TooLarge
 from iplab.importer.elsewhere import SHELL_VARIABLE, opened_shell, shell_elsewhere
@@ -1126,16 +1126,42 @@ class Reader:
             )
 
     def fence(self, lang: str, lines: Sequence[tuple[int, str]], line: int) -> None:
-        """A code block that holds no commands: output of the command just before, or prose."""
+        """A code block that holds no commands: output of the command just before, or prose;
+        a file's content when the words just before ask to save it (:meth:`_saved`)."""
         body = [text.rstrip() for _, text in lines]
         while body and not body[-1]:
             body.pop()
         last = self.events[-1] if self.events else None
+        if body and lang in _DATA_LANGS and isinstance(last, Note) and self._saved(last, body):
+            return
         if isinstance(last, Cmd | Block) and not last.output:
             last.output.extend(body)
         elif body:
             end = lines[-1][0] + 1 if lines else line
             self.note("fence", "\n".join([f"```{lang}", *body, "```"]), line, end)
+
+    def _saved(self, said: Note, body: list[str]) -> bool:
+        """ "Save this as ``/etc/cni/net.d/10-mynet.conf``:" (create a file named X with the
+        following content, put this in X) then a ```json block: the file, written by a step
+        as ``cat > X <<'EOF'`` writes it (hunt AH #6: the block was prose, and the step
+        that reads the file failed). False: the words ask for no file."""
+        if said.kind != "paragraph" or not said.text.rstrip().endswith(":"):
+            return False
+        found = _SAVE_AS.search(said.text.rstrip().rsplit(". ", 1)[-1])
+        path = found and (found["quoted"] or found["plain"])
+        if not path or any(row.strip() == "EOF" for row in body):
+            return False
+        if formats.by_content(list(enumerate(body)), in_page=True) is not None:
+            return False  # (a workflow, a compose file, a playbook: another tool's, not
+            # the lab's: "Put this in .github/workflows/netlab.yml:")
+        start = said.end + 1
+        self.warnings.append(
+            f"line {said.line}: the page asks to save the block at line {start} as {path}:"
+            f" written by a step, cat > {path} <<'EOF'"
+        )
+        written = [(start, f"cat > {shlex.quote(path)} <<'EOF'"), *[(start, r) for r in body]]
+        self.block([*written, (start, "EOF")], shell_lang=True)
+        return True
 
     # -- commands --
 
@@ -3396,6 +3422,18 @@ class Reader:
 
 
 _MAX_STATEMENT_LINES = 400
+#: the languages of a block that may be a file's content (not shell, not output)
+_DATA_LANGS = frozenset(
+    {"json", "yaml", "yml", "ini", "conf", "cfg", "toml", "xml", "properties", "jsonc"}
+)
+#: words that ask the reader to save the next block as a file: "Save this as X:", "Create
+#: a file named `X` with the following content:", "Put the following in X:"
+_SAVE_AS = re.compile(
+    r"\b(?:save|store|put|write|paste|create|add|copy)\b.*?"
+    r"\b(?:as|to|in|into|named|called|file|at)\s+"
+    r"(?:`(?P<quoted>[^`\s]*[./][^`\s]*)`|(?P<plain>~?[\w./-]*[\w-][./][\w.-]*\w))",
+    re.IGNORECASE,
+)
 _NSENTER_NET = re.compile(r"--net=(?:/var)?/run/netns/([A-Za-z0-9_.-]+)")
 _NARRATION = frozenset({"echo", "printf", "set", "exit", "true", ":", "read"})
 
