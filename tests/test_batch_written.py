@@ -39,6 +39,13 @@ def _plan(name: str) -> tuple[list[str], list[object], list[str]]:
     )
 
 
+def _plan_lenient(name: str) -> tuple[list[str], list[object]]:
+    page = (PAGES / name).read_text(encoding="utf-8")
+    result = import_text(page, detect_kind(name, page), name)
+    plan = build(scenario.load_text(result.yaml, "page.yaml"), lenient=True)
+    return [pc.command.text for pc in plan.commands], [pc.command.op for pc in plan.commands]
+
+
 def test_the_batch_file_a_page_writes_is_read_as_its_ip_commands() -> None:
     texts, ops, _ = _plan("01-cat-heredoc-then-ip-batch.md")
     assert "ip -batch lab.batch" not in " ".join(texts)
@@ -103,3 +110,13 @@ def test_a_here_document_whose_lines_expand_a_variable_ends_at_its_word() -> Non
     assert "EOF" not in texts
     assert "ip link add veth-x netns blue type veth peer name veth-y" in texts
     assert sum(isinstance(op, Raw) for op in ops) == 1  # (the file's write)
+
+
+def test_a_file_another_command_changes_after_its_here_document_is_not_guessed() -> None:
+    """``echo "netns add blue" >> lab.batch`` after the here-document: the file's lines are
+    no longer those iplab read (it would run red alone); the batch stays the raw step the
+    model refuses, as a file it cannot read is."""
+    texts, ops = _plan_lenient("04-appended-by-echo.sh")
+    assert "ip netns add red" not in texts
+    pairs = zip(texts, ops, strict=True)
+    assert any(isinstance(op, Raw) and t == "ip -batch lab.batch" for t, op in pairs)

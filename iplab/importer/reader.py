@@ -1762,6 +1762,7 @@ class Reader:
             self.warnings.append(f"line {number}: cannot be imported: {exc}")
             return "speaking"
         cmd = Cmd(text, number, parsed, may_fail=_asks_first(text), background=jobs.beside(text))
+        self._forget_written(text)
         self._count_job(text)
         self._not_ascii(text, parsed.op, number)
         self._ignored(text, f"line {number}")
@@ -2731,6 +2732,7 @@ class Reader:
                 self.warnings.append(f"{where}: cannot be imported: {exc}")
                 continue
             out.append(Cmd(text, number, parsed, background=jobs.beside(text)))
+            self._forget_written(text)
             self._count_job(text)
             self._ignored(text, where)
             self._own_functions(text, parsed.op, where)
@@ -3210,6 +3212,13 @@ class Reader:
             lines = [line.lstrip("\t") for line in lines]
         self.written[path] = [*self.written.get(path, []), *lines] if appends else lines
 
+    def _forget_written(self, text: str) -> None:
+        """A command that names a file the input wrote from a here-document (``echo "netns
+        del x" >> lab.batch``, ``sed -i ... lab.batch``, ``rm lab.batch``) may change it:
+        its lines are no longer known."""
+        for path in [p for p in self.written if p in text]:
+            del self.written[path]
+
     def _written_batch(self, call: _Call) -> list[str] | None:
         """``ip [OPTIONS] -batch F`` of a file the input wrote from a here-document
         (``cat > lab.batch <<EOF``): its lines as the ip commands they are, as ``ip -batch -
@@ -3283,12 +3292,13 @@ class Reader:
             # as commands): one line that feeds the document to the same command, as bash
             first = shellread.source(node).splitlines()[0]
             line = _fed_line(first, parts[1], parts[2])
+            fed = self._commands([scope.expand(line)[0]], inside, number, where) if line else []
             self._remember_written(
                 scope.expand(first)[0], call, scope.expand(parts[1])[0] if parts[2] else parts[1]
             )
             if line is not None:  # (run with the script's values, as its other lines are:
                 # hunt Y, cat > $WORK/x.conf ran with $WORK unset and wrote /x.conf)
-                return self._commands([scope.expand(line)[0]], inside, number, where)
+                return fed
             if call.program not in ("cat", "tee"):
                 self.warnings.append(
                     f"{where}: the here-document fed to {call.program} is kept as a note,"
