@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import shlex
 
-from iplab.words import inside_netns, simple_commands
+from iplab.words import inside_netns, positionals, simple_commands
 from iplab.wrappers import program_name, unwrapped
 
 __all__ = ["reconfigures_the_host"]
@@ -86,7 +86,7 @@ def _nmcli_change(args: list[str]) -> bool:
     wifi off``, ``nmcli general hostname NAME``; not ``nmcli c s``, ``nmcli general
     status``, ``nmcli radio``, nor ``nmcli device ...`` (a device: its links' checks).
     nmcli takes a word's start (``c``, ``con``, ``n``; ``m`` is modify before monitor)."""
-    words = _positionals(args)
+    words = positionals(args, _NMCLI_VALUED)
     if not words:
         return False
     what, rest = words[0], words[1:]
@@ -102,17 +102,3 @@ def _nmcli_change(args: list[str]) -> bool:
         sets = len(rest) > 1 and ("hostname".startswith(rest[0]) or rest[0] == "logging")
         return sets or rest[0] == "reload"
     return False
-
-
-def _positionals(args: list[str]) -> list[str]:
-    """nmcli's words past its options and their values."""
-    words: list[str] = []
-    skip = False
-    for arg in args:
-        if skip:
-            skip = False
-        elif arg in _NMCLI_VALUED:
-            skip = True
-        elif not arg.startswith("-"):
-            words.append(arg)
-    return words
