@@ -228,3 +228,33 @@ def test_a_block_no_words_ask_to_save_stays_what_it_was(words: str) -> None:
     page = f'# x\n\n```bash\nsudo ip netns add c1\n```\n\n{words}\n\n```json\n{{"a": 1}}\n```\n'
     result = import_text(page, detect_kind("page.md", page), "page.md")
     assert "<<'EOF'" not in result.yaml
+
+
+def test_text_echoed_into_a_shell_in_a_namespace_is_its_commands_there() -> None:
+    """Hunt AF #11: ``echo "ip link set lo up" | sudo ip netns exec c1 sh`` (and ``printf
+    '...\\n...' | ... bash``) was a raw step iplab could not follow: verify compared
+    nothing of c1 after it. Read as ``ip netns exec c1 sh <<EOF`` is: its commands, in c1,
+    printed as the page wrote the line."""
+    page = _text("af11-echo-into-netns-shell.md")
+    result = import_text(page, detect_kind("page.md", page), "page.md")
+    plan = build(scenario.load_text(result.yaml, "page.yaml"))
+    ops = [pc.command.op for pc in plan.commands]
+    assert not any(isinstance(op, Raw) for op in ops), [pc.command.text for pc in plan.commands]
+    ups = [op for op in ops if isinstance(op, LinkSet) and op.in_ns() == "c1"]
+    assert len(ups) == 2
+    assert 'echo "ip link set lo up" | sudo ip netns exec c1 sh' in result.lines
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'echo "ip link set lo up $X" | sudo ip netns exec c1 sh',  # (a value unknown here)
+        'echo "ip link set lo up" | sudo ip link set c1 up',  # (no shell reads it)
+        'echo "ip link set lo up" | sudo ip netns exec c1 sh -c "cat > /tmp/x"',
+    ],
+)
+def test_other_text_fed_to_a_shell_stays_as_written(line: str) -> None:
+    page = f"```bash\nsudo ip netns add c1\n{line}\n```\n"
+    result = import_text(page, detect_kind("page.md", page), "page.md")
+    plan = build(scenario.load_text(result.yaml, "page.yaml"), lenient=True)
+    assert any(isinstance(pc.command.op, Raw) for pc in plan.commands)

@@ -1945,6 +1945,7 @@ class Reader:
         if node.type == "pipeline" and (
             (listed := self._each_listed(node, self.vars, number, None)) is not None
             or (listed := self._printed_batch(node, self.vars, number, None)) is not None
+            or (listed := self._echoed_script(node, self.vars, number, None)) is not None
         ):
             return self._block(text, number, end, listed, where, "")
         if (unrolled := self._shown(node, self.vars, number, None)) is not None:
@@ -2579,6 +2580,11 @@ class Reader:
                 (batched := self._printed_batch(node, scope, number, inside)) is not None
             ):
                 out += batched
+                continue
+            if node.type == "pipeline" and (
+                (fed := self._echoed_script(node, scope, number, inside)) is not None
+            ):
+                out += fed
                 continue
             if (unrolled := self._shown(node, scope, number, inside)) is not None:
                 out += unrolled  # for ...; done | tee /dev/null: as without the pipe
@@ -3258,6 +3264,33 @@ class Reader:
         rows = [r.strip() for r in text.splitlines()]
         lines = [f"{sudo}{call.program} {opts}{r}" for r in rows if r and r[0] != "#"]
         return self._commands(lines, inside, number, self._where(number, node))
+
+    def _echoed_script(
+        self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
+    ) -> list[Cmd] | None:
+        """``echo "ip link set lo up" | sudo ip netns exec c1 sh`` (``printf '...\\n...' |
+        ... bash``, ``| sudo nsenter --net=... sh``): the text a shell in the namespace
+        reads, its commands there, as ``ip netns exec c1 sh <<EOF`` is read (a raw step
+        iplab could not follow: verify compared nothing of c1's after it, hunt AF #11).
+        None: another pipeline."""
+        parts = node.named_children
+        if inside is not None or len(parts) != 2 or any(p.type != "command" for p in parts):
+            return None
+        call = self._call(parts[1], scope)
+        if call is None or call.inside is None or call.script is not None or call.args:
+            return None
+        if call.program not in shellread.SHELLS:
+            return None
+        words = [_word(w, scope) for w in shellread.words(parts[0])]
+        if not words or words[0] not in ("echo", "printf") or any(w is None for w in words):
+            return None
+        said = [w or "" for w in words]
+        if said[0] == "echo" and "-e" in said[1:]:
+            said = ["printf", " ".join(w for w in said[1:] if w not in ("-e", "-n"))]
+        text = printed_text(said)
+        if text is None or "%" in text or "\\" in text:
+            return None  # (printf %s ARGS, escapes other than a newline: not read)
+        return self._script(text, call, scope, number + node.start_point.row)
 
     def _heredoc(
         self,
