@@ -50,12 +50,17 @@ def test_sigkill_at_random_moments_then_one_down(
     lab.write_text(SIXTY)
     extra = ["--per-command"] if mode == "per-command" else []
     rng = random.Random(int(os.environ.get("HOSTILE_SEED", "11")))
-    # how long a whole run takes here and now (a busy host is slower): kills land within it
-    began = time.monotonic()
-    whole = iplab("up", str(lab), "--prefix", prefix, *extra, "--no-verify", state=fast_state)
-    span = time.monotonic() - began
-    assert whole.returncode == 0, whole.stderr
-    assert iplab("down", f"{prefix}sixty", state=fast_state).returncode == 0
+    # how long a whole run takes here and now (a busy host is slower): kills land within it;
+    # the shorter of two runs (the first plans the lab, the next ones find the plan kept:
+    # timed by the first alone, a third of the kills landed after the run had ended)
+    spans = []
+    for _ in range(2):
+        began = time.monotonic()
+        whole = iplab("up", str(lab), "--prefix", prefix, *extra, "--no-verify", state=fast_state)
+        spans.append(time.monotonic() - began)
+        assert whole.returncode == 0, whole.stderr
+        assert iplab("down", f"{prefix}sixty", state=fast_state).returncode == 0
+    span = min(spans)
     kills = restored = attempts = 0
     built: list[int] = []
     while kills < KILLS and attempts < KILLS * 2:
