@@ -3,13 +3,17 @@ names ip takes and hosts whose /run/netns or ``ip`` is not as iplab expects."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from iplab import netlink
+from iplab import iproute, netlink
 from iplab.errors import ParseError
 from iplab.importer.convert import detect_kind, import_text
+from iplab.runner import Input, Result, Runner
 from tests.conftest import REPO
 
 HOSTS = REPO / "tests" / "fixtures" / "hostile-hosts"
@@ -56,3 +60,27 @@ def test_a_run_netns_that_is_a_file_is_named_when_a_lab_is_read(
     with pytest.raises(ParseError) as raised:
         netlink._open_netns("hJ9blue")
     assert str(raised.value).startswith(f"{fake} is not a directory: "), raised.value
+
+
+class _HangingIp:
+    """An executor whose every process is killed by its time limit, as the runner kills an
+    ``ip`` that hangs (what the reader's script printed before it hung is its output)."""
+
+    def run(self, argv: Sequence[str], stdin: Input = None, **_: Any) -> Result:
+        return Result(tuple(argv), -9, "@@iplab netns -\n", "", 30.0, "timed out after 30 s")
+
+
+def test_a_read_killed_by_its_time_limit_says_so_and_names_its_ip(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Hunt AJ: with PATH holding an ``ip`` that hangs (hang-ip/ip), ``iplab status`` said
+    `reading the state failed (exit -9): @@iplab netns -` (the reader's own marker, and no
+    word of the time limit). It now says the read timed out, and which ip it ran."""
+    monkeypatch.setenv("PATH", f"{HOSTS / 'hang-ip'}:{os.environ.get('PATH', '')}")
+    runner = Runner(executor=_HangingIp(), is_root=True)
+    with pytest.raises(ParseError) as raised:
+        iproute.read_with_ip(runner, ["hJ9red"])
+    said = str(raised.value)
+    assert said == (
+        f"reading the state failed: timed out after 30 s (the ip it runs: {HOSTS}/hang-ip/ip)"
+    ), said
