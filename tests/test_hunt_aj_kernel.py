@@ -39,3 +39,24 @@ def test_one_down_deletes_a_veth_whose_other_end_was_moved_by_hand(tmp_path: Pat
     assert "rc=0" in run.stdout, said
     assert "could not undo everything" not in said, said
     assert "left: other\n" in run.stdout, said
+
+
+def test_a_namespace_name_taken_by_a_file_left_in_run_netns_is_said_so(
+    tmp_path: Path,
+) -> None:
+    """Hunt AJ: /run/netns/red a plain file (a namespace unmounted by hand, or ``touch``ed),
+    which ``ip netns list`` shows: ``up`` said only `red already exists on this host and
+    iplab did not create it`, as for a live namespace of someone's. It now says the file
+    holds no namespace, and that ``ip netns del red`` removes it."""
+    state, lab = tmp_path / "state", tmp_path / "lab.yaml"
+    run = apart(
+        f"{sys.executable} -m iplab import {HOSTS / 't1-redblue-bridge.md'} -o {lab}"
+        " > /dev/null 2>&1 || exit 7\n"
+        "touch /run/netns/red\n"
+        f"{sys.executable} -m iplab up {lab} --state-dir {state}; echo rc=$?\n"
+        "echo left: $(ls /run/netns)"
+    )
+    said = run.stdout + run.stderr
+    assert "rc=1" in run.stdout and "left: red\n" in run.stdout, said
+    assert "(red is a file left in /var/run/netns, no namespace)" in run.stderr, said
+    assert "or `ip netns del red`" in run.stderr, said
