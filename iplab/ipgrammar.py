@@ -97,9 +97,11 @@ class NoMatch(Exception):
     """The words do not read as a typed op (internal); ``said``: what ip itself says of
     them, when ip refuses the line whatever the host holds (a typo: :func:`refusal`)."""
 
-    def __init__(self, said: str | None = None) -> None:
+    def __init__(self, said: str | None = None, name: str | None = None) -> None:
         super().__init__(said)
         self.said = said
+        #: a name ip itself takes that iplab does not type (``ip netns add web:1``)
+        self.name = name
 
 
 #: every word ``ip link add`` and ``ip link set`` read where a setting may come (ip 6.1's
@@ -184,8 +186,16 @@ def checked(word: str, problem: Callable[[str], str | None]) -> str:
     return word
 
 
+def _named(word: str, problem: Callable[[str], str | None]) -> str:
+    """A namespace's or a link's name; one of letters iplab's names never hold (``web:1``,
+    ``db@2``, which ip takes) is named, for :func:`odd_name`."""
+    if problem(word) is None:
+        return word
+    raise NoMatch(name=word if word.isascii() and names.outside_alphabet(word) else None)
+
+
 def _link(word: str) -> str:
-    return checked(word, names.link_name_problem)
+    return _named(word, names.link_name_problem)
 
 
 def _lladdr(word: str) -> str:
@@ -199,7 +209,7 @@ def _lladdr(word: str) -> str:
 
 
 def _netns(word: str) -> str:
-    return checked(word, names.netns_name_problem)
+    return _named(word, names.netns_name_problem)
 
 
 def _address(word: str) -> str:
@@ -442,7 +452,7 @@ def _link_args(words: Words, peer: bool = False) -> LinkArgs:
         if word in ("up", "down"):
             attrs.append(("state", word))
         elif word == "name":  # any name after it (ip 6.1 reads na, nam as the device)
-            attrs.append(("name", checked(words.take(), names.ifname_problem)))
+            attrs.append(("name", _named(words.take(), names.ifname_problem)))
         elif peer and word == "n":  # nomaster to ip (matches()), nothing on a new peer:
             continue  # peer n X is named X as the next word says (n a fails: a is address)
         elif word == "index":
@@ -486,7 +496,7 @@ def _link_args(words: Words, peer: bool = False) -> LinkArgs:
                 raise NoMatch  # ``peer`` belongs after ``type veth``
             if out.dev is not None:
                 raise _second_device(word)  # ip: "either "dev" is duplicate, or X is a garbage"
-            out.dev = checked(words.take(), names.ifname_problem) if word == "dev" else _link(word)
+            out.dev = _named(words.take(), names.ifname_problem) if word == "dev" else _link(word)
     return out
 
 
@@ -995,6 +1005,24 @@ def refusal(line: str) -> str | None:
     inner = _split(command) if command else None
     if inner and program_name(inner[0]) == "ip":  # (hunt AE: a full-width semicolon in it)
         return refusal(command)
+    return None
+
+
+def odd_name(line: str) -> str | None:
+    """The name that keeps ``line`` raw, a namespace's or a link's holding a letter iplab's
+    names never do, though ip takes it (``ip netns add web:1``, ``ip -n db@2 link
+    set d2 up``: hunt AJ, ten raw steps and no word why), or None."""
+    if line != line.strip() or not line or "\n" in line or SHELL_SYNTAX.search(line):
+        return None
+    written = _split(line)
+    argv = past_how_it_runs(_without_sudo(written)) if written else None
+    reader = _READERS.get(program_name(argv[0])) if argv else None
+    if argv is None or reader is None:
+        return None
+    try:
+        reader(Words(argv[1:]), Ctx(), line)
+    except NoMatch as exc:
+        return exc.name
     return None
 
 

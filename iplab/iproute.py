@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import time
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -418,7 +419,7 @@ def read_with_ip(shell: Shell, namespaces: Iterable[str] | None = None) -> State
         argv = _script(_READ_SCRIPT, (["--root"] if root else []) + pending)
         rc, out, err = shell.query(argv, privileged, what.strip())
         if rc != 0:
-            raise ParseError(f"reading the state failed (exit {rc}): {err.strip() or out[-200:]}")
+            raise ParseError(_failed("reading the state", rc, err.strip() or out[-200:]))
         read = parse_read(out)
         if root and not read.interrupted & {"netns", "root"}:
             if ROOT not in read.links or read.root_ids is None:
@@ -438,11 +439,19 @@ def read_with_ip(shell: Shell, namespaces: Iterable[str] | None = None) -> State
     return state
 
 
+def _failed(what: str, rc: int, said: str) -> str:
+    """A read that failed, and for one killed (by its time limit: an ``ip`` that hangs),
+    which ``ip`` it ran (hunt AJ: `reading the state failed (exit -9): @@iplab netns -`)."""
+    if rc >= 0:
+        return f"{what} failed (exit {rc}): {said}"
+    return f"{what} failed: {said} (the ip it runs: {shutil.which('ip') or 'none on PATH'})"
+
+
 def _nsid_maps(shell: Shell, namespaces: set[str]) -> dict[str, dict[int, str]]:
     names = sorted(namespaces - {ROOT})
     rc, out, err = shell.query(_script(_IDS_SCRIPT, names), True, "read namespace ids")
     if rc != 0:
-        raise ParseError(f"reading namespace ids failed (exit {rc}): {err.strip()}")
+        raise ParseError(_failed("reading namespace ids", rc, err.strip()))
     maps: dict[str, dict[int, str]] = {}
     for kind, name, body, status, _err in outputs(out):
         if kind == "ns" and status == 0:

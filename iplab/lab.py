@@ -81,7 +81,7 @@ from iplab.journal import (
     open_lab,
 )
 from iplab.model import ModelError, effects_of
-from iplab.names import ROOT
+from iplab.names import NETNS_DIR, ROOT
 from iplab.render import every_netns_script, prelude, reported, shown, template_hashes
 from iplab.runner import (
     Limits,
@@ -1061,11 +1061,13 @@ def preflight_checks(
             if owners
             else _not_ours(env.state_dir, lab, clash, mine.netns - mine.adopted, netns)
         )
+        stale = [n for n in clash if n in netns and undo.unmounted_netns(n)]
         raise IplabError(
             f"not starting: {', '.join(clash)} already {'exists' if one else 'exist'} on this"
-            f" host{whose}",
+            f" host{whose}{_stale_said(stale)}",
             hint="use --prefix P to give the lab's objects other names"
-            + (f", or `iplab down {owners[0]}` first" if owners else ""),
+            + (f", or `iplab down {owners[0]}` first" if owners else "")
+            + "".join(f", or `ip netns del {n}`" for n in stale),
         )
     if preflight:
         _hosts_own(plan, links, netns)  # (first: no --prefix or --no-preflight helps it)
@@ -1075,6 +1077,15 @@ def preflight_checks(
             env.err.write(f"iplab: note: {note}\n")
         for note in kernelconfig.refuse_lacking(plan, kernelconfig.this_kernel()):
             env.err.write(f"iplab: note: {note}\n")
+
+
+def _stale_said(stale: Sequence[str]) -> str:
+    """Namespaces of ``ip netns list`` that are files left in /run/netns, no namespace (hunt
+    AJ: only `already exists on this host and iplab did not create it` was said)."""
+    if not stale:
+        return ""
+    verb = "is a file" if len(stale) == 1 else "are files"
+    return f" ({', '.join(stale)} {verb} left in {NETNS_DIR}, no namespace)"
 
 
 def _not_ours(

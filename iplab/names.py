@@ -42,6 +42,12 @@ IP_LINK_ABBREVIATED = (
 _SHELL_META = re.compile(r"[\s;&|<>()$`\\\"'*?\[\]{}#~!]")
 
 
+def outside_alphabet(name: str) -> bool:
+    """``name`` holds a letter iplab's names never hold (``web:1``, ``db@2``), or starts
+    with ``-`` or ``.``; not a blank nor a shell metacharacter (a quoted ``"red blue"``)."""
+    return _SAFE.fullmatch(name) is None and not _SHELL_META.search(name)
+
+
 def link_name_problem(name: str) -> str | None:
     """Why ``name`` cannot be an interface name, or None when it can: a word ``ip link``
     reads as a keyword (``a`` is ``address``) is no name where it stands alone."""

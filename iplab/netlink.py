@@ -428,6 +428,9 @@ def _open_netns(name: str) -> int | None:
         return os.open(os.path.join(NETNS_DIR, name), os.O_RDONLY | os.O_CLOEXEC)
     except FileNotFoundError:
         return None
+    except NotADirectoryError:
+        named_namespaces()  # (says what is wrong: NETNS_DIR is a file)
+        raise
 
 
 def _room_for(count: int) -> None:
@@ -446,6 +449,11 @@ def named_namespaces() -> list[str]:
         return sorted(os.listdir(NETNS_DIR))
     except FileNotFoundError:
         return []
+    except NotADirectoryError:  # (hunt AJ: said "reading the state failed: Not a directory")
+        raise ParseError(
+            f"{NETNS_DIR} is not a directory: iproute2 keeps the named namespaces there"
+            " (`ip netns add` and `ip netns list` fail too); move that file away"
+        ) from None
 
 
 def read(namespaces: Sequence[str]) -> Reading:
@@ -502,7 +510,8 @@ def read(namespaces: Sequence[str]) -> Reading:
     except OSError as exc:
         if exc.errno in (errno.EPERM, errno.EACCES, errno.EOPNOTSUPP, errno.EPROTONOSUPPORT):
             raise Unsupported(f"netlink: {exc.strerror}") from None
-        raise ParseError(f"netlink: reading the state failed: {exc.strerror}") from None
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise ParseError(f"netlink: reading the state failed: {where}{exc.strerror}") from None
     finally:
         for fd in fds.values():
             os.close(fd)

@@ -932,7 +932,10 @@ class Runner:
     def query(self, argv: Sequence[str], privileged: bool, what: str) -> tuple[int, str, str]:
         """For readers (iproute.read_state): run and return (rc, stdout, stderr)."""
         result = self.execute(argv, privileged, meta={"kind": "read", "text": what})
-        return result.rc, result.stdout, result.stderr
+        said = result.stderr.strip()
+        if result.stopped:  # (hunt AJ: a read killed past its time limit said only its rc)
+            said = f"{result.stopped}{': ' + said if said else ''}"
+        return result.rc, result.stdout, said
 
 
 def _asks_password(stderr: str) -> bool:

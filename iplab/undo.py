@@ -936,15 +936,53 @@ def destroy_plan(
             apply(observed, undo.op, judge=judge)
     kept: list[tuple[Entry, UndoRecord]] = []
     for entry, undo in links:
-        assert isinstance(undo.op, LinkDel)
-        where = undo.op.ns or ROOT
-        link = observed.link(where, undo.op.dev)
-        if link is None or where in dying:
-            continue  # gone already, or goes with its namespace
-        if link.kind == "veth" and link.peer_ns in dying:
-            continue  # goes with its peer
-        kept.append((entry, undo))
+        due = _due_deletion(entry, undo, observed, dying)
+        if due is not None:
+            kept.append((entry, due))
     return raw + netns + named_back + _once(kept)
+
+
+def _due_deletion(
+    entry: Entry, undo: UndoRecord, observed: State, dying: set[str]
+) -> UndoRecord | None:
+    """The deletion of a link that is still due: None when the link is gone already, or
+    goes with its namespace or its peer; the deletion of its veth's other end when only
+    that end is left where the lab made it (:func:`_other_end`)."""
+    assert isinstance(undo.op, LinkDel)
+    where = undo.op.ns or ROOT
+    if where in dying:
+        return None  # goes with its namespace
+    link = observed.link(where, undo.op.dev)
+    if link is None:
+        return _other_end(entry, undo, observed, dying)
+    if link.kind == "veth" and link.peer_ns in dying:
+        return None  # goes with its peer
+    return undo
+
+
+def _other_end(
+    entry: Entry, undo: UndoRecord, observed: State, dying: set[str]
+) -> UndoRecord | None:
+    """The deletion of a veth's other end, when the end ``undo`` deletes is gone from where
+    the lab made it and the other end is still where the lab made it (hunt AJ: someone
+    moved the first end into a namespace the lab did not make; ``down`` said "could not
+    undo everything (still there: hJ9veth-blue-br@root)", and only a second ``down``
+    deleted it). Deleting the other end deletes the pair; None: no such end."""
+    made, op = entry.op, undo.op
+    if not isinstance(made, LinkAdd) or not isinstance(op, LinkDel) or made.type != "veth":
+        return None
+    if made.peer is None or made.peer == op.dev:
+        return None
+    where = made.peer_netns or made.in_ns() or ROOT
+    end = observed.link(where, made.peer)
+    if where in dying or end is None or end.kind != "veth" or end.peer_ns in dying:
+        return None
+    ns = None if where == ROOT else where
+    return dataclasses.replace(
+        undo,
+        op=dataclasses.replace(op, dev=made.peer, ns=ns),
+        guard=dataclasses.replace(undo.guard, ns=where, name=made.peer),
+    )
 
 
 def _moved_back_to_go(undo: UndoRecord, dying: set[str], observed: State) -> bool:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from iplab import ipwords, jobs, linklisting, linksources, names
+from iplab import ipgrammar, ipwords, jobs, linklisting, linksources, names
 from iplab.errors import ScenarioError
 from iplab.handed import printed_text
 from iplab.importer import arith, formats, listing, makeout, piped, printed, roothash
@@ -973,6 +973,8 @@ class Reader:
         #: the ip commands kept raw for a name that is not ASCII: (its warning's index, the
         #: lines, the names), said once for all
         self._foreign: tuple[int, list[int], list[str]] | None = None
+        #: the same for names ip takes that iplab does not (``web:1``: hunt AJ)
+        self._odd: tuple[int, list[int], list[str]] | None = None
         #: the last line of a session read as the author's words (:meth:`_chat`)
         self._chatting = 0
         #: the loops being unrolled, bounded as a scenario's (hunt R: 1000 x 1000 ran minutes)
@@ -1776,26 +1778,40 @@ class Reader:
     def _not_ascii(self, text: str, op: Op, number: int) -> None:
         """Said when an ip command stays raw because a name in it is not ASCII (``ip netns
         add café``: hunt D, ten raw steps and no word why; ``up --prefix`` then refused them
-        as steps iplab cannot read); once for all such lines."""
+        as steps iplab cannot read), or holds a letter iplab's names never do, though ip
+        takes it (``ip netns add web:1``: hunt AJ, the same); once for all such lines."""
         if not isinstance(op, Raw | NetnsExec):
             return
         words = shell_tokens(text) or []
         program = next((w for w in words if w != "sudo"), "")
-        foreign = [w for w in words if not w.isascii()]
-        if program not in ("ip", "bridge", "brctl") or not foreign:
+        if program not in ("ip", "bridge", "brctl"):
             return
-        if self._foreign is None:
-            self._foreign = (len(self.warnings), [], [])
+        if foreign := [w for w in words if not w.isascii()]:
+            self._foreign = self._kept_raw(self._foreign, number, foreign, "not ASCII")
+        elif (odd := ipgrammar.odd_name(text)) is not None:
+            self._odd = self._kept_raw(
+                self._odd, number, [odd], "hold other letters (ip takes them)"
+            )
+
+    def _kept_raw(
+        self, said: tuple[int, list[int], list[str]] | None, number: int, found: list[str],
+        why: str,
+    ) -> tuple[int, list[int], list[str]]:  # fmt: skip
+        """One warning for all the lines kept raw for such names: (its index, the lines,
+        the names)."""
+        if said is None:
+            said = (len(self.warnings), [], [])
             self.warnings.append("")
-        at, lines, said = self._foreign
+        at, lines, names_ = said
         lines.append(number)
-        said += [w for w in foreign if w not in said]
+        names_ += [w for w in found if w not in names_]
         where = f"line {lines[0]}" if len(lines) == 1 else f"lines {', '.join(map(str, lines))}"
         self.warnings[at] = (
-            f"{where}: {', '.join(map(repr, said))} not ASCII: iplab types ip commands whose"
+            f"{where}: {', '.join(map(repr, names_))} {why}: iplab types ip commands whose"
             " names are ASCII letters, digits, '_', '.', '-'; kept as raw steps (they run as"
             " written; --prefix renames in them only the names other steps make, not these)"
         )
+        return said
 
     def _unresolved(
         self, tokens: Sequence[str], scope: ShellVars, where: str, what: str = "a raw command"
