@@ -1,0 +1,46 @@
+"""Hunt AL (an adversarial read of the day's changes): the host's network manager under
+its Debian name or in a shell's script, batch files written by the page and read by
+``ip -batch FILE``."""
+
+from __future__ import annotations
+
+import pytest
+
+from iplab import scenario
+from iplab.hostmanagers import reconfigures_the_host
+from iplab.importer.convert import detect_kind, import_text
+from iplab.model import ModelError
+from iplab.plan import build
+from tests.conftest import FIXTURES
+
+
+def _built(family: str, name: str) -> None:
+    text = (FIXTURES / family / name).read_text(encoding="utf-8")
+    result = import_text(text, detect_kind(name, text), name)
+    build(scenario.load_text(result.yaml, "page.yaml"), prefix="hA")
+
+
+def test_network_manager_under_its_debian_name_is_refused() -> None:
+    """Hunt AL #2: ``sudo service network-manager restart`` (older Ubuntu's and Debian's
+    name of NetworkManager's unit) was said as a step iplab cannot undo, then run: only
+    ``NetworkManager`` was known. The model refuses it, naming its line."""
+    with pytest.raises(ModelError) as refused:
+        _built("hostconfig", "al-ubuntu-network-manager.md")
+    said = str(refused.value)
+    assert "runs service network-manager restart" in said, said
+    assert "setup[1]" in said, said
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "sudo systemctl restart network-manager.service",
+        "sudo bash -c 'netplan apply'",
+        "sudo ip netns exec lab1 sh -c 'sleep 1; nmcli connection up br0'",
+    ],
+)
+def test_the_host_s_network_manager_in_a_script_or_by_another_name(line: str) -> None:
+    """Hunt AL #2: a hand-written raw step ``bash -c 'netplan apply'`` (the importer reads
+    the script, a scenario need not) was not found."""
+    assert reconfigures_the_host(line) is not None
+    assert reconfigures_the_host("bash -c 'ip -br a; nmcli c show'") is None
