@@ -44,3 +44,15 @@ def test_the_host_s_network_manager_in_a_script_or_by_another_name(line: str) ->
     the script, a scenario need not) was not found."""
     assert reconfigures_the_host(line) is not None
     assert reconfigures_the_host("bash -c 'ip -br a; nmcli c show'") is None
+
+
+def test_a_forced_batch_goes_on_past_its_failing_line() -> None:
+    """Hunt AL #3: ``ip -force -batch lab.batch`` goes on past a failing line (the page
+    shows ``Command failed lab.batch:6``), and the page's next lines build the rest; its
+    lines were read as plain steps, and the model refused the whole lab at line 6 ("link
+    veth-r is in namespace red"). Each line of a forced batch may fail now: the one the
+    kernel would refuse is skipped, said, and the lab is built as bash builds it."""
+    _built("batch-written", "al-force-batch-failing-line.md")  # (no refusal)
+    text = (FIXTURES / "batch-written" / "al-force-batch-failing-line.md").read_text()
+    result = import_text(text, "markdown", "al-force-batch-failing-line.md")
+    assert result.yaml.count("may_fail: true") == 6, result.yaml

@@ -1746,7 +1746,7 @@ class Reader:
         stmts = shellread.statements(root)
         call = self._call(stmts[0], self.vars) if len(stmts) == 1 else None
         if call is not None and (batched := self._written_batch(call)) is not None:
-            cmds = self._commands(batched, None, number, f"line {number}")
+            cmds = _forced(call, self._commands(batched, None, number, f"line {number}"))
             return self._block(body, number, number, cmds, f"line {number}", "")
         # (``$!``: the job it names, %N, run with the job's pid; printed as written, as
         # bash reads %N nowhere but in job control: hunt AH #5, ip netns attach c1 %1)
@@ -2646,7 +2646,7 @@ class Reader:
                 out += self._inside(node, call, scope, number, where)
                 continue
             if call is not None and (lines := self._written_batch(call)) is not None:
-                out += self._commands(lines, inside, number, where)
+                out += _forced(call, self._commands(lines, inside, number, where))
                 continue
             text, unresolved = self._expanded(node, self._braces(node, where), scope)
             self._unresolved(unresolved, scope, where)
@@ -3257,7 +3257,7 @@ class Reader:
         sudo = "sudo " if call.sudo else ""
         rows = [r.strip() for r in text.splitlines()]
         lines = [f"{sudo}{call.program} {opts}{r}" for r in rows if r and r[0] != "#"]
-        return self._commands(lines, inside, number, self._where(number, node))
+        return _forced(call, self._commands(lines, inside, number, self._where(number, node)))
 
     def _heredoc(
         self,
@@ -3285,7 +3285,7 @@ class Reader:
             rows = [r.strip() for r in text.splitlines()]
             sudo = "sudo " if call.sudo else ""  # (tc -b -, bridge -b - too: hunt P)
             lines = [f"{sudo}{call.program} {opts}{r}" for r in rows if r and r[0] != "#"]
-            return self._commands(lines, inside, number, where)
+            return _forced(call, self._commands(lines, inside, number, where))
         if parts is not None and call is not None and _fed_program(call):
             # cat > /etc/netns/red/resolv.conf <<EOF (a file the next steps read), ip netns
             # exec gw nft -f - <<EOF, iptables-restore <<'EOF' (hunt J: its body lines ran
@@ -3460,6 +3460,15 @@ def _batch_options(call: _Call) -> str | None:
         return None
     options = [a for a in args[:-1] if a not in ("-force", "--force")]
     return "".join(f"{shlex.quote(a)} " for a in options)
+
+
+def _forced(call: _Call, cmds: list[Cmd]) -> list[Cmd]:
+    """The commands of ``ip -force -batch FILE`` (``tc -force -b``...): each may fail, as ip
+    goes on past a failing line (hunt AL: the model refused the lab at a line the page says
+    fails, ``Command failed lab.batch:6``, and bash built the rest); ``cmds`` otherwise."""
+    if not any(a in ("-force", "--force") for a in call.args):
+        return cmds
+    return [replace(c, may_fail=True) for c in cmds]
 
 
 def _batch_file(call: _Call) -> tuple[str, str] | None:
