@@ -56,3 +56,26 @@ def test_a_forced_batch_goes_on_past_its_failing_line() -> None:
     text = (FIXTURES / "batch-written" / "al-force-batch-failing-line.md").read_text()
     result = import_text(text, "markdown", "al-force-batch-failing-line.md")
     assert result.yaml.count("may_fail: true") == 6, result.yaml
+
+
+@pytest.mark.parametrize(
+    ("page", "batch", "read_as"),
+    [
+        ("al-a2-glob-sed.sh", "ip -batch lab.batch", "netns add blue"),
+        ("al-a3-cd.sh", "ip -batch lab.batch", "netns add blue"),
+        ("al-a6-catdash.sh", "ip -batch /tmp/hL9lab.batch", "netns add blue"),
+    ],
+    ids=["glob", "cd", "cat-file-and-document"],
+)
+def test_a_batch_file_changed_or_elsewhere_is_not_read_from_its_document(
+    page: str, batch: str, read_as: str
+) -> None:
+    """Hunt AL #4: the lines a here-document wrote were read for ``ip -batch FILE`` when
+    the file ran was another: ``sed -i s/blue/green/ *.batch`` changed it (a glob names
+    it), ``cd`` between made ``lab.batch`` another directory's file (the run made blue
+    where bash made red), ``cat base.batch - > F <<EOF`` wrote the base's lines too (red
+    was lost). The batch stays the raw step the model judges (and refuses)."""
+    text = (FIXTURES / "batch-written" / page).read_text(encoding="utf-8")
+    result = import_text(text, detect_kind(page, text), page)
+    assert f"command: {batch}" in result.yaml, result.yaml
+    assert f"- {read_as}" not in result.yaml and "action: netns add" not in result.yaml

@@ -3214,10 +3214,21 @@ class Reader:
 
     def _forget_written(self, text: str) -> None:
         """A command that names a file the input wrote from a here-document (``echo "netns
-        del x" >> lab.batch``, ``sed -i ... lab.batch``, ``rm lab.batch``) may change it:
-        its lines are no longer known."""
-        for path in [p for p in self.written if p in text]:
-            del self.written[path]
+        del x" >> lab.batch``, ``sed -i ... lab.batch``, ``rm lab.batch``), or a glob that
+        matches it (``sed -i s/blue/green/ *.batch``), may change it: its lines are no longer
+        known. After ``cd`` (``pushd``, ``popd``), a relative name is another directory's
+        file (hunt AL: ``ip -batch lab.batch`` ran the lines written in another directory)."""
+        commands = [unwrapped(list(words)) for words in simple_commands(text) or []]
+        moved = any(c[:1] in (["cd"], ["pushd"], ["popd"]) for c in commands)
+        globs = [Path(w).name for c in commands for w in c[1:] if _GLOB.search(w)]
+        for path in list(self.written):
+            name = Path(path).name
+            if (
+                path in text
+                or (moved and not path.startswith("/"))
+                or any(fnmatch.fnmatchcase(name, g) for g in globs)
+            ):
+                del self.written[path]
 
     def _written_batch(self, call: _Call) -> list[str] | None:
         """``ip [OPTIONS] -batch F`` of a file the input wrote from a here-document
@@ -3497,12 +3508,16 @@ def _written_path(first: str, call: _Call) -> tuple[str | None, bool]:
         named = [w for w in words[1:] if not w.startswith((">", "-")) and w != "/dev/null"]
         appends = any(w in ("-a", "--append") for w in words[1:])
         return (named[0], appends) if len(named) == 1 else (None, False)
+    if call.program != "cat":
+        return None, False  # (python3 - > out.txt <<EOF: what it prints, not the document)
     for k, word in enumerate(words):
         op = word.rstrip()
         if op in (">", ">>") and k + 1 < len(words):
             return words[k + 1], op == ">>"
         if op.startswith(">") and op.lstrip(">"):
             return op.lstrip(">"), op.startswith(">>")
+        if k and word != "-" and ">" not in word and ">" not in words[k - 1]:
+            return None, False  # (cat base.batch - > F, cat -n > F: more than the document)
     return None, False
 
 
@@ -3550,6 +3565,8 @@ def _matched(text: str, start: int, opening: str, closing: str) -> int:
 
 
 #: a here-document's operator and its word (``<<EOF``, ``<<-'EOF'``, ``<< "END"``)
+#: a word the shell reads as a glob (``*.batch``, ``lab?.batch``, ``[ab].batch``)
+_GLOB = re.compile(r"[*?]|\[.+\]")
 _HEREDOC_OP = re.compile(r"<<(-?)\s*(['\"]?)\\?([A-Za-z_][A-Za-z0-9_]*)\2")
 
 
