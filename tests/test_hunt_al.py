@@ -79,3 +79,20 @@ def test_a_batch_file_changed_or_elsewhere_is_not_read_from_its_document(
     result = import_text(text, detect_kind(page, text), page)
     assert f"command: {batch}" in result.yaml, result.yaml
     assert f"- {read_as}" not in result.yaml and "action: netns add" not in result.yaml
+
+
+def test_a_file_to_save_outside_the_lab_is_not_written() -> None:
+    """Hunt AL #5: "Put this in `~/.ssh/config`:" became ``cat > '~/.ssh/config'`` (a
+    quoted ``~``: the step failed, where the page means the reader's own ssh config, which
+    no undo would give back), and "Create a file named `../../etc/hL9-evil.yaml`" a step
+    writing /etc's file through ``..``, which iplab does not put back. Both are said and
+    left out; ``/etc/cni/net.d/10-mynet.conf`` (put back as read) is still written."""
+    page = "al-save-as-outside.md"
+    text = (FIXTURES / "leftovers" / page).read_text(encoding="utf-8")
+    result = import_text(text, detect_kind(page, text), page)
+    assert "cat > /etc/cni/net.d/10-mynet.conf" in result.yaml
+    assert "cat > '~/.ssh/config'" not in result.yaml
+    assert "cat > ../../etc/hL9-evil.yaml" not in result.yaml
+    said = "\n".join(result.warnings)
+    assert "line 15: the page asks to save the block at line 16 as ~/.ssh/config" in said
+    assert "../../etc/hL9-evil.yaml, outside the lab's directory" in said

@@ -19,7 +19,7 @@ import re
 import shlex
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from iplab import ipwords, jobs, linklisting, linksources, names
@@ -1155,6 +1155,14 @@ class Reader:
             return False  # (a workflow, a compose file, a playbook: another tool's, not
             # the lab's: "Put this in .github/workflows/netlab.yml:")
         start = said.end + 1
+        if path.startswith("~") or ".." in PurePosixPath(path).parts:
+            self.warnings.append(
+                f"line {said.line}: the page asks to save the block at line {start} as"
+                f" {path}, outside the lab's directory and the host files iplab puts back"
+                " (a home's file, a path up through ..): not written; write it yourself"
+                " if the lab needs it"
+            )
+            return False
         self.warnings.append(
             f"line {said.line}: the page asks to save the block at line {start} as {path}:"
             f" written by a step, cat > {path} <<'EOF'"
