@@ -96,3 +96,16 @@ def test_a_file_to_save_outside_the_lab_is_not_written() -> None:
     said = "\n".join(result.warnings)
     assert "line 15: the page asks to save the block at line 16 as ~/.ssh/config" in said
     assert "../../etc/hL9-evil.yaml, outside the lab's directory" in said
+
+
+def test_back_in_terminal_1_types_in_terminal_1_s_shell() -> None:
+    """Hunt AL #6: two terminals each open a namespace's shell with the same prompt
+    (``root@lab:/home/vagrant#``); after "Back in terminal 1:", the ping typed there ran
+    in terminal 2's namespace (blue), the shell left last. The labels' numbers say which
+    terminal's shell a line at that prompt is typed in: red."""
+    page = "al-two-terminals-same-prompt.txt"
+    text = (FIXTURES / "leftovers" / page).read_text(encoding="utf-8")
+    result = import_text(text, detect_kind(page, text), page)
+    loaded = scenario.load_text(result.yaml, "page.yaml")
+    probes = [getattr(s.op, "ns", None) for s in loaded.steps if type(s.op).__name__ == "Probe"]
+    assert probes == ["blue", "red"], result.yaml  # (ping 10.0.0.1 in blue, 10.0.0.2 in red)

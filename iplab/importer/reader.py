@@ -254,6 +254,14 @@ ANOTHER_TERMINAL = re.compile(
     r"|\ba\s+new\s+(?:terminal|tab|window|console)\b",
     re.IGNORECASE,
 )
+#: a label that names the terminal the next lines are typed in (``Terminal 2:``, ``Back in
+#: terminal 1:``, ``In the first terminal``)
+_ORDINALS = ("first", "second", "third", "fourth")
+_TERMINAL_NAMED = re.compile(
+    r"\b(?:terminal|shell|tab|window|console)\s*#?\s*(\d+)\b"
+    rf"|\b({'|'.join(_ORDINALS)})\s+(?:terminal|shell|tab|window|console)\b",
+    re.IGNORECASE,
+)
 _DECORATION = re.compile(r"^[-=*~_#]{2,}\s*|\s*[-=*~_#]{2,}$")
 _SHELL_OPTIONS = re.compile(r"(?:set\s+[-+]\w|shopt\s)")
 #: a line that only makes the rest of the session root: ``sudo -i``, ``sudo su -``, ``su``
@@ -941,8 +949,11 @@ class Reader:
         self.aliases: dict[str, str] = {}
         #: the shells opened in namespaces (``ip netns exec NS bash``), innermost last
         self.sessions: list[_Session] = []
-        #: shells iplab cannot enter that the author left without exit, by their prompt
-        self.parked: dict[str, _Session] = {}
+        #: shells iplab cannot enter that the author left without exit, by the terminal
+        #: they were left in and their prompt
+        self.parked: dict[tuple[str, str], _Session] = {}
+        #: the terminal the page types in, as its labels number it (``Terminal 2:``)
+        self.terminal = "1"
         #: the prompt of the line being read (None: a block without prompts)
         self.prompt: str | None = None
         #: the shell functions the input defines (``create_host() { ... }``): their bodies
@@ -1083,6 +1094,8 @@ class Reader:
     def note(self, kind: NoteKind, text: str, line: int, end: int | None = None) -> None:
         if kind == "heading" and self.sessions:  # a new section: back on the host
             self._new_section(line)
+        if kind != "fence" and (named := _TERMINAL_NAMED.search(text)):
+            self.terminal = named[1] or str(_ORDINALS.index(named[2].lower()) + 1)
         if text.strip():
             self.events.append(Note(kind, text, line, line if end is None else end))
 
@@ -1377,6 +1390,16 @@ class Reader:
         self.comment(text.strip(), number)
         return None, True
 
+    def _parked_at(self, prompt: str | None) -> tuple[str, str] | None:
+        """The shell left at ``prompt``: the one left in the terminal the page types in now
+        (hunt AL: ``Back in terminal 1:``, where two shells had the prompt ``root@lab:~#``,
+        typed terminal 1's lines in terminal 2's namespace), else the last one left."""
+        if prompt is None:
+            return None
+        if (self.terminal, prompt) in self.parked:
+            return self.terminal, prompt
+        return next((k for k in reversed(self.parked) if k[1] == prompt), None)
+
     def _unopened(self, text: str) -> bool:
         """A line at a container's busybox prompt (``/ # hostname``) when no command opened a
         shell there: the page shows what a container prints (hunt R: run on the host, it
@@ -1384,7 +1407,7 @@ class Reader:
         said = prompt_of(text)
         if said is None or not _CONTAINER_PROMPT.fullmatch(said):
             return False
-        return not self.sessions and said not in self.parked
+        return not self.sessions and all(said != prompt for _, prompt in self.parked)
 
     def _bare_prompt(self) -> None:
         """A prompt with nothing typed after it (``root@63f36fc01b5f:/#`` under ``docker
@@ -1401,7 +1424,7 @@ class Reader:
         while self.sessions:
             left = self.sessions.pop()
             if left.inner is not None:
-                self.parked[left.inner] = left
+                self.parked[self.terminal, left.inner] = left
 
     def _chat(self, lines: Sequence[tuple[int, str]], i: int, text: str) -> bool:
         """``lines[i - 1]``, a line without a prompt after a command that prints nothing, is
@@ -1593,10 +1616,11 @@ class Reader:
         while self.sessions and self.sessions[-1].back(self.prompt):
             left = self.sessions.pop()  # the author is back at the prompt that opened the shell
             if left.away and left.inner is not None:
-                self.parked[left.inner] = left  # (a second terminal; its prompt may come back)
-        if not self.sessions and self.prompt is not None and self.prompt in self.parked:
+                # (a second terminal; its prompt may come back)
+                self.parked[self.terminal, left.inner] = left
+        if not self.sessions and (parked := self._parked_at(self.prompt)) is not None:
             # "back in terminal 1": a line at the prompt of a shell iplab cannot enter
-            self.sessions.append(self.parked.pop(self.prompt))
+            self.sessions.append(self.parked.pop(parked))
         if self.sessions:
             return i, self._in_session(text, number)
         if (word := text.split(maxsplit=1)[0]) in self.aliases:  # nsx a ip -br link
