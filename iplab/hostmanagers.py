@@ -19,7 +19,7 @@ from __future__ import annotations
 import shlex
 
 from iplab.words import inside_netns, positionals, simple_commands
-from iplab.wrappers import program_name, unwrapped
+from iplab.wrappers import program_name, script_of, unwrapped
 
 __all__ = ["reconfigures_the_host"]
 
@@ -28,6 +28,7 @@ _DAEMONS = frozenset(
     {
         *("NetworkManager", "systemd-networkd", "systemd-resolved", "networking", "network"),
         *("netplan", "wpa_supplicant", "dhcpcd", "connman", "iwd", "systemd-networkd.socket"),
+        "network-manager",  # (Debian's and older Ubuntu's name: service network-manager ...)
     }
 )
 #: systemctl's verbs that change a unit (``status``, ``show``, ``is-active`` only read)
@@ -45,14 +46,17 @@ _NMCLI_VALUED = frozenset({"-f", "--fields", "-g", "--get-values", "-e", "--esca
 _NMCLI_VALUED |= {"-c", "--colors", "-w", "--wait", "-m", "--mode"}
 
 
-def reconfigures_the_host(command: str) -> str | None:
-    """The simple command of ``command`` (as written, past ``sudo``, wrappers and ``ip netns
-    exec NS``) that has the host's network manager change the host's configuration; None:
-    none does."""
+def reconfigures_the_host(command: str, depth: int = 0) -> str | None:
+    """The simple command of ``command`` (as written, past ``sudo``, wrappers, ``ip netns
+    exec NS`` and a shell's ``-c`` script: ``sudo bash -c 'netplan apply'``) that has the
+    host's network manager change the host's configuration; None: none does."""
     for words in simple_commands(command) or []:
         argv = unwrapped(words)
         _, argv = inside_netns(argv)
         argv = unwrapped(argv)
+        script = script_of(argv) if depth < 4 else None
+        if script is not None and (found := reconfigures_the_host(script, depth + 1)):
+            return found
         if argv and _changes(program_name(argv[0]), argv[1:]):
             return shlex.join(argv)
     return None

@@ -148,7 +148,8 @@ _JOB_NAMED = re.compile(r"%(\d+)|\$\(jobs -p %(\d+)\)")
 def job_named(command: str) -> int | None:
     """The number of the job whose pid ``command`` gives where it takes a process's
     namespace (``ip netns attach NAME %1``, ``ip link set X netns %1``, ``nsenter -t %1
-    -n``); None: none."""
+    -n``, ``mount --bind /proc/%1/ns/net /run/netns/NAME``, ``ln -s /proc/%1/ns/net
+    ...``); None: none."""
     for words in simple_commands(command) or []:
         for argv in _layers(list(words)):
             program = program_name(argv[0])
@@ -158,6 +159,8 @@ def job_named(command: str) -> int | None:
                 said = [_moved_to(argv[1:]) or ""]
             elif program == "nsenter" and (entry := namespace_entry(argv)) and entry.net:
                 said = list(nsenter_targets(argv[1:]))
+            elif program in ("ln", "mount"):  # (mount --bind /proc/$!/ns/net /run/netns/x)
+                said = [f["pid"] for w in argv[1:] if (f := _NS_FILE.fullmatch(w))]
             else:
                 continue
             for word in said:

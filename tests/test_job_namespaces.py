@@ -64,3 +64,25 @@ def test_what_runs_where() -> None:
     assert in_a_network_of_its_own("sudo nsenter --net=/run/netns/red sleep 5 &")
     assert not in_a_network_of_its_own("sudo unshare --pid --fork sleep 100 &")
     assert not in_a_network_of_its_own("sleep 1000 &")
+
+
+@pytest.mark.parametrize(
+    "page", ["al-mount-bind-plain-job.sh", "al-ln-plain-job.sh"], ids=["mount", "ln"]
+)
+def test_a_plain_job_s_namespace_file_bound_to_a_name_is_refused(page: str) -> None:
+    """Hunt AL: ``sleep 1000 &`` then ``mount --bind /proc/$!/ns/net /run/netns/mine`` (or
+    ``ln -s /proc/$!/ns/net /var/run/netns/mine``) named the host's namespace through the
+    job, model OK: the run bound it (iplab said so only at undo: "it is the host's own
+    namespace"), and ``ip -n mine link set lo down`` would have set the host's lo down."""
+    with pytest.raises(ModelError) as refused:
+        _build(page)
+    said = str(refused.value)
+    assert "job %1 (sleep 1000 &) runs in the host's own network namespace" in said, said
+    assert "/proc/%1/ns/net" in said, said
+
+
+def test_an_unshared_job_s_namespace_file_may_be_bound() -> None:
+    """Hunt AL: the same bind of ``unshare -n sleep 1000 &``'s namespace is the lab's."""
+    _build("al-mount-bind-unshared-job.sh")  # (no refusal)
+    assert job_named("sudo mount --bind /proc/%2/ns/net /run/netns/x") == 2
+    assert job_named("mount --bind /proc/1/ns/net /run/netns/x") is None

@@ -19,7 +19,7 @@ import re
 import shlex
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from iplab import ipgrammar, ipwords, jobs, linklisting, linksources, names
@@ -252,6 +252,14 @@ _PROGRAM_NAME = re.compile(r"[a-z][a-z0-9_.+-]*")
 ANOTHER_TERMINAL = re.compile(
     r"\b(?:another|a\s+second|a\s+separate)\s+(?:shell|terminal|tab|window|console)\b"
     r"|\ba\s+new\s+(?:terminal|tab|window|console)\b",
+    re.IGNORECASE,
+)
+#: a label that names the terminal the next lines are typed in (``Terminal 2:``, ``Back in
+#: terminal 1:``, ``In the first terminal``)
+_ORDINALS = ("first", "second", "third", "fourth")
+_TERMINAL_NAMED = re.compile(
+    r"\b(?:terminal|shell|tab|window|console)\s*#?\s*(\d+)\b"
+    rf"|\b({'|'.join(_ORDINALS)})\s+(?:terminal|shell|tab|window|console)\b",
     re.IGNORECASE,
 )
 _DECORATION = re.compile(r"^[-=*~_#]{2,}\s*|\s*[-=*~_#]{2,}$")
@@ -941,8 +949,11 @@ class Reader:
         self.aliases: dict[str, str] = {}
         #: the shells opened in namespaces (``ip netns exec NS bash``), innermost last
         self.sessions: list[_Session] = []
-        #: shells iplab cannot enter that the author left without exit, by their prompt
-        self.parked: dict[str, _Session] = {}
+        #: shells iplab cannot enter that the author left without exit, by the terminal
+        #: they were left in and their prompt
+        self.parked: dict[tuple[str, str], _Session] = {}
+        #: the terminal the page types in, as its labels number it (``Terminal 2:``)
+        self.terminal = "1"
         #: the prompt of the line being read (None: a block without prompts)
         self.prompt: str | None = None
         #: the shell functions the input defines (``create_host() { ... }``): their bodies
@@ -1085,6 +1096,8 @@ class Reader:
     def note(self, kind: NoteKind, text: str, line: int, end: int | None = None) -> None:
         if kind == "heading" and self.sessions:  # a new section: back on the host
             self._new_section(line)
+        if kind != "fence" and (named := _TERMINAL_NAMED.search(text)):
+            self.terminal = named[1] or str(_ORDINALS.index(named[2].lower()) + 1)
         if text.strip():
             self.events.append(Note(kind, text, line, line if end is None else end))
 
@@ -1157,6 +1170,14 @@ class Reader:
             return False  # (a workflow, a compose file, a playbook: another tool's, not
             # the lab's: "Put this in .github/workflows/netlab.yml:")
         start = said.end + 1
+        if path.startswith("~") or ".." in PurePosixPath(path).parts:
+            self.warnings.append(
+                f"line {said.line}: the page asks to save the block at line {start} as"
+                f" {path}, outside the lab's directory and the host files iplab puts back"
+                " (a home's file, a path up through ..): not written; write it yourself"
+                " if the lab needs it"
+            )
+            return False
         self.warnings.append(
             f"line {said.line}: the page asks to save the block at line {start} as {path}:"
             f" written by a step, cat > {path} <<'EOF'"
@@ -1371,6 +1392,16 @@ class Reader:
         self.comment(text.strip(), number)
         return None, True
 
+    def _parked_at(self, prompt: str | None) -> tuple[str, str] | None:
+        """The shell left at ``prompt``: the one left in the terminal the page types in now
+        (hunt AL: ``Back in terminal 1:``, where two shells had the prompt ``root@lab:~#``,
+        typed terminal 1's lines in terminal 2's namespace), else the last one left."""
+        if prompt is None:
+            return None
+        if (self.terminal, prompt) in self.parked:
+            return self.terminal, prompt
+        return next((k for k in reversed(self.parked) if k[1] == prompt), None)
+
     def _unopened(self, text: str) -> bool:
         """A line at a container's busybox prompt (``/ # hostname``) when no command opened a
         shell there: the page shows what a container prints (hunt R: run on the host, it
@@ -1378,7 +1409,7 @@ class Reader:
         said = prompt_of(text)
         if said is None or not _CONTAINER_PROMPT.fullmatch(said):
             return False
-        return not self.sessions and said not in self.parked
+        return not self.sessions and all(said != prompt for _, prompt in self.parked)
 
     def _bare_prompt(self) -> None:
         """A prompt with nothing typed after it (``root@63f36fc01b5f:/#`` under ``docker
@@ -1395,7 +1426,7 @@ class Reader:
         while self.sessions:
             left = self.sessions.pop()
             if left.inner is not None:
-                self.parked[left.inner] = left
+                self.parked[self.terminal, left.inner] = left
 
     def _chat(self, lines: Sequence[tuple[int, str]], i: int, text: str) -> bool:
         """``lines[i - 1]``, a line without a prompt after a command that prints nothing, is
@@ -1587,10 +1618,11 @@ class Reader:
         while self.sessions and self.sessions[-1].back(self.prompt):
             left = self.sessions.pop()  # the author is back at the prompt that opened the shell
             if left.away and left.inner is not None:
-                self.parked[left.inner] = left  # (a second terminal; its prompt may come back)
-        if not self.sessions and self.prompt is not None and self.prompt in self.parked:
+                # (a second terminal; its prompt may come back)
+                self.parked[self.terminal, left.inner] = left
+        if not self.sessions and (parked := self._parked_at(self.prompt)) is not None:
             # "back in terminal 1": a line at the prompt of a shell iplab cannot enter
-            self.sessions.append(self.parked.pop(self.prompt))
+            self.sessions.append(self.parked.pop(parked))
         if self.sessions:
             return i, self._in_session(text, number)
         if (word := text.split(maxsplit=1)[0]) in self.aliases:  # nsx a ip -br link
@@ -1748,7 +1780,7 @@ class Reader:
         stmts = shellread.statements(root)
         call = self._call(stmts[0], self.vars) if len(stmts) == 1 else None
         if call is not None and (batched := self._written_batch(call)) is not None:
-            cmds = self._commands(batched, None, number, f"line {number}")
+            cmds = _forced(call, self._commands(batched, None, number, f"line {number}"))
             return self._block(body, number, number, cmds, f"line {number}", "")
         # (``$!``: the job it names, %N, run with the job's pid; printed as written, as
         # bash reads %N nowhere but in job control: hunt AH #5, ip netns attach c1 %1)
@@ -2668,7 +2700,7 @@ class Reader:
                 out += self._inside(node, call, scope, number, where)
                 continue
             if call is not None and (lines := self._written_batch(call)) is not None:
-                out += self._commands(lines, inside, number, where)
+                out += _forced(call, self._commands(lines, inside, number, where))
                 continue
             text, unresolved = self._expanded(node, self._braces(node, where), scope)
             self._unresolved(unresolved, scope, where)
@@ -3236,10 +3268,21 @@ class Reader:
 
     def _forget_written(self, text: str) -> None:
         """A command that names a file the input wrote from a here-document (``echo "netns
-        del x" >> lab.batch``, ``sed -i ... lab.batch``, ``rm lab.batch``) may change it:
-        its lines are no longer known."""
-        for path in [p for p in self.written if p in text]:
-            del self.written[path]
+        del x" >> lab.batch``, ``sed -i ... lab.batch``, ``rm lab.batch``), or a glob that
+        matches it (``sed -i s/blue/green/ *.batch``), may change it: its lines are no longer
+        known. After ``cd`` (``pushd``, ``popd``), a relative name is another directory's
+        file (hunt AL: ``ip -batch lab.batch`` ran the lines written in another directory)."""
+        commands = [unwrapped(list(words)) for words in simple_commands(text) or []]
+        moved = any(c[:1] in (["cd"], ["pushd"], ["popd"]) for c in commands)
+        globs = [Path(w).name for c in commands for w in c[1:] if _GLOB.search(w)]
+        for path in list(self.written):
+            name = Path(path).name
+            if (
+                path in text
+                or (moved and not path.startswith("/"))
+                or any(fnmatch.fnmatchcase(name, g) for g in globs)
+            ):
+                del self.written[path]
 
     def _written_batch(self, call: _Call) -> list[str] | None:
         """``ip [OPTIONS] -batch F`` of a file the input wrote from a here-document
@@ -3279,7 +3322,7 @@ class Reader:
         sudo = "sudo " if call.sudo else ""
         rows = [r.strip() for r in text.splitlines()]
         lines = [f"{sudo}{call.program} {opts}{r}" for r in rows if r and r[0] != "#"]
-        return self._commands(lines, inside, number, self._where(number, node))
+        return _forced(call, self._commands(lines, inside, number, self._where(number, node)))
 
     def _echoed_script(
         self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
@@ -3334,7 +3377,7 @@ class Reader:
             rows = [r.strip() for r in text.splitlines()]
             sudo = "sudo " if call.sudo else ""  # (tc -b -, bridge -b - too: hunt P)
             lines = [f"{sudo}{call.program} {opts}{r}" for r in rows if r and r[0] != "#"]
-            return self._commands(lines, inside, number, where)
+            return _forced(call, self._commands(lines, inside, number, where))
         if parts is not None and call is not None and _fed_program(call):
             # cat > /etc/netns/red/resolv.conf <<EOF (a file the next steps read), ip netns
             # exec gw nft -f - <<EOF, iptables-restore <<'EOF' (hunt J: its body lines ran
@@ -3511,6 +3554,15 @@ def _batch_options(call: _Call) -> str | None:
     return "".join(f"{shlex.quote(a)} " for a in options)
 
 
+def _forced(call: _Call, cmds: list[Cmd]) -> list[Cmd]:
+    """The commands of ``ip -force -batch FILE`` (``tc -force -b``...): each may fail, as ip
+    goes on past a failing line (hunt AL: the model refused the lab at a line the page says
+    fails, ``Command failed lab.batch:6``, and bash built the rest); ``cmds`` otherwise."""
+    if not any(a in ("-force", "--force") for a in call.args):
+        return cmds
+    return [replace(c, may_fail=True) for c in cmds]
+
+
 def _batch_file(call: _Call) -> tuple[str, str] | None:
     """``ip [OPTIONS] -batch FILE`` (``-b``, ``--batch``; tc's and bridge's too), run in the
     root shell: the options that stand before each of its lines and the file; None: another
@@ -3537,12 +3589,16 @@ def _written_path(first: str, call: _Call) -> tuple[str | None, bool]:
         named = [w for w in words[1:] if not w.startswith((">", "-")) and w != "/dev/null"]
         appends = any(w in ("-a", "--append") for w in words[1:])
         return (named[0], appends) if len(named) == 1 else (None, False)
+    if call.program != "cat":
+        return None, False  # (python3 - > out.txt <<EOF: what it prints, not the document)
     for k, word in enumerate(words):
         op = word.rstrip()
         if op in (">", ">>") and k + 1 < len(words):
             return words[k + 1], op == ">>"
         if op.startswith(">") and op.lstrip(">"):
             return op.lstrip(">"), op.startswith(">>")
+        if k and word != "-" and ">" not in word and ">" not in words[k - 1]:
+            return None, False  # (cat base.batch - > F, cat -n > F: more than the document)
     return None, False
 
 
@@ -3590,6 +3646,8 @@ def _matched(text: str, start: int, opening: str, closing: str) -> int:
 
 
 #: a here-document's operator and its word (``<<EOF``, ``<<-'EOF'``, ``<< "END"``)
+#: a word the shell reads as a glob (``*.batch``, ``lab?.batch``, ``[ab].batch``)
+_GLOB = re.compile(r"[*?]|\[.+\]")
 _HEREDOC_OP = re.compile(r"<<(-?)\s*(['\"]?)\\?([A-Za-z_][A-Za-z0-9_]*)\2")
 
 
