@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import shlex
 import signal
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from iplab.ipwords import verb_of
 from iplab.words import (
@@ -56,6 +56,8 @@ class Request:
     full: bool = False
     #: killall NAME, pkill -x: the name must be the pattern, whole
     exact: bool = False
+    #: ``CMD || true``: what it asks, and a job it finds no process of is no failure
+    tolerant: bool = False
 
 
 def request(command: str) -> Request | None:
@@ -63,6 +65,9 @@ def request(command: str) -> Request | None:
     it does not know, shell syntax), which then runs as written. ``ip netns exec NS pkill
     tcpdump`` is read as ``pkill tcpdump``: the namespaces share the host's processes, so
     run as written it would signal every tcpdump of the host."""
+    if (left := _tolerated(command)) is not None:  # pkill -f srv || true (hunt AM)
+        asked = request(left)
+        return None if asked is None else replace(asked, tolerant=True)
     quiet = unquieted(command) if "/dev/null" in command else None
     if quiet is not None and quiet != command:  # (kill %1 2>/dev/null: the same kill)
         return request(quiet)
@@ -107,6 +112,17 @@ def request(command: str) -> Request | None:
     if len(args) != 1:
         return None
     return Request(program, sig, pattern=args[0], full=full, exact=program == "killall" or exact)
+
+
+def _tolerated(command: str) -> str | None:
+    """``CMD || true`` (or ``|| :``) -> ``CMD``, the command whose failure bash lets pass;
+    None for any other line. Hunt AM: ``pkill -f srv || true`` was refused as a signal to
+    the host's processes, and ``kill %1 || true`` ran in a shell that has no job 1."""
+    tokens = shell_tokens(command)
+    if not tokens or len(tokens) < 3 or tokens[-2:] not in (["||", "true"], ["||", ":"]):
+        return None
+    left = command[: command.rindex("||")].rstrip()
+    return left if "||" not in (shell_tokens(left) or ["||"]) else None
 
 
 def _run_by(argv: list[str]) -> tuple[str | None, list[str]]:

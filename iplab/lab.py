@@ -699,7 +699,7 @@ class Session:
             for pid, started, line in found:
                 if signal_process(pid, started, asked.signal):
                     self.say(f"    signal {asked.signal} to pid {pid} ({line[:80]})")
-        rc = 1 if errors else 0
+        rc = 1 if errors and not asked.tolerant else 0  # (pkill srv || true: bash goes on)
         detail = "; ".join([*errors, *(f"pid {pid} ({line[:200]})" for pid, _, line in found)])
         duration = time.perf_counter() - start
         self.env.runner.note(meta, duration, rc, detail)

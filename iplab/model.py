@@ -1171,6 +1171,7 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
             space.routes_known = False
             return
         state.opaque += 1
+        state.opaque_at = str(a.loc) if a.loc is not None else ""
         return
     here = op.ns if isinstance(op, NetnsExec) else ROOT
     for where, dev in ipgrammar.process_moves(op.command, op.in_ns()):

@@ -179,6 +179,9 @@ class State:
     #: model only: how many steps of unknown effect were applied (a raw command that may
     #: have made, deleted or renamed anything); what existed before the last is uncertain
     opaque: int = 0
+    #: model only: where the last of them is (``lab.yaml:333: setup[3].steps[0]``), which
+    #: verify names when it skips what existed before it (hunt AM)
+    opaque_at: str = field(default="", compare=False)
     #: model only: how many links were made on a lower device (``Link.lower``): none, and
     #: deleting a link deletes no link on it (nothing is looked for: a star of 500)
     stacked: int = field(default=0, compare=False)

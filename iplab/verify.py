@@ -122,9 +122,9 @@ def verdict(expected: State, where: str = "") -> str:
         return (
             f"nothing compared{' ' + where if where else ''}: the model knows none of the"
             f" lab's objects ({skipped} skipped: steps it cannot follow made them, or ran"
-            " after them)"
+            f" after them{_opaque_at(expected)})"
         )
-    more = f"; {skipped} skipped" if skipped else ""
+    more = f"; {skipped} skipped{_opaque_at(expected)}" if skipped else ""
     unfollowed = [
         _where(ns)
         for ns, space in expected.namespaces.items()
@@ -136,6 +136,19 @@ def verdict(expected: State, where: str = "") -> str:
     more += "".join(f"; {said}" for said in uncompared(expected))
     held = f"promises {where}" if where else "promised"
     return f"the kernel holds what the scenario {held} ({spaces} namespaces, {links} links{more})"
+
+
+def _opaque_at(expected: State) -> str:
+    """Which step made the model lose what existed before it, said with what verify
+    skipped: the last of unknown effect (hunt AM: ``MAC=$(ip -j link show flannel.1 |
+    python3 -c ...)``, a read, and every node and pod of the lab went unverified, no step
+    named); "" when none did."""
+    if not expected.opaque or not expected.opaque_at:
+        return ""
+    return (
+        f"; the last step it cannot follow, {expected.opaque_at}, may have changed what was"
+        " made before it ('observe: true' on it if it only reads)"
+    )
 
 
 #: link kinds whose mode verify does not compare (``mode bridge``, ``mode l3``...)
