@@ -172,6 +172,14 @@ def _unreadable(command: Command) -> bool:
     return isinstance(op, Raw) and not op.observes and op.undo is None and not command.observe
 
 
+def _named_namespaces() -> frozenset[str]:
+    """The names in /run/netns now (none when it cannot be listed)."""
+    try:
+        return frozenset(os.listdir(NETNS_DIR))
+    except OSError:
+        return frozenset()
+
+
 def limits_of(command: Command, default: float | None) -> Limits:
     """A command's time limits: its step's own, else ``default`` (an ``ip -batch`` fed on
     stdin, as ``ip -all netns delete`` runs, gets half a second more a line; a ``sleep N``
@@ -737,6 +745,7 @@ class Session:
         self.journal.intend([entry])
         fault("before-run", count)
         host = self._host_now() if _unreadable(command) else None
+        named = _named_namespaces() if isinstance(command.op, Raw | NetnsExec) else None
         result = self._run(command, self._meta(command, phase))
         fault("after-run", count)
         self._files_done(entry, command.sudo)
@@ -746,12 +755,36 @@ class Session:
             self._made([entry])
         if host is not None:
             self._host_unchanged(command, host)
+        if named is not None:
+            self._not_the_hosts_namespace(command, named)
         self.tally.commands += 1
         self.signals.check()
         if result.stdout.strip() and self._limits(command).stop_after is None:
             self.env.out.write(result.stdout)
         if not result.ok:
             self._failed(command, result)
+
+    def _not_the_hosts_namespace(self, command: Command, before: frozenset[str]) -> None:
+        """After a step iplab cannot read: a name it gave in /run/netns to the host's own
+        network namespace stops the run, which then takes the name away (hunt AL #7:
+        ``sleep 1000 & echo $! > job.pid`` then ``ip netns attach here $(cat job.pid)``:
+        the steps in ``here`` would change the host's links, and the model cannot follow
+        the pid through the file). The check is a stat of each new name."""
+        hosts = undo.root_netns_ids()
+        for name in sorted(_named_namespaces() - before):
+            try:
+                st = os.stat(os.path.join(NETNS_DIR, name))
+            except OSError:
+                continue
+            if (st.st_dev, st.st_ino) in hosts:
+                raise HostChanged(
+                    f"{command.text}: named the host's own network namespace {name}"
+                    f" ({NETNS_DIR}/{name} is pid 1's namespace): the steps that use the"
+                    " name would change the host's links, addresses and routes",
+                    command.step.loc if command.step else None,
+                    hint="start what the name is for in a namespace of its own (unshare -n"
+                    " sleep infinity &), or make the lab a namespace with ip netns add NAME",
+                )
 
     def _host_now(self) -> sentinel.Snapshot | None:
         """The host's root namespace around a step iplab cannot read (audited as a read);

@@ -99,22 +99,35 @@ def test_down_of_a_lab_that_named_the_hosts_namespace_through_a_job_ends_the_fir
     hFup0@root, hFup1@root)"; a second down was needed. ``$$`` is refused now; the same
     end through a job of the host's namespace (``sleep &``, ``$!``, which iplab cannot
     tell from a namespace's process) is undone by the first down: the lab's veth is
-    deleted through the name before it goes."""
+    deleted through the name before it goes.
+
+    Changed by design (hunt AF #13, then AL #7): ``sleep &`` then ``$!`` is refused before
+    anything runs now, and a pid iplab cannot follow (written to a file, read back) is
+    found when the step has run: the name is the host's own namespace, the run stops and
+    rolls back, so up fails and the one down finds nothing left. Nothing of the lab
+    remains after one down, as before. (--no-preflight: under --prefix the attach's name
+    would keep its own, which the preflight refuses; the run is where the check is.)"""
     text = (HUNT / "af14-attach-self.sh").read_text(encoding="utf-8")
-    text = text.replace("ip netns attach here $$\n", "sleep 424243 &\nip netns attach here $!\n")
+    text = text.replace(
+        "ip netns attach here $$\n",
+        f"sleep 424243 &\necho $! > {tmp_path}/job.pid\nip netns attach here $(cat"
+        f" {tmp_path}/job.pid)\n",
+    )
     lab = tmp_path / "self.yaml"
     lab.write_text(import_text(text, "shell", "af14-attach-self.sh").yaml)
     iplab = f"PYTHONPATH={REPO} {sys.executable} -m iplab"
     name = f"{prefix}af14-attach-self"
     run = apart(
         "ip link set lo up\n"
-        f"{iplab} up {lab} --prefix {prefix} --state-dir {state_dir} > /dev/null; echo up=$?\n"
+        f"{iplab} up {lab} --prefix {prefix} --no-preflight --state-dir {state_dir} > /dev/null;"
+        " echo up=$?\n"
         f"{iplab} down {name} --state-dir {state_dir}; echo down=$?\n"
         f"ip -br link | grep -c {prefix} ; echo left\n",
         timeout=60,
     )
     said = run.stdout + run.stderr
-    assert "up=0" in run.stdout and "down=0" in run.stdout, said
+    assert "up=1" in run.stdout, said
+    assert "named the host's own network namespace" in said, said
     assert "0\nleft" in run.stdout, said
     assert "could not undo everything" not in said
 
