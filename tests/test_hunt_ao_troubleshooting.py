@@ -4,11 +4,16 @@ fix, "Expected output:" blocks, solutions in ``<details>``)."""
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
 
-from iplab import scenario
+from iplab import scenario, undo
+from iplab.context import make_env
 from iplab.importer.convert import ImportResult, detect_kind, import_text
 from iplab.importer.prose import labels_output, said_to_fail
+from iplab.journal import Journal
 from iplab.scenario import Scenario
 from iplab.steps import NetnsExec, Probe
 from tests.conftest import FIXTURES
@@ -108,3 +113,38 @@ def test_words_that_say_a_command_fails(text: str, own: bool, fails: bool) -> No
 def test_a_label_of_what_a_command_printed(text: str, label: bool, alone: bool) -> None:
     """Hunt AO #1: the paragraph between a command's block and a block of what it printed."""
     assert labels_output(text) == (label, alone)
+
+
+#: what ``tcpdump -ni hO9vb icmp`` (step 15 of ao3-mtu-blackhole.md) wrote in the hunt's run
+#: before the tutorial's cleanup deleted hO9va, and hO9vb with it
+_CAPTURED = """\
+tcpdump: verbose output suppressed, use -v[v]... for full protocol decode
+listening on hO9vb, link-type EN10MB (Ethernet), snapshot length 262144 bytes
+17:05:54.309016 IP 172.16.0.1 > 172.16.0.2: ICMP echo request, id 8319, seq 1, length 1480
+tcpdump: pcap_loop: The interface disappeared
+2 packets captured
+"""
+
+
+def test_a_capture_that_ended_by_itself_is_said_once(tmp_path: Path) -> None:
+    """Hunt AO #3: ao3-mtu-blackhole.md watches vb "in another terminal" (``tcpdump -ni vb
+    icmp``, run beside the steps); its cleanup deletes ``a``, and with va, vb goes: tcpdump
+    ends by itself. When it had ended before ``run`` stopped the lab's jobs, what it
+    captured was never said (iplab said it only of a process it stopped), and went with
+    the lab's directory. It is said now, once, however the capture ended."""
+    _result, lab = _imported("ao3-mtu-blackhole.md")
+    step = next(n for n, s in enumerate(lab.steps, 1) if s.background and "tcpdump" in str(s.op))
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    (state / "lab").mkdir(mode=0o700)
+    journal = Journal(state / "lab")
+    journal.jobs("run1", step, [(4242, 99)])  # (long gone: not this process, not running)
+    journal.job_log(step).write_text(_CAPTURED, encoding="utf-8")
+    err = io.StringIO()
+    env = make_env(state, io.StringIO(), err)
+    assert undo.stop_jobs(env, journal, "left running by the tutorial's cleanup") == 0
+    said = err.getvalue()
+    assert f"iplab: what step {step} captured (" in said, said
+    assert "    17:05:54.309016 IP 172.16.0.1 > 172.16.0.2: ICMP echo request" in said
+    assert undo.stop_jobs(env, journal, "still running") == 0
+    assert err.getvalue() == said  # (once)
