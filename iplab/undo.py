@@ -22,6 +22,7 @@ exact), guards re-read at each pass: why ``down`` converges is read in one place
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import re
@@ -455,20 +456,31 @@ def stop_jobs(env: Env, journal: Journal, why: str) -> int:
                 f" step {step}, {why}\n"
             )
             found.append((pid, start, line))
-    if not found:
-        return 0
-    stop_processes(found)
-    env.append_audit(
-        [
-            _stop_record(env, ("kill", "-TERM", str(pid)), f"{line[:200]}: {why}")
-            for pid, _started, line in found
-        ]
-    )
-    for step, _members in journal.job_sessions():  # what a capture beside the steps saw
-        log = journal.job_log(step)
-        if log.exists() and jobs.CAPTURING[0] in (said := _job_output(log)):
-            env.err.write(f"iplab: what step {step} captured ({log}):\n{said}")
+    if found:
+        stop_processes(found)
+        env.append_audit(
+            [
+                _stop_record(env, ("kill", "-TERM", str(pid)), f"{line[:200]}: {why}")
+                for pid, _started, line in found
+            ]
+        )
+    _say_captures(env, journal)
     return len(found)
+
+
+def _say_captures(env: Env, journal: Journal) -> None:
+    """What each capture beside the steps saw, said once: stopped by iplab, or ended by
+    itself before (hunt AO: ``tcpdump -ni vb`` ends when the tutorial's cleanup deletes
+    vb's peer; its capture went with the lab's directory, never said)."""
+    for step, _members in journal.job_sessions():
+        log = journal.job_log(step)
+        said_mark = log.with_suffix(".said")
+        if said_mark.exists() or not log.exists():
+            continue
+        if jobs.CAPTURING[0] in (said := _job_output(log)):
+            env.err.write(f"iplab: what step {step} captured ({log}):\n{said}")
+            with contextlib.suppress(OSError):  # (a read-only state directory: said again)
+                said_mark.touch(mode=0o600)
 
 
 def _job_output(log: Path, limit: int = 4096) -> str:

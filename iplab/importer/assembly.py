@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 import yaml
 
+from iplab.importer.prose import said_to_fail
 from iplab.importer.reader import (
     CLEANUP,
     SENTENCE_BREAK,
@@ -73,6 +74,8 @@ class Draft:
     index: int = 0
     #: what its title was taken from (a heading, a comment, an ``echo``...)
     title_kind: str | None = None
+    #: the page's words that say it fails (``This ping should fail:``, ``# FAILS``), or ""
+    said_fails: str = ""
 
     @property
     def line(self) -> int:
@@ -179,15 +182,35 @@ def assemble(events: Sequence[Event]) -> tuple[list[Draft], list[Note]]:
         source = _title_source(pending) if title is not None else None
         kind = source.kind if source is not None else None
         cleanup = announces_cleanup(pending) or (isinstance(event, Block) and event.cleanup)
+        fails = said_fails(pending)
         if isinstance(event, Block):
             for j, cmd in enumerate(event.cmds):
                 words = (title, prose) if j == 0 else (None, None)
                 said = kind if j == 0 else None
-                drafts.append(Draft(cmd, cmd.parsed.op, *words, cleanup, event, j, said))
+                drafts.append(
+                    Draft(
+                        cmd, cmd.parsed.op, *words, cleanup, event, j, said, fails if j == 0 else ""
+                    )
+                )
         else:
-            drafts.append(Draft(event, event.parsed.op, title, prose, cleanup, title_kind=kind))
+            drafts.append(
+                Draft(
+                    event, event.parsed.op, title, prose, cleanup, title_kind=kind, said_fails=fails
+                )
+            )
         pending = []
     return drafts, [n for n in intro if n.kind != "skipped"]
+
+
+def said_fails(notes: Sequence[Note]) -> str:
+    """The words that say the command after ``notes`` fails: the last sentence of the
+    paragraph or comment nearest before it (``This ping should fail:``), or the comment
+    after the command itself (``# FAILS: loopback is down``); "" when none says so."""
+    before = [n for n in notes if n.kind not in ("trailing", "fence")]
+    found = [said_to_fail(n.text, own=True) for n in notes if n.kind == "trailing"]
+    if before and before[-1].kind in ("paragraph", "comment"):  # (not across a heading)
+        found.append(said_to_fail(before[-1].text))
+    return next((words for words in found if words), "")
 
 
 def _intro(events: Sequence[Event]) -> list[Note]:

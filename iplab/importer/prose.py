@@ -12,7 +12,14 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["commands_in_sentences", "is_label", "is_sentence", "reads_as_prose"]
+__all__ = [
+    "commands_in_sentences",
+    "is_label",
+    "is_sentence",
+    "labels_output",
+    "reads_as_prose",
+    "said_to_fail",
+]
 
 #: names of plain-text files: a page (a forum post, an email, notes), not a script
 TEXT_SUFFIXES = (".txt", ".text", ".log", ".eml", ".mbox", ".wiki", ".mediawiki")
@@ -113,3 +120,68 @@ def commands_in_sentences(text: str) -> list[int]:
     """The lines of a text that hold an ``ip`` command inside a sentence, not at its start
     (a video's transcript: hunt T, "no command found" said nothing of them)."""
     return [n for n, line in enumerate(text.splitlines(), 1) if _IP_INSIDE.match(line.strip())]
+
+
+#: the last sentence of a paragraph that says the block after it is what the command
+#: above printed (``Expected output:``, ``Sample output:``, ``You should see something
+#: like this:``)
+_OUTPUT_LABEL = re.compile(
+    r"(?:(?:the|its|sample|example|typical|expected)\s+)*(?:output|result)s?"
+    r"(?:\s+(?:should|will|would)\s+(?:look|be)(?:\s+something)?(?:\s+like)?(?:\s+this)?)?"
+    r"|you(?:['\u2019]ll|\s+will|\s+should)\s+(?:now\s+)?(?:see|get)"
+    r"(?:\s+something)?(?:\s+like)?(?:\s+this)?",
+    re.IGNORECASE,
+)
+#: the end of a sentence, where the last one starts
+_SENTENCES = re.compile(r"(?<=[.!?])\s+")
+
+
+def _last_sentence(text: str) -> str:
+    """The last sentence of a text, its emphasis (``**``, ``_``, backquotes) taken off."""
+    plain = " ".join(text.replace("*", "").replace("`", "").split()).strip("_ ")
+    return _SENTENCES.split(plain)[-1]
+
+
+def labels_output(text: str) -> tuple[bool, bool]:
+    """Whether a paragraph ends with a label of what a command printed (``Expected
+    output:``), and whether the label is all of it (``Run it. Expected output:`` is not)."""
+    last = _last_sentence(text)
+    if not last.endswith(":") or not _OUTPUT_LABEL.fullmatch(last[:-1].rstrip()):
+        return False, False
+    return True, last == " ".join(text.replace("*", "").replace("`", "").split()).strip("_ ")
+
+
+#: words that say the command they introduce fails (``This ping should fail``, ``this
+#: ping must fail now:``, ``Pinging the peer should fail as well``)
+_SAID_TO_FAIL = re.compile(
+    r"\b(?:should|must|will|(?:is|are)\s+(?:going|expected|supposed)\s+to"
+    r"|expect(?:ed)?\s+(?:it\s+|this\s+)?to)\s+(?:now\s+|still\s+|also\s+|then\s+)?fail\b"
+    r"|\bshould(?:n['\u2019]t|\s+not)\s+(?:work|succeed|answer|get\s+(?:a\s+|any\s+)?repl)",
+    re.IGNORECASE,
+)
+#: in the comment after a command itself: it fails (``# FAILS: loopback is down``, ``#
+#: fails too!``, ``# expected: Network is unreachable``)
+_FAILS = re.compile(
+    r"\bfail(?:s|ed|ing|ure)?\b|\bunreachable\b|\b100\s?%\s+(?:packet\s+)?loss\b"
+    r"|\bno\s+repl(?:y|ies)\b|\btimes?\s+out\b",
+    re.IGNORECASE,
+)
+#: words that make a failure a condition or deny it, not a claim (``if it fails, check the
+#: route``, ``no longer fails``)
+_CONDITION = re.compile(
+    r"\b(?:if|when|unless|whether|why|in\s+case|otherwise|not|never|no\s+longer|anymore)\b"
+    r"|n['\u2019]t\b",
+    re.IGNORECASE,
+)
+
+
+def said_to_fail(text: str, *, own: bool = False) -> str:
+    """The words of the last sentence of ``text`` (the words that introduce a command, or,
+    ``own``, the comment after the command itself) when they say the command fails; ""
+    when they do not. (Hunt AO: an exercise's ping that "should fail" before the fix.)"""
+    last = _last_sentence(text)
+    if _SAID_TO_FAIL.search(last):
+        return last
+    if own and _FAILS.search(last) and not _CONDITION.search(last):
+        return last
+    return ""

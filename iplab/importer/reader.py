@@ -29,7 +29,7 @@ from iplab.importer import arith, formats, listing, makeout, piped, printed, roo
 from iplab.importer import shell as shellread
 from iplab.importer.budget import LoopBudget, TooLarge
 from iplab.importer.elsewhere import SHELL_VARIABLE, opened_shell, shell_elsewhere
-from iplab.importer.prose import failure_shown, is_label, is_sentence
+from iplab.importer.prose import failure_shown, is_label, is_sentence, labels_output
 from iplab.lineparse import LineError, Parsed, classify, split_sudo
 from iplab.model import Judge, effects_of
 from iplab.pids import with_job_pids
@@ -1151,9 +1151,29 @@ class Reader:
             return
         if isinstance(last, Cmd | Block) and not last.output:
             last.output.extend(body)
+        elif body and self._labelled_output(body):
+            return
         elif body:
             end = lines[-1][0] + 1 if lines else line
             self.note("fence", "\n".join([f"```{lang}", *body, "```"]), line, end)
+
+    def _labelled_output(self, body: list[str]) -> bool:
+        """A block after ``Expected output:`` (``Sample output:``, ``You should see:``) right
+        after a command's block: what that command printed, the label taken out when it is
+        all its paragraph (hunt AO: a ping shown with ``100% packet loss`` so was a probe
+        that must succeed, the block the next step's prose). False: no such label."""
+        if len(self.events) < 2:
+            return False
+        said, shown = self.events[-1], self.events[-2]
+        if not isinstance(said, Note) or said.kind != "paragraph":
+            return False
+        label, alone = labels_output(said.text)
+        if not label or not isinstance(shown, Cmd | Block) or shown.output:
+            return False
+        shown.output.extend(body)
+        if alone:
+            self.events.pop()
+        return True
 
     def _saved(self, said: Note, body: list[str]) -> bool:
         """ "Save this as ``/etc/cni/net.d/10-mynet.conf``:" (create a file named X with the

@@ -8,7 +8,7 @@ refuses (a typo the page goes past), which may fail as bash goes on after it.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 from iplab import ipgrammar
@@ -74,10 +74,11 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
                 " author's failed attempt, not a step"
             )
             continue
-        if isinstance(d.op, Probe) and _fails(_output(d)):  # the page shows it failing
+        failing = _fails(_output(d)) or _said_failing(d, allowed, warnings)
+        if isinstance(d.op, Probe) and failing:  # the page shows (or says) it failing
             d = replace(d, op=replace(d.op, reachable=False))
         if isinstance(d.op, Probe) and plain_address(d.op.target) not in allowed:
-            failing = _fails(_output(d))  # the page shows it fail: a step that may fail
+            # the page shows it fail: a step that may fail
             op: Op = NetnsExec(
                 ns=d.op.ns, command=renderer().text(d.op).split(" ", 4)[4], observes=True
             )
@@ -90,7 +91,7 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
                 " with 'ip addr add'; kept as 'netns exec', not a probe"
                 + ("; the page shows it fail: it may fail here too" if failing else "")
             )
-        elif _a_ping(d) and _fails(_output(d)):  # ping 8.8.8.8 before the NAT: it fails
+        elif _a_ping(d) and failing:  # ping 8.8.8.8 before the NAT: it fails
             out.append(replace(d, cmd=replace(d.cmd, may_fail=True)))
         elif isinstance(d.op, Raw | NetnsExec) and (said := ipgrammar.refusal(d.cmd.text)):
             # ip link set vblue-br mastr lab0 (hunt L: "ip just prints an error, keep going"):
@@ -242,6 +243,30 @@ def _output(d: Draft) -> Sequence[str]:
     if d.cmd.output or d.block is None or len(d.block.cmds) != 1:
         return d.cmd.output
     return d.block.output
+
+
+def _said_failing(d: Draft, allowed: Collection[str], warnings: list[str]) -> bool:
+    """The page says this ping fails (``This ping should fail:``, ``# FAILS: lo is down``)
+    and shows nothing it printed (what it shows wins), said in ``warnings``. (Hunt AO: an
+    exercise's ping before the fix was a probe that must succeed: the run said FAILED
+    where the page was right, or rolled the lab back.)"""
+    if not d.said_fails or _output(d):
+        return False
+    if isinstance(d.op, Probe):
+        probe = plain_address(d.op.target) in allowed
+    elif _a_ping(d) and not _JOINED.search(d.cmd.text):  # (ping ... || echo: its own)
+        probe = False
+    else:
+        return False
+    warnings.append(
+        f"line {d.cmd.line}: the page says {d.cmd.text!r} fails ({d.said_fails!r}): read as"
+        + (" a probe that must fail" if probe else " a step that may fail")
+    )
+    return True
+
+
+#: a line that joins commands with ``||`` or ``&&``: it says itself what a failure does
+_JOINED = re.compile(r"\|\||&&")
 
 
 def _unsudo(text: str) -> str:
