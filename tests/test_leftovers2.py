@@ -1,0 +1,69 @@
+"""Leftovers of hunts AJ and AL, without the kernel (inputs in tests/fixtures/leftovers2)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+
+from iplab.cli import main
+from iplab.journal import LabInfo, open_lab
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "leftovers2"
+
+
+@pytest.fixture
+def sleeper() -> Iterator[int]:
+    """The pid of a live process of this test's own (the lab lock's holder)."""
+    with subprocess.Popen(["sleep", "60"]) as proc:
+        yield proc.pid
+        proc.kill()
+
+
+def _lab_held_by(state: Path, lab: str, pid: int, doing: str) -> None:
+    """A lab record whose lock says ``pid`` (alive) is ``doing`` the lab since a moment."""
+    with ExitStack() as stack:
+        journal = open_lab(state, lab, stack)
+        info = LabInfo(
+            lab=lab, run="r1", scenario=str(FIXTURES / "aj6-star-loop-sleeps.sh"),
+            sha256="0" * 64, prefix="hAJ", started=time.time(), owned_netns=["hAJh1"],
+            owned_links=["hAJsw0"], starting=True,
+        )  # fmt: skip
+        journal.write_info(info)
+    lock = state / "labs" / lab / "lock"
+    lock.write_text(f"iplab pid {pid:<12}{doing:<10}{int(time.time()):<12}")
+
+
+def _iplab(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out):
+        rc = main(list(argv), stderr=err)
+    return rc, out.getvalue(), err.getvalue()
+
+
+def test_a_lab_being_rolled_back_is_said_so_by_verify_status_and_ls(
+    tmp_path: Path, sleeper: int
+) -> None:
+    """Hunt AJ #6: while an ``up`` of the star loop rolled back, ``iplab verify LAB``
+    printed "FAILED: 6 differences" and ``iplab ls`` listed the lab as up. verify and
+    ``status --lab LAB`` say who is rolling it back and exit 4 without reading the kernel; ls
+    says it under the lab's row, ``ls --json`` gives what is done and by whom."""
+    state = tmp_path / "state"
+    _lab_held_by(state, "hAJaj6-star", sleeper, "rollback")
+    said = f"lab hAJaj6-star is being rolled back by iplab pid {sleeper} (started "
+    rc, out, err = _iplab("verify", "hAJaj6-star", "--state-dir", str(state))
+    assert rc == 4 and said in err and "FAILED" not in out + err, (out, err)
+    rc, out, err = _iplab("status", "--lab", "hAJaj6-star", "--state-dir", str(state))
+    assert rc == 4 and said in err and out == "", (out, err)
+    rc, out, err = _iplab("ls", "--state-dir", str(state))
+    assert rc == 0 and f"  being rolled back by iplab pid {sleeper} (started " in out, out
+    rc, out, err = _iplab("ls", "--json", "--state-dir", str(state))
+    (doc,) = json.loads(out)
+    assert doc["doing"] == "rollback" and doc["pid"] == sleeper, doc
