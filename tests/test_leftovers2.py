@@ -15,6 +15,7 @@ import pytest
 
 from iplab.cli import main
 from iplab.journal import LabInfo, open_lab
+from tests.test_json_output import assert_valid
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "leftovers2"
 
@@ -67,3 +68,4 @@ def test_a_lab_being_rolled_back_is_said_so_by_verify_status_and_ls(
     rc, out, err = _iplab("ls", "--json", "--state-dir", str(state))
     (doc,) = json.loads(out)
     assert doc["doing"] == "rollback" and doc["pid"] == sleeper, doc
+    assert_valid("ls", [doc])
