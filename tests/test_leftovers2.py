@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import subprocess
 import time
 from collections.abc import Iterator
@@ -13,7 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from iplab import plan, programs
 from iplab.cli import main
+from iplab.errors import IplabError
+from iplab.importer.convert import detect_kind, import_text
 from iplab.journal import LabInfo, open_lab
 from tests.test_json_output import assert_valid
 
@@ -69,3 +73,24 @@ def test_a_lab_being_rolled_back_is_said_so_by_verify_status_and_ls(
     (doc,) = json.loads(out)
     assert doc["doing"] == "rollback" and doc["pid"] == sleeper, doc
     assert_valid("ls", [doc])
+
+
+@pytest.mark.skipif(not os.access("/usr/bin/ping", os.X_OK), reason="needs /usr/bin/ping")
+def test_a_program_of_usr_bin_off_path_is_not_said_missing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Hunt AJ #7: with ``PATH=/nonexistent`` the preflight said "this host does not have
+    ping (package iputils-ping)" though /usr/bin/ping exists: only the sbin directories
+    were looked in. ping is said to be off PATH, with the directory PATH lacks."""
+    page = FIXTURES / "aj7-ping-between-namespaces.md"
+    text = page.read_text(encoding="utf-8")
+    result = import_text(text, detect_kind(page.name, text), page.name)
+    (tmp_path / "lab.yaml").write_text(result.yaml, encoding="utf-8")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    lab = plan.load(str(tmp_path / "lab.yaml"), prefix="hAJ")
+    with pytest.raises(IplabError) as caught:
+        programs.refuse_missing(lab)
+    said = str(caught.value)
+    assert "does not have ping" not in said, said
+    assert "ping, which `sudo ip netns exec hAJred ping -c 2 10.11.0.2` runs" in said, said
+    assert "(they are in " in said and "/usr/bin" in said and "which PATH lacks" in said, said
