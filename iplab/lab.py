@@ -20,6 +20,7 @@ import dataclasses
 import os
 import re
 import shlex
+import shutil
 import time
 import uuid
 from collections.abc import Collection, Iterator, Sequence
@@ -46,7 +47,7 @@ from iplab import (
     verify,
     wrappers,
 )
-from iplab.batch import batch_line, fd_budget, segments
+from iplab.batch import batch_line, fd_budget, no_batch_mode, segments
 from iplab.context import (
     Env,
     Line,
@@ -150,6 +151,10 @@ class StepFailed(IplabError):
     def __init__(self, command: Command, result: Result, batched: bool = False) -> None:
         detail = (result.stderr.strip() or result.stdout.strip() or "(no output)").splitlines()
         where = f"{command.step.loc}: " if command.step else ""
+        if batched and no_batch_mode(result.stderr):
+            super().__init__(*_no_batch(where, detail))
+            self.command, self.result = command, result
+            return
         how = "in ip -batch" if batched else f"exit {result.rc}"
         if result.stopped:
             how = f"{'ip -batch ' if batched else ''}{result.stopped}"
@@ -166,6 +171,18 @@ class StepFailed(IplabError):
         )
         self.command = command
         self.result = result
+
+
+def _no_batch(where: str, detail: list[str]) -> tuple[str, None, str]:
+    """The error of an ip without batch mode (hunt AJ: ip's own "Option "-batch" is
+    unknown" was all the run said): what it is, and the way round it."""
+    ip = shutil.which("ip") or "ip"
+    return (
+        f"{where}{ip} has no batch mode (an old iproute2): `ip -batch` is refused\n"
+        + "\n".join(f"  {line}" for line in detail),
+        None,
+        "run again with --per-command: one ip process per line, which any ip takes",
+    )
 
 
 class HostChanged(IplabError):

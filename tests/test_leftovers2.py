@@ -94,3 +94,21 @@ def test_a_program_of_usr_bin_off_path_is_not_said_missing(
     assert "does not have ping" not in said, said
     assert "ping, which `sudo ip netns exec hAJred ping -c 2 10.11.0.2` runs" in said, said
     assert "(they are in " in said and "/usr/bin" in said and "which PATH lacks" in said, said
+
+
+def test_a_batch_ip_refuses_says_to_run_per_command(tmp_path: Path) -> None:
+    """Hunt AJ #8: an ip without batch mode ('Option "-batch" is unknown, try "ip -help".',
+    exit 255) made the run fail with "command failed (in ip -batch)" and ip's words only.
+    The error says this ip has no batch mode and to run again with --per-command."""
+    from iplab.lab import StepFailed
+    from iplab.runner import Result
+
+    page = FIXTURES / "aj7-ping-between-namespaces.md"
+    text = page.read_text(encoding="utf-8")
+    (tmp_path / "lab.yaml").write_text(import_text(text, "markdown", page.name).yaml)
+    command = plan.load(str(tmp_path / "lab.yaml"), prefix="hAJ").setup[0].command
+    stderr = 'Option "-batch" is unknown, try "ip -help".\n'
+    failed = StepFailed(command, Result(("ip", "-batch", "-"), 255, "", stderr, 0.1), True)
+    assert "has no batch mode (an old iproute2): `ip -batch` is refused" in str(failed)
+    assert "(run again with --per-command: one ip process per line" in str(failed)
+    assert "command failed" not in str(failed)

@@ -48,3 +48,38 @@ def test_verify_and_ls_say_a_lab_is_still_being_set_up(tmp_path: Path, prefix: s
     assert "  not up yet: being set up by iplab pid " in run.stdout, said
     assert "up=0" in run.stdout and "after=0" in run.stdout, said
     assert "down=0" in run.stdout, said
+
+
+def test_an_ip_without_batch_mode_is_said_so_and_per_command_works_both_ways(
+    tmp_path: Path, prefix: str
+) -> None:
+    """Hunt AJ #8: with an old ip on PATH that has no batch mode (tests/fixtures/leftovers2/
+    old-ip/ip: 'Option "-batch" is unknown, try "ip -help".', exit 255), the run failed with
+    ip's own message and never suggested ``--per-command``; and ``down`` of a lab brought up
+    with --per-command fed its undo to ``ip -batch`` and left the lab on the host. The run
+    says this ip has no batch mode and to run with --per-command (and rolls back); down
+    runs its undo commands one by one."""
+    state = tmp_path / "state"
+    short = f"{prefix[:2]}{prefix[-4:]}"  # (veth-blue: 15 characters with it)
+    lab = f"{short}aj7-ping-between-namespaces"
+    yaml = tmp_path / "lab.yaml"
+    run = apart(
+        f"{IPLAB} import {FIXTURES / 'aj7-ping-between-namespaces.md'} -o {yaml}"
+        " 2>/dev/null || exit 9\n"
+        f"export PATH={FIXTURES / 'old-ip'}:$PATH\n"
+        f"{IPLAB} up {yaml} --prefix {short} --state-dir {state}; echo up=$?\n"
+        "echo made=$(ip netns list | wc -l)\n"
+        f"{IPLAB} up {yaml} --prefix {short} --state-dir {state} --per-command >/dev/null;"
+        " echo again=$?\n"
+        f"{IPLAB} down {lab} --state-dir {state}; echo down=$?\n"
+        "echo left=$(ip netns list | wc -l)\n",
+        timeout=120,
+    )
+    said = run.stdout + run.stderr
+    assert "up=1" in run.stdout and "made=0" in run.stdout, said
+    assert f"{FIXTURES / 'old-ip' / 'ip'} has no batch mode (an old iproute2)" in said, said
+    assert "(run again with --per-command: one ip process per line" in said, said
+    assert "rolled back" in said, said
+    assert "again=0" in run.stdout and "down=0" in run.stdout, said
+    assert "this ip has no batch mode: one ip process per undo command" in said, said
+    assert "left=0" in run.stdout, said
