@@ -83,3 +83,16 @@ def test_an_ip_without_batch_mode_is_said_so_and_per_command_works_both_ways(
     assert "again=0" in run.stdout and "down=0" in run.stdout, said
     assert "this ip has no batch mode: one ip process per undo command" in said, said
     assert "left=0" in run.stdout, said
+
+
+def test_status_says_var_run_netns_is_no_directory(tmp_path: Path) -> None:
+    """Hunt AJ #8: with /run/netns a regular file, ``iplab status`` quietly listed the root
+    namespace only (``ip netns list`` lists nothing then, and says nothing). It says that
+    /var/run/netns is not a directory, and exits 3."""
+    run = apart(
+        "mount -t tmpfs iplab-test /run && touch /run/netns || exit 96\n"
+        f"{IPLAB} status --state-dir {tmp_path / 'state'}; echo rc=$?\n"
+    )
+    said = run.stdout + run.stderr
+    assert "rc=3" in run.stdout, said
+    assert "iplab: error: /var/run/netns is not a directory" in run.stderr, said
