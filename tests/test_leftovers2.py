@@ -112,3 +112,50 @@ def test_a_batch_ip_refuses_says_to_run_per_command(tmp_path: Path) -> None:
     assert "has no batch mode (an old iproute2): `ip -batch` is refused" in str(failed)
     assert "(run again with --per-command: one ip process per line" in str(failed)
     assert "command failed" not in str(failed)
+
+
+def _al8_refusal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: list[str]) -> str:
+    """What ``iplab check`` of the imported al8 script says, run where only ``files`` are."""
+    script = FIXTURES / "al8-batch-cleanup-first.sh"
+    result = import_text(script.read_text(encoding="utf-8"), "shell", script.name)
+    (tmp_path / "lab.yaml").write_text(result.yaml, encoding="utf-8")
+    for name in files:
+        (tmp_path / name).write_text((FIXTURES / name).read_text(encoding="utf-8"))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(IplabError) as caught:
+        plan.load(str(tmp_path / "lab.yaml"), prefix="hAL")
+    return str(caught.value)
+
+
+def test_a_batch_of_2_dev_null_is_said_without_the_stream_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hunt AL #8: the refusal of ``ip -force -batch down.batch 2>/dev/null || true`` said
+    "runs ip -force -batch down.batch 2: ..." (the 2 of 2>/dev/null taken for a word).
+    The batch that deletes the lab's namespaces is still refused, said as written."""
+    said = _al8_refusal(tmp_path, monkeypatch, ["down.batch", "up.batch"])
+    assert "setup[0]: runs ip -force -batch down.batch: down.batch line 2" in said, said
+    assert "(ip netns del left) deletes a namespace" in said, said
+
+
+def test_a_clean_up_first_batch_whose_file_is_missing_may_fail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hunt AL #8: ``ip -force -batch down.batch 2>/dev/null || true`` (a "clean up first"
+    line) was refused when down.batch was not there: it fails and the line goes on, making
+    nothing. It is let be; up.batch, not there either and not tolerated, is refused."""
+    said = _al8_refusal(tmp_path, monkeypatch, [])
+    assert "down.batch" not in said, said
+    assert "setup[1]: runs ip -force -batch up.batch: up.batch does not exist now" in said, said
+
+
+def test_a_stream_number_is_no_word_but_a_number_before_a_space_is() -> None:
+    """Hunt AL #8: the words of a simple command leave out the 2 of ``2>/dev/null``, keep
+    the 1 of ``echo 1 > /proc/...`` and the 2 of ``sleep 2 &``."""
+    from iplab.words import joined_commands
+
+    line = "ip -force -batch /tmp/x.batch 2>/dev/null || true"
+    assert joined_commands(line) == [(["ip", "-force", "-batch", "/tmp/x.batch"], "||"),
+                                     (["true"], "")]  # fmt: skip
+    assert joined_commands("echo 1 > /proc/sys/net/ipv4/ip_forward") == [(["echo", "1"], "")]
+    assert joined_commands("sleep 2 &") == [(["sleep", "2"], "&")]
