@@ -159,3 +159,14 @@ def test_a_stream_number_is_no_word_but_a_number_before_a_space_is() -> None:
                                      (["true"], "")]  # fmt: skip
     assert joined_commands("echo 1 > /proc/sys/net/ipv4/ip_forward") == [(["echo", "1"], "")]
     assert joined_commands("sleep 2 &") == [(["sleep", "2"], "&")]
+
+
+def test_a_quoted_here_document_with_a_dollar_leaves_its_batch_unread() -> None:
+    """Hunt AL: ``cat > lab.batch <<'EOF'`` whose body holds ``netns add $NS`` was read
+    by the importer as a typed ``ip netns add $NS``, which the step's shell expands (to
+    lab1), while ``ip -batch lab.batch`` reads the literal $NS (a name with a $ in it).
+    Such a document's batch stays unread: a raw ``ip -batch lab.batch`` step."""
+    script = FIXTURES / "al-quoted-heredoc-dollar.sh"
+    result = import_text(script.read_text(encoding="utf-8"), "shell", script.name)
+    assert "action: netns add" not in result.yaml, result.yaml
+    assert "  - action: raw\n    command: ip -batch lab.batch\n" in result.yaml, result.yaml
