@@ -116,3 +116,12 @@ def segments(
 def failed_lines(stderr: str) -> list[int]:
     """The 1-based lines ``ip -batch`` names as failed ("Command failed -:3"), in order."""
     return [int(n) for n in _FAILED.findall(stderr)]
+
+
+#: what an ip older than batch mode says of ``-batch`` (or of ``-force``, which came with it)
+_NO_BATCH = re.compile(r'Option "-(?:batch|force)" is unknown')
+
+
+def no_batch_mode(stderr: str) -> bool:
+    """This ip has no batch mode: it refused ``-batch`` itself, no line ran (hunt AJ)."""
+    return _NO_BATCH.search(stderr) is not None

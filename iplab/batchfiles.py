@@ -25,7 +25,7 @@ from pathlib import Path
 from iplab import ipgrammar, ipwords, tcwords
 from iplab.ipwords import adds_names
 from iplab.steps import LinkSet, NetnsExec, Raw
-from iplab.words import inside_netns, reads_only, simple_commands, strip_sudo
+from iplab.words import inside_netns, joined_commands, reads_only, strip_sudo
 
 __all__ = ["Batch", "batches", "makes", "named"]
 
@@ -46,6 +46,10 @@ class Batch:
     source: str
     lines: tuple[tuple[int, str], ...] | None
     why: str = ""
+    #: the file is not there (when the plan is built)
+    missing: bool = False
+    #: the line goes on when the batch fails (``ip -batch F 2>/dev/null || true``)
+    tolerated: bool = False
 
 
 def _abbreviates(word: str, full: str, least: int) -> bool:
@@ -83,7 +87,7 @@ def _read(said: str, source: str, before: list[str], base: Path) -> Batch:
         with path.open(encoding="utf-8") as handle:
             text = handle.read(_MOST + 1)
     except FileNotFoundError:
-        return Batch(said, source, None, f"{source} does not exist now")
+        return Batch(said, source, None, f"{source} does not exist now", missing=True)
     except (OSError, UnicodeDecodeError) as exc:
         return Batch(said, source, None, f"{source} cannot be read ({exc})")
     if len(text) > _MOST:
@@ -100,14 +104,14 @@ def batches(command: str, base: Path | None = None) -> list[Batch]:
     """Each batch command of a shell line (after ``sudo``, ``ip netns exec NS``), its file
     read relative to ``base`` (the working directory)."""
     out: list[Batch] = []
-    for words in simple_commands(command) or []:
+    for words, after in joined_commands(command) or []:
         argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else list(words)
         ns, inner = inside_netns(argv)
         head = ["ip", "netns", "exec", ns] if ns is not None else []
         if inner and inner[0].rsplit("/", 1)[-1] in _PROGRAMS:
             found = _batch(list(inner), head, base or Path.cwd())
             if found is not None:
-                out.append(found)
+                out.append(dataclasses.replace(found, tolerated=after == "||"))
     return out
 
 

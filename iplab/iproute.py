@@ -408,6 +408,10 @@ def read_state(shell: Shell, namespaces: Iterable[str] | None = None) -> State:
 def read_with_ip(shell: Shell, namespaces: Iterable[str] | None = None) -> State:
     """The ``ip -j`` reader (the reference): one bash process running ``ip`` per namespace."""
     pending = ["--all"] if namespaces is None else sorted(set(namespaces) - {ROOT})
+    if namespaces is None:  # (hunt AJ: /run/netns a file, and status listed the root only)
+        from iplab.netlink import named_namespaces
+
+        named_namespaces()  # a ParseError when /var/run/netns is no directory
     privileged = namespaces is None or bool(pending)
     root = True
     root_ids: dict[str, int | None] = {}

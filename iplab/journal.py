@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from iplab import statedir
-from iplab.errors import StateWriteError, UsageError, state_write_error
+from iplab.errors import IplabError, StateWriteError, UsageError, state_write_error
 from iplab.inverse import Guard
 from iplab.steps import Op, op_from_json, op_to_json
 
@@ -278,6 +278,12 @@ class Journal:
             entry.status = "undone"
         if entries:
             self._append([{"type": "undone", "seq": e.seq, "time": time.time()} for e in entries])
+
+    def note(self, doing: str) -> None:
+        """The lab's lock says what its holder (this process) does now (an up that rolls
+        back: ``verify`` and ``ls`` say so); a lock that cannot be written is no harm."""
+        with contextlib.suppress(OSError, IplabError):
+            statedir.note_lock(self.dir / "lock", doing)
 
     def process(self, run: str, pid: int) -> None:
         """A process that may change state on its own (an ``ip -batch``) started: its pid and
@@ -575,13 +581,14 @@ def lab_dir(state_dir: Path, lab: str) -> Path:
     return state_dir / "labs" / statedir.check_lab_name(lab)
 
 
-def open_lab(state_dir: Path, lab: str, stack: ExitStack) -> Journal:
-    """The lab's journal, with the lab's lock held until ``stack`` closes."""
+def open_lab(state_dir: Path, lab: str, stack: ExitStack, doing: str = "") -> Journal:
+    """The lab's journal, with the lab's lock held until ``stack`` closes; the lock says
+    what this process does with the lab (``up``, ``down``...: :data:`statedir.DOING`)."""
     statedir.check_lab_name(lab)
     statedir.ensure_dir(state_dir)  # each level its own 0700 (mkdir's parents get 0755)
     statedir.ensure_dir(state_dir / "labs")
     directory = statedir.ensure_dir(lab_dir(state_dir, lab))
-    stack.enter_context(statedir.locked(directory / "lock", f"lab {lab}"))
+    stack.enter_context(statedir.locked(directory / "lock", f"lab {lab}", doing=doing))
     return Journal(directory)
 
 

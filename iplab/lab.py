@@ -20,6 +20,7 @@ import dataclasses
 import os
 import re
 import shlex
+import shutil
 import time
 import uuid
 from collections.abc import Collection, Iterator, Sequence
@@ -46,7 +47,7 @@ from iplab import (
     verify,
     wrappers,
 )
-from iplab.batch import batch_line, fd_budget, segments
+from iplab.batch import batch_line, fd_budget, no_batch_mode, segments
 from iplab.context import (
     Env,
     Line,
@@ -57,7 +58,14 @@ from iplab.context import (
     make_env,
     run_batch,
 )
-from iplab.errors import InternalError, Interrupted, IplabError, UsageError, state_write_error
+from iplab.errors import (
+    InternalError,
+    Interrupted,
+    IplabError,
+    LockedError,
+    UsageError,
+    state_write_error,
+)
 from iplab.inverse import (
     Guard,
     Undo,
@@ -143,6 +151,10 @@ class StepFailed(IplabError):
     def __init__(self, command: Command, result: Result, batched: bool = False) -> None:
         detail = (result.stderr.strip() or result.stdout.strip() or "(no output)").splitlines()
         where = f"{command.step.loc}: " if command.step else ""
+        if batched and no_batch_mode(result.stderr):
+            super().__init__(*_no_batch(where, detail))
+            self.command, self.result = command, result
+            return
         how = "in ip -batch" if batched else f"exit {result.rc}"
         if result.stopped:
             how = f"{'ip -batch ' if batched else ''}{result.stopped}"
@@ -159,6 +171,18 @@ class StepFailed(IplabError):
         )
         self.command = command
         self.result = result
+
+
+def _no_batch(where: str, detail: list[str]) -> tuple[str, None, str]:
+    """The error of an ip without batch mode (hunt AJ: ip's own "Option "-batch" is
+    unknown" was all the run said): what it is, and the way round it."""
+    ip = shutil.which("ip") or "ip"
+    return (
+        f"{where}{ip} has no batch mode (an old iproute2): `ip -batch` is refused\n"
+        + "\n".join(f"  {line}" for line in detail),
+        None,
+        "run again with --per-command: one ip process per line, which any ip takes",
+    )
 
 
 class HostChanged(IplabError):
@@ -983,10 +1007,10 @@ def new_run_id() -> str:
 
 @contextmanager
 def _lab(
-    env: Env, lab: str, plan: Plan, run: str, preflight: bool, *, signals: Signals
+    env: Env, lab: str, plan: Plan, run: str, preflight: bool, *, signals: Signals, doing: str
 ) -> Iterator[Journal]:
     with ExitStack() as stack:
-        journal = open_lab(env.state_dir, lab, stack)
+        journal = open_lab(env.state_dir, lab, stack, doing)
         if journal.exists():
             raise already_up(lab, journal.info())
         # room for this run's journal and audit records (and its undo's), before anything
@@ -1299,15 +1323,16 @@ def audit_context(plan: Plan, lab: str, run: str | None) -> dict[str, Any]:
 
 
 @contextmanager
-def _session(env: Env, plan: Plan, lab: str, opts: Options) -> Iterator[Session]:
-    """A new run of the lab: its journal opened (and locked), signals caught."""
+def _session(env: Env, plan: Plan, lab: str, opts: Options, doing: str) -> Iterator[Session]:
+    """A new run of the lab (``doing``: ``up`` or ``run``, as its lock says): its journal
+    opened (and locked), signals caught."""
     run = new_run_id()
     env.context.update(audit_context(plan, lab, run))
     # signals first: from here on a Ctrl-C or SIGTERM is a flag the run checks (and a stop
     # of the running child), never an exception in the middle of writing the journal
     with (
         Signals(env.runner, env.err) as signals,
-        _lab(env, lab, plan, run, opts.preflight, signals=signals) as journal,
+        _lab(env, lab, plan, run, opts.preflight, signals=signals, doing=doing) as journal,
     ):
         yield Session(env, plan, journal, run=run, signals=signals, batch=opts.batch)
 
@@ -1367,7 +1392,7 @@ def _new_on_the_host(session: Session) -> list[str]:
 
 def up(env: Env, plan: Plan, lab: str, options: Options | None = None) -> int:
     opts = options or Options()
-    with _session(env, plan, lab, opts) as session:
+    with _session(env, plan, lab, opts, "up") as session:
         try:
             rc = _setup(session, opts)
             session.signals.check()  # a Ctrl-C during the verification stops the run too
@@ -1426,7 +1451,7 @@ def _made_kinds(session: Session, links: Collection[str]) -> dict[str, str]:
 def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> int:
     """The tutorial as a rehearsal: setup, its own teardown, then nothing may remain."""
     opts = options or Options()
-    with _session(env, plan, lab, opts) as session:
+    with _session(env, plan, lab, opts, "run") as session:
         journal = session.journal
         try:
             session.say(f"== setup ({len(plan.setup)} steps)")
@@ -1574,6 +1599,7 @@ def _abort(env: Env, session: Session, exc: IplabError, opts: Options) -> int:
             exc = stopped
     env.err.write(f"iplab: error: {exc}\n")
     env.err.write("iplab: undoing what this run did, from the journal\n")
+    journal.note("rollback")  # (verify and ls say the lab is being rolled back)
     report = undo.rollback(env, journal, opts.exact_undo)
     _taken(env, report)
     if not _undone(report):
@@ -1651,7 +1677,7 @@ def _verify_up(
 
 def down(env: Env, lab: str, exact: bool = False) -> int:
     with ExitStack() as stack:
-        journal = open_lab(env.state_dir, lab, stack)
+        journal = open_lab(env.state_dir, lab, stack, "down")
         if not journal.exists() and not journal.recoverable():
             if journal.path.exists():  # a crash before lab.json was written: nothing ran
                 journal.archive(env.state_dir)
@@ -1695,29 +1721,25 @@ def progress(state_dir: Path, info: LabInfo) -> str:
     that ``up`` failed and its rollback could not undo everything (hunt U)."""
     if not info.starting:
         return "up"
-    if _held(lab_dir(state_dir, info.lab) / "lock"):
+    if statedir.holder(lab_dir(state_dir, info.lab) / "lock") is not None:
         return "starting"
     return "left" if info.rollback_failed else "interrupted"
 
 
-def _held(lock: Path) -> bool:
-    """A live process other than this one is the last that took the lab's lock."""
+def in_progress(state_dir: Path, lab: str) -> LockedError | None:
+    """The error of a lab that another iplab is setting up, rolling back or taking down
+    (hunt AJ: ``verify`` of a lab whose ``up`` still ran printed "FAILED: 6 differences"
+    and nothing else; ``ls`` listed it as up), or None."""
     try:
-        said = statedir.read_state_file(lock).decode("ascii", "replace").split()
-    except (OSError, IplabError):
-        return False
-    if len(said) < 3 or said[:2] != ["iplab", "pid"] or not said[2].isdigit():
-        return False
-    pid = int(said[2])
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        held = statedir.holder(lab_dir(state_dir, lab) / "lock")
+    except IplabError:  # (a name that is no lab's: a scenario file's)
+        return None
+    if held is None:
+        return None
+    return LockedError(
+        f"lab {lab} is {held.said()}: nothing compared",
+        hint="wait for it to finish, then ask again; `iplab ls` says what each lab is doing",
+    )
 
 
 def journaled_names(state_dir: Path, info: LabInfo) -> tuple[list[str], list[str]]:

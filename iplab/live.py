@@ -207,7 +207,7 @@ class Live:
 def live(env: Env, lab: str) -> Iterator[Live]:
     """The lab, locked, with a run id of its own for the journal and the audit log."""
     with ExitStack() as stack:
-        journal = open_lab(env.state_dir, lab, stack)
+        journal = open_lab(env.state_dir, lab, stack, "change")
         if not journal.exists():
             raise no_such_lab(env.state_dir, lab)
         info = journal.info()

@@ -224,17 +224,26 @@ def said(lacking: dict[str, Command], among: int = 0, packages: bool = True) -> 
 #: shell's): sudo's secure_path has them, ``PATH=/usr/bin:/bin`` does not
 SBIN = ("/usr/local/sbin", "/usr/sbin", "/sbin")
 
+#: every standard directory of programs: a PATH may lack the bin ones too (hunt AJ:
+#: under ``PATH=/nonexistent``, ping of /usr/bin was said to be missing from the host)
+STANDARD = (*SBIN, "/usr/local/bin", "/usr/bin", "/bin")
+
 
 def off_path(program: str) -> str | None:
-    """The directory of :data:`SBIN`, not on PATH, that holds ``program``, or None."""
+    """The directory of :data:`STANDARD`, not on PATH, that holds ``program``, or None."""
     if "/" in program:
         return None
     on_path = {os.path.normpath(d) for d in os.environ.get("PATH", os.defpath).split(os.pathsep)}
-    for folder in (d for d in SBIN if d not in on_path):
+    for folder in (d for d in STANDARD if d not in on_path):
         candidate = os.path.join(folder, program)
         if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
             return folder
     return None
+
+
+def _in_order(folders: set[str]) -> list[str]:
+    """The directories in the order of :data:`STANDARD` (a PATH's usual order)."""
+    return sorted(folders, key=STANDARD.index)
 
 
 def described(lacking: dict[str, Command]) -> str:
@@ -245,7 +254,7 @@ def described(lacking: dict[str, Command]) -> str:
     absent = {p: c for p, c in lacking.items() if p not in astray}
     parts = [f"this host does not have {said(absent, len(lacking))}"] if absent else []
     if astray:
-        where = " and ".join(sorted({str(off_path(p)) for p in astray}))
+        where = " and ".join(_in_order({str(off_path(p)) for p in astray}))
         verb = "is" if len(astray) == 1 else "are"
         parts.append(
             f"{said(astray, len(lacking), packages=False)}, {verb} not on PATH"
@@ -255,7 +264,7 @@ def described(lacking: dict[str, Command]) -> str:
 
 
 def _hint(lacking: dict[str, Command]) -> str:
-    dirs = sorted({d for p in lacking if (d := off_path(p))})
+    dirs = _in_order({d for p in lacking if (d := off_path(p))})
     steps = [f"add {':'.join(dirs)} to PATH"] if dirs else []
     if any(not off_path(p) for p in lacking):
         steps.append("install what is missing")

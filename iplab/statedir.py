@@ -36,10 +36,12 @@ import errno
 import fcntl
 import os
 import stat
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from iplab.errors import LockedError, UsageError, no_room, state_write_error
+from iplab.errors import IplabError, LockedError, UsageError, no_room, state_write_error
 
 #: the owner state files must have: the process's effective uid (bound at import, so that a
 #: test pretending to be another user through ``os.geteuid`` does not disown the files)
@@ -417,11 +419,14 @@ def append_durably(path: Path, text: str, sync: bool = True) -> None:
 
 
 @contextlib.contextmanager
-def locked(path: Path, what: str, blocking: bool = False, starting: bool = True) -> Iterator[None]:
+def locked(
+    path: Path, what: str, blocking: bool = False, starting: bool = True, doing: str = ""
+) -> Iterator[None]:
     """Hold an exclusive lock on ``path``; another holder makes this a LockedError.
 
-    The lock file is never truncated: the holder's pid is written over its start,
-    padded to a fixed width. A disk too full for that is said as the check before a run
+    The lock file is never truncated: the holder's pid, what it does (``doing``: ``up``,
+    ``down``...) and since when are written over its start, each padded to a fixed width
+    (:func:`holder` reads them). A disk too full for that is said as the check before a run
     says it (``starting``: nothing has run yet), naming the directory."""
     fd = open_state_file(path, os.O_RDWR | os.O_CREAT)
     try:
@@ -429,15 +434,88 @@ def locked(path: Path, what: str, blocking: bool = False, starting: bool = True)
         try:
             fcntl.flock(fd, flags)
         except BlockingIOError:
-            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
+            said = os.pread(fd, 200, 0).decode("utf-8", "replace")
+            held = _parse_holder(said)
             raise LockedError(
-                f"{what} is in use by {holder}",
+                f"{what} is {held.said()}"
+                if held
+                else f"{what} is in use by {said.strip() or 'another process'}",
                 hint="wait for it to finish; iplab releases the lock when it exits",
             ) from None
         try:
-            os.pwrite(fd, f"iplab pid {os.getpid():<12}".encode(), 0)
+            os.pwrite(fd, _holder_text(doing), 0)
         except OSError as exc:
             raise no_room(path.parent, f"the lock of {what} ({path.name})", exc, starting) from None
         yield
     finally:
         os.close(fd)
+
+
+#: what a lock's holder does, as ``verify``, ``status`` and ``ls`` say it (hunt AJ)
+DOING = {
+    "up": "being set up",
+    "run": "being run (set up, then taken down)",
+    "rollback": "being rolled back",
+    "down": "being taken down",
+    "change": "being changed",
+}
+
+
+@dataclass(frozen=True)
+class Holder:
+    """The live iplab process that holds a lock: its pid, what it does, since when."""
+
+    pid: int
+    doing: str
+    since: float | None
+
+    def said(self) -> str:
+        """``being set up by iplab pid 12 (started 2024-05-01 10:00:00)``."""
+        what = DOING.get(self.doing, "in use")
+        when = ""
+        if self.since is not None:
+            when = f" (started {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(self.since))})"
+        return f"{what} by iplab pid {self.pid}{when}"
+
+
+def _holder_text(doing: str) -> bytes:
+    """The lock's text: fixed widths, so that a later write covers an earlier one whole."""
+    return f"iplab pid {os.getpid():<12}{doing:<10.10}{int(time.time()):<12}".encode()
+
+
+def _parse_holder(text: str) -> Holder | None:
+    """The pid, doing and time of a lock's text (an older iplab wrote the pid only)."""
+    said = text.split()
+    if len(said) < 3 or said[:2] != ["iplab", "pid"] or not said[2].isdigit():
+        return None
+    doing = said[3] if len(said) > 3 and not said[3].isdigit() else ""
+    stamp = said[-1] if len(said) > 3 and said[-1].isdigit() else ""
+    return Holder(int(said[2]), doing, float(stamp) if stamp else None)
+
+
+def note_lock(path: Path, doing: str) -> None:
+    """The holder of ``path`` (this process) now does ``doing`` (an up that rolls back)."""
+    fd = open_state_file(path, os.O_WRONLY)
+    try:
+        os.pwrite(fd, _holder_text(doing), 0)
+    finally:
+        os.close(fd)
+
+
+def holder(path: Path) -> Holder | None:
+    """The live process other than this one that last took the lock ``path``, if any.
+
+    A lock file that is no lock (missing, unreadable, not iplab's) has no holder."""
+    try:
+        held = _parse_holder(read_state_file(path).decode("ascii", "replace"))
+    except (OSError, IplabError):
+        return None
+    if held is None or held.pid == os.getpid():
+        return None
+    try:
+        os.kill(held.pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        return held
+    return held

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from iplab import claims, iproute, jobs
-from iplab.batch import argv_line
+from iplab.batch import argv_line, no_batch_mode
 from iplab.claims import Owned
 from iplab.context import Env, Line, fault, run_batch
 from iplab.errors import StateWriteError, UsageError
@@ -1064,25 +1064,18 @@ def _fast(
         env.err.write(f"  undo: {command.text}\n")
         line = argv_line(command.argv)
         if line is None:
-            result = env.runner.execute(
-                command.argv, command.privileged, meta=_meta(entry, command)
-            )
-            report.ran += 1
-            if result.ok:
-                _said_by(env, result)
-                report.went_for(undo.op)
-                report.worked.add(entry.seq)
-            else:
-                report.failed.append(command.text)
-                report.broken.add(entry.seq)
-                why = result.stopped or f"exit {result.rc}"
-                env.err.write(f"    failed ({why}): {result.stderr.strip()}\n")
+            _one(env, entry, undo, command, report)
         else:
             batchable.append((entry, undo, command, line))
     if not batchable:
         return
     lines = [Line(c.text, c.argv, line, _meta(e, c)) for e, _u, c, line in batchable]
     status, result = run_batch(env, lines, privileged=True, force=True)
+    if all(rc is None for rc in status) and no_batch_mode(result.stderr):
+        env.err.write("    this ip has no batch mode: one ip process per undo command\n")
+        for entry, undo, command, _line in batchable:  # (hunt AJ: an old iproute2)
+            _one(env, entry, undo, command, report)
+        return
     before = report.ran
     report.ran += sum(1 for s in status if s is not None)
     for count in range(before + 1, report.ran + 1):
@@ -1094,6 +1087,21 @@ def _fast(
         else:
             report.broken.add(entry.seq)
     _batch_failures(env, [c.text for _e, _u, c, _l in batchable], status, result, report)
+
+
+def _one(env: Env, entry: Entry, undo: UndoRecord, command: Command, report: UndoReport) -> None:
+    """Run one undo command in a process of its own."""
+    result = env.runner.execute(command.argv, command.privileged, meta=_meta(entry, command))
+    report.ran += 1
+    if result.ok:
+        _said_by(env, result)
+        report.went_for(undo.op)
+        report.worked.add(entry.seq)
+    else:
+        report.failed.append(command.text)
+        report.broken.add(entry.seq)
+        why = result.stopped or f"exit {result.rc}"
+        env.err.write(f"    failed ({why}): {result.stderr.strip()}\n")
 
 
 def _said_by(env: Env, result: Result) -> None:

@@ -206,27 +206,47 @@ def simple_commands(command: str) -> list[list[str]] | None:
     (``mkdir -p d && echo x > d/f &`` -> ``[[mkdir, -p, d], [echo, x]]``); None when the
     line cannot be split (an open quote). A command substitution stays in its word
     (``rm -rf $(OUT)/*``), and the commands inside it follow the line's."""
+    joined = joined_commands(command)
+    return None if joined is None else [words for words, _after in joined]
+
+
+def joined_commands(command: str) -> list[tuple[list[str], str]] | None:
+    """:func:`simple_commands`, each with the operator after it (``||``, ``&&``, ``|``,
+    ``;``, ``&``, a parenthesis; "" at the end): ``ip -batch F 2>/dev/null || true`` ->
+    ``[([ip, -batch, F], "||"), ([true], "")]``. A stream's number before its redirection
+    (the 2 of ``2>/dev/null``) is no word (hunt AL: a message said "-batch x.batch 2")."""
     marked, found = substitutions(command)
     tokens = shell_tokens(marked)
     if tokens is None:
         return None
-    out: list[list[str]] = [[]]
+    out: list[tuple[list[str], str]] = [([], "")]
     target = False  # the word after a redirection is its file, no word of the command
-    for token in tokens:
+    for i, token in enumerate(tokens):
         if token in JOINS or token in ("&", "|&", "(", ")"):
-            out.append([])
+            out[-1] = (out[-1][0], token)
+            out.append(([], ""))
             target = False
         elif token and set(token) <= set("<>&"):
             target = True
         elif target:
             target = False
+        elif token.isdigit() and _glued(token, tokens[i + 1 : i + 2], marked):
+            continue  # a stream's number: its redirection follows
         else:
-            out[-1].append(unmarked(token, found))
+            out[-1][0].append(unmarked(token, found))
     for text in found.values():
         inner = text[1:-1] if text.startswith("`") else text[2:-1]
         if not inner.startswith("("):  # ($((1 + 2)): arithmetic, no command)
-            out += simple_commands(inner) or []
-    return [words for words in out if words]
+            out += [(words, after) for words, after in joined_commands(inner) or []]
+    return [(words, after) for words, after in out if words]
+
+
+def _glued(number: str, following: list[str], command: str) -> bool:
+    """``number`` is a stream's number: its redirection follows it with no space between
+    (``2>/dev/null``; ``echo 1 > F`` writes the word 1)."""
+    if not following or following[0][:1] not in ("<", ">"):
+        return False
+    return re.search(rf"(?<!\S){number}{re.escape(following[0])}", command) is not None
 
 
 def unmarked(word: str, found: dict[str, str]) -> str:

@@ -1,4 +1,8 @@
-"""``iplab up``, ``run``, ``down``, ``ls``, ``verify``, ``status``: labs on the kernel."""
+"""``iplab up``, ``run``, ``down``, ``ls``, ``verify``, ``status``: labs on the kernel.
+
+Why this module is long: the six commands share the ways a lab is named, found and said
+(killed halfway, left by a failed rollback, in use by another iplab), kept next to them.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from iplab.cli.author import load_plan
 from iplab.errors import IplabError, UsageError
 
 if TYPE_CHECKING:  # the stages are imported by the commands that use them: a quick start-up
-    from iplab import lab
+    from iplab import lab, statedir
     from iplab.context import Env
     from iplab.journal import LabInfo
     from iplab.plan import Plan
@@ -231,13 +235,25 @@ def cmd_ls(args: argparse.Namespace) -> int:
 
     live = by_lab(statedir.resolve(args.state_dir))
     states = {i.lab: lab.progress(statedir.resolve(args.state_dir), i) for i in infos}
+    busy = _busy(statedir.resolve(args.state_dir), infos)
     for row in rows:
         print("  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3])
         if row[0] in live and (summary := live[row[0]].summary()):
             print(f"  live: {summary}")
         if said := _HALFWAY.get(states.get(row[0], "")):
             print(f"  {said[0]}; `iplab down {row[0]}` undoes {said[1]}")
+        if (held := busy.get(row[0])) is not None:  # (hunt AJ: listed as up while set up)
+            print(f"  not up yet: {held.said()}" if held.doing == "up" else f"  {held.said()}")
     return 0
+
+
+def _busy(state_dir: Path, infos: list[LabInfo]) -> dict[str, statedir.Holder]:
+    """The labs another iplab is using (setting up, rolling back, taking down), by name."""
+    from iplab import statedir
+    from iplab.journal import lab_dir
+
+    held = {i.lab: statedir.holder(lab_dir(state_dir, i.lab) / "lock") for i in infos}
+    return {lab: h for lab, h in held.items() if h is not None}
 
 
 #: what ``ls`` says of a lab whose up did not finish, and what ``down`` then undoes
@@ -254,10 +270,12 @@ def _progress(state_dir: Path, info: LabInfo) -> dict[str, object]:
     from iplab import lab
 
     state = lab.progress(state_dir, info)
+    busy = _busy(state_dir, [info]).get(info.lab)
+    doing = {} if busy is None else {"doing": busy.doing, "pid": busy.pid}
     if state == "up":
-        return {"state": state}
+        return {"state": state} | doing
     netns, links = lab.journaled_names(state_dir, info)
-    return {"state": state, "namespaces": netns, "links": links}
+    return {"state": state, "namespaces": netns, "links": links} | doing
 
 
 def _lab_named(args: argparse.Namespace) -> tuple[LabInfo, list[int]] | None:
@@ -315,9 +333,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from iplab import iproute, statedir, verify
     from iplab.expectation import expectation
 
+    _not_busy(statedir.resolve(args.state_dir), args.scenario)
     named = _lab_named(args)
     up, failed = named if named is not None else (None, [])
     want = expectation(args.scenario, args.var, args.prefix, args.step, without=failed)
+    _not_busy(statedir.resolve(args.state_dir), f"{args.prefix}{want.name}")
     if up is not None and want.sha256 != up.sha256:
         sys.stderr.write(
             f"iplab: warning: {want.path} changed since lab {up.lab} came up: verified"
@@ -359,6 +379,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _not_busy(state_dir: Path, name: str) -> None:
+    """A LockedError (exit 4) when another iplab is setting the lab ``name`` up, rolling
+    it back or taking it down: what the kernel holds then is no verdict (hunt AJ)."""
+    from iplab import lab
+
+    if "/" not in name and (busy := lab.in_progress(state_dir, name)) is not None:
+        raise busy
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     from iplab import iproute, statedir
     from iplab.journal import lab_info
@@ -366,6 +395,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     env = _env(args)
     if args.lab:
+        _not_busy(statedir.resolve(args.state_dir), args.lab)
         info = lab_info(statedir.resolve(args.state_dir), args.lab)
         state = iproute.read_state(env.runner, info.owned_netns)  # the root and the lab's
         root_links: list[str] | None = info.owned_links

@@ -3273,11 +3273,17 @@ class Reader:
             self.budget.leave()
         return out
 
-    def _remember_written(self, first: str, call: _Call, body: str) -> None:
+    def _remember_written(self, first: str, call: _Call, body: str, *, literal: bool) -> None:
         """``cat > F <<EOF`` (``cat >> F``, ``tee [-a] F``): F's lines, kept for an ``ip
-        -batch F`` that reads them; a file written any other way is forgotten."""
+        -batch F`` that reads them; a file written any other way is forgotten. So is one a
+        quoted document (``<<'EOF'``, ``literal``) writes with a ``$`` in it: ip reads
+        ``netns add $NS`` as written, a name with a $ in it, where a step's shell would
+        expand $NS (hunt AL); the batch stays a raw step, read when the plan is built."""
         path, appends = _written_path(first, call)
         if path is None:
+            return
+        if literal and "$" in body:
+            self.written.pop(path, None)
             return
         lines = body.split("\n")
         if lines and lines[-1] == "":
@@ -3406,7 +3412,10 @@ class Reader:
             line = _fed_line(first, parts[1], parts[2])
             fed = self._commands([scope.expand(line)[0]], inside, number, where) if line else []
             self._remember_written(
-                scope.expand(first)[0], call, scope.expand(parts[1])[0] if parts[2] else parts[1]
+                scope.expand(first)[0],
+                call,
+                scope.expand(parts[1])[0] if parts[2] else parts[1],
+                literal=not parts[2],
             )
             if line is not None:  # (run with the script's values, as its other lines are:
                 # hunt Y, cat > $WORK/x.conf ran with $WORK unset and wrote /x.conf)
