@@ -990,18 +990,10 @@ def refusal(line: str) -> str | None:
     """What ip says when it refuses ``line`` whatever the host holds (a word it cannot
     read where it reads one: ``mastr``), or None: a line ip may take, or one iplab's
     grammar cannot judge."""
-    if line != line.strip() or not line or "\n" in line or SHELL_SYNTAX.search(line):
-        return None
-    written = _split(line)
-    argv = past_how_it_runs(_without_sudo(written)) if written else None
-    reader = _READERS.get(program_name(argv[0])) if argv else None
-    if argv is None or reader is None:
-        return None
-    try:
-        op = reader(Words(argv[1:]), Ctx(), line)
-    except NoMatch as exc:
-        return exc.said
-    command = op.command if isinstance(op, NetnsExec) else ""
+    read = _read_alone(line)
+    if read is None or isinstance(read, NoMatch):
+        return None if read is None else read.said
+    command = read.command if isinstance(read, NetnsExec) else ""
     inner = _split(command) if command else None
     if inner and program_name(inner[0]) == "ip":  # (hunt AE: a full-width semicolon in it)
         return refusal(command)
@@ -1012,6 +1004,13 @@ def odd_name(line: str) -> str | None:
     """The name that keeps ``line`` raw, a namespace's or a link's holding a letter iplab's
     names never do, though ip takes it (``ip netns add web:1``, ``ip -n db@2 link
     set d2 up``: hunt AJ, ten raw steps and no word why), or None."""
+    read = _read_alone(line)
+    return read.name if isinstance(read, NoMatch) else None
+
+
+def _read_alone(line: str) -> Op | NoMatch | None:
+    """``line`` (one command, no shell syntax) read by its program's grammar with nothing
+    known of the host: the op, or what the grammar refused; None: a line it cannot judge."""
     if line != line.strip() or not line or "\n" in line or SHELL_SYNTAX.search(line):
         return None
     written = _split(line)
@@ -1020,10 +1019,9 @@ def odd_name(line: str) -> str | None:
     if argv is None or reader is None:
         return None
     try:
-        reader(Words(argv[1:]), Ctx(), line)
+        return reader(Words(argv[1:]), Ctx(), line)
     except NoMatch as exc:
-        return exc.name
-    return None
+        return exc
 
 
 # -- effects of lines that are not typed ----------------------------------------------------------
