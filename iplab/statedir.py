@@ -510,7 +510,7 @@ def holder(path: Path) -> Holder | None:
         held = _parse_holder(read_state_file(path).decode("ascii", "replace"))
     except (OSError, IplabError):
         return None
-    if held is None or held.pid == os.getpid():
+    if held is None or held.pid == os.getpid() or _locked_now(path) is False:
         return None
     try:
         os.kill(held.pid, 0)
@@ -519,3 +519,17 @@ def holder(path: Path) -> Holder | None:
     except PermissionError:
         return held
     return held
+
+
+def _locked_now(path: Path) -> bool | None:
+    """Someone holds a lock on ``path`` now, as /proc/locks lists it (the text only says
+    who took it last: a process that brought a lab up through the API, and lives on, was
+    said to be setting it up still); None: this host cannot tell."""
+    try:
+        st = os.stat(path)
+        with open("/proc/locks", encoding="ascii", errors="replace") as listing:
+            lines = listing.read().splitlines()
+    except OSError:
+        return None
+    key = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    return any("FLOCK" in line and key in line.split() for line in lines)

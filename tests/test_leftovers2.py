@@ -7,41 +7,58 @@ import io
 import json
 import os
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
-from iplab import plan, programs
+from iplab import lab, plan, programs
 from iplab.cli import main
 from iplab.errors import IplabError
 from iplab.importer.convert import detect_kind, import_text
-from iplab.journal import LabInfo, open_lab
+from iplab.journal import Journal, LabInfo, lab_dir
 from tests.test_json_output import assert_valid
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "leftovers2"
 
 
+_HOLD = (
+    "import fcntl, os, sys, time\n"
+    "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)\n"
+    "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+    "print('held', flush=True)\n"
+    "time.sleep(60)\n"
+)
+
+
 @pytest.fixture
-def sleeper() -> Iterator[int]:
-    """The pid of a live process of this test's own (the lab lock's holder)."""
-    with subprocess.Popen(["sleep", "60"]) as proc:
-        yield proc.pid
+def holder(tmp_path: Path) -> Iterator[tuple[int, Path]]:
+    """A live process of this test's own that holds a lab's lock, as an iplab that sets
+    the lab up does (the lock's text alone says who took it last): its pid, the lock."""
+    lock = tmp_path / "state" / "labs" / "hAJaj6-star" / "lock"
+    lock.parent.mkdir(parents=True, mode=0o700)
+    lock.parent.parent.chmod(0o700)
+    lock.parent.parent.parent.chmod(0o700)
+    with subprocess.Popen(
+        [sys.executable, "-c", _HOLD, str(lock)], stdout=subprocess.PIPE, text=True
+    ) as proc:
+        assert proc.stdout is not None and proc.stdout.readline() == "held\n"
+        yield proc.pid, lock
         proc.kill()
 
 
 def _lab_held_by(state: Path, lab: str, pid: int, doing: str) -> None:
-    """A lab record whose lock says ``pid`` (alive) is ``doing`` the lab since a moment."""
-    with ExitStack() as stack:
-        journal = open_lab(state, lab, stack)
-        info = LabInfo(
-            lab=lab, run="r1", scenario=str(FIXTURES / "aj6-star-loop-sleeps.sh"),
-            sha256="0" * 64, prefix="hAJ", started=time.time(), owned_netns=["hAJh1"],
-            owned_links=["hAJsw0"], starting=True,
-        )  # fmt: skip
-        journal.write_info(info)
+    """A lab record whose lock says ``pid`` (alive, holding it) is ``doing`` the lab since
+    a moment."""
+    journal = Journal(lab_dir(state, lab))
+    info = LabInfo(
+        lab=lab, run="r1", scenario=str(FIXTURES / "aj6-star-loop-sleeps.sh"),
+        sha256="0" * 64, prefix="hAJ", started=time.time(), owned_netns=["hAJh1"],
+        owned_links=["hAJsw0"], starting=True,
+    )  # fmt: skip
+    journal.write_info(info)
     lock = state / "labs" / lab / "lock"
     lock.write_text(f"iplab pid {pid:<12}{doing:<10}{int(time.time()):<12}")
 
@@ -54,13 +71,14 @@ def _iplab(*argv: str) -> tuple[int, str, str]:
 
 
 def test_a_lab_being_rolled_back_is_said_so_by_verify_status_and_ls(
-    tmp_path: Path, sleeper: int
+    tmp_path: Path, holder: tuple[int, Path]
 ) -> None:
     """Hunt AJ #6: while an ``up`` of the star loop rolled back, ``iplab verify LAB``
     printed "FAILED: 6 differences" and ``iplab ls`` listed the lab as up. verify and
     ``status --lab LAB`` say who is rolling it back and exit 4 without reading the kernel; ls
     says it under the lab's row, ``ls --json`` gives what is done and by whom."""
     state = tmp_path / "state"
+    sleeper = holder[0]
     _lab_held_by(state, "hAJaj6-star", sleeper, "rollback")
     said = f"lab hAJaj6-star is being rolled back by iplab pid {sleeper} (started "
     rc, out, err = _iplab("verify", "hAJaj6-star", "--state-dir", str(state))
@@ -170,3 +188,18 @@ def test_a_quoted_here_document_with_a_dollar_leaves_its_batch_unread() -> None:
     result = import_text(script.read_text(encoding="utf-8"), "shell", script.name)
     assert "action: netns add" not in result.yaml, result.yaml
     assert "  - action: raw\n    command: ip -batch lab.batch\n" in result.yaml, result.yaml
+
+
+def test_a_lock_no_one_holds_says_no_one_is_busy_with_the_lab(tmp_path: Path) -> None:
+    """The lock's text names the process that took it last: one that brought the lab up
+    through the API and lives on (a test session) was said to be setting it up still, and
+    ``iplab verify LAB`` refused to compare (exit 4) a lab that was up. Busy only while
+    someone holds the lock."""
+    state = tmp_path / "state"
+    (state / "labs" / "hAJaj6-star").mkdir(parents=True)
+    with subprocess.Popen(["sleep", "60"]) as alive:
+        try:
+            _lab_held_by(state, "hAJaj6-star", alive.pid, "up")
+            assert lab.in_progress(state, "hAJaj6-star") is None
+        finally:
+            alive.kill()
