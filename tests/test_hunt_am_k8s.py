@@ -5,7 +5,6 @@ hostPort, a teardown that stops the "app")."""
 from __future__ import annotations
 
 import signal
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from iplab.plan import build, expected_state
 from iplab.steps import Raw
 from iplab.verify import verdict
 from tests.conftest import REPO
-from tests.kernel import iplab, sleepers
+from tests.test_background import _run_beside
 
 PAGES = REPO / "tests" / "fixtures" / "k8s-by-hand"
 
@@ -85,24 +84,13 @@ def test_a_tolerated_signal_stops_the_labs_job_and_never_the_hosts(
     """Hunt AM: ``kill %1 || true`` stops the lab's job 1 (it said nothing and stopped
     nothing), ``pkill -x sleep || true`` the lab's sleepers and not the host's, and the
     same pkill again, with nothing left to match, fails as bash lets it: the run goes on."""
-    outside = subprocess.Popen(["sleep", str(own_sleep)])
     script = (
         f"ip netns add n1\nip netns exec n1 sleep {own_sleep} &\nkill %1 || true\n"
         f"ip netns exec n1 sleep {own_sleep} &\npkill -x sleep || true\n"
         "pkill -x sleep || true\nip netns del n1\n"
     )
-    lab = tmp_path / "lab.yaml"
-    lab.write_text(import_text(script, "shell", "lab.sh").yaml)
-    try:
-        run = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
-        said = run.stdout + run.stderr
-        assert run.returncode == 0, said
-        assert said.count("signal 15 to pid") == 2, said  # the lab's two sleepers
-        assert outside.poll() is None, "the host's process is left alone"
-        assert sleepers(own_sleep) == [outside.pid]
-    finally:
-        outside.kill()
-        outside.wait()
+    said = _run_beside(own_sleep, script, prefix, state_dir, tmp_path)
+    assert said.count("signal 15 to pid") == 2, said  # the lab's two sleepers
 
 
 def test_verify_names_the_step_that_left_the_lab_unverified() -> None:

@@ -54,7 +54,7 @@ def _lab_held_by(state: Path, lab: str, pid: int, doing: str) -> None:
     a moment."""
     journal = Journal(lab_dir(state, lab))
     info = LabInfo(
-        lab=lab, run="r1", scenario=str(FIXTURES / "aj6-star-loop-sleeps.sh"),
+        lab=lab, run="r1", scenario=str(FIXTURES.parent / "hostile-hosts" / "t3-star-loop.sh"),
         sha256="0" * 64, prefix="hAJ", started=time.time(), owned_netns=["hAJh1"],
         owned_links=["hAJsw0"], starting=True,
     )  # fmt: skip

@@ -19,6 +19,8 @@ pytestmark = pytest.mark.kernel
 
 FIXTURES = REPO / "tests" / "fixtures" / "leftovers2"
 IPLAB = f"{sys.executable} -m iplab"
+#: hunt AJ's star loop with a sleep in each round (its input, kept with the hunt's others)
+STAR = REPO / "tests" / "fixtures" / "hostile-hosts" / "t3-star-loop.sh"
 
 
 def test_verify_and_ls_say_a_lab_is_still_being_set_up(tmp_path: Path, prefix: str) -> None:
@@ -27,9 +29,9 @@ def test_verify_and_ls_say_a_lab_is_still_being_set_up(tmp_path: Path, prefix: s
     was still being set up, and ``iplab ls`` listed it as up. Both say who is setting it
     up now, and verify compares nothing and exits 4 (the lab is in use)."""
     state = tmp_path / "state"
-    lab = f"{prefix}aj6-star-loop-sleeps"
+    lab = f"{prefix}t3-star-loop"
     run = apart(
-        f"{IPLAB} import {FIXTURES / 'aj6-star-loop-sleeps.sh'} -o {tmp_path / 'star.yaml'}"
+        f"{IPLAB} import {STAR} -o {tmp_path / 'star.yaml'}"
         " 2>/dev/null || exit 9\n"
         f"{IPLAB} up {tmp_path / 'star.yaml'} --prefix {prefix} --state-dir {state}"
         f" >{tmp_path / 'up.log'} 2>&1 &\n"
