@@ -20,13 +20,13 @@ import os
 import re
 import socket
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from iplab import statedir
 from iplab.errors import UsageError
+from iplab.records import Record, frozen
 
 GENESIS = "0" * 64
 
@@ -402,8 +402,8 @@ def _kept_head_problem(expected: str, records: list[dict[str, Any]]) -> str:
 # -- reading it back -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Filter:
+@frozen
+class Filter(Record):
     lab: str | None = None
     run: str | None = None
     since: datetime | None = None

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import dataclasses
 import shlex
-from dataclasses import dataclass
 from pathlib import Path
 
 from iplab import ipgrammar, ipwords, tcwords
 from iplab.ipwords import adds_names
+from iplab.records import Record, frozen
 from iplab.steps import LinkSet, NetnsExec, Raw
 from iplab.words import inside_netns, joined_commands, reads_only, strip_sudo
 
@@ -37,8 +37,8 @@ _VALUED = ("-netns", "-loops", "-family", "-rcvbuf", "-conf", "-nm")
 _MOST = 1 << 20
 
 
-@dataclass(frozen=True)
-class Batch:
+@frozen
+class Batch(Record):
     """One batch command: its words (for messages), its file, and its lines as commands
     (``tc -n NS LINE``, with the line's number); ``lines`` None: why iplab cannot read them."""
 

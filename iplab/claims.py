@@ -9,10 +9,10 @@ the kernel's (``run``). Pure functions.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from iplab.inet import Interface, interface
 from iplab.names import ROOT, ns_label, ns_short
+from iplab.records import Record, frozen
 from iplab.state import Link, State
 from iplab.steps import (
     BridgePorts,
@@ -68,8 +68,8 @@ def _interfaces(link: Link) -> set[Interface]:
     return {interface(a) for a in link.addresses}
 
 
-@dataclass(frozen=True)
-class Owned:
+@frozen
+class Owned(Record):
     """The names a lab creates: only these are compared, or may be judged leftovers."""
 
     netns: frozenset[str]
@@ -85,8 +85,8 @@ class Owned:
         return self.links if self.root_links is None else self.root_links
 
 
-@dataclass(frozen=True)
-class ClaimResult:
+@frozen
+class ClaimResult(Record):
     claim: Claim
     ok: bool
     detail: str

@@ -18,6 +18,7 @@ from typing import Any, TextIO, cast
 from iplab import audit as auditlog
 from iplab.batch import failed_lines
 from iplab.errors import Interrupted, IplabError, received_signals, state_write_error
+from iplab.records import Record, frozen
 from iplab.runner import Limits, Result, Runner, truncate
 from iplab.streams import Output, Quiet
 
@@ -143,8 +144,8 @@ def make_env(
 # -- batches ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Line:
+@frozen
+class Line(Record):
     """One line of a batch: its exact text, its own argv, and what ``ip -batch`` reads."""
 
     text: str

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import errno
 import signal
-from dataclasses import dataclass
+
+from iplab.records import Record, frozen
 
 
-@dataclass(frozen=True)
-class Location:
+@frozen
+class Location(Record):
     """Where something came from: a file, a line (1-based) and a dotted field path."""
 
     file: str

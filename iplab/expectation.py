@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from iplab import memo
 from iplab.claims import Owned
 from iplab.errors import UsageError
+from iplab.records import Record, frozen
 from iplab.state import State
 
 if TYPE_CHECKING:
@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 KIND = "expectations"
 
 
-@dataclass(frozen=True)
-class Expectation:
+@frozen
+class Expectation(Record):
     #: the scenario file, as given (or found among the bundled ones)
     path: str
     sha256: str

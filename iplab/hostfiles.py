@@ -23,9 +23,10 @@ import base64
 import hashlib
 import os
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import PurePosixPath
 
+from iplab.records import Record, frozen
 from iplab.words import JOINS, shell_tokens, strip_sudo
 
 #: a file iplab keeps the bytes of, to put back (larger ones are said and left alone)
@@ -53,8 +54,8 @@ _VALUED = {
 }
 
 
-@dataclass(frozen=True)
-class Write:
+@frozen
+class Write(Record):
     """One path a step writes: a file (``append``: added to) or a directory (``parents``:
     with the directories above it, ``mkdir -p``)."""
 
@@ -67,8 +68,8 @@ class Write:
     names: tuple[str, ...] = field(default=(), compare=False)
 
 
-@dataclass(frozen=True)
-class Writes:
+@frozen
+class Writes(Record):
     """What a step writes; ``complete``: every word of it is known, and writing these
     paths (and printing) is all it does."""
 
@@ -166,8 +167,8 @@ def _elsewhere(word: str) -> bool:
     return word.startswith(_NOT_FILES) or word in ("/dev/null", "/dev/stdout", "/dev/stderr")
 
 
-@dataclass(frozen=True)
-class Before:
+@frozen
+class Before(Record):
     """The paths as they were before a step: what it will create, and the bytes of the
     files it may change; ``unkept``: files that existed and iplab cannot put back."""
 

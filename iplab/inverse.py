@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import shlex
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from iplab.hostfiles import Writes, file_writes
@@ -29,6 +28,7 @@ from iplab.model import (
     same_address,
 )
 from iplab.names import ROOT, ns_label
+from iplab.records import Record, frozen
 from iplab.steps import (
     AddrAdd,
     AddrDel,
@@ -59,8 +59,8 @@ if TYPE_CHECKING:  # the rules read a State handed to them
 GuardKind = Literal["netns", "link", "up", "down", "master", "nomaster", "addr", "always"]
 
 
-@dataclass(frozen=True)
-class Guard:
+@frozen
+class Guard(Record):
     """A fact about the live state that must hold for an undo command to be due."""
 
     kind: GuardKind
@@ -112,8 +112,8 @@ class Guard:
         return texts[self.kind]
 
 
-@dataclass(frozen=True)
-class Undo:
+@frozen
+class Undo(Record):
     """One command that undoes (part of) an op, due when its guard holds."""
 
     op: Op

@@ -53,6 +53,7 @@ from iplab.ipwords import (
     first,
     matches,
 )
+from iplab.records import Record, frozen
 from iplab.steps import (
     AddrAdd,
     AddrDel,
@@ -225,8 +226,8 @@ def _gateway(word: str) -> str:
     return checked(word, names.ip_problem)
 
 
-@dataclass(frozen=True)
-class Ctx:
+@frozen
+class Ctx(Record):
     """Where a command runs: a namespace (``ip netns exec NS``/``ip -n NS``), as written."""
 
     ns: str | None = None

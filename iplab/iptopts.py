@@ -19,7 +19,8 @@ are not in the table: :func:`read` then says None, and a caller keeps to the saf
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from iplab.records import Record, frozen
 
 __all__ = ["NFT_FLAGS", "NFT_VALUED", "IptOption", "IptWords", "read"]
 
@@ -58,8 +59,8 @@ _LONG: dict[str, tuple[str, str]] = {
 COMMANDS = frozenset("ACDRINEPLSFZX")
 
 
-@dataclass(frozen=True)
-class IptOption:
+@frozen
+class IptOption(Record):
     """One option as read: its short letter, its value (None: none), the words it took."""
 
     letter: str
@@ -68,8 +69,8 @@ class IptOption:
     end: int
 
 
-@dataclass(frozen=True)
-class IptWords:
+@frozen
+class IptWords(Record):
     """The options and the other words (``!``, a rule's number, a chain's new name)."""
 
     options: tuple[IptOption, ...]

@@ -11,7 +11,8 @@ say before any grammar reads it (:mod:`iplab.words`: whether a command only read
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from iplab.records import Record, frozen
 
 
 def matches(word: str, keyword: str) -> bool:
@@ -92,8 +93,8 @@ _OPTIONS: dict[str, tuple[tuple[str, bool], ...]] = {
 _OBJECTS = {"ip": IP_OBJECTS, "bridge": BRIDGE_OBJECTS, "tc": TC_OBJECTS}
 
 
-@dataclass(frozen=True)
-class Verb:
+@frozen
+class Verb(Record):
     """What an ``ip``/``bridge``/``tc`` command line's words say, as the tool reads them."""
 
     #: the object (``address``; None: none, or one the tool does not have)

@@ -21,9 +21,10 @@ from __future__ import annotations
 import re
 import shlex
 import signal
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from iplab.ipwords import verb_of
+from iplab.records import Record, frozen
 from iplab.words import (
     NETCATS,
     QUIETING,
@@ -42,8 +43,8 @@ from iplab.wrappers import unwrap_once, unwrapped
 _SPEC = re.compile(r"%(?:[1-9][0-9]*|[%+-])?")
 
 
-@dataclass(frozen=True)
-class Request:
+@frozen
+class Request(Record):
     """What a job-control command asks: ``signal`` sent (0: ``wait``, which waits for the
     jobs to end) to the jobs ``specs`` name (``kill %1``), or to the lab's processes that
     match ``pattern`` (``pkill``, ``killall``)."""

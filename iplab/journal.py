@@ -39,14 +39,15 @@ from typing import Any, Literal
 from iplab import statedir
 from iplab.errors import IplabError, StateWriteError, UsageError, state_write_error
 from iplab.inverse import Guard
+from iplab.records import Record, frozen
 from iplab.steps import Op, op_from_json, op_to_json
 
 #: ``exists``: refused because the name it creates existed (someone else's: never undone)
 Status = Literal["pending", "done", "failed", "exists", "skipped", "undone"]
 
 
-@dataclass(frozen=True)
-class UndoRecord:
+@frozen
+class UndoRecord(Record):
     """An inverse as the journal keeps it: what to do (the op, rendered into its exact
     command when it runs, with ``sudo `` when the scenario's policy says so) and the
     guard that says whether it is still due."""

@@ -21,13 +21,13 @@ import gzip
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from iplab import tcwords
 from iplab.errors import IplabError
 from iplab.model import effects_of
 from iplab.plan import Plan
+from iplab.records import Record, frozen
 from iplab.render import Command
 from iplab.steps import BridgeVlan, LinkAdd, LinkSet, NetnsExec, Op, Raw
 
@@ -103,8 +103,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
 VLAN_FILTERING = ("BRIDGE_VLAN_FILTERING", "bridge")
 
 
-@dataclass(frozen=True)
-class Config:
+@frozen
+class Config(Record):
     """A kernel's build configuration, as its text says (``CONFIG_X=y``, ``# CONFIG_X is not
     set``); an option is looked up when asked for (a lab needs a few of its 6,000 lines)."""
 

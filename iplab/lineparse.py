@@ -20,7 +20,6 @@ import functools
 import re
 import shlex
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 import yaml
@@ -29,6 +28,7 @@ from iplab import ipgrammar, names
 from iplab.errors import ScenarioError
 from iplab.fields import IP_OPTIONS
 from iplab.model import effects_of
+from iplab.records import Record, frozen
 from iplab.render import renderer
 from iplab.scenario import load_text
 from iplab.steps import (
@@ -81,8 +81,8 @@ Kind = Literal["typed", "raw-effects", "raw-unknown"]
 KINDS: tuple[Kind, ...] = ("typed", "raw-effects", "raw-unknown")
 
 
-@dataclass(frozen=True)
-class Parsed:
+@frozen
+class Parsed(Record):
     """What one line of a tutorial becomes: an op, and whether the line says ``sudo``."""
 
     op: Op

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from iplab import linksources
+from iplab.records import Record, frozen
 from iplab.words import shell_tokens
 
 if TYPE_CHECKING:
@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 __all__ = ["LinkListing", "lines", "listing_of_links", "lists_every_link", "reaches_every_link"]
 
 
-@dataclass(frozen=True)
-class LinkListing:
+@frozen
+class LinkListing(Record):
     """What a listing command lists, as the words say."""
 
     #: the words as written (for messages)

@@ -32,6 +32,7 @@ from iplab.errors import IplabError, UsageError
 from iplab.inverse import inverse
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord, no_such_lab, open_lab
 from iplab.names import ROOT, ns_label
+from iplab.records import Record, frozen
 from iplab.render import Command, Renderer, split
 from iplab.runner import Result, Runner
 from iplab.state import Link, State
@@ -41,8 +42,8 @@ from iplab.verify import Difference
 PHASE = "live"
 
 
-@dataclass(frozen=True)
-class Target:
+@frozen
+class Target(Record):
     """A link of the lab: its namespace (ROOT for the root namespace) and its name."""
 
     ns: str
@@ -390,8 +391,8 @@ def capture(
 # -- what is applied (from the journal) and what the kernel holds -----------------------------
 
 
-@dataclass(frozen=True)
-class Applied:
+@frozen
+class Applied(Record):
     """What the journal says a lab's live changes left: impairments and links set down."""
 
     impairments: dict[Target, tc.Impairment]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -25,13 +24,14 @@ from iplab.inet import interface
 from iplab.journal import LabInfo
 from iplab.live import _context, _lab_record, lab_netns, new_run_id
 from iplab.names import ROOT
+from iplab.records import Record, frozen
 from iplab.render import renderer
 from iplab.state import State
 from iplab.steps import Probe
 
 
-@dataclass(frozen=True)
-class Pair:
+@frozen
+class Pair(Record):
     src: str
     dst: str  # an address, without its prefix length
     dst_ns: str | None
@@ -40,8 +40,8 @@ class Pair:
     source: str
 
 
-@dataclass(frozen=True)
-class Outcome:
+@frozen
+class Outcome(Record):
     pair: Pair
     reached: bool
     text: str

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from iplab.names import ROOT
+from iplab.records import Record, frozen
 from iplab.state import Link, Namespace, State
 
 #: ``peer_ns`` of a veth whose peer iplab cannot name: it lives in a namespace that ``ip
@@ -147,8 +148,8 @@ def _sure(ns: str, r: RawLink, peer_ns: str, t: _Tables) -> bool:
     return peer_ns == ROOT or peer_ns in t.nsid_maps
 
 
-@dataclass(frozen=True)
-class _Tables:
+@frozen
+class _Tables(Record):
     #: (namespace, ifindex) -> link
     index: dict[tuple[str, int], RawLink]
     #: (ifindex, peer's ifindex) -> cross-namespace veth ends with those indexes

@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address, ip_address
 from pathlib import Path
 
@@ -34,6 +33,7 @@ from iplab.pids import (
 )
 from iplab.prefix import with_prefix
 from iplab.recipes import recipe_run
+from iplab.records import Record, frozen
 from iplab.render import Command, ReadsBackAs, Renderer, renderer, template_hashes
 from iplab.scenario import Scenario, SudoPolicy, loaded
 from iplab.scenario import read as read_scenario
@@ -62,8 +62,8 @@ from iplab.words import (
 )
 
 
-@dataclass(frozen=True)
-class PlannedUndo:
+@frozen
+class PlannedUndo(Record):
     """An inverse (op and guard) and whether its text carries ``sudo ``. It is rendered
     only when it runs: most never do, and a large lab has thousands."""
 
@@ -71,8 +71,8 @@ class PlannedUndo:
     sudo: bool
 
 
-@dataclass(frozen=True)
-class PlannedCommand:
+@frozen
+class PlannedCommand(Record):
     command: Command
     #: what undoes this command, in the order to run it
     undo: tuple[PlannedUndo, ...]
@@ -88,8 +88,8 @@ class PlannedCommand:
     settles: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Plan:
+@frozen
+class Plan(Record):
     scenario: Scenario
     prefix: str
     setup: tuple[PlannedCommand, ...]

@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from iplab.records import Record, frozen
 from iplab.words import inside_netns, positionals, simple_commands
 from iplab.wrappers import program_name, script_of, unwrapped
 
 __all__ = ["Recipe", "recipe_run"]
 
 
-@dataclass(frozen=True)
-class Recipe:
+@frozen
+class Recipe(Record):
     """A line's run of another tool's recipe: the command as written, what reads it (``a
     Makefile``), and the way to get its commands out."""
 

@@ -17,12 +17,12 @@ import hashlib
 import re
 import shlex
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from iplab.errors import ScenarioError, UsageError
+from iplab.records import Record, frozen
 from iplab.resources import data_dir
 from iplab.steps import (
     IpOp,
@@ -41,8 +41,8 @@ if TYPE_CHECKING:  # Jinja is imported by the first Renderer: a plan kept in ipl
     import jinja2
 
 
-@dataclass(frozen=True)
-class Command:
+@frozen
+class Command(Record):
     """One line of a lab: exactly what is printed, and what is executed."""
 
     #: the exact line, as printed and audited (with ``sudo `` when the scenario says so)

@@ -33,6 +33,7 @@ from typing import BinaryIO, Protocol, TextIO
 from iplab import memo, statedir
 from iplab.errors import PrivilegeError
 from iplab.names import NETNS_DIR
+from iplab.records import Record, frozen
 
 #: the time limit of a process when neither its step nor ``--timeout`` gives one (seconds)
 DEFAULT_TIMEOUT = 30.0
@@ -40,8 +41,8 @@ DEFAULT_TIMEOUT = 30.0
 STOP_GRACE = 5.0
 
 
-@dataclass(frozen=True)
-class Limits:
+@frozen
+class Limits(Record):
     """How long a process may run.
 
     ``timeout``: a hard limit; past it the child's whole process group is killed and
@@ -60,8 +61,8 @@ class Limits:
         return self.timeout if self.timeout and self.timeout > 0 else None
 
 
-@dataclass(frozen=True)
-class Result:
+@frozen
+class Result(Record):
     argv: tuple[str, ...]
     rc: int
     stdout: str

@@ -25,13 +25,14 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, Literal
 
 from iplab import names
 from iplab.errors import Location, ScenarioError
 from iplab.fields import MISSING, Fields
+from iplab.records import Record, frozen
 from iplab.steps import (
     Step,
 )
@@ -41,8 +42,8 @@ SudoPolicy = Literal["auto", "always", "never"]
 MAX_FILE_BYTES = 1 << 20
 
 
-@dataclass(frozen=True)
-class Scenario:
+@frozen
+class Scenario(Record):
     path: str
     sha256: str
     name: str

@@ -26,10 +26,10 @@ from __future__ import annotations
 import socket
 import struct
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
 
 from iplab import netlink
 from iplab.peers import RawLink
+from iplab.records import Record, frozen
 
 # linux/if.h: the flags a user sets (not IFF_RUNNING, IFF_LOWER_UP, IFF_DORMANT: carrier)
 _IFF_UP = 0x1
@@ -72,8 +72,8 @@ _FRA_OIFNAME = 17
 _FR_ACT_TO_TBL = 1
 
 
-@dataclass(frozen=True)
-class HostLink:
+@frozen
+class HostLink(Record):
     index: int
     name: str
     flags: int
@@ -85,16 +85,16 @@ class HostLink:
     addresses: frozenset[str]
 
 
-@dataclass(frozen=True)
-class Snapshot:
+@frozen
+class Snapshot(Record):
     links: dict[int, HostLink]
     #: each route, as ``ip route`` would print it: its words, then its table
     routes: frozenset[str]
     rules: frozenset[str]
 
 
-@dataclass(frozen=True)
-class Change:
+@frozen
+class Change(Record):
     """One thing of the host a step changed; ``back``: the ``ip`` words that put it back
     (empty: iplab does not put it back, it says how)."""
 

@@ -30,6 +30,7 @@ from iplab.errors import Location
 from iplab.inverse import Guard, Undo, inverse
 from iplab.model import ROOT_NETNS_REF, Judge, ModelError, apply, auto_names, effects_of
 from iplab.names import ROOT, ns_label
+from iplab.records import Record, frozen
 from iplab.steps import (
     AddrAdd,
     LinkAdd,
@@ -114,8 +115,8 @@ class Link:
         return cls(**{**data, "addresses": list(data.get("addresses", []))})
 
 
-@dataclass(frozen=True)
-class Route:
+@frozen
+class Route(Record):
     to: str
     via: str | None = None
     dev: str | None = None
@@ -304,8 +305,8 @@ def _describe_link(link: Link, here: str) -> str:
 _NOWHERE = Location("")
 
 
-@dataclass(frozen=True)
-class Replayed:
+@frozen
+class Replayed(Record):
     """A step applied to the model: its number (1-based) and what undoes it."""
 
     step: Step

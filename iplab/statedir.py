@@ -38,10 +38,10 @@ import os
 import stat
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from iplab.errors import IplabError, LockedError, UsageError, no_room, state_write_error
+from iplab.records import Record, frozen
 
 #: the owner state files must have: the process's effective uid (bound at import, so that a
 #: test pretending to be another user through ``os.geteuid`` does not disown the files)
@@ -461,8 +461,8 @@ DOING = {
 }
 
 
-@dataclass(frozen=True)
-class Holder:
+@frozen
+class Holder(Record):
     """The live iplab process that holds a lock: its pid, what it does, since when."""
 
     pid: int

@@ -18,46 +18,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 import getopt
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, ClassVar, Literal
 
 from iplab.errors import Location
 from iplab.names import ip_problem, link_name_problem
+from iplab.records import Record, frozen
 
 NsForm = Literal["exec", "-n"]
-
-
-class _Compared:
-    """Equality, hash and repr by fields with ``compare``/``repr``, as dataclass writes them,
-    written once for the whole vocabulary: dataclass compiles them anew for every class,
-    which cost each start of iplab some 7 ms for these 36 classes (Python 3.11)."""
-
-    __slots__ = ()
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return _key(self) == _key(other)
-
-    def __hash__(self) -> int:
-        return hash(_key(self))
-
-    def __repr__(self) -> str:
-        cls: type = type(self)  # (as a plain type: functools.cache wants it hashable)
-        shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in _fields(cls)[1])
-        return f"{type(self).__qualname__}({shown})"
-
-
-@functools.cache
-def _fields(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """A class's fields compared, and shown."""
-    fields = dataclasses.fields(cls)
-    return tuple(f.name for f in fields if f.compare), tuple(f.name for f in fields if f.repr)
-
-
-def _key(value: _Compared) -> tuple[Any, ...]:
-    cls: type = type(value)
-    return tuple(getattr(value, n) for n in _fields(cls)[0])
 
 
 LINK: dict[str, str] = {"ref": "link"}
@@ -65,8 +33,8 @@ NETNS: dict[str, str] = {"ref": "netns"}
 LINKS: dict[str, str] = {"ref": "links"}
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class Op(_Compared):
+@frozen(kw_only=True)
+class Op(Record):
     """One command's meaning and spelling. Subclasses set the class attributes."""
 
     action: ClassVar[str]
@@ -108,7 +76,7 @@ class Op(_Compared):
         return None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class IpOp(Op):
     """An ``ip`` command that may run inside a namespace (``netns exec`` or ``-n``)."""
 
@@ -126,8 +94,8 @@ class IpOp(Op):
 EffectKind = Literal["netns", "link"]
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class Effect(_Compared):
+@frozen(kw_only=True)
+class Effect(Record):
     """One object a raw command creates, deletes or renames (``creates:`` ...).
 
     ``ns`` is where a link is (None: where the command runs); ``to`` is the new name
@@ -166,8 +134,8 @@ class Effect(_Compared):
 EFFECTS: dict[str, str] = {"ref": "effects"}
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class Declares(_Compared):
+@frozen(kw_only=True)
+class Declares(Record):
     """What a command kept verbatim says it does to links and namespaces.
 
     ``declared`` is False when the scenario says nothing (the model then cannot know
@@ -183,14 +151,14 @@ class Declares(_Compared):
 # -- namespaces ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class NetnsAdd(Op):
     action = "netns add"
     template = "netns-add.j2"
     name: str = field(metadata=NETNS)
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class NetnsDel(Op):
     action = "netns del"
     template = "netns-del.j2"
@@ -198,7 +166,7 @@ class NetnsDel(Op):
     verb: Literal["del", "delete"] = "del"
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class NetnsDelAll(Op):
     """``ip -all netns delete``: a tutorial's "delete every namespace", scoped to the lab.
 
@@ -218,7 +186,7 @@ class NetnsDelAll(Op):
         return [("netns", name) for name in self.names]
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class NetnsExecAll(Op):
     """``ip -all netns exec CMD`` with a CMD that only reads: scoped to the lab.
 
@@ -240,7 +208,7 @@ class NetnsExecAll(Op):
         return [("netns", name) for name in self.names]
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class NetnsList(Op):
     action = "netns list"
     template = "netns-list.j2"
@@ -250,7 +218,7 @@ class NetnsList(Op):
     verb: Literal["list", "show", ""] = "list"
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class NetnsExec(Declares, Op):
     """A command other than ``ip`` run inside a namespace, kept verbatim."""
 
@@ -270,7 +238,7 @@ class NetnsExec(Declares, Op):
 LinkKind = Literal["veth", "bridge", "dummy"]
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class LinkAdd(IpOp):
     action = "link add"
     template = "link-add.j2"
@@ -302,7 +270,7 @@ LinkAttr = tuple[str, str | None]
 LINK_SET_ATTRS = ("state", "netns", "master", "nomaster", "mtu")
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class LinkSet(IpOp):
     action = "link set"
     template = "link-set.j2"
@@ -330,7 +298,7 @@ class LinkSet(IpOp):
         return out
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class LinkDel(IpOp):
     action = "link del"
     template = "link-del.j2"
@@ -339,7 +307,7 @@ class LinkDel(IpOp):
     dev_kw: bool = False
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class LinkShow(IpOp):
     action = "link show"
     template = "link-show.j2"
@@ -358,7 +326,7 @@ class LinkShow(IpOp):
 # -- addresses and routes -------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class AddrAdd(IpOp):
     action = "addr add"
     template = "addr-add.j2"
@@ -372,7 +340,7 @@ class AddrAdd(IpOp):
     verb: Literal["add", "replace", "change"] = "add"
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class AddrDel(IpOp):
     action = "addr del"
     template = "addr-del.j2"
@@ -384,7 +352,7 @@ class AddrDel(IpOp):
     verb: Literal["del", "delete"] = "del"
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class AddrFlush(IpOp):
     """``ip addr flush dev X [to PREFIX] [scope S] [label L]...``, read from a line (its text
     prints): the addresses of X the selectors pick go."""
@@ -401,7 +369,7 @@ class AddrFlush(IpOp):
     selectors: tuple[tuple[str, str | None], ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class AddrShow(IpOp):
     action = "addr show"
     template = "addr-show.j2"
@@ -413,7 +381,7 @@ class AddrShow(IpOp):
     dev_kw: bool = False
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class RouteAdd(IpOp):
     action = "route add"
     template = "route-add.j2"
@@ -435,7 +403,7 @@ class RouteAdd(IpOp):
     verb: Literal["add", "replace", "change", "append", "prepend"] = "add"
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class RouteDel(IpOp):
     action = "route del"
     template = "route-del.j2"
@@ -455,7 +423,7 @@ class RouteDel(IpOp):
     verb: Literal["del", "delete"] = "del"
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class RouteFlush(IpOp):
     """``ip [-6] -n NS route flush table T [SELECTOR...]``, read from a line (its text prints):
     the routes of table T (main when not said) of one family go."""
@@ -471,7 +439,7 @@ class RouteFlush(IpOp):
     selectors: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class RouteShow(IpOp):
     action = "route show"
     template = "route-show.j2"
@@ -484,7 +452,7 @@ class RouteShow(IpOp):
 # -- bridges (bridge-utils and iproute2's bridge tool) ------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class BridgePortsSet(IpOp):
     """``brctl addif BR IF...`` / ``brctl delif BR IF...``: ports join or leave a bridge."""
 
@@ -495,7 +463,7 @@ class BridgePortsSet(IpOp):
     verb: Literal["addif", "delif"] = "addif"
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class BridgeVlan(IpOp):
     """``bridge vlan add|del dev DEV vid VID [pvid] [untagged] [self] [master]``."""
 
@@ -508,7 +476,7 @@ class BridgeVlan(IpOp):
     flags: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class Show(IpOp):
     """A line that only shows state (``ip -br a``, ``ip n``, ``bridge fdb show``,
     ``brctl show``), read by the grammar and kept as written."""
@@ -523,7 +491,7 @@ class Show(IpOp):
 # -- probes and raw commands ------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class Probe(Op):
     """``ip netns exec NS ping -c COUNT [-W WAIT] TARGET`` with an expected outcome."""
 
@@ -573,7 +541,7 @@ def _bounded(word: str, lo: int, hi: int) -> int:
     return int(word)
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class Raw(Declares, Op):
     """Any other command, kept verbatim; it may declare the command that undoes it."""
 
@@ -618,8 +586,8 @@ def needs_privilege(op: Op) -> bool:
 # -- claims ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class Claim(_Compared):
+@frozen(kw_only=True)
+class Claim(Record):
     """Something the scenario says holds after a step; checked against a state."""
 
     loc: Location
@@ -632,7 +600,7 @@ def _where(ns: str | None) -> str:
     return "the root namespace" if ns is None else ns
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class LinksExactly(Claim):
     """The namespace holds exactly these links (only for namespaces the lab made)."""
 
@@ -643,7 +611,7 @@ class LinksExactly(Claim):
         return f"{self.ns} holds only {', '.join(self.links) or 'nothing'}"
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class LinksPresent(Claim):
     ns: str | None = field(default=None, metadata=NETNS)
     links: tuple[str, ...] = field(metadata=LINKS)
@@ -652,7 +620,7 @@ class LinksPresent(Claim):
         return f"{_where(self.ns)} sees {', '.join(self.links)}"
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class LinksAbsent(Claim):
     ns: str | None = field(default=None, metadata=NETNS)
     links: tuple[str, ...] = field(metadata=LINKS)
@@ -661,7 +629,7 @@ class LinksAbsent(Claim):
         return f"{_where(self.ns)} does not see {', '.join(self.links)}"
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class BridgePorts(Claim):
     ns: str | None = field(default=None, metadata=NETNS)
     bridge: str = field(metadata=LINK)
@@ -671,7 +639,7 @@ class BridgePorts(Claim):
         return f"{self.bridge} has ports {', '.join(self.ports) or 'none'}"
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class LinkFields(Claim):
     """Fields of one link: any of up, master, peer, addresses (None: not claimed)."""
 
@@ -698,7 +666,7 @@ class LinkFields(Claim):
         return f"{self.link} in {_where(self.ns)}: {', '.join(parts)}"
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class NetnsPresent(Claim):
     """These namespaces exist (what ``ip netns list`` shows)."""
 
@@ -708,7 +676,7 @@ class NetnsPresent(Claim):
         return f"namespaces {', '.join(self.namespaces)} exist"
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@frozen(kw_only=True)
 class NothingLeft(Claim):
     """No namespace and no link the lab created remains."""
 
@@ -725,8 +693,8 @@ Phase = Literal["setup", "teardown"]
 ShellValue = str | tuple[tuple[str, str], ...]
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class Step(_Compared):
+@frozen(kw_only=True)
+class Step(Record):
     op: Op
     loc: Location
     phase: Phase = "setup"

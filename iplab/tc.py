@@ -15,11 +15,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from typing import Any
 
 from iplab import tcwords
 from iplab.errors import IplabError, Location, ParseError
+from iplab.records import Record, frozen
 from iplab.verify import Difference
 
 FIELDS = ("delay", "jitter", "loss", "rate", "duplicate", "corrupt")
@@ -94,8 +95,8 @@ def format_rate(bits: int) -> str:
     return f"{bits}bit"
 
 
-@dataclass(frozen=True)
-class Impairment:
+@frozen
+class Impairment(Record):
     """What is done to the packets leaving one link. None: not impaired that way."""
 
     delay: float | None = None  # seconds
@@ -261,8 +262,8 @@ def _netem_args(args: list[str]) -> Impairment:
 # -- tc -j qdisc show ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Qdisc:
+@frozen
+class Qdisc(Record):
     """One entry of ``tc -j qdisc show``."""
 
     kind: str

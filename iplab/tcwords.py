@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 from iplab.ipwords import first, matches, verb_of
+from iplab.records import Record, frozen
 from iplab.words import inside_netns, ip_netns, simple_commands, strip_sudo
 
 #: each object's verbs, in the order tc tries them
@@ -51,8 +51,8 @@ VERDICTS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class TcLine:
+@frozen
+class TcLine(Record):
     """One ``tc`` command: its object and verb as tc's tables have them (None: no such
     object or verb, or none given), and the words after the verb."""
 

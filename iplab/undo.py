@@ -44,6 +44,7 @@ from iplab.journal import Entry, Journal, LabInfo, UndoRecord
 from iplab.model import Judge, ModelError, apply, deleted_route, route_of
 from iplab.names import NETNS_DIR, ROOT, ns_short
 from iplab.peers import UNKNOWN_PEER
+from iplab.records import Record, frozen
 from iplab.render import Command, Renderer, renderer, template_hashes
 from iplab.runner import (
     Result,
@@ -142,8 +143,8 @@ def taken_names(entries: Sequence[Entry]) -> tuple[set[str], set[str]]:
     return taken
 
 
-@dataclass(frozen=True)
-class LabNames:
+@frozen
+class LabNames(Record):
     """The names a lab record says the lab owns, as sets: made once per rollback (a lab
     of 5,000 namespaces has 15,000 undo records to judge against them)."""
 
@@ -1158,8 +1159,8 @@ _GONE = re.compile(r"No such file or directory|Cannot find device|does not exist
 _FAILED_LINE = re.compile(r"Command failed \S+:\d+")
 
 
-@dataclass(frozen=True)
-class Settle:
+@frozen
+class Settle(Record):
     """Names never waited for: those someone else took (the lab did not create them)."""
 
     netns: frozenset[str] = frozenset()

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from iplab import jobs
 from iplab.inverse import file_writes_of, policy_write_of, sysctl_writes_of
 from iplab.model import effects_of
 from iplab.names import ROOT
+from iplab.records import Record, frozen
 from iplab.state import created_objects
 from iplab.steps import NetnsAdd, NetnsExec, Op, Raw
 from iplab.sysctl import in_netns_only
@@ -35,8 +35,8 @@ from iplab.words import (
 __all__ = ["Item", "cannot_undo"]
 
 
-@dataclass(frozen=True)
-class Item:
+@frozen
+class Item(Record):
     """A step as the judgement needs it: its op, whether it runs in the background, and
     how to name it to the user."""
 

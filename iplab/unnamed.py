@@ -42,6 +42,7 @@ from iplab.handed import (
     readings,
     shell_input,
 )
+from iplab.records import Record, frozen
 from iplab.words import (
     ETHTOOL_SHOWS,
     inside_netns,
@@ -60,8 +61,8 @@ _NETNS: Scope = "netns"
 _UNKNOWN: Scope = "unknown"
 
 
-@dataclasses.dataclass(frozen=True)
-class _Seen:
+@frozen
+class _Seen(Record):
     """What the line says around a command: its literal variables, how deep in scripts
     it is, where it runs."""
 

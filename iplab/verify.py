@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from dataclasses import dataclass
 
 from iplab.claims import Owned, compared_addresses
 from iplab.claims import addresses_text as _fmt_addresses
@@ -20,6 +19,7 @@ from iplab.inet import interface
 from iplab.names import ROOT
 from iplab.names import ns_short as _where
 from iplab.peers import UNKNOWN_PEER
+from iplab.records import Record, frozen
 from iplab.state import Link, State
 
 #: why a live veth's peer is not named
@@ -47,8 +47,8 @@ class DifferenceKind(enum.Enum):
     MISSING_ROUTE = "missing-route"
 
 
-@dataclass(frozen=True)
-class Difference:
+@frozen
+class Difference(Record):
     """One mismatch. ``str(d)`` is its text for people (``vethQ@root.master: expected br0,
     found none``); ``kind`` (a ``DifferenceKind``: missing-namespace, extra-namespace,
     missing-link, extra-link, extra-links, moved, field) and ``namespace`` say what it is

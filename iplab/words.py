@@ -15,9 +15,9 @@ import itertools
 import re
 import shlex
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 
 from iplab import iptopts, ipwords, runtimes
+from iplab.records import Record, frozen
 from iplab.wrappers import SUDO_VALUED
 
 #: what makes a line shell syntax rather than one command: it runs through ``bash -c``
@@ -1244,8 +1244,8 @@ _ENTRY_VALUED = frozenset(
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Entry:
+@frozen
+class Entry(Record):
     """What ``unshare`` or ``nsenter`` (without sudo) does about the network: ``net``, the
     command runs in another network namespace (``-n``, ``--net``, nsenter's ``-a``);
     ``named``, one given by its file (``--net=/var/run/netns/red``); ``target``, nsenter's

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
-from dataclasses import dataclass
 from pathlib import Path
 
 from iplab import __version__
 from iplab.options import EXPORT_FORMATS
+from iplab.records import Record, frozen
 
 #: ``graph --format`` (:data:`iplab.graph.FORMATS`, which a test holds equal)
 GRAPH_FORMATS = ("dot", "mmd", "svg", "png")
@@ -21,8 +21,8 @@ GRAPH_FORMATS = ("dot", "mmd", "svg", "png")
 SHELLS = ("bash", "zsh", "fish")
 
 
-@dataclass(frozen=True)
-class Command:
+@frozen
+class Command(Record):
     """A command's handler: ``function`` of ``iplab.cli.<family>``, imported when it runs."""
 
     family: str

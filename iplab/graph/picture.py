@@ -8,11 +8,11 @@ every odd byte of a name written ``_xx`` (:func:`safe_id`), the same in DOT and 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 from iplab.claims import is_automatic
 from iplab.names import ROOT
+from iplab.records import Record, frozen
 from iplab.state import Link, State
 
 LoopbackMode = Literal["auto", "show", "hide"]
@@ -27,8 +27,8 @@ _EMPTY_NODE = "_empty"
 # -- the picture: boxes, nodes, edges -----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Node:
+@frozen
+class Node(Record):
     """One link (or the host's own links, collapsed into one node)."""
 
     id: str
@@ -41,8 +41,8 @@ class Node:
     marked: bool = False
 
 
-@dataclass(frozen=True)
-class Box:
+@frozen
+class Box(Record):
     """A namespace and the links drawn in it."""
 
     id: str
@@ -54,16 +54,16 @@ class Box:
     marked: bool = False
 
 
-@dataclass(frozen=True)
-class Edge:
+@frozen
+class Edge(Record):
     tail: str
     head: str
     kind: Literal["pair", "port"]
     up: bool
 
 
-@dataclass(frozen=True)
-class Picture:
+@frozen
+class Picture(Record):
     """One host: its frame, the namespace boxes (root first), the lines between links."""
 
     id: str
@@ -72,8 +72,8 @@ class Picture:
     edges: tuple[Edge, ...]
 
 
-@dataclass(frozen=True)
-class Figure:
+@frozen
+class Figure(Record):
     """What is drawn: a title, one picture (or two side by side), differences to list."""
 
     title: tuple[str, ...]
@@ -82,8 +82,8 @@ class Figure:
     differences: tuple[str, ...] | None = None
 
 
-@dataclass(frozen=True)
-class View:
+@frozen
+class View(Record):
     """What to show of a state."""
 
     #: auto: a namespace's lo only when it is up, has addresses, or is all there is
@@ -94,8 +94,8 @@ class View:
     root_links: frozenset[str] | None = None
 
 
-@dataclass(frozen=True)
-class Marks:
+@frozen
+class Marks(Record):
     """Namespaces, and links (namespace, name), to draw in red."""
 
     netns: frozenset[str] = frozenset()

@@ -6,7 +6,7 @@ through :func:`iplab.iproute.read_state` with the caller's runner (audited).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from iplab import verify
@@ -15,6 +15,7 @@ from iplab.graph.marks import diff_figure
 from iplab.graph.picture import DEFAULT_VIEW, Figure, View, figure
 from iplab.names import ROOT
 from iplab.plan import Plan, expected_state
+from iplab.records import Record, frozen
 from iplab.runner import Runner
 from iplab.state import State
 
@@ -51,8 +52,8 @@ def expected_figure(plan: Plan, step: int | None = None, view: View = DEFAULT_VI
     return figure(expected_state(plan, step), step_title(plan, step), view)
 
 
-@dataclass(frozen=True)
-class Scope:
+@frozen
+class Scope(Record):
     """What of the live kernel to read and draw."""
 
     #: namespaces to read (None: every namespace)

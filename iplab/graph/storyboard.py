@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from iplab import options
@@ -17,13 +16,14 @@ from iplab.graph.mermaid import to_mermaid
 from iplab.graph.picture import DEFAULT_VIEW, Figure, View, figure
 from iplab.graph.source import scenario_title, step_count, step_title
 from iplab.plan import Plan
+from iplab.records import Record, frozen
 from iplab.runner import Runner
 from iplab.state import replay
 from iplab.steps import Step
 
 
-@dataclass(frozen=True)
-class Frame:
+@frozen
+class Frame(Record):
     """One picture of a storyboard: the state after a state-changing step."""
 
     number: int

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Literal
 
 import yaml
@@ -39,6 +39,7 @@ from iplab.importer.stops import STOP_AFTER, author_stops
 from iplab.lineparse import jinja_literal, op_fields
 from iplab.plan import decide_sudo
 from iplab.recipes import recipe_run
+from iplab.records import Record, frozen
 from iplab.scenario import SudoPolicy
 from iplab.steps import (
     LinkAdd,
@@ -58,8 +59,8 @@ Variables = Literal["keep", "expand"]
 # -- assembling steps -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Draft:
+@frozen
+class Draft(Record):
     """A command with what the tutorial says around it."""
 
     cmd: Cmd

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,7 @@ from iplab.importer.shown import made_or_deleted_before, probes_to_exec
 from iplab.importer.terminal import as_shown, printable, uncoloured
 from iplab.importer.undoable import cannot_undo_lines
 from iplab.plan import build, decide_sudo
+from iplab.records import Record, frozen
 from iplab.render import renderer
 from iplab.scenario import Scenario, SudoPolicy, load_text
 from iplab.steps import NetnsDelAll, Op
@@ -79,8 +80,8 @@ _MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
 _HTML_START = re.compile(r"\ufeff?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
 
 
-@dataclass(frozen=True)
-class ImportResult:
+@frozen
+class ImportResult(Record):
     """The scenario text and what the import found."""
 
     yaml: str

@@ -10,12 +10,12 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from iplab import __version__
 from iplab.errors import UsageError
 from iplab.importer.reader import Kind
+from iplab.records import Record, frozen
 
 #: how long a server may take to answer, and the most a page may hold
 TIMEOUT = 30.0
@@ -38,8 +38,8 @@ _KINDS: dict[str, Kind] = {
 }
 
 
-@dataclass(frozen=True)
-class Fetched:
+@frozen
+class Fetched(Record):
     text: str
     #: the kind the server's Content-Type says (None: it does not say)
     kind: Kind | None

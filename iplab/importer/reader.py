@@ -33,6 +33,7 @@ from iplab.importer.prose import failure_shown, is_label, is_sentence, labels_ou
 from iplab.lineparse import LineError, Parsed, classify, split_sudo
 from iplab.model import Judge, effects_of
 from iplab.pids import with_job_pids
+from iplab.records import Record, frozen
 from iplab.state import State, ns_label
 from iplab.state import after as state_after
 from iplab.steps import (
@@ -281,8 +282,8 @@ TITLE_MAX = 100
 # -- what the reader finds -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Note:
+@frozen
+class Note(Record):
     """Text around the commands: a heading, a paragraph, a comment, a code block of prose."""
 
     kind: NoteKind
