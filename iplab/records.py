@@ -4,7 +4,7 @@
 pickling and mypy all see one, frozen), but only its ``__init__`` is compiled for it. The
 stdlib's ``@dataclass(frozen=True)`` compiles five more functions for every class
 (``__setattr__``, ``__delattr__``, ``__eq__``, ``__hash__``, ``__repr__``): on Python 3.11
-that was some 30 ms of the 50 ms the 98 dataclasses of ``iplab run`` cost at each start
+that was some 25 ms of the 53 ms the 98 dataclasses of ``iplab run`` cost at each start
 (#14: the blog's run is held to 0.4 s, bash's own start is not 0.1 s). Here they are written
 once, in :class:`Record`, and read the class's fields as the generated ones do:
 
