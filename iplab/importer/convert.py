@@ -16,7 +16,7 @@ from typing import Any
 
 from iplab import names
 from iplab.errors import ScenarioError, UsageError
-from iplab.importer import mediawiki, shortcodes
+from iplab.importer import mediawiki, roothash, shortcodes
 from iplab.importer.asciidoc import looks_like_asciidoc, read_asciidoc
 from iplab.importer.assembly import (
     Draft,
@@ -240,6 +240,28 @@ def _a_session(text: str) -> bool:
     return listed >= 2 and listed * 2 >= len(lines)
 
 
+def _plain_page(source_name: str, text: str) -> bool:
+    """A page of plain text: not named as Markdown, without a fence."""
+    suffix = Path(source_name).suffix.lower()
+    return suffix not in _MARKDOWN_SUFFIXES and not any(
+        FENCE.fullmatch(line) for line in text.splitlines()
+    )
+
+
+def _root_prompts_as_code(text: str) -> str:
+    """A page of plain text's ``# ip netns add blue`` lines (a command typed at a root
+    prompt, a blank line before it) as the indented code they are: Markdown's reader took
+    them for headings (hunt AS: a page saved as text lost every such command, unsaid)."""
+    lines = text.split("\n")
+    for k, line in enumerate(lines):
+        if not line.startswith("# ") or (k and lines[k - 1].strip()):
+            continue
+        body = strip_prompt(line, root_hash=True)
+        if body and roothash.verdict(body, True) == "command":
+            lines[k] = "    " + line
+    return "\n".join(lines)
+
+
 def _plain_text(source_name: str, text: str) -> bool:
     """A page of plain text (an email, a forum post saved as text): not named as Markdown,
     without a fence, written in sentences. Its ``> `` lines quote the message it replies to
@@ -291,6 +313,8 @@ def _read(
         elif kind == "markdown" and mediawiki.is_mediawiki(source_name, text):
             title, reader = mediawiki.read_mediawiki(text, source_name, keep)
         elif kind == "markdown":
+            if _plain_page(source_name, text):
+                text = _root_prompts_as_code(text)
             title, reader = read_markdown(text, keep, replies=_plain_text(source_name, text))
         else:
             read = {

@@ -157,6 +157,9 @@ _PROMPTS = (
     # a bare word and # (``host#``, ``router#``, ``R1#``: a handout's own prompts; hunt V:
     # not one was read, and the file had no command)
     r"|[A-Za-z][\w.-]{0,30}#"
+    # and a bare host name and $ (hunt AS: ``host1$ ip netns show`` was a raw step, prompt
+    # and all, and the veth pairs typed at ``host1$sudo ...`` were lost)
+    r"|[A-Za-z][\w.-]{0,30}\$"
     # busybox ash's (``/ #``, ``/root #``: a container's shell, docker run -it busybox sh)
     r"|[/~][\w.~/-]{0,40} #"
     rf"|[\w.-]+@[\w.-]+ \S+{_BRANCH} [%$#]"
@@ -169,6 +172,8 @@ _PROMPTS = (
     "|%|\u276f+|\u03bb|\u279c +\\S+(?: git:\\([^)\\n]*\\))?(?: \u2717)?"
 )
 _PROMPT = re.compile(rf"(?:{_PROMPTS})(?: |$)")
+#: a host's prompt with the command typed against it (``host1$sudo ip ...``), a program after it
+_GLUED_PROMPT = re.compile(r"[\w.-]+@[\w.-]+:\S*?[$#]|[A-Za-z][\w.-]{0,30}\$(?=[a-z])")
 #: busybox ash's prompt alone: a container's shell, a prompt only once a command opened one
 _CONTAINER_PROMPT = re.compile(r"[/~][\w.~/-]{0,40} #(?: |$)")
 #: a prompt a page typeset with a no-break space after it (``$&nbsp;ip a``): a space
@@ -176,7 +181,9 @@ _TYPESET_PROMPT = re.compile(rf"^(\s*(?:{_PROMPTS}|#))[\u00a0\u202f]")
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _NAMED = re.compile(_NAME)
 #: a line of code with the number a page showed beside it (``12  ip link``, ``3\tip a``)
-_NUMBERED = re.compile(r"^\s*(\d{1,5})(?:\s{2,}|\t|\s*[|:.]\s+)")
+#: (or one space, or nothing on a blank line: a magazine's listing, ``01 $ ip link``, ``14``;
+#: hunt AS: a page of such listings had no command)
+_NUMBERED = re.compile(r"^\s*(\d{1,5})(?:\s{2,}|\t|\s*[|:.]\s+| (?=\S)|\s*$)")
 #: the time ``history`` shows before each command with HISTTIMEFORMAT="%F %T "
 _HISTORY_TIME = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d(?::\d\d)?\s+")
 #: a script's argument: ``$1``, ``"${1}"``, ``${1:-up}``, ``${1-}``
@@ -347,6 +354,9 @@ def prompt_of(line: str, root_hash: bool = False) -> str | None:
     match = _PROMPT.match(line)
     if match:
         return line[: match.end()]
+    glued = _GLUED_PROMPT.match(line)
+    if glued and first_program(line[glued.end() :]) in KNOWN_PROGRAMS:
+        return line[: glued.end()]  # (host1$sudo ip link add ...: no space after it)
     if (
         root_hash
         and line.startswith("# ")
@@ -1276,6 +1286,7 @@ class Reader:
         """One block of code: a whole script (``shell_lang``), or a fenced block of a page."""
         lines = [(number, _TYPESET_PROMPT.sub(r"\1 ", text)) for number, text in lines]
         lines = self._unnumbered(lines) if self.markdown else lines
+        lines = self._angle_prompts(lines) if self.markdown else lines
         prompted = self._prompted(lines)
         if not prompted and (shut := [(n, t) for n, t in lines if self._unopened(t)]):
             self.warnings += [_unopened_said(n, t) for n, t in shut]  # (a container's session
@@ -1293,6 +1304,13 @@ class Reader:
         # a block whose prompts are all ``# `` (a root shell, Red Hat's style): ``# teamd
         # -o ...`` is typed at it too, whatever the program
         root_block = prompted and not any(_PROMPT.match(t.lstrip(" ")) for _, t in lines)
+        # a block whose $ prompt makes the lab's links with no sudo (``$ ip link add ...``):
+        # the author is root there, so a ``# `` line is no root prompt but a comment (hunt AS:
+        # ``# set IP addresses`` was the command set, run as a step); a root shell opened in
+        # the block (``$ sudo -i``) makes its ``# `` lines commands again
+        dollar_root = prompted and not root_block and self._root_at_dollar(lines)
+        bare: set[str] = set()  # commands typed without a prompt before the session's first
+        typed = dropping = False  # (a prompt typed at; a run of a line typed already shown)
         i = 0
         while i < len(lines):
             number, text = lines[i]
@@ -1303,8 +1321,22 @@ class Reader:
                 continue
             body = self._command_text(text, prompted)
             self.prompt = prompt_of(text, root_hash=True) if prompted else None
+            if prompted and self.prompt is not None and body:
+                typed, dropping = True, False
+                if self._typed_above(body, bare, number):
+                    dropping = True
+                    continue
+            elif prompted and body is None and dropping:
+                continue  # (what that run printed)
+            elif prompted and body is None and not typed and self._bare_command(text):
+                body = text.strip()  # (sudo ip netns add $NS1 above host1$ ip netns show:
+                bare.add(" ".join(body.split()))  # nothing ran yet to print it)
+                self.warnings.append(
+                    f"line {number}: {body!r} has no prompt, before the block's first one:"
+                    " read as a command typed (nothing ran before it to print it)"
+                )
             if prompted and text.lstrip(" ").startswith("# ") and not _PROMPT.match(text):
-                body, said = self._root_hash(text, number, body, root_block)
+                body, said = self._root_hash(text, number, body, root_block, dollar_root)
                 self.prompt = "# " if body is not None else None
                 if said:
                     continue
@@ -1390,14 +1422,71 @@ class Reader:
                     written[-1] = written[-1][: len(written[-1]) - cut].rstrip()
                     self._as_written(kept, "\n".join(written), number + len(written) - 1)
 
+    def _angle_prompts(self, lines: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
+        """A block typed at a ``> `` prompt (``> sudo ip netns add earth``, then what the
+        commands printed): its first line at it, and no other prompt in the block (then
+        ``> `` is bash's second prompt, a line continued). Its ``> `` lines as typed at
+        ``$`` (hunt AS: the page had no command)."""
+        filled = [t for _, t in lines if t.strip()]
+        if not filled or not filled[0].startswith("> ") or any(_PROMPT.match(t) for t in filled):
+            return list(lines)
+        if not self.looks_like_command(filled[0][2:].strip()):
+            return list(lines)
+        return [(n, "$ " + t[2:] if t.startswith("> ") else t) for n, t in lines]
+
+    def _root_at_dollar(self, lines: Sequence[tuple[int, str]]) -> bool:
+        """The block's ``$`` prompts type changes without sudo, and none opens a root shell."""
+        changes = False
+        for _, text in lines:
+            said = prompt_of(text)
+            if said is None or not said.rstrip().endswith("$"):
+                continue
+            body = text.lstrip(" ")[len(said) :].strip()
+            if _ROOT_SHELL.fullmatch(body):
+                return False
+            if first_program(body) == "ip" and not changes:
+                changes = self._makes_text(body)
+        return changes
+
+    @staticmethod
+    def _makes_text(body: str) -> bool:
+        """A line iplab reads that changes something (:meth:`_makes`, of a line's text)."""
+        try:
+            return _silent(classify(QUIETING.sub("", body).strip()).op)
+        except LineError:
+            return False
+
+    def _bare_command(self, text: str) -> bool:
+        """A line without a prompt in a block of prompts that is a command the author typed,
+        when no command of the block ran before it to print it (hunt AS: a page listing its
+        commands, then the session that ran them; they were ignored, and the lab refused)."""
+        body = text.strip()
+        if not body or body.startswith("#") or text[:1].isspace() or is_sentence(body):
+            return False
+        return self.looks_like_command(body) and not _printed_by_iproute(body)
+
+    def _typed_above(self, body: str, bare: set[str], number: int) -> bool:
+        """A prompted line that shows the run of a change the block typed above without a
+        prompt (``ip link add br type bridge``, then ``root@h:~# ip link add br type
+        bridge``): the same command, run once; True when it is skipped so."""
+        if " ".join(body.split()) not in bare:
+            return False
+        changes = self._makes_text(body)
+        if changes:
+            self.warnings.append(
+                f"line {number}: {body!r} shows the run of the same line typed above: run once"
+            )
+        return changes
+
     def _root_hash(
-        self, text: str, number: int, body: str | None, root_block: bool
+        self, text: str, number: int, body: str | None, root_block: bool, dollar_root: bool
     ) -> tuple[str | None, bool]:
         """``# REST`` in a block of prompts: the command typed at a root prompt (or None: a
         comment, or a printed line), and whether the line was said as a comment here. In a
         block of ``# `` prompts alone any program counts (:func:`roothash.verdict`);
-        elsewhere only one iplab knows (a ``$`` block's ``# create a bridge``: a comment)."""
-        if not root_block and body is None:
+        elsewhere only one iplab knows (a ``$`` block's ``# create a bridge``: a comment),
+        and none where the ``$`` prompt is root's already (``dollar_root``)."""
+        if not root_block and (body is None or dollar_root):
             return None, False
         rest = text.lstrip(" ")[2:].strip()
         said = roothash.verdict(rest, body is not None)
@@ -1816,7 +1905,8 @@ class Reader:
         except LineError as exc:
             self.warnings.append(f"line {number}: cannot be imported: {exc}")
             return "speaking"
-        cmd = Cmd(text, number, parsed, may_fail=_asks_first(text), background=jobs.beside(text))
+        may_fail = _asks_first(text) or _grep_shows(text)
+        cmd = Cmd(text, number, parsed, may_fail=may_fail, background=jobs.beside(text))
         self._forget_written(text)
         self._count_job(text)
         self._not_ascii(text, parsed.op, number)
@@ -3863,6 +3953,20 @@ def _asks_first(text: str) -> bool:
     return asked and tokens[head : head + 1] == ["&&"]
 
 
+def _grep_shows(text: str) -> bool:
+    """``ip link show | grep veth``: readers whose lines a grep shows, which exits 1 when no
+    line matches, where the author's shell goes on (hunt AS: the page's point was that the
+    veth ends no longer show in the root namespace; the run stopped there and rolled back).
+    A step that may fail; ``grep -q``, a check, is not one."""
+    tokens = shell_tokens(text) or []
+    if "|" not in tokens or any(t in ("&&", "||", ";", "&") for t in tokens):
+        return False
+    last = tokens[len(tokens) - tokens[::-1].index("|") :]
+    if last[:1] != ["grep"] or any(t.startswith("-") and "q" in t.lstrip("-") for t in last):
+        return False
+    return reads_only(text.removeprefix("sudo ").strip())
+
+
 def _shows_status(node: shellread.Node) -> bool:
     """``echo $?``, ``echo "exit: $?"``, ``printf '%d\\n' $?``: the status of the command
     before it, printed."""
@@ -3964,6 +4068,11 @@ def _printed_by_iproute(line: str) -> bool:
     if words[:1] == ["sudo"]:
         words = words[1:]
     if not words or words[0] not in ("ip", "bridge"):
+        return False
+    if len(words) > 1 and words[1].startswith("-") and "\t" not in line:
+        # ip -n blue addr 192.198.15.2 dev veth-blue: ip prints no line that starts with an
+        # option (hunt AS: a command the author mistyped, taken for the output of the one
+        # before, itself mistyped, and lost from the lab and its printed lines)
         return False
     said = ipwords.verb_of(words[0], words[1:])
     if said.batch and "\t" not in line:
