@@ -1,0 +1,75 @@
+"""Leftovers of earlier hunts, each as a user hits it (hunt AR; inputs under
+tests/fixtures/leftovers3/): ``--prefix`` renaming free text; brace expansions it could not
+rename; ``set -e``; odd names; relative files a step writes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from iplab import export
+from iplab.importer.convert import detect_kind, import_text
+from iplab.plan import build
+from iplab.prefix import with_prefix
+from iplab.render import renderer
+from iplab.scenario import Scenario, load_text
+
+HERE = Path(__file__).parent / "fixtures" / "leftovers3"
+
+
+def _imported(name: str) -> Scenario:
+    text = (HERE / name).read_text(encoding="utf-8")
+    return load_text(import_text(text, detect_kind(name, text), name).yaml, name)
+
+
+def _lines(scenario: Scenario, prefix: str) -> list[str]:
+    return [renderer().text(step.op) for step in with_prefix(scenario, prefix).steps]
+
+
+def test_prefix_leaves_the_text_echo_prints_or_writes_alone() -> None:
+    """``iplab run web.yaml --prefix P`` printed 'Creating Pveth0 and Pveth1' and wrote
+    'Pep1' into the page its web server served (echo ep1 > index.html). What echo prints,
+    or writes to a file no other step reads, is text: it stays as the page wrote it. The
+    names in paths and keys are still renamed."""
+    lines = _lines(_imported("ar1-web-page-in-a-namespace.md"), "hAR")
+    assert 'echo "Creating veth0 and veth1"' in lines
+    assert "echo ep1 > index.html" in lines
+    assert "ip netns exec hARep1 sysctl -w net.ipv4.conf.hARveth0.forwarding=1" in lines
+    assert "ip netns exec hARep1 cat /proc/sys/net/ipv4/conf/hARveth0/forwarding" in lines
+    assert "ip netns exec hARep1 cat /sys/class/net/hARveth0/mtu" in lines
+    assert "ip netns exec hARep1 python3 -m http.server 8000 --bind 10.50.0.1 &" in lines
+
+
+def test_prefix_renames_what_echo_hands_on_as_names() -> None:
+    """What echo writes to a file another step reads (ip -batch FILE), into a pipe to a
+    command, or to /proc, and a printf whose words substitute a command, are names."""
+    lines = _lines(_imported("ar1-words-that-are-names.sh"), "hAR")
+    assert 'echo "link set hARveth0 up" > up.batch' in lines
+    assert (
+        "ip netns exec hARep1 sh -c 'echo 1 > /proc/sys/net/ipv4/conf/hARveth0/forwarding'" in lines
+    )
+    assert any(
+        line.startswith("printf 'hARveth1 MAC") and "show hARveth1" in line for line in lines
+    )
+    assert "ip netns exec hARep2 ip link set lo up" in lines
+    assert 'echo "hello from ep1" | tee index.html' in lines
+
+
+def test_prefix_renames_the_names_a_brace_expansion_makes() -> None:
+    """``sysctl -w net.ipv4.conf.veth{0,1}.rp_filter=0`` ran renamed (its step is the
+    expansion) but printed as the page wrote it, unrenamed: the run's line said it set the
+    sysctls of veth0 and veth1, which may be the host's. A block whose text cannot hold
+    the renamed names prints its commands, renamed, as they run."""
+    path = HERE / "ar2-braces-bridge.sh"
+    text = path.read_text(encoding="utf-8")
+    plan = build(
+        load_text(import_text(text, detect_kind(path.name, text), path.name).yaml, path.name),
+        prefix="hAR",
+    )
+    printed = export.text(plan).splitlines()
+    assert "sysctl -w net.ipv4.conf.hARveth0.rp_filter=0 net.ipv4.conf.hARveth1.rp_filter=0" in (
+        printed
+    )
+    assert "brctl addif hARbr0 hARveth0 hARveth1" in printed
+    assert printed[:2] == ["ip netns add hARns1", "ip netns add hARns2"]
+    assert not [line for line in printed if re.search(r"(?<!hAR)\b(veth|ceth|ns)[{0-9]", line)]
