@@ -73,3 +73,37 @@ def test_prefix_renames_the_names_a_brace_expansion_makes() -> None:
     assert "brctl addif hARbr0 hARveth0 hARveth1" in printed
     assert printed[:2] == ["ip netns add hARns1", "ip netns add hARns2"]
     assert not [line for line in printed if re.search(r"(?<!hAR)\b(veth|ceth|ns)[{0-9]", line)]
+
+
+def test_under_set_e_a_failing_assignment_stops_the_run() -> None:
+    """``set -euo pipefail`` then ``MAC=$(ip -n a link show x | awk ...)``: the step was
+    let fail (may_fail), and the run went on with an empty $MAC where bash stops. Under
+    set -e it may not fail; without set -e (bash goes on) it may. That pipefail is not
+    kept (a step's pipeline fails as its last command does) is said."""
+    path = HERE / "ar3-set-e-assignment.sh"
+    text = path.read_text(encoding="utf-8")
+    result = import_text(text, detect_kind(path.name, text), path.name)
+    steps = load_text(result.yaml, path.name).steps
+    mac = next(s for s in steps if "MAC=" in getattr(s.op, "command", ""))
+    assert not mac.may_fail
+    said = next(w for w in result.warnings if "set -euo pipefail" in w)
+    assert (
+        said == "line 2: 'set -euo pipefail' skipped (each step runs on its own; without pipefail)"
+    )
+    plain = text.replace("set -euo pipefail\n", "")
+    steps = load_text(import_text(plain, "shell", path.name).yaml, path.name).steps
+    assert next(s for s in steps if "MAC=" in getattr(s.op, "command", "")).may_fail
+    again = text.replace("set -euo pipefail\n", "set -e\nset +e\n")
+    steps = load_text(import_text(again, "shell", path.name).yaml, path.name).steps
+    assert next(s for s in steps if "MAC=" in getattr(s.op, "command", "")).may_fail
+
+
+def test_names_with_blanks_or_shell_characters_are_said() -> None:
+    """``ip netns add "red blue"`` (ip takes it) stayed a raw step with no word why, while
+    ``web:1`` was said. A quoted name holding a blank or a shell character is said too."""
+    path = HERE / "ar4-names-with-blanks.md"
+    text = path.read_text(encoding="utf-8")
+    result = import_text(text, detect_kind(path.name, text), path.name)
+    said = [w for w in result.warnings if "hold a blank or a shell character" in w]
+    assert len(said) == 1
+    assert said[0].startswith("lines 6, 7, 8: 'red blue', 'green;pink' hold a blank")
