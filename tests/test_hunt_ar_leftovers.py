@@ -4,15 +4,21 @@ rename; ``set -e``; odd names; relative files a step writes."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
-from iplab import export
+import pytest
+
+from iplab import export, hostfiles
 from iplab.importer.convert import detect_kind, import_text
 from iplab.plan import build
 from iplab.prefix import with_prefix
 from iplab.render import renderer
 from iplab.scenario import Scenario, load_text
+from tests.conftest import REPO
 
 HERE = Path(__file__).parent / "fixtures" / "leftovers3"
 
@@ -107,3 +113,46 @@ def test_names_with_blanks_or_shell_characters_are_said() -> None:
     said = [w for w in result.warnings if "hold a blank or a shell character" in w]
     assert len(said) == 1
     assert said[0].startswith("lines 6, 7, 8: 'red blue', 'green;pink' hold a blank")
+
+
+def test_a_relative_file_a_step_writes_is_followed() -> None:
+    """``echo "hello from web" > index.html`` and ``cat > 10-mynet.conf <<EOF`` were steps
+    iplab could not undo (it followed absolute paths only): the files stayed in the
+    user's directory after the run said "nothing of the lab remains". A relative path is
+    the file of the directory the step runs in; after a ``cd`` in the step, none."""
+    here = os.getcwd()
+    got = hostfiles.file_writes('echo "hello from web" > index.html')
+    assert got is not None and got.complete
+    assert [w.path for w in got.writes] == [os.path.join(here, "index.html")]
+    got = hostfiles.file_writes("mkdir -p www && cd www && echo hi > index.html")
+    assert got is not None and not got.complete
+    assert [w.path for w in got.writes] == [os.path.join(here, "www")]
+    assert hostfiles.file_writes("echo hi > $OUT") is None
+    lines = _lines(_imported("ar5-relative-files.md"), "hAR")
+    assert 'echo "hello from web" > index.html' in lines
+
+
+@pytest.mark.kernel
+def test_a_run_puts_back_the_relative_files_its_steps_wrote(prefix: str, tmp_path: Path) -> None:
+    """Run from a directory that holds an index.html of the user's: the run writes the
+    page's index.html and 10-mynet.conf there, and leaves the user's index.html as it was
+    and no 10-mynet.conf, said."""
+    path = HERE / "ar5-relative-files.md"
+    text = path.read_text(encoding="utf-8")
+    lab = tmp_path / "lab.yaml"
+    lab.write_text(import_text(text, detect_kind(path.name, text), path.name).yaml)
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "index.html").write_text("mine\n")
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    env = {**os.environ, "IPLAB_STATE_DIR": str(state), "PYTHONPATH": str(REPO)}
+    result = subprocess.run(
+        [sys.executable, "-m", "iplab", "run", str(lab), "--prefix", prefix],
+        capture_output=True, text=True, env=env, cwd=work, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(p.name for p in work.iterdir()) == ["index.html"]
+    assert (work / "index.html").read_text() == "mine\n"
+    assert f"put back {work}/index.html; {work}/10-mynet.conf" in result.stdout
+    assert "nothing of the lab remains" in result.stdout
