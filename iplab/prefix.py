@@ -36,7 +36,7 @@ from iplab.steps import (
     ShellValue,
     Step,
 )
-from iplab.words import inside_netns, shell_tokens
+from iplab.words import innermost, shell_tokens
 
 __all__ = ["with_prefix"]
 
@@ -196,7 +196,7 @@ def _printed_text(
         else:
             stages[-1].append(span)
     words = [_unquoted(word) for word, _, _ in stages[0]]
-    first = len(words) - len(_past_wrappers(words))
+    first = len(words) - len(innermost(words))
     if not words[first:] or wrappers.program_name(words[first]) not in _PRINTERS:
         return []
     args, files = [], []
@@ -206,7 +206,7 @@ def _printed_text(
         elif span[0] not in (*_WRITES, "<", ">&", "<&") and words[i - 1] not in (">&", "<&", "<"):
             args.append(span)
     for stage in stages[1:]:
-        tee = _past_wrappers([_unquoted(word) for word, _, _ in stage])
+        tee = innermost([_unquoted(word) for word, _, _ in stage])
         if not tee or wrappers.program_name(tee[0]) != "tee":
             return []  # (piped into a command that reads it)
         files += [w for w in tee[1:] if not w.startswith("-")]
@@ -215,17 +215,6 @@ def _printed_text(
     ):
         return []
     return [(start, end) for _, start, end in args]
-
-
-def _past_wrappers(words: list[str]) -> list[str]:
-    """The command ``words`` run past ``sudo``, ``env``... and ``ip netns exec NS``."""
-    while True:
-        inner = wrappers.unwrap_once(words)
-        if inner is None:
-            _ns, inner = inside_netns(words)
-            if inner is words:
-                return words
-        words = inner
 
 
 def _unquoted(word: str) -> str:
