@@ -161,6 +161,9 @@ def _not_names(text: str, mentioned: Collection[str] = ()) -> list[tuple[int, in
         for i, (word, _, _) in enumerate(spans[:-1])
         if word in _BEFORE_NO_NAME and spans[i + 1][0] not in _ENDS
     ]
+    # (a file this text names again is read here: echo ... > b.batch && ip -batch b.batch)
+    named = Counter(_unquoted(word) for word, _, _ in spans)
+    mentioned = {*mentioned, *(word for word, count in named.items() if count > 1)}
     pipeline: list[tuple[str, int, int]] = []
     for span in [*spans, ("\n", len(text), len(text))]:
         if span[0] not in _ENDS:

@@ -18,6 +18,7 @@ from iplab.plan import build
 from iplab.prefix import with_prefix
 from iplab.render import renderer
 from iplab.scenario import Scenario, load_text
+from iplab.steps import Raw
 from tests.conftest import REPO
 
 HERE = Path(__file__).parent / "fixtures" / "leftovers3"
@@ -30,6 +31,13 @@ def _imported(name: str) -> Scenario:
 
 def _lines(scenario: Scenario, prefix: str) -> list[str]:
     return [renderer().text(step.op) for step in with_prefix(scenario, prefix).steps]
+
+
+def _raw(line: str) -> str:
+    return (
+        "name: b\nsetup:\n  - {action: link add, name: veth0, type: veth, peer: veth1}\n"
+        f"  - {{action: raw, shell: true, command: '{line}'}}\n"
+    )
 
 
 def test_prefix_leaves_the_text_echo_prints_or_writes_alone() -> None:
@@ -59,6 +67,11 @@ def test_prefix_renames_what_echo_hands_on_as_names() -> None:
     )
     assert "ip netns exec hARep2 ip link set lo up" in lines
     assert 'echo "hello from ep1" | tee index.html' in lines
+    # (the file read in the same step: ip -batch reads names)
+    line = 'echo "link set veth0 up" > b.batch && ip -batch b.batch'
+    renamed = with_prefix(load_text(_raw(line), "b.yaml"), "hAR").setup[1].op
+    assert isinstance(renamed, Raw)
+    assert renamed.command == 'echo "link set hARveth0 up" > b.batch && ip -batch b.batch'
 
 
 def test_prefix_renames_the_names_a_brace_expansion_makes() -> None:
@@ -156,3 +169,21 @@ def test_a_run_puts_back_the_relative_files_its_steps_wrote(prefix: str, tmp_pat
     assert (work / "index.html").read_text() == "mine\n"
     assert f"put back {work}/index.html; {work}/10-mynet.conf" in result.stdout
     assert "nothing of the lab remains" in result.stdout
+
+
+def test_a_step_that_ends_changing_directory_is_said() -> None:
+    """``mkdir -p /tmp/hunt-ar/www && cd /tmp/hunt-ar/www`` then ``echo ep1 > index.html``:
+    each step runs in a shell of its own, started in iplab's directory, so the page was
+    written there and the lab's server served that directory, silently. Said at import;
+    a cd followed by the commands it is for, in the same step, is not."""
+    path = HERE / "ar1-web-page-in-a-namespace.md"
+    text = path.read_text(encoding="utf-8")
+    warnings = import_text(text, detect_kind(path.name, text), path.name).warnings
+    said = [w for w in warnings if "do not run in that directory" in w]
+    assert said == [
+        "line 24: 'mkdir -p /tmp/hunt-ar/www && cd /tmp/hunt-ar/www': the steps after it do"
+        " not run in that directory (each starts in the one iplab runs in): run iplab there,"
+        " or write their paths whole"
+    ]
+    script = "mkdir -p www && cd www && python3 -m http.server 8000 &\n"
+    assert not [w for w in import_text(script, "shell", "s.sh").warnings if "directory" in w]
