@@ -6,8 +6,10 @@ the kernel forgets a lab's namespaces when they are deleted, the file system doe
 (the next ``ip netns exec red`` of any lab would read that resolv.conf). Right before such
 a step runs (:meth:`iplab.lab.Session._read_back`), iplab looks at each path it names:
 what did not exist is removed at undo (a directory only once empty), and a small file
-that existed gets back the bytes it had. Only absolute paths written as they are (no
-``$``, no glob), outside /proc, /sys, /dev and the namespaces' own directory.
+that existed gets back the bytes it had. Only paths written as they are (no ``$``, no
+glob), outside /proc, /sys, /dev and the namespaces' own directory; a relative one
+(``echo hi > index.html``, ``cat > 10-mynet.conf <<EOF``) is the file of the directory the
+step runs in, iplab's own (none after a ``cd`` in the step: iplab cannot tell which).
 
 A host file is shared: another lab, or the admin, may add to it while the lab is up (hunt
 V: ``down`` gave rt_tables back its bytes whole, losing a line added since; of two labs
@@ -40,6 +42,8 @@ _WRITERS = frozenset({"mkdir", "touch", "tee", "cp", "install", "ln"})
 _RECURSIVE = frozenset({"--recursive", "--archive"})
 #: programs that only read and print (``grep -q "^101 vpn" FILE || echo ... >> FILE``)
 _NARRATORS = frozenset({"echo", "printf", "cat", "true", ":", "grep"})
+#: the commands after which a relative path is another directory's
+_MOVES = frozenset({"cd", "pushd", "popd"})
 #: where a write is no file of the host's disk (or is the namespaces' own, followed elsewhere)
 _NOT_FILES = ("/proc/", "/sys/", "/dev/", "/run/netns/", "/var/run/netns/")
 _UNSAFE = frozenset("$*?[]~`{}")
@@ -86,12 +90,16 @@ def file_writes(command: str) -> Writes | None:
     complete = True
     words: list[str] = []
     target: str | None = None  # the redirection whose file the next token is
+    here = os.getcwd()  # (None once the step changes its directory: cd www && echo > f)
+    where: str | None = here
 
     def end_command() -> None:
-        nonlocal complete
+        nonlocal complete, where
         argv = list(strip_sudo(tuple(words)) if words[:1] == ["sudo"] else words)
+        if argv and argv[0] in _MOVES:
+            where = None
         if argv:
-            got = _program_writes(argv)
+            got = _program_writes(argv, where)
             if got is None:
                 complete &= argv[0] in _NARRATORS
             else:
@@ -101,7 +109,7 @@ def file_writes(command: str) -> Writes | None:
 
     for token in tokens:
         if target is not None:
-            path = _path(token)
+            path = _path(token, where)
             if path is not None:
                 writes.append(Write(path, "file", append=target in _APPENDS))
             elif not _elsewhere(token):
@@ -119,7 +127,7 @@ def file_writes(command: str) -> Writes | None:
     return Writes(tuple(writes), complete) if writes else None
 
 
-def _program_writes(argv: list[str]) -> list[Write | None] | None:
+def _program_writes(argv: list[str], where: str | None) -> list[Write | None] | None:
     """The paths ``mkdir``, ``touch``, ``tee``, ``cp``, ``install`` or ``ln`` writes (None
     in the list: one iplab cannot name); None: another program."""
     program, args = PurePosixPath(argv[0]).name, argv[1:]
@@ -150,14 +158,19 @@ def _program_writes(argv: list[str]) -> list[Write | None] | None:
     kind = "dir" if program == "mkdir" else "file"
     out: list[Write | None] = []
     for operand in operands:
-        path = _path(operand)
+        path = _path(operand, where)
         out.append(Write(path, kind, parents, append, names) if path is not None else None)
     return out
 
 
-def _path(word: str) -> str | None:
-    """An absolute path written as it is, outside the kernel's and the namespaces' own."""
-    if not word.startswith("/") or _UNSAFE & set(word) or _elsewhere(word):
+def _path(word: str, where: str | None) -> str | None:
+    """A path written as it is, outside the kernel's and the namespaces' own: absolute, or
+    relative to ``where`` (None: a directory iplab cannot tell)."""
+    if not word.startswith("/"):
+        if where is None or not word or word.startswith("-") or _UNSAFE & set(word):
+            return None
+        word = os.path.join(where, word)
+    if _UNSAFE & set(word) or _elsewhere(word):
         return None
     normal = os.path.normpath(word)
     return None if normal == "/" or _elsewhere(normal + "/") else normal

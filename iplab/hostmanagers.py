@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import shlex
 
-from iplab.words import inside_netns, positionals, simple_commands
-from iplab.wrappers import program_name, script_of, unwrapped
+from iplab.words import each_run, positionals
+from iplab.wrappers import program_name, script_of
 
 __all__ = ["reconfigures_the_host"]
 
@@ -50,10 +50,7 @@ def reconfigures_the_host(command: str, depth: int = 0) -> str | None:
     """The simple command of ``command`` (as written, past ``sudo``, wrappers, ``ip netns
     exec NS`` and a shell's ``-c`` script: ``sudo bash -c 'netplan apply'``) that has the
     host's network manager change the host's configuration; None: none does."""
-    for words in simple_commands(command) or []:
-        argv = unwrapped(words)
-        _, argv = inside_netns(argv)
-        argv = unwrapped(argv)
+    for argv in each_run(command):
         script = script_of(argv) if depth < 4 else None
         if script is not None and (found := reconfigures_the_host(script, depth + 1)):
             return found

@@ -87,6 +87,7 @@ from iplab.words import (
     namespace_entry,
     netns_scoped,
     reads_only,
+    shell_tokens,
     simple_commands,
     strip_sudo,
     words_with_values,
@@ -1006,7 +1007,29 @@ def odd_name(line: str) -> str | None:
     names never do, though ip takes it (``ip netns add web:1``, ``ip -n db@2 link
     set d2 up``: hunt AJ, ten raw steps and no word why), or None."""
     read = _read_alone(line)
-    return read.name if isinstance(read, NoMatch) else None
+    if isinstance(read, NoMatch) and read.name:
+        return read.name
+    return _quoted_name(line)
+
+
+#: a name iplab's names never are, which ip takes (it stands in for a quoted word)
+_STAND_IN = "iplab:quoted"
+
+
+def _quoted_name(line: str) -> str | None:
+    """A quoted word of ``line`` that holds a blank or a shell character and stands where
+    ip reads a name (``ip netns add "red blue"``, ``ip netns exec 'green;pink' ...``):
+    the word, or None. Each such word is put in for a name ip takes that iplab's never
+    are, and the line read again: its grammar says whether the word stood at a name."""
+    for token in shell_tokens(line, posix=False) or ():
+        word = token[1:-1]
+        if token[:1] not in ("'", '"') or token[-1:] != token[0] or "$" in word:
+            continue
+        if names.has_shell_meta(word) and word.isascii():
+            read = _read_alone(line.replace(token, _STAND_IN, 1))
+            if isinstance(read, NoMatch) and read.name == _STAND_IN:
+                return word
+    return None
 
 
 def _read_alone(line: str) -> Op | NoMatch | None:

@@ -28,6 +28,7 @@ from iplab.records import Record, frozen
 from iplab.words import (
     NETCATS,
     QUIETING,
+    innermost,
     inside_netns,
     listens,
     namespace_entry,
@@ -37,7 +38,7 @@ from iplab.words import (
     unquieted,
     without_background,
 )
-from iplab.wrappers import unwrap_once, unwrapped
+from iplab.wrappers import unwrapped
 
 #: ``%1``, ``%%``, ``%+``, ``%-``, ``%``: bash's job specifications by number or recency
 _SPEC = re.compile(r"%(?:[1-9][0-9]*|[%+-])?")
@@ -316,15 +317,9 @@ def _run_words(command: str) -> list[str] | None:
     if argv is None and without_background(command) is None:  # (server &: in the background)
         parts = simple_commands(command)
         argv = parts[0] if parts and "<" not in command and "&" not in command else None
-    changed = True
-    while argv and changed:
-        changed = False
-        if (inner := unwrap_once(argv)) is not None:
-            argv, changed = inner, True
-        if argv and (inside := inside_netns(argv))[0] is not None:
-            argv, changed = inside[1], True
-        if argv and argv[0] == "busybox":  # (busybox nc -l 9000: its applet)
-            argv, changed = argv[1:], True
+    argv = innermost(argv) if argv else argv
+    while argv and argv[0] == "busybox":  # (busybox nc -l 9000: its applet)
+        argv = innermost(argv[1:])
     return argv
 
 

@@ -12,8 +12,16 @@ import re
 from collections.abc import Iterator, Mapping
 
 from iplab.ipwords import netns_named, verb_of
-from iplab.words import inside_netns, namespace_entry, simple_commands, without_background
-from iplab.wrappers import program_name, unwrap_once, unwrapped
+from iplab.words import (
+    each_run,
+    innermost,
+    inside_netns,
+    layers,
+    namespace_entry,
+    simple_commands,
+    without_background,
+)
+from iplab.wrappers import program_name
 
 #: the shell's own pids: the process running the step and its parents, all in the host's
 #: namespaces (``ip netns attach here $$``)
@@ -79,9 +87,7 @@ def names_the_hosts_netns(command: str) -> str | None:
     /proc/self/ns/net /run/netns/NAME``. Hunt AF #1: the lab's steps in that "namespace"
     changed the host's links (``ip -n host link set eth0 promisc on``), and ``down`` took
     the name alone away. None: none does."""
-    for words in simple_commands(command) or []:
-        argv = unwrapped(list(words))  # (sudo and its options too)
-        argv = unwrapped(inside_netns(argv)[1]) if argv else argv
+    for argv in each_run(command):  # (sudo and its options too)
         program = program_name(argv[0]) if argv else ""
         if program == "ip" and argv[1:3] == ["netns", "attach"] and len(argv) == 5:
             if hosts_own(argv[4]):
@@ -101,11 +107,10 @@ def netns_path_named(command: str) -> tuple[str, str] | None:
     netns name"; ``ip -n`` does not). Hunt AG #1: ``ip -n ../../proc/1/ns/net link set
     eth0 alias pwned`` changed the host's eth0. None: none does."""
     for words in simple_commands(command) or []:
-        argv = unwrapped(list(words))  # (sudo and its options too)
-        while argv and (inside := inside_netns(argv))[0] is not None:
-            if _a_path(inside[0] or ""):
-                return " ".join(argv), inside[0] or ""
-            argv = unwrapped(inside[1])
+        for argv in layers(words):  # (sudo and its options too)
+            if (ns := inside_netns(argv)[0]) is not None and _a_path(ns):
+                return " ".join(argv), ns
+        argv = innermost(words)
         program = program_name(argv[0]) if argv else ""
         if program in ("ip", "tc", "bridge"):
             named = [n for n in netns_named(program, argv[1:]) if _a_path(n)]
@@ -151,7 +156,7 @@ def job_named(command: str) -> int | None:
     -n``, ``mount --bind /proc/%1/ns/net /run/netns/NAME``, ``ln -s /proc/%1/ns/net
     ...``); None: none."""
     for words in simple_commands(command) or []:
-        for argv in _layers(list(words)):
+        for argv in layers(words):
             program = program_name(argv[0])
             if program == "ip" and argv[1:3] == ["netns", "attach"] and len(argv) == 5:
                 said = [argv[4]]
@@ -176,22 +181,8 @@ def in_a_network_of_its_own(job: str) -> bool:
     names the host's own namespace (hunt AF #13: ``ip netns attach here $!`` then ``ip -n
     here link set lo down`` set the host's lo down)."""
     for words in simple_commands(without_background(job) or job) or []:
-        for argv in _layers(list(words)):
+        for argv in layers(words):
             entry = namespace_entry(argv)
             if inside_netns(argv)[0] is not None or (entry is not None and entry.net):
                 return True
     return False
-
-
-def _layers(argv: list[str]) -> Iterator[list[str]]:
-    """``argv``, then the command each wrapper of it runs (``sudo``, ``timeout 5``,
-    ``unshare -n``, ``nsenter ...``, ``ip netns exec NS``), outermost first."""
-    while argv:
-        yield argv
-        inner = unwrap_once(argv)
-        if inner is None:
-            ns, rest = inside_netns(argv)
-            inner = rest if ns is not None else None
-        if inner is None:
-            return
-        argv = inner

@@ -1,9 +1,14 @@
 """``--prefix P``: every namespace and link a scenario creates renamed ``P`` + its name, in
-typed fields, in the words of commands kept verbatim (whole words only, and a link's part
-of a dotted sysctl key), and in the author's shell blocks when each name can be found in
-them. A word that names no namespace or link is left as it is, even when it is spelled as
+typed fields, in the words of commands kept verbatim (whole words only, a link's part
+of a dotted sysctl key and of a path: ``/proc/sys/net/ipv4/conf/veth0/forwarding``,
+``/sys/class/net/veth0/mtu``), and in the author's shell blocks when each name can be found
+in them. A word that names no namespace or link is left as it is, even when it is spelled as
 one: a routing table's name (``table isp2``, ``lookup vpn``, ``echo "100 isp2" >>
-/etc/iproute2/rt_tables``) and a link's alias (free text). Pure: a Scenario in, a Scenario
+/etc/iproute2/rt_tables``), a link's alias, and the text ``echo`` or ``printf`` prints
+(``echo "Creating veth0"``) or writes to a file no other step names (``echo ep1 >
+index.html``: the page a web server of the lab serves). What they write to ``/proc`` or
+``/sys``, into a pipe to a command, or to a file another step reads (``ip -batch FILE``,
+``$(cat FILE)``) may be read as names, and is renamed. Pure: a Scenario in, a Scenario
 out."""
 
 from __future__ import annotations
@@ -12,9 +17,11 @@ import dataclasses
 import functools
 import re
 import shlex
+from collections import Counter
+from collections.abc import Collection, Iterable
 from typing import Any
 
-from iplab import ipgrammar, names
+from iplab import ipgrammar, names, wrappers
 from iplab.errors import ScenarioError, UsageError
 from iplab.scenario import Scenario
 from iplab.state import created_names
@@ -29,6 +36,7 @@ from iplab.steps import (
     ShellValue,
     Step,
 )
+from iplab.words import innermost, shell_tokens
 
 __all__ = ["with_prefix"]
 
@@ -54,7 +62,9 @@ def _ref_fields(cls: type) -> tuple[tuple[str, str], ...]:
     )
 
 
-def _rename_fields(obj: Any, netns: dict[str, str], links: dict[str, str]) -> Any:
+def _rename_fields(
+    obj: Any, netns: dict[str, str], links: dict[str, str], mentioned: Collection[str] = ()
+) -> Any:
     changes: dict[str, Any] = {}
     cls: type = type(obj)
     for name, kind in _ref_fields(cls):
@@ -69,13 +79,13 @@ def _rename_fields(obj: Any, netns: dict[str, str], links: dict[str, str]) -> An
         field = "selectors" if isinstance(obj, AddrFlush) else "settings"
         changes[field] = _relabelled(getattr(obj, field), obj.dev, links[obj.dev])
     if isinstance(obj, Raw | NetnsExec):
-        changes["command"] = _rename_words(obj.command, netns, links)
+        changes["command"] = _rename_words(obj.command, netns, links, mentioned)
         if obj.undo:
-            changes["undo"] = _rename_words(obj.undo, netns, links)
+            changes["undo"] = _rename_words(obj.undo, netns, links, mentioned)
         for key in ("creates", "deletes", "renames"):
             changes[key] = tuple(_rename_effect(e, netns, links) for e in getattr(obj, key))
     if getattr(obj, "text", None) is not None:
-        changes["text"] = _rename_words(obj.text, netns, links)
+        changes["text"] = _rename_words(obj.text, netns, links, mentioned)
     return dataclasses.replace(obj, **changes)
 
 
@@ -102,12 +112,14 @@ def _rename_effect(effect: Effect, netns: dict[str, str], links: dict[str, str])
     )
 
 
-def _rename_words(text: str, netns: dict[str, str], links: dict[str, str]) -> str:
+def _rename_words(
+    text: str, netns: dict[str, str], links: dict[str, str], mentioned: Collection[str] = ()
+) -> str:
     """Rename whole words of a verbatim command (vethX, not vethXY), but not where a word
     names no namespace or link (:func:`_not_names`)."""
     words = {**netns, **links}
     pattern = _words_pattern(tuple(sorted(words, key=len, reverse=True)))
-    kept = _not_names(text) if pattern.search(text) else []
+    kept = _not_names(text, mentioned) if pattern.search(text) else []
 
     def renamed(match: re.Match[str]) -> str:
         if any(start <= match.start() < end for start, end in kept):
@@ -124,11 +136,13 @@ _BEFORE_NO_NAME = frozenset({"table", "lookup", "alias"})
 _ENDS = frozenset({";", "&&", "||", "&", "(", ")", ";;", "\n"})
 
 
-def _not_names(text: str) -> list[tuple[int, int]]:
+def _not_names(text: str, mentioned: Collection[str] = ()) -> list[tuple[int, int]]:
     """Where in ``text`` (start, end) a word names no namespace or link: the word after
-    ``table``, ``lookup`` or ``alias``, and each word of a pipeline that names rt_tables
-    (``grep -q "^101 vpn" /etc/iproute2/rt_tables``, ``echo "100 isp2" | tee -a ...``).
-    Read with the shell's words (shlex); none when the text cannot be split."""
+    ``table``, ``lookup`` or ``alias``, each word of a pipeline that names rt_tables
+    (``grep -q "^101 vpn" /etc/iproute2/rt_tables``, ``echo "100 isp2" | tee -a ...``), and
+    the text an ``echo`` or ``printf`` prints (:func:`_printed_text`; ``mentioned``: the
+    files other steps name). Read with the shell's words (shlex); none when the text
+    cannot be split."""
     lexer = shlex.shlex(text, posix=False, punctuation_chars=True)
     lexer.whitespace = " \t\r"
     spans: list[tuple[str, int, int]] = []
@@ -147,6 +161,9 @@ def _not_names(text: str) -> list[tuple[int, int]]:
         for i, (word, _, _) in enumerate(spans[:-1])
         if word in _BEFORE_NO_NAME and spans[i + 1][0] not in _ENDS
     ]
+    # (a file this text names again is read here: echo ... > b.batch && ip -batch b.batch)
+    named = Counter(_unquoted(word) for word, _, _ in spans)
+    mentioned = {*mentioned, *(word for word, count in named.items() if count > 1)}
     pipeline: list[tuple[str, int, int]] = []
     for span in [*spans, ("\n", len(text), len(text))]:
         if span[0] not in _ENDS:
@@ -154,8 +171,70 @@ def _not_names(text: str) -> list[tuple[int, int]]:
             continue
         if any("rt_tables" in word for word, _, _ in pipeline):
             kept += [(start, end) for _, start, end in pipeline]
+        kept += _printed_text(pipeline, mentioned)
         pipeline = []
     return kept
+
+
+#: the programs whose words are text they print, not names they use
+_PRINTERS = frozenset({"echo", "printf"})
+#: the redirections whose next word is a file written (``>``, ``>>``, ``&>``, ``>|``)
+_WRITES = frozenset({">", ">>", "&>", "&>>", ">|"})
+#: where the kernel reads what is written as names (``echo veth0 > /sys/.../brif``)
+_KERNEL_FILES = ("/proc/", "/sys/")
+
+
+def _printed_text(
+    pipeline: list[tuple[str, int, int]], mentioned: Collection[str]
+) -> list[tuple[int, int]]:
+    """The spans of the text an ``echo`` or ``printf`` (past ``sudo``, ``ip netns exec
+    NS``...) prints to the terminal, or writes (``>``, ``| tee``) to files the kernel does
+    not read (not under /proc or /sys) and no other step names (not in ``mentioned``);
+    none when its output goes on into another command (``| ip -batch -``, ``| sh``), or
+    a word substitutes a command (``$(ip ...)``), whose names are names."""
+    stages: list[list[tuple[str, int, int]]] = [[]]
+    for span in pipeline:
+        if span[0] in ("|", "|&"):
+            stages.append([])
+        else:
+            stages[-1].append(span)
+    words = [_unquoted(word) for word, _, _ in stages[0]]
+    first = len(words) - len(innermost(words))
+    if not words[first:] or wrappers.program_name(words[first]) not in _PRINTERS:
+        return []
+    args, files = [], []
+    for i, span in enumerate(stages[0][first + 1 :], first + 1):
+        if words[i - 1] in _WRITES:
+            files.append(words[i])
+        elif span[0] not in (*_WRITES, "<", ">&", "<&") and words[i - 1] not in (">&", "<&", "<"):
+            args.append(span)
+    for stage in stages[1:]:
+        tee = innermost([_unquoted(word) for word, _, _ in stage])
+        if not tee or wrappers.program_name(tee[0]) != "tee":
+            return []  # (piped into a command that reads it)
+        files += [w for w in tee[1:] if not w.startswith("-")]
+    if any(f.startswith(_KERNEL_FILES) or f in mentioned for f in files) or any(
+        "$(" in word or "`" in word for word, _, _ in args
+    ):
+        return []
+    return [(start, end) for _, start, end in args]
+
+
+def _unquoted(word: str) -> str:
+    try:
+        split = shlex.split(word)
+    except ValueError:
+        return word
+    return split[0] if len(split) == 1 else word
+
+
+def _mentioned(steps: Iterable[Step]) -> frozenset[str]:
+    """The words two steps or more name (a file one writes and another reads)."""
+    seen: Counter[str] = Counter()
+    for step in steps:
+        line = getattr(step.op, "text", None) or getattr(step.op, "command", None) or ""
+        seen.update(set(shell_tokens(line) or line.split()))
+    return frozenset(word for word, count in seen.items() if count > 1)
 
 
 def _named(match: re.Match[str]) -> str:
@@ -195,8 +274,10 @@ def with_prefix(scenario: Scenario, prefix: str) -> Scenario:
                 hint = "use a shorter prefix or shorter names" if ref[0] == "link" else None
                 raise ScenarioError(f"with --prefix {prefix!r}: {bad[ref]}", step.loc, hint)
 
+    mentioned = _mentioned(scenario.steps)
+
     def step_renamed(step: Step) -> Step:
-        op = _rename_fields(step.op, netns, links)
+        op = _rename_fields(step.op, netns, links, mentioned)
         if op.text is not None and ipgrammar.read(op.text) != op:
             raise ScenarioError(
                 f"with --prefix {prefix!r}: the line {op.text!r} does not read as the renamed "
@@ -210,8 +291,12 @@ def with_prefix(scenario: Scenario, prefix: str) -> Scenario:
 
     return dataclasses.replace(
         scenario,
-        setup=_blocks_renamed(tuple(step_renamed(s) for s in scenario.setup), netns, links),
-        teardown=_blocks_renamed(tuple(step_renamed(s) for s in scenario.teardown), netns, links),
+        setup=_blocks_renamed(
+            tuple(step_renamed(s) for s in scenario.setup), netns, links, mentioned
+        ),
+        teardown=_blocks_renamed(
+            tuple(step_renamed(s) for s in scenario.teardown), netns, links, mentioned
+        ),
     )
 
 
@@ -232,7 +317,10 @@ def _clashes(op: Any, netns: dict[str, str], links: dict[str, str]) -> str:
 
 
 def _blocks_renamed(
-    steps: tuple[Step, ...], netns: dict[str, str], links: dict[str, str]
+    steps: tuple[Step, ...],
+    netns: dict[str, str],
+    links: dict[str, str],
+    mentioned: Collection[str] = (),
 ) -> tuple[Step, ...]:
     """The author's text of each shell block, renamed word for word. A block that builds a
     name inside its text (``ns$i``) cannot be renamed there: it prints its own commands, one
@@ -240,6 +328,8 @@ def _blocks_renamed(
     out = list(steps)
     renamed = {**netns, **links}
     originals = {new: old for old, new in renamed.items()}
+    # (the names a raw step's words hold: sysctl -w net.ipv4.conf.veth{0,1}.rp_filter=0)
+    new = _words_pattern(tuple(sorted(originals, key=len, reverse=True)))
     for start, step in enumerate(steps):
         if step.verbatim is None:
             continue
@@ -247,11 +337,12 @@ def _blocks_renamed(
         while end < len(steps) and steps[end].joined:
             end += 1
         used = {originals[n] for s in steps[start:end] for _, n in s.op.refs() if n in originals}
+        used |= {originals[_named(m)] for s in steps[start:end] for m in new.finditer(_said(s))}
         pattern = _words_pattern(tuple(sorted(used, key=len, reverse=True)))
         values = [v for _, value in step.variables for v in _values(value)]
         found = {_named(m) for m in pattern.finditer("\n".join([step.verbatim, *values]))}
         if len(found) == len(used):
-            text = _rename_words(step.verbatim, netns, links)
+            text = _rename_words(step.verbatim, netns, links, mentioned)
             variables = tuple(
                 (name, _rename_words(value, netns, links) if isinstance(value, str)
                  else tuple((k, _rename_words(v, netns, links)) for k, v in value))
@@ -264,6 +355,11 @@ def _blocks_renamed(
                 dataclasses.replace(s, joined=False) for s in out[start + 1 : end]
             ]
     return tuple(out)
+
+
+def _said(step: Step) -> str:
+    """A step's own words: a raw step's command, the line of a typed one."""
+    return getattr(step.op, "command", None) or getattr(step.op, "text", None) or ""
 
 
 def _values(value: ShellValue) -> list[str]:

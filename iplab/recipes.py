@@ -18,8 +18,8 @@ import shlex
 from collections.abc import Sequence
 
 from iplab.records import Record, frozen
-from iplab.words import inside_netns, positionals, simple_commands
-from iplab.wrappers import program_name, script_of, unwrapped
+from iplab.words import each_run, positionals
+from iplab.wrappers import program_name, script_of
 
 __all__ = ["Recipe", "recipe_run"]
 
@@ -60,8 +60,7 @@ def recipe_run(command: str, depth: int = 0) -> Recipe | None:
     """The first simple command of ``command`` that runs another tool's recipe, past
     wrappers (``sudo``, ``timeout``), ``ip netns exec NS`` and a shell's ``-c`` script;
     None: none (``make -n up``, ``echo make up``)."""
-    for words in simple_commands(command) or []:
-        argv = unwrapped(inside_netns(unwrapped(words))[1])
+    for argv in each_run(command):
         if not argv:
             continue
         script = script_of(argv)

@@ -14,11 +14,11 @@ from __future__ import annotations
 import itertools
 import re
 import shlex
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 
 from iplab import iptopts, ipwords, runtimes
 from iplab.records import Record, frozen
-from iplab.wrappers import SUDO_VALUED
+from iplab.wrappers import SUDO_VALUED, unwrap_once
 
 #: what makes a line shell syntax rather than one command: it runs through ``bash -c``
 SHELL_SYNTAX = re.compile(r"[;&|<>`$]|\$\(")
@@ -446,6 +446,42 @@ def inside_netns(argv: list[str]) -> tuple[str | None, list[str]]:
     if argv[:3] == ["ip", "netns", "exec"] and len(argv) > 4:
         return argv[3], argv[4:]
     return None, argv
+
+
+def _runs_once(argv: list[str]) -> list[str] | None:
+    """The command a wrapper (:func:`iplab.wrappers.unwrap_once`) or ``ip netns exec NS``
+    runs ([]: none); None when ``argv`` is neither."""
+    inner = unwrap_once(argv)
+    if inner is None:
+        ns, rest = inside_netns(argv)
+        inner = rest if ns is not None else None
+    return inner
+
+
+def layers(argv: Sequence[str]) -> Iterator[list[str]]:
+    """``argv``, then the command each wrapper of it runs (``sudo``, ``timeout 5``,
+    ``unshare -n``, ``nsenter ...``, ``ip netns exec NS``), outermost first."""
+    out = list(argv)
+    while out:
+        yield out
+        if (inner := _runs_once(out)) is None:
+            return
+        out = inner
+
+
+def innermost(argv: Sequence[str]) -> list[str]:
+    """The command ``argv`` runs past its wrappers and ``ip netns exec NS`` (``sudo ip
+    netns exec a timeout 5 ping ...``: ``ping ...``); [] past a wrapper that runs none."""
+    out = list(argv)
+    while out and (inner := _runs_once(out)) is not None:
+        out = inner
+    return out
+
+
+def each_run(command: str) -> list[list[str]]:
+    """Each simple command of ``command`` (:func:`simple_commands`) past its wrappers and
+    ``ip netns exec NS`` (:func:`innermost`); none when it cannot be split."""
+    return [innermost(words) for words in simple_commands(command) or []]
 
 
 def shell_script(command: str) -> str | None:

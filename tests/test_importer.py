@@ -671,7 +671,7 @@ def test_a_script_with_variables_continuations_and_comments() -> None:
     assert result.sudo == "never"
     assert result.variables == (("NS_EXEC", 7), ("NS", 8), ("PEER", 9))
     assert result.warnings == (
-        "line 5: 'set -euo pipefail' skipped (each step runs on its own)",
+        "line 5: 'set -euo pipefail' skipped (each step runs on its own; without pipefail)",
         "line 43: cannot resolve $MTU ($MTU is not set in the input); kept as a raw command",
     )
     # the sysctl runs in ns0, which the script makes (deleting ns0 undoes it); the rule's

@@ -40,7 +40,7 @@ setup:
     in: ns1
     expect: [{in: ns1, only: [lo]}]
   - {action: raw, command: "ip netns exec ns1 sysctl net.ipv4.ip_forward", observe: true}
-  - {action: raw, command: "echo ns1x ns1", observe: true}
+  - {action: raw, command: "ls /run/netns/ns1x /run/netns/ns1", observe: true}
 """
     )
     plan = build(scenario.load(str(path)), prefix="p-")
@@ -48,7 +48,7 @@ setup:
         "ip netns add p-ns1",
         "ip netns exec p-ns1 ip link",
         "ip netns exec p-ns1 sysctl net.ipv4.ip_forward",
-        "echo ns1x p-ns1",
+        "ls /run/netns/ns1x /run/netns/p-ns1",
     ]
     step = plan.setup[1].command.step
     assert step is not None and step.expect[0].ns == "p-ns1"  # type: ignore[attr-defined]

@@ -296,4 +296,7 @@ def test_unquoted_words_with_ifs_set() -> None:
     assert result.warnings == (
         "line 5: cannot resolve $NODES ($NODES is split at IFS, set at line 1: iplab splits"
         " words at blanks only); kept as a raw command",
+        "line 6: 'red blue' hold a blank or a shell character: iplab types ip commands whose"
+        " names are ASCII letters, digits, '_', '.', '-'; kept as raw steps (they run as"
+        " written; --prefix renames in them only the names other steps make, not these)",
     )

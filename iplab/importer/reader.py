@@ -997,8 +997,12 @@ class Reader:
         self._foreign: tuple[int, list[int], list[str]] | None = None
         #: the same for names ip takes that iplab does not (``web:1``: hunt AJ)
         self._odd: tuple[int, list[int], list[str]] | None = None
+        #: the same for quoted names with a blank or a shell character (``"red blue"``)
+        self._blank: tuple[int, list[int], list[str]] | None = None
         #: the last line of a session read as the author's words (:meth:`_chat`)
         self._chatting = 0
+        #: the script's shell stops at a failing command (``set -e``, ``set -o errexit``)
+        self.errexit = False
         #: the loops being unrolled, bounded as a scenario's (hunt R: 1000 x 1000 ran minutes)
         self.budget = LoopBudget()
         #: the ``ip netns del A B`` said (where, A, B...): a line and its command, said once
@@ -1864,7 +1868,12 @@ class Reader:
     def _simple(self, body: str, number: int) -> str:
         """One line that is one command: typed, or kept verbatim as a raw step."""
         if _SHELL_OPTIONS.match(body):
-            self.warnings.append(f"line {number}: {body!r} skipped (each step runs on its own)")
+            self.errexit = _errexit(body, self.errexit)
+            # (pipefail is not kept: a step's pipeline fails as its last command does)
+            said = "; without pipefail" if "pipefail" in body else ""
+            self.warnings.append(
+                f"line {number}: {body!r} skipped (each step runs on its own{said})"
+            )
             return "silent"
         if _ROOT_SHELL.fullmatch(body.strip()):
             self.warnings.append(
@@ -1911,6 +1920,7 @@ class Reader:
         self._count_job(text)
         self._not_ascii(text, parsed.op, number)
         self._ignored(text, f"line {number}")
+        self._moves(text, f"line {number}")
         self._own_functions(text, parsed.op, f"line {number}")
         if known and self.keep_variables and text != body:
             self._keep(Block(body, number, number, [cmd]))  # printed as written
@@ -1931,7 +1941,11 @@ class Reader:
             return
         if foreign := [w for w in words if not w.isascii()]:
             self._foreign = self._kept_raw(self._foreign, number, foreign, "not ASCII")
-        elif (odd := ipgrammar.odd_name(text)) is not None:
+        elif (odd := ipgrammar.odd_name(text)) is not None and names.has_shell_meta(odd):
+            self._blank = self._kept_raw(
+                self._blank, number, [odd], "hold a blank or a shell character"
+            )
+        elif odd is not None:
             self._odd = self._kept_raw(
                 self._odd, number, [odd], "hold other letters (ip takes them)"
             )
@@ -2041,8 +2055,10 @@ class Reader:
         else:
             op = replace(parsed.op, shell=True, sets=tuple(set_here))
         # a command that fails leaves the variable empty, and the author's shell goes on
-        # (``GONE=$(ip link show x 2>/dev/null)``): said, as a step that may fail
-        return Cmd(text, number, replace(parsed, op=op), may_fail=True)
+        # (``GONE=$(ip link show x 2>/dev/null)``): said, as a step that may fail; under
+        # set -e it stops there, unless a builtin's status is the line's (``local X=$(...)``)
+        passes = not self.errexit or node.type == "declaration_command"
+        return Cmd(text, number, replace(parsed, op=op), may_fail=passes)
 
     # -- shell syntax (tree-sitter-bash) --
 
@@ -2900,6 +2916,7 @@ class Reader:
             self._forget_written(text)
             self._count_job(text)
             self._ignored(text, where)
+            self._moves(text, where)
             self._own_functions(text, parsed.op, where)
         return out
 
@@ -2914,6 +2931,18 @@ class Reader:
                 f"{where}: {text!r} stays one raw step, and it calls {', '.join(called)}, a"
                 " function the input defines: the shell that runs the step does not have it"
                 " (write the function's commands out in the line)"
+            )
+
+    def _moves(self, text: str, where: str) -> None:
+        """Say a step that ends changing directory (``cd www``, ``mkdir -p www && cd www``):
+        each step runs in a shell of its own, started in iplab's directory, so the steps
+        after it do not run there (hunt AR: ``echo ep1 > index.html`` after it wrote the
+        page into the directory iplab ran in, and the lab's web server served that one)."""
+        commands = [unwrapped(list(words)) for words in simple_commands(text) or []]
+        if commands and commands[-1][:1] in (["cd"], ["pushd"], ["popd"]):
+            self.warnings.append(
+                f"{where}: {text!r}: the steps after it do not run in that directory (each"
+                " starts in the one iplab runs in): run iplab there, or write their paths whole"
             )
 
     def _ignored(self, text: str, where: str) -> None:
@@ -4879,6 +4908,23 @@ def _locals(body: shellread.Node) -> set[str]:
             if name.type == "variable_name":
                 out.add(shellread.source(name))
     return out
+
+
+def _errexit(line: str, before: bool) -> bool:
+    """Whether the shell stops at a failing command after ``line`` (``set -e``, ``set
+    -euo pipefail``, ``set -o errexit``; ``set +e`` ends it); ``before``: it did."""
+    try:
+        words = shlex.split(line)
+    except ValueError:
+        return before
+    if words[:1] != ["set"]:
+        return before
+    for i, word in enumerate(words[1:], 1):
+        if word in ("-o", "+o") and words[i + 1 : i + 2] == ["errexit"]:
+            before = word == "-o"
+        elif re.fullmatch(r"[-+][A-Za-z]+", word) and "e" in word:
+            before = word[0] == "-"
+    return before
 
 
 def _assigned_names(node: shellread.Node) -> set[str]:
