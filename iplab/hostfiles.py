@@ -90,8 +90,10 @@ def file_writes(command: str) -> Writes | None:
     complete = True
     words: list[str] = []
     target: str | None = None  # the redirection whose file the next token is
-    here = os.getcwd()  # (None once the step changes its directory: cd www && echo > f)
-    where: str | None = here
+    # the directory a relative path is in: None once the step changes its directory (cd www
+    # && echo > f), or when iplab's own is gone (deleted under it: the step's shell fails
+    # on such a write, said as that step's failure, not as iplab's error)
+    where = _cwd()
 
     def end_command() -> None:
         nonlocal complete, where
@@ -125,6 +127,13 @@ def file_writes(command: str) -> Writes | None:
             words.append(token)
     end_command()
     return Writes(tuple(writes), complete) if writes else None
+
+
+def _cwd() -> str | None:
+    try:
+        return os.getcwd()
+    except OSError:
+        return None
 
 
 def _program_writes(argv: list[str], where: str | None) -> list[Write | None] | None:

@@ -231,3 +231,19 @@ def test_a_copy_into_a_directory_is_undone_file_by_file(tmp_path: Path) -> None:
     assert undo is not None
     subprocess.run(["bash", "-c", undo], check=True)
     assert sorted(rootfs.iterdir()) == []
+
+
+def test_a_relative_file_in_a_directory_deleted_under_iplab_is_none_it_can_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """iplab run from a directory someone removed: a step's relative write names no file
+    (the step's own shell fails on it, said as that step's failure); it was 'iplab: error:
+    No such file or directory' before anything ran (os.getcwd raised)."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    got = file_writes('echo "hello" > index.html; echo hi > /tmp/abs-hf.txt')
+    assert got is not None
+    assert [w.path for w in got.writes] == ["/tmp/abs-hf.txt"]
+    assert not got.complete
