@@ -7,11 +7,14 @@ preflight names every missing program, the step that runs it, and its package.
 
 from __future__ import annotations
 
+import difflib
+import functools
 import os
 import re
 import shutil
 
 from iplab.errors import IplabError
+from iplab.ipwords import BRIDGE_OBJECTS, IP_OBJECTS, TC_OBJECTS
 from iplab.plan import Plan
 from iplab.render import Command
 from iplab.steps import NetnsExec, Probe, Raw
@@ -211,13 +214,59 @@ def package_of(program: str) -> str | None:
 
 def said(lacking: dict[str, Command], among: int = 0, packages: bool = True) -> str:
     """``tcpdump (package tcpdump), which `...` runs``, for each (with its line when
-    ``among`` them, or in ``lacking``, there are more than one)."""
+    ``among`` them, or in ``lacking``, there are more than one); a name that looks
+    mistyped, with what it may have meant (``pythohn3 (python3 mistyped?)``)."""
     return ", ".join(
-        f"{p}{' (package ' + pkg + ')' if packages and (pkg := package_of(p)) else ''},"
-        f" which `{c.text}`"
+        f"{p}{_aside(p, packages)}, which `{c.text}`"
         f" runs{_where(c) if max(among, len(lacking)) > 1 else ''}"
         for p, c in lacking.items()
     )
+
+
+def _aside(program: str, packages: bool) -> str:
+    if (meant := typo_of(program)) is not None:
+        return f" ({meant} mistyped?)"
+    return f" (package {pkg})" if packages and (pkg := package_of(program)) else ""
+
+
+#: the tools whose first word is an object (``ip netns``, ``bridge fdb``, ``tc qdisc``)
+_OBJECTS = {"ip": IP_OBJECTS, "bridge": BRIDGE_OBJECTS, "tc": TC_OBJECTS}
+
+
+def typo_of(program: str) -> str | None:
+    """What a missing program's name may be a slip of (hunt AS: ``sudo ipnetns add http2``,
+    ``ip netns exec http1 pythohn3 -m http.server``): a tool glued to its object (``ip
+    netns``), or one name this host has or iplab knows that is one letter or two away
+    (``python3``); None when nothing is that close."""
+    if "/" in program or program in PACKAGES:
+        return None
+    for tool, objects in _OBJECTS.items():
+        rest = program[len(tool) :]
+        # (as ip takes an object: whole, or its first letters, ``ip addr``)
+        if program.startswith(tool) and len(rest) >= 3 and any(o.startswith(rest) for o in objects):
+            return f"{tool} {rest}"
+    near = difflib.get_close_matches(program, _known_names(), n=1, cutoff=0.85)
+    # (not another version's name: iperf3 is no slip of iperf, nor ping6 of ping)
+    if not near or _lettered(near[0]) == _lettered(program):
+        return None
+    return near[0]
+
+
+def _lettered(name: str) -> str:
+    return "".join(c for c in name if not c.isdigit())
+
+
+@functools.cache
+def _known_names() -> tuple[str, ...]:
+    """The programs on PATH (and in the standard directories), and those iplab knows the
+    package of: what a mistyped name is compared with."""
+    names = set(PACKAGES)
+    for folder in {*os.environ.get("PATH", os.defpath).split(os.pathsep), *STANDARD}:
+        try:
+            names.update(e.name for e in os.scandir(folder or ".") if e.is_file())
+        except OSError:
+            continue
+    return tuple(sorted(names))
 
 
 #: where an administrator's tools are that a PATH may lack (a cron job's, a user's
@@ -266,7 +315,9 @@ def described(lacking: dict[str, Command]) -> str:
 def _hint(lacking: dict[str, Command]) -> str:
     dirs = _in_order({d for p in lacking if (d := off_path(p))})
     steps = [f"add {':'.join(dirs)} to PATH"] if dirs else []
-    if any(not off_path(p) for p in lacking):
+    if any(typo_of(p) for p in lacking):
+        steps.append("correct what is mistyped")
+    if any(not off_path(p) and not typo_of(p) for p in lacking):
         steps.append("install what is missing")
     return ", and ".join(steps)
 

@@ -129,3 +129,42 @@ def test_a_tool_only_a_step_the_author_lets_fail_runs_is_a_note() -> None:
     text += "  - action: raw\n    command: iplab-no-such-tool-3 y\n"
     with pytest.raises(IplabError, match=r"p\.yaml:6: setup\[1\]: .*`iplab-no-such-tool-3 y`"):
         refuse_missing(build(scenario.load_text(text, "p.yaml")))
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_a_mistyped_program_is_said_with_what_it_may_have_meant() -> None:
+    """Hunt AS's page (p15): ``sudo ipnetns add http2`` and ``pythohn3 -m http.server``
+    were said missing, to be installed; they are slips of ``ip netns`` and python3."""
+    from iplab.importer.convert import import_text
+
+    page = FIXTURES / "stored-pages" / "as-p15-typos.md"
+    result = import_text(page.read_text(), "markdown", page.name)
+    plan = build(scenario.load_text(result.yaml, "p15.yaml"))
+    with pytest.raises(IplabError) as refused:
+        refuse_missing(plan)
+    said = f"{refused.value} {refused.value.hint}"
+    assert "ipnetns (ip netns mistyped?)" in said
+    assert "pythohn3 (python3 mistyped?)" in said
+    assert "correct what is mistyped" in said
+    assert "install what is missing" not in said
+
+
+@pytest.mark.parametrize(
+    ("program", "meant"),
+    [
+        ("ipaddr", "ip addr"),
+        ("bridgefdb", "bridge fdb"),
+        ("tcqdisc", "tc qdisc"),
+        ("iperf3", None),  # (another program than iperf: no slip of it)
+        ("ping6", None),
+        ("ip6tables", None),
+        ("ipset", None),
+        ("ovs-vsctl", None),
+    ],
+)
+def test_what_is_a_slip_and_what_is_another_program(program: str, meant: str | None) -> None:
+    from iplab.programs import typo_of
+
+    assert typo_of(program) == meant
