@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
-from iplab import jobs, names
+from iplab import ipwords, jobs, names
 from iplab.ipwords import (
     ADDR_VERBS,
     BRIDGE_OBJECTS,
@@ -993,6 +993,8 @@ def refusal(line: str) -> str | None:
     read where it reads one: ``mastr``), or None: a line ip may take, or one iplab's
     grammar cannot judge."""
     read = _read_alone(line)
+    if isinstance(read, NoMatch) and read.said is None:
+        return _refused_words(line)  # (a word no grammar reads: ip's own tables judge it)
     if read is None or isinstance(read, NoMatch):
         return None if read is None else read.said
     command = read.command if isinstance(read, NetnsExec) else ""
@@ -1000,6 +1002,16 @@ def refusal(line: str) -> str | None:
     if inner and program_name(inner[0]) == "ip":  # (hunt AE: a full-width semicolon in it)
         return refusal(command)
     return None
+
+
+def _refused_words(line: str) -> str | None:
+    """ip's refusal of an object it has not, or of an argument where a command word stands
+    (:func:`iplab.ipwords.refused_words`), for a line read alone."""
+    written = _split(line)
+    argv = past_how_it_runs(_without_sudo(written)) if written else None
+    if not argv or program_name(argv[0]) != "ip":
+        return None
+    return ipwords.refused_words("ip", argv[1:])
 
 
 def odd_name(line: str) -> str | None:

@@ -10,6 +10,7 @@ say before any grammar reads it (:mod:`iplab.words`: whether a command only read
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from iplab.records import Record, frozen
@@ -109,6 +110,8 @@ class Verb(Record):
     every: bool = False
     #: ``-batch FILE``: the commands are the file's
     batch: bool = False
+    #: the object's word as written (``adr``, which names no object: ``obj`` is None)
+    written: str | None = None
 
     @property
     def shows(self) -> bool:
@@ -137,7 +140,39 @@ def verb_of(program: str, args: Sequence[str]) -> Verb:
     word = args[i + 1] if i + 1 < len(args) and not args[i + 1].startswith("-") else None
     table = _VERBS.get(obj or "", OTHER_VERBS) if program == "ip" else OTHER_VERBS
     verb = first(word, table) if word is not None else None
-    return Verb(obj, verb, word, tuple(args[i + 2 :]), every, batch)
+    written = args[i] if i < len(args) else None
+    return Verb(obj, verb, word, tuple(args[i + 2 :]), every, batch, written)
+
+
+#: the objects whose command word ip reads right after them, and the name its refusal says
+#: (``Command "X" is unknown, try "ip neigh help".``: iproute2 6.1's words)
+_HELPED = {
+    "address": "address", "link": "link", "route": "route", "neighbor": "neigh",
+    "neighbour": "neigh", "rule": "rule", "netns": "netns",
+}  # fmt: skip
+#: an argument where a command word stands: an address or a prefix (``ip addr 10.0.0.1/24
+#: dev x``, ``ip route fe80::/64 ...``), ``dev``, ``default``: a verb forgotten
+_ARGUMENT = re.compile(r"\d\S*|[0-9A-Fa-f]*:[0-9A-Fa-f:./]*|dev|default")
+
+
+def refused_words(program: str, args: Sequence[str]) -> str | None:
+    """What ``ip`` says when ``args`` name no object it has (``ip adr add ...``: ``Object
+    "adr" is unknown, try "ip help".``), or put an argument where an object's command word
+    stands (``ip -n red addr 192.168.15.1/24 dev veth-red``, its ``add`` forgotten:
+    ``Command "192.168.15.1/24" is unknown, try "ip address help".``): words ip refuses
+    on any host (hunt AS: such lines were raw steps the model let pass, and the run failed
+    at them); None otherwise. Only what no verb can be is judged: ip's verbs are more than
+    its help lists (``ip netns ls``)."""
+    if program != "ip":
+        return None
+    said = verb_of(program, args)
+    word = said.written
+    if said.obj is None and word is not None and word.isalpha() and len(word) > 1:
+        return f'Object "{word}" is unknown, try "ip help"'
+    helped = _HELPED.get(said.obj or "")
+    if helped is not None and said.word is not None and _ARGUMENT.fullmatch(said.word):
+        return f'Command "{said.word}" is unknown, try "ip {helped} help"'
+    return None
 
 
 def knows_verbs(program: str, obj: str) -> bool:

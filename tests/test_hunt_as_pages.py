@@ -13,6 +13,7 @@ import pytest
 from iplab import scenario
 from iplab.importer.convert import ImportResult, detect_kind, import_text
 from iplab.scenario import Scenario
+from iplab.steps import Raw
 from tests.conftest import FIXTURES
 from tests.kernel import REPO, apart
 
@@ -183,3 +184,23 @@ def test_a_block_typed_at_an_angle_prompt_is_read() -> None:
     ]
     continued = "```\n$ ip link add a \\\n> type veth peer name b\n```\n"
     assert "ip link add a type veth peer name b" in import_text(continued, "markdown", "p.md").yaml
+
+
+def test_an_ip_line_whose_verb_is_forgotten_is_said_refused_at_import() -> None:
+    """The CKA notes' ``ip -n red addr 192.168.15.1 dev veth-red`` (``add`` forgotten) was
+    a raw step the model let pass: ``check`` said OK and the run failed at it, and rolled
+    the lab back. ip refuses it on any host (``Command "192.168.15.1" is unknown``): the
+    import says so, and the step may fail, as bash goes on after it."""
+    result, lab = _imported("as-p03-cka-notes.md")
+    said = "\n".join(result.warnings)
+    assert (
+        "ip refuses 'ip -n red addr 192.168.15.1 dev veth-red' (Command \"192.168.15.1\""
+        ' is unknown, try "ip address help")' in said
+    )
+    forgot = [
+        s
+        for s in lab.steps
+        if isinstance(s.op, Raw) and s.op.command == "ip -n red addr 192.168.15.1 dev veth-red"
+    ]
+    assert len(forgot) == 1
+    assert forgot[0].may_fail
