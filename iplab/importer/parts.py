@@ -30,6 +30,7 @@ from iplab.importer.reader import (
     Reader,
     ascii_command,
     first_program,
+    listing_number,
     strip_comment,
     strip_prompt,
 )
@@ -350,8 +351,17 @@ def _bare_paragraph(
     mention in a sentence (``Run `ip a` to see``) stays prose."""
     prose: list[str] = []
     prose_line = line
+    listings, past = _listings(reader, source), 0
     for number, text in enumerate(source, start=line):
         k = number - line
+        if k < past:
+            continue  # (a line of a listing read as a code block)
+        if k in listings:
+            reader.note("paragraph", plain(" ".join(prose)), prose_line, number - 1)
+            past = listings[k]
+            _code_block(reader, "", [(line + i, source[i]) for i in range(k, past)], number)
+            prose, prose_line = [], line + past
+            continue
         wrapped = "`" in text and _in_a_sentence(source[k - 1] if k else "", text, source[k + 1 :])
         bodies = [] if wrapped else _commands_in(text, code_on_page)
         twice = [b for b in bodies if _same_words(b) in shown]
@@ -380,6 +390,32 @@ def _bare_paragraph(
             reader.warnings.append(f"line {number}: {where}; {body!r} is read as a command")
             reader.commented(body, number)
     reader.note("paragraph", plain(" ".join(prose)), prose_line, line + len(source) - 1)
+
+
+def _listings(reader: Reader, source: list[str]) -> dict[int, int]:
+    """The listings a paragraph holds, copied from a book or a PDF with their line numbers
+    (``1  ip netns add red``, ``01: ip netns add red``; hunt AP: a plain-text chapter's
+    were prose, no command found): runs of two lines or more, each numbered one more than
+    the line before it, the first a command. Each by the index of its first line, to the
+    index past its last; the reader takes their numbers off (:meth:`Reader.block`)."""
+    runs: dict[int, int] = {}
+    k = 0
+    while k < len(source):
+        first, j = listing_number(source[k]), k + 1
+        while first and j < len(source) and _numbered(source[j], first[0] + j - k):
+            j += 1
+        body = first[1].strip() if first else ""
+        if j - k >= 2 and reader.looks_like_command(strip_prompt(body) or body):
+            runs[k] = j
+            k = j
+        else:
+            k += 1
+    return runs
+
+
+def _numbered(text: str, number: int) -> bool:
+    found = listing_number(text)
+    return found is not None and found[0] == number
 
 
 #: how a sentence ends (a closing quote or bracket after it aside)

@@ -176,6 +176,9 @@ _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _NAMED = re.compile(_NAME)
 #: a line of code with the number a page showed beside it (``12  ip link``, ``3\tip a``)
 _NUMBERED = re.compile(r"^\s*(\d{1,5})(?:\s{2,}|\t|\s*[|:.]\s+)")
+#: one space after the number: a listing whose numbers grew a digit (``9  ip``, ``10 ip``),
+#: its lines starting in one column
+_NUMBERED_TIGHT = re.compile(r"^\s*(\d{1,5}) (?=\S)")
 #: the time ``history`` shows before each command with HISTTIMEFORMAT="%F %T "
 _HISTORY_TIME = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d(?::\d\d)?\s+")
 #: a script's argument: ``$1``, ``"${1}"``, ``${1:-up}``, ``${1-}``
@@ -385,6 +388,32 @@ def continues(line: str) -> bool:
     """The line ends with a ``\\`` that joins the next line (an odd number of them)."""
     trailing = len(line) - len(line.rstrip("\\"))
     return trailing % 2 == 1
+
+
+def _line_number(text: str) -> re.Match[str] | None:
+    """The number a page printed beside a line of code (``12  ip link``, ``01: ip``, ``10
+    ip``), as :meth:`Reader._unnumbered` takes it off."""
+    return _NUMBERED.match(text) or _NUMBERED_TIGHT.match(text)
+
+
+def _number_off(text: str) -> str:
+    found = _line_number(text)
+    return text[found.end() :] if found else text
+
+
+def listing_number(text: str) -> tuple[int, str] | None:
+    """A line of a listing a page printed with its line numbers: the number and the line
+    (``01: ip netns add a`` -> 1, ``ip netns add a``); None: no number before it."""
+    found = _line_number(text)
+    return (int(found[1]), text[found.end() :]) if found else None
+
+
+def _under_prompt(prompted: str, following: str) -> bool:
+    """``following`` is bash's ``> `` prompt (PS2) as far in as ``prompted``'s prompt is: a
+    listing indented as a whole (``   $ ip link add a type veth \\`` then ``   > peer name
+    b``: hunt AP, run as a redirection to a file named peer)."""
+    indent = len(prompted) - len(prompted.lstrip(" "))
+    return following[:indent] == " " * indent and following[indent:].startswith("> ")
 
 
 def join_continuation(line: str, following: str) -> str:
@@ -1372,9 +1401,12 @@ class Reader:
                     following = lines[i][1]
                     # bash's PS2 prompt before each continued line (after a \\ or in an open
                     # quote), also in a page that took the PS1 prompts off ("> peer name b"
-                    # run as a redirection left a file named peer)
+                    # run as a redirection left a file named peer); in an indented listing
+                    # (a slide's, a PDF's), under its prompt, as far in as the prompt is
                     if (prompted or self.markdown) and following.startswith("> "):
                         following = following[2:]
+                    elif prompted and _under_prompt(text, following):
+                        following = following.lstrip(" ")[2:]
                     written.append(following)
                     body = join_continuation(body, following)
                     i += 1
@@ -1507,14 +1539,17 @@ class Reader:
         netns add a``, ``2  sudo ...``: every line numbered, counting up by one): the
         numbers taken off, and said."""
         filled = [(n, t) for n, t in lines if t.strip()]
-        found = [_NUMBERED.match(t) for _, t in filled]
+        found = [_line_number(t) for _, t in filled]
         if len(filled) < 2 or not all(found):
             return list(lines)
+        tight = any(not _NUMBERED.match(t) for _, t in filled)
+        if tight and len({m.end() for m in found if m}) > 1:
+            return list(lines)  # (one space after a number: in a listing's column only)
         counted = [int(m[1]) for m in found if m]
-        timed = all(_HISTORY_TIME.match(_NUMBERED.sub("", t, count=1)) for _, t in filled)
+        timed = all(_HISTORY_TIME.match(_number_off(t)) for _, t in filled)
 
         def bare(text: str) -> str:  # (history's time too, with HISTTIMEFORMAT="%F %T ")
-            text = _NUMBERED.sub("", text, count=1)
+            text = _number_off(text)
             return _HISTORY_TIME.sub("", text, count=1) if timed else text
 
         listed = counted == list(range(counted[0], counted[0] + len(counted)))
@@ -4461,12 +4496,16 @@ _HYPHENS = re.compile("[\u2010\u2011]")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _DOUBLE = re.compile("[\u201c\u201d\u201e\u201f\u00ab\u00bb]")
 _SINGLE = re.compile("\u2018([^\u2018\u2019]*)\u2019")
+#: a typeset ligature (a PDF's text: ``iptables -t \ufb01lter``) for the letters it joins
+_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
+_LIGATURE = re.compile(f"[{''.join(_LIGATURES)}]")
 
 
 def ascii_command(text: str) -> tuple[str, list[str]]:
     """``text`` with typeset characters typed back as the ASCII a shell reads, and what was
-    changed (``'\u2013c' (U+2013) as '-c'``). A dash is an option's only at the start of a word
-    and before a word: U+2013 then ``c`` is ``-c``; then ``fork`` is ``--fork``, but one dash
+    changed (``'\u2013c' (U+2013) as '-c'``, a ligature ``\ufb01`` as ``fi``). A dash is an
+    option's only at the start of a word and before a word: U+2013 then ``c`` is ``-c``;
+    then ``fork`` is ``--fork``, but one dash
     after a program whose options take one (``ping -c1``, ``ip -br``); an em dash before a
     word is ``--``. A curly apostrophe is a quote only when it closes a curly opening one."""
     changes: dict[str, str] = {}
@@ -4488,6 +4527,9 @@ def ascii_command(text: str) -> tuple[str, list[str]]:
     text = sub(_SPACES, " ", text)
     text = sub(_INVISIBLE, "", text)
     text = sub(_DOUBLE, '"', text)
+    for found in _LIGATURE.findall(text):
+        changes.setdefault(found, _LIGATURES[found])
+    text = _LIGATURE.sub(lambda m: _LIGATURES[m[0]], text)
     if _SINGLE.search(text):
         changes["\u2018\u2019"] = "'"
         text = _SINGLE.sub(r"'\1'", text)

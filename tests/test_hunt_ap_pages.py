@@ -1,0 +1,92 @@
+"""Hunt AP: labs copied out of books, PDFs (pdftotext's text), slides and course handouts.
+A book's listings keep their line numbers (``1  ip netns add red``, ``01: ip ...``) and the
+page's footer between two pages; a PDF's text has its page breaks (form feeds), ligatures
+(``\ufb01``) and typeset dashes; a slide's listing is indented as a whole, bash's ``> ``
+prompt under its ``$``.
+
+The inputs are the hunt's own files (tests/fixtures/books-pdfs), unchanged.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from iplab.importer.convert import ImportResult, detect_kind, import_text
+from iplab.plan import build
+from iplab.scenario import load_text
+
+BOOKS = Path(__file__).parent / "fixtures" / "books-pdfs"
+
+
+def _import(name: str) -> ImportResult:
+    text = (BOOKS / name).read_text(encoding="utf-8")
+    return import_text(text, detect_kind(name, text), name)
+
+
+def _run_text(result: ImportResult) -> list[str]:
+    plan = build(load_text(result.yaml, "lab.yaml"))
+    return [pc.command.text for pc in plan.commands]
+
+
+def test_a_slides_continued_line_under_its_prompt_is_no_redirection() -> None:
+    """A Beamer slide's listing, indented as a whole: ``   $ sudo ip link add l0 type veth
+    \\`` then ``   > peer name r0``. The ``>`` was read as a redirection: the step ran
+    ``ip link add l0 type veth > peer name r0`` (a file named peer, a link named r0, no
+    pair), a raw step --prefix refused. It is bash's second prompt, as in a flush listing."""
+    result = _import("ap04-beamer.txt")
+    assert "sudo ip link add l0 type veth \\\npeer name r0" in result.lines
+    assert "sudo ip link add l0 type veth peer name r0" in _run_text(result)
+    assert result.model_error is None
+    assert not any("cannot undo" in w or "> peer" in w for w in result.warnings)
+
+
+def test_a_books_numbered_listings_in_plain_text_are_read() -> None:
+    """A book chapter saved as text: its listings (``1  ip netns add red`` ... ``10 ip -n
+    red link set lo up``, a page's footer and a page break between two halves) were prose:
+    'no command found' (exit 2). They are read as code blocks, their numbers taken off."""
+    result = _import("ap01-book-ch3.txt")
+    assert result.lines[:3] == (
+        "ip netns add red",
+        "ip netns add blue",
+        "ip link add veth-red type veth peer name veth-blue",
+    )
+    assert "ip -n red link set lo up" in result.lines  # (``10 ip``: one space, aligned)
+    assert result.lines[-2:] == ("ip netns del red", "ip netns del blue")
+    assert "lines 10-16: the page's line numbers, copied with the code, taken off" in (
+        result.warnings
+    )
+    assert result.model_error is None
+
+
+def test_a_listing_numbered_with_colons_keeps_its_continued_line() -> None:
+    """``01: ip netns add gw`` ... ``20: ... \\`` / ``21:     -o gw-up -j MASQUERADE``: a
+    NAT chapter's 20 lines were lost (only the prompted ping read, and refused: namespace
+    inner does not exist). Each line is read, the MASQUERADE rule as one command."""
+    result = _import("ap05-nat-book.txt")
+    run = _run_text(result)
+    assert run[0] == "ip netns add gw"
+    assert (
+        "ip netns exec gw iptables -t nat -A POSTROUTING -s 172.16.5.0/24 -o gw-up -j MASQUERADE"
+        in run
+    )
+    assert run[-3:] == ["ip netns del inner", "ip netns del up", "ip netns del gw"]
+    assert result.model_error is None
+
+
+def test_a_pdfs_page_breaks_do_not_move_the_lines_said() -> None:
+    """pdftotext ends each page with a form feed, which Python's splitlines counts as a line
+    of its own: every warning after a page break named the line below the one meant (line
+    42 for the file's line 41)."""
+    result = _import("ap02-uni-handout.pdf.txt")
+    lines = (BOOKS / "ap02-uni-handout.pdf.txt").read_text(encoding="utf-8").split("\n")
+    said = [w for w in result.warnings if "read as 'sudo ip -n router --br addr'" in w]
+    assert len(said) == 1 and said[0].startswith("line 45: ")
+    assert "\u2014br" in lines[45 - 1]
+
+
+def test_a_ligature_in_a_command_is_its_letters() -> None:
+    """``iptables -t \ufb01lter`` (a PDF's ligature) was kept as a raw step that iptables
+    refuses (no table of that name); it is typed back as ``filter``, and said."""
+    result = _import("ap01-book-ch3.txt")
+    assert "ip netns exec blue iptables -t filter -A INPUT -p icmp -j DROP" in result.lines
+    assert any("'\ufb01' (U+FB01) as 'fi'" in w for w in result.warnings)
