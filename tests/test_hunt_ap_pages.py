@@ -90,3 +90,51 @@ def test_a_ligature_in_a_command_is_its_letters() -> None:
     result = _import("ap01-book-ch3.txt")
     assert "ip netns exec blue iptables -t filter -A INPUT -p icmp -j DROP" in result.lines
     assert any("'\ufb01' (U+FB01) as 'fi'" in w for w in result.warnings)
+
+
+def test_a_slide_decks_bulleted_commands_are_read() -> None:
+    """A PowerPoint deck saved as text: ``\u2022 ip netns add ns1`` on each slide. 'no command
+    found' (exit 2): a typeset bullet is no Markdown list. The bullet is taken off, each
+    line read as a bare command line is; the deck's prose and slide numbers stay prose."""
+    result = _import("ap03-slides-pptx.txt")
+    assert result.lines[:3] == ("ip netns add ns1", "ip netns add ns2", "ip netns add ns3")
+    assert "ip link set v3-br master br0" in result.lines
+    assert result.lines[-4:] == (
+        "ip netns del ns1",
+        "ip netns del ns2",
+        "ip netns del ns3",
+        "ip link del br0",
+    )
+    assert result.model_error is None
+
+
+def test_a_command_a_narrow_column_wrapped_is_read_whole_and_said() -> None:
+    """A handout's ``sudo ip link add pc1-eth0 netns pc1 type veth peer name sw-p1 netns``
+    then ``sw`` (the PDF's column too narrow, no ``\\``): both lines were lost with no
+    word, and the model refused the lab (link sw-p1 does not exist). The two lines are one
+    command, and the import says it joined them."""
+    result = _import("ap09-wrapped-lines.txt")
+    whole = "sudo ip link add pc1-eth0 netns pc1 type veth peer name sw-p1 netns sw"
+    assert whole in result.lines
+    assert (
+        "lines 9-10: 'sudo ip link add pc1-eth0 netns pc1 type veth peer name sw-p1 netns'"
+        " then 'sw': one command the page wrapped (no '\\' at the line's end), read as one"
+        " line" in result.warnings
+    )
+    assert result.model_error is None
+
+
+def test_a_continued_command_on_a_page_without_code_blocks_is_read() -> None:
+    """``sudo ip link add l0 type veth \\`` then ``  peer name r0``, indented too little to
+    be a code block: the command was lost with no word."""
+    page = (
+        "Lab notes.\n\n   sudo ip netns add a\n   sudo ip link add l0 type veth \\\n"
+        "     peer name r0\n   sudo ip netns add b\n"
+    )
+    result = import_text(page, "markdown", "notes.txt")
+    assert result.lines == (
+        "sudo ip netns add a",
+        "sudo ip link add l0 type veth peer name r0",
+        "sudo ip netns add b",
+    )
+    assert not any("wrapped" in w for w in result.warnings)  # (a \ joins: nothing guessed)

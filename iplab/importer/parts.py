@@ -29,7 +29,9 @@ from iplab.importer.reader import (
     SHELL_LANGS,
     Reader,
     ascii_command,
+    continues,
     first_program,
+    join_continuation,
     listing_number,
     strip_comment,
     strip_prompt,
@@ -364,6 +366,8 @@ def _bare_paragraph(
             continue
         wrapped = "`" in text and _in_a_sentence(source[k - 1] if k else "", text, source[k + 1 :])
         bodies = [] if wrapped else _commands_in(text, code_on_page)
+        if not bodies and not wrapped and (glued := _glued(reader, source, line, k, code_on_page)):
+            bodies, past = glued, k + 2
         twice = [b for b in bodies if _same_words(b) in shown]
         for body in twice:
             reader.warnings.append(
@@ -382,7 +386,7 @@ def _bare_paragraph(
                 )
             continue
         reader.note("paragraph", plain(" ".join(prose)), prose_line, number - 1)
-        prose, prose_line = [], number + 1
+        prose, prose_line = [], max(number + 1, line + past)
         if label := _cleanup_label(text):
             reader.note("paragraph", label, number, number)
         where = "the page has no code blocks" if not code_on_page else "not in a code block"
@@ -390,6 +394,25 @@ def _bare_paragraph(
             reader.warnings.append(f"line {number}: {where}; {body!r} is read as a command")
             reader.commented(body, number)
     reader.note("paragraph", plain(" ".join(prose)), prose_line, line + len(source) - 1)
+
+
+def _glued(reader: Reader, source: list[str], line: int, k: int, code_on_page: bool) -> list[str]:
+    """The command a paragraph's line ``k`` and the next make, when neither is one alone: a
+    ``\\`` at the line's end, or a column too narrow for the line (a PDF's, a handout's:
+    ``sudo ip link add pc1-eth0 netns pc1 type veth peer name sw-p1 netns`` then ``sw``;
+    hunt AP: both lines lost, with no word). [] otherwise; the wrapping is said."""
+    if k + 1 >= len(source) or _commands_in(source[k + 1], code_on_page):
+        return []
+    text, after = source[k].rstrip(), source[k + 1]
+    joined = continues(text)
+    glued = join_continuation(text, after) if joined else f"{text.strip()} {after.strip()}"
+    bodies = _commands_in(glued, code_on_page)
+    if bodies and not joined:
+        reader.warnings.append(
+            f"lines {line + k}-{line + k + 1}: {text.strip()!r} then {after.strip()!r}: one"
+            " command the page wrapped (no '\\' at the line's end), read as one line"
+        )
+    return bodies
 
 
 def _listings(reader: Reader, source: list[str]) -> dict[int, int]:
@@ -454,7 +477,7 @@ def commands_shown(part: Part, probe: Reader) -> list[tuple[int, str]]:
 
 def _commands_in(text: str, code_on_page: bool) -> list[str]:
     """The commands a paragraph's line holds (see _bare_paragraph); [] when it is prose."""
-    stripped = text.strip()
+    stripped = _BULLET.sub("", text.strip(), count=1)
     if "`" not in stripped and _ip_loop(stripped):
         return [stripped]  # (read as a code block's loop is)
     if "`" not in stripped:
@@ -478,6 +501,14 @@ def _commands_in(text: str, code_on_page: bool) -> list[str]:
         for b in bodies
     )
     return bodies if ok else []
+
+
+#: a bullet a slide or a PDF's list typeset before its item (``• ip netns add ns1``, a
+#: slide deck's text; hunt AP: 'no command found'), where Markdown's list has ``-`` or ``*``
+_BULLET = re.compile(
+    "^[\u2022\u25aa\u25ab\u25e6\u2023\u2043\u25cf\u25cb\u25a0\u25a1\u27a2\u27a4\u25ba\u25b8"
+    "\uf0a7\uf0b7]\\s+"
+)  # (\uf0a7, \uf0b7: Word's Wingdings and Symbol bullets, as PowerPoint's text gives them)
 
 
 def _cleanup_label(text: str) -> str | None:
