@@ -138,3 +138,17 @@ def test_a_continued_command_on_a_page_without_code_blocks_is_read() -> None:
         "sudo ip netns add b",
     )
     assert not any("wrapped" in w for w in result.warnings)  # (a \ joins: nothing guessed)
+
+
+def test_a_root_prompt_in_a_plain_text_chapter_is_no_heading() -> None:
+    """``# ip netns exec red ping -c 2 10.0.0.2`` in a book's text (a root shell), then what
+    it printed: Markdown's heading, the lab's title ('title: ip netns exec red ping ...'),
+    and the ping never run. It is a command at its prompt, its lines under it its output;
+    on a Markdown page, a heading stays a heading."""
+    result = _import("ap01-book-ch3.txt")
+    assert "title: ip netns" not in result.yaml
+    assert "ip netns exec red ping -c 2 10.0.0.2" in result.lines
+    assert "64 bytes from 10.0.0.2: icmp_seq=2 ttl=64" in result.yaml  # (its output)
+    assert "ip netns exec red ping -c 2 10.0.0.2" in _run_text(result)
+    page = "# ip netns add red\n\nSome words.\n\n```\nip netns add blue\n```\n"
+    assert import_text(page, "markdown", "lab.md").lines == ("ip netns add blue",)

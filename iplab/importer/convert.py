@@ -290,7 +290,12 @@ def _read(
         elif kind == "markdown" and mediawiki.is_mediawiki(source_name, text):
             title, reader = mediawiki.read_mediawiki(text, source_name, keep)
         elif kind == "markdown":
-            title, reader = read_markdown(text, keep, replies=_plain_text(source_name, text))
+            title, reader = read_markdown(
+                text,
+                keep,
+                replies=_plain_text(source_name, text),
+                plain_text=Path(source_name).suffix.lower() not in _MARKDOWN_SUFFIXES,
+            )
         else:
             read = {
                 "html": read_html,

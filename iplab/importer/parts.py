@@ -95,14 +95,21 @@ class Part:
 
 
 def read_parts(
-    parts: Sequence[Part], title: str | None, keep_variables: bool, *, replies: bool = False
+    parts: Sequence[Part],
+    title: str | None,
+    keep_variables: bool,
+    *,
+    replies: bool = False,
+    root_prompts: bool = False,
 ) -> tuple[str | None, Reader]:
     """A page's parts, in order, read: the first level-one heading is its title (unless it
     has one), the others are notes, code blocks go to the reader. ``replies``: the page is
     a mail's (or a post's) text, its quoted parts the other message's, never read (said in
-    a warning when they hold commands)."""
+    a warning when they hold commands). ``root_prompts``: a plain-text page's ``# ip ...``
+    heading is a root shell's prompt (:func:`_prompted_headings`)."""
     reader = Reader(markdown=True, keep_variables=keep_variables)
     parts = [unmarked(piece, reader.warnings) for part in parts for piece in _shortcoded(part)]
+    parts = _prompted_headings(reader, parts) if root_prompts else parts
     parts = [kept for part in parts if (kept := _unfurnished(part)) is not None]
     h1_taken = title is not None
     code_on_page = any(part.kind == "code" for part in parts)
@@ -138,6 +145,26 @@ def read_parts(
             _code_block(reader, part.info, part.body, part.line)
     reader.finish()
     return title, reader
+
+
+def _prompted_headings(reader: Reader, parts: Sequence[Part]) -> list[Part]:
+    """A plain-text page's ``# ip netns exec red ping -c 2 10.0.0.2`` (a book's root shell,
+    which Markdown reads as a heading; hunt AP: it was the lab's title, the ping never
+    run) and the lines printed right under it: a code block, read at its prompt."""
+    out: list[Part] = []
+    k = 0
+    while k < len(parts):
+        part, k = parts[k], k + 1
+        raw = part.source[0] if part.kind == "heading" and part.source else ""
+        if not raw.startswith("# ") or not reader.looks_like_command(raw[2:].strip()):
+            out.append(part)
+            continue
+        body = [(part.line, raw)]
+        if k < len(parts) and parts[k].kind == "paragraph" and parts[k].line == part.line + 1:
+            body += list(enumerate(parts[k].source, start=parts[k].line))  # (what it printed)
+            k += 1
+        out.append(Part("code", part.line, body[-1][0], body=body))
+    return out
 
 
 #: a Q&A site's furniture, copied with a thread (hunt AE): "Asked 3 years ago · Modified 1
