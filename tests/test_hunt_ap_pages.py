@@ -152,3 +152,25 @@ def test_a_root_prompt_in_a_plain_text_chapter_is_no_heading() -> None:
     assert "ip netns exec red ping -c 2 10.0.0.2" in _run_text(result)
     page = "# ip netns add red\n\nSome words.\n\n```\nip netns add blue\n```\n"
     assert import_text(page, "markdown", "lab.md").lines == ("ip netns add blue",)
+
+
+def test_a_chapters_solutions_after_its_cleanup_run_before_it() -> None:
+    """A chapter's exercises, its clean-up, then ``## Solutions`` with the routes that answer
+    them: read as teardown steps in namespaces already deleted, and the model refused the
+    lab (exit 1, 'the page may hold two versions of the lab'). The solutions run before
+    the clean-up, where their exercises stand, and the import says it moved them."""
+    result = _import("ap06-exercises.md")
+    assert result.model_error is None
+    run = _run_text(result)
+    assert run[-3:] == ["sudo ip netns del h1", "sudo ip netns del h2", "sudo ip netns del rtr"]
+    assert run.index("sudo ip -n h1 route add 10.2.0.0/24 via 10.1.0.1") < run.index(
+        "sudo ip netns del h1"
+    )
+    assert (
+        "lines 60-73: the page's 'Solutions' come after its clean-up (line 48): run before"
+        " it, where the exercises they answer stand, with the lab up" in result.warnings
+    )
+    # a page whose last section is no solutions keeps its order
+    page = (BOOKS / "ap06-exercises.md").read_text(encoding="utf-8")
+    other = import_text(page.replace("## Solutions", "## Going further"), "markdown", "a.md")
+    assert other.model_error is not None

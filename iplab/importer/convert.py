@@ -29,6 +29,7 @@ from iplab.importer.assembly import (
     output_text,
     setup_words_kept,
     shell_header,
+    solutions_before_cleanup,
     split_teardown,
     step_map,
     steps_yaml,
@@ -351,6 +352,7 @@ def import_text(
         raise UsageError(f"{source_name}: no command found (read as {kind}){why}")
     drafts, probe_warnings = probes_to_exec(drafts)
     cut = split_teardown(drafts)
+    drafts, cut, answered = solutions_before_cleanup(drafts, cut)
     drafts = setup_words_kept(drafts, cut)
     policy = choose_sudo((d.op, d.cmd.parsed.sudo) for d in drafts)
     steps = [step_map(d, _sudo_field(policy, d), output_text(d.cmd.output)) for d in drafts]
@@ -367,7 +369,9 @@ def import_text(
     ]
     # (a loop's body said once: the same line, the same words, each time round)
     again = built_again(drafts, cut)
-    warnings = tuple(dict.fromkeys(colours + reader.warnings + probe_warnings + scoped + again))
+    warnings = tuple(
+        dict.fromkeys(colours + reader.warnings + probe_warnings + answered + scoped + again)
+    )
     cannot_undo = tuple(cannot_undo_lines(drafts, cut))
     body = "".join(
         [
