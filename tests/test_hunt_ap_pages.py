@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from iplab.errors import UsageError
 from iplab.importer.convert import ImportResult, detect_kind, import_text
 from iplab.plan import build
 from iplab.scenario import load_text
@@ -174,3 +177,20 @@ def test_a_chapters_solutions_after_its_cleanup_run_before_it() -> None:
     page = (BOOKS / "ap06-exercises.md").read_text(encoding="utf-8")
     other = import_text(page.replace("## Solutions", "## Going further"), "markdown", "a.md")
     assert other.model_error is not None
+
+
+def test_a_cheat_sheets_two_columns_taken_across_are_refused_by_line() -> None:
+    """A two-column cheat sheet as pdftotext -layout gives it: ``ip netns add ns1`` and
+    ``ip -n ns1 route add default via 10.0.0.254`` on one line. Read as a script, its
+    header and 9 merged lines were raw steps (each column's words the other's arguments),
+    model OK. The import names the lines and asks for each column alone (exit 2)."""
+    with pytest.raises(UsageError) as raised:
+        _import("ap07-cheatsheet-2col.txt")
+    said = str(raised.value)
+    assert "lines 4-6, 10-12 hold two columns side by side (line 4: 'ip netns add ns1' and" in (
+        said
+    )
+    assert "import each column alone" in said
+    # one wide gap in a script is the author's spacing
+    one = "ip netns add a          ip netns add b\nip netns add c\n"
+    assert import_text(one, "shell", "a.sh").lines

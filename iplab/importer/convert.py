@@ -35,6 +35,7 @@ from iplab.importer.assembly import (
     steps_yaml,
 )
 from iplab.importer.budget import TooLarge
+from iplab.importer.columns import side_by_side
 from iplab.importer.formats import not_a_script
 from iplab.importer.html import read_html
 from iplab.importer.manpage import is_manpage, read_manpage
@@ -58,7 +59,7 @@ from iplab.importer.reader import (
 )
 from iplab.importer.rst import read_rst
 from iplab.importer.shown import made_or_deleted_before, probes_to_exec
-from iplab.importer.terminal import as_shown, printable, uncoloured
+from iplab.importer.terminal import as_shown, line_ranges, printable, uncoloured
 from iplab.importer.undoable import cannot_undo_lines
 from iplab.plan import build, decide_sudo
 from iplab.render import renderer
@@ -332,6 +333,16 @@ def import_text(
         raise UsageError(f"--name: {problem.replace('namespace name', 'scenario name')}")
     name = name or scenario_name(source_name)
     text, colours = (text, []) if kind == "notebook" else as_shown(text)  # (a notebook: its own)
+    if kind in ("markdown", "session", "shell") and (merged := side_by_side(text)):
+        number, left, right = merged[0]
+        where = line_ranges([n for n, _, _ in merged])
+        raise UsageError(
+            f"{source_name}: {where} hold two columns side by side (line {number}: {left!r}"
+            f" and {right!r}), a page's layout taken line by line across both, as"
+            " pdftotext -layout does: neither column's commands can be read in order",
+            hint="import each column alone: pdftotext without -layout gives one column after"
+            " the other",
+        )
     try:
         title, description, reader, drafts = _read(
             text, kind, source_name, base, variables == "keep"
