@@ -122,7 +122,7 @@ def test_a_command_a_narrow_column_wrapped_is_read_whole_and_said() -> None:
     assert (
         "lines 9-10: 'sudo ip link add pc1-eth0 netns pc1 type veth peer name sw-p1 netns'"
         " then 'sw': one command the page wrapped (no '\\' at the line's end), read as one"
-        " line" in result.warnings
+        f" line: {whole!r}" in result.warnings
     )
     assert result.model_error is None
 
@@ -194,3 +194,18 @@ def test_a_cheat_sheets_two_columns_taken_across_are_refused_by_line() -> None:
     # one wide gap in a script is the author's spacing
     one = "ip netns add a          ip netns add b\nip netns add c\n"
     assert import_text(one, "shell", "a.sh").lines
+
+
+def test_a_name_broken_at_its_hyphen_is_read_whole_and_said() -> None:
+    """A handout's ``ip link add veth-alpha type veth peer name veth-`` then ``beta``: the
+    first line alone made a link named ``veth-``, the second was lost with no word, and
+    the model refused the lab (veth-beta does not exist). The name is read whole."""
+    result = _import("ap11-hyphenated.txt")
+    whole = "ip link add veth-alpha type veth peer name veth-beta"
+    assert whole in result.lines
+    assert (
+        "lines 8-9: 'ip link add veth-alpha type veth peer name veth-' then 'beta': a word"
+        f" broken at its hyphen (no '\\' at the line's end), read as one line: {whole!r}"
+        in result.warnings
+    )
+    assert result.model_error is None

@@ -393,7 +393,7 @@ def _bare_paragraph(
             continue
         wrapped = "`" in text and _in_a_sentence(source[k - 1] if k else "", text, source[k + 1 :])
         bodies = [] if wrapped else _commands_in(text, code_on_page)
-        if not bodies and not wrapped and (glued := _glued(reader, source, line, k, code_on_page)):
+        if not wrapped and (glued := _glued(reader, source, line, k, code_on_page, alone=bodies)):
             bodies, past = glued, k + 2
         twice = [b for b in bodies if _same_words(b) in shown]
         for body in twice:
@@ -423,21 +423,36 @@ def _bare_paragraph(
     reader.note("paragraph", plain(" ".join(prose)), prose_line, line + len(source) - 1)
 
 
-def _glued(reader: Reader, source: list[str], line: int, k: int, code_on_page: bool) -> list[str]:
-    """The command a paragraph's line ``k`` and the next make, when neither is one alone: a
-    ``\\`` at the line's end, or a column too narrow for the line (a PDF's, a handout's:
-    ``sudo ip link add pc1-eth0 netns pc1 type veth peer name sw-p1 netns`` then ``sw``;
-    hunt AP: both lines lost, with no word). [] otherwise; the wrapping is said."""
+def _glued(
+    reader: Reader, source: list[str], line: int, k: int, code_on_page: bool, *, alone: list[str]
+) -> list[str]:
+    """The command a paragraph's line ``k`` and the next make: a ``\\`` at the line's end,
+    or a column too narrow for the line (a PDF's, a handout's: ``sudo ip link add pc1-eth0
+    netns pc1 type veth peer name sw-p1 netns`` then ``sw``; hunt AP: both lines lost, with
+    no word), when neither is a command alone; or a name broken at its hyphen (``... peer
+    name veth-`` then ``beta``: a link named ``veth-`` made), when the next line is one word
+    and no command (``alone``: what line ``k`` reads as by itself). [] otherwise; the
+    wrapping is said."""
     if k + 1 >= len(source) or _commands_in(source[k + 1], code_on_page):
         return []
-    text, after = source[k].rstrip(), source[k + 1]
-    joined = continues(text)
-    glued = join_continuation(text, after) if joined else f"{text.strip()} {after.strip()}"
+    text, after = source[k].rstrip(), source[k + 1].strip()
+    hyphen = re.search(r"\w-$", text) is not None and re.fullmatch(r"[\w.-]+", after)
+    if alone and not hyphen:
+        return []
+    joined = continues(text) and not alone
+    glued = (
+        join_continuation(text, after)
+        if joined
+        else text.strip() + after
+        if hyphen
+        else f"{text.strip()} {after}"
+    )
     bodies = _commands_in(glued, code_on_page)
     if bodies and not joined:
+        how = "a word broken at its hyphen" if hyphen else "one command the page wrapped"
         reader.warnings.append(
-            f"lines {line + k}-{line + k + 1}: {text.strip()!r} then {after.strip()!r}: one"
-            " command the page wrapped (no '\\' at the line's end), read as one line"
+            f"lines {line + k}-{line + k + 1}: {text.strip()!r} then {after!r}: {how} (no"
+            f" '\\' at the line's end), read as one line: {glued!r}"
         )
     return bodies
 
