@@ -209,3 +209,19 @@ def test_a_name_broken_at_its_hyphen_is_read_whole_and_said() -> None:
         in result.warnings
     )
     assert result.model_error is None
+
+
+def test_a_page_footer_inside_a_pasted_listing_is_no_line_of_it() -> None:
+    """A listing pasted from a PDF into a fence, the page's footer (``Linux Networking
+    Cookbook      87``) and its page break between lines 4 and 5: the whole block was
+    taken for prose with no word (its lines numbered, but not all), and the cleanup
+    refused (namespace red does not exist). The footer is said and left out, the
+    listing read."""
+    result = _import("ap13-fenced-footer.md")
+    assert result.lines[:2] == ("ip netns add red", "ip netns add blue")
+    assert "ip -n blue link set veth-blue up" in result.lines
+    assert (
+        "line 11: 'Linux Networking Cookbook 87' inside a listing numbered around it: the"
+        " page's header or footer (a PDF's page break), not read" in result.warnings
+    )
+    assert result.model_error is None

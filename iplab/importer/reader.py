@@ -390,6 +390,25 @@ def continues(line: str) -> bool:
     return trailing % 2 == 1
 
 
+#: a page's running header or footer: its title and its number, far apart (``42      Chapter
+#: 3: Namespaces``, ``Linux Networking Cookbook      87``), or ``Page 3 of 5``
+_PAGE_LINE = re.compile(
+    r"\d{1,4}\s{3,}\S.*|.*\S\s{3,}\d{1,4}|(?:page\s+)?\d{1,4}\s*(?:/|of)\s*\d{1,4}", re.I
+)
+
+
+def _page_furniture(filled: Sequence[tuple[int, str]]) -> set[int]:
+    """The lines of a numbered listing that are a page's header or footer (:data:`_PAGE_LINE`):
+    without them, the listing's other lines count up by one (``4  ip ...``, the footer, ``5
+    ip ...``). Empty when there are none, or the rest is no such listing."""
+    pages = {n for n, t in filled if _PAGE_LINE.fullmatch(t.strip())}
+    found = [_line_number(t) for n, t in filled if n not in pages]
+    if not pages or len(found) < 2 or not all(found):
+        return set()
+    counted = [int(m[1]) for m in found if m]
+    return pages if counted == list(range(counted[0], counted[0] + len(counted))) else set()
+
+
 def _line_number(text: str) -> re.Match[str] | None:
     """The number a page printed beside a line of code (``12  ip link``, ``01: ip``, ``10
     ip``), as :meth:`Reader._unnumbered` takes it off."""
@@ -1537,8 +1556,19 @@ class Reader:
     def _unnumbered(self, lines: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
         """A block copied with the line numbers a page showed beside it (``1  sudo ip
         netns add a``, ``2  sudo ...``: every line numbered, counting up by one): the
-        numbers taken off, and said."""
+        numbers taken off, and said. A page's header or footer inside it (a PDF's page
+        break: ``Linux Networking Cookbook      87``) is no line of it, said and not read."""
         filled = [(n, t) for n, t in lines if t.strip()]
+        if pages := _page_furniture(filled):
+            for n, text in filled:
+                if n in pages:
+                    said = " ".join(text.split())
+                    self.warnings.append(
+                        f"line {n}: {said!r} inside a listing numbered around it: the page's"
+                        " header or footer (a PDF's page break), not read"
+                    )
+            lines = [(n, "" if n in pages else t) for n, t in lines]
+            filled = [(n, t) for n, t in filled if n not in pages]
         found = [_line_number(t) for _, t in filled]
         if len(filled) < 2 or not all(found):
             return list(lines)
