@@ -225,3 +225,17 @@ def test_a_page_footer_inside_a_pasted_listing_is_no_line_of_it() -> None:
         " page's header or footer (a PDF's page break), not read" in result.warnings
     )
     assert result.model_error is None
+
+
+def test_a_loop_at_a_prompt_and_its_continuation_prompts_in_a_chapter() -> None:
+    """A chapter's text: ``root@lab:~# for ns in east west; do`` then ``> ip netns add
+    $ns`` ... ``> done``. Markdown read the ``> `` lines as a quote: the loop was lost with
+    no word, and the chapter's cleanup refused (namespace east does not exist). They are
+    bash's second prompt: the loop is read, each pass a step."""
+    result = _import("ap14-book-loop.txt")
+    assert (
+        result.lines[0]
+        == "for ns in east west; do\nip netns add $ns\nip -n $ns link set lo up\ndone"
+    )
+    assert _run_text(result)[:2] == ["ip netns add east", "ip -n east link set lo up"]
+    assert result.model_error is None

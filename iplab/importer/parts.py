@@ -109,7 +109,7 @@ def read_parts(
     heading is a root shell's prompt (:func:`_prompted_headings`)."""
     reader = Reader(markdown=True, keep_variables=keep_variables)
     parts = [unmarked(piece, reader.warnings) for part in parts for piece in _shortcoded(part)]
-    parts = _prompted_headings(reader, parts) if root_prompts else parts
+    parts = _at_ps2(_prompted_headings(reader, parts)) if root_prompts else parts
     parts = [kept for part in parts if (kept := _unfurnished(part)) is not None]
     h1_taken = title is not None
     code_on_page = any(part.kind == "code" for part in parts)
@@ -164,6 +164,35 @@ def _prompted_headings(reader: Reader, parts: Sequence[Part]) -> list[Part]:
             body += list(enumerate(parts[k].source, start=parts[k].line))  # (what it printed)
             k += 1
         out.append(Part("code", part.line, body[-1][0], body=body))
+    return out
+
+
+def _at_ps2(parts: Sequence[Part]) -> list[Part]:
+    """A plain-text page's command at a prompt that the shell reads on (``root@lab:~# for ns
+    in east west; do``) and the ``> `` lines under it, bash's second prompt, which Markdown
+    reads as a quote (hunt AP: the loop lost with no word, its namespaces never made): a
+    code block of the prompted line and those lines, as the terminal showed them."""
+    out: list[Part] = []
+    for part in parts:
+        before = out[-1] if out else None
+        if (
+            before is not None
+            and before.kind == "paragraph"
+            and not before.quoted
+            and part.kind == "paragraph"
+            and part.quoted
+            and part.line == before.end + 1
+            and (body := strip_prompt(before.source[-1].strip(), root_hash=True))
+            and (continues(body) or not shellread.complete(body))
+        ):
+            out.pop()
+            if len(before.source) > 1:  # (the words before the prompt stay prose)
+                out.append(replace(before, end=before.end - 1, source=before.source[:-1]))
+            body_lines = [(before.end, before.source[-1])]
+            body_lines += [(part.line + j, f"> {t}") for j, t in enumerate(part.source)]
+            out.append(Part("code", before.end, part.end, body=body_lines))
+            continue
+        out.append(part)
     return out
 
 
