@@ -239,3 +239,20 @@ def test_a_loop_at_a_prompt_and_its_continuation_prompts_in_a_chapter() -> None:
     )
     assert _run_text(result)[:2] == ["ip netns add east", "ip -n east link set lo up"]
     assert result.model_error is None
+
+
+def test_a_continued_line_at_ps2_on_a_page_of_prose_keeps_the_next_command() -> None:
+    """``   $ sudo ip link add l0 type veth \\`` then ``   > peer name r0`` then ``   $ ip
+    netns add b`` on a page of prose: Markdown's quote takes the ``$`` line as its lazy
+    line. The continued command is read whole, and the prompted line after it is the next
+    command, not more of the quote."""
+    page = (
+        "Title text here that is a sentence.\n\n   $ sudo ip netns add a\n"
+        "   $ sudo ip link add l0 type veth \\\n   > peer name r0\n   $ ip netns add b\n"
+    )
+    result = import_text(page, "markdown", "notes.txt")
+    assert result.lines == (
+        "sudo ip netns add a",
+        "sudo ip link add l0 type veth \\\npeer name r0",
+        "ip netns add b",
+    )

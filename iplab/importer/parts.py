@@ -189,7 +189,10 @@ def _at_ps2(parts: Sequence[Part]) -> list[Part]:
             if len(before.source) > 1:  # (the words before the prompt stay prose)
                 out.append(replace(before, end=before.end - 1, source=before.source[:-1]))
             body_lines = [(before.end, before.source[-1])]
-            body_lines += [(part.line + j, f"> {t}") for j, t in enumerate(part.source)]
+            body_lines += [
+                (part.line + j, t if strip_prompt(t.strip(), root_hash=True) else f"> {t}")
+                for j, t in enumerate(part.source)
+            ]  # (a line at a prompt, Markdown's lazy line of the quote: the next command)
             out.append(Part("code", before.end, part.end, body=body_lines))
             continue
         out.append(part)
