@@ -454,10 +454,11 @@ def test_every_kind_of_block_keeps_its_line_numbers() -> None:
         (
             "\x00\xff= \x1b[source,\n\x00\x0c\ufffd [[\n----\nip netns add f\n",
             ("ip netns add f",),
-            # (a form feed ends a line, as in the other readers; ESC [ s is a terminal's code)
+            # (a form feed is a page break, no line's end, in every reader: the lines said
+            # are an editor's, hunt AP; ESC [ s is a terminal's code)
             [
                 "line 1: a terminal's colour codes (or backspaces) taken off",
-                "line 4: the block opened by '----' is not closed: read to the end of the page",
+                "line 3: the block opened by '----' is not closed: read to the end of the page",
             ],
         ),
         (  # a NEL ends a line, as in the other readers (and in YAML)

@@ -77,6 +77,8 @@ class Draft(Record):
     title_kind: str | None = None
     #: the page's words that say it fails (``This ping should fail:``, ``# FAILS``), or ""
     said_fails: str = ""
+    #: the heading of the page's section it is in (None: before any heading)
+    section: str | None = None
 
     @property
     def line(self) -> int:
@@ -174,10 +176,12 @@ def assemble(events: Sequence[Event]) -> tuple[list[Draft], list[Note]]:
     intro = _intro(events)
     drafts: list[Draft] = []
     pending: list[Note] = []
+    section: str | None = None
     for event in events[len(intro) :]:
         if isinstance(event, Note):
             if event.kind != "skipped":  # (code left out: said in a warning, no step's prose)
                 pending.append(event)
+            section = event.text if event.kind == "heading" else section
             continue
         title, prose = title_and_prose(pending)
         source = _title_source(pending) if title is not None else None
@@ -190,15 +194,17 @@ def assemble(events: Sequence[Event]) -> tuple[list[Draft], list[Note]]:
                 said = kind if j == 0 else None
                 drafts.append(
                     Draft(
-                        cmd, cmd.parsed.op, *words, cleanup, event, j, said, fails if j == 0 else ""
+                        cmd, cmd.parsed.op, *words, cleanup, event, j, said,
+                        fails if j == 0 else "", section,
                     )
-                )
+                )  # fmt: skip
         else:
             drafts.append(
                 Draft(
-                    event, event.parsed.op, title, prose, cleanup, title_kind=kind, said_fails=fails
+                    event, event.parsed.op, title, prose, cleanup, title_kind=kind,
+                    said_fails=fails, section=section,
                 )
-            )
+            )  # fmt: skip
         pending = []
     return drafts, [n for n in intro if n.kind != "skipped"]
 
@@ -307,6 +313,39 @@ def _tidies(op: Op) -> bool:
         or (recipe_run(shlex.join(argv)) is not None)
         for words in commands or ()
     )  # fmt: skip
+
+
+#: the heading of a book's or a handout's section of solutions (``Solutions``, ``Solutions to
+#: the exercises``, ``Answers to the questions``, ``Answers``, ``Answer key``, ``B. Solutions``)
+_SOLUTIONS = re.compile(
+    r"\s*(?:(?:appendix\s+)?[A-Z0-9]{1,3}[.):]?\s+)?"
+    r"(?:(?:solutions?|answers?)\s+(?:to|for|of)\b|solutions?\s*$|answers\s*$|answer\s+key\b)",
+    re.I,
+)  # (not a thread's "Answer (score 14)": another answer, hunt X)
+
+
+def solutions_before_cleanup(
+    drafts: Sequence[Draft], cut: int
+) -> tuple[list[Draft], int, list[str]]:
+    """The drafts and the teardown's start with a page's section of solutions that comes
+    after its clean-up moved before the clean-up: the reader types them where the exercises
+    stand, with the lab up (hunt AP: a chapter's solutions, after its clean-up, were read as
+    teardown steps in namespaces already deleted, and the model refused the lab as 'two
+    versions of the lab'). Said; the drafts as they are when no such section ends the page."""
+    k = next(
+        (i for i in range(cut, len(drafts)) if _SOLUTIONS.match(drafts[i].section or "")), None
+    )
+    if k is None or k == cut or drafts[k].index > 0:
+        return list(drafts), cut, []
+    moved, section = drafts[k:], drafts[k].section
+    if any(d.section != section for d in moved):
+        return list(drafts), cut, []
+    said = (
+        f"lines {moved[0].line}-{moved[-1].line}: the page's {section!r} come after its"
+        f" clean-up (line {drafts[cut].line}): run before it, where the exercises they"
+        " answer stand, with the lab up"
+    )
+    return [*drafts[:cut], *moved, *drafts[cut:k]], cut + len(moved), [said]
 
 
 def built_again(drafts: Sequence[Draft], cut: int) -> list[str]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from iplab import names
 from iplab.errors import ScenarioError, UsageError
-from iplab.importer import mediawiki, roothash, shortcodes
+from iplab.importer import mediawiki, shortcodes
 from iplab.importer.asciidoc import looks_like_asciidoc, read_asciidoc
 from iplab.importer.assembly import (
     Draft,
@@ -29,11 +29,13 @@ from iplab.importer.assembly import (
     output_text,
     setup_words_kept,
     shell_header,
+    solutions_before_cleanup,
     split_teardown,
     step_map,
     steps_yaml,
 )
 from iplab.importer.budget import TooLarge
+from iplab.importer.columns import side_by_side
 from iplab.importer.formats import not_a_script
 from iplab.importer.html import read_html
 from iplab.importer.manpage import is_manpage, read_manpage
@@ -57,7 +59,7 @@ from iplab.importer.reader import (
 )
 from iplab.importer.rst import read_rst
 from iplab.importer.shown import made_or_deleted_before, probes_to_exec
-from iplab.importer.terminal import as_shown, printable, uncoloured
+from iplab.importer.terminal import as_shown, line_ranges, printable, uncoloured
 from iplab.importer.undoable import cannot_undo_lines
 from iplab.plan import build, decide_sudo
 from iplab.records import Record, frozen
@@ -240,28 +242,6 @@ def _a_session(text: str) -> bool:
     return listed >= 2 and listed * 2 >= len(lines)
 
 
-def _plain_page(source_name: str, text: str) -> bool:
-    """A page of plain text: not named as Markdown, without a fence."""
-    suffix = Path(source_name).suffix.lower()
-    return suffix not in _MARKDOWN_SUFFIXES and not any(
-        FENCE.fullmatch(line) for line in text.splitlines()
-    )
-
-
-def _root_prompts_as_code(text: str) -> str:
-    """A page of plain text's ``# ip netns add blue`` lines (a command typed at a root
-    prompt, a blank line before it) as the indented code they are: Markdown's reader took
-    them for headings (hunt AS: a page saved as text lost every such command, unsaid)."""
-    lines = text.split("\n")
-    for k, line in enumerate(lines):
-        if not line.startswith("# ") or (k and lines[k - 1].strip()):
-            continue
-        body = strip_prompt(line, root_hash=True)
-        if body and roothash.verdict(body, True) == "command":
-            lines[k] = "    " + line
-    return "\n".join(lines)
-
-
 def _plain_text(source_name: str, text: str) -> bool:
     """A page of plain text (an email, a forum post saved as text): not named as Markdown,
     without a fence, written in sentences. Its ``> `` lines quote the message it replies to
@@ -313,9 +293,12 @@ def _read(
         elif kind == "markdown" and mediawiki.is_mediawiki(source_name, text):
             title, reader = mediawiki.read_mediawiki(text, source_name, keep)
         elif kind == "markdown":
-            if _plain_page(source_name, text):
-                text = _root_prompts_as_code(text)
-            title, reader = read_markdown(text, keep, replies=_plain_text(source_name, text))
+            title, reader = read_markdown(
+                text,
+                keep,
+                replies=_plain_text(source_name, text),
+                plain_text=Path(source_name).suffix.lower() not in _MARKDOWN_SUFFIXES,
+            )
         else:
             read = {
                 "html": read_html,
@@ -351,6 +334,16 @@ def import_text(
         raise UsageError(f"--name: {problem.replace('namespace name', 'scenario name')}")
     name = name or scenario_name(source_name)
     text, colours = (text, []) if kind == "notebook" else as_shown(text)  # (a notebook: its own)
+    if kind in ("markdown", "session", "shell") and (merged := side_by_side(text)):
+        number, left, right = merged[0]
+        where = line_ranges([n for n, _, _ in merged])
+        raise UsageError(
+            f"{source_name}: {where} hold two columns side by side (line {number}: {left!r}"
+            f" and {right!r}), a page's layout taken line by line across both, as"
+            " pdftotext -layout does: neither column's commands can be read in order",
+            hint="import each column alone: pdftotext without -layout gives one column after"
+            " the other",
+        )
     try:
         title, description, reader, drafts = _read(
             text, kind, source_name, base, variables == "keep"
@@ -371,6 +364,7 @@ def import_text(
         raise UsageError(f"{source_name}: no command found (read as {kind}){why}")
     drafts, probe_warnings = probes_to_exec(drafts)
     cut = split_teardown(drafts)
+    drafts, cut, answered = solutions_before_cleanup(drafts, cut)
     drafts = setup_words_kept(drafts, cut)
     policy = choose_sudo((d.op, d.cmd.parsed.sudo) for d in drafts)
     steps = [step_map(d, _sudo_field(policy, d), output_text(d.cmd.output)) for d in drafts]
@@ -387,7 +381,9 @@ def import_text(
     ]
     # (a loop's body said once: the same line, the same words, each time round)
     again = built_again(drafts, cut)
-    warnings = tuple(dict.fromkeys(colours + reader.warnings + probe_warnings + scoped + again))
+    warnings = tuple(
+        dict.fromkeys(colours + reader.warnings + probe_warnings + answered + scoped + again)
+    )
     cannot_undo = tuple(cannot_undo_lines(drafts, cut))
     body = "".join(
         [

@@ -41,17 +41,19 @@ def _markdown() -> MarkdownIt:
 
 
 def read_markdown(
-    text: str, keep_variables: bool = True, *, replies: bool = False
+    text: str, keep_variables: bool = True, *, replies: bool = False, plain_text: bool = False
 ) -> tuple[str | None, Reader]:
     """The page's title and a reader holding its events (notes and commands, in order).
 
     The page is read by a CommonMark parser (markdown-it-py): headings, paragraphs (their
     source lines, markup removed), fenced and indented code blocks (in list items too).
     ``replies``: a mail's text (or a post's, in plain text), whose ``> `` lines quote the
-    message it replies to: they are not read.
+    message it replies to: they are not read. ``plain_text``: a page not written in
+    Markdown (a ``.txt``), whose ``# ip ...`` is a root shell's prompt, no heading.
     """
     title, pairs = page_parts(text)
-    return read_parts([part for part, _ in pairs], title, keep_variables, replies=replies)
+    parts = [part for part, _ in pairs]
+    return read_parts(parts, title, keep_variables, replies=replies, root_prompts=plain_text)
 
 
 def page_parts(text: str) -> tuple[str | None, list[tuple[Part, str]]]:
@@ -83,7 +85,14 @@ def numbered_parts(lines: Sequence[tuple[int, str]]) -> list[tuple[Part, str]]:
             heading = plain(tokens[k + 1].content)
             out.append(
                 (
-                    Part("heading", at(first), at(end - 1), heading, title=token.tag == "h1"),
+                    Part(
+                        "heading",
+                        at(first),
+                        at(end - 1),
+                        heading,
+                        title=token.tag == "h1",
+                        source=texts[first:end],
+                    ),
                     token.type,
                 )
             )

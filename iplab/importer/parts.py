@@ -29,7 +29,10 @@ from iplab.importer.reader import (
     SHELL_LANGS,
     Reader,
     ascii_command,
+    continues,
     first_program,
+    join_continuation,
+    listing_number,
     strip_comment,
     strip_prompt,
 )
@@ -92,14 +95,21 @@ class Part:
 
 
 def read_parts(
-    parts: Sequence[Part], title: str | None, keep_variables: bool, *, replies: bool = False
+    parts: Sequence[Part],
+    title: str | None,
+    keep_variables: bool,
+    *,
+    replies: bool = False,
+    root_prompts: bool = False,
 ) -> tuple[str | None, Reader]:
     """A page's parts, in order, read: the first level-one heading is its title (unless it
     has one), the others are notes, code blocks go to the reader. ``replies``: the page is
     a mail's (or a post's) text, its quoted parts the other message's, never read (said in
-    a warning when they hold commands)."""
+    a warning when they hold commands). ``root_prompts``: a plain-text page's ``# ip ...``
+    heading is a root shell's prompt (:func:`_prompted_headings`)."""
     reader = Reader(markdown=True, keep_variables=keep_variables)
     parts = [unmarked(piece, reader.warnings) for part in parts for piece in _shortcoded(part)]
+    parts = _at_ps2(_prompted_headings(reader, parts)) if root_prompts else parts
     parts = [kept for part in parts if (kept := _unfurnished(part)) is not None]
     h1_taken = title is not None
     code_on_page = any(part.kind == "code" for part in parts)
@@ -135,6 +145,58 @@ def read_parts(
             _code_block(reader, part.info, part.body, part.line)
     reader.finish()
     return title, reader
+
+
+def _prompted_headings(reader: Reader, parts: Sequence[Part]) -> list[Part]:
+    """A plain-text page's ``# ip netns exec red ping -c 2 10.0.0.2`` (a book's root shell,
+    which Markdown reads as a heading; hunt AP: it was the lab's title, the ping never
+    run) and the lines printed right under it: a code block, read at its prompt."""
+    out: list[Part] = []
+    k = 0
+    while k < len(parts):
+        part, k = parts[k], k + 1
+        raw = part.source[0] if part.kind == "heading" and part.source else ""
+        if not raw.startswith("# ") or not reader.looks_like_command(raw[2:].strip()):
+            out.append(part)
+            continue
+        body = [(part.line, raw)]
+        if k < len(parts) and parts[k].kind == "paragraph" and parts[k].line == part.line + 1:
+            body += list(enumerate(parts[k].source, start=parts[k].line))  # (what it printed)
+            k += 1
+        out.append(Part("code", part.line, body[-1][0], body=body))
+    return out
+
+
+def _at_ps2(parts: Sequence[Part]) -> list[Part]:
+    """A plain-text page's command at a prompt that the shell reads on (``root@lab:~# for ns
+    in east west; do``) and the ``> `` lines under it, bash's second prompt, which Markdown
+    reads as a quote (hunt AP: the loop lost with no word, its namespaces never made): a
+    code block of the prompted line and those lines, as the terminal showed them."""
+    out: list[Part] = []
+    for part in parts:
+        before = out[-1] if out else None
+        if (
+            before is not None
+            and before.kind == "paragraph"
+            and not before.quoted
+            and part.kind == "paragraph"
+            and part.quoted
+            and part.line == before.end + 1
+            and (body := strip_prompt(before.source[-1].strip(), root_hash=True))
+            and (continues(body) or not shellread.complete(body))
+        ):
+            out.pop()
+            if len(before.source) > 1:  # (the words before the prompt stay prose)
+                out.append(replace(before, end=before.end - 1, source=before.source[:-1]))
+            body_lines = [(before.end, before.source[-1])]
+            body_lines += [
+                (part.line + j, t if strip_prompt(t.strip(), root_hash=True) else f"> {t}")
+                for j, t in enumerate(part.source)
+            ]  # (a line at a prompt, Markdown's lazy line of the quote: the next command)
+            out.append(Part("code", before.end, part.end, body=body_lines))
+            continue
+        out.append(part)
+    return out
 
 
 #: a Q&A site's furniture, copied with a thread (hunt AE): "Asked 3 years ago · Modified 1
@@ -350,10 +412,21 @@ def _bare_paragraph(
     mention in a sentence (``Run `ip a` to see``) stays prose."""
     prose: list[str] = []
     prose_line = line
+    listings, past = _listings(reader, source), 0
     for number, text in enumerate(source, start=line):
         k = number - line
+        if k < past:
+            continue  # (a line of a listing read as a code block)
+        if k in listings:
+            reader.note("paragraph", plain(" ".join(prose)), prose_line, number - 1)
+            past = listings[k]
+            _code_block(reader, "", [(line + i, source[i]) for i in range(k, past)], number)
+            prose, prose_line = [], line + past
+            continue
         wrapped = "`" in text and _in_a_sentence(source[k - 1] if k else "", text, source[k + 1 :])
         bodies = [] if wrapped else _commands_in(text, code_on_page)
+        if not wrapped and (glued := _glued(reader, source, line, k, code_on_page, alone=bodies)):
+            bodies, past = glued, k + 2
         twice = [b for b in bodies if _same_words(b) in shown]
         for body in twice:
             reader.warnings.append(
@@ -372,7 +445,7 @@ def _bare_paragraph(
                 )
             continue
         reader.note("paragraph", plain(" ".join(prose)), prose_line, number - 1)
-        prose, prose_line = [], number + 1
+        prose, prose_line = [], max(number + 1, line + past)
         if label := _cleanup_label(text):
             reader.note("paragraph", label, number, number)
         where = "the page has no code blocks" if not code_on_page else "not in a code block"
@@ -380,6 +453,66 @@ def _bare_paragraph(
             reader.warnings.append(f"line {number}: {where}; {body!r} is read as a command")
             reader.commented(body, number)
     reader.note("paragraph", plain(" ".join(prose)), prose_line, line + len(source) - 1)
+
+
+def _glued(
+    reader: Reader, source: list[str], line: int, k: int, code_on_page: bool, *, alone: list[str]
+) -> list[str]:
+    """The command a paragraph's line ``k`` and the next make: a ``\\`` at the line's end,
+    or a column too narrow for the line (a PDF's, a handout's: ``sudo ip link add pc1-eth0
+    netns pc1 type veth peer name sw-p1 netns`` then ``sw``; hunt AP: both lines lost, with
+    no word), when neither is a command alone; or a name broken at its hyphen (``... peer
+    name veth-`` then ``beta``: a link named ``veth-`` made), when the next line is one word
+    and no command (``alone``: what line ``k`` reads as by itself). [] otherwise; the
+    wrapping is said."""
+    if k + 1 >= len(source) or _commands_in(source[k + 1], code_on_page):
+        return []
+    text, after = source[k].rstrip(), source[k + 1].strip()
+    hyphen = re.search(r"\w-$", text) is not None and re.fullmatch(r"[\w.-]+", after)
+    if alone and not hyphen:
+        return []
+    joined = continues(text) and not alone
+    glued = (
+        join_continuation(text, after)
+        if joined
+        else text.strip() + after
+        if hyphen
+        else f"{text.strip()} {after}"
+    )
+    bodies = _commands_in(glued, code_on_page)
+    if bodies and not joined:
+        how = "a word broken at its hyphen" if hyphen else "one command the page wrapped"
+        reader.warnings.append(
+            f"lines {line + k}-{line + k + 1}: {text.strip()!r} then {after!r}: {how} (no"
+            f" '\\' at the line's end), read as one line: {glued!r}"
+        )
+    return bodies
+
+
+def _listings(reader: Reader, source: list[str]) -> dict[int, int]:
+    """The listings a paragraph holds, copied from a book or a PDF with their line numbers
+    (``1  ip netns add red``, ``01: ip netns add red``; hunt AP: a plain-text chapter's
+    were prose, no command found): runs of two lines or more, each numbered one more than
+    the line before it, the first a command. Each by the index of its first line, to the
+    index past its last; the reader takes their numbers off (:meth:`Reader.block`)."""
+    runs: dict[int, int] = {}
+    k = 0
+    while k < len(source):
+        first, j = listing_number(source[k]), k + 1
+        while first and j < len(source) and _numbered(source[j], first[0] + j - k):
+            j += 1
+        body = first[1].strip() if first else ""
+        if j - k >= 2 and reader.looks_like_command(strip_prompt(body) or body):
+            runs[k] = j
+            k = j
+        else:
+            k += 1
+    return runs
+
+
+def _numbered(text: str, number: int) -> bool:
+    found = listing_number(text)
+    return found is not None and found[0] == number
 
 
 #: how a sentence ends (a closing quote or bracket after it aside)
@@ -418,7 +551,7 @@ def commands_shown(part: Part, probe: Reader) -> list[tuple[int, str]]:
 
 def _commands_in(text: str, code_on_page: bool) -> list[str]:
     """The commands a paragraph's line holds (see _bare_paragraph); [] when it is prose."""
-    stripped = text.strip()
+    stripped = _BULLET.sub("", text.strip(), count=1)
     if "`" not in stripped and _ip_loop(stripped):
         return [stripped]  # (read as a code block's loop is)
     if "`" not in stripped:
@@ -442,6 +575,14 @@ def _commands_in(text: str, code_on_page: bool) -> list[str]:
         for b in bodies
     )
     return bodies if ok else []
+
+
+#: a bullet a slide or a PDF's list typeset before its item (``• ip netns add ns1``, a
+#: slide deck's text; hunt AP: 'no command found'), where Markdown's list has ``-`` or ``*``
+_BULLET = re.compile(
+    "^[\u2022\u25aa\u25ab\u25e6\u2023\u2043\u25cf\u25cb\u25a0\u25a1\u27a2\u27a4\u25ba\u25b8"
+    "\uf0a7\uf0b7]\\s+"
+)  # (\uf0a7, \uf0b7: Word's Wingdings and Symbol bullets, as PowerPoint's text gives them)
 
 
 def _cleanup_label(text: str) -> str | None:

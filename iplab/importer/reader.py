@@ -181,9 +181,12 @@ _TYPESET_PROMPT = re.compile(rf"^(\s*(?:{_PROMPTS}|#))[\u00a0\u202f]")
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _NAMED = re.compile(_NAME)
 #: a line of code with the number a page showed beside it (``12  ip link``, ``3\tip a``)
-#: (or one space, or nothing on a blank line: a magazine's listing, ``01 $ ip link``, ``14``;
-#: hunt AS: a page of such listings had no command)
-_NUMBERED = re.compile(r"^\s*(\d{1,5})(?:\s{2,}|\t|\s*[|:.]\s+| (?=\S)|\s*$)")
+#: (or nothing after it: a magazine's listing shows a blank line as its number, ``14``;
+#: hunt AS)
+_NUMBERED = re.compile(r"^\s*(\d{1,5})(?:\s{2,}|\t|\s*[|:.]\s+|\s*$)")
+#: one space after the number: a listing whose numbers grew a digit (``9  ip``, ``10 ip``),
+#: its lines starting in one column
+_NUMBERED_TIGHT = re.compile(r"^\s*(\d{1,5}) (?=\S)")
 #: the time ``history`` shows before each command with HISTTIMEFORMAT="%F %T "
 _HISTORY_TIME = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d(?::\d\d)?\s+")
 #: a script's argument: ``$1``, ``"${1}"``, ``${1:-up}``, ``${1-}``
@@ -396,6 +399,51 @@ def continues(line: str) -> bool:
     """The line ends with a ``\\`` that joins the next line (an odd number of them)."""
     trailing = len(line) - len(line.rstrip("\\"))
     return trailing % 2 == 1
+
+
+#: a page's running header or footer: its title and its number, far apart (``42      Chapter
+#: 3: Namespaces``, ``Linux Networking Cookbook      87``), or ``Page 3 of 5``
+_PAGE_LINE = re.compile(
+    r"\d{1,4}\s{3,}\S.*|.*\S\s{3,}\d{1,4}|(?:page\s+)?\d{1,4}\s*(?:/|of)\s*\d{1,4}", re.I
+)
+
+
+def _page_furniture(filled: Sequence[tuple[int, str]]) -> set[int]:
+    """The lines of a numbered listing that are a page's header or footer (:data:`_PAGE_LINE`):
+    without them, the listing's other lines count up by one (``4  ip ...``, the footer, ``5
+    ip ...``). Empty when there are none, or the rest is no such listing."""
+    pages = {n for n, t in filled if _PAGE_LINE.fullmatch(t.strip())}
+    found = [_line_number(t) for n, t in filled if n not in pages]
+    if not pages or len(found) < 2 or not all(found):
+        return set()
+    counted = [int(m[1]) for m in found if m]
+    return pages if counted == list(range(counted[0], counted[0] + len(counted))) else set()
+
+
+def _line_number(text: str) -> re.Match[str] | None:
+    """The number a page printed beside a line of code (``12  ip link``, ``01: ip``, ``10
+    ip``), as :meth:`Reader._unnumbered` takes it off."""
+    return _NUMBERED.match(text) or _NUMBERED_TIGHT.match(text)
+
+
+def _number_off(text: str) -> str:
+    found = _line_number(text)
+    return text[found.end() :] if found else text
+
+
+def listing_number(text: str) -> tuple[int, str] | None:
+    """A line of a listing a page printed with its line numbers: the number and the line
+    (``01: ip netns add a`` -> 1, ``ip netns add a``); None: no number before it."""
+    found = _line_number(text)
+    return (int(found[1]), text[found.end() :]) if found else None
+
+
+def _under_prompt(prompted: str, following: str) -> bool:
+    """``following`` is bash's ``> `` prompt (PS2) as far in as ``prompted``'s prompt is: a
+    listing indented as a whole (``   $ ip link add a type veth \\`` then ``   > peer name
+    b``: hunt AP, run as a redirection to a file named peer)."""
+    indent = len(prompted) - len(prompted.lstrip(" "))
+    return following[:indent] == " " * indent and following[indent:].startswith("> ")
 
 
 def join_continuation(line: str, following: str) -> str:
@@ -1409,9 +1457,12 @@ class Reader:
                     following = lines[i][1]
                     # bash's PS2 prompt before each continued line (after a \\ or in an open
                     # quote), also in a page that took the PS1 prompts off ("> peer name b"
-                    # run as a redirection left a file named peer)
+                    # run as a redirection left a file named peer); in an indented listing
+                    # (a slide's, a PDF's), under its prompt, as far in as the prompt is
                     if (prompted or self.markdown) and following.startswith("> "):
                         following = following[2:]
+                    elif prompted and _under_prompt(text, following):
+                        following = following.lstrip(" ")[2:]
                     written.append(following)
                     body = join_continuation(body, following)
                     i += 1
@@ -1599,16 +1650,33 @@ class Reader:
     def _unnumbered(self, lines: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
         """A block copied with the line numbers a page showed beside it (``1  sudo ip
         netns add a``, ``2  sudo ...``: every line numbered, counting up by one): the
-        numbers taken off, and said."""
+        numbers taken off, and said. A page's header or footer inside it (a PDF's page
+        break: ``Linux Networking Cookbook      87``) is no line of it, said and not read."""
         filled = [(n, t) for n, t in lines if t.strip()]
-        found = [_NUMBERED.match(t) for _, t in filled]
+        if pages := _page_furniture(filled):
+            for n, text in filled:
+                if n in pages:
+                    said = " ".join(text.split())
+                    self.warnings.append(
+                        f"line {n}: {said!r} inside a listing numbered around it: the page's"
+                        " header or footer (a PDF's page break), not read"
+                    )
+            lines = [(n, "" if n in pages else t) for n, t in lines]
+            filled = [(n, t) for n, t in filled if n not in pages]
+        found = [_line_number(t) for _, t in filled]
         if len(filled) < 2 or not all(found):
             return list(lines)
+        tight = any(not _NUMBERED.match(t) for _, t in filled)
+        # (one space after a number: in a listing's column only, its lines starting in one
+        # column, or its numbers all of one width, ``01 $ ip`` ... ``14``: hunt AS)
+        starts = {m.end() for m, (_, t) in zip(found, filled, strict=True) if m and t[m.end() :]}
+        if tight and len(starts) > 1 and len({len(m[1]) for m in found if m}) > 1:
+            return list(lines)
         counted = [int(m[1]) for m in found if m]
-        timed = all(_HISTORY_TIME.match(_NUMBERED.sub("", t, count=1)) for _, t in filled)
+        timed = all(_HISTORY_TIME.match(_number_off(t)) for _, t in filled)
 
         def bare(text: str) -> str:  # (history's time too, with HISTTIMEFORMAT="%F %T ")
-            text = _NUMBERED.sub("", text, count=1)
+            text = _number_off(text)
             return _HISTORY_TIME.sub("", text, count=1) if timed else text
 
         listed = counted == list(range(counted[0], counted[0] + len(counted)))
@@ -4600,12 +4668,16 @@ _HYPHENS = re.compile("[\u2010\u2011]")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _DOUBLE = re.compile("[\u201c\u201d\u201e\u201f\u00ab\u00bb]")
 _SINGLE = re.compile("\u2018([^\u2018\u2019]*)\u2019")
+#: a typeset ligature (a PDF's text: ``iptables -t \ufb01lter``) for the letters it joins
+_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
+_LIGATURE = re.compile(f"[{''.join(_LIGATURES)}]")
 
 
 def ascii_command(text: str) -> tuple[str, list[str]]:
     """``text`` with typeset characters typed back as the ASCII a shell reads, and what was
-    changed (``'\u2013c' (U+2013) as '-c'``). A dash is an option's only at the start of a word
-    and before a word: U+2013 then ``c`` is ``-c``; then ``fork`` is ``--fork``, but one dash
+    changed (``'\u2013c' (U+2013) as '-c'``, a ligature ``\ufb01`` as ``fi``). A dash is an
+    option's only at the start of a word and before a word: U+2013 then ``c`` is ``-c``;
+    then ``fork`` is ``--fork``, but one dash
     after a program whose options take one (``ping -c1``, ``ip -br``); an em dash before a
     word is ``--``. A curly apostrophe is a quote only when it closes a curly opening one."""
     changes: dict[str, str] = {}
@@ -4627,6 +4699,9 @@ def ascii_command(text: str) -> tuple[str, list[str]]:
     text = sub(_SPACES, " ", text)
     text = sub(_INVISIBLE, "", text)
     text = sub(_DOUBLE, '"', text)
+    for found in _LIGATURE.findall(text):
+        changes.setdefault(found, _LIGATURES[found])
+    text = _LIGATURE.sub(lambda m: _LIGATURES[m[0]], text)
     if _SINGLE.search(text):
         changes["\u2018\u2019"] = "'"
         text = _SINGLE.sub(r"'\1'", text)

@@ -28,11 +28,15 @@ def uncoloured(text: str) -> tuple[str, list[int]]:
     """``text`` as the terminal showed it: without its colour codes and titles
     (``\\x1b[01;32mroot@lab\\x1b[00m:~#``, or ``[01;32m`` twice or more on a line, whose
     escape was lost; ``[?2004h`` and a title ``]0;root@lab: ~`` whose escapes were lost),
-    each backspace taking the character before it; and the lines that had them (1-based)."""
+    each backspace taking the character before it, a page break (``\\f``) taken off; and
+    the lines that had codes or backspaces (1-based)."""
     out: list[str] = []
     changed: list[int] = []
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.rstrip("\r")  # (CRLF, and script(1)'s CR CR LF: one line, not two)
+        # a page break (pdftotext's form feed): no line of its own, as an editor counts them
+        # (hunt AP: each page of a PDF's text moved the lines said after it one down)
+        line = line.replace("\f", "")
         plain = _ANSI.sub("", line)
         if len(_lost(_LOST_ESCAPE, plain)) >= 2:
             plain = _without(_LOST_ESCAPE, plain)
