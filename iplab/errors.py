@@ -8,6 +8,7 @@ the user as a traceback.
 from __future__ import annotations
 
 import errno
+import resource
 import signal
 from dataclasses import dataclass
 
@@ -82,6 +83,26 @@ class InternalError(IplabError):
             f"internal error: {type(bug).__name__}: {bug} (a bug in iplab; run again with"
             " IPLAB_DEBUG=1 to see where)"
         )
+
+
+class OutOfMemory(IplabError):
+    """Python could get no more memory (``ulimit -v``, a memory cgroup): the host's limit
+    met, not a bug in iplab (hunt AQ: under ``ulimit -v 60000`` an ``up`` of a star of 300
+    namespaces said "internal error: MemoryError:  (a bug in iplab ...)")."""
+
+    def __init__(self) -> None:
+        super().__init__(out_of_memory())
+
+
+def out_of_memory() -> str:
+    """What ran out, and what to do: the address-space limit when there is one."""
+    soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY:
+        return "iplab ran out of memory: free some (or lift the memory limit it runs under)"
+    return (
+        f"iplab ran out of memory: its address space is limited to {soft // 1024} KiB"
+        " (ulimit -v): raise the limit (ulimit -v unlimited) and run again"
+    )
 
 
 class ScenarioError(IplabError):
