@@ -130,6 +130,12 @@ class StateWriteError(IplabError):
 def state_write_error(exc: OSError, what: str) -> StateWriteError:
     """One line for a write the host refused: which file, why, what to do."""
     where = exc.filename or what
+    if exc.errno == errno.ENOENT:  # (hunt AQ: "free space" said of a state directory removed)
+        return StateWriteError(
+            f"cannot write {where}: its directory is gone (removed while iplab ran?)",
+            hint="leave the state directory (--state-dir DIR, IPLAB_STATE_DIR) alone while"
+            " a lab is up",
+        )
     return StateWriteError(
         f"cannot write {where}: {exc.strerror or exc}",
         hint="free space or fix the state directory (--state-dir DIR, IPLAB_STATE_DIR)",
