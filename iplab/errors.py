@@ -136,6 +136,11 @@ def state_write_error(exc: OSError, what: str) -> StateWriteError:
             hint="leave the state directory (--state-dir DIR, IPLAB_STATE_DIR) alone while"
             " a lab is up",
         )
+    if exc.errno == errno.EROFS:  # (hunt AQ: "free space" said of a read-only file system)
+        return StateWriteError(
+            f"cannot write {where}: {exc.strerror or exc}",
+            hint="remount it read-write and run again, or pass --state-dir DIR",
+        )
     return StateWriteError(
         f"cannot write {where}: {exc.strerror or exc}",
         hint="free space or fix the state directory (--state-dir DIR, IPLAB_STATE_DIR)",

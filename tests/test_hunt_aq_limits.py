@@ -288,3 +288,30 @@ def test_names_left_by_a_lost_run_are_said_in_one_short_line(star300: Path) -> N
     line = next(x for x in run.stderr.splitlines() if "not starting" in x)
     assert "not starting: haqr01c1, haqr01c10, " in line and " and 12 more already exist" in line
     assert len(line) < 400, line
+
+
+@pytest.mark.kernel
+def test_down_on_a_read_only_state_directory_says_remount(tmp_path: Path) -> None:
+    """A state directory remounted read-only while a lab is up (aq-full-and-read-only.sh):
+    ``down`` said "cannot write .../lock: Read-only file system (free space or fix the
+    state directory ...)". Free space does not help: it says to remount read-write, and
+    once that is done one ``down`` undoes the lab. (A mount and network namespace of its
+    own.)"""
+    if SKIP:
+        pytest.skip(SKIP)
+    mnt = tmp_path / "mnt"
+    script = f"""
+        mkdir -p {mnt} && mount -t tmpfs -o size=12m haqtiny {mnt} && mkdir -m700 {mnt}/st
+        export IPLAB_STATE_DIR={mnt}/st
+        {sys.executable} -m iplab up container-networking-part2 --prefix haqf02 >/dev/null || exit 9
+        mount -o remount,ro {mnt}
+        {sys.executable} -m iplab down haqf02container-networking-part2; echo "rc=$?"
+        mount -o remount,rw {mnt}
+        {sys.executable} -m iplab down haqf02container-networking-part2 >/dev/null; echo "rc=$?"
+        ip netns list | grep -c haqf02
+    """
+    run = apart(script)
+    said = run.stderr
+    assert run.stdout.split()[-3:] == ["rc=1", "rc=0", "0"], run.stdout + said
+    assert "Read-only file system (remount it read-write and run again" in said, said
+    assert "free space" not in said, said
