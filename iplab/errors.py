@@ -8,6 +8,7 @@ the user as a traceback.
 from __future__ import annotations
 
 import errno
+import resource
 import signal
 
 from iplab.records import Record, frozen
@@ -85,6 +86,26 @@ class InternalError(IplabError):
         )
 
 
+class OutOfMemory(IplabError):
+    """Python could get no more memory (``ulimit -v``, a memory cgroup): the host's limit
+    met, not a bug in iplab (hunt AQ: under ``ulimit -v 60000`` an ``up`` of a star of 300
+    namespaces said "internal error: MemoryError:  (a bug in iplab ...)")."""
+
+    def __init__(self) -> None:
+        super().__init__(out_of_memory())
+
+
+def out_of_memory() -> str:
+    """What ran out, and what to do: the address-space limit when there is one."""
+    soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY:
+        return "iplab ran out of memory: free some (or lift the memory limit it runs under)"
+    return (
+        f"iplab ran out of memory: its address space is limited to {soft // 1024} KiB"
+        " (ulimit -v): raise the limit (ulimit -v unlimited) and run again"
+    )
+
+
 class ScenarioError(IplabError):
     """The scenario file is invalid: bad YAML, schema, names, or an impossible plan."""
 
@@ -110,6 +131,17 @@ class StateWriteError(IplabError):
 def state_write_error(exc: OSError, what: str) -> StateWriteError:
     """One line for a write the host refused: which file, why, what to do."""
     where = exc.filename or what
+    if exc.errno == errno.ENOENT:  # (hunt AQ: "free space" said of a state directory removed)
+        return StateWriteError(
+            f"cannot write {where}: its directory is gone (removed while iplab ran?)",
+            hint="leave the state directory (--state-dir DIR, IPLAB_STATE_DIR) alone while"
+            " a lab is up",
+        )
+    if exc.errno == errno.EROFS:  # (hunt AQ: "free space" said of a read-only file system)
+        return StateWriteError(
+            f"cannot write {where}: {exc.strerror or exc}",
+            hint="remount it read-write and run again, or pass --state-dir DIR",
+        )
     return StateWriteError(
         f"cannot write {where}: {exc.strerror or exc}",
         hint="free space or fix the state directory (--state-dir DIR, IPLAB_STATE_DIR)",

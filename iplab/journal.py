@@ -190,6 +190,12 @@ class Journal:
         #: called when a write finds the disk full: True when it freed space (the reserve)
         self.on_full: Callable[[], bool] | None = None
         self._tail_checked = False
+        #: what this process appended: the journal as it wrote it, when the file is gone
+        #: (someone removed the state directory while the run went on)
+        self._written: list[bytes] = []
+        self._info_written: LabInfo | None = None  # (the lab record, as this process wrote it)
+        #: set when the file was gone and the records this process wrote were read instead
+        self.vanished = False
 
     # -- the lab -------------------------------------------------------------------------------
 
@@ -208,6 +214,8 @@ class Journal:
                 raise ValueError("owned_netns and owned_links must be lists")
             return info
         except (OSError, ValueError, TypeError) as exc:
+            if isinstance(exc, FileNotFoundError) and self._info_written is not None:
+                return self._info_written  # (removed while this process ran: see _read)
             why = "missing" if isinstance(exc, FileNotFoundError) else f"unreadable ({exc})"
             rebuilt = self._rebuilt_info()
             if rebuilt is None:
@@ -234,6 +242,7 @@ class Journal:
 
     def write_info(self, info: LabInfo) -> None:
         statedir.atomic_write(self.info_path, json.dumps(info.to_json(), indent=1) + "\n")
+        self._info_written = info
 
     # -- records -------------------------------------------------------------------------------
 
@@ -351,6 +360,10 @@ class Journal:
     def _append(self, records: list[dict[str, Any]], sync: bool = True) -> None:
         """Append durably; a full disk first gets the space set aside (``on_full``), then
         it is one clear error (the command whose intent this was does not run)."""
+        if self.vanished:  # (a new file would hold these records alone: no lab's journal)
+            raise state_write_error(
+                FileNotFoundError(errno.ENOENT, "gone", str(self.path)), str(self.path)
+            )
         text = "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records)
         if not self._tail_checked:  # a line torn by a crash stays alone on its line
             self._tail_checked = True
@@ -367,6 +380,7 @@ class Journal:
                 statedir.append_durably(self.path, text, sync)
         except OSError as exc:
             raise state_write_error(exc, str(self.path)) from None
+        self._written.append(text.encode("utf-8"))
 
     def reserve(self, size: int) -> Path:
         """Set ``size`` bytes aside in the lab's directory, for the journal and the audit
@@ -391,11 +405,14 @@ class Journal:
         return path
 
     def _read(self) -> bytes:
-        """The whole journal (nothing when there is none yet)."""
+        """The whole journal (nothing when there is none yet). When the file is gone though
+        this process wrote it, what it wrote (hunt AQ: the state directory removed during
+        an up of 300 namespaces; its rollback found no journal and left 251 of them)."""
         try:
             return statedir.read_state_file(self.path)
         except FileNotFoundError:
-            return b""
+            self.vanished = bool(self._written)
+            return b"".join(self._written)
         except OSError as exc:
             raise UsageError(f"cannot read {self.path}: {exc.strerror}") from None
 

@@ -16,6 +16,7 @@ batches, claims and probes, rollback on a failure or a signal.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import re
@@ -63,6 +64,7 @@ from iplab.errors import (
     Interrupted,
     IplabError,
     LockedError,
+    OutOfMemory,
     UsageError,
     state_write_error,
 )
@@ -894,7 +896,7 @@ class Session:
             before_feed=before_feed,
         )
         status = status[: len(entries)]  # the lines after had no intent: never fed, not run
-        group = group[: len(entries)]
+        whole, group = group, group[: len(entries)]
         faults("after-run", counts[: len(entries)])
         # after a line ip names as failed, the rest did not run; when ip names none,
         # nothing is known and the lines stay "maybe done" (undo will check)
@@ -927,8 +929,10 @@ class Session:
         self.signals.check()
         if result.stdout.strip():
             self.env.out.write(result.stdout)
-        if group and not result.ok and all(rc is None for rc in status):
-            raise StepFailed(group[0].command, result, batched=True)
+        if not result.ok and all(rc is None for rc in status):
+            # (no line fed: ip could not even start, hunt AQ: under ``ulimit -v`` the up
+            # said "lab is up: 1802 changes journaled" with nothing made, exit 0)
+            raise StepFailed(whole[0].command, result, batched=True)
 
     def _made(self, entries: Sequence[Entry]) -> None:
         """The lab record learns what each namespace an ``ip netns add`` of the lab just
@@ -1119,8 +1123,10 @@ def preflight_checks(
             else _not_ours(env.state_dir, lab, clash, mine.netns - mine.adopted, netns)
         )
         stale = [n for n in clash if n in netns and undo.unmounted_netns(n)]
+        # (hunt AQ: 551 names of a star left by a lost run made one line of 9,000 characters)
+        listed = ", ".join(clash[:8]) + (f" and {len(clash) - 8} more" if len(clash) > 8 else "")
         raise IplabError(
-            f"not starting: {', '.join(clash)} already {'exists' if one else 'exist'} on this"
+            f"not starting: {listed} already {'exists' if one else 'exist'} on this"
             f" host{whose}{_stale_said(stale)}",
             hint="use --prefix P to give the lab's objects other names"
             + (f", or `iplab down {owners[0]}` first" if owners else "")
@@ -1582,6 +1588,8 @@ def _undone(report: undo.UndoReport) -> bool:
 
 def _bug(env: Env, session: Session, bug: Exception, opts: Options) -> int:
     """Roll back after a bug in iplab (exit 70); with IPLAB_DEBUG, its traceback after."""
+    if isinstance(bug, MemoryError):  # (the host's limit, not a bug: said as such)
+        return _abort(env, session, OutOfMemory(), opts)
     rc = _abort(env, session, InternalError(bug), opts)
     if os.environ.get("IPLAB_DEBUG"):
         raise bug
@@ -1600,11 +1608,26 @@ def _abort(env: Env, session: Session, exc: IplabError, opts: Options) -> int:
     env.err.write(f"iplab: error: {exc}\n")
     env.err.write("iplab: undoing what this run did, from the journal\n")
     journal.note("rollback")  # (verify and ls say the lab is being rolled back)
-    report = undo.rollback(env, journal, opts.exact_undo)
+    try:
+        report = undo.rollback(env, journal, opts.exact_undo)
+    except MemoryError:  # (ulimit -v: what the rollback needs is not there either)
+        with contextlib.suppress(MemoryError):
+            _rollback_failed(env, journal)
+        env.err.write(
+            f"iplab: the rollback ran out of memory too; the journal is kept: run `iplab down"
+            f" {journal.dir.name}` once iplab has more memory\n"
+        )
+        return max(exc.exit_code, 1)
     _taken(env, report)
     if not _undone(report):
         _rollback_failed(env, journal)
         _kept(env, journal, report)
+        return max(exc.exit_code, 1)
+    if journal.vanished:  # (nothing left to archive: said, and the host is restored)
+        env.err.write(
+            f"iplab: rolled back ({report.ran} undo commands) from the journal this run wrote"
+            f" (its file is gone: {journal.path}); the host is as it was before\n"
+        )
         return max(exc.exit_code, 1)
     if not _archive(env, journal):
         return max(exc.exit_code, 1)

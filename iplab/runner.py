@@ -17,8 +17,11 @@ the audit hook): read together, they show that each process is bounded and audit
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import os
+import resource
+import select
 import shlex
 import shutil
 import signal
@@ -174,6 +177,23 @@ def _gated(parts: Iterator[str], gate: threading.Event, refused: list[bool]) -> 
         return
 
 
+def _whole_writes(parts: Iterator[str]) -> Iterator[bytes]:
+    """``parts`` in pieces a pipe takes whole: at most PIPE_BUF bytes each.
+
+    sh writes each piece with one ``os.write`` and drops what the kernel did not take. A
+    write to a full pipe that a stop signal interrupts (Ctrl-Z then ``fg``, SIGSTOP and
+    SIGCONT, a frozen cgroup) returns short, and the rest of the piece was lost (hunt AQ: a
+    part of 512 lines of star300's ``ip -batch``; ip read the start of one line glued to
+    the end of another, "Cannot find device "haqs01vet""). A write of at most PIPE_BUF
+    bytes to a pipe is all or nothing, and a stopped one is started again."""
+    import sh  # (imported by the run that feeds it: see ShExecutor.execute)
+
+    for part in parts:
+        data = part.encode(sh.DEFAULT_ENCODING)
+        for start in range(0, len(data), select.PIPE_BUF):
+            yield data[start : start + select.PIPE_BUF]
+
+
 #: what runs a step's script: bash reads it from a file (``$1`` of this line's shell is
 #: the script's first argument, as with ``bash -c SCRIPT NAME ARG``)
 _READ_SCRIPT = 'eval "$(< {path})"'
@@ -296,9 +316,11 @@ class ShExecutor:
         # comes first); when on_start fails, the process is killed and asked for nothing
         gate = threading.Event()
         refused: list[bool] = []
-        source = stdin if stdin is not None else ""
-        if not isinstance(source, str):
-            source = _gated(source, gate, refused)
+        source: str | Iterator[bytes] = ""
+        if isinstance(stdin, str):
+            source = stdin
+        elif stdin is not None:
+            source = _whole_writes(_gated(stdin, gate, refused))
 
         def out(chunk: str) -> None:
             kept.append(chunk)
@@ -331,7 +353,8 @@ class ShExecutor:
                 _return_cmd=True,
             )
         except (OSError, sh.ForkException) as exc:
-            return Result(tuple(argv), 126, "", f"{argv[0]}: cannot run: {exc}\n", 0.0)
+            said = f"{exc}{_files_limit()}" if getattr(exc, "errno", None) == errno.EMFILE else exc
+            return Result(tuple(argv), 126, "", f"{argv[0]}: cannot run: {said}\n", 0.0)
         except (RuntimeError, MemoryError) as exc:
             if not no_room(exc):
                 raise
@@ -664,9 +687,30 @@ def _no_room_result(argv: Sequence[str], exc: BaseException, start: float, pid: 
     what = str(exc) or "out of memory"
     return Result(
         tuple(argv), 126, "",
-        f"{argv[0]}: cannot start a thread/process: resource limit ({what})\n",
+        f"{argv[0]}: cannot start a thread/process: resource limit ({what}){_limits()}\n",
         time.perf_counter() - start, pid=pid,
     )  # fmt: skip
+
+
+def _limits() -> str:
+    """The limits a thread or process may have met, as the shell sets them (hunt AQ: under
+    ``ulimit -v 60000`` the message said "resource limit (can't start new thread)" alone)."""
+    said = []
+    memory, _hard = resource.getrlimit(resource.RLIMIT_AS)
+    if memory != resource.RLIM_INFINITY:
+        said.append(f"ulimit -v {memory // 1024}")
+    processes, _hard = resource.getrlimit(resource.RLIMIT_NPROC)
+    # (root's processes are not counted; the usual default is tens of thousands)
+    if os.geteuid() != 0 and processes != resource.RLIM_INFINITY and processes < 4096:
+        said.append(f"ulimit -u {processes}")
+    return f": iplab runs under {' and '.join(said)}; raise it" if said else ""
+
+
+def _files_limit() -> str:
+    """The open-files limit met (hunt AQ: under ``ulimit -n 12`` the up said "bash: cannot
+    run: [Errno 24] Too many open files", no word of the limit)."""
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return f": iplab runs under ulimit -n {soft}; raise it (64 is enough for most labs)"
 
 
 def _end_quietly(proc: _Waitable, pid: int) -> None:

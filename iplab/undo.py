@@ -753,7 +753,8 @@ def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
         try:
             journal.mark_undone(entries)
         except StateWriteError as exc:  # the host is restored; the next down sees that
-            env.err.write(f"iplab: {exc}\n")
+            if not journal.vanished:  # (the journal's file is gone: said once, by the run)
+                env.err.write(f"iplab: {exc}\n")
     return report
 
 

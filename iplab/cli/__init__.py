@@ -34,7 +34,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from iplab.errors import IplabError, received_signals
+from iplab.errors import IplabError, out_of_memory, received_signals
 
 Handler = Callable[..., int]
 
@@ -105,6 +105,11 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int
             raise
         where = f" ({exc.filename})" if exc.filename else ""
         _say(err, f"iplab: error: {exc.strerror or exc}{where}")
+        rc = 1
+    except MemoryError:  # the host's limit met (ulimit -v), not a bug
+        if os.environ.get("IPLAB_DEBUG"):
+            raise
+        _say(err, f"iplab: error: {out_of_memory()}")
         rc = 1
     except Exception as exc:
         if os.environ.get("IPLAB_DEBUG"):

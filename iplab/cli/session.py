@@ -284,13 +284,18 @@ def _lab_named(args: argparse.Namespace) -> tuple[LabInfo, list[int]] | None:
     fail and failed in its run (hunt F: verify expected what they would have made). A
     scenario file or a bundled scenario of that name comes first."""
     from iplab import scenario, statedir
-    from iplab.journal import Journal, lab_dir
+    from iplab.journal import Journal, lab_dir, no_such_lab
 
     name = args.scenario
     if "/" in name or scenario.resolve(name).exists() or names.netns_name_problem(name):
         return None
     journal = Journal(lab_dir(statedir.resolve(args.state_dir), name))
     if not journal.exists():
+        if not name.endswith((".yaml", ".yml")) and not journal.path.exists():
+            # (hunt AQ: `verify LAB` of a lab taken down said "LAB: no such scenario file")
+            error = no_such_lab(statedir.resolve(args.state_dir), name)
+            error.message += ", and no scenario file or bundled scenario has that name"
+            raise error
         return None
     info = journal.info()
     if journal.recovered:  # rebuilt from the journal: no scenario, no prefix (hunt D)
