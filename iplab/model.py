@@ -83,6 +83,7 @@ from iplab.words import (
     reaches_every_netns,
     reaches_the_hosts_rules,
     reads_only,
+    sets_what_readers_print,
     simple_commands,
     strip_sudo,
 )
@@ -1065,6 +1066,12 @@ def _host_links(a: _Apply, op: Raw | NetnsExec) -> None:
             return
 
 
+def _reads(text: str) -> bool:
+    """A command that changes nothing of the host's: a reader, or variables set to what
+    readers print (``NS_COUNT=$(ip netns list | wc -l)``: hunt AT)."""
+    return reads_only(text) or sets_what_readers_print(text)
+
+
 def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
     """A command kept verbatim: its declared (or known) effects, else the unknown."""
     state = a.state
@@ -1115,14 +1122,14 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
                 " the lab makes with dev LINK",
             )
             break
-        if (listed := lists_every_netns(text)) and not reads_only(text):
+        if (listed := lists_every_netns(text)) and not _reads(text):
             a.object(
                 f"hands what {listed} prints (every namespace of the host, other labs' too)"
                 " to a command that changes them",
                 hint="name the lab's namespaces instead: for ns in ns1 ns2; do ...; done",
             )
             break
-        if (listed := lists_every_link(text)) and not reads_only(text):
+        if (listed := lists_every_link(text)) and not _reads(text):
             a.object(
                 f"hands what {listed} prints (every link of the namespace: in the root, the"
                 " host's own and other labs' too) to a command that changes them",

@@ -9,12 +9,18 @@ one: a routing table's name (``table isp2``, ``lookup vpn``, ``echo "100 isp2" >
 index.html``: the page a web server of the lab serves). What they write to ``/proc`` or
 ``/sys``, into a pipe to a command, or to a file another step reads (``ip -batch FILE``,
 ``$(cat FILE)``) may be read as names, and is renamed. Pure: a Scenario in, a Scenario
-out."""
+out.
+
+Why this module is long: one job, a name renamed everywhere a command may use it and
+nowhere else; what tells text from names (a printed message, a file another step reads,
+a group piped into ip) reads best beside the renaming it guards."""
 
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import functools
+import posixpath
 import re
 import shlex
 from collections import Counter
@@ -161,9 +167,11 @@ def _not_names(text: str, mentioned: Collection[str] = ()) -> list[tuple[int, in
         for i, (word, _, _) in enumerate(spans[:-1])
         if word in _BEFORE_NO_NAME and spans[i + 1][0] not in _ENDS
     ]
-    # (a file this text names again is read here: echo ... > b.batch && ip -batch b.batch)
-    named = Counter(_unquoted(word) for word, _, _ in spans)
+    # (a file this text names again is read here: echo ... > b.batch && ip -batch
+    # ./b.batch)
+    named = Counter(_file_key(word) for word, _, _ in spans)
     mentioned = {*mentioned, *(word for word, count in named.items() if count > 1)}
+    handed_on = _handed_on(spans)
     pipeline: list[tuple[str, int, int]] = []
     for span in [*spans, ("\n", len(text), len(text))]:
         if span[0] not in _ENDS:
@@ -171,9 +179,38 @@ def _not_names(text: str, mentioned: Collection[str] = ()) -> list[tuple[int, in
             continue
         if any("rt_tables" in word for word, _, _ in pipeline):
             kept += [(start, end) for _, start, end in pipeline]
-        kept += _printed_text(pipeline, mentioned)
+        if pipeline and not any(a <= pipeline[0][1] < b for a, b in handed_on):
+            kept += _printed_text(pipeline, mentioned)
         pipeline = []
     return kept
+
+
+#: the words that open and close a group of commands whose output is the group's
+_OPENS = frozenset({"(", "<(", ">(", "{", "do", "then"})
+_CLOSES = frozenset({")", "}", "done", "fi"})
+
+
+def _handed_on(spans: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
+    """Where in the text (start, end) a group's output is handed on: a substitution
+    (``$(echo red)``, ``<(...)``), or a group piped or redirected (``{ echo "link set
+    veth0 up"; } | ip -batch -``, ``(echo ...) > up.batch``, ``for ...; do echo ...;
+    done | sh``); a group not closed, to the end."""
+    out: list[tuple[int, int]] = []
+    opened: list[int] = []
+    for i, (word, start, _) in enumerate(spans):
+        if word in _OPENS:
+            opened.append(i)
+        elif word in _CLOSES and opened:
+            first = opened.pop()
+            after = spans[i + 1][0] if i + 1 < len(spans) else "\n"
+            before = spans[first - 1] if first else None
+            substituted = spans[first][0] != "(" or (
+                before is not None and before[0].endswith("$") and before[2] == spans[first][1]
+            )
+            if substituted or after not in _ENDS:
+                out.append((spans[first][1], start))
+    out += [(spans[i][1], spans[-1][2]) for i in opened]
+    return out
 
 
 #: the programs whose words are text they print, not names they use
@@ -213,7 +250,7 @@ def _printed_text(
         if not tee or wrappers.program_name(tee[0]) != "tee":
             return []  # (piped into a command that reads it)
         files += [w for w in tee[1:] if not w.startswith("-")]
-    if any(f.startswith(_KERNEL_FILES) or f in mentioned for f in files) or any(
+    if any(f.startswith(_KERNEL_FILES) or _read_by(_file_key(f), mentioned) for f in files) or any(
         "$(" in word or "`" in word for word, _, _ in args
     ):
         return []
@@ -228,13 +265,32 @@ def _unquoted(word: str) -> str:
     return split[0] if len(split) == 1 else word
 
 
+def _file_key(word: str) -> str:
+    """The name a file goes by in any step: ``up.batch``, ``./up.batch``,
+    ``/tmp/lab/up.batch`` and ``$DIR/up.batch`` are one (a URL is its own)."""
+    word = _unquoted(word)
+    return word if "://" in word else (posixpath.basename(word.rstrip("/")) or word)
+
+
 def _mentioned(steps: Iterable[Step]) -> frozenset[str]:
-    """The words two steps or more name (a file one writes and another reads)."""
+    """The files two steps or more name (one writes, another reads: ``echo ... >
+    up.batch``, then ``ip -batch ./up.batch``), and each glob a step names (``ip -b
+    *.batch``): whose file :func:`_printed_text` finds by :func:`_file_key`."""
     seen: Counter[str] = Counter()
+    globs: set[str] = set()
     for step in steps:
         line = getattr(step.op, "text", None) or getattr(step.op, "command", None) or ""
-        seen.update(set(shell_tokens(line) or line.split()))
-    return frozenset(word for word, count in seen.items() if count > 1)
+        keys = {_file_key(word) for word in shell_tokens(line) or line.split()}
+        seen.update(keys)
+        globs |= {key for key in keys if set(key) & set("*?[")}
+    return frozenset({*(key for key, count in seen.items() if count > 1), *globs})
+
+
+def _read_by(key: str, mentioned: Collection[str]) -> bool:
+    """Whether another step names the file ``key`` names: as it is, or by a glob."""
+    return key in mentioned or any(
+        fnmatch.fnmatchcase(key, g) for g in mentioned if set(g) & set("*?[")
+    )
 
 
 def _named(match: re.Match[str]) -> str:

@@ -735,6 +735,22 @@ def reads_only(command: str) -> bool:
     return bool(argv) and _reads_words(argv or [])
 
 
+def sets_what_readers_print(command: str) -> bool:
+    """A line of assignments only, each substitution in their values a reader
+    (``NS_COUNT=$(ip netns list | wc -l)``): it changes a variable of the shell, nothing
+    of the host's."""
+    outer, found = substitutions(command)
+    words = shell_tokens(outer)
+    if not found or not words or not all(_ASSIGNMENT.match(w) for w in words):
+        return False
+    inner = [text[2:-1] if text.startswith("$(") else text[1:-1] for text in found.values()]
+    return all(not text.startswith("(") and reads_only(text) for text in inner)
+
+
+#: a shell variable's assignment (``NAME=``, ``NAME+=``)
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
+
+
 def _reads_words(argv: list[str]) -> bool:
     """A command that only shows state, by its words (see reads_only)."""
     program, args = argv[0], argv[1:]

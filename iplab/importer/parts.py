@@ -156,7 +156,11 @@ def _prompted_headings(reader: Reader, parts: Sequence[Part]) -> list[Part]:
     while k < len(parts):
         part, k = parts[k], k + 1
         raw = part.source[0] if part.kind == "heading" and part.source else ""
-        if not raw.startswith("# ") or not reader.looks_like_command(raw[2:].strip()):
+        if (
+            not raw.startswith("# ")
+            or not reader.looks_like_command(raw[2:].strip())
+            or _in_a_script(reader, part, out[-1] if out else None, parts[k : k + 1])
+        ):
             out.append(part)
             continue
         body = [(part.line, raw)]
@@ -197,6 +201,29 @@ def _at_ps2(parts: Sequence[Part]) -> list[Part]:
             continue
         out.append(part)
     return out
+
+
+def _in_a_script(reader: Reader, heading: Part, before: Part | None, after: Sequence[Part]) -> bool:
+    """A ``# ip ...`` line among a script's bare command lines, right above or below it:
+    a line the author commented out (``# ip netns del blue``: hunt AT, it ran, and the lab
+    lost blue before its ping), no root prompt."""
+    above = (
+        before.source[-1]
+        if before is not None
+        and before.kind == "paragraph"
+        and before.source
+        and before.end == heading.line - 1
+        else ""
+    )
+    below = (
+        after[0].source[0]
+        if after
+        and after[0].kind == "paragraph"
+        and after[0].source
+        and after[0].line == heading.line + 1
+        else ""
+    )
+    return any(line.strip() and reader.looks_like_command(line.strip()) for line in (above, below))
 
 
 #: a Q&A site's furniture, copied with a thread (hunt AE): "Asked 3 years ago · Modified 1
