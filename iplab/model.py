@@ -1053,8 +1053,9 @@ def _host_links(a: _Apply, op: Raw | NetnsExec) -> None:
     if not isinstance(op, Raw) or ip_netns(op.command) is not None:
         return
     root = a.space(None)
+    lowers = ipgrammar.lower_devices(op.command)  # (judged as lower devices: _lower)
     for name in links_named(op.command):
-        if name not in root.links:
+        if name not in root.links and name not in lowers:
             a.object(
                 f"changes {name}, which no step before makes in the root namespace (a link"
                 " the host has, or another lab's, is not the lab's)",

@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import shlex
 from collections.abc import Sequence
 from typing import Literal
 
-from iplab import ipwords
+from iplab import ipgrammar, ipwords
 from iplab.handed import (
     PIPED,
     UNREAD,
@@ -176,8 +177,12 @@ def _named_by(argv: list[str], fed: list[str] | None, made: set[str], depth: int
     if said is not None and said.obj in _MAKES_LINKS and said.verb == "add":
         # (ip link add x ...; ip tuntap add dev rtap mode tap: makes rtap, which was read as
         # a change of a link the host has, and a lab of open-world spellings was refused)
-        made.update(argv[i + 1] for i, w in enumerate(argv[:-1]) if w in ("name", "add", "dev"))
-        return []
+        # the link it is made on is changed too (hunt AU: ip link add mv1 link $IFACE type
+        # macvlan, IFACE the host's eth0 when the lab ran, hangs the lab on the host's NIC)
+        lower = ipgrammar.lower_devices(shlex.join(argv)) if said.obj == "link" else ()
+        names = {argv[i + 1] for i, w in enumerate(argv[:-1]) if w in ("name", "add", "dev")}
+        made.update(names - set(lower))
+        return [n for n in lower if n not in made and _plain(n, frozenset())]
     if program == "brctl" and argv[1:2] == ["addbr"]:
         made.update(argv[2:3])  # (brctl addbr b0: makes b0)
         return []

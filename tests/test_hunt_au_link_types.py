@@ -1,0 +1,72 @@
+"""Hunt AU: labs with link types beyond veth and bridge (macvlan, ipvlan, vxlan, tun/tap,
+vlan, bond, dummy).
+
+#1 (safety): a script that finds the host's NIC by its default route and makes its
+macvlans on it (``IFACE=$(ip route show default | awk '{print $5}')`` then ``ip link add
+mvl1 link $IFACE type macvlan mode bridge``): ``check`` said OK and the run hung the lab's
+macvlans on the host's NIC. A step with the values earlier steps set in its words is
+checked as the preflight checks a literal one: it is not run, and the run rolls back.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from iplab.hostnamed import host_link_named, with_values
+from iplab.unnamed import links_named
+from tests.conftest import REPO
+from tests.kernel import apart
+
+FIXTURES = REPO / "tests" / "fixtures" / "link-types"
+
+
+@pytest.mark.parametrize(
+    ("line", "lower"),
+    [
+        ("ip link add mvl1 link eth0 type macvlan mode bridge", ["eth0"]),
+        ("ip l a link eth0 name eth0.10 type vlan id 10", ["eth0"]),
+        ("ip link add vx0 type vxlan id 42 remote 10.0.0.2 dstport 4789 dev eth0", ["eth0"]),
+        ("ip link add dev v0 type veth peer dev v1", []),
+        ("ip tuntap add dev tap0 mode tap", []),
+        ("ip link add a link up0 type macvlan; ip link add b link a type macvlan", ["up0"]),
+        ("ip link add mvl1 link $IFACE type macvlan", []),  # (the run's to check)
+    ],
+)
+def test_the_link_a_link_is_made_on_is_named(line: str, lower: list[str]) -> None:
+    assert links_named(line) == lower
+    assert host_link_named(line, {"eth0"}) == ("eth0" if lower == ["eth0"] else None)
+
+
+def test_a_value_an_earlier_step_set_is_read_in_the_words() -> None:
+    values = {"IFACE": 'declare -- IFACE="eth0"', "N": 'declare -x N="a b"'}
+    text = with_values("ip link add m link $IFACE type macvlan; echo ${IFACE}x $IFACEZ $N", values)
+    assert text == "ip link add m link eth0 type macvlan; echo eth0x $IFACEZ a b"
+    assert host_link_named(text, {"eth0"}) == "eth0"
+
+
+@pytest.mark.kernel
+def test_a_macvlan_on_the_nic_of_the_default_route_is_not_made(tmp_path: Path) -> None:
+    """Apart (tests/kernel.py): a veth named eth0 holds the default route of the
+    namespace iplab takes for the host."""
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    lab = tmp_path / "lab.yaml"
+    iplab = f"PYTHONPATH={REPO} {sys.executable} -m iplab"
+    script = (
+        "ip link add eth0 type veth peer name up0 && ip addr add 192.168.1.10/24 dev eth0\n"
+        "ip link set eth0 up && ip link set up0 up && ip route add default via 192.168.1.1\n"
+        f"{iplab} import {FIXTURES / 'a01-macvlan-default-iface.sh'} -o {lab} 2> /dev/null\n"
+        f"{iplab} run {lab} --state-dir {state}; echo run=$?\n"
+        "echo links:; ip -o link show | awk '{print $2}'; echo netns:; ip netns list\n"
+    )
+    done = apart(script)
+    out = done.stdout + done.stderr
+    assert "run=1" in done.stdout, out
+    assert "names eth0, a link of this host's root namespace" in done.stderr, out
+    assert "not run" in done.stderr, out
+    links = done.stdout.split("links:", 1)[1].split("netns:", 1)
+    assert "mvl1" not in links[0] and "mvl2" not in links[0], out
+    assert links[1].strip() == "", out
