@@ -1,6 +1,8 @@
 """Hunt AU: labs with link types beyond veth and bridge (macvlan, ipvlan, vxlan, tun/tap,
 vlan, bond, dummy).
 
+#2 (below): a link named as a word ip reads as one of its settings is said at import.
+
 #1 (safety): a script that finds the host's NIC by its default route and makes its
 macvlans on it (``IFACE=$(ip route show default | awk '{print $5}')`` then ``ip link add
 mvl1 link $IFACE type macvlan mode bridge``): ``check`` said OK and the run hung the lab's
@@ -10,12 +12,16 @@ checked as the preflight checks a literal one: it is not run, and the run rolls 
 
 from __future__ import annotations
 
+import shlex
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from iplab import ipgrammar
 from iplab.hostnamed import host_link_named, with_values
+from iplab.importer.convert import detect_kind, import_text
 from iplab.unnamed import links_named
 from tests.conftest import REPO
 from tests.kernel import apart
@@ -70,3 +76,55 @@ def test_a_macvlan_on_the_nic_of_the_default_route_is_not_made(tmp_path: Path) -
     links = done.stdout.split("links:", 1)[1].split("netns:", 1)
     assert "mvl1" not in links[0] and "mvl2" not in links[0], out
     assert links[1].strip() == "", out
+
+
+# #2: a link named as a word ip reads as one of its settings (``ip link add t type veth``:
+# t is txqueuelen, then "type" its value; a and b are address and broadcast). The lines
+# were raw steps with no word, check said OK, and the run failed at them. ip's refusal is
+# said at import in ip's words, checked against this host's ip in a namespace of its own.
+_READ_AS_SETTINGS = [
+    "ip link add t type veth peer name tp",
+    "ip link add a type veth peer name b",
+    "ip link add b type veth peer name bp",
+    "ip link add tx type veth peer name txp",
+    "ip link add add type veth peer name addp",
+    "ip link set t up",
+    "ip link set a netns x",
+    "ip link set v0 address mac",
+]
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize("line", _READ_AS_SETTINGS)
+def test_a_name_ip_reads_as_a_setting_is_said_as_ip_says_it(line: str) -> None:
+    said = ipgrammar.refusal(line)
+    ran = subprocess.run(
+        ["unshare", "-n", *shlex.split(line)],
+        capture_output=True, text=True, timeout=10, check=False,
+    )  # fmt: skip
+    assert ran.returncode != 0
+    assert said is not None
+    assert ran.stderr.strip().splitlines()[-1] == said
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ip link set v0 address 02:00:00:00:00:01",
+        "ip link set v0 brd ff:ff:ff:ff:ff:ff",
+        "ip link set v0 txqlen 0x10",
+        "ip link add n0 type veth peer name n1",
+        "ip link add tap0 type veth peer name tap1",
+    ],
+)
+def test_what_ip_takes_of_them_is_not_said_refused(line: str) -> None:
+    assert ipgrammar.refusal(line) is None
+    assert ipgrammar.read(line) is not None
+
+
+def test_a_trunk_named_t_is_said_at_import() -> None:
+    text = (FIXTURES / "b02-vlan-short.md").read_text(encoding="utf-8")
+    result = import_text(text, detect_kind("b02-vlan-short.md", text), "b02-vlan-short.md")
+    said = [w for w in result.warnings if 'Invalid "txqueuelen" value' in w]
+    assert [w.split(":", 1)[0] for w in said] == ["line 5", "line 9"], result.warnings
+    assert "ip refuses 'sudo ip -n r link add t type veth peer name tp'" in said[0]
