@@ -136,6 +136,14 @@ def _first_unnamed(command: str, depth: int, scope: Scope) -> str | None:
     return None
 
 
+def made_on(command: str) -> bool:
+    """``command`` (a simple command, as :func:`unnamed_change` says it) is an ``ip link
+    add`` whose unnamed words are the link it is made on (``link $(...)``, ``dev $NIC``)."""
+    argv = _unwrapped(command.split())
+    said = ipwords.verb_of("ip", argv[1:]) if argv and program_name(argv[0]) == "ip" else None
+    return said is not None and said.obj == "link" and said.verb == "add"
+
+
 def links_named(command: str, depth: int = 0) -> list[str]:
     """The links the commands of ``command`` change by a literal name, in the namespace the
     command runs in, past wrappers (``timeout 5 ip link del eth0``: eth0; not what ``ip -n
@@ -390,7 +398,16 @@ def _iproute_targets(program: str, args: list[str], literal: frozenset[str]) -> 
     if said.verb is None or said.batch or said.obj is None:
         return None  # (a batch file: judged line by line, see iplab.batchfiles)
     rest = list(said.rest)
-    if program == "ip":
+    if program == "ip" and said.obj == "link" and said.verb == "add":
+        # the link it is made on (hunt AU: link $(ip route show default | awk ...), dev
+        # $NIC of a vxlan: the host's NIC, named only as it runs)
+        typed = rest.index("type") if "type" in rest else len(rest)
+        after = rest[typed + 1 :]
+        after = after[: after.index("peer")] if "peer" in after else after
+        named = _valued(rest[:typed], "link") + _valued(after, "dev")
+        if not named:
+            return None
+    elif program == "ip":
         verbs = _IP_CHANGES.get(said.obj)
         if verbs is None or said.verb not in verbs:
             return None

@@ -6,8 +6,10 @@ vlan, bond, dummy).
 #1 (safety): a script that finds the host's NIC by its default route and makes its
 macvlans on it (``IFACE=$(ip route show default | awk '{print $5}')`` then ``ip link add
 mvl1 link $IFACE type macvlan mode bridge``): ``check`` said OK and the run hung the lab's
-macvlans on the host's NIC. A step with the values earlier steps set in its words is
-checked as the preflight checks a literal one: it is not run, and the run rolls back.
+macvlans on the host's NIC. A link made on a link named only as it runs (a variable, a
+substitution) in the root namespace is refused before anything runs; and a step with the
+values earlier steps set in its words is checked, before it runs, as the preflight checks
+a literal one: it is not run, and the run rolls back.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ import pytest
 
 from iplab import ipgrammar
 from iplab.hostnamed import host_link_named, with_values
-from iplab.importer.convert import detect_kind, import_text
-from iplab.unnamed import links_named
+from iplab.importer.convert import ImportResult, detect_kind, import_text
+from iplab.unnamed import links_named, made_on, unnamed_change
 from tests.conftest import REPO
 from tests.kernel import apart
 
@@ -53,29 +55,65 @@ def test_a_value_an_earlier_step_set_is_read_in_the_words() -> None:
     assert host_link_named(text, {"eth0"}) == "eth0"
 
 
+def test_a_macvlan_on_the_nic_a_substitution_finds_is_refused_before_anything_runs() -> None:
+    """The fixture's link $IFACE, and the same made on $(...) or a vxlan's dev `...`."""
+    lab = _page("a01-macvlan-default-iface.sh")
+    assert lab.model_error is not None
+    assert "runs ip link add mvl1 link $IFACE type macvlan mode bridge" in lab.model_error
+    assert "may be the host's own NIC" in lab.model_error
+    for line in (
+        "ip link add mvx link $(ip route show default | awk '{print $5}') type macvlan",
+        "ip link add vxx type vxlan id 5 dev $(ip -o route get 8.8.8.8 | awk '{print $5}')",
+    ):
+        assert made_on(unnamed_change(line) or "")
+    assert unnamed_change("ip -n lab link add m link $P type macvlan") is None  # (confined)
+    assert unnamed_change("ip link add $A type veth peer name $B") is None  # (names it makes)
+
+
+_WITH_A_VALUE = """\
+name: nic-by-route
+setup:
+  - action: raw
+    command: IFACE=$(ip route show default | awk '{print $5}')
+    observe: true
+    shell: true
+    sets: [IFACE]
+  - action: netns add
+    name: lan1
+  - action: raw
+    command: python3 -c 'import sys' $IFACE
+    shell: true
+"""
+
+
 @pytest.mark.kernel
-def test_a_macvlan_on_the_nic_of_the_default_route_is_not_made(tmp_path: Path) -> None:
-    """Apart (tests/kernel.py): a veth named eth0 holds the default route of the
-    namespace iplab takes for the host."""
+def test_a_step_naming_the_nic_by_a_value_is_not_run(tmp_path: Path) -> None:
+    """Apart (tests/kernel.py): a veth named eth0 holds the default route of the namespace
+    iplab takes for the host. A program iplab does not read, handed the NIC by a value an
+    earlier step set: not run, and the run rolls back (no check can see it before)."""
     state = tmp_path / "state"
     state.mkdir(mode=0o700)
     lab = tmp_path / "lab.yaml"
+    lab.write_text(_WITH_A_VALUE)
     iplab = f"PYTHONPATH={REPO} {sys.executable} -m iplab"
     script = (
         "ip link add eth0 type veth peer name up0 && ip addr add 192.168.1.10/24 dev eth0\n"
         "ip link set eth0 up && ip link set up0 up && ip route add default via 192.168.1.1\n"
-        f"{iplab} import {FIXTURES / 'a01-macvlan-default-iface.sh'} -o {lab} 2> /dev/null\n"
+        f"{iplab} check {lab} > /dev/null; echo check=$?\n"
         f"{iplab} run {lab} --state-dir {state}; echo run=$?\n"
-        "echo links:; ip -o link show | awk '{print $2}'; echo netns:; ip netns list\n"
+        "echo netns:; ip netns list\n"
     )
     done = apart(script)
     out = done.stdout + done.stderr
-    assert "run=1" in done.stdout, out
+    assert "check=0" in done.stdout and "run=1" in done.stdout, out
+    assert "python3 -c 'import sys' $IFACE: not run" in done.stderr, out
     assert "names eth0, a link of this host's root namespace" in done.stderr, out
-    assert "not run" in done.stderr, out
-    links = done.stdout.split("links:", 1)[1].split("netns:", 1)
-    assert "mvl1" not in links[0] and "mvl2" not in links[0], out
-    assert links[1].strip() == "", out
+    assert done.stdout.split("netns:", 1)[1].strip() == "", out
+
+
+def _page(name: str) -> ImportResult:
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    return import_text(text, detect_kind(name, text), name)
 
 
 # #2: a link named as a word ip reads as one of its settings (``ip link add t type veth``:
@@ -123,8 +161,7 @@ def test_what_ip_takes_of_them_is_not_said_refused(line: str) -> None:
 
 
 def test_a_trunk_named_t_is_said_at_import() -> None:
-    text = (FIXTURES / "b02-vlan-short.md").read_text(encoding="utf-8")
-    result = import_text(text, detect_kind("b02-vlan-short.md", text), "b02-vlan-short.md")
+    result = _page("b02-vlan-short.md")
     said = [w for w in result.warnings if 'Invalid "txqueuelen" value' in w]
     assert [w.split(":", 1)[0] for w in said] == ["line 5", "line 9"], result.warnings
     assert "ip refuses 'sudo ip -n r link add t type veth peer name tp'" in said[0]
