@@ -24,6 +24,7 @@ import pytest
 from iplab import ipgrammar
 from iplab.hostnamed import host_link_named, with_values
 from iplab.importer.convert import ImportResult, detect_kind, import_text
+from iplab.programs import programs
 from iplab.unnamed import links_named, made_on, unnamed_change
 from tests.conftest import REPO
 from tests.kernel import apart
@@ -165,3 +166,13 @@ def test_a_trunk_named_t_is_said_at_import() -> None:
     said = [w for w in result.warnings if 'Invalid "txqueuelen" value' in w]
     assert [w.split(":", 1)[0] for w in said] == ["line 5", "line 9"], result.warnings
     assert "ip refuses 'sudo ip -n r link add t type veth peer name tp'" in said[0]
+
+
+def test_a_backquoted_substitution_s_programs_are_its_first_words() -> None:
+    """#4: ``echo "default via: `ip route show default | awk '{print $5}'`"``: the dry run
+    refused the lab, "this host does not have p" (the script read from its third character,
+    as a ``$(...)``'s is)."""
+    line = (FIXTURES / "c05-backtick.sh").read_text(encoding="utf-8").splitlines()[2]
+    assert line.startswith('echo "default via: `ip route')
+    assert programs(line) == ["ip", "awk"]
+    assert programs("echo $((1 + 2)) $(hostname) `uname -r`") == ["hostname", "uname"]
