@@ -91,6 +91,7 @@ from iplab.words import (
     shell_tokens,
     simple_commands,
     strip_sudo,
+    substitutions,
     words_with_values,
 )
 from iplab.wrappers import past_how_it_runs
@@ -1329,6 +1330,10 @@ def effects(command: str, ns: str | None = None) -> Declares | None:
         # ip netns attach ctr $CPID: the name is the line's, whatever the pid (hunt W: a
         # raw step with no creates:, and --prefix refused the lab)
         return _argv_effects(words_with_values(command) or [], ns)
+    if SHELL_SYNTAX.search(command) and (owned := _owned_tap(command)) is not None:
+        # ip tuntap add dev tap0 mode tap user $USER: the name is the line's, whatever the
+        # owner (hunt AU: a raw step with no creates:, and --prefix refused the lab)
+        return _argv_effects(owned, ns)
     if SHELL_SYNTAX.search(command):  # echo 1 > /proc/sys/...: a sysctl, no name changes
         return Declares(declared=True) if sysctl_writes(command) else _neutral_line(command, ns)
     if jobs.serves(command):  # python3 -m http.server: a server, no name changes
@@ -1427,6 +1432,23 @@ def adopts_netns(command: str) -> bool:
         and argv[0].rsplit("/", 1)[-1] in ("ln", "touch")
         and bool(_NETNS_FILE.search(command))
     )
+
+
+def _owned_tap(command: str) -> list[str] | None:
+    """``[sudo] ip [-n NS] tuntap add ... user $USER`` (``group $(id -g)``) whose only words
+    the shell computes are its owner's: its words, each of those as ``0``; else None."""
+    marked, _found = substitutions(command)
+    argv = _split(marked)
+    argv = _without_sudo(argv) if argv else None
+    if not argv or argv[0] != "ip":
+        return None
+    said = ipwords.verb_of("ip", argv[1:])
+    if said.obj != "tuntap" or said.verb != "add":
+        return None
+    shell = [i for i, w in enumerate(argv) if "\x01" in w or SHELL_SYNTAX.search(w)]
+    if not shell or any(argv[i - 1] not in ("user", "group") for i in shell):
+        return None
+    return ["0" if i in shell else w for i, w in enumerate(argv)]
 
 
 def _attaches(argv: list[str]) -> bool:

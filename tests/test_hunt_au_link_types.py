@@ -21,9 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from iplab import ipgrammar
+from iplab import ipgrammar, scenario
 from iplab.hostnamed import host_link_named, with_values
 from iplab.importer.convert import ImportResult, detect_kind, import_text
+from iplab.plan import build
 from iplab.programs import programs
 from iplab.unnamed import links_named, made_on, unnamed_change
 from tests.conftest import REPO
@@ -176,3 +177,22 @@ def test_a_backquoted_substitution_s_programs_are_its_first_words() -> None:
     assert line.startswith('echo "default via: `ip route')
     assert programs(line) == ["ip", "awk"]
     assert programs("echo $((1 + 2)) $(hostname) `uname -r`") == ["hostname", "uname"]
+
+
+def test_a_tap_owned_by_the_user_is_made_under_its_own_name() -> None:
+    """#5: ``ip -n vmhost tuntap add dev tap-vm0 mode tap user $USER multi_queue`` (and
+    ``user $(whoami)``) were raw steps that made no name the model knew: --prefix refused
+    the lab ("a name the prefix cannot rename"), and check warned tap-vm0 did not exist.
+    Only the owner's words are the shell's: the step makes its tap, and --prefix renames
+    it."""
+    result = _page("d01-tap-bridge.md")
+    assert result.model_error is None
+    assert not [w for w in result.warnings if "does not exist" in w], result.warnings
+    loaded = scenario.load_text(result.yaml, "d01.yaml")
+    plan = build(loaded, prefix="hau1")
+    texts = [pc.command.text for pc in plan.commands]
+    assert (
+        "sudo ip -n hau1vmhost tuntap add dev hau1tap-vm0 mode tap user $USER multi_queue" in texts
+    )
+    assert "sudo ip -n hau1vmhost tuntap add hau1tap-vm1 mode tap user $(whoami)" in texts
+    assert {"hau1tap-vm0", "hau1tap-vm1"} <= plan.owned.links - plan.owned.adopted
