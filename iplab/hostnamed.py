@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from iplab import tcwords
 from iplab.handed import PIPED, handed, readings, shell_input
@@ -36,7 +36,7 @@ from iplab.unnamed import command_run, links_named, reads_a_script
 from iplab.words import captures_only, inside_netns, reads_only, simple_commands
 from iplab.wrappers import program_name, script_of
 
-__all__ = ["host_link_named", "refuse"]
+__all__ = ["host_link_named", "refuse", "with_values"]
 
 #: characters no link name iplab's checks care about has: the shell's and the programs'
 #: punctuation (``os.system('ip link set eth0 up')``, ``dev=eth0``, ``eth0:0``)
@@ -67,6 +67,30 @@ def names_in(text: str) -> set[str]:
     text too, and their parts between dots (``net.ipv4.conf.eth0.rp_filter``)."""
     parts = {p for p in _APART.split(text) if p}
     return parts | {d for p in parts if "." in p for d in p.split(".") if d}
+
+
+def with_values(command: str, declarations: Mapping[str, str]) -> str:
+    """``command`` with each ``$NAME``/``${NAME}`` an earlier step set replaced by its value
+    (``declarations``: bash's ``declare -- NAME="value"``, as :func:`iplab.render.reported`
+    keeps them), for the checks of a step whose words the lab's run alone knows (hunt AU:
+    ``IFACE=$(ip route show default | awk '{print $5}')`` then ``ip link add mv1 link
+    $IFACE type macvlan``)."""
+
+    def value(match: re.Match[str]) -> str:
+        declaration = declarations.get(match[1] or match[2])
+        if declaration is None:
+            return match[0]
+        try:
+            words = shlex.split(declaration.split(" ", 2)[-1])
+        except ValueError:
+            return match[0]
+        return words[0].split("=", 1)[1] if words and "=" in words[0] else match[0]
+
+    return _REFERENCE.sub(value, command)
+
+
+#: a shell variable's value where a command uses it: ``$NAME``, ``${NAME}``
+_REFERENCE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
 
 
 def host_link_named(command: str, host: Collection[str]) -> str | None:

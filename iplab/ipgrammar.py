@@ -86,10 +86,12 @@ from iplab.words import (
     inside_netns,
     namespace_entry,
     netns_scoped,
+    placeholder,
     reads_only,
     shell_tokens,
     simple_commands,
     strip_sudo,
+    substitutions,
     words_with_values,
 )
 from iplab.wrappers import past_how_it_runs
@@ -204,9 +206,27 @@ def _lladdr(word: str) -> str:
     """A link-layer address as ip reads it for the links the model follows (ethernet's six
     bytes, ``02:00:00:00:00:01``); ip refuses any other ("is invalid lladdr", "Invalid
     address length")."""
-    parts = word.split(":")
+    parts = _scanned(word).split(":")
     if len(parts) != 6 or not all(re.fullmatch(r"[0-9A-Fa-f]{1,2}", p) for p in parts):
         raise NoMatch
+    return word
+
+
+def _scanned(word: str) -> str:
+    """``word`` where ip reads a link-layer address: ll_addr_a2n() scans each part between
+    colons as hex, and says the first it cannot scan (ip link add a type veth reads a as
+    address, then "type": hunt AU, a trunk named t and a pair a/b were raw steps the model
+    let pass, and the run failed at them)."""
+    bad = next((p for p in word.split(":") if not re.match(r"[\s0-9A-Fa-f+-]", p)), None)
+    if bad is not None and "." not in word:  # (a dotted one is read as IPv4 first)
+        raise NoMatch(f'"{bad}" is invalid lladdr.')
+    return word
+
+
+def _count(key: str, word: str) -> str:
+    """A number ``key`` takes (get_u32(), any base): what ip says of one it cannot read."""
+    if not re.fullmatch(r"0[xX][0-9A-Fa-f]+|[0-9]+", word):
+        raise NoMatch(f'Error: argument "{word}" is wrong: Invalid "{key}" value')
     return word
 
 
@@ -464,9 +484,9 @@ def _link_args(words: Words, peer: bool = False) -> LinkArgs:
         elif matches(word, "address"):  # (ip link set a netns x: a is address, "netns" no
             attrs.append(("address", _lladdr(words.take())))  # lladdr: ip fails, hunt O)
         elif matches(word, "broadcast") or word == "brd":
-            attrs.append(("broadcast", words.take()))
+            attrs.append(("broadcast", _scanned(words.take())))
         elif matches(word, "txqueuelen") or word == "qlen" or matches(word, "txqlen"):
-            attrs.append(("txqueuelen", words.take()))
+            attrs.append(("txqueuelen", _count("txqueuelen", words.take())))
         elif word == "mtu":
             value = words.take()
             if not value.isdigit() or not 68 <= int(value) <= 65535:
@@ -991,7 +1011,10 @@ def read(line: str) -> Op | None:
 def refusal(line: str) -> str | None:
     """What ip says when it refuses ``line`` whatever the host holds (a word it cannot
     read where it reads one: ``mastr``), or None: a line ip may take, or one iplab's
-    grammar cannot judge."""
+    grammar cannot judge; a line with a worksheet's placeholder (``address XX:XX:...``) is
+    said as one (:func:`iplab.words.placeholder`), not as ip's refusal."""
+    if placeholder(line) is not None:
+        return None
     read = _read_alone(line)
     if isinstance(read, NoMatch) and read.said is None:
         return _refused_words(line)  # (a word no grammar reads: ip's own tables judge it)
@@ -1307,6 +1330,10 @@ def effects(command: str, ns: str | None = None) -> Declares | None:
         # ip netns attach ctr $CPID: the name is the line's, whatever the pid (hunt W: a
         # raw step with no creates:, and --prefix refused the lab)
         return _argv_effects(words_with_values(command) or [], ns)
+    if SHELL_SYNTAX.search(command) and (owned := _owned_tap(command)) is not None:
+        # ip tuntap add dev tap0 mode tap user $USER: the name is the line's, whatever the
+        # owner (hunt AU: a raw step with no creates:, and --prefix refused the lab)
+        return _argv_effects(owned, ns)
     if SHELL_SYNTAX.search(command):  # echo 1 > /proc/sys/...: a sysctl, no name changes
         return Declares(declared=True) if sysctl_writes(command) else _neutral_line(command, ns)
     if jobs.serves(command):  # python3 -m http.server: a server, no name changes
@@ -1405,6 +1432,23 @@ def adopts_netns(command: str) -> bool:
         and argv[0].rsplit("/", 1)[-1] in ("ln", "touch")
         and bool(_NETNS_FILE.search(command))
     )
+
+
+def _owned_tap(command: str) -> list[str] | None:
+    """``[sudo] ip [-n NS] tuntap add ... user $USER`` (``group $(id -g)``) whose only words
+    the shell computes are its owner's: its words, each of those as ``0``; else None."""
+    marked, _found = substitutions(command)
+    argv = _split(marked)
+    argv = _without_sudo(argv) if argv else None
+    if not argv or argv[0] != "ip":
+        return None
+    said = ipwords.verb_of("ip", argv[1:])
+    if said.obj != "tuntap" or said.verb != "add":
+        return None
+    shell = [i for i, w in enumerate(argv) if "\x01" in w or SHELL_SYNTAX.search(w)]
+    if not shell or any(argv[i - 1] not in ("user", "group") for i in shell):
+        return None
+    return ["0" if i in shell else w for i, w in enumerate(argv)]
 
 
 def _attaches(argv: list[str]) -> bool:

@@ -766,6 +766,8 @@ class Session:
         command = pc.command
         self._number(command)
         entry = self._entry(pc, phase)
+        if self.values and isinstance(command.op, Raw) and command.op.in_ns() is None:
+            self._not_on_a_host_link(command)
         self.tally.changes += 1
         count = self.tally.changes
         self.journal.intend([entry])
@@ -789,6 +791,28 @@ class Session:
             self.env.out.write(result.stdout)
         if not result.ok:
             self._failed(command, result)
+
+    def _not_on_a_host_link(self, command: Command) -> None:
+        """Before a raw step of the root namespace that uses a value an earlier step set:
+        with the value in its words, a step that names a link of the host is not run, as
+        the preflight refuses the step that names it (hunt AU: ``IFACE=$(ip route show
+        default | awk '{print $5}')`` then ``ip link add mv1 link $IFACE type macvlan``
+        hung the lab's macvlans on the host's NIC, and ``check`` said OK)."""
+        text = hostnamed.with_values(command.body, self.values)
+        if text == command.body:
+            return
+        links, _netns = self.env.names_before or (set(), set())
+        mine = self.plan.owned.in_root() - self.plan.owned.adopted
+        if (name := hostnamed.host_link_named(text, frozenset(links) - mine)) is None:
+            return
+        raise HostChanged(
+            f"{command.text}: not run: with the values steps before it set, it reads"
+            f" `{text}`, which names {name}, a link of this host's root namespace that no"
+            " step of the lab makes (run, it may change the host's own link)",
+            command.step.loc if command.step else None,
+            hint="a lab changes only what its steps make: make its links on a link of its own"
+            " (a veth the lab makes), or run the step in the lab's namespace",
+        )
 
     def _not_the_hosts_namespace(self, command: Command, before: frozenset[str]) -> None:
         """After a step iplab cannot read: a name it gave in /run/netns to the host's own

@@ -69,7 +69,7 @@ from iplab.steps import (
     is_observation,
 )
 from iplab.sysctl import sysctl_writes
-from iplab.unnamed import links_named, unnamed_change
+from iplab.unnamed import links_named, made_on, unnamed_change
 from iplab.words import (
     SHELL_SYNTAX,
     changes_routes,
@@ -1054,8 +1054,9 @@ def _host_links(a: _Apply, op: Raw | NetnsExec) -> None:
     if not isinstance(op, Raw) or ip_netns(op.command) is not None:
         return
     root = a.space(None)
+    lowers = ipgrammar.lower_devices(op.command)  # (judged as lower devices: _lower)
     for name in links_named(op.command):
-        if name not in root.links:
+        if name not in root.links and name not in lowers:
             a.object(
                 f"changes {name}, which no step before makes in the root namespace (a link"
                 " the host has, or another lab's, is not the lab's)",
@@ -1146,7 +1147,15 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
                 hint=f"name the lab's links instead: {one_link_instead(every[0])}",
             )
             break
-        if (unnamed := unnamed_change(text)) is not None:
+        if (unnamed := unnamed_change(text)) is not None and made_on(unnamed):
+            a.object(
+                f"runs {unnamed}: the link it is made on (its lower device) is named only"
+                " when it runs, and may be the host's own NIC, the default route's as such a"
+                " line finds it: the lab's link would sit on the host's network",
+                hint="make it on a link of the lab's own, named as a word: a veth a step"
+                " makes, as ip link add up0 type veth peer name up1, then link up0",
+            )
+        elif unnamed is not None:
             a.object(
                 f"runs {unnamed}: what it changes is named only when it runs (by a variable,"
                 " a substitution, a glob, what xargs hands it), so it may reach any object"

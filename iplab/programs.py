@@ -18,7 +18,15 @@ from iplab.ipwords import BRIDGE_OBJECTS, IP_OBJECTS, TC_OBJECTS
 from iplab.plan import Plan
 from iplab.render import Command
 from iplab.steps import NetnsExec, Probe, Raw
-from iplab.words import BUILTINS, JOINS, inside_netns, shell_tokens, strip_sudo, substitutions
+from iplab.words import (
+    BUILTINS,
+    JOINS,
+    inside_netns,
+    shell_tokens,
+    strip_sudo,
+    substitution_body,
+    substitutions,
+)
 from iplab.wrappers import unwrap_once
 
 _OPENERS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "time", "{", "("})
@@ -49,7 +57,10 @@ def substituted(command: str) -> list[str]:
     """The programs a line's command substitutions start (``$(OUT)``: a program ``OUT``):
     missing, bash runs the line on with an empty word in its place."""
     _, inner = substitutions(command)
-    return [p for text in inner.values() if text[2:3] != "(" for p in programs(text[2:-1])]
+    # (a backquoted one's script is past its first character: hunt AU, `ip route | awk
+    # '{print $5}'` was read as a program p this host does not have, and the run refused)
+    bodies = [substitution_body(text) for text in inner.values()]
+    return [p for body in bodies if not body.startswith("(") for p in programs(body)]
 
 
 def _program(stage: list[str]) -> list[str]:

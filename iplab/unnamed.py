@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import shlex
 from collections.abc import Sequence
 from typing import Literal
 
-from iplab import ipwords
+from iplab import ipgrammar, ipwords
 from iplab.handed import (
     PIPED,
     UNREAD,
@@ -135,6 +136,14 @@ def _first_unnamed(command: str, depth: int, scope: Scope) -> str | None:
     return None
 
 
+def made_on(command: str) -> bool:
+    """``command`` (a simple command, as :func:`unnamed_change` says it) is an ``ip link
+    add`` whose unnamed words are the link it is made on (``link $(...)``, ``dev $NIC``)."""
+    argv = _unwrapped(command.split())
+    said = ipwords.verb_of("ip", argv[1:]) if argv and program_name(argv[0]) == "ip" else None
+    return said is not None and said.obj == "link" and said.verb == "add"
+
+
 def links_named(command: str, depth: int = 0) -> list[str]:
     """The links the commands of ``command`` change by a literal name, in the namespace the
     command runs in, past wrappers (``timeout 5 ip link del eth0``: eth0; not what ``ip -n
@@ -176,8 +185,12 @@ def _named_by(argv: list[str], fed: list[str] | None, made: set[str], depth: int
     if said is not None and said.obj in _MAKES_LINKS and said.verb == "add":
         # (ip link add x ...; ip tuntap add dev rtap mode tap: makes rtap, which was read as
         # a change of a link the host has, and a lab of open-world spellings was refused)
-        made.update(argv[i + 1] for i, w in enumerate(argv[:-1]) if w in ("name", "add", "dev"))
-        return []
+        # the link it is made on is changed too (hunt AU: ip link add mv1 link $IFACE type
+        # macvlan, IFACE the host's eth0 when the lab ran, hangs the lab on the host's NIC)
+        lower = ipgrammar.lower_devices(shlex.join(argv)) if said.obj == "link" else ()
+        names = {argv[i + 1] for i, w in enumerate(argv[:-1]) if w in ("name", "add", "dev")}
+        made.update(names - set(lower))
+        return [n for n in lower if n not in made and _plain(n, frozenset())]
     if program == "brctl" and argv[1:2] == ["addbr"]:
         made.update(argv[2:3])  # (brctl addbr b0: makes b0)
         return []
@@ -385,7 +398,16 @@ def _iproute_targets(program: str, args: list[str], literal: frozenset[str]) -> 
     if said.verb is None or said.batch or said.obj is None:
         return None  # (a batch file: judged line by line, see iplab.batchfiles)
     rest = list(said.rest)
-    if program == "ip":
+    if program == "ip" and said.obj == "link" and said.verb == "add":
+        # the link it is made on (hunt AU: link $(ip route show default | awk ...), dev
+        # $NIC of a vxlan: the host's NIC, named only as it runs)
+        typed = rest.index("type") if "type" in rest else len(rest)
+        after = rest[typed + 1 :]
+        after = after[: after.index("peer")] if "peer" in after else after
+        named = _valued(rest[:typed], "link") + _valued(after, "dev")
+        if not named:
+            return None
+    elif program == "ip":
         verbs = _IP_CHANGES.get(said.obj)
         if verbs is None or said.verb not in verbs:
             return None

@@ -185,6 +185,12 @@ def substitutions(command: str) -> tuple[str, dict[str, str]]:
     return "".join(out), found
 
 
+def substitution_body(text: str) -> str:
+    """The script of a command substitution :func:`substitutions` found: ``$(SCRIPT)`` or
+    ```SCRIPT``` (``(1 + 2)`` of an arithmetic ``$((1 + 2))``)."""
+    return text[1:-1] if text.startswith("`") else text[2:-1]
+
+
 def _in_double_quotes(before: list[str]) -> bool:
     """An odd number of unescaped ``"`` so far (a ``'`` there is a character)."""
     return len(re.findall(r'(?<!\\)"', "".join(before))) % 2 == 1
@@ -235,7 +241,7 @@ def joined_commands(command: str) -> list[tuple[list[str], str]] | None:
         else:
             out[-1][0].append(unmarked(token, found))
     for text in found.values():
-        inner = text[1:-1] if text.startswith("`") else text[2:-1]
+        inner = substitution_body(text)
         if not inner.startswith("("):  # ($((1 + 2)): arithmetic, no command)
             out += [(words, after) for words, after in joined_commands(inner) or []]
     return [(words, after) for words, after in out if words]
