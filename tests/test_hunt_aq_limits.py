@@ -16,6 +16,7 @@ import subprocess
 import sys
 import termios
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -154,6 +155,20 @@ def _writing(pid: int) -> tuple[bool, bool]:
     return False, reads
 
 
+def _up_in_background(
+    star300: Path, prefix: str, state: Path, tmp_path: Path, extra: Mapping[str, str]
+) -> subprocess.Popen[bytes]:
+    """``iplab up`` of the star started in the background under ``state`` (and ``extra``
+    in its environment), its output in ``tmp_path``'s out and err."""
+    env = {**os.environ, "IPLAB_STATE_DIR": str(state), **extra}
+    env.pop("IPLAB_FAULT", None)
+    with (tmp_path / "out").open("w") as out, (tmp_path / "err").open("w") as err:
+        return subprocess.Popen(
+            [sys.executable, "-m", "iplab", "up", str(star300), "--prefix", prefix],
+            stdout=out, stderr=err, env=env, cwd=REPO,
+        )  # fmt: skip
+
+
 @pytest.mark.kernel
 def test_ctrl_z_then_fg_loses_no_line_of_a_batch(
     star300: Path, prefix: str, state_dir: Path, tmp_path: Path
@@ -165,17 +180,9 @@ def test_ctrl_z_then_fg_loses_no_line_of_a_batch(
     write to a full pipe that a stop signal interrupts returns short, and ip read the
     start of one line glued to the end of another. The input now goes in pieces a pipe
     takes whole (PIPE_BUF), and the stopped run comes up, verified."""
-    env = {
-        **os.environ,
-        "IPLAB_STATE_DIR": str(state_dir),
-        **shim_env(tmp_path, SHIM_BATCH_DELAY="3"),
-    }
-    env.pop("IPLAB_FAULT", None)
-    with (tmp_path / "out").open("w") as out, (tmp_path / "err").open("w") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "iplab", "up", str(star300), "--prefix", prefix],
-            stdout=out, stderr=err, env=env, cwd=REPO,
-        )  # fmt: skip
+    proc = _up_in_background(
+        star300, prefix, state_dir, tmp_path, shim_env(tmp_path, SHIM_BATCH_DELAY="3")
+    )
     try:
         deadline = time.monotonic() + 30
         reading_since = None  # (ip sleeps 3 s before it reads: the pipe fills)
@@ -218,13 +225,7 @@ def test_a_state_directory_removed_during_up_is_rolled_back_from_memory(
     state = tmp_path / "state"
     state.mkdir(mode=0o700)
     delay = shim_env(tmp_path, SHIM_BATCH_DELAY="2") if written == 1 else {}
-    env = {**os.environ, "IPLAB_STATE_DIR": str(state), **delay}
-    env.pop("IPLAB_FAULT", None)
-    with (tmp_path / "out").open("w") as out, (tmp_path / "err").open("w") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "iplab", "up", str(star300), "--prefix", prefix],
-            stdout=out, stderr=err, env=env, cwd=REPO,
-        )  # fmt: skip
+    proc = _up_in_background(star300, prefix, state, tmp_path, delay)
     try:
         journal = state / "labs" / f"{prefix}aq-star300" / "journal.jsonl"
         deadline = time.monotonic() + 30
