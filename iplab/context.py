@@ -1,23 +1,19 @@
 """What a lab operation works with: the runner, the state directory, the audit log,
-where to print; plus signal handling, failpoints, and batched execution.
+where to print; plus batched execution (signals and failpoints: :mod:`iplab.interrupts`).
 """
 
 from __future__ import annotations
 
 import atexit
 import errno
-import os
-import signal
-import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
 from typing import Any, TextIO, cast
 
 from iplab import audit as auditlog
 from iplab.batch import failed_lines
-from iplab.errors import Interrupted, IplabError, received_signals, state_write_error
+from iplab.errors import IplabError, state_write_error
 from iplab.records import Record, frozen
 from iplab.runner import Limits, Result, Runner, truncate
 from iplab.streams import Output, Quiet
@@ -65,19 +61,24 @@ class Env:
         except OSError as exc:
             raise state_write_error(exc, str(self.audit.path)) from None
 
-    def append_audit(self, records: list[dict[str, Any]]) -> None:
-        """Write records to the audit log, after the deferred records of reads (in order).
-        A full disk first gets the reserve, then the run stops (or, while undoing, the
-        records are counted as lost and the undo goes on)."""
+    def append_audit(
+        self,
+        records: Sequence[dict[str, Any] | auditlog.Draft],
+        later: dict[str, Any] | None = None,
+    ) -> None:
+        """Write records to the audit log, after the deferred records of reads (in order);
+        ``later``: the values of the drafts' slots (:class:`iplab.audit.Draft`). A full
+        disk first gets the reserve, then the run stops (or, while undoing, the records
+        are counted as lost and the undo goes on)."""
         pending, self.deferred = self.deferred, []
         records = [*pending, *records]
         try:
             try:
-                self.audit.append(records)
+                self.audit.append(records, later)
             except OSError as exc:
                 if exc.errno != errno.ENOSPC or not self.release():
                     raise
-                self.audit.append(records)
+                self.audit.append(records, later)
         except OSError as exc:
             if self.lenient:
                 self.lost_records += len(records)
@@ -192,6 +193,7 @@ def run_batch(
     on_start: Callable[[int], None] | None = None,
     *,
     before_feed: Callable[[int, int], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[list[int | None], Result]:
     """Feed lines to one ``ip -batch -``; the exit status of each line (None: not run).
 
@@ -210,6 +212,11 @@ def run_batch(
     after the lines it has, and the lines never fed are not run (None); the exception is
     the caller's to report. A large batch's intents then cost no time of their own: they
     are written while the kernel works on the lines before them.
+
+    While ip runs, the lines' audit records are encoded ahead, as if each line succeeded
+    (:func:`_drafts`; its end time and duration are filled in after), and ``meanwhile``
+    is called (see :meth:`ShExecutor.run`): the caller's work that does not wait for the
+    outcome. When a line failed, the records are made anew.
     """
     argv = ["ip", *(["-force"] if force else []), "-batch", "-"]
     stdin: str | Iterator[str]
@@ -240,9 +247,17 @@ def run_batch(
         if on_start is not None:
             on_start(pid)
 
+    drafts: list[auditlog.Draft] = []
+
+    def ahead() -> None:
+        drafts.extend(_drafts(env, lines))
+        if meanwhile is not None:
+            meanwhile()
+
     result = env.runner.execute(
-        argv, privileged, stdin=stdin, meta={"audit": False}, limits=limits, on_start=started
-    )
+        argv, privileged, stdin=stdin, meta={"audit": False}, limits=limits, on_start=started,
+        meanwhile=ahead,
+    )  # fmt: skip
     status: list[int | None] = [0] * len(lines)
     if not result.ok:
         failed = failed_lines(result.stderr)
@@ -256,8 +271,12 @@ def run_batch(
         elif failed and not ended(result):  # ip died after the last line it named
             status[failed[-1] :] = [None] * max(0, len(lines) - failed[-1])
     status[fed[0] :] = [None] * (len(lines) - fed[0])  # never fed: not run
-    records = []
     at = auditlog.now()  # the lines of a batch are recorded together, when it ended
+    shared = {"time": at, "via": list(result.argv), "batch_ms": round(result.duration * 1000, 1)}
+    if len(drafts) == len(lines) and result.stopped is None and all(rc == 0 for rc in status):
+        env.append_audit(drafts, shared)  # as drafted: every line succeeded
+        return status, result
+    records = []
     for line, rc in zip(lines, status, strict=True):
         if rc is None:
             continue
@@ -276,99 +295,22 @@ def run_batch(
     return status, result
 
 
-# -- interrupts and fault points -------------------------------------------------------------
+#: the fields of a batch line's record known only when the batch ended
+_LATER = ("time", "via", "batch_ms")
 
 
-#: the signals that stop a run, which then rolls back: Ctrl-C, kill's default, and a hangup
-#: (the terminal closed, ssh dropped: hunt D, it ended iplab with the lab left up)
-STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-
-
-class Signals:
-    """The first SIGINT/SIGTERM/SIGHUP stops the running child at once (its whole process
-    group is killed) and the run stops; later ones are noted.
-
-    ``passive`` (while undoing) only notes a signal: an undo is not stopped halfway,
-    and every undo command has its own time limit.
-
-    Outside the main thread (the API used from a worker thread) no handler is installed:
-    Python lets only the main thread set one, and a signal is the main thread's business
-    there (hunt X: a lab could not even be taken down from a thread).
-    """
-
-    def __init__(self, runner: Runner | None = None, err: TextIO | None = None) -> None:
-        self.runner = runner
-        self.err = err
-        self.received: int | None = None
-        #: the text of the command the signal stopped, if one was running
-        self.stopped: str | None = None
-        self.passive = False
-        self._old: dict[int, Any] = {}
-
-    def _handler(self, signum: int, frame: FrameType | None) -> None:
-        del frame
-        first = self.received is None
-        if first:
-            self.received = signum
-            received_signals.append(signum)
-        name = signal.Signals(signum).name
-        if self.passive:
-            self._say(f"iplab: {name} received: undoing goes on (each command has a time limit)")
-            return
-        if first and self.runner is not None:
-            self.stopped = self.runner.stop(f"{name} received")
-
-    def _say(self, text: str) -> None:
-        if self.err is not None:
-            try:
-                self.err.write(text + "\n")
-                self.err.flush()
-            except (OSError, ValueError):
-                pass
-
-    def __enter__(self) -> Signals:
-        if threading.current_thread() is not threading.main_thread():
-            return self
-        for sig in STOPPING:
-            if signal.getsignal(sig) is signal.SIG_IGN:
-                # ``nohup iplab up``: the run goes on when the terminal closes; ``iplab up &``
-                # in a script: bash has its background jobs ignore Ctrl-C, and a program
-                # started so keeps ignoring it (hunt Y #8: the run rolled back, exit 130)
-                continue
-            self._old[sig] = signal.signal(sig, self._handler)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for sig, old in self._old.items():
-            signal.signal(sig, old)
-
-    def check(self) -> None:
-        if self.received is not None:
-            name = signal.Signals(self.received).name
-            what = (
-                f"stopped `{self.stopped}`" if self.stopped else "stopping at this command boundary"
-            )
-            raise Interrupted(f"{name} received: {what}", self.received)
-
-
-def faults(point: str, counts: Iterable[int]) -> None:
-    """:func:`fault` at each of ``counts`` (the lines of a batch), the setting read once."""
-    if os.environ.get("IPLAB_FAULT"):
-        for count in counts:
-            fault(point, count)
-
-
-def fault(point: str, count: int) -> None:
-    """Failpoints for the crash tests. ``IPLAB_FAULT=after-run:3`` SIGKILLs iplab itself
-    after the 3rd state-changing command ran and before its outcome is recorded;
-    ``IPLAB_FAULT=SIGINT@after-run:3`` sends it SIGINT there instead (as a Ctrl-C would);
-    ``IPLAB_FAULT=BUG@after-run:3`` raises there what a bug in iplab would raise."""
-    spec = os.environ.get("IPLAB_FAULT")
-    if not spec:
-        return
-    sig_name, _, where = spec.rpartition("@")
-    if where != f"{point}:{count}":
-        return
-    if sig_name == "BUG":
-        raise RuntimeError(f"failpoint {where}")
-    os.kill(os.getpid(), signal.Signals[sig_name] if sig_name else signal.SIGKILL)
+def _drafts(env: Env, lines: Sequence[Line]) -> list[auditlog.Draft]:
+    """The records of the batch's lines as :func:`run_batch` makes them when every line
+    succeeded, drafted without the fields the batch's end gives (:data:`_LATER`)."""
+    drafts = []
+    for line in lines:
+        record = env.record(
+            {**line.meta, "text": line.text},
+            Result(line.argv, 0, "", "", 0.0),
+            batch_lines=len(lines),
+            duration_ms=None,
+        )
+        for key in _LATER:
+            record.pop(key, None)
+        drafts.append(auditlog.draft(record, _LATER))
+    return drafts

@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from iplab import iproute, tc, undo
-from iplab.context import Env, Signals, fault
+from iplab.context import Env
 from iplab.errors import IplabError, UsageError
+from iplab.interrupts import Signals, fault
 from iplab.inverse import inverse
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord, no_such_lab, open_lab
 from iplab.names import ROOT, ns_label

@@ -38,8 +38,9 @@ from typing import Any
 from iplab import claims, iproute, jobs
 from iplab.batch import argv_line, no_batch_mode
 from iplab.claims import Owned
-from iplab.context import Env, Line, fault, run_batch
+from iplab.context import Env, Line, run_batch
 from iplab.errors import StateWriteError, UsageError
+from iplab.interrupts import fault
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord
 from iplab.model import Judge, ModelError, apply, deleted_route, route_of
 from iplab.names import NETNS_DIR, ROOT, ns_short

@@ -14,17 +14,9 @@ from typing import Any
 
 import pytest
 
-from iplab.context import (
-    FEED_FIRST,
-    FEED_MOST,
-    Line,
-    Signals,
-    fault,
-    feed_parts,
-    make_env,
-    run_batch,
-)
+from iplab.context import FEED_FIRST, FEED_MOST, Line, feed_parts, make_env, run_batch
 from iplab.errors import Interrupted, StateWriteError
+from iplab.interrupts import Signals, fault
 from iplab.runner import FakeExecutor, Runner
 from iplab.streams import Output, OutputLost, Quiet
 
@@ -67,11 +59,11 @@ def test_a_full_disk_takes_the_reserve_first(
     calls: list[int] = []
     real = env.audit.append
 
-    def once_full(records: Any) -> None:
+    def once_full(records: Any, later: Any = None) -> None:
         calls.append(len(records))
         if len(calls) == 1:
             _full()
-        real(records)
+        real(records, later)
 
     monkeypatch.setattr(env.audit, "append", once_full)
     env.append_audit([{"kind": "x", "text": "t"}])

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from iplab.context import Signals
+from iplab.interrupts import Signals
 from iplab.runner import FakeExecutor, Runner
 
 DRIVER = Path(__file__).parent / "fixtures" / "adversarial-4" / "y8-sigdrv.sh"
