@@ -105,3 +105,14 @@ def test_a_namespace_shell_nothing_is_typed_in_is_said() -> None:
     page = "```\n$ sudo ip netns add foo\n$ sudo ip netns exec foo bash\n```\n"
     said = "\n".join(import_text(page, "markdown", "p.md").warnings)
     assert "line 3: 'sudo ip netns exec foo bash' opens a shell in foo and the page types" in said
+
+
+def test_pages_that_put_the_hosts_nic_in_a_lab_are_refused_before_anything_runs() -> None:
+    """oneuptime's VXLAN page makes vxlan0 on the host's eth0, and bqtyf's moves eth0 into
+    test_ns: each is refused by the model, naming eth0 (held as they stand)."""
+    for page, said in (
+        ("av-p05-oneuptime-vxlan-eth0.md", "vxlan0 is made on link eth0 (its lower device)"),
+        ("av-p10-bqtyf-production.md", "link eth0 does not exist in the root namespace"),
+    ):
+        result, _ = _imported(page)
+        assert result.model_error is not None and said in result.model_error, page
