@@ -685,6 +685,10 @@ def _ip_addr(words: Words, ctx: Ctx, line: str) -> Op:
             if local is not None:
                 raise NoMatch
             local = _address(word)
+    if local is None and dev is not None and verb in _ADDR_ADDS:
+        # ip addr add dev br0 (its address lost, as a saved page lost it: hunt AV): ip
+        # sends no address, which the kernel refuses on any host
+        raise NoMatch("RTNETLINK answers: Operation not supported (no address to add)")
     if local is None or dev is None:
         raise NoMatch
     fields = {**ctx.fields(), "address": local, "dev": dev, "settings": tuple(settings)}

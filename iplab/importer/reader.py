@@ -54,6 +54,7 @@ from iplab.words import (
     SHELL_SYNTAX,
     background_job,
     listing_of_netns,
+    namespace_entry,
     reads_only,
     shell_tokens,
     simple_commands,
@@ -1093,6 +1094,7 @@ class Reader:
         deletes what it made by itself after setting the trap (bash would run the handler
         a second time, and it would find nothing left)."""
         self._teardown_later()
+        self._left_untyped()
         if self.trap is None:
             return
         handler, number, where, at = self.trap
@@ -1178,6 +1180,20 @@ class Reader:
             f"line {line}: the shell {self.sessions[0].opened!r} opened above is never"
             " left with exit; read as left before this heading"
         )
+        self._left_untyped()
+
+    def _left_untyped(self) -> None:
+        """Shells opened in a namespace that nothing was typed in, left: each opening line
+        said (hunt AV: ``sudo ip netns exec foo bash`` was lost from
+        the printed lines with no word; run, it would wait for what the reader types)."""
+        for session in self.sessions:
+            if session.block is None and not session.away and session.lead:
+                self.warnings.append(
+                    f"line {session.line}: {session.opened!r} opens a shell in"
+                    f" {session.call.inside} and the page types nothing in it; not run"
+                    " (run, it would wait for input): write the commands after it, or"
+                    f" ip netns exec {session.call.inside} CMD"
+                )
         self.sessions.clear()
 
     def comment(self, body: str, line: int) -> None:
@@ -1490,15 +1506,20 @@ class Reader:
         return [(n, "$ " + t[2:] if t.startswith("> ") else t) for n, t in lines]
 
     def _root_at_dollar(self, lines: Sequence[tuple[int, str]]) -> bool:
-        """The block's ``$`` prompts type changes without sudo, and none opens a root shell."""
+        """The block's ``$`` prompts type changes without sudo, and none opens a shell (a
+        root shell, ``sudo -i``; one in a namespace, ``ip netns exec foo bash``, whose
+        prompt the page prints ``# ``: hunt AV, ``$ sudo ip netns exec foo bash`` then ``#
+        ip addr show`` lost both lines with no word)."""
         changes = False
         for _, text in lines:
             said = prompt_of(text)
             if said is None or not said.rstrip().endswith("$"):
                 continue
             body = text.lstrip(" ")[len(said) :].strip()
-            if _ROOT_SHELL.fullmatch(body):
+            if _ROOT_SHELL.fullmatch(body) or _opens_shell_text(body):
                 return False
+            if body.split()[:1] == ["sudo"]:
+                continue  # (a change made with sudo: the author is no root at this $)
             if first_program(body) == "ip" and not changes:
                 changes = self._makes_text(body)
         return changes
@@ -2370,7 +2391,7 @@ class Reader:
             # whole (hunt Z: the script's commands were read alone, and f was left empty)
             return None
         if _opens_a_shell(call):  # an interactive shell inside a namespace
-            self.sessions.append(_Session(call, [text], self.prompt, opened=text))
+            self.sessions.append(_Session(call, [text], self.prompt, opened=text, line=number))
             return "silent"
         cmds = self._inside(node, call, self.vars, number, where)
         if not cmds and end == number:
@@ -4140,6 +4161,23 @@ def _unread_call(node: shellread.Node) -> _Call | None:
     return _Call(sudo, None, said[0], said[1:], None, "sh")
 
 
+def _opens_shell_text(body: str) -> bool:
+    """A line typed at a prompt opens a shell the lines after it are typed in (``ip netns
+    exec NS bash``, ``sudo nsenter --net=/run/netns/NS``): :func:`opened_shell` of its
+    words, as written."""
+    try:
+        words = shlex.split(strip_comment(body))
+    except ValueError:
+        return False
+    words = words[1:] if words[:1] == ["sudo"] else words
+    if words[:3] == ["ip", "netns", "exec"]:
+        return opened_shell(list(words[4:])) is not None
+    entry = namespace_entry(words)
+    if entry is None or not entry.net:
+        return False
+    return not entry.rest or opened_shell(list(entry.rest)) is not None
+
+
 def _opened_shell(values: list[str], unknown: set[int], start: int) -> str | None:
     """The shell the words from ``start`` open (:func:`opened_shell`), a word whose value
     is not known left unknown (but ``$SHELL``, the user's shell)."""
@@ -4603,6 +4641,8 @@ class _Session:
     #: where a shell iplab cannot enter was opened (a namespace with no name, another
     #: host): its lines are notes
     away: str = ""
+    #: the line it was opened at
+    line: int = 0
 
     def back(self, prompt: str | None) -> bool:
         """A line at ``prompt`` is typed in the shell the session was opened from: its
