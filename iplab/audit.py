@@ -76,6 +76,15 @@ def draft(record: dict[str, Any], later: Iterable[str]) -> Draft:
     return Draft(record, slots, tuple(_ENCODE(seg)[1:-1] for seg in segments))
 
 
+def _holds(records: Sequence[dict[str, Any]], head: dict[str, Any]) -> bool:
+    """The log's records include the one its head names (a head may lag behind the log by
+    an append: a crash between the two writes)."""
+    count: int = head["count"]
+    if count == 0:
+        return True
+    return count <= len(records) and str(records[count - 1].get("hash")) == str(head["hash"])
+
+
 def record_hash(record: dict[str, Any]) -> str:
     return hashlib.sha256(_canonical(record)).hexdigest()
 
@@ -242,11 +251,12 @@ class AuditLog:
         """(records in the log, hash of the last, the torn last line or None, how the head
         of a log with records was lost: None, or what the next record says of it)."""
         limit = 65536
+        gone = False
         while True:  # the log's end, long enough to hold its last whole record
             try:
                 chunk = statedir.read_state_file(self.path, limit=limit)
-            except FileNotFoundError:
-                return 0, GENESIS, None, None
+            except FileNotFoundError:  # (its head, if any, still says what it held)
+                chunk, gone = b"", True
             whole = len(chunk) < limit  # (else it starts inside a record: not one of them)
             lines = chunk.splitlines() if whole else chunk.splitlines()[1:]
             torn: str | None = None
@@ -265,11 +275,23 @@ class AuditLog:
             head = self._read_head()
         except ValueError:  # edited, or damaged: kept beside the log, never written over
             head, lost = None, f"unreadable, kept as {self._keep_damaged_head()}"
+        except statedir.UnsafeStateError:
+            if not gone:
+                raise
+            head = None  # (a link where no log is: no head of iplab's; replaced, not read)
         if head is not None and head["hash"] == last_hash:
             return head["count"], last_hash, torn, None
         read = [r for r in self.read() if "_unreadable" not in r]  # the head lags: count
         if head is None and lost is None and read and read[0].get("batch") != len(read):
             lost = "missing"  # (one append and no head: a crash before its first head)
+        if head is not None and not _holds(read, head):
+            # records cut off the log's end, the log moved aside: the next head would have
+            # vouched for what was left (verify called it intact), so the chain says it
+            lost = (
+                f"for {head['count']} records (the last {str(head['hash'])[:16]}) when the"
+                f" log held {len(read)}: records were cut off its end, or it was moved or"
+                " replaced"
+            )
         return len(read), last_hash, torn, lost
 
     def _keep_damaged_head(self) -> str:

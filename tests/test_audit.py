@@ -211,3 +211,35 @@ def test_a_draft_refuses_a_record_that_holds_a_slot() -> None:
         draft({"prev": "0" * 64}, ())
     with pytest.raises(ValueError, match="'time'"):
         draft({"time": "now"}, ["time"])
+
+
+def test_records_cut_off_the_end_stay_said_after_the_next_append(tmp_path: Path) -> None:
+    """Noted by hunt AQ: the next run's head vouched for what a cut left (verify said the
+    chain was intact); the chain now carries what the head it replaced said."""
+    log = _log(tmp_path)
+    lines = log.path.read_text().splitlines(keepends=True)
+    log.path.write_text("".join(lines[:3]))
+    log.append(_records(1))
+    ok, said = log.verify()
+    assert not ok
+    assert "before record 4 (" in said and "audit.head was for 5 records (the last " in said
+    assert "when the log held 3: records were cut off its end" in said
+
+
+def test_a_log_moved_aside_stays_said_after_the_next_append(tmp_path: Path) -> None:
+    log = _log(tmp_path)
+    log.path.rename(tmp_path / "elsewhere.jsonl")
+    log.append(_records(2))
+    ok, said = log.verify()
+    assert not ok and "before record 1 (" in said
+    assert "audit.head was for 5 records" in said and "when the log held 0" in said
+
+
+def test_a_head_that_lags_by_an_append_is_still_no_evidence(tmp_path: Path) -> None:
+    """A crash between the log's write and its head's: the next append goes on quietly."""
+    log = _log(tmp_path)
+    head = log.head.read_text()
+    log.append(_records(2))
+    log.head.write_text(head)  # (as if the crash came before the head was written)
+    log.append(_records(1))
+    assert log.verify() == (True, "8 records, chain intact")
