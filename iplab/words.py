@@ -736,6 +736,14 @@ def reads_only(command: str) -> bool:
     script = shell_script(command)
     if script is not None:
         return reads_only(script)  # a script of readers (ip netns exec NS bash -c '...')
+    outer, found = substitutions(command)
+    if found:  # echo "$(ip netns list)": readers' output, to a reader, is a value it shows
+        inner = [text[2:-1] if text.startswith("$(") else text[1:-1] for text in found.values()]
+        if any(text.startswith("(") or not reads_only(text) for text in inner):
+            return False
+        for n, marker in enumerate(found):
+            outer = outer.replace(marker, f"${{_shown{n}}}")
+        return reads_only(outer)
     if (argv := plain_words(command)) is None and SHELL_SYNTAX.search(command):
         return _readers_joined(command)
     return bool(argv) and _reads_words(argv or [])

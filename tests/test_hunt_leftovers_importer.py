@@ -258,3 +258,36 @@ def test_other_text_fed_to_a_shell_stays_as_written(line: str) -> None:
     result = import_text(page, detect_kind("page.md", page), "page.md")
     plan = build(scenario.load_text(result.yaml, "page.yaml"), lenient=True)
     assert any(isinstance(pc.command.op, Raw) for pc in plan.commands)
+
+
+FIXTURES4 = Path(__file__).parent / "fixtures" / "leftovers4"
+
+
+def test_echo_of_what_a_reader_prints_is_a_reader_too() -> None:
+    """A leftover of hunt AU: ``echo "$(ip netns list)"`` was refused by the model ("hands
+    what ip netns list prints ... to a command that changes them"), and ``echo "... $(ip
+    route ...)"`` listed as a step iplab cannot undo: echo shows what the reader printed."""
+    name = "echo-what-ip-says.md"
+    result = import_text((FIXTURES4 / name).read_text(encoding="utf-8"), "markdown", name)
+    shown = [line for line in result.lines if line.startswith("echo ")]
+    assert len(shown) == 4 and not result.cannot_undo
+    plan = build(scenario.load_text(result.yaml, "echo.yaml"))  # (the model objects to none)
+    assert len(plan.setup) == 6 and len(plan.teardown) == 2
+
+
+@pytest.mark.parametrize(
+    ("command", "reads"),
+    [
+        ('echo "$(ip netns list)"', True),
+        ("echo `ip a`", True),
+        ("echo \"gw $(ip route show default | awk '{print $3}')\"", True),
+        ("echo $(ip netns add x)", False),  # (what it substitutes changes the host)
+        ("ip netns del $(ip netns list)", False),
+        ("for ns in $(ip netns list); do ip netns del $ns; done", False),
+        ("$(which ip) netns add x", False),  # (the substitution is the program)
+        ("echo `ip a` > /etc/motd", False),
+        ("echo $( (ip a) )", False),
+    ],
+)
+def test_a_substitution_s_output_is_a_value_its_reader_shows(command: str, reads: bool) -> None:
+    assert reads_only(command) is reads

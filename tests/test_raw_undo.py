@@ -166,7 +166,10 @@ def test_what_dies_with_a_link_of_the_lab_is_not_listed_as_cannot_undo() -> None
         ("ip link set x up | grep a", False),
         ("ip a; ip link add x type dummy", False),
         ("tcpdump -w f.pcap -i v0", False),
-        ("ip a | grep $(hostname)", False),
+        # (a substitution is read for what it runs: hostname with no argument prints)
+        ("ip a | grep $(hostname)", True),
+        ("ip a | grep $(hostname lab1)", False),  # (hostname NAME sets the host's name)
+        ("ip a | grep $(ip link add x type dummy)", False),
         ("ip a &", False),
         ("ip a 2>/tmp/e", False),
         ("ip a |& grep x", False),
