@@ -1385,6 +1385,7 @@ def _setup(session: Session, opts: Options) -> int:
     if opts.verify:
         session.ahead.append(lambda: _verify_ahead(session))
     session.execute(session.plan.setup, "setup")
+    session.ahead.clear()  # (no batch took it: it is done where it belongs, below)
     rc = 1 if session.tally.claims_failed else 0
     if opts.verify:
         lab = session.journal.dir.name
