@@ -59,6 +59,7 @@ from iplab.importer.reader import (
 )
 from iplab.importer.rst import read_rst
 from iplab.importer.shown import made_or_deleted_before, probes_to_exec
+from iplab.importer.slate import cleared_first
 from iplab.importer.terminal import as_shown, line_ranges, printable, uncoloured
 from iplab.importer.undoable import cannot_undo_lines
 from iplab.plan import build, decide_sudo
@@ -312,6 +313,8 @@ def _read(
     reader = read_shell(text, base, keep)
     title, description, events = shell_header(reader.events)
     drafts, _ = assemble(events)
+    drafts, cleared = cleared_first(drafts, text, reader.errexit_set)
+    reader.warnings += cleared
     return title, description, reader, drafts
 
 

@@ -484,6 +484,9 @@ class ShellVars:
     integers: set[str] = field(default_factory=set)
     #: the variables a construct iplab skipped sets: its line and what it is (``until``)
     skipped: dict[str, tuple[int, str]] = field(default_factory=dict)
+    #: the variables set to the script's argument (``cmd=$1``, ``ACTION="${1:-up}"``): a
+    #: ``case "$cmd" in up) ...`` is the script's own up and down, as ``case "$1"`` is
+    arguments_of: set[str] = field(default_factory=set)
 
     def assign(self, line: str, number: int) -> bool:
         """Record ``NAME=VALUE`` (or ``export NAME=VALUE``), an array or one of its elements;
@@ -502,6 +505,10 @@ class ShellVars:
         if match[1] in self.integers:  # n=i+1 for a declare -i n: 1 more than i
             self._set_integer(match[1], match[2], number)
             return True
+        if _POSITIONAL.fullmatch(match[2].strip('"')):
+            self.arguments_of.add(match[1])
+        else:
+            self.arguments_of.discard(match[1])
         value, unresolved = self.expand(match[2])
         words: list[str] | None = []
         if not unresolved:
@@ -744,7 +751,7 @@ class ShellVars:
         return ShellVars(
             dict(self.values), dict(self.lines), {k: dict(v) for k, v in self.arrays.items()},
             set(self.keyed), set(self.runtime), self.background, set(self.integers),
-            dict(self.skipped),
+            dict(self.skipped), set(self.arguments_of),
         )  # fmt: skip
 
     def arguments(self) -> list[str] | None:
@@ -1051,6 +1058,8 @@ class Reader:
         self._chatting = 0
         #: the script's shell stops at a failing command (``set -e``, ``set -o errexit``)
         self.errexit = False
+        #: the lines where that changed, and what it became (see :mod:`.slate`)
+        self.errexit_set: list[tuple[int, bool]] = []
         #: the loops being unrolled, bounded as a scenario's (hunt R: 1000 x 1000 ran minutes)
         self.budget = LoopBudget()
         #: the ``ip netns del A B`` said (where, A, B...): a line and its command, said once
@@ -1869,10 +1878,21 @@ class Reader:
         self.note("fence", text, number, end)
         return "speaking"
 
-    def _if_guard(self, node: shellread.Node, number: int, where: str) -> list[Cmd] | None:
+    def _if_guard(
+        self,
+        node: shellread.Node,
+        number: int,
+        where: str,
+        scope: ShellVars | None = None,
+        inside: _Call | None = None,
+    ) -> list[Cmd] | None:
         """``if ! ip netns list | grep -qw a; then ip netns add a; fi`` (or ``if CHECK; then
         ...``, no else): as ``CHECK || CMD`` is read, the change a step that may fail (hunt
-        AB #5: the block was skipped, the model then missed the namespace it adds)."""
+        AB #5: the block was skipped, the model then missed the namespace it adds). CHECK
+        may be a function of the script's that only asks (``exists_ns() { ip netns list |
+        grep -qw x; }``, hunt AW: in a case's down branch the if was skipped, and the
+        teardown with it). ``scope``, ``inside``: as :meth:`_sequence`'s."""
+        scope = self.vars if scope is None else scope
         kinds = [c.type for c in node.children]
         if "elif_clause" in kinds or "else_clause" in kinds or "then" not in kinds:
             return None
@@ -1883,15 +1903,28 @@ class Reader:
         found = shellread.statements(shellread.parse(said.removeprefix("!")))  # ! a | b
         asks = said.removeprefix("!").split()[:1] not in ([], ["true"], ["false"], [":"])
         check = found[0] if len(found) == 1 and asks and not _COMPARES.search(said) else None
-        if check is None or not body or not _a_check(check, self.vars):
+        if check is None or not body or not self._asks(check, scope):
             return None
         cmds: list[Cmd] = []
         for child in body:
-            read = self._sequence(child, self._line(number, child), where)
+            read = self._sequence(child, self._line(number, child), where, scope, inside)
             if not read:
                 return None
             cmds += [replace(c, may_fail=True) for c in read]
         return cmds
+
+    def _asks(self, check: shellread.Node, scope: ShellVars) -> bool:
+        """``check`` only asks (:func:`_a_check`), itself, or as a list of calls (``a || b``)
+        of the script's functions that only ask."""
+        if _a_check(check, scope):
+            return True
+        if check.type == "list":
+            parts = [c for c in check.named_children if c.type != "comment"]
+            return all(self._asks(c, scope) for c in parts) if parts else False
+        said = shellread.words(check) if check.type == "command" else []
+        body = self.functions.get(shellread.source(said[0])) if len(said) == 1 else None
+        found = [] if body is None else shellread.statements(body)
+        return bool(found) and all(_a_check(c, scope) for c in found)
 
     def _if_makes(self, node: shellread.Node, number: int, where: str) -> list[Cmd] | None:
         """``if ! ip netns add a; then echo "failed"; exit 1; fi``, ``if ip link set x netns
@@ -1937,6 +1970,7 @@ class Reader:
         """One line that is one command: typed, or kept verbatim as a raw step."""
         if _SHELL_OPTIONS.match(body):
             self.errexit = _errexit(body, self.errexit)
+            self.errexit_set.append((number, self.errexit))
             # (pipefail is not kept: a step's pipeline fails as its last command does)
             said = "; without pipefail" if "pipefail" in body else ""
             self.warnings.append(
@@ -2209,7 +2243,7 @@ class Reader:
                 )
         if (
             node.type == "case_statement"
-            and _POSITIONAL.search(shellread.source(node.child_by_field_name("value") or node))
+            and _on_argument(node, self.vars)
             and self._lifecycle(node, text, number)
         ):  # case "${1:-}" in up) ...: the script's up and down, whatever its default is
             return "speaking"
@@ -2594,8 +2628,7 @@ class Reader:
         defined; a printed script runs it with its argument). False: no such case."""
         cases = [
             node for node in shellread.statements(self.functions[name])
-            if node.type == "case_statement"
-            and _POSITIONAL.search(shellread.source(node.child_by_field_name("value") or node))
+            if node.type == "case_statement" and _on_argument(node, self.vars)
         ]  # fmt: skip
         if len(cases) != 1:
             return False
@@ -2849,6 +2882,13 @@ class Reader:
                 (got := self._subshell(node, scope, number, inside)) is not None
             ):
                 out += got
+                continue
+            if (
+                node.type == "if_statement"
+                and not _guard(node)
+                and (guarded := self._if_guard(node, number, where, scope, inside)) is not None
+            ):  # if exists_ns; then ip netns delete x; fi, in a case's down branch
+                out += guarded
                 continue
             if node.type in shellread.COMPOUND:
                 if node.type != "subshell":  # (what a subshell sets stays in it)
@@ -3907,6 +3947,15 @@ def _double_quoted(text: str) -> str:
         out.append('\\"' if c == '"' else "\\\\" if c == "\\" and after == '"' else c)
         k += 1
     return '"' + "".join(out) + '"'
+
+
+def _on_argument(case: shellread.Node, scope: ShellVars) -> bool:
+    """``case "$1" in``, ``case "${1:-}" in``, or ``case "$cmd" in`` after ``cmd=$1`` (hunt
+    AW: a lab script's ``up)`` and ``down)`` on ``$cmd`` were skipped, the lab lost, and
+    check said OK)."""
+    said = shellread.source(case.child_by_field_name("value") or case)
+    named = re.fullmatch(r'"?\$\{?([A-Za-z_]\w*)\}?"?', said)
+    return bool(_POSITIONAL.search(said)) or (named is not None and named[1] in scope.arguments_of)
 
 
 def _up_and_down(case: shellread.Node) -> tuple[shellread.Node | None, shellread.Node | None]:
