@@ -2247,6 +2247,8 @@ class Reader:
             and self._lifecycle(node, text, number)
         ):  # case "${1:-}" in up) ...: the script's up and down, whatever its default is
             return "speaking"
+        if node.type == "if_statement" and self._if_lifecycle(node, text, number):
+            return "speaking"  # if [ "$1" = build ]; then ...; elif [ "$1" = clean ] ...
         if node.type == "if_statement" and self._down_if(node, text, number, where):
             return "speaking"
         if node.type == "if_statement" and (made := self._if_makes(node, number, where)):
@@ -2582,6 +2584,42 @@ class Reader:
         if not downs:
             self.events.pop()
             return False
+        self._keep(Block(tail, number + cut, last, downs, cleanup=True, standalone=False))
+        return True
+
+    def _if_lifecycle(self, node: shellread.Node, text: str, number: int) -> bool:
+        """``if [ "$BUILD" = "$1" ]; then ...; elif [ "$CLEAN" = "$1" ]; then ...; else
+        usage; fi`` (BUILD=build, CLEAN=clean): a lab script's up and down as an if, read
+        as :meth:`_lifecycle` reads them from a case (hunt AW: "no command found", the
+        whole script one skipped if). The up test first, the down test in the next
+        ``elif``; False: another if."""
+        kinds = [c.type for c in node.children]
+        elifs = [c for c in node.children if c.type == "elif_clause"]
+        if "then" not in kinds or not elifs:
+            return False
+        up_test, down_clause = node.children[1], elifs[0]
+        down_kinds = [c.type for c in down_clause.children]
+        if "then" not in down_kinds or down_clause.start_point.row <= node.start_point.row:
+            return False
+        up_word = _argument_compared(up_test, self.vars)
+        down_word = _argument_compared(down_clause.children[1], self.vars)
+        if up_word not in _UP_WORDS or down_word not in _DOWN_WORDS:
+            return False
+        start = kinds.index("then") + 1
+        up_body = [c for c in node.children[start : node.children.index(down_clause)] if c.is_named]
+        down_body = [c for c in down_clause.children[down_kinds.index("then") + 1 :] if c.is_named]
+        ups = self._statements(up_body, self.vars, number, None)
+        if not ups:
+            return False
+        cut = down_clause.start_point.row - node.start_point.row
+        lines = text.split("\n")
+        head, tail = "\n".join(lines[:cut]).rstrip("\n"), "\n".join(lines[cut:])
+        self._keep(Block(head, number, number + head.count("\n"), ups, standalone=False))
+        downs = self._statements(down_body, self.vars, number, None)
+        if not downs:
+            self.events.pop()
+            return False
+        last = number + len(lines) - 1
         self._keep(Block(tail, number + cut, last, downs, cleanup=True, standalone=False))
         return True
 
@@ -3956,6 +3994,26 @@ def _on_argument(case: shellread.Node, scope: ShellVars) -> bool:
     said = shellread.source(case.child_by_field_name("value") or case)
     named = re.fullmatch(r'"?\$\{?([A-Za-z_]\w*)\}?"?', said)
     return bool(_POSITIONAL.search(said)) or (named is not None and named[1] in scope.arguments_of)
+
+
+def _argument_compared(test: shellread.Node, scope: ShellVars) -> str | None:
+    """``[ "$1" = up ]``, ``[[ $cmd == down ]]`` (cmd set to the argument), ``[ "$BUILD" =
+    "$1" ]`` (BUILD set to a word): the word the script's argument is compared with; None:
+    another test."""
+    found = [c for c in test.named_children if c.type != "comment"]
+    if test.type != "test_command" or len(found) != 1 or found[0].type != "binary_expression":
+        return None
+    if len(found[0].children) != 3 or found[0].children[1].type not in ("=", "=="):
+        return None
+    left, _, right = found[0].children
+    for one, other in ((left, right), (right, left)):
+        said = shellread.source(one)
+        named = re.fullmatch(r'"?\$\{?([A-Za-z_]\w*)\}?"?', said)
+        if _POSITIONAL.fullmatch(said.strip('"')) or (named and named[1] in scope.arguments_of):
+            value, unresolved = scope.expand(shellread.source(other))
+            words = None if unresolved else _split(value)
+            return words[0] if words and len(words) == 1 else None
+    return None
 
 
 def _up_and_down(case: shellread.Node) -> tuple[shellread.Node | None, shellread.Node | None]:
