@@ -2473,7 +2473,7 @@ class Reader:
             return quieted
         if node.type == "list" and len(node.children) == 3:
             left, joint, right = node.children
-            if joint.type in ("&&", "||") and _a_check(left, scope):
+            if joint.type in ("&&", "||") and self._asks(left, scope):
                 # ip link show br0 &>/dev/null && ip link del br0, ip netns list | grep -q
                 # a || ip netns add a: a change made only when it can be; a step that may
                 # fail (run as two steps, the change was refused when the check said no)
@@ -2876,6 +2876,15 @@ class Reader:
             ):  # ping -c1 $ip >/dev/null && echo "$ip ok": as on a line
                 out += checked
                 continue
+            if (
+                node.type == "list"
+                and len(node.children) == 3
+                and node.children[1].type in ("&&", "||")
+                and self._asks(node.children[0], scope)
+                and (checked := self._sequence(node, number, where, scope, inside)) is not None
+            ):  # [ -f /run/netns/$ns ] && ip netns del $ns, in a function (hunt AW: the test
+                out += checked  # a raw step "iplab cannot undo", the deletion one that must
+                continue  # work): the change a step that may fail, as on a line
             if node.type == "list" and {c.type for c in node.children if not c.is_named} <= {
                 "&&",
                 ";",
