@@ -2595,8 +2595,10 @@ class Reader:
         ``elif``; False: another if."""
         kinds = [c.type for c in node.children]
         elifs = [c for c in node.children if c.type == "elif_clause"]
-        if "then" not in kinds or not elifs:
+        if "then" not in kinds:
             return False
+        if not elifs:
+            return self._down_then_up(node, text, number)
         up_test, down_clause = node.children[1], elifs[0]
         down_kinds = [c.type for c in down_clause.children]
         if "then" not in down_kinds or down_clause.start_point.row <= node.start_point.row:
@@ -2621,6 +2623,33 @@ class Reader:
             return False
         last = number + len(lines) - 1
         self._keep(Block(tail, number + cut, last, downs, cleanup=True, standalone=False))
+        return True
+
+    def _down_then_up(self, node: shellread.Node, text: str, number: int) -> bool:
+        """``if [ "$1" == "cleanup" ]; then ...; else setup 0 cont0; ...; fi``: the script
+        run without its argument sets the lab up (the else branch), with a down word takes
+        it down. As :meth:`_down_first`: the if, as written, is the setup (its else
+        branch); the down branch runs as the teardown after it."""
+        kinds = [c.type for c in node.children]
+        other = [c for c in node.children if c.type == "else_clause"]
+        if len(other) != 1 or _argument_compared(node.children[1], self.vars) not in _DOWN_WORDS:
+            return False
+        start = kinds.index("then") + 1
+        body = [c for c in node.children[start : node.children.index(other[0])] if c.is_named]
+        up_body = [c for c in other[0].named_children if c.type != "comment"]
+        ups = self._statements(up_body, self.vars, number, None)
+        said = [c for c in body if c.type != "comment"]
+        if not ups or not said:
+            return False
+        self._keep(Block(text, number, number + text.count("\n"), ups, standalone=False))
+        test = shellread.one_line(shellread.source(node.children[1]))
+        self.later.append(
+            (
+                f"the if's down branch (the script run as {test} holds)",
+                _sources(said),
+                number + said[0].start_point.row - node.start_point.row,
+            )
+        )
         return True
 
     def _down_first(
