@@ -932,25 +932,33 @@ def _bridge(words: Words, ctx: Ctx, line: str) -> Op:
 
 
 def _brctl(words: Words, ctx: Ctx, line: str) -> Op:
+    """``brctl VERB BRIDGE [PORT...]``: brctl takes each name as written, keywords of ``ip
+    link`` too (hunt AW: ``brctl addbr br`` was a raw step, as if ``br`` were ip's
+    ``broadcast``: the bridge unknown to the model, said to be left after the lab)."""
     verb = words.take()
     args = words.rest()
     here = ctx.fields()
     if verb in ("show", "showmacs", "showstp"):
-        dev = _link(args[0]) if len(args) == 1 else None
+        dev = _brname(args[0]) if len(args) == 1 else None
         return Show(**here, dev=dev, text=line)
     if verb == "addbr" and len(args) == 1:
-        return LinkAdd(**here, name=_link(args[0]), type="bridge", text=line)
+        return LinkAdd(**here, name=_brname(args[0]), type="bridge", text=line)
     if verb == "delbr" and len(args) == 1:
-        return LinkDel(**here, dev=_link(args[0]), text=line)
+        return LinkDel(**here, dev=_brname(args[0]), text=line)
     if verb in ("addif", "delif") and len(args) >= 2:
         return BridgePortsSet(
-            **here, bridge=_link(args[0]), ports=tuple(_link(a) for a in args[1:]),
+            **here, bridge=_brname(args[0]), ports=tuple(_brname(a) for a in args[1:]),
             verb="addif" if verb == "addif" else "delif", text=line,
         )  # fmt: skip
     if verb == "stp" and len(args) == 2 and args[1] in ("on", "off", "yes", "no"):
         state = "1" if args[1] in ("on", "yes") else "0"
-        return LinkSet(**here, dev=_link(args[0]), attrs=(("stp_state", state),), text=line)
+        return LinkSet(**here, dev=_brname(args[0]), attrs=(("stp_state", state),), text=line)
     raise NoMatch
+
+
+def _brname(word: str) -> str:
+    """A link's name as brctl reads it: any word a link's name may be."""
+    return _named(word, names.ifname_problem)
 
 
 # -- lines -----------------------------------------------------------------------------------

@@ -195,6 +195,11 @@ class _Apply:
             )  # fmt: skip
         elif space.name == ROOT and self.reads:  # (ip addr show eth0: the host's, read)
             return self.state.new_link(name, "unknown", unknown=True)  # (hunt AG #5)
+        elif (went := self.state.gone.get((space.name, name))) is not None:
+            self.object(
+                f"link {name} does not exist in {ns_label(ns)} at this step: {went}", certain,
+                "a veth's two ends go together: delete one end, or the namespace of one",
+            )  # fmt: skip
         elif space.name == ROOT:  # (eth0 promisc on: hunt U read "does not exist" as a lie)
             self.object(
                 f"link {name} does not exist in the root namespace at this step", certain,
@@ -281,13 +286,18 @@ class _Apply:
             link.master = master
 
 
-def _destroy(state: State, ns: str, name: str) -> None:
+def _destroy(state: State, ns: str, name: str, why: str | None = None) -> None:
     """Delete a link and what goes with it: a veth's peer, a bridge's port memberships, the
-    links that sit on it (hunt F: a macvlan went with its parent; the model kept it)."""
+    links that sit on it (hunt F: a macvlan went with its parent; the model kept it).
+    ``why``: how it goes, when not by its own deletion (kept in ``state.gone``)."""
     space = state.namespaces[ns]
     link = space.links.pop(name, None)
     if link is None:
         return
+    if why is None:
+        state.gone.pop((ns, name), None)
+    else:
+        state.gone[(ns, name)] = why
     if link.master is not None or link.kind == "bridge":
         space.ports = None
     space.routes = [r for r in space.routes if r.dev != name]
@@ -298,11 +308,12 @@ def _destroy(state: State, ns: str, name: str) -> None:
     if link.peer is not None and link.peer_ns is not None and link.peer_ns in state.namespaces:
         peer = state.namespaces[link.peer_ns].links.get(link.peer)
         if peer is not None and peer.peer == name:
-            _destroy(state, link.peer_ns, link.peer)
+            went = f"it went with its peer {name} ({why or 'deleted'})"
+            _destroy(state, link.peer_ns, link.peer, went if link.peer_ns != ns else None)
     # the links on it (a macvlan's, ipvlan's, vlan's parent, a vxlan's dev), wherever they are
     if state.stacked:  # (looked for only in a lab that made one: O(links) per deletion)
         for where, upper in [(ns, up) for ns, up in state.links() if up.lower is link]:
-            _destroy(state, where, upper.name)
+            _destroy(state, where, upper.name, f"it went with {name}, the link it was made on")
 
 
 def _ports(space: Namespace, bridge: str) -> int:
@@ -662,7 +673,7 @@ def _netns_del(a: _Apply, name: str) -> None:
         a.object(f"namespace {name} does not exist at this step", state.certain(None))
         return
     for link in list(space.links):
-        _destroy(state, name, link)
+        _destroy(state, name, link, f"deleted with namespace {name}")
     del state.namespaces[name]
 
 

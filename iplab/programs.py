@@ -3,6 +3,11 @@
 A tutorial may use a tool this host does not have (``brctl`` without bridge-utils,
 ``ovs-vsctl``, ``iperf3``): run, its step would fail halfway and the run roll back. The
 preflight names every missing program, the step that runs it, and its package.
+
+Why this module is long: reading which program a shell line starts (past wrappers, ``ip
+netns exec``, ``bash -c``), which it goes on without, and which an earlier step made
+(fetched, built, copied, written) are one question, asked of the same words; and the names
+said for a missing one (its package, the program it may be a slip of) go with it.
 """
 
 from __future__ import annotations
@@ -154,6 +159,12 @@ _MAKERS = frozenset({
     "cc", "clang", "install", "cp", "mv", "ln", "chmod", "tee", "rsync", "scp", "docker",
     "podman", "gunzip", "bunzip2", "xz", "7z",
 })  # fmt: skip
+#: of them, those whose words name what they make (``cp build/zebra /usr/local/bin/``,
+#: ``chmod +x run.sh``, ``ln -s ... /usr/local/bin/x``): a program by path after one of them
+#: is one it made only when their words name it or a folder it is in (hunt AW: ``sudo chmod
+#: 755 /var/run/frr-ns1`` or ``cat > ns1/gobgp.yaml <<EOF`` before
+#: ``/usr/lib/frr/zebra``, on a host without FRR, left zebra unlooked for: the run began)
+_NAMING = frozenset({"install", "cp", "mv", "ln", "chmod", "tee"})
 #: the ways a tutorial installs a program it builds: what it runs after that is not
 #: looked for (``make install``, ``go install``)
 _INSTALLS = re.compile(r"\b(?:make|go|cargo|npm)\s+(?:-\S+\s+)*install\b")
@@ -164,7 +175,8 @@ def missing(plan: Plan) -> dict[str, Command]:
     first command that starts it (the first whose step must work, if one does)."""
     found: dict[str, Command] = {}
     there: dict[str, bool] = {}
-    made = False  # (an earlier step may have made files: programs by path not looked for)
+    made = False  # (an earlier step may have made any file: programs by path not looked for)
+    named: set[str] = set()  # (the files and folders earlier steps made by their names)
     for pc in plan.commands:
         command = pc.command
         if pc.skip is not None:
@@ -175,10 +187,14 @@ def missing(plan: Plan) -> dict[str, Command]:
         started = programs(command.text) if verbatim else [command.argv[0]]
         if _INSTALLERS & set(started) or (verbatim and _INSTALLS.search(command.text)):
             break  # the tutorial installs its tools itself
+        line = _named_made(command.text) if verbatim else set()
         for program in started:
-            if made and "/" in program:
+            if "/" in program and (made or _among(program, named)):
                 continue
-            made = made or program in _MAKERS  # (git clone ... && ./configure: one line)
+            if program in _NAMING:  # (cp zebra /usr/local/bin/ && /usr/local/bin/zebra)
+                named |= line
+            else:
+                made = made or program in _MAKERS  # (git clone ... && ./configure: one line)
             if program not in there:
                 there[program] = shutil.which(program) is not None
             held = found.get(program)
@@ -186,17 +202,50 @@ def missing(plan: Plan) -> dict[str, Command]:
                 held is None or _lets_fail(program, held) > _lets_fail(program, command)
             ):
                 found[program] = command  # (a step that must work, rather than one let fail)
-        made = made or (verbatim and _writes(command.text))
+        named |= _written(command.text) if verbatim else set()
     return found
 
 
-def _writes(text: str) -> bool:
-    """The line writes a file with a redirection (``cat > run.sh <<EOF``, ``echo ... >
-    x.sh``): a program started by its path after it may be that file."""
+def _written(text: str) -> set[str]:
+    """The files a line writes with a redirection (``cat > run.sh <<EOF``, ``echo ... >
+    x.sh``): a program started by its path after it may be one of them."""
     tokens = shell_tokens(text) or []
-    return any(
-        t in (">", ">>", ">|") and after[:1] not in ("&", "") and after != "/dev/null"
+    return {
+        after
         for t, after in zip(tokens, [*tokens[1:], ""], strict=True)
+        if t in (">", ">>", ">|") and after[:1] not in ("&", "") and after != "/dev/null"
+    }
+
+
+def _named_made(text: str) -> set[str]:
+    """The words of a line's commands that name what they make (:data:`_NAMING`: ``cp SRC
+    DEST``, ``chmod +x FILE``), past their options: the files (or folders) a program
+    started by its path after them may be."""
+    tokens = shell_tokens(text) or []
+    out: set[str] = set()
+    stage: list[str] = []
+    for token in [*tokens, ";"]:
+        if token not in JOINS and token not in ("&", "(", ")"):
+            stage.append(token)
+            continue
+        started = _program(stage)
+        if started and started[0] in _NAMING and started[0] in stage:
+            after = stage[stage.index(started[0]) + 1 :]
+            out |= {
+                w
+                for i, w in enumerate(after)
+                if not w.startswith("-") and not _redirection(after, i)
+            }
+        stage = []
+    return out
+
+
+def _among(program: str, named: set[str]) -> bool:
+    """``program`` (a path) is one of the files ``named``, or in one of its folders."""
+    path = os.path.normpath(program)
+    return any(
+        path == (made := os.path.normpath(word)) or path.startswith(made.rstrip("/") + "/")
+        for word in named
     )
 
 

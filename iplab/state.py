@@ -189,6 +189,10 @@ class State:
     #: observed only: the other names of the root namespace's links (``altname uplink``),
     #: which name them as their names do (hunt AF)
     altnames: set[str] = field(default_factory=set, compare=False)
+    #: model only: the links a deletion took along, and how (``(ROOT, "veth0")``: "it went
+    #: with its peer np-veth0, deleted with namespace napt0"), which a later step that
+    #: names one is told (hunt AW: "no step before makes it", of a link a step made)
+    gone: dict[tuple[str, str], str] = field(default_factory=dict, compare=False)
 
     def certain(self, thing: Link | Namespace | None) -> bool:
         """The model knows ``thing`` for sure (None: knows that it does not exist)."""

@@ -186,7 +186,11 @@ def assemble(events: Sequence[Event]) -> tuple[list[Draft], list[Note]]:
         title, prose = title_and_prose(pending)
         source = _title_source(pending) if title is not None else None
         kind = source.kind if source is not None else None
-        cleanup = announces_cleanup(pending) or (isinstance(event, Block) and event.cleanup)
+        # (a function's definition runs nothing: a "# tear everything down" over ``function
+        # tear_down {`` announces no cleanup here; hunt AW, the case's setup after it was
+        # read as the teardown)
+        announced = announces_cleanup(pending) and not defines_a_function(event)
+        cleanup = announced or (isinstance(event, Block) and event.cleanup)
         fails = said_fails(pending)
         if isinstance(event, Block):
             for j, cmd in enumerate(event.cmds):
@@ -207,6 +211,17 @@ def assemble(events: Sequence[Event]) -> tuple[list[Draft], list[Note]]:
             )  # fmt: skip
         pending = []
     return drafts, [n for n in intro if n.kind != "skipped"]
+
+
+#: a function's definition (``function tear_down {``, ``cleanup() {``)
+_DEFINITION = re.compile(r"\s*(?:function\s+[A-Za-z_][\w-]*|[A-Za-z_][\w-]*\s*\(\s*\))")
+
+
+def defines_a_function(event: Event) -> bool:
+    """``event`` is a function's definition, read as the one step that runs nothing."""
+    if not isinstance(event, Block) or not _DEFINITION.match(event.text):
+        return False
+    return all(isinstance(c.parsed.op, Raw) and c.parsed.op.command == "true" for c in event.cmds)
 
 
 def said_fails(notes: Sequence[Note]) -> str:

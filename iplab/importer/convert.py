@@ -59,13 +59,14 @@ from iplab.importer.reader import (
 )
 from iplab.importer.rst import read_rst
 from iplab.importer.shown import made_or_deleted_before, probes_to_exec
+from iplab.importer.slate import cleared_first
 from iplab.importer.terminal import as_shown, line_ranges, printable, uncoloured
 from iplab.importer.undoable import cannot_undo_lines
 from iplab.plan import build, decide_sudo
 from iplab.records import Record, frozen
 from iplab.render import renderer
 from iplab.scenario import Scenario, SudoPolicy, load_text
-from iplab.steps import NetnsDelAll, Op
+from iplab.steps import NetnsDelAll, Op, is_observation
 
 #: an Org page's first line (``#+TITLE:``, ``#+author:``...)
 _ORG_START = re.compile(r"\ufeff?\s*#\+[A-Za-z_]+:")
@@ -312,6 +313,8 @@ def _read(
     reader = read_shell(text, base, keep)
     title, description, events = shell_header(reader.events)
     drafts, _ = assemble(events)
+    drafts, cleared = cleared_first(drafts, text, reader.errexit_set)
+    reader.warnings += cleared
     return title, description, reader, drafts
 
 
@@ -381,8 +384,9 @@ def import_text(
     ]
     # (a loop's body said once: the same line, the same words, each time round)
     again = built_again(drafts, cut)
+    lost = _nothing_kept(drafts, reader.warnings)
     warnings = tuple(
-        dict.fromkeys(colours + reader.warnings + probe_warnings + answered + scoped + again)
+        dict.fromkeys(colours + reader.warnings + probe_warnings + answered + scoped + again + lost)
     )
     cannot_undo = tuple(cannot_undo_lines(drafts, cut))
     body = "".join(
@@ -434,6 +438,21 @@ def printed_lines(drafts: Sequence[Draft]) -> Iterable[str]:
             yield d.cmd.text
         elif d.index == 0 and d.block.text:  # (a trap's handler at the end prints nothing)
             yield d.block.text
+
+
+def _nothing_kept(drafts: Sequence[Draft], said: Sequence[str]) -> list[str]:
+    """What to say when every step only reads or defines (a function's definition) and
+    the reader skipped something: the lab's commands are in what it skipped (hunt AW: a
+    script whose commands all sit in an options loop or a dispatcher imported as 4 no-op
+    steps, "model: OK", and a run made nothing)."""
+    skipped = any("skipped" in w or "not imported" in w for w in said)
+    if not skipped or not all(is_observation(d.op) for d in drafts):
+        return []
+    return [
+        f"none of the {len(drafts)} steps imported makes or changes anything: the script's"
+        " commands are in what was skipped (said above), and iplab run would leave the host"
+        " as it is; write them out, or call its functions at its top level"
+    ]
 
 
 def has_effects(op: Op) -> bool:

@@ -485,6 +485,9 @@ class ShellVars:
     integers: set[str] = field(default_factory=set)
     #: the variables a construct iplab skipped sets: its line and what it is (``until``)
     skipped: dict[str, tuple[int, str]] = field(default_factory=dict)
+    #: the variables set to the script's argument (``cmd=$1``, ``ACTION="${1:-up}"``): a
+    #: ``case "$cmd" in up) ...`` is the script's own up and down, as ``case "$1"`` is
+    arguments_of: set[str] = field(default_factory=set)
 
     def assign(self, line: str, number: int) -> bool:
         """Record ``NAME=VALUE`` (or ``export NAME=VALUE``), an array or one of its elements;
@@ -503,6 +506,10 @@ class ShellVars:
         if match[1] in self.integers:  # n=i+1 for a declare -i n: 1 more than i
             self._set_integer(match[1], match[2], number)
             return True
+        if _POSITIONAL.fullmatch(match[2].strip('"')):
+            self.arguments_of.add(match[1])
+        else:
+            self.arguments_of.discard(match[1])
         value, unresolved = self.expand(match[2])
         words: list[str] | None = []
         if not unresolved:
@@ -745,7 +752,7 @@ class ShellVars:
         return ShellVars(
             dict(self.values), dict(self.lines), {k: dict(v) for k, v in self.arrays.items()},
             set(self.keyed), set(self.runtime), self.background, set(self.integers),
-            dict(self.skipped),
+            dict(self.skipped), set(self.arguments_of),
         )  # fmt: skip
 
     def arguments(self) -> list[str] | None:
@@ -1052,6 +1059,8 @@ class Reader:
         self._chatting = 0
         #: the script's shell stops at a failing command (``set -e``, ``set -o errexit``)
         self.errexit = False
+        #: the lines where that changed, and what it became (see :mod:`.slate`)
+        self.errexit_set: list[tuple[int, bool]] = []
         #: the loops being unrolled, bounded as a scenario's (hunt R: 1000 x 1000 ran minutes)
         self.budget = LoopBudget()
         #: the ``ip netns del A B`` said (where, A, B...): a line and its command, said once
@@ -1890,10 +1899,21 @@ class Reader:
         self.note("fence", text, number, end)
         return "speaking"
 
-    def _if_guard(self, node: shellread.Node, number: int, where: str) -> list[Cmd] | None:
+    def _if_guard(
+        self,
+        node: shellread.Node,
+        number: int,
+        where: str,
+        scope: ShellVars | None = None,
+        inside: _Call | None = None,
+    ) -> list[Cmd] | None:
         """``if ! ip netns list | grep -qw a; then ip netns add a; fi`` (or ``if CHECK; then
         ...``, no else): as ``CHECK || CMD`` is read, the change a step that may fail (hunt
-        AB #5: the block was skipped, the model then missed the namespace it adds)."""
+        AB #5: the block was skipped, the model then missed the namespace it adds). CHECK
+        may be a function of the script's that only asks (``exists_ns() { ip netns list |
+        grep -qw x; }``, hunt AW: in a case's down branch the if was skipped, and the
+        teardown with it). ``scope``, ``inside``: as :meth:`_sequence`'s."""
+        scope = self.vars if scope is None else scope
         kinds = [c.type for c in node.children]
         if "elif_clause" in kinds or "else_clause" in kinds or "then" not in kinds:
             return None
@@ -1904,15 +1924,28 @@ class Reader:
         found = shellread.statements(shellread.parse(said.removeprefix("!")))  # ! a | b
         asks = said.removeprefix("!").split()[:1] not in ([], ["true"], ["false"], [":"])
         check = found[0] if len(found) == 1 and asks and not _COMPARES.search(said) else None
-        if check is None or not body or not _a_check(check, self.vars):
+        if check is None or not body or not self._asks(check, scope):
             return None
         cmds: list[Cmd] = []
         for child in body:
-            read = self._sequence(child, self._line(number, child), where)
+            read = self._sequence(child, self._line(number, child), where, scope, inside)
             if not read:
                 return None
             cmds += [replace(c, may_fail=True) for c in read]
         return cmds
+
+    def _asks(self, check: shellread.Node, scope: ShellVars) -> bool:
+        """``check`` only asks (:func:`_a_check`), itself, or as a list of calls (``a || b``)
+        of the script's functions that only ask."""
+        if _a_check(check, scope):
+            return True
+        if check.type == "list":
+            parts = [c for c in check.named_children if c.type != "comment"]
+            return all(self._asks(c, scope) for c in parts) if parts else False
+        said = shellread.words(check) if check.type == "command" else []
+        body = self.functions.get(shellread.source(said[0])) if len(said) == 1 else None
+        found = [] if body is None else shellread.statements(body)
+        return bool(found) and all(_a_check(c, scope) for c in found)
 
     def _if_makes(self, node: shellread.Node, number: int, where: str) -> list[Cmd] | None:
         """``if ! ip netns add a; then echo "failed"; exit 1; fi``, ``if ip link set x netns
@@ -1958,6 +1991,7 @@ class Reader:
         """One line that is one command: typed, or kept verbatim as a raw step."""
         if _SHELL_OPTIONS.match(body):
             self.errexit = _errexit(body, self.errexit)
+            self.errexit_set.append((number, self.errexit))
             # (pipefail is not kept: a step's pipeline fails as its last command does)
             said = "; without pipefail" if "pipefail" in body else ""
             self.warnings.append(
@@ -2230,10 +2264,12 @@ class Reader:
                 )
         if (
             node.type == "case_statement"
-            and _POSITIONAL.search(shellread.source(node.child_by_field_name("value") or node))
+            and _on_argument(node, self.vars)
             and self._lifecycle(node, text, number)
         ):  # case "${1:-}" in up) ...: the script's up and down, whatever its default is
             return "speaking"
+        if node.type == "if_statement" and self._if_lifecycle(node, text, number):
+            return "speaking"  # if [ "$1" = build ]; then ...; elif [ "$1" = clean ] ...
         if node.type == "if_statement" and self._down_if(node, text, number, where):
             return "speaking"
         if node.type == "if_statement" and (made := self._if_makes(node, number, where)):
@@ -2458,7 +2494,7 @@ class Reader:
             return quieted
         if node.type == "list" and len(node.children) == 3:
             left, joint, right = node.children
-            if joint.type in ("&&", "||") and _a_check(left, scope):
+            if joint.type in ("&&", "||") and self._asks(left, scope):
                 # ip link show br0 &>/dev/null && ip link del br0, ip netns list | grep -q
                 # a || ip netns add a: a change made only when it can be; a step that may
                 # fail (run as two steps, the change was refused when the check said no)
@@ -2572,6 +2608,71 @@ class Reader:
         self._keep(Block(tail, number + cut, last, downs, cleanup=True, standalone=False))
         return True
 
+    def _if_lifecycle(self, node: shellread.Node, text: str, number: int) -> bool:
+        """``if [ "$BUILD" = "$1" ]; then ...; elif [ "$CLEAN" = "$1" ]; then ...; else
+        usage; fi`` (BUILD=build, CLEAN=clean): a lab script's up and down as an if, read
+        as :meth:`_lifecycle` reads them from a case (hunt AW: "no command found", the
+        whole script one skipped if). The up test first, the down test in the next
+        ``elif``; False: another if."""
+        kinds = [c.type for c in node.children]
+        elifs = [c for c in node.children if c.type == "elif_clause"]
+        if "then" not in kinds:
+            return False
+        if not elifs:
+            return self._down_then_up(node, text, number)
+        up_test, down_clause = node.children[1], elifs[0]
+        down_kinds = [c.type for c in down_clause.children]
+        if "then" not in down_kinds or down_clause.start_point.row <= node.start_point.row:
+            return False
+        up_word = _argument_compared(up_test, self.vars)
+        down_word = _argument_compared(down_clause.children[1], self.vars)
+        if up_word not in _UP_WORDS or down_word not in _DOWN_WORDS:
+            return False
+        start = kinds.index("then") + 1
+        up_body = [c for c in node.children[start : node.children.index(down_clause)] if c.is_named]
+        down_body = [c for c in down_clause.children[down_kinds.index("then") + 1 :] if c.is_named]
+        ups = self._statements(up_body, self.vars, number, None)
+        if not ups:
+            return False
+        cut = down_clause.start_point.row - node.start_point.row
+        lines = text.split("\n")
+        head, tail = "\n".join(lines[:cut]).rstrip("\n"), "\n".join(lines[cut:])
+        self._keep(Block(head, number, number + head.count("\n"), ups, standalone=False))
+        downs = self._statements(down_body, self.vars, number, None)
+        if not downs:
+            self.events.pop()
+            return False
+        last = number + len(lines) - 1
+        self._keep(Block(tail, number + cut, last, downs, cleanup=True, standalone=False))
+        return True
+
+    def _down_then_up(self, node: shellread.Node, text: str, number: int) -> bool:
+        """``if [ "$1" == "cleanup" ]; then ...; else setup 0 cont0; ...; fi``: the script
+        run without its argument sets the lab up (the else branch), with a down word takes
+        it down. As :meth:`_down_first`: the if, as written, is the setup (its else
+        branch); the down branch runs as the teardown after it."""
+        kinds = [c.type for c in node.children]
+        other = [c for c in node.children if c.type == "else_clause"]
+        if len(other) != 1 or _argument_compared(node.children[1], self.vars) not in _DOWN_WORDS:
+            return False
+        start = kinds.index("then") + 1
+        body = [c for c in node.children[start : node.children.index(other[0])] if c.is_named]
+        up_body = [c for c in other[0].named_children if c.type != "comment"]
+        ups = self._statements(up_body, self.vars, number, None)
+        said = [c for c in body if c.type != "comment"]
+        if not ups or not said:
+            return False
+        self._keep(Block(text, number, number + text.count("\n"), ups, standalone=False))
+        test = shellread.one_line(shellread.source(node.children[1]))
+        self.later.append(
+            (
+                f"the if's down branch (the script run as {test} holds)",
+                _sources(said),
+                number + said[0].start_point.row - node.start_point.row,
+            )
+        )
+        return True
+
     def _down_first(
         self, node: shellread.Node, up: shellread.Node, down: shellread.Node, text: str, number: int
     ) -> bool:
@@ -2615,8 +2716,7 @@ class Reader:
         defined; a printed script runs it with its argument). False: no such case."""
         cases = [
             node for node in shellread.statements(self.functions[name])
-            if node.type == "case_statement"
-            and _POSITIONAL.search(shellread.source(node.child_by_field_name("value") or node))
+            if node.type == "case_statement" and _on_argument(node, self.vars)
         ]  # fmt: skip
         if len(cases) != 1:
             return False
@@ -2826,6 +2926,15 @@ class Reader:
             ):  # ping -c1 $ip >/dev/null && echo "$ip ok": as on a line
                 out += checked
                 continue
+            if (
+                node.type == "list"
+                and len(node.children) == 3
+                and node.children[1].type in ("&&", "||")
+                and self._asks(node.children[0], scope)
+                and (checked := self._sequence(node, number, where, scope, inside)) is not None
+            ):  # [ -f /run/netns/$ns ] && ip netns del $ns, in a function (hunt AW: the test
+                out += checked  # a raw step "iplab cannot undo", the deletion one that must
+                continue  # work): the change a step that may fail, as on a line
             if node.type == "list" and {c.type for c in node.children if not c.is_named} <= {
                 "&&",
                 ";",
@@ -2870,6 +2979,13 @@ class Reader:
                 (got := self._subshell(node, scope, number, inside)) is not None
             ):
                 out += got
+                continue
+            if (
+                node.type == "if_statement"
+                and not _guard(node)
+                and (guarded := self._if_guard(node, number, where, scope, inside)) is not None
+            ):  # if exists_ns; then ip netns delete x; fi, in a case's down branch
+                out += guarded
                 continue
             if node.type in shellread.COMPOUND:
                 if node.type != "subshell":  # (what a subshell sets stays in it)
@@ -3928,6 +4044,35 @@ def _double_quoted(text: str) -> str:
         out.append('\\"' if c == '"' else "\\\\" if c == "\\" and after == '"' else c)
         k += 1
     return '"' + "".join(out) + '"'
+
+
+def _on_argument(case: shellread.Node, scope: ShellVars) -> bool:
+    """``case "$1" in``, ``case "${1:-}" in``, or ``case "$cmd" in`` after ``cmd=$1`` (hunt
+    AW: a lab script's ``up)`` and ``down)`` on ``$cmd`` were skipped, the lab lost, and
+    check said OK)."""
+    said = shellread.source(case.child_by_field_name("value") or case)
+    named = re.fullmatch(r'"?\$\{?([A-Za-z_]\w*)\}?"?', said)
+    return bool(_POSITIONAL.search(said)) or (named is not None and named[1] in scope.arguments_of)
+
+
+def _argument_compared(test: shellread.Node, scope: ShellVars) -> str | None:
+    """``[ "$1" = up ]``, ``[[ $cmd == down ]]`` (cmd set to the argument), ``[ "$BUILD" =
+    "$1" ]`` (BUILD set to a word): the word the script's argument is compared with; None:
+    another test."""
+    found = [c for c in test.named_children if c.type != "comment"]
+    if test.type != "test_command" or len(found) != 1 or found[0].type != "binary_expression":
+        return None
+    if len(found[0].children) != 3 or found[0].children[1].type not in ("=", "=="):
+        return None
+    left, _, right = found[0].children
+    for one, other in ((left, right), (right, left)):
+        said = shellread.source(one)
+        named = re.fullmatch(r'"?\$\{?([A-Za-z_]\w*)\}?"?', said)
+        if _POSITIONAL.fullmatch(said.strip('"')) or (named and named[1] in scope.arguments_of):
+            value, unresolved = scope.expand(shellread.source(other))
+            words = None if unresolved else _split(value)
+            return words[0] if words and len(words) == 1 else None
+    return None
 
 
 def _up_and_down(case: shellread.Node) -> tuple[shellread.Node | None, shellread.Node | None]:

@@ -1,0 +1,79 @@
+"""A script's clean slate: the deletes it starts with, of what it makes after them.
+
+``sudo ip netns del net0`` ... ``sudo ip link del net0-bridge``, then ``sudo ip netns add
+net0``: a lab script run again deletes what its last run left. The first time round each
+delete fails, and a script without ``set -e`` goes on past it (hunt AW, a public
+``testveth/test.sh``: the import refused the script, "namespace net0 does not exist at this
+step"). Such a delete, of a name the script has not used before and makes later, is a step
+that may fail, as ``ip netns del net0 2>/dev/null || true`` is; said at import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from iplab.importer.assembly import Draft
+from iplab.importer.terminal import line_ranges
+from iplab.steps import LinkAdd, LinkDel, LinkSet, NetnsAdd, NetnsDel, Op
+from iplab.words import shell_tokens
+
+#: a script started by a shell that stops at a failing command (``#!/bin/bash -e``)
+_STOPPING = re.compile(r"#!\s*\S*(?:/env\s+\S+)?(?:\s+-\w*e\w*)\b")
+
+
+def made(op: Op) -> set[str]:
+    """The names ``op`` makes: a namespace, a link and its peer, a link's new name."""
+    if isinstance(op, NetnsAdd):
+        return {op.name}
+    if isinstance(op, LinkAdd):
+        return {n for n in (op.name, op.peer) if n}
+    if isinstance(op, LinkSet) and (name := op.get("name")):
+        return {name}
+    return set()
+
+
+def deleted(op: Op) -> str | None:
+    """The name a namespace's or a link's delete names."""
+    if isinstance(op, NetnsDel):
+        return op.name
+    return op.dev if isinstance(op, LinkDel) else None
+
+
+def cleared_first(
+    drafts: Sequence[Draft], text: str, errexit_set: Sequence[tuple[int, bool]]
+) -> tuple[list[Draft], list[str]]:
+    """``drafts`` with each clean-slate delete a step that may fail, and a warning for
+    each (``text``: the script, for its first line; ``errexit_set``: where ``set -e`` was
+    turned on or off, :attr:`Reader.errexit_set`)."""
+    stops_at_start = bool(_STOPPING.match(text.split("\n", 1)[0]))
+    out = list(drafts)
+    cleared: list[tuple[int, str]] = []
+    for k, draft in enumerate(drafts):
+        name = deleted(draft.op)
+        if name is None or draft.cmd.may_fail or _stops(draft.line, stops_at_start, errexit_set):
+            continue
+        before = any(name in (shell_tokens(d.cmd.text) or ()) for d in drafts[:k])
+        if before or not any(name in made(d.op) for d in drafts[k + 1 :]):
+            continue
+        out[k] = replace(draft, cmd=replace(draft.cmd, may_fail=True))
+        cleared.append((draft.line, name))
+    if not cleared:
+        return out, []
+    said = ", ".join(dict.fromkeys(name for _, name in cleared))
+    return out, [
+        f"{line_ranges([n for n, _ in cleared])}: the script deletes {said} before it makes"
+        " them (what a run before left): without set -e it goes on where they are not there;"
+        " steps that may fail"
+    ]
+
+
+def _stops(line: int, at_start: bool, errexit_set: Sequence[tuple[int, bool]]) -> bool:
+    """The script's shell stops at a failing command on ``line``."""
+    state = at_start
+    for number, on in errexit_set:
+        if number > line:
+            break
+        state = on
+    return state
