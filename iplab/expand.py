@@ -121,7 +121,7 @@ class Expander:
                 raise ScenarioError(_failure(value, exc, scope), loc) from None
         if isinstance(value, yamlio.YMap):
             out = yamlio.YMap((k, self.value(v, scope, loc.at(k))) for k, v in value.items())
-            out.line, out.key_lines = value.line, value.key_lines
+            out.line, out.key_lines, out.written = value.line, value.key_lines, value.written
             return out
         if isinstance(value, yamlio.YList):
             items = yamlio.YList(self.value(v, scope, loc) for v in value)

@@ -2,18 +2,22 @@
 
 PyYAML's safe loader forgets line numbers and silently keeps the last of two
 duplicate keys. Errors for people need both, so mappings load as :class:`YMap`
-(a dict that knows the line of each key) and sequences as :class:`YList`.
+(a dict that knows the line of each key) and sequences as :class:`YList`. A YMap also
+keeps the text of each plain value YAML read as a number or true/false (``name: 0700``
+is the number 448, ``name: no`` is false): a field that takes text takes it as written.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import yaml
 from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from iplab.errors import Location, ScenarioError
 
@@ -23,6 +27,9 @@ class YMap(dict[str, Any]):
 
     line: int
     key_lines: dict[str, int]
+    #: a plain value's text as written, for each key whose value YAML read as a number or
+    #: true/false (``0700``, ``1_0``, ``no``, ``on``)
+    written: Mapping[str, str] = MappingProxyType({})
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
@@ -104,6 +111,7 @@ def _construct_map(loader: _Loader, node: Node) -> YMap:
     result = YMap()
     result.line = node.start_mark.line + 1
     result.key_lines = {}
+    written: dict[str, str] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
@@ -114,8 +122,12 @@ def _construct_map(loader: _Loader, node: Node) -> YMap:
                 f"duplicate key {key!r} (first on line {result.key_lines[key]})",
                 Location(loader.file, line),
             )
-        result[key] = loader.construct_object(value_node, deep=True)
+        value = result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = line
+        if isinstance(value, bool | int | float) and isinstance(value_node, ScalarNode):
+            written[key] = value_node.value
+    if written:
+        result.written = written
     return result
 
 
