@@ -195,10 +195,14 @@ def cmd_down(args: argparse.Namespace) -> int:
 
     name = args.lab
     if name is None:
-        up = lab.list_labs(statedir.resolve(args.state_dir))
+        where = statedir.resolve(args.state_dir)
+        up = lab.list_labs(where)
+        if not up:  # down twice: the second has nothing to undo, as down LAB says it
+            print(f"no lab is up in the state directory {where}: nothing to undo")
+            return 0
         if len(up) != 1:
-            which = ", ".join(i.lab for i in up) if up else "none is up"
-            raise UsageError(f"which lab? ({which})", hint="iplab down LAB")
+            which = ", ".join(i.lab for i in up)
+            raise UsageError(f"which lab? ({which} are up)", hint="iplab down LAB")
         name = up[0].lab
     with _head_shown(_env(args)) as env:
         return lab.down(env, name, exact=args.exact)

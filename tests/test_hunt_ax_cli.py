@@ -1,0 +1,74 @@
+"""The command line as a new user meets it (hunt AX): the exit statuses and shell completion
+said where a user looks (``iplab --help``, ``iplab completion --help``, the README), and
+``iplab down`` run twice."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import iplab.cli
+from iplab import errors
+from iplab.cli import parser
+
+README = Path(__file__).parent.parent / "README.md"
+
+
+def _iplab(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    rc = iplab.cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def test_help_says_every_exit_status(capsys: pytest.CaptureFixture[str]) -> None:
+    """The codes were said only in a module's docstring: ``iplab --help``, the README and
+    the docs named none but import's. ``iplab --help`` now ends with each, and they are
+    the codes iplab exits with."""
+    with pytest.raises(SystemExit) as done:
+        iplab.cli.main(["--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    said = out.split("exit status:\n", 1)[1]
+    codes = {int(m) for m in re.findall(r"^  (\d+) ", said, re.MULTILINE)}
+    raised = {
+        cls.exit_code
+        for cls in (
+            errors.IplabError, errors.ScenarioError, errors.UsageError, errors.ParseError,
+            errors.LockedError, errors.PrivilegeError, errors.InternalError,
+        )
+    }  # fmt: skip
+    assert codes == {0, iplab.cli.EXIT_BUG, iplab.cli.EXIT_BROKEN_PIPE} | raised
+    assert "128+N" in said
+    assert "iplab completion --help" in said
+    readme = README.read_text(encoding="utf-8")
+    assert "`iplab --help` ends with\nthe exit statuses" in readme
+    assert "source <(iplab completion bash)" in readme
+
+
+def test_completion_help_says_how_to_install_it(capsys: pytest.CaptureFixture[str]) -> None:
+    """``iplab completion --help`` printed its docstring's markup (``:func:`iplab.cli.
+    parser.build_parser```, double backquotes) and not how to install the script; it now
+    says, for each shell, what to type."""
+    with pytest.raises(SystemExit):
+        iplab.cli.main(["completion", "--help"])
+    out = capsys.readouterr().out
+    assert ":func:" not in out and "``" not in out
+    assert "source <(iplab completion bash)" in out
+    assert '"${fpath[1]}/_iplab"' in out
+    assert "~/.config/fish/completions/iplab.fish" in out
+    assert "usage: iplab completion [-h] SHELL" in out
+    assert parser.SHELLS == ("bash", "zsh", "fish")
+
+
+def test_down_twice_without_a_name(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """``iplab down`` (the only lab), then ``iplab down`` again: the second exited 2 with
+    'which lab? (none is up) (iplab down LAB)', where ``iplab down LAB`` twice exits 0
+    ('already down: nothing to undo') and naming a lab could not help. It has nothing to
+    undo, says where it looked, and exits 0."""
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    rc, out, err = _iplab(capsys, "down", "--state-dir", str(state))
+    assert (rc, err) == (0, "")
+    assert out == f"no lab is up in the state directory {state}: nothing to undo\n"
