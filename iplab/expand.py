@@ -51,6 +51,10 @@ def _failure(text: str, exc: Exception, scope: dict[str, Any]) -> str:
     return f"cannot evaluate {_short(text)}: {exc}{said}"
 
 
+#: what a loop that cannot be read should have been (hunt AX: ``loop: ns1 ns2 ns3``)
+_LOOP_FORMS = "a loop is a YAML list ([ns1, ns2, ns3]) or one expression ({{ range(1, 4) | list }})"
+
+
 def _short(value: Any) -> str:
     """A value for an error message: its repr, cut when long (a bomb's text is huge)."""
     text = repr(value)
@@ -129,8 +133,11 @@ class Expander:
             return items
         return value
 
-    def expression(self, value: Any, scope: dict[str, Any], loc: Location) -> Any:
-        """A ``loop`` or ``when`` value: a plain YAML value, or an expression."""
+    def expression(
+        self, value: Any, scope: dict[str, Any], loc: Location, hint: str | None = None
+    ) -> Any:
+        """A ``loop`` or ``when`` value: a plain YAML value, or an expression (``hint``:
+        what to write when it cannot be read)."""
         if not isinstance(value, str):
             return value
         text = value
@@ -144,7 +151,9 @@ class Expander:
                 f"undefined variable in {_short(value)}: {exc.message}", loc
             ) from None
         except jinja2.TemplateError as exc:
-            raise ScenarioError(f"cannot read expression {_short(value)}: {exc}", loc) from None
+            raise ScenarioError(
+                f"cannot read expression {_short(value)}: {exc}", loc, hint
+            ) from None
         except Exception as exc:  # a user's expression may raise anything
             raise ScenarioError(_failure(value, exc, scope), loc) from None
 
@@ -190,7 +199,7 @@ class Expander:
         scopes = [(scope, loc)]
         if "loop" in item:
             loop_loc = loc.at("loop", item.line_of("loop"))
-            values = self.expression(item["loop"], scope, loop_loc)
+            values = self.expression(item["loop"], scope, loop_loc, _LOOP_FORMS)
             if isinstance(values, str | bytes | dict) or not isinstance(values, Iterable):
                 raise ScenarioError(
                     f"loop must give a list (as in range(1, n + 1)), found {_short(values)}",

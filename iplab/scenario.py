@@ -113,7 +113,7 @@ def load_text(text: str, file: str, overrides: dict[str, Any] | None = None) -> 
             loc = Location(file, raw_vars.line_of(key), f"vars.{key}")
             if not key.isidentifier():
                 raise ScenarioError(f"variable name {key!r} is not an identifier", loc)
-            variables[key] = expander.value(value, dict(variables), loc)
+            variables[key] = yamlio.plain(expander.value(value, dict(variables), loc))
     for key, value in (overrides or {}).items():
         if key not in variables and not any(
             re.search(rf"\b{re.escape(key)}\b", used) for used in _JINJA.findall(text)

@@ -10,6 +10,7 @@ is the number 448, ``name: no`` is false): a field that takes text takes it as w
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -139,6 +140,17 @@ def _construct_list(loader: _Loader, node: Node) -> YList:
     return result
 
 
+def plain(value: Any) -> Any:
+    """``value`` with each YMap a dict and each YList a list: what Jinja is handed (its
+    messages name a value's type: 'list object has no element 2', not
+    'iplab.yamlio.YList object')."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_list)
 
@@ -153,6 +165,42 @@ def _flow_depth(text: str) -> int:
     brackets = _NOT_BRACKET.sub("", _QUOTED_OR_COMMENT.sub("", text))
     steps = (1 if c in "[{" else -1 for c in brackets)
     return max(itertools.accumulate(steps, initial=0))
+
+
+#: a list item written without the space after its dash (``-action: netns add``)
+_DASH_GLUED = re.compile(r"\s*-[^\s-]")
+#: a line's key, after its indentation and a list item's dash
+_KEY = re.compile(r"(\s*(?:-\s+)*)([^\s:#][^:#]*?):(?:\s|$)")
+
+
+def _hint(problem: str, lines: list[str], line: int, column: int) -> str | None:
+    """What to do about the YAML slips of a file written by hand, read from the text at
+    PyYAML's mark (0-based ``line`` and ``column``): a tab, a ``: `` inside a value, a
+    list item's dash glued to its key, a key indented unlike the key above it."""
+    if "'\\t'" in problem:
+        return "YAML indents with spaces: replace the tab with spaces"
+    if problem != "mapping values are not allowed here" or line >= len(lines):
+        return None
+    text = lines[line]
+    if ": " in text[:column]:  # key: a value that holds ': ' itself
+        key, value = text.split(": ", 1)
+        return f"a value that holds ': ' needs quotes: {key.strip()}: {json.dumps(value.strip())}"
+    at = next((i for i in range(line - 1, -1, -1) if lines[i].strip()), None)
+    above = "" if at is None else lines[at]
+    if at is not None and _DASH_GLUED.match(above):
+        dash = above.split(":", 1)[0].strip()
+        return (
+            f"a list item needs a space after its dash: '- {dash[1:]}', not '{dash}'"
+            f" (line {at + 1})"
+        )
+    here, there = _KEY.match(text), _KEY.match(above)
+    if here and there and len(here.group(1)) != len(there.group(1)):
+        return (
+            f"'{here.group(2)}' starts in column {len(here.group(1)) + 1} and '{there.group(2)}'"
+            f" above it in column {len(there.group(1)) + 1}: the keys of one mapping (one"
+            " step) start in the same column"
+        )
+    return "check this line's indentation: YAML reads what belongs together from the spaces"
 
 
 def load_text(text: str, file: str) -> Any:
@@ -178,7 +226,8 @@ def load_text(text: str, file: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
-        raise ScenarioError(f"invalid YAML: {problem}", Location(file, line)) from None
+        hint = _hint(problem, text.splitlines(), mark.line, mark.column) if mark else None
+        raise ScenarioError(f"invalid YAML: {problem}", Location(file, line), hint) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"invalid YAML: {exc}", Location(file)) from None
     except (ValueError, OverflowError) as exc:  # a number longer than int's 4300 digits
