@@ -14,6 +14,7 @@ from iplab import errors
 from iplab.cli import parser
 
 README = Path(__file__).parent.parent / "README.md"
+HERE = Path(__file__).parent / "fixtures" / "by-hand"
 
 
 def _iplab(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -72,3 +73,48 @@ def test_down_twice_without_a_name(capsys: pytest.CaptureFixture[str], tmp_path:
     rc, out, err = _iplab(capsys, "down", "--state-dir", str(state))
     assert (rc, err) == (0, "")
     assert out == f"no lab is up in the state directory {state}: nothing to undo\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["up", "--frobnicate", "star"], "usage: iplab up "),
+        (["up", "star", "--prefx", "hax"], "iplab up: error: unrecognized arguments: --prefx hax"
+         " (--prefx: did you mean --prefix?)"),
+        (["ls", "--jsn"], "iplab ls: error: unrecognized arguments: --jsn (--jsn: did you mean"
+         " --json?)"),
+        (["--verbose", "ls"], "iplab ls: error: unrecognized arguments: --verbose (--verbose is"
+         " an option of iplab ls: write it after ls)"),
+        (["--json", "check", "star"], "iplab check: error: unrecognized arguments: --json"
+         " (--json is an option of iplab check: write it after check)"),
+    ],
+)  # fmt: skip
+def test_a_word_no_option_takes_is_said_by_its_command(
+    capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+) -> None:
+    """``iplab up --frobnicate star`` printed iplab's own usage (``iplab [-h] [--version]
+    COMMAND ...``), not up's; ``--prefx`` and ``--jsn`` were said with no hint, and
+    ``iplab --verbose ls`` (an option before its command) as if ls had no --verbose."""
+    with pytest.raises(SystemExit) as done:
+        iplab.cli.main(argv)
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert said in err
+    assert "usage: iplab [-h]" not in err
+
+
+def test_check_says_what_the_teardown_leaves(capsys: pytest.CaptureFixture[str]) -> None:
+    """A teardown written by hand that forgets the bridge: check said 'OK' and only ``run``
+    said, after the teardown ran, 'the tutorial's cleanup left hax...br0@root'. check says
+    it before anything runs; not of a teardown that runs a script the model cannot follow."""
+    fixture = HERE / "a11-teardown-forgets.yaml"
+    rc, out, err = _iplab(capsys, "check", "-q", str(fixture))
+    assert rc == 0
+    assert out.endswith("OK: 3 steps (2 setup, 1 teardown), 0 claims, 0 failing in the model\n")
+    assert err == (
+        "iplab: note: the teardown leaves br0@root: `iplab run` undoes it from the journal"
+        " after the teardown; a script of the teardown alone would leave it\n"
+    )
+    rc, out, err = _iplab(capsys, "check", "-q", str(HERE / "a12-teardown-a-script.yaml"))
+    assert rc == 0
+    assert "teardown leaves" not in err
