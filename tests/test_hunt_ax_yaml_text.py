@@ -3,6 +3,8 @@ reads as a number or true/false, in a field that takes text, is the text the aut
 
 from __future__ import annotations
 
+import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ import pytest
 import iplab.cli
 from iplab.errors import ScenarioError
 from iplab.scenario import load_text
+from tests import kernel
 
 HERE = Path(__file__).parent / "fixtures" / "by-hand"
 
@@ -56,3 +59,36 @@ def test_yes_no_and_on_are_said_as_written(capsys: pytest.CaptureFixture[str]) -
     assert str(raised.value).endswith("setup[2].state: must be one of 'up', 'down', found 'on'")
     scenario = load_text(text.replace("state: on", "state: up"), str(fixed))
     assert [step.op.name for step in scenario.steps[:1]] == ["no"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.kernel
+def test_the_link_made_is_the_one_written(tmp_path: Path) -> None:
+    """``iplab run`` of the same file made the bridge 448 and the veth end 10 on the host
+    (renamed by --prefix, as 448 and 10 were); it makes 0700 and 1_0, and leaves nothing."""
+    if kernel.SKIP:
+        pytest.skip(kernel.SKIP)
+    prefix = f"hax{uuid.uuid4().hex[:3]}"
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    try:
+        run = kernel.iplab(
+            "run", str(HERE / "a01-numbers-as-names.yaml"), "--prefix", prefix, state=state
+        )
+        assert run.returncode == 0, run.stderr
+        assert f"ip link add {prefix}0700 type bridge" in run.stdout
+        assert f"ip link add {prefix}v1_0 type veth peer name {prefix}1_0" in run.stdout
+        assert "== nothing of the lab remains" in run.stdout
+    finally:
+        assert _removed(prefix) == []  # iplab left nothing; had it, it is deleted here
+
+
+def _removed(prefix: str) -> list[str]:
+    """Delete this test's own namespaces and root links (``hax...``), and name them."""
+    left = [n for n in kernel.netns_names() if n.startswith(prefix)]
+    for name in left:
+        subprocess.run(["ip", "netns", "del", name], check=False)
+    links = [str(link["ifname"]) for link in kernel.root_links()]
+    for name in (n for n in links if n.startswith(prefix)):
+        subprocess.run(["ip", "link", "del", name], check=False, capture_output=True)
+        left.append(name)
+    return left
