@@ -171,8 +171,14 @@ class Expander:
         for i, item in enumerate(items):
             loc = Location(self.file, items.line_of(i), f"{path}[{i}]")
             if not isinstance(item, yamlio.YMap):
+                found = repr(item) if isinstance(item, str) else kind_name(item)
                 raise ScenarioError(
-                    f"a step must be a mapping with an 'action', found {item!r}", loc
+                    f"a step must be a mapping with an 'action', found {found}",
+                    loc,  # (hunt AX: a list of command lines, as a tutorial prints them)
+                    f"write each command as a step: '- line: {item}' (ip, bridge, brctl),"
+                    " or 'action: raw' with 'command:' for another program"
+                    if isinstance(item, str) and item.strip()
+                    else None,
                 )
             out.extend(self._item(item, phase, loc, scope))
         return out

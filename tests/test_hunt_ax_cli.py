@@ -118,3 +118,29 @@ def test_check_says_what_the_teardown_leaves(capsys: pytest.CaptureFixture[str])
     rc, out, err = _iplab(capsys, "check", "-q", str(HERE / "a12-teardown-a-script.yaml"))
     assert rc == 0
     assert "teardown leaves" not in err
+
+
+def test_audit_of_a_lab_the_log_never_saw(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """``iplab audit --lab`` with a lab's name cut short (or of another state directory)
+    printed the table's header alone, exit 0, as for a lab that ran nothing. The header
+    stays (a script reads it); stderr says no record names that lab, and the close names."""
+    from iplab.audit import AuditLog
+
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    record = {"time": "2026-11-30T22:00:00+00:00", "user": "root", "host": "h", "cwd": "/",
+              "run": "r1", "step": 1, "kind": "command", "text": "ip netns add a",
+              "argv": ["ip", "netns", "add", "a"], "rc": 0, "dry_run": False}  # fmt: skip
+    AuditLog(state).append([record | {"lab": "hax1two-namespaces"}])
+    rc, out, err = _iplab(capsys, "audit", "--state-dir", str(state), "--lab", "hax1two-namespace")
+    assert (rc, out.split()) == (0, ["TIME", "LAB", "RUN", "STEP", "RC", "MS", "COMMAND"])
+    assert err == (
+        f"iplab: note: the audit log {state / 'audit.jsonl'} has no record of lab"
+        " hax1two-namespace (did you mean hax1two-namespaces?)\n"
+    )
+    rc, out, err = _iplab(capsys, "audit", "--state-dir", str(state), "--lab", "other")
+    assert err.endswith("has no record of lab other (1 lab in it)\n")
+    rc, out, err = _iplab(capsys, "audit", "--state-dir", str(state), "--lab", "hax1two-namespaces")
+    assert (rc, err) == (0, "") and "ip netns add a" in out

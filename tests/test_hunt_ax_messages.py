@@ -77,3 +77,14 @@ def test_what_to_write_instead(capsys: pytest.CaptureFixture[str], name: str, sa
     """``loop: ns1 ns2 ns3`` was Jinja's 'chunk after expression' alone; a namespace named
     ``r\u00f6d`` was refused for using what is not a letter, when \u00f6 is one."""
     assert _error(capsys, name) == said
+
+
+def test_a_list_of_command_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    """Setup written as the tutorial prints it, a list of lines (``- ip netns add red``),
+    was "a step must be a mapping with an 'action', found 'ip netns add red'": it now says
+    how that line is written as a step."""
+    assert _error(capsys, "a13-steps-as-lines.yaml") == (
+        "3: setup[0]: a step must be a mapping with an 'action', found 'ip netns add red'"
+        " (write each command as a step: '- line: ip netns add red' (ip, bridge, brctl), or"
+        " 'action: raw' with 'command:' for another program)"
+    )
