@@ -5,6 +5,7 @@ said where a user looks (``iplab --help``, ``iplab completion --help``, the READ
 from __future__ import annotations
 
 import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 import iplab.cli
 from iplab import errors
 from iplab.cli import parser
+from tests import kernel
 
 README = Path(__file__).parent.parent / "README.md"
 HERE = Path(__file__).parent / "fixtures" / "by-hand"
@@ -144,3 +146,29 @@ def test_audit_of_a_lab_the_log_never_saw(
     assert err.endswith("has no record of lab other (1 lab in it)\n")
     rc, out, err = _iplab(capsys, "audit", "--state-dir", str(state), "--lab", "hax1two-namespaces")
     assert (rc, err) == (0, "") and "ip netns add a" in out
+
+
+@pytest.mark.kernel
+def test_exec_exits_as_the_shell_says_a_signal(tmp_path: Path) -> None:
+    """``iplab exec LAB ns -- CMD`` exits with CMD's status (README), but a CMD a signal
+    ended exited iplab with 256 - N: 243 for a closed pipe (``... | head -1``), 241 for
+    SIGTERM, where bash says 141 and 143. It is 128 + N now, as iplab's own are."""
+    if kernel.SKIP:
+        pytest.skip(kernel.SKIP)
+    prefix = f"hax{uuid.uuid4().hex[:3]}"
+    lab = f"{prefix}lab"
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    try:
+        up = kernel.iplab("up", str(HERE / "a14-make-n-lab.yaml"), "--prefix", prefix, state=state)
+        assert up.returncode == 0, up.stderr
+        for signal, status in (("TERM", 143), ("PIPE", 141), ("INT", 130)):
+            ended = kernel.iplab("exec", lab, "red", "--", "sh", "-c", f"kill -{signal} $$",
+                                 state=state)  # fmt: skip
+            assert ended.returncode == status, (signal, ended.stderr)
+        exited = kernel.iplab("exec", lab, "red", "--", "sh", "-c", "exit 3", state=state)
+        assert exited.returncode == 3
+        down = kernel.iplab("down", lab, state=state)
+        assert down.returncode == 0, down.stderr
+    finally:
+        assert kernel.cleanup_prefix(prefix, "hax") == []  # iplab left nothing

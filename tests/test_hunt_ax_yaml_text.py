@@ -3,7 +3,6 @@ reads as a number or true/false, in a field that takes text, is the text the aut
 
 from __future__ import annotations
 
-import subprocess
 import uuid
 from pathlib import Path
 
@@ -79,16 +78,4 @@ def test_the_link_made_is_the_one_written(tmp_path: Path) -> None:
         assert f"ip link add {prefix}v1_0 type veth peer name {prefix}1_0" in run.stdout
         assert "== nothing of the lab remains" in run.stdout
     finally:
-        assert _removed(prefix) == []  # iplab left nothing; had it, it is deleted here
-
-
-def _removed(prefix: str) -> list[str]:
-    """Delete this test's own namespaces and root links (``hax...``), and name them."""
-    left = [n for n in kernel.netns_names() if n.startswith(prefix)]
-    for name in left:
-        subprocess.run(["ip", "netns", "del", name], check=False)
-    links = [str(link["ifname"]) for link in kernel.root_links()]
-    for name in (n for n in links if n.startswith(prefix)):
-        subprocess.run(["ip", "link", "del", name], check=False, capture_output=True)
-        left.append(name)
-    return left
+        assert kernel.cleanup_prefix(prefix, "hax") == []  # iplab left nothing
