@@ -88,3 +88,12 @@ def test_a_list_of_command_lines(capsys: pytest.CaptureFixture[str]) -> None:
         " (write each command as a step: '- line: ip netns add red' (ip, bridge, brctl), or"
         " 'action: raw' with 'command:' for another program)"
     )
+
+
+def test_a_variable_set_below_the_one_that_uses_it(capsys: pytest.CaptureFixture[str]) -> None:
+    """``n: "{{ m }}"`` above ``m: 3`` was "'m' is undefined" alone, though m is right there:
+    vars are read in order, and it says so."""
+    assert _error(capsys, "a15-vars-out-of-order.yaml") == (
+        "3: vars.n: undefined variable in '{{ m }}': 'm' is undefined (vars are read in"
+        " order, and m is set below n: move m above it)"
+    )
