@@ -172,3 +172,36 @@ def test_exec_exits_as_the_shell_says_a_signal(tmp_path: Path) -> None:
         assert down.returncode == 0, down.stderr
     finally:
         assert kernel.cleanup_prefix(prefix, "hax") == []  # iplab left nothing
+
+
+@pytest.mark.kernel
+def test_a_lab_named_by_half_its_name(tmp_path: Path) -> None:
+    """A lab is named prefix + scenario. ``iplab down lab`` (the scenario's name) or
+    ``down PREFIX`` said only that no lab of that name is up; ``iplab verify lab.yaml`` with
+    --prefix forgotten said each of the lab's namespaces missing, exit 1, with no word of
+    the lab that is up. Each now names the lab meant."""
+    if kernel.SKIP:
+        pytest.skip(kernel.SKIP)
+    prefix = f"hax{uuid.uuid4().hex[:3]}"
+    lab = f"{prefix}lab"
+    state = tmp_path / "state"
+    scenario = str(HERE / "a14-make-n-lab.yaml")
+    state.mkdir(mode=0o700)
+    try:
+        up = kernel.iplab("up", scenario, "--prefix", prefix, state=state)
+        assert up.returncode == 0, up.stderr
+        for half in ("lab", prefix):
+            down = kernel.iplab("down", half, state=state)
+            assert down.returncode == 2
+            assert f"(did you mean {lab}? `iplab ls` lists the labs that are up)" in down.stderr
+        verify = kernel.iplab("verify", scenario, state=state)
+        assert verify.returncode == 1
+        assert verify.stderr == (
+            f"iplab: note: lab {lab} is up from this scenario with --prefix {prefix}:"
+            f" `iplab verify {lab}` compares it\n"
+        )
+        assert kernel.iplab("verify", lab, state=state).returncode == 0
+        down = kernel.iplab("down", lab, state=state)
+        assert down.returncode == 0, down.stderr
+    finally:
+        assert kernel.cleanup_prefix(prefix, "hax") == []  # iplab left nothing

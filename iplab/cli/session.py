@@ -368,6 +368,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         live = [str(d) for d in live_problems(env, f"{args.prefix}{want.name}", observed)]
     differences = [str(d) for d in found] + live
     where = f"after step {args.step}" if args.step else "after the setup"
+    if differences and up is None:
+        _say_labs_of(statedir.resolve(args.state_dir), want.path, args.prefix)
     if args.json:
         from iplab import jsonout
 
@@ -386,6 +388,28 @@ def cmd_verify(args: argparse.Namespace) -> int:
     said = verify.verdict(expected, where)
     print(said if said.startswith("nothing") else f"OK: {said}")
     return 0
+
+
+def _say_labs_of(state_dir: Path, path: str, prefix: str) -> None:
+    """The labs that are up from the scenario file verified, under another prefix: what
+    verify compared is not theirs (hunt AX: ``iplab verify lab.yaml``, --prefix forgotten,
+    said every namespace of the lab haxb10lab missing)."""
+    from iplab import lab
+
+    def same(scenario: str) -> bool:
+        with contextlib.suppress(OSError):
+            return Path(scenario).resolve() == Path(path).resolve()
+        return False
+
+    try:
+        others = [i for i in lab.list_labs(state_dir) if same(i.scenario) and i.prefix != prefix]
+    except IplabError:
+        return
+    for info in others:
+        sys.stderr.write(
+            f"iplab: note: lab {info.lab} is up from this scenario with --prefix"
+            f" {info.prefix or '(none)'}: `iplab verify {info.lab}` compares it\n"
+        )
 
 
 def _not_busy(state_dir: Path, name: str) -> None:
