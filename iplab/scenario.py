@@ -76,7 +76,13 @@ def parse_var_overrides(pairs: Iterable[str]) -> dict[str, Any]:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip().isidentifier():
             raise ScenarioError(f"--var wants NAME=VALUE, found {pair!r}", Location("--var"))
-        out[key.strip()] = yamlio.load_text(value, "--var") if value else ""
+        try:
+            out[key.strip()] = yamlio.load_text(value, "--var") if value else ""
+        except ScenarioError as exc:  # (hunt AX: '--var:1: invalid YAML', no value named)
+            raise ScenarioError(
+                f"--var {pair}: the value is read as YAML: {exc.message}",
+                hint=f"""for the text as it is, quote it: --var '{key.strip()}="{value}"'""",
+            ) from None
     return out
 
 

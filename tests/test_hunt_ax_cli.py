@@ -205,3 +205,15 @@ def test_a_lab_named_by_half_its_name(tmp_path: Path) -> None:
         assert down.returncode == 0, down.stderr
     finally:
         assert kernel.cleanup_prefix(prefix, "hax") == []  # iplab left nothing
+
+
+def test_a_var_yaml_cannot_read(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--var 'n=[1'`` was "--var:1: invalid YAML: expected ',' or ']' ..." (a file named
+    --var, line 1, and no word of which --var or why YAML): it names the pair and says how
+    to pass the text as it is."""
+    rc, out, err = _iplab(capsys, "render", "star", "--var", "n=[1")
+    assert (rc, out) == (2, "")
+    assert err == (
+        "iplab: error: --var n=[1: the value is read as YAML: invalid YAML: expected ',' or"
+        " ']', but got '<stream end>' (for the text as it is, quote it: --var 'n=\"[1\"')\n"
+    )
