@@ -51,6 +51,10 @@ def _failure(text: str, exc: Exception, scope: dict[str, Any]) -> str:
     return f"cannot evaluate {_short(text)}: {exc}{said}"
 
 
+#: what a loop that cannot be read should have been (hunt AX: ``loop: ns1 ns2 ns3``)
+_LOOP_FORMS = "a loop is a YAML list ([ns1, ns2, ns3]) or one expression ({{ range(1, 4) | list }})"
+
+
 def _short(value: Any) -> str:
     """A value for an error message: its repr, cut when long (a bomb's text is huge)."""
     text = repr(value)
@@ -121,7 +125,7 @@ class Expander:
                 raise ScenarioError(_failure(value, exc, scope), loc) from None
         if isinstance(value, yamlio.YMap):
             out = yamlio.YMap((k, self.value(v, scope, loc.at(k))) for k, v in value.items())
-            out.line, out.key_lines = value.line, value.key_lines
+            out.line, out.key_lines, out.written = value.line, value.key_lines, value.written
             return out
         if isinstance(value, yamlio.YList):
             items = yamlio.YList(self.value(v, scope, loc) for v in value)
@@ -129,8 +133,11 @@ class Expander:
             return items
         return value
 
-    def expression(self, value: Any, scope: dict[str, Any], loc: Location) -> Any:
-        """A ``loop`` or ``when`` value: a plain YAML value, or an expression."""
+    def expression(
+        self, value: Any, scope: dict[str, Any], loc: Location, hint: str | None = None
+    ) -> Any:
+        """A ``loop`` or ``when`` value: a plain YAML value, or an expression (``hint``:
+        what to write when it cannot be read)."""
         if not isinstance(value, str):
             return value
         text = value
@@ -144,7 +151,9 @@ class Expander:
                 f"undefined variable in {_short(value)}: {exc.message}", loc
             ) from None
         except jinja2.TemplateError as exc:
-            raise ScenarioError(f"cannot read expression {_short(value)}: {exc}", loc) from None
+            raise ScenarioError(
+                f"cannot read expression {_short(value)}: {exc}", loc, hint
+            ) from None
         except Exception as exc:  # a user's expression may raise anything
             raise ScenarioError(_failure(value, exc, scope), loc) from None
 
@@ -162,8 +171,14 @@ class Expander:
         for i, item in enumerate(items):
             loc = Location(self.file, items.line_of(i), f"{path}[{i}]")
             if not isinstance(item, yamlio.YMap):
+                found = repr(item) if isinstance(item, str) else kind_name(item)
                 raise ScenarioError(
-                    f"a step must be a mapping with an 'action', found {item!r}", loc
+                    f"a step must be a mapping with an 'action', found {found}",
+                    loc,  # (hunt AX: a list of command lines, as a tutorial prints them)
+                    f"write each command as a step: '- line: {item}' (ip, bridge, brctl),"
+                    " or 'action: raw' with 'command:' for another program"
+                    if isinstance(item, str) and item.strip()
+                    else None,
                 )
             out.extend(self._item(item, phase, loc, scope))
         return out
@@ -190,7 +205,7 @@ class Expander:
         scopes = [(scope, loc)]
         if "loop" in item:
             loop_loc = loc.at("loop", item.line_of("loop"))
-            values = self.expression(item["loop"], scope, loop_loc)
+            values = self.expression(item["loop"], scope, loop_loc, _LOOP_FORMS)
             if isinstance(values, str | bytes | dict) or not isinstance(values, Iterable):
                 raise ScenarioError(
                     f"loop must give a list (as in range(1, n + 1)), found {_short(values)}",

@@ -104,7 +104,9 @@ class Fields:
                     self.fail(key, f"'{key}' must not be empty")
                 self.missing(key)
             return None
-        if kind is str and isinstance(value, int | float) and not isinstance(value, bool):
+        if kind is str and (written := self.m.written.get(key)) is not None:
+            value = written  # as the author wrote it: 0700, not the number 448; no, not false
+        elif kind is str and isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             self.fail(key, f"must be {what}, found {kind_name(value)} {value!r}")

@@ -25,6 +25,7 @@ agree line by line.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import errno
 import json
 import os
@@ -632,6 +633,18 @@ def lab_info(state_dir: Path, name: str) -> LabInfo:
 def no_such_lab(state_dir: Path, lab: str) -> UsageError:
     """The error of a lab that is not up, naming the state directory looked in: one
     started with another (sudo may drop IPLAB_STATE_DIR) is not seen (hunt M)."""
+    try:
+        up = [name for name, _ in labs(state_dir)]
+    except IplabError:  # the directory itself is wrong: said when it is used
+        up = []
+    # a lab is named prefix + scenario: its prefix or its scenario's name is half of it
+    meant = [n for n in up if lab and (n.startswith(lab) or n.endswith(lab))]
+    meant = meant or difflib.get_close_matches(lab, up, n=3, cutoff=0.75)
+    if meant:  # (hunt AX: iplab down lab, for the lab haxb10lab)
+        return UsageError(
+            f"no lab named {lab} is up in the state directory {state_dir}",
+            hint=f"did you mean {', '.join(meant[:3])}? `iplab ls` lists the labs that are up",
+        )
     return UsageError(
         f"no lab named {lab} is up in the state directory {state_dir}",
         hint="`iplab ls` lists the labs that are up there; for a lab started with another"

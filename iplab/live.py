@@ -246,7 +246,14 @@ def exec_in(env: Env, lab: str, ns: str, argv: Sequence[str]) -> int:
     result = env.runner.interactive(
         full, True, meta={"kind": "exec", "text": shlex.join(full), "phase": PHASE}
     )
-    return result.rc
+    return shell_status(result.rc)
+
+
+def shell_status(rc: int) -> int:
+    """A process's exit status as the shell says it: 128 + N when signal N ended it (a
+    closed pipe: 141, kill: 143), where its negative return code exited iplab with 256 - N
+    (hunt AX: ``iplab exec LAB ns -- ip -br link | head -1`` exited 243)."""
+    return 128 - rc if rc < 0 else rc
 
 
 def shell(env: Env, lab: str, ns: str, program: str = "bash") -> int:
@@ -262,7 +269,7 @@ def shell(env: Env, lab: str, ns: str, program: str = "bash") -> int:
     result = env.runner.interactive(
         full, True, meta={"kind": "shell", "text": shlex.join(full), "phase": PHASE}
     )
-    return result.rc
+    return shell_status(result.rc)
 
 
 # -- impairments ------------------------------------------------------------------------------
@@ -386,7 +393,7 @@ def capture(
         full, True, meta={"kind": "capture", "text": shlex.join(full), "phase": PHASE}
     )
     # the time limit ending the capture is its normal end (timeout says 124)
-    return 0 if duration is not None and result.rc == 124 else result.rc
+    return 0 if duration is not None and result.rc == 124 else shell_status(result.rc)
 
 
 # -- what is applied (from the journal) and what the kernel holds -----------------------------

@@ -73,7 +73,7 @@ def ifname_problem(name: str) -> str | None:
         return f"interface name {name!r} contains a shell metacharacter or space"
     if not _SAFE.fullmatch(name):
         return (
-            f"interface name {name!r} may only use letters, digits, '_', '.', '-' "
+            f"interface name {name!r} may only use ASCII letters, digits, '_', '.', '-' "
             "and must not start with '-' or '.'"
         )
     return None
@@ -89,7 +89,7 @@ def netns_name_problem(name: str) -> str | None:
         return f"namespace name {name!r} contains a shell metacharacter or space"
     if not _SAFE.fullmatch(name):
         return (
-            f"namespace name {name!r} may only use letters, digits, '_', '.', '-' "
+            f"namespace name {name!r} may only use ASCII letters, digits, '_', '.', '-' "
             "and must not start with '-' or '.'"
         )
     if name.isdigit():

@@ -76,8 +76,25 @@ def parse_var_overrides(pairs: Iterable[str]) -> dict[str, Any]:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip().isidentifier():
             raise ScenarioError(f"--var wants NAME=VALUE, found {pair!r}", Location("--var"))
-        out[key.strip()] = yamlio.load_text(value, "--var") if value else ""
+        try:
+            out[key.strip()] = yamlio.load_text(value, "--var") if value else ""
+        except ScenarioError as exc:  # (hunt AX: '--var:1: invalid YAML', no value named)
+            raise ScenarioError(
+                f"--var {pair}: the value is read as YAML: {exc.message}",
+                hint=f"""for the text as it is, quote it: --var '{key.strip()}="{value}"'""",
+            ) from None
     return out
+
+
+def _in_order(exc: ScenarioError, key: str, keys: list[str], value: str) -> ScenarioError:
+    """A variable that uses one written below it: said with the order vars are read in
+    (hunt AX: ``n: "{{ m }}"`` above ``m: 3`` was "'m' is undefined" alone)."""
+    later = keys[keys.index(key) + 1 :]
+    used = next((k for k in later if re.search(rf"\b{re.escape(k)}\b", value)), None)
+    if used is None or exc.hint is not None:
+        return exc
+    hint = f"vars are read in order, and {used} is set below {key}: move {used} above it"
+    return ScenarioError(exc.message, exc.loc, hint)
 
 
 def load_text(text: str, file: str, overrides: dict[str, Any] | None = None) -> Scenario:
@@ -113,7 +130,10 @@ def load_text(text: str, file: str, overrides: dict[str, Any] | None = None) -> 
             loc = Location(file, raw_vars.line_of(key), f"vars.{key}")
             if not key.isidentifier():
                 raise ScenarioError(f"variable name {key!r} is not an identifier", loc)
-            variables[key] = expander.value(value, dict(variables), loc)
+            try:
+                variables[key] = yamlio.plain(expander.value(value, dict(variables), loc))
+            except ScenarioError as exc:
+                raise _in_order(exc, key, list(raw_vars), str(value)) from None
     for key, value in (overrides or {}).items():
         if key not in variables and not any(
             re.search(rf"\b{re.escape(key)}\b", used) for used in _JINJA.findall(text)

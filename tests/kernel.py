@@ -58,9 +58,10 @@ def root_links() -> list[dict[str, Any]]:
     return list(json.loads(out)) if out.strip() else []
 
 
-def cleanup_prefix(prefix: str) -> list[str]:
-    """Delete the namespaces and root links whose names start with ``prefix``."""
-    assert prefix.startswith(TEST_PREFIX_FAMILY) and len(prefix) >= 6, prefix
+def cleanup_prefix(prefix: str, family: str = TEST_PREFIX_FAMILY) -> list[str]:
+    """Delete the namespaces and root links whose names start with ``prefix`` (of the
+    tests' ``family``, or a hunt's own: ``hax``)."""
+    assert prefix.startswith(family) and len(prefix) >= 6, prefix
     removed = []
     for name in sorted(netns_names()):
         if name.startswith(prefix):

@@ -23,6 +23,7 @@ when its child exits 130 of its own accord), and the shell's ``$?`` is the same 
 
 from __future__ import annotations
 
+import argparse
 import atexit
 import contextlib
 import gc
@@ -196,12 +197,41 @@ def _main(argv: Sequence[str] | None) -> int:
 
     words = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    args = parser.parse_args(words)
+    args, extra = parser.parse_known_args(words)
+    if extra:
+        _unrecognized(parser, args, extra)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()
         return 2
     return handler(args)
+
+
+def _unrecognized(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, extra: list[str]
+) -> None:
+    """Words no option of the command takes, said by the command's own parser (its usage,
+    not iplab's: hunt AX, ``iplab up --frobnicate star``) with the option a slip may have
+    meant (``--prefx``: did you mean --prefix?); exit 2."""
+    import difflib
+
+    command = None
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and getattr(args, "command", None):
+            command = action.choices[args.command]
+    where = command or parser
+    options = [o for a in where._actions for o in a.option_strings]
+    said = f"unrecognized arguments: {' '.join(extra)}"
+    for word in extra:
+        option = word.split("=", 1)[0]
+        if option in options and command is not None:  # iplab --verbose ls: before its command
+            said += f" ({option} is an option of {command.prog}: write it after {args.command})"
+            break
+        longs = [o for o in options if o.startswith("--")]
+        if word.startswith("--") and (close := difflib.get_close_matches(option, longs, 1, 0.75)):
+            said += f" ({word}: did you mean {close[0]}?)"
+            break
+    where.error(said)
 
 
 __all__ = ["main"]

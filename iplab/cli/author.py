@@ -48,7 +48,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from iplab.claims import check_claims
+    from iplab.claims import check_claims, leftovers
     from iplab.plan import owned_by
     from iplab.state import replay
 
@@ -60,7 +60,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     failed = 0
     out = io.StringIO() if args.json else sys.stdout
     steps: list[dict[str, object]] = []
+    left: list[str] = []
     for sim, state in replay(sc.steps):
+        # (what a step of unknown effect may have deleted is not said as left)
+        left = leftovers(state, owned) if sc.teardown and not state.opaque else []
         judged = check_claims(sim.step.expect, state, owned)
         out.write(f"[{sim.number}] {texts[sim.number - 1]}\n")
         if sim.refused is not None:  # a step that may fail, which the kernel would refuse
@@ -80,6 +83,11 @@ def cmd_check(args: argparse.Namespace) -> int:
                             "detail": "" if r.ok else r.detail} for r in judged],
             })  # fmt: skip
     claims = sum(len(s.expect) for s in sc.steps)
+    if left:  # a teardown that forgets what the setup made: said before anything runs
+        sys.stderr.write(
+            f"iplab: note: the teardown leaves {', '.join(left)}: `iplab run` undoes it from"
+            " the journal after the teardown; a script of the teardown alone would leave it\n"
+        )
     if args.json:
         counts = {"steps": len(sc.steps), "setup": len(sc.setup), "teardown": len(sc.teardown),
                   "claims": claims, "failing": failed}  # fmt: skip

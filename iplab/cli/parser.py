@@ -3,6 +3,9 @@ no stage and no command family.
 
 Each command names its handler (:class:`Command`: a module of :mod:`iplab.cli` and a function
 in it), imported when the command runs.
+
+Why this module is long: it is the one place every command, option and help text is written
+(``--help``, completion and the docs read it), nineteen commands in the order of the help.
 """
 
 from __future__ import annotations
@@ -106,13 +109,33 @@ def _json_flag(p: argparse.ArgumentParser, command: str) -> None:
     )  # fmt: skip
 
 
+#: what ``iplab --help`` says of its exit status (the codes of :mod:`iplab.errors` and
+#: :mod:`iplab.cli`)
+EXIT_STATUS = """\
+exit status:
+  0      success (and down when there is nothing left to undo)
+  1      a command failed, a claim or the verification failed
+  2      an invalid scenario or command line: one line names the file, line and field
+  3      iproute2 printed what iplab cannot read
+  4      the lab is busy: another iplab sets it up, rolls it back or takes it down
+  5      no privilege: not root, and sudo -n cannot be used
+  70     a bug in iplab (an internal error; IPLAB_DEBUG=1 shows where)
+  141    standard output went away (iplab ... | head): what was printed did not arrive
+  128+N  a signal N stopped it (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP), after the rollback
+
+shell completion: iplab completion --help"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line: every command, its options and its handler."""
     parser = argparse.ArgumentParser(
         prog="iplab",
         description=(
-            "Render, run, verify, undo and audit Linux network-namespace labs written as tutorials."
+            "Render, run, verify, undo and audit Linux network-namespace labs written as\n"
+            "tutorials. `iplab COMMAND --help` lists a command's options."
         ),
+        epilog=EXIT_STATUS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"iplab {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -374,14 +397,19 @@ def build_parser() -> argparse.ArgumentParser:
         "completion",
         help="print a shell completion script (bash, zsh, fish)",
         description=(
-            "Every command and option comes from :func:`iplab.cli.parser.build_parser`, so "
-            "completion never lags behind the command line. A scenario argument completes to "
-            "the bundled scenarios' names and to YAML files; a lab (``down LAB``, ``exec LAB``, "
-            "``--lab`` of ``status``...) to the labs that are up, asked of ``iplab scenarios "
-            "--names`` and ``iplab ls --names`` when the user presses Tab."
+            "Print a completion script for SHELL: commands and options, the bundled\n"
+            "scenarios and YAML files where a scenario goes, the labs that are up where a\n"
+            "lab goes (down LAB, exec LAB, status --lab).\n"
+            "\n"
+            "To have it in every new shell:\n"
+            "  bash: iplab completion bash > ~/.local/share/bash-completion/completions/iplab\n"
+            "        (or, in ~/.bashrc: source <(iplab completion bash))\n"
+            '  zsh:  iplab completion zsh > "${fpath[1]}/_iplab"   (then: compinit)\n'
+            "  fish: iplab completion fish > ~/.config/fish/completions/iplab.fish"
         ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("shell", choices=SHELLS, help="the shell")
+    p.add_argument("shell", choices=SHELLS, metavar="SHELL", help="bash, zsh or fish")
     p.set_defaults(handler=Command("completion", "cmd_completion"))
 
     p = sub.add_parser("scenarios", help="list the bundled scenarios")

@@ -195,10 +195,14 @@ def cmd_down(args: argparse.Namespace) -> int:
 
     name = args.lab
     if name is None:
-        up = lab.list_labs(statedir.resolve(args.state_dir))
+        where = statedir.resolve(args.state_dir)
+        up = lab.list_labs(where)
+        if not up:  # down twice: the second has nothing to undo, as down LAB says it
+            print(f"no lab is up in the state directory {where}: nothing to undo")
+            return 0
         if len(up) != 1:
-            which = ", ".join(i.lab for i in up) if up else "none is up"
-            raise UsageError(f"which lab? ({which})", hint="iplab down LAB")
+            which = ", ".join(i.lab for i in up)
+            raise UsageError(f"which lab? ({which} are up)", hint="iplab down LAB")
         name = up[0].lab
     with _head_shown(_env(args)) as env:
         return lab.down(env, name, exact=args.exact)
@@ -364,6 +368,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         live = [str(d) for d in live_problems(env, f"{args.prefix}{want.name}", observed)]
     differences = [str(d) for d in found] + live
     where = f"after step {args.step}" if args.step else "after the setup"
+    if differences and up is None:
+        _say_labs_of(statedir.resolve(args.state_dir), want.path, args.prefix)
     if args.json:
         from iplab import jsonout
 
@@ -382,6 +388,28 @@ def cmd_verify(args: argparse.Namespace) -> int:
     said = verify.verdict(expected, where)
     print(said if said.startswith("nothing") else f"OK: {said}")
     return 0
+
+
+def _say_labs_of(state_dir: Path, path: str, prefix: str) -> None:
+    """The labs that are up from the scenario file verified, under another prefix: what
+    verify compared is not theirs (hunt AX: ``iplab verify lab.yaml``, --prefix forgotten,
+    said every namespace of the lab haxb10lab missing)."""
+    from iplab import lab
+
+    def same(scenario: str) -> bool:
+        with contextlib.suppress(OSError):
+            return Path(scenario).resolve() == Path(path).resolve()
+        return False
+
+    try:
+        others = [i for i in lab.list_labs(state_dir) if same(i.scenario) and i.prefix != prefix]
+    except IplabError:
+        return
+    for info in others:
+        sys.stderr.write(
+            f"iplab: note: lab {info.lab} is up from this scenario with --prefix"
+            f" {info.prefix or '(none)'}: `iplab verify {info.lab}` compares it\n"
+        )
 
 
 def _not_busy(state_dir: Path, name: str) -> None:
