@@ -295,6 +295,7 @@ class Session:
 
     def say(self, text: str = "") -> None:
         self.env.out.write(text + "\n")
+        self.env.out.flush()
 
     def foresee(self) -> None:
         """Make :attr:`foreseen` (ahead: see :attr:`ahead`)."""
@@ -310,7 +311,6 @@ class Session:
         for piece in work:
             with contextlib.suppress(Exception):
                 piece()
-        self.env.out.flush()
 
     def execute(self, commands: Sequence[PlannedCommand], phase: str) -> None:
         """Run commands in order; raise StepFailed or Interrupted on the first problem."""
