@@ -676,6 +676,35 @@ def rollback(env: Env, journal: Journal, exact: bool = False) -> UndoReport:
             env.lost_records = 0
 
 
+def _made_halfway(entries: Sequence[Entry]) -> set[str]:
+    """The namespaces whose ``ip netns add`` has no outcome in the journal: the run was
+    stopped while it ran or before its outcome was written (a Ctrl-C, a SIGKILL)."""
+    return {e.op.name for e in entries if isinstance(e.op, NetnsAdd) and e.status == "pending"}
+
+
+def _say_unmounted(env: Env, unmounted: Sequence[str], halfway: set[str]) -> None:
+    """Name the lab's namespace files that no namespace is mounted on. One whose
+    ``ip netns add`` has no outcome is most likely one that add was stopped in (ip makes
+    the file, then mounts the namespace on it): hunt AY, a Ctrl-C during star-500's batch
+    blamed someone who "unmounted its file"."""
+    stopped = [n for n in unmounted if n in halfway]
+    others = [n for n in unmounted if n not in halfway]
+    if stopped:
+        files = "its file" if len(stopped) == 1 else "their files"
+        env.err.write(
+            f"iplab: {', '.join(stopped)}: no namespace on {files} in {NETNS_DIR}:"
+            " the run was stopped while `ip netns add` made it (or someone unmounted it"
+            " since): the undo removes the file, as `ip netns del` does\n"
+        )
+    if others:
+        files = "its file" if len(others) == 1 else "their files"
+        env.err.write(
+            f"iplab: {', '.join(others)}: no namespace any more (someone unmounted"
+            f" {files} in {NETNS_DIR}): the undo removes the file, as"
+            " `ip netns del` does\n"
+        )
+
+
 def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
     stop_survivors(env, journal)
     info = journal.info()
@@ -688,12 +717,7 @@ def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
     report = UndoReport(taken=sorted(taken_netns | taken_links))
     anew_netns, anew_links = made_anew(info)
     unmounted = sorted(n for n in info.owned_netns if unmounted_netns(n))
-    if unmounted:
-        env.err.write(
-            f"iplab: {', '.join(unmounted)}: no namespace any more (someone unmounted"
-            f" {'its file' if len(unmounted) == 1 else 'their files'} in {NETNS_DIR}):"
-            " the undo removes the file, as `ip netns del` does\n"
-        )
+    _say_unmounted(env, unmounted, _made_halfway(everything))
     if anew_netns or anew_links:
         env.err.write(
             f"iplab: left alone: {', '.join(sorted(anew_netns | anew_links))} (the lab made"
