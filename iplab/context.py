@@ -61,24 +61,19 @@ class Env:
         except OSError as exc:
             raise state_write_error(exc, str(self.audit.path)) from None
 
-    def append_audit(
-        self,
-        records: Sequence[dict[str, Any] | auditlog.Draft],
-        later: dict[str, Any] | None = None,
-    ) -> None:
-        """Write records to the audit log, after the deferred records of reads (in order);
-        ``later``: the values of the drafts' slots (:class:`iplab.audit.Draft`). A full
-        disk first gets the reserve, then the run stops (or, while undoing, the records
-        are counted as lost and the undo goes on)."""
+    def append_audit(self, records: list[dict[str, Any]]) -> None:
+        """Write records to the audit log, after the deferred records of reads (in order).
+        A full disk first gets the reserve, then the run stops (or, while undoing, the
+        records are counted as lost and the undo goes on)."""
         pending, self.deferred = self.deferred, []
         records = [*pending, *records]
         try:
             try:
-                self.audit.append(records, later)
+                self.audit.append(records)
             except OSError as exc:
                 if exc.errno != errno.ENOSPC or not self.release():
                     raise
-                self.audit.append(records, later)
+                self.audit.append(records)
         except OSError as exc:
             if self.lenient:
                 self.lost_records += len(records)
@@ -193,7 +188,6 @@ def run_batch(
     on_start: Callable[[int], None] | None = None,
     *,
     before_feed: Callable[[int, int], None] | None = None,
-    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[list[int | None], Result]:
     """Feed lines to one ``ip -batch -``; the exit status of each line (None: not run).
 
@@ -212,11 +206,6 @@ def run_batch(
     after the lines it has, and the lines never fed are not run (None); the exception is
     the caller's to report. A large batch's intents then cost no time of their own: they
     are written while the kernel works on the lines before them.
-
-    While ip runs, the lines' audit records are encoded ahead, as if each line succeeded
-    (:func:`_drafts`; its end time and duration are filled in after), and ``meanwhile``
-    is called (see :meth:`ShExecutor.run`): the caller's work that does not wait for the
-    outcome. When a line failed, the records are made anew.
     """
     argv = ["ip", *(["-force"] if force else []), "-batch", "-"]
     stdin: str | Iterator[str]
@@ -247,17 +236,9 @@ def run_batch(
         if on_start is not None:
             on_start(pid)
 
-    drafts: list[auditlog.Draft] = []
-
-    def ahead() -> None:
-        drafts.extend(_drafts(env, lines))
-        if meanwhile is not None:
-            meanwhile()
-
     result = env.runner.execute(
-        argv, privileged, stdin=stdin, meta={"audit": False}, limits=limits, on_start=started,
-        meanwhile=ahead,
-    )  # fmt: skip
+        argv, privileged, stdin=stdin, meta={"audit": False}, limits=limits, on_start=started
+    )
     status: list[int | None] = [0] * len(lines)
     if not result.ok:
         failed = failed_lines(result.stderr)
@@ -271,12 +252,8 @@ def run_batch(
         elif failed and not ended(result):  # ip died after the last line it named
             status[failed[-1] :] = [None] * max(0, len(lines) - failed[-1])
     status[fed[0] :] = [None] * (len(lines) - fed[0])  # never fed: not run
-    at = auditlog.now()  # the lines of a batch are recorded together, when it ended
-    shared = {"time": at, "via": list(result.argv), "batch_ms": round(result.duration * 1000, 1)}
-    if len(drafts) == len(lines) and result.stopped is None and all(rc == 0 for rc in status):
-        env.append_audit(drafts, shared)  # as drafted: every line succeeded
-        return status, result
     records = []
+    at = auditlog.now()  # the lines of a batch are recorded together, when it ended
     for line, rc in zip(lines, status, strict=True):
         if rc is None:
             continue
@@ -293,24 +270,3 @@ def run_batch(
         records.append(record)
     env.append_audit(records)
     return status, result
-
-
-#: the fields of a batch line's record known only when the batch ended
-_LATER = ("time", "via", "batch_ms")
-
-
-def _drafts(env: Env, lines: Sequence[Line]) -> list[auditlog.Draft]:
-    """The records of the batch's lines as :func:`run_batch` makes them when every line
-    succeeded, drafted without the fields the batch's end gives (:data:`_LATER`)."""
-    drafts = []
-    for line in lines:
-        record = env.record(
-            {**line.meta, "text": line.text},
-            Result(line.argv, 0, "", "", 0.0),
-            batch_lines=len(lines),
-            duration_ms=None,
-        )
-        for key in _LATER:
-            record.pop(key, None)
-        drafts.append(auditlog.draft(record, _LATER))
-    return drafts

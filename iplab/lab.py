@@ -24,7 +24,7 @@ import shlex
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -287,30 +287,10 @@ class Session:
         #: the model's state after the setup, once the verification replayed it (the lab
         #: record's link kinds read it again: 30 ms of star-500's up, #14)
         self.expected: State | None = None
-        #: work for after the setup that does not wait for its outcome: the first batch
-        #: does it while ip runs (#14), and what it finds is kept below
-        self.ahead: list[Callable[[], None]] = []
-        #: the model's state after the setup when none of its steps fails, made ahead
-        self.foreseen: State | None = None
 
     def say(self, text: str = "") -> None:
         self.env.out.write(text + "\n")
         self.env.out.flush()
-
-    def foresee(self) -> None:
-        """Make :attr:`foreseen` (ahead: see :attr:`ahead`)."""
-        from iplab.plan import expected_state
-
-        if self.foreseen is None:
-            self.foreseen = expected_state(self.plan, None, ())
-
-    def _do_ahead(self) -> None:
-        """The work :attr:`ahead` holds, done once (while a batch runs); each piece that
-        fails is left for its own place after the setup, where its failure is said."""
-        work, self.ahead = self.ahead, []
-        for piece in work:
-            with contextlib.suppress(Exception):
-                piece()
 
     def execute(self, commands: Sequence[PlannedCommand], phase: str) -> None:
         """Run commands in order; raise StepFailed or Interrupted on the first problem."""
@@ -930,7 +910,6 @@ class Session:
             privileged,
             on_start=lambda pid: self.journal.process(self.run, pid),
             before_feed=before_feed,
-            meanwhile=self._do_ahead if self.ahead else None,
         )
         status = status[: len(entries)]  # the lines after had no intent: never fed, not run
         whole, group = group, group[: len(entries)]
@@ -1382,31 +1361,13 @@ def _session(env: Env, plan: Plan, lab: str, opts: Options, doing: str) -> Itera
 
 def _setup(session: Session, opts: Options) -> int:
     """Run the setup, its claims, and the verification; 1 when a claim or the check fails."""
-    if opts.verify:
-        session.ahead.append(lambda: _verify_ahead(session))
     session.execute(session.plan.setup, "setup")
-    session.ahead.clear()  # (no batch took it: it is done where it belongs, below)
     rc = 1 if session.tally.claims_failed else 0
     if opts.verify:
         lab = session.journal.dir.name
-        foreseen = None if session.tolerated else session.foreseen
-        verified, session.expected = _verify_up(
-            session.env, session.plan, session.tolerated, lab, foreseen
-        )
+        verified, session.expected = _verify_up(session.env, session.plan, session.tolerated, lab)
         rc = max(rc, verified)
     return rc
-
-
-def _verify_ahead(session: Session) -> None:
-    """What the verification after the setup needs that the setup cannot change, made while
-    a batch runs: the model's state (kept as a ``verify`` would), the readers' modules."""
-    import iplab.live
-    import iplab.routes  # noqa: F401
-    from iplab.expectation import keep
-
-    session.foresee()
-    if session.foreseen is not None:
-        keep(session.plan, session.foreseen)
 
 
 def _nothing_remains(session: Session) -> None:
@@ -1455,7 +1416,6 @@ def up(env: Env, plan: Plan, lab: str, options: Options | None = None) -> int:
     opts = options or Options()
     with _session(env, plan, lab, opts, "up") as session:
         try:
-            session.ahead.append(session.foresee)  # (the lab record's link kinds: see below)
             rc = _setup(session, opts)
             session.signals.check()  # a Ctrl-C during the verification stops the run too
             _remember_what_was_made(session)
@@ -1502,8 +1462,7 @@ def _made_kinds(session: Session, links: Collection[str]) -> dict[str, str]:
     root namespace of a star's 500 ports cost 33 ms (#14)."""
     from iplab.plan import expected_state
 
-    foreseen = None if session.tolerated else session.foreseen
-    expected = session.expected or foreseen or expected_state(session.plan, None, session.tolerated)
+    expected = session.expected or expected_state(session.plan, None, session.tolerated)
     root = expected.namespaces[ROOT].links
     kinds = {n: root[n].kind for n in links if n in root}
     if any(kind in (None, "unknown") for kind in kinds.values()) or len(kinds) < len(links):
@@ -1696,18 +1655,16 @@ def _abort(env: Env, session: Session, exc: IplabError, opts: Options) -> int:
 
 def live_differences(
     env: Env, plan: Plan, upto: int | None = None, without: Sequence[int] = (),
-    lab: str | None = None, *, expected: State | None = None,
+    lab: str | None = None,
 ) -> tuple[State, list[verify.Difference]]:  # fmt: skip
     """What the model expects after step ``upto`` (default: the setup; ``without`` the steps
     that may fail and failed), and how the kernel differs from it, for the lab's objects;
     after the setup of ``lab`` (a lab that is up), how its qdiscs differ from what its
-    journal's tc lines left, as ``iplab verify`` judges (hunt L: up said OK, verify FAILED).
-    ``expected``: that state, when the caller made it already."""
+    journal's tc lines left, as ``iplab verify`` judges (hunt L: up said OK, verify FAILED)."""
     from iplab.live import live_problems
     from iplab.plan import expected_state
 
-    if expected is None:
-        expected = expected_state(plan, upto, without)
+    expected = expected_state(plan, upto, without)
     observed = read_lab_state(env, verify.read_names(expected, plan.owned))
     found = verify.diff(expected, observed, plan.owned)
     found += route_differences(env, expected, observed)
@@ -1735,17 +1692,14 @@ def route_differences(env: Env, expected: State, observed: State) -> list[verify
 
 
 def _verify_up(
-    env: Env, plan: Plan, tolerated: Sequence[int] = (), lab: str | None = None,
-    foreseen: State | None = None,
-) -> tuple[int, State]:  # fmt: skip
+    env: Env, plan: Plan, tolerated: Sequence[int] = (), lab: str | None = None
+) -> tuple[int, State]:
     """Verify a lab that just came up: 1 when the kernel differs (0 when not), and the
-    model's state it was held to. ``foreseen``: that state, made (and kept) ahead."""
+    model's state it was held to."""
     from iplab.expectation import keep
 
-    expected, differences = live_differences(
-        env, plan, without=tolerated, lab=lab, expected=foreseen
-    )
-    if not tolerated and foreseen is None:
+    expected, differences = live_differences(env, plan, without=tolerated, lab=lab)
+    if not tolerated:
         keep(plan, expected)  # what a `verify` of the lab would replay: it need not
     skipped = verify.unknowable(expected)
     if skipped:

@@ -83,8 +83,6 @@ class Result(Record):
 
 #: called with the pid of a process as soon as it started (the runner tracks it to stop it)
 OnStart = Callable[[int], None]
-#: work the caller would do once the process ended, done while it runs (see ShExecutor.run)
-Meanwhile = Callable[[], None]
 
 #: a process's input: all of it at once, or parts that a thread of the executor asks for one
 #: after the other while the process runs (an ``ip -batch`` is fed its lines as their
@@ -108,7 +106,6 @@ class Executor(Protocol):
         on_start: OnStart | None = None,
         stream: TextIO | None = None,
         log: Path | None = None,
-        meanwhile: Meanwhile | None = None,
     ) -> Result: ...
 
 
@@ -268,25 +265,16 @@ class ShExecutor:
         on_start: OnStart | None = None,
         stream: TextIO | None = None,
         log: Path | None = None,
-        meanwhile: Meanwhile | None = None,
     ) -> Result:
         """Run ``argv``; a ``bash -c SCRIPT`` reads its script from its environment
         (:func:`_script_in_the_environment`; through sudo, from a file of its own:
         :func:`_script_read_from_a_file`), not from its command line. The result names
-        ``argv``, the script that ran.
-
-        ``meanwhile`` is called once the process runs (and is fed its input), before
-        iplab waits for it: the caller's work that does not depend on the outcome is done
-        while the kernel works (#14: star-500's batch keeps iplab waiting 0.7 s, and the
-        verification's model, the audit records... took 0.1 s more after it). An
-        exception there is dropped: such work is done again, after, where its failure
-        is said; it never costs the process its result."""
+        ``argv``, the script that ran."""
         real, env, path = _handed(argv)
         try:
             result = self._run(
-                real, stdin, limits=limits, on_start=on_start, stream=stream, log=log, env=env,
-                meanwhile=meanwhile,
-            )  # fmt: skip
+                real, stdin, limits=limits, on_start=on_start, stream=stream, log=log, env=env
+            )
         finally:
             if path is not None:
                 with contextlib.suppress(OSError):
@@ -303,7 +291,6 @@ class ShExecutor:
         stream: TextIO | None = None,
         log: Path | None = None,
         env: dict[str, str] | None = None,
-        meanwhile: Meanwhile | None = None,
     ) -> Result:
         """``log``: the process writes its output there, not to a pipe (a command that
         leaves a job running in the background, ``server &``: the job goes on writing
@@ -404,8 +391,6 @@ class ShExecutor:
             if on_start is not None:
                 on_start(pid)
             gate.set()
-            if meanwhile is not None:
-                _ahead(meanwhile)
             proc.wait()
         except (RuntimeError, MemoryError) as exc:
             if not gate.is_set():  # (sh's input thread waits for the gate: it reads nothing)
@@ -473,14 +458,6 @@ class ShExecutor:
         finally:
             signal.signal(signal.SIGINT, old)
         return Result(tuple(argv), rc, "", "", time.perf_counter() - start)
-
-
-def _ahead(meanwhile: Meanwhile) -> None:
-    """Do the caller's work ahead while its process runs; a failure there is the caller's to
-    meet again when it does the work itself (it never reaches the process)."""
-    # (a KeyboardInterrupt, as any other BaseException, goes on: it stops the process)
-    with contextlib.suppress(Exception):
-        meanwhile()
 
 
 def _stat(pid: int) -> tuple[bytes, int, int] | None:
@@ -840,15 +817,12 @@ class FakeExecutor:
         on_start: OnStart | None = None,
         stream: TextIO | None = None,
         log: Path | None = None,
-        meanwhile: Meanwhile | None = None,
     ) -> Result:
         del limits, stream, log
         key = shlex.join(argv)
         if on_start is not None:
             on_start(0)
         stdin = input_text(stdin)  # asked for after on_start, as a real process would
-        if meanwhile is not None:  # while "the process runs", as ShExecutor does
-            _ahead(meanwhile)
         self.calls.append((tuple(argv), stdin))
         if key not in self.responses:
             raise AssertionError(f"FakeExecutor: unexpected command {key!r}")
@@ -945,7 +919,6 @@ class Runner:
         on_start: OnStart | None = None,
         stream: TextIO | None = None,
         log: Path | None = None,
-        meanwhile: Meanwhile | None = None,
     ) -> Result:
         real = self.argv_for(argv, privileged)
         text = str((meta or {}).get("text") or shlex.join(argv))
@@ -965,7 +938,6 @@ class Runner:
                 on_start=started,
                 stream=stream,
                 log=log,
-                **({"meanwhile": meanwhile} if meanwhile is not None else {}),
             )
         finally:
             self.running = None

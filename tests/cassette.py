@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from iplab.runner import Answer, FakeExecutor, Input, Limits, Meanwhile, OnStart, Result, ShExecutor
+from iplab.runner import Answer, FakeExecutor, Input, Limits, OnStart, Result, ShExecutor
 
 _NO_LIMITS = Limits()
 
@@ -34,7 +34,6 @@ class Recorder:
         on_start: OnStart | None = None,
         stream: TextIO | None = None,
         log: Path | None = None,
-        meanwhile: Meanwhile | None = None,
     ) -> Result:
         fed: list[str] = []
 
@@ -45,9 +44,8 @@ class Recorder:
 
         given = stdin if stdin is None or isinstance(stdin, str) else tee(stdin)
         result = self.real.run(
-            argv, given, limits=limits, on_start=on_start, stream=stream, log=log,
-            meanwhile=meanwhile,
-        )  # fmt: skip
+            argv, given, limits=limits, on_start=on_start, stream=stream, log=log
+        )
         if given is not stdin:
             stdin = "".join(fed)
         self.calls.append({"argv": list(argv), "stdin": stdin, "rc": result.rc,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from iplab.audit import AuditLog, Filter, draft, parse_since, replay_script, table
+from iplab.audit import AuditLog, Filter, parse_since, replay_script, table
 from iplab.errors import UsageError
 
 
@@ -174,43 +174,6 @@ def test_a_record_longer_than_the_end_read_of_the_log_keeps_the_chain(
     log.head.unlink()
     log.append(_records(5)[4:])
     assert log.read()[-1]["prev"] == log.read()[-2]["hash"]
-
-
-#: records of every shape a field takes, keys sorting before, between and after the slots
-_SHAPES: list[dict[str, object]] = [
-    {"argv": ["ip", "link", "add", "vé0"], "rc": 0, "text": 'ip "quoted" \\ back', "uid": 0},
-    {"a": None, "batch_lines": 3, "duration_ms": None, "pid": 7, "z": {"nested": [1, 2.5]}},
-    {"dry_run": False, "stderr": "RTNETLINK answers: File exists\n", "step": 12},
-    {"only": "one"},
-    {},
-]
-_LATER = {"time": "2026-11-30T22:01:10.834+00:00", "via": ["ip", "-batch", "-"], "batch_ms": 759.8}
-
-
-@pytest.mark.parametrize("first", ["dict", "draft"])
-def test_drafts_append_the_bytes_their_records_would(tmp_path: Path, first: str) -> None:
-    """#14: a record encoded ahead (its slots filled at the append) is written byte for byte
-    as the whole record would be, hash and chain included; the first of an append (which
-    gets the append's own fields) as well."""
-    plain, drafted = AuditLog(tmp_path / "plain"), AuditLog(tmp_path / "drafted")
-    whole = [{**shape, **_LATER} for shape in _SHAPES]
-    lead: dict[str, object] = {"kind": "read", "text": "ip -j link"}
-    plain.append([lead, *whole] if first == "dict" else whole)
-    drafts = [draft(shape, _LATER) for shape in _SHAPES]
-    drafted.append([lead, *drafts] if first == "dict" else drafts, _LATER)
-    for _ in range(2):  # and an append after them chains on
-        plain.append(whole[1:3])
-        drafted.append(drafts[1:3], _LATER)
-    assert drafted.path.read_bytes() == plain.path.read_bytes()
-    assert drafted.verify() == (True, f"{len(plain.read())} records, chain intact")
-    assert drafted.head.read_text() == plain.head.read_text()
-
-
-def test_a_draft_refuses_a_record_that_holds_a_slot() -> None:
-    with pytest.raises(ValueError, match="'prev'"):
-        draft({"prev": "0" * 64}, ())
-    with pytest.raises(ValueError, match="'time'"):
-        draft({"time": "now"}, ["time"])
 
 
 def test_records_cut_off_the_end_stay_said_after_the_next_append(tmp_path: Path) -> None:

@@ -59,11 +59,11 @@ def test_a_full_disk_takes_the_reserve_first(
     calls: list[int] = []
     real = env.audit.append
 
-    def once_full(records: Any, later: Any = None) -> None:
+    def once_full(records: Any) -> None:
         calls.append(len(records))
         if len(calls) == 1:
             _full()
-        real(records, later)
+        real(records)
 
     monkeypatch.setattr(env.audit, "append", once_full)
     env.append_audit([{"kind": "x", "text": "t"}])

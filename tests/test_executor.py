@@ -11,7 +11,6 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -238,36 +237,3 @@ def _zombie(pid: int) -> bool:
             return f.read().rsplit(b")", 1)[1].split()[0] == b"Z"
     except OSError:
         return True
-
-
-def test_meanwhile_is_done_while_the_process_runs(tmp_path: Path) -> None:
-    """#14: the caller's work that does not wait for the outcome is done while the process
-    runs: here the process itself waits for what that work makes."""
-    flag = tmp_path / "made-meanwhile"
-    script = (
-        f"i=0; while [ ! -e {flag} ]; do sleep 0.02; i=$((i+1)); [ $i -gt 250 ] && exit 3; done;"
-        " echo made"
-    )
-    seen: list[bool] = []
-
-    def meanwhile() -> None:
-        flag.touch()
-        seen.append(True)
-
-    result = ShExecutor().run(["sh", "-c", script], meanwhile=meanwhile, limits=Limits(30))
-    assert seen == [True] and (result.rc, result.stdout) == (0, "made\n")
-
-
-def test_a_failing_meanwhile_costs_the_process_nothing() -> None:
-    """Work done ahead that fails is the caller's to do again: the process runs to its end
-    and its result is whole (a failure there must not stop a batch halfway)."""
-
-    def broken() -> None:
-        raise MemoryError("no room for the work ahead")
-
-    script = "read line; echo got $line"
-    result = ShExecutor().run(["sh", "-c", script], "x\n", meanwhile=broken)
-    assert (result.rc, result.stdout, result.stopped) == (0, "got x\n", None)
-    runner = Runner(ShExecutor(), is_root=True)
-    result = runner.execute(["sh", "-c", script], False, "y\n", meanwhile=broken)
-    assert (result.rc, result.stdout) == (0, "got y\n")

@@ -347,37 +347,9 @@ def test_a_prefix_is_refused_for_a_step_iplab_cannot_read_that_makes_names(
     assert host.changes == []
 
 
-@pytest.mark.parametrize("verify", [True, False], ids=["verified", "no-verify"])
-def test_the_model_after_the_setup_is_made_while_its_batch_runs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, verify: bool
-) -> None:
-    """#14: the model's state after the setup (the verification holds the kernel to it, the
-    lab record reads its link kinds) is made once, while the first batch runs, not after."""
-    from iplab import plan as planning
-
-    host = FakeHost()
-    env, out, err = _env(host, tmp_path)
-    made = planning.expected_state
-    running: list[bool] = []
-
-    def watched(*args: Any, **kwargs: Any) -> Any:
-        running.append(env.runner.running is not None)
-        return made(*args, **kwargs)
-
-    monkeypatch.setattr(planning, "expected_state", watched)
-    assert lab.up(env, _plan(), LAB, lab.Options(batch=True, verify=verify)) == 0, err.getvalue()
-    assert running == [True]
-    assert ("verify: the kernel holds what the scenario promised" in out.getvalue()) == verify
-    records = _audit(env)
-    batched = [r for r in records if r.get("via") == ["ip", "-batch", "-"]]
-    assert batched and all(r["rc"] == 0 and r["batch_ms"] >= 0 for r in batched)
-    assert env.audit.verify()[0]
-
-
 def test_a_failed_batch_line_is_audited_as_it_failed(tmp_path: Path) -> None:
-    """The batch's records drafted ahead say every line succeeded: when one failed, the
-    records are made from what ip said (the failed line with its status and error, the
-    lines after it none)."""
+    """A batch's records say what ip said of each line: those before the failed one
+    succeeded, the failed one with its status and error, the lines after it none."""
     failing = SETUP_CHANGES[3]
     host = FakeHost(fail_at=failing)
     env, _out, _err = _env(host, tmp_path)
