@@ -89,6 +89,11 @@ def test_down_twice_without_a_name(capsys: pytest.CaptureFixture[str], tmp_path:
          " an option of iplab ls: write it after ls)"),
         (["--json", "check", "star"], "iplab check: error: unrecognized arguments: --json"
          " (--json is an option of iplab check: write it after check)"),
+        # (an option with its value before the command: "invalid choice: 'x'", iplab's usage)
+        (["--prefix", "x", "up", "star"], "iplab up: error: --prefix is an option of iplab up:"
+         " write it after up (iplab up --prefix x star)"),
+        (["--var", "n=3", "render", "star"], "iplab render: error: --var is an option of iplab"
+         " render: write it after render (iplab render --var n=3 star)"),
     ],
 )  # fmt: skip
 def test_a_word_no_option_takes_is_said_by_its_command(

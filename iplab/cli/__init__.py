@@ -29,6 +29,7 @@ import contextlib
 import gc
 import io
 import os
+import shlex
 import signal
 import sys
 import threading
@@ -197,6 +198,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
     words = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
+    _before_its_command(parser, words)
     args, extra = parser.parse_known_args(words)
     if extra:
         _unrecognized(parser, args, extra)
@@ -205,6 +207,29 @@ def _main(argv: Sequence[str] | None) -> int:
         parser.print_help()
         return 2
     return handler(args)
+
+
+def _before_its_command(parser: argparse.ArgumentParser, words: list[str]) -> None:
+    """An option of a command, with its value, written before the command (``iplab
+    --prefix x up star``): argparse took the value for the command ("invalid choice:
+    'x'", and iplab's usage). Said by the command's parser, as :func:`_unrecognized` says
+    ``iplab --verbose ls``; exit 2."""
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    top = {o for a in parser._actions for o in a.option_strings}
+    at = next((k for k, w in enumerate(words) if w in sub.choices or w == "--"), None)
+    if at is None or words[at] == "--":
+        return
+    early = [w.split("=", 1)[0] for w in words[:at] if w.startswith("-") and w != "-"]
+    unknown = [w for w in early if w not in top]
+    if not unknown:
+        return
+    command = sub.choices[words[at]]
+    taking = {o for a in command._actions if a.nargs != 0 for o in a.option_strings}
+    if unknown[0] in taking:  # (a flag before its command: _unrecognized says it)
+        meant = shlex.join(["iplab", words[at], *words[:at], *words[at + 1 :]])
+        command.error(
+            f"{unknown[0]} is an option of {command.prog}: write it after {words[at]} ({meant})"
+        )
 
 
 def _unrecognized(
