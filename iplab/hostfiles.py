@@ -81,8 +81,9 @@ class Writes(Record):
     complete: bool
 
 
-def file_writes(command: str) -> Writes | None:
-    """The host files a shell command writes (None: none, or it cannot be split)."""
+def file_writes(command: str, cwd: str | None = None) -> Writes | None:
+    """The host files a shell command writes (None: none, or it cannot be split); ``cwd``:
+    where it runs (default: iplab's own directory)."""
     tokens = shell_tokens(command)
     if tokens is None:
         return None
@@ -93,7 +94,7 @@ def file_writes(command: str) -> Writes | None:
     # the directory a relative path is in: None once the step changes its directory (cd www
     # && echo > f), or when iplab's own is gone (deleted under it: the step's shell fails
     # on such a write, said as that step's failure, not as iplab's error)
-    where = _cwd()
+    where = cwd or _cwd()
 
     def end_command() -> None:
         nonlocal complete, where

@@ -424,13 +424,14 @@ def _inverse_route(before: State, op: RouteAdd | RouteDel, here: str) -> list[Un
     return undos
 
 
-def file_writes_of(op: Op) -> Writes | None:
+def file_writes_of(op: Op, cwd: str | None = None) -> Writes | None:
     """The host files a raw step in the root namespace writes and says no ``undo:`` of
-    (None: none). Its inverse is what those paths were before it, which only the host
-    knows: looked at right before the step runs (:func:`iplab.hostfiles.look`)."""
+    (None: none), run in ``cwd`` (default: iplab's own directory). Its inverse is what
+    those paths were before it, which only the host knows: looked at right before the
+    step runs (:func:`iplab.hostfiles.look`)."""
     if not isinstance(op, Raw) or op.undo or op.observes:
         return None
-    return file_writes(op.command)
+    return file_writes(op.command, cwd)
 
 
 def sysctl_inverse(writes: list[tuple[str, str]], before: dict[str, str]) -> Undo | None:

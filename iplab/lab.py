@@ -113,7 +113,15 @@ from iplab.steps import (
     Raw,
 )
 from iplab.sysctl import sysctl_path, sysctl_undo
-from iplab.words import JOINS, background_job, shell_tokens, sleeps_for, strip_sudo
+from iplab.words import (
+    JOINS,
+    background_job,
+    shell_tokens,
+    simple_commands,
+    sleeps_for,
+    strip_sudo,
+)
+from iplab.wrappers import unwrapped
 
 if TYPE_CHECKING:  # planning is not needed to take a lab down: keep `iplab down` quick
     from iplab.plan import Plan, PlannedCommand
@@ -242,6 +250,30 @@ _JOB_SPEC = re.compile(r"(?<![\w%])%(\d+)(?![\w%])")
 def _sysctl_value(key: str) -> str:
     """What the host's /proc/sys holds for ``key`` now (raises OSError, UnicodeDecodeError)."""
     return Path(sysctl_path(key)).read_text(encoding="utf-8").strip()
+
+
+#: what a step that changes directory prints last, and where it ended (see Session._moved)
+_ENDED_IN = "\0iplab: ended in "
+_WHERE_IT_ENDS = 'trap \'printf "\\0iplab: ended in %s" "$PWD"\' EXIT\n'
+
+
+def _moves(command: Command) -> bool:
+    """A shell step in the root namespace that changes directory, by its words."""
+    if command.argv[:2] != ("bash", "-c") or len(command.argv) < 3:
+        return False
+    if not isinstance(command.op, Raw) or command.op.in_ns() is not None:
+        return False
+    return any(
+        unwrapped(list(words))[:1] in (["cd"], ["pushd"], ["popd"])
+        for words in simple_commands(command.body) or []
+    )
+
+
+def _here() -> str | None:
+    try:
+        return os.getcwd()
+    except OSError:  # (a directory deleted under iplab)
+        return None
 
 
 def _raw_undo(*parts: str | None) -> Undo | None:
@@ -477,7 +509,7 @@ class Session:
         """The undo of the host files a raw step writes, journaled ahead: each path as it is
         right now (:func:`iplab.hostfiles.written_ahead`); :meth:`_files_done` journals the
         one that knows what the step did."""
-        files = file_writes_of(command.op)
+        files = file_writes_of(command.op, self.env.runner.cwd)
         if files is None:
             return None
         before = hostfiles.look(files)
@@ -573,7 +605,13 @@ class Session:
         if self.values and command.argv[:2] == ("bash", "-c") and len(command.argv) > 2:
             script = prelude(self.values) + command.argv[2]
             command = dataclasses.replace(command, argv=("bash", "-c", script, *command.argv[3:]))
+        moves = _moves(command)
+        if moves:
+            script = _WHERE_IT_ENDS + command.argv[2]
+            command = dataclasses.replace(command, argv=("bash", "-c", script, *command.argv[3:]))
         result = self._started(command, meta)
+        if moves:
+            result = self._moved(result)
         if isinstance(command.op, Raw) and command.op.sets:
             own, values = reported(result.stdout, command.op.sets)
             for name in command.op.sets:  # (one it left unset is unset after it)
@@ -583,6 +621,20 @@ class Session:
                 self.say(f"    {shown(declaration)}")
             result = dataclasses.replace(result, stdout=own)
         return result
+
+    def _moved(self, result: Result) -> Result:
+        """After a step that changes directory (``cd www``, ``mkdir -p w && cd w``): the
+        steps after it run where it ended, as in the tutorial's shell (hunt AR: ``echo ep1
+        > index.html`` after it wrote into iplab's directory, and the lab's server served
+        that one). Its own output is what it printed before :data:`_WHERE_IT_ENDS` said."""
+        own, found, where = result.stdout.rpartition(_ENDED_IN)
+        if not found:
+            return result  # (stopped, or the step set its own EXIT trap: where it was)
+        runner = self.env.runner
+        if where != (runner.cwd or _here()) and os.path.isdir(where):
+            runner.cwd = where
+            self.say(f"    (the steps after it run in {where})")
+        return dataclasses.replace(result, stdout=own)
 
     def _started(self, command: Command, meta: dict[str, Any]) -> Result:
         limits = self._limits(command)

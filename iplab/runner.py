@@ -106,6 +106,7 @@ class Executor(Protocol):
         on_start: OnStart | None = None,
         stream: TextIO | None = None,
         log: Path | None = None,
+        cwd: str | None = None,
     ) -> Result: ...
 
 
@@ -265,16 +266,18 @@ class ShExecutor:
         on_start: OnStart | None = None,
         stream: TextIO | None = None,
         log: Path | None = None,
+        cwd: str | None = None,
     ) -> Result:
-        """Run ``argv``; a ``bash -c SCRIPT`` reads its script from its environment
-        (:func:`_script_in_the_environment`; through sudo, from a file of its own:
-        :func:`_script_read_from_a_file`), not from its command line. The result names
-        ``argv``, the script that ran."""
+        """Run ``argv`` (in ``cwd``, default iplab's own directory); a ``bash -c SCRIPT``
+        reads its script from its environment (:func:`_script_in_the_environment`; through
+        sudo, from a file of its own: :func:`_script_read_from_a_file`), not from its
+        command line. The result names ``argv``, the script that ran."""
         real, env, path = _handed(argv)
         try:
             result = self._run(
-                real, stdin, limits=limits, on_start=on_start, stream=stream, log=log, env=env
-            )
+                real, stdin, limits=limits, on_start=on_start, stream=stream, log=log, env=env,
+                cwd=cwd,
+            )  # fmt: skip
         finally:
             if path is not None:
                 with contextlib.suppress(OSError):
@@ -291,6 +294,7 @@ class ShExecutor:
         stream: TextIO | None = None,
         log: Path | None = None,
         env: dict[str, str] | None = None,
+        cwd: str | None = None,
     ) -> Result:
         """``log``: the process writes its output there, not to a pipe (a command that
         leaves a job running in the background, ``server &``: the job goes on writing
@@ -348,6 +352,7 @@ class ShExecutor:
                 _decode_errors="replace",
                 _preexec_fn=_death_signal(),
                 _env=env if env is not None else _child_env(),
+                _cwd=cwd,
                 _out=sink if sink is not None else out if stream is not None else None,
                 _err=sink,
                 _return_cmd=True,
@@ -817,8 +822,9 @@ class FakeExecutor:
         on_start: OnStart | None = None,
         stream: TextIO | None = None,
         log: Path | None = None,
+        cwd: str | None = None,
     ) -> Result:
-        del limits, stream, log
+        del limits, stream, log, cwd
         key = shlex.join(argv)
         if on_start is not None:
             on_start(0)
@@ -862,6 +868,9 @@ class Runner:
         self.default_timeout: float | None = DEFAULT_TIMEOUT
         #: the process running now (pid, its text), for :meth:`stop`
         self.running: tuple[int, str] | None = None
+        #: where a step's processes run (None: iplab's own directory); a step that ends
+        #: in another directory (``cd www``) moves the steps after it there, as a shell would
+        self.cwd: str | None = None
         self._stop_reason: str | None = None
 
     def stop(self, reason: str) -> str | None:
@@ -938,6 +947,7 @@ class Runner:
                 on_start=started,
                 stream=stream,
                 log=log,
+                **({"cwd": self.cwd} if self.cwd is not None else {}),
             )
         finally:
             self.running = None

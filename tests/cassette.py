@@ -34,6 +34,7 @@ class Recorder:
         on_start: OnStart | None = None,
         stream: TextIO | None = None,
         log: Path | None = None,
+        cwd: str | None = None,
     ) -> Result:
         fed: list[str] = []
 
@@ -44,7 +45,7 @@ class Recorder:
 
         given = stdin if stdin is None or isinstance(stdin, str) else tee(stdin)
         result = self.real.run(
-            argv, given, limits=limits, on_start=on_start, stream=stream, log=log
+            argv, given, limits=limits, on_start=on_start, stream=stream, log=log, cwd=cwd
         )
         if given is not stdin:
             stdin = "".join(fed)

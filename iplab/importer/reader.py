@@ -2043,7 +2043,6 @@ class Reader:
         self._count_job(text)
         self._not_ascii(text, parsed.op, number)
         self._ignored(text, f"line {number}")
-        self._moves(text, f"line {number}")
         self._own_functions(text, parsed.op, f"line {number}")
         if known and self.keep_variables and text != body:
             self._keep(Block(body, number, number, [cmd]))  # printed as written
@@ -3121,7 +3120,6 @@ class Reader:
             self._forget_written(text)
             self._count_job(text)
             self._ignored(text, where)
-            self._moves(text, where)
             self._own_functions(text, parsed.op, where)
         return out
 
@@ -3136,18 +3134,6 @@ class Reader:
                 f"{where}: {text!r} stays one raw step, and it calls {', '.join(called)}, a"
                 " function the input defines: the shell that runs the step does not have it"
                 " (write the function's commands out in the line)"
-            )
-
-    def _moves(self, text: str, where: str) -> None:
-        """Say a step that ends changing directory (``cd www``, ``mkdir -p www && cd www``):
-        each step runs in a shell of its own, started in iplab's directory, so the steps
-        after it do not run there (hunt AR: ``echo ep1 > index.html`` after it wrote the
-        page into the directory iplab ran in, and the lab's web server served that one)."""
-        commands = [unwrapped(list(words)) for words in simple_commands(text) or []]
-        if commands and commands[-1][:1] in (["cd"], ["pushd"], ["popd"]):
-            self.warnings.append(
-                f"{where}: {text!r}: the steps after it do not run in that directory (each"
-                " starts in the one iplab runs in): run iplab there, or write their paths whole"
             )
 
     def _ignored(self, text: str, where: str) -> None:
