@@ -263,6 +263,8 @@ def _moves(command: Command) -> bool:
         return False
     if not isinstance(command.op, Raw) or command.op.in_ns() is not None:
         return False
+    if (command.step is not None and command.step.background) or background_job(command.body):
+        return False
     return any(
         unwrapped(list(words))[:1] in (["cd"], ["pushd"], ["popd"])
         for words in simple_commands(command.body) or []
@@ -605,8 +607,8 @@ class Session:
         if self.values and command.argv[:2] == ("bash", "-c") and len(command.argv) > 2:
             script = prelude(self.values) + command.argv[2]
             command = dataclasses.replace(command, argv=("bash", "-c", script, *command.argv[3:]))
-        moves = _moves(command)
-        if moves:
+        moves = _moves(command) and self._limits(command).stop_after is None
+        if moves:  # (a step whose output is shown as it comes, or a job's, is left as it is)
             script = _WHERE_IT_ENDS + command.argv[2]
             command = dataclasses.replace(command, argv=("bash", "-c", script, *command.argv[3:]))
         result = self._started(command, meta)

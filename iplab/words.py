@@ -384,7 +384,8 @@ _READERS = frozenset(
         *("cat", "ls", "readlink", "echo", "printf", "grep", "head", "tail", "wc", "true"),
         *("egrep", "fgrep", "sort", "uniq", "cut", "tr", "column", "jq", "less", "more"),
         *("sleep", "wait", "uname", "whoami", "id", "pgrep", "pidof", "seq", "basename"),
-        *("dirname", "stat", "which", "mtr", "ps"),
+        *("dirname", "stat", "which", "mtr", "ps", "pwd"),
+        *("cd", "pushd", "popd"),  # (the shell's own directory: nothing of the host)
     }
 )
 #: ethtool's options that only show (its others change a device: -K, -s, -G, -A, -p...)

@@ -209,3 +209,50 @@ def test_the_steps_after_a_cd_run_where_it_ended(prefix: str, tmp_path: Path) ->
     assert f"put back {work}/lab-www/index.html" in result.stdout  # (written there)
     assert list(work.iterdir()) == []  # (index.html in lab-www, and lab-www, put back)
     assert "nothing of the lab remains" in result.stdout
+
+
+def test_which_steps_report_where_they_end() -> None:
+    """A shell step of the root namespace that changes directory reports where it ended;
+    a job (its cd is its own subshell's), a step in a namespace, or one without a cd not."""
+    from iplab import lab
+
+    script = (
+        "mkdir -p www && cd www\n"
+        "cd /tmp\n"
+        "pushd /var > /dev/null\n"
+        "cd www && python3 -m http.server 8000 &\n"
+        "echo hello > index.html\n"
+        "sudo ip netns add a\n"
+        "sudo ip netns exec a bash -c 'cd /tmp && ls'\n"
+    )
+    plan = build(load_text(import_text(script, "shell", "s.sh").yaml, "s.yaml"))
+    moves = {c.command.text: lab._moves(c.command) for c in plan.commands}
+    assert moves == {
+        "mkdir -p www && cd www": True,
+        "cd /tmp": True,
+        "pushd /var > /dev/null": True,
+        "cd www && python3 -m http.server 8000 &": False,
+        "echo hello > index.html": False,
+        "sudo ip netns add a": False,
+        "sudo ip netns exec a bash -c 'cd /tmp && ls'": False,  # (its own shell's cd)
+    }
+
+
+@pytest.mark.kernel
+def test_a_namespace_s_script_that_changes_directory_runs(prefix: str, tmp_path: Path) -> None:
+    """``ip netns exec web bash -c "cd /proc/self && ls ns | grep -c net"``: split, its cd
+    ran alone and failed (exec of "cd" failed), and the run rolled back."""
+    path = Path(__file__).parent / "fixtures" / "leftovers4" / "cd-inside-a-namespace.sh"
+    lab = tmp_path / "lab.yaml"
+    lab.write_text(import_text(path.read_text(encoding="utf-8"), "shell", path.name).yaml)
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    env = {**os.environ, "IPLAB_STATE_DIR": str(state), "PYTHONPATH": str(REPO)}
+    result = subprocess.run(
+        [sys.executable, "-m", "iplab", "run", str(lab), "--prefix", prefix],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ls ns | grep -c net'\n1\n" in result.stdout  # (the namespace's own /proc/self)
+    assert "\nlo\n" in result.stdout  # (its /sys/class/net: its lo alone)
+    assert "nothing of the lab remains" in result.stdout

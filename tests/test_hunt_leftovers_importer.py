@@ -291,3 +291,23 @@ def test_echo_of_what_a_reader_prints_is_a_reader_too() -> None:
 )
 def test_a_substitution_s_output_is_a_value_its_reader_shows(command: str, reads: bool) -> None:
     assert reads_only(command) is reads
+
+
+def test_a_namespace_s_script_that_changes_directory_stays_whole() -> None:
+    """``ip netns exec web bash -c "cd /proc/self && ls ns"`` was split into steps, its
+    ``cd`` one of its own: ``ip netns exec web cd /proc/self`` failed (exec of "cd" failed)
+    and the run rolled back. A script that runs a builtin that changes its shell stays one
+    step, as written."""
+    name = "cd-inside-a-namespace.sh"
+    result = import_text((FIXTURES4 / name).read_text(encoding="utf-8"), "shell", name)
+    plan = build(scenario.load_text(result.yaml, "cd.yaml"))
+    texts = [c.command.text for c in plan.commands]
+    assert texts == [
+        "sudo ip netns add web",
+        "sudo ip netns exec web ip link set lo up",
+        "sudo ip netns exec web bash -c 'cd /proc/self && ls ns | grep -c net'",
+        "sudo ip netns exec web bash -c 'pushd /sys/class/net > /dev/null; ls; popd > /dev/null'",
+        "sudo ip netns del web",
+    ]
+    page = (FIXTURES4 / name).read_text(encoding="utf-8").splitlines()
+    assert list(result.lines) == [line for line in page if line.startswith("sudo ")]  # (printed)

@@ -2835,7 +2835,15 @@ class Reader:
     def _inside(
         self, node: shellread.Node, call: _Call, scope: ShellVars, number: int, where: str
     ) -> list[Cmd]:
-        """The commands a line runs inside a namespace (``bash -c "..."``, ``nsenter ... cmd``)."""
+        """The commands a line runs inside a namespace (``bash -c "..."``, ``nsenter ... cmd``).
+        A script that needs its own shell (``bash -c 'cd /srv && python3 -m http.server'``)
+        stays whole: split, its ``cd`` was a step of its own, which failed (``exec of "cd"
+        failed``) and rolled the run back."""
+        if call.script is not None and _needs_its_shell(call.script):
+            whole = shellread.string_body(call.script)
+            assert whole is not None  # (read by _needs_its_shell)
+            script = whole[0] if not whole[1] else scope.expand(whole[0])[0]
+            return self._commands([script], call, number, where)
         if call.script is None:
             text = shellread.one_line(shellread.source(node))
             inner = text[text.index(call.program) :] if call.program in text else text
@@ -4290,6 +4298,25 @@ def _unread_call(node: shellread.Node) -> _Call | None:
     if not said:
         return None
     return _Call(sudo, None, said[0], said[1:], None, "sh")
+
+
+#: builtins that change the shell that runs them, for the commands after them in it: a
+#: script that runs one is not split into steps of their own (each its own process)
+_SHELL_ONLY = frozenset(
+    {"cd", "pushd", "popd", "umask", "ulimit", "source", ".", "shopt", "alias", "trap", "exec"}
+)
+
+
+def _needs_its_shell(script: shellread.Node) -> bool:
+    """A ``bash -c`` script that runs one of :data:`_SHELL_ONLY`."""
+    body = shellread.string_body(script)
+    if body is None:
+        return False
+    text = body[0]
+    return any(
+        (argv := unwrapped(list(words)))[:1] != [] and argv[0] in _SHELL_ONLY
+        for words in simple_commands(text) or []
+    )
 
 
 def _opens_shell_text(body: str) -> bool:
