@@ -25,6 +25,7 @@ from iplab.render import Command
 from iplab.steps import NetnsExec, Probe, Raw
 from iplab.words import (
     BUILTINS,
+    INTERACTIVE_ALIASES,
     JOINS,
     inside_netns,
     shell_tokens,
@@ -284,6 +285,8 @@ def said(lacking: dict[str, Command], among: int = 0, packages: bool = True) -> 
 
 
 def _aside(program: str, packages: bool) -> str:
+    if program in INTERACTIVE_ALIASES:  # (hunt AZ: ll /var/run/netns/)
+        return f" (an alias of an interactive bash: {INTERACTIVE_ALIASES[program]})"
     if (meant := typo_of(program)) is not None:
         return f" ({meant} mistyped?)"
     return f" (package {pkg})" if packages and (pkg := package_of(program)) else ""
@@ -382,6 +385,12 @@ def _hint(lacking: dict[str, Command]) -> str:
     return ", and ".join(steps)
 
 
+def stopping(lacking: dict[str, Command]) -> dict[str, Command]:
+    """Of the missing programs, those up and run refuse the lab for (not one only a step
+    let fail starts, or a line that goes on without it)."""
+    return {p: c for p, c in lacking.items() if not _lets_fail(p, c)}
+
+
 def refuse_missing(plan: Plan) -> list[str]:
     """Refuse, before anything runs, a lab whose commands start a program this host does
     not have (``ovs-vsctl``, ``brctl`` without bridge-utils): run, the step would fail
@@ -391,7 +400,7 @@ def refuse_missing(plan: Plan) -> list[str]:
     /proc/net/nf_conntrack``, ``command -v conntrack && conntrack -L``), does not stop the
     run: it is returned, for a note."""
     everything = missing(plan)
-    lacking = {p: c for p, c in everything.items() if not _lets_fail(p, c)}
+    lacking = stopping(everything)
     if not lacking:
         return [
             f"{described({p: c})}; "

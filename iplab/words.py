@@ -384,10 +384,37 @@ _READERS = frozenset(
         *("cat", "ls", "readlink", "echo", "printf", "grep", "head", "tail", "wc", "true"),
         *("egrep", "fgrep", "sort", "uniq", "cut", "tr", "column", "jq", "less", "more"),
         *("sleep", "wait", "uname", "whoami", "id", "pgrep", "pidof", "seq", "basename"),
-        *("dirname", "stat", "which", "mtr", "ps", "pwd"),
+        *("dirname", "stat", "which", "mtr", "ps", "pwd", "ll", "la"),
         *("cd", "pushd", "popd"),  # (the shell's own directory: nothing of the host)
     }
 )
+
+#: the aliases of ls an interactive bash has (Debian's and Ubuntu's ~/.bashrc; Fedora's
+#: ll is ``ls -l``), that a tutorial types at its prompt (hunt AZ: ``ll /var/run/netns/``):
+#: no program, and not in the non-interactive shell a run starts
+INTERACTIVE_ALIASES = {"ll": "ls -alF", "la": "ls -A"}
+
+
+def interactive_alias(command: str) -> str | None:
+    """The alias of :data:`INTERACTIVE_ALIASES` a line's command starts with (past
+    ``sudo`` and ``ip netns exec NS``), or None."""
+    tokens = shell_tokens(command)
+    if tokens is None:
+        return None
+    stage: list[str] = []
+    for token in [*tokens, ";"]:
+        if token not in JOINS and token not in ("&", "(", ")"):
+            stage.append(token)
+            continue
+        words = list(strip_sudo(tuple(stage))) if stage[:1] == ["sudo"] else stage
+        ns, inner = inside_netns(words)
+        words = inner if ns is not None else words
+        if words[:1] and words[0] in INTERACTIVE_ALIASES:
+            return words[0]
+        stage = []
+    return None
+
+
 #: ethtool's options that only show (its others change a device: -K, -s, -G, -A, -p...)
 ETHTOOL_SHOWS = frozenset(
     {

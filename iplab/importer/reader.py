@@ -50,9 +50,11 @@ from iplab.steps import (
     is_observation,
 )
 from iplab.words import (
+    INTERACTIVE_ALIASES,
     QUIETING,
     SHELL_SYNTAX,
     background_job,
+    interactive_alias,
     listing_of_netns,
     namespace_entry,
     reads_only,
@@ -2037,7 +2039,12 @@ class Reader:
         except LineError as exc:
             self.warnings.append(f"line {number}: cannot be imported: {exc}")
             return "speaking"
-        may_fail = _asks_first(text) or _grep_shows(text)
+        may_fail = (
+            _asks_first(text)
+            or _grep_shows(text)
+            or _help_shown(text)
+            or self._alias_typed(text, number)
+        )
         cmd = Cmd(text, number, parsed, may_fail=may_fail, background=jobs.beside(text))
         self._forget_written(text)
         self._count_job(text)
@@ -2049,6 +2056,18 @@ class Reader:
         else:
             self.events.append(cmd)
         return "silent" if _silent(parsed.op) or _prints_nothing(text) else "speaking"
+
+    def _alias_typed(self, text: str, number: int) -> bool:
+        """``ll /var/run/netns/`` (hunt AZ): an alias of the author's interactive bash,
+        which a run's shell has not; kept as written, a step that may fail, said (it was
+        a program the preflight looked for, which refused the lab)."""
+        if (alias := interactive_alias(text)) is None:
+            return False
+        self.warnings.append(
+            f"line {number}: {_alias_said(alias)}; kept as written, a step that may fail"
+            f" (write {INTERACTIVE_ALIASES[alias]} for its listing)"
+        )
+        return True
 
     def _not_ascii(self, text: str, op: Op, number: int) -> None:
         """Said when an ip command stays raw because a name in it is not ASCII (``ip netns
@@ -4208,6 +4227,23 @@ def _asks_first(text: str) -> bool:
     words = words[1:] if words[:1] == ["sudo"] else words
     asked = words[:2] == ["command", "-v"] or words[:1] in (["which"], ["type"], ["hash"])
     return asked and tokens[head : head + 1] == ["&&"]
+
+
+def _alias_said(alias: str) -> str:
+    return (
+        f"{alias} is an alias of an interactive bash ({INTERACTIVE_ALIASES[alias]} on Debian"
+        " and Ubuntu), not a program: the shell a run starts does not have it"
+    )
+
+
+def _help_shown(text: str) -> bool:
+    """``ip netns help``, ``bridge link help``, ``ip -h``: iproute2 prints its usage and
+    exits 255, where the author's shell goes on (hunt AZ: a page's ``ip netns help`` failed
+    the run at its first step). A step that may fail."""
+    words = shell_tokens(text.removeprefix("sudo ").strip()) or []
+    if not words or words[0].rsplit("/", 1)[-1] not in ("ip", "bridge"):
+        return False
+    return words[-1] == "help" or words[1:] in (["-h"], ["-help"], ["--help"])
 
 
 def _grep_shows(text: str) -> bool:
