@@ -385,7 +385,6 @@ _READERS = frozenset(
         *("egrep", "fgrep", "sort", "uniq", "cut", "tr", "column", "jq", "less", "more"),
         *("sleep", "wait", "uname", "whoami", "id", "pgrep", "pidof", "seq", "basename"),
         *("dirname", "stat", "which", "mtr", "ps", "pwd", "ll", "la"),
-        *("cd", "pushd", "popd"),  # (the shell's own directory: nothing of the host)
     }
 )
 
