@@ -697,7 +697,12 @@ def _addr_add(a: _Apply, op: AddrAdd) -> None:
         )
     if same_address(link.addresses, op.address) is not None:
         if op.verb == "add":  # (replace, change: the address there is updated in place)
-            a.object(f"{op.dev} already has address {op.address}", a.state.certain(link))
+            given = link.kind == "loopback" and op.address in LOOPBACK_ADDRESSES
+            a.object(
+                f"{op.dev} already has address {op.address}"
+                + (": the kernel gave it when lo came up" * given),
+                a.state.certain(link),
+            )
         return
     if op.verb == "add" and (held := _ipv6_held(link.addresses, op.address)) is not None:
         a.object(
@@ -888,6 +893,8 @@ def _link_set(a: _Apply, op: LinkSet) -> None:
                 _went_down(space, link)
             if value == "up" and not link.up:
                 link.gone_prefixes.clear()  # (the kernel adds its prefix routes again)
+                if link.kind == "loopback":
+                    _loopback_up(link)
             link.up = value == "up"
         elif key == "master":
             assert value is not None
@@ -905,6 +912,20 @@ def _link_set(a: _Apply, op: LinkSet) -> None:
                 link.kind = str(value)
             elif link.kind != value:
                 a.object(f"{link.name} is a {link.kind}, not a {value}", state.certain(link))
+
+
+#: what the kernel gives a namespace's lo when it comes up (127.0.0.1/8 unless it holds it,
+#: ::1/128, which goes again when lo goes down; checked on the kernel: hunt BB)
+LOOPBACK_ADDRESSES = ("127.0.0.1/8", "::1/128")
+
+
+def _loopback_up(link: Link) -> None:
+    """lo comes up: the kernel adds its addresses, so that ``ip addr add 127.0.0.1/8 dev
+    lo`` after ``ip link set lo up`` is refused ("Address already assigned") and ``ip addr
+    del 127.0.0.1/8 dev lo`` works (hunt BB: a public ryu VRRP lab script did the first)."""
+    for address in LOOPBACK_ADDRESSES:
+        if same_address(link.addresses, address) is None:
+            link.addresses.append(address)
 
 
 def _went_down(space: Namespace, link: Link) -> None:

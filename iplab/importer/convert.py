@@ -59,7 +59,7 @@ from iplab.importer.reader import (
 )
 from iplab.importer.rst import read_rst
 from iplab.importer.shown import made_or_deleted_before, probes_to_exec
-from iplab.importer.slate import cleared_first
+from iplab.importer.slate import cleared_first, given_loopback
 from iplab.importer.terminal import as_shown, line_ranges, printable, uncoloured
 from iplab.importer.undoable import cannot_undo_lines
 from iplab.plan import build, decide_sudo
@@ -315,6 +315,8 @@ def _read(
     drafts, _ = assemble(events)
     drafts, cleared = cleared_first(drafts, text, reader.errexit_set)
     reader.warnings += cleared
+    drafts, given = given_loopback(drafts, text, reader.errexit_set)
+    reader.warnings += given
     return title, description, reader, drafts
 
 

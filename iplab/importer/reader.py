@@ -2374,6 +2374,8 @@ class Reader:
             and self._main(said[0], text, number)
         ):  # main "$@" at the bottom: its case "$1" in up) ... down) ...
             return "speaking"
+        if said and _POSITIONAL.fullmatch(said[0].strip('"')) and self._named_job(text, number):
+            return "speaking"  # $1 at the bottom: the function its argument names
         call = self._call(node, self.vars)
         if call is None:  # nsenter -t $CPID -n: words not known, the shell it opens is
             unread = _unread_call(node)
@@ -2753,6 +2755,31 @@ class Reader:
             "comment", f"{name}'s down branch (the script run with down): {name} down", number
         )
         self._keep(Block("", number, number, downs, cleanup=True, standalone=False))
+        return True
+
+    def _named_job(self, text: str, number: int) -> bool:
+        """``$1`` at the bottom of a script that defines ``setup`` and ``teardown`` (hunt BB:
+        a public script run as ``./lab.sh setup``; it was a raw step ``$1``, which ran nothing,
+        and the functions' definitions): the argument names the function to run. This line
+        is the setup (the function of an up word), and the function of a down word the
+        teardown, printed nowhere (its lines are printed where it is defined). False: not
+        one function of each."""
+        ups = [name for name in self.functions if name in _UP_WORDS]
+        downs = [name for name in self.functions if name in _DOWN_WORDS]
+        if len(ups) != 1 or len(downs) != 1:
+            return False
+        body = shellread.statements(self.functions[ups[0]])
+        made = self._statements(body, self.vars, number, None)
+        if not made:
+            return False
+        self._keep(Block(text, number, number, made, standalone=False))
+        body = shellread.statements(self.functions[downs[0]])
+        undone = self._statements(body, self.vars, number, None)
+        if not undone:
+            self.events.pop()
+            return False
+        self.note("comment", f"{downs[0]} (the script run with {downs[0]} as its {text})", number)
+        self._keep(Block("", number, number, undone, cleanup=True, standalone=False))
         return True
 
     def _count_job(self, text: str) -> None:

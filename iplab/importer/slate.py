@@ -6,6 +6,11 @@ delete fails, and a script without ``set -e`` goes on past it (hunt AW, a public
 ``testveth/test.sh``: the import refused the script, "namespace net0 does not exist at this
 step"). Such a delete, of a name the script has not used before and makes later, is a step
 that may fail, as ``ip netns del net0 2>/dev/null || true`` is; said at import.
+
+So is ``ip netns exec NS ip addr add 127.0.0.1/8 dev lo`` after ``ip netns exec NS ip link
+set dev lo up`` (hunt BB, a public ryu VRRP lab script without ``set -e``): the kernel gave lo
+that address when it came up and refuses it again ("Address already assigned"); the
+author's shell goes on.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from dataclasses import replace
 
 from iplab.importer.assembly import Draft
 from iplab.importer.terminal import line_ranges
-from iplab.steps import LinkAdd, LinkDel, LinkSet, NetnsAdd, NetnsDel, Op
+from iplab.model import LOOPBACK_ADDRESSES, same_address
+from iplab.steps import AddrAdd, LinkAdd, LinkDel, LinkSet, NetnsAdd, NetnsDel, Op
 from iplab.words import shell_tokens
 
 #: a script started by a shell that stops at a failing command (``#!/bin/bash -e``)
@@ -77,3 +83,40 @@ def _stops(line: int, at_start: bool, errexit_set: Sequence[tuple[int, bool]]) -
             break
         state = on
     return state
+
+
+def given_loopback(
+    drafts: Sequence[Draft], text: str, errexit_set: Sequence[tuple[int, bool]]
+) -> tuple[list[Draft], list[str]]:
+    """``drafts`` with each ``addr add`` of lo's own address (127.0.0.1/8, ::1/128) after a
+    step that brought that lo up a step that may fail, where the script's shell goes on past
+    a failing command, and a warning for them (arguments as :func:`cleared_first`'s)."""
+    stops_at_start = bool(_STOPPING.match(text.split("\n", 1)[0]))
+    out = list(drafts)
+    up: set[str | None] = set()
+    given: list[tuple[int, str]] = []
+    for k, draft in enumerate(drafts):
+        op = draft.op
+        if isinstance(op, LinkSet) and op.dev == "lo" and ("state", "up") in op.attrs:
+            up.add(op.in_ns())
+        elif isinstance(op, NetnsDel):
+            up.discard(op.name)
+        elif (
+            isinstance(op, AddrAdd)
+            and op.dev == "lo"
+            and op.verb == "add"
+            and op.in_ns() in up
+            and same_address(list(LOOPBACK_ADDRESSES), op.address) is not None
+            and not draft.cmd.may_fail
+            and not _stops(draft.line, stops_at_start, errexit_set)
+        ):
+            out[k] = replace(draft, cmd=replace(draft.cmd, may_fail=True))
+            given.append((draft.line, op.address))
+    if not given:
+        return out, []
+    said = ", ".join(dict.fromkeys(address for _, address in given))
+    lines = line_ranges(sorted({n for n, _ in given}))
+    return out, [
+        f"{lines}: lo has {said} from when it came up, and the kernel refuses it again"
+        ' ("Address already assigned"): without set -e the script goes on; steps that may fail'
+    ]
