@@ -22,6 +22,7 @@ from iplab.steps import Raw
 from tests.conftest import REPO
 
 HERE = Path(__file__).parent / "fixtures" / "leftovers3"
+LEFTOVERS4 = Path(__file__).parent / "fixtures" / "leftovers4"
 
 
 def _imported(name: str) -> Scenario:
@@ -38,6 +39,23 @@ def _raw(line: str) -> str:
         "name: b\nsetup:\n  - {action: link add, name: veth0, type: veth, peer: veth1}\n"
         f"  - {{action: raw, shell: true, command: '{line}'}}\n"
     )
+
+
+def _run_page(
+    path: Path, prefix: str, tmp_path: Path, cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    """``iplab import`` of a fixture, then ``iplab run`` of it from ``cwd``, under ``prefix``
+    and a state directory of the test's own."""
+    text = path.read_text(encoding="utf-8")
+    lab = tmp_path / "lab.yaml"
+    lab.write_text(import_text(text, detect_kind(path.name, text), path.name).yaml)
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    env = {**os.environ, "IPLAB_STATE_DIR": str(state), "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-m", "iplab", "run", str(lab), "--prefix", prefix],
+        capture_output=True, text=True, env=env, cwd=cwd, timeout=120, check=False,
+    )  # fmt: skip
 
 
 def test_prefix_leaves_the_text_echo_prints_or_writes_alone() -> None:
@@ -150,20 +168,10 @@ def test_a_run_puts_back_the_relative_files_its_steps_wrote(prefix: str, tmp_pat
     """Run from a directory that holds an index.html of the user's: the run writes the
     page's index.html and 10-mynet.conf there, and leaves the user's index.html as it was
     and no 10-mynet.conf, said."""
-    path = HERE / "ar5-relative-files.md"
-    text = path.read_text(encoding="utf-8")
-    lab = tmp_path / "lab.yaml"
-    lab.write_text(import_text(text, detect_kind(path.name, text), path.name).yaml)
     work = tmp_path / "work"
     work.mkdir()
     (work / "index.html").write_text("mine\n")
-    state = tmp_path / "state"
-    state.mkdir(mode=0o700)
-    env = {**os.environ, "IPLAB_STATE_DIR": str(state), "PYTHONPATH": str(REPO)}
-    result = subprocess.run(
-        [sys.executable, "-m", "iplab", "run", str(lab), "--prefix", prefix],
-        capture_output=True, text=True, env=env, cwd=work, timeout=120, check=False,
-    )  # fmt: skip
+    result = _run_page(HERE / "ar5-relative-files.md", prefix, tmp_path, work)
     assert result.returncode == 0, result.stdout + result.stderr
     assert sorted(p.name for p in work.iterdir()) == ["index.html"]
     assert (work / "index.html").read_text() == "mine\n"
@@ -190,19 +198,9 @@ def test_the_steps_after_a_cd_run_where_it_ended(prefix: str, tmp_path: Path) ->
     serving its directory: the page is written in lab-www and served from there, as the
     tutorial's shell does it (the steps ran in iplab's directory: the page was written
     beside lab-www, and the server served that directory); undone, nothing is left."""
-    path = Path(__file__).parent / "fixtures" / "leftovers4" / "cd-then-serve.md"
-    text = path.read_text(encoding="utf-8")
-    lab = tmp_path / "lab.yaml"
-    lab.write_text(import_text(text, detect_kind(path.name, text), path.name).yaml)
     work = tmp_path / "work"
     work.mkdir()
-    state = tmp_path / "state"
-    state.mkdir(mode=0o700)
-    env = {**os.environ, "IPLAB_STATE_DIR": str(state), "PYTHONPATH": str(REPO)}
-    result = subprocess.run(
-        [sys.executable, "-m", "iplab", "run", str(lab), "--prefix", prefix],
-        capture_output=True, text=True, env=env, cwd=work, timeout=120, check=False,
-    )  # fmt: skip
+    result = _run_page(LEFTOVERS4 / "cd-then-serve.md", prefix, tmp_path, work)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"(the steps after it run in {work}/lab-www)" in result.stdout
     assert "\nhello from ns1\n" in result.stdout  # (the page, served from lab-www)
@@ -242,16 +240,7 @@ def test_which_steps_report_where_they_end() -> None:
 def test_a_namespace_s_script_that_changes_directory_runs(prefix: str, tmp_path: Path) -> None:
     """``ip netns exec web bash -c "cd /proc/self && ls ns | grep -c net"``: split, its cd
     ran alone and failed (exec of "cd" failed), and the run rolled back."""
-    path = Path(__file__).parent / "fixtures" / "leftovers4" / "cd-inside-a-namespace.sh"
-    lab = tmp_path / "lab.yaml"
-    lab.write_text(import_text(path.read_text(encoding="utf-8"), "shell", path.name).yaml)
-    state = tmp_path / "state"
-    state.mkdir(mode=0o700)
-    env = {**os.environ, "IPLAB_STATE_DIR": str(state), "PYTHONPATH": str(REPO)}
-    result = subprocess.run(
-        [sys.executable, "-m", "iplab", "run", str(lab), "--prefix", prefix],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False,
-    )  # fmt: skip
+    result = _run_page(LEFTOVERS4 / "cd-inside-a-namespace.sh", prefix, tmp_path, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ls ns | grep -c net'\n1\n" in result.stdout  # (the namespace's own /proc/self)
     assert "\nlo\n" in result.stdout  # (its /sys/class/net: its lo alone)
