@@ -94,7 +94,7 @@ def file_writes(command: str, cwd: str | None = None) -> Writes | None:
     # the directory a relative path is in: None once the step changes its directory (cd www
     # && echo > f), or when iplab's own is gone (deleted under it: the step's shell fails
     # on such a write, said as that step's failure, not as iplab's error)
-    where = cwd or _cwd()
+    where = cwd or here()
 
     def end_command() -> None:
         nonlocal complete, where
@@ -130,7 +130,8 @@ def file_writes(command: str, cwd: str | None = None) -> Writes | None:
     return Writes(tuple(writes), complete) if writes else None
 
 
-def _cwd() -> str | None:
+def here() -> str | None:
+    """iplab's own directory; None when it was deleted under it."""
     try:
         return os.getcwd()
     except OSError:

@@ -271,13 +271,6 @@ def _moves(command: Command) -> bool:
     )
 
 
-def _here() -> str | None:
-    try:
-        return os.getcwd()
-    except OSError:  # (a directory deleted under iplab)
-        return None
-
-
 def _raw_undo(*parts: str | None) -> Undo | None:
     """One raw undo of these shell commands (a step's sysctls and host files), or None."""
     both = "; ".join(p for p in parts if p)
@@ -633,7 +626,7 @@ class Session:
         if not found:
             return result  # (stopped, or the step set its own EXIT trap: where it was)
         runner = self.env.runner
-        if where != (runner.cwd or _here()) and os.path.isdir(where):
+        if where != (runner.cwd or hostfiles.here()) and os.path.isdir(where):
             runner.cwd = where
             self.say(f"    (the steps after it run in {where})")
         return dataclasses.replace(result, stdout=own)
