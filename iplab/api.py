@@ -461,22 +461,13 @@ class Lab:
             return self._verify_recorded()
         # (hunt AY: a lab whose `|| true` step failed on this kernel came up verified, and
         # lab.verify() then named what that step would have made as missing)
-        failed = self._failed_steps() if self._same_run_of(sc._plan) else []
-        return _lab.live_differences(self._env, sc._plan, without=failed, lab=self.name)[1]
-
-    def _same_run_of(self, built: Plan) -> bool:
-        """``built`` is the lab's own scenario with the vars it came up with: its steps are
-        numbered as the journal numbers them."""
-        pairs = built.var_pairs
-        return built.scenario.sha256 == self._info.sha256 and (
-            pairs is None or list(pairs) == list(self._info.var_pairs)
-        )
-
-    def _failed_steps(self) -> list[int]:
-        """The steps that may fail and failed in the run that brought the lab up."""
         from iplab.journal import Journal, lab_dir
 
-        return Journal(lab_dir(self.state_dir, self.name)).failed_steps(self._info.run)
+        built = sc._plan
+        failed = Journal(lab_dir(self.state_dir, self.name)).failed_steps_of(
+            self._info, built.scenario.sha256, built.var_pairs
+        )
+        return _lab.live_differences(self._env, built, without=failed, lab=self.name)[1]
 
     def _verify_recorded(self) -> list[Difference]:
         """verify() against the scenario, prefix and vars of the lab's record, without the

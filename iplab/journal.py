@@ -517,6 +517,18 @@ class Journal:
         }
         return sorted(failed)
 
+    def failed_steps_of(
+        self, info: LabInfo, sha256: str, var_pairs: Sequence[str] | None
+    ) -> list[int]:
+        """:meth:`failed_steps` of the run ``info`` names, when the lab came up from the
+        scenario text ``sha256`` with the ``--var`` pairs ``var_pairs`` (None: not compared):
+        its steps are then numbered as the journal numbers them; [] otherwise."""
+        if info.sha256 != sha256:
+            return []
+        if var_pairs is not None and list(var_pairs) != list(info.var_pairs):
+            return []
+        return self.failed_steps(info.run)
+
     def archive(self, state_dir: Path) -> Path | None:
         """Move the journal to history/ and remove the lab's directory."""
         target = None

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import iplab
+from iplab.journal import Journal, lab_dir
 from tests.conftest import FIXTURES
 from tests.kernel import iplab as iplab_cli
 from tests.kernel import netns_names
@@ -43,7 +44,7 @@ def test_api_verify_of_a_lab_leaves_out_the_steps_that_failed_as_allowed(
         try:
             scenario = iplab.Scenario.load(lab_yaml, prefix=prefix)
             with iplab.up(scenario, state_dir=state_dir) as lab:
-                failed = lab._failed_steps()
+                failed = Journal(lab_dir(state_dir, lab.name)).failed_steps(lab.run)
                 seen["failed"] = failed
                 seen["own"] = lab.verify()
                 seen["again"] = lab.verify(iplab.Scenario.load(lab_yaml, prefix=prefix))

@@ -332,11 +332,9 @@ def _failed_in(args: argparse.Namespace, name: str, sha256: str) -> list[int]:
         if not journal.exists():
             return []
         info = journal.info()
-        if journal.recovered or (info.sha256, info.prefix) != (sha256, args.prefix):
+        if journal.recovered or info.prefix != args.prefix:
             return []
-        if list(info.var_pairs) != list(args.var or []):
-            return []
-        return journal.failed_steps(info.run)
+        return journal.failed_steps_of(info, sha256, list(args.var or []))
     except (IplabError, OSError):  # (an unreadable record: verified as the file has it)
         return []
 
