@@ -78,8 +78,12 @@ class Entry:
     op: Op | None = None
     status: Status = "pending"
     rc: int | None = None
+    #: the directory the step ran in, for an undo that is a shell command (``rm -f
+    #: index.html``): it runs there, wherever ``down`` is run from (None: not recorded)
+    cwd: str | None = None
 
     def intent_json(self) -> dict[str, Any]:
+        where = {"cwd": self.cwd} if self.cwd is not None else {}
         return {
             "type": "intent",
             "seq": self.seq,
@@ -90,6 +94,7 @@ class Entry:
             "argv": list(self.argv),
             "op": op_to_json(self.op) if self.op is not None else None,
             "undo": [u.to_json() for u in self.undo],
+            **where,
             "time": time.time(),
         }
 
@@ -249,11 +254,13 @@ class Journal:
 
     def new_entry(
         self, run: str, *, number: int, phase: str, text: str, argv: Sequence[str],
-        undo: Sequence[UndoRecord], op: Op | None = None,
+        undo: Sequence[UndoRecord], op: Op | None = None, cwd: str | None = None,
     ) -> Entry:  # fmt: skip
         if self._next_seq is None:
             self._next_seq = 1 + max((e.seq for e in self.entries()), default=0)
-        entry = Entry(self._next_seq, run, number, phase, text, tuple(argv), tuple(undo), op)
+        entry = Entry(
+            self._next_seq, run, number, phase, text, tuple(argv), tuple(undo), op, cwd=cwd
+        )
         self._next_seq += 1
         return entry
 
@@ -591,9 +598,13 @@ def _intent(record: dict[str, Any]) -> Entry:
             op = op_from_json(record["op"])
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise _Bad(f"'op' is not an operation ({type(exc).__name__}: {exc})") from None
+    cwd = record.get("cwd")
+    if cwd is not None and not (isinstance(cwd, str) and cwd.startswith("/")):
+        raise _Bad(f"'cwd' must be an absolute directory, found {cwd!r}")
     return Entry(
         seq, _check(record, "run", str), _check(record, "number", int),
         _check(record, "phase", str), _check(record, "text", str), tuple(argv), undos, op,
+        cwd=cwd,
     )  # fmt: skip
 
 

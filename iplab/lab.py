@@ -435,9 +435,13 @@ class Session:
         undo = [u for u in undo if not self._hosts_already(c, u)]
         if not undo and (back := self._read_back(c)) is not None:
             undo = [UndoRecord(back.op, back.guard, c.sudo)]
+        # (a shell command's undo runs where its step ran: ``rm -f index.html`` from a
+        # ``down`` run elsewhere deleted that directory's file, and left the lab's)
+        shell = any(isinstance(u.op, Raw) for u in undo)
         return self.journal.new_entry(
-            self.run, number=c.number, phase=phase, text=c.text, argv=c.argv, undo=undo, op=c.op
-        )
+            self.run, number=c.number, phase=phase, text=c.text, argv=c.argv, undo=undo,
+            op=c.op, cwd=(self.env.runner.cwd or hostfiles.here()) if shell else None,
+        )  # fmt: skip
 
     def _hosts_already(self, command: Command, undo: UndoRecord) -> bool:
         """The undo deletes a table or chain the host has right before the step runs

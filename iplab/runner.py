@@ -928,8 +928,11 @@ class Runner:
         on_start: OnStart | None = None,
         stream: TextIO | None = None,
         log: Path | None = None,
+        cwd: str | None = None,
     ) -> Result:
+        """Run ``argv`` in ``cwd`` (default: where the lab's steps run now, :attr:`cwd`)."""
         real = self.argv_for(argv, privileged)
+        where = self.cwd if cwd is None else cwd
         text = str((meta or {}).get("text") or shlex.join(argv))
 
         def started(pid: int) -> None:
@@ -947,7 +950,7 @@ class Runner:
                 on_start=started,
                 stream=stream,
                 log=log,
-                **({"cwd": self.cwd} if self.cwd is not None else {}),
+                **({"cwd": where} if where is not None else {}),
             )
         finally:
             self.running = None

@@ -29,8 +29,9 @@ import re
 import shlex
 import socket
 import stat
+import tempfile
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -385,8 +386,35 @@ def _namespaces(info: LabInfo, entries: Sequence[Entry]) -> list[str]:
     return sorted(names - {ROOT})
 
 
-def _meta(entry: Entry, command: Command) -> dict[str, object]:
-    return {"step": entry.number, "phase": entry.phase, "kind": "undo", "text": command.text}
+def _meta(entry: Entry, command: Command, where: str | None = None) -> dict[str, object]:
+    ran_in = {"ran_in": where} if where is not None else {}
+    return {"step": entry.number, "phase": entry.phase, "kind": "undo", "text": command.text,
+            **ran_in}  # fmt: skip
+
+
+@contextlib.contextmanager
+def _directory(env: Env, entry: Entry, command: Command) -> Iterator[str | None]:
+    """Where the undo of ``entry`` runs: the directory its step ran in (a shell undo's
+    relative paths are that directory's: ``rm -f index.html``), whichever directory
+    ``down`` is run from; None: the runner's (no directory recorded). When that directory
+    is gone, an empty one of its own: what the undo names there went with it, and one that
+    names no file (``iptables -D ...``) still runs."""
+    if entry.cwd is None or os.path.isdir(entry.cwd):
+        yield entry.cwd
+        return
+    env.err.write(
+        f"iplab: {entry.cwd}, where step {entry.number} ran, is gone: `{command.text}` runs"
+        " in an empty directory\n"
+    )
+    with tempfile.TemporaryDirectory(prefix="iplab-undo-") as empty:
+        yield empty
+
+
+def _execute(env: Env, entry: Entry, command: Command) -> Result:
+    """Run one undo command of ``entry``, where its step ran (:func:`_directory`)."""
+    with _directory(env, entry, command) as where:
+        meta = _meta(entry, command, where)
+        return env.runner.execute(command.argv, command.privileged, meta=meta, cwd=where)
 
 
 def lab_renderer(env: Env, info: LabInfo) -> Renderer:
@@ -900,7 +928,7 @@ def _undo_entry(
             report.skipped += 1
             continue
         env.err.write(f"  undo: {command.text}\n")
-        result = env.runner.execute(command.argv, command.privileged, meta=_meta(entry, command))
+        result = _execute(env, entry, command)
         report.ran += 1
         report.went_for(undo.op)
         fault("undo-after-run", report.ran)
@@ -1118,7 +1146,7 @@ def _fast(
 
 def _one(env: Env, entry: Entry, undo: UndoRecord, command: Command, report: UndoReport) -> None:
     """Run one undo command in a process of its own."""
-    result = env.runner.execute(command.argv, command.privileged, meta=_meta(entry, command))
+    result = _execute(env, entry, command)
     report.ran += 1
     if result.ok:
         _said_by(env, result)
