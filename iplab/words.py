@@ -855,6 +855,10 @@ def _reads_words(argv: list[str]) -> bool:
         return not any(a in ("-f", "--file") or a.startswith("--file=") for a in args)
     if program == "conntrack":  # conntrack -L, -S, -C show; -D, -F, -U, -I change
         return bool(set(args) & _CONNTRACK_SHOWS) and not set(args) & _CONNTRACK_CHANGES
+    if program == "arp":  # arp, arp -n, arp -a, arp -i IF: the table shown (hunt BC)
+        return not {"-s", "--set", "-d", "--delete", "-f", "--file", "-Ds"} & set(args)
+    if program == "route":  # route, route -n show; route add/del change (net-tools')
+        return not {"add", "del", "flush"} & set(args)
     return False
 
 

@@ -362,9 +362,9 @@ def import_text(
         if inside:
             listed = ", ".join(map(str, inside[:6])) + ", ..." * (len(inside) > 6)
             why += (
-                f"; line{'s' * (len(inside) > 1)} {listed} hold ip commands inside sentences"
-                " (a transcript?): write each on a line of its own, or in a code block, and"
-                " import that"
+                f"; line{'s' * (len(inside) > 1)} {listed} hold{'s' * (len(inside) == 1)}"
+                " ip commands inside sentences (a transcript?): write each on a line of its"
+                " own, or in a code block, and import that"
             )
         raise UsageError(f"{source_name}: no command found (read as {kind}){why}")
     drafts, probe_warnings = probes_to_exec(drafts)

@@ -34,6 +34,11 @@ _SMALL_WORDS = frozenset({
     "please", "just", "when", "what", "which", "who",
 })  # fmt: skip
 _SENTENCE_END = tuple(".,:;!?")
+#: a word written in Chinese, Japanese or Korean script: no command is spelled so, a
+#: sentence starts so (``本期重点 认识 veth``, ``原文:https://...``)
+_IDEOGRAPHIC = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+#: what ends a sentence in those scripts (``... 不修改数据包。``)
+_IDEOGRAPHIC_END = tuple("\u3002\uff01\uff1f")
 #: programs whose arguments are words to print (``echo this is it``): a command, never prose
 _SAYS = frozenset({"echo", "printf", "logger", "wall", "say", "figlet", "banner", "cowsay"})
 #: what only a script holds: its loops, conditions, functions, here-documents, variables
@@ -52,6 +57,8 @@ def is_sentence(line: str) -> bool:
     words = line.split()
     if not words or "=" in words[0]:
         return False
+    if _IDEOGRAPHIC.search(words[0]) or line.rstrip().endswith(_IDEOGRAPHIC_END):
+        return True  # 本期重点 认识 veth, 原文:https://..., ... 不修改数据包。(hunt BC)
     if _CAPITALISED.fullmatch(words[0]):
         return len(words) >= 3 or line.rstrip().endswith(_SENTENCE_END)
     if len(words) < 4 or words[0] in _SAYS or not all(_PLAIN.fullmatch(w) for w in words):

@@ -1852,6 +1852,13 @@ class Reader:
             state = self._syntax(stmts[0], text, number, end)
             if state is not None:
                 return i, state
+            if (  # ip link add bridge0 type bridge; (a ; closes it): typed, as written
+                "\n" not in text
+                and text.rstrip().endswith(";")
+                and not text.rstrip().endswith(";;")
+                and (closed := self._sequence(stmts[0], number, f"line {number}"))
+            ):
+                return i, self._block(text, number, end, closed, f"line {number}", "")
             if (
                 "\n" in text
                 and stmts[0].type in _DECLARATIONS

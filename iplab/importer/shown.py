@@ -227,11 +227,14 @@ def _deleted(op: Op) -> set[tuple[str, str]]:
 #: what ping prints when nothing came back (``100% packet loss``, ``connect: Network is
 #: unreachable``, ``Destination Host Unreachable``, ``0 received``), or an ICMP error came
 #: back instead (``From 10.1.0.1 icmp_seq=1 Packet filtered``, ``Time to live exceeded``:
-#: hunt B, a page showing only that line)
+#: hunt B, a page showing only that line), or the author's own verdict in place of the
+#: output (``不通``, "does not get through", ``不可达``: hunt BC, a macvlan page's pings to
+#: the parent's namespace were probes that must work, and the run said FAILED)
 _NO_REPLY = re.compile(
     r"\b100(?:\.0+)?% packet loss|\bunreachable\b|\b0 (?:packets )?received\b"
     r"|\bno route to host\b|\bprohibited\b|^connect: "
-    r"|^From \S+(?: \([^)\s]*\))? icmp_seq=\d+ ",
+    r"|^From \S+(?: \([^)\s]*\))? icmp_seq=\d+ "
+    r"|^\W*(?:ping\s*)?(?:不通|不可达|无法连通)\W*$",
     re.I | re.M,
 )
 
