@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import functools
+import hashlib
 import posixpath
 import re
 import shlex
@@ -309,8 +310,26 @@ def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     )
 
 
+def _link_names(prefix: str, originals: Iterable[str]) -> dict[str, str]:
+    """``prefix + name`` for each link; one that the prefix takes past the 15 characters
+    of an interface name keeps the prefix and its head, and ends in three hex digits of
+    its name's hash (``veth-yellow`` under ``hbc1a2``: ``hbc1a2veth-yf73``), unless two such
+    names come out the same or the prefix leaves no room (then refused, as before: hunts
+    AZ and BC could not run pages named ``veth-yellow`` under their prefixes)."""
+    out = {}
+    for name in originals:
+        new = prefix + name
+        room = names.IFNAMSIZ - len(prefix) - 3
+        if len(new) > names.IFNAMSIZ >= len(name) and room > 0:
+            new = prefix + name[:room] + hashlib.sha256(name.encode()).hexdigest()[:3]
+        out[name] = new
+    taken = Counter(out.values())
+    return {n: new if taken[new] == 1 else prefix + n for n, new in out.items()}
+
+
 def with_prefix(scenario: Scenario, prefix: str) -> Scenario:
-    """Rename every namespace and link the scenario creates to ``prefix + name``."""
+    """Rename every namespace and link the scenario creates to ``prefix + name`` (a link
+    name too long for the kernel then, shortened: :func:`_link_names`)."""
     if not prefix:
         return scenario
     if not _PREFIX.fullmatch(prefix):
@@ -320,7 +339,7 @@ def with_prefix(scenario: Scenario, prefix: str) -> Scenario:
     # names the kernel chooses (``ip link add type veth``) are not the scenario's to rename
     netns_names, link_names = created_names((step.op for step in scenario.steps), auto=False)
     netns = {n: prefix + n for n in netns_names}
-    links = {n: prefix + n for n in link_names}
+    links = _link_names(prefix, link_names)
     # each new name checked once; the first step that names a bad one is the error's place
     bad = {("link", n): p for n, new in links.items() if (p := names.link_name_problem(new))}
     bad |= {("netns", n): p for n, new in netns.items() if (p := names.netns_name_problem(new))}

@@ -55,7 +55,9 @@ def add_scenario(p: argparse.ArgumentParser, required: bool = True, prefix: bool
     if prefix:
         p.add_argument(
             "--prefix", default="", metavar="P", action=_Prefix,
-            help="rename every namespace and link the scenario creates to P+name",
+            help="rename every namespace and link the scenario creates to P+name (a link"
+            " name that grows past 15 characters keeps P and its head, and ends in 3 hex"
+            " digits of its hash)",
         )  # fmt: skip
 
 

@@ -1,0 +1,67 @@
+"""``--prefix`` on a page whose link names the prefix takes past 15 characters.
+
+``veth-yellow`` under a 6-character prefix is 17 characters: the lab was refused ("the
+kernel allows 15"), so a page named so could not run beside another copy of itself (hunts
+AZ and BC could not run two real pages). Such a name now keeps the prefix and its head and
+ends in three hex digits of its hash, the same name in every line that names it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from iplab.errors import ScenarioError
+from iplab.importer.convert import detect_kind, import_text
+from iplab.plan import build
+from iplab.prefix import with_prefix
+from iplab.scenario import Scenario, load_text
+from tests.conftest import REPO
+
+PAGE = REPO / "tests" / "fixtures" / "stored-pages-4" / "bc-p03-pahrialms-id-yellow-green.md"
+
+
+def _page() -> Scenario:
+    text = PAGE.read_text(encoding="utf-8")
+    return load_text(import_text(text, detect_kind(PAGE.name, text), PAGE.name).yaml, PAGE.name)
+
+
+def test_a_name_the_prefix_makes_too_long_is_shortened_the_same_everywhere() -> None:
+    lines = [pc.command.text for pc in build(_page(), prefix="hbc1a2").setup]
+    assert "ip link add hbc1a2veth-yf73 type veth peer name hbc1a2veth-g1a6" in lines
+    assert "ip link set hbc1a2veth-yf73 netns hbc1a2yellow" in lines
+    made = {w for line in lines for w in line.split() if w.startswith("hbc1a2")}
+    assert all(len(w) <= 15 for w in made if "veth" in w)
+    assert not any("veth-yellow" in line or "veth-green" in line for line in lines)
+
+
+def test_a_name_too_long_as_the_page_wrote_it_is_refused_as_before() -> None:
+    text = "name: long\nsetup:\n  - action: link add\n    name: a-very-long-bridge\n"
+    with pytest.raises(ScenarioError, match="is 18 characters, the kernel allows 15"):
+        with_prefix(load_text(text + "    type: bridge\n", "long.yaml"), "p")
+
+
+def test_a_prefix_that_leaves_no_room_is_refused_as_before() -> None:
+    with pytest.raises(ScenarioError, match="use a shorter prefix or shorter names"):
+        with_prefix(_page(), "a-long-prefix")
+
+
+@pytest.mark.kernel
+def test_the_page_runs_under_a_prefix_and_leaves_nothing(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    lab = tmp_path / "lab.yaml"
+    text = PAGE.read_text(encoding="utf-8")
+    lab.write_text(import_text(text, detect_kind(PAGE.name, text), PAGE.name).yaml)
+    env = {**os.environ, "IPLAB_STATE_DIR": str(state_dir), "PYTHONPATH": str(REPO)}
+    env.pop("IPLAB_FAULT", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "iplab", "run", str(lab), "--prefix", prefix],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "nothing of the lab remains" in result.stdout
