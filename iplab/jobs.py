@@ -30,6 +30,7 @@ from iplab.words import (
     QUIETING,
     innermost,
     inside_netns,
+    joined_commands,
     listens,
     namespace_entry,
     plain_words,
@@ -317,19 +318,49 @@ def _run_words(command: str) -> list[str] | None:
     if argv is None and without_background(command) is None:  # (server &: in the background)
         parts = simple_commands(command)
         argv = parts[0] if parts and "<" not in command and "&" not in command else None
-    argv = innermost(argv) if argv else argv
+    return _program(argv) if argv else None
+
+
+def _program(argv: list[str]) -> list[str]:
+    """``argv`` past its wrappers, ``ip netns exec NS`` and busybox (``busybox nc -l``)."""
+    argv = innermost(argv)
     while argv and argv[0] == "busybox":  # (busybox nc -l 9000: its applet)
         argv = innermost(argv[1:])
     return argv
 
 
+def _pipeline(command: str) -> list[list[str]]:
+    """The programs of a command that is one pipeline, each as :func:`_run_words` reads it,
+    its input and output redirected or not (``nc -l 9000 < page.html``, ``nc -lkp 8080
+    <<< OK``, ``echo -e "HTTP/1.1 200 OK..." | nc -l -p 8080``); none for a command that
+    runs in the background (``server &``) or joins commands otherwise (``;``, ``&&``)."""
+    argv = plain_words(command)
+    if argv is not None:
+        members = [argv]
+    elif without_background(command) is None and "&" not in command:
+        joined = joined_commands(command) or []
+        pipeline = all(after in ("|", "") for _words, after in joined)
+        members = [words for words, _after in joined if words] if pipeline else []
+    else:
+        members = []
+    return [program for words in members if (program := _program(words))]
+
+
 def serves(command: str) -> bool:
     """A server a tutorial runs in the foreground, meant to go on in another terminal while
     the next commands reach it: ``nc -l 9000``, ``iperf3 -s``, ``python3 -m http.server``,
-    ``socat TCP-LISTEN:80 ...`` (also inside ``ip netns exec NS``). Not one that ends by
-    itself or already runs in the background (``iperf3 -s -D``, ``server &``)."""
-    argv = _run_words(command)
-    if not argv or argv[0].rsplit("/", 1)[-1] not in _SERVERS:
+    ``socat TCP-LISTEN:80 ...`` (also inside ``ip netns exec NS``), what it answers given
+    as its input (``nc -lkp 8080 <<< OK``, ``echo ... | nc -l 8080``: hunt of 2026-12-01,
+    the server ran in the foreground until its time limit and the run rolled back). Not
+    one that ends by itself or already runs in the background (``iperf3 -s -D``,
+    ``server &``)."""
+    first = _run_words(command)
+    return bool(first and _serves(first)) or any(_serves(argv) for argv in _pipeline(command))
+
+
+def _serves(argv: list[str]) -> bool:
+    """:func:`serves` of one program of a pipeline."""
+    if argv[0].rsplit("/", 1)[-1] not in _SERVERS:
         return False
     program, args = argv[0].rsplit("/", 1)[-1], argv[1:]
     if program.startswith("python"):  # (python3 -u -m http.server: its options first)

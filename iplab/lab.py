@@ -673,7 +673,8 @@ class Session:
         # it reaches the server once it listens (bash's next line would race it)
         elif left and (served or jobs.serves_in_background(command.body)):
             stop = lambda: self.signals.received is not None  # noqa: E731
-            if not wait_listening([pid for pid, _ in left], SERVER_WAIT, stop):
+            members = lambda: [p for p, _, _ in session_members(result.pid, before)]  # noqa: E731
+            if not wait_listening(members, SERVER_WAIT, stop):
                 self.say(f"    not listening after {SERVER_WAIT:g} s: going on")
         elif left and jobs.unshares_the_network(command.body):
             # `unshare --net ... &` then `nsenter -t $!`: $! in a namespace of its own first

@@ -635,11 +635,15 @@ def listening(pids: Sequence[int]) -> bool:
     return False
 
 
-def wait_listening(pids: Sequence[int], limit: float, stop: Callable[[], bool]) -> bool:
-    """Wait until one of the processes listens (see :func:`listening`), at most ``limit``
-    seconds, or until ``stop()``; True when it does."""
+def wait_listening(
+    pids: Callable[[], Sequence[int]], limit: float, stop: Callable[[], bool]
+) -> bool:
+    """Wait until one of the processes ``pids()`` names listens (see :func:`listening`),
+    at most ``limit`` seconds, or until ``stop()``; True when it does. Asked again each
+    time: a job's server may start after its shell (``bash -c "nc -lkp 8080 <<< OK"``
+    forks nc for its here-string: waiting on the shell alone, the run waited 5 s)."""
     deadline = time.monotonic() + limit
-    while not listening(pids):
+    while not listening(pids()):
         if time.monotonic() >= deadline or stop():
             return False
         time.sleep(0.02)

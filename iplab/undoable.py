@@ -79,6 +79,8 @@ def cannot_undo(items: Sequence[Item]) -> Iterable[str]:
         )
         # a server run in the background in a namespace the input makes: stopped at undo
         job |= isinstance(op, NetnsExec) and item.background and op.ns in made
+        # (also one fed its answer, a raw step: ip netns exec red nc -lkp 8080 <<< OK)
+        job |= isinstance(op, Raw) and item.background and bool(_served_in(op.command) & made)
         if kept and not (undone or inside or read_back or deletion or on_a_link or job):
             yield item.label
 
@@ -91,6 +93,16 @@ def _in_made(command: str, made: set[str]) -> bool:
     except ValueError:
         return False
     return ns is not None and ns in made and in_netns_only(shlex.join(inner))
+
+
+def _served_in(command: str) -> set[str]:
+    """The namespaces a background job's programs run in (``ip netns exec red nc -lkp 8080
+    <<< OK``, ``echo ... | ip netns exec a nc -l 80``: red, a; what prints its answer, in
+    the root namespace); empty: another program of them runs in the root namespace, or the
+    command cannot be split."""
+    stages = [s for s in simple_commands(command) or [] if s[:1] not in (["echo"], ["printf"])]
+    spaces = [inside_netns(stage)[0] for stage in stages]
+    return {ns for ns in spaces if ns is not None} if stages and None not in spaces else set()
 
 
 def _fed_into_made(command: str, made: set[str]) -> bool:

@@ -477,6 +477,15 @@ def test_a_job_outlives_an_iplab_killed_and_the_next_down_stops_it(
         ("stdbuf -oL nc -l 9000 | tee log", True),
         ("echo hi | nc 10.0.0.1 9000", False),
         ("nc -l 9000 > got.txt &", False),
+        # what it answers given as its input: the same server (nc -lkp 8080 <<< OK ran in
+        # the foreground until its time limit, and the run rolled back)
+        ("ip netns exec red nc -lkp 8080 <<< OK", True),
+        ("nc -l 9000 < index.html", True),
+        ("echo -e 'HTTP/1.1 200 OK\\r\\n\\r\\nhi' | sudo ip netns exec a nc -l -p 80", True),
+        ("nc 10.0.0.1 9000 < request.txt", False),  # a client, fed
+        ("nc -l 9000 < index.html &", False),
+        ("nc -l 9000; echo done", True),  # (its first command, as before)
+        ("echo ready && nc -l 9000", False),
     ],
 )
 def test_a_server_meant_for_another_terminal(command: str, server: bool) -> None:
