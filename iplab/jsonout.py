@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from iplab.errors import IplabError
 from iplab.journal import LabInfo
 from iplab.verify import Difference
 
@@ -34,6 +35,31 @@ def labs(infos: Iterable[LabInfo]) -> list[dict[str, Any]]:
         }
         for info in infos
     ]
+
+
+def problem(exc: IplabError, file: str | None = None) -> dict[str, Any]:
+    """An error or a warning of a scenario's: where (file, line, field: null when unknown),
+    what, and what to do (``hint``: null when none)."""
+    loc = exc.loc
+    return {
+        "file": loc.file if loc is not None else file,
+        "line": loc.line if loc is not None else None,
+        "field": loc.field if loc is not None else None,
+        "message": exc.message,
+        "hint": exc.hint,
+    }
+
+
+def check_refused(exc: IplabError, file: str) -> dict[str, Any]:
+    """``iplab check --json`` of a scenario that does not load, or that the model refuses:
+    the error, no steps (hunt BD #6: nothing was printed, the exit code alone said it)."""
+    return {
+        "ok": False,
+        "counts": None,
+        "steps": [],
+        "errors": [problem(exc, file)],
+        "warnings": [],
+    }
 
 
 def difference(d: Difference) -> dict[str, str | None]:

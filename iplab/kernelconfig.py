@@ -27,6 +27,7 @@ from iplab import tcwords
 from iplab.errors import IplabError
 from iplab.model import effects_of
 from iplab.plan import Plan
+from iplab.plurals import plural
 from iplab.records import Record, frozen
 from iplab.render import Command
 from iplab.steps import BridgeVlan, LinkAdd, LinkSet, NetnsExec, Op, Raw
@@ -234,7 +235,7 @@ def refuse_lacking(plan: Plan, config: Config | None) -> list[str]:
     command = hard[0][0]
     whys = list(dict.fromkeys(why for _, why in hard))  # each once, in the steps' order
     steps = len({id(c) for c, _ in hard})
-    more = f" (and {steps - 1} more step{'s' * (steps > 2)})" if steps > 1 else ""
+    more = f" (and {steps - 1} more {plural(steps - 1, 'step')})" if steps > 1 else ""
     raise IplabError(
         f"not starting: this kernel has no {', no '.join(whys)}: `{command.text}` would fail{more}",
         command.step.loc if command.step is not None else None,

@@ -84,6 +84,7 @@ from iplab.journal import (
 )
 from iplab.model import ModelError, effects_of
 from iplab.names import NETNS_DIR, ROOT
+from iplab.plurals import counted
 from iplab.render import every_netns_script, prelude, reported, shown, template_hashes
 from iplab.runner import (
     Limits,
@@ -1528,7 +1529,7 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
     with _session(env, plan, lab, opts, "run") as session:
         journal = session.journal
         try:
-            session.say(f"== setup ({len(plan.setup)} steps)")
+            session.say(f"== setup ({counted(len(plan.setup), 'step')})")
             rc = _setup(session, opts)
             if plan.teardown:
                 # the lab's namespaces as the kernel knows them: after the tutorial's own
@@ -1538,7 +1539,7 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
                 mine = undo.job_pids(journal)  # (stopped as jobs after the teardown)
                 own = undo.stoppable_netns(env, journal.info(), entries, taken, mine)
                 before = processes_in(own)
-                session.say(f"== teardown ({len(plan.teardown)} steps)")
+                session.say(f"== teardown ({counted(len(plan.teardown), 'step')})")
                 session.execute(plan.teardown, "teardown")
                 rc = max(rc, 1 if session.tally.claims_failed else 0)  # the teardown's claims
                 kept = undo.still_inside(before, own)
@@ -1562,7 +1563,8 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
             if not _undone(report):
                 return _kept(env, journal, report)
             session.say(
-                f"== the tutorial has no cleanup: undone from the journal ({report.ran} commands)"
+                "== the tutorial has no cleanup: undone from the journal"
+                f" ({counted(report.ran, 'command')})"
             )
             _nothing_remains(session)
         elif left:  # a partial cleanup is as normal in tutorials as none: finish it
@@ -1572,7 +1574,7 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
                 return _kept(env, journal, report)
             session.say(
                 f"== the tutorial's cleanup left {', '.join(left)}: undone from the journal "
-                f"({report.ran} commands)"
+                f"({counted(report.ran, 'command')})"
             )
             _nothing_remains(session)
         else:
@@ -1583,7 +1585,7 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
         journal.archive(env.state_dir)
         failed = session.tally.claims_failed
         session.say(
-            f"{'OK' if rc == 0 else 'FAILED'}: {session.tally.commands} commands, "
+            f"{'OK' if rc == 0 else 'FAILED'}: {counted(session.tally.commands, 'command')}, "
             f"{session.tally.claims - failed}/{session.tally.claims} claims hold"
         )
         return rc
@@ -1761,7 +1763,7 @@ def _verify_up(
     env.out.write(
         f"verify: {verify.verdict(expected)}\n"
         if not differences
-        else f"verify: {len(differences)} differences from the scenario\n"
+        else f"verify: {counted(len(differences), 'difference')} from the scenario\n"
     )
     return (1 if differences else 0), expected
 

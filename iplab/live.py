@@ -33,6 +33,7 @@ from iplab.interrupts import Signals, fault
 from iplab.inverse import inverse
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord, no_such_lab, open_lab
 from iplab.names import ROOT, ns_label
+from iplab.plurals import counted
 from iplab.records import Record, frozen
 from iplab.render import Command, Renderer, split
 from iplab.runner import Result, Runner
@@ -337,7 +338,7 @@ def impair(
         for p in problems:
             env.out.write(f"    DIFF {p}\n")
         if problems:
-            env.out.write(f"verify: {len(problems)} differences from what was asked\n")
+            env.out.write(f"verify: {counted(len(problems), 'difference')} from what was asked\n")
             return 1
         now = wanted.describe() if wanted else "no impairment"
         env.out.write(f"verify: tc holds {now} on {target} (undone by: iplab down {lab})\n")

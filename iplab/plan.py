@@ -18,7 +18,7 @@ from pathlib import Path
 
 from iplab import batchfiles, memo
 from iplab.claims import Owned, check_claims
-from iplab.errors import UsageError
+from iplab.errors import Location, UsageError
 from iplab.inet import interface
 from iplab.inverse import Undo
 from iplab.jobs import signalled_netns, unscoped_signal
@@ -440,6 +440,15 @@ def build(
     """
     scenario = with_prefix(scenario, prefix)
     judge = Judge(strict=not lenient)
+    if not scenario.setup and not lenient:  # (hunt BD #7: check said OK, up "0 changes")
+        judge.warnings.append(
+            ModelError(
+                "the setup has no steps: iplab up and iplab run make nothing",
+                Location(scenario.path, None, "setup"),
+                "write the lab's steps under 'setup:'",
+                certain=False,
+            )
+        )
     check_probes(scenario, judge if lenient else None)
     check_removals(scenario, judge if lenient else None)
     check_placeholders(scenario, judge if lenient else None)

@@ -46,6 +46,7 @@ from iplab.journal import Entry, Journal, LabInfo, UndoRecord
 from iplab.model import Judge, ModelError, apply, deleted_route, route_of
 from iplab.names import NETNS_DIR, ROOT, ns_short
 from iplab.peers import UNKNOWN_PEER
+from iplab.plurals import counted
 from iplab.records import Record, frozen
 from iplab.render import Command, Renderer, renderer, template_hashes
 from iplab.runner import (
@@ -593,8 +594,8 @@ def stoppable_netns(
             ids.add(found)
         elif count := sum(pid not in jobs_of_lab for pid, _, _ in processes_in({found})):
             env.err.write(
-                f"iplab: left running: {count} processes in namespace {name}: {why}; iplab"
-                " stops processes only in a namespace the lab made\n"
+                f"iplab: left running: {counted(count, 'process')} in namespace {name}: {why};"
+                " iplab stops processes only in a namespace the lab made\n"
             )
     return ids
 
@@ -1324,7 +1325,8 @@ def settled(env: Env, left: Callable[[], list[str]], stall: float | None = None)
                 said = True
                 limit = f"{stall:g} s with none going" if stall else f"{SETTLE_SECONDS:g} s"
                 env.err.write(
-                    f"iplab: waiting for the kernel to destroy {len(now)} objects of the lab"
+                    "iplab: waiting for the kernel to destroy"
+                    f" {counted(len(now), 'object')} of the lab"
                     f" (up to {limit})\n"
                 )
             time.sleep(pause)

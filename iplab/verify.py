@@ -19,6 +19,7 @@ from iplab.inet import interface
 from iplab.names import ROOT
 from iplab.names import ns_short as _where
 from iplab.peers import UNKNOWN_PEER
+from iplab.plurals import counted
 from iplab.records import Record, frozen
 from iplab.state import Link, State
 
@@ -135,7 +136,10 @@ def verdict(expected: State, where: str = "") -> str:
         more += " (a step it cannot follow changes them)"
     more += "".join(f"; {said}" for said in uncompared(expected))
     held = f"promises {where}" if where else "promised"
-    return f"the kernel holds what the scenario {held} ({spaces} namespaces, {links} links{more})"
+    return (
+        f"the kernel holds what the scenario {held}"
+        f" ({counted(spaces, 'namespace')}, {counted(links, 'link')}{more})"
+    )
 
 
 def _opaque_at(expected: State) -> str:

@@ -67,7 +67,7 @@ def test_a_server_in_a_lab_namespace_is_not_listed_as_cannot_undo() -> None:
         "python3 -m http.server 9000 &\n"  # on the host: iplab cannot tell what it does
     )
     summary = import_text(script, "shell", "x.sh").summary()
-    assert "cannot undo 1 step(s)" in summary, summary
+    assert "cannot undo 1 step" in summary, summary
     assert "python3 -m http.server 9000 &" in summary
 
 
@@ -337,7 +337,7 @@ def test_the_importer_gives_dollar_bang_the_job_and_keeps_the_ampersand() -> Non
         "kill %3",  # LAST was set before the fourth
     ]
     summary = result.summary()  # only the line of two commands, where a & b are unknown
-    assert "cannot undo 1 step(s)" in summary and "s true & ip netns exec s true" in summary
+    assert "cannot undo 1 step" in summary and "s true & ip netns exec s true" in summary
 
 
 def test_a_job_in_the_background_is_never_stopped_after_3_seconds() -> None:

@@ -183,7 +183,7 @@ def test_a_step_that_only_shows_leaves_the_lab_verified() -> None:
     plan, result = _model_of("w8b-veth.txt")
     assert any(pc.command.text == "ip netns identify $$" for pc in plan.commands)
     assert verify.verdict(expected_state(plan)) == (
-        "the kernel holds what the scenario promised (1 namespaces, 3 links)"
+        "the kernel holds what the scenario promised (1 namespace, 3 links)"
     )
     assert result.cannot_undo == ()
 
@@ -199,7 +199,7 @@ def test_a_link_moved_into_a_job_s_namespace_leaves_the_model_s_view() -> None:
     assert sorted(root.links) == ["veth-host"]
     assert (root.links["veth-host"].peer, root.links["veth-host"].peer_ns) == (None, None)
     assert verify.verdict(expected) == (
-        "the kernel holds what the scenario promised (0 namespaces, 1 links)"
+        "the kernel holds what the scenario promised (0 namespaces, 1 link)"
     )
 
 

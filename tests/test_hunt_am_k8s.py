@@ -104,7 +104,7 @@ def test_verify_names_the_step_that_left_the_lab_unverified() -> None:
     result = import_text((PAGES / name).read_text(encoding="utf-8"), "shell", name)
     lab = scenario.load_text(result.yaml, "am8.yaml")
     said = verdict(expected_state(build(lab, prefix="hM9")))
-    assert "(0 namespaces, 1 links; 10 skipped; the last step it cannot follow" in said, said
+    assert "(0 namespaces, 1 link; 10 skipped; the last step it cannot follow" in said, said
     assert ", am8.yaml:" in said and ": setup[3].steps[20], may have changed" in said, said
     assert "('observe: true' on it if it only reads)" in said, said
     reads = result.yaml.replace("        sets:\n", "        observe: true\n        sets:\n")

@@ -140,7 +140,7 @@ def test_what_dies_with_a_link_of_the_lab_is_not_listed_as_cannot_undo() -> None
         "ethtool -K eth0 tx off\n"  # the host's link: iplab cannot undo it
     )
     summary = import_text(script, "shell", "x.sh").summary()
-    assert "cannot undo 1 step(s)" in summary and "ethtool -K eth0 tx off" in summary
+    assert "cannot undo 1 step" in summary and "ethtool -K eth0 tx off" in summary
 
 
 @pytest.mark.parametrize(

@@ -107,7 +107,7 @@ def test_a_change_in_a_process_s_namespace_leaves_the_lab_s_objects_known() -> N
 def test_verify_says_what_it_compared_and_when_it_compared_nothing() -> None:
     plan = build(scenario.load_text(LAB, "c.yaml"))
     assert verify.verdict(expected_state(plan, upto=1), "after step 1") == (
-        "the kernel holds what the scenario promises after step 1 (0 namespaces, 1 links)"
+        "the kernel holds what the scenario promises after step 1 (0 namespaces, 1 link)"
     )
     # (hunt W, by design: the unshare job no longer turns verify off, and touch changes no
     # name: a script of unknown effect is what makes the model know none of the objects)

@@ -202,7 +202,7 @@ def test_a_command_of_unknown_effect_in_one_namespace_leaves_the_others_known() 
     expected = expected_state(build(scenario.load_text(lab, "c.yaml")))
     assert unknowable(expected) == ["right"]
     assert verdict(expected) == (
-        "the kernel holds what the scenario promised (1 namespaces, 2 links; 1 skipped)"
+        "the kernel holds what the scenario promised (1 namespace, 2 links; 1 skipped)"
     )
     anywhere = lab.replace("ip netns exec right bash -c 'ip link set $IF up'", "make up")
     assert sorted(unknowable(expected_state(build(scenario.load_text(anywhere, "c.yaml"))))) == [

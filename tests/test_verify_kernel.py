@@ -43,7 +43,7 @@ def test_detached_port(lab: str, state_dir: Path) -> None:
     assert verify(lab, state_dir) == (
         1,
         [f"{lab}vethQ@root.master: expected {lab}br0, found none",
-         "FAILED: 1 differences from the scenario after the setup"],
+         "FAILED: 1 difference from the scenario after the setup"],
     )  # fmt: skip
 
 
@@ -94,7 +94,7 @@ def test_verify_takes_a_lab_that_is_up_by_its_name(lab: str, state_dir: Path) ->
     assert (broken.returncode, broken.stdout.splitlines()) == (
         1,
         [f"{lab}vethQ@root.master: expected {lab}br0, found none",
-         "FAILED: 1 differences from the scenario after the setup"],
+         "FAILED: 1 difference from the scenario after the setup"],
     )  # fmt: skip
     again = iplab("verify", name, "--prefix", "x", state=state_dir)
     assert again.returncode == 2 and "takes its prefix and --var pairs from it" in again.stderr

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from iplab import options
 from iplab.errors import IplabError, UsageError
+from iplab.plurals import counted
 
 if TYPE_CHECKING:  # the stages are imported by the commands that use them: a quick start-up
     from iplab.importer.reader import Kind
@@ -48,12 +49,18 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from iplab import jsonout
     from iplab.claims import check_claims, leftovers
     from iplab.plan import owned_by
     from iplab.state import replay
 
     # the full plan checks everything the runner needs (rendering, probes, claims)
-    plan = load_plan(args)
+    try:
+        plan = load_plan(args)
+    except IplabError as exc:
+        if args.json:  # (said on stderr too, as without --json)
+            print(json.dumps(jsonout.check_refused(exc, args.scenario), indent=1))
+        raise
     sc = plan.scenario
     owned = owned_by(sc)
     texts = [pc.command.text for pc in plan.commands]
@@ -91,12 +98,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         counts = {"steps": len(sc.steps), "setup": len(sc.setup), "teardown": len(sc.teardown),
                   "claims": claims, "failing": failed}  # fmt: skip
-        print(json.dumps({"ok": not failed, "counts": counts, "steps": steps}, indent=1))
+        warned = [jsonout.problem(w, args.scenario) for w in plan.warnings]
+        doc = {"ok": not failed, "counts": counts, "steps": steps, "errors": [], "warnings": warned}
+        print(json.dumps(doc, indent=1))
         return 1 if failed else 0
     verdict = "OK" if not failed else "FAILED"
     out.write(
-        f"{verdict}: {len(sc.steps)} steps ({len(sc.setup)} setup, {len(sc.teardown)} teardown), "
-        f"{claims} claims, {failed} failing in the model\n"
+        f"{verdict}: {counted(len(sc.steps), 'step')} ({len(sc.setup)} setup,"
+        f" {len(sc.teardown)} teardown), {counted(claims, 'claim')}, {failed} failing in the"
+        " model\n"
     )
     from iplab import programs
 

@@ -22,6 +22,7 @@ from iplab.graph.source import (
 )
 from iplab.graph.storyboard import write_storyboard
 from iplab.plan import Plan
+from iplab.plurals import counted
 from iplab.runner import Runner
 
 
@@ -110,7 +111,7 @@ def run_graph(args: argparse.Namespace, runner: Runner) -> int:
     if args.storyboard is not None:
         fmt = _format(args.format) if args.format else "svg"
         count = write_storyboard(_load_plan(args), args.storyboard, fmt, runner, _view(args))
-        print(f"{count} pictures and index.md, index.html written to {args.storyboard}")
+        print(f"{counted(count, 'picture')} and index.md, index.html written to {args.storyboard}")
         return 0
     fmt = output_format(args.output, args.format)
     fig = build_figure(args, runner)

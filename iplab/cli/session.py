@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 from iplab import names
 from iplab.cli.author import load_plan
 from iplab.errors import IplabError, UsageError
+from iplab.plurals import counted, plural
 
 if TYPE_CHECKING:  # the stages are imported by the commands that use them: a quick start-up
     from iplab import lab, statedir
@@ -89,7 +90,7 @@ def _dry_run(args: argparse.Namespace, plan: Plan, which: str) -> int:
         lines = dryrun.undo_lines(env, plan, name)
         sys.stdout.write(
             f"DRY RUN: `iplab down {name}` would then run {len(lines)} undo"
-            f" command{'s' * (len(lines) != 1)}" + (":\n" if lines else "\n")
+            f" {plural(len(lines), 'command')}" + (":\n" if lines else "\n")
         )
         sys.stdout.write("".join(f"DRY RUN:   {line}\n" for line in lines))
         if kept := dryrun.read_back_lines(plan):  # (read when their steps run: hunt J)
@@ -130,7 +131,7 @@ def _what_stays(plan: Plan, which: str) -> None:
         n = len(stays)
         what = "what they change" if n > 1 else "what it changes"
         sys.stderr.write(
-            f"iplab: warning: iplab cannot undo {n} step{'s' * (n > 1)}: {what}"
+            f"iplab: warning: iplab cannot undo {counted(n, 'step')}: {what}"
             " stays on the host after the lab is down (give a step 'undo:', or"
             " 'observe: true' if it changes nothing)\n" + "".join(f"  {s}\n" for s in stays)
         )
@@ -406,7 +407,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     for d in differences:
         print(d)
     if differences:
-        print(f"FAILED: {len(differences)} differences from the scenario {where}")
+        print(f"FAILED: {counted(len(differences), 'difference')} from the scenario {where}")
         return 1
     said = verify.verdict(expected, where)
     print(said if said.startswith("nothing") else f"OK: {said}")

@@ -63,6 +63,7 @@ from iplab.importer.slate import cleared_first, given_loopback
 from iplab.importer.terminal import as_shown, line_ranges, printable, uncoloured
 from iplab.importer.undoable import cannot_undo_lines
 from iplab.plan import build, decide_sudo
+from iplab.plurals import counted
 from iplab.records import Record, frozen
 from iplab.render import renderer
 from iplab.scenario import Scenario, SudoPolicy, load_text
@@ -129,9 +130,9 @@ class ImportResult(Record):
         raw unknown commands too (printed on stderr, not in the file's trailer)."""
         printed = sum(line.count("\n") + 1 for line in self.lines)  # (a loop: its lines)
         out = [
-            f"imported {printed} line{'s' * (printed != 1)} into scenario {self.name!r}:"
-            f" {self.setup + self.teardown} commands ({self.setup} setup, {self.teardown}"
-            f" teardown; {self.typed} typed, {self.raw} raw); sudo: {self.sudo}"
+            f"imported {counted(printed, 'line')} into scenario {self.name!r}:"
+            f" {counted(self.setup + self.teardown, 'command')} ({self.setup} setup,"
+            f" {self.teardown} teardown; {self.typed} typed, {self.raw} raw); sudo: {self.sudo}"
         ]
         if kinds:
             out.append(self.kinds().rstrip("\n"))
@@ -143,13 +144,13 @@ class ImportResult(Record):
             out += [f"  {w}" for w in self.warnings]
         if self.cannot_undo:
             out.append(
-                f"iplab cannot undo {len(self.cannot_undo)} step(s)"
+                f"iplab cannot undo {counted(len(self.cannot_undo), 'step')}"
                 " (add 'undo:' to a step, or 'observe: true' if it changes nothing):"
             )
             out += [f"  {c}" for c in self.cannot_undo]
         if self.model_warnings:  # (OK, as check's: the lab runs, and may fail there)
             n = len(self.model_warnings)
-            out.append(f"model: OK, with {n} warning{'s' * (n > 1)} (iplab check says so too):")
+            out.append(f"model: OK, with {counted(n, 'warning')} (iplab check says so too):")
             out += [f"  {w}" for w in self.model_warnings]
         else:
             out.append(f"model: {self.model_error}" if self.model_error else "model: OK")

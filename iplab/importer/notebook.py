@@ -73,6 +73,7 @@ from iplab.importer.markdown import numbered_parts, page_parts
 from iplab.importer.parts import Part, commands_shown, read_parts
 from iplab.importer.prose import ERROR_SHOWN
 from iplab.importer.reader import Reader, continues, strip_prompt
+from iplab.plurals import counted
 from iplab.wrappers import SUDO_VALUED
 
 #: the fences of an exported notebook that hold its code cells
@@ -471,8 +472,8 @@ class _Cells:
             said = text[failed.start() :].splitlines()[0].strip()
             self.warn(
                 printed[0][0], cell, f"the cell prints a failure ({said!r}) and"
-                f" runs {len(runs)} commands; iplab cannot tell which failed: its output is"
-                " given to none of them (the model reads each as succeeding)"
+                f" runs {counted(len(runs), 'command')}; iplab cannot tell which failed: its"
+                " output is given to none of them (the model reads each as succeeding)"
             )  # fmt: skip
             return
         index, row, _ = named[0]

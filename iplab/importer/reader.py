@@ -1059,6 +1059,9 @@ class Reader:
         self._blank: tuple[int, list[int], list[str]] | None = None
         #: the last line of a session read as the author's words (:meth:`_chat`)
         self._chatting = 0
+        #: the line of a page's ``# or`` (``# alternatively:``) just after a command: the
+        #: command after it is another spelling of the one before (hunt BD #2)
+        self._or_line, self._or_said = 0, ""
         #: the script's shell stops at a failing command (``set -e``, ``set -o errexit``)
         self.errexit = False
         #: the lines where that changed, and what it became (see :mod:`.slate`)
@@ -1212,8 +1215,18 @@ class Reader:
         if self.markdown and ANOTHER_TERMINAL.search(text):
             self.another_terminal()  # (docker's ``# At another shell, start another ...``)
         last = self.events[-1] if self.events else None
+        if (
+            self.markdown
+            and isinstance(last, Cmd | Block)
+            and (said := _ALTERNATIVE.fullmatch(text))
+        ):
+            rest = text[said.end(1) :].strip(" ,:.")
+            if not rest or not self.looks_like_command(rest):
+                self._or_line, self._or_said = line, body.strip()
         if isinstance(last, Note) and last.kind == "comment" and last.end == line - 1 and text:
             self.events[-1] = Note("comment", f"{last.text} {text}", last.line, line)
+            if self._or_line == line - 1:  # (# or / # with the old net-tools:)
+                self._or_line, self._or_said = line, f"{self._or_said} {body.strip()}"
         elif text:
             self.note("comment", text, line)
 
@@ -1225,6 +1238,8 @@ class Reader:
             printed = _JOB_PRINTED.fullmatch(text.strip())
             if printed and self.vars.background[0] and background_job(last.text):
                 self.printed_jobs[printed[1]] = f"%{self.vars.background[0]}"
+        elif self.sessions and self.sessions[-1].away and isinstance(last, Note):
+            return  # printed by a line typed where iplab cannot go (a note, said at its shell)
         elif text.strip():
             self.warnings.append(
                 f"line {line}: {text.strip()!r} is neither a command nor the output of one; ignored"
@@ -1497,12 +1512,40 @@ class Reader:
                 kept = len(self.events)
                 i, state = self.command(strip_comment(body), number, lines, i, prompted)
                 self._trailing_comment(body, kept, number)
+                if self._or_line and self._or_line == number - 1:
+                    self._alternative(kept, number, i, lines)
+                    continue
                 if not prompted and self.markdown and _asks_for_help(body):
                     state = "usage"  # what it prints looks like the commands it describes
                 if len(written) > 1 and self.keep_variables:  # (expanded: one line, as 0.1)
                     cut = len(body) - len(strip_comment(body))  # (its comment: not printed)
                     written[-1] = written[-1][: len(written[-1]) - cut].rstrip()
                     self._as_written(kept, "\n".join(written), number + len(written) - 1)
+
+    def _alternative(
+        self, kept: int, number: int, i: int, lines: Sequence[tuple[int, str]]
+    ) -> None:
+        """The command just read came after a page's ``# or`` (``# alternatively:``) below
+        another: a second way to do what that one did (``ip link set veth0 up``, ``# or``,
+        ``ifconfig veth0 up``). A reader runs one: the first; the other is kept as a note
+        and said (hunt BD #2: both ran, the second address add failed the run)."""
+        made = self.events[kept:]
+        if not any(isinstance(e, Cmd | Block) for e in made):
+            return
+        del self.events[kept:]
+        said, line = self._or_said, self._or_line
+        last = self.events[-1] if self.events else None
+        if isinstance(last, Note) and last.kind == "comment" and last.end == line:
+            self.events.pop()  # (the # or itself: no prose of the next step's)
+        end = lines[i - 1][0] if 0 < i <= len(lines) else number
+        text = "\n".join(t for n, t in lines if number <= n <= end).strip()
+        self.warnings.append(
+            f"line {number}: {' '.join(text.split())!r} follows {said!r} (line {line}): another"
+            " way to do what the command before it did; not run, as a reader runs one of"
+            " them (write it into the scenario to run it instead)"
+        )
+        self.note("skipped", text, number, end)
+        self._or_line, self._or_said = 0, ""
 
     def _angle_prompts(self, lines: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
         """A block typed at a ``> `` prompt (``> sudo ip netns add earth``, then what the
@@ -1573,7 +1616,10 @@ class Reader:
         block of ``# `` prompts alone any program counts (:func:`roothash.verdict`);
         elsewhere only one iplab knows (a ``$`` block's ``# create a bridge``: a comment),
         and none where the ``$`` prompt is root's already (``dollar_root``)."""
-        if not root_block and (body is None or dollar_root):
+        # (a shell the page opened, ``ip netns exec ns bash``, whose prompt is ``# ``: any
+        # program counts there, as in a block of root prompts; hunt BD #3, its ``# apt-get
+        # install -y iperf3`` was read as printed output and lost)
+        if not (root_block or self.sessions) and (body is None or dollar_root):
             return None, False
         rest = text.lstrip(" ")[2:].strip()
         said = roothash.verdict(rest, body is not None)
@@ -1882,6 +1928,14 @@ class Reader:
             # for ...; do\n...\ndone | tee log: skipped, said (hunt AC #5: its first line
             # alone was a raw step, a syntax error in bash, and no word why)
             return i, self._multi_line(text, number, end)
+        if len(stmts) == 1 and (one := shellread.quoted_newlines(text)) is not None:
+            # a quoted string over lines (echo -e "a, then b" > f at bash's PS2 prompt):
+            # printed as written, run as the one line the shell read (hunt BD #1: its first
+            # line alone could not be split, and the lines after it were lost)
+            kept = len(self.events)
+            state = self._simple(one, number)
+            self._as_written(kept, text, end)
+            return i, state
         return i, self._simple(body, number)
 
     def _multi_line(self, text: str, number: int, end: int) -> str:
@@ -2615,7 +2669,10 @@ class Reader:
         if up is None or down is None:
             return False
         if down.end_point.row < up.start_point.row:
-            return self._down_first(node, up, down, text, number)
+            if not self._down_first(node, up, down, text, number):
+                return False
+            self._untaken(node, up, down, number)
+            return True
         if down.start_point.row <= up.end_point.row:
             return False  # (on one line: the case cannot be cut)
         ups = self._statements(_item_body(up), self.vars, number, None)
@@ -2633,7 +2690,43 @@ class Reader:
             self.events.pop()
             return False
         self._keep(Block(tail, number + cut, last, downs, cleanup=True, standalone=False))
+        self._untaken(node, up, down, number)
         return True
+
+    def _untaken(
+        self,
+        case: shellread.Node,
+        up: shellread.Node,
+        down: shellread.Node,
+        number: int,
+        called: str = "",
+    ) -> None:
+        """Say the branches of a lab script's ``case "$1" in`` other than the up and down
+        ones read (``vrrp)``, ``status)``): a run never takes them, and their commands are in
+        no step (hunt BD #4: dropped without a word). A default ``*)`` and a branch that only
+        prints its usage or stops are left unsaid."""
+        left: list[str] = []
+        for item in (c for c in case.children if c.type == "case_item"):
+            if item.id in (up.id, down.id):
+                continue
+            values = [shellread.source(v) for v in item.children_by_field_name("value")]
+            if all(v.strip("\"'") in ("*", "?*", "") for v in values):
+                continue
+            said = [shellread.source(n).split(maxsplit=1)[:1] for n in _item_body(item)]
+            if all(w[0] in _USAGE_ONLY for w in said if w and w[0] != "#"):
+                continue
+            at = number + item.start_point.row - case.start_point.row
+            left.append(f"{'|'.join(values)})" + ("" if called else f" (line {at})"))
+        if left:
+            up_said = shellread.source(up.children_by_field_name("value")[0])
+            down_said = shellread.source(down.children_by_field_name("value")[0])
+            self.warnings.append(
+                f"line {number}: the case{called}'s other branches are not imported:"
+                f" {', '.join(left)}"
+                f" (iplab reads the script run with {up_said} as the setup and with"
+                f" {down_said} as the teardown; copy a branch's commands into the scenario to"
+                " run them)"
+            )
 
     def _if_lifecycle(self, node: shellread.Node, text: str, number: int) -> bool:
         """``if [ "$BUILD" = "$1" ]; then ...; elif [ "$CLEAN" = "$1" ]; then ...; else
@@ -2762,6 +2855,7 @@ class Reader:
             "comment", f"{name}'s down branch (the script run with down): {name} down", number
         )
         self._keep(Block("", number, number, downs, cleanup=True, standalone=False))
+        self._untaken(cases[0], up, down, number, f" in {name}")
         return True
 
     def _named_job(self, text: str, number: int) -> bool:
@@ -4598,6 +4692,17 @@ def _opens(body: str) -> bool:
         or body.count("'") % 2 == 1
     )
 
+
+#: a page's comment that offers the next command as another way to do what the one above
+#: it did (``# or``, ``# OR:``, ``# alternatively, the short form:``, ``# or, with net-tools``);
+#: not one that holds a command itself (``# or: ip -n ns1 link set veth1 up``)
+_ALTERNATIVE = re.compile(
+    r"(?i)(or|alternatively|or\s+alternatively|alternative(?:\s+way)?|equivalently)"
+    r"(?:\b[\s,]*[\w\s,'()-]{0,40})?[:.]?"
+)
+
+#: the first words of a case branch that only says how to use the script, or stops
+_USAGE_ONLY = frozenset({"echo", "printf", "exit", "return", "usage", "help", "cat", ":", "true"})
 
 #: the words of a lab script's ``case "$1" in`` that bring the lab up, and take it down
 _UP_WORDS = frozenset({"up", "start", "create", "setup", "build", "init", "deploy", "on"})

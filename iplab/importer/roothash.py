@@ -37,6 +37,10 @@ _ENGLISH = frozenset({
 _COMMENT_WORDS = frozenset({"a", "to", "for", "and", "or", "in", "on", "at", "then"})
 #: programs whose arguments are words to print (``echo this is it``): never a sentence
 _SAYS = frozenset({"echo", "printf", "logger", "wall"})
+#: the package managers a page installs its tools with in a shell it opened (``# apt-get
+#: install -y iperf3`` in ``ip netns exec ns bash``): programs, whether this host has them
+#: or not (hunt BD #3: on a host without them the line depended on the host)
+INSTALLERS = frozenset({"apt-get", "apt", "yum", "dnf", "apk", "zypper", "pacman", "opkg"})
 
 
 def verdict(rest: str, known: bool) -> Verdict:
@@ -49,7 +53,11 @@ def verdict(rest: str, known: bool) -> Verdict:
     if not words:
         return "comment"
     first = words[0]
-    program = known or (_PROGRAM_NAME.fullmatch(first) is not None and shutil.which(first))
+    program = (
+        known
+        or first in INSTALLERS
+        or (_PROGRAM_NAME.fullmatch(first) is not None and shutil.which(first))
+    )
     options = any(_OPTION.fullmatch(w) for w in words[1:])
     plain = {w.strip("(),.;:!?'\"").lower() for w in words[1:]}
     english = first not in _SAYS and (is_sentence(rest) or bool(plain & _ENGLISH))

@@ -112,6 +112,37 @@ def one_line(text: str) -> str:
     return _CONTINUATION.sub(" ", text).strip()
 
 
+def quoted_newlines(text: str) -> str | None:
+    """A statement whose quoted strings go on over lines (``echo -e "a`` then ``b" > f``,
+    typed at bash's PS2 prompt) as one line the shell reads the same way: each newline
+    inside quotes written ``$'\\n'`` between the string's halves. None: a newline outside
+    any quoted string (another construct over lines), or no newline at all."""
+    data = text.encode()
+    edits: list[tuple[int, bytes]] = []
+
+    def walk(node: Node) -> None:
+        if node.type in ("string", "raw_string", "ansi_c_string"):
+            said = {"raw_string": b"'$'\\n''", "ansi_c_string": b"\\n"}.get(node.type)
+            inner = [  # ("a $(b<newline>c)": the substitution's newline, not the string's)
+                (c.start_byte, c.end_byte)
+                for c in node.named_children
+                if c.type not in ("string_content", "simple_expansion", "expansion")
+            ]
+            for at in range(node.start_byte, node.end_byte):
+                if data[at] == 0x0A and not any(a <= at < b for a, b in inner):
+                    edits.append((at, said or b"\"$'\\n'\""))
+            return
+        for child in node.children:
+            walk(child)
+
+    walk(parse(text))
+    if not edits or data.count(b"\n") != len(edits):
+        return None
+    for at, said in sorted(edits, reverse=True):
+        data = data[:at] + said + data[at + 1 :]
+    return data.decode()
+
+
 def words(node: Node) -> list[Node]:
     """The words of a simple command: its name, then its arguments (redirections left out)."""
     out: list[Node] = []
