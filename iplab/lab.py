@@ -641,9 +641,16 @@ class Session:
         command = self._with_job_pids(command)
         served = command.step is not None and command.step.background
         if not served and not background_job(command.body):
+            # the session of a program that may start others journaled: killed while it
+            # runs, iplab leaves its pipeline's other processes running (the leader dies
+            # with iplab), which down then stops (an ip of a typed step starts none)
+            step = command.number
+            journaled = isinstance(command.op, Raw | NetnsExec | NetnsExecAll)
             return self.env.runner.execute(
                 command.argv, command.privileged, command.stdin, meta, limits=limits,
                 stream=stream,
+                on_start=(lambda pid: self.journal.session(self.run, step, pid))
+                if journaled else None,
             )  # fmt: skip
         # `server &`: the job writes to a file of the lab (a pipe would break under it once
         # the command ended); what it left running is journaled, and down stops it. A
