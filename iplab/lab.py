@@ -57,6 +57,7 @@ from iplab.errors import (
     LockedError,
     OutOfMemory,
     UsageError,
+    lab_stays,
     state_write_error,
 )
 from iplab.interrupts import Signals, fault, faults
@@ -1477,6 +1478,9 @@ def up(env: Env, plan: Plan, lab: str, options: Options | None = None) -> int:
                 f"lab {lab} is up: {session.tally.changes} changes journaled "
                 f"(undo with: iplab down {lab})"
             )
+            # from here a Ctrl-C or SIGTERM is too late to undo what the user asked to stay
+            lab_stays[:] = [f"lab {lab} is up and stays up (iplab down {lab} takes it down)"]
+            fault("is-up", 1)
         except IplabError as exc:
             return _abort(env, session, exc, opts)
         except Exception as bug:  # a bug in iplab: what this run did is undone all the same
