@@ -59,6 +59,10 @@ class IplabError(Exception):
 #: :mod:`iplab.context` and :mod:`iplab.cli` note them): the CLI then ends by the signal
 received_signals: list[int] = []
 
+#: what a signal is answered with once the command's work is done and must not be undone
+#: (``up``: the lab is up, meant to stay up): said, and the signal stops nothing
+lab_stays: list[str] = []
+
 
 class Interrupted(IplabError):
     """A signal stopped the command (Ctrl-C, kill's SIGTERM, a closed terminal's SIGHUP).

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from types import FrameType
 from typing import Any, TextIO
 
-from iplab.errors import Interrupted, received_signals
+from iplab.errors import Interrupted, lab_stays, received_signals
 from iplab.runner import Runner
 
 #: the signals that stop a run, which then rolls back: Ctrl-C, kill's default, and a hangup
@@ -41,6 +41,9 @@ class Signals:
 
     def _handler(self, signum: int, frame: FrameType | None) -> None:
         del frame
+        if lab_stays:  # (the lab is up: the signal is said, and stops nothing)
+            self._say(f"iplab: {signal.Signals(signum).name} received: {lab_stays[0]}")
+            return
         first = self.received is None
         if first:
             self.received = signum
@@ -61,6 +64,7 @@ class Signals:
                 pass
 
     def __enter__(self) -> Signals:
+        lab_stays.clear()  # (an earlier lab's up, in this process)
         if threading.current_thread() is not threading.main_thread():
             return self
         for sig in STOPPING:

@@ -12,8 +12,9 @@ the first command (never touched by an undo). ``journal.jsonl`` is appended
 with one write and an fsync per group of records; a torn last line (a crash
 mid-write) is ignored by the reader. Besides intents and outcomes it holds the
 processes that could outlive iplab: an ``ip -batch`` (``process``: pid, start
-time) and what a command left running in the background (``jobs``: the step,
-and each process's pid and start time), which ``down`` stops; and an intent's
+time), each command's own session (``session``: its step, pid and start time) and
+what a command left running in the background (``jobs``: the step, and each process's
+pid and start time), which ``down`` stops; and an intent's
 undo as known once its command ran (``undo``: the lines it appended to a host file),
 which takes the place of the one written ahead.
 
@@ -312,6 +313,26 @@ class Journal:
         record = {"type": "process", "run": run, "pid": pid, "start": started, "time": time.time()}
         self._append([record])
 
+    def session(self, run: str, step: int, pid: int) -> None:
+        """The command of ``step`` started (``pid``, the leader of a session of its own): a
+        later ``down`` stops what is left of that session if this iplab was killed while it
+        ran (its pipeline's other processes, a subshell, which outlive the leader that dies
+        with iplab). Not synced: a crash of the host ends those processes too."""
+        from iplab.runner import start_time
+
+        started = start_time(pid) if pid > 0 else None
+        record = {"type": "session", "run": run, "step": step, "pid": pid, "start": started,
+                  "time": time.time()}  # fmt: skip
+        self._append([record], sync=False)
+
+    def sessions(self) -> list[tuple[int, int, int]]:
+        """(step, pid, start time) of each command whose session :meth:`session` recorded."""
+        return [
+            (r["step"], r["pid"], r["start"])
+            for r in self._records("session")
+            if _count(r.get("step")) and _count(r.get("pid")) and _count(r.get("start"))
+        ]
+
     def jobs(self, run: str, step: int, members: Sequence[tuple[int, int]]) -> None:
         """What the command of ``step`` left running in the background (``server &``): each
         process (pid, start time), all in the session the command started, which ``down``
@@ -488,7 +509,7 @@ class Journal:
                 if kind not in _KINDS:
                     raise _Bad(f"unknown record type {kind!r}")
                 seq = record.get("seq")
-                if kind == "process":
+                if kind in ("process", "session"):
                     _check(record, "pid", int)
                     continue
                 if kind == "jobs":
@@ -556,7 +577,7 @@ def _count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-_KINDS = ("intent", "outcome", "undone", "undo", "process", "jobs")
+_KINDS = ("intent", "outcome", "undone", "undo", "process", "session", "jobs")
 _STATUSES: tuple[Status, ...] = ("pending", "done", "failed", "exists", "skipped", "undone")
 
 

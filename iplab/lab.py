@@ -57,6 +57,7 @@ from iplab.errors import (
     LockedError,
     OutOfMemory,
     UsageError,
+    lab_stays,
     state_write_error,
 )
 from iplab.interrupts import Signals, fault, faults
@@ -646,9 +647,16 @@ class Session:
         command = self._with_job_pids(command)
         served = command.step is not None and command.step.background
         if not served and not background_job(command.body):
+            # the session of a program that may start others journaled: killed while it
+            # runs, iplab leaves its pipeline's other processes running (the leader dies
+            # with iplab), which down then stops (an ip of a typed step starts none)
+            step = command.number
+            journaled = isinstance(command.op, Raw | NetnsExec | NetnsExecAll)
             return self.env.runner.execute(
                 command.argv, command.privileged, command.stdin, meta, limits=limits,
                 stream=stream,
+                on_start=(lambda pid: self.journal.session(self.run, step, pid))
+                if journaled else None,
             )  # fmt: skip
         # `server &`: the job writes to a file of the lab (a pipe would break under it once
         # the command ended); what it left running is journaled, and down stops it. A
@@ -1476,6 +1484,9 @@ def up(env: Env, plan: Plan, lab: str, options: Options | None = None) -> int:
                 f"lab {lab} is up: {session.tally.changes} changes journaled "
                 f"(undo with: iplab down {lab})"
             )
+            # from here a Ctrl-C or SIGTERM is too late to undo what the user asked to stay
+            lab_stays[:] = [f"lab {lab} is up and stays up (iplab down {lab} takes it down)"]
+            fault("is-up", 1)
         except IplabError as exc:
             return _abort(env, session, exc, opts)
         except Exception as bug:  # a bug in iplab: what this run did is undone all the same

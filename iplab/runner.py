@@ -795,6 +795,24 @@ def session_members(sid: int, not_before: int) -> list[tuple[int, int, str]]:
     return _processes(member) if sid > 1 else []
 
 
+def sessions_left(sessions: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """(pid, start time, command line) of each process still in one of ``sessions`` (each
+    (pid of its leader, the leader's start time)) that started at or after its leader, in
+    one reading of /proc. A session whose leader's pid is someone else's now is passed over
+    (while a process of the session lives, the kernel gives its number to no other)."""
+    since = {
+        sid: started for sid, started in sessions if sid > 1 and start_time(sid) in (None, started)
+    }
+
+    def member(pid: int) -> int | None:
+        stat = _stat(pid)
+        if stat is None or stat[0] in (b"Z", b"X") or stat[2] not in since:
+            return None
+        return stat[1] if stat[1] >= since[stat[2]] else None
+
+    return _processes(member) if since else []
+
+
 def _text(data: bytes | str | None) -> str:
     if data is None:
         return ""

@@ -57,6 +57,7 @@ from iplab.runner import (
     running,
     session_members,
     session_of,
+    sessions_left,
     stop_processes,
     stop_survivor,
 )
@@ -450,7 +451,9 @@ def lab_renderer(env: Env, info: LabInfo) -> Renderer:
 
 def stop_survivors(env: Env, journal: Journal) -> None:
     """Stop any ``ip -batch`` of the lab that outlived the iplab that started it (it could
-    go on changing the host while we undo), and audit that it was stopped."""
+    go on changing the host while we undo), and audit that it was stopped; and what is left
+    of a step's own session (each said and audited): its leader dies with iplab, the rest
+    of its pipeline or a subshell of it does not."""
     for pid, started in journal.processes():
         if stop_survivor(pid, started):
             env.err.write(
@@ -458,6 +461,15 @@ def stop_survivors(env: Env, journal: Journal) -> None:
             )
             why = "an ip -batch left running by an earlier iplab"
             env.append_audit([_stop_record(env, ("kill", "-KILL", f"-{pid}"), why)])
+    # a step's pipeline or subshell, whose leader died with an iplab killed while it ran
+    # (``(echo hi; sleep 10) | ip netns exec a nc ...``: the sleep ran on after down)
+    sessions = journal.sessions()
+    steps = {sid: step for step, sid, _ in sessions}
+    by_step: dict[int, list[tuple[int, int, str]]] = {}
+    for member in sessions_left([(sid, started) for _, sid, started in sessions]):
+        by_step.setdefault(steps.get(session_of(member[0]) or 0, 0), []).append(member)
+    for step, members in sorted(by_step.items()):
+        stop_found(env, members, f"still running in the session of step {step}'s command")
 
 
 def job_processes(members: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:

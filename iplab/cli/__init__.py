@@ -36,7 +36,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from iplab.errors import IplabError, out_of_memory, received_signals
+from iplab.errors import IplabError, lab_stays, out_of_memory, received_signals
 
 Handler = Callable[..., int]
 
@@ -47,6 +47,9 @@ EXIT_BROKEN_PIPE = 141
 
 def _terminate(signum: int, frame: object) -> None:
     del frame
+    if lab_stays:  # ``up`` is done: the lab stays up, the signal is said and stops nothing
+        _say(sys.stderr, f"iplab: {signal.Signals(signum).name} received: {lab_stays[0]}")
+        return
     received_signals.append(signum)
     raise KeyboardInterrupt
 
@@ -83,10 +86,11 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int
         _collector_off()
     err = stderr or sys.stderr
     received_signals.clear()  # (an in-process caller's earlier command)
+    lab_stays.clear()
     if process and threading.current_thread() is threading.main_thread():
         # until a run installs its own handlers, SIGTERM and SIGHUP (the terminal closed)
-        # end iplab as Ctrl-C does
-        for sig in (signal.SIGTERM, signal.SIGHUP):
+        # end iplab as Ctrl-C does (and Ctrl-C as Python has it, once the lab is up: said)
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             if signal.getsignal(sig) is not signal.SIG_IGN:  # (one its parent has it ignore)
                 signal.signal(sig, _terminate)
     try:
