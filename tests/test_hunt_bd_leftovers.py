@@ -87,6 +87,15 @@ def test_the_alternative_after_or_is_said_not_run() -> None:
     assert "prose: or" not in yaml and "alternatively" not in yaml.split("# ---")[0]
 
 
+def test_a_command_that_only_shows_after_or_still_runs() -> None:
+    """``# or the other way round`` then the ping back: another probe, not another way to
+    do what the ping before did; running both changes nothing twice (it was skipped)."""
+    said, yaml = _imported("or-the-other-way-round.md")
+    assert "follows" not in said
+    assert "target: 10.1.0.1" in yaml.split("# --- import summary")[0]
+    assert "(12 setup, 0 teardown; 12 typed, 0 raw)" in said
+
+
 def test_a_script_runs_every_line_whatever_its_comments_say() -> None:
     text = (
         "#!/bin/sh\nip link add a type veth peer name b\nip link set a up\n# or\nip link set b up\n"

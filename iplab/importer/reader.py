@@ -1532,6 +1532,11 @@ class Reader:
         made = self.events[kept:]
         if not any(isinstance(e, Cmd | Block) for e in made):
             return
+        if all(reads_only(split_sudo(e.text)[1]) for e in made if isinstance(e, Cmd | Block)):
+            # (a command that only shows, or probes: ``# or the other way round`` then the
+            # ping back; running both changes nothing twice, and the page's check runs)
+            self._or_line, self._or_said = 0, ""
+            return
         del self.events[kept:]
         said, line = self._or_said, self._or_line
         last = self.events[-1] if self.events else None
