@@ -9,22 +9,21 @@ from pathlib import Path
 
 import pytest
 
-from iplab import scenario, undo
+from iplab import undo
 from iplab.context import make_env
-from iplab.importer.convert import ImportResult, detect_kind, import_text
+from iplab.importer.convert import ImportResult
 from iplab.importer.prose import labels_output, said_to_fail
 from iplab.journal import Journal
 from iplab.scenario import Scenario
 from iplab.steps import NetnsExec, Probe
+from tests import pages
 from tests.conftest import FIXTURES
 
 PAGES = FIXTURES / "troubleshooting"
 
 
 def _imported(name: str) -> tuple[ImportResult, Scenario]:
-    text = (PAGES / name).read_text(encoding="utf-8")
-    result = import_text(text, detect_kind(name, text), name)
-    return result, scenario.load_text(result.yaml, "page.yaml")
+    return pages.imported(PAGES / name)
 
 
 def _probes(lab: Scenario) -> list[tuple[str, bool]]:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from iplab import scenario
-from iplab.importer.convert import ImportResult, detect_kind, import_text
+from iplab.importer.convert import ImportResult, import_text
 from iplab.scenario import Scenario
 from iplab.steps import Raw
+from tests import pages
 from tests.conftest import FIXTURES
 from tests.kernel import REPO, apart
 
@@ -21,9 +21,7 @@ PAGES = FIXTURES / "stored-pages"
 
 
 def _imported(name: str) -> tuple[ImportResult, Scenario]:
-    text = (PAGES / name).read_text(encoding="utf-8")
-    result = import_text(text, detect_kind(name, text), name)
-    return result, scenario.load_text(result.yaml, "page.yaml")
+    return pages.imported(PAGES / name)
 
 
 def _printed(result: ImportResult) -> list[str]:

@@ -6,30 +6,20 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
 
-from iplab import scenario
-from iplab.importer.convert import ImportResult, detect_kind, import_text
+from iplab.importer.convert import ImportResult
 from iplab.scenario import Scenario
-from tests import kernel
+from tests import kernel, pages
 from tests.conftest import FIXTURES
 
 PAGES = FIXTURES / "stored-pages-3"
 
 
 def _imported(name: str) -> tuple[ImportResult, Scenario]:
-    text = (PAGES / name).read_text(encoding="utf-8")
-    result = import_text(text, detect_kind(name, text), name)
-    return result, scenario.load_text(result.yaml, "page.yaml")
-
-
-def _written(result: ImportResult, where: Path) -> Path:
-    path = where / "lab.yaml"
-    path.write_text(result.yaml, encoding="utf-8")
-    return path
+    return pages.imported(PAGES / name)
 
 
 def test_ll_at_a_prompt_is_an_alias_a_step_that_may_fail(tmp_path: Path) -> None:
@@ -42,7 +32,7 @@ def test_ll_at_a_prompt_is_an_alias_a_step_that_may_fail(tmp_path: Path) -> None
     assert step.may_fail
     assert any("ll is an alias of an interactive bash (ls -alF" in w for w in result.warnings)
     done = subprocess.run(
-        [sys.executable, "-m", "iplab", "check", str(_written(result, tmp_path))],
+        [sys.executable, "-m", "iplab", "check", str(pages.written(result, tmp_path))],
         capture_output=True, text=True, cwd=kernel.REPO, check=False, timeout=60,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -66,19 +56,13 @@ def test_ip_help_exits_255_a_step_that_may_fail(page: str, line: str) -> None:
 
 
 @pytest.mark.kernel
-def test_the_xiemx_page_runs_and_leaves_nothing(tmp_path: Path) -> None:
+def test_the_xiemx_page_runs_and_leaves_nothing(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
     """The whole page, run: its ``ip netns help`` and ``ll`` fail as the author allows,
     the namespaces are made, verified and undone from the journal."""
-    if kernel.SKIP:
-        pytest.skip(kernel.SKIP)
     result, _ = _imported("az-p13-xiemx-vagrant-gutter.html")
-    prefix = f"haz{uuid.uuid4().hex[:3]}"
-    state = tmp_path / "state"
-    state.mkdir(mode=0o700)
-    try:
-        done = kernel.iplab("run", str(_written(result, tmp_path)), "--prefix", prefix,
-                            state=state)  # fmt: skip
-        assert done.returncode == 0, done.stderr
-        assert "nothing of the lab remains" in done.stdout
-    finally:
-        assert kernel.cleanup_prefix(prefix, "haz") == []  # iplab left nothing
+    done = pages.run(pages.written(result, tmp_path), prefix, state_dir, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "nothing of the lab remains" in done.stdout
+    assert kernel.cleanup_prefix(prefix) == []  # iplab left nothing

@@ -6,32 +6,22 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
 
-from iplab import scenario
 from iplab.errors import IplabError
 from iplab.importer.convert import ImportResult, detect_kind, import_text
 from iplab.scenario import Scenario
 from iplab.steps import Probe, Raw
-from tests import kernel
+from tests import kernel, pages
 from tests.conftest import FIXTURES
 
 PAGES = FIXTURES / "stored-pages-4"
 
 
 def _imported(name: str) -> tuple[ImportResult, Scenario]:
-    text = (PAGES / name).read_text(encoding="utf-8")
-    result = import_text(text, detect_kind(name, text), name)
-    return result, scenario.load_text(result.yaml, "page.yaml")
-
-
-def _written(result: ImportResult, where: Path) -> Path:
-    path = where / "lab.yaml"
-    path.write_text(result.yaml, encoding="utf-8")
-    return path
+    return pages.imported(PAGES / name)
 
 
 def test_a_line_closed_with_a_semicolon_is_typed_and_printed_as_written(tmp_path: Path) -> None:
@@ -42,7 +32,7 @@ def test_a_line_closed_with_a_semicolon_is_typed_and_printed_as_written(tmp_path
     result, _ = _imported("bc-p09-etherarp-foo-bar-typos.md")
     assert "17 typed, 1 raw" in result.summary()
     done = subprocess.run(
-        [sys.executable, "-m", "iplab", "render", str(_written(result, tmp_path))],
+        [sys.executable, "-m", "iplab", "render", str(pages.written(result, tmp_path))],
         capture_output=True, text=True, cwd=kernel.REPO, check=False, timeout=60,
     )  # fmt: skip
     lines = done.stdout.splitlines()
@@ -95,20 +85,14 @@ def test_arp_n_only_shows_the_table() -> None:
 
 
 @pytest.mark.kernel
-def test_the_macvlan_page_runs_its_claims_hold_and_leaves_nothing(tmp_path: Path) -> None:
+def test_the_macvlan_page_runs_its_claims_hold_and_leaves_nothing(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
     """The whole macvlan page, run: the four pings hold as the page says (two get
     through, two do not), and the lab is undone from the journal."""
-    if kernel.SKIP:
-        pytest.skip(kernel.SKIP)
     result, _ = _imported("bc-p02-pmdaddy-macvlan-hairpin.md")
-    prefix = f"hbc{uuid.uuid4().hex[:3]}"
-    state = tmp_path / "state"
-    state.mkdir(mode=0o700)
-    try:
-        done = kernel.iplab("run", str(_written(result, tmp_path)), "--prefix", prefix,
-                            state=state, timeout=240)  # fmt: skip
-        assert done.returncode == 0, done.stdout[-3000:] + done.stderr
-        assert "4/4 claims hold" in done.stdout
-        assert "nothing of the lab remains" in done.stdout
-    finally:
-        assert kernel.cleanup_prefix(prefix, "hbc") == []  # iplab left nothing
+    done = pages.run(pages.written(result, tmp_path), prefix, state_dir, tmp_path, timeout=240)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    assert "4/4 claims hold" in done.stdout
+    assert "nothing of the lab remains" in done.stdout
+    assert kernel.cleanup_prefix(prefix) == []  # iplab left nothing

@@ -8,26 +8,22 @@ ends in three hex digits of its hash, the same name in every line that names it.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from iplab.errors import ScenarioError
-from iplab.importer.convert import detect_kind, import_text
 from iplab.plan import build
 from iplab.prefix import with_prefix
 from iplab.scenario import Scenario, load_text
+from tests import pages
 from tests.conftest import REPO
 
 PAGE = REPO / "tests" / "fixtures" / "stored-pages-4" / "bc-p03-pahrialms-id-yellow-green.md"
 
 
 def _page() -> Scenario:
-    text = PAGE.read_text(encoding="utf-8")
-    return load_text(import_text(text, detect_kind(PAGE.name, text), PAGE.name).yaml, PAGE.name)
+    return pages.imported(PAGE)[1]
 
 
 def test_a_name_the_prefix_makes_too_long_is_shortened_the_same_everywhere() -> None:
@@ -54,14 +50,8 @@ def test_a_prefix_that_leaves_no_room_is_refused_as_before() -> None:
 def test_the_page_runs_under_a_prefix_and_leaves_nothing(
     prefix: str, state_dir: Path, tmp_path: Path
 ) -> None:
-    lab = tmp_path / "lab.yaml"
-    text = PAGE.read_text(encoding="utf-8")
-    lab.write_text(import_text(text, detect_kind(PAGE.name, text), PAGE.name).yaml)
-    env = {**os.environ, "IPLAB_STATE_DIR": str(state_dir), "PYTHONPATH": str(REPO)}
-    env.pop("IPLAB_FAULT", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "iplab", "run", str(lab), "--prefix", prefix],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False,
-    )  # fmt: skip
+    result = pages.run(
+        pages.written(pages.imported(PAGE)[0], tmp_path), prefix, state_dir, tmp_path
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "nothing of the lab remains" in result.stdout

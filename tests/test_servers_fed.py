@@ -10,22 +10,18 @@ took the 5 s limit).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from iplab.importer.convert import detect_kind, import_text
+from tests import pages
 from tests.conftest import REPO
 
 PAGE = REPO / "tests" / "fixtures" / "servers-fed" / "nc-here-string.md"
 
 
 def _imported() -> str:
-    text = PAGE.read_text(encoding="utf-8")
-    return import_text(text, detect_kind(PAGE.name, text), PAGE.name).yaml
+    return pages.imported(PAGE)[0].yaml
 
 
 def test_the_server_runs_beside_the_next_steps_and_is_no_step_left_undone() -> None:
@@ -39,14 +35,9 @@ def test_the_server_runs_beside_the_next_steps_and_is_no_step_left_undone() -> N
 def test_the_page_runs_its_client_gets_the_answer_and_nothing_stays(
     prefix: str, state_dir: Path, tmp_path: Path
 ) -> None:
-    lab = tmp_path / "lab.yaml"
-    lab.write_text(_imported())
-    env = {**os.environ, "IPLAB_STATE_DIR": str(state_dir), "PYTHONPATH": str(REPO)}
-    env.pop("IPLAB_FAULT", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "iplab", "run", str(lab), "--prefix", prefix],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60, check=False,
-    )  # fmt: skip
+    result = pages.run(
+        pages.written(pages.imported(PAGE)[0], tmp_path), prefix, state_dir, tmp_path, timeout=60
+    )
     said = result.stdout + result.stderr
     assert result.returncode == 0, said
     assert "nc 10.9.0.1 8080\nOK\n" in result.stdout

@@ -42,16 +42,23 @@ def _mine(where: Path) -> None:
     (where / "served.log").write_text("mine\n")
 
 
-@pytest.mark.kernel
-def test_down_from_another_directory_undoes_where_the_steps_ran(
-    prefix: str, state_dir: Path, tmp_path: Path
-) -> None:
+def _up(prefix: str, state: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """The lab up from a directory of its own; another, the user's, holding a site and a log
+    of the same names as the lab's: (the lab's directory, the user's)."""
     up_here, elsewhere = tmp_path / "lab", tmp_path / "home"
     up_here.mkdir()
     elsewhere.mkdir()
     _mine(elsewhere)
-    up = _iplab("up", str(LAB), "--prefix", prefix, state=state_dir, cwd=up_here)
+    up = _iplab("up", str(LAB), "--prefix", prefix, state=state, cwd=up_here)
     assert up.returncode == 0, up.stdout + up.stderr
+    return up_here, elsewhere
+
+
+@pytest.mark.kernel
+def test_down_from_another_directory_undoes_where_the_steps_ran(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    up_here, elsewhere = _up(prefix, state_dir, tmp_path)
     assert sorted(p.name for p in up_here.iterdir()) == ["served.log", "site"]
     down = _iplab("down", f"{prefix}site", state=state_dir, cwd=elsewhere)
     assert down.returncode == 0, down.stdout + down.stderr
@@ -68,12 +75,7 @@ def test_down_from_another_directory_undoes_where_the_steps_ran(
 def test_a_directory_gone_since_gets_its_undo_run_in_an_empty_one(
     prefix: str, state_dir: Path, tmp_path: Path
 ) -> None:
-    up_here, elsewhere = tmp_path / "lab", tmp_path / "home"
-    up_here.mkdir()
-    elsewhere.mkdir()
-    _mine(elsewhere)
-    up = _iplab("up", str(LAB), "--prefix", prefix, state=state_dir, cwd=up_here)
-    assert up.returncode == 0, up.stdout + up.stderr
+    up_here, elsewhere = _up(prefix, state_dir, tmp_path)
     shutil.rmtree(up_here)
     down = _iplab("down", f"{prefix}site", state=state_dir, cwd=elsewhere)
     assert down.returncode == 0, down.stdout + down.stderr

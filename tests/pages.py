@@ -1,0 +1,42 @@
+"""Fixture pages as a user takes them through iplab: imported, written out, run.
+
+The hunts' tests read their pages so (each had written the same helpers again)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from iplab import scenario
+from iplab.importer.convert import ImportResult, detect_kind, import_text
+from iplab.scenario import Scenario
+from tests.conftest import REPO
+
+
+def imported(path: Path) -> tuple[ImportResult, Scenario]:
+    """``iplab import PAGE``: the result, and the scenario its YAML loads as."""
+    text = path.read_text(encoding="utf-8")
+    result = import_text(text, detect_kind(path.name, text), path.name)
+    return result, scenario.load_text(result.yaml, "page.yaml")
+
+
+def written(result: ImportResult, where: Path) -> Path:
+    """The imported scenario written to ``where/lab.yaml``, as ``-o lab.yaml`` writes it."""
+    path = where / "lab.yaml"
+    path.write_text(result.yaml, encoding="utf-8")
+    return path
+
+
+def run(
+    lab: Path, prefix: str, state: Path, cwd: Path, *args: str, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """``iplab run LAB --prefix PREFIX ARGS`` from ``cwd``, in a state directory of the
+    test's own (a process of its own, as a user runs it)."""
+    env = {**os.environ, "IPLAB_STATE_DIR": str(state), "PYTHONPATH": str(REPO)}
+    env.pop("IPLAB_FAULT", None)
+    return subprocess.run(
+        [sys.executable, "-m", "iplab", "run", str(lab), "--prefix", prefix, *args],
+        capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout, check=False,
+    )  # fmt: skip
