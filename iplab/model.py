@@ -1330,23 +1330,24 @@ def _net_tools(a: _Apply, op: Raw | NetnsExec) -> bool:
     namespace went unknown, verify skipped it); False when the line is no such one, or
     its link is not one the model knows, or already has an IPv4 address (ifconfig then
     changes that one)."""
-    if not isinstance(op, NetnsExec) or op.observes or op.ns == ROOT:
-        return False  # (in the root namespace, beside the host's links: as before)
+    if op.observes or (isinstance(op, Raw) and op.shell):
+        return False
     lines = nettools.as_ip(op.command)
-    here = op.ns
+    here = op.ns if isinstance(op, NetnsExec) else ROOT
     space = a.state.ns(here)
     if not lines or space is None or space.unknown:
         return False
     words = lines[0].split()
     dev = words[words.index("dev") + 1] if "dev" in words else None
     link = space.links.get(dev) if dev is not None else None
-    if words[1] == "route" and not space.routes_known:
-        return False
+    if words[1] == "route" and (here == ROOT or not space.routes_known):
+        return False  # (the host's routes: as before)
     if dev is not None and (link is None or link.unknown):
         return False
     if words[1] == "addr" and link is not None and any(":" not in x for x in link.addresses):
         return False
-    typed = [ipgrammar.read(f"ip -n {here} " + line.removeprefix("ip ")) for line in lines]
+    where = "ip " if here == ROOT else f"ip -n {here} "
+    typed = [ipgrammar.read(where + line.removeprefix("ip ")) for line in lines]
     if any(t is None or isinstance(t, Raw | NetnsExec) for t in typed):
         return False
     for one in typed:

@@ -87,7 +87,7 @@ def _contiguous(address: str) -> bool:
     if mask.isdigit():
         return True
     bits = int(ipaddress.IPv4Address(mask))
-    return bits != 0 and (~bits & 0xFFFFFFFF) & ((~bits & 0xFFFFFFFF) + 1) == 0
+    return (~bits & 0xFFFFFFFF) & ((~bits & 0xFFFFFFFF) + 1) == 0
 
 
 def _route(words: list[str]) -> list[str] | None:
