@@ -65,8 +65,8 @@ def _ifconfig(argv: list[str]) -> tuple[str, str | None, str | None] | None:
         made = ipaddress.IPv4Interface(address)
     except ValueError:
         return None
-    if made.network.prefixlen == 0 or not _contiguous(address):
-        return None
+    if made.ip.is_unspecified or made.network.prefixlen == 0 or not _contiguous(address):
+        return None  # (ifconfig eth0 0.0.0.0: it takes the link's address away)
     return dev, str(made.with_prefixlen), state
 
 

@@ -136,6 +136,8 @@ def test_a_scenario_probe_may_say_minus_4_but_not_of_an_ipv6_address() -> None:
         ("route add -host 10.0.0.9 dev eth0", None),
         ("route add -net 10.2.0.1 netmask 255.255.0.0 dev eth0", None),  # host bits: route refuses
         ("ifconfig eth0 224.0.0.1", None),
+        ("ifconfig eth0 0.0.0.0", None),  # it deletes the address (a bridge port's)
+        ("ifconfig eth0 0.0.0.0 up", None),
     ],
 )
 def test_net_tools_lines_read_as_the_ip_lines_they_equal(
@@ -164,6 +166,8 @@ def test_a_namespace_given_its_address_by_ifconfig_stays_known_to_the_model() ->
         *made, "ip -n a addr add 10.0.0.1/24 dev va", "ip netns exec a ifconfig va 10.0.0.2"
     )
     assert "unknown=True" in held, held
+    held = _model(*made, "ip netns exec a ifconfig va 0.0.0.0 up")  # (it takes addresses away)
+    assert "0.0.0.0" not in held and "unknown=True" in held, held
     with pytest.raises(ModelError, match=r"10\.9\.9\.9"):  # the model judges it as ip's line
         _model(
             *made,
