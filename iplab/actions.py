@@ -218,9 +218,12 @@ def _probe(f: Fields) -> Op:
     if ping == "ping -6":
         f.fail("ping", "write -6 in 'options' (ping: ping, or ping6)")
     try:
-        count, wait, six = ping_options(options.split())
+        count, wait, family = ping_options(options.split())
     except ValueError as exc:
-        f.fail("options", f"{exc} (a probe's options: -c COUNT, -W WAIT, -6, -I ADDRESS)")
+        f.fail("options", f"{exc} (a probe's options: -c COUNT, -W WAIT, -4, -6, -I ADDRESS)")
+    if family == 4 and (ping == "ping6" or ":" in target):
+        f.fail("options", f"-4: {target} is an IPv6 address (ping -4 fails on it)")
+    six = family == 6
     return Probe(
         ns=f.req_netns("in"), target=target, count=count, wait=wait,
         reachable=f.flag("reachable", True), options=options,

@@ -415,15 +415,17 @@ def probe(words: Words, ns: str, line: str | None = None) -> Probe:
     if not written:
         raise NoMatch
     try:
-        count, wait, six = ping_options(written[:-1])
+        count, wait, family = ping_options(written[:-1])
     except ValueError:
         raise NoMatch from None
     target = checked(written[-1], names.ip_problem)
     ping: Literal["ping", "ping -6", "ping6"] = "ping6" if program == "ping6" else "ping"
-    if six and program == "ping":
+    if family == 6 and program == "ping":
         ping = "ping -6"
     if ping != "ping" and ":" not in target:
         raise NoMatch
+    if family == 4 and (program == "ping6" or ":" in target):  # (ping -4 of an IPv6 address
+        raise NoMatch  # fails, as it says: "Address family for hostname not supported")
     ours = [*(["-6"] if ping == "ping -6" else []), "-c", str(count)]
     ours += ["-W", str(wait)] if wait is not None else []
     options = None if written[:-1] == ours else " ".join(written[:-1])

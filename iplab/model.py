@@ -33,7 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from iplab import batchfiles, ipgrammar, tcwords
+from iplab import batchfiles, ipgrammar, nettools, tcwords
 from iplab.errors import Location, ScenarioError
 from iplab.hostmanagers import reconfigures_the_host
 from iplab.inet import interface
@@ -1199,6 +1199,8 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
     _tc_links(a, op)
     _batch_lines(a, op)
     _host_links(a, op)
+    if _net_tools(a, op):
+        return
     here = op.ns if isinstance(op, NetnsExec) else ip_netns(op.command) or ROOT
     _keeps_addresses(state.ns(here), op.command)
     for written in fdb_writes(op.command):
@@ -1321,6 +1323,39 @@ def _batch_lines(a: _Apply, op: Raw | NetnsExec) -> None:
                 _raw(_Apply(a.state, a.loc, judge, a.reads), Raw(command=line))
 
 
+def _net_tools(a: _Apply, op: Raw | NetnsExec) -> bool:
+    """``ip netns exec NS ifconfig vethX 10.0.0.1 netmask 255.255.255.0 up`` or ``...
+    route add default dev vethX`` (in a namespace of the lab's), applied as the ``ip``
+    lines they equal (:mod:`iplab.nettools`), as a typed step would be (hunt BF: the
+    namespace went unknown, verify skipped it); False when the line is no such one, or
+    its link is not one the model knows, or already has an IPv4 address (ifconfig then
+    changes that one)."""
+    if op.observes or (isinstance(op, Raw) and op.shell):
+        return False
+    lines = nettools.as_ip(op.command)
+    here = op.ns if isinstance(op, NetnsExec) else ROOT
+    space = a.state.ns(here)
+    if not lines or space is None or space.unknown:
+        return False
+    words = lines[0].split()
+    dev = words[words.index("dev") + 1] if "dev" in words else None
+    link = space.links.get(dev) if dev is not None else None
+    if words[1] == "route" and (here == ROOT or not space.routes_known):
+        return False  # (the host's routes: as before)
+    if dev is not None and (link is None or link.unknown):
+        return False
+    if words[1] == "addr" and link is not None and any(":" not in x for x in link.addresses):
+        return False
+    where = "ip " if here == ROOT else f"ip -n {here} "
+    typed = [ipgrammar.read(where + line.removeprefix("ip ")) for line in lines]
+    if any(t is None or isinstance(t, Raw | NetnsExec) for t in typed):
+        return False
+    for one in typed:
+        assert one is not None
+        apply(a.state, one, a.loc, a.judge)
+    return True
+
+
 def _as_said(op: Raw | NetnsExec, effect: Effect) -> Effect:
     """``effect`` with what the command's words say of its link: the link it sits on, the
     mtu and address it is made with (a ``creates:`` the scenario declares carries none of
@@ -1378,8 +1413,15 @@ def _confined_to(op: Raw | NetnsExec) -> str | None:
 
 def lab_addresses(ops: Iterable[Op]) -> set[str]:
     """The plain IP addresses the ops assign to the lab's links, as :func:`plain_address`
-    writes them."""
-    return {str(interface(op.address).ip) for op in ops if isinstance(op, AddrAdd)}
+    writes them: an ``ip addr add``'s, and an ``ifconfig DEV ADDR``'s in a namespace of
+    the lab's (hunt BF)."""
+    found = set()
+    for op in ops:
+        if isinstance(op, AddrAdd):
+            found.add(str(interface(op.address).ip))
+        elif isinstance(op, NetnsExec) and op.ns != ROOT and (lines := nettools.as_ip(op.command)):
+            found |= {str(interface(line.split()[3]).ip) for line in lines if " addr " in line}
+    return found
 
 
 def plain_address(text: str) -> str:

@@ -513,14 +513,15 @@ class Probe(Op):
         return self.ns
 
 
-def ping_options(words: list[str]) -> tuple[int, int | None, bool]:
-    """Count, wait and ``-6`` of ping's options (any order, ``-c3`` or ``-c 3``, as ping's
-    getopt reads them; the last of one option counts). Only ``-c`` (required), ``-W``,
-    ``-6`` and ``-I ADDRESS`` (the source address: hunt V, ``ping -6 -c 2 -I 2001:db8:aaaa::1
-    2001:db8:ffff::2`` was no probe) make a probe: ValueError for any other, an interface
-    after ``-I``, or a number out of range."""
+def ping_options(words: list[str]) -> tuple[int, int | None, int | None]:
+    """Count, wait and the address family (``-4``: 4, ``-6``: 6, neither: None) of ping's
+    options (any order, ``-c3`` or ``-c 3``, as ping's getopt reads them; the last of one
+    option counts). Only ``-c`` (required), ``-W``, ``-4`` or ``-6`` (hunt BF: ``ping -4 -c
+    1 10.0.0.2`` was no probe) and ``-I ADDRESS`` (the source address: hunt V, ``ping -6 -c
+    2 -I 2001:db8:aaaa::1 2001:db8:ffff::2`` was no probe) make a probe: ValueError for any
+    other, both -4 and -6, an interface after ``-I``, or a number out of range."""
     try:
-        found, rest = getopt.gnu_getopt(words, "6c:W:I:")
+        found, rest = getopt.gnu_getopt(words, "46c:W:I:")
     except getopt.GetoptError as exc:
         raise ValueError(str(exc)) from None
     if rest:
@@ -532,7 +533,9 @@ def ping_options(words: list[str]) -> tuple[int, int | None, bool]:
         raise ValueError("no -c COUNT")
     count = _bounded(given["-c"], 1, 100)
     wait = _bounded(given["-W"], 1, 60) if "-W" in given else None
-    return count, wait, "-6" in given
+    if "-4" in given and "-6" in given:
+        raise ValueError("-4 and -6 both")  # (ping: "only one -4 or -6 option may be specified")
+    return count, wait, 4 if "-4" in given else 6 if "-6" in given else None
 
 
 def _bounded(word: str, lo: int, hi: int) -> int:

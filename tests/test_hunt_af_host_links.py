@@ -35,10 +35,10 @@ def _line(name: str, number: int) -> str:
     return _PROMPT.sub("", text, count=1)
 
 
-def _plan(name: str, text: str | None = None) -> Plan:
+def _plan(name: str, text: str | None = None, lenient: bool = False) -> Plan:
     text = (HUNT / name).read_text(encoding="utf-8") if text is None else text
     result = import_text(text, detect_kind(name, text), name)
-    return build(scenario.load_text(result.yaml, "page.yaml"), prefix="hF")
+    return build(scenario.load_text(result.yaml, "page.yaml"), prefix="hF", lenient=lenient)
 
 
 @pytest.mark.parametrize(
@@ -102,8 +102,13 @@ def test_a_line_that_only_reads_the_host_link_or_runs_in_a_namespace_is_not_refu
 
 def test_the_page_is_refused_with_its_file_line_and_the_name() -> None:
     """Hunt AF #4: after ``ifconfig vb0 ... up`` (a raw step of unknown effect) the model
-    only warned of ``ifconfig eth0:0 ...``, and the dry run showed it would run."""
-    plan = _plan("af04-ifconfig-oldschool.md")
+    only warned of ``ifconfig eth0:0 ...``, and the dry run showed it would run. Since hunt
+    BF the model reads ``ifconfig vb0 10.99.0.1 netmask 255.255.255.0 up`` (a lab link's
+    address), so it is sure of eth0 and refuses the page itself; the host-link check, run
+    on the plan the model only warns of, refuses it too."""
+    with pytest.raises(ModelError, match=r"page\.yaml:\d+: setup\[5\]: changes eth0, which no"):
+        _plan("af04-ifconfig-oldschool.md")
+    plan = _plan("af04-ifconfig-oldschool.md", lenient=True)
     with pytest.raises(ModelError, match=r"page\.yaml:\d+: setup\[5\]: `ifconfig eth0:0 .*"
                        r"` names eth0, a link of this host's root namespace"):  # fmt: skip
         hostnamed.refuse(plan, HOST)
@@ -114,5 +119,5 @@ def test_the_page_is_refused_with_its_file_line_and_the_name() -> None:
 
 def test_a_link_the_lab_makes_is_not_the_hosts() -> None:
     """The lab's own vb0 (made by a step) may be named by any raw step."""
-    plan = _plan("af04-ifconfig-oldschool.md")
+    plan = _plan("af04-ifconfig-oldschool.md", lenient=True)
     hostnamed.refuse(plan, frozenset({"hFvb0", "hFvb1"}))  # (the lab's, --prefix hF)

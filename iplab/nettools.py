@@ -1,0 +1,124 @@
+"""net-tools' ``ifconfig`` and ``route`` lines read as the ``ip`` lines they equal, for
+the model (hunt BF: a lab whose addresses ``ifconfig vethX 10.0.0.1 netmask 255.255.255.0
+up`` gave, in ``ip netns exec ns1``, was unknown to the model, so verify skipped both
+namespaces, and its ping was "not an address the input assigns", no probe).
+
+Only the plain forms, whose effect the ``ip`` line has exactly (what verify compares):
+``ifconfig DEV [ADDR[/LEN] [netmask MASK]] [up|down]`` and ``route add default|-net
+NET[/LEN] [netmask MASK] [gw GW] [dev DEV]`` (``-A inet``, ``-n`` aside). Anything else
+(``mtu``, ``hw ether``, ``broadcast``, an alias ``eth0:1``, ``route del``, ``-host``...)
+is None: the model keeps not knowing it, as before.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import shlex
+
+from iplab.words import strip_sudo
+
+
+def ifconfig_address(argv: list[str]) -> tuple[str, str] | None:
+    """``(DEV, ADDR/LEN)`` of ``ifconfig DEV ADDR[/LEN] [netmask M] [up|down]``: the
+    address it gives the link (with no length and no netmask, its class's: the kernel's
+    own rule for an address set without one); None for any other line."""
+    read = _ifconfig(argv)
+    return (read[0], read[1]) if read is not None and read[1] is not None else None
+
+
+def as_ip(command: str) -> list[str] | None:
+    """The ``ip`` lines (without a namespace) that do what ``command`` does, or None."""
+    try:
+        argv = shlex.split(command)
+    except ValueError:
+        return None
+    if argv[:1] == ["sudo"]:
+        argv = list(strip_sudo(tuple(argv)))
+    if argv[:1] == ["ifconfig"]:
+        read = _ifconfig(argv)
+        if read is None:
+            return None
+        dev, address, state = read
+        lines = [f"ip addr add {address} dev {dev}"] if address is not None else []
+        return lines + ([f"ip link set {dev} {state}"] if state else [])
+    if argv[:1] == ["route"]:
+        return _route(argv[1:])
+    return None
+
+
+def _ifconfig(argv: list[str]) -> tuple[str, str | None, str | None] | None:
+    words = argv[1:]
+    if not words or words[0].startswith("-") or ":" in words[0]:
+        return None  # (ifconfig -a, ifconfig eth0:1 ...: an alias)
+    dev, rest = words[0], words[1:]
+    state = rest.pop() if rest and rest[-1] in ("up", "down") else None
+    if not rest:
+        return (dev, None, state) if state else None
+    address = rest[0]
+    if len(rest) == 3 and rest[1] == "netmask":
+        address = f"{address}/{rest[2]}"
+    elif len(rest) != 1:
+        return None
+    try:
+        if "/" not in address:
+            address = f"{address}/{_class_length(ipaddress.IPv4Address(address))}"
+        made = ipaddress.IPv4Interface(address)
+    except ValueError:
+        return None
+    if made.ip.is_unspecified or made.network.prefixlen == 0 or not _contiguous(address):
+        return None  # (ifconfig eth0 0.0.0.0: it takes the link's address away)
+    return dev, str(made.with_prefixlen), state
+
+
+def _class_length(address: ipaddress.IPv4Address) -> int:
+    first = int(address) >> 24
+    if first < 128:
+        return 8
+    if first < 192:
+        return 16
+    if first < 224:
+        return 24
+    raise ValueError("no class")
+
+
+def _contiguous(address: str) -> bool:
+    """A netmask of ones then zeros (ipaddress also reads a host mask, 0.0.0.255)."""
+    mask = address.split("/", 1)[1]
+    if mask.isdigit():
+        return True
+    bits = int(ipaddress.IPv4Address(mask))
+    return (~bits & 0xFFFFFFFF) & ((~bits & 0xFFFFFFFF) + 1) == 0
+
+
+def _route(words: list[str]) -> list[str] | None:
+    words = [w for w in words if w != "-n"]
+    if words[:2] == ["-A", "inet"]:
+        words = words[2:]
+    if words[:1] != ["add"] or len(words) < 2:
+        return None
+    words = words[1:]
+    if words[0] == "default":
+        to, words = "default", words[1:]
+    elif words[0] == "-net" and len(words) > 1:
+        to, words = words[1], words[2:]
+        if words[:1] == ["netmask"] and len(words) > 1:
+            to, words = f"{to}/{words[1]}", words[2:]
+        try:
+            if not _contiguous(to if "/" in to else f"{to}/32"):
+                return None
+            to = str(ipaddress.IPv4Network(to))
+        except ValueError:
+            return None
+    else:
+        return None
+    said = {}
+    while len(words) >= 2 and words[0] in ("gw", "dev") and words[0] not in said:
+        said[words[0]] = words[1]
+        words = words[2:]
+    if words and len(words) == 1 and "dev" not in said:
+        said["dev"], words = words[0], []  # (route add default gw 10.0.0.1 eth0)
+    if words or not said:
+        return None
+    via = f" via {said['gw']}" if "gw" in said else ""
+    dev = f" dev {said['dev']}" if "dev" in said else ""
+    return [f"ip route add {to}{via}{dev}"]
