@@ -85,7 +85,7 @@ from iplab.journal import (
 )
 from iplab.model import ModelError, effects_of
 from iplab.names import NETNS_DIR, ROOT
-from iplab.plurals import counted
+from iplab.plurals import counted, plural
 from iplab.render import every_netns_script, prelude, reported, shown, template_hashes
 from iplab.runner import (
     Limits,
@@ -1481,7 +1481,7 @@ def up(env: Env, plan: Plan, lab: str, options: Options | None = None) -> int:
             session.signals.check()  # a Ctrl-C during the verification stops the run too
             _remember_what_was_made(session)
             session.say(
-                f"lab {lab} is up: {session.tally.changes} changes journaled "
+                f"lab {lab} is up: {counted(session.tally.changes, 'change')} journaled "
                 f"(undo with: iplab down {lab})"
             )
             # from here a Ctrl-C or SIGTERM is too late to undo what the user asked to stay
@@ -1623,8 +1623,8 @@ def _kept(env: Env, journal: Journal, report: undo.UndoReport) -> int:
         )
     if report.refused:
         env.err.write(
-            f"iplab: refused {len(report.refused)} undo commands of the journal (see above); "
-            f"the journal is kept in {journal.dir} for you to look at\n"
+            f"iplab: refused {counted(len(report.refused), 'undo command')} of the journal (see"
+            f" above); the journal is kept in {journal.dir} for you to look at\n"
         )
     return 1
 
@@ -1706,14 +1706,15 @@ def _abort(env: Env, session: Session, exc: IplabError, opts: Options) -> int:
         return max(exc.exit_code, 1)
     if journal.vanished:  # (nothing left to archive: said, and the host is restored)
         env.err.write(
-            f"iplab: rolled back ({report.ran} undo commands) from the journal this run wrote"
-            f" (its file is gone: {journal.path}); the host is as it was before\n"
+            f"iplab: rolled back ({counted(report.ran, 'undo command')}) from the journal this run"
+            f" wrote (its file is gone: {journal.path}); the host is as it was before\n"
         )
         return max(exc.exit_code, 1)
     if not _archive(env, journal):
         return max(exc.exit_code, 1)
     env.err.write(
-        f"iplab: rolled back ({report.ran} undo commands); the host is as it was before\n"
+        f"iplab: rolled back ({counted(report.ran, 'undo command')}); the host is as it was"
+        " before\n"
     )
     return exc.exit_code
 
@@ -1809,8 +1810,8 @@ def down(env: Env, lab: str, exact: bool = False) -> int:
             return 1
         gone = f"{report.gone} of them found it gone already; " if report.gone else ""
         env.out.write(
-            f"lab {lab} is down: {report.ran} undo commands ran "
-            f"({gone}{report.skipped} more were not needed)\n"
+            f"lab {lab} is down: {counted(report.ran, 'undo command')} ran "
+            f"({gone}{report.skipped} more {plural(report.skipped, 'was')} not needed)\n"
         )
         return 0
 

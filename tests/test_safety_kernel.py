@@ -98,7 +98,7 @@ def test_down_stops_nothing_in_a_namespace_the_lab_attached(
     )
     said = run.stdout + run.stderr
     assert "stranger alive" in run.stdout, said
-    assert f"processes in namespace {prefix}c2: the lab named it" in said, said
+    assert f"1 process in namespace {prefix}c2: the lab named it" in said, said
 
 
 def test_down_stops_nothing_in_a_namespace_the_lab_named_after_its_job_stopped(
@@ -163,7 +163,7 @@ def test_down_leaves_a_namespace_that_is_not_the_one_the_lab_made(
     )
     said = run.stdout + run.stderr
     assert "up=0" in run.stdout and "stranger alive" in run.stdout, said
-    assert f"processes in namespace {prefix}n1: it is not the namespace the lab made" in said
+    assert f"1 process in namespace {prefix}n1: it is not the namespace the lab made" in said
 
 
 #: what is done by hand between up and down: the lab's bridge goes, a link of the host's
