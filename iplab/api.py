@@ -97,7 +97,8 @@ class Scenario:
         """Load a scenario file, or a bundled scenario by name.
 
         ``vars`` override the scenario's variables (as ``--var`` does); ``prefix``
-        renames every namespace and link the scenario creates to ``prefix + name``;
+        renames every namespace and link the scenario creates to ``prefix + name`` (a
+        link name that grows past 15 characters, shortened as ``--prefix`` says);
         ``templates`` are directories whose templates override the bundled ones.
         A scenario's YAML text is :meth:`from_text`'s, a dict :meth:`from_dict`'s
         (given here, either is a :class:`iplab.UsageError` naming the way).
