@@ -78,6 +78,7 @@ def test_an_up_killed_halfway_is_said_to_be_so_and_down_undoes_it(tmp_path: Path
         f"{IPLAB} ls --json --state-dir {state} > {tmp_path / 'ls.json'}\n"
         f"{IPLAB} up {lab}; echo again=$?\n"
         f"{IPLAB} verify {lab} >/dev/null; echo verify=$?\n"
+        f"echo status: >&2; {IPLAB} status --lab hM06-star50 --state-dir {state} >/dev/null\n"
         f"{IPLAB} down hM06-star50 --state-dir {state} >/dev/null; echo down=$?\n"
         "echo left=$(ip netns list | wc -l)",
         timeout=300,
@@ -94,4 +95,7 @@ def test_an_up_killed_halfway_is_said_to_be_so_and_down_undoes_it(tmp_path: Path
     assert "was killed halfway" in run.stderr and "again=2" in run.stdout, said
     assert "is already up" not in said, said
     assert "note: an earlier up of lab hM06-star50 was killed halfway" in run.stderr, said
+    # status --lab says it too (hunt BE: it showed part of the lab without a word)
+    status = run.stderr.split("status:\n")[1]
+    assert "note: an earlier up of lab hM06-star50 was killed halfway" in status, said
     assert "down=0" in run.stdout and "left=0" in run.stdout, said

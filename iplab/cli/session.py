@@ -454,6 +454,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.lab:
         _not_busy(statedir.resolve(args.state_dir), args.lab)
         info = lab_info(statedir.resolve(args.state_dir), args.lab)
+        # (a lab whose up was killed halfway: what status shows is part of it, hunt BE)
+        _say_if_interrupted(statedir.resolve(args.state_dir), args.lab)
         state = iproute.read_state(env.runner, info.owned_netns)  # the root and the lab's
         root_links: list[str] | None = info.owned_links
     else:
