@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from iplab import undo
 from iplab.context import Env
-from iplab.inverse import file_writes_of, policy_write_of, sysctl_writes_of
+from iplab.inverse import file_writes_of, policy_write_of, sysctl_loads_of, sysctl_writes_of
 from iplab.journal import Entry, Journal, UndoRecord, lab_dir
 from iplab.lab import already_up, host_names, new_lab_info, preflight_checks
 from iplab.plan import Plan, PlannedCommand, expected_state
@@ -84,6 +84,8 @@ def read_back_lines(plan: Plan) -> list[str]:
         if writes := sysctl_writes_of(op):
             keys = ", ".join(key.replace("/", ".") for key, _ in writes)
             said.append(f"{keys}, as before `{text}`")
+        elif (loaded := sysctl_loads_of(op)) is not None:
+            said.append(f"what {', '.join(loaded)} sets when it runs, as before `{text}`")
         if (files := file_writes_of(op)) is not None:
             paths = ", ".join(dict.fromkeys(w.path for w in files.writes))
             said.append(f"{paths}, as before `{text}`")

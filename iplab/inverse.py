@@ -48,7 +48,7 @@ from iplab.steps import (
     RouteDel,
     RouteFlush,
 )
-from iplab.sysctl import sysctl_undo, sysctl_writes
+from iplab.sysctl import sysctl_loads, sysctl_undo, sysctl_writes
 from iplab.words import policy_write
 
 if TYPE_CHECKING:  # the rules read a State handed to them
@@ -384,6 +384,14 @@ def sysctl_writes_of(op: Op) -> list[tuple[str, str]] | None:
     if not isinstance(op, Raw) or op.undo or op.observes:
         return None
     return sysctl_writes(op.command)
+
+
+def sysctl_loads_of(op: Op) -> tuple[str, ...] | None:
+    """The files a raw step in the root namespace loads with ``sysctl -p [FILE]`` and says no
+    ``undo:`` of (None: anything else): which keys it writes the files say when it runs."""
+    if not isinstance(op, Raw) or op.undo or op.observes:
+        return None
+    return sysctl_loads(op.command)
 
 
 def _six(family: int, words: str) -> tuple[str, ...]:

@@ -68,6 +68,7 @@ from iplab.inverse import (
     file_writes_of,
     policy_inverse,
     policy_write_of,
+    sysctl_loads_of,
     sysctl_writes_of,
 )
 from iplab.ipwords import adds_names
@@ -114,7 +115,7 @@ from iplab.steps import (
     Probe,
     Raw,
 )
-from iplab.sysctl import sysctl_path, sysctl_undo
+from iplab.sysctl import sysctl_file_writes, sysctl_path, sysctl_undo
 from iplab.words import (
     JOINS,
     background_job,
@@ -490,7 +491,7 @@ class Session:
 
     def _sysctls_back(self, command: Command) -> str | None:
         """The undo of the host sysctls a raw step writes: the values they have right now."""
-        writes = sysctl_writes_of(command.op)
+        writes = sysctl_writes_of(command.op) or self._loaded(command)
         if not writes:
             return None
         before: dict[str, str] = {}
@@ -505,6 +506,23 @@ class Session:
         for key, value in before.items():
             self.host_before.setdefault(("sysctl", key), value)
         return sysctl_undo(writes, before) or None
+
+    def _loaded(self, command: Command) -> list[tuple[str, str]] | None:
+        """What ``sysctl -p [FILE]`` is about to write: its files as they are now (a file
+        it cannot read is said, and sysctl will fail on it too)."""
+        files = sysctl_loads_of(command.op)
+        if files is None:
+            return None
+        writes: list[tuple[str, str]] = []
+        for name in files:
+            try:
+                writes.extend(sysctl_file_writes(Path(name).read_text(encoding="utf-8")))
+            except (OSError, UnicodeDecodeError) as exc:
+                self.env.err.write(
+                    f"iplab: cannot read {name} before `{command.text}` loads it ({exc}):"
+                    " iplab will not put back what it sets\n"
+                )
+        return writes
 
     def _files_back(self, command: Command, sysctls: str | None) -> str | None:
         """The undo of the host files a raw step writes, journaled ahead: each path as it is

@@ -4,6 +4,7 @@
 ``echo 1 | sudo tee /proc/sys/...`` in the root namespace: iplab reads the host's value
 right before the step runs (:meth:`iplab.lab.Session._read_back`), and the undo puts it
 back only while it is still the value written (someone else's later change is theirs).
+``sysctl -p [FILE]`` writes what its file says: the file is read right before the step too.
 """
 
 from __future__ import annotations
@@ -36,6 +37,56 @@ def sysctl_writes(command: str) -> list[tuple[str, str]] | None:
             return None
         pairs.append((key, value))
     return pairs or None
+
+
+def sysctl_loads(command: str) -> tuple[str, ...] | None:
+    """The files ``sysctl -p [FILE...]`` (``--load[=FILE]``) loads, /etc/sysctl.conf when it
+    names none; None for anything else (``--system`` too: the order of its directories is
+    systemd's, not read here). Which keys such a line writes only the files say, read right
+    before it runs (:func:`sysctl_file_writes`)."""
+    argv = plain_words(command)
+    if not argv or argv[0] != "sysctl":
+        return None
+    files: list[str] = []
+    load = False
+    for arg in argv[1:]:
+        if arg in ("-p", "--load"):
+            load = True
+        elif arg.startswith("--load="):
+            load = True
+            files.append(arg.partition("=")[2])
+        elif arg.startswith("-p") and not arg.startswith("--"):
+            load = True
+            files.append(arg[2:])
+        elif arg in _SYSCTL_QUIET:
+            continue
+        elif arg.startswith("-") or not load:
+            return None
+        else:
+            files.append(arg)
+    if not load or any(not f for f in files):
+        return None
+    return tuple(files) or ("/etc/sysctl.conf",)
+
+
+def sysctl_file_writes(text: str) -> list[tuple[str, str]]:
+    """The (key, value) pairs a sysctl.conf(5) file sets, as ``sysctl -p`` reads it: ``key =
+    value`` lines, ``#`` and ``;`` comments, a leading ``-`` (an error ignored); the last of a
+    key wins. A key with a glob or a value with spaces (``net.ipv4.tcp_rmem = 4096 87380
+    6291456``) is left out: its undo could not tell whether the value is still the one
+    written."""
+    pairs: dict[str, str] = {}
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        key, eq, value = line.partition("=")
+        key, value = key.strip().removeprefix("-").strip(), value.strip()
+        if not eq or not _SYSCTL_KEY.fullmatch(key) or not value or any(c.isspace() for c in value):
+            continue
+        pairs.pop(key, None)
+        pairs[key] = value
+    return list(pairs.items())
 
 
 #: a value ``echo`` writes as it is (no expansion, no glob): 1, fq_codel, 10.0.0.1

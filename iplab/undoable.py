@@ -9,7 +9,7 @@ import shlex
 from collections.abc import Iterable, Sequence
 
 from iplab import jobs
-from iplab.inverse import file_writes_of, policy_write_of, sysctl_writes_of
+from iplab.inverse import file_writes_of, policy_write_of, sysctl_loads_of, sysctl_writes_of
 from iplab.model import effects_of
 from iplab.names import ROOT
 from iplab.records import Record, frozen
@@ -67,6 +67,7 @@ def cannot_undo(items: Sequence[Item]) -> Iterable[str]:
         kept &= not (isinstance(op, Raw) and flushes_route_cache(op.command))
         # a sysctl's undo is read when it runs; a deletion is not undone, as ip link del
         read_back = sysctl_writes_of(op) is not None or policy_write_of(op) is not None
+        read_back |= sysctl_loads_of(op) is not None  # sysctl -p: its file, read then
         files = file_writes_of(op)  # mkdir -p /etc/netns/x && echo ... > .../resolv.conf
         read_back |= files is not None and files.complete
         deletion = isinstance(op, Raw) and deletes_a_rule(op.command)
