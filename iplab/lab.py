@@ -115,7 +115,7 @@ from iplab.steps import (
     Probe,
     Raw,
 )
-from iplab.sysctl import sysctl_file_writes, sysctl_path, sysctl_undo
+from iplab.sysctl import sysctl_file_unkept, sysctl_file_writes, sysctl_path, sysctl_undo
 from iplab.words import (
     JOINS,
     background_job,
@@ -514,13 +514,22 @@ class Session:
         if files is None:
             return None
         writes: list[tuple[str, str]] = []
+        where = Path(self.env.runner.cwd or ".")  # (a relative file: where the step runs)
         for name in files:
             try:
-                writes.extend(sysctl_file_writes(Path(name).read_text(encoding="utf-8")))
+                text = (where / name).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 self.env.err.write(
                     f"iplab: cannot read {name} before `{command.text}` loads it ({exc}):"
                     " iplab will not put back what it sets\n"
+                )
+                continue
+            writes.extend(sysctl_file_writes(text))
+            if unkept := sysctl_file_unkept(text):
+                self.env.err.write(
+                    f"iplab: {name} sets {', '.join(unkept)}, which iplab cannot tell"
+                    " unchanged later (a glob, a value of several words): it will not put"
+                    " them back\n"
                 )
         return writes
 

@@ -69,6 +69,19 @@ def sysctl_loads(command: str) -> tuple[str, ...] | None:
     return tuple(files) or ("/etc/sysctl.conf",)
 
 
+def sysctl_file_unkept(text: str) -> list[str]:
+    """The keys a sysctl.conf(5) file sets that :func:`sysctl_file_writes` leaves out (a
+    glob, a value with spaces): said, as iplab will not put them back."""
+    kept = {key for key, _ in sysctl_file_writes(text)}
+    out: dict[str, None] = {}
+    for raw in text.splitlines():
+        key, eq, value = raw.strip().partition("=")
+        key = key.strip().removeprefix("-").strip()
+        if eq and key and not key.startswith(("#", ";")) and value.strip() and key not in kept:
+            out[key] = None
+    return list(out)
+
+
 def sysctl_file_writes(text: str) -> list[tuple[str, str]]:
     """The (key, value) pairs a sysctl.conf(5) file sets, as ``sysctl -p`` reads it: ``key =
     value`` lines, ``#`` and ``;`` comments, a leading ``-`` (an error ignored); the last of a

@@ -14,7 +14,7 @@ import pytest
 
 from iplab.inverse import sysctl_loads_of
 from iplab.steps import Raw
-from iplab.sysctl import sysctl_file_writes, sysctl_loads
+from iplab.sysctl import sysctl_file_unkept, sysctl_file_writes, sysctl_loads
 from tests.conftest import REPO
 from tests.kernel import SKIP, apart
 from tests.pages import imported
@@ -51,6 +51,8 @@ def test_a_files_settings_as_sysctl_reads_them() -> None:
         ("net.ipv6.conf.all.forwarding", "1"),
         ("net.ipv4.ip_forward", "0"),
     ]
+    # what it leaves out is said when the step runs (iplab will not put those back)
+    assert sysctl_file_unkept(text) == ["net.ipv4.tcp_rmem", "net.ipv4.conf.*.rp_filter"]
 
 
 def test_a_step_with_an_undo_of_its_own_is_not_read_back() -> None:
@@ -91,3 +93,35 @@ def test_down_puts_back_what_the_file_set(tmp_path: Path) -> None:
     assert "before=0" in result.stdout
     assert "during=1" in result.stdout
     assert "after=0" in result.stdout, result.stdout + result.stderr
+
+
+@pytest.mark.kernel
+@pytest.mark.skipif(bool(SKIP), reason=SKIP or "")
+def test_a_file_named_relatively_is_read_where_the_step_runs(tmp_path: Path) -> None:
+    """``cd conf`` then ``sysctl -p 99-ip-forward.conf``: the step runs in conf (a cd
+    carries), and the file iplab reads before it is that one, not one of iplab's own
+    directory (there none: nothing would have been put back)."""
+    (tmp_path / "conf").mkdir()
+    conf = tmp_path / "conf" / "99-ip-forward.conf"
+    conf.write_text("net.ipv4.ip_forward = 1\n", encoding="utf-8")
+    lab = tmp_path / "lab.yaml"
+    lab.write_text(
+        "name: load\nsetup:\n  - action: netns add\n    name: ns1\n"
+        "  - action: raw\n    shell: true\n    command: cd conf\n"
+        "  - action: raw\n    command: sysctl -p 99-ip-forward.conf\n",
+        encoding="utf-8",
+    )
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    script = (
+        f"export IPLAB_STATE_DIR={state}\ncd {tmp_path}\n"
+        f"python3 -m iplab up {lab} --prefix hbg5c2 || exit 3\n"
+        "echo during=$(cat /proc/sys/net/ipv4/ip_forward)\n"
+        "python3 -m iplab down hbg5c2load || exit 4\n"
+        "echo after=$(cat /proc/sys/net/ipv4/ip_forward)\n"
+    )
+    result = apart(script)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "during=1" in result.stdout, result.stdout + result.stderr
+    assert "after=0" in result.stdout, result.stdout + result.stderr
+    assert "cannot read" not in result.stderr
