@@ -32,7 +32,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -325,13 +325,15 @@ class Journal:
                   "time": time.time()}  # fmt: skip
         self._append([record], sync=False)
 
-    def sessions(self) -> list[tuple[int, int, int]]:
-        """(step, pid, start time) of each command whose session :meth:`session` recorded."""
+    def sessions(self, of: Collection[tuple[str, int]] | None = None) -> list[tuple[int, int, int]]:
+        """(step, pid, start time) of each command whose session :meth:`session` recorded;
+        ``of``: only of these steps (run, step number)."""
         return [
             (r["step"], r["pid"], r["start"])
             for r in self._records("session")
             if _count(r.get("step")) and _count(r.get("pid")) and _count(r.get("start"))
-        ]
+            and (of is None or (r.get("run"), r["step"]) in of)
+        ]  # fmt: skip
 
     def jobs(self, run: str, step: int, members: Sequence[tuple[int, int]]) -> None:
         """What the command of ``step`` left running in the background (``server &``): each

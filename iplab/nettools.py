@@ -103,12 +103,19 @@ def _route(words: list[str]) -> list[str] | None:
         to, words = words[1], words[2:]
         if words[:1] == ["netmask"] and len(words) > 1:
             to, words = f"{to}/{words[1]}", words[2:]
+        if "/" not in to:  # (no mask: the kernel takes 0.0.0.0 for the default route and
+            if to != "0.0.0.0":  # refuses any other net: -net 10.1.0.0 is no 10.1.0.0/32)
+                return None
+            to = "0.0.0.0/0"
         try:
             if not _contiguous(to if "/" in to else f"{to}/32"):
                 return None
-            to = str(ipaddress.IPv4Network(to))
+            network = ipaddress.IPv4Network(to)
         except ValueError:
             return None
+        if network.prefixlen == 32:
+            return None  # (a -net of one address: route refuses it, as a host's route)
+        to = str(network)
     else:
         return None
     said = {}
