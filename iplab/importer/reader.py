@@ -2440,6 +2440,16 @@ class Reader:
             and self._main(said[0], text, number)
         ):  # main "$@" at the bottom: its case "$1" in up) ... down) ...
             return "speaking"
+        if len(said) == 2 and said[0] == "exec" and said[1] in _ALL_ARGUMENTS:
+            # a container's entrypoint ends in exec "$@" (its CMD): given no command, as
+            # iplab reads a script (run without arguments), exec runs none (hunt BI #1)
+            self.warnings.append(
+                f"{where}: {text}: runs the command the script is given (a container's CMD);"
+                " iplab reads the script run without one: printed as written, runs nothing"
+            )
+            return self._block(
+                text, number, end, self._commands(["true"], None, number, where), where, ""
+            )
         if said and _POSITIONAL.fullmatch(said[0].strip('"')) and self._named_job(text, number):
             return "speaking"  # $1 at the bottom: the function its argument names
         call = self._call(node, self.vars)
