@@ -18,6 +18,7 @@ from pathlib import Path
 
 from iplab import batchfiles, memo
 from iplab.claims import Owned, check_claims
+from iplab.editors import opens_editor
 from iplab.errors import Location, UsageError
 from iplab.inet import interface
 from iplab.inverse import Undo
@@ -282,6 +283,26 @@ def check_pids(scenario: Scenario, judge: Judge | None = None) -> None:
         _object(error, judge)
 
 
+def check_editors(scenario: Scenario, judge: Judge | None = None) -> None:
+    """A step that opens an editor (``sudoedit /etc/sysctl.conf``, ``crontab -e``): refused
+    before anything runs. It waits for a person at a terminal; a run has neither, and would
+    wait until the step's time limit, then roll back (hunt BJ #2)."""
+    for step in scenario.steps:
+        op = step.op
+        texts = [op.command, op.undo or ""] if isinstance(op, Raw) else _texts(op)[1:]
+        editor = next((e for e in map(opens_editor, texts) if e is not None), None)
+        if editor is None:
+            continue
+        error = ModelError(
+            f"opens an editor ({editor}) for a person at a terminal: a run has none, and"
+            " the step would wait until its time limit",
+            step.loc,
+            "write what the file should hold with a command (printf 'LINE\\n' | tee -a"
+            " FILE), or drop the step",
+        )
+        _object(error, judge)
+
+
 def check_recipes(scenario: Scenario, prefix: str, judge: Judge | None = None) -> None:
     """A line that runs another tool's recipe (``make up``, ``make -C topo wire``, ``just
     up``, ``vagrant provision``, ``ansible-playbook site.yml``, ``docker compose up``): the
@@ -454,6 +475,7 @@ def build(
     check_placeholders(scenario, judge if lenient else None)
     check_signals(scenario, judge if lenient else None)
     check_pids(scenario, judge if lenient else None)
+    check_editors(scenario, judge if lenient else None)
     check_recipes(scenario, prefix, judge if lenient or not prefix else None)
     owned = owned_by(scenario)
     check_batches(scenario, prefix, owned, judge if lenient else None)

@@ -710,7 +710,7 @@ def _host_tool_shows(program: str, args: list[str]) -> bool:
 
 
 _SHOWN_BY = {"brctl": frozenset({"show", "showmacs", "showstp"}), "nft": frozenset({"list"})}
-_IPT_READ = frozenset({"-L", "-S", "--list", "--list-rules"})
+_IPT_READ = frozenset({"-L", "-S", "--list", "--list-rules", "-V", "--version", "-h", "--help"})
 #: iptables' short options written together (``-nvL``, ``-vnxL``) when they only read
 _IPT_CLUSTER = re.compile(r"-[nvxLS]{2,}")
 #: conntrack's commands that show its table (the others change it, or run on: ``-E``)
@@ -781,9 +781,58 @@ def reads_only(command: str) -> bool:
         for n, marker in enumerate(found):
             outer = outer.replace(marker, f"${{_shown{n}}}")
         return reads_only(outer)
-    if (argv := plain_words(command)) is None and SHELL_SYNTAX.search(command):
+    argv = plain_words(command)
+    if argv is None and (quoted := _text_in_quotes(command)) is not None:
+        argv = quoted  # (echo -e ""$'\n'"> Routes": its > and $ are text, in quotes)
+    elif argv is None and SHELL_SYNTAX.search(command):
         return _readers_joined(command)
     return bool(argv) and _reads_words(argv or [])
+
+
+def _text_in_quotes(command: str) -> list[str] | None:
+    """The words of a command whose shell syntax is all text in quotes: ``>``, ``|``... in
+    quotes, ``$`` in single quotes or as bash's ``$'\n'`` (a string of its escapes); None
+    when anything outside them is the shell's (an operator, an expansion), or a quote is
+    left open. Its ``$'...'`` words are kept as their escapes (the question is only what
+    the command does: ``echo -e ""$'\n'"> Routes"`` only prints)."""
+    plain: list[str] = []
+    quote = ""
+    i = 0
+    while i < len(command):
+        c = command[i]
+        if quote and c == quote:
+            quote = ""
+        elif quote == '"' and c == "\\":
+            plain.append(command[i : i + 2])
+            i += 1
+        elif quote == '"' and c in "$`":
+            return None
+        elif quote:
+            pass
+        elif c == "\\":
+            plain.append(command[i : i + 2])
+            i += 1
+        elif c == "$" and command[i + 1 : i + 2] == "'":
+            end = i + 2  # (bash's ANSI-C string: \' inside does not end it)
+            while end < len(command) and command[end] != "'":
+                end += 2 if command[end] == "\\" else 1
+            if end >= len(command):
+                return None
+            plain.append(shlex.quote(command[i + 2 : end]))
+            i = end + 1
+            continue
+        elif c in "'\"":
+            quote = c
+        elif c in "|&;<>`$()\n":
+            return None
+        plain.append(c)
+        i += 1
+    if quote:
+        return None
+    try:
+        return shlex.split("".join(plain))
+    except ValueError:  # pragma: no cover - the quotes are closed
+        return None
 
 
 def sets_what_readers_print(command: str) -> bool:
@@ -808,6 +857,8 @@ def _reads_words(argv: list[str]) -> bool:
     if (inside := inside_netns(argv))[0] is not None:
         return reads_only(shlex.join(inside[1]))  # a reader inside a namespace
     if program in _READERS or runtimes.shows(argv):  # (runc list, docker ps: shown)
+        return True
+    if args in (["--version"], ["--help"]):  # (nft --version: what it is, hunt BJ #2)
         return True
     if (entered := runtimes.runs_inside(argv)) is not None:  # docker exec web ip a
         return reads_only(shlex.join(entered))  # (a reader where it enters changes nothing)

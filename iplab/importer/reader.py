@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from iplab import ipgrammar, ipwords, jobs, linklisting, linksources, names
+from iplab.editors import opens_editor
 from iplab.errors import ScenarioError
 from iplab.handed import printed_text
 from iplab.importer import arith, formats, listing, makeout, piped, printed, roothash
@@ -177,6 +178,9 @@ _PROMPTS = (
 _PROMPT = re.compile(rf"(?:{_PROMPTS})(?: |$)")
 #: a host's prompt with the command typed against it (``host1$sudo ip ...``), a program after it
 _GLUED_PROMPT = re.compile(r"[\w.-]+@[\w.-]+:\S*?[$#]|[A-Za-z][\w.-]{0,30}\$(?=[a-z])")
+#: a ``$`` prompt glued to the program typed at it (``$sudo ip rule add ...``), as its
+#: variable's name would be (``$IP link set ...``): :meth:`Reader._glued_dollars` tells them
+_GLUED_DOLLAR = re.compile(r"\$([a-z][a-z0-9_.-]*)(?=\s|$)")
 #: busybox ash's prompt alone: a container's shell, a prompt only once a command opened one
 _CONTAINER_PROMPT = re.compile(r"[/~][\w.~/-]{0,40} #(?: |$)")
 #: a prompt a page typeset with a no-break space after it (``$&nbsp;ip a``): a space
@@ -1002,6 +1006,9 @@ class Reader:
         self, markdown: bool, base: Path | None = None, keep_variables: bool = True
     ) -> None:
         self.markdown = markdown
+        #: the block being read starts with ``#!`` (a script file, shown whole: no line of
+        #: it is typed at bash's PS2 prompt, so a ``> `` in it is the script's own text)
+        self._shebang = False
         #: a line using the script's variables is printed as written (False: as expanded)
         self.keep_variables = keep_variables
         #: the directory of the input (``. ./env.sh`` is read from there)
@@ -1379,8 +1386,11 @@ class Reader:
     def block(self, lines: Sequence[tuple[int, str]], shell_lang: bool) -> None:
         """One block of code: a whole script (``shell_lang``), or a fenced block of a page."""
         lines = [(number, _TYPESET_PROMPT.sub(r"\1 ", text)) for number, text in lines]
+        filled = [text for _, text in lines if text.strip()]
+        self._shebang = bool(filled) and filled[0].startswith("#!")
         lines = self._unnumbered(lines) if self.markdown else lines
         lines = self._angle_prompts(lines) if self.markdown else lines
+        lines = self._glued_dollars(lines) if self.markdown else lines
         prompted = self._prompted(lines)
         if not prompted and (shut := [(n, t) for n, t in lines if self._unopened(t)]):
             self.warnings += [_unopened_said(n, t) for n, t in shut]  # (a container's session
@@ -1501,7 +1511,7 @@ class Reader:
                     # quote), also in a page that took the PS1 prompts off ("> peer name b"
                     # run as a redirection left a file named peer); in an indented listing
                     # (a slide's, a PDF's), under its prompt, as far in as the prompt is
-                    if (prompted or self.markdown) and following.startswith("> "):
+                    if (prompted or self._ps2_kept()) and following.startswith("> "):
                         following = following[2:]
                     elif prompted and _under_prompt(text, following):
                         following = following.lstrip(" ")[2:]
@@ -1563,6 +1573,28 @@ class Reader:
         if not self.looks_like_command(filled[0][2:].strip()):
             return list(lines)
         return [(n, "$ " + t[2:] if t.startswith("> ") else t) for n, t in lines]
+
+    def _glued_dollars(self, lines: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
+        """A block whose ``$`` prompts are glued to the commands (``$sudo ip rule add ...``,
+        ``$ip rule list`` then what it printed): its lines as typed at ``$ `` (hunt BJ #3:
+        "no command found"). Only when every line that begins with ``$`` is one, a program
+        after it that no line of the page sets as a variable (``$ip link set ...`` after
+        ``ip="sudo ip"`` is the variable's), the block's other ``$`` lines at a ``$ ``
+        prompt."""
+        glued = [m for _, t in lines if t.startswith("$") and (m := _GLUED_DOLLAR.match(t))]
+        others = [t for _, t in lines if t.startswith("$") and not _GLUED_DOLLAR.match(t)]
+        if not glued or not all(_PROMPT.match(t) for t in others):
+            return list(lines)  # (a $VAR line, ${X}...: the shell's)
+        for match in glued:
+            word = match[1]
+            sets = re.compile(rf"\s*(?:export\s+|local\s+|declare\s+)?{re.escape(word)}=")
+            if (
+                word not in KNOWN_PROGRAMS
+                or self.vars.knows(word)
+                or any(sets.match(t) for _, t in lines)
+            ):
+                return list(lines)
+        return [(n, "$ " + t[1:] if _GLUED_DOLLAR.match(t) else t) for n, t in lines]
 
     def _root_at_dollar(self, lines: Sequence[tuple[int, str]]) -> bool:
         """The block's ``$`` prompts type changes without sudo, and none opens a shell (a
@@ -1943,6 +1975,12 @@ class Reader:
             return i, state
         return i, self._simple(body, number)
 
+    def _ps2_kept(self) -> bool:
+        """A line of the block may begin with bash's PS2 prompt though it shows no PS1: a
+        page's block (its prompts taken off), but no script shown whole from its ``#!`` line
+        (hunt BJ #1: ``echo -e "`` then ``> Route table"`` lost the script's ``> ``)."""
+        return self.markdown and not self._shebang
+
     def _multi_line(self, text: str, number: int, end: int) -> str:
         """A construct over lines iplab does not read: skipped, with a warning."""
         self.warnings.append(
@@ -2071,6 +2109,17 @@ class Reader:
                 f"line {number}: {body!r} opens a root shell: skipped (iplab runs each"
                 " command as root, or with sudo -n)"
             )
+            return "silent"
+        if (editor := opens_editor(body)) is not None:
+            # (hunt BJ #2: sudoedit /etc/sysctl.d/x.conf, a plain step, waited for a person
+            # until its time limit)
+            named = "" if editor == body else f" ({editor})"
+            self.warnings.append(
+                f"line {number}: {body!r} opens an editor{named} for a person at a terminal;"
+                " not run (run, it would wait until its time limit): write what the page"
+                " puts in the file with a command (printf 'LINE\\n' | sudo tee -a FILE)"
+            )
+            self.note("comment", body, number)
             return "silent"
         if _DECLARING.match(body) and (cmd := self._declared(body, number)) is not None:
             if self.keep_variables and cmd.text != body:  # printed as written: $NS in it
@@ -2279,7 +2328,7 @@ class Reader:
         text, j = body, i
         # bash's PS2 prompts: in a session, or on a page that took its PS1 prompts off
         # but kept them (sh -c ' then "> ip link set b up")
-        ps2 = prompted or (self.markdown and i < len(lines) and lines[i][1].startswith("> "))
+        ps2 = prompted or (self._ps2_kept() and i < len(lines) and lines[i][1].startswith("> "))
         while j < len(lines) and j - i < _MAX_STATEMENT_LINES:
             following = lines[j][1].rstrip()
             if ps2 and following.lstrip().startswith(">"):
