@@ -8,6 +8,7 @@ before the step runs, and the undo puts back each key it sets, as ``sysctl -w`` 
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -78,17 +79,7 @@ def test_down_puts_back_what_the_file_set(tmp_path: Path) -> None:
         f"  - action: raw\n    command: sysctl -p {conf}\n",
         encoding="utf-8",
     )
-    state = tmp_path / "state"
-    state.mkdir(mode=0o700)
-    script = (
-        f"export IPLAB_STATE_DIR={state}\n"
-        "echo before=$(cat /proc/sys/net/ipv4/ip_forward)\n"
-        f"python3 -m iplab up {lab} --prefix hbg5c1 || exit 3\n"
-        "echo during=$(cat /proc/sys/net/ipv4/ip_forward)\n"
-        "python3 -m iplab down hbg5c1load || exit 4\n"
-        "echo after=$(cat /proc/sys/net/ipv4/ip_forward)\n"
-    )
-    result = apart(script)
+    result = _up_and_down(lab, tmp_path, "hbg5c1")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "before=0" in result.stdout
     assert "during=1" in result.stdout
@@ -111,17 +102,23 @@ def test_a_file_named_relatively_is_read_where_the_step_runs(tmp_path: Path) -> 
         "  - action: raw\n    command: sysctl -p 99-ip-forward.conf\n",
         encoding="utf-8",
     )
-    state = tmp_path / "state"
-    state.mkdir(mode=0o700)
-    script = (
-        f"export IPLAB_STATE_DIR={state}\ncd {tmp_path}\n"
-        f"python3 -m iplab up {lab} --prefix hbg5c2 || exit 3\n"
-        "echo during=$(cat /proc/sys/net/ipv4/ip_forward)\n"
-        "python3 -m iplab down hbg5c2load || exit 4\n"
-        "echo after=$(cat /proc/sys/net/ipv4/ip_forward)\n"
-    )
-    result = apart(script)
+    result = _up_and_down(lab, tmp_path, "hbg5c2")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "during=1" in result.stdout, result.stdout + result.stderr
     assert "after=0" in result.stdout, result.stdout + result.stderr
     assert "cannot read" not in result.stderr
+
+
+def _up_and_down(lab: Path, tmp_path: Path, prefix: str) -> subprocess.CompletedProcess[str]:
+    """In a network namespace of its own, from ``tmp_path``: ip_forward before, during the
+    lab (``up``) and after ``down``, said as before=, during=, after=."""
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    return apart(
+        f"export IPLAB_STATE_DIR={state}\ncd {tmp_path}\n"
+        "echo before=$(cat /proc/sys/net/ipv4/ip_forward)\n"
+        f"python3 -m iplab up {lab} --prefix {prefix} || exit 3\n"
+        "echo during=$(cat /proc/sys/net/ipv4/ip_forward)\n"
+        f"python3 -m iplab down {prefix}load || exit 4\n"
+        "echo after=$(cat /proc/sys/net/ipv4/ip_forward)\n"
+    )
