@@ -115,7 +115,7 @@ from iplab.steps import (
     Probe,
     Raw,
 )
-from iplab.sysctl import sysctl_file_unkept, sysctl_file_writes, sysctl_path, sysctl_undo
+from iplab.sysctl import sysctl_file_settings, sysctl_path, sysctl_undo
 from iplab.words import (
     JOINS,
     background_job,
@@ -443,8 +443,13 @@ class Session:
         shell = any(isinstance(u.op, Raw) for u in undo)
         return self.journal.new_entry(
             self.run, number=c.number, phase=phase, text=c.text, argv=c.argv, undo=undo,
-            op=c.op, cwd=(self.env.runner.cwd or hostfiles.here()) if shell else None,
+            op=c.op, cwd=self._where() if shell else None,
         )  # fmt: skip
+
+    def _where(self) -> str | None:
+        """Where the steps run now: the directory a step's ``cd`` moved them to
+        (:meth:`_moved`), else iplab's own (None: deleted under it)."""
+        return self.env.runner.cwd or hostfiles.here()
 
     def _hosts_already(self, command: Command, undo: UndoRecord) -> bool:
         """The undo deletes a table or chain the host has right before the step runs
@@ -514,7 +519,7 @@ class Session:
         if files is None:
             return None
         writes: list[tuple[str, str]] = []
-        where = Path(self.env.runner.cwd or ".")  # (a relative file: where the step runs)
+        where = Path(self._where() or ".")  # (a relative file: where the step runs)
         for name in files:
             try:
                 text = (where / name).read_text(encoding="utf-8")
@@ -524,8 +529,9 @@ class Session:
                     " iplab will not put back what it sets\n"
                 )
                 continue
-            writes.extend(sysctl_file_writes(text))
-            if unkept := sysctl_file_unkept(text):
+            pairs, unkept = sysctl_file_settings(text)
+            writes.extend(pairs)
+            if unkept:
                 self.env.err.write(
                     f"iplab: {name} sets {', '.join(unkept)}, which iplab cannot tell"
                     " unchanged later (a glob, a value of several words): it will not put"
@@ -658,9 +664,8 @@ class Session:
         own, found, where = result.stdout.rpartition(_ENDED_IN)
         if not found:
             return result  # (stopped, or the step set its own EXIT trap: where it was)
-        runner = self.env.runner
-        if where != (runner.cwd or hostfiles.here()) and os.path.isdir(where):
-            runner.cwd = where
+        if where != self._where() and os.path.isdir(where):
+            self.env.runner.cwd = where
             self.say(f"    (the steps after it run in {where})")
         return dataclasses.replace(result, stdout=own)
 

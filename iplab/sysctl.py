@@ -69,37 +69,38 @@ def sysctl_loads(command: str) -> tuple[str, ...] | None:
     return tuple(files) or ("/etc/sysctl.conf",)
 
 
-def sysctl_file_unkept(text: str) -> list[str]:
-    """The keys a sysctl.conf(5) file sets that :func:`sysctl_file_writes` leaves out (a
-    glob, a value with spaces): said, as iplab will not put them back."""
-    kept = {key for key, _ in sysctl_file_writes(text)}
-    out: dict[str, None] = {}
-    for raw in text.splitlines():
-        key, eq, value = raw.strip().partition("=")
-        key = key.strip().removeprefix("-").strip()
-        if eq and key and not key.startswith(("#", ";")) and value.strip() and key not in kept:
-            out[key] = None
-    return list(out)
-
-
-def sysctl_file_writes(text: str) -> list[tuple[str, str]]:
-    """The (key, value) pairs a sysctl.conf(5) file sets, as ``sysctl -p`` reads it: ``key =
-    value`` lines, ``#`` and ``;`` comments, a leading ``-`` (an error ignored); the last of a
-    key wins. A key with a glob or a value with spaces (``net.ipv4.tcp_rmem = 4096 87380
-    6291456``) is left out: its undo could not tell whether the value is still the one
-    written."""
+def sysctl_file_settings(text: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """The (key, value) pairs a sysctl.conf(5) file sets, as ``sysctl -p`` reads it (``key =
+    value`` lines, ``#`` and ``;`` comments, a leading ``-``: an error ignored; the last of a
+    key wins), and the keys it sets that are left out of them: a key with a glob or a value
+    with spaces (``net.ipv4.tcp_rmem = 4096 87380 6291456``), whose undo could not tell
+    whether the value is still the one written (said: iplab will not put them back)."""
     pairs: dict[str, str] = {}
+    unkept: dict[str, None] = {}
     for raw in text.splitlines():
         line = raw.strip()
         if not line or line[0] in "#;":
             continue
         key, eq, value = line.partition("=")
         key, value = key.strip().removeprefix("-").strip(), value.strip()
-        if not eq or not _SYSCTL_KEY.fullmatch(key) or not value or any(c.isspace() for c in value):
+        if not eq or not key or not value:
+            continue
+        if not _SYSCTL_KEY.fullmatch(key) or any(c.isspace() for c in value):
+            unkept[key] = None
             continue
         pairs.pop(key, None)
         pairs[key] = value
-    return list(pairs.items())
+    return list(pairs.items()), [key for key in unkept if key not in pairs]
+
+
+def sysctl_file_writes(text: str) -> list[tuple[str, str]]:
+    """The pairs of :func:`sysctl_file_settings`."""
+    return sysctl_file_settings(text)[0]
+
+
+def sysctl_file_unkept(text: str) -> list[str]:
+    """The keys :func:`sysctl_file_settings` leaves out."""
+    return sysctl_file_settings(text)[1]
 
 
 #: a value ``echo`` writes as it is (no expansion, no glob): 1, fq_codel, 10.0.0.1
