@@ -44,6 +44,15 @@ PIECES = {
         "$ sudo ip netns add a <1>\n", "ip link add v0 type veth peer name v1\n",
         "include::x.sh[]\n", "ifdef::a[]\n", "`", "+", "_", "link:x[y]", "// c\n", "\t",
     ],
+    "org": [
+        "#+TITLE: Lab\n", "* Setup\n", "** TODO Step :tag:\n", "\n", "#+begin_src sh\n",
+        "#+end_src\n", "#+BEGIN_SRC bash :eval no\n", "#+END_SRC\n", "#+begin_example\n",
+        "#+end_example\n", "#+RESULTS:\n", ": out\n", ":\n", ":PROPERTIES:\n", ":END:\n",
+        "#+begin_quote\n", "#+end_quote\n", "# comment\n", "* COMMENT x\n", "| a | b |\n",
+        "- item\n", "1. step\n", "   ip netns add a\n", "ip link add v0 type veth peer name v1\n",
+        ",* x\n", "=ip l=", "~ip a~", "[[x][y]]", "src_sh{ip r}", "#+INCLUDE: x.org\n",
+        "#+PROPERTY: header-args:sh :dir /ssh:h:\n", ":var X=1 ", "\t", "$ sudo ip netns add b\n",
+    ],
 }  # fmt: skip
 
 

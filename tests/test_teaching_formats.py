@@ -60,9 +60,16 @@ def test_an_asciinema_recording_not_named_cast_is_known_by_its_header() -> None:
 def test_an_org_page_without_a_keyword_line_is_known(name: str) -> None:
     """Hunt G: Org notes whose first line is no ``#+KEYWORD:`` (a blank line, ``* Setup``,
     Emacs's ``# -*- mode: org -*-``) were read as a script: ``* Setup`` a raw step, the
-    ``#+begin_src`` line a title. They are refused as a ``.org`` page is."""
-    with pytest.raises(UsageError, match=rf"^{name}: an Org page: not read; export it"):
-        _import(name)
+    ``#+begin_src`` line a title. They are read as a ``.org`` page is: the lines of their
+    source blocks, and not the ping's output in the example block under it."""
+    text = (TEACHING / name).read_text(encoding="utf-8")
+    assert detect_kind(name, text) == "org"
+    result = _import(name)
+    assert result.lines[0] == "sudo ip netns add o1"
+    assert "sudo ip netns exec o1 ping -c1 10.9.9.2" in result.lines
+    assert result.lines[-1] == "sudo ip netns del o1 && sudo ip netns del o2"
+    assert len(result.lines) == 11 and result.raw == 0
+    assert not any("PING" in line or "bytes from" in line for line in result.lines)
 
 
 def test_an_expect_script_is_refused_with_or_without_its_shebang() -> None:

@@ -380,7 +380,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="the scenario's name (default: from the file name)")
     p.add_argument(
         "--format",
-        choices=("auto", "markdown", "html", "rst", "asciidoc", "notebook", "session", "shell"),
+        choices=(
+            "auto",
+            "markdown",
+            "html",
+            "rst",
+            "asciidoc",
+            "org",
+            "notebook",
+            "session",
+            "shell",
+        ),
         default="auto",
         help="how to read FILE (auto: .md is Markdown, .html a web page, .rst reStructuredText,"
         " .adoc AsciiDoc, .ipynb a notebook, .sh a script, else by its content; an address:"

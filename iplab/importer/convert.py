@@ -46,6 +46,7 @@ from iplab.importer.notebook import (
     read_exported,
     read_notebook,
 )
+from iplab.importer.org import read_org
 from iplab.importer.parts import read_session
 from iplab.importer.prose import commands_in_sentences, is_sentence, reads_as_prose
 from iplab.importer.reader import (
@@ -75,10 +76,6 @@ _ORG_START = re.compile(r"\ufeff?\s*#\+[A-Za-z_]+:")
 _ORG_SRC = re.compile(r"^[ \t]*#\+begin_src\b.*?^[ \t]*#\+end_src\b", re.I | re.M | re.S)
 #: Emacs's mode line for Org (``# -*- mode: org -*-``, ``-*- org -*-``) on the first line
 _ORG_MODE = re.compile(r"\ufeff?[^\n]*-\*-(?:[^\n]*\bmode:\s*org\b[^\n]*|\s*org\s*)-\*-", re.I)
-_ORG_REFUSED = (
-    "{path}: an Org page: not read; export it to Markdown (M-x org-md-export-to-markdown)"
-    " or to HTML (M-x org-html-export-to-html), and import that"
-)
 _MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
 #: a web page's first tag (after a byte-order mark, blanks, comments)
 _HTML_START = re.compile(r"\ufeff?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
@@ -174,12 +171,12 @@ def detect_kind(path: str, text: str) -> Kind:
     ``#!`` line; a page of
     plain text by its name or its sentences (:func:`iplab.importer.prose.reads_as_prose`);
     a terminal's session pasted as shown by its prompts (``session``); else a shell script.
-    An Org page (.org, a first line ``#+TITLE:``, Org's mode line, or its ``#+begin_src``
-    blocks) is refused: a UsageError saying how to import it. (A Markdown page exported
+    An Org page by extension (.org), a first line ``#+TITLE:``, Org's mode line, or its
+    ``#+begin_src`` blocks. (A Markdown page exported
     from a notebook is Markdown: its reader sees the notebook in it.)"""
     suffix = Path(path).suffix.lower()
     if suffix == ".org":
-        raise UsageError(_ORG_REFUSED.format(path=path))
+        return "org"
     if suffix in _MARKDOWN_SUFFIXES or suffix in mediawiki.SUFFIXES:
         return "markdown"  # (a MediaWiki page: read by its own reader, see _read)
     if suffix in (".html", ".htm", ".xhtml"):
@@ -193,7 +190,7 @@ def detect_kind(path: str, text: str) -> Kind:
     if suffix in (".sh", ".bash"):
         return "shell"
     if _org(text):
-        raise UsageError(_ORG_REFUSED.format(path=path))
+        return "org"
     if _HTML_START.match(text):
         return "html"
     if looks_like_notebook(text):
@@ -306,6 +303,7 @@ def _read(
                 "html": read_html,
                 "rst": read_rst,
                 "asciidoc": read_asciidoc,
+                "org": read_org,
             }[kind]
             title, reader = read(text, keep)
         drafts, intro = assemble(reader.events)

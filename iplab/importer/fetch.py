@@ -32,6 +32,8 @@ _KINDS: dict[str, Kind] = {
     "text/prs.fallenstein.rst": "rst",
     "text/asciidoc": "asciidoc",
     "text/x-asciidoc": "asciidoc",
+    "text/org": "org",
+    "text/x-org": "org",
     "application/x-ipynb+json": "notebook",
     "text/x-shellscript": "shell",
     "application/x-sh": "shell",

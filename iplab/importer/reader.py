@@ -64,7 +64,7 @@ from iplab.words import (
 )
 from iplab.wrappers import unwrapped
 
-Kind = Literal["markdown", "html", "rst", "asciidoc", "notebook", "session", "shell"]
+Kind = Literal["markdown", "html", "rst", "asciidoc", "org", "notebook", "session", "shell"]
 #: (``skipped``: code iplab does not import, said in a warning: no step's prose, hunt R)
 NoteKind = Literal["heading", "paragraph", "comment", "fence", "trailing", "skipped"]
 
@@ -112,7 +112,8 @@ NOT_SHELL_LANGS = frozenset(
         *("json", "yaml", "yml", "toml", "ini", "conf", "cfg", "xml", "html", "diff", "patch"),
         *("python", "py", "c", "go", "rust", "js", "javascript", "dockerfile", "makefile"),
         *("mermaid", "dot", "graphviz", "sql", "properties", "csv", "ascii", "asciiart"),
-        *("markdown", "md", "rst", "asciidoc", "adoc", "latex", "tex"),
+        *("markdown", "md", "rst", "asciidoc", "adoc", "latex", "tex", "org"),
+        *("emacs-lisp", "elisp", "lisp"),
         # a recipe, a playbook, a workflow, a template, another language: its lines are
         # not bash's (a Makefile's ${OUT} is make's variable: rm -rf ${OUT}/* as shell
         # deletes from /), even where they look like commands
