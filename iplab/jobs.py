@@ -375,6 +375,24 @@ def _serves(argv: list[str]) -> bool:
     return bool({"-s", "--server"} & (flags | clustered))
 
 
+def daemon_server(command: str) -> bool:
+    """A server that puts itself in the background and listens on (``iperf3 -s -D``,
+    ``iperf -s -D``, also inside ``ip netns exec NS``), writing no file of the host (no
+    ``-I``/``--pidfile``, ``--logfile``): all it leaves is its process, which undo stops
+    in a namespace the lab makes (hunt BK: import and up said it a step iplab cannot
+    undo, whose change stays after down, and down stopped it)."""
+    argv = _run_words(command)
+    if not argv or argv[0].rsplit("/", 1)[-1] not in ("iperf", "iperf3"):
+        return False
+    args = argv[1:]
+    flags = {a for a in args if a.startswith("-")}
+    short = {f"-{c}" for a in flags if not a.startswith("--") for c in a[1:]}
+    writes = {"-I", "--pidfile", "--logfile", "-o", "--output"} & (flags | short)
+    writes |= {a for a in flags if a.startswith(("--pidfile=", "--logfile=", "--output="))}
+    daemon = {"-D", "--daemon"} & (flags | short)
+    return bool(daemon and {"-s", "--server"} & (flags | short) and not writes)
+
+
 def unshares_the_network(command: str) -> bool:
     """``unshare --net --fork sleep infinity &``: a job that makes a network namespace with
     no name, which the next steps reach through its pid (``nsenter -t $!``, ``ip link set

@@ -80,6 +80,8 @@ def cannot_undo(items: Sequence[Item]) -> Iterable[str]:
         )
         # a server run in the background in a namespace the input makes: stopped at undo
         job |= isinstance(op, NetnsExec) and item.background and op.ns in made
+        # (or one that puts itself there: iperf3 -s -D; undo stops what runs in the namespace)
+        job |= isinstance(op, NetnsExec) and op.ns in made and jobs.daemon_server(op.command)
         # (also one fed its answer, a raw step: ip netns exec red nc -lkp 8080 <<< OK)
         job |= isinstance(op, Raw) and item.background and bool(_served_in(op.command) & made)
         if kept and not (undone or inside or read_back or deletion or on_a_link or job):

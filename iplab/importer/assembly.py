@@ -179,6 +179,8 @@ def assemble(events: Sequence[Event]) -> tuple[list[Draft], list[Note]]:
     section: str | None = None
     for event in events[len(intro) :]:
         if isinstance(event, Note):
+            if shown := _shown_no_reply(event, drafts, pending):
+                drafts[-1] = replace(drafts[-1], said_fails=shown)
             if event.kind != "skipped":  # (code left out: said in a warning, no step's prose)
                 pending.append(event)
             section = event.text if event.kind == "heading" else section
@@ -222,6 +224,22 @@ def defines_a_function(event: Event) -> bool:
     if not isinstance(event, Block) or not _DEFINITION.match(event.text):
         return False
     return all(isinstance(c.parsed.op, Raw) and c.parsed.op.command == "true" for c in event.cmds)
+
+
+#: ping's summary of a run that got no reply (``2 packets transmitted, 0 received, 100%
+#: packet loss``), written as a comment under the command
+_NO_REPLY_SAID = re.compile(r"\b0 (?:packets )?received\b|\b100(?:\.0+)?% packet loss")
+
+
+def _shown_no_reply(note: Note, drafts: Sequence[Draft], pending: Sequence[Note]) -> str:
+    """The comment right under a command (``# 2 packets transmitted, 0 received, 100%
+    packet loss``) that shows the ping above it reached nothing: the page's words that it
+    fails; "" for any other note. (Hunt BK: the ping after ``ip_forward=0`` was a probe that
+    must succeed, and the comment the next step's prose.)"""
+    if note.kind != "comment" or pending or not drafts or note.line != drafts[-1].line + 1:
+        return ""
+    said = " ".join(note.text.split())
+    return said if _NO_REPLY_SAID.search(said) else ""
 
 
 def said_fails(notes: Sequence[Note]) -> str:

@@ -110,6 +110,22 @@ ERROR_SHOWN = re.compile(
 )
 
 
+#: what a client that reaches a server prints when it reached nothing (curl's ``curl: (7)
+#: Failed to connect``, netcat's ``nc: connect to ... failed: Connection refused``,
+#: ``iperf3: error - unable to connect to server``, wget's ``failed: Connection refused.``,
+#: socat's ``socat[42] E connect(...)``, telnet's ``Unable to connect to remote host``):
+#: apart from :data:`ERROR_SHOWN`, as it says only that this run of the command failed.
+#: Run again after a change, the same line is another experiment, never a retry read once
+#: (hunt BK: a page's "curl gets nowhere yet", shown failing, stopped the run and rolled
+#: the lab back)
+CLIENT_FAILURE_SHOWN = re.compile(
+    r"^(?:curl: \(\d+\) |nc: (?:connect to|getaddrinfo)|Ncat: (?:Connection|TIMEOUT)"
+    r"|iperf3?: error - |socat\[\d+\] E |telnet: Unable to connect"
+    r"|(?:Connecting to|wget: unable to resolve).*(?:failed: .*|host address .*)$)",
+    re.M,
+)
+
+
 def failure_shown(line: str) -> bool:
     """A line a failing command prints (iproute2's and ping's own words)."""
     return ERROR_SHOWN.match(line) is not None

@@ -7,6 +7,7 @@ refuses (a typo the page goes past), which may fail as bash goes on after it.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import replace
@@ -14,7 +15,7 @@ from dataclasses import replace
 from iplab import ipgrammar
 from iplab.errors import Location, ScenarioError
 from iplab.importer.assembly import Draft
-from iplab.importer.prose import ERROR_SHOWN
+from iplab.importer.prose import CLIENT_FAILURE_SHOWN, ERROR_SHOWN
 from iplab.model import Judge, apply, effects_of, lab_addresses, plain_address
 from iplab.names import ROOT
 from iplab.render import renderer
@@ -78,7 +79,11 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
         if isinstance(d.op, Probe) and failing:  # the page shows (or says) it failing
             d = replace(d, op=replace(d.op, reachable=False))
         if isinstance(d.op, Probe) and plain_address(d.op.target) not in allowed:
-            # the page shows it fail: a step that may fail
+            # the page shows it fail: a step that may fail; a link-local address the lab
+            # does not assign is the one the author's kernel gave the peer (hunt BK: fe80::
+            # ...%veth00, from the author's random MAC address: here no one has it)
+            kernels = _link_local(d.op.target)
+            failing = failing or kernels
             op: Op = NetnsExec(
                 ns=d.op.ns, command=renderer().text(d.op).split(" ", 4)[4], observes=True
             )
@@ -89,7 +94,15 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
             warnings.append(
                 f"line {d.cmd.line}: ping target {d.op.target} is not an address the input assigns"
                 " with 'ip addr add'; kept as 'netns exec', not a probe"
-                + ("; the page shows it fail: it may fail here too" if failing else "")
+                + (
+                    "; a link-local address the kernel gives a link from its MAC address,"
+                    " which is another on every host (the page's is the author's): it may"
+                    " fail here"
+                    if kernels
+                    else "; the page shows it fail: it may fail here too"
+                    if failing
+                    else ""
+                )
             )
         elif _a_ping(d) and failing:  # ping 8.8.8.8 before the NAT: it fails
             out.append(replace(d, cmd=replace(d.cmd, may_fail=True)))
@@ -101,7 +114,9 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
                 f"line {d.cmd.line}: ip refuses {d.cmd.text!r} ({said}): a typo? it may fail"
                 " here too, as bash goes on after it"
             )
-        elif ERROR_SHOWN.search("\n".join(_output(d))):
+        elif ERROR_SHOWN.search(shown := "\n".join(_output(d))) or (
+            isinstance(d.op, Raw | NetnsExec) and CLIENT_FAILURE_SHOWN.search(shown)
+        ):
             # ip route get 8.8.8.8 with "RTNETLINK answers: No route to host" under it, a typo
             # fixed on the next line (dev vet0, "Cannot find device"): a command the page shows
             # failing changed nothing there; it may fail here too (the model passes over it)
@@ -112,6 +127,14 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
         else:
             out.append(d)
     return out, warnings
+
+
+def _link_local(target: str) -> bool:
+    """``fe80::c8a1:5cff:fe3e:77b2%veth00``: an IPv6 link-local address (its zone aside)."""
+    try:
+        return ipaddress.ip_address(target.split("%", 1)[0]).is_link_local
+    except ValueError:
+        return False
 
 
 def _retry_of(drafts: Sequence[Draft], k: int) -> tuple[Draft, str] | None:
