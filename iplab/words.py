@@ -1479,6 +1479,24 @@ _QUOTED_ANGLE = re.compile(r"<(?=[\w.:/-]*[a-z])[A-Za-z][\w.:/-]*>")
 _QUOTED = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")
 
 
+#: a placeholder for the command to run (``<command>``, ``<cmd>``, ``<command to run against
+#: that namespace>``, ``<command_to_run>``, ``[command]``)
+_COMMAND_SLOT = re.compile(
+    r"<\s*(?:(?:the|a|any|your)[\s_-]+)?(?:command|cmd|program)s?(?:[\s_-][^<>]*)?>"
+    r"|\[(?:command|cmd|program)s?\]",
+    re.IGNORECASE,
+)
+
+
+def command_slot(command: str) -> str | None:
+    """The placeholder a line holds for the command to run (``ip netns exec ns1
+    <command>``, ``unshare --net <command>``), outside quotes: such a line shows a
+    command's form, it is no step of a lab (hunt BK: the model refused the whole page for
+    it). None when it holds none."""
+    found = _COMMAND_SLOT.search(_QUOTED.sub("''", command))
+    return found[0] if found else None
+
+
 def placeholder(command: str) -> str | None:
     """The first placeholder a command holds for the reader to fill in (``<your-name>``,
     ``{{ns}}``, ``10.0.0.X/24``, ``XX:XX:XX:XX:XX:XX``, ``YOUR_INTERFACE``, ``[interface]``,

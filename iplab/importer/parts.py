@@ -40,7 +40,7 @@ from iplab.importer.shortcodes import split_paragraph
 from iplab.ipgrammar import effects
 from iplab.lineparse import LineError, classify
 from iplab.steps import NetnsExec, is_observation
-from iplab.words import QUIETING, placeholder
+from iplab.words import QUIETING, command_slot, placeholder
 
 _INLINE = (
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
@@ -290,21 +290,27 @@ _SYNTAX = re.compile(
 
 
 def _syntax(before: Part | None, part: Part) -> str | None:
-    """The warning for a code block a sentence right above it gives as a command's syntax,
-    every line of it holding a placeholder (hunt Q, Scott Lowe's blog: "the format this
-    command follows is:", then ``ip netns exec <network namespace> <command to run against
-    that namespace>``, a step iplab could not read); None for any other part."""
-    if part.kind != "code" or part.shown or before is None or before.kind != "paragraph":
+    """The warning for a code block that shows a command's form: a sentence right above it
+    gives it as a command's syntax, every line of it holding a placeholder (hunt Q, Scott
+    Lowe's blog: "the format this command follows is:", then ``ip netns exec <network
+    namespace> <command to run against that namespace>``, a step iplab could not read), or
+    every line of it leaves the command to run to the reader (``sudo ip netns exec ns1
+    <command>`` under "like so:", ``unshare --net <command>``: the model refused the whole
+    page for it); None for any other part."""
+    if part.kind != "code" or part.shown:
         return None
-    sentence = plain(" ".join(before.source))
     lines = [t.strip() for _, t in part.body if t.strip()]
-    if not lines or not _SYNTAX.search(sentence):
+    if not lines:
         return None
-    if not all(placeholder(strip_prompt(line) or line) for line in lines):
+    sentence = plain(" ".join(before.source)) if before and before.kind == "paragraph" else ""
+    slots = [command_slot(line) for line in lines]
+    if _SYNTAX.search(sentence) and all(placeholder(strip_prompt(t) or t) for t in lines):
+        why = sentence
+    elif all(slots) and (slot := slots[0]) is not None:
+        why = f"the command to run is left to the reader: {slot}"
+    else:
         return None
-    return (
-        f"line {part.line}: {lines[0]!r} is the command's syntax ({sentence!r}): shown, not a step"
-    )
+    return f"line {part.line}: {lines[0]!r} is the command's syntax ({why!r}): shown, not a step"
 
 
 def _shortcoded(part: Part) -> list[Part]:

@@ -55,6 +55,7 @@ from iplab.words import (
     QUIETING,
     SHELL_SYNTAX,
     background_job,
+    command_slot,
     interactive_alias,
     listing_of_netns,
     namespace_entry,
@@ -1480,6 +1481,12 @@ class Reader:
             elif prompted and body.endswith(("^C", "^D")) and self.prompt is not None:
                 # a line the author left with Ctrl-C at the prompt (never ran), or ^D
                 self.warnings.append(f"line {number}: {body!r} left at the prompt: not run")
+            elif (slot := command_slot(body)) is not None:
+                self.warnings.append(
+                    f"line {number}: {body!r} is a command's form, not a command ({slot} is"
+                    " left to the reader): shown, not a step"
+                )
+                self.note("skipped", body, number, number)
             elif state == "usage" and _usage_text(text):
                 self.output(text, number)  # (ip netns help's "\tip netns add NAME": no step)
             elif body.startswith("#"):
