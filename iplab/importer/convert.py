@@ -59,7 +59,7 @@ from iplab.importer.reader import (
     strip_prompt,
 )
 from iplab.importer.rst import read_rst
-from iplab.importer.shown import made_or_deleted_before, probes_to_exec
+from iplab.importer.shown import made_or_deleted_before, optional_tools, probes_to_exec
 from iplab.importer.slate import cleared_first, given_loopback
 from iplab.importer.terminal import as_shown, line_ranges, printable, uncoloured
 from iplab.importer.undoable import cannot_undo_lines
@@ -367,6 +367,8 @@ def import_text(
             )
         raise UsageError(f"{source_name}: no command found (read as {kind}){why}")
     drafts, probe_warnings = probes_to_exec(drafts)
+    drafts, optional = optional_tools(drafts)
+    probe_warnings += optional
     cut = split_teardown(drafts)
     drafts, cut, answered = solutions_before_cleanup(drafts, cut)
     drafts = setup_words_kept(drafts, cut)

@@ -18,6 +18,7 @@ from iplab.importer.assembly import Draft
 from iplab.importer.prose import CLIENT_FAILURE_SHOWN, ERROR_SHOWN
 from iplab.model import Judge, apply, effects_of, lab_addresses, plain_address
 from iplab.names import ROOT
+from iplab.programs import programs
 from iplab.render import renderer
 from iplab.state import after, created_objects
 from iplab.steps import LinkDel, NetnsDel, NetnsDelAll, NetnsExec, Op, Probe, Raw, Step
@@ -126,6 +127,37 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
             )
         else:
             out.append(d)
+    return out, warnings
+
+
+#: the page runs a command only where a program is there (``Or, if mtr is installed, a short
+#: report:``, ``If you have tcpdump available``, ``(needs iperf3)``): the program's name
+_ONLY_IF = re.compile(
+    r"\bif\s+(?:you\s+have\s+)?`?([\w.+-]+)`?\s+(?:is\s+)?(?:installed|available)\b"
+    r"|\(\s*(?:needs|requires)\s+`?([\w.+-]+)`?\s*\)",
+    re.IGNORECASE,
+)
+
+
+def optional_tools(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
+    """A command the page runs only if its program is installed (``Or, if mtr is installed,
+    a short report:``): a step that may fail, so that a host without the program runs the
+    rest of the lab (check says up and run go on without it). Hunt BK: the page's optional
+    ``mtr`` made up and run refuse the whole lab until mtr was installed."""
+    out: list[Draft] = []
+    warnings: list[str] = []
+    for d in drafts:
+        said = " ".join(" ".join(filter(None, (d.title, d.prose))).split()[-40:])
+        found = _ONLY_IF.search(said)
+        program = next((name for name in found.groups() if name), "") if found else ""
+        if found is None or not program or d.cmd.may_fail or program not in programs(d.cmd.text):
+            out.append(d)
+            continue
+        out.append(replace(d, cmd=replace(d.cmd, may_fail=True)))
+        warnings.append(
+            f"line {d.cmd.line}: the page runs {d.cmd.text!r} only {found[0].strip('()')!r}:"
+            " a step that may fail (where it is not, the lab goes on without it)"
+        )
     return out, warnings
 
 
