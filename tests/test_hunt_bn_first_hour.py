@@ -201,7 +201,9 @@ def test_a_field_named_as_ip_writes_it_is_said(
 
 @pytest.mark.kernel
 def test_verify_a_lab_whose_scenario_is_gone(tmp_path: Path) -> None:
-    """``iplab verify LAB`` once the scenario it came up from was moved said
+    """``iplab graph LAB`` (the name ``ls`` shows, where a scenario goes) said "LAB: no such
+    scenario file"; it now says the lab is up and how to draw it (``--live --lab``).
+    ``iplab verify LAB`` once the scenario it came up from was moved said
     "/path/lab.yaml: no such scenario file (bundled scenarios: ...)", not which lab's file
     is gone or what to do; it now says both, and ``down LAB`` still takes the lab down."""
     if kernel.SKIP:
@@ -215,6 +217,14 @@ def test_verify_a_lab_whose_scenario_is_gone(tmp_path: Path) -> None:
     try:
         up = kernel.iplab("up", str(lab), "--prefix", prefix, state=state)
         assert up.returncode == 0, up.stderr
+        graph = kernel.iplab("graph", f"{prefix}my-first-lab", state=state)
+        assert graph.returncode == 2
+        assert graph.stderr == (  # (was "LAB: no such scenario file (bundled scenarios: ...)")
+            f"iplab: error: {prefix}my-first-lab is a lab that is up, not a scenario (iplab"
+            f" graph --live --lab {prefix}my-first-lab draws it as the kernel holds it)\n"
+        )
+        live = kernel.iplab("graph", "--live", "--lab", f"{prefix}my-first-lab", state=state)
+        assert live.returncode == 0 and f"{prefix}red" in live.stdout, live.stderr
         lab.rename(tmp_path / "moved.yaml")
         verify = kernel.iplab("verify", f"{prefix}my-first-lab", state=state)
         assert verify.returncode == 2
@@ -228,3 +238,25 @@ def test_verify_a_lab_whose_scenario_is_gone(tmp_path: Path) -> None:
         assert down.returncode == 0, down.stderr
     finally:
         assert kernel.cleanup_prefix(prefix, "hbn") == []  # iplab left nothing
+
+
+def test_a_dependency_missing_is_no_bug_in_iplab(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """iplab run by a Python it was not installed for (another user's /usr/bin/python3)
+    said "internal error: ModuleNotFoundError: No module named 'jinja2' ... this is a bug
+    in iplab", exit 70. It now says which Python lacks which package and what to do; a
+    module of iplab's own missing is still a bug."""
+    from iplab import plan
+
+    def without(name: str) -> None:
+        raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+
+    monkeypatch.setattr(plan, "load", lambda *a, **k: without("jinja2"))
+    rc, _, err = _iplab(capsys, "render", "container-networking-part2")
+    assert rc == 1
+    assert err.startswith("iplab: error: this Python (")
+    assert "cannot import jinja2, which iplab needs" in err and "bug" not in err
+    monkeypatch.setattr(plan, "load", lambda *a, **k: without("iplab.gone"))
+    rc, _, err = _iplab(capsys, "render", "container-networking-part2")
+    assert rc == 70 and "this is a bug in iplab" in err
