@@ -260,3 +260,28 @@ def test_a_dependency_missing_is_no_bug_in_iplab(
     monkeypatch.setattr(plan, "load", lambda *a, **k: without("iplab.gone"))
     rc, _, err = _iplab(capsys, "render", "container-networking-part2")
     assert rc == 70 and "this is a bug in iplab" in err
+
+
+@pytest.mark.parametrize(
+    ("fixture", "said"),
+    [
+        (
+            "namespace-typo.yaml",
+            ":9: setup[2]: namespace redd does not exist at this step (did you mean red? else"
+            " add it first with 'netns add')",
+        ),
+        (
+            "link-typo.yaml",
+            ":12: setup[3]: link vethred does not exist in namespace red at this step (did you"
+            " mean veth-red?)",
+        ),
+    ],
+)
+def test_a_name_a_slip_away_says_the_one_meant(
+    fixture: str, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``netns: redd`` for red, ``dev: vethred`` for veth-red: the model said only that
+    the name does not exist; it now names the one the lab holds a slip away."""
+    rc, _, err = _iplab(capsys, "check", "-q", str(HERE / fixture))
+    assert rc == 2
+    assert err == f"iplab: error: {HERE / fixture}{said}\n"
