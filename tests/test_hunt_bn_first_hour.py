@@ -285,3 +285,16 @@ def test_a_name_a_slip_away_says_the_one_meant(
     rc, _, err = _iplab(capsys, "check", "-q", str(HERE / fixture))
     assert rc == 2
     assert err == f"iplab: error: {HERE / fixture}{said}\n"
+
+
+def test_down_help_says_what_its_timeout_does(capsys: pytest.CaptureFixture[str]) -> None:
+    """``iplab down --help`` said of --timeout "past it the process is killed and the run
+    rolls back", words of up and run: down rolls back no run."""
+    with pytest.raises(SystemExit):
+        iplab.cli.main(["down", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "the run rolls back" not in out
+    assert "the time limit of each undo command" in out
+    with pytest.raises(SystemExit):
+        iplab.cli.main(["up", "--help"])
+    assert "the run rolls back" in " ".join(capsys.readouterr().out.split())

@@ -194,6 +194,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="the time limit of each process whose step sets none (default: 30; 0: none); "
         "past it the process is killed and the run rolls back",
     )  # fmt: skip
+    undo_limit = argparse.ArgumentParser(add_help=False)  # (down's own words: hunt BN,
+    undo_limit.add_argument(  # its --help said "the run rolls back" of a down)
+        "--timeout", type=_seconds, metavar="SECONDS",
+        help="the time limit of each undo command (default: 30; 0: none); past it the"
+        " command is killed and what is left is said (iplab down again retries it)",
+    )  # fmt: skip
     running = argparse.ArgumentParser(add_help=False, parents=[state, limit])
     running.add_argument("--lab", help="the lab's name (default: prefix + scenario name)")
     running.add_argument("--dry-run", action="store_true", help="print what would run, run nothing")
@@ -227,7 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     _json_flag(p, "run")
     p.set_defaults(handler=Command("session", "cmd_run"))
 
-    p = sub.add_parser("down", parents=[state, limit], help="undo a lab from its journal")
+    p = sub.add_parser("down", parents=[state, undo_limit], help="undo a lab from its journal")
     p.add_argument("lab", nargs="?", help="the lab (optional when only one is up)")
     p.add_argument(
         "--exact", action="store_true",
