@@ -298,3 +298,46 @@ def test_down_help_says_what_its_timeout_does(capsys: pytest.CaptureFixture[str]
     with pytest.raises(SystemExit):
         iplab.cli.main(["up", "--help"])
     assert "the run rolls back" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.kernel
+def test_an_undo_of_the_scenarios_that_fails_is_said(tmp_path: Path) -> None:
+    """A scenario's own ``undo:`` that fails (exits 1, or is killed by ``down --timeout``):
+    down said "lab X is down", exit 0, and a rollback "the host is as it was before". The
+    lab's namespaces still go; the failed undo is now said, with what may be left, exit 1."""
+    if kernel.SKIP:
+        pytest.skip(kernel.SKIP)
+    prefix = f"hbn{uuid.uuid4().hex[:3]}"
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    scenario = tmp_path / "undofails.yaml"
+    scenario.write_text((HERE / "undo-that-fails.yaml").read_text(), encoding="utf-8")
+    said = (
+        "iplab: warning: 1 undo command of the scenario failed: `false` (exit 1); what its"
+        " step changed may still be on the host (the lab's namespaces and links are gone)"
+    )
+    try:
+        up = kernel.iplab("up", str(scenario), "--prefix", prefix, state=state)
+        assert up.returncode == 0, up.stderr
+        down = kernel.iplab("down", f"{prefix}undofails", state=state)
+        assert down.returncode == 1, down.stderr
+        assert f"lab {prefix}undofails is down" in down.stdout and said in down.stderr
+        assert not any(n.startswith(prefix) for n in kernel.netns_names())
+        ran = kernel.iplab("run", str(scenario), "--prefix", prefix, state=state)
+        assert ran.returncode == 1 and said in ran.stderr, ran.stderr
+        slow = tmp_path / "slow.yaml"
+        slow.write_text(scenario.read_text().replace('"false"', "sleep 5"), encoding="utf-8")
+        up = kernel.iplab("up", str(slow), "--prefix", prefix, state=state)
+        assert up.returncode == 0, up.stderr
+        down = kernel.iplab("down", f"{prefix}undofails", "--timeout", "1", state=state)
+        assert down.returncode == 1
+        assert "`sleep 5` (timed out after 1 s)" in down.stderr
+        failing = tmp_path / "failing.yaml"  # a step after it fails: the rollback says it
+        failing.write_text(
+            scenario.read_text() + '  - action: raw\n    command: "false"\n', encoding="utf-8"
+        )
+        up = kernel.iplab("up", str(failing), "--prefix", prefix, state=state)
+        assert up.returncode == 1 and said in up.stderr
+        assert "the host is as it was before" not in up.stderr
+    finally:
+        assert kernel.cleanup_prefix(prefix, "hbn") == []  # iplab left nothing
