@@ -136,10 +136,12 @@ def _exec_text(f: Fields, key: str, required: bool) -> str | None:
 
 def _link_add(f: Fields) -> Op:
     kind = f.choice("type", ("veth", "bridge", "dummy"), "")
-    if not kind:
-        f.fail("type", "missing required field 'type' (veth, bridge or dummy)")
+    if not kind:  # (typ: veth: said at the step, not at the field meant: hunt BN)
+        f.missing("type", " (veth, bridge or dummy)")
     peer = f.link("peer")
     if kind == "veth" and peer is None:
+        if f.meant("peer") is not None:  # (peer_name: vethY said "a veth needs a 'peer'")
+            f.missing("peer", " (a veth's other end)")
         raise ScenarioError(
             "a veth needs a 'peer' name", f.loc, "as in: name: vethX, type: veth, peer: vethY"
         )
@@ -302,6 +304,9 @@ def line_op(f: Fields) -> Op:
     op = ipgrammar.read(text)
     if op is None:
         program = next((w for w in text.split() if w != "sudo"), "")
+        if said := ipgrammar.refusal(text):  # (hunt BN: 10.0.0.300/24 was "a form of ip
+            # iplab's grammar does not type (keep it as 'action: raw')", run to fail there)
+            f.fail("line", f"{program} refuses {text!r} on any host: {said}", "a typo?")
         what = (  # (hunt B: an ip command it does not type read as no command at all)
             f"{text!r} is a form of {program} iplab's grammar does not type"
             if program in ("ip", "bridge", "brctl") and not needs_shell(text)

@@ -86,15 +86,23 @@ class Fields:
     def missing(self, key: str, what: str = "") -> NoReturn:
         """A required field is not there: said at the step, with the field the author may
         have meant it to be (``comand:``: did you mean 'command'?)."""
-        unknown = [str(k) for k in self.m if k not in self.used]
-        close = difflib.get_close_matches(key, unknown, n=1, cutoff=0.7)
-        if close:
+        if (near := self.meant(key)) is not None:
             raise ScenarioError(
                 f"missing required field '{key}'{what}",
-                self.loc.at(close[0], self.m.line_of(close[0])),
-                f"'{close[0]}' is no field here: did you mean '{key}'?",
+                self.loc.at(near, self.m.line_of(near)),
+                f"'{near}' is no field here: did you mean '{key}'?",
             )
         raise ScenarioError(f"missing required field '{key}'{what}", self.loc)
+
+    def meant(self, key: str) -> str | None:
+        """A field of the step no builder reads that was meant as ``key``: a slip
+        (``comand:``), or ``key`` with a word after it (``peer_name:`` for ``peer:``, as
+        ``ip`` writes ``peer name``: hunt BN)."""
+        unknown = [str(k) for k in self.m if k not in self.used]
+        close = difflib.get_close_matches(key, unknown, n=1, cutoff=0.7)
+        longer = [k for k in unknown if k.startswith((f"{key}_", f"{key}-", f"{key} "))]
+        found = close or longer
+        return found[0] if found else None
 
     def _typed(self, key: str, kind: type[T], what: str, required: bool) -> T | None:
         value = self.raw(key)

@@ -239,12 +239,37 @@ def _address(word: str) -> str:
     try:
         ipaddress.ip_interface(word)
     except ValueError:
-        raise NoMatch from None
+        raise _no_prefix(word) from None
     return word
 
 
 def _gateway(word: str) -> str:
+    if names.ip_problem(word) and _past_ipv4(word):
+        raise NoMatch(f'Error: inet address is expected rather than "{word}".')
     return checked(word, names.ip_problem)
+
+
+#: a dotted quad, with or without a prefix length, as a typo leaves one (10.0.0.300/24)
+_QUAD = re.compile(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:/(\d{1,3}))?")
+
+
+def _past_ipv4(word: str) -> bool:
+    """A dotted quad with a part over 255 or a prefix length over 32, which ip refuses
+    whatever the host holds (its other spellings iplab does not read, such as 010.0.0.1
+    or 1.2.3/24, ip takes: a leading zero is octal, a missing part is 0)."""
+    m = _QUAD.fullmatch(word)
+    if m is None:
+        return False
+    return any(int(p) > 255 for p in m.groups()[:4]) or int(m[5] or 0) > 32
+
+
+def _no_prefix(word: str) -> NoMatch:
+    """A word where ip reads an address and prefix length and iplab reads none: ip's own
+    refusal when ip surely refuses it (hunt BN: ``line: ip addr add 10.0.0.300/24 dev v``
+    was "a form of ip iplab's grammar does not type (keep it as 'action: raw')")."""
+    if _past_ipv4(word):
+        return NoMatch(f'Error: any valid prefix is expected rather than "{word}".')
+    return NoMatch()
 
 
 @frozen
@@ -759,7 +784,7 @@ def _dest(word: str) -> str:
     if word in ("default", "all", "any"):
         return word
     if names.route_network(word) is None:  # (10.6/16: iproute2 reads 10.6.0.0/16)
-        raise NoMatch
+        raise _no_prefix(word)
     return word
 
 

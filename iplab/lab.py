@@ -1609,6 +1609,7 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
                 "== the tutorial has no cleanup: undone from the journal"
                 f" ({counted(report.ran, 'command')})"
             )
+            rc = max(rc, 1 if _unrestored(env, report) else 0)
             _nothing_remains(session)
         elif left:  # a partial cleanup is as normal in tutorials as none: finish it
             session.signals.passive = True
@@ -1619,6 +1620,7 @@ def run_all(env: Env, plan: Plan, lab: str, options: Options | None = None) -> i
                 f"== the tutorial's cleanup left {', '.join(left)}: undone from the journal "
                 f"({counted(report.ran, 'command')})"
             )
+            rc = max(rc, 1 if _unrestored(env, report) else 0)
             _nothing_remains(session)
         else:
             _nothing_remains(session)
@@ -1695,6 +1697,21 @@ def _rollback_failed(env: Env, journal: Journal) -> None:
         env.err.write(f"iplab: could not note the failed rollback in the lab record: {exc}\n")
 
 
+def _unrestored(env: Env, report: undo.UndoReport) -> bool:
+    """Say the raw undo commands that failed (the lab's namespaces and links are gone all
+    the same, and its journal with them: running them again is the user's call); True
+    when there is one, and the command then exits 1."""
+    if not report.unrestored:
+        return False
+    whose = "its step" if len(report.unrestored) == 1 else "their steps"
+    env.err.write(
+        f"iplab: warning: {counted(len(report.unrestored), 'undo command')} of the scenario"
+        f" failed: {', '.join(report.unrestored)}; what {whose} changed may still be on the"
+        " host (the lab's namespaces and links are gone)\n"
+    )
+    return True
+
+
 def _undone(report: undo.UndoReport) -> bool:
     return not (report.failed or report.left or report.refused)
 
@@ -1743,6 +1760,8 @@ def _abort(env: Env, session: Session, exc: IplabError, opts: Options) -> int:
         )
         return max(exc.exit_code, 1)
     if not _archive(env, journal):
+        return max(exc.exit_code, 1)
+    if _unrestored(env, report):
         return max(exc.exit_code, 1)
     env.err.write(
         f"iplab: rolled back ({counted(report.ran, 'undo command')}); the host is as it was"
@@ -1845,7 +1864,7 @@ def down(env: Env, lab: str, exact: bool = False) -> int:
             f"lab {lab} is down: {counted(report.ran, 'undo command')} ran "
             f"({gone}{report.skipped} more {plural(report.skipped, 'was')} not needed)\n"
         )
-        return 0
+        return 1 if _unrestored(env, report) else 0
 
 
 def list_labs(state_dir: Path) -> list[LabInfo]:

@@ -28,6 +28,7 @@ one function per op over one State: a table read by reference.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -162,9 +163,10 @@ class _Apply:
         if space is not None:
             return space
         name = ns or ROOT
+        meant = _meant(name, [n for n in state.namespaces if n != ROOT])
         self.object(
             f"namespace {name} does not exist at this step", state.certain(None),
-            "add it first with 'netns add'",
+            f"{meant}{'else ' if meant else ''}add it first with 'netns add'",
         )  # fmt: skip
         space = state.add_namespace(name, unknown=True)
         self.judge.adopted.append((name, ""))
@@ -203,11 +205,14 @@ class _Apply:
         elif space.name == ROOT:  # (eth0 promisc on: hunt U read "does not exist" as a lie)
             self.object(
                 f"link {name} does not exist in the root namespace at this step", certain,
-                "no step before makes it; a link the host has, such as eth0, is not the lab's:"
-                " a lab changes only what its steps make",
+                f"{_meant(name, space.links)}no step before makes it; a link the host has,"
+                " such as eth0, is not the lab's: a lab changes only what its steps make",
             )  # fmt: skip
         else:
-            self.object(f"link {name} does not exist in {ns_label(ns)} at this step", certain)
+            meant = _meant(name, [k for k in space.links if k != "lo"]).strip()
+            self.object(
+                f"link {name} does not exist in {ns_label(ns)} at this step", certain, meant or None
+            )
         link = self.state.new_link(name, "unknown", unknown=True)
         space.links[name] = link
         self.judge.adopted.append((space.name, name))
@@ -664,6 +669,13 @@ def _netns_add(a: _Apply, name: str, adopted: bool = False) -> None:
     if adopted:
         space.unknown = True
         space.links["lo"].unknown = True
+
+
+def _meant(name: str, names: Iterable[str]) -> str:
+    """``did you mean NAME? `` for a name a slip away from one the lab holds (hunt BN:
+    ``netns: redd`` for red said only that redd does not exist), else nothing."""
+    close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.75)
+    return f"did you mean {close[0]}? " if close else ""
 
 
 def _netns_del(a: _Apply, name: str) -> None:

@@ -98,6 +98,57 @@ def _in_order(exc: ScenarioError, key: str, keys: list[str], value: str) -> Scen
 
 
 def load_text(text: str, file: str, overrides: dict[str, Any] | None = None) -> Scenario:
+    try:
+        return _load_text(text, file, overrides)
+    except ScenarioError:
+        if (page := not_a_scenario(file, text)) is not None:
+            raise page from None
+        raise
+
+
+#: what a file named so is, when it does not load as a scenario: a page to import first
+_PAGES = {
+    **dict.fromkeys((".md", ".markdown", ".mdown", ".mkd"), "a Markdown page"),
+    **dict.fromkeys((".html", ".htm", ".xhtml"), "a web page"),
+    **dict.fromkeys((".rst", ".rest"), "a reStructuredText page"),
+    **dict.fromkeys((".adoc", ".asciidoc"), "an AsciiDoc page"),
+    ".ipynb": "a Jupyter notebook",
+    **dict.fromkeys((".sh", ".bash"), "a shell script"),
+    ".txt": "a page of text",
+}
+
+
+def not_a_scenario(file: str, text: str) -> ScenarioError | None:
+    """The error for a tutorial given where a scenario goes (``iplab run lab.md``), which
+    said what YAML made of the page ("lab.md:3: missing required field 'name'", a sentence
+    ending in ':' read as a key, "invalid YAML: found character '`'") and not that a page
+    is imported first (hunt BN); None for a file that is a scenario with a mistake (YAML
+    with a 'name', 'setup' or 'topology', whatever it is named), which keeps its error."""
+    from iplab import yamlio
+
+    what = _PAGES.get(Path(file).suffix.lower())
+    head = text.lstrip("\ufeff").lstrip()
+    if what is None and head.startswith("#!"):
+        what = "a shell script"
+    elif what is None and re.match(r"<!doctype html|<html[\s>]", head, re.IGNORECASE):
+        what = "a web page"
+    if what is None:
+        return None
+    try:
+        doc = yamlio.load_text(text, file)
+    except ScenarioError:
+        doc = None
+    if isinstance(doc, dict) and {"name", "setup", "topology"} & {str(k) for k in doc}:
+        return None
+    lab = Path(file).with_suffix(".yaml").name
+    return ScenarioError(
+        f"{what}, not a scenario",
+        Location(file),
+        f"make one of it first: iplab import {file} -o {lab}, then use {lab}",
+    )
+
+
+def _load_text(text: str, file: str, overrides: dict[str, Any] | None) -> Scenario:
     # the loader's own modules (YAML, Jinja) are imported when a scenario is loaded: a
     # command whose scenario is kept in iplab.memo never imports them
     from iplab import yamlio
@@ -201,6 +252,26 @@ def resolve(path_or_name: str) -> Path:
     return path
 
 
+def _missing(path: Path) -> str:
+    """What a scenario not found may have been meant as: a bundled scenario or a file beside
+    it whose name is close (hunt BN: ``iplab run container-networking-prt2``, ``lab.yml``
+    for ``lab.yaml``), then the bundled scenarios."""
+    import difflib
+
+    bundled = sorted(p.stem for p in bundled_dir().glob("*.yaml"))
+    try:
+        beside = sorted(
+            str(path.parent / p.name) if path.parent != Path() else p.name
+            for p in path.parent.iterdir()
+            if p.suffix in (".yaml", ".yml") and p.is_file()
+        )
+    except OSError:
+        beside = []
+    close = difflib.get_close_matches(str(path), [*beside, *bundled], n=1, cutoff=0.75)
+    meant = f"did you mean {close[0]}? " if close else ""
+    return f"{meant}bundled scenarios: {', '.join(bundled)}"
+
+
 def loaded(path: str, text: str, pairs: tuple[str, ...]) -> Scenario:
     """:func:`load_text` of a file's ``text`` with its ``--var`` pairs, kept in
     :mod:`iplab.memo` under the text's bytes and the pairs, never the prefix: a lab run
@@ -235,11 +306,7 @@ def read(path_or_name: str) -> tuple[Path, str]:
             )
         text = data.decode("utf-8")
     except FileNotFoundError:
-        raise ScenarioError(
-            "no such scenario file",
-            Location(str(path)),
-            f"bundled scenarios: {', '.join(sorted(p.stem for p in bundled_dir().glob('*.yaml')))}",
-        ) from None
+        raise ScenarioError("no such scenario file", Location(str(path)), _missing(path)) from None
     except IsADirectoryError:
         raise ScenarioError("is a directory, not a scenario file", Location(str(path))) from None
     except UnicodeDecodeError as exc:

@@ -98,6 +98,15 @@ class UndoReport:
     worked: set[int] = field(default_factory=set)
     #: the journal entries an undo command of which failed (or never ran)
     broken: set[int] = field(default_factory=set)
+    #: raw undo commands (a scenario's ``undo:``) that failed, with why: what their step
+    #: changed may still be on the host, which no read of links and namespaces can tell
+    #: (hunt BN: ``undo: sleep 5`` killed by ``down --timeout 1``, or one that exits 1,
+    #: and down said "lab X is down", exit 0)
+    unrestored: list[str] = field(default_factory=list)
+
+    def failed_raw(self, op: Op, text: str, why: str) -> None:
+        if isinstance(op, Raw):
+            self.unrestored.append(f"`{text}` ({why})")
 
     def went_for(self, op: Op) -> None:
         """A deletion ran: what it deletes (a namespace, a root link) is waited for."""
@@ -953,7 +962,9 @@ def _undo_entry(
         fault("undo-after-run", report.ran)
         if not result.ok:
             report.failed.append(command.text)
-            env.err.write(f"    failed (exit {result.rc}): {result.stderr.strip()}\n")
+            why = result.stopped or f"exit {result.rc}"
+            report.failed_raw(undo.op, command.text, why)
+            env.err.write(f"    failed ({why}): {result.stderr.strip()}\n")
             observed = iproute.read_state(env.runner, namespaces)
             continue
         _said_by(env, result)
@@ -1175,6 +1186,7 @@ def _one(env: Env, entry: Entry, undo: UndoRecord, command: Command, report: Und
         report.failed.append(command.text)
         report.broken.add(entry.seq)
         why = result.stopped or f"exit {result.rc}"
+        report.failed_raw(undo.op, command.text, why)
         env.err.write(f"    failed ({why}): {result.stderr.strip()}\n")
 
 

@@ -120,18 +120,36 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int
     except Exception as exc:
         if os.environ.get("IPLAB_DEBUG"):
             raise
-        _say(
-            err,
-            f"iplab: internal error: {type(exc).__name__}: {exc}\n"
-            "  this is a bug in iplab; run again with IPLAB_DEBUG=1 to see where",
-        )
-        rc = EXIT_BUG
+        if (missing := _not_installed(exc)) is not None:  # (hunt BN: "a bug in iplab")
+            _say(err, f"iplab: error: {missing}")
+            rc = 1
+        else:
+            _say(
+                err,
+                f"iplab: internal error: {type(exc).__name__}: {exc}\n"
+                "  this is a bug in iplab; run again with IPLAB_DEBUG=1 to see where",
+            )
+            rc = EXIT_BUG
     if process and not _flushed():
         rc = rc or EXIT_BROKEN_PIPE  # stdout is gone: what was printed did not arrive
     if process:
         gc.freeze()  # see _collector_off
         _process_rc.append(rc)
     return rc
+
+
+def _not_installed(exc: Exception) -> str | None:
+    """A package iplab needs that this Python cannot import (iplab run by another Python
+    than the one it was installed for, ``sudo`` or another user's ``python3``): the host's
+    install, not a bug in iplab, which it was said to be. None for any other error (a
+    module of iplab's own missing is a broken iplab)."""
+    if not isinstance(exc, ModuleNotFoundError) or (exc.name or "iplab").startswith("iplab"):
+        return None
+    return (
+        f"this Python ({sys.executable}) cannot import {exc.name}, which iplab needs: install"
+        " iplab and its dependencies for it (python3 -m pip install -e . in iplab's checkout),"
+        " or run iplab with the Python it was installed for"
+    )
 
 
 def _standard_streams() -> None:

@@ -44,7 +44,9 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     plan = load_plan(args, lenient=True)  # a text job: every line, objections as warnings
     which = "setup" if args.setup else "teardown" if args.teardown else "all"
-    options.write_text(export.export(plan, args.format, which), args.output)
+    options.write_text(
+        export.export(plan, args.format, which), args.output, read_from=Path(plan.scenario.path)
+    )
     return 0
 
 
@@ -195,6 +197,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     name = args.name or scenario_name(named)
     shown = "stdin" if source == "-" else source
     result = import_text(text, kind, shown, name=name, base=base, variables=args.variables)
-    options.write_text(result.yaml, args.output)
+    read_from = None if is_address(source) or source == "-" else Path(source)
+    options.write_text(result.yaml, args.output, read_from=read_from)
     sys.stderr.write(result.summary(kinds=True))
     return 1 if result.model_error else 0

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from iplab import plan
-from iplab.errors import UsageError
+from iplab.errors import IplabError, UsageError
 from iplab.graph.draw import FORMATS, SUFFIXES, Format, write_figure
 from iplab.graph.picture import Figure, View
 from iplab.graph.source import (
@@ -66,6 +66,26 @@ def check_args(args: argparse.Namespace) -> None:
         raise UsageError("--live takes a lab (--lab) or a scenario, not both")
     if args.storyboard is not None and args.output is not None:
         raise UsageError("--storyboard writes into its directory: leave out -o")
+    if args.scenario is not None and not args.live and _a_lab_up(args):
+        raise UsageError(  # (hunt BN: "LAB: no such scenario file (bundled scenarios: ...)")
+            f"{args.scenario} is a lab that is up, not a scenario",
+            hint=f"iplab graph --live --lab {args.scenario} draws it as the kernel holds it",
+        )
+
+
+def _a_lab_up(args: argparse.Namespace) -> bool:
+    """``iplab graph LAB`` (a lab, as ``ls`` shows it, where a scenario goes): no scenario
+    file or bundled scenario has that name, and a lab of that name is up."""
+    from iplab import names, scenario, statedir
+    from iplab.journal import Journal, lab_dir
+
+    name = args.scenario
+    if "/" in name or names.netns_name_problem(name) or scenario.resolve(name).exists():
+        return False
+    try:
+        return Journal(lab_dir(statedir.resolve(args.state_dir), name)).exists()
+    except (IplabError, OSError):  # (a state directory iplab will not use: said elsewhere)
+        return False
 
 
 def _view(args: argparse.Namespace, live: bool = False) -> View:

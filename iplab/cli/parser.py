@@ -11,8 +11,11 @@ Why this module is long: it is the one place every command, option and help text
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
+import re
 from pathlib import Path
+from typing import NoReturn
 
 from iplab import __version__
 from iplab.options import EXPORT_FORMATS
@@ -128,9 +131,28 @@ exit status:
 shell completion: iplab completion --help"""
 
 
+#: argparse's words for a value not among an argument's choices (Python 3.11, 3.12)
+_INVALID_CHOICE = re.compile(r"invalid choice: '(?P<word>[^']*)' \(choose from (?P<choices>.*)\)$")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose "invalid choice" also says the choice a slip is closest
+    to (hunt BN: ``iplab rnu`` listed nineteen commands and not that ``run`` was meant;
+    Python 3.14's ``suggest_on_error`` does the same)."""
+
+    def error(self, message: str) -> NoReturn:
+        found = _INVALID_CHOICE.search(message)
+        if found:
+            choices = re.findall(r"'([^']*)'", found["choices"])
+            close = difflib.get_close_matches(found["word"], choices, n=1, cutoff=0.6)
+            if close:
+                message += f": did you mean '{close[0]}'?"
+        super().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line: every command, its options and its handler."""
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = _Parser(  # (its commands' parsers are _Parser too)
         prog="iplab",
         description=(
             "Render, run, verify, undo and audit Linux network-namespace labs written as\n"
@@ -172,6 +194,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="the time limit of each process whose step sets none (default: 30; 0: none); "
         "past it the process is killed and the run rolls back",
     )  # fmt: skip
+    undo_limit = argparse.ArgumentParser(add_help=False)  # (down's own words: hunt BN,
+    undo_limit.add_argument(  # its --help said "the run rolls back" of a down)
+        "--timeout", type=_seconds, metavar="SECONDS",
+        help="the time limit of each undo command (default: 30; 0: none); past it the"
+        " command is killed and what is left is said (iplab down again retries it)",
+    )  # fmt: skip
     running = argparse.ArgumentParser(add_help=False, parents=[state, limit])
     running.add_argument("--lab", help="the lab's name (default: prefix + scenario name)")
     running.add_argument("--dry-run", action="store_true", help="print what would run, run nothing")
@@ -205,7 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     _json_flag(p, "run")
     p.set_defaults(handler=Command("session", "cmd_run"))
 
-    p = sub.add_parser("down", parents=[state, limit], help="undo a lab from its journal")
+    p = sub.add_parser("down", parents=[state, undo_limit], help="undo a lab from its journal")
     p.add_argument("lab", nargs="?", help="the lab (optional when only one is up)")
     p.add_argument(
         "--exact", action="store_true",

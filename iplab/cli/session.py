@@ -315,6 +315,15 @@ def _lab_named(args: argparse.Namespace) -> tuple[LabInfo, list[int]] | None:
             f"{name} is a lab that is up: verify takes its prefix and --var pairs from it",
             hint="leave --prefix and --var out, or name the scenario file",
         )
+    if not scenario.resolve(info.scenario).exists():  # (hunt BN: "no such scenario file",
+        # the bundled scenarios listed, and not which lab's file is gone)
+        given = "".join(f" --var {pair}" for pair in info.var_pairs)
+        raise UsageError(
+            f"lab {name} came up from {info.scenario}, which is gone (moved or removed?):"
+            " verify compares the kernel with that scenario",
+            hint=f"name the file where it is now: `iplab verify FILE --prefix {info.prefix}"
+            f"{given}`; `iplab down {name}` works from the journal alone",
+        )
     args.scenario, args.prefix, args.var = info.scenario, info.prefix, list(info.var_pairs)
     return info, journal.failed_steps(info.run)
 
