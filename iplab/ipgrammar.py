@@ -624,6 +624,8 @@ def _link_add(args: LinkArgs, ctx: Ctx, line: str) -> Op:
         peer = args.peer or LinkArgs(attrs=[])
         fields["peer"] = peer.get("name") or peer.dev
         for key, value in peer.attrs or []:
+            if key == "netns" and value == "1" and ctx.ns is None:
+                continue  # (pid 1's namespace: the root one, where the line runs; hunt BL)
             if key == "netns":
                 if value is None or value.isdigit():
                     raise NoMatch

@@ -860,7 +860,10 @@ def _link_add(a: _Apply, op: LinkAdd) -> None:
         peer_ns = op.peer_netns or here
         peer_space = a.space(peer_ns)
         if peer_name == name and peer_ns == main_ns:
-            a.object(f"a veth's two ends cannot both be named {name} in one namespace")
+            said = f"a veth's two ends cannot both be named {name} in one namespace"
+            if op.text is not None and op.peer_netns is None and " netns 1" in op.text:
+                said += " ('netns 1' is the namespace of pid 1: the root one, where it runs)"
+            a.object(said)
             return
         a.free(peer_space, peer_name)
         link.peer, link.peer_ns = peer_name, peer_ns

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
+from iplab.model import ModelError
 from iplab.names import ROOT
 from iplab.plan import build
 from iplab.scenario import load_text
 from iplab.state import after
-from iplab.steps import Raw
+from iplab.steps import LinkDel, Raw
 from tests import pages
 from tests.conftest import FIXTURES
 
@@ -87,3 +90,22 @@ def test_a_groups_text_fed_to_commands_is_still_renamed() -> None:
     ]
     assert lines[1] == '{ echo "link set hbl1veth0 up"; } | ip -batch -'
     assert lines[2] == '{ echo "hi veth0"; sleep 1; } | nc -q 1 10.0.0.2 9000'
+
+
+def test_a_veth_peer_in_netns_1_is_in_the_root_namespace() -> None:
+    """#2: ``ip link add veth0 type veth peer name veth0 netns 1`` (stored-pages-4/bc-p05: a
+    page run inside an anonymous namespace, pid 1's being "outside") was a raw step: check
+    said OK and iplab could not undo it; run from the root namespace, both ends are veth0
+    there and the kernel refuses. ``netns 1`` from the root namespace is that namespace:
+    check says the names clash, and why."""
+    page = FIXTURES / "stored-pages-4" / "bc-p05-sobrelinux-pt-netns-1.md"
+    _, sc = pages.imported(page)
+    with pytest.raises(ModelError, match=r"cannot both be named veth0 .*'netns 1' is the"):
+        build(sc)
+    doc = "name: m\nsetup:\n  - line: ip link add veth0 type veth peer name veth1 netns 1\n"
+    plan = build(load_text(doc, "m.yaml"), prefix="hbl1")
+    assert (
+        plan.setup[0].command.text == "ip link add hbl1veth0 type veth peer name hbl1veth1 netns 1"
+    )
+    undo = [u.undo.op for u in plan.setup[0].undo]
+    assert len(undo) == 1 and isinstance(undo[0], LinkDel) and undo[0].dev == "hbl1veth0"

@@ -3,7 +3,7 @@
 tests/fixtures/leftovers7/ping-until-ctrl-c.md pings with no ``-c`` and shows the output
 ending in ``^C`` (once with 100% packet loss, once after the fix), and pings with ``-i``.
 Each was kept as ``netns exec``: the run stopped the ping after 3 s as the author did, but
-judged nothing ('0/0 claims hold'), and the ping the page shows failing stopped the run.
+judged nothing ('0/0 claims hold'): the ping the page shows failing was a step that may fail.
 Now each is a probe printed as written: ``ping TARGET`` stopped by its step's
 ``stop_after`` (ping then exits 0 when any reply came), ``-i INTERVAL`` among a probe's
 options, and the run says PASS or FAIL of what the page shows.
