@@ -8,16 +8,21 @@ Only the plain forms, whose effect the ``ip`` line has exactly (what verify comp
 default|-net NET[/LEN] [netmask MASK] [gw GW] [dev DEV]`` (``-A inet``, ``-n`` aside).
 ``ifconfig DEV 0.0.0.0`` (an old bridge page's port losing its address) takes the link's
 first IPv4 address away: ``ip -4 addr flush dev DEV`` when it has at most one, which the
-model checks (hunt BL). Anything else (``hw ether``, ``broadcast``, an alias ``eth0:1``,
-``route del``, ``-host``...) is None: the model keeps not knowing it, as before.
+model checks (hunt BL); ``hw ether MAC`` is ``ip link set DEV address MAC``. Anything else
+(``broadcast``, an alias ``eth0:1``, ``route del``, ``-host``...) is None: the model keeps
+not knowing it, as before.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 import shlex
 
 from iplab.words import strip_sudo
+
+#: a MAC address as ifconfig's ``hw ether`` takes it (six pairs of hex digits, one unicast)
+_MAC = re.compile(r"[0-9a-fA-F][02468aceACE](?::[0-9a-fA-F]{2}){5}")
 
 #: what :func:`_ifconfig` reads ``ifconfig DEV 0.0.0.0`` as: no address given, the first taken
 UNSET = "0.0.0.0"
@@ -28,7 +33,7 @@ def ifconfig_address(argv: list[str]) -> tuple[str, str] | None:
     address it gives the link (with no length and no netmask, its class's: the kernel's
     own rule for an address set without one); None for any other line."""
     read = _ifconfig(argv)
-    if read is None or read[1] in ("", UNSET) or read[1].startswith("mtu "):
+    if read is None or read[1] in ("", UNSET) or read[1].startswith(("mtu ", "address ")):
         return None
     return read[0], read[1]
 
@@ -46,7 +51,8 @@ def as_ip(command: str) -> list[str] | None:
         if read is None:
             return None
         dev, address, state = read
-        lines = [f"ip link set {dev} mtu {address[4:]}"] if address.startswith("mtu ") else []
+        setting = address.startswith(("mtu ", "address "))
+        lines = [f"ip link set {dev} {address}"] if setting else []
         if address == UNSET:
             lines = [f"ip -4 addr flush dev {dev}"]
         elif address and not lines:
@@ -70,6 +76,8 @@ def _ifconfig(argv: list[str]) -> tuple[str, str, str | None] | None:
     if len(rest) == 2 and rest[0] == "mtu":  # (ifconfig reads it as a decimal number)
         mtu = rest[1]
         return (dev, f"mtu {int(mtu)}", state) if mtu.isdigit() and mtu.isascii() else None
+    if len(rest) == 3 and rest[:2] == ["hw", "ether"] and _MAC.fullmatch(rest[2]):
+        return dev, f"address {rest[2].lower()}", state  # (ifconfig X hw ether MAC)
     if rest in ([UNSET], ["0"]):  # (ifconfig eth0 0.0.0.0: it takes the address away)
         return dev, UNSET, state
     address = rest[0]

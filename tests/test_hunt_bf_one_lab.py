@@ -130,7 +130,11 @@ def test_a_scenario_probe_may_say_minus_4_but_not_of_an_ipv6_address() -> None:
         ("ifconfig eth0:1 10.0.0.9 up", None),
         ("ifconfig eth0 10.0.0.1 netmask 0.0.0.255", None),
         ("ifconfig eth0 10.0.0.1 broadcast 10.0.0.255", None),
-        ("ifconfig eth0 hw ether 02:00:00:00:00:01", None),
+        (  # (hunt BL; it was None)
+            "ifconfig eth0 hw ether 02:00:00:00:00:01",
+            ["ip link set eth0 address 02:00:00:00:00:01"],
+        ),
+        ("ifconfig eth0 hw ether 01:00:00:00:00:01", None),  # (multicast: ifconfig refuses)
         ("ifconfig -a", None),
         ("route del default", None),
         ("route add -host 10.0.0.9 dev eth0", None),

@@ -45,6 +45,18 @@ def test_ifconfig_mtu_and_0_0_0_0_are_followed_by_the_model() -> None:
     assert links["sw"]["sw-p2"] == (None, [], False)
 
 
+def test_ifconfig_hw_ether_is_followed_by_the_model() -> None:
+    """``ifconfig X hw ether MAC`` (a page giving a port a fixed MAC) is ``ip link set X
+    address MAC``: the model follows it (it made the link unknown, as mtu did)."""
+    doc = (
+        "name: m\nsetup:\n  - line: ip netns add a\n"
+        "  - line: ip -n a link add va type veth peer name vb\n"
+        "  - line: ip netns exec a ifconfig va hw ether 02:42:AC:11:00:02 up\n"
+    )
+    link = after(load_text(doc, "m.yaml").steps).namespaces["a"].links["va"]
+    assert not link.unknown and link.mac == "02:42:ac:11:00:02" and link.up
+
+
 def test_0_0_0_0_of_a_link_of_several_addresses_stays_unsure() -> None:
     """The kernel takes the first address away (and those of its subnet, unless
     promote_secondaries): no ip line equals it, the model does not guess."""
