@@ -205,10 +205,12 @@ def _probe(f: Fields) -> Op:
     ping = f.choice("ping", ("ping", "ping -6", "ping6"), "ping")
     options = f.text("options")
     if options is None:
+        # no count and a stop_after: ping without -c, stopped as its author did (hunt BL)
+        until_stopped = not f.has("count") and f.has("stop_after")
         return Probe(
             ns=f.req_netns("in"),
             target=target,
-            count=f.integer("count", 1, 1, 100) or 1,
+            count=None if until_stopped else f.integer("count", 1, 1, 100) or 1,
             wait=f.integer("wait", None, 1, 60),
             reachable=f.flag("reachable", True),
             ping=ping,  # type: ignore[arg-type]
@@ -222,7 +224,10 @@ def _probe(f: Fields) -> Op:
     try:
         count, wait, family = ping_options(options.split())
     except ValueError as exc:
-        f.fail("options", f"{exc} (a probe's options: -c COUNT, -W WAIT, -4, -6, -I ADDRESS)")
+        f.fail(
+            "options",
+            f"{exc} (a probe's options: -c COUNT, -W WAIT, -i INTERVAL, -4, -6, -I ADDRESS)",
+        )
     if family == 4 and (ping == "ping6" or ":" in target):
         f.fail("options", f"-4: {target} is an IPv6 address (ping -4 fails on it)")
     six = family == 6

@@ -29,6 +29,7 @@ from iplab.steps import (
     OPS_BY_ACTION,
     NetnsExec,
     Phase,
+    Probe,
     Raw,
     ShellValue,
     Step,
@@ -386,6 +387,12 @@ class Expander:
         )
         if step.timeout is not None and (step.stop_after or 0) >= step.timeout:
             f.fail("stop_after", "must be shorter than 'timeout' (the hard limit)")
+        if isinstance(op, Probe) and op.count is None and step.stop_after is None:
+            f.fail(
+                "stop_after",
+                "a ping without -c runs until it is stopped: give 'stop_after' (seconds)"
+                " or a count (-c)",
+            )
         if step.background and not isinstance(op, Raw | NetnsExec):
             f.fail("background", "only a command kept as written (raw, netns exec) runs so")
         if step.background and step.stop_after is not None:

@@ -432,7 +432,8 @@ def probe(words: Words, ns: str, line: str | None = None) -> Probe:
     its options read as ping reads them (:func:`~iplab.steps.ping_options`): ``-c`` and
     ``-W`` with their numbers, ``-6``; ``-6`` and ``ping6`` only for an IPv6 target. Not in
     iplab's order (``ping -c 3 -6``, ``ping6 -c2``), they are kept as written. ``line``:
-    the author's line, when the probe is read from one (its ``text``)."""
+    the author's line, when the probe is read from one (its ``text``). Without ``-c``
+    (``ping 10.0.0.2``) the probe's count is None: its step needs a ``stop_after``."""
     program = words.take()
     if program not in ("ping", "ping6"):
         raise NoMatch
@@ -451,7 +452,7 @@ def probe(words: Words, ns: str, line: str | None = None) -> Probe:
         raise NoMatch
     if family == 4 and (program == "ping6" or ":" in target):  # (ping -4 of an IPv6 address
         raise NoMatch  # fails, as it says: "Address family for hostname not supported")
-    ours = [*(["-6"] if ping == "ping -6" else []), "-c", str(count)]
+    ours = [*(["-6"] if ping == "ping -6" else []), *(["-c", str(count)] if count else [])]
     ours += ["-W", str(wait)] if wait is not None else []
     options = None if written[:-1] == ours else " ".join(written[:-1])
     return Probe(
@@ -648,6 +649,8 @@ def _link_add(args: LinkArgs, ctx: Ctx, line: str) -> Op:
         peer = args.peer or LinkArgs(attrs=[])
         fields["peer"] = peer.get("name") or peer.dev
         for key, value in peer.attrs or []:
+            if key == "netns" and value == "1" and ctx.ns is None:
+                continue  # (pid 1's namespace: the root one, where the line runs; hunt BL)
             if key == "netns":
                 if value is None or value.isdigit():
                     raise NoMatch

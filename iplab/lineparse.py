@@ -359,6 +359,8 @@ _DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 def reads_back(op: Op) -> str | None:
     """Why the op's scenario fields do not load back to the same op (None: they do)."""
     step = {"action": op.action, **op_fields(op)}
+    if isinstance(op, Probe) and op.count is None:  # (ping without -c: its step stops it)
+        step["stop_after"] = 1
     doc = yaml.dump({"name": "line", "setup": [step]}, Dumper=_DUMPER, sort_keys=False)
     try:
         loaded = load_text(doc, "<line>").setup[0].op

@@ -872,7 +872,10 @@ def _link_add(a: _Apply, op: LinkAdd) -> None:
         peer_ns = op.peer_netns or here
         peer_space = a.space(peer_ns)
         if peer_name == name and peer_ns == main_ns:
-            a.object(f"a veth's two ends cannot both be named {name} in one namespace")
+            said = f"a veth's two ends cannot both be named {name} in one namespace"
+            if op.text is not None and op.peer_netns is None and " netns 1" in op.text:
+                said += " ('netns 1' is the namespace of pid 1: the root one, where it runs)"
+            a.object(said)
             return
         a.free(peer_space, peer_name)
         link.peer, link.peer_ns = peer_name, peer_ns
@@ -1341,7 +1344,7 @@ def _net_tools(a: _Apply, op: Raw | NetnsExec) -> bool:
     lines they equal (:mod:`iplab.nettools`), as a typed step would be (hunt BF: the
     namespace went unknown, verify skipped it); False when the line is no such one, or
     its link is not one the model knows, or already has an IPv4 address (ifconfig then
-    changes that one)."""
+    changes that one), or has more than one when ``0.0.0.0`` takes the first away."""
     if op.observes or (isinstance(op, Raw) and op.shell):
         return False
     lines = nettools.as_ip(op.command)
@@ -1357,6 +1360,11 @@ def _net_tools(a: _Apply, op: Raw | NetnsExec) -> bool:
     if dev is not None and (link is None or link.unknown):
         return False
     if words[1] == "addr" and link is not None and any(":" not in x for x in link.addresses):
+        return False
+    # (ifconfig X 0.0.0.0: the first address goes, with those of its subnet unless
+    # promote_secondaries: of a link of several, unsure, as before)
+    v4 = sum(":" not in x for x in link.addresses) if link is not None else 0
+    if words[1:3] == ["-4", "addr"] and v4 > 1:
         return False
     where = "ip " if here == ROOT else f"ip -n {here} "
     typed = [ipgrammar.read(where + line.removeprefix("ip ")) for line in lines]
@@ -1432,7 +1440,7 @@ def lab_addresses(ops: Iterable[Op]) -> set[str]:
         if isinstance(op, AddrAdd):
             found.add(str(interface(op.address).ip))
         elif isinstance(op, NetnsExec) and op.ns != ROOT and (lines := nettools.as_ip(op.command)):
-            found |= {str(interface(line.split()[3]).ip) for line in lines if " addr " in line}
+            found |= {str(interface(ln.split()[3]).ip) for ln in lines if " addr add " in ln}
     return found
 
 

@@ -4,18 +4,28 @@ up`` gave, in ``ip netns exec ns1``, was unknown to the model, so verify skipped
 namespaces, and its ping was "not an address the input assigns", no probe).
 
 Only the plain forms, whose effect the ``ip`` line has exactly (what verify compares):
-``ifconfig DEV [ADDR[/LEN] [netmask MASK]] [up|down]`` and ``route add default|-net
-NET[/LEN] [netmask MASK] [gw GW] [dev DEV]`` (``-A inet``, ``-n`` aside). Anything else
-(``mtu``, ``hw ether``, ``broadcast``, an alias ``eth0:1``, ``route del``, ``-host``...)
-is None: the model keeps not knowing it, as before.
+``ifconfig DEV [ADDR[/LEN] [netmask MASK] | mtu N] [up|down]`` and ``route add
+default|-net NET[/LEN] [netmask MASK] [gw GW] [dev DEV]`` (``-A inet``, ``-n`` aside).
+``ifconfig DEV 0.0.0.0`` (an old bridge page's port losing its address) takes the link's
+first IPv4 address away: ``ip -4 addr flush dev DEV`` when it has at most one, which the
+model checks (hunt BL); ``hw ether MAC`` is ``ip link set DEV address MAC``. Anything else
+(``broadcast``, an alias ``eth0:1``, ``route del``, ``-host``...) is None: the model keeps
+not knowing it, as before.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 import shlex
 
 from iplab.words import strip_sudo
+
+#: a MAC address as ifconfig's ``hw ether`` takes it (six pairs of hex digits, one unicast)
+_MAC = re.compile(r"[0-9a-fA-F][02468aceACE](?::[0-9a-fA-F]{2}){5}")
+
+#: what :func:`_ifconfig` reads ``ifconfig DEV 0.0.0.0`` as: no address given, the first taken
+UNSET = "0.0.0.0"
 
 
 def ifconfig_address(argv: list[str]) -> tuple[str, str] | None:
@@ -23,7 +33,9 @@ def ifconfig_address(argv: list[str]) -> tuple[str, str] | None:
     address it gives the link (with no length and no netmask, its class's: the kernel's
     own rule for an address set without one); None for any other line."""
     read = _ifconfig(argv)
-    return (read[0], read[1]) if read is not None and read[1] is not None else None
+    if read is None or read[1] in ("", UNSET) or read[1].startswith(("mtu ", "address ")):
+        return None
+    return read[0], read[1]
 
 
 def as_ip(command: str) -> list[str] | None:
@@ -39,21 +51,35 @@ def as_ip(command: str) -> list[str] | None:
         if read is None:
             return None
         dev, address, state = read
-        lines = [f"ip addr add {address} dev {dev}"] if address is not None else []
+        setting = address.startswith(("mtu ", "address "))
+        lines = [f"ip link set {dev} {address}"] if setting else []
+        if address == UNSET:
+            lines = [f"ip -4 addr flush dev {dev}"]
+        elif address and not lines:
+            lines = [f"ip addr add {address} dev {dev}"]
         return lines + ([f"ip link set {dev} {state}"] if state else [])
     if argv[:1] == ["route"]:
         return _route(argv[1:])
     return None
 
 
-def _ifconfig(argv: list[str]) -> tuple[str, str | None, str | None] | None:
+def _ifconfig(argv: list[str]) -> tuple[str, str, str | None] | None:
+    """``(DEV, WHAT, up|down|None)``: WHAT is the address given (``ADDR/LEN``), ``mtu N``,
+    :data:`UNSET` (``0.0.0.0``) or "" (a state alone)."""
     words = argv[1:]
     if not words or words[0].startswith("-") or ":" in words[0]:
         return None  # (ifconfig -a, ifconfig eth0:1 ...: an alias)
     dev, rest = words[0], words[1:]
     state = rest.pop() if rest and rest[-1] in ("up", "down") else None
     if not rest:
-        return (dev, None, state) if state else None
+        return (dev, "", state) if state else None
+    if len(rest) == 2 and rest[0] == "mtu":  # (ifconfig reads it as a decimal number)
+        mtu = rest[1]
+        return (dev, f"mtu {int(mtu)}", state) if mtu.isdigit() and mtu.isascii() else None
+    if len(rest) == 3 and rest[:2] == ["hw", "ether"] and _MAC.fullmatch(rest[2]):
+        return dev, f"address {rest[2].lower()}", state  # (ifconfig X hw ether MAC)
+    if rest in ([UNSET], ["0"]):  # (ifconfig eth0 0.0.0.0: it takes the address away)
+        return dev, UNSET, state
     address = rest[0]
     if len(rest) == 3 and rest[1] == "netmask":
         address = f"{address}/{rest[2]}"
@@ -66,7 +92,7 @@ def _ifconfig(argv: list[str]) -> tuple[str, str | None, str | None] | None:
     except ValueError:
         return None
     if made.ip.is_unspecified or made.network.prefixlen == 0 or not _contiguous(address):
-        return None  # (ifconfig eth0 0.0.0.0: it takes the link's address away)
+        return None  # (0.0.0.0 with a netmask, a /0: no plain form)
     return dev, str(made.with_prefixlen), state
 
 

@@ -43,7 +43,7 @@ from iplab.steps import (
     ShellValue,
     Step,
 )
-from iplab.words import innermost, shell_tokens
+from iplab.words import NETCATS, innermost, shell_tokens
 
 __all__ = ["with_prefix"]
 
@@ -205,13 +205,29 @@ def _handed_on(spans: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
             first = opened.pop()
             after = spans[i + 1][0] if i + 1 < len(spans) else "\n"
             before = spans[first - 1] if first else None
-            substituted = spans[first][0] != "(" or (
+            substituted = spans[first][0] not in ("(", "{") or (
                 before is not None and before[0].endswith("$") and before[2] == spans[first][1]
             )
-            if substituted or after not in _ENDS:
+            if substituted or (after not in _ENDS and not _sent_away(spans[i + 1 :])):
                 out.append((spans[first][1], start))
     out += [(spans[i][1], spans[-1][2]) for i in opened]
     return out
+
+
+def _sent_away(rest: list[tuple[str, int, int]]) -> bool:
+    """Whether ``rest`` (what follows a group, or an ``echo``) pipes its output into a
+    network client (``| sudo ip netns exec a nc -q 1 10.0.0.2 9000``), which sends the
+    text to another program as text (hunt BL: ``(echo "hello veth0"; sleep 1) | ... nc``
+    was printed and sent as ``hello hbl1veth0``)."""
+    if not rest or rest[0][0] not in ("|", "|&"):
+        return False
+    stage = []
+    for word, _, _ in rest[1:]:
+        if word in _ENDS or word in ("|", "|&"):
+            break
+        stage.append(_unquoted(word))
+    program = innermost(stage)
+    return bool(program) and wrappers.program_name(program[0]) in NETCATS
 
 
 #: the programs whose words are text they print, not names they use
@@ -237,7 +253,8 @@ def _printed_text(
         else:
             stages[-1].append(span)
     words = [_unquoted(word) for word, _, _ in stages[0]]
-    first = len(words) - len(innermost(words))
+    opened = 1 if words[:1] == ["{"] else 0  # ({ echo hi; sleep 1; } | nc ...: a group's)
+    first = opened + len(words) - opened - len(innermost(words[opened:]))
     if not words[first:] or wrappers.program_name(words[first]) not in _PRINTERS:
         return []
     args, files = [], []
@@ -246,8 +263,10 @@ def _printed_text(
             files.append(words[i])
         elif span[0] not in (*_WRITES, "<", ">&", "<&") and words[i - 1] not in (">&", "<&", "<"):
             args.append(span)
-    for stage in stages[1:]:
+    for n, stage in enumerate(stages[1:], 1):
         tee = innermost([_unquoted(word) for word, _, _ in stage])
+        if tee and wrappers.program_name(tee[0]) in NETCATS and n == len(stages) - 1:
+            continue  # (sent as text to another program: echo hello veth0 | nc ...)
         if not tee or wrappers.program_name(tee[0]) != "tee":
             return []  # (piped into a command that reads it)
         files += [w for w in tee[1:] if not w.startswith("-")]

@@ -500,7 +500,10 @@ class Probe(Op):
     observe = True
     ns: str = field(metadata=NETNS)
     target: str
-    count: int = 1
+    #: None: no ``-c`` (``ping 10.0.0.2``, whose output a page shows ending in ``^C``): ping
+    #: runs until its step's ``stop_after`` stops it, as the author's Ctrl-C did, and exits
+    #: 0 when any reply came (hunt BL: it was a step kept as written, and judged nothing)
+    count: int | None = 1
     wait: int | None = None
     reachable: bool = True
     #: spelling: ``ping``, ``ping -6`` or ``ping6`` (an IPv6 tutorial's)
@@ -513,15 +516,17 @@ class Probe(Op):
         return self.ns
 
 
-def ping_options(words: list[str]) -> tuple[int, int | None, int | None]:
+def ping_options(words: list[str]) -> tuple[int | None, int | None, int | None]:
     """Count, wait and the address family (``-4``: 4, ``-6``: 6, neither: None) of ping's
     options (any order, ``-c3`` or ``-c 3``, as ping's getopt reads them; the last of one
-    option counts). Only ``-c`` (required), ``-W``, ``-4`` or ``-6`` (hunt BF: ``ping -4 -c
-    1 10.0.0.2`` was no probe) and ``-I ADDRESS`` (the source address: hunt V, ``ping -6 -c
-    2 -I 2001:db8:aaaa::1 2001:db8:ffff::2`` was no probe) make a probe: ValueError for any
-    other, both -4 and -6, an interface after ``-I``, or a number out of range."""
+    option counts). Only ``-c``, ``-W``, ``-4`` or ``-6`` (hunt BF: ``ping -4 -c 1
+    10.0.0.2`` was no probe), ``-I ADDRESS`` (the source address: hunt V, ``ping -6 -c 2 -I
+    2001:db8:aaaa::1 2001:db8:ffff::2`` was no probe) and ``-i INTERVAL`` (hunt BL: ``ping
+    -i 0.2 -c 5``) make a probe: ValueError for any other, both -4 and -6, an interface
+    after ``-I``, or a number out of range. No ``-c``: the count is None (ping runs until
+    it is stopped: a probe so needs its step's ``stop_after``)."""
     try:
-        found, rest = getopt.gnu_getopt(words, "46c:W:I:")
+        found, rest = getopt.gnu_getopt(words, "46c:W:I:i:")
     except getopt.GetoptError as exc:
         raise ValueError(str(exc)) from None
     if rest:
@@ -529,13 +534,20 @@ def ping_options(words: list[str]) -> tuple[int, int | None, int | None]:
     given = dict(found)
     if "-I" in given and (problem := ip_problem(given["-I"])):
         raise ValueError(f"-I: {problem}")
-    if "-c" not in given:
-        raise ValueError("no -c COUNT")
-    count = _bounded(given["-c"], 1, 100)
+    if "-i" in given and not _interval(given["-i"]):
+        raise ValueError(f"-i {given['-i']}: not a number of seconds from 0.01 to 60")
+    count = _bounded(given["-c"], 1, 100) if "-c" in given else None
     wait = _bounded(given["-W"], 1, 60) if "-W" in given else None
     if "-4" in given and "-6" in given:
         raise ValueError("-4 and -6 both")  # (ping: "only one -4 or -6 option may be specified")
     return count, wait, 4 if "-4" in given else 6 if "-6" in given else None
+
+
+def _interval(word: str) -> bool:
+    """``ping -i``'s interval a probe runs: a decimal number of seconds, 0.01 (root's
+    ``-i 0.01``) to 60."""
+    digits = word.replace(".", "", 1)
+    return digits.isdigit() and digits.isascii() and 0.01 <= float(word) <= 60
 
 
 def _bounded(word: str, lo: int, hi: int) -> int:

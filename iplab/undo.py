@@ -883,15 +883,17 @@ def _orphans(
 
     covered_netns, covered_links = created_names([e.op for e in entries if e.op is not None])
     state = iproute.read_state(env.runner, [])
+    # the root links first (hunt BL): a veth end goes with the namespace its peer is in,
+    # a moment after that namespace's deletion returns; deleted first, it takes its peer
     ops: list[Op] = [
-        NetnsDel(name=n)
-        for n in own_namespaces(info, settle.netns)
-        if n not in covered_netns and state.has_netns(n)
-    ]
-    ops += [
         LinkDel(dev=n)
         for n in sorted(set(info.owned_links) - set(info.preexisting_links) - settle.links)
         if n not in covered_links and state.link(ROOT, n) is not None
+    ]
+    ops += [
+        NetnsDel(name=n)
+        for n in own_namespaces(info, settle.netns)
+        if n not in covered_netns and state.has_netns(n)
     ]
     if not ops:
         return
@@ -901,6 +903,9 @@ def _orphans(
     )
     worked = False
     for op in ops:
+        if isinstance(op, LinkDel) and identity("link", op.dev) is None:
+            report.skipped += 1  # (a veth's other end, deleted before it, took it along:
+            continue  # gone already, not said, as the journal's guards would skip it)
         command = render.command(op, False)
         env.err.write(f"  undo: {command.text}\n")
         meta = {"step": 0, "phase": "recovery", "kind": "undo", "text": command.text}

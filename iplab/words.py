@@ -597,6 +597,7 @@ def _readers_joined(command: str) -> bool:
         for w in written or tokens
     ]
     stages: list[list[str]] = [[]]
+    grouped = False
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -605,6 +606,10 @@ def _readers_joined(command: str) -> bool:
             token = tokens[i]
         if literal[i] and stages[-1]:  # a single-quoted word: awk '{print $3}', grep '|'
             stages[-1].append(token)
+        elif not literal[i] and _group_word(tokens, i):
+            grouped = True  # ((echo hi; sleep 1) | nc ...: its readers are the stages)
+            if stages[-1]:
+                stages.append([])
         elif token in JOINS:
             stages.append([])
         elif token == ">&":  # one stream to the other: 2>&1
@@ -623,9 +628,25 @@ def _readers_joined(command: str) -> bool:
         else:
             stages[-1].append(token)
         i += 1
+    if grouped:  # (each group closed; its ends join nothing)
+        ends = [t for n, t in enumerate(tokens) if not literal[n] and _group_word(tokens, n)]
+        if sum(t in ("(", "{") for t in ends) * 2 != len(ends):
+            return False
+        stages = [s for s in stages if s]
     # (each stage without its sudo: echo hello | sudo ip netns exec cli nc ...: hunt W)
     unsudo = [list(strip_sudo(tuple(s))) if s[:1] == ["sudo"] else s for s in stages]
     return all(stage and _reads_words(stage) for stage in unsudo)
+
+
+def _group_word(tokens: list[str], i: int) -> bool:
+    """Whether ``tokens[i]`` opens a group of commands where a command starts (``(``,
+    ``{``) or closes one after a command (``)``, ``}``, then a join or the end)."""
+    token, before, after = tokens[i], tokens[i - 1 : i], tokens[i + 1 : i + 2]
+    if token in ("(", "{"):
+        return not before or before[0] in JOINS or before[0] in ("(", "{")
+    if token in (")", "}"):
+        return bool(before) and (not after or after[0] in JOINS or after[0] in (")", "}"))
+    return False
 
 
 def _any_argument(stage: list[str]) -> bool:
@@ -851,6 +872,15 @@ def sets_what_readers_print(command: str) -> bool:
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
 
 
+#: sudo's options that run no command: its timestamp refreshed (``sudo -v``, a page's
+#: "enter your password now") or dropped (``-k``, ``-K``), what it allows (``-l``), its
+#: version; nothing of a lab changes
+_SUDO_OWN = frozenset(
+    ("-v", "--validate", "-k", "--reset-timestamp", "-K", "--remove-timestamp", "-l", "--list",
+     "-ll", "-V", "--version", "-n", "--non-interactive")
+)  # fmt: skip
+
+
 def _reads_words(argv: list[str]) -> bool:
     """A command that only shows state, by its words (see reads_only)."""
     program, args = argv[0], argv[1:]
@@ -886,6 +916,9 @@ def _reads_words(argv: list[str]) -> bool:
     if program in _SHOWN_BY:  # brctl show, nft [-a] list ...; the rest (nft -f FILE) change
         verbs = [a for a in args if not a.startswith("-")]
         return verbs[:1] != [] and verbs[0] in _SHOWN_BY[program] and "-f" not in args
+    if program == "sudo" and args and all(a in _SUDO_OWN for a in args):
+        return True  # (sudo -v: sudo's timestamp, nothing of the lab; hunt BL, a step
+    # iplab could not undo)
     if program == "date":  # date +%s shows; date -s sets the clock
         return not any(a in ("-s", "--set") or a.startswith("--set=") for a in args)
     if program == "hostname":  # hostname, hostname -I show; hostname NAME sets it

@@ -189,6 +189,10 @@ def test_a_probe_is_ping_with_a_count_inside_a_namespace() -> None:
     assert parse_line("ip netns exec ns1 ping -c 3 -W 2 10.0.0.2") == Probe(
         ns="ns1", target="10.0.0.2", count=3, wait=2
     )
+    # no count: a probe its step stops (hunt BL; it was netns exec, judging nothing)
+    assert parse_line("ip netns exec ns1 ping 10.0.0.2") == Probe(
+        ns="ns1", target="10.0.0.2", count=None
+    )
     assert parse_line("sudo ip netns exec h1 ping -c 1 10.2.0.2") == Probe(
         ns="h1", target="10.2.0.2"
     )
@@ -197,10 +201,6 @@ def test_a_probe_is_ping_with_a_count_inside_a_namespace() -> None:
 @pytest.mark.parametrize(
     ("line", "op"),
     [
-        (
-            "ip netns exec ns1 ping 10.0.0.2",
-            NetnsExec(ns="ns1", command="ping 10.0.0.2", observes=True),
-        ),
         (
             "ip netns exec ns1 ping -c 1 example.org",
             NetnsExec(ns="ns1", command="ping -c 1 example.org", observes=True),

@@ -1324,6 +1324,10 @@ class Reader:
     # -- commands --
 
     def looks_like_command(self, body: str) -> bool:
+        if body[:1] == "(" or body[:2] == "{ ":  # ((echo hi; sleep 1) | nc ...: a group of
+            inner = body[1:].lstrip()  # commands, not output after a job's line: hunt BL)
+            closed = ")" in inner if body[0] == "(" else "}" in inner
+            return closed and not inner.startswith("(") and self.looks_like_command(inner)
         program = first_program(body)
         if program in KNOWN_PROGRAMS or _ASSIGN.fullmatch(body) or program.startswith("./"):
             return True  # (./lab.sh: a script of the tutorial's own)
