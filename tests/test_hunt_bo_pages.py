@@ -160,7 +160,8 @@ def both_ways(page: Path, where: Path) -> tuple[dict[str, Any], dict[str, Any], 
         f"{env}ip link set lo up\ncd {where}\n"
         f"{sys.executable} -m iplab up {lab} --prefix {prefix} </dev/null >up.out 2>&1\n"
         f"cd {REPO}\n{read} {where}/a.json\n"
-        f"{sys.executable} -m iplab down {name} >down.out 2>&1 && {read} {where}/down.json\n",
+        f"{sys.executable} -m iplab down {name} >{where}/down.out 2>&1\n"
+        f"{read} {where}/down.json\n",
         pid=True,
     )
     assert ran.returncode == 0, ran.stderr
