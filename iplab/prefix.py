@@ -323,7 +323,9 @@ def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     """One regex for every name a scenario creates (compiled once per scenario)."""
     alternatives = "|".join(map(re.escape, words)) or r"(?!)"
     return re.compile(
-        rf"(?<![A-Za-z0-9_.-])(?P<word>{alternatives})(?![A-Za-z0-9_.-])"
+        # (not a shell variable of that name: ``NS1=NS1`` then ``ip netns add $NS1``, whose
+        # value is renamed where it is set)
+        rf"(?<![A-Za-z0-9_.$-])(?<!\$\{{)(?P<word>{alternatives})(?![A-Za-z0-9_.-])"
         # a link's part of a dotted sysctl key: net.ipv4.conf.NAME.rp_filter
         rf"|(?:(?<=\.conf\.)|(?<=\.neigh\.))(?P<key>{alternatives})(?=\.[a-z])"
     )

@@ -106,16 +106,18 @@ def test_a_script_sets_an_array_and_an_associative_array_as_bash_reads_them() ->
 def test_a_script_stops_what_the_tutorial_stops_with_ctrl_c_as_iplab_does() -> None:
     script = _imported("ip netns add p\nip netns exec p ping 127.0.0.1\n")
     line = (
-        "timeout -s INT 3 ip netns exec p ping 127.0.0.1 || [ $? -eq 124 ]"
+        "timeout --preserve-status -s INT 3 ip netns exec p ping 127.0.0.1 || [ $? -eq 130 ]"
         "  # the tutorial stops it with Ctrl-C; iplab, after 3 s"
     )
     assert line in script.splitlines()
     stopped = subprocess.run(
-        ["bash", "-c", "set -eo pipefail\ntimeout -s INT 0.2 sleep 5 || [ $? -eq 124 ]\necho on"],
+        ["bash", "-c", "set -eo pipefail\n"
+         "timeout --preserve-status -s INT 0.2 sleep 5 || [ $? -eq 130 ]\necho on"],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     failed = subprocess.run(
-        ["bash", "-c", "set -eo pipefail\ntimeout -s INT 5 false || [ $? -eq 124 ]\necho on"],
+        ["bash", "-c",
+         "set -eo pipefail\ntimeout --preserve-status -s INT 5 false || [ $? -eq 130 ]\necho on"],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert (stopped.stdout, failed.returncode) == ("on\n", 1)  # a failure still ends the script
@@ -129,14 +131,14 @@ def test_a_loop_that_pings_until_the_readers_ctrl_c_prints_its_commands_stopped(
         "for ns in a b; do\n  ip netns exec $ns ping 127.0.0.1\ndone\n"
     )
     body = script.split("# --- setup ---\n")[1]
-    stop = " || [ $? -eq 124 ]  # the tutorial stops it with Ctrl-C; iplab, after 3 s"
+    stop = " || [ $? -eq 130 ]  # the tutorial stops it with Ctrl-C; iplab, after 3 s"
     assert body.splitlines()[1:] == [
         "# as the tutorial writes it (it would not end without a Ctrl-C):",
         "# for ns in a b; do",
         "#   ip netns exec $ns ping 127.0.0.1",
         "# done",
-        f"timeout -s INT 3 ip netns exec a ping 127.0.0.1{stop}",
-        f"timeout -s INT 3 ip netns exec b ping 127.0.0.1{stop}",
+        f"timeout --preserve-status -s INT 3 ip netns exec a ping 127.0.0.1{stop}",
+        f"timeout --preserve-status -s INT 3 ip netns exec b ping 127.0.0.1{stop}",
     ]
     assert body.splitlines()[0] == "for ns in a b; do ip netns add $ns; done"
 
