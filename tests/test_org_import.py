@@ -73,6 +73,12 @@ def test_headings_lose_their_keyword_priority_and_tags() -> None:
     assert ":PROPERTIES:" not in notes and "CREATED" not in notes and "|" not in notes
 
 
+def test_only_a_heading_s_leading_keyword_and_priority_go() -> None:
+    _, reader = read_org("* TODO [#A] Fix the DONE thing :lab:\n* DONE Setup\n")
+    headings = [e.text for e in reader.events if isinstance(e, Note) and e.kind == "heading"]
+    assert headings == ["Fix the DONE thing", "Setup"]
+
+
 def test_a_block_s_lines_as_org_gives_them_to_babel() -> None:
     """Org escapes a block's line that starts with ``*`` or ``#+`` with a comma, and
     indents a block inside a list item: Babel runs the lines without either."""
