@@ -325,6 +325,27 @@ class Journal:
                   "time": time.time()}  # fmt: skip
         self._append([record], sync=False)
 
+    def session_ended(self, run: str, step: int) -> None:
+        """The command of ``step`` ended (its session is over: what it left with ``&`` is
+        journaled as jobs). A step that changes nothing has no journal entry whose outcome
+        would say so (``(echo hi; sleep 10) | ip netns exec a nc ...``): a later ``down``
+        stops what is left of a session only of a step not seen to end. Not synced."""
+        self._append([{"type": "session-end", "run": run, "step": step}], sync=False)
+
+    def unended_sessions(self) -> list[tuple[int, int, int]]:
+        """(step, pid, start time) of each session of a step this lab's iplab did not see
+        end: its entry has no outcome, or it has no entry (a step that changes nothing) and
+        no end record (:meth:`session_ended`)."""
+        records = self._records("session")
+        if not records:
+            return []
+        ended = {(str(r.get("run")), r.get("step")) for r in self._records("session-end")}
+        entries = self.entries()
+        pending = {(e.run, e.number) for e in entries if e.status == "pending"}
+        seen_end = ({(e.run, e.number) for e in entries} - pending) | ended
+        keys = {(str(r.get("run")), r["step"]) for r in records if _count(r.get("step"))}
+        return self.sessions(of={key for key in keys if key in pending or key not in seen_end})
+
     def sessions(self, of: Collection[tuple[str, int]] | None = None) -> list[tuple[int, int, int]]:
         """(step, pid, start time) of each command whose session :meth:`session` recorded;
         ``of``: only of these steps (run, step number)."""
@@ -518,6 +539,9 @@ class Journal:
                     _check(record, "step", int)
                     _check(record, "members", list)
                     continue
+                if kind == "session-end":
+                    _check(record, "step", int)
+                    continue
                 _check(record, "seq", int)
                 if seq not in by_seq:
                     raise _Bad(f"seq {seq} has no intent before it")
@@ -579,7 +603,7 @@ def _count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-_KINDS = ("intent", "outcome", "undone", "undo", "process", "session", "jobs")
+_KINDS = ("intent", "outcome", "undone", "undo", "process", "session", "session-end", "jobs")
 _STATUSES: tuple[Status, ...] = ("pending", "done", "failed", "exists", "skipped", "undone")
 
 

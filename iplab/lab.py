@@ -684,12 +684,15 @@ class Session:
             # with iplab), which down then stops (an ip of a typed step starts none)
             step = command.number
             journaled = isinstance(command.op, Raw | NetnsExec | NetnsExecAll)
-            return self.env.runner.execute(
+            result = self.env.runner.execute(
                 command.argv, command.privileged, command.stdin, meta, limits=limits,
                 stream=stream,
                 on_start=(lambda pid: self.journal.session(self.run, step, pid))
                 if journaled else None,
             )  # fmt: skip
+            if journaled:  # (seen to end: down leaves its session's number alone)
+                self.journal.session_ended(self.run, step)
+            return result
         # `server &`: the job writes to a file of the lab (a pipe would break under it once
         # the command ended); what it left running is journaled, and down stops it. A
         # server the tutorial runs "in another terminal" (`background: true`) is put in

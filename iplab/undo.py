@@ -475,10 +475,7 @@ def stop_survivors(env: Env, journal: Journal) -> None:
     # only of a step iplab did not see end: once it ended, its session is over (what it
     # left with ``&`` is journaled as jobs), and its number may be another's session now,
     # whose leader has gone too (a daemon's, a logged-out shell's ``nohup`` job)
-    sessions = journal.sessions()
-    if sessions:
-        unended = {(e.run, e.number) for e in journal.entries() if e.status == "pending"}
-        sessions = journal.sessions(of=unended)
+    sessions = journal.unended_sessions()
     steps = {sid: step for step, sid, _ in sessions}
     by_step: dict[int, list[tuple[int, int, str]]] = {}
     for member in sessions_left([(sid, started) for _, sid, started in sessions]):

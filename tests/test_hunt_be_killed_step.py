@@ -67,3 +67,19 @@ def test_a_steps_session_is_journaled_and_read_back(tmp_path: Path) -> None:
     )
     assert journal.sessions() == [(4, 1234, 99)]
     assert journal.entries() == [] and not journal.problems
+
+
+def test_only_the_sessions_of_steps_not_seen_to_end_are_left_to_stop(tmp_path: Path) -> None:
+    """A step that changes nothing has no entry whose outcome says it ended (hunt BL made
+    ``(echo hello from left; sleep 10) | ... nc`` such a step, and down no longer stopped
+    its sleep: the test above failed): its session is stopped unless its end is recorded;
+    a step seen to end keeps its session's number out of down's reach (hunt BH)."""
+    journal = Journal(tmp_path / "lab")
+    journal.dir.mkdir()
+    journal.path.write_text(
+        '{"type":"session","run":"r","step":4,"pid":1234,"start":99,"time":1}\n'
+        '{"type":"session","run":"r","step":5,"pid":1235,"start":99,"time":1}\n'
+    )
+    journal.session_ended("r", 5)
+    assert journal.unended_sessions() == [(4, 1234, 99)]
+    assert journal.entries() == [] and not journal.problems
