@@ -180,7 +180,8 @@ def _disarmed(cmds: Sequence[PlannedCommand]) -> list[str]:
     up (the trap's handler is the teardown, which ``iplab down`` undoes), where bash ran the
     handler as the setup script ended and left nothing. It still runs when a line fails
     before, as ``iplab up`` rolls back."""
-    if not any(_sets_an_exit_trap(printed(pc.command) or "") for pc in cmds):
+    lines = [line.strip() for pc in cmds for line in (printed(pc.command) or "").splitlines()]
+    if not any(_sets_an_exit_trap(line) for line in lines):  # (in a function's body too)
         return []
     return ["trap - EXIT  # the lab stays up, as after iplab up; the teardown runs the handler"]
 

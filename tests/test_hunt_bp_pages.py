@@ -9,6 +9,13 @@ pause runs on (``</dev/null || true``), as iplab's run does, and the setup print
 ends with ``trap - EXIT``: the lab stays up, as after ``iplab up``; a line that fails
 before still runs the handler, as ``iplab up`` rolls back.
 
+hunt-bp/main-calls-a-trap (``main() { trap cleanup EXIT; ...; }`` and ``main "$@"`` at
+the bottom, a main with no ``case "$1"``): bash built the lab; ``iplab up`` refused it
+("this host does not have main (man mistyped?), which `main "$@"` runs": a raw step). Now
+the script is read run without arguments, as for ``exec "$@"``: main is called with none,
+and a trap it sets is the teardown, as one on a line of its own (it was a raw step iplab
+"cannot undo").
+
 famous/hunt-t-03-lwn-namespaces ('connect: Network is unreachable' from a ping the page
 stops with Ctrl-C): hunt BO's own ``|| true`` (a Ctrl-C step the page lets fail) made the
 two agree; held here.
@@ -22,13 +29,17 @@ from pathlib import Path
 
 import pytest
 
-from iplab import export
+from iplab import export, scenario
+from iplab.importer.convert import import_text
+from iplab.plan import build
 from tests.conftest import FIXTURES, REPO
 from tests.kernel import SKIP
 from tests.test_hunt_bo_pages import both_ways, differences
 
 PAUSE = FIXTURES / "tutorials" / "27-functions-and-a-pause.sh"
 LWN = FIXTURES / "famous" / "hunt-t-03-lwn-namespaces.txt"
+MAIN = FIXTURES / "hunt-bp" / "main-calls-a-trap.sh"
+STAGES = FIXTURES / "hunt-bp" / "pauses-and-a-trap-of-commands.sh"
 
 
 def _setup_script(page: Path, where: Path) -> str:
@@ -93,9 +104,23 @@ def test_which_lines_set_a_trap_on_exit(line: str, exits: bool) -> None:
     assert export._sets_an_exit_trap(line) is exits
 
 
+def test_main_of_all_arguments_is_main_called_with_none(tmp_path: Path) -> None:
+    result = import_text(MAIN.read_text(), "shell", str(MAIN))
+    said = result.summary()
+    assert "model: OK" in said and "main is called with none" in said, said
+    assert "cannot undo" not in said and "raw" not in said.split("warnings")[1], said
+    lab = scenario.load_text(result.yaml, "lab.yaml")
+    texts = [pc.command.text for pc in build(lab).setup]
+    assert "ip netns add red" in texts and "trap cleanup EXIT" not in texts, texts
+    assert [pc.command.text for pc in build(lab).teardown] == [
+        "ip netns del red",
+        "ip netns del blue",
+    ]
+
+
 @pytest.mark.kernel
 @pytest.mark.skipif(SKIP is not None, reason=str(SKIP))
-@pytest.mark.parametrize("page", [PAUSE, LWN], ids=lambda p: p.stem)
+@pytest.mark.parametrize("page", [PAUSE, LWN, MAIN, STAGES], ids=lambda p: p.stem)
 def test_the_printed_setup_leaves_what_iplab_up_leaves(tmp_path: Path, page: Path) -> None:
     """Each way in namespaces of its own (tests.test_hunt_bo_pages.both_ways)."""
     iplab_held, bash_held, _ = both_ways(page, tmp_path)
