@@ -5,8 +5,10 @@ their ``text`` unchanged; only what surrounds the lines differs. A script and a 
 also set the input's shell variables a line uses before it (``BR=br0``: the tutorial set
 them in lines that are not commands), and a script, which runs without a reader at a
 terminal, runs in the background what the tutorial runs in another terminal, stops what
-the tutorial stops with Ctrl-C as iplab does (``timeout -s INT``), and runs the commands
-of a block typed at a shell an earlier line opened. No clock, no host
+the tutorial stops with Ctrl-C as iplab does (``timeout -s INT``), runs on past a pause for
+the reader's Enter, and runs the commands of a block typed at a shell an earlier line
+opened; a setup printed alone leaves the lab up, as ``iplab up`` does, though the tutorial
+set a trap on EXIT. No clock, no host
 name: the same scenario always exports to the same bytes.
 """
 
@@ -100,7 +102,7 @@ def _script_lines(
             endless = _waits_for_the_reader(cmds, i)
             shown = step.standalone and not endless
             if shown:
-                text = step.verbatim + _waited(command)
+                text = step.verbatim + _waited(command) + _paused(command)
                 yield [*_assignments(step, assigned), text + _tolerated(command, text)]
                 continue
             said = (
@@ -146,6 +148,42 @@ def _tolerated(command: Command, text: str) -> str:
     if step is None or not step.may_fail or "\n" in text or "||" in text or _waited(command):
         return ""
     return " || true  # the scenario lets it fail"
+
+
+#: a line that is one ``read`` and nothing else (no redirection: it reads the script's input)
+_READ = re.compile(r"read(?:\s[^;&|<>()`]*)?")
+
+
+def _paused(command: Command) -> str:
+    """A pause for the reader (``read -p "Press enter to clean up"``), which iplab runs as
+    ``true``: it runs on without waiting. Under ``set -e`` bash stopped there when the input
+    had ended (``</dev/null``: read says 1; and the page's trap then undid the lab), and a
+    script piped to bash read its own next line as the reader's answer."""
+    step = command.step
+    if step is None or command.text != "true" or not _READ.fullmatch(step.verbatim or ""):
+        return ""
+    return " </dev/null || true  # the tutorial waits for Enter here; iplab runs on"
+
+
+def _sets_an_exit_trap(line: str) -> bool:
+    """``trap cleanup EXIT`` (``trap 'ip netns del a' 0 INT``): bash runs it at the end."""
+    try:
+        words = shlex.split(line)
+    except ValueError:
+        return False
+    signals = {w.upper().removeprefix("SIG") for w in words[2:]}
+    return words[:1] == ["trap"] and words[1:2] != ["-"] and bool(signals & {"EXIT", "0"})
+
+
+def _disarmed(cmds: Sequence[PlannedCommand]) -> list[str]:
+    """The end of a setup printed alone that set a trap on EXIT: ``iplab up`` leaves the lab
+    up (the trap's handler is the teardown, which ``iplab down`` undoes), where bash ran the
+    handler as the setup script ended and left nothing. It still runs when a line fails
+    before, as ``iplab up`` rolls back."""
+    lines = [line.strip() for pc in cmds for line in (printed(pc.command) or "").splitlines()]
+    if not any(_sets_an_exit_trap(line) for line in lines):  # (in a function's body too)
+        return []
+    return ["trap - EXIT  # the lab stays up, as after iplab up; the teardown runs the handler"]
 
 
 def _waits_for_the_reader(cmds: Sequence[PlannedCommand], first: int) -> bool:
@@ -195,6 +233,8 @@ def script(plan: Plan, which: str = "all") -> str:
                 out.append("")
                 out += _comment(step.title)
             out += lines
+        if which == "setup":
+            out += _disarmed(cmds)
     return "\n".join(out) + "\n"
 
 

@@ -2544,7 +2544,17 @@ class Reader:
             )
         if said and _POSITIONAL.fullmatch(said[0].strip('"')) and self._named_job(text, number):
             return "speaking"  # $1 at the bottom: the function its argument names
-        call = self._call(node, self.vars)
+        if len(said) == 2 and said[0] in self.functions and said[1] in _ALL_ARGUMENTS:
+            # main "$@" at the bottom, no case "$1" in main: as iplab reads the script (run
+            # without arguments, as for exec "$@"), main is called with none. It was a raw
+            # step 'main "$@"', refused: "this host does not have main" (hunt BP)
+            self.warnings.append(
+                f"{where}: {text}: iplab reads the script run without arguments:"
+                f" {said[0]} is called with none"
+            )
+            call: _Call | None = _Call(False, None, said[0], [], None, "sh")
+        else:
+            call = self._call(node, self.vars)
         if call is None:  # nsenter -t $CPID -n: words not known, the shell it opens is
             unread = _unread_call(node)
             return None if unread is None else self._elsewhere(unread, text, number, end, where)
@@ -3275,6 +3285,16 @@ class Reader:
                 if call.program == "read" and not _read_here(node, call, scope):
                     line = self._line(number, node)
                     self.warnings.append(_unread(node, call, scope, line, where))
+                continue
+            if (
+                call is not None
+                and call.program == "trap"
+                and call.inside is None
+                and not call.sudo
+                and inside is None
+                and self._frames
+            ):  # main() { trap cleanup EXIT; ...; }: set as on a line of its own (it was a
+                self._trap(call.args, self._line(number, node), where)  # raw step, hunt BP)
                 continue
             if (
                 call is not None
