@@ -122,10 +122,10 @@ def _own_lines(pc: PlannedCommand) -> list[str]:
     in the background, a reader it stops with Ctrl-C stopped as iplab stops it."""
     command, step = pc.command, pc.command.step
     if step is not None and step.background:
-        return [
-            f"{command.text} &  # the tutorial runs it in another terminal",
-            "sleep 1  # while it starts (iplab waits until it listens)",
-        ]
+        started = f"{command.text} &  # the tutorial runs it in another terminal"
+        if jobs.sends_only(command.text):  # (ping: nothing listens, iplab goes on at once)
+            return [started]
+        return [started, "sleep 1  # while it starts (iplab waits until it listens)"]
     if step is not None and step.stop_after is not None:
         seconds = f"{step.stop_after:g}"
         return [

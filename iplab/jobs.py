@@ -438,6 +438,20 @@ def beside(command: str) -> bool:
     return serves(command) or captures(command) or monitors(command)
 
 
+#: programs that run until stopped and never listen (``ping 10.0.0.2`` in console 1 while
+#: console 2 captures): run in the background, nothing waits for them to listen
+_SENDERS = frozenset({"ping", "ping6", "arping", "fping", "mtr"})
+
+
+def sends_only(command: str) -> bool:
+    """A command the tutorial leaves running in one terminal while it goes on in another
+    (``ping 10.11.12.2``, then ``tcpdump -i ve1 arp`` "in another console"), which sends
+    and never listens: the next step need not wait for it to listen (hunt BQ: "not
+    listening after 5 s")."""
+    argv = _run_words(command)
+    return argv is not None and bool(argv) and argv[0].rsplit("/", 1)[-1] in _SENDERS
+
+
 #: what a capture prints once it captures (tcpdump: ``listening on br0, link-type ...``)
 CAPTURING = ("listening on ", "Capturing on ")
 

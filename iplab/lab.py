@@ -715,7 +715,10 @@ class Session:
             self._wait_watching([pid for pid, _ in left], SERVER_WAIT / 2)
         # the next step is the reader's "other terminal", or comes right after `server &`:
         # it reaches the server once it listens (bash's next line would race it)
-        elif left and (served or jobs.serves_in_background(command.body)):
+        elif left and (
+            (served and not jobs.sends_only(command.body))
+            or jobs.serves_in_background(command.body)
+        ):
             stop = lambda: self.signals.received is not None  # noqa: E731
             members = lambda: [p for p, _, _ in session_members(result.pid, before)]  # noqa: E731
             if not wait_listening(members, SERVER_WAIT, stop):

@@ -4,7 +4,7 @@ up`` gave, in ``ip netns exec ns1``, was unknown to the model, so verify skipped
 namespaces, and its ping was "not an address the input assigns", no probe).
 
 Only the plain forms, whose effect the ``ip`` line has exactly (what verify compares):
-``ifconfig DEV [ADDR[/LEN] [netmask MASK] | mtu N] [up|down]`` and ``route add
+``ifconfig DEV [ADDR[/LEN] [netmask MASK]] [mtu N] [hw ether MAC] [up|down]`` and ``route add
 default|-net NET[/LEN] [netmask MASK] [gw GW] [dev DEV]`` (``-A inet``, ``-n`` aside).
 ``ifconfig DEV 0.0.0.0`` (an old bridge page's port losing its address) takes the link's
 first IPv4 address away: ``ip -4 addr flush dev DEV`` when it has at most one, which the
@@ -29,13 +29,14 @@ UNSET = "0.0.0.0"
 
 
 def ifconfig_address(argv: list[str]) -> tuple[str, str] | None:
-    """``(DEV, ADDR/LEN)`` of ``ifconfig DEV ADDR[/LEN] [netmask M] [up|down]``: the
-    address it gives the link (with no length and no netmask, its class's: the kernel's
+    """``(DEV, ADDR/LEN)`` of ``ifconfig DEV ADDR[/LEN] [netmask M] [mtu N] [up|down]``:
+    the address it gives the link (with no length and no netmask, its class's: the kernel's
     own rule for an address set without one); None for any other line."""
     read = _ifconfig(argv)
-    if read is None or read[1] in ("", UNSET) or read[1].startswith(("mtu ", "address ")):
+    if read is None:
         return None
-    return read[0], read[1]
+    given = [s for s in read[1] if s != UNSET and not s.startswith(("mtu ", "address "))]
+    return (read[0], given[0]) if given else None
 
 
 def as_ip(command: str) -> list[str] | None:
@@ -50,41 +51,64 @@ def as_ip(command: str) -> list[str] | None:
         read = _ifconfig(argv)
         if read is None:
             return None
-        dev, address, state = read
-        setting = address.startswith(("mtu ", "address "))
-        lines = [f"ip link set {dev} {address}"] if setting else []
-        if address == UNSET:
-            lines = [f"ip -4 addr flush dev {dev}"]
-        elif address and not lines:
-            lines = [f"ip addr add {address} dev {dev}"]
+        dev, settings, state = read
+        lines = []
+        for setting in settings:
+            if setting == UNSET:
+                lines.append(f"ip -4 addr flush dev {dev}")
+            elif setting.startswith(("mtu ", "address ")):
+                lines.append(f"ip link set {dev} {setting}")
+            else:
+                lines.append(f"ip addr add {setting} dev {dev}")
         return lines + ([f"ip link set {dev} {state}"] if state else [])
     if argv[:1] == ["route"]:
         return _route(argv[1:])
     return None
 
 
-def _ifconfig(argv: list[str]) -> tuple[str, str, str | None] | None:
-    """``(DEV, WHAT, up|down|None)``: WHAT is the address given (``ADDR/LEN``), ``mtu N``,
-    :data:`UNSET` (``0.0.0.0``) or "" (a state alone)."""
+def _ifconfig(argv: list[str]) -> tuple[str, list[str], str | None] | None:
+    """``(DEV, SETTINGS, up|down|None)``, SETTINGS in the line's order (ifconfig makes each
+    as it reads it): the address given (``ADDR/LEN``), ``mtu N``, ``address MAC`` or
+    :data:`UNSET` (``0.0.0.0``); at most one address (hunt BQ: ``ifconfig X ADDR netmask M
+    mtu N up`` on one line left the link unknown to the model, and verify skipped it)."""
     words = argv[1:]
     if not words or words[0].startswith("-") or ":" in words[0]:
         return None  # (ifconfig -a, ifconfig eth0:1 ...: an alias)
     dev, rest = words[0], words[1:]
-    state = rest.pop() if rest and rest[-1] in ("up", "down") else None
-    if not rest:
-        return (dev, "", state) if state else None
-    if len(rest) == 2 and rest[0] == "mtu":  # (ifconfig reads it as a decimal number)
-        mtu = rest[1]
-        return (dev, f"mtu {int(mtu)}", state) if mtu.isdigit() and mtu.isascii() else None
-    if len(rest) == 3 and rest[:2] == ["hw", "ether"] and _MAC.fullmatch(rest[2]):
-        return dev, f"address {rest[2].lower()}", state  # (ifconfig X hw ether MAC)
-    if rest in ([UNSET], ["0"]):  # (ifconfig eth0 0.0.0.0: it takes the address away)
-        return dev, UNSET, state
-    address = rest[0]
-    if len(rest) == 3 and rest[1] == "netmask":
-        address = f"{address}/{rest[2]}"
-    elif len(rest) != 1:
+    state: str | None = None
+    settings: list[str] = []
+    addressed = False
+    at = 0
+    while at < len(rest):
+        word, more = rest[at], rest[at + 1 :]
+        if word in ("up", "down"):
+            state, at = word, at + 1
+        elif word == "mtu" and more and more[0].isdigit() and more[0].isascii():
+            settings.append(f"mtu {int(more[0])}")  # (ifconfig reads it as a decimal number)
+            at += 2
+        elif word == "hw" and more[:1] == ["ether"] and len(more) > 1 and _MAC.fullmatch(more[1]):
+            settings.append(f"address {more[1].lower()}")  # (ifconfig X hw ether MAC)
+            at += 3
+        elif not addressed and word not in ("mtu", "hw", "netmask"):
+            netmask = more[1] if more[:1] == ["netmask"] and len(more) > 1 else None
+            given = _address(word, netmask)
+            if given is None:
+                return None
+            settings.append(given)
+            addressed, at = True, at + (3 if netmask is not None else 1)
+        else:
+            return None  # (broadcast, a second address, a netmask alone...)
+    if not settings and state is None:
         return None
+    return dev, settings, state
+
+
+def _address(word: str, netmask: str | None) -> str | None:
+    """``ADDR/LEN`` of ifconfig's address (and netmask), :data:`UNSET` for ``0.0.0.0``
+    alone (it takes the address away), None when it has no plain ``ip`` form."""
+    if word in (UNSET, "0") and netmask is None:
+        return UNSET
+    address = word if netmask is None else f"{word}/{netmask}"
     try:
         if "/" not in address:
             address = f"{address}/{_class_length(ipaddress.IPv4Address(address))}"
@@ -93,7 +117,7 @@ def _ifconfig(argv: list[str]) -> tuple[str, str, str | None] | None:
         return None
     if made.ip.is_unspecified or made.network.prefixlen == 0 or not _contiguous(address):
         return None  # (0.0.0.0 with a netmask, a /0: no plain form)
-    return dev, str(made.with_prefixlen), state
+    return str(made.with_prefixlen)
 
 
 def _class_length(address: ipaddress.IPv4Address) -> int:

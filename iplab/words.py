@@ -881,6 +881,11 @@ _SUDO_OWN = frozenset(
 )  # fmt: skip
 
 
+#: wrappers that change only how a command runs, no file nor the lab: what they run says
+#: (not ``nohup``, which may write nohup.out, nor ``time -o FILE``)
+_ONLY_HOW = frozenset({"timeout", "nice", "ionice", "stdbuf"})
+
+
 def _reads_words(argv: list[str]) -> bool:
     """A command that only shows state, by its words (see reads_only)."""
     program, args = argv[0], argv[1:]
@@ -888,6 +893,8 @@ def _reads_words(argv: list[str]) -> bool:
         return reads_only(shlex.join(inside[1]))  # a reader inside a namespace
     if program in _READERS or runtimes.shows(argv):  # (runc list, docker ps: shown)
         return True
+    if program in _ONLY_HOW and (inner := unwrap_once(argv)):
+        return reads_only(shlex.join(inner))  # (timeout 2 ping X: a reader still; hunt BQ)
     if args in (["--version"], ["--help"]):  # (nft --version: what it is, hunt BJ #2)
         return True
     if (entered := runtimes.runs_inside(argv)) is not None:  # docker exec web ip a

@@ -236,8 +236,11 @@ def test_the_script_stops_on_a_ctrl_c_step_where_iplab_stops(
         [sys.executable, "-m", "iplab", "render", str(lab), "--setup", "--format", "script"],
         capture_output=True, text=True, cwd=REPO, check=True,
     ).stdout  # fmt: skip
-    (line,) = [x for x in script.splitlines() if "ping 10.11.12.2" in x]
-    form = line.split("  #")[0].replace("ping 10.11.12.2", command).replace(" 3 ", " 0.3 ")
+    # (hunt BQ: the ping goes on in console 1, in the background; the capture typed in
+    # console 2 after it is the page's Ctrl-C step now)
+    (line,) = [x for x in script.splitlines() if "tcpdump -i ve1 -n -e arp" in x]
+    form = line.split("  #")[0].replace("tcpdump -i ve1 -n -e arp", command)
+    form = form.replace(" 3 ", " 0.3 ")
     ran = subprocess.run(
         ["bash", "-c", f"set -eo pipefail\n{form}\necho on"],
         capture_output=True, text=True, check=False, timeout=30,

@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 import yaml
 
+from iplab import jobs
 from iplab.importer.prose import said_to_fail
 from iplab.importer.reader import (
     CLEANUP,
@@ -130,6 +131,29 @@ _REMOVES = re.compile(
     r"|unplug|detach|bye)",
     re.I,
 )
+
+
+def watched_last(drafts: list[Draft], cut: int) -> list[Draft]:
+    """The drafts, the setup's last command, when it is a capture or a monitor run beside
+    the lines after it that its author stops (``tcpdump -i ve1 -n -e arp`` in "another
+    console", ``ip monitor``) and a command left running before it sends (``ping
+    10.11.12.2`` in the first console), watched in the foreground for as long as a reader lets a
+    command run before Ctrl-C: no line comes after it to run beside (hunt BQ: run in the
+    background as the last step, it was stopped at once and captured none of the ARP
+    requests of the ping left running in the first console)."""
+    last = drafts[cut - 1] if 0 < cut <= len(drafts) else None
+    if last is None or last.block is not None or not last.cmd.background:
+        return drafts
+    text = last.cmd.text
+    if jobs.serves(text) or not (jobs.captures(text) or jobs.monitors(text)):
+        return drafts
+    if not author_stops(text):
+        return drafts
+    sent = [d for d in drafts[: cut - 1] if d.cmd.background and jobs.sends_only(d.cmd.text)]
+    if not sent:  # (nothing left running sends what it would see)
+        return drafts
+    watched = replace(last.cmd, background=False)
+    return [*drafts[: cut - 1], replace(last, cmd=watched), *drafts[cut:]]
 
 
 def setup_words_kept(drafts: list[Draft], cut: int) -> list[Draft]:

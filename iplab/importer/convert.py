@@ -33,6 +33,7 @@ from iplab.importer.assembly import (
     split_teardown,
     step_map,
     steps_yaml,
+    watched_last,
 )
 from iplab.importer.budget import TooLarge
 from iplab.importer.columns import side_by_side
@@ -372,6 +373,7 @@ def import_text(
     cut = split_teardown(drafts)
     drafts, cut, answered = solutions_before_cleanup(drafts, cut)
     drafts = setup_words_kept(drafts, cut)
+    drafts = watched_last(drafts, cut)
     policy = choose_sudo((d.op, d.cmd.parsed.sudo) for d in drafts)
     steps = [step_map(d, _sudo_field(policy, d), output_text(d.cmd.output)) for d in drafts]
     items = group_blocks(drafts, steps)

@@ -31,6 +31,7 @@ from iplab.importer import shell as shellread
 from iplab.importer.budget import LoopBudget, TooLarge
 from iplab.importer.elsewhere import SHELL_VARIABLE, opened_shell, shell_elsewhere
 from iplab.importer.prose import failure_shown, is_label, is_sentence, labels_output
+from iplab.importer.stops import author_stops
 from iplab.lineparse import LineError, Parsed, classify, split_sudo
 from iplab.model import Judge, effects_of
 from iplab.pids import with_job_pids
@@ -1186,7 +1187,10 @@ class Reader:
         if kind == "heading" and self.sessions:  # a new section: back on the host
             self._new_section(line)
         if kind != "fence" and (named := _TERMINAL_NAMED.search(text)):
-            self.terminal = named[1] or str(_ORDINALS.index(named[2].lower()) + 1)
+            terminal = named[1] or str(_ORDINALS.index(named[2].lower()) + 1)
+            if terminal != self.terminal:
+                self._left_running()
+            self.terminal = terminal
         if text.strip():
             self.events.append(Note(kind, text, line, line if end is None else end))
 
@@ -1715,11 +1719,22 @@ class Reader:
 
     def another_terminal(self) -> None:
         """The page opens another terminal (``At another shell:`` before a code block): the
-        shells open so far stay in the first one, their prompts may come back to it."""
+        shells open so far stay in the first one, their prompts may come back to it. A
+        command the author stops, typed last in the first one (``ping 10.11.12.2``), goes on
+        there while the lines after run: in the background (hunt BQ: stopped after 3 s, the
+        capture typed next in "another terminal/console" saw none of its ARP requests)."""
+        self._left_running()
         while self.sessions:
             left = self.sessions.pop()
             if left.inner is not None:
                 self.parked[self.terminal, left.inner] = left
+
+    def _left_running(self) -> None:
+        """The last command, one its author stops with Ctrl-C, runs on beside the lines
+        typed in another terminal after it (see :meth:`another_terminal`)."""
+        last = self.events[-1] if self.events else None
+        if isinstance(last, Cmd) and not last.background and author_stops(last.text):
+            last.background = True
 
     def _chat(self, lines: Sequence[tuple[int, str]], i: int, text: str) -> bool:
         """``lines[i - 1]``, a line without a prompt after a command that prints nothing, is
