@@ -29,6 +29,16 @@ def written(result: ImportResult, where: Path) -> Path:
     return path
 
 
+def imported_file(page: Path, where: Path) -> Path:
+    """``iplab import PAGE -o where/lab.yaml``, in a process of its own: the file."""
+    lab = where / "lab.yaml"
+    subprocess.run(
+        [sys.executable, "-m", "iplab", "import", str(page), "-o", str(lab)],
+        capture_output=True, text=True, cwd=REPO, check=True,
+    )  # fmt: skip
+    return lab
+
+
 def run(
     lab: Path, prefix: str, state: Path, cwd: Path, *args: str, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:

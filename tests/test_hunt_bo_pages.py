@@ -38,6 +38,7 @@ import pytest
 
 from tests.conftest import FIXTURES, REPO
 from tests.kernel import SKIP, apart
+from tests.pages import imported_file
 
 AS_P02 = FIXTURES / "stored-pages" / "as-p02-aiinfrahub-bridge.md"
 Q_04B = FIXTURES / "famous" / "hunt-q-04b-iximiuz-no-host-nat.md"
@@ -127,20 +128,11 @@ def differences(a: dict[str, Any], b: dict[str, Any], path: str = "") -> list[st
     return [] if a == b else [f"{path}: iplab {a!r}, bash {b!r}"]
 
 
-def _import(page: Path, where: Path) -> Path:
-    lab = where / "lab.yaml"
-    subprocess.run(
-        [sys.executable, "-m", "iplab", "import", str(page), "-o", str(lab)],
-        capture_output=True, text=True, cwd=REPO, check=True,
-    )  # fmt: skip
-    return lab
-
-
 def both_ways(page: Path, where: Path) -> tuple[dict[str, Any], dict[str, Any], str]:
     """(what ``iplab up`` left, what bash running the printed setup script left, the
     script), each in namespaces of its own; ``iplab down`` then leaves nothing."""
     prefix = f"hbo{uuid.uuid4().hex[:3]}"
-    lab = _import(page, where)
+    lab = imported_file(page, where)
     script = subprocess.run(
         [sys.executable, "-m", "iplab", "render", str(lab), "--prefix", prefix,
          "--setup", "--format", "script"],
@@ -198,7 +190,7 @@ def test_a_shell_variable_is_not_renamed_as_the_name_it_holds(tmp_path: Path) ->
         'ip link add veth0 type veth peer name veth1\nip link set veth0 netns "$NS1"\n'
         "ip link set veth1 master $BR\n"
     )
-    lab = _import(page, tmp_path)
+    lab = imported_file(page, tmp_path)
     script = subprocess.run(
         [sys.executable, "-m", "iplab", "render", str(lab), "--prefix", "hbo1a2",
          "--format", "script"],
@@ -231,7 +223,7 @@ def test_the_script_stops_on_a_ctrl_c_step_where_iplab_stops(
     failed the step (ping exits 1 on SIGINT when nothing answered, the command's own
     verdict as docs/scenario-format.md says) and rolled back, where bash running the printed
     script went on (timeout said 124). The printed line now keeps the command's status."""
-    lab = _import(BK_P04, tmp_path)
+    lab = imported_file(BK_P04, tmp_path)
     script = subprocess.run(
         [sys.executable, "-m", "iplab", "render", str(lab), "--setup", "--format", "script"],
         capture_output=True, text=True, cwd=REPO, check=True,
@@ -253,7 +245,7 @@ def test_a_ctrl_c_step_the_page_lets_fail_goes_on_in_the_script_too(tmp_path: Pa
     unreachable'): iplab said 'failed, as the author allows' and went on to give br0 its
     address; bash running the printed script stopped there (ping said 2, not 124), and the
     lab it left lacked br0's address and both default routes."""
-    lab = _import(Q_04B, tmp_path)
+    lab = imported_file(Q_04B, tmp_path)
     script = subprocess.run(
         [sys.executable, "-m", "iplab", "render", str(lab), "--setup", "--format", "script"],
         capture_output=True, text=True, cwd=REPO, check=True,

@@ -34,6 +34,7 @@ from iplab.importer.convert import import_text
 from iplab.plan import build
 from tests.conftest import FIXTURES, REPO
 from tests.kernel import SKIP
+from tests.pages import imported_file
 from tests.test_hunt_bo_pages import both_ways, differences
 
 PAUSE = FIXTURES / "tutorials" / "27-functions-and-a-pause.sh"
@@ -43,11 +44,7 @@ STAGES = FIXTURES / "hunt-bp" / "pauses-and-a-trap-of-commands.sh"
 
 
 def _setup_script(page: Path, where: Path) -> str:
-    lab = where / "lab.yaml"
-    subprocess.run(
-        [sys.executable, "-m", "iplab", "import", str(page), "-o", str(lab)],
-        capture_output=True, text=True, cwd=REPO, check=True,
-    )  # fmt: skip
+    lab = imported_file(page, where)
     return subprocess.run(
         [sys.executable, "-m", "iplab", "render", str(lab), "--setup", "--format", "script"],
         capture_output=True, text=True, cwd=REPO, check=True,

@@ -22,17 +22,9 @@ import yaml
 from iplab import jobs
 from tests.conftest import FIXTURES, REPO
 from tests.kernel import SKIP, apart
+from tests.pages import imported_file
 
 BK_P04 = FIXTURES / "stored-pages-6" / "bk-p04-arp-tcpdump-two-consoles.md"
-
-
-def _import(page: Path, where: Path) -> Path:
-    lab = where / "lab.yaml"
-    subprocess.run(
-        [sys.executable, "-m", "iplab", "import", str(page), "-o", str(lab)],
-        capture_output=True, text=True, cwd=REPO, check=True,
-    )  # fmt: skip
-    return lab
 
 
 def _steps(lab: Path) -> dict[str, dict[str, object]]:
@@ -41,14 +33,14 @@ def _steps(lab: Path) -> dict[str, dict[str, object]]:
 
 
 def test_the_ping_of_console_1_runs_beside_the_capture_of_console_2(tmp_path: Path) -> None:
-    steps = _steps(_import(BK_P04, tmp_path))
+    steps = _steps(imported_file(BK_P04, tmp_path))
     ping, capture = steps["ping 10.11.12.2"], steps["tcpdump -i ve1 -n -e arp"]
     assert ping.get("background") is True and "stop_after" not in ping, ping
     assert capture.get("stop_after") == 3 and "background" not in capture, capture
 
 
 def test_the_printed_script_does_not_wait_for_the_ping_to_listen(tmp_path: Path) -> None:
-    lab = _import(BK_P04, tmp_path)
+    lab = imported_file(BK_P04, tmp_path)
     script = subprocess.run(
         [sys.executable, "-m", "iplab", "render", str(lab), "--setup", "--format", "script"],
         capture_output=True, text=True, cwd=REPO, check=True,
@@ -76,7 +68,7 @@ def test_what_sends_only(command: str, sends: bool) -> None:
 def test_the_capture_sees_the_arp_requests_of_the_ping(tmp_path: Path) -> None:
     """Run in a network namespace of its own: the capture shows ``Request who-has
     10.11.12.2``, and nothing waited 5 s for the ping to listen."""
-    lab = _import(BK_P04, tmp_path)
+    lab = imported_file(BK_P04, tmp_path)
     prefix = f"hbq{uuid.uuid4().hex[:3]}"
     state = tmp_path / "state"
     ran = apart(
