@@ -73,6 +73,13 @@ def test_headings_lose_their_keyword_priority_and_tags() -> None:
     assert ":PROPERTIES:" not in notes and "CREATED" not in notes and "|" not in notes
 
 
+def test_a_call_of_a_named_block_is_said() -> None:
+    page = "* Lab\n#+name: mk\n#+begin_src sh\nip netns add c1\n#+end_src\n#+CALL: mk()\n"
+    result = import_text(page, "org", "lab.org")
+    assert result.lines == ("ip netns add c1",)
+    assert any(w.startswith("line 6: #+CALL: mk() runs a named block") for w in result.warnings)
+
+
 def test_only_a_heading_s_leading_keyword_and_priority_go() -> None:
     _, reader = read_org("* TODO [#A] Fix the DONE thing :lab:\n* DONE Setup\n")
     headings = [e.text for e in reader.events if isinstance(e, Note) and e.kind == "heading"]

@@ -18,9 +18,9 @@ read through.
 What it leaves out: keywords (``#+AUTHOR:``, ``#+PROPERTY:``...), comments (``# ...``,
 ``#+begin_comment``, a ``COMMENT`` heading's subtree), drawers (``:PROPERTIES:`` ...
 ``:END:``), export blocks, tables, rules; ``#+INCLUDE:`` and ``#+SETUPFILE:`` are never
-followed, each said in a warning. A shell block's ``:var NAME="value"`` is set before its
-lines, as Babel sets it. Each line keeps its
-line number in the file; a block left open is read to the end of the page, with a warning.
+followed, nor ``#+CALL:``, each said in a warning. A shell block's ``:var NAME="value"``
+is set before its lines, as Babel sets it. Each line keeps its line number in the file; a
+block left open is read to the end of the page, with a warning.
 """
 
 from __future__ import annotations
@@ -126,6 +126,11 @@ class _Page:
     def _keyword(self, name: str, value: str, line: int) -> None:
         if name == "title" and self.title is None:
             self.title = _inline(value) or None
+        elif name == "call":  # (a named block run again, with other arguments)
+            self.warnings.append(
+                f"line {line}: #+CALL: {value} runs a named block of the page again: not"
+                " read (write its lines where it runs)"
+            )
         elif name in ("include", "setupfile"):
             self.warnings.append(
                 f"line {line}: #+{name.upper()}: {value} is not followed (iplab reads this"
