@@ -2087,7 +2087,7 @@ class Reader:
         each step is, bash takes no branch of it, and what only its branches set is empty
         after it (``$SUDO ip ...`` runs ``ip ...``); a branch bash takes sets what it sets
         (``SUDO=""``). False when iplab cannot evaluate the check."""
-        if not any(key in shellread.source(node) for key in ("id -u", "EUID", "UID", "whoami")):
+        if not _checks_root(shellread.source(node)):
             return False
         taken = _branch(node, self.vars)
         if taken is None:
@@ -2208,13 +2208,7 @@ class Reader:
         except LineError as exc:
             self.warnings.append(f"line {number}: cannot be imported: {exc}")
             return "speaking"
-        may_fail = (
-            _asks_first(text)
-            or _grep_shows(text)
-            or _help_shown(text)
-            or _route_listed(text)
-            or self._alias_typed(text, number)
-        )
+        may_fail = _lenient(text) or self._alias_typed(text, number)
         cmd = Cmd(text, number, parsed, may_fail=may_fail, background=jobs.beside(text))
         self._forget_written(text)
         self._count_job(text)
@@ -3420,7 +3414,7 @@ class Reader:
                 continue
             # (a reader whose shell goes on after it: ``ip netns exec red route``, hunt BK's
             # p08, came here through its netns exec and had to work; under set -e it must)
-            lenient = not self.errexit and (_grep_shows(text) or _route_listed(text))
+            lenient = not self.errexit and _lenient(text)
             cmd = Cmd(text, number, parsed, may_fail=lenient, background=jobs.beside(text))
             out.append(cmd)
             self._forget_written(text)
@@ -4539,6 +4533,12 @@ def _grep_shows(text: str) -> bool:
     return reads_only(text.removeprefix("sudo ").strip())
 
 
+def _lenient(text: str) -> bool:
+    """A line whose failure the author's shell goes past: one that asks first (``command
+    -v X && X``), a grep of a reader, iproute2's help, a route listing."""
+    return _asks_first(text) or _grep_shows(text) or _help_shown(text) or _route_listed(text)
+
+
 def _route_listed(text: str) -> bool:
     """``ip netns exec red route -n``: net-tools' ``route`` lists a routing table, and exits
     1 when the table is empty (a new namespace's, lo down), where the author's shell goes on
@@ -5046,12 +5046,16 @@ def _guard(node: shellread.Node) -> bool:
         return True
     # a check of who runs the script, unless a branch changes the lab (hunt BM #3: if [
     # "$(id -u)" -eq 0 ]; then ip ... up; else sudo ip ... up; fi was lost, and no word)
-    root = any(key in text for key in ("id -u", "EUID", "whoami"))
-    return root and not any(
+    return _checks_root(text) and not any(
         first_program(shellread.source(child)) in _LAB_PROGRAMS
         for branch in node.named_children[1:]
         for child in _commands_under(branch)
     )
+
+
+def _checks_root(text: str) -> bool:
+    """Whether a test asks who runs the script (``id -u``, ``$EUID``, ``$UID``, ``whoami``)."""
+    return any(key in text for key in ("id -u", "id -ru", "id -un", "EUID", "UID", "whoami"))
 
 
 #: what a root check's branch may run and still be the author's check (``exec sudo "$0"``)
