@@ -16,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -150,11 +151,16 @@ def apart(
     argv = ["unshare", *(["--net"] if net else []), "--mount", "--propagation", "private",
             *pids, "bash", "-c", inner]  # fmt: skip
     # a session of its own: past the time limit, every process the script started is
-    # killed, not only unshare (a script left behind would run on, on the shared host)
-    with subprocess.Popen(
-        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
-        start_new_session=True,
-    ) as proc:  # fmt: skip
+    # killed, not only unshare (a script left behind would run on, on the shared host);
+    # a TMPDIR of its own, removed after it (a script's ``mktemp -d`` state directory, and
+    # iplab's own temporary files, were left in /tmp)
+    with (
+        tempfile.TemporaryDirectory(prefix="iplab-apart-") as tmp,
+        subprocess.Popen(
+            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+            start_new_session=True, env={**os.environ, "TMPDIR": tmp},
+        ) as proc,
+    ):  # fmt: skip
         try:
             out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
