@@ -188,6 +188,7 @@ def run_batch(
     on_start: Callable[[int], None] | None = None,
     *,
     before_feed: Callable[[int, int], None] | None = None,
+    on_end: Callable[[bool], None] | None = None,
 ) -> tuple[list[int | None], Result]:
     """Feed lines to one ``ip -batch -``; the exit status of each line (None: not run).
 
@@ -206,6 +207,9 @@ def run_batch(
     after the lines it has, and the lines never fed are not run (None); the exception is
     the caller's to report. A large batch's intents then cost no time of their own: they
     are written while the kernel works on the lines before them.
+
+    ``on_end`` is called as soon as ip ended, before its lines are audited, with whether
+    every line ran (an ``up`` begins its verification's read there, :mod:`iplab.ahead`).
     """
     argv = ["ip", *(["-force"] if force else []), "-batch", "-"]
     stdin: str | Iterator[str]
@@ -239,6 +243,8 @@ def run_batch(
     result = env.runner.execute(
         argv, privileged, stdin=stdin, meta={"audit": False}, limits=limits, on_start=started
     )
+    if on_end is not None:
+        on_end(result.ok and fed[0] == len(lines))
     status: list[int | None] = [0] * len(lines)
     if not result.ok:
         failed = failed_lines(result.stderr)

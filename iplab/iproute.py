@@ -29,8 +29,9 @@ import json
 import os
 import random
 import shutil
+import threading
 import time
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -380,29 +381,65 @@ def read_state(shell: Shell, namespaces: Iterable[str] | None = None) -> State:
     over netlink (:mod:`iplab.netlink`, no process at all), small ones and the
     whole host with ``ip -j``; both give the same State.
     """
-    wanted = None if namespaces is None else sorted(set(namespaces) - {ROOT})
-    if wanted is not None and choose_reader(shell, wanted) == "netlink":
-        from iplab import netlink
-        from iplab.runner import Runner
+    return begin_read(shell, namespaces, ahead=False)()
 
-        assert isinstance(shell, Runner)
+
+def begin_read(
+    shell: Shell, namespaces: Iterable[str] | None = None, *, ahead: bool = True
+) -> Callable[[], State]:
+    """A read of the state begun now, and the call that ends it: what :func:`read_state`
+    gives. With ``ahead``, the netlink reader's dumps run in a thread while the caller goes
+    on (#14: an ``up`` writes its batch's audit and journal records while the kernel, which
+    a fresh lab keeps busy, answers them); the ending call waits for them, and audits the
+    read in the caller's thread, as every read is. The ``ip -j`` reader, a process, runs
+    when the read ends."""
+    wanted = None if namespaces is None else sorted(set(namespaces) - {ROOT})
+    if wanted is None or choose_reader(shell, wanted) != "netlink":
+        return lambda: read_with_ip(shell, wanted)
+    from iplab import netlink
+    from iplab.runner import Runner
+
+    assert isinstance(shell, Runner)
+    outcome: list[tuple[State, netlink.Reading] | BaseException] = []
+    took: list[float] = []  # the read's own time (not the time until it was asked for)
+
+    def dumps() -> None:
         start = time.perf_counter()
+        try:
+            outcome.append(netlink.read_state(wanted))
+        except BaseException as exc:  # the caller's, when the read ends
+            outcome.append(exc)
+        took.append(time.perf_counter() - start)
+
+    worker = None
+    if ahead:
+        worker = threading.Thread(target=dumps, name="iplab-read", daemon=True)
+        worker.start()
+
+    def end() -> State:
+        if worker is None:
+            dumps()
+        else:
+            worker.join()
         meta: dict[str, object] = {
             "kind": "read", "reader": "netlink", "namespaces": wanted,
             "text": f"read state with netlink: the root and {len(wanted)} namespaces",
         }  # fmt: skip
-        try:
-            state, reading = netlink.read_state(wanted)
-        except netlink.Unsupported as exc:
-            shell.note({**meta, "fallback": "ip"}, time.perf_counter() - start, 1, str(exc))
-        except ParseError as exc:
-            shell.note(meta, time.perf_counter() - start, 1, str(exc))
-            raise
-        else:
-            extra = {"numbered": reading.numbered} if reading.numbered else {}
-            shell.note({**meta, **extra, "dumps": reading.dumps}, time.perf_counter() - start)
-            return state
-    return read_with_ip(shell, wanted)
+        got = outcome[0]
+        if isinstance(got, netlink.Unsupported):
+            shell.note({**meta, "fallback": "ip"}, took[0], 1, str(got))
+            return read_with_ip(shell, wanted)
+        if isinstance(got, ParseError):
+            shell.note(meta, took[0], 1, str(got))
+            raise got
+        if isinstance(got, BaseException):
+            raise got
+        state, reading = got
+        extra = {"numbered": reading.numbered} if reading.numbered else {}
+        shell.note({**meta, **extra, "dumps": reading.dumps}, took[0])
+        return state
+
+    return end
 
 
 def read_with_ip(shell: Shell, namespaces: Iterable[str] | None = None) -> State:

@@ -48,6 +48,7 @@ from iplab import (
     verify,
     wrappers,
 )
+from iplab.ahead import Ahead
 from iplab.batch import batch_line, fd_budget, no_batch_mode, segments
 from iplab.context import Env, Line, batch_limit, make_env, run_batch
 from iplab.errors import (
@@ -280,6 +281,11 @@ def _raw_undo(*parts: str | None) -> Undo | None:
     return Undo(Raw(command=both, shell=True), Guard("always")) if both else None
 
 
+def _claims_of(pc: PlannedCommand) -> bool:
+    """Whether the scenario checks claims after this command (they read the lab)."""
+    return pc.command.step is not None and bool(pc.command.step.expect)
+
+
 def read_lab_state(env: Env, netns: Sequence[str] | frozenset[str]) -> State:
     return iproute.read_state(env.runner, sorted(netns))
 
@@ -317,6 +323,8 @@ class Session:
         #: the model's state after the setup, once the verification replayed it (the lab
         #: record's link kinds read it again: 30 ms of star-500's up, #14)
         self.expected: State | None = None
+        #: the verification begun while the setup's last batch runs (#14), when up verifies
+        self.ahead: Ahead | None = None
 
     def say(self, text: str = "") -> None:
         self.env.out.write(text + "\n")
@@ -327,14 +335,16 @@ class Session:
         self.signals.check()  # a signal during the start-up stops the run before it starts
         self._total = len(commands)
         self._done = 0
-        for group in segments(commands, self.batch, fd_budget()):
+        groups = segments(commands, self.batch, fd_budget())
+        for n, group in enumerate(groups, 1):
             self.signals.check()
             if group[0].waits_for:
                 self._released(group[0].waits_for)
             if group[0].settles:
                 self._dad_done(group[0])
             if len(group) > 1:
-                self._batch(group, phase)
+                last = n == len(groups) and phase == "setup" and not _claims_of(group[-1])
+                self._batch(group, phase, self.ahead if last else None)
             elif group[0].skip is not None:
                 self._number(group[0].command)
                 self.say(f"    skipped, as the author allows it to fail: {group[0].skip}")
@@ -976,7 +986,11 @@ class Session:
             " objects: write its commands as steps of their own",
         )
 
-    def _batch(self, group: Sequence[PlannedCommand], phase: str) -> None:
+    def _batch(
+        self, group: Sequence[PlannedCommand], phase: str, ahead: Ahead | None = None
+    ) -> None:
+        """Run a group through one ``ip -batch``; ``ahead``: the group ends the setup, and
+        the verification begins while it runs (:mod:`iplab.ahead`)."""
         first = self.tally.changes + 1
         self.tally.changes += len(group)
         counts = range(first, self.tally.changes + 1)
@@ -1002,13 +1016,19 @@ class Session:
                 problem.append(exc)
                 raise
 
+        def started(pid: int) -> None:
+            self.journal.process(self.run, pid)
+            if ahead is not None:
+                ahead.batch_started()
+
         privileged = any(pc.command.privileged for pc in group)
         status, result = run_batch(
             self.env,
             lines,
             privileged,
-            on_start=lambda pid: self.journal.process(self.run, pid),
+            on_start=started,
             before_feed=before_feed,
+            on_end=None if ahead is None else ahead.batch_ended,
         )
         status = status[: len(entries)]  # the lines after had no intent: never fed, not run
         whole, group = group, group[: len(entries)]
@@ -1460,12 +1480,20 @@ def _session(env: Env, plan: Plan, lab: str, opts: Options, doing: str) -> Itera
 
 def _setup(session: Session, opts: Options) -> int:
     """Run the setup, its claims, and the verification; 1 when a claim or the check fails."""
-    session.execute(session.plan.setup, "setup")
-    rc = 1 if session.tally.claims_failed else 0
-    if opts.verify:
-        lab = session.journal.dir.name
-        verified, session.expected = _verify_up(session.env, session.plan, session.tolerated, lab)
-        rc = max(rc, verified)
+    if opts.verify and session.batch:
+        session.ahead = Ahead(session.env.runner, session.plan)
+    try:
+        session.execute(session.plan.setup, "setup")
+        rc = 1 if session.tally.claims_failed else 0
+        if opts.verify:
+            lab = session.journal.dir.name
+            verified, session.expected = _verify_up(
+                session.env, session.plan, session.tolerated, lab, ahead=session.ahead
+            )
+            rc = max(rc, verified)
+    finally:
+        if session.ahead is not None:
+            session.ahead.close()
     return rc
 
 
@@ -1778,17 +1806,21 @@ def _abort(env: Env, session: Session, exc: IplabError, opts: Options) -> int:
 
 def live_differences(
     env: Env, plan: Plan, upto: int | None = None, without: Sequence[int] = (),
-    lab: str | None = None,
+    lab: str | None = None, *, ahead: Ahead | None = None,
 ) -> tuple[State, list[verify.Difference]]:  # fmt: skip
     """What the model expects after step ``upto`` (default: the setup; ``without`` the steps
     that may fail and failed), and how the kernel differs from it, for the lab's objects;
     after the setup of ``lab`` (a lab that is up), how its qdiscs differ from what its
-    journal's tc lines left, as ``iplab verify`` judges (hunt L: up said OK, verify FAILED)."""
+    journal's tc lines left, as ``iplab verify`` judges (hunt L: up said OK, verify FAILED).
+    ``ahead``: what an ``up`` replayed and read while its setup's last batch ran."""
     from iplab.live import live_problems
     from iplab.plan import expected_state
 
-    expected = expected_state(plan, upto, without)
-    observed = read_lab_state(env, verify.read_names(expected, plan.owned))
+    whole = ahead.expected(without) if ahead is not None and upto is None else None
+    expected = expected_state(plan, upto, without) if whole is None else whole
+    names = verify.read_names(expected, plan.owned)
+    read = ahead.observed(names) if whole is not None and ahead is not None else None
+    observed = read or read_lab_state(env, names)
     found = verify.diff(expected, observed, plan.owned)
     found += route_differences(env, expected, observed)
     if lab is not None and upto is None and _may_shape(plan):
@@ -1815,13 +1847,14 @@ def route_differences(env: Env, expected: State, observed: State) -> list[verify
 
 
 def _verify_up(
-    env: Env, plan: Plan, tolerated: Sequence[int] = (), lab: str | None = None
-) -> tuple[int, State]:
+    env: Env, plan: Plan, tolerated: Sequence[int] = (), lab: str | None = None,
+    *, ahead: Ahead | None = None,
+) -> tuple[int, State]:  # fmt: skip
     """Verify a lab that just came up: 1 when the kernel differs (0 when not), and the
     model's state it was held to."""
     from iplab.expectation import keep
 
-    expected, differences = live_differences(env, plan, without=tolerated, lab=lab)
+    expected, differences = live_differences(env, plan, without=tolerated, lab=lab, ahead=ahead)
     if not tolerated:
         keep(plan, expected)  # what a `verify` of the lab would replay: it need not
     skipped = verify.unknowable(expected)
