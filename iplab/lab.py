@@ -104,8 +104,9 @@ from iplab.runner import (
     wait_listening,
     wait_unshared,
 )
-from iplab.state import State
+from iplab.state import State, created_names
 from iplab.steps import (
+    LinkAdd,
     NetnsAdd,
     NetnsDel,
     NetnsDelAll,
@@ -1262,8 +1263,14 @@ def preflight_checks(
         listed = ", ".join(clash[:8]) + (f" and {len(clash) - 8} more" if len(clash) > 8 else "")
         raise IplabError(
             f"not starting: {listed} already {'exists' if one else 'exist'} on this"
-            f" host{whose}{_stale_said(stale)}",
-            hint="use --prefix P to give the lab's objects other names"
+            f" host{whose}{_stale_said(stale)}{_kernel_named(plan, clash)}",
+            hint=(
+                "use --prefix P to give the lab's objects other names"
+                if _prefix_helps(plan, clash)
+                else "delete them if they are left from an earlier try, or name each end on"
+                " the page's line (ip link add NAME type veth peer name PEER): --prefix"
+                " renames only the names the page writes"
+            )
             + (f", or `iplab down {owners[0]}` first" if owners else "")
             + "".join(f", or `ip netns del {n}`" for n in stale),
         )
@@ -1275,6 +1282,37 @@ def preflight_checks(
             env.err.write(f"iplab: note: {note}\n")
         for note in kernelconfig.refuse_lacking(plan, kernelconfig.this_kernel()):
             env.err.write(f"iplab: note: {note}\n")
+
+
+def _chosen(plan: Plan) -> set[str]:
+    """The links the kernel names for the lab (``ip link add type veth``: veth0, veth1),
+    which no --prefix renames."""
+    ops = [step.op for step in plan.scenario.steps]
+    return created_names(ops)[1] - created_names(ops, auto=False)[1]
+
+
+def _prefix_helps(plan: Plan, clash: Sequence[str]) -> bool:
+    """Whether another --prefix would free a name taken: one the page writes (hunt BR's
+    br-p01: veth0 taken, the kernel's own choice for ``ip link add type veth``, and the
+    hint said to use the --prefix the user had given)."""
+    return not set(clash) <= _chosen(plan)
+
+
+def _kernel_named(plan: Plan, clash: Sequence[str]) -> str:
+    """Which of the names taken the kernel chooses, and on which step of the lab."""
+    chosen = [name for name in clash if name in _chosen(plan)]
+    step = next(
+        (
+            s
+            for s in plan.scenario.steps
+            if isinstance(s.op, LinkAdd) and (s.op.name is None or s.op.peer is None)
+        ),
+        None,
+    )
+    if not chosen or step is None:
+        return ""
+    where = f", {Path(step.loc.file).name}:{step.loc.line}" if step.loc.line is not None else ""
+    return f"; the kernel names {', '.join(chosen)} ({step.op.text or 'ip link add'}{where})"
 
 
 def _stale_said(stale: Sequence[str]) -> str:

@@ -4535,8 +4535,29 @@ def _grep_shows(text: str) -> bool:
 
 def _lenient(text: str) -> bool:
     """A line whose failure the author's shell goes past: one that asks first (``command
-    -v X && X``), a grep of a reader, iproute2's help, a route listing."""
-    return _asks_first(text) or _grep_shows(text) or _help_shown(text) or _route_listed(text)
+    -v X && X``), a grep of a reader, iproute2's help, a route listing, a release file."""
+    return (
+        _asks_first(text)
+        or _grep_shows(text)
+        or _help_shown(text)
+        or _route_listed(text)
+        or _release_shown(text)
+    )
+
+
+#: the files a distribution names itself in (``/etc/redhat-release``, ``/etc/os-release``)
+_RELEASE_FILE = re.compile(r"/etc/(?:[a-zA-Z0-9_.-]+[-_]release|issue|debian_version)")
+
+
+def _release_shown(text: str) -> bool:
+    """``cat /etc/redhat-release``: the author shows which distribution the page was written
+    on; on another the file is missing and cat exits 1, where the reader's shell goes on
+    (hunt BR's br-p06, a CentOS page: the run stopped at its first step). A step that may
+    fail; a cat of another file, or written somewhere, must work."""
+    words = shell_tokens(text.removeprefix("sudo ").strip()) or []
+    return (
+        len(words) > 1 and words[0] == "cat" and all(_RELEASE_FILE.fullmatch(w) for w in words[1:])
+    )
 
 
 def _route_listed(text: str) -> bool:
