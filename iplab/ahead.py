@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from iplab.expectation import keep
 from iplab.plan import Plan, expected_state
 from iplab.state import State
 
@@ -52,6 +53,7 @@ class Ahead:
             with contextlib.suppress(Exception):
                 expected = expected_state(self.plan)
                 self._names = verify.read_names(expected, self.plan.owned)
+                keep(self.plan, expected)  # (a pure function's value: whatever the run does)
                 self._expected.append(expected)
 
         self._replay = threading.Thread(target=replay, name="iplab-replay", daemon=True)
@@ -68,7 +70,8 @@ class Ahead:
             self._read = iproute.begin_read(self.shell, self._names)
 
     def expected(self, without: Sequence[int]) -> State | None:
-        """The replayed state, when the verification wants the whole setup's."""
+        """The replayed state, when the verification wants the whole setup's (it is kept
+        already for a later ``verify``, :func:`iplab.expectation.keep`)."""
         if without or self._replay is None:
             return None
         self._replay.join()

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from iplab import ahead as ahead_module
 from iplab import iproute, scenario
 from iplab.ahead import Ahead
 from iplab.plan import Plan, build, expected_state
@@ -155,3 +156,14 @@ def test_a_read_never_taken_is_ended_at_close(monkeypatch: pytest.MonkeyPatch) -
     assert reads.ended == 1
     ahead.close()
     assert reads.ended == 1
+
+
+def test_the_replay_is_kept_for_a_later_verify(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The expectation a ``verify`` replays is kept by the replay (a pure function's
+    value), not after the verification."""
+    kept: list[State] = []
+    monkeypatch.setattr(ahead_module, "keep", lambda plan, state: kept.append(state))
+    ahead = Ahead(object(), _plan())  # type: ignore[arg-type]
+    ahead.batch_started()
+    got = ahead.expected(())
+    assert got is not None and kept == [got]
