@@ -1861,6 +1861,7 @@ def live_differences(
     observed = read or read_lab_state(env, names)
     found = verify.diff(expected, observed, plan.owned)
     found += route_differences(env, expected, observed)
+    found += sysctl_differences(env, expected, observed)
     if lab is not None and upto is None and _may_shape(plan):
         found += live_problems(env, lab, observed)
     return expected, found
@@ -1882,6 +1883,19 @@ def route_differences(env: Env, expected: State, observed: State) -> list[verify
 
     wanted = [ns for ns in routes.promised(expected) if ns in observed.namespaces]
     return routes.differences(expected, observed, routes.read_routes(env.runner, wanted))
+
+
+def sysctl_differences(env: Env, expected: State, observed: State) -> list[verify.Difference]:
+    """The sysctls the lab wrote that the kernel does not show as written
+    (:mod:`iplab.sysctlcheck`; nothing is read when it wrote none)."""
+    from iplab import sysctlcheck
+
+    wanted = {
+        ns: sorted(paths)
+        for ns, paths in verify.written_sysctls(expected).items()
+        if ns in observed.namespaces
+    }
+    return sysctlcheck.differences(expected, observed, sysctlcheck.read_sysctls(env.runner, wanted))
 
 
 def _verify_up(

@@ -69,7 +69,7 @@ from iplab.steps import (
     Show,
     is_observation,
 )
-from iplab.sysctl import sysctl_writes
+from iplab.sysctl import followed_writes, sysctl_writes
 from iplab.unnamed import links_named, made_on, unnamed_change
 from iplab.words import (
     SHELL_SYNTAX,
@@ -1218,6 +1218,9 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
         return
     here = op.ns if isinstance(op, NetnsExec) else ip_netns(op.command) or ROOT
     _keeps_addresses(state.ns(here), op.command)
+    if (space := state.ns(here)) is not None:
+        for path, value in followed_writes(op.command):
+            space.sysctls[path] = (value, state.opaque)
     for written in fdb_writes(op.command):
         if (space := state.ns(written or here)) is not None:
             space.fdb_written = True

@@ -167,6 +167,10 @@ class Namespace:
     #: model only: a step wrote forwarding entries here (``bridge fdb append ...``), which
     #: verify does not compare: its OK says so
     fdb_written: bool = field(default=False, compare=False, repr=False)
+    #: model only: the sysctls steps wrote here that verify reads back (their paths under
+    #: /proc/sys, :func:`iplab.sysctl.followed_key`): the value, and how many steps of
+    #: unknown effect the model had applied when it was written (one after: not compared)
+    sysctls: dict[str, tuple[str, int]] = field(default_factory=dict, compare=False, repr=False)
     #: model only: what steps set here that verify does not compare (``link alias``,
     #: ``route src``, ``tc classes and filters``...): its OK says so (:func:`uncompared_settings`)
     uncompared: set[str] = field(default_factory=set, compare=False, repr=False)
@@ -421,6 +425,27 @@ def uncompared_settings(op: Op) -> list[tuple[str, str]]:
     return []
 
 
+def _sysctls_followed(command: str) -> bool:
+    """Whether each sysctl a command writes is one verify reads back
+    (:func:`iplab.sysctl.followed_key`)."""
+    from iplab.sysctl import followed_key, sysctl_writes
+
+    writes = sysctl_writes(command)
+    return bool(writes) and all(followed_key(key) is not None for key, _ in writes or ())
+
+
+def _sysctls_said(command: str) -> str:
+    """How the uncompared sysctls of a write are said: "other sysctls" beside keys verify
+    reads back (a device's or the host's: ``net.ipv4.conf.veth0.rp_filter``, ``kernel.*``),
+    else "sysctls" (a write it cannot read: ``sysctl -p``, a value it does not know)."""
+    from iplab.sysctl import followed_key, sysctl_writes
+
+    writes = sysctl_writes(command)
+    if writes and any(followed_key(key) is not None for key, _ in writes):
+        return "other sysctls"
+    return "sysctls"
+
+
 def _raw_sets(command: str) -> list[tuple[str | None, str]]:
     """What the commands of a raw line set that verify does not compare, with the namespace
     their own words name (None: where the line runs)."""
@@ -439,8 +464,8 @@ def _raw_sets(command: str) -> list[tuple[str | None, str]]:
     out: list[tuple[str | None, str]] = []
     if script is not None:
         return [(ns or ns0, what) for ns, what in _raw_sets(script)]
-    if "/proc/sys/" in command and ">" in command:
-        out.append((ns0, "sysctls"))
+    if "/proc/sys/" in command and ">" in command and not _sysctls_followed(command):
+        out.append((ns0, _sysctls_said(command)))
     for words in simple_commands(command) or []:
         ns, argv = inside_netns(list(strip_sudo(tuple(words))) if words[0] == "sudo" else words)
         program, args = (argv[0], argv[1:]) if argv else ("", [])
@@ -452,9 +477,12 @@ def _raw_sets(command: str) -> list[tuple[str | None, str]]:
                 args[:1] and args[0][:2] in ("-K", "-s", "-G", "-L", "-A")
             ):
                 continue
-            if program == "sysctl" and not any("=" in a for a in args):
-                continue
-            out.append((ns, _RAW_SETS[(program, "")]))
+            if program == "sysctl" and (
+                not any("=" in a for a in args) or _sysctls_followed(shlex.join(argv))
+            ):
+                continue  # (a read, or writes verify reads back)
+            sysctls = _sysctls_said(shlex.join(argv)) if program == "sysctl" else None
+            out.append((ns, sysctls or _RAW_SETS[(program, "")]))
             continue
         if (rules := _FILTERS.get(program.rsplit("/", 1)[-1])) is not None:
             if not reads_only(shlex.join(argv)):  # (hunt V: a mangle rule deleted: OK said)

@@ -143,6 +143,41 @@ def sysctl_path(key: str) -> str:
     return "/proc/sys/" + (key if "/" in key else key.replace(".", "/"))
 
 
+#: the tables under net/ whose third word names a device (``net.ipv4.conf.veth0.forwarding``)
+_PER_DEVICE = frozenset({("net", "ipv4", "conf"), ("net", "ipv6", "conf"),
+                         ("net", "ipv4", "neigh"), ("net", "ipv6", "neigh")})  # fmt: skip
+#: sysctls that are one value under two names: writing either sets what both show
+_SAME = {"net/ipv4/conf/all/forwarding": "net/ipv4/ip_forward"}
+
+
+def followed_key(key: str) -> str | None:
+    """The path under /proc/sys of a key verify reads back after a write (``net.ipv4.ip_forward``
+    -> ``net/ipv4/ip_forward``): a key of the namespace it is written in (``net.``) that
+    names no device (``conf.all``, ``conf.default`` do not: a device's keys go with it,
+    and come back as the defaults when a link of that name is made again). None: not
+    followed (``kernel.*``, ``net.ipv4.conf.veth0.rp_filter``)."""
+    path = sysctl_path(key).removeprefix("/proc/sys/")
+    parts = path.split("/")
+    if parts[0] != "net" or len(parts) < 3:
+        return None
+    if tuple(parts[:3]) in _PER_DEVICE and (len(parts) < 5 or parts[3] not in ("all", "default")):
+        return None
+    return _SAME.get(path, path)
+
+
+def followed_writes(command: str) -> list[tuple[str, str]]:
+    """The writes of a line (through ``bash -c '...'`` too) whose keys are followed
+    (:func:`followed_key`): (path, value with its blanks made single spaces), in order."""
+    script = shell_script(command)
+    if script is not None:
+        return followed_writes(script)
+    out = []
+    for key, value in sysctl_writes(command) or ():
+        if (path := followed_key(key)) is not None:
+            out.append((path, " ".join(value.split())))
+    return out
+
+
 def sysctl_undo(writes: list[tuple[str, str]], before: dict[str, str]) -> str:
     """A shell command that puts back each value ``before`` (read right before the write),
     only where the value is still the one written: a change made since by someone else

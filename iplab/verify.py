@@ -46,6 +46,8 @@ class DifferenceKind(enum.Enum):
     FIELD = "field"
     #: a route the model expects in ``namespace`` is not in the kernel (:mod:`iplab.routes`)
     MISSING_ROUTE = "missing-route"
+    #: a sysctl the lab wrote in ``namespace`` shows another value (:mod:`iplab.sysctlcheck`)
+    SYSCTL = "sysctl"
 
 
 @frozen
@@ -113,6 +115,20 @@ def compared(expected: State) -> tuple[int, int]:
     return spaces, sum(1 for _, link in expected.links() if expected.certain(link))
 
 
+def written_sysctls(expected: State) -> dict[str, dict[str, str]]:
+    """The sysctls the model knows the lab wrote, by namespace: {path under /proc/sys:
+    value} (:mod:`iplab.sysctlcheck` reads them back): not in a namespace the model is not
+    sure of, nor one written before a step of unknown effect."""
+    out: dict[str, dict[str, str]] = {}
+    for ns, space in expected.namespaces.items():
+        if ns != ROOT and not expected.certain(space):
+            continue
+        kept = {path: v for path, (v, opaque) in space.sysctls.items() if opaque == expected.opaque}
+        if kept:
+            out[ns] = kept
+    return out
+
+
 def verdict(expected: State, where: str = "") -> str:
     """What a verify that found no difference says: what it compared, and what it could
     not (an OK over objects it skipped, all of them, said too much). ``where``: after which
@@ -136,9 +152,11 @@ def verdict(expected: State, where: str = "") -> str:
         more += " (a step it cannot follow changes them)"
     more += "".join(f"; {said}" for said in uncompared(expected))
     held = f"promises {where}" if where else "promised"
+    written = sum(len(values) for values in written_sysctls(expected).values())
+    sysctls = f", {counted(written, 'sysctl')}" if written else ""
     return (
         f"the kernel holds what the scenario {held}"
-        f" ({counted(spaces, 'namespace')}, {counted(links, 'link')}{more})"
+        f" ({counted(spaces, 'namespace')}, {counted(links, 'link')}{sysctls}{more})"
     )
 
 

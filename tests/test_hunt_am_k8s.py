@@ -110,4 +110,4 @@ def test_verify_names_the_step_that_left_the_lab_unverified() -> None:
     reads = result.yaml.replace("        sets:\n", "        observe: true\n        sets:\n")
     assert reads.count("observe: true\n        sets:") == 6
     said = verdict(expected_state(build(scenario.load_text(reads, "am8.yaml"), prefix="hM9")))
-    assert "skipped" not in said and "(6 namespaces, 26 links;" in said, said
+    assert "skipped" not in said and "(6 namespaces, 26 links, 3 sysctls;" in said, said

@@ -30,7 +30,8 @@ def test_ok_says_the_rules_of_a_namespace_are_not_compared() -> None:
     """Hunt V: ``ip -n gw rule add from 10.0.1.0/24 table isp2 priority 1000``; the rule
     deleted by hand, verify said OK naming only gw's sysctls as not compared."""
     _, expected, _ = _planned("02b-pbr-stackexchange-renamed.md")
-    assert verdict(expected).endswith("; ip rules, sysctls of gw not compared)")
+    # (gw's ip_forward is compared since, iplab/sysctlcheck.py: counted, not said)
+    assert verdict(expected).endswith(", 1 sysctl; ip rules of gw not compared)")
 
 
 def test_ok_says_the_packet_filter_rules_of_a_namespace_are_not_compared() -> None:
@@ -39,7 +40,7 @@ def test_ok_says_the_packet_filter_rules_of_a_namespace_are_not_compared() -> No
     verify said OK. Listing the rules (``iptables -t mangle -L``) sets nothing."""
     _, expected, _ = _planned("06-fwmark-blog.md")
     said = verdict(expected)
-    assert said.endswith("; ip rules, iptables rules, sysctls of rt not compared)"), said
+    assert said.endswith(", 2 sysctls; ip rules, iptables rules of rt not compared)"), said
 
 
 def test_ok_does_not_say_route_types_are_not_compared() -> None:

@@ -10,7 +10,12 @@ from iplab.verify import Difference, DifferenceKind
 
 #: differences drawn on a namespace's box
 _ABOUT_A_NAMESPACE = frozenset(
-    {DifferenceKind.MISSING_NAMESPACE, DifferenceKind.EXTRA_NAMESPACE, DifferenceKind.EXTRA_LINKS}
+    {
+        DifferenceKind.MISSING_NAMESPACE,
+        DifferenceKind.EXTRA_NAMESPACE,
+        DifferenceKind.EXTRA_LINKS,
+        DifferenceKind.SYSCTL,
+    }
 )
 
 
