@@ -105,6 +105,7 @@ from iplab.runner import (
 )
 from iplab.state import State
 from iplab.steps import (
+    LinkAdd,
     NetnsAdd,
     NetnsDel,
     NetnsDelAll,
@@ -1240,10 +1241,15 @@ def preflight_checks(
         stale = [n for n in clash if n in netns and undo.unmounted_netns(n)]
         # (hunt AQ: 551 names of a star left by a lost run made one line of 9,000 characters)
         listed = ", ".join(clash[:8]) + (f" and {len(clash) - 8} more" if len(clash) > 8 else "")
+        kept = [n for n in clash if plan.prefix and not n.startswith(plan.prefix)]
         raise IplabError(
             f"not starting: {listed} already {'exists' if one else 'exist'} on this"
             f" host{whose}{_stale_said(stale)}",
-            hint="use --prefix P to give the lab's objects other names"
+            hint=(
+                _kept_names(plan, kept)
+                if kept
+                else "use --prefix P to give the lab's objects other names"
+            )
             + (f", or `iplab down {owners[0]}` first" if owners else "")
             + "".join(f", or `ip netns del {n}`" for n in stale),
         )
@@ -1255,6 +1261,25 @@ def preflight_checks(
             env.err.write(f"iplab: note: {note}\n")
         for note in kernelconfig.refuse_lacking(plan, kernelconfig.this_kernel()):
             env.err.write(f"iplab: note: {note}\n")
+
+
+def _kept_names(plan: Plan, kept: Sequence[str]) -> str:
+    """Why ``--prefix`` did not rename names the lab makes, and what to do (hunt BU: a
+    script's ``ip link add type veth``, run under --prefix where the host had veth0, was
+    told to "use --prefix P")."""
+    named = ", ".join(kept[:8])
+    unnamed = any(
+        isinstance(op := pc.command.op, LinkAdd)
+        and (op.name is None or (op.type == "veth" and op.peer is None))
+        for pc in plan.commands
+    )
+    if unnamed:
+        return (
+            f"--prefix {plan.prefix} does not rename {named}: the kernel names a link added"
+            " without a name (ip link add type veth: veth0, veth1); name it in its step"
+            " (ip link add NAME type veth peer name PEER)"
+        )
+    return f"--prefix {plan.prefix} does not rename {named}: give them other names in the scenario"
 
 
 def _stale_said(stale: Sequence[str]) -> str:
