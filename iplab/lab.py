@@ -1267,9 +1267,7 @@ def preflight_checks(
             hint=(
                 "use --prefix P to give the lab's objects other names"
                 if _prefix_helps(plan, clash)
-                else "delete them if they are left from an earlier try, or name each end on"
-                " the page's line (ip link add NAME type veth peer name PEER): --prefix"
-                " renames only the names the page writes"
+                else _kept_names(plan, clash)
             )
             + (f", or `iplab down {owners[0]}` first" if owners else "")
             + "".join(f", or `ip netns del {n}`" for n in stale),
@@ -1313,6 +1311,19 @@ def _kernel_named(plan: Plan, clash: Sequence[str]) -> str:
         return ""
     where = f", {Path(step.loc.file).name}:{step.loc.line}" if step.loc.line is not None else ""
     return f"; the kernel names {', '.join(chosen)} ({step.op.text or 'ip link add'}{where})"
+
+
+def _kept_names(plan: Plan, clash: Sequence[str]) -> str:
+    """What to do when no --prefix frees the names taken: the kernel chooses them (hunts BR
+    and BU: a page's or a script's ``ip link add type veth``, run under --prefix where the
+    host had veth0, was told to "use --prefix P")."""
+    named = ", ".join(clash[:8])
+    given = f"--prefix {plan.prefix}" if plan.prefix else "--prefix"
+    return (
+        f"{given} does not rename {named}: the kernel names them, and --prefix renames only"
+        " the names the page writes; delete them if they are left from an earlier try, or"
+        " name each end on the page's line (ip link add NAME type veth peer name PEER)"
+    )
 
 
 def _stale_said(stale: Sequence[str]) -> str:

@@ -2551,8 +2551,8 @@ class Reader:
             return self._block(
                 text, number, end, self._commands(["true"], None, number, where), where, ""
             )
-        if said and _POSITIONAL.fullmatch(said[0].strip('"')) and self._named_job(text, number):
-            return "speaking"  # $1 at the bottom: the function its argument names
+        if said and _runs_argument(said[0]) and self._named_job(text, number):
+            return "speaking"  # $1 (or "$@") at the bottom: the function its argument names
         if len(said) == 2 and said[0] in self.functions and said[1] in _ALL_ARGUMENTS:
             # main "$@" at the bottom, no case "$1" in main: as iplab reads the script (run
             # without arguments, as for exec "$@"), main is called with none. It was a raw
@@ -2723,6 +2723,15 @@ class Reader:
                         f"{where}: {shellread.one_line(shellread.source(right))!r} after &&"
                         " is not printed by the run; if the command before it fails, the run"
                         " says so and goes on, as bash does"
+                    )
+                    return [replace(c, may_fail=True) for c in first]
+                if then is None and _sentence(right) and _deletions(first):
+                    self.warnings.append(
+                        f"{where}: {shellread.source(right)} after && is no command (words in"
+                        " quotes: an echo left out?); bash runs it only when the delete before"
+                        " it works, and says 'command not found'. The run leaves it out: the"
+                        " lab's names are new, so the delete fails and the run goes on, as"
+                        " bash does"
                     )
                     return [replace(c, may_fail=True) for c in first]
                 return None if then is None else first + then
@@ -2967,6 +2976,10 @@ class Reader:
         if len(cases) != 1:
             return False
         up, down = _up_and_down(cases[0])
+        if up is None and down is None and _dispatches(cases[0]):
+            # _main $@ whose case runs "$@" in its *) branch: the function the argument
+            # names (hunt BU: a public lab script, read as nothing but its definitions)
+            return self._named_job(text, number, f"first argument, which {name} runs")
         if up is None or down is None:
             return False
         ups = self._statements(_item_body(up), self.vars, number, None)
@@ -2984,7 +2997,7 @@ class Reader:
         self._untaken(cases[0], up, down, number, f" in {name}")
         return True
 
-    def _named_job(self, text: str, number: int) -> bool:
+    def _named_job(self, text: str, number: int, said: str | None = None) -> bool:
         """``$1`` at the bottom of a script that defines ``setup`` and ``teardown`` (hunt BB:
         a public script run as ``./lab.sh setup``; it was a raw step ``$1``, which ran nothing,
         and the functions' definitions): the argument names the function to run. This line
@@ -3005,7 +3018,8 @@ class Reader:
         if not undone:
             self.events.pop()
             return False
-        self.note("comment", f"{downs[0]} (the script run with {downs[0]} as its {text})", number)
+        said = text if said is None else said
+        self.note("comment", f"{downs[0]} (the script run with {downs[0]} as its {said})", number)
         self._keep(Block("", number, number, undone, cleanup=True, standalone=False))
         return True
 
@@ -4586,6 +4600,23 @@ def _narration(node: shellread.Node) -> bool:
     return bool(said) and shellread.unquoted(said[0]) in ("echo", "printf")
 
 
+def _sentence(node: shellread.Node) -> bool:
+    """``"Deleting existing overlay"`` as a command: words in quotes with a blank between them,
+    which name no program (an ``echo`` the author left out; public lab script, hunt BU)."""
+    said = shellread.words(node) if node.type == "command" else []
+    if len(said) != 1 or said[0].type not in ("string", "raw_string"):
+        return False
+    text = shellread.unquoted(said[0])
+    return text is not None and len(text.split()) > 1
+
+
+def _deletions(cmds: Sequence[Cmd]) -> bool:
+    """Commands that each delete a link, a namespace, an address or a route."""
+    return bool(cmds) and all(
+        isinstance(c.parsed.op, LinkDel | NetnsDel | AddrDel | RouteDel) for c in cmds
+    )
+
+
 def _one_command(node: shellread.Node) -> bool:
     """A simple command, its output redirected or not (no loop, no list)."""
     if node.type == "redirected_statement":
@@ -4982,6 +5013,23 @@ _TRAP_SAID = (
 def _cmds_of(event: Event) -> list[Cmd]:
     """The commands an event runs (a note: none)."""
     return [event] if isinstance(event, Cmd) else event.cmds if isinstance(event, Block) else []
+
+
+def _runs_argument(word: str) -> bool:
+    """``$1``, ``"${1}"``, ``"$@"``, ``$*`` as a command's name: it runs what the script's
+    arguments name."""
+    return bool(_POSITIONAL.fullmatch(word.strip('"'))) or word in (*_ALL_ARGUMENTS, "$*", '"$*"')
+
+
+def _dispatches(case: shellread.Node) -> bool:
+    """A ``case "$1" in`` one of whose branches runs the arguments as a command (``*) $@``):
+    the script's argument names the function to run."""
+    for item in (c for c in case.children if c.type == "case_item"):
+        for statement in _item_body(item):
+            said = shellread.words(statement) if statement.type == "command" else []
+            if said and _runs_argument(shellread.source(said[0])):
+                return True
+    return False
 
 
 def _item_body(item: shellread.Node) -> list[shellread.Node]:
