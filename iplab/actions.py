@@ -126,6 +126,9 @@ def _exec_text(f: Fields, key: str, required: bool) -> str | None:
     ``$`` anywhere is not (``bash -c 'ip link set $IF up'`` needs the values a raw step's
     shell holds)."""
     value = _command_text(f, key, False, required, True, hint=_EXEC_HINT)
+    ip = value is not None and value.split(maxsplit=1)[0] == "ip"
+    if ip and value and (said := ipgrammar.refusal(value)):  # (10.0.0.300/24: hunt BS #3)
+        f.fail(key, f"ip refuses {value!r} on any host: {said}", "a typo?")
     if value is None or SHELL_SYNTAX.search(value) is None:
         return value
     program = value.split(maxsplit=1)[0].rsplit("/", 1)[-1]
@@ -307,6 +310,10 @@ def line_op(f: Fields) -> Op:
     if "\n" in text.strip():
         f.fail("line", "must be a single line", "write one step per command")
     op = ipgrammar.read(text)
+    if isinstance(op, NetnsExec) and (said := ipgrammar.refusal(text)):
+        # (hunt BS #3: ip netns exec red ip addr add 10.0.0.300/24 dev lo passed check, the
+        # ip inside it not followed by the model, where the same line with -n red was refused)
+        f.fail("line", f"ip refuses {text!r} on any host: {said}", "a typo?")
     if op is None:
         program = next((w for w in text.split() if w != "sudo"), "")
         if said := ipgrammar.refusal(text):  # (hunt BN: 10.0.0.300/24 was "a form of ip

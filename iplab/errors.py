@@ -41,6 +41,8 @@ class IplabError(Exception):
     """Base of every error shown to a user."""
 
     exit_code = 1
+    #: a ``--json`` command printed it in its own document already (``check --json``)
+    shown_as_json = False
 
     def __init__(self, message: str, loc: Location | None = None, hint: str | None = None):
         super().__init__(message)

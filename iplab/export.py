@@ -24,6 +24,7 @@ from iplab.options import EXPORT_FORMATS
 from iplab.plan import Plan, PlannedCommand
 from iplab.render import Command
 from iplab.steps import ShellValue, Step
+from iplab.words import shell_tokens
 
 FORMATS = EXPORT_FORMATS
 
@@ -102,7 +103,7 @@ def _script_lines(
             endless = _waits_for_the_reader(cmds, i)
             shown = step.standalone and not endless
             if shown:
-                text = step.verbatim + _waited(command) + _paused(command)
+                text = _pauses_in(step.verbatim) + _waited(command) + _paused(command)
                 yield [*_assignments(step, assigned), text + _tolerated(command, text)]
                 continue
             said = (
@@ -123,7 +124,7 @@ def _own_lines(pc: PlannedCommand) -> list[str]:
     command, step = pc.command, pc.command.step
     if step is not None and step.background:
         started = f"{command.text} &  # the tutorial runs it in another terminal"
-        if jobs.sends_only(command.text):  # (ping: nothing listens, iplab goes on at once)
+        if jobs.never_listens(command.text):  # (ping, watch: iplab goes on at once)
             return [started]
         return [started, "sleep 1  # while it starts (iplab waits until it listens)"]
     if step is not None and step.stop_after is not None:
@@ -162,7 +163,30 @@ def _paused(command: Command) -> str:
     step = command.step
     if step is None or command.text != "true" or not _READ.fullmatch(step.verbatim or ""):
         return ""
-    return " </dev/null || true  # the tutorial waits for Enter here; iplab runs on"
+    return _RUNS_ON
+
+
+#: what a pause for the reader is printed with: it runs on, as iplab runs it
+_RUNS_ON = " </dev/null || true  # the tutorial waits for Enter here; iplab runs on"
+
+#: the shell's operators, as a word of their own (a quoted ``";"`` is a word of a read's)
+_OPERATOR = re.compile(r"[;&|<>()]+|[0-9]*[<>]&?[0-9-]*")
+
+
+def _pauses_in(text: str) -> str:
+    """A block's text (a function's body: ``pause() {``, ``read -p "press Enter"``, ``}``)
+    with each of its lines that is one ``read`` and nothing else printed as iplab runs it,
+    as :func:`_paused` prints such a line alone (hunt BS #7: ``make_pair left right``,
+    printed as written without --prefix, ran the body's read, and the script stopped there
+    under ``set -e`` when its input had ended)."""
+    if "\n" not in text:
+        return text
+    lines = text.split("\n")
+    for k, line in enumerate(lines):
+        words = shell_tokens(line.strip(), posix=False)
+        if words and words[0] == "read" and not any(_OPERATOR.fullmatch(w) for w in words):
+            lines[k] = line + _RUNS_ON
+    return "\n".join(lines)
 
 
 def _sets_an_exit_trap(line: str) -> bool:

@@ -195,7 +195,18 @@ def _named(word: str, problem: Callable[[str], str | None]) -> str:
     ``db@2``, which ip takes) is named, for :func:`odd_name`."""
     if problem(word) is None:
         return word
+    if problem is names.netns_name_problem and _past_our_limit(word):
+        raise NoMatch(name=word)  # (ip takes it: said as past iplab's own limit)
     raise NoMatch(name=word if word.isascii() and names.outside_alphabet(word) else None)
+
+
+def _past_our_limit(word: str) -> bool:
+    """A namespace name ip takes, longer than iplab's own :data:`~iplab.names.NETNS_MAX`
+    (up to the kernel's file name limit, 255)."""
+    return (
+        names.NETNS_MAX < len(word) <= 255
+        and names.netns_name_problem(word[: names.NETNS_MAX]) is None
+    )
 
 
 def _link(word: str) -> str:

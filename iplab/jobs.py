@@ -31,6 +31,7 @@ from iplab.words import (
     innermost,
     inside_netns,
     joined_commands,
+    layers,
     listens,
     namespace_entry,
     plain_words,
@@ -39,7 +40,7 @@ from iplab.words import (
     unquieted,
     without_background,
 )
-from iplab.wrappers import unwrapped
+from iplab.wrappers import program_name, unwrapped
 
 #: ``%1``, ``%%``, ``%+``, ``%-``, ``%``: bash's job specifications by number or recency
 _SPEC = re.compile(r"%(?:[1-9][0-9]*|[%+-])?")
@@ -441,6 +442,18 @@ def beside(command: str) -> bool:
 #: programs that run until stopped and never listen (``ping 10.0.0.2`` in console 1 while
 #: console 2 captures): run in the background, nothing waits for them to listen
 _SENDERS = frozenset({"ping", "ping6", "arping", "fping", "mtr"})
+
+
+def never_listens(command: str) -> bool:
+    """A command left running that nothing reaches: a sender (:func:`sends_only`), or
+    ``watch CMD``, which shows CMD's output again every few seconds (hunt BS #7: ``watch -n 1
+    ip -s link show v-blue`` typed before "in another terminal" made the run wait 5 s for
+    it to listen)."""
+    argv = plain_words(command)
+    return sends_only(command) or (
+        argv is not None
+        and any(program_name(layer[0]) == "watch" for layer in layers(argv) if layer)
+    )
 
 
 def sends_only(command: str) -> bool:

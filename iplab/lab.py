@@ -727,7 +727,7 @@ class Session:
         # the next step is the reader's "other terminal", or comes right after `server &`:
         # it reaches the server once it listens (bash's next line would race it)
         elif left and (
-            (served and not jobs.sends_only(command.body))
+            (served and not jobs.never_listens(command.body))
             or jobs.serves_in_background(command.body)
         ):
             stop = lambda: self.signals.received is not None  # noqa: E731

@@ -19,7 +19,7 @@ from collections.abc import Collection, Iterator, Sequence
 
 from iplab import iptopts, ipwords, runtimes
 from iplab.records import Record, frozen
-from iplab.wrappers import SUDO_VALUED, unwrap_once
+from iplab.wrappers import SUDO_VALUED, script_of, unwrap_once
 
 #: what makes a line shell syntax rather than one command: it runs through ``bash -c``
 SHELL_SYNTAX = re.compile(r"[;&|<>`$]|\$\(")
@@ -895,6 +895,8 @@ def _reads_words(argv: list[str]) -> bool:
         return True
     if program in _ONLY_HOW and (inner := unwrap_once(argv)):
         return reads_only(shlex.join(inner))  # (timeout 2 ping X: a reader still; hunt BQ)
+    if program == "watch" and (script := script_of(argv)):  # (sh -c runs its words: hunt
+        return reads_only(script)  # BS #7, watch -n 1 ip -s link show: a raw step, unknown)
     if args in (["--version"], ["--help"]):  # (nft --version: what it is, hunt BJ #2)
         return True
     if (entered := runtimes.runs_inside(argv)) is not None:  # docker exec web ip a

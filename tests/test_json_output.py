@@ -16,7 +16,7 @@ from tests.conftest import BLOG_SCENARIO, REPO
 from tests.kernel import iplab
 
 SCHEMAS = REPO / "docs" / "json"
-COMMANDS = ("audit", "check", "ls", "run", "status", "verify")
+COMMANDS = ("audit", "check", "error", "ls", "run", "status", "verify")
 
 
 def validator(command: str) -> jsonschema.Draft202012Validator:

@@ -78,6 +78,33 @@ def _by_signal() -> None:
 atexit.register(_by_signal)
 
 
+#: the command line asked for ``--json`` (set once it is parsed): an error is then also
+#: printed on stdout as a JSON document (docs/json/error.schema.json)
+_json_asked: list[bool] = []
+
+
+def _json_error(rc: int, message: str, exc: IplabError | None = None) -> None:
+    """The error a ``--json`` command stopped on, as one JSON document on stdout (hunt BS
+    #5: a script reading stdout got nothing, the error was text on stderr only). A command
+    that printed its own document for it (``check --json``) is not printed twice."""
+    if not _json_asked or (exc is not None and exc.shown_as_json):
+        return
+    import json
+
+    where = exc.loc if exc is not None else None
+    problem = {
+        "file": where.file if where is not None else None,
+        "line": where.line if where is not None else None,
+        "field": where.field if where is not None else None,
+        "message": exc.message if exc is not None else message,
+        "hint": exc.hint if exc is not None else None,
+    }
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.write(json.dumps({"ok": False, "exit_code": rc, "errors": [problem]}, indent=1))
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+
+
 def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int:
     """Run ``iplab ARGV``; the exit code (never a traceback for what a user can cause)."""
     process = argv is None  # iplab as a process of its own (the console script, -m iplab)
@@ -86,6 +113,7 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int
         _collector_off()
     err = stderr or sys.stderr
     received_signals.clear()  # (an in-process caller's earlier command)
+    _json_asked.clear()
     lab_stays.clear()
     if process and threading.current_thread() is threading.main_thread():
         # until a run installs its own handlers, SIGTERM and SIGHUP (the terminal closed)
@@ -100,29 +128,34 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int
         if not received_signals:  # Python's own Ctrl-C handler raised it
             received_signals.append(signal.SIGINT)
         rc = 128 + received_signals[0]
+        _json_error(rc, "interrupted")
     except BrokenPipeError:
         # the reader went away (iplab render | head): output was cut short, a failure
         rc = EXIT_BROKEN_PIPE
     except IplabError as exc:
         _say(err, f"iplab: error: {exc}")
         rc = exc.exit_code
+        _json_error(rc, str(exc), exc)
     except OSError as exc:  # the host, not iplab: a full disk, a closed terminal...
         if os.environ.get("IPLAB_DEBUG"):
             raise
         where = f" ({exc.filename})" if exc.filename else ""
         _say(err, f"iplab: error: {exc.strerror or exc}{where}")
         rc = 1
+        _json_error(rc, f"{exc.strerror or exc}{where}")
     except MemoryError:  # the host's limit met (ulimit -v), not a bug
         if os.environ.get("IPLAB_DEBUG"):
             raise
         _say(err, f"iplab: error: {out_of_memory()}")
         rc = 1
+        _json_error(rc, out_of_memory())
     except Exception as exc:
         if os.environ.get("IPLAB_DEBUG"):
             raise
         if (missing := _not_installed(exc)) is not None:  # (hunt BN: "a bug in iplab")
             _say(err, f"iplab: error: {missing}")
             rc = 1
+            _json_error(rc, missing)
         else:
             _say(
                 err,
@@ -130,6 +163,7 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int
                 "  this is a bug in iplab; run again with IPLAB_DEBUG=1 to see where",
             )
             rc = EXIT_BUG
+            _json_error(rc, f"internal error (a bug in iplab): {type(exc).__name__}: {exc}")
     if process and not _flushed():
         rc = rc or EXIT_BROKEN_PIPE  # stdout is gone: what was printed did not arrive
     if process:
@@ -224,6 +258,8 @@ def _main(argv: Sequence[str] | None) -> int:
     args, extra = parser.parse_known_args(words)
     if extra:
         _unrecognized(parser, args, extra)
+    if getattr(args, "json", False):
+        _json_asked.append(True)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()

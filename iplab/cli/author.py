@@ -62,6 +62,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     except IplabError as exc:
         if args.json:  # (said on stderr too, as without --json)
             print(json.dumps(jsonout.check_refused(exc, args.scenario), indent=1))
+            exc.shown_as_json = True
         raise
     sc = plan.scenario
     owned = owned_by(sc)

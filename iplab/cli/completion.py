@@ -39,19 +39,61 @@ SCENARIOS: dict[str, Any] = {
         ),
     },
 }
+#: the labs that are up in the state directory the line names (hunt BS #6: completion listed
+#: the default directory's, whatever ``--state-dir DIR`` or ``IPLAB_STATE_DIR=DIR iplab``
+#: the line held). bash gives a completion function the words from the command on, without
+#: an assignment before it (an exported IPLAB_STATE_DIR is iplab ls's own); zsh's and
+#: fish's words are read for both. ``--state-dir=DIR`` is split at ``=`` by bash.
+_LABS_BASH = r"""_iplab_labs() {
+  local -a dir=()
+  local i w
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    w=${COMP_WORDS[i]}
+    if [[ $w == --state-dir ]]; then
+      [[ ${COMP_WORDS[i+1]} == = ]] && ((i++))
+      ((i + 1 < COMP_CWORD)) && dir=(--state-dir "${COMP_WORDS[i+1]/#\~/$HOME}")
+    elif [[ $w == --state-dir=?* ]]; then
+      dir=(--state-dir "${w#--state-dir=}")
+    fi
+  done
+  compgen -W "$(iplab ls --names "${dir[@]}" 2>/dev/null)" -- "$1"
+}
+"""
+_LABS_ZSH = r"""_iplab_labs() {
+  local -a labs dir
+  local i w
+  for ((i = 1; i < CURRENT; i++)); do
+    w=${words[i]/#IPLAB_STATE_DIR=/--state-dir=}
+    case $w in
+      --state-dir=?*) w=${w#--state-dir=}; dir=(--state-dir "${w/#\~/$HOME}") ;;
+      --state-dir) ((i + 1 < CURRENT)) && w=${words[i+1]} && dir=(--state-dir "${w/#\~/$HOME}") ;;
+    esac
+  done
+  labs=(${(f)"$(iplab ls --names $dir 2>/dev/null)"})
+  compadd -a labs
+}
+"""
+_LABS_FISH = r"""function __iplab_labs
+    set -l dir
+    set -l next
+    for w in (commandline -opc)
+        if set -q next[1]
+            set dir --state-dir $w
+            set -e next
+        else if test "$w" = --state-dir
+            set next 1
+        else if string match -qr -- '^(--state-dir|IPLAB_STATE_DIR)=.' $w
+            set dir --state-dir (string replace -r -- '^[^=]*=' '' $w)
+        end
+    end
+    iplab ls --names $dir 2>/dev/null
+end
+"""
 LABS: dict[str, Any] = {
     "bash": "_iplab_labs",
     "zsh": "_iplab_labs",
-    "fish": "(iplab ls --names 2>/dev/null)",
-    "preamble": {
-        "bash": '_iplab_labs() {\n  compgen -W "$(iplab ls --names 2>/dev/null)" -- "$1"\n}\n',
-        "zsh": (
-            "_iplab_labs() {\n"
-            '  local -a labs; labs=(${(f)"$(iplab ls --names 2>/dev/null)"})\n'
-            "  compadd -a labs\n"
-            "}\n"
-        ),
-    },
+    "fish": "(__iplab_labs)",
+    "preamble": {"bash": _LABS_BASH, "zsh": _LABS_ZSH, "fish": _LABS_FISH},
 }
 #: where ``lab`` names a new lab rather than one that is up
 NEW_LAB = {"up", "run"}

@@ -223,6 +223,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("up", parents=[running], help="run the setup steps, journaled")
     add_scenario(p)
+    p.add_argument(
+        "--json", action="store_true",
+        help="print one JSON document: the lab, its commands and claims (schema:"
+        " docs/json/run.schema.json; progress on stderr)",
+    )  # fmt: skip
     p.set_defaults(handler=Command("session", "cmd_up"))
 
     p = sub.add_parser(

@@ -12,7 +12,7 @@ import io
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -144,12 +144,14 @@ def cmd_up(args: argparse.Namespace) -> int:
     _what_stays(plan, "setup")
     if args.dry_run:
         return _dry_run(args, plan, "setup")
+    if args.json:  # (hunt BS #5: status and verify had --json, up had none)
+        return _as_json(args, plan, lab.up)
     with _head_shown(_env(args)) as env:
         return lab.up(env, plan, _lab_name(args, plan), _options(args))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from iplab import jsonout, lab, statedir
+    from iplab import lab
 
     plan = load_plan(args)
     _what_stays(plan, "all")
@@ -158,14 +160,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.json:
         with _head_shown(_env(args)) as env:
             return lab.run_all(env, plan, _lab_name(args, plan), _options(args))
-    # the progress goes to stderr; stdout gets one JSON document
+    return _as_json(args, plan, lab.run_all)
+
+
+def _as_json(args: argparse.Namespace, plan: Plan, go: Callable[..., int]) -> int:
+    """``up`` or ``run`` with ``--json``: the progress goes to stderr; stdout gets one JSON
+    document (docs/json/run.schema.json)."""
+    from iplab import jsonout, lab, statedir
+
     seen = io.StringIO()
     env = lab.make_env(statedir.resolve(args.state_dir), _Tee(sys.stderr, seen), sys.stderr)
     if getattr(args, "audit_key", None):
         env.audit.key_file = args.audit_key
     name = _lab_name(args, plan)
     with _head_shown(env):
-        rc = lab.run_all(env, plan, name, _options(args))
+        rc = go(env, plan, name, _options(args))
     run = env.context.get("run")
     records = [r for r in env.audit.read() if run and r.get("run") == run]
     doc = jsonout.run(

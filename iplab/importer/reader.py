@@ -1244,6 +1244,21 @@ class Reader:
         elif text:
             self.note("comment", text, line)
 
+    def _output_said(self, text: str, start: int) -> Cmd | Block | None:
+        """The command whose output a block's ``# Output:`` comment line says the lines
+        after it are (``# Expected output:``, ``# Expected tcpdump output:``): the one just
+        above, or the block's last that runs the program named (hunt BS #1: they were the
+        next command's prose). None: no such line, or no command above it."""
+        said = _OUTPUT_SAID.fullmatch(text.strip())
+        shown = [e for e in self.events[start:] if isinstance(e, Cmd | Block)]
+        if said is None or not shown:
+            return None
+        if said[1] is None:
+            last = self.events[-1]
+            return last if isinstance(last, Cmd | Block) else None
+        named = [e for e in shown if said[1].lower() in _lower_words(e.text)]
+        return named[-1] if named else None
+
     def output(self, text: str, line: int) -> None:
         """Attach a printed line to the command just before (a warning when there is none)."""
         last = self.events[-1] if self.events else None
@@ -1426,10 +1441,19 @@ class Reader:
         dollar_root = prompted and not root_block and self._root_at_dollar(lines)
         bare: set[str] = set()  # commands typed without a prompt before the session's first
         typed = dropping = False  # (a prompt typed at; a run of a line typed already shown)
+        start, showing = len(self.events), None  # (the command a ``# Output:`` is under)
         i = 0
         while i < len(lines):
             number, text = lines[i]
             i += 1
+            if showing is not None and _commented(text):
+                showing.output.append(_uncommented(text))
+                continue
+            showing = None if prompted else self._output_said(text, start)
+            if showing is not None:
+                if on_it := _uncommented(text).split(":", 1)[1].strip():
+                    showing.output.append(on_it)  # (# Output: ns1)
+                continue
             if prompted and self._unopened(text):
                 self.warnings.append(_unopened_said(number, text))
                 self.comment(text.strip(), number)
@@ -2246,7 +2270,14 @@ class Reader:
             return
         if foreign := [w for w in words if not w.isascii()]:
             self._foreign = self._kept_raw(self._foreign, number, foreign, "not ASCII")
-        elif (odd := ipgrammar.odd_name(text)) is not None and names.has_shell_meta(odd):
+        elif (odd := ipgrammar.odd_name(text)) is not None and len(odd) > names.NETNS_MAX:
+            said = f"namespace name {odd!r} is {len(odd)} characters"
+            if not any(said in w for w in self.warnings):  # (once a name: hunt BS #4)
+                self.warnings.append(
+                    f"line {number}: {said}: {names.NETNS_LIMIT_SAID}; its lines are kept"
+                    " as raw steps (they run as written)"
+                )
+        elif odd is not None and names.has_shell_meta(odd):
             self._blank = self._kept_raw(
                 self._blank, number, [odd], "hold a blank or a shell character"
             )
@@ -2715,6 +2746,13 @@ class Reader:
             if joint.type == "&&":
                 then = self._sequence(right, number, where, scope, inside)
                 if then == [] and first and _narration(right) and _one_command(left):
+                    if left.type == "command" and _pings(first):
+                        self.warnings.append(
+                            f"{where}: {shellread.one_line(shellread.source(right))!r} after"
+                            " && is not printed by the run: the ping is a probe, whose PASS"
+                            " or FAIL says it; the run goes on when it fails, as bash does"
+                        )  # (hunt BS #2: one raw step, its failure only tolerated)
+                        return first
                     if all(is_observation(c.parsed.op) for c in first) and (
                         printed := self._said_if_it_works(node, scope, number, where, inside)
                     ):
@@ -5249,6 +5287,40 @@ def _unopened_said(number: int, text: str) -> str:
         f"line {number}: {text.strip()!r} is typed at a container's shell prompt, and no"
         " command before it opens that shell (docker run -it ... sh); shown, not run"
     )
+
+
+#: a comment line saying the lines after it are what the command above prints: ``#
+#: Output:``, ``# Expected output:``, ``# Sample ping output:`` (group 1: the program named;
+#: 2: output on the same line)
+_OUTPUT_SAID = re.compile(
+    r"#+\s*(?:(?:expected|sample|example|typical)\s+)?(?:([\w.-]+)\s+)?output"
+    r"(?:\s*\([^)]*\))?\s*:\s*(.*)",
+    re.IGNORECASE,
+)
+
+
+def _uncommented(line: str) -> str:
+    """A commented line of printed output as the command printed it: ``# ns2 (id: 1)``."""
+    text = line.strip().removeprefix("#")
+    return text.removeprefix(" ").rstrip()
+
+
+def _lower_words(text: str) -> list[str]:
+    """The words of a command line, lowercased, as the shell splits them (by spaces, when
+    its quoting is broken)."""
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        words = text.split()
+    return [w.lower() for w in words]
+
+
+def _pings(cmds: Sequence[Cmd]) -> bool:
+    """One ping iplab reads as a probe (``ip netns exec red ping -c 2 10.0.0.2``): a check
+    the author expects to work whose ``&& echo ok`` only prints. It stays a probe, as the
+    ping alone is: it waits for the addresses it needs (IPv6's DAD), and its claim counts;
+    a probe that fails never stops a run, as the left of ``&&`` never stops bash."""
+    return len(cmds) == 1 and isinstance(cmds[0].parsed.op, Probe) and not cmds[0].may_fail
 
 
 def _commented(line: str) -> bool:
