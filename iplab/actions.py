@@ -318,7 +318,9 @@ def line_op(f: Fields) -> Op:
         program = next((w for w in text.split() if w != "sudo"), "")
         if said := ipgrammar.refusal(text):  # (hunt BN: 10.0.0.300/24 was "a form of ip
             # iplab's grammar does not type (keep it as 'action: raw')", run to fail there)
-            f.fail("line", f"{program} refuses {text!r} on any host: {said}", "a typo?")
+            fixed = ipgrammar.meant(text, said)
+            hint = f"did you mean {fixed!r}?" if fixed else "a typo?"
+            f.fail("line", f"{program} refuses {text!r} on any host: {said}", hint)
         what = (  # (hunt B: an ip command it does not type read as no command at all)
             f"{text!r} is a form of {program} iplab's grammar does not type"
             if program in ("ip", "bridge", "brctl") and not needs_shell(text)

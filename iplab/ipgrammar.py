@@ -32,6 +32,7 @@ brctl) in the order the tools read them: a grammar reads best whole.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import ipaddress
 import itertools
 import re
@@ -1078,6 +1079,42 @@ def refusal(line: str) -> str | None:
     if inner and program_name(inner[0]) == "ip":  # (hunt AE: a full-width semicolon in it)
         return refusal(command)
     return None
+
+
+#: an object ip has not, said for the one its author meant where no prefix says it (``ip
+#: ns add blue``: ``-n`` and ``netns exec`` abbreviate it so)
+_OBJECTS_MEANT = {"ns": "netns", "namespace": "netns", "addr": "address", "interface": "link"}
+#: ip's refusal of an object, of a command word, of a word where it reads a second device
+_REFUSED_WORD = re.compile(
+    r'Object "(?P<object>[^"]+)" is unknown'
+    r'|either "dev" is duplicate, or "(?P<setting>[^"]+)" is a garbage'
+)
+
+
+def meant(line: str, said: str) -> str | None:
+    """The line its author meant, when ip refuses ``line`` (``said``: its refusal) and one
+    word makes it a line ip reads: an object ip has not (``ip ns add blue``: ``ip netns add
+    blue``), a setting typed with a dash (``ip link set veth0 -up``, an en dash pasted from a
+    page) or one letter off (``mastr``). None when no such word is sure."""
+    found = _REFUSED_WORD.search(said)
+    if found is None:
+        return None
+    word = found["object"] or found["setting"]
+    if found["object"] is not None:
+        right = _OBJECTS_MEANT.get(word) or _closest(word, ipwords.IP_OBJECTS)
+    else:
+        bare = word.lstrip("-")
+        right = bare if bare != word and bare in LINK_WORDS else _closest(word, LINK_WORDS)
+    if right is None:
+        return None
+    fixed = re.sub(rf"(?<!\S){re.escape(word)}(?!\S)", right, line, count=1)
+    return fixed if fixed != line else None
+
+
+def _closest(word: str, words: Sequence[str] | frozenset[str]) -> str | None:
+    """The one keyword ``word`` is one slip from (difflib's ratio 0.8 and over), or None."""
+    close = difflib.get_close_matches(word, sorted(words), n=2, cutoff=0.8)
+    return close[0] if len(close) == 1 else None
 
 
 def _refused_words(line: str) -> str | None:

@@ -36,6 +36,7 @@ from iplab import (
     hostfiles,
     hostnamed,
     hostowned,
+    ipgrammar,
     iproute,
     jobs,
     kernelconfig,
@@ -1361,6 +1362,27 @@ def _not_ours(
     return f" and iplab did not create {them}"
 
 
+def _refused_maker(plan: Plan, opaque: Sequence[Command], kept: Sequence[str]) -> None:
+    """The step that names what the prefix cannot rename is one ip refuses on any host
+    (``sudo ip ns add blue``, hunt BW): it makes nothing, and the page's slip is what to
+    fix, not the prefix (it was said to make blue "as written")."""
+    for c in opaque:
+        if not set(kept) & set(shell_tokens(c.text) or c.text.split()):
+            continue
+        said = ipgrammar.refusal(c.text)
+        if said is None:
+            continue
+        fixed = ipgrammar.meant(c.text, said)
+        raise ModelError(
+            f"with --prefix {plan.prefix}, {', '.join(kept)} would keep"
+            f" {'its name' if len(kept) == 1 else 'their names'} on this host:"
+            f" no step makes {'it' if len(kept) == 1 else 'them'} but `{c.text}`, which ip"
+            f" refuses on any host ({said})",
+            c.step.loc if c.step is not None else None,
+            f"did you mean `{fixed}`?" if fixed else "a typo? write the line as ip reads it",
+        )
+
+
 def _prefixed(plan: Plan) -> None:
     """With ``--prefix``, refuse a lab whose steps use a name only a raw step of unknown
     effect may make (``ip netns add x1 | cat``, then ``ip -n x1 ...``), or with a raw step
@@ -1387,6 +1409,7 @@ def _prefixed(plan: Plan) -> None:
         return
     kept = sorted(plan.owned.adopted)
     one = len(kept) == 1
+    _refused_maker(plan, opaque, kept)
     # the step whose words name it (hunt W: the first opaque step was named, setup[0],
     # an unshare line, and not setup[8], ip netns attach ctr ...)
     naming = [c for c in opaque if set(kept) & set(shell_tokens(c.text) or c.text.split())]

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from ipaddress import IPv4Address, IPv6Address, ip_address
 from pathlib import Path
 
-from iplab import batchfiles, memo
+from iplab import batchfiles, ipgrammar, memo
 from iplab.claims import Owned, check_claims
 from iplab.editors import opens_editor
 from iplab.errors import Location, UsageError
@@ -431,6 +431,37 @@ def check_batches(
                 break
 
 
+def check_refused(scenario: Scenario, judge: Judge) -> None:
+    """A raw step whose line ip refuses on any host (``ip ns add blue``, ``ip link set veth0
+    -up`` with an en dash from a page: hunt BW): said before anything runs, with the line meant when
+    one word makes it one ip reads. One the page lets fail (bash goes on past it) is a
+    warning: it changes nothing, and what it was to change is not there (the run passed
+    with veth0 down, and ``check`` said nothing); any other is refused, the run would stop
+    at it and roll the lab back."""
+    for step in scenario.steps:
+        op = step.op
+        if not isinstance(op, Raw | NetnsExec):
+            continue
+        said = ipgrammar.refusal(op.text or op.command)
+        if said is None:
+            continue
+        line = op.text or op.command
+        fixed = ipgrammar.meant(line, said)
+        judge.object(
+            ModelError(
+                f"ip refuses {line!r} on any host ({said}): "
+                + (
+                    "it changes nothing, and the run goes past it as bash does"
+                    if step.may_fail
+                    else "the run would stop at it"
+                ),
+                step.loc,
+                f"did you mean {fixed!r}?" if fixed else "a typo? write the line as ip reads it",
+                certain=not step.may_fail,
+            )
+        )
+
+
 def check_probes(scenario: Scenario, judge: Judge | None = None) -> None:
     """A probe may only target an address of the lab: no traffic leaves the lab."""
     allowed = lab_addresses(step.op for step in scenario.steps)
@@ -459,8 +490,9 @@ def build(
     What the model objects to raises when it is certain; otherwise (and always when
     ``lenient``, for ``render``, a text job) it is kept in ``Plan.warnings``.
     """
-    scenario = with_prefix(scenario, prefix)
     judge = Judge(strict=not lenient)
+    check_refused(scenario, judge)  # (before the prefix: the line meant is the page's)
+    scenario = with_prefix(scenario, prefix)
     if not scenario.setup and not lenient:  # (hunt BD #7: check said OK, up "0 changes")
         judge.warnings.append(
             ModelError(

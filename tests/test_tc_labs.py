@@ -256,7 +256,8 @@ def test_a_line_ip_refuses_may_fail_as_bash_goes_on_after_it() -> None:
     said = [w for w in result.warnings if "mastr" in w]
     assert said == [
         "line 18: ip refuses 'sudo ip link set vblue-br mastr lab0' (either \"dev\" is"
-        ' duplicate, or "mastr" is a garbage): a typo? it may fail here too, as bash goes on'
+        ' duplicate, or "mastr" is a garbage): did you mean \'sudo ip link set vblue-br master'
+        " lab0'? it may fail here too, as bash goes on"
         " after it"
     ]
     steps = scenario.load_text(result.yaml, "07.yaml").setup

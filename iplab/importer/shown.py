@@ -111,9 +111,11 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
             # ip link set vblue-br mastr lab0 (hunt L: "ip just prints an error, keep going"):
             # ip refuses it whatever the host holds; bash prints the error and goes on
             out.append(replace(d, cmd=replace(d.cmd, may_fail=True)))
+            fixed = ipgrammar.meant(d.cmd.text, said)
             warnings.append(
-                f"line {d.cmd.line}: ip refuses {d.cmd.text!r} ({said}): a typo? it may fail"
-                " here too, as bash goes on after it"
+                f"line {d.cmd.line}: ip refuses {d.cmd.text!r} ({said}): "
+                + (f"did you mean {fixed!r}?" if fixed else "a typo?")
+                + " it may fail here too, as bash goes on after it"
             )
         elif ERROR_SHOWN.search(shown := "\n".join(_output(d))) or (
             isinstance(d.op, Raw | NetnsExec) and CLIENT_FAILURE_SHOWN.search(shown)
