@@ -58,6 +58,7 @@ from iplab.errors import (
     OutOfMemory,
     UsageError,
     lab_stays,
+    no_room,
     state_write_error,
 )
 from iplab.interrupts import Signals, fault, faults
@@ -1141,7 +1142,10 @@ def _lab(
         signals.check()  # nothing ran and no lab record exists yet
         preflight_checks(env, plan, lab, (links, netns), preflight=preflight)
         env.audit_ready()  # nothing runs that the audit log cannot record
-        journal.write_info(new_lab_info(plan, lab, run, (links, netns), time.time()))
+        try:
+            journal.write_info(new_lab_info(plan, lab, run, (links, netns), time.time()))
+        except OSError as exc:  # (hunt BV: a bare "No space left on device"; nothing ran)
+            raise no_room(journal.dir, f"the record of lab {lab} (lab.json)", exc) from None
         yield journal
 
 
