@@ -116,6 +116,7 @@ from iplab.steps import (
     Probe,
     Raw,
 )
+from iplab.streams import OutputLost
 from iplab.sysctl import sysctl_file_settings, sysctl_path, sysctl_undo
 from iplab.words import (
     JOINS,
@@ -1870,10 +1871,17 @@ def down(env: Env, lab: str, exact: bool = False) -> int:
         if not _archive(env, journal):
             return 1
         gone = f"{report.gone} of them found it gone already; " if report.gone else ""
-        env.out.write(
-            f"lab {lab} is down: {counted(report.ran, 'undo command')} ran "
-            f"({gone}{report.skipped} more {plural(report.skipped, 'was')} not needed)\n"
-        )
+        try:
+            env.out.write(
+                f"lab {lab} is down: {counted(report.ran, 'undo command')} ran "
+                f"({gone}{report.skipped} more {plural(report.skipped, 'was')} not needed)\n"
+            )
+        except OutputLost as exc:  # (hunt BV: "...: stopping", said of a down that was done)
+            raise OutputLost(
+                f"cannot write to stdout ({exc.reason}): lab {lab} is down all the same",
+                broken_pipe=exc.exit_code == 141,
+                reason=exc.reason,
+            ) from None
         return 1 if _unrestored(env, report) else 0
 
 
