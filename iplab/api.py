@@ -333,7 +333,7 @@ class Lab:
 
     Threads: the API works from any thread (a lab may come up in one thread, be used
     from several at once and be taken down in another). Only in the main thread does a
-    setup or a teardown handle SIGINT/SIGTERM/SIGHUP itself; elsewhere a signal is the
+    setup or a teardown handle SIGINT/SIGTERM/SIGHUP/SIGQUIT itself; elsewhere a signal is the
     main thread's business (Python runs handlers there only).
     """
 

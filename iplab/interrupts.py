@@ -1,5 +1,5 @@
-"""What stops a run: the signals that roll it back (SIGINT, SIGTERM, SIGHUP), and the
-failpoints the crash tests stop iplab at (``IPLAB_FAULT``)."""
+"""What stops a run: the signals that roll it back (SIGINT, SIGTERM, SIGHUP, SIGQUIT), and
+the failpoints the crash tests stop iplab at (``IPLAB_FAULT``)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ from typing import Any, TextIO
 from iplab.errors import Interrupted, lab_stays, received_signals
 from iplab.runner import Runner
 
-#: the signals that stop a run, which then rolls back: Ctrl-C, kill's default, and a hangup
-#: (the terminal closed, ssh dropped: hunt D, it ended iplab with the lab left up)
-STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+#: the signals that stop a run, which then rolls back: Ctrl-C, kill's default, a hangup
+#: (the terminal closed, ssh dropped: hunt D, it ended iplab with the lab left up), and
+#: Ctrl-\ (hunt BV: Python's default ended iplab at once, the lab half up)
+STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 
 class Signals:
-    """The first SIGINT/SIGTERM/SIGHUP stops the running child at once (its whole process
+    """The first SIGINT/SIGTERM/SIGHUP/SIGQUIT stops the running child at once (its whole process
     group is killed) and the run stops; later ones are noted.
 
     ``passive`` (while undoing) only notes a signal: an undo is not stopped halfway,

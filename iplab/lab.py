@@ -60,6 +60,7 @@ from iplab.errors import (
     OutOfMemory,
     UsageError,
     lab_stays,
+    no_room,
     state_write_error,
 )
 from iplab.interrupts import Signals, fault, faults
@@ -118,6 +119,7 @@ from iplab.steps import (
     Probe,
     Raw,
 )
+from iplab.streams import OutputLost
 from iplab.sysctl import sysctl_file_settings, sysctl_path, sysctl_undo
 from iplab.words import (
     JOINS,
@@ -1163,7 +1165,10 @@ def _lab(
         signals.check()  # nothing ran and no lab record exists yet
         preflight_checks(env, plan, lab, (links, netns), preflight=preflight)
         env.audit_ready()  # nothing runs that the audit log cannot record
-        journal.write_info(new_lab_info(plan, lab, run, (links, netns), time.time()))
+        try:
+            journal.write_info(new_lab_info(plan, lab, run, (links, netns), time.time()))
+        except OSError as exc:  # (hunt BV: a bare "No space left on device"; nothing ran)
+            raise no_room(journal.dir, f"the record of lab {lab} (lab.json)", exc) from None
         yield journal
 
 
@@ -1985,10 +1990,17 @@ def down(env: Env, lab: str, exact: bool = False) -> int:
         if not _archive(env, journal):
             return 1
         gone = f"{report.gone} of them found it gone already; " if report.gone else ""
-        env.out.write(
-            f"lab {lab} is down: {counted(report.ran, 'undo command')} ran "
-            f"({gone}{report.skipped} more {plural(report.skipped, 'was')} not needed)\n"
-        )
+        try:
+            env.out.write(
+                f"lab {lab} is down: {counted(report.ran, 'undo command')} ran "
+                f"({gone}{report.skipped} more {plural(report.skipped, 'was')} not needed)\n"
+            )
+        except OutputLost as exc:  # (hunt BV: "...: stopping", said of a down that was done)
+            raise OutputLost(
+                f"cannot write to stdout ({exc.reason}): lab {lab} is down all the same",
+                broken_pipe=exc.exit_code == 141,
+                reason=exc.reason,
+            ) from None
         return 1 if _unrestored(env, report) else 0
 
 

@@ -387,11 +387,18 @@ def atomic_write(path: Path, text: str, sync: bool = True) -> None:
         os.unlink(tmp)  # a stale one (or a planted link): O_EXCL below creates a fresh file
     fd = open_state_file(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
     try:
-        os.write(fd, text.encode("utf-8"))
-        if sync:
-            os.fsync(fd)
-    finally:
-        os.close(fd)
+        try:
+            _write_all(fd, text.encode("utf-8"))
+            if sync:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+    except BaseException:
+        # (hunt BV: a nearly full disk took part of lab.json; the rest was lost and the
+        # part replaced the whole, and a failed write left its temporary file behind)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     os.replace(tmp, path)
     if sync:
         _fsync_dir(path.parent)
@@ -402,20 +409,39 @@ def append_durably(path: Path, text: str, sync: bool = True) -> None:
 
     ``sync=False`` leaves the flush to the next synced append of the same file (or to
     the kernel): for records whose loss a crash may cause without harm.
+
+    A write the disk refuses halfway leaves the file as it was: a nearly full disk takes
+    the first bytes of the lines and refuses the rest, and those bytes, left there, began
+    the line a retry then wrote, which was read as no record at all (hunt BV: an intent of
+    the write-ahead journal lost so, the records of a batch written twice).
     """
     created = not path.exists()
     fd = open_state_file(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
     try:
         data = text.encode("utf-8")
-        written = os.write(fd, data)
-        while written < len(data):  # pragma: no cover - regular files take it in one go
-            written += os.write(fd, data[written:])
-        if sync:
-            os.fsync(fd)
+        before = os.fstat(fd).st_size
+        written = 0
+        try:
+            while written < len(data):
+                written += os.write(fd, data[written:])
+            if sync:
+                os.fsync(fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                if written and os.fstat(fd).st_size == before + written:  # (ours alone)
+                    os.ftruncate(fd, before)
+            raise
     finally:
         os.close(fd)
     if created:
         _fsync_dir(path.parent)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """All of ``data``: a write to a nearly full disk may take only its first bytes."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 @contextlib.contextmanager

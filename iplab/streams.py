@@ -13,8 +13,10 @@ class OutputLost(IplabError):
     A closed pipe (``iplab up ... | head -1``) exits 141, as iplab promises for it (hunt D:
     the rollback exited 1)."""
 
-    def __init__(self, message: str, broken_pipe: bool = False) -> None:
+    def __init__(self, message: str, broken_pipe: bool = False, reason: str = "") -> None:
         super().__init__(message)
+        #: why the write failed (the system's words: "Broken pipe", "No space left on device")
+        self.reason = reason
         if broken_pipe:
             self.exit_code = 141
 
@@ -37,6 +39,7 @@ class Output:
                 raise OutputLost(
                     f"cannot write to stdout ({self.lost}): stopping",
                     broken_pipe=isinstance(exc, BrokenPipeError),
+                    reason=self.lost,
                 ) from None
         return len(text)
 

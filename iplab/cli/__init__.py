@@ -15,10 +15,11 @@ Exit codes: 0 success; 1 a command failed, a claim or verification failed;
 2 an invalid scenario or command line; 3 unreadable iproute2 output; 4 the lab
 is locked by another iplab; 5 no privilege (not root, no usable sudo);
 70 a bug in iplab (an internal error, never a traceback); 141 stdout went away (a closed
-pipe). A command a signal stopped (Ctrl-C, SIGTERM, SIGHUP) returns 128 + its number (130,
-143, 129); the ``iplab`` process, once what it did is rolled back, then ends by that signal,
-as Python does after a Ctrl-C: a shell running iplab in a loop stops the loop (bash goes on
-when its child exits 130 of its own accord), and the shell's ``$?`` is the same number.
+pipe). A command a signal stopped (Ctrl-C, SIGTERM, SIGHUP, SIGQUIT) returns 128 + its number (130,
+143, 129, 131); the ``iplab`` process, once what it did is rolled back, then ends by that
+signal, as Python does after a Ctrl-C: a shell running iplab in a loop stops the loop (bash
+goes on when its child exits 130 of its own accord), and the shell's ``$?`` is the same
+number. SIGQUIT alone is not sent again: its default would dump a core of a clean exit.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def _by_signal() -> None:
     to its exit are written before the process ends.
     """
     stopped = [sig for sig in received_signals if _process_rc == [128 + sig]]
-    if not stopped:
+    if not stopped or stopped[0] == signal.SIGQUIT:  # (exit 131: no core of a clean exit)
         return
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):
@@ -116,9 +117,10 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int
     _json_asked.clear()
     lab_stays.clear()
     if process and threading.current_thread() is threading.main_thread():
-        # until a run installs its own handlers, SIGTERM and SIGHUP (the terminal closed)
-        # end iplab as Ctrl-C does (and Ctrl-C as Python has it, once the lab is up: said)
-        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        # until a run installs its own handlers, SIGTERM, SIGHUP (the terminal closed) and
+        # SIGQUIT (Ctrl-\) end iplab as Ctrl-C does (and Ctrl-C as Python has it, once
+        # the lab is up: said)
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
             if signal.getsignal(sig) is not signal.SIG_IGN:  # (one its parent has it ignore)
                 signal.signal(sig, _terminate)
     try:

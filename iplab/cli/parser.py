@@ -126,7 +126,8 @@ exit status:
   5      no privilege: not root, and sudo -n cannot be used
   70     a bug in iplab (an internal error; IPLAB_DEBUG=1 shows where)
   141    standard output went away (iplab ... | head): what was printed did not arrive
-  128+N  a signal N stopped it (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP), after the rollback
+  128+N  a signal N stopped it (130 Ctrl-C, 131 Ctrl-\\, 143 SIGTERM, 129 SIGHUP), after
+         the rollback
 
 shell completion: iplab completion --help"""
 
