@@ -332,6 +332,20 @@ class Journal:
         stops what is left of a session only of a step not seen to end. Not synced."""
         self._append([{"type": "session-end", "run": run, "step": step}], sync=False)
 
+    def unknown_audited(self, seqs: Sequence[int]) -> None:
+        """The audit log now says the commands of these entries, whose outcome the journal
+        lacks (:func:`iplab.undo.audit_unknown`): a later ``down`` does not say them again."""
+        self._append([{"type": "audited", "seqs": list(seqs)}])
+
+    def audited_unknown(self) -> set[int]:
+        """The entries :meth:`unknown_audited` recorded."""
+        return {
+            seq
+            for record in self._records("audited")
+            for seq in record.get("seqs") or ()
+            if isinstance(seq, int)
+        }
+
     def unended_sessions(self) -> list[tuple[int, int, int]]:
         """(step, pid, start time) of each session of a step this lab's iplab did not see
         end: its entry has no outcome, or it has no entry (a step that changes nothing) and
@@ -542,6 +556,9 @@ class Journal:
                 if kind == "session-end":
                     _check(record, "step", int)
                     continue
+                if kind == "audited":
+                    _check(record, "seqs", list)
+                    continue
                 _check(record, "seq", int)
                 if seq not in by_seq:
                     raise _Bad(f"seq {seq} has no intent before it")
@@ -603,7 +620,9 @@ def _count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-_KINDS = ("intent", "outcome", "undone", "undo", "process", "session", "session-end", "jobs")
+_KINDS = (
+    "intent", "outcome", "undone", "undo", "process", "session", "session-end", "jobs", "audited",
+)  # fmt: skip
 _STATUSES: tuple[Status, ...] = ("pending", "done", "failed", "exists", "skipped", "undone")
 
 

@@ -1983,6 +1983,8 @@ def down(env: Env, lab: str, exact: bool = False) -> int:
         )
         with Signals(env.runner, env.err) as signals:
             signals.passive = True  # an undo is not interrupted halfway
+            with contextlib.suppress(IplabError):  # (a full audit log stops no down)
+                undo.audit_unknown(env, journal)
             report = undo.rollback(env, journal, exact)
         _taken(env, report)
         if not _undone(report):

@@ -712,6 +712,31 @@ def _stop_record(env: Env, argv: tuple[str, ...], why: str) -> dict[str, Any]:
     )
 
 
+def audit_unknown(env: Env, journal: Journal) -> None:
+    """Before a ``down`` undoes a lab whose iplab was killed (a SIGKILL, the host's power):
+    the audit log says each command whose outcome the journal lacks, as one that may have
+    run (``kind: unknown-outcome``, no argv to replay, its intended argv kept). Such a
+    command never reached the log (hunt BV: a single command running when iplab was
+    SIGKILLed; the lines of an ``ip -batch``, audited when it ends, had its start
+    record only). Said once: the journal keeps which it said."""
+    said = journal.audited_unknown()
+    unknown = [e for e in journal.entries() if e.status == "pending" and e.seq not in said]
+    if not unknown:
+        return
+    records = []
+    for e in unknown:
+        record = env.record(
+            {"kind": "unknown-outcome", "run": e.run, "step": e.number, "phase": e.phase,
+             "text": f"{e.text} (no outcome in the journal: iplab was stopped while or right"
+                     " after it ran; it may have run)"},
+            Result(e.argv, 0, "", "", 0.0),
+        )  # fmt: skip
+        record.update(rc=None, duration_ms=None, intended=record.pop("argv"))
+        records.append(record)
+    env.append_audit(records)
+    journal.unknown_audited([e.seq for e in unknown])
+
+
 def rollback(env: Env, journal: Journal, exact: bool = False) -> UndoReport:
     """Undo what the journal says, then read the host: only when nothing of the lab is
     left are the entries marked undone (otherwise the next ``down`` reads the host again
