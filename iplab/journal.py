@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import errno
+import fcntl
 import json
 import os
 import shutil
@@ -698,6 +699,30 @@ def open_lab(state_dir: Path, lab: str, stack: ExitStack, doing: str = "") -> Jo
     directory = statedir.ensure_dir(lab_dir(state_dir, lab))
     stack.enter_context(statedir.locked(directory / "lock", f"lab {lab}", doing=doing))
     return Journal(directory)
+
+
+def forget(state_dir: Path, lab: str) -> bool:
+    """Remove the directory of a lab that is down, which holds only its lock (what
+    :meth:`Journal.archive` leaves), unless a process holds the lock now; whether it did.
+    For a lab whose name is not used again: the pytest plugin's labs (each test's prefix
+    is its own) left one such directory in the state directory a test, every run."""
+    directory = lab_dir(state_dir, lab)
+    try:
+        fd = statedir.open_state_file(directory / "lock", os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False  # (in use: it stays)
+        if [child.name for child in directory.iterdir()] != ["lock"]:
+            return False
+        (directory / "lock").unlink()
+        directory.rmdir()
+        return True
+    finally:
+        os.close(fd)
 
 
 def labs(state_dir: Path) -> Iterator[tuple[str, Journal]]:

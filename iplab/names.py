@@ -76,11 +76,17 @@ def ifname_problem(name: str) -> str | None:
         return "an interface name cannot be empty"
     if len(name) > IFNAMSIZ:
         return f"interface name {name!r} is {len(name)} characters, the kernel allows {IFNAMSIZ}"
+    return _spelling_problem(name, "interface")
+
+
+def _spelling_problem(name: str, what: str) -> str | None:
+    """Why ``name`` cannot be spelled as a ``what`` name (an interface's, a namespace's):
+    a shell metacharacter or a character outside ip's safe names; None when it can."""
     if _SHELL_META.search(name):
-        return f"interface name {name!r} contains a shell metacharacter or space"
+        return f"{what} name {name!r} contains a shell metacharacter or space"
     if not _SAFE.fullmatch(name):
         return (
-            f"interface name {name!r} may only use ASCII letters, digits, '_', '.', '-' "
+            f"{what} name {name!r} may only use ASCII letters, digits, '_', '.', '-' "
             "and must not start with '-' or '.'"
         )
     return None
@@ -92,13 +98,8 @@ def netns_name_problem(name: str) -> str | None:
         return "a namespace name cannot be empty"
     if len(name) > NETNS_MAX:
         return f"namespace name {name!r} is {len(name)} characters: {NETNS_LIMIT_SAID}"
-    if _SHELL_META.search(name):
-        return f"namespace name {name!r} contains a shell metacharacter or space"
-    if not _SAFE.fullmatch(name):
-        return (
-            f"namespace name {name!r} may only use ASCII letters, digits, '_', '.', '-' "
-            "and must not start with '-' or '.'"
-        )
+    if problem := _spelling_problem(name, "namespace"):
+        return problem
     if name.isdigit():
         return f"namespace name {name!r} is all digits: ip would read it as a process id"
     return None

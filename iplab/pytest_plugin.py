@@ -16,7 +16,8 @@ also be a bundled scenario. Each lab gets a prefix of its own (``--iplab-prefix`
 default ``il``, then 4 hex digits of a hash of the test's node id and of the
 session), so tests of parallel sessions (pytest-xdist) never share a name. On
 teardown the lab is taken down from its journal and the test fails if anything
-of it remains. Without root and without ``sudo -n`` the tests are skipped, with
+of it remains; its directory in the state directory goes too (its name is not
+used again). Without root and without ``sudo -n`` the tests are skipped, with
 the reason. Every audit record of a lab carries the test's node id (``test``).
 
 A session killed midway (SIGKILL) leaves its labs' journals: ``iplab down LAB``
@@ -233,7 +234,7 @@ def _start(
     vars: Mapping[str, Any] | None,
 ) -> tuple[Lab, Callable[[], None]]:
     """Bring a lab up for ``owner`` (a test, or a module...); and its finalizer."""
-    from iplab import api, statedir
+    from iplab import api, journal, statedir
     from iplab.errors import IplabError
 
     session = _session(request.config)
@@ -266,6 +267,8 @@ def _start(
         except api.LabError as exc:
             problem = str(exc)
         left = lab.leftovers()
+        if not problem and not left:  # (its name is this session's: its lock-only directory goes)
+            journal.forget(session.state_dir, lab.name)
         claim.release(forget=not problem and not left)
         session.prefixes.discard(prefix)
         if problem or left:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,18 @@ def private_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
     """Compiled templates go to the test session's own cache, not to the user's ~/.cache."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache-home")))
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_state_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """iplab's state directory, for a test (and the iplab it starts) that names none, is
+    the test session's own, not the host's /var/lib/iplab: a lab taken down leaves its
+    lock there, and the tests' labs, each named for once, left one a run (a session run
+    with IPLAB_STATE_DIR set keeps it)."""
+    with pytest.MonkeyPatch.context() as patch:
+        if "IPLAB_STATE_DIR" not in os.environ:
+            patch.setenv("IPLAB_STATE_DIR", str(tmp_path_factory.mktemp("state")))
         yield
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from iplab import scenario
 from iplab.importer.convert import ImportResult, detect_kind, import_text
 from iplab.scenario import Scenario
+from tests import kernel
 from tests.conftest import REPO
 
 
@@ -50,3 +51,17 @@ def run(
         [sys.executable, "-m", "iplab", "run", str(lab), "--prefix", prefix, *args],
         capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout, check=False,
     )  # fmt: skip
+
+
+def ran_clean(
+    page: Path, prefix: str, state: Path, tmp: Path, *args: str, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """``iplab import PAGE -o tmp/lab.yaml``, then ``iplab run lab.yaml --prefix PREFIX
+    ARGS`` (each in a process of its own; see :func:`run`): the run, checked to have
+    passed, to say "nothing of the lab remains", and to leave nothing of ``prefix`` in the
+    kernel."""
+    done = run(imported_file(page, tmp), prefix, state, tmp, *args, timeout=timeout)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    assert "nothing of the lab remains" in done.stdout, done.stdout[-3000:]
+    assert kernel.cleanup_prefix(prefix) == []  # iplab left nothing
+    return done

@@ -18,8 +18,8 @@ import pytest
 from iplab.importer.convert import detect_kind, import_text
 from iplab.lineparse import classify
 from iplab.steps import BridgePortsSet, LinkAdd, Raw
+from tests import pages
 from tests.conftest import FIXTURES
-from tests.kernel import cleanup_prefix, iplab
 
 SCRIPT = FIXTURES / "github-scripts" / "brctl-bridge-named-br.sh"
 
@@ -51,12 +51,6 @@ def test_the_script_imports_typed_and_the_model_follows_it() -> None:
 def test_the_script_runs_verified_and_leaves_nothing(
     prefix: str, state_dir: Path, tmp_path: Path
 ) -> None:
-    lab = tmp_path / "br.yaml"
-    made = iplab("import", str(SCRIPT), "-o", str(lab), state=state_dir)
-    assert made.returncode == 0, made.stderr
-    ran = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
-    assert ran.returncode == 0, ran.stdout + ran.stderr
+    ran = pages.ran_clean(SCRIPT, prefix, state_dir, tmp_path)
     assert f"brctl addbr {prefix}br" in ran.stdout
     assert "verify: the kernel holds what the scenario promised (2 namespaces" in ran.stdout
-    assert "nothing of the lab remains" in ran.stdout
-    assert cleanup_prefix(prefix) == []

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from iplab.importer.convert import detect_kind, import_text
+from tests import pages
 from tests.conftest import FIXTURES
-from tests.kernel import cleanup_prefix, iplab
 
 SCRIPT = FIXTURES / "github-scripts" / "create-destroy-checked.sh"
 
@@ -43,14 +43,8 @@ def test_an_asking_function_before_the_change_is_a_check_too(joint: str) -> None
 
 @pytest.mark.kernel
 def test_the_script_runs_and_leaves_nothing(prefix: str, state_dir: Path, tmp_path: Path) -> None:
-    lab = tmp_path / "ns.yaml"
-    made = iplab("import", str(SCRIPT), "-o", str(lab), state=state_dir)
-    assert made.returncode == 0, made.stderr
-    ran = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
-    assert ran.returncode == 0, ran.stdout + ran.stderr
+    ran = pages.ran_clean(SCRIPT, prefix, state_dir, tmp_path)
     assert f"ip netns del {prefix}tn-1" in ran.stdout
-    assert "nothing of the lab remains" in ran.stdout
-    assert cleanup_prefix(prefix) == []
 
 
 def test_command_before_ip_prints_as_written_and_runs_ip() -> None:

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from iplab.importer.convert import ImportResult, detect_kind, import_text
+from tests import pages
 from tests.conftest import FIXTURES
-from tests.kernel import cleanup_prefix, iplab
 
 SCRIPT = FIXTURES / "github-scripts" / "clean-slate-no-set-e.sh"
 
@@ -66,12 +66,6 @@ def test_other_deletes_are_left_as_they_are(text: str) -> None:
 
 @pytest.mark.kernel
 def test_the_script_runs_and_leaves_nothing(prefix: str, state_dir: Path, tmp_path: Path) -> None:
-    lab = tmp_path / "slate.yaml"
-    made = iplab("import", str(SCRIPT), "-o", str(lab), state=state_dir)
-    assert made.returncode == 0, made.stderr
-    ran = iplab("run", str(lab), "--prefix", prefix, "--verbose", state=state_dir)
-    assert ran.returncode == 0, ran.stdout + ran.stderr
+    ran = pages.ran_clean(SCRIPT, prefix, state_dir, tmp_path, "--verbose")
     assert f"skipped, as the author allows it to fail: namespace {prefix}h0 does not" in ran.stdout
     assert "verify: the kernel holds what the scenario promised (3 namespaces" in ran.stdout
-    assert "nothing of the lab remains" in ran.stdout
-    assert cleanup_prefix(prefix) == []

@@ -19,8 +19,8 @@ from iplab.errors import UsageError
 from iplab.importer.convert import detect_kind, import_text
 from iplab.plan import build
 from iplab.steps import NetnsAdd, NetnsDel
+from tests import pages
 from tests.conftest import FIXTURES
-from tests.kernel import cleanup_prefix, iplab
 
 SCRIPT = FIXTURES / "github-scripts" / "else-is-setup.sh"
 
@@ -50,11 +50,5 @@ def test_a_down_word_is_needed_and_an_else(test: str) -> None:
 
 @pytest.mark.kernel
 def test_the_lab_runs_and_leaves_nothing(prefix: str, state_dir: Path, tmp_path: Path) -> None:
-    lab = tmp_path / "wg.yaml"
-    made = iplab("import", str(SCRIPT), "-o", str(lab), state=state_dir)
-    assert made.returncode == 0, made.stderr
-    ran = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
-    assert ran.returncode == 0, ran.stdout + ran.stderr
+    ran = pages.ran_clean(SCRIPT, prefix, state_dir, tmp_path)
     assert f"ip netns del {prefix}cont1" in ran.stdout
-    assert "nothing of the lab remains" in ran.stdout
-    assert cleanup_prefix(prefix) == []

@@ -24,8 +24,8 @@ from iplab import scenario
 from iplab.errors import UsageError
 from iplab.importer.convert import detect_kind, import_text
 from iplab.plan import build
+from tests import pages
 from tests.conftest import FIXTURES
-from tests.kernel import cleanup_prefix, iplab
 
 SCRIPT = FIXTURES / "github-scripts" / "build-clean-if-elif.sh"
 LAST = "\tsudo ip link del dev veth0\n"
@@ -77,11 +77,5 @@ def test_which_tests_are_the_scripts_argument(test: str, read: bool) -> None:
 def test_the_lab_runs_and_leaves_nothing(prefix: str, state_dir: Path, tmp_path: Path) -> None:
     script = tmp_path / "napt.sh"
     script.write_text(SCRIPT.read_text(encoding="utf-8").replace(LAST, ""), encoding="utf-8")
-    lab = tmp_path / "napt.yaml"
-    made = iplab("import", str(script), "-o", str(lab), state=state_dir)
-    assert made.returncode == 0, made.stderr
-    ran = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
-    assert ran.returncode == 0, ran.stdout + ran.stderr
+    ran = pages.ran_clean(script, prefix, state_dir, tmp_path)
     assert "== teardown (2 steps)" in ran.stdout
-    assert "nothing of the lab remains" in ran.stdout
-    assert cleanup_prefix(prefix) == []

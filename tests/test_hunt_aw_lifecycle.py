@@ -19,8 +19,8 @@ from iplab import scenario
 from iplab.importer.convert import detect_kind, import_text
 from iplab.plan import build
 from iplab.steps import LinkAdd, LinkDel, NetnsAdd, NetnsDel
+from tests import pages
 from tests.conftest import FIXTURES
-from tests.kernel import cleanup_prefix, iplab
 
 SCRIPT = FIXTURES / "github-scripts" / "updown-case-on-cmd.sh"
 
@@ -74,12 +74,6 @@ def test_an_if_on_a_function_that_changes_something_is_not_a_check() -> None:
 def test_the_script_runs_up_and_down_and_leaves_nothing(
     prefix: str, state_dir: Path, tmp_path: Path
 ) -> None:
-    lab = tmp_path / "updown.yaml"
-    made = iplab("import", str(SCRIPT), "-o", str(lab), state=state_dir)
-    assert made.returncode == 0, made.stderr
-    ran = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
-    assert ran.returncode == 0, ran.stdout + ran.stderr
+    ran = pages.ran_clean(SCRIPT, prefix, state_dir, tmp_path)
     assert f"ip netns add {prefix}client" in ran.stdout
     assert f"ip netns delete {prefix}client" in ran.stdout
-    assert "nothing of the lab remains" in ran.stdout
-    assert cleanup_prefix(prefix) == []

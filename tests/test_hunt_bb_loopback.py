@@ -20,8 +20,8 @@ from iplab.errors import IplabError
 from iplab.importer.convert import detect_kind, import_text
 from iplab.plan import build
 from iplab.scenario import load_text
+from tests import pages
 from tests.conftest import FIXTURES
-from tests.kernel import cleanup_prefix, iplab
 
 SCRIPT = FIXTURES / "github-scripts-2" / "lo-address-no-set-e.sh"
 
@@ -83,11 +83,5 @@ def test_under_set_e_the_add_stays_a_refusal() -> None:
 def test_the_script_runs_verified_and_leaves_nothing(
     prefix: str, state_dir: Path, tmp_path: Path
 ) -> None:
-    lab = tmp_path / "lo.yaml"
-    made = iplab("import", str(SCRIPT), "-o", str(lab), state=state_dir)
-    assert made.returncode == 0, made.stderr
-    ran = iplab("run", str(lab), "--prefix", prefix, state=state_dir)
-    assert ran.returncode == 0, ran.stdout + ran.stderr
+    ran = pages.ran_clean(SCRIPT, prefix, state_dir, tmp_path)
     assert "verify: the kernel holds what the scenario promised (2 namespaces" in ran.stdout
-    assert "nothing of the lab remains" in ran.stdout
-    assert cleanup_prefix(prefix) == []

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import kernel, pages
+from tests import pages
 from tests.conftest import FIXTURES
 
 SCRIPT = FIXTURES / "github-scripts-3" / "entrypoint-exec-args.sh"
@@ -35,9 +35,6 @@ def test_exec_of_the_scripts_arguments_runs_nothing_and_is_said() -> None:
 def test_the_entrypoint_runs_verified_and_leaves_nothing(
     prefix: str, state_dir: Path, tmp_path: Path
 ) -> None:
-    result, _ = pages.imported(SCRIPT)
-    done = pages.run(pages.written(result, tmp_path), prefix, state_dir, tmp_path)
-    assert done.returncode == 0, done.stdout + done.stderr
+    done = pages.ran_clean(SCRIPT, prefix, state_dir, tmp_path)
     assert "(2 namespaces, 4 links)" in done.stdout, done.stdout
     assert "nothing compared" not in done.stdout + done.stderr
-    assert kernel.cleanup_prefix(prefix) == []

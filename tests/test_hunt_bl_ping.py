@@ -19,7 +19,7 @@ from iplab.errors import ScenarioError
 from iplab.plan import build
 from iplab.scenario import load_text
 from iplab.steps import Probe
-from tests import kernel, pages
+from tests import pages
 from tests.conftest import FIXTURES
 
 PAGE = FIXTURES / "leftovers7" / "ping-until-ctrl-c.md"
@@ -69,11 +69,8 @@ def test_a_probe_without_a_count_needs_its_stop() -> None:
 
 @pytest.mark.kernel
 def test_the_page_runs_and_judges_each_ping(prefix: str, state_dir: Path, tmp_path: Path) -> None:
-    result, _ = pages.imported(PAGE)
-    done = pages.run(pages.written(result, tmp_path), prefix, state_dir, tmp_path)
-    assert done.returncode == 0, done.stdout + done.stderr
+    done = pages.ran_clean(PAGE, prefix, state_dir, tmp_path)
     assert f"PASS {prefix}left cannot reach 10.10.0.2" in done.stdout, done.stdout
     assert f"PASS {prefix}left reaches 10.10.0.2" in done.stdout, done.stdout
     assert f"PASS {prefix}right reaches 10.10.0.1" in done.stdout, done.stdout
     assert "3/3 claims hold" in done.stdout, done.stdout
-    assert kernel.cleanup_prefix(prefix) == []

@@ -12,7 +12,7 @@ import pytest
 from iplab import statedir
 from iplab.errors import LockedError
 from iplab.inverse import Guard
-from iplab.journal import Journal, LabInfo, UndoRecord, open_lab
+from iplab.journal import Journal, LabInfo, UndoRecord, forget, open_lab
 from iplab.steps import NetnsAdd, NetnsDel, NetnsExec
 
 
@@ -58,6 +58,23 @@ def test_second_process_on_the_same_lab_gets_a_clear_message(tmp_path: Path) -> 
             open_lab(tmp_path, "lab1", second)
     with ExitStack() as third:  # released with the first
         open_lab(tmp_path, "lab1", third)
+
+
+def test_forget_removes_only_the_lock_only_directory_of_a_lab_nobody_holds(
+    tmp_path: Path,
+) -> None:
+    """What archive leaves of a lab that is down (its lock) goes; a lab in use, or one
+    with its journal, stays (the pytest plugin's labs left one such directory a test)."""
+    with ExitStack() as held:
+        open_lab(tmp_path, "lab1", held)
+        assert not forget(tmp_path, "lab1")  # (its lock is held)
+    assert sorted(p.name for p in (tmp_path / "labs" / "lab1").iterdir()) == ["lock"]
+    with ExitStack() as up:
+        _two_entries(open_lab(tmp_path, "lab2", up))
+    assert not forget(tmp_path, "lab2")  # (its journal: a lab that is up)
+    assert forget(tmp_path, "lab1")
+    assert not forget(tmp_path, "lab3")  # (none)
+    assert sorted(p.name for p in (tmp_path / "labs").iterdir()) == ["lab2"]
 
 
 def test_files_are_private(tmp_path: Path) -> None:

@@ -68,6 +68,9 @@ def test_the_example_project_passes_and_leaves_nothing(prefix: str, state_dir: P
     assert "test_two_hosts.py::test_a_firewall_rule_makes_them_unreachable" in tests
     assert "test_two_hosts.py::test_the_module_shares_one_lab" in tests
     assert not list((state_dir / "pytest").iterdir())
+    # nor the labs' lock-only directories: each test's lab has a name of its own, and
+    # a run of the example left three in the state directory, every run
+    assert not list((state_dir / "labs").iterdir())
 
 
 HOLD = """

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from iplab.importer.parts import Part, plain, read_parts
+from iplab.importer.parts import Part, first_matching, plain, read_parts
 from iplab.importer.reader import Reader
 
 _SECTION = re.compile(r"(={1,6})[ \t]+(\S.*)")
@@ -222,10 +222,7 @@ class _Page:
         if kind in ("example", "sidebar", "quote", "open"):
             self.open.append((delimiter, i + 1))
             return i + 1
-        end = next(
-            (j for j in range(i + 1, len(self.lines)) if self.lines[j].rstrip() == delimiter),
-            None,
-        )
+        end = first_matching(self.lines, i + 1, lambda line: line.rstrip() == delimiter)
         if end is None:
             self.warnings.append(
                 f"line {i + 1}: the block opened by {delimiter!r} is not closed:"

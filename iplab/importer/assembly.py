@@ -201,10 +201,9 @@ def assemble(events: Sequence[Event]) -> tuple[list[Draft], list[Note]]:
     drafts: list[Draft] = []
     pending: list[Note] = []
     section: str | None = None
-    for event in events[len(intro) :]:
+    rest = events[len(intro) :]
+    for at, event in enumerate(rest):
         if isinstance(event, Note):
-            if shown := _shown_no_reply(event, drafts, pending):
-                drafts[-1] = replace(drafts[-1], said_fails=shown)
             if event.kind != "skipped":  # (code left out: said in a warning, no step's prose)
                 pending.append(event)
             section = event.text if event.kind == "heading" else section
@@ -217,22 +216,23 @@ def assemble(events: Sequence[Event]) -> tuple[list[Draft], list[Note]]:
         # read as the teardown)
         announced = announces_cleanup(pending) and not defines_a_function(event)
         cleanup = announced or (isinstance(event, Block) and event.cleanup)
-        fails = said_fails(pending)
+        under = _comment_under(event, rest[at + 1 :])
         if isinstance(event, Block):
+            last = len(event.cmds) - 1
             for j, cmd in enumerate(event.cmds):
                 words = (title, prose) if j == 0 else (None, None)
                 said = kind if j == 0 else None
+                fails = said_fails(pending if j == 0 else (), under if j == last else None)
                 drafts.append(
                     Draft(
-                        cmd, cmd.parsed.op, *words, cleanup, event, j, said,
-                        fails if j == 0 else "", section,
+                        cmd, cmd.parsed.op, *words, cleanup, event, j, said, fails, section,
                     )
                 )  # fmt: skip
         else:
             drafts.append(
                 Draft(
                     event, event.parsed.op, title, prose, cleanup, title_kind=kind,
-                    said_fails=fails, section=section,
+                    said_fails=said_fails(pending, under), section=section,
                 )
             )  # fmt: skip
         pending = []
@@ -250,28 +250,26 @@ def defines_a_function(event: Event) -> bool:
     return all(isinstance(c.parsed.op, Raw) and c.parsed.op.command == "true" for c in event.cmds)
 
 
-#: ping's summary of a run that got no reply (``2 packets transmitted, 0 received, 100%
-#: packet loss``), written as a comment under the command
-_NO_REPLY_SAID = re.compile(r"\b0 (?:packets )?received\b|\b100(?:\.0+)?% packet loss")
+def _comment_under(event: Cmd | Block, after: Sequence[Event]) -> Note | None:
+    """The comment on the line right under the command ``event`` (its last, in a block),
+    the next of the page's notes (code left out passed over): what the command printed, as
+    the page shows it; None when there is none."""
+    note = next((e for e in after if not (isinstance(e, Note) and e.kind == "skipped")), None)
+    last = event.cmds[-1:] if isinstance(event, Block) else [event]
+    if isinstance(note, Note) and note.kind == "comment" and last and note.line == last[0].line + 1:
+        return note
+    return None
 
 
-def _shown_no_reply(note: Note, drafts: Sequence[Draft], pending: Sequence[Note]) -> str:
-    """The comment right under a command (``# 2 packets transmitted, 0 received, 100%
-    packet loss``) that shows the ping above it reached nothing: the page's words that it
-    fails; "" for any other note. (Hunt BK: the ping after ``ip_forward=0`` was a probe that
-    must succeed, and the comment the next step's prose.)"""
-    if note.kind != "comment" or pending or not drafts or note.line != drafts[-1].line + 1:
-        return ""
-    said = " ".join(note.text.split())
-    return said if _NO_REPLY_SAID.search(said) else ""
-
-
-def said_fails(notes: Sequence[Note]) -> str:
-    """The words that say the command after ``notes`` fails: the last sentence of the
-    paragraph or comment nearest before it (``This ping should fail:``), or the comment
-    after the command itself (``# FAILS: loopback is down``); "" when none says so."""
+def said_fails(notes: Sequence[Note], under: Note | None = None) -> str:
+    """The words that say the command after ``notes`` fails: the comment right ``under``
+    it that shows a ping reaching nothing (``# 2 packets transmitted, 0 received``), the
+    comment after the command itself (``# FAILS: loopback is down``), or the last sentence
+    of the paragraph or comment nearest before it (``This ping should fail:``); "" when
+    none says so."""
     before = [n for n in notes if n.kind not in ("trailing", "fence")]
-    found = [said_to_fail(n.text, own=True) for n in notes if n.kind == "trailing"]
+    found = [said_to_fail(under.text, shown=True)] if under is not None else []
+    found += [said_to_fail(n.text, own=True) for n in notes if n.kind == "trailing"]
     if before and before[-1].kind in ("paragraph", "comment"):  # (not across a heading)
         found.append(said_to_fail(before[-1].text))
     return next((words for words in found if words), "")

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-from iplab.importer.parts import Part, read_parts
+from iplab.importer.parts import Part, first_matching, read_parts
 from iplab.importer.reader import Reader
 
 _KEYWORD = re.compile(r"[ \t]*#\+([A-Za-z_][\w-]*)(?:\[[^\]]*\])?:(?:[ \t]+(.*))?")
@@ -145,16 +145,10 @@ class _Page:
 
     # -- blocks --
 
-    def _end(self, i: int, name: str) -> int | None:
-        """The line (0-based) that closes the block ``name`` opened on line ``i``."""
-        close = re.compile(rf"[ \t]*#\+end_{re.escape(name)}[ \t]*", re.I)
-        return next(
-            (j for j in range(i + 1, len(self.lines)) if close.fullmatch(self.lines[j])), None
-        )
-
     def _delimited(self, i: int, name: str, parameters: str) -> int:
         output, self.results = self.results, False
-        end = self._end(i, name)
+        close = re.compile(rf"[ \t]*#\+end_{re.escape(name)}[ \t]*", re.I)
+        end = first_matching(self.lines, i + 1, close.fullmatch)
         if end is None:
             self.warnings.append(
                 f"line {i + 1}: the block opened by #+begin_{name} is not closed: read to the"
@@ -227,10 +221,7 @@ class _Page:
     def _drawer(self, i: int) -> int:
         """A drawer (``:PROPERTIES:`` ... ``:END:``, Babel's ``:results:``): not read."""
         self.results = False
-        end = next(
-            (j for j in range(i + 1, len(self.lines)) if _DRAWER_END.fullmatch(self.lines[j])),
-            None,
-        )
+        end = first_matching(self.lines, i + 1, _DRAWER_END.fullmatch)
         return i + 1 if end is None else end + 1
 
     def _paragraph(self, i: int, first: str, listed: bool) -> int:

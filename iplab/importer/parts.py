@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -69,6 +69,12 @@ def plain(text: str) -> str:
     for pattern, repl in _INLINE:
         text = pattern.sub(repl, text)
     return " ".join(text.translate(_BACK).split())
+
+
+def first_matching(lines: Sequence[str], i: int, matches: Callable[[str], object]) -> int | None:
+    """The index of the first of ``lines`` from ``i`` on that ``matches`` (a delimited
+    block's closing line, as each markup's reader tells it), or None: there is none."""
+    return next((j for j in range(i, len(lines)) if matches(lines[j])), None)
 
 
 @dataclass

@@ -198,10 +198,22 @@ _CONDITION = re.compile(
 )
 
 
-def said_to_fail(text: str, *, own: bool = False) -> str:
+#: ping's summary of a run that got no reply (``2 packets transmitted, 0 received, 100%
+#: packet loss``), written as a comment under the command
+_NO_REPLY_SHOWN = re.compile(r"\b0 (?:packets )?received\b|\b100(?:\.0+)?% packet loss")
+
+
+def said_to_fail(text: str, *, own: bool = False, shown: bool = False) -> str:
     """The words of the last sentence of ``text`` (the words that introduce a command, or,
     ``own``, the comment after the command itself) when they say the command fails; ""
-    when they do not. (Hunt AO: an exercise's ping that "should fail" before the fix.)"""
+    when they do not. (Hunt AO: an exercise's ping that "should fail" before the fix.)
+    ``shown``: ``text`` is the comment right under the command, what it printed; all of
+    it when it shows a ping that reached nothing (``# 2 packets transmitted, 0 received,
+    100% packet loss``; hunt BK: the ping after ``ip_forward=0`` was a probe that must
+    succeed)."""
+    if shown:
+        said = " ".join(text.split())
+        return said if _NO_REPLY_SHOWN.search(said) else ""
     last = _last_sentence(text)
     if _SAID_TO_FAIL.search(last):
         return last
