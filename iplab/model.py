@@ -30,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import ipaddress
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -69,7 +70,13 @@ from iplab.steps import (
     Show,
     is_observation,
 )
-from iplab.sysctl import followed_writes, sysctl_writes
+from iplab.sysctl import (
+    apply_writes,
+    followed_writes_in,
+    forget_writes,
+    sysctl_writes,
+    unfollowed,
+)
 from iplab.unnamed import links_named, made_on, unnamed_change
 from iplab.words import (
     SHELL_SYNTAX,
@@ -1120,6 +1127,24 @@ def _reads(text: str) -> bool:
     return reads_only(text) or sets_what_readers_print(text)
 
 
+def _sysctls_written(state: State, here: str, command: str) -> None:
+    """The followed sysctls (:mod:`iplab.sysctlcheck`) a line writes, in ``here`` or the
+    namespace its ``ip netns exec NS`` names; a write it makes in a way the model cannot
+    read (``sysctl -qw``, ``sysctl -p``, ``| tee``) takes the keys it names out of the
+    comparison, in each namespace its words name."""
+    unknown = unfollowed(command)
+    if unknown is None or unknown:
+        words = set(re.split(r"[\s/'\"=;|&()]+", command)) | {here}
+        for name in words & set(state.namespaces):
+            if (space := state.ns(name)) is not None and space.sysctls:
+                forget_writes(space.sysctls, unknown)
+    for written_in, path, value in followed_writes_in(command):
+        if unknown is not None and path in unknown:
+            continue
+        if (space := state.ns(written_in or here)) is not None:
+            apply_writes(space.sysctls, [(path, value)], state.opaque)
+
+
 def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
     """A command kept verbatim: its declared (or known) effects, else the unknown."""
     state = a.state
@@ -1218,9 +1243,7 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
         return
     here = op.ns if isinstance(op, NetnsExec) else ip_netns(op.command) or ROOT
     _keeps_addresses(state.ns(here), op.command)
-    if (space := state.ns(here)) is not None:
-        for path, value in followed_writes(op.command):
-            space.sysctls[path] = (value, state.opaque)
+    _sysctls_written(state, here, op.command)
     for written in fdb_writes(op.command):
         if (space := state.ns(written or here)) is not None:
             space.fdb_written = True

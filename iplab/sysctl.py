@@ -12,7 +12,13 @@ from __future__ import annotations
 import re
 import shlex
 
-from iplab.words import netns_scoped, plain_words, shell_script, shell_tokens
+from iplab.words import (
+    inside_netns,
+    netns_scoped,
+    plain_words,
+    shell_script,
+    shell_tokens,
+)
 
 _SYSCTL_KEY = re.compile(r"[A-Za-z0-9_.:/-]+")
 _SYSCTL_QUIET = frozenset({"-w", "--write", "-q", "--quiet", "-e", "--ignore"})
@@ -148,6 +154,20 @@ _PER_DEVICE = frozenset({("net", "ipv4", "conf"), ("net", "ipv6", "conf"),
                          ("net", "ipv4", "neigh"), ("net", "ipv6", "neigh")})  # fmt: skip
 #: sysctls that are one value under two names: writing either sets what both show
 _SAME = {"net/ipv4/conf/all/forwarding": "net/ipv4/ip_forward"}
+#: keys the kernel lets write but not read (``net.ipv4.route.flush=1`` flushes the route
+#: cache; a read of it says "Permission denied"): nothing to read back
+_WRITE_ONLY = frozenset({"net/ipv4/route/flush", "net/ipv6/route/flush"})
+#: keys a write of another changes too (the kernel's ``inet_forward_change``,
+#: ``addrconf_fixup_forwarding``, ``addrconf_disable_ipv6``): IPv6's ``conf.all`` key sets
+#: its ``conf.default`` twin at each write; IPv4's forwarding, when its value changes,
+#: sets ``conf.default.forwarding`` to it and ``conf.all.accept_redirects`` to its negation
+_V6_TWINS = {
+    f"net/ipv6/conf/all/{key}": f"net/ipv6/conf/default/{key}"
+    for key in ("forwarding", "disable_ipv6", "ignore_routes_with_linkdown")
+}
+_V4_FORWARDING = "net/ipv4/ip_forward"
+#: the marker of a value not compared (:func:`apply_writes`: what a write may have changed)
+UNKNOWN = -1
 
 
 def followed_key(key: str) -> str | None:
@@ -162,20 +182,126 @@ def followed_key(key: str) -> str | None:
         return None
     if tuple(parts[:3]) in _PER_DEVICE and (len(parts) < 5 or parts[3] not in ("all", "default")):
         return None
+    if path in _WRITE_ONLY:
+        return None
     return _SAME.get(path, path)
 
 
 def followed_writes(command: str) -> list[tuple[str, str]]:
     """The writes of a line (through ``bash -c '...'`` too) whose keys are followed
     (:func:`followed_key`): (path, value with its blanks made single spaces), in order."""
+    return [(path, value) for _ns, path, value in followed_writes_in(command)]
+
+
+def followed_writes_in(command: str) -> list[tuple[str | None, str, str]]:
+    """:func:`followed_writes` with the namespace the line's own words name for them:
+    ``ip netns exec r sh -c 'echo 1 > /proc/sys/...'`` writes in r, not where the line
+    runs (None: where it runs)."""
     script = shell_script(command)
     if script is not None:
-        return followed_writes(script)
-    out = []
+        ns = inside_netns(shlex.split(command))[0]  # (split once already)
+        return [(inner or ns, path, value) for inner, path, value in followed_writes_in(script)]
+    out: list[tuple[str | None, str, str]] = []
     for key, value in sysctl_writes(command) or ():
         if (path := followed_key(key)) is not None:
-            out.append((path, " ".join(value.split())))
+            out.append((None, path, " ".join(value.split())))
     return out
+
+
+#: a sysctl key a line names (``net.ipv4.ip_forward``, ``/proc/sys/net/ipv4/ip_forward``)
+_MENTIONED = re.compile(r"(?<![\w.-])net[./][A-Za-z0-9_.:/-]+")
+#: a ``sysctl`` run, and one that loads files (``-p``, ``-qp``, ``-f``, ``--load``, ``--system``)
+_SYSCTL_RUN = re.compile(r"(?:^|[\s;|&(/'\"`])sysctl(?=\s)")
+_SYSCTL_LOAD = re.compile(r"(?:^|\s)(?:-[A-Za-z]*[pf]|--load\S*|--system)(?=\s|$)")
+
+
+def unfollowed(command: str) -> frozenset[str] | None:
+    """The followed paths (:func:`followed_key`) a line may write that
+    :func:`followed_writes_in` does not read (``sysctl -qw``, ``echo 0 | ip netns exec r tee
+    /proc/sys/...``, ``sysctl -w ... > /dev/null``, a ``sudo`` inside): the model no longer
+    knows their value. None: any key (``sysctl -p``, ``--system``: the files say which)."""
+    run = _SYSCTL_RUN.search(command)
+    if run is None and not ("/proc/sys/" in command and (">" in command or "tee" in command)):
+        return frozenset()
+    if run is not None and _SYSCTL_LOAD.search(command, run.end()):
+        return None
+    if run is not None and "=" not in command and "/proc/sys/" not in command:
+        return frozenset()  # (a read: sysctl net.ipv4.ip_forward)
+    mentioned = [followed_key(k.rstrip(".:/-")) for k in _MENTIONED.findall(command)]
+    named = [path for path in mentioned if path is not None]
+    read = [path for _ns, path, _value in followed_writes_in(command)]
+    return frozenset(path for path in named if named.count(path) > read.count(path))
+
+
+def forget_writes(sysctls: dict[str, tuple[str, int]], paths: frozenset[str] | None) -> None:
+    """The values of these paths (None: all), and of the keys the kernel changes with them
+    (:func:`apply_writes`), no longer compared: a line wrote them in a way not read."""
+    gone = set(sysctls) if paths is None else set(paths)
+    for path in list(gone):
+        if path in _V6_TWINS:
+            gone.add(_V6_TWINS[path])
+        if path == _V4_FORWARDING:
+            gone |= {"net/ipv4/conf/default/forwarding", "net/ipv4/conf/all/accept_redirects"}
+    for path in gone & set(sysctls):
+        sysctls[path] = (sysctls[path][0], UNKNOWN)
+
+
+def apply_writes(
+    sysctls: dict[str, tuple[str, int]], writes: list[tuple[str, str]], opaque: int
+) -> None:
+    """What the model keeps of a namespace's followed sysctls after these writes (path,
+    value): each value with ``opaque`` (:attr:`iplab.state.Namespace.sysctls`), and the
+    keys written before that the kernel changes with them (:data:`_V6_TWINS`, IPv4's
+    forwarding): their new value, or :data:`UNKNOWN` (not compared) when it hangs on a
+    value the model does not know (IPv4's forwarding before its first write here)."""
+    for path, value in writes:
+        twin = _V6_TWINS.get(path)
+        if twin is not None and twin in sysctls:
+            sysctls[twin] = (value, opaque)
+        if path == _V4_FORWARDING:
+            before = sysctls.get(path)
+            if before is None or before[1] != opaque or _number(before[0]) is None:
+                changed: bool | None = None
+            else:
+                changed = _number(before[0]) != _number(value)
+            on = _number(value)
+            for key, now in (
+                ("net/ipv4/conf/default/forwarding", str(on)),
+                ("net/ipv4/conf/all/accept_redirects", "0" if on else "1"),
+            ):
+                if key in sysctls and changed is not False:
+                    sysctls[key] = (now, opaque if changed and on is not None else UNKNOWN)
+        sysctls[path] = (value, opaque)
+
+
+def _number(word: str) -> int | None:
+    """A number as the kernel reads an integer sysctl's word (``proc_get_long``: base 0,
+    ``0x1`` and ``01`` are 1; a leading ``-``); None: not one."""
+    digits = word.removeprefix("-")
+    if digits[:2].lower() == "0x":
+        base, digits = 16, digits[2:]
+    elif digits[:1] == "0" and len(digits) > 1:
+        base, digits = 8, digits[1:]
+    else:
+        base = 10
+    if not digits.isalnum() or not digits.isascii():
+        return None
+    try:
+        n = int(digits, base)
+    except ValueError:
+        return None
+    return -n if word.startswith("-") else n
+
+
+def same_value(written: str, shown: str) -> bool:
+    """Whether the kernel shows a value as written: the same words, or the same numbers
+    as it reads them (``0x2`` shows as 2, ``"1024 65000"`` with a tab between)."""
+    if written.split() == shown.split():
+        return True
+    pairs = list(zip(written.split(), shown.split(), strict=False))
+    return len(written.split()) == len(shown.split()) and all(
+        (n := _number(w)) is not None and n == _number(s) for w, s in pairs
+    )
 
 
 def sysctl_undo(writes: list[tuple[str, str]], before: dict[str, str]) -> str:

@@ -21,6 +21,7 @@ from iplab.errors import ParseError
 from iplab.iproute import Shell, outputs, read_script
 from iplab.names import ROOT, ns_short
 from iplab.state import State
+from iplab.sysctl import same_value
 from iplab.verify import Difference, DifferenceKind, written_sysctls
 
 SCRIPT = r"""
@@ -80,8 +81,8 @@ def differences(
             continue  # (the namespace is gone: verify says so)
         for path, value in want.items():
             got = values[ns].get(path)
-            if got == value:
-                continue
+            if got is not None and same_value(value, got):
+                continue  # (0x1 shows as 1)
             out.append(
                 Difference(f"sysctl {path.replace('/', '.')}@{ns_short(ns)}", "value", value,
                            "none" if got is None else got, kind=DifferenceKind.SYSCTL,
