@@ -65,3 +65,16 @@ def ran_clean(
     assert "nothing of the lab remains" in done.stdout, done.stdout[-3000:]
     assert kernel.cleanup_prefix(prefix) == []  # iplab left nothing
     return done
+
+
+def apart_env(where: Path) -> str:
+    """The first line of a script run apart (tests.kernel.apart) that runs a page or its
+    printed script as its author would, as root: a ``sudo`` that runs its command (none is
+    installed here), iplab's state in ``where/state``, this checkout's iplab."""
+    shim = where / "bin"
+    shim.mkdir()
+    (shim / "sudo").write_text('#!/bin/sh\n[ "$1" = -n ] && shift\nexec "$@"\n')
+    (shim / "sudo").chmod(0o755)
+    state = where / "state"
+    state.mkdir(mode=0o700)
+    return f"export IPLAB_STATE_DIR={state} PYTHONPATH={REPO} PATH={shim}:$PATH\n"

@@ -38,7 +38,7 @@ import pytest
 
 from tests.conftest import FIXTURES, REPO
 from tests.kernel import SKIP, apart
-from tests.pages import imported_file
+from tests.pages import apart_env, imported_file
 
 AS_P02 = FIXTURES / "stored-pages" / "as-p02-aiinfrahub-bridge.md"
 Q_04B = FIXTURES / "famous" / "hunt-q-04b-iximiuz-no-host-nat.md"
@@ -139,14 +139,8 @@ def both_ways(page: Path, where: Path) -> tuple[dict[str, Any], dict[str, Any], 
         capture_output=True, text=True, cwd=REPO, check=True,
     ).stdout  # fmt: skip
     (where / "setup.sh").write_text(script)
-    shim = where / "bin"
-    shim.mkdir()
-    (shim / "sudo").write_text('#!/bin/sh\n[ "$1" = -n ] && shift\nexec "$@"\n')
-    (shim / "sudo").chmod(0o755)
-    state = where / "state"
-    state.mkdir(mode=0o700)
     name = f"{prefix}{page.stem}"
-    env = f"export IPLAB_STATE_DIR={state} PYTHONPATH={REPO} PATH={shim}:$PATH\n"
+    env = apart_env(where)
     read = f"{sys.executable} -m tests.test_hunt_bo_pages"
     ran = apart(
         f"{env}ip link set lo up\ncd {where}\n"

@@ -37,7 +37,7 @@ from iplab.plan import build
 from iplab.steps import NetnsDel
 from tests.conftest import FIXTURES, REPO
 from tests.kernel import SKIP, apart
-from tests.pages import imported, imported_file
+from tests.pages import apart_env, imported, imported_file
 
 SCRIPTS = FIXTURES / "github-scripts-4"
 OVERLAY = SCRIPTS / "overlay-echo-left-out.sh"
@@ -130,13 +130,7 @@ def _held(page: Path, where: Path, bash: str, iplab: str) -> tuple[Any, Any]:
     each in namespaces of its own (tests.kernel.apart)."""
     prefix = f"hbu{uuid.uuid4().hex[:3]}"
     lab = imported_file(page, where)
-    shim = where / "bin"
-    shim.mkdir()
-    (shim / "sudo").write_text('#!/bin/sh\n[ "$1" = -n ] && shift\nexec "$@"\n')
-    (shim / "sudo").chmod(0o755)
-    state = where / "state"
-    state.mkdir(mode=0o700)
-    env = f"export IPLAB_STATE_DIR={state} PYTHONPATH={REPO} PATH={shim}:$PATH\n"
+    env = apart_env(where)
     read = f"{sys.executable} -m tests.test_hunt_bo_pages"
     ran = apart(
         f"{env}ip link set lo up\ncd {where}\nbash {page} {bash} </dev/null >bash.out 2>&1\n"
