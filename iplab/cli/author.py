@@ -6,6 +6,7 @@ import argparse
 import collections
 import io
 import json
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -157,7 +158,10 @@ def read_input(path: Path) -> str:
             raise UsageError(f"{path}: over {LIMIT >> 20} MiB: not a tutorial iplab reads")
         if b"\0" in data:
             raise UsageError(f"{path}: binary data, not text")
-        return data.decode("utf-8")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return _legacy_text(path, data)
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -166,6 +170,33 @@ def read_input(path: Path) -> str:
         raise UsageError(f"{path}: not UTF-8 text ({exc.reason})") from None
     except OSError as exc:
         raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+#: the charset an HTML page or an Emacs/Vim line names (``<meta charset="iso-8859-1">``,
+#: ``content="text/html; charset=windows-1252"``, ``-*- coding: latin-1 -*-``)
+_DECLARED = re.compile(rb"(?:charset|coding)[=:]\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+
+
+def _legacy_text(path: Path, data: bytes) -> str:
+    """A page saved in an older encoding than UTF-8 (a French or German page of 2010 in
+    ISO-8859-1: hunt BV, refused as "not UTF-8 text"): read as the charset it names, else as
+    Windows-1252, as a browser reads a page that names none, said on stderr. A charset
+    Python does not know, or bytes it leaves undefined, fall back to Latin-1 (every byte a
+    character): commands are ASCII, only the prose holds the other letters."""
+    import codecs
+
+    named = _DECLARED.search(data[:4096])
+    charset = named[1].decode("ascii") if named else "windows-1252"
+    try:
+        codecs.lookup(charset)
+        text, used = data.decode(charset), charset
+    except (LookupError, UnicodeDecodeError):
+        text, used = data.decode("latin-1"), "latin-1"
+    sys.stderr.write(
+        f"iplab: warning: {path}: not UTF-8: read as {used}"
+        f" ({'the charset it names' if named and used == charset else 'as browsers do'})\n"
+    )
+    return text
 
 
 def cmd_import(args: argparse.Namespace) -> int:
