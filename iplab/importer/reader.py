@@ -994,6 +994,13 @@ class ShellVars:
             return f"{token} is set at line {self.lines[name]} from something iplab cannot evaluate"
         if name is not None:
             return f"{token} is not set in the input"
+        if _POSITIONAL.fullmatch(token.strip('"')) or token.strip('"') in ("$*", *_ALL_ARGUMENTS):
+            # (hunt BU: namespace.sh run as `./namespace.sh red 10.0.0.1`)
+            n = next((c for c in token if c in "123456789"), "1")
+            return (
+                f"{token} is an argument the script is run with, and iplab runs it with"
+                f" none: give it a value at the top (ARG{n}=${{{n}:-value}}) and use that"
+            )
         return f"{token} is evaluated by the shell"
 
 
