@@ -1562,12 +1562,18 @@ def test_import_errors_are_one_line_usage_errors(
     assert "\n" not in str(caught.value)
 
 
-def test_a_file_that_is_not_utf8_is_a_usage_error(tmp_path: Path) -> None:
+def test_a_file_that_is_not_utf8_is_read_and_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Changed by design (tests/test_legacy_encoding.py): refused as "not UTF-8 text"
+    before; read as Windows-1252 now, said, and its odd word said as ever."""
     binary = tmp_path / "lab.sh"
     binary.write_bytes(b"ip link\xff\n")
     args = _args(str(binary))
-    with pytest.raises(UsageError, match=r"lab\.sh: not UTF-8 text \(invalid start byte\)$"):
-        args.handler(args)
+    args.handler(args)
+    err = capsys.readouterr().err
+    assert "lab.sh: not UTF-8: read as windows-1252" in err, err
+    assert "'linkÿ' not ASCII" in err and "did you mean 'ip link'?" in err, err
 
 
 def test_an_unwritable_output_is_a_usage_error(tmp_path: Path) -> None:
