@@ -19,6 +19,8 @@ from iplab.cli.author import _legacy_text, read_input
 from tests.conftest import FIXTURES, REPO
 
 PAGE = FIXTURES / "encodings" / "slow-lab-cp1252.md"
+#: the same page as Windows' Notepad saves "Unicode" (``iconv -t utf-16``: a BOM, NULs)
+UTF16 = FIXTURES / "encodings" / "slow-lab-utf16.md"
 SAME_IN_UTF8 = FIXTURES / "hostile-3" / "slow-lab.md"
 
 
@@ -70,3 +72,9 @@ def test_a_utf8_page_says_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[
     page.write_text("Créez `ip netns add a`\n", encoding="utf-8")
     assert read_input(page) == "Créez `ip netns add a`\n"
     assert capsys.readouterr().err == ""
+
+
+def test_a_utf16_page_with_its_bom_is_text(tmp_path: Path) -> None:
+    """It was refused as "binary data, not text" (its NULs)."""
+    assert read_input(UTF16) == SAME_IN_UTF8.read_text(encoding="utf-8")
+    assert read_input(SAME_IN_UTF8) == SAME_IN_UTF8.read_text(encoding="utf-8")

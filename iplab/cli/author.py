@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import collections
 import io
 import json
@@ -156,6 +157,11 @@ def read_input(path: Path) -> str:
                 data = stream.read(LIMIT + 1)
         if len(data) > LIMIT:
             raise UsageError(f"{path}: over {LIMIT >> 20} MiB: not a tutorial iplab reads")
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            try:  # (Windows' Notepad saves "Unicode" so: its NULs are no binary data)
+                return data.decode("utf-16")
+            except UnicodeDecodeError as exc:
+                raise UsageError(f"{path}: not UTF-16 text ({exc.reason})") from None
         if b"\0" in data:
             raise UsageError(f"{path}: binary data, not text")
         try:
@@ -183,8 +189,6 @@ def _legacy_text(path: Path, data: bytes) -> str:
     Windows-1252, as a browser reads a page that names none, said on stderr. A charset
     Python does not know, or bytes it leaves undefined, fall back to Latin-1 (every byte a
     character): commands are ASCII, only the prose holds the other letters."""
-    import codecs
-
     named = _DECLARED.search(data[:4096])
     charset = named[1].decode("ascii") if named else "windows-1252"
     try:
