@@ -77,13 +77,16 @@ def verify(
     namespaces: int,
     links: int,
     live: Sequence[str] = (),
+    *,
+    sysctls: int = 0,
 ) -> dict[str, Any]:
-    """``iplab verify --json``; ``live``: how the lab's live changes differ from its journal."""
+    """``iplab verify --json``; ``live``: how the lab's live changes differ from its journal;
+    ``sysctls``: how many sysctls the lab wrote that verify read back."""
     return {
         "ok": not differences and not live,
         "step": step,
         "differences": [difference(d) for d in differences],
-        "expected": {"namespaces": namespaces, "links": links},
+        "expected": {"namespaces": namespaces, "links": links, "sysctls": sysctls},
         "live": list(live),
     }
 

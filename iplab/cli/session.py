@@ -417,7 +417,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
         from iplab import jsonout
 
         count = sum(len(s.links) for s in expected.namespaces.values())
-        doc = jsonout.verify(found, args.step, len(expected.namespaces) - 1, count, live)
+        written = sum(len(v) for v in verify.written_sysctls(expected).values())
+        doc = jsonout.verify(
+            found, args.step, len(expected.namespaces) - 1, count, live, sysctls=written
+        )
         print(json.dumps(doc, indent=1))
         return 1 if differences else 0
     skipped = verify.unknowable(expected)
