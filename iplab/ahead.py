@@ -56,8 +56,12 @@ class Ahead:
                 keep(self.plan, expected)  # (a pure function's value: whatever the run does)
                 self._expected.append(expected)
 
-        self._replay = threading.Thread(target=replay, name="iplab-replay", daemon=True)
-        self._replay.start()
+        thread = threading.Thread(target=replay, name="iplab-replay", daemon=True)
+        try:
+            thread.start()
+        except (RuntimeError, MemoryError):  # no thread to be had (a pids limit): the
+            return  # verification replays and reads after the batch, as without this
+        self._replay = thread
 
     def batch_ended(self, every_line_ran: bool) -> None:
         """The setup's last batch ended: begin the read when every line ran."""

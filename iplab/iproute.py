@@ -414,7 +414,10 @@ def begin_read(
     worker = None
     if ahead:
         worker = threading.Thread(target=dumps, name="iplab-read", daemon=True)
-        worker.start()
+        try:
+            worker.start()
+        except (RuntimeError, MemoryError):  # no thread to be had: read when it ends
+            worker = None
 
     def end() -> State:
         if worker is None:

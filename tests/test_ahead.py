@@ -24,6 +24,7 @@ from iplab import iproute, scenario
 from iplab.ahead import Ahead
 from iplab.plan import Plan, build, expected_state
 from iplab.state import State
+from tests.hostile.hostile import no_threads
 from tests.kernel import REPO
 
 #: runs ``iplab up`` in a process, noting when the read begins and when audit records are
@@ -167,3 +168,17 @@ def test_the_replay_is_kept_for_a_later_verify(monkeypatch: pytest.MonkeyPatch) 
     ahead.batch_started()
     got = ahead.expected(())
     assert got is not None and kept == [got]
+
+
+def test_no_thread_to_be_had_leaves_the_verification_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A pids limit (no thread can start): nothing is begun ahead, and nothing raises in
+    the batch's start (the verification replays and reads after it, as before)."""
+    reads = _Reads()
+    monkeypatch.setattr(iproute, "begin_read", reads)
+    no_threads(monkeypatch)
+    ahead = Ahead(object(), _plan())  # type: ignore[arg-type]
+    ahead.batch_started()
+    ahead.batch_ended(True)
+    assert ahead.expected(()) is None and reads.begun == []
