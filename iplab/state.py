@@ -21,6 +21,7 @@ types, their JSON, their description and the replay) reads best in one place.
 from __future__ import annotations
 
 import copy
+import re
 import shlex
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -446,6 +447,16 @@ def _sysctls_said(command: str) -> str:
     return "sysctls"
 
 
+def _sysctl_loads(args: Sequence[str]) -> bool:
+    """Whether ``sysctl ARGS`` loads files (``-p [FILE]``, ``-qp``, ``--load``, ``--system``):
+    it writes what they say, no word of it on the line (hunt BY: ``ip netns exec r sysctl -p
+    r.conf`` was taken for a read, and verify said OK, no word of the router's sysctls)."""
+    return any(
+        a == "--system" or a.startswith("--load") or re.fullmatch(r"-[A-Za-z]*[pf]\S*", a)
+        for a in args
+    )
+
+
 def _raw_sets(command: str) -> list[tuple[str | None, str]]:
     """What the commands of a raw line set that verify does not compare, with the namespace
     their own words name (None: where the line runs)."""
@@ -477,10 +488,12 @@ def _raw_sets(command: str) -> list[tuple[str | None, str]]:
                 args[:1] and args[0][:2] in ("-K", "-s", "-G", "-L", "-A")
             ):
                 continue
-            if program == "sysctl" and (
-                not any("=" in a for a in args) or _sysctls_followed(shlex.join(argv))
+            if (
+                program == "sysctl"
+                and not _sysctl_loads(args)
+                and (not any("=" in a for a in args) or _sysctls_followed(shlex.join(argv)))
             ):
-                continue  # (a read, or writes verify reads back)
+                continue  # (a read, or writes verify reads back; a load writes what its file says)
             sysctls = _sysctls_said(shlex.join(argv)) if program == "sysctl" else None
             out.append((ns, sysctls or _RAW_SETS[(program, "")]))
             continue

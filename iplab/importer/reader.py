@@ -168,6 +168,9 @@ _PROMPTS = (
     # and a bare host name and $ (hunt AS: ``host1$ ip netns show`` was a raw step, prompt
     # and all, and the veth pairs typed at ``host1$sudo ...`` were lost)
     r"|[A-Za-z][\w.-]{0,30}\$"
+    # openSUSE's (``mytux:~ #`` as root, ``tux@mytux:~>`` as a user; hunt BY: a page whose
+    # every line sat at ``mytux:~ #`` was refused, "no command found")
+    r"|[A-Za-z][\w.-]{0,30}:[~/][^\s#$>]* #|[\w.-]+@[\w.-]+:[~/][^\s#$>]*>"
     # busybox ash's (``/ #``, ``/root #``: a container's shell, docker run -it busybox sh)
     r"|[/~][\w.~/-]{0,40} #"
     rf"|[\w.-]+@[\w.-]+ \S+{_BRANCH} [%$#]"
