@@ -9,7 +9,7 @@ and verify compares it with what the kernel shows.
 from __future__ import annotations
 
 import json
-import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ from iplab.names import ROOT
 from iplab.plan import build, expected_state
 from iplab.sysctl import followed_key, followed_writes
 from iplab.verify import verdict, written_sysctls
-from tests.kernel import iplab
+from tests.kernel import apart
 from tests.pages import imported_file
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -96,32 +96,34 @@ def test_not_compared_after_a_step_of_unknown_effect_or_a_namespace_made_again()
 
 
 @pytest.mark.kernel
-def test_verify_says_a_router_that_stopped_forwarding(
-    prefix: str, state_dir: Path, tmp_path: Path
-) -> None:
+def test_verify_says_a_router_that_stopped_forwarding(tmp_path: Path) -> None:
     """A real page's router (rt: ``sysctl -w net.ipv4.ip_forward=1``): up verifies it, and
-    forwarding turned off by hand is a difference, named, in --json too."""
+    forwarding turned off by hand is a difference, named, in --json too. Apart (a network
+    namespace of its own): the page numbers rt 105, which another namespace of the host
+    may have."""
     lab = imported_file(ROUTER, tmp_path)
-    up = iplab("up", str(lab), "--prefix", prefix, state=state_dir)
-    try:
-        assert up.returncode == 0, up.stdout + up.stderr
-        assert "1 sysctl;" in up.stdout, up.stdout
-        subprocess.run(
-            ["ip", "netns", "exec", f"{prefix}rt", "sysctl", "-qw", "net.ipv4.ip_forward=0"],
-            check=True,
-        )
-        verify = iplab("verify", str(lab), "--prefix", prefix, state=state_dir)
-        assert verify.returncode == 1, verify.stdout + verify.stderr
-        assert f"sysctl net.ipv4.ip_forward@{prefix}rt.value: expected 1, found 0" in (
-            verify.stdout
-        )
-        said = iplab("verify", str(lab), "--prefix", prefix, "--json", state=state_dir)
-        found = json.loads(said.stdout)
-        assert found["differences"] == [
-            {"object": f"sysctl net.ipv4.ip_forward@{prefix}rt", "field": "value",
-             "namespace": f"{prefix}rt", "expected": "1", "found": "0"}
-        ], found  # fmt: skip
-    finally:
-        name = up.stdout.rpartition("(undo with: iplab down ")[2].partition(")")[0]
-        down = iplab("down", name, state=state_dir)
-    assert down.returncode == 0, down.stdout + down.stderr
+    p, state = "ipsc", tmp_path / "state"
+    iplab_ = f"{sys.executable} -m iplab"
+    run = apart(
+        f"cd {tmp_path}\n"
+        f"{iplab_} up {lab} --prefix {p} --state-dir {state} >up.out 2>&1; echo up=$?\n"
+        f"ip netns exec {p}rt sysctl -qw net.ipv4.ip_forward=0\n"
+        f"{iplab_} verify {lab} --prefix {p} --state-dir {state} >verify.out 2>&1\n"
+        "echo verify=$?\n"
+        f"{iplab_} verify {lab} --prefix {p} --state-dir {state} --json >json.out\n"
+        "name=$(sed -n 's/.*(undo with: iplab down \\(.*\\))$/\\1/p' up.out)\n"
+        f"{iplab_} down $name --state-dir {state}; echo down=$?\n",
+        timeout=120,
+    )
+    up = (tmp_path / "up.out").read_text()
+    assert "up=0" in run.stdout and "1 sysctl;" in up, run.stdout + run.stderr + up
+    verify = (tmp_path / "verify.out").read_text()
+    assert "verify=1" in run.stdout, run.stdout + verify
+    assert f"sysctl net.ipv4.ip_forward@{p}rt.value: expected 1, found 0" in verify, verify
+    found = json.loads((tmp_path / "json.out").read_text())
+    assert found["differences"] == [
+        {"object": f"sysctl net.ipv4.ip_forward@{p}rt", "field": "value",
+         "namespace": f"{p}rt", "expected": "1", "found": "0"}
+    ], found  # fmt: skip
+    assert found["expected"]["sysctls"] == 1, found
+    assert "down=0" in run.stdout, run.stdout + run.stderr
