@@ -21,7 +21,6 @@ types, their JSON, their description and the replay) reads best in one place.
 from __future__ import annotations
 
 import copy
-import re
 import shlex
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -447,20 +446,11 @@ def _sysctls_said(command: str) -> str:
     return "sysctls"
 
 
-def _sysctl_loads(args: Sequence[str]) -> bool:
-    """Whether ``sysctl ARGS`` loads files (``-p [FILE]``, ``-qp``, ``--load``, ``--system``):
-    it writes what they say, no word of it on the line (hunt BY: ``ip netns exec r sysctl -p
-    r.conf`` was taken for a read, and verify said OK, no word of the router's sysctls)."""
-    return any(
-        a == "--system" or a.startswith("--load") or re.fullmatch(r"-[A-Za-z]*[pf]\S*", a)
-        for a in args
-    )
-
-
 def _raw_sets(command: str) -> list[tuple[str | None, str]]:
     """What the commands of a raw line set that verify does not compare, with the namespace
     their own words name (None: where the line runs)."""
     from iplab.ipwords import verb_of
+    from iplab.sysctl import loads_files
     from iplab.words import (
         inside_netns,
         ip_netns,
@@ -490,7 +480,7 @@ def _raw_sets(command: str) -> list[tuple[str | None, str]]:
                 continue
             if (
                 program == "sysctl"
-                and not _sysctl_loads(args)
+                and not loads_files(args)
                 and (not any("=" in a for a in args) or _sysctls_followed(shlex.join(argv)))
             ):
                 continue  # (a read, or writes verify reads back; a load writes what its file says)

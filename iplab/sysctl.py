@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Sequence
 
 from iplab.words import (
     inside_netns,
@@ -210,9 +211,19 @@ def followed_writes_in(command: str) -> list[tuple[str | None, str, str]]:
 
 #: a sysctl key a line names (``net.ipv4.ip_forward``, ``/proc/sys/net/ipv4/ip_forward``)
 _MENTIONED = re.compile(r"(?<![\w.-])net[./][A-Za-z0-9_.:/-]+")
-#: a ``sysctl`` run, and one that loads files (``-p``, ``-qp``, ``-f``, ``--load``, ``--system``)
+#: a ``sysctl`` run
 _SYSCTL_RUN = re.compile(r"(?:^|[\s;|&(/'\"`])sysctl(?=\s)")
-_SYSCTL_LOAD = re.compile(r"(?:^|\s)(?:-[A-Za-z]*[pf]|--load\S*|--system)(?=\s|$)")
+#: an option of sysctl's that loads files: ``-p [FILE]``, ``-qp``, ``-pFILE``, ``-f``
+_LOAD_OPTION = re.compile(r"-[A-Za-z]*[pf]\S*")
+
+
+def loads_files(words: Sequence[str]) -> bool:
+    """Whether sysctl's words (after its name) load files (``-p [FILE]``, ``-qp``,
+    ``--load``, ``--system``): it writes what they say, no key of it on the line (hunt BY:
+    ``ip netns exec r sysctl -p r.conf`` was taken for a read)."""
+    return any(
+        w == "--system" or w.startswith("--load") or _LOAD_OPTION.fullmatch(w) for w in words
+    )
 
 
 def unfollowed(command: str) -> frozenset[str] | None:
@@ -223,7 +234,7 @@ def unfollowed(command: str) -> frozenset[str] | None:
     run = _SYSCTL_RUN.search(command)
     if run is None and not ("/proc/sys/" in command and (">" in command or "tee" in command)):
         return frozenset()
-    if run is not None and _SYSCTL_LOAD.search(command, run.end()):
+    if run is not None and loads_files(command[run.end() :].split()):
         return None
     if run is not None and "=" not in command and "/proc/sys/" not in command:
         return frozenset()  # (a read: sysctl net.ipv4.ip_forward)
