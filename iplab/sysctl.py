@@ -188,19 +188,15 @@ def followed_key(key: str) -> str | None:
     return _SAME.get(path, path)
 
 
-def followed_writes(command: str) -> list[tuple[str, str]]:
-    """The writes of a line (through ``bash -c '...'`` too) whose keys are followed
-    (:func:`followed_key`): (path, value with its blanks made single spaces), in order."""
-    return [(path, value) for _ns, path, value in followed_writes_in(command)]
-
-
 def followed_writes_in(command: str) -> list[tuple[str | None, str, str]]:
-    """:func:`followed_writes` with the namespace the line's own words name for them:
+    """The writes of a line (through ``bash -c '...'`` too) whose keys are followed
+    (:func:`followed_key`): (the namespace the line's own words name for them, path, value
+    with its blanks made single spaces), in order; the namespace:
     ``ip netns exec r sh -c 'echo 1 > /proc/sys/...'`` writes in r, not where the line
     runs (None: where it runs)."""
     script = shell_script(command)
     if script is not None:
-        ns = inside_netns(shlex.split(command))[0]  # (split once already)
+        ns = inside_netns(shell_tokens(command) or command.split())[0]
         return [(inner or ns, path, value) for inner, path, value in followed_writes_in(script)]
     out: list[tuple[str | None, str, str]] = []
     for key, value in sysctl_writes(command) or ():

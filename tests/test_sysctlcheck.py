@@ -17,7 +17,7 @@ import pytest
 from iplab import scenario, sysctlcheck
 from iplab.names import ROOT
 from iplab.plan import build, expected_state
-from iplab.sysctl import followed_key, followed_writes
+from iplab.sysctl import followed_key, followed_writes_in
 from iplab.verify import verdict, written_sysctls
 from tests.kernel import apart
 from tests.pages import imported_file
@@ -43,6 +43,10 @@ ROUTER = FIXTURES / "ip" / "hunt-O-04-router-names.md"
 )
 def test_which_keys_are_followed(key: str, path: str | None) -> None:
     assert followed_key(key) == path
+
+
+def followed_writes(command: str) -> list[tuple[str, str]]:
+    return [(path, value) for _ns, path, value in followed_writes_in(command)]
 
 
 def test_writes_are_read_through_a_shell_and_values_normalised() -> None:
