@@ -131,3 +131,14 @@ def test_verify_says_a_router_that_stopped_forwarding(tmp_path: Path) -> None:
     ], found  # fmt: skip
     assert found["expected"]["sysctls"] == 1, found
     assert "down=0" in run.stdout, run.stdout + run.stderr
+
+
+def test_uncompared_sysctls_beside_counted_ones_are_the_other_ones() -> None:
+    """Hunt BY's p4: a namespace whose forwarding is compared and whose devices' proxy_arp
+    is not was said "3 sysctls; sysctls of r not compared", as if none were compared."""
+    lab = LAB.replace(
+        "net.ipv4.conf.all.forwarding=0 net.ipv4.conf.lo.rp_filter=0",
+        "net.ipv4.conf.lo.rp_filter=0",
+    )
+    said = verdict(_expected(lab))
+    assert "(1 namespace, 1 link, 1 sysctl; other sysctls of ipscr not compared)" in said, said
