@@ -425,25 +425,17 @@ def uncompared_settings(op: Op) -> list[tuple[str, str]]:
     return []
 
 
-def _sysctls_followed(command: str) -> bool:
-    """Whether each sysctl a command writes is one verify reads back
-    (:func:`iplab.sysctl.followed_key`)."""
-    from iplab.sysctl import followed_key, sysctl_writes
-
-    writes = sysctl_writes(command)
-    return bool(writes) and all(followed_key(key) is not None for key, _ in writes or ())
-
-
-def _sysctls_said(command: str) -> str:
-    """How the uncompared sysctls of a write are said: "other sysctls" beside keys verify
-    reads back (a device's or the host's: ``net.ipv4.conf.veth0.rp_filter``, ``kernel.*``),
+def _sysctls_unread(command: str) -> str | None:
+    """How the sysctls a write sets that verify does not read back are said: None when it
+    reads back each (:func:`iplab.sysctl.followed_key`); "other sysctls" beside keys it
+    reads back (a device's or the host's: ``net.ipv4.conf.veth0.rp_filter``, ``kernel.*``);
     else "sysctls" (a write it cannot read: ``sysctl -p``, a value it does not know)."""
     from iplab.sysctl import followed_key, sysctl_writes
 
-    writes = sysctl_writes(command)
-    if writes and any(followed_key(key) is not None for key, _ in writes):
-        return "other sysctls"
-    return "sysctls"
+    followed = [followed_key(key) is not None for key, _ in sysctl_writes(command) or ()]
+    if followed and all(followed):
+        return None
+    return "other sysctls" if any(followed) else "sysctls"
 
 
 def _raw_sets(command: str) -> list[tuple[str | None, str]]:
@@ -465,8 +457,8 @@ def _raw_sets(command: str) -> list[tuple[str | None, str]]:
     out: list[tuple[str | None, str]] = []
     if script is not None:
         return [(ns or ns0, what) for ns, what in _raw_sets(script)]
-    if "/proc/sys/" in command and ">" in command and not _sysctls_followed(command):
-        out.append((ns0, _sysctls_said(command)))
+    if "/proc/sys/" in command and ">" in command and (unread := _sysctls_unread(command)):
+        out.append((ns0, unread))
     for words in simple_commands(command) or []:
         ns, argv = inside_netns(list(strip_sudo(tuple(words))) if words[0] == "sudo" else words)
         program, args = (argv[0], argv[1:]) if argv else ("", [])
@@ -478,14 +470,14 @@ def _raw_sets(command: str) -> list[tuple[str | None, str]]:
                 args[:1] and args[0][:2] in ("-K", "-s", "-G", "-L", "-A")
             ):
                 continue
-            if (
-                program == "sysctl"
-                and not loads_files(args)
-                and (not any("=" in a for a in args) or _sysctls_followed(shlex.join(argv)))
-            ):
-                continue  # (a read, or writes verify reads back; a load writes what its file says)
-            sysctls = _sysctls_said(shlex.join(argv)) if program == "sysctl" else None
-            out.append((ns, sysctls or _RAW_SETS[(program, "")]))
+            if program == "sysctl" and not loads_files(args):  # (a load: what its file says)
+                if not any("=" in a for a in args):
+                    continue  # (a read)
+                if (unread := _sysctls_unread(shlex.join(argv))) is None:
+                    continue  # (writes verify reads back)
+                out.append((ns, unread))
+                continue
+            out.append((ns, _RAW_SETS[(program, "")]))
             continue
         if (rules := _FILTERS.get(program.rsplit("/", 1)[-1])) is not None:
             if not reads_only(shlex.join(argv)):  # (hunt V: a mangle rule deleted: OK said)
