@@ -14,7 +14,7 @@ import signal
 from iplab.records import Record, frozen
 
 
-@frozen
+@frozen(hot=True)
 class Location(Record):
     """Where something came from: a file, a line (1-based) and a dotted field path."""
 

@@ -59,7 +59,7 @@ if TYPE_CHECKING:  # the rules read a State handed to them
 GuardKind = Literal["netns", "link", "up", "down", "master", "nomaster", "addr", "always"]
 
 
-@frozen
+@frozen(hot=True)
 class Guard(Record):
     """A fact about the live state that must hold for an undo command to be due."""
 
@@ -112,7 +112,7 @@ class Guard(Record):
         return texts[self.kind]
 
 
-@frozen
+@frozen(hot=True)
 class Undo(Record):
     """One command that undoes (part of) an op, due when its guard holds."""
 

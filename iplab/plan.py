@@ -63,7 +63,7 @@ from iplab.words import (
 )
 
 
-@frozen
+@frozen(hot=True)
 class PlannedUndo(Record):
     """An inverse (op and guard) and whether its text carries ``sudo ``. It is rendered
     only when it runs: most never do, and a large lab has thousands."""
@@ -72,7 +72,7 @@ class PlannedUndo(Record):
     sudo: bool
 
 
-@frozen
+@frozen(hot=True)
 class PlannedCommand(Record):
     command: Command
     #: what undoes this command, in the order to run it

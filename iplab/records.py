@@ -70,22 +70,40 @@ class Record:
         return f"{cls.__qualname__}({shown})"
 
 
+def _hot(cls: type) -> bool:
+    """Whether a class is a record made ``hot`` (a frozen dataclass of the stdlib's kind)."""
+    params = cls.__dict__.get("__dataclass_params__")
+    return params is not None and bool(params.frozen)
+
+
 @overload
 def frozen(cls: _T, /) -> _T: ...
 @overload
-def frozen(*, kw_only: bool = False) -> Callable[[_T], _T]: ...
+def frozen(*, kw_only: bool = False, hot: bool = False) -> Callable[[_T], _T]: ...
 
 
 @dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field, dataclasses.Field))
-def frozen(cls: _T | None = None, /, *, kw_only: bool = False) -> _T | Callable[[_T], _T]:
+def frozen(
+    cls: _T | None = None, /, *, kw_only: bool = False, hot: bool = False
+) -> _T | Callable[[_T], _T]:
     """``@frozen`` / ``@frozen(kw_only=True)``: a frozen dataclass (see the module's
-    docstring); the class derives from :class:`Record`, directly or through a base."""
+    docstring); the class derives from :class:`Record`, directly or through a base.
+
+    ``hot=True``: a class built thousands of times for one lab (a step, its command, its
+    undo): its ``__init__`` sets each field with ``object.__setattr__``, as the stdlib's
+    frozen dataclass does, not through :meth:`Record.__setattr__` (a Python call for each
+    field: star-500's plan made 190,000 of them, 55 ms of CPU), at the price of the two
+    functions the stdlib compiles for the class at import (``__setattr__``,
+    ``__delattr__``: some 0.2 ms a class, so only the few hot ones pay it). A class derived
+    from a hot one is hot (the stdlib refuses a frozen dataclass and a thawed one in one
+    hierarchy)."""
 
     def wrap(klass: _T) -> _T:
         if Record not in klass.__mro__:
             raise TypeError(f"@frozen: {klass.__qualname__} must derive from Record")
-        # (frozen=False: Record's __setattr__ lets __init__ set each field once)
-        dataclasses.dataclass(klass, eq=False, repr=False, kw_only=kw_only)  # (in place)
+        heated = hot or any(_hot(base) for base in klass.__mro__[1:])
+        # (not hot, frozen=False: Record's __setattr__ lets __init__ set each field once)
+        dataclasses.dataclass(klass, eq=False, repr=False, kw_only=kw_only, frozen=heated)
         return klass
 
     return wrap if cls is None else wrap(cls)

@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # Jinja is imported by the first Renderer: a plan kept in ipl
     import jinja2
 
 
-@frozen
+@frozen(hot=True)
 class Command(Record):
     """One line of a lab: exactly what is printed, and what is executed."""
 

@@ -313,7 +313,7 @@ def _describe_link(link: Link, here: str) -> str:
 _NOWHERE = Location("")
 
 
-@frozen
+@frozen(hot=True)
 class Replayed(Record):
     """A step applied to the model: its number (1-based) and what undoes it."""
 

@@ -708,7 +708,7 @@ Phase = Literal["setup", "teardown"]
 ShellValue = str | tuple[tuple[str, str], ...]
 
 
-@frozen(kw_only=True)
+@frozen(kw_only=True, hot=True)
 class Step(Record):
     op: Op
     loc: Location
