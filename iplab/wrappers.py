@@ -128,7 +128,32 @@ def _takes_a_value(word: str, valued: frozenset[str]) -> bool:
 #: and again), ``env``, ``exec``, ``nsenter`` and the others that change where or as whom.
 HOW_IT_RUNS = frozenset(
     {"timeout", "nice", "ionice", "stdbuf", "chrt", "taskset", "time", "command", "numactl"}
+    # a tracer that only prints what its command asks of the kernel (``strace -e
+    # unshare,mount ip netns add ns1``, hunt CA: a raw step, so ns1 was no name of the lab
+    # and --prefix refused the page); not one that writes a file, attaches to another
+    # process or runs it as another user (:data:`_TRACERS_ELSEWHERE`)
+    | {"strace", "ltrace"}
 )
+#: a tracer's options that make it more than a way its command runs: a file of the host
+#: written (``-o trace.txt``), another process attached to (``-p PID``), another user
+_TRACERS_ELSEWHERE = frozenset({"-o", "-p", "-u", "--output", "--attach", "--user"})
+
+
+def _only_how(argv: Sequence[str]) -> bool:
+    """``argv``'s wrapper changes only how its command runs: one of :data:`HOW_IT_RUNS`, a
+    tracer without a file, a process or a user of its own."""
+    program = program_name(argv[0])
+    if program not in HOW_IT_RUNS:
+        return False
+    if program not in ("strace", "ltrace"):
+        return True
+    inner = unwrap_once(argv) or []
+    own = argv[1 : len(argv) - len(inner)]
+    return not any(
+        word.split("=", 1)[0] in _TRACERS_ELSEWHERE
+        or (word[:2] in ("-o", "-p", "-u") and not word.startswith("--"))
+        for word in own
+    )
 
 
 def past_how_it_runs(argv: Sequence[str]) -> list[str]:
@@ -136,7 +161,7 @@ def past_how_it_runs(argv: Sequence[str]) -> list[str]:
     (:data:`HOW_IT_RUNS`: ``timeout 5 nice -n 10 ip ...``: ``ip ...``); ``argv`` itself
     when it has none in front, or one that runs nothing (``command -v ip``)."""
     out = list(argv)
-    while out and program_name(out[0]) in HOW_IT_RUNS and (inner := unwrap_once(out)):
+    while out and _only_how(out) and (inner := unwrap_once(out)):
         out = inner
     return out
 

@@ -164,10 +164,13 @@ _PROMPTS = (
     r"|\([\w.@:~/-]{1,40}\) ?#"
     # a bare word and # (``host#``, ``router#``, ``R1#``: a handout's own prompts; hunt V:
     # not one was read, and the file had no command)
-    r"|[A-Za-z][\w.-]{0,30}#"
+    # (a name may start with digits: EPITA's ``42sh#``/``42sh$``, hunt CA: every line of the
+    # page was a raw step, prompt and all, and the lines after each block's first were lost
+    # as its output)
+    r"|\d{0,4}[A-Za-z][\w.-]{0,30}#"
     # and a bare host name and $ (hunt AS: ``host1$ ip netns show`` was a raw step, prompt
     # and all, and the veth pairs typed at ``host1$sudo ...`` were lost)
-    r"|[A-Za-z][\w.-]{0,30}\$"
+    r"|\d{0,4}[A-Za-z][\w.-]{0,30}\$"
     # openSUSE's (``mytux:~ #`` as root, ``tux@mytux:~>`` as a user; hunt BY: a page whose
     # every line sat at ``mytux:~ #`` was refused, "no command found")
     r"|[A-Za-z][\w.-]{0,30}:[~/][^\s#$>]* #|[\w.-]+@[\w.-]+:[~/][^\s#$>]*>"
