@@ -318,8 +318,7 @@ def line_op(f: Fields) -> Op:
         program = next((w for w in text.split() if w != "sudo"), "")
         if said := ipgrammar.refusal(text):  # (hunt BN: 10.0.0.300/24 was "a form of ip
             # iplab's grammar does not type (keep it as 'action: raw')", run to fail there)
-            fixed = ipgrammar.meant(text, said)
-            hint = f"did you mean {fixed!r}?" if fixed else "a typo?"
+            hint = ipgrammar.refusal_hint(text, said)
             f.fail("line", f"{program} refuses {text!r} on any host: {said}", hint)
         what = (  # (hunt B: an ip command it does not type read as no command at all)
             f"{text!r} is a form of {program} iplab's grammar does not type"

@@ -97,6 +97,9 @@ from iplab.words import (
 )
 from iplab.wrappers import past_how_it_runs
 
+#: ip's words when a keyword that reads a value ends the line (its NEXT_ARG(), iproute2 6.1)
+INCOMPLETE = 'Command line is not complete. Try option "help"'
+
 
 class NoMatch(Exception):
     """The words do not read as a typed op (internal); ``said``: what ip itself says of
@@ -174,6 +177,13 @@ class Words:
             raise NoMatch
         self.i += 1
         return word
+
+    def value(self) -> str:
+        """The value a keyword reads next (ip's NEXT_ARG()): none is ip's refusal, whatever
+        the host holds (``ip link set veth0 netns``, its namespace left out)."""
+        if self.peek() is None:
+            raise NoMatch(INCOMPLETE)
+        return self.take()
 
     def rest(self) -> list[str]:
         out = self.words[self.i :]
@@ -514,51 +524,51 @@ def _link_args(words: Words, peer: bool = False) -> LinkArgs:
         if word in ("up", "down"):
             attrs.append(("state", word))
         elif word == "name":  # any name after it (ip 6.1 reads na, nam as the device)
-            attrs.append(("name", _named(words.take(), names.ifname_problem)))
+            attrs.append(("name", _named(words.value(), names.ifname_problem)))
         elif peer and word == "n":  # nomaster to ip (matches()), nothing on a new peer:
             continue  # peer n X is named X as the next word says (n a fails: a is address)
         elif word == "index":
-            attrs.append(("index", words.take()))
+            attrs.append(("index", words.value()))
         elif matches(word, "link"):
             raise NoMatch  # a link on another (vlan, macvlan...): not a kind the model follows
         elif matches(word, "address"):  # (ip link set a netns x: a is address, "netns" no
-            attrs.append(("address", _lladdr(words.take())))  # lladdr: ip fails, hunt O)
+            attrs.append(("address", _lladdr(words.value())))  # lladdr: ip fails, hunt O)
         elif matches(word, "broadcast") or word == "brd":
-            attrs.append(("broadcast", _scanned(words.take())))
+            attrs.append(("broadcast", _scanned(words.value())))
         elif matches(word, "txqueuelen") or word == "qlen" or matches(word, "txqlen"):
-            attrs.append(("txqueuelen", _count("txqueuelen", words.take())))
+            attrs.append(("txqueuelen", _count("txqueuelen", words.value())))
         elif word == "mtu":
-            value = words.take()
+            value = words.value()
             if not value.isdigit() or not 68 <= int(value) <= 65535:
                 raise NoMatch
             attrs.append(("mtu", value))
         elif word == "netns":
-            target = words.take()
+            target = words.value()
             attrs.append(("netns", target if target.isdigit() else _netns(target)))
         elif word in _ON_OFF_FLAGS:
-            value = words.take()
+            value = words.value()
             if value not in ("on", "off"):
                 raise NoMatch
             attrs.append((word, value))
         elif matches(word, "master"):
-            attrs.append(("master", _link(words.take())))
+            attrs.append(("master", _link(words.value())))
         elif matches(word, "nomaster"):
             attrs.append(("nomaster", None))
         elif matches(word, "type"):
             if peer:
                 raise NoMatch
-            out.kind = words.take()
+            out.kind = words.value()
             _type_args(words, out)
         elif matches(word, "alias"):
-            attrs.append(("alias", words.take()))
+            attrs.append(("alias", words.value()))
         elif word == "group":
-            attrs.append(("group", words.take()))
+            attrs.append(("group", words.value()))
         else:
             if word == "peer" and not peer:
                 raise NoMatch  # ``peer`` belongs after ``type veth``
             if out.dev is not None:
                 raise _second_device(word)  # ip: "either "dev" is duplicate, or X is a garbage"
-            out.dev = _named(words.take(), names.ifname_problem) if word == "dev" else _link(word)
+            out.dev = _named(words.value(), names.ifname_problem) if word == "dev" else _link(word)
     return out
 
 
@@ -577,7 +587,7 @@ def _type_args(words: Words, out: LinkArgs) -> None:
             if word not in BRIDGE_SETTINGS:
                 raise _bridge_setting(word)
             words.take()
-            out.attrs.append((word, words.take()))
+            out.attrs.append((word, words.value()))
         return
     if out.kind == "dummy":
         return
@@ -712,18 +722,18 @@ def _ip_addr(words: Words, ctx: Ctx, line: str) -> Op:
     while (word := words.peek()) is not None:
         words.take()
         if word in _ADDR_VALUED or matches(word, "broadcast") or word == "brd":
-            settings.append((word, words.take()))
+            settings.append((word, words.value()))
         elif word == "dev":
             if dev is not None:
                 raise NoMatch
-            dev = _link(words.take())
+            dev = _link(words.value())
         elif first(word, ("metric", "priority", "preference", "valid_lft", "preferred_lft")):
-            settings.append((word, words.take()))
+            settings.append((word, words.value()))
         elif word in _ADDR_FLAGS:
             settings.append((word, None))
         else:
             if word == "local":
-                word = words.take()
+                word = words.value()
             if local is not None:
                 raise NoMatch
             local = _address(word)
@@ -824,44 +834,45 @@ def _ip_route(words: Words, ctx: Ctx, line: str) -> Op:
     if verb not in ("add", "delete", "replace", "change", "append", "prepend"):
         raise NoMatch
     to = via = dev = None
+    to_at = -1
     settings: list[tuple[str, str | None]] = []
     while (word := words.peek()) is not None:
         words.take()
         if word == "via":
-            gateway = words.take()
+            gateway = words.value()
             if gateway in ("inet", "inet6"):
-                gateway = words.take()
+                gateway = words.value()
             if via is not None:
                 raise NoMatch
             via = _gateway(gateway)
         elif word in ("dev", "oif"):
             if dev is not None:
                 raise NoMatch
-            dev = _link(words.take())
+            dev = _link(words.value())
         elif word == "onlink":
             settings.append(("onlink", None))
         elif word in _ROUTE_VALUED or any(matches(word, k) for k in ("dsfield", "realms")):
-            settings.append((word, words.take()))
+            settings.append((word, words.value()))
         elif matches(word, "metric") or matches(word, "priority") or word == "preference":
-            value = get_u32(words.take())
+            value = get_u32(words.value())
             if value is None:
                 raise NoMatch
             settings.append(("metric", str(value)))
         elif matches(word, "protocol"):
-            settings.append(("protocol", words.take()))
+            settings.append(("protocol", words.value()))
         elif matches(word, "table"):
-            settings.append(("table", words.take()))
+            settings.append(("table", words.value()))
         elif word in ("nexthop", "nhid", "encap") or matches(word, "vrf"):
             raise NoMatch
         else:
             if word == "to":
-                word = words.take()
+                word = words.value()
             if word in _ROUTE_TYPES and not word[:1].isdigit():
                 settings.append(("type", word))
-                word = words.take()
+                word = words.value()
             if to is not None:
-                raise NoMatch
-            to = _dest(word)
+                raise _second_destination(word, right_after=words.i - 1 == to_at)
+            to, to_at = _dest(word), words.i
     if to is None:
         raise NoMatch
     typ = next((v for k, v in settings if k == "type"), None)
@@ -874,6 +885,19 @@ def _ip_route(words: Words, ctx: Ctx, line: str) -> Op:
     if adds is None:
         raise NoMatch
     return RouteAdd(**fields, verb=adds, text=line)  # (r a: printed as written, the text)
+
+
+def _second_destination(word: str, right_after: bool) -> NoMatch:
+    """A word where ip reads a second destination: ip's refusal when it is an address right
+    after the first (``ip route add default 10.0.0.1``, its ``via`` left out: iproute_modify()
+    reads it as a second ``to``); None said for any other (a keyword iplab does not read)."""
+    try:
+        ipaddress.ip_address(word)
+    except ValueError:
+        return NoMatch()
+    if not right_after:
+        return NoMatch()
+    return NoMatch(f'either "to" is duplicate, or "{word}" is a garbage')
 
 
 def get_u32(text: str) -> int | None:
@@ -1088,19 +1112,31 @@ _OBJECTS_MEANT = {"ns": "netns", "namespace": "netns", "addr": "address", "inter
 _REFUSED_WORD = re.compile(
     r'Object "(?P<object>[^"]+)" is unknown'
     r'|either "dev" is duplicate, or "(?P<setting>[^"]+)" is a garbage'
+    r'|Command "(?P<verb>[a-z]+)" is unknown, try "ip (?P<helped>[a-z]+) help"'
+    r'|either "to" is duplicate, or "(?P<gateway>[^"]+)" is a garbage'
 )
+#: the verbs of the objects ip names in its refusal of a word where a verb stands
+_HELPED_VERBS = {
+    "netns": ipwords.NETNS_VERBS, "link": LINK_VERBS, "address": ADDR_VERBS, "route": ROUTE_VERBS,
+}  # fmt: skip
 
 
 def meant(line: str, said: str) -> str | None:
     """The line its author meant, when ip refuses ``line`` (``said``: its refusal) and one
     word makes it a line ip reads: an object ip has not (``ip ns add blue``: ``ip netns add
     blue``), a setting typed with a dash (``ip link set veth0 -up``, an en dash pasted from a
-    page) or one letter off (``mastr``). None when no such word is sure."""
+    page) or one letter off (``mastr``), a verb two letters swapped (``ip netns exce``), a
+    gateway without its ``via`` (``ip route add default 10.0.0.1``). None when no such word
+    is sure."""
     found = _REFUSED_WORD.search(said)
     if found is None:
         return None
-    word = found["object"] or found["setting"]
-    if found["object"] is not None:
+    word = found["object"] or found["setting"] or found["verb"] or found["gateway"]
+    if found["gateway"] is not None:  # (ip route add default 10.0.0.1: via left out)
+        right: str | None = f"via {word}"
+    elif found["verb"] is not None:  # (ip netns exce red ...)
+        right = _slip_of(word, _HELPED_VERBS.get(found["helped"], ()))
+    elif found["object"] is not None:
         right = _OBJECTS_MEANT.get(word) or _closest(word, ipwords.IP_OBJECTS)
     else:
         bare = word.lstrip("-")
@@ -1109,6 +1145,29 @@ def meant(line: str, said: str) -> str | None:
         return None
     fixed = re.sub(rf"(?<!\S){re.escape(word)}(?!\S)", right, line, count=1)
     return fixed if fixed != line else None
+
+
+def refusal_hint(line: str, said: str, otherwise: str = "a typo?") -> str:
+    """What to do of a line ip refuses (``said``): the line meant (:func:`meant`), the value
+    a keyword that ends the line reads (``ip link set veth0 netns``), or ``otherwise``."""
+    fixed = meant(line, said)
+    if fixed is not None:
+        return f"did you mean {fixed!r}?"
+    words = _split(line)
+    if said == INCOMPLETE and words:
+        return f"{words[-1]!r} ends the line, and ip reads a value after it: write the value"
+    return otherwise
+
+
+def _slip_of(word: str, words: Sequence[str]) -> str | None:
+    """The one keyword ``word`` is one slip from: two letters swapped (``exce``: ``exec``),
+    or as :func:`_closest` says; None when none or more than one is."""
+    swapped = {
+        k for k in words for i in range(len(k) - 1) if word == k[:i] + k[i + 1] + k[i] + k[i + 2 :]
+    }
+    if len(swapped) == 1:
+        return swapped.pop()
+    return None if swapped else _closest(word, words)
 
 
 def _closest(word: str, words: Sequence[str] | frozenset[str]) -> str | None:

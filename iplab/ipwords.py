@@ -172,7 +172,20 @@ def refused_words(program: str, args: Sequence[str]) -> str | None:
     helped = _HELPED.get(said.obj or "")
     if helped is not None and said.word is not None and _ARGUMENT.fullmatch(said.word):
         return f'Command "{said.word}" is unknown, try "ip {helped} help"'
+    if helped is not None and _no_verb_starts(said):
+        # (ip netns exce red ...: every verb of the object is in its table, and ip's
+        # do_netns(), do_iplink(), do_ipaddr(), do_iproute() refuse any other word)
+        return f'Command "{said.word}" is unknown, try "ip {helped} help"'
     return None
+
+
+def _no_verb_starts(said: Verb) -> bool:
+    """The word after an object whose verbs are all in its table is no verb's beginning
+    (``exce``); ``chg`` is ip's own short form of ``change`` for addresses and routes."""
+    word = said.word
+    if word is None or said.verb is not None or said.obj not in _VERBS:
+        return False
+    return not (word == "chg" and said.obj in ("address", "route"))
 
 
 def knows_verbs(program: str, obj: str) -> bool:

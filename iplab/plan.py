@@ -446,7 +446,6 @@ def check_refused(scenario: Scenario, judge: Judge) -> None:
         if said is None:
             continue
         line = op.text or op.command
-        fixed = ipgrammar.meant(line, said)
         judge.object(
             ModelError(
                 f"ip refuses {line!r} on any host ({said}): "
@@ -456,7 +455,7 @@ def check_refused(scenario: Scenario, judge: Judge) -> None:
                     else "the run would stop at it"
                 ),
                 step.loc,
-                f"did you mean {fixed!r}?" if fixed else "a typo? write the line as ip reads it",
+                ipgrammar.refusal_hint(line, said, "a typo? write the line as ip reads it"),
                 certain=not step.may_fail,
             )
         )

@@ -19,6 +19,7 @@ import re
 import shutil
 
 from iplab.errors import IplabError
+from iplab.ipgrammar import LINK_WORDS
 from iplab.ipwords import BRIDGE_OBJECTS, IP_OBJECTS, TC_OBJECTS
 from iplab.plan import Plan
 from iplab.render import Command
@@ -284,9 +285,16 @@ def said(lacking: dict[str, Command], among: int = 0, packages: bool = True) -> 
     )
 
 
+#: words ip reads after its keywords, which start no program: a line that starts with one
+#: is the rest of the line above, broken without its ``\`` (hunt CB #3: ``peer name ...``)
+_IP_WORDS = LINK_WORDS | {"via", "src", "proto", "metric", "table", "scope", "onlink"}
+
+
 def _aside(program: str, packages: bool) -> str:
     if program in INTERACTIVE_ALIASES:  # (hunt AZ: ll /var/run/netns/)
         return f" (an alias of an interactive bash: {INTERACTIVE_ALIASES[program]})"
+    if program in _IP_WORDS:
+        return " (a word of ip's: the rest of the line above, broken without a '\\' at its end?)"
     if (meant := typo_of(program)) is not None:
         return f" ({meant} mistyped?)"
     return f" (package {pkg})" if packages and (pkg := package_of(program)) else ""

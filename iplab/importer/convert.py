@@ -35,6 +35,7 @@ from iplab.importer.assembly import (
     steps_yaml,
     watched_last,
 )
+from iplab.importer.broken import broken_lines
 from iplab.importer.budget import TooLarge
 from iplab.importer.columns import side_by_side
 from iplab.importer.formats import not_a_script
@@ -368,6 +369,7 @@ def import_text(
             )
         raise UsageError(f"{source_name}: no command found (read as {kind}){why}")
     drafts, probe_warnings = probes_to_exec(drafts)
+    probe_warnings += broken_lines(drafts)
     drafts, optional = optional_tools(drafts)
     probe_warnings += optional
     cut = split_teardown(drafts)

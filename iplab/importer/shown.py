@@ -111,10 +111,13 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
             # ip link set vblue-br mastr lab0 (hunt L: "ip just prints an error, keep going"):
             # ip refuses it whatever the host holds; bash prints the error and goes on
             out.append(replace(d, cmd=replace(d.cmd, may_fail=True)))
-            fixed = ipgrammar.meant(d.cmd.text, said)
             warnings.append(
                 f"line {d.cmd.line}: ip refuses {d.cmd.text!r} ({said}): "
-                + (f"did you mean {fixed!r}?" if fixed else "a typo?")
+                + (
+                    hint
+                    if (hint := ipgrammar.refusal_hint(d.cmd.text, said)).endswith("?")
+                    else hint + ";"
+                )
                 + " it may fail here too, as bash goes on after it"
             )
         elif ERROR_SHOWN.search(shown := "\n".join(_output(d))) or (
