@@ -17,19 +17,25 @@ taken down in turn, one left its line behind). So the undo is built once the ste
 (:func:`undo_command`), from what it did: the lines a step appended are removed, only
 they, wherever they are now; a file it wrote otherwise gets its bytes back only while it
 holds what the step left, and is left as it is, said, when someone changed it since.
+
+Why this module is long: which paths a line writes (through its wrappers and a shell's
+``-c`` script), what they held before, and the shell text that puts each back are one
+reading of the same words; split, each half would parse the line again.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import os
 import shlex
 from dataclasses import field
 from pathlib import PurePosixPath
 
 from iplab.records import Record, frozen
-from iplab.words import JOINS, shell_tokens, strip_sudo
+from iplab.words import JOINS, inside_netns, shell_tokens, strip_sudo
+from iplab.wrappers import HOW_IT_RUNS, program_name, script_of, unwrap_once
 
 #: a file iplab keeps the bytes of, to put back (larger ones are said and left alone)
 KEEP_LIMIT = 64 * 1024
@@ -41,7 +47,12 @@ _WRITERS = frozenset({"mkdir", "touch", "tee", "cp", "install", "ln"})
 #: cp's long options that copy directories whole
 _RECURSIVE = frozenset({"--recursive", "--archive"})
 #: programs that only read and print (``grep -q "^101 vpn" FILE || echo ... >> FILE``)
-_NARRATORS = frozenset({"echo", "printf", "cat", "true", ":", "grep"})
+_NARRATORS = frozenset(
+    {"echo", "printf", "cat", "true", ":", "grep", "iptables-save", "ip6tables-save"}
+)
+#: wrappers whose command writes where it would alone: the shell's words of
+#: ``ip netns exec fw bash -c "iptables-save > /tmp/fw-rules.v4"`` (hunt CC) are read too
+_SAME_FILES = HOW_IT_RUNS | {"sudo", "env", "nohup", "setsid"}
 #: the commands after which a relative path is another directory's
 _MOVES = frozenset({"cd", "pushd", "popd"})
 #: where a write is no file of the host's disk (or is the namespaces' own, followed elsewhere)
@@ -101,7 +112,18 @@ def file_writes(command: str, cwd: str | None = None) -> Writes | None:
         argv = list(strip_sudo(tuple(words)) if words[:1] == ["sudo"] else words)
         if argv and argv[0] in _MOVES:
             where = None
-        if argv:
+        argv, netns = _past_wrappers(argv)
+        if argv and (script := script_of(argv)) is not None:
+            inner = file_writes(script, where)
+            if inner is not None and netns:  # (/etc/netns/NS/X is bound over /etc/X there)
+                complete &= inner.complete and not any(_bound(w.path) for w in inner.writes)
+                writes.extend(w for w in inner.writes if not _bound(w.path))
+            elif inner is not None:
+                complete &= inner.complete
+                writes.extend(inner.writes)
+            else:
+                complete &= _reads_only(script)
+        elif argv:
             got = _program_writes(argv, where)
             if got is None:
                 complete &= argv[0] in _NARRATORS
@@ -128,6 +150,37 @@ def file_writes(command: str, cwd: str | None = None) -> Writes | None:
             words.append(token)
     end_command()
     return Writes(tuple(writes), complete) if writes else None
+
+
+def _past_wrappers(argv: list[str]) -> tuple[list[str], bool]:
+    """The command ``argv`` runs past ``ip netns exec NS`` and the wrappers that leave
+    where it writes as it is (:data:`_SAME_FILES`); and whether it runs in a namespace."""
+    netns = False
+    while argv:
+        ns, rest = inside_netns(argv)
+        if ns is not None:
+            argv, netns = rest, True
+        elif program_name(argv[0]) in _SAME_FILES and (inner := unwrap_once(argv)):
+            argv = inner
+        else:
+            break
+    return argv, netns
+
+
+def _bound(path: str) -> bool:
+    """A path ``ip netns exec`` may bind another file over (/etc/netns/NS/...)."""
+    return path == "/etc" or path.startswith("/etc/")
+
+
+def _reads_only(script: str) -> bool:
+    """A shell's script that writes no file iplab can tell, and only prints."""
+    tokens = shell_tokens(script)
+    if tokens is None:
+        return False
+    firsts = [tokens[0]] + [b for a, b in itertools.pairwise(tokens) if a in JOINS]
+    return all(PurePosixPath(w).name in _NARRATORS for w in firsts) and not (
+        set(tokens) & _REDIRECTS
+    )
 
 
 def here() -> str | None:

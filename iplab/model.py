@@ -31,12 +31,14 @@ import dataclasses
 import difflib
 import ipaddress
 import re
+import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from iplab import batchfiles, ipgrammar, nettools, tcwords
+from iplab import batchfiles, ipgrammar, names, nettools, tcwords
 from iplab.errors import Location, ScenarioError
+from iplab.handed import entered_netns
 from iplab.hostmanagers import reconfigures_the_host
 from iplab.inet import interface
 from iplab.linklisting import lists_every_link, one_link_instead, reaches_every_link
@@ -88,6 +90,7 @@ from iplab.words import (
     ip_netns,
     lists_every_netns,
     netns_scoped,
+    plain_words,
     reaches_every_netns,
     reaches_the_hosts_rules,
     reads_only,
@@ -638,6 +641,7 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
     elif isinstance(op, RouteShow | Probe):
         a.space(op.ns)
     elif isinstance(op, NetnsExec | Raw):
+        op = entered(op)
         if isinstance(op, NetnsExec):
             a.space(op.ns)
         _raw(a, op)
@@ -1143,6 +1147,26 @@ def _sysctls_written(state: State, here: str, command: str) -> None:
             continue
         if (space := state.ns(written_in or here)) is not None:
             apply_writes(space.sysctls, [(path, value)], state.opaque)
+
+
+def entered(op: Raw | NetnsExec) -> Raw | NetnsExec:
+    """A raw ``nsenter --net=/run/netns/NS CMD`` as what it is, ``ip netns exec NS CMD``
+    (hunt CC: ``nsenter --net=/run/netns/r sysctl -w net.ipv4.ip_forward=1`` made every
+    object of the lab unknown, and verify compared no sysctl after it); ``op`` itself
+    otherwise (a pid's namespace, a path elsewhere, shell syntax)."""
+    if not isinstance(op, Raw) or op.shell or (argv := plain_words(op.command)) is None:
+        return op
+    argv = list(strip_sudo(tuple(argv))) if argv[:1] == ["sudo"] else argv
+    inner = entered_netns(argv) if argv else None
+    if inner is None or len(inner) < 5 or names.netns_name_problem(inner[3]):
+        return op
+    if not any(w.endswith(f"/run/netns/{inner[3]}") for w in argv):
+        return op  # (a process's namespace, nsenter -t $PID -n: it has no name)
+    return NetnsExec(
+        ns=inner[3], command=shlex.join(inner[4:]), undo=op.undo, observes=op.observes,
+        creates=op.creates, deletes=op.deletes, renames=op.renames, declared=op.declared,
+        text=op.text,
+    )  # fmt: skip
 
 
 def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
