@@ -1057,6 +1057,11 @@ class Reader:
         #: the calls of the input's functions being read, innermost last (a recursion stops
         #: at 16): each function's name, the line it is defined at, the line calling it
         self._frames: list[tuple[str, int, int]] = []
+        #: the functions the script calls by name (``setup`` at its bottom, in another one)
+        self.called: set[str] = set()
+        #: a variable a ``case "$1" in setup | teardown) CMD="$1"`` puts the argument in:
+        #: the words of that branch, and the case's line (``$CMD`` runs the function)
+        self.job_vars: dict[str, tuple[frozenset[str], int]] = {}
         #: the line each function is defined at
         self.function_lines: dict[str, int] = {}
         #: how many loops iplab unrolls around the statement being read (continue, break)
@@ -1143,7 +1148,9 @@ class Reader:
                 " not imported (iplab undoes the lab from its journal)"
             )
             return
-        later = [c for e in self.events[at:] for c in _cmds_of(e)]
+        # (not a teardown read after it: ./lab.sh teardown, another run of the script)
+        kept = [e for e in self.events[at:] if not (isinstance(e, Block) and e.cleanup)]
+        later = [c for e in kept for c in _cmds_of(e)]
         if any(isinstance(c.parsed.op, LinkDel | NetnsDel | NetnsDelAll) for c in later):
             self.warnings.append(
                 f"{where}: the script deletes what it made after setting the trap; its handler"
@@ -2407,6 +2414,9 @@ class Reader:
         # (``GONE=$(ip link show x 2>/dev/null)``): said, as a step that may fail; under
         # set -e it stops there, unless a builtin's status is the line's (``local X=$(...)``)
         passes = not self.errexit or node.type == "declaration_command"
+        # MAC=$(iface_macaddr "$NS"): a function of the script's, which the step's shell
+        # does not have (hunt CD: said by the preflight alone, "install what is missing")
+        self._own_functions(text, op, where)
         return Cmd(text, number, replace(parsed, op=op), may_fail=passes)
 
     # -- shell syntax (tree-sitter-bash) --
@@ -2435,14 +2445,19 @@ class Reader:
     def _syntax(self, node: shellread.Node, text: str, number: int, end: int) -> str | None:
         """A statement the shell grammar tells apart; None: an ordinary line."""
         where = f"line {number}" if end == number else f"lines {number}-{end}"
+        if node.type == "list" and self._down_if(node, text, number, where):
+            return "speaking"  # [ "$1" = "cleanup" ] && { ip netns delete a; exit; }
         if node.type == "list" and (made := self._or_stops(node, number, where)):
             return self._block(text, number, end, made, where, "")
-        if node.type == "list" and self._checks_and_stops(node):
+        # (the grammar gives ``[ "$#" -eq 0 ] && usage >&2`` the redirection, which bash
+        # gives usage alone: hunt CD, a raw step, "this host does not have usage")
+        checked = _redirected_list(node)
+        if checked is not None and self._checks_and_stops(checked):
             # [[ $EUID -ne 0 ]] && { echo "run as root"; exit 1; }, command -v brctl ||
             # die "no brctl": a check of the author's that says something and stops (run
             # as two steps, the check failed the run as root; its helper was "missing")
             again = " (it runs the script again as root; iplab runs each step as root)"
-            rerun = again if _reruns_as_root(node.named_children[-1]) else ""
+            rerun = again if _reruns_as_root(checked.named_children[-1]) else ""
             self.warnings.append(f"{where}: a check of the author's{rerun}; not run ({text})")
             self.note("comment", text, number, end)
             return "speaking"
@@ -2507,6 +2522,14 @@ class Reader:
                 return self._block(text, number, end, cmds, where, "")
             if node.type == "case_statement" and self._lifecycle(node, text, number):
                 return "speaking"
+        if node.type == "case_statement" and (put := _argument_put(node, self.vars)) is not None:
+            # case "$1" in setup | teardown) CMD="$1" ;; ... esac, then $CMD (hunt CD: the
+            # case was skipped, "iplab cannot choose", and $CMD ran nothing: no lab at all)
+            self.job_vars[put[0]] = (put[1], number)
+            self.vars.values.pop(put[0], None)
+            return self._block(
+                text, number, end, self._commands(["true"], None, number, where), where, ""
+            )
         if node.type == "if_statement" and (guarded := self._if_guard(node, number, where)):
             return self._block(text, number, end, guarded, where, "")
         if node.type == "if_statement" and _guard(node) and self._as_root(node, number):
@@ -2595,8 +2618,24 @@ class Reader:
             return self._block(
                 text, number, end, self._commands(["true"], None, number, where), where, ""
             )
+        job = re.fullmatch(r'"?\$\{?([A-Za-z_]\w*)\}?"?', said[0]) if len(said) == 1 else None
+        if job is not None and job[1] in self.job_vars:
+            words, line = self.job_vars[job[1]]
+            by = f"first argument, put in ${job[1]} by the case at line {line}"
+            if self._named_job(text, number, by, words):
+                return "speaking"
         if said and _runs_argument(said[0]) and self._named_job(text, number):
             return "speaking"  # $1 (or "$@") at the bottom: the function its argument names
+        if said and said[0] in _ALL_ARGUMENTS:
+            # "$@" after the script's own setup (the kernel's in_netns.sh): the command it
+            # is given, run there; iplab reads the script run without one, as for exec "$@"
+            self.warnings.append(
+                f"{where}: {text}: runs the command the script is given; iplab reads the"
+                " script run without one: printed as written, runs nothing"
+            )
+            return self._block(
+                text, number, end, self._commands(["true"], None, number, where), where, ""
+            )
         if len(said) == 2 and said[0] in self.functions and said[1] in _ALL_ARGUMENTS:
             # main "$@" at the bottom, no case "$1" in main: as iplab reads the script (run
             # without arguments, as for exec "$@"), main is called with none. It was a raw
@@ -3004,12 +3043,15 @@ class Reader:
         """``if [ "$ACTION" = down ] || [ "$ACTION" = clean ]; then ...; exit 0; fi``
         before the setup: the script's teardown, its user runs it later (hunt AB: skipped,
         "the tutorial has no cleanup"). Printed where it is, running nothing; its commands
-        (not the exit) are the teardown, read after the setup."""
-        body = _down_body(node)
-        if body is None:
+        (not the exit) are the teardown, read after the setup. The same branch written
+        ``[ "$1" = "cleanup" ] && { ...; exit; }`` (hunt CD: ByteDance's libtpa script, split
+        into lines, ran ``[ "$1" = "cleanup" ] && {`` (a syntax error) and its deletes)."""
+        found = _down_body(node)
+        if found is None:
             return False
+        test, body = found
         line = number + body[0].start_point.row - node.start_point.row
-        said = "the down branch (" + shellread.one_line(shellread.source(node.children[1])) + ")"
+        said = "the down branch (" + shellread.one_line(shellread.source(test)) + ")"
         self.later.append((said, _sources(body), line))
         self._block(text, number, number + text.count("\n"),
                     self._commands(["true"], None, number, where), where, "")  # fmt: skip
@@ -3048,24 +3090,32 @@ class Reader:
         self._untaken(cases[0], up, down, number, f" in {name}")
         return True
 
-    def _named_job(self, text: str, number: int, said: str | None = None) -> bool:
+    def _named_job(
+        self,
+        text: str,
+        number: int,
+        said: str | None = None,
+        words: frozenset[str] | None = None,
+    ) -> bool:
         """``$1`` at the bottom of a script that defines ``setup`` and ``teardown`` (hunt BB:
         a public script run as ``./lab.sh setup``; it was a raw step ``$1``, which ran nothing,
         and the functions' definitions): the argument names the function to run. This line
         is the setup (the function of an up word), and the function of a down word the
         teardown, printed nowhere (its lines are printed where it is defined). False: not
-        one function of each."""
-        ups = [name for name in self.functions if name in _UP_WORDS]
-        downs = [name for name in self.functions if name in _DOWN_WORDS]
-        if len(ups) != 1 or len(downs) != 1:
+        one function of each, or the script calls its up function itself (the kernel's
+        in_netns.sh: ``setup``, then ``"$@"``, the command it is given, run in the namespace;
+        hunt CD: the setup was run twice, its second ``ip netns add`` failing). ``words``:
+        the only names the argument may have (a case's branch that let them through)."""
+        names = [name for name in self.functions if words is None or name in words]
+        ups = [name for name in names if name in _UP_WORDS]
+        downs = [name for name in names if name in _DOWN_WORDS]
+        if len(ups) != 1 or len(downs) != 1 or ups[0] in self.called:
             return False
-        body = shellread.statements(self.functions[ups[0]])
-        made = self._statements(body, self.vars, number, None)
+        made = self._job(ups[0], number)
         if not made:
             return False
         self._keep(Block(text, number, number, made, standalone=False))
-        body = shellread.statements(self.functions[downs[0]])
-        undone = self._statements(body, self.vars, number, None)
+        undone = self._job(downs[0], number)
         if not undone:
             self.events.pop()
             return False
@@ -3073,6 +3123,18 @@ class Reader:
         self.note("comment", f"{downs[0]} (the script run with {downs[0]} as its {said})", number)
         self._keep(Block("", number, number, undone, cleanup=True, standalone=False))
         return True
+
+    def _job(self, name: str, number: int) -> list[Cmd]:
+        """The commands of the function ``name``, run from line ``number`` by the argument
+        that names it (its lines said as the function's: ``line 59 (in setup, called at
+        line 125)``; they were said at line 125 plus their row in the function)."""
+        self._frames.append((name, self.function_lines.get(name, number), number))
+        try:
+            return self._statements(
+                shellread.statements(self.functions[name]), self.vars, number, None
+            )
+        finally:
+            self._frames.pop()
 
     def _count_job(self, text: str) -> None:
         """A command run in the background (``&``, or a server iplab runs so): ``$!`` is now
@@ -3582,6 +3644,7 @@ class Reader:
                 f"line {number}: {call.program} calls itself deeper than {FUNCTION_DEPTH}; skipped"
             )
             return []
+        self.called.add(call.program)
         frame = scope.copy()
         for key in [k for k in frame.values if k.isdigit()]:
             del frame.values[key]
@@ -4473,17 +4536,22 @@ def _sources(nodes: Sequence[shellread.Node]) -> str:
     return "\n".join(shellread.source(n) for n in nodes)
 
 
-def _down_body(node: shellread.Node) -> list[shellread.Node] | None:
-    """The statements of ``if [ "$X" = down ] || [ "$X" = clean ]; then ...; exit 0; fi``
-    before its ``exit`` (a test of a word against down words only, no else); None when the
-    if is not such a branch."""
+def _down_body(node: shellread.Node) -> tuple[shellread.Node, list[shellread.Node]] | None:
+    """The test and the statements of ``if [ "$X" = down ] || [ "$X" = clean ]; then ...;
+    exit 0; fi`` (or ``[ "$X" = down ] && { ...; exit 0; }``) before its ``exit`` (a test of
+    a word against down words only, no else); None when the node is not such a branch."""
     parts = [c for c in node.children if c.is_named and c.type != "comment"]
+    if node.type == "list":
+        joins = [c.type for c in node.children if not c.is_named]
+        if len(parts) != 2 or joins != ["&&"] or parts[1].type != "compound_statement":
+            return None
+        parts = [parts[0], *shellread.statements(parts[1])]
     if len(parts) < 3 or any(c.type in ("elif_clause", "else_clause") for c in parts):
         return None
     *body, last = parts[1:]
     said = shellread.words(last) if last.type == "command" else []
     ends = [shellread.source(w) for w in said] in (["exit"], ["exit", "0"])
-    return body if ends and body and _down_test(parts[0]) else None
+    return (parts[0], body) if ends and body and _down_test(parts[0]) else None
 
 
 def _down_test(test: shellread.Node) -> bool:
@@ -4944,8 +5012,10 @@ def _opens(body: str) -> bool:
     return (
         words[0] in _OPENERS
         or words[0] in ("{", "(")
-        or any(  # ip netns | while read ns; do
-            w in _OPENERS and words[k - 1] in ("|", "&&", "||") for k, w in enumerate(words) if k
+        or any(  # ip netns | while read ns; do; [ "$1" = clean ] && {
+            (w in _OPENERS or w in ("{", "(")) and words[k - 1] in ("|", "&&", "||")
+            for k, w in enumerate(words)
+            if k
         )
         or bool(_FUNCTION.match(body))
         or bool(_ARRAY_OPENS.match(body))  # NS=( then one item a line (hunt AB #1)
@@ -5140,6 +5210,34 @@ def _a_check(node: shellread.Node, scope: ShellVars) -> bool:
 
 #: a test of a file or a word (``[ -e /var/run/netns/a ]``, ``test -d X``, ``[[ -n $X ]]``)
 _TEST = re.compile(r"(?:\[\[?|test)\s+[^;&|]*?\]?\]?")
+
+
+def _argument_put(case: shellread.Node, scope: ShellVars) -> tuple[str, frozenset[str]] | None:
+    """``case "$1" in setup | teardown) CMD="$1" ;; ...``: the variable a branch of an up
+    word and a down word puts the argument in, and that branch's words; None: no such
+    branch (or the case is on something else)."""
+    if not _on_argument(case, scope):
+        return None
+    for item in (c for c in case.children if c.type == "case_item"):
+        said = frozenset(
+            w for p in item.children_by_field_name("value") if (w := shellread.unquoted(p))
+        )
+        body = _item_body(item)
+        if not (said & _UP_WORDS and said & _DOWN_WORDS) or len(body) != 1:
+            continue
+        put = re.fullmatch(r'([A-Za-z_]\w*)=("?)\$\{?1\}?\2', shellread.source(body[0]))
+        if body[0].type == "variable_assignment" and put is not None:
+            return put[1], said
+    return None
+
+
+def _redirected_list(node: shellread.Node) -> shellread.Node | None:
+    """``A && B`` itself, or under the redirection the grammar reads as the list's (``A &&
+    B >&2``); None: another statement."""
+    if node.type == "redirected_statement":
+        body = node.child_by_field_name("body")
+        node = body if body is not None and not shellread.has_heredoc(node) else node
+    return node if node.type == "list" else None
 
 
 def _programs(node: shellread.Node) -> list[str]:
