@@ -1330,8 +1330,8 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
         a.free(state.namespaces[where], effect.to)
         _rename(state, where, link, effect.to)
     # the state of the link it changes (up, addresses, mtu...) is what the command made it
-    for dev in [] if op.observes or effects.renames else changes_what_verify_sees(op.command):
-        if (changed := state.link(here, dev)) is not None:
+    for ns, dev in [] if op.observes or effects.renames else changes_what_verify_sees(op.command):
+        if (changed := state.link(ns or here, dev)) is not None:
             changed.unknown = True
 
 

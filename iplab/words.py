@@ -1307,22 +1307,45 @@ def fdb_writes(command: str) -> list[str | None]:
     return out
 
 
-def changes_what_verify_sees(command: str) -> list[str]:
+def changes_what_verify_sees(command: str) -> list[tuple[str | None, str]]:
     """The links whose state a raw command changes as verify compares it: up, master, mtu
     and addresses (``ip link set X ...``, ``ip addr add ... dev X``, also in ``sh -c
-    '...'``); not a link whose changes verify does not compare (``bridge fdb append ... dev
-    X``, ``ip neigh add ... dev X``, ``tc qdisc ... dev X``, ``ethtool -K X ...``)."""
+    '...'``), each with the namespace the command's own words name (``ip -n r link set X
+    up``, ``ip netns exec r ip addr add ... dev X``: r; None: where the line runs. Hunt CC:
+    looked for where the line runs, r's link kept the state the model gave it, and verify
+    said ``r-h1@r.addresses: expected none, found 10.0.1.1/24``); not a link whose changes
+    verify does not compare (``bridge fdb append ... dev X``, ``ip neigh add ... dev X``,
+    ``tc qdisc ... dev X``, ``ethtool -K X ...``)."""
     script = shell_script(command)
-    if script is not None:
-        return changes_what_verify_sees(script)
-    out = []
+    if script is not None:  # (ip netns exec r sh -c '...': in r)
+        words = shell_tokens(command) or []
+        ns, _ = inside_netns(list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words)
+        return [(n or ns, dev) for n, dev in changes_what_verify_sees(script)]
+    out: list[tuple[str | None, str]] = []
     for words in simple_commands(command) or []:
-        one = shlex.join(words)
-        dev = link_set_dev(one)
-        if dev is None and words[:1] == ["ip"] and words[1:2] in (["addr"], ["address"], ["a"]):
-            dev = link_scoped(one)
-        out += [dev] if dev is not None else []
+        argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
+        ns, argv = inside_netns(argv)
+        one = shlex.join(argv)
+        ns = ip_netns(one) or ns
+        bare = _past_ip_options(argv)
+        dev = link_set_dev(shlex.join(bare))
+        if dev is None and bare[:1] == ["ip"] and bare[1:2] in (["addr"], ["address"], ["a"]):
+            dev = link_scoped(shlex.join(bare))
+        out += [(ns, dev)] if dev is not None else []
     return out
+
+
+def _past_ip_options(argv: list[str]) -> list[str]:
+    """``ip -n r -4 link set X up`` -> ``ip link set X up``: an ``ip`` line without the
+    options before its object (any other line as it is)."""
+    if argv[:1] != ["ip"]:
+        return argv
+    j = 1
+    while j < len(argv) and argv[j].startswith("-"):
+        opt = argv[j][1:] if argv[j].startswith("--") else argv[j]
+        valued = opt == "-n" or any(_abbreviates(opt, o, 2) for o in _IP_VALUED)
+        j += 2 if valued and "=" not in opt else 1
+    return ["ip", *argv[j:]]
 
 
 def link_set_dev(command: str) -> str | None:
