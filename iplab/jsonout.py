@@ -79,14 +79,21 @@ def verify(
     live: Sequence[str] = (),
     *,
     sysctls: int = 0,
+    neighbours: int = 0,
 ) -> dict[str, Any]:
     """``iplab verify --json``; ``live``: how the lab's live changes differ from its journal;
-    ``sysctls``: how many sysctls the lab wrote that verify read back."""
+    ``sysctls``: how many sysctls the lab wrote that verify read back; ``neighbours``: how
+    many lasting neighbours it added that verify read back."""
     return {
         "ok": not differences and not live,
         "step": step,
         "differences": [difference(d) for d in differences],
-        "expected": {"namespaces": namespaces, "links": links, "sysctls": sysctls},
+        "expected": {
+            "namespaces": namespaces,
+            "links": links,
+            "sysctls": sysctls,
+            "neighbours": neighbours,
+        },
         "live": list(live),
     }
 

@@ -1901,6 +1901,7 @@ def live_differences(
     found = verify.diff(expected, observed, plan.owned)
     found += route_differences(env, expected, observed)
     found += sysctl_differences(env, expected, observed)
+    found += neighbour_differences(env, expected, observed)
     if lab is not None and upto is None and _may_shape(plan):
         found += live_problems(env, lab, observed)
     return expected, found
@@ -1935,6 +1936,17 @@ def sysctl_differences(env: Env, expected: State, observed: State) -> list[verif
         if ns in observed.namespaces
     }
     return sysctlcheck.differences(expected, observed, sysctlcheck.read_sysctls(env.runner, wanted))
+
+
+def neighbour_differences(env: Env, expected: State, observed: State) -> list[verify.Difference]:
+    """The lasting neighbours the lab added that the kernel does not hold as added
+    (:mod:`iplab.neighbours`; nothing is read when it added none)."""
+    from iplab import neighbours
+
+    wanted = [ns for ns in neighbours.promised(expected) if ns in observed.namespaces]
+    return neighbours.differences(
+        expected, observed, neighbours.read_neighbours(env.runner, wanted)
+    )
 
 
 def _verify_up(

@@ -36,7 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from iplab import batchfiles, ipgrammar, names, nettools, tcwords
+from iplab import batchfiles, ipgrammar, names, neighwords, nettools, tcwords
 from iplab.errors import Location, ScenarioError
 from iplab.handed import entered_netns
 from iplab.hostmanagers import reconfigures_the_host
@@ -599,9 +599,11 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
             a.object(f"{op.dev} has no address {op.address} at this step", state.certain(link))
         else:
             link.addresses.remove(present)
+            _last_ipv4_gone(link)
     elif isinstance(op, AddrFlush):
         link = a.link(op.ns, op.dev)
         link.addresses = [x for x in link.addresses if not flushes_address(op, x)]
+        _last_ipv4_gone(link)
         if op.selectors:  # (scope, label...: what it left is not the model's to know)
             link.unknown = True
     elif isinstance(op, RouteFlush):
@@ -933,6 +935,7 @@ def _link_set(a: _Apply, op: LinkSet) -> None:
             link.mtu = int(value)
         elif key == "address" and value:
             link.mac = mac_text(value)
+            link.neighbours.clear()  # (the kernel flushes them: NETDEV_CHANGEADDR)
         elif key == "type":
             if link.kind == "unknown":
                 link.kind = str(value)
@@ -960,6 +963,7 @@ def _went_down(space: Namespace, link: Link) -> None:
     routes through it, IPv4's and IPv6's (by ``dev``, or by a gateway on one of its
     networks); its IPv4 addresses stay."""
     networks = [interface(a).network for a in link.addresses]
+    link.neighbours.clear()  # (its permanent ones too, IPv4's and IPv6's: neigh_ifdown)
     keep = link.keeps_addresses or space.keeps_addresses  # (then only link-local ones go)
     link.addresses = [a for a in link.addresses if ":" not in a or (keep and not _local(a))]
 
@@ -1030,6 +1034,7 @@ def _move(a: _Apply, here: str, link: Link, target_ref: str, new_name: str | Non
     link.addresses = []
     link.master = None
     link.keeps_addresses = False
+    link.neighbours.clear()
     link.name = name
     dest.links[name] = link
     if link.peer is not None and link.peer_ns is not None:
@@ -1169,6 +1174,40 @@ def entered(op: Raw | NetnsExec) -> Raw | NetnsExec:
     )  # fmt: skip
 
 
+def _last_ipv4_gone(link: Link) -> None:
+    """A link's last IPv4 address removed takes its IPv4 neighbours (fib_disable_ip), the
+    lasting ones too; its IPv6 ones stay."""
+    if not any(":" not in address for address in link.addresses):
+        for address in [x for x in link.neighbours if ":" not in x]:
+            del link.neighbours[address]
+
+
+def _neighbours_written(state: State, here: str, command: str) -> None:
+    """The neighbours a line adds, deletes or flushes (:mod:`iplab.neighwords`), in ``here``
+    or the namespace its words name; an add verify does not compare (a proxy entry, a
+    passing state) takes out the one it replaces."""
+    for write in neighwords.writes(command):
+        space = state.ns(write.ns or here)
+        if space is None:
+            continue
+        if write.dev is not None:
+            on = [space.links[write.dev]] if write.dev in space.links else []
+        else:
+            on = list(space.links.values())
+        for link in on:
+            if write.verb == "flush":
+                taken = neighwords.takes_away(write)
+                for address in [x for x, (_, st, _) in link.neighbours.items() if st in taken]:
+                    del link.neighbours[address]
+            elif write.address is None:
+                link.neighbours.clear()  # (one ip refuses fails the run; nothing is known)
+            elif write.verb == "delete" or not write.followed:
+                link.neighbours.pop(write.address, None)
+            else:
+                assert write.lladdr is not None
+                link.neighbours[write.address] = (write.lladdr, write.state, state.opaque)
+
+
 def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
     """A command kept verbatim: its declared (or known) effects, else the unknown."""
     state = a.state
@@ -1268,6 +1307,7 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
     here = op.ns if isinstance(op, NetnsExec) else ip_netns(op.command) or ROOT
     _keeps_addresses(state.ns(here), op.command)
     _sysctls_written(state, here, op.command)
+    _neighbours_written(state, here, op.command)
     for written in fdb_writes(op.command):
         if (space := state.ns(written or here)) is not None:
             space.fdb_written = True

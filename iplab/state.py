@@ -100,6 +100,12 @@ class Link:
     #: model only: the link it sits on (a macvlan's, ipvlan's, vlan's ``link X``, a vxlan's
     #: ``dev X``), wherever either is now: deleting that link deletes this one too
     lower: Link | None = field(default=None, compare=False, repr=False)
+    #: model only: the lasting neighbours steps added on it (:mod:`iplab.neighbours`), by
+    #: address: (link-layer address, state as ``ip -j`` shows it, how many steps of unknown
+    #: effect the model had applied when it was written: one after, not compared)
+    neighbours: dict[str, tuple[str, str, int]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "kind": self.kind, "up": self.up}
@@ -378,7 +384,6 @@ _SAID = {"brd": "broadcast", "txqlen": "txqueuelen", "protocol": "proto", "qlen"
 #: a raw command's words -> what it sets that verify does not compare
 _RAW_SETS = {
     ("ip", "maddress"): "multicast groups",
-    ("ip", "neighbor"): "neighbours",
     ("tc", "class"): "tc classes",
     ("tc", "filter"): "tc filters",
     ("bridge", "link"): "bridge port settings",
@@ -442,6 +447,7 @@ def _raw_sets(command: str) -> list[tuple[str | None, str]]:
     """What the commands of a raw line set that verify does not compare, with the namespace
     their own words name (None: where the line runs)."""
     from iplab.ipwords import verb_of
+    from iplab.neighwords import unfollowed
     from iplab.sysctl import loads_files
     from iplab.words import (
         inside_netns,
@@ -495,6 +501,10 @@ def _raw_sets(command: str) -> list[tuple[str | None, str]]:
         if program == "tc" and said.obj == "qdisc":
             if "root" not in said.rest or not {"netem", "tbf"} & set(said.rest):
                 out.append((where, "tc qdiscs other than a root netem or tbf"))
+            continue
+        if program == "ip" and said.obj in ("neighbor", "neighbour"):
+            if unfollowed(shlex.join(argv)):  # (a lasting entry is compared: neighbours.py)
+                out.append((where, "neighbours"))
             continue
         if (what := _RAW_SETS.get((program, said.obj or ""))) is not None:
             out.append((where, what))

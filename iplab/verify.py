@@ -49,6 +49,9 @@ class DifferenceKind(enum.Enum):
     MISSING_ROUTE = "missing-route"
     #: a sysctl the lab wrote in ``namespace`` shows another value (:mod:`iplab.sysctlcheck`)
     SYSCTL = "sysctl"
+    #: a neighbour the lab added on link ``obj`` of ``namespace`` is not there as added
+    #: (:mod:`iplab.neighbours`; ``field`` names it: ``neighbour 10.0.0.2``)
+    NEIGHBOUR = "neighbour"
 
 
 @frozen
@@ -75,9 +78,13 @@ class Difference(Record):
     def subject(self) -> str:
         """What the text names: a link's field with its namespace (``lo@ns1.up``: hunt K,
         ``lo.up`` did not say which ``lo``), as a route's does (``route X@ns1.exists``)."""
-        if self.kind is DifferenceKind.FIELD and self.namespace is not None:
+        if self.kind in _OF_A_LINK and self.namespace is not None:
             return f"{self.obj}@{_where(self.namespace)}"
         return self.obj
+
+
+#: differences about a field of a link (their text names the link's namespace)
+_OF_A_LINK = frozenset({DifferenceKind.FIELD, DifferenceKind.NEIGHBOUR})
 
 
 def _find(state: State, name: str) -> list[str]:
@@ -130,6 +137,26 @@ def written_sysctls(expected: State) -> dict[str, dict[str, str]]:
     return out
 
 
+def written_neighbours(expected: State) -> dict[str, dict[tuple[str, str], tuple[str, str]]]:
+    """The lasting neighbours the model knows the lab added, by namespace: {(link, address):
+    (link-layer address, state)} (:mod:`iplab.neighbours` reads them back): on links the
+    model is sure of, not written before a step of unknown effect."""
+    out: dict[str, dict[tuple[str, str], tuple[str, str]]] = {}
+    for ns, space in expected.namespaces.items():
+        if ns != ROOT and not expected.certain(space):
+            continue
+        kept = {
+            (link.name, address): (lladdr, state)
+            for link in space.links.values()
+            if expected.certain(link)
+            for address, (lladdr, state, opaque) in link.neighbours.items()
+            if opaque == expected.opaque
+        }
+        if kept:
+            out[ns] = kept
+    return out
+
+
 def verdict(expected: State, where: str = "") -> str:
     """What a verify that found no difference says: what it compared, and what it could
     not (an OK over objects it skipped, all of them, said too much). ``where``: after which
@@ -155,6 +182,8 @@ def verdict(expected: State, where: str = "") -> str:
     held = f"promises {where}" if where else "promised"
     written = sum(len(values) for values in written_sysctls(expected).values())
     sysctls = f", {counted(written, 'sysctl')}" if written else ""
+    pinned = sum(len(entries) for entries in written_neighbours(expected).values())
+    sysctls += f", {counted(pinned, 'neighbour')}" if pinned else ""
     return (
         f"the kernel holds what the scenario {held}"
         f" ({counted(spaces, 'namespace')}, {counted(links, 'link')}{sysctls}{more})"
@@ -212,6 +241,7 @@ def _unread(expected: State) -> list[str]:
     was set."""
     where: dict[tuple[str, ...], list[str]] = {}
     compared = written_sysctls(expected)
+    pinned = written_neighbours(expected)
     for ns, space in expected.namespaces.items():
         said = set(space.uncompared)
         if not said & {"sysctls", "other sysctls"} and any(
@@ -220,6 +250,8 @@ def _unread(expected: State) -> list[str]:
             said.add("sysctls")
         if ns in compared and "sysctls" in said:  # (beside the ones counted: hunt BY's p4,
             said = (said - {"sysctls"}) | {"other sysctls"}  # "3 sysctls; sysctls of r")
+        if ns in pinned and "neighbours" in said:  # (a passing one beside lasting ones)
+            said = (said - {"neighbours"}) | {"other neighbours"}
         if said and (ns == ROOT or expected.certain(space)):
             where.setdefault(tuple(sorted(said)), []).append(_where(ns))
     return [f"{', '.join(what)} of {_named(spaces)} not compared" for what, spaces in where.items()]

@@ -1329,10 +1329,25 @@ def changes_what_verify_sees(command: str) -> list[tuple[str | None, str]]:
         ns = ip_netns(one) or ns
         bare = _past_ip_options(argv)
         dev = link_set_dev(shlex.join(bare))
+        if dev is not None and _sets_only_its_kind(bare):
+            continue  # (ip link set mv3 type macvlan mode bridge: a mode, not compared)
         if dev is None and bare[:1] == ["ip"] and bare[1:2] in (["addr"], ["address"], ["a"]):
             dev = link_scoped(shlex.join(bare))
         out += [(ns, dev)] if dev is not None else []
     return out
+
+
+#: ``ip link set`` words that change what verify compares of a link
+_COMPARED_SETTINGS = frozenset(
+    {"up", "down", "master", "nomaster", "mtu", "name", "address", "netns", "state"}
+)
+
+
+def _sets_only_its_kind(argv: list[str]) -> bool:
+    """``ip link set X type macvlan mode bridge``: the settings of its kind alone (a mode,
+    which verify does not compare: its OK says so), nothing verify compares."""
+    rest = argv[3:]
+    return "type" in rest and not _COMPARED_SETTINGS & set(rest[: rest.index("type")])
 
 
 def _past_ip_options(argv: list[str]) -> list[str]:

@@ -29,6 +29,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "leftovers12"
         ("ip netns exec r sh -c 'ip link set r-h1 up && ip addr add 10.0.1.1/24 dev r-h1'",
          [("r", "r-h1"), ("r", "r-h1")]),
         ("ip -n r neigh add 10.0.1.2 lladdr 02:00:00:00:00:02 dev r-h1", []),
+        ("ip -n r link set mv3 type macvlan mode bridge", []),  # (a mode: not compared)
+        ("ip -n r link set mv3 up type macvlan mode bridge", [("r", "mv3")]),
         ("ip -n r link show r-h1", []),
     ],
 )  # fmt: skip

@@ -133,7 +133,9 @@ def test_a_field_difference_names_its_namespace(name: str) -> None:
         ("ip/hunt-O-01-abbrev-veth.md", "address broadcast, address label of blue"),
         ("ip/hunt-O-04-router-names.md", "route proto, route src of h1"),
         ("ip/hunt-O-04-router-names.md", "1 sysctl;"),  # (compared since: iplab/sysctlcheck)
-        ("ip/hunt-O-07-odd-orders.md", "neighbours, route proto, route src of left"),
+        # (its permanent neighbour, ``ip -n left n a ... nud permanent``, compared since:
+        # iplab/neighbours.py)
+        ("ip/hunt-O-07-odd-orders.md", "1 neighbour; route proto, route src of left"),
         ("ip/hunt-O-07-odd-orders.md", "address peer"),
         ("tc/hunt-l-05b-iproute-bridge-fdb-nostp.md", "link ageing_time, link stp_state of sw"),
         ("tc/hunt-l-05b-iproute-bridge-fdb-nostp.md", "link txqueuelen of pc1"),

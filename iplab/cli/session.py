@@ -400,10 +400,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
     expected = want.state
     observed = iproute.read_state(env.runner, verify.read_names(expected, want.owned))
     found = verify.diff(expected, observed, want.owned)
-    from iplab.lab import route_differences, sysctl_differences
+    from iplab.lab import neighbour_differences, route_differences, sysctl_differences
 
     found += route_differences(env, expected, observed)
     found += sysctl_differences(env, expected, observed)
+    found += neighbour_differences(env, expected, observed)
     live: list[str] = []
     if args.step is None:  # and what the lab's journal says its links' qdiscs hold
         from iplab.live import live_problems
@@ -418,9 +419,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
         count = sum(len(s.links) for s in expected.namespaces.values())
         written = sum(len(v) for v in verify.written_sysctls(expected).values())
+        pinned = sum(len(v) for v in verify.written_neighbours(expected).values())
         doc = jsonout.verify(
-            found, args.step, len(expected.namespaces) - 1, count, live, sysctls=written
-        )
+            found, args.step, len(expected.namespaces) - 1, count, live, sysctls=written,
+            neighbours=pinned,
+        )  # fmt: skip
         print(json.dumps(doc, indent=1))
         return 1 if differences else 0
     skipped = verify.unknowable(expected)

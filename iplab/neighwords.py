@@ -1,0 +1,187 @@
+"""The words of ``ip neigh`` lines: which neighbours a line adds, deletes or flushes, as
+ip reads them (ip/ipneigh.c, iproute2 6.1). Pure: the model follows them
+(``model._neighbours_written``), :mod:`iplab.neighbours` reads them back and compares."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Sequence
+
+from iplab.ipwords import IP_OBJECTS, first, matches
+from iplab.records import Record, frozen
+from iplab.words import inside_netns, shell_script, shell_tokens, simple_commands, strip_sudo
+
+#: ``ip neigh``'s verbs, in the order ip/ipneigh.c tries them (``chg``: change, exactly)
+VERBS = ("add", "change", "replace", "delete", "get", "show", "lst", "list", "flush", "help")
+#: the states an entry keeps until a step takes it away (the others come and go)
+LASTING = frozenset({"permanent", "noarp"})
+#: ``ip`` options before the object that take a value, and how ip spells each
+_VALUED = ("-netns", "-family", "-loops", "-rcvbuf", "-batch")
+
+
+@frozen
+class Write(Record):
+    """One ``ip neigh add|change|replace|delete|flush`` of a line, as ip reads its words."""
+
+    #: the namespace its words name (``ip -n NS``, ``ip netns exec NS``); None: the line's
+    ns: str | None
+    #: ``add`` (add, change, replace), ``delete`` or ``flush``
+    verb: str
+    dev: str | None = None
+    #: the neighbour's address as ip prints it (None: none, or one ip would refuse)
+    address: str | None = None
+    #: its link-layer address as ip prints it (lowercase, two digits a byte)
+    lladdr: str | None = None
+    #: the ``nud`` state an add writes (lowercase); None: none written (ip's default,
+    #: permanent)
+    nud: str | None = None
+    proxy: bool = False
+    #: a flush's ``nud`` words, in order (none: ip's filter, which leaves the lasting ones)
+    nuds: tuple[str, ...] = ()
+
+    @property
+    def followed(self) -> bool:
+        """An entry verify compares: a lasting one, with both addresses, on a named link."""
+        state = self.nud or "permanent"
+        return (
+            self.verb == "add"
+            and not self.proxy
+            and None not in (self.dev, self.address, self.lladdr)
+            and state in LASTING
+        )
+
+    @property
+    def state(self) -> str:
+        """What ``ip -j neigh`` shows of the entry's state (``PERMANENT``, ``NOARP``)."""
+        return (self.nud or "permanent").upper()
+
+
+def writes(command: str) -> list[Write]:
+    """The neighbour changes of a line (inside ``bash -c '...'`` and ``ip netns exec NS``
+    too); reads (``ip neigh show``) and lines ip would refuse are none."""
+    script = shell_script(command)
+    if script is not None:
+        words = shell_tokens(command) or []
+        ns, _ = inside_netns(list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words)
+        return [w if w.ns is not None else _in(w, ns) for w in writes(script)]
+    out: list[Write] = []
+    for words in simple_commands(command) or []:
+        argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else list(words)
+        ns, argv = inside_netns(argv)
+        write = _write(argv)
+        if write is not None:
+            out.append(write if write.ns is not None else _in(write, ns))
+    return out
+
+
+def _in(write: Write, ns: str | None) -> Write:
+    return Write(
+        ns, write.verb, write.dev, write.address, write.lladdr, write.nud, write.proxy,
+        write.nuds,
+    )  # fmt: skip
+
+
+def unfollowed(command: str) -> bool:
+    """A line that adds a neighbour verify does not compare (a proxy entry, a passing
+    state, one without an address): its verdict says so."""
+    return any(w.verb == "add" and not w.followed for w in writes(command))
+
+
+def _write(argv: Sequence[str]) -> Write | None:
+    """``ip [-n NS] [-4|-6] neigh VERB ARGS`` -> its write; None: another command, a read."""
+    if not argv or argv[0].rsplit("/", 1)[-1] != "ip":
+        return None
+    ns: str | None = None
+    i = 1
+    while i < len(argv) and argv[i].startswith("-"):
+        flag = argv[i][1:] if argv[i].startswith("--") else argv[i]
+        name, _, attached = flag.partition("=")
+        valued = name == "-n" or any(matches(name, o) and len(name) > 2 for o in _VALUED)
+        if valued and (name == "-n" or matches(name, "-netns")):
+            ns = attached or (argv[i + 1] if i + 1 < len(argv) else None)
+        i += 2 if valued and not attached else 1
+    if i + 1 >= len(argv) or first(argv[i], IP_OBJECTS) not in ("neighbor", "neighbour"):
+        return None
+    word = argv[i + 1]
+    verb = "change" if word == "chg" else first(word, VERBS)
+    if verb in ("add", "change", "replace"):
+        return _modify(ns, argv[i + 2 :])
+    if verb == "delete":
+        return _modify(ns, argv[i + 2 :], "delete")
+    if verb == "flush":
+        return _flush(ns, argv[i + 2 :])
+    return None
+
+
+def _modify(ns: str | None, args: Sequence[str], verb: str = "add") -> Write | None:
+    """ipneigh_modify's words: ``ADDR [lladdr LLADDR] [nud STATE] [proxy ADDR] [dev DEV]
+    [router] [extern_learn] [protocol P] [use] [managed]``."""
+    dev = address = lladdr = nud = None
+    proxy = False
+    rest = list(args)
+    while rest:
+        word = rest.pop(0)
+        if matches(word, "lladdr"):
+            lladdr = _lladdr(rest.pop(0)) if rest else None
+        elif word == "nud":
+            nud = rest.pop(0).lower() if rest else None
+        elif matches(word, "proxy"):
+            proxy, address = True, address_text(rest.pop(0)) if rest else None
+        elif word == "dev":
+            dev = rest.pop(0) if rest else None
+        elif matches(word, "protocol"):
+            rest = rest[1:]
+        elif word in ("router", "use", "managed") or matches(word, "extern_learn"):
+            continue
+        else:
+            if word == "to" and rest:
+                word = rest.pop(0)
+            address = address_text(word)
+    return Write(ns, verb, dev, address, lladdr, nud, proxy)
+
+
+def _flush(ns: str | None, args: Sequence[str]) -> Write:
+    """ipneigh_list_or_flush's words: what a flush names (its link, the states it reaches)."""
+    dev = None
+    nuds: list[str] = []
+    rest = list(args)
+    while rest:
+        word = rest.pop(0)
+        if word == "dev" and rest:
+            dev = rest.pop(0)
+        elif word == "nud" and rest:
+            nuds.append(rest.pop(0).lower())
+    return Write(ns, "flush", dev, nuds=tuple(nuds))
+
+
+def address_text(word: str) -> str | None:
+    """An IP address as ip prints it (IPv6 compressed); None: not one."""
+    try:
+        return str(ipaddress.ip_address(word))
+    except ValueError:
+        return None
+
+
+def _lladdr(word: str) -> str | None:
+    """``ll_addr_a2n``: hex bytes between colons, as ip prints them; None: not one."""
+    parts = word.split(":")
+    try:
+        values = [int(part, 16) for part in parts]
+    except ValueError:
+        return None
+    if len(parts) < 2 or any(
+        not 0 <= v <= 255 or len(p) > 2 for p, v in zip(parts, values, strict=True)
+    ):
+        return None
+    return ":".join(f"{v:02x}" for v in values)
+
+
+def takes_away(flush: Write) -> frozenset[str]:
+    """The lasting states (``PERMANENT``, ``NOARP``) a flush takes, as ip's filter adds up
+    its ``nud`` words: each its state, ``all`` every state but NOARP (a flush's own rule,
+    checked on the kernel); none, ip's filter, leaves both."""
+    taken = {"PERMANENT" if word == "all" else word.upper() for word in flush.nuds}
+    return frozenset(taken & {state.upper() for state in LASTING})
+
+
+__all__ = ["LASTING", "Write", "address_text", "takes_away", "unfollowed", "writes"]
