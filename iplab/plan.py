@@ -489,7 +489,7 @@ def build(
     What the model objects to raises when it is certain; otherwise (and always when
     ``lenient``, for ``render``, a text job) it is kept in ``Plan.warnings``.
     """
-    judge = Judge(strict=not lenient)
+    judge = Judge(strict=not lenient, prefix=prefix)
     check_refused(scenario, judge)  # (before the prefix: the line meant is the page's)
     scenario = with_prefix(scenario, prefix)
     if not scenario.setup and not lenient:  # (hunt BD #7: check said OK, up "0 changes")

@@ -890,7 +890,9 @@ def _reads_words(argv: list[str]) -> bool:
     """A command that only shows state, by its words (see reads_only)."""
     program, args = argv[0], argv[1:]
     if (inside := inside_netns(argv))[0] is not None:
-        return reads_only(shlex.join(inside[1]))  # a reader inside a namespace
+        run = list(strip_sudo(tuple(inside[1]))) if inside[1][:1] == ["sudo"] else inside[1]
+        return bool(run) and reads_only(shlex.join(run))  # a reader inside a namespace (ip
+        # netns exec alice sudo ip link list: as any user, hunt CG)
     if program in _READERS or runtimes.shows(argv):  # (runc list, docker ps: shown)
         return True
     if program in _ONLY_HOW and (inner := unwrap_once(argv)):
