@@ -11,9 +11,16 @@ exec alice sudo ip link list | grep veth`` only reads.
 in-netns-trap-cleanup.sh (the kernel's selftests): ``NETNS="ns-$(mktemp -u XXXXXX)"``, then
 ``ip -netns "${NETNS}" link set lo up``. import and check refused it "... and --prefix cannot
 rename it" when no --prefix was given; --prefix is said only when there is one.
+
+leftovers15/two-hosts-timeout-inside.sh: ``ip netns exec h1 timeout 5 ip addr add ...`` (a
+wrapper past ``ip netns exec``, read as the sudo inside is): verify did not compare the
+address (taken off by hand, it said OK).
 """
 
 from __future__ import annotations
+
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -23,7 +30,8 @@ from iplab.plan import build, expected_state
 from iplab.steps import AddrAdd, AddrDel, LinkSet, NetnsExec
 from iplab.words import reads_only
 from tests.conftest import FIXTURES
-from tests.pages import imported
+from tests.kernel import SKIP, cleanup_prefix, iplab
+from tests.pages import imported, imported_file
 
 WG = FIXTURES / "github-scripts-5" / "wg-netmanager-echo-banners.sh"
 IN_NETNS = FIXTURES / "github-scripts-5" / "in-netns-trap-cleanup.sh"
@@ -71,3 +79,30 @@ def test_a_name_known_only_when_it_runs_says_prefix_only_under_a_prefix() -> Non
     with pytest.raises(ModelError) as under:
         build(lab, prefix="hcgq")
     assert under.value.message.endswith("other labs' too, and --prefix cannot rename it")
+
+
+TIMEOUT_INSIDE = FIXTURES / "leftovers15" / "two-hosts-timeout-inside.sh"
+
+
+@pytest.mark.kernel
+@pytest.mark.skipif(SKIP is not None, reason=str(SKIP))
+def test_an_address_added_past_a_wrapper_inside_a_namespace_is_verified(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    """``ip netns exec h1 timeout 5 ip addr add ...`` (the path the sudo inside takes):
+    verify compares the address, down takes the lab away."""
+    lab = imported_file(TIMEOUT_INSIDE, tmp_path)
+    up = iplab("up", str(lab), "--prefix", prefix, state=state_dir)
+    try:
+        assert up.returncode == 0, up.stdout + up.stderr
+        subprocess.run(
+            ["ip", "-n", f"{prefix}h1", "addr", "del", "172.31.9.1/24", "dev", f"{prefix}eth-h1"],
+            check=True,
+        )
+        verify = iplab("verify", str(lab), "--prefix", prefix, state=state_dir)
+        assert verify.returncode != 0, verify.stdout
+        assert "172.31.9.1/24" in verify.stdout + verify.stderr
+    finally:
+        down = iplab("down", f"{prefix}two-hosts-timeout-inside", state=state_dir)
+    assert down.returncode == 0, down.stdout + down.stderr
+    assert cleanup_prefix(prefix) == []
