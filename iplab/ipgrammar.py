@@ -434,11 +434,11 @@ def _exec(words: Words, ns: str, line: str) -> Op:
     if program is None:
         raise NoMatch
     inner = Ctx(ns, "exec")
-    if (program := program_name(program)) in ("ip", "bridge", "brctl"):
-        words.take()
+    argv = past_how_it_runs(_as_root_alone(words.rest()))
+    if argv and (program := program_name(argv[0])) in ("ip", "bridge", "brctl"):
         reader = {"ip": _ip, "bridge": _bridge, "brctl": _brctl}[program]
         try:
-            return reader(Words(words.rest()), inner, line)
+            return reader(Words(argv[1:]), inner, line)
         except NoMatch:
             pass
     # the rest of the line as written, after the namespace's name
@@ -447,6 +447,22 @@ def _exec(words: Words, ns: str, line: str) -> Op:
         raise NoMatch
     command = tail[1].strip()
     return NetnsExec(ns=ns, command=command, observes=reads_only(command), text=line)
+
+
+#: sudo's options that change neither the user nor what runs (``sudo -E ip ...``)
+_SUDO_AS_IS = frozenset({"-E", "-H", "-n", "-S", "--preserve-env", "--non-interactive"})
+
+
+def _as_root_alone(argv: list[str]) -> list[str]:
+    """The command a ``sudo`` in front of it runs (``ip netns exec alice sudo ip addr add
+    ...``, gin66/wg_netmanager, hunt CG): as root, which ``ip netns exec`` already is, sudo
+    changes nothing the model follows. Not a sudo that runs it as another user (``-u``)."""
+    if argv[:1] != ["sudo"]:
+        return argv
+    k = 1
+    while k < len(argv) and argv[k] in _SUDO_AS_IS:
+        k += 1
+    return argv[k:] if k < len(argv) and not argv[k].startswith("-") else argv
 
 
 def probe(words: Words, ns: str, line: str | None = None) -> Probe:

@@ -129,6 +129,28 @@ def _short(args: Sequence[str], i: int) -> tuple[list[IptOption], int] | None:
     return out, i + 1
 
 
+#: the options of the matches ``-p tcp`` (``udp``, ``sctp``...) loads: a port
+_PORTS = frozenset({"--dport", "--sport", "--destination-port", "--source-port"})
+
+
+def port_refusal(args: Sequence[str]) -> str | None:
+    """What iptables says of a port written with no protocol before it (p8, velog's CKA
+    notes: ``iptables -t nat -A PREROUTING --dport 80 ...``): ``--dport`` is an option of
+    the match ``-p tcp`` loads, unknown without it, whatever the host holds. None: a
+    protocol is given before it (``-p tcp``, ``--protocol udp``, ``-p 6``), or none is
+    needed."""
+    for i, word in enumerate(args):
+        name = word.split("=", 1)[0]
+        if name not in _PORTS:
+            continue
+        given = any(
+            w in ("-p", "--protocol", "--proto") or (w.startswith("-p") and w[1:2] == "p")
+            for w in args[:i]
+        )
+        return None if given else f'unknown option "{name}"'
+    return None
+
+
 def read(args: Sequence[str]) -> IptWords | None:
     """The words after ``iptables`` as iptables reads them; None: a word none of its own
     options is (a match's or target's option: only the extension knows its values)."""

@@ -136,6 +136,8 @@ class Judge:
     #: (namespace, link name) of what the model took as unknown because a step used it
     #: ("" as the link name: the namespace itself)
     adopted: list[tuple[str, str]] = field(default_factory=list)
+    #: the --prefix the lab is built with ("": none; an objection says --prefix only then)
+    prefix: str = ""
 
     def object(self, error: ModelError) -> None:
         if self.strict and error.certain:
@@ -1294,7 +1296,8 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
             a.object(
                 f"runs {unnamed}: what it changes is named only when it runs (by a variable,"
                 " a substitution, a glob, what xargs hands it), so it may reach any object"
-                " of the host, other labs' too, and --prefix cannot rename it",
+                " of the host, other labs' too"
+                + (", and --prefix cannot rename it" if a.judge.prefix else ""),
                 hint="name the lab's objects as words: ip link del veth0, or for l in veth0"
                 " veth1; do ip link del $l; done",
             )

@@ -58,6 +58,31 @@ def literal_pid(command: str) -> str | None:
     return None
 
 
+#: a file of a process written out by its pid: ``/proc/19120/ns/net``, ``/proc/4711/status``
+_PROC_PID = re.compile(r"/proc/(?P<pid>\d+)(?:/|$)")
+
+
+def proc_pid(command: str) -> str | None:
+    """The pid a path of ``/proc`` names in a word of ``command`` (``stat -L -c %i
+    /proc/19120/ns/net``): copied from the author's session (what ``ls -l /proc/$$/ns/net``
+    printed there), it is another process here, or none, and the step fails (p7, hunt CG).
+    Not 1, init's (the host's own: :func:`names_the_hosts_netns`). None: none."""
+    for words in simple_commands(command) or []:
+        if program_name(words[0]) in ("echo", "printf") if words else True:
+            continue  # (a path printed is no process read)
+        for word in words:
+            found = _PROC_PID.match(word.split("=", 1)[-1])
+            if found is not None and found["pid"] != "1":
+                return found["pid"]
+    return None
+
+
+def printed_by(pid: str, printed: str) -> bool:
+    """``printed`` (what a line printed in the author's session) shows ``pid`` as a word
+    or in a path of ``/proc`` (``4711``, ``/proc/19120/ns/net -> net:[4026531992]``)."""
+    return re.search(rf"(?<![\w.:-]){re.escape(pid)}(?![\w.:-])", printed) is not None
+
+
 def _moved_to(args: list[str]) -> str | None:
     """The namespace ``ip link set DEV netns WHERE`` moves a link to (``ip`` ``args``, the
     words after the program; hunt AH #1: ``ip link set veth1 netns 4187``, a pid of the

@@ -22,6 +22,7 @@ from iplab.editors import opens_editor
 from iplab.errors import Location, UsageError
 from iplab.inet import interface
 from iplab.inverse import Undo
+from iplab.iptopts import port_refusal
 from iplab.jobs import signalled_netns, unscoped_signal
 from iplab.model import Judge, ModelError, lab_addresses, plain_address
 from iplab.names import ROOT
@@ -31,6 +32,8 @@ from iplab.pids import (
     literal_pid,
     names_the_hosts_netns,
     netns_path_named,
+    printed_by,
+    proc_pid,
 )
 from iplab.prefix import with_prefix
 from iplab.recipes import recipe_run
@@ -57,10 +60,12 @@ from iplab.steps import (
 )
 from iplab.words import (
     background_job,
+    each_run,
     placeholder,
     removes_through_a_variable,
     writes_through_a_variable,
 )
+from iplab.wrappers import program_name
 
 
 @frozen(hot=True)
@@ -257,12 +262,16 @@ def check_signals(scenario: Scenario, judge: Judge | None = None) -> None:
             _object(error, judge)
 
 
-def check_pids(scenario: Scenario, judge: Judge | None = None) -> None:
+def check_pids(scenario: Scenario, judge: Judge | None = None, warns: Judge | None = None) -> None:
     """A pid written out where a command takes one (``ip netns attach web 13391``, ``ip
-    netns identify 51234``, ``nsenter -t 7001``): refused before anything runs. It is the
-    author's process; here another one, or none (hunt W: the attach named a stranger's
-    namespace and the lab made its links in it; the identify failed)."""
+    netns identify 51234``, ``nsenter -t 7001``, ``stat /proc/19120/ns/net``): refused
+    before anything runs. It is the author's process; here another one, or none (hunt W:
+    the attach named a stranger's namespace and the lab made its links in it; the identify
+    failed). The step whose output on the page shows it is said (hunt CG). A path of
+    /proc that names it is a warning (to ``warns``): the step only fails, or reads another
+    process's file."""
     started: list[str] = []  # (the jobs the steps start, in order: %1 is the first)
+    seen: list[Step] = []  # (the steps before this one, with what each printed)
     for step in scenario.steps:
         op = step.op
         _check_hosts_netns(step, judge)
@@ -270,17 +279,39 @@ def check_pids(scenario: Scenario, judge: Judge | None = None) -> None:
         text = op.command if isinstance(op, Raw) else op.text or ""
         if step.background or background_job(text):
             started.append(text)
-        pid = next((p for p in map(literal_pid, _texts(op)) if p is not None), None)
+        texts = _texts(op)
+        before, seen = seen, [*seen, step]
+        pid = next((p for p in map(literal_pid, texts) if p is not None), None)
+        read = pid is None  # (only a file of /proc read: it fails, or reads another's)
+        pid = pid or next((p for p in map(proc_pid, texts) if p is not None), None)
         if pid is None:
             continue
+        by = _printed_by(pid, before)
+        field = by.loc.field or "a step before it" if by else ""
+        said = f" (what {field}, {_said(by)}, printed there)" if by else ""
         error = ModelError(
-            f"names the process {pid}, a pid of the author's session: here it is another"
-            " process, or none",
+            f"names the process {pid}, a pid of the author's session{said}: here it is"
+            " another process, or none",
             step.loc,
-            "name the tutorial's job (%1, or $! right after the command run with &), or"
+            f"write $$ where the page has {pid}, as {field} does ($$: the shell that runs the step)"
+            if by and "$$" in _said(by)
+            else "name the tutorial's job (%1, or $! right after the command run with &), or"
             " the process's namespace by its name",
+            certain=not read,
         )
-        _object(error, judge)
+        _object(error, warns if read and warns is not None else judge)
+
+
+def _printed_by(pid: str, seen: Sequence[Step]) -> Step | None:
+    """The last step of ``seen`` whose output on the page (the author's session) shows
+    ``pid``: ``ip netns pids ns1`` printing 4711, ``ls -l /proc/$$/ns/net`` 19120."""
+    return next((s for s in reversed(seen) if s.output and printed_by(pid, s.output)), None)
+
+
+def _said(step: Step) -> str:
+    """A step's command as the page wrote it."""
+    op = step.op
+    return op.command if isinstance(op, Raw) and not op.text else op.text or ""
 
 
 def check_editors(scenario: Scenario, judge: Judge | None = None) -> None:
@@ -442,23 +473,40 @@ def check_refused(scenario: Scenario, judge: Judge) -> None:
         op = step.op
         if not isinstance(op, Raw | NetnsExec):
             continue
-        said = ipgrammar.refusal(op.text or op.command)
+        line = op.text or op.command
+        said, program = ipgrammar.refusal(line), "ip"
+        if said is None and (said := _iptables_refusal(line)) is not None:
+            program = "iptables"
         if said is None:
             continue
-        line = op.text or op.command
+        hint = (
+            "a port is an option of the protocol's match: write -p tcp (or -p udp) before it"
+            if program == "iptables"
+            else ipgrammar.refusal_hint(line, said, "a typo? write the line as ip reads it")
+        )
         judge.object(
             ModelError(
-                f"ip refuses {line!r} on any host ({said}): "
+                f"{program} refuses {line!r} on any host ({said}): "
                 + (
                     "it changes nothing, and the run goes past it as bash does"
                     if step.may_fail
                     else "the run would stop at it"
                 ),
                 step.loc,
-                ipgrammar.refusal_hint(line, said, "a typo? write the line as ip reads it"),
+                hint,
                 certain=not step.may_fail,
             )
         )
+
+
+def _iptables_refusal(line: str) -> str | None:
+    """What iptables says of a line of ``line`` it refuses whatever the host holds (a port
+    with no protocol before it: :func:`iplab.iptopts.port_refusal`), or None."""
+    for argv in each_run(line):
+        iptables = bool(argv) and program_name(argv[0]) in ("iptables", "ip6tables")
+        if iptables and (said := port_refusal(argv[1:])) is not None:
+            return said
+    return None
 
 
 def check_probes(scenario: Scenario, judge: Judge | None = None) -> None:
@@ -489,7 +537,7 @@ def build(
     What the model objects to raises when it is certain; otherwise (and always when
     ``lenient``, for ``render``, a text job) it is kept in ``Plan.warnings``.
     """
-    judge = Judge(strict=not lenient)
+    judge = Judge(strict=not lenient, prefix=prefix)
     check_refused(scenario, judge)  # (before the prefix: the line meant is the page's)
     scenario = with_prefix(scenario, prefix)
     if not scenario.setup and not lenient:  # (hunt BD #7: check said OK, up "0 changes")
@@ -505,7 +553,7 @@ def build(
     check_removals(scenario, judge if lenient else None)
     check_placeholders(scenario, judge if lenient else None)
     check_signals(scenario, judge if lenient else None)
-    check_pids(scenario, judge if lenient else None)
+    check_pids(scenario, judge if lenient else None, judge)
     check_editors(scenario, judge if lenient else None)
     check_recipes(scenario, prefix, judge if lenient or not prefix else None)
     owned = owned_by(scenario)

@@ -394,7 +394,7 @@ _READERS = frozenset(
         *("cat", "ls", "readlink", "echo", "printf", "grep", "head", "tail", "wc", "true"),
         *("egrep", "fgrep", "sort", "uniq", "cut", "tr", "column", "jq", "less", "more"),
         *("sleep", "wait", "uname", "whoami", "id", "pgrep", "pidof", "seq", "basename"),
-        *("dirname", "stat", "which", "mtr", "ps", "pwd", "ll", "la"),
+        *("dirname", "stat", "which", "mtr", "ps", "pwd", "ll", "la", "findmnt"),
     }
 )
 
@@ -444,7 +444,11 @@ _AWKS = frozenset({"awk", "gawk", "mawk", "nawk"})
 #: what lets an awk program write or run something: ``print > "f"``, ``| "cmd"``, system()
 _AWK_WRITES = re.compile(r"[>|]|\bsystem\b|\bgetline\b|\bfflush\b")
 #: readers whatever their arguments (a variable's value among them: ``ping -c1 $IP``)
-_ANY_ARGUMENT = frozenset({"echo", "printf", "ping", "ping6", "cat", "grep", "head", "wc"})
+_ANY_ARGUMENT = frozenset({"echo", "printf", "ping", "ping6", "cat", "grep", "head", "wc"}) | {
+    "ls",
+    "stat",
+    "readlink",  # (ls -l /proc/$$/ns/net: only shown, p7 of hunt CG)
+}
 #: a token with variables in it and nothing else of the shell's (``got $MAC``, ``${IP[1]}``)
 #: (``$$``, ``$!``: the shell's pid, its last job's: ``ip netns identify $$``)
 _EXPANDS = re.compile(r"(?=.*\$)(?:[^|&;<>$`()]|\$[A-Za-z_][A-Za-z0-9_]*|\$[$!]|\$\{[^}$`()]*\})+")
@@ -890,7 +894,9 @@ def _reads_words(argv: list[str]) -> bool:
     """A command that only shows state, by its words (see reads_only)."""
     program, args = argv[0], argv[1:]
     if (inside := inside_netns(argv))[0] is not None:
-        return reads_only(shlex.join(inside[1]))  # a reader inside a namespace
+        run = list(strip_sudo(tuple(inside[1]))) if inside[1][:1] == ["sudo"] else inside[1]
+        return bool(run) and reads_only(shlex.join(run))  # a reader inside a namespace (ip
+        # netns exec alice sudo ip link list: as any user, hunt CG)
     if program in _READERS or runtimes.shows(argv):  # (runc list, docker ps: shown)
         return True
     if program in _ONLY_HOW and (inner := unwrap_once(argv)):

@@ -198,6 +198,8 @@ def condition(
     if node.type != "test_command" or len(node.named_children) != 1:
         return None
     test = node.named_children[0]
+    if test.type == "unary_expression" and len(test.children) == 2:
+        return _emptiness(node, test, text)
     if test.type != "binary_expression" or len(test.children) != 3:
         return None
     left, op, right = (text(test.children[0]), source(test.children[1]), text(test.children[2]))
@@ -210,6 +212,24 @@ def condition(
     if compare is None or a is None or b is None:
         return None
     return bool(_BINARY[compare](a, b))
+
+
+def _emptiness(node: Node, test: Node, text: Callable[[Node], str | None]) -> bool | None:
+    """``[ -n "$X" ]``, ``[[ -z $X ]]``: whether the value is empty, when iplab knows it
+    (mini-env's trap handler, ``[ -n "$CLEANUP_FUNC" ] && $CLEANUP_FUNC``, the variable
+    set empty: the test was a teardown step ``[ -n "" ]`` that failed). In ``[`` an
+    unquoted word is split: empty, the test is of the word ``-n`` alone, true; one that
+    would split or glob is not told."""
+    op, operand = source(test.children[0]), test.children[1]
+    value = text(operand)
+    if op not in ("-n", "-z") or value is None:
+        return None
+    if source(node.children[0]) == "[" and operand.type != "string":
+        if not value.strip():
+            return True
+        if any(c.isspace() or c in "*?[" for c in value):
+            return None
+    return bool(value) == (op == "-n")
 
 
 def arithmetic(text: str, variables: Mapping[str, str | None]) -> tuple[str, int | None] | None:

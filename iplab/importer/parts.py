@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -122,9 +123,14 @@ def read_parts(
     # the lines of the page's code blocks: a sentence that names one of them again (``bring
     # them up with `ip link set a up` ``) shows the command, it does not run it twice
     shown = {_same_words(text) for part in parts if part.kind == "code" for _, text in part.body}
+    # each placeholder the page's code blocks hold, as often as they hold it
+    slots = Counter(
+        found for part in parts if part.kind == "code" for _, t in part.body
+        for found in _WHOLE_ANGLE.findall(t)
+    )  # fmt: skip
     before: Part | None = None
     for written in parts:
-        before, hint = written, _hint(before, written) or _syntax(before, written)
+        before, hint = written, _hint(before, written) or _syntax(before, written, slots)
         if hint is not None:
             reader.warnings.append(hint)
         part = written if hint is None else replace(written, shown=True)
@@ -295,7 +301,26 @@ _SYNTAX = re.compile(
 )
 
 
-def _syntax(before: Part | None, part: Part) -> str | None:
+#: a placeholder that is a whole word of its line: ``kea-dhcp4 -c <config_file>``
+_WHOLE_ANGLE = re.compile(r"(?<!\S)<[A-Za-z][\w-]*>(?!\S)")
+
+
+def _general_form(sentence: str, lines: list[str], slots: Counter[str]) -> str | None:
+    """The placeholders of a block that shows a command's general form under a sentence
+    that says what the command does (p5, thachmpham's DHCP page: "Start an IPv4 DHCP
+    server." over ``kea-dhcp4 -c <config_file>``, a step the model refused the page for):
+    every line holds a placeholder as a whole word, none of them filled in by another line
+    of the page, and the sentence is a statement (one that ends with ``:`` gives what to
+    type). None for any other block."""
+    if not sentence or sentence.rstrip().endswith(":"):
+        return None
+    said = [_WHOLE_ANGLE.findall(strip_prompt(t) or t) for t in lines]
+    if not all(said) or any(slots[word] > 1 for found in said for word in found):
+        return None
+    return ", ".join(word for found in said for word in found)
+
+
+def _syntax(before: Part | None, part: Part, page: Counter[str] | None = None) -> str | None:
     """The warning for a code block that shows a command's form: a sentence right above it
     gives it as a command's syntax, every line of it holding a placeholder (hunt Q, Scott
     Lowe's blog: "the format this command follows is:", then ``ip netns exec <network
@@ -314,6 +339,11 @@ def _syntax(before: Part | None, part: Part) -> str | None:
         why = sentence
     elif all(slots) and (slot := slots[0]) is not None:
         why = f"the command to run is left to the reader: {slot}"
+    elif (form := _general_form(sentence, lines, page or Counter())) is not None:
+        return (
+            f"line {part.line}: {lines[0]!r} is the command's general form, under"
+            f" {sentence!r} ({form}: filled in nowhere on the page): shown, not a step"
+        )
     else:
         return None
     return f"line {part.line}: {lines[0]!r} is the command's syntax ({why!r}): shown, not a step"
