@@ -1567,6 +1567,7 @@ def _setup(session: Session, opts: Options) -> int:
             verified, session.expected = _verify_up(
                 session.env, session.plan, session.tolerated, lab, ahead=session.ahead
             )
+            session.env.verified = session.expected
             rc = max(rc, verified)
     finally:
         if session.ahead is not None:

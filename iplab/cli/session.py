@@ -179,7 +179,7 @@ def _as_json(args: argparse.Namespace, plan: Plan, go: Callable[..., int]) -> in
     records = [r for r in env.audit.read() if run and r.get("run") == run]
     doc = jsonout.run(
         lab=name, run_id=run, scenario=plan.scenario.path, exit_code=rc, records=records,
-        output=seen.getvalue(),
+        output=seen.getvalue(), verified=env.verified,
     )  # fmt: skip
     print(json.dumps(doc, indent=1))
     return rc
@@ -416,11 +416,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if args.json:
         from iplab import jsonout
 
-        count = sum(len(s.links) for s in expected.namespaces.values())
-        written = sum(len(v) for v in verify.written_sysctls(expected).values())
-        doc = jsonout.verify(
-            found, args.step, len(expected.namespaces) - 1, count, live, sysctls=written
-        )
+        doc = jsonout.verify(found, args.step, expected, live)
         print(json.dumps(doc, indent=1))
         return 1 if differences else 0
     skipped = verify.unknowable(expected)
