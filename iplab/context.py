@@ -9,7 +9,7 @@ import errno
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO, cast
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from iplab import audit as auditlog
 from iplab.batch import failed_lines
@@ -17,6 +17,9 @@ from iplab.errors import IplabError, state_write_error
 from iplab.records import Record, frozen
 from iplab.runner import Limits, Result, Runner, truncate
 from iplab.streams import Output, Quiet
+
+if TYPE_CHECKING:
+    from iplab.state import State
 
 
 @dataclass
@@ -41,6 +44,9 @@ class Env:
     #: the host's names before the run (links of the root namespace, namespaces), as the
     #: preflight read them: what a step iplab cannot follow may have added is told after
     names_before: tuple[set[str], set[str]] | None = None
+    #: the model's state the verification after a setup held the kernel to (``up --json``
+    #: and ``run --json`` say what it counted); None until one ran
+    verified: State | None = None
 
     def release(self) -> bool:
         """Give the reserved space back (the disk is full); True if there was some."""

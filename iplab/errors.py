@@ -62,8 +62,14 @@ class IplabError(Exception):
 received_signals: list[int] = []
 
 #: what a signal is answered with once the command's work is done and must not be undone
-#: (``up``: the lab is up, meant to stay up): said, and the signal stops nothing
+#: (``up``: the lab is up, meant to stay up; ``down``: it is down): said, and the signal
+#: stops nothing
 lab_stays: list[str] = []
+
+#: what the lab is when a signal stops the command before its own handlers are in place
+#: (``up``, ``run``, ``down``: before they began, nothing ran): said with "iplab:
+#: interrupted" (hunt CF: that alone, and a user could not tell whether the lab was up)
+not_begun: list[str] = []
 
 
 class Interrupted(IplabError):

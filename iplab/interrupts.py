@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from types import FrameType
 from typing import Any, TextIO
 
-from iplab.errors import Interrupted, lab_stays, received_signals
+from iplab.errors import Interrupted, lab_stays, not_begun, received_signals
 from iplab.runner import Runner
 
 #: the signals that stop a run, which then rolls back: Ctrl-C, kill's default, a hangup
@@ -66,6 +66,7 @@ class Signals:
 
     def __enter__(self) -> Signals:
         lab_stays.clear()  # (an earlier lab's up, in this process)
+        not_begun.clear()  # (from here, these handlers and the run say what a signal did)
         if threading.current_thread() is not threading.main_thread():
             return self
         for sig in STOPPING:

@@ -465,8 +465,9 @@ class Journal:
             with contextlib.suppress(OSError):
                 path.unlink()
             raise StateWriteError(
-                f"not starting: the state directory {self.dir} has no room for the journal "
-                f"and audit log of this run ({size // 1024} KiB): {exc.strerror or exc}",
+                f"not starting: the state directory {self.dir.parent.parent} has no room for"
+                f" the journal and audit log of this run of lab {self.dir.name}"
+                f" ({size // 1024} KiB): {exc.strerror or exc}",
                 hint="free space, or pass --state-dir DIR",
             ) from None
         return path

@@ -14,7 +14,8 @@ from typing import Any
 
 from iplab.errors import IplabError
 from iplab.journal import LabInfo
-from iplab.verify import Difference
+from iplab.state import State
+from iplab.verify import Difference, written_neighbours, written_sysctls
 
 #: the lines a run prints for a claim or a probe (verify.ClaimResult, lab.Session._probe)
 _CLAIM = re.compile(r"^ {4}(PASS|FAIL) (.*?)(?:: (.*))?$")
@@ -71,29 +72,31 @@ def difference(d: Difference) -> dict[str, str | None]:
     return {**out, "expected": d.expected, "found": d.found}
 
 
+def expected(state: State) -> dict[str, int]:
+    """What a verification held the kernel to: the lab's namespaces (the root not counted),
+    the links in them and in the root, and the sysctls the lab wrote and the lasting
+    neighbours it added that it read back."""
+    return {
+        "namespaces": len(state.namespaces) - 1,
+        "links": sum(len(s.links) for s in state.namespaces.values()),
+        "sysctls": sum(len(v) for v in written_sysctls(state).values()),
+        "neighbours": sum(len(v) for v in written_neighbours(state).values()),
+    }
+
+
 def verify(
     differences: Sequence[Difference],
     step: int | None,
-    namespaces: int,
-    links: int,
+    held_to: State,
     live: Sequence[str] = (),
-    *,
-    sysctls: int = 0,
-    neighbours: int = 0,
 ) -> dict[str, Any]:
-    """``iplab verify --json``; ``live``: how the lab's live changes differ from its journal;
-    ``sysctls``: how many sysctls the lab wrote that verify read back; ``neighbours``: how
-    many lasting neighbours it added that verify read back."""
+    """``iplab verify --json``; ``held_to``: the model's state compared with the kernel;
+    ``live``: how the lab's live changes differ from its journal."""
     return {
         "ok": not differences and not live,
         "step": step,
         "differences": [difference(d) for d in differences],
-        "expected": {
-            "namespaces": namespaces,
-            "links": links,
-            "sysctls": sysctls,
-            "neighbours": neighbours,
-        },
+        "expected": expected(held_to),
         "live": list(live),
     }
 
@@ -116,9 +119,12 @@ def run(
     exit_code: int,
     records: Iterable[dict[str, Any]],
     output: str,
+    verified: State | None = None,
 ) -> dict[str, Any]:
-    """``iplab run --json``: the verdict, every command of the run (from the audit log)
-    with its exit status, and every claim."""
+    """``iplab run --json`` (and ``up --json``): the verdict, every command of the run (from
+    the audit log) with its exit status, every claim, and what the verification after the
+    setup held the kernel to (``verified``; null when none ran: ``--no-verify``, or the run
+    stopped before it; hunt CC: ``up --json`` said nothing of what it verified)."""
     commands = [
         {
             "step": r.get("step"),
@@ -138,4 +144,5 @@ def run(
         "exit_code": exit_code,
         "commands": commands,
         "claims": claims(output),
+        "expected": expected(verified) if verified is not None else None,
     }

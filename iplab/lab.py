@@ -22,6 +22,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import time
 import uuid
 from collections.abc import Collection, Iterator, Sequence
@@ -1152,8 +1153,13 @@ def new_run_id() -> str:
 def _lab(
     env: Env, lab: str, plan: Plan, run: str, preflight: bool, *, signals: Signals, doing: str
 ) -> Iterator[Journal]:
+    fresh = not lab_dir(env.state_dir, lab).exists()
     with ExitStack() as stack:
         journal = open_lab(env.state_dir, lab, stack, doing)
+        recorded: list[bool] = []
+        if fresh:  # a start refused before its lab record: no directory of it stays (hunt
+            # CF: a state directory with no room kept an empty one, its lock inside)
+            stack.callback(_unused_dir_removed, journal, recorded)
         if journal.exists():
             raise already_up(lab, journal.info())
         # room for this run's journal and audit records (and its undo's), before anything
@@ -1169,7 +1175,20 @@ def _lab(
             journal.write_info(new_lab_info(plan, lab, run, (links, netns), time.time()))
         except OSError as exc:  # (hunt BV: a bare "No space left on device"; nothing ran)
             raise no_room(journal.dir, f"the record of lab {lab} (lab.json)", exc) from None
+        recorded.append(True)
         yield journal
+
+
+def _unused_dir_removed(journal: Journal, recorded: list[bool]) -> None:
+    """The lab's directory, made by this start, removed when the start wrote no lab record
+    (``recorded`` empty) and the directory holds only its lock (held by this process: no
+    other iplab uses it)."""
+    if recorded:
+        return
+    with contextlib.suppress(OSError):
+        if [child.name for child in journal.dir.iterdir()] == ["lock"]:
+            (journal.dir / "lock").unlink()
+            journal.dir.rmdir()
 
 
 def new_lab_info(
@@ -1567,6 +1586,7 @@ def _setup(session: Session, opts: Options) -> int:
             verified, session.expected = _verify_up(
                 session.env, session.plan, session.tolerated, lab, ahead=session.ahead
             )
+            session.env.verified = session.expected
             rc = max(rc, verified)
     finally:
         if session.ahead is not None:
@@ -1627,8 +1647,12 @@ def up(env: Env, plan: Plan, lab: str, options: Options | None = None) -> int:
                 f"lab {lab} is up: {counted(session.tally.changes, 'change')} journaled "
                 f"(undo with: iplab down {lab})"
             )
+            fault("said-up", 1)
             # from here a Ctrl-C or SIGTERM is too late to undo what the user asked to stay
             lab_stays[:] = [f"lab {lab} is up and stays up (iplab down {lab} takes it down)"]
+            if (late := session.signals.received) is not None:  # (came since the check:
+                # hunt CF, nothing said it and the lab stayed up)
+                env.err.write(f"iplab: {signal.Signals(late).name} received: {lab_stays[0]}\n")
             fault("is-up", 1)
         except IplabError as exc:
             return _abort(env, session, exc, opts)
@@ -1993,29 +2017,38 @@ def down(env: Env, lab: str, exact: bool = False) -> int:
         env.context.update(
             {"lab": lab, "run": info.run, "scenario": info.scenario, "sha256": info.sha256}
         )
+        # an undo is not interrupted halfway (passive), nor what follows it: the lab
+        # archived and said down (hunt CF: a Ctrl-C then said "iplab: interrupted", and
+        # a lab undone but not archived was listed as up)
         with Signals(env.runner, env.err) as signals:
-            signals.passive = True  # an undo is not interrupted halfway
+            signals.passive = True
             with contextlib.suppress(IplabError):  # (a full audit log stops no down)
                 undo.audit_unknown(env, journal)
             report = undo.rollback(env, journal, exact)
-        _taken(env, report)
-        if not _undone(report):
-            return _kept(env, journal, report)
-        if not _archive(env, journal):
-            return 1
-        gone = f"{report.gone} of them found it gone already; " if report.gone else ""
-        try:
-            env.out.write(
-                f"lab {lab} is down: {counted(report.ran, 'undo command')} ran "
-                f"({gone}{report.skipped} more {plural(report.skipped, 'was')} not needed)\n"
-            )
-        except OutputLost as exc:  # (hunt BV: "...: stopping", said of a down that was done)
-            raise OutputLost(
-                f"cannot write to stdout ({exc.reason}): lab {lab} is down all the same",
-                broken_pipe=exc.exit_code == 141,
-                reason=exc.reason,
-            ) from None
-        return 1 if _unrestored(env, report) else 0
+            return _down_done(env, journal, lab, report)
+
+
+def _down_done(env: Env, journal: Journal, lab: str, report: undo.UndoReport) -> int:
+    """After ``down``'s undo: what it did, said, and the lab archived when it is gone."""
+    _taken(env, report)
+    if not _undone(report):
+        return _kept(env, journal, report)
+    if not _archive(env, journal):
+        return 1
+    gone = f"{report.gone} of them found it gone already; " if report.gone else ""
+    try:
+        env.out.write(
+            f"lab {lab} is down: {counted(report.ran, 'undo command')} ran "
+            f"({gone}{report.skipped} more {plural(report.skipped, 'was')} not needed)\n"
+        )
+    except OutputLost as exc:  # (hunt BV: "...: stopping", said of a down that was done)
+        raise OutputLost(
+            f"cannot write to stdout ({exc.reason}): lab {lab} is down all the same",
+            broken_pipe=exc.exit_code == 141,
+            reason=exc.reason,
+        ) from None
+    lab_stays[:] = [f"lab {lab} is down"]  # (a signal now stops nothing: said)
+    return 1 if _unrestored(env, report) else 0
 
 
 def list_labs(state_dir: Path) -> list[LabInfo]:

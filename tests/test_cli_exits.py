@@ -12,6 +12,7 @@ import pytest
 
 import iplab.cli
 from iplab.errors import UsageError
+from tests.conftest import REPO
 
 
 @pytest.mark.parametrize(
@@ -65,15 +66,25 @@ def test_no_command_prints_the_help(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_text_the_output_cannot_encode_is_escaped_not_an_internal_error(tmp_path: Path) -> None:
-    """``PYTHONIOENCODING=ascii`` (or latin-1) and a scenario named ``étoile ★.yaml``."""
+    """``PYTHONIOENCODING=ascii`` (or latin-1) and a scenario named ``étoile ★.yaml``: the
+    messages are escaped; what render prints is the page's text, its UTF-8 bytes (hunt CF:
+    escaped, ``alias "café"`` became another command; tests/test_hunt_cf_encoding.py)."""
     lab = tmp_path / "dír" / "étoile ★.yaml"
     lab.parent.mkdir()
     lab.write_text("name: x\ntitle: étoile ★\nsetup:\n  - action: netns add\n    name: a\n")
     for encoding in ("ascii", "latin-1"):
         proc = subprocess.run(
             [sys.executable, "-m", "iplab", "render", str(lab), "--format", "markdown"],
-            capture_output=True, encoding=encoding, check=False, cwd=tmp_path,
+            capture_output=True, check=False, cwd=REPO,
             env={**os.environ, "PYTHONIOENCODING": encoding},
         )  # fmt: skip
         assert proc.returncode == 0, proc.stderr
-        assert "\\u2605" in proc.stdout and "ip netns add a" in proc.stdout
+        out = proc.stdout.decode("utf-8")
+        assert "# étoile ★" in out and "ip netns add a" in out
+        missing = subprocess.run(
+            [sys.executable, "-m", "iplab", "render", str(lab.with_name("gone ★.yaml"))],
+            capture_output=True, encoding=encoding, check=False, cwd=REPO,
+            env={**os.environ, "PYTHONIOENCODING": encoding},
+        )  # fmt: skip
+        assert missing.returncode == 2 and "internal error" not in missing.stderr
+        assert "gone \\u2605.yaml" in missing.stderr and missing.stdout == ""

@@ -37,7 +37,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from iplab.errors import IplabError, lab_stays, out_of_memory, received_signals
+from iplab.errors import IplabError, lab_stays, not_begun, out_of_memory, received_signals
 
 Handler = Callable[..., int]
 
@@ -48,8 +48,10 @@ EXIT_BROKEN_PIPE = 141
 
 def _terminate(signum: int, frame: object) -> None:
     del frame
-    if lab_stays:  # ``up`` is done: the lab stays up, the signal is said and stops nothing
-        _say(sys.stderr, f"iplab: {signal.Signals(signum).name} received: {lab_stays[0]}")
+    if lab_stays or _process_rc:  # ``up`` is done: the lab stays up, the signal is said and
+        # stops nothing; so once the command is done (hunt CF: its status is final)
+        done = lab_stays[0] if lab_stays else f"iplab is done (exit status {_process_rc[0]})"
+        _say(sys.stderr, f"iplab: {signal.Signals(signum).name} received: {done}")
         return
     received_signals.append(signum)
     raise KeyboardInterrupt
@@ -68,12 +70,26 @@ def _by_signal() -> None:
     """
     stopped = [sig for sig in received_signals if _process_rc == [128 + sig]]
     if not stopped or stopped[0] == signal.SIGQUIT:  # (exit 131: no core of a clean exit)
+        _ignore_late_signals()
         return
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
     signal.signal(stopped[0], signal.SIG_DFL)
     os.kill(os.getpid(), stopped[0])
+
+
+def _ignore_late_signals() -> None:
+    """The command is done, its exit status and its words are final: a signal that comes
+    now is ignored. Python puts the default action back on each signal it handles as it
+    shuts down, after the last ``atexit`` function: a Ctrl-C in those last milliseconds
+    ended iplab by SIGINT with nothing said, after "lab X is up" (hunt CF: exit 130 of an
+    up whose lab stays up, and a script took it for failed)."""
+    if not _process_rc or threading.current_thread() is not threading.main_thread():
+        return  # (a program that called main() with argv keeps its own)
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+        with contextlib.suppress(OSError, ValueError):
+            signal.signal(sig, signal.SIG_IGN)
 
 
 atexit.register(_by_signal)
@@ -116,6 +132,7 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int
     received_signals.clear()  # (an in-process caller's earlier command)
     _json_asked.clear()
     lab_stays.clear()
+    not_begun.clear()
     if process and threading.current_thread() is threading.main_thread():
         # until a run installs its own handlers, SIGTERM, SIGHUP (the terminal closed) and
         # SIGQUIT (Ctrl-\) end iplab as Ctrl-C does (and Ctrl-C as Python has it, once
@@ -126,11 +143,12 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int
     try:
         rc = _main(argv)
     except KeyboardInterrupt:
-        _say(err, "iplab: interrupted")
+        said = f"interrupted: {not_begun[0]}" if not_begun else "interrupted"
+        _say(err, f"iplab: {said}")
         if not received_signals:  # Python's own Ctrl-C handler raised it
             received_signals.append(signal.SIGINT)
         rc = 128 + received_signals[0]
-        _json_error(rc, "interrupted")
+        _json_error(rc, said)
     except BrokenPipeError:
         # the reader went away (iplab render | head): output was cut short, a failure
         rc = EXIT_BROKEN_PIPE

@@ -137,13 +137,23 @@ def _what_stays(plan: Plan, which: str) -> None:
         )
 
 
+def _not_begun(text: str) -> None:
+    """What a signal that stops the command now leaves (:data:`iplab.errors.not_begun`)."""
+    from iplab.errors import not_begun
+
+    not_begun[:] = [text]
+
+
 def cmd_up(args: argparse.Namespace) -> int:
     from iplab import lab
+    from iplab.interrupts import fault
 
+    _not_begun("up had not begun: nothing ran, the host is as it was")
     plan = load_plan(args)
     _what_stays(plan, "setup")
     if args.dry_run:
         return _dry_run(args, plan, "setup")
+    fault("not-begun", 1)  # (the failpoint of a signal before the up began)
     if args.json:  # (hunt BS #5: status and verify had --json, up had none)
         return _as_json(args, plan, lab.up)
     with _head_shown(_env(args)) as env:
@@ -153,6 +163,7 @@ def cmd_up(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from iplab import lab
 
+    _not_begun("run had not begun: nothing ran, the host is as it was")
     plan = load_plan(args)
     _what_stays(plan, "all")
     if args.dry_run:
@@ -179,7 +190,7 @@ def _as_json(args: argparse.Namespace, plan: Plan, go: Callable[..., int]) -> in
     records = [r for r in env.audit.read() if run and r.get("run") == run]
     doc = jsonout.run(
         lab=name, run_id=run, scenario=plan.scenario.path, exit_code=rc, records=records,
-        output=seen.getvalue(),
+        output=seen.getvalue(), verified=env.verified,
     )  # fmt: skip
     print(json.dumps(doc, indent=1))
     return rc
@@ -202,8 +213,10 @@ class _Tee(io.StringIO):
 
 def cmd_down(args: argparse.Namespace) -> int:
     from iplab import lab, statedir
+    from iplab.interrupts import fault
 
     name = args.lab
+    _not_begun("down had not begun: nothing was undone")
     if name is None:
         where = statedir.resolve(args.state_dir)
         up = lab.list_labs(where)
@@ -214,6 +227,9 @@ def cmd_down(args: argparse.Namespace) -> int:
             which = ", ".join(i.lab for i in up)
             raise UsageError(f"which lab? ({which} are up)", hint="iplab down LAB")
         name = up[0].lab
+    _not_begun(f"down had not begun: nothing was undone, lab {name} is as it was"
+               f" (iplab down {name} takes it down)")  # fmt: skip
+    fault("not-begun", 1)  # (the failpoint of a signal before the down began)
     with _head_shown(_env(args)) as env:
         return lab.down(env, name, exact=args.exact)
 
@@ -417,13 +433,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if args.json:
         from iplab import jsonout
 
-        count = sum(len(s.links) for s in expected.namespaces.values())
-        written = sum(len(v) for v in verify.written_sysctls(expected).values())
-        pinned = sum(len(v) for v in verify.written_neighbours(expected).values())
-        doc = jsonout.verify(
-            found, args.step, len(expected.namespaces) - 1, count, live, sysctls=written,
-            neighbours=pinned,
-        )  # fmt: skip
+        doc = jsonout.verify(found, args.step, expected, live)
         print(json.dumps(doc, indent=1))
         return 1 if differences else 0
     skipped = verify.unknowable(expected)
