@@ -50,11 +50,15 @@ def test_the_page_s_save_is_no_step_it_cannot_undo() -> None:
 def test_down_removes_the_saved_rules(tmp_path: Path) -> None:
     """The page up and down apart (a network namespace taken for the host, a /tmp of its
     own): the file the page saved is gone after down."""
+    # the repository seen at /mnt/repo first: a checkout under /tmp (a clone the kernel
+    # suite runs in) is hidden by the test's own /tmp
+    page = Path("/mnt/repo") / PAGE.relative_to(REPO)
     done = apart(
+        f"mount -t tmpfs hccm /mnt && mkdir /mnt/repo && mount --bind {REPO} /mnt/repo\n"
         'mount -t tmpfs hcc /tmp && mkdir -p /tmp/w "$TMPDIR"\n'
         "ip link set lo up\n"
-        f"export IPLAB_STATE_DIR=/tmp/w/state PYTHONPATH={REPO}\ncd /tmp/w\n"
-        f"python3 -m iplab import {PAGE} -o lab.yaml >/dev/null 2>&1\n"
+        "export IPLAB_STATE_DIR=/tmp/w/state PYTHONPATH=/mnt/repo\ncd /tmp/w\n"
+        f"python3 -m iplab import {page} -o lab.yaml >/dev/null 2>&1\n"
         "python3 -m iplab up lab.yaml --prefix hcca01 >/dev/null; echo up=$?\n"
         "echo saved=$(test -s /tmp/fw-rules.v4 && echo yes)\n"
         "python3 -m iplab down >/dev/null; echo down=$?\n"
