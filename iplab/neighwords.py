@@ -88,7 +88,10 @@ def unfollowed(command: str) -> bool:
 
 
 def _write(argv: Sequence[str]) -> Write | None:
-    """``ip [-n NS] [-4|-6] neigh VERB ARGS`` -> its write; None: another command, a read."""
+    """``ip [-n NS] [-4|-6] neigh VERB ARGS`` (or net-tools' ``arp -s|-d``) -> its write;
+    None: another command, a read."""
+    if argv and argv[0].rsplit("/", 1)[-1] == "arp":
+        return _arp(argv[1:])
     if not argv or argv[0].rsplit("/", 1)[-1] != "ip":
         return None
     ns: str | None = None
@@ -138,6 +141,42 @@ def _modify(ns: str | None, args: Sequence[str], verb: str = "add") -> Write | N
                 word = rest.pop(0)
             address = address_text(word)
     return Write(ns, verb, dev, address, lladdr, nud, proxy)
+
+
+#: net-tools arp's options that take a value, and those that make it set or delete
+_ARP_VALUED = frozenset({"-i", "--device", "-H", "--hw-type", "-t", "-f", "--file"})
+_ARP_SETS = frozenset({"-s", "--set"})
+_ARP_DELETES = frozenset({"-d", "--delete"})
+
+
+def _arp(args: Sequence[str]) -> Write | None:
+    """net-tools' ``arp -s HOST HWADDR [temp] [pub] [-i IF]`` (a permanent entry unless
+    ``temp``, a proxy one with ``pub``) and ``arp -d HOST [-i IF]``, as the old tutorials pin
+    a neighbour; ``-f FILE``, ``-D`` (an interface's own address), a host name: not followed.
+    None: a read (``arp -n``)."""
+    dev = verb = None
+    words: list[str] = []
+    unknown = False
+    rest = list(args)
+    while rest:
+        word = rest.pop(0)
+        if word in ("-i", "--device"):
+            dev = rest.pop(0) if rest else None
+        elif word in _ARP_SETS | _ARP_DELETES:
+            verb = "add" if word in _ARP_SETS else "delete"
+        elif word in _ARP_VALUED or word.startswith("-D") or word == "--use-device":
+            unknown = True
+            rest = rest[1:] if word in _ARP_VALUED else rest
+        elif not word.startswith("-"):
+            words.append(word)
+    if verb is None:
+        return None if not unknown else Write(None, "add", dev)
+    address = address_text(words[0]) if words else None
+    if verb == "delete":
+        return Write(None, "delete", dev, address)
+    lladdr = _lladdr(words[1]) if len(words) > 1 and not unknown else None
+    temp = "temp" in words[2:]
+    return Write(None, "add", dev, address, lladdr, "reachable" if temp else None, "pub" in words)
 
 
 def _flush(ns: str | None, args: Sequence[str]) -> Write:

@@ -471,6 +471,9 @@ def _raw_sets(command: str) -> list[tuple[str | None, str]]:
         if program == "brctl" and args[:1] and args[0].startswith(("set", "stp")):
             out.append((ns, "bridge settings (brctl)"))
             continue
+        if program == "arp" and unfollowed(shlex.join(argv)):  # (arp -s ... pub, temp, -f)
+            out.append((ns, "neighbours"))
+            continue
         if program in ("sysctl", "ethtool"):
             if program == "ethtool" and not (
                 args[:1] and args[0][:2] in ("-K", "-s", "-G", "-L", "-A")

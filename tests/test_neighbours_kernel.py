@@ -6,6 +6,7 @@ deleted by hand a difference, in --json too (iplab/neighbours.py)."""
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -42,7 +43,15 @@ CASES = {
     "flush-not-both": ["ip -n {a} neigh flush dev va nud noarp nud all"],
     "delete": ["ip -n {a} neigh del 10.9.0.2 dev va"],
     "moved": ["ip -n {a} link set va netns {b}"],
+    # net-tools' way (old tutorials): a permanent entry, unless temp (not compared)
+    "arp": [
+        "ip netns exec {a} arp -s 10.9.0.4 02:00:00:00:00:04 -i va",
+        "ip netns exec {a} arp -s 10.9.0.5 02:00:00:00:00:05 temp -i va",
+        "ip netns exec {a} arp -d 10.9.0.2 -i va",
+    ],
 }
+if shutil.which("arp") is None:  # (net-tools: not on every host)
+    del CASES["arp"]
 
 
 def _lines(case: str, a: str, b: str) -> list[str]:
