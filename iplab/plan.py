@@ -17,6 +17,7 @@ from ipaddress import IPv4Address, IPv6Address, ip_address
 from pathlib import Path
 
 from iplab import batchfiles, ipgrammar, memo
+from iplab.bareaddr import bare_addresses
 from iplab.claims import Owned, check_claims
 from iplab.editors import opens_editor
 from iplab.errors import Location, UsageError
@@ -502,6 +503,7 @@ def build(
                 certain=False,
             )
         )
+    judge.warnings.extend(bare_addresses(scenario))  # (hunt CE #1: a /32 not meant)
     check_probes(scenario, judge if lenient else None)
     check_removals(scenario, judge if lenient else None)
     check_placeholders(scenario, judge if lenient else None)
