@@ -25,8 +25,8 @@ def bare_addresses(scenario: Scenario) -> Iterator[ModelError]:
     steps = scenario.steps
     for step in steps:
         op = step.op
-        if not isinstance(op, AddrAdd) or "/" in op.address or op.settings:
-            continue  # (a peer, a label...: the author says more than an address)
+        if not isinstance(op, AddrAdd) or "/" in op.address or op.settings or op.dev == "lo":
+            continue  # (a peer, a label...: the author says more; a loopback's router id)
         try:
             address = ipaddress.IPv4Address(op.address)
         except ValueError:
@@ -49,12 +49,13 @@ def bare_addresses(scenario: Scenario) -> Iterator[ModelError]:
 def _routes_in(steps: tuple[Step, ...], ns: str) -> Iterator[str]:
     for step in steps:
         op = step.op
-        if isinstance(op, RouteAdd) and (op.in_ns() or ROOT) == ns and op.to != "default":
+        if isinstance(op, RouteAdd) and (op.in_ns() or ROOT) == ns:
+            to = "0.0.0.0/0" if op.to == "default" else op.to  # (default dev veth0: all)
             try:
-                ipaddress.ip_network(op.to, strict=False)
+                ipaddress.ip_network(to, strict=False)
             except ValueError:
                 continue
-            yield op.to
+            yield to
 
 
 def _neighbours(steps: tuple[Step, ...], this: Step) -> Iterator[tuple[ipaddress.IPv4Address, str]]:
@@ -64,7 +65,7 @@ def _neighbours(steps: tuple[Step, ...], this: Step) -> Iterator[tuple[ipaddress
         found: list[str] = []
         if step is this:
             continue
-        if isinstance(op, AddrAdd):
+        if isinstance(op, AddrAdd) and op.dev != "lo":  # (a router id is no neighbour)
             found = [op.address.split("/")[0]]
             what = "another address of the lab"
         elif isinstance(op, RouteAdd) and op.via is not None:

@@ -67,3 +67,29 @@ def test_a_slash_32_with_its_own_route_is_not_said(
     assert rc == 0, err
     assert "has no prefix length" not in err
     assert "not in the subnet" not in err
+
+
+def test_router_ids_on_loopbacks_are_not_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An OSPF lab's router ids: a /32 on each lo, meant so."""
+    page = tmp_path / "ospf.md"
+    page.write_text(
+        "# ospf\n\n```\nip netns add r1\nip netns add r2\n"
+        "ip -n r1 addr add 10.255.0.1 dev lo\nip -n r2 addr add 10.255.0.2 dev lo\n"
+        "ip -n r1 link set lo up\nip -n r2 link set lo up\n```\n"
+    )
+    result, _ = imported(page)
+    lab = written(result, tmp_path)
+    assert iplab.cli.main(["check", "-q", str(lab)]) == 0
+    assert "has no prefix length" not in capsys.readouterr().err
+
+
+def test_a_bare_address_with_a_default_route_on_its_link_is_not_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'ip -n a route add default dev va' reaches 10.0.0.2 from the /32: meant so."""
+    result, _ = imported(FIXTURES / "leftovers13" / "p2p-default-dev.md")
+    lab = written(result, tmp_path)
+    assert iplab.cli.main(["check", "-q", str(lab)]) == 0
+    assert "has no prefix length" not in capsys.readouterr().err
