@@ -35,8 +35,8 @@ def shown(pc: PlannedCommand) -> str:
     step the author allows to fail that the kernel would refuse (hunt AF #12: shown as a
     line the run would run)."""
     if pc.skip is not None:
-        return f"DRY RUN: skipped, as the author allows it to fail: {pc.command.text} ({pc.skip})\n"
-    return f"DRY RUN: {pc.command.text}\n"
+        return f"DRY RUN: skipped, as the author allows it to fail: {pc.command.line} ({pc.skip})\n"
+    return f"DRY RUN: {pc.command.line}\n"
 
 
 def undo_lines(env: Env, plan: Plan, lab: str) -> list[str]:
@@ -75,7 +75,7 @@ def read_back_lines(plan: Plan) -> list[str]:
     of ``iptables -P FORWARD DROP`` or ``ip_forward``). Each: what, and the step."""
     said: list[str] = []
     for pc in plan.setup:
-        op, text = pc.command.op, pc.command.text
+        op, text = pc.command.op, pc.command.line
         if pc.skip is not None or pc.undo:
             continue  # (the run reads back only a step without an undo of its own)
         if (policy := policy_write_of(op)) is not None:

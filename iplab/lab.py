@@ -440,7 +440,7 @@ class Session:
         """The next command's line as shown: ``[ 3/23] ip netns add red``."""
         self._done += 1
         width = len(str(self._total))
-        return f"[{self._done:>{width}}/{self._total}] {command.text}"
+        return f"[{self._done:>{width}}/{self._total}] {command.line}"
 
     @staticmethod
     def _meta(command: Command, phase: str, kind: str = "command") -> dict[str, Any]:

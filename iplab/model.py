@@ -463,6 +463,10 @@ def _link_local(address: str) -> bool:
 
 
 def on_link_subnet(space: Namespace, gateway: str) -> bool:
+    """The gateway is on a link: in the subnet of an up link's address, or reached by a
+    route of the main table on an up link with no gateway of its own (``ip route add
+    10.244.0.1 dev eth0`` then ``default via 10.244.0.1 dev eth0`` beside a /32 address,
+    the calico way: the kernel takes it, checked on this kernel; hunt CE)."""
     gw = ipaddress.ip_address(gateway)
     for link in space.links.values():
         if not link.up:
@@ -471,6 +475,14 @@ def on_link_subnet(space: Namespace, gateway: str) -> bool:
             iface = interface(address)
             if iface.version == gw.version and gw in iface.network:
                 return True
+    for route in space.routes:
+        on = space.links.get(route.dev or "")
+        if route.via is None and route.kind is None and route.table is None and on and on.up:
+            try:
+                if gw in ipaddress.ip_network(route.to, strict=False):
+                    return True
+            except ValueError:
+                continue
     return False
 
 

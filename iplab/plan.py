@@ -17,6 +17,7 @@ from ipaddress import IPv4Address, IPv6Address, ip_address
 from pathlib import Path
 
 from iplab import batchfiles, ipgrammar, memo
+from iplab.bareaddr import bare_addresses
 from iplab.claims import Owned, check_claims
 from iplab.editors import opens_editor
 from iplab.errors import Location, UsageError
@@ -58,6 +59,7 @@ from iplab.steps import (
     Step,
     needs_privilege,
 )
+from iplab.sysctl import device_writes_in, sysctl_path
 from iplab.words import (
     background_job,
     each_run,
@@ -549,6 +551,7 @@ def build(
                 certain=False,
             )
         )
+    judge.warnings.extend(bare_addresses(scenario))  # (hunt CE #1: a /32 not meant)
     check_probes(scenario, judge if lenient else None)
     check_removals(scenario, judge if lenient else None)
     check_placeholders(scenario, judge if lenient else None)
@@ -563,7 +566,9 @@ def build(
     reborn = Reborn()
     steps = scenario.steps
     n_setup = len(scenario.setup)
+    early = _EarlyDeviceWrites(judge)
     for sim, state in replay(steps, judge=judge):
+        early.step(sim.step, state)
         waits = reborn.made(sim.step.op, state)
         if sim.refused is not None and not isinstance(sim.step.op, _CLEANUPS):
             judge.warnings.append(_skipped(sim.step, sim.refused))  # (hunt AF #12)
@@ -596,6 +601,55 @@ def build(
         scenario, prefix, tuple(planned[:n_setup]), tuple(planned[n_setup:]), owned,
         tuple(template_dirs), tuple(judge.warnings), lenient,
     )  # fmt: skip
+
+
+class _EarlyDeviceWrites:
+    """A device's sysctl written before the lab makes the device (``echo 1 >
+    /proc/sys/net/ipv4/conf/veth1/proxy_arp`` as a page's first line, veth1 made at its
+    third: hunt CE #2): the kernel has no such file yet, and the run fails there. Said when
+    the device's namespace is one the model knows whole and has no link of that name, or
+    once a later step makes the link where the write looked for it."""
+
+    def __init__(self, judge: Judge) -> None:
+        self.judge = judge
+        #: (step, namespace, device, key) of writes to a device the model did not see yet
+        self.waiting: list[tuple[Step, str, str, str]] = []
+
+    def step(self, step: Step, state: State) -> None:
+        for item in list(self.waiting):
+            _, ns, dev, _ = item
+            link = state.link(ns, dev)
+            if link is not None:
+                self.waiting.remove(item)
+                made = f"{step.loc.field} makes it" if step.loc.field else "a later step makes it"
+                self._say(item, made, state.certain(link))
+        op = step.op
+        if not isinstance(op, Raw | NetnsExec) or op.undo is not None or step.may_fail:
+            return
+        for inner, dev, key in device_writes_in(op.command):
+            ns = inner or op.in_ns() or ROOT
+            space = state.ns(ns)
+            if space is None or state.link(ns, dev) is not None:
+                continue
+            if ns != ROOT and state.certain(space):  # a namespace of the lab's: it has none
+                self._say((step, ns, dev, key), "no step before it makes it", True)
+            else:  # (the root namespace: perhaps the host's; said if the lab makes it later)
+                self.waiting.append((step, ns, dev, key))
+
+    def _say(self, write: tuple[Step, str, str, str], made: str, certain: bool) -> None:
+        step, ns, dev, key = write
+        where = "the root namespace" if ns == ROOT else f"namespace {ns}"
+        shown = sysctl_path(key) if "/" in key else key
+        self.judge.object(
+            ModelError(
+                f"writes {shown} while link {dev} does not exist in {where} ({made}): the"
+                f" kernel has no {sysctl_path(key).rsplit('/', 1)[0]} before the link is made,"
+                " and the write fails",
+                step.loc,
+                f"move this line after the step that makes {dev}",
+                certain=certain,
+            )
+        )
 
 
 #: deletions a script makes first in case a run before left them (``ip link del x

@@ -34,7 +34,7 @@ from iplab.steps import (
     is_observation,
     needs_privilege,
 )
-from iplab.words import strip_sudo
+from iplab.words import shell_script, strip_sudo
 
 if TYPE_CHECKING:  # Jinja is imported by the first Renderer: a plan kept in iplab.memo,
     # its commands already rendered, is run without it
@@ -68,6 +68,19 @@ class Command(Record):
     def body(self) -> str:
         """The text without its ``sudo `` prefix."""
         return self.text[5:] if self.sudo else self.text
+
+    @property
+    def line(self) -> str:
+        """The step as iplab says it to a user (check, a dry run, up's progress): its text,
+        or the page's line where the text is the script of a ``[sudo] sh -c "..."`` line
+        (hunt CE #3: ``sudo sh -c "echo 1 > FILE"`` was said as ``sudo echo 1 > FILE``, a
+        line no page has, and one that fails as typed)."""
+        step = self.step
+        said = step.verbatim if step is not None and not step.joined else None
+        if not said or "\n" in said:
+            return self.text
+        script = shell_script(said.removeprefix("sudo "))
+        return said if script is not None and script.strip() == self.body.strip() else self.text
 
 
 _PLAIN = re.compile(r"[^\s\"'\\#|&;<>()$`*?\[\]{}~!]*(?:\s+[^\s\"'\\#|&;<>()$`*?\[\]{}~!]*)*")

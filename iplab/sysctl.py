@@ -205,6 +205,25 @@ def followed_writes_in(command: str) -> list[tuple[str | None, str, str]]:
     return out
 
 
+def device_writes_in(command: str) -> list[tuple[str | None, str, str]]:
+    """The writes of a line (through ``bash -c '...'`` too) to a device's keys (``echo 1 >
+    /proc/sys/net/ipv4/conf/veth1/proxy_arp``): (the namespace the line's own words name,
+    as :func:`followed_writes_in` says it, the device, the key as written). ``all``,
+    ``default`` and a key whose device the dots cannot tell (``conf.eth0.100.rp_filter``)
+    are not among them."""
+    script = shell_script(command)
+    if script is not None:
+        ns = inside_netns(shell_tokens(command) or command.split())[0]
+        return [(inner or ns, dev, key) for inner, dev, key in device_writes_in(script)]
+    out: list[tuple[str | None, str, str]] = []
+    for key, _ in sysctl_writes(command) or ():
+        parts = sysctl_path(key).removeprefix("/proc/sys/").split("/")
+        device = tuple(parts[:3]) in _PER_DEVICE and len(parts) == 5
+        if device and parts[3] not in ("all", "default"):
+            out.append((None, parts[3], key))
+    return out
+
+
 #: a sysctl key a line names (``net.ipv4.ip_forward``, ``/proc/sys/net/ipv4/ip_forward``)
 _MENTIONED = re.compile(r"(?<![\w.-])net[./][A-Za-z0-9_.:/-]+")
 #: a ``sysctl`` run

@@ -10,12 +10,13 @@ from collections.abc import Iterable, Sequence
 
 from iplab import jobs
 from iplab.inverse import file_writes_of, policy_write_of, sysctl_loads_of, sysctl_writes_of
+from iplab.ipgrammar import refusal
 from iplab.model import effects_of
 from iplab.names import ROOT
 from iplab.records import Record, frozen
 from iplab.state import created_objects
 from iplab.steps import NetnsAdd, NetnsExec, Op, Raw
-from iplab.sysctl import in_netns_only
+from iplab.sysctl import in_netns_only, sysctl_file_settings, sysctl_loads
 from iplab.words import (
     JOINS,
     deletes_a_rule,
@@ -60,11 +61,17 @@ def cannot_undo(items: Sequence[Item]) -> Iterable[str]:
         said = effects_of(op) if isinstance(op, Raw | NetnsExec) else None
         undone = said is not None and bool(said.creates or said.renames)
         inside = isinstance(op, NetnsExec) and op.ns in made and in_netns_only(op.command)
+        # (sysctl -p FILE in it, FILE the lab's own, net.* keys alone: hunt CE #4)
+        inside |= isinstance(op, NetnsExec) and op.ns in made and _loads_net_only(op, items)
         inside |= isinstance(op, Raw) and ip_netns(op.command) in made  # ip -n NS ...
         inside |= isinstance(op, Raw) and _in_made(op.command, made)  # ip netns exec NS sh -c
         inside |= isinstance(op, Raw) and _fed_into_made(op.command, made)  # printf | nft -f -
         kept = isinstance(op, Raw | NetnsExec) and op.undo is None and not op.observes
         kept &= not (isinstance(op, Raw) and flushes_route_cache(op.command))
+        # (a line ip refuses on any host changes nothing: hunt CE #4, 'ip netns exce')
+        kept &= not (isinstance(op, Raw) and refusal(op.command) is not None)
+        # (nor does a line that only reads: command -v ip || { echo ...; exit 127; })
+        kept &= not (isinstance(op, Raw) and (reads_only(op.command) or _checks(op.command)))
         # a sysctl's undo is read when it runs; a deletion is not undone, as ip link del
         read_back = sysctl_writes_of(op) is not None or policy_write_of(op) is not None
         read_back |= sysctl_loads_of(op) is not None  # sysctl -p: its file, read then
@@ -86,6 +93,61 @@ def cannot_undo(items: Sequence[Item]) -> Iterable[str]:
         job |= isinstance(op, Raw) and item.background and bool(_served_in(op.command) & made)
         if kept and not (undone or inside or read_back or deletion or on_a_link or job):
             yield item.label
+
+
+#: what a script's check of the host runs (``command -v ip || { echo ...; exit 127; }``)
+_CHECKING = frozenset({"echo", "printf", "true", "false", "exit", "type", "hash", "which"})
+
+
+def _checks(command: str) -> bool:
+    """A script's check of the host that changes nothing: ``command -v ip >/dev/null || {
+    echo "install iproute2" >&2; exit 127; }`` (hunt CE #4: said as a step iplab cannot
+    undo), its output to the terminal or /dev/null."""
+    tokens, stages = shell_tokens(command), simple_commands(command)
+    if not tokens or not stages or any("$" in t or "`" in t for t in tokens):
+        return False
+    for i, token in enumerate(tokens):
+        after = tokens[i + 1 : i + 2]
+        if token in (">", ">>", "&>") and after != ["/dev/null"]:
+            return False
+        if token == ">&" and after not in (["1"], ["2"]):
+            return False
+        if token in ("<", "<<", "<<<", "|", "|&", "&"):
+            return False
+    for stage in stages:
+        words = [w for w in stage if w not in ("{", "}", "(", ")")]
+        if words[:1] == ["command"] and words[1:2] in (["-v"], ["-V"]):
+            continue
+        if words and words[0] not in _CHECKING:
+            return False
+    return True
+
+
+def _loads_net_only(op: NetnsExec, items: Sequence[Item]) -> bool:
+    """``ip netns exec srv sysctl -p 99-routing.conf``, the file written by a step of the
+    lab's before it (``cat > 99-routing.conf << 'EOF'``, imported as ``printf '%s\\n' LINE...
+    | cat > FILE``) with ``net.*`` keys alone: each stays in the namespace, whose deletion
+    undoes it (oneuptime's rp_filter page). The host's /etc/sysctl.conf, a file the lab
+    does not write, a key of another table (``kernel.*``): not known to."""
+    files = sysctl_loads(op.command)
+    if not files:
+        return False
+    texts: dict[str, str] = {}
+    for item in items:
+        if item.op is op:
+            break
+        tokens = shell_tokens(item.op.command) if isinstance(item.op, Raw) else None
+        if tokens and tokens[:2] == ["printf", "%s\\n"] and tokens[-4:-1] == ["|", "cat", ">"]:
+            lines = tokens[2:-4]
+            if not any(set(t) & set("|&;<>") for t in lines):
+                texts[tokens[-1]] = "".join(f"{line}\n" for line in lines)
+    for path in files:
+        if path not in texts:
+            return False
+        pairs, unkept = sysctl_file_settings(texts[path])
+        if unkept or not pairs or not all(k.startswith(("net.", "net/")) for k, _ in pairs):
+            return False
+    return True
 
 
 def _in_made(command: str, made: set[str]) -> bool:

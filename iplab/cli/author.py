@@ -68,7 +68,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise
     sc = plan.scenario
     owned = owned_by(sc)
-    texts = [pc.command.text for pc in plan.commands]
+    texts = [pc.command.line for pc in plan.commands]
     failed = 0
     out = io.StringIO() if args.json else sys.stdout
     steps: list[dict[str, object]] = []

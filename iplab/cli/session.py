@@ -120,9 +120,9 @@ def _what_stays(plan: Plan, which: str) -> None:
         Item(
             pc.command.op,
             pc.command.step is not None and pc.command.step.background,
-            f"{pc.command.step.loc}: {pc.command.text}"
+            f"{pc.command.step.loc}: {pc.command.line}"
             if pc.command.step is not None
-            else pc.command.text,
+            else pc.command.line,
         )
         for pc in commands
     ]

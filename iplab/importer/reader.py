@@ -106,6 +106,9 @@ _QUIET_PROGRAMS = frozenset(
 )
 #: ``sudo`` then a program (``sudo: unable to resolve host`` is sudo's own output)
 _SUDO_WORD = re.compile(r"(?:sudo|doas)\s+(?:-\w+\s+)*[\w./-]")
+#: a script's first line that lost its ``!`` (``#/bin/bash``, ``#/usr/bin/env bash``): the
+#: interpreter, not the title of the steps after it (hunt CE #5)
+_BROKEN_SHEBANG = re.compile(r"#\s*/(?:usr/)?(?:local/)?bin/(?:env\s+)?(?:ba|da|k|z)?sh\b[^\n]*")
 #: fenced code blocks whose lines are commands (besides a block with no language)
 SHELL_LANGS = frozenset({"bash", "sh", "shell", "console", "zsh", "shell-session", "terminal"})
 #: fenced code blocks that hold no commands, whatever they look like
@@ -1543,8 +1546,17 @@ class Reader:
             elif state == "usage" and _usage_text(text):
                 self.output(text, number)  # (ip netns help's "\tip netns add NAME": no step)
             elif body.startswith("#"):
-                if not body.startswith("#!"):
-                    self.comment(body, number)
+                if body.startswith("#!"):
+                    continue
+                if _BROKEN_SHEBANG.fullmatch(body) and not any(
+                    t.strip() for _, t in lines[: i - 1]
+                ):
+                    self.warnings.append(
+                        f"line {number}: {body!r} is a script's first line without its '!'"
+                        " (#!/bin/bash): not the title of the steps after it"
+                    )
+                    continue
+                self.comment(body, number)
             elif not prompted and self.markdown and state != "speaking" and _LABEL.fullmatch(body):
                 self.warnings.append(
                     f"line {number}: {body!r} names where the lines after it are typed (the"
