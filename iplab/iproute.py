@@ -269,6 +269,18 @@ def read_script(body: str, args: Iterable[str]) -> list[str]:
     return _script(_RUN + body, args)
 
 
+def read_in_each(shell: Shell, body: str, namespaces: Sequence[str], what: str) -> str:
+    """Run a read script's ``body`` over ``namespaces`` (ROOT given to it as ``-``) in one
+    bash process, audited as "read WHAT with ip -j: NS..."; its marked output (for
+    :func:`outputs`). ``what``: what it reads (``routes``), which a failure names too."""
+    args = ["-" if ns == ROOT else ns for ns in namespaces]
+    said = f"read {what} with ip -j:" + "".join(f" {'root' if a == '-' else a}" for a in args)
+    rc, out, err = shell.query(read_script(body, args), True, said)
+    if rc != 0:
+        raise ParseError(f"reading the {what} failed (exit {rc}): {err.strip() or out[-200:]}")
+    return out
+
+
 def split_sections(text: str) -> list[tuple[str, str, str]]:
     """Split marked output into (kind, name, body) sections."""
     sections: list[tuple[str, str, list[str]]] = []

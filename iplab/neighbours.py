@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from iplab.errors import ParseError
-from iplab.iproute import Shell, outputs, read_script
+from iplab.iproute import Shell, outputs, read_in_each
 from iplab.names import ROOT
 from iplab.neighwords import address_text
 from iplab.state import State
@@ -49,12 +49,7 @@ def read_neighbours(
     (link-layer address, states); a namespace gone is absent. Nothing runs for none."""
     if not namespaces:
         return {}
-    args = ["-" if ns == ROOT else ns for ns in namespaces]
-    what = "read neighbours with ip -j:" + "".join(f" {'root' if a == '-' else a}" for a in args)
-    rc, out, err = shell.query(read_script(SCRIPT, args), True, what)
-    if rc != 0:
-        raise ParseError(f"reading the neighbours failed (exit {rc}): {err.strip() or out[-200:]}")
-    return parse_neighbours(out)
+    return parse_neighbours(read_in_each(shell, SCRIPT, namespaces, "neighbours"))
 
 
 def parse_neighbours(

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from iplab.errors import ParseError
-from iplab.iproute import Shell, outputs, read_script
+from iplab.iproute import Shell, outputs, read_in_each
 from iplab.model import metric_key, on_link_subnet, route_table
 from iplab.names import ROOT, ns_short, route_network
 from iplab.state import Namespace, Route, State
@@ -54,12 +54,7 @@ def read_routes(shell: Shell, namespaces: Sequence[str]) -> dict[str, list[Route
     is gone is absent. Nothing runs when ``namespaces`` is empty."""
     if not namespaces:
         return {}
-    args = ["-" if ns == ROOT else ns for ns in namespaces]
-    what = "read routes with ip -j:" + "".join(f" {a if a != '-' else 'root'}" for a in args)
-    rc, out, err = shell.query(read_script(_ROUTES_SCRIPT, args), True, what)
-    if rc != 0:
-        raise ParseError(f"reading the routes failed (exit {rc}): {err.strip() or out[-200:]}")
-    return parse_routes(out)
+    return parse_routes(read_in_each(shell, _ROUTES_SCRIPT, namespaces, "routes"))
 
 
 def parse_routes(text: str) -> dict[str, list[Route]]:
