@@ -128,9 +128,15 @@ def read_parts(
         found for part in parts if part.kind == "code" for _, t in part.body
         for found in _WHOLE_ANGLE.findall(t)
     )  # fmt: skip
+    # the words of each code line that holds no placeholder: a command the page runs filled in
+    filled = [
+        words for part in parts if part.kind == "code" for _, t in part.body
+        if not _WHOLE_ANGLE.search(t) and (words := _words(t))
+    ]  # fmt: skip
     before: Part | None = None
     for written in parts:
-        before, hint = written, _hint(before, written) or _syntax(before, written, slots)
+        hint = _hint(before, written) or _syntax(before, written, slots, filled)
+        before = written
         if hint is not None:
             reader.warnings.append(hint)
         part = written if hint is None else replace(written, shown=True)
@@ -305,22 +311,64 @@ _SYNTAX = re.compile(
 _WHOLE_ANGLE = re.compile(r"(?<!\S)<[A-Za-z][\w-]*>(?!\S)")
 
 
-def _general_form(sentence: str, lines: list[str], slots: Counter[str]) -> str | None:
+#: a synopsis's optional or alternative words: ``[--set/--delete]``, ``[-c COUNT]``, ``[a|b]``
+_OPTIONAL = re.compile(r"(?<!\S)\[(?:-[^\]]*|[^\]]*[|/][^\]]*)\](?!\S)")
+
+
+def _words(line: str) -> list[str]:
+    """A code line's words as typed, past its prompt and a ``sudo``: ``arping -c 1 X``."""
+    words = (strip_prompt(line) or line).split()
+    return words[1:] if words[:1] == ["sudo"] else words
+
+
+def _shown_form(line: str, filled: Sequence[list[str]]) -> bool:
+    """Whether a line with a placeholder shows a command's form, whatever the sentence
+    above it says: it writes optional words as a synopsis does (``arp [--set/--delete]
+    <ip_address>``), or the page runs the same command filled in (``arping <ip_address>``
+    beside its lab's ``ip netns exec ns1 arping -c 1 192.168.0.30``: the words before the
+    placeholder, then a value in its place)."""
+    if _OPTIONAL.search(line):
+        return True
+    words = _words(line)
+    head = words[: next(k for k, w in enumerate(words) if _WHOLE_ANGLE.fullmatch(w))]
+    n = len(head)
+    return n > 0 and any(
+        run[k : k + n] == head and len(run) > k + n for run in filled for k in range(len(run))
+    )
+
+
+def _general_form(
+    sentence: str, lines: list[str], slots: Counter[str], filled: Sequence[list[str]] = ()
+) -> str | None:
     """The placeholders of a block that shows a command's general form under a sentence
     that says what the command does (p5, thachmpham's DHCP page: "Start an IPv4 DHCP
     server." over ``kea-dhcp4 -c <config_file>``, a step the model refused the page for):
     every line holds a placeholder as a whole word, none of them filled in by another line
     of the page, and the sentence is a statement (one that ends with ``:`` gives what to
-    type). None for any other block."""
-    if not sentence or sentence.rstrip().endswith(":"):
+    type). Both may be otherwise where every line shows the form by its own words
+    (:func:`_shown_form`: thachmpham's ARP page, "Send an ARP request:" over ``arping
+    <ip_address>``, then "Modify ARP cache:" over ``arp [--set/--delete] <ip_address>``,
+    was refused whole). None for any other block."""
+    if not sentence:
         return None
     said = [_WHOLE_ANGLE.findall(strip_prompt(t) or t) for t in lines]
-    if not all(said) or any(slots[word] > 1 for found in said for word in found):
+    if not all(said):
         return None
-    return ", ".join(word for found in said for word in found)
+    words = ", ".join(word for found in said for word in found)
+    if all(_shown_form(t, filled) for t in lines):
+        synopsis = all(_OPTIONAL.search(t) for t in lines)
+        return f"{words}: {'written as a synopsis' if synopsis else 'the page runs it filled in'}"
+    if sentence.rstrip().endswith(":") or any(slots[w] > 1 for found in said for w in found):
+        return None
+    return f"{words}: filled in nowhere on the page"
 
 
-def _syntax(before: Part | None, part: Part, page: Counter[str] | None = None) -> str | None:
+def _syntax(
+    before: Part | None,
+    part: Part,
+    page: Counter[str] | None = None,
+    filled: Sequence[list[str]] = (),
+) -> str | None:
     """The warning for a code block that shows a command's form: a sentence right above it
     gives it as a command's syntax, every line of it holding a placeholder (hunt Q, Scott
     Lowe's blog: "the format this command follows is:", then ``ip netns exec <network
@@ -339,10 +387,10 @@ def _syntax(before: Part | None, part: Part, page: Counter[str] | None = None) -
         why = sentence
     elif all(slots) and (slot := slots[0]) is not None:
         why = f"the command to run is left to the reader: {slot}"
-    elif (form := _general_form(sentence, lines, page or Counter())) is not None:
+    elif (form := _general_form(sentence, lines, page or Counter(), filled)) is not None:
         return (
             f"line {part.line}: {lines[0]!r} is the command's general form, under"
-            f" {sentence!r} ({form}: filled in nowhere on the page): shown, not a step"
+            f" {sentence!r} ({form}): shown, not a step"
         )
     else:
         return None
