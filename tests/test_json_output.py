@@ -108,7 +108,8 @@ def test_status_verify_and_run_json(prefix: str, state_dir: Path) -> None:
                      state=state_dir)  # fmt: skip
     assert verified.returncode == 0, verified.stderr
     assert json.loads(verified.stdout) == {"ok": True, "step": None, "differences": [],
-                                           "expected": {"namespaces": 2, "links": 7, "sysctls": 0},
+                                           "expected": {"namespaces": 2, "links": 7, "sysctls": 0,
+                                                        "neighbours": 0},
                                            "live": []}  # fmt: skip
     early = iplab("verify", "container-networking-part2", "--prefix", prefix, "--json",
                   "--step", "1", state=state_dir)  # fmt: skip
