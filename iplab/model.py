@@ -933,6 +933,7 @@ def _link_set(a: _Apply, op: LinkSet) -> None:
         if key == "state":
             if link.up and value == "down":
                 _went_down(space, link)
+                _carrier_lost(state, link)
             if value == "up" and not link.up:
                 link.gone_prefixes.clear()  # (the kernel adds its prefix routes again)
                 if link.kind == "loopback":
@@ -969,6 +970,20 @@ def _loopback_up(link: Link) -> None:
     for address in LOOPBACK_ADDRESSES:
         if same_address(link.addresses, address) is None:
             link.addresses.append(address)
+
+
+def _carrier_lost(state: State, link: Link) -> None:
+    """A veth end that was up goes down (or leaves its namespace, closed): its peer, if up,
+    loses its carrier, and the kernel then drops the peer's neighbours but the permanent
+    ones (neigh_carrier_down): a ``nud noarp`` entry goes, IPv4's and IPv6's (checked on
+    the kernel: tests/test_hunt_ch_neighbours.py)."""
+    if link.kind != "veth" or link.peer is None or link.peer_ns is None:
+        return
+    peer = state.link(link.peer_ns, link.peer)
+    if peer is None or peer.peer != link.name or not peer.up:
+        return
+    for address in [x for x, (_, st, _) in peer.neighbours.items() if st != "PERMANENT"]:
+        del peer.neighbours[address]
 
 
 def _went_down(space: Namespace, link: Link) -> None:
@@ -1044,6 +1059,8 @@ def _move(a: _Apply, here: str, link: Link, target_ref: str, new_name: str | Non
     old = link.name
     # what the kernel does on a move: admin down, no addresses, no master, its IPv6
     # settings the new namespace's defaults
+    if link.up:
+        _carrier_lost(state, link)
     link.up = False
     link.addresses = []
     link.master = None

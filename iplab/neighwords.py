@@ -127,7 +127,7 @@ def _modify(ns: str | None, args: Sequence[str], verb: str = "add") -> Write | N
         if matches(word, "lladdr"):
             lladdr = _lladdr(rest.pop(0)) if rest else None
         elif word == "nud":
-            nud = rest.pop(0).lower() if rest else None
+            nud = nud_state(rest.pop(0)) if rest else None
         elif matches(word, "proxy"):
             proxy, address = True, address_text(rest.pop(0)) if rest else None
         elif word == "dev":
@@ -189,8 +189,37 @@ def _flush(ns: str | None, args: Sequence[str]) -> Write:
         if word == "dev" and rest:
             dev = rest.pop(0)
         elif word == "nud" and rest:
-            nuds.append(rest.pop(0).lower())
+            word = rest.pop(0)
+            nuds.append("all" if word == "all" else nud_state(word))
     return Write(ns, "flush", dev, nuds=tuple(nuds))
+
+
+#: ``nud_state_a2n``'s names: those it reads abbreviated (``matches``), then exact ones,
+#: in its order; and the states by their bit (a number names one: ``nud 0x80``)
+_NUD_ABBREVIATED = ("permanent", "reachable")
+_NUD_EXACT = ("noarp", "none", "stale", "incomplete", "delay", "probe")
+_NUD_BITS = {0x01: "incomplete", 0x02: "reachable", 0x04: "stale", 0x08: "delay",
+             0x10: "probe", 0x20: "failed", 0x40: "noarp", 0x80: "permanent",
+             0: "none"}  # fmt: skip
+
+
+def nud_state(word: str) -> str:
+    """A ``nud`` word as ip reads it (``nud_state_a2n``): ``perm`` and ``p`` are
+    permanent, ``r`` reachable, ``f`` failed, ``0x80`` (or ``128``) permanent, ``0x40``
+    noarp; its name then. A word ip refuses (``PERMANENT``: ip's names are lowercase) is
+    kept as written, a state no entry is compared in (the line fails)."""
+    state = first(word, _NUD_ABBREVIATED)
+    if state is not None:
+        return state
+    if word in _NUD_EXACT:
+        return word
+    if matches(word, "failed"):
+        return "failed"
+    try:
+        value = int(word, 8 if len(word) > 1 and word[0] == "0" and word[1] in "01234567" else 0)
+    except ValueError:
+        return word
+    return _NUD_BITS.get(value, word)
 
 
 def address_text(word: str) -> str | None:
@@ -223,4 +252,4 @@ def takes_away(flush: Write) -> frozenset[str]:
     return frozenset(taken & {state.upper() for state in LASTING})
 
 
-__all__ = ["LASTING", "Write", "address_text", "takes_away", "unfollowed", "writes"]
+__all__ = ["LASTING", "Write", "address_text", "nud_state", "takes_away", "unfollowed", "writes"]
