@@ -1213,14 +1213,49 @@ def _last_ipv4_gone(link: Link) -> None:
             del link.neighbours[address]
 
 
+def _arp_link(space: Namespace, address: str) -> str | None:
+    """The link ``arp -s HOST HWADDR`` (no ``-i``) pins HOST on: the one up whose IPv4
+    network holds it, the longest (the kernel's on-link route to it, arp_req_set); None:
+    none, several, or a route of the namespace as long or longer that may lead elsewhere."""
+    host = ipaddress.ip_address(address)
+    found: list[tuple[int, str]] = []
+    for link in space.links.values():
+        for text in link.addresses if link.up else ():
+            network = interface(text).network if ":" not in text else None
+            if network is not None and host in network:
+                found.append((network.prefixlen, link.name))
+    if not found:
+        return None
+    longest = max(length for length, _ in found)
+    names = {name for length, name in found if length == longest}
+    for route in space.routes:
+        if route.family != 4 or route.to == "default":
+            continue
+        try:
+            network = ipaddress.ip_network(route.to, strict=False)
+        except ValueError:
+            return None
+        if host in network and network.prefixlen >= longest and route.dev not in names:
+            return None
+    return names.pop() if len(names) == 1 else None
+
+
 def _neighbours_written(state: State, here: str, command: str) -> None:
     """The neighbours a line adds, deletes or flushes (:mod:`iplab.neighwords`), in ``here``
     or the namespace its words name; an add verify does not compare (a proxy entry, a
     passing state) takes out the one it replaces."""
-    for write in neighwords.writes(command):
-        space = state.ns(write.ns or here)
+    for said in neighwords.writes(command):
+        space = state.ns(said.ns or here)
         if space is None:
             continue
+        write = said
+        if said.routed:
+            assert said.address is not None
+            dev = _arp_link(space, said.address)
+            if dev is None:
+                space.uncompared.add("neighbours")  # (the kernel's pick, or a refusal)
+            else:
+                write = neighwords.Write(said.ns, "add", dev, said.address, said.lladdr, said.nud)
         if write.dev is not None:
             on = [space.links[write.dev]] if write.dev in space.links else []
         else:

@@ -51,6 +51,22 @@ class Write(Record):
         )
 
     @property
+    def routed(self) -> bool:
+        """net-tools' ``arp -s HOST HWADDR`` without ``-i``: a lasting entry on the link the
+        kernel's on-link route to HOST leaves by (arp_req_set); the model finds it
+        (``model._arp_link``), or says the namespace's neighbours are not compared."""
+        state = self.nud or "permanent"
+        return (
+            self.verb == "add"
+            and self.dev is None
+            and not self.proxy
+            and self.lladdr is not None
+            and self.address is not None
+            and ":" not in self.address
+            and state in LASTING
+        )
+
+    @property
     def state(self) -> str:
         """What ``ip -j neigh`` shows of the entry's state (``PERMANENT``, ``NOARP``)."""
         return (self.nud or "permanent").upper()
@@ -84,7 +100,7 @@ def _in(write: Write, ns: str | None) -> Write:
 def unfollowed(command: str) -> bool:
     """A line that adds a neighbour verify does not compare (a proxy entry, a passing
     state, one without an address): its verdict says so."""
-    return any(w.verb == "add" and not w.followed for w in writes(command))
+    return any(w.verb == "add" and not w.followed and not w.routed for w in writes(command))
 
 
 def _write(argv: Sequence[str]) -> Write | None:

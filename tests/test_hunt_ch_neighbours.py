@@ -6,11 +6,15 @@
 - ``nud perm`` (ip reads ``nud`` words as nud_state_a2n does: ``perm``, ``p``, ``0x80``
   are permanent): an entry so pinned was not compared, and ``neigh flush ... nud perm``
   was taken for a flush that leaves the permanent entries, so ``up`` failed on a
-  difference the page meant.
+  difference the page meant;
+- net-tools' ``arp -s HOST HWADDR`` without ``-i`` (the old tutorials' usual form): the
+  kernel pins HOST on the link its on-link route leaves by; verify said "neighbours of red
+  not compared" and an entry deleted by hand passed. The model finds the link now.
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -26,6 +30,7 @@ from tests.pages import imported_file
 FIXTURES = Path(__file__).parent / "fixtures" / "neighbours"
 NOARP_PEER_DOWN = FIXTURES / "hunt-ch-noarp-peer-down.md"
 NUD_PERM = FIXTURES / "hunt-ch-nud-perm.sh"
+ARP_NO_DEV = FIXTURES / "hunt-ch-arp-s-no-dev.txt"
 
 
 def _compared(page: Path, tmp_path: Path) -> dict[str, dict[tuple[str, str], tuple[str, str]]]:
@@ -81,6 +86,48 @@ def test_a_peer_moved_away_takes_the_noarp_entries(tmp_path: Path) -> None:
     assert verify.written_neighbours(expected_state(build(load(str(lab))))) == {
         "a": {("va", "10.9.0.4"): ("02:00:00:00:00:04", "PERMANENT")}
     }
+
+
+def test_arp_s_without_a_link_is_pinned_on_the_link_of_its_network(tmp_path: Path) -> None:
+    lab = imported_file(ARP_NO_DEV, tmp_path)
+    expected = expected_state(build(load(str(lab))))
+    assert verify.written_neighbours(expected) == {
+        "red": {("v-red", "192.168.77.2"): ("02:77:00:00:00:02", "PERMANENT")}
+    }
+    assert "not compared" not in verify.verdict(expected)
+    # off every network of the namespace: the kernel refuses it, nothing compared, said
+    text = lab.read_text().replace("arp -s 192.168.77.2", "arp -s 192.168.78.2")
+    (tmp_path / "off.yaml").write_text(text)
+    expected = expected_state(build(load(str(tmp_path / "off.yaml"))))
+    assert verify.written_neighbours(expected) == {}
+    assert "neighbours of red not compared" in verify.verdict(expected)
+
+
+@pytest.mark.kernel
+@pytest.mark.skipif(shutil.which("arp") is None, reason="net-tools' arp is not on this host")
+def test_an_arp_s_entry_deleted_by_hand_is_a_difference(tmp_path: Path) -> None:
+    lab = imported_file(ARP_NO_DEV, tmp_path)
+    state, p = tmp_path / "state", "hch0a3"
+    iplab_ = f"{sys.executable} -m iplab"
+    run = apart(
+        f"export PYTHONPATH={Path(__file__).parent.parent}\ncd {tmp_path}\n"
+        f"{iplab_} up {lab} --prefix {p} --state-dir {state} >up.out 2>&1; echo up=$?\n"
+        f"ip -n {p}red neigh del 192.168.77.2 dev {p}v-red\n"
+        f"{iplab_} verify {lab} --prefix {p} --state-dir {state} >verify.out 2>&1\n"
+        "echo verify=$?\n"
+        f"{iplab_} down --state-dir {state}; echo down=$?\n"
+        "ip netns list\n",
+        timeout=120,
+    )
+    up = (tmp_path / "up.out").read_text()
+    out = (tmp_path / "verify.out").read_text()
+    assert "up=0" in run.stdout and "1 neighbour)" in up, run.stdout + run.stderr + up
+    assert "verify=1" in run.stdout, run.stdout + out
+    assert (
+        f"{p}v-red@{p}red.neighbour 192.168.77.2: expected 02:77:00:00:00:02 PERMANENT,"
+        " found none" in out
+    ), out
+    assert "down=0" in run.stdout and p not in run.stdout.split("down=0")[1], run.stdout
 
 
 @pytest.mark.kernel
