@@ -933,6 +933,7 @@ def _link_set(a: _Apply, op: LinkSet) -> None:
         if key == "state":
             if link.up and value == "down":
                 _went_down(space, link)
+                _carrier_lost(state, link)
             if value == "up" and not link.up:
                 link.gone_prefixes.clear()  # (the kernel adds its prefix routes again)
                 if link.kind == "loopback":
@@ -969,6 +970,20 @@ def _loopback_up(link: Link) -> None:
     for address in LOOPBACK_ADDRESSES:
         if same_address(link.addresses, address) is None:
             link.addresses.append(address)
+
+
+def _carrier_lost(state: State, link: Link) -> None:
+    """A veth end that was up goes down (or leaves its namespace, closed): its peer, if up,
+    loses its carrier, and the kernel then drops the peer's neighbours but the permanent
+    ones (neigh_carrier_down): a ``nud noarp`` entry goes, IPv4's and IPv6's (checked on
+    the kernel: tests/test_hunt_ch_neighbours.py)."""
+    if link.kind != "veth" or link.peer is None or link.peer_ns is None:
+        return
+    peer = state.link(link.peer_ns, link.peer)
+    if peer is None or peer.peer != link.name or not peer.up:
+        return
+    for address in [x for x, (_, st, _) in peer.neighbours.items() if st != "PERMANENT"]:
+        del peer.neighbours[address]
 
 
 def _went_down(space: Namespace, link: Link) -> None:
@@ -1044,6 +1059,8 @@ def _move(a: _Apply, here: str, link: Link, target_ref: str, new_name: str | Non
     old = link.name
     # what the kernel does on a move: admin down, no addresses, no master, its IPv6
     # settings the new namespace's defaults
+    if link.up:
+        _carrier_lost(state, link)
     link.up = False
     link.addresses = []
     link.master = None
@@ -1196,14 +1213,49 @@ def _last_ipv4_gone(link: Link) -> None:
             del link.neighbours[address]
 
 
+def _arp_link(space: Namespace, address: str) -> str | None:
+    """The link ``arp -s HOST HWADDR`` (no ``-i``) pins HOST on: the one up whose IPv4
+    network holds it, the longest (the kernel's on-link route to it, arp_req_set); None:
+    none, several, or a route of the namespace as long or longer that may lead elsewhere."""
+    host = ipaddress.ip_address(address)
+    found: list[tuple[int, str]] = []
+    for link in space.links.values():
+        for text in link.addresses if link.up else ():
+            network = interface(text).network if ":" not in text else None
+            if network is not None and host in network:
+                found.append((network.prefixlen, link.name))
+    if not found:
+        return None
+    longest = max(length for length, _ in found)
+    names = {name for length, name in found if length == longest}
+    for route in space.routes:
+        if route.family != 4 or route.to == "default":
+            continue
+        try:
+            network = ipaddress.ip_network(route.to, strict=False)
+        except ValueError:
+            return None
+        if host in network and network.prefixlen >= longest and route.dev not in names:
+            return None
+    return names.pop() if len(names) == 1 else None
+
+
 def _neighbours_written(state: State, here: str, command: str) -> None:
     """The neighbours a line adds, deletes or flushes (:mod:`iplab.neighwords`), in ``here``
     or the namespace its words name; an add verify does not compare (a proxy entry, a
     passing state) takes out the one it replaces."""
-    for write in neighwords.writes(command):
-        space = state.ns(write.ns or here)
+    for said in neighwords.writes(command):
+        space = state.ns(said.ns or here)
         if space is None:
             continue
+        write = said
+        if said.routed:
+            assert said.address is not None
+            dev = _arp_link(space, said.address)
+            if dev is None:
+                space.uncompared.add("neighbours")  # (the kernel's pick, or a refusal)
+            else:
+                write = neighwords.Write(said.ns, "add", dev, said.address, said.lladdr, said.nud)
         if write.dev is not None:
             on = [space.links[write.dev]] if write.dev in space.links else []
         else:

@@ -51,6 +51,22 @@ class Write(Record):
         )
 
     @property
+    def routed(self) -> bool:
+        """net-tools' ``arp -s HOST HWADDR`` without ``-i``: a lasting entry on the link the
+        kernel's on-link route to HOST leaves by (arp_req_set); the model finds it
+        (``model._arp_link``), or says the namespace's neighbours are not compared."""
+        state = self.nud or "permanent"
+        return (
+            self.verb == "add"
+            and self.dev is None
+            and not self.proxy
+            and self.lladdr is not None
+            and self.address is not None
+            and ":" not in self.address
+            and state in LASTING
+        )
+
+    @property
     def state(self) -> str:
         """What ``ip -j neigh`` shows of the entry's state (``PERMANENT``, ``NOARP``)."""
         return (self.nud or "permanent").upper()
@@ -84,7 +100,7 @@ def _in(write: Write, ns: str | None) -> Write:
 def unfollowed(command: str) -> bool:
     """A line that adds a neighbour verify does not compare (a proxy entry, a passing
     state, one without an address): its verdict says so."""
-    return any(w.verb == "add" and not w.followed for w in writes(command))
+    return any(w.verb == "add" and not w.followed and not w.routed for w in writes(command))
 
 
 def _write(argv: Sequence[str]) -> Write | None:
@@ -127,7 +143,7 @@ def _modify(ns: str | None, args: Sequence[str], verb: str = "add") -> Write | N
         if matches(word, "lladdr"):
             lladdr = _lladdr(rest.pop(0)) if rest else None
         elif word == "nud":
-            nud = rest.pop(0).lower() if rest else None
+            nud = nud_state(rest.pop(0)) if rest else None
         elif matches(word, "proxy"):
             proxy, address = True, address_text(rest.pop(0)) if rest else None
         elif word == "dev":
@@ -189,8 +205,37 @@ def _flush(ns: str | None, args: Sequence[str]) -> Write:
         if word == "dev" and rest:
             dev = rest.pop(0)
         elif word == "nud" and rest:
-            nuds.append(rest.pop(0).lower())
+            word = rest.pop(0)
+            nuds.append("all" if word == "all" else nud_state(word))
     return Write(ns, "flush", dev, nuds=tuple(nuds))
+
+
+#: ``nud_state_a2n``'s names: those it reads abbreviated (``matches``), then exact ones,
+#: in its order; and the states by their bit (a number names one: ``nud 0x80``)
+_NUD_ABBREVIATED = ("permanent", "reachable")
+_NUD_EXACT = ("noarp", "none", "stale", "incomplete", "delay", "probe")
+_NUD_BITS = {0x01: "incomplete", 0x02: "reachable", 0x04: "stale", 0x08: "delay",
+             0x10: "probe", 0x20: "failed", 0x40: "noarp", 0x80: "permanent",
+             0: "none"}  # fmt: skip
+
+
+def nud_state(word: str) -> str:
+    """A ``nud`` word as ip reads it (``nud_state_a2n``): ``perm`` and ``p`` are
+    permanent, ``r`` reachable, ``f`` failed, ``0x80`` (or ``128``) permanent, ``0x40``
+    noarp; its name then. A word ip refuses (``PERMANENT``: ip's names are lowercase) is
+    kept as written, a state no entry is compared in (the line fails)."""
+    state = first(word, _NUD_ABBREVIATED)
+    if state is not None:
+        return state
+    if word in _NUD_EXACT:
+        return word
+    if matches(word, "failed"):
+        return "failed"
+    try:
+        value = int(word, 8 if len(word) > 1 and word[0] == "0" and word[1] in "01234567" else 0)
+    except ValueError:
+        return word
+    return _NUD_BITS.get(value, word)
 
 
 def address_text(word: str) -> str | None:
@@ -223,4 +268,4 @@ def takes_away(flush: Write) -> frozenset[str]:
     return frozenset(taken & {state.upper() for state in LASTING})
 
 
-__all__ = ["LASTING", "Write", "address_text", "takes_away", "unfollowed", "writes"]
+__all__ = ["LASTING", "Write", "address_text", "nud_state", "takes_away", "unfollowed", "writes"]
