@@ -1255,7 +1255,7 @@ def _neighbours_written(state: State, here: str, command: str) -> None:
             if dev is None:
                 space.uncompared.add("neighbours")  # (the kernel's pick, or a refusal)
             else:
-                write = neighwords.Write(said.ns, "add", dev, said.address, said.lladdr, said.nud)
+                write = dataclasses.replace(said, dev=dev)
         if write.dev is not None:
             on = [space.links[write.dev]] if write.dev in space.links else []
         else:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Sequence
+from dataclasses import replace
 
 from iplab.ipwords import IP_OBJECTS, first, matches
 from iplab.records import Record, frozen
@@ -79,22 +80,15 @@ def writes(command: str) -> list[Write]:
     if script is not None:
         words = shell_tokens(command) or []
         ns, _ = inside_netns(list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words)
-        return [w if w.ns is not None else _in(w, ns) for w in writes(script)]
+        return [w if w.ns is not None else replace(w, ns=ns) for w in writes(script)]
     out: list[Write] = []
     for words in simple_commands(command) or []:
         argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else list(words)
         ns, argv = inside_netns(argv)
         write = _write(argv)
         if write is not None:
-            out.append(write if write.ns is not None else _in(write, ns))
+            out.append(write if write.ns is not None else replace(write, ns=ns))
     return out
-
-
-def _in(write: Write, ns: str | None) -> Write:
-    return Write(
-        ns, write.verb, write.dev, write.address, write.lladdr, write.nud, write.proxy,
-        write.nuds,
-    )  # fmt: skip
 
 
 def unfollowed(command: str) -> bool:
