@@ -5,19 +5,25 @@ ip reads them (ip/ipneigh.c, iproute2 6.1). Pure: the model follows them
 from __future__ import annotations
 
 import ipaddress
+import shlex
 from collections.abc import Sequence
 from dataclasses import replace
 
-from iplab.ipwords import IP_OBJECTS, first, matches
+from iplab.ipwords import first, matches, verb_of
 from iplab.records import Record, frozen
-from iplab.words import inside_netns, shell_script, shell_tokens, simple_commands, strip_sudo
+from iplab.words import (
+    inside_netns,
+    ip_netns,
+    shell_script,
+    shell_tokens,
+    simple_commands,
+    strip_sudo,
+)
 
 #: ``ip neigh``'s verbs, in the order ip/ipneigh.c tries them (``chg``: change, exactly)
 VERBS = ("add", "change", "replace", "delete", "get", "show", "lst", "list", "flush", "help")
 #: the states an entry keeps until a step takes it away (the others come and go)
 LASTING = frozenset({"permanent", "noarp"})
-#: ``ip`` options before the object that take a value, and how ip spells each
-_VALUED = ("-netns", "-family", "-loops", "-rcvbuf", "-batch")
 
 
 @frozen
@@ -104,25 +110,17 @@ def _write(argv: Sequence[str]) -> Write | None:
         return _arp(argv[1:])
     if not argv or argv[0].rsplit("/", 1)[-1] != "ip":
         return None
-    ns: str | None = None
-    i = 1
-    while i < len(argv) and argv[i].startswith("-"):
-        flag = argv[i][1:] if argv[i].startswith("--") else argv[i]
-        name, _, attached = flag.partition("=")
-        valued = name == "-n" or any(matches(name, o) and len(name) > 2 for o in _VALUED)
-        if valued and (name == "-n" or matches(name, "-netns")):
-            ns = attached or (argv[i + 1] if i + 1 < len(argv) else None)
-        i += 2 if valued and not attached else 1
-    if i + 1 >= len(argv) or first(argv[i], IP_OBJECTS) not in ("neighbor", "neighbour"):
+    said = verb_of("ip", argv[1:])  # (ip's options and abbreviations, as ip reads them)
+    if said.obj not in ("neighbor", "neighbour") or said.word is None:
         return None
-    word = argv[i + 1]
-    verb = "change" if word == "chg" else first(word, VERBS)
+    ns = ip_netns(shlex.join(argv))
+    verb = "change" if said.word == "chg" else first(said.word, VERBS)
     if verb in ("add", "change", "replace"):
-        return _modify(ns, argv[i + 2 :])
+        return _modify(ns, said.rest)
     if verb == "delete":
-        return _modify(ns, argv[i + 2 :], "delete")
+        return _modify(ns, said.rest, "delete")
     if verb == "flush":
-        return _flush(ns, argv[i + 2 :])
+        return _flush(ns, said.rest)
     return None
 
 

@@ -444,11 +444,10 @@ _AWKS = frozenset({"awk", "gawk", "mawk", "nawk"})
 #: what lets an awk program write or run something: ``print > "f"``, ``| "cmd"``, system()
 _AWK_WRITES = re.compile(r"[>|]|\bsystem\b|\bgetline\b|\bfflush\b")
 #: readers whatever their arguments (a variable's value among them: ``ping -c1 $IP``)
-_ANY_ARGUMENT = frozenset({"echo", "printf", "ping", "ping6", "cat", "grep", "head", "wc"}) | {
-    "ls",
-    "stat",
-    "readlink",  # (ls -l /proc/$$/ns/net: only shown, p7 of hunt CG)
-}
+#: (ls, stat, readlink: ``ls -l /proc/$$/ns/net`` only shows, p7 of hunt CG)
+_ANY_ARGUMENT = frozenset(
+    {"echo", "printf", "ping", "ping6", "cat", "grep", "head", "wc", "ls", "stat", "readlink"}
+)
 #: a token with variables in it and nothing else of the shell's (``got $MAC``, ``${IP[1]}``)
 #: (``$$``, ``$!``: the shell's pid, its last job's: ``ip netns identify $$``)
 _EXPANDS = re.compile(r"(?=.*\$)(?:[^|&;<>$`()]|\$[A-Za-z_][A-Za-z0-9_]*|\$[$!]|\$\{[^}$`()]*\})+")

@@ -31,7 +31,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "neighbours"
          [Write("red", "add", "v0", "fe80::2", "02:00:00:00:00:02")]),
         ("ip netns exec red bash -c 'ip neigh del 10.0.0.2 dev v0; ip neigh show'",
          [Write("red", "delete", "v0", "10.0.0.2")]),
-        ("ip --netns=red neigh flush dev v0 nud all nud noarp",
+        ("ip -netns red neigh flush dev v0 nud all nud noarp",
          [Write("red", "flush", "v0", nuds=("all", "noarp"))]),
         ("ip neigh add proxy 10.0.0.9 dev v0",
          [Write(None, "add", "v0", "10.0.0.9", proxy=True)]),
