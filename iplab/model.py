@@ -1269,6 +1269,12 @@ def _neighbours_written(state: State, here: str, command: str) -> None:
                 link.neighbours.clear()  # (one ip refuses fails the run; nothing is known)
             elif write.verb == "delete" or not write.followed:
                 link.neighbours.pop(write.address, None)
+            elif write.state != "PERMANENT" and link.kind != "veth":
+                # a NOARP entry goes when its link loses its carrier, which the model
+                # follows for a veth alone (a bridge's last port down, a tap's process gone:
+                # hunt CH): not compared, said
+                link.neighbours.pop(write.address, None)
+                space.uncompared.add("neighbours")
             else:
                 assert write.lladdr is not None
                 link.neighbours[write.address] = (write.lladdr, write.state, state.opaque)

@@ -201,3 +201,25 @@ setup:
         " found 02:00:00:00:00:05 NOARP",
     ]
     assert found[0].kind is verify.DifferenceKind.NEIGHBOUR and found[0].namespace == "iptnbA"
+
+
+def test_a_noarp_entry_off_a_veth_is_not_compared_and_said() -> None:
+    """A NOARP entry goes when its link loses its carrier (the kernel's neigh_carrier_down),
+    which the model follows for a veth alone: on a bridge (its last port down), it is not
+    compared, and the verdict says so; a permanent one there is (hunt CH's leftover)."""
+    text = (
+        "name: br\nsetup:\n  - action: netns add\n    name: a\n"
+        "  - line: ip -n a link add br0 type bridge\n"
+        "  - line: ip -n a addr add 10.9.0.1/24 dev br0\n"
+        "  - line: ip -n a link set br0 up\n"
+        "  - action: raw\n    command: ip -n a neigh add 10.9.0.2 lladdr 02:00:00:00:00:02"
+        " dev br0 nud noarp\n"
+        "  - action: raw\n    command: ip -n a neigh add 10.9.0.3 lladdr 02:00:00:00:00:03"
+        " dev br0\n"
+    )
+    expected = expected_state(build(load_text(text, "br.yaml")))
+    assert verify.written_neighbours(expected) == {
+        "a": {("br0", "10.9.0.3"): ("02:00:00:00:00:03", "PERMANENT")}
+    }
+    said = verify.verdict(expected)
+    assert "1 neighbour; other neighbours of a not compared" in said, said
