@@ -906,7 +906,8 @@ def _ip_route(words: Words, ctx: Ctx, line: str) -> Op:
 def _second_destination(word: str, right_after: bool) -> NoMatch:
     """A word where ip reads a second destination: ip's refusal when it is an address right
     after the first (``ip route add default 10.0.0.1``, its ``via`` left out: iproute_modify()
-    reads it as a second ``to``); None said for any other (a keyword iplab does not read)."""
+    reads it as a second ``to``); a NoMatch that says nothing for any other (a keyword iplab does
+    not read)."""
     try:
         ipaddress.ip_address(word)
     except ValueError:

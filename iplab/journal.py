@@ -210,6 +210,11 @@ class Journal:
     def exists(self) -> bool:
         return self.info_path.exists()
 
+    @property
+    def recorded_here(self) -> bool:
+        """Whether this process wrote the lab record (it may since have been removed)."""
+        return self._info_written is not None
+
     def info(self) -> LabInfo:
         """The lab record; when it is missing or unreadable but the journal has intents,
         a record rebuilt from them (``recovered`` says why): the names they create."""

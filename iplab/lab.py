@@ -1156,10 +1156,9 @@ def _lab(
     fresh = not lab_dir(env.state_dir, lab).exists()
     with ExitStack() as stack:
         journal = open_lab(env.state_dir, lab, stack, doing)
-        recorded: list[bool] = []
         if fresh:  # a start refused before its lab record: no directory of it stays (hunt
             # CF: a state directory with no room kept an empty one, its lock inside)
-            stack.callback(_unused_dir_removed, journal, recorded)
+            stack.callback(_unused_dir_removed, journal)
         if journal.exists():
             raise already_up(lab, journal.info())
         # room for this run's journal and audit records (and its undo's), before anything
@@ -1175,15 +1174,13 @@ def _lab(
             journal.write_info(new_lab_info(plan, lab, run, (links, netns), time.time()))
         except OSError as exc:  # (hunt BV: a bare "No space left on device"; nothing ran)
             raise no_room(journal.dir, f"the record of lab {lab} (lab.json)", exc) from None
-        recorded.append(True)
         yield journal
 
 
-def _unused_dir_removed(journal: Journal, recorded: list[bool]) -> None:
+def _unused_dir_removed(journal: Journal) -> None:
     """The lab's directory, made by this start, removed when the start wrote no lab record
-    (``recorded`` empty) and the directory holds only its lock (held by this process: no
-    other iplab uses it)."""
-    if recorded:
+    and the directory holds only its lock (held by this process: no other iplab uses it)."""
+    if journal.recorded_here:
         return
     with contextlib.suppress(OSError):
         if [child.name for child in journal.dir.iterdir()] == ["lock"]:
