@@ -146,7 +146,7 @@ def make_env(
 # -- batches ---------------------------------------------------------------------------------------
 
 
-@frozen
+@frozen(hot=True)
 class Line(Record):
     """One line of a batch: its exact text, its own argv, and what ``ip -batch`` reads."""
 

@@ -1690,9 +1690,12 @@ def _made_kinds(session: Session, links: Collection[str]) -> dict[str, str]:
     root namespace of a star's 500 ports cost 33 ms (#14)."""
     from iplab.plan import expected_state
 
-    expected = session.expected or expected_state(session.plan, None, session.tolerated)
-    root = expected.namespaces[ROOT].links
-    kinds = {n: root[n].kind for n in links if n in root}
+    if session.expected is None and not session.tolerated:  # (up --no-verify: as planned)
+        kinds = {n: session.plan.root_kinds[n] for n in links if n in session.plan.root_kinds}
+    else:
+        expected = session.expected or expected_state(session.plan, None, session.tolerated)
+        root = expected.namespaces[ROOT].links
+        kinds = {n: root[n].kind for n in links if n in root}
     if any(kind in (None, "unknown") for kind in kinds.values()) or len(kinds) < len(links):
         return undo.link_kinds(links)
     return {f"link {n}": kind for n, kind in sorted(kinds.items())}

@@ -64,7 +64,7 @@ class Limits(Record):
         return self.timeout if self.timeout and self.timeout > 0 else None
 
 
-@frozen
+@frozen(hot=True)
 class Result(Record):
     argv: tuple[str, ...]
     rc: int

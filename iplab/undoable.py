@@ -36,7 +36,7 @@ from iplab.words import (
 __all__ = ["Item", "cannot_undo"]
 
 
-@frozen
+@frozen(hot=True)
 class Item(Record):
     """A step as the judgement needs it: its op, whether it runs in the background, and
     how to name it to the user."""

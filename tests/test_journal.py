@@ -12,7 +12,7 @@ import pytest
 from iplab import statedir
 from iplab.errors import LockedError
 from iplab.inverse import Guard
-from iplab.journal import Journal, LabInfo, UndoRecord, forget, open_lab
+from iplab.journal import Entry, Journal, LabInfo, Status, UndoRecord, forget, open_lab
 from iplab.steps import NetnsAdd, NetnsDel, NetnsExec
 
 
@@ -187,3 +187,59 @@ def test_a_lab_record_edited_to_hold_the_wrong_kind_is_rebuilt_from_the_journal(
     assert (listed.lab, listed.scenario, listed.owned_netns) == (
         "lab1", "(unknown: the lab record is lost)", ["ns1"],
     )  # fmt: skip
+
+
+def _batch(journal: Journal, n: int) -> list[Entry]:
+    entries = [
+        journal.new_entry(
+            "run1",
+            number=i,
+            phase="setup",
+            text=f"ip netns add ns{i}",
+            argv=("ip", "netns", "add", f"ns{i}"),
+            undo=[_undo()],
+        )
+        for i in range(1, n + 1)
+    ]
+    journal.intend(entries)
+    return entries
+
+
+def test_a_batchs_outcomes_are_one_record_for_each_run_alike(tmp_path: Path) -> None:
+    """A batch's 1,501 outcomes were 1,501 records (15 ms of star-500's up, #14): the
+    consecutive intents that ended alike are one record (``seq`` to ``last``), read back as
+    each intent's own outcome; a line apart (failed, then skipped) breaks the run."""
+    with ExitStack() as stack:
+        journal = open_lab(tmp_path, "lab1", stack)
+        entries = _batch(journal, 6)
+        statuses: list[tuple[Status, int | None]] = [
+            ("done", 0), ("done", 0), ("done", 0), ("failed", 2), ("skipped", None),
+            ("skipped", None),
+        ]  # fmt: skip
+        journal.record([(e, s, rc) for e, (s, rc) in zip(entries, statuses, strict=True)])
+        records = [json.loads(line) for line in journal.path.read_text().splitlines()]
+        outcomes = [r for r in records if r["type"] == "outcome"]
+        assert [(r["seq"], r.get("last"), r["status"]) for r in outcomes] == [
+            (1, 3, "done"), (4, None, "failed"), (5, 6, "skipped"),
+        ]  # fmt: skip
+        assert [(e.seq, e.status, e.rc) for e in journal.entries()] == [
+            (1, "done", 0), (2, "done", 0), (3, "done", 0), (4, "failed", 2),
+            (5, "skipped", None), (6, "skipped", None),
+        ]  # fmt: skip
+        assert journal.problems == []
+        # a question about some intents only: the range gives each its own outcome
+        only = journal.entries(lambda r: r["seq"] % 2 == 0)
+        assert [(e.seq, e.status) for e in only] == [(2, "done"), (4, "failed"), (6, "skipped")]
+
+
+def test_a_range_of_outcomes_without_its_intents_is_skipped_and_said_once(tmp_path: Path) -> None:
+    with ExitStack() as stack:
+        journal = open_lab(tmp_path, "lab1", stack)
+        _batch(journal, 2)
+        with journal.path.open("a") as f:
+            f.write('{"type":"outcome","seq":1,"status":"done","rc":0,"time":1.0,"last":9}\n')
+            f.write('{"type":"outcome","seq":2,"status":"done","rc":0,"time":1.0,"last":1}\n')
+        assert [e.status for e in journal.entries()] == ["pending", "pending"]  # (maybe done)
+        assert len(journal.problems) == 2
+        assert "seqs 1 to 9: 7 have no intent before them" in journal.problems[0]
+        assert "'last' 1 is before 'seq' 2" in journal.problems[1]

@@ -5,6 +5,7 @@ Each gives one clear line, no internal error, and leaves nothing of the lab behi
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -173,9 +174,10 @@ def _damage(directory: Path, how: str) -> None:
     lines = data.splitlines(keepends=True)
     if how == "array":
         lines.insert(3, b'["not", "a", "record"]\n')
-    elif how == "string-seq":
-        lines = [line.replace(b'"type":"outcome","seq":2', b'"type":"outcome","seq":"2"')
-                 for line in lines]  # fmt: skip
+    elif how == "string-seq":  # (the first outcome record's: a batch's lines that ended
+        # alike share one record since #14, so there may be no record of seq 2 alone)
+        first = next(n for n, line in enumerate(lines) if b'"type":"outcome","seq":' in line)
+        lines[first] = re.sub(rb'"seq":(\d+)', rb'"seq":"\1"', lines[first], count=1)
     elif how == "missing-undo":
         lines = [line.replace(b',"undo":', b',"undo_":', 1) if b'"seq":1,' in line else line
                  for line in lines]  # fmt: skip
