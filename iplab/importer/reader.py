@@ -1074,6 +1074,10 @@ class Reader:
         #: how many loops iplab could not tell the values of (skipped, said), and how many
         #: it found iterate over nothing (``for i in $(ip -br link | grep ^dum)``, none made)
         self._untold_loops = 0
+        #: the statement read last, and the one before the one being read (``if [ $? -eq 0
+        #: ]`` asks how it ended)
+        self._statement_before: shellread.Node | None = None
+        self._asked_before: shellread.Node | None = None
         self._empty_loops = 0
         #: the trap's handler bash runs when the script ends (``trap cleanup EXIT``): its
         #: text, line, where, and how many events there were when it was set
@@ -2015,6 +2019,8 @@ class Reader:
             return i, self._block(text, number, end, cmds, where, f"the alias {word}")
         root = shellread.parse(text)
         stmts = shellread.statements(root)
+        self._asked_before = self._statement_before  # ($? in an if on this line: its status)
+        self._statement_before = stmts[0] if len(stmts) == 1 else None
         if len(stmts) == 1 and not shellread.has_error(root) and not _backgrounded(stmts[0]):
             state = self._syntax(stmts[0], text, number, end)
             if state is not None:
@@ -2123,6 +2129,37 @@ class Reader:
                 return None
             cmds += [replace(c, may_fail=True) for c in read]
         return cmds
+
+    def _if_absent(self, node: shellread.Node, number: int, where: str) -> list[Cmd] | None:
+        """``if ip netns list | grep -q a; then echo "a exists"; else ip netns add a; ...;
+        fi``, and the check on the line before it asked by ``if [ $? -eq 0 ]`` (orjail's
+        torjail.sh, hunt CK: the block was skipped, "cannot evaluate", and the lab with it):
+        one branch only says the thing is there, the other makes it; read as ``if ! CHECK;
+        then BRANCH; fi`` is (:meth:`_if_guard`), its commands steps that may fail."""
+        kinds = [c.type for c in node.children]
+        if "elif_clause" in kinds or "else_clause" not in kinds or "then" not in kinds:
+            return None
+        then = kinds.index("then")
+        tests = [c for c in node.children[:then] if c.is_named]
+        clause = node.children[kinds.index("else_clause")]
+        shown = [c for c in node.children[then:] if c.is_named and c.type != "else_clause"]
+        other = [c for c in clause.children if c.is_named]
+        said = shellread.source(tests[0]) if len(tests) == 1 else ""
+        status = _STATUS_TEST.fullmatch(said.strip())
+        if status is not None:  # [ $? -eq 0 ]: how the statement before it ended
+            check, present = self._asked_before, status["op"] in ("-eq", "=", "==")
+        else:
+            found = shellread.statements(shellread.parse(said.removeprefix("!")))
+            asks = not _COMPARES.search(said) and len(found) == 1
+            check, present = (found[0] if asks else None), not said.startswith("!")
+        if check is None or not self._asks(check, self.vars):
+            return None
+        says, makes = (shown, other) if present else (other, shown)
+        makes = [c for c in makes if c.type != "comment"]
+        if not makes or not all(p in _NARRATION for c in says for p in _programs(c)):
+            return None
+        cmds = self._statements(makes, self.vars, number, None)
+        return [replace(c, may_fail=True) for c in cmds] or None
 
     def _asks(self, check: shellread.Node, scope: ShellVars) -> bool:
         """``check`` only asks (:func:`_a_check`), itself, or as a list of calls (``a || b``)
@@ -2544,6 +2581,8 @@ class Reader:
             )
         if node.type == "if_statement" and (guarded := self._if_guard(node, number, where)):
             return self._block(text, number, end, guarded, where, "")
+        if node.type == "if_statement" and (absent := self._if_absent(node, number, where)):
+            return self._block(text, number, end, absent, where, "")
         if node.type == "if_statement" and _guard(node) and self._as_root(node, number):
             self.note("fence", text, number, end)  # (the author's check: shown, as before)
             return "speaking"
@@ -5049,16 +5088,17 @@ _ALTERNATIVE = re.compile(
 _USAGE_ONLY = frozenset({"echo", "printf", "exit", "return", "usage", "help", "cat", ":", "true"})
 
 #: the words of a lab script's ``case "$1" in`` that bring the lab up, and take it down
-_UP_WORDS = frozenset({"up", "start", "create", "setup", "build", "init", "deploy", "on"})
+#: (``add``/``del``: yuma-bbt/net_env's environment.sh, hunt CK)
+_UP_WORDS = frozenset({"up", "start", "create", "setup", "build", "init", "deploy", "on", "add"})
 _DOWN_WORDS = frozenset(
-    {"down", "stop", "clean", "cleanup", "destroy", "teardown", "delete", "remove", "off"}
+    {"down", "stop", "clean", "cleanup", "destroy", "teardown", "delete", "remove", "off", "del"}
 )
 
 #: what a case iplab cannot read is said with (hunt AB: "use a scenario 'loop'" for a case)
 _CASE_NAMES = (
-    " (a case on $1 is read when one branch is named up, create, start or setup, and one"
-    " down, destroy, stop, clean, teardown or delete, in any order; else write the commands"
-    " out)"
+    " (a case on $1 is read when one branch is named up, create, start, setup or add, and"
+    " one down, destroy, stop, clean, teardown, delete or del, in any order; else write the"
+    " commands out)"
 )
 
 #: programs that run a command as root, as sudo does (``doas ip ...``, ``pkexec ip ...``)
@@ -5216,8 +5256,15 @@ def _a_check(node: shellread.Node, scope: ShellVars) -> bool:
     """A command that only asks (``ip link show br0 &>/dev/null``, ``ip netns list | grep -q
     a``, ``[ -e /var/run/netns/a ]``, ``test -d /sys/class/net/br0``), its output quieted."""
     text = scope.expand(shellread.one_line(shellread.source(node)))[0]
-    text = QUIETING.sub("", text).strip()
+    # (an escaped space ends a word: ``grep -e ^$NAME\\ `` in orjail's torjail.sh, hunt CK)
+    text = _UNESCAPED_END.sub("", _QUIETING_AFTER.sub("", text)).lstrip()
     return bool(text) and (reads_only(text) or _TEST.fullmatch(text) is not None)
+
+
+#: the white space that ends a line, but not a space a backslash escapes; the redirections
+#: to /dev/null that end it, after such a space
+_UNESCAPED_END = re.compile(r"(?<!\\)\s+$")
+_QUIETING_AFTER = re.compile(r"(?<!\\)" + QUIETING.pattern)
 
 
 #: a test of a file or a word (``[ -e /var/run/netns/a ]``, ``test -d X``, ``[[ -n $X ]]``)
@@ -5695,6 +5742,11 @@ def _runs_a_command(line: str) -> bool:
 
 #: a test that compares words (``[ "$1" = up ]``, ``[ $N -gt 2 ]``): it picks a branch, it
 #: guards no change
+#: ``[ $? -eq 0 ]``, ``[[ "$?" != 0 ]]``, ``test $? -ne 0``: how the statement before ended
+_STATUS_TEST = re.compile(
+    r'(?:\[\[?|test)\s+"?\$\{?\?\}?"?\s+(?P<op>-eq|-ne|==?|!=)\s+"?0"?(?:\s+\]\]?)?'
+)
+
 _COMPARES = re.compile(r"\s(?:!?=|==|-eq|-ne|-lt|-gt|-le|-ge)\s|\$\{?[0-9#@*]")
 
 
