@@ -5740,13 +5740,13 @@ def _runs_a_command(line: str) -> bool:
     )
 
 
-#: a test that compares words (``[ "$1" = up ]``, ``[ $N -gt 2 ]``): it picks a branch, it
-#: guards no change
 #: ``[ $? -eq 0 ]``, ``[[ "$?" != 0 ]]``, ``test $? -ne 0``: how the statement before ended
 _STATUS_TEST = re.compile(
     r'(?:\[\[?|test)\s+"?\$\{?\?\}?"?\s+(?P<op>-eq|-ne|==?|!=)\s+"?0"?(?:\s+\]\]?)?'
 )
 
+#: a test that compares words (``[ "$1" = up ]``, ``[ $N -gt 2 ]``): it picks a branch, it
+#: guards no change
 _COMPARES = re.compile(r"\s(?:!?=|==|-eq|-ne|-lt|-gt|-le|-ge)\s|\$\{?[0-9#@*]")
 
 
