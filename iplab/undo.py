@@ -837,7 +837,10 @@ def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
             env, info, settle, wait=gone_netns or report.ran > 0, deleted=report.deleted
         )
         if report.left:
-            env.err.write("iplab: the host still holds some of the lab: reading it and going on\n")
+            env.err.write(
+                f"iplab: the host still holds some of the lab ({_named(report.left)}):"
+                " reading it and going on\n"
+            )
             observed = iproute.read_state(env.runner, _unowned(info, namespaces))
             done = report.ran - len(report.failed)
             _fast(env, entries, info, observed, report=report, render=render, names=names)
@@ -1251,6 +1254,12 @@ def _batch_failures(
         )
 
 
+def _named(names: Sequence[str], shown: int = 3) -> str:
+    """The first few names of the lab's objects left, and how many more."""
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
 def _listed(texts: Sequence[str], shown: int = 3) -> str:
     """The first few commands, quoted, and how many more."""
     more = f" and {len(texts) - shown} more" if len(texts) > shown else ""
@@ -1381,10 +1390,13 @@ def settled(env: Env, left: Callable[[], list[str]], stall: float | None = None)
             if not said and time.monotonic() - began > 2:  # a long wait says why
                 said = True
                 limit = f"{stall:g} s with none going" if stall else f"{SETTLE_SECONDS:g} s"
+                # named (hunt CM: a veth whose peer someone moved into a container's
+                # namespace was waited for 30 s, and neither the wait nor what followed
+                # said which object it was)
                 env.err.write(
                     "iplab: waiting for the kernel to destroy"
                     f" {counted(len(now), 'object')} of the lab"
-                    f" (up to {limit})\n"
+                    f" ({_named(now)}; up to {limit})\n"
                 )
             time.sleep(pause)
             pause = min(pause * 2, 0.05)
