@@ -27,6 +27,7 @@ from iplab.iptopts import port_refusal
 from iplab.jobs import signalled_netns, unscoped_signal
 from iplab.model import Judge, ModelError, lab_addresses, plain_address
 from iplab.names import ROOT
+from iplab.netnsfiles import check_netns_files
 from iplab.pids import (
     in_a_network_of_its_own,
     job_named,
@@ -562,6 +563,7 @@ def build(
     check_signals(scenario, judge if lenient else None)
     check_pids(scenario, judge if lenient else None, judge)
     check_editors(scenario, judge if lenient else None)
+    check_netns_files(scenario.steps, judge)  # (hunt CJ #2: no mkdir -p /etc/netns/NS)
     check_recipes(scenario, prefix, judge if lenient or not prefix else None)
     owned = owned_by(scenario)
     check_batches(scenario, prefix, owned, judge if lenient else None)

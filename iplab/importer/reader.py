@@ -179,6 +179,9 @@ _PROMPTS = (
     r"|[A-Za-z][\w.-]{0,30}:[~/][^\s#$>]* #|[\w.-]+@[\w.-]+:[~/][^\s#$>]*>"
     # busybox ash's (``/ #``, ``/root #``: a container's shell, docker run -it busybox sh)
     r"|[/~][\w.~/-]{0,40} #"
+    # bash's own as root with PS1='\w\$ ' (``/# ip rule show``, ``~/lab# ...``; hunt CJ #3:
+    # deepakk's block of them was prose, its four lines lost with no word)
+    r"|[/~][\w.~/-]{0,40}#"
     rf"|[\w.-]+@[\w.-]+ \S+{_BRANCH} [%$#]"
     # fish's (user@host path (branch)>, ~/path>), bash's own (bash-5.1#, sh-4.2$), Kali's
     # second line (\u2514\u2500$)
@@ -383,8 +386,12 @@ def prompt_of(line: str, root_hash: bool = False) -> str | None:
     if (
         root_hash
         and line.startswith("# ")
-        and (first_program(line[2:]) in KNOWN_PROGRAMS or _ROOT_ASSIGN.fullmatch(line[2:].strip()))
-    ):  # (# C1=$! after # sleep infinity &: the job's pid, set at the prompt)
+        and (
+            first_program(line[2:]) in KNOWN_PROGRAMS | roothash.INSTALLERS
+            or _ROOT_ASSIGN.fullmatch(line[2:].strip())
+        )
+    ):  # (# C1=$! after # sleep infinity &: the job's pid, set at the prompt; ``# yum install
+        # frr`` alone in its block, hunt CJ #1: the block was prose, the page's line lost)
         return line[:2]
     return None
 
