@@ -137,7 +137,9 @@ def _exec_text(f: Fields, key: str, required: bool) -> str | None:
     value = _command_text(f, key, False, required, True, hint=_EXEC_HINT)
     ip = value is not None and value.split(maxsplit=1)[0] == "ip"
     if ip and value and (said := ipgrammar.refusal(value)):  # (10.0.0.300/24: hunt BS #3)
-        f.fail(key, f"ip refuses {value!r} on any host: {said}", "a typo?")
+        f.fail(
+            key, f"ip refuses {value!r} on any host: {said}", ipgrammar.refusal_hint(value, said)
+        )
     if value is None or SHELL_SYNTAX.search(value) is None:
         return value
     program = value.split(maxsplit=1)[0].rsplit("/", 1)[-1]
@@ -322,7 +324,9 @@ def line_op(f: Fields) -> Op:
     if isinstance(op, NetnsExec) and (said := ipgrammar.refusal(text)):
         # (hunt BS #3: ip netns exec red ip addr add 10.0.0.300/24 dev lo passed check, the
         # ip inside it not followed by the model, where the same line with -n red was refused)
-        f.fail("line", f"ip refuses {text!r} on any host: {said}", "a typo?")
+        f.fail(
+            "line", f"ip refuses {text!r} on any host: {said}", ipgrammar.refusal_hint(text, said)
+        )
     if op is None:
         program = next((w for w in text.split() if w != "sudo"), "")
         if said := ipgrammar.refusal(text):  # (hunt BN: 10.0.0.300/24 was "a form of ip

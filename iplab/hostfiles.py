@@ -81,6 +81,9 @@ class Write(Record):
     #: a copy's sources (``cp a b DIR/``): the names it writes in ``path`` when that is a
     #: directory; empty: names iplab cannot tell (``cp -r``)
     names: tuple[str, ...] = field(default=(), compare=False)
+    #: written by a capture (``tcpdump -w FILE``): what the file holds after the step is
+    #: the capture's, which may still be writing it (``tcpdump ... -w FILE &``)
+    capture: bool = False
 
 
 @frozen
@@ -126,6 +129,8 @@ def file_writes(command: str, cwd: str | None = None) -> Writes | None:
         elif argv:
             got = _program_writes(argv, where)
             if got is None:
+                got = _capture_writes(argv, where)
+            if got is None:
                 complete &= argv[0] in _NARRATORS
             else:
                 complete &= all(w is not None for w in got)
@@ -150,6 +155,17 @@ def file_writes(command: str, cwd: str | None = None) -> Writes | None:
             words.append(token)
     end_command()
     return Writes(tuple(writes), complete) if writes else None
+
+
+def file_writes_in_netns(command: str, cwd: str | None = None) -> Writes | None:
+    """The host files a command run by ``ip netns exec NS`` writes (``tcpdump -w
+    /tmp/cap.pcap``): as :func:`file_writes`, less the paths the namespace may have
+    another file bound over (/etc/netns/NS/...)."""
+    got = file_writes(command, cwd)
+    if got is None:
+        return None
+    kept = tuple(w for w in got.writes if not _bound(w.path))
+    return Writes(kept, got.complete and len(kept) == len(got.writes)) if kept else None
 
 
 def _past_wrappers(argv: list[str]) -> tuple[list[str], bool]:
@@ -227,6 +243,63 @@ def _program_writes(argv: list[str], where: str | None) -> list[Write | None] | 
     return out
 
 
+#: the packet captures that save what they capture with ``-w FILE`` (``-w -``: standard
+#: output), each one's short options that take a value (getopt's letters, read from
+#: tcpdump 4.99's, tshark's and dumpcap's option strings), its long ones that do, and
+#: the options under which it writes other files than FILE (a ring of files, FILE1...)
+_CAPTURE_OPTIONS = {
+    "tcpdump": ("BcCEFGijmMQrsTVwWyzZ", ("-C", "-G", "-W")),
+    "tshark": ("aAbBcCdeEfFHijJKNoOrRsStTuwWXYz", ("-b",)),
+    "dumpcap": ("abBcCfiNswyZ", ("-b",)),
+}
+_CAPTURE_LONG = frozenset(
+    {
+        "--buffer-size", "--interface", "--snapshot-length", "--time-stamp-type",
+        "--time-stamp-precision", "--relinquish-privileges", "--count", "--print-sampling",
+        "--skip", "--ring-buffer", "--autostop", "--capture-filter", "--read-filter",
+        "--display-filter", "--output-file",
+    }
+)  # fmt: skip
+
+
+def _capture_writes(argv: list[str], where: str | None) -> list[Write | None] | None:
+    """The file ``tcpdump``/``tshark``/``dumpcap -w FILE`` saves its capture in (options
+    read as getopt does: ``-nnw FILE``, ``-wFILE``, ``-w`` after the filter); None in the
+    list: one iplab cannot name (a ring of files); None: another program, or no ``-w``."""
+    program = program_name(argv[0])
+    if program not in _CAPTURE_OPTIONS:
+        return None
+    valued, rings = _CAPTURE_OPTIONS[program]
+    saved: list[str] = []
+    ring = False
+    args = iter(argv[1:])
+    for a in args:
+        if a == "--":
+            break
+        if a.startswith("--"):
+            ring |= a.split("=", 1)[0] == "--ring-buffer"
+            if a in _CAPTURE_LONG:
+                next(args, None)
+            continue
+        if not a.startswith("-") or a == "-":
+            continue
+        for i, letter in enumerate(a[1:], 1):
+            if letter not in valued:
+                continue
+            value = a[i + 1 :] or next(args, None)
+            ring |= f"-{letter}" in rings
+            if letter == "w" and value is not None:
+                saved.append(value)
+            break
+    out: list[Write | None] = []
+    for value in saved:
+        if value == "-":
+            continue  # (standard output)
+        path = None if ring else _path(value, where)
+        out.append(Write(path, "file", capture=True) if path is not None else None)
+    return out or None
+
+
 def _path(word: str, where: str | None) -> str | None:
     """A path written as it is, outside the kernel's and the namespaces' own: absolute, or
     relative to ``where`` (None: a directory iplab cannot tell)."""
@@ -255,6 +328,9 @@ class Before(Record):
     unkept: tuple[str, ...]
     #: the paths the step only appends to (``>>``, ``tee -a``)
     appended: tuple[str, ...] = ()
+    #: the paths a capture writes (``tcpdump -w FILE``, also ``&``): what they hold once
+    #: the step began is the capture's, which may still be writing them
+    captured: tuple[str, ...] = ()
 
 
 def look(writes: Writes) -> Before:
@@ -296,7 +372,7 @@ def look(writes: Writes) -> Before:
     return Before(
         tuple(files), tuple(dirs),
         tuple((p, d) for p, d in kept.items() if p not in big), tuple(unkept + big),
-        tuple(sorted(appended)),
+        tuple(sorted(appended)), tuple(sorted({w.path for w in writes.writes if w.capture})),
     )  # fmt: skip
 
 
@@ -358,11 +434,20 @@ def undo_command(before: Before) -> str | None:
     nothing to do), built right after it ran: a file it created is removed, a file it
     appended lines to loses those lines (only them: what was added since stays), a file
     it wrote otherwise gets its bytes back while it holds what the step wrote, and the
-    directories it created are removed once empty (deepest first)."""
+    directories it created are removed once empty (deepest first). A capture's file
+    (``tcpdump -w FILE &``) is removed, or gets its bytes back, whatever it holds: the
+    capture may still be writing it (undo stops the lab's jobs before)."""
     parts: list[str] = []
     for path in before.created_files:
+        if path in before.captured:  # (made by the lab's capture, which may not have
+            # opened it yet, or still writes it: down stops the lab's jobs first)
+            parts += [f"rm -f -- {shlex.quote(path)}"]
+            continue
         parts += [_undo_file(path, b"", path in before.appended, created=True)]
     for path, data in before.kept:
+        if path in before.captured:  # (the capture overwrote it: its bytes go back)
+            parts += [_put(path, data)]
+            continue
         parts += [_undo_file(path, data, path in before.appended, created=False)]
     return _joined([p for p in parts if p], before)
 

@@ -11,7 +11,7 @@ import dataclasses
 import shlex
 from typing import TYPE_CHECKING, Any, Literal
 
-from iplab.hostfiles import Writes, file_writes
+from iplab.hostfiles import Writes, file_writes, file_writes_in_netns
 from iplab.model import (
     DEFAULT_MTU,
     ROOT_NETNS_REF,
@@ -433,12 +433,15 @@ def _inverse_route(before: State, op: RouteAdd | RouteDel, here: str) -> list[Un
 
 
 def file_writes_of(op: Op, cwd: str | None = None) -> Writes | None:
-    """The host files a raw step in the root namespace writes and says no ``undo:`` of
-    (None: none), run in ``cwd`` (default: iplab's own directory). Its inverse is what
-    those paths were before it, which only the host knows: looked at right before the
-    step runs (:func:`iplab.hostfiles.look`)."""
-    if not isinstance(op, Raw) or op.undo or op.observes:
+    """The host files a raw step writes and says no ``undo:`` of (None: none), also one
+    run in a namespace (``netns exec``: ``tcpdump -w /tmp/cap.pcap``, a file of the
+    host's all the same), run in ``cwd`` (default: iplab's own directory). Its inverse
+    is what those paths were before it, which only the host knows: looked at right
+    before the step runs (:func:`iplab.hostfiles.look`)."""
+    if not isinstance(op, Raw | NetnsExec) or op.undo or op.observes:
         return None
+    if isinstance(op, NetnsExec):
+        return file_writes_in_netns(op.command, cwd)
     return file_writes(op.command, cwd)
 
 

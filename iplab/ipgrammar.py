@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
-from iplab import ipwords, jobs, names
+from iplab import ipwords, jobs, names, neighwords
 from iplab.ipwords import (
     ADDR_VERBS,
     BRIDGE_OBJECTS,
@@ -1131,6 +1131,7 @@ _REFUSED_WORD = re.compile(
     r'|either "dev" is duplicate, or "(?P<setting>[^"]+)" is a garbage'
     r'|Command "(?P<verb>[a-z]+)" is unknown, try "ip (?P<helped>[a-z]+) help"'
     r'|either "to" is duplicate, or "(?P<gateway>[^"]+)" is a garbage'
+    r'|argument "(?P<nud>[^"]+)" is wrong: nud state is bad'
 )
 #: the verbs of the objects ip names in its refusal of a word where a verb stands
 _HELPED_VERBS = {
@@ -1148,6 +1149,10 @@ def meant(line: str, said: str) -> str | None:
     found = _REFUSED_WORD.search(said)
     if found is None:
         return None
+    if found["nud"] is not None:  # (nud PERMANENT: ip's names are lowercase)
+        state = neighwords.nud_meant(found["nud"])
+        fixed = re.sub(rf"(?<=\snud\s){re.escape(found['nud'])}(?!\S)", state or "", line, count=1)
+        return fixed if state is not None and fixed != line else None
     word = found["object"] or found["setting"] or found["verb"] or found["gateway"]
     if found["gateway"] is not None:  # (ip route add default 10.0.0.1: via left out)
         right: str | None = f"via {word}"
@@ -1200,7 +1205,7 @@ def _refused_words(line: str) -> str | None:
     argv = past_how_it_runs(_without_sudo(written)) if written else None
     if not argv or program_name(argv[0]) != "ip":
         return None
-    return ipwords.refused_words("ip", argv[1:])
+    return ipwords.refused_words("ip", argv[1:]) or neighwords.refused(argv)
 
 
 def odd_name(line: str) -> str | None:

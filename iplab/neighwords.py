@@ -230,6 +230,47 @@ def nud_state(word: str) -> str:
     return _NUD_BITS.get(value, word)
 
 
+#: the states ``nud_state_a2n`` reads, by their names (what :func:`nud_state` gives)
+_NUD_NAMES = frozenset(_NUD_BITS.values())
+#: the words of ``ip neigh`` that read the next one as their value (not a ``nud``): as
+#: written, and those ip reads abbreviated
+_VALUED = frozenset({"dev", "to", "master", "vrf"})
+_VALUED_ABBREVIATED = ("lladdr", "proxy", "protocol")
+
+
+def refused(argv: Sequence[str]) -> str | None:
+    """ip's refusal of a ``nud`` word it cannot read, on any host (``ip neigh add ... nud
+    PERMANENT``: ip's names are lowercase; ``nud 0x3``: two states): ``argument
+    "PERMANENT" is wrong: nud state is bad``, as ipneigh_modify and
+    ipneigh_list_or_flush say it (invarg); None otherwise."""
+    if not argv or argv[0].rsplit("/", 1)[-1] != "ip":
+        return None
+    said = verb_of("ip", argv[1:])
+    if said.obj not in ("neighbor", "neighbour") or said.word is None:
+        return None
+    verb = "change" if said.word == "chg" else first(said.word, VERBS)
+    listing = verb in ("flush", "show", "list")  # (theirs read 'all' too)
+    if verb not in ("add", "change", "replace", "delete") and not listing:
+        return None
+    rest = list(said.rest)
+    while rest:
+        word = rest.pop(0)
+        if word == "nud" and rest:
+            state = rest.pop(0)
+            if not (listing and state == "all") and nud_state(state) not in _NUD_NAMES:
+                return f'argument "{state}" is wrong: nud state is bad'
+        elif word in _VALUED or any(matches(word, v) for v in _VALUED_ABBREVIATED):
+            rest = rest[1:]
+    return None
+
+
+def nud_meant(word: str) -> str | None:
+    """The ``nud`` word meant by one ip refuses (``PERMANENT``, ``Permanent``: ip's names
+    are lowercase), or None."""
+    lower = word.lower()
+    return lower if lower != word and nud_state(lower) in _NUD_NAMES else None
+
+
 def address_text(word: str) -> str | None:
     """An IP address as ip prints it (IPv6 compressed); None: not one."""
     try:
@@ -260,4 +301,7 @@ def takes_away(flush: Write) -> frozenset[str]:
     return frozenset(taken & {state.upper() for state in LASTING})
 
 
-__all__ = ["LASTING", "Write", "address_text", "nud_state", "takes_away", "unfollowed", "writes"]
+__all__ = [
+    "LASTING", "Write", "address_text", "nud_meant", "nud_state", "refused", "takes_away",
+    "unfollowed", "writes",
+]  # fmt: skip

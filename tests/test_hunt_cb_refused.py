@@ -76,9 +76,6 @@ def test_lines_ip_takes_are_not_said(line: str) -> None:
         (FIXTURES / "typos" / "t02-exce.md", 21, 'Command "exce" is unknown'),
         (FIXTURES / "typos" / "t03-netns-missing.md", 6, "Command line is not complete"),
         (FIXTURES / "typos" / "t06-route-no-via.md", 17, 'either "to" is duplicate'),
-        (FIXTURES / "leftovers11" / "setup-red-blue.sh", 10, "Command line is not complete"),
-        (FIXTURES / "leftovers11" / "setup-red-blue.sh", 13, 'Command "exce" is unknown'),
-        (FIXTURES / "leftovers11" / "setup-red-blue.sh", 14, 'either "to" is duplicate'),
     ],
 )
 def test_check_says_the_refused_line(
@@ -96,3 +93,34 @@ def test_check_says_the_refused_line(
     assert len(said_lines) == 1, out + err
     assert "ip refuses" in said_lines[0]
     assert "it changes nothing" in said_lines[0]
+
+
+SET_E = FIXTURES / "leftovers11" / "setup-red-blue.sh"
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        (10, "Command line is not complete"),
+        (13, 'Command "exce" is unknown'),
+        (14, 'either "to" is duplicate'),
+    ],
+)
+def test_a_set_e_script_stops_at_the_first(
+    line: int, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The script says ``set -e``: bash stops at line 10, the first line ip refuses (hunt
+    CL #2: these were warnings, 'the run goes past it as bash does', which it does not).
+    Import says each, and that the script stops there; check refuses the lab at the first."""
+    result, _ = imported(SET_E)
+    assert any(
+        w.startswith(f"line {line}: ip refuses") and said in w and "the script stops there" in w
+        for w in result.warnings
+    ), result.warnings
+    lab = written(result, tmp_path)
+    rc = iplab.cli.main(["check", str(lab)])
+    out, err = capsys.readouterr()
+    assert rc != 0
+    errors = [s for s in (out + err).splitlines() if s.startswith(f"iplab: error: {lab}:")]
+    assert len(errors) == 1 and "Command line is not complete" in errors[0], out + err
+    assert "the run would stop at it" in errors[0]

@@ -8,9 +8,11 @@ assemble, load back, judge, summarise) share the drafts and the result they fill
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +64,7 @@ from iplab.importer.reader import (
 )
 from iplab.importer.rst import read_rst
 from iplab.importer.shown import made_or_deleted_before, optional_tools, probes_to_exec
-from iplab.importer.slate import cleared_first, given_loopback
+from iplab.importer.slate import cleared_first, given_loopback, stops_at
 from iplab.importer.terminal import as_shown, line_ranges, printable, uncoloured
 from iplab.importer.undoable import cannot_undo_lines
 from iplab.plan import build, decide_sudo
@@ -368,7 +370,10 @@ def import_text(
                 " own, or in a code block, and import that"
             )
         raise UsageError(f"{source_name}: no command found (read as {kind}){why}")
-    drafts, probe_warnings = probes_to_exec(drafts)
+    if (elsewhere := _no_lab(drafts)) is not None:
+        raise UsageError(f"{source_name}: no lab here (read as {kind}): {elsewhere}", hint=_NO_LAB)
+    stops = partial(stops_at, text, reader.errexit_set) if kind == "shell" else None
+    drafts, probe_warnings = probes_to_exec(drafts, stops)
     probe_warnings += broken_lines(drafts)
     drafts, optional = optional_tools(drafts)
     probe_warnings += optional
@@ -445,6 +450,40 @@ def printed_lines(drafts: Sequence[Draft]) -> Iterable[str]:
             yield d.cmd.text
         elif d.index == 0 and d.block.text:  # (a trap's handler at the end prints nothing)
             yield d.block.text
+
+
+_NO_LAB = (
+    "run them by hand if that is what you mean; iplab imports pages that build a lab of"
+    " namespaces and links, and its probes reach the lab's own addresses only"
+)
+
+
+def _no_lab(drafts: Sequence[Draft]) -> str | None:
+    """What a page is when every command it has only reads, on this host itself (no
+    namespace), and some reach addresses outside any lab (hunt CL #3, wiki.jokeru.ro's MTU
+    notes: ``ping 2.2.2.2 -c 1 -M do -s 1500``, ``tcpdump -v -ni eth0``, ``tracepath -n
+    213.147.119.190``): no lab, and iplab would send the host's own traffic; None
+    otherwise."""
+    if not all(is_observation(d.op) and d.op.in_ns() is None for d in drafts):
+        return None
+    found: dict[str, None] = {}
+    for d in drafts:
+        for word in d.cmd.text.split():
+            try:
+                address = ipaddress.ip_address(word)
+            except ValueError:
+                continue
+            if address.is_global:
+                found.setdefault(str(address))
+    if not found:
+        return None
+    lines = line_ranges(sorted({d.cmd.line for d in drafts}))
+    programs = ", ".join(dict.fromkeys(d.cmd.text.split()[0] for d in drafts))
+    return (
+        f"its {len(drafts)} command{'s' * (len(drafts) > 1)} ({lines}: {programs}) make"
+        " nothing and run on this host itself, reaching addresses outside it"
+        f" ({', '.join(found)}): they are the host's own network seen, not a lab to build"
+    )
 
 
 def _nothing_kept(drafts: Sequence[Draft], said: Sequence[str]) -> list[str]:

@@ -199,6 +199,9 @@ _GLUED_PROMPT = re.compile(r"[\w.-]+@[\w.-]+:\S*?[$#]|[A-Za-z][\w.-]{0,30}\$(?=[
 _GLUED_DOLLAR = re.compile(r"\$([a-z][a-z0-9_.-]*)(?=\s|$)")
 #: busybox ash's prompt alone: a container's shell, a prompt only once a command opened one
 _CONTAINER_PROMPT = re.compile(r"[/~][\w.~/-]{0,40} #(?: |$)")
+#: a ``$`` prompt a page's code plugin escaped (WordPress's CodeColorer, ``[cc
+#: lang='bash']``: ``\$ ping 2.2.2.2 -c 1``; hunt CL #3: the page was "no command found")
+_ESCAPED_PROMPT = re.compile(r"^(\s*)\\\$(?= )")
 #: a prompt a page typeset with a no-break space after it (``$&nbsp;ip a``): a space
 _TYPESET_PROMPT = re.compile(rf"^(\s*(?:{_PROMPTS}|#))[\u00a0\u202f]")
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -211,6 +214,10 @@ _NUMBERED = re.compile(r"^\s*(\d{1,5})(?:\s{2,}|\t|\s*[|:.]\s+|\s*$)")
 #: its lines starting in one column
 _NUMBERED_TIGHT = re.compile(r"^\s*(\d{1,5}) (?=\S)")
 #: the time ``history`` shows before each command with HISTTIMEFORMAT="%F %T "
+#: a packet a capture printed, its frame number before it (tshark's ``    1 0.000000000
+#: 10.0.0.1 → 10.0.0.2 ICMP 98 ...``, ``->`` in older ones): output, whose numbers are
+#: tshark's, not the page's line numbers (hunt CL #4)
+_CAPTURED_FRAME = re.compile(r"\d+\.\d+\s+\S+\s+(?:->|\u2192)\s+\S")
 _HISTORY_TIME = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d(?::\d\d)?\s+")
 #: a script's argument: ``$1``, ``"${1}"``, ``${1:-up}``, ``${1-}``
 _POSITIONAL = re.compile(r"\$(?:[1-9]|\{[1-9](?:[:-][^}]*)?\})")
@@ -1421,6 +1428,25 @@ class Reader:
                 return False
         return stops
 
+    def _tool_check(self, node: shellread.Node) -> bool:
+        """``command -v ip || { echo "install iproute2"; exit 1; }``: a check that a program
+        is there, whose other side only says so and exits, no function of the input's: one
+        raw step, run by bash as one line (it passes where iplab runs: iplab needs ip, and
+        says a missing program first), and printed as the page's line (hunt CL #5: it was
+        a note, and the rendered script lost the line). A page's only: a script's stays
+        the note hunt S made it."""
+        parts = [c for c in node.named_children if c.type != "comment"]
+        if not self.markdown or len(parts) != 2 or "\n" in shellread.source(node):
+            return False  # (a script's: a note, as hunt S made it)
+        words = shellread.source(parts[0]).split()
+        asks = words[:2] in (["command", "-v"], ["command", "-V"]) or words[:1] in (
+            ["which"],
+            ["type"],
+            ["hash"],
+        )
+        said = _programs(parts[1])
+        return asks and "exit" in said and all(p in _NARRATION or p == "exit" for p in said)
+
     def _or_stops(self, node: shellread.Node, number: int, where: str) -> list[Cmd] | None:
         """``ip netns add a || exit 1``, ``ip netns add a || exec sudo "$0" "$@"``: the
         change a step, the rest the author's check (hunt AC #7: all of it a check, not
@@ -1446,6 +1472,8 @@ class Reader:
     def block(self, lines: Sequence[tuple[int, str]], shell_lang: bool) -> None:
         """One block of code: a whole script (``shell_lang``), or a fenced block of a page."""
         lines = [(number, _TYPESET_PROMPT.sub(r"\1 ", text)) for number, text in lines]
+        if self.markdown:  # (no script's line starts with '\$ ': a command named '$')
+            lines = [(number, _ESCAPED_PROMPT.sub(r"\1$", text)) for number, text in lines]
         filled = [text for _, text in lines if text.strip()]
         self._shebang = bool(filled) and filled[0].startswith("#!")
         lines = self._unnumbered(lines) if self.markdown else lines
@@ -1883,6 +1911,8 @@ class Reader:
         if tight and len(starts) > 1 and len({len(m[1]) for m in found if m}) > 1:
             return list(lines)
         counted = [int(m[1]) for m in found if m]
+        if all(_CAPTURED_FRAME.match(_number_off(t)) for _, t in filled):
+            return list(lines)  # (tshark's frames: its own numbers, output)
         timed = all(_HISTORY_TIME.match(_number_off(t)) for _, t in filled)
 
         def bare(text: str) -> str:  # (history's time too, with HISTTIMEFORMAT="%F %T ")
@@ -2272,6 +2302,8 @@ class Reader:
             )
             self.note("comment", body, number)
             return "silent"
+        if _DECLARING.match(body) and (made := self._by_function(body, number)) is not None:
+            return self._block(body, number, number, made, f"line {number}", "")
         if _DECLARING.match(body) and (cmd := self._declared(body, number)) is not None:
             if self.keep_variables and cmd.text != body:  # printed as written: $NS in it
                 self._keep(Block(body, number, number, [cmd]))
@@ -2410,6 +2442,15 @@ class Reader:
         cmds = self._statements(stmts, self.vars, number, None)
         return self._block(body, number, number, cmds, where, "") if cmds else "silent"
 
+    def _by_function(self, body: str, number: int) -> list[Cmd] | None:
+        """A line that sets a variable to what a function of the input echoes, once its
+        commands ran (:meth:`_printed_by_function`), or None."""
+        root = shellread.parse(body)
+        found = shellread.statements(root)
+        if shellread.has_error(root) or len(found) != 1:
+            return None
+        return self._printed_by_function(found[0], self.vars, number, None)
+
     def _declared(self, body: str, number: int) -> Cmd | None:
         """A line that sets variables from what commands print (see _runtime), or None."""
         root = shellread.parse(body)
@@ -2508,7 +2549,11 @@ class Reader:
         # (the grammar gives ``[ "$#" -eq 0 ] && usage >&2`` the redirection, which bash
         # gives usage alone: hunt CD, a raw step, "this host does not have usage")
         checked = _redirected_list(node)
-        if checked is not None and self._checks_and_stops(checked):
+        if (
+            checked is not None
+            and self._checks_and_stops(checked)
+            and not self._tool_check(checked)
+        ):
             # [[ $EUID -ne 0 ]] && { echo "run as root"; exit 1; }, command -v brctl ||
             # die "no brctl": a check of the author's that says something and stops (run
             # as two steps, the check failed the run as root; its helper was "missing")
@@ -3381,6 +3426,9 @@ class Reader:
             if _printf_assign(node, scope, self._line(number, node)):
                 continue  # printf -v name '%s%02d' "$PFX" "$i": a variable set
             if node.type in _DECLARATIONS:
+                if made := self._printed_by_function(node, scope, number, inside):
+                    out += made  # ns=$(make_ns red): its commands, $ns its echo
+                    continue
                 if cmd := self._runtime(node, scope, number, where, inside):
                     out.append(cmd)  # MAC=$(...) in a loop: a step, each time round
                     continue
@@ -3716,6 +3764,58 @@ class Reader:
         finally:
             self._frames.pop()
             scope.returned(frame, _locals(self.functions[call.program]))
+
+    def _printed_by_function(
+        self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
+    ) -> list[Cmd] | None:
+        """``ns=$(make_ns red)``, ``make_ns`` a function of the input whose commands change
+        the lab and print nothing (``ip netns add "$name"``) and whose last one echoes a
+        value iplab knows (``echo "$name"``): its commands, as a call's (:meth:`_function`),
+        and the variable set to that value, as bash leaves them (hunt CL #6: the line was
+        one raw step, whose shell had no make_ns, and each line using ``$ns`` was refused
+        as one that may reach any object). None: any other statement."""
+        value = node.child_by_field_name("value") if node.type == "variable_assignment" else None
+        named = node.child_by_field_name("name")
+        written = shellread.source(value).strip('"') if value is not None else ""
+        if named is None or not (written.startswith("$(") and written.endswith(")")):
+            return None
+        root = shellread.parse(written[2:-1])
+        called = shellread.statements(root)
+        if shellread.has_error(root) or len(called) != 1 or called[0].type != "command":
+            return None
+        call = self._call(called[0], scope)
+        if call is None or call.inside is not None or call.program not in self.functions:
+            return None
+        body = shellread.statements(self.functions[call.program])
+        said = [shellread.source(w) for w in shellread.words(body[-1])] if body else []
+        if body[-1].type != "command" or said[:1] != ["echo"] or len(said) != 2:
+            return None
+        frame = scope.copy()
+        for key in [k for k in frame.values if k.isdigit()]:
+            del frame.values[key]
+        frame.values.update({str(n): arg for n, arg in enumerate(call.args, 1)})
+        frame.values |= {"#": str(len(call.args)), "@": " ".join(call.args)}
+        frame.values["*"] = frame.values["@"]
+        warned = len(self.warnings)
+        self._frames.append((call.program, self.function_lines.get(call.program, number), number))
+        try:
+            cmds = self._statements(body[:-1], frame, number, inside)
+        finally:
+            self._frames.pop()
+        echoed = _expanded(shellread.words(body[-1])[1], frame)
+        silent = all(
+            not isinstance(c.parsed.op, Raw) and not is_observation(c.parsed.op) for c in cmds
+        )
+        if not cmds or not silent or echoed is None or len(echoed[1]) != 1:
+            del self.warnings[warned:]  # (read again as the raw step it stays)
+            return None
+        self.called.add(call.program)
+        scope.returned(frame, _locals(self.functions[call.program]))
+        name = shellread.source(named)
+        scope.arrays.pop(name, None)
+        scope.runtime.discard(name)
+        scope.values[name], scope.lines[name] = echoed[1][0], self._line(number, node)
+        return cmds
 
     def _counted(
         self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None

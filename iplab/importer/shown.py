@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 
 from iplab import ipgrammar
@@ -24,8 +24,12 @@ from iplab.state import after, created_objects
 from iplab.steps import LinkDel, NetnsDel, NetnsDelAll, NetnsExec, Op, Probe, Raw, Step
 
 
-def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
-    """A probe may only target an address the lab assigns: others stay ``netns exec`` steps."""
+def probes_to_exec(
+    drafts: Sequence[Draft], stops: Callable[[int], bool] | None = None
+) -> tuple[list[Draft], list[str]]:
+    """A probe may only target an address the lab assigns: others stay ``netns exec`` steps.
+    ``stops``: whether a script's shell stops at a failing command on a line (``set -e``):
+    a line ip refuses there is no step that may fail, the script ends at it."""
     allowed = lab_addresses(d.op for d in drafts)
     out: list[Draft] = []
     warnings: list[str] = []
@@ -107,6 +111,19 @@ def probes_to_exec(drafts: Sequence[Draft]) -> tuple[list[Draft], list[str]]:
             )
         elif _a_ping(d) and failing:  # ping 8.8.8.8 before the NAT: it fails
             out.append(replace(d, cmd=replace(d.cmd, may_fail=True)))
+        elif (
+            isinstance(d.op, Raw | NetnsExec)
+            and (said := ipgrammar.refusal(d.cmd.text))
+            and stops is not None
+            and stops(d.cmd.line)
+        ):
+            # (hunt CL #2: 'set -euo pipefail', then 'ip neigh add ... nud PERMANENT': the
+            # script ends there, as the run would; check says so, the line's to be fixed)
+            out.append(d)
+            warnings.append(
+                f"line {d.cmd.line}: ip refuses {d.cmd.text!r} ({said}), and the script"
+                f" stops there (set -e): {ipgrammar.refusal_hint(d.cmd.text, said)}"
+            )
         elif isinstance(d.op, Raw | NetnsExec) and (said := ipgrammar.refusal(d.cmd.text)):
             # ip link set vblue-br mastr lab0 (hunt L: "ip just prints an error, keep going"):
             # ip refuses it whatever the host holds; bash prints the error and goes on

@@ -75,6 +75,12 @@ def cleared_first(
     ]
 
 
+def stops_at(text: str, errexit_set: Sequence[tuple[int, bool]], line: int) -> bool:
+    """The script ``text``'s shell stops at a failing command on ``line`` (``set -e``
+    before it, or ``#!/bin/bash -e``)."""
+    return _stops(line, bool(_STOPPING.match(text.split("\n", 1)[0])), errexit_set)
+
+
 def _stops(line: int, at_start: bool, errexit_set: Sequence[tuple[int, bool]]) -> bool:
     """The script's shell stops at a failing command on ``line``."""
     state = at_start
