@@ -301,6 +301,9 @@ def _mentioned(steps: Iterable[Step]) -> frozenset[str]:
     for step in steps:
         line = getattr(step.op, "text", None) or getattr(step.op, "command", None) or ""
         keys = {_file_key(word) for word in shell_tokens(line) or line.split()}
+        # (the block a step prints: ``ip -n ep1 -batch up.batch``, read as the commands of
+        # the file another step wrote, names it still: hunt CO)
+        keys |= {_file_key(word) for word in (step.verbatim or "").split()}
         seen.update(keys)
         globs |= {key for key in keys if set(key) & set("*?[")}
     return frozenset({*(key for key, count in seen.items() if count > 1), *globs})

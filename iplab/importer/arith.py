@@ -17,6 +17,9 @@ from iplab.importer.shell import Node, parse_bytes, source
 _BITS = 64
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PLAIN_BRACES = ["${", "variable_name", "}"]
+#: the value of an expansion that is no plain reference (``${#NS[@]}``, ``${NS[$i]}``) as
+#: the script's variables give it; None when iplab cannot tell
+Expand = Callable[[str], str | None]
 
 
 def _wrap(value: int) -> int:
@@ -74,33 +77,41 @@ _UNARY: dict[str, Callable[[int], int]] = {
 
 
 def _evaluate(
-    node: Node, variables: Mapping[str, str | None], changes: dict[str, str | None] | None = None
+    node: Node,
+    variables: Mapping[str, str | None],
+    changes: dict[str, str | None] | None = None,
+    expand: Expand | None = None,
 ) -> int | None:
     """The value of an arithmetic node, or None: an unknown or non-integer variable, a
     division by zero, anything else bash would need. An assignment (``i++``, ``i += 2``,
     ``x = 1``) is evaluated only when ``changes`` is given (it gets the new values); in a
-    line's ``$((...))`` it is left to the shell."""
+    line's ``$((...))`` it is left to the shell. ``expand``: the value of an expansion that
+    is no plain reference (``i < ${#NS[@]}``: an array's length, an element)."""
     kind = node.type
     if kind == "number":
         return _number(source(node))
     if kind in ("variable_name", "word", "simple_expansion", "expansion"):
         name = _name_of(node)
+        if name is None and kind == "expansion" and expand is not None:
+            found = expand(source(node))
+            return None if found is None else _number(found.strip() or "0")
         if name is None:
             return _number(source(node)) if kind in ("variable_name", "word") else None
         value = changes[name] if changes is not None and name in changes else variables.get(name)
         return None if value is None else _number(value.strip() or "0")
     if kind == "parenthesized_expression":
         inner = node.named_children
-        return _evaluate(inner[0], variables, changes) if len(inner) == 1 else None
+        return _evaluate(inner[0], variables, changes, expand) if len(inner) == 1 else None
     if changes is not None and _assigns(node):
-        return _assign(node, variables, changes)
+        return _assign(node, variables, changes, expand)
     if kind == "unary_expression" and len(node.children) == 2:
-        operand = _evaluate(node.children[1], variables, changes)
+        operand = _evaluate(node.children[1], variables, changes, expand)
         unary = _UNARY.get(source(node.children[0]))
         return None if operand is None or unary is None else _wrap(unary(operand))
     if kind == "binary_expression" and len(node.children) == 3:
         left, op, right = node.children
-        a, b = _evaluate(left, variables, changes), _evaluate(right, variables, changes)
+        a = _evaluate(left, variables, changes, expand)
+        b = _evaluate(right, variables, changes, expand)
         return _binary(source(op), a, b)
     return None
 
@@ -143,20 +154,23 @@ def _assigns(node: Node) -> bool:
 
 
 def _assign(
-    node: Node, variables: Mapping[str, str | None], changes: dict[str, str | None]
+    node: Node,
+    variables: Mapping[str, str | None],
+    changes: dict[str, str | None],
+    expand: Expand | None,
 ) -> int | None:
     kids = node.children
     result: int | None
     if node.type == "variable_assignment":  # i=1 (a c-style for's initializer)
         target, value = node.child_by_field_name("name"), node.child_by_field_name("value")
         name = _name_of(target) if target is not None else None
-        result = _evaluate(value, variables, changes) if value is not None else None
+        result = _evaluate(value, variables, changes, expand) if value is not None else None
         new = result
     elif node.type == "binary_expression":  # i = 1, i += 2
         op, name = source(kids[1]), _name_of(kids[0])
-        right = _evaluate(kids[2], variables, changes)
+        right = _evaluate(kids[2], variables, changes, expand)
         if op != "=":
-            right = _binary(op[:-1], _evaluate(kids[0], variables, changes), right)
+            right = _binary(op[:-1], _evaluate(kids[0], variables, changes, expand), right)
         result = new = right
     else:  # i++, --i: the old value after, the new one before
         postfix = node.type == "postfix_expression"
@@ -171,11 +185,13 @@ def _assign(
     return result
 
 
-def run_arithmetic(node: Node, variables: dict[str, str | None]) -> int | None:
+def run_arithmetic(
+    node: Node, variables: dict[str, str | None], expand: Expand | None = None
+) -> int | None:
     """Evaluate an arithmetic statement (``i++``, ``i += 2``) and keep what it assigns in
-    ``variables``; its value, or None (then nothing is kept)."""
+    ``variables``; its value, or None (then nothing is kept). ``expand``: see _evaluate."""
     changes: dict[str, str | None] = {}
-    value = _evaluate(node, variables, changes)
+    value = _evaluate(node, variables, changes, expand)
     if value is not None:
         variables.update(changes)
     return value
@@ -186,14 +202,17 @@ _TEST_OPERATORS = {"-lt": "<", "-le": "<=", "-gt": ">", "-ge": ">=", "-eq": "=="
 
 
 def condition(
-    node: Node, variables: dict[str, str | None], text: Callable[[Node], str | None]
+    node: Node,
+    variables: dict[str, str | None],
+    text: Callable[[Node], str | None],
+    expand: Expand | None = None,
 ) -> bool | None:
     """Whether a loop's condition holds: ``[ $i -lt 3 ]``, ``[[ ... ]]``, ``(( i < 3 ))``,
     ``[ "$a" != "$b" ]``; None when iplab cannot tell (``text`` gives an operand's value).
     An assignment in ``(( ... ))`` is kept in ``variables``."""
     if node.type == "compound_statement" and node.children[:1] and source(node.children[0]) == "((":
         inner = node.named_children
-        value = run_arithmetic(inner[0], variables) if len(inner) == 1 else None
+        value = run_arithmetic(inner[0], variables, expand) if len(inner) == 1 else None
         return None if value is None else value != 0
     if node.type != "test_command" or len(node.named_children) != 1:
         return None
@@ -232,17 +251,19 @@ def _emptiness(node: Node, test: Node, text: Callable[[Node], str | None]) -> bo
     return bool(value) == (op == "-n")
 
 
-def arithmetic(text: str, variables: Mapping[str, str | None]) -> tuple[str, int | None] | None:
+def arithmetic(
+    text: str, variables: Mapping[str, str | None], expand: Expand | None = None
+) -> tuple[str, int | None] | None:
     """The ``$(( ... ))`` at the start of ``text`` and its value with the script's
     ``variables`` (None: it needs something iplab cannot evaluate); None when ``text`` does
-    not start with a whole arithmetic expansion."""
+    not start with a whole arithmetic expansion. ``expand``: see _evaluate."""
     if not text.startswith("$(("):
         return None
     if (based := _BASED.search(text)) is not None and (end := _arithmetic_end(text)) > based.end():
         # 10#$i (a padded 08 read in base 10): tree-sitter-bash reads no BASE#$NAME
         token = text[:end]
         digits = _BASED.sub(lambda m: _based(m, variables), token)
-        inner = None if _BASED.search(digits) else arithmetic(digits, variables)
+        inner = None if _BASED.search(digits) else arithmetic(digits, variables, expand)
         return token, inner[1] if inner is not None else None
     data = text.encode()
     root = parse_bytes(b": " + data)
@@ -251,7 +272,7 @@ def arithmetic(text: str, variables: Mapping[str, str | None]) -> tuple[str, int
         return None
     token = data[: found.end_byte - 2].decode()
     expression = found.named_children
-    value = _evaluate(expression[0], variables) if len(expression) == 1 else None
+    value = _evaluate(expression[0], variables, None, expand) if len(expression) == 1 else None
     return token, value
 
 

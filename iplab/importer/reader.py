@@ -616,7 +616,7 @@ class ShellVars:
         words = None if unresolved else _split(expanded)  # (its quotes taken off)
         found = None
         if words:
-            found = arith.arithmetic(f"$(({' '.join(words)}))", self.values)
+            found = arith.arithmetic(f"$(({' '.join(words)}))", self.values, self.known)
         self.values[name] = None if found is None or found[1] is None else str(found[1])
         self.lines[name] = number
         self.runtime.discard(name)
@@ -697,7 +697,7 @@ class ShellVars:
             return None
         if name in self.keyed or expanded.isdigit():
             return expanded
-        found = arith.arithmetic(f"$(({expanded}))", self.values)
+        found = arith.arithmetic(f"$(({expanded}))", self.values, self.known)
         if found is None or found[1] is None:
             return None
         if found[1] >= 0:
@@ -728,7 +728,9 @@ class ShellVars:
         if text is None:
             return None
         expanded, unresolved = self.expand(text)
-        found = None if unresolved else arith.arithmetic(f"$(({expanded}))", self.values)
+        found = (
+            None if unresolved else arith.arithmetic(f"$(({expanded}))", self.values, self.known)
+        )
         return None if found is None else found[1]
 
     def element_words(self, text: str) -> list[str] | None:
@@ -825,6 +827,12 @@ class ShellVars:
         self.values |= {str(n): arg for n, arg in enumerate(rest, 1)}
         self.values |= {"#": str(len(rest)), "@": " ".join(rest), "*": " ".join(rest)}
 
+    def known(self, text: str) -> str | None:
+        """``text`` expanded (``${#NS[@]}``, ``${NS[$i]}``), None when a part is unknown: an
+        operand of bash's arithmetic (``for ((i = 0; i < ${#NS[@]}; i++))``)."""
+        value, unresolved = self.expand(text)
+        return None if unresolved else value
+
     def expand(self, text: str) -> tuple[str, list[str]]:
         """The text with every known ``$NAME``/``${NAME}`` replaced (not inside single quotes),
         and the expansions it could not resolve. ``"$NAME"`` whose value is one plain word
@@ -859,7 +867,7 @@ class ShellVars:
                 in_double = not in_double
                 out.append(c)
                 i += 1
-            elif c == "$" and (arithmetic := arith.arithmetic(text[i:], self.values)):
+            elif c == "$" and (arithmetic := arith.arithmetic(text[i:], self.values, self.known)):
                 token, number = arithmetic  # $((i + 10)) in a loop: its value, as bash has it
                 if number is None:
                     unresolved.append(token)
@@ -1460,6 +1468,39 @@ class Reader:
             return None
         cmds = self._sequence(parts[0], number, where)
         return [replace(c, may_fail=True) for c in cmds or ()] if again else cmds
+
+    def _or_leaves(
+        self,
+        node: shellread.Node,
+        scope: ShellVars,
+        number: int,
+        where: str,
+        inside: _Call | None,
+    ) -> list[Cmd] | None:
+        """``ip netns add $n || break`` (or ``|| continue``) in a loop iplab unrolls: the
+        author's "stop at the first failure". The change is a step, as ``|| exit 1`` makes
+        it (hunt CO: one raw step each time round, which the model could not follow:
+        ``namespace ns01 does not exist``, and ``--prefix`` refused the page); a failure
+        stops the run there, said once at import. None: not such a line."""
+        parts = [c for c in node.named_children if c.type != "comment"]
+        said = [c.type for c in node.children if not c.is_named]
+        if node.type != "list" or len(parts) != 2 or said != ["||"]:
+            return None
+        jump = _jump_word(parts[1])
+        if jump is None:
+            return None
+        cmds = self._sequence(parts[0], number, where, scope, inside)
+        if not cmds or any(is_observation(c.parsed.op) for c in cmds):
+            return None
+        text = shellread.one_line(shellread.source(node))
+        bash = "leave the loop" if jump == "break" else "skip the rest of this turn"
+        warning = (
+            f"{where}: {text!r}: if the change fails, the run stops there and undoes what"
+            f" it did (bash would {bash} and go on)"
+        )
+        if warning not in self.warnings:
+            self.warnings.append(warning)
+        return cmds
 
     def _makes(self, node: shellread.Node) -> bool:
         """An ip command (or more) iplab reads that changes something: not a check."""
@@ -2653,6 +2694,8 @@ class Reader:
             return self._block(text, number, end, cmds, where, "")
         if (options := _options_loop(node)) is not None:
             return self._without_options(options, text, number, end, where)
+        if (fed := self._file_fed_loop(node, self.vars, number, None)) is not None:
+            return self._block(text, number, end, fed, where, "")
         body = node.child_by_field_name("body") if node.type == "redirected_statement" else None
         body = None if shellread.has_heredoc(node) else body  # (read below: a table's lines)
         if node.type in shellread.COMPOUND or (
@@ -3410,11 +3453,16 @@ class Reader:
                 and node.children[1].type in ("&&", "||")
                 and node.children[0].type == "test_command"
             ):  # [[ "$n" == a ]] && continue: the test iplab can evaluate decides
-                held = arith.condition(node.children[0], scope.values, lambda n: _word(n, scope))
+                held = arith.condition(
+                    node.children[0], scope.values, lambda n: _word(n, scope), scope.known
+                )
                 if held is not None:
                     if held == (node.children[1].type == "&&"):
                         out += self._statements([node.children[2]], scope, number, inside)
                     continue
+            if self._loops and (left := self._or_leaves(node, scope, number, where, inside)):
+                out += left  # ip netns add $n || break: the change a step, as with || exit
+                continue
             if node.type == "list" and self._checks_and_stops(node):  # need ip: command -v ...
                 self.warnings.append(f"{where}: a check of the author's; not run")
                 continue
@@ -3830,7 +3878,7 @@ class Reader:
         if body is None or len(tests) > 1 or (not c_style and not tests):
             return None
         for start in node.children_by_field_name("initializer") if c_style else []:
-            if start.is_named and arith.run_arithmetic(start, state.values) is None:
+            if start.is_named and arith.run_arithmetic(start, state.values, state.known) is None:
                 return None
         where = self._where(number, node)
         count = _header_count(node, state) if c_style and tests else None
@@ -3865,10 +3913,10 @@ class Reader:
         for index in range(LOOP_LIMIT + 1):
             go: bool | None = True  # for ((;;)) runs until the limit: not unrolled
             if c_style and tests:
-                value = arith.run_arithmetic(tests[0], state.values)
+                value = arith.run_arithmetic(tests[0], state.values, state.known)
                 go = None if value is None else value != 0
             elif not c_style:
-                go = arith.condition(tests[0], state.values, lambda n: _word(n, state))
+                go = arith.condition(tests[0], state.values, lambda n: _word(n, state), state.known)
                 go = go if go is None or not until else not go
             if go is None:
                 return None
@@ -3882,7 +3930,7 @@ class Reader:
                 scope.take(state)
                 return out
             for step in node.children_by_field_name("update") if c_style else []:
-                if step.is_named and arith.run_arithmetic(step, state.values) is None:
+                if step.is_named and arith.run_arithmetic(step, state.values, state.known) is None:
                     return None
         return None
 
@@ -4116,6 +4164,27 @@ class Reader:
         parts = node.named_children if node.type == "pipeline" else [node]
         return self._listed(parts, scope, where, self._listing_in)
 
+    def _produced(
+        self,
+        parts: Sequence[shellread.Node],
+        scope: ShellVars,
+        where: str,
+        inside: _Call | None,
+    ) -> list[str] | None:
+        """The lines the commands before ``| xargs`` or ``| while read`` hand on: those of
+        ``seq`` (``seq 30 | xargs -I{} ip netns add ns{}``: hunt CO, one raw step that
+        --prefix refused, as a loop over ``$(seq 30)`` is read), or a listing's names (see
+        _listed); None: neither."""
+        if len(parts) == 1 and parts[0].type == "command":
+            words = [_word(w, scope) for w in shellread.words(parts[0])]
+            if (
+                words[:1] == ["seq"]
+                and None not in words
+                and not any(w is not None and w.startswith(("-s", "--s")) for w in words)
+            ):  # (seq -s ' ' prints one line: not one a name)
+                return printed.seq_values(shlex.join(w for w in words if w is not None))
+        return self._listed(parts, scope, where, inside.inside if inside else None)
+
     def _each_listed(
         self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
     ) -> list[Cmd] | None:
@@ -4133,7 +4202,7 @@ class Reader:
             argv = [w for w in words if w is not None]
             if listing.xargs_commands(argv, []) is None:
                 return None
-            names = self._listed(parts[:-1], scope, where, inside.inside if inside else None)
+            names = self._produced(parts[:-1], scope, where, inside)
             commands = None if names is None else listing.xargs_commands(argv, names)
             if commands is None:
                 return None
@@ -4152,7 +4221,7 @@ class Reader:
             or not all(_NAMED.fullmatch(v) for v in variables)
         ):
             return None
-        names = self._listed(parts[:-1], scope, where, inside.inside if inside else None)
+        names = self._produced(parts[:-1], scope, where, inside)
         if names is None:
             return None
         out: list[Cmd] = []
@@ -4195,6 +4264,12 @@ class Reader:
         matches it (``sed -i s/blue/green/ *.batch``), may change it: its lines are no longer
         known. After ``cd`` (``pushd``, ``popd``), a relative name is another directory's
         file (hunt AL: ``ip -batch lab.batch`` ran the lines written in another directory)."""
+        if (line := _line_written(text)) is not None:
+            path, appends, lines = line  # echo "netns add n$i" >> lab.batch, in a loop
+            if appends and path not in self.written:
+                return  # (appended to a file iplab does not know: still unknown)
+            self.written[path] = [*self.written[path], *lines] if appends else lines
+            return
         commands = [unwrapped(list(words)) for words in simple_commands(text) or []]
         moved = any(c[:1] in (["cd"], ["pushd"], ["popd"]) for c in commands)
         globs = [Path(w).name for c in commands for w in c[1:] if _GLOB.search(w)]
@@ -4333,6 +4408,27 @@ class Reader:
         script = scope.expand(body)[0] if expands else body
         start = number + node.start_point.row + 1  # (the document starts on the next line)
         return self._script(script, call, scope, start)
+
+    def _file_fed_loop(
+        self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
+    ) -> list[Cmd] | None:
+        """``while read name addr; do ...; done < hosts.txt`` of a file the input wrote
+        (``cat > hosts.txt <<EOF``): read as the same loop over a here-document is (hunt CO:
+        "a multi-line shell construct ... skipped", and the lab's namespaces with it).
+        None: another statement, or a file iplab does not know."""
+        body = node.child_by_field_name("body") if node.type == "redirected_statement" else None
+        if body is None or body.type != "while_statement":
+            return None
+        redirects = [c for c in node.named_children if c.id != body.id]
+        if len(redirects) != 1 or redirects[0].type != "file_redirect":
+            return None
+        said = [c.type for c in redirects[0].children if not c.is_named]
+        target = redirects[0].child_by_field_name("destination")
+        path = _word(target, scope) if target is not None and said == ["<"] else None
+        if path is None or path not in self.written:
+            return None
+        lines = "\n".join(self.written[path])
+        return self._fed_loop(body, lines, False, scope, number=number, inside=inside)
 
     def _fed_loop(
         self,
@@ -4500,6 +4596,49 @@ def _batch_file(call: _Call) -> tuple[str, str] | None:
         return None
     options = [a for a in args[:-2] if a not in ("-force", "--force")]
     return "".join(f"{shlex.quote(a)} " for a in options), args[-1]
+
+
+def _line_written(text: str) -> tuple[str, bool, list[str]] | None:
+    """The file a command writes a known line to, whether it appends, and the lines it
+    writes: ``echo "link add c$i ..." >> lab.batch`` (its variables filled in), ``echo ...
+    | [sudo] tee [-a] F``; ``rm -f F``, ``: > F``, ``> F``: F empty (a loop that writes a
+    batch file line by line, then ``ip -batch F``: hunt CO, the batch was refused as a file
+    not there). None: another command, or words iplab does not know (``$``, a glob, an
+    option of echo's)."""
+    lexer = shlex.shlex(text, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    try:
+        tokens = list(lexer)
+    except ValueError:
+        return None
+    tokens = tokens[1:] if tokens[:1] == ["sudo"] else tokens
+    if tokens[:1] == ["rm"] and tokens[1:2] in (["-f"], ["-rf"]) and len(tokens) == 3:
+        return tokens[2], False, []  # rm -f F: gone, as good as empty for the >> after it
+    if tokens[:2] in ([">"], [":", ">"]) and len(tokens) in (2, 3) and tokens[-1] != ">":
+        return tokens[-1], False, []
+    if tokens[:1] != ["echo"]:
+        return None
+    if "|" not in tokens and len(tokens) >= 4 and tokens[-2] in (">", ">>"):
+        words, path, appends = tokens[1:-2], tokens[-1], tokens[-2] == ">>"
+    elif tokens.count("|") == 1:
+        cut = tokens.index("|")
+        words, tee = tokens[1:cut], tokens[cut + 1 :]
+        tee = tee[1:] if tee[:1] == ["sudo"] else tee
+        if tee[-2:] == [">", "/dev/null"]:
+            tee = tee[:-2]
+        appends = tee[1:2] in (["-a"], ["--append"])
+        named = tee[2:] if appends else tee[1:]
+        if tee[:1] != ["tee"] or len(named) != 1:
+            return None
+        path = named[0]
+    else:
+        return None
+    said = " ".join(words)
+    if not words or words[0].startswith("-") or any(c in said for c in "$`*?[;&|<>"):
+        return None
+    if path.startswith(("-", "&")) or any(c in path for c in "$`*?"):
+        return None
+    return path, appends, [said]
 
 
 def _written_path(first: str, call: _Call) -> tuple[str | None, bool]:
@@ -5792,7 +5931,7 @@ def _arithmetic_statement(node: shellread.Node, scope: ShellVars) -> bool:
     not one of those (False). One iplab cannot evaluate leaves the variables unknown."""
     if node.type == "compound_statement" and source_starts(node, "(("):
         inner = node.named_children
-        if len(inner) != 1 or arith.run_arithmetic(inner[0], scope.values) is None:
+        if len(inner) != 1 or arith.run_arithmetic(inner[0], scope.values, scope.known) is None:
             _forget(node, scope)
         return True
     if node.type == "command":
@@ -5802,7 +5941,10 @@ def _arithmetic_statement(node: shellread.Node, scope: ShellVars) -> bool:
                 tree = shellread.parse(f"(( {shellread.unquoted(word) or '?'} ))")
                 arithmetic = shellread.statements(tree)
                 inner = arithmetic[0].named_children if arithmetic else []
-                if len(inner) != 1 or arith.run_arithmetic(inner[0], scope.values) is None:
+                if (
+                    len(inner) != 1
+                    or arith.run_arithmetic(inner[0], scope.values, scope.known) is None
+                ):
                     _forget(node, scope)
             return True
     return False
@@ -5822,14 +5964,15 @@ def _header_count(node: shellread.Node, state: ShellVars) -> int | None:
     said = _USED.sub("", shellread.source(body))
     if re.search(r"\b(?:break|return|exit)\b", said) or any(_assigns(said, n) for n in named):
         return None
-    values = dict(state.values)
+    probe = state.copy()  # (its values change as the header's arithmetic runs)
+    values = probe.values
     for count in range(LOOP_LIMIT + 2):
-        value = arith.run_arithmetic(tests[0], values)
+        value = arith.run_arithmetic(tests[0], values, probe.known)
         if value is None:
             return None
         if not value:
             return count
-        if any(arith.run_arithmetic(u, values) is None for u in updates):
+        if any(arith.run_arithmetic(u, values, probe.known) is None for u in updates):
             return None
     return LOOP_LIMIT + 1
 
