@@ -18,12 +18,13 @@ _FOREVER = frozenset({"tcpdump", "tshark", "dumpcap"})
 def author_stops(line: str) -> bool:
     """A command that runs until its author presses Ctrl-C: ``ping`` without ``-c`` (or a
     ``-w`` deadline), ``tcpdump`` without ``-c``, ``watch``, ``ip monitor``, ``bridge
-    monitor``, a client the reader types into (``nc 10.0.0.2 9000``, ``telnet``, ``socat -
-    TCP:...``; not ``echo hi | nc ...``, nor a scan, ``nc -z``). Only a program the line
-    runs counts, past ``sudo``, ``ip netns exec NS`` and wrappers (``timeout 5``, ``nsenter
-    -t 1 -n``): not a word (``make ping``, ``.PHONY: all up ping``, ``echo ping``). Not one
-    run in the background (``tcpdump -i br0 &``: the step ends at once, its job runs on),
-    nor one that stops a job (``pkill tcpdump``)."""
+    monitor``, ``tc monitor``, ``nft monitor``, ``conntrack -E`` (hunt CR), a client the
+    reader types into (``nc 10.0.0.2 9000``, ``telnet``, ``socat - TCP:...``; not ``echo hi
+    | nc ...``, nor a scan, ``nc -z``). Only a program the line runs counts, past ``sudo``,
+    ``ip netns exec NS`` and wrappers (``timeout 5``, ``nsenter -t 1 -n``): not a word
+    (``make ping``, ``.PHONY: all up ping``, ``echo ping``). Not one run in the background
+    (``tcpdump -i br0 &``: the step ends at once, its job runs on), nor one that stops a job
+    (``pkill tcpdump``)."""
     if background_job(line) or jobs.request(line) is not None:
         return False
     tokens = shell_tokens(line)
@@ -62,8 +63,18 @@ def _stops(stage: list[str], fed: bool) -> bool | None:
         return not counted
     if word in ("ip", "bridge") and "monitor" in rest:
         return True
+    if word in ("tc", "nft") and _first_word(rest) == "monitor":
+        return True
+    if word == "conntrack" and any(w in ("-E", "--event") for w in rest):
+        return True  # (its events, until Ctrl-C)
     if word in NETCATS:  # a client the reader types into, unless something is fed to it
         fed = fed or any(w.startswith("<") for w in rest)
         scan = any(w.startswith("-") and not w.startswith("--") and "z" in w for w in rest)
         return not (fed or scan or listens(word, rest))
     return None
+
+
+def _first_word(args: list[str]) -> str | None:
+    """The first of ``args`` that is no option: ``monitor`` in ``nft -a monitor trace``
+    (not in ``nft add table ip monitor``, a table's name)."""
+    return next((a for a in args if not a.startswith("-")), None)
