@@ -1318,6 +1318,9 @@ class Reader:
                 self.printed_jobs[printed[1]] = f"%{self.vars.background[0]}"
         elif self.sessions and self.sessions[-1].away and isinstance(last, Note):
             return  # printed by a line typed where iplab cannot go (a note, said at its shell)
+        elif _SHELL_SAID.fullmatch(text.strip()) and isinstance(last, Note):
+            return  # (sudo's password prompt after ``sudo -i``, bash's ``logout`` after
+            # ``exit`` of a login shell: both notes; they were "neither a command nor...")
         elif text.strip():
             self.warnings.append(
                 f"line {line}: {text.strip()!r} is neither a command nor the output of one; ignored"
@@ -5332,6 +5335,10 @@ _ALTERNATIVE = re.compile(
 
 #: the first words of a case branch that only says how to use the script, or stops
 _USAGE_ONLY = frozenset({"echo", "printf", "exit", "return", "usage", "help", "cat", ":", "true"})
+
+#: what sudo and a login shell print around the notes of ``sudo -i``/``su -`` and ``exit``:
+#: sudo's password prompt, ``logout``
+_SHELL_SAID = re.compile(r"\[sudo\] password for [\w.-]+:.*|Password:\s*|logout")
 
 #: the words of a lab script's ``case "$1" in`` that bring the lab up, and take it down
 #: (``add``/``del``: yuma-bbt/net_env's environment.sh, hunt CK)
