@@ -86,6 +86,7 @@ from iplab.words import (
     SHELL_SYNTAX,
     inside_netns,
     namespace_entry,
+    needs_shell,
     netns_scoped,
     placeholder,
     reads_only,
@@ -1085,7 +1086,7 @@ def read(line: str) -> Op | None:
     The line may start with ``sudo`` and its options (``sudo -E ip ...``, ``sudo  ip``);
     it must hold no shell syntax and no surrounding whitespace.
     """
-    if line != line.strip() or not line or "\n" in line or SHELL_SYNTAX.search(line):
+    if line != line.strip() or not line or "\n" in line or _shell(line):
         return None
     argv = _split(line)
     if not argv:
@@ -1232,10 +1233,24 @@ def _quoted_name(line: str) -> str | None:
     return None
 
 
+def _shell(line: str) -> bool:
+    """The line holds shell syntax: an operator or an expansion bash acts on, not one quoted
+    as a word's text (hunt CN: ``ip link set mon0 alias "mirror -> tap ns"`` was a raw step
+    iplab could not undo, its alias not compared)."""
+    if not SHELL_SYNTAX.search(line):
+        return False
+    if needs_shell(line) or "$" in line or "`" in line:  # (a word an inner shell expands)
+        return True
+    argv = _split(line)
+    bare = past_how_it_runs(_without_sudo(argv)) if argv else []
+    # (ip alone: ``ip netns exec NS sh -c 'a; b'`` hands the quoted text to a shell)
+    return not bare or program_name(bare[0]) != "ip" or "netns" in bare
+
+
 def _read_alone(line: str) -> Op | NoMatch | None:
     """``line`` (one command, no shell syntax) read by its program's grammar with nothing
     known of the host: the op, or what the grammar refused; None: a line it cannot judge."""
-    if line != line.strip() or not line or "\n" in line or SHELL_SYNTAX.search(line):
+    if line != line.strip() or not line or "\n" in line or _shell(line):
         return None
     written = _split(line)
     argv = past_how_it_runs(_without_sudo(written)) if written else None

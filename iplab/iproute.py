@@ -37,7 +37,7 @@ from typing import Any, Protocol
 
 from iplab.errors import ParseError
 from iplab.names import ROOT
-from iplab.peers import RawLink, build_state
+from iplab.peers import RawLink, build_state, settings_of
 from iplab.state import State
 
 INTERRUPTED = "Dump was interrupted and may be inconsistent"
@@ -153,6 +153,9 @@ def parse_links(data: Any, ns: str = ROOT) -> list[RawLink]:
                 altnames=[
                     a for a in _field(entry, "altnames", list, where) or [] if isinstance(a, str)
                 ],
+                settings=settings_of(
+                    flags, _field(entry, "txqlen", int, where), _field(entry, "ifalias", str, where)
+                ),
             )
         )
     return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import json
 
 from iplab.claims import Owned, compared_addresses
 from iplab.claims import addresses_text as _fmt_addresses
@@ -353,8 +354,18 @@ def _link_diff(ns: str, want: Link, got: Link) -> list[Difference]:
         out.append(Difference(name, "mtu", str(want.mtu), str(got.mtu)))
     if want.mac is not None and want.mac != (got.mac or "").lower():
         out.append(Difference(name, "address", want.mac, got.mac or "none"))
+    for key, value in want.settings.items():  # (promisc, arp, txqueuelen, alias: hunt CN)
+        if (held := got.settings.get(key, value)) != value:
+            out.append(Difference(name, key, _setting(key, value), _setting(key, held)))
     del ns
     return out
+
+
+def _setting(key: str, value: str) -> str:
+    """A setting as a difference says it: an alias quoted (``"uplink"``; ``none``)."""
+    if key == "alias":
+        return json.dumps(value, ensure_ascii=False) if value else "none"
+    return value
 
 
 def _dad_failed(want: Link, got: Link) -> list[Difference]:
