@@ -83,6 +83,7 @@ from iplab.steps import (
 )
 from iplab.sysctl import sysctl_writes
 from iplab.words import (
+    MACVLAN_MODES,
     SHELL_SYNTAX,
     inside_netns,
     namespace_entry,
@@ -1434,6 +1435,10 @@ def _other_link_add(rest: list[str], ns: str | None) -> Declares | None:
         return None
     if kind == "vxlan" and "dev" in rest[i + 2 : -1]:  # vxlan id 42 ... dev eth0
         lower = rest[rest.index("dev", i + 2) + 1]
+    if kind in ("macvlan", "macvtap"):  # (its mode, compared: the kernel's vepa unless said)
+        mode = next((b for a, b in itertools.pairwise(rest[i + 2 :]) if matches(a, "mode")), None)
+        if mode is None or mode in MACVLAN_MODES:
+            settings.append(("mode", mode or "vepa"))
     made = dataclasses.replace(_link_effect("link", name, ns, kind), settings=tuple(settings))
     if lower is not None and not names.link_name_problem(lower):
         made = dataclasses.replace(made, lower=lower)

@@ -78,6 +78,15 @@ def _kind(entry: dict[str, Any], where: str) -> str:
     return str(link_type) if link_type else "unknown"
 
 
+def _mode(entry: dict[str, Any], where: str) -> str | None:
+    """A macvlan's (macvtap's) mode: ``linkinfo.info_data.mode``; None for another kind."""
+    info = entry.get("linkinfo")
+    if not isinstance(info, dict) or info.get("info_kind") not in ("macvlan", "macvtap"):
+        return None
+    data = info.get("info_data")
+    return _field(data, "mode", str, where) if isinstance(data, dict) else None
+
+
 def _addresses(entry: dict[str, Any], where: str) -> tuple[list[str], dict[str, str]]:
     """The link's addresses, and those Duplicate Address Detection holds back (``"tentative":
     true``, ``"dadfailed": true``)."""
@@ -154,7 +163,10 @@ def parse_links(data: Any, ns: str = ROOT) -> list[RawLink]:
                     a for a in _field(entry, "altnames", list, where) or [] if isinstance(a, str)
                 ],
                 settings=settings_of(
-                    flags, _field(entry, "txqlen", int, where), _field(entry, "ifalias", str, where)
+                    flags,
+                    _field(entry, "txqlen", int, where),
+                    _field(entry, "ifalias", str, where),
+                    _mode(entry, where),
                 ),
             )
         )

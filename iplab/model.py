@@ -88,6 +88,7 @@ from iplab.words import (
     flushes_the_hosts_tables,
     inside_netns,
     ip_netns,
+    kind_modes,
     lists_every_netns,
     netns_scoped,
     plain_words,
@@ -1467,6 +1468,12 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
     for ns, dev in [] if op.observes or effects.renames else changes_what_verify_sees(op.command):
         if (changed := state.link(ns or here, dev)) is not None:
             changed.unknown = True
+    for ns, dev, mode in [] if op.observes else kind_modes(op.command):
+        if (changed := state.link(ns or here, dev)) is not None and "mode" in changed.settings:
+            if mode is None:  # (a mode the model does not know: not compared, said)
+                del changed.settings["mode"]
+            else:
+                changed.settings["mode"] = mode
 
 
 def _tc_links(a: _Apply, op: Raw | NetnsExec) -> None:
@@ -1577,6 +1584,8 @@ def _settle(link: Link, settings: Iterable[tuple[str, str]]) -> None:
     for key, value in settings:
         if key == "mtu":
             link.mtu = int(value)
+        elif key == "mode":  # (a macvlan's: ipgrammar._other_link_add)
+            link.settings["mode"] = value
         elif (setting := link_setting(key, value)) is not None and setting[0] != "alias":
             link.settings[setting[0]] = setting[1]
         elif key == "address" and value:

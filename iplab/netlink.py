@@ -83,6 +83,10 @@ IFLA_TARGET_NETNSID = 46
 IFLA_PROP_LIST = 52
 IFLA_ALT_IFNAME = 53
 IFLA_INFO_KIND = 1
+IFLA_INFO_DATA = 2
+IFLA_MACVLAN_MODE = 1
+#: a macvlan's modes (linux/if_link.h), as ip names them
+MACVLAN_MODES = {1: "private", 2: "vepa", 4: "bridge", 8: "passthru", 16: "source"}
 IFF_UP = 0x1
 IFF_NOARP = 0x80
 IFF_PROMISC = 0x100
@@ -200,6 +204,7 @@ def decode_link(data: bytes, start: int, end: int) -> _Link:
     altnames: list[str] = []
     txqlen: int | None = None
     alias: str | None = None
+    data_at: tuple[int, int] | None = None
     unpack = _ATTR.unpack_from
     offset = start + _IFINFO.size
     while offset + 4 <= end:  # (inlined: a link carries some fifty attributes)
@@ -240,6 +245,8 @@ def decode_link(data: bytes, start: int, end: int) -> _Link:
             for sub, c, d in _attrs(data, a, b):
                 if sub == IFLA_INFO_KIND:
                     kind = _cstring(data, c, d)
+                elif sub == IFLA_INFO_DATA:
+                    data_at = (c, d)
     if name is None:
         raise ParseError(f"netlink: a link (index {index}) came without a name")
     if not kind:
@@ -249,9 +256,19 @@ def decode_link(data: bytes, start: int, end: int) -> _Link:
         name=name, ifindex=index, kind=kind, up=bool(flags & IFF_UP), operstate=operstate,
         mtu=mtu, mac=mac, link_index=link_index, link_netnsid=netnsid, qdisc=qdisc,
         altnames=altnames,
-        settings=settings_of(_flag_names(flags), txqlen, alias),
+        settings=settings_of(_flag_names(flags), txqlen, alias, _mode(data, kind, data_at)),
     )  # fmt: skip
     return _Link(raw, master or None, link if link and netnsid is None else None, target)
+
+
+def _mode(data: bytes, kind: str | None, at: tuple[int, int] | None) -> str | None:
+    """A macvlan's (macvtap's) mode, from its IFLA_INFO_DATA; None for another kind."""
+    if kind not in ("macvlan", "macvtap") or at is None:
+        return None
+    for sub, c, _ in _attrs(data, *at):
+        if sub == IFLA_MACVLAN_MODE:
+            return MACVLAN_MODES.get(_u32(data, c), str(_u32(data, c)))
+    return None
 
 
 def _flag_names(flags: int) -> list[str]:

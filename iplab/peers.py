@@ -48,10 +48,13 @@ class RawLink:
     settings: dict[str, str] = field(default_factory=dict)
 
 
-def settings_of(flags: Iterable[str], txqlen: int | None, alias: str | None) -> dict[str, str]:
+def settings_of(
+    flags: Iterable[str], txqlen: int | None, alias: str | None, mode: str | None = None
+) -> dict[str, str]:
     """What :attr:`iplab.state.Link.settings` holds of a link read: its ``promisc`` and
     ``arp`` (``on``/``off``, from the flags as ``ip`` names them: PROMISC is the one a user
-    sets, not a bridge's or a capture's), ``txqueuelen``, ``alias`` ("": none)."""
+    sets, not a bridge's or a capture's), ``txqueuelen``, ``alias`` ("": none), and a
+    macvlan's ``mode`` (``bridge``...)."""
     flags = set(flags)
     out = {
         "promisc": "on" if "PROMISC" in flags else "off",
@@ -60,6 +63,8 @@ def settings_of(flags: Iterable[str], txqlen: int | None, alias: str | None) -> 
     }
     if txqlen is not None:
         out["txqueuelen"] = str(txqlen)
+    if mode is not None:
+        out["mode"] = mode
     return out
 
 
