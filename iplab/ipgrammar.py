@@ -83,9 +83,11 @@ from iplab.steps import (
 )
 from iplab.sysctl import sysctl_writes
 from iplab.words import (
+    MACVLAN_MODES,
     SHELL_SYNTAX,
     inside_netns,
     namespace_entry,
+    needs_shell,
     netns_scoped,
     placeholder,
     reads_only,
@@ -1086,7 +1088,7 @@ def read(line: str) -> Op | None:
     The line may start with ``sudo`` and its options (``sudo -E ip ...``, ``sudo  ip``);
     it must hold no shell syntax and no surrounding whitespace.
     """
-    if line != line.strip() or not line or "\n" in line or SHELL_SYNTAX.search(line):
+    if line != line.strip() or not line or "\n" in line or _shell(line):
         return None
     argv = _split(line)
     if not argv:
@@ -1238,10 +1240,24 @@ def _quoted_name(line: str) -> str | None:
     return None
 
 
+def _shell(line: str) -> bool:
+    """The line holds shell syntax: an operator or an expansion bash acts on, not one quoted
+    as a word's text (hunt CN: ``ip link set mon0 alias "mirror -> tap ns"`` was a raw step
+    iplab could not undo, its alias not compared)."""
+    if not SHELL_SYNTAX.search(line):
+        return False
+    if needs_shell(line) or "$" in line or "`" in line:  # (a word an inner shell expands)
+        return True
+    argv = _split(line)
+    bare = past_how_it_runs(_without_sudo(argv)) if argv else []
+    # (ip alone: ``ip netns exec NS sh -c 'a; b'`` hands the quoted text to a shell)
+    return not bare or program_name(bare[0]) != "ip" or "netns" in bare
+
+
 def _read_alone(line: str) -> Op | NoMatch | None:
     """``line`` (one command, no shell syntax) read by its program's grammar with nothing
     known of the host: the op, or what the grammar refused; None: a line it cannot judge."""
-    if line != line.strip() or not line or "\n" in line or SHELL_SYNTAX.search(line):
+    if line != line.strip() or not line or "\n" in line or _shell(line):
         return None
     written = _split(line)
     argv = past_how_it_runs(_without_sudo(written)) if written else None
@@ -1425,6 +1441,10 @@ def _other_link_add(rest: list[str], ns: str | None) -> Declares | None:
         return None
     if kind == "vxlan" and "dev" in rest[i + 2 : -1]:  # vxlan id 42 ... dev eth0
         lower = rest[rest.index("dev", i + 2) + 1]
+    if kind in ("macvlan", "macvtap"):  # (its mode, compared: the kernel's vepa unless said)
+        mode = next((b for a, b in itertools.pairwise(rest[i + 2 :]) if matches(a, "mode")), None)
+        if mode is None or mode in MACVLAN_MODES:
+            settings.append(("mode", mode or "vepa"))
     made = dataclasses.replace(_link_effect("link", name, ns, kind), settings=tuple(settings))
     if lower is not None and not names.link_name_problem(lower):
         made = dataclasses.replace(made, lower=lower)

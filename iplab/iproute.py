@@ -37,7 +37,7 @@ from typing import Any, Protocol
 
 from iplab.errors import ParseError
 from iplab.names import ROOT
-from iplab.peers import RawLink, build_state
+from iplab.peers import RawLink, build_state, settings_of
 from iplab.state import State
 
 INTERRUPTED = "Dump was interrupted and may be inconsistent"
@@ -76,6 +76,15 @@ def _kind(entry: dict[str, Any], where: str) -> str:
     if link_type == "loopback" or (isinstance(flags, list) and "LOOPBACK" in flags):
         return "loopback"
     return str(link_type) if link_type else "unknown"
+
+
+def _mode(entry: dict[str, Any], where: str) -> str | None:
+    """A macvlan's (macvtap's) mode: ``linkinfo.info_data.mode``; None for another kind."""
+    info = entry.get("linkinfo")
+    if not isinstance(info, dict) or info.get("info_kind") not in ("macvlan", "macvtap"):
+        return None
+    data = info.get("info_data")
+    return _field(data, "mode", str, where) if isinstance(data, dict) else None
 
 
 def _addresses(entry: dict[str, Any], where: str) -> tuple[list[str], dict[str, str]]:
@@ -153,6 +162,12 @@ def parse_links(data: Any, ns: str = ROOT) -> list[RawLink]:
                 altnames=[
                     a for a in _field(entry, "altnames", list, where) or [] if isinstance(a, str)
                 ],
+                settings=settings_of(
+                    flags,
+                    _field(entry, "txqlen", int, where),
+                    _field(entry, "ifalias", str, where),
+                    _mode(entry, where),
+                ),
             )
         )
     return out

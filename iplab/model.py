@@ -88,6 +88,7 @@ from iplab.words import (
     flushes_the_hosts_tables,
     inside_netns,
     ip_netns,
+    kind_modes,
     lists_every_netns,
     netns_scoped,
     plain_words,
@@ -879,6 +880,25 @@ def mac_text(address: str) -> str:
     return address.lower()
 
 
+#: the words of ``ip link set|add`` that set what :attr:`iplab.state.Link.settings` holds
+SETTINGS = {"promisc": "promisc", "arp": "arp", "txqueuelen": "txqueuelen", "txqlen": "txqueuelen",
+            "qlen": "txqueuelen", "alias": "alias"}  # fmt: skip
+
+
+def link_setting(key: str, value: str | None) -> tuple[str, str] | None:
+    """The setting ``ip link set|add ... KEY VALUE`` leaves as :attr:`Link.settings` holds it
+    (``txqlen 0500``: ``("txqueuelen", "500")``); None: not one of them, or a value ip
+    refuses."""
+    said = SETTINGS.get(key)
+    if said is None or value is None:
+        return None
+    if said in ("promisc", "arp"):
+        return (said, value) if value in ("on", "off") else None
+    if said == "txqueuelen":
+        return (said, str(int(value))) if value.isdigit() and int(value) < 2**32 else None
+    return (said, value) if len(value.encode()) < 256 else None
+
+
 def _link_add(a: _Apply, op: LinkAdd) -> None:
     state = a.state
     here = op_ns(op)
@@ -948,6 +968,8 @@ def _link_set(a: _Apply, op: LinkSet) -> None:
         elif key == "mtu":
             assert value is not None
             link.mtu = int(value)
+        elif (setting := link_setting(key, value)) is not None:
+            link.settings[setting[0]] = setting[1]
         elif key == "address" and value:
             link.mac = mac_text(value)
             link.neighbours.clear()  # (the kernel flushes them: NETDEV_CHANGEADDR)
@@ -1446,6 +1468,12 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
     for ns, dev in [] if op.observes or effects.renames else changes_what_verify_sees(op.command):
         if (changed := state.link(ns or here, dev)) is not None:
             changed.unknown = True
+    for ns, dev, mode in [] if op.observes else kind_modes(op.command):
+        if (changed := state.link(ns or here, dev)) is not None and "mode" in changed.settings:
+            if mode is None:  # (a mode the model does not know: not compared, said)
+                del changed.settings["mode"]
+            else:
+                changed.settings["mode"] = mode
 
 
 def _tc_links(a: _Apply, op: Raw | NetnsExec) -> None:
@@ -1551,10 +1579,15 @@ def _as_said(op: Raw | NetnsExec, effect: Effect) -> Effect:
 
 
 def _settle(link: Link, settings: Iterable[tuple[str, str]]) -> None:
-    """What ``ip link add`` sets on a link that verify compares: its mtu and address."""
+    """What ``ip link add`` sets on a link that verify compares: its mtu, address and
+    :func:`link_setting`'s but an alias (the kernel makes the link without it: checked)."""
     for key, value in settings:
         if key == "mtu":
             link.mtu = int(value)
+        elif key == "mode":  # (a macvlan's: ipgrammar._other_link_add)
+            link.settings["mode"] = value
+        elif (setting := link_setting(key, value)) is not None and setting[0] != "alias":
+            link.settings[setting[0]] = setting[1]
         elif key == "address" and value:
             link.mac = mac_text(value)
 

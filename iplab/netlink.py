@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 
 from iplab.errors import ParseError
 from iplab.names import NETNS_DIR, ROOT
-from iplab.peers import RawLink, build_state
+from iplab.peers import RawLink, build_state, settings_of
 from iplab.state import State
 
 # linux/netlink.h
@@ -71,6 +71,8 @@ RTM_GETNSID = 90
 IFLA_ADDRESS = 1
 IFLA_IFNAME = 3
 IFLA_MTU = 4
+IFLA_TXQLEN = 13
+IFLA_IFALIAS = 20
 IFLA_LINK = 5
 IFLA_MASTER = 10
 IFLA_QDISC = 6
@@ -81,7 +83,13 @@ IFLA_TARGET_NETNSID = 46
 IFLA_PROP_LIST = 52
 IFLA_ALT_IFNAME = 53
 IFLA_INFO_KIND = 1
+IFLA_INFO_DATA = 2
+IFLA_MACVLAN_MODE = 1
+#: a macvlan's modes (linux/if_link.h), as ip names them
+MACVLAN_MODES = {1: "private", 2: "vepa", 4: "bridge", 8: "passthru", 16: "source"}
 IFF_UP = 0x1
+IFF_NOARP = 0x80
+IFF_PROMISC = 0x100
 # linux/if_addr.h
 IFA_ADDRESS = 1
 IFA_LOCAL = 2
@@ -194,6 +202,9 @@ def decode_link(data: bytes, start: int, end: int) -> _Link:
     kind: str | None = None
     qdisc: str | None = None
     altnames: list[str] = []
+    txqlen: int | None = None
+    alias: str | None = None
+    data_at: tuple[int, int] | None = None
     unpack = _ATTR.unpack_from
     offset = start + _IFINFO.size
     while offset + 4 <= end:  # (inlined: a link carries some fifty attributes)
@@ -219,6 +230,10 @@ def decode_link(data: bytes, start: int, end: int) -> _Link:
             target = _s32(data, a)
         elif attr == IFLA_QDISC:
             qdisc = _cstring(data, a, b)
+        elif attr == IFLA_TXQLEN:
+            txqlen = _u32(data, a)
+        elif attr == IFLA_IFALIAS:
+            alias = _cstring(data, a, b)
         elif attr == IFLA_OPERSTATE:
             state = data[a]
             operstate = OPERSTATES[state] if state < len(OPERSTATES) else None
@@ -230,6 +245,8 @@ def decode_link(data: bytes, start: int, end: int) -> _Link:
             for sub, c, d in _attrs(data, a, b):
                 if sub == IFLA_INFO_KIND:
                     kind = _cstring(data, c, d)
+                elif sub == IFLA_INFO_DATA:
+                    data_at = (c, d)
     if name is None:
         raise ParseError(f"netlink: a link (index {index}) came without a name")
     if not kind:
@@ -239,8 +256,24 @@ def decode_link(data: bytes, start: int, end: int) -> _Link:
         name=name, ifindex=index, kind=kind, up=bool(flags & IFF_UP), operstate=operstate,
         mtu=mtu, mac=mac, link_index=link_index, link_netnsid=netnsid, qdisc=qdisc,
         altnames=altnames,
+        settings=settings_of(_flag_names(flags), txqlen, alias, _mode(data, kind, data_at)),
     )  # fmt: skip
     return _Link(raw, master or None, link if link and netnsid is None else None, target)
+
+
+def _mode(data: bytes, kind: str | None, at: tuple[int, int] | None) -> str | None:
+    """A macvlan's (macvtap's) mode, from its IFLA_INFO_DATA; None for another kind."""
+    if kind not in ("macvlan", "macvtap") or at is None:
+        return None
+    for sub, c, _ in _attrs(data, *at):
+        if sub == IFLA_MACVLAN_MODE:
+            return MACVLAN_MODES.get(_u32(data, c), str(_u32(data, c)))
+    return None
+
+
+def _flag_names(flags: int) -> list[str]:
+    """The flags :func:`iplab.peers.settings_of` reads, named as ``ip`` names them."""
+    return [name for bit, name in ((IFF_PROMISC, "PROMISC"), (IFF_NOARP, "NOARP")) if flags & bit]
 
 
 def decode_addr(

@@ -10,6 +10,7 @@ seen from inside each namespace (``ip -n NS netns list-id``) decide.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from iplab.names import ROOT
@@ -43,6 +44,28 @@ class RawLink:
     dad: dict[str, str] = field(default_factory=dict)
     #: its other names (``ip link property add dev eth0 altname uplink``)
     altnames: list[str] = field(default_factory=list)
+    #: its flags and settings verify compares (:attr:`iplab.state.Link.settings`)
+    settings: dict[str, str] = field(default_factory=dict)
+
+
+def settings_of(
+    flags: Iterable[str], txqlen: int | None, alias: str | None, mode: str | None = None
+) -> dict[str, str]:
+    """What :attr:`iplab.state.Link.settings` holds of a link read: its ``promisc`` and
+    ``arp`` (``on``/``off``, from the flags as ``ip`` names them: PROMISC is the one a user
+    sets, not a bridge's or a capture's), ``txqueuelen``, ``alias`` ("": none), and a
+    macvlan's ``mode`` (``bridge``...)."""
+    flags = set(flags)
+    out = {
+        "promisc": "on" if "PROMISC" in flags else "off",
+        "arp": "off" if "NOARP" in flags else "on",
+        "alias": alias or "",
+    }
+    if txqlen is not None:
+        out["txqueuelen"] = str(txqlen)
+    if mode is not None:
+        out["mode"] = mode
+    return out
 
 
 def build_state(
@@ -67,6 +90,7 @@ def build_state(
                 name=r.name, kind=r.kind, up=r.up, master=r.master,
                 addresses=list(r.addresses), mtu=r.mtu, ifindex=r.ifindex,
                 operstate=r.operstate, mac=r.mac, qdisc=r.qdisc, dad=dict(r.dad),
+                settings=dict(r.settings),
             )  # fmt: skip
             if ns == ROOT:
                 state.altnames.update(r.altnames)

@@ -28,7 +28,15 @@ from typing import Any
 
 from iplab.errors import Location
 from iplab.inverse import Guard, Undo, inverse
-from iplab.model import ROOT_NETNS_REF, Judge, ModelError, apply, auto_names, effects_of
+from iplab.model import (
+    ROOT_NETNS_REF,
+    Judge,
+    ModelError,
+    apply,
+    auto_names,
+    effects_of,
+    link_setting,
+)
 from iplab.names import ROOT, ns_label
 from iplab.records import Record, frozen
 from iplab.steps import (
@@ -76,6 +84,10 @@ class Link:
     addresses: list[str] = field(default_factory=list)
     #: None: nobody said (the model only compares what the scenario sets)
     mtu: int | None = None
+    #: the link settings ``ip link set`` writes that verify compares, as ip words them:
+    #: ``promisc`` and ``arp`` (``on``/``off``), ``txqueuelen`` (a number), ``alias`` (""
+    #: none): in the model, those a step set; observed, each (:func:`iplab.model.link_setting`)
+    settings: dict[str, str] = field(default_factory=dict)
     # -- only known when observed --
     ifindex: int | None = None
     operstate: str | None = None
@@ -374,7 +386,7 @@ def replay(
 _LINK_COMPARED = frozenset(
     {"state", "up", "down", "netns", "master", "nomaster", "mtu", "name", "address", "type", "dev"}
 )
-#: ``ip link add`` settings verify compares
+#: ``ip link add`` settings verify compares (and those of :func:`iplab.model.link_setting`)
 _ADD_COMPARED = frozenset({"mtu", "address"})
 #: ``ip addr add`` words that leave nothing to compare
 _ADDR_NOTHING = frozenset({"nodad", "dev"})
@@ -414,10 +426,10 @@ def uncompared_settings(op: Op) -> list[tuple[str, str]]:
     nothing more). Only the op's words: no state, nothing read."""
     here = op.in_ns() or ROOT
     if isinstance(op, LinkSet):
-        keys = [k for k, _ in op.attrs if k not in _LINK_COMPARED]
+        keys = [k for k, v in op.attrs if k not in _LINK_COMPARED and not link_setting(k, v)]
         return [(here, f"link {_SAID.get(k, k)}") for k in keys]
     if isinstance(op, LinkAdd):
-        keys = [k for k, _ in op.settings if k not in _ADD_COMPARED]
+        keys = [k for k, v in op.settings if k not in _ADD_COMPARED and not _added(k, v)]
         return [(op.netns or here, f"{op.type} {_SAID.get(k, k)}") for k in keys]
     if isinstance(op, AddrAdd):
         keys = [k for k, _ in op.settings if k not in _ADDR_NOTHING]
@@ -428,6 +440,13 @@ def uncompared_settings(op: Op) -> list[tuple[str, str]]:
     if isinstance(op, Raw | NetnsExec) and not is_observation(op):
         return [(ns or here, what) for ns, what in _raw_sets(op.command)]
     return []
+
+
+def _added(key: str, value: str) -> bool:
+    """Whether ``ip link add ... KEY VALUE`` sets what verify compares (an alias: the kernel
+    makes the link without it)."""
+    setting = link_setting(key, value)
+    return setting is not None and setting[0] != "alias"
 
 
 def _sysctls_unread(command: str) -> str | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import json
 
 from iplab.claims import Owned, compared_addresses
 from iplab.claims import addresses_text as _fmt_addresses
@@ -215,12 +216,17 @@ def _named(names: list[str], most: int = 3) -> str:
 def uncompared(expected: State) -> list[str]:
     """What the lab holds that verify does not compare, said with its OK (hunt F: a vxlan's
     id and remote changed by hand, an fdb entry deleted, a macvlan's mode changed: verify
-    said OK and nothing more; hunt Z: a tap's owner): a vxlan's settings, a macvlan's or
-    ipvlan's mode, a tun's or tap's mode and owner, the forwarding entries a step wrote, and
-    what :func:`iplab.state.uncompared_settings` names."""
+    said OK and nothing more; hunt Z: a tap's owner): a vxlan's settings, an ipvlan's mode
+    (or a macvlan's a step set that the model cannot read: hunt CN compares the others), a
+    tun's or tap's mode and owner, the forwarding entries a step wrote, and what
+    :func:`iplab.state.uncompared_settings` names."""
     known = [(ns, link) for ns, link in expected.links() if expected.certain(link)]
     vxlans = [f"{link.name}@{_where(ns)}" for ns, link in known if link.kind == "vxlan"]
-    moded = [f"{link.name}@{_where(ns)}" for ns, link in known if link.kind in _MODED]
+    moded = [
+        f"{link.name}@{_where(ns)}"
+        for ns, link in known
+        if link.kind in _MODED and "mode" not in link.settings  # (a macvlan's: compared)
+    ]
     tuns = [f"{link.name}@{_where(ns)}" for ns, link in known if link.kind == "tun"]
     fdb = [_where(ns) for ns, space in expected.namespaces.items() if space.fdb_written]
     out = _unread(expected)
@@ -353,8 +359,18 @@ def _link_diff(ns: str, want: Link, got: Link) -> list[Difference]:
         out.append(Difference(name, "mtu", str(want.mtu), str(got.mtu)))
     if want.mac is not None and want.mac != (got.mac or "").lower():
         out.append(Difference(name, "address", want.mac, got.mac or "none"))
+    for key, value in want.settings.items():  # (promisc, arp, txqueuelen, alias: hunt CN)
+        if (held := got.settings.get(key, value)) != value:
+            out.append(Difference(name, key, _setting(key, value), _setting(key, held)))
     del ns
     return out
+
+
+def _setting(key: str, value: str) -> str:
+    """A setting as a difference says it: an alias quoted (``"uplink"``; ``none``)."""
+    if key == "alias":
+        return json.dumps(value, ensure_ascii=False) if value else "none"
+    return value
 
 
 def _dad_failed(want: Link, got: Link) -> list[Difference]:

@@ -1355,6 +1355,33 @@ def _sets_only_its_kind(argv: list[str]) -> bool:
     return "type" in rest and not _COMPARED_SETTINGS & set(rest[: rest.index("type")])
 
 
+#: the modes of a macvlan (macvtap) ip names, as ``ip -d link`` shows them (iplink_macvlan.c)
+MACVLAN_MODES = frozenset({"private", "vepa", "bridge", "passthru", "source"})
+
+
+def kind_modes(command: str) -> list[tuple[str | None, str, str | None]]:
+    """(namespace its words name, link, mode) of each ``ip [-n NS] link set X type macvlan
+    mode M`` of a raw line (the mode None: one ip does not name, or none written: the
+    model no longer knows it)."""
+    out: list[tuple[str | None, str, str | None]] = []
+    for words in simple_commands(command) or []:
+        argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
+        ns, argv = inside_netns(argv)
+        one = shlex.join(argv)
+        bare = _past_ip_options(argv)
+        if "type" not in bare[3:] or not _sets_only_its_kind(bare):
+            continue
+        kind = bare[bare.index("type", 3) + 1 :]
+        dev = link_set_dev(shlex.join(bare[: bare.index("type", 3)]))  # (mode $MODE: its own)
+        if dev is None:
+            continue
+        if kind[:1] not in (["macvlan"], ["macvtap"]):
+            continue
+        mode = kind[2] if kind[1:2] == ["mode"] and len(kind) > 2 else None
+        out.append((ip_netns(one) or ns, dev, mode if mode in MACVLAN_MODES else None))
+    return out
+
+
 def _past_ip_options(argv: list[str]) -> list[str]:
     """``ip -n r -4 link set X up`` -> ``ip link set X up``: an ``ip`` line without the
     options before its object (any other line as it is)."""

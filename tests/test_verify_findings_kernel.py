@@ -95,13 +95,17 @@ def test_a_renamed_link_is_missing_where_it_was_not_moved(lab) -> None:  # type:
     assert not any("found it in" in line for line in lines), lines
 
 
-def test_ok_names_the_link_settings_it_does_not_compare(lab) -> None:  # type: ignore[no-untyped-def]
+def test_the_link_settings_changed_by_hand_are_differences(lab) -> None:  # type: ignore[no-untyped-def]
     """Hunt O (02): ``ip link set ... alias other txqueuelen 10 arp on promisc off`` by hand:
-    verify said a bare OK. It says it does not compare them."""
+    verify said a bare OK, then (hunt O) that it did not compare them; it compares them
+    now (hunt CN), each a difference."""
     one = lab("ip/hunt-O-02-link-attrs.sh")
     p = one.prefix
     run("ip", "-n", f"{p}lab", "link", "set", f"{p}eth0", "alias", "other", "txqueuelen", "10",
         "arp", "on", "promisc", "off")  # fmt: skip
     rc, lines = one.verify()
-    assert rc == 0, lines
-    assert "link alias, link arp, link promisc, link txqueuelen of " in lines[-1]
+    assert rc == 1, lines
+    assert f'{p}eth0@{p}lab.alias: expected "uplink dummy", found "other"' in lines
+    assert f"{p}eth0@{p}lab.txqueuelen: expected 5000, found 10" in lines
+    assert f"{p}eth0@{p}lab.arp: expected off, found on" in lines
+    assert f"{p}eth0@{p}lab.promisc: expected on, found off" in lines
