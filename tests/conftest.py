@@ -4,6 +4,7 @@ import os
 import signal
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -21,6 +22,22 @@ pytest_plugins = ["tests.kernel", "pytester"]
 # background job, pytest inherits SIGINT ignored, which iplab now keeps ignoring (hunt Y #8)
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_process_exit_in_pytest() -> Iterator[None]:
+    """iplab's process ends by ``os._exit`` (iplab.cli.exit_process): run in pytest's own
+    process (``runpy`` of ``python -m iplab``), it would end the test session with status
+    0 and no summary, a CI that looks green (hunt CQ saw it). Here it raises SystemExit
+    with its code; tests/test_process_exit.py runs the real one in a process of its own."""
+    from iplab import cli
+
+    def exit_process(rc: int) -> NoReturn:
+        raise SystemExit(rc)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cli, "exit_process", exit_process)
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")

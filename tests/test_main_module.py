@@ -1,28 +1,21 @@
 """``python -m iplab``: the command line's exit code, in this process (its end by
 ``iplab.cli.exit_process``, which would end pytest's process too, raises SystemExit with
-the code it is given here; tests/test_process_exit.py runs the real one in a process)."""
+the code it is given here, as tests/conftest.py has it for every test;
+tests/test_process_exit.py runs the real one in a process of its own)."""
 
 from __future__ import annotations
 
 import runpy
 import signal
 import sys
-from typing import NoReturn
 
 import pytest
-
-from iplab import cli
-
-
-def _exit_process(rc: int) -> NoReturn:
-    raise SystemExit(rc)
 
 
 def test_python_m_iplab_exits_with_mains_code(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(sys, "argv", ["iplab", "scenarios"])
-    monkeypatch.setattr(cli, "exit_process", _exit_process)
     old = signal.getsignal(signal.SIGTERM)
     try:
         with pytest.raises(SystemExit) as done:
