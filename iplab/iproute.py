@@ -383,16 +383,20 @@ NETLINK_FROM = 0
 READER_VARIABLE = "IPLAB_READER"
 
 
+def _real(shell: Shell) -> bool:
+    """iplab runs as root on the real kernel (not a fake runner, not through sudo)."""
+    from iplab.runner import Runner, ShExecutor
+
+    return isinstance(shell, Runner) and shell.is_root and isinstance(shell.executor, ShExecutor)
+
+
 def choose_reader(shell: Shell, namespaces: Collection[str] | None) -> str:
     """``netlink`` or ``ip``: netlink for a large enough set of namespaces, when iplab runs
     as root on the real kernel (a fake runner, or sudo, means the ``ip -j`` reader)."""
-    from iplab.runner import Runner, ShExecutor
-
     wanted = os.environ.get(READER_VARIABLE, "auto")
     if wanted == "ip" or namespaces is None:  # every namespace: never number foreign ones
         return "ip"
-    real = isinstance(shell, Runner) and shell.is_root and isinstance(shell.executor, ShExecutor)
-    if not real:
+    if not _real(shell):
         return "ip"
     if wanted == "netlink":
         return "netlink"
@@ -470,6 +474,38 @@ def begin_read(
         return state
 
     return end
+
+
+def live_unnamed(shell: Shell, state: State, names: Collection[str]) -> set[str]:
+    """Of the root's veths ``names``, those whose peer lives in a namespace without a
+    name (``State.unnamed``; a container's): no deletion of a lab's namespace destroys
+    them. The others' namespace is being destroyed (deleted a moment ago), or iplab cannot
+    tell (not root, a fake runner, a kernel that cannot dump by id): they go, or may go,
+    by themselves. Asked over netlink, no process (:func:`iplab.netlink.live_peers`),
+    audited as every read is."""
+    asked = {}
+    for name in sorted(names):
+        link = state.link(ROOT, name)
+        if name in state.unnamed and link is not None and link.ifindex is not None:
+            asked[name] = (*state.unnamed[name], link.ifindex)
+    if not asked or not _real(shell):
+        return set()
+    from iplab import netlink
+    from iplab.runner import Runner
+
+    assert isinstance(shell, Runner)
+    start = time.perf_counter()
+    meta: dict[str, object] = {
+        "kind": "read", "reader": "netlink", "asked": len(asked),
+        "text": f"asked whether the namespaces of {len(asked)} veth peers without a name live",
+    }  # fmt: skip
+    try:
+        live = netlink.live_peers(asked)
+    except (netlink.Unsupported, OSError, ParseError) as exc:  # cannot tell: they may go
+        shell.note(meta, time.perf_counter() - start, 1, str(exc))
+        return set()
+    shell.note({**meta, "live": sorted(live)}, time.perf_counter() - start)
+    return live
 
 
 def read_with_ip(shell: Shell, namespaces: Iterable[str] | None = None) -> State:

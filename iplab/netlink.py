@@ -41,7 +41,7 @@ import resource
 import socket
 import struct
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from iplab.errors import ParseError
@@ -608,6 +608,43 @@ def _root_id(sock: Socket, name: str, fd: int | None) -> int | None:
         if own:
             os.close(fd)
     return nsid if nsid >= 0 else None
+
+
+def live_peers(peers: Mapping[str, tuple[int, int, int]]) -> set[str]:
+    """Of the root's veths ``peers`` (name -> the root's id of the namespace its peer is
+    in, the peer's index there, its own index), those whose peer is in a namespace that
+    lives (a container's, a process's, with no name): none of them goes by itself.
+
+    One link dump of each such namespace, by its id (hunt CQ). Measured on this kernel: a
+    namespace deleted a moment ago keeps its id until the kernel's cleanup runs, and a
+    dump by that id then fails (EINVAL: ``get_net_ns_by_id`` takes no reference on a
+    namespace being destroyed), as it does once the id is gone; a live namespace answers.
+    Its answer must hold the peer, pointing back at the veth (an id freed and given to
+    another namespace meanwhile names another namespace); a dump cut short by a change
+    says nothing of it (not live: waited for, as before)."""
+    by_id: dict[int, list[tuple[str, int, int]]] = {}
+    for name, (nsid, peer, own) in peers.items():
+        by_id.setdefault(nsid, []).append((name, peer, own))
+    live: set[str] = set()
+    sock = Socket()
+    try:
+        for nsid, ends in sorted(by_id.items()):
+            try:
+                messages, cut = sock.dump(RTM_GETLINK, _link_request(nsid))
+            except OSError as exc:
+                if exc.errno == errno.EINVAL:  # being destroyed, or no such id any more
+                    continue
+                raise
+            pairs = set()
+            for message in messages if not cut else ():
+                if _HEADER.unpack_from(message)[1] == RTM_NEWLINK:
+                    link = decode_link(message, _HEADER.size, len(message))
+                    points = link.raw.link_index if link.raw.link_index is not None else link.link
+                    pairs.add((link.raw.ifindex, points))
+            live.update(name for name, peer, own in ends if (peer, own) in pairs)
+    finally:
+        sock.close()
+    return live
 
 
 def assemble(reading: Reading) -> State:

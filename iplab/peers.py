@@ -119,6 +119,8 @@ def build_state(
                 target = by_root_id.get(r.link_netnsid)
                 if target is None:  # a namespace ip netns list does not name: say so
                     unread[(ns, r.name)] = UNKNOWN_PEER
+                    if r.link_netnsid >= 0 and r.link_index is not None:  # (-1: dying)
+                        state.unnamed[r.name] = (r.link_netnsid, r.link_index)
                     continue
                 if target not in links:
                     unread[(ns, r.name)] = target  # its namespace was not read: no name

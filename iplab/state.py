@@ -215,6 +215,11 @@ class State:
     #: with its peer np-veth0, deleted with namespace napt0"), which a later step that
     #: names one is told (hunt AW: "no step before makes it", of a link a step made)
     gone: dict[tuple[str, str], str] = field(default_factory=dict, compare=False)
+    #: observed only: the root's veths whose peer is in a namespace without a name, by
+    #: name: (the root's id of that namespace, the peer's index in it). A live namespace
+    #: (a container's) or one deleted a moment ago, which the kernel is destroying:
+    #: :func:`iplab.iproute.live_unnamed` tells which (hunt CQ)
+    unnamed: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 
     def certain(self, thing: Link | Namespace | None) -> bool:
         """The model knows ``thing`` for sure (None: knows that it does not exist)."""

@@ -1308,13 +1308,14 @@ def leftovers(
     )
     state = iproute.read_state(env.runner, [])
     left = claims.leftovers(state, owned)
+    held = _held(env, state, owned, left)
 
     def going(now: State) -> list[str]:
         if deleted is None:
-            return claims.leftovers(now, owned)
-        return _going(now, owned, deleted)
+            return [n for n in claims.leftovers(now, owned) if n not in held]
+        return [n for n in _going(now, owned, deleted) if n not in held]
 
-    if not left or not (wait or _peer_gone(state, owned)) or not going(state):
+    if not left or not (wait or _peer_gone(state, owned, held)) or not going(state):
         return left
     # only what a deletion takes away is waited for (hunt D: a bridge of a journal cut by
     # hand, which no command had deleted, was waited for 30 s before it was deleted)
@@ -1350,16 +1351,39 @@ def _peer_left(state: State, link: Link) -> bool:
     return link.peer_ns in (None, UNKNOWN_PEER, ROOT) or not state.has_netns(link.peer_ns)
 
 
-def _peer_gone(state: State, owned: Owned) -> bool:
+def _peer_gone(state: State, owned: Owned, held: Collection[str] = ()) -> bool:
     """A link of the lab left in the root namespace is a veth whose peer is in a namespace
     without a name: one deleted a moment ago (hunt D: a run interrupted while its teardown
-    deleted the namespaces), which the kernel is destroying, and the veth with it."""
+    deleted the namespaces), which the kernel is destroying, and the veth with it (not
+    one of ``held``, whose peer's namespace lives)."""
     root = owned.in_root()
     return any(
-        link.kind == "veth" and link.peer_ns == UNKNOWN_PEER
+        link.kind == "veth" and link.peer_ns == UNKNOWN_PEER and f"{link.name}@root" not in held
         for ns, link in state.links()
         if ns == ROOT and link.name in root
     )
+
+
+def _held(env: Env, state: State, owned: Owned, left: Sequence[str]) -> frozenset[str]:
+    """The lab's root veths left (``vethY@root``) whose peer lives in a namespace without a
+    name (someone moved it into a container's): no deletion of the lab's takes them away,
+    so they are not waited for, and said (hunt CQ: down waited 30 s for one). A peer in a
+    namespace the lab deleted a moment ago, which the kernel is destroying, is not one:
+    its veth goes with it, and is waited for (:func:`iplab.iproute.live_unnamed`)."""
+    root = owned.in_root()
+    names = [n for n in state.unnamed if n in root and f"{n}@root" in left]
+    if not names:
+        return frozenset()
+    held = sorted(f"{n}@root" for n in iproute.live_unnamed(env.runner, state, names))
+    if held:
+        one = len(held) == 1
+        what = held[0] if one else f"{len(held)} links ({_named(held)})"
+        env.err.write(
+            f"iplab: {what} {'is' if one else 'are'} left to be deleted, not waited for:"
+            f" {'its peer lives in a namespace' if one else 'their peers live in namespaces'}"
+            " without a name (a container's, say), which no deletion of the lab's destroys\n"
+        )
+    return frozenset(held)
 
 
 def deletes_netns(entries: Sequence[Entry]) -> bool:
