@@ -14,6 +14,9 @@ block is a ``<pre>``; its language comes from its classes or an enclosing elemen
 (``language-bash``, ``lang-sh``, ``highlight-source-shell``, ``brush: bash``,
 ``sourceCode bash``, ``data-lang``), and the spans a highlighter wraps around words
 are read as the text they hold. Each line keeps its line number in the HTML file.
+
+Why this module is long: one parser's state (what is skipped, the answer read, the code
+block and the paragraph being gathered) and its handlers read best together.
 """
 
 from __future__ import annotations
@@ -184,6 +187,8 @@ class _Text:
     pieces: list[str] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     lang: str = ""
+    #: a ``<pre>``'s file name (its title)
+    named: str = ""
     #: a paragraph's ``<br>`` with nothing after it yet: the file's own newline after it
     #: makes no second line (``a<br />`` then ``b``: two lines, numbered as the file's)
     after_br: bool = False
@@ -255,6 +260,12 @@ class _Page(HTMLParser):
             self._flush()
             lang = next((lang for _, lang, _, _ in reversed(self._stack) if lang), "")
             self._code = _Text("code", self.getpos()[0], lang=lang)
+            # the file the block is (``<pre title="/etc/x.conf">``, a highlighter's
+            # ``data-filename``): iplab.importer.fileblocks
+            self._code.named = next(
+                (v for k in ("title", "data-title", "data-filename", "data-file")
+                 if (v := (values.get(k) or "").strip())), ""
+            )  # fmt: skip
         elif self._code is not None:
             if tag == "code" and not self._code.lang:
                 self._code.lang = _language(values) or ""
@@ -386,7 +397,7 @@ class _Page(HTMLParser):
             body.pop()
         if not body or all(t.strip().isdigit() or not t.strip() for _, t in body):
             return  # empty, or a column of line numbers
-        self._add(Part("code", code.line, body[-1][0], info=code.lang, body=body))
+        self._add(Part("code", code.line, body[-1][0], info=code.lang, body=body, named=code.named))
 
     def _add(self, part: Part) -> None:
         self.parts.append(part)

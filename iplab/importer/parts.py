@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from iplab.importer import shell as shellread
+from iplab.importer.fileblocks import FileBlock, file_blocks
 from iplab.importer.formats import Found, by_content
 from iplab.importer.highlights import unmarked
 from iplab.importer.reader import (
@@ -99,6 +100,8 @@ class Part:
     #: shown, never run: prose whatever it holds (a notebook's markdown cell: its code cells
     #: run the commands)
     shown: bool = False
+    #: the file a code block is, as the page's markup names it (``<pre title="x.conf">``)
+    named: str = ""
 
 
 def read_parts(
@@ -133,8 +136,9 @@ def read_parts(
         words for part in parts if part.kind == "code" for _, t in part.body
         if not _WHOLE_ANGLE.search(t) and (words := _words(t))
     ]  # fmt: skip
+    files = file_blocks(parts, reader.looks_like_command)
     before: Part | None = None
-    for written in parts:
+    for index, written in enumerate(parts):
         hint = _hint(before, written) or _syntax(before, written, slots, filled)
         before = written
         if hint is not None:
@@ -159,10 +163,44 @@ def read_parts(
             lang = (part.info.split() or [""])[0]
             text = "\n".join([f"```{lang}", *body, "```"])
             reader.note("fence", text, part.line, part.end)  # code: prose, never a title
+        elif (block := files.get(index)) is not None:
+            _file_block(reader, block, part)
         else:
             _code_block(reader, part.info, part.body, part.line)
     reader.finish()
     return title, reader
+
+
+def _file_block(reader: Reader, block: FileBlock, part: Part) -> None:
+    """A code block the page names as a file (:mod:`iplab.importer.fileblocks`): written by
+    a step when a later command reads it; else read as before, said in one warning (not a
+    warning for each of its lines)."""
+    lines = f"lines {part.body[0][0]}-{part.body[-1][0]}"
+    if block.written:
+        reader.file_block(
+            block.path,
+            part.body,
+            f"line {part.line}: the block at {lines} is {block.path} (named by {block.how},"
+            f" read by line {block.read_at})",
+        )
+        return
+    count = len(reader.warnings)
+    _code_block(reader, part.info, part.body, part.line)
+    said = reader.warnings[count:]
+    if any("asks to save the block" in w for w in said):
+        return
+    unread = [w for w in said if w.endswith("is neither a command nor the output of one; ignored")]
+    reader.warnings[count:] = [w for w in said if w not in unread]
+    why = (
+        f"it may be what line {block.printed_at} printed"
+        if block.printed_at is not None
+        else f"no command after it reads {block.path} (-f, -C, <, source...)"
+    )
+    reader.warnings.append(
+        f"line {part.line}: the block at {lines} may be {block.path} (named by {block.how}),"
+        f" but {why}: not written as the file, read as before"
+        + (f" ({len(unread)} of its lines neither commands nor output, ignored)" if unread else "")
+    )
 
 
 def _prompted_headings(reader: Reader, parts: Sequence[Part]) -> list[Part]:

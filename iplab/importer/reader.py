@@ -1392,6 +1392,27 @@ class Reader:
         self.block([*written, (start, "EOF")], shell_lang=True)
         return True
 
+    def file_block(self, path: str, body: Sequence[tuple[int, str]], said: str) -> None:
+        """A block the page names as a file a later command reads (``said``: where and how):
+        written by a step, ``cat > F <<'EOF'`` (:mod:`iplab.importer.fileblocks`); a home's
+        file or a path up through ``..``, or a block holding a line ``EOF``: not written."""
+        start = body[0][0] - 1 if body else 0
+        if path.startswith("~") or ".." in PurePosixPath(path).parts:
+            self.warnings.append(
+                f"{said}, outside the lab's directory and the host files iplab puts back"
+                " (a home's file, a path up through ..): not written; write it yourself"
+            )
+            self.fence("", body, start)
+            return
+        if any(text.strip() == "EOF" for _, text in body):
+            self.warnings.append(f"{said}; it holds a line EOF: not written")
+            self.fence("", body, start)
+            return
+        self.warnings.append(f"{said}: written by a step, cat > {path} <<'EOF'")
+        lines = [(n, text.rstrip()) for n, text in body]
+        written = [(start, f"cat > {shlex.quote(path)} <<'EOF'"), *lines]
+        self.block([*written, (lines[-1][0] + 1 if lines else start, "EOF")], shell_lang=True)
+
     # -- commands --
 
     def looks_like_command(self, body: str) -> bool:
