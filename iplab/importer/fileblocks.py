@@ -76,6 +76,9 @@ class FileBlock:
     read_at: int | None
     #: the line of a command just above that prints the path (the block may be its output)
     printed_at: int | None
+    #: the line of a command BEFORE the block that reads the path (it runs before the file
+    #: is written: hunt CR's nftables page, ``nft -f F`` at line 24, the block at 39)
+    read_before: int | None = None
 
     @property
     def written(self) -> bool:
@@ -100,7 +103,9 @@ def file_blocks(parts: Sequence[_Part], is_command: Callable[[str], bool]) -> di
         if before is not None and before.body:
             number, text = before.body[-1]
             printed_at = number if _prints(text, path) else None
-        found[k] = FileBlock(path, how, read_at, printed_at)
+        earlier = [p for p in parts[:k] if p.kind == "code"]
+        read_before = next((n for p in earlier for n, t in p.body if _reads(t, path)), None)
+        found[k] = FileBlock(path, how, read_at, printed_at, read_before)
     return found
 
 

@@ -183,6 +183,12 @@ def _file_block(reader: Reader, block: FileBlock, part: Part) -> None:
             f"line {part.line}: the block at {lines} is {block.path} (named by {block.how},"
             f" read by line {block.read_at})",
         )
+        if block.read_before is not None:  # (hunt CU's leftover: the run failed there)
+            reader.warnings.append(
+                f"line {block.read_before}: reads {block.path} before the page writes it"
+                f" (the block at {lines}): that step fails unless the file is on this host"
+                " already; move the block above it"
+            )
         return
     count = len(reader.warnings)
     _code_block(reader, part.info, part.body, part.line)
