@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import itertools
 import re
+import shlex
 from collections.abc import Sequence
 
 from iplab import iptopts
-from iplab.words import plain_words, simple_commands, strip_sudo
+from iplab.words import added_once, known_undo, plain_words, simple_commands, strip_sudo
 
-__all__ = ["existence_read", "said", "unreadable", "unsure"]
+__all__ = ["check_read", "existence_read", "said", "unreadable", "unsure"]
 
 _IPTABLES = frozenset({"iptables", "ip6tables", "iptables-legacy", "iptables-nft"})
 _IPTABLES |= {"ip6tables-legacy", "ip6tables-nft"}
@@ -121,11 +122,29 @@ def _iptables(head: list[str], program: str, args: Sequence[str]) -> _Judged | N
     return (*head, program, "-t", table, "-S", chain), what
 
 
-def said(what: str, step: str, undo: str) -> str:
-    """The run's note for an undo it keeps out of the journal."""
+def check_read(step: str, undo: str) -> tuple[tuple[str, ...], str] | None:
+    """For ``undo`` (``iptables -D CHAIN RULE``) of a step that adds its rule once
+    (``iptables -C CHAIN RULE || iptables -A CHAIN RULE``, :func:`iplab.words.added_once`):
+    the step's own check, run right before it (exit 0: the host holds the rule, the add
+    will not run, and ``-D`` would delete the host's), and what it reads (hunt CP: the rule
+    was listed as one iplab cannot undo, and stayed after down). None: any other step."""
+    once = added_once(step)
+    if once is None or known_undo(step) != undo:
+        return None
+    return tuple(once[0]), f"the rule `{shlex.join(once[1])}` adds"
+
+
+#: what :func:`said` adds for a rule a step adds once (:func:`check_read`)
+ADDED_ONCE = "the check finds it, the add does not run, and the rule stays after down"
+
+
+def said(
+    what: str, step: str, undo: str, kept: str = "what the lab adds to it stays after down"
+) -> str:
+    """The run's note for an undo it keeps out of the journal (``kept``: what that means)."""
     return (
         f"iplab: the host had {what} before `{step}`: the lab will not delete it"
-        f" (`{undo}` is not journaled; what the lab adds to it stays after down)\n"
+        f" (`{undo}` is not journaled; {kept})\n"
     )
 
 

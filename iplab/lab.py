@@ -478,12 +478,16 @@ class Session:
             self.env.err.write(hostowned.unsure(what, command.text, undo.op.command))
             return True
         found = hostowned.existence_read(undo.op.command)
+        kept: tuple[str, ...] = ()
+        if found is None and isinstance(command.op, Raw) and command.op.in_ns() is None:
+            found = hostowned.check_read(command.op.command, undo.op.command)
+            kept = (hostowned.ADDED_ONCE,)  # (iptables -C RULE || iptables -A RULE)
         if found is None:
             return False
         argv, what = found
         rc, _, _ = self.env.runner.query(argv, command.privileged, shlex.join(argv))
         if rc == 0:
-            self.env.err.write(hostowned.said(what, command.text, undo.op.command))
+            self.env.err.write(hostowned.said(what, command.text, undo.op.command, *kept))
         return rc == 0
 
     def _read_back(self, command: Command) -> Undo | None:

@@ -118,6 +118,9 @@ class Link:
     neighbours: dict[str, tuple[str, str, int]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    #: model only: a bridge that runs STP (``stp_state 1``, ``brctl stp BR on``): a loop
+    #: through it is blocked (:mod:`iplab.loops`)
+    stp: bool = field(default=False, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "kind": self.kind, "up": self.up}

@@ -447,10 +447,14 @@ _AWK_WRITES = re.compile(r"[>|]|\bsystem\b|\bgetline\b|\bfflush\b")
 #: (ls, stat, readlink: ``ls -l /proc/$$/ns/net`` only shows, p7 of hunt CG)
 _ANY_ARGUMENT = frozenset(
     {"echo", "printf", "ping", "ping6", "cat", "grep", "head", "wc", "ls", "stat", "readlink"}
+    | {"basename", "dirname", "realpath"}
 )
 #: a token with variables in it and nothing else of the shell's (``got $MAC``, ``${IP[1]}``)
-#: (``$$``, ``$!``: the shell's pid, its last job's: ``ip netns identify $$``)
-_EXPANDS = re.compile(r"(?=.*\$)(?:[^|&;<>$`()]|\$[A-Za-z_][A-Za-z0-9_]*|\$[$!]|\$\{[^}$`()]*\})+")
+#: (``$$``, ``$!``: the shell's pid, its last job's: ``ip netns identify $$``; ``$0``, ``$1``,
+#: ``$#``...: the script's name and arguments, ``printf %q "$0"``: hunt CP)
+_EXPANDS = re.compile(
+    r"(?=.*\$)(?:[^|&;<>$`()]|\$[A-Za-z_][A-Za-z0-9_]*|\$[$!0-9#@*?]|\$\{[^}$`()]*\})+"
+)
 #: clients a reader types into, and that a server may run as (``nc -l 9000``)
 NETCATS = frozenset({"nc", "ncat", "netcat", "telnet", "socat"})
 
@@ -980,6 +984,8 @@ def known_undo(command: str) -> str | None:
     inverse in its words: None.
     """
     argv = plain_words(command)
+    if argv is None and (once := added_once(command)) is not None:
+        argv = once[1]  # (the undo is due only when the -A runs: iplab.lab reads -C first)
     if argv and argv[0] == "ip":
         return _rule_undo(argv)
     if argv and argv[0] == "nft":
@@ -996,6 +1002,36 @@ def known_undo(command: str) -> str | None:
     if _IPT_COMMANDS[verb] == "-X":
         return _chain_undo(argv)
     return shlex.join([*argv[:at], _IPT_COMMANDS[verb], chain, *rest])
+
+
+#: iptables' check of a rule, and the append or insert it stands for in :func:`added_once`
+_IPT_CHECK = frozenset({"-C", "--check"})
+_IPT_ADDS = frozenset({"-A", "--append", "-I", "--insert"})
+
+
+def added_once(command: str) -> tuple[list[str], list[str]] | None:
+    """``iptables [-t T] -C CHAIN RULE [2>/dev/null] || iptables [-t T] -A CHAIN RULE`` (or
+    ``-I``): a rule added once, only when the host does not hold it already; (the check's
+    words, the add's words), or None for any other line. Its undo, ``-D CHAIN RULE``, is
+    due only when the add ran: the check, run right before the step, says so."""
+    joined = joined_commands(command)
+    if joined is None or len(joined) != 2 or joined[0][1] != "||" or joined[1][1] != "":
+        return None
+    check, add = joined[0][0], joined[1][0]
+    if check[0].rsplit("/", 1)[-1] not in _IPTABLES - {"ebtables"} or check[0] != add[0]:
+        return None
+    checks = [i for i, word in enumerate(check) if word in _IPT_CHECK]
+    adds = [i for i, word in enumerate(add) if word in _IPT_ADDS]
+    if len(checks) != 1 or len(adds) != 1:
+        return None
+    at = adds[0]
+    rule = add[at + 2 :]
+    if add[at] in ("-I", "--insert") and rule[:1] and rule[0].isdigit():
+        rule = rule[1:]  # (the position: -C matches the rule, not its place)
+    same = [*add[:at], "-C", add[at + 1], *rule]
+    if checks[0] != at or [*check[: checks[0]], "-C", *check[checks[0] + 1 :]] != same:
+        return None
+    return check, add
 
 
 def _chain_undo(argv: list[str]) -> str | None:

@@ -1104,6 +1104,9 @@ class Reader:
         #: the trap's handler bash runs when the script ends (``trap cleanup EXIT``): its
         #: text, line, where, and how many events there were when it was set
         self.trap: tuple[str, int, str, int] | None = None
+        #: the notes a script's ``echo``/``printf`` narration made, with the line as written
+        #: and where it is: one after the script's last step is said (:meth:`_said_last`)
+        self._narration: list[tuple[Note, str, str]] = []
         #: a teardown written before the setup (a case's down branch, ``if [ "$1" = down ];
         #: then ...; exit 0; fi``): what to say of it, its statements' text, their line;
         #: read at the end of the input (:meth:`_teardown_later`), after the setup
@@ -1167,6 +1170,7 @@ class Reader:
         a second time, and it would find nothing left)."""
         self._teardown_later()
         self._left_untyped()
+        self._said_last()
         if self.trap is None:
             return
         handler, number, where, at = self.trap
@@ -1192,6 +1196,19 @@ class Reader:
             handler, number, f"the handler of the trap at line {number}: {handler}",
             f"{where}: the trap's handler ({handler}) runs no command iplab can read",
         )  # fmt: skip
+
+    def _said_last(self) -> None:
+        """A script's narration after its last command (``echo "End of script..."``): a
+        note says the step after it, and none follows; said, not lost without a word (hunt
+        CP)."""
+        last = max((i for i, e in enumerate(self.events) if not isinstance(e, Note)), default=-1)
+        after = {id(e) for e in self.events[last + 1 :]}
+        for note, text, where in self._narration:
+            if id(note) in after:
+                self.warnings.append(
+                    f"{where}: {text!r} only prints, after the script's last command: no step"
+                    " follows for it to be said with; not imported"
+                )
 
     def _cleanup_block(self, body: str, number: int, said: str, none: str) -> None:
         """The commands of ``body`` (a trap's handler, a teardown written first), kept as a
@@ -2842,7 +2859,10 @@ class Reader:
             self.note("comment", text, number, end)
             return "silent"
         if call.program in ("echo", "printf") and not self.markdown and call.inside is None:
+            kept = len(self.events)
             self.note("comment", " ".join(call.args), number, end)  # narration
+            if len(self.events) > kept and isinstance(note := self.events[-1], Note):
+                self._narration.append((note, text, where))
             return "silent"
         if call.program in ("exit", "logout") and call.inside is None:
             self.note("comment", text, number, end)
