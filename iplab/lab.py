@@ -291,8 +291,10 @@ def _claims_of(pc: PlannedCommand) -> bool:
     return pc.command.step is not None and bool(pc.command.step.expect)
 
 
-def read_lab_state(env: Env, netns: Sequence[str] | frozenset[str]) -> State:
-    return iproute.read_state(env.runner, sorted(netns))
+def read_lab_state(
+    env: Env, netns: Sequence[str] | frozenset[str], roots: Collection[str] | None = None
+) -> State:
+    return iproute.read_state(env.runner, sorted(netns), roots)
 
 
 class Session:
@@ -1924,8 +1926,10 @@ def live_differences(
     whole = ahead.expected(without) if ahead is not None and upto is None else None
     expected = expected_state(plan, upto, without) if whole is None else whole
     names = verify.read_names(expected, plan.owned)
+    roots = verify.read_roots(expected, plan.owned)
+    # (a read begun ahead named every root veth's peer: more than verify needs, no less)
     read = ahead.observed(names) if whole is not None and ahead is not None else None
-    observed = read or read_lab_state(env, names)
+    observed = read or read_lab_state(env, names, roots)
     found = verify.diff(expected, observed, plan.owned)
     found += route_differences(env, expected, observed)
     found += sysctl_differences(env, expected, observed)

@@ -270,6 +270,14 @@ def read_names(expected: State, owned: Owned) -> list[str]:
     return sorted(owned.netns | {ns for ns in expected.namespaces if ns != ROOT})
 
 
+def read_roots(expected: State, owned: Owned) -> set[str]:
+    """The root links verify needs whole, the peers of veths among them named wherever they
+    live: the lab's and each the model expects (:func:`iplab.iproute.read_state`'s
+    ``roots``; another lab's root veths, hundreds on a busy host, are not its concern)."""
+    root = expected.namespaces.get(ROOT)
+    return set(owned.in_root()) | (set(root.links) if root is not None else set())
+
+
 def diff(expected: State, observed: State, owned: Owned) -> list[Difference]:
     """The differences, for what the model knows (see :func:`unknowable` for the rest)."""
     out: list[Difference] = []

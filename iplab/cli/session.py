@@ -414,7 +414,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
     env.context.update({"scenario": want.path, "sha256": want.sha256})
     _say_if_interrupted(statedir.resolve(args.state_dir), f"{args.prefix}{want.name}")
     expected = want.state
-    observed = iproute.read_state(env.runner, verify.read_names(expected, want.owned))
+    observed = iproute.read_state(
+        env.runner,
+        verify.read_names(expected, want.owned),
+        verify.read_roots(expected, want.owned),
+    )
     found = verify.diff(expected, observed, want.owned)
     from iplab.lab import neighbour_differences, route_differences, sysctl_differences
 
@@ -491,7 +495,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         info = lab_info(statedir.resolve(args.state_dir), args.lab)
         # (a lab whose up was killed halfway: what status shows is part of it, hunt BE)
         _say_if_interrupted(statedir.resolve(args.state_dir), args.lab)
-        state = iproute.read_state(env.runner, info.owned_netns)  # the root and the lab's
+        # the root and the lab's (of the root, only the lab's links are shown)
+        state = iproute.read_state(env.runner, info.owned_netns, info.owned_links)
         root_links: list[str] | None = info.owned_links
     else:
         state = iproute.read_state(env.runner, None)
