@@ -58,6 +58,8 @@ _MOVES = frozenset({"cd", "pushd", "popd"})
 #: where a write is no file of the host's disk (or is the namespaces' own, followed elsewhere)
 _NOT_FILES = ("/proc/", "/sys/", "/dev/", "/run/netns/", "/var/run/netns/")
 _UNSAFE = frozenset("$*?[]~`{}")
+#: the kernel's files a write to changes nothing (``>/dev/null``, ``>&2`` spelt as a path)
+_NOWHERE = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr"})
 #: each program's options that take a value (the next word is no path)
 _VALUED = {
     "mkdir": frozenset({"-m", "--mode"}),
@@ -93,6 +95,9 @@ class Writes(Record):
 
     writes: tuple[Write, ...]
     complete: bool
+    #: it also redirects into the kernel's files (``> /proc/sys/...``, ``> /dev/tty1``),
+    #: which are no host files of :attr:`writes`
+    kernel: bool = False
 
 
 def file_writes(command: str, cwd: str | None = None) -> Writes | None:
@@ -105,6 +110,7 @@ def file_writes(command: str, cwd: str | None = None) -> Writes | None:
     complete = True
     words: list[str] = []
     target: str | None = None  # the redirection whose file the next token is
+    kernel = False
     # the directory a relative path is in: None once the step changes its directory (cd www
     # && echo > f), or when iplab's own is gone (deleted under it: the step's shell fails
     # on such a write, said as that step's failure, not as iplab's error)
@@ -144,6 +150,8 @@ def file_writes(command: str, cwd: str | None = None) -> Writes | None:
                 writes.append(Write(path, "file", append=target in _APPENDS))
             elif not _elsewhere(token):
                 complete = False
+            else:
+                kernel |= token not in _NOWHERE
             target = None
         elif token in _REDIRECTS:
             target = token
@@ -154,7 +162,29 @@ def file_writes(command: str, cwd: str | None = None) -> Writes | None:
         else:
             words.append(token)
     end_command()
-    return Writes(tuple(writes), complete) if writes else None
+    return Writes(tuple(writes), complete, kernel) if writes else None
+
+
+#: the files a kernel's path may be reached through, that an ordinary file is not
+_KERNELS = (*_NOT_FILES, "/etc/netns/")
+
+
+def only_files(writes: Writes) -> bool:
+    """Whether all a step does is write ordinary files of the host's disk: ``writes`` is
+    complete, redirects into no kernel file, and each path it writes, its links followed
+    (``/tmp/f`` a link to ``/proc/sys/...``), is a regular file, a directory or none yet,
+    outside /proc, /sys, /dev and the namespaces' own (/run/netns, /etc/netns). Such a step
+    changes nothing the kernel holds of the network: the host need not be read around it
+    (:mod:`iplab.sentinel`). Read right before the step runs."""
+    if not writes.complete or writes.kernel:
+        return False
+    for w in writes.writes:
+        real = os.path.realpath(w.path)
+        if (real + "/").startswith(_KERNELS):
+            return False
+        if os.path.lexists(real) and not (os.path.isfile(real) or os.path.isdir(real)):
+            return False  # (a fifo, a socket, a device: someone reads what it gets)
+    return True
 
 
 def file_writes_in_netns(command: str, cwd: str | None = None) -> Writes | None:
