@@ -14,6 +14,7 @@ import dataclasses
 import enum
 import json
 
+from iplab import vxlan
 from iplab.claims import Owned, compared_addresses
 from iplab.claims import addresses_text as _fmt_addresses
 from iplab.inet import interface
@@ -221,7 +222,10 @@ def uncompared(expected: State) -> list[str]:
     tun's or tap's mode and owner, the forwarding entries a step wrote, and what
     :func:`iplab.state.uncompared_settings` names."""
     known = [(ns, link) for ns, link in expected.links() if expected.certain(link)]
-    vxlans = [f"{link.name}@{_where(ns)}" for ns, link in known if link.kind == "vxlan"]
+    vxlans: dict[tuple[str, ...], list[str]] = {}  # (hunt CV: those the model read compared)
+    for ns, link in known:
+        if link.kind == "vxlan" and (gone := [k for k in vxlan.KEYS if k not in link.settings]):
+            vxlans.setdefault(tuple(gone), []).append(f"{link.name}@{_where(ns)}")
     moded = [
         f"{link.name}@{_where(ns)}"
         for ns, link in known
@@ -230,8 +234,9 @@ def uncompared(expected: State) -> list[str]:
     tuns = [f"{link.name}@{_where(ns)}" for ns, link in known if link.kind == "tun"]
     fdb = [_where(ns) for ns, space in expected.namespaces.items() if space.fdb_written]
     out = _unread(expected)
-    if vxlans:
-        out.append(f"vxlan settings (id, remote, group, dstport) of {_named(vxlans)} not compared")
+    for keys, named in vxlans.items():
+        said = "settings (" + ", ".join(keys) + ")" if len(keys) > 1 else keys[0]
+        out.append(f"vxlan {said} of {_named(named)} not compared")
     if moded:
         out.append(f"modes of {_named(moded)} not compared")
     if tuns:  # (hunt Z: a tap made again without its user: OK said)
@@ -370,7 +375,7 @@ def _setting(key: str, value: str) -> str:
     """A setting as a difference says it: an alias quoted (``"uplink"``; ``none``)."""
     if key == "alias":
         return json.dumps(value, ensure_ascii=False) if value else "none"
-    return value
+    return value or "none"  # (a vxlan's remote, local... it has none of)
 
 
 def _dad_failed(want: Link, got: Link) -> list[Difference]:
