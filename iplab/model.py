@@ -36,7 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from iplab import batchfiles, ipgrammar, names, neighwords, nettools, tcwords, vxlan
+from iplab import batchfiles, ipgrammar, names, neighwords, nettools, rulewords, tcwords, vxlan
 from iplab.errors import Location, ScenarioError
 from iplab.handed import entered_netns
 from iplab.hostmanagers import reconfigures_the_host
@@ -1484,6 +1484,46 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
                 changed.settings["mode"] = mode
     if not op.observes:
         _vxlan_sets(state, here, op.command)
+        _rules(state, here, op.command)
+
+
+def _rules(state: State, here: str, command: str) -> None:
+    """``ip rule add|del|flush`` of a raw line: the rules of its namespace (hunt CV;
+    :mod:`iplab.rulewords` says what the kernel does). A line the model cannot read leaves
+    the lab's rules not compared (every namespace's: it may name any)."""
+    lines = rulewords.rule_lines(command)
+    if lines is None:
+        for space in state.namespaces.values():
+            for family, held in space.rules.items():
+                space.rules[family] = [(p, s, own, -1) for p, s, own, _ in held]
+        return
+    for line in lines:
+        ruled = state.namespaces.get(line.ns or here)
+        if ruled is None:
+            continue
+        if line.family not in ruled.rules:  # (the root's: the host's, not known)
+            base = () if ruled.name == ROOT else rulewords.DEFAULTS[line.family]
+            ruled.rules[line.family] = [(p, (("table", t),), False, 0) for p, t in base]
+        held = ruled.rules[line.family]
+        known = ruled.name != ROOT
+        if line.verb == "flush":
+            held[:] = [r for r in held if r[0] == 0]
+        elif line.verb == "add":
+            pref = line.pref
+            if pref is None and known and all(r[0] is not None for r in held):
+                pref = (held[1][0] or 1) - 1 if len(held) > 1 else 0  # (fib_default_rule_pref)
+            at = len(held) if pref is None else sum(1 for r in held if (r[0] or 0) <= pref)
+            held.insert(at, (pref, line.selector, True, state.opaque))
+        elif line.selector is None:  # (a rule it cannot match: which one went, not known)
+            held[:] = [(p, s, own, -1) for p, s, own, _ in held]
+        else:
+            given = set(line.selector)
+            for i, (pref, selector, _, _) in enumerate(held):
+                if line.pref is not None and pref != line.pref:
+                    continue
+                if selector is None or given <= set(selector):
+                    del held[i]
+                    break
 
 
 def _vxlan_sets(state: State, here: str, command: str) -> None:

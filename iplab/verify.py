@@ -23,6 +23,7 @@ from iplab.names import ns_short as _where
 from iplab.peers import UNKNOWN_PEER
 from iplab.plurals import counted
 from iplab.records import Record, frozen
+from iplab.rulewords import rules_unread, written_rules
 from iplab.state import Link, State
 from iplab.sysctl import UNKNOWN
 
@@ -54,6 +55,8 @@ class DifferenceKind(enum.Enum):
     #: a neighbour the lab added on link ``obj`` of ``namespace`` is not there as added
     #: (:mod:`iplab.neighbours`; ``field`` names it: ``neighbour 10.0.0.2``)
     NEIGHBOUR = "neighbour"
+    #: a policy rule the lab added in ``namespace`` is not there as added (:mod:`iplab.rules`)
+    RULE = "rule"
 
 
 @frozen
@@ -186,6 +189,8 @@ def verdict(expected: State, where: str = "") -> str:
     sysctls = f", {counted(written, 'sysctl')}" if written else ""
     pinned = sum(len(entries) for entries in written_neighbours(expected).values())
     sysctls += f", {counted(pinned, 'neighbour')}" if pinned else ""
+    ruled = sum(len(rules) for rules in written_rules(expected).values())
+    sysctls += f", {counted(ruled, 'rule')}" if ruled else ""
     return (
         f"the kernel holds what the scenario {held}"
         f" ({counted(spaces, 'namespace')}, {counted(links, 'link')}{sysctls}{more})"
@@ -222,10 +227,6 @@ def uncompared(expected: State) -> list[str]:
     tun's or tap's mode and owner, the forwarding entries a step wrote, and what
     :func:`iplab.state.uncompared_settings` names."""
     known = [(ns, link) for ns, link in expected.links() if expected.certain(link)]
-    vxlans: dict[tuple[str, ...], list[str]] = {}  # (hunt CV: those the model read compared)
-    for ns, link in known:
-        if link.kind == "vxlan" and (gone := [k for k in vxlan.KEYS if k not in link.settings]):
-            vxlans.setdefault(tuple(gone), []).append(f"{link.name}@{_where(ns)}")
     moded = [
         f"{link.name}@{_where(ns)}"
         for ns, link in known
@@ -234,15 +235,15 @@ def uncompared(expected: State) -> list[str]:
     tuns = [f"{link.name}@{_where(ns)}" for ns, link in known if link.kind == "tun"]
     fdb = [_where(ns) for ns, space in expected.namespaces.items() if space.fdb_written]
     out = _unread(expected)
-    for keys, named in vxlans.items():
-        said = "settings (" + ", ".join(keys) + ")" if len(keys) > 1 else keys[0]
-        out.append(f"vxlan {said} of {_named(named)} not compared")
+    out += [f"vxlan {said} of {_named(named)} not compared" for said, named in vxlan.unread(known)]
     if moded:
         out.append(f"modes of {_named(moded)} not compared")
     if tuns:  # (hunt Z: a tap made again without its user: OK said)
         out.append(f"tun/tap modes and owners (user, group) of {_named(tuns)} not compared")
     if fdb:
         out.append(f"fdb entries of {_named(fdb)} not compared")
+    if unruled := rules_unread(expected):  # (hunt CV: those it reads are compared)
+        out.append(f"ip rules of {_named(unruled)} not compared")
     return out
 
 

@@ -22,9 +22,14 @@ from __future__ import annotations
 import ipaddress
 import socket
 import struct
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from iplab.ipwords import matches
+from iplab.names import ns_short
+
+if TYPE_CHECKING:
+    from iplab.state import Link
 
 #: what verify compares of a vxlan, in the order ip prints them
 KEYS = ("id", "remote", "group", "local", "dstport", "dev")
@@ -163,3 +168,16 @@ def from_attributes(attrs: dict[int, bytes]) -> tuple[dict[str, str], int | None
     link = attrs.get(IFLA_VXLAN_LINK)
     index = struct.unpack("=I", link[:4])[0] if link and len(link) >= 4 else 0
     return out, index or None
+
+
+def unread(links: Iterable[tuple[str, Link]]) -> list[tuple[str, list[str]]]:
+    """(what, the vxlans) of ``links`` (namespace, link) whose settings the model does not
+    hold, as verify's OK says them: ("dev", ["vx0@blue"]), ("settings (id, ...)", [...])."""
+    out: dict[tuple[str, ...], list[str]] = {}
+    for ns, link in links:
+        if link.kind == "vxlan" and (gone := [k for k in KEYS if k not in link.settings]):
+            out.setdefault(tuple(gone), []).append(f"{link.name}@{ns_short(ns)}")
+    return [
+        ("settings (" + ", ".join(keys) + ")" if len(keys) > 1 else keys[0], named)
+        for keys, named in out.items()
+    ]
