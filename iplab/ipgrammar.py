@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
-from iplab import ipwords, jobs, names, neighwords
+from iplab import ipwords, jobs, names, neighwords, vxlan
 from iplab.ipwords import (
     ADDR_VERBS,
     BRIDGE_OBJECTS,
@@ -1441,6 +1441,9 @@ def _other_link_add(rest: list[str], ns: str | None) -> Declares | None:
         return None
     if kind == "vxlan" and "dev" in rest[i + 2 : -1]:  # vxlan id 42 ... dev eth0
         lower = rest[rest.index("dev", i + 2) + 1]
+    if kind == "vxlan":  # (its id, remote, group, local, dstport, dev: compared, hunt CV)
+        written = vxlan.settings_written(rest[i + 2 :], made=True) or {}
+        settings += [(f"vxlan.{k}", v) for k, v in written.items() if v is not None]
     if kind in ("macvlan", "macvtap"):  # (its mode, compared: the kernel's vepa unless said)
         mode = next((b for a, b in itertools.pairwise(rest[i + 2 :]) if matches(a, "mode")), None)
         if mode is None or mode in MACVLAN_MODES:

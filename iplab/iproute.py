@@ -35,6 +35,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from iplab import vxlan
 from iplab.errors import ParseError
 from iplab.names import ROOT
 from iplab.peers import RawLink, build_state, settings_of
@@ -85,6 +86,15 @@ def _mode(entry: dict[str, Any], where: str) -> str | None:
         return None
     data = info.get("info_data")
     return _field(data, "mode", str, where) if isinstance(data, dict) else None
+
+
+def _vxlan(entry: dict[str, Any]) -> dict[str, str]:
+    """A vxlan's id, remote... (:func:`iplab.vxlan.from_info_data`); {} for another kind."""
+    info = entry.get("linkinfo")
+    if not isinstance(info, dict) or info.get("info_kind") != "vxlan":
+        return {}
+    data = info.get("info_data")
+    return vxlan.from_info_data(data) if isinstance(data, dict) else {}
 
 
 def _addresses(entry: dict[str, Any], where: str) -> tuple[list[str], dict[str, str]]:
@@ -167,6 +177,7 @@ def parse_links(data: Any, ns: str = ROOT) -> list[RawLink]:
                     _field(entry, "txqlen", int, where),
                     _field(entry, "ifalias", str, where),
                     _mode(entry, where),
+                    _vxlan(entry),
                 ),
             )
         )

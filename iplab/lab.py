@@ -2002,6 +2002,7 @@ def live_differences(
     found += route_differences(env, expected, observed)
     found += sysctl_differences(env, expected, observed)
     found += neighbour_differences(env, expected, observed)
+    found += rule_differences(env, expected, observed)
     if lab is not None and upto is None and _may_shape(plan):
         found += live_problems(env, lab, observed)
     return expected, found
@@ -2047,6 +2048,15 @@ def neighbour_differences(env: Env, expected: State, observed: State) -> list[ve
     return neighbours.differences(
         expected, observed, neighbours.read_neighbours(env.runner, wanted)
     )
+
+
+def rule_differences(env: Env, expected: State, observed: State) -> list[verify.Difference]:
+    """The policy rules the lab added that the kernel does not hold as added
+    (:mod:`iplab.rules`; nothing is read when it added none)."""
+    from iplab import rules
+
+    wanted = [ns for ns in rules.promised(expected) if ns in observed.namespaces]
+    return rules.differences(expected, observed, rules.read_rules(env.runner, wanted))
 
 
 def _verify_up(

@@ -36,7 +36,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from iplab import batchfiles, ipgrammar, loops, names, neighwords, nettools, tcwords
+from iplab import (
+    batchfiles,
+    ipgrammar,
+    loops,
+    names,
+    neighwords,
+    nettools,
+    rulewords,
+    tcwords,
+    vxlan,
+)
 from iplab.errors import Location, ScenarioError
 from iplab.handed import entered_netns
 from iplab.hostmanagers import reconfigures_the_host
@@ -89,6 +99,7 @@ from iplab.words import (
     inside_netns,
     ip_netns,
     kind_modes,
+    kind_sets,
     lists_every_netns,
     netns_scoped,
     plain_words,
@@ -532,6 +543,8 @@ def _rename(state: State, ns: str, link: Link, new: str) -> None:
     for other in space.links.values():
         if other.master == old:
             other.master = new
+        if other.lower is link and other.settings.get("dev") == old:  # (a vxlan's dev)
+            other.settings["dev"] = new
     space.routes = [dataclasses.replace(r, dev=new) if r.dev == old else r for r in space.routes]
     if link.peer is not None and link.peer_ns is not None:
         peer = state.link(link.peer_ns, link.peer)
@@ -1096,6 +1109,11 @@ def _move(a: _Apply, here: str, link: Link, target_ref: str, new_name: str | Non
     a.free(dest, name)
     _take_out(state.namespaces[here], link.name)
     old = link.name
+    # a vxlan keeps its settings, but ip names its dev by the index of another namespace
+    for upper in [link, *state.namespaces[here].links.values()]:
+        moved = upper is link or upper.lower is link
+        if upper.kind == "vxlan" and moved and upper.settings.get("dev"):  # (none stays none)
+            del upper.settings["dev"]
     # what the kernel does on a move: admin down, no addresses, no master, its IPv6
     # settings the new namespace's defaults
     if link.up:
@@ -1491,6 +1509,64 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
                 del changed.settings["mode"]
             else:
                 changed.settings["mode"] = mode
+    if not op.observes:
+        _vxlan_sets(state, here, op.command)
+        _rules(state, here, op.command)
+
+
+def _rules(state: State, here: str, command: str) -> None:
+    """``ip rule add|del|flush`` of a raw line: the rules of its namespace (hunt CV;
+    :mod:`iplab.rulewords` says what the kernel does). A line the model cannot read leaves
+    the lab's rules not compared (every namespace's: it may name any)."""
+    lines = rulewords.rule_lines(command)
+    if lines is None:
+        for space in state.namespaces.values():
+            for family, held in space.rules.items():
+                space.rules[family] = [(p, s, own, -1) for p, s, own, _ in held]
+        return
+    for line in lines:
+        ruled = state.namespaces.get(line.ns or here)
+        if ruled is None:
+            continue
+        if line.family not in ruled.rules:  # (the root's: the host's, not known)
+            base = () if ruled.name == ROOT else rulewords.DEFAULTS[line.family]
+            ruled.rules[line.family] = [(p, (("table", t),), False, 0) for p, t in base]
+        held = ruled.rules[line.family]
+        known = ruled.name != ROOT
+        if line.verb == "flush":
+            held[:] = [r for r in held if r[0] == 0]
+        elif line.verb == "add":
+            pref = line.pref
+            if pref is None and known and all(r[0] is not None for r in held):
+                pref = (held[1][0] or 1) - 1 if len(held) > 1 else 0  # (fib_default_rule_pref)
+            at = len(held) if pref is None else sum(1 for r in held if (r[0] or 0) <= pref)
+            held.insert(at, (pref, line.selector, True, state.opaque))
+        elif line.selector is None:  # (a rule it cannot match: which one went, not known)
+            held[:] = [(p, s, own, -1) for p, s, own, _ in held]
+        else:
+            given = set(line.selector)
+            for i, (pref, selector, _, _) in enumerate(held):
+                if line.pref is not None and pref != line.pref:
+                    continue
+                if selector is None or given <= set(selector):
+                    del held[i]
+                    break
+
+
+def _vxlan_sets(state: State, here: str, command: str) -> None:
+    """``ip link set X type vxlan remote A ...`` of a raw line: the settings it writes
+    (hunt CV); one the model cannot read is no longer compared (and said)."""
+    for ns, dev, kind in kind_sets(command):
+        changed = state.link(ns or here, dev)
+        if changed is None or kind[:1] != ["vxlan"] or "id" not in changed.settings:
+            continue
+        sets = vxlan.settings_written(kind[1:], made=False)
+        for key in vxlan.KEYS if sets is None else sets:  # (None: the model cannot say)
+            value = None if sets is None else sets[key]
+            if value is None or (key == "dev" and value not in state.namespaces[ns or here].links):
+                changed.settings.pop(key, None)
+            else:
+                changed.settings[key] = value
 
 
 def _tc_links(a: _Apply, op: Raw | NetnsExec) -> None:
@@ -1603,6 +1679,8 @@ def _settle(link: Link, settings: Iterable[tuple[str, str]]) -> None:
             link.mtu = int(value)
         elif key == "mode":  # (a macvlan's: ipgrammar._other_link_add)
             link.settings["mode"] = value
+        elif key.startswith("vxlan."):  # (a vxlan's id, remote...: iplab.vxlan)
+            link.settings[key.removeprefix("vxlan.")] = value
         elif (setting := link_setting(key, value)) is not None and setting[0] != "alias":
             link.settings[setting[0]] = setting[1]
         elif key == "address" and value:

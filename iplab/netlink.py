@@ -50,6 +50,7 @@ import time
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from iplab import vxlan
 from iplab.errors import ParseError
 from iplab.names import NETNS_DIR, ROOT
 from iplab.peers import RawLink, build_state, settings_of
@@ -198,6 +199,8 @@ class _Link:
     master: int | None
     link: int | None
     target: int | None
+    #: a vxlan's dev (IFLA_VXLAN_LINK), named once the namespace's links are known
+    vxlan_dev: int | None = None
 
 
 #: the attributes of a link :func:`decode_link` reads (a link carries some forty more)
@@ -267,6 +270,11 @@ def decode_link(data: bytes, start: int, end: int) -> _Link:
                 kind = _cstring(data, c, d)
             elif sub == IFLA_INFO_DATA:
                 data_at = (c, d)
+    vxlan_settings: dict[str, str] = {}
+    vxlan_dev: int | None = None
+    if kind == "vxlan" and data_at is not None:
+        attrs = {sub: data[c:d] for sub, c, d in _attrs(data, *data_at)}
+        vxlan_settings, vxlan_dev = vxlan.from_attributes(attrs)
     if not kind:
         kind = LINK_TYPES.get(link_type, f"[{link_type}]")
     link_index = link if link and netnsid is not None else None
@@ -274,9 +282,13 @@ def decode_link(data: bytes, start: int, end: int) -> _Link:
         name=name, ifindex=index, kind=kind, up=bool(flags & IFF_UP), operstate=operstate,
         mtu=mtu, mac=mac, link_index=link_index, link_netnsid=netnsid, qdisc=qdisc,
         altnames=altnames,
-        settings=settings_of(_flag_names(flags), txqlen, alias, _mode(data, kind, data_at)),
+        settings=settings_of(
+            _flag_names(flags), txqlen, alias, _mode(data, kind, data_at), vxlan_settings
+        ),
     )  # fmt: skip
-    return _Link(raw, master or None, link if link and netnsid is None else None, target)
+    out = _Link(raw, master or None, link if link and netnsid is None else None, target)
+    out.vxlan_dev = vxlan_dev
+    return out
 
 
 def _mode(data: bytes, kind: str | None, at: tuple[int, int] | None) -> str | None:
@@ -457,6 +469,9 @@ def parse_dump(
         if link.link is not None:
             peer = by_index.get(link.link)
             link.raw.link_name = peer.name if peer else f"if{link.link}"
+        if link.vxlan_dev is not None:
+            lower = by_index.get(link.vxlan_dev)
+            link.raw.settings["dev"] = lower.name if lower else f"if{link.vxlan_dev}"
     for message in addr_messages:
         if _HEADER.unpack_from(message)[1] != RTM_NEWADDR:
             continue

@@ -49,12 +49,16 @@ class RawLink:
 
 
 def settings_of(
-    flags: Iterable[str], txqlen: int | None, alias: str | None, mode: str | None = None
+    flags: Iterable[str],
+    txqlen: int | None,
+    alias: str | None,
+    mode: str | None = None,
+    kind_settings: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """What :attr:`iplab.state.Link.settings` holds of a link read: its ``promisc`` and
     ``arp`` (``on``/``off``, from the flags as ``ip`` names them: PROMISC is the one a user
     sets, not a bridge's or a capture's), ``txqueuelen``, ``alias`` ("": none), and a
-    macvlan's ``mode`` (``bridge``...)."""
+    macvlan's ``mode`` (``bridge``...), and ``kind_settings`` (a vxlan's: :mod:`iplab.vxlan`)."""
     flags = set(flags)
     out = {
         "promisc": "on" if "PROMISC" in flags else "off",
@@ -65,6 +69,7 @@ def settings_of(
         out["txqueuelen"] = str(txqlen)
     if mode is not None:
         out["mode"] = mode
+    out.update(kind_settings or {})
     return out
 
 

@@ -39,6 +39,7 @@ from iplab.model import (
 )
 from iplab.names import ROOT, ns_label
 from iplab.records import Record, frozen
+from iplab.rulewords import rule_lines
 from iplab.steps import (
     AddrAdd,
     LinkAdd,
@@ -195,6 +196,13 @@ class Namespace:
     #: model only: what steps set here that verify does not compare (``link alias``,
     #: ``route src``, ``tc classes and filters``...): its OK says so (:func:`uncompared_settings`)
     uncompared: set[str] = field(default_factory=set, compare=False, repr=False)
+    #: model only: the policy rules here by family (4, 6), in the kernel's order: (priority,
+    #: attributes, the lab's own, how many steps of unknown effect came before it); a
+    #: priority None: the kernel's that the model cannot know; attributes None: a rule it
+    #: does not compare (:mod:`iplab.rulewords`); absent: no step touched them
+    rules: dict[int, list[tuple[int | None, tuple[tuple[str, str], ...] | None, bool, int]]] = (
+        field(default_factory=dict, compare=False, repr=False)
+    )
 
 
 @dataclass
@@ -524,7 +532,9 @@ def _raw_sets(command: str) -> list[tuple[str | None, str]]:
         said = verb_of(program, args)
         where = ns or ip_netns(" ".join(argv))
         if program == "ip" and said.obj == "rule" and not said.shows:
-            out.append((where, _RAW_SETS[("ip", "rule")]))  # (hunt V: a rule deleted: OK)
+            lines = rule_lines(shlex.join(argv))  # (hunt CV: those it reads are compared)
+            if lines is None or any(r.verb == "add" and r.selector is None for r in lines):
+                out.append((where, _RAW_SETS[("ip", "rule")]))  # (hunt V: a rule deleted: OK)
             continue
         if (said.verb if program == "ip" else said.word) not in _CHANGES:
             continue

@@ -14,6 +14,7 @@ import dataclasses
 import enum
 import json
 
+from iplab import vxlan
 from iplab.claims import Owned, compared_addresses
 from iplab.claims import addresses_text as _fmt_addresses
 from iplab.inet import interface
@@ -22,6 +23,7 @@ from iplab.names import ns_short as _where
 from iplab.peers import UNKNOWN_PEER
 from iplab.plurals import counted
 from iplab.records import Record, frozen
+from iplab.rulewords import rules_unread, written_rules
 from iplab.state import Link, State
 from iplab.sysctl import UNKNOWN
 
@@ -53,6 +55,8 @@ class DifferenceKind(enum.Enum):
     #: a neighbour the lab added on link ``obj`` of ``namespace`` is not there as added
     #: (:mod:`iplab.neighbours`; ``field`` names it: ``neighbour 10.0.0.2``)
     NEIGHBOUR = "neighbour"
+    #: a policy rule the lab added in ``namespace`` is not there as added (:mod:`iplab.rules`)
+    RULE = "rule"
 
 
 @frozen
@@ -185,6 +189,8 @@ def verdict(expected: State, where: str = "") -> str:
     sysctls = f", {counted(written, 'sysctl')}" if written else ""
     pinned = sum(len(entries) for entries in written_neighbours(expected).values())
     sysctls += f", {counted(pinned, 'neighbour')}" if pinned else ""
+    ruled = sum(len(rules) for rules in written_rules(expected).values())
+    sysctls += f", {counted(ruled, 'rule')}" if ruled else ""
     return (
         f"the kernel holds what the scenario {held}"
         f" ({counted(spaces, 'namespace')}, {counted(links, 'link')}{sysctls}{more})"
@@ -221,7 +227,6 @@ def uncompared(expected: State) -> list[str]:
     tun's or tap's mode and owner, the forwarding entries a step wrote, and what
     :func:`iplab.state.uncompared_settings` names."""
     known = [(ns, link) for ns, link in expected.links() if expected.certain(link)]
-    vxlans = [f"{link.name}@{_where(ns)}" for ns, link in known if link.kind == "vxlan"]
     moded = [
         f"{link.name}@{_where(ns)}"
         for ns, link in known
@@ -230,14 +235,15 @@ def uncompared(expected: State) -> list[str]:
     tuns = [f"{link.name}@{_where(ns)}" for ns, link in known if link.kind == "tun"]
     fdb = [_where(ns) for ns, space in expected.namespaces.items() if space.fdb_written]
     out = _unread(expected)
-    if vxlans:
-        out.append(f"vxlan settings (id, remote, group, dstport) of {_named(vxlans)} not compared")
+    out += [f"vxlan {said} of {_named(named)} not compared" for said, named in vxlan.unread(known)]
     if moded:
         out.append(f"modes of {_named(moded)} not compared")
     if tuns:  # (hunt Z: a tap made again without its user: OK said)
         out.append(f"tun/tap modes and owners (user, group) of {_named(tuns)} not compared")
     if fdb:
         out.append(f"fdb entries of {_named(fdb)} not compared")
+    if unruled := rules_unread(expected):  # (hunt CV: those it reads are compared)
+        out.append(f"ip rules of {_named(unruled)} not compared")
     return out
 
 
@@ -378,7 +384,7 @@ def _setting(key: str, value: str) -> str:
     """A setting as a difference says it: an alias quoted (``"uplink"``; ``none``)."""
     if key == "alias":
         return json.dumps(value, ensure_ascii=False) if value else "none"
-    return value
+    return value or "none"  # (a vxlan's remote, local... it has none of)
 
 
 def _dad_failed(want: Link, got: Link) -> list[Difference]:

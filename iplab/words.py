@@ -1400,6 +1400,18 @@ def kind_modes(command: str) -> list[tuple[str | None, str, str | None]]:
     mode M`` of a raw line (the mode None: one ip does not name, or none written: the
     model no longer knows it)."""
     out: list[tuple[str | None, str, str | None]] = []
+    for ns, dev, kind in kind_sets(command):
+        if kind[:1] not in (["macvlan"], ["macvtap"]):
+            continue
+        mode = kind[2] if kind[1:2] == ["mode"] and len(kind) > 2 else None
+        out.append((ns, dev, mode if mode in MACVLAN_MODES else None))
+    return out
+
+
+def kind_sets(command: str) -> list[tuple[str | None, str, list[str]]]:
+    """(namespace its words name, link, the words from its kind on) of each ``ip [-n NS]
+    link set X type KIND ...`` of a raw line that sets only its kind's settings."""
+    out: list[tuple[str | None, str, list[str]]] = []
     for words in simple_commands(command) or []:
         argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
         ns, argv = inside_netns(argv)
@@ -1411,10 +1423,7 @@ def kind_modes(command: str) -> list[tuple[str | None, str, str | None]]:
         dev = link_set_dev(shlex.join(bare[: bare.index("type", 3)]))  # (mode $MODE: its own)
         if dev is None:
             continue
-        if kind[:1] not in (["macvlan"], ["macvtap"]):
-            continue
-        mode = kind[2] if kind[1:2] == ["mode"] and len(kind) > 2 else None
-        out.append((ip_netns(one) or ns, dev, mode if mode in MACVLAN_MODES else None))
+        out.append((ip_netns(one) or ns, dev, kind))
     return out
 
 

@@ -420,11 +420,17 @@ def cmd_verify(args: argparse.Namespace) -> int:
         verify.read_roots(expected, want.owned),
     )
     found = verify.diff(expected, observed, want.owned)
-    from iplab.lab import neighbour_differences, route_differences, sysctl_differences
+    from iplab.lab import (
+        neighbour_differences,
+        route_differences,
+        rule_differences,
+        sysctl_differences,
+    )
 
     found += route_differences(env, expected, observed)
     found += sysctl_differences(env, expected, observed)
     found += neighbour_differences(env, expected, observed)
+    found += rule_differences(env, expected, observed)
     live: list[str] = []
     if args.step is None:  # and what the lab's journal says its links' qdiscs hold
         from iplab.live import live_problems
