@@ -197,12 +197,12 @@ def test_undoing_what_was_done_gives_the_state_back(data: st.DataObject) -> None
             if bridges:
                 choices.append(f"brctl addif {data.draw(st.sampled_from(bridges))} {p}")
         op = line(data.draw(st.sampled_from(choices)))
-        undo = inverse(state, op)
+        inverses = inverse(state, op)
         try:
             apply(state, op)
         except ModelError:  # a lab the model refuses before anything runs (both ends of
             continue  # one veth on one bridge: a loop, hunt CP), so none to undo; unchanged
-        undos.append(undo)
+        undos.append(inverses)
         ops.append(op)
     for group in reversed(undos):
         for undo in group:
