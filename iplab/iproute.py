@@ -521,8 +521,9 @@ def live_unnamed(shell: Shell, state: State, names: Collection[str]) -> set[str]
 
     assert isinstance(shell, Runner)
     start = time.perf_counter()
-    meta: dict[str, object] = {
-        "kind": "read", "reader": "netlink", "asked": len(asked),
+    meta: dict[str, object] = {  # (no namespace it reads has a name: "namespaces" empty,
+        # as every netlink read's record has the field)
+        "kind": "read", "reader": "netlink", "namespaces": [], "asked": len(asked),
         "text": f"asked whether the namespaces of {len(asked)} veth peers without a name live",
     }  # fmt: skip
     try:
