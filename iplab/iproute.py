@@ -31,7 +31,7 @@ import random
 import shutil
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -305,6 +305,27 @@ def read_in_each(shell: Shell, body: str, namespaces: Sequence[str], what: str) 
     if rc != 0:
         raise ParseError(f"reading the {what} failed (exit {rc}): {err.strip() or out[-200:]}")
     return out
+
+
+def json_sections(
+    text: str, kinds: Collection[str], what: str
+) -> Iterator[tuple[str, str, list[Any]]]:
+    """(kind, namespace, entries) of each command of ``kinds`` a read script ran: the JSON
+    list it printed (ROOT for ``-``). A namespace that could not be entered (deleted
+    meanwhile) is passed over; any other failure, or output that is not JSON, is a
+    ParseError naming ``what`` (``ip -j neigh show``) and the namespace."""
+    for kind, name, body, status, err in outputs(text):
+        if kind not in kinds:
+            continue
+        if status != 0:
+            if "Cannot open network namespace" in err or "No such file" in err:
+                continue
+            raise ParseError(f"{what} ({name}): exit {status}: {err.strip()}")
+        try:
+            entries = json.loads(body or "[]")
+        except json.JSONDecodeError as exc:
+            raise ParseError(f"{what} ({name}): not JSON: {exc}") from None
+        yield kind, ROOT if name == "-" else name, entries if isinstance(entries, list) else []
 
 
 def split_sections(text: str) -> list[tuple[str, str, str]]:

@@ -21,13 +21,10 @@ nothing at all for a lab that adds none (a star of 500 reads nothing more).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from iplab.errors import ParseError
-from iplab.iproute import Shell, outputs, read_in_each
-from iplab.names import ROOT
+from iplab.iproute import Shell, json_sections, read_in_each
 from iplab.neighwords import address_text
 from iplab.state import State
 from iplab.verify import Difference, DifferenceKind, written_neighbours
@@ -58,23 +55,13 @@ def parse_neighbours(
     """The script's output: each namespace's entries (``-``: the root's). A namespace that
     could not be entered (gone) is absent."""
     out: dict[str, dict[tuple[str, str], tuple[str | None, tuple[str, ...]]]] = {}
-    for kind, name, body, status, err in outputs(text):
-        if kind != "neigh":
-            continue
-        if status != 0:
-            if "Cannot open network namespace" in err or "No such file" in err:
-                continue
-            raise ParseError(f"ip -j neigh show ({name}): exit {status}: {err.strip()}")
-        try:
-            entries = json.loads(body or "[]")
-        except json.JSONDecodeError as exc:
-            raise ParseError(f"ip -j neigh show ({name}): not JSON: {exc}") from None
+    for _kind, ns, entries in json_sections(text, ("neigh",), "ip -j neigh show"):
         found: dict[tuple[str, str], tuple[str | None, tuple[str, ...]]] = {}
-        for entry in entries if isinstance(entries, list) else []:
+        for entry in entries:
             read = _entry(entry) if isinstance(entry, dict) else None
             if read is not None:
                 found[read[0]] = read[1]
-        out[ROOT if name == "-" else name] = found
+        out[ns] = found
     return out
 
 

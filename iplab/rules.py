@@ -12,13 +12,11 @@ the lab added one, nothing at all for a lab that adds none (a star of 500 reads 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from iplab.errors import ParseError
-from iplab.iproute import Shell, outputs, read_in_each
-from iplab.names import ROOT, ns_short
+from iplab.iproute import Shell, json_sections, read_in_each
+from iplab.names import ns_short
 from iplab.rulewords import Selector, from_json, text, written_rules
 from iplab.state import State
 from iplab.verify import Difference, DifferenceKind
@@ -47,24 +45,10 @@ def read_rules(
 def parse_rules(text_: str) -> dict[str, dict[int, list[tuple[int, Selector]]]]:
     """The script's output: each namespace's rules by family (``-``: the root's)."""
     out: dict[str, dict[int, list[tuple[int, Selector]]]] = {}
-    for kind, name, body, status, err in outputs(text_):
-        if kind not in ("rule4", "rule6"):
-            continue
-        if status != 0:
-            if "Cannot open network namespace" in err or "No such file" in err:
-                continue
-            raise ParseError(f"ip -j rule show ({name}): exit {status}: {err.strip()}")
-        try:
-            entries = json.loads(body or "[]")
-        except json.JSONDecodeError as exc:
-            raise ParseError(f"ip -j rule show ({name}): not JSON: {exc}") from None
-        rules = (
-            [from_json(e) for e in entries if isinstance(e, dict)]
-            if isinstance(entries, list)
-            else []
-        )
+    for kind, ns, entries in json_sections(text_, ("rule4", "rule6"), "ip -j rule show"):
+        rules = [from_json(e) for e in entries if isinstance(e, dict)]
         family = 4 if kind == "rule4" else 6
-        out.setdefault(ROOT if name == "-" else name, {})[family] = [r for r in rules if r]
+        out.setdefault(ns, {})[family] = [r for r in rules if r]
     return out
 
 
