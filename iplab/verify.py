@@ -6,6 +6,11 @@ not say is not compared) and returns one :class:`Difference` per mismatch,
 typed by its :class:`DifferenceKind` and namespace (what a program acts on, never the text)
 and printed as ``vethQ@root.master: expected br0, found none``. A claim of a
 scenario step is checked against a State by :mod:`iplab.claims`.
+
+Why this module is long: the comparison and the verdict that says what it compared and
+what not read the same fields of the same states, one kind of object after another; apart,
+each kind's rule would be written twice (hunts CN and CV kept the readers of vxlan settings
+and rules in modules of their own).
 """
 
 from __future__ import annotations
