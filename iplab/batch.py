@@ -41,8 +41,9 @@ def batch_line(command: Command) -> str | None:
 
 def argv_line(argv: Sequence[str]) -> str | None:
     """``ip`` argv -> an ``ip -batch`` line, or None when ``ip -batch`` cannot take it."""
-    if list(argv[:1]) != ["ip"] or len(argv) < 3 or any(not a or _UNSAFE.search(a) for a in argv):
-        # (an empty word, alias "", would be lost between the words of the line)
+    if argv[:1] not in (["ip"], ("ip",)) or len(argv) < 3 or "" in argv:
+        return None  # (an empty word, alias "", would be lost between the words of the line)
+    if _UNSAFE.search("\0".join(argv)):  # (one search of the words, NUL between them)
         return None
     words = list(argv[1:])
     if words[0] == "-n" and len(words) > 2:

@@ -7,14 +7,14 @@ from __future__ import annotations
 import atexit
 import errno
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from iplab import audit as auditlog
 from iplab.batch import failed_lines
 from iplab.errors import IplabError, state_write_error
-from iplab.records import Record, frozen
+from iplab.records import Record, frozen, mutable
 from iplab.runner import Limits, Result, Runner, truncate
 from iplab.streams import Output, Quiet
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from iplab.state import State
 
 
-@dataclass
+@mutable
 class Env:
     runner: Runner
     state_dir: Path

@@ -38,7 +38,6 @@ import itertools
 import re
 import shlex
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -54,7 +53,7 @@ from iplab.ipwords import (
     first,
     matches,
 )
-from iplab.records import Record, frozen
+from iplab.records import Record, frozen, mutable
 from iplab.steps import (
     AddrAdd,
     AddrDel,
@@ -515,7 +514,7 @@ def _wrapped_probe(op: Op, line: str) -> Op:
 # -- ip link ---------------------------------------------------------------------------------
 
 
-@dataclass
+@mutable
 class LinkArgs:
     """What iplink_parse() reads: the device, and the changes in the order written."""
 

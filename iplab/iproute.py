@@ -32,13 +32,14 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Protocol
 
 from iplab import vxlan
 from iplab.errors import ParseError
 from iplab.names import ROOT
 from iplab.peers import RawLink, build_state, settings_of
+from iplab.records import mutable
 from iplab.state import State
 
 INTERRUPTED = "Dump was interrupted and may be inconsistent"
@@ -342,7 +343,7 @@ def split_sections(text: str) -> list[tuple[str, str, str]]:
     return [(kind, name, "".join(body)) for kind, name, body in sections]
 
 
-@dataclass
+@mutable
 class Read:
     """One run of the read script, parsed."""
 

@@ -37,14 +37,14 @@ import shutil
 import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, Literal
 
 from iplab import statedir
 from iplab.errors import IplabError, StateWriteError, UsageError, state_write_error
 from iplab.inverse import Guard
-from iplab.records import Record, frozen
+from iplab.records import Record, frozen, mutable
 from iplab.steps import Op, op_from_json, op_to_json
 
 #: ``exists``: refused because the name it creates existed (someone else's: never undone)
@@ -69,7 +69,7 @@ class UndoRecord(Record):
         return cls(op_from_json(data["op"]), Guard.from_json(data["guard"]), bool(data.get("sudo")))
 
 
-@dataclass
+@mutable
 class Entry:
     seq: int
     run: str
@@ -103,7 +103,7 @@ class Entry:
         }
 
 
-@dataclass
+@mutable
 class LabInfo:
     lab: str
     run: str

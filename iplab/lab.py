@@ -27,7 +27,6 @@ import time
 import uuid
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -91,6 +90,7 @@ from iplab.journal import (
 from iplab.model import ModelError, effects_of
 from iplab.names import NETNS_DIR, ROOT
 from iplab.plurals import counted, plural
+from iplab.records import mutable
 from iplab.render import every_netns_script, prelude, reported, shown, template_hashes
 from iplab.runner import (
     Limits,
@@ -139,7 +139,7 @@ if TYPE_CHECKING:  # planning is not needed to take a lab down: keep `iplab down
 __all__ = ["Env", "down", "lab_info", "list_labs", "make_env", "run_all", "up"]
 
 
-@dataclass
+@mutable
 class Options:
     verify: bool = True
     preflight: bool = True
@@ -148,7 +148,7 @@ class Options:
     exact_undo: bool = False
 
 
-@dataclass
+@mutable
 class Tally:
     commands: int = 0
     claims_failed: int = 0
@@ -196,7 +196,7 @@ def _no_batch(where: str, detail: list[str]) -> tuple[str, None, str]:
     )
 
 
-@dataclasses.dataclass
+@mutable
 class _Creator:
     """A step that created host files (see :attr:`Session._lab_files`)."""
 

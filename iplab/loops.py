@@ -9,10 +9,10 @@ loop blocks one of its ports; its edges are left out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from iplab.names import ROOT, ns_label
+from iplab.records import Record, frozen
 
 if TYPE_CHECKING:
     from iplab.state import Link, Namespace, State
@@ -29,8 +29,8 @@ def _bridge(state: State, node: Bridge) -> Link | None:
     return link
 
 
-@dataclass(frozen=True)
-class Loop:
+@frozen
+class Loop(Record):
     """A loop of bridges: the veth ends it goes through, two by two, and the bridges."""
 
     ends: tuple[Link, ...]

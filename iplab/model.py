@@ -33,7 +33,7 @@ import ipaddress
 import re
 import shlex
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from iplab import (
@@ -53,6 +53,7 @@ from iplab.hostmanagers import reconfigures_the_host
 from iplab.inet import interface
 from iplab.linklisting import lists_every_link, one_link_instead, reaches_every_link
 from iplab.names import IFNAMSIZ, ROOT, ns_label, route_network, route_prefix
+from iplab.records import mutable
 from iplab.steps import (
     AddrAdd,
     AddrDel,
@@ -138,7 +139,7 @@ class ModelError(ScenarioError):
         self.certain = certain
 
 
-@dataclass
+@mutable
 class Judge:
     """What to do with an objection: raise it (``strict``, for what is certain) or keep it
     as a warning and go on as if the kernel had taken the step (``render`` never raises)."""
@@ -1583,7 +1584,7 @@ def _tc_links(a: _Apply, op: Raw | NetnsExec) -> None:
                 a.link(where, dev)
 
 
-@dataclass
+@mutable
 class _Within(Judge):
     """A judge that says where in a batch file an objection is (``tc.batch line 1``)."""
 

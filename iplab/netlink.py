@@ -48,12 +48,13 @@ import socket
 import struct
 import time
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from iplab import vxlan
 from iplab.errors import ParseError
 from iplab.names import NETNS_DIR, ROOT
 from iplab.peers import RawLink, build_state, settings_of
+from iplab.records import mutable
 from iplab.state import State
 
 # linux/netlink.h
@@ -144,7 +145,7 @@ class Unsupported(Exception):
     """This kernel (or this process) cannot read namespaces by id: use the ip -j reader."""
 
 
-@dataclass
+@mutable
 class Reading:
     """What one netlink read gathered, before peers are resolved."""
 
@@ -193,7 +194,7 @@ def mac_text(raw: bytes, link_type: int) -> str:
     return raw.hex(":")
 
 
-@dataclass
+@mutable
 class _Link:
     raw: RawLink
     master: int | None

@@ -11,10 +11,10 @@ seen from inside each namespace (``ip -n NS netns list-id``) decide.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from iplab.names import ROOT
-from iplab.records import Record, frozen
+from iplab.records import Record, frozen, mutable
 from iplab.state import Link, Namespace, State
 
 #: ``peer_ns`` of a veth whose peer iplab cannot name: it lives in a namespace that ``ip
@@ -22,7 +22,7 @@ from iplab.state import Link, Namespace, State
 UNKNOWN_PEER = "?"
 
 
-@dataclass
+@mutable
 class RawLink:
     """One entry of ``ip -j -d link`` / ``ip -j -d addr``, before peers are resolved."""
 

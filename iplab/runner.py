@@ -29,14 +29,14 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import BinaryIO, Protocol, TextIO
 
 from iplab import memo, statedir
 from iplab.errors import PrivilegeError
 from iplab.names import NETNS_DIR
-from iplab.records import Record, frozen
+from iplab.records import Record, frozen, mutable
 
 #: the time limit of a process when neither its step nor ``--timeout`` gives one (seconds)
 DEFAULT_TIMEOUT = 30.0
@@ -824,7 +824,7 @@ def _text(data: bytes | str | None) -> str:
 Answer = tuple[int, str, str] | Callable[[Sequence[str], str | None], tuple[int, str, str]]
 
 
-@dataclass
+@mutable
 class FakeExecutor:
     """Canned results by argv; anything else is an error (a test never runs a process).
 

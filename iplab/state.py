@@ -23,7 +23,7 @@ from __future__ import annotations
 import copy
 import shlex
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from iplab.errors import Location
@@ -38,7 +38,7 @@ from iplab.model import (
     link_setting,
 )
 from iplab.names import ROOT, ns_label
-from iplab.records import Record, frozen
+from iplab.records import Record, frozen, mutable
 from iplab.rulewords import rule_lines
 from iplab.steps import (
     AddrAdd,
@@ -73,7 +73,7 @@ __all__ = [
 ]
 
 
-@dataclass
+@mutable
 class Link:
     name: str
     kind: str
@@ -168,7 +168,7 @@ class Route(Record):
         return text
 
 
-@dataclass
+@mutable
 class Namespace:
     name: str
     links: dict[str, Link] = field(default_factory=dict)
@@ -205,7 +205,7 @@ class Namespace:
     )
 
 
-@dataclass
+@mutable
 class State:
     namespaces: dict[str, Namespace] = field(default_factory=lambda: {ROOT: Namespace(ROOT)})
     #: observed only: namespaces that exist (``ip netns list``) but whose links were not read

@@ -32,7 +32,7 @@ import stat
 import tempfile
 import time
 from collections.abc import Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,7 @@ from iplab.model import Judge, ModelError, apply, deleted_route, route_of
 from iplab.names import NETNS_DIR, ROOT, ns_short
 from iplab.peers import UNKNOWN_PEER
 from iplab.plurals import counted
-from iplab.records import Record, frozen
+from iplab.records import Record, frozen, mutable
 from iplab.render import Command, Renderer, renderer, template_hashes
 from iplab.runner import (
     Result,
@@ -78,7 +78,7 @@ from iplab.steps import (
 SETTLE_SECONDS = 30.0  # how long deleted namespaces may take to release their links (busy host)
 
 
-@dataclass
+@mutable
 class UndoReport:
     ran: int = 0
     skipped: int = 0
