@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from iplab.inet import Interface, interface
 from iplab.names import ROOT, ns_label, ns_short
+from iplab.peers import RootPart
 from iplab.records import Record, frozen
 from iplab.state import Link, State
 from iplab.steps import (
@@ -160,6 +161,31 @@ def _check_fields(claim: LinkFields, link: Link | None, ns: str) -> tuple[bool, 
         if want != lab_addresses(link):
             problems.append(f"its addresses are {addresses_text(link)}")
     return not problems, "; ".join(problems)
+
+
+def root_part(claims: Iterable[Claim], owned: Owned) -> RootPart | None:
+    """The root links these claims look at (:class:`iplab.peers.RootPart`; None: every
+    one): those they name, a bridge's ports, the lab's own (what remains of the lab);
+    a read needs no other (hunt CZ: each claim's read decoded the 505 root links of a host
+    with another lab up)."""
+    names: set[str] = set()
+    bridges: set[str] = set()
+    for claim in claims:
+        if isinstance(claim, NothingLeft):
+            names |= owned.in_root()
+        elif (getattr(claim, "ns", None) or ROOT) != ROOT:
+            continue
+        elif isinstance(claim, LinksExactly):
+            return None
+        elif isinstance(claim, LinksPresent | LinksAbsent):
+            names.update(claim.links)
+        elif isinstance(claim, BridgePorts):
+            bridges.add(claim.bridge)
+        elif isinstance(claim, LinkFields):
+            names.add(claim.link)
+        elif not isinstance(claim, NetnsPresent):
+            return None
+    return RootPart(frozenset(names), frozenset(bridges))
 
 
 def check_claims(claims: Iterable[Claim], state: State, owned: Owned) -> list[ClaimResult]:

@@ -38,7 +38,7 @@ from typing import Any, Protocol
 from iplab import vxlan
 from iplab.errors import ParseError
 from iplab.names import ROOT
-from iplab.peers import RawLink, build_state, settings_of
+from iplab.peers import RawLink, RootPart, build_state, in_part, settings_of
 from iplab.records import mutable
 from iplab.state import State
 
@@ -437,7 +437,10 @@ def choose_reader(shell: Shell, namespaces: Collection[str] | None) -> str:
 
 
 def read_state(
-    shell: Shell, namespaces: Iterable[str] | None = None, roots: Collection[str] | None = None
+    shell: Shell,
+    namespaces: Iterable[str] | None = None,
+    roots: Collection[str] | None = None,
+    part: RootPart | None = None,
 ) -> State:
     """The live state of the root namespace and of ``namespaces`` (None: every namespace).
 
@@ -451,16 +454,21 @@ def read_state(
     outside ``namespaces`` (None: all). The netlink reader leaves the others unnamed
     (:func:`iplab.netlink.read`: naming them asks every namespace of the host); the ``ip
     -j`` reader, which lists every namespace's id anyway, names them all.
+
+    ``part``: the root links the caller looks at (:class:`iplab.netlink.RootPart`; None:
+    every one). The netlink reader asks the kernel for those alone; the ``ip -j`` reader
+    reads the root whole and keeps those (:func:`root_part`): both give the same State.
     """
-    if roots is None:  # (as before roots were: tests/test_ahead.py's driver wraps begin_read)
+    if roots is None and part is None:  # (as before: tests/test_ahead.py wraps begin_read)
         return begin_read(shell, namespaces, ahead=False)()
-    return begin_read(shell, namespaces, roots, ahead=False)()
+    return begin_read(shell, namespaces, roots, part, ahead=False)()
 
 
 def begin_read(
     shell: Shell,
     namespaces: Iterable[str] | None = None,
     roots: Collection[str] | None = None,
+    part: RootPart | None = None,
     *,
     ahead: bool = True,
 ) -> Callable[[], State]:
@@ -472,7 +480,7 @@ def begin_read(
     when the read ends."""
     wanted = None if namespaces is None else sorted(set(namespaces) - {ROOT})
     if wanted is None or choose_reader(shell, wanted) != "netlink":
-        return lambda: read_with_ip(shell, wanted)
+        return lambda: root_part(read_with_ip(shell, wanted), part)
     from iplab import netlink
     from iplab.runner import Runner
 
@@ -483,7 +491,7 @@ def begin_read(
     def dumps() -> None:
         start = time.perf_counter()
         try:
-            outcome.append(netlink.read_state(wanted, roots))
+            outcome.append(netlink.read_state(wanted, roots, part))
         except BaseException as exc:  # the caller's, when the read ends
             outcome.append(exc)
         took.append(time.perf_counter() - start)
@@ -508,7 +516,7 @@ def begin_read(
         got = outcome[0]
         if isinstance(got, netlink.Unsupported):
             shell.note({**meta, "fallback": "ip"}, took[0], 1, str(got))
-            return read_with_ip(shell, wanted)
+            return root_part(read_with_ip(shell, wanted), part)
         if isinstance(got, ParseError):
             shell.note(meta, took[0], 1, str(got))
             raise got
@@ -518,10 +526,27 @@ def begin_read(
         extra: dict[str, object] = {"numbered": reading.numbered} if reading.numbered else {}
         if reading.asked:  # ids asked of namespaces outside the lab, to name veths' peers
             extra["asked"] = reading.asked
+        if reading.root_links is not None:  # the root links read, by name (a part)
+            extra["root_links"] = reading.root_links
         shell.note({**meta, **extra, "dumps": reading.dumps}, took[0])
         return state
 
     return end
+
+
+def root_part(state: State, part: RootPart | None) -> State:
+    """``state`` with only the root links of ``part`` (None: all): what the netlink reader
+    reads of the root for it (:func:`iplab.netlink.in_part`, and the root ends of the
+    namespaces' veths)."""
+    if part is None or ROOT not in state.namespaces:
+        return state
+    space = state.namespaces[ROOT]
+    ends = {
+        x.peer for ns, x in state.links() if ns != ROOT and x.peer is not None and x.peer_ns == ROOT
+    }
+    space.links = {n: x for n, x in space.links.items() if in_part(part, n, x.master) or n in ends}
+    state.unnamed = {n: x for n, x in state.unnamed.items() if n in space.links}
+    return state
 
 
 def live_unnamed(shell: Shell, state: State, names: Collection[str]) -> set[str]:

@@ -89,6 +89,7 @@ from iplab.journal import (
 )
 from iplab.model import ModelError, effects_of
 from iplab.names import NETNS_DIR, ROOT
+from iplab.peers import RootPart
 from iplab.plurals import counted, plural
 from iplab.records import mutable
 from iplab.render import every_netns_script, prelude, reported, shown, template_hashes
@@ -307,9 +308,14 @@ def _claims_of(pc: PlannedCommand) -> bool:
 
 
 def read_lab_state(
-    env: Env, netns: Sequence[str] | frozenset[str], roots: Collection[str] | None = None
+    env: Env,
+    netns: Sequence[str] | frozenset[str],
+    roots: Collection[str] | None = None,
+    part: RootPart | None = None,
 ) -> State:
-    return iproute.read_state(env.runner, sorted(netns), roots)
+    """The lab's namespaces and the root (``part`` of it: the root links the caller looks
+    at, :class:`iplab.peers.RootPart`; None: every one)."""
+    return iproute.read_state(env.runner, sorted(netns), roots, part)
 
 
 class Session:
@@ -393,9 +399,10 @@ class Session:
         command makes them again. A namespace a process still holds keeps them; after
         :data:`RELEASE_STALL` seconds with none gone, the command runs and says so."""
         spaces = frozenset(ns for ns, _ in names)
+        part = RootPart(frozenset(link for ns, link in names if ns == ROOT))
 
         def left() -> list[str]:
-            state = read_lab_state(self.env, spaces)
+            state = read_lab_state(self.env, spaces, part=part)
             return [
                 link if ns == ROOT else f"{link}@{ns}"
                 for ns, link in names
@@ -1196,7 +1203,8 @@ class Session:
         if step is None or not step.expect:
             return
         owned = self.plan.owned
-        state = read_lab_state(self.env, owned.netns)
+        part = claims.root_part(step.expect, owned)  # (not the host's other root links)
+        state = read_lab_state(self.env, owned.netns, part=part)
         results = claims.check_claims(step.expect, state, owned)
         if any(isinstance(r.claim, NothingLeft) and not r.ok for r in results) and any(
             isinstance(pc.command.op, NetnsDel | NetnsDelAll) for pc in self.plan.commands
@@ -1205,10 +1213,10 @@ class Session:
             # moment later (the peers on a bridge): what stays a second unchanged stays
             undo.settled(
                 self.env,
-                lambda: claims.leftovers(read_lab_state(self.env, owned.netns), owned),
+                lambda: claims.leftovers(read_lab_state(self.env, owned.netns, part=part), owned),
                 stall=1.0,
             )
-            state = read_lab_state(self.env, owned.netns)
+            state = read_lab_state(self.env, owned.netns, part=part)
             results = claims.check_claims(step.expect, state, owned)
         for result in results:
             self.tally.claims += 1
@@ -1997,7 +2005,10 @@ def live_differences(
     roots = verify.read_roots(expected, plan.owned)
     # (a read begun ahead named every root veth's peer: more than verify needs, no less)
     read = ahead.observed(names) if whole is not None and ahead is not None else None
-    observed = read or read_lab_state(env, names, roots)
+    # the root links verify looks at; all of them when the qdiscs are compared (any link's)
+    shaped = lab is not None and upto is None and _may_shape(plan)
+    part = None if shaped else verify.root_part(expected, plan.owned)
+    observed = read or read_lab_state(env, names, roots, part)
     found = verify.diff(expected, observed, plan.owned)
     found += route_differences(env, expected, observed)
     found += sysctl_differences(env, expected, observed)

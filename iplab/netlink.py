@@ -29,6 +29,12 @@ kept while the name holds the same namespace (:data:`_KNOWN`), and a caller that
 only its own root links named says which (``roots``: verify, ``status --lab``) and asks
 none of them.
 
+A caller that looks at a few root links only (the claims after a step, verify: the lab's)
+says which (a :class:`~iplab.peers.RootPart`): the root is then read link by link
+(``RTM_GETLINK`` by name, the root ends of the namespaces' veths by index, a bridge's ports
+by a dump the kernel filters by ``IFLA_MASTER``), not dumped: on a host with another lab of
+500 namespaces up, 1.4 ms instead of 33 ms (:func:`read_root_part`).
+
 Decoding is done with :mod:`struct` rather than pyroute2: measured on 500
 namespaces, pyroute2's import alone (0.19 s) and its message decoding
 (0.26 ms a message, 0.39 s for the 1,500 messages) cost more than the whole
@@ -53,7 +59,7 @@ from dataclasses import field
 from iplab import vxlan
 from iplab.errors import ParseError
 from iplab.names import NETNS_DIR, ROOT
-from iplab.peers import RawLink, build_state, settings_of
+from iplab.peers import RawLink, RootPart, build_state, in_part, settings_of
 from iplab.records import mutable
 from iplab.state import State
 
@@ -159,6 +165,8 @@ class Reading:
     dumps: int = 0
     #: ids asked of namespaces outside the read (to name the peers of veths read)
     asked: int = 0
+    #: the root links the read decoded (None: the root's whole dump, every link of it)
+    root_links: int | None = None
 
 
 def _attrs(data: bytes | memoryview, offset: int, end: int) -> Iterator[tuple[int, int, int]]:
@@ -447,12 +455,91 @@ def read_one(sock: Socket, target: int | None, where: str) -> list[RawLink] | No
     return parse_dump(link_messages, addr_messages, target, where)
 
 
+def _one_link(sock: Socket, index: int = 0, name: str = "") -> bytes | None:
+    """The RTM_NEWLINK of the root's link of this index or name (None: no such link)."""
+    body = _IFINFO.pack(0, 0, index, 0, 0)
+    if name:
+        text = name.encode() + b"\0"
+        if len(text) > 16:  # (IFNAMSIZ: no link has such a name)
+            return None
+        body += _ATTR.pack(4 + len(text), IFLA_IFNAME) + text + b"\0" * (-len(text) % 4)
+    try:
+        answers = sock.request(RTM_GETLINK, NLM_F_REQUEST, body)
+    except OSError as exc:
+        if exc.errno in (errno.ENODEV, errno.EINVAL):
+            return None
+        raise
+    return next((m for kind, _f, m in answers if kind == RTM_NEWLINK), None)
+
+
+def read_root_part(
+    sock: Socket, part: RootPart, peers: Collection[int] = ()
+) -> list[RawLink] | None:
+    """The root's links of ``part`` and of the indexes ``peers`` (the root ends of the
+    veths of the namespaces read), as the root's whole dump gives them (their masters,
+    same-namespace peers and vxlan devs named, asked by index when outside the part);
+    None when the kernel says a change interrupted a bridge's ports' dump.
+
+    Measured (a star of 500 up, 1,207 root links): a link by name 7 us, the whole dump
+    19.7 ms and its decoding 22 ms; a dump filtered by IFLA_MASTER costs what the ports
+    cost (500 ports: 6.4 ms); addresses by link (``ifa_index``, honoured with strict
+    checking) 0.02 ms."""
+    messages: dict[int, bytes] = {}
+
+    def keep(message: bytes) -> None:
+        messages.setdefault(_IFINFO.unpack_from(message, _HEADER.size)[2], message)
+
+    for name in sorted(part.names | part.ports_of):
+        message = _one_link(sock, name=name)
+        if message is not None:
+            keep(message)
+    for index in sorted(set(peers) - set(messages)):
+        message = _one_link(sock, index=index)
+        if message is not None:
+            keep(message)
+    for name in sorted(part.ports_of):
+        bridge = _one_link(sock, name=name)
+        if bridge is None:
+            continue
+        index = _IFINFO.unpack_from(bridge, _HEADER.size)[2]
+        body = _IFINFO.pack(0, 0, 0, 0, 0) + _attr_s32(IFLA_MASTER, index)
+        ports, cut = sock.dump(RTM_GETLINK, body)
+        if cut:
+            return None
+        for message in ports:
+            if _HEADER.unpack_from(message)[1] == RTM_NEWLINK:
+                keep(message)
+    names: dict[int, str] = {}
+    for message in list(messages.values()):
+        link = decode_link(message, _HEADER.size, len(message))
+        for other in (link.master, link.link, link.vxlan_dev):
+            if other is not None and other not in messages and other not in names:
+                found = _one_link(sock, index=other)
+                if found is not None:
+                    names[other] = decode_link(found, _HEADER.size, len(found)).raw.name
+    addresses: list[bytes] = []
+    for index in sorted(messages):
+        got, cut = sock.dump(RTM_GETADDR, _IFADDR.pack(0, 0, 0, 0, index))
+        if cut:
+            return None
+        addresses += got
+    links = parse_dump(list(messages.values()), addresses, None, "the root namespace", names)
+    # (a name asked that is another link's altname gives that link: not the part's)
+    return [r for r in links if in_part(part, r.name, r.master) or r.ifindex in peers]
+
+
 def parse_dump(
-    link_messages: Sequence[bytes], addr_messages: Sequence[bytes], target: int | None, where: str
+    link_messages: Sequence[bytes],
+    addr_messages: Sequence[bytes],
+    target: int | None,
+    where: str,
+    names: Mapping[int, str] | None = None,
 ) -> list[RawLink]:
-    """One namespace's link and address dumps (whole messages) -> its links, as ip prints them."""
+    """One namespace's link and address dumps (whole messages) -> its links, as ip prints them.
+    ``names``: the names of links outside the messages (a part read), by index."""
     links: list[RawLink] = []
     by_index: dict[int, RawLink] = {}
+    named = names or {}
     pending: list[_Link] = []
     for message in link_messages:
         if _HEADER.unpack_from(message)[1] != RTM_NEWLINK:
@@ -466,13 +553,14 @@ def parse_dump(
     for link in pending:  # names as ip prints them: ll_index_to_name, "if%u" when unknown
         if link.master is not None:
             master = by_index.get(link.master)
-            link.raw.master = master.name if master else f"if{link.master}"
+            link.raw.master = master.name if master else named.get(link.master, f"if{link.master}")
         if link.link is not None:
             peer = by_index.get(link.link)
-            link.raw.link_name = peer.name if peer else f"if{link.link}"
+            link.raw.link_name = peer.name if peer else named.get(link.link, f"if{link.link}")
         if link.vxlan_dev is not None:
             lower = by_index.get(link.vxlan_dev)
-            link.raw.settings["dev"] = lower.name if lower else f"if{link.vxlan_dev}"
+            dev = lower.name if lower else named.get(link.vxlan_dev, f"if{link.vxlan_dev}")
+            link.raw.settings["dev"] = dev
     for message in addr_messages:
         if _HEADER.unpack_from(message)[1] != RTM_NEWADDR:
             continue
@@ -523,14 +611,20 @@ def named_namespaces() -> list[str]:
         ) from None
 
 
-def read(namespaces: Sequence[str], roots: Collection[str] | None = None) -> Reading:
+def read(
+    namespaces: Sequence[str],
+    roots: Collection[str] | None = None,
+    part: RootPart | None = None,
+) -> Reading:
     """Links and addresses of the root namespace and of ``namespaces`` (those that exist).
 
     ``roots``: the root links whose veth peers are named when they live in a namespace
     not read (None: every root link's). A root veth outside ``roots`` whose peer lives
     outside the read (another lab's, a container's) is then left unnamed
     (:data:`iplab.peers.UNKNOWN_PEER`): naming it asks every named namespace of the host
-    its id, which the caller that reads a lab's own links has no use for."""
+    its id, which the caller that reads a lab's own links has no use for.
+
+    ``part``: the root links read (:class:`RootPart`; None: every one, the root's dump)."""
     wanted = sorted(set(namespaces) - {ROOT})
     _room_for(len(wanted))
     reading = Reading()
@@ -553,6 +647,8 @@ def read(namespaces: Sequence[str], roots: Collection[str] | None = None) -> Rea
             reading.root_ids[name] = nsid
         targets: list[tuple[str, int | None]] = [(ROOT, None)]
         targets += [(n, reading.root_ids[n]) for n in fds if reading.root_ids.get(n) is not None]
+        if part is not None:  # the root last: its links the namespaces' veths point at
+            targets = targets[1:] + targets[:1]
         for name, target in targets:
             where = "the root namespace" if name == ROOT else f"namespace {name}"
             # a change anywhere in the namespace while it is dumped interrupts the dump (the
@@ -561,9 +657,16 @@ def read(namespaces: Sequence[str], roots: Collection[str] | None = None) -> Rea
             attempt = 0
             while True:
                 reading.dumps += 2
-                got = read_one(sock, target, where)
+                if name == ROOT and part is not None:
+                    # (the root's id of itself: the namespaces' dumps gave it one if needed)
+                    reading.self_id = _self_id(sock)
+                    got = read_root_part(sock, part, _root_ends(reading))
+                else:
+                    got = read_one(sock, target, where)
                 if got is not None:
                     reading.links[name] = got
+                    if name == ROOT and part is not None:
+                        reading.root_links = len(got)
                     break
                 if time.monotonic() > deadline:
                     raise ParseError(
@@ -572,7 +675,8 @@ def read(namespaces: Sequence[str], roots: Collection[str] | None = None) -> Rea
                     )
                 time.sleep(min(0.2, 0.005 * 2**attempt))
                 attempt += 1
-        reading.self_id = _self_id(sock)
+        if reading.self_id is None:
+            reading.self_id = _self_id(sock)
         _other_ids(sock, reading, roots)
         # a namespace deleted during the read (its name gone, our descriptor kept it alive)
         # is gone, as the ip -j reader would have found it
@@ -590,6 +694,18 @@ def read(namespaces: Sequence[str], roots: Collection[str] | None = None) -> Rea
             os.close(fd)
         sock.close()
     return reading
+
+
+def _root_ends(reading: Reading) -> set[int]:
+    """The root's indexes of the peers of the veths the namespaces read hold."""
+    own = reading.self_id
+    return {
+        r.link_index
+        for name, links in reading.links.items()
+        if name != ROOT
+        for r in links
+        if r.link_index is not None and r.link_netnsid is not None and r.link_netnsid == own
+    }
 
 
 def _assign(sock: Socket, fd: int) -> bool:
@@ -750,10 +866,13 @@ def assemble(reading: Reading) -> State:
 
 
 def read_state(
-    namespaces: Sequence[str], roots: Collection[str] | None = None
+    namespaces: Sequence[str],
+    roots: Collection[str] | None = None,
+    part: RootPart | None = None,
 ) -> tuple[State, Reading]:
-    """The live state of the root namespace and of ``namespaces``, read over netlink."""
-    reading = read(namespaces, roots)
+    """The live state of the root namespace (``part`` of it) and of ``namespaces``, read
+    over netlink."""
+    reading = read(namespaces, roots, part)
     return assemble(reading), reading
 
 

@@ -229,3 +229,21 @@ def _learned_ids(
             if hit is not None and r.link_netnsid is not None:
                 learned[(ns, r.link_netnsid)] = hit[0]
     return learned
+
+
+@frozen
+class RootPart(Record):
+    """The part of the root namespace a caller reads: the links of these ``names`` (one
+    ``RTM_GETLINK`` a name, no dump) and every port of the bridges ``ports_of`` (a dump the
+    kernel filters by ``IFLA_MASTER``). A lab's read on a host with another lab of 500
+    namespaces up decoded the root's 505 links a read, whatever the lab (hunt CZ); with a
+    part it decodes the lab's own. The State then holds those root links only: a caller
+    gives one only when it looks at no other root link (:func:`iplab.netlink.read_root_part`)."""
+
+    names: frozenset[str]
+    ports_of: frozenset[str] = frozenset()
+
+
+def in_part(part: RootPart, name: str, master: str | None) -> bool:
+    """The root link ``name`` (a port of ``master``) is one of ``part``'s."""
+    return name in part.names or name in part.ports_of or master in part.ports_of

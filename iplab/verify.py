@@ -25,7 +25,7 @@ from iplab.claims import addresses_text as _fmt_addresses
 from iplab.inet import interface
 from iplab.names import ROOT
 from iplab.names import ns_short as _where
-from iplab.peers import UNKNOWN_PEER
+from iplab.peers import UNKNOWN_PEER, RootPart
 from iplab.plurals import counted
 from iplab.records import Record, frozen
 from iplab.rulewords import rules_unread, written_rules
@@ -287,6 +287,20 @@ def read_roots(expected: State, owned: Owned) -> set[str]:
     ``roots``; another lab's root veths, hundreds on a busy host, are not its concern)."""
     root = expected.namespaces.get(ROOT)
     return set(owned.in_root()) | (set(root.links) if root is not None else set())
+
+
+def root_part(expected: State, owned: Owned) -> RootPart | None:
+    """The root links :func:`diff` looks at (None: every one): each name the model expects
+    in any namespace (one found in the root instead: "moved") and the lab's own. A route
+    or neighbour promised in the root may need any root link (an on-link gateway's): every
+    one is read then."""
+    root = expected.namespaces.get(ROOT)
+    if root is not None and (root.routes or root.sysctls or root.rules):
+        return None
+    if root is not None and any(ns == ROOT for ns in written_neighbours(expected)):
+        return None
+    names = {link.name for _, link in expected.links()} | owned.links | owned.in_root()
+    return RootPart(frozenset(names))
 
 
 def diff(expected: State, observed: State, owned: Owned) -> list[Difference]:
