@@ -7,13 +7,14 @@ from __future__ import annotations
 import atexit
 import errno
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import field
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from iplab import audit as auditlog
 from iplab.batch import failed_lines
 from iplab.errors import IplabError, state_write_error
+from iplab.filesteps import script, statuses
 from iplab.records import Record, frozen, mutable
 from iplab.runner import Limits, Result, Runner, truncate
 from iplab.streams import Output, Quiet
@@ -280,5 +281,51 @@ def run_batch(
             duration_ms=None,  # a line's own time is not known: the batch's is
         )
         records.append(record)
+    env.append_audit(records)
+    return status, result
+
+
+def run_shell_steps(
+    env: Env,
+    lines: Sequence[Line],
+    prelude: str,
+    privileged: bool,
+    on_start: Callable[[int], None] | None = None,
+) -> tuple[list[int | None], Result]:
+    """Run steps that only add to files the lab made in one ``bash -c``
+    (:mod:`iplab.filesteps`); each ``line.line`` is its step's own ``bash -c`` text. The exit
+    status of each step (None: not run, or not known to have run) and the shell's result,
+    its standard error without the shell's marks.
+
+    As an ``ip -batch``'s lines, each step that ran gets an audit record of its own (its
+    text, its own argv, its status), the shell named in each; the start of the shell is
+    recorded as soon as it started (``on_start`` then gets its pid)."""
+    argv = ["bash", "-c", script([line.line for line in lines], prelude)]
+    shown = ["bash", "-c", f"(the {len(lines)} steps below, each in a subshell)"]
+    limits = Limits(batch_limit(env.runner.default_timeout, len(lines)))
+
+    def started(pid: int) -> None:
+        meta = {"kind": "batch", "text": f"bash -c started (pid {pid}): {len(lines)} steps"}
+        record = env.record(meta, Result(tuple(shown), 0, "", "", 0.0, pid=pid), rc=None)
+        del record["argv"]  # not a command to replay: its steps get records of their own
+        env.append_audit([record])
+        if on_start is not None:
+            on_start(pid)
+
+    result = env.runner.execute(
+        argv, privileged, meta={"audit": False}, limits=limits, on_start=started
+    )
+    status, stderr = statuses(result.stderr, len(lines))
+    result = replace(result, stderr=stderr)
+    at = auditlog.now()
+    records = []
+    for line, rc in zip(lines, status, strict=True):
+        if rc is None:
+            continue
+        own = Result(line.argv, rc, "", stderr if rc else "", 0.0, result.stopped)
+        records.append(env.record(
+            {**line.meta, "text": line.text}, own, at, via=shown, shell_steps=len(lines),
+            shell_ms=round(result.duration * 1000, 1), duration_ms=None,
+        ))  # fmt: skip
     env.append_audit(records)
     return status, result

@@ -30,6 +30,7 @@ import hashlib
 import itertools
 import os
 import shlex
+from collections.abc import Sequence
 from dataclasses import field
 from pathlib import PurePosixPath
 
@@ -467,19 +468,35 @@ def undo_command(before: Before) -> str | None:
     directories it created are removed once empty (deepest first). A capture's file
     (``tcpdump -w FILE &``) is removed, or gets its bytes back, whatever it holds: the
     capture may still be writing it (undo stops the lab's jobs before)."""
-    parts: list[str] = []
+    return _joined([part for _, part in file_undos(before) if part], before)
+
+
+def file_undos(before: Before) -> list[tuple[str, str]]:
+    """Each file's part of :func:`undo_command` (empty: nothing to undo), by path."""
+    parts: list[tuple[str, str]] = []
     for path in before.created_files:
         if path in before.captured:  # (made by the lab's capture, which may not have
             # opened it yet, or still writes it: down stops the lab's jobs first)
-            parts += [f"rm -f -- {shlex.quote(path)}"]
+            parts += [(path, f"rm -f -- {shlex.quote(path)}")]
             continue
-        parts += [_undo_file(path, b"", path in before.appended, created=True)]
+        parts += [(path, _undo_file(path, b"", path in before.appended, created=True))]
     for path, data in before.kept:
         if path in before.captured:  # (the capture overwrote it: its bytes go back)
-            parts += [_put(path, data)]
+            parts += [(path, _put(path, data))]
             continue
-        parts += [_undo_file(path, data, path in before.appended, created=False)]
-    return _joined([p for p in parts if p], before)
+        parts += [(path, _undo_file(path, data, path in before.appended, created=False))]
+    return parts
+
+
+def whole_undo(before: Before, parts: list[tuple[str, str]], whole: Sequence[str]) -> str:
+    """:func:`undo_command` of a step that created the files ``whole``, which later steps
+    of the lab add to (hunt CT): each is removed whole, first, and its own part (taking
+    out the lines the step wrote, of a file no longer there) is left out; the other
+    files' parts (``parts``, built when the step ran) as they were."""
+    kept = [part for path, part in parts if part and path not in whole]
+    done = _joined([*(f"rm -f -- {shlex.quote(p)}" for p in whole), *kept], before)
+    assert done is not None
+    return done
 
 
 def _joined(parts: list[str], before: Before) -> str | None:

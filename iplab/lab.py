@@ -51,7 +51,7 @@ from iplab import (
 )
 from iplab.ahead import Ahead
 from iplab.batch import batch_line, fd_budget, no_batch_mode, segments
-from iplab.context import Env, Line, batch_limit, make_env, run_batch
+from iplab.context import Env, Line, batch_limit, make_env, run_batch, run_shell_steps
 from iplab.errors import (
     InternalError,
     Interrupted,
@@ -206,6 +206,8 @@ class _Creator:
     sudo: bool
     at: int
     whole: list[str]
+    #: each file's part of :attr:`back` (:func:`iplab.hostfiles.file_undos`)
+    parts: list[tuple[str, str]]
 
 
 class HostChanged(IplabError):
@@ -307,6 +309,28 @@ def _claims_of(pc: PlannedCommand) -> bool:
     return pc.command.step is not None and bool(pc.command.step.expect)
 
 
+def _joinable(pc: PlannedCommand) -> bool:
+    """Whether a step may run in one shell with the steps next to it, by its words alone
+    (:meth:`Session._file_steps` also asks the host, right before): a shell step of the
+    root namespace with no undo, claim, limit, job, input, ``cd`` or variable of its own."""
+    c, op, step = pc.command, pc.command.op, pc.command.step
+    if pc.skip is not None or pc.waits_for or pc.settles or pc.undo or c.observe:
+        return False
+    if not isinstance(op, Raw) or op.undo or op.observes or op.sets or op.in_ns() is not None:
+        return False
+    if c.stdin is not None or c.argv[:2] != ("bash", "-c") or len(c.argv) != 3:
+        return False
+    if step is not None and (
+        step.timeout or step.stop_after or step.may_fail or step.expect or step.background
+    ):
+        return False
+    body = c.body
+    return (
+        "%" not in body and jobs.request(body) is None and not background_job(body)
+        and not _moves(c)
+    )  # fmt: skip
+
+
 def read_lab_state(
     env: Env,
     netns: Sequence[str] | frozenset[str],
@@ -371,8 +395,18 @@ class Session:
         self._total = len(commands)
         self._done = 0
         groups = segments(commands, self.batch, fd_budget())
-        for n, group in enumerate(groups, 1):
+        n = 0
+        while n < len(groups):
+            group = groups[n]
+            n += 1
             self.signals.check()
+            if self.batch and len(group) == 1 and _joinable(group[0]):
+                run = [group[0]]  # (and the steps right after it that may join it)
+                while n < len(groups) and len(groups[n]) == 1 and _joinable(groups[n][0]):
+                    run.append(groups[n][0])
+                    n += 1
+                self._file_steps(run, phase)
+                continue
             if group[0].waits_for:
                 self._released(group[0].waits_for)
             if group[0].settles:
@@ -614,6 +648,7 @@ class Session:
             return
         before, sysctls = self._files_now
         self._files_now = None
+        parts = hostfiles.file_undos(before)
         back = hostfiles.undo_command(before)
         if back is not None:
             self.files_before.append((before, back))
@@ -625,7 +660,7 @@ class Session:
         ]  # fmt: skip
         if made and back is not None:
             self._creators[entry.seq] = _Creator(
-                back, sysctls, sudo, len(self.files_before) - 1, []
+                back, sysctls, sudo, len(self.files_before) - 1, [], parts
             )
             self._lab_files.update(dict.fromkeys(made, entry))
 
@@ -645,11 +680,13 @@ class Session:
             if path in creator.whole:
                 continue
             creator.whole.append(path)
-            back = "; ".join([*(f"rm -f -- {shlex.quote(p)}" for p in creator.whole), creator.back])
+            # (the creator's own part of a file removed whole, taking out the lines it
+            # wrote, would find no file: left out)
+            before, _ = self.files_before[creator.at]
+            back = hostfiles.whole_undo(before, creator.parts, creator.whole)
             undo = _raw_undo(creator.sysctls, back)
             assert undo is not None
             self.journal.amend(entry, [UndoRecord(undo.op, undo.guard, creator.sudo)])
-            before, _ = self.files_before[creator.at]
             self.files_before[creator.at] = (before, back)
         return True
 
@@ -1154,6 +1191,96 @@ class Session:
             # (no line fed: ip could not even start, hunt AQ: under ``ulimit -v`` the up
             # said "lab is up: 1802 changes journaled" with nothing made, exit 0)
             raise StepFailed(whole[0].command, result, batched=True)
+
+    def _lab_files_only(self, command: Command) -> bool:
+        """Whether all ``command`` does is add to files an earlier step of the run created,
+        whose undo removes them whole (:meth:`_lab_made`, which journals that undo now):
+        it has no undo of its own, and the host need not be read around it."""
+        if not _unreadable(command) or self._watched(command):
+            return False
+        if policy_write_of(command.op) is not None or sysctl_writes_of(command.op):
+            return False
+        files = file_writes_of(command.op, self.env.runner.cwd)
+        return files is not None and self._lab_made(files)
+
+    def _file_steps(self, run: Sequence[PlannedCommand], phase: str) -> None:
+        """Steps that may join one shell (:func:`_joinable`): each maximal run of those
+        that only add to files the lab made (hunt DA: 800 ``echo ... >> /tmp/lab.batch``,
+        one process each) runs in one ``bash -c`` (:meth:`_shell`); any other alone."""
+        at = 0
+        while at < len(run):
+            self.signals.check()
+            end = at
+            while end < len(run) and self._lab_files_only(run[end].command):
+                end += 1
+            if end - at >= 2:
+                self._shell(run[at:end], phase)
+                at = end
+                continue
+            self._change(run[at], phase)  # (a file's creator, or one step alone)
+            self._claims(run[at].command)
+            at += 1
+
+    def _shell(self, group: Sequence[PlannedCommand], phase: str) -> None:
+        """Run steps that only add to files the lab made in one ``bash -c``
+        (:mod:`iplab.filesteps`): their intents are journaled before it starts (none has
+        an undo of its own: the files' creator's removes them), each one's outcome after
+        it, as the shell said it: a failure at step k leaves the steps before it done and
+        those after it not run; iplab killed while the shell runs leaves the steps it had
+        not said maybe done, and the creator's undo removes the files all the same."""
+        if self.values:
+            for pc in group:
+                self._not_on_a_host_link(pc.command)
+        first = self.tally.changes + 1
+        self.tally.changes += len(group)
+        counts = range(first, self.tally.changes + 1)
+        entries = [self._entry(pc, phase) for pc in group]
+        self.journal.intend(entries)
+        faults("before-run", counts)
+        named = _named_namespaces()
+        lines = [
+            Line(pc.command.text, pc.command.argv, pc.command.argv[2],
+                 self._meta(pc.command, phase))
+            for pc in group
+        ]  # fmt: skip
+        step = group[0].command.number
+        status, result = run_shell_steps(
+            self.env, lines, prelude(self.values) if self.values else "",
+            any(pc.command.privileged for pc in group),
+            on_start=lambda pid: self.journal.session(self.run, step, pid),
+        )  # fmt: skip
+        self.journal.session_ended(self.run, step)
+        faults("after-run", counts)
+        # after the step that failed, the shell ran none (it exits): those are skipped;
+        # a shell that ended otherwise (killed) leaves the steps it did not say unknown
+        failed = next((k for k, rc in enumerate(status) if rc), None)
+        self.journal.record(
+            [
+                (entry, outcome(rc, result.stderr) if rc is not None else "skipped", rc)
+                for k, (entry, rc) in enumerate(zip(entries, status, strict=True))
+                if rc is not None or (failed is not None and k > failed)
+            ]
+        )
+        faults("after-outcome", counts)
+        self._not_the_hosts_namespace(group[-1].command, named)
+        shown: list[str] = []  # the steps that ran, numbered: one write for the shell
+        try:
+            for pc, rc in zip(group, status, strict=True):
+                if rc is None:
+                    break
+                shown.append(self._numbered(pc.command))
+                self.tally.commands += 1
+                if rc != 0:
+                    self.signals.check()
+                    self._failed(pc.command, Result(pc.command.argv, rc, "", result.stderr, 0.0))
+        finally:
+            if shown:
+                self.say("\n".join(shown))
+        self.signals.check()
+        if result.stdout.strip():
+            self.env.out.write(result.stdout)
+        if any(rc is None for rc in status) and failed is None:
+            raise StepFailed(group[len(shown)].command, result)  # (killed, or never ran)
 
     def _made(self, entries: Sequence[Entry]) -> None:
         """The lab record learns what each namespace an ``ip netns add`` of the lab just
