@@ -888,6 +888,20 @@ _SUDO_OWN = frozenset(
 )  # fmt: skip
 
 
+def _dmesg_changes(arg: str) -> bool:
+    """An option of dmesg's that clears the kernel's buffer (-C, -c), sets the console
+    (-D, -E, -n LEVEL) or follows new messages to the end of time (-w, -W)."""
+    if arg.startswith("--"):
+        return arg.split("=", 1)[0] in _DMESG_CHANGES
+    return arg.startswith("-") and any(c in "CcDEnwW" for c in arg[1:])
+
+
+_DMESG_CHANGES = frozenset(
+    ("--clear", "--read-clear", "--console-off", "--console-on", "--console-level", "--follow",
+     "--follow-new")
+)  # fmt: skip
+
+
 #: wrappers that change only how a command runs, no file nor the lab: what they run says
 #: (not ``nohup``, which may write nohup.out, nor ``time -o FILE``)
 _ONLY_HOW = frozenset({"timeout", "nice", "ionice", "stdbuf"})
@@ -910,6 +924,8 @@ def _reads_words(argv: list[str]) -> bool:
         return True
     if (entered := runtimes.runs_inside(argv)) is not None:  # docker exec web ip a
         return reads_only(shlex.join(entered))  # (a reader where it enters changes nothing)
+    if program == "dmesg":  # the kernel's messages shown; not cleared, followed, nor the
+        return not any(_dmesg_changes(a) for a in args)  # console's level set
     if program in _CAPTURE:  # a capture that writes no file
         return not any(a in ("-w", "--write") or a.startswith("-w") for a in args)
     if program in ("iperf", "iperf3"):  # a client measures; a server stays (a job)

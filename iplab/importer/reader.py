@@ -106,6 +106,30 @@ _QUIET_PROGRAMS = frozenset(
 )
 #: ``sudo`` then a program (``sudo: unable to resolve host`` is sudo's own output)
 _SUDO_WORD = re.compile(r"(?:sudo|doas)\s+(?:-\w+\s+)*[\w./-]")
+#: programs a line of a block begins with that no program's output line begins with, besides
+#: KNOWN_PROGRAMS (which more decisions read): in a block without prompts, a line after a
+#: command's output that began with one was taken for more of the output, and lost
+_MORE_PROGRAMS = frozenset(
+    {
+        *("seq", "yes", "head", "tail", "sort", "uniq", "wc", "cut", "tr", "find", "diff"),
+        *("stat", "uname", "date", "dd", "base64", "xxd", "od", "hexdump", "column", "less"),
+        *("modinfo", "busybox", "dmesg", "lsof", "strace", "bpftool", "ebtables", "ipset"),
+        *("arptables", "nstat", "hping3", "nmap", "mtr", "iw", "openssl", "printenv"),
+        *("nproc", "lspci", "tcpreplay", "ifstat", "bmon", "watch", "tmux", "screen"),
+        *("git", "perl", "ruby", "node", "npm", "gcc", "cargo", "vim", "vi", "nano"),
+        *("ssh-keygen", "useradd", "chown", "mknod", "mkfifo", "realpath", "basename"),
+        *("dirname", "ulimit", "umask", "pushd", "popd"),
+    }
+)  # (not bash's words that begin lines of ip's or nft's output, alias, type, nor the
+#   installers, roothash.INSTALLERS: a line typed in a container a page entered stays hers)
+#: the start of a line that is bash's compound command or test, not a program's output:
+#: ``if``/``while``/``until`` (not Python's, which ends with a colon), ``case X in``,
+#: ``[ ... ]`` with its closing word (dmesg's ``[ 12.345] ...`` has none), ``[[ ... ]]``,
+#: ``! CMD``, ``time CMD``, ``test -e F``
+_SHELL_OPENS = re.compile(
+    r"(?:if|elif|while|until)\s+\S(?:.*[^:\s])?\s*$|case\s+\S+\s+in\b|\[\[\s.*\s\]\]"
+    r"|\[\s.*\s\](?:\s|;|$)|(?:!|time)\s+[a-z\[]|test\s+[-\"'$!]"
+)
 #: a script's first line that lost its ``!`` (``#/bin/bash``, ``#/usr/bin/env bash``): the
 #: interpreter, not the title of the steps after it (hunt CE #5)
 _BROKEN_SHEBANG = re.compile(r"#\s*/(?:usr/)?(?:local/)?bin/(?:env\s+)?(?:ba|da|k|z)?sh\b[^\n]*")
@@ -1440,6 +1464,8 @@ class Reader:
         program = first_program(body)
         if program in KNOWN_PROGRAMS or _ASSIGN.fullmatch(body) or program.startswith("./"):
             return True  # (./lab.sh: a script of the tutorial's own)
+        if program in _MORE_PROGRAMS or _SHELL_OPENS.match(body):
+            return True  # after a command's output: seq 3 | xargs ..., if ! ip ...; then
         if _SUDO_WORD.match(body):  # sudo nmcli con up br0: no program prints that (hunt Y:
             return True  # after a command's output, it was taken for more of it)
         if program in self.aliases or program in self.functions:
