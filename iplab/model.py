@@ -213,7 +213,6 @@ class _Apply:
         if not self.state.certain(space):  # a namespace a process holds may be any, the
             for other in elsewhere:  # host's own too (hunt E: ln -s /proc/1/ns/net hostns;
                 self.state.namespaces[other].links[name].unknown = True  # -n hostns h-ct up)
-        elsewhere = _moved_from(self.state, space, name)
         if elsewhere:
             self.object(
                 f"link {name} is in {ns_label(elsewhere[0])}, not in {ns_label(ns)} "
@@ -1571,7 +1570,7 @@ def _vxlan_sets(state: State, here: str, command: str) -> None:
         if changed is None or kind[:1] != ["vxlan"] or "id" not in changed.settings:
             continue
         sets = vxlan.settings_written(kind[1:], made=False)
-        for key in vxlan.KEYS if sets is None else sets:  # (None: the model cannot say)
+        for key in vxlan.KEYS + vxlan.MORE if sets is None else sets:  # (None: cannot say)
             value = None if sets is None else sets[key]
             if value is None or (key == "dev" and value not in state.namespaces[ns or here].links):
                 changed.settings.pop(key, None)
@@ -1724,11 +1723,11 @@ def _lower(a: _Apply, space: Namespace, name: str, lower: str | None) -> Link | 
 
 
 def _moved_from(state: State, space: Namespace, name: str) -> list[str]:
-    """The other namespaces holding a link ``name`` that a step in ``space`` may have meant,
-    one the model knows is not there. In the root namespace only a link a step moved out
-    of it (:attr:`State.left_root`): any other name is a link of the host's, which the
-    root holds though the lab's namespaces hold their own so named (``dev lo`` in the root
-    was "lo is in namespace remote": every namespace has its own lo; hunt DB)."""
+    """The other namespaces holding a link ``name`` that a link made in ``space`` on
+    ``name`` (its lower device) may have meant. In the root namespace only a link a step
+    moved out of it (:attr:`State.left_root`): any other name is the host's, which the root
+    holds though the lab's namespaces hold their own so named (``dev lo`` in the root was
+    "lo is in namespace remote": every namespace has its own lo; hunt DB)."""
     return [
         n
         for n, s in state.namespaces.items()
