@@ -248,10 +248,17 @@ class _Apply:
         of a macvlan, a vxlan's ``dev X``), in the root namespace where no step made it:
         the host's, never the lab's (hunt F: macvlans and a VXLAN hung off the host's eth0,
         and check said OK)."""
+        loopback = name == "lo"  # (the host's, always: no step makes or renames a root lo)
         self.object(
-            f"{made} is made on link {name} (its lower device), which no step before makes in"
-            " the root namespace: a link the host has, such as eth0, is not the lab's",
-            self.state.certain(None),
+            f"{made} is made on link {name} (its lower device), "
+            + (
+                "the root namespace's loopback: the host's own, not the lab's (every"
+                " namespace has a lo of its own)"
+                if loopback
+                else "which no step before makes in the root namespace: a link the host has,"
+                " such as eth0, is not the lab's"
+            ),
+            self.state.certain(None) or loopback,
             "give the lab a link of its own as the lower device: a veth or a bridge a step makes",
         )
         space.links[name] = self.state.new_link(name, "unknown", unknown=True)
@@ -1126,6 +1133,8 @@ def _move(a: _Apply, here: str, link: Link, target_ref: str, new_name: str | Non
     link.neighbours.clear()
     link.name = name
     dest.links[name] = link
+    if here == ROOT:
+        state.left_root.add(name)
     if link.peer is not None and link.peer_ns is not None:
         peer = state.link(link.peer_ns, link.peer)
         if peer is not None:
@@ -1562,7 +1571,7 @@ def _vxlan_sets(state: State, here: str, command: str) -> None:
         if changed is None or kind[:1] != ["vxlan"] or "id" not in changed.settings:
             continue
         sets = vxlan.settings_written(kind[1:], made=False)
-        for key in vxlan.KEYS if sets is None else sets:  # (None: the model cannot say)
+        for key in vxlan.KEYS + vxlan.MORE if sets is None else sets:  # (None: cannot say)
             value = None if sets is None else sets[key]
             if value is None or (key == "dev" and value not in state.namespaces[ns or here].links):
                 changed.settings.pop(key, None)
@@ -1699,7 +1708,7 @@ def _lower(a: _Apply, space: Namespace, name: str, lower: str | None) -> Link | 
         return None
     if (found := space.links.get(lower)) is not None:
         return found
-    elsewhere = [n for n, s in a.state.namespaces.items() if lower in s.links]
+    elsewhere = _moved_from(a.state, space, lower)
     if space.name == ROOT and not elsewhere:
         a.host_lower(space, lower, name)  # no step made it: the host's (refused)
         return None
@@ -1712,6 +1721,21 @@ def _lower(a: _Apply, space: Namespace, name: str, lower: str | None) -> Link | 
         "make it there first, or name a link of that namespace",
     )
     return None
+
+
+def _moved_from(state: State, space: Namespace, name: str) -> list[str]:
+    """The other namespaces holding a link ``name`` that a link made in ``space`` on
+    ``name`` (its lower device) may have meant. In the root namespace only a link a step
+    moved out of it (:attr:`State.left_root`): any other name is the host's, which the root
+    holds though the lab's namespaces hold their own so named (``dev lo`` in the root was
+    "lo is in namespace remote": every namespace has its own lo; hunt DB)."""
+    return [
+        n
+        for n, s in state.namespaces.items()
+        if n != space.name
+        and name in s.links
+        and (space.name != ROOT or (name in state.left_root and s.links[name].kind != "loopback"))
+    ]
 
 
 def _confined_to(op: Raw | NetnsExec) -> str | None:

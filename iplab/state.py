@@ -226,6 +226,12 @@ class State:
     #: with its peer np-veth0, deleted with namespace napt0"), which a later step that
     #: names one is told (hunt AW: "no step before makes it", of a link a step made)
     gone: dict[tuple[str, str], str] = field(default_factory=dict, compare=False)
+    #: model only: the names the lab's links had when a step moved them out of the root
+    #: namespace. Only such a name, held by a link of another namespace, is a link the root
+    #: lacks because it moved: any other name a root step gives (``dev lo``, ``dev eth0``)
+    #: is the host's, though a namespace of the lab holds one so named (every namespace has
+    #: its own lo; a veth renamed eth0 in one) (hunt DB)
+    left_root: set[str] = field(default_factory=set, compare=False)
     #: observed only: the root's veths whose peer is in a namespace without a name, by
     #: name: (the root's id of that namespace, the peer's index in it). A live namespace
     #: (a container's) or one deleted a moment ago, which the kernel is destroying:

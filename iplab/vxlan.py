@@ -1,4 +1,5 @@
-"""A vxlan's settings verify compares: its id, remote (or group), local, dstport and dev.
+"""A vxlan's settings verify compares: its id, remote (or group), local, dstport and dev;
+its learning and ttl too (:data:`MORE`, hunt DB).
 
 Read three ways, each as :attr:`iplab.state.Link.settings` holds them (hunt CV: verify said
 "vxlan settings (id, remote, group, dstport) of vx0@root not compared"):
@@ -33,6 +34,11 @@ if TYPE_CHECKING:
 
 #: what verify compares of a vxlan, in the order ip prints them
 KEYS = ("id", "remote", "group", "local", "dstport", "dev")
+#: compared too where both sides hold them (hunt DB: the ones tutorials write, ``nolearning``
+#: in ten pages of tests/fixtures, ``ttl`` in two): ``learning`` (on, off) and ``ttl`` (a
+#: number, 0 the kernel's "auto"; ``inherit``); tos, l2miss/l3miss, udpcsum, the source port
+#: range are neither read nor compared (no page writes them)
+MORE = ("learning", "ttl")
 #: the kernel's destination port when none is given (drivers/net/vxlan: IANA_VXLAN_UDP_PORT
 #: is 4789, but the default stays the pre-IANA Linux port)
 KERNEL_DSTPORT = "8472"
@@ -41,10 +47,10 @@ GPE_DSTPORT = "4790"
 # vxlan_parse_opt()'s keywords in its order: (keyword, the setting it is, its values)
 _OPTIONS = (
     ("id", "id", 1), ("vni", "id", 1), ("group", "daddr", 1), ("remote", "daddr", 1),
-    ("local", "local", 1), ("dev", "dev", 1), ("ttl", None, 1), ("hoplimit", None, 1),
+    ("local", "local", 1), ("dev", "dev", 1), ("ttl", "ttl", 1), ("hoplimit", "ttl", 1),
     ("tos", None, 1), ("dsfield", None, 1), ("label", None, 1), ("flowlabel", None, 1),
     ("ageing", None, 1), ("maxaddress", None, 1), ("port", None, 2), ("srcport", None, 2),
-    ("dstport", "dstport", 1), ("nolearning", None, 0), ("learning", None, 0),
+    ("dstport", "dstport", 1), ("nolearning", "nolearning", 0), ("learning", "learning", 0),
     ("noproxy", None, 0), ("proxy", None, 0), ("norsc", None, 0), ("rsc", None, 0),
     ("nol2miss", None, 0), ("l2miss", None, 0), ("nol3miss", None, 0), ("l3miss", None, 0),
     ("udpcsum", None, 0), ("noudpcsum", None, 0), ("udp6zerocsumtx", None, 0),
@@ -102,6 +108,13 @@ def settings_written(words: list[str], made: bool) -> dict[str, str | None] | No
                 out["remote" if address.is_multicast else "group"] = ""
         elif key == "dev":
             out["dev"] = value if "$" not in value else None
+        elif key == "ttl":  # (iplink_vxlan.c: inherit, auto (0), or get_unsigned(, 0) < 256)
+            ttl = 0 if value == "auto" else _c_number(value)
+            out["ttl"] = (
+                "inherit" if value == "inherit" else None if ttl is None or ttl > 255 else str(ttl)
+            )
+        elif key in ("learning", "nolearning"):
+            out["learning"] = "on" if key == "learning" else "off"
         elif key == "dstport":
             port = _c_number(value)
             out["dstport"] = None if port is None or port >= 1 << 16 else str(port)
@@ -111,6 +124,8 @@ def settings_written(words: list[str], made: bool) -> dict[str, str | None] | No
     if made:
         for key in KEYS:
             out.setdefault(key, "")
+        out.setdefault("learning", "on")
+        out.setdefault("ttl", "0")
         if out["dstport"] in ("", "0"):
             out["dstport"] = GPE_DSTPORT if gpe else KERNEL_DSTPORT
     elif out.get("dstport") == "0":
@@ -134,6 +149,8 @@ def from_info_data(data: dict[str, Any]) -> dict[str, str]:
         "local": text("local", "local6"),
         "dstport": text("port"),
         "dev": text("link"),
+        **({"learning": "on" if data["learning"] else "off"} if "learning" in data else {}),
+        "ttl": str(data["ttl"]) if isinstance(data.get("ttl"), int) else "inherit",
     }
 
 
@@ -142,10 +159,13 @@ IFLA_VXLAN_ID = 1
 IFLA_VXLAN_GROUP = 2
 IFLA_VXLAN_LINK = 3
 IFLA_VXLAN_LOCAL = 4
+IFLA_VXLAN_TTL = 5
+IFLA_VXLAN_LEARNING = 7
 IFLA_VXLAN_PORT = 15
 IFLA_VXLAN_GROUP6 = 16
 IFLA_VXLAN_LOCAL6 = 17
 IFLA_VXLAN_COLLECT_METADATA = 25
+IFLA_VXLAN_TTL_INHERIT = 28
 
 
 def from_attributes(attrs: dict[int, bytes]) -> tuple[dict[str, str], int | None]:
@@ -155,6 +175,11 @@ def from_attributes(attrs: dict[int, bytes]) -> tuple[dict[str, str], int | None
         return {}, None
     out = dict.fromkeys(KEYS, "")
     out["id"] = str(struct.unpack("=I", attrs[IFLA_VXLAN_ID][:4])[0])
+    if IFLA_VXLAN_LEARNING in attrs:
+        out["learning"] = "on" if attrs[IFLA_VXLAN_LEARNING][:1] not in (b"", b"\0") else "off"
+    inherit = attrs.get(IFLA_VXLAN_TTL_INHERIT, b"\0")[:1] not in (b"", b"\0")
+    if inherit or attrs.get(IFLA_VXLAN_TTL):
+        out["ttl"] = "inherit" if inherit else str(attrs[IFLA_VXLAN_TTL][0])
     for v4, v6, key in ((IFLA_VXLAN_GROUP, IFLA_VXLAN_GROUP6, "remote"),
                         (IFLA_VXLAN_LOCAL, IFLA_VXLAN_LOCAL6, "local")):  # fmt: skip
         raw = attrs.get(v4) or attrs.get(v6) or b""
