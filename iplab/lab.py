@@ -1857,11 +1857,20 @@ def _forgotten_rules(session: Session) -> None:
             session.env.err.write(f"iplab: warning: a rule of the host is left: {said}\n")
 
 
+#: how many of the objects a failed undo left are named
+_SHOWN = 10
+
+
 def _kept(env: Env, journal: Journal, report: undo.UndoReport) -> int:
     if report.left or report.failed:
         what = report.left or report.failed
+        # the first few and how many more (hunt CY: a star-300's 901 names made one line of
+        # 10 KB, and the advice at its end was lost in them)
+        shown = ", ".join(what[:_SHOWN]) + (
+            f" and {len(what) - _SHOWN} more" if len(what) > _SHOWN else ""
+        )
         env.err.write(
-            f"iplab: could not undo everything (still there: {', '.join(what)}); the journal "
+            f"iplab: could not undo everything (still there: {shown}); the journal "
             f"is kept: run `iplab down {journal.dir.name}` to try again\n"
         )
     if report.refused:
