@@ -1294,6 +1294,12 @@ def recorded_path(path: str) -> str:
 
 
 def already_up(lab: str, info: LabInfo) -> UsageError:
+    if info.down_begun:  # (called with the lab's lock held: no down of it is running)
+        return UsageError(
+            f"a down of lab {lab} (scenario {info.scenario}) was killed halfway or could not"
+            " undo everything: part of the lab is on the host",
+            hint=f"`iplab down {lab}` undoes what is left; then up again",
+        )
     if info.rollback_failed:
         return UsageError(
             f"an earlier up of lab {lab} (scenario {info.scenario}) failed and its rollback"
@@ -2119,8 +2125,19 @@ def down(env: Env, lab: str, exact: bool = False) -> int:
             signals.passive = True
             with contextlib.suppress(IplabError):  # (a full audit log stops no down)
                 undo.audit_unknown(env, journal)
+            _down_begins(journal, info)
             report = undo.rollback(env, journal, exact)
             return _down_done(env, journal, lab, report)
+
+
+def _down_begins(journal: Journal, info: LabInfo) -> None:
+    """The lab record says a down began undoing the lab (``ls`` and ``up`` then say it is
+    half down, should this down be killed or fail); a record that cannot be written (a full
+    or read-only state directory), or one rebuilt from the journal, stops no down."""
+    if journal.recovered or info.down_begun:
+        return
+    with contextlib.suppress(OSError, IplabError):
+        journal.write_info(dataclasses.replace(info, down_begun=True))
 
 
 def _down_done(env: Env, journal: Journal, lab: str, report: undo.UndoReport) -> int:
@@ -2153,11 +2170,15 @@ def list_labs(state_dir: Path) -> list[LabInfo]:
 def progress(state_dir: Path, info: LabInfo) -> str:
     """``up``; ``starting`` while its ``up`` runs; ``interrupted`` when that ``up`` is gone
     before its setup finished (killed: hunt M, such a lab was listed as up); ``left`` when
-    that ``up`` failed and its rollback could not undo everything (hunt U)."""
-    if not info.starting:
+    that ``up`` failed and its rollback could not undo everything (hunt U); ``half-down``
+    when a ``down`` of it began and is gone, killed halfway or unable to undo everything
+    (hunt CY: such a lab was listed as up)."""
+    if not info.starting and not info.down_begun:
         return "up"
     if statedir.holder(lab_dir(state_dir, info.lab) / "lock") is not None:
-        return "starting"
+        return "starting" if info.starting else "up"
+    if info.down_begun:
+        return "half-down"
     return "left" if info.rollback_failed else "interrupted"
 
 

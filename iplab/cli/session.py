@@ -290,6 +290,10 @@ def _busy(state_dir: Path, infos: list[LabInfo]) -> dict[str, statedir.Holder]:
 _HALFWAY = {
     "interrupted": ("interrupted: its up was killed halfway", "what it did"),
     "left": ("rollback failed: its up failed and could not undo everything", "what is left"),
+    "half-down": (
+        "half down: a down of it was killed halfway or could not undo everything",
+        "what is left",
+    ),
 }
 
 
@@ -387,6 +391,11 @@ def _say_if_interrupted(state_dir: Path, name: str) -> None:
         return
     if info is not None and lab.progress(state_dir, info) == "left":
         sys.stderr.write(f"iplab: note: an earlier up of lab {name}: {_HALFWAY['left'][0]}\n")
+    if info is not None and lab.progress(state_dir, info) == "half-down":
+        sys.stderr.write(
+            f"iplab: note: lab {name} is {_HALFWAY['half-down'][0]}: the host holds only part"
+            f" of it; `iplab down {name}` undoes what is left\n"
+        )
     if info is not None and lab.progress(state_dir, info) == "interrupted":
         sys.stderr.write(
             f"iplab: note: an earlier up of lab {name} was killed halfway: the host holds only"
