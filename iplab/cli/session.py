@@ -145,10 +145,10 @@ def _not_begun(text: str) -> None:
 
 
 def cmd_up(args: argparse.Namespace) -> int:
+    _not_begun("up had not begun: nothing ran, the host is as it was")  # (before imports)
     from iplab import lab
     from iplab.interrupts import fault
 
-    _not_begun("up had not begun: nothing ran, the host is as it was")
     plan = load_plan(args)
     _what_stays(plan, "setup")
     if args.dry_run:
@@ -161,9 +161,9 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    _not_begun("run had not begun: nothing ran, the host is as it was")  # (before imports)
     from iplab import lab
 
-    _not_begun("run had not begun: nothing ran, the host is as it was")
     plan = load_plan(args)
     _what_stays(plan, "all")
     if args.dry_run:
@@ -212,11 +212,11 @@ class _Tee(io.StringIO):
 
 
 def cmd_down(args: argparse.Namespace) -> int:
+    _not_begun("down had not begun: nothing was undone")  # (before imports)
     from iplab import lab, statedir
     from iplab.interrupts import fault
 
     name = args.lab
-    _not_begun("down had not begun: nothing was undone")
     if name is None:
         where = statedir.resolve(args.state_dir)
         up = lab.list_labs(where)
