@@ -601,7 +601,11 @@ def read_with_ip(shell: Shell, namespaces: Iterable[str] | None = None) -> State
         rc, out, err = shell.query(argv, privileged, what.strip())
         if rc != 0:
             raise ParseError(_failed("reading the state", rc, err.strip() or out[-200:]))
-        read = parse_read(out)
+        try:
+            read = parse_read(out)
+        except ParseError as exc:  # (hunt CY: "the netns read: ip failed: Segmentation
+            # fault", of an ip on PATH that is not iproute2's, named no binary)
+            raise ParseError(f"{exc} {_ip_named()}") from None
         if root and not read.interrupted & {"netns", "root"}:
             if ROOT not in read.links or read.root_ids is None:
                 raise ParseError("reading the state: no output for the root namespace")
@@ -618,6 +622,18 @@ def read_with_ip(shell: Shell, namespaces: Iterable[str] | None = None) -> State
         state, _still = build_state(links, root_ids, _nsid_maps(shell, ambiguous))
     state.unread = set(root_ids) - set(state.namespaces)
     return state
+
+
+def _ip_named() -> str:
+    """Which ``ip`` a read ran, and what to do of one that fails or prints what iproute2
+    does not."""
+    ip = shutil.which("ip")
+    if ip is None:
+        return "(no ip on PATH)"
+    return (
+        f"(the ip it runs: {ip}, the first on PATH; check it with `{ip} -V`, or put"
+        " iproute2's first on PATH)"
+    )
 
 
 def _failed(what: str, rc: int, said: str) -> str:

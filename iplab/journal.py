@@ -136,6 +136,9 @@ class LabInfo:
     #: its ``up`` failed and the rollback could not undo everything (hunt U: ``ls`` said
     #: such an up was killed halfway)
     rollback_failed: bool = False
+    #: a ``down`` began undoing it (hunt CY: a down killed halfway, or one that could not
+    #: undo everything, left a lab ``ls`` listed as up, with no word of what was gone)
+    down_begun: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return dict(vars(self))
@@ -174,7 +177,7 @@ _INFO_KINDS: dict[str, Any] = {
         ),
         _words,
     ),
-    **dict.fromkeys(("starting", "rollback_failed"), lambda v: isinstance(v, bool)),
+    **dict.fromkeys(("starting", "rollback_failed", "down_begun"), lambda v: isinstance(v, bool)),
     **dict.fromkeys(
         ("template_hashes", "made", "kinds"),
         lambda v: (

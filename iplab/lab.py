@@ -1429,6 +1429,12 @@ def recorded_path(path: str) -> str:
 
 
 def already_up(lab: str, info: LabInfo) -> UsageError:
+    if info.down_begun:  # (called with the lab's lock held: no down of it is running)
+        return UsageError(
+            f"a down of lab {lab} (scenario {info.scenario}) was killed halfway or could not"
+            " undo everything: part of the lab is on the host",
+            hint=f"`iplab down {lab}` undoes what is left; then up again",
+        )
     if info.rollback_failed:
         return UsageError(
             f"an earlier up of lab {lab} (scenario {info.scenario}) failed and its rollback"
@@ -1992,11 +1998,20 @@ def _forgotten_rules(session: Session) -> None:
             session.env.err.write(f"iplab: warning: a rule of the host is left: {said}\n")
 
 
+#: how many of the objects a failed undo left are named
+_SHOWN = 10
+
+
 def _kept(env: Env, journal: Journal, report: undo.UndoReport) -> int:
     if report.left or report.failed:
         what = report.left or report.failed
+        # the first few and how many more (hunt CY: a star-300's 901 names made one line of
+        # 10 KB, and the advice at its end was lost in them)
+        shown = ", ".join(what[:_SHOWN]) + (
+            f" and {len(what) - _SHOWN} more" if len(what) > _SHOWN else ""
+        )
         env.err.write(
-            f"iplab: could not undo everything (still there: {', '.join(what)}); the journal "
+            f"iplab: could not undo everything (still there: {shown}); the journal "
             f"is kept: run `iplab down {journal.dir.name}` to try again\n"
         )
     if report.refused:
@@ -2248,8 +2263,19 @@ def down(env: Env, lab: str, exact: bool = False) -> int:
             signals.passive = True
             with contextlib.suppress(IplabError):  # (a full audit log stops no down)
                 undo.audit_unknown(env, journal)
+            _down_begins(journal, info)
             report = undo.rollback(env, journal, exact)
             return _down_done(env, journal, lab, report)
+
+
+def _down_begins(journal: Journal, info: LabInfo) -> None:
+    """The lab record says a down began undoing the lab (``ls`` and ``up`` then say it is
+    half down, should this down be killed or fail); a record that cannot be written (a full
+    or read-only state directory), or one rebuilt from the journal, stops no down."""
+    if journal.recovered or info.down_begun:
+        return
+    with contextlib.suppress(OSError, IplabError):
+        journal.write_info(dataclasses.replace(info, down_begun=True))
 
 
 def _down_done(env: Env, journal: Journal, lab: str, report: undo.UndoReport) -> int:
@@ -2282,11 +2308,15 @@ def list_labs(state_dir: Path) -> list[LabInfo]:
 def progress(state_dir: Path, info: LabInfo) -> str:
     """``up``; ``starting`` while its ``up`` runs; ``interrupted`` when that ``up`` is gone
     before its setup finished (killed: hunt M, such a lab was listed as up); ``left`` when
-    that ``up`` failed and its rollback could not undo everything (hunt U)."""
-    if not info.starting:
+    that ``up`` failed and its rollback could not undo everything (hunt U); ``half-down``
+    when a ``down`` of it began and is gone, killed halfway or unable to undo everything
+    (hunt CY: such a lab was listed as up)."""
+    if not info.starting and not info.down_begun:
         return "up"
     if statedir.holder(lab_dir(state_dir, info.lab) / "lock") is not None:
-        return "starting"
+        return "starting" if info.starting else "up"
+    if info.down_begun:
+        return "half-down"
     return "left" if info.rollback_failed else "interrupted"
 
 

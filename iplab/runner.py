@@ -316,13 +316,16 @@ class ShExecutor:
                 return Result(tuple(argv), 126, "", f"{argv[0]}: cannot open {log}: {exc}\n", 0.0)
             sink = os.fdopen(fd, "wb")
         kept: list[str] = []
-        # an input given in parts is asked for only once on_start returned (what it records
-        # comes first); when on_start fails, the process is killed and asked for nothing
+        # an input, whole or in parts, is fed only once on_start returned (what it records
+        # comes first) and the time limits run; when either fails, the process is killed
+        # and fed nothing (hunt CY: an undo batch's lines, a string sh wrote at once, were
+        # run by ip under ``prlimit --as`` while iplab, unable to start the time limit's
+        # thread, had recorded none of them, and said "301 not run")
         gate = threading.Event()
         refused: list[bool] = []
         source: str | Iterator[bytes] = ""
         if isinstance(stdin, str):
-            source = stdin
+            source = _whole_writes(_gated(iter((stdin,)), gate, refused)) if stdin else ""
         elif stdin is not None:
             source = _whole_writes(_gated(stdin, gate, refused))
 

@@ -1248,9 +1248,12 @@ def _batch_failures(
         )
     if never:
         end = result.stopped or f"exit {result.rc}"
+        # why ip never ran them, when iplab could not start or follow it (hunt CY: under
+        # ``prlimit --as`` the line said "exit 126" alone, not the limit to raise)
+        why = f" ({said[0].strip()})" if said and not failed and result.rc == 126 else ""
         env.err.write(
             f"    {len(never)} not run: ip -batch ended ({end}) before it reached them:"
-            f" {_listed(never)}; the host is read again\n"
+            f" {_listed(never)}{why}; the host is read again\n"
         )
 
 

@@ -290,6 +290,10 @@ def _flushed() -> bool:
 
 
 def _main(argv: Sequence[str] | None) -> int:
+    # until the command begins (up, run and down say their own; any other clears it):
+    # a signal while iplab parses its command line said "iplab: interrupted" alone
+    # (hunt CY: a Ctrl-C on a host so loaded that the imports took seconds)
+    not_begun[:] = [_NOTHING_BEGUN]
     from iplab.cli.parser import build_parser
 
     words = list(sys.argv[1:] if argv is None else argv)
@@ -304,7 +308,15 @@ def _main(argv: Sequence[str] | None) -> int:
     if handler is None:
         parser.print_help()
         return 2
+    if getattr(handler, "function", "") not in _SAY_NOT_BEGUN:
+        not_begun.clear()  # (what its own work leaves, the command says: not this)
     return handler(args)
+
+
+#: what a signal before the command began leaves
+_NOTHING_BEGUN = "iplab had not begun: nothing ran, the host is as it was"
+#: the commands that say, from their first line, what a signal that stops them leaves
+_SAY_NOT_BEGUN = frozenset({"cmd_up", "cmd_run", "cmd_down"})
 
 
 def _before_its_command(parser: argparse.ArgumentParser, words: list[str]) -> None:

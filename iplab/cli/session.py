@@ -145,10 +145,10 @@ def _not_begun(text: str) -> None:
 
 
 def cmd_up(args: argparse.Namespace) -> int:
+    _not_begun("up had not begun: nothing ran, the host is as it was")  # (before imports)
     from iplab import lab
     from iplab.interrupts import fault
 
-    _not_begun("up had not begun: nothing ran, the host is as it was")
     plan = load_plan(args)
     _what_stays(plan, "setup")
     if args.dry_run:
@@ -161,9 +161,9 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    _not_begun("run had not begun: nothing ran, the host is as it was")  # (before imports)
     from iplab import lab
 
-    _not_begun("run had not begun: nothing ran, the host is as it was")
     plan = load_plan(args)
     _what_stays(plan, "all")
     if args.dry_run:
@@ -212,11 +212,11 @@ class _Tee(io.StringIO):
 
 
 def cmd_down(args: argparse.Namespace) -> int:
+    _not_begun("down had not begun: nothing was undone")  # (before imports)
     from iplab import lab, statedir
     from iplab.interrupts import fault
 
     name = args.lab
-    _not_begun("down had not begun: nothing was undone")
     if name is None:
         where = statedir.resolve(args.state_dir)
         up = lab.list_labs(where)
@@ -290,6 +290,10 @@ def _busy(state_dir: Path, infos: list[LabInfo]) -> dict[str, statedir.Holder]:
 _HALFWAY = {
     "interrupted": ("interrupted: its up was killed halfway", "what it did"),
     "left": ("rollback failed: its up failed and could not undo everything", "what is left"),
+    "half-down": (
+        "half down: a down of it was killed halfway or could not undo everything",
+        "what is left",
+    ),
 }
 
 
@@ -387,6 +391,11 @@ def _say_if_interrupted(state_dir: Path, name: str) -> None:
         return
     if info is not None and lab.progress(state_dir, info) == "left":
         sys.stderr.write(f"iplab: note: an earlier up of lab {name}: {_HALFWAY['left'][0]}\n")
+    if info is not None and lab.progress(state_dir, info) == "half-down":
+        sys.stderr.write(
+            f"iplab: note: lab {name} is {_HALFWAY['half-down'][0]}: the host holds only part"
+            f" of it; `iplab down {name}` undoes what is left\n"
+        )
     if info is not None and lab.progress(state_dir, info) == "interrupted":
         sys.stderr.write(
             f"iplab: note: an earlier up of lab {name} was killed halfway: the host holds only"
