@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import fnmatch
 import itertools
+import posixpath
 import re
 import shlex
 from collections.abc import Callable, Collection, Sequence
@@ -1108,6 +1109,8 @@ class Reader:
         self._frames: list[tuple[str, int, int]] = []
         #: the functions the script calls by name (``setup`` at its bottom, in another one)
         self.called: set[str] = set()
+        #: the functions run as the script's up or down (``./lab.sh setup``, ``main "$@"``)
+        self._ran: set[str] = set()
         #: a variable a ``case "$1" in setup | teardown) CMD="$1"`` puts the argument in:
         #: the words of that branch, and the case's line (``$CMD`` runs the function)
         self.job_vars: dict[str, tuple[frozenset[str], int]] = {}
@@ -1195,6 +1198,8 @@ class Reader:
         self._teardown_later()
         self._left_untyped()
         self._said_last()
+        self._uncalled()
+        self._shown_scripts()
         if self.trap is None:
             return
         handler, number, where, at = self.trap
@@ -1220,6 +1225,62 @@ class Reader:
             handler, number, f"the handler of the trap at line {number}: {handler}",
             f"{where}: the trap's handler ({handler}) runs no command iplab can read",
         )  # fmt: skip
+
+    def _uncalled(self) -> None:
+        """A function the input defines whose body makes the lab (``ip``, ``brctl``...), and
+        that no line calls: bash only defines it, so none of its commands runs. Said, with
+        how to run it (hunt CW: a blog's whole lab was one function,
+        ``create_3_namespaces_and_1_bridge() { ... }``, never called on the page; the run
+        made nothing and said ``OK: 1 command, 0/0 claims hold``). Nothing is said when the
+        input runs what its arguments name (``"$@"``, ``$1``): any function may run."""
+        texts = [e.text for e in self.events if isinstance(e, Cmd | Block)]
+        if any(_POSITIONAL.search(t) or re.search(r"\$\{?[@*]", t) for t in texts):
+            return
+        for name, body in self.functions.items():
+            if name in self.called or name in self._ran:
+                continue
+            named = re.compile(rf"(?<![\w.-]){re.escape(name)}(?![\w.-])(?!\s*\(\s*\))")
+            keyword = re.compile(rf"\bfunction\s+{re.escape(name)}\b")
+            if any(named.search(keyword.sub("", t)) for t in texts):
+                continue  # (called somewhere iplab did not expand: a trap, a loop it kept)
+            makes = [w for w in _run_programs(body) if w in _LAB_PROGRAMS]
+            if not makes:
+                continue
+            programs = ", ".join(dict.fromkeys(makes))
+            said = (
+                f"none of its {len(makes)} commands ({programs}) runs"
+                if len(makes) > 1
+                else f"its command ({programs}) does not run"
+            )
+            self.warnings.append(
+                f"line {self.function_lines.get(name, 0)}: {name}() is defined but no line of"
+                f" the input calls it: bash only defines it, and {said}; printed as written."
+                f" To run it, call {name} on a line of its own after it"
+            )
+
+    def _shown_scripts(self) -> None:
+        """``cat F`` shown printing a script (``#!/bin/sh`` and its lines) that the input
+        never writes: the page shows its lab as the file's content (hunt CW: a blog's
+        ``cat root/dhcp/create_itf.sh`` and the script under it; the run failed at the line,
+        "No such file or directory", and none of the script's commands was a step). Said,
+        with how to run that lab."""
+        for event in self.events:
+            if not isinstance(event, Cmd) or not event.output:
+                continue
+            words = _split(event.text) or []
+            words = words[1:] if words[:1] == ["sudo"] else words
+            if len(words) != 2 or words[0] != "cat" or not event.output[0].startswith("#!"):
+                continue
+            path = words[1]
+            if posixpath.normpath(path) in {posixpath.normpath(k) for k in self.written}:
+                continue
+            self.warnings.append(
+                f"line {event.line}: {event.text} shows a script of {len(event.output)} lines"
+                " that the input never writes: it is printed output, not the lab's steps, and"
+                f" the run fails at this line unless {path} is on this host. To run the lab"
+                f" it shows, save those lines as {posixpath.basename(path)} and import that"
+                f" file: iplab import {posixpath.basename(path)}"
+            )
 
     def _said_last(self) -> None:
         """A script's narration after its last command (``echo "End of script..."``): a
@@ -2924,6 +2985,8 @@ class Reader:
         if call.program in (".", "source") and call.inside is None:
             self._source(call.args, number)
             return "silent"
+        if (run := self._written_script(call, number)) is not None:
+            return self._block(text, number, end, run, where, "")
         if (away := self._elsewhere(call, text, number, end, where)) is not None:
             return away
         if call.inside is None or (call.wrapper == "exec" and call.script is None and call.args):
@@ -3345,6 +3408,7 @@ class Reader:
         that names it (its lines said as the function's: ``line 59 (in setup, called at
         line 125)``; they were said at line 125 plus their row in the function)."""
         self._frames.append((name, self.function_lines.get(name, number), number))
+        self._ran.add(name)
         try:
             return self._statements(
                 shellread.statements(self.functions[name]), self.vars, number, None
@@ -4328,6 +4392,38 @@ class Reader:
             lines = [line.lstrip("\t") for line in lines]
         self.written[path] = [*self.written.get(path, []), *lines] if appends else lines
 
+    def _written_script(self, call: _Call, number: int) -> list[Cmd] | None:
+        """``sh lab.sh`` (``sudo bash F``, ``./F``, ``ip netns exec NS sh F``) of a file the
+        input wrote from a here-document (``cat > lab.sh <<EOF``): the script's commands,
+        read as a shell of their own reads them (none of the input's variables), printed as
+        the line is written. Hunt CW: it was a raw step iplab could not follow, so --prefix
+        left the script's names as they were and down left its namespaces behind ("new on
+        this host since the run began ... iplab leaves them"). None: another command, or a
+        file iplab does not know the lines of."""
+        if call.script is not None:
+            return None
+        if call.program in shellread.SHELLS and len(call.args) == 1:
+            path = call.args[0]
+        elif not call.args and "/" in call.program:
+            path = call.program  # ./lab.sh (after chmod +x)
+        else:
+            return None
+        known = {posixpath.normpath(k): k for k in self.written}
+        lines = self.written.get(known.get(posixpath.normpath(path), ""))
+        root = shellread.parse("\n".join(lines)) if lines else None
+        if root is None or shellread.has_error(root):
+            return None
+        inside = call if call.inside is not None else None
+        if inside is None and call.sudo:
+            inside = _Call(True, "", call.program, [], None, call.program)
+        self._frames.append((path, number, number))
+        try:
+            return self._statements(shellread.statements(root), ShellVars(), number, inside)
+        except _Jump:
+            return None
+        finally:
+            self._frames.pop()
+
     def _forget_written(self, text: str) -> None:
         """A command that names a file the input wrote from a here-document (``echo "netns
         del x" >> lab.batch``, ``sed -i ... lab.batch``, ``rm lab.batch``), or a glob that
@@ -4341,6 +4437,8 @@ class Reader:
             self.written[path] = [*self.written[path], *lines] if appends else lines
             return
         commands = [unwrapped(list(words)) for words in simple_commands(text) or []]
+        if commands and ">" not in text and all(c[:1] and _keeps_file(c[0]) for c in commands):
+            return  # chmod +x lab.sh, cat lab.sh, sh lab.sh: its lines are as they were
         moved = any(c[:1] in (["cd"], ["pushd"], ["popd"]) for c in commands)
         globs = [Path(w).name for c in commands for w in c[1:] if _GLOB.search(w)]
         for path in list(self.written):
@@ -5631,6 +5729,28 @@ def _programs(node: shellread.Node) -> list[str]:
         else:
             stack.extend(child.named_children)
     return programs
+
+
+def _keeps_file(program: str) -> bool:
+    """A program that leaves the lines of a file it names as they were (it changes its mode,
+    prints it, or runs it)."""
+    return (
+        program in {"chmod", "chown", "chgrp", "cat", "ls", "stat", "head", "tail", "wc", "file"}
+        or program in shellread.SHELLS
+        or program.startswith("./")
+    )
+
+
+def _run_programs(node: shellread.Node) -> list[str]:
+    """The programs the commands under ``node`` run, through ``sudo`` (and its options)."""
+    out = []
+    for command in sorted(_commands_under(node), key=lambda c: c.start_byte):
+        words = [shellread.unquoted(w) or "" for w in shellread.words(command)]
+        if words[:1] == ["sudo"]:
+            words = list(itertools.dropwhile(lambda w: w.startswith("-"), words[1:]))
+        if words:
+            out.append(words[0])
+    return out
 
 
 def _guard(node: shellread.Node) -> bool:
