@@ -2596,9 +2596,13 @@ class Reader:
         steps after it start with their values, as the author's one shell would have them.
         None: not such a statement (a value iplab evaluates itself, ``local`` in a function)."""
         found = shellread.substitutions(node)
-        if node.type not in _DECLARATIONS or not found:
+        if node.type not in _DECLARATIONS:
             return None
-        if all(_evaluated(shellread.source(s), scope) for s in found):
+        if not found:  # BPF_DIR=$BPF_FS/test_$TESTNAME, BPF_FS a step's (hunt CX: no step
+            # set BPF_DIR, each later $BPF_DIR ran empty): a step that sets it, after BPF_FS's
+            if not set(_RUNTIME_REF.findall(shellread.source(node))) & scope.runtime:
+                return None
+        elif all(_evaluated(shellread.source(s), scope) for s in found):
             return None  # n=$(printf '%02d' $i): a value iplab knows, as bash has it
         if node.children[0].type == "local" and not self._frames:
             return None  # (local outside a function: bash refuses it)
@@ -2627,7 +2631,7 @@ class Reader:
             return None
         if not isinstance(parsed.op, Raw):  # pragma: no cover - an assignment is no ip command
             return None
-        if inner and all(reads_only(split_sudo(_substituted(s))[1]) for s in inner):
+        if all(reads_only(split_sudo(_substituted(s))[1]) for s in inner):
             op = Raw(command=parsed.op.command, shell=True, observes=True, sets=tuple(set_here))
         else:
             op = replace(parsed.op, shell=True, sets=tuple(set_here))
@@ -4684,6 +4688,8 @@ _SAVE_AS = re.compile(
     re.IGNORECASE,
 )
 _NSENTER_NET = re.compile(r"--net=(?:/var)?/run/netns/([A-Za-z0-9_.-]+)")
+#: a variable a value names (``$NAME``, ``${NAME}``, ``${NAME:-x}``)
+_RUNTIME_REF = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 _NARRATION = frozenset({"echo", "printf", "set", "exit", "true", ":", "read"})
 #: what a function that stops the script may do too before its exit, changing nothing that
 #: lasts (``error_exit() { echo "$*" 1>&2; popd &> /dev/null; exit 1; }``)
