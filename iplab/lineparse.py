@@ -429,7 +429,7 @@ def classify(line: str) -> Parsed:
     builtin = body.split(maxsplit=1)[0] in BUILTINS - _NO_SHELL
     raw = Raw(
         command=body,
-        shell=builtin or bool(SHELL_SYNTAX.search(body)),
+        shell=builtin or bool(SHELL_SYNTAX.search(body)) or _globs(body),
         observes=reads_only(body) or body.split(maxsplit=1)[0] in ("cd", "pwd", "jobs"),
     )
     if not raw.observes:
@@ -607,3 +607,16 @@ def reads_back_as(op: Op, body: str) -> str | None:
     if type(parsed) is not type(op) or dataclasses.replace(parsed, **same) != op:
         return f"renders {body!r}, which is not the {op.action} the scenario asks for"
     return None
+
+
+def _globs(body: str) -> bool:
+    """Whether a word of ``body`` is a glob bash matches against files (``cp rtr1*
+    /tmp/conf``; hunt CX: run without a shell, cp was handed 'rtr1*' itself: "cannot stat").
+    A word in quotes is not (``grep 'veth*'``), nor a ``[`` (a Python list, an array's index)."""
+    lexer = shlex.shlex(body, posix=False)
+    lexer.whitespace_split = True
+    try:
+        words = list(lexer)
+    except ValueError:
+        return False
+    return any(w[:1] not in ("'", '"') and set(w) & set("*?") for w in words)

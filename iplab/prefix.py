@@ -168,6 +168,10 @@ def _not_names(text: str, mentioned: Collection[str] = ()) -> list[tuple[int, in
         for i, (word, _, _) in enumerate(spans[:-1])
         if word in _BEFORE_NO_NAME and spans[i + 1][0] not in _ENDS
     ]
+    # (a glob the shell matches against the files of the working directory: ``cp rtr1*
+    # /tmp/conf/rtr1`` copies the author's rtr1.conf, rtr1.key..., named after the router,
+    # which no --prefix renames: hunt CX, "cannot stat 'hcxrtr1*'")
+    kept += [(start, end) for word, start, end in spans if _local_glob(word)]
     # (a file this text names again is read here: echo ... > b.batch && ip -batch
     # ./b.batch)
     named = Counter(_file_key(word) for word, _, _ in spans)
@@ -275,6 +279,14 @@ def _printed_text(
     ):
         return []
     return [(start, end) for _, start, end in args]
+
+
+def _local_glob(word: str) -> bool:
+    """A word the shell matches against files below the working directory (``rtr1*``,
+    ``conf/r?.key``), not under ``/`` (``/sys/class/net/veth*`` names links), not a
+    variable's value or an option."""
+    plain = _unquoted(word)
+    return bool(set(plain) & set("*?[")) and not plain.startswith(("/", "$", "~", "-", "["))
 
 
 def _unquoted(word: str) -> str:

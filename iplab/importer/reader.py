@@ -1536,12 +1536,19 @@ class Reader:
         ref = _REF.match(program)
         return ref is not None and self.vars.knows(ref[1] or ref[2])
 
-    def _checks_and_stops(self, node: shellread.Node, check_only: bool = True) -> bool:
+    def _checks_and_stops(
+        self, node: shellread.Node, check_only: bool = True, scope: ShellVars | None = None
+    ) -> bool:
         """``A && B`` or ``A || B`` whose last part only says something and stops (``exit``,
         ``return``, or a function of the input that does only that: ``die``, ``usage``).
-        ``check_only``: and A changes nothing."""
+        ``check_only``: and A changes nothing. ``scope``: the variables A is read with (a
+        function's: ``"$@" || die``; default: the input's)."""
         parts = [c for c in node.named_children if c.type != "comment"]
-        if len(parts) == 2 and check_only and self._makes(parts[0]):
+        if (
+            len(parts) == 2
+            and check_only
+            and (self._makes(parts[0], scope) or self._runs_inside(parts[0], scope))
+        ):
             return False  # ip netns add a || exit 1: a step (hunt AC #7: not run)
         if len(parts) == 2 and _reruns_as_root(parts[1]):
             return True  # [[ $EUID -ne 0 ]] && exec sudo "$0" "$@": bash stops here too
@@ -1555,7 +1562,11 @@ class Reader:
             body = self.functions.get(program)
             if body is not None:
                 inner = _programs(body)
-                if not all(p in _NARRATION or p == "return" for p in inner) or "exit" not in inner:
+                # (popd, cd: the directory the script leaves, exiting: hunt CX's error_exit)
+                if (
+                    not all(p in _NARRATION or p in _BEFORE_EXIT for p in inner)
+                    or "exit" not in inner
+                ):
                     return False
                 stops = True
             elif program in ("exit", "return"):
@@ -1583,18 +1594,36 @@ class Reader:
         said = _programs(parts[1])
         return asks and "exit" in said and all(p in _NARRATION or p == "exit" for p in said)
 
-    def _or_stops(self, node: shellread.Node, number: int, where: str) -> list[Cmd] | None:
+    def _or_stops(
+        self,
+        node: shellread.Node,
+        number: int,
+        where: str,
+        scope: ShellVars | None = None,
+        inside: _Call | None = None,
+    ) -> list[Cmd] | None:
         """``ip netns add a || exit 1``, ``ip netns add a || exec sudo "$0" "$@"``: the
         change a step, the rest the author's check (hunt AC #7: all of it a check, not
-        run). A step that may fail when the script would run again as root."""
+        run). A step that may fail when the script would run again as root. In a function
+        (``scope``, ``inside``): ``run() { "$@" || die "failed: $*"; }`` (hunt CX: each call
+        was "a check of the author's; not run", the lab's commands lost)."""
         parts = [c for c in node.named_children if c.type != "comment"]
         said = [c.type for c in node.children if not c.is_named]
-        if len(parts) != 2 or said != ["||"] or not self._makes(parts[0]):
+        if len(parts) != 2 or said != ["||"]:
+            return None
+        raw = not self._makes(parts[0], scope)
+        if raw and not self._runs_inside(parts[0], scope):
             return None
         again = _reruns_as_root(parts[1])
         if not again and not self._checks_and_stops(node, check_only=False):
             return None
-        cmds = self._sequence(parts[0], number, where)
+        if raw:  # ip netns exec rA /bin/bash -c .zrA || exit 1: the program, a raw step
+            text, unresolved = (scope or self.vars).expand(
+                shellread.one_line(shellread.source(parts[0]))
+            )
+            self._unresolved(unresolved, scope or self.vars, where)
+            return self._commands([text], inside, number, where)
+        cmds = self._sequence(parts[0], number, where, scope, inside)
         return [replace(c, may_fail=True) for c in cmds or ()] if again else cmds
 
     def _or_leaves(
@@ -1630,9 +1659,22 @@ class Reader:
             self.warnings.append(warning)
         return cmds
 
-    def _makes(self, node: shellread.Node) -> bool:
-        """An ip command (or more) iplab reads that changes something: not a check."""
-        text = self.vars.expand(shellread.one_line(shellread.source(node)))[0]
+    def _runs_inside(self, node: shellread.Node, scope: ShellVars | None = None) -> bool:
+        """``ip netns exec NS PROGRAM ...`` where PROGRAM does more than read (a daemon's
+        start-up, a script of the lab's): the lab's work, not a check of the author's (hunt
+        CX: ``ip netns exec rA /bin/bash -c .zrA || exit 1`` was "a check; not run")."""
+        text = (scope or self.vars).expand(shellread.one_line(shellread.source(node)))[0]
+        words = split_sudo(text)[1].split()
+        return (
+            words[:3] == ["ip", "netns", "exec"]
+            and len(words) > 4
+            and not reads_only(" ".join(words))
+        )
+
+    def _makes(self, node: shellread.Node, scope: ShellVars | None = None) -> bool:
+        """An ip command (or more) iplab reads that changes something: not a check.
+        ``scope``: the variables it is read with (default: the input's)."""
+        text = (scope or self.vars).expand(shellread.one_line(shellread.source(node)))[0]
         try:
             return _silent(classify(QUIETING.sub("", text).strip()).op)
         except LineError:
@@ -2641,9 +2683,13 @@ class Reader:
         steps after it start with their values, as the author's one shell would have them.
         None: not such a statement (a value iplab evaluates itself, ``local`` in a function)."""
         found = shellread.substitutions(node)
-        if node.type not in _DECLARATIONS or not found:
+        if node.type not in _DECLARATIONS:
             return None
-        if all(_evaluated(shellread.source(s), scope) for s in found):
+        if not found:  # BPF_DIR=$BPF_FS/test_$TESTNAME, BPF_FS a step's (hunt CX: no step
+            # set BPF_DIR, each later $BPF_DIR ran empty): a step that sets it, after BPF_FS's
+            if not set(_RUNTIME_REF.findall(shellread.source(node))) & scope.runtime:
+                return None
+        elif all(_evaluated(shellread.source(s), scope) for s in found):
             return None  # n=$(printf '%02d' $i): a value iplab knows, as bash has it
         if node.children[0].type == "local" and not self._frames:
             return None  # (local outside a function: bash refuses it)
@@ -2672,7 +2718,7 @@ class Reader:
             return None
         if not isinstance(parsed.op, Raw):  # pragma: no cover - an assignment is no ip command
             return None
-        if inner and all(reads_only(split_sudo(_substituted(s))[1]) for s in inner):
+        if all(reads_only(split_sudo(_substituted(s))[1]) for s in inner):
             op = Raw(command=parsed.op.command, shell=True, observes=True, sets=tuple(set_here))
         else:
             op = replace(parsed.op, shell=True, sets=tuple(set_here))
@@ -3244,6 +3290,8 @@ class Reader:
             return False
         if not elifs:
             return self._down_then_up(node, text, number)
+        if _argument_compared(node.children[1], self.vars) in _DOWN_WORDS:
+            return self._down_then_elif_up(node, elifs, text, number)
         up_test, down_clause = node.children[1], elifs[0]
         down_kinds = [c.type for c in down_clause.children]
         if "then" not in down_kinds or down_clause.start_point.row <= node.start_point.row:
@@ -3268,6 +3316,40 @@ class Reader:
             return False
         last = number + len(lines) - 1
         self._keep(Block(tail, number + cut, last, downs, cleanup=True, standalone=False))
+        return True
+
+    def _down_then_elif_up(
+        self, node: shellread.Node, elifs: list[shellread.Node], text: str, number: int
+    ) -> bool:
+        """``if [[ "$1" == "clean" ]]; then ...; elif [[ "$1" == "build" ]]; then ...; fi``:
+        the down test first, the up test in an ``elif`` after it (hunt CX: a gobgp test
+        bed's script; the whole if was skipped as a condition iplab cannot evaluate, the lab
+        lost). As :meth:`_down_then_up`: the if, as written, is the setup (the first
+        ``elif`` whose test is an up word); the down branch runs as the teardown after it."""
+        up = next(
+            (e for e in elifs if _argument_compared(e.children[1], self.vars) in _UP_WORDS), None
+        )
+        if up is None:
+            return False
+        kinds = [c.type for c in node.children]
+        up_kinds = [c.type for c in up.children]
+        if "then" not in up_kinds:
+            return False
+        body = node.children[kinds.index("then") + 1 : node.children.index(elifs[0])]
+        said = [c for c in body if c.is_named and c.type != "comment"]
+        up_body = [c for c in up.children[up_kinds.index("then") + 1 :] if c.is_named]
+        ups = self._statements(up_body, self.vars, number, None)
+        if not ups or not said:
+            return False
+        self._keep(Block(text, number, number + text.count("\n"), ups, standalone=False))
+        test = shellread.one_line(shellread.source(node.children[1]))
+        self.later.append(
+            (
+                f"the if's down branch (the script run as {test} holds)",
+                _sources(said),
+                number + said[0].start_point.row - node.start_point.row,
+            )
+        )
         return True
 
     def _down_then_up(self, node: shellread.Node, text: str, number: int) -> bool:
@@ -3597,7 +3679,10 @@ class Reader:
             if self._loops and (left := self._or_leaves(node, scope, number, where, inside)):
                 out += left  # ip netns add $n || break: the change a step, as with || exit
                 continue
-            if node.type == "list" and self._checks_and_stops(node):  # need ip: command -v ...
+            if node.type == "list" and (made := self._or_stops(node, number, where, scope, inside)):
+                out += made  # run() { "$@" || die "..."; }: the change a step, as at the top
+                continue
+            if node.type == "list" and self._checks_and_stops(node, scope=scope):  # command -v
                 self.warnings.append(f"{where}: a check of the author's; not run")
                 continue
             if _backgrounded(node):  # server &: as written, a job left running
@@ -4727,7 +4812,12 @@ _SAVE_AS = re.compile(
     re.IGNORECASE,
 )
 _NSENTER_NET = re.compile(r"--net=(?:/var)?/run/netns/([A-Za-z0-9_.-]+)")
+#: a variable a value names (``$NAME``, ``${NAME}``, ``${NAME:-x}``)
+_RUNTIME_REF = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 _NARRATION = frozenset({"echo", "printf", "set", "exit", "true", ":", "read"})
+#: what a function that stops the script may do too before its exit, changing nothing that
+#: lasts (``error_exit() { echo "$*" 1>&2; popd &> /dev/null; exit 1; }``)
+_BEFORE_EXIT = frozenset({"return", "popd", "pushd", "cd"})
 
 
 def _batch_options(call: _Call) -> str | None:
