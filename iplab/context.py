@@ -239,14 +239,9 @@ def run_batch(
         stdin = parts()
     limits = Limits(batch_limit(env.runner.default_timeout, len(lines)))
 
-    def started(pid: int) -> None:
-        meta = {"kind": "batch", "text": f"ip -batch - started (pid {pid}): {len(lines)} lines"}
-        record = env.record(meta, Result(tuple(argv), 0, "", "", 0.0, pid=pid), rc=None)
-        del record["argv"]  # not a command to replay: its lines get records of their own
-        env.append_audit([record])
-        if on_start is not None:
-            on_start(pid)
-
+    started = _start_audited(
+        env, argv, f"ip -batch - started (pid {{}}): {len(lines)} lines", on_start
+    )
     result = env.runner.execute(
         argv, privileged, stdin=stdin, meta={"audit": False}, limits=limits, on_start=started
     )
@@ -285,6 +280,24 @@ def run_batch(
     return status, result
 
 
+def _start_audited(
+    env: Env, argv: Sequence[str], said: str, on_start: Callable[[int], None] | None
+) -> Callable[[int], None]:
+    """What a batch's or a shell's start does: its record in the audit log at once (``said``
+    with the pid in its ``{}``; no argv to replay: its lines get records of their own), then
+    ``on_start``."""
+
+    def started(pid: int) -> None:
+        meta = {"kind": "batch", "text": said.format(pid)}
+        record = env.record(meta, Result(tuple(argv), 0, "", "", 0.0, pid=pid), rc=None)
+        del record["argv"]
+        env.append_audit([record])
+        if on_start is not None:
+            on_start(pid)
+
+    return started
+
+
 def run_shell_steps(
     env: Env,
     lines: Sequence[Line],
@@ -304,14 +317,9 @@ def run_shell_steps(
     shown = ["bash", "-c", f"(the {len(lines)} steps below, each in a subshell)"]
     limits = Limits(batch_limit(env.runner.default_timeout, len(lines)))
 
-    def started(pid: int) -> None:
-        meta = {"kind": "batch", "text": f"bash -c started (pid {pid}): {len(lines)} steps"}
-        record = env.record(meta, Result(tuple(shown), 0, "", "", 0.0, pid=pid), rc=None)
-        del record["argv"]  # not a command to replay: its steps get records of their own
-        env.append_audit([record])
-        if on_start is not None:
-            on_start(pid)
-
+    started = _start_audited(
+        env, shown, f"bash -c started (pid {{}}): {len(lines)} steps", on_start
+    )
     result = env.runner.execute(
         argv, privileged, meta={"audit": False}, limits=limits, on_start=started
     )

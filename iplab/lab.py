@@ -1170,20 +1170,7 @@ class Session:
         self._made([e for e, rc in zip(entries, status, strict=True) if rc == 0])
         if problem and not isinstance(problem[0], Interrupted):
             raise problem[0]  # the journal could not take the intents of the lines after
-        shown: list[str] = []  # the lines that ran, numbered: one write for the batch
-        try:
-            for pc, rc in zip(group, status, strict=True):
-                if rc is None:
-                    break
-                shown.append(self._numbered(pc.command))
-                self.tally.commands += 1
-                if rc != 0:
-                    self.signals.check()
-                    failed = Result(pc.command.argv, rc, "", result.stderr, 0.0)
-                    raise StepFailed(pc.command, failed, batched=True)
-        finally:
-            if shown:
-                self.say("\n".join(shown))
+        self._say_ran(group, status, result.stderr, batched=True)
         self.signals.check()
         if result.stdout.strip():
             self.env.out.write(result.stdout)
@@ -1191,6 +1178,30 @@ class Session:
             # (no line fed: ip could not even start, hunt AQ: under ``ulimit -v`` the up
             # said "lab is up: 1802 changes journaled" with nothing made, exit 0)
             raise StepFailed(whole[0].command, result, batched=True)
+
+    def _say_ran(
+        self,
+        group: Sequence[PlannedCommand],
+        status: Sequence[int | None],
+        stderr: str,
+        batched: bool,
+    ) -> None:
+        """The commands of a batch or a shell that ran, numbered, in one write; the first
+        that failed stops the run (its StepFailed, with the process's standard error)."""
+        ran: list[str] = []
+        try:
+            for pc, rc in zip(group, status, strict=True):
+                if rc is None:
+                    break
+                ran.append(self._numbered(pc.command))
+                self.tally.commands += 1
+                if rc != 0:
+                    self.signals.check()
+                    failed = Result(pc.command.argv, rc, "", stderr, 0.0)
+                    raise StepFailed(pc.command, failed, batched=batched)
+        finally:
+            if ran:
+                self.say("\n".join(ran))
 
     def _lab_files_only(self, command: Command) -> bool:
         """Whether all ``command`` does is add to files an earlier step of the run created,
@@ -1263,24 +1274,12 @@ class Session:
         )
         faults("after-outcome", counts)
         self._not_the_hosts_namespace(group[-1].command, named)
-        shown: list[str] = []  # the steps that ran, numbered: one write for the shell
-        try:
-            for pc, rc in zip(group, status, strict=True):
-                if rc is None:
-                    break
-                shown.append(self._numbered(pc.command))
-                self.tally.commands += 1
-                if rc != 0:
-                    self.signals.check()
-                    self._failed(pc.command, Result(pc.command.argv, rc, "", result.stderr, 0.0))
-        finally:
-            if shown:
-                self.say("\n".join(shown))
+        self._say_ran(group, status, result.stderr, batched=False)  # (none may fail)
         self.signals.check()
         if result.stdout.strip():
             self.env.out.write(result.stdout)
         if any(rc is None for rc in status) and failed is None:
-            raise StepFailed(group[len(shown)].command, result)  # (killed, or never ran)
+            raise StepFailed(group[status.index(None)].command, result)  # (killed, or not run)
 
     def _made(self, entries: Sequence[Entry]) -> None:
         """The lab record learns what each namespace an ``ip netns add`` of the lab just

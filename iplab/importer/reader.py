@@ -3341,6 +3341,20 @@ class Reader:
         ups = self._statements(up_body, self.vars, number, None)
         if not ups or not said:
             return False
+        self._up_now_down_later(node, text, number, ups, said)
+        return True
+
+    def _up_now_down_later(
+        self,
+        node: shellread.Node,
+        text: str,
+        number: int,
+        ups: list[Cmd],
+        said: list[shellread.Node],
+    ) -> None:
+        """An if whose up branch ``ups`` is the setup, as written, and whose down branch
+        ``said`` runs as the teardown after it (:meth:`_down_then_up`,
+        :meth:`_down_then_elif_up`)."""
         self._keep(Block(text, number, number + text.count("\n"), ups, standalone=False))
         test = shellread.one_line(shellread.source(node.children[1]))
         self.later.append(
@@ -3350,7 +3364,6 @@ class Reader:
                 number + said[0].start_point.row - node.start_point.row,
             )
         )
-        return True
 
     def _down_then_up(self, node: shellread.Node, text: str, number: int) -> bool:
         """``if [ "$1" == "cleanup" ]; then ...; else setup 0 cont0; ...; fi``: the script
@@ -3368,15 +3381,7 @@ class Reader:
         said = [c for c in body if c.type != "comment"]
         if not ups or not said:
             return False
-        self._keep(Block(text, number, number + text.count("\n"), ups, standalone=False))
-        test = shellread.one_line(shellread.source(node.children[1]))
-        self.later.append(
-            (
-                f"the if's down branch (the script run as {test} holds)",
-                _sources(said),
-                number + said[0].start_point.row - node.start_point.row,
-            )
-        )
+        self._up_now_down_later(node, text, number, ups, said)
         return True
 
     def _down_first(
