@@ -1,12 +1,13 @@
 """Frozen records: dataclasses whose immutability, equality, hash and repr are written once.
 
 ``@frozen`` makes a class a real dataclass (``dataclasses.fields``, ``replace``, ``asdict``,
-pickling and mypy all see one, frozen), but only its ``__init__`` is compiled for it. The
-stdlib's ``@dataclass(frozen=True)`` compiles five more functions for every class
-(``__setattr__``, ``__delattr__``, ``__eq__``, ``__hash__``, ``__repr__``): on Python 3.11
-that was some 25 ms of the 53 ms the 98 dataclasses of ``iplab run`` cost at each start
-(#14: the blog's run is held to 0.4 s, bash's own start is not 0.1 s). Here they are written
-once, in :class:`Record`, and read the class's fields as the generated ones do:
+pickling and mypy all see one, frozen), but no function is compiled for it. The stdlib's
+``@dataclass(frozen=True)`` compiles six for every class (``__init__``, ``__setattr__``,
+``__delattr__``, ``__eq__``, ``__hash__``, ``__repr__``), some 0.2 ms each: on Python 3.11
+the 98 dataclasses of ``iplab run`` cost 53 ms at each start (#14: the blog's run is held to
+0.4 s, bash's own start is not 0.1 s). Here they are written once, in :class:`Record` and
+:func:`_init` (a ``hot`` record keeps the stdlib's compiled ``__init__``, faster for a
+class built thousands of times), and read the class's fields as the generated ones do:
 
 * assignment: each field is set once, by ``__init__``; setting it again, setting any other
   name, or deleting one raises :class:`dataclasses.FrozenInstanceError`, as a frozen
@@ -14,6 +15,9 @@ once, in :class:`Record`, and read the class's fields as the generated ones do:
 * equality: same class, and the fields with ``compare`` equal; the hash is that of the
   same values (a frozen dataclass's, with no field's ``hash`` set apart: none in iplab);
 * repr: ``Name(field=value, ...)`` of the fields with ``repr``.
+
+``@mutable`` is the stdlib's plain ``@dataclass`` with its ``__init__``, ``__eq__`` and
+``__repr__`` written once here alike, for the working classes every start imports.
 """
 
 from __future__ import annotations
