@@ -64,7 +64,7 @@ from iplab.importer.reader import (
 )
 from iplab.importer.rst import read_rst
 from iplab.importer.shown import made_or_deleted_before, optional_tools, probes_to_exec
-from iplab.importer.slate import cleared_first, given_loopback, stops_at
+from iplab.importer.slate import cleared_first, given_loopback, qdisc_cleared, stops_at
 from iplab.importer.terminal import as_shown, line_ranges, printable, uncoloured
 from iplab.importer.undoable import cannot_undo_lines
 from iplab.plan import build, decide_sudo
@@ -320,6 +320,8 @@ def _read(
     reader.warnings += cleared
     drafts, given = given_loopback(drafts, text, reader.errexit_set)
     reader.warnings += given
+    drafts, qdiscs = qdisc_cleared(drafts, text, reader.errexit_set)
+    reader.warnings += qdiscs
     return title, description, reader, drafts
 
 

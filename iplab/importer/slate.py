@@ -11,6 +11,11 @@ So is ``ip netns exec NS ip addr add 127.0.0.1/8 dev lo`` after ``ip netns exec 
 set dev lo up`` (hunt BB, a public ryu VRRP lab script without ``set -e``): the kernel gave lo
 that address when it came up and refuses it again ("Address already assigned"); the
 author's shell goes on.
+
+So is ``ip netns exec NS tc qdisc del dev X root`` of a link X the script made and has
+given no root qdisc yet (hunt DD, after a public htb shaping script without ``set -e``:
+the kernel says "Cannot delete qdisc with handle of zero", bash went on to the ``tc qdisc
+add``, and ``iplab run`` stopped there and rolled the lab back).
 """
 
 from __future__ import annotations
@@ -19,10 +24,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from iplab import tcwords
 from iplab.importer.assembly import Draft
 from iplab.importer.terminal import line_ranges
 from iplab.model import LOOPBACK_ADDRESSES, same_address
-from iplab.steps import AddrAdd, LinkAdd, LinkDel, LinkSet, NetnsAdd, NetnsDel, Op
+from iplab.steps import AddrAdd, LinkAdd, LinkDel, LinkSet, NetnsAdd, NetnsDel, NetnsExec, Op, Raw
 from iplab.words import shell_tokens
 
 #: a script started by a shell that stops at a failing command (``#!/bin/bash -e``)
@@ -125,4 +131,47 @@ def given_loopback(
     return out, [
         f"{lines}: lo has {said} from when it came up, and the kernel refuses it again"
         ' ("Address already assigned"): without set -e the script goes on; steps that may fail'
+    ]
+
+
+def qdisc_cleared(
+    drafts: Sequence[Draft], text: str, errexit_set: Sequence[tuple[int, bool]]
+) -> tuple[list[Draft], list[str]]:
+    """``drafts`` with each ``tc qdisc del dev X root`` of a link X the script made and has
+    given no root qdisc since a step that may fail, where the script's shell goes on past a
+    failing command, and a warning for them (arguments as :func:`cleared_first`'s)."""
+    stops_at_start = bool(_STOPPING.match(text.split("\n", 1)[0]))
+    out = list(drafts)
+    links: set[str] = set()
+    rooted: set[str] = set()
+    cleared: list[tuple[int, str]] = []
+    for k, draft in enumerate(drafts):
+        op = draft.op
+        if isinstance(op, LinkAdd):
+            links |= made(op)
+            rooted -= made(op)
+        if not isinstance(op, (NetnsExec, Raw)) or op.observes:
+            continue
+        for _, line in tcwords.commands(op.command):
+            if line.obj != "qdisc" or "root" not in line.args:
+                continue
+            for dev in line.devices():
+                if line.verb in tcwords.MAKES:
+                    rooted.add(dev)
+                    continue
+                if line.verb != "delete":
+                    continue
+                goes_on = not _stops(draft.line, stops_at_start, errexit_set)
+                if dev in links and dev not in rooted and not draft.cmd.may_fail and goes_on:
+                    out[k] = replace(draft, cmd=replace(draft.cmd, may_fail=True))
+                    cleared.append((draft.line, dev))
+                rooted.discard(dev)
+    if not cleared:
+        return out, []
+    said = ", ".join(dict.fromkeys(dev for _, dev in cleared))
+    lines = line_ranges(sorted({n for n, _ in cleared}))
+    return out, [
+        f"{lines}: the script deletes the root qdisc of {said}, which it has not given one"
+        ' (the kernel says "Cannot delete qdisc with handle of zero"): without set -e it goes'
+        " on; steps that may fail"
     ]
