@@ -27,7 +27,7 @@ from iplab import ipgrammar, ipwords, jobs, linklisting, linksources, names
 from iplab.editors import opens_editor
 from iplab.errors import ScenarioError
 from iplab.handed import printed_text
-from iplab.importer import arith, formats, listing, makeout, piped, printed, roothash
+from iplab.importer import arith, formats, listing, makeout, piped, printed, remarks, roothash
 from iplab.importer import shell as shellread
 from iplab.importer.budget import LoopBudget, TooLarge
 from iplab.importer.elsewhere import SHELL_VARIABLE, opened_shell, shell_elsewhere
@@ -1719,6 +1719,7 @@ class Reader:
         while i < len(lines):
             number, text = lines[i]
             i += 1
+            text = self._unremarked(text, number)
             if showing is not None and _commented(text):
                 showing.output.append(_uncommented(text))
                 continue
@@ -2204,6 +2205,24 @@ class Reader:
         typed = sum(1 for text in unprompted if _types(text))
         prompts = sum(1 for _, t in lines if strip_prompt(t.strip(), root_hash=True) is not None)
         return typed == 0 or prompts > 2 * typed
+
+    def _unremarked(self, text: str, number: int) -> str:
+        """The line without a ``// remark`` after its command (hunt DC: ``# ip netns exec
+        net1 bash    // 在 net1 中打开一个shell终端`` ran ``bash //`` and failed, and the lines
+        typed in that shell were read as the host's)."""
+        line = text.strip()
+        said = prompt_of(text, root_hash=True)
+        if said is not None:
+            line = text.lstrip(" ")[len(said) :].strip()
+        elif line.startswith("# "):
+            line = line[2:].strip()  # (a root prompt, or a comment: the same either way)
+        if (off := remarks.without_remark(line)) is None:
+            return text
+        self.warnings.append(
+            f"line {number}: {off[1]!r} after {off[0]!r} is the author's remark, not words"
+            " of the command (bash would hand them to it, and it would fail): left out"
+        )
+        return text.rstrip()[: -len(off[1])].rstrip()
 
     def _command_text(self, text: str, prompted: bool) -> str | None:
         """The command on a line ("" for a blank line), or None: a printed line."""
