@@ -219,6 +219,12 @@ _PROMPTS = (
 _PROMPT = re.compile(rf"(?:{_PROMPTS})(?: |$)")
 #: a host's prompt with the command typed against it (``host1$sudo ip ...``), a program after it
 _GLUED_PROMPT = re.compile(r"[\w.-]+@[\w.-]+:\S*?[$#]|[A-Za-z][\w.-]{0,30}\$(?=[a-z])")
+#: the first line of a two-line prompt (Kali's, ``\u250c\u2500\u2500[root@h]-[~]``): the
+#: prompt's, above the line the command is typed on (hunt DC: it was read as the output of
+#: the command before, and each block's commands as the output of a raw step of it)
+_PROMPT_HEAD = re.compile(r"\s*\u250c\u2500")
+#: Kali's second line, the command typed on it maybe glued to it (``\u2514\u2500$ip ...``)
+_KALI_LINE = re.compile(r"\s*\u2514\u2500+[$#] ?")
 #: a ``$`` prompt glued to the program typed at it (``$sudo ip rule add ...``), as its
 #: variable's name would be (``$IP link set ...``): :meth:`Reader._glued_dollars` tells them
 _GLUED_DOLLAR = re.compile(r"\$([a-z][a-z0-9_.-]*)(?=\s|$)")
@@ -412,6 +418,8 @@ def prompt_of(line: str, root_hash: bool = False) -> str | None:
     match = _PROMPT.match(line)
     if match:
         return line[: match.end()]
+    if kali := _KALI_LINE.match(line):  # (never a variable's $, whatever is typed at it)
+        return line[: kali.end()]
     glued = _GLUED_PROMPT.match(line)
     if glued and first_program(line[glued.end() :]) in KNOWN_PROGRAMS:
         return line[: glued.end()]  # (host1$sudo ip link add ...: no space after it)
@@ -1720,6 +1728,8 @@ class Reader:
             number, text = lines[i]
             i += 1
             text = self._unremarked(text, number)
+            if _PROMPT_HEAD.match(text) and i < len(lines) and _KALI_LINE.match(lines[i][1]):
+                continue  # (the prompt's first line; the command is on the next)
             if showing is not None and _commented(text):
                 showing.output.append(_uncommented(text))
                 continue
