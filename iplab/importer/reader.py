@@ -27,7 +27,7 @@ from iplab import ipgrammar, ipwords, jobs, linklisting, linksources, names
 from iplab.editors import opens_editor
 from iplab.errors import ScenarioError
 from iplab.handed import printed_text
-from iplab.importer import arith, formats, listing, makeout, piped, printed, roothash
+from iplab.importer import arith, formats, listing, makeout, piped, printed, remarks, roothash
 from iplab.importer import shell as shellread
 from iplab.importer.budget import LoopBudget, TooLarge
 from iplab.importer.elsewhere import SHELL_VARIABLE, opened_shell, shell_elsewhere
@@ -219,6 +219,12 @@ _PROMPTS = (
 _PROMPT = re.compile(rf"(?:{_PROMPTS})(?: |$)")
 #: a host's prompt with the command typed against it (``host1$sudo ip ...``), a program after it
 _GLUED_PROMPT = re.compile(r"[\w.-]+@[\w.-]+:\S*?[$#]|[A-Za-z][\w.-]{0,30}\$(?=[a-z])")
+#: the first line of a two-line prompt (Kali's, ``\u250c\u2500\u2500[root@h]-[~]``): the
+#: prompt's, above the line the command is typed on (hunt DC: it was read as the output of
+#: the command before, and each block's commands as the output of a raw step of it)
+_PROMPT_HEAD = re.compile(r"\s*\u250c\u2500")
+#: Kali's second line, the command typed on it maybe glued to it (``\u2514\u2500$ip ...``)
+_KALI_LINE = re.compile(r"\s*\u2514\u2500+[$#] ?")
 #: a ``$`` prompt glued to the program typed at it (``$sudo ip rule add ...``), as its
 #: variable's name would be (``$IP link set ...``): :meth:`Reader._glued_dollars` tells them
 _GLUED_DOLLAR = re.compile(r"\$([a-z][a-z0-9_.-]*)(?=\s|$)")
@@ -412,6 +418,8 @@ def prompt_of(line: str, root_hash: bool = False) -> str | None:
     match = _PROMPT.match(line)
     if match:
         return line[: match.end()]
+    if kali := _KALI_LINE.match(line):  # (never a variable's $, whatever is typed at it)
+        return line[: kali.end()]
     glued = _GLUED_PROMPT.match(line)
     if glued and first_program(line[glued.end() :]) in KNOWN_PROGRAMS:
         return line[: glued.end()]  # (host1$sudo ip link add ...: no space after it)
@@ -1719,6 +1727,9 @@ class Reader:
         while i < len(lines):
             number, text = lines[i]
             i += 1
+            text = self._unremarked(text, number)
+            if _PROMPT_HEAD.match(text) and i < len(lines) and _KALI_LINE.match(lines[i][1]):
+                continue  # (the prompt's first line; the command is on the next)
             if showing is not None and _commented(text):
                 showing.output.append(_uncommented(text))
                 continue
@@ -2204,6 +2215,24 @@ class Reader:
         typed = sum(1 for text in unprompted if _types(text))
         prompts = sum(1 for _, t in lines if strip_prompt(t.strip(), root_hash=True) is not None)
         return typed == 0 or prompts > 2 * typed
+
+    def _unremarked(self, text: str, number: int) -> str:
+        """The line without a ``// remark`` after its command (hunt DC: ``# ip netns exec
+        net1 bash    // 在 net1 中打开一个shell终端`` ran ``bash //`` and failed, and the lines
+        typed in that shell were read as the host's)."""
+        line = text.strip()
+        said = prompt_of(text, root_hash=True)
+        if said is not None:
+            line = text.lstrip(" ")[len(said) :].strip()
+        elif line.startswith("# "):
+            line = line[2:].strip()  # (a root prompt, or a comment: the same either way)
+        if (off := remarks.without_remark(line)) is None:
+            return text
+        self.warnings.append(
+            f"line {number}: {off[1]!r} after {off[0]!r} is the author's remark, not words"
+            " of the command (bash would hand them to it, and it would fail): left out"
+        )
+        return text.rstrip()[: -len(off[1])].rstrip()
 
     def _command_text(self, text: str, prompted: bool) -> str | None:
         """The command on a line ("" for a blank line), or None: a printed line."""
