@@ -71,14 +71,20 @@ def cleared_first(
             continue
         out[k] = replace(draft, cmd=replace(draft.cmd, may_fail=True))
         cleared.append((draft.line, name))
-    if not cleared:
-        return out, []
-    said = ", ".join(dict.fromkeys(name for _, name in cleared))
-    return out, [
-        f"{line_ranges([n for n, _ in cleared])}: the script deletes {said} before it makes"
-        " them (what a run before left): without set -e it goes on where they are not there;"
-        " steps that may fail"
-    ]
+    return out, _said(
+        cleared,
+        "{lines}: the script deletes {said} before it makes them (what a run before left):"
+        " without set -e it goes on where they are not there; steps that may fail",
+    )
+
+
+def _said(found: Sequence[tuple[int, str]], text: str) -> list[str]:
+    """One warning for the steps made ones that may fail (``found``: their lines and what
+    each names), ``text`` with ``{lines}`` and ``{said}`` filled in; none for none."""
+    if not found:
+        return []
+    said = ", ".join(dict.fromkeys(what for _, what in found))
+    return [text.format(lines=line_ranges(sorted({n for n, _ in found})), said=said)]
 
 
 def stops_at(text: str, errexit_set: Sequence[tuple[int, bool]], line: int) -> bool:
@@ -124,14 +130,11 @@ def given_loopback(
         ):
             out[k] = replace(draft, cmd=replace(draft.cmd, may_fail=True))
             given.append((draft.line, op.address))
-    if not given:
-        return out, []
-    said = ", ".join(dict.fromkeys(address for _, address in given))
-    lines = line_ranges(sorted({n for n, _ in given}))
-    return out, [
-        f"{lines}: lo has {said} from when it came up, and the kernel refuses it again"
-        ' ("Address already assigned"): without set -e the script goes on; steps that may fail'
-    ]
+    return out, _said(
+        given,
+        "{lines}: lo has {said} from when it came up, and the kernel refuses it again"
+        ' ("Address already assigned"): without set -e the script goes on; steps that may fail',
+    )
 
 
 def qdisc_cleared(
@@ -166,12 +169,9 @@ def qdisc_cleared(
                     out[k] = replace(draft, cmd=replace(draft.cmd, may_fail=True))
                     cleared.append((draft.line, dev))
                 rooted.discard(dev)
-    if not cleared:
-        return out, []
-    said = ", ".join(dict.fromkeys(dev for _, dev in cleared))
-    lines = line_ranges(sorted({n for n, _ in cleared}))
-    return out, [
-        f"{lines}: the script deletes the root qdisc of {said}, which it has not given one"
+    return out, _said(
+        cleared,
+        "{lines}: the script deletes the root qdisc of {said}, which it has not given one"
         ' (the kernel says "Cannot delete qdisc with handle of zero"): without set -e it goes'
-        " on; steps that may fail"
-    ]
+        " on; steps that may fail",
+    )
