@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import atexit
 import errno
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import field, replace
 from pathlib import Path
@@ -68,7 +69,7 @@ class Env:
         except OSError as exc:
             raise state_write_error(exc, str(self.audit.path)) from None
 
-    def append_audit(self, records: list[dict[str, Any]]) -> None:
+    def append_audit(self, records: Sequence[dict[str, Any] | auditlog.Draft]) -> None:
         """Write records to the audit log, after the deferred records of reads (in order).
         A full disk first gets the reserve, then the run stops (or, while undoing, the
         records are counted as lost and the undo goes on)."""
@@ -242,6 +243,7 @@ def run_batch(
     started = _start_audited(
         env, argv, f"ip -batch - started (pid {{}}): {len(lines)} lines", on_start
     )
+    drafts = _Drafts(env, lines)
     result = env.runner.execute(
         argv, privileged, stdin=stdin, meta={"audit": False}, limits=limits, on_start=started
     )
@@ -260,10 +262,17 @@ def run_batch(
         elif failed and not ended(result):  # ip died after the last line it named
             status[failed[-1] :] = [None] * max(0, len(lines) - failed[-1])
     status[fed[0] :] = [None] * (len(lines) - fed[0])  # never fed: not run
-    records = []
+    records: list[dict[str, Any] | auditlog.Draft] = []
     at = auditlog.now()  # the lines of a batch are recorded together, when it ended
-    for line, rc in zip(lines, status, strict=True):
+    late = auditlog.Given(
+        {"time": at, "via": list(result.argv), "batch_ms": round(result.duration * 1000, 1)}
+    )
+    made = drafts.made() if result.stopped is None else None
+    for n, (line, rc) in enumerate(zip(lines, status, strict=True)):
         if rc is None:
+            continue
+        if rc == 0 and made is not None and (ahead := made[n]) is not None:
+            records.append(ahead.given(late))  # (the record below, made while ip ran)
             continue
         own = Result(line.argv, rc, "", result.stderr if rc else "", 0.0, result.stopped)
         record = env.record(
@@ -278,6 +287,62 @@ def run_batch(
         records.append(record)
     env.append_audit(records)
     return status, result
+
+
+#: a batch of fewer lines has its records made after it ended (a thread would cost more)
+DRAFTS_FROM = 128
+
+
+class _Drafts:
+    """The audit records of a batch's lines, made while ``ip`` runs (by a thread: the main
+    one waits for ``ip``), as :func:`run_batch` makes a line's record when it ran with
+    status 0: once ``ip`` ended, each takes the batch's time, argv and duration
+    (:class:`iplab.audit.Draft`). Not used when the records' shared fields changed
+    meanwhile, nor when anything failed here: the records are then made after, as
+    before."""
+
+    def __init__(self, env: Env, lines: Sequence[Line]) -> None:
+        self._env = env
+        self._made: list[auditlog.Draft | None] = []
+        self._fields = (dict(env.shared), dict(env.context))
+        self._thread: threading.Thread | None = None
+        if len(lines) < DRAFTS_FROM:
+            return
+        thread = threading.Thread(target=self._make, args=(lines,), name="iplab-audit-drafts")
+        thread.daemon = True
+        try:
+            thread.start()
+        except (RuntimeError, MemoryError):  # no thread to be had (a pids limit)
+            return
+        self._thread = thread
+
+    def _make(self, lines: Sequence[Line]) -> None:
+        made = []
+        try:
+            for line in lines:
+                own = Result(line.argv, 0, "", "", 0.0)
+                record = self._env.record(
+                    {**line.meta, "text": line.text},
+                    own,
+                    "",
+                    via=[],
+                    batch_lines=len(lines),
+                    batch_ms=0.0,
+                    duration_ms=None,
+                )
+                made.append(auditlog.draft(record, ("time", "via", "batch_ms")))
+        except Exception:  # (the records are made after the batch, as without drafts)
+            return
+        self._made = made
+
+    def made(self) -> list[auditlog.Draft | None] | None:
+        """Each line's draft (None: make its record anew), or None: no drafts."""
+        if self._thread is None:
+            return None
+        self._thread.join()
+        if (dict(self._env.shared), dict(self._env.context)) != self._fields:
+            return None
+        return self._made or None
 
 
 def _start_audited(
