@@ -658,6 +658,27 @@ def _nsid_maps(shell: Shell, namespaces: set[str]) -> dict[str, dict[int, str]]:
 
 def read_names(shell: Shell) -> tuple[set[str], set[str]]:
     """(link names in the root namespace, their altnames too, namespace names): the
-    snapshot for preflight."""
+    snapshot for preflight. Over netlink, of each link its names alone are decoded
+    (:func:`iplab.netlink.read_names`); the ``ip -j`` reader reads the root whole."""
+    if choose_reader(shell, []) == "netlink":
+        from iplab import netlink
+        from iplab.runner import Runner
+
+        assert isinstance(shell, Runner)
+        meta: dict[str, object] = {
+            "kind": "read", "reader": "netlink", "namespaces": [],
+            "text": "read the names of the root's links and of the namespaces with netlink",
+        }  # fmt: skip
+        start = time.perf_counter()
+        try:
+            names = netlink.read_names()
+        except netlink.Unsupported as exc:  # (the ip -j reader, below)
+            shell.note({**meta, "fallback": "ip"}, time.perf_counter() - start, 1, str(exc))
+        except ParseError as exc:
+            shell.note(meta, time.perf_counter() - start, 1, str(exc))
+            raise
+        else:
+            shell.note(meta, time.perf_counter() - start)
+            return names
     state = read_state(shell, [])
     return set(state.namespaces[ROOT].links) | state.altnames, set(state.unread)

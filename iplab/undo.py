@@ -45,7 +45,7 @@ from iplab.interrupts import fault
 from iplab.journal import Entry, Journal, LabInfo, UndoRecord
 from iplab.model import Judge, ModelError, apply, deleted_route, route_of
 from iplab.names import NETNS_DIR, ROOT, ns_short
-from iplab.peers import UNKNOWN_PEER
+from iplab.peers import UNKNOWN_PEER, RootPart
 from iplab.plurals import counted
 from iplab.records import Record, frozen, mutable
 from iplab.render import Command, Renderer, renderer, template_hashes
@@ -1309,7 +1309,9 @@ def leftovers(
         frozenset(info.owned_netns) - frozenset(info.preexisting_netns) - skip.netns,
         frozenset(info.owned_links) - frozenset(info.preexisting_links) - skip.links,
     )
-    state = iproute.read_state(env.runner, [])
+    # (of the root, the lab's links alone: a busy host's other links are no leftover)
+    part = RootPart(frozenset(owned.in_root()))
+    state = iproute.read_state(env.runner, [], part=part)
     left = claims.leftovers(state, owned)
     held = _held(env, state, owned, left)
 
@@ -1325,7 +1327,7 @@ def leftovers(
     last = [state]
 
     def again() -> list[str]:
-        last[0] = iproute.read_state(env.runner, [])
+        last[0] = iproute.read_state(env.runner, [], part=part)
         return going(last[0])
 
     settled(env, again)

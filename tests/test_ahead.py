@@ -35,9 +35,9 @@ DRIVER = textwrap.dedent(
     from iplab import audit, iproute
     begin, append = iproute.begin_read, audit.AuditLog.append
 
-    def begun(shell, namespaces=None, *, ahead=True):
+    def begun(shell, namespaces=None, *rest, ahead=True):
         print(f"@@ begin ahead={ahead} {len(list(namespaces or []))}", file=sys.stderr)
-        return begin(shell, namespaces, ahead=ahead)
+        return begin(shell, namespaces, *rest, ahead=ahead)
 
     def appended(self, records):
         print(f"@@ append {len(records)}", file=sys.stderr)

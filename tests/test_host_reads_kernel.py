@@ -1,0 +1,114 @@
+"""What the checks before a run and the leftovers check after an undo read of a busy host
+(real kernel): the host's names alone (netlink: each root link's names decoded, no more),
+and of the root the lab's own links (hunt CZ's leftovers, #14). Only this test's own
+objects are compared: other work creates links on the host meanwhile."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from iplab import iproute, netlink
+from iplab.peers import RootPart
+from iplab.runner import Runner
+from tests.kernel import iplab
+
+pytestmark = pytest.mark.kernel
+
+
+def ip(*args: str) -> None:
+    subprocess.run(["ip", *args], check=True, capture_output=True, text=True)
+
+
+def test_the_names_read_over_netlink_are_the_ip_readers(
+    prefix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = prefix
+    ip("netns", "add", f"{p}a")
+    ip("link", "add", f"{p}r1", "type", "veth", "peer", "name", f"{p}a1", "netns", f"{p}a")
+    ip("link", "add", f"{p}br", "type", "bridge")
+    ip("link", "property", "add", "dev", f"{p}br", "altname", f"{p}alt")
+    links, netns = netlink.read_names()
+    monkeypatch.setenv(iproute.READER_VARIABLE, "ip")
+    ref_links, ref_netns = iproute.read_names(Runner())
+
+    def mine(names: set[str]) -> set[str]:
+        return {n for n in names if n.startswith(p)}
+
+    assert mine(links) == mine(ref_links) == {f"{p}r1", f"{p}br", f"{p}alt"}
+    assert mine(netns) == mine(ref_netns) == {f"{p}a"}
+    # (the peer in the namespace is no root link: neither reader names it)
+    assert f"{p}a1" not in links
+
+
+def test_a_small_labs_checks_read_the_names_and_its_own_links(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    """With many links of someone else's in the root, a small lab's up reads the host's
+    names (no more), and its down's leftovers check the lab's root links alone."""
+    p = prefix
+    for n in range(40):  # (another lab's, to this test's lab)
+        ip("link", "add", f"{p}o{n}", "type", "bridge")
+    scenario = tmp_path / "small.yaml"
+    scenario.write_text(
+        "name: small\nsetup:\n"
+        "  - line: ip netns add n1\n"
+        "  - line: ip link add v1 type veth peer name v2 netns n1\n"
+        "  - line: ip link add b1 type bridge\n"
+        "  - line: ip link set v1 master b1\n"
+    )
+    lab = f"{p}lab"
+    env = {"IPLAB_READER": "netlink"}
+    up = iplab("up", str(scenario), "--prefix", f"{p}x", "--lab", lab, state=state_dir, env=env)
+    assert up.returncode == 0, up.stderr
+    down = iplab("down", lab, state=state_dir, env=env)
+    assert down.returncode == 0, down.stderr
+    records = [json.loads(x) for x in (state_dir / "audit.jsonl").read_text().splitlines()]
+    reads = [r for r in records if r.get("kind") == "read" and r.get("reader") == "netlink"]
+    names = [r for r in reads if r["text"].startswith("read the names of the root's links")]
+    assert len(names) == 1 and names[0]["rc"] == 0
+    # the reads of a part of the root decoded the lab's root links, not the host's 40 others
+    parts = [r for r in reads if "root_links" in r]
+    assert parts and all(r["root_links"] <= 2 for r in parts), [r["text"] for r in reads]
+    last = reads[-1]  # (down's leftovers check: the root and no namespace)
+    assert last["namespaces"] == [] and last["root_links"] == 0
+    out = subprocess.run(["ip", "-br", "link"], capture_output=True, text=True, check=True)
+    assert f"{p}x" not in out.stdout and not os.path.exists(f"/run/netns/{p}xn1")
+
+
+def test_a_root_link_gone_between_its_read_and_its_addresses_is_read_again(prefix: str) -> None:
+    """A down's leftovers check reads the lab's root links while the kernel destroys the
+    veths of namespaces deleted a moment ago: a link read by name may go before its
+    addresses are asked for, which the kernel answers ENODEV ("reading the state failed:
+    No such device", seen when an up ran beside a down). That is a change interrupting the
+    read: the part is read again, and the link is not in it."""
+    p = prefix
+    ip("link", "add", f"{p}g", "type", "bridge")
+    ip("link", "add", f"{p}k", "type", "bridge")
+
+    class Deleting(netlink.Socket):
+        """The kernel's socket; the link goes just before its addresses are asked for."""
+
+        def dump(self, kind: int, body: bytes) -> tuple[list[bytes], bool]:
+            if (
+                kind == netlink.RTM_GETADDR
+                and subprocess.run(
+                    ["ip", "link", "show", f"{p}g"], capture_output=True, check=False
+                ).returncode
+                == 0
+            ):
+                ip("link", "del", f"{p}g")
+            return super().dump(kind, body)
+
+    sock = Deleting()
+    try:
+        part = RootPart(frozenset({f"{p}g", f"{p}k"}))
+        assert netlink.read_root_part(sock, part) is None  # (interrupted, not an error)
+        again = netlink.read_root_part(sock, part)
+    finally:
+        sock.close()
+    assert again is not None and [x.name for x in again] == [f"{p}k"]
