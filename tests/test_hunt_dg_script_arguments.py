@@ -76,11 +76,10 @@ def test_namespace_sh_without_arguments_names_the_line_and_the_option() -> None:
 def test_the_usage_check_on_the_count_says_to_give_the_arguments() -> None:
     text = '#!/bin/bash\n[ $# -lt 1 ] && { echo "usage: $0 NS"; exit 1; }\nip netns add "$1"\n'
     result, _ = _imported(text, given=False)
-    assert any(
-        w.startswith("line 2: a check of the author's (it tests the script's arguments")
-        and "--arg V1" in w
-        for w in result.warnings
-    ), result.warnings
+    assert (
+        "line 2: the check tests the script's arguments, and iplab reads it run with none:"
+        " give them with iplab import SCRIPT --arg V1 --arg V2..."
+    ) in result.warnings, result.warnings
     result, sc = _imported(text, "red")
     assert _commands(sc) == ['ip netns add "red"'], result.warnings
 

@@ -2846,13 +2846,13 @@ class Reader:
             # as two steps, the check failed the run as root; its helper was "missing")
             again = " (it runs the script again as root; iplab runs each step as root)"
             rerun = again if _reruns_as_root(checked.named_children[-1]) else ""
+            self.warnings.append(f"{where}: a check of the author's{rerun}; not run ({text})")
             if self.arguments is None and _ARGUMENT_READ.search(_single_quotes_out(text)):
                 # [ $# -lt 2 ] && { echo "usage: $0 NS1 NS2"; exit 1; } (hunt DG)
-                rerun += (
-                    " (it tests the script's arguments, and none was given: give them with"
-                    " iplab import SCRIPT --arg V1 --arg V2...)"
+                self.warnings.append(
+                    f"{where}: the check tests the script's arguments, and iplab reads it run"
+                    " with none: give them with iplab import SCRIPT --arg V1 --arg V2..."
                 )
-            self.warnings.append(f"{where}: a check of the author's{rerun}; not run ({text})")
             self.note("comment", text, number, end)
             return "speaking"
         if node.type in ("list", "redirected_statement") and (
