@@ -220,3 +220,26 @@ def test_namespace_sh_given_its_arguments_runs_and_leaves_nothing(
     )
     assert "nothing of the lab remains" in done.stdout
     assert kernel.cleanup_prefix(dg_prefix, family="dgx") == []
+
+
+def test_a_scripts_own_options_are_given_as_they_are_typed(tmp_path: Path) -> None:
+    """``--arg -n --arg blue``: argparse refused it ("expected one argument"); the value
+    is now the script's, and its ``while [ $# -gt 0 ]; do case "$1" in -n) NS=$2; shift 2``
+    loop reads it as bash does."""
+    script = tmp_path / "lab.sh"
+    script.write_text(
+        '#!/bin/bash\nNS=red\nCOUNT=1\nwhile [ $# -gt 0 ]; do\n  case "$1" in\n'
+        '    -n) NS="$2"; shift 2 ;;\n    -c) COUNT="$2"; shift 2 ;;\n'
+        '    *) echo "unknown $1"; exit 1 ;;\n  esac\ndone\n'
+        "for i in $(seq 1 $COUNT); do\n  ip netns add $NS$i\ndone\n"
+    )
+    lab = tmp_path / "lab.yaml"
+    done = subprocess.run(
+        [sys.executable, "-m", "iplab", "import", str(script), "--arg", "-n", "--arg", "blue",
+         "--arg", "-c", "--arg", "2", "-o", str(lab)],
+        capture_output=True, text=True, cwd=REPO, check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "read as run with arguments: -n blue -c 2" in done.stderr
+    assert _commands(scenario.load(str(lab))) == ["ip netns add blue1", "ip netns add blue2"]

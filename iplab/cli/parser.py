@@ -443,9 +443,9 @@ def build_parser() -> argparse.ArgumentParser:
         dest="arguments",
         metavar="VALUE",
         help="an argument the script is run with, in order: --arg up --arg red reads"
-        ' ./lab.sh up red ($1 is up, $2 red, $# 2, shift and "$@" as bash has them);'
-        " --arg=-v for one that starts with -. Without --arg, a line that needs an argument"
-        " stays raw and the summary names it",
+        ' ./lab.sh up red ($1 is up, $2 red, $# 2, shift and "$@" as bash has them),'
+        " --arg -n too. Without --arg, a line that needs an argument stays raw and the"
+        " summary names it",
     )
     p.set_defaults(handler=Command("author", "cmd_import"))
 
