@@ -296,7 +296,7 @@ def _main(argv: Sequence[str] | None) -> int:
     not_begun[:] = [_NOTHING_BEGUN]
     from iplab.cli.parser import build_parser
 
-    words = list(sys.argv[1:] if argv is None else argv)
+    words = _arguments_glued(list(sys.argv[1:] if argv is None else argv))
     parser = build_parser()
     _before_its_command(parser, words)
     args, extra = parser.parse_known_args(words)
@@ -311,6 +311,25 @@ def _main(argv: Sequence[str] | None) -> int:
     if getattr(handler, "function", "") not in _SAY_NOT_BEGUN:
         not_begun.clear()  # (what its own work leaves, the command says: not this)
     return handler(args)
+
+
+def _arguments_glued(words: list[str]) -> list[str]:
+    """``iplab import lab.sh --arg -n --arg red``: each ``--arg``'s value glued to it
+    (``--arg=-n``), as argparse takes one that starts with ``-`` only so (hunt DG: it
+    said "expected one argument" for a script's own option)."""
+    if "import" not in words:
+        return words
+    out, i = words[: words.index("import") + 1], words.index("import") + 1
+    while i < len(words):
+        if words[i] == "--":
+            return out + words[i:]
+        if words[i] == "--arg" and i + 1 < len(words):
+            out.append(f"--arg={words[i + 1]}")
+            i += 2
+            continue
+        out.append(words[i])
+        i += 1
+    return out
 
 
 #: what a signal before the command began leaves

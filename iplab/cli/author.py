@@ -232,7 +232,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
     name = args.name or scenario_name(named)
     shown = "stdin" if source == "-" else source
-    result = import_text(text, kind, shown, name=name, base=base, variables=args.variables)
+    given: list[str] | None = args.arguments  # (--arg, in order; None: not one given)
+    result = import_text(
+        text, kind, shown, name=name, base=base, variables=args.variables, arguments=given
+    )
     read_from = None if is_address(source) or source == "-" else Path(source)
     options.write_text(result.yaml, args.output, read_from=read_from)
     sys.stderr.write(result.summary(kinds=True))

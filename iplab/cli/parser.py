@@ -437,6 +437,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="a line using the script's variables prints as written (keep, the default)"
         " or with their values (expand); it runs with their values either way",
     )
+    p.add_argument(
+        "--arg",
+        action="append",
+        dest="arguments",
+        metavar="VALUE",
+        help="an argument the script is run with, in order: --arg up --arg red reads"
+        ' ./lab.sh up red ($1 is up, $2 red, $# 2, shift and "$@" as bash has them),'
+        " --arg -n too. Without --arg, a line that needs an argument stays raw and the"
+        " summary names it",
+    )
     p.set_defaults(handler=Command("author", "cmd_import"))
 
     p = sub.add_parser(

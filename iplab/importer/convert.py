@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import partial
@@ -109,6 +110,8 @@ class ImportResult(Record):
     variables: tuple[tuple[str, int], ...] = ()
     #: raw commands that say what they create, delete or rename
     raw_effects: int = 0
+    #: the arguments a script was read as run with (None: none given)
+    arguments: tuple[str, ...] | None = None
 
     @property
     def raw_unknown(self) -> int:
@@ -137,6 +140,9 @@ class ImportResult(Record):
         ]
         if kinds:
             out.append(self.kinds().rstrip("\n"))
+        if self.arguments is not None:
+            given = shlex.join(self.arguments) or "none (an empty list)"
+            out.append(f"read as run with arguments: {given}")
         if self.variables:
             listed = ", ".join(f"${n} (line {line})" for n, line in self.variables)
             out.append(f"expanded shell variables: {listed}")
@@ -282,7 +288,13 @@ _HISTORY = re.compile(r"\s*\d{1,5}\s{2}(?:\d{4}-\d\d-\d\d \S+\s+)?(?:sudo\s+)?(\
 
 
 def _read(
-    text: str, kind: Kind, source_name: str, base: Path | None, keep: bool
+    text: str,
+    kind: Kind,
+    source_name: str,
+    base: Path | None,
+    keep: bool,
+    *,
+    arguments: Sequence[str] | None = None,
 ) -> tuple[str | None, str | None, Reader, list[Draft]]:
     if kind != "shell":
         if kind == "notebook":
@@ -313,7 +325,7 @@ def _read(
         drafts, intro = assemble(reader.events)
         description = "\n\n".join(n.text for n in intro if n.kind != "heading") or None
         return title, description, reader, drafts
-    reader = read_shell(text, base, keep)
+    reader = read_shell(text, base, keep, arguments)
     title, description, events = shell_header(reader.events)
     drafts, _ = assemble(events)
     drafts, cleared = cleared_first(drafts, text, reader.errexit_set)
@@ -333,15 +345,24 @@ def import_text(
     name: str | None = None,
     base: Path | None = None,
     variables: Variables = "keep",
+    arguments: Sequence[str] | None = None,
 ) -> ImportResult:
     """A scenario (YAML text) from a tutorial page or a shell script, with a summary.
 
     A line that uses the input's shell variables prints as written and runs as expanded
     (``variables="expand"``: it prints as expanded, the format of iplab 0.1).
-    Raises UsageError when the input holds no command, or ``name`` is not a valid name.
+    ``arguments``: a script's, as it is run (``./lab.sh up red``: ``$1`` is up).
+    Raises UsageError when the input holds no command, or ``name`` is not a valid name,
+    or ``arguments`` are given to what is not a shell script.
     """
     if name is not None and (problem := names.netns_name_problem(name)):
         raise UsageError(f"--name: {problem.replace('namespace name', 'scenario name')}")
+    if arguments is not None and kind != "shell":
+        raise UsageError(
+            f"{source_name}: arguments ({shlex.join(arguments)}) are a shell script's, and"
+            f" this is read as {kind}",
+            hint="if it is a script, say so: iplab import FILE --format shell -- ARG...",
+        )
     name = name or scenario_name(source_name)
     text, colours = (text, []) if kind == "notebook" else as_shown(text)  # (a notebook: its own)
     if kind in ("markdown", "session", "shell") and (merged := side_by_side(text)):
@@ -356,7 +377,7 @@ def import_text(
         )
     try:
         title, description, reader, drafts = _read(
-            text, kind, source_name, base, variables == "keep"
+            text, kind, source_name, base, variables == "keep", arguments=arguments
         )
     except TooLarge as exc:  # (its message starts with the line)
         raise UsageError(f"{source_name}: {exc.message}", hint=exc.hint) from None
@@ -433,6 +454,7 @@ def import_text(
         model_error=model[0],
         model_warnings=model[1],
         variables=tuple(sorted(reader.expanded.items(), key=lambda kv: kv[1])),
+        arguments=None if arguments is None else tuple(arguments),
     )
     trailer = printable(
         "".join(f"# {line}".rstrip() + "\n" for line in result.summary().splitlines())

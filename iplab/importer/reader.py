@@ -554,6 +554,9 @@ class ShellVars:
     #: the variables set to the script's argument (``cmd=$1``, ``ACTION="${1:-up}"``): a
     #: ``case "$cmd" in up) ...`` is the script's own up and down, as ``case "$1"`` is
     arguments_of: set[str] = field(default_factory=set)
+    #: of those, the argument each was set from (``NS1=$1``: ``$1``), to name it when no
+    #: argument was given (``iplab import SCRIPT -- ARG...``)
+    argument_read: dict[str, str] = field(default_factory=dict)
 
     def assign(self, line: str, number: int) -> bool:
         """Record ``NAME=VALUE`` (or ``export NAME=VALUE``), an array or one of its elements;
@@ -574,8 +577,10 @@ class ShellVars:
             return True
         if _POSITIONAL.fullmatch(match[2].strip('"')):
             self.arguments_of.add(match[1])
+            self.argument_read[match[1]] = match[2].strip('"')
         else:
             self.arguments_of.discard(match[1])
+            self.argument_read.pop(match[1], None)
         value, unresolved = self.expand(match[2])
         words: list[str] | None = []
         if not unresolved:
@@ -820,7 +825,7 @@ class ShellVars:
         return ShellVars(
             dict(self.values), dict(self.lines), {k: dict(v) for k, v in self.arrays.items()},
             set(self.keyed), set(self.runtime), self.background, set(self.integers),
-            dict(self.skipped), set(self.arguments_of),
+            dict(self.skipped), set(self.arguments_of), dict(self.argument_read),
         )  # fmt: skip
 
     def arguments(self) -> list[str] | None:
@@ -1054,18 +1059,35 @@ class ShellVars:
         if name in self.skipped and self.skipped[name][0] >= self.lines.get(name, 0):
             line, what = self.skipped[name]
             return f"{token} is set by the {what} at line {line}, which iplab skipped"
+        if name is not None and name in self.lines and name in self.argument_read:
+            # (hunt DG: NS=$1 at the top of a script run as ./lab.sh red)
+            read = self.argument_read[name]
+            return f"line {self.lines[name]} reads {read}: {self._not_given(read)}"
         if name is not None and name in self.lines:
             return f"{token} is set at line {self.lines[name]} from something iplab cannot evaluate"
         if name is not None:
             return f"{token} is not set in the input"
         if _POSITIONAL.fullmatch(token.strip('"')) or token.strip('"') in ("$*", *_ALL_ARGUMENTS):
             # (hunt BU: namespace.sh run as `./namespace.sh red 10.0.0.1`)
-            n = next((c for c in token if c in "123456789"), "1")
-            return (
-                f"{token} is an argument the script is run with, and iplab runs it with"
-                f" none: give it a value at the top (ARG{n}=${{{n}:-value}}) and use that"
-            )
+            return f"{token} is {self._not_given(token)}"
         return f"{token} is evaluated by the shell"
+
+    def _not_given(self, token: str) -> str:
+        """What to say of an argument of the script (``$2``) that has no value here."""
+        n = int(next((c for c in token if c in "123456789"), "1"))
+        count = self.values.get("#")
+        values = " ".join(f"--arg V{i}" for i in range(1, n + 1))
+        how = f"give {'it' if n == 1 else 'them'} with iplab import SCRIPT {values}"
+        if count is None or not count.isdigit():
+            return (
+                f"an argument the script is run with, and iplab runs it with none: {how},"
+                f" or give it a value at the top (ARG{n}=${{{n}:-value}}) and use that"
+            )
+        given = [self.values.get(str(i)) or "" for i in range(1, int(count) + 1)]
+        return (
+            f"an argument the script is run with, and it was given {count}"
+            f" ({shlex.join(given) or 'none'}): {how}"
+        )
 
 
 # -- reading commands --------------------------------------------------------------------------
@@ -1078,7 +1100,11 @@ class Reader:
     """
 
     def __init__(
-        self, markdown: bool, base: Path | None = None, keep_variables: bool = True
+        self,
+        markdown: bool,
+        base: Path | None = None,
+        keep_variables: bool = True,
+        arguments: Sequence[str] | None = None,
     ) -> None:
         self.markdown = markdown
         #: the block being read starts with ``#!`` (a script file, shown whole: no line of
@@ -1089,6 +1115,13 @@ class Reader:
         #: the directory of the input (``. ./env.sh`` is read from there)
         self.base = base
         self.vars = ShellVars()
+        #: the arguments the script is read as run with (``iplab import lab.sh -- up red``:
+        #: ``$1`` is up, ``$#`` 2); None: none given, ``$1`` is not known (hunt DG)
+        self.arguments = None if arguments is None else tuple(arguments)
+        if self.arguments is not None:
+            self.vars.values |= {str(n): a for n, a in enumerate(self.arguments, 1)}
+            joined = " ".join(self.arguments)
+            self.vars.values |= {"#": str(len(self.arguments)), "@": joined, "*": joined}
         self.events: list[Event] = []
         self.warnings: list[str] = []
         self.expanded: dict[str, int] = {}
@@ -1332,6 +1365,10 @@ class Reader:
         """A block, with the values of the input's variables its text uses, as they were
         before it (a loop's body may change them: ``i=$((i + 1))``)."""
         before = self._before if self._before is not None else self.vars
+        if self.arguments is not None and block.standalone and _reads_arguments(block.text):
+            # ip netns add "$1", read with the arguments given to import: a printed script
+            # has none, so it runs the commands as read (hunt DG), as a case's halves do
+            block.standalone = False
         for match in _USED.finditer(block.text):
             name = match[1]
             if name in before.arrays:  # (its $NAME is its first element, in values too)
@@ -2554,6 +2591,12 @@ class Reader:
             return joined
         if self.vars.assign(body, number):
             return "silent"
+        if _SHIFT.fullmatch(body.strip()) and self.arguments is not None:
+            # shift at the top of a script given its arguments (hunt DG: a raw step that
+            # moved nothing, and "$@" after it still held the first)
+            stmts = shellread.statements(shellread.parse(body))
+            if len(stmts) == 1 and self._shift(stmts[0], self.vars, f"line {number}"):
+                return "silent"
         root = shellread.parse(body)
         braced = self._braces(root, f"line {number}")  # spare{1..3}
         text, unresolved = self._expanded(root, braced, self.vars)
@@ -2804,6 +2847,12 @@ class Reader:
             again = " (it runs the script again as root; iplab runs each step as root)"
             rerun = again if _reruns_as_root(checked.named_children[-1]) else ""
             self.warnings.append(f"{where}: a check of the author's{rerun}; not run ({text})")
+            if self.arguments is None and _ARGUMENT_READ.search(_single_quotes_out(text)):
+                # [ $# -lt 2 ] && { echo "usage: $0 NS1 NS2"; exit 1; } (hunt DG)
+                self.warnings.append(
+                    f"{where}: the check tests the script's arguments, and iplab reads it run"
+                    " with none: give them with iplab import SCRIPT --arg V1 --arg V2..."
+                )
             self.note("comment", text, number, end)
             return "speaking"
         if node.type in ("list", "redirected_statement") and (
@@ -2860,6 +2909,10 @@ class Reader:
             return "speaking"
         if node.type == "if_statement" and (made := self._if_makes(node, number, where)):
             return self._block(text, number, end, made, where, "")
+        if node.type == "if_statement" and (guarded_run := _run_guarded(text)) is not None:
+            said = [shellread.source(w) for w in shellread.words(guarded_run)]
+            if said and _runs_argument(said[0]) and self._named_job(text, number, end=end):
+                return "speaking"  # if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then "$@"; fi
         if node.type in ("if_statement", "case_statement") and not _guard(node):
             taken = _branch(node, self.vars)
             if taken is not None:  # the branch bash takes, with what iplab knows
@@ -2950,6 +3003,7 @@ class Reader:
             self.note("fence", text, number, end)
             return "speaking"
         said = [shellread.source(w) for w in shellread.words(node)]
+        given = bool(self.arguments)  # (hunt DG: "$@" is what import was given)
         if (
             len(said) == 2
             and said[0] in self.functions
@@ -2957,7 +3011,7 @@ class Reader:
             and self._main(said[0], text, number)
         ):  # main "$@" at the bottom: its case "$1" in up) ... down) ...
             return "speaking"
-        if len(said) == 2 and said[0] == "exec" and said[1] in _ALL_ARGUMENTS:
+        if len(said) == 2 and said[0] == "exec" and said[1] in _ALL_ARGUMENTS and not given:
             # a container's entrypoint ends in exec "$@" (its CMD): given no command, as
             # iplab reads a script (run without arguments), exec runs none (hunt BI #1)
             self.warnings.append(
@@ -2975,7 +3029,7 @@ class Reader:
                 return "speaking"
         if said and _runs_argument(said[0]) and self._named_job(text, number):
             return "speaking"  # $1 (or "$@") at the bottom: the function its argument names
-        if said and said[0] in _ALL_ARGUMENTS:
+        if said and said[0] in _ALL_ARGUMENTS and not given:
             # "$@" after the script's own setup (the kernel's in_netns.sh): the command it
             # is given, run there; iplab reads the script run without one, as for exec "$@"
             self.warnings.append(
@@ -2985,7 +3039,7 @@ class Reader:
             return self._block(
                 text, number, end, self._commands(["true"], None, number, where), where, ""
             )
-        if len(said) == 2 and said[0] in self.functions and said[1] in _ALL_ARGUMENTS:
+        if len(said) == 2 and said[0] in self.functions and said[1] in _ALL_ARGUMENTS and not given:
             # main "$@" at the bottom, no case "$1" in main: as iplab reads the script (run
             # without arguments, as for exec "$@"), main is called with none. It was a raw
             # step 'main "$@"', refused: "this host does not have main" (hunt BP)
@@ -3491,6 +3545,7 @@ class Reader:
         number: int,
         said: str | None = None,
         words: frozenset[str] | None = None,
+        end: int | None = None,
     ) -> bool:
         """``$1`` at the bottom of a script that defines ``setup`` and ``teardown`` (hunt BB:
         a public script run as ``./lab.sh setup``; it was a raw step ``$1``, which ran nothing,
@@ -3509,7 +3564,7 @@ class Reader:
         made = self._job(ups[0], number)
         if not made:
             return False
-        self._keep(Block(text, number, number, made, standalone=False))
+        self._keep(Block(text, number, number if end is None else end, made, standalone=False))
         undone = self._job(downs[0], number)
         if not undone:
             self.events.pop()
@@ -5730,6 +5785,25 @@ def _cmds_of(event: Event) -> list[Cmd]:
     return [event] if isinstance(event, Cmd) else event.cmds if isinstance(event, Block) else []
 
 
+#: ``if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then BODY; fi``: BODY runs when the script is
+#: run, not sourced (``$0`` first too, ``[ ]`` or ``[[ ]]``, ``=`` or ``==``)
+_SCRIPT_SIDE = r'"?\$\{?(?:BASH_SOURCE(?:\[0\])?|0)\}?"?'
+_RUN_GUARD = re.compile(
+    rf"if\s+\[\[?\s*{_SCRIPT_SIDE}\s*==?\s*{_SCRIPT_SIDE}\s*\]\]?\s*;?\s*then\s+"
+    r"(?P<body>[^\n;]+?)\s*(?:#[^\n]*)?\s*;?\s*fi",
+)
+
+
+def _run_guarded(text: str) -> shellread.Node | None:
+    """The one command of ``if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then "$@"; fi`` (the
+    guard of a script that may be sourced: run, it runs its body), or None."""
+    found = _RUN_GUARD.fullmatch(text.strip())
+    if found is None or "BASH_SOURCE" not in text:
+        return None
+    stmts = shellread.statements(shellread.parse(found["body"]))
+    return stmts[0] if len(stmts) == 1 and stmts[0].type == "command" else None
+
+
 def _runs_argument(word: str) -> bool:
     """``$1``, ``"${1}"``, ``"$@"``, ``$*`` as a command's name: it runs what the script's
     arguments name."""
@@ -6201,8 +6275,36 @@ def _split(text: str) -> list[str] | None:
         return None
 
 
-def read_shell(text: str, base: Path | None = None, keep_variables: bool = True) -> Reader:
-    reader = Reader(markdown=False, base=base, keep_variables=keep_variables)
+#: ``shift``, ``shift 2``, ``shift $N``
+_SHIFT = re.compile(r"shift(?:\s+[\w${}\"]+)?\s*;?")
+#: a script's arguments read: ``$1``, ``${2}``, ``$#``, ``"$@"``, ``$*``, ``${1:-x}``
+_ARGUMENT_READ = re.compile(r"\$(?:[1-9#@*]|\{(?:[1-9]|[@*]|#\}))")
+
+
+def _reads_arguments(text: str) -> bool:
+    """``text`` reads the script's arguments outside the functions it defines (whose
+    ``$1`` is their call's)."""
+    root = shellread.parse(text)
+    return any(
+        node.type != "function_definition"
+        and _ARGUMENT_READ.search(_single_quotes_out(shellread.source(node)))
+        for node in shellread.statements(root)
+    )
+
+
+def _single_quotes_out(text: str) -> str:
+    """``text`` without what single quotes hold (``awk '{print $1}'``: awk's, not bash's)."""
+    return re.sub(r"'[^']*'", "''", text)
+
+
+def read_shell(
+    text: str,
+    base: Path | None = None,
+    keep_variables: bool = True,
+    arguments: Sequence[str] | None = None,
+) -> Reader:
+    """A script's lines read; ``arguments``: what it is run with (``$1``, ``$#``, ``$@``)."""
+    reader = Reader(markdown=False, base=base, keep_variables=keep_variables, arguments=arguments)
     reader.block(list(enumerate(text.splitlines(), start=1)), shell_lang=True)
     reader.finish()
     return reader
@@ -6226,6 +6328,13 @@ _ROOT_WORDS = {
 }
 
 
+#: the script's own path, as bash has it when the script is run (``./lab.sh``), not sourced:
+#: ``if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then "$@"; fi`` runs its body (hunt DG)
+_SCRIPT_WORDS = dict.fromkeys(
+    ("${BASH_SOURCE[0]}", "$BASH_SOURCE", "${BASH_SOURCE}", "$0", "${0}"), "./SCRIPT"
+)
+
+
 def _word_as_root(node: shellread.Node, scope: ShellVars) -> str | None:
     """A word of a test (:func:`_word`), and who runs the step where the input does not
     set it: ``if [ "$(id -u)" -eq 0 ]; then ip ...; else sudo ip ...; fi`` takes the branch
@@ -6235,7 +6344,9 @@ def _word_as_root(node: shellread.Node, scope: ShellVars) -> str | None:
         return value
     said = shellread.source(node).strip('"')
     name = said.strip("${}")
-    return None if name in scope.values else _ROOT_WORDS.get(said)
+    if name in scope.values or name in scope.arrays:
+        return None
+    return _ROOT_WORDS.get(said) or _SCRIPT_WORDS.get(said)
 
 
 def _word(node: shellread.Node, scope: ShellVars) -> str | None:
