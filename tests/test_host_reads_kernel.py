@@ -65,6 +65,10 @@ def test_a_small_labs_checks_read_the_names_and_its_own_links(
     env = {"IPLAB_READER": "netlink"}
     up = iplab("up", str(scenario), "--prefix", f"{p}x", "--lab", lab, state=state_dir, env=env)
     assert up.returncode == 0, up.stderr
+    status = iplab("status", "--lab", lab, state=state_dir, env=env)
+    assert status.returncode == 0, status.stderr
+    assert f"{p}xv1" in status.stdout and f"{p}xb1" in status.stdout, status.stdout
+    assert f"{p}o1" not in status.stdout  # (not the lab's: never shown, now not read)
     down = iplab("down", lab, state=state_dir, env=env)
     assert down.returncode == 0, down.stderr
     records = [json.loads(x) for x in (state_dir / "audit.jsonl").read_text().splitlines()]
@@ -74,6 +78,9 @@ def test_a_small_labs_checks_read_the_names_and_its_own_links(
     # the reads of a part of the root decoded the lab's root links, not the host's 40 others
     parts = [r for r in reads if "root_links" in r]
     assert parts and all(r["root_links"] <= 2 for r in parts), [r["text"] for r in reads]
+    # status --lab's (no run of the lab's): the lab's namespace and its two root links
+    statuses = [r for r in reads if r.get("run") is None]
+    assert [(r["namespaces"], r.get("root_links")) for r in statuses] == [([f"{p}xn1"], 2)]
     last = reads[-1]  # (down's leftovers check: the root and no namespace)
     assert last["namespaces"] == [] and last["root_links"] == 0
     out = subprocess.run(["ip", "-br", "link"], capture_output=True, text=True, check=True)

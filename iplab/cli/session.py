@@ -502,6 +502,7 @@ def _not_busy(state_dir: Path, name: str) -> None:
 def cmd_status(args: argparse.Namespace) -> int:
     from iplab import iproute, statedir
     from iplab.journal import lab_info
+    from iplab.peers import RootPart
     from iplab.status import format_state
 
     env = _env(args)
@@ -510,8 +511,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         info = lab_info(statedir.resolve(args.state_dir), args.lab)
         # (a lab whose up was killed halfway: what status shows is part of it, hunt BE)
         _say_if_interrupted(statedir.resolve(args.state_dir), args.lab)
-        # the root and the lab's (of the root, only the lab's links are shown)
-        state = iproute.read_state(env.runner, info.owned_netns, info.owned_links)
+        # the root and the lab's (of the root, only the lab's links are shown, and read:
+        # a busy host's other links are not decoded, hunt CZ's leftover)
+        part = RootPart(frozenset(info.owned_links))
+        state = iproute.read_state(env.runner, info.owned_netns, info.owned_links, part)
         root_links: list[str] | None = info.owned_links
     else:
         state = iproute.read_state(env.runner, None)
