@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from iplab.expectation import keep
+from iplab.peers import RootPart
 from iplab.plan import Plan, expected_state
 from iplab.state import State
 
@@ -33,12 +34,15 @@ if TYPE_CHECKING:
 class Ahead:
     """The verification's replay and read of one ``up``, begun early."""
 
-    def __init__(self, shell: Shell, plan: Plan) -> None:
+    def __init__(self, shell: Shell, plan: Plan, whole_root: bool = False) -> None:
         self.shell = shell
         self.plan = plan
+        #: the verification reads every root link (it compares qdiscs: any link's)
+        self.whole_root = whole_root
         self._replay: threading.Thread | None = None
         self._expected: list[State] = []
         self._names: list[str] = []
+        self._part: RootPart | None = None
         self._read: Callable[[], State] | None = None
 
     def batch_started(self) -> None:
@@ -53,6 +57,8 @@ class Ahead:
             with contextlib.suppress(Exception):
                 expected = expected_state(self.plan)
                 self._names = verify.read_names(expected, self.plan.owned)
+                if not self.whole_root:  # (the root links the verification looks at)
+                    self._part = verify.root_part(expected, self.plan.owned)
                 keep(self.plan, expected)  # (a pure function's value: whatever the run does)
                 self._expected.append(expected)
 
@@ -71,7 +77,7 @@ class Ahead:
 
         self._replay.join()
         if self._expected:
-            self._read = iproute.begin_read(self.shell, self._names)
+            self._read = iproute.begin_read(self.shell, self._names, part=self._part)
 
     def expected(self, without: Sequence[int]) -> State | None:
         """The replayed state, when the verification wants the whole setup's (it is kept
@@ -81,9 +87,10 @@ class Ahead:
         self._replay.join()
         return self._expected[0] if self._expected else None
 
-    def observed(self, names: Sequence[str]) -> State | None:
-        """The state read after the setup, when it read these namespaces (once)."""
-        if list(names) != self._names:
+    def observed(self, names: Sequence[str], part: RootPart | None = None) -> State | None:
+        """The state read after the setup, when it read these namespaces and this part of
+        the root (once)."""
+        if list(names) != self._names or part != self._part:
             self.close()
             return None
         read, self._read = self._read, None

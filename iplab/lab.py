@@ -1788,7 +1788,7 @@ def _session(env: Env, plan: Plan, lab: str, opts: Options, doing: str) -> Itera
 def _setup(session: Session, opts: Options) -> int:
     """Run the setup, its claims, and the verification; 1 when a claim or the check fails."""
     if opts.verify and session.batch:
-        session.ahead = Ahead(session.env.runner, session.plan)
+        session.ahead = Ahead(session.env.runner, session.plan, _may_shape(session.plan))
     try:
         session.execute(session.plan.setup, "setup")
         rc = 1 if session.tally.claims_failed else 0
@@ -2144,11 +2144,12 @@ def live_differences(
     expected = expected_state(plan, upto, without) if whole is None else whole
     names = verify.read_names(expected, plan.owned)
     roots = verify.read_roots(expected, plan.owned)
-    # (a read begun ahead named every root veth's peer: more than verify needs, no less)
-    read = ahead.observed(names) if whole is not None and ahead is not None else None
     # the root links verify looks at; all of them when the qdiscs are compared (any link's)
     shaped = lab is not None and upto is None and _may_shape(plan)
     part = None if shaped else verify.root_part(expected, plan.owned)
+    # (a read begun ahead named every root veth's peer of its part: more than verify
+    # needs, no less)
+    read = ahead.observed(names, part) if whole is not None and ahead is not None else None
     observed = read or read_lab_state(env, names, roots, part)
     found = verify.diff(expected, observed, plan.owned)
     found += route_differences(env, expected, observed)

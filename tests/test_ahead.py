@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 
 from iplab import ahead as ahead_module
-from iplab import iproute, scenario
+from iplab import iproute, scenario, verify
 from iplab.ahead import Ahead
+from iplab.peers import RootPart
 from iplab.plan import Plan, build, expected_state
 from iplab.state import State
 from tests.hostile.hostile import no_threads
@@ -35,9 +36,9 @@ DRIVER = textwrap.dedent(
     from iplab import audit, iproute
     begin, append = iproute.begin_read, audit.AuditLog.append
 
-    def begun(shell, namespaces=None, *rest, ahead=True):
+    def begun(shell, namespaces=None, *rest, ahead=True, **named):
         print(f"@@ begin ahead={ahead} {len(list(namespaces or []))}", file=sys.stderr)
-        return begin(shell, namespaces, *rest, ahead=ahead)
+        return begin(shell, namespaces, *rest, ahead=ahead, **named)
 
     def appended(self, records):
         print(f"@@ append {len(records)}", file=sys.stderr)
@@ -94,12 +95,15 @@ class _Reads:
 
     def __init__(self) -> None:
         self.begun: list[list[str]] = []
+        self.parts: list[RootPart | None] = []
         self.ended = 0
 
     def __call__(
-        self, shell: object, namespaces: list[str], *, ahead: bool = True
-    ) -> Callable[[], State]:
+        self, shell: object, namespaces: list[str], *, ahead: bool = True,
+        part: RootPart | None = None,
+    ) -> Callable[[], State]:  # fmt: skip
         self.begun.append(list(namespaces))
+        self.parts.append(part)
 
         def end() -> State:
             self.ended += 1
@@ -182,3 +186,37 @@ def test_no_thread_to_be_had_leaves_the_verification_as_it_was(
     ahead.batch_started()
     ahead.batch_ended(True)
     assert ahead.expected(()) is None and reads.begun == []
+
+
+def test_the_read_begun_ahead_reads_the_verifications_part_of_the_root(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Hunt CZ's miss: the read begun ahead read the root whole (every link of a busy
+    host's), while the verification after it looks at the lab's root links alone."""
+    reads = _Reads()
+    monkeypatch.setattr(iproute, "begin_read", reads)
+    plan = _plan()
+    ahead = Ahead(object(), plan)  # type: ignore[arg-type]
+    ahead.batch_started()
+    ahead.batch_ended(True)
+    expected = expected_state(plan)
+    part = verify.root_part(expected, plan.owned)
+    assert part is not None and reads.parts == [part]
+    assert "ipahdbr0" in part.names
+    assert ahead.observed(["ipahdns1", "ipahdns2"], None) is None  # (the whole root: not it)
+    ahead = Ahead(object(), plan)  # type: ignore[arg-type]
+    ahead.batch_started()
+    ahead.batch_ended(True)
+    assert ahead.observed(["ipahdns1", "ipahdns2"], part) is not None
+
+
+def test_a_lab_whose_qdiscs_are_compared_reads_the_whole_root_ahead(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reads = _Reads()
+    monkeypatch.setattr(iproute, "begin_read", reads)
+    ahead = Ahead(object(), _plan(), whole_root=True)  # type: ignore[arg-type]
+    ahead.batch_started()
+    ahead.batch_ended(True)
+    assert reads.parts == [None]
+    assert ahead.observed(["ipahdns1", "ipahdns2"], None) is not None
