@@ -94,6 +94,12 @@ _OPTIONS: dict[str, tuple[tuple[str, bool], ...]] = {
 _OBJECTS = {"ip": IP_OBJECTS, "bridge": BRIDGE_OBJECTS, "tc": TC_OBJECTS}
 
 
+def verbs_of(obj: str) -> Sequence[str]:
+    """The verbs of ip's object ``obj`` (``link``: ``add``, ``set``...): its table's, or
+    :data:`OTHER_VERBS` for an object no table here lists."""
+    return _VERBS.get(obj, OTHER_VERBS)
+
+
 @frozen
 class Verb(Record):
     """What an ``ip``/``bridge``/``tc`` command line's words say, as the tool reads them."""

@@ -1528,7 +1528,8 @@ def _chosen(plan: Plan) -> set[str]:
 def _prefix_helps(plan: Plan, clash: Sequence[str]) -> bool:
     """Whether another --prefix would free a name taken: one the page writes (hunt BR's
     br-p01: veth0 taken, the kernel's own choice for ``ip link add type veth``, and the
-    hint said to use the --prefix the user had given)."""
+    hint said to use the --prefix the user had given). Hunt DH #3: under --prefix the
+    kernel's names are given, the lab's own, so only a run without one meets them."""
     return not set(clash) <= _chosen(plan)
 
 
@@ -1550,14 +1551,19 @@ def _kernel_named(plan: Plan, clash: Sequence[str]) -> str:
 
 
 def _kept_names(plan: Plan, clash: Sequence[str]) -> str:
-    """What to do when no --prefix frees the names taken: the kernel chooses them (hunts BR
-    and BU: a page's or a script's ``ip link add type veth``, run under --prefix where the
-    host had veth0, was told to "use --prefix P")."""
+    """What to do when the names taken are the kernel's choice (hunts BR and BU: a page's
+    or a script's ``ip link add type veth`` where the host had veth0). Without --prefix the
+    kernel names them; hunt DH #3: with one, the run names them the lab's own."""
     named = ", ".join(clash[:8])
-    given = f"--prefix {plan.prefix}" if plan.prefix else "--prefix"
+    if plan.prefix:  # (not met: with_prefix names them; kept for a scenario that did not)
+        return (
+            f"--prefix {plan.prefix} does not rename {named}: delete them if they are left"
+            " from an earlier try, or name each end on the page's line (ip link add NAME"
+            " type veth peer name PEER)"
+        )
     return (
-        f"{given} does not rename {named}: the kernel names them, and --prefix renames only"
-        " the names the page writes; delete them if they are left from an earlier try, or"
+        f"the kernel names {named} for the lab; run with --prefix P, which names them the"
+        " lab's own (Pveth0...), or delete them if they are left from an earlier try, or"
         " name each end on the page's line (ip link add NAME type veth peer name PEER)"
     )
 

@@ -37,7 +37,7 @@ from iplab.pids import (
     printed_by,
     proc_pid,
 )
-from iplab.prefix import with_prefix
+from iplab.prefix import kernel_named_said, with_prefix
 from iplab.recipes import recipe_run
 from iplab.records import Record, frozen
 from iplab.render import Command, ReadsBackAs, Renderer, renderer, template_hashes
@@ -546,6 +546,8 @@ def build(
     """
     judge = Judge(strict=not lenient, prefix=prefix)
     check_refused(scenario, judge)  # (before the prefix: the line meant is the page's)
+    for step, said in kernel_named_said(scenario, prefix):  # (hunt DH #3)
+        judge.warnings.append(ModelError(said, step.loc, certain=False))
     scenario = with_prefix(scenario, prefix)
     if not scenario.setup and not lenient:  # (hunt BD #7: check said OK, up "0 changes")
         judge.warnings.append(

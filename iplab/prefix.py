@@ -31,12 +31,13 @@ from typing import Any
 from iplab import ipgrammar, names, wrappers
 from iplab.errors import ScenarioError, UsageError
 from iplab.scenario import Scenario
-from iplab.state import created_names
+from iplab.state import created_names, kernel_named
 from iplab.steps import (
     AddrAdd,
     AddrDel,
     AddrFlush,
     Effect,
+    LinkAdd,
     LinkSet,
     NetnsExec,
     Raw,
@@ -45,7 +46,7 @@ from iplab.steps import (
 )
 from iplab.words import NETCATS, innermost, shell_tokens
 
-__all__ = ["with_prefix"]
+__all__ = ["kernel_named_said", "names_given", "with_prefix"]
 
 _PREFIX = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
@@ -372,7 +373,9 @@ def with_prefix(scenario: Scenario, prefix: str) -> Scenario:
         raise UsageError(
             f"--prefix {prefix!r}: use letters, digits, '_', '.', '-' (not first: '-' or '.')"
         )
-    # names the kernel chooses (``ip link add type veth``) are not the scenario's to rename
+    # names the kernel chooses (``ip link add type veth``: veth0, veth1) are given, renamed
+    # (hunt DH #3: left as the kernel's, they were another lab's or the host's veth0)
+    scenario = names_given(scenario)
     netns_names, link_names = created_names((step.op for step in scenario.steps), auto=False)
     netns = {n: prefix + n for n in netns_names}
     links = _link_names(prefix, link_names)
@@ -409,6 +412,81 @@ def with_prefix(scenario: Scenario, prefix: str) -> Scenario:
             tuple(step_renamed(s) for s in scenario.teardown), netns, links, mentioned
         ),
     )
+
+
+def names_given(scenario: Scenario) -> Scenario:
+    """The scenario with each link the kernel would name (``ip link add type veth``: the
+    kernel picks the first free veth0, veth1...) named as the model names it, the step's
+    line then printed from its fields (``ip link add veth0 type veth peer name veth1``), and
+    the shell block that holds it printed a command a line. Under ``--prefix`` the names
+    are then the lab's own (hunt DH #3: a kernel-named pair kept the kernel's names, which
+    another lab's or the host's links may hold, or take between the check and the run, and
+    whose later lines, ``ip link set veth0 netns red``, then moved a link not the lab's)."""
+    given = kernel_named(scenario.steps)
+    if not given:
+        return scenario
+
+    def part(steps: tuple[Step, ...], offset: int) -> tuple[Step, ...]:
+        out = list(steps)
+        start: int | None = None
+        for k, step in enumerate(steps):
+            if step.verbatim is not None:
+                start = k
+            elif not step.joined:
+                start = None
+            if (names_ := given.get(offset + k)) is None or not isinstance(step.op, LinkAdd):
+                continue
+            name, peer = names_
+            op = dataclasses.replace(
+                step.op, name=name, peer=peer if step.op.type == "veth" else step.op.peer, text=None
+            )
+            out[k] = dataclasses.replace(out[k], op=op)
+            if start is not None:  # (the block's text makes the pair unnamed: its steps print)
+                out[start] = dataclasses.replace(out[start], verbatim=None)
+                end = start + 1
+                while end < len(steps) and steps[end].joined:
+                    out[end] = dataclasses.replace(out[end], joined=False)
+                    end += 1
+                start = None
+        return tuple(out)
+
+    return dataclasses.replace(
+        scenario,
+        setup=part(scenario.setup, 0),
+        teardown=part(scenario.teardown, len(scenario.setup)),
+    )
+
+
+def kernel_named_said(scenario: Scenario, prefix: str) -> list[tuple[Step, str]]:
+    """Each step whose link names the kernel would choose, with what ``--prefix`` makes of
+    them (:func:`names_given`), said so that the run's line, which names them, is no
+    surprise."""
+    given = kernel_named(scenario.steps)
+    if not given or not prefix:
+        return []
+    _, link_names = created_names((s.op for s in names_given(scenario).steps), auto=False)
+    links = _link_names(prefix, link_names)
+    out: list[tuple[Step, str]] = []
+    for k, (name, peer) in sorted(given.items()):
+        step = scenario.steps[k]
+        op = step.op
+        if not isinstance(op, LinkAdd):
+            continue
+        chosen = sorted(
+            n for n, written in ((name, op.name), (peer, op.peer)) if n and written is None
+        )
+        made = ", ".join(links.get(n, prefix + n) for n in chosen)
+        them = "them" if len(chosen) > 1 else "it"
+        out.append(
+            (
+                step,
+                f"with --prefix {prefix}, the kernel would name {', '.join(chosen)} here"
+                f" ({op.text or 'ip link add'}): the run names {them} {made}, the lab's own,"
+                f" as it names the lab's other links (no {chosen[0]} of the host or of another"
+                f" lab is taken or moved); without --prefix the kernel names {them}",
+            )
+        )
+    return out
 
 
 def _clashes(op: Any, netns: dict[str, str], links: dict[str, str]) -> str:

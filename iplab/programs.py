@@ -151,6 +151,7 @@ PACKAGES = {
     "vtysh": "frr",
     "lsof": "lsof", "nmap": "nmap", "hping3": "hping3", "netstat": "net-tools",
     "ifconfig": "net-tools", "route": "net-tools", "arp": "net-tools", "ip": "iproute2",
+    "iptunnel": "net-tools", "ipmaddr": "net-tools",
     "sysctl": "procps",
 }  # fmt: skip
 #: a tutorial that installs what it needs: what it runs after that is not looked for
@@ -307,11 +308,11 @@ def _aside(program: str, packages: bool) -> str:
 _OBJECTS = {"ip": IP_OBJECTS, "bridge": BRIDGE_OBJECTS, "tc": TC_OBJECTS}
 
 
-def typo_of(program: str) -> str | None:
-    """What a missing program's name may be a slip of (hunt AS: ``sudo ipnetns add http2``,
-    ``ip netns exec http1 pythohn3 -m http.server``): a tool glued to its object (``ip
-    netns``), or one name this host has or iplab knows that is one letter or two away
-    (``python3``); None when nothing is that close."""
+def glued(program: str) -> str | None:
+    """``ip link`` for ``iplink``: a tool glued to its object, a space lost (hunt AS, DH
+    #2: ``iplink add veth0 type veth peer name veth1`` copied from a page), the object
+    whole or its first three letters and more, as ip takes it (``ipaddr``); None: another
+    name, or a program of that name (net-tools' ``iptunnel``, ``ipmaddr``)."""
     if "/" in program or program in PACKAGES:
         return None
     for tool, objects in _OBJECTS.items():
@@ -319,6 +320,18 @@ def typo_of(program: str) -> str | None:
         # (as ip takes an object: whole, or its first letters, ``ip addr``)
         if program.startswith(tool) and len(rest) >= 3 and any(o.startswith(rest) for o in objects):
             return f"{tool} {rest}"
+    return None
+
+
+def typo_of(program: str) -> str | None:
+    """What a missing program's name may be a slip of (hunt AS: ``sudo ipnetns add http2``,
+    ``ip netns exec http1 pythohn3 -m http.server``): a tool glued to its object (``ip
+    netns``), or one name this host has or iplab knows that is one letter or two away
+    (``python3``); None when nothing is that close."""
+    if "/" in program or program in PACKAGES:
+        return None
+    if (split := glued(program)) is not None:
+        return split
     near = difflib.get_close_matches(program, _known_names(), n=1, cutoff=0.85)
     # (not another version's name: iperf3 is no slip of iperf, nor ping6 of ping)
     if not near or _lettered(near[0]) == _lettered(program):

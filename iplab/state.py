@@ -655,6 +655,26 @@ def created_objects(ops: Iterable[Op], auto: bool = True) -> tuple[set[str], set
     return netns, links
 
 
+def _nameless(op: Op) -> bool:
+    return isinstance(op, LinkAdd) and (op.name is None or (op.type == "veth" and op.peer is None))
+
+
+def kernel_named(steps: Sequence[Step]) -> dict[int, tuple[str, str | None]]:
+    """For each step (by its index) that adds a link whose name, or a veth's peer, the kernel
+    chooses (``ip link add type veth``: veth0, veth1), the names the model gives them, in
+    the state the steps before it leave (a pair renamed frees its names for the next)."""
+    if not any(_nameless(step.op) for step in steps):
+        return {}
+    out: dict[int, tuple[str, str | None]] = {}
+    state = State()
+    applied = replay(steps, state, Judge(strict=False), undo=False)
+    for k, step in enumerate(steps):
+        if isinstance(step.op, LinkAdd) and _nameless(step.op):
+            out[k] = auto_names(state, step.op)
+        next(applied)
+    return out
+
+
 def created_names(ops: Iterable[Op], auto: bool = True) -> tuple[set[str], set[str]]:
     """(namespace names, link names) that the ops create (see :func:`created_objects`)."""
     netns, links = created_objects(ops, auto)

@@ -6,16 +6,23 @@ ns2``): bash runs the first as a whole command and the second as one of its own,
 program (``peer``) no host has. iplab said only "this host does not have peer" (hunt CB
 #3). The second line is said to be the rest of the first when its first word is no
 program this host has and the two read together as one line ip takes.
+
+Hunt DH #2: a space lost when copying from a page (``iplink add veth0 type veth peer name
+veth1``) made a raw step import said nothing of, which fails at run ("iplink: command not
+found"). :func:`glued_programs` names the line and what it likely means (``ip link add
+...``); the step stays as the page writes it (render prints it byte for byte).
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 import shutil
 from collections.abc import Sequence
 
 from iplab import ipgrammar
 from iplab.importer.assembly import Draft
+from iplab.programs import glued, programs
 from iplab.steps import Raw
 from iplab.words import shell_tokens, strip_sudo
 from iplab.wrappers import past_how_it_runs
@@ -63,4 +70,23 @@ def broken_lines(drafts: Sequence[Draft]) -> list[str]:
             f" bash runs it as a command of its own, {words[0]!r}, which this host does not"
             f" have; end line {before.cmd.line} with ' \\' to make them one command"
         )
+    return warnings
+
+
+def glued_programs(drafts: Sequence[Draft]) -> list[str]:
+    """One warning for each line that starts a program whose name is a tool glued to its
+    object (``iplink``, ``sudo ipnetns``, ``ip netns exec red iplink``) that this host does
+    not have: the line, and the line it likely means."""
+    warnings: list[str] = []
+    for d in drafts:
+        for program in dict.fromkeys(programs(d.cmd.text)):
+            meant = glued(program)
+            if meant is None or shutil.which(program) is not None:
+                continue
+            fixed = re.sub(rf"(?<![^\s;&|(]){re.escape(program)}(?!\S)", meant, d.cmd.text, count=1)
+            warnings.append(
+                f"line {d.cmd.line}: {d.cmd.text!r} runs {program!r}, which this host does not"
+                f" have: {meant!r} with its space lost? bash fails at this line, and iplab runs"
+                f" it as the page writes it; write {fixed!r} to run what the page likely means"
+            )
     return warnings
