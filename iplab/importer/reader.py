@@ -2399,7 +2399,9 @@ class Reader:
             return None
         then = kinds.index("then")
         tests = [c for c in node.children[:then] if c.is_named]
-        body = [c for c in node.children[then:] if c.is_named]
+        # (a comment in the body reads as no command: hunt DF, the whole if was skipped,
+        # and with it the loop it was in, "a nested if is skipped")
+        body = [c for c in node.children[then:] if c.is_named and c.type != "comment"]
         said = shellread.source(tests[0]) if len(tests) == 1 else ""
         found = shellread.statements(shellread.parse(said.removeprefix("!")))  # ! a | b
         asks = said.removeprefix("!").split()[:1] not in ([], ["true"], ["false"], [":"])
