@@ -445,7 +445,7 @@ def import_text(
         model_error=model[0],
         model_warnings=model[1],
         variables=tuple(sorted(reader.expanded.items(), key=lambda kv: kv[1])),
-        host_changes=tuple(host_changes((d.line, d.cmd.text, d.op) for d in drafts[:cut])),
+        host_changes=tuple(host_changes([(d.line, d.cmd.text, d.op) for d in drafts[:cut]])),
     )
     trailer = printable(
         "".join(f"# {line}".rstrip() + "\n" for line in result.summary().splitlines())

@@ -12,10 +12,11 @@ the host's, through /etc/sysctl.conf, and whose NAT was the host's firewall, imp
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Sequence
 
 from iplab.hostfiles import file_writes
 from iplab.inverse import policy_write_of, sysctl_loads_of, sysctl_writes_of
+from iplab.state import created_names
 from iplab.steps import Op, Raw
 from iplab.words import plain_words, strip_sudo
 
@@ -28,14 +29,16 @@ _FIREWALLS = frozenset(
 )  # fmt: skip
 
 
-def host_change(op: Op) -> str | None:
+def host_change(op: Op, links: Collection[str] = ()) -> str | None:
     """What a step changes of the host itself (None: nothing iplab can name, or not a step
-    of the root namespace)."""
+    of the root namespace). ``links``: the links the lab makes, whose own sysctls
+    (``net.ipv6.conf.LINK.disable_ipv6``) go with them."""
     if not isinstance(op, Raw) or op.observes:
         return None
     if (written := sysctl_writes_of(op)) is not None:
-        keys = ", ".join(dict.fromkeys(key for key, _ in written))
-        return f"writes the host's sysctl {keys}"
+        keys = [key for key, _ in written if _per_link(key) not in links]
+        listed = ", ".join(dict.fromkeys(keys))
+        return f"writes the host's sysctl {listed}" if keys else None
     if (files := sysctl_loads_of(op)) is not None:
         return (
             f"loads {', '.join(files)} into the host's sysctls (every key the file holds"
@@ -55,10 +58,20 @@ def host_change(op: Op) -> str | None:
     return f"{how} the host's {', '.join(dict.fromkeys(w.path for w in on_disk))}"
 
 
-def host_changes(steps: Iterable[tuple[int, str, Op]]) -> list[str]:
+def _per_link(key: str) -> str | None:
+    """The link a sysctl key is of (``net.ipv6.conf.v0.disable_ipv6``, ``net/ipv4/neigh/v0/
+    ...``: v0), None for any other key."""
+    parts = key.replace("/", ".").split(".")
+    if len(parts) >= 5 and parts[0] == "net" and parts[2] in ("conf", "neigh"):
+        return parts[3] if parts[3] not in ("all", "default") else None
+    return None
+
+
+def host_changes(steps: Sequence[tuple[int, str, Op]]) -> list[str]:
     """``line N: TEXT: what it changes`` for each (line, text, op) that changes the host."""
+    _netns, links = created_names(op for _, _, op in steps)
     return [
         f"line {line}: {text}: {said}"
         for line, text, op in steps
-        if (said := host_change(op)) is not None
+        if (said := host_change(op, links)) is not None
     ]
