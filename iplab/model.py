@@ -902,9 +902,27 @@ def _route_add(a: _Apply, op: RouteAdd) -> None:
         same = [r for r in same if r == route]  # beside the others: only the very same fails
     if same and op.verb in ("add", "append", "prepend"):
         a.object(f"a route to {op.to} already exists in {ns_label(op.ns)}", state.certain(space))
+    elif kernels and op.verb == "add":
+        _kernels_route_exists(a, space, op, kernels[0])
     for old in same[:1]:
         space.routes.remove(old)
     space.routes.append(route)
+
+
+def _kernels_route_exists(a: _Apply, space: Namespace, op: RouteAdd, kernel: Route) -> None:
+    """``ip route add 10.0.1.0/24 dev r0`` where an address of an up link already gave the
+    kernel that prefix's route (same table, metric and tos): the kernel says File exists
+    (hunt DF: a router script's "forwarding" routes; ``set -e`` stopped it there, while
+    check said OK). ``append`` and ``replace`` are taken beside or in its place."""
+    link = space.links[str(kernel.dev)]
+    address = next((x for x in link.addresses if str(interface(x).network) == kernel.to), kernel.to)
+    known = a.state.certain(space) and a.state.certain(link)
+    a.object(
+        f"{op.to} is routed already in {ns_label(op.ns)}: the kernel made that route for"
+        f" {address} on {kernel.dev} (proto kernel), and ip route add says"
+        ' "RTNETLINK answers: File exists"', known,
+        "leave the line out (the address routes its subnet), or write ip route replace",
+    )  # fmt: skip
 
 
 def mac_text(address: str) -> str:

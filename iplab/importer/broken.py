@@ -53,7 +53,10 @@ def broken_lines(drafts: Sequence[Draft]) -> list[str]:
         if not isinstance(d.op, Raw) or d.cmd.line != before.cmd.line + 1:
             continue
         words = shell_tokens(d.cmd.text) or []
-        if not words or shutil.which(words[0]) is not None:
+        # (sudo X: X's line, whether or not this host has sudo: hunt DF, a root
+        # 'sudo sysctl ...' after 'sudo ip netns exec sw sysctl ...' was said to be its rest)
+        own = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
+        if not own or shutil.which(own[0]) is not None:
             continue
         head = shell_tokens(before.cmd.text) or []
         tool = past_how_it_runs(list(strip_sudo(tuple(head))))[:1]

@@ -42,6 +42,7 @@ from iplab.importer.broken import broken_lines, glued_programs
 from iplab.importer.budget import TooLarge
 from iplab.importer.columns import side_by_side
 from iplab.importer.formats import not_a_script
+from iplab.importer.hostsaid import host_changes
 from iplab.importer.html import read_html
 from iplab.importer.manpage import is_manpage, read_manpage
 from iplab.importer.markdown import read_markdown
@@ -112,6 +113,9 @@ class ImportResult(Record):
     raw_effects: int = 0
     #: the arguments a script was read as run with (None: none given)
     arguments: tuple[str, ...] | None = None
+    #: the setup steps that change the host itself (its sysctls, files, packet filter), each
+    #: ``line N: TEXT: what``: up journals them and down puts them back
+    host_changes: tuple[str, ...] = ()
 
     @property
     def raw_unknown(self) -> int:
@@ -155,6 +159,14 @@ class ImportResult(Record):
                 " (add 'undo:' to a step, or 'observe: true' if it changes nothing):"
             )
             out += [f"  {c}" for c in self.cannot_undo]
+        if self.host_changes:
+            n = len(self.host_changes)
+            out.append(
+                f"{counted(n, 'step')} {'changes' if n == 1 else 'change'} the host itself,"
+                " outside the lab's namespaces (up journals each, down puts it back; the"
+                " host's other programs see the change while the lab is up):"
+            )
+            out += [f"  {c}" for c in self.host_changes]
         if self.model_warnings:  # (OK, as check's: the lab runs, and may fail there)
             n = len(self.model_warnings)
             out.append(f"model: OK, with {counted(n, 'warning')} (iplab check says so too):")
@@ -455,6 +467,7 @@ def import_text(
         model_warnings=model[1],
         variables=tuple(sorted(reader.expanded.items(), key=lambda kv: kv[1])),
         arguments=None if arguments is None else tuple(arguments),
+        host_changes=tuple(host_changes([(d.line, d.cmd.text, d.op) for d in drafts[:cut]])),
     )
     trailer = printable(
         "".join(f"# {line}".rstrip() + "\n" for line in result.summary().splitlines())

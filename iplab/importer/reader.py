@@ -14,6 +14,7 @@ variables); its methods share the reader's state.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import itertools
 import posixpath
 import re
@@ -1280,9 +1281,15 @@ class Reader:
         how to run it (hunt CW: a blog's whole lab was one function,
         ``create_3_namespaces_and_1_bridge() { ... }``, never called on the page; the run
         made nothing and said ``OK: 1 command, 0/0 claims hold``). Nothing is said when the
-        input runs what its arguments name (``"$@"``, ``$1``): any function may run."""
+        input runs what its arguments name (``"$@"``, ``$1``): any function may run. A
+        ``$1`` inside a function's body is that function's argument, not the script's
+        (hunt DF: a library of NS_Setup, NS_Destroy and NS_Run, whose calls at the bottom
+        were commented out, imported as "model: OK" with no word: NS_Run's ``$1`` and
+        ``${@}`` hid it)."""
         texts = [e.text for e in self.events if isinstance(e, Cmd | Block)]
-        if any(_POSITIONAL.search(t) or re.search(r"\$\{?[@*]", t) for t in texts):
+        bodies = [shellread.source(body) for body in self.functions.values()]
+        outside = [functools.reduce(lambda t, b: t.replace(b, ""), bodies, t) for t in texts]
+        if any(_POSITIONAL.search(t) or re.search(r"\$\{?[@*]", t) for t in outside):
             return
         for name, body in self.functions.items():
             if name in self.called or name in self._ran:
@@ -2436,7 +2443,9 @@ class Reader:
             return None
         then = kinds.index("then")
         tests = [c for c in node.children[:then] if c.is_named]
-        body = [c for c in node.children[then:] if c.is_named]
+        # (a comment in the body reads as no command: hunt DF, the whole if was skipped,
+        # and with it the loop it was in, "a nested if is skipped")
+        body = [c for c in node.children[then:] if c.is_named and c.type != "comment"]
         said = shellread.source(tests[0]) if len(tests) == 1 else ""
         found = shellread.statements(shellread.parse(said.removeprefix("!")))  # ! a | b
         asks = said.removeprefix("!").split()[:1] not in ([], ["true"], ["false"], [":"])

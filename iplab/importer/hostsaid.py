@@ -1,0 +1,77 @@
+"""The steps of an imported script that change the host itself, said at import.
+
+A lab's namespaces go with it; a line in the root namespace that writes a host sysctl
+(``sysctl -w net.ipv4.ip_forward=1``), loads ``/etc/sysctl.conf`` (``sysctl -p``), appends
+to a host file (``echo ... | sudo tee -a /etc/sysctl.conf``), sets a chain's policy or adds
+a rule to the host's packet filter (``iptables -A FORWARD ...``, ``-t nat -A POSTROUTING``)
+changes the host every other program on it shares. ``up`` journals each and ``down`` puts
+it back, but the import said nothing of them (hunt DF: a router lab whose forwarding was
+the host's, through /etc/sysctl.conf, and whose NAT was the host's firewall, imported as
+"model: OK" with no word of either). The summary lists them, each with its line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from iplab.hostfiles import file_writes
+from iplab.inverse import policy_write_of, sysctl_loads_of, sysctl_writes_of
+from iplab.state import created_names
+from iplab.steps import Op, Raw
+from iplab.words import plain_words, strip_sudo
+
+#: the programs whose change, run in the root namespace, is the host's packet filter
+_FIREWALLS = frozenset(
+    {
+        "iptables", "ip6tables", "iptables-legacy", "iptables-nft", "ip6tables-legacy",
+        "ip6tables-nft", "nft", "ebtables", "arptables",
+    }
+)  # fmt: skip
+
+
+def host_change(op: Op, links: Collection[str] = ()) -> str | None:
+    """What a step changes of the host itself (None: nothing iplab can name, or not a step
+    of the root namespace). ``links``: the links the lab makes, whose own sysctls
+    (``net.ipv6.conf.LINK.disable_ipv6``) go with them."""
+    if not isinstance(op, Raw) or op.observes:
+        return None
+    if (written := sysctl_writes_of(op)) is not None:
+        keys = [key for key, _ in written if _per_link(key) not in links]
+        listed = ", ".join(dict.fromkeys(keys))
+        return f"writes the host's sysctl {listed}" if keys else None
+    if (files := sysctl_loads_of(op)) is not None:
+        return (
+            f"loads {', '.join(files)} into the host's sysctls (every key the file holds"
+            " then, not only a line the script added)"
+        )
+    if (policy := policy_write_of(op)) is not None:
+        return f"sets the policy of the host's {policy[2]} chain ({policy[0]} -t {policy[1]})"
+    words = plain_words(op.command)
+    argv = list(strip_sudo(tuple(words))) if words and words[0] == "sudo" else words
+    if argv and argv[0].rsplit("/", 1)[-1] in _FIREWALLS:
+        return "changes the host's packet filter (a rule of the root namespace's)"
+    writes = file_writes(op.command)
+    on_disk = [w for w in writes.writes if not w.capture] if writes is not None else []
+    if not on_disk:
+        return None
+    how = "appends to" if all(w.append for w in on_disk) else "writes"
+    return f"{how} the host's {', '.join(dict.fromkeys(w.path for w in on_disk))}"
+
+
+def _per_link(key: str) -> str | None:
+    """The link a sysctl key is of (``net.ipv6.conf.v0.disable_ipv6``, ``net/ipv4/neigh/v0/
+    ...``: v0), None for any other key."""
+    parts = key.replace("/", ".").split(".")
+    if len(parts) >= 5 and parts[0] == "net" and parts[2] in ("conf", "neigh"):
+        return parts[3] if parts[3] not in ("all", "default") else None
+    return None
+
+
+def host_changes(steps: Sequence[tuple[int, str, Op]]) -> list[str]:
+    """``line N: TEXT: what it changes`` for each (line, text, op) that changes the host."""
+    _netns, links = created_names(op for _, _, op in steps)
+    return [
+        f"line {line}: {text}: {said}"
+        for line, text, op in steps
+        if (said := host_change(op, links)) is not None
+    ]
