@@ -1,5 +1,8 @@
 """What a lab operation works with: the runner, the state directory, the audit log,
 where to print; plus batched execution (signals and failpoints: :mod:`iplab.interrupts`).
+
+Why this module is long: a batch's run and its audit go together (the records of its lines,
+made while ``ip`` runs, then written once it ended), and both read the environment here.
 """
 
 from __future__ import annotations

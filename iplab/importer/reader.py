@@ -3318,13 +3318,14 @@ class Reader:
         up, down = _up_and_down(node)
         if up is None or down is None:
             return False
-        if down.end_point.row < up.start_point.row:
-            if not self._down_first(node, up, down, text, number):
+        if down.end_point.row < up.start_point.row or down.start_point.row <= up.end_point.row:
+            # the down branch first, or both on one line (``case "$1" in up) up ;; down)
+            # down ;; esac``: skipped, "iplab cannot choose", no lab): the case cannot be cut
+            # where the down branch starts
+            if not self._case_whole(node, up, down, text, number):
                 return False
             self._untaken(node, up, down, number)
             return True
-        if down.start_point.row <= up.end_point.row:
-            return False  # (on one line: the case cannot be cut)
         ups = self._statements(_item_body(up), self.vars, number, None)
         if not ups:
             return False
@@ -3468,7 +3469,7 @@ class Reader:
     def _down_then_up(self, node: shellread.Node, text: str, number: int) -> bool:
         """``if [ "$1" == "cleanup" ]; then ...; else setup 0 cont0; ...; fi``: the script
         run without its argument sets the lab up (the else branch), with a down word takes
-        it down. As :meth:`_down_first`: the if, as written, is the setup (its else
+        it down. As :meth:`_case_whole`: the if, as written, is the setup (its else
         branch); the down branch runs as the teardown after it."""
         kinds = [c.type for c in node.children]
         other = [c for c in node.children if c.type == "else_clause"]
@@ -3484,11 +3485,12 @@ class Reader:
         self._up_now_down_later(node, text, number, ups, said)
         return True
 
-    def _down_first(
+    def _case_whole(
         self, node: shellread.Node, up: shellread.Node, down: shellread.Node, text: str, number: int
     ) -> bool:
-        """:meth:`_lifecycle` for a case whose down branch comes first: the case, as written,
-        is the setup (its up branch); the down branch runs as the teardown after it."""
+        """:meth:`_lifecycle` for a case that cannot be cut where its down branch starts (it
+        comes first, or shares the up branch's line): the case, as written, is the setup
+        (its up branch); the down branch runs as the teardown after it."""
         body = _item_body(down)
         ups = self._statements(_item_body(up), self.vars, number, None)
         if not ups or not body:
