@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import shlex
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -40,6 +41,7 @@ from iplab.importer.reader import (
 )
 from iplab.importer.shortcodes import split_paragraph
 from iplab.ipgrammar import effects
+from iplab.ipwords import verb_of
 from iplab.lineparse import LineError, classify
 from iplab.steps import NetnsExec, is_observation
 from iplab.words import QUIETING, command_slot, placeholder
@@ -826,7 +828,7 @@ def _typed(line: str, strict: bool = False) -> bool:
         parsed = classify(line)
     except LineError:
         return False
-    known = parsed.typed or _creates(line)
+    known = parsed.typed or _creates(line) or _rule_change(line)
     if not known or not strict:
         return known
     if line.rstrip().endswith((".", ":", ",", ";", "!", "?")):
@@ -835,6 +837,39 @@ def _typed(line: str, strict: bool = False) -> bool:
         return False  # Syntax: `ip link set DEV up`
     op = parsed.op
     return not isinstance(op, NetnsExec) or first_program(op.command) in KNOWN_PROGRAMS
+
+
+def _rule_change(line: str) -> bool:
+    """An ``ip rule`` change as ip's words write it (``ip rule add from 10.0.0.0/24 table
+    100``, ``ip -n a rule del priority 100``), which iplab keeps raw: a word of ip-rule(8)'s
+    own right after the verb (hunt DE: a page with no code blocks lost each such line into
+    its prose with no word); ``ip rule add lets you...`` is a sentence."""
+    try:
+        words = shlex.split(line)
+    except ValueError:
+        return False
+    while words and words[0] == "sudo":
+        words = words[1:]
+    if not words or words[0] != "ip":
+        return False
+    said = verb_of("ip", words[1:])
+    if said.obj not in ("rule", "mrule") or said.verb not in _RULE_CHANGES or said.every:
+        return False
+    return not said.rest or said.rest[0] in _RULE_WORDS
+
+
+#: the verbs of ``ip rule`` that change the rules (its shows are typed)
+_RULE_CHANGES = frozenset({"add", "delete", "del", "flush", "prepend", "append", "replace"})
+#: ip-rule(8)'s selector and action words: what follows its verb
+_RULE_WORDS = frozenset(
+    {
+        *("not", "from", "to", "tos", "dsfield", "fwmark", "iif", "oif", "pref", "priority"),
+        *("preference", "order", "l3mdev", "uidrange", "ipproto", "sport", "dport", "all"),
+        *("table", "lookup", "protocol", "nat", "realms", "goto", "blackhole", "unreachable"),
+        *("prohibit", "suppress_prefixlength", "suppress_ifgroup", "type", "unicast"),
+        *("tun_id", "dscp", "flowlabel"),
+    }
+)
 
 
 def _creates(line: str) -> bool:
