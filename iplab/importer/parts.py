@@ -36,6 +36,7 @@ from iplab.importer.reader import (
     first_program,
     join_continuation,
     listing_number,
+    prompt_of,
     strip_comment,
     strip_prompt,
 )
@@ -576,6 +577,7 @@ def _bare_paragraph(
     prose: list[str] = []
     prose_line = line
     listings, past = _listings(reader, source), 0
+    typed_at_prompt = False  # (the last line read: a command typed at a prompt)
     for number, text in enumerate(source, start=line):
         k = number - line
         if k < past:
@@ -597,6 +599,11 @@ def _bare_paragraph(
                 " read there, not twice"
             )
         bodies = [b for b in bodies if b not in twice]
+        if not bodies and typed_at_prompt and not prose and _printed(text):
+            reader.output(text, number)  # (what the command typed just above printed)
+            prose_line = number + 1
+            continue
+        typed_at_prompt = bool(bodies) and not code_on_page and bool(strip_prompt(text.strip()))
         if not bodies:
             prose.append(text)
             for mentioned in _changes_mentioned(text):
@@ -616,6 +623,32 @@ def _bare_paragraph(
             reader.warnings.append(f"line {number}: {where}; {body!r} is read as a command")
             reader.commented(body, number)
     reader.note("paragraph", plain(" ".join(prose)), prose_line, line + len(source) - 1)
+
+
+def _printed(text: str) -> bool:
+    """A line a page with no code blocks shows under a command typed at a prompt that reads
+    as what it printed, not as a sentence (hunt DE: a wiki's transcript, ``[root@centos-01
+    ~]# ip netns exec Blue ip addr list`` then ``1: lo: <LOOPBACK> mtu 65536 ...``, was the
+    next step's title): one word (``ip netns list``'s names), or a line with a word no
+    sentence has (a digit, ``:``, ``/``, ``<``, ``=``...) and no four words in a row that
+    a sentence writes (``RX packets 0 bytes 0``, ``64 bytes from 10.0.0.2: icmp_seq=1``; not
+    ``Ping 10.0.0.2 from the red namespace``). No prompt on it."""
+    words = text.split()
+    if not words or prompt_of(text) is not None:
+        return False
+    if len(words) == 1:
+        return True
+    run = longest = 0
+    for word in words:
+        run = run + 1 if _SENTENCE_WORD.fullmatch(word) else 0
+        longest = max(longest, run)
+    return any(_PRINTED_WORD.search(word) for word in words) and longest < 4
+
+
+#: a word a sentence writes (``Make``, ``namespace,``, ``(see``)
+_SENTENCE_WORD = re.compile(r"[(\"']?[A-Za-z][a-z'\u2019-]*[.,;:!?)\"']*")
+#: a character a printed line has and a sentence's words have not
+_PRINTED_WORD = re.compile(r"[0-9:/<>=@|\[\]{}_]")
 
 
 def _glued(
