@@ -751,7 +751,7 @@ def _commands_in(text: str, code_on_page: bool) -> list[str]:
     if "`" not in stripped and _ip_loop(stripped):
         return [stripped]  # (read as a code block's loop is)
     if "`" not in stripped:
-        bodies = [stripped]
+        bodies = _flattened(stripped)
     elif match := _SPANS.fullmatch(stripped):
         bodies = [span.strip() for span in re.findall(r"`([^`]+)`", match["spans"])]
     elif not code_on_page and stripped.startswith("`") and stripped.endswith("`"):
@@ -771,6 +771,21 @@ def _commands_in(text: str, code_on_page: bool) -> list[str]:
         for b in bodies
     )
     return bodies if ok else []
+
+
+def _flattened(line: str) -> list[str]:
+    """The commands of a line that is a code block flattened, its line breaks lost
+    (``sudo ip link add ... mode bridge sudo ip addr add ... sudo ip link set dev mv0 up``;
+    hunt DE: one command, whose ``sudo ip`` words ip refuses), when each piece from a
+    ``sudo ip`` on is an ip command of its own; ``[line]`` otherwise."""
+    pieces = [p for p in _SUDO_IP.split(line) if p.strip()]
+    if len(pieces) < 2 or not all(_typed(p.strip()) for p in pieces):
+        return [line]
+    return [p.strip() for p in pieces]
+
+
+#: where a flattened block's next command starts: ``sudo ip`` after a word
+_SUDO_IP = re.compile(r"(?<=\S)\s+(?=sudo\s+ip\s)")
 
 
 #: a bullet a slide or a PDF's list typeset before its item (``• ip netns add ns1``, a
