@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import shlex
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -35,11 +36,13 @@ from iplab.importer.reader import (
     first_program,
     join_continuation,
     listing_number,
+    prompt_of,
     strip_comment,
     strip_prompt,
 )
 from iplab.importer.shortcodes import split_paragraph
 from iplab.ipgrammar import effects
+from iplab.ipwords import verb_of
 from iplab.lineparse import LineError, classify
 from iplab.steps import NetnsExec, is_observation
 from iplab.words import QUIETING, command_slot, placeholder
@@ -574,6 +577,7 @@ def _bare_paragraph(
     prose: list[str] = []
     prose_line = line
     listings, past = _listings(reader, source), 0
+    typed_at_prompt = False  # (the last line read: a command typed at a prompt)
     for number, text in enumerate(source, start=line):
         k = number - line
         if k < past:
@@ -595,6 +599,11 @@ def _bare_paragraph(
                 " read there, not twice"
             )
         bodies = [b for b in bodies if b not in twice]
+        if not bodies and typed_at_prompt and not prose and _printed(text):
+            reader.output(text, number)  # (what the command typed just above printed)
+            prose_line = number + 1
+            continue
+        typed_at_prompt = bool(bodies) and not code_on_page and bool(strip_prompt(text.strip()))
         if not bodies:
             prose.append(text)
             for mentioned in _changes_mentioned(text):
@@ -614,6 +623,32 @@ def _bare_paragraph(
             reader.warnings.append(f"line {number}: {where}; {body!r} is read as a command")
             reader.commented(body, number)
     reader.note("paragraph", plain(" ".join(prose)), prose_line, line + len(source) - 1)
+
+
+def _printed(text: str) -> bool:
+    """A line a page with no code blocks shows under a command typed at a prompt that reads
+    as what it printed, not as a sentence (hunt DE: a wiki's transcript, ``[root@centos-01
+    ~]# ip netns exec Blue ip addr list`` then ``1: lo: <LOOPBACK> mtu 65536 ...``, was the
+    next step's title): one word (``ip netns list``'s names), or a line with a word no
+    sentence has (a digit, ``:``, ``/``, ``<``, ``=``...) and no four words in a row that
+    a sentence writes (``RX packets 0 bytes 0``, ``64 bytes from 10.0.0.2: icmp_seq=1``; not
+    ``Ping 10.0.0.2 from the red namespace``). No prompt on it."""
+    words = text.split()
+    if not words or prompt_of(text) is not None:
+        return False
+    if len(words) == 1:
+        return True
+    run = longest = 0
+    for word in words:
+        run = run + 1 if _SENTENCE_WORD.fullmatch(word) else 0
+        longest = max(longest, run)
+    return any(_PRINTED_WORD.search(word) for word in words) and longest < 4
+
+
+#: a word a sentence writes (``Make``, ``namespace,``, ``(see``)
+_SENTENCE_WORD = re.compile(r"[(\"']?[A-Za-z][a-z'\u2019-]*[.,;:!?)\"']*")
+#: a character a printed line has and a sentence's words have not
+_PRINTED_WORD = re.compile(r"[0-9:/<>=@|\[\]{}_]")
 
 
 def _glued(
@@ -716,7 +751,7 @@ def _commands_in(text: str, code_on_page: bool) -> list[str]:
     if "`" not in stripped and _ip_loop(stripped):
         return [stripped]  # (read as a code block's loop is)
     if "`" not in stripped:
-        bodies = [stripped]
+        bodies = _flattened(stripped)
     elif match := _SPANS.fullmatch(stripped):
         bodies = [span.strip() for span in re.findall(r"`([^`]+)`", match["spans"])]
     elif not code_on_page and stripped.startswith("`") and stripped.endswith("`"):
@@ -736,6 +771,21 @@ def _commands_in(text: str, code_on_page: bool) -> list[str]:
         for b in bodies
     )
     return bodies if ok else []
+
+
+def _flattened(line: str) -> list[str]:
+    """The commands of a line that is a code block flattened, its line breaks lost
+    (``sudo ip link add ... mode bridge sudo ip addr add ... sudo ip link set dev mv0 up``;
+    hunt DE: one command, whose ``sudo ip`` words ip refuses), when each piece from a
+    ``sudo ip`` on is an ip command of its own; ``[line]`` otherwise."""
+    pieces = [p for p in _SUDO_IP.split(line) if p.strip()]
+    if len(pieces) < 2 or not all(_typed(p.strip()) for p in pieces):
+        return [line]
+    return [p.strip() for p in pieces]
+
+
+#: where a flattened block's next command starts: ``sudo ip`` after a word
+_SUDO_IP = re.compile(r"(?<=\S)\s+(?=sudo\s+ip\s)")
 
 
 #: a bullet a slide or a PDF's list typeset before its item (``• ip netns add ns1``, a
@@ -826,7 +876,7 @@ def _typed(line: str, strict: bool = False) -> bool:
         parsed = classify(line)
     except LineError:
         return False
-    known = parsed.typed or _creates(line)
+    known = parsed.typed or _creates(line) or _rule_change(line)
     if not known or not strict:
         return known
     if line.rstrip().endswith((".", ":", ",", ";", "!", "?")):
@@ -835,6 +885,39 @@ def _typed(line: str, strict: bool = False) -> bool:
         return False  # Syntax: `ip link set DEV up`
     op = parsed.op
     return not isinstance(op, NetnsExec) or first_program(op.command) in KNOWN_PROGRAMS
+
+
+def _rule_change(line: str) -> bool:
+    """An ``ip rule`` change as ip's words write it (``ip rule add from 10.0.0.0/24 table
+    100``, ``ip -n a rule del priority 100``), which iplab keeps raw: a word of ip-rule(8)'s
+    own right after the verb (hunt DE: a page with no code blocks lost each such line into
+    its prose with no word); ``ip rule add lets you...`` is a sentence."""
+    try:
+        words = shlex.split(line)
+    except ValueError:
+        return False
+    while words and words[0] == "sudo":
+        words = words[1:]
+    if not words or words[0] != "ip":
+        return False
+    said = verb_of("ip", words[1:])
+    if said.obj not in ("rule", "mrule") or said.verb not in _RULE_CHANGES or said.every:
+        return False
+    return not said.rest or said.rest[0] in _RULE_WORDS
+
+
+#: the verbs of ``ip rule`` that change the rules (its shows are typed)
+_RULE_CHANGES = frozenset({"add", "delete", "del", "flush", "prepend", "append", "replace"})
+#: ip-rule(8)'s selector and action words: what follows its verb
+_RULE_WORDS = frozenset(
+    {
+        *("not", "from", "to", "tos", "dsfield", "fwmark", "iif", "oif", "pref", "priority"),
+        *("preference", "order", "l3mdev", "uidrange", "ipproto", "sport", "dport", "all"),
+        *("table", "lookup", "protocol", "nat", "realms", "goto", "blackhole", "unreachable"),
+        *("prohibit", "suppress_prefixlength", "suppress_ifgroup", "type", "unicast"),
+        *("tun_id", "dscp", "flowlabel"),
+    }
+)
 
 
 def _creates(line: str) -> bool:
