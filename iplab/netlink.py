@@ -53,8 +53,9 @@ import resource
 import socket
 import struct
 import time
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import field
+from typing import TypeVar
 
 from iplab import vxlan
 from iplab.errors import ParseError
@@ -619,26 +620,39 @@ def named_namespaces() -> list[str]:
         ) from None
 
 
+_T = TypeVar("_T")
+
+
+def _whole(read: Callable[[], _T | None], where: str) -> _T:
+    """What ``read`` gives once a read of it is whole: a change anywhere in the namespace
+    while it is dumped interrupts the dump (the root's, on a busy host, often), and it is
+    read again, for up to :data:`RETRY_SECONDS`."""
+    deadline = time.monotonic() + RETRY_SECONDS
+    attempt = 0
+    while (got := read()) is None:
+        if time.monotonic() > deadline:
+            raise ParseError(
+                f"netlink: {where}: the dump kept being interrupted by changes for "
+                f"{RETRY_SECONDS} s (something else is busy changing it); try again"
+            )
+        time.sleep(min(0.2, 0.005 * 2**attempt))
+        attempt += 1
+    return got
+
+
 def read_names() -> tuple[set[str], set[str]]:
     """(the names of the root's links, their altnames too; the named namespaces): what the
     checks before a run read of the host, its links' names alone decoded (a whole read of
     a root holding another lab's 505 links decoded each of them, addresses and veth peers
     included: some 30 ms, for their names; hunt CZ's leftover)."""
     sock = Socket()
+
+    def dump() -> list[bytes] | None:
+        messages, cut = sock.dump(RTM_GETLINK, _link_request(None))
+        return None if cut else messages
+
     try:
-        deadline = time.monotonic() + RETRY_SECONDS
-        attempt = 0
-        while True:
-            messages, cut = sock.dump(RTM_GETLINK, _link_request(None))
-            if not cut:
-                break
-            if time.monotonic() > deadline:
-                raise ParseError(
-                    f"netlink: the root namespace: the dump kept being interrupted by changes"
-                    f" for {RETRY_SECONDS} s (something else is busy changing it); try again"
-                )
-            time.sleep(min(0.2, 0.005 * 2**attempt))
-            attempt += 1
+        messages = _whole(dump, "the root namespace")
         names: set[str] = set()
         for message in messages:
             if _HEADER.unpack_from(message)[1] != RTM_NEWLINK:
@@ -705,30 +719,20 @@ def read(
             targets = targets[1:] + targets[:1]
         for name, target in targets:
             where = "the root namespace" if name == ROOT else f"namespace {name}"
-            # a change anywhere in the namespace while it is dumped interrupts the dump (the
-            # root's, on a busy host, often): read it again, for up to RETRY_SECONDS
-            deadline = time.monotonic() + RETRY_SECONDS
-            attempt = 0
-            while True:
+
+            def links(
+                name: str = name, target: int | None = target, where: str = where
+            ) -> list[RawLink] | None:
                 reading.dumps += 2
                 if name == ROOT and part is not None:
                     # (the root's id of itself: the namespaces' dumps gave it one if needed)
                     reading.self_id = _self_id(sock)
-                    got = read_root_part(sock, part, _root_ends(reading))
-                else:
-                    got = read_one(sock, target, where)
-                if got is not None:
-                    reading.links[name] = got
-                    if name == ROOT and part is not None:
-                        reading.root_links = len(got)
-                    break
-                if time.monotonic() > deadline:
-                    raise ParseError(
-                        f"netlink: {where}: the dump kept being interrupted by changes for "
-                        f"{RETRY_SECONDS} s (something else is busy changing it); try again"
-                    )
-                time.sleep(min(0.2, 0.005 * 2**attempt))
-                attempt += 1
+                    return read_root_part(sock, part, _root_ends(reading))
+                return read_one(sock, target, where)
+
+            reading.links[name] = got = _whole(links, where)
+            if name == ROOT and part is not None:
+                reading.root_links = len(got)
         if reading.self_id is None:
             reading.self_id = _self_id(sock)
         _other_ids(sock, reading, roots)
