@@ -12,8 +12,8 @@ nothing more.
 
 from __future__ import annotations
 
+from iplab.hostsaid import host_change
 from iplab.importer.convert import import_text
-from iplab.importer.hostsaid import host_change
 from iplab.steps import Raw
 from tests.conftest import FIXTURES
 from tests.pages import imported

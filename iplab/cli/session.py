@@ -12,7 +12,7 @@ import io
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # the stages are imported by the commands that use them: a qu
     from iplab import lab, statedir
     from iplab.context import Env
     from iplab.journal import LabInfo
-    from iplab.plan import Plan
+    from iplab.plan import Plan, PlannedCommand
 
 
 def _env(args: argparse.Namespace) -> Env:
@@ -126,6 +126,7 @@ def _what_stays(plan: Plan, which: str) -> None:
         )
         for pc in commands
     ]
+    _host_changed(commands, which)
     stays = list(cannot_undo(items))
     if stays:
         n = len(stays)
@@ -134,6 +135,29 @@ def _what_stays(plan: Plan, which: str) -> None:
             f"iplab: warning: iplab cannot undo {counted(n, 'step')}: {what}"
             " stays on the host after the lab is down (give a step 'undo:', or"
             " 'observe: true' if it changes nothing)\n" + "".join(f"  {s}\n" for s in stays)
+        )
+
+
+def _host_changed(commands: Sequence[PlannedCommand], which: str) -> None:
+    """Before anything runs (a dry run too): the steps that change the host itself, not
+    only the lab's namespaces (a host sysctl, a file of its, its packet filter); the
+    journal puts each back at down, but the user is told first (hunt DF: only the import's
+    summary said them, and a lab of NAT on the host's eth0 ran with no word)."""
+    from iplab.hostsaid import host_changes
+
+    changes = host_changes(
+        [
+            (str(pc.command.step.loc), pc.command.line, pc.command.op)
+            for pc in commands
+            if pc.command.step is not None
+        ]
+    )
+    if changes:
+        where = "setup" if which == "setup" else "lab"
+        sys.stderr.write(
+            f"iplab: note: the {where} changes the host itself, not only the lab's namespaces"
+            f" ({counted(len(changes), 'step')}; down puts back each iplab can undo):\n"
+            + "".join(f"  {c}\n" for c in changes)
         )
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from iplab import names
 from iplab.errors import ScenarioError, UsageError
+from iplab.hostsaid import host_changes
 from iplab.importer import mediawiki, shortcodes
 from iplab.importer.asciidoc import looks_like_asciidoc, read_asciidoc
 from iplab.importer.assembly import (
@@ -42,7 +43,6 @@ from iplab.importer.broken import broken_lines, glued_programs
 from iplab.importer.budget import TooLarge
 from iplab.importer.columns import side_by_side
 from iplab.importer.formats import not_a_script
-from iplab.importer.hostsaid import host_changes
 from iplab.importer.html import read_html
 from iplab.importer.manpage import is_manpage, read_manpage
 from iplab.importer.markdown import read_markdown

@@ -1,4 +1,4 @@
-"""The steps of an imported script that change the host itself, said at import.
+"""The steps of a lab that change the host itself, said at import and before a run.
 
 A lab's namespaces go with it; a line in the root namespace that writes a host sysctl
 (``sysctl -w net.ipv4.ip_forward=1``), loads ``/etc/sysctl.conf`` (``sysctl -p``), appends
@@ -7,7 +7,9 @@ a rule to the host's packet filter (``iptables -A FORWARD ...``, ``-t nat -A POS
 changes the host every other program on it shares. ``up`` journals each and ``down`` puts
 it back, but the import said nothing of them (hunt DF: a router lab whose forwarding was
 the host's, through /etc/sysctl.conf, and whose NAT was the host's firewall, imported as
-"model: OK" with no word of either). The summary lists them, each with its line.
+"model: OK" with no word of either). The summary lists them, each with its line, and so
+does ``up`` (``run``, a dry run) before anything runs: a scenario written by hand, or
+imported long ago, changes the host with no summary read.
 """
 
 from __future__ import annotations
@@ -67,11 +69,12 @@ def _per_link(key: str) -> str | None:
     return None
 
 
-def host_changes(steps: Sequence[tuple[int, str, Op]]) -> list[str]:
-    """``line N: TEXT: what it changes`` for each (line, text, op) that changes the host."""
+def host_changes(steps: Sequence[tuple[int | str, str, Op]]) -> list[str]:
+    """``WHERE: TEXT: what it changes`` for each (where, text, op) that changes the host
+    (a line number ``N`` is said ``line N``)."""
     _netns, links = created_names(op for _, _, op in steps)
     return [
-        f"line {line}: {text}: {said}"
-        for line, text, op in steps
+        f"{f'line {where}' if isinstance(where, int) else where}: {text}: {said}"
+        for where, text, op in steps
         if (said := host_change(op, links)) is not None
     ]
