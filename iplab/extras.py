@@ -16,19 +16,22 @@ daemon's) and a rule the kernel made (``protocol kernel``: VRF's l3mdev rule) or
 namespace starts with (0 local, 32766 main, 32767 default).
 
 Read with the promised routes and rules (:mod:`iplab.routes`, :mod:`iplab.rules`), at once
-(:func:`read`): over netlink where the lab's links are (:mod:`iplab.nlroutes`, no process),
-else with ``ip -j`` in one bash process, over the namespaces that promise some and each of
-the lab the model is sure of.
+(:func:`read`), costing no process more than before: over netlink where the lab's links are
+read so (:mod:`iplab.nlroutes`, no process: as root on the real kernel, the default), the
+namespaces that promise some and each of the lab the model is sure of; with the ``ip -j``
+reader (``IPLAB_READER=ip``, sudo), the promised ones only, in one bash process (where the
+routes and the rules took one each): routes and rules added by hand are then said only in
+namespaces whose routes or rules the lab promises.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from iplab import routes, rules
 from iplab.iproute import Shell, json_sections, read_in_each
-from iplab.names import ROOT, ns_short
-from iplab.rulewords import DEFAULTS, Selector, from_json, text
+from iplab.names import ROOT, ns_short, route_network
+from iplab.rulewords import DEFAULTS, Selector, from_json, text, written_rules
 from iplab.state import Route, State
 from iplab.verify import Difference, DifferenceKind
 
@@ -64,26 +67,34 @@ Read = tuple[
 ]
 
 
-def read(shell: Shell, namespaces: Sequence[str], observed: State) -> Read:
-    """The routes and rules of ``namespaces`` (nothing is read for none): over netlink
-    where the lab is read so (:mod:`iplab.nlroutes`, no process: as root on the real
-    kernel), else with ``ip -j`` in one bash process (:func:`parse`). ``observed``: the
-    lab's links as read, which name a route's link by its index."""
-    if not namespaces:
-        return {}, {}
+def read(
+    shell: Shell, promised: Collection[str], observed: State, watched: Collection[str] = ()
+) -> Read:
+    """The routes and rules of the namespaces that promise some, and of those ``watched``
+    (:func:`watched`) where that costs no process: over netlink (:mod:`iplab.nlroutes`, as
+    root on the real kernel, where the lab's links are read so too). With the ``ip -j``
+    reader (``IPLAB_READER=ip``, through sudo, a fake runner), the promised ones alone, in
+    one bash process, as before (:func:`parse`): a lab that promises none reads nothing.
+    ``observed``: the lab's links as read, which name a route's link by its index. Only
+    namespaces ``observed`` holds are read."""
     from iplab import iproute, nlroutes
     from iplab.netlink import Unsupported
 
-    if iproute.choose_reader(shell, namespaces) == "netlink":
+    there = set(observed.namespaces)
+    everything = sorted((set(promised) | set(watched)) & there)
+    if everything and iproute.choose_reader(shell, everything) == "netlink":
         names = {
             ns: {link.ifindex: link.name for link in space.links.values() if link.ifindex}
             for ns, space in observed.namespaces.items()
         }
         try:
-            return nlroutes.read(namespaces, names)
+            return nlroutes.read(everything, names)
         except (Unsupported, OSError):
-            pass  # (no setns here, or no netlink socket: ip -j reads them)
-    return parse(read_in_each(shell, SCRIPT, namespaces, "routes and rules"))
+            pass  # (no setns here: ip -j reads the promised ones)
+    wanted = sorted(set(promised) & there)
+    if not wanted:
+        return {}, {}
+    return parse(read_in_each(shell, SCRIPT, wanted, "routes and rules"))
 
 
 def promised_routes(found: Mapping[str, Sequence[tuple[str, Route]]]) -> dict[str, list[Route]]:
@@ -130,14 +141,26 @@ def extra_routes(
         space = expected.namespaces[ns]
         if ns not in found or not space.routes_known:
             continue  # (gone: verify says so; routes a step changed that it does not type)
+        held = [got for _, got in found[ns]]
+        # (a promised route replaced by hand: its missing-route names what took its place)
+        taken = {_place(want) for want in space.routes if not any(routes.same(want, got)
+                                                                  for got in held)}  # fmt: skip
         for proto, got in found[ns]:
             if proto not in _BY_HAND or any(routes.same(want, got) for want in space.routes):
+                continue
+            if _place(got) in taken:
                 continue
             out.append(
                 Difference(f"route {got.to}@{ns_short(ns)}", "exists", "none", str(got),
                            kind=DifferenceKind.EXTRA_ROUTE, namespace=ns)
             )  # fmt: skip
     return out
+
+
+def _place(route: Route) -> tuple[object, str | None, int]:
+    """Where a route sits: its network, table and family (:func:`iplab.routes.differences`
+    names what the kernel holds there in the place of a promised route)."""
+    return route_network(route.to, route.family), route.table, route.family
 
 
 def extra_rules(
@@ -157,12 +180,23 @@ def extra_rules(
             wanted = held.get(family)
             if wanted is None:  # (no step touched them: what a namespace starts with)
                 wanted = [(p, (("table", t),), False, 0) for p, t in DEFAULTS[family]]
+            # (a promised rule changed or moved by hand: its "rule" difference names it)
+            missing = [
+                (pref, selector)
+                for fam, pref, selector in written_rules(expected).get(ns, [])
+                if fam == family
+                and not any(
+                    rules.same_rule(s, selector, known) and pref in (None, p) for p, s, _ in got
+                )
+            ]
             for pref, selector, proto in got:
                 if proto == "kernel" or any(
                     want_pref in (None, pref)
                     and (want is None or rules.same_rule(want, selector, known))
                     for want_pref, want, _own, _opaque in wanted
                 ):
+                    continue
+                if any(p == pref or rules.same_rule(s, selector, known) for p, s in missing):
                     continue
                 shown = text(pref, selector)
                 out.append(

@@ -2175,16 +2175,14 @@ def route_and_rule_differences(
 ) -> tuple[list[verify.Difference], list[verify.Difference]]:
     """The routes and policy rules the scenario promises that the kernel does not hold as
     promised (:mod:`iplab.routes`, :mod:`iplab.rules`), and those in the lab's namespaces
-    that it does not expect (:mod:`iplab.extras`, hunt DI): all read at once (over netlink,
-    no process; else one), over the namespaces that promise some and those the model is
-    sure of (none: nothing read).
+    that it does not expect (:mod:`iplab.extras`, hunt DI): all read at once, no process
+    more than before (:func:`iplab.extras.read`).
     The routes' differences, and the rules'."""
     from iplab import extras, routes, rules
 
-    wanted = set(routes.promised(expected)) | set(rules.promised(expected))
-    wanted |= set(extras.watched(expected))
+    promised = set(routes.promised(expected)) | set(rules.promised(expected))
     found_routes, found_rules = extras.read(
-        env.runner, sorted(ns for ns in wanted if ns in observed.namespaces), observed
+        env.runner, promised, observed, extras.watched(expected)
     )
     routed = routes.differences(expected, observed, extras.promised_routes(found_routes))
     routed += extras.extra_routes(expected, found_routes)

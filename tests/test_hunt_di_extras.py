@@ -92,6 +92,20 @@ def test_the_steps_that_add_them_make_them_expected(tmp_path: Path) -> None:
     assert _extras(expected) == []
 
 
+def test_a_promised_route_or_rule_changed_by_hand_is_said_once(tmp_path: Path) -> None:
+    # (its missing-route / rule difference names what took its place: not an extra too)
+    expected = _expected(
+        tmp_path,
+        f"  - line: ip -n {A} route add 10.7.0.0/24 via 10.9.0.2 metric 5\n"
+        f"  - action: raw\n    command: ip -n {A} rule add pref 99 from 10.2.0.0/24 lookup 201\n",
+    )
+    assert [d for d in _extras(expected) if "10.7.0.0" in d or "10.2.0.0" in d] == []
+    (route,) = routes.differences(expected, expected, routes.parse_routes(READ))
+    assert route.found == "10.7.0.0/24 via 10.9.0.2 dev dxva"
+    (rule,) = rules.differences(expected, expected, rules.parse_rules(READ), NUMBERS)
+    assert rule.found == "pref 99 from 10.2.0.0/24 lookup 200"
+
+
 def test_no_false_alarm_after_a_step_of_unknown_effect(tmp_path: Path) -> None:
     expected = _expected(tmp_path, "  - action: raw\n    command: ./setup-routes.sh\n")
     assert expected.opaque and extras.watched(expected) == []
@@ -150,6 +164,9 @@ def test_a_route_and_a_rule_added_by_hand_then_removed(tmp_path: Path, reader: s
         "  - line: ip link add v1 netns n1 type veth peer name v2 netns n2\n"
         "  - line: ip -n n1 addr add 10.9.1.1/24 dev v1\n  - line: ip -n n1 link set v1 up\n"
         "  - line: ip -n n2 addr add 10.9.1.2/24 dev v2\n  - line: ip -n n2 link set v2 up\n"
+        # (the ip -j reader reads the namespaces whose routes or rules the lab promises)
+        "  - line: ip -n n1 route add 10.8.0.0/24 via 10.9.1.2\n"
+        "  - action: raw\n    command: ip -n n1 rule add pref 100 from 10.1.0.0/24 lookup 100\n"
     )
     state = tmp_path / "state"
     iplab_ = f"{sys.executable} -m iplab"
@@ -175,8 +192,8 @@ def test_a_route_and_a_rule_added_by_hand_then_removed(tmp_path: Path, reader: s
     )
     for line in (
         f"route 10.7.0.0/24@{p}n1.exists: expected none, found 10.7.0.0/24 via 10.9.1.2 dev {p}v1",
-        f"rule pref 32765 from 10.2.0.0/24 lookup 200@{p}n1.exists: expected none, found pref"
-        " 32765 from 10.2.0.0/24 lookup 200",
+        f"rule pref 99 from 10.2.0.0/24 lookup 200@{p}n1.exists: expected none, found pref"
+        " 99 from 10.2.0.0/24 lookup 200",
     ):
         assert line in said, said
     assert '"kind": "extra-route"' in (tmp_path / "broken.json").read_text()
