@@ -64,9 +64,11 @@ def check_refused(exc: IplabError, file: str) -> dict[str, Any]:
 
 
 def difference(d: Difference) -> dict[str, str | None]:
-    """One difference; ``namespace`` (null: the root) where it is about one (hunt B: two
-    namespaces' routes to one prefix read alike)."""
-    out: dict[str, str | None] = {"object": d.obj, "field": d.field}
+    """One difference; ``kind`` (:class:`iplab.verify.DifferenceKind`: what a program acts
+    on, hunt DI: an ``extra-route`` read alike a ``missing-route``); ``namespace`` (null:
+    the root) where it is about one (hunt B: two namespaces' routes to one prefix read
+    alike)."""
+    out: dict[str, str | None] = {"object": d.obj, "field": d.field, "kind": d.kind.value}
     if d.namespace is not None:
         out["namespace"] = d.namespace or None
     return {**out, "expected": d.expected, "found": d.found}

@@ -2158,10 +2158,11 @@ def live_differences(
     read = ahead.observed(names, part) if whole is not None and ahead is not None else None
     observed = read or read_lab_state(env, names, roots, part)
     found = verify.diff(expected, observed, plan.owned)
-    found += route_differences(env, expected, observed)
+    routed, ruled = route_and_rule_differences(env, expected, observed)
+    found += routed
     found += sysctl_differences(env, expected, observed)
     found += neighbour_differences(env, expected, observed)
-    found += rule_differences(env, expected, observed)
+    found += ruled
     if lab is not None and upto is None and _may_shape(plan):
         found += live_problems(env, lab, observed)
     return expected, found
@@ -2176,13 +2177,25 @@ def _may_shape(plan: Plan) -> bool:
     )
 
 
-def route_differences(env: Env, expected: State, observed: State) -> list[verify.Difference]:
-    """The routes the scenario promises that the kernel does not hold (:mod:`iplab.routes`;
-    nothing is read when it promises none)."""
-    from iplab import routes
+def route_and_rule_differences(
+    env: Env, expected: State, observed: State
+) -> tuple[list[verify.Difference], list[verify.Difference]]:
+    """The routes and policy rules the scenario promises that the kernel does not hold as
+    promised (:mod:`iplab.routes`, :mod:`iplab.rules`), and those in the lab's namespaces
+    that it does not expect (:mod:`iplab.extras`, hunt DI): all read at once, no process
+    more than before (:func:`iplab.extras.read`).
+    The routes' differences, and the rules'."""
+    from iplab import extras, routes, rules
 
-    wanted = [ns for ns in routes.promised(expected) if ns in observed.namespaces]
-    return routes.differences(expected, observed, routes.read_routes(env.runner, wanted))
+    promised = set(routes.promised(expected)) | set(rules.promised(expected))
+    found_routes, found_rules = extras.read(
+        env.runner, promised, observed, extras.watched(expected)
+    )
+    routed = routes.differences(expected, observed, extras.promised_routes(found_routes))
+    routed += extras.extra_routes(expected, found_routes)
+    ruled = rules.differences(expected, observed, extras.promised_rules(found_rules))
+    ruled += extras.extra_rules(expected, found_rules)
+    return routed, ruled
 
 
 def sysctl_differences(env: Env, expected: State, observed: State) -> list[verify.Difference]:
@@ -2207,15 +2220,6 @@ def neighbour_differences(env: Env, expected: State, observed: State) -> list[ve
     return neighbours.differences(
         expected, observed, neighbours.read_neighbours(env.runner, wanted)
     )
-
-
-def rule_differences(env: Env, expected: State, observed: State) -> list[verify.Difference]:
-    """The policy rules the lab added that the kernel does not hold as added
-    (:mod:`iplab.rules`; nothing is read when it added none)."""
-    from iplab import rules
-
-    wanted = [ns for ns in rules.promised(expected) if ns in observed.namespaces]
-    return rules.differences(expected, observed, rules.read_rules(env.runner, wanted))
 
 
 def _verify_up(

@@ -1551,6 +1551,10 @@ def _rules(state: State, here: str, command: str) -> None:
         for space in state.namespaces.values():
             for family, held in space.rules.items():
                 space.rules[family] = [(p, s, own, -1) for p, s, own, _ in held]
+            for family in () if space.name == ROOT else set(rulewords.DEFAULTS) - set(space.rules):
+                # (hunt DI: a rule it may have added anywhere is no "extra-rule")
+                base = rulewords.DEFAULTS[family]
+                space.rules[family] = [(p, (("table", t),), False, -1) for p, t in base]
         return
     for line in lines:
         ruled = state.namespaces.get(line.ns or here)

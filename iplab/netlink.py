@@ -937,4 +937,5 @@ def read_state(
 # what other readers of the root namespace (:mod:`iplab.sentinel`) take from this one
 HEADER, IFINFO, IFADDR = _HEADER, _IFINFO, _IFADDR
 attributes, u32, cstring = _attrs, _u32, _cstring
+open_netns = _open_netns  # (iplab.nlroutes enters each namespace it opens)
 link_request, addr_request = _link_request, _addr_request

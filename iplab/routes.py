@@ -62,6 +62,8 @@ def parse_routes(text: str) -> dict[str, list[Route]]:
     out: dict[str, list[Route]] = {}
     for kind, name, body, status, _err in outputs(text):
         ns = ROOT if name == "-" else name
+        if kind not in ("v4", "v6"):
+            continue  # (a rule's, read in the same process: iplab.extras)
         if status != 0:  # (a namespace deleted meanwhile: not there)
             continue
         try:
@@ -70,12 +72,14 @@ def parse_routes(text: str) -> dict[str, list[Route]]:
             raise ParseError(f"ip -j route show of {ns}: not JSON ({exc})") from None
         family = 6 if kind == "v6" else 4
         out.setdefault(ns, []).extend(
-            route for e in entries if (route := _route(e, family)) is not None
+            route for e in entries if (route := route_of(e, family)) is not None
         )
     return out
 
 
-def _route(entry: dict[str, Any], family: int) -> Route | None:
+def route_of(entry: dict[str, Any], family: int) -> Route | None:
+    """One entry of ``ip -j route show``; None: the kernel's own local, broadcast or
+    multicast route, or an entry without a destination."""
     if not isinstance(entry, dict) or _kernels(entry) or "dst" not in entry:
         return None
     table = entry.get("table")
@@ -168,4 +172,4 @@ def _instead(want: Route, got: Sequence[Route]) -> str:
     return "; ".join(held) or "none"
 
 
-__all__ = ["differences", "parse_routes", "promised", "read_routes", "same"]
+__all__ = ["differences", "parse_routes", "promised", "read_routes", "route_of", "same"]

@@ -72,7 +72,9 @@ def table_numbers(files: Sequence[str] = TABLE_FILES) -> dict[str, str]:
     return out
 
 
-def _same(a: Selector, b: Selector, numbers: Mapping[str, str]) -> bool:
+def same_rule(a: Selector, b: Selector, numbers: Mapping[str, str]) -> bool:
+    """The same attributes, a table named or numbered (``isp2``, ``200``: ``numbers``)."""
+
     def table(s: Selector) -> Selector:
         return tuple((k, numbers.get(v, v) if k == "table" else v) for k, v in s)
 
@@ -90,9 +92,9 @@ def differences(
             continue  # (the namespace is gone: verify says so)
         for family, pref, selector in wanted:
             held = found[ns].get(family, ())
-            if any(_same(s, selector, known) and pref in (None, p) for p, s in held):
+            if any(same_rule(s, selector, known) and pref in (None, p) for p, s in held):
                 continue
-            there = [p for p, s in held if _same(s, selector, known)]
+            there = [p for p, s in held if same_rule(s, selector, known)]
             at = [text(p, s) for p, s in held if p == pref]
             shown = f"at pref {there[0]}" if there else (at[0] if at else "none")
             out.append(
@@ -107,4 +109,4 @@ def promised(expected: State) -> list[str]:
     return sorted(written_rules(expected))
 
 
-__all__ = ["differences", "parse_rules", "promised", "read_rules"]
+__all__ = ["differences", "parse_rules", "promised", "read_rules", "same_rule"]

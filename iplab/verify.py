@@ -62,14 +62,19 @@ class DifferenceKind(enum.Enum):
     NEIGHBOUR = "neighbour"
     #: a policy rule the lab added in ``namespace`` is not there as added (:mod:`iplab.rules`)
     RULE = "rule"
+    #: a route in ``namespace`` (one of the lab's) that no step added: added by hand
+    #: (:mod:`iplab.extras`)
+    EXTRA_ROUTE = "extra-route"
+    #: a policy rule in ``namespace`` (one of the lab's) that no step added (:mod:`iplab.extras`)
+    EXTRA_RULE = "extra-rule"
 
 
 @frozen
 class Difference(Record):
     """One mismatch. ``str(d)`` is its text for people (``vethQ@root.master: expected br0,
     found none``); ``kind`` (a ``DifferenceKind``: missing-namespace, extra-namespace,
-    missing-link, extra-link, extra-links, moved, field) and ``namespace`` say what it is
-    about: act on those, never on the text."""
+    missing-link, extra-link, extra-links, moved, field, missing-route, extra-route, rule,
+    extra-rule...) and ``namespace`` say what it is about: act on those, never on the text."""
 
     #: the namespace or link it is about
     obj: str

@@ -116,8 +116,9 @@ def test_status_verify_and_run_json(prefix: str, state_dir: Path) -> None:
     doc = json.loads(early.stdout)
     assert_valid("verify", doc)
     assert early.returncode == 1 and not doc["ok"] and doc["step"] == 1
-    assert {"object": f"{prefix}ns2", "field": "exists", "namespace": f"{prefix}ns2",
-            "expected": "none", "found": "the namespace"} in doc["differences"]  # fmt: skip
+    assert {"object": f"{prefix}ns2", "field": "exists", "kind": "extra-namespace",
+            "namespace": f"{prefix}ns2", "expected": "none", "found": "the namespace"
+            } in doc["differences"]  # fmt: skip
     ls = iplab("ls", "--json", state=state_dir)
     assert_valid("ls", json.loads(ls.stdout))
     assert iplab("down", lab, state=state_dir).returncode == 0

@@ -178,7 +178,8 @@ def test_verify_finds_a_blackhole_replaced_by_another_type(
     found = iplab("verify", str(lab), "--prefix", prefix, "--json", state=state_dir)
     assert found.returncode == 1, found.stdout + found.stderr
     assert json.loads(found.stdout)["differences"] == [
-        {"object": f"route 198.51.100.0/24@{gw}", "field": "exists", "namespace": gw,
+        {"object": f"route 198.51.100.0/24@{gw}", "field": "exists", "kind": "missing-route",
+         "namespace": gw,
          "expected": "blackhole 198.51.100.0/24", "found": "unreachable 198.51.100.0/24"}
     ]  # fmt: skip
     g0 = f"{prefix}g0"

@@ -126,7 +126,7 @@ def test_verify_says_a_router_that_stopped_forwarding(tmp_path: Path) -> None:
     assert f"sysctl net.ipv4.ip_forward@{p}rt.value: expected 1, found 0" in verify, verify
     found = json.loads((tmp_path / "json.out").read_text())
     assert found["differences"] == [
-        {"object": f"sysctl net.ipv4.ip_forward@{p}rt", "field": "value",
+        {"object": f"sysctl net.ipv4.ip_forward@{p}rt", "field": "value", "kind": "sysctl",
          "namespace": f"{p}rt", "expected": "1", "found": "0"}
     ], found  # fmt: skip
     assert found["expected"]["sysctls"] == 1, found

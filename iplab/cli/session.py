@@ -455,15 +455,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
     found = verify.diff(expected, observed, want.owned)
     from iplab.lab import (
         neighbour_differences,
-        route_differences,
-        rule_differences,
+        route_and_rule_differences,
         sysctl_differences,
     )
 
-    found += route_differences(env, expected, observed)
+    routed, ruled = route_and_rule_differences(env, expected, observed)
+    found += routed
     found += sysctl_differences(env, expected, observed)
     found += neighbour_differences(env, expected, observed)
-    found += rule_differences(env, expected, observed)
+    found += ruled
     live: list[str] = []
     if args.step is None:  # and what the lab's journal says its links' qdiscs hold
         from iplab.live import live_problems

@@ -15,6 +15,8 @@ _ABOUT_A_NAMESPACE = frozenset(
         DifferenceKind.EXTRA_NAMESPACE,
         DifferenceKind.EXTRA_LINKS,
         DifferenceKind.SYSCTL,
+        DifferenceKind.EXTRA_ROUTE,  # (hunt DI: added by hand in that namespace)
+        DifferenceKind.EXTRA_RULE,
     }
 )
 

@@ -1,0 +1,221 @@
+"""Routes and policy rules of a lab's namespaces read over netlink: no process (hunt DI).
+
+:mod:`iplab.extras` looks for routes and rules added by hand in each namespace of the lab
+the model is sure of; read with ``ip -j`` that is four ``ip`` runs a namespace (about 20 ms
+each on a busy host: a star of 500 namespaces would wait 40 s). Route and rule dumps take
+no target namespace id (links and addresses do: :mod:`iplab.netlink`), so a thread of its
+own enters each namespace (``setns``), opens a netlink socket there (a socket stays in the
+namespace it was made in), goes home, and dumps ``RTM_GETROUTE`` and ``RTM_GETRULE`` of
+each family. What it gives is what :func:`iplab.extras.parse` makes of ``ip -j``'s output,
+field for field (held to it by a kernel test, tests/test_hunt_di_extras.py): the routes
+and rules ``ip -j route show table all`` and ``ip -j rule show`` print, as they print them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import socket
+import struct
+import threading
+from collections.abc import Mapping, Sequence
+
+from iplab import netlink
+from iplab.errors import ParseError
+from iplab.model import route_table
+from iplab.rulewords import from_json
+from iplab.state import Route
+
+RTM_NEWROUTE, RTM_GETROUTE = 24, 26
+RTM_NEWRULE, RTM_GETRULE = 32, 34
+CLONE_NEWNET = 0x40000000
+RTM_F_CLONED = 0x200
+#: struct rtmsg and struct fib_rule_hdr: both 8 bytes and a u32 of flags
+_RTMSG = struct.Struct("=BBBBBBBBI")
+RTA_DST, RTA_OIF, RTA_GATEWAY, RTA_PRIORITY, RTA_TABLE = 1, 4, 5, 6, 15
+FRA_DST, FRA_SRC, FRA_IIFNAME, FRA_PRIORITY, FRA_FWMARK = 1, 2, 3, 6, 10
+FRA_TABLE, FRA_FWMASK, FRA_OIFNAME, FRA_PROTOCOL = 15, 16, 17, 21
+FIB_RULE_INVERT = 0x2
+_TYPES = {2: "local", 3: "broadcast", 4: "anycast", 5: "multicast", 6: "blackhole",
+          7: "unreachable", 8: "prohibit", 9: "throw", 10: "nat", 11: "xresolve"}  # fmt: skip
+_PROTOCOLS = {1: "redirect", 2: "kernel", 3: "boot", 4: "static", 9: "ra", 16: "dhcp"}
+_TABLES = {253: "default", 254: "main", 255: "local"}
+_ACTIONS = {6: "blackhole", 7: "unreachable", 8: "prohibit", 2: "goto", 3: "nop"}
+#: route types the kernel adds by itself (:data:`iplab.routes._KERNELS`)
+_KERNELS = frozenset({"local", "broadcast", "multicast", "anycast", "nat"})
+
+#: what a read gives (:data:`iplab.extras.Read`)
+Routes = dict[str, list[tuple[str, Route]]]
+Rules = dict[str, dict[int, list[tuple[int, tuple[tuple[str, str], ...], str]]]]
+
+
+def _setns(fd: int) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.setns(fd, CLONE_NEWNET) != 0:
+        code = ctypes.get_errno()
+        raise netlink.Unsupported(f"setns: {os.strerror(code)}")
+
+
+def read(namespaces: Sequence[str], names: Mapping[str, Mapping[int, str]]) -> tuple[Routes, Rules]:
+    """The routes (with their protocol) and rules of each of ``namespaces`` that exists;
+    ``names``: each namespace's link names by index (a route's ``dev``). In a thread of
+    its own, which alone enters the namespaces."""
+    outcome: list[tuple[Routes, Rules] | BaseException] = []
+
+    def work() -> None:
+        try:
+            outcome.append(_read_all(namespaces, names))
+        except BaseException as exc:  # (handed to the caller's thread)
+            outcome.append(exc)
+
+    thread = threading.Thread(target=work, name="iplab-routes", daemon=True)
+    thread.start()
+    thread.join()
+    got = outcome[0]
+    if isinstance(got, BaseException):
+        raise got
+    return got
+
+
+def _read_all(
+    namespaces: Sequence[str], names: Mapping[str, Mapping[int, str]]
+) -> tuple[Routes, Rules]:
+    found: Routes = {}
+    ruled: Rules = {}
+    home = os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        for ns in namespaces:
+            fd = netlink.open_netns(ns)
+            if fd is None:
+                continue  # (gone: verify says so)
+            try:
+                _setns(fd)
+                try:
+                    sock = netlink.Socket()
+                finally:
+                    _setns(home)
+            finally:
+                os.close(fd)
+            try:
+                found[ns], ruled[ns] = _dump(sock, names.get(ns, {}), ns)
+            finally:
+                sock.close()
+    finally:
+        os.close(home)
+    return found, ruled
+
+
+def _dump(
+    sock: netlink.Socket, names: Mapping[int, str], ns: str
+) -> tuple[list[tuple[str, Route]], dict[int, list[tuple[int, tuple[tuple[str, str], ...], str]]]]:
+    routes: list[tuple[str, Route]] = []
+    rules: dict[int, list[tuple[int, tuple[tuple[str, str], ...], str]]] = {}
+    for family, af in ((4, socket.AF_INET), (6, socket.AF_INET6)):
+        for _ in range(5):  # (a dump a change cut short is read again)
+            messages, cut = sock.dump(RTM_GETROUTE, _RTMSG.pack(af, 0, 0, 0, 0, 0, 0, 0, 0))
+            rule_messages, cut_rules = sock.dump(
+                RTM_GETRULE, _RTMSG.pack(af, 0, 0, 0, 0, 0, 0, 0, 0)
+            )
+            if not cut and not cut_rules:
+                break
+        else:
+            raise ParseError(f"netlink: the routes of {ns} kept changing while read")
+        for message in messages:
+            if (got := route_of(message, af, names)) is not None:
+                routes.append(got)
+        rules[family] = [r for m in rule_messages if (r := rule_of(m, af)) is not None]
+    return routes, rules
+
+
+def _address(data: bytes, a: int, b: int, af: int) -> str:
+    return socket.inet_ntop(af, data[a:b])
+
+
+def route_of(message: bytes, af: int, names: Mapping[int, str]) -> tuple[str, Route] | None:
+    """One RTM_NEWROUTE as ``ip -j route show`` prints it and :func:`iplab.routes.route_of`
+    reads it: (its protocol, the route); None: a cloned one, or the kernel's own local,
+    broadcast or multicast route."""
+    start = netlink.HEADER.size
+    if len(message) < start + _RTMSG.size:
+        raise ParseError("netlink: a route message too short")
+    _fam, dst_len, _src, _tos, table, proto, _scope, rtype, flags = _RTMSG.unpack_from(
+        message, start
+    )
+    if flags & RTM_F_CLONED:
+        return None
+    protocol = _PROTOCOLS.get(proto, str(proto))
+    kind = _TYPES.get(rtype)
+    if kind in _KERNELS and protocol == "kernel":
+        return None
+    dst = via = dev = metric = None
+    for attr, a, b in netlink.attributes(message, start + _RTMSG.size, len(message)):
+        if attr == RTA_DST:
+            dst = _address(message, a, b, af)
+        elif attr == RTA_GATEWAY:
+            via = _address(message, a, b, af)
+        elif attr == RTA_OIF:
+            index = netlink.u32(message, a)
+            dev = names.get(index, f"if{index}")
+        elif attr == RTA_PRIORITY:
+            metric = str(netlink.u32(message, a))
+        elif attr == RTA_TABLE:
+            table = netlink.u32(message, a)
+    full = 32 if af == socket.AF_INET else 128
+    to = f"{dst}/{dst_len}" if dst_len != full else str(dst)  # (ip prints no /32, /128)
+    to = "default" if dst_len == 0 else to
+    name = _TABLES.get(table, str(table))
+    return protocol, Route(
+        to=to, via=via, dev=dev, table=route_table(None if name == "main" else name),
+        metric=metric, family=4 if af == socket.AF_INET else 6, kind=kind,
+    )  # fmt: skip
+
+
+def rule_of(message: bytes, af: int) -> tuple[int, tuple[tuple[str, str], ...], str] | None:
+    """One RTM_NEWRULE as ``ip -j rule show`` prints it, read by
+    :func:`iplab.rulewords.from_json`: (priority, attributes, protocol)."""
+    start = netlink.HEADER.size
+    if len(message) < start + _RTMSG.size:
+        raise ParseError("netlink: a rule message too short")
+    _fam, dst_len, src_len, _tos, table, _r1, _r2, action, flags = _RTMSG.unpack_from(
+        message, start
+    )
+    entry: dict[str, object] = {"priority": 0}
+    full = 32 if af == socket.AF_INET else 128
+    protocol = ""
+    mark: int | None = None
+    mask: int | None = None
+    for attr, a, b in netlink.attributes(message, start + _RTMSG.size, len(message)):
+        if attr == FRA_PRIORITY:
+            entry["priority"] = netlink.u32(message, a)
+        elif attr in (FRA_SRC, FRA_DST):
+            key, length = ("src", src_len) if attr == FRA_SRC else ("dst", dst_len)
+            entry[key] = _address(message, a, b, af)
+            if length != full:
+                entry[key + "len"] = length
+        elif attr == FRA_IIFNAME:
+            entry["iif"] = netlink.cstring(message, a, b)
+        elif attr == FRA_OIFNAME:
+            entry["oif"] = netlink.cstring(message, a, b)
+        elif attr == FRA_FWMARK:
+            mark = netlink.u32(message, a)
+        elif attr == FRA_FWMASK:
+            mask = netlink.u32(message, a)
+        elif attr == FRA_TABLE:
+            table = netlink.u32(message, a)
+        elif attr == FRA_PROTOCOL:
+            protocol = _PROTOCOLS.get(message[a], str(message[a])) if message[a] else ""
+    if flags & FIB_RULE_INVERT:
+        entry["not"] = None
+    if mark is not None or mask is not None:
+        entry["fwmark"] = f"{mark or 0:#x}"
+        if mask is not None and mask != 0xFFFFFFFF:
+            entry["fwmask"] = f"{mask:#x}"
+    if action in _ACTIONS:
+        entry["action"] = _ACTIONS[action]
+    elif table:
+        entry["table"] = _TABLES.get(table, str(table))
+    rule = from_json(entry)
+    return None if rule is None else (*rule, protocol)
+
+
+__all__ = ["read", "route_of", "rule_of"]
