@@ -26,7 +26,7 @@ namespaces whose routes or rules the lab promises.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from iplab import routes, rules
 from iplab.iproute import Shell, json_sections, read_in_each
@@ -67,6 +67,56 @@ Read = tuple[
 ]
 
 
+def begin_read(
+    shell: Shell, promised: Collection[str], watched: Collection[str] = ()
+) -> Callable[[State], Read]:
+    """:func:`read`, begun now: over netlink, the namespaces' dumps run in a thread while
+    the caller reads the lab's links (#14), and the call returned, given the links read,
+    ends it as :func:`read` would have read then (the namespaces ``observed`` holds);
+    with the ``ip -j`` reader, that call reads as :func:`read` does."""
+    from iplab import iproute, nlroutes
+    from iplab.netlink import Unsupported
+
+    everything = sorted(set(promised) | set(watched))
+    if everything and iproute.choose_reader(shell, everything) == "netlink":
+        try:
+            ending = nlroutes.begin(everything)
+        except (Unsupported, OSError):
+            ending = None
+        if ending is not None:
+            begun = ending
+
+            def end(observed: State) -> Read:
+                try:
+                    found, ruled = begun(_link_names(observed))
+                except (Unsupported, OSError):  # (no setns here: ip -j reads the promised)
+                    return _promised_read(shell, promised, observed)
+                there = set(observed.namespaces)
+                return (
+                    {ns: held for ns, held in found.items() if ns in there},
+                    {ns: held for ns, held in ruled.items() if ns in there},
+                )
+
+            return end
+    return lambda observed: read(shell, promised, observed, watched)
+
+
+def _link_names(observed: State) -> dict[str, dict[int, str]]:
+    """Each namespace's link names by index, which name a route's link."""
+    return {
+        ns: {link.ifindex: link.name for link in space.links.values() if link.ifindex}
+        for ns, space in observed.namespaces.items()
+    }
+
+
+def _promised_read(shell: Shell, promised: Collection[str], observed: State) -> Read:
+    """The routes and rules of the namespaces that promise some, with ``ip -j``."""
+    wanted = sorted(set(promised) & set(observed.namespaces))
+    if not wanted:
+        return {}, {}
+    return parse(read_in_each(shell, SCRIPT, wanted, "routes and rules"))
+
+
 def read(
     shell: Shell, promised: Collection[str], observed: State, watched: Collection[str] = ()
 ) -> Read:
@@ -83,18 +133,11 @@ def read(
     there = set(observed.namespaces)
     everything = sorted((set(promised) | set(watched)) & there)
     if everything and iproute.choose_reader(shell, everything) == "netlink":
-        names = {
-            ns: {link.ifindex: link.name for link in space.links.values() if link.ifindex}
-            for ns, space in observed.namespaces.items()
-        }
         try:
-            return nlroutes.read(everything, names)
+            return nlroutes.read(everything, _link_names(observed))
         except (Unsupported, OSError):
             pass  # (no setns here: ip -j reads the promised ones)
-    wanted = sorted(set(promised) & there)
-    if not wanted:
-        return {}, {}
-    return parse(read_in_each(shell, SCRIPT, wanted, "routes and rules"))
+    return _promised_read(shell, promised, observed)
 
 
 def promised_routes(found: Mapping[str, Sequence[tuple[str, Route]]]) -> dict[str, list[Route]]:
@@ -171,6 +214,7 @@ def extra_rules(
     """Each rule in a watched namespace that the model does not expect there."""
     out: list[Difference] = []
     known = rules.table_numbers() if numbers is None else numbers
+    written = written_rules(expected)  # (once: it goes through every namespace)
     for ns in watched(expected):
         space = expected.namespaces[ns]
         held = space.rules
@@ -183,7 +227,7 @@ def extra_rules(
             # (a promised rule changed or moved by hand: its "rule" difference names it)
             missing = [
                 (pref, selector)
-                for fam, pref, selector in written_rules(expected).get(ns, [])
+                for fam, pref, selector in written.get(ns, [])
                 if fam == family
                 and not any(
                     rules.same_rule(s, selector, known) and pref in (None, p) for p, s, _ in got
@@ -208,6 +252,6 @@ def extra_rules(
 
 
 __all__ = [
-    "SCRIPT", "extra_routes", "extra_rules", "parse", "promised_routes", "promised_rules", "read",
-    "watched",
+    "SCRIPT", "begin_read", "extra_routes", "extra_rules", "parse", "promised_routes",
+    "promised_rules", "read", "watched",
 ]  # fmt: skip

@@ -25,7 +25,7 @@ import shutil
 import signal
 import time
 import uuid
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -134,6 +134,7 @@ from iplab.words import (
 from iplab.wrappers import unwrapped
 
 if TYPE_CHECKING:  # planning is not needed to take a lab down: keep `iplab down` quick
+    from iplab import extras as extras_module
     from iplab.plan import Plan, PlannedCommand
     from iplab.render import Command
 
@@ -2155,10 +2156,11 @@ def live_differences(
     part = None if shaped else verify.root_part(expected, plan.owned)
     # (a read begun ahead named every root veth's peer of its part: more than verify
     # needs, no less)
+    routes_read = begin_route_read(env, expected)  # (while the links are read)
     read = ahead.observed(names, part) if whole is not None and ahead is not None else None
     observed = read or read_lab_state(env, names, roots, part)
     found = verify.diff(expected, observed, plan.owned)
-    routed, ruled = route_and_rule_differences(env, expected, observed)
+    routed, ruled = route_and_rule_differences(env, expected, observed, routes_read)
     found += routed
     found += sysctl_differences(env, expected, observed)
     found += neighbour_differences(env, expected, observed)
@@ -2177,9 +2179,19 @@ def _may_shape(plan: Plan) -> bool:
     )
 
 
+def begin_route_read(env: Env, expected: State) -> Callable[[State], extras_module.Read]:
+    """The read of the routes and rules :func:`route_and_rule_differences` compares, begun
+    before the lab's links are read (:func:`iplab.extras.begin_read`)."""
+    from iplab import extras, routes, rules
+
+    promised = set(routes.promised(expected)) | set(rules.promised(expected))
+    return extras.begin_read(env.runner, promised, extras.watched(expected))
+
+
 def route_and_rule_differences(
-    env: Env, expected: State, observed: State
-) -> tuple[list[verify.Difference], list[verify.Difference]]:
+    env: Env, expected: State, observed: State,
+    begun: Callable[[State], extras_module.Read] | None = None,
+) -> tuple[list[verify.Difference], list[verify.Difference]]:  # fmt: skip
     """The routes and policy rules the scenario promises that the kernel does not hold as
     promised (:mod:`iplab.routes`, :mod:`iplab.rules`), and those in the lab's namespaces
     that it does not expect (:mod:`iplab.extras`, hunt DI): all read at once, no process
@@ -2187,10 +2199,8 @@ def route_and_rule_differences(
     The routes' differences, and the rules'."""
     from iplab import extras, routes, rules
 
-    promised = set(routes.promised(expected)) | set(rules.promised(expected))
-    found_routes, found_rules = extras.read(
-        env.runner, promised, observed, extras.watched(expected)
-    )
+    read = begun or begin_route_read(env, expected)
+    found_routes, found_rules = read(observed)
     routed = routes.differences(expected, observed, extras.promised_routes(found_routes))
     routed += extras.extra_routes(expected, found_routes)
     ruled = rules.differences(expected, observed, extras.promised_rules(found_rules))

@@ -447,19 +447,21 @@ def cmd_verify(args: argparse.Namespace) -> int:
     env.context.update({"scenario": want.path, "sha256": want.sha256})
     _say_if_interrupted(statedir.resolve(args.state_dir), f"{args.prefix}{want.name}")
     expected = want.state
+    from iplab.lab import (
+        begin_route_read,
+        neighbour_differences,
+        route_and_rule_differences,
+        sysctl_differences,
+    )
+
+    routes_read = begin_route_read(env, expected)  # (while the links are read)
     observed = iproute.read_state(
         env.runner,
         verify.read_names(expected, want.owned),
         verify.read_roots(expected, want.owned),
     )
     found = verify.diff(expected, observed, want.owned)
-    from iplab.lab import (
-        neighbour_differences,
-        route_and_rule_differences,
-        sysctl_differences,
-    )
-
-    routed, ruled = route_and_rule_differences(env, expected, observed)
+    routed, ruled = route_and_rule_differences(env, expected, observed, routes_read)
     found += routed
     found += sysctl_differences(env, expected, observed)
     found += neighbour_differences(env, expected, observed)
