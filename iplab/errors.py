@@ -140,9 +140,20 @@ class StateWriteError(IplabError):
     """The state directory cannot be written (full, read-only, not a directory...)."""
 
 
+def files_limit() -> str:
+    """The open-files limit met, said (hunt AQ: under ``ulimit -n 12`` the up said "bash:
+    cannot run: [Errno 24] Too many open files", no word of the limit)."""
+    import resource
+
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return f": iplab runs under ulimit -n {soft}; raise it (64 is enough for most labs)"
+
+
 def state_write_error(exc: OSError, what: str) -> StateWriteError:
     """One line for a write the host refused: which file, why, what to do."""
     where = exc.filename or what
+    if exc.errno in (errno.EMFILE, errno.ENFILE):  # (no file to be had: not the directory's)
+        return StateWriteError(f"cannot open {where}: {exc.strerror or exc}{files_limit()}")
     if exc.errno == errno.ENOENT:  # (hunt AQ: "free space" said of a state directory removed)
         return StateWriteError(
             f"cannot write {where}: its directory is gone (removed while iplab ran?)",

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol, TextIO
 
 from iplab import memo, statedir
-from iplab.errors import PrivilegeError
+from iplab.errors import PrivilegeError, files_limit
 from iplab.names import NETNS_DIR
 from iplab.records import Record, frozen, mutable
 
@@ -361,7 +361,7 @@ class ShExecutor:
                 _return_cmd=True,
             )
         except (OSError, sh.ForkException) as exc:
-            said = f"{exc}{_files_limit()}" if getattr(exc, "errno", None) == errno.EMFILE else exc
+            said = f"{exc}{files_limit()}" if getattr(exc, "errno", None) == errno.EMFILE else exc
             return Result(tuple(argv), 126, "", f"{argv[0]}: cannot run: {said}\n", 0.0)
         except (RuntimeError, MemoryError) as exc:
             if not no_room(exc):
@@ -716,13 +716,6 @@ def _limits() -> str:
     if os.geteuid() != 0 and processes != resource.RLIM_INFINITY and processes < 4096:
         said.append(f"ulimit -u {processes}")
     return f": iplab runs under {' and '.join(said)}; raise it" if said else ""
-
-
-def _files_limit() -> str:
-    """The open-files limit met (hunt AQ: under ``ulimit -n 12`` the up said "bash: cannot
-    run: [Errno 24] Too many open files", no word of the limit)."""
-    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    return f": iplab runs under ulimit -n {soft}; raise it (64 is enough for most labs)"
 
 
 def _end_quietly(proc: _Waitable, pid: int) -> None:

@@ -291,6 +291,9 @@ def open_state_file(path: Path, flags: int, mode: int = 0o600) -> int:
             raise
         if exc.errno in (errno.EROFS, errno.ENOSPC, errno.EDQUOT):  # the host refuses writes:
             raise state_write_error(exc, str(path)) from None  # nothing unsafe (hunt D)
+        if exc.errno in (errno.EMFILE, errno.ENFILE):  # (a limit met, nothing unsafe: it
+            # said "unsafe state ... remove it" under ulimit -n 12)
+            raise state_write_error(exc, str(path)) from None
         raise _refuse(path, f"cannot be opened ({exc.strerror})") from None
     try:
         problem = _problem(os.fstat(fd), "file")
