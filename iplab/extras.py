@@ -26,6 +26,7 @@ namespaces whose routes or rules the lab promises.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 
 from iplab import routes, rules
@@ -79,18 +80,30 @@ def begin_read(
 
     everything = sorted(set(promised) | set(watched))
     if everything and iproute.choose_reader(shell, everything) == "netlink":
+        from iplab.runner import Runner
+
+        assert isinstance(shell, Runner)
+        start = time.perf_counter()
         try:
             ending = nlroutes.begin(everything)
         except (Unsupported, OSError):
             ending = None
         if ending is not None:
-            begun = ending
+            begun, runner = ending, shell
 
             def end(observed: State) -> Read:
+                meta: dict[str, object] = {
+                    "kind": "read", "reader": "netlink", "namespaces": everything,
+                    "text": f"read the routes and rules of {len(everything)} namespaces"
+                    " with netlink",
+                }  # fmt: skip
                 try:
                     found, ruled = begun(_link_names(observed))
-                except (Unsupported, OSError):  # (no setns here: ip -j reads the promised)
+                except (Unsupported, OSError) as exc:  # (no setns here: ip -j reads them)
+                    runner.note({**meta, "fallback": "ip"}, time.perf_counter() - start, 1,
+                                str(exc))  # fmt: skip
                     return _promised_read(shell, promised, observed)
+                runner.note(meta, time.perf_counter() - start)  # (audited, as every read)
                 there = set(observed.namespaces)
                 return (
                     {ns: held for ns, held in found.items() if ns in there},
@@ -98,7 +111,7 @@ def begin_read(
                 )
 
             return end
-    return lambda observed: read(shell, promised, observed, watched)
+    return lambda observed: _promised_read(shell, promised, observed)
 
 
 def _link_names(observed: State) -> dict[str, dict[int, str]]:
@@ -127,17 +140,8 @@ def read(
     one bash process, as before (:func:`parse`): a lab that promises none reads nothing.
     ``observed``: the lab's links as read, which name a route's link by its index. Only
     namespaces ``observed`` holds are read."""
-    from iplab import iproute, nlroutes
-    from iplab.netlink import Unsupported
-
     there = set(observed.namespaces)
-    everything = sorted((set(promised) | set(watched)) & there)
-    if everything and iproute.choose_reader(shell, everything) == "netlink":
-        try:
-            return nlroutes.read(everything, _link_names(observed))
-        except (Unsupported, OSError):
-            pass  # (no setns here: ip -j reads the promised ones)
-    return _promised_read(shell, promised, observed)
+    return begin_read(shell, set(promised) & there, set(watched) & there)(observed)
 
 
 def promised_routes(found: Mapping[str, Sequence[tuple[str, Route]]]) -> dict[str, list[Route]]:

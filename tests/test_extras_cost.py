@@ -15,6 +15,7 @@ import pytest
 
 from iplab import extras, iproute, nlroutes, rulewords
 from iplab.plan import build, expected_state
+from iplab.runner import FakeExecutor, Runner
 from iplab.scenario import load
 from iplab.state import Link, Namespace, State
 from tests.test_hunt_di_extras import NUMBERS, READ, _expected
@@ -55,7 +56,10 @@ def test_the_dumps_begin_before_the_links_are_read_and_end_with_their_names(
 
     monkeypatch.setattr(nlroutes, "begin", begin)
     monkeypatch.setattr(iproute, "choose_reader", lambda shell, namespaces: "netlink")
-    ending = extras.begin_read(object(), {"a"}, ["a", "b", "gone"])  # type: ignore[arg-type]
+    runner = Runner(FakeExecutor(), True)
+    notes: list[Mapping[str, object]] = []
+    runner.hook = lambda result, meta: notes.append(meta)
+    ending = extras.begin_read(runner, {"a"}, ["a", "b", "gone"])
     assert events == [("begun", ["a", "b", "gone"])]  # (before anything is read)
     observed = State()
     for ns, index in (("a", 7), ("b", 9)):
@@ -64,6 +68,8 @@ def test_the_dumps_begin_before_the_links_are_read_and_end_with_their_names(
     found, ruled = ending(observed)
     assert events[1] == ("ended", {"": {}, "a": {7: "va"}, "b": {9: "vb"}})
     assert set(found) == set(ruled) == {"a", "b"}  # (a namespace gone meanwhile: not read)
+    # audited, as every read is
+    assert [n["text"] for n in notes] == ["read the routes and rules of 3 namespaces with netlink"]
 
 
 def test_a_rule_every_namespace_holds_alike_is_decoded_once() -> None:
