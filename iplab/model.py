@@ -854,7 +854,19 @@ def _route_add(a: _Apply, op: RouteAdd) -> None:
     space = a.space(op.ns)
     _valid_prefix(a, op)
     if op.dev is not None:
-        a.link(op.ns, op.dev)
+        link = a.link(op.ns, op.dev)
+        if not link.up:  # (checked on this kernel: plain, onlink, another table, IPv6)
+            said = (
+                "Device for nexthop is not up"
+                if route_family(op) == 4 and not op.has("onlink")
+                else "Nexthop device is not up"
+            )
+            a.object(
+                f"{op.dev} is down in {ns_label(op.ns)}: the kernel refuses a route through it"
+                f' ("{said}")',
+                state.certain(space) and state.certain(link),
+                f"bring it up first: ip link set {op.dev} up",
+            )
     if op.via is not None and op.dev is None and ":" in op.via and _link_local(op.via):
         a.object(
             f"gateway {op.via} is link-local and the route names no link: the kernel refuses"
