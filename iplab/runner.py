@@ -165,6 +165,17 @@ def _child_env() -> dict[str, str] | None:
     return {**os.environ, "BASH_FUNC_sudo%%": _SUDO_AS_ROOT}
 
 
+def _then(parts: Iterator[str], after: Callable[[], None]) -> Iterator[str]:
+    """``parts``, then ``after()`` once the last was taken. An input fed in parts while the
+    process runs (an ``ip -batch`` whose lines' intents are journaled as it goes) has the
+    cache's writers wait for its end, not for the process's start: a writer's
+    ``pickle.dumps`` of a large plan holds the interpreter's lock tens of ms at a time, and
+    the thread that journals and feeds the next lines waited for it while ``ip`` had none
+    (#14)."""
+    yield from parts
+    after()
+
+
 def _gated(parts: Iterator[str], gate: threading.Event, refused: list[bool]) -> Iterator[str]:
     """``parts`` once ``gate`` is set, none when ``refused``; a part that raises ends the
     input (sh's input thread would die with the exception, and the process would wait for
@@ -953,11 +964,16 @@ class Runner:
         where = self.cwd if cwd is None else cwd
         text = str((meta or {}).get("text") or shlex.join(argv))
 
+        fed_in_parts = stdin is not None and not isinstance(stdin, str)
+        if stdin is not None and not isinstance(stdin, str):
+            stdin = _then(stdin, memo.idle)  # (see _then)
+
         def started(pid: int) -> None:
             self.running = (pid, text)
             if on_start is not None:
                 on_start(pid)
-            memo.idle()  # iplab waits for the process now: the cache's writers may work
+            if not fed_in_parts:
+                memo.idle()  # iplab waits for the process now: the cache's writers may work
 
         self._stop_reason = None
         try:

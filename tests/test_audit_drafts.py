@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -165,3 +166,101 @@ def test_records_whose_shared_fields_changed_while_ip_ran_are_made_after(tmp_pat
     commands = [r for r in records if r.get("kind") == "command"]
     assert len(commands) == count
     assert all(r["lab"] == "changed while ip ran" for r in commands)
+
+
+def test_the_drafts_begin_once_ip_started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Their thread works in Python: begun before ``ip``'s start, it took the interpreter's
+    lock from the main thread at each read of ``sh``'s import and the process's start
+    (star-500's ``ip`` started tens of ms later, more on a busy host: #14)."""
+    events: list[str] = []
+
+    class Seen(threading.Thread):
+        def start(self) -> None:
+            events.append(f"thread {self.name}")
+            super().start()
+
+    monkeypatch.setattr(threading, "Thread", Seen)
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    env = make_env(
+        state,
+        io.StringIO(),
+        io.StringIO(),
+        runner=Runner(FakeExecutor({"ip -batch -": lambda argv, stdin: (0, "", "")}), True),
+    )
+    real = env.runner.execute
+
+    def execute(argv: Any, privileged: bool, **options: Any) -> Any:
+        events.append("execute")
+        told = options["on_start"]
+
+        def started(pid: int) -> None:
+            events.append("started")
+            told(pid)
+
+        return real(argv, privileged, **{**options, "on_start": started})
+
+    monkeypatch.setattr(env.runner, "execute", execute)
+    run_batch(env, _lines(context.DRAFTS_FROM), True)
+    env.flush_audit()
+    assert events == ["execute", "started", "thread iplab-audit-drafts"]
+
+
+def test_fed_in_parts_the_drafts_begin_once_every_line_was_fed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lines fed in parts wait for their intents in the journal, written by the thread
+    that feeds ``ip``: the drafts' work, which nothing waits for until ``ip`` ended, must
+    not slow it (#14)."""
+    events: list[str] = []
+
+    class Seen(threading.Thread):
+        def start(self) -> None:
+            events.append(f"thread {self.name}")
+            super().start()
+
+    monkeypatch.setattr(threading, "Thread", Seen)
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    env = make_env(
+        state,
+        io.StringIO(),
+        io.StringIO(),
+        runner=Runner(FakeExecutor({"ip -batch -": lambda argv, stdin: (0, "", "")}), True),
+    )
+    count = 4 * context.DRAFTS_FROM
+    run_batch(
+        env,
+        _lines(count),
+        True,
+        before_feed=lambda start, end: events.append(f"feed {start}-{end}"),
+    )
+    env.flush_audit()
+    feeds = [e for e in events if e.startswith("feed ")]
+    assert len(feeds) > 1 and feeds[-1].endswith(f"-{count}")
+    assert events == [*feeds, "thread iplab-audit-drafts"]
+
+
+def test_the_caches_writers_wait_for_an_input_fed_in_parts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A writer's ``pickle.dumps`` of a large plan holds the interpreter's lock for tens of
+    ms: with an input fed in parts while the process runs, the writers go once it was all
+    fed, not when the process started (#14)."""
+    from iplab import memo
+
+    monkeypatch.setattr(memo, "_idle", threading.Event())
+    seen: list[bool] = []
+
+    def parts() -> Any:
+        for n in range(3):
+            seen.append(memo._idle.is_set())
+            yield f"netns add n{n}\n"
+
+    runner = Runner(FakeExecutor({"ip -batch -": lambda argv, stdin: (0, "", "")}), True)
+    runner.execute(["ip", "-batch", "-"], True, stdin=parts())
+    assert seen == [False, False, False]
+    assert memo._idle.is_set()
+    monkeypatch.setattr(memo, "_idle", threading.Event())
+    runner.execute(["ip", "-batch", "-"], True, stdin="netns add n0\n")
+    assert memo._idle.is_set()  # (a whole input: once the process started, as before)
