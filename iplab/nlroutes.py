@@ -17,11 +17,10 @@ import ctypes
 import functools
 import os
 import socket
-import struct
 import threading
 from collections.abc import Callable, Mapping, Sequence
 
-from iplab import netlink
+from iplab import netlink, rtattrs
 from iplab.errors import ParseError
 from iplab.model import route_table
 from iplab.rulewords import from_json
@@ -31,16 +30,11 @@ RTM_NEWROUTE, RTM_GETROUTE = 24, 26
 RTM_NEWRULE, RTM_GETRULE = 32, 34
 CLONE_NEWNET = 0x40000000
 RTM_F_CLONED = 0x200
-#: struct rtmsg and struct fib_rule_hdr: both 8 bytes and a u32 of flags
-_RTMSG = struct.Struct("=BBBBBBBBI")
-RTA_DST, RTA_OIF, RTA_GATEWAY, RTA_PRIORITY, RTA_TABLE = 1, 4, 5, 6, 15
-FRA_DST, FRA_SRC, FRA_IIFNAME, FRA_PRIORITY, FRA_FWMARK = 1, 2, 3, 6, 10
-FRA_TABLE, FRA_FWMASK, FRA_OIFNAME, FRA_PROTOCOL = 15, 16, 17, 21
+_RTMSG = rtattrs.RTMSG
 FIB_RULE_INVERT = 0x2
 _TYPES = {2: "local", 3: "broadcast", 4: "anycast", 5: "multicast", 6: "blackhole",
           7: "unreachable", 8: "prohibit", 9: "throw", 10: "nat", 11: "xresolve"}  # fmt: skip
 _PROTOCOLS = {1: "redirect", 2: "kernel", 3: "boot", 4: "static", 9: "ra", 16: "dhcp"}
-_TABLES = {253: "default", 254: "main", 255: "local"}
 _ACTIONS = {6: "blackhole", 7: "unreachable", 8: "prohibit", 2: "goto", 3: "nop"}
 #: route types the kernel adds by itself (:data:`iplab.routes._KERNELS`)
 _KERNELS = frozenset({"local", "broadcast", "multicast", "anycast", "nat"})
@@ -172,10 +166,6 @@ def _decoded(
     return routes, rules
 
 
-def _address(data: bytes, a: int, b: int, af: int) -> str:
-    return socket.inet_ntop(af, data[a:b])
-
-
 def route_of(message: bytes, af: int, names: Mapping[int, str]) -> tuple[str, Route] | None:
     """One RTM_NEWROUTE as ``ip -j route show`` prints it and :func:`iplab.routes.route_of`
     reads it: (its protocol, the route); None: a cloned one, or the kernel's own local,
@@ -192,23 +182,13 @@ def route_of(message: bytes, af: int, names: Mapping[int, str]) -> tuple[str, Ro
     kind = _TYPES.get(rtype)
     if kind in _KERNELS and protocol == "kernel":
         return None
-    dst = via = dev = metric = None
-    for attr, a, b in netlink.attributes(message, start + _RTMSG.size, len(message)):
-        if attr == RTA_DST:
-            dst = _address(message, a, b, af)
-        elif attr == RTA_GATEWAY:
-            via = _address(message, a, b, af)
-        elif attr == RTA_OIF:
-            index = netlink.u32(message, a)
-            dev = names.get(index, f"if{index}")
-        elif attr == RTA_PRIORITY:
-            metric = str(netlink.u32(message, a))
-        elif attr == RTA_TABLE:
-            table = netlink.u32(message, a)
+    dst, via, _src, oif, priority, table = rtattrs.route(message, af, table)
     full = 32 if af == socket.AF_INET else 128
     to = f"{dst}/{dst_len}" if dst_len != full else str(dst)  # (ip prints no /32, /128)
     to = "default" if dst_len == 0 else to
-    name = _TABLES.get(table, str(table))
+    dev = None if oif is None else names.get(oif, f"if{oif}")
+    metric = None if priority is None else str(priority)
+    name = rtattrs.TABLES.get(table, str(table))
     return protocol, Route(
         to=to, via=via, dev=dev, table=route_table(None if name == "main" else name),
         metric=metric, family=4 if af == socket.AF_INET else 6, kind=kind,
@@ -233,31 +213,19 @@ def _rule_of(body: bytes, af: int) -> tuple[int, tuple[tuple[str, str], ...], st
     _fam, dst_len, src_len, _tos, table, _r1, _r2, action, flags = _RTMSG.unpack_from(
         message, start
     )
-    entry: dict[str, object] = {"priority": 0}
+    pref, src, dst, iif, oif, mark, mask, table, proto = rtattrs.rule(message, af, table)
+    entry: dict[str, object] = {"priority": pref or 0}
     full = 32 if af == socket.AF_INET else 128
-    protocol = ""
-    mark: int | None = None
-    mask: int | None = None
-    for attr, a, b in netlink.attributes(message, start + _RTMSG.size, len(message)):
-        if attr == FRA_PRIORITY:
-            entry["priority"] = netlink.u32(message, a)
-        elif attr in (FRA_SRC, FRA_DST):
-            key, length = ("src", src_len) if attr == FRA_SRC else ("dst", dst_len)
-            entry[key] = _address(message, a, b, af)
+    for key, address, length in (("src", src, src_len), ("dst", dst, dst_len)):
+        if address is not None:
+            entry[key] = address
             if length != full:
                 entry[key + "len"] = length
-        elif attr == FRA_IIFNAME:
-            entry["iif"] = netlink.cstring(message, a, b)
-        elif attr == FRA_OIFNAME:
-            entry["oif"] = netlink.cstring(message, a, b)
-        elif attr == FRA_FWMARK:
-            mark = netlink.u32(message, a)
-        elif attr == FRA_FWMASK:
-            mask = netlink.u32(message, a)
-        elif attr == FRA_TABLE:
-            table = netlink.u32(message, a)
-        elif attr == FRA_PROTOCOL:
-            protocol = _PROTOCOLS.get(message[a], str(message[a])) if message[a] else ""
+    if iif is not None:
+        entry["iif"] = iif
+    if oif is not None:
+        entry["oif"] = oif
+    protocol = _PROTOCOLS.get(proto, str(proto)) if proto else ""
     if flags & FIB_RULE_INVERT:
         entry["not"] = None
     if mark is not None or mask is not None:
@@ -267,7 +235,7 @@ def _rule_of(body: bytes, af: int) -> tuple[int, tuple[tuple[str, str], ...], st
     if action in _ACTIONS:
         entry["action"] = _ACTIONS[action]
     elif table:
-        entry["table"] = _TABLES.get(table, str(table))
+        entry["table"] = rtattrs.TABLES.get(table, str(table))
     rule = from_json(entry)
     return None if rule is None else (*rule, protocol)
 

@@ -24,10 +24,9 @@ Pure but for :func:`snapshot`.
 from __future__ import annotations
 
 import socket
-import struct
 from collections.abc import Collection, Iterable, Iterator
 
-from iplab import netlink
+from iplab import netlink, rtattrs
 from iplab.peers import RawLink
 from iplab.records import Record, frozen
 
@@ -50,10 +49,8 @@ _IFA_F_PERMANENT = 0x80
 # linux/rtnetlink.h
 _RTM_NEWROUTE, _RTM_GETROUTE = 24, 26
 _RTM_NEWRULE, _RTM_GETRULE = 32, 34
-_RTA_DST, _RTA_OIF, _RTA_GATEWAY, _RTA_PRIORITY, _RTA_PREFSRC, _RTA_TABLE = 1, 4, 5, 6, 7, 15
 _RTPROT_KERNEL, _RTPROT_RA = 2, 9
 _RT_TABLE_LOCAL = 255
-_TABLES = {253: "default", 254: "main", 255: "local"}
 _ROUTE_TYPES = {
     1: "unicast",
     2: "local",
@@ -66,9 +63,8 @@ _ROUTE_TYPES = {
     9: "throw",
     10: "nat",
 }
-_RTMSG = struct.Struct("=BBBBBBBBI")  # rtmsg and fib_rule_hdr share this shape
-_FRA_DST, _FRA_SRC, _FRA_IIFNAME, _FRA_FWMARK, _FRA_PRIORITY, _FRA_TABLE = 1, 2, 3, 10, 6, 15
-_FRA_OIFNAME = 17
+_RTMSG = rtattrs.RTMSG  # rtmsg and fib_rule_hdr share this shape
+_TABLES = rtattrs.TABLES
 _FR_ACT_TO_TBL = 1
 
 
@@ -184,16 +180,13 @@ def _permanent(message: bytes, head: int) -> bool:
     return bool(flags & _IFA_F_PERMANENT)
 
 
-def _headed(
-    messages: Iterable[bytes], mtype: int
-) -> Iterator[tuple[bytes, tuple[int, ...], Iterator[tuple[int, int, int]]]]:
-    """Each message of type ``mtype``: itself, its ``rtmsg`` (or ``fib_rule_hdr``) fields,
-    and its attributes."""
+def _headed(messages: Iterable[bytes], mtype: int) -> Iterator[tuple[bytes, tuple[int, ...]]]:
+    """Each message of type ``mtype``: itself and its ``rtmsg`` (or ``fib_rule_hdr``)
+    fields."""
     head = netlink.HEADER.size
     for message in messages:
         if netlink.HEADER.unpack_from(message)[1] == mtype:
-            fields = _RTMSG.unpack_from(message, head)
-            yield message, fields, netlink.attributes(message, head + _RTMSG.size, len(message))
+            yield message, _RTMSG.unpack_from(message, head)
 
 
 def _routes(
@@ -203,25 +196,11 @@ def _routes(
     blackhole), as ``ip route`` shows them; not those through a link some program made
     (hunt AG: a lab's route via its own bridge, taken for a change of the host)."""
     out: set[str] = set()
-    for message, fields, attrs in _headed(messages, _RTM_NEWROUTE):
+    for message, fields in _headed(messages, _RTM_NEWROUTE):
         family, dst_len, _src, _tos, table, proto, _scope, kind, _flags = fields
         if proto in (_RTPROT_KERNEL, _RTPROT_RA):
             continue
-        dst = gateway = src = None
-        oif = metric = None
-        for attr, a, b in attrs:
-            if attr == _RTA_DST:
-                dst = socket.inet_ntop(family, message[a:b])
-            elif attr == _RTA_GATEWAY:
-                gateway = socket.inet_ntop(family, message[a:b])
-            elif attr == _RTA_PREFSRC:
-                src = socket.inet_ntop(family, message[a:b])
-            elif attr == _RTA_OIF:
-                oif = netlink.u32(message, a)
-            elif attr == _RTA_PRIORITY:
-                metric = netlink.u32(message, a)
-            elif attr == _RTA_TABLE:
-                table = netlink.u32(message, a)
+        dst, gateway, src, oif, metric, table = rtattrs.route(message, family, table)
         if table == _RT_TABLE_LOCAL or (oif is not None and oif not in host):
             continue
         words = [] if kind == 1 else [_ROUTE_TYPES.get(kind, str(kind))]
@@ -243,26 +222,20 @@ def _routes(
 
 def _rules(messages: Iterable[bytes]) -> frozenset[str]:
     out: set[str] = set()
-    for message, fields, attrs in _headed(messages, _RTM_NEWRULE):
+    for message, fields in _headed(messages, _RTM_NEWRULE):
         family, dst_len, src_len, _tos, table, _r1, _r2, action, _f = fields
-        words: list[str] = []
-        for attr, a, b in attrs:
-            if attr == _FRA_PRIORITY:
-                words[:0] = ["pref", str(netlink.u32(message, a))]
-            elif attr == _FRA_SRC:
-                words += ["from", f"{socket.inet_ntop(family, message[a:b])}/{src_len}"]
-            elif attr == _FRA_DST:
-                words += ["to", f"{socket.inet_ntop(family, message[a:b])}/{dst_len}"]
-            elif attr == _FRA_IIFNAME:
-                words += ["iif", netlink.cstring(message, a, b)]
-            elif attr == _FRA_OIFNAME:
-                words += ["oif", netlink.cstring(message, a, b)]
-            elif attr == _FRA_FWMARK:
-                words += ["fwmark", hex(netlink.u32(message, a))]
-            elif attr == _FRA_TABLE:
-                table = netlink.u32(message, a)
-        if "from" not in words:
-            words += ["from", "all"]
+        pref, src, dst, iif, oif, mark, _mask, table, _proto = rtattrs.rule(message, family, table)
+        # (in the order the kernel gives the attributes: fib_nl_fill_rule, then the family's)
+        words = [] if pref is None else ["pref", str(pref)]
+        if iif is not None:
+            words += ["iif", iif]
+        if oif is not None:
+            words += ["oif", oif]
+        if mark is not None:
+            words += ["fwmark", hex(mark)]
+        if dst is not None:
+            words += ["to", f"{dst}/{dst_len}"]
+        words += ["from", "all" if src is None else f"{src}/{src_len}"]
         if action == _FR_ACT_TO_TBL:
             words += ["lookup", _TABLES.get(table, str(table))]
         else:
