@@ -46,7 +46,8 @@ class Ahead:
         self._read: Callable[[], State] | None = None
 
     def batch_started(self) -> None:
-        """The setup's last batch runs: replay the model meanwhile."""
+        """The setup's last batch runs (and has all its lines: see
+        :func:`iplab.context.run_batch`'s ``on_fed``): replay the model meanwhile."""
         if self._replay is not None:
             return
 

@@ -199,6 +199,7 @@ def run_batch(
     on_start: Callable[[int], None] | None = None,
     *,
     before_feed: Callable[[int, int], None] | None = None,
+    on_fed: Callable[[], None] | None = None,
     on_end: Callable[[bool], None] | None = None,
 ) -> tuple[list[int | None], Result]:
     """Feed lines to one ``ip -batch -``; the exit status of each line (None: not run).
@@ -218,6 +219,12 @@ def run_batch(
     after the lines it has, and the lines never fed are not run (None); the exception is
     the caller's to report. A large batch's intents then cost no time of their own: they
     are written while the kernel works on the lines before them.
+
+    ``on_fed`` is called once ip has every line (fed in parts: once the last part was fed;
+    whole: once ip started): work that must be done by the time ip ends, and that nothing
+    waits for before, begins there (an ``up``'s replay of its model, :mod:`iplab.ahead`;
+    the lines' audit records, :class:`_Drafts`). Begun earlier, a thread working in Python
+    slows what ip waits for: its start, and the journaling and feeding of its lines.
 
     ``on_end`` is called as soon as ip ended, before its lines are audited, with whether
     every line ran (an ``up`` begins its verification's read there, :mod:`iplab.ahead`).
@@ -239,7 +246,7 @@ def run_batch(
                     return
                 fed[0] = end
                 yield "".join(line.line + "\n" for line in lines[start:end])
-            drafts.start()  # (every line fed: see _Drafts.start)
+            fed_whole()
 
         stdin = parts()
     limits = Limits(batch_limit(env.runner.default_timeout, len(lines)))
@@ -249,10 +256,15 @@ def run_batch(
     )
     drafts = _Drafts(env, lines)
 
+    def fed_whole() -> None:
+        drafts.start()
+        if on_fed is not None:
+            on_fed()
+
     def started(pid: int) -> None:
         audited(pid)
         if before_feed is None:
-            drafts.start()  # (not before: see _Drafts.start)
+            fed_whole()
 
     result = env.runner.execute(
         argv, privileged, stdin=stdin, meta={"audit": False}, limits=limits, on_start=started
@@ -319,12 +331,12 @@ class _Drafts:
         self._lines = lines
 
     def start(self) -> None:
-        """Begin making the drafts: once ``ip`` started, and when its lines are fed in
-        parts, once the last was fed. Nothing waits for them until ``ip`` ended, while
-        ``ip`` waits for its start and for each part of its lines (written to the journal
-        first, by the thread that feeds it): a thread working in Python beside them takes
-        the interpreter's lock at each of their reads and writes, a wait of up to the
-        switch interval (5 ms) each time. Begun before the start, as they were, on a
+        """Begin making the drafts: once ``ip`` has every line (see :func:`run_batch`'s
+        ``on_fed``). Nothing waits for them until ``ip`` ended, while ``ip`` waits for its
+        start and for each part of its lines (written to the journal first, by the thread
+        that feeds it): a thread working in Python beside them takes the interpreter's
+        lock at each of their reads and writes, a wait of up to the switch interval
+        (5 ms) each time. Begun before the start, as they were, on a
         host at load 4-5 on 2 CPUs, star-500's ``up --no-verify`` took 1.03 s of its own
         (less ``ip``'s batch) where it takes 0.58 s, and ``up`` 1.75 s where it takes
         1.03 s (medians of 8, taking turns; with the cache's writers, below) (#14)."""

@@ -1142,8 +1142,6 @@ class Session:
 
         def started(pid: int) -> None:
             self.journal.process(self.run, pid)
-            if ahead is not None:
-                ahead.batch_started()
 
         privileged = any(pc.command.privileged for pc in group)
         status, result = run_batch(
@@ -1152,6 +1150,7 @@ class Session:
             privileged,
             on_start=started,
             before_feed=before_feed,
+            on_fed=None if ahead is None else ahead.batch_started,
             on_end=None if ahead is None else ahead.batch_ended,
         )
         status = status[: len(entries)]  # the lines after had no intent: never fed, not run

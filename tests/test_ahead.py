@@ -86,6 +86,52 @@ def test_up_reads_while_it_writes_the_batch_records(prefix: str, state_dir: Path
     assert records.index(reads[0]) > max(batch_lines[:13])  # audited after the batch's lines
 
 
+#: as DRIVER, noting when the replay begins and when the journal takes intents
+REPLAY_DRIVER = textwrap.dedent(
+    """
+    import sys
+    from iplab import ahead, journal
+    started, intend = ahead.Ahead.batch_started, journal.Journal.intend
+
+    def replay(self):
+        print("@@ replay", file=sys.stderr)
+        return started(self)
+
+    def intended(self, entries):
+        print(f"@@ intend {len(list(entries))}", file=sys.stderr)
+        return intend(self, entries)
+
+    ahead.Ahead.batch_started, journal.Journal.intend = replay, intended
+    from iplab.cli import main
+    sys.exit(main(sys.argv[1:]))
+    """
+)
+
+
+@pytest.mark.kernel
+def test_the_replay_begins_once_ip_has_every_line(prefix: str, state_dir: Path) -> None:
+    """The replay works in Python, as the thread that journals the lines' intents and feeds
+    them to ip does: begun as ip started, it slowed what ip waited for (#14). A star of 300
+    (901 lines, fed in parts): the replay begins after the last part's intents."""
+    up = subprocess.run(
+        [sys.executable, "-c", REPLAY_DRIVER, "up", "star-500", "--var", "n=300",
+         "--prefix", prefix],
+        capture_output=True, text=True, cwd=REPO, timeout=300, check=False,
+        env={**os.environ, "IPLAB_STATE_DIR": str(state_dir)},
+    )  # fmt: skip
+    try:
+        assert up.returncode == 0, up.stdout + up.stderr
+        events = [line[3:] for line in up.stderr.splitlines() if line.startswith("@@ ")]
+        intents = [n for n, e in enumerate(events) if e.startswith("intend ")]
+        assert len(intents) > 1, events  # (fed in parts)
+        assert sum(int(events[n].split()[1]) for n in intents) == 901
+        assert events.count("replay") == 1
+        assert events.index("replay") > intents[-1], events
+    finally:
+        down = _driven(state_dir, "down", f"{prefix}star-500")
+    assert down.returncode == 0, down.stdout + down.stderr
+
+
 def _plan(n: int = 2) -> Plan:
     return build(scenario.load("star-500", {"n": n}), prefix="ipahd")
 

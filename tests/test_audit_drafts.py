@@ -201,9 +201,9 @@ def test_the_drafts_begin_once_ip_started(tmp_path: Path, monkeypatch: pytest.Mo
         return real(argv, privileged, **{**options, "on_start": started})
 
     monkeypatch.setattr(env.runner, "execute", execute)
-    run_batch(env, _lines(context.DRAFTS_FROM), True)
+    run_batch(env, _lines(context.DRAFTS_FROM), True, on_fed=lambda: events.append("fed"))
     env.flush_audit()
-    assert events == ["execute", "started", "thread iplab-audit-drafts"]
+    assert events == ["execute", "started", "thread iplab-audit-drafts", "fed"]
 
 
 def test_fed_in_parts_the_drafts_begin_once_every_line_was_fed(
@@ -234,11 +234,12 @@ def test_fed_in_parts_the_drafts_begin_once_every_line_was_fed(
         _lines(count),
         True,
         before_feed=lambda start, end: events.append(f"feed {start}-{end}"),
+        on_fed=lambda: events.append("fed"),
     )
     env.flush_audit()
     feeds = [e for e in events if e.startswith("feed ")]
     assert len(feeds) > 1 and feeds[-1].endswith(f"-{count}")
-    assert events == [*feeds, "thread iplab-audit-drafts"]
+    assert events == [*feeds, "thread iplab-audit-drafts", "fed"]
 
 
 def test_the_caches_writers_wait_for_an_input_fed_in_parts(
