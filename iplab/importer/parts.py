@@ -24,6 +24,7 @@ from iplab.importer import shell as shellread
 from iplab.importer.fileblocks import FileBlock, file_blocks
 from iplab.importer.formats import Found, by_content
 from iplab.importer.highlights import unmarked
+from iplab.importer.prose import glued_heading, is_sentence
 from iplab.importer.reader import (
     ANOTHER_TERMINAL,
     CLEANUP,
@@ -590,6 +591,10 @@ def _bare_paragraph(
             continue
         wrapped = "`" in text and _in_a_sentence(source[k - 1] if k else "", text, source[k + 1 :])
         bodies = [] if wrapped else _commands_in(text, code_on_page)
+        heading = None  # (the title glued to the line's command: hunt DJ)
+        split = glued_heading(text) if not wrapped and "`" not in text else None
+        if split is not None and (unglued := _commands_in(split[0], code_on_page)):
+            bodies, heading = unglued, split[1]
         if not wrapped and (glued := _glued(reader, source, line, k, code_on_page, alone=bodies)):
             bodies, past = glued, k + 2
         twice = [b for b in bodies if _same_words(b) in shown]
@@ -622,6 +627,13 @@ def _bare_paragraph(
         for body in bodies:
             reader.warnings.append(f"line {number}: {where}; {body!r} is read as a command")
             reader.commented(body, number)
+        if heading is not None:
+            reader.warnings.append(
+                f"line {number}: {bodies[-1]!r} is glued to the heading after it, {heading!r}"
+                " (the line break between a code block and the next title lost): read as the"
+                " command, then the heading"
+            )
+            reader.note("heading", heading, number)
     reader.note("paragraph", plain(" ".join(prose)), prose_line, line + len(source) - 1)
 
 

@@ -14,6 +14,7 @@ import re
 
 __all__ = [
     "commands_in_sentences",
+    "glued_heading",
     "is_label",
     "is_sentence",
     "labels_output",
@@ -196,6 +197,46 @@ _CONDITION = re.compile(
     r"|n['\u2019]t\b",
     re.IGNORECASE,
 )
+
+
+#: a word a code block's last line and the heading under it make when the page's text lost
+#: the line break between them (``upAdding``, ``listVerify``, ``loBring``): the command's
+#: last word, ending in lower case or a digit, then the heading's first, capitalised
+_GLUED_TITLE = re.compile(r"(?P<end>\S*[a-z0-9])(?P<word>[A-Z][a-z]+)")
+#: a word of a heading (``Default``, ``IPv4``, ``a``), no option, path or number
+_TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'\u2019-]*[,:?!]?")
+#: the words a heading leaves in lower case (``Adding a Default Route in the Namespace``)
+_TITLE_SMALL = frozenset({
+    "a", "an", "the", "in", "on", "of", "to", "for", "with", "and", "or", "from", "into",
+    "via", "between", "by", "at", "as", "is", "it",
+})  # fmt: skip
+
+
+def glued_heading(line: str) -> tuple[str, str] | None:
+    """A line that is a command glued to the heading after it, the page's text having lost
+    the line break between a code block and the next title (hunt DJ, oneuptime's pages as
+    stored: ``sudo ip netns exec myns ip link set veth1 upAdding a Default Route in the
+    Namespace``): the command and the heading; None for any other line. The heading is
+    two words or more, each capitalised but the small ones (``Verify the Namespace Was
+    Created``), or a capitalised word then lower-case ones, a small one among them
+    (``Adding a default route``); not ip's words after a name written in camel case
+    (``ip link add myBridge type bridge``). The caller checks that the command is one."""
+    words = line.split()
+    for k, word in enumerate(words):
+        glued = _GLUED_TITLE.fullmatch(word)
+        if glued is None:
+            continue
+        heading = [glued["word"], *words[k + 1 :]]
+        if len(heading) < 2 or not all(_TITLE_WORD.fullmatch(w) for w in heading):
+            return None
+        rest = [w.rstrip(",:?!") for w in heading[1:]]
+        small = [w in _TITLE_SMALL for w in rest]
+        titled = all(w[:1].isupper() or s for w, s in zip(rest, small, strict=True))
+        sentence = any(small) and all(w.islower() for w in rest)
+        if not (titled or sentence):
+            return None
+        return " ".join([*words[:k], glued["end"]]), " ".join(heading)
+    return None
 
 
 #: ping's summary of a run that got no reply (``2 packets transmitted, 0 received, 100%
