@@ -289,7 +289,10 @@ def _in_a_script(reader: Reader, heading: Part, before: Part | None, after: Sequ
         and after[0].line == heading.line + 1
         else ""
     )
-    return any(line.strip() and reader.looks_like_command(line.strip()) for line in (above, below))
+    return any(
+        line.strip() and reader.looks_like_command(line.strip()) and not is_sentence(line.strip())
+        for line in (above, below)
+    )  # (``ip 명령은 ... 만들었다.``, a sentence about ip, above a root prompt: hunt DJ)
 
 
 #: a Q&A site's furniture, copied with a thread (hunt AE): "Asked 3 years ago · Modified 1

@@ -60,6 +60,9 @@ def is_sentence(line: str) -> bool:
         return False
     if _IDEOGRAPHIC.search(words[0]) or line.rstrip().endswith(_IDEOGRAPHIC_END):
         return True  # 本期重点 认识 veth, 原文:https://..., ... 不修改数据包。(hunt BC)
+    if len(words) > 1 and _IDEOGRAPHIC.match(words[1]) and words[0] not in _SAYS:
+        return True  # ip 명령은 ... 만들었다., ip 命令用于...: a program's name, then words
+        # about it (hunt DJ: taken for a command, the prompted line under it was a comment)
     if _CAPITALISED.fullmatch(words[0]):
         return len(words) >= 3 or line.rstrip().endswith(_SENTENCE_END)
     if len(words) < 4 or words[0] in _SAYS or not all(_PLAIN.fullmatch(w) for w in words):
