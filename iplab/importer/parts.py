@@ -549,7 +549,11 @@ def _quoted(part: Part, code_on_page: bool) -> str | None:
         lines = [(n, text.strip()) for n, text in part.body if text.strip()]
     else:
         numbered = enumerate(part.source, start=part.line)
-        lines = [(n, body) for n, text in numbered for body in _commands_in(text, code_on_page)]
+        lines = [
+            (n, body)
+            for n, text in numbered
+            for body in _commands_in(_unquoted(text), code_on_page)
+        ]
     if not lines:
         return None
     first, last = lines[0][0], lines[-1][0]
@@ -559,6 +563,15 @@ def _quoted(part: Part, code_on_page: bool) -> str | None:
         f"{where}: quoted ('> ') from the message this one replies to, the other writer's"
         f" text: not read ({shown})"
     )
+
+
+def _unquoted(text: str) -> str:
+    """A line of a quoted part as the other writer typed it: the quote's ``>`` marks off,
+    and a root shell's prompt (``>   # ip link set eth1 name eth0``, which Markdown reads as
+    a heading in the quote; hunt DJ: not said quoted, import's advice was to write each
+    command on a line of its own)."""
+    said = re.sub(r"^\s*(?:>\s?)*", "", text)
+    return strip_prompt(said.strip(), root_hash=True) or said
 
 
 def _same_words(text: str) -> str:
