@@ -595,10 +595,23 @@ def _bare_paragraph(
     prose_line = line
     listings, past = _listings(reader, source), 0
     typed_at_prompt = False  # (the last line read: a command typed at a prompt)
+    helped = False  # (the last line read: ``ip ... help``)
+    usage: list[int] = []  # (the lines of ip's usage read so far: hunt DJ)
     for number, text in enumerate(source, start=line):
         k = number - line
         if k < past:
             continue  # (a line of a listing read as a code block)
+        if _USAGE.match(text.strip()) or (usage and _SYNOPSIS.match(text.strip())):
+            if helped or (usage and not prose):
+                reader.output(text, number)  # (what ``ip netns help`` printed)
+                prose_line = number + 1
+            else:
+                prose.append(text)
+            usage.append(number)
+            continue
+        if usage:
+            _said_usage(reader, usage, source[usage[0] - line])
+            usage, helped = [], False
         if k in listings:
             reader.note("paragraph", plain(" ".join(prose)), prose_line, number - 1)
             past = listings[k]
@@ -637,6 +650,7 @@ def _bare_paragraph(
             continue
         reader.note("paragraph", plain(" ".join(prose)), prose_line, number - 1)
         prose, prose_line = [], max(number + 1, line + past)
+        helped = _HELP.search(bodies[-1]) is not None
         if label := _cleanup_label(text):
             reader.note("paragraph", label, number, number)
         where = "the page has no code blocks" if not code_on_page else "not in a code block"
@@ -650,7 +664,28 @@ def _bare_paragraph(
                 " command, then the heading"
             )
             reader.note("heading", heading, number)
+    if usage:
+        _said_usage(reader, usage, source[usage[0] - line])
     reader.note("paragraph", plain(" ".join(prose)), prose_line, line + len(source) - 1)
+
+
+#: the first line of what ip prints for ``help`` (``Usage: ip netns list``)
+_USAGE = re.compile(r"Usage:\s+ip\s")
+#: a line of ip's usage after its first (``ip netns add NAME``, ``ip [-all] netns exec``)
+_SYNOPSIS = re.compile(r"ip\s")
+#: a command that prints ip's usage (``ip netns help``, ``ip link help``, ``ip help``)
+_HELP = re.compile(r"(?:^|\s)ip(?:\s+\S+)*\s+help\s*$")
+
+
+def _said_usage(reader: Reader, lines: list[int], first: str) -> None:
+    """The warning for ip's usage on a page with no code blocks (hunt DJ: a Scrapbox page's
+    ``Usage: ip netns list`` then ``ip netns add NAME``, ``ip netns monitor``: each line
+    after the first was a step, a namespace named NAME made, the monitor waiting)."""
+    where = f"lines {lines[0]}-{lines[-1]}" if len(lines) > 1 else f"line {lines[0]}"
+    reader.warnings.append(
+        f"{where}: ip's usage ({first.strip()!r}...), what 'ip ... help' prints: not read as"
+        " commands"
+    )
 
 
 def _printed(text: str) -> bool:
