@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "announced_commands",
     "commands_in_sentences",
     "glued_heading",
     "is_label",
@@ -147,6 +148,26 @@ def commands_in_sentences(text: str) -> list[int]:
     """The lines of a text that hold an ``ip`` command inside a sentence, not at its start
     (a video's transcript: hunt T, "no command found" said nothing of them)."""
     return [n for n, line in enumerate(text.splitlines(), 1) if _IP_INSIDE.match(line.strip())]
+
+
+#: a sentence that announces a command under it (``... using the below command:``, ``Run
+#: the following commands:``), not what one printed (``The output is shown below:``)
+_ANNOUNCES = re.compile(r"\bcommands?\b|\bbelow\b|\bfollowing\b", re.IGNORECASE)
+_PRINTED_SAID = re.compile(r"\boutput\b|\bresults?\b|\bprints?\b", re.IGNORECASE)
+
+
+def announced_commands(text: str) -> list[int]:
+    """The lines of a text that announce a command under them: a sentence ending with
+    ``:`` that names a command, or what is below or follows (hunt DJ: a page whose commands
+    are pictures of a terminal keeps only these; "no command found" said nothing of why)."""
+    return [
+        n
+        for n, line in enumerate(text.splitlines(), 1)
+        if line.rstrip().endswith(":")
+        and is_sentence(line.strip())
+        and _ANNOUNCES.search(line)
+        and not _PRINTED_SAID.search(line)
+    ]
 
 
 #: the last sentence of a paragraph that says the block after it is what the command
