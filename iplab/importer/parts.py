@@ -638,6 +638,8 @@ def _bare_paragraph(
             prose_line = number + 1
             continue
         typed_at_prompt = bool(bodies) and not code_on_page and bool(strip_prompt(text.strip()))
+        if not bodies and not wrapped and not code_on_page:
+            _typed_other(reader, text, number)
         if not bodies:
             prose.append(text)
             for mentioned in _changes_mentioned(text):
@@ -686,6 +688,18 @@ def _said_usage(reader: Reader, lines: list[int], first: str) -> None:
         f"{where}: ip's usage ({first.strip()!r}...), what 'ip ... help' prints: not read as"
         " commands"
     )
+
+
+def _typed_other(reader: Reader, text: str, number: int) -> None:
+    """Say a bare line typed at a prompt that runs a program other than ip (hunt DJ: a
+    page's ``[root@localhost ~]# modprobe veth`` was left out with no word)."""
+    body = strip_prompt(text.strip())
+    if body and first_program(body) in KNOWN_PROGRAMS and first_program(body) != "ip":
+        reader.warnings.append(
+            f"line {number}: {body!r} is typed at a prompt, and the page has no code blocks:"
+            " not read (its bare lines are read when they are ip commands); put it in a code"
+            " block to run it"
+        )
 
 
 def _printed(text: str) -> bool:
