@@ -11,9 +11,15 @@ line whose word after the first is written in Hangul, Chinese or Japanese is a s
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
+import pytest
+
 from iplab import scenario
 from iplab.importer.convert import detect_kind, import_text
 from iplab.importer.prose import is_sentence
+from tests import kernel, pages
 from tests.conftest import REPO
 
 PAGE = REPO / "tests" / "fixtures" / "hunt-dj" / "dj08-joinc-korean-hash-prompt-list-flattened.txt"
@@ -36,3 +42,19 @@ def test_the_namespace_is_made_and_is_not_the_title() -> None:
     made, listed = loaded.steps
     assert (made.op.action, getattr(made.op, "name", None)) == ("netns add", "blue")
     assert listed.op.action == "show"
+
+
+@pytest.mark.kernel
+def test_the_page_runs_and_leaves_nothing(tmp_path: Path) -> None:
+    if kernel.SKIP:
+        pytest.skip(kernel.SKIP)
+    prefix = f"djx{uuid.uuid4().hex[:4]}"  # (hunt DJ's own family of names)
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    try:
+        done = pages.run(pages.imported_file(PAGE, tmp_path), prefix, state, tmp_path)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+        assert f"ip netns add {prefix}blue" in done.stdout
+        assert "nothing of the lab remains" in done.stdout
+    finally:
+        assert kernel.cleanup_prefix(prefix, family="djx") == []  # iplab left nothing
