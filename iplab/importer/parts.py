@@ -640,6 +640,12 @@ def _bare_paragraph(
         typed_at_prompt = bool(bodies) and not code_on_page and bool(strip_prompt(text.strip()))
         if not bodies and not wrapped and not code_on_page:
             _typed_other(reader, text, number)
+            if _SHEBANG.match(text.strip()):  # (hunt DJ: a script's other lines left out)
+                reader.warnings.append(
+                    f"line {number}: {text.strip()!r} starts a script the page holds as text,"
+                    " in no code block: only its ip lines are read; save the script as a file"
+                    " of its own (lab.sh) and import that"
+                )
         if not bodies:
             prose.append(text)
             for mentioned in _changes_mentioned(text):
@@ -688,6 +694,10 @@ def _said_usage(reader: Reader, lines: list[int], first: str) -> None:
         f"{where}: ip's usage ({first.strip()!r}...), what 'ip ... help' prints: not read as"
         " commands"
     )
+
+
+#: a script's first line (``#!/usr/bin/env bash``, ``#!/bin/sh``)
+_SHEBANG = re.compile(r"#!\s*/\S*/(?:env\s+)?(?:ba|da|z|k)?sh\b")
 
 
 def _typed_other(reader: Reader, text: str, number: int) -> None:
