@@ -14,7 +14,10 @@ the host's own part of the root namespace is read over netlink (:func:`iplab.sen
 snapshot`: its links no program made, a NIC, ``lo``, their addresses, the routes through
 them), and each address a step adds in the root namespace (``ip addr add``), and each
 route it adds there to a prefix (``ip route add 10.0.0.0/16 dev br0``), is compared: one
-whose subnet overlaps a subnet of the host's is refused, naming both. A default route of
+whose subnet lies in a subnet of the host's (as long a prefix or longer: the one the
+kernel would choose) is refused, naming both. A shorter one (``blackhole 128.0.0.0/1``)
+leaves the host's subnet to the host's own route (what it takes of the host's default
+route, the run's undo gives back). A default route of
 the host's overlaps everything and is not compared (a lab's default route in the root
 namespace is the model's and the sentinel's concern); link-local addresses neither.
 """
@@ -81,12 +84,12 @@ def _lab_networks(plan: Plan) -> Iterable[tuple[int, str, Network]]:
 
 def clash(plan: Plan, host: Collection[tuple[str, Network]]) -> ModelError | None:
     """The refusal for the first step of ``plan`` whose address or route of the root
-    namespace overlaps one of the host's subnets (``host``: :func:`host_networks`); None
+    namespace lies in one of the host's subnets (``host``: :func:`host_networks`); None
     when none does."""
     for k, text, net in _lab_networks(plan):
         for what, theirs in host:
-            if net.version != theirs.version or not net.overlaps(theirs):
-                continue
+            if net.version != theirs.version or not net.subnet_of(theirs):  # type: ignore[arg-type]
+                continue  # (a shorter prefix than the host's leaves its subnet to its route)
             step = plan.commands[k].command.step
             return ModelError(
                 f"`{text}` puts {net} in the host's root namespace, and the host reaches"

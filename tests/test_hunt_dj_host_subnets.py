@@ -12,6 +12,7 @@ gives it): no test changes this host's addresses."""
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Collection
 from pathlib import Path
 
@@ -66,6 +67,15 @@ def test_a_route_of_the_host_counts_too() -> None:
     nets = hostsubnets.host_networks(host)
     assert [str(net) for _, net in nets] == ["192.0.2.0/24", "10.0.0.0/8"]
     assert hostsubnets.clash(_plan(), nets) is not None
+
+
+def test_a_shorter_prefix_leaves_the_hosts_subnet_to_its_route() -> None:
+    """Hunt AF's ``ip route add blackhole 128.0.0.0/1`` on a host of 192.0.2.0/24: the
+    host's own, longer route still takes its subnet's traffic (the run undoes the rest)."""
+    longer = [("eth0's address 10.0.0.5/25", ipaddress.ip_network("10.0.0.0/25"))]
+    assert hostsubnets.clash(_plan(), longer) is None  # (the lab's is 10.0.0.0/24)
+    same = [("eth0's address 10.0.0.5/24", ipaddress.ip_network("10.0.0.0/24"))]
+    assert hostsubnets.clash(_plan(), same) is not None  # (two links, one prefix)
 
 
 def test_the_dry_run_refuses_before_anything_runs(
