@@ -36,6 +36,7 @@ from iplab import (
     hostfiles,
     hostnamed,
     hostowned,
+    hostsubnets,
     ipgrammar,
     iproute,
     jobs,
@@ -1511,6 +1512,7 @@ def preflight_checks(
     if preflight:
         _hosts_own(plan, links, netns)  # (first: no --prefix or --no-preflight helps it)
         _prefixed(plan)
+        hostsubnets.refuse(plan)  # (hunt DJ: the host's own subnet on a veth of the lab)
         nsids.refuse_taken((pc.command for pc in plan.commands), env.runner)
         for note in programs.refuse_missing(plan):  # (a step the author lets fail)
             env.err.write(f"iplab: note: {note}\n")

@@ -54,7 +54,12 @@ from iplab.importer.notebook import (
 )
 from iplab.importer.org import read_org
 from iplab.importer.parts import read_session
-from iplab.importer.prose import commands_in_sentences, is_sentence, reads_as_prose
+from iplab.importer.prose import (
+    announced_commands,
+    commands_in_sentences,
+    is_sentence,
+    reads_as_prose,
+)
 from iplab.importer.reader import (
     FENCE,
     KNOWN_PROGRAMS,
@@ -403,6 +408,13 @@ def import_text(
                 f"; line{'s' * (len(inside) > 1)} {listed} hold{'s' * (len(inside) == 1)}"
                 " ip commands inside sentences (a transcript?): write each on a line of its"
                 " own, or in a code block, and import that"
+            )
+        announced = [] if reader.warnings or inside else announced_commands(text)
+        if len(announced) >= 2:  # (hunt DJ: a page whose commands are pictures)
+            listed = ", ".join(map(str, announced[:6])) + ", ..." * (len(announced) > 6)
+            why += (
+                f"; lines {listed} announce a command and none follows: the page's commands"
+                " are not in its text (pictures of a terminal, or lost when it was saved)"
             )
         raise UsageError(f"{source_name}: no command found (read as {kind}){why}")
     if (elsewhere := _no_lab(drafts)) is not None:

@@ -24,6 +24,7 @@ from iplab.importer import shell as shellread
 from iplab.importer.fileblocks import FileBlock, file_blocks
 from iplab.importer.formats import Found, by_content
 from iplab.importer.highlights import unmarked
+from iplab.importer.prose import glued_heading, is_sentence
 from iplab.importer.reader import (
     ANOTHER_TERMINAL,
     CLEANUP,
@@ -288,7 +289,10 @@ def _in_a_script(reader: Reader, heading: Part, before: Part | None, after: Sequ
         and after[0].line == heading.line + 1
         else ""
     )
-    return any(line.strip() and reader.looks_like_command(line.strip()) for line in (above, below))
+    return any(
+        line.strip() and reader.looks_like_command(line.strip()) and not is_sentence(line.strip())
+        for line in (above, below)
+    )  # (``ip 명령은 ... 만들었다.``, a sentence about ip, above a root prompt: hunt DJ)
 
 
 #: a Q&A site's furniture, copied with a thread (hunt AE): "Asked 3 years ago · Modified 1
@@ -545,7 +549,11 @@ def _quoted(part: Part, code_on_page: bool) -> str | None:
         lines = [(n, text.strip()) for n, text in part.body if text.strip()]
     else:
         numbered = enumerate(part.source, start=part.line)
-        lines = [(n, body) for n, text in numbered for body in _commands_in(text, code_on_page)]
+        lines = [
+            (n, body)
+            for n, text in numbered
+            for body in _commands_in(_unquoted(text), code_on_page)
+        ]
     if not lines:
         return None
     first, last = lines[0][0], lines[-1][0]
@@ -555,6 +563,15 @@ def _quoted(part: Part, code_on_page: bool) -> str | None:
         f"{where}: quoted ('> ') from the message this one replies to, the other writer's"
         f" text: not read ({shown})"
     )
+
+
+def _unquoted(text: str) -> str:
+    """A line of a quoted part as the other writer typed it: the quote's ``>`` marks off,
+    and a root shell's prompt (``>   # ip link set eth1 name eth0``, which Markdown reads as
+    a heading in the quote; hunt DJ: not said quoted, import's advice was to write each
+    command on a line of its own)."""
+    said = re.sub(r"^\s*(?:>\s?)*", "", text)
+    return strip_prompt(said.strip(), root_hash=True) or said
 
 
 def _same_words(text: str) -> str:
@@ -578,10 +595,23 @@ def _bare_paragraph(
     prose_line = line
     listings, past = _listings(reader, source), 0
     typed_at_prompt = False  # (the last line read: a command typed at a prompt)
+    helped = False  # (the last line read: ``ip ... help``)
+    usage: list[int] = []  # (the lines of ip's usage read so far: hunt DJ)
     for number, text in enumerate(source, start=line):
         k = number - line
         if k < past:
             continue  # (a line of a listing read as a code block)
+        if _USAGE.match(text.strip()) or (usage and _SYNOPSIS.match(text.strip())):
+            if helped or (usage and not prose):
+                reader.output(text, number)  # (what ``ip netns help`` printed)
+                prose_line = number + 1
+            else:
+                prose.append(text)
+            usage.append(number)
+            continue
+        if usage:
+            _said_usage(reader, usage, source[usage[0] - line])
+            usage, helped = [], False
         if k in listings:
             reader.note("paragraph", plain(" ".join(prose)), prose_line, number - 1)
             past = listings[k]
@@ -590,6 +620,10 @@ def _bare_paragraph(
             continue
         wrapped = "`" in text and _in_a_sentence(source[k - 1] if k else "", text, source[k + 1 :])
         bodies = [] if wrapped else _commands_in(text, code_on_page)
+        heading = None  # (the title glued to the line's command: hunt DJ)
+        split = glued_heading(text) if not wrapped and "`" not in text else None
+        if split is not None and (unglued := _commands_in(split[0], code_on_page)):
+            bodies, heading = unglued, split[1]
         if not wrapped and (glued := _glued(reader, source, line, k, code_on_page, alone=bodies)):
             bodies, past = glued, k + 2
         twice = [b for b in bodies if _same_words(b) in shown]
@@ -604,6 +638,14 @@ def _bare_paragraph(
             prose_line = number + 1
             continue
         typed_at_prompt = bool(bodies) and not code_on_page and bool(strip_prompt(text.strip()))
+        if not bodies and not wrapped and not code_on_page:
+            _typed_other(reader, text, number)
+            if _SHEBANG.match(text.strip()):  # (hunt DJ: a script's other lines left out)
+                reader.warnings.append(
+                    f"line {number}: {text.strip()!r} starts a script the page holds as text,"
+                    " in no code block: only its ip lines are read; save the script as a file"
+                    " of its own (lab.sh) and import that"
+                )
         if not bodies:
             prose.append(text)
             for mentioned in _changes_mentioned(text):
@@ -616,13 +658,58 @@ def _bare_paragraph(
             continue
         reader.note("paragraph", plain(" ".join(prose)), prose_line, number - 1)
         prose, prose_line = [], max(number + 1, line + past)
+        helped = _HELP.search(bodies[-1]) is not None
         if label := _cleanup_label(text):
             reader.note("paragraph", label, number, number)
         where = "the page has no code blocks" if not code_on_page else "not in a code block"
         for body in bodies:
             reader.warnings.append(f"line {number}: {where}; {body!r} is read as a command")
             reader.commented(body, number)
+        if heading is not None:
+            reader.warnings.append(
+                f"line {number}: {bodies[-1]!r} is glued to the heading after it, {heading!r}"
+                " (the line break between a code block and the next title lost): read as the"
+                " command, then the heading"
+            )
+            reader.note("heading", heading, number)
+    if usage:
+        _said_usage(reader, usage, source[usage[0] - line])
     reader.note("paragraph", plain(" ".join(prose)), prose_line, line + len(source) - 1)
+
+
+#: the first line of what ip prints for ``help`` (``Usage: ip netns list``)
+_USAGE = re.compile(r"Usage:\s+ip\s")
+#: a line of ip's usage after its first (``ip netns add NAME``, ``ip [-all] netns exec``)
+_SYNOPSIS = re.compile(r"ip\s")
+#: a command that prints ip's usage (``ip netns help``, ``ip link help``, ``ip help``)
+_HELP = re.compile(r"(?:^|\s)ip(?:\s+\S+)*\s+help\s*$")
+
+
+def _said_usage(reader: Reader, lines: list[int], first: str) -> None:
+    """The warning for ip's usage on a page with no code blocks (hunt DJ: a Scrapbox page's
+    ``Usage: ip netns list`` then ``ip netns add NAME``, ``ip netns monitor``: each line
+    after the first was a step, a namespace named NAME made, the monitor waiting)."""
+    where = f"lines {lines[0]}-{lines[-1]}" if len(lines) > 1 else f"line {lines[0]}"
+    reader.warnings.append(
+        f"{where}: ip's usage ({first.strip()!r}...), what 'ip ... help' prints: not read as"
+        " commands"
+    )
+
+
+#: a script's first line (``#!/usr/bin/env bash``, ``#!/bin/sh``)
+_SHEBANG = re.compile(r"#!\s*/\S*/(?:env\s+)?(?:ba|da|z|k)?sh\b")
+
+
+def _typed_other(reader: Reader, text: str, number: int) -> None:
+    """Say a bare line typed at a prompt that runs a program other than ip (hunt DJ: a
+    page's ``[root@localhost ~]# modprobe veth`` was left out with no word)."""
+    body = strip_prompt(text.strip())
+    if body and first_program(body) in KNOWN_PROGRAMS and first_program(body) != "ip":
+        reader.warnings.append(
+            f"line {number}: {body!r} is typed at a prompt, and the page has no code blocks:"
+            " not read (its bare lines are read when they are ip commands); put it in a code"
+            " block to run it"
+        )
 
 
 def _printed(text: str) -> bool:

@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "announced_commands",
     "commands_in_sentences",
+    "glued_heading",
     "is_label",
     "is_sentence",
     "labels_output",
@@ -59,6 +61,9 @@ def is_sentence(line: str) -> bool:
         return False
     if _IDEOGRAPHIC.search(words[0]) or line.rstrip().endswith(_IDEOGRAPHIC_END):
         return True  # 本期重点 认识 veth, 原文:https://..., ... 不修改数据包。(hunt BC)
+    if len(words) > 1 and _IDEOGRAPHIC.match(words[1]) and words[0] not in _SAYS:
+        return True  # ip 명령은 ... 만들었다., ip 命令用于...: a program's name, then words
+        # about it (hunt DJ: taken for a command, the prompted line under it was a comment)
     if _CAPITALISED.fullmatch(words[0]):
         return len(words) >= 3 or line.rstrip().endswith(_SENTENCE_END)
     if len(words) < 4 or words[0] in _SAYS or not all(_PLAIN.fullmatch(w) for w in words):
@@ -145,6 +150,26 @@ def commands_in_sentences(text: str) -> list[int]:
     return [n for n, line in enumerate(text.splitlines(), 1) if _IP_INSIDE.match(line.strip())]
 
 
+#: a sentence that announces a command under it (``... using the below command:``, ``Run
+#: the following commands:``), not what one printed (``The output is shown below:``)
+_ANNOUNCES = re.compile(r"\bcommands?\b|\bbelow\b|\bfollowing\b", re.IGNORECASE)
+_PRINTED_SAID = re.compile(r"\boutput\b|\bresults?\b|\bprints?\b", re.IGNORECASE)
+
+
+def announced_commands(text: str) -> list[int]:
+    """The lines of a text that announce a command under them: a sentence ending with
+    ``:`` that names a command, or what is below or follows (hunt DJ: a page whose commands
+    are pictures of a terminal keeps only these; "no command found" said nothing of why)."""
+    return [
+        n
+        for n, line in enumerate(text.splitlines(), 1)
+        if line.rstrip().endswith(":")
+        and is_sentence(line.strip())
+        and _ANNOUNCES.search(line)
+        and not _PRINTED_SAID.search(line)
+    ]
+
+
 #: the last sentence of a paragraph that says the block after it is what the command
 #: above printed (``Expected output:``, ``Sample output:``, ``You should see something
 #: like this:``)
@@ -196,6 +221,46 @@ _CONDITION = re.compile(
     r"|n['\u2019]t\b",
     re.IGNORECASE,
 )
+
+
+#: a word a code block's last line and the heading under it make when the page's text lost
+#: the line break between them (``upAdding``, ``listVerify``, ``loBring``): the command's
+#: last word, ending in lower case or a digit, then the heading's first, capitalised
+_GLUED_TITLE = re.compile(r"(?P<end>\S*[a-z0-9])(?P<word>[A-Z][a-z]+)")
+#: a word of a heading (``Default``, ``IPv4``, ``a``), no option, path or number
+_TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'\u2019-]*[,:?!]?")
+#: the words a heading leaves in lower case (``Adding a Default Route in the Namespace``)
+_TITLE_SMALL = frozenset({
+    "a", "an", "the", "in", "on", "of", "to", "for", "with", "and", "or", "from", "into",
+    "via", "between", "by", "at", "as", "is", "it",
+})  # fmt: skip
+
+
+def glued_heading(line: str) -> tuple[str, str] | None:
+    """A line that is a command glued to the heading after it, the page's text having lost
+    the line break between a code block and the next title (hunt DJ, oneuptime's pages as
+    stored: ``sudo ip netns exec myns ip link set veth1 upAdding a Default Route in the
+    Namespace``): the command and the heading; None for any other line. The heading is
+    two words or more, each capitalised but the small ones (``Verify the Namespace Was
+    Created``), or a capitalised word then lower-case ones, a small one among them
+    (``Adding a default route``); not ip's words after a name written in camel case
+    (``ip link add myBridge type bridge``). The caller checks that the command is one."""
+    words = line.split()
+    for k, word in enumerate(words):
+        glued = _GLUED_TITLE.fullmatch(word)
+        if glued is None:
+            continue
+        heading = [glued["word"], *words[k + 1 :]]
+        if len(heading) < 2 or not all(_TITLE_WORD.fullmatch(w) for w in heading):
+            return None
+        rest = [w.rstrip(",:?!") for w in heading[1:]]
+        small = [w in _TITLE_SMALL for w in rest]
+        titled = all(w[:1].isupper() or s for w, s in zip(rest, small, strict=True))
+        sentence = any(small) and all(w.islower() for w in rest)
+        if not (titled or sentence):
+            return None
+        return " ".join([*words[:k], glued["end"]]), " ".join(heading)
+    return None
 
 
 #: ping's summary of a run that got no reply (``2 packets transmitted, 0 received, 100%
