@@ -69,7 +69,7 @@ class UndoRecord(Record):
         return cls(op_from_json(data["op"]), Guard.from_json(data["guard"]), bool(data.get("sudo")))
 
 
-@mutable
+@mutable(hot=True)
 class Entry:
     seq: int
     run: str

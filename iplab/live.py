@@ -44,7 +44,7 @@ from iplab.verify import Difference
 PHASE = "live"
 
 
-@frozen
+@frozen(hot=True)
 class Target(Record):
     """A link of the lab: its namespace (ROOT for the root namespace) and its name."""
 

@@ -203,7 +203,7 @@ def mac_text(raw: bytes, link_type: int) -> str:
     return raw.hex(":")
 
 
-@mutable
+@mutable(hot=True)
 class _Link:
     raw: RawLink
     master: int | None

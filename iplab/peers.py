@@ -22,7 +22,7 @@ from iplab.state import Link, Namespace, State
 UNKNOWN_PEER = "?"
 
 
-@mutable
+@mutable(hot=True)
 class RawLink:
     """One entry of ``ip -j -d link`` / ``ip -j -d addr``, before peers are resolved."""
 

@@ -73,7 +73,7 @@ __all__ = [
 ]
 
 
-@mutable
+@mutable(hot=True)
 class Link:
     name: str
     kind: str
@@ -168,7 +168,7 @@ class Route(Record):
         return text
 
 
-@mutable
+@mutable(hot=True)
 class Namespace:
     name: str
     links: dict[str, Link] = field(default_factory=dict)

@@ -302,3 +302,38 @@ def test_a_mutable_class_is_the_stdlibs_dataclass() -> None:
         "(name: 'str', seen: 'list[str]' = <factory>, notes: 'str' = '', *,"
         " extra: 'int' = 0) -> None"
     )
+
+
+@mutable(hot=True)
+class HotTally:
+    name: str
+    seen: list[str] = field(default_factory=list)
+    notes: str = field(default="", compare=False, repr=False)
+
+
+def test_a_hot_mutable_class_is_the_stdlibs_dataclass_with_its_compiled_init() -> None:
+    """@mutable(hot=True): the same class as @mutable's, but for its ``__init__``, the one
+    the stdlib compiles (0.7 us a link of the state where records._init takes 2.8: #14).
+    The classes a lab builds thousands of are hot."""
+    from iplab.journal import Entry
+    from iplab.netlink import _Link
+    from iplab.peers import RawLink
+    from iplab.state import Link, Namespace
+
+    a, b = HotTally("v1", ["x"], "n1"), HotTally("v1", ["x"], "n2")
+    assert a == b and a != HotTally("v2") and HotTally.__hash__ is None
+    assert HotTally("v1").seen is not HotTally("v1").seen
+    assert repr(a) == "HotTally(name='v1', seen=['x'])"
+    assert dataclasses.replace(b, name="v3") == HotTally("v3", ["x"])
+    assert copy.deepcopy(b) == b and pickle.loads(pickle.dumps(b)) == b
+    assert str(inspect.signature(HotTally)) == str(inspect.signature(Tally))
+    for args, kwargs in [
+        ((), {}),
+        (("v1", [], "n", "x"), {}),
+        (("v1",), {"other": 1}),
+        (("v1",), {}),
+    ]:
+        assert _outcome(HotTally, *args, **kwargs) == _outcome(StdTally, *args, **kwargs)
+    for cls in (HotTally, Link, Namespace, RawLink, _Link, Entry):
+        assert vars(cls)["__init__"].__module__ != "iplab.records", cls  # (the stdlib's)
+    assert vars(Tally)["__init__"].__module__ == "iplab.records"
