@@ -599,6 +599,8 @@ def _bare_paragraph(
                 " read there, not twice"
             )
         bodies = [b for b in bodies if b not in twice]
+        if not (bodies or wrapped or code_on_page) and (typed := _at_a_prompt(reader, text)):
+            bodies = [typed]  # (``[root@h ~]# ll /var/run/netns/``: a command too)
         if not bodies and typed_at_prompt and not prose and _printed(text):
             reader.output(text, number)  # (what the command typed just above printed)
             prose_line = number + 1
@@ -623,6 +625,24 @@ def _bare_paragraph(
             reader.warnings.append(f"line {number}: {where}; {body!r} is read as a command")
             reader.commented(body, number)
     reader.note("paragraph", plain(" ".join(prose)), prose_line, line + len(source) - 1)
+
+
+def _at_a_prompt(reader: Reader, text: str) -> str | None:
+    """The command a line of a page with no code blocks types at a prompt, whatever its
+    program (``[root@centos-01 ~]# ll /var/run/netns/``, ``$ ls -l /var/run/netns``; hunt
+    DK: it and what it printed were the next step's title), read as a code block's line
+    is; None when the words after the prompt start with no program's name (``$ 5 a
+    month``)."""
+    body = strip_prompt(text.strip())
+    if not body or body.startswith("#"):
+        return None
+    if reader.looks_like_command(body) or _PROGRAM.fullmatch(first_program(body)):
+        return body
+    return None
+
+
+#: a program's name as a command starts with it (``ll``, ``ifconfig``, ``ip6tables-save``)
+_PROGRAM = re.compile(r"[a-z][a-z0-9_.+-]*")
 
 
 def _printed(text: str) -> bool:
