@@ -796,16 +796,77 @@ def _commands_in(text: str, code_on_page: bool) -> list[str]:
 def _flattened(line: str) -> list[str]:
     """The commands of a line that is a code block flattened, its line breaks lost
     (``sudo ip link add ... mode bridge sudo ip addr add ... sudo ip link set dev mv0 up``;
-    hunt DE: one command, whose ``sudo ip`` words ip refuses), when each piece from a
-    ``sudo ip`` on is an ip command of its own; ``[line]`` otherwise."""
-    pieces = [p for p in _SUDO_IP.split(line) if p.strip()]
-    if len(pieces) < 2 or not all(_typed(p.strip()) for p in pieces):
+    hunt DE: one command, whose ``sudo ip`` words ip refuses; ``ip link add v0 type veth
+    peer name v1 ip link set v0 netns red``, no sudo, hunt DK), split where a new ``ip
+    OBJECT VERB`` (or ``sudo ip``) begins after a whole ip command, when each piece is an
+    ip command of its own; ``[line]`` otherwise. A piece that runs a program in a
+    namespace (``ip netns exec red``, ``ip netns exec red sudo -u nobody``) goes on: the
+    ``ip ...`` after it is the program's (iplab's grammar reads ``ip netns exec red ip link
+    set lo up`` as the one command); words in quotes are never split."""
+    words = _unquoted_words(line)
+    pieces: list[str] = []
+    begin = 0
+    for i, (start, _) in enumerate(words):
+        if i == 0 or not _ip_begins(words, i):
+            continue
+        piece = line[begin:start].strip()
+        if _whole(piece):
+            pieces.append(piece)
+            begin = start
+    pieces.append(line[begin:].strip())
+    if len(pieces) < 2 or not all(_typed(p) for p in pieces):
         return [line]
-    return [p.strip() for p in pieces]
+    return pieces
 
 
-#: where a flattened block's next command starts: ``sudo ip`` after a word
-_SUDO_IP = re.compile(r"(?<=\S)\s+(?=sudo\s+ip\s)")
+def _unquoted_words(line: str) -> list[tuple[int, str]]:
+    """The words of a shell line outside quotes, each with where it starts (a quoted
+    word's text as written)."""
+    words: list[tuple[int, str]] = []
+    quote: str | None = None
+    start: int | None = None
+    i = 0
+    while i < len(line):
+        c = line[i]
+        if start is None and not c.isspace():
+            start = i
+        if quote is not None:
+            quote = None if c == quote else quote
+        elif c == "\\":
+            i += 1
+        elif c in "'\"":
+            quote = c
+        elif c.isspace() and start is not None:
+            words.append((start, line[start:i]))
+            start = None
+        i += 1
+    if start is not None:
+        words.append((start, line[start:]))
+    return words
+
+
+def _ip_begins(words: list[tuple[int, str]], i: int) -> bool:
+    """Word ``i`` begins an ``ip`` command as ip's grammar reads one: ``ip`` (or ``sudo``
+    before it), its options, an object of ip's and a verb of that object's."""
+    said = [word for _, word in words[i:]]
+    if said[0] == "sudo" and said[1:2] == ["ip"]:
+        said = said[1:]
+    elif said[0] != "ip" or words[i - 1][1] == "sudo":
+        return False  # (``sudo ip``: it begins at its sudo)
+    verb = verb_of("ip", said[1:])
+    return verb.obj is not None and verb.verb is not None
+
+
+def _whole(piece: str) -> bool:
+    """A piece of a flattened line that is an ip command by itself: typed or known, and not
+    one that runs a program in a namespace whose words may go on (``ip netns exec red``,
+    ``... exec red sudo``: the ``ip`` after it is what it runs)."""
+    if not _typed(piece):
+        return False
+    try:
+        return not isinstance(classify(piece).op, NetnsExec)
+    except LineError:
+        return False
 
 
 #: a bullet a slide or a PDF's list typeset before its item (``• ip netns add ns1``, a
