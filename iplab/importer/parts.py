@@ -578,6 +578,7 @@ def _bare_paragraph(
     prose_line = line
     listings, past = _listings(reader, source), 0
     typed_at_prompt = False  # (the last line read: a command typed at a prompt)
+    read_before = False  # (the last line read: a command)
     for number, text in enumerate(source, start=line):
         k = number - line
         if k < past:
@@ -599,13 +600,18 @@ def _bare_paragraph(
                 " read there, not twice"
             )
         bodies = [b for b in bodies if b not in twice]
-        if not (bodies or wrapped or code_on_page) and (typed := _at_a_prompt(reader, text)):
+        in_shell = read_before and bool(reader.sessions) and not reader.sessions[-1].away
+        if not (bodies or wrapped or code_on_page) and (
+            typed := _at_a_prompt(reader, text, in_shell)
+        ):
             bodies = [typed]  # (``[root@h ~]# ll /var/run/netns/``: a command too)
         if not bodies and typed_at_prompt and not prose and _printed(text):
             reader.output(text, number)  # (what the command typed just above printed)
             prose_line = number + 1
             continue
-        typed_at_prompt = bool(bodies) and not code_on_page and bool(strip_prompt(text.strip()))
+        at_prompt = strip_prompt(text.strip(), root_hash=in_shell)
+        typed_at_prompt = bool(bodies) and not code_on_page and bool(at_prompt)
+        read_before = bool(bodies)
         if not bodies:
             prose.append(text)
             for mentioned in _changes_mentioned(text):
@@ -627,13 +633,18 @@ def _bare_paragraph(
     reader.note("paragraph", plain(" ".join(prose)), prose_line, line + len(source) - 1)
 
 
-def _at_a_prompt(reader: Reader, text: str) -> str | None:
+def _at_a_prompt(reader: Reader, text: str, in_shell: bool = False) -> str | None:
     """The command a line of a page with no code blocks types at a prompt, whatever its
     program (``[root@centos-01 ~]# ll /var/run/netns/``, ``$ ls -l /var/run/netns``; hunt
     DK: it and what it printed were the next step's title), read as a code block's line
     is; None when the words after the prompt start with no program's name (``$ 5 a
-    month``)."""
-    body = strip_prompt(text.strip())
+    month``). ``in_shell``: the line comes right under a command, in a shell the page
+    opened in a namespace (``ip netns exec Blue bash``): a root's ``# ifconfig``, or a
+    bare ``ifconfig`` that is no sentence, is typed in it (hunt DK: they were the next
+    step's title, and the shell was said to have nothing typed in it)."""
+    body = strip_prompt(text.strip(), root_hash=in_shell)
+    if body is None and in_shell and not _ENDS.search(text.strip()):
+        body = text.strip() if reader.looks_like_command(text.strip()) else None
     if not body or body.startswith("#"):
         return None
     if reader.looks_like_command(body) or _PROGRAM.fullmatch(first_program(body)):
