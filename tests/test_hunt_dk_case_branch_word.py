@@ -66,3 +66,33 @@ def test_a_variable_set_from_the_argument_and_a_down_branch_written_first() -> N
     setup, teardown = _commands(text, "create")
     assert setup[-1] == "ip netns add lab-create"
     assert teardown[:2] == ["ip netns del lab-clean-x", "ip netns del lab-clean-y"]
+
+
+@pytest.mark.parametrize("given", ["build", "clean"])
+def test_an_if_on_the_argument_reads_each_branch_with_its_word(given: str) -> None:
+    """The same of a lab script's up and down written as an if (``if [ "$1" = build ];
+    then ... elif [ "$1" = clean ]; then ...``), and with its down test first."""
+    text = (
+        "#!/bin/bash\n"
+        'if [ "$1" = build ]; then\n'
+        '  ip netns add "$2-$1"\n'
+        'elif [ "$1" = clean ]; then\n'
+        '  ip netns del "$2-build"\n'
+        '  echo "$1 done" > "/tmp/$2-$1.log"\n'
+        "fi\n"
+    )
+    setup, teardown = _commands(text, given, "red")
+    assert setup == ['ip netns add "red-build"']
+    assert teardown == ['ip netns del "red-build"', 'echo "clean done" > "/tmp/red-clean.log"']
+    first = (
+        "#!/bin/bash\n"
+        'if [[ "$1" == "clean" ]]; then\n'
+        '  ip netns del "$2-build"\n'
+        '  echo "$1 done" > "/tmp/$2-$1.log"\n'
+        'elif [[ "$1" == "build" ]]; then\n'
+        '  ip netns add "$2-$1"\n'
+        "fi\n"
+    )
+    setup, teardown = _commands(first, given, "red")
+    assert setup == ['ip netns add "red-build"']
+    assert teardown == ['ip netns del "red-build"', 'echo "clean done" > "/tmp/red-clean.log"']

@@ -3442,14 +3442,15 @@ class Reader:
         start = kinds.index("then") + 1
         up_body = [c for c in node.children[start : node.children.index(down_clause)] if c.is_named]
         down_body = [c for c in down_clause.children[down_kinds.index("then") + 1 :] if c.is_named]
-        ups = self._statements(up_body, self.vars, number, None)
+        ups = self._with_values(_compared_selects(up_test, self.vars), up_body, number)
         if not ups:
             return False
         cut = down_clause.start_point.row - node.start_point.row
         lines = text.split("\n")
         head, tail = "\n".join(lines[:cut]).rstrip("\n"), "\n".join(lines[cut:])
         self._keep(Block(head, number, number + head.count("\n"), ups, standalone=False))
-        downs = self._statements(down_body, self.vars, number, None)
+        down_test = down_clause.children[1]
+        downs = self._with_values(_compared_selects(down_test, self.vars), down_body, number)
         if not downs:
             self.events.pop()
             return False
@@ -3477,7 +3478,7 @@ class Reader:
         body = node.children[kinds.index("then") + 1 : node.children.index(elifs[0])]
         said = [c for c in body if c.is_named and c.type != "comment"]
         up_body = [c for c in up.children[up_kinds.index("then") + 1 :] if c.is_named]
-        ups = self._statements(up_body, self.vars, number, None)
+        ups = self._with_values(_compared_selects(up.children[1], self.vars), up_body, number)
         if not ups or not said:
             return False
         self._up_now_down_later(node, text, number, ups, said)
@@ -3496,6 +3497,7 @@ class Reader:
         :meth:`_down_then_elif_up`)."""
         self._keep(Block(text, number, number + text.count("\n"), ups, standalone=False))
         test = shellread.one_line(shellread.source(node.children[1]))
+        self._later_selected[len(self.later)] = _compared_selects(node.children[1], self.vars)
         self.later.append(
             (
                 f"the if's down branch (the script run as {test} holds)",
@@ -5255,11 +5257,30 @@ def _selected_by(
     branches, as bash runs it: the branch's word (``case "$1" in ... down)``: ``$1`` is
     ``down``, whatever import was given; ``cmd=$1; case $cmd in``: ``$cmd`` and ``$1``).
     {} when the branch has no plain word (``*)``) or the case tests something else."""
-    said = shellread.source(case.child_by_field_name("value") or case).strip('"')
+    said = shellread.source(case.child_by_field_name("value") or case)
     words = [shellread.unquoted(v) for v in item.children_by_field_name("value")]
     word = next((w for w in words if w is not None and _PLAIN_WORD.fullmatch(w)), None)
-    if word is None:
+    return {} if word is None else _holding(said, word, scope)
+
+
+def _compared_selects(test: shellread.Node, scope: ShellVars) -> dict[str, str | None]:
+    """:func:`_selected_by` for an if's branch: ``if [ "$1" = down ]; then``: ``$1`` is
+    ``down`` in it (``$cmd`` and ``$1`` after ``cmd=$1``); {} for another test."""
+    word = _argument_compared(test, scope)
+    found = [c for c in test.named_children if c.type != "comment"]
+    if word is None or not _PLAIN_WORD.fullmatch(word):
         return {}
+    left, _, right = found[0].children
+    for one in (left, right):
+        if held := _holding(shellread.source(one), word, scope):
+            return held
+    return {}
+
+
+def _holding(said: str, word: str, scope: ShellVars) -> dict[str, str | None]:
+    """The variables ``said`` (``"$1"``, ``$cmd`` after ``cmd=$1``) names, each holding
+    ``word``; {} when it names no argument of the script."""
+    said = said.strip('"')
     if _POSITIONAL.fullmatch(said):
         return {_POSITION.findall(said)[0]: word}
     named = re.fullmatch(r"\$\{?([A-Za-z_]\w*)\}?", said)
