@@ -354,6 +354,24 @@ def _read(
     return title, description, reader, drafts
 
 
+#: the line a warning names first (``line 8: ...``, ``lines 5-6: ...``, ``lines 17, 19: ...``)
+_WARNED_LINE = re.compile(r"lines? (\d+)")
+
+
+def in_line_order(warnings: Iterable[str]) -> tuple[str, ...]:
+    """Import's warnings in the input's line order, by the first line each names (hunt DK:
+    they came grouped by the check that raised them: a script's line 30 before its line
+    16); those of one line in the order they were raised; those that name no line (``none
+    of the 4 steps imported makes or changes anything``: said of the whole) last."""
+    said = list(warnings)
+
+    def where(index: int) -> tuple[float, int]:
+        found = _WARNED_LINE.match(said[index])
+        return (int(found[1]) if found else float("inf"), index)
+
+    return tuple(said[i] for i in sorted(range(len(said)), key=where))
+
+
 def import_text(
     text: str,
     kind: Kind,
@@ -399,7 +417,8 @@ def import_text(
     except TooLarge as exc:  # (its message starts with the line)
         raise UsageError(f"{source_name}: {exc.message}", hint=exc.hint) from None
     if not drafts:  # (what the reader left out says why)
-        said, more = reader.warnings[:4], len(reader.warnings) - 4  # (hunt N: not all 30)
+        ordered = in_line_order(reader.warnings)
+        said, more = ordered[:4], len(ordered) - 4  # (hunt N: not all 30)
         why = "".join(f"; {w}" for w in said) + f"; and {more} more left out" * (more > 0)
         inside = [] if reader.warnings else commands_in_sentences(text)  # (else: said why)
         if inside:
@@ -444,7 +463,7 @@ def import_text(
     # (a loop's body said once: the same line, the same words, each time round)
     again = built_again(drafts, cut)
     lost = _nothing_kept(drafts, reader.warnings)
-    warnings = tuple(
+    warnings = in_line_order(
         dict.fromkeys(colours + reader.warnings + probe_warnings + answered + scoped + again + lost)
     )
     cannot_undo = tuple(cannot_undo_lines(drafts, cut))

@@ -597,6 +597,7 @@ def _bare_paragraph(
     typed_at_prompt = False  # (the last line read: a command typed at a prompt)
     helped = False  # (the last line read: ``ip ... help``)
     usage: list[int] = []  # (the lines of ip's usage read so far: hunt DJ)
+    read_before = False  # (the last line read: a command)
     for number, text in enumerate(source, start=line):
         k = number - line
         if k < past:
@@ -633,19 +634,25 @@ def _bare_paragraph(
                 " read there, not twice"
             )
         bodies = [b for b in bodies if b not in twice]
+        in_shell = read_before and bool(reader.sessions) and not reader.sessions[-1].away
+        if not (bodies or wrapped or code_on_page) and (
+            typed := _at_a_prompt(reader, text, in_shell)
+        ):
+            bodies = [typed]  # (``[root@h ~]# ll /var/run/netns/``: a command too)
         if not bodies and typed_at_prompt and not prose and _printed(text):
             reader.output(text, number)  # (what the command typed just above printed)
             prose_line = number + 1
             continue
-        typed_at_prompt = bool(bodies) and not code_on_page and bool(strip_prompt(text.strip()))
-        if not bodies and not wrapped and not code_on_page:
-            _typed_other(reader, text, number)
-            if _SHEBANG.match(text.strip()):  # (hunt DJ: a script's other lines left out)
-                reader.warnings.append(
-                    f"line {number}: {text.strip()!r} starts a script the page holds as text,"
-                    " in no code block: only its ip lines are read; save the script as a file"
-                    " of its own (lab.sh) and import that"
-                )
+        at_prompt = strip_prompt(text.strip(), root_hash=in_shell)
+        typed_at_prompt = bool(bodies) and not code_on_page and bool(at_prompt)
+        read_before = bool(bodies)
+        if not (bodies or wrapped or code_on_page) and _SHEBANG.match(text.strip()):
+            # (hunt DJ: a script's other lines left out)
+            reader.warnings.append(
+                f"line {number}: {text.strip()!r} starts a script the page holds as text,"
+                " in no code block: only its ip lines are read; save the script as a file"
+                " of its own (lab.sh) and import that"
+            )
         if not bodies:
             prose.append(text)
             for mentioned in _changes_mentioned(text):
@@ -700,16 +707,27 @@ def _said_usage(reader: Reader, lines: list[int], first: str) -> None:
 _SHEBANG = re.compile(r"#!\s*/\S*/(?:env\s+)?(?:ba|da|z|k)?sh\b")
 
 
-def _typed_other(reader: Reader, text: str, number: int) -> None:
-    """Say a bare line typed at a prompt that runs a program other than ip (hunt DJ: a
-    page's ``[root@localhost ~]# modprobe veth`` was left out with no word)."""
-    body = strip_prompt(text.strip())
-    if body and first_program(body) in KNOWN_PROGRAMS and first_program(body) != "ip":
-        reader.warnings.append(
-            f"line {number}: {body!r} is typed at a prompt, and the page has no code blocks:"
-            " not read (its bare lines are read when they are ip commands); put it in a code"
-            " block to run it"
-        )
+def _at_a_prompt(reader: Reader, text: str, in_shell: bool = False) -> str | None:
+    """The command a line of a page with no code blocks types at a prompt, whatever its
+    program (``[root@centos-01 ~]# ll /var/run/netns/``, ``$ ls -l /var/run/netns``; hunt
+    DK: it and what it printed were the next step's title), read as a code block's line
+    is; None when the words after the prompt start with no program's name (``$ 5 a
+    month``). ``in_shell``: the line comes right under a command, in a shell the page
+    opened in a namespace (``ip netns exec Blue bash``): a root's ``# ifconfig``, or a
+    bare ``ifconfig`` that is no sentence, is typed in it (hunt DK: they were the next
+    step's title, and the shell was said to have nothing typed in it)."""
+    body = strip_prompt(text.strip(), root_hash=in_shell)
+    if body is None and in_shell and not _ENDS.search(text.strip()):
+        body = text.strip() if reader.looks_like_command(text.strip()) else None
+    if not body or body.startswith("#"):
+        return None
+    if reader.looks_like_command(body) or _PROGRAM.fullmatch(first_program(body)):
+        return body
+    return None
+
+
+#: a program's name as a command starts with it (``ll``, ``ifconfig``, ``ip6tables-save``)
+_PROGRAM = re.compile(r"[a-z][a-z0-9_.+-]*")
 
 
 def _printed(text: str) -> bool:
@@ -863,16 +881,77 @@ def _commands_in(text: str, code_on_page: bool) -> list[str]:
 def _flattened(line: str) -> list[str]:
     """The commands of a line that is a code block flattened, its line breaks lost
     (``sudo ip link add ... mode bridge sudo ip addr add ... sudo ip link set dev mv0 up``;
-    hunt DE: one command, whose ``sudo ip`` words ip refuses), when each piece from a
-    ``sudo ip`` on is an ip command of its own; ``[line]`` otherwise."""
-    pieces = [p for p in _SUDO_IP.split(line) if p.strip()]
-    if len(pieces) < 2 or not all(_typed(p.strip()) for p in pieces):
+    hunt DE: one command, whose ``sudo ip`` words ip refuses; ``ip link add v0 type veth
+    peer name v1 ip link set v0 netns red``, no sudo, hunt DK), split where a new ``ip
+    OBJECT VERB`` (or ``sudo ip``) begins after a whole ip command, when each piece is an
+    ip command of its own; ``[line]`` otherwise. A piece that runs a program in a
+    namespace (``ip netns exec red``, ``ip netns exec red sudo -u nobody``) goes on: the
+    ``ip ...`` after it is the program's (iplab's grammar reads ``ip netns exec red ip link
+    set lo up`` as the one command); words in quotes are never split."""
+    words = _unquoted_words(line)
+    pieces: list[str] = []
+    begin = 0
+    for i, (start, _) in enumerate(words):
+        if i == 0 or not _ip_begins(words, i):
+            continue
+        piece = line[begin:start].strip()
+        if _whole(piece):
+            pieces.append(piece)
+            begin = start
+    pieces.append(line[begin:].strip())
+    if len(pieces) < 2 or not all(_typed(p) for p in pieces):
         return [line]
-    return [p.strip() for p in pieces]
+    return pieces
 
 
-#: where a flattened block's next command starts: ``sudo ip`` after a word
-_SUDO_IP = re.compile(r"(?<=\S)\s+(?=sudo\s+ip\s)")
+def _unquoted_words(line: str) -> list[tuple[int, str]]:
+    """The words of a shell line outside quotes, each with where it starts (a quoted
+    word's text as written)."""
+    words: list[tuple[int, str]] = []
+    quote: str | None = None
+    start: int | None = None
+    i = 0
+    while i < len(line):
+        c = line[i]
+        if start is None and not c.isspace():
+            start = i
+        if quote is not None:
+            quote = None if c == quote else quote
+        elif c == "\\":
+            i += 1
+        elif c in "'\"":
+            quote = c
+        elif c.isspace() and start is not None:
+            words.append((start, line[start:i]))
+            start = None
+        i += 1
+    if start is not None:
+        words.append((start, line[start:]))
+    return words
+
+
+def _ip_begins(words: list[tuple[int, str]], i: int) -> bool:
+    """Word ``i`` begins an ``ip`` command as ip's grammar reads one: ``ip`` (or ``sudo``
+    before it), its options, an object of ip's and a verb of that object's."""
+    said = [word for _, word in words[i:]]
+    if said[0] == "sudo" and said[1:2] == ["ip"]:
+        said = said[1:]
+    elif said[0] != "ip" or words[i - 1][1] == "sudo":
+        return False  # (``sudo ip``: it begins at its sudo)
+    verb = verb_of("ip", said[1:])
+    return verb.obj is not None and verb.verb is not None
+
+
+def _whole(piece: str) -> bool:
+    """A piece of a flattened line that is an ip command by itself: typed or known, and not
+    one that runs a program in a namespace whose words may go on (``ip netns exec red``,
+    ``... exec red sudo``: the ``ip`` after it is what it runs)."""
+    if not _typed(piece):
+        return False
+    try:
+        return not isinstance(classify(piece).op, NetnsExec)
+    except LineError:
+        return False
 
 
 #: a bullet a slide or a PDF's list typeset before its item (``• ip netns add ns1``, a

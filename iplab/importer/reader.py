@@ -19,7 +19,7 @@ import itertools
 import posixpath
 import re
 import shlex
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -1187,6 +1187,9 @@ class Reader:
         #: then ...; exit 0; fi``): what to say of it, its statements' text, their line;
         #: read at the end of the input (:meth:`_teardown_later`), after the setup
         self.later: list[tuple[str, str, int]] = []
+        #: of those (by their index), the variables that hold the word that selects the
+        #: branch (``$1`` is ``down`` in ``case "$1" in ... down)``; :func:`_selected_by`)
+        self._later_selected: dict[int, dict[str, str | None]] = {}
         #: the ip commands kept raw for a name that is not ASCII: (its warning's index, the
         #: lines, the names), said once for all
         self._foreign: tuple[int, list[int], list[str]] | None = None
@@ -1350,14 +1353,21 @@ class Reader:
                     " follows for it to be said with; not imported"
                 )
 
-    def _cleanup_block(self, body: str, number: int, said: str, none: str) -> None:
+    def _cleanup_block(
+        self,
+        body: str,
+        number: int,
+        said: str,
+        none: str,
+        selected: Mapping[str, str | None] | None = None,
+    ) -> None:
         """The commands of ``body`` (a trap's handler, a teardown written first), kept as a
         cleanup block of no text of its own, under the note ``said``; when it runs none
-        iplab can read, the warning ``none``."""
+        iplab can read, the warning ``none``. ``selected``: variables that hold other
+        values while it is read (:meth:`_with_values`)."""
+        nodes = shellread.statements(shellread.parse(body))
         try:
-            cmds = self._statements(
-                shellread.statements(shellread.parse(body)), self.vars, number, None
-            )
+            cmds = self._with_values(selected or {}, nodes, number)
         except _Jump:
             cmds = []
         if not cmds:
@@ -1369,11 +1379,39 @@ class Reader:
     def _teardown_later(self) -> None:
         """The teardowns written before the setup (:attr:`later`), read now: after the
         setup, as the user runs them (``./lab.sh``, later ``./lab.sh down``)."""
-        for said, body, number in self.later:
-            self._cleanup_block(
-                body, number, said, f"line {number}: {said} runs no command iplab can read"
-            )
+        for index, (said, body, number) in enumerate(self.later):
+            none = f"line {number}: {said} runs no command iplab can read"
+            self._cleanup_block(body, number, said, none, self._later_selected.get(index))
         self.later.clear()
+        self._later_selected.clear()
+
+    def _with_values(
+        self, selected: Mapping[str, str | None], nodes: list[shellread.Node], number: int
+    ) -> list[Cmd]:
+        """The commands of ``nodes``, read with the variables of ``selected`` holding its
+        values (a case's branch on the script's argument: ``$1`` holds the word that
+        selects it, :func:`_selected_by`); after them, those variables hold what they did
+        before, and what the statements set is kept."""
+        if not selected:
+            return self._statements(nodes, self.vars, number, None)
+        before = {name: self.vars.values[name] for name in selected if name in self.vars.values}
+        scope = self.vars.copy()
+        scope.values.update(selected)
+        try:
+            return self._statements(nodes, scope, number, None)
+        finally:
+            self.vars.take(scope)
+            for name in selected:
+                if name in before:
+                    self.vars.values[name] = before[name]
+                else:
+                    self.vars.values.pop(name, None)
+
+    def _branch_read(self, case: shellread.Node, item: shellread.Node, number: int) -> list[Cmd]:
+        """The commands of a branch of a case on the script's argument, read as the script
+        run with the branch's word reads them (hunt DG's leftover: ``$1`` in a ``down)``
+        branch held the word given to import, ``up``)."""
+        return self._with_values(_selected_by(case, item, self.vars), _item_body(item), number)
 
     def _keep(self, block: Block) -> None:
         """A block, with the values of the input's variables its text uses, as they were
@@ -3326,7 +3364,7 @@ class Reader:
                 return False
             self._untaken(node, up, down, number)
             return True
-        ups = self._statements(_item_body(up), self.vars, number, None)
+        ups = self._branch_read(node, up, number)
         if not ups:
             return False
         cut = down.start_point.row - node.start_point.row
@@ -3336,7 +3374,7 @@ class Reader:
         # kept before the down branch is read: its ip netns list | grep x | xargs ... ip
         # netns del lists what the up branch made (hunt S: read first, it listed none)
         self._keep(Block(head, number, number + cut - 1, ups, standalone=False))
-        downs = self._statements(_item_body(down), self.vars, number, None)
+        downs = self._branch_read(node, down, number)
         if not downs:
             self.events.pop()
             return False
@@ -3404,14 +3442,15 @@ class Reader:
         start = kinds.index("then") + 1
         up_body = [c for c in node.children[start : node.children.index(down_clause)] if c.is_named]
         down_body = [c for c in down_clause.children[down_kinds.index("then") + 1 :] if c.is_named]
-        ups = self._statements(up_body, self.vars, number, None)
+        ups = self._with_values(_compared_selects(up_test, self.vars), up_body, number)
         if not ups:
             return False
         cut = down_clause.start_point.row - node.start_point.row
         lines = text.split("\n")
         head, tail = "\n".join(lines[:cut]).rstrip("\n"), "\n".join(lines[cut:])
         self._keep(Block(head, number, number + head.count("\n"), ups, standalone=False))
-        downs = self._statements(down_body, self.vars, number, None)
+        down_test = down_clause.children[1]
+        downs = self._with_values(_compared_selects(down_test, self.vars), down_body, number)
         if not downs:
             self.events.pop()
             return False
@@ -3439,7 +3478,7 @@ class Reader:
         body = node.children[kinds.index("then") + 1 : node.children.index(elifs[0])]
         said = [c for c in body if c.is_named and c.type != "comment"]
         up_body = [c for c in up.children[up_kinds.index("then") + 1 :] if c.is_named]
-        ups = self._statements(up_body, self.vars, number, None)
+        ups = self._with_values(_compared_selects(up.children[1], self.vars), up_body, number)
         if not ups or not said:
             return False
         self._up_now_down_later(node, text, number, ups, said)
@@ -3458,6 +3497,7 @@ class Reader:
         :meth:`_down_then_elif_up`)."""
         self._keep(Block(text, number, number + text.count("\n"), ups, standalone=False))
         test = shellread.one_line(shellread.source(node.children[1]))
+        self._later_selected[len(self.later)] = _compared_selects(node.children[1], self.vars)
         self.later.append(
             (
                 f"the if's down branch (the script run as {test} holds)",
@@ -3492,12 +3532,13 @@ class Reader:
         comes first, or shares the up branch's line): the case, as written, is the setup
         (its up branch); the down branch runs as the teardown after it."""
         body = _item_body(down)
-        ups = self._statements(_item_body(up), self.vars, number, None)
+        ups = self._branch_read(node, up, number)
         if not ups or not body:
             return False
         last = number + text.count("\n")
         self._keep(Block(text, number, last, ups, standalone=False))
         said = shellread.source(down).split(")", 1)[0].strip()
+        self._later_selected[len(self.later)] = _selected_by(node, down, self.vars)
         self.later.append(
             (
                 f"the case's down branch (the script run with {said})",
@@ -3543,11 +3584,11 @@ class Reader:
             return self._named_job(text, number, f"first argument, which {name} runs")
         if up is None or down is None:
             return False
-        ups = self._statements(_item_body(up), self.vars, number, None)
+        ups = self._branch_read(cases[0], up, number)
         if not ups:
             return False
         self._keep(Block(text, number, number, ups, standalone=False))
-        downs = self._statements(_item_body(down), self.vars, number, None)
+        downs = self._branch_read(cases[0], down, number)
         if not downs:
             self.events.pop()
             return False
@@ -5207,6 +5248,55 @@ def _on_argument(case: shellread.Node, scope: ShellVars) -> bool:
     said = shellread.source(case.child_by_field_name("value") or case)
     named = re.fullmatch(r'"?\$\{?([A-Za-z_]\w*)\}?"?', said)
     return bool(_POSITIONAL.search(said)) or (named is not None and named[1] in scope.arguments_of)
+
+
+def _selected_by(
+    case: shellread.Node, item: shellread.Node, scope: ShellVars
+) -> dict[str, str | None]:
+    """What the variables a case on the script's argument tests hold in one of its
+    branches, as bash runs it: the branch's word (``case "$1" in ... down)``: ``$1`` is
+    ``down``, whatever import was given; ``cmd=$1; case $cmd in``: ``$cmd`` and ``$1``).
+    {} when the branch has no plain word (``*)``) or the case tests something else."""
+    said = shellread.source(case.child_by_field_name("value") or case)
+    words = [shellread.unquoted(v) for v in item.children_by_field_name("value")]
+    word = next((w for w in words if w is not None and _PLAIN_WORD.fullmatch(w)), None)
+    return {} if word is None else _holding(said, word, scope)
+
+
+def _compared_selects(test: shellread.Node, scope: ShellVars) -> dict[str, str | None]:
+    """:func:`_selected_by` for an if's branch: ``if [ "$1" = down ]; then``: ``$1`` is
+    ``down`` in it (``$cmd`` and ``$1`` after ``cmd=$1``); {} for another test."""
+    word = _argument_compared(test, scope)
+    found = [c for c in test.named_children if c.type != "comment"]
+    if word is None or not _PLAIN_WORD.fullmatch(word):
+        return {}
+    left, _, right = found[0].children
+    for one in (left, right):
+        if held := _holding(shellread.source(one), word, scope):
+            return held
+    return {}
+
+
+def _holding(said: str, word: str, scope: ShellVars) -> dict[str, str | None]:
+    """The variables ``said`` (``"$1"``, ``$cmd`` after ``cmd=$1``) names, each holding
+    ``word``; {} when it names no argument of the script."""
+    said = said.strip('"')
+    if _POSITIONAL.fullmatch(said):
+        return {_POSITION.findall(said)[0]: word}
+    named = re.fullmatch(r"\$\{?([A-Za-z_]\w*)\}?", said)
+    if named is None or named[1] not in scope.arguments_of:
+        return {}
+    read = scope.argument_read.get(named[1], "").strip('"')
+    out: dict[str, str | None] = {named[1]: word}
+    if _POSITIONAL.fullmatch(read):
+        out[_POSITION.findall(read)[0]] = word
+    return out
+
+
+#: a word a case's pattern matches as it is (no glob): ``down``, ``clean-all``
+_PLAIN_WORD = re.compile(r"[\w.+-]+")
+#: the number of a positional parameter (``$1``, ``${1:-up}``)
+_POSITION = re.compile(r"(?<=[${])[1-9]")
 
 
 def _argument_compared(test: shellread.Node, scope: ShellVars) -> str | None:
