@@ -23,6 +23,7 @@ from iplab.model import ModelError
 from iplab.names import ROOT, ns_label
 from iplab.state import Namespace, State
 from iplab.steps import RouteAdd, Step
+from iplab.sysctl import loads_files
 
 #: the keys (paths under /proc/sys, as the model records them) that turn forwarding on
 FORWARDING = {4: ("net/ipv4/ip_forward", "net/ipv4/conf/all/forwarding"),
@@ -50,14 +51,42 @@ def _addresses(space: Namespace, family: int) -> dict[str, int]:
 
 
 def _names_forwarding(step: Step, name: str, family: int) -> bool:
-    """The step runs in namespace ``name`` and its words name a forwarding key."""
+    """The step runs in namespace ``name`` (or names it: ``ip netns exec "r2" ...``) and its
+    words name a forwarding key, or load sysctl files (``sysctl -p r.conf``: they may)."""
     op = step.op
     text = str(getattr(op, "command", "") or getattr(op, "line", "") or "")
-    if (op.in_ns() or ROOT) != name and name not in text.split():
+    words = [w.strip("\"'") for w in text.split()]
+    if (op.in_ns() or ROOT) != name and name not in words:
         return False
+    if "sysctl" in words and loads_files(words[words.index("sysctl") + 1 :]):
+        return True
     return ("forwarding" in text and any(n in text for n in _NAMES[family])) or (
         family == 4 and "ip_forward" in text
     )
+
+
+def _ends_in(state: State, name: str, to: str) -> bool:
+    """A route to ``to`` through namespace ``name`` ends in it: its destination holds an
+    address of that namespace and none of another's (``10.200.0.0/24`` to the router's
+    loopback ``10.200.0.1/32``), so it asks no forwarding. A default route, or one to a
+    subnet where another namespace has an address (the far side of the router), does."""
+    if to == "default":
+        return False
+    try:
+        wanted = ipaddress.ip_network(to, strict=False)
+    except ValueError:
+        return False
+    mine = False
+    for ns, space in state.namespaces.items():
+        for link in space.links.values():
+            for iface in map(ipaddress.ip_interface, link.addresses):
+                if iface.version != wanted.version or iface.ip.is_loopback:
+                    continue
+                if iface.ip in wanted:
+                    if ns != name:
+                        return False
+                    mine = True
+    return mine
 
 
 def unforwarding_routers(state: State, setup: Sequence[Step]) -> Iterator[ModelError]:
@@ -83,6 +112,7 @@ def unforwarding_routers(state: State, setup: Sequence[Step]) -> Iterator[ModelE
                 and (step.op.in_ns() or ROOT) != name
                 and step.op.via is not None
                 and step.op.via in own
+                and not _ends_in(state, name, step.op.to)
             ]
             if served:
                 yield _said(name, family, served)

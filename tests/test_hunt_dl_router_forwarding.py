@@ -115,6 +115,34 @@ def test_an_ipv6_router_without_ipv6_forwarding_is_warned_of() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        "stored-pages-8/p1-syntaxbug-ns-router-sysctl-p.md",  # (sysctl -p ns-router.conf)
+        "scripts/hunt-K-04c-routers-noecho.sh",  # (ns_exec "$1": ip netns exec "r2" ...)
+    ],
+)
+def test_other_hunts_routers_that_turn_forwarding_on_are_not(fixture: str) -> None:
+    """Found by running the check over every stored page: a router whose forwarding a
+    loaded sysctl file turns on, and one whose name a function's quotes wrap."""
+    _result, lab = imported(FIXTURES / fixture)
+    assert [w for w in build(lab, lenient=True).warnings if SAID in str(w)] == []
+
+
+def test_a_route_to_the_routers_own_loopback_asks_no_forwarding() -> None:
+    """``10.200.0.0/24 via`` a namespace whose loopback holds 10.200.0.1/32 (and no other
+    namespace an address there): the packets end in it (tests/fixtures/routes/
+    multipath-replaced.sh). To the far side's subnet, they are forwarded: warned."""
+    text = ROUTER.replace("ip -n b route add default via 10.2.0.1\n", "")
+    text = text.replace("ip -n a route add default via 10.1.0.1\n", "")
+    own = (
+        text
+        + "ip -n r addr add 10.200.0.1/32 dev lo\nip -n a route add 10.200.0.0/24 via 10.1.0.1\n"
+    )
+    assert _warnings(own) == []
+    assert len(_warnings(text + "ip -n a route add 10.2.0.0/24 via 10.1.0.1\n")) == 1
+
+
 def test_one_leg_is_no_router() -> None:
     text = ROUTER.replace("ip -n r addr add 10.2.0.1/24 dev rb\n", "")
     text = text.replace("ip -n b route add default via 10.2.0.1\n", "")
