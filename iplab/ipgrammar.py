@@ -442,9 +442,13 @@ def _exec(words: Words, ns: str, line: str) -> Op:
             return reader(Words(argv[1:]), inner, line)
         except NoMatch:
             pass
-    # the rest of the line as written, after the namespace's name
-    tail = line.split(f" {ns} ", 1)
-    if len(tail) != 2 or not tail[1].strip():
+    # the rest of the line as written, after the namespace's name (quoted too: ``ip netns
+    # exec "r2" sysctl ...``, a function's ``"$1"`` expanded: hunt DL)
+    for written in (ns, f'"{ns}"', f"'{ns}'"):
+        tail = line.split(f" {written} ", 1)
+        if len(tail) == 2 and tail[1].strip():
+            break
+    else:
         raise NoMatch
     command = tail[1].strip()
     return NetnsExec(ns=ns, command=command, observes=reads_only(command), text=line)

@@ -834,7 +834,7 @@ class Session:
             pids = ", ".join(str(pid) for pid, _ in left)
             self.say(f"    in the background: pid {pids}, output to {log}; undo stops it")
         if left and served and jobs.captures(command.body):  # the capture is ready first
-            self._wait_capturing(log, SERVER_WAIT / 2)
+            self._wait_capturing(log, SERVER_WAIT / 2, left)
         elif left and served and jobs.monitors(command.body):  # it watches, then they change
             self._wait_watching([pid for pid, _ in left], SERVER_WAIT / 2)
         # the next step is the reader's "other terminal", or comes right after `server &`:
@@ -883,16 +883,25 @@ class Session:
         argv = tuple(_JOB_SPEC.sub(pid_of, word) for word in command.argv)
         return command if argv == command.argv else dataclasses.replace(command, argv=argv)
 
-    def _wait_capturing(self, log: Path, limit: float) -> None:
+    def _wait_capturing(self, log: Path, limit: float, members: list[tuple[int, int]]) -> None:
         """Until a capture run beside the next steps says it captures (at most ``limit`` s):
-        the packets those steps send are then in it."""
+        the packets those steps send are then in it. One that ends first (``tcpdump -i``
+        a link its namespace does not hold: "No such device exists") is said at once, with
+        what it printed (hunt DL: the run waited, said "not capturing", and tcpdump's words
+        went nowhere the user saw); the run goes on, as bash's ``... &`` does."""
         deadline = time.monotonic() + limit
+        said = ""
         while time.monotonic() < deadline and self.signals.received is None:
             try:
                 said = log.read_text(encoding="utf-8", errors="replace")
             except OSError:
                 said = ""
             if any(mark in said for mark in jobs.CAPTURING):
+                return
+            if not any(running(pid, started) for pid, started in members):
+                self.say("    the capture ended before it captured: going on")
+                for line in [x for x in said.splitlines() if x.strip()][-3:]:
+                    self.say(f"    | {line[:200]}")
                 return
             time.sleep(0.02)
         self.say(f"    not capturing after {limit:g} s: going on")

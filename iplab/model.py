@@ -521,6 +521,26 @@ def on_link_subnet(space: Namespace, gateway: str) -> bool:
     return False
 
 
+def _local_gateway(space: Namespace, op: RouteAdd) -> Link | None:
+    """The link of ``space`` that holds ``op``'s IPv6 gateway, which the kernel then refuses
+    ("Gateway can not be a local address"; hunt DL): a global gateway held by any link of
+    the namespace, a link-local one by the route's own link (checked on this kernel: with
+    dev or without, tentative or not, add or replace; IPv4 takes its own address); None
+    when no link holds it."""
+    if op.via is None or ":" not in op.via:
+        return None
+    try:
+        gw = ipaddress.ip_address(op.via)
+    except ValueError:
+        return None
+    for link in space.links.values():
+        if gw.is_link_local and link.name != op.dev:
+            continue
+        if any(interface(x).ip == gw for x in link.addresses):
+            return link
+    return None
+
+
 def _own_address(space: Namespace, address: str) -> bool:
     """``address`` is one of the namespace's own, as ``src`` wants it: an address of any of
     its links (up or down), or the loopback's (127/8, ::1) while lo is up (checked on the
@@ -853,6 +873,13 @@ def _route_add(a: _Apply, op: RouteAdd) -> None:
     state = a.state
     space = a.space(op.ns)
     _valid_prefix(a, op)
+    if (holder := _local_gateway(space, op)) is not None:
+        a.object(
+            f"gateway {op.via} is an address of {holder.name} in {ns_label(op.ns)}: the kernel"
+            ' refuses an IPv6 route through its own address ("Gateway can not be a local'
+            ' address")', state.certain(space) and state.certain(holder),
+            "name the neighbour's address as the gateway, or write the route with dev only",
+        )  # fmt: skip
     if op.dev is not None:
         link = a.link(op.ns, op.dev)
         if not link.up:  # (checked on this kernel: plain, onlink, another table, IPv6)

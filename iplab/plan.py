@@ -21,6 +21,7 @@ from iplab.bareaddr import bare_addresses
 from iplab.claims import Owned, check_claims
 from iplab.editors import opens_editor
 from iplab.errors import Location, UsageError
+from iplab.forwarding import unforwarding_routers
 from iplab.inet import interface
 from iplab.inverse import Undo
 from iplab.iptopts import port_refusal
@@ -594,6 +595,7 @@ def build(
         planned.append(_planned(render, scenario.sudo, sim, waits, dad_spaces(sim.step.op, state)))
         if sim.number == n_setup:
             _twice_given(scenario.setup, state, judge)
+            judge.warnings.extend(unforwarding_routers(state, scenario.setup))  # (hunt DL)
             there = state.namespaces[ROOT].links
             root_kinds = {n: there[n].kind for n in owned.in_root() if n in there}
         if sim.number < len(steps):  # (the state is still the one before the next step)

@@ -23,6 +23,14 @@ from iplab.words import (
 
 _SYSCTL_KEY = re.compile(r"[A-Za-z0-9_.:/-]+")
 _SYSCTL_QUIET = frozenset({"-w", "--write", "-q", "--quiet", "-e", "--ignore"})
+#: sysctl's write, quiet and ignore options written together (``-qw``, ``-wq``, ``-we``)
+_SYSCTL_QUIET_TOGETHER = re.compile(r"-[wqe]{2,3}")
+
+
+def _quiet(arg: str) -> bool:
+    """``arg`` is one of sysctl's options that change no key (write, quiet, ignore), alone
+    or written together as scripts write them (``sysctl -qw``: hunt DL)."""
+    return arg in _SYSCTL_QUIET or _SYSCTL_QUIET_TOGETHER.fullmatch(arg) is not None
 
 
 def sysctl_writes(command: str) -> list[tuple[str, str]] | None:
@@ -37,7 +45,7 @@ def sysctl_writes(command: str) -> list[tuple[str, str]] | None:
         return None
     pairs = []
     for arg in argv[1:]:
-        if arg in _SYSCTL_QUIET:
+        if _quiet(arg):
             continue
         key, eq, value = arg.partition("=")
         if not eq or not _SYSCTL_KEY.fullmatch(key) or not value or any(c.isspace() for c in value):
@@ -65,7 +73,7 @@ def sysctl_loads(command: str) -> tuple[str, ...] | None:
         elif arg.startswith("-p") and not arg.startswith("--"):
             load = True
             files.append(arg[2:])
-        elif arg in _SYSCTL_QUIET:
+        elif _quiet(arg):
             continue
         elif arg.startswith("-") or not load:
             return None

@@ -105,8 +105,10 @@ def test_a_number_is_compared_as_the_kernel_reads_it(
 
 
 def test_a_key_written_again_in_a_way_not_read_is_not_compared() -> None:
-    """The page turns forwarding off with ``| tee``: the 1 written before is not compared."""
-    assert _written(TEE) == {}
+    """The page turns forwarding off with ``| tee``: the 1 written before is not compared.
+    (Its ``sysctl -qw ...accept_redirects=1`` is read as a write since hunt DL, and compared;
+    ip_forward still is not.)"""
+    assert _written(TEE) == {"hbxtrouter": {"net/ipv4/conf/all/accept_redirects": "1"}}
 
 
 @pytest.mark.parametrize(

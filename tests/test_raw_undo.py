@@ -28,7 +28,7 @@ from tests.kernel import apart
     ("command", "writes"),
     [
         ("sysctl -w net.ipv4.ip_forward=1", [("net.ipv4.ip_forward", "1")]),
-        ("sysctl -qw net/ipv4/ip_forward=1", None),  # -qw: an option iplab does not split
+        ("sysctl -qw net/ipv4/ip_forward=1", [("net/ipv4/ip_forward", "1")]),  # (hunt DL)
         ("sysctl -q -w net/ipv4/ip_forward=1", [("net/ipv4/ip_forward", "1")]),
         ("sysctl a.b=1 c.d=2", [("a.b", "1"), ("c.d", "2")]),
         ("sysctl net.ipv4.ip_forward", None),  # a read

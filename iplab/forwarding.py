@@ -1,0 +1,141 @@
+"""A router namespace the lab never turns forwarding on in (hunt DL).
+
+A lab's other namespaces route through a namespace's addresses (``ip netns exec n1 ip route
+add default via 172.30.0.1``), the namespace holds addresses of that family on two links or
+more, and no step writes forwarding in it. A new namespace takes its IPv4 ``conf/all``
+settings, forwarding among them, from the host's root namespace (the kernel's init_net;
+``net.core.devconf_inherit_init_net`` 0, the default: checked on this kernel), so the lab
+forwards on the author's host, where Docker or libvirt turned ``ip_forward`` on, and nowhere
+else; its IPv6 settings start at the kernel's defaults, forwarding off, whatever the host's:
+such a lab never forwards IPv6. Run, its pings across the router are lost and nothing says
+why. Said as a warning at the first route through the router. Left out: a namespace the
+model is unsure of (a raw step of unknown effect ran in it: it may have written the key),
+and one in which any step names a forwarding key at all (a device's ``conf.eth0.forwarding``,
+``conf.default``: the author is at it).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator, Sequence
+
+from iplab.model import ModelError
+from iplab.names import ROOT, ns_label
+from iplab.state import Namespace, State
+from iplab.steps import RouteAdd, Step
+from iplab.sysctl import loads_files
+
+#: the keys (paths under /proc/sys, as the model records them) that turn forwarding on
+FORWARDING = {4: ("net/ipv4/ip_forward", "net/ipv4/conf/all/forwarding"),
+              6: ("net/ipv6/conf/all/forwarding",)}  # fmt: skip
+#: what a line that names a forwarding key holds (sysctl's dotted or slashed, /proc's path)
+_NAMES = {4: ("ip_forward", "ipv4.conf.", "ipv4/conf/"), 6: ("ipv6.conf.", "ipv6/conf/")}
+
+
+def _addresses(space: Namespace, family: int) -> dict[str, int]:
+    """The addresses of ``family`` of the namespace's links but the loopback (without their
+    length; link-local ones left out): address -> how many links of it hold any."""
+    held: dict[str, int] = {}
+    legs = 0
+    for link in space.links.values():
+        if link.kind == "loopback":
+            continue
+        mine = [
+            iface.ip
+            for iface in map(ipaddress.ip_interface, link.addresses)
+            if iface.version == family and not iface.ip.is_link_local
+        ]
+        legs += bool(mine)
+        held.update((str(ip), 0) for ip in mine)
+    return dict.fromkeys(held, legs)
+
+
+def _names_forwarding(step: Step, name: str, family: int) -> bool:
+    """The step runs in namespace ``name`` (or names it: ``ip netns exec "r2" ...``) and its
+    words name a forwarding key, or load sysctl files (``sysctl -p r.conf``: they may)."""
+    op = step.op
+    text = str(getattr(op, "command", "") or getattr(op, "line", "") or "")
+    words = [w.strip("\"'") for w in text.split()]
+    if (op.in_ns() or ROOT) != name and name not in words:
+        return False
+    if "sysctl" in words and loads_files(words[words.index("sysctl") + 1 :]):
+        return True
+    return ("forwarding" in text and any(n in text for n in _NAMES[family])) or (
+        family == 4 and "ip_forward" in text
+    )
+
+
+def _ends_in(state: State, name: str, to: str) -> bool:
+    """A route to ``to`` through namespace ``name`` ends in it: its destination holds an
+    address of that namespace and none of another's (``10.200.0.0/24`` to the router's
+    loopback ``10.200.0.1/32``), so it asks no forwarding. A default route, or one to a
+    subnet where another namespace has an address (the far side of the router), does."""
+    if to == "default":
+        return False
+    try:
+        wanted = ipaddress.ip_network(to, strict=False)
+    except ValueError:
+        return False
+    mine = False
+    for ns, space in state.namespaces.items():
+        for link in space.links.values():
+            for iface in map(ipaddress.ip_interface, link.addresses):
+                if iface.version != wanted.version or iface.ip.is_loopback:
+                    continue
+                if iface.ip in wanted:
+                    if ns != name:
+                        return False
+                    mine = True
+    return mine
+
+
+def unforwarding_routers(state: State, setup: Sequence[Step]) -> Iterator[ModelError]:
+    """A warning for each namespace the lab routes through (a route of another namespace
+    goes via one of its addresses) that holds addresses of that family on two links or
+    more and in which no step writes forwarding of that family, at the first setup step
+    that routes through it."""
+    for name, space in state.namespaces.items():
+        if name == ROOT or not state.certain(space):
+            continue
+        for family in (4, 6):
+            own = _addresses(space, family)
+            if not own or next(iter(own.values())) < 2:
+                continue
+            if any(key in space.sysctls for key in FORWARDING[family]):
+                continue
+            if any(_names_forwarding(step, name, family) for step in setup):
+                continue
+            served = [
+                step
+                for step in setup
+                if isinstance(step.op, RouteAdd)
+                and (step.op.in_ns() or ROOT) != name
+                and step.op.via is not None
+                and step.op.via in own
+                and not _ends_in(state, name, step.op.to)
+            ]
+            if served:
+                yield _said(name, family, served)
+
+
+def _said(name: str, family: int, served: list[Step]) -> ModelError:
+    via = list(dict.fromkeys(str(s.op.via) for s in served if isinstance(s.op, RouteAdd)))
+    if family == 4:
+        why = (
+            "a new namespace takes net.ipv4.ip_forward from the host's root namespace, so it"
+            " forwards only on a host whose ip_forward is 1"
+        )
+        fix = f"ip netns exec {name} sysctl -w net.ipv4.ip_forward=1"
+    else:
+        why = (
+            "a new namespace starts with IPv6 forwarding off, whatever the host's, so it"
+            " forwards no IPv6 packet"
+        )
+        fix = f"ip netns exec {name} sysctl -w net.ipv6.conf.all.forwarding=1"
+    return ModelError(
+        f"{ns_label(name)} is the gateway of the lab's routes via {', '.join(via)}, but no"
+        f" step turns forwarding on in it: {why}",
+        served[0].loc,
+        f"turn it on in the lab: {fix}",
+        certain=False,
+    )
