@@ -336,10 +336,11 @@ class _Drafts:
         start and for each part of its lines (written to the journal first, by the thread
         that feeds it): a thread working in Python beside them takes the interpreter's
         lock at each of their reads and writes, a wait of up to the switch interval
-        (5 ms) each time. Begun before the start, as they were, on a
-        host at load 4-5 on 2 CPUs, star-500's ``up --no-verify`` took 1.03 s of its own
-        (less ``ip``'s batch) where it takes 0.58 s, and ``up`` 1.75 s where it takes
-        1.03 s (medians of 8, taking turns; with the cache's writers, below) (#14)."""
+        (5 ms) each time. Begun before the start, as they were (with the cache's writers
+        and ``up``'s replay, which wait for the same moment now), star-500's ``up
+        --no-verify`` took 0.269 s of its own (its wall time less ``ip``'s batch) where it
+        takes 0.217 s (medians of 8 taking turns, a host at load 2-3 on 2 CPUs); its
+        verified ``up``, 0.53 against 0.56 s, moved within the noise (#14)."""
         if len(self._lines) < DRAFTS_FROM or self._thread is not None:
             return
         thread = threading.Thread(target=self._make, args=(self._lines,), name="iplab-audit-drafts")
