@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from iplab.words import placeholder
+
 __all__ = [
     "announced_commands",
     "commands_in_sentences",
@@ -148,6 +150,18 @@ def commands_in_sentences(text: str) -> list[int]:
     """The lines of a text that hold an ``ip`` command inside a sentence, not at its start
     (a video's transcript: hunt T, "no command found" said nothing of them)."""
     return [n for n, line in enumerate(text.splitlines(), 1) if _IP_INSIDE.match(line.strip())]
+
+
+def form_in_sentence(line: str) -> str | None:
+    """The placeholder the ``ip`` command inside a sentence holds (``use the ip link add
+    <interface-name> type <interface-type> command``: ``<interface-name>``), a command's
+    general form with nothing to run (hunt DN: "no command found" told the reader to write
+    it on a line of its own and import that); None: a command as it is typed."""
+    found = _IP_INSIDE.match(line.strip())
+    if found is None:
+        return None
+    start = re.search(r"(?:sudo\s+)?\bip\s", found[0][1:])
+    return placeholder(line.strip()[1 + start.start() :]) if start else None
 
 
 #: a sentence that announces a command under it (``... using the below command:``, ``Run
