@@ -906,7 +906,28 @@ def _commands_in(text: str, code_on_page: bool) -> list[str]:
         first_program(b) == "ip" and _typed(QUIETING.sub("", strip_comment(b)), strict)
         for b in bodies
     )
+    if not ok and not code_on_page and len(bodies) == 1 and _host_change(bodies[0]):
+        return bodies  # (hunt DN: the page's NAT, dropped with no word)
     return bodies if ok else []
+
+
+#: a bare line that changes the kernel's packet filter or a sysctl, as typed (``iptables
+#: -t nat -A POSTROUTING ...``, ``sysctl -w net.ipv4.ip_forward=1``): no sentence's words
+_HOST_CHANGE = re.compile(
+    r"(?:sudo\s+)?(?:(?:ip6?tables)\s+(?:-t\s+\w+\s+)?-[AIDNFXPRZ]\s+[A-Z]\w*\s+\S"
+    r"|sysctl\s+(?:-w\s+)?[a-z][\w.-]*\.[\w.-]+=\S+).*"
+)
+#: where a sentence ends, or goes on after a colon or a comma: no command's words
+_SENTENCE_BREAK = re.compile(r"[.!?:,;]\s+[A-Za-z]|[.:;!?]$")
+
+
+def _host_change(line: str) -> bool:
+    """A line of a page with no code blocks that is an iptables or a sysctl command, whole
+    (hunt DN: oneuptime's ``sysctl -w net.ipv4.ip_forward=1`` and ``iptables -t nat -A
+    POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE`` were dropped with no word, the
+    host's changes never said): read as its ip lines are."""
+    said = strip_comment(line).strip()
+    return _HOST_CHANGE.fullmatch(said) is not None and not _SENTENCE_BREAK.search(said)
 
 
 def _flattened(line: str) -> list[str]:

@@ -11,6 +11,7 @@ file. Pure functions of the text.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from iplab.words import placeholder
 
@@ -261,6 +262,9 @@ def glued_heading(line: str) -> tuple[str, str] | None:
     (``ip link add myBridge type bridge``). The caller checks that the command is one."""
     words = line.split()
     for k, word in enumerate(words):
+        stepped = _GLUED_STEP.fullmatch(word)  # (``Step 2: Create a Network Namespace``)
+        if stepped and _numbered_step(heading := [stepped["word"], *words[k + 1 :]]):
+            return " ".join([*words[:k], stepped["end"]]), " ".join(heading)
         glued = _GLUED_TITLE.fullmatch(word)
         if glued is None:
             continue
@@ -275,6 +279,27 @@ def glued_heading(line: str) -> tuple[str, str] | None:
             return None
         return " ".join([*words[:k], glued["end"]]), " ".join(heading)
     return None
+
+
+#: a command's last word glued to a numbered step's heading (``-j ACCEPTStep 6: Test
+#: Connectivity``, ``container1Step 3: ...``)
+_GLUED_STEP = re.compile(r"(?P<end>\S*[A-Za-z0-9])(?P<word>Step|Part|Stage|Phase|Task)")
+#: the words that number a page's steps (``Step 2:``, ``Part 3.``): a heading's start
+_STEP_WORDS = frozenset({"Step", "Part", "Stage", "Phase", "Task", "Exercise", "Lab"})
+_STEP_NUMBER = re.compile(r"\d{1,2}[.:)]")
+
+
+def _numbered_step(heading: Sequence[str]) -> bool:
+    """``Step 2: Create a Network Namespace (Container)``, ``Step 5: Enable NAT for
+    Internet Access``: a numbered step's heading, whatever its words' case (hunt DN:
+    oneuptime's ``ip netns add container1Step 3: Create veth Pair and Connect to Bridge``
+    was lost, ``veth`` in lower case), a word of it at least after the number."""
+    return (
+        len(heading) >= 3
+        and heading[0] in _STEP_WORDS
+        and _STEP_NUMBER.fullmatch(heading[1]) is not None
+        and all(re.fullmatch(r"\(?[A-Za-z][\w'\u2019/-]*\)?[,:?!.]?", w) for w in heading[2:])
+    )
 
 
 #: ping's summary of a run that got no reply (``2 packets transmitted, 0 received, 100%
