@@ -60,6 +60,7 @@ from iplab.importer.prose import (
     form_in_sentence,
     is_sentence,
     reads_as_prose,
+    spaces_lost,
 )
 from iplab.importer.reader import (
     FENCE,
@@ -439,7 +440,20 @@ def import_text(
                 " ip commands inside sentences (a transcript?): write each on a line of its"
                 " own, or in a code block, and import that"
             )
-        announced = [] if reader.warnings or inside or forms else announced_commands(text)
+        run_together = [] if reader.warnings else [
+            (n, word) for n, line in enumerate(page, 1) if (word := spaces_lost(line))
+        ]  # fmt: skip
+        if run_together:  # (hunt DN: ``> ipnetnsaddmario``, a scraped copy's)
+            listed = ", ".join(str(n) for n, _ in run_together[:6])
+            listed += ", ..." * (len(run_together) > 6)
+            why += (
+                f"; line{'s' * (len(run_together) > 1)} {listed} hold ip commands that lost"
+                f" their spaces ({run_together[0][1]!r}): the page's text is broken, import"
+                " a copy that keeps them"
+            )
+        announced = (
+            [] if reader.warnings or inside or forms or run_together else announced_commands(text)
+        )
         if len(announced) >= 2:  # (hunt DJ: a page whose commands are pictures)
             listed = ", ".join(map(str, announced[:6])) + ", ..." * (len(announced) > 6)
             why += (

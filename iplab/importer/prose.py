@@ -324,3 +324,19 @@ def said_to_fail(text: str, *, own: bool = False, shown: bool = False) -> str:
     if own and _FAILS.search(last) and not _CONDITION.search(last):
         return last
     return ""
+
+
+#: an ip command whose words ran together, its spaces lost when the page was copied
+#: (``ipnetnsaddmario``, ``sudoipnetnsexecmarioip``): ip, its object and its verb in one word
+_SPACES_LOST = re.compile(
+    r"(?<![\w/.-])(?:sudo)?ip(?:netns|link|addr|address|route|neigh|rule)"
+    r"(?:add|del|delete|exec|set|list|show|flush|identify|pids)\w*"
+)
+
+
+def spaces_lost(line: str) -> str | None:
+    """The first word of ``line`` that is an ip command run together, its spaces lost
+    (hunt DN: a scraped post's ``> ipnetnsaddmario > ipnetnsaddluigi``; import said only
+    "no command found"), or None."""
+    found = _SPACES_LOST.search(line)
+    return found[0] if found else None
