@@ -26,6 +26,7 @@ from iplab.inet import interface
 from iplab.inverse import Undo
 from iplab.iptopts import port_refusal
 from iplab.jobs import signalled_netns, unscoped_signal
+from iplab.lodown import loopback_down
 from iplab.model import Judge, ModelError, lab_addresses, plain_address
 from iplab.names import ROOT
 from iplab.netnsfiles import check_netns_files
@@ -579,6 +580,8 @@ def build(
     root_kinds: dict[str, str] = {}
     for sim, state in replay(steps, judge=judge):
         early.step(sim.step, state)
+        if (lo_down := loopback_down(sim.step, state)) is not None:  # (hunt DN)
+            judge.object(lo_down)
         waits = reborn.made(sim.step.op, state)
         if sim.refused is not None and not isinstance(sim.step.op, _CLEANUPS):
             judge.warnings.append(_skipped(sim.step, sim.refused))  # (hunt AF #12)

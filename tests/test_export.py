@@ -104,7 +104,10 @@ def test_a_script_sets_an_array_and_an_associative_array_as_bash_reads_them() ->
 
 
 def test_a_script_stops_what_the_tutorial_stops_with_ctrl_c_as_iplab_does() -> None:
-    script = _imported("ip netns add p\nip netns exec p ping 127.0.0.1\n")
+    # (lo up first: in a new namespace lo is down and the ping fails, hunt DN)
+    script = _imported(
+        "ip netns add p\nip netns exec p ip link set lo up\nip netns exec p ping 127.0.0.1\n"
+    )
     line = (
         "timeout --preserve-status -s INT 3 ip netns exec p ping 127.0.0.1 || [ $? -eq 130 ]"
         "  # the tutorial stops it with Ctrl-C; iplab, after 3 s"
@@ -127,7 +130,7 @@ def test_a_loop_that_pings_until_the_readers_ctrl_c_prints_its_commands_stopped(
     """A loop printed as written would ping for ever: the script prints it as a comment,
     then its commands, each stopped as iplab stops it."""
     script = _imported(
-        "for ns in a b; do ip netns add $ns; done\n"
+        "for ns in a b; do ip netns add $ns; ip -n $ns link set lo up; done\n"
         "for ns in a b; do\n  ip netns exec $ns ping 127.0.0.1\ndone\n"
     )
     body = script.split("# --- setup ---\n")[1]
@@ -140,7 +143,9 @@ def test_a_loop_that_pings_until_the_readers_ctrl_c_prints_its_commands_stopped(
         f"timeout --preserve-status -s INT 3 ip netns exec a ping 127.0.0.1{stop}",
         f"timeout --preserve-status -s INT 3 ip netns exec b ping 127.0.0.1{stop}",
     ]
-    assert body.splitlines()[0] == "for ns in a b; do ip netns add $ns; done"
+    assert (
+        body.splitlines()[0] == "for ns in a b; do ip netns add $ns; ip -n $ns link set lo up; done"
+    )
 
 
 def test_a_script_builds_a_value_from_nothing_as_the_authors_shell_does() -> None:

@@ -57,8 +57,10 @@ from iplab.importer.parts import read_session
 from iplab.importer.prose import (
     announced_commands,
     commands_in_sentences,
+    form_in_sentence,
     is_sentence,
     reads_as_prose,
+    spaces_lost,
 )
 from iplab.importer.reader import (
     FENCE,
@@ -421,6 +423,16 @@ def import_text(
         said, more = ordered[:4], len(ordered) - 4  # (hunt N: not all 30)
         why = "".join(f"; {w}" for w in said) + f"; and {more} more left out" * (more > 0)
         inside = [] if reader.warnings else commands_in_sentences(text)  # (else: said why)
+        page = text.splitlines()
+        forms = {n: f for n in inside if (f := form_in_sentence(page[n - 1])) is not None}
+        inside = [n for n in inside if n not in forms]
+        if forms:  # (hunt DN: "use the ip link add <interface-name> ... command")
+            listed = ", ".join(map(str, list(forms)[:6])) + ", ..." * (len(forms) > 6)
+            why += (
+                f"; line{'s' * (len(forms) > 1)} {listed} give{'s' * (len(forms) == 1)} ip"
+                f" commands only in their general form ({next(iter(forms.values()))}), with"
+                " nothing to run: the page has no command of its own to import"
+            )
         if inside:
             listed = ", ".join(map(str, inside[:6])) + ", ..." * (len(inside) > 6)
             why += (
@@ -428,7 +440,20 @@ def import_text(
                 " ip commands inside sentences (a transcript?): write each on a line of its"
                 " own, or in a code block, and import that"
             )
-        announced = [] if reader.warnings or inside else announced_commands(text)
+        run_together = [] if reader.warnings else [
+            (n, word) for n, line in enumerate(page, 1) if (word := spaces_lost(line))
+        ]  # fmt: skip
+        if run_together:  # (hunt DN: ``> ipnetnsaddmario``, a scraped copy's)
+            listed = ", ".join(str(n) for n, _ in run_together[:6])
+            listed += ", ..." * (len(run_together) > 6)
+            why += (
+                f"; line{'s' * (len(run_together) > 1)} {listed} hold ip commands that lost"
+                f" their spaces ({run_together[0][1]!r}): the page's text is broken, import"
+                " a copy that keeps them"
+            )
+        announced = (
+            [] if reader.warnings or inside or forms or run_together else announced_commands(text)
+        )
         if len(announced) >= 2:  # (hunt DJ: a page whose commands are pictures)
             listed = ", ".join(map(str, announced[:6])) + ", ..." * (len(announced) > 6)
             why += (

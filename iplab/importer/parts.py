@@ -42,6 +42,7 @@ from iplab.importer.reader import (
     strip_prompt,
 )
 from iplab.importer.shortcodes import split_paragraph
+from iplab.importer.synopsis import grammar_line, opens_synopsis
 from iplab.ipgrammar import effects
 from iplab.ipwords import verb_of
 from iplab.lineparse import LineError, classify
@@ -142,8 +143,16 @@ def read_parts(
     ]  # fmt: skip
     files = file_blocks(parts, reader.looks_like_command)
     before: Part | None = None
+    synopsis: int | None = None  # (the line of the man page's SYNOPSIS the page shows)
+    printed_before = False  # (the part before: a block of what man printed under it)
     for index, written in enumerate(parts):
         hint = _hint(before, written) or _syntax(before, written, slots, filled)
+        printed = None
+        if written.kind == "code" and hint is None and synopsis is not None:
+            printed = hint = _man_printed(written, synopsis, went_on=printed_before)
+        if printed is None:
+            synopsis = _synopsis_opened(written)
+        printed_before = printed is not None
         before = written
         if hint is not None:
             reader.warnings.append(hint)
@@ -446,6 +455,28 @@ def _syntax(
     else:
         return None
     return f"line {part.line}: {lines[0]!r} is the command's syntax ({why!r}): shown, not a step"
+
+
+def _synopsis_opened(part: Part) -> int | None:
+    """The line of the ``SYNOPSIS`` heading a paragraph ends with (``man ip-netns`` then
+    ``SYNOPSIS``, hunt DN), or None: the grammar man printed is indented under it."""
+    if part.kind != "paragraph" or not opens_synopsis(part.source):
+        return None
+    return part.line + max(k for k, t in enumerate(part.source) if opens_synopsis([t]))
+
+
+def _man_printed(part: Part, heading: int, *, went_on: bool) -> str | None:
+    """The warning for a code block under a man page's ``SYNOPSIS`` the page shows (hunt
+    DN: ``ip netns { list }``, ``ip netns exec NETNSNAME command ...``, ``ip netns
+    monitor`` were steps): its lines are the commands' grammar, what man printed, when one
+    of them is grammar or the block goes on from one that was; None: a block of commands."""
+    lines = [t.strip() for _, t in part.body if t.strip()]
+    if not lines or not (went_on or any(grammar_line(t) for t in lines)):
+        return None
+    return (
+        f"line {part.line}: {lines[0]!r} is what man printed under its SYNOPSIS (line"
+        f" {heading}), the commands' grammar: shown, not a step"
+    )
 
 
 def _shortcoded(part: Part) -> list[Part]:
@@ -875,7 +906,28 @@ def _commands_in(text: str, code_on_page: bool) -> list[str]:
         first_program(b) == "ip" and _typed(QUIETING.sub("", strip_comment(b)), strict)
         for b in bodies
     )
+    if not ok and not code_on_page and len(bodies) == 1 and _host_change(bodies[0]):
+        return bodies  # (hunt DN: the page's NAT, dropped with no word)
     return bodies if ok else []
+
+
+#: a bare line that changes the kernel's packet filter or a sysctl, as typed (``iptables
+#: -t nat -A POSTROUTING ...``, ``sysctl -w net.ipv4.ip_forward=1``): no sentence's words
+_HOST_CHANGE = re.compile(
+    r"(?:sudo\s+)?(?:(?:ip6?tables)\s+(?:-t\s+\w+\s+)?-[AIDNFXPRZ]\s+[A-Z]\w*\s+\S"
+    r"|sysctl\s+(?:-w\s+)?[a-z][\w.-]*\.[\w.-]+=\S+).*"
+)
+#: where a sentence ends, or goes on after a colon or a comma: no command's words
+_SENTENCE_BREAK = re.compile(r"[.!?:,;]\s+[A-Za-z]|[.:;!?]$")
+
+
+def _host_change(line: str) -> bool:
+    """A line of a page with no code blocks that is an iptables or a sysctl command, whole
+    (hunt DN: oneuptime's ``sysctl -w net.ipv4.ip_forward=1`` and ``iptables -t nat -A
+    POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE`` were dropped with no word, the
+    host's changes never said): read as its ip lines are."""
+    said = strip_comment(line).strip()
+    return _HOST_CHANGE.fullmatch(said) is not None and not _SENTENCE_BREAK.search(said)
 
 
 def _flattened(line: str) -> list[str]:

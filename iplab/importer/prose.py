@@ -11,6 +11,9 @@ file. Pure functions of the text.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+from iplab.words import placeholder
 
 __all__ = [
     "announced_commands",
@@ -150,6 +153,18 @@ def commands_in_sentences(text: str) -> list[int]:
     return [n for n, line in enumerate(text.splitlines(), 1) if _IP_INSIDE.match(line.strip())]
 
 
+def form_in_sentence(line: str) -> str | None:
+    """The placeholder the ``ip`` command inside a sentence holds (``use the ip link add
+    <interface-name> type <interface-type> command``: ``<interface-name>``), a command's
+    general form with nothing to run (hunt DN: "no command found" told the reader to write
+    it on a line of its own and import that); None: a command as it is typed."""
+    found = _IP_INSIDE.match(line.strip())
+    if found is None:
+        return None
+    start = re.search(r"(?:sudo\s+)?\bip\s", found[0][1:])
+    return placeholder(line.strip()[1 + start.start() :]) if start else None
+
+
 #: a sentence that announces a command under it (``... using the below command:``, ``Run
 #: the following commands:``), not what one printed (``The output is shown below:``)
 _ANNOUNCES = re.compile(r"\bcommands?\b|\bbelow\b|\bfollowing\b", re.IGNORECASE)
@@ -247,6 +262,9 @@ def glued_heading(line: str) -> tuple[str, str] | None:
     (``ip link add myBridge type bridge``). The caller checks that the command is one."""
     words = line.split()
     for k, word in enumerate(words):
+        stepped = _GLUED_STEP.fullmatch(word)  # (``Step 2: Create a Network Namespace``)
+        if stepped and _numbered_step(heading := [stepped["word"], *words[k + 1 :]]):
+            return " ".join([*words[:k], stepped["end"]]), " ".join(heading)
         glued = _GLUED_TITLE.fullmatch(word)
         if glued is None:
             continue
@@ -261,6 +279,27 @@ def glued_heading(line: str) -> tuple[str, str] | None:
             return None
         return " ".join([*words[:k], glued["end"]]), " ".join(heading)
     return None
+
+
+#: a command's last word glued to a numbered step's heading (``-j ACCEPTStep 6: Test
+#: Connectivity``, ``container1Step 3: ...``)
+_GLUED_STEP = re.compile(r"(?P<end>\S*[A-Za-z0-9])(?P<word>Step|Part|Stage|Phase|Task)")
+#: the words that number a page's steps (``Step 2:``, ``Part 3.``): a heading's start
+_STEP_WORDS = frozenset({"Step", "Part", "Stage", "Phase", "Task", "Exercise", "Lab"})
+_STEP_NUMBER = re.compile(r"\d{1,2}[.:)]")
+
+
+def _numbered_step(heading: Sequence[str]) -> bool:
+    """``Step 2: Create a Network Namespace (Container)``, ``Step 5: Enable NAT for
+    Internet Access``: a numbered step's heading, whatever its words' case (hunt DN:
+    oneuptime's ``ip netns add container1Step 3: Create veth Pair and Connect to Bridge``
+    was lost, ``veth`` in lower case), a word of it at least after the number."""
+    return (
+        len(heading) >= 3
+        and heading[0] in _STEP_WORDS
+        and _STEP_NUMBER.fullmatch(heading[1]) is not None
+        and all(re.fullmatch(r"\(?[A-Za-z][\w'\u2019/-]*\)?[,:?!.]?", w) for w in heading[2:])
+    )
 
 
 #: ping's summary of a run that got no reply (``2 packets transmitted, 0 received, 100%
@@ -285,3 +324,19 @@ def said_to_fail(text: str, *, own: bool = False, shown: bool = False) -> str:
     if own and _FAILS.search(last) and not _CONDITION.search(last):
         return last
     return ""
+
+
+#: an ip command whose words ran together, its spaces lost when the page was copied
+#: (``ipnetnsaddmario``, ``sudoipnetnsexecmarioip``): ip, its object and its verb in one word
+_SPACES_LOST = re.compile(
+    r"(?<![\w/.-])(?:sudo)?ip(?:netns|link|addr|address|route|neigh|rule)"
+    r"(?:add|del|delete|exec|set|list|show|flush|identify|pids)\w*"
+)
+
+
+def spaces_lost(line: str) -> str | None:
+    """The first word of ``line`` that is an ip command run together, its spaces lost
+    (hunt DN: a scraped post's ``> ipnetnsaddmario > ipnetnsaddluigi``; import said only
+    "no command found"), or None."""
+    found = _SPACES_LOST.search(line)
+    return found[0] if found else None
