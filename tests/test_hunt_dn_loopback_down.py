@@ -27,7 +27,7 @@ PAGE = REPO / "tests" / "fixtures" / "hunt-dn" / "dn06-link16-gutter-sudo-red-bl
 def _lab(tmp_path: Path, steps: str) -> scenario.Scenario:
     path = tmp_path / "lab.yaml"
     path.write_text("name: lab\nsetup:\n" + textwrap.indent(textwrap.dedent(steps), "  "))
-    return scenario.load(path)
+    return scenario.load(str(path))
 
 
 def test_the_pings_that_need_lo() -> None:

@@ -49,7 +49,7 @@ def test_the_page_is_read_whole_and_its_host_changes_said() -> None:
     text = PAGE.read_text(encoding="utf-8")
     result = import_text(text, detect_kind(PAGE.name, text), PAGE.name)
     loaded = scenario.load_text(result.yaml, "page.yaml")
-    lines = [step.loc.line for step in loaded.steps]
+    lines = [step.loc.line or 0 for step in loaded.steps]
     actions = [step.op.action for step in loaded.steps]
     assert "netns add" in actions
     routes = [s for s in loaded.steps if s.op.action == "route add"]
