@@ -225,6 +225,13 @@ def _link(word: str) -> str:
     return _named(word, names.link_name_problem)
 
 
+def _dev(word: str) -> str:
+    """A link's name where a keyword (``dev``, ``master``) stands before it: ip takes any
+    interface name there, one that alone would read as a keyword too (``dev a``, which
+    ``ip link set a up`` reads as ``address``)."""
+    return _named(word, names.ifname_problem)
+
+
 def _lladdr(word: str) -> str:
     """A link-layer address as ip reads it for the links the model follows (ethernet's six
     bytes, ``02:00:00:00:00:01``); ip refuses any other ("is invalid lladdr", "Invalid
@@ -572,7 +579,7 @@ def _link_args(words: Words, peer: bool = False) -> LinkArgs:
                 raise NoMatch
             attrs.append((word, value))
         elif matches(word, "master"):
-            attrs.append(("master", _link(words.value())))
+            attrs.append(("master", _dev(words.value())))
         elif matches(word, "nomaster"):
             attrs.append(("nomaster", None))
         elif matches(word, "type"):
@@ -589,7 +596,7 @@ def _link_args(words: Words, peer: bool = False) -> LinkArgs:
                 raise NoMatch  # ``peer`` belongs after ``type veth``
             if out.dev is not None:
                 raise _second_device(word)  # ip: "either "dev" is duplicate, or X is a garbage"
-            out.dev = _named(words.value(), names.ifname_problem) if word == "dev" else _link(word)
+            out.dev = _dev(words.value()) if word == "dev" else _link(word)
     return out
 
 
@@ -747,7 +754,7 @@ def _ip_addr(words: Words, ctx: Ctx, line: str) -> Op:
         elif word == "dev":
             if dev is not None:
                 raise NoMatch
-            dev = _link(words.value())
+            dev = _dev(words.value())
         elif first(word, ("metric", "priority", "preference", "valid_lft", "preferred_lft")):
             settings.append((word, words.value()))
         elif word in _ADDR_FLAGS:
@@ -795,7 +802,7 @@ def _addr_flush(words: Words, ctx: Ctx, line: str) -> Op:
         else:
             if dev is not None or matches(word, "help"):
                 raise NoMatch
-            dev = _link(words.take() if word == "dev" else word)
+            dev = _dev(words.take()) if word == "dev" else _link(word)
     if dev is None or ctx.family == 0:
         raise NoMatch
     family = ctx.family or (None if to is None else ipaddress.ip_network(to, strict=False).version)
@@ -869,7 +876,7 @@ def _ip_route(words: Words, ctx: Ctx, line: str) -> Op:
         elif word in ("dev", "oif"):
             if dev is not None:
                 raise NoMatch
-            dev = _link(words.value())
+            dev = _dev(words.value())
         elif word == "onlink":
             settings.append(("onlink", None))
         elif word in _ROUTE_VALUED or any(matches(word, k) for k in ("dsfield", "realms")):
@@ -1002,7 +1009,7 @@ def _bridge(words: Words, ctx: Ctx, line: str) -> Op:
     while (word := words.peek()) is not None:
         words.take()
         if word == "dev":
-            dev = _link(words.take())
+            dev = _dev(words.take())
         elif word == "vid":
             vid = words.take()
             if not re.fullmatch(r"\d{1,4}(-\d{1,4})?", vid):
