@@ -152,7 +152,7 @@ def read_parts(
             if said := _quoted(part, code_on_page):
                 reader.warnings.append(said)
         elif part.kind == "heading":
-            if part.title and not h1_taken:
+            if part.title and not h1_taken and not _a_comment(reader, part, parts, index):
                 title, h1_taken = part.text, True
             else:
                 reader.note("heading", part.text, part.line)
@@ -173,6 +173,39 @@ def read_parts(
             _code_block(reader, part.info, part.body, part.line)
     reader.finish()
     return title, reader
+
+
+def _a_comment(reader: Reader, heading: Part, parts: Sequence[Part], index: int) -> bool:
+    """A level-one heading that is a shell comment of a code block the saved page lost
+    (``# Create a namespace`` with ``sudo ip netns add r1`` on the line right under it,
+    ``# Output: myns`` on the line right under ``ip netns list``): a step's comment, not
+    the page's title (hunt DJ: oneuptime's and michealgarner's pages were titled "Create
+    a new network namespace named "ns1"", "Create a namespace"). A heading with a blank
+    line or prose on each side may be the title."""
+    if not heading.source[:1] or not heading.source[0].startswith("# "):
+        return False  # (an underlined title, ``Title`` over ``=====``, is no comment)
+    before = parts[index - 1] if index > 0 else None
+    after = parts[index + 1] if index + 1 < len(parts) else None
+    # (bare lines only: a heading right above a fenced block is the page's own)
+    if (
+        before is not None
+        and before.kind == "paragraph"
+        and before.end == heading.line - 1
+        and before.source
+        and _a_command(reader, before.source[-1])
+    ):
+        return True
+    if after is not None and after.kind == "paragraph" and after.line == heading.end + 1:
+        return bool(after.source) and _a_command(reader, after.source[0])
+    return False
+
+
+def _a_command(reader: Reader, line: str) -> bool:
+    """``line`` is a command a page types (at a prompt or bare)."""
+    text = line.strip()
+    return bool(text) and (
+        reader.looks_like_command(text) or _at_a_prompt(reader, text) is not None
+    )
 
 
 def _file_block(reader: Reader, block: FileBlock, part: Part) -> None:
