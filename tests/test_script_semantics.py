@@ -27,7 +27,7 @@ import pytest
 from iplab import scenario
 from iplab.errors import UsageError
 from iplab.importer.convert import import_text
-from iplab.steps import AddrAdd, LinkSet, NetnsAdd, NetnsExec, Raw
+from iplab.steps import AddrAdd, LinkSet, NetnsAdd, NetnsExec, Probe, Raw
 
 SCRIPTS = Path(__file__).parent / "fixtures" / "scripts"
 
@@ -228,9 +228,10 @@ def test_a_raw_line_calling_the_script_s_function_is_said() -> None:
     sc, warnings = _import("04b-routers-slice.sh")
     # (by design since hunt DL, tests/test_hunt_dl_quoted_netns.py: the function's line,
     # ``ip netns exec "r1" ping ...``, is a netns exec now, not one raw step calling ns_exec:
-    # the run runs the function's command, and only the ``&& echo`` is said)
-    pings = [s.op for s in sc.setup if isinstance(s.op, NetnsExec) and "ping" in s.op.command]
-    assert [(op.ns, op.command) for op in pings] == [("r1", "ping -c1 -W1 10.0.23.2")], pings
+    # the run runs the function's command, and only the ``&& echo`` is said; since hunt DP,
+    # tests/test_hunt_dp_quoted_probe.py, that ping is the probe the unquoted one is)
+    pings = [s.op for s in sc.setup if isinstance(s.op, Probe)]
+    assert [(op.ns, op.target, op.count) for op in pings] == [("r1", "10.0.23.2", 1)], pings
     assert not any("a function the input defines" in w for w in warnings), warnings
     assert any(w.startswith("line 52: 'echo \"r1 -> r3 OK\"' after &&") for w in warnings)
     lo = [s.op.ns for s in sc.setup if isinstance(s.op, LinkSet) and s.op.dev == "lo"]

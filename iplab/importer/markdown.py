@@ -60,7 +60,40 @@ def page_parts(text: str) -> tuple[str | None, list[tuple[Part, str]]]:
     """A Markdown page's front-matter title, and its parts with the kind of token each is."""
     lines = text.splitlines()
     title, start = front_matter(lines)
-    return title, numbered_parts([(k + 1, lines[k]) for k in range(start, len(lines))])
+    numbered = scrapbox_blocks([(k + 1, lines[k]) for k in range(start, len(lines))])
+    return title, numbered_parts(numbered)
+
+
+#: Scrapbox's code block marker (``code:bash``, ``code:sh``, ``code:setup.sh``)
+_SCRAPBOX_CODE = re.compile(r"code:(?P<name>[\w.+-]+)")
+
+
+def scrapbox_blocks(lines: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Numbered lines with each of Scrapbox's code blocks (a line ``code:bash``, the block's
+    lines indented under it) written as a fence (```` ```bash ````), its lines dedented and
+    numbered as they were (hunt DJ: a Scrapbox page's ``code:bash`` blocks were prose and
+    bare lines). A marker with no indented line under it is left as it is."""
+    out: list[tuple[int, str]] = []
+    k = 0
+    while k < len(lines):
+        number, text = lines[k]
+        marker = _SCRAPBOX_CODE.fullmatch(text.strip())
+        end = k + 1
+        while end < len(lines) and lines[end][1][:1] in (" ", "\t") and lines[end][1].strip():
+            end += 1
+        if marker is None or end == k + 1 or text[:1] in (" ", "\t"):
+            out.append((number, text))
+            k += 1
+            continue
+        body = lines[k + 1 : end]
+        depth = min(len(t) - len(t.lstrip()) for _, t in body)
+        name = marker["name"]
+        lang = {"sh": "sh", "bash": "bash", "shell": "shell", "zsh": "zsh"}.get(name, "")
+        out.append((number, f"```{lang}"))
+        out += [(n, t[depth:]) for n, t in body]
+        out.append((body[-1][0], "```"))
+        k = end
+    return out
 
 
 def numbered_parts(lines: Sequence[tuple[int, str]]) -> list[tuple[Part, str]]:

@@ -142,6 +142,10 @@ def read_parts(
         if not _WHOLE_ANGLE.search(t) and (words := _words(t))
     ]  # fmt: skip
     files = file_blocks(parts, reader.looks_like_command)
+    # a script held as text (its ``#!`` line said): only its ip lines are read, as said
+    scripted = not code_on_page and any(
+        _SHEBANG.match(text.strip()) for part in parts for text in part.source
+    )
     before: Part | None = None
     synopsis: int | None = None  # (the line of the man page's SYNOPSIS the page shows)
     printed_before = False  # (the part before: a block of what man printed under it)
@@ -161,14 +165,30 @@ def read_parts(
             if said := _quoted(part, code_on_page):
                 reader.warnings.append(said)
         elif part.kind == "heading":
-            if part.title and not h1_taken:
+            if part.title and not h1_taken and not _a_comment(reader, part, parts, index):
                 title, h1_taken = part.text, True
             else:
                 reader.note("heading", part.text, part.line)
         elif part.kind == "paragraph":
             if ANOTHER_TERMINAL.search(" ".join(part.source)):
                 reader.another_terminal()  # (hunt Q: docker's "At another shell, ...")
-            _bare_paragraph(reader, part.source, part.line, code_on_page, shown)
+            above = parts[index - 1] if index else None
+            commented = (
+                above is not None
+                and above.kind == "heading"
+                and above.end == part.line - 1
+                and above.source[:1] != []
+                and above.source[0].startswith("# ")
+            )  # (``# Check the namespace file`` right above: a lost code block's comment)
+            _bare_paragraph(
+                reader,
+                part.source,
+                part.line,
+                code_on_page,
+                shown,
+                commented=commented,
+                scripted=scripted,
+            )
         elif part.shown:  # (as a block that holds no command: its lines, fenced)
             body = [t.rstrip() for _, t in part.body]
             while body and not body[-1]:
@@ -182,6 +202,39 @@ def read_parts(
             _code_block(reader, part.info, part.body, part.line)
     reader.finish()
     return title, reader
+
+
+def _a_comment(reader: Reader, heading: Part, parts: Sequence[Part], index: int) -> bool:
+    """A level-one heading that is a shell comment of a code block the saved page lost
+    (``# Create a namespace`` with ``sudo ip netns add r1`` on the line right under it,
+    ``# Output: myns`` on the line right under ``ip netns list``): a step's comment, not
+    the page's title (hunt DJ: oneuptime's and michealgarner's pages were titled "Create
+    a new network namespace named "ns1"", "Create a namespace"). A heading with a blank
+    line or prose on each side may be the title."""
+    if not heading.source[:1] or not heading.source[0].startswith("# "):
+        return False  # (an underlined title, ``Title`` over ``=====``, is no comment)
+    before = parts[index - 1] if index > 0 else None
+    after = parts[index + 1] if index + 1 < len(parts) else None
+    # (bare lines only: a heading right above a fenced block is the page's own)
+    if (
+        before is not None
+        and before.kind == "paragraph"
+        and before.end == heading.line - 1
+        and before.source
+        and _a_command(reader, before.source[-1])
+    ):
+        return True
+    if after is not None and after.kind == "paragraph" and after.line == heading.end + 1:
+        return bool(after.source) and _a_command(reader, after.source[0])
+    return False
+
+
+def _a_command(reader: Reader, line: str) -> bool:
+    """``line`` is a command a page types (at a prompt or bare)."""
+    text = line.strip()
+    return bool(text) and (
+        reader.looks_like_command(text) or _at_a_prompt(reader, text) is not None
+    )
 
 
 def _file_block(reader: Reader, block: FileBlock, part: Part) -> None:
@@ -614,14 +667,26 @@ def _same_words(text: str) -> str:
 
 
 def _bare_paragraph(
-    reader: Reader, source: list[str], line: int, code_on_page: bool, shown: set[str]
+    reader: Reader,
+    source: list[str],
+    line: int,
+    code_on_page: bool,
+    shown: set[str],
+    *,
+    commented: bool = False,
+    scripted: bool = False,
 ) -> None:
     """The lines of a paragraph that are ``ip`` commands, read as commands (with a warning);
     the rest is prose. A line that is a command as it stands (on a page with code blocks:
     a list item's lines indented too little to be a code block), or one whose backquoted
     commands follow a label or a verb (``Clean up: `ip netns del a` and `ip netns del
     b`.``, ``Then `ip netns add c```, ``Create the pair with `ip link add ...`.``); a
-    mention in a sentence (``Run `ip a` to see``) stays prose."""
+    mention in a sentence (``Run `ip a` to see``) stays prose. On a page with no code
+    blocks, a bare line of another program that plainly is a command (:func:`_bare_command`)
+    is read when it stands in a code block the page lost: right under a command read, or
+    first under a ``# comment`` (``commented``); elsewhere it is said, not read. Not on a
+    page that holds a script as text (``scripted``: its ``#!`` line says only its ip lines
+    are read)."""
     prose: list[str] = []
     prose_line = line
     listings, past = _listings(reader, source), 0
@@ -670,6 +735,17 @@ def _bare_paragraph(
             typed := _at_a_prompt(reader, text, in_shell)
         ):
             bodies = [typed]  # (``[root@h ~]# ll /var/run/netns/``: a command too)
+        bare = (
+            None if bodies or wrapped or code_on_page or scripted else _bare_command(reader, text)
+        )
+        if bare is not None and (read_before or (commented and k == 0)):
+            bodies = [bare]  # (``ping -c 3 10.0.0.2`` under ``# Ping from host``: hunt DJ)
+        elif bare is not None and not _commands_in(text, code_on_page):
+            reader.warnings.append(
+                f"line {number}: the page has no code blocks; {bare!r} looks like a command,"
+                " but stands alone in the prose (no command and no '# comment' right above"
+                " it): not read (put it in a code block to run it)"
+            )
         if not bodies and typed_at_prompt and not prose and _printed(text):
             reader.output(text, number)  # (what the command typed just above printed)
             prose_line = number + 1
@@ -755,6 +831,35 @@ def _at_a_prompt(reader: Reader, text: str, in_shell: bool = False) -> str | Non
     if reader.looks_like_command(body) or _PROGRAM.fullmatch(first_program(body)):
         return body
     return None
+
+
+def _bare_command(reader: Reader, text: str) -> str | None:
+    """A line with no prompt that plainly is a command, whatever its program (``ping -c 3
+    10.0.0.2``, ``ls -la /var/run/netns/``): a program's name first, a word no sentence has
+    after it (an option, a number, a path), no four words in a row that a sentence writes,
+    no sentence's end; one word alone when it is a program iplab knows. None: prose
+    (``ping is a tool``, ``ping between them``, ``ls lists the files.``)."""
+    body = text.strip()
+    if not body or body.startswith("#") or prompt_of(body) is not None or _ENDS.search(body):
+        return None
+    words = body.split()
+    if not _PROGRAM.fullmatch(words[0]) or words[0] in _NOT_A_PROGRAM or body[-1] in ";{":
+        return None  # (``[ Lab 1 ] ...``, a C line ``if (ops->newlink) {``)
+    if words[0] == "ip" or not reader.looks_like_command(body):
+        return None  # (an ip line is read, or not, as before)
+    if len(words) == 1:
+        return body
+    run = longest = 0
+    for word in words[1:]:
+        run = run + 1 if _SENTENCE_WORD.fullmatch(word) else 0
+        longest = max(longest, run)
+    said = any(_PRINTED_WORD.search(w) or w.startswith("-") for w in words[1:])
+    return body if said and longest < 4 else None
+
+
+#: shell words a line of C or a script's control starts with: no program of a lost block
+_NOT_A_PROGRAM = frozenset({"if", "then", "else", "elif", "fi", "for", "while", "until", "do"})
+_NOT_A_PROGRAM |= {"done", "case", "esac", "function", "return", "exit", "break", "continue"}
 
 
 #: a program's name as a command starts with it (``ll``, ``ifconfig``, ``ip6tables-save``)
