@@ -18,7 +18,7 @@ DJ = FIXTURES / "hunt-dj"
 
 def _commands(page: str) -> tuple[list[str], list[str]]:
     result = import_text(page, "markdown", "p.md")
-    return [line for line in result.yaml.splitlines() if "command:" in line], result.warnings
+    return [line for line in result.yaml.splitlines() if "command:" in line], list(result.warnings)
 
 
 @pytest.mark.parametrize(
