@@ -3761,7 +3761,11 @@ class Reader:
             # ip netns exec NS /bin/bash --rcfile <(...), env PS1=.. bash, su -, $SHELL:
             # the lines typed after it run in NS (hunt W: they ran in the root namespace)
             return _Call(sudo, inside, opened, [], None, opened, wrapper)
-        if unknown:
+        if unknown and not (
+            inside is None
+            and program in self.functions
+            and not _body_reads_arguments(self.functions[program])
+        ):  # (add_box "$2" with no $2, where add_box reads no argument: called, hunt DO)
             return None
         if program in shellread.SHELLS and args[:1] == ["-c"] and len(args) == 2:
             # (in a namespace, or a root shell's script: inside "")
@@ -6126,6 +6130,15 @@ def _redirected_list(node: shellread.Node) -> shellread.Node | None:
         body = node.child_by_field_name("body")
         node = body if body is not None and not shellread.has_heredoc(node) else node
     return node if node.type == "list" else None
+
+
+#: what reads a function's arguments: $1, ${2}, "$@", $*, $#, ${#}, shift, getopts
+_READS_ARGUMENTS = re.compile(r"\$(?:[1-9#@*]|\{[#!]?[1-9@*#])|\b(?:shift|getopts)\b")
+
+
+def _body_reads_arguments(body: shellread.Node) -> bool:
+    """The function's body reads the arguments it is called with (outside single quotes)."""
+    return _READS_ARGUMENTS.search(_single_quotes_out(shellread.source(body))) is not None
 
 
 def _said_after(node: shellread.Node) -> shellread.Node:
