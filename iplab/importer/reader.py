@@ -3321,6 +3321,21 @@ class Reader:
                 and (len(first) == 1 or left.type == "pipeline")
             ):  # (ip -br link | ... | xargs ip link del || true: each of the lab's may fail)
                 return [replace(c, may_fail=True) for c in first]
+            if (
+                joint.type == "||"
+                and len(first) == 1
+                and _narration(right)
+                and set(_programs(right)) <= {"echo", "printf"}
+                and not _pings(first)
+                and not is_observation(first[0].parsed.op)
+                and not isinstance(first[0].parsed.op, Raw)
+            ):  # ip netns add a && echo ok || echo failed (hunt DO: one raw step)
+                self.warnings.append(
+                    f"{where}: {shellread.one_line(shellread.source(right))!r} after || is not"
+                    " printed by the run; if the command before it fails, the run says so and"
+                    " goes on, as bash does"
+                )
+                return [replace(c, may_fail=True) for c in first]
             return None
         if node.type == "for_statement" or node.type in _COUNTED:
             # a loop on the line, beside other commands (for ...; done; ip netns add r):
