@@ -970,6 +970,10 @@ def _route_flush(words: Words, ctx: Ctx, line: str) -> Op:
             selectors.append(word)
     if ctx.ns is None or ctx.family not in (None, 4, 6) or (table is None and not selectors):
         raise NoMatch
+    if ctx.family is None and selectors == ["all"]:
+        # ip route flush all: every IPv4 route of main, the kernel's too (with -4, ip reads
+        # "all" as 0.0.0.0/0 and the kernel's stay: checked on this kernel; hunt DO)
+        selectors = []
     return RouteFlush(
         **ctx.fields(), table=table, family=ctx.family or 4, selectors=tuple(selectors), text=line
     )

@@ -680,6 +680,12 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
     elif isinstance(op, RouteFlush):
         space = a.space(op.ns)
         space.routes = [r for r in space.routes if not flushes_route(op, r)]
+        if op.family == 4 and route_table(op.table) is None:
+            # the routes the kernel made for the addresses go too (hunt DO: ip route flush
+            # all, then ip route add of the same prefix, was refused as File exists)
+            for kernel in connected_routes(state, space):
+                if not op.selectors or op.selectors == ("dev", kernel.dev):
+                    space.links[str(kernel.dev)].gone_prefixes.add(kernel.to)
         if not exact_flush(op):  # (dev, proto, a prefix...: what it left is not known)
             space.routes_known = False
     elif isinstance(op, RouteAdd):

@@ -14,6 +14,7 @@ import shlex
 from collections.abc import Sequence
 
 from iplab.words import (
+    QUIETING,
     inside_netns,
     netns_scoped,
     plain_words,
@@ -37,8 +38,9 @@ def sysctl_writes(command: str) -> list[tuple[str, str]] | None:
     """The (key, value) pairs ``sysctl [-w] [-q] KEY=VALUE...`` or ``echo VALUE >
     /proc/sys/KEY`` writes, keys as written (``net.ipv4.ip_forward``,
     ``net/ipv4/ip_forward``); None for anything else (a read, ``-p FILE``, other shell
-    syntax, a value with spaces)."""
-    argv = plain_words(command)
+    syntax, a value with spaces). Its output thrown away (``2>/dev/null``, ``> /dev/null
+    2>&1``) it is the same write (hunt DO: a raw step of unknown effect, no undo)."""
+    argv = plain_words(QUIETING.sub("", command))
     if argv is None:
         return _proc_sys_write(command)
     if not argv or argv[0] != "sysctl":

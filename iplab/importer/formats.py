@@ -128,7 +128,65 @@ def not_a_script(path: str, text: str) -> str | None:
         return None
     what, way = said
     targets = any(_rule(line) for line in text.splitlines() if not line.startswith("\t"))
-    return f"{path}: {what}: not a shell script or a page, not read; {_way(way, path, targets)}"
+    way = _way(way, path, targets)
+    if said[1] == _MAKE and (goals := _goals(text)) is not None:
+        way = way.replace(" -n up down |", f" -n {goals} |")
+    return f"{path}: {what}: not a shell script or a page, not read; {way}{_unseparated(text)}"
+
+
+#: the names people give a Makefile's teardown target, in the order one is taken
+_DOWN_GOALS = ("down", "clean", "teardown", "destroy", "cleanup", "delete", "del", "stop")
+
+
+def _goals(text: str) -> str | None:
+    """The targets whose commands are the lab's, as the Makefile names them: ``up`` (else
+    the first rule's, make's default goal) and ``down`` (else ``clean``, ``teardown``...),
+    hunt DO: ``make -n up down`` said of a Makefile with ``all`` and ``clean`` stopped
+    at make's "No rule to make target 'up'". None: no rule found."""
+    names: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("\t") or not _rule(line):
+            continue
+        for name in line.partition(":")[0].split():
+            if not (_SPECIAL_TARGET.match(name) or "%" in name or "$" in name):
+                names.append(name)
+    if not names:
+        return None
+    up = "up" if "up" in names else names[0]
+    down = next((goal for goal in _DOWN_GOALS if goal in names and goal != up), None)
+    return f"{up} {down}" if down else up
+
+
+def _unseparated(text: str) -> str:
+    """A recipe's line indented with spaces, not a tab: make stops at it (``*** missing
+    separator``) before it prints a command; said with its line (hunt DO: a router's
+    ``ip_forward`` line indented by four spaces under tab-indented ones)."""
+    lines = text.splitlines()
+    in_recipe = False
+    for number, line in enumerate(lines, 1):
+        if line.startswith("\t"):
+            in_recipe = True
+            continue
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        stripped = line.strip()
+        make_reads = (
+            _rule(stripped)
+            or _MAKE_ASSIGN.fullmatch(stripped)
+            or _MAKE_DIRECTIVE.fullmatch(stripped)
+        )
+        if (
+            in_recipe
+            and line[:1] == " "
+            and not make_reads
+            and not lines[number - 2].endswith("\\")
+        ):
+            return (
+                f" (line {number} is indented with spaces, not a tab: make stops there,"
+                " '*** missing separator'; indent it with a tab first)"
+            )
+        in_recipe = False
+    return ""
 
 
 def _named(name: str) -> tuple[str, str] | None:

@@ -1644,7 +1644,10 @@ class Reader:
         if (
             len(parts) == 2
             and check_only
-            and (self._makes(parts[0], scope) or self._runs_inside(parts[0], scope))
+            and (
+                self._makes(_said_after(parts[0]), scope)
+                or self._runs_inside(_said_after(parts[0]), scope)
+            )
         ):
             return False  # ip netns add a || exit 1: a step (hunt AC #7: not run)
         if len(parts) == 2 and _reruns_as_root(parts[1]):
@@ -1658,12 +1661,7 @@ class Reader:
         for program in _programs(parts[1]):
             body = self.functions.get(program)
             if body is not None:
-                inner = _programs(body)
-                # (popd, cd: the directory the script leaves, exiting: hunt CX's error_exit)
-                if (
-                    not all(p in _NARRATION or p in _BEFORE_EXIT for p in inner)
-                    or "exit" not in inner
-                ):
+                if not self._function_stops(program):
                     return False
                 stops = True
             elif program in ("exit", "return"):
@@ -1671,6 +1669,32 @@ class Reader:
             elif program not in _NARRATION:
                 return False
         return stops
+
+    def _function_stops(self, name: str, seen: frozenset[str] = frozenset()) -> bool:
+        """The input's function ``name`` only says something and stops the script: its
+        commands narrate (``echo``), leave a directory (hunt CX's ``error_exit``), or delete
+        what the lab made (``ip netns del``, ``iptables -D``: a cleanup, which is what iplab's
+        rollback does when a step fails), and it exits, itself or by calling a function of
+        the input that does (hunt DO: ``cleanup() { ip netns del a; ...; done_now; }`` with
+        ``done_now() { echo; exit 0; }``)."""
+        body = self.functions.get(name)
+        if body is None or name in seen:
+            return False
+        exits = False
+        for command in _commands_under(body):
+            words = [shellread.unquoted(w) or "" for w in shellread.words(command)]
+            if words[:1] == ["sudo"]:
+                words = list(itertools.dropwhile(lambda w: w.startswith("-"), words[1:]))
+            program = words[0] if words else ""
+            if program == "exit":
+                exits = True
+            elif program in self.functions:
+                if not self._function_stops(program, seen | {name}):
+                    return False
+                exits = True
+            elif not (program in _NARRATION or program in _BEFORE_EXIT or _deletes(words)):
+                return False
+        return exits
 
     def _tool_check(self, node: shellread.Node) -> bool:
         """``command -v ip || { echo "install iproute2"; exit 1; }``: a check that a program
@@ -1708,6 +1732,9 @@ class Reader:
         said = [c.type for c in node.children if not c.is_named]
         if len(parts) != 2 or said != ["||"]:
             return None
+        # ip netns add a && echo ok || { echo failed; exit 1; }: the change is the first
+        # part; the rest says it worked (hunt DO: all of it "a check; not run", a step lost)
+        parts[0] = _said_after(parts[0])
         raw = not self._makes(parts[0], scope)
         if raw and not self._runs_inside(parts[0], scope):
             return None
@@ -3294,6 +3321,21 @@ class Reader:
                 and (len(first) == 1 or left.type == "pipeline")
             ):  # (ip -br link | ... | xargs ip link del || true: each of the lab's may fail)
                 return [replace(c, may_fail=True) for c in first]
+            if (
+                joint.type == "||"
+                and len(first) == 1
+                and _narration(right)
+                and set(_programs(right)) <= {"echo", "printf"}
+                and not _pings(first)
+                and not is_observation(first[0].parsed.op)
+                and not isinstance(first[0].parsed.op, Raw)
+            ):  # ip netns add a && echo ok || echo failed (hunt DO: one raw step)
+                self.warnings.append(
+                    f"{where}: {shellread.one_line(shellread.source(right))!r} after || is not"
+                    " printed by the run; if the command before it fails, the run says so and"
+                    " goes on, as bash does"
+                )
+                return [replace(c, may_fail=True) for c in first]
             return None
         if node.type == "for_statement" or node.type in _COUNTED:
             # a loop on the line, beside other commands (for ...; done; ip netns add r):
@@ -3734,7 +3776,11 @@ class Reader:
             # ip netns exec NS /bin/bash --rcfile <(...), env PS1=.. bash, su -, $SHELL:
             # the lines typed after it run in NS (hunt W: they ran in the root namespace)
             return _Call(sudo, inside, opened, [], None, opened, wrapper)
-        if unknown:
+        if unknown and not (
+            inside is None
+            and program in self.functions
+            and not _body_reads_arguments(self.functions[program])
+        ):  # (add_box "$2" with no $2, where add_box reads no argument: called, hunt DO)
             return None
         if program in shellread.SHELLS and args[:1] == ["-c"] and len(args) == 2:
             # (in a namespace, or a root shell's script: inside "")
@@ -6099,6 +6145,41 @@ def _redirected_list(node: shellread.Node) -> shellread.Node | None:
         body = node.child_by_field_name("body")
         node = body if body is not None and not shellread.has_heredoc(node) else node
     return node if node.type == "list" else None
+
+
+#: what reads a function's arguments: $1, ${2}, "$@", $*, $#, ${#}, shift, getopts
+_READS_ARGUMENTS = re.compile(r"\$(?:[1-9#@*]|\{[#!]?[1-9@*#])|\b(?:shift|getopts)\b")
+
+
+def _body_reads_arguments(body: shellread.Node) -> bool:
+    """The function's body reads the arguments it is called with (outside single quotes)."""
+    return _READS_ARGUMENTS.search(_single_quotes_out(shellread.source(body))) is not None
+
+
+def _said_after(node: shellread.Node) -> shellread.Node:
+    """``ip netns add a && echo "created a"``: the command before the ``&&``s when all
+    after it only say something (``echo``, ``printf``); else ``node`` itself."""
+    parts = [c for c in node.named_children if c.type != "comment"]
+    said = [c.type for c in node.children if not c.is_named]
+    if node.type != "list" or len(parts) < 2 or set(said) != {"&&"}:
+        return node
+    if all(
+        part.type == "command" and set(_programs(part)) <= {"echo", "printf"} for part in parts[1:]
+    ):
+        return _said_after(parts[0])  # (A && echo ok && echo done: the grammar nests them)
+    return node
+
+
+#: the words of a command that deletes what a lab made (a cleanup's)
+_DELETING = frozenset({"del", "delete", "flush", "delbr", "delif", "-D", "-F", "-X"})
+_DELETING |= {"--delete", "--flush", "--delete-chain"}
+
+
+def _deletes(words: Sequence[str]) -> bool:
+    """``ip netns del a``, ``ip link delete br0``, ``iptables -D FORWARD ...``, ``brctl delbr
+    br0``: a command that deletes (a cleanup's), by ip, tc, bridge, brctl or a firewall."""
+    tools = {"ip", "tc", "bridge", "brctl", "iptables", "ip6tables", "nft"}
+    return bool(words) and words[0] in tools and any(w in _DELETING for w in words[1:])
 
 
 def _programs(node: shellread.Node) -> list[str]:

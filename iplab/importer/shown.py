@@ -2,7 +2,12 @@
 that reached nothing is a probe that must fail, a ping outside the lab an observing
 ``netns exec``, a line shown failing (iproute2's and ping's own words) a step that may
 fail, a line shown failing and run again on the next line read once; and a line ip itself
-refuses (a typo the page goes past), which may fail as bash goes on after it.
+refuses (a typo the page goes past), which may fail as bash goes on after it; and a ping
+the model knows has no route at its line (hunt DO), a probe that must fail.
+
+Why this module is long: each thing a page shows or a script implies of a command's
+outcome is read here, against the same drafts and the model's state after them (kept as
+the drafts are read, :class:`_Running`), so that one pass decides each command's reading.
 """
 
 from __future__ import annotations
@@ -16,11 +21,18 @@ from iplab import ipgrammar
 from iplab.errors import Location, ScenarioError
 from iplab.importer.assembly import Draft
 from iplab.importer.prose import CLIENT_FAILURE_SHOWN, ERROR_SHOWN
-from iplab.model import Judge, apply, effects_of, lab_addresses, plain_address
-from iplab.names import ROOT
+from iplab.model import (
+    Judge,
+    apply,
+    connected_routes,
+    effects_of,
+    lab_addresses,
+    plain_address,
+)
+from iplab.names import ROOT, route_network
 from iplab.programs import programs
 from iplab.render import renderer
-from iplab.state import after, created_objects
+from iplab.state import State, after, created_objects, replay
 from iplab.steps import LinkDel, NetnsDel, NetnsDelAll, NetnsExec, Op, Probe, Raw, Step
 
 
@@ -31,6 +43,7 @@ def probes_to_exec(
     ``stops``: whether a script's shell stops at a failing command on a line (``set -e``):
     a line ip refuses there is no step that may fail, the script ends at it."""
     allowed = lab_addresses(d.op for d in drafts)
+    running = _Running()
     out: list[Draft] = []
     warnings: list[str] = []
     for k, written in enumerate(drafts):
@@ -83,6 +96,24 @@ def probes_to_exec(
         failing = _fails(_output(d)) or _said_failing(d, allowed, warnings)
         if isinstance(d.op, Probe) and failing:  # the page shows (or says) it failing
             d = replace(d, op=replace(d.op, reachable=False))
+        elif (
+            isinstance(d.op, Probe)
+            and d.op.reachable
+            and not _output(d)
+            and plain_address(d.op.target) in allowed
+            and not (stops is not None and stops(d.cmd.line))
+            and running.unroutable(out, d.op)
+        ):
+            # ping 10.5.2.1 before the default routes (hunt DO: a course's router lab pings
+            # across first, to show it fails, then adds the routes and pings again): ping
+            # says "Network is unreachable" at once, bash goes on, and the run said FAILED
+            probe = d.op
+            d = replace(d, op=replace(probe, reachable=False))
+            warnings.append(
+                f"line {d.cmd.line}: {probe.ns} has no route to {probe.target} at this line"
+                ' (ping says "connect: Network is unreachable" and bash goes on): read as a'
+                " probe that must fail"
+            )
         if isinstance(d.op, Probe) and plain_address(d.op.target) not in allowed:
             # the page shows it fail: a step that may fail; a link-local address the lab
             # does not assign is the one the author's kernel gave the peer (hunt BK: fe80::
@@ -240,6 +271,68 @@ def _made_again(before: Sequence[Draft], d: Draft) -> tuple[Draft, str] | None:
         if again := _made(earlier.op) & made:
             return (earlier, sorted(again)[0][1]) if _succeeds(before, d) else None
     return None
+
+
+class _Running:
+    """The model's state after the drafts read so far, kept as they are read (a state
+    replayed from the first draft for each probe made an import of 200 pings three times
+    slower); broken for good once the model cannot take a step at all."""
+
+    def __init__(self) -> None:
+        self.state = State()
+        self.judge = Judge(strict=False)
+        self.count = 0
+        self.broken = False
+
+    def at(self, before: Sequence[Draft]) -> State | None:
+        """The state after ``before`` (the drafts kept so far: this one's first ones)."""
+        if self.broken:
+            return None
+        steps = [Step(op=b.op, loc=_NOWHERE, may_fail=b.cmd.may_fail) for b in before[self.count :]]
+        try:
+            for _ in replay(steps, self.state, self.judge, undo=False):
+                pass
+        except ScenarioError:
+            self.broken = True
+            return None
+        self.count = len(before)
+        return self.state
+
+    def unroutable(self, before: Sequence[Draft], probe: Probe) -> bool:
+        """The probe's namespace has no route to its IPv4 target after ``before``, as the
+        model knows them for sure: no address of its own, no route of its main table that
+        holds the target (the kernel's for its up links' addresses, a default too), and no
+        policy rule nor step of unknown effect that the model cannot follow."""
+        try:
+            target = ipaddress.ip_address(probe.target)
+        except ValueError:
+            return False
+        if target.version != 4 or target.is_loopback:
+            return False
+        state = self.at(before)
+        return state is not None and _no_route(state, probe, target)
+
+
+def _no_route(
+    state: State, probe: Probe, target: ipaddress.IPv4Address | ipaddress.IPv6Address
+) -> bool:
+    """:meth:`_Running.unroutable` once the state is known."""
+    space = state.namespaces.get(probe.ns)
+    if space is None or not state.certain(space) or not space.routes_known or space.rules:
+        return False
+    if any(link.unknown for link in space.links.values()):
+        return False
+    for link in space.links.values():
+        if any(plain_address(a.partition("/")[0]) == probe.target for a in link.addresses):
+            return False  # (its own address: the local table has it)
+    routes = [*space.routes, *connected_routes(state, space)]
+    for route in routes:
+        if route.family != 4 or route.table is not None:
+            continue
+        network = route_network(route.to, 4)
+        if network is None or target in network:
+            return False
+    return True
 
 
 def _succeeds(before: Sequence[Draft], d: Draft) -> bool:
