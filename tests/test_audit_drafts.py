@@ -168,11 +168,8 @@ def test_records_whose_shared_fields_changed_while_ip_ran_are_made_after(tmp_pat
     assert all(r["lab"] == "changed while ip ran" for r in commands)
 
 
-def test_the_drafts_begin_once_ip_started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Their thread works in Python: begun before ``ip``'s start, it took the interpreter's
-    lock from the main thread at each read of ``sh``'s import and the process's start
-    (star-500's ``ip`` started tens of ms later, more on a busy host: #14)."""
-    events: list[str] = []
+def _watched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, events: list[str]) -> Any:
+    """An env whose ip -batch succeeds, each thread's start noted in ``events``."""
 
     class Seen(threading.Thread):
         def start(self) -> None:
@@ -182,12 +179,20 @@ def test_the_drafts_begin_once_ip_started(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(threading, "Thread", Seen)
     state = tmp_path / "state"
     state.mkdir(mode=0o700)
-    env = make_env(
+    return make_env(
         state,
         io.StringIO(),
         io.StringIO(),
         runner=Runner(FakeExecutor({"ip -batch -": lambda argv, stdin: (0, "", "")}), True),
     )
+
+
+def test_the_drafts_begin_once_ip_started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Their thread works in Python: begun before ``ip``'s start, it took the interpreter's
+    lock from the main thread at each read of ``sh``'s import and the process's start
+    (star-500's ``ip`` started tens of ms later, more on a busy host: #14)."""
+    events: list[str] = []
+    env = _watched(tmp_path, monkeypatch, events)
     real = env.runner.execute
 
     def execute(argv: Any, privileged: bool, **options: Any) -> Any:
@@ -213,21 +218,7 @@ def test_fed_in_parts_the_drafts_begin_once_every_line_was_fed(
     that feeds ``ip``: the drafts' work, which nothing waits for until ``ip`` ended, must
     not slow it (#14)."""
     events: list[str] = []
-
-    class Seen(threading.Thread):
-        def start(self) -> None:
-            events.append(f"thread {self.name}")
-            super().start()
-
-    monkeypatch.setattr(threading, "Thread", Seen)
-    state = tmp_path / "state"
-    state.mkdir(mode=0o700)
-    env = make_env(
-        state,
-        io.StringIO(),
-        io.StringIO(),
-        runner=Runner(FakeExecutor({"ip -batch -": lambda argv, stdin: (0, "", "")}), True),
-    )
+    env = _watched(tmp_path, monkeypatch, events)
     count = 4 * context.DRAFTS_FROM
     run_batch(
         env,
