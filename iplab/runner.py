@@ -964,9 +964,9 @@ class Runner:
         where = self.cwd if cwd is None else cwd
         text = str((meta or {}).get("text") or shlex.join(argv))
 
-        fed_in_parts = stdin is not None and not isinstance(stdin, str)
+        fed_in_parts = False
         if stdin is not None and not isinstance(stdin, str):
-            stdin = _then(stdin, memo.idle)  # (see _then)
+            stdin, fed_in_parts = _then(stdin, memo.idle), True  # (see _then)
 
         def started(pid: int) -> None:
             self.running = (pid, text)
