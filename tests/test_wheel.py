@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import venv
@@ -10,6 +11,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import GOLDEN, REPO
+
+# the installed copy's own processes: a PYTHONPATH of the caller's (a worktree's iplab,
+# as helpers' shells set it) would put that iplab before the wheel's
+ALONE = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +45,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         [str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)],
         check=True,
         capture_output=True,
+        env=ALONE,
     )
     return env
 
@@ -48,7 +54,7 @@ def test_wheel_carries_templates_and_scenarios(installed: Path, tmp_path: Path) 
     python = installed / "bin" / "python"
     where = subprocess.run(
         [str(python), "-c", "import iplab, os; print(os.path.dirname(iplab.__file__))"],
-        check=True, capture_output=True, text=True, cwd=tmp_path,
+        check=True, capture_output=True, text=True, cwd=tmp_path, env=ALONE,
     ).stdout.strip()  # fmt: skip
     assert where.startswith(str(installed)), f"imported iplab from {where}, not the wheel"
     assert (Path(where) / "templates" / "link-add.j2").is_file()
@@ -58,7 +64,7 @@ def test_wheel_carries_templates_and_scenarios(installed: Path, tmp_path: Path) 
 def test_installed_iplab_renders_the_bundled_blog_scenario(installed: Path, tmp_path: Path) -> None:
     proc = subprocess.run(
         [str(installed / "bin" / "iplab"), "render", "container-networking-part2"],
-        capture_output=True, text=True, cwd=tmp_path, check=False,
+        capture_output=True, text=True, cwd=tmp_path, check=False, env=ALONE,
     )  # fmt: skip
     assert proc.stderr == ""
     assert proc.stdout == (GOLDEN / "container-networking-part2.txt").read_text()
@@ -68,12 +74,12 @@ def test_installed_iplab_registers_its_pytest_plugin(installed: Path, tmp_path: 
     """The entry point pytest11 loads the plugin by itself: its options and its marker."""
     proc = subprocess.run(
         [str(installed / "bin" / "python"), "-m", "pytest", "--markers", "-p", "no:cacheprovider"],
-        capture_output=True, text=True, cwd=tmp_path, check=False,
+        capture_output=True, text=True, cwd=tmp_path, check=False, env=ALONE,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert "@pytest.mark.iplab(scenario, scope='function', vars=None)" in proc.stdout
     where = subprocess.run(
         [str(installed / "bin" / "python"), "-m", "pytest", "--help", "-p", "no:cacheprovider"],
-        capture_output=True, text=True, cwd=tmp_path, check=False,
+        capture_output=True, text=True, cwd=tmp_path, check=False, env=ALONE,
     ).stdout  # fmt: skip
     assert "--iplab-state-dir=DIR" in where
