@@ -2937,7 +2937,7 @@ class Reader:
                 )
             self.note("comment", text, number, end)
             return "speaking"
-        if node.type in ("list", "redirected_statement") and (
+        if (node.type in ("list", "redirected_statement") or _brace_group(node)) and (
             cmds := self._sequence(node, number, where)
         ):  # (a line of narration alone, echo hi > /dev/null, stays what it was)
             if len(cmds) == 1 and cmds[0].text == text:  # (ping ... && echo ok: one step)
@@ -3272,6 +3272,19 @@ class Reader:
             ):
                 return [replace(quieted[0], may_fail=True)]
             return quieted
+        if _brace_group(node) or (node.type == "subshell" and not _leaves(node)):
+            # { ip netns del a && ip netns del b; } >/dev/null 2>&1: its commands, each as on
+            # a line of its own (hunt DS: skipped whole, the line lost from render); what a
+            # subshell sets stays in it
+            inner = scope if node.type == "compound_statement" else scope.copy()
+            parts = [
+                self._sequence(s, number, where, inner, inside)
+                for s in node.named_children
+                if s.type != "comment"
+            ]
+            if not parts or any(part is None for part in parts):
+                return None
+            return [c for part in parts for c in part or ()]
         if node.type == "list" and len(node.children) == 3:
             left, joint, right = node.children
             if joint.type in ("&&", "||") and self._asks(left, scope):
@@ -3961,6 +3974,9 @@ class Reader:
                 and (guarded := self._if_guard(node, number, where, scope, inside)) is not None
             ):  # if exists_ns; then ip netns delete x; fi, in a case's down branch
                 out += guarded
+                continue
+            if _brace_group(node) and not _leaves(node):  # { ...; }: the same shell's
+                out += self._statements(node.named_children, scope, number, inside)
                 continue
             if node.type in shellread.COMPOUND:
                 if node.type != "subshell":  # (what a subshell sets stays in it)
@@ -6767,6 +6783,11 @@ def _called(node: shellread.Node, functions: Collection[str]) -> list[str]:
         found = [name] if name in functions else []
         out += [n for n in [*found, *_called(child, functions)] if n and n not in out]
     return out
+
+
+def _brace_group(node: shellread.Node) -> bool:
+    """``{ a; b; }``: commands bash runs in the same shell (not an arithmetic ``(( ))``)."""
+    return node.type == "compound_statement" and shellread.source(node).startswith("{")
 
 
 def _leaves(node: shellread.Node) -> bool:
