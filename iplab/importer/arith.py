@@ -248,6 +248,9 @@ def condition(
     if node.type != "test_command" or len(node.named_children) != 1:
         return None
     test = node.named_children[0]
+    if test.type in _LONE_WORDS:  # [[ $1 ]], [ "$X" ]: true when the word is not empty
+        said = text(test)
+        return None if said is None else bool(said)
     if test.type == "unary_expression" and len(test.children) == 2:
         return _emptiness(node, test, text)
     if test.type != "binary_expression" or len(test.children) != 3:
@@ -262,6 +265,10 @@ def condition(
     if compare is None or a is None or b is None:
         return None
     return bool(_BINARY[compare](a, b))
+
+
+#: a test of one word alone (``[[ $1 ]]``, ``[ "$X" ]``)
+_LONE_WORDS = frozenset({"simple_expansion", "expansion", "string", "raw_string", "word"})
 
 
 def _emptiness(node: Node, test: Node, text: Callable[[Node], str | None]) -> bool | None:

@@ -970,7 +970,7 @@ class ShellVars:
             elements = self.slice(part)
             return token, None if elements is None else " ".join(elements)
         if key.isdigit() or key in ("#", "@", "*"):
-            return token, self.values.get(key)
+            return token, self.values.get(key, self._past_arguments(key))
         if (sliced := _SLICED_ARGUMENTS.fullmatch(token)) and (given := self.arguments()):
             return token, " ".join(_sliced(given, sliced))  # ${@:2}: from the second on
         if token.startswith("${") and (default := _DEFAULT.fullmatch(key)):
@@ -980,6 +980,15 @@ class ShellVars:
         if key == "!" and self.background[0]:
             return token, f"%{self.background[0]}"
         return token, None
+
+    def _past_arguments(self, key: str) -> str | None:
+        """``$3`` when the script or function has fewer arguments (``$#`` known): empty, as
+        bash has it (hunt DS: ``while [[ -n $1 ]]; do ...; shift; done`` never ended, the
+        loop skipped and the arguments it read lost); None: not known."""
+        count = self.values.get("#")
+        if key.isdigit() and key != "0" and count is not None and count.isdigit():
+            return "" if int(key) > int(count) else None
+        return None
 
     def _defaulted(self, name: str, how: str, word: str) -> str | None:
         """``${NAME:-WORD}``, ``${NAME-WORD}``, ``${NAME:=WORD}``, ``${NAME:+WORD}`` (and
@@ -6633,8 +6642,12 @@ def _word_as_root(node: shellread.Node, scope: ShellVars) -> str | None:
 
 
 def _word(node: shellread.Node, scope: ShellVars) -> str | None:
-    """The value of one word of a test (``$i``, ``"$NS"``, ``3``), None when unknown."""
+    """The value of one word of a test (``$i``, ``"$NS"``, ``3``), None when unknown. An
+    unquoted word that expands to nothing is empty (``[[ -n $1 ]]`` past the last argument:
+    hunt DS, the loop that reads the arguments was skipped)."""
     got = _expanded(node, scope)
+    if got is not None and not got[1] and not got[0].strip():
+        return ""
     return got[1][0] if got is not None and len(got[1]) == 1 else None
 
 
