@@ -332,6 +332,7 @@ def _read(
                 keep,
                 replies=_plain_text(source_name, text),
                 plain_text=Path(source_name).suffix.lower() not in _MARKDOWN_SUFFIXES,
+                base=base,
             )
         else:
             read = {

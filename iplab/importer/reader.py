@@ -3162,6 +3162,8 @@ class Reader:
             if not cmds and set(_programs(self.functions[call.program])) <= {"echo", "printf"}:
                 cmds = self._commands(["true"], None, number, where)  # log "...": it says
             return self._block(text, number, end, cmds, where, f"the function {call.program}")
+        if (helped := self._beside_script(call, number, None)) is not None:
+            return self._block(text, number, end, helped, where, f"the script {call.program}")
         if _printf_assign(node, self.vars, number):
             self.note("comment", text, number, end)
             return "silent"
@@ -4033,6 +4035,9 @@ class Reader:
             ):
                 out += self._function(call, scope, number, inside)
                 continue
+            if call is not None and (helped := self._beside_script(call, number, inside)):
+                out += helped  # ./newHost.sh client$i, in a loop or a function
+                continue
             if (
                 call is not None
                 and call.inside is not None
@@ -4251,6 +4256,65 @@ class Reader:
         finally:
             self._frames.pop()
             scope.returned(frame, _locals(self.functions[call.program]))
+
+    def _beside_script(self, call: _Call, number: int, inside: _Call | None) -> list[Cmd] | None:
+        """``./execNS.sh red \\; ip link add a type veth ...``, ``sudo ./newHost.sh red``: a
+        script of the tutorial's own, in the folder beside the input: its commands, read as
+        bash runs it, a process of its own (hunt DS: virtopology's hostToHost.sh runs each
+        command through ./execNS.sh; the lines were raw steps the model read as commands of
+        the root namespace, and the namespace they ran in was lost). It is read with its
+        arguments and none of the caller's variables; the functions it defines are its own.
+        None: no such file beside the input, or one bash would not run as a script."""
+        program, args = call.program, call.args
+        if program in shellread.SHELLS and args and not args[0].startswith("-"):
+            program, args = args[0], args[1:]  # bash ./newHost.sh red, sh clear.sh
+        elif not program.startswith("./"):
+            return None
+        if call.inside is not None or call.script is not None or self.base is None:
+            return None
+        written = {posixpath.normpath(k) for k in self.written}
+        if posixpath.normpath(program) in written:
+            return None  # (a file the input wrote: :meth:`_written_script` reads its lines)
+        path = self.base / program
+        if not path.is_file() or path.suffix not in ("", ".sh", ".bash"):
+            return None
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        first = text.split("\n", 1)[0]
+        if first.startswith("#!") and not _SHELL_BANG.match(first):
+            return None  # (#!/usr/bin/python3: not a shell's; one without #! bash runs)
+        root = shellread.parse(text)
+        if shellread.has_error(root):
+            return None
+        if len(self._frames) >= FUNCTION_DEPTH:
+            self.warnings.append(
+                f"line {number}: {program} runs itself deeper than {FUNCTION_DEPTH}; skipped"
+            )
+            return []
+        frame = ShellVars()
+        frame.values.update({str(n): arg for n, arg in enumerate(args, 1)})
+        frame.values |= {"#": str(len(args)), "@": " ".join(args)}
+        frame.values["*"] = frame.values["@"]
+        if inside is None and call.sudo:  # sudo ./lab.sh: its commands as root, with sudo
+            inside = _Call(True, "", program, [], None, program)
+        body = shellread.statements(root)
+        saved, lines = dict(self.functions), dict(self.function_lines)
+        for node in body:
+            name = node.child_by_field_name("name")
+            defined = node.child_by_field_name("body")
+            if node.type == "function_definition" and name is not None and defined is not None:
+                self.functions[shellread.source(name)] = defined
+        self._frames.append((program, 1, number))
+        try:
+            run = [n for n in body if n.type != "function_definition"]
+            return self._statements(run, frame, number, inside)
+        except _Jump as jump:
+            return jump.before
+        finally:
+            self._frames.pop()
+            self.functions, self.function_lines = saved, lines
 
     def _printed_by_function(
         self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
@@ -5063,6 +5127,8 @@ class Reader:
 
 
 _MAX_STATEMENT_LINES = 400
+#: a script's first line that has a shell run it (``#!/bin/bash``, ``#!/usr/bin/env sh``)
+_SHELL_BANG = re.compile(r"#!\s*(?:/usr)?/bin/(?:env\s+)?(?:ba|da|k)?sh\b")
 #: the languages of a block that may be a file's content (not shell, not output)
 _DATA_LANGS = frozenset(
     {"json", "yaml", "yml", "ini", "conf", "cfg", "toml", "xml", "properties", "jsonc"}
