@@ -16,10 +16,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from iplab.importer.convert import import_text
 from tests.conftest import FIXTURES
+from tests.kernel import SKIP, netns_names
+from tests.pages import ran_clean
 
 DS03 = FIXTURES / "scripts-ds" / "ds03-virtopology"
 
@@ -141,3 +144,15 @@ def test_a_script_the_input_writes_is_read_as_written(tmp_path: Path) -> None:
     caller = "#!/bin/bash\ncat > helper.sh <<EOF\nip netns add written\nEOF\nbash helper.sh\n"
     result = import_text(caller, "shell", "lab.sh", base=tmp_path)
     assert "written" in _named(result.yaml) and "on-disk" not in _named(result.yaml), result.yaml
+
+
+@pytest.mark.kernel
+@pytest.mark.skipif(SKIP is not None, reason=str(SKIP))
+def test_the_star_topology_runs_and_leaves_nothing(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    done = ran_clean(DS03 / "README.md", prefix, state_dir, tmp_path)
+    assert "verify: the kernel holds what the scenario promised (5 namespaces" in done.stdout, (
+        done.stdout[-3000:]
+    )
+    assert not any(n.startswith(prefix) for n in netns_names())
