@@ -24,6 +24,7 @@ EXPECTED = {
     "ds07-router-ping-source-address.sh": (None, 18, 0),
     "ds08-router-pings-then-deletes.sh": (None, 25, 0),
     "ds09-rename-inside-netns-ls-run-netns.sh": (None, 16, 1),
+    "ds10-route-the-address-made-bridge-vlan.sh": (None, 38, 1),
 }
 
 
