@@ -156,3 +156,9 @@ def test_the_star_topology_runs_and_leaves_nothing(
         done.stdout[-3000:]
     )
     assert not any(n.startswith(prefix) for n in netns_names())
+
+
+def test_the_script_ends_at_its_exit(tmp_path: Path) -> None:
+    helper = '#!/bin/bash\nip netns add "$1"\nexit 0\nip netns add never\n'
+    got = _lab(tmp_path, helper, "#!/bin/bash\n./helper.sh red\n./helper.sh blue\n")
+    assert got == ("netns add", "netns add"), got

@@ -4308,7 +4308,14 @@ class Reader:
                 self.functions[shellread.source(name)] = defined
         self._frames.append((program, 1, number))
         try:
-            run = [n for n in body if n.type != "function_definition"]
+            run: list[shellread.Node] = []
+            for node in body:
+                if node.type == "function_definition":
+                    continue
+                said = shellread.words(node)[:1] if node.type == "command" else []
+                if said and shellread.source(said[0]) == "exit":
+                    break  # (the script ends there: what follows never runs)
+                run.append(node)
             return self._statements(run, frame, number, inside)
         except _Jump as jump:
             return jump.before
