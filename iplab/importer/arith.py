@@ -247,7 +247,24 @@ def condition(
         return None if value is None else value != 0
     if node.type != "test_command" or len(node.named_children) != 1:
         return None
-    test = node.named_children[0]
+    return _test(node, node.named_children[0], text)
+
+
+def _test(node: Node, test: Node, text: Callable[[Node], str | None]) -> bool | None:
+    """:func:`condition` of the expression ``test`` in the test command ``node``:
+    ``[[ -z $a || -z $b ]]`` (hunt DS: virtopology's check of its four arguments was "an
+    'if' block whose condition iplab cannot evaluate") and ``&&`` too, as bash reads them,
+    the right side only when the left does not decide."""
+    joint = source(test.children[1]) if len(test.children) == 3 else ""
+    if test.type == "binary_expression" and joint in ("||", "&&"):
+        first = _test(node, test.children[0], text)
+        if first is not None and first == (joint == "||"):
+            return first
+        second = _test(node, test.children[2], text)
+        return None if first is None or second is None else second
+    if test.type in _LONE_WORDS:  # [[ $1 ]], [ "$X" ]: true when the word is not empty
+        said = text(test)
+        return None if said is None else bool(said)
     if test.type == "unary_expression" and len(test.children) == 2:
         return _emptiness(node, test, text)
     if test.type != "binary_expression" or len(test.children) != 3:
@@ -262,6 +279,10 @@ def condition(
     if compare is None or a is None or b is None:
         return None
     return bool(_BINARY[compare](a, b))
+
+
+#: a test of one word alone (``[[ $1 ]]``, ``[ "$X" ]``)
+_LONE_WORDS = frozenset({"simple_expansion", "expansion", "string", "raw_string", "word"})
 
 
 def _emptiness(node: Node, test: Node, text: Callable[[Node], str | None]) -> bool | None:

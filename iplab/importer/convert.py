@@ -73,7 +73,13 @@ from iplab.importer.reader import (
 )
 from iplab.importer.rst import read_rst
 from iplab.importer.shown import made_or_deleted_before, optional_tools, probes_to_exec
-from iplab.importer.slate import cleared_first, given_loopback, qdisc_cleared, stops_at
+from iplab.importer.slate import (
+    cleared_first,
+    given_loopback,
+    qdisc_cleared,
+    routed_by_address,
+    stops_at,
+)
 from iplab.importer.terminal import as_shown, line_ranges, printable, uncoloured
 from iplab.importer.undoable import cannot_undo_lines
 from iplab.plan import build, decide_sudo
@@ -332,6 +338,7 @@ def _read(
                 keep,
                 replies=_plain_text(source_name, text),
                 plain_text=Path(source_name).suffix.lower() not in _MARKDOWN_SUFFIXES,
+                base=base,
             )
         else:
             read = {
@@ -353,6 +360,8 @@ def _read(
     reader.warnings += given
     drafts, qdiscs = qdisc_cleared(drafts, text, reader.errexit_set)
     reader.warnings += qdiscs
+    drafts, routed = routed_by_address(drafts, text, reader.errexit_set)
+    reader.warnings += routed
     return title, description, reader, drafts
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import yaml
 from markdown_it import MarkdownIt
@@ -41,7 +42,12 @@ def _markdown() -> MarkdownIt:
 
 
 def read_markdown(
-    text: str, keep_variables: bool = True, *, replies: bool = False, plain_text: bool = False
+    text: str,
+    keep_variables: bool = True,
+    *,
+    replies: bool = False,
+    plain_text: bool = False,
+    base: Path | None = None,
 ) -> tuple[str | None, Reader]:
     """The page's title and a reader holding its events (notes and commands, in order).
 
@@ -50,10 +56,13 @@ def read_markdown(
     ``replies``: a mail's text (or a post's, in plain text), whose ``> `` lines quote the
     message it replies to: they are not read. ``plain_text``: a page not written in
     Markdown (a ``.txt``), whose ``# ip ...`` is a root shell's prompt, no heading.
+    ``base``: the page's folder (the scripts beside it that its blocks run).
     """
     title, pairs = page_parts(text)
     parts = [part for part, _ in pairs]
-    return read_parts(parts, title, keep_variables, replies=replies, root_prompts=plain_text)
+    return read_parts(
+        parts, title, keep_variables, replies=replies, root_prompts=plain_text, base=base
+    )
 
 
 def page_parts(text: str) -> tuple[str | None, list[tuple[Part, str]]]:

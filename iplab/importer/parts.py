@@ -18,6 +18,7 @@ import shlex
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Literal
 
 from iplab.importer import shell as shellread
@@ -116,13 +117,15 @@ def read_parts(
     *,
     replies: bool = False,
     root_prompts: bool = False,
+    base: Path | None = None,
 ) -> tuple[str | None, Reader]:
     """A page's parts, in order, read: the first level-one heading is its title (unless it
     has one), the others are notes, code blocks go to the reader. ``replies``: the page is
     a mail's (or a post's) text, its quoted parts the other message's, never read (said in
     a warning when they hold commands). ``root_prompts``: a plain-text page's ``# ip ...``
-    heading is a root shell's prompt (:func:`_prompted_headings`)."""
-    reader = Reader(markdown=True, keep_variables=keep_variables)
+    heading is a root shell's prompt (:func:`_prompted_headings`). ``base``: the folder of
+    the page, whose scripts its blocks run (``./newHost.sh red``) are read from there."""
+    reader = Reader(markdown=True, keep_variables=keep_variables, base=base)
     parts = [unmarked(piece, reader.warnings) for part in parts for piece in _shortcoded(part)]
     parts = _at_ps2(_prompted_headings(reader, parts)) if root_prompts else parts
     parts = [kept for part in parts if (kept := _unfurnished(part)) is not None]

@@ -970,7 +970,7 @@ class ShellVars:
             elements = self.slice(part)
             return token, None if elements is None else " ".join(elements)
         if key.isdigit() or key in ("#", "@", "*"):
-            return token, self.values.get(key)
+            return token, self.values.get(key, self._past_arguments(key))
         if (sliced := _SLICED_ARGUMENTS.fullmatch(token)) and (given := self.arguments()):
             return token, " ".join(_sliced(given, sliced))  # ${@:2}: from the second on
         if token.startswith("${") and (default := _DEFAULT.fullmatch(key)):
@@ -980,6 +980,15 @@ class ShellVars:
         if key == "!" and self.background[0]:
             return token, f"%{self.background[0]}"
         return token, None
+
+    def _past_arguments(self, key: str) -> str | None:
+        """``$3`` when the script or function has fewer arguments (``$#`` known): empty, as
+        bash has it (hunt DS: ``while [[ -n $1 ]]; do ...; shift; done`` never ended, the
+        loop skipped and the arguments it read lost); None: not known."""
+        count = self.values.get("#")
+        if key.isdigit() and key != "0" and count is not None and count.isdigit():
+            return "" if int(key) > int(count) else None
+        return None
 
     def _defaulted(self, name: str, how: str, word: str) -> str | None:
         """``${NAME:-WORD}``, ``${NAME-WORD}``, ``${NAME:=WORD}``, ``${NAME:+WORD}`` (and
@@ -2937,7 +2946,7 @@ class Reader:
                 )
             self.note("comment", text, number, end)
             return "speaking"
-        if node.type in ("list", "redirected_statement") and (
+        if (node.type in ("list", "redirected_statement") or _brace_group(node)) and (
             cmds := self._sequence(node, number, where)
         ):  # (a line of narration alone, echo hi > /dev/null, stays what it was)
             if len(cmds) == 1 and cmds[0].text == text:  # (ping ... && echo ok: one step)
@@ -3153,6 +3162,8 @@ class Reader:
             if not cmds and set(_programs(self.functions[call.program])) <= {"echo", "printf"}:
                 cmds = self._commands(["true"], None, number, where)  # log "...": it says
             return self._block(text, number, end, cmds, where, f"the function {call.program}")
+        if (helped := self._beside_script(call, number, None)) is not None:
+            return self._block(text, number, end, helped, where, f"the script {call.program}")
         if _printf_assign(node, self.vars, number):
             self.note("comment", text, number, end)
             return "silent"
@@ -3272,6 +3283,19 @@ class Reader:
             ):
                 return [replace(quieted[0], may_fail=True)]
             return quieted
+        if _brace_group(node) or (node.type == "subshell" and not _leaves(node)):
+            # { ip netns del a && ip netns del b; } >/dev/null 2>&1: its commands, each as on
+            # a line of its own (hunt DS: skipped whole, the line lost from render); what a
+            # subshell sets stays in it
+            inner = scope if node.type == "compound_statement" else scope.copy()
+            parts = [
+                self._sequence(s, number, where, inner, inside)
+                for s in node.named_children
+                if s.type != "comment"
+            ]
+            if not parts or any(part is None for part in parts):
+                return None
+            return [c for part in parts for c in part or ()]
         if node.type == "list" and len(node.children) == 3:
             left, joint, right = node.children
             if joint.type in ("&&", "||") and self._asks(left, scope):
@@ -3962,6 +3986,9 @@ class Reader:
             ):  # if exists_ns; then ip netns delete x; fi, in a case's down branch
                 out += guarded
                 continue
+            if _brace_group(node) and not _leaves(node):  # { ...; }: the same shell's
+                out += self._statements(node.named_children, scope, number, inside)
+                continue
             if node.type in shellread.COMPOUND:
                 if node.type != "subshell":  # (what a subshell sets stays in it)
                     _forget_assigned(node, scope, self._line(number, node))
@@ -4007,6 +4034,9 @@ class Reader:
                 and call.program in self.functions
             ):
                 out += self._function(call, scope, number, inside)
+                continue
+            if call is not None and (helped := self._beside_script(call, number, inside)):
+                out += helped  # ./newHost.sh client$i, in a loop or a function
                 continue
             if (
                 call is not None
@@ -4226,6 +4256,72 @@ class Reader:
         finally:
             self._frames.pop()
             scope.returned(frame, _locals(self.functions[call.program]))
+
+    def _beside_script(self, call: _Call, number: int, inside: _Call | None) -> list[Cmd] | None:
+        """``./execNS.sh red \\; ip link add a type veth ...``, ``sudo ./newHost.sh red``: a
+        script of the tutorial's own, in the folder beside the input: its commands, read as
+        bash runs it, a process of its own (hunt DS: virtopology's hostToHost.sh runs each
+        command through ./execNS.sh; the lines were raw steps the model read as commands of
+        the root namespace, and the namespace they ran in was lost). It is read with its
+        arguments and none of the caller's variables; the functions it defines are its own.
+        None: no such file beside the input, or one bash would not run as a script."""
+        program, args = call.program, call.args
+        if program in shellread.SHELLS and args and not args[0].startswith("-"):
+            program, args = args[0], args[1:]  # bash ./newHost.sh red, sh clear.sh
+        elif not program.startswith("./"):
+            return None
+        if call.inside is not None or call.script is not None or self.base is None:
+            return None
+        written = {posixpath.normpath(k) for k in self.written}
+        if posixpath.normpath(program) in written:
+            return None  # (a file the input wrote: :meth:`_written_script` reads its lines)
+        path = self.base / program
+        if not path.is_file() or path.suffix not in ("", ".sh", ".bash"):
+            return None
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        first = text.split("\n", 1)[0]
+        if first.startswith("#!") and not _SHELL_BANG.match(first):
+            return None  # (#!/usr/bin/python3: not a shell's; one without #! bash runs)
+        root = shellread.parse(text)
+        if shellread.has_error(root):
+            return None
+        if len(self._frames) >= FUNCTION_DEPTH:
+            self.warnings.append(
+                f"line {number}: {program} runs itself deeper than {FUNCTION_DEPTH}; skipped"
+            )
+            return []
+        frame = ShellVars()
+        frame.values.update({str(n): arg for n, arg in enumerate(args, 1)})
+        frame.values |= {"#": str(len(args)), "@": " ".join(args)}
+        frame.values["*"] = frame.values["@"]
+        if inside is None and call.sudo:  # sudo ./lab.sh: its commands as root, with sudo
+            inside = _Call(True, "", program, [], None, program)
+        body = shellread.statements(root)
+        saved, lines = dict(self.functions), dict(self.function_lines)
+        for node in body:
+            name = node.child_by_field_name("name")
+            defined = node.child_by_field_name("body")
+            if node.type == "function_definition" and name is not None and defined is not None:
+                self.functions[shellread.source(name)] = defined
+        self._frames.append((program, 1, number))
+        try:
+            run: list[shellread.Node] = []
+            for node in body:
+                if node.type == "function_definition":
+                    continue
+                said = shellread.words(node)[:1] if node.type == "command" else []
+                if said and shellread.source(said[0]) == "exit":
+                    break  # (the script ends there: what follows never runs)
+                run.append(node)
+            return self._statements(run, frame, number, inside)
+        except _Jump as jump:
+            return jump.before
+        finally:
+            self._frames.pop()
+            self.functions, self.function_lines = saved, lines
 
     def _printed_by_function(
         self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
@@ -5038,6 +5134,8 @@ class Reader:
 
 
 _MAX_STATEMENT_LINES = 400
+#: a script's first line that has a shell run it (``#!/bin/bash``, ``#!/usr/bin/env sh``)
+_SHELL_BANG = re.compile(r"#!\s*(?:/usr)?/bin/(?:env\s+)?(?:ba|da|k)?sh\b")
 #: the languages of a block that may be a file's content (not shell, not output)
 _DATA_LANGS = frozenset(
     {"json", "yaml", "yml", "ini", "conf", "cfg", "toml", "xml", "properties", "jsonc"}
@@ -6617,8 +6715,12 @@ def _word_as_root(node: shellread.Node, scope: ShellVars) -> str | None:
 
 
 def _word(node: shellread.Node, scope: ShellVars) -> str | None:
-    """The value of one word of a test (``$i``, ``"$NS"``, ``3``), None when unknown."""
+    """The value of one word of a test (``$i``, ``"$NS"``, ``3``), None when unknown. An
+    unquoted word that expands to nothing is empty (``[[ -n $1 ]]`` past the last argument:
+    hunt DS, the loop that reads the arguments was skipped)."""
     got = _expanded(node, scope)
+    if got is not None and not got[1] and not got[0].strip():
+        return ""
     return got[1][0] if got is not None and len(got[1]) == 1 else None
 
 
@@ -6767,6 +6869,11 @@ def _called(node: shellread.Node, functions: Collection[str]) -> list[str]:
         found = [name] if name in functions else []
         out += [n for n in [*found, *_called(child, functions)] if n and n not in out]
     return out
+
+
+def _brace_group(node: shellread.Node) -> bool:
+    """``{ a; b; }``: commands bash runs in the same shell (not an arithmetic ``(( ))``)."""
+    return node.type == "compound_statement" and shellread.source(node).startswith("{")
 
 
 def _leaves(node: shellread.Node) -> bool:

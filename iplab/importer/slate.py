@@ -16,6 +16,11 @@ So is ``ip netns exec NS tc qdisc del dev X root`` of a link X the script made a
 given no root qdisc yet (hunt DD, after a public htb shaping script without ``set -e``:
 the kernel says "Cannot delete qdisc with handle of zero", bash went on to the ``tc qdisc
 add``, and ``iplab run`` stopped there and rolled the lab back).
+
+So is ``ip route add 192.168.64.0/24 dev veth1`` after ``ip addr add 192.168.64.1/24 dev
+veth1`` on an up link (hunt DS, a public bridge-VLAN lab script without ``set -e``): the
+kernel made that route for the address and says "File exists"; the author's shell went on,
+and the import was refused.
 """
 
 from __future__ import annotations
@@ -25,10 +30,31 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from iplab import tcwords
+from iplab.errors import ScenarioError
 from iplab.importer.assembly import Draft
 from iplab.importer.terminal import line_ranges
-from iplab.model import LOOPBACK_ADDRESSES, same_address
-from iplab.steps import AddrAdd, LinkAdd, LinkDel, LinkSet, NetnsAdd, NetnsDel, NetnsExec, Op, Raw
+from iplab.model import (
+    LOOPBACK_ADDRESSES,
+    Judge,
+    apply,
+    connected_routes,
+    route_key,
+    route_of,
+    same_address,
+)
+from iplab.state import State
+from iplab.steps import (
+    AddrAdd,
+    LinkAdd,
+    LinkDel,
+    LinkSet,
+    NetnsAdd,
+    NetnsDel,
+    NetnsExec,
+    Op,
+    Raw,
+    RouteAdd,
+)
 from iplab.words import shell_tokens
 
 #: a script started by a shell that stops at a failing command (``#!/bin/bash -e``)
@@ -174,4 +200,44 @@ def qdisc_cleared(
         "{lines}: the script deletes the root qdisc of {said}, which it has not given one"
         ' (the kernel says "Cannot delete qdisc with handle of zero"): without set -e it goes'
         " on; steps that may fail",
+    )
+
+
+def routed_by_address(
+    drafts: Sequence[Draft], text: str, errexit_set: Sequence[tuple[int, bool]]
+) -> tuple[list[Draft], list[str]]:
+    """``drafts`` with each ``ip route add`` of a prefix the kernel has routed already for an
+    address of an up link (same table, metric and tos: "File exists") a step that may fail,
+    where the script's shell goes on past a failing command, and a warning for them
+    (arguments as :func:`cleared_first`'s). The steps before it are read by the model, as
+    check reads them (what it objects to taken as done)."""
+    if not any(isinstance(d.op, RouteAdd) and d.op.verb == "add" for d in drafts):
+        return list(drafts), []
+    stops_at_start = bool(_STOPPING.match(text.split("\n", 1)[0]))
+    out = list(drafts)
+    state, judge = State(), Judge(strict=False)
+    routed: list[tuple[int, str]] = []
+    for k, draft in enumerate(drafts):
+        op = draft.op
+        space = state.ns(op.ns) if isinstance(op, RouteAdd) else None
+        if (
+            isinstance(op, RouteAdd)
+            and space is not None
+            and op.verb == "add"
+            and not draft.cmd.may_fail
+            and not _stops(draft.line, stops_at_start, errexit_set)
+        ):
+            key = route_key(route_of(state, op))
+            kernels = {route_key(r) for r in connected_routes(state, space)}
+            if key in kernels and all(route_key(r) != key for r in space.routes):
+                out[k] = replace(draft, cmd=replace(draft.cmd, may_fail=True))
+                routed.append((draft.line, op.to))
+        try:
+            apply(state, op, None, judge)
+        except ScenarioError:  # (what the model cannot follow: nothing more is told)
+            break
+    return out, _said(
+        routed,
+        "{lines}: the kernel routes {said} already, for an address of an up link (ip route"
+        ' add says "File exists"): without set -e the script goes on; steps that may fail',
     )
