@@ -84,11 +84,15 @@ from iplab.steps import (
     is_observation,
 )
 from iplab.sysctl import (
+    ANY_KEY,
     apply_writes,
     followed_writes_in,
     forget_writes,
+    key_path,
     sysctl_writes,
     unfollowed,
+    unread_keys,
+    writes_in,
 )
 from iplab.unnamed import links_named, made_on, unnamed_change
 from iplab.words import (
@@ -1303,11 +1307,18 @@ def _sysctls_written(state: State, here: str, command: str) -> None:
     read (``sysctl -qw``, ``sysctl -p``, ``| tee``) takes the keys it names out of the
     comparison, in each namespace its words name."""
     unknown = unfollowed(command)
-    if unknown is None or unknown:
+    unread = unread_keys(command)
+    if unknown is None or unknown or unread:
         words = set(re.split(r"[\s/'\"=;|&()]+", command)) | {here}
         for name in words & set(state.namespaces):
-            if (space := state.ns(name)) is not None and space.sysctls:
+            if (space := state.ns(name)) is None:
+                continue
+            space.sysctls_named |= {ANY_KEY} if unread is None else unread
+            if unknown is None or unknown:
                 forget_writes(space.sysctls, unknown)
+    for written_in, key, _value in writes_in(command):
+        if (space := state.ns(written_in or here)) is not None:
+            space.sysctls_named.add(key_path(key))
     for written_in, path, value in followed_writes_in(command):
         if unknown is not None and path in unknown:
             continue
