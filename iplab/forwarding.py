@@ -10,26 +10,34 @@ else; its IPv6 settings start at the kernel's defaults, forwarding off, whatever
 such a lab never forwards IPv6. Run, its pings across the router are lost and nothing says
 why. Said as a warning at the first route through the router. Left out: a namespace the
 model is unsure of (a raw step of unknown effect ran in it: it may have written the key),
-and one in which any step names a forwarding key at all (a device's ``conf.eth0.forwarding``,
-``conf.default``: the author is at it).
+and one in which a step writes a forwarding key, as :mod:`iplab.sysctl` reads the writes
+and the model records them (:attr:`iplab.state.Namespace.sysctls_named`; a line that only
+reads the key, ``sysctl net.ipv4.ip_forward``, writes none): for IPv4 ``ip_forward`` or a
+``conf.*.forwarding`` (a device's, ``conf.default``: the author is at it), or files loaded
+(``sysctl -p r.conf``: they may); for IPv6 only ``conf.all.forwarding``: the kernel forwards
+IPv6 by that key alone (ip6_forward), a device's (``conf.eth0.forwarding``) or
+``conf.default``'s forwards nothing (checked on this kernel, 6.18: a router with both legs'
+keys at 1 lost the pings; ``conf.all`` at 1 and the legs' at 0 forwarded them), said so.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterator, Sequence
 
 from iplab.model import ModelError
 from iplab.names import ROOT, ns_label
 from iplab.state import Namespace, State
 from iplab.steps import RouteAdd, Step
-from iplab.sysctl import loads_files
+from iplab.sysctl import ANY_KEY
 
-#: the keys (paths under /proc/sys, as the model records them) that turn forwarding on
-FORWARDING = {4: ("net/ipv4/ip_forward", "net/ipv4/conf/all/forwarding"),
-              6: ("net/ipv6/conf/all/forwarding",)}  # fmt: skip
-#: what a line that names a forwarding key holds (sysctl's dotted or slashed, /proc's path)
-_NAMES = {4: ("ip_forward", "ipv4.conf.", "ipv4/conf/"), 6: ("ipv6.conf.", "ipv6/conf/")}
+#: the keys (paths under /proc/sys) a step writes when it turns IPv4 forwarding on in a
+#: namespace, or is at it (a device's, ``conf.default``)
+_V4_KEYS = re.compile(r"net/ipv4/(?:ip_forward|conf/.+/forwarding)")
+#: the one key that turns IPv6 forwarding on; and the others that name it but do not
+_V6_KEY = "net/ipv6/conf/all/forwarding"
+_V6_OTHERS = re.compile(r"net/ipv6/conf/.+/forwarding")
 
 
 def _addresses(space: Namespace, family: int) -> dict[str, int]:
@@ -50,19 +58,14 @@ def _addresses(space: Namespace, family: int) -> dict[str, int]:
     return dict.fromkeys(held, legs)
 
 
-def _names_forwarding(step: Step, name: str, family: int) -> bool:
-    """The step runs in namespace ``name`` (or names it: ``ip netns exec "r2" ...``) and its
-    words name a forwarding key, or load sysctl files (``sysctl -p r.conf``: they may)."""
-    op = step.op
-    text = str(getattr(op, "command", "") or getattr(op, "line", "") or "")
-    words = [w.strip("\"'") for w in text.split()]
-    if (op.in_ns() or ROOT) != name and name not in words:
-        return False
-    if "sysctl" in words and loads_files(words[words.index("sysctl") + 1 :]):
+def _writes_forwarding(space: Namespace, family: int) -> bool:
+    """A step wrote a key of ``family``'s forwarding in the namespace, or loaded files."""
+    named = space.sysctls_named
+    if ANY_KEY in named:
         return True
-    return ("forwarding" in text and any(n in text for n in _NAMES[family])) or (
-        family == 4 and "ip_forward" in text
-    )
+    if family == 4:
+        return any(_V4_KEYS.fullmatch(path) for path in named)
+    return _V6_KEY in named
 
 
 def _ends_in(state: State, name: str, to: str) -> bool:
@@ -101,9 +104,7 @@ def unforwarding_routers(state: State, setup: Sequence[Step]) -> Iterator[ModelE
             own = _addresses(space, family)
             if not own or next(iter(own.values())) < 2:
                 continue
-            if any(key in space.sysctls for key in FORWARDING[family]):
-                continue
-            if any(_names_forwarding(step, name, family) for step in setup):
+            if _writes_forwarding(space, family):
                 continue
             served = [
                 step
@@ -115,10 +116,11 @@ def unforwarding_routers(state: State, setup: Sequence[Step]) -> Iterator[ModelE
                 and not _ends_in(state, name, step.op.to)
             ]
             if served:
-                yield _said(name, family, served)
+                others = sorted(k for k in space.sysctls_named if _V6_OTHERS.fullmatch(k))
+                yield _said(name, family, served, others if family == 6 else [])
 
 
-def _said(name: str, family: int, served: list[Step]) -> ModelError:
+def _said(name: str, family: int, served: list[Step], others: list[str]) -> ModelError:
     via = list(dict.fromkeys(str(s.op.via) for s in served if isinstance(s.op, RouteAdd)))
     if family == 4:
         why = (
@@ -131,6 +133,11 @@ def _said(name: str, family: int, served: list[Step]) -> ModelError:
             "a new namespace starts with IPv6 forwarding off, whatever the host's, so it"
             " forwards no IPv6 packet"
         )
+        if others:
+            why += (
+                f" ({', '.join(k.replace('/', '.') for k in others)}, written, does not forward"
+                " it: the kernel forwards IPv6 by net.ipv6.conf.all.forwarding alone)"
+            )
         fix = f"ip netns exec {name} sysctl -w net.ipv6.conf.all.forwarding=1"
     return ModelError(
         f"{ns_label(name)} is the gateway of the lab's routes via {', '.join(via)}, but no"

@@ -53,6 +53,7 @@ from iplab.ipwords import (
     first,
     matches,
 )
+from iplab.pingline import read_ping
 from iplab.records import Record, frozen, mutable
 from iplab.steps import (
     AddrAdd,
@@ -78,7 +79,6 @@ from iplab.steps import (
     RouteDel,
     RouteFlush,
     Show,
-    ping_options,
 )
 from iplab.sysctl import sysctl_writes
 from iplab.words import (
@@ -489,34 +489,27 @@ def _as_root_alone(argv: list[str]) -> list[str]:
 
 def probe(words: Words, ns: str, line: str | None = None) -> Probe:
     """``ping [OPTIONS] TARGET``, ``ping6 [OPTIONS] TARGET`` (after ``ip netns exec NS``),
-    its options read as ping reads them (:func:`~iplab.steps.ping_options`): ``-c`` and
-    ``-W`` with their numbers, ``-6``; ``-6`` and ``ping6`` only for an IPv6 target. Not in
+    its words read by :func:`iplab.pingline.read_ping` (its options as ping reads them:
+    ``-c`` and ``-W`` with their numbers, ``-6``; ``-6`` and ``ping6`` only for an IPv6
+    target), an address its target (not a host's name: ``ping localhost``). Not in
     iplab's order (``ping -c 3 -6``, ``ping6 -c2``), they are kept as written. ``line``:
     the author's line, when the probe is read from one (its ``text``). Without ``-c``
     (``ping 10.0.0.2``) the probe's count is None: its step needs a ``stop_after``."""
     program = words.take()
     if program not in ("ping", "ping6"):
         raise NoMatch
-    written = words.rest()
-    if not written:
+    read = read_ping([program, *words.rest()])
+    if read is None or read.named:  # (a probe pings an address: not ``ping localhost``)
         raise NoMatch
-    try:
-        count, wait, family = ping_options(written[:-1])
-    except ValueError:
-        raise NoMatch from None
-    target = checked(written[-1], names.ip_problem)
+    count, wait = read.count, read.wait
     ping: Literal["ping", "ping -6", "ping6"] = "ping6" if program == "ping6" else "ping"
-    if family == 6 and program == "ping":
+    if read.family == 6 and program == "ping":
         ping = "ping -6"
-    if ping != "ping" and ":" not in target:
-        raise NoMatch
-    if family == 4 and (program == "ping6" or ":" in target):  # (ping -4 of an IPv6 address
-        raise NoMatch  # fails, as it says: "Address family for hostname not supported")
     ours = [*(["-6"] if ping == "ping -6" else []), *(["-c", str(count)] if count else [])]
     ours += ["-W", str(wait)] if wait is not None else []
-    options = None if written[:-1] == ours else " ".join(written[:-1])
+    options = None if list(read.options) == ours else " ".join(read.options)
     return Probe(
-        ns=ns, target=target, count=count, wait=wait, ping=ping, options=options, text=line
+        ns=ns, target=read.target, count=count, wait=wait, ping=ping, options=options, text=line
     )
 
 

@@ -10,8 +10,9 @@ import ipaddress
 
 from iplab.model import ModelError
 from iplab.names import ROOT
+from iplab.pingline import read_ping
 from iplab.state import State
-from iplab.steps import NetnsExec, Step, ping_options
+from iplab.steps import NetnsExec, Step
 from iplab.words import simple_commands
 from iplab.wrappers import program_name
 
@@ -21,24 +22,18 @@ _LOOPBACK_NAMES = frozenset({"localhost", "ip6-localhost", "ip6-loopback"})
 
 def loopback_ping(command: str) -> str | None:
     """The loopback address a command that is only a ping targets (``ping -c 3
-    127.0.0.1``, ``ping localhost``, ``ping6 ::1``), or None."""
+    127.0.0.1``, ``ping localhost``, ``ping6 ::1``; its words read by
+    :func:`iplab.pingline.read_ping`), or None."""
     runs = simple_commands(command) or []
     if len(runs) != 1 or not runs[0]:
         return None
     words = runs[0][1:] if program_name(runs[0][0]) == "sudo" else runs[0]
-    if not words or program_name(words[0]) not in ("ping", "ping6"):
+    ping = read_ping(words)
+    if ping is None:
         return None
-    target, options = words[-1], words[1:-1]
-    try:
-        ping_options(options)
-    except ValueError:
-        return None
-    if target in _LOOPBACK_NAMES:
-        return target
-    try:
-        return target if ipaddress.ip_address(target).is_loopback else None
-    except ValueError:
-        return None
+    if ping.named:
+        return ping.target if ping.target in _LOOPBACK_NAMES else None
+    return ping.target if ipaddress.ip_address(ping.target).is_loopback else None
 
 
 def loopback_down(step: Step, state: State) -> ModelError | None:

@@ -84,11 +84,15 @@ from iplab.steps import (
     is_observation,
 )
 from iplab.sysctl import (
+    ANY_KEY,
     apply_writes,
     followed_writes_in,
     forget_writes,
+    key_path,
     sysctl_writes,
     unfollowed,
+    unread_keys,
+    writes_in,
 )
 from iplab.unnamed import links_named, made_on, unnamed_change
 from iplab.words import (
@@ -450,25 +454,32 @@ def deletes_route(want: Route, route: Route) -> bool:
     )
 
 
-def connected_routes(state: State, space: Namespace) -> list[Route]:
-    """The prefix routes the kernel adds for each IPv4 address of an up link (``10.0.0.0/24
-    dev x proto kernel scope link src 10.0.0.1``, metric 0; none for a /32), which it takes
-    away when the link goes down or the address goes; not those a step deleted. They are
-    not the model's routes (verify leaves the kernel's out): ``route del`` and ``route
-    change`` may name them (hunt O)."""
+def connected_routes(state: State, space: Namespace, family: int = 4) -> list[Route]:
+    """The prefix routes the kernel adds to the main table for each address of ``family``
+    of an up link (IPv4: ``10.0.0.0/24 dev x proto kernel scope link src 10.0.0.1``,
+    metric 0, none for a /32; IPv6: ``fd00:1::/64 dev x proto kernel metric 256``, and
+    ``fe80::/64`` on each, whose link-local address the model does not hold; none of lo,
+    whose the kernel puts in its local table), which it takes away when the link goes down
+    or the address goes; not those a step deleted or flushed
+    (:attr:`~iplab.state.Link.gone_prefixes`; checked on this kernel: ``ip -6 route flush
+    table main`` takes IPv6's, and nothing adds them again until the address is added
+    again or the link comes up). They are not the model's routes (verify leaves the
+    kernel's out): ``route del`` and ``route change`` may name them (hunt O)."""
     out: list[Route] = []
     for link in space.links.values():
-        if not link.up:
+        if not link.up or link.kind == "loopback":  # (lo's go to the local table)
             continue
-        for address in link.addresses:
-            iface = interface(address)
-            network = str(iface.network)
-            if (
-                iface.version == 4
-                and iface.network.prefixlen < 32
-                and network not in link.gone_prefixes
-            ):
-                out.append(state.new_route(network, None, link.name, None, "0"))
+        networks = [
+            iface.network
+            for iface in map(interface, link.addresses)
+            if iface.version == family and (family == 6 or iface.network.prefixlen < 32)
+        ]
+        if family == 6:
+            networks.append(ipaddress.ip_network("fe80::/64"))
+        for network in dict.fromkeys(map(str, networks)):
+            if network not in link.gone_prefixes:
+                metric = "0" if family == 4 else "256"
+                out.append(state.new_route(network, None, link.name, None, metric))
     return out
 
 
@@ -508,7 +519,11 @@ def on_link_subnet(space: Namespace, gateway: str) -> bool:
             continue
         for address in link.addresses:
             iface = interface(address)
-            if iface.version == gw.version and gw in iface.network:
+            if (
+                iface.version == gw.version
+                and gw in iface.network
+                and str(iface.network) not in link.gone_prefixes  # (its route flushed: hunt DQ)
+            ):
                 return True
     for route in space.routes:
         on = space.links.get(route.dev or "")
@@ -519,6 +534,18 @@ def on_link_subnet(space: Namespace, gateway: str) -> bool:
             except ValueError:
                 continue
     return False
+
+
+def _flushed_subnet(space: Namespace, gateway: str) -> str | None:
+    """``NETWORK dev LINK`` of an up link's address the gateway is in, whose prefix route
+    a step took (``ip route flush all``, ``ip -6 route flush table main``); None: none."""
+    gw = ipaddress.ip_address(gateway)
+    for link in space.links.values():
+        for iface in map(interface, link.addresses) if link.up else ():
+            held = iface.version == gw.version and gw in iface.network
+            if held and str(iface.network) in link.gone_prefixes:
+                return f"{iface.network} dev {link.name}"
+    return None
 
 
 def _local_gateway(space: Namespace, op: RouteAdd) -> Link | None:
@@ -679,15 +706,10 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
             link.unknown = True
     elif isinstance(op, RouteFlush):
         space = a.space(op.ns)
-        space.routes = [r for r in space.routes if not flushes_route(op, r)]
-        if op.family == 4 and route_table(op.table) is None:
-            # the routes the kernel made for the addresses go too (hunt DO: ip route flush
-            # all, then ip route add of the same prefix, was refused as File exists)
-            for kernel in connected_routes(state, space):
-                if not op.selectors or op.selectors == ("dev", kernel.dev):
-                    space.links[str(kernel.dev)].gone_prefixes.add(kernel.to)
-        if not exact_flush(op):  # (dev, proto, a prefix...: what it left is not known)
-            space.routes_known = False
+        if default_flush(op):  # (ip -4 route flush all: the default route only)
+            space.routes = [r for r in space.routes if not _takes_default(op, r)]
+        else:
+            _route_flush(state, space, op)
     elif isinstance(op, RouteAdd):
         _route_add(a, op)
     elif isinstance(op, RouteDel):
@@ -847,6 +869,42 @@ def exact_flush(op: RouteFlush) -> bool:
     return not op.selectors and op.table not in _OPAQUE_TABLES
 
 
+def _route_flush(state: State, space: Namespace, op: RouteFlush) -> None:
+    space.routes = [r for r in space.routes if not flushes_route(op, r)]
+    if route_table(op.table) is None:
+        # the routes the kernel made for the addresses go too, of the family flushed (hunt
+        # DO: ip route flush all, then ip route add of the same prefix, was refused as File
+        # exists; hunt DQ: ip -6 route flush table main takes IPv6's, fe80::/64 too)
+        for kernel in connected_routes(state, space, op.family):
+            if not op.selectors or op.selectors == ("dev", kernel.dev):
+                space.links[str(kernel.dev)].gone_prefixes.add(kernel.to)
+    if not exact_flush(op):  # (dev, proto, a prefix...: what it left is not known)
+        space.routes_known = False
+
+
+#: the words ``ip route flush`` reads as the prefix 0/0 (iproute2's get_prefix)
+_ZERO_PREFIX = frozenset({"all", "any", "default", "0/0", "0.0.0.0/0", "::/0"})
+
+
+def default_flush(op: RouteFlush) -> bool:
+    """``ip -4 route flush all`` (``-6``, ``default``, ``any``, ``0/0``): ip reads the word
+    as the prefix 0/0, which it matches exactly: only the main table's default route of
+    the family goes, the kernel's and the lab's other routes stay (checked on this kernel;
+    ``ip route flush all`` with no family, which takes every IPv4 route, is read as a
+    flush of the table by :mod:`iplab.ipgrammar`)."""
+    return len(op.selectors) == 1 and op.selectors[0] in _ZERO_PREFIX and op.table is None
+
+
+def _takes_default(op: RouteFlush, route: Route) -> bool:
+    network = route_network(route.to, route.family)
+    return (
+        route.family == op.family
+        and route.table is None
+        and network is not None
+        and network.prefixlen == 0
+    )
+
+
 def flushes_route(op: RouteFlush, route: Route) -> bool:
     """``ip route flush`` takes ``route`` (inexact: any route it may take)."""
     if not exact_flush(op):
@@ -913,10 +971,18 @@ def _route_add(a: _Apply, op: RouteAdd) -> None:
         and not (op.dev is not None and _link_local(op.via))  # fe80::1 dev x: every IPv6 link
     ):
         known = state.certain(space) and all(state.certain(x) for x in space.links.values())
-        a.object(
-            f"gateway {op.via} is not in the subnet of any up link in {ns_label(op.ns)}", known,
-            "add an address in its subnet and bring the link up first",
-        )  # fmt: skip
+        if (gone := _flushed_subnet(space, op.via)) is not None:
+            said = "No route to host" if ":" in op.via else "Nexthop has invalid gateway"
+            a.object(
+                f"gateway {op.via} is in {gone}, whose route (the kernel's) a step before"
+                f' took (a route flush or del): the kernel refuses it ("{said}")', known,
+                f"add that route again first: ip route add {gone}",
+            )  # fmt: skip
+        else:
+            a.object(
+                f"gateway {op.via} is not in the subnet of any up link in {ns_label(op.ns)}",
+                known, "add an address in its subnet and bring the link up first",
+            )  # fmt: skip
     if (src := op.setting("src")) is not None and not _own_address(space, src):
         known = state.certain(space) and all(state.certain(x) for x in space.links.values())
         a.object(
@@ -1303,11 +1369,18 @@ def _sysctls_written(state: State, here: str, command: str) -> None:
     read (``sysctl -qw``, ``sysctl -p``, ``| tee``) takes the keys it names out of the
     comparison, in each namespace its words name."""
     unknown = unfollowed(command)
-    if unknown is None or unknown:
+    unread = unread_keys(command)
+    if unknown is None or unknown or unread:
         words = set(re.split(r"[\s/'\"=;|&()]+", command)) | {here}
         for name in words & set(state.namespaces):
-            if (space := state.ns(name)) is not None and space.sysctls:
+            if (space := state.ns(name)) is None:
+                continue
+            space.sysctls_named |= {ANY_KEY} if unread is None else unread
+            if unknown is None or unknown:
                 forget_writes(space.sysctls, unknown)
+    for written_in, key, _value in writes_in(command):
+        if (space := state.ns(written_in or here)) is not None:
+            space.sysctls_named.add(key_path(key))
     for written_in, path, value in followed_writes_in(command):
         if unknown is not None and path in unknown:
             continue

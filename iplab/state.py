@@ -193,6 +193,11 @@ class Namespace:
     #: /proc/sys, :func:`iplab.sysctl.followed_key`): the value, and how many steps of
     #: unknown effect the model had applied when it was written (one after: not compared)
     sysctls: dict[str, tuple[str, int]] = field(default_factory=dict, compare=False, repr=False)
+    #: model only: every sysctl key a step wrote here, or may have (a write the model does
+    #: not read: ``| tee``), followed or not (a device's too): its path under /proc/sys
+    #: (:func:`iplab.sysctl.key_path`); :data:`iplab.sysctl.ANY_KEY` once a step loaded files here
+    #: (``sysctl -p r.conf``: any key). What :mod:`iplab.forwarding` asks
+    sysctls_named: set[str] = field(default_factory=set, compare=False, repr=False)
     #: model only: what steps set here that verify does not compare (``link alias``,
     #: ``route src``, ``tc classes and filters``...): its OK says so (:func:`uncompared_settings`)
     uncompared: set[str] = field(default_factory=set, compare=False, repr=False)

@@ -198,39 +198,46 @@ def followed_key(key: str) -> str | None:
     return _SAME.get(path, path)
 
 
-def followed_writes_in(command: str) -> list[tuple[str | None, str, str]]:
-    """The writes of a line (through ``bash -c '...'`` too) whose keys are followed
-    (:func:`followed_key`): (the namespace the line's own words name for them, path, value
-    with its blanks made single spaces), in order; the namespace:
-    ``ip netns exec r sh -c 'echo 1 > /proc/sys/...'`` writes in r, not where the line
-    runs (None: where it runs)."""
+def writes_in(command: str) -> list[tuple[str | None, str, str]]:
+    """Every write of a line :func:`sysctl_writes` reads (through ``bash -c '...'`` too),
+    in order: (the namespace the line's own words name for it, the key as written, the
+    value); the namespace: ``ip netns exec r sh -c 'echo 1 > /proc/sys/...'`` writes in r,
+    not where the line runs (None: where it runs)."""
     script = shell_script(command)
     if script is not None:
         ns = inside_netns(shell_tokens(command) or command.split())[0]
-        return [(inner or ns, path, value) for inner, path, value in followed_writes_in(script)]
-    out: list[tuple[str | None, str, str]] = []
-    for key, value in sysctl_writes(command) or ():
-        if (path := followed_key(key)) is not None:
-            out.append((None, path, " ".join(value.split())))
-    return out
+        return [(inner or ns, key, value) for inner, key, value in writes_in(script)]
+    return [(None, key, value) for key, value in sysctl_writes(command) or ()]
+
+
+def key_path(key: str) -> str:
+    """A key's path under /proc/sys (``net.ipv4.ip_forward`` -> ``net/ipv4/ip_forward``)."""
+    return sysctl_path(key).removeprefix("/proc/sys/")
+
+
+def followed_writes_in(command: str) -> list[tuple[str | None, str, str]]:
+    """The writes of :func:`writes_in` whose keys are followed (:func:`followed_key`):
+    (the namespace the line's own words name for them, path, value with its blanks made
+    single spaces), in order."""
+    return [
+        (ns, path, " ".join(value.split()))
+        for ns, key, value in writes_in(command)
+        if (path := followed_key(key)) is not None
+    ]
 
 
 def device_writes_in(command: str) -> list[tuple[str | None, str, str]]:
     """The writes of a line (through ``bash -c '...'`` too) to a device's keys (``echo 1 >
     /proc/sys/net/ipv4/conf/veth1/proxy_arp``): (the namespace the line's own words name,
-    as :func:`followed_writes_in` says it, the device, the key as written). ``all``,
-    ``default`` and a key whose device the dots cannot tell (``conf.eth0.100.rp_filter``)
-    are not among them."""
-    script = shell_script(command)
-    if script is not None:
-        ns = inside_netns(shell_tokens(command) or command.split())[0]
-        return [(inner or ns, dev, key) for inner, dev, key in device_writes_in(script)]
+    as :func:`writes_in` says it, the device, the key as written). ``all``, ``default``
+    and a key whose device the dots cannot tell (``conf.eth0.100.rp_filter``) are not
+    among them."""
     out: list[tuple[str | None, str, str]] = []
-    for key, _ in sysctl_writes(command) or ():
-        parts = sysctl_path(key).removeprefix("/proc/sys/").split("/")
+    for ns, key, _ in writes_in(command):
+        parts = key_path(key).split("/")
         device = tuple(parts[:3]) in _PER_DEVICE and len(parts) == 5
         if device and parts[3] not in ("all", "default"):
-            out.append((None, parts[3], key))
+            out.append((ns, parts[3], key))
     return out
 
 
@@ -251,21 +258,46 @@ def loads_files(words: Sequence[str]) -> bool:
     )
 
 
+def _named_in_write(command: str) -> list[str] | None:
+    """The keys (as written, each time named) a line that writes sysctls names, followed
+    or not; [] for a line that writes none (a read: ``sysctl net.ipv4.ip_forward``, ``cat
+    /proc/sys/...``); None: any key (``sysctl -p``, ``--system``: the files say which)."""
+    run = _SYSCTL_RUN.search(command)
+    if run is None and not ("/proc/sys/" in command and (">" in command or "tee" in command)):
+        return []
+    if run is not None and loads_files(command[run.end() :].split()):
+        return None
+    if run is not None and "=" not in command and "/proc/sys/" not in command:
+        return []  # (a read: sysctl net.ipv4.ip_forward)
+    return [key.rstrip(".:/-") for key in _MENTIONED.findall(command)]
+
+
 def unfollowed(command: str) -> frozenset[str] | None:
     """The followed paths (:func:`followed_key`) a line may write that
     :func:`followed_writes_in` does not read (``sysctl -qw``, ``echo 0 | ip netns exec r tee
     /proc/sys/...``, ``sysctl -w ... > /dev/null``, a ``sudo`` inside): the model no longer
     knows their value. None: any key (``sysctl -p``, ``--system``: the files say which)."""
-    run = _SYSCTL_RUN.search(command)
-    if run is None and not ("/proc/sys/" in command and (">" in command or "tee" in command)):
-        return frozenset()
-    if run is not None and loads_files(command[run.end() :].split()):
+    keys = _named_in_write(command)
+    if keys is None:
         return None
-    if run is not None and "=" not in command and "/proc/sys/" not in command:
-        return frozenset()  # (a read: sysctl net.ipv4.ip_forward)
-    mentioned = [followed_key(k.rstrip(".:/-")) for k in _MENTIONED.findall(command)]
-    named = [path for path in mentioned if path is not None]
+    named = [path for path in map(followed_key, keys) if path is not None]
     read = [path for _ns, path, _value in followed_writes_in(command)]
+    return frozenset(path for path in named if named.count(path) > read.count(path))
+
+
+#: what :attr:`iplab.state.Namespace.sysctls_named` holds once a step loaded sysctl files
+#: there (``sysctl -p r.conf``): any key
+ANY_KEY = "*"
+
+
+def unread_keys(command: str) -> frozenset[str] | None:
+    """The keys (paths under /proc/sys, followed or not: a device's too) a line may write
+    that :func:`writes_in` does not read, as :func:`unfollowed` tells them; None: any key."""
+    keys = _named_in_write(command)
+    if keys is None:
+        return None
+    named = [key_path(key) for key in keys]
+    read = [key_path(key) for _ns, key, _value in writes_in(command)]
     return frozenset(path for path in named if named.count(path) > read.count(path))
 
 
