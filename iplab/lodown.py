@@ -2,6 +2,9 @@
 whose lo is down: a new namespace's lo is, until ``ip link set lo up``, and ping says
 "connect: Network is unreachable" (exit 2) on any host (hunt DN: link16.dev's example ran
 it right after ``ip netns add red``; check said OK, the run stopped there and rolled back).
+Of IPv6's (``ping ::1``, ``ping6 ip6-localhost``) it says "connect: Cannot assign requested
+address" (checked on this kernel, 6.18): the warning quotes what ping says of the target's
+family.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from iplab.wrappers import program_name
 
 #: the names the loopback address goes by
 _LOOPBACK_NAMES = frozenset({"localhost", "ip6-localhost", "ip6-loopback"})
+#: what ping says of a loopback target of each family while lo is down
+_SAYS = {4: "connect: Network is unreachable", 6: "connect: Cannot assign requested address"}
 
 
 def loopback_ping(command: str) -> str | None:
@@ -36,6 +41,14 @@ def loopback_ping(command: str) -> str | None:
     return ping.target if ipaddress.ip_address(ping.target).is_loopback else None
 
 
+def _family(target: str) -> int:
+    """The family of a loopback target (a name: ``localhost`` is 127.0.0.1 on hosts that
+    name it at all, the ``ip6-`` names ::1)."""
+    if target in _LOOPBACK_NAMES:
+        return 6 if target.startswith("ip6-") else 4
+    return ipaddress.ip_address(target).version
+
+
 def loopback_down(step: Step, state: State) -> ModelError | None:
     """What the model says of ``step`` when it pings the loopback address in a namespace
     of the lab whose lo is down (``state``: the model's, this step applied; a ping
@@ -49,7 +62,7 @@ def loopback_down(step: Step, state: State) -> ModelError | None:
         return None
     return ModelError(
         f"lo is down in {op.ns} at this step (a new namespace's is, until 'ip link set lo"
-        f" up'): 'ping {target}' there says 'connect: Network is unreachable' on any host, "
+        f" up'): 'ping {target}' there says '{_SAYS[_family(target)]}' on any host, "
         + ("and the run goes past it" if step.may_fail else "and the run would stop at it"),
         step.loc,
         f"bring lo up first: ip netns exec {op.ns} ip link set lo up",

@@ -72,3 +72,20 @@ def test_lo_up_first_is_fine(tmp_path: Path) -> None:
     )
     built = plan.build(lab)
     assert not any("lo is down" in str(w) for w in built.warnings)
+
+
+def test_an_ipv6_loopback_ping_is_said_in_ping6s_words(tmp_path: Path) -> None:
+    """``ping ::1`` in a namespace whose lo is down: ping says "connect: Cannot assign
+    requested address" there, not IPv4's "Network is unreachable" (hunt DQ noticed it; the
+    test's own text: the page pings 127.0.0.1; the words checked on this kernel, 6.18)."""
+    lab = _lab(
+        tmp_path,
+        """\
+        - {action: netns add, name: a}
+        - {action: netns exec, in: a, command: ping -c 1 ::1, may_fail: true}
+        - {action: netns exec, in: a, command: ping6 -c 1 ip6-localhost, may_fail: true}
+        """,
+    )
+    said = [str(w) for w in plan.build(lab).warnings if "lo is down in a" in str(w)]
+    assert len(said) == 2
+    assert all("'connect: Cannot assign requested address'" in w for w in said), said
