@@ -11,7 +11,10 @@ from typing import Any
 
 import yaml
 
+from iplab import export
 from iplab.importer.convert import ImportResult, detect_kind, import_text
+from iplab.plan import build
+from iplab.scenario import load_text
 
 
 def _imported(text: str, name: str = "lab.sh") -> ImportResult:
@@ -84,3 +87,18 @@ def test_a_loop_whose_batch_lines_are_known_only_when_it_runs_is_said_at_its_lin
     assert any(
         w.startswith("line 6: `ip -batch` reads no options in its lines") for w in warnings
     ), warnings
+
+
+def test_a_one_line_function_definition_is_no_step_and_prints_before_the_next_line() -> None:
+    """``up() { ip link set "$1" up; }`` (the test's own text; scripts write their helpers
+    so: ``gw() { ip netns exec "$1" ip route add default via "$2"; }``) was a ``true``
+    step of its own, counted, run and journaled though defining a function changes
+    nothing. It is no step now: its text starts the next line's block, so the scenario
+    still prints the script as written, and ``up v1`` runs its body."""
+    text = 'up() { ip link set "$1" up; }\nip link add v1 type veth peer name v2\nup v1\n'
+    result = _imported(text)
+    sc = load_text(result.yaml, "lab.yaml")
+    assert [s.op.action for s in sc.steps] == ["link add", "link set"]
+    assert sc.steps[0].verbatim == text.splitlines()[0] + "\n" + text.splitlines()[1]
+    assert export.text(build(sc, lenient=True)) == text
+    assert result.model_error is None

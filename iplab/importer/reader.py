@@ -396,6 +396,9 @@ class Block:
     #: False: the text does not run by itself in a script (typed at the shell an earlier
     #: line opened, half of a ``case``)
     standalone: bool = True
+    #: a function's definition (``up() { ip link set "$1" up; }``): it runs nothing; its
+    #: text is printed before the next block's (:func:`_definitions_joined`)
+    defines: bool = False
 
 
 Event = Note | Cmd | Block
@@ -1243,7 +1246,13 @@ class Reader:
         self.trap = None
 
     def finish(self) -> None:
-        """The end of the input: a trap's handler still set runs now, as bash runs it at the
+        """The end of the input: a trap's handler still set runs now (:meth:`_trapped`);
+        each function's definition joins the text of the block after it."""
+        self._trapped()
+        self.events = _definitions_joined(self.events)
+
+    def _trapped(self) -> None:
+        """A trap's handler still set runs now, as bash runs it at the
         script's exit: the teardown, with no line of its own to print. Not when the script
         deletes what it made by itself after setting the trap (bash would run the handler
         a second time, and it would find nothing left)."""
@@ -2975,10 +2984,11 @@ class Reader:
             if body is not None and body.type == "compound_statement":
                 self.functions[shellread.source(name)] = body
                 self.function_lines[shellread.source(name)] = number
-                # printed as written, runs nothing: defining a function changes nothing
-                return self._block(
-                    text, number, end, self._commands(["true"], None, number, where), where, ""
-                )
+                # printed as written, runs nothing: defining a function changes nothing (its
+                # text joins the next block's at the end: _definitions_joined)
+                true = self._commands(["true"], None, number, where)
+                self._keep(Block(text, number, end, true, defines=True))
+                return "speaking"
         if (
             node.type == "case_statement"
             and _on_argument(node, self.vars)
@@ -5173,6 +5183,42 @@ def _batch_options(call: _Call) -> str | None:
         return None
     options = [a for a in args[:-1] if a not in ("-force", "--force")]
     return "".join(f"{shlex.quote(a)} " for a in options)
+
+
+def _definitions_joined(events: list[Event]) -> list[Event]:
+    """Each function's definition (``up() { ip link set "$1" up; }``) printed at the start
+    of the next block's text, with no step of its own (it was a ``true`` step: defining a
+    function runs nothing; its calls are read as its body's commands). One followed by no
+    step of the script's own (the end, a teardown, a block typed at a shell opened before)
+    stays as it was, printed as written."""
+    out: list[Event] = []
+    held: list[Block] = []
+    for event in events:
+        if isinstance(event, Block) and event.defines:
+            held.append(event)
+            continue
+        if not held or isinstance(event, Note):
+            out.append(event)
+            continue
+        if isinstance(event, Block) and (
+            not event.text or event.cleanup or not event.standalone or event.defines
+        ):
+            out += [*held, event]
+            held = []
+            continue
+        variables = {k: v for h in held for k, v in h.variables.items()}
+        text = "\n".join(h.text for h in held)
+        if isinstance(event, Cmd):
+            block = Block(
+                f"{text}\n{event.text}", held[0].line, event.line, [event], list(event.output)
+            )
+        else:
+            block = replace(event, text=f"{text}\n{event.text}", line=held[0].line)
+            variables.update(event.variables)
+        block.variables = variables
+        out.append(block)
+        held = []
+    return out + held
 
 
 def _loop_name(loop: shellread.Node) -> str:
