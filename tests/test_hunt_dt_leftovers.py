@@ -7,14 +7,17 @@ ip -b -``), whose licences or sources keep them out of this tree."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from iplab import export
 from iplab.importer.convert import ImportResult, detect_kind, import_text
 from iplab.plan import build
 from iplab.scenario import load_text
+from tests import pages
 
 
 def _imported(text: str, name: str = "lab.sh") -> ImportResult:
@@ -102,3 +105,34 @@ def test_a_one_line_function_definition_is_no_step_and_prints_before_the_next_li
     assert sc.steps[0].verbatim == text.splitlines()[0] + "\n" + text.splitlines()[1]
     assert export.text(build(sc, lenient=True)) == text
     assert result.model_error is None
+
+
+_ABBREVIATED = (
+    "ip netns add y\nip -n y link add dev b type veth peer name c\nip -n y link set b up\n"
+)
+
+
+def test_a_line_ip_refuses_as_written_is_skipped_with_or_without_the_prefix() -> None:
+    """``ip -n y link set b up`` (the test's own text): ip 6.1 reads ``b`` after ``set``
+    as ``broadcast`` and refuses "up" as its address (``"up" is invalid lladdr.``; ``set
+    dev b up`` is taken), so the importer keeps it a raw step the author lets fail. Under
+    ``--prefix`` the line became ``ip -n dpx1y link set dpx1b up``, which ip takes: the
+    prefixed run set b up, the unprefixed one changed nothing. Both skip it now, judged
+    on the line as written."""
+    result = _imported(_ABBREVIATED)
+    sc = load_text(result.yaml, "lab.yaml")
+    plain = build(sc, lenient=True).setup[2]
+    prefixed = build(sc, prefix="dpx1", lenient=True).setup[2]
+    assert prefixed.command.text == "ip -n dpx1y link set dpx1b up"
+    assert plain.skip is not None and '"up" is invalid lladdr.' in plain.skip
+    assert prefixed.skip == plain.skip
+
+
+@pytest.mark.kernel
+def test_the_prefixed_run_leaves_the_link_down_as_ip_would(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    page = tmp_path / "abbreviated.sh"
+    page.write_text(_ABBREVIATED, encoding="utf-8")
+    ran = pages.ran_clean(page, prefix, state_dir, tmp_path)
+    assert "skipped, as the author allows it to fail: ip refuses" in ran.stdout, ran.stdout
