@@ -13,11 +13,13 @@ from typing import Any
 import pytest
 import yaml
 
-from iplab import export
+from iplab import export, ovs
 from iplab.importer.convert import ImportResult, detect_kind, import_text
 from iplab.plan import build
 from iplab.scenario import load_text
+from iplab.steps import Raw
 from tests import pages
+from tests.conftest import FIXTURES
 
 
 def _imported(text: str, name: str = "lab.sh") -> ImportResult:
@@ -136,3 +138,47 @@ def test_the_prefixed_run_leaves_the_link_down_as_ip_would(
     page.write_text(_ABBREVIATED, encoding="utf-8")
     ran = pages.ran_clean(page, prefix, state_dir, tmp_path)
     assert "skipped, as the author allows it to fail: ip refuses" in ran.stdout, ran.stdout
+
+
+def test_an_open_vswitch_port_is_undone_by_del_port_if_exists() -> None:
+    """tests/fixtures/hostconfig/ovs-bridge.md lines 13-14: ``sudo ovs-vsctl add-port ovsbr0
+    ovs-l`` (and ``... ovs-r tag=10``) were "steps iplab cannot undo": the port stays in
+    Open vSwitch's database after its veth is gone. Each is undone now by ``ovs-vsctl
+    --if-exists del-port PORT`` (by the port's name: with the bridge named, del-port fails
+    once the tutorial's teardown deleted the bridge). Open vSwitch is not installed here:
+    judged at the planning level."""
+    page = FIXTURES / "hostconfig" / "ovs-bridge.md"
+    result = import_text(page.read_text(encoding="utf-8"), "markdown", page.name)
+    assert result.cannot_undo == (), result.cannot_undo
+    plan = build(load_text(result.yaml, "ovs.yaml"), prefix="dpx4")
+    undone = [
+        u.undo.op.command
+        for pc in plan.setup
+        if "add-port" in pc.command.text
+        for u in pc.undo
+        if isinstance(u.undo.op, Raw)
+    ]
+    assert undone == [
+        "ovs-vsctl --if-exists del-port dpx4ovs-l",
+        "ovs-vsctl --if-exists del-port dpx4ovs-r",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "ports"),
+    [
+        ("ovs-vsctl add-port br0 p0", ("p0",)),
+        ("sudo ovs-vsctl add-port br0 p0 tag=10", ("p0",)),
+        ("ovs-vsctl add-port br0 p0 -- set Interface p0 type=internal", ("p0",)),
+        ("ovs-vsctl -t 5 add-port br0 p0 -- add-port br0 p1", ("p0", "p1")),
+        ("ovs-vsctl add-bond br0 bond0 a b", ("bond0",)),
+        # may have been there before the lab: not the lab's to delete
+        ("ovs-vsctl --may-exist add-port br0 p0", None),
+        ("ovs-vsctl add-br br0 -- --may-exist add-port br0 p0", None),
+        ("ovs-vsctl add-port br0 $IF", None),
+        ("ovs-vsctl add-br br0", None),
+        ("ovs-vsctl show | grep add-port", None),
+    ],
+)
+def test_the_ports_an_ovs_vsctl_line_adds(line: str, ports: tuple[str, ...] | None) -> None:
+    assert ovs.ports_added(line) == ports
