@@ -182,3 +182,32 @@ def test_an_open_vswitch_port_is_undone_by_del_port_if_exists() -> None:
 )
 def test_the_ports_an_ovs_vsctl_line_adds(line: str, ports: tuple[str, ...] | None) -> None:
     assert ovs.ports_added(line) == ports
+
+
+@pytest.mark.kernel
+def test_a_background_capture_that_ended_by_itself_is_said_ended(
+    prefix: str, state_dir: Path, tmp_path: Path
+) -> None:
+    """Part E of tests/fixtures/leftovers9/bk-p01-ns-lab-iperf.md (its shape in the test's
+    own text: the page's iperf3 is not installed here): ``ip netns exec ns2 tcpdump -i veth2
+    -n -c 5 icmp &``, then ``ping -c 3``: tcpdump ends by itself after 5 packets (``-c 2``
+    here: tcpdump hands packets over about once a second, and the 5th may come after the
+    undo began). The run said "undo stops it" of it and, at the undo, nothing more. It now
+    says the job ended by itself."""
+    page = tmp_path / "capture.sh"
+    page.write_text(
+        "ip netns add ns1\n"
+        "ip netns add ns2\n"
+        "ip link add veth1 netns ns1 type veth peer name veth2 netns ns2\n"
+        "ip -n ns1 addr add 192.168.100.1/24 dev veth1\n"
+        "ip -n ns2 addr add 192.168.100.2/24 dev veth2\n"
+        "ip -n ns1 link set veth1 up\n"
+        "ip -n ns2 link set veth2 up\n"
+        "ip netns exec ns2 tcpdump -i veth2 -n -c 2 icmp &\n"
+        "ip netns exec ns1 ping -c 3 192.168.100.2\n",
+        encoding="utf-8",
+    )
+    ran = pages.ran_clean(page, prefix, state_dir, tmp_path)
+    said = ran.stdout + ran.stderr
+    assert "iplab: the background job of step 8 (pid" in said, said
+    assert "ended by itself: nothing to stop" in said, said
