@@ -211,3 +211,17 @@ def test_a_background_capture_that_ended_by_itself_is_said_ended(
     said = ran.stdout + ran.stderr
     assert "iplab: the background job of step 8 (pid" in said, said
     assert "ended by itself: nothing to stop" in said, said
+
+
+def test_a_cleanup_comment_over_a_definition_does_not_make_the_next_line_teardown() -> None:
+    """``# Clean up`` over ``cleanup() { ... }`` speaks of the function: once the definition's
+    text started the next line's block, that comment made ``ip netns add a`` (and all after
+    it) the teardown. Only the call's deletion is (the test's own text)."""
+    text = (
+        "#!/bin/bash\nip netns add b\n\n# Clean up\ncleanup() {\n  ip netns del a\n}\n"
+        "ip netns add a\nip -n a link set lo up\ncleanup\n"
+    )
+    lab = yaml.safe_load(_imported(text).yaml)
+    assert [s["action"] for s in lab["teardown"][0]["steps"]] == ["netns del"]
+    assert len(lab["teardown"]) == 1
+    assert lab["setup"][1]["script"].endswith("}\nip netns add a")
