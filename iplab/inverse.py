@@ -11,6 +11,7 @@ import dataclasses
 import shlex
 from typing import TYPE_CHECKING, Any, Literal
 
+from iplab import ovs
 from iplab.hostfiles import Writes, file_writes, file_writes_in_netns
 from iplab.model import (
     DEFAULT_MTU,
@@ -185,6 +186,10 @@ def inverse(before: State, op: Op) -> list[Undo]:
         return [Undo(Raw(command=op.undo, shell=op.shell), Guard("always"))]
     if isinstance(op, NetnsExec) and op.undo:
         return [Undo(NetnsExec(ns=op.ns, command=op.undo), Guard("netns", name=op.ns))]
+    if isinstance(op, Raw) and (ports := ovs.ports_added(op.command)) is not None:
+        # (a port stays in Open vSwitch's database after its link is gone: hunt DT #4)
+        gone = [Undo(Raw(command=ovs.port_undo(p)), Guard("always")) for p in reversed(ports)]
+        return gone + _inverse_effects(op, here)
     if isinstance(op, Raw | NetnsExec):
         return _inverse_effects(op, here)
     return []

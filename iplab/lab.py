@@ -832,7 +832,10 @@ class Session:
         self.journal.jobs(self.run, command.number, left)
         if left:
             pids = ", ".join(str(pid) for pid, _ in left)
-            self.say(f"    in the background: pid {pids}, output to {log}; undo stops it")
+            alive = any(running(pid, start) for pid, start in left)  # (ping -c 1 &: ended
+            # while iplab read /proc: said so, not "undo stops it", hunt DT #5)
+            done = "undo stops it" if alive else "it has ended already"
+            self.say(f"    in the background: pid {pids}, output to {log}; {done}")
         if left and served and jobs.captures(command.body):  # the capture is ready first
             self._wait_capturing(log, SERVER_WAIT / 2, left)
         elif left and served and jobs.monitors(command.body):  # it watches, then they change

@@ -548,6 +548,7 @@ def build(
     """
     judge = Judge(strict=not lenient, prefix=prefix)
     check_refused(scenario, judge)  # (before the prefix: the line meant is the page's)
+    refused = [_refused_line(step) for step in scenario.steps]  # (as written: hunt DT #3)
     for step, said in kernel_named_said(scenario, prefix):  # (hunt DH #3)
         judge.warnings.append(ModelError(said, step.loc, certain=False))
     scenario = with_prefix(scenario, prefix)
@@ -595,7 +596,16 @@ def build(
             )  # fmt: skip
             if strict_claims:
                 judge.object(error)
-        planned.append(_planned(render, scenario.sudo, sim, waits, dad_spaces(sim.step.op, state)))
+        planned.append(
+            _planned(
+                render,
+                scenario.sudo,
+                sim,
+                waits,
+                dad_spaces(sim.step.op, state),
+                refused=refused[sim.number - 1] if sim.number <= len(refused) else None,
+            )
+        )
         if sim.number == n_setup:
             _twice_given(scenario.setup, state, judge)
             judge.warnings.extend(unforwarding_routers(state, scenario.setup))  # (hunt DL)
@@ -804,13 +814,31 @@ def _is(address: str, target: IPv4Address | IPv6Address) -> bool:
 def _planned(
     render: Renderer, policy: SudoPolicy, sim: Replayed, waits: tuple[tuple[str, str], ...],
     settles: tuple[str, ...] = (),
+    *,
+    refused: str | None = None,
 ) -> PlannedCommand:  # fmt: skip
+    """``refused``: why the run skips the step, said of its line as written before the
+    prefix (:func:`_refused_line`)."""
     step = sim.step
     command = render.command(
         step.op, decide_sudo(policy, step.sudo, step.op), step=step, number=sim.number
     )
     undo = tuple(PlannedUndo(u, decide_sudo(policy, None, u.op)) for u in sim.undo)
-    return PlannedCommand(command, undo, sim.refused, waits, settles)
+    return PlannedCommand(command, undo, sim.refused or refused, waits, settles)
+
+
+def _refused_line(step: Step) -> str | None:
+    """Why the run skips a raw step the author lets fail whose line ip refuses on any host
+    (:func:`check_refused`), judged on the line as written: with ``--prefix`` its names
+    could make it one ip reads (``ip -n y link set b up``: ip reads ``b`` as ``broadcast``
+    and refuses "up" as an address; ``... set dtx1b up``, run, set the link up, hunt DT #3).
+    None: another step."""
+    op = step.op
+    if not step.may_fail or not isinstance(op, Raw | NetnsExec):
+        return None
+    line = op.text or op.command
+    said = ipgrammar.refusal(line)
+    return None if said is None else f"ip refuses {line!r} on any host ({said})"
 
 
 class Reborn:

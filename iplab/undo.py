@@ -505,7 +505,10 @@ def stop_jobs(env: Env, journal: Journal, why: str) -> int:
     their sessions, each said and audited; how many."""
     found: list[tuple[int, int, str]] = []
     for step, members in journal.job_sessions():
-        for pid, start, line in job_processes(members):
+        now = job_processes(members)
+        if members and not now:
+            _say_ended(env, journal, step, members)
+        for pid, start, line in now:
             env.err.write(
                 f"iplab: stopping pid {pid} ({line[:80]}), started in the background by"
                 f" step {step}, {why}\n"
@@ -521,6 +524,21 @@ def stop_jobs(env: Env, journal: Journal, why: str) -> int:
         )
     _say_captures(env, journal)
     return len(found)
+
+
+def _say_ended(env: Env, journal: Journal, step: int, members: Sequence[tuple[int, int]]) -> None:
+    """A job the run said "undo stops it" of (``ping -c 3 ... &``, ``tcpdump -c 1 ... &``)
+    that ended by itself before: said once, instead of nothing (hunt DT #5: the run's last
+    word of it was that undo would stop it)."""
+    mark = journal.job_log(step).with_suffix(".ended")
+    if mark.exists():
+        return
+    pids = ", ".join(str(pid) for pid, _ in members)
+    env.err.write(
+        f"iplab: the background job of step {step} (pid {pids}) ended by itself: nothing to stop\n"
+    )
+    with contextlib.suppress(OSError):  # (a read-only state directory: said again)
+        mark.touch(mode=0o600)
 
 
 def _say_captures(env: Env, journal: Journal) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Iterable, Sequence
 
-from iplab import jobs
+from iplab import jobs, ovs
 from iplab.inverse import file_writes_of, policy_write_of, sysctl_loads_of, sysctl_writes_of
 from iplab.ipgrammar import refusal
 from iplab.model import effects_of
@@ -64,6 +64,7 @@ def cannot_undo(items: Sequence[Item]) -> Iterable[str]:
             continue  # (iplab's own op: undone by its inverse)
         said = effects_of(op) if isinstance(op, Raw | NetnsExec) else None
         undone = said is not None and bool(said.creates or said.renames)
+        undone |= isinstance(op, Raw) and ovs.ports_added(op.command) is not None
         inside = isinstance(op, NetnsExec) and op.ns in made and in_netns_only(op.command)
         # (sysctl -p FILE in it, FILE the lab's own, net.* keys alone: hunt CE #4)
         inside |= isinstance(op, NetnsExec) and op.ns in made and _loads_net_only(op, items)

@@ -37,7 +37,8 @@ def test_the_function_s_namespaces_are_steps(name: str) -> None:
 
 def test_the_variable_is_what_the_function_echoes() -> None:
     yaml, _ = _imported("ns-from-helper.sh")
-    assert "  - script: left=$(make_ns l)\n    steps:\n      - action: netns add\n" in yaml
+    # (hunt DT #2: make_ns's definition is no step; its text starts the block of its call)
+    assert "\n      }\n      left=$(make_ns l)\n    steps:\n      - action: netns add\n" in yaml
     assert "      left: lab-l\n      right: lab-r\n" in yaml, yaml
     assert "netns: lab-l" in yaml and "peer: veth-r" in yaml
 

@@ -244,10 +244,11 @@ _DEFINITION = re.compile(r"\s*(?:function\s+[A-Za-z_][\w-]*|[A-Za-z_][\w-]*\s*\(
 
 
 def defines_a_function(event: Event) -> bool:
-    """``event`` is a function's definition, read as the one step that runs nothing."""
-    if not isinstance(event, Block) or not _DEFINITION.match(event.text):
-        return False
-    return all(isinstance(c.parsed.op, Raw) and c.parsed.op.command == "true" for c in event.cmds)
+    """``event`` starts with a function's definition: one read as the one step that runs
+    nothing, or whose text starts the next block's (hunt DT #2: a "# Clean up" over
+    ``cleanup() {`` made the block of the definition and the ``ip netns add a`` after it
+    the teardown)."""
+    return isinstance(event, Block) and bool(_DEFINITION.match(event.text))
 
 
 def _comment_under(event: Cmd | Block, after: Sequence[Event]) -> Note | None:

@@ -396,6 +396,9 @@ class Block:
     #: False: the text does not run by itself in a script (typed at the shell an earlier
     #: line opened, half of a ``case``)
     standalone: bool = True
+    #: a function's definition (``up() { ip link set "$1" up; }``): it runs nothing; its
+    #: text is printed before the next block's (:func:`_definitions_joined`)
+    defines: bool = False
 
 
 Event = Note | Cmd | Block
@@ -1252,7 +1255,13 @@ class Reader:
         self.trap = None
 
     def finish(self) -> None:
-        """The end of the input: a trap's handler still set runs now, as bash runs it at the
+        """The end of the input: a trap's handler still set runs now (:meth:`_trapped`);
+        each function's definition joins the text of the block after it."""
+        self._trapped()
+        self.events = _definitions_joined(self.events)
+
+    def _trapped(self) -> None:
+        """A trap's handler still set runs now, as bash runs it at the
         script's exit: the teardown, with no line of its own to print. Not when the script
         deletes what it made by itself after setting the trap (bash would run the handler
         a second time, and it would find nothing left)."""
@@ -2984,10 +2993,11 @@ class Reader:
             if body is not None and body.type == "compound_statement":
                 self.functions[shellread.source(name)] = body
                 self.function_lines[shellread.source(name)] = number
-                # printed as written, runs nothing: defining a function changes nothing
-                return self._block(
-                    text, number, end, self._commands(["true"], None, number, where), where, ""
-                )
+                # printed as written, runs nothing: defining a function changes nothing (its
+                # text joins the next block's at the end: _definitions_joined)
+                true = self._commands(["true"], None, number, where)
+                self._keep(Block(text, number, end, true, defines=True))
+                return "speaking"
         if (
             node.type == "case_statement"
             and _on_argument(node, self.vars)
@@ -4895,6 +4905,8 @@ class Reader:
         AF #10: a raw step, refused as one that reads its commands from standard input).
         None: another pipeline, or a format with more than newlines to print."""
         parts = node.named_children
+        if len(parts) == 2 and parts[0].type == "for_statement" and parts[1].type == "command":
+            return self._looped_batch(parts[0], parts[1], scope, number, inside)
         if len(parts) != 2 or any(p.type != "command" for p in parts):
             return None
         call = self._call(parts[1], scope)
@@ -4909,6 +4921,106 @@ class Reader:
         rows = [r.strip() for r in text.splitlines()]
         lines = [f"{sudo}{call.program} {opts}{r}" for r in rows if r and r[0] != "#"]
         return _forced(call, self._commands(lines, inside, number, self._where(number, node)))
+
+    def _looped_batch(
+        self,
+        loop: shellread.Node,
+        reader: shellread.Node,
+        scope: ShellVars,
+        number: int,
+        inside: _Call | None,
+    ) -> list[Cmd] | None:
+        """``for i in 1 2 3; do echo "netns exec ns$i ip link set lo up"; done | ip -batch
+        /dev/stdin`` (``| ip -n NS -b -``): each line the loop echoes is one ip command, read
+        as ``ip -batch - <<EOF`` is (a raw step the model could not judge, "it reads its
+        commands from standard input"). A loop whose lines are known only when it runs
+        (``for i in $(seq 0 $NUM_IF)``, ``echo "$line"`` of a ``read``) stays one raw step,
+        said at its line. None: another pipeline."""
+        call = self._call(reader, scope)
+        opts = _batch_options(call) if call is not None and call.args else None
+        if call is None or opts is None:
+            return None
+        where = self._where(number, loop)
+        rows = self._echoed_rows(loop, scope, where)
+        if rows is None:
+            unknown = sorted(
+                {
+                    m[1]
+                    for m in _RUNTIME_REF.finditer(shellread.source(loop))
+                    if scope.values.get(m[1]) is None and m[1] != _loop_name(loop)
+                }
+            )
+            why = f" (it uses ${', $'.join(unknown)}, unknown before then)" if unknown else ""
+            self.warnings.append(
+                f"{where}: the lines this loop feeds `{call.program} -batch` are known only"
+                f" when it runs{why}: iplab cannot judge them"
+            )
+            return None
+        if (optioned := next((r for r in rows if r.startswith("-")), None)) is not None:
+            self.warnings.append(
+                f"{where}: `{call.program} -batch` reads no options in its lines: {optioned!r}"
+                f' fails there (Object "{optioned.split()[0]}" is unknown); kept as one raw'
+                " step (put the option on the command: ip -n NS -batch -)"
+            )
+            return None
+        sudo = "sudo " if call.sudo else ""
+        lines = [f"{sudo}{call.program} {opts}{r}" for r in rows if r and r[0] != "#"]
+        return _forced(call, self._commands(lines, inside, number, where))
+
+    def _echoed_rows(self, node: shellread.Node, scope: ShellVars, where: str) -> list[str] | None:
+        """The lines a loop of ``echo``/``printf`` lines prints (nested loops, several
+        lines a turn), its variables set to each value; None: anything else in it, or a
+        word whose value iplab cannot know."""
+        if node.type == "comment":
+            return []
+        if node.type in ("do_group", "compound_statement"):
+            out: list[str] = []
+            for child in node.named_children:
+                got = self._echoed_rows(child, scope, where)
+                if got is None:
+                    return None
+                out += got
+            return out
+        if node.type == "command":
+            words = [_word(w, scope) for w in shellread.words(node)]
+            if (
+                len(words) < 2
+                or any(w is None for w in words)
+                or words[0] not in ("echo", "printf")
+            ):
+                return None
+            said = [w or "" for w in words]
+            if said[0] == "echo" and re.fullmatch(r"-[neE]+", said[1]):
+                return None  # (echo -e, -n: escapes or no newline)
+            text = printed_text(said)
+            if text is None or "\\" in text or (said[0] == "printf" and "%" in text):
+                return None
+            return [r.strip() for r in text.splitlines()]
+        var, body = node.child_by_field_name("variable"), node.child_by_field_name("body")
+        if node.type != "for_statement" or var is None or body is None:
+            return None
+        values = self._loop_values(node, scope, where)
+        if values is None:
+            return None
+        name = shellread.source(var)
+        kept = (name in scope.values, scope.values.get(name))
+        rows: list[str] = []
+        self.budget.enter(len(values), where)
+        try:
+            for index, value in enumerate(values):
+                scope.values[name] = value
+                got = self._echoed_rows(body, scope, where)
+                if got is None:
+                    return None
+                rows += got
+                self.budget.made(len(rows), index, where)
+        finally:
+            self.budget.leave()
+            if kept[0]:
+                scope.values[name] = kept[1]
+            else:
+                scope.values.pop(name, None)
+        return rows
 
     def _echoed_script(
         self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
@@ -5161,14 +5273,56 @@ def _batch_options(call: _Call) -> str | None:
     """``ip [OPTIONS] -batch -`` (or ``-b -``; ``tc``'s and ``bridge``'s too) reading a
     here-document: the options that stand before each of its lines ("" for none, ``-n NS ``
     for ip -n NS -batch -); None: another command."""
-    args = call.args[:-1] if call.args[-1:] == ["-"] else call.args  # (the grammar may
-    # leave the ``-`` before ``<<EOF`` out of the command's words)
+    args = call.args[:-1] if call.args[-1:] in (["-"], ["/dev/stdin"]) else call.args  # (the
+    # grammar may leave the ``-`` before ``<<EOF`` out of the command's words)
     if call.program not in ("ip", "tc", "bridge") or call.inside is not None or args[-1:] not in (
         ["-batch"], ["-b"], ["--batch"]
     ):  # fmt: skip
         return None
     options = [a for a in args[:-1] if a not in ("-force", "--force")]
     return "".join(f"{shlex.quote(a)} " for a in options)
+
+
+def _definitions_joined(events: list[Event]) -> list[Event]:
+    """Each function's definition (``up() { ip link set "$1" up; }``) printed at the start
+    of the next block's text, with no step of its own (it was a ``true`` step: defining a
+    function runs nothing; its calls are read as its body's commands). One followed by no
+    step of the script's own (the end, a teardown, a block typed at a shell opened before)
+    stays as it was, printed as written."""
+    out: list[Event] = []
+    held: list[Block] = []
+    for event in events:
+        if isinstance(event, Block) and event.defines:
+            held.append(event)
+            continue
+        if not held or isinstance(event, Note):
+            out.append(event)
+            continue
+        if isinstance(event, Block) and (
+            not event.text or event.cleanup or not event.standalone or event.defines
+        ):
+            out += [*held, event]
+            held = []
+            continue
+        variables = {k: v for h in held for k, v in h.variables.items()}
+        text = "\n".join(h.text for h in held)
+        if isinstance(event, Cmd):
+            block = Block(
+                f"{text}\n{event.text}", held[0].line, event.line, [event], list(event.output)
+            )
+        else:
+            block = replace(event, text=f"{text}\n{event.text}", line=held[0].line)
+            variables.update(event.variables)
+        block.variables = variables
+        out.append(block)
+        held = []
+    return out + held
+
+
+def _loop_name(loop: shellread.Node) -> str:
+    """The variable a ``for`` loop sets ("" for none)."""
+    var = loop.child_by_field_name("variable")
+    return shellread.source(var) if var is not None else ""
 
 
 def _forced(call: _Call, cmds: list[Cmd]) -> list[Cmd]:
@@ -5187,7 +5341,7 @@ def _batch_file(call: _Call) -> tuple[str, str] | None:
     args = call.args
     if call.program not in ("ip", "tc", "bridge") or call.inside is not None or len(args) < 2:
         return None
-    if args[-2] not in ("-batch", "-b", "--batch") or args[-1] == "-":
+    if args[-2] not in ("-batch", "-b", "--batch") or args[-1] in ("-", "/dev/stdin"):
         return None
     options = [a for a in args[:-2] if a not in ("-force", "--force")]
     return "".join(f"{shlex.quote(a)} " for a in options), args[-1]
