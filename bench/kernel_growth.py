@@ -13,6 +13,14 @@ quiet kernel; ``master up`` grows with the ports already on the same bridge (eac
 that comes up floods its IPv6 link-local traffic to the bridge's others) and, between
 bridges, with all the ports of the root namespace.
 
+``-n up`` times the star's own form of a change made inside a namespace, ``ip -n NS
+link set ... up`` (in a batch, ``netns exec NS ip ...``: a process that enters NS and,
+to show it its own ``/sys``, unshares a mount namespace): each such unshare copies every
+mount of the host, and each named namespace is one (``/run/netns/NAME``), so the line
+costs more the more namespaces exist; ``nsenter --net``, which copies no mount, does not
+grow (2026-12-02). No sysctl lifts it: fewer named namespaces, or changes made from the
+root (``ip link add ... netns NS up``), do.
+
 Every object carries a prefix of its own (``ipkg`` + 4 hex digits) and is deleted at
 the end, even on failure.
 """
@@ -43,8 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     p = f"ipkg{uuid.uuid4().hex[:4]}"
     bridges = (args.upto + PER_BRIDGE - 1) // PER_BRIDGE
-    print(f"{'present':>8} {'netns add':>10} {'veth add':>9} {'master up':>10}   (s per chunk"
-          f" of {args.chunk}, quiet kernel before each)")  # fmt: skip
+    print(f"{'present':>8} {'netns add':>10} {'veth add':>9} {'master up':>10} {'-n up':>7}"
+          f"   (s per chunk of {args.chunk}, quiet kernel before each)")  # fmt: skip
     rows = []
     try:
         _batch([f"link add {p}b{k} up type bridge" for k in range(bridges)])
@@ -57,8 +65,12 @@ def main(argv: list[str] | None = None) -> int:
                         for i in chunk])  # fmt: skip
             kernel_quiet()
             c = _batch([f"link set {p}p{i} master {p}b{i // PER_BRIDGE} up" for i in chunk])
-            rows.append((start, a, b, c))
-            print(f"{start:>8} {a:>10.2f} {b:>9.2f} {c:>10.2f}", flush=True)
+            kernel_quiet()
+            # (the star's `ip -n s<i> link set ... up`, as a batch runs it: lo, which is
+            # the namespace's own)
+            d = _batch([f"netns exec {p}s{i} ip link set lo up" for i in chunk])
+            rows.append((start, a, b, c, d))
+            print(f"{start:>8} {a:>10.2f} {b:>9.2f} {c:>10.2f} {d:>7.2f}", flush=True)
     finally:
         cleanup(p)  # the namespaces (their veths go with them), then the bridges
         subprocess.run(["ip", "-force", "-batch", "-"], text=True, capture_output=True, check=False,
@@ -66,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         _settle(p)
     first = rows[0]
     last = rows[-1]
-    for name, k in (("netns add", 1), ("veth add", 2), ("master up", 3)):
+    for name, k in (("netns add", 1), ("veth add", 2), ("master up", 3), ("-n up", 4)):
         print(f"{name}: the last chunk costs {last[k] / first[k]:.1f}x the first")
     return 0
 
