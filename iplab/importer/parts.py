@@ -124,7 +124,8 @@ def read_parts(
     heading is a root shell's prompt (:func:`_prompted_headings`)."""
     reader = Reader(markdown=True, keep_variables=keep_variables)
     parts = [unmarked(piece, reader.warnings) for part in parts for piece in _shortcoded(part)]
-    parts = _at_ps2(_prompted_headings(reader, parts)) if root_prompts else parts
+    prompted = root_prompts or _root_shell_headings(reader, parts)
+    parts = _at_ps2(_prompted_headings(reader, parts)) if prompted else parts
     parts = [kept for part in parts if (kept := _unfurnished(part)) is not None]
     h1_taken = title is not None
     code_on_page = any(part.kind == "code" for part in parts)
@@ -167,6 +168,8 @@ def read_parts(
         elif part.kind == "heading":
             if part.title and not h1_taken and not _a_comment(reader, part, parts, index):
                 title, h1_taken = part.text, True
+            elif reader.sessions and _between_commands(reader, part, parts, index):
+                reader.comment(part.source[0], part.line)  # (the open shell's comment)
             else:
                 reader.note("heading", part.text, part.line)
         elif part.kind == "paragraph":
@@ -229,6 +232,30 @@ def _a_comment(reader: Reader, heading: Part, parts: Sequence[Part], index: int)
     return False
 
 
+def _between_commands(reader: Reader, heading: Part, parts: Sequence[Part], index: int) -> bool:
+    """A ``# ...`` heading with a command on the line right above it and on the line right
+    under it: a shell comment of a code block the saved page lost, typed in the shell open
+    there (hunt DR: besthub's ``$ sudo nsenter --net=/var/run/netns/netns0``, ``# inside
+    netns0``, ``$ ip link set lo up``: the heading closed the shell, and the lines under it
+    ran on the host). A heading with a blank line or prose on a side is a new section."""
+    if not heading.source[:1] or not heading.source[0].startswith("# "):
+        return False
+    before = parts[index - 1] if index > 0 else None
+    after = parts[index + 1] if index + 1 < len(parts) else None
+    return (
+        before is not None
+        and after is not None
+        and before.kind == "paragraph"
+        and after.kind == "paragraph"
+        and before.end == heading.line - 1
+        and after.line == heading.end + 1
+        and bool(before.source)
+        and bool(after.source)
+        and _a_command(reader, before.source[-1])
+        and _a_command(reader, after.source[0])
+    )
+
+
 def _a_command(reader: Reader, line: str) -> bool:
     """``line`` is a command a page types (at a prompt or bare)."""
     text = line.strip()
@@ -273,6 +300,33 @@ def _file_block(reader: Reader, block: FileBlock, part: Part) -> None:
         f" but {why}: not written as the file, read as before"
         + (f" ({len(unread)} of its lines neither commands nor output, ignored)" if unread else "")
     )
+
+
+def _root_shell_headings(reader: Reader, parts: Sequence[Part]) -> bool:
+    """A Markdown page with no code blocks whose ``# ...`` headings hold two commands or
+    more (``# ip netns add ns0``, ``# ip netns exec ns0 ip link set lo up``): a root
+    shell's lines, the page's code blocks lost when it was saved, as on a plain-text page
+    (hunt DR: besthub's copy of a Chinese post, "no command found ... ip commands inside
+    sentences (a transcript?)", its four ip lines all headings)."""
+    if any(part.kind == "code" for part in parts):
+        return False
+    prompted = [
+        part
+        for part in parts
+        if part.kind == "heading"
+        and part.source[:1]
+        and part.source[0].startswith("# ")
+        and _ip_line(part.source[0][2:].strip())
+        and reader.looks_like_command(part.source[0][2:].strip())
+    ]
+    return len(prompted) >= 2
+
+
+def _ip_line(text: str) -> bool:
+    """``text`` starts with ip, or sudo ip (a heading that is a command of iproute2's)."""
+    words = text.split()
+    words = words[1:] if words[:1] == ["sudo"] else words
+    return words[:1] == ["ip"] and len(words) > 1
 
 
 def _prompted_headings(reader: Reader, parts: Sequence[Part]) -> list[Part]:
@@ -666,6 +720,11 @@ def _same_words(text: str) -> str:
     return words.removeprefix("sudo ")  # (a sentence leaves sudo out where the block has it)
 
 
+#: a shell comment line of a code block the page lost, written with or without a space
+#: after its hash (``#新建bridge设备``, ``# create the bridge``); not ``#!``, not a bare ``#``
+_HASH_COMMENT = re.compile(r"#(?![!#])\s*\S.*")
+
+
 def _bare_paragraph(
     reader: Reader,
     source: list[str],
@@ -738,8 +797,11 @@ def _bare_paragraph(
         bare = (
             None if bodies or wrapped or code_on_page or scripted else _bare_command(reader, text)
         )
-        if bare is not None and (read_before or (commented and k == 0)):
-            bodies = [bare]  # (``ping -c 3 10.0.0.2`` under ``# Ping from host``: hunt DJ)
+        hashed = k > 0 and _HASH_COMMENT.fullmatch(source[k - 1].strip()) is not None
+        if bare is not None and (read_before or (commented and k == 0) or hashed):
+            # (``ping -c 3 10.0.0.2`` under ``# Ping from host``: hunt DJ; ``brctl addbr
+            # br100_0`` under ``#新建bridge设备``, a comment with no space: hunt DR)
+            bodies = [bare]
         elif bare is not None and not _commands_in(text, code_on_page):
             reader.warnings.append(
                 f"line {number}: the page has no code blocks; {bare!r} looks like a command,"
