@@ -720,6 +720,9 @@ def _same_words(text: str) -> str:
     return words.removeprefix("sudo ")  # (a sentence leaves sudo out where the block has it)
 
 
+#: the lines that leave the shell a page opened (``sudo ip netns exec ns1 bash``)
+_LEAVE = frozenset({"exit", "logout", "exit 0"})
+
 #: a shell comment line of a code block the page lost, written with or without a space
 #: after its hash (``#新建bridge设备``, ``# create the bridge``); not ``#!``, not a bare ``#``
 _HASH_COMMENT = re.compile(r"#(?![!#])\s*\S.*")
@@ -753,8 +756,8 @@ def _bare_paragraph(
     helped = False  # (the last line read: ``ip ... help``)
     usage: list[int] = []  # (the lines of ip's usage read so far: hunt DJ)
     read_before = False  # (the last line read: a command)
-    for number, text in enumerate(source, start=line):
-        k = number - line
+    for number, written in enumerate(source, start=line):
+        k, text = number - line, written
         if k < past:
             continue  # (a line of a listing read as a code block)
         if _USAGE.match(text.strip()) or (usage and _SYNOPSIS.match(text.strip())):
@@ -774,13 +777,24 @@ def _bare_paragraph(
             _code_block(reader, "", [(line + i, source[i]) for i in range(k, past)], number)
             prose, prose_line = [], line + past
             continue
+        continued = k  # (the last line a ``\`` at a line's end joins to this one)
+        while continues(text.rstrip()) and "`" not in text and continued + 1 < len(source):
+            # (``sudo ip netns exec a \`` over ``ip link set lo up``: one command, as in a
+            # code block; hunt DR: the first line was lost, the second run on the host)
+            continued += 1
+            text = join_continuation(text.rstrip(), source[continued])
+        past = max(past, continued + 1)
         wrapped = "`" in text and _in_a_sentence(source[k - 1] if k else "", text, source[k + 1 :])
         bodies = [] if wrapped else _commands_in(text, code_on_page)
         heading = None  # (the title glued to the line's command: hunt DJ)
         split = glued_heading(text) if not wrapped and "`" not in text else None
         if split is not None and (unglued := _commands_in(split[0], code_on_page)):
             bodies, heading = unglued, split[1]
-        if not wrapped and (glued := _glued(reader, source, line, k, code_on_page, alone=bodies)):
+        if (
+            not wrapped
+            and continued == k
+            and (glued := _glued(reader, source, line, k, code_on_page, alone=bodies))
+        ):
             bodies, past = glued, k + 2
         twice = [b for b in bodies if _same_words(b) in shown]
         for body in twice:
@@ -797,6 +811,15 @@ def _bare_paragraph(
         bare = (
             None if bodies or wrapped or code_on_page or scripted else _bare_command(reader, text)
         )
+        shell_open = bool(reader.sessions) and not reader.sessions[-1].away
+        if (
+            bare is None
+            and not bodies
+            and text.strip() in _LEAVE
+            and shell_open
+            and (read_before or (commented and k == 0))
+        ):
+            bare = text.strip()  # (``exit``, the shell opened above left: hunt DR)
         hashed = k > 0 and _HASH_COMMENT.fullmatch(source[k - 1].strip()) is not None
         if bare is not None and (read_before or (commented and k == 0) or hashed):
             # (``ping -c 3 10.0.0.2`` under ``# Ping from host``: hunt DJ; ``brctl addbr
