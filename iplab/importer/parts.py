@@ -216,8 +216,17 @@ def _a_comment(reader: Reader, heading: Part, parts: Sequence[Part], index: int)
     line or prose on each side may be the title."""
     if not heading.source[:1] or not heading.source[0].startswith("# "):
         return False  # (an underlined title, ``Title`` over ``=====``, is no comment)
-    before = parts[index - 1] if index > 0 else None
-    after = parts[index + 1] if index + 1 < len(parts) else None
+    # (a run of ``# `` lines, one right under the other, is one block's comments: the
+    # command may touch the run's first or last; hunt DR: cubepath's lab was titled by the
+    # middle one of three, "1: lo: mtu 65536 ...")
+    first, last = index, index
+    while first > 0 and _comment_above(parts[first - 1], parts[first]):
+        first -= 1
+    while last + 1 < len(parts) and _comment_above(parts[last], parts[last + 1]):
+        last += 1
+    before = parts[first - 1] if first > 0 else None
+    after = parts[last + 1] if last + 1 < len(parts) else None
+    heading = replace(heading, line=parts[first].line, end=parts[last].end)
     # (bare lines only: a heading right above a fenced block is the page's own)
     if (
         before is not None
@@ -230,6 +239,19 @@ def _a_comment(reader: Reader, heading: Part, parts: Sequence[Part], index: int)
     if after is not None and after.kind == "paragraph" and after.line == heading.end + 1:
         return bool(after.source) and _a_command(reader, after.source[0])
     return False
+
+
+def _comment_above(upper: Part, lower: Part) -> bool:
+    """Two ``# `` headings, the second on the line right under the first."""
+    return (
+        upper.kind == "heading"
+        and lower.kind == "heading"
+        and lower.line == upper.end + 1
+        and upper.source[:1] != []
+        and lower.source[:1] != []
+        and upper.source[0].startswith("# ")
+        and lower.source[0].startswith("# ")
+    )
 
 
 def _between_commands(reader: Reader, heading: Part, parts: Sequence[Part], index: int) -> bool:
