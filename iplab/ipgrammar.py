@@ -82,6 +82,7 @@ from iplab.steps import (
 )
 from iplab.sysctl import sysctl_writes
 from iplab.words import (
+    FIND_ACTS,
     MACVLAN_MODES,
     SHELL_SYNTAX,
     inside_netns,
@@ -95,6 +96,7 @@ from iplab.words import (
     strip_sudo,
     substitutions,
     words_with_values,
+    xargs_runs,
 )
 from iplab.wrappers import past_how_it_runs
 
@@ -1631,6 +1633,11 @@ def _argv_effects(argv: list[str], ns: str | None) -> Declares | None:
         return _ovs_effects(argv[1:], ns)
     if program in NAME_NEUTRAL:
         return Declares(declared=True)
+    if program == "find" and not FIND_ACTS & set(argv[1:]):
+        return Declares(declared=True)  # (a listing: hunt DR, it refused --prefix)
+    if program == "xargs":  # what it runs, for each word it reads (xargs -I{} readlink {})
+        run = xargs_runs(argv)
+        return None if run[:1] == ["xargs"] else _argv_effects(run, ns)
     return None
 
 

@@ -907,9 +907,36 @@ _DMESG_CHANGES = frozenset(
 _ONLY_HOW = frozenset({"timeout", "nice", "ionice", "stdbuf"})
 
 
+#: find's expressions that do more than list what it finds (delete, run, write a file)
+FIND_ACTS = frozenset(
+    {"-delete", "-exec", "-execdir", "-ok", "-okdir", "-fprint", "-fprint0", "-fprintf", "-fls"}
+)
+#: xargs's options whose value is the next word (``-I {}``, ``-n 1``; not ``-I{}``)
+_XARGS_VALUED = frozenset(
+    {"-a", "--arg-file", "-d", "--delimiter", "-E", "-e", "-I", "-i", "-L", "-l", "-n"}
+    | {"--max-args", "-P", "--max-procs", "-s", "--max-chars", "--process-slot-var"}
+)
+
+
+def xargs_runs(argv: Sequence[str]) -> list[str]:
+    """The words of the command ``xargs [OPTIONS] [COMMAND...]`` runs, before the words it
+    reads (``xargs -I{} readlink {}``: ``readlink {}``); ``echo`` when it names none."""
+    i = 1
+    while i < len(argv) and argv[i].startswith("-"):
+        if argv[i] == "--":
+            i += 1
+            break
+        i += 2 if argv[i] in _XARGS_VALUED else 1
+    return list(argv[i:]) or ["echo"]
+
+
 def _reads_words(argv: list[str]) -> bool:
     """A command that only shows state, by its words (see reads_only)."""
     program, args = argv[0], argv[1:]
+    if program == "find":  # (find /proc -name net -type l: a listing; hunt DR)
+        return not FIND_ACTS & set(args)
+    if program == "xargs":  # (xargs -I{} readlink {}: what it runs, for each word read)
+        return reads_only(shlex.join(xargs_runs(argv)))
     if (inside := inside_netns(argv))[0] is not None:
         run = list(strip_sudo(tuple(inside[1]))) if inside[1][:1] == ["sudo"] else inside[1]
         return bool(run) and reads_only(shlex.join(run))  # a reader inside a namespace (ip

@@ -127,7 +127,8 @@ def read_parts(
     the page, whose scripts its blocks run (``./newHost.sh red``) are read from there."""
     reader = Reader(markdown=True, keep_variables=keep_variables, base=base)
     parts = [unmarked(piece, reader.warnings) for part in parts for piece in _shortcoded(part)]
-    parts = _at_ps2(_prompted_headings(reader, parts)) if root_prompts else parts
+    prompted = root_prompts or _root_shell_headings(reader, parts)
+    parts = _at_ps2(_prompted_headings(reader, parts)) if prompted else parts
     parts = [kept for part in parts if (kept := _unfurnished(part)) is not None]
     h1_taken = title is not None
     code_on_page = any(part.kind == "code" for part in parts)
@@ -170,6 +171,8 @@ def read_parts(
         elif part.kind == "heading":
             if part.title and not h1_taken and not _a_comment(reader, part, parts, index):
                 title, h1_taken = part.text, True
+            elif reader.sessions and _between_commands(reader, part, parts, index):
+                reader.comment(part.source[0], part.line)  # (the open shell's comment)
             else:
                 reader.note("heading", part.text, part.line)
         elif part.kind == "paragraph":
@@ -216,8 +219,17 @@ def _a_comment(reader: Reader, heading: Part, parts: Sequence[Part], index: int)
     line or prose on each side may be the title."""
     if not heading.source[:1] or not heading.source[0].startswith("# "):
         return False  # (an underlined title, ``Title`` over ``=====``, is no comment)
-    before = parts[index - 1] if index > 0 else None
-    after = parts[index + 1] if index + 1 < len(parts) else None
+    # (a run of ``# `` lines, one right under the other, is one block's comments: the
+    # command may touch the run's first or last; hunt DR: cubepath's lab was titled by the
+    # middle one of three, "1: lo: mtu 65536 ...")
+    first, last = index, index
+    while first > 0 and _comment_above(parts[first - 1], parts[first]):
+        first -= 1
+    while last + 1 < len(parts) and _comment_above(parts[last], parts[last + 1]):
+        last += 1
+    before = parts[first - 1] if first > 0 else None
+    after = parts[last + 1] if last + 1 < len(parts) else None
+    heading = replace(heading, line=parts[first].line, end=parts[last].end)
     # (bare lines only: a heading right above a fenced block is the page's own)
     if (
         before is not None
@@ -230,6 +242,43 @@ def _a_comment(reader: Reader, heading: Part, parts: Sequence[Part], index: int)
     if after is not None and after.kind == "paragraph" and after.line == heading.end + 1:
         return bool(after.source) and _a_command(reader, after.source[0])
     return False
+
+
+def _comment_above(upper: Part, lower: Part) -> bool:
+    """Two ``# `` headings, the second on the line right under the first."""
+    return (
+        upper.kind == "heading"
+        and lower.kind == "heading"
+        and lower.line == upper.end + 1
+        and upper.source[:1] != []
+        and lower.source[:1] != []
+        and upper.source[0].startswith("# ")
+        and lower.source[0].startswith("# ")
+    )
+
+
+def _between_commands(reader: Reader, heading: Part, parts: Sequence[Part], index: int) -> bool:
+    """A ``# ...`` heading with a command on the line right above it and on the line right
+    under it: a shell comment of a code block the saved page lost, typed in the shell open
+    there (hunt DR: besthub's ``$ sudo nsenter --net=/var/run/netns/netns0``, ``# inside
+    netns0``, ``$ ip link set lo up``: the heading closed the shell, and the lines under it
+    ran on the host). A heading with a blank line or prose on a side is a new section."""
+    if not heading.source[:1] or not heading.source[0].startswith("# "):
+        return False
+    before = parts[index - 1] if index > 0 else None
+    after = parts[index + 1] if index + 1 < len(parts) else None
+    return (
+        before is not None
+        and after is not None
+        and before.kind == "paragraph"
+        and after.kind == "paragraph"
+        and before.end == heading.line - 1
+        and after.line == heading.end + 1
+        and bool(before.source)
+        and bool(after.source)
+        and _a_command(reader, before.source[-1])
+        and _a_command(reader, after.source[0])
+    )
 
 
 def _a_command(reader: Reader, line: str) -> bool:
@@ -276,6 +325,33 @@ def _file_block(reader: Reader, block: FileBlock, part: Part) -> None:
         f" but {why}: not written as the file, read as before"
         + (f" ({len(unread)} of its lines neither commands nor output, ignored)" if unread else "")
     )
+
+
+def _root_shell_headings(reader: Reader, parts: Sequence[Part]) -> bool:
+    """A Markdown page with no code blocks whose ``# ...`` headings hold two commands or
+    more (``# ip netns add ns0``, ``# ip netns exec ns0 ip link set lo up``): a root
+    shell's lines, the page's code blocks lost when it was saved, as on a plain-text page
+    (hunt DR: besthub's copy of a Chinese post, "no command found ... ip commands inside
+    sentences (a transcript?)", its four ip lines all headings)."""
+    if any(part.kind == "code" for part in parts):
+        return False
+    prompted = [
+        part
+        for part in parts
+        if part.kind == "heading"
+        and part.source[:1]
+        and part.source[0].startswith("# ")
+        and _ip_line(part.source[0][2:].strip())
+        and reader.looks_like_command(part.source[0][2:].strip())
+    ]
+    return len(prompted) >= 2
+
+
+def _ip_line(text: str) -> bool:
+    """``text`` starts with ip, or sudo ip (a heading that is a command of iproute2's)."""
+    words = text.split()
+    words = words[1:] if words[:1] == ["sudo"] else words
+    return words[:1] == ["ip"] and len(words) > 1
 
 
 def _prompted_headings(reader: Reader, parts: Sequence[Part]) -> list[Part]:
@@ -669,6 +745,14 @@ def _same_words(text: str) -> str:
     return words.removeprefix("sudo ")  # (a sentence leaves sudo out where the block has it)
 
 
+#: the lines that leave the shell a page opened (``sudo ip netns exec ns1 bash``)
+_LEAVE = frozenset({"exit", "logout", "exit 0"})
+
+#: a shell comment line of a code block the page lost, written with or without a space
+#: after its hash (``#新建bridge设备``, ``# create the bridge``); not ``#!``, not a bare ``#``
+_HASH_COMMENT = re.compile(r"#(?![!#])\s*\S.*")
+
+
 def _bare_paragraph(
     reader: Reader,
     source: list[str],
@@ -697,8 +781,8 @@ def _bare_paragraph(
     helped = False  # (the last line read: ``ip ... help``)
     usage: list[int] = []  # (the lines of ip's usage read so far: hunt DJ)
     read_before = False  # (the last line read: a command)
-    for number, text in enumerate(source, start=line):
-        k = number - line
+    for number, written in enumerate(source, start=line):
+        k, text = number - line, written
         if k < past:
             continue  # (a line of a listing read as a code block)
         if _USAGE.match(text.strip()) or (usage and _SYNOPSIS.match(text.strip())):
@@ -718,13 +802,24 @@ def _bare_paragraph(
             _code_block(reader, "", [(line + i, source[i]) for i in range(k, past)], number)
             prose, prose_line = [], line + past
             continue
+        continued = k  # (the last line a ``\`` at a line's end joins to this one)
+        while continues(text.rstrip()) and "`" not in text and continued + 1 < len(source):
+            # (``sudo ip netns exec a \`` over ``ip link set lo up``: one command, as in a
+            # code block; hunt DR: the first line was lost, the second run on the host)
+            continued += 1
+            text = join_continuation(text.rstrip(), source[continued])
+        past = max(past, continued + 1)
         wrapped = "`" in text and _in_a_sentence(source[k - 1] if k else "", text, source[k + 1 :])
         bodies = [] if wrapped else _commands_in(text, code_on_page)
         heading = None  # (the title glued to the line's command: hunt DJ)
         split = glued_heading(text) if not wrapped and "`" not in text else None
         if split is not None and (unglued := _commands_in(split[0], code_on_page)):
             bodies, heading = unglued, split[1]
-        if not wrapped and (glued := _glued(reader, source, line, k, code_on_page, alone=bodies)):
+        if (
+            not wrapped
+            and continued == k
+            and (glued := _glued(reader, source, line, k, code_on_page, alone=bodies))
+        ):
             bodies, past = glued, k + 2
         twice = [b for b in bodies if _same_words(b) in shown]
         for body in twice:
@@ -741,8 +836,20 @@ def _bare_paragraph(
         bare = (
             None if bodies or wrapped or code_on_page or scripted else _bare_command(reader, text)
         )
-        if bare is not None and (read_before or (commented and k == 0)):
-            bodies = [bare]  # (``ping -c 3 10.0.0.2`` under ``# Ping from host``: hunt DJ)
+        shell_open = bool(reader.sessions) and not reader.sessions[-1].away
+        if (
+            bare is None
+            and not bodies
+            and text.strip() in _LEAVE
+            and shell_open
+            and (read_before or (commented and k == 0))
+        ):
+            bare = text.strip()  # (``exit``, the shell opened above left: hunt DR)
+        hashed = k > 0 and _HASH_COMMENT.fullmatch(source[k - 1].strip()) is not None
+        if bare is not None and (read_before or (commented and k == 0) or hashed):
+            # (``ping -c 3 10.0.0.2`` under ``# Ping from host``: hunt DJ; ``brctl addbr
+            # br100_0`` under ``#新建bridge设备``, a comment with no space: hunt DR)
+            bodies = [bare]
         elif bare is not None and not _commands_in(text, code_on_page):
             reader.warnings.append(
                 f"line {number}: the page has no code blocks; {bare!r} looks like a command,"

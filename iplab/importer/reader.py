@@ -209,6 +209,9 @@ _PROMPTS = (
     # deepakk's block of them was prose, its four lines lost with no word)
     r"|[/~][\w.~/-]{0,40}#"
     rf"|[\w.-]+@[\w.-]+ \S+{_BRANCH} [%$#]"
+    # user@host and its $ or # with no path (PS1='\u@\h \$ ': ``kuznet@kaiser $ ip -b -``,
+    # ``root@router#``; hunt DR: the ip reference's page was "no command found")
+    r"|[\w.-]+@[A-Za-z][\w.-]* ?[$#]"
     # fish's (user@host path (branch)>, ~/path>), bash's own (bash-5.1#, sh-4.2$), Kali's
     # second line (\u2514\u2500$)
     rf"|[\w.-]+@[\w.-]+ \S+{_BRANCH}>|~[^\s>]*>|(?:ba|z|k|da)?sh-\d+(?:\.\d+)*[$#]"
