@@ -16,7 +16,7 @@ DS = FIXTURES / "scripts-ds"
 #: file -> (the arguments it is run with, typed steps, raw steps)
 EXPECTED = {
     "ds01-brace-group-quiet-clean-slate.sh": (None, 22, 0),
-    "ds02-argument-loop-new-host.sh": (["center", "-f"], 2, 3),
+    "ds02-argument-loop-new-host.sh": (["center", "-f"], 2, 2),  # (usage(): no step, hunt DT)
     "ds03-virtopology/README.md": (None, 34, 0),
     "ds04-condeval/create-network.sh": (None, 12, 0),
     "ds05-veth-peer-netns-set-up-dev.sh": (None, 6, 1),
