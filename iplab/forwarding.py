@@ -28,6 +28,7 @@ from collections.abc import Iterator, Sequence
 
 from iplab.model import ModelError
 from iplab.names import ROOT, ns_label
+from iplab.outershell import misplaced_in
 from iplab.state import Namespace, State
 from iplab.steps import RouteAdd, Step
 from iplab.sysctl import ANY_KEY
@@ -117,10 +118,14 @@ def unforwarding_routers(state: State, setup: Sequence[Step]) -> Iterator[ModelE
             ]
             if served:
                 others = sorted(k for k in space.sysctls_named if _V6_OTHERS.fullmatch(k))
-                yield _said(name, family, served, others if family == 6 else [])
+                keys = _V4_KEYS.fullmatch if family == 4 else _V6_OTHERS.fullmatch
+                outer = [line for line, path in misplaced_in(setup, name) if keys(path)]
+                yield _said(name, family, served, others if family == 6 else [], outer)
 
 
-def _said(name: str, family: int, served: list[Step], others: list[str]) -> ModelError:
+def _said(
+    name: str, family: int, served: list[Step], others: list[str], outer: list[str]
+) -> ModelError:
     via = list(dict.fromkeys(str(s.op.via) for s in served if isinstance(s.op, RouteAdd)))
     if family == 4:
         why = (
@@ -139,6 +144,12 @@ def _said(name: str, family: int, served: list[Step], others: list[str]) -> Mode
                 " it: the kernel forwards IPv6 by net.ipv6.conf.all.forwarding alone)"
             )
         fix = f"ip netns exec {name} sysctl -w net.ipv6.conf.all.forwarding=1"
+    if outer:  # (hunt DU: ip netns exec r echo 1 > /proc/sys/...: the host's key, not r's)
+        lines = ", ".join(f"`{line}`" for line in dict.fromkeys(outer))
+        why += (
+            f" ({lines} does not turn it on in {name}: the redirection is the outer shell's,"
+            f" which writes the host's key, not {name}'s)"
+        )
     return ModelError(
         f"{ns_label(name)} is the gateway of the lab's routes via {', '.join(via)}, but no"
         f" step turns forwarding on in it: {why}",

@@ -30,6 +30,7 @@ from iplab.lodown import loopback_down
 from iplab.model import Judge, ModelError, lab_addresses, plain_address
 from iplab.names import ROOT
 from iplab.netnsfiles import check_netns_files
+from iplab.outershell import outer_shell_writes
 from iplab.pids import (
     in_a_network_of_its_own,
     job_named,
@@ -569,6 +570,7 @@ def build(
     check_pids(scenario, judge if lenient else None, judge)
     check_editors(scenario, judge if lenient else None)
     check_netns_files(scenario.steps, judge)  # (hunt CJ #2: no mkdir -p /etc/netns/NS)
+    judge.warnings.extend(outer_shell_writes(scenario.steps))  # (hunt DU: > the host's key)
     check_recipes(scenario, prefix, judge if lenient or not prefix else None)
     owned = owned_by(scenario)
     check_batches(scenario, prefix, owned, judge if lenient else None)

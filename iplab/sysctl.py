@@ -5,6 +5,10 @@
 right before the step runs (:meth:`iplab.lab.Session._read_back`), and the undo puts it
 back only while it is still the value written (someone else's later change is theirs).
 ``sysctl -p [FILE]`` writes what its file says: the file is read right before the step too.
+
+Why this module is long: it reads every way a line writes a sysctl (``sysctl -w``, ``-p``,
+``echo >``, ``| tee``, after ``ip netns exec``) and what the kernel changes with it, in one
+place the model, the undo and verify all ask.
 """
 
 from __future__ import annotations
@@ -125,13 +129,18 @@ _PROC_SYS_VALUE = re.compile(r"[\w.:,/+][\w.:,/+-]*")
 
 
 def _proc_sys_write(command: str) -> list[tuple[str, str]] | None:
-    """``echo 1 > /proc/sys/net/ipv4/ip_forward``, ``echo 1 | [sudo] tee [-a]
-    /proc/sys/... [> /dev/null]``: the key (its path under /proc/sys) and the value."""
+    """``echo 1 > /proc/sys/net/ipv4/ip_forward`` (``>>``, ``printf 1``), ``echo 1 | [sudo]
+    tee [-a] /proc/sys/... [> /dev/null]``: the key (its path under /proc/sys) and the
+    value; after ``ip netns exec NS`` too: the outer shell opens the file, in the namespace
+    the line runs in, not NS (:mod:`iplab.outershell`, hunt DU)."""
     tokens = shell_tokens(command)
-    if not tokens or tokens[0] != "echo" or len(tokens) < 4:
+    if not tokens:
+        return None
+    tokens = past_netns_exec(tokens)[1]
+    if len(tokens) < 4 or tokens[0] not in ("echo", "printf"):
         return None
     value, rest = tokens[1], tokens[2:]
-    if rest[0] == ">" and len(rest) == 2:
+    if rest[0] in (">", ">>") and len(rest) == 2:
         path = rest[1]
     elif rest[0] == "|":
         rest = rest[2:] if rest[1:2] == ["sudo"] else rest[1:]
@@ -152,6 +161,14 @@ def _proc_sys_write(command: str) -> list[tuple[str, str]] | None:
     ):
         return None
     return [(key, value)]
+
+
+def past_netns_exec(tokens: list[str]) -> tuple[str | None, list[str]]:
+    """A line's words past its ``[sudo] ip netns exec NS [sudo]``, and NS (None: it has
+    none; the words as they are). NS runs the first simple command alone: a redirection or
+    a pipe after it is the outer shell's."""
+    ns, inner = inside_netns(tokens[1:] if tokens[:1] == ["sudo"] else tokens)
+    return (None, tokens) if ns is None else (ns, inner[1:] if inner[:1] == ["sudo"] else inner)
 
 
 def sysctl_path(key: str) -> str:
