@@ -68,3 +68,34 @@ def test_a_loop_written_to_a_file_with_lines_known_only_when_it_runs_is_said() -
     assert any(
         w.startswith("line 2:") and "known only when it runs" in w for w in result.warnings
     ), result.warnings
+
+
+def test_a_counted_while_loop_piped_into_ip_batch_is_read_line_by_line() -> None:
+    """``i=1; while [ $i -le 3 ]; do echo "netns add n$i"; i=$((i+1)); done | ip -batch -``
+    (the test's own text; ``for ((j = 1; ...))`` and ``((k++))`` too) was not read: only a
+    ``for ... in`` loop was. Each line it echoes is now a step; the pipeline's loop runs in
+    a subshell, so ``$i`` after it is as before it."""
+    text = (
+        'i=1; while [ $i -le 3 ]; do echo "netns add n$i"; i=$((i+1)); done | ip -batch -\n'
+        'for ((j = 1; j <= 2; j++)); do echo "netns add m$j"; done | ip -batch -\n'
+        "k=0\n"
+        "while (( k < 2 )); do\n"
+        "  ((k++))\n"
+        '  echo "link add d$k type dummy"\n'
+        "done > /tmp/d.batch\n"
+        "ip -n n1 -batch /tmp/d.batch\n"
+        "ip netns add after$i\n"
+    )
+    result = _imported(text)
+    steps = _steps(result)
+    said = [(s["action"], s.get("in"), s.get("name")) for s in steps if s["action"] != "raw"]
+    assert said == [
+        ("netns add", None, "n1"),
+        ("netns add", None, "n2"),
+        ("netns add", None, "n3"),
+        ("netns add", None, "m1"),
+        ("netns add", None, "m2"),
+        ("link add", "n1", "d1"),
+        ("link add", "n1", "d2"),
+        ("netns add", None, "after1"),
+    ]
