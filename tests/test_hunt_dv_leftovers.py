@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import yaml
 
 from iplab.importer.convert import ImportResult, detect_kind, import_text
+from tests.test_hunt_ds_argument_loop import LOOP, _actions
 
 
 def _imported(text: str, name: str = "lab.sh") -> ImportResult:
@@ -99,3 +101,19 @@ def test_a_counted_while_loop_piped_into_ip_batch_is_read_line_by_line() -> None
         ("link add", "n1", "d2"),
         ("netns add", None, "after1"),
     ]
+
+
+@pytest.mark.parametrize("test", ["(( $# ))", "(( $# > 0 ))", "(( $# != 0 ))"])
+def test_the_argument_count_in_arithmetic_is_known(test: str) -> None:
+    """``while (( $# )); do case $1 in ...; esac; shift; done`` (the test's own text, hunt
+    DS's argument loop with the test bash scripts write as often): ``$#`` inside ``((...))``
+    was no value iplab knew, so the loop was "a multi-line shell construct ... skipped" and
+    the namespace its arguments name a raw step. It is the arguments' count, as in
+    ``[ $# -gt 0 ]``."""
+    text = LOOP.format(test=test)
+    result = import_text(text, "shell", "lab.sh", arguments=["red", "-f"])
+    assert not any("cannot be imported" in w for w in result.warnings), result.warnings
+    assert ("netns add", "red") in _actions(result.yaml), result.yaml
+    guarded = '#!/bin/bash\nif (( $# > 0 )); then\n  ip netns add "$1"\nfi\n'
+    result = import_text(guarded, "shell", "lab.sh", arguments=["blue"])
+    assert ("netns add", "blue") in _actions(result.yaml), result.yaml
