@@ -7,12 +7,14 @@ noticed (a loop written to a batch file, a counted while loop piped into ip -bat
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
 from iplab.importer.convert import ImportResult, detect_kind, import_text
+from tests.conftest import FIXTURES
 from tests.test_hunt_ds_argument_loop import LOOP, _actions
 
 
@@ -117,3 +119,50 @@ def test_the_argument_count_in_arithmetic_is_known(test: str) -> None:
     guarded = '#!/bin/bash\nif (( $# > 0 )); then\n  ip netns add "$1"\nfi\n'
     result = import_text(guarded, "shell", "lab.sh", arguments=["blue"])
     assert ("netns add", "blue") in _actions(result.yaml), result.yaml
+
+
+def test_a_usage_check_ends_a_script_read_beside_the_input() -> None:
+    """virtopology's newHost.sh (hunt DS's re-typed fixture, tests/fixtures/scripts-ds/
+    ds03-virtopology/newHost.sh) run without a name: its ``if [[ -z $name ]]; then usage;
+    fi`` (``usage`` ends in ``exit 1``) held, and iplab read on past it: ``ip netns add ""``
+    and ``ip -n "" link set lo up`` were steps. The script ends there, said at its line."""
+    base = FIXTURES / "scripts-ds" / "ds03-virtopology"
+    text = "#!/bin/bash\n./newHost.sh red\n./newHost.sh\nip netns add blue\n"
+    result = import_text(text, "shell", "lab.sh", base=base)
+    steps = _steps(result)
+    said = [(s["action"], s.get("name") or s.get("dev")) for s in steps]
+    assert said == [("netns add", "red"), ("link set", "lo"), ("netns add", "blue")], said
+    assert any(
+        w.startswith("line 34 (in ./newHost.sh, called at line 3)") and "ends here" in w
+        for w in result.warnings
+    ), result.warnings
+
+
+def test_an_exit_in_a_known_branch_and_set_e_in_a_script_beside_the_input(
+    tmp_path: Path,
+) -> None:
+    """The test's own text: ``if [ -z "$1" ]; then echo usage; exit 1; fi`` in a helper
+    script ends it when ``$1`` is empty; the helper's ``set -e`` is its own (a
+    ``route -n`` there must work, where the caller's shell, without set -e, goes past it)
+    and the caller's ``set -e`` is not the helper's."""
+    (tmp_path / "host.sh").write_text(
+        '#!/bin/bash\nif [ -z "$1" ]; then\n    echo "usage: host.sh NAME"\n    exit 1\nfi\n'
+        'ip netns add "$1"\n'
+    )
+    (tmp_path / "strict.sh").write_text(
+        '#!/bin/bash\nset -e\nip netns add "$1"\nip netns exec "$1" route -n\n'
+    )
+    (tmp_path / "loose.sh").write_text(
+        '#!/bin/bash\nip netns add "$1"\nip netns exec "$1" route -n\n'
+    )
+    text = "#!/bin/bash\n./host.sh\n./host.sh red\n./strict.sh a\nset -e\n./loose.sh b\n"
+    result = import_text(text, "shell", "lab.sh", base=tmp_path)
+    steps = [s for s in _steps(result) if s["action"] != "raw"]
+    said = [(s["action"], s.get("line", s.get("name")), s.get("may_fail", False)) for s in steps]
+    assert said == [
+        ("netns add", 'ip netns add "red"', False),
+        ("netns add", 'ip netns add "a"', False),
+        ("netns exec", 'ip netns exec "a" route -n', False),
+        ("netns add", 'ip netns add "b"', False),
+        ("netns exec", 'ip netns exec "b" route -n', True),
+    ], said

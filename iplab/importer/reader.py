@@ -4322,21 +4322,73 @@ class Reader:
             if node.type == "function_definition" and name is not None and defined is not None:
                 self.functions[shellread.source(name)] = defined
         self._frames.append((program, 1, number))
+        errexit, self.errexit = self.errexit, False  # (a process of its own: its own set -e)
+        out: list[Cmd] = []
         try:
-            run: list[shellread.Node] = []
-            for node in body:
-                if node.type == "function_definition":
-                    continue
-                said = shellread.words(node)[:1] if node.type == "command" else []
-                if said and shellread.source(said[0]) == "exit":
-                    break  # (the script ends there: what follows never runs)
-                run.append(node)
-            return self._statements(run, frame, number, inside)
+            self._script_beside(body, frame, number, inside, out)
+            return out
         except _Jump as jump:
-            return jump.before
+            return out + jump.before
         finally:
             self._frames.pop()
             self.functions, self.function_lines = saved, lines
+            self.errexit = errexit
+
+    def _script_beside(
+        self,
+        body: list[shellread.Node],
+        frame: ShellVars,
+        number: int,
+        inside: _Call | None,
+        out: list[Cmd],
+    ) -> None:
+        """:meth:`_beside_script`'s statements, read until the script ends: at an ``exit``,
+        or one in the branch an ``if`` (``case``) takes when iplab knows its test (``if [ -z
+        "$1" ]; then echo usage; exit 1; fi``, or a call of the script's ``usage`` that
+        exits: hunt DV #4, the script read on past it, ``ip netns add ""`` a step); ``set
+        -e`` (``set +e``) is the script's own, its later commands then must work."""
+        run: list[shellread.Node] = []
+        for node in body:
+            if node.type == "function_definition":
+                continue
+            said = shellread.words(node)[:1] if node.type == "command" else []
+            if said and shellread.source(said[0]) == "exit":
+                break  # (the script ends there: what follows never runs)
+            if said and shellread.source(said[0]) == "set":
+                out += self._statements(run, frame, number, inside)
+                run = []
+                self.errexit = _errexit(shellread.source(node), self.errexit)
+                continue
+            if node.type not in ("if_statement", "case_statement"):
+                run.append(node)
+                continue
+            out += self._statements(run, frame, number, inside)
+            run = [node]
+            taken = _branch(node, frame)
+            ends = next((k for k, s in enumerate(taken or []) if self._exits(s)), None)
+            if taken is not None and ends is not None:
+                out += self._statements(taken[:ends], frame, number, inside)
+                self.warnings.append(
+                    f"{self._where(number, taken[ends])}: the script ends here (the test"
+                    f" before it holds: {shellread.one_line(shellread.source(taken[ends]))});"
+                    " its lines after it are not run"
+                )
+                return  # (the branch ends the script: what follows never runs)
+        out += self._statements(run, frame, number, inside)
+
+    def _exits(self, node: shellread.Node) -> bool:
+        """``exit [N]``, or a call of a function of the script's whose own statements
+        include a top-level ``exit`` (``usage() { echo ...; exit 1; }``)."""
+        said = shellread.words(node)[:1] if node.type == "command" else []
+        name = shellread.unquoted(said[0]) if said else None
+        if name == "exit":
+            return True
+        defined = self.functions.get(name or "")
+        return defined is not None and any(
+            [shellread.source(w) for w in shellread.words(s)[:1]] == ["exit"]
+            for s in defined.named_children
+            if s.type == "command"
+        )
 
     def _printed_by_function(
         self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
