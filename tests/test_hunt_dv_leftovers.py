@@ -166,3 +166,27 @@ def test_an_exit_in_a_known_branch_and_set_e_in_a_script_beside_the_input(
         ("netns add", 'ip netns add "b"', False),
         ("netns exec", 'ip netns exec "b" route -n', True),
     ], said
+
+
+def test_a_comment_over_a_function_s_definition_goes_with_the_function() -> None:
+    """``# tear everything down`` over ``cleanup() {`` (the test's own text, the shape of
+    hunt AW #5's bridge.sh): once hunt DT joined the definition to the next block's text,
+    the comment became that block's title, a teardown's name over ``ip link add``. It is
+    printed with the definition, in the block's text (the blank line above it kept), and
+    names no block; the script's header comment over a first definition stays its title."""
+    text = (
+        "# make the namespaces\n"
+        "ip netns add a\n"
+        "ip netns add b\n"
+        "\n"
+        "# tear everything down\n"
+        "cleanup() {\n"
+        "    ip netns del a\n"
+        "}\n"
+        "ip link add va type veth peer name vb\n"
+    )
+    setup = yaml.safe_load(_imported(text).yaml)["setup"]
+    titles = [b.get("title") for b in setup]
+    assert titles == ["make the namespaces", None, None], setup
+    assert setup[2]["script"].startswith("\n# tear everything down\ncleanup() {"), setup[2]
+    assert all("prose" not in b for b in setup), setup

@@ -5451,7 +5451,7 @@ def _definitions_joined(events: list[Event]) -> list[Event]:
     held: list[Block] = []
     for event in events:
         if isinstance(event, Block) and event.defines:
-            held.append(event)
+            held.append(_titled_definition(out, event))
             continue
         if not held or isinstance(event, Note):
             out.append(event)
@@ -5475,6 +5475,27 @@ def _definitions_joined(events: list[Event]) -> list[Event]:
         out.append(block)
         held = []
     return out + held
+
+
+def _titled_definition(out: list[Event], block: Block) -> Block:
+    """A definition with the comments just above it (``# tear everything down`` over
+    ``cleanup() {``) taken from ``out`` into its text, printed as they were: they speak of
+    the function (hunt DV #5: once the definition joined the next block, the comment
+    became that block's title, a teardown's name over ``ip link add``)."""
+    said: list[Note] = []
+    while out and isinstance(out[-1], Note) and out[-1].kind == "comment":
+        last = out.pop()
+        assert isinstance(last, Note)
+        said.insert(0, last)
+    if not said or not any(not isinstance(e, Note) for e in out):
+        out += said  # (the script's header, above its first line: its title, as before)
+        return block
+    lines = [f"# {line}".rstrip() for note in said for line in note.text.split("\n")]
+    before = out[-1] if out else None
+    end = before.end if isinstance(before, (Note, Block)) else getattr(before, "line", 0)
+    if end and said[0].line > end + 1:
+        lines.insert(0, "")  # (the blank line above the comment, as printed before)
+    return replace(block, text="\n".join([*lines, block.text]), line=said[0].line)
 
 
 def _loop_name(loop: shellread.Node) -> str:
