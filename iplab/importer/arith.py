@@ -154,6 +154,8 @@ def _name_of(node: Node) -> str | None:
         return name if _IDENTIFIER.fullmatch(name) else None  # tree-sitter reads -7 as a name
     if [c.type for c in node.children] in (["$", "variable_name"], _PLAIN_BRACES):
         return source(node.named_children[0])
+    if [c.type for c in node.children] == ["$", "special_variable_name"] and source(node) == "$#":
+        return "#"  # (( $# )), (( $# > 0 )): the arguments' count (hunt DV #3)
     return None  # ${x:-1}, ${#x}...: not a plain reference
 
 

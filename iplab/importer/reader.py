@@ -3056,6 +3056,8 @@ class Reader:
             return self._without_options(options, text, number, end, where)
         if (fed := self._file_fed_loop(node, self.vars, number, None)) is not None:
             return self._block(text, number, end, fed, where, "")
+        if (wrote := self._loop_to_file(node, self.vars, number, None)) is not None:
+            return self._block(text, number, end, wrote, where, "")
         body = node.child_by_field_name("body") if node.type == "redirected_statement" else None
         body = None if shellread.has_heredoc(node) else body  # (read below: a table's lines)
         if node.type in shellread.COMPOUND or (
@@ -4320,21 +4322,73 @@ class Reader:
             if node.type == "function_definition" and name is not None and defined is not None:
                 self.functions[shellread.source(name)] = defined
         self._frames.append((program, 1, number))
+        errexit, self.errexit = self.errexit, False  # (a process of its own: its own set -e)
+        out: list[Cmd] = []
         try:
-            run: list[shellread.Node] = []
-            for node in body:
-                if node.type == "function_definition":
-                    continue
-                said = shellread.words(node)[:1] if node.type == "command" else []
-                if said and shellread.source(said[0]) == "exit":
-                    break  # (the script ends there: what follows never runs)
-                run.append(node)
-            return self._statements(run, frame, number, inside)
+            self._script_beside(body, frame, number, inside, out)
+            return out
         except _Jump as jump:
-            return jump.before
+            return out + jump.before
         finally:
             self._frames.pop()
             self.functions, self.function_lines = saved, lines
+            self.errexit = errexit
+
+    def _script_beside(
+        self,
+        body: list[shellread.Node],
+        frame: ShellVars,
+        number: int,
+        inside: _Call | None,
+        out: list[Cmd],
+    ) -> None:
+        """:meth:`_beside_script`'s statements, read until the script ends: at an ``exit``,
+        or one in the branch an ``if`` (``case``) takes when iplab knows its test (``if [ -z
+        "$1" ]; then echo usage; exit 1; fi``, or a call of the script's ``usage`` that
+        exits: hunt DV #4, the script read on past it, ``ip netns add ""`` a step); ``set
+        -e`` (``set +e``) is the script's own, its later commands then must work."""
+        run: list[shellread.Node] = []
+        for node in body:
+            if node.type == "function_definition":
+                continue
+            said = shellread.words(node)[:1] if node.type == "command" else []
+            if said and shellread.source(said[0]) == "exit":
+                break  # (the script ends there: what follows never runs)
+            if said and shellread.source(said[0]) == "set":
+                out += self._statements(run, frame, number, inside)
+                run = []
+                self.errexit = _errexit(shellread.source(node), self.errexit)
+                continue
+            if node.type not in ("if_statement", "case_statement"):
+                run.append(node)
+                continue
+            out += self._statements(run, frame, number, inside)
+            run = [node]
+            taken = _branch(node, frame)
+            ends = next((k for k, s in enumerate(taken or []) if self._exits(s)), None)
+            if taken is not None and ends is not None:
+                out += self._statements(taken[:ends], frame, number, inside)
+                self.warnings.append(
+                    f"{self._where(number, taken[ends])}: the script ends here (the test"
+                    f" before it holds: {shellread.one_line(shellread.source(taken[ends]))});"
+                    " its lines after it are not run"
+                )
+                return  # (the branch ends the script: what follows never runs)
+        out += self._statements(run, frame, number, inside)
+
+    def _exits(self, node: shellread.Node) -> bool:
+        """``exit [N]``, or a call of a function of the script's whose own statements
+        include a top-level ``exit`` (``usage() { echo ...; exit 1; }``)."""
+        said = shellread.words(node)[:1] if node.type == "command" else []
+        name = shellread.unquoted(said[0]) if said else None
+        if name == "exit":
+            return True
+        defined = self.functions.get(name or "")
+        return defined is not None and any(
+            [shellread.source(w) for w in shellread.words(s)[:1]] == ["exit"]
+            for s in defined.named_children
+            if s.type == "command"
+        )
 
     def _printed_by_function(
         self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
@@ -4908,8 +4962,12 @@ class Reader:
         AF #10: a raw step, refused as one that reads its commands from standard input).
         None: another pipeline, or a format with more than newlines to print."""
         parts = node.named_children
-        if len(parts) == 2 and parts[0].type == "for_statement" and parts[1].type == "command":
-            return self._looped_batch(parts[0], parts[1], scope, number, inside)
+        if (
+            len(parts) == 2
+            and parts[0].type in ("for_statement", *_COUNTED)
+            and parts[1].type == "command"
+        ):  # (a pipeline's loop runs in a subshell: what it sets stays there)
+            return self._looped_batch(parts[0], parts[1], scope.copy(), number, inside)
         if len(parts) != 2 or any(p.type != "command" for p in parts):
             return None
         call = self._call(parts[1], scope)
@@ -4976,6 +5034,19 @@ class Reader:
         word whose value iplab cannot know."""
         if node.type == "comment":
             return []
+        if node.type == "compound_statement" and shellread.source(node).startswith("(("):
+            inner = node.named_children  # ((i++)) in a counted loop's body
+            if len(inner) != 1 or arith.run_arithmetic(inner[0], scope.values, scope.known) is None:
+                return None
+            return []
+        if node.type == "variable_assignment":  # i=$((i+1))
+            named = node.child_by_field_name("name")
+            line = shellread.one_line(shellread.source(node))
+            if named is None or not scope.assign(line, scope.lines.get(shellread.source(named), 0)):
+                return None
+            return [] if scope.values.get(shellread.source(named)) is not None else None
+        if node.type in _COUNTED:
+            return self._counted_rows(node, scope, where)
         if node.type in ("do_group", "compound_statement"):
             out: list[str] = []
             for child in node.named_children:
@@ -5024,6 +5095,53 @@ class Reader:
             else:
                 scope.values.pop(name, None)
         return rows
+
+    def _counted_rows(self, node: shellread.Node, scope: ShellVars, where: str) -> list[str] | None:
+        """:meth:`_echoed_rows` of ``while [ $i -le 3 ]; do echo ...; i=$((i+1)); done``
+        (``for ((i = 1; i <= 3; i++))``): the lines of each turn, the loop's own test and
+        arithmetic run as bash runs them (hunt DV #2: the loop piped into ``ip -batch -``
+        was not read). None: a test or a word iplab cannot know, or over LOOP_LIMIT turns."""
+        c_style = node.type == "c_style_for_statement"
+        tests = [c for c in node.children_by_field_name("condition") if c.is_named]
+        body = node.child_by_field_name("body")
+        if (
+            body is None
+            or len(tests) != 1
+            or (node.children[:1] and node.children[0].type == "until")
+        ):
+            return None
+        for start in node.children_by_field_name("initializer") if c_style else []:
+            if start.is_named and arith.run_arithmetic(start, scope.values, scope.known) is None:
+                return None
+        rows: list[str] = []
+        self.budget.enter(None, where)
+        try:
+            for index in range(LOOP_LIMIT + 1):
+                if c_style:
+                    value = arith.run_arithmetic(tests[0], scope.values, scope.known)
+                    go = None if value is None else value != 0
+                else:
+                    go = arith.condition(
+                        tests[0], scope.values, lambda n: _word(n, scope), scope.known
+                    )
+                if go is None:
+                    return None
+                if not go:
+                    return rows
+                got = self._echoed_rows(body, scope, where)
+                if got is None:
+                    return None
+                rows += got
+                self.budget.made(len(rows), index, where)
+                for step in node.children_by_field_name("update") if c_style else []:
+                    if (
+                        step.is_named
+                        and arith.run_arithmetic(step, scope.values, scope.known) is None
+                    ):
+                        return None
+        finally:
+            self.budget.leave()
+        return None
 
     def _echoed_script(
         self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
@@ -5111,6 +5229,43 @@ class Reader:
         script = scope.expand(body)[0] if expands else body
         start = number + node.start_point.row + 1  # (the document starts on the next line)
         return self._script(script, call, scope, start)
+
+    def _loop_to_file(
+        self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
+    ) -> list[Cmd] | None:
+        """``for i in $(seq 1 3); do echo "link set dev v$i up"; done > up.batch`` (``>>``):
+        the lines the loop prints, written to the file by one step (``printf '%s\\n' LINE...
+        > up.batch``) and kept for an ``ip -batch up.batch`` after it, read as the steps ip
+        runs (hunt DV #1: the loop was "a shell construct ... skipped", so the file was never
+        written and the batch was left unjudged: "does not exist now"). A loop whose lines
+        are known only when it runs is said at its line. None: another statement."""
+        body = node.child_by_field_name("body") if node.type == "redirected_statement" else None
+        if body is None or body.type not in ("for_statement", *_COUNTED):
+            return None
+        redirects = [c for c in node.named_children if c.id != body.id]
+        if len(redirects) != 1 or redirects[0].type != "file_redirect":
+            return None
+        said = [c.type for c in redirects[0].children if not c.is_named]
+        target = redirects[0].child_by_field_name("destination")
+        path = _word(target, scope) if target is not None and said in ([">"], [">>"]) else None
+        if path is None or not path or any(c in path for c in "$`*?"):
+            return None
+        where = self._where(number, node)
+        rows = self._echoed_rows(body, scope, where)
+        if rows is None:
+            self.warnings.append(
+                f"{where}: the lines this loop writes to {path} are known only when it runs"
+                f" (it prints more than literal echo/printf lines, or loops over values iplab"
+                f" cannot know): iplab cannot judge what a later ip -batch {path} runs"
+            )
+            return None
+        args = " ".join(shlex.quote(r) for r in rows)
+        line = (
+            f"printf '%s\\n' {args} {said[0]} {shlex.quote(path)}"
+            if rows
+            else f": {said[0]} {shlex.quote(path)}"
+        )
+        return self._commands([line], inside, number, where)
 
     def _file_fed_loop(
         self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
@@ -5296,7 +5451,7 @@ def _definitions_joined(events: list[Event]) -> list[Event]:
     held: list[Block] = []
     for event in events:
         if isinstance(event, Block) and event.defines:
-            held.append(event)
+            held.append(_titled_definition(out, event))
             continue
         if not held or isinstance(event, Note):
             out.append(event)
@@ -5320,6 +5475,27 @@ def _definitions_joined(events: list[Event]) -> list[Event]:
         out.append(block)
         held = []
     return out + held
+
+
+def _titled_definition(out: list[Event], block: Block) -> Block:
+    """A definition with the comments just above it (``# tear everything down`` over
+    ``cleanup() {``) taken from ``out`` into its text, printed as they were: they speak of
+    the function (hunt DV #5: once the definition joined the next block, the comment
+    became that block's title, a teardown's name over ``ip link add``)."""
+    said: list[Note] = []
+    while out and isinstance(out[-1], Note) and out[-1].kind == "comment":
+        last = out.pop()
+        assert isinstance(last, Note)
+        said.insert(0, last)
+    if not said or not any(not isinstance(e, Note) for e in out):
+        out += said  # (the script's header, above its first line: its title, as before)
+        return block
+    lines = [f"# {line}".rstrip() for note in said for line in note.text.split("\n")]
+    before = out[-1] if out else None
+    end = before.end if isinstance(before, (Note, Block)) else getattr(before, "line", 0)
+    if end and said[0].line > end + 1:
+        lines.insert(0, "")  # (the blank line above the comment, as printed before)
+    return replace(block, text="\n".join([*lines, block.text]), line=said[0].line)
 
 
 def _loop_name(loop: shellread.Node) -> str:
