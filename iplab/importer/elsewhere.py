@@ -14,17 +14,18 @@ from collections.abc import Sequence
 from iplab.words import namespace_entry
 from iplab.wrappers import WRAPPERS, program_name, unwrap_once
 
-__all__ = ["SHELL_VARIABLE", "opened_shell", "shell_elsewhere"]
+__all__ = ["HOST_TOOLS", "SHELL_VARIABLE", "opened_shell", "shell_elsewhere"]
 
 #: shells: a program that opens one when it is given no script
 _SHELLS = frozenset(
     {"bash", "sh", "zsh", "dash", "ash", "ksh", "fish", "-bash", "/bin/bash", "/bin/sh"}
 )
-#: programs that open a shell in a container or another machine, and the words before it
+#: programs that open a shell in a container or another machine, and where
 _AWAY = {
     "ssh": "another host",
     "docker": "a container",
     "podman": "a container",
+    "nerdctl": "a container",
     "kubectl": "a pod",
     "lxc-attach": "a container",
     "lxc": "a container",
@@ -32,34 +33,166 @@ _AWAY = {
     "machinectl": "a container",
     "vagrant": "a virtual machine",
     "multipass": "a virtual machine",
+    "virsh": "a virtual machine",
 }
+#: the programs that drive containers and virtual machines from the host: typed in a
+#: container's shell, the page is back on the host (no docker in a busybox container)
+HOST_TOOLS = frozenset(_AWAY) - {"ssh"}
+
+#: ``docker run``/``exec`` options that take the next word as their value (the others,
+#: ``--rm``, ``-it``, are flags; a long option not known takes one, as most do)
+_DOCKER_VALUED = frozenset(
+    {
+        *("-e", "-v", "-p", "-w", "-u", "-h", "-m", "-l", "-a", "-c", "--env", "--volume"),
+        *("--publish", "--name", "--network", "--net", "--workdir", "--user", "--hostname"),
+        *("--entrypoint", "--cap-add", "--cap-drop", "--mount", "--label", "--device"),
+    }
+)
+_DOCKER_FLAGS = frozenset(
+    {
+        *("--rm", "--privileged", "--init", "--interactive", "--tty", "--detach", "--read-only"),
+        *("--publish-all", "--no-healthcheck", "--oom-kill-disable", "--sig-proxy", "--help"),
+        *("--disable-content-trust", "--quiet", "--replace", "--rmi"),
+    }
+)
+#: ``lxc exec``/``kubectl exec`` options that take a value (``--env A=1``, ``-c ctr``)
+_EXEC_VALUED = frozenset(
+    {"--env", "--user", "--group", "--cwd", "--mode", "-c", "--container", "-n", "--namespace"}
+)
+#: ssh's options that take the next word as their value
+_SSH_VALUED = frozenset(
+    {"-p", "-i", "-l", "-o", "-J", "-F", "-L", "-R", "-D", "-b", "-c", "-E", "-m", "-W", "-S"}
+)
 
 
 def shell_elsewhere(program: str, args: Sequence[str]) -> str | None:
     """Where the command opens an interactive shell iplab cannot enter, or None: it runs a
-    program and is done (``unshare --net ip link``), or enters a namespace by its name
-    (``nsenter --net=/var/run/netns/red``: the reader's own sessions)."""
+    program and is done (``unshare --net ip link``, ``docker exec web ip a``, ``vagrant ssh
+    -c CMD``), or enters a namespace by its name (``nsenter --net=/var/run/netns/red``: the
+    reader's own sessions). Read by each program's grammar: ``docker run -it IMAGE`` (the
+    image's default shell) or ``... IMAGE sh``, not ``-d`` (detached); ``docker exec -it C
+    bash``; ``vagrant ssh [VM]``; ``ssh [OPTIONS] HOST``; ``lxc exec C -- bash``, ``lxc
+    shell C``; ``kubectl exec -it POD -- sh``; ``machinectl shell C``."""
     name = program.rsplit("/", 1)[-1]
     if name in ("unshare", "nsenter"):
         return _unshared(name, list(args))
     if name not in _AWAY:
         return None
+    args = list(args)
     words = [w for w in args if not w.startswith("-")]
+    opens = False
     if name == "ssh":
-        rest = _after_options(list(args), {"-p", "-i", "-l", "-o", "-J", "-F", "-L", "-R", "-D"})
-        return "another host" if len(rest) == 1 else None  # ssh node2 (ssh node2 CMD: done)
-    if name in ("docker", "podman", "incus", "lxc") and words[:1] in (["exec"], ["run"]):
-        interactive = any(w.startswith("-") and "i" in w.lstrip("-")[:3] for w in args)
-        tail = words[-1:] if len(words) >= 3 else []
-        return _AWAY[name] if interactive and tail and tail[0] in _SHELLS else None
-    if name == "kubectl" and words[:1] == ["exec"] and "--" in args:
-        after = list(args)[list(args).index("--") + 1 :]
-        return "a pod" if after[:1] and after[0] in _SHELLS and len(after) == 1 else None
-    if name in ("vagrant", "multipass", "machinectl") and words[:1] in (["ssh"], ["shell"]):
-        return _AWAY[name] if len(words) <= 2 else None
-    if name == "lxc-attach":
-        return "a container" if "--" not in args else None
-    return None
+        rest = _after_options(args, _SSH_VALUED)
+        opens = len(rest) == 1 or (len(rest) > 1 and _a_shell(rest[1:]))  # (ssh -t h bash)
+    elif name in ("docker", "podman", "nerdctl"):
+        opens = _container_shell(args)
+    elif name in ("lxc", "incus"):
+        opens = _lxc_shell(args)
+    elif name == "kubectl":
+        opens = _kubectl_shell(args)
+    elif name in ("vagrant", "multipass"):
+        opens = words[:1] in (["ssh"], ["shell"]) and len(words) <= 2 and not _commands(args)
+    elif name == "machinectl":
+        opens = words[:1] == ["login"] or (words[:1] == ["shell"] and len(words) <= 2)
+    elif name == "virsh":
+        opens = words[:1] == ["console"]
+    elif name == "lxc-attach":
+        after = args[args.index("--") + 1 :] if "--" in args else []
+        opens = "--" not in args or _a_shell(after)
+    return _AWAY[name] if opens else None
+
+
+def _commands(args: list[str]) -> bool:
+    """``vagrant ssh -c CMD``, ``--command CMD``: runs a command, and is done."""
+    return any(a in ("-c", "--command") or a.startswith("--command=") for a in args)
+
+
+def _a_shell(words: Sequence[str]) -> bool:
+    """The words run an interactive shell (``bash``, ``/bin/sh -l``, ``su -``)."""
+    if len(words) == 1 and words[0] in _SHELLS:
+        return True  # (-bash: a login shell)
+    return bool(words) and opened_shell(words) is not None
+
+
+def _short_flags(word: str) -> str:
+    """The letters of a cluster of short flags (``-dit``: ``dit``); empty for another word."""
+    return word[1:] if word[:1] == "-" and word[1:2] not in ("-", "") else ""
+
+
+def _container_shell(args: list[str]) -> bool:
+    """``docker run -it [OPTIONS] IMAGE [SHELL]`` (no command: the image's default, a shell
+    for the images a page opens one in), ``docker exec -it C SHELL``, ``docker attach C``;
+    not ``-d`` (detached), not without ``-i`` (nothing typed reaches it)."""
+    i = 0
+    while i < len(args) and args[i].startswith("-"):  # (docker's own: --host H, --log-level)
+        i += 2 if args[i] in ("-H", "--host", "-l", "--log-level", "--context", "-c") else 1
+    if i < len(args) and args[i] == "container":  # docker container run ...
+        i += 1
+    verb = args[i] if i < len(args) else ""
+    if verb == "attach":
+        return True
+    if verb not in ("run", "exec"):
+        return False
+    interactive = detached = False
+    i += 1
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":
+        word = args[i]
+        flags = _short_flags(word)
+        interactive |= word in ("--interactive", "--interactive=true") or (
+            "i" in flags and not _DOCKER_VALUED & {f"-{flags[0]}"}
+        )
+        detached |= word in ("--detach", "--detach=true") or (
+            "d" in flags and not _DOCKER_VALUED & {f"-{flags[0]}"}
+        )
+        if "=" in word or word in _DOCKER_FLAGS:
+            i += 1
+        elif flags:  # (-it; -e A=1, -p 80:80: its last letter takes the next word)
+            i += 2 if f"-{flags[-1]}" in _DOCKER_VALUED else 1
+        else:
+            i += 2  # a long option docker gives a value
+    if i < len(args) and args[i] == "--":
+        i += 1
+    rest = args[i + 1 :]  # (after the image, or the container)
+    if not interactive or detached or i >= len(args):
+        return False
+    return (verb == "run" and not rest) or _a_shell(rest)
+
+
+def _lxc_shell(args: list[str]) -> bool:
+    """``lxc exec C -- bash``, ``lxc exec C bash``, ``lxc shell C``, ``lxc console C``
+    (lxc exec is interactive unless told otherwise)."""
+    words = [w for w in args if not w.startswith("-")]
+    if words[:1] in (["shell"], ["console"]):
+        return True
+    if words[:1] != ["exec"]:
+        return False
+    rest = _after_options(args[args.index("exec") + 1 :], _EXEC_VALUED)
+    after = rest[1:]
+    if after[:1] == ["--"]:
+        after = after[1:]
+    elif "--" in rest:
+        after = rest[rest.index("--") + 1 :]
+    return _a_shell(after)
+
+
+def _kubectl_shell(args: list[str]) -> bool:
+    """``kubectl exec -it POD -- sh`` (``kubectl exec -it POD bash``, its older form),
+    ``kubectl run -it NAME --image=busybox [-- sh]``: a shell with the reader's input."""
+    words = [w for w in args if not w.startswith("-")]
+    interactive = any(
+        w in ("--stdin", "--stdin=true") or "i" in _short_flags(w)
+        for w in args[: args.index("--") if "--" in args else len(args)]
+    )
+    if words[:1] not in (["exec"], ["run"]) or not interactive:
+        return False
+    if "--" in args:
+        return _a_shell(args[args.index("--") + 1 :]) or (
+            words[0] == "run" and not args[args.index("--") + 1 :]
+        )
+    if words[0] == "run":
+        return True  # (the image's own command, as docker run -it IMAGE)
+    rest = _after_options(args[args.index(words[0]) + 1 :], _EXEC_VALUED)
+    return _a_shell(rest[1:])
 
 
 #: the shells a namespace's lines are typed in (``ip netns exec NS /bin/bash``)
@@ -134,7 +267,9 @@ def _unshared(program: str, args: list[str]) -> str | None:
     return "a network namespace with no name"
 
 
-def _after_options(args: list[str], valued: set[str]) -> list[str]:
+def _after_options(args: Sequence[str], valued: set[str] | frozenset[str]) -> list[str]:
+    """The words after the options (and the values of those that take one)."""
+    args = list(args)
     i = 0
     while i < len(args) and args[i].startswith("-"):
         i += 2 if args[i] in valued else 1

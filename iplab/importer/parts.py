@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from iplab.importer import shell as shellread
+from iplab.importer.elsewhere import shell_elsewhere
 from iplab.importer.fileblocks import FileBlock, file_blocks
 from iplab.importer.formats import Found, by_content
 from iplab.importer.highlights import unmarked
@@ -171,7 +172,10 @@ def read_parts(
         elif part.kind == "heading":
             if part.title and not h1_taken and not _a_comment(reader, part, parts, index):
                 title, h1_taken = part.text, True
-            elif reader.sessions and _between_commands(reader, part, parts, index):
+            elif reader.sessions and (
+                _between_commands(reader, part, parts, index)
+                or (reader.sessions[-1].away and _over_a_command(reader, part, parts, index))
+            ):
                 reader.comment(part.source[0], part.line)  # (the open shell's comment)
             else:
                 reader.note("heading", part.text, part.line)
@@ -279,6 +283,40 @@ def _between_commands(reader: Reader, heading: Part, parts: Sequence[Part], inde
         and _a_command(reader, before.source[-1])
         and _a_command(reader, after.source[0])
     )
+
+
+def _over_a_command(reader: Reader, heading: Part, parts: Sequence[Part], index: int) -> bool:
+    """A ``# ...`` heading with a command on the line right under it: in a shell opened in
+    a container or a virtual machine, the lost code block's comment, typed there (hunt DW:
+    besthub's ``$ vagrant ssh``, its lines, a sentence, then ``# create veth pair`` right
+    over ``$ sudo ip link add veth0 ...``: the heading left the VM's shell, and the lines
+    typed in the VM were the host's steps). Kept in the shell when unsure: a line read as
+    typed in the VM is a note; one read on the host changes it."""
+    if not heading.source[:1] or not heading.source[0].startswith("# "):
+        return False
+    after = parts[index + 1] if index + 1 < len(parts) else None
+    return (
+        after is not None
+        and after.kind == "paragraph"
+        and after.line == heading.end + 1
+        and bool(after.source)
+        and _a_command(reader, after.source[0])
+    )
+
+
+def _opens_elsewhere(line: str) -> bool:
+    """A line alone in the prose that opens a shell in a container or another machine
+    (``docker run -it --name app1 --network=none alpine sh``): read, so that the lines
+    typed after it are that shell's (hunt DW: euno.news's ``ip link show`` under "Inside
+    the container's shell" was read as the host's, the docker line left as prose). Read,
+    it is a note, never a step."""
+    try:
+        words = shlex.split(line)
+    except ValueError:
+        return False
+    while words[:1] == ["sudo"]:
+        words = words[1:]
+    return bool(words) and shell_elsewhere(words[0], words[1:]) is not None
 
 
 def _a_command(reader: Reader, line: str) -> bool:
@@ -846,7 +884,9 @@ def _bare_paragraph(
         ):
             bare = text.strip()  # (``exit``, the shell opened above left: hunt DR)
         hashed = k > 0 and _HASH_COMMENT.fullmatch(source[k - 1].strip()) is not None
-        if bare is not None and (read_before or (commented and k == 0) or hashed):
+        if bare is not None and (
+            read_before or (commented and k == 0) or hashed or _opens_elsewhere(bare)
+        ):
             # (``ping -c 3 10.0.0.2`` under ``# Ping from host``: hunt DJ; ``brctl addbr
             # br100_0`` under ``#新建bridge设备``, a comment with no space: hunt DR)
             bodies = [bare]

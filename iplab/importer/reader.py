@@ -31,7 +31,7 @@ from iplab.handed import printed_text
 from iplab.importer import arith, formats, listing, makeout, piped, printed, remarks, roothash
 from iplab.importer import shell as shellread
 from iplab.importer.budget import LoopBudget, TooLarge
-from iplab.importer.elsewhere import SHELL_VARIABLE, opened_shell, shell_elsewhere
+from iplab.importer.elsewhere import HOST_TOOLS, SHELL_VARIABLE, opened_shell, shell_elsewhere
 from iplab.importer.prose import failure_shown, is_label, is_sentence, labels_output
 from iplab.importer.stops import author_stops
 from iplab.lineparse import LineError, Parsed, classify, split_sudo
@@ -67,7 +67,7 @@ from iplab.words import (
     shell_tokens,
     simple_commands,
 )
-from iplab.wrappers import unwrapped
+from iplab.wrappers import program_name, unwrapped
 
 Kind = Literal["markdown", "html", "rst", "asciidoc", "org", "notebook", "session", "shell"]
 #: (``skipped``: code iplab does not import, said in a warning: no step's prose, hunt R)
@@ -3247,13 +3247,17 @@ class Reader:
         away = shell_elsewhere(call.program, call.args) if call.inside is None else None
         if away is None:
             return None
+        how = (
+            "name the namespace: ip netns add NAME, then ip netns exec NAME CMD"
+            if "namespace" in away
+            else "to run them on this host, type them without it"
+        )
         self.warnings.append(
             f"{where}: {text} opens a shell in {away}: the lines typed in it (until exit)"
-            " are not imported, as iplab cannot run them there (name the namespace: ip"
-            " netns add NAME, then ip netns exec NAME CMD)"
+            f" are not imported, as iplab cannot run them there ({how})"
         )
-        self.note("comment", text, number, end)
-        self.sessions.append(_Session(call, [], self.prompt, opened=text, away=away))
+        self.note("fence", text, number, end)
+        self.sessions.append(_Session(call, [], self.prompt, opened=text, away=away, line=number))
         return "silent"
 
     def _block(  # noqa: PLR0917 - the block's text, place and commands, said once
@@ -5338,10 +5342,15 @@ class Reader:
         one that opens a shell in another namespace opens it inside this one (``exit``
         comes back here)."""
         session = self.sessions[-1]
-        if session.away:  # typed where iplab cannot go: a note, never a step
-            self.note("comment", text, number)
+        if session.away and self._back_on_the_host(session, text, number):
+            self.sessions.pop()
+            return self.command(text, number, [(number, text)], 1)[1]
+        if session.away:  # typed where iplab cannot go: a note, never a step (nor a title)
+            self.note("fence", text, number)
             if text.split()[:1] in (["exit"], ["logout"]):
                 self.sessions.pop()
+            else:
+                self._typed_away(session, text, number)
             return "speaking"
         if text.split()[:1] in (["exit"], ["logout"]):
             last = session.block
@@ -5373,6 +5382,52 @@ class Reader:
         session.lead, session.block = [], block
         self._keep(block)
         return "speaking"
+
+    def _typed_away(self, session: _Session, text: str, number: int) -> None:
+        """Said with its line: ``text`` is typed in the container, the virtual machine or
+        the host the session's shell is in, not on this host (hunt DW: besthub's lines after
+        ``vagrant ssh``); one warning for the session, naming each of its lines."""
+        end = number + text.count("\n")
+        runs = session.typed
+        if runs and runs[-1][1] >= number - 1:
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((number, end))
+        at = self.warnings.index(session.said) if session.said in self.warnings else None
+        if runs == [(number, number)]:
+            said = f"line {number}: {text.strip()!r} is typed in {session.away}"
+        else:
+            lines = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+            said = f"lines {lines} are typed in {session.away}"
+        session.said = (
+            f"{said} (the shell {session.opened!r} opened at line {session.line}):"
+            f" {'a note, not a step' if said[:5] == 'line ' else 'notes, not steps'} on this"
+            " host"
+        )
+        if at is None:
+            self.warnings.append(session.said)
+        else:
+            self.warnings[at] = session.said
+
+    def _back_on_the_host(self, session: _Session, text: str, number: int) -> bool:
+        """A program that drives containers from the host (``docker run -d ...``), typed in
+        a container's shell: the page is back on the host, its exit not shown (hunt DW:
+        besthub's ``# docker run -it --name mycontainer busybox``, ``# ifconfig``, then ``#
+        docker run -d -p 8080:80 nginx``, every line at root's ``#``). In a virtual
+        machine or on another host, docker is that machine's: still there."""
+        if session.away not in ("a container", "a pod"):
+            return False
+        words = text.split()
+        while words and (words[0] in ("sudo", "doas") or words[0].startswith("-")):
+            words = words[1:]
+        if not words or program_name(words[0]) not in HOST_TOOLS:
+            return False
+        self.warnings.append(
+            f"line {number}: {words[0]} is typed in {session.away} (the shell"
+            f" {session.opened!r} opened at line {session.line}) with no exit shown: read as"
+            " typed back on the host"
+        )
+        return True
 
     def _source(self, args: Sequence[str], number: int, beside_only: bool = False) -> None:
         """``. ./env.sh``: the variables the file sets, read as bash reads it, from the
@@ -6777,6 +6832,10 @@ class _Session:
     away: str = ""
     #: the line it was opened at
     line: int = 0
+    #: the lines typed in a shell elsewhere, runs of them (first, last), and the warning
+    #: that says the last run
+    typed: list[tuple[int, int]] = field(default_factory=list)
+    said: str = ""
 
     def back(self, prompt: str | None) -> bool:
         """A line at ``prompt`` is typed in the shell the session was opened from: its
