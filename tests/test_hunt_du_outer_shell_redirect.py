@@ -32,31 +32,16 @@ from iplab.sysctl import sysctl_writes
 from tests.conftest import FIXTURES
 from tests.kernel import apart
 from tests.pages import imported
+from tests.test_hunt_dl_router_forwarding import ROUTER as ROUTED
 
 HUNT = FIXTURES / "hunt-du"
 LAB = HUNT / "du01-router-lab-netns-exec-echo-redirect.sh"
 README = HUNT / "du02-readme-router-echo-pipe-tee.md"
 
-ROUTER = """\
-ip netns add a
-ip netns add r
-ip netns add b
-ip link add va type veth peer name ra
-ip link add vb type veth peer name rb
-ip link set va netns a
-ip link set ra netns r
-ip link set rb netns r
-ip link set vb netns b
-ip -n a addr add 10.1.0.2/24 dev va
-ip -n r addr add 10.1.0.1/24 dev ra
-ip -n r addr add 10.2.0.1/24 dev rb
-ip -n b addr add 10.2.0.2/24 dev vb
-ip -n a link set va up
-ip -n r link set ra up
-ip -n r link set rb up
-ip -n b link set vb up
-"""
 ROUTES = "ip -n a route add default via 10.1.0.1\nip -n b route add default via 10.2.0.1\n"
+#: hunt DL's router lab (a - r - b), before its routes through r
+ROUTER = ROUTED.removesuffix(ROUTES)
+assert ROUTER != ROUTED
 
 
 @pytest.mark.parametrize(

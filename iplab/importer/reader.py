@@ -5243,14 +5243,10 @@ class Reader:
         runs (hunt DV #1: the loop was "a shell construct ... skipped", so the file was never
         written and the batch was left unjudged: "does not exist now"). A loop whose lines
         are known only when it runs is said at its line. None: another statement."""
-        body = node.child_by_field_name("body") if node.type == "redirected_statement" else None
-        if body is None or body.type not in ("for_statement", *_COUNTED):
+        looped = _redirected_loop(node, ("for_statement", *_COUNTED))
+        if looped is None:
             return None
-        redirects = [c for c in node.named_children if c.id != body.id]
-        if len(redirects) != 1 or redirects[0].type != "file_redirect":
-            return None
-        said = [c.type for c in redirects[0].children if not c.is_named]
-        target = redirects[0].child_by_field_name("destination")
+        body, said, target = looped
         path = _word(target, scope) if target is not None and said in ([">"], [">>"]) else None
         if path is None or not path or any(c in path for c in "$`*?"):
             return None
@@ -5278,14 +5274,10 @@ class Reader:
         (``cat > hosts.txt <<EOF``): read as the same loop over a here-document is (hunt CO:
         "a multi-line shell construct ... skipped", and the lab's namespaces with it).
         None: another statement, or a file iplab does not know."""
-        body = node.child_by_field_name("body") if node.type == "redirected_statement" else None
-        if body is None or body.type != "while_statement":
+        looped = _redirected_loop(node, ("while_statement",))
+        if looped is None:
             return None
-        redirects = [c for c in node.named_children if c.id != body.id]
-        if len(redirects) != 1 or redirects[0].type != "file_redirect":
-            return None
-        said = [c.type for c in redirects[0].children if not c.is_named]
-        target = redirects[0].child_by_field_name("destination")
+        body, said, target = looped
         path = _word(target, scope) if target is not None and said == ["<"] else None
         if path is None or path not in self.written:
             return None
@@ -7261,6 +7253,22 @@ def _called(node: shellread.Node, functions: Collection[str]) -> list[str]:
         found = [name] if name in functions else []
         out += [n for n in [*found, *_called(child, functions)] if n and n not in out]
     return out
+
+
+def _redirected_loop(
+    node: shellread.Node, kinds: Sequence[str]
+) -> tuple[shellread.Node, list[str], shellread.Node | None] | None:
+    """A loop of one of ``kinds`` with one file redirection (``done > up.batch``, ``done <
+    hosts.txt``): the loop, the redirection's operator (``[">"]``) and its target; None:
+    another statement."""
+    body = node.child_by_field_name("body") if node.type == "redirected_statement" else None
+    if body is None or body.type not in kinds:
+        return None
+    redirects = [c for c in node.named_children if c.id != body.id]
+    if len(redirects) != 1 or redirects[0].type != "file_redirect":
+        return None
+    said = [c.type for c in redirects[0].children if not c.is_named]
+    return body, said, redirects[0].child_by_field_name("destination")
 
 
 def _brace_group(node: shellread.Node) -> bool:
