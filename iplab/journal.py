@@ -206,6 +206,9 @@ class Journal:
         #: what this process appended: the journal as it wrote it, when the file is gone
         #: (someone removed the state directory while the run went on)
         self._written: list[bytes] = []
+        #: this process began an append (one that failed midway too: the state directory
+        #: removed between its write and its fsync, hunt AQ's race)
+        self._appending = False
         self._info_written: LabInfo | None = None  # (the lab record, as this process wrote it)
         #: set when the file was gone and the records this process wrote were read instead
         self.vanished = False
@@ -436,6 +439,7 @@ class Journal:
                 FileNotFoundError(errno.ENOENT, "gone", str(self.path)), str(self.path)
             )
         text = "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records)
+        self._appending = True
         if not self._tail_checked:  # a line torn by a crash stays alone on its line
             self._tail_checked = True
             with contextlib.suppress(OSError), self.path.open("rb") as f:
@@ -483,7 +487,9 @@ class Journal:
         try:
             return statedir.read_state_file(self.path)
         except FileNotFoundError:
-            self.vanished = bool(self._written)
+            # (an append begun and failed as the file went: it wrote it, and the records
+            # it holds are those that were durable, none when that was the first)
+            self.vanished = bool(self._written) or self._appending
             return b"".join(self._written)
         except OSError as exc:
             raise UsageError(f"cannot read {self.path}: {exc.strerror}") from None

@@ -274,3 +274,32 @@ def test_failed_steps_reads_outcomes_without_decoding_an_op(
         # (the entries asked for with ops are still decoded: the patched decoder says so)
         with pytest.raises(AssertionError, match="an op decoded"):
             journal.entries()
+
+
+def test_a_journal_removed_as_its_first_append_failed_is_gone_not_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The state directory removed between the journal's first write and its fsync (hunt
+    AQ's test, before-any-line, failed so now and then): the append failed, nothing of
+    it is this process's, and the file is gone. The journal is one that vanished (the
+    rollback says so, and archives nothing), not an empty one whose archive then failed
+    ("could not be archived ...; `iplab down` will finish that")."""
+    from iplab.errors import StateWriteError
+
+    with ExitStack() as stack:
+        journal = open_lab(tmp_path, "lab1", stack)
+        entry = journal.new_entry(
+            "run1", number=1, phase="setup", text="ip netns add ns1",
+            argv=("ip", "netns", "add", "ns1"), undo=[_undo()],
+        )  # fmt: skip
+
+        def removed_meanwhile(path: Path, text: str, sync: bool = True) -> None:
+            path.write_text(text)
+            path.unlink()  # (rm -rf of the state directory, between the write and fsync)
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+
+        monkeypatch.setattr(statedir, "append_durably", removed_meanwhile)
+        with pytest.raises(StateWriteError):
+            journal.intend([entry])
+        assert journal.entries() == []
+        assert journal.vanished
