@@ -8,25 +8,14 @@ noticed (a loop written to a batch file, a counted while loop piped into ip -bat
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
-from iplab.importer.convert import ImportResult, detect_kind, import_text
+from iplab.importer.convert import import_text
 from tests.conftest import FIXTURES
 from tests.test_hunt_ds_argument_loop import LOOP, _actions
-
-
-def _imported(text: str, name: str = "lab.sh") -> ImportResult:
-    return import_text(text, detect_kind(name, text), name)
-
-
-def _steps(result: ImportResult) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    for block in yaml.safe_load(result.yaml)["setup"]:
-        found += block.get("steps", [block] if "action" in block else [])
-    return found
+from tests.test_hunt_dt_leftovers import _imported, _steps
 
 
 def test_a_loop_written_to_a_file_then_fed_to_ip_batch_is_read_as_its_steps() -> None:
