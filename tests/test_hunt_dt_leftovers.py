@@ -8,7 +8,6 @@ ip -b -``), whose licences or sources keep them out of this tree."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -20,17 +19,11 @@ from iplab.scenario import load_text
 from iplab.steps import Raw
 from tests import pages
 from tests.conftest import FIXTURES
+from tests.test_hunt_af_wrapped import _steps
 
 
 def _imported(text: str, name: str = "lab.sh") -> ImportResult:
     return import_text(text, detect_kind(name, text), name)
-
-
-def _steps(result: ImportResult) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    for block in yaml.safe_load(result.yaml)["setup"]:
-        found += block.get("steps", [block] if "action" in block else [])
-    return found
 
 
 def test_a_literal_loop_echoing_lines_into_ip_batch_stdin_is_read_line_by_line() -> None:

@@ -14,8 +14,9 @@ import yaml
 
 from iplab.importer.convert import import_text
 from tests.conftest import FIXTURES
+from tests.test_hunt_af_wrapped import _steps
 from tests.test_hunt_ds_argument_loop import LOOP, _actions
-from tests.test_hunt_dt_leftovers import _imported, _steps
+from tests.test_hunt_dt_leftovers import _imported
 
 
 def test_a_loop_written_to_a_file_then_fed_to_ip_batch_is_read_as_its_steps() -> None:
