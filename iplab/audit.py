@@ -118,6 +118,8 @@ class Draft:
 def draft(record: dict[str, Any], later: Sequence[str]) -> Draft | None:
     """``record`` encoded ahead, the fields named in ``later`` (and ``prev``) to come; None
     when its encoding cannot be cut where they go (a record holding the mark itself)."""
+    if "hash" in record:  # (the chain's own field: an append writes its own, as for a record)
+        record = {k: v for k, v in record.items() if k != "hash"}
     names = [*later, "prev"]
     marks = {name: _LATER + name for name in names}
     text = _ENCODE({**record, **marks})
