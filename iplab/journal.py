@@ -446,13 +446,17 @@ class Journal:
                 size = f.seek(0, os.SEEK_END)
                 if size and f.seek(size - 1) >= 0 and f.read(1) != b"\n":
                     text = "\n" + text
+        # (once this process wrote the journal, a file gone is not made anew: it would hold
+        # the records after its removal alone, and the rollback would undo only those: the
+        # state directory removed during an up, hunt AQ's race)
+        create = not self._written
         try:
             try:
-                statedir.append_durably(self.path, text, sync)
+                statedir.append_durably(self.path, text, sync, create)
             except OSError as exc:
                 if exc.errno != errno.ENOSPC or self.on_full is None or not self.on_full():
                     raise
-                statedir.append_durably(self.path, text, sync)
+                statedir.append_durably(self.path, text, sync, create)
         except OSError as exc:
             raise state_write_error(exc, str(self.path)) from None
         self._written.append(text.encode("utf-8"))

@@ -407,19 +407,21 @@ def atomic_write(path: Path, text: str, sync: bool = True) -> None:
         _fsync_dir(path.parent)
 
 
-def append_durably(path: Path, text: str, sync: bool = True) -> None:
+def append_durably(path: Path, text: str, sync: bool = True, create: bool = True) -> None:
     """Append whole lines with one write, then fsync: a crash loses at most a torn last line.
 
     ``sync=False`` leaves the flush to the next synced append of the same file (or to
-    the kernel): for records whose loss a crash may cause without harm.
+    the kernel): for records whose loss a crash may cause without harm. ``create=False``:
+    a file that is gone stays gone (FileNotFoundError), for one its writer made already:
+    made anew, it would hold the last lines alone.
 
     A write the disk refuses halfway leaves the file as it was: a nearly full disk takes
     the first bytes of the lines and refuses the rest, and those bytes, left there, began
     the line a retry then wrote, which was read as no record at all (hunt BV: an intent of
     the write-ahead journal lost so, the records of a batch written twice).
     """
-    created = not path.exists()
-    fd = open_state_file(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    created = create and not path.exists()
+    fd = open_state_file(path, os.O_WRONLY | os.O_APPEND | (os.O_CREAT if create else 0))
     try:
         data = text.encode("utf-8")
         before = os.fstat(fd).st_size

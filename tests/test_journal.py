@@ -293,7 +293,9 @@ def test_a_journal_removed_as_its_first_append_failed_is_gone_not_empty(
             argv=("ip", "netns", "add", "ns1"), undo=[_undo()],
         )  # fmt: skip
 
-        def removed_meanwhile(path: Path, text: str, sync: bool = True) -> None:
+        def removed_meanwhile(
+            path: Path, text: str, sync: bool = True, create: bool = True
+        ) -> None:
             path.write_text(text)
             path.unlink()  # (rm -rf of the state directory, between the write and fsync)
             raise FileNotFoundError(2, "No such file or directory", str(path))
@@ -302,4 +304,34 @@ def test_a_journal_removed_as_its_first_append_failed_is_gone_not_empty(
         with pytest.raises(StateWriteError):
             journal.intend([entry])
         assert journal.entries() == []
+        assert journal.vanished
+
+
+def test_a_journal_removed_after_its_first_append_is_not_made_anew(tmp_path: Path) -> None:
+    """The state directory removed while an up went on, after the journal's first records:
+    the next append made the file anew (``rm -rf`` then said "Directory not empty", hunt
+    AQ's test in CI), holding only the records after the removal, and the rollback took
+    that for the whole journal. The append fails, nothing is made anew, and the journal is
+    one that vanished: what this process wrote, all of it."""
+    from iplab.errors import StateWriteError
+
+    with ExitStack() as stack:
+        journal = open_lab(tmp_path, "lab1", stack)
+        first, second = (
+            journal.new_entry(
+                "run1",
+                number=n,
+                phase="setup",
+                text=f"ip netns add ns{n}",
+                argv=("ip", "netns", "add", f"ns{n}"),
+                undo=[_undo()],
+            )
+            for n in (1, 2)
+        )
+        journal.intend([first])
+        journal.path.unlink()  # (rm -rf of the state directory, the folder not yet)
+        with pytest.raises(StateWriteError):
+            journal.intend([second])
+        assert not journal.path.exists()
+        assert [e.text for e in journal.entries()] == ["ip netns add ns1"]
         assert journal.vanished
