@@ -912,6 +912,12 @@ def _bare_paragraph(
             )
         if not bodies:
             prose.append(text)
+            if not (wrapped or code_on_page) and (form := _general_form_line(text)):
+                reader.warnings.append(  # (hunt DR's dr06: dropped with no word)
+                    f"line {number}: {form[0]!r} is an ip command's general form ({form[1]}"
+                    " to fill in): not imported"
+                )
+                continue
             for mentioned in _changes_mentioned(text):
                 if _same_words(mentioned) in shown:
                     continue  # (said above: a line of a code block)
@@ -1134,6 +1140,20 @@ def commands_shown(part: Part, probe: Reader) -> list[tuple[int, str]]:
         return []
     found = [(n, strip_prompt(t.strip()) or t.strip()) for n, t in part.body]
     return [(n, t) for n, t in found if t and not t.startswith("#") and probe.looks_like_command(t)]
+
+
+def _general_form_line(text: str) -> tuple[str, str] | None:
+    """(the command, its placeholder) of a line of prose that is one ip command with a
+    placeholder in it, a form for the reader to fill in (``ip netns add <namespace>``,
+    ``$ ip link set dev <nic> <UP or DOWN>``); None for anything else."""
+    stripped = _BULLET.sub("", text.strip(), count=1)
+    body = (strip_prompt(stripped) or stripped).strip()
+    words = body.split()
+    words = words[1:] if words[:1] == ["sudo"] else words
+    if "`" in body or words[:1] != ["ip"] or verb_of("ip", words[1:]).obj is None:
+        return None  # (``ip`` then its options and an object of its, as ip reads them)
+    found = placeholder(body)
+    return (body, found) if found is not None else None
 
 
 def _commands_in(text: str, code_on_page: bool) -> list[str]:
