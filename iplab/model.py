@@ -86,6 +86,7 @@ from iplab.steps import (
 from iplab.sysctl import (
     ANY_KEY,
     apply_writes,
+    copied_keys,
     followed_writes_in,
     forget_writes,
     key_path,
@@ -781,6 +782,9 @@ def _netns_add(a: _Apply, name: str, adopted: bool = False) -> None:
     if adopted:
         space.unknown = True
         space.links["lo"].unknown = True
+        return
+    if (root := state.ns(None)) is not None:
+        space.inherited = copied_keys(root.sysctls_named)
 
 
 def _meant(name: str, names: Iterable[str]) -> str:
