@@ -873,15 +873,27 @@ def exact_flush(op: RouteFlush) -> bool:
     return not op.selectors and op.table not in _OPAQUE_TABLES
 
 
+def _flushed_families(op: RouteFlush) -> tuple[int, ...]:
+    """The families whose routes ``ip route flush`` takes (0: both, :class:`RouteFlush`)."""
+    return (4, 6) if op.family == 0 else (op.family,)
+
+
 def _route_flush(state: State, space: Namespace, op: RouteFlush) -> None:
     space.routes = [r for r in space.routes if not flushes_route(op, r)]
-    if route_table(op.table) is None:
+    every = op.table in ipgrammar.EVERY_TABLE
+    if route_table(op.table) is None or every:
         # the routes the kernel made for the addresses go too, of the family flushed (hunt
         # DO: ip route flush all, then ip route add of the same prefix, was refused as File
-        # exists; hunt DQ: ip -6 route flush table main takes IPv6's, fe80::/64 too)
-        for kernel in connected_routes(state, space, op.family):
-            if not op.selectors or op.selectors == ("dev", kernel.dev):
-                space.links[str(kernel.dev)].gone_prefixes.add(kernel.to)
+        # exists; hunt DQ: ip -6 route flush table main takes IPv6's, fe80::/64 too; hunt
+        # DZ: table all takes them with the rest, both families' when none is said)
+        for family in _flushed_families(op):
+            for kernel in connected_routes(state, space, family):
+                if not op.selectors or op.selectors == ("dev", kernel.dev):
+                    space.links[str(kernel.dev)].gone_prefixes.add(kernel.to)
+    if every and not op.selectors:
+        # (every route of the family goes, the lab's and the kernel's: what is left is
+        # known, none; checked on this kernel, hunt DZ)
+        return
     if not exact_flush(op):  # (dev, proto, a prefix...: what it left is not known)
         space.routes_known = False
 
@@ -911,9 +923,12 @@ def _takes_default(op: RouteFlush, route: Route) -> bool:
 
 def flushes_route(op: RouteFlush, route: Route) -> bool:
     """``ip route flush`` takes ``route`` (inexact: any route it may take)."""
+    families = _flushed_families(op)
+    if op.table in ipgrammar.EVERY_TABLE and not op.selectors:
+        return route.family in families
     if not exact_flush(op):
         return op.table in _OPAQUE_TABLES or route.table == route_table(op.table)
-    return route.table == route_table(op.table) and route.family == op.family
+    return route.table == route_table(op.table) and route.family in families
 
 
 def host_bits(to: str, family: int) -> str | None:
