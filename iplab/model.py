@@ -465,22 +465,29 @@ def connected_routes(state: State, space: Namespace, family: int = 4) -> list[Ro
     (:attr:`~iplab.state.Link.gone_prefixes`; checked on this kernel: ``ip -6 route flush
     table main`` takes IPv6's, and nothing adds them again until the address is added
     again or the link comes up). They are not the model's routes (verify leaves the
-    kernel's out): ``route del`` and ``route change`` may name them (hunt O)."""
+    kernel's out): ``route del`` and ``route change`` may name them (hunt O). lo's IPv4
+    ones go to the local table, its IPv6 ones to main as any link's, a /128 too (hunt DZ:
+    ``ip -6 addr add 2001:db8:1::1/64 dev lo`` makes ``2001:db8:1::/64 dev lo proto kernel
+    metric 256``, which ``ip -6 route del`` takes; checked on this kernel), but none of
+    ``::1`` (the local table's alone) and no ``fe80::/64``: lo has no link-local address."""
     out: list[Route] = []
     for link in space.links.values():
-        if not link.up or link.kind == "loopback":  # (lo's go to the local table)
+        loopback = link.kind == "loopback"
+        if not link.up or (loopback and family == 4):  # (lo's IPv4: the local table)
             continue
         networks = [
             iface.network
             for iface in map(interface, link.addresses)
-            if iface.version == family and (family == 6 or iface.network.prefixlen < 32)
+            if iface.version == family
+            and (family == 6 or iface.network.prefixlen < 32)
+            and not iface.ip.is_loopback  # (::1: the local table's alone)
         ]
-        if family == 6:
+        if family == 6 and not loopback:
             networks.append(ipaddress.ip_network("fe80::/64"))
         for network in dict.fromkeys(map(str, networks)):
             if network not in link.gone_prefixes:
                 metric = "0" if family == 4 else "256"
-                out.append(state.new_route(network, None, link.name, None, metric))
+                out.append(state.new_route(network, None, link.name, None, metric, family))
     return out
 
 
@@ -718,8 +725,9 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
         _valid_prefix(a, op)
         want = route_of(state, op)
         taken = deleted_route(space, want)
-        kernels = [r for r in connected_routes(state, space) if deletes_route(want, r)]
-        if kernels and (taken is None or _metric_order(taken) > 0):  # (its metric is 0)
+        family = route_family(op)  # (hunt DZ: IPv6's too, lo's among them)
+        kernels = [r for r in connected_routes(state, space, family) if deletes_route(want, r)]
+        if kernels and (taken is None or _metric_order(taken) > _metric_order(kernels[0])):
             space.links[str(kernels[0].dev)].gone_prefixes.add(kernels[0].to)
         elif taken is None:
             a.object(f"no route to {op.to} in {ns_label(op.ns)} at this step", state.certain(space))
@@ -1011,7 +1019,11 @@ def _route_add(a: _Apply, op: RouteAdd) -> None:
         )  # fmt: skip
     route = route_of(state, op)
     same = [r for r in space.routes if route_key(r) == route_key(route)]
-    kernels = [r for r in connected_routes(state, space) if route_key(r) == route_key(route)]
+    kernels = [
+        r
+        for r in connected_routes(state, space, route_family(op))
+        if route_key(r) == route_key(route)
+    ]
     if op.verb in ("change", "replace") and kernels and not same:
         if op.setting("proto") == "kernel":
             return  # still the kernel's route (verify leaves those out)
