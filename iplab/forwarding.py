@@ -18,6 +18,10 @@ reads the key, ``sysctl net.ipv4.ip_forward``, writes none): for IPv4 ``ip_forwa
 IPv6 by that key alone (ip6_forward), a device's (``conf.eth0.forwarding``) or
 ``conf.default``'s forwards nothing (checked on this kernel, 6.18: a router with both legs'
 keys at 1 lost the pings; ``conf.all`` at 1 and the legs' at 0 forwarded them), said so.
+A write in the root namespace before ``ip netns add r`` counts as r's where the kernel
+copies it (hunt DZ: :func:`iplab.sysctl.copied_from_root`): the plan as the kernel comes
+(``net.core.devconf_inherit_init_net`` 0: IPv4's alone), ``check`` and ``up`` as this host's
+mode says (:func:`on_this_host`: 2, or a root namespace that is not the kernel's first).
 """
 
 from __future__ import annotations
@@ -25,13 +29,14 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
-from iplab.model import ModelError
+from iplab.model import Judge, ModelError
 from iplab.names import ROOT, ns_label
 from iplab.outershell import misplaced_in
-from iplab.state import Namespace, State
+from iplab.state import Namespace, State, after
 from iplab.steps import RouteAdd, Step
-from iplab.sysctl import ANY_KEY
+from iplab.sysctl import ANY_KEY, INHERIT_DEFAULT, copied_from_root
 
 #: the keys (paths under /proc/sys) a step writes when it turns IPv4 forwarding on in a
 #: namespace, or is at it (a device's, ``conf.default``)
@@ -59,14 +64,23 @@ def _addresses(space: Namespace, family: int) -> dict[str, int]:
     return dict.fromkeys(held, legs)
 
 
-def _writes_forwarding(space: Namespace, family: int) -> bool:
-    """A step wrote a key of ``family``'s forwarding in the namespace, or loaded files."""
-    named = space.sysctls_named
+def _names_forwarding(named: set[str], family: int) -> bool:
+    """Among these keys, one of ``family``'s forwarding, or files loaded."""
     if ANY_KEY in named:
         return True
     if family == 4:
         return any(_V4_KEYS.fullmatch(path) for path in named)
     return _V6_KEY in named
+
+
+def _writes_forwarding(space: Namespace, family: int, inherit: int | None) -> bool:
+    """A step wrote a key of ``family``'s forwarding in the namespace, or loaded files; or
+    wrote it in the root namespace before the namespace was made, which the kernel copies
+    into it (hunt DZ: ``sysctl -w net.ipv4.ip_forward=1`` on the host, then ``ip netns add
+    r``: r forwards; :func:`iplab.sysctl.copied_from_root`)."""
+    if _names_forwarding(space.sysctls_named, family):
+        return True
+    return copied_from_root(family, inherit) and _names_forwarding(space.inherited, family)
 
 
 def _ends_in(state: State, name: str, to: str) -> bool:
@@ -93,11 +107,15 @@ def _ends_in(state: State, name: str, to: str) -> bool:
     return mine
 
 
-def unforwarding_routers(state: State, setup: Sequence[Step]) -> Iterator[ModelError]:
+def unforwarding_routers(
+    state: State, setup: Sequence[Step], inherit: int | None = INHERIT_DEFAULT
+) -> Iterator[ModelError]:
     """A warning for each namespace the lab routes through (a route of another namespace
     goes via one of its addresses) that holds addresses of that family on two links or
     more and in which no step writes forwarding of that family, at the first setup step
-    that routes through it."""
+    that routes through it. ``inherit``: the host's ``net.core.devconf_inherit_init_net``
+    (None: iplab's root namespace is not the kernel's first), which says whether a write
+    in the root namespace before the namespace was made reaches it."""
     for name, space in state.namespaces.items():
         if name == ROOT or not state.certain(space):
             continue
@@ -105,7 +123,7 @@ def unforwarding_routers(state: State, setup: Sequence[Step]) -> Iterator[ModelE
             own = _addresses(space, family)
             if not own or next(iter(own.values())) < 2:
                 continue
-            if _writes_forwarding(space, family):
+            if _writes_forwarding(space, family, inherit):
                 continue
             served = [
                 step
@@ -120,12 +138,36 @@ def unforwarding_routers(state: State, setup: Sequence[Step]) -> Iterator[ModelE
                 others = sorted(k for k in space.sysctls_named if _V6_OTHERS.fullmatch(k))
                 keys = _V4_KEYS.fullmatch if family == 4 else _V6_OTHERS.fullmatch
                 outer = [line for line, path in misplaced_in(setup, name) if keys(path)]
-                yield _said(name, family, served, others if family == 6 else [], outer)
+                unreached = _names_forwarding(space.inherited, family)
+                yield _said(
+                    name, family, served, others if family == 6 else [], outer,
+                    _unreached(family, inherit) if unreached else "",
+                )  # fmt: skip
 
 
-def _said(
-    name: str, family: int, served: list[Step], others: list[str], outer: list[str]
-) -> ModelError:
+def _unreached(family: int, inherit: int | None) -> str:
+    """Why the root namespace's forwarding, written before the namespace was made, is not
+    copied into it."""
+    key = "net.ipv4.ip_forward" if family == 4 else "net.ipv6.conf.all.forwarding"
+    if inherit is None:
+        why = (
+            "iplab's root namespace is not the kernel's first (a container's), and a new"
+            " namespace copies that one's"
+        )
+    elif inherit == 2:  # (the compiled defaults)
+        why = "net.core.devconf_inherit_init_net is 2 here: a new namespace copies nothing"
+    else:
+        why = (
+            f"with net.core.devconf_inherit_init_net {inherit} (the kernel's default) a new"
+            " namespace copies the root's IPv4 settings, not its IPv6 ones"
+        )
+    return f" (the root namespace's {key}, written before it was made, does not reach it: {why})"
+
+
+def _said(  # noqa: PLR0917 - what the warning says, each part its own
+    name: str, family: int, served: list[Step], others: list[str], outer: list[str],
+    unreached: str,
+) -> ModelError:  # fmt: skip
     via = list(dict.fromkeys(str(s.op.via) for s in served if isinstance(s.op, RouteAdd)))
     if family == 4:
         why = (
@@ -144,6 +186,7 @@ def _said(
                 " it: the kernel forwards IPv6 by net.ipv6.conf.all.forwarding alone)"
             )
         fix = f"ip netns exec {name} sysctl -w net.ipv6.conf.all.forwarding=1"
+    why += unreached
     if outer:  # (hunt DU: ip netns exec r echo 1 > /proc/sys/...: the host's key, not r's)
         lines = ", ".join(f"`{line}`" for line in dict.fromkeys(outer))
         why += (
@@ -157,3 +200,44 @@ def _said(
         f"turn it on in the lab: {fix}",
         certain=False,
     )
+
+
+#: where the kernel shows ``net.core.devconf_inherit_init_net``, and a key of the kernel's
+#: first namespace alone that every kernel has (the first is there only from Linux 5.1)
+_INHERIT_KEY = Path("/proc/sys/net/core/devconf_inherit_init_net")
+_FIRST_ONLY_KEY = Path("/proc/sys/net/core/netdev_max_backlog")
+
+
+def host_inherit(key: Path = _INHERIT_KEY, first_only: Path = _FIRST_ONLY_KEY) -> int | None:
+    """This host's ``net.core.devconf_inherit_init_net``, as it says what a new namespace
+    copies (:func:`iplab.sysctl.copied_from_root`); None: iplab runs in a namespace that is
+    not the kernel's first (the key, and every key of the first's alone, are not there);
+    0 on a kernel without the key (before 5.1: it copied IPv4's from the first)."""
+    try:
+        return int(key.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        return INHERIT_DEFAULT if first_only.exists() else None
+
+
+def host_warnings(state: State, setup: Sequence[Step], inherit: int | None) -> list[ModelError]:
+    """The warnings of :func:`unforwarding_routers` this host's ``inherit`` adds to those of
+    the kernel's default the plan said (hunt DZ: a root ``ip_forward=1`` before ``ip netns
+    add r`` reaches r on a host as the kernel comes, not in a container)."""
+    if inherit == INHERIT_DEFAULT:
+        return []
+    said = {_which(w) for w in unforwarding_routers(state, setup)}
+    return [w for w in unforwarding_routers(state, setup, inherit) if _which(w) not in said]
+
+
+def on_this_host(setup: Sequence[Step]) -> list[ModelError]:
+    """:func:`host_warnings` for the lab's setup steps (their plan built: the model's state
+    after them is known) and this host's ``net.core.devconf_inherit_init_net``."""
+    inherit = host_inherit()
+    if inherit == INHERIT_DEFAULT:
+        return []
+    return host_warnings(after(setup, judge=Judge(strict=False)), setup, inherit)
+
+
+def _which(warning: ModelError) -> tuple[str, str]:
+    """What a warning is of: its step and its router (with the routes' gateways)."""
+    return (str(warning.loc), warning.message.partition(", but no step")[0])

@@ -969,9 +969,18 @@ def _route_flush(words: Words, ctx: Ctx, line: str) -> Op:
         # ip route flush all: every IPv4 route of main, the kernel's too (with -4, ip reads
         # "all" as 0.0.0.0/0 and the kernel's stay: checked on this kernel; hunt DO)
         selectors = []
+    # every table (ip's "all", 0, "unspec") and no family said: ip asks for both families'
+    # routes, IPv6's too (iproute2 leaves its family unset only then; checked on this kernel:
+    # ip route flush table all left no route of either, the kernel's and lo's gone; hunt DZ)
+    both = ctx.family is None and table in EVERY_TABLE
     return RouteFlush(
-        **ctx.fields(), table=table, family=ctx.family or 4, selectors=tuple(selectors), text=line
-    )
+        **ctx.fields(), table=table, family=0 if both else ctx.family or 4,
+        selectors=tuple(selectors), text=line,
+    )  # fmt: skip
+
+
+#: the words ``ip route flush table`` reads as every table (iproute2's table id 0)
+EVERY_TABLE = frozenset({"all", "0", "unspec"})
 
 
 # -- bridge (iproute2) and brctl (bridge-utils) ---------------------------------------------------

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from iplab import (
     claims,
     dad,
+    forwarding,
     hostfiles,
     hostnamed,
     hostowned,
@@ -1525,6 +1526,8 @@ def preflight_checks(
         _hosts_own(plan, links, netns)  # (first: no --prefix or --no-preflight helps it)
         _prefixed(plan)
         hostsubnets.refuse(plan)  # (hunt DJ: the host's own subnet on a veth of the lab)
+        for warning in forwarding.on_this_host(plan.scenario.setup):  # (hunt DZ)
+            env.err.write(f"iplab: warning: {warning}\n")
         nsids.refuse_taken((pc.command for pc in plan.commands), env.runner)
         for note in programs.refuse_missing(plan):  # (a step the author lets fail)
             env.err.write(f"iplab: note: {note}\n")

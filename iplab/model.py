@@ -86,6 +86,7 @@ from iplab.steps import (
 from iplab.sysctl import (
     ANY_KEY,
     apply_writes,
+    copied_keys,
     followed_writes_in,
     forget_writes,
     key_path,
@@ -464,22 +465,29 @@ def connected_routes(state: State, space: Namespace, family: int = 4) -> list[Ro
     (:attr:`~iplab.state.Link.gone_prefixes`; checked on this kernel: ``ip -6 route flush
     table main`` takes IPv6's, and nothing adds them again until the address is added
     again or the link comes up). They are not the model's routes (verify leaves the
-    kernel's out): ``route del`` and ``route change`` may name them (hunt O)."""
+    kernel's out): ``route del`` and ``route change`` may name them (hunt O). lo's IPv4
+    ones go to the local table, its IPv6 ones to main as any link's, a /128 too (hunt DZ:
+    ``ip -6 addr add 2001:db8:1::1/64 dev lo`` makes ``2001:db8:1::/64 dev lo proto kernel
+    metric 256``, which ``ip -6 route del`` takes; checked on this kernel), but none of
+    ``::1`` (the local table's alone) and no ``fe80::/64``: lo has no link-local address."""
     out: list[Route] = []
     for link in space.links.values():
-        if not link.up or link.kind == "loopback":  # (lo's go to the local table)
+        loopback = link.kind == "loopback"
+        if not link.up or (loopback and family == 4):  # (lo's IPv4: the local table)
             continue
         networks = [
             iface.network
             for iface in map(interface, link.addresses)
-            if iface.version == family and (family == 6 or iface.network.prefixlen < 32)
+            if iface.version == family
+            and (family == 6 or iface.network.prefixlen < 32)
+            and not iface.ip.is_loopback  # (::1: the local table's alone)
         ]
-        if family == 6:
+        if family == 6 and not loopback:
             networks.append(ipaddress.ip_network("fe80::/64"))
         for network in dict.fromkeys(map(str, networks)):
             if network not in link.gone_prefixes:
                 metric = "0" if family == 4 else "256"
-                out.append(state.new_route(network, None, link.name, None, metric))
+                out.append(state.new_route(network, None, link.name, None, metric, family))
     return out
 
 
@@ -717,8 +725,9 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
         _valid_prefix(a, op)
         want = route_of(state, op)
         taken = deleted_route(space, want)
-        kernels = [r for r in connected_routes(state, space) if deletes_route(want, r)]
-        if kernels and (taken is None or _metric_order(taken) > 0):  # (its metric is 0)
+        family = route_family(op)  # (hunt DZ: IPv6's too, lo's among them)
+        kernels = [r for r in connected_routes(state, space, family) if deletes_route(want, r)]
+        if kernels and (taken is None or _metric_order(taken) > _metric_order(kernels[0])):
             space.links[str(kernels[0].dev)].gone_prefixes.add(kernels[0].to)
         elif taken is None:
             a.object(f"no route to {op.to} in {ns_label(op.ns)} at this step", state.certain(space))
@@ -781,6 +790,9 @@ def _netns_add(a: _Apply, name: str, adopted: bool = False) -> None:
     if adopted:
         space.unknown = True
         space.links["lo"].unknown = True
+        return
+    if (root := state.ns(None)) is not None:
+        space.inherited = copied_keys(root.sysctls_named)
 
 
 def _meant(name: str, names: Iterable[str]) -> str:
@@ -869,15 +881,27 @@ def exact_flush(op: RouteFlush) -> bool:
     return not op.selectors and op.table not in _OPAQUE_TABLES
 
 
+def _flushed_families(op: RouteFlush) -> tuple[int, ...]:
+    """The families whose routes ``ip route flush`` takes (0: both, :class:`RouteFlush`)."""
+    return (4, 6) if op.family == 0 else (op.family,)
+
+
 def _route_flush(state: State, space: Namespace, op: RouteFlush) -> None:
     space.routes = [r for r in space.routes if not flushes_route(op, r)]
-    if route_table(op.table) is None:
+    every = op.table in ipgrammar.EVERY_TABLE
+    if route_table(op.table) is None or every:
         # the routes the kernel made for the addresses go too, of the family flushed (hunt
         # DO: ip route flush all, then ip route add of the same prefix, was refused as File
-        # exists; hunt DQ: ip -6 route flush table main takes IPv6's, fe80::/64 too)
-        for kernel in connected_routes(state, space, op.family):
-            if not op.selectors or op.selectors == ("dev", kernel.dev):
-                space.links[str(kernel.dev)].gone_prefixes.add(kernel.to)
+        # exists; hunt DQ: ip -6 route flush table main takes IPv6's, fe80::/64 too; hunt
+        # DZ: table all takes them with the rest, both families' when none is said)
+        for family in _flushed_families(op):
+            for kernel in connected_routes(state, space, family):
+                if not op.selectors or op.selectors == ("dev", kernel.dev):
+                    space.links[str(kernel.dev)].gone_prefixes.add(kernel.to)
+    if every and not op.selectors:
+        # (every route of the family goes, the lab's and the kernel's: what is left is
+        # known, none; checked on this kernel, hunt DZ)
+        return
     if not exact_flush(op):  # (dev, proto, a prefix...: what it left is not known)
         space.routes_known = False
 
@@ -907,9 +931,12 @@ def _takes_default(op: RouteFlush, route: Route) -> bool:
 
 def flushes_route(op: RouteFlush, route: Route) -> bool:
     """``ip route flush`` takes ``route`` (inexact: any route it may take)."""
+    families = _flushed_families(op)
+    if op.table in ipgrammar.EVERY_TABLE and not op.selectors:
+        return route.family in families
     if not exact_flush(op):
         return op.table in _OPAQUE_TABLES or route.table == route_table(op.table)
-    return route.table == route_table(op.table) and route.family == op.family
+    return route.table == route_table(op.table) and route.family in families
 
 
 def host_bits(to: str, family: int) -> str | None:
@@ -992,7 +1019,11 @@ def _route_add(a: _Apply, op: RouteAdd) -> None:
         )  # fmt: skip
     route = route_of(state, op)
     same = [r for r in space.routes if route_key(r) == route_key(route)]
-    kernels = [r for r in connected_routes(state, space) if route_key(r) == route_key(route)]
+    kernels = [
+        r
+        for r in connected_routes(state, space, route_family(op))
+        if route_key(r) == route_key(route)
+    ]
     if op.verb in ("change", "replace") and kernels and not same:
         if op.setting("proto") == "kernel":
             return  # still the kernel's route (verify leaves those out)

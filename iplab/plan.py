@@ -30,7 +30,7 @@ from iplab.lodown import loopback_down
 from iplab.model import Judge, ModelError, lab_addresses, plain_address
 from iplab.names import ROOT
 from iplab.netnsfiles import check_netns_files
-from iplab.outershell import outer_shell_writes
+from iplab.outershell import fixes, outer_shell_write, outer_shell_writes
 from iplab.pids import (
     in_a_network_of_its_own,
     job_named,
@@ -63,7 +63,7 @@ from iplab.steps import (
     Step,
     needs_privilege,
 )
-from iplab.sysctl import device_writes_in, sysctl_path
+from iplab.sysctl import device_writes_in, sysctl_path, writes_in
 from iplab.words import (
     background_job,
     each_run,
@@ -661,8 +661,42 @@ class _EarlyDeviceWrites:
                 continue
             if ns != ROOT and state.certain(space):  # a namespace of the lab's: it has none
                 self._say((step, ns, dev, key), "no step before it makes it", True)
+            elif ns == ROOT and (holder := _moved_out(state, dev)) is not None:
+                self._moved(step, op.command, holder, dev, key, state)
             else:  # (the root namespace: perhaps the host's; said if the lab makes it later)
                 self.waiting.append((step, ns, dev, key))
+
+    def _moved(  # noqa: PLR0917 - the write, and where its link went
+        self, step: Step, command: str, holder: str, dev: str, key: str, state: State
+    ) -> None:
+        """A write in the root namespace of a device's key whose link a step moved out of
+        it (hunt DZ #4: ``ip netns exec r1 echo 1 > /proc/sys/net/ipv6/conf/r1_r2/seg6_enabled``,
+        r1_r2 moved into r1: the outer shell's redirection opens the root's file, which does
+        not exist, and the run failed at the line). The link's name is the lab's (free on
+        the host: the preflight checks it), so the root surely has none: refused before
+        anything runs, with the line that writes it in ``holder``."""
+        path = sysctl_path(key)
+        outer = outer_shell_write(command)
+        if outer is not None and outer[0] == holder:
+            opener = "the tee after `|`" if outer[2] == "| tee" else f"the redirection `{outer[2]}`"
+            how = (
+                f"{opener} is the outer shell's, run in the root namespace: `ip netns exec"
+                f" {holder}` runs only the command before it in {holder}"
+            )
+        else:
+            how = "the line runs in the root namespace"
+        value = next((v for _ns, k, v in writes_in(command) if k == key), "1")
+        self.judge.object(
+            ModelError(
+                f"`{command}` writes {path} in the root namespace ({how}), which has no link"
+                f" {dev}: a step"
+                f" before moved it into namespace {holder}, so there is no"
+                f" {path.rsplit('/', 1)[0]} there and the line fails; {holder}'s key is meant",
+                step.loc,
+                f"write it in {holder}: {fixes(holder, path, value)}",
+                certain=state.certain(state.link(holder, dev)),
+            )
+        )
 
     def _say(self, write: tuple[Step, str, str, str], made: str, certain: bool) -> None:
         step, ns, dev, key = write
@@ -678,6 +712,21 @@ class _EarlyDeviceWrites:
                 certain=certain,
             )
         )
+
+
+def _moved_out(state: State, dev: str) -> str | None:
+    """The namespace a link ``dev`` a step moved out of the root namespace is in now (the
+    lab's name: :attr:`iplab.state.State.left_root`); None: none such."""
+    if dev not in state.left_root or state.link(ROOT, dev) is not None:
+        return None
+    return next(
+        (
+            name
+            for name, space in state.namespaces.items()
+            if name != ROOT and dev in space.links and space.links[dev].kind != "loopback"
+        ),
+        None,
+    )
 
 
 #: deletions a script makes first in case a run before left them (``ip link del x

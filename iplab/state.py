@@ -198,6 +198,11 @@ class Namespace:
     #: (:func:`iplab.sysctl.key_path`); :data:`iplab.sysctl.ANY_KEY` once a step loaded files here
     #: (``sysctl -p r.conf``: any key). What :mod:`iplab.forwarding` asks
     sysctls_named: set[str] = field(default_factory=set, compare=False, repr=False)
+    #: model only: the keys of the root namespace's ``conf/all``, ``conf/default`` and
+    #: ``ip_forward`` a step wrote there before this namespace was made (its paths, as
+    #: :attr:`sysctls_named`): the kernel copies them into a new namespace, as
+    #: ``net.core.devconf_inherit_init_net`` says (:func:`iplab.sysctl.copied_from_root`)
+    inherited: set[str] = field(default_factory=set, compare=False, repr=False)
     #: model only: what steps set here that verify does not compare (``link alias``,
     #: ``route src``, ``tc classes and filters``...): its OK says so (:func:`uncompared_settings`)
     uncompared: set[str] = field(default_factory=set, compare=False, repr=False)

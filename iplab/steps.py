@@ -432,7 +432,8 @@ class RouteFlush(IpOp):
     template = "line.j2"
     #: as written (None: main)
     table: str | None = None
-    #: 4 unless ``-6`` (ip flushes IPv4 when no family is said)
+    #: 4 unless ``-6`` (ip flushes IPv4 when no family is said); 0: both, as ip flushes
+    #: them when neither a family nor one table is said (``ip route flush table all``)
     family: int = 4
     #: the other selectors as written (``dev X``, ``proto static``, ``10.0.0.0/8``): the
     #: model cannot tell which of its routes they pick

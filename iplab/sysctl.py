@@ -307,6 +307,36 @@ def unfollowed(command: str) -> frozenset[str] | None:
 ANY_KEY = "*"
 
 
+#: the keys a new namespace copies from another at its making (the kernel's
+#: ``devinet_init_net`` and ``addrconf_init_net``): each family's ``conf/all`` and
+#: ``conf/default`` tables, IPv4's ``ip_forward`` among them (``conf/all/forwarding``)
+_COPIED = re.compile(r"net/ipv[46]/conf/(?:all|default)/[^/]+|net/ipv4/ip_forward")
+#: ``net.core.devconf_inherit_init_net`` as the kernel has it unless someone wrote it
+INHERIT_DEFAULT = 0
+
+
+def copied_keys(named: set[str]) -> set[str]:
+    """Of the keys steps wrote in the root namespace (:attr:`iplab.state.Namespace.sysctls_named`),
+    those a namespace made after them copies (:data:`ANY_KEY` too: files loaded)."""
+    return {key for key in named if key == ANY_KEY or _COPIED.fullmatch(key)}
+
+
+def copied_from_root(family: int, inherit: int | None = INHERIT_DEFAULT) -> bool:
+    """Whether a namespace ``ip netns add`` makes in the root namespace starts with the
+    root's ``conf/all``, ``conf/default`` (and ``ip_forward``) of ``family``, as the kernel's
+    ``net.core.devconf_inherit_init_net`` (``inherit``) says: 0 (its default) and 1 copy
+    them from the kernel's first namespace (init_net), IPv4's at 0 and both at 1; 3 from
+    the namespace of the process that makes it; 2 copies nothing (the compiled defaults);
+    IPv6's start at the defaults at 0 (``addrconf_init_net``). ``inherit`` None: the root
+    namespace iplab runs in is not the kernel's first (the key is there only: a container,
+    a namespace of ``unshare --net``), so that a copy from init_net is not of the lab's root
+    (checked on this kernel, 6.18: such a root's ``ip_forward=1`` left the new namespace's
+    at the host's 0)."""
+    if inherit is None:
+        return False
+    return inherit in (0, 1, 3) if family == 4 else inherit in (1, 3)
+
+
 def unread_keys(command: str) -> frozenset[str] | None:
     """The keys (paths under /proc/sys, followed or not: a device's too) a line may write
     that :func:`writes_in` does not read, as :func:`unfollowed` tells them; None: any key."""

@@ -95,6 +95,10 @@ def cmd_check(args: argparse.Namespace) -> int:
                             "detail": "" if r.ok else r.detail} for r in judged],
             })  # fmt: skip
     claims = sum(len(s.expect) for s in sc.steps)
+    from iplab import forwarding
+
+    for warning in forwarding.on_this_host(sc.setup):  # (hunt DZ: the host's own mode)
+        sys.stderr.write(f"iplab: warning: {warning}\n")
     if left:  # a teardown that forgets what the setup made: said before anything runs
         sys.stderr.write(
             f"iplab: note: the teardown leaves {', '.join(left)}: `iplab run` undoes it from"
