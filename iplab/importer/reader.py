@@ -338,6 +338,28 @@ _TERMINAL_NAMED = re.compile(
     rf"|\b({'|'.join(_ORDINALS)})\s+(?:terminal|shell|tab|window|console)\b",
     re.IGNORECASE,
 )
+#: the shells a page logs in with to the machine it then works on (``vagrant ssh``, ``ssh
+#: node1``): a heading does not leave them, unless it says so (:data:`_LEAVES_LOGIN`)
+_LOGGED_IN = frozenset({"a virtual machine", "another host"})
+#: a heading that says the page is back where the login was typed (``On the host``, ``Back
+#: on your laptop``, ``Clean up``: ``vagrant destroy`` is the host's) or in another terminal
+_LEAVES_LOGIN = re.compile(
+    r"\b(?:host|laptop|workstation|local(?:ly)?|terminal|clean\s*-?\s*up|cleanup|tear\s*down"
+    r"|teardown|exit|logout|destroy)\b",
+    re.IGNORECASE,
+)
+#: the key that ends a shell's input, as pages write it in the shell's place of ``exit``
+#: (``^D``, ``Ctrl-D``, ``Ctrl+D``, ``<Ctrl-D>``, ``[CTRL+D]``: hunt EA)
+_EOF_KEY = re.compile(r"[<\[(]?\s*(?:\^D|(?:ctrl|control)\s*[-+ ]\s*d)\s*[>\])]?", re.I)
+
+
+def leaves_shell(text: str) -> bool:
+    """``text`` leaves the shell it is typed in: ``exit [N]``, ``logout``, or the end of
+    its input written as the key (``^D``, ``Ctrl-D``)."""
+    words = text.split()
+    return words[:1] in (["exit"], ["logout"]) or bool(_EOF_KEY.fullmatch(text.strip()))
+
+
 _DECORATION = re.compile(r"^[-=*~_#]{2,}\s*|\s*[-=*~_#]{2,}$")
 _SHELL_OPTIONS = re.compile(r"(?:set\s+[-+]\w|shopt\s)")
 #: a line that only makes the rest of the session root: ``sudo -i``, ``sudo su -``, ``su``
@@ -417,6 +439,17 @@ def strip_prompt(line: str, root_hash: bool = False) -> str | None:
     """
     said = prompt_of(line, root_hash)
     return None if said is None else line.lstrip(" ")[len(said) :].strip()
+
+
+#: the user and host a prompt names (``alice@laptop:~$``, ``[root@h ~]#``)
+_PROMPT_HOST = re.compile(r"[\w.-]+@([\w.-]+)")
+
+
+def prompt_host(prompt: str | None) -> str | None:
+    """The host a prompt names (``laptop`` of ``alice@laptop:~$``), or None: it names none
+    (``$``, ``/ #``, ``[ns1] #``)."""
+    found = _PROMPT_HOST.search(prompt or "")
+    return found[1] if found else None
 
 
 def prompt_of(line: str, root_hash: bool = False) -> str | None:
@@ -1454,7 +1487,7 @@ class Reader:
 
     def note(self, kind: NoteKind, text: str, line: int, end: int | None = None) -> None:
         if kind == "heading" and self.sessions:  # a new section: back on the host
-            self._new_section(line)
+            self._new_section(line, text)
         if kind != "fence" and (named := _TERMINAL_NAMED.search(text)):
             terminal = named[1] or str(_ORDINALS.index(named[2].lower()) + 1)
             if terminal != self.terminal:
@@ -1463,7 +1496,7 @@ class Reader:
         if text.strip():
             self.events.append(Note(kind, text, line, line if end is None else end))
 
-    def _new_section(self, line: int) -> None:
+    def _new_section(self, line: int, text: str = "") -> None:
         """A heading (a session's label: ``Terminal 2 (the host):``) with a shell open: back
         on the host. A shell whose lines have a prompt of their own (``root@lab:/home/
         vagrant#`` after ``$ sudo unshare --net --uts /bin/bash``) is left in its terminal:
@@ -1472,6 +1505,15 @@ class Reader:
         innermost = self.sessions[-1]
         if innermost.inner is not None and innermost.inner != innermost.prompt:
             self.another_terminal()
+            return
+        if innermost.away in _LOGGED_IN and not _LEAVES_LOGIN.search(text):
+            # (a page logs in to the machine it works on, and goes on there: hunt EA)
+            self.warnings.append(
+                f"line {line}: the shell {innermost.opened!r} opened at line"
+                f" {innermost.line} (in {innermost.away}) is never left with exit, and the"
+                " prompts do not tell where the page goes on: read as still typed there"
+                " after this heading (write exit where the page leaves it)"
+            )
             return
         self.warnings.append(
             f"line {line}: the shell {self.sessions[0].opened!r} opened above is never"
@@ -1932,7 +1974,12 @@ class Reader:
                 if not prompted and state == "speaking":
                     self.output(text, number)
                 self._bare_prompt()
-            elif prompted and body.endswith(("^C", "^D")) and self.prompt is not None:
+            elif (
+                prompted
+                and body.endswith(("^C", "^D"))
+                and self.prompt is not None
+                and not (self.sessions and _EOF_KEY.fullmatch(body))  # (^D leaves a shell)
+            ):
                 # a line the author left with Ctrl-C at the prompt (never ran), or ^D
                 self.warnings.append(f"line {number}: {body!r} left at the prompt: not run")
             elif (slot := command_slot(body)) is not None:
@@ -2130,6 +2177,8 @@ class Reader:
         if not (root_block or self.sessions) and (body is None or dollar_root):
             return None, False
         rest = text.lstrip(" ")[2:].strip()
+        if self.sessions and _EOF_KEY.fullmatch(rest):
+            return rest, False  # ``# ^D``: the shell open is left (hunt EA)
         said = roothash.verdict(rest, body is not None)
         if said == "command":
             return rest, False
@@ -2422,6 +2471,8 @@ class Reader:
         if not self.sessions and (parked := self._parked_at(self.prompt)) is not None:
             # "back in terminal 1": a line at the prompt of a shell iplab cannot enter
             self.sessions.append(self.parked.pop(parked))
+        if self.sessions and self.sessions[-1].away:
+            self._moved_elsewhere(number)
         if self.sessions:
             return i, self._in_session(text, number)
         if (word := text.split(maxsplit=1)[0]) in self.aliases:  # nsx a ip -br link
@@ -5339,12 +5390,16 @@ class Reader:
             return self.command(text, number, [(number, text)], 1)[1]
         if session.away:  # typed where iplab cannot go: a note, never a step (nor a title)
             self.note("fence", text, number)
-            if text.split()[:1] in (["exit"], ["logout"]):
+            if leaves_shell(text):
                 self.sessions.pop()
             else:
                 self._typed_away(session, text, number)
             return "speaking"
-        if text.split()[:1] in (["exit"], ["logout"]):
+        if _EOF_KEY.fullmatch(text.strip()):  # (^D: no line of the script; the shell is left)
+            self.note("comment", "\n".join([*session.lead, text]), number)
+            self.sessions.pop()
+            return "speaking"
+        if leaves_shell(text):
             last = session.block
             if last is not None:
                 last.text += "\n" + text
@@ -5401,18 +5456,65 @@ class Reader:
         else:
             self.warnings[at] = session.said
 
+    def _moved_elsewhere(self, number: int) -> None:
+        """A line at the prompt of another machine than the one a shell elsewhere runs on
+        (``vagrant@host2:~$`` in ``vagrant ssh host1``'s shell, whose lines had
+        ``vagrant@host1:~$``; hunt EA): the page left that shell, its exit not shown. At the
+        prompt of the host the shell was opened on (``root@laptop:~#`` after ``alice@laptop``
+        opened it), the page is back there; at one of a machine that shell was not, it goes
+        on on that machine (a shell no line here opens: its lines are notes), said with its
+        line, as a guess. The shell left may come back (a line at its prompt)."""
+        session = self.sessions[-1]
+        here, inner = prompt_host(self.prompt), prompt_host(session.inner)
+        if here is None or inner is None or here == inner or self.prompt is None:
+            return  # (the prompts do not tell, or the line is typed in that shell)
+        self.sessions.pop()
+        assert session.inner is not None  # (inner is the prompt prompt_host read)
+        self.parked[self.terminal, session.inner] = session
+        prompt = self.prompt.strip()
+        left = (
+            f"line {number}: the prompt {prompt!r} is not the one of the shell"
+            f" {session.opened!r} opened at line {session.line} ({session.inner.strip()!r}):"
+            " read as left there, no exit shown"
+        )
+        if (parked := self._parked_at(self.prompt)) is not None:
+            self.sessions.append(self.parked.pop(parked))  # (back in a shell left before)
+            self.warnings.append(f"{left}; back in the shell {self.sessions[-1].opened!r}")
+            return
+        if here == prompt_host(session.prompt):
+            self.warnings.append(f"{left}; back on the host it was opened on ({here})")
+            return
+        self.warnings.append(
+            f"{left}; its lines are read as typed on {here}, not on this host (if they are"
+            " this host's, write exit before them)"
+        )
+        self.sessions.append(
+            _Session(
+                session.call,
+                [],
+                session.prompt,
+                opened=prompt,
+                inner=self.prompt,
+                away="another host",
+                line=number,
+            )
+        )
+
     def _back_on_the_host(self, session: _Session, text: str, number: int) -> bool:
         """A program that drives containers from the host (``docker run -d ...``), typed in
         a container's shell: the page is back on the host, its exit not shown (hunt DW:
         besthub's ``# docker run -it --name mycontainer busybox``, ``# ifconfig``, then ``#
         docker run -d -p 8080:80 nginx``, every line at root's ``#``). In a virtual
         machine or on another host, docker is that machine's: still there."""
-        if session.away not in ("a container", "a pod"):
-            return False
         words = text.split()
         while words and (words[0] in ("sudo", "doas") or words[0].startswith("-")):
             words = words[1:]
         if not words or program_name(words[0]) not in HOST_TOOLS:
+            return False
+        # (in a virtual machine, the program that opened its shell is the host's: ``vagrant
+        # halt`` after ``vagrant ssh``, hunt EA; another tool may be the machine's own)
+        opener = program_name(session.call.program) if session.call.program else ""
+        if session.away not in ("a container", "a pod") and program_name(words[0]) != opener:
             return False
         self.warnings.append(
             f"line {number}: {words[0]} is typed in {session.away} (the shell"
