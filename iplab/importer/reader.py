@@ -1173,6 +1173,9 @@ class Reader:
             self.vars.values |= {"#": str(len(self.arguments)), "@": joined, "*": joined}
         self.events: list[Event] = []
         self.warnings: list[str] = []
+        #: where a script ends as bash runs it (an ``exit``, a check that holds with the
+        #: arguments given and calls ``usage``), said: the lines after it are not read (hunt EA)
+        self.ended: str | None = None
         self.expanded: dict[str, int] = {}
         #: the pids the session printed for its jobs (``[1] 3113``), and each job's ``%N``
         self.printed_jobs: dict[str, str] = {}
@@ -2463,6 +2466,11 @@ class Reader:
         self._before = self.vars.copy()  # (what a block's text uses, as it was before it)
         text, i = self._whole(body, lines, i, prompted)
         end = number + text.count("\n")
+        if self.ended is not None:  # (bash never reads it: the script ended above)
+            if self.ended not in self.warnings:  # (said once, when a command follows it)
+                self.warnings.append(self.ended)
+            self.note("skipped", text, number, end)
+            return i, "speaking"
         while self.sessions and self.sessions[-1].back(self.prompt):
             left = self.sessions.pop()  # the author is back at the prompt that opened the shell
             if left.away and left.inner is not None:
@@ -3000,6 +3008,10 @@ class Reader:
             # as two steps, the check failed the run as root; its helper was "missing")
             again = " (it runs the script again as root; iplab runs each step as root)"
             rerun = again if _reruns_as_root(checked.named_children[-1]) else ""
+            if self._check_stops(checked):
+                self._ends_here(where, text, "the test before it holds")
+                self.note("fence", text, number, end)
+                return "speaking"
             self.warnings.append(f"{where}: a check of the author's{rerun}; not run ({text})")
             if self.arguments is None and _ARGUMENT_READ.search(_single_quotes_out(text)):
                 # [ $# -lt 2 ] && { echo "usage: $0 NS1 NS2"; exit 1; } (hunt DG)
@@ -3070,6 +3082,17 @@ class Reader:
                 return "speaking"  # if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then "$@"; fi
         if node.type in ("if_statement", "case_statement") and not _guard(node):
             taken = _branch(node, self.vars)
+            stops = None if taken is None or not self._a_script() else (
+                next((k for k, s in enumerate(taken) if self._exits(s)), None)
+            )  # fmt: skip
+            if taken is not None and stops is not None:  # (if [ -z "$name" ]; then usage; fi)
+                cmds = self._statements(taken[:stops], self.vars, number, None)
+                stop = shellread.one_line(shellread.source(taken[stops]))
+                self._ends_here(where, stop, "the test before it holds")
+                if cmds:
+                    return self._block(text, number, end, cmds, where, "")
+                self.note("fence", text, number, end)
+                return "speaking"
             if taken is not None:  # the branch bash takes, with what iplab knows
                 cmds = self._statements(taken, self.vars, number, None)
                 return self._block(text, number, end, cmds, where, "")
@@ -3240,6 +3263,8 @@ class Reader:
                 self._narration.append((note, text, where))
             return "silent"
         if call.program in ("exit", "logout") and call.inside is None:
+            if call.program == "exit" and self._a_script():
+                self._ends_here(where, text, "")
             self.note("comment", text, number, end)
             return "silent"
         if call.program == "alias" and call.inside is None and self.markdown and call.args:
@@ -4430,6 +4455,33 @@ class Reader:
                 )
                 return  # (the branch ends the script: what follows never runs)
         out += self._statements(run, frame, number, inside)
+
+    def _a_script(self) -> bool:
+        """The input is a script bash runs (not a page), read at its top level: its ``exit``
+        ends it (in a page, ``exit`` leaves a shell the page opened)."""
+        return not self.markdown and not self.sessions
+
+    def _check_stops(self, node: shellread.Node) -> bool:
+        """A check of the author's that stops the script (:meth:`_checks_and_stops`) whose
+        test iplab can evaluate with the arguments given, and that holds (``[ -z "$1" ] &&
+        usage`` run with none, ``[ $# -lt 2 ] || ...`` is not): bash stops there."""
+        parts = [c for c in node.named_children if c.type != "comment"]
+        if self.arguments is None or not self._a_script() or len(parts) != 2:
+            return False
+        joined = [c.type for c in node.children if not c.is_named]
+        if joined not in (["&&"], ["||"]):
+            return False
+        holds = arith.condition(parts[0], self.vars.values, lambda n: _word_as_root(n, self.vars))
+        return holds is not None and holds == (joined == ["&&"])
+
+    def _ends_here(self, where: str, said: str, why: str) -> None:
+        """The script ends at ``where``, as bash runs it: the lines after it are not read."""
+        given = "" if self.arguments is None else shlex.join(self.arguments) or "none"
+        run = f"; run with arguments: {given}" if given else ""
+        self.ended = (
+            f"{where}: the script ends here ({', '.join(filter(None, [why, said]))}{run}):"
+            " bash runs none of its lines after it, and iplab reads none"
+        )
 
     def _exits(self, node: shellread.Node) -> bool:
         """``exit [N]``, or a call of a function of the script's whose own statements
