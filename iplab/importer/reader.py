@@ -4084,6 +4084,9 @@ class Reader:
             if _brace_group(node) and not _leaves(node):  # { ...; }: the same shell's
                 out += self._statements(node.named_children, scope, number, inside)
                 continue
+            if (wrote := self._loop_to_file(node, scope, number, inside)) is not None:
+                out += wrote  # for ...; done > up.batch in a function: as at the top (hunt EA)
+                continue
             if node.type in shellread.COMPOUND:
                 if node.type != "subshell":  # (what a subshell sets stays in it)
                     _forget_assigned(node, scope, self._line(number, node))
