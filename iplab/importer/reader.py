@@ -348,6 +348,10 @@ _LEAVES_LOGIN = re.compile(
     r"|teardown|exit|logout|destroy)\b",
     re.IGNORECASE,
 )
+#: a function's definition as typed (``up() {``, ``function up {``, ``function up() {``)
+_FUNCTION_START = re.compile(
+    r"(?:function\s+)?[A-Za-z_][\w-]*\s*\(\)\s*\{|function\s+[A-Za-z_][\w-]*\s*\{"
+)
 #: the key that ends a shell's input, as pages write it in the shell's place of ``exit``
 #: (``^D``, ``Ctrl-D``, ``Ctrl+D``, ``<Ctrl-D>``, ``[CTRL+D]``: hunt EA)
 _EOF_KEY = re.compile(r"[<\[(]?\s*(?:\^D|(?:ctrl|control)\s*[-+ ]\s*d)\s*[>\])]?", re.I)
@@ -2177,9 +2181,17 @@ class Reader:
         # (a shell the page opened, ``ip netns exec ns bash``, whose prompt is ``# ``: any
         # program counts there, as in a block of root prompts; hunt BD #3, its ``# apt-get
         # install -y iperf3`` was read as printed output and lost)
+        rest = text.lstrip(" ")[2:].strip()
+        called = rest.split()[0] if rest.split() else ""
+        defines = _FUNCTION_START.match(rest) is not None and (
+            root_block or bool(self.sessions) or shellread.complete(rest)
+        )  # (in a $ block, a whole one: ``# up() { ...; }``, not a commented-out ``# f() {``)
+        if defines or called in self.functions or called in self.aliases:
+            # ``# up() {`` (its body on PS2's ``> `` lines), then ``# up lo``: a function the
+            # page defines at root's prompt, and its calls; a comment defines none (hunt EA)
+            return rest, False
         if not (root_block or self.sessions) and (body is None or dollar_root):
             return None, False
-        rest = text.lstrip(" ")[2:].strip()
         if self.sessions and _EOF_KEY.fullmatch(rest):
             return rest, False  # ``# ^D``: the shell open is left (hunt EA)
         said = roothash.verdict(rest, body is not None)
