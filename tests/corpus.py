@@ -136,10 +136,12 @@ class Figures:
     raw_effects: int
     raw_unknown: int
     model_ok: bool
+    #: raw steps that only observe (hunt EA: not of unknown effect)
+    raw_reads: int = 0
 
     @property
     def commands(self) -> int:
-        return self.typed + self.raw_effects + self.raw_unknown
+        return self.typed + self.raw_reads + self.raw_effects + self.raw_unknown
 
 
 def figures(path: Path) -> Figures:
@@ -157,6 +159,7 @@ def figures(path: Path) -> Figures:
         typed=result.typed,
         raw_effects=result.raw_effects,
         raw_unknown=result.raw_unknown,
+        raw_reads=result.raw_reads,
         model_ok=result.model_error is None,
     )
 

@@ -272,7 +272,7 @@ def test_the_summary_counts_typed_raw_with_effects_and_raw_unknown() -> None:
     script = "ip netns add a\nbrctl addbr b0\niptables -F\n"
     result = import_text(script, "shell", "s.sh")
     assert result.summary(kinds=True).splitlines()[1] == (
-        "commands the model sees: 3 (2 typed, 0 raw with effects, 1 raw unknown)"
+        "commands the model sees: 3 (2 typed, 0 raw reads, 0 raw with effects, 1 raw unknown)"
     )
     assert "commands the model sees" not in result.yaml
 

@@ -129,10 +129,13 @@ class ImportResult(Record):
     #: the setup steps that change the host itself (its sysctls, files, packet filter), each
     #: ``line N: TEXT: what``: up journals them and down puts them back
     host_changes: tuple[str, ...] = ()
+    #: raw steps that only observe (``observe: true``: ``ls /var/run/netns``, ``cat FILE``):
+    #: the model gives them no effect, so they are not of unknown effect (hunt EA)
+    raw_reads: int = 0
 
     @property
     def raw_unknown(self) -> int:
-        return self.raw - self.raw_effects
+        return self.raw - self.raw_effects - self.raw_reads
 
     @property
     def commands(self) -> int:
@@ -143,7 +146,8 @@ class ImportResult(Record):
         """The line of the summary that counts what the model can follow."""
         return (
             f"commands the model sees: {self.commands} ({self.typed} typed,"
-            f" {self.raw_effects} raw with effects, {self.raw_unknown} raw unknown)\n"
+            f" {counted(self.raw_reads, 'raw read')}, {self.raw_effects} raw with effects,"
+            f" {self.raw_unknown} raw unknown)\n"
         )
 
     def summary(self, kinds: bool = False) -> str:
@@ -525,6 +529,10 @@ def import_text(
         typed=sum(d.cmd.parsed.typed for d in drafts),
         raw=sum(not d.cmd.parsed.typed for d in drafts),
         raw_effects=sum(not d.cmd.parsed.typed and has_effects(d.op) for d in drafts),
+        raw_reads=sum(
+            not d.cmd.parsed.typed and not has_effects(d.op) and is_observation(d.op)
+            for d in drafts
+        ),
         sudo=policy,
         warnings=warnings,
         cannot_undo=cannot_undo,

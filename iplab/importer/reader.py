@@ -338,6 +338,32 @@ _TERMINAL_NAMED = re.compile(
     rf"|\b({'|'.join(_ORDINALS)})\s+(?:terminal|shell|tab|window|console)\b",
     re.IGNORECASE,
 )
+#: the shells a page logs in with to the machine it then works on (``vagrant ssh``, ``ssh
+#: node1``): a heading does not leave them, unless it says so (:data:`_LEAVES_LOGIN`)
+_LOGGED_IN = frozenset({"a virtual machine", "another host"})
+#: a heading that says the page is back where the login was typed (``On the host``, ``Back
+#: on your laptop``, ``Clean up``: ``vagrant destroy`` is the host's) or in another terminal
+_LEAVES_LOGIN = re.compile(
+    r"\b(?:host|laptop|workstation|local(?:ly)?|terminal|clean\s*-?\s*up|cleanup|tear\s*down"
+    r"|teardown|exit|logout|destroy)\b",
+    re.IGNORECASE,
+)
+#: a function's definition as typed (``up() {``, ``function up {``, ``function up() {``)
+_FUNCTION_START = re.compile(
+    r"(?:function\s+)?[A-Za-z_][\w-]*\s*\(\)\s*\{|function\s+[A-Za-z_][\w-]*\s*\{"
+)
+#: the key that ends a shell's input, as pages write it in the shell's place of ``exit``
+#: (``^D``, ``Ctrl-D``, ``Ctrl+D``, ``<Ctrl-D>``, ``[CTRL+D]``: hunt EA)
+_EOF_KEY = re.compile(r"[<\[(]?\s*(?:\^D|(?:ctrl|control)\s*[-+ ]\s*d)\s*[>\])]?", re.I)
+
+
+def leaves_shell(text: str) -> bool:
+    """``text`` leaves the shell it is typed in: ``exit [N]``, ``logout``, or the end of
+    its input written as the key (``^D``, ``Ctrl-D``)."""
+    words = text.split()
+    return words[:1] in (["exit"], ["logout"]) or bool(_EOF_KEY.fullmatch(text.strip()))
+
+
 _DECORATION = re.compile(r"^[-=*~_#]{2,}\s*|\s*[-=*~_#]{2,}$")
 _SHELL_OPTIONS = re.compile(r"(?:set\s+[-+]\w|shopt\s)")
 #: a line that only makes the rest of the session root: ``sudo -i``, ``sudo su -``, ``su``
@@ -417,6 +443,17 @@ def strip_prompt(line: str, root_hash: bool = False) -> str | None:
     """
     said = prompt_of(line, root_hash)
     return None if said is None else line.lstrip(" ")[len(said) :].strip()
+
+
+#: the user and host a prompt names (``alice@laptop:~$``, ``[root@h ~]#``)
+_PROMPT_HOST = re.compile(r"[\w.-]+@([\w.-]+)")
+
+
+def prompt_host(prompt: str | None) -> str | None:
+    """The host a prompt names (``laptop`` of ``alice@laptop:~$``), or None: it names none
+    (``$``, ``/ #``, ``[ns1] #``)."""
+    found = _PROMPT_HOST.search(prompt or "")
+    return found[1] if found else None
 
 
 def prompt_of(line: str, root_hash: bool = False) -> str | None:
@@ -1140,6 +1177,9 @@ class Reader:
             self.vars.values |= {"#": str(len(self.arguments)), "@": joined, "*": joined}
         self.events: list[Event] = []
         self.warnings: list[str] = []
+        #: where a script ends as bash runs it (an ``exit``, a check that holds with the
+        #: arguments given and calls ``usage``), said: the lines after it are not read (hunt EA)
+        self.ended: str | None = None
         self.expanded: dict[str, int] = {}
         #: the pids the session printed for its jobs (``[1] 3113``), and each job's ``%N``
         self.printed_jobs: dict[str, str] = {}
@@ -1454,7 +1494,7 @@ class Reader:
 
     def note(self, kind: NoteKind, text: str, line: int, end: int | None = None) -> None:
         if kind == "heading" and self.sessions:  # a new section: back on the host
-            self._new_section(line)
+            self._new_section(line, text)
         if kind != "fence" and (named := _TERMINAL_NAMED.search(text)):
             terminal = named[1] or str(_ORDINALS.index(named[2].lower()) + 1)
             if terminal != self.terminal:
@@ -1463,7 +1503,7 @@ class Reader:
         if text.strip():
             self.events.append(Note(kind, text, line, line if end is None else end))
 
-    def _new_section(self, line: int) -> None:
+    def _new_section(self, line: int, text: str = "") -> None:
         """A heading (a session's label: ``Terminal 2 (the host):``) with a shell open: back
         on the host. A shell whose lines have a prompt of their own (``root@lab:/home/
         vagrant#`` after ``$ sudo unshare --net --uts /bin/bash``) is left in its terminal:
@@ -1472,6 +1512,15 @@ class Reader:
         innermost = self.sessions[-1]
         if innermost.inner is not None and innermost.inner != innermost.prompt:
             self.another_terminal()
+            return
+        if innermost.away in _LOGGED_IN and not _LEAVES_LOGIN.search(text):
+            # (a page logs in to the machine it works on, and goes on there: hunt EA)
+            self.warnings.append(
+                f"line {line}: the shell {innermost.opened!r} opened at line"
+                f" {innermost.line} (in {innermost.away}) is never left with exit, and the"
+                " prompts do not tell where the page goes on: read as still typed there"
+                " after this heading (write exit where the page leaves it)"
+            )
             return
         self.warnings.append(
             f"line {line}: the shell {self.sessions[0].opened!r} opened above is never"
@@ -1932,7 +1981,12 @@ class Reader:
                 if not prompted and state == "speaking":
                     self.output(text, number)
                 self._bare_prompt()
-            elif prompted and body.endswith(("^C", "^D")) and self.prompt is not None:
+            elif (
+                prompted
+                and body.endswith(("^C", "^D"))
+                and self.prompt is not None
+                and not (self.sessions and _EOF_KEY.fullmatch(body))  # (^D leaves a shell)
+            ):
                 # a line the author left with Ctrl-C at the prompt (never ran), or ^D
                 self.warnings.append(f"line {number}: {body!r} left at the prompt: not run")
             elif (slot := command_slot(body)) is not None:
@@ -2127,9 +2181,19 @@ class Reader:
         # (a shell the page opened, ``ip netns exec ns bash``, whose prompt is ``# ``: any
         # program counts there, as in a block of root prompts; hunt BD #3, its ``# apt-get
         # install -y iperf3`` was read as printed output and lost)
+        rest = text.lstrip(" ")[2:].strip()
+        called = rest.split()[0] if rest.split() else ""
+        defines = _FUNCTION_START.match(rest) is not None and (
+            root_block or bool(self.sessions) or shellread.complete(rest)
+        )  # (in a $ block, a whole one: ``# up() { ...; }``, not a commented-out ``# f() {``)
+        if defines or called in self.functions or called in self.aliases:
+            # ``# up() {`` (its body on PS2's ``> `` lines), then ``# up lo``: a function the
+            # page defines at root's prompt, and its calls; a comment defines none (hunt EA)
+            return rest, False
         if not (root_block or self.sessions) and (body is None or dollar_root):
             return None, False
-        rest = text.lstrip(" ")[2:].strip()
+        if self.sessions and _EOF_KEY.fullmatch(rest):
+            return rest, False  # ``# ^D``: the shell open is left (hunt EA)
         said = roothash.verdict(rest, body is not None)
         if said == "command":
             return rest, False
@@ -2414,6 +2478,11 @@ class Reader:
         self._before = self.vars.copy()  # (what a block's text uses, as it was before it)
         text, i = self._whole(body, lines, i, prompted)
         end = number + text.count("\n")
+        if self.ended is not None:  # (bash never reads it: the script ended above)
+            if self.ended not in self.warnings:  # (said once, when a command follows it)
+                self.warnings.append(self.ended)
+            self.note("skipped", text, number, end)
+            return i, "speaking"
         while self.sessions and self.sessions[-1].back(self.prompt):
             left = self.sessions.pop()  # the author is back at the prompt that opened the shell
             if left.away and left.inner is not None:
@@ -2422,6 +2491,8 @@ class Reader:
         if not self.sessions and (parked := self._parked_at(self.prompt)) is not None:
             # "back in terminal 1": a line at the prompt of a shell iplab cannot enter
             self.sessions.append(self.parked.pop(parked))
+        if self.sessions and self.sessions[-1].away:
+            self._moved_elsewhere(number)
         if self.sessions:
             return i, self._in_session(text, number)
         if (word := text.split(maxsplit=1)[0]) in self.aliases:  # nsx a ip -br link
@@ -2949,6 +3020,10 @@ class Reader:
             # as two steps, the check failed the run as root; its helper was "missing")
             again = " (it runs the script again as root; iplab runs each step as root)"
             rerun = again if _reruns_as_root(checked.named_children[-1]) else ""
+            if self._check_stops(checked):
+                self._ends_here(where, text, "the test before it holds")
+                self.note("fence", text, number, end)
+                return "speaking"
             self.warnings.append(f"{where}: a check of the author's{rerun}; not run ({text})")
             if self.arguments is None and _ARGUMENT_READ.search(_single_quotes_out(text)):
                 # [ $# -lt 2 ] && { echo "usage: $0 NS1 NS2"; exit 1; } (hunt DG)
@@ -3019,6 +3094,17 @@ class Reader:
                 return "speaking"  # if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then "$@"; fi
         if node.type in ("if_statement", "case_statement") and not _guard(node):
             taken = _branch(node, self.vars)
+            stops = None if taken is None or not self._a_script() else (
+                next((k for k, s in enumerate(taken) if self._exits(s)), None)
+            )  # fmt: skip
+            if taken is not None and stops is not None:  # (if [ -z "$name" ]; then usage; fi)
+                cmds = self._statements(taken[:stops], self.vars, number, None)
+                stop = shellread.one_line(shellread.source(taken[stops]))
+                self._ends_here(where, stop, "the test before it holds")
+                if cmds:
+                    return self._block(text, number, end, cmds, where, "")
+                self.note("fence", text, number, end)
+                return "speaking"
             if taken is not None:  # the branch bash takes, with what iplab knows
                 cmds = self._statements(taken, self.vars, number, None)
                 return self._block(text, number, end, cmds, where, "")
@@ -3189,6 +3275,8 @@ class Reader:
                 self._narration.append((note, text, where))
             return "silent"
         if call.program in ("exit", "logout") and call.inside is None:
+            if call.program == "exit" and self._a_script():
+                self._ends_here(where, text, "")
             self.note("comment", text, number, end)
             return "silent"
         if call.program == "alias" and call.inside is None and self.markdown and call.args:
@@ -4008,6 +4096,9 @@ class Reader:
             if _brace_group(node) and not _leaves(node):  # { ...; }: the same shell's
                 out += self._statements(node.named_children, scope, number, inside)
                 continue
+            if (wrote := self._loop_to_file(node, scope, number, inside)) is not None:
+                out += wrote  # for ...; done > up.batch in a function: as at the top (hunt EA)
+                continue
             if node.type in shellread.COMPOUND:
                 if node.type != "subshell":  # (what a subshell sets stays in it)
                     _forget_assigned(node, scope, self._line(number, node))
@@ -4379,6 +4470,33 @@ class Reader:
                 )
                 return  # (the branch ends the script: what follows never runs)
         out += self._statements(run, frame, number, inside)
+
+    def _a_script(self) -> bool:
+        """The input is a script bash runs (not a page), read at its top level: its ``exit``
+        ends it (in a page, ``exit`` leaves a shell the page opened)."""
+        return not self.markdown and not self.sessions
+
+    def _check_stops(self, node: shellread.Node) -> bool:
+        """A check of the author's that stops the script (:meth:`_checks_and_stops`) whose
+        test iplab can evaluate with the arguments given, and that holds (``[ -z "$1" ] &&
+        usage`` run with none, ``[ $# -lt 2 ] || ...`` is not): bash stops there."""
+        parts = [c for c in node.named_children if c.type != "comment"]
+        if self.arguments is None or not self._a_script() or len(parts) != 2:
+            return False
+        joined = [c.type for c in node.children if not c.is_named]
+        if joined not in (["&&"], ["||"]):
+            return False
+        holds = arith.condition(parts[0], self.vars.values, lambda n: _word_as_root(n, self.vars))
+        return holds is not None and holds == (joined == ["&&"])
+
+    def _ends_here(self, where: str, said: str, why: str) -> None:
+        """The script ends at ``where``, as bash runs it: the lines after it are not read."""
+        given = "" if self.arguments is None else shlex.join(self.arguments) or "none"
+        run = f"; run with arguments: {given}" if given else ""
+        self.ended = (
+            f"{where}: the script ends here ({', '.join(filter(None, [why, said]))}{run}):"
+            " bash runs none of its lines after it, and iplab reads none"
+        )
 
     def _exits(self, node: shellread.Node) -> bool:
         """``exit [N]``, or a call of a function of the script's whose own statements
@@ -5339,12 +5457,16 @@ class Reader:
             return self.command(text, number, [(number, text)], 1)[1]
         if session.away:  # typed where iplab cannot go: a note, never a step (nor a title)
             self.note("fence", text, number)
-            if text.split()[:1] in (["exit"], ["logout"]):
+            if leaves_shell(text):
                 self.sessions.pop()
             else:
                 self._typed_away(session, text, number)
             return "speaking"
-        if text.split()[:1] in (["exit"], ["logout"]):
+        if _EOF_KEY.fullmatch(text.strip()):  # (^D: no line of the script; the shell is left)
+            self.note("comment", "\n".join([*session.lead, text]), number)
+            self.sessions.pop()
+            return "speaking"
+        if leaves_shell(text):
             last = session.block
             if last is not None:
                 last.text += "\n" + text
@@ -5401,18 +5523,65 @@ class Reader:
         else:
             self.warnings[at] = session.said
 
+    def _moved_elsewhere(self, number: int) -> None:
+        """A line at the prompt of another machine than the one a shell elsewhere runs on
+        (``vagrant@host2:~$`` in ``vagrant ssh host1``'s shell, whose lines had
+        ``vagrant@host1:~$``; hunt EA): the page left that shell, its exit not shown. At the
+        prompt of the host the shell was opened on (``root@laptop:~#`` after ``alice@laptop``
+        opened it), the page is back there; at one of a machine that shell was not, it goes
+        on on that machine (a shell no line here opens: its lines are notes), said with its
+        line, as a guess. The shell left may come back (a line at its prompt)."""
+        session = self.sessions[-1]
+        here, inner = prompt_host(self.prompt), prompt_host(session.inner)
+        if here is None or inner is None or here == inner or self.prompt is None:
+            return  # (the prompts do not tell, or the line is typed in that shell)
+        self.sessions.pop()
+        assert session.inner is not None  # (inner is the prompt prompt_host read)
+        self.parked[self.terminal, session.inner] = session
+        prompt = self.prompt.strip()
+        left = (
+            f"line {number}: the prompt {prompt!r} is not the one of the shell"
+            f" {session.opened!r} opened at line {session.line} ({session.inner.strip()!r}):"
+            " read as left there, no exit shown"
+        )
+        if (parked := self._parked_at(self.prompt)) is not None:
+            self.sessions.append(self.parked.pop(parked))  # (back in a shell left before)
+            self.warnings.append(f"{left}; back in the shell {self.sessions[-1].opened!r}")
+            return
+        if here == prompt_host(session.prompt):
+            self.warnings.append(f"{left}; back on the host it was opened on ({here})")
+            return
+        self.warnings.append(
+            f"{left}; its lines are read as typed on {here}, not on this host (if they are"
+            " this host's, write exit before them)"
+        )
+        self.sessions.append(
+            _Session(
+                session.call,
+                [],
+                session.prompt,
+                opened=prompt,
+                inner=self.prompt,
+                away="another host",
+                line=number,
+            )
+        )
+
     def _back_on_the_host(self, session: _Session, text: str, number: int) -> bool:
         """A program that drives containers from the host (``docker run -d ...``), typed in
         a container's shell: the page is back on the host, its exit not shown (hunt DW:
         besthub's ``# docker run -it --name mycontainer busybox``, ``# ifconfig``, then ``#
         docker run -d -p 8080:80 nginx``, every line at root's ``#``). In a virtual
         machine or on another host, docker is that machine's: still there."""
-        if session.away not in ("a container", "a pod"):
-            return False
         words = text.split()
         while words and (words[0] in ("sudo", "doas") or words[0].startswith("-")):
             words = words[1:]
         if not words or program_name(words[0]) not in HOST_TOOLS:
+            return False
+        # (in a virtual machine, the program that opened its shell is the host's: ``vagrant
+        # halt`` after ``vagrant ssh``, hunt EA; another tool may be the machine's own)
+        opener = program_name(session.call.program) if session.call.program else ""
+        if session.away not in ("a container", "a pod") and program_name(words[0]) != opener:
             return False
         self.warnings.append(
             f"line {number}: {words[0]} is typed in {session.away} (the shell"
