@@ -284,14 +284,16 @@ def renamed_links(env: Env, info: LabInfo, names: Collection[str] = ()) -> dict[
     """The root links the lab made that now carry another name (renamed by hand since): the
     same object (its index is the one the lab record keeps, in the same boot of the host,
     and of the same kind), under that name. Not one now under a name the lab owns
-    (``names``: its own, or taken by someone else). A link that only has the index is left
-    alone, said (hunt I: after a reboot, ``down`` deleted a link of the host that had
-    the index of the lab's bridge)."""
+    (``names``: its own, or taken by someone else), whether or not its old name is another
+    link's now. A link that only has the index is left alone, said (hunt I: after a
+    reboot, ``down`` deleted a link of the host that had the index of the lab's bridge)."""
     found: dict[str, str] = {}
     links: dict[int, tuple[str, str]] | None = None
     for key, was in info.made.items():
         kind, _, name = key.partition(" ")
-        if kind != "link" or identity(kind, name) is not None or not was.isdigit():
+        # its name now free, or another link's (someone made one under the name the lab's
+        # had: hunt EB, the lab's, renamed, was then left on the host)
+        if kind != "link" or identity(kind, name) == was or not was.isdigit():
             continue
         try:
             now = socket.if_indextoname(int(was))
@@ -817,7 +819,8 @@ def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
     if anew_netns or anew_links:
         env.err.write(
             f"iplab: left alone: {', '.join(sorted(anew_netns | anew_links))} (the lab made"
-            " them; someone deleted them and made them again since: they are not the lab's)\n"
+            " them; someone deleted or renamed the lab's and made others of that name since:"
+            " they are not the lab's)\n"
         )
     taken_netns |= anew_netns  # left alone as what someone else took: neither deleted, nor
     taken_links |= anew_links  # its processes stopped, nor waited for
