@@ -2114,6 +2114,8 @@ def _abort(env: Env, session: Session, exc: IplabError, opts: Options) -> int:
         except Interrupted as stopped:
             exc = stopped
     env.err.write(f"iplab: error: {exc}\n")
+    if isinstance(exc, StepFailed):
+        _deleted_meanwhile(env, journal, exc)
     env.err.write("iplab: undoing what this run did, from the journal\n")
     journal.note("rollback")  # (verify and ls say the lab is being rolled back)
     try:
@@ -2146,6 +2148,31 @@ def _abort(env: Env, session: Session, exc: IplabError, opts: Options) -> int:
         " before\n"
     )
     return exc.exit_code
+
+
+def _deleted_meanwhile(env: Env, journal: Journal, exc: StepFailed) -> None:
+    """Say a namespace the failed command names that this run made and no step of it
+    deleted, and that is gone: someone else deleted it while ``up`` ran (hunt EB: ip's
+    words alone, "Cannot open network namespace", 'Invalid "netns" value', said it)."""
+    made: set[str] = set()
+    for entry in journal.entries():
+        if entry.op is None or entry.status != "done":
+            continue
+        if isinstance(entry.op, NetnsDel):
+            made.discard(entry.op.name)
+        elif isinstance(entry.op, NetnsDelAll):
+            made.clear()
+        made |= created_names([entry.op])[0]
+    named = set(exc.command.argv)
+    with contextlib.suppress(ValueError):  # (a line shlex cannot split: its argv alone)
+        named |= set(shlex.split(exc.command.text))
+    for name in sorted(made & named):
+        if undo.identity("netns", name) is None:
+            env.err.write(
+                f"iplab: namespace {name}, which this run made, is gone: something else"
+                " deleted it while the lab came up (`ip netns del` in another shell, another"
+                " tool's cleanup); up again once nothing else deletes it\n"
+            )
 
 
 def live_differences(
