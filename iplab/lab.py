@@ -2151,28 +2151,37 @@ def _abort(env: Env, session: Session, exc: IplabError, opts: Options) -> int:
 
 
 def _deleted_meanwhile(env: Env, journal: Journal, exc: StepFailed) -> None:
-    """Say a namespace the failed command names that this run made and no step of it
-    deleted, and that is gone: someone else deleted it while ``up`` ran (hunt EB: ip's
-    words alone, "Cannot open network namespace", 'Invalid "netns" value', said it)."""
-    made: set[str] = set()
+    """Say each namespace and root link the failed command names that this run's steps
+    left made (the model, replaying what they did) and that is gone: someone else deleted
+    it while ``up`` ran (hunt EB: ip's words alone said it, "Cannot open network
+    namespace", 'Invalid "netns" value', "RTNETLINK answers: Invalid argument")."""
+    from iplab.model import apply
+
+    state = State()
     for entry in journal.entries():
-        if entry.op is None or entry.status != "done":
-            continue
-        if isinstance(entry.op, NetnsDel):
-            made.discard(entry.op.name)
-        elif isinstance(entry.op, NetnsDelAll):
-            made.clear()
-        made |= created_names([entry.op])[0]
+        if entry.op is not None and entry.status == "done":
+            with contextlib.suppress(Exception):  # (a hint: what the model cannot place)
+                apply(state, entry.op)
+    if state.opaque:  # a step of unknown effects: it may have deleted or moved anything
+        return
     named = set(exc.command.argv)
     with contextlib.suppress(ValueError):  # (a line shlex cannot split: its argv alone)
         named |= set(shlex.split(exc.command.text))
-    for name in sorted(made & named):
-        if undo.identity("netns", name) is None:
-            env.err.write(
-                f"iplab: namespace {name}, which this run made, is gone: something else"
-                " deleted it while the lab came up (`ip netns del` in another shell, another"
-                " tool's cleanup); up again once nothing else deletes it\n"
-            )
+    gone = [
+        f"namespace {name}"
+        for name in sorted(named & (state.namespaces.keys() - {ROOT}))
+        if undo.identity("netns", name) is None
+    ] + [
+        f"link {name}"
+        for name in sorted(named & state.namespaces[ROOT].links.keys())
+        if undo.identity("link", name) is None
+    ]
+    for what in gone:
+        env.err.write(
+            f"iplab: {what}, which this run made, is gone: something else deleted it while"
+            " the lab came up (`ip netns del`, `ip link del` in another shell, another"
+            " tool's cleanup); up again once nothing else deletes it\n"
+        )
 
 
 def live_differences(
