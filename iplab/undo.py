@@ -1237,6 +1237,13 @@ def _one(env: Env, entry: Entry, undo: UndoRecord, command: Command, report: Und
         report.failed.append(command.text)
         report.broken.add(entry.seq)
         why = result.stopped or f"exit {result.rc}"
+        said = result.stderr.strip().splitlines()
+        if isinstance(undo.op, Raw) and said and all(_NOT_THERE.search(x) for x in said):
+            # (hunt EB: an impairment the kernel refused, or removed by hand: "may still
+            # be on the host", exit 1, with nothing left)
+            report.gone += 1
+            env.err.write(f"    {gone_already([command.text], said)}\n")
+            return
         report.failed_raw(undo.op, command.text, why)
         env.err.write(f"    failed ({why}): {result.stderr.strip()}\n")
 
@@ -1302,6 +1309,8 @@ def gone_already(failed: Sequence[str], said: Sequence[str], shown: int = 3) -> 
 #: what ip says of what is not there (deleted by hand before the down), and of a failed line
 _GONE = re.compile(r"No such file or directory|Cannot find device|does not exist")
 _FAILED_LINE = re.compile(r"Command failed \S+:\d+")
+#: the same, and tc's words for a root qdisc that is the default one (none to delete)
+_NOT_THERE = re.compile(f"{_GONE.pattern}|Cannot delete qdisc with handle of zero")
 
 
 @frozen
