@@ -819,8 +819,8 @@ def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
     if anew_netns or anew_links:
         env.err.write(
             f"iplab: left alone: {', '.join(sorted(anew_netns | anew_links))} (the lab made"
-            " them; someone deleted or renamed the lab's and made others of that name since:"
-            " they are not the lab's)\n"
+            " them; someone deleted them, or renamed the lab's, and made others under those"
+            " names since: they are not the lab's)\n"
         )
     taken_netns |= anew_netns  # left alone as what someone else took: neither deleted, nor
     taken_links |= anew_links  # its processes stopped, nor waited for
