@@ -32,12 +32,26 @@ GENESIS = "0" * 64
 
 
 #: one encoder for every record (``json.dumps`` with options makes a new one each call)
-_ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+#: a lone surrogate: a byte of a name the system gave that is not UTF-8 (Python's
+#: ``surrogateescape``: a working directory ``caf\xe9``, argv under ``LC_ALL=C``)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _encode(value: Any) -> str:
+    """The canonical JSON text of ``value``; a lone surrogate is written as JSON's own
+    escape (``\\udce9``), which reads back as the same string: UTF-8 cannot hold it (hunt
+    EB: ``iplab up`` from such a directory ended in an internal error, and its rollback,
+    whose records failed the same way, left the lab's first namespace on the host)."""
+    text = _JSON(value)
+    if text.isascii() or not _SURROGATE.search(text):
+        return text
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _canonical(record: dict[str, Any]) -> bytes:
     body = {k: v for k, v in record.items() if k != "hash"} if "hash" in record else record
-    return _ENCODE(body).encode()
+    return _encode(body).encode()
 
 
 def _holds(records: Sequence[dict[str, Any]], head: dict[str, Any]) -> bool:
@@ -61,7 +75,7 @@ class Given:
 
     def __init__(self, values: dict[str, Any]) -> None:
         self.values = values
-        self.encoded = {name: _ENCODE(value) for name, value in values.items()}
+        self.encoded = {name: _encode(value) for name, value in values.items()}
 
 
 class Draft:
@@ -122,10 +136,10 @@ def draft(record: dict[str, Any], later: Sequence[str]) -> Draft | None:
         record = {k: v for k, v in record.items() if k != "hash"}
     names = [*later, "prev"]
     marks = {name: _LATER + name for name in names}
-    text = _ENCODE({**record, **marks})
+    text = _encode({**record, **marks})
     found = []
     for name in names:
-        mark = _ENCODE(marks[name])
+        mark = _encode(marks[name])
         at = text.find(mark)
         if at < 0 or text.find(mark, at + 1) >= 0:
             return None

@@ -2117,6 +2117,8 @@ def _abort(env: Env, session: Session, exc: IplabError, opts: Options) -> int:
         except Interrupted as stopped:
             exc = stopped
     env.err.write(f"iplab: error: {exc}\n")
+    if isinstance(exc, StepFailed):
+        _deleted_meanwhile(env, journal, exc)
     env.err.write("iplab: undoing what this run did, from the journal\n")
     journal.note("rollback")  # (verify and ls say the lab is being rolled back)
     try:
@@ -2149,6 +2151,40 @@ def _abort(env: Env, session: Session, exc: IplabError, opts: Options) -> int:
         " before\n"
     )
     return exc.exit_code
+
+
+def _deleted_meanwhile(env: Env, journal: Journal, exc: StepFailed) -> None:
+    """Say each namespace and root link the failed command names that this run's steps
+    left made (the model, replaying what they did) and that is gone: someone else deleted
+    it while ``up`` ran (hunt EB: ip's words alone said it, "Cannot open network
+    namespace", 'Invalid "netns" value', "RTNETLINK answers: Invalid argument")."""
+    from iplab.model import apply
+
+    state = State()
+    for entry in journal.entries():
+        if entry.op is not None and entry.status == "done":
+            with contextlib.suppress(Exception):  # (a hint: what the model cannot place)
+                apply(state, entry.op)
+    if state.opaque:  # a step of unknown effects: it may have deleted or moved anything
+        return
+    named = set(exc.command.argv)
+    with contextlib.suppress(ValueError):  # (a line shlex cannot split: its argv alone)
+        named |= set(shlex.split(exc.command.text))
+    gone = [
+        f"namespace {name}"
+        for name in sorted(named & (state.namespaces.keys() - {ROOT}))
+        if undo.identity("netns", name) is None
+    ] + [
+        f"link {name}"
+        for name in sorted(named & state.namespaces[ROOT].links.keys())
+        if undo.identity("link", name) is None
+    ]
+    for what in gone:
+        env.err.write(
+            f"iplab: {what}, which this run made, is gone: something else deleted it while"
+            " the lab came up (`ip netns del`, `ip link del` in another shell, another"
+            " tool's cleanup); up again once nothing else deletes it\n"
+        )
 
 
 def live_differences(

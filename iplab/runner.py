@@ -363,6 +363,11 @@ class ShExecutor:
                 _tty_out=False,
                 _tty_in=False,
                 _new_session=True,
+                # the scenario's words and ip's output are UTF-8 whatever the locale:
+                # in one that is not (ISO-8859-1, C without Python's UTF-8 mode) an
+                # alias "café uplink (en dash) ..." could not be given (hunt EB: "ip: cannot
+                # run: ... UnicodeEncodeError", exit 126), nor a batch's line holding it
+                _encoding="utf-8",
                 _decode_errors="replace",
                 _preexec_fn=_death_signal(),
                 _env=env if env is not None else _child_env(),

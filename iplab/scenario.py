@@ -309,8 +309,13 @@ def read(path_or_name: str) -> tuple[Path, str]:
         raise ScenarioError("no such scenario file", Location(str(path)), _missing(path)) from None
     except IsADirectoryError:
         raise ScenarioError("is a directory, not a scenario file", Location(str(path))) from None
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(f"not UTF-8 text ({exc.reason})", Location(str(path))) from None
+    except UnicodeDecodeError as exc:  # (the line and the byte: hunt EB, a latin-1 file)
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise ScenarioError(
+            f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x}: {exc.reason}); save it as"
+            " UTF-8 (an editor's encoding setting, or iconv -f ENCODING -t UTF-8)",
+            Location(str(path), line),
+        ) from None
     except OSError as exc:
         raise ScenarioError(f"cannot read: {exc.strerror}", Location(str(path))) from None
     return path, text

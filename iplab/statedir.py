@@ -467,11 +467,17 @@ def locked(
         except BlockingIOError:
             said = os.pread(fd, 200, 0).decode("utf-8", "replace")
             held = _parse_holder(said)
+            wait = "wait for it to finish"
+            if held is not None and held.doing in ("up", "run"):  # (hunt EB: unsaid)
+                wait += (
+                    f", or stop it: `kill {held.pid}` (or a Ctrl-C in its terminal), and it"
+                    " rolls back what it did"
+                )
             raise LockedError(
                 f"{what} is {held.said()}"
                 if held
                 else f"{what} is in use by {said.strip() or 'another process'}",
-                hint="wait for it to finish; iplab releases the lock when it exits",
+                hint=f"{wait}; iplab releases the lock when it exits",
             ) from None
         try:
             os.pwrite(fd, _holder_text(doing), 0)

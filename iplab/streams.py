@@ -3,6 +3,7 @@ arrive), and its stderr, whose loss is shrugged off (the exit status still tells
 
 from __future__ import annotations
 
+import contextlib
 from typing import TextIO
 
 from iplab.errors import IplabError
@@ -63,3 +64,26 @@ class Quiet:
 
     def flush(self) -> None:
         pass
+
+
+class Shrugged:
+    """iplab's own ``sys.stderr`` (its process's): a write or flush that fails is dropped;
+    all else is the stream's. A warning written before a run began (``iplab cannot undo
+    ...``), to a stderr whose reader was gone (``2>&1 >/dev/null | head -0``), raised
+    BrokenPipeError: iplab ended 141, whatever the command's outcome (hunt EB)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except (OSError, ValueError):
+            return len(text)
+
+    def flush(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.stream.flush()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)

@@ -284,14 +284,16 @@ def renamed_links(env: Env, info: LabInfo, names: Collection[str] = ()) -> dict[
     """The root links the lab made that now carry another name (renamed by hand since): the
     same object (its index is the one the lab record keeps, in the same boot of the host,
     and of the same kind), under that name. Not one now under a name the lab owns
-    (``names``: its own, or taken by someone else). A link that only has the index is left
-    alone, said (hunt I: after a reboot, ``down`` deleted a link of the host that had
-    the index of the lab's bridge)."""
+    (``names``: its own, or taken by someone else), whether or not its old name is another
+    link's now. A link that only has the index is left alone, said (hunt I: after a
+    reboot, ``down`` deleted a link of the host that had the index of the lab's bridge)."""
     found: dict[str, str] = {}
     links: dict[int, tuple[str, str]] | None = None
     for key, was in info.made.items():
         kind, _, name = key.partition(" ")
-        if kind != "link" or identity(kind, name) is not None or not was.isdigit():
+        # its name now free, or another link's (someone made one under the name the lab's
+        # had: hunt EB, the lab's, renamed, was then left on the host)
+        if kind != "link" or identity(kind, name) == was or not was.isdigit():
             continue
         try:
             now = socket.if_indextoname(int(was))
@@ -817,7 +819,8 @@ def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
     if anew_netns or anew_links:
         env.err.write(
             f"iplab: left alone: {', '.join(sorted(anew_netns | anew_links))} (the lab made"
-            " them; someone deleted them and made them again since: they are not the lab's)\n"
+            " them; someone deleted them, or renamed the lab's, and made others under those"
+            " names since: they are not the lab's)\n"
         )
     taken_netns |= anew_netns  # left alone as what someone else took: neither deleted, nor
     taken_links |= anew_links  # its processes stopped, nor waited for
@@ -1234,6 +1237,13 @@ def _one(env: Env, entry: Entry, undo: UndoRecord, command: Command, report: Und
         report.failed.append(command.text)
         report.broken.add(entry.seq)
         why = result.stopped or f"exit {result.rc}"
+        said = result.stderr.strip().splitlines()
+        if isinstance(undo.op, Raw) and said and all(_NOT_THERE.search(x) for x in said):
+            # (hunt EB: an impairment the kernel refused, or removed by hand: "may still
+            # be on the host", exit 1, with nothing left)
+            report.gone += 1
+            env.err.write(f"    {gone_already([command.text], said)}\n")
+            return
         report.failed_raw(undo.op, command.text, why)
         env.err.write(f"    failed ({why}): {result.stderr.strip()}\n")
 
@@ -1299,6 +1309,8 @@ def gone_already(failed: Sequence[str], said: Sequence[str], shown: int = 3) -> 
 #: what ip says of what is not there (deleted by hand before the down), and of a failed line
 _GONE = re.compile(r"No such file or directory|Cannot find device|does not exist")
 _FAILED_LINE = re.compile(r"Command failed \S+:\d+")
+#: the same, and tc's words for a root qdisc that is the default one (none to delete)
+_NOT_THERE = re.compile(f"{_GONE.pattern}|Cannot delete qdisc with handle of zero")
 
 
 @frozen

@@ -35,9 +35,10 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import NoReturn, TextIO
+from typing import NoReturn, TextIO, cast
 
 from iplab.errors import IplabError, lab_stays, not_begun, out_of_memory, received_signals
+from iplab.streams import Shrugged
 
 Handler = Callable[..., int]
 
@@ -253,6 +254,9 @@ def _standard_streams() -> None:
             setattr(sys, name, stream)
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
+    # a stderr that cannot be written is shrugged off: the exit status still tells
+    if not isinstance(sys.stderr, Shrugged):
+        sys.stderr = cast(TextIO, Shrugged(sys.stderr))
 
 
 def _collector_off() -> None:
