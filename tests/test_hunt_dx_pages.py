@@ -31,6 +31,14 @@
   block's comment and command on one line: "no command found". Now a comment in Chinese,
   Japanese or Korean followed by a whole ip command is read as the comment, then the
   command, said (an English comment naming a command stays a comment).
+- dx10 (christina04, ja, as stored): a code block's lines run together at ``$`` prompts
+  (``$ sudo ip netns add host1 $ sudo ip netns add host2 $ ip netns l host2 host1``): one raw
+  step each line; ``$ ip l 1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 ...`` read as a command
+  whose ``<LOOPBACK...>`` and ``> mtu`` bash takes as redirections (iplab said it "writes
+  the host's ./mtu"). Now split at the prompts, what ip printed cut off, said: 9 commands.
+- dx11 (tetzakaneya, ja): the author's slip (``veth1b netns ns0``, then ``ip netns exec ns1
+  ip link set veth1b up``) is refused before anything runs, at line 23, saying where veth1b
+  is (as before: a guard).
 """
 
 from __future__ import annotations
@@ -177,3 +185,31 @@ def test_a_command_after_a_comment_in_another_script(line: str, command: str | N
     from iplab.importer.parts import command_after_comment
 
     assert command_after_comment(line) == command
+
+
+def test_dx10_commands_run_together_at_prompts_are_read_one_by_one() -> None:
+    yaml, warnings = _imported("dx10-christina04-ja-prompts-flattened-on-one-line.md")
+    texts = _texts(yaml)
+    assert texts[:2] == ["ip netns add host1", "ip netns add host2"]
+    assert "ip link add name host2 type veth peer name br-host2" in texts
+    assert texts[-1] == "ip l"
+    assert not any("writes the host" in w for w in warnings)
+    said = [w for w in warnings if "at '$' prompts on one line" in w]
+    assert [w.split(":")[0] for w in said] == ["line 14", "line 16", "line 26", "line 28"]
+    assert "(what ip printed after it cut off: not run)" in said[-1]
+
+
+def test_a_dollar_inside_a_command_is_no_prompt() -> None:
+    result = import_text("Run it\n\n$ ip netns add a\n", "markdown", "p.md")
+    assert not any("prompts on one line" in w for w in result.warnings)
+
+
+def test_dx11_the_authors_slip_is_refused_at_its_line() -> None:
+    result = import_text(
+        (DX / "dx11-tetzakaneya-ja-author-typo-ns0-bash-ping.md").read_text(encoding="utf-8"),
+        "markdown",
+        "dx11.md",
+    )
+    assert result.model_error is not None
+    assert "line 23" in result.model_error
+    assert "link veth1b is in namespace ns0, not in namespace ns1" in result.model_error

@@ -818,6 +818,35 @@ _LEAVE = frozenset({"exit", "logout", "exit 0"})
 _HASH_COMMENT = re.compile(r"#(?![!#])\s*\S.*")
 
 
+#: a ``$`` prompt inside a line: the next command of a code block whose lines ran together
+_PROMPT_AGAIN = re.compile(r"\s\$\s+(?=\S)")
+#: what ``ip link``/``ip addr`` printed, run on after the command (`` 1: lo: <LOOPBACK,UP>``)
+_IP_PRINTED = re.compile(r"\s\d+:\s[\w@.-]+:\s<[A-Z0-9_,-]*>")
+
+
+def _flattened_prompts(text: str) -> list[str] | None:
+    """The commands of a line that is a code block's lines run together at ``$`` prompts
+    (``$ sudo ip netns add host1 $ sudo ip netns add host2``), each without what ip printed
+    after it (``$ ip l 1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 ...``: ``ip l``); None for a
+    line with one prompt and nothing ip printed."""
+    stripped = text.strip()
+    if not stripped.startswith("$ "):
+        return None
+    pieces = _PROMPT_AGAIN.split(stripped[2:])
+    printed = [_IP_PRINTED.search(piece) for piece in pieces]
+    if len(pieces) < 2 and printed[0] is None:
+        return None
+    return [
+        (piece[: found.start()] if found else piece).strip()
+        for piece, found in zip(pieces, printed, strict=True)
+    ]
+
+
+def _printed_on_line(text: str) -> bool:
+    """Whether a line holds what ip printed after a command (``1: lo: <LOOPBACK,UP>``)."""
+    return _IP_PRINTED.search(text) is not None
+
+
 def _text_above(parts: Sequence[Part], index: int, page: Sequence[str]) -> str:
     """The text over a page's part: where a glued step's number finds the step before it
     (hunt DX: ``1. Add a namespace named ns0``, a list item, then ``[root@h ~]# ip netns add
@@ -893,6 +922,19 @@ def _bare_paragraph(
         past = max(past, continued + 1)
         wrapped = "`" in text and _in_a_sentence(source[k - 1] if k else "", text, source[k + 1 :])
         bodies = [] if wrapped else _commands_in(text, code_on_page)
+        flat = None if wrapped or code_on_page else _flattened_prompts(text)
+        if flat is not None and len(
+            read := [b for p in flat for b in _commands_in(p, False)]
+        ) == len(flat):
+            # (hunt DX, christina04's page as stored: ``$ sudo ip netns add host1 $ sudo ip
+            # netns add host2 $ ip netns l host2 host1``, one raw step; ``$ ip l 1: lo:
+            # <LOOPBACK,...> mtu ...``, ip's output read as redirections to a file)
+            bodies = read
+            cut = " (what ip printed after it cut off: not run)" * _printed_on_line(text)
+            reader.warnings.append(
+                f"line {number}: {', '.join(map(repr, read))}, at '$' prompts on one line (a"
+                f" code block's lines run together): read one by one{cut}"
+            )
         heading = None  # (the title glued to the line's command: hunt DJ)
         mine = page[line - 1 : line - 1 + k] if page else source[:k]  # (as written: numbered)
         over = "\n".join([above, *mine])  # (the step before a numbered one glued: hunt DX)

@@ -6,6 +6,12 @@ page's ``Connect them with a veth pair and assign addresses:`` after a command, 
 post's last line ``touch base with me if it fails`` (``touch`` is a program: it ran, and
 left six files). :func:`is_sentence` tells such a line; :func:`reads_as_prose` tells such a
 file. Pure functions of the text.
+
+Why this module is long: it is the one place that knows how a sentence differs from a
+command: the words that label output or say a command fails, a command glued to the
+heading after it (in English, numbered, or in Chinese, Japanese or Korean), a command
+inside a sentence or in its general form. Each reads the same words; apart, they would
+each keep a copy of what a title's or a sentence's words are.
 """
 
 from __future__ import annotations
