@@ -213,3 +213,8 @@ def test_dx11_the_authors_slip_is_refused_at_its_line() -> None:
     assert result.model_error is not None
     assert "line 23" in result.model_error
     assert "link veth1b is in namespace ns0, not in namespace ns1" in result.model_error
+
+
+def test_a_title_naming_the_tool_in_japanese_is_no_command() -> None:
+    assert glued_heading("ip netnsコマンドの使い方(ネットワークの実験の幅が広がるなぁ~)") is None
+    assert glued_heading("ip netns list删除命名空间:") == ("ip netns list", "删除命名空间:")

@@ -296,11 +296,12 @@ def glued_heading(line: str, above: str = "") -> tuple[str, str] | None:
     command's last word glued to a sentence in Chinese, Japanese or Korean (hunt DX,
     njzxch's ``ip netns add ns1查看当前系统中所有网络命名空间:``, ``... dev veth1此时,ns1
     可通过 veth0 与主机通信。``): split where those letters begin, no name ip takes holding
-    them."""
+    them; three words before them at least (``ip netnsコマンドの使い方``, a title that names
+    the tool, stays)."""
     words = line.split()
     for k, word in enumerate(words):
         cjk = _GLUED_CJK.fullmatch(word)
-        if cjk and k > 0:  # (``ip netns add ns1查看当前系统中所有网络命名空间:``: hunt DX)
+        if cjk and k >= 2:  # (``ip netns add ns1查看当前...``: hunt DX; not ``ip netnsコマンド``)
             return " ".join([*words[:k], cjk["end"]]), " ".join([cjk["word"], *words[k + 1 :]])
         numbered = _GLUED_NUMBER.fullmatch(word)
         if numbered and _step_before(numbered, words[k + 1 :], above):
