@@ -53,9 +53,10 @@ from iplab.importer.notebook import (
     read_notebook,
 )
 from iplab.importer.org import read_org
-from iplab.importer.parts import read_session
+from iplab.importer.parts import read_session, typed_ip
 from iplab.importer.prose import (
     announced_commands,
+    command_in_sentence,
     commands_in_sentences,
     form_in_sentence,
     is_sentence,
@@ -88,6 +89,7 @@ from iplab.records import Record, frozen
 from iplab.render import renderer
 from iplab.scenario import Scenario, SudoPolicy, load_text
 from iplab.steps import NetnsDelAll, Op, is_observation
+from iplab.words import placeholder
 
 #: an Org page's first line (``#+TITLE:``, ``#+author:``...)
 _ORG_START = re.compile(r"\ufeff?\s*#\+[A-Za-z_]+:")
@@ -316,6 +318,60 @@ def _replies(text: str) -> bool:
 _HISTORY = re.compile(r"\s*\d{1,5}\s{2}(?:\d{4}-\d\d-\d\d \S+\s+)?(?:sudo\s+)?(\S+)")
 
 
+def _sentences_left(text: str, warnings: Sequence[str], drafts: Sequence[Draft]) -> list[str]:
+    """A page with no code blocks, some line of it read, whose other lines hold ip commands
+    not read, said (hunt DX): inside sentences (a csdn post: ``first,execute command: ip
+    netns add lains`` and four more, only ``root@h:~# route -n`` on a line of its own; the
+    import read that one and said nothing of the lab in its sentences), or only in their
+    general form (``ip netns exec <namespace> ip addr show``): a warning for each kind,
+    naming the lines and the first."""
+    read = {d.cmd.line for d in drafts}
+    named = {int(m[1]) for w in warnings if (m := re.match(r"lines? (\d+)\b", w))}
+    page = text.splitlines()
+    inside: list[tuple[int, str]] = []
+    forms: list[tuple[int, str]] = []
+    for n in commands_in_sentences(text):
+        if n in read or n in named:
+            continue
+        line = page[n - 1].strip()
+        form = placeholder(line)
+        if form is not None:
+            forms.append((n, form))
+        elif (
+            not _STARTS_WITH_IP.match(line)
+            and (said := command_in_sentence(line))
+            and len(said.split()) >= 3  # (``ip netns 命令``, ``ip link``: a tool named)
+            and typed_ip(said)
+        ):
+            inside.append((n, said))
+    found = []
+    if inside:
+        listed = _listed([n for n, _ in inside])
+        found.append(
+            f"line{'s' * (len(inside) > 1)} {listed} hold{'s' * (len(inside) == 1)} ip commands"
+            f" inside sentences, not read ({inside[0][1]!r} (line {inside[0][0]}), ...): a"
+            " reader of the page runs them; write each on a line of its own, or in a code"
+            " block, and import that"
+        )
+    if forms:
+        listed = _listed([n for n, _ in forms])
+        found.append(
+            f"line{'s' * (len(forms) > 1)} {listed} give{'s' * (len(forms) == 1)} ip commands"
+            f" only in their general form ({forms[0][1]}), not read: nothing to run until"
+            " the reader fills them in"
+        )
+    return found
+
+
+#: a line that is an ip command as it stands (``ip netns exec <namespace> ip link show``)
+_STARTS_WITH_IP = re.compile(r"(?:sudo\s+)?ip\s")
+
+
+def _listed(lines: Sequence[int]) -> str:
+    """``5, 6, 7`` (six at most, then ``, ...``)."""
+    return ", ".join(map(str, lines[:6])) + ", ..." * (len(lines) > 6)
+
+
 def _read(
     text: str,
     kind: Kind,
@@ -479,6 +535,8 @@ def import_text(
     stops = partial(stops_at, text, reader.errexit_set) if kind == "shell" else None
     drafts, probe_warnings = probes_to_exec(drafts, stops)
     probe_warnings += broken_lines(drafts) + glued_programs(drafts)
+    if kind == "markdown" and reader.code_on_page is False:  # (a page's text, or Markdown)
+        probe_warnings += _sentences_left(text, reader.warnings, drafts)
     drafts, optional = optional_tools(drafts)
     probe_warnings += optional
     cut = split_teardown(drafts)

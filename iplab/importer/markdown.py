@@ -61,7 +61,13 @@ def read_markdown(
     title, pairs = page_parts(text)
     parts = [part for part, _ in pairs]
     return read_parts(
-        parts, title, keep_variables, replies=replies, root_prompts=plain_text, base=base
+        parts,
+        title,
+        keep_variables,
+        replies=replies,
+        root_prompts=plain_text,
+        base=base,
+        page=text.splitlines(),
     )
 
 

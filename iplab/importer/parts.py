@@ -119,13 +119,16 @@ def read_parts(
     replies: bool = False,
     root_prompts: bool = False,
     base: Path | None = None,
+    page: Sequence[str] = (),
 ) -> tuple[str | None, Reader]:
     """A page's parts, in order, read: the first level-one heading is its title (unless it
     has one), the others are notes, code blocks go to the reader. ``replies``: the page is
     a mail's (or a post's) text, its quoted parts the other message's, never read (said in
     a warning when they hold commands). ``root_prompts``: a plain-text page's ``# ip ...``
     heading is a root shell's prompt (:func:`_prompted_headings`). ``base``: the folder of
-    the page, whose scripts its blocks run (``./newHost.sh red``) are read from there."""
+    the page, whose scripts its blocks run (``./newHost.sh red``) are read from there.
+    ``page``: its lines as written (a list item's number, which a part's lines lose: the
+    step before a numbered one glued to a command, hunt DX)."""
     reader = Reader(markdown=True, keep_variables=keep_variables, base=base)
     parts = [unmarked(piece, reader.warnings) for part in parts for piece in _shortcoded(part)]
     prompted = root_prompts or _root_shell_headings(reader, parts)
@@ -133,6 +136,7 @@ def read_parts(
     parts = [kept for part in parts if (kept := _unfurnished(part)) is not None]
     h1_taken = title is not None
     code_on_page = any(part.kind == "code" for part in parts)
+    reader.code_on_page = code_on_page
     # the lines of the page's code blocks: a sentence that names one of them again (``bring
     # them up with `ip link set a up` ``) shows the command, it does not run it twice
     shown = {_same_words(text) for part in parts if part.kind == "code" for _, text in part.body}
@@ -169,6 +173,27 @@ def read_parts(
         if replies and part.quoted:
             if said := _quoted(part, code_on_page):
                 reader.warnings.append(said)
+        elif (
+            part.kind == "heading"
+            and not code_on_page
+            and part.source[:1]
+            and reader.or_offered(part.source[0].strip(), part.line)
+        ):
+            pass  # (``# or`` between two commands of the prose, a heading to Markdown: hunt DX)
+        elif (
+            part.kind == "heading"
+            and not code_on_page
+            and part.source[:1]
+            and (glued := command_after_comment(part.source[0]))
+        ):
+            said = part.source[0].strip()[: -len(glued)].rstrip()
+            reader.warnings.append(
+                f"line {part.line}: the comment {said!r} holds the command after it, {glued!r}"
+                " (the line break between a code block's comment and its command lost): read"
+                " as the comment, then the command"
+            )
+            reader.comment(said, part.line)
+            reader.commented(glued, part.line)
         elif part.kind == "heading":
             if part.title and not h1_taken and not _a_comment(reader, part, parts, index):
                 title, h1_taken = part.text, True
@@ -198,6 +223,8 @@ def read_parts(
                 shown,
                 commented=commented,
                 scripted=scripted,
+                above=_text_above(parts, index, page),
+                page=page,
             )
         elif part.shown:  # (as a block that holds no command: its lines, fenced)
             body = [t.rstrip() for _, t in part.body]
@@ -791,6 +818,48 @@ _LEAVE = frozenset({"exit", "logout", "exit 0"})
 _HASH_COMMENT = re.compile(r"#(?![!#])\s*\S.*")
 
 
+#: a ``$`` prompt inside a line: the next command of a code block whose lines ran together
+_PROMPT_AGAIN = re.compile(r"\s\$\s+(?=\S)")
+#: what ``ip link``/``ip addr`` printed, run on after the command (`` 1: lo: <LOOPBACK,UP>``)
+_IP_PRINTED = re.compile(r"\s\d+:\s[\w@.-]+:\s<[A-Z0-9_,-]*>")
+
+
+def _flattened_prompts(text: str) -> list[str] | None:
+    """The commands of a line that is a code block's lines run together at ``$`` prompts
+    (``$ sudo ip netns add host1 $ sudo ip netns add host2``), each without what ip printed
+    after it (``$ ip l 1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 ...``: ``ip l``); None for a
+    line with one prompt and nothing ip printed."""
+    stripped = text.strip()
+    if not stripped.startswith("$ "):
+        return None
+    pieces = _PROMPT_AGAIN.split(stripped[2:])
+    printed = [_IP_PRINTED.search(piece) for piece in pieces]
+    if len(pieces) < 2 and printed[0] is None:
+        return None
+    return [
+        (piece[: found.start()] if found else piece).strip()
+        for piece, found in zip(pieces, printed, strict=True)
+    ]
+
+
+def _printed_on_line(text: str) -> bool:
+    """Whether a line holds what ip printed after a command (``1: lo: <LOOPBACK,UP>``)."""
+    return _IP_PRINTED.search(text) is not None
+
+
+def _text_above(parts: Sequence[Part], index: int, page: Sequence[str]) -> str:
+    """The text over a page's part: where a glued step's number finds the step before it
+    (hunt DX: ``1. Add a namespace named ns0``, a list item, then ``[root@h ~]# ip netns add
+    ns02. List namespaces`` in it). The page's twelve lines over it as written when they
+    are known (a list item's part has lost its number), else the three parts' lines."""
+    line = parts[index].line
+    if page:
+        return "\n".join(page[max(0, line - 13) : line - 1])
+    return "\n".join(
+        text for part in parts[max(0, index - 3) : index] for text in (part.source or [part.text])
+    )
+
+
 def _bare_paragraph(
     reader: Reader,
     source: list[str],
@@ -800,6 +869,8 @@ def _bare_paragraph(
     *,
     commented: bool = False,
     scripted: bool = False,
+    above: str = "",
+    page: Sequence[str] = (),
 ) -> None:
     """The lines of a paragraph that are ``ip`` commands, read as commands (with a warning);
     the rest is prose. A line that is a command as it stands (on a page with code blocks:
@@ -811,7 +882,9 @@ def _bare_paragraph(
     is read when it stands in a code block the page lost: right under a command read, or
     first under a ``# comment`` (``commented``); elsewhere it is said, not read. Not on a
     page that holds a script as text (``scripted``: its ``#!`` line says only its ip lines
-    are read)."""
+    are read). ``above``: the text of the page's parts just over the paragraph (the
+    numbered step before a command glued to the next one's: hunt DX); ``page``: the page's
+    lines as written, when known (its list items' numbers)."""
     prose: list[str] = []
     prose_line = line
     listings, past = _listings(reader, source), 0
@@ -849,8 +922,23 @@ def _bare_paragraph(
         past = max(past, continued + 1)
         wrapped = "`" in text and _in_a_sentence(source[k - 1] if k else "", text, source[k + 1 :])
         bodies = [] if wrapped else _commands_in(text, code_on_page)
+        flat = None if wrapped or code_on_page else _flattened_prompts(text)
+        if flat is not None and len(
+            read := [b for p in flat for b in _commands_in(p, False)]
+        ) == len(flat):
+            # (hunt DX, christina04's page as stored: ``$ sudo ip netns add host1 $ sudo ip
+            # netns add host2 $ ip netns l host2 host1``, one raw step; ``$ ip l 1: lo:
+            # <LOOPBACK,...> mtu ...``, ip's output read as redirections to a file)
+            bodies = read
+            cut = " (what ip printed after it cut off: not run)" * _printed_on_line(text)
+            reader.warnings.append(
+                f"line {number}: {', '.join(map(repr, read))}, at '$' prompts on one line (a"
+                f" code block's lines run together): read one by one{cut}"
+            )
         heading = None  # (the title glued to the line's command: hunt DJ)
-        split = glued_heading(text) if not wrapped and "`" not in text else None
+        mine = page[line - 1 : line - 1 + k] if page else source[:k]  # (as written: numbered)
+        over = "\n".join([above, *mine])  # (the step before a numbered one glued: hunt DX)
+        split = glued_heading(text, over) if not wrapped and "`" not in text else None
         if split is not None and (unglued := _commands_in(split[0], code_on_page)):
             bodies, heading = unglued, split[1]
         if (
@@ -896,6 +984,13 @@ def _bare_paragraph(
                 " but stands alone in the prose (no command and no '# comment' right above"
                 " it): not read (put it in a code block to run it)"
             )
+        if (
+            not bodies
+            and read_before
+            and _HASH_COMMENT.fullmatch(text.strip())
+            and reader.or_offered(text.strip(), number)
+        ):
+            continue  # (``#or`` between two commands: the second is another way; hunt DX)
         if not bodies and typed_at_prompt and not prose and _printed(text):
             reader.output(text, number)  # (what the command typed just above printed)
             prose_line = number + 1
@@ -1048,6 +1143,15 @@ _SENTENCE_WORD = re.compile(r"[(\"']?[A-Za-z][a-z'\u2019-]*[.,;:!?)\"']*")
 _PRINTED_WORD = re.compile(r"[0-9:/<>=@|\[\]{}_]")
 
 
+#: a line that ends with ip and nothing after it (``ip netns exec ns1 ip``): ip prints its
+#: usage and fails, the command's object and verb are on the next line
+_DANGLING_IP = re.compile(r"(?:^|\s)ip$")
+#: the start of a line that goes on an ip command: its object and a word (``link set lo up``)
+_IP_OBJECT = re.compile(
+    r"(?:link|l|addr|address|a|route|r|neigh|n|rule|netns|tunnel|maddr|monitor)\s+\S"
+)
+
+
 def _glued(
     reader: Reader, source: list[str], line: int, k: int, code_on_page: bool, *, alone: list[str]
 ) -> list[str]:
@@ -1056,13 +1160,17 @@ def _glued(
     netns pc1 type veth peer name sw-p1 netns`` then ``sw``; hunt AP: both lines lost, with
     no word), when neither is a command alone; or a name broken at its hyphen (``... peer
     name veth-`` then ``beta``: a link named ``veth-`` made), when the next line is one word
-    and no command (``alone``: what line ``k`` reads as by itself). [] otherwise; the
-    wrapping is said."""
+    and no command (``alone``: what line ``k`` reads as by itself); or ip with nothing after
+    it (``ip netns exec ns1 ip``) over its object and verb (``link set lo up``). []
+    otherwise; the wrapping is said."""
     if k + 1 >= len(source) or _commands_in(source[k + 1], code_on_page):
         return []
     text, after = source[k].rstrip(), source[k + 1].strip()
     hyphen = re.search(r"\w-$", text) is not None and re.fullmatch(r"[\w.-]+", after)
-    if alone and not hyphen:
+    # (``ip netns exec ns1 ip`` then ``link set lo up``: ip with no object, the rest of it
+    # on the next line; hunt DX, njzxch's page as stored)
+    dangling = _DANGLING_IP.search(text) is not None and _IP_OBJECT.match(after) is not None
+    if alone and not (hyphen or dangling):
         return []
     joined = continues(text) and not alone
     glued = (
@@ -1357,6 +1465,35 @@ def _changes_mentioned(text: str) -> list[str]:
             if not is_observation(classify(body).op):
                 out.append(body)
     return out
+
+
+#: a comment in Chinese, Japanese or Korean, then an ip command on its line (``# 创建一个名为
+#: myns 的新网络命名空间 sudo ip netns add myns``): a code block's two lines made one
+_COMMENT_THEN_IP = re.compile(
+    r"#\s*(?P<said>.*[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af].*?)\s+"
+    r"(?P<command>(?:sudo\s+)?ip\s+[ -~]+)"
+)
+
+
+def command_after_comment(line: str) -> str | None:
+    """The ip command a page's comment line holds after its words, the line break between
+    a code block's comment and its command lost (hunt DX, 0573cn's ``# 创建一个名为 myns
+    的新网络命名空间 sudo ip netns add myns``: "no command found"); only after words in
+    Chinese, Japanese or Korean, where no command's words run on (an English comment that
+    names a command, ``# Create it with ip netns add ns1``, stays a comment); None when
+    the line holds none."""
+    found = _COMMENT_THEN_IP.fullmatch(line.strip())
+    if found is None:
+        return None
+    command = found["command"].strip()
+    bare = re.sub(r"^sudo\s+", "", command)
+    return command if len(bare.split()) >= 3 and typed_ip(bare) else None
+
+
+def typed_ip(line: str) -> bool:
+    """An ``ip`` command iplab types as it stands, beside a sentence's words (hunt DX: what
+    a sentence holds is said as a command left out only when it is one)."""
+    return first_program(line) == "ip" and _typed(line, strict=True)
 
 
 def _typed(line: str, strict: bool = False) -> bool:

@@ -6,6 +6,12 @@ page's ``Connect them with a veth pair and assign addresses:`` after a command, 
 post's last line ``touch base with me if it fails`` (``touch`` is a program: it ran, and
 left six files). :func:`is_sentence` tells such a line; :func:`reads_as_prose` tells such a
 file. Pure functions of the text.
+
+Why this module is long: it is the one place that knows how a sentence differs from a
+command: the words that label output or say a command fails, a command glued to the
+heading after it (in English, numbered, or in Chinese, Japanese or Korean), a command
+inside a sentence or in its general form. Each reads the same words; apart, they would
+each keep a copy of what a title's or a sentence's words are.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from iplab.words import placeholder
 
 __all__ = [
     "announced_commands",
+    "command_in_sentence",
     "commands_in_sentences",
     "glued_heading",
     "is_label",
@@ -142,7 +149,7 @@ def failure_shown(line: str) -> bool:
 #: an ip command after words of a sentence (``[01:02] next addresses, ip -n red addr add
 #: ...``, ``and we type ip netns add red``)
 _IP_INSIDE = re.compile(
-    r"\S.*?(?<=\s)(?:sudo\s+)?ip\s+(?:-[a-z]+\s+\S+\s+)?"
+    r"\S.*?(?<=[\s:])(?:sudo\s+)?ip\s+(?:-[a-z]+\s+\S+\s+)?"
     r"(?:netns|link|l|addr|address|a|route|r|neigh|rule)\s+\S"
 )
 
@@ -151,6 +158,27 @@ def commands_in_sentences(text: str) -> list[int]:
     """The lines of a text that hold an ``ip`` command inside a sentence, not at its start
     (a video's transcript: hunt T, "no command found" said nothing of them)."""
     return [n for n, line in enumerate(text.splitlines(), 1) if _IP_INSIDE.match(line.strip())]
+
+
+#: where a command inside a sentence ends: the sentence goes on (``ip link add veth0 type
+#: veth peer name veth1 ,a interface named ...``, ``... up and ip netns exec ...``, ``(``)
+_SENTENCE_GOES_ON = re.compile(
+    r"\s*[,;(]|\.\s|\s+and\s|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff01-\uff60\u3000-\u303f]"
+)
+
+
+def command_in_sentence(line: str) -> str | None:
+    """The ``ip`` command a sentence holds, up to where the sentence goes on (hunt DX:
+    ``first,execute command: ip netns add lains``: ``ip netns add lains``); None: no
+    sentence holds one."""
+    found = _IP_INSIDE.match(line.strip())
+    if found is None:
+        return None
+    start = re.search(r"(?:sudo\s+)?\bip\s", found[0][1:])
+    if start is None:
+        return None
+    said = line.strip()[1 + start.start() :]
+    return _SENTENCE_GOES_ON.split(said, maxsplit=1)[0].strip() or None
 
 
 def form_in_sentence(line: str) -> str | None:
@@ -251,7 +279,7 @@ _TITLE_SMALL = frozenset({
 })  # fmt: skip
 
 
-def glued_heading(line: str) -> tuple[str, str] | None:
+def glued_heading(line: str, above: str = "") -> tuple[str, str] | None:
     """A line that is a command glued to the heading after it, the page's text having lost
     the line break between a code block and the next title (hunt DJ, oneuptime's pages as
     stored: ``sudo ip netns exec myns ip link set veth1 upAdding a Default Route in the
@@ -259,9 +287,26 @@ def glued_heading(line: str) -> tuple[str, str] | None:
     two words or more, each capitalised but the small ones (``Verify the Namespace Was
     Created``), or a capitalised word then lower-case ones, a small one among them
     (``Adding a default route``); not ip's words after a name written in camel case
-    (``ip link add myBridge type bridge``). The caller checks that the command is one."""
+    (``ip link add myBridge type bridge``). The caller checks that the command is one.
+    A numbered step glued so (hunt DX, besthub's ``ip netns add ns02. List namespaces``,
+    ``ip link set lo up3. Verify the interface ...``): its number one digit, the heading a
+    capitalised word and more, and only when ``above`` (the text over the line) holds the
+    step before it (``1. Add a namespace named ns0``, glued or not): a page that numbers
+    its steps; the full stop of a sentence after a name (``veth2. Then``) stays. A
+    command's last word glued to a sentence in Chinese, Japanese or Korean (hunt DX,
+    njzxch's ``ip netns add ns1查看当前系统中所有网络命名空间:``, ``... dev veth1此时,ns1
+    可通过 veth0 与主机通信。``): split where those letters begin, no name ip takes holding
+    them; three words before them at least (``ip netnsコマンドの使い方``, a title that names
+    the tool, stays)."""
     words = line.split()
     for k, word in enumerate(words):
+        cjk = _GLUED_CJK.fullmatch(word)
+        if cjk and k >= 2:  # (``ip netns add ns1查看当前...``: hunt DX; not ``ip netnsコマンド``)
+            return " ".join([*words[:k], cjk["end"]]), " ".join([cjk["word"], *words[k + 1 :]])
+        numbered = _GLUED_NUMBER.fullmatch(word)
+        if numbered and _step_before(numbered, words[k + 1 :], above):
+            step = " ".join([f"{numbered['number']}.", *words[k + 1 :]])
+            return " ".join([*words[:k], numbered["end"]]), step
         stepped = _GLUED_STEP.fullmatch(word)  # (``Step 2: Create a Network Namespace``)
         if stepped and _numbered_step(heading := [stepped["word"], *words[k + 1 :]]):
             return " ".join([*words[:k], stepped["end"]]), " ".join(heading)
@@ -279,6 +324,30 @@ def glued_heading(line: str) -> tuple[str, str] | None:
             return None
         return " ".join([*words[:k], glued["end"]]), " ".join(heading)
     return None
+
+
+#: a word whose ASCII head is a command's last word, the rest a sentence in Chinese,
+#: Japanese or Korean glued to it (``ns1查看当前系统中所有网络命名空间:``)
+_GLUED_CJK = re.compile(
+    r"(?P<end>[!-~]*[A-Za-z0-9])"
+    r"(?P<word>[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff01-\uff60\u3000-\u303f]\S*)"
+)
+#: a command's last word glued to a numbered list's item (``ns02. List namespaces``: the
+#: name ``ns0``, the item ``2.``): the word, its last digit the item's number
+_GLUED_NUMBER = re.compile(r"(?P<end>\S*[A-Za-z0-9])(?P<number>[1-9])\.")
+
+
+def _step_before(numbered: re.Match[str], heading: Sequence[str], above: str) -> bool:
+    """Whether the words after a word that ends with a list item's number (``ns02.``) are
+    that item's heading (``List namespaces``: a capitalised word, then words of a title)
+    and the text above holds the item before it (``1. Add``), on a line of its own or
+    glued to what a command printed (``00:002. Bring the loopback interface up``)."""
+    number = int(numbered["number"])
+    if number < 2 or not heading or re.fullmatch(r"[A-Z][a-z]+", heading[0]) is None:
+        return False
+    if not all(_TITLE_WORD.fullmatch(w) for w in heading):
+        return False
+    return re.search(rf"{number - 1}\. [A-Z][a-z]", above) is not None
 
 
 #: a command's last word glued to a numbered step's heading (``-j ACCEPTStep 6: Test

@@ -1257,6 +1257,8 @@ class Reader:
         #: the line of a page's ``# or`` (``# alternatively:``) just after a command: the
         #: command after it is another spelling of the one before (hunt BD #2)
         self._or_line, self._or_said = 0, ""
+        #: a page's: whether it has code blocks (None: not a page read in parts)
+        self.code_on_page: bool | None = None
         #: the script's shell stops at a failing command (``set -e``, ``set -o errexit``)
         self.errexit = False
         #: the lines where that changed, and what it became (see :mod:`.slate`)
@@ -2276,10 +2278,30 @@ class Reader:
 
     def commented(self, body: str, number: int) -> None:
         """A command a paragraph's line holds, with or without a trailing ``# comment``
-        (``ip netns add a1  # the client``): run without it, its words saying the step."""
+        (``ip netns add a1  # the client``): run without it, its words saying the step.
+        Right under a ``# or`` the prose offered (:meth:`or_offered`): another way to do
+        what the command above it did, as in a code block."""
         kept = len(self.events)
         self.command(strip_comment(body), number, [], 0)
         self._trailing_comment(body, kept, number)
+        if self._or_line and self._or_line == number - 1:
+            self._alternative(kept, number, 1, [(number, body)])
+
+    def or_offered(self, body: str, line: int) -> bool:
+        """A page with no code blocks: its ``# or`` line (``# alternatively:``) right under a
+        command read from the prose offers the next as another way to do the same (hunt
+        DX, laitimes: ``$ brctl addbr br0``, ``# or``, ``$ ip link add name br0 type
+        bridge``; both ran and the model refused the lab). True when it is one."""
+        text = _DECORATION.sub("", body.lstrip("#").strip())
+        said = _ALTERNATIVE.fullmatch(text)
+        last = self.events[-1] if self.events else None
+        if said is None or not isinstance(last, Cmd | Block):
+            return False
+        rest = text[said.end(1) :].strip(" ,:.")
+        if rest and self.looks_like_command(rest):
+            return False
+        self._or_line, self._or_said = line, body.strip()
+        return True
 
     def _trailing_comment(self, body: str, kept: int, line: int) -> None:
         """The author's ``# words`` after a command (``ip link set lo up  # loopback``):
