@@ -147,7 +147,7 @@ def test_dx06_its_general_forms_are_said() -> None:
     _, warnings = _imported("dx06-bqtyf-placeholders-glued-headings.md")
     said = [w for w in warnings if "general form" in w]
     assert said == [
-        "lines 13, 14, 18, 19 give ip commands only in their general form (<namespace>), not"
+        "lines 13, 14, 18, 19, 21 give ip commands only in their general form (<namespace>), not"
         " read: nothing to run until the reader fills them in"
     ]
     assert not any("inside sentences" in w for w in warnings)

@@ -53,7 +53,7 @@ from iplab.importer.notebook import (
     read_notebook,
 )
 from iplab.importer.org import read_org
-from iplab.importer.parts import read_session, typed_ip
+from iplab.importer.parts import general_form_line, read_session, typed_ip
 from iplab.importer.prose import (
     announced_commands,
     command_in_sentence,
@@ -330,7 +330,10 @@ def _sentences_left(text: str, warnings: Sequence[str], drafts: Sequence[Draft])
     page = text.splitlines()
     inside: list[tuple[int, str]] = []
     forms: list[tuple[int, str]] = []
-    for n in commands_in_sentences(text):
+    # (and a line that is one ip command's general form alone: dr06, engineer-otoko's
+    # ``ip netns add <namespace>`` under a ``# heading``, eight of them dropped unsaid)
+    alone = {n for n, line in enumerate(page, 1) if general_form_line(line)}
+    for n in sorted(alone.union(commands_in_sentences(text))):
         if n in read or n in named:
             continue
         line = page[n - 1].strip()

@@ -1007,12 +1007,6 @@ def _bare_paragraph(
             )
         if not bodies:
             prose.append(text)
-            if not (wrapped or code_on_page) and (form := _general_form_line(text)):
-                reader.warnings.append(  # (hunt DR's dr06: dropped with no word)
-                    f"line {number}: {form[0]!r} is an ip command's general form ({form[1]}"
-                    " to fill in): not imported"
-                )
-                continue
             for mentioned in _changes_mentioned(text):
                 if _same_words(mentioned) in shown:
                     continue  # (said above: a line of a code block)
@@ -1250,7 +1244,7 @@ def commands_shown(part: Part, probe: Reader) -> list[tuple[int, str]]:
     return [(n, t) for n, t in found if t and not t.startswith("#") and probe.looks_like_command(t)]
 
 
-def _general_form_line(text: str) -> tuple[str, str] | None:
+def general_form_line(text: str) -> tuple[str, str] | None:
     """(the command, its placeholder) of a line of prose that is one ip command with a
     placeholder in it, a form for the reader to fill in (``ip netns add <namespace>``,
     ``$ ip link set dev <nic> <UP or DOWN>``); None for anything else."""
