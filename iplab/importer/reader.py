@@ -1171,6 +1171,8 @@ class Reader:
         #: the calls of the input's functions being read, innermost last (a recursion stops
         #: at 16): each function's name, the line it is defined at, the line calling it
         self._frames: list[tuple[str, int, int]] = []
+        #: how deep the reader is in a group of lines read whole (:meth:`_group`)
+        self._grouped = 0
         #: the functions the script calls by name (``setup`` at its bottom, in another one)
         self.called: set[str] = set()
         #: the functions run as the script's up or down (``./lab.sh setup``, ``main "$@"``)
@@ -2439,6 +2441,8 @@ class Reader:
             state = self._syntax(stmts[0], text, number, end)
             if state is not None:
                 return i, state
+            if "\n" in text and _group_over_lines(stmts[0]):
+                return i, self._group(stmts[0], text, number, end)  # (: "label" && {)
             if (  # ip link add bridge0 type bridge; (a ; closes it): typed, as written
                 "\n" not in text
                 and text.rstrip().endswith(";")
@@ -2484,6 +2488,22 @@ class Reader:
         page's block (its prompts taken off), but no script shown whole from its ``#!`` line
         (hunt BJ #1: ``echo -e "`` then ``> Route table"`` lost the script's ``> ``)."""
         return self.markdown and not self._shebang
+
+    def _group(self, node: shellread.Node, text: str, number: int, end: int) -> str:
+        """``: "start" && {``, its commands a line each, ``}`` (or ``{`` alone): the
+        group's commands, read as a function's body is; printed as written. A group of
+        narration and the shell's own settings only (``echo``, ``set -x``, ``trap handler
+        ERR``) runs nothing (hunt DY: its first line alone was a raw step, the lines after
+        it lost from render; a bare ``{`` group was skipped, "cannot be imported")."""
+        where = f"lines {number}-{end}"
+        self._grouped += 1
+        try:
+            cmds = self._statements([node], self.vars, number, None)
+        finally:
+            self._grouped -= 1
+        if not cmds:
+            cmds = self._commands(["true"], None, number, where)
+        return self._block(text, number, end, cmds, where, "")
 
     def _multi_line(self, text: str, number: int, end: int) -> str:
         """A construct over lines iplab does not read: skipped, with a warning."""
@@ -3058,6 +3078,8 @@ class Reader:
             return self._block(text, number, end, fed, where, "")
         if (wrote := self._loop_to_file(node, self.vars, number, None)) is not None:
             return self._block(text, number, end, wrote, where, "")
+        if end > number and _brace_group(node) and _group_over_lines(node):
+            return self._group(node, text, number, end)  # ({ alone on its line)
         body = node.child_by_field_name("body") if node.type == "redirected_statement" else None
         body = None if shellread.has_heredoc(node) else body  # (read below: a table's lines)
         if node.type in shellread.COMPOUND or (
@@ -4042,7 +4064,7 @@ class Reader:
                 and call.inside is None
                 and not call.sudo
                 and inside is None
-                and self._frames
+                and (self._frames or self._grouped)
             ):  # main() { trap cleanup EXIT; ...; }: set as on a line of its own (it was a
                 self._trap(call.args, self._line(number, node), where)  # raw step, hunt BP)
                 continue
@@ -7274,6 +7296,22 @@ def _redirected_loop(
 def _brace_group(node: shellread.Node) -> bool:
     """``{ a; b; }``: commands bash runs in the same shell (not an arithmetic ``(( ))``)."""
     return node.type == "compound_statement" and shellread.source(node).startswith("{")
+
+
+def _group_over_lines(node: shellread.Node) -> bool:
+    """``{`` and its commands a line each, ``}``, alone or after ``&&`` (``: "label" &&
+    {``: a script's named section), which leaves nowhere (no ``exit``)."""
+    if _leaves(node):
+        return False
+    if _brace_group(node):
+        return True
+    joints = {c.type for c in node.children if not c.is_named}
+    return (
+        node.type == "list"
+        and joints == {"&&"}
+        and _brace_group(node.named_children[-1])
+        and all(c.type == "command" for c in node.named_children[:-1])
+    )
 
 
 def _leaves(node: shellread.Node) -> bool:
