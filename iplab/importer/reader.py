@@ -1683,6 +1683,8 @@ class Reader:
         stops = False
         for program in _programs(parts[1]):
             body = self.functions.get(program)
+            if body is not None and self._says_only(program):
+                continue  # || { err "Missing dependency: $1"; exit 127; } (hunt DY: a raw step)
             if body is not None:
                 if not self._function_stops(program):
                     return False
@@ -2566,12 +2568,23 @@ class Reader:
             cmds += [replace(c, may_fail=True) for c in read]
         return cmds
 
-    def _if_absent(self, node: shellread.Node, number: int, where: str) -> list[Cmd] | None:
+    def _if_absent(
+        self,
+        node: shellread.Node,
+        number: int,
+        where: str,
+        scope: ShellVars | None = None,
+        inside: _Call | None = None,
+    ) -> list[Cmd] | None:
         """``if ip netns list | grep -q a; then echo "a exists"; else ip netns add a; ...;
         fi``, and the check on the line before it asked by ``if [ $? -eq 0 ]`` (orjail's
         torjail.sh, hunt CK: the block was skipped, "cannot evaluate", and the lab with it):
         one branch only says the thing is there, the other makes it; read as ``if ! CHECK;
-        then BRANCH; fi`` is (:meth:`_if_guard`), its commands steps that may fail."""
+        then BRANCH; fi`` is (:meth:`_if_guard`), its commands steps that may fail. In a
+        function's body too (``ensure_ns() { if ns_exists; then log ...; else ip netns add
+        "$NS"; fi; }``, hunt DY: "a nested if is skipped", the namespace lost); ``scope``,
+        ``inside``: as :meth:`_sequence`'s."""
+        scope = self.vars if scope is None else scope
         kinds = [c.type for c in node.children]
         if "elif_clause" in kinds or "else_clause" not in kinds or "then" not in kinds:
             return None
@@ -2588,14 +2601,79 @@ class Reader:
             found = shellread.statements(shellread.parse(said.removeprefix("!")))
             asks = not _COMPARES.search(said) and len(found) == 1
             check, present = (found[0] if asks else None), not said.startswith("!")
-        if check is None or not self._asks(check, self.vars):
+        if check is None or not self._asks(check, scope):
             return None
         says, makes = (shown, other) if present else (other, shown)
         makes = [c for c in makes if c.type != "comment"]
-        if not makes or not all(p in _NARRATION for c in says for p in _programs(c)):
+        if not makes or not all(
+            p in _NARRATION or self._says_only(p) for c in says for p in _programs(c)
+        ):
             return None
-        cmds = self._statements(makes, self.vars, number, None)
+        cmds = self._statements(makes, scope, number, inside)
         return [replace(c, may_fail=True) for c in cmds] or None
+
+    def _if_else_stops(
+        self,
+        node: shellread.Node,
+        number: int,
+        scope: ShellVars | None = None,
+        inside: _Call | None = None,
+    ) -> list[Cmd] | None:
+        """``if link_exists "$IF"; then ip link set "$IF" netns "$NS"; else err "not
+        found"; exit 1; fi``: a check that only asks, one branch that only says something
+        and stops the script; bash, in a run that works, takes the other branch: its
+        commands (hunt DY: "a nested if is skipped", the move lost). None: another if."""
+        scope = self.vars if scope is None else scope
+        kinds = [c.type for c in node.children]
+        if "elif_clause" in kinds or "else_clause" not in kinds or "then" not in kinds:
+            return None
+        then = kinds.index("then")
+        tests = [c for c in node.children[:then] if c.is_named]
+        said = shellread.source(tests[0]) if len(tests) == 1 else ""
+        found = shellread.statements(shellread.parse(said.removeprefix("!")))
+        if len(found) != 1 or _COMPARES.search(said) or not self._asks(found[0], scope):
+            return None
+        clause = node.children[kinds.index("else_clause")]
+        shown = [
+            c
+            for c in node.children[then:]
+            if c.is_named and c.type not in ("else_clause", "comment")
+        ]
+        other = [c for c in clause.children if c.is_named and c.type != "comment"]
+        if self._stops_only(other) and not self._stops_only(shown):
+            taken = shown
+        elif self._stops_only(shown) and not self._stops_only(other):
+            taken = other
+        else:
+            return None
+        return self._statements(taken, scope, number, inside) or None
+
+    def _stops_only(self, nodes: Sequence[shellread.Node]) -> bool:
+        """``nodes`` only ask, say something, and stop the script (``exit``): an error path
+        (``if ! ns_link_exists "$IF"; then err "..."; exit 1; fi``)."""
+        programs = [p for n in nodes for p in _programs(n)]
+        if "exit" not in programs:
+            return False
+        for program in programs:
+            if program in _NARRATION or program in ("exit", "[", "[[", "test", "!"):
+                continue
+            body = self.functions.get(program)
+            asks = [] if body is None else shellread.statements(body)
+            if body is not None and (
+                self._says_only(program) or (asks and all(_a_check(c, self.vars) for c in asks))
+            ):
+                continue
+            return False
+        return True
+
+    def _says_only(self, name: str) -> bool:
+        """``name`` is a function of the script's that only prints (``log() { echo
+        "[netns-veth] $*"; }``), and goes on (no ``exit``: ``usage``, a function that
+        stops, is :meth:`_function_stops`')."""
+        body = self.functions.get(name)
+        found = [] if body is None else shellread.statements(body)
+        said = [p for c in found for p in _programs(c)]
+        return bool(said) and all(p in _NARRATION and p != "exit" for p in said)
 
     def _asks(self, check: shellread.Node, scope: ShellVars) -> bool:
         """``check`` only asks (:func:`_a_check`), itself, or as a list of calls (``a || b``)
@@ -2606,9 +2684,20 @@ class Reader:
             parts = [c for c in check.named_children if c.type != "comment"]
             return all(self._asks(c, scope) for c in parts) if parts else False
         said = shellread.words(check) if check.type == "command" else []
-        body = self.functions.get(shellread.source(said[0])) if len(said) == 1 else None
+        body = self.functions.get(shellread.source(said[0])) if said else None
         found = [] if body is None else shellread.statements(body)
-        return bool(found) and all(_a_check(c, scope) for c in found)
+        frame = scope
+        if len(said) > 1:  # link_exists "$HOST_IF" (hunt DY: skipped, "cannot evaluate")
+            given = [_word(w, scope) for w in said[1:]]
+            if None in given:
+                return False
+            frame = scope.copy()
+            for key in [k for k in frame.values if k.isdigit()]:
+                del frame.values[key]
+            frame.values.update({str(n): str(arg) for n, arg in enumerate(given, 1)})
+            frame.values |= {"#": str(len(given)), "@": " ".join(map(str, given))}
+            frame.values["*"] = frame.values["@"]
+        return bool(found) and all(_a_check(c, frame) for c in found)
 
     def _as_root(self, node: shellread.Node, number: int) -> bool:
         """A check of who runs the script that only sets what the lines after it use
@@ -3056,6 +3145,8 @@ class Reader:
             return self._block(text, number, end, guarded, where, "")
         if node.type == "if_statement" and (absent := self._if_absent(node, number, where)):
             return self._block(text, number, end, absent, where, "")
+        if node.type == "if_statement" and (stopped := self._if_else_stops(node, number)):
+            return self._block(text, number, end, stopped, where, "")
         if node.type == "if_statement" and _guard(node) and self._as_root(node, number):
             self.note("fence", text, number, end)  # (the author's check: shown, as before)
             return "speaking"
@@ -4027,6 +4118,20 @@ class Reader:
             ):  # if exists_ns; then ip netns delete x; fi, in a case's down branch
                 out += guarded
                 continue
+            if (
+                node.type == "if_statement"
+                and not _guard(node)
+                and (made := self._if_absent(node, number, where, scope, inside)) is not None
+            ):  # if ns_exists; then log "exists"; else ip netns add "$NS"; fi, in a function
+                out += made
+                continue
+            if (
+                node.type == "if_statement"
+                and not _guard(node)
+                and ((stopped := self._if_else_stops(node, number, scope, inside)) is not None)
+            ):  # if link_exists X; then ip link set X netns n; else err ...; exit 1; fi
+                out += stopped
+                continue
             if _brace_group(node) and not _leaves(node):  # { ...; }: the same shell's
                 out += self._statements(node.named_children, scope, number, inside)
                 continue
@@ -4152,6 +4257,13 @@ class Reader:
         """``shift`` or ``shift N`` in a function iplab reads: its arguments move (hunt K: a
         raw ``shift``, then ``"$@"`` gave the namespace twice). False: not a shift, or not
         in a call whose arguments iplab knows."""
+        if (
+            node.type == "list"
+            and len(node.children) == 3
+            and node.children[1].type == "||"
+            and shellread.source(node.children[2]) in ("true", ":")
+        ):  # shift || true: under set -e, bash goes on when there was nothing to shift (hunt
+            node = node.children[0]  # DY: a raw step, and the argument loop after it skipped)
         said = shellread.words(node) if node.type == "command" else []
         if not said or shellread.source(said[0]) != "shift" or "#" not in scope.values:
             return False
