@@ -2517,6 +2517,43 @@ class Reader:
         self.note("skipped", text, number, end)  # (no prose of the next step's)
         return "speaking"
 
+    def _getopts(
+        self,
+        node: shellread.Node,
+        name: str,
+        scope: ShellVars,
+        number: int,
+        inside: _Call | None,
+    ) -> list[Cmd] | None:
+        """``while getopts "cdt" opt; do case "${opt}" in c) create_net ;; ... esac; done``
+        with the script's arguments known (``iplab import SCRIPT --arg -c``): the loop as
+        bash runs it, its body once for each option getopts finds, ``$opt`` and ``$OPTARG``
+        set as getopts sets them (hunt DY: read as run without options, whatever was given,
+        and the lab the option makes lost). None: the arguments are not known, or one is an
+        option the spec lacks (bash's ``?``, which such a loop mostly stops on)."""
+        given = scope.arguments()
+        condition = next((c for c in node.named_children if c.type != "do_group"), None)
+        body = node.child_by_field_name("body")
+        if given is None or condition is None or body is None:
+            return None
+        spec = shellread.unquoted(shellread.words(condition)[1]) or ""
+        read = _options_given(spec, given)
+        if read is None:
+            return None
+        found, taken = read
+        statements = [c for c in body.named_children if c.type != "comment"]
+        out: list[Cmd] = []
+        for option, value in found:
+            scope.assign(f"{name}={shlex.quote(option)}", number)
+            if value is None:
+                scope.values.pop("OPTARG", None)
+            else:
+                scope.assign(f"OPTARG={shlex.quote(value)}", number)
+            out += self._statements(statements, scope, number, inside)
+        scope.assign(f"{name}='?'", number)  # what getopts leaves at the end
+        scope.assign(f"OPTIND={taken + 1}", number)
+        return out
+
     def _without_options(self, name: str, text: str, number: int, end: int, where: str) -> str:
         """``while getopts "n:p:" opt; do ... done``: the script run as ``bash script.sh``,
         with no options, as a run does: getopts finds none, the loop's body never runs and
@@ -3164,6 +3201,8 @@ class Reader:
         ):  # (narration alone in it: a note)
             return self._block(text, number, end, cmds, where, "")
         if (options := _options_loop(node)) is not None:
+            if (run := self._getopts(node, options, self.vars, number, None)) is not None:
+                return self._block(text, number, end, run, where, "the options loop")
             return self._without_options(options, text, number, end, where)
         if (fed := self._file_fed_loop(node, self.vars, number, None)) is not None:
             return self._block(text, number, end, fed, where, "")
@@ -4131,6 +4170,11 @@ class Reader:
                 and ((stopped := self._if_else_stops(node, number, scope, inside)) is not None)
             ):  # if link_exists X; then ip link set X netns n; else err ...; exit 1; fi
                 out += stopped
+                continue
+            if (options := _options_loop(node)) is not None and (
+                (run := self._getopts(node, options, scope, number, inside)) is not None
+            ):  # main() { while getopts "cdt" opt; do ...; done; }, its arguments known
+                out += run
                 continue
             if _brace_group(node) and not _leaves(node):  # { ...; }: the same shell's
                 out += self._statements(node.named_children, scope, number, inside)
@@ -7334,6 +7378,41 @@ def _beside_the_script(node: shellread.Node) -> str | None:
     found = _SCRIPT_DIR.match(word)
     rest = word[found.end() :] if found else ""
     return rest if rest and not set(rest) & set("$`\"'*?") else None
+
+
+def _options_given(
+    spec: str, given: Sequence[str]
+) -> tuple[list[tuple[str, str | None]], int] | None:
+    """The options getopts finds in ``given`` with ``spec`` (``"n:cd"``), in order, each
+    with its argument (``OPTARG``), and how many words they take (``OPTIND - 1`` after the
+    loop: ``shift $((OPTIND-1))`` leaves the rest); None when one is not in the spec or
+    lacks its argument (bash's ``?`` or ``:``)."""
+    found: list[tuple[str, str | None]] = []
+    letters = spec.removeprefix(":")
+    i = 0
+    while i < len(given):
+        word = given[i]
+        if word == "--":
+            return found, i + 1
+        if not word.startswith("-") or word == "-":
+            break
+        for j, letter in enumerate(word[1:], 1):
+            at = letters.find(letter)
+            if letter == ":" or at < 0:
+                return None
+            if letters[at + 1 : at + 2] != ":":
+                found.append((letter, None))
+                continue
+            rest = word[j + 1 :]
+            if not rest:
+                i += 1
+                if i == len(given):
+                    return None
+                rest = given[i]
+            found.append((letter, rest))
+            break
+        i += 1
+    return found, i
 
 
 def _options_loop(node: shellread.Node) -> str | None:
