@@ -127,14 +127,56 @@ def _rename_words(
     names no namespace or link (:func:`_not_names`)."""
     words = {**netns, **links}
     pattern = _words_pattern(tuple(sorted(words, key=len, reverse=True)))
-    kept = _not_names(text, mentioned) if pattern.search(text) else []
+    # a word whose quotes cut a name (``'v_'$i``, expanded ``'v_'NS1``: the link v_NS1) is
+    # renamed whole (hunt DY: its part NS1, a namespace too, was renamed, and the line
+    # refused, "does not read as the renamed command")
+    whole = [
+        (start, end, words[plain])
+        for word, start, end in _word_spans(text)
+        if set(word) & set("'\"")
+        and (plain := _unquoted(word)) in words
+        and word not in (f"'{plain}'", f'"{plain}"')
+    ]
+    if not whole and not pattern.search(text):
+        return text
+    kept = _not_names(text, mentioned)
+    edits = [edit for edit in whole if not any(a <= edit[0] < b for a, b in kept)]
+    for match in pattern.finditer(text):
+        at = match.start()
+        if not any(a <= at < b for a, b in kept) and not any(a <= at < b for a, b, _ in whole):
+            edits.append((at, match.end(), words[_named(match)]))
+    out, at = [], 0
+    for start, end, new in sorted(edits):
+        out += [text[at:start], new]
+        at = end
+    return "".join([*out, text[at:]])
 
-    def renamed(match: re.Match[str]) -> str:
-        if any(start <= match.start() < end for start, end in kept):
-            return match[0]
-        return words[_named(match)]
 
-    return pattern.sub(renamed, text)
+#: what ends a shell word outside quotes
+_WORD_ENDS = frozenset(" \t\r\n;|&()<>")
+
+
+def _word_spans(text: str) -> list[tuple[str, int, int]]:
+    """The shell's words of ``text`` (quotes kept, as written), with where each starts and
+    ends: ``'v_'NS1`` is one word (shlex's non-POSIX reading cuts it at the quote)."""
+    spans: list[tuple[str, int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i] in _WORD_ENDS:
+            i += 1
+            continue
+        start, quote = i, ""
+        while i < n and (quote or text[i] not in _WORD_ENDS):
+            char = text[i]
+            if quote and char == quote:
+                quote = ""
+            elif not quote and char in "'\"":
+                quote = char
+            elif char == "\\" and quote != "'":
+                i += 1
+            i += 1
+        spans.append((text[start:i], start, min(i, n)))
+    return spans
 
 
 #: the words after which comes a routing table's name (``ip route ... table isp2``, ``ip

@@ -1211,6 +1211,8 @@ class Reader:
         #: the calls of the input's functions being read, innermost last (a recursion stops
         #: at 16): each function's name, the line it is defined at, the line calling it
         self._frames: list[tuple[str, int, int]] = []
+        #: how deep the reader is in a group of lines read whole (:meth:`_group`)
+        self._grouped = 0
         #: the functions the script calls by name (``setup`` at its bottom, in another one)
         self.called: set[str] = set()
         #: the functions run as the script's up or down (``./lab.sh setup``, ``main "$@"``)
@@ -1732,6 +1734,8 @@ class Reader:
         stops = False
         for program in _programs(parts[1]):
             body = self.functions.get(program)
+            if body is not None and self._says_only(program):
+                continue  # || { err "Missing dependency: $1"; exit 127; } (hunt DY: a raw step)
             if body is not None:
                 if not self._function_stops(program):
                     return False
@@ -2532,6 +2536,8 @@ class Reader:
             state = self._syntax(stmts[0], text, number, end)
             if state is not None:
                 return i, state
+            if "\n" in text and _group_over_lines(stmts[0]):
+                return i, self._group(stmts[0], text, number, end)  # (: "label" && {)
             if (  # ip link add bridge0 type bridge; (a ; closes it): typed, as written
                 "\n" not in text
                 and text.rstrip().endswith(";")
@@ -2578,6 +2584,22 @@ class Reader:
         (hunt BJ #1: ``echo -e "`` then ``> Route table"`` lost the script's ``> ``)."""
         return self.markdown and not self._shebang
 
+    def _group(self, node: shellread.Node, text: str, number: int, end: int) -> str:
+        """``: "start" && {``, its commands a line each, ``}`` (or ``{`` alone): the
+        group's commands, read as a function's body is; printed as written. A group of
+        narration and the shell's own settings only (``echo``, ``set -x``, ``trap handler
+        ERR``) runs nothing (hunt DY: its first line alone was a raw step, the lines after
+        it lost from render; a bare ``{`` group was skipped, "cannot be imported")."""
+        where = f"lines {number}-{end}"
+        self._grouped += 1
+        try:
+            cmds = self._statements([node], self.vars, number, None)
+        finally:
+            self._grouped -= 1
+        if not cmds:
+            cmds = self._commands(["true"], None, number, where)
+        return self._block(text, number, end, cmds, where, "")
+
     def _multi_line(self, text: str, number: int, end: int) -> str:
         """A construct over lines iplab does not read: skipped, with a warning."""
         self.warnings.append(
@@ -2587,6 +2609,43 @@ class Reader:
         )
         self.note("skipped", text, number, end)  # (no prose of the next step's)
         return "speaking"
+
+    def _getopts(
+        self,
+        node: shellread.Node,
+        name: str,
+        scope: ShellVars,
+        number: int,
+        inside: _Call | None,
+    ) -> list[Cmd] | None:
+        """``while getopts "cdt" opt; do case "${opt}" in c) create_net ;; ... esac; done``
+        with the script's arguments known (``iplab import SCRIPT --arg -c``): the loop as
+        bash runs it, its body once for each option getopts finds, ``$opt`` and ``$OPTARG``
+        set as getopts sets them (hunt DY: read as run without options, whatever was given,
+        and the lab the option makes lost). None: the arguments are not known, or one is an
+        option the spec lacks (bash's ``?``, which such a loop mostly stops on)."""
+        given = scope.arguments()
+        condition = next((c for c in node.named_children if c.type != "do_group"), None)
+        body = node.child_by_field_name("body")
+        if given is None or condition is None or body is None:
+            return None
+        spec = shellread.unquoted(shellread.words(condition)[1]) or ""
+        read = _options_given(spec, given)
+        if read is None:
+            return None
+        found, taken = read
+        statements = [c for c in body.named_children if c.type != "comment"]
+        out: list[Cmd] = []
+        for option, value in found:
+            scope.assign(f"{name}={shlex.quote(option)}", number)
+            if value is None:
+                scope.values.pop("OPTARG", None)
+            else:
+                scope.assign(f"OPTARG={shlex.quote(value)}", number)
+            out += self._statements(statements, scope, number, inside)
+        scope.assign(f"{name}='?'", number)  # what getopts leaves at the end
+        scope.assign(f"OPTIND={taken + 1}", number)
+        return out
 
     def _without_options(self, name: str, text: str, number: int, end: int, where: str) -> str:
         """``while getopts "n:p:" opt; do ... done``: the script run as ``bash script.sh``,
@@ -2639,12 +2698,23 @@ class Reader:
             cmds += [replace(c, may_fail=True) for c in read]
         return cmds
 
-    def _if_absent(self, node: shellread.Node, number: int, where: str) -> list[Cmd] | None:
+    def _if_absent(
+        self,
+        node: shellread.Node,
+        number: int,
+        where: str,
+        scope: ShellVars | None = None,
+        inside: _Call | None = None,
+    ) -> list[Cmd] | None:
         """``if ip netns list | grep -q a; then echo "a exists"; else ip netns add a; ...;
         fi``, and the check on the line before it asked by ``if [ $? -eq 0 ]`` (orjail's
         torjail.sh, hunt CK: the block was skipped, "cannot evaluate", and the lab with it):
         one branch only says the thing is there, the other makes it; read as ``if ! CHECK;
-        then BRANCH; fi`` is (:meth:`_if_guard`), its commands steps that may fail."""
+        then BRANCH; fi`` is (:meth:`_if_guard`), its commands steps that may fail. In a
+        function's body too (``ensure_ns() { if ns_exists; then log ...; else ip netns add
+        "$NS"; fi; }``, hunt DY: "a nested if is skipped", the namespace lost); ``scope``,
+        ``inside``: as :meth:`_sequence`'s."""
+        scope = self.vars if scope is None else scope
         kinds = [c.type for c in node.children]
         if "elif_clause" in kinds or "else_clause" not in kinds or "then" not in kinds:
             return None
@@ -2661,14 +2731,79 @@ class Reader:
             found = shellread.statements(shellread.parse(said.removeprefix("!")))
             asks = not _COMPARES.search(said) and len(found) == 1
             check, present = (found[0] if asks else None), not said.startswith("!")
-        if check is None or not self._asks(check, self.vars):
+        if check is None or not self._asks(check, scope):
             return None
         says, makes = (shown, other) if present else (other, shown)
         makes = [c for c in makes if c.type != "comment"]
-        if not makes or not all(p in _NARRATION for c in says for p in _programs(c)):
+        if not makes or not all(
+            p in _NARRATION or self._says_only(p) for c in says for p in _programs(c)
+        ):
             return None
-        cmds = self._statements(makes, self.vars, number, None)
+        cmds = self._statements(makes, scope, number, inside)
         return [replace(c, may_fail=True) for c in cmds] or None
+
+    def _if_else_stops(
+        self,
+        node: shellread.Node,
+        number: int,
+        scope: ShellVars | None = None,
+        inside: _Call | None = None,
+    ) -> list[Cmd] | None:
+        """``if link_exists "$IF"; then ip link set "$IF" netns "$NS"; else err "not
+        found"; exit 1; fi``: a check that only asks, one branch that only says something
+        and stops the script; bash, in a run that works, takes the other branch: its
+        commands (hunt DY: "a nested if is skipped", the move lost). None: another if."""
+        scope = self.vars if scope is None else scope
+        kinds = [c.type for c in node.children]
+        if "elif_clause" in kinds or "else_clause" not in kinds or "then" not in kinds:
+            return None
+        then = kinds.index("then")
+        tests = [c for c in node.children[:then] if c.is_named]
+        said = shellread.source(tests[0]) if len(tests) == 1 else ""
+        found = shellread.statements(shellread.parse(said.removeprefix("!")))
+        if len(found) != 1 or _COMPARES.search(said) or not self._asks(found[0], scope):
+            return None
+        clause = node.children[kinds.index("else_clause")]
+        shown = [
+            c
+            for c in node.children[then:]
+            if c.is_named and c.type not in ("else_clause", "comment")
+        ]
+        other = [c for c in clause.children if c.is_named and c.type != "comment"]
+        if self._stops_only(other) and not self._stops_only(shown):
+            taken = shown
+        elif self._stops_only(shown) and not self._stops_only(other):
+            taken = other
+        else:
+            return None
+        return self._statements(taken, scope, number, inside) or None
+
+    def _stops_only(self, nodes: Sequence[shellread.Node]) -> bool:
+        """``nodes`` only ask, say something, and stop the script (``exit``): an error path
+        (``if ! ns_link_exists "$IF"; then err "..."; exit 1; fi``)."""
+        programs = [p for n in nodes for p in _programs(n)]
+        if "exit" not in programs:
+            return False
+        for program in programs:
+            if program in _NARRATION or program in ("exit", "[", "[[", "test", "!"):
+                continue
+            body = self.functions.get(program)
+            asks = [] if body is None else shellread.statements(body)
+            if body is not None and (
+                self._says_only(program) or (asks and all(_a_check(c, self.vars) for c in asks))
+            ):
+                continue
+            return False
+        return True
+
+    def _says_only(self, name: str) -> bool:
+        """``name`` is a function of the script's that only prints (``log() { echo
+        "[netns-veth] $*"; }``), and goes on (no ``exit``: ``usage``, a function that
+        stops, is :meth:`_function_stops`')."""
+        body = self.functions.get(name)
+        found = [] if body is None else shellread.statements(body)
+        said = [p for c in found for p in _programs(c)]
+        return bool(said) and all(p in _NARRATION and p != "exit" for p in said)
 
     def _asks(self, check: shellread.Node, scope: ShellVars) -> bool:
         """``check`` only asks (:func:`_a_check`), itself, or as a list of calls (``a || b``)
@@ -2679,9 +2814,20 @@ class Reader:
             parts = [c for c in check.named_children if c.type != "comment"]
             return all(self._asks(c, scope) for c in parts) if parts else False
         said = shellread.words(check) if check.type == "command" else []
-        body = self.functions.get(shellread.source(said[0])) if len(said) == 1 else None
+        body = self.functions.get(shellread.source(said[0])) if said else None
         found = [] if body is None else shellread.statements(body)
-        return bool(found) and all(_a_check(c, scope) for c in found)
+        frame = scope
+        if len(said) > 1:  # link_exists "$HOST_IF" (hunt DY: skipped, "cannot evaluate")
+            given = [_word(w, scope) for w in said[1:]]
+            if None in given:
+                return False
+            frame = scope.copy()
+            for key in [k for k in frame.values if k.isdigit()]:
+                del frame.values[key]
+            frame.values.update({str(n): str(arg) for n, arg in enumerate(given, 1)})
+            frame.values |= {"#": str(len(given)), "@": " ".join(map(str, given))}
+            frame.values["*"] = frame.values["@"]
+        return bool(found) and all(_a_check(c, frame) for c in found)
 
     def _as_root(self, node: shellread.Node, number: int) -> bool:
         """A check of who runs the script that only sets what the lines after it use
@@ -3144,6 +3290,8 @@ class Reader:
             return self._block(text, number, end, guarded, where, "")
         if node.type == "if_statement" and (absent := self._if_absent(node, number, where)):
             return self._block(text, number, end, absent, where, "")
+        if node.type == "if_statement" and (stopped := self._if_else_stops(node, number)):
+            return self._block(text, number, end, stopped, where, "")
         if node.type == "if_statement" and _guard(node) and self._as_root(node, number):
             self.note("fence", text, number, end)  # (the author's check: shown, as before)
             return "speaking"
@@ -3161,11 +3309,15 @@ class Reader:
         ):  # (narration alone in it: a note)
             return self._block(text, number, end, cmds, where, "")
         if (options := _options_loop(node)) is not None:
+            if (run := self._getopts(node, options, self.vars, number, None)) is not None:
+                return self._block(text, number, end, run, where, "the options loop")
             return self._without_options(options, text, number, end, where)
         if (fed := self._file_fed_loop(node, self.vars, number, None)) is not None:
             return self._block(text, number, end, fed, where, "")
         if (wrote := self._loop_to_file(node, self.vars, number, None)) is not None:
             return self._block(text, number, end, wrote, where, "")
+        if end > number and _brace_group(node) and _group_over_lines(node):
+            return self._group(node, text, number, end)  # ({ alone on its line)
         body = node.child_by_field_name("body") if node.type == "redirected_statement" else None
         body = None if shellread.has_heredoc(node) else body  # (read below: a table's lines)
         if node.type in shellread.COMPOUND or (
@@ -4115,6 +4267,25 @@ class Reader:
             ):  # if exists_ns; then ip netns delete x; fi, in a case's down branch
                 out += guarded
                 continue
+            if (
+                node.type == "if_statement"
+                and not _guard(node)
+                and (made := self._if_absent(node, number, where, scope, inside)) is not None
+            ):  # if ns_exists; then log "exists"; else ip netns add "$NS"; fi, in a function
+                out += made
+                continue
+            if (
+                node.type == "if_statement"
+                and not _guard(node)
+                and ((stopped := self._if_else_stops(node, number, scope, inside)) is not None)
+            ):  # if link_exists X; then ip link set X netns n; else err ...; exit 1; fi
+                out += stopped
+                continue
+            if (options := _options_loop(node)) is not None and (
+                (run := self._getopts(node, options, scope, number, inside)) is not None
+            ):  # main() { while getopts "cdt" opt; do ...; done; }, its arguments known
+                out += run
+                continue
             if _brace_group(node) and not _leaves(node):  # { ...; }: the same shell's
                 out += self._statements(node.named_children, scope, number, inside)
                 continue
@@ -4155,7 +4326,7 @@ class Reader:
                 and call.inside is None
                 and not call.sudo
                 and inside is None
-                and self._frames
+                and (self._frames or self._grouped)
             ):  # main() { trap cleanup EXIT; ...; }: set as on a line of its own (it was a
                 self._trap(call.args, self._line(number, node), where)  # raw step, hunt BP)
                 continue
@@ -4243,6 +4414,13 @@ class Reader:
         """``shift`` or ``shift N`` in a function iplab reads: its arguments move (hunt K: a
         raw ``shift``, then ``"$@"`` gave the namespace twice). False: not a shift, or not
         in a call whose arguments iplab knows."""
+        if (
+            node.type == "list"
+            and len(node.children) == 3
+            and node.children[1].type == "||"
+            and shellread.source(node.children[2]) in ("true", ":")
+        ):  # shift || true: under set -e, bash goes on when there was nothing to shift (hunt
+            node = node.children[0]  # DY: a raw step, and the argument loop after it skipped)
         said = shellread.words(node) if node.type == "command" else []
         if not said or shellread.source(said[0]) != "shift" or "#" not in scope.values:
             return False
@@ -7393,6 +7571,41 @@ def _beside_the_script(node: shellread.Node) -> str | None:
     return rest if rest and not set(rest) & set("$`\"'*?") else None
 
 
+def _options_given(
+    spec: str, given: Sequence[str]
+) -> tuple[list[tuple[str, str | None]], int] | None:
+    """The options getopts finds in ``given`` with ``spec`` (``"n:cd"``), in order, each
+    with its argument (``OPTARG``), and how many words they take (``OPTIND - 1`` after the
+    loop: ``shift $((OPTIND-1))`` leaves the rest); None when one is not in the spec or
+    lacks its argument (bash's ``?`` or ``:``)."""
+    found: list[tuple[str, str | None]] = []
+    letters = spec.removeprefix(":")
+    i = 0
+    while i < len(given):
+        word = given[i]
+        if word == "--":
+            return found, i + 1
+        if not word.startswith("-") or word == "-":
+            break
+        for j, letter in enumerate(word[1:], 1):
+            at = letters.find(letter)
+            if letter == ":" or at < 0:
+                return None
+            if letters[at + 1 : at + 2] != ":":
+                found.append((letter, None))
+                continue
+            rest = word[j + 1 :]
+            if not rest:
+                i += 1
+                if i == len(given):
+                    return None
+                rest = given[i]
+            found.append((letter, rest))
+            break
+        i += 1
+    return found, i
+
+
 def _options_loop(node: shellread.Node) -> str | None:
     """``while getopts SPEC NAME; do``: the name getopts sets (None: no options loop, or
     one that reads words of its own, ``getopts SPEC NAME "$@"`` aside)."""
@@ -7465,6 +7678,22 @@ def _redirected_loop(
 def _brace_group(node: shellread.Node) -> bool:
     """``{ a; b; }``: commands bash runs in the same shell (not an arithmetic ``(( ))``)."""
     return node.type == "compound_statement" and shellread.source(node).startswith("{")
+
+
+def _group_over_lines(node: shellread.Node) -> bool:
+    """``{`` and its commands a line each, ``}``, alone or after ``&&`` (``: "label" &&
+    {``: a script's named section), which leaves nowhere (no ``exit``)."""
+    if _leaves(node):
+        return False
+    if _brace_group(node):
+        return True
+    joints = {c.type for c in node.children if not c.is_named}
+    return (
+        node.type == "list"
+        and joints == {"&&"}
+        and _brace_group(node.named_children[-1])
+        and all(c.type == "command" for c in node.named_children[:-1])
+    )
 
 
 def _leaves(node: shellread.Node) -> bool:
