@@ -6,6 +6,8 @@ tests/test_hunt_ds_beside_scripts.py)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from iplab.importer.convert import detect_kind, import_text
@@ -43,8 +45,12 @@ def test_every_script_of_the_family_is_listed() -> None:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_the_script_imports_and_the_model_follows_it(name: str) -> None:
-    path = DS / name
-    arguments, typed, raw = EXPECTED[name]
+    imports_as_expected(DS / name, *EXPECTED[name])
+
+
+def imports_as_expected(path: Path, arguments: list[str] | None, typed: int, raw: int) -> None:
+    """A script of a family's fixtures imports with ``arguments`` (None: as run without),
+    into ``typed`` typed and ``raw`` raw steps, and the model follows it (hunt DY's too)."""
     text = path.read_text(encoding="utf-8")
     kind = detect_kind(path.name, text)
     result = import_text(text, kind, path.name, base=path.parent, arguments=arguments)

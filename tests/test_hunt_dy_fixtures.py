@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from iplab.importer.convert import detect_kind, import_text
 from tests.conftest import FIXTURES
+from tests.test_hunt_ds_fixtures import imports_as_expected
 
 DY = FIXTURES / "scripts-dy"
 
@@ -36,10 +36,4 @@ def test_every_script_of_the_family_is_listed() -> None:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_the_script_imports_and_the_model_follows_it(name: str) -> None:
-    path = DY / name
-    arguments, typed, raw = EXPECTED[name]
-    text = path.read_text(encoding="utf-8")
-    kind = detect_kind(path.name, text)
-    result = import_text(text, kind, path.name, base=path.parent, arguments=arguments)
-    assert result.model_error is None, result.model_error
-    assert (result.typed, result.raw) == (typed, raw), result.warnings
+    imports_as_expected(DY / name, *EXPECTED[name])

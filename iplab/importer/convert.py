@@ -499,14 +499,14 @@ def import_text(
         forms = {n: f for n in inside if (f := form_in_sentence(page[n - 1])) is not None}
         inside = [n for n in inside if n not in forms]
         if forms:  # (hunt DN: "use the ip link add <interface-name> ... command")
-            listed = ", ".join(map(str, list(forms)[:6])) + ", ..." * (len(forms) > 6)
+            listed = _listed(list(forms))
             why += (
                 f"; line{'s' * (len(forms) > 1)} {listed} give{'s' * (len(forms) == 1)} ip"
                 f" commands only in their general form ({next(iter(forms.values()))}), with"
                 " nothing to run: the page has no command of its own to import"
             )
         if inside:
-            listed = ", ".join(map(str, inside[:6])) + ", ..." * (len(inside) > 6)
+            listed = _listed(inside)
             why += (
                 f"; line{'s' * (len(inside) > 1)} {listed} hold{'s' * (len(inside) == 1)}"
                 " ip commands inside sentences (a transcript?): write each on a line of its"
@@ -516,8 +516,7 @@ def import_text(
             (n, word) for n, line in enumerate(page, 1) if (word := spaces_lost(line))
         ]  # fmt: skip
         if run_together:  # (hunt DN: ``> ipnetnsaddmario``, a scraped copy's)
-            listed = ", ".join(str(n) for n, _ in run_together[:6])
-            listed += ", ..." * (len(run_together) > 6)
+            listed = _listed([n for n, _ in run_together])
             why += (
                 f"; line{'s' * (len(run_together) > 1)} {listed} hold ip commands that lost"
                 f" their spaces ({run_together[0][1]!r}): the page's text is broken, import"
@@ -527,7 +526,7 @@ def import_text(
             [] if reader.warnings or inside or forms or run_together else announced_commands(text)
         )
         if len(announced) >= 2:  # (hunt DJ: a page whose commands are pictures)
-            listed = ", ".join(map(str, announced[:6])) + ", ..." * (len(announced) > 6)
+            listed = _listed(announced)
             why += (
                 f"; lines {listed} announce a command and none follows: the page's commands"
                 " are not in its text (pictures of a terminal, or lost when it was saved)"
