@@ -53,6 +53,26 @@ def run(
     )  # fmt: skip
 
 
+def script_ran_clean(text: str, prefix: str, family: str, tmp: Path) -> str:
+    """A shell script's text imported (in this process) to tmp/lab.yaml, then ``iplab run``
+    under ``prefix`` (see :func:`run`): its output, checked to have passed, verified, and
+    left nothing of the lab; what is left of ``prefix`` (of the hunt ``family``'s) is
+    deleted and must be nothing, whatever happened."""
+    from iplab.importer.convert import import_text
+
+    lab = tmp / "lab.yaml"
+    lab.write_text(import_text(text, "shell", "lab.sh").yaml, encoding="utf-8")
+    try:
+        done = run(lab, prefix, tmp / "state", tmp)
+        out = done.stdout + done.stderr
+        assert done.returncode == 0, out
+        assert "verify: the kernel holds what the scenario promised" in out, out
+        assert "nothing of the lab remains" in out, out
+    finally:
+        assert kernel.cleanup_prefix(prefix, family) == []
+    return out
+
+
 def ran_clean(
     page: Path, prefix: str, state: Path, tmp: Path, *args: str, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:

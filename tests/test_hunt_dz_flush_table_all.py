@@ -22,8 +22,7 @@ from iplab.importer.convert import import_text
 from iplab.model import ModelError
 from iplab.plan import Plan, build, expected_state
 from iplab.steps import RouteFlush
-from tests import kernel
-from tests.pages import run
+from tests.pages import script_ran_clean
 
 _LAB = """ip netns add a
 ip link add va type veth peer name vb
@@ -105,16 +104,7 @@ def test_the_lab_runs_and_verifies(tmp_path: Path, family: str) -> None:
         "-4 ": "ip -n a route add 10.9.0.0/24 dev va\nip -n a route add default via 10.9.0.2\n",
         "-6 ": "ip -n a -6 route add fd09::/64 dev va\nip -n a -6 route add default via fd09::2\n",
     }[family]
-    lab = tmp_path / "lab.yaml"
     text = _LAB.format(flush=f"ip -n a {family}route flush table all") + again
-    lab.write_text(import_text(text, "shell", "lab.sh").yaml, encoding="utf-8")
     prefix = "dzxfl" + {"": "0", "-4 ": "4", "-6 ": "6"}[family]
-    try:
-        done = run(lab, prefix, tmp_path / "state", tmp_path)
-        out = done.stdout + done.stderr
-        assert done.returncode == 0, out
-        assert "verify: the kernel holds what the scenario promised" in out, out
-        assert "routes" not in out.partition("verify:")[2].splitlines()[0], out
-        assert "nothing of the lab remains" in out, out
-    finally:
-        assert kernel.cleanup_prefix(prefix, "dzx") == []
+    out = script_ran_clean(text, prefix, "dzx", tmp_path)
+    assert "routes" not in out.partition("verify:")[2].splitlines()[0], out

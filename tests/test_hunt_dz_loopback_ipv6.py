@@ -19,9 +19,8 @@ from iplab import scenario
 from iplab.importer.convert import import_text
 from iplab.model import ModelError, connected_routes
 from iplab.plan import Plan, build, expected_state
-from tests import kernel
 from tests.kernel import apart
-from tests.pages import run
+from tests.pages import script_ran_clean
 
 LAB = """\
 ip netns add {n}
@@ -99,14 +98,4 @@ def test_the_kernel_holds_them(tmp_path: Path) -> None:
         "ip -n n -6 route add 2001:db8:1::/64 dev lo metric 256\n"
         "ip -n n -6 route add 2001:db8:2::/64 via fd09:1::2\n"
     )
-    lab = tmp_path / "lab.yaml"
-    lab.write_text(import_text(text, "shell", "lab.sh").yaml, encoding="utf-8")
-    prefix = "dzxlo1"
-    try:
-        done = run(lab, prefix, tmp_path / "state", tmp_path)
-        out = done.stdout + done.stderr
-        assert done.returncode == 0, out
-        assert "verify: the kernel holds what the scenario promised" in out, out
-        assert "nothing of the lab remains" in out, out
-    finally:
-        assert kernel.cleanup_prefix(prefix, "dzx") == []
+    script_ran_clean(text, "dzxlo1", "dzx", tmp_path)

@@ -24,9 +24,8 @@ from iplab.importer.convert import import_text
 from iplab.model import ModelError, connected_routes
 from iplab.plan import build, expected_state
 from iplab.state import Namespace, State
-from tests import kernel
 from tests.kernel import apart
-from tests.pages import run
+from tests.pages import script_ran_clean
 
 _MADE = """\
 ip netns add {n}
@@ -121,13 +120,4 @@ def test_a_lab_of_the_flushes_runs_and_verifies(tmp_path: Path) -> None:
         "ip -n n -4 route flush all\n"
         "ip -n n route add default via 10.9.1.4\n"
     )
-    lab = tmp_path / "lab.yaml"
-    lab.write_text(import_text(lab_text, "shell", "lab.sh").yaml, encoding="utf-8")
-    try:
-        done = run(lab, prefix, tmp_path / "state", tmp_path)
-        out = done.stdout + done.stderr
-        assert done.returncode == 0, out
-        assert "verify: the kernel holds what the scenario promised" in out, out
-        assert "nothing of the lab remains" in out, out
-    finally:
-        assert kernel.cleanup_prefix(prefix, "dqx") == []
+    script_ran_clean(lab_text, prefix, "dqx", tmp_path)
