@@ -21,6 +21,9 @@ class Location(Record):
     file: str
     line: int | None = None
     field: str | None = None
+    #: where the user wrote it, when the file is made from another one (an imported lab's
+    #: step: ``lab.sh:55``)
+    written: str | None = None
 
     def at(self, field: str | None = None, line: int | None = None) -> Location:
         """The same file, a more precise field (appended) and/or line."""
@@ -34,7 +37,8 @@ class Location(Record):
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.field}" if self.field else where
+        where = f"{where}: {self.field}" if self.field else where
+        return f"{where} (written at {self.written})" if self.written else where
 
 
 class IplabError(Exception):

@@ -817,6 +817,26 @@ def reads_only(command: str) -> bool:
     return bool(argv) and _reads_words(argv or [])
 
 
+def _set_device(said: ipwords.Verb) -> str | None:
+    """``ip link set DEV`` (``dev DEV``) and nothing after it: DEV; None: anything else."""
+    if (said.obj, said.verb) != ("link", "set"):
+        return None
+    rest = list(said.rest[1:]) if said.rest[:1] == ("dev",) else list(said.rest)
+    return rest[0] if len(rest) == 1 and not rest[0].startswith("-") else None
+
+
+def sets_nothing(command: str) -> str | None:
+    """The device of ``ip [OPTIONS] link set DEV`` with no setting after it (a page's line
+    cut short, hunt EE #4): ip 6.1 sends the kernel no change and exits 0, or fails when
+    DEV does not exist (``Cannot find device``): a step that reads. None: any other
+    command."""
+    argv = plain_words(command) or []
+    argv = list(strip_sudo(tuple(argv))) if argv[:1] == ["sudo"] else argv
+    if argv[:1] != ["ip"]:
+        return None
+    return _set_device(ipwords.verb_of("ip", argv[1:]))
+
+
 def _text_in_quotes(command: str) -> list[str] | None:
     """The words of a command whose shell syntax is all text in quotes: ``>``, ``|``... in
     quotes, ``$`` in single quotes or as bash's ``$'\n'`` (a string of its escapes); None
@@ -969,7 +989,7 @@ def _reads_words(argv: list[str]) -> bool:
         said = ipwords.verb_of(program, args)
         if said.every and said.obj == "netns" and said.verb == "exec":
             return bool(said.rest) and reads_only(shlex.join(said.rest))  # in each namespace
-        return said.shows
+        return said.shows or (program == "ip" and _set_device(said) is not None)
     if program in _HOST_TOOLS:  # nmcli con show, networkctl status, ovs-vsctl show...
         return _host_tool_shows(program, args)
     if program in ("vtysh", "birdc"):  # vtysh -c 'show ip route', birdc show ospf

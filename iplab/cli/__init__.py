@@ -154,7 +154,9 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int
         # the reader went away (iplab render | head): output was cut short, a failure
         rc = EXIT_BROKEN_PIPE
     except IplabError as exc:
-        _say(err, f"iplab: error: {exc}")
+        from iplab.written import located
+
+        _say(err, f"iplab: error: {located(exc)}")
         rc = exc.exit_code
         _json_error(rc, str(exc), exc)
     except OSError as exc:  # the host, not iplab: a full disk, a closed terminal...

@@ -11,6 +11,10 @@ Hunt DH #2: a space lost when copying from a page (``iplink add veth0 type veth 
 veth1``) made a raw step import said nothing of, which fails at run ("iplink: command not
 found"). :func:`glued_programs` names the line and what it likely means (``ip link add
 ...``); the step stays as the page writes it (render prints it byte for byte).
+
+Hunt EE #4: ``ip link set veth1`` with nothing after it (a page's line cut short, hunt DX's
+dx02) was a raw step "iplab cannot undo"; ip 6.1 changes nothing with it (it exits 0, or
+fails when the device does not exist). :func:`settings_cut` says so; the step reads.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from iplab import ipgrammar
 from iplab.importer.assembly import Draft
 from iplab.programs import glued, programs
 from iplab.steps import Raw
-from iplab.words import shell_tokens, strip_sudo
+from iplab.words import sets_nothing, shell_tokens, strip_sudo
 from iplab.wrappers import past_how_it_runs
 
 #: the programs whose lines an author breaks this way
@@ -91,5 +95,19 @@ def glued_programs(drafts: Sequence[Draft]) -> list[str]:
                 f"line {d.cmd.line}: {d.cmd.text!r} runs {program!r}, which this host does not"
                 f" have: {meant!r} with its space lost? bash fails at this line, and iplab runs"
                 f" it as the page writes it; write {fixed!r} to run what the page likely means"
+            )
+    return warnings
+
+
+def settings_cut(drafts: Sequence[Draft]) -> list[str]:
+    """One warning for each ``ip link set DEV`` that sets nothing (see the module)."""
+    warnings: list[str] = []
+    for d in drafts:
+        dev = sets_nothing(d.cmd.text.strip()) if isinstance(d.op, Raw) else None
+        if dev is not None:
+            warnings.append(
+                f"line {d.cmd.line}: {d.cmd.text.strip()!r} sets nothing after the device"
+                f" (the line may be cut short): ip changes nothing with it, and fails only"
+                f" when {dev} does not exist; kept as a step that reads"
             )
     return warnings

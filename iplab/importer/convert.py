@@ -39,9 +39,10 @@ from iplab.importer.assembly import (
     steps_yaml,
     watched_last,
 )
-from iplab.importer.broken import broken_lines, glued_programs
+from iplab.importer.broken import broken_lines, glued_programs, settings_cut
 from iplab.importer.budget import TooLarge
 from iplab.importer.columns import side_by_side
+from iplab.importer.extrawords import extra_words
 from iplab.importer.formats import not_a_script
 from iplab.importer.html import read_html
 from iplab.importer.manpage import is_manpage, read_manpage
@@ -536,7 +537,8 @@ def import_text(
         raise UsageError(f"{source_name}: no lab here (read as {kind}): {elsewhere}", hint=_NO_LAB)
     stops = partial(stops_at, text, reader.errexit_set) if kind == "shell" else None
     drafts, probe_warnings = probes_to_exec(drafts, stops)
-    probe_warnings += broken_lines(drafts) + glued_programs(drafts)
+    probe_warnings += broken_lines(drafts) + glued_programs(drafts) + settings_cut(drafts)
+    probe_warnings += extra_words(drafts)
     if kind == "markdown" and reader.code_on_page is False:  # (a page's text, or Markdown)
         probe_warnings += _sentences_left(text, reader.warnings, drafts)
     drafts, optional = optional_tools(drafts)

@@ -13,13 +13,14 @@ variables); its methods share the reader's state.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import functools
 import itertools
 import posixpath
 import re
 import shlex
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -1213,6 +1214,9 @@ class Reader:
         self._frames: list[tuple[str, int, int]] = []
         #: how deep the reader is in a group of lines read whole (:meth:`_group`)
         self._grouped = 0
+        #: > 0 while the script's own flow is read (a function called at its top level, a
+        #: group): an ``exit`` reached there ends the script (:class:`_Exited`)
+        self._flow = 0
         #: the functions the script calls by name (``setup`` at its bottom, in another one)
         self.called: set[str] = set()
         #: the functions run as the script's up or down (``./lab.sh setup``, ``main "$@"``)
@@ -2593,7 +2597,7 @@ class Reader:
         where = f"lines {number}-{end}"
         self._grouped += 1
         try:
-            cmds = self._statements([node], self.vars, number, None)
+            cmds = self._flowing(lambda: self._statements([node], self.vars, number, None))
         finally:
             self._grouped -= 1
         if not cmds:
@@ -3433,7 +3437,7 @@ class Reader:
                 text, number, end, self._commands(["true"], None, number, where), where, ""
             )
         if call.inside is None and call.program in self.functions and not call.sudo:
-            cmds = self._function(call, self.vars, number, None)
+            cmds = self._flowing(lambda: self._function(call, self.vars, number, None))
             if not cmds and set(_programs(self.functions[call.program])) <= {"echo", "printf"}:
                 cmds = self._commands(["true"], None, number, where)  # log "...": it says
             return self._block(text, number, end, cmds, where, f"the function {call.program}")
@@ -4136,10 +4140,28 @@ class Reader:
         out: list[Cmd] = []
         try:
             self._each_statement(nodes, scope, number, inside, out)
-        except _Jump as jump:  # continue or break: what ran before it in this body stays
-            jump.before[:0] = out
+        except (_Jump, _Exited) as jump:  # continue or break: what ran before it in this
+            jump.before[:0] = out  # body stays (an exit: what ran before it in the script)
             raise
         return out
+
+    def _flowing(self, read: Callable[[], list[Cmd]]) -> list[Cmd]:
+        """``read()``'s commands, read as the script's own flow: an ``exit`` reached in it
+        (``parse_args() { if [[ $# -lt 1 ]]; then usage; exit 2; fi; ...}``, called with
+        none) ends the script there, as bash ends it (hunt EE #2: iplab read on, and the
+        usage was said twice, as raw steps, once more at ``*) usage; exit 2 ;;``)."""
+        if not self._a_script():
+            return read()
+        self._flow += 1
+        try:
+            return read()
+        except _Exited as stop:
+            self._ends_here(stop.where, stop.said, "")
+            if self.ended is not None and self.ended not in self.warnings:
+                self.warnings.append(self.ended)  # (said even when no line follows)
+            return stop.before
+        finally:
+            self._flow -= 1
 
     def _each_statement(
         self,
@@ -4315,6 +4337,19 @@ class Reader:
                 continue  # echo "[$(date +%T)] $*" (hunt AB: a raw step iplab "cannot undo")
             self._flag(node, where, scope)
             call = self._call(node, scope) if node.type == "command" else None
+            if (
+                self._flow
+                and call is not None
+                and call.program == "exit"
+                and call.inside is None
+                and not call.sudo
+            ):  # (the script ends: what follows in the function and after its call never runs)
+                raise _Exited(where, shellread.one_line(shellread.source(node)))
+            if call is not None and call.program == "set" and call.inside is None:
+                # set -e in a function's body or a { ...; } group: the shell's, from there
+                # on (hunt EE #3: only one on its own top-level line was kept)
+                self.errexit = _errexit(shellread.one_line(shellread.source(node)), self.errexit)
+                self.errexit_set.append((number, self.errexit))
             if call is not None and call.program in _NARRATION and call.inside is None:
                 if call.program == "read" and not _read_here(node, call, scope):
                     line = self._line(number, node)
@@ -4364,7 +4399,22 @@ class Reader:
         (narration); None: it leaves early (``exit``), which iplab does not follow."""
         if _leaves(node):
             return None
-        return self._statements(node.named_children, scope.copy(), number, inside)
+        with self._own_errexit(number):  # (( set -e; ... ): its own shell's)
+            return self._statements(node.named_children, scope.copy(), number, inside)
+
+    @contextlib.contextmanager
+    def _own_errexit(self, number: int) -> Iterator[None]:
+        """A shell of its own (a subshell, a script beside the input): its ``set -e`` is
+        its own, the script's is as before it after it."""
+        errexit, kept = self.errexit, len(self.errexit_set)
+        try:
+            yield
+        finally:
+            if len(self.errexit_set) > kept:
+                del self.errexit_set[kept:]
+                if self.errexit != errexit:
+                    self.errexit_set.append((number, errexit))
+            self.errexit = errexit
 
     def _shown(
         self, node: shellread.Node, scope: ShellVars, number: int, inside: _Call | None
@@ -4512,7 +4562,7 @@ class Reader:
         try:
             for index, value in enumerate(values):  # (same shell: i=$((i + 1)) counts on)
                 scope.values[name], scope.lines[name] = value, number
-                got, stop = self._iteration(body, scope, number, inside, index)
+                got, stop = self._turn(out, body, scope, number, inside=inside, index=index)
                 out += got
                 self.budget.made(len(out), index, where)
                 if stop:
@@ -4617,17 +4667,17 @@ class Reader:
             if node.type == "function_definition" and name is not None and defined is not None:
                 self.functions[shellread.source(name)] = defined
         self._frames.append((program, 1, number))
-        errexit, self.errexit = self.errexit, False  # (a process of its own: its own set -e)
         out: list[Cmd] = []
         try:
-            self._script_beside(body, frame, number, inside, out)
+            with self._own_errexit(number):  # (a process of its own: its own set -e)
+                self.errexit = False
+                self._script_beside(body, frame, number, inside, out)
             return out
         except _Jump as jump:
             return out + jump.before
         finally:
             self._frames.pop()
             self.functions, self.function_lines = saved, lines
-            self.errexit = errexit
 
     def _script_beside(
         self,
@@ -4822,7 +4872,7 @@ class Reader:
             if not go:  # the loop's variables as bash leaves them (NS+=(x) in its body)
                 scope.take(state)
                 return out
-            got, stop = self._iteration(body, state, number, inside, index)
+            got, stop = self._turn(out, body, state, number, inside=inside, index=index)
             out += got
             self.budget.made(len(out), index, where)
             if stop:
@@ -4832,6 +4882,24 @@ class Reader:
                 if step.is_named and arith.run_arithmetic(step, state.values, state.known) is None:
                     return None
         return None
+
+    def _turn(
+        self,
+        out: list[Cmd],
+        body: shellread.Node,
+        scope: ShellVars,
+        number: int,
+        *,
+        inside: _Call | None,
+        index: int,
+    ) -> tuple[list[Cmd], bool]:
+        """:meth:`_iteration`; an ``exit`` in it keeps the commands of the times round
+        before it (``out``)."""
+        try:
+            return self._iteration(body, scope, number, inside, index)
+        except _Exited as stop:
+            stop.before[:0] = out
+            raise
 
     def _iteration(
         self, body: shellread.Node, scope: ShellVars, number: int, inside: _Call | None, index: int
@@ -7645,6 +7713,17 @@ class _Jump(Exception):
     def __init__(self, kind: str) -> None:
         super().__init__(kind)
         self.kind = kind
+        self.before: list[Cmd] = []
+
+
+class _Exited(Exception):
+    """``exit`` read in the script's own flow (:meth:`Reader._flowing`): the commands read
+    before it (``before``), where it is and what it says."""
+
+    def __init__(self, where: str, said: str) -> None:
+        super().__init__(said)
+        self.where = where
+        self.said = said
         self.before: list[Cmd] = []
 
 
