@@ -29,6 +29,8 @@ from pathlib import Path
 
 import yaml
 
+from iplab.importer.terminal import line_ranges
+
 __all__ = ["by_content", "not_a_script"]
 
 #: how to get the commands out of each, said after what it is
@@ -129,6 +131,8 @@ def not_a_script(path: str, text: str) -> str | None:
     what, way = said
     targets = any(_rule(line) for line in text.splitlines() if not line.startswith("\t"))
     way = _way(way, path, targets)
+    if what.startswith("a Vagrantfile"):
+        way = _provisioned(text) or way
     if said[1] == _MAKE and (goals := _goals(text)) is not None:
         way = way.replace(" -n up down |", f" -n {goals} |")
     return f"{path}: {what}: not a shell script or a page, not read; {way}{_unseparated(text)}"
@@ -185,7 +189,9 @@ def _unseparated(text: str) -> str:
                 f" (line {number} is indented with spaces, not a tab: make stops there,"
                 " '*** missing separator'; indent it with a tab first)"
             )
-        in_recipe = False
+        # (hunt ED: a rule's first recipe line indented by spaces, ``enaIp:`` then five
+        # spaces, is where make stops too)
+        in_recipe = line[:1] not in (" ", "\t") and bool(_rule(stripped))
     return ""
 
 
@@ -266,16 +272,21 @@ _MAKE_DIRECTIVE = re.compile(
 
 def _makefile(lines: Sequence[tuple[int, str]]) -> Found | None:
     """A Makefile: a rule (``up:``) with a tab-indented recipe after it, every other line
-    an assignment (``NS1 = red``), a directive, another rule or recipe line."""
+    an assignment (``NS1 = red``), a directive, another rule or recipe line (a recipe
+    indented by spaces too, which make refuses: hunt ED, piped in, such a Makefile was read
+    as a script, ``$(NS)`` a command substitution)."""
     kept = _meaningful(lines)
     rule: tuple[int, str] | None = None
-    joined = False
+    joined = under_rule = False
     for k, (number, text) in enumerate(kept):
         follows = joined
         joined = text.endswith("\\")
         if follows or text.startswith("\t"):
             continue
-        if _rule(text):
+        if under_rule and text.startswith(" "):
+            continue  # (a recipe indented by spaces, make's "missing separator": hunt ED)
+        under_rule = bool(_rule(text))
+        if under_rule:
             if rule is None and k + 1 < len(kept) and kept[k + 1][1].startswith("\t"):
                 rule = (number, text)
             continue
@@ -408,6 +419,47 @@ def _dockerfile(lines: Sequence[tuple[int, str]]) -> Found | None:
     if not first[1].startswith("FROM") and not _LOWER_FROM.fullmatch(first[1]):
         return None  # (hunt AD: ``from alpine`` read as shell, its RUN lines raw steps)
     return Found("a Dockerfile", f"first instruction at line {first[0]}: {first[1]!r}", _COPY)
+
+
+#: a Vagrantfile's shell: ``inline: <<-SHELL`` (or a variable's ``$script = <<~SCRIPT``)
+#: opens a document ended by its word alone; ``inline: "..."`` is one line; ``path:`` a
+#: script of its own
+_RUBY_DOCUMENT = re.compile(r"(?:\binline\s*(?::|=>)|^\s*\$?\w+\s*=)\s*<<[-~]?([\"']?)(\w+)\1")
+_INLINE_STRING = re.compile(r"\binline\s*(?::|=>)\s*[\"']")
+_PATH = re.compile(r"\bpath\s*(?::|=>)\s*[\"']([^\"']+\.(?:sh|bash))[\"']")
+
+
+def _provisioned(text: str) -> str | None:
+    """Where a Vagrantfile's shell commands are (hunt ED: "copy the shell commands it runs"
+    named none): the lines of its ``inline:`` documents and strings, and the scripts its
+    ``path:`` names. None: it has none."""
+    lines = text.splitlines()
+    inline: list[int] = []
+    scripts: list[str] = []
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        if opened := _RUBY_DOCUMENT.search(line):
+            end = next(
+                (j for j in range(k + 1, len(lines)) if lines[j].strip() == opened[2]),
+                len(lines),
+            )
+            inline += [j + 1 for j in range(k + 1, end) if lines[j].strip()]
+            k = end + 1
+            continue
+        if _INLINE_STRING.search(line):
+            inline.append(k + 1)
+        scripts += [f"{found[1]} (line {k + 1})" for found in _PATH.finditer(line)]
+        k += 1
+    said = []
+    if inline:
+        said.append(
+            f"its shell provisioners' commands are at {line_ranges(inline)}: copy them into a"
+            " .sh file and import that (they ran in the VM as root: check each)"
+        )
+    if scripts:
+        said.append(f"import the script{'s' * (len(scripts) > 1)} it runs: {', '.join(scripts)}")
+    return "; ".join(said) or None
 
 
 def _vagrantfile(lines: Sequence[tuple[int, str]]) -> Found | None:
