@@ -63,3 +63,20 @@ def test_a_page_s_labels_above_space_indented_commands_stay_a_script() -> None:
 def test_a_vagrantfile_s_refusal_names_its_shell_provisioners_lines() -> None:
     said = _said(VAGRANT.name, VAGRANT.read_text(encoding="utf-8"))
     assert "commands are at lines 15-16, 20" in said, said
+
+
+MADE = HERE / "xdp-env-setup" / "make-n-all-clean.txt"
+
+
+def test_the_makefile_s_way_out_imports_its_guarded_steps() -> None:
+    """The way out iplab names for the xdp-env-setup Makefile (``make -n all clean |
+    iplab import -``, its output kept in make-n-all-clean.txt) gave "no command found":
+    each recipe is ``if [ -z "$(ip netns list | grep NS)" ]; then ... ip netns add NS;
+    else echo "... already exists"; fi``, a guard written with a test of a check's output,
+    "an 'if' block whose condition iplab cannot evaluate". ``[ -z "$(CHECK)" ]`` is read
+    as ``! CHECK``, ``[ ! -z "$(CHECK)" ]`` and ``[ -n "$(CHECK)" ]`` as ``CHECK``."""
+    from iplab.importer.convert import import_text
+
+    result = import_text(MADE.read_text(encoding="utf-8"), "shell", "stdin")
+    assert (result.setup, result.teardown, result.raw) == (7, 2, 0), result.warnings
+    assert result.model_error is None, result.model_error
