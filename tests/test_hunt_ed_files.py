@@ -11,6 +11,11 @@ user who points ``iplab import`` at one is told.
   runs into a .sh file" without saying where they are: the refusal now names the lines of
   its shell provisioners (the ``inline: <<-SHELL`` document's lines, an ``inline: "..."``
   string's line).
+- A workflow or a playbook named ``.yml`` was refused as "YAML" and nothing more (piped in:
+  "key 'run' at line 9"): the refusal names the lines of its commands, and a template
+  (``{{b_name}}``) in them.
+- What ``make -n all clean`` prints of the xdp-env-setup Makefile (the way out named) gave
+  "no command found": ``if [ -z "$(ip netns list | grep NS)" ]; then ...`` guards.
 """
 
 from __future__ import annotations
@@ -80,3 +85,42 @@ def test_the_makefile_s_way_out_imports_its_guarded_steps() -> None:
     result = import_text(MADE.read_text(encoding="utf-8"), "shell", "stdin")
     assert (result.setup, result.teardown, result.raw) == (7, 2, 0), result.warnings
     assert result.model_error is None, result.model_error
+
+
+WORKFLOW = """name: test
+on: [push]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: netns
+        run: |
+          sudo ip netns add ns1
+          sudo ip link add veth0 type veth peer name veth1 netns ns1
+
+      - run: sudo ip netns exec ns1 ip link set veth1 up
+"""
+PLAYBOOK = """---
+- hosts: [localhost]
+  tasks:
+    - name: Create bridge in namespace
+      command: "ip netns exec {{b_name}} brctl addbr {{b_name}}_br"
+    - shell:
+        cmd: ip netns exec {{b_name}} ip link set {{b_name}}_br up
+"""
+
+
+@pytest.mark.parametrize("name", ["ci.yml", "-", "netns.yaml"])
+def test_a_workflow_s_refusal_names_the_lines_its_commands_are_on(name: str) -> None:
+    """By its name (``ci.yml``) the refusal said only "YAML": by its content (piped in),
+    "key 'run' at line 9". Now, either way, what it is and the lines of its commands."""
+    said = _said(name, WORKFLOW)
+    assert ("a CI workflow" if name == "-" else "YAML (a workflow") in said, said
+    assert "commands are at lines 10-11, 13" in said, said
+
+
+def test_a_playbook_s_refusal_names_its_lines_and_its_variables() -> None:
+    said = _said("site.yml", PLAYBOOK)
+    assert "commands are at lines 5, 7" in said, said
+    assert "{{b_name}}" in said, said

@@ -133,6 +133,8 @@ def not_a_script(path: str, text: str) -> str | None:
     way = _way(way, path, targets)
     if what.startswith("a Vagrantfile"):
         way = _provisioned(text) or way
+    elif said[1] == _COPY and (run := _yaml_commands(text)):
+        way = run
     if said[1] == _MAKE and (goals := _goals(text)) is not None:
         way = way.replace(" -n up down |", f" -n {goals} |")
     return f"{path}: {what}: not a shell script or a page, not read; {way}{_unseparated(text)}"
@@ -510,6 +512,58 @@ def _yaml(lines: Sequence[tuple[int, str]]) -> Found | None:
     what = next((w for k, w in _YAML_KINDS if k in tops), "YAML (a workflow, a playbook)")
     number = next((n for n, t in lines if t.lstrip(" -").startswith(f"{key}:")), lines[0][0])
     return Found(what, f"key {key!r} at line {number}", _COPY)
+
+
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+
+
+def _yaml_commands(text: str) -> str | None:
+    """Where YAML's commands are (hunt ED: ``ci.yml`` was refused as "YAML" and nothing
+    more): the lines of the values of its keys that run commands (a workflow's ``run: |``
+    block, a task's ``command:``), said with the way out; with a template's ``{{ var }}``
+    (Ansible's, a workflow's ``${{ }}``), which no shell reads. None: no YAML, or none."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+    numbers: list[int] = []
+    todo: list[tuple[yaml.Node, int]] = [(root, 0)] if root is not None else []
+    while todo:
+        node, depth = todo.pop()
+        if isinstance(node, yaml.MappingNode) and depth < 12:
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value in _RUNS:
+                    numbers += _value_lines(value)
+                if isinstance(value, yaml.MappingNode | yaml.SequenceNode):  # shell: {cmd: }
+                    todo.append((value, depth + 1))
+        elif isinstance(node, yaml.SequenceNode) and depth < 12:
+            todo += [(item, depth + 1) for item in node.value]
+    numbers = sorted(set(numbers))
+    if not numbers:
+        return None
+    lines = text.splitlines()
+    templates = [t for n in numbers for t in _JINJA.findall(lines[n - 1])]
+    said = (
+        f"its commands are at {line_ranges(numbers)}: copy them into a .sh file (or a"
+        " Markdown page) and import that"
+    )
+    if templates:
+        said += f" (write in the values of its templates first: {templates[0]} is no shell's)"
+    return said
+
+
+def _value_lines(node: yaml.Node) -> list[int]:
+    """The lines (from 1) a command's value is written on: a block scalar's (``|``) lines
+    under its key, a plain or quoted value's own, a list's items'."""
+    if isinstance(node, yaml.SequenceNode):
+        return [n for item in node.value for n in _value_lines(item)]
+    if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
+        return []
+    if node.style in ("|", ">"):
+        first, end = node.start_mark.line + 1, node.end_mark.line
+        body = [k + 1 for k in range(first, end)]
+        return [n for n, line in zip(body, node.value.splitlines(), strict=False) if line.strip()]
+    return list(range(node.start_mark.line + 1, node.end_mark.line + 2))
 
 
 def _running_key(data: object, depth: int) -> str | None:
