@@ -20,11 +20,14 @@ user who points ``iplab import`` at one is told.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from iplab.errors import UsageError
 from iplab.importer.convert import detect_kind
 from tests.conftest import FIXTURES
+from tests.pages import script_ran_clean
 
 HERE = FIXTURES / "files-ed"
 SPACED = HERE / "zaman-devops3" / "Makefile"
@@ -85,6 +88,13 @@ def test_the_makefile_s_way_out_imports_its_guarded_steps() -> None:
     result = import_text(MADE.read_text(encoding="utf-8"), "shell", "stdin")
     assert (result.setup, result.teardown, result.raw) == (7, 2, 0), result.warnings
     assert result.model_error is None, result.model_error
+
+
+@pytest.mark.kernel
+def test_the_makefile_s_way_out_runs_clean(tmp_path: Path) -> None:
+    """Run under its prefix, the guarded lab is made, verified and taken down."""
+    out = script_ran_clean(MADE.read_text(encoding="utf-8"), "edxmk1", "edx", tmp_path)
+    assert "ip netns add edxmk1lab-ns" in out, out
 
 
 WORKFLOW = """name: test
