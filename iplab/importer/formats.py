@@ -29,6 +29,8 @@ from pathlib import Path
 
 import yaml
 
+from iplab.importer.terminal import line_ranges
+
 __all__ = ["by_content", "not_a_script"]
 
 #: how to get the commands out of each, said after what it is
@@ -129,6 +131,10 @@ def not_a_script(path: str, text: str) -> str | None:
     what, way = said
     targets = any(_rule(line) for line in text.splitlines() if not line.startswith("\t"))
     way = _way(way, path, targets)
+    if what.startswith("a Vagrantfile"):
+        way = _provisioned(text) or way
+    elif said[1] == _COPY and (run := _yaml_commands(text)):
+        way = run
     if said[1] == _MAKE and (goals := _goals(text)) is not None:
         way = way.replace(" -n up down |", f" -n {goals} |")
     return f"{path}: {what}: not a shell script or a page, not read; {way}{_unseparated(text)}"
@@ -185,7 +191,9 @@ def _unseparated(text: str) -> str:
                 f" (line {number} is indented with spaces, not a tab: make stops there,"
                 " '*** missing separator'; indent it with a tab first)"
             )
-        in_recipe = False
+        # (hunt ED: a rule's first recipe line indented by spaces, ``enaIp:`` then five
+        # spaces, is where make stops too)
+        in_recipe = line[:1] not in (" ", "\t") and bool(_rule(stripped))
     return ""
 
 
@@ -266,16 +274,21 @@ _MAKE_DIRECTIVE = re.compile(
 
 def _makefile(lines: Sequence[tuple[int, str]]) -> Found | None:
     """A Makefile: a rule (``up:``) with a tab-indented recipe after it, every other line
-    an assignment (``NS1 = red``), a directive, another rule or recipe line."""
+    an assignment (``NS1 = red``), a directive, another rule or recipe line (a recipe
+    indented by spaces too, which make refuses: hunt ED, piped in, such a Makefile was read
+    as a script, ``$(NS)`` a command substitution)."""
     kept = _meaningful(lines)
     rule: tuple[int, str] | None = None
-    joined = False
+    joined = under_rule = False
     for k, (number, text) in enumerate(kept):
         follows = joined
         joined = text.endswith("\\")
         if follows or text.startswith("\t"):
             continue
-        if _rule(text):
+        if under_rule and text.startswith(" "):
+            continue  # (a recipe indented by spaces, make's "missing separator": hunt ED)
+        under_rule = bool(_rule(text))
+        if under_rule:
             if rule is None and k + 1 < len(kept) and kept[k + 1][1].startswith("\t"):
                 rule = (number, text)
             continue
@@ -410,6 +423,47 @@ def _dockerfile(lines: Sequence[tuple[int, str]]) -> Found | None:
     return Found("a Dockerfile", f"first instruction at line {first[0]}: {first[1]!r}", _COPY)
 
 
+#: a Vagrantfile's shell: ``inline: <<-SHELL`` (or a variable's ``$script = <<~SCRIPT``)
+#: opens a document ended by its word alone; ``inline: "..."`` is one line; ``path:`` a
+#: script of its own
+_RUBY_DOCUMENT = re.compile(r"(?:\binline\s*(?::|=>)|^\s*\$?\w+\s*=)\s*<<[-~]?([\"']?)(\w+)\1")
+_INLINE_STRING = re.compile(r"\binline\s*(?::|=>)\s*[\"']")
+_PATH = re.compile(r"\bpath\s*(?::|=>)\s*[\"']([^\"']+\.(?:sh|bash))[\"']")
+
+
+def _provisioned(text: str) -> str | None:
+    """Where a Vagrantfile's shell commands are (hunt ED: "copy the shell commands it runs"
+    named none): the lines of its ``inline:`` documents and strings, and the scripts its
+    ``path:`` names. None: it has none."""
+    lines = text.splitlines()
+    inline: list[int] = []
+    scripts: list[str] = []
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        if opened := _RUBY_DOCUMENT.search(line):
+            end = next(
+                (j for j in range(k + 1, len(lines)) if lines[j].strip() == opened[2]),
+                len(lines),
+            )
+            inline += [j + 1 for j in range(k + 1, end) if lines[j].strip()]
+            k = end + 1
+            continue
+        if _INLINE_STRING.search(line):
+            inline.append(k + 1)
+        scripts += [f"{found[1]} (line {k + 1})" for found in _PATH.finditer(line)]
+        k += 1
+    said = []
+    if inline:
+        said.append(
+            f"its shell provisioners' commands are at {line_ranges(inline)}: copy them into a"
+            " .sh file and import that (they ran in the VM as root: check each)"
+        )
+    if scripts:
+        said.append(f"import the script{'s' * (len(scripts) > 1)} it runs: {', '.join(scripts)}")
+    return "; ".join(said) or None
+
+
 def _vagrantfile(lines: Sequence[tuple[int, str]]) -> Found | None:
     for number, text in lines:
         if re.match(r"\s*Vagrant\.configure\s*\(", text):
@@ -458,6 +512,58 @@ def _yaml(lines: Sequence[tuple[int, str]]) -> Found | None:
     what = next((w for k, w in _YAML_KINDS if k in tops), "YAML (a workflow, a playbook)")
     number = next((n for n, t in lines if t.lstrip(" -").startswith(f"{key}:")), lines[0][0])
     return Found(what, f"key {key!r} at line {number}", _COPY)
+
+
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+
+
+def _yaml_commands(text: str) -> str | None:
+    """Where YAML's commands are (hunt ED: ``ci.yml`` was refused as "YAML" and nothing
+    more): the lines of the values of its keys that run commands (a workflow's ``run: |``
+    block, a task's ``command:``), said with the way out; with a template's ``{{ var }}``
+    (Ansible's, a workflow's ``${{ }}``), which no shell reads. None: no YAML, or none."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+    numbers: list[int] = []
+    todo: list[tuple[yaml.Node, int]] = [(root, 0)] if root is not None else []
+    while todo:
+        node, depth = todo.pop()
+        if isinstance(node, yaml.MappingNode) and depth < 12:
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value in _RUNS:
+                    numbers += _value_lines(value)
+                if isinstance(value, yaml.MappingNode | yaml.SequenceNode):  # shell: {cmd: }
+                    todo.append((value, depth + 1))
+        elif isinstance(node, yaml.SequenceNode) and depth < 12:
+            todo += [(item, depth + 1) for item in node.value]
+    numbers = sorted(set(numbers))
+    if not numbers:
+        return None
+    lines = text.splitlines()
+    templates = [t for n in numbers for t in _JINJA.findall(lines[n - 1])]
+    said = (
+        f"its commands are at {line_ranges(numbers)}: copy them into a .sh file (or a"
+        " Markdown page) and import that"
+    )
+    if templates:
+        said += f" (write in the values of its templates first: {templates[0]} is no shell's)"
+    return said
+
+
+def _value_lines(node: yaml.Node) -> list[int]:
+    """The lines (from 1) a command's value is written on: a block scalar's (``|``) lines
+    under its key, a plain or quoted value's own, a list's items'."""
+    if isinstance(node, yaml.SequenceNode):
+        return [n for item in node.value for n in _value_lines(item)]
+    if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
+        return []
+    if node.style in ("|", ">"):
+        first, end = node.start_mark.line + 1, node.end_mark.line
+        body = [k + 1 for k in range(first, end)]
+        return [n for n, line in zip(body, node.value.splitlines(), strict=False) if line.strip()]
+    return list(range(node.start_mark.line + 1, node.end_mark.line + 2))
 
 
 def _running_key(data: object, depth: int) -> str | None:
