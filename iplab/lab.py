@@ -2313,6 +2313,8 @@ def _verify_up(
         env.out.write(f"verify: skipped what the model cannot know: {', '.join(skipped)}\n")
     for d in differences:
         env.out.write(f"    DIFF {d}\n")
+    for gone in verify.deleted_by_others(differences, expected, plan.owned):
+        env.out.write(f"verify: {gone}\n")
     env.out.write(
         f"verify: {verify.verdict(expected)}\n"
         if not differences

@@ -486,6 +486,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(f"skipped what the model cannot know: {', '.join(skipped)}")
     for d in differences:
         print(d)
+    if up is not None:  # (a lab that is up: what of it is gone, something else deleted)
+        for gone in verify.deleted_by_others(found, expected, want.owned):
+            print(gone)
     if differences:
         print(f"FAILED: {counted(len(differences), 'difference')} from the scenario {where}")
         return 1
