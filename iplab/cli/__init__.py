@@ -129,6 +129,7 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int
     process = argv is None  # iplab as a process of its own (the console script, -m iplab)
     if process:
         _standard_streams()
+        _standard_path()
         _collector_off()
     err = stderr or sys.stderr
     received_signals.clear()  # (an in-process caller's earlier command)
@@ -268,6 +269,22 @@ def _standard_streams() -> None:
         sys.stdout = cast(TextIO, Noted(sys.stdout))
     if not isinstance(sys.stderr, Shrugged):
         sys.stderr = cast(TextIO, Shrugged(sys.stderr))
+
+
+#: the search path a shell gives itself when its environment has none (``sh -c 'echo
+#: $PATH'`` under ``env -i``; sudo's secure_path has the same directories)
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def _standard_path() -> None:
+    """A PATH, when iplab's environment has none (``env -i iplab up ...``, a service, a
+    cron job's stripped environment): the shell's default, which an administrator's tools
+    are on. The check before the run looked for ``ip`` and ``tc`` in Python's default
+    (``/bin:/usr/bin``) and passed; the run, which looks in PATH alone, found none: the
+    first step failed "ip: command not found", exit 127, rolled back (hunt EF). The lab's
+    commands, its shell steps too, now run where a shell would have found them."""
+    if "PATH" not in os.environ:
+        os.environ["PATH"] = DEFAULT_PATH
 
 
 def _collector_off() -> None:
