@@ -20,6 +20,11 @@ pipe). A command a signal stopped (Ctrl-C, SIGTERM, SIGHUP, SIGQUIT) returns 128
 signal, as Python does after a Ctrl-C: a shell running iplab in a loop stops the loop (bash
 goes on when its child exits 130 of its own accord), and the shell's ``$?`` is the same
 number. SIGQUIT alone is not sent again: its default would dump a core of a clean exit.
+
+Why this module is long: the process's edges are all here, each short but each a hunt's
+lesson: the standard streams and PATH a bare environment lacks, a stdout whose reader
+went away, the exit status of every failure, the signal the process ends by, the words
+of a command line written in the wrong order.
 """
 
 from __future__ import annotations
