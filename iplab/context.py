@@ -124,7 +124,7 @@ class Env:
 def make_env(
     state_dir: Path, out: TextIO, err: TextIO, runner: Runner | None = None, verbose: bool = False
 ) -> Env:
-    guarded = cast(TextIO, Output(out))
+    guarded = cast(TextIO, Output(out, stops=False))  # (a run's stops: lab._session)
     env = Env(runner or Runner(), state_dir, guarded, cast(TextIO, Quiet(err)),
               auditlog.AuditLog(state_dir))  # fmt: skip
     env.verbose = verbose

@@ -46,6 +46,7 @@ from iplab import (
     programs,
     sentinel,
     statedir,
+    streams,
     tcwords,
     undo,
     verify,
@@ -123,7 +124,7 @@ from iplab.steps import (
     Probe,
     Raw,
 )
-from iplab.streams import OutputLost
+from iplab.streams import Output, OutputLost
 from iplab.sysctl import sysctl_file_settings, sysctl_path, sysctl_undo
 from iplab.words import (
     JOINS,
@@ -1799,6 +1800,8 @@ def _session(env: Env, plan: Plan, lab: str, opts: Options, doing: str) -> Itera
     opened (and locked), signals caught."""
     run = new_run_id()
     env.context.update(audit_context(plan, lab, run))
+    if isinstance(env.out, Output):  # a run stops when its stdout is lost (hunt D)
+        env.out.stops = True
     # signals first: from here on a Ctrl-C or SIGTERM is a flag the run checks (and a stop
     # of the running child), never an exception in the middle of writing the journal
     with (
@@ -2310,6 +2313,8 @@ def _verify_up(
         env.out.write(f"verify: skipped what the model cannot know: {', '.join(skipped)}\n")
     for d in differences:
         env.out.write(f"    DIFF {d}\n")
+    for gone in verify.deleted_by_others(differences, expected, plan.owned):
+        env.out.write(f"verify: {gone}\n")
     env.out.write(
         f"verify: {verify.verdict(expected)}\n"
         if not differences
@@ -2379,8 +2384,26 @@ def _down_done(env: Env, journal: Journal, lab: str, report: undo.UndoReport) ->
             broken_pipe=exc.exit_code == 141,
             reason=exc.reason,
         ) from None
+    _said_down_all_the_same(env, lab)
     lab_stays[:] = [f"lab {lab} is down"]  # (a signal now stops nothing: said)
     return 1 if _unrestored(env, report) else 0
+
+
+def _said_down_all_the_same(env: Env, lab: str) -> None:
+    """A down whose stdout was lost to a full disk (or any loss but a closed pipe) says the
+    lab is down all the same (hunt BV); one whose reader went away (``| head``) says
+    nothing, as ``git log | head -1`` does, and exits 141 (hunt EF); one whose terminal
+    closed (SIGHUP, then EIO: the down goes on) says nothing either, and exits as the down
+    went, 0 when it is done (hunt EF: "down all the same", exit 1, of a down that was)."""
+    lost = env.out.how if isinstance(env.out, Output) else None
+    if lost is None or lost.broken_pipe or lost.hung_up():  # (no reader left: hunt EF)
+        return
+    if not lost.said:
+        env.err.write(
+            f"iplab: error: cannot write to stdout ({lost.reason}): lab {lab} is down all the"
+            " same\n"
+        )
+        streams.note_lost(OSError(lost.reason), said=True)
 
 
 def list_labs(state_dir: Path) -> list[LabInfo]:

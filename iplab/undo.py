@@ -74,6 +74,7 @@ from iplab.steps import (
     Raw,
     RouteDel,
 )
+from iplab.wrappers import program_name, unwrapped
 
 SETTLE_SECONDS = 30.0  # how long deleted namespaces may take to release their links (busy host)
 
@@ -1299,11 +1300,26 @@ def _listed(texts: Sequence[str], shown: int = 3) -> str:
 
 def gone_already(failed: Sequence[str], said: Sequence[str], shown: int = 3) -> str:
     """One short line for undo commands that found their object gone: how many, the
-    first few commands, ip's first complaint (hunt M: 51 of them made one line of 4 KB)."""
+    first few commands, the first complaint and the program that made it (hunt M: 51 of
+    them made one line of 4 KB; hunt EF: "ip said" of tc's words)."""
     first = ", ".join(f"`{text}`" for text in failed[:shown])
     more = f" and {len(failed) - shown} more" if len(failed) > shown else ""
     also = f" (and {len(said) - 1} more such)" if len(said) > 1 else ""
-    return f"{len(failed)} gone already: {first}{more}; ip said: {said[0]}{also}"
+    who = program_of(failed[0])
+    return f"{len(failed)} gone already: {first}{more}; {who} said: {said[0]}{also}"
+
+
+def program_of(text: str) -> str:
+    """The program a command line runs, past its wrappers (``sudo``, ``timeout``...) and
+    ``ip netns exec NS`` (``sudo ip netns exec ns1 tc qdisc del ...``: ``tc``); ``ip`` when
+    the line cannot be read (an undo is an ip command unless it says otherwise)."""
+    try:
+        words = unwrapped(shlex.split(text))
+    except ValueError:
+        return "ip"
+    while len(words) > 4 and program_name(words[0]) == "ip" and words[1:3] == ["netns", "exec"]:
+        words = unwrapped(words[4:])
+    return program_name(words[0]) if words else "ip"
 
 
 #: what ip says of what is not there (deleted by hand before the down), and of a failed line

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
+from collections.abc import Sequence
 
 from iplab import vxlan
 from iplab.claims import Owned, compared_addresses
@@ -363,6 +364,46 @@ def diff(expected: State, observed: State, owned: Owned) -> list[Difference]:
         if where:
             found = f"it in {', '.join(_where(w) for w in where)}"
             out.append(Difference(name, "exists", "none", found, kind=DifferenceKind.EXTRA_LINK))
+    return out
+
+
+def deleted_by_others(
+    differences: Sequence[Difference], expected: State, owned: Owned
+) -> list[str]:
+    """The lab's namespaces and links that are gone though no step of it deleted them:
+    something else did (``ip netns del`` in another shell, another tool's cleanup), each in
+    one plain line, with the veths of the root that went with a namespace (their peer was
+    in it). Asked of a lab that is up (its objects were made): hunt EF, "verify: 2
+    differences" said only "ns1.exists: expected a namespace, found none", where the failed
+    step of an ``up`` says what someone else deleted."""
+    gone = {
+        d.obj for d in differences if d.kind is DifferenceKind.MISSING_NAMESPACE
+        and d.obj in owned.netns
+    }  # fmt: skip
+    went: dict[str, list[str]] = {}
+    alone: list[Difference] = []
+    for d in differences:
+        if d.kind is not DifferenceKind.MISSING_LINK or d.namespace is None:
+            continue
+        link = expected.link(d.namespace, d.obj)
+        if link is not None and link.peer_ns in gone:
+            went.setdefault(link.peer_ns, []).append(d.obj)
+        elif d.obj in owned.links:
+            alone.append(d)
+    why = "something else deleted it ({} in another shell, another tool's cleanup)"
+    out = []
+    for ns in sorted(gone):
+        also = went.get(ns, [])
+        peers = "the peer of a veth" if len(also) == 1 else "the peers of veths"
+        with_it = f"; {', '.join(sorted(also))} went with it ({peers} in it)" if also else ""
+        out.append(
+            f"namespace {ns}, which the lab made, is gone: {why.format('`ip netns del`')}{with_it}"
+        )
+    out += [
+        f"link {d.obj if d.namespace == ROOT else f'{d.obj}@{_where(d.namespace or ROOT)}'},"
+        f" which the lab made, is gone: {why.format('`ip link del`')}"
+        for d in alone
+    ]
     return out
 
 

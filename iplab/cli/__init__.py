@@ -20,6 +20,11 @@ pipe). A command a signal stopped (Ctrl-C, SIGTERM, SIGHUP, SIGQUIT) returns 128
 signal, as Python does after a Ctrl-C: a shell running iplab in a loop stops the loop (bash
 goes on when its child exits 130 of its own accord), and the shell's ``$?`` is the same
 number. SIGQUIT alone is not sent again: its default would dump a core of a clean exit.
+
+Why this module is long: the process's edges are all here, each short but each a hunt's
+lesson: the standard streams and PATH a bare environment lacks, a stdout whose reader
+went away, the exit status of every failure, the signal the process ends by, the words
+of a command line written in the wrong order.
 """
 
 from __future__ import annotations
@@ -37,8 +42,9 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import NoReturn, TextIO, cast
 
+from iplab import streams
 from iplab.errors import IplabError, lab_stays, not_begun, out_of_memory, received_signals
-from iplab.streams import Shrugged
+from iplab.streams import Noted, Shrugged
 
 Handler = Callable[..., int]
 
@@ -128,12 +134,14 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int
     process = argv is None  # iplab as a process of its own (the console script, -m iplab)
     if process:
         _standard_streams()
+        _standard_path()
         _collector_off()
     err = stderr or sys.stderr
     received_signals.clear()  # (an in-process caller's earlier command)
     _json_asked.clear()
     lab_stays.clear()
     not_begun.clear()
+    streams.stdout_lost.clear()
     if process and threading.current_thread() is threading.main_thread():
         # until a run installs its own handlers, SIGTERM, SIGHUP (the terminal closed) and
         # SIGQUIT (Ctrl-\) end iplab as Ctrl-C does (and Ctrl-C as Python has it, once
@@ -141,8 +149,10 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
             if signal.getsignal(sig) is not signal.SIG_IGN:  # (one its parent has it ignore)
                 signal.signal(sig, _terminate)
+    returned = False  # (the command returned its status: an error raised is said, and stays)
     try:
         rc = _main(argv)
+        returned = True
     except KeyboardInterrupt:
         said = f"interrupted: {not_begun[0]}" if not_begun else "interrupted"
         _say(err, f"iplab: {said}")
@@ -150,8 +160,9 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int
             received_signals.append(signal.SIGINT)
         rc = 128 + received_signals[0]
         _json_error(rc, said)
-    except BrokenPipeError:
-        # the reader went away (iplab render | head): output was cut short, a failure
+    except BrokenPipeError as exc:
+        # the reader went away (iplab graph ... | head): output was cut short
+        streams.note_lost(exc)
         rc = EXIT_BROKEN_PIPE
     except IplabError as exc:
         from iplab.written import located
@@ -187,8 +198,10 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int
             )
             rc = EXIT_BUG
             _json_error(rc, f"internal error (a bug in iplab): {type(exc).__name__}: {exc}")
-    if process and not _flushed():
-        rc = rc or EXIT_BROKEN_PIPE  # stdout is gone: what was printed did not arrive
+    if process:
+        _flushed()
+    if returned or rc == EXIT_BROKEN_PIPE:
+        rc = _output_cut(rc, err)
     if process:
         gc.freeze()  # see _collector_off
         _process_rc.append(rc)
@@ -256,9 +269,29 @@ def _standard_streams() -> None:
             setattr(sys, name, stream)
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
-    # a stderr that cannot be written is shrugged off: the exit status still tells
+    # a stdout that cannot be written is noted, and the command finishes its work (the
+    # exit status says the output was cut); a stderr that cannot be written is shrugged
+    # off: the exit status still tells
+    if not isinstance(sys.stdout, Noted):
+        sys.stdout = cast(TextIO, Noted(sys.stdout))
     if not isinstance(sys.stderr, Shrugged):
         sys.stderr = cast(TextIO, Shrugged(sys.stderr))
+
+
+#: the search path a shell gives itself when its environment has none (``sh -c 'echo
+#: $PATH'`` under ``env -i``; sudo's secure_path has the same directories)
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def _standard_path() -> None:
+    """A PATH, when iplab's environment has none (``env -i iplab up ...``, a service, a
+    cron job's stripped environment): the shell's default, which an administrator's tools
+    are on. The check before the run looked for ``ip`` and ``tc`` in Python's default
+    (``/bin:/usr/bin``) and passed; the run, which looks in PATH alone, found none: the
+    first step failed "ip: command not found", exit 127, rolled back (hunt EF). The lab's
+    commands, its shell steps too, now run where a shell would have found them."""
+    if "PATH" not in os.environ:
+        os.environ["PATH"] = DEFAULT_PATH
 
 
 def _collector_off() -> None:
@@ -283,16 +316,30 @@ def _say(err: TextIO, text: str) -> None:
         pass  # stderr is gone too: the exit status says it
 
 
-def _flushed() -> bool:
-    """Flush stdout; False (and stdout pointed at /dev/null, so that Python's own flush at
-    exit prints nothing) when it cannot be written."""
+def _flushed() -> None:
+    """Flush stdout (iplab's :class:`Noted` stream notes a flush that fails)."""
     try:
         sys.stdout.flush()
-        return True
-    except (OSError, ValueError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return False
+    except (OSError, ValueError) as exc:  # (a stdout some caller put in its place)
+        streams.note_lost(exc)
+
+
+def _output_cut(rc: int, err: TextIO) -> int:
+    """The exit status of a command whose stdout could not be written, once its work is
+    done (hunt EF): 141 when its reader went away (``| head -1``: as ``git log`` and ``ls``
+    end there), 1 for another loss (a full disk), said once. Of a command that returned
+    0 or 1 (a verification's differences, which did not arrive either); one that failed
+    with an error it said, or 2 and up, keeps its status."""
+    if not streams.stdout_lost or rc not in (0, 1, EXIT_BROKEN_PIPE):
+        return rc
+    lost = streams.stdout_lost[0]
+    if lost.hung_up():  # the terminal closed while a down went on: its words had no reader
+        return rc  # left, and the down is done (hunt EF: "down all the same", exit 1)
+    if lost.broken_pipe:
+        return EXIT_BROKEN_PIPE
+    if not lost.said:
+        _say(err, f"iplab: error: cannot write to stdout ({lost.reason})")
+    return 1
 
 
 def _main(argv: Sequence[str] | None) -> int:

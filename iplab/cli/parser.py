@@ -125,7 +125,8 @@ exit status:
   4      the lab is busy: another iplab sets it up, rolls it back or takes it down
   5      no privilege: not root, and sudo -n cannot be used
   70     a bug in iplab (an internal error; IPLAB_DEBUG=1 shows where)
-  141    standard output went away (iplab ... | head): what was printed did not arrive
+  141    standard output went away (iplab ... | head): what was printed did not arrive;
+         the command's work is done all the same (up and run roll back)
   128+N  a signal N stopped it (130 Ctrl-C, 131 Ctrl-\\, 143 SIGTERM, 129 SIGHUP), after
          the rollback
 

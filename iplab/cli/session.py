@@ -486,6 +486,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(f"skipped what the model cannot know: {', '.join(skipped)}")
     for d in differences:
         print(d)
+    if up is not None and not (up.starting or up.down_begun or up.rollback_failed):
+        # (a lab that came up whole: what of it is gone, something else deleted; not one
+        # whose up was killed halfway, nor one a rollback or a down began to undo)
+        for gone in verify.deleted_by_others(found, expected, want.owned):
+            print(gone)
     if differences:
         print(f"FAILED: {counted(len(differences), 'difference')} from the scenario {where}")
         return 1
