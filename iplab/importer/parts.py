@@ -1279,8 +1279,11 @@ def _commands_in(text: str, code_on_page: bool) -> list[str]:
     # (a line's trailing ``# comment`` is no word of its command: hunt C)
     # (``ip netns del a 2>/dev/null``: quieted, read as in a code block; hunt Z: a cleanup
     # sentence of two such was dropped with no word)
+    # (``sudo ip link del cdb-host 2>/dev/null || true``: let fail, read as in a code block;
+    # hunt EC: a cleanup's last line was dropped with no word)
     ok = all(
-        first_program(b) == "ip" and _typed(QUIETING.sub("", strip_comment(b)), strict)
+        first_program(b) == "ip"
+        and _typed(QUIETING.sub("", _LET_FAIL.sub("", strip_comment(b))), strict)
         for b in bodies
     )
     if not ok and not code_on_page and len(bodies) == 1 and _host_change(bodies[0]):
@@ -1288,6 +1291,8 @@ def _commands_in(text: str, code_on_page: bool) -> list[str]:
     return bodies if ok else []
 
 
+#: the end of a line whose command the author lets fail (``|| true``, ``|| :``)
+_LET_FAIL = re.compile(r"\s*\|\|\s*(?:true|:)\s*$")
 #: a bare line that changes the kernel's packet filter or a sysctl, as typed (``iptables
 #: -t nat -A POSTROUTING ...``, ``sysctl -w net.ipv4.ip_forward=1``): no sentence's words
 _HOST_CHANGE = re.compile(
