@@ -48,7 +48,7 @@ from iplab.importer.reader import (
 )
 from iplab.importer.shortcodes import split_paragraph
 from iplab.importer.synopsis import grammar_line, opens_synopsis
-from iplab.ipgrammar import effects
+from iplab.ipgrammar import effects, refusal
 from iplab.ipwords import verb_of
 from iplab.lineparse import LineError, classify
 from iplab.steps import NetnsExec, is_observation
@@ -1041,6 +1041,11 @@ def _bare_paragraph(
                 " in no code block: only its ip lines are read; save the script as a file"
                 " of its own (lab.sh) and import that"
             )
+        if not bodies and not wrapped and (said := _ip_refuses(text)) is not None:
+            reader.warnings.append(
+                f"line {number}: {said[0]!r} is an ip command ip refuses on any host ({said[1]}):"
+                " not read (a typo? write it as ip reads it)"
+            )
         if not bodies:
             prose.append(text)
             for mentioned in _changes_mentioned(text):
@@ -1337,6 +1342,25 @@ _HOST_CHANGE = re.compile(
 )
 #: where a sentence ends, or goes on after a colon or a comma: no command's words
 _SENTENCE_BREAK = re.compile(r"[.!?:,;]\s+[A-Za-z]|[.:;!?]$")
+
+
+def _ip_refuses(text: str) -> tuple[str, str] | None:
+    """A bare line of the prose that is an ip command ip refuses whatever the host holds, and
+    ip's words (hunt EC: ``ip link set veth-red net-ns red``, among bare ip lines each read,
+    went into the prose with no word); None for anything else, a sentence that starts with
+    ``ip`` too (``ip netns is a tool``: ip says its verb is unknown)."""
+    line = strip_comment(_BULLET.sub("", text.strip(), count=1)).strip()
+    words = line.split()
+    if words[:1] == ["sudo"]:
+        words = words[1:]
+    if len(words) < 3 or words[0] != "ip" or "`" in line or _SENTENCE_BREAK.search(line):
+        return None
+    if "ip" in words[1:]:
+        return None  # (ip lines run together, or inside sentences: said as such elsewhere)
+    said = refusal(" ".join(words))
+    if said is None or said.startswith(("Command ", "Object ")):
+        return None
+    return line, said
 
 
 def _host_change(line: str) -> bool:
