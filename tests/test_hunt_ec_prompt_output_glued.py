@@ -19,6 +19,7 @@ command as a line of ``$`` prompts is."""
 from __future__ import annotations
 
 from iplab import scenario
+from iplab.errors import IplabError
 from iplab.importer.convert import detect_kind, import_text
 from iplab.plan import decide_sudo
 from iplab.render import renderer
@@ -112,3 +113,25 @@ def test_the_two_pages() -> None:
     assert "ip link set vxlan1 up" in written
     assert "ip addr add 10.0.0.107/24 dev vxlan1" in written
     assert "writes the host's" not in ec08
+
+
+def test_a_bare_ip_line_with_its_output_glued() -> None:
+    """scmsi.es (ec10-...): the page's one command left, ``ip netns exec gateway ip link show
+    1: lo: <LOOPBACK> mtu 65536 ...`` with no prompt, was said to give ip commands "only in
+    their general form (<LOOPBACK>)": ip's flags taken for a placeholder."""
+    yaml = _import(
+        "Text.\n\nip netns add gateway\n\nip netns exec gateway ip link show 1: lo: <LOOPBACK>"
+        " mtu 65536 qdisc noop state DOWN mode DEFAULT group default qlen 1\n"
+    )
+    assert _rendered(yaml) == ["ip netns add gateway", "ip netns exec gateway ip link show"]
+    assert "line 5: 'ip netns exec gateway ip link show' is followed on its line" in yaml
+
+
+def test_the_spanish_page_is_no_general_form() -> None:
+    path = next(PAGES.glob("ec10-*"))
+    text = path.read_text(encoding="utf-8")
+    try:
+        said = import_text(text, detect_kind(path.name, text), path.name).yaml
+    except IplabError as e:
+        said = str(e)
+    assert "general form" not in said

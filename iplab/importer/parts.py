@@ -967,6 +967,17 @@ def _bare_paragraph(
                 f"line {number}: {', '.join(map(repr, read))}, at '$' prompts on one line (a"
                 f" code block's lines run together): read one by one{cut}"
             )
+        if (
+            not bodies
+            and not wrapped
+            and (printed := printed_after(_BULLET.sub("", text.strip(), count=1))) is not None
+            and _ip_line(printed[0])
+            and (cut_off := _commands_in(printed[0], code_on_page))
+        ):
+            # (``ip netns exec gateway ip link show 1: lo: <LOOPBACK> mtu 65536 ...``, no
+            # prompt: hunt EC, ip's flags were taken for a general form's placeholder)
+            bodies = cut_off
+            reader.warnings.append(printed_after_said(number, *printed))
         heading = None  # (the title glued to the line's command: hunt DJ)
         mine = page[line - 1 : line - 1 + k] if page else source[:k]  # (as written: numbered)
         over = "\n".join([above, *mine])  # (the step before a numbered one glued: hunt DX)
