@@ -30,6 +30,7 @@ from iplab.importer.prose import glued_heading, is_sentence
 from iplab.importer.reader import (
     ANOTHER_TERMINAL,
     CLEANUP,
+    IP_PRINTED,
     KNOWN_PROGRAMS,
     NOT_SHELL_LANGS,
     SHELL_LANGS,
@@ -39,13 +40,15 @@ from iplab.importer.reader import (
     first_program,
     join_continuation,
     listing_number,
+    printed_after,
+    printed_after_said,
     prompt_of,
     strip_comment,
     strip_prompt,
 )
 from iplab.importer.shortcodes import split_paragraph
 from iplab.importer.synopsis import grammar_line, opens_synopsis
-from iplab.ipgrammar import effects
+from iplab.ipgrammar import effects, refusal
 from iplab.ipwords import verb_of
 from iplab.lineparse import LineError, classify
 from iplab.steps import NetnsExec, is_observation
@@ -435,11 +438,36 @@ def _prompted_headings(reader: Reader, parts: Sequence[Part]) -> list[Part]:
         ):
             out.append(part)
             continue
-        body = [(part.line, raw)]
+        body = [(part.line, f"# {typed}") for typed in _root_line(reader, part.line, raw[2:])]
         if k < len(parts) and parts[k].kind == "paragraph" and parts[k].line == part.line + 1:
             body += list(enumerate(parts[k].source, start=parts[k].line))  # (what it printed)
             k += 1
         out.append(Part("code", part.line, body[-1][0], body=body))
+    return out
+
+
+def _root_line(reader: Reader, number: int, typed: str) -> list[str]:
+    """The commands of a root's prompted line as the page holds it: ``ip link add vxlan1 ...
+    # ip link set vxlan1 up # ip addr add ...`` (a code block's lines run together, each at
+    its ``#`` prompt: hunt EC, the second and third were the first's comment, lost with no
+    word), and without what a command printed after it on its line (``ifconfig vxlan1
+    vxlan1: flags=4163<UP,...> mtu 1450``: hunt EC, ifconfig's ``<``/``>`` read as
+    redirections to the host's files); said. ``[typed]`` when it is one command alone."""
+    pieces = [piece.strip() for piece in _HASH_AGAIN.split(typed.strip())]
+    if len(pieces) > 1 and all(
+        _ip_line(piece) and reader.looks_like_command(piece) for piece in pieces
+    ):
+        reader.warnings.append(
+            f"line {number}: {', '.join(map(repr, pieces))}, at '#' prompts on one line (a"
+            " code block's lines run together): read one by one"
+        )
+    else:
+        pieces = [typed.strip()]
+    out = []
+    for piece in pieces:
+        if (cut := printed_after(piece)) is not None:
+            reader.warnings.append(printed_after_said(number, *cut))
+        out.append(piece if cut is None else cut[0])
     return out
 
 
@@ -820,20 +848,24 @@ _HASH_COMMENT = re.compile(r"#(?![!#])\s*\S.*")
 
 #: a ``$`` prompt inside a line: the next command of a code block whose lines ran together
 _PROMPT_AGAIN = re.compile(r"\s\$\s+(?=\S)")
-#: what ``ip link``/``ip addr`` printed, run on after the command (`` 1: lo: <LOOPBACK,UP>``)
-_IP_PRINTED = re.compile(r"\s\d+:\s[\w@.-]+:\s<[A-Z0-9_,-]*>")
+#: the next ``#`` prompt of a root's line (``# ip link add ... # ip link set vxlan1 up``)
+_HASH_AGAIN = re.compile(r"\s#\s+(?=\S)")
 
 
 def _flattened_prompts(text: str) -> list[str] | None:
     """The commands of a line that is a code block's lines run together at ``$`` prompts
-    (``$ sudo ip netns add host1 $ sudo ip netns add host2``), each without what ip printed
+    (``$ sudo ip netns add host1 $ sudo ip netns add host2``) or a root's ``#`` ones (``# ip
+    link set vxlan1 up # ip addr add ...``), each without what it printed
     after it (``$ ip l 1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 ...``: ``ip l``); None for a
     line with one prompt and nothing ip printed."""
     stripped = text.strip()
-    if not stripped.startswith("$ "):
+    if not stripped.startswith(("$ ", "# ")):
         return None
-    pieces = _PROMPT_AGAIN.split(stripped[2:])
-    printed = [_IP_PRINTED.search(piece) for piece in pieces]
+    # (a root's ``# ip link add ... # ip link set vxlan1 up # ip addr add ...``: hunt EC,
+    # the second and third taken for the first's comment, lost with no word)
+    again = _PROMPT_AGAIN if stripped[0] == "$" else _HASH_AGAIN
+    pieces = again.split(stripped[2:])
+    printed = [IP_PRINTED.search(piece) for piece in pieces]
     if len(pieces) < 2 and printed[0] is None:
         return None
     return [
@@ -844,7 +876,7 @@ def _flattened_prompts(text: str) -> list[str] | None:
 
 def _printed_on_line(text: str) -> bool:
     """Whether a line holds what ip printed after a command (``1: lo: <LOOPBACK,UP>``)."""
-    return _IP_PRINTED.search(text) is not None
+    return IP_PRINTED.search(text) is not None
 
 
 def _text_above(parts: Sequence[Part], index: int, page: Sequence[str]) -> str:
@@ -935,6 +967,17 @@ def _bare_paragraph(
                 f"line {number}: {', '.join(map(repr, read))}, at '$' prompts on one line (a"
                 f" code block's lines run together): read one by one{cut}"
             )
+        if (
+            not bodies
+            and not wrapped
+            and (printed := printed_after(_BULLET.sub("", text.strip(), count=1))) is not None
+            and _ip_line(printed[0])
+            and (cut_off := _commands_in(printed[0], code_on_page))
+        ):
+            # (``ip netns exec gateway ip link show 1: lo: <LOOPBACK> mtu 65536 ...``, no
+            # prompt: hunt EC, ip's flags were taken for a general form's placeholder)
+            bodies = cut_off
+            reader.warnings.append(printed_after_said(number, *printed))
         heading = None  # (the title glued to the line's command: hunt DJ)
         mine = page[line - 1 : line - 1 + k] if page else source[:k]  # (as written: numbered)
         over = "\n".join([above, *mine])  # (the step before a numbered one glued: hunt DX)
@@ -959,6 +1002,10 @@ def _bare_paragraph(
             typed := _at_a_prompt(reader, text, in_shell)
         ):
             bodies = [typed]  # (``[root@h ~]# ll /var/run/netns/``: a command too)
+            if (shown_after := printed_after(typed)) is not None:
+                # (``$ arp Address HWtype ...``: what it printed, on its line; hunt EC)
+                bodies = [shown_after[0]]
+                reader.warnings.append(printed_after_said(number, *shown_after))
         bare = (
             None if bodies or wrapped or code_on_page or scripted else _bare_command(reader, text)
         )
@@ -1004,6 +1051,11 @@ def _bare_paragraph(
                 f"line {number}: {text.strip()!r} starts a script the page holds as text,"
                 " in no code block: only its ip lines are read; save the script as a file"
                 " of its own (lab.sh) and import that"
+            )
+        if not bodies and not wrapped and (said := _ip_refuses(text)) is not None:
+            reader.warnings.append(
+                f"line {number}: {said[0]!r} is an ip command ip refuses on any host ({said[1]}):"
+                " not read (a typo? write it as ip reads it)"
             )
         if not bodies:
             prose.append(text)
@@ -1279,8 +1331,11 @@ def _commands_in(text: str, code_on_page: bool) -> list[str]:
     # (a line's trailing ``# comment`` is no word of its command: hunt C)
     # (``ip netns del a 2>/dev/null``: quieted, read as in a code block; hunt Z: a cleanup
     # sentence of two such was dropped with no word)
+    # (``sudo ip link del cdb-host 2>/dev/null || true``: let fail, read as in a code block;
+    # hunt EC: a cleanup's last line was dropped with no word)
     ok = all(
-        first_program(b) == "ip" and _typed(QUIETING.sub("", strip_comment(b)), strict)
+        first_program(b) == "ip"
+        and _typed(QUIETING.sub("", _LET_FAIL.sub("", strip_comment(b))), strict)
         for b in bodies
     )
     if not ok and not code_on_page and len(bodies) == 1 and _host_change(bodies[0]):
@@ -1288,6 +1343,8 @@ def _commands_in(text: str, code_on_page: bool) -> list[str]:
     return bodies if ok else []
 
 
+#: the end of a line whose command the author lets fail (``|| true``, ``|| :``)
+_LET_FAIL = re.compile(r"\s*\|\|\s*(?:true|:)\s*$")
 #: a bare line that changes the kernel's packet filter or a sysctl, as typed (``iptables
 #: -t nat -A POSTROUTING ...``, ``sysctl -w net.ipv4.ip_forward=1``): no sentence's words
 _HOST_CHANGE = re.compile(
@@ -1296,6 +1353,25 @@ _HOST_CHANGE = re.compile(
 )
 #: where a sentence ends, or goes on after a colon or a comma: no command's words
 _SENTENCE_BREAK = re.compile(r"[.!?:,;]\s+[A-Za-z]|[.:;!?]$")
+
+
+def _ip_refuses(text: str) -> tuple[str, str] | None:
+    """A bare line of the prose that is an ip command ip refuses whatever the host holds, and
+    ip's words (hunt EC: ``ip link set veth-red net-ns red``, among bare ip lines each read,
+    went into the prose with no word); None for anything else, a sentence that starts with
+    ``ip`` too (``ip netns is a tool``: ip says its verb is unknown)."""
+    line = strip_comment(_BULLET.sub("", text.strip(), count=1)).strip()
+    words = line.split()
+    if words[:1] == ["sudo"]:
+        words = words[1:]
+    if len(words) < 3 or words[0] != "ip" or "`" in line or _SENTENCE_BREAK.search(line):
+        return None
+    if "ip" in words[1:]:
+        return None  # (ip lines run together, or inside sentences: said as such elsewhere)
+    said = refusal(" ".join(words))
+    if said is None or said.startswith(("Command ", "Object ")):
+        return None
+    return line, said
 
 
 def _host_change(line: str) -> bool:

@@ -437,6 +437,37 @@ Event = Note | Cmd | Block
 # -- one line at a time -------------------------------------------------------------------------
 
 
+#: what a command printed, run on after it on its line: ip's links (`` 1: lo: <LOOPBACK,UP>``,
+#: `` 1: lo: mtu 65536`` when the page's HTML took the flags), ifconfig's (`` vxlan1:
+#: flags=4163<UP``), route's and arp's tables, ping's first line, iptables' chains (hunt EC)
+IP_PRINTED = re.compile(
+    r"\s\d+:\s[\w@.-]+:\s(?:<[A-Z0-9_,-]*>|mtu\s\d)"
+    r"|\s[\w@.-]+:\sflags=\d+<"
+    r"|\sKernel\sIP\srouting\stable\b"
+    r"|\sAddress\s+HWtype\s+HWaddress\b"
+    r"|\sPING\s\S+\s\("
+    r"|\sChain\s[A-Z]+\s\(policy\b"
+)
+
+
+def printed_after(typed: str) -> tuple[str, str] | None:
+    """A prompted line's command and what it printed, run on after it on the line (``ifconfig
+    vxlan1 vxlan1: flags=4163<UP,...> mtu 1450``: ``ifconfig vxlan1``; hunt EC: read whole,
+    ifconfig's ``<``/``>`` were redirections to the host's files); None when nothing is."""
+    found = IP_PRINTED.search(typed)
+    if found is None or not typed[: found.start()].strip():
+        return None
+    return typed[: found.start()].strip(), typed[found.start() :].strip()
+
+
+def printed_after_said(number: int, typed: str, printed: str) -> str:
+    """The warning for :func:`printed_after`'s cut."""
+    return (
+        f"line {number}: {typed!r} is followed on its line by what it printed"
+        f" ({printed[:40]!r}...): read without it"
+    )
+
+
 def strip_prompt(line: str, root_hash: bool = False) -> str | None:
     """The command after a shell prompt (``$ ``, ``user@host:~$ ``, ``[root@h ~]# ``), or None.
 
@@ -1959,6 +1990,9 @@ class Reader:
                 self.prompt = "# " if body is not None else None
                 if said:
                     continue
+            if prompted and body and (glued := printed_after(body)) is not None:
+                self.warnings.append(printed_after_said(number, *glued))
+                body = glued[0]  # (a pasted session's ``# ifconfig vxlan1 vxlan1: flags=...``)
             if body is None and prompted and state != "speaking" and _commented(text):
                 # a comment between commands that print nothing (CSDN's ``# 配置 IP 并启动``
                 # in a ``[root@localhost ~]#`` block): the author's, not their output
