@@ -436,18 +436,7 @@ class Session:
         namespace deleted before took with it (see :class:`iplab.plan.Reborn`): the next
         command makes them again. A namespace a process still holds keeps them; after
         :data:`RELEASE_STALL` seconds with none gone, the command runs and says so."""
-        spaces = frozenset(ns for ns, _ in names)
-        part = RootPart(frozenset(link for ns, link in names if ns == ROOT))
-
-        def left() -> list[str]:
-            state = read_lab_state(self.env, spaces, part=part)
-            return [
-                link if ns == ROOT else f"{link}@{ns}"
-                for ns, link in names
-                if ns in state.namespaces and link in state.namespaces[ns].links
-            ]
-
-        still = undo.settled(self.env, left, stall=RELEASE_STALL)
+        still = released(self.env, names)
         if still:  # (ip -n ns monitor &: the lab's own job holds the namespace it deleted)
             self.say(
                 f"    still there: {', '.join(still)}: a process holds the namespace deleted"
@@ -2295,14 +2284,36 @@ def neighbour_differences(env: Env, expected: State, observed: State) -> list[ve
     )
 
 
+def released(env: Env, names: Sequence[tuple[str, str]]) -> list[str]:
+    """Wait until the kernel has destroyed these (namespace, link) names, which a namespace
+    deleted before took with it (:class:`iplab.plan.Reborn`); after :data:`RELEASE_STALL`
+    seconds with none gone, what is still there (a process holds the namespace)."""
+    spaces = frozenset(ns for ns, _ in names)
+    part = RootPart(frozenset(link for ns, link in names if ns == ROOT))
+
+    def left() -> list[str]:
+        state = read_lab_state(env, spaces, part=part)
+        return [
+            link if ns == ROOT else f"{link}@{ns}"
+            for ns, link in names
+            if ns in state.namespaces and link in state.namespaces[ns].links
+        ]
+
+    return undo.settled(env, left, stall=RELEASE_STALL)
+
+
 def _verify_up(
     env: Env, plan: Plan, tolerated: Sequence[int] = (), lab: str | None = None,
     *, ahead: Ahead | None = None,
 ) -> tuple[int, State]:  # fmt: skip
     """Verify a lab that just came up: 1 when the kernel differs (0 when not), and the
-    model's state it was held to."""
+    model's state it was held to. What a namespace the setup deleted takes with it is
+    waited for first (the kernel destroys it a moment later), and read afresh."""
     from iplab.expectation import keep
 
+    if plan.released:
+        released(env, plan.released)
+        ahead = None  # (a read begun while the batch ran may have seen them still there)
     expected, differences = live_differences(
         env, plan, without=tolerated, lab=lab, ahead=ahead, by_hand=False
     )

@@ -119,6 +119,11 @@ class Plan(Record):
     #: lab record learns them when ``up --no-verify`` has no state of its own: #14, the
     #: model's replay after the batch cost star-500's up 30 ms)
     root_kinds: dict[str, str] = dataclasses.field(default_factory=dict, compare=False)
+    #: (namespace, link) names that a namespace the setup deleted takes with it outside
+    #: itself (a veth's peer) and no later setup step made again: the kernel destroys them
+    #: a moment after the setup ends, and ``up``'s verification waits for that
+    #: (:class:`Reborn`; CI: ``ip netns del n2`` last, n1's end of their veth still read)
+    released: tuple[tuple[str, str], ...] = ()
 
     @property
     def commands(self) -> tuple[PlannedCommand, ...]:
@@ -581,6 +586,7 @@ def build(
     n_setup = len(scenario.setup)
     early = _EarlyDeviceWrites(judge)
     root_kinds: dict[str, str] = {}
+    released: tuple[tuple[str, str], ...] = ()
     for sim, state in replay(steps, judge=judge):
         early.step(sim.step, state)
         if (lo_down := loopback_down(sim.step, state)) is not None:  # (hunt DN)
@@ -613,6 +619,7 @@ def build(
             judge.warnings.extend(unforwarding_routers(state, scenario.setup))  # (hunt DL)
             there = state.namespaces[ROOT].links
             root_kinds = {n: there[n].kind for n in owned.in_root() if n in there}
+            released = tuple(sorted(p for p in reborn.pending if p[0] in state.namespaces))
         if sim.number < len(steps):  # (the state is still the one before the next step)
             reborn.deleting(steps[sim.number].op, state)
     if judge.adopted:
@@ -628,6 +635,7 @@ def build(
     return Plan(
         scenario, prefix, tuple(planned[:n_setup]), tuple(planned[n_setup:]), owned,
         tuple(template_dirs), tuple(judge.warnings), lenient, root_kinds=root_kinds,
+        released=released,
     )  # fmt: skip
 
 
