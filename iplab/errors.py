@@ -37,8 +37,7 @@ class Location(Record):
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        where = f"{where}: {self.field}" if self.field else where
-        return f"{where} (written at {self.written})" if self.written else where
+        return f"{where}: {self.field}" if self.field else where
 
 
 class IplabError(Exception):
@@ -58,6 +57,9 @@ class IplabError(Exception):
         text = f"{self.loc}: {self.message}" if self.loc else self.message
         if self.hint:
             text += f" ({self.hint})"
+        if self.loc is not None and self.loc.written:  # (after the message: FILE:LINE: FIELD:
+            # stays what it is for every error, and for what reads it)
+            text += f" (written at {self.loc.written})"
         return text
 
 

@@ -5,7 +5,8 @@ tests/fixtures/scripts-dy/dy06-srv6/simple/2hosts_1router.sh imported with ``--a
 ``dy06.yaml:204: setup[2].steps[28]``, a line of a file iplab wrote; the user wrote it at
 line 55 of the script. A ``check`` refusal of a typed step (``ip link set nothere up`` in a
 function) named ``lab.yaml:16`` alone. Now the error names the step's line in the source
-the scenario was imported from (its ``source:``) too: ``(written at FILE:LINE)``."""
+the scenario was imported from (its ``source:``) too: ``(written at FILE:LINE)``, at the
+error's end (``FILE:LINE: FIELD: message`` as every error has it)."""
 
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ def test_dy06_preflight_refusal_names_the_scripts_line(
     assert rc != 0
     error = [line for line in said.splitlines() if line.startswith("iplab: error:")]
     assert error, said
-    assert f"setup[2].steps[28] (written at {DY06}:55): not starting" in error[0], error
+    assert "dy06.yaml:204: setup[2].steps[28]: not starting" in error[0], error
+    assert error[0].endswith(f" (written at {DY06}:55)"), error
 
 
 def test_check_refusal_of_a_typed_step_names_the_scripts_line(tmp_path: Path) -> None:
@@ -50,7 +52,9 @@ def test_check_refusal_of_a_typed_step_names_the_scripts_line(tmp_path: Path) ->
     _iplab("import", str(script), "-o", str(lab))
     rc, said = _iplab("check", str(lab))
     assert rc != 0
-    assert f"setup[0].steps[1] (written at {script}:4): link nothere does not exist" in said
+    line = next(x for x in said.splitlines() if "link nothere does not exist" in x)
+    assert "setup[0].steps[1]: link nothere does not exist" in line, said
+    assert line.endswith(f" (written at {script}:4)"), said
 
 
 def test_a_scenario_without_a_readable_source_is_named_as_before(tmp_path: Path) -> None:
