@@ -74,7 +74,7 @@ from iplab.steps import (
     Raw,
     RouteDel,
 )
-from iplab.wrappers import program_name, unwrapped
+from iplab.wrappers import program_name
 
 SETTLE_SECONDS = 30.0  # how long deleted namespaces may take to release their links (busy host)
 
@@ -1313,13 +1313,10 @@ def program_of(text: str) -> str:
     """The program a command line runs, past its wrappers (``sudo``, ``timeout``...) and
     ``ip netns exec NS`` (``sudo ip netns exec ns1 tc qdisc del ...``: ``tc``); ``ip`` when
     the line cannot be read (an undo is an ip command unless it says otherwise)."""
-    try:
-        words = unwrapped(shlex.split(text))
-    except ValueError:
-        return "ip"
-    while len(words) > 4 and program_name(words[0]) == "ip" and words[1:3] == ["netns", "exec"]:
-        words = unwrapped(words[4:])
-    return program_name(words[0]) if words else "ip"
+    from iplab.programs import programs  # (the reading every program check makes)
+
+    found = [p for p in programs(text) if p != "sudo"]
+    return program_name(found[0]) if found else "ip"
 
 
 #: what ip says of what is not there (deleted by hand before the down), and of a failed line
