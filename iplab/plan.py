@@ -286,8 +286,8 @@ def check_pids(scenario: Scenario, judge: Judge | None = None, warns: Judge | No
     /proc that names it is a warning (to ``warns``): the step only fails, or reads another
     process's file."""
     started: list[str] = []  # (the jobs the steps start, in order: %1 is the first)
-    seen: list[Step] = []  # (the steps before this one, with what each printed)
-    for step in scenario.steps:
+    steps = scenario.steps
+    for k, step in enumerate(steps):
         op = step.op
         _check_hosts_netns(step, judge)
         _check_job_named(step, started, judge)
@@ -295,13 +295,12 @@ def check_pids(scenario: Scenario, judge: Judge | None = None, warns: Judge | No
         if step.background or background_job(text):
             started.append(text)
         texts = _texts(op)
-        before, seen = seen, [*seen, step]
         pid = next((p for p in map(literal_pid, texts) if p is not None), None)
         read = pid is None  # (only a file of /proc read: it fails, or reads another's)
         pid = pid or next((p for p in map(proc_pid, texts) if p is not None), None)
         if pid is None:
             continue
-        by = _printed_by(pid, before)
+        by = _printed_by(pid, steps[:k])  # (the steps before this one, with their output)
         field = by.loc.field or "a step before it" if by else ""
         said = f" (what {field}, {_said(by)}, printed there)" if by else ""
         error = ModelError(

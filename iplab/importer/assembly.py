@@ -216,7 +216,7 @@ def assemble(events: Sequence[Event]) -> tuple[list[Draft], list[Note]]:
         # read as the teardown)
         announced = announces_cleanup(pending) and not defines_a_function(event)
         cleanup = announced or (isinstance(event, Block) and event.cleanup)
-        under = _comment_under(event, rest[at + 1 :])
+        under = _comment_under(event, (rest[j] for j in range(at + 1, len(rest))))
         if isinstance(event, Block):
             last = len(event.cmds) - 1
             for j, cmd in enumerate(event.cmds):
@@ -251,7 +251,7 @@ def defines_a_function(event: Event) -> bool:
     return isinstance(event, Block) and bool(_DEFINITION.match(event.text))
 
 
-def _comment_under(event: Cmd | Block, after: Sequence[Event]) -> Note | None:
+def _comment_under(event: Cmd | Block, after: Iterable[Event]) -> Note | None:
     """The comment on the line right under the command ``event`` (its last, in a block),
     the next of the page's notes (code left out passed over): what the command printed, as
     the page shows it; None when there is none."""

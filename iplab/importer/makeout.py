@@ -9,7 +9,7 @@ commands again. Pure.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 from iplab.recipes import recipe_run
 
@@ -31,7 +31,7 @@ def make_says(line: str) -> bool:
     return _SAYS.fullmatch(line.strip()) is not None
 
 
-def sub_make(body: str, following: Sequence[str]) -> bool:
+def sub_make(body: str, following: Iterable[str]) -> bool:
     """``body`` runs make, and the first line after it that is not blank is make's
     ``make[N]: Entering directory ...``: ``make -n`` ran the sub-make, and the commands it
     prints follow."""

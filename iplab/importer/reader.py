@@ -1607,8 +1607,10 @@ class Reader:
         above, or the block's last that runs the program named (hunt BS #1: they were the
         next command's prose). None: no such line, or no command above it."""
         said = _OUTPUT_SAID.fullmatch(text.strip())
+        if said is None:  # (most lines: the block's commands are not gathered for them)
+            return None
         shown = [e for e in self.events[start:] if isinstance(e, Cmd | Block)]
-        if said is None or not shown:
+        if not shown:
             return None
         if said[1] is None:
             last = self.events[-1]
@@ -2060,7 +2062,9 @@ class Reader:
                 )  # (hunt P: a tab under it made a Makefile of the block, every command lost)
             elif not prompted and makeout.make_says(body):
                 continue  # (make -n's "make[1]: Entering directory '/lab/topo'": make's own)
-            elif not prompted and makeout.sub_make(body, [t for _, t in lines[i:]]):
+            elif not prompted and makeout.sub_make(
+                body, (lines[j][1] for j in range(i, len(lines)))
+            ):
                 self.warnings.append(
                     f"line {number}: {body!r} is a sub-make: make -n printed the commands it"
                     " runs after it, which are read; the line itself is not a step (run, it"

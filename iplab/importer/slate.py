@@ -26,6 +26,7 @@ and the import was refused.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -88,12 +89,19 @@ def cleared_first(
     stops_at_start = bool(_STOPPING.match(text.split("\n", 1)[0]))
     out = list(drafts)
     cleared: list[tuple[int, str]] = []
+    # (the words of the drafts before each one, and how many after it make each name: kept
+    # as the drafts are passed, not gathered again at each delete, which a script of a
+    # thousand deletes made quadratic)
+    named_before: set[str] = set()
+    made_after = Counter(name for d in drafts for name in made(d.op))
     for k, draft in enumerate(drafts):
+        made_after.subtract(made(draft.op))
         name = deleted(draft.op)
+        before = name is not None and name in named_before
+        named_before.update(shell_tokens(draft.cmd.text) or ())
         if name is None or draft.cmd.may_fail or _stops(draft.line, stops_at_start, errexit_set):
             continue
-        before = any(name in (shell_tokens(d.cmd.text) or ()) for d in drafts[:k])
-        if before or not any(name in made(d.op) for d in drafts[k + 1 :]):
+        if before or made_after[name] <= 0:
             continue
         out[k] = replace(draft, cmd=replace(draft.cmd, may_fail=True))
         cleared.append((draft.line, name))
