@@ -321,7 +321,10 @@ _OPENERS = frozenset({"for", "while", "until", "select", "if", "case"})
 _CLOSERS = frozenset({"done", "fi", "esac", "}"})
 #: ``host:``, ``blue:``, ``router1:``: a page's label above the lines typed on that host
 _LABEL = re.compile(r"[A-Za-z][\w.@-]*:")
-_FUNCTION = re.compile(rf"(?:function\s+{_NAME}\b|{_NAME}\s*\(\))")
+#: a function's name as bash takes it: more than a variable's (``remove-all-veth() {``,
+#: ``ns.add() {``: hunt EH, UCLM-ESI's net-book-code; it was read as a subshell and refused)
+_FUNCTION_NAME = r"[A-Za-z_][\w.:@-]*"
+_FUNCTION = re.compile(rf"(?:function\s+{_FUNCTION_NAME}(?![\w.:@-])|{_FUNCTION_NAME}\s*\(\))")
 #: a program's name, as a command starts with it (``teamdctl``, ``ip6tables-restore``)
 _PROGRAM_NAME = re.compile(r"[a-z][a-z0-9_.+-]*")
 #: prose that opens another terminal (``At another shell``, ``in a second terminal``, ``open
