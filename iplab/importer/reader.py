@@ -3671,6 +3671,14 @@ class Reader:
                 return [replace(c, may_fail=True) for c in first]
             if (
                 joint.type == "||"
+                and shellread.source(right) in ("true", ":")
+                and (tail := self._chain_tail(left, number, where, scope, inside))
+            ):  # (a && b 2>/dev/null || true && c, one command a line with \ after each: the
+                # || true is b's, as the author wrote it; hunt EH, a course's netnsct.sh was
+                # one raw step, the model lost its namespace)
+                return first[:-tail] + [replace(c, may_fail=True) for c in first[-tail:]]
+            if (
+                joint.type == "||"
                 and len(first) == 1
                 and _narration(right)
                 and set(_programs(right)) <= {"echo", "printf"}
@@ -3712,6 +3720,27 @@ class Reader:
         if not cmds or any(isinstance(c.parsed.op, Raw) for c in cmds):
             return None
         return cmds
+
+    def _chain_tail(
+        self,
+        node: shellread.Node,
+        number: int,
+        where: str,
+        scope: ShellVars,
+        inside: _Call | None,
+    ) -> int:
+        """How many typed commands the last part of ``A && B`` (``node``) is: those of
+        ``B`` (0: ``node`` is no such list, or ``B`` none). What reading it says again is
+        not said twice. (``A && B 2>/dev/null``: the grammar gives the list the redirection,
+        bash gives it B.)"""
+        if node.type == "redirected_statement" and (body := node.child_by_field_name("body")):
+            node = body
+        if node.type != "list" or len(node.children) != 3 or node.children[1].type != "&&":
+            return 0
+        said = len(self.warnings)
+        tail = self._sequence(node.children[2], number, where, scope.copy(), inside)
+        del self.warnings[said:]
+        return len(tail or ())
 
     def _said_if_it_works(
         self,
