@@ -3622,7 +3622,11 @@ class Reader:
             return [c for part in parts for c in part or ()]
         if node.type == "list" and len(node.children) == 3:
             left, joint, right = node.children
-            if joint.type in ("&&", "||") and self._asks(left, scope):
+            if (
+                joint.type in ("&&", "||")
+                and self._asks(left, scope)
+                and not (joint.type == "&&" and _narration(left))
+            ):  # (echo "making x" && ...: the echo always works, what follows runs; hunt EH)
                 # ip link show br0 &>/dev/null && ip link del br0, ip netns list | grep -q
                 # a || ip netns add a: a change made only when it can be; a step that may
                 # fail (run as two steps, the change was refused when the check said no)
