@@ -47,3 +47,11 @@ def test_a_chain_of_several_or_trues() -> None:
     assert result.model_error is None, result.model_error
     assert (result.typed, result.raw) == (3, 0)
     assert result.yaml.count("may_fail: true") == 2, result.yaml
+
+
+def test_which_one_may_fail_unsaid_stays_one_raw_step() -> None:
+    # (a && b || true: a's failure and b's are both let go; without b's errors silenced,
+    # or a let fail already, iplab cannot say which is meant: one raw step, as before)
+    line = "ip link add b1 type bridge && ip link set b1 up || true"
+    result = import_text(f"ip link add b0 type bridge\n{line}\n", "shell", "lab.sh")
+    assert f"command: {line}" in result.yaml, result.yaml

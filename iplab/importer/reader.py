@@ -3677,9 +3677,12 @@ class Reader:
                 joint.type == "||"
                 and shellread.source(right) in ("true", ":")
                 and (tail := self._chain_tail(left, number, where, scope, inside))
-            ):  # (a && b 2>/dev/null || true && c, one command a line with \ after each: the
-                # || true is b's, as the author wrote it; hunt EH, a course's netnsct.sh was
-                # one raw step, the model lost its namespace)
+                and (_quiets_errors(left) or all(c.may_fail for c in first[:-tail]))
+            ):  # (a && b 2>/dev/null || true && c, one command a line with \ after each, or
+                # a || true && b || true: the || true is b's, the one whose errors the author
+                # silenced or the only one not let fail already; hunt EH, a course's
+                # netnsct.sh was one raw step, the model lost its namespace. a && b || true
+                # stays one: which one may fail?)
                 return first[:-tail] + [replace(c, may_fail=True) for c in first[-tail:]]
             if (
                 joint.type == "||"
@@ -6574,6 +6577,20 @@ def _shows_status(node: shellread.Node) -> bool:
         and shellread.unquoted(said[0]) in ("echo", "printf")
         and ("$?" in text or "${?}" in text)
     )
+
+
+def _quiets_errors(node: shellread.Node) -> bool:
+    """``A && B 2>/dev/null`` (``2>> /dev/null``, ``&>/dev/null``): the grammar gives the list
+    the redirection, bash gives it B, whose errors the author silences."""
+    if node.type != "redirected_statement":
+        return False
+    body = node.child_by_field_name("body")
+    said = [
+        shellread.source(c).replace(" ", "")
+        for c in node.named_children
+        if body is None or c.id != body.id
+    ]
+    return any(re.fullmatch(r"(?:2|&)>>?/dev/null", s) for s in said)
 
 
 def _narration(node: shellread.Node) -> bool:
