@@ -110,6 +110,10 @@ class Link:
     #: model only: the networks of its IPv4 addresses whose prefix route (the kernel's,
     #: proto kernel, see :func:`iplab.model.connected_routes`) a step deleted or replaced
     gone_prefixes: set[str] = field(default_factory=set, compare=False, repr=False)
+    #: model only: the network of the other end of each of its point-to-point addresses
+    #: (``ip addr add 10.0.0.1 peer 10.0.0.2 dev x``: ``10.0.0.2/32``, which the kernel
+    #: routes on the link instead of the address's own prefix), by address
+    peer_networks: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     #: model only: the link it sits on (a macvlan's, ipvlan's, vlan's ``link X``, a vxlan's
     #: ``dev X``), wherever either is now: deleting that link deletes this one too
     lower: Link | None = field(default=None, compare=False, repr=False)

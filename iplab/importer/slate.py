@@ -5,7 +5,11 @@ net0``: a lab script run again deletes what its last run left. The first time ro
 delete fails, and a script without ``set -e`` goes on past it (hunt AW, a public
 ``testveth/test.sh``: the import refused the script, "namespace net0 does not exist at this
 step"). Such a delete, of a name the script has not used before and makes later, is a step
-that may fail, as ``ip netns del net0 2>/dev/null || true`` is; said at import.
+that may fail, as ``ip netns del net0 2>/dev/null || true`` is; said at import. So is one
+among the deletes it starts with, before it makes anything, of a name it never makes nor
+uses after, beside one of a name it makes (hunt EH, a course's router lab: ``setup-r3.sh``
+deletes PC2, its own, and PC1, which ``setup-r1.sh`` makes on the other machine; the import
+was refused, "namespace PC1 does not exist at this step").
 
 So is ``ip netns exec NS ip addr add 127.0.0.1/8 dev lo`` after ``ip netns exec NS ip link
 set dev lo up`` (hunt BB, a public ryu VRRP lab script without ``set -e``): the kernel gave lo
@@ -89,26 +93,50 @@ def cleared_first(
     stops_at_start = bool(_STOPPING.match(text.split("\n", 1)[0]))
     out = list(drafts)
     cleared: list[tuple[int, str]] = []
-    # (the words of the drafts before each one, and how many after it make each name: kept
-    # as the drafts are passed, not gathered again at each delete, which a script of a
-    # thousand deletes made quadratic)
+    others: list[tuple[int, str]] = []
+    makes = [k for k, d in enumerate(drafts) if made(d.op)]
+    # (the words of the drafts before each one, and how many after it make or name each
+    # name: kept as the drafts are passed, not gathered again at each delete, which a
+    # script of a thousand deletes made quadratic)
     named_before: set[str] = set()
+    words = [set(shell_tokens(d.cmd.text) or ()) for d in drafts]
+    named_after = Counter(word for said in words for word in said)
     made_after = Counter(name for d in drafts for name in made(d.op))
     for k, draft in enumerate(drafts):
         made_after.subtract(made(draft.op))
+        named_after.subtract(words[k])
         name = deleted(draft.op)
         before = name is not None and name in named_before
-        named_before.update(shell_tokens(draft.cmd.text) or ())
+        named_before.update(words[k])
         if name is None or draft.cmd.may_fail or _stops(draft.line, stops_at_start, errexit_set):
             continue
-        if before or made_after[name] <= 0:
+        if before:
+            continue
+        if made_after[name] > 0:
+            cleared.append((draft.line, name))
+        elif makes and makes[0] > k and named_after[name] <= 0:
+            others.append((draft.line, name))  # (a sibling script's: hunt EH, Router-Lab)
+        else:
             continue
         out[k] = replace(draft, cmd=replace(draft.cmd, may_fail=True))
-        cleared.append((draft.line, name))
+    first = drafts[makes[0]].line if makes else 0
+    if not any(line < first for line, _ in cleared):
+        # (alone, ``ip netns del a`` then ``ip netns add b`` reads as a mistake the model
+        # says, hunt AW; beside a delete of what the script makes, as a clean slate)
+        put_back = set(others)
+        for k, draft in enumerate(drafts):
+            if (draft.line, deleted(draft.op)) in put_back:
+                out[k] = draft
+        others = []
     return out, _said(
         cleared,
         "{lines}: the script deletes {said} before it makes them (what a run before left):"
         " without set -e it goes on where they are not there; steps that may fail",
+    ) + _said(
+        others,
+        "{lines}: the script deletes {said} before it makes anything, and never makes or uses"
+        " them (what another script or a run before left): without set -e it goes on where"
+        " they are not there; steps that may fail, which the run skips where they are not",
     )
 
 
