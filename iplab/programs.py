@@ -154,6 +154,15 @@ PACKAGES = {
     "iptunnel": "net-tools", "ipmaddr": "net-tools",
     "sysctl": "procps",
 }  # fmt: skip
+#: where Fedora (and RHEL, CentOS Stream) names a program's package otherwise: a reader on
+#: Fedora told to install iputils-ping or iproute2 finds no such package (hunt EK)
+FEDORA = {
+    "iproute2": "iproute", "iputils-ping": "iputils", "iputils-arping": "iputils",
+    "iputils-tracepath": "iputils", "netcat-openbsd": "nmap-ncat", "ncat": "nmap-ncat",
+    "iptables": "iptables-nft", "dnsutils": "bind-utils", "mtr-tiny": "mtr",
+    "tshark": "wireshark-cli", "isc-dhcp-client": "dhcp-client", "conntrack": "conntrack-tools",
+    "openvswitch-switch": "openvswitch", "procps": "procps-ng", "bird2": "bird",
+}  # fmt: skip
 #: a tutorial that installs what it needs: what it runs after that is not looked for
 _INSTALLERS = frozenset({"apt-get", "apt", "yum", "dnf", "apk", "pacman", "zypper", "pip", "pip3"})
 #: programs that fetch, unpack, build or copy files: a program started by its path after
@@ -301,7 +310,15 @@ def _aside(program: str, packages: bool) -> str:
         return " (a word of ip's: the rest of the line above, broken without a '\\' at its end?)"
     if (meant := typo_of(program)) is not None:
         return f" ({meant} mistyped?)"
-    return f" (package {pkg})" if packages and (pkg := package_of(program)) else ""
+    return f" ({packaged(pkg)})" if packages and (pkg := package_of(program)) else ""
+
+
+def packaged(package: str) -> str:
+    """``package tcpdump``, or ``package iproute2; Fedora: iproute`` where Fedora's name
+    differs (hunt EK: ``ping (package iputils-ping)`` sent a Fedora reader to a package
+    dnf does not have)."""
+    fedora = FEDORA.get(package)
+    return f"package {package}" + (f"; Fedora: {fedora}" if fedora else "")
 
 
 #: the tools whose first word is an object (``ip netns``, ``bridge fdb``, ``tc qdisc``)
