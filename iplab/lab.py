@@ -39,6 +39,7 @@ from iplab import (
     hostowned,
     hostsubnets,
     ipgrammar,
+    ipkind,
     iproute,
     jobs,
     kernelconfig,
@@ -169,6 +170,15 @@ class StepFailed(IplabError):
         where = f"{command.step.loc}: " if command.step else ""
         if batched and no_batch_mode(result.stderr):
             super().__init__(*_no_batch(where, detail))
+            self.command, self.result = command, result
+            return
+        if (batched or command.argv[:1] == ("ip",)) and ipkind.multicall_said(
+            result.stderr
+        ):  # (hunt EK: twenty lines of busybox's usage were all a lab's first step said)
+            super().__init__(
+                f"{where}command failed (exit {result.rc}): {command.text}\n  {detail[0]}",
+                hint=ipkind.said_of_failure(result.stderr),
+            )
             self.command, self.result = command, result
             return
         how = "in ip -batch" if batched else f"exit {result.rc}"
@@ -2353,6 +2363,10 @@ def down(env: Env, lab: str, exact: bool = False) -> int:
         if (journal.dir / "reserve").exists():
             env.reserve = journal.dir / "reserve"
         journal.on_full = env.release
+        if (applet := ipkind.multicall_ip()) is not None:  # (hunt EK: its undo batch died)
+            raise IplabError(
+                f"not taking {lab} down: {applet}, {ipkind.lacks()}", hint=ipkind.INSTALL
+            )
         env.runner.ensure_privilege()
         env.context.update(
             {"lab": lab, "run": info.run, "scenario": info.scenario, "sha256": info.sha256}

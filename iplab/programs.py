@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 
+from iplab import ipkind
 from iplab.errors import IplabError
 from iplab.ipgrammar import LINK_WORDS
 from iplab.ipwords import BRIDGE_OBJECTS, IP_OBJECTS, TC_OBJECTS
@@ -440,6 +441,8 @@ def refuse_missing(plan: Plan) -> list[str]:
     -n X || true``), or a line that goes on without it (``conntrack -L || cat
     /proc/net/nf_conntrack``, ``command -v conntrack && conntrack -L``), does not stop the
     run: it is returned, for a note."""
+    if (applet := ipkind.multicall_ip()) is not None:  # (hunt EK: busybox's ip on PATH)
+        raise IplabError(f"not starting: {applet}, {ipkind.lacks()}", hint=ipkind.INSTALL)
     everything = missing(plan)
     lacking = stopping(everything)
     if not lacking:

@@ -4,17 +4,33 @@ what iplab said there, and what it says now."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from iplab import programs
-from iplab.errors import IplabError
+from iplab import iproute, plan, programs
+from iplab.errors import IplabError, ParseError
+from iplab.lab import StepFailed
 from iplab.plan import build
+from iplab.runner import Result
+from tests import kernel
 from tests.conftest import REPO
 from tests.pages import imported
 
 FIXTURES = REPO / "tests" / "fixtures"
+HOSTS = FIXTURES / "hosts-ek"
+LAB = REPO / "scenarios" / "container-networking-part2-try-it.yaml"
+#: what busybox's ip applet prints for what it does not know (``ip netns``, ``ip -j``)
+USAGE = (
+    "BusyBox v1.36.1 (2023-07-27 17:12:24 UTC) multi-call binary.\n\n"
+    "Usage: ip [OPTIONS] address|route|link|tunnel|neigh|rule [ARGS]\n"
+)
 
 
 def _lean_path(tmp_path: Path, without: set[str]) -> str:
@@ -47,3 +63,130 @@ def test_a_missing_program_is_named_with_its_fedora_package_too(
     assert "brctl (package bridge-utils), which `brctl" in said[1], said
     assert "arping (package iputils-arping; Fedora: iputils)" in said[1], said
     assert "tshark (package tshark; Fedora: wireshark-cli)" in said[1], said
+
+
+def _on_path(monkeypatch: pytest.MonkeyPatch, ip: str) -> None:
+    monkeypatch.setenv("PATH", f"{HOSTS / ip}:{os.environ['PATH']}")
+
+
+def test_busybox_ip_first_on_path_refuses_up_before_anything_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Hunt EK: with busybox's ip first on PATH (Alpine's /sbin/ip -> /bin/busybox),
+    ``up`` ran `ip netns add` and failed on it with twenty lines of busybox's usage. The
+    preflight now says which ip it is, what it lacks, and what to install."""
+    _on_path(monkeypatch, "busybox")
+    with pytest.raises(IplabError) as refused:
+        programs.refuse_missing(plan.load(str(LAB), prefix="ekt"))
+    said = str(refused.value)
+    assert said.startswith(
+        f"not starting: the ip on PATH ({HOSTS / 'busybox' / 'ip'}) is BusyBox's applet"
+        f" ({HOSTS / 'busybox-bin' / 'busybox'}), which has no `ip netns`, no -batch and no -j"
+    ), said
+    assert "install iproute2 (Fedora: iproute) and put its ip first on PATH" in said, said
+
+
+def test_a_step_busybox_s_ip_refused_says_so_in_one_line() -> None:
+    """Hunt EK: under --no-preflight (or a busybox hard-linked, not linked), a step's
+    failure printed busybox's whole usage; it prints its first line and what to do."""
+    lab = plan.load(str(LAB), prefix="ekt")
+    command = lab.setup[0].command
+    failed = StepFailed(command, Result(("ip", "netns", "add", "ektns1"), 1, "", USAGE, 0.01))
+    said = str(failed)
+    assert said.count("\n") == 1 and "Usage:" not in said, said
+    assert "is BusyBox's applet, which has no `ip netns`" in said, said
+
+
+@pytest.mark.parametrize(
+    ("err", "body", "said"),
+    [
+        (USAGE, "", "the netns read: the ip on PATH (/x/ip) is BusyBox's applet, which has no"),
+        (
+            'Option "-j" is unknown, try "ip -help".\n', "",
+            "the netns read: the ip on PATH (/x/ip) is an iproute2 without JSON output (-j)",
+        ),
+        ("", "ns1 (id: 0)\nns2\n", "ip -j netns list: ip printed text, not JSON ('ns1 (id: 0)')"),
+    ],
+)  # fmt: skip
+def test_a_read_by_an_ip_that_is_not_the_one_iplab_reads_with_says_which(
+    monkeypatch: pytest.MonkeyPatch, err: str, body: str, said: str
+) -> None:
+    """Hunt EK: ``status`` with busybox's ip said "the netns read: ip failed: BusyBox
+    v1.36.1 ... multi-call binary."; with CentOS 7's `Option "-j" is unknown`; with Ubuntu
+    18.04's (iproute2-ss180129, whose ``ip -j netns list`` prints text) "invalid JSON at
+    line 1: Expecting value". Each now says what that ip is and what to do."""
+    monkeypatch.setattr(shutil, "which", lambda p: "/x/ip" if p == "ip" else None)
+    status = 1 if err else 0
+    text = f"{iproute.MARK}netns -\n{body}\n{iproute.MARK}err {status}\n{err}"
+    with pytest.raises(ParseError) as failed:
+        iproute.parse_read(text)
+    assert str(failed.value).startswith(said), failed.value
+
+
+@pytest.mark.parametrize(
+    ("ip", "what"),
+    [
+        ("busybox", "is BusyBox's applet, which has no `ip netns`"),
+        ("ss180129", "ip printed text, not JSON"),
+        ("ss130716", "is an iproute2 without JSON output (-j)"),
+    ],
+)
+def test_status_with_another_ip_first_on_path_says_which_and_what_to_do(
+    ip: str, what: str, tmp_path: Path
+) -> None:
+    """Hunt EK: ``iplab status`` under each of those ips: one line, exit 3, no traceback."""
+    if not os.access("/usr/sbin/ip", os.X_OK):
+        pytest.skip("the fixtures hand what they take to /usr/sbin/ip")
+    done = subprocess.run(
+        [sys.executable, "-m", "iplab", "status", "--state-dir", str(tmp_path / "st")],
+        capture_output=True, text=True, cwd=REPO, timeout=60, check=False,
+        env={**os.environ, "PATH": f"{HOSTS / ip}:{os.environ['PATH']}"},
+    )  # fmt: skip
+    assert done.returncode == 3, done
+    assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    assert f"{HOSTS / ip / 'ip'}" in done.stderr, done.stderr
+    assert what in done.stderr and "first on PATH" in done.stderr, done.stderr
+
+
+@pytest.fixture
+def ek_prefix() -> Iterator[str]:
+    if kernel.SKIP:
+        pytest.skip(kernel.SKIP)
+    value = f"ekt{uuid.uuid4().hex[:4]}"
+    yield value
+    kernel.cleanup_prefix(value, family="ekt")
+
+
+def _mine(prefix: str) -> tuple[set[str], set[str]]:
+    links = {str(link["ifname"]) for link in kernel.root_links()}
+    return {n for n in kernel.netns_names() if n.startswith(prefix)}, {
+        n for n in links if n.startswith(prefix)
+    }
+
+
+@pytest.mark.kernel
+def test_busybox_ip_neither_brings_a_lab_up_nor_takes_it_halfway_down(
+    ek_prefix: str, tmp_path: Path
+) -> None:
+    """Hunt EK: a lab up, then ``down`` with busybox's ip first on PATH: its undo batch
+    died on busybox's usage ("3 not run: ip -batch ended (exit 1)"), the veths were
+    deleted, the namespaces kept, and the lab was left half down. ``up`` and ``down`` now
+    refuse before anything runs, naming the ip; with iproute2's, down takes it all."""
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    busybox = {"PATH": f"{HOSTS / 'busybox'}:{os.environ['PATH']}"}
+    refused = kernel.iplab("up", str(LAB), "--prefix", ek_prefix, state=state, env=busybox)
+    assert refused.returncode == 1 and "is BusyBox's applet" in refused.stderr, refused.stderr
+    assert _mine(ek_prefix) == (set(), set())
+    up = kernel.iplab("up", str(LAB), "--prefix", ek_prefix, "--no-verify", state=state)
+    assert up.returncode == 0, up.stderr
+    held = _mine(ek_prefix)
+    lab = f"{ek_prefix}{LAB.stem}"
+    down = kernel.iplab("down", lab, state=state, env=busybox)
+    assert down.returncode == 1 and f"not taking {lab} down: the ip on PATH" in down.stderr, (
+        down.stderr
+    )
+    assert _mine(ek_prefix) == held  # nothing was undone
+    down = kernel.iplab("down", lab, state=state)
+    assert down.returncode == 0, down.stderr
+    assert _mine(ek_prefix) == (set(), set())
