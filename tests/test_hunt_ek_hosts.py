@@ -190,3 +190,32 @@ def test_busybox_ip_neither_brings_a_lab_up_nor_takes_it_halfway_down(
     down = kernel.iplab("down", lab, state=state)
     assert down.returncode == 0, down.stderr
     assert _mine(ek_prefix) == (set(), set())
+
+
+def test_status_of_a_user_sudo_asks_a_password_of_says_what_for_in_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Hunt EK: ``iplab status`` as a user whose sudo wants a password printed "sudo asks
+    for a password to run: bash -c 'M='"'"'@@iplab '"'"' ..." and the read script's
+    twenty lines. It says what the script was to do, in one line."""
+    from iplab.errors import PrivilegeError
+    from iplab.runner import Answer, FakeExecutor, Runner
+
+    class Every(dict[str, Answer]):
+        """sudo's answer to every command."""
+
+        def __contains__(self, key: object) -> bool:
+            return True
+
+        def __getitem__(self, key: str) -> Answer:
+            return (1, "", "sudo: a password is required\n")
+
+    monkeypatch.setattr("shutil.which", lambda name: f"/usr/bin/{name}")
+    with pytest.raises(PrivilegeError) as refused:
+        iproute.read_state(Runner(FakeExecutor(Every()), is_root=False))
+    said = str(refused.value)
+    assert said.startswith(
+        "sudo asks for a password to read state with ip -j: the root every namespace"
+        " (iplab's bash script of ip commands)"
+    ), said
+    assert "\n" not in said and "@@iplab" not in said, said
