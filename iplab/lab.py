@@ -2348,8 +2348,11 @@ def _verify_up(
 
 
 def down(env: Env, lab: str, exact: bool = False) -> int:
+    fresh = not lab_dir(env.state_dir, lab).exists()
     with ExitStack() as stack:
         journal = open_lab(env.state_dir, lab, stack, "down")
+        if fresh:  # (hunt EK: `down` of a name never up left labs/NAME/lock behind)
+            stack.callback(_unused_dir_removed, journal)
         if not journal.exists() and not journal.recoverable():
             if journal.path.exists():  # a crash before lab.json was written: nothing ran
                 journal.archive(env.state_dir)

@@ -219,3 +219,13 @@ def test_status_of_a_user_sudo_asks_a_password_of_says_what_for_in_one_line(
         " (iplab's bash script of ip commands)"
     ), said
     assert "\n" not in said and "@@iplab" not in said, said
+
+
+def test_down_of_a_lab_never_up_leaves_nothing_in_the_state_directory(tmp_path: Path) -> None:
+    """Hunt EK: ``iplab down ekx4x`` (a name mistyped, as the user nobody in a state
+    directory of its own) said no lab of that name is up, and left ``labs/ekx4x/lock``."""
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    done = kernel.iplab("down", "ekxnever", state=state)
+    assert done.returncode == 2 and "no lab named ekxnever is up" in done.stderr, done
+    assert not (state / "labs" / "ekxnever").exists(), sorted(state.rglob("*"))
