@@ -70,9 +70,12 @@ def lacks() -> str:
 
 
 def multicall_said(text: str) -> str | None:
-    """``BusyBox's`` when ``text`` (what an ``ip`` printed when it failed) is a multi-call
-    binary's usage (``BusyBox v1.36.1 (...) multi-call binary.``); None otherwise."""
+    """``BusyBox`` when ``text`` (what a failed command printed) is the usage of a
+    multi-call binary's ``ip`` applet (``BusyBox v1.36.1 (...) multi-call binary.`` then
+    ``Usage: ip [OPTIONS] ...``: not another applet's, ``busybox nc``); None otherwise."""
     first = text.lstrip().split("\n", 1)[0]
+    if "Usage: ip " not in text:
+        return None
     for maker in MULTICALL.values():
         if first.startswith(f"{maker} v") or (first.startswith(maker) and "multi-call" in first):
             return maker
