@@ -52,6 +52,7 @@ from iplab import (
     undo,
     verify,
     wrappers,
+    xtables,
 )
 from iplab.ahead import Ahead
 from iplab.batch import batch_line, fd_budget, no_batch_mode, segments
@@ -184,7 +185,7 @@ class StepFailed(IplabError):
         how = "in ip -batch" if batched else f"exit {result.rc}"
         if result.stopped:
             how = f"{'ip -batch ' if batched else ''}{result.stopped}"
-        hint = None
+        hint = xtables.said_of_failure(result.stderr)  # (hunt EK: legacy on an nft kernel)
         if batched and "Too many open files" in result.stderr:  # (hunt U: ulimit -n 20)
             hint = (
                 "ip -batch ran out of file descriptors: raise the open-files limit (`ulimit"

@@ -229,3 +229,33 @@ def test_down_of_a_lab_never_up_leaves_nothing_in_the_state_directory(tmp_path: 
     done = kernel.iplab("down", "ekxnever", state=state)
     assert done.returncode == 2 and "no lab named ekxnever is up" in done.stderr, done
     assert not (state / "labs" / "ekxnever").exists(), sorted(state.rglob("*"))
+
+
+#: what iptables-legacy says on a kernel without ip_tables (RHEL 9, Fedora), and
+#: iptables-nft on one without nf_tables (the second as a user reported it, exit 4)
+LEGACY = (
+    "iptables v1.8.9 (legacy): can't initialize iptables table `filter': Table does not"
+    " exist (do you need to insmod?)\nPerhaps iptables or your kernel needs to be upgraded.\n"
+)
+NFT = "iptables v1.8.7 (nf_tables): Could not fetch rule set generation id: Invalid argument\n"
+
+
+@pytest.mark.parametrize(
+    ("err", "said"),
+    [
+        (LEGACY, "use iptables-nft (Debian/Ubuntu: update-alternatives --set iptables"),
+        (NFT, "use iptables-legacy (Debian/Ubuntu: update-alternatives --set iptables"),
+    ],
+)
+def test_an_iptables_step_refused_by_the_kernel_for_its_backend_says_how_to_choose_the_other(
+    err: str, said: str
+) -> None:
+    """Hunt EK: the page's ``ip netns exec fw iptables -F`` under iptables-legacy on a
+    kernel with nf_tables alone failed with iptables' "Table does not exist (do you need to
+    insmod?)" and nothing more; the failure now says which iptables it is and how to
+    choose the other (and the reverse, iptables-nft on a kernel without nf_tables)."""
+    lab = build(imported(FIXTURES / "firewall" / "05-router-shell-session.md")[1])
+    command = next(pc.command for pc in lab.commands if "iptables -F" in pc.command.text)
+    failed = str(StepFailed(command, Result(command.argv, 3, "", err, 0.01)))
+    assert "command failed (exit 3): ip netns exec fw iptables -F" in failed, failed
+    assert said in failed, failed
