@@ -259,3 +259,50 @@ def test_an_iptables_step_refused_by_the_kernel_for_its_backend_says_how_to_choo
     failed = str(StepFailed(command, Result(command.argv, 3, "", err, 0.01)))
     assert "command failed (exit 3): ip netns exec fw iptables -F" in failed, failed
     assert said in failed, failed
+
+
+def test_impair_without_tc_names_where_it_is_or_its_packages(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Hunt EK: ``iplab impair`` under ``PATH=/usr/bin:/bin`` said "tc is not installed
+    (install the iproute2 package (apt-get install iproute2))" of the tc in /usr/sbin; on a
+    host without it, a Debian package alone. It says where tc is, or both packages."""
+    from iplab import live
+    from iplab.errors import UsageError
+
+    monkeypatch.setenv("PATH", _lean_path(tmp_path, {"tc"}))
+    if programs.off_path("tc") is not None:
+        with pytest.raises(UsageError) as astray:
+            live.need_program("tc")
+        assert str(astray.value).startswith(
+            f"tc is not on PATH (it is in {programs.off_path('tc')}, which PATH lacks)"
+        ), astray.value
+    monkeypatch.setattr(programs, "STANDARD", ())
+    with pytest.raises(UsageError) as absent:
+        live.need_program("tc")
+    assert str(absent.value) == (
+        "this host does not have tc (install it (package iproute2; Fedora: iproute))"
+    ), absent.value
+
+
+@pytest.mark.kernel
+def test_the_reachability_matrix_without_ping_is_refused_not_failed(
+    ek_prefix: str, tmp_path: Path
+) -> None:
+    """Hunt EK: ``iplab test LAB`` on a host without ping printed its matrix with every
+    pair failed ("FAIL ...ns3 was expected to reach 10.10.0.1"), the host's lack said as
+    the lab's network (and a pair expected not to reach would have passed). It refuses
+    before probing, naming ping."""
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    star = REPO / "scenarios" / "star.yaml"
+    up = kernel.iplab("up", str(star), "--prefix", ek_prefix, "--no-verify", state=state)
+    assert up.returncode == 0, up.stderr
+    lean = {"PATH": _lean_path(tmp_path, {"ping"})}
+    done = kernel.iplab("test", f"{ek_prefix}star", state=state, env=lean)
+    assert done.returncode == 2 and "FAIL" not in done.stdout, (done.stdout, done.stderr)
+    assert done.stderr.startswith("iplab: error: ping is not on PATH") or (
+        "this host does not have ping" in done.stderr
+    ), done.stderr
+    down = kernel.iplab("down", f"{ek_prefix}star", state=state)
+    assert down.returncode == 0, down.stderr
