@@ -306,3 +306,35 @@ def test_the_reachability_matrix_without_ping_is_refused_not_failed(
     ), done.stderr
     down = kernel.iplab("down", f"{ek_prefix}star", state=state)
     assert down.returncode == 0, down.stderr
+
+
+@pytest.mark.kernel
+def test_a_fresh_host_without_run_netns_lists_nothing_and_brings_a_lab_up_and_down(
+    tmp_path: Path,
+) -> None:
+    """Hunt EK: on a fresh host /run/netns does not exist until the first ``ip netns
+    add`` makes it (and ``ip netns list`` prints nothing). ``status``, ``ls`` and a
+    ``down`` of nothing say so plainly, and a lab comes up and goes down with nothing
+    left (in a network and mount namespace of the test's own, /run a fresh tmpfs)."""
+    if kernel.SKIP:
+        pytest.skip(kernel.SKIP)
+    star = REPO / "scenarios" / "star.yaml"
+    iplab = f"{sys.executable} -m iplab"
+    script = f"""
+mount -t tmpfs ekt-run /run || exit 98
+export IPLAB_STATE_DIR={tmp_path / "state"} PYTHONPATH={REPO}
+[ -e /run/netns ] && echo "netns there"
+{iplab} status; echo "status=$?"
+{iplab} ls; echo "ls=$?"
+{iplab} down ektfresh 2>&1; echo "down-nothing=$?"
+{iplab} up {star} --prefix ektf --no-verify >/dev/null 2>&1; echo "up=$?"
+{iplab} down ektfstar >/dev/null 2>&1; echo "down=$?"
+echo "left:[$(ls /run/netns)][$(ip -br link | grep -v '^lo ')]"
+"""
+    done = kernel.apart(script, timeout=60)
+    said = done.stdout + done.stderr
+    assert "netns there" not in said and "Traceback" not in said, said
+    assert "root namespace\n  lo " in done.stdout and "status=0" in said, said
+    assert "no lab is up\nls=0" in said, said
+    assert "no lab named ektfresh is up" in said and "down-nothing=2" in said, said
+    assert "up=0" in said and "down=0" in said and "left:[][]" in said, said
