@@ -641,8 +641,12 @@ def _ip_named() -> str:
     """Which ``ip`` a read ran, and what to do of one that fails or prints what iproute2
     does not."""
     ip = shutil.which("ip")
-    if ip is None:
-        return "(no ip on PATH)"
+    if ip is None:  # (hunt EK: "(no ip on PATH)" of the ip in /usr/sbin a PATH lacked)
+        from iplab.programs import off_path
+
+        if (folder := off_path("ip")) is not None:
+            return f"(ip is not on PATH: it is in {folder}, which PATH lacks; add {folder} to PATH)"
+        return f"(this host has no ip: {ipkind.INSTALL})"
     return (
         f"(the ip it runs: {ip}, the first on PATH; check it with `{ip} -V`, or put"
         " iproute2's first on PATH)"

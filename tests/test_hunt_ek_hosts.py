@@ -338,3 +338,28 @@ echo "left:[$(ls /run/netns)][$(ip -br link | grep -v '^lo ')]"
     assert "no lab is up\nls=0" in said, said
     assert "no lab named ektfresh is up" in said and "down-nothing=2" in said, said
     assert "up=0" in said and "down=0" in said and "left:[][]" in said, said
+
+
+def test_a_read_with_no_ip_on_path_says_where_it_is_or_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Hunt EK: ``status`` under a PATH without /usr/sbin said "ip: command not found (no
+    ip on PATH)"; it says where ip is, and on a host without one, what to install."""
+    lean = _lean_path(tmp_path, {"ip"})
+    ip_dir = programs.off_path("ip") if shutil.which("ip") else None
+    if ip_dir is not None:
+        done = subprocess.run(
+            [sys.executable, "-m", "iplab", "status", "--state-dir", str(tmp_path / "st")],
+            capture_output=True, text=True, cwd=REPO, timeout=60, check=False,
+            env={**os.environ, "PATH": lean},
+        )  # fmt: skip
+        assert done.returncode == 3, done
+        assert (
+            f"(ip is not on PATH: it is in {ip_dir}, which PATH lacks; add {ip_dir} to PATH)"
+            in (done.stderr)
+        ), done.stderr
+    monkeypatch.setenv("PATH", lean)
+    monkeypatch.setattr(programs, "STANDARD", ())
+    assert iproute._ip_named() == (
+        "(this host has no ip: install iproute2 (Fedora: iproute) and put its ip first on PATH)"
+    )
