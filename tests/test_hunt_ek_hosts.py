@@ -363,3 +363,16 @@ def test_a_read_with_no_ip_on_path_says_where_it_is_or_what_to_install(
     assert iproute._ip_named() == (
         "(this host has no ip: install iproute2 (Fedora: iproute) and put its ip first on PATH)"
     )
+
+
+def test_check_says_up_would_refuse_busybox_s_ip(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hunt EK: ``check`` said OK under busybox's ip, and ``up`` then refused; check says
+    it, as it says a program the host lacks."""
+    from iplab.cli import main
+
+    _on_path(monkeypatch, "busybox")
+    assert main(["check", str(LAB), "--prefix", "ekt"]) == 0
+    err = capsys.readouterr().err
+    assert "iplab: note: the ip on PATH (" in err and "up and run refuse the lab" in err, err
