@@ -35,7 +35,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import field
 from typing import Any, Protocol
 
-from iplab import vxlan
+from iplab import ipkind, vxlan
 from iplab.errors import ParseError
 from iplab.names import ROOT
 from iplab.peers import RawLink, RootPart, build_state, in_part, settings_of
@@ -396,14 +396,25 @@ def parse_read(text: str) -> Read:
                 continue
             first = err.strip().splitlines()[0] if err.strip() else f"exit status {status}"
             where = f"namespace {name}" if kind == "ns" else f"the {kind} read"
+            if (why := ipkind.said_of_failure(err)) is not None:  # (hunt EK: busybox's ip)
+                raise ipkind.NotIproute2(f"{where}: {why}")
             raise ParseError(f"{where}: ip failed: {first}")
         if kind == "netns":
-            read.root_ids = parse_netns_list(loads(body, "ip -j netns list"))
+            read.root_ids = parse_netns_list(_ip_json(body, "ip -j netns list"))
         elif kind == "root":
-            read.links[ROOT] = parse_links(loads(body, "the root namespace"), ROOT)
+            read.links[ROOT] = parse_links(_ip_json(body, "the root namespace"), ROOT)
         elif kind == "ns":
-            read.links[name] = parse_links(loads(body, f"namespace {name}"), name)
+            read.links[name] = parse_links(_ip_json(body, f"namespace {name}"), name)
     return read
+
+
+def _ip_json(text: str, what: str) -> Any:
+    """:func:`loads` of what ``ip -j`` printed; text where JSON belongs is an iproute2
+    older than that command's JSON output (hunt EK: iproute2-ss180129 takes ``-j`` and
+    prints ``ns1 (id: 0)`` for ``ip -j netns list``), said as such."""
+    if (why := ipkind.text_for_json(text)) is not None:
+        raise ParseError(f"{what}: {why}")  # (read_with_ip names the ip)
+    return loads(text, what)
 
 
 #: from this many namespaces on, a lab is read over netlink (as root, on the real kernel).
@@ -603,6 +614,8 @@ def read_with_ip(shell: Shell, namespaces: Iterable[str] | None = None) -> State
             raise ParseError(_failed("reading the state", rc, err.strip() or out[-200:]))
         try:
             read = parse_read(out)
+        except ipkind.NotIproute2:
+            raise  # (it names the ip and what to do)
         except ParseError as exc:  # (hunt CY: "the netns read: ip failed: Segmentation
             # fault", of an ip on PATH that is not iproute2's, named no binary)
             raise ParseError(f"{exc} {_ip_named()}") from None
@@ -628,8 +641,12 @@ def _ip_named() -> str:
     """Which ``ip`` a read ran, and what to do of one that fails or prints what iproute2
     does not."""
     ip = shutil.which("ip")
-    if ip is None:
-        return "(no ip on PATH)"
+    if ip is None:  # (hunt EK: "(no ip on PATH)" of the ip in /usr/sbin a PATH lacked)
+        from iplab.programs import off_path
+
+        if (folder := off_path("ip")) is not None:
+            return f"(ip is not on PATH: it is in {folder}, which PATH lacks; add {folder} to PATH)"
+        return f"(this host has no ip: {ipkind.INSTALL})"
     return (
         f"(the ip it runs: {ip}, the first on PATH; check it with `{ip} -V`, or put"
         " iproute2's first on PATH)"
@@ -652,7 +669,7 @@ def _nsid_maps(shell: Shell, namespaces: set[str]) -> dict[str, dict[int, str]]:
     maps: dict[str, dict[int, str]] = {}
     for kind, name, body, status, _err in outputs(out):
         if kind == "ns" and status == 0:
-            maps[name] = parse_nsid_list(loads(body, f"namespace {name}"), name)
+            maps[name] = parse_nsid_list(_ip_json(body, f"namespace {name}"), name)
     return maps
 
 

@@ -39,6 +39,7 @@ from iplab import (
     hostowned,
     hostsubnets,
     ipgrammar,
+    ipkind,
     iproute,
     jobs,
     kernelconfig,
@@ -51,6 +52,7 @@ from iplab import (
     undo,
     verify,
     wrappers,
+    xtables,
 )
 from iplab.ahead import Ahead
 from iplab.batch import batch_line, fd_budget, no_batch_mode, segments
@@ -171,10 +173,19 @@ class StepFailed(IplabError):
             super().__init__(*_no_batch(where, detail))
             self.command, self.result = command, result
             return
+        if (batched or command.argv[:1] == ("ip",)) and ipkind.multicall_said(
+            result.stderr
+        ):  # (hunt EK: twenty lines of busybox's usage were all a lab's first step said)
+            super().__init__(
+                f"{where}command failed (exit {result.rc}): {command.text}\n  {detail[0]}",
+                hint=ipkind.said_of_failure(result.stderr),
+            )
+            self.command, self.result = command, result
+            return
         how = "in ip -batch" if batched else f"exit {result.rc}"
         if result.stopped:
             how = f"{'ip -batch ' if batched else ''}{result.stopped}"
-        hint = None
+        hint = xtables.said_of_failure(result.stderr)  # (hunt EK: legacy on an nft kernel)
         if batched and "Too many open files" in result.stderr:  # (hunt U: ulimit -n 20)
             hint = (
                 "ip -batch ran out of file descriptors: raise the open-files limit (`ulimit"
@@ -2338,8 +2349,11 @@ def _verify_up(
 
 
 def down(env: Env, lab: str, exact: bool = False) -> int:
+    fresh = not lab_dir(env.state_dir, lab).exists()
     with ExitStack() as stack:
         journal = open_lab(env.state_dir, lab, stack, "down")
+        if fresh:  # (hunt EK: `down` of a name never up left labs/NAME/lock behind)
+            stack.callback(_unused_dir_removed, journal)
         if not journal.exists() and not journal.recoverable():
             if journal.path.exists():  # a crash before lab.json was written: nothing ran
                 journal.archive(env.state_dir)
@@ -2353,6 +2367,10 @@ def down(env: Env, lab: str, exact: bool = False) -> int:
         if (journal.dir / "reserve").exists():
             env.reserve = journal.dir / "reserve"
         journal.on_full = env.release
+        if (applet := ipkind.multicall_ip()) is not None:  # (hunt EK: its undo batch died)
+            raise IplabError(
+                f"not taking {lab} down: {applet}, {ipkind.lacks()}", hint=ipkind.INSTALL
+            )
         env.runner.ensure_privilege()
         env.context.update(
             {"lab": lab, "run": info.run, "scenario": info.scenario, "sha256": info.sha256}

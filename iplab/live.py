@@ -225,12 +225,25 @@ def _in_ns(ns: str, argv: Sequence[str]) -> list[str]:
     return ["ip", "netns", "exec", ns, *argv] if ns else list(argv)
 
 
-def need_program(program: str, package: str) -> None:
-    if shutil.which(program) is None:
+def need_program(program: str) -> None:
+    """Refuse a command that starts ``program`` when it is not on PATH: where it is when
+    only PATH lacks its directory, else its package (Debian's and Fedora's names; hunt EK:
+    impair under ``PATH=/usr/bin:/bin`` said "tc is not installed (install the iproute2
+    package (apt-get install iproute2))" of the tc in /usr/sbin)."""
+    if shutil.which(program) is not None:
+        return
+    from iplab import programs
+
+    if (folder := programs.off_path(program)) is not None:
         raise UsageError(
-            f"{program} is not installed",
-            hint=f"install the {package} package (apt-get install {package})",
+            f"{program} is not on PATH (it is in {folder}, which PATH lacks)",
+            hint=f"add {folder} to PATH",
         )
+    package = programs.package_of(program)
+    raise UsageError(
+        f"this host does not have {program}",
+        hint=f"install it ({programs.packaged(package)})" if package else f"install {program}",
+    )
 
 
 # -- exec / shell -------------------------------------------------------------------------------
@@ -262,7 +275,7 @@ def shell(env: Env, lab: str, ns: str, program: str = "bash") -> int:
     info = _lab_record(env, lab)
     where = resolve_netns(info, ns)
     _context(env, info, new_run_id())
-    need_program(program, program)
+    need_program(program)
     prompt = f"[iplab {lab} {where}] \\w\\$ "
     full = _in_ns(where, ["env", f"PS1={prompt}", f"IPLAB_LAB={lab}", f"IPLAB_NETNS={where}",
                           program, "--norc", "-i"])  # fmt: skip
@@ -298,7 +311,7 @@ def impair(
     env: Env, lab: str, link: str, wanted: tc.Impairment | None, dry_run: bool = False
 ) -> int:
     """Set (or with None, clear) the impairment of a link of the lab, journaled and read back."""
-    need_program("tc", "iproute2")
+    need_program("tc")
     with live(env, lab) as lv:
         state = lv.state()
         target = resolve_link(lv.info, state, link)
@@ -375,7 +388,7 @@ def capture(
     duration: float | None, extra: Sequence[str] = (),
 ) -> int:  # fmt: skip
     """tcpdump on a link of the lab, in the link's namespace (audited)."""
-    need_program("tcpdump", "tcpdump")
+    need_program("tcpdump")
     info = _lab_record(env, lab)
     env.runner.ensure_privilege()
     state = iproute.read_state(env.runner, lab_netns(info))

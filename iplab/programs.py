@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 
+from iplab import ipkind
 from iplab.errors import IplabError
 from iplab.ipgrammar import LINK_WORDS
 from iplab.ipwords import BRIDGE_OBJECTS, IP_OBJECTS, TC_OBJECTS
@@ -153,6 +154,15 @@ PACKAGES = {
     "ifconfig": "net-tools", "route": "net-tools", "arp": "net-tools", "ip": "iproute2",
     "iptunnel": "net-tools", "ipmaddr": "net-tools",
     "sysctl": "procps",
+}  # fmt: skip
+#: where Fedora (and RHEL, CentOS Stream) names a program's package otherwise: a reader on
+#: Fedora told to install iputils-ping or iproute2 finds no such package (hunt EK)
+FEDORA = {
+    "iproute2": "iproute", "iputils-ping": "iputils", "iputils-arping": "iputils",
+    "iputils-tracepath": "iputils", "netcat-openbsd": "nmap-ncat", "ncat": "nmap-ncat",
+    "iptables": "iptables-nft", "dnsutils": "bind-utils", "mtr-tiny": "mtr",
+    "tshark": "wireshark-cli", "isc-dhcp-client": "dhcp-client", "conntrack": "conntrack-tools",
+    "openvswitch-switch": "openvswitch", "procps": "procps-ng", "bird2": "bird",
 }  # fmt: skip
 #: a tutorial that installs what it needs: what it runs after that is not looked for
 _INSTALLERS = frozenset({"apt-get", "apt", "yum", "dnf", "apk", "pacman", "zypper", "pip", "pip3"})
@@ -301,7 +311,15 @@ def _aside(program: str, packages: bool) -> str:
         return " (a word of ip's: the rest of the line above, broken without a '\\' at its end?)"
     if (meant := typo_of(program)) is not None:
         return f" ({meant} mistyped?)"
-    return f" (package {pkg})" if packages and (pkg := package_of(program)) else ""
+    return f" ({packaged(pkg)})" if packages and (pkg := package_of(program)) else ""
+
+
+def packaged(package: str) -> str:
+    """``package tcpdump``, or ``package iproute2; Fedora: iproute`` where Fedora's name
+    differs (hunt EK: ``ping (package iputils-ping)`` sent a Fedora reader to a package
+    dnf does not have)."""
+    fedora = FEDORA.get(package)
+    return f"package {package}" + (f"; Fedora: {fedora}" if fedora else "")
 
 
 #: the tools whose first word is an object (``ip netns``, ``bridge fdb``, ``tc qdisc``)
@@ -423,6 +441,8 @@ def refuse_missing(plan: Plan) -> list[str]:
     -n X || true``), or a line that goes on without it (``conntrack -L || cat
     /proc/net/nf_conntrack``, ``command -v conntrack && conntrack -L``), does not stop the
     run: it is returned, for a note."""
+    if (applet := ipkind.multicall_ip()) is not None:  # (hunt EK: busybox's ip on PATH)
+        raise IplabError(f"not starting: {applet}, {ipkind.lacks()}", hint=ipkind.INSTALL)
     everything = missing(plan)
     lacking = stopping(everything)
     if not lacking:

@@ -1000,7 +1000,7 @@ class Runner:
             self.hook(result, meta or {})
         if real[:1] == ("sudo",) and result.rc != 0 and _asks_password(result.stderr):
             raise PrivilegeError(
-                f"sudo asks for a password to run: {shlex.join(argv)}",
+                f"sudo asks for a password to {_asked_for(argv, meta)}",
                 hint="run `sudo -v` first, allow these commands without a password, or run as root",
             )
         return result
@@ -1033,6 +1033,15 @@ class Runner:
         if result.stopped:  # (hunt AJ: a read killed past its time limit said only its rc)
             said = f"{result.stopped}{': ' + said if said else ''}"
         return result.rc, result.stdout, said
+
+
+def _asked_for(argv: Sequence[str], meta: Mapping[str, object] | None) -> str:
+    """``run: ip netns add a``, or what a reader's ``bash -c`` script is for (hunt EK:
+    ``status`` of a user sudo asks a password of printed the whole read script)."""
+    text = (meta or {}).get("text")
+    if list(argv[:1]) in (["bash"], ["sh"]) and list(argv[1:2]) == ["-c"] and text:
+        return f"{text} (iplab's {argv[0]} script of ip commands)"
+    return f"run: {shlex.join(argv)}"
 
 
 def _asks_password(stderr: str) -> bool:

@@ -36,7 +36,7 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 
-from iplab import claims, iproute, jobs
+from iplab import claims, ipkind, iproute, jobs
 from iplab.batch import argv_line, no_batch_mode
 from iplab.claims import Owned
 from iplab.context import Env, Line, run_batch
@@ -1280,6 +1280,8 @@ def _batch_failures(
         # why ip never ran them, when iplab could not start or follow it (hunt CY: under
         # ``prlimit --as`` the line said "exit 126" alone, not the limit to raise)
         why = f" ({said[0].strip()})" if said and not failed and result.rc == 126 else ""
+        if (foreign := ipkind.said_of_failure(result.stderr)) is not None:  # (hunt EK)
+            why = f" ({foreign})"
         env.err.write(
             f"    {len(never)} not run: ip -batch ended ({end}) before it reached them:"
             f" {_listed(never)}{why}; the host is read again\n"

@@ -125,6 +125,13 @@ def cmd_check(args: argparse.Namespace) -> int:
             f"iplab: note: {programs.described(stops)}:"
             " up and run refuse the lab until it is installed\n"
         )
+    from iplab import ipkind
+
+    if (applet := ipkind.multicall_ip()) is not None:  # (hunt EK: said by up alone)
+        sys.stderr.write(
+            f"iplab: note: {applet}, {ipkind.lacks()}: up and run refuse the lab"
+            f" ({ipkind.INSTALL})\n"
+        )
     if let := {p: c for p, c in lacking.items() if p not in stops}:
         # (hunt AZ: ll of a step that may fail was said to make up and run refuse)
         sys.stderr.write(f"iplab: note: {programs.described(let)}: up and run go on without it\n")
