@@ -1270,11 +1270,19 @@ def _in_a_sentence(before: str, text: str, after: list[str]) -> bool:
     """A line of a paragraph is part of a sentence the page wraps, not an instruction on its
     own: the line before it does not end a sentence (hunt T, a handout's ``Q3. ... Explain``
     / ```` what you see with `sudo ip netns exec r1 tcpdump -ni vA-r`.````: the tcpdump was
-    run as a step), or it does not end one while the next line goes on in lower case."""
-    if before.strip() and not _ENDS.search(before.strip()):
-        return True
+    run as a step), or it does not end one while the next line goes on in lower case. A line
+    that is one code span and nothing else is the command the sentence over it introduces
+    (hunt EG: ``例如，创建一个名为foo的namespace`` over ```` ```ip netns add foo``` ````, an
+    issue's notes with no code block), unless the next line goes on in lower case."""
     rest = next((line.strip() for line in after), "")
-    return bool(rest[:1].islower()) and not _ENDS.search(text.strip().rstrip("`").rstrip())
+    goes_on = bool(rest[:1].islower())
+    if before.strip() and not _ENDS.search(before.strip()):
+        return goes_on or _SPAN_LINE.fullmatch(text.strip()) is None
+    return goes_on and not _ENDS.search(text.strip().rstrip("`").rstrip())
+
+
+#: a line that is one code span and nothing else (`` `ip netns add a` ``, ```` ```ip a``` ````)
+_SPAN_LINE = re.compile(r"(?P<ticks>`+)(?!`)[^`]+(?<!`)(?P=ticks)")
 
 
 #: a word that stands for one the reader chooses (``NAME``, ``DEV``, ``IFNAME``)
