@@ -1,6 +1,6 @@
 """Hunt EG #1: caisan's notes, a GitHub issue (tests/fixtures/pages-eg/eg08-...), have no
 code block: each command is a code span on a line of its own, under a sentence that ends
-with no stop (Chinese authors write ``例如，创建一个名为foo的namespace`` then
+with no stop (Chinese authors write ``创建一个名为foo的namespace`` then
 ```` ```ip netns add foo``` ````; in English, ``Create the pair`` then `` `ip link add ...` ``).
 
 Such a line was taken for the end of a sentence the page wraps (as hunt T's ``Explain`` /
@@ -16,7 +16,8 @@ from __future__ import annotations
 from iplab.importer.convert import detect_kind, import_text
 from tests.conftest import REPO
 
-PAGE = REPO / "tests" / "fixtures" / "pages-eg" / "eg08-caisan-myblog-1-zh-inline-triple-backticks.md"
+PAGES = REPO / "tests" / "fixtures" / "pages-eg"
+PAGE = PAGES / "eg08-caisan-myblog-1-zh-inline-triple-backticks.md"
 
 
 def test_the_page_keeps_its_namespace_and_its_pair() -> None:

@@ -1272,7 +1272,7 @@ def _in_a_sentence(before: str, text: str, after: list[str]) -> bool:
     / ```` what you see with `sudo ip netns exec r1 tcpdump -ni vA-r`.````: the tcpdump was
     run as a step), or it does not end one while the next line goes on in lower case. A line
     that is one code span and nothing else is the command the sentence over it introduces
-    (hunt EG: ``例如，创建一个名为foo的namespace`` over ```` ```ip netns add foo``` ````, an
+    (hunt EG: ``创建一个名为foo的namespace`` over ```` ```ip netns add foo``` ````, an
     issue's notes with no code block), unless the next line goes on in lower case."""
     rest = next((line.strip() for line in after), "")
     goes_on = bool(rest[:1].islower())
