@@ -447,6 +447,10 @@ def in_line_order(warnings: Iterable[str]) -> tuple[str, ...]:
     return tuple(said[i] for i in sorted(range(len(said)), key=where))
 
 
+#: a line a unified diff adds, holding an ip command (``+sudo ip -n lan1 r a ...``)
+_DIFF_ADDS = re.compile(r"\+(?!\+)\s*(?:sudo\s+)?ip\s")
+
+
 def import_text(
     text: str,
     kind: Kind,
@@ -499,6 +503,16 @@ def import_text(
         page = text.splitlines()
         forms = {n: f for n in inside if (f := form_in_sentence(page[n - 1])) is not None}
         inside = [n for n in inside if n not in forms]
+        added = [n for n in inside if _DIFF_ADDS.match(page[n - 1])]
+        inside = [n for n in inside if n not in added]
+        if added:  # (hunt EG: a review thread's ```diff of a page: "inside sentences")
+            listed, are = _listed(added), "are lines" if len(added) > 1 else "is a line"
+            why += (
+                f"; line{'s' * (len(added) > 1)} {listed} {are}"
+                f" a diff adds ({page[added[0] - 1].strip()!r}): the page shows a change to a"
+                " file (a pull request's review?), not commands run: import the file the"
+                " change makes"
+            )
         if forms:  # (hunt DN: "use the ip link add <interface-name> ... command")
             listed = _listed(list(forms))
             why += (
