@@ -14,11 +14,18 @@ its words reads back as the renamed step."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from iplab.importer.convert import detect_kind, import_text
 from iplab.prefix import with_prefix
 from iplab.render import renderer
 from iplab.scenario import load_text
+from tests import kernel
 from tests.conftest import REPO
+from tests.kernel import SKIP
+from tests.pages import imported_file, run
 
 PAGES = REPO / "tests" / "fixtures" / "pages-eg"
 PAGE = PAGES / "eg05-ruriOSS-ruri-40-zh-terse-l-a-s-user-prompt.md"
@@ -86,3 +93,21 @@ def test_a_block_its_words_would_rename_otherwise_prints_its_commands() -> None:
     said = [s.verbatim or render.text(s.op) for s in with_prefix(scenario, "t1").steps]
     assert "route add t1default" not in "\n".join(said)
     assert said[-1] == "ip netns exec t1default ip route add default dev t1v0"
+
+
+@pytest.mark.kernel
+@pytest.mark.skipif(bool(SKIP), reason=SKIP or "")
+def test_the_answer_runs_clean_under_its_prefix(state_dir: Path, tmp_path: Path) -> None:
+    """Run as a user runs it: the pair named after its kind, the namespace, their
+    addresses; verified, undone, nothing left (whatever happens, what carries the hunt's
+    prefix is deleted, and must be nothing)."""
+    prefix = "egxk05"
+    try:
+        done = run(imported_file(PAGE, tmp_path), prefix, state_dir, tmp_path)
+        out = done.stdout + done.stderr
+        assert done.returncode == 0, out
+        assert f"ip l a {prefix}veth type veth peer name {prefix}host" in out, out
+        assert "verify: the kernel holds what the scenario promised" in out, out
+        assert "nothing of the lab remains" in out, out
+    finally:
+        assert kernel.cleanup_prefix(prefix, "egx") == []
