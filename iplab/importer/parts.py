@@ -162,7 +162,11 @@ def read_parts(
     synopsis: int | None = None  # (the line of the man page's SYNOPSIS the page shows)
     printed_before = False  # (the part before: a block of what man printed under it)
     for index, written in enumerate(parts):
-        hint = _hint(before, written) or _syntax(before, written, slots, filled)
+        hint = (
+            _hint(before, written)
+            or _replaced(before, written, reader)
+            or _syntax(before, written, slots, filled)
+        )
         printed = None
         if written.kind == "code" and hint is None and synopsis is not None:
             printed = hint = _man_printed(written, synopsis, went_on=printed_before)
@@ -207,6 +211,8 @@ def read_parts(
                 reader.comment(part.source[0], part.line)  # (the open shell's comment)
             else:
                 reader.note("heading", part.text, part.line)
+        elif part.kind == "paragraph" and part.shown:
+            reader.note("paragraph", part.text, part.line, part.end)  # (said by its hint)
         elif part.kind == "paragraph":
             if ANOTHER_TERMINAL.search(" ".join(part.source)):
                 reader.another_terminal()  # (hunt Q: docker's "At another shell, ...")
@@ -583,6 +589,41 @@ def _hint(before: Part | None, part: Part) -> str | None:
         f"line {part.line}: {shown} is a remedy the page gives if something fails"
         f" ({sentence!r}): shown, not a step"
     )
+
+
+def _replaced(before: Part | None, part: Part, reader: Reader) -> str | None:
+    """The warning for a command the sentence right above it says the page replaces (``So
+    instead of`` over ``sudo ip netns exec n0 nc -l 80``, then ``do`` over the right one: an
+    answer's fix; hunt EG, the wrong one ran again as a step); None for any other part. The
+    part is a code block, or a paragraph that is one command."""
+    if part.shown or before is None or before.kind != "paragraph":
+        return None
+    sentence = plain(" ".join(before.source))
+    if not _INSTEAD_OF.search(sentence):
+        return None
+    if part.kind == "code":
+        body = [(n, t.strip()) for n, t in part.body if t.strip()]
+        number, lines = (body[0][0] if body else part.line), [t for _, t in body]
+    elif part.kind == "paragraph" and len(part.source) == 1:
+        number, lines = part.line, [part.source[0].strip().strip("`").strip()]
+    else:
+        return None
+    if not lines or not reader.looks_like_command(strip_prompt(lines[0]) or lines[0]):
+        return None
+    said = sentence if len(sentence) <= 60 else "..." + sentence[-57:]
+    shown = repr(lines[0]) + (f" (and {len(lines) - 1} more lines)" if len(lines) > 1 else "")
+    return (
+        f"line {number}: {shown} is what the page replaces ({said!r}): shown, not run;"
+        " the command after it is read"
+    )
+
+
+#: a sentence that ends saying the command under it is the one replaced: ``So instead
+#: of``, ``Rather than:``, ``instead of running:``
+_INSTEAD_OF = re.compile(
+    r"\b(?:instead\s+of|rather\s+than)(?:\s+(?:running|typing|using|doing))?\s*[:,]?\s*$",
+    re.IGNORECASE,
+)
 
 
 #: a sentence that gives a command's form (``The syntax is:``, ``the format this command
