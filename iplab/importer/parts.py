@@ -1328,9 +1328,12 @@ _SPAN_LINE = re.compile(r"(?P<ticks>`+)(?!`)[^`]+(?<!`)(?P=ticks)")
 
 #: a word that stands for one the reader chooses (``NAME``, ``DEV``, ``IFNAME``)
 _PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]+")
-#: backquoted commands after a label or a verb, joined by "and", "then", commas
+#: backquoted commands after a label or a verb, joined by "and", "then", commas; a label
+#: may hold code spans and end in a fullwidth colon, U+FF1A (hunt EG: a Chinese label
+#: naming `veth-test1` then its command; ``Move `veth-test1` into test1: `sudo ip ...```)
 _SPANS = re.compile(
-    r"(?:[^`]*:|(?:[^`]*\s)?(?:with|using|run|type|execute|then|and|now|next|finally))?"
+    r"(?:(?:[^`]|`[^`]+`)*?[:\uff1a]"
+    r"|(?:[^`]*\s)?(?:with|using|run|type|execute|then|and|now|next|finally))?"
     r"\s*(?P<spans>`[^`]+`(?:\s*(?:,|;|and|then|,\s*and|,\s*then)?\s*`[^`]+`)*)\s*[.:]?",
     re.IGNORECASE,
 )
