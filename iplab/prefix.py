@@ -21,6 +21,7 @@ import dataclasses
 import fnmatch
 import functools
 import hashlib
+import itertools
 import posixpath
 import re
 import shlex
@@ -382,8 +383,10 @@ def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(map(re.escape, words)) or r"(?!)"
     return re.compile(
         # (not a shell variable of that name: ``NS1=NS1`` then ``ip netns add $NS1``, whose
-        # value is renamed where it is set)
-        rf"(?<![A-Za-z0-9_.$-])(?<!\$\{{)(?P<word>{alternatives})(?![A-Za-z0-9_.-])"
+        # value is renamed where it is set; not a link's kind: ``ip link add veth type
+        # veth``, a pair named after its kind in answers and forum posts, even in a ``bash
+        # -c "..."`` string; hunt EG: the kind was renamed with the link)
+        rf"(?<![A-Za-z0-9_.$-])(?<!\$\{{)(?<!\btype )(?P<word>{alternatives})(?![A-Za-z0-9_.-])"
         # a link's part of a dotted sysctl key: net.ipv4.conf.NAME.rp_filter
         rf"|(?:(?<=\.conf\.)|(?<=\.neigh\.))(?P<key>{alternatives})(?=\.[a-z])"
     )
@@ -435,6 +438,8 @@ def with_prefix(scenario: Scenario, prefix: str) -> Scenario:
     def step_renamed(step: Step) -> Step:
         op = _rename_fields(step.op, netns, links, mentioned)
         if op.text is not None and ipgrammar.read(op.text) != op:
+            op = _read_renamed(step.op, op, netns, links) or op
+        if op.text is not None and ipgrammar.read(op.text) != op:
             raise ScenarioError(
                 f"with --prefix {prefix!r}: the line {op.text!r} does not read as the renamed "
                 f"command: {_clashes(step.op, netns, links)}",
@@ -448,10 +453,18 @@ def with_prefix(scenario: Scenario, prefix: str) -> Scenario:
     return dataclasses.replace(
         scenario,
         setup=_blocks_renamed(
-            tuple(step_renamed(s) for s in scenario.setup), netns, links, mentioned
+            tuple(step_renamed(s) for s in scenario.setup),
+            netns,
+            links,
+            mentioned,
+            scenario.setup,
         ),
         teardown=_blocks_renamed(
-            tuple(step_renamed(s) for s in scenario.teardown), netns, links, mentioned
+            tuple(step_renamed(s) for s in scenario.teardown),
+            netns,
+            links,
+            mentioned,
+            scenario.teardown,
         ),
     )
 
@@ -531,6 +544,36 @@ def kernel_named_said(scenario: Scenario, prefix: str) -> list[tuple[Step, str]]
     return out
 
 
+def _read_renamed(
+    op: Any, renamed: Any, netns: dict[str, str], links: dict[str, str]
+) -> Any | None:
+    """``renamed`` (``op`` renamed field by field) with ``op``'s line renamed only where ip
+    reads a name of the lab, as the grammar reads it back; None when no such renaming of its
+    words reads as ``renamed``. Hunt EG: ``ip l a veth type veth peer name host``, a pair
+    named after its kind (as answers and forum posts name it), had the kind renamed with the
+    link and the run was refused."""
+    text = op.text or ""
+    words = {**netns, **links}
+    pattern = _words_pattern(tuple(sorted(words, key=len, reverse=True)))
+    spans = [(m.start(), m.end(), words[_named(m)]) for m in pattern.finditer(text)]
+    if len(spans) > _MOST_SPANS:
+        return None
+    for size in range(len(spans) - 1, 0, -1):  # (all renamed: the line already refused)
+        for chosen in itertools.combinations(spans, size):
+            out, at = [], 0
+            for start, end, new in chosen:
+                out += [text[at:start], new]
+                at = end
+            attempt = dataclasses.replace(renamed, text="".join([*out, text[at:]]))
+            if ipgrammar.read(attempt.text) == attempt:
+                return attempt
+    return None
+
+
+#: the most names one line may hold for :func:`_read_renamed` to try its renamings (2**n)
+_MOST_SPANS = 10
+
+
 def _clashes(op: Any, netns: dict[str, str], links: dict[str, str]) -> str:
     """Which names of the lab ``op``'s line also holds as another word (``ip -n lo link set
     lo up`` in a namespace named lo: the link lo was renamed too), said for the refusal."""
@@ -552,10 +595,14 @@ def _blocks_renamed(
     netns: dict[str, str],
     links: dict[str, str],
     mentioned: Collection[str] = (),
+    before: tuple[Step, ...] = (),
 ) -> tuple[Step, ...]:
     """The author's text of each shell block, renamed word for word. A block that builds a
-    name inside its text (``ns$i``) cannot be renamed there: it prints its own commands, one
-    a line, as they run."""
+    name inside its text (``ns$i``), or one whose commands (``before``: the steps as the
+    scenario has them) its words would rename otherwise than the steps are renamed (``bash
+    -c "ip route add default dev v0"`` in a namespace named ``default``: the route's word
+    renamed too; hunt EG), cannot be renamed there: it prints its own commands, one a line,
+    as they run."""
     out = list(steps)
     renamed = {**netns, **links}
     originals = {new: old for old, new in renamed.items()}
@@ -574,7 +621,9 @@ def _blocks_renamed(
         pattern = _words_pattern(tuple(sorted(used, key=len, reverse=True)))
         values = [v for _, value in step.variables for v in _values(value)]
         found = {_named(m) for m in pattern.finditer("\n".join([step.verbatim, *values]))}
-        if len(found) == len(used):
+        if len(found) == len(used) and _renamed_alike(
+            before[start:end], steps[start:end], netns, links, mentioned
+        ):
             text = _rename_words(step.verbatim, netns, links, mentioned)
             variables = tuple(
                 (name, _rename_words(value, netns, links) if isinstance(value, str)
@@ -588,6 +637,23 @@ def _blocks_renamed(
                 dataclasses.replace(s, joined=False) for s in out[start + 1 : end]
             ]
     return tuple(out)
+
+
+def _renamed_alike(
+    before: Iterable[Step],
+    after: Iterable[Step],
+    netns: dict[str, str],
+    links: dict[str, str],
+    mentioned: Collection[str],
+) -> bool:
+    """Each command of a block, renamed word for word, is its step as renamed (hunt EG)."""
+    from iplab.render import renderer  # (late: render reads the scenario's steps too)
+
+    text = renderer().text
+    return all(
+        _rename_words(text(b.op), netns, links, mentioned) == text(a.op)
+        for b, a in zip(before, after, strict=False)
+    )
 
 
 def _said(step: Step) -> str:

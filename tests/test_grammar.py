@@ -325,13 +325,23 @@ def test_a_line_iplab_cannot_read_is_refused_with_its_place() -> None:
         scenario.load_text(text, "x.yaml")
 
 
-def test_prefix_refuses_a_line_it_cannot_rename_faithfully() -> None:
-    from iplab import scenario
+def test_prefix_refuses_a_line_it_cannot_rename_faithfully(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from iplab import prefix, scenario
     from iplab.errors import ScenarioError
     from iplab.prefix import with_prefix
 
-    # the lab makes a link called 'veth': the rename would touch the keyword too
+    # the lab makes a link called 'veth': renamed where ip reads a name, not the keyword
+    # (hunt EG: it was refused; tests/test_hunt_eg_prefix_kind_word.py)
     text = "name: x\nsetup:\n  - line: ip link add veth type veth peer name p\n"
     sc = scenario.load_text(text, "x.yaml")
+    assert with_prefix(sc, "t1").steps[0].op.text == "ip link add t1veth type veth peer name t1p"
+    # a namespace named lo: its name renamed, not the loopback's (read back by the grammar);
+    # a line none of whose renamings reads back as the renamed step is still refused
+    text = "name: x\nsetup:\n  - line: ip netns add lo\n  - line: ip -n lo link set lo up\n"
+    sc = scenario.load_text(text, "x.yaml")
+    assert with_prefix(sc, "t1").steps[1].op.text == "ip -n t1lo link set lo up"
+    monkeypatch.setattr(prefix, "_MOST_SPANS", 0)
     with pytest.raises(ScenarioError, match="does not read as the renamed command"):
         with_prefix(sc, "t1")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from iplab import hostfiles
+from iplab import hostfiles, prefix
 from iplab.errors import ScenarioError
 from iplab.hostfiles import file_writes
 from iplab.importer.convert import ImportResult, detect_kind, import_text
@@ -73,11 +73,15 @@ def test_prefix_leaves_a_routing_table_named_as_a_namespace_alone() -> None:
     assert "ip netns add hVvpn" in gist
 
 
-def test_prefix_refusal_says_which_name_clashed() -> None:
+def test_prefix_refusal_says_which_name_clashed(monkeypatch: pytest.MonkeyPatch) -> None:
     """Hunt V: the refusal said only "a name is also a word of the command"; it now names
-    the name and what it is (here a namespace named lo, whose link lo was renamed too)."""
+    the name and what it is (here a namespace named lo, whose link lo was renamed too).
+    Since hunt EG such a line is renamed where ip reads the namespace (``ip -n hVlo link set
+    lo up``); the refusal is left for a line none of whose renamings reads back."""
     text = "name: lo\nsetup:\n  - line: ip netns add lo\n  - line: ip -n lo link set lo up\n"
     scenario = load_text(text, "lo.yaml")
+    assert with_prefix(scenario, "hV").steps[1].op.text == "ip -n hVlo link set lo up"
+    monkeypatch.setattr(prefix, "_MOST_SPANS", 0)
     with pytest.raises(ScenarioError, match="'lo' is a namespace of the lab and also another"):
         with_prefix(scenario, "hV")
 

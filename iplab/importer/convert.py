@@ -447,6 +447,10 @@ def in_line_order(warnings: Iterable[str]) -> tuple[str, ...]:
     return tuple(said[i] for i in sorted(range(len(said)), key=where))
 
 
+#: a line a unified diff adds, holding an ip command (``+sudo ip -n lan1 r a ...``)
+_DIFF_ADDS = re.compile(r"\+(?!\+)\s*(?:sudo\s+)?ip\s")
+
+
 def import_text(
     text: str,
     kind: Kind,
@@ -499,6 +503,16 @@ def import_text(
         page = text.splitlines()
         forms = {n: f for n in inside if (f := form_in_sentence(page[n - 1])) is not None}
         inside = [n for n in inside if n not in forms]
+        added = [n for n in inside if _DIFF_ADDS.match(page[n - 1])]
+        inside = [n for n in inside if n not in added]
+        if added:  # (hunt EG: a review thread's ```diff of a page: "inside sentences")
+            listed, are = _listed(added), "are lines" if len(added) > 1 else "is a line"
+            why += (
+                f"; line{'s' * (len(added) > 1)} {listed} {are}"
+                f" a diff adds ({page[added[0] - 1].strip()!r}): the page shows a change to a"
+                " file (a pull request's review?), not commands run: import the file the"
+                " change makes"
+            )
         if forms:  # (hunt DN: "use the ip link add <interface-name> ... command")
             listed = _listed(list(forms))
             why += (
@@ -635,7 +649,9 @@ def _no_lab(drafts: Sequence[Draft]) -> str | None:
     namespace), and some reach addresses outside any lab (hunt CL #3, wiki.jokeru.ro's MTU
     notes: ``ping 2.2.2.2 -c 1 -M do -s 1500``, ``tcpdump -v -ni eth0``, ``tracepath -n
     213.147.119.190``): no lab, and iplab would send the host's own traffic; None
-    otherwise."""
+    otherwise. A private network's address counts too, no step making it (hunt EG: a
+    question's ``ping 172.16.0.1``, the asker's bridge, was a lab of one ping); the
+    loopback's does not."""
     if not all(is_observation(d.op) and d.op.in_ns() is None for d in drafts):
         return None
     found: dict[str, None] = {}
@@ -645,16 +661,18 @@ def _no_lab(drafts: Sequence[Draft]) -> str | None:
                 address = ipaddress.ip_address(word)
             except ValueError:
                 continue
-            if address.is_global:
+            if not (address.is_loopback or address.is_unspecified):
                 found.setdefault(str(address))
     if not found:
         return None
     lines = line_ranges(sorted({d.cmd.line for d in drafts}))
     programs = ", ".join(dict.fromkeys(d.cmd.text.split()[0] for d in drafts))
+    one = len(drafts) == 1
     return (
-        f"its {len(drafts)} command{'s' * (len(drafts) > 1)} ({lines}: {programs}) make"
-        " nothing and run on this host itself, reaching addresses outside it"
-        f" ({', '.join(found)}): they are the host's own network seen, not a lab to build"
+        f"its {len(drafts)} command{'s' * (not one)} ({lines}: {programs}) make{'s' * one}"
+        f" nothing and run{'s' * one} on this host itself, reaching addresses no step makes"
+        f" ({', '.join(found)}): {'it is' if one else 'they are'} the host's own network"
+        " seen, not a lab to build"
     )
 
 

@@ -162,7 +162,11 @@ def read_parts(
     synopsis: int | None = None  # (the line of the man page's SYNOPSIS the page shows)
     printed_before = False  # (the part before: a block of what man printed under it)
     for index, written in enumerate(parts):
-        hint = _hint(before, written) or _syntax(before, written, slots, filled)
+        hint = (
+            _hint(before, written)
+            or _replaced(before, written, reader)
+            or _syntax(before, written, slots, filled)
+        )
         printed = None
         if written.kind == "code" and hint is None and synopsis is not None:
             printed = hint = _man_printed(written, synopsis, went_on=printed_before)
@@ -207,6 +211,8 @@ def read_parts(
                 reader.comment(part.source[0], part.line)  # (the open shell's comment)
             else:
                 reader.note("heading", part.text, part.line)
+        elif part.kind == "paragraph" and part.shown:
+            reader.note("paragraph", part.text, part.line, part.end)  # (said by its hint)
         elif part.kind == "paragraph":
             if ANOTHER_TERMINAL.search(" ".join(part.source)):
                 reader.another_terminal()  # (hunt Q: docker's "At another shell, ...")
@@ -583,6 +589,41 @@ def _hint(before: Part | None, part: Part) -> str | None:
         f"line {part.line}: {shown} is a remedy the page gives if something fails"
         f" ({sentence!r}): shown, not a step"
     )
+
+
+def _replaced(before: Part | None, part: Part, reader: Reader) -> str | None:
+    """The warning for a command the sentence right above it says the page replaces (``So
+    instead of`` over ``sudo ip netns exec n0 nc -l 80``, then ``do`` over the right one: an
+    answer's fix; hunt EG, the wrong one ran again as a step); None for any other part. The
+    part is a code block, or a paragraph that is one command."""
+    if part.shown or before is None or before.kind != "paragraph":
+        return None
+    sentence = plain(" ".join(before.source))
+    if not _INSTEAD_OF.search(sentence):
+        return None
+    if part.kind == "code":
+        body = [(n, t.strip()) for n, t in part.body if t.strip()]
+        number, lines = (body[0][0] if body else part.line), [t for _, t in body]
+    elif part.kind == "paragraph" and len(part.source) == 1:
+        number, lines = part.line, [part.source[0].strip().strip("`").strip()]
+    else:
+        return None
+    if not lines or not reader.looks_like_command(strip_prompt(lines[0]) or lines[0]):
+        return None
+    said = sentence if len(sentence) <= 60 else "..." + sentence[-57:]
+    shown = repr(lines[0]) + (f" (and {len(lines) - 1} more lines)" if len(lines) > 1 else "")
+    return (
+        f"line {number}: {shown} is what the page replaces ({said!r}): shown, not run;"
+        " the command after it is read"
+    )
+
+
+#: a sentence that ends saying the command under it is the one replaced: ``So instead
+#: of``, ``Rather than:``, ``instead of running:``
+_INSTEAD_OF = re.compile(
+    r"\b(?:instead\s+of|rather\s+than)(?:\s+(?:running|typing|using|doing))?\s*[:,]?\s*$",
+    re.IGNORECASE,
+)
 
 
 #: a sentence that gives a command's form (``The syntax is:``, ``the format this command
@@ -1270,18 +1311,29 @@ def _in_a_sentence(before: str, text: str, after: list[str]) -> bool:
     """A line of a paragraph is part of a sentence the page wraps, not an instruction on its
     own: the line before it does not end a sentence (hunt T, a handout's ``Q3. ... Explain``
     / ```` what you see with `sudo ip netns exec r1 tcpdump -ni vA-r`.````: the tcpdump was
-    run as a step), or it does not end one while the next line goes on in lower case."""
-    if before.strip() and not _ENDS.search(before.strip()):
-        return True
+    run as a step), or it does not end one while the next line goes on in lower case. A line
+    that is one code span and nothing else is the command the sentence over it introduces
+    (hunt EG: ``创建一个名为foo的namespace`` over ```` ```ip netns add foo``` ````, an
+    issue's notes with no code block), unless the next line goes on in lower case."""
     rest = next((line.strip() for line in after), "")
-    return bool(rest[:1].islower()) and not _ENDS.search(text.strip().rstrip("`").rstrip())
+    goes_on = bool(rest[:1].islower())
+    if before.strip() and not _ENDS.search(before.strip()):
+        return goes_on or _SPAN_LINE.fullmatch(text.strip()) is None
+    return goes_on and not _ENDS.search(text.strip().rstrip("`").rstrip())
+
+
+#: a line that is one code span and nothing else (`` `ip netns add a` ``, ```` ```ip a``` ````)
+_SPAN_LINE = re.compile(r"(?P<ticks>`+)(?!`)[^`]+(?<!`)(?P=ticks)")
 
 
 #: a word that stands for one the reader chooses (``NAME``, ``DEV``, ``IFNAME``)
 _PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]+")
-#: backquoted commands after a label or a verb, joined by "and", "then", commas
+#: backquoted commands after a label or a verb, joined by "and", "then", commas; a label
+#: may hold code spans and end in a fullwidth colon, U+FF1A (hunt EG: a Chinese label
+#: naming `veth-test1` then its command; ``Move `veth-test1` into test1: `sudo ip ...```)
 _SPANS = re.compile(
-    r"(?:[^`]*:|(?:[^`]*\s)?(?:with|using|run|type|execute|then|and|now|next|finally))?"
+    r"(?:(?:[^`]|`[^`]+`)*?[:\uff1a]"
+    r"|(?:[^`]*\s)?(?:with|using|run|type|execute|then|and|now|next|finally))?"
     r"\s*(?P<spans>`[^`]+`(?:\s*(?:,|;|and|then|,\s*and|,\s*then)?\s*`[^`]+`)*)\s*[.:]?",
     re.IGNORECASE,
 )

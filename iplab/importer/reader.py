@@ -1973,6 +1973,9 @@ class Reader:
             if prompted and self._unopened(text):
                 self.warnings.append(_unopened_said(number, text))
                 self.comment(text.strip(), number)
+                # (what it printed goes with it, shown: hunt EG, each line of it was said
+                # "neither a command nor the output of one")
+                typed, dropping = True, True
                 continue
             body = self._command_text(text, prompted)
             self.prompt = prompt_of(text, root_hash=True) if prompted else None
