@@ -64,6 +64,7 @@ from iplab.errors import (
     UsageError,
     lab_stays,
     no_room,
+    out_of_memory,
     state_write_error,
 )
 from iplab.interrupts import Signals, fault, faults
@@ -2152,34 +2153,54 @@ def _deleted_meanwhile(env: Env, journal: Journal, exc: StepFailed) -> None:
     """Say each namespace and root link the failed command names that this run's steps
     left made (the model, replaying what they did) and that is gone: someone else deleted
     it while ``up`` ran (hunt EB: ip's words alone said it, "Cannot open network
-    namespace", 'Invalid "netns" value', "RTNETLINK answers: Invalid argument")."""
-    from iplab.model import apply
+    namespace", 'Invalid "netns" value', "RTNETLINK answers: Invalid argument").
 
-    state = State()
+    Only a missing object is said gone (:func:`undo.present`): a host that cannot say
+    (/run/netns unreadable) is said as such, and a bug met here as a bug, and the rollback
+    goes on (hunt EJ: every Exception was suppressed, and such failures read as "deleted
+    by something else")."""
+    try:
+        for what, kind, name in _made_and_named(journal, exc):
+            try:
+                there = undo.present(kind, name)
+            except OSError as failed:
+                env.err.write(
+                    f"iplab: cannot tell whether {what}, which the lab made, is still there:"
+                    f" {failed.strerror or failed}\n"
+                )
+                continue
+            if not there:
+                env.err.write(
+                    f"iplab: {verify.made_and_gone(what, ' while the lab came up')}; up again"
+                    " once nothing else deletes it\n"
+                )
+    except Exception as bug:  # (a bug here must not stop the rollback: said, and it runs)
+        said = out_of_memory() if isinstance(bug, MemoryError) else str(InternalError(bug))
+        env.err.write(f"iplab: {said}, while looking for what someone else deleted\n")
+
+
+def _made_and_named(journal: Journal, exc: StepFailed) -> list[tuple[str, str, str]]:
+    """(what, kind, name) of each namespace and root link that this run's done steps left
+    made, as the model replays them, and that the failed command names; none after a step
+    of unknown effects (it may have deleted or moved anything)."""
+    from iplab.model import Judge, apply
+
+    state, judge = State(), Judge(strict=False)  # (objections kept: the kernel took them)
     for entry in journal.entries():
         if entry.op is not None and entry.status == "done":
-            with contextlib.suppress(Exception):  # (a hint: what the model cannot place)
-                apply(state, entry.op)
-    if state.opaque:  # a step of unknown effects: it may have deleted or moved anything
-        return
+            apply(state, entry.op, judge=judge)
+    if state.opaque:
+        return []
     named = set(exc.command.argv)
     with contextlib.suppress(ValueError):  # (a line shlex cannot split: its argv alone)
         named |= set(shlex.split(exc.command.text))
-    gone = [
-        f"namespace {name}"
+    return [
+        (f"namespace {name}", "netns", name)
         for name in sorted(named & (state.namespaces.keys() - {ROOT}))
-        if undo.identity("netns", name) is None
     ] + [
-        f"link {name}"
+        (f"link {name}", "link", name)
         for name in sorted(named & state.namespaces[ROOT].links.keys())
-        if undo.identity("link", name) is None
     ]
-    for what in gone:
-        env.err.write(
-            f"iplab: {what}, which this run made, is gone: something else deleted it while"
-            " the lab came up (`ip netns del`, `ip link del` in another shell, another"
-            " tool's cleanup); up again once nothing else deletes it\n"
-        )
 
 
 def live_differences(
