@@ -112,6 +112,7 @@ from iplab.words import (
     reaches_every_netns,
     reaches_the_hosts_rules,
     reads_only,
+    sets_nothing,
     sets_what_readers_print,
     simple_commands,
     strip_sudo,
@@ -754,6 +755,9 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
         op = entered(op)
         if isinstance(op, NetnsExec):
             a.space(op.ns)
+        if (dev := sets_nothing(op.command)) is not None:  # (ip link set DEV: ip fails
+            # when DEV is not there, as for every other ip link command: hunt EJ #3)
+            a.link(op.ns if isinstance(op, NetnsExec) else ip_netns(op.command), dev)
         _raw(a, op)
     elif isinstance(op, NetnsList | NetnsExecAll):
         pass  # observes
