@@ -43,6 +43,7 @@ from iplab import (
     names,
     neighwords,
     nettools,
+    ovs,
     rulewords,
     tcwords,
     vxlan,
@@ -1650,12 +1651,16 @@ def _raw(a: _Apply, op: Raw | NetnsExec) -> None:
         a.link(where, effect.name)
         _destroy(state, where, effect.name)
     lowers = ipgrammar.lower_devices(op.command)
+    kept = ovs.may_exist_bridges(op.command) if effects.creates else frozenset()
     for effect in effects.creates:
         if effect.what == "netns":
             _netns_add(a, effect.name, adopted=ipgrammar.adopts_netns(op.command))
             continue
         where = effect.ns or here
         space = a.space(where)
+        there = space.links.get(effect.name)
+        if effect.name in kept and there is not None and there.kind == "openvswitch":
+            continue  # (ovs-vsctl --may-exist add-br of a bridge there: nothing done)
         worded = _as_said(op, effect)
         lower: Link | None = None
         for name in dict.fromkeys([worded.lower, *lowers]):
