@@ -40,7 +40,9 @@ def labs(infos: Iterable[LabInfo]) -> list[dict[str, Any]]:
 
 def problem(exc: IplabError, file: str | None = None) -> dict[str, Any]:
     """An error or a warning of a scenario's: where (file, line, field: null when unknown),
-    what, and what to do (``hint``: null when none)."""
+    what, and what to do (``hint``: null when none); ``written``: where an imported lab's
+    step was written in the script or page it came from (``lab.sh:55``, what the text's
+    "(written at ...)" says; null when unknown). Hunt EJ: the text said it, the JSON not."""
     loc = exc.loc
     return {
         "file": loc.file if loc is not None else file,
@@ -48,6 +50,7 @@ def problem(exc: IplabError, file: str | None = None) -> dict[str, Any]:
         "field": loc.field if loc is not None else None,
         "message": exc.message,
         "hint": exc.hint,
+        "written": loc.written if loc is not None else None,
     }
 
 

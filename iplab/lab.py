@@ -66,6 +66,7 @@ from iplab.errors import (
     UsageError,
     lab_stays,
     no_room,
+    out_of_memory,
     state_write_error,
 )
 from iplab.interrupts import Signals, fault, faults
@@ -113,9 +114,10 @@ from iplab.runner import (
     wait_listening,
     wait_unshared,
 )
-from iplab.state import State, created_names
+from iplab.state import State, created_names, created_objects
 from iplab.steps import (
     LinkAdd,
+    LinkSet,
     NetnsAdd,
     NetnsDel,
     NetnsDelAll,
@@ -263,6 +265,37 @@ def limits_of(command: Command, default: float | None) -> Limits:
     return Limits(timeout, step.stop_after)
 
 
+#: the ops that may make a namespace or a root link (created_objects reads them)
+_MAKERS = (NetnsAdd, LinkAdd, LinkSet, Raw, NetnsExec)
+
+
+def _there_already(op: Op, made: Collection[str]) -> list[str]:
+    """What ``op`` makes (namespaces, root links, named by its words) that is there right
+    before it runs: when each is, the step makes none of it, whatever it exits with
+    (``ovs-vsctl --may-exist add-br br0`` exits 0, ``brctl addbr br0`` and ``ip tuntap add``
+    exit 1 with words of their own): the journal says "exists", as of ``ip link add``'s
+    "File exists", and its undo never deletes what someone else made after the preflight
+    (hunt EJ #4: the rollback after brctl's refusal ran ``ip link del br0``, and ``down``
+    of the --may-exist form ``ovs-vsctl --if-exists del-br br0``). Something the lab's
+    own steps made before (``made``: "netns NAME", "link NAME") is theirs; a step that
+    makes something new too is judged by its exit status alone."""
+    netns, links = created_objects([op], auto=False)
+    wanted = [("netns", n) for n in sorted(netns)]
+    wanted += [("link", name) for ns, name in sorted(links) if ns == ROOT]
+    if not wanted or any(f"{kind} {name}" in made for kind, name in wanted):
+        return []
+    found = []
+    for kind, name in wanted:
+        try:
+            there = undo.present(kind, name)
+        except OSError:  # (the host cannot say: judged by the exit status, as before)
+            return []
+        if not there:
+            return []
+        found.append(f"{'namespace' if kind == 'netns' else 'link'} {name}")
+    return found
+
+
 def outcome(rc: int, stderr: str) -> Status:
     """What the journal says of a command that ran: done; refused because its name
     existed (someone else's, never undone); or failed (maybe done all the same: an ``ip``
@@ -389,6 +422,9 @@ class Session:
         #: each such creator's entry (by seq): its undo as built when it ran, the sysctls'
         #: part, its sudo, where it is in :attr:`files_before`, and the files it removes
         self._creators: dict[int, _Creator] = {}
+        #: the namespaces and root links this run's steps made ("netns NAME", "link NAME"):
+        #: one met again before a step that makes it is the lab's own (_there_already)
+        self._names_made: set[str] = set()
         #: what DAD still held back when the next probe's wait ended: said under its line
         self._held = ""
         #: the indexes of the root namespace's links before the first step iplab cannot read
@@ -1004,12 +1040,21 @@ class Session:
         count = self.tally.changes
         self.journal.intend([entry])
         fault("before-run", count)
+        there = _there_already(command.op, self._names_made)
         host = self._host_now() if self._watched(command) else None
         named = _named_namespaces() if isinstance(command.op, Raw | NetnsExec) else None
         result = self._run(command, self._meta(command, phase))
         fault("after-run", count)
         self._files_done(entry, command.sudo)
-        self.journal.record([(entry, outcome(result.rc, result.stderr), result.rc)])
+        status = outcome(result.rc, result.stderr)
+        if there and status != "exists":
+            status = "exists"  # (not the lab's: its undo is never run, down leaves it)
+        if there and result.ok:  # (a failure's rollback says what it left alone)
+            self.env.err.write(
+                f"iplab: {', '.join(there)} existed before `{command.text}` ran (someone else"
+                " made it after iplab checked the names): not the lab's, left alone\n"
+            )
+        self.journal.record([(entry, status, result.rc)])
         fault("after-outcome", count)
         if result.ok:
             self._made([entry])
@@ -1303,6 +1348,13 @@ class Session:
         """The lab record learns what each namespace an ``ip netns add`` of the lab just
         made is (its inode), as it is made: the processes ``down`` stops are only those of
         a namespace that is still that one (hunt E)."""
+        for entry in entries:
+            if entry.op is not None and not isinstance(entry.op, _MAKERS):
+                continue  # (the makers: what created_objects reads, cheaply passed by)
+            netns, links = created_objects([entry.op], auto=False) if entry.op else ((), ())
+            self._names_made.update(
+                [f"netns {n}" for n in netns] + [f"link {n}" for ns, n in links if ns == ROOT]
+            )
         names = [e.op.name for e in entries if isinstance(e.op, NetnsAdd)]
         if not names:
             return
@@ -2163,34 +2215,54 @@ def _deleted_meanwhile(env: Env, journal: Journal, exc: StepFailed) -> None:
     """Say each namespace and root link the failed command names that this run's steps
     left made (the model, replaying what they did) and that is gone: someone else deleted
     it while ``up`` ran (hunt EB: ip's words alone said it, "Cannot open network
-    namespace", 'Invalid "netns" value', "RTNETLINK answers: Invalid argument")."""
-    from iplab.model import apply
+    namespace", 'Invalid "netns" value', "RTNETLINK answers: Invalid argument").
 
-    state = State()
+    Only a missing object is said gone (:func:`undo.present`): a host that cannot say
+    (/run/netns unreadable) is said as such, and a bug met here as a bug, and the rollback
+    goes on (hunt EJ: every Exception was suppressed, and such failures read as "deleted
+    by something else")."""
+    try:
+        for what, kind, name in _made_and_named(journal, exc):
+            try:
+                there = undo.present(kind, name)
+            except OSError as failed:
+                env.err.write(
+                    f"iplab: cannot tell whether {what}, which the lab made, is still there:"
+                    f" {failed.strerror or failed}\n"
+                )
+                continue
+            if not there:
+                env.err.write(
+                    f"iplab: {verify.made_and_gone(what, ' while the lab came up')}; up again"
+                    " once nothing else deletes it\n"
+                )
+    except Exception as bug:  # (a bug here must not stop the rollback: said, and it runs)
+        said = out_of_memory() if isinstance(bug, MemoryError) else str(InternalError(bug))
+        env.err.write(f"iplab: {said}, while looking for what someone else deleted\n")
+
+
+def _made_and_named(journal: Journal, exc: StepFailed) -> list[tuple[str, str, str]]:
+    """(what, kind, name) of each namespace and root link that this run's done steps left
+    made, as the model replays them, and that the failed command names; none after a step
+    of unknown effects (it may have deleted or moved anything)."""
+    from iplab.model import Judge, apply
+
+    state, judge = State(), Judge(strict=False)  # (objections kept: the kernel took them)
     for entry in journal.entries():
         if entry.op is not None and entry.status == "done":
-            with contextlib.suppress(Exception):  # (a hint: what the model cannot place)
-                apply(state, entry.op)
-    if state.opaque:  # a step of unknown effects: it may have deleted or moved anything
-        return
+            apply(state, entry.op, judge=judge)
+    if state.opaque:
+        return []
     named = set(exc.command.argv)
     with contextlib.suppress(ValueError):  # (a line shlex cannot split: its argv alone)
         named |= set(shlex.split(exc.command.text))
-    gone = [
-        f"namespace {name}"
+    return [
+        (f"namespace {name}", "netns", name)
         for name in sorted(named & (state.namespaces.keys() - {ROOT}))
-        if undo.identity("netns", name) is None
     ] + [
-        f"link {name}"
+        (f"link {name}", "link", name)
         for name in sorted(named & state.namespaces[ROOT].links.keys())
-        if undo.identity("link", name) is None
     ]
-    for what in gone:
-        env.err.write(
-            f"iplab: {what}, which this run made, is gone: something else deleted it while"
-            " the lab came up (`ip netns del`, `ip link del` in another shell, another"
-            " tool's cleanup); up again once nothing else deletes it\n"
-        )
 
 
 def live_differences(

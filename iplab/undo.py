@@ -24,11 +24,14 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
+import fcntl
 import os
 import re
 import shlex
 import socket
 import stat
+import struct
 import tempfile
 import time
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -192,6 +195,35 @@ def identity(kind: str, name: str) -> str | None:
         return str(socket.if_nametoindex(name))
     except (OSError, ValueError):
         return None
+
+
+#: ioctl(SIOCGIFINDEX): the index of a link by its name (linux/sockios.h)
+_SIOCGIFINDEX = 0x8933
+
+
+def present(kind: str, name: str) -> bool:
+    """Whether a namespace (``kind`` "netns") or a root namespace's link is there, said only
+    from what a missing one gives (no file in /run/netns, ENOENT; no such link, ENODEV): any
+    other failure (/run/netns unreadable, no socket to ask with) raises its OSError, what
+    the host could not say, never "it is gone" (hunt EJ: :func:`identity` takes any failure
+    for a missing object, and ``socket.if_nametoindex`` says no errno at all)."""
+    if kind == "netns":
+        try:
+            os.stat(os.path.join(NETNS_DIR, name))
+        except (FileNotFoundError, NotADirectoryError, ValueError):
+            return False
+        return True
+    raw = os.fsencode(name)
+    if not raw or len(raw) >= 16 or b"\0" in raw or b"/" in raw:
+        return False  # (no link has such a name: IFNAMSIZ is 16 with its NUL)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        try:
+            fcntl.ioctl(sock, _SIOCGIFINDEX, struct.pack("16s16x", raw))
+        except OSError as exc:
+            if exc.errno == errno.ENODEV:
+                return False
+            raise
+    return True
 
 
 def identities(netns: Collection[str], root_links: Collection[str]) -> dict[str, str]:

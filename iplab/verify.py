@@ -390,21 +390,31 @@ def deleted_by_others(
             went.setdefault(link.peer_ns, []).append(d.obj)
         elif d.obj in owned.links:
             alone.append(d)
-    why = "something else deleted it ({} in another shell, another tool's cleanup)"
     out = []
     for ns in sorted(gone):
         also = went.get(ns, [])
         peers = "the peer of a veth" if len(also) == 1 else "the peers of veths"
         with_it = f"; {', '.join(sorted(also))} went with it ({peers} in it)" if also else ""
-        out.append(
-            f"namespace {ns}, which the lab made, is gone: {why.format('`ip netns del`')}{with_it}"
-        )
+        out.append(made_and_gone(f"namespace {ns}") + with_it)
     out += [
-        f"link {d.obj if d.namespace == ROOT else f'{d.obj}@{_where(d.namespace or ROOT)}'},"
-        f" which the lab made, is gone: {why.format('`ip link del`')}"
+        made_and_gone(
+            f"link {d.obj if d.namespace == ROOT else f'{d.obj}@{_where(d.namespace or ROOT)}'}"
+        )
         for d in alone
     ]
     return out
+
+
+def made_and_gone(what: str, when: str = "") -> str:
+    """The one sentence for a namespace or link (``what``: "namespace NAME", "link NAME")
+    the lab made that is gone though no step of it deleted it, said by ``verify`` and by
+    the failed step of an ``up`` (``when``: " while the lab came up"), with what deletes
+    such an object. Hunt EJ: the two said it in two wordings of their own."""
+    tool = "`ip netns del`" if what.startswith("namespace ") else "`ip link del`"
+    return (
+        f"{what}, which the lab made, is gone: something else deleted it{when} ({tool} in"
+        " another shell, another tool's cleanup)"
+    )
 
 
 def _link_diff(ns: str, want: Link, got: Link) -> list[Difference]:

@@ -61,9 +61,15 @@ def lines_of(source: str, text: str) -> list[int]:
 
 
 def _source_file(scenario: Path, named: str) -> Path | None:
-    if "://" in named:
+    """The file ``source:`` names, as reached from here: an absolute path as it is, a
+    relative one from the scenario's folder (what ``import -o`` writes), else from the
+    current folder (a scenario written to stdout, or by an older iplab: the path as given
+    to ``import``). Hunt EJ: the current folder came first, and the scenario's folder was
+    reached by a path given from elsewhere."""
+    if "://" in named or not named:
         return None
-    for candidate in (Path(named), scenario.parent / named):
+    candidates = [Path(named)] if Path(named).is_absolute() else [scenario.parent / named]
+    for candidate in [*candidates, Path(named)]:
         if candidate.is_file():
             return candidate
     return None
@@ -83,7 +89,8 @@ def _rendered(loc: Location) -> str | None:
 
 def written_at(loc: Location) -> str | None:
     """``script.sh:55``: where the step ``loc`` names was written in the scenario's source
-    (several lines: ``script.sh:55, 60``), or None (no source, not found)."""
+    (several lines: ``script.sh:55, 60``), the source's path as reached from here (the
+    scenario's folder joined to a relative ``source:``), or None (no source, not found)."""
     if not loc.field or not loc.file.endswith((".yaml", ".yml")):
         return None
     scenario = Path(loc.file)
@@ -106,7 +113,7 @@ def written_at(loc: Location) -> str | None:
     if not lines:
         return None
     shown = ", ".join(map(str, lines[:_NAMED])) + (", ..." if len(lines) > _NAMED else "")
-    return f"{named}:{shown}"
+    return f"{source}:{shown}"
 
 
 def located(exc: IplabError) -> IplabError:

@@ -174,7 +174,7 @@ def test_check_json_of_an_invalid_scenario_says_the_error(
     assert doc["errors"] == [{
         "file": str(path), "line": 5, "field": "setup[1]",
         "message": "a veth needs a 'peer' name",
-        "hint": "as in: name: vethX, type: veth, peer: vethY",
+        "hint": "as in: name: vethX, type: veth, peer: vethY", "written": None,
     }]  # fmt: skip
     assert "a veth needs a 'peer' name" in captured.err  # (said there too, as without --json)
 

@@ -4,7 +4,7 @@ terminal). The next step that used it failed with ip's words alone ("Cannot open
 namespace", 'argument "ebx4ns1" is wrong: Invalid "netns" value', "RTNETLINK answers:
 Invalid argument"), rolled back: nothing said the lab's object was gone, nor why.
 
-The failure now says it: the namespace or link, made by this run, is gone, something else
+The failure now says it: the namespace or link, made by the lab, is gone, something else
 deleted it while the lab came up; up again once nothing else does. The kernel test runs in network
 and mount namespaces of its own (tests/kernel.py ``apart``), prefix ``ebx``; iplab stops
 itself (``IPLAB_FAULT=SIGSTOP@after-outcome:N``) once it made the object, which the
@@ -53,6 +53,6 @@ def test_what_someone_else_deleted_during_up_is_said(
     assert "rc=1" in run.stdout and "no-ns" not in run.stdout, said
     assert "left: 0\n" in run.stdout, said
     assert (
-        f"iplab: {what}, which this run made, is gone: something else deleted it while the lab"
+        f"iplab: {what}, which the lab made, is gone: something else deleted it while the lab"
         " came up"
     ) in run.stderr, said

@@ -115,14 +115,12 @@ def _json_error(rc: int, message: str, exc: IplabError | None = None) -> None:
         return
     import json
 
-    where = exc.loc if exc is not None else None
-    problem = {
-        "file": where.file if where is not None else None,
-        "line": where.line if where is not None else None,
-        "field": where.field if where is not None else None,
-        "message": exc.message if exc is not None else message,
-        "hint": exc.hint if exc is not None else None,
-    }
+    from iplab import jsonout
+
+    problem = jsonout.problem(exc) if exc is not None else {
+        "file": None, "line": None, "field": None, "message": message, "hint": None,
+        "written": None,
+    }  # fmt: skip
     with contextlib.suppress(OSError, ValueError):
         sys.stdout.write(json.dumps({"ok": False, "exit_code": rc, "errors": [problem]}, indent=1))
         sys.stdout.write("\n")

@@ -63,7 +63,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         plan = load_plan(args)
     except IplabError as exc:
         if args.json:  # (said on stderr too, as without --json)
-            print(json.dumps(jsonout.check_refused(exc, args.scenario), indent=1))
+            from iplab.written import located
+
+            print(json.dumps(jsonout.check_refused(located(exc), args.scenario), indent=1))
             exc.shown_as_json = True
         raise
     sc = plan.scenario
@@ -219,7 +221,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     Exit status: 0, or 1 when the model rejects the imported scenario.
     """
-    from iplab.importer.convert import detect_kind, import_text, scenario_name
+    from iplab.importer.convert import detect_kind, import_text, scenario_name, source_field
     from iplab.importer.fetch import fetch, is_address
     from iplab.scenario import MAX_FILE_BYTES
 
@@ -244,10 +246,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     name = args.name or scenario_name(named)
     shown = "stdin" if source == "-" else source
     given: list[str] | None = args.arguments  # (--arg, in order; None: not one given)
-    result = import_text(
-        text, kind, shown, name=name, base=base, variables=args.variables, arguments=given
-    )
     read_from = None if is_address(source) or source == "-" else Path(source)
+    recorded = None if read_from is None else source_field(source, args.output)
+    result = import_text(
+        text, kind, shown, name=name, base=base, variables=args.variables, arguments=given,
+        recorded=recorded,
+    )  # fmt: skip
     options.write_text(result.yaml, args.output, read_from=read_from)
     sys.stderr.write(result.summary(kinds=True))
     return 1 if result.model_error else 0

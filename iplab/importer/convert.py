@@ -9,6 +9,7 @@ assemble, load back, judge, summarise) share the drafts and the result they fill
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 import shlex
 from collections.abc import Iterable, Sequence
@@ -194,6 +195,22 @@ class ImportResult(Record):
         else:
             out.append(f"model: {self.model_error}" if self.model_error else "model: OK")
         return "\n".join(out) + "\n"
+
+
+def source_field(source: str, output: Path | None) -> str:
+    """What ``source:`` says of an input file imported to the scenario ``output``: a path
+    as the scenario's folder reaches it, the one :func:`iplab.written.written_at` reads
+    back wherever iplab is run from (hunt EJ: it held the path as given to ``import``,
+    relative to where that ran, and an error run from another folder named no script
+    line). Relative (``lab.sh``, ``scripts/lab.sh``) when the input is in that folder or
+    below it, absolute when it is elsewhere; an absolute path given stays as given, and so
+    does a relative one when the scenario goes to standard output (its folder unknown)."""
+    if output is None or str(output) == "-" or Path(source).is_absolute():
+        return source
+    folder = os.path.dirname(os.path.abspath(output))
+    whole = os.path.abspath(source)
+    inside = os.path.relpath(whole, folder)
+    return whole if inside == ".." or inside.startswith(("../", "..\\")) else inside
 
 
 def scenario_name(source_name: str) -> str:
@@ -460,12 +477,15 @@ def import_text(
     base: Path | None = None,
     variables: Variables = "keep",
     arguments: Sequence[str] | None = None,
+    recorded: str | None = None,
 ) -> ImportResult:
     """A scenario (YAML text) from a tutorial page or a shell script, with a summary.
 
     A line that uses the input's shell variables prints as written and runs as expanded
     (``variables="expand"``: it prints as expanded, the format of iplab 0.1).
     ``arguments``: a script's, as it is run (``./lab.sh up red``: ``$1`` is up).
+    ``recorded``: what the scenario's ``source:`` says (default ``source_name``): the input
+    as the scenario's own folder reaches it (:func:`source_field`).
     Raises UsageError when the input holds no command, or ``name`` is not a valid name,
     or ``arguments`` are given to what is not a shell script.
     """
@@ -567,7 +587,7 @@ def import_text(
     cut_item = sum(1 for d in drafts[:cut] if d.index == 0)
     top: dict[str, Any] = {"name": name}
     top.update({k: v for k, v in (("title", title), ("description", description)) if v})
-    top.update({"source": source_name, "sudo": policy})
+    top.update({"source": recorded or source_name, "sudo": policy})
     scoped = [
         f"line {d.line}: {d.cmd.text}: iplab deletes the lab's own namespaces only"
         " (bash, running the printed script, would delete every namespace of the host)"
