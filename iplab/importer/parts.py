@@ -39,6 +39,7 @@ from iplab.importer.reader import (
     continues,
     first_program,
     join_continuation,
+    leaves_shell,
     listing_number,
     printed_after,
     printed_after_said,
@@ -924,6 +925,7 @@ def _bare_paragraph(
     helped = False  # (the last line read: ``ip ... help``)
     usage: list[int] = []  # (the lines of ip's usage read so far: hunt DJ)
     read_before = False  # (the last line read: a command)
+    unread: list[int] = []  # (the lines at a prompt read as no command: hunt EI)
     for number, written in enumerate(source, start=line):
         k, text = number - line, written
         if k < past:
@@ -998,14 +1000,24 @@ def _bare_paragraph(
             )
         bodies = [b for b in bodies if b not in twice]
         in_shell = read_before and bool(reader.sessions) and not reader.sessions[-1].away
-        if not (bodies or wrapped or code_on_page) and (
-            typed := _at_a_prompt(reader, text, in_shell)
+        prompted = prompt_of(text.strip()) is not None  # (a prompt the page wrote: hunt EI)
+        if (
+            not (bodies or wrapped)
+            and (prompted or not code_on_page)
+            and (typed := _at_a_prompt(reader, text, in_shell and not code_on_page))
         ):
             bodies = [typed]  # (``[root@h ~]# ll /var/run/netns/``: a command too)
             if (shown_after := printed_after(typed)) is not None:
                 # (``$ arp Address HWtype ...``: what it printed, on its line; hunt EC)
                 bodies = [shown_after[0]]
                 reader.warnings.append(printed_after_said(number, *shown_after))
+        if (
+            not (bodies or wrapped)
+            and prompted
+            and reader.in_a_shell_at(prompt_of(text.strip()))
+            and leaves_shell(left := strip_prompt(text.strip()) or "")
+        ):
+            bodies = [left]  # (``vagrant@server1:~$ ^D``: the shell opened above left)
         bare = (
             None if bodies or wrapped or code_on_page or scripted else _bare_command(reader, text)
         )
@@ -1043,7 +1055,7 @@ def _bare_paragraph(
             prose_line = number + 1
             continue
         at_prompt = strip_prompt(text.strip(), root_hash=in_shell)
-        typed_at_prompt = bool(bodies) and not code_on_page and bool(at_prompt)
+        typed_at_prompt = bool(bodies) and bool(at_prompt) and (prompted or not code_on_page)
         read_before = bool(bodies)
         if not (bodies or wrapped or code_on_page) and _SHEBANG.match(text.strip()):
             # (hunt DJ: a script's other lines left out)
@@ -1059,6 +1071,9 @@ def _bare_paragraph(
             )
         if not bodies:
             prose.append(text)
+            if prompted and strip_prompt(text.strip()) and not (wrapped or _ip_refuses(text)):
+                unread.append(number)  # (said once, at the paragraph's end; a prompt with
+                # nothing typed at it, ``[root@h ~]#``, where a session ends, is no line)
             for mentioned in _changes_mentioned(text):
                 if _same_words(mentioned) in shown:
                     continue  # (said above: a line of a code block)
@@ -1073,6 +1088,9 @@ def _bare_paragraph(
         if label := _cleanup_label(text):
             reader.note("paragraph", label, number, number)
         where = "the page has no code blocks" if not code_on_page else "not in a code block"
+        # (the line's own prompt, as a code block's line has it: whose shell it is typed in;
+        # hunt EI: the prompt a block above left stood for it)
+        reader.prompt = prompt_of(text.strip(), root_hash=in_shell)
         for body in bodies:
             reader.warnings.append(f"line {number}: {where}; {body!r} is read as a command")
             reader.commented(body, number)
@@ -1085,7 +1103,21 @@ def _bare_paragraph(
             reader.note("heading", heading, number)
     if usage:
         _said_usage(reader, usage, source[usage[0] - line])
+    if unread:
+        reader.warnings.append(_unread_said(unread, [source[n - line] for n in unread]))
     reader.note("paragraph", plain(" ".join(prose)), prose_line, line + len(source) - 1)
+
+
+def _unread_said(numbers: list[int], texts: list[str]) -> str:
+    """The one warning for a paragraph's lines typed at a prompt that are read as no
+    command (hunt EI: ``vagrant@server1:~$ ^D`` with no shell open, ``$ 5 a month``):
+    the prose keeps them, and says so."""
+    where = f"line {numbers[0]}" if len(numbers) == 1 else f"lines {', '.join(map(str, numbers))}"
+    said = ", ".join(repr(text.strip()) for text in texts[:3]) + ", ..." * (len(texts) > 3)
+    return (
+        f"{where}: {said}: at a prompt in the prose, but no command iplab reads: kept as"
+        " prose, not run (put it in a code block as a command if the tutorial runs it)"
+    )
 
 
 #: the first line of what ip prints for ``help`` (``Usage: ip netns list``)

@@ -2251,6 +2251,12 @@ class Reader:
         self.comment(text.strip(), number)
         return None, True
 
+    def in_a_shell_at(self, prompt: str | None) -> bool:
+        """A shell is open that a line typed at ``prompt`` is typed in: the last one opened,
+        or one left earlier whose prompt this is (``vagrant@server1:~$ ^D`` after the
+        page's ssh to client2 came back: hunt EI)."""
+        return bool(self.sessions) or self._parked_at(prompt) is not None
+
     def _parked_at(self, prompt: str | None) -> tuple[str, str] | None:
         """The shell left at ``prompt``: the one left in the terminal the page types in now
         (hunt AL: ``Back in terminal 1:``, where two shells had the prompt ``root@lab:~#``,
@@ -6865,7 +6871,10 @@ _USAGE_ONLY = frozenset({"echo", "printf", "exit", "return", "usage", "help", "c
 
 #: what sudo and a login shell print around the notes of ``sudo -i``/``su -`` and ``exit``:
 #: sudo's password prompt, ``logout``
-_SHELL_SAID = re.compile(r"\[sudo\] password for [\w.-]+:.*|Password:\s*|logout")
+#: (ssh's ``Connection to client1 closed.`` after ``exit`` of its shell: hunt EI)
+_SHELL_SAID = re.compile(
+    r"\[sudo\] password for [\w.-]+:.*|Password:\s*|logout|Connection to [\w.:-]+ closed\."
+)
 
 #: the words of a lab script's ``case "$1" in`` that bring the lab up, and take it down
 #: (``add``/``del``: yuma-bbt/net_env's environment.sh, hunt CK)
