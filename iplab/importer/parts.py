@@ -1050,9 +1050,28 @@ def _bare_paragraph(
             and reader.or_offered(text.strip(), number)
         ):
             continue  # (``#or`` between two commands: the second is another way; hunt DX)
+        if not bodies and typed_at_prompt and (inside := _prompt_inside(text)) is not None:
+            reader.warnings.append(_prompt_inside_said(number, *inside))
         if not bodies and typed_at_prompt and not prose and _printed(text):
             reader.output(text, number)  # (what the command typed just above printed)
             prose_line = number + 1
+            continue
+        if (
+            not bodies
+            and typed_at_prompt
+            and not prose
+            and split is not None
+            and _printed(split[0])
+        ):  # (hunt DX, besthub's ``ns03. Verify the namespace directory``: ip netns list's
+            # ``ns0`` glued to step 3's title, which was the next step's title whole)
+            reader.output(split[0], number)
+            reader.warnings.append(
+                f"line {number}: {split[0]!r}, what the command above printed, is glued to the"
+                f" heading after it, {split[1]!r} (the line break between them lost): read as"
+                " its output, then the heading"
+            )
+            reader.note("heading", split[1], number)
+            prose_line, typed_at_prompt = number + 1, False
             continue
         at_prompt = strip_prompt(text.strip(), root_hash=in_shell)
         typed_at_prompt = bool(bodies) and bool(at_prompt) and (prompted or not code_on_page)
@@ -1106,6 +1125,47 @@ def _bare_paragraph(
     if unread:
         reader.warnings.append(_unread_said(unread, [source[n - line] for n in unread]))
     reader.note("paragraph", plain(" ".join(prose)), prose_line, line + len(source) - 1)
+
+
+#: a host's prompt in the middle of a line (``... ff:ff:ff#### The ip link ... #####
+#: root@machine-1:~# ip --all netns exec ip link``), a command typed at it
+_PROMPT_INSIDE = re.compile(
+    r"(?<=\S)\s+(?P<prompt>[\w.-]+@[\w.-]+:\S*?[$#]|\[[\w.-]+@[\w.-]+ [^\]]*\][$#])"
+    r"\s+(?P<typed>[a-z]\S*(?:\s+\S+)*)"
+)
+
+
+def _prompt_inside(text: str) -> tuple[str, str] | None:
+    """(the prompt, what is typed at it) of a prompt glued inside a line of what a command
+    printed: a page's text that lost its line breaks (hunt DX, zingmp3's ``link/ether
+    ... ff:ff:ff#### The ip link here shows ... ##### root@machine-1:~# ip --all netns exec
+    ip linknetns: prod``); None for any other line."""
+    found = _PROMPT_INSIDE.search(text)
+    if found is None or prompt_of(text.strip()) is not None:
+        return None
+    if first_program(found["typed"]) not in KNOWN_PROGRAMS:
+        return None  # (``the prompt is root@lab:~# and bash's ...``: a sentence)
+    return found["prompt"], found["typed"].strip()
+
+
+def _prompt_inside_said(number: int, prompt: str, typed: str) -> str:
+    """The warning for a prompt glued inside a line (:func:`_prompt_inside`): not read,
+    and why; ``ip --all netns exec`` (``ip -all netns ...``) is said to reach every
+    namespace of the host, not the lab's alone (hunt DX left it unsaid)."""
+    shown = typed if len(typed) <= 60 else typed[:57] + "..."
+    words = typed.split()
+    every = len(words) > 2 and words[0] == "ip" and words[1] in ("-all", "--all", "-a")
+    why = (
+        "; and ip --all netns exec runs its command in every namespace of the host, not only"
+        " the lab's"
+        if every
+        else ""
+    )
+    return (
+        f"line {number}: {prompt} {shown!r} is a command typed at a prompt glued inside the"
+        " line (its line break and what it printed run together): not read, as where it"
+        f" ends cannot be told{why}; write it on a line of its own to run it"
+    )
 
 
 def _unread_said(numbers: list[int], texts: list[str]) -> str:
