@@ -4718,7 +4718,8 @@ class Reader:
         arguments and none of the caller's variables; the functions it defines are its own.
         None: no such file beside the input, or one bash would not run as a script."""
         program, args = call.program, call.args
-        if program in shellread.SHELLS and args and not args[0].startswith("-"):
+        shelled = program in shellread.SHELLS and bool(args) and not args[0].startswith("-")
+        if shelled:
             program, args = args[0], args[1:]  # bash ./newHost.sh red, sh clear.sh
         if (folder := _OWN_FOLDER.match(program)) and (name := folder[1] or folder[2]):
             if name not in self.own_folder:
@@ -4738,7 +4739,7 @@ class Reader:
                     " the script to have it read)"
                 )
             )
-        elif not program.startswith("./"):
+        elif not program.startswith("./") and not shelled:
             return None
         if call.script is not None or self.base is None:
             return None
