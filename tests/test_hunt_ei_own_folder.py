@@ -76,7 +76,7 @@ def test_a_helper_not_beside_the_input_is_said_not_read(tmp_path: Path) -> None:
 def test_the_srv6_lab_says_its_helper_is_not_read() -> None:
     text = DY06.read_text(encoding="utf-8")
     result = import_text(text, "shell", str(DY06), base=DY06.parent, arguments=["-c"])
-    said = [w for w in result.warnings if "../functions.sh" in w]
+    said = [w for w in result.warnings if "runs ../functions.sh" in w]
     assert len(said) == 1
     assert (
         "runs ../functions.sh, a script beside the input ($current_dir: the script's own"
@@ -84,6 +84,11 @@ def test_the_srv6_lab_says_its_helper_is_not_read() -> None:
     )
     assert "its commands are not read" in said[0]
     assert not any("is what line 11 prints when the lab runs" in w for w in result.warnings)
+    assert (
+        "line 55 (in create_net, called at line 72): $current_dir is the script's own folder"
+        " (line 11), which the lab's shell does not have (its $0 is not the script): kept as a"
+        " raw command, which runs with another value"
+    ) in result.warnings
 
 
 @pytest.fixture

@@ -3095,6 +3095,13 @@ class Reader:
         for token in dict.fromkeys(tokens):
             match = _REF.fullmatch(token)
             name = (match[1] or match[2]) if match else ""
+            if name in scope.runtime and name in self.own_folder:  # (hunt EI: not so)
+                self.warnings.append(
+                    f"{where}: {token} is the script's own folder (line"
+                    f" {self.own_folder[name]}), which the lab's shell does not have (its $0"
+                    f" is not the script): kept as {what}, which runs with another value"
+                )
+                continue
             if name in scope.runtime:  # (MAC=$(...) at an earlier line: a step sets it)
                 self.warnings.append(
                     f"{where}: {token} is what line {scope.lines[name]} prints when the lab"
@@ -4147,8 +4154,8 @@ class Reader:
                 and program in self.functions
                 and not _body_reads_arguments(self.functions[program])
             )  # (add_box "$2" with no $2, where add_box reads no argument: called, hunt DO)
-            and not unknown <= owned
-        ):  # ($DIR/helper.sh, DIR the script's own folder: a file beside it, hunt EI)
+            and not (k in unknown and unknown <= owned)
+        ):  # ($DIR/helper.sh run, DIR the script's own folder: a file beside it, hunt EI)
             return None
         if program in shellread.SHELLS and args[:1] == ["-c"] and len(args) == 2:
             # (in a namespace, or a root shell's script: inside "")
