@@ -20,7 +20,7 @@ from iplab.hostfiles import file_writes
 from iplab.inverse import policy_write_of, sysctl_loads_of, sysctl_writes_of
 from iplab.state import created_names
 from iplab.steps import Op, Raw
-from iplab.words import plain_words, strip_sudo
+from iplab.words import plain_words, strip_sudo, unbracketed
 
 #: the programs whose change, run in the root namespace, is the host's packet filter
 _FIREWALLS = frozenset(
@@ -52,7 +52,9 @@ def host_change(op: Op, links: Collection[str] = ()) -> str | None:
     argv = list(strip_sudo(tuple(words))) if words and words[0] == "sudo" else words
     if argv and argv[0].rsplit("/", 1)[-1] in _FIREWALLS:
         return "changes the host's packet filter (a rule of the root namespace's)"
-    writes = file_writes(op.command)
+    # (a placeholder's brackets are no redirection: ``ip link add <p1-name> netns <p1-ns>``,
+    # ``/etc/netns/<name>/resolv.conf`` write no file of the host's; hunt EC)
+    writes = file_writes(unbracketed(op.command))
     on_disk = [w for w in writes.writes if not w.capture] if writes is not None else []
     if not on_disk:
         return None

@@ -1717,6 +1717,16 @@ def command_slot(command: str) -> str | None:
     return found[0] if found else None
 
 
+def unbracketed(command: str) -> str:
+    """A command with each placeholder's angle brackets taken off (``ip link add <p1-name>
+    netns <p1-ns>``: ``ip link add p1-name netns p1-ns``): what it would do were the reader
+    to fill it in, not bash's two redirections (hunt EC: such a syntax line was said to
+    write the host's file ``netns``)."""
+    for pattern in (_ANGLE, _SPACED_ANGLE):
+        command = pattern.sub(lambda found: found[1].replace(" ", "-"), command)
+    return command
+
+
 def placeholder(command: str) -> str | None:
     """The first placeholder a command holds for the reader to fill in (``<your-name>``,
     ``{{ns}}``, ``10.0.0.X/24``, ``XX:XX:XX:XX:XX:XX``, ``YOUR_INTERFACE``, ``[interface]``,

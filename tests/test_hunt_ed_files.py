@@ -68,9 +68,14 @@ def test_a_page_s_labels_above_space_indented_commands_stay_a_script() -> None:
     assert detect_kind("-", "host:\n    ip netns add a\n    ip link add v0 type veth\n") == "shell"
 
 
-def test_a_vagrantfile_s_refusal_names_its_shell_provisioners_lines() -> None:
-    said = _said(VAGRANT.name, VAGRANT.read_text(encoding="utf-8"))
-    assert "commands are at lines 15-16, 20" in said, said
+def test_a_vagrantfile_s_import_names_its_shell_provisioners_lines() -> None:
+    # (hunt EI: the shell of its inline documents and strings is read now, not refused)
+    from iplab.importer.convert import import_text
+
+    text = VAGRANT.read_text(encoding="utf-8")
+    assert detect_kind(VAGRANT.name, text) == "shell"
+    said = import_text(text, "shell", VAGRANT.name).warnings[0]
+    assert "the shell of its provisioners is read (lines 15-16, 20)" in said, said
 
 
 MADE = HERE / "xdp-env-setup" / "make-n-all-clean.txt"

@@ -133,11 +133,9 @@ def test_ip_by_its_full_path_is_typed_and_printed_as_written() -> None:
     ("name", "said"),
     [
         ("Dockerfile.netlab", "Dockerfile.netlab: a Dockerfile: not a shell script"),
-        ("Vagrantfile.lab", "Vagrantfile.lab: a Vagrantfile (Ruby): not a shell script"),
         ("Makefile.lab", "Makefile.lab: a Makefile: not a shell script"),
         ("lab-make.txt", "lab-make.txt: a Makefile, by its rule at line 9 ('up:')"),
         ("lab-image.txt", "lab-image.txt: a Dockerfile, by its first instruction at line 1:"),
-        ("lab-vm.txt", "lab-vm.txt: a Vagrantfile (Ruby), by its line 4:"),
         ("stdin", "stdin: an Ansible playbook, by its key 'command' at line 11"),
         ("labsetup.txt", "labsetup.txt: a Python program, by its line 1: 'import subprocess, os'"),
     ],
@@ -156,6 +154,25 @@ def test_a_renamed_or_piped_wrapper_file_is_refused_by_its_content(name: str, sa
     with pytest.raises(UsageError) as caught:
         detect_kind(name, _text(stored))
     assert str(caught.value).startswith(said)
+
+
+@pytest.mark.parametrize("name", ["Vagrantfile.lab", "lab-vm.txt"])
+def test_a_renamed_vagrantfile_is_read_for_its_provisioners_shell(name: str) -> None:
+    """Hunt N refused Vagrantfile.lab and lab-vm.txt (its Ruby read as a script's raw steps);
+    hunt EI reads the shell of its ``inline: <<-SHELL`` document, and that alone (its
+    netns lab: 14 ip lines), said with its lines."""
+    text = _text("Vagrantfile.lab")
+    assert detect_kind(name, text) == "shell"
+    result = import_text(text, "shell", name)
+    assert result.warnings[0].startswith(
+        f"{name} is a Vagrantfile: the shell of its provisioners is read (lines 8-23)"
+    )
+    ops = _ops(scenario.load_text(result.yaml, "vm.yaml"))
+    assert sum(not isinstance(op, Raw) for op in ops) == 14
+    assert [op.command for op in ops if isinstance(op, Raw)] == [
+        "apt-get update",
+        "apt-get install -y iproute2 bridge-utils",
+    ]
 
 
 def test_a_makefile_s_way_out_names_the_file() -> None:

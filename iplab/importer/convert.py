@@ -44,7 +44,7 @@ from iplab.importer.broken import broken_lines, glued_programs, settings_cut
 from iplab.importer.budget import TooLarge
 from iplab.importer.columns import side_by_side
 from iplab.importer.extrawords import extra_words
-from iplab.importer.formats import not_a_script
+from iplab.importer.formats import not_a_script, vagrant_shell
 from iplab.importer.html import read_html
 from iplab.importer.manpage import is_manpage, read_manpage
 from iplab.importer.markdown import read_markdown
@@ -254,6 +254,8 @@ def detect_kind(path: str, text: str) -> Kind:
         return "html"
     if looks_like_notebook(text):
         return "notebook"
+    if vagrant_shell(path, text) is not None:
+        return "shell"  # (a Vagrantfile whose provisioners' shell is inline: hunt ED)
     if why := not_a_script(path, text):
         raise UsageError(why)  # a Makefile, a workflow, a program: its lines are no shell's
     if text.lstrip("\ufeff").startswith("#!"):
@@ -432,7 +434,9 @@ def _read(
         drafts, intro = assemble(reader.events)
         description = "\n\n".join(n.text for n in intro if n.kind != "heading") or None
         return title, description, reader, drafts
-    reader = read_shell(text, base, keep, arguments)
+    vagrant = vagrant_shell(source_name, text)  # (its provisioners' shell: hunt ED)
+    reader = read_shell(vagrant[0] if vagrant else text, base, keep, arguments)
+    reader.warnings[:0] = vagrant[1] if vagrant else []
     title, description, events = shell_header(reader.events)
     drafts, _ = assemble(events)
     drafts, cleared = cleared_first(drafts, text, reader.errexit_set)

@@ -31,7 +31,7 @@ import yaml
 
 from iplab.importer.terminal import line_ranges
 
-__all__ = ["by_content", "not_a_script"]
+__all__ = ["by_content", "not_a_script", "vagrant_shell"]
 
 #: how to get the commands out of each, said after what it is
 _MAKE = (
@@ -53,6 +53,7 @@ _NAMES = {
 }
 _SUFFIXES = {
     ".mk": ("a Makefile", _MAKE),
+    ".makefile": ("a Makefile", _MAKE),  # (lab.makefile, net.Makefile: hunt ED, read as shell)
     ".just": ("a justfile", _JUST),
     ".yml": ("YAML (a workflow, a playbook, a compose file)", _COPY),
     ".yaml": (
@@ -462,6 +463,66 @@ def _provisioned(text: str) -> str | None:
     if scripts:
         said.append(f"import the script{'s' * (len(scripts) > 1)} it runs: {', '.join(scripts)}")
     return "; ".join(said) or None
+
+
+#: Ruby's interpolation in a string or a document (``#{ip}``): a value Vagrant fills in
+_INTERPOLATION = re.compile(r"#\{[^}]*\}")
+#: the string of ``inline: "..."`` (or ``'...'``), whole on its line
+_INLINE_WHOLE = re.compile(r"""\binline\s*(?::|=>)\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')""")
+
+
+def vagrant_shell(path: str, text: str) -> tuple[str, list[str]] | None:
+    """A Vagrantfile's shell provisioners as a script (hunt ED: its ``inline: <<-SHELL``
+    document was named, not read): the lines of its ``inline:`` documents and strings,
+    each at its own line number (every other line blank), and the warnings that say so;
+    a line with Ruby's ``#{...}`` (a value Vagrant fills in, not bash's) is left out, by
+    its line. None: not a Vagrantfile, or none of its shell is inline."""
+    lines = text.splitlines()
+    name = Path(path).name.lower()
+    said = _NAMES.get(name) or _named(name)
+    named = said is not None and said[0].startswith("a Vagrantfile")
+    if not named and _vagrantfile(list(enumerate(lines, 1))) is None:
+        return None
+    shell = [""] * len(lines)
+    read: list[int] = []
+    ruby: list[int] = []
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        if opened := _RUBY_DOCUMENT.search(line):
+            end = next(
+                (j for j in range(k + 1, len(lines)) if lines[j].strip() == opened[2]),
+                len(lines),
+            )
+            for j in range(k + 1, end):
+                if _INTERPOLATION.search(lines[j]) and opened[1] != "'":
+                    ruby.append(j + 1)
+                elif lines[j].strip():
+                    shell[j] = lines[j]
+                    read.append(j + 1)
+            k = end + 1
+            continue
+        if found := _INLINE_WHOLE.search(line):
+            string = found[1] if found[1] is not None else found[2]
+            if found[1] is not None and _INTERPOLATION.search(string):
+                ruby.append(k + 1)
+            elif string.strip():  # ("...": Ruby's escapes taken off; '...': as written)
+                shell[k] = re.sub(r"\\(.)", r"\1", string) if found[1] is not None else string
+                read.append(k + 1)
+        k += 1
+    if not read:
+        return None
+    warnings = [
+        f"{Path(path).name} is a Vagrantfile: the shell of its provisioners is read"
+        f" ({line_ranges(read)}): Vagrant ran it in the VM, as root, when it provisioned it;"
+        " here it runs on this host (check each step)"
+    ]
+    if ruby:
+        warnings.append(
+            f"{line_ranges(ruby)}: Ruby's #{{...}} (a value the Vagrantfile fills in, not"
+            " bash's): not read (write the value in its place)"
+        )
+    return "\n".join(shell) + "\n", warnings
 
 
 def _vagrantfile(lines: Sequence[tuple[int, str]]) -> Found | None:

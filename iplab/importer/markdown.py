@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 from iplab.importer import shortcodes
 from iplab.importer.html import fragment_code
 from iplab.importer.parts import Part, plain, read_parts
+from iplab.importer.prose import is_sentence
 from iplab.importer.reader import FENCE, Reader
 
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s+")
@@ -151,6 +152,10 @@ def numbered_parts(lines: Sequence[tuple[int, str]]) -> list[tuple[Part, str]]:
             info = token.info if token.type == "fence" else ""
             offset = first + 1 if token.type == "fence" else first
             body = [(at(offset + j), line) for j, line in enumerate(token.content.splitlines())]
+            if token.type == "code_block" and (said := _sentences_over(body)):
+                source = [_BLOCK_BULLET.sub("", t.strip(), count=1) for _, t in body[:said]]
+                out.append((Part("paragraph", body[0][0], body[said - 1][0], source=source), ""))
+                body, first = body[said:], first + said
             out.append((Part("code", at(first), at(end - 1), info=info, body=body), token.type))
         elif token.type == "html_block" and "<pre" in token.content.lower():
             for part in fragment_code(token.content):  # <details><pre>$ ip ...</pre>
@@ -167,6 +172,22 @@ def numbered_parts(lines: Sequence[tuple[int, str]]) -> list[tuple[Part, str]]:
     for part, _ in out:  # (a blockquote's ``> `` lines)
         part.quoted = part.quoted or any(first <= part.line <= end for first, end in quotes)
     return out
+
+
+#: a list's mark before an item's words: Markdown's (``-``, ``1.``) or a typeset bullet's
+_BLOCK_BULLET = re.compile(r"(?:[-*+\u2022\u25aa\u25e6\u25cf\u27a2\u27a4]|\d+[.)])\s+")
+
+
+def _sentences_over(body: Sequence[tuple[int, str]]) -> int:
+    """How many lines an indented code block starts with that are sentences, its list's
+    items indented four spaces (hunt EC, a CKA page's ``• The generic syntax would be:``
+    then ``ip link add <p1-name> netns <p1-ns> ...``: the sentence was the step above's
+    output, the syntax a step whose ``<p1-name> netns`` said it wrote the host's file
+    ``netns``): 0 when a line of another kind comes first or none comes after them."""
+    k = 0
+    while k < len(body) and is_sentence(_BLOCK_BULLET.sub("", body[k][1].strip(), count=1)):
+        k += 1
+    return k if any(t.strip() for _, t in body[k:]) else 0
 
 
 #: the first line of an HTML block that never holds Markdown: a comment (an instructor's

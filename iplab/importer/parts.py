@@ -39,6 +39,7 @@ from iplab.importer.reader import (
     continues,
     first_program,
     join_continuation,
+    leaves_shell,
     listing_number,
     printed_after,
     printed_after_said,
@@ -965,6 +966,7 @@ def _bare_paragraph(
     helped = False  # (the last line read: ``ip ... help``)
     usage: list[int] = []  # (the lines of ip's usage read so far: hunt DJ)
     read_before = False  # (the last line read: a command)
+    unread: list[int] = []  # (the lines at a prompt read as no command: hunt EI)
     for number, written in enumerate(source, start=line):
         k, text = number - line, written
         if k < past:
@@ -1039,14 +1041,24 @@ def _bare_paragraph(
             )
         bodies = [b for b in bodies if b not in twice]
         in_shell = read_before and bool(reader.sessions) and not reader.sessions[-1].away
-        if not (bodies or wrapped or code_on_page) and (
-            typed := _at_a_prompt(reader, text, in_shell)
+        prompted = prompt_of(text.strip()) is not None  # (a prompt the page wrote: hunt EI)
+        if (
+            not (bodies or wrapped)
+            and (prompted or not code_on_page)
+            and (typed := _at_a_prompt(reader, text, in_shell and not code_on_page))
         ):
             bodies = [typed]  # (``[root@h ~]# ll /var/run/netns/``: a command too)
             if (shown_after := printed_after(typed)) is not None:
                 # (``$ arp Address HWtype ...``: what it printed, on its line; hunt EC)
                 bodies = [shown_after[0]]
                 reader.warnings.append(printed_after_said(number, *shown_after))
+        if (
+            not (bodies or wrapped)
+            and prompted
+            and reader.in_a_shell_at(prompt_of(text.strip()))
+            and leaves_shell(left := strip_prompt(text.strip()) or "")
+        ):
+            bodies = [left]  # (``vagrant@server1:~$ ^D``: the shell opened above left)
         bare = (
             None if bodies or wrapped or code_on_page or scripted else _bare_command(reader, text)
         )
@@ -1079,12 +1091,31 @@ def _bare_paragraph(
             and reader.or_offered(text.strip(), number)
         ):
             continue  # (``#or`` between two commands: the second is another way; hunt DX)
+        if not bodies and typed_at_prompt and (inside := _prompt_inside(text)) is not None:
+            reader.warnings.append(_prompt_inside_said(number, *inside))
         if not bodies and typed_at_prompt and not prose and _printed(text):
             reader.output(text, number)  # (what the command typed just above printed)
             prose_line = number + 1
             continue
+        if (
+            not bodies
+            and typed_at_prompt
+            and not prose
+            and split is not None
+            and _printed(split[0])
+        ):  # (hunt DX, besthub's ``ns03. Verify the namespace directory``: ip netns list's
+            # ``ns0`` glued to step 3's title, which was the next step's title whole)
+            reader.output(split[0], number)
+            reader.warnings.append(
+                f"line {number}: {split[0]!r}, what the command above printed, is glued to the"
+                f" heading after it, {split[1]!r} (the line break between them lost): read as"
+                " its output, then the heading"
+            )
+            reader.note("heading", split[1], number)
+            prose_line, typed_at_prompt = number + 1, False
+            continue
         at_prompt = strip_prompt(text.strip(), root_hash=in_shell)
-        typed_at_prompt = bool(bodies) and not code_on_page and bool(at_prompt)
+        typed_at_prompt = bool(bodies) and bool(at_prompt) and (prompted or not code_on_page)
         read_before = bool(bodies)
         if not (bodies or wrapped or code_on_page) and _SHEBANG.match(text.strip()):
             # (hunt DJ: a script's other lines left out)
@@ -1100,6 +1131,9 @@ def _bare_paragraph(
             )
         if not bodies:
             prose.append(text)
+            if prompted and strip_prompt(text.strip()) and not (wrapped or _ip_refuses(text)):
+                unread.append(number)  # (said once, at the paragraph's end; a prompt with
+                # nothing typed at it, ``[root@h ~]#``, where a session ends, is no line)
             for mentioned in _changes_mentioned(text):
                 if _same_words(mentioned) in shown:
                     continue  # (said above: a line of a code block)
@@ -1114,6 +1148,9 @@ def _bare_paragraph(
         if label := _cleanup_label(text):
             reader.note("paragraph", label, number, number)
         where = "the page has no code blocks" if not code_on_page else "not in a code block"
+        # (the line's own prompt, as a code block's line has it: whose shell it is typed in;
+        # hunt EI: the prompt a block above left stood for it)
+        reader.prompt = prompt_of(text.strip(), root_hash=in_shell)
         for body in bodies:
             reader.warnings.append(f"line {number}: {where}; {body!r} is read as a command")
             reader.commented(body, number)
@@ -1126,7 +1163,62 @@ def _bare_paragraph(
             reader.note("heading", heading, number)
     if usage:
         _said_usage(reader, usage, source[usage[0] - line])
+    if unread:
+        reader.warnings.append(_unread_said(unread, [source[n - line] for n in unread]))
     reader.note("paragraph", plain(" ".join(prose)), prose_line, line + len(source) - 1)
+
+
+#: a host's prompt in the middle of a line (``... ff:ff:ff#### The ip link ... #####
+#: root@machine-1:~# ip --all netns exec ip link``), a command typed at it
+_PROMPT_INSIDE = re.compile(
+    r"(?<=\S)\s+(?P<prompt>[\w.-]+@[\w.-]+:\S*?[$#]|\[[\w.-]+@[\w.-]+ [^\]]*\][$#])"
+    r"\s+(?P<typed>[a-z]\S*(?:\s+\S+)*)"
+)
+
+
+def _prompt_inside(text: str) -> tuple[str, str] | None:
+    """(the prompt, what is typed at it) of a prompt glued inside a line of what a command
+    printed: a page's text that lost its line breaks (hunt DX, zingmp3's ``link/ether
+    ... ff:ff:ff#### The ip link here shows ... ##### root@machine-1:~# ip --all netns exec
+    ip linknetns: prod``); None for any other line."""
+    found = _PROMPT_INSIDE.search(text)
+    if found is None or prompt_of(text.strip()) is not None:
+        return None
+    if first_program(found["typed"]) not in KNOWN_PROGRAMS:
+        return None  # (``the prompt is root@lab:~# and bash's ...``: a sentence)
+    return found["prompt"], found["typed"].strip()
+
+
+def _prompt_inside_said(number: int, prompt: str, typed: str) -> str:
+    """The warning for a prompt glued inside a line (:func:`_prompt_inside`): not read,
+    and why; ``ip --all netns exec`` (``ip -all netns ...``) is said to reach every
+    namespace of the host, not the lab's alone (hunt DX left it unsaid)."""
+    shown = typed if len(typed) <= 60 else typed[:57] + "..."
+    words = typed.split()
+    every = len(words) > 2 and words[0] == "ip" and words[1] in ("-all", "--all", "-a")
+    why = (
+        "; and ip --all netns exec runs its command in every namespace of the host, not only"
+        " the lab's"
+        if every
+        else ""
+    )
+    return (
+        f"line {number}: {prompt} {shown!r} is a command typed at a prompt glued inside the"
+        " line (its line break and what it printed run together): not read, as where it"
+        f" ends cannot be told{why}; write it on a line of its own to run it"
+    )
+
+
+def _unread_said(numbers: list[int], texts: list[str]) -> str:
+    """The one warning for a paragraph's lines typed at a prompt that are read as no
+    command (hunt EI: ``vagrant@server1:~$ ^D`` with no shell open, ``$ 5 a month``):
+    the prose keeps them, and says so."""
+    where = f"line {numbers[0]}" if len(numbers) == 1 else f"lines {', '.join(map(str, numbers))}"
+    said = ", ".join(repr(text.strip()) for text in texts[:3]) + ", ..." * (len(texts) > 3)
+    return (
+        f"{where}: {said}: at a prompt in the prose, but no command iplab reads: kept as"
+        " prose, not run (put it in a code block as a command if the tutorial runs it)"
+    )
 
 
 #: the first line of what ip prints for ``help`` (``Usage: ip netns list``)

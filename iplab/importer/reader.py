@@ -1202,6 +1202,9 @@ class Reader:
         self.keep_variables = keep_variables
         #: the directory of the input (``. ./env.sh`` is read from there)
         self.base = base
+        #: the variables set to the script's own folder or path, each with its line
+        #: (``DIR=$(dirname "$0")``, ``d=$(dirname $(realpath $0))``: hunt EI)
+        self.own_folder: dict[str, int] = {}
         self.vars = ShellVars()
         #: the arguments the script is read as run with (``iplab import lab.sh -- up red``:
         #: ``$1`` is up, ``$#`` 2); None: none given, ``$1`` is not known (hunt DG)
@@ -1355,6 +1358,7 @@ class Reader:
         self._said_last()
         self._uncalled()
         self._shown_scripts()
+        self._own_folder_unread()
         if self.trap is None:
             return
         handler, number, where, at = self.trap
@@ -2261,6 +2265,12 @@ class Reader:
         self.comment(text.strip(), number)
         return None, True
 
+    def in_a_shell_at(self, prompt: str | None) -> bool:
+        """A shell is open that a line typed at ``prompt`` is typed in: the last one opened,
+        or one left earlier whose prompt this is (``vagrant@server1:~$ ^D`` after the
+        page's ssh to client2 came back: hunt EI)."""
+        return bool(self.sessions) or self._parked_at(prompt) is not None
+
     def _parked_at(self, prompt: str | None) -> tuple[str, str] | None:
         """The shell left at ``prompt``: the one left in the terminal the page types in now
         (hunt AL: ``Back in terminal 1:``, where two shells had the prompt ``root@lab:~#``,
@@ -3095,6 +3105,13 @@ class Reader:
         for token in dict.fromkeys(tokens):
             match = _REF.fullmatch(token)
             name = (match[1] or match[2]) if match else ""
+            if name in scope.runtime and name in self.own_folder:  # (hunt EI: not so)
+                self.warnings.append(
+                    f"{where}: {token} is the script's own folder (line"
+                    f" {self.own_folder[name]}), which the lab's shell does not have (its $0"
+                    f" is not the script): kept as {what}, which runs with another value"
+                )
+                continue
             if name in scope.runtime:  # (MAC=$(...) at an earlier line: a step sets it)
                 self.warnings.append(
                     f"{where}: {token} is what line {scope.lines[name]} prints when the lab"
@@ -3170,10 +3187,18 @@ class Reader:
         self._unresolved([t for t in unresolved if not t.startswith(("$(", "`"))], scope, where)
         if inside is not None:  # typed in a namespace's shell: what it prints, printed there
             text = _rewrapped(text, inside.wrap)
+        said = shellread.source(node)
+        own = _SCRIPT_SELF.search(said) or any(
+            re.search(rf"\$\{{?{name}\b", said) for name in self.own_folder
+        )
         for name in set_here:  # (after the expansion: ``N=$(echo $N)`` reads the old one)
             scope.arrays.pop(name, None)
             scope.values[name], scope.lines[name] = None, self._line(number, node)
             scope.runtime.add(name)
+            if own:  # (the script's own folder: a file named under it is beside the input)
+                self.own_folder[name] = self._line(number, node)
+            else:
+                self.own_folder.pop(name, None)
         inner = shellread.substitutions(shellread.parse(text))
         try:
             parsed = classify(text)
@@ -4167,11 +4192,16 @@ class Reader:
             # ip netns exec NS /bin/bash --rcfile <(...), env PS1=.. bash, su -, $SHELL:
             # the lines typed after it run in NS (hunt W: they ran in the root namespace)
             return _Call(sudo, inside, opened, [], None, opened, wrapper)
-        if unknown and not (
-            inside is None
-            and program in self.functions
-            and not _body_reads_arguments(self.functions[program])
-        ):  # (add_box "$2" with no $2, where add_box reads no argument: called, hunt DO)
+        owned = {i for i in unknown if self._under_own_folder(values[i])}
+        if (
+            unknown
+            and not (
+                inside is None
+                and program in self.functions
+                and not _body_reads_arguments(self.functions[program])
+            )  # (add_box "$2" with no $2, where add_box reads no argument: called, hunt DO)
+            and not (k in unknown and unknown <= owned)
+        ):  # ($DIR/helper.sh run, DIR the script's own folder: a file beside it, hunt EI)
             return None
         if program in shellread.SHELLS and args[:1] == ["-c"] and len(args) == 2:
             # (in a namespace, or a root shell's script: inside "")
@@ -4699,6 +4729,39 @@ class Reader:
             self._frames.pop()
             scope.returned(frame, _locals(self.functions[call.program]))
 
+    def _own_folder_unread(self) -> None:
+        """Said once for each step that still runs a file under the script's own folder
+        (``echo_run ip netns exec h1 $current_dir/../functions.sh enable_seg6``, kept raw:
+        hunt DY left it, hunt EI): the file's commands are not the lab's steps, and where
+        the lab runs, the step's shell has no ``$0`` of the script's."""
+        cmds = [c for e in self.events for c in (e.cmds if isinstance(e, Block) else [e])]
+        seen: set[str] = set()
+        for cmd in cmds:
+            if not isinstance(cmd, Cmd) or not isinstance(cmd.parsed.op, Raw | NetnsExec):
+                continue
+            for word in cmd.text.split():
+                found = _OWN_FOLDER.match(word.strip("\"'"))
+                name = (found[1] or found[2]) if found else ""
+                if found is None or name not in self.own_folder or word in seen:
+                    continue
+                seen.add(word)
+                rest = word.strip("\"'")[found.end() :]
+                beside = self.base is not None and (self.base / rest).is_file()
+                self.warnings.append(
+                    f"line {cmd.line}: {cmd.text}: runs {rest}, "
+                    + ("a script beside the input" if beside else "a file not beside the input")
+                    + f" (${name}: the script's own folder, line {self.own_folder[name]}),"
+                    " in a line iplab keeps raw: its commands are not read, not checked, not"
+                    " undone; and when the lab runs, the step's shell has no $0 of the"
+                    f" script's, so ${name} is not that folder (write the commands it runs"
+                    " into the script, or call it as ./" + rest + ")"
+                )
+
+    def _under_own_folder(self, word: str) -> bool:
+        """``$DIR/helper.sh``, DIR set to the script's own folder (:attr:`own_folder`)."""
+        found = _OWN_FOLDER.match(word)
+        return found is not None and (found[1] or found[2]) in self.own_folder
+
     def _beside_script(self, call: _Call, number: int, inside: _Call | None) -> list[Cmd] | None:
         """``./execNS.sh red \\; ip link add a type veth ...``, ``sudo ./newHost.sh red``: a
         script of the tutorial's own, in the folder beside the input: its commands, read as
@@ -4708,12 +4771,33 @@ class Reader:
         arguments and none of the caller's variables; the functions it defines are its own.
         None: no such file beside the input, or one bash would not run as a script."""
         program, args = call.program, call.args
-        if program in shellread.SHELLS and args and not args[0].startswith("-"):
+        shelled = program in shellread.SHELLS and bool(args) and not args[0].startswith("-")
+        if shelled:
             program, args = args[0], args[1:]  # bash ./newHost.sh red, sh clear.sh
-        elif not program.startswith("./"):
+        if (folder := _OWN_FOLDER.match(program)) and (name := folder[1] or folder[2]):
+            if name not in self.own_folder:
+                return None
+            # ($current_dir/../functions.sh, current_dir=$(dirname $(realpath $0)): the
+            # file beside the input; the lab's shell has no $0 of the script's: hunt EI)
+            named, program = program, "./" + program[folder.end() :]
+            found = self.base is not None and (self.base / program).is_file()
+            self.warnings.append(
+                f"line {number}: {named}: ${name} is the script's own folder (line"
+                f" {self.own_folder[name]}): "
+                + (
+                    f"{program[2:]} read from beside the input"
+                    if found
+                    else f"{program[2:]} is not beside the input, its commands are not read"
+                    " (the step runs as written, where the lab runs: put the file beside"
+                    " the script to have it read)"
+                )
+            )
+        elif not program.startswith("./") and not shelled:
             return None
-        if call.inside is not None or call.script is not None or self.base is None:
+        if call.script is not None or self.base is None:
             return None
+        if call.inside is not None and (inside is not None or call.wrapper != "exec"):
+            return None  # (in a namespace's shell already, or nsenter: not read)
         written = {posixpath.normpath(k) for k in self.written}
         if posixpath.normpath(program) in written:
             return None  # (a file the input wrote: :meth:`_written_script` reads its lines)
@@ -4739,7 +4823,9 @@ class Reader:
         frame.values.update({str(n): arg for n, arg in enumerate(args, 1)})
         frame.values |= {"#": str(len(args)), "@": " ".join(args)}
         frame.values["*"] = frame.values["@"]
-        if inside is None and call.sudo:  # sudo ./lab.sh: its commands as root, with sudo
+        if call.inside is not None:  # ip netns exec NS ./helper.sh func: run in NS (hunt EI)
+            inside = _Call(call.sudo, call.inside, program, [], None, "bash", "exec")
+        elif inside is None and call.sudo:  # sudo ./lab.sh: its commands as root, with sudo
             inside = _Call(True, "", program, [], None, program)
         body = shellread.statements(root)
         saved, lines = dict(self.functions), dict(self.function_lines)
@@ -6925,7 +7011,10 @@ _USAGE_ONLY = frozenset({"echo", "printf", "exit", "return", "usage", "help", "c
 
 #: what sudo and a login shell print around the notes of ``sudo -i``/``su -`` and ``exit``:
 #: sudo's password prompt, ``logout``
-_SHELL_SAID = re.compile(r"\[sudo\] password for [\w.-]+:.*|Password:\s*|logout")
+#: (ssh's ``Connection to client1 closed.`` after ``exit`` of its shell: hunt EI)
+_SHELL_SAID = re.compile(
+    r"\[sudo\] password for [\w.-]+:.*|Password:\s*|logout|Connection to [\w.:-]+ closed\."
+)
 
 #: the words of a lab script's ``case "$1" in`` that bring the lab up, and take it down
 #: (``add``/``del``: yuma-bbt/net_env's environment.sh, hunt CK)
@@ -7732,6 +7821,13 @@ def _output_test(said: str) -> str:
         return said
     absent = (found["op"] == "z") != bool(found["not"])
     return f"! {found['check'].strip()}" if absent else found["check"].strip()
+
+
+#: how a script names itself (``$0``, ``${BASH_SOURCE[0]}``) in what sets a variable to
+#: its folder (``$(dirname "$0")``, ``$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)``)
+_SCRIPT_SELF = re.compile(r"\$(?:0\b|\{0\}|\{?BASH_SOURCE\b)")
+#: a program named under a variable's folder (``$DIR/helper.sh``, ``${here}/../f.sh``)
+_OWN_FOLDER = re.compile(r"\$(?:\{(\w+)\}|(\w+))/")
 
 
 #: ``$(dirname "$0")/``, ``$(dirname "${BASH_SOURCE[0]}")/``, ``${BASH_SOURCE%/*}/``: the
