@@ -32,15 +32,27 @@ def _iplab(*argv: str) -> tuple[int, str]:
 def test_dy06_preflight_refusal_names_the_scripts_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    lab = tmp_path / "dy06.yaml"
-    assert _iplab("import", str(DY06), "--arg", "-c", "-o", str(lab))[0] == 0
+    # (hunt EL: dy06's echo_run call is now the command it runs, and preflight no longer
+    # refuses the lab; a refusal of a step a function of the script runs, as that one was)
+    script = tmp_path / "lab.sh"
+    script.write_text(
+        '#!/bin/bash\nrun() {\n    echo "$@"\n    $@ || exit 1\n}\nsetup() {\n'
+        "    run ip netns add a\n    run ip netns exec a no-such-tool-eext $DIR/x\n}\n"
+        "DIR=$(dirname $(realpath $0))\nsetup\n"
+    )
+    lab = tmp_path / "lab.yaml"
+    assert _iplab("import", str(script), "-o", str(lab))[0] == 0
     monkeypatch.setenv("IPLAB_STATE_DIR", str(tmp_path / "state"))
     rc, said = _iplab("up", str(lab), "--prefix", "eext1", "--dry-run")
     assert rc != 0
     error = [line for line in said.splitlines() if line.startswith("iplab: error:")]
     assert error, said
-    assert "dy06.yaml:204: setup[2].steps[28]: not starting" in error[0], error
-    assert error[0].endswith(f" (written at {DY06}:55)"), error
+    assert ": not starting" in error[0], error
+    assert error[0].endswith(f" (written at {script}:8)"), error
+    dy06 = tmp_path / "dy06.yaml"
+    assert _iplab("import", str(DY06), "--arg", "-c", "-o", str(dy06))[0] == 0
+    rc, said = _iplab("up", str(dy06), "--prefix", "eext1", "--dry-run")
+    assert "this host does not have echo_run" not in said
 
 
 def test_check_refusal_of_a_typed_step_names_the_scripts_line(tmp_path: Path) -> None:
