@@ -5,6 +5,7 @@ without a word past the import)."""
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Iterable, Sequence
 
@@ -32,6 +33,7 @@ from iplab.words import (
     unquieted,
     without_background,
 )
+from iplab.wrappers import program_name
 
 __all__ = ["Item", "cannot_undo"]
 
@@ -96,6 +98,10 @@ def cannot_undo(items: Sequence[Item]) -> Iterable[str]:
         job |= isinstance(op, NetnsExec) and op.ns in made and jobs.daemon_server(op.command)
         # (also one fed its answer, a raw step: ip netns exec red nc -lkp 8080 <<< OK)
         job |= isinstance(op, Raw) and item.background and bool(_served_in(op.command) & made)
+        # a listener, wherever it runs (nc -l 8080 &, in another terminal, in the root
+        # namespace or one the lab does not make): all it leaves is its process, which down
+        # stops (hunt EM #3: said a step iplab cannot undo)
+        job |= _listens_only(op.command, item.background)
         if kept and not (undone or inside or read_back or deletion or on_a_link or job):
             yield item.label
 
@@ -195,6 +201,31 @@ def _fed_into_made(command: str, made: set[str]) -> bool:
         return False
     fed = shlex.join(inner)  # (tee /proc/sys/net/...: a sysctl written with what it is fed)
     return in_netns_only(fed) or in_netns_only(f"echo 1 | {fed}")
+
+
+#: the options of a server that write a file (iperf3 --logfile, nc -o FILE's hex dump)
+_WRITES = ("-I", "--pidfile", "--logfile", "-o", "--output")
+#: a socat address (or option) that only moves bytes between sockets and its terminal
+_SOCKET = re.compile(r"-[a-z]+|-|(?i:stdio|stdout|stdin)|(?i:(tcp|udp|sctp)[46]?(-listen)?):\S*")
+
+
+def _listens_only(command: str, background: bool) -> bool:
+    """A server run in the background (``CMD &``, or ``background``: beside the next
+    steps, as in another terminal) that only listens (:func:`iplab.jobs.serves`: ``nc -l
+    8080``, ``iperf3 -s``, ``python3 -m http.server``, in any namespace), its output sent
+    to /dev/null at most and no file of its own written: down stops its job (see
+    :func:`iplab.undo.stop_jobs`), and nothing of it is left."""
+    rest = without_background(command)
+    if rest is None and not background:
+        return False
+    quiet = unquieted(command if rest is None else rest)
+    argv = plain_words(quiet) if quiet is not None else None
+    if not argv or any(w.startswith(_WRITES) for w in argv[1:]):
+        return False
+    at = next((i for i, w in enumerate(argv) if program_name(w) == "socat"), None)
+    if at is not None and not all(_SOCKET.fullmatch(w) for w in argv[at + 1 :]):
+        return False  # (socat TCP-LISTEN:80 OPEN:got.txt,creat: a file; EXEC:...: anything)
+    return jobs.serves(shlex.join(argv))
 
 
 def _stopped_job(command: str, made: set[str]) -> bool:

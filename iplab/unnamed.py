@@ -47,6 +47,7 @@ from iplab.records import Record, frozen
 from iplab.words import (
     ETHTOOL_SHOWS,
     inside_netns,
+    set_device,
     simple_commands,
 )
 from iplab.wrappers import SHELLS, program_name, script_of, unwrap_once
@@ -219,6 +220,8 @@ def _link_targets(program: str, args: list[str]) -> list[str] | None:
         return None  # (ip -n NS ...: in a namespace it names, the change stays there)
     rest = list(said.rest)
     if program == "ip" and said.obj == "link":
+        if set_device(said) is not None:
+            return None  # (ip link set eth0, nothing after it: ip changes nothing, hunt EJ)
         if said.verb not in _IP_CHANGES["link"]:
             return _valued(rest, "dev") if said.verb == "property" else None
         named = _valued(rest, "dev") or [w for w in rest[:1] if w not in ("group", "type")]

@@ -817,9 +817,10 @@ def reads_only(command: str) -> bool:
     return bool(argv) and _reads_words(argv or [])
 
 
-def _set_device(said: ipwords.Verb) -> str | None:
-    """``ip link set DEV`` (``dev DEV``) and nothing after it: DEV; None: anything else."""
-    if (said.obj, said.verb) != ("link", "set"):
+def set_device(said: ipwords.Verb) -> str | None:
+    """``ip link set DEV`` (``dev DEV``; ``change``, which ip reads as ``set``) and nothing
+    after it: DEV; None: anything else."""
+    if said.obj != "link" or said.verb not in ("set", "change"):
         return None
     rest = list(said.rest[1:]) if said.rest[:1] == ("dev",) else list(said.rest)
     return rest[0] if len(rest) == 1 and not rest[0].startswith("-") else None
@@ -834,7 +835,7 @@ def sets_nothing(command: str) -> str | None:
     argv = list(strip_sudo(tuple(argv))) if argv[:1] == ["sudo"] else argv
     if argv[:1] != ["ip"]:
         return None
-    return _set_device(ipwords.verb_of("ip", argv[1:]))
+    return set_device(ipwords.verb_of("ip", argv[1:]))
 
 
 def _text_in_quotes(command: str) -> list[str] | None:
@@ -989,7 +990,7 @@ def _reads_words(argv: list[str]) -> bool:
         said = ipwords.verb_of(program, args)
         if said.every and said.obj == "netns" and said.verb == "exec":
             return bool(said.rest) and reads_only(shlex.join(said.rest))  # in each namespace
-        return said.shows or (program == "ip" and _set_device(said) is not None)
+        return said.shows or (program == "ip" and set_device(said) is not None)
     if program in _HOST_TOOLS:  # nmcli con show, networkctl status, ovs-vsctl show...
         return _host_tool_shows(program, args)
     if program in ("vtysh", "birdc"):  # vtysh -c 'show ip route', birdc show ospf

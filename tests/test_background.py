@@ -64,11 +64,13 @@ def test_a_server_in_a_lab_namespace_is_not_listed_as_cannot_undo() -> None:
     script = (
         "ip netns add s\nip netns exec s python3 -m http.server &\n"
         "tcpdump -i any -n &\n"  # a reader: nothing to undo once it is stopped
-        "python3 -m http.server 9000 &\n"  # on the host: iplab cannot tell what it does
+        "python3 -m http.server 9000 &\n"  # on the host: a listener down stops (hunt EM #3)
+        "nc -l 9001 > got.txt &\n"  # what it writes stays after down
     )
     summary = import_text(script, "shell", "x.sh").summary()
     assert "cannot undo 1 step" in summary, summary
-    assert "python3 -m http.server 9000 &" in summary
+    assert "nc -l 9001 > got.txt &" in summary
+    assert "python3 -m http.server 9000 &" not in summary.split("cannot undo")[1]
 
 
 def test_the_journal_keeps_what_a_step_left_running(tmp_path: Path) -> None:

@@ -779,4 +779,4 @@ def _located(
     draft = drafts[index]
     where = scenario.steps[index].loc.field
     before = made_or_deleted_before(drafts, index, exc.message) if history else ""
-    return f"{where} (line {draft.cmd.line}: {draft.cmd.text}): {exc.message}{before}"
+    return f"{where} ({draft.cmd.said_at()}: {draft.cmd.text}): {exc.message}{before}"

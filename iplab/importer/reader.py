@@ -409,6 +409,15 @@ class Cmd:
     may_fail: bool = False
     #: a server meant to run on in another terminal (``iperf3 -s``): run in the background
     background: bool = False
+    #: the input's own line of a command a function of the input runs, where it differs
+    #: from ``line`` (the line of the call: hunt EM #2)
+    written: int | None = None
+
+    def said_at(self) -> str:
+        """``line 13``; a command of a function: ``line 6, called at line 13``."""
+        if self.written is None or self.written == self.line:
+            return f"line {self.line}"
+        return f"line {self.written}, called at line {self.line}"
 
 
 @dataclass
@@ -4283,11 +4292,49 @@ class Reader:
         inside: _Call | None,
         out: list[Cmd],
     ) -> None:
-        """:meth:`_statements`, its commands added to ``out`` as they are read."""
+        """:meth:`_statements`, its commands added to ``out`` as they are read (each one a
+        function runs with its own line: :meth:`_own_lines`)."""
+        #: (the index in ``out`` of a statement's first command, the statement's own line)
+        marks: list[tuple[int, int | None]] = []
+        try:
+            self._statements_read(nodes, scope, number, inside, out, marks=marks)
+        finally:
+            self._own_lines(out, marks)
+
+    def _own_lines(self, out: list[Cmd], marks: Sequence[tuple[int, int | None]]) -> None:
+        """Each command of ``out`` a statement of a function gave, with the statement's own
+        line (:attr:`Cmd.written`), unless a function it called said its own (hunt EM #2:
+        the import's summary named the line of the call for a command the model refused
+        in the function)."""
+        for n, (start, own) in enumerate(marks):
+            end = marks[n + 1][0] if n + 1 < len(marks) else len(out)
+            for k in range(start, end):
+                if own is not None and out[k].written is None and own != out[k].line:
+                    out[k] = replace(out[k], written=own)
+
+    def _own_line(self, number: int, node: shellread.Node) -> int | None:
+        """The input's line of ``node``, a statement of a function the input defines (in
+        every frame: not a script beside it, whose lines are its own); None otherwise."""
+        if not self._frames or any(self.function_lines.get(n) != at for n, at, _ in self._frames):
+            return None
+        return self._line(number, node)
+
+    def _statements_read(
+        self,
+        nodes: Sequence[shellread.Node],
+        scope: ShellVars,
+        number: int,
+        inside: _Call | None,
+        out: list[Cmd],
+        *,
+        marks: list[tuple[int, int | None]],
+    ) -> None:
+        """:meth:`_each_statement`'s loop, each statement's place marked in ``marks``."""
         begun = len(out)
         for node in nodes:
             if node.type == "comment":  # down  # start from scratch, in a case's branch
                 continue  # (hunt AC #8: the raw step "# start from scratch")
+            marks.append((len(out), self._own_line(number, node)))
             # the commands of the statement before this one: out[before:], as bash ran them
             before, begun = begun, len(out)
             where = self._where(number, node)

@@ -370,7 +370,7 @@ def made_or_deleted_before(drafts: Sequence[Draft], k: int, said: str) -> str:
             verb == "deleted" and every
         ):
             return (
-                f" ({verb} by line {earlier.cmd.line}: {earlier.cmd.text}; the page may hold two"
+                f" ({verb} by {earlier.cmd.said_at()}: {earlier.cmd.text}; the page may hold two"
                 " versions of the lab, a first attempt and a fixed one or an alternative: keep one)"
             )
     return ""

@@ -31,7 +31,7 @@ def cannot_undo_lines(drafts: Sequence[Draft], cut: int) -> Iterable[str]:
     paths = _item_paths(drafts, cut)
     return cannot_undo(
         [
-            Item(d.op, d.cmd.background, f"{paths[i]} (line {d.cmd.line}): {d.cmd.text}")
+            Item(d.op, d.cmd.background, f"{paths[i]} ({d.cmd.said_at()}): {d.cmd.text}")
             for i, d in enumerate(drafts)
         ]
     )
