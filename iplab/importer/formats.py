@@ -24,7 +24,7 @@ import ast
 import configparser
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import yaml
@@ -432,6 +432,25 @@ _INLINE_STRING = re.compile(r"\binline\s*(?::|=>)\s*[\"']")
 _PATH = re.compile(r"\bpath\s*(?::|=>)\s*[\"']([^\"']+\.(?:sh|bash))[\"']")
 
 
+def _ruby_parts(lines: Sequence[str]) -> Iterator[tuple[int, range | None, bool]]:
+    """A Vagrantfile's lines as Ruby reads them: ``(k, None, False)`` for line ``k`` (from
+    0) outside a here-document, ``(k, body, quoted)`` for a document opened at line ``k``
+    (``inline: <<-SHELL``) whose lines are ``body`` (its terminator passed over), quoted
+    when its word is (``<<-'SHELL'``: Ruby fills in nothing)."""
+    k = 0
+    while k < len(lines):
+        if opened := _RUBY_DOCUMENT.search(lines[k]):
+            end = next(
+                (j for j in range(k + 1, len(lines)) if lines[j].strip() == opened[2]),
+                len(lines),
+            )
+            yield k, range(k + 1, end), opened[1] == "'"
+            k = end + 1
+            continue
+        yield k, None, False
+        k += 1
+
+
 def _provisioned(text: str) -> str | None:
     """Where a Vagrantfile's shell commands are (hunt ED: "copy the shell commands it runs"
     named none): the lines of its ``inline:`` documents and strings, and the scripts its
@@ -439,21 +458,13 @@ def _provisioned(text: str) -> str | None:
     lines = text.splitlines()
     inline: list[int] = []
     scripts: list[str] = []
-    k = 0
-    while k < len(lines):
-        line = lines[k]
-        if opened := _RUBY_DOCUMENT.search(line):
-            end = next(
-                (j for j in range(k + 1, len(lines)) if lines[j].strip() == opened[2]),
-                len(lines),
-            )
-            inline += [j + 1 for j in range(k + 1, end) if lines[j].strip()]
-            k = end + 1
+    for k, body, _quoted in _ruby_parts(lines):
+        if body is not None:
+            inline += [j + 1 for j in body if lines[j].strip()]
             continue
-        if _INLINE_STRING.search(line):
+        if _INLINE_STRING.search(lines[k]):
             inline.append(k + 1)
-        scripts += [f"{found[1]} (line {k + 1})" for found in _PATH.finditer(line)]
-        k += 1
+        scripts += [f"{found[1]} (line {k + 1})" for found in _PATH.finditer(lines[k])]
     said = []
     if inline:
         said.append(
@@ -486,30 +497,22 @@ def vagrant_shell(path: str, text: str) -> tuple[str, list[str]] | None:
     shell = [""] * len(lines)
     read: list[int] = []
     ruby: list[int] = []
-    k = 0
-    while k < len(lines):
-        line = lines[k]
-        if opened := _RUBY_DOCUMENT.search(line):
-            end = next(
-                (j for j in range(k + 1, len(lines)) if lines[j].strip() == opened[2]),
-                len(lines),
-            )
-            for j in range(k + 1, end):
-                if _INTERPOLATION.search(lines[j]) and opened[1] != "'":
+    for k, body, quoted in _ruby_parts(lines):
+        if body is not None:
+            for j in body:
+                if _INTERPOLATION.search(lines[j]) and not quoted:
                     ruby.append(j + 1)
                 elif lines[j].strip():
                     shell[j] = lines[j]
                     read.append(j + 1)
-            k = end + 1
             continue
-        if found := _INLINE_WHOLE.search(line):
+        if found := _INLINE_WHOLE.search(lines[k]):
             string = found[1] if found[1] is not None else found[2]
             if found[1] is not None and _INTERPOLATION.search(string):
                 ruby.append(k + 1)
             elif string.strip():  # ("...": Ruby's escapes taken off; '...': as written)
                 shell[k] = re.sub(r"\\(.)", r"\1", string) if found[1] is not None else string
                 read.append(k + 1)
-        k += 1
     if not read:
         return None
     warnings = [
