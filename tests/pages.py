@@ -16,10 +16,15 @@ from tests import kernel
 from tests.conftest import REPO
 
 
+def page_imported(path: Path) -> ImportResult:
+    """``iplab import PAGE``, in this process: the result (a refusal raised as it is)."""
+    text = path.read_text(encoding="utf-8")
+    return import_text(text, detect_kind(path.name, text), path.name)
+
+
 def imported(path: Path) -> tuple[ImportResult, Scenario]:
     """``iplab import PAGE``: the result, and the scenario its YAML loads as."""
-    text = path.read_text(encoding="utf-8")
-    result = import_text(text, detect_kind(path.name, text), path.name)
+    result = page_imported(path)
     return result, scenario.load_text(result.yaml, "page.yaml")
 
 

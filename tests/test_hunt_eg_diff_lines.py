@@ -10,17 +10,16 @@ from __future__ import annotations
 import pytest
 
 from iplab.errors import UsageError
-from iplab.importer.convert import detect_kind, import_text
 from tests.conftest import REPO
+from tests.pages import page_imported
 
 PAGES = REPO / "tests" / "fixtures" / "pages-eg"
 PAGE = PAGES / "eg09-threefoldtech-zos-2336-review-diff-plus-lines.md"
 
 
 def test_a_line_a_diff_adds_is_said_as_one() -> None:
-    text = PAGE.read_text(encoding="utf-8")
     with pytest.raises(UsageError) as caught:
-        import_text(text, detect_kind(PAGE.name, text), PAGE.name)
+        page_imported(PAGE)
     said = str(caught.value)
     assert "no command found" in said
     assert "inside sentences" not in said

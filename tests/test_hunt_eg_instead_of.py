@@ -10,16 +10,16 @@ is what the page replaces: shown, not run, and said at its line; the one after i
 
 from __future__ import annotations
 
-from iplab.importer.convert import detect_kind, import_text
+from iplab.importer.convert import import_text
 from tests.conftest import REPO
+from tests.pages import page_imported
 
 PAGES = REPO / "tests" / "fixtures" / "pages-eg"
 PAGE = PAGES / "eg10-sudomesh-babeld-lab-2-instead-of-do-prose.md"
 
 
 def test_the_command_the_answer_replaces_is_not_run() -> None:
-    text = PAGE.read_text(encoding="utf-8")
-    result = import_text(text, detect_kind(PAGE.name, text), PAGE.name)
+    result = page_imported(PAGE)
     assert result.lines == (
         "sudo ip netns exec n0 ip route",
         "sudo ip netns exec n1 ip route",

@@ -10,8 +10,9 @@ colon; a mention in a sentence (``Run `ip a` to see``) stays prose."""
 
 from __future__ import annotations
 
-from iplab.importer.convert import detect_kind, import_text
+from iplab.importer.convert import import_text
 from tests.conftest import REPO
+from tests.pages import page_imported
 
 PAGES = REPO / "tests" / "fixtures" / "pages-eg"
 PAGE = PAGES / "eg07-yanlele-node-index-69-zh-vagrant-prompt-inline-sudo.md"
@@ -22,8 +23,7 @@ BLOCK = (
 
 
 def test_the_page_keeps_its_move() -> None:
-    text = PAGE.read_text(encoding="utf-8")
-    result = import_text(text, detect_kind(PAGE.name, text), PAGE.name)
+    result = page_imported(PAGE)
     assert result.lines[-1] == "sudo ip link set veth-test1 netns test1"
 
 

@@ -18,14 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from iplab.importer.convert import detect_kind, import_text
+from iplab.importer.convert import import_text
 from iplab.prefix import with_prefix
 from iplab.render import renderer
 from iplab.scenario import load_text
 from tests import kernel
 from tests.conftest import REPO
 from tests.kernel import SKIP
-from tests.pages import imported_file, run
+from tests.pages import imported_file, page_imported, run
 
 PAGES = REPO / "tests" / "fixtures" / "pages-eg"
 PAGE = PAGES / "eg05-ruriOSS-ruri-40-zh-terse-l-a-s-user-prompt.md"
@@ -37,8 +37,7 @@ def _lines(yaml: str, prefix: str) -> list[str]:
 
 
 def test_the_answer_runs_under_a_prefix() -> None:
-    text = PAGE.read_text(encoding="utf-8")
-    yaml = import_text(text, detect_kind(PAGE.name, text), PAGE.name).yaml
+    yaml = page_imported(PAGE).yaml
     lines = _lines(yaml, "egx5")
     assert lines[0] == "ip l a egx5veth type veth peer name egx5host"
     assert lines[2] == "ip l s egx5veth netns egx5test1"

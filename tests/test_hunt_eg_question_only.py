@@ -13,17 +13,17 @@ from __future__ import annotations
 import pytest
 
 from iplab.errors import UsageError
-from iplab.importer.convert import detect_kind, import_text
+from iplab.importer.convert import import_text
 from tests.conftest import REPO
+from tests.pages import page_imported
 
 PAGES = REPO / "tests" / "fixtures" / "pages-eg"
 PAGE = PAGES / "eg06-ciscodevnet-netdevops-1-question-output-only.md"
 
 
 def test_the_question_is_said_to_hold_no_lab() -> None:
-    text = PAGE.read_text(encoding="utf-8")
     with pytest.raises(UsageError) as caught:
-        import_text(text, detect_kind(PAGE.name, text), PAGE.name)
+        page_imported(PAGE)
     said = str(caught.value)
     assert "no lab here (read as markdown): its 1 command (line 32: ping) makes" in said, said
     assert "172.16.0.1" in said

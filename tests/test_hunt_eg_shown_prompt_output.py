@@ -9,16 +9,16 @@ buried the two that mattered. Now what a shown line printed goes with it, unsaid
 
 from __future__ import annotations
 
-from iplab.importer.convert import detect_kind, import_text
+from iplab.importer.convert import import_text
 from tests.conftest import REPO
+from tests.pages import page_imported
 
 PAGES = REPO / "tests" / "fixtures" / "pages-eg"
 PAGE = PAGES / "eg02-haconiwa-19-try-netns-never-added-busybox-prompt.md"
 
 
 def test_what_a_shown_line_printed_is_not_said_as_nobody_s() -> None:
-    text = PAGE.read_text(encoding="utf-8")
-    result = import_text(text, detect_kind(PAGE.name, text), PAGE.name)
+    result = page_imported(PAGE)
     assert not [w for w in result.warnings if "neither a command nor the output" in w]
     shown = [w for w in result.warnings if "container's shell prompt" in w]
     assert [w.split(":")[0] for w in shown] == ["line 24", "line 34"]

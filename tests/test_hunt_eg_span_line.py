@@ -13,16 +13,16 @@ line goes on with the sentence in lower case (``Look at`` / `` `ip link` `` / ``
 
 from __future__ import annotations
 
-from iplab.importer.convert import detect_kind, import_text
+from iplab.importer.convert import import_text
 from tests.conftest import REPO
+from tests.pages import page_imported
 
 PAGES = REPO / "tests" / "fixtures" / "pages-eg"
 PAGE = PAGES / "eg08-caisan-myblog-1-zh-inline-triple-backticks.md"
 
 
 def test_the_page_keeps_its_namespace_and_its_pair() -> None:
-    text = PAGE.read_text(encoding="utf-8")
-    result = import_text(text, detect_kind(PAGE.name, text), PAGE.name)
+    result = page_imported(PAGE)
     assert result.lines == (
         "ip netns add foo",
         "ip netns list",
