@@ -8,11 +8,17 @@ code block's line does, and a bare ``ip`` line using it is read with its value."
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from iplab import scenario
 from iplab.importer.convert import import_text
 from iplab.steps import NetnsAdd
+from tests import kernel
 from tests.conftest import REPO
-from tests.pages import imported
+from tests.kernel import SKIP
+from tests.pages import imported, imported_file, run
 
 PAGE = REPO / "tests" / "fixtures" / "pages-en" / "en01-xavki-devto-shell-variables-bridge.md"
 
@@ -40,3 +46,21 @@ def test_a_bare_assignment_is_no_command_of_its_own_and_a_sentence_stays_prose()
 def test_an_unknown_name_keeps_the_line_out() -> None:
     page = "Some words.\n\nip netns add $NOWHERE\n\nip netns add red\n"
     assert _steps(page) == [("NetnsAdd", "red")]
+
+
+@pytest.mark.kernel
+@pytest.mark.skipif(bool(SKIP), reason=SKIP or "")
+def test_the_page_runs_clean_under_its_prefix(state_dir: Path, tmp_path: Path) -> None:
+    """Run as a user runs it: the namespaces and the pair named from the page's variables;
+    verified, undone, nothing left (whatever happens, what carries the hunt's prefix is
+    deleted, and must be nothing)."""
+    prefix = "enxk01"
+    try:
+        done = run(imported_file(PAGE, tmp_path), prefix, state_dir, tmp_path)
+        out = done.stdout + done.stderr
+        assert done.returncode == 0, out
+        assert f"ip link add {prefix}xeth1 type veth peer name {prefix}xpeer1" in out, out
+        assert "verify: the kernel holds what the scenario promised" in out, out
+        assert "nothing of the lab remains" in out, out
+    finally:
+        assert kernel.cleanup_prefix(prefix, "enx") == []
