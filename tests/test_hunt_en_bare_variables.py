@@ -64,3 +64,10 @@ def test_the_page_runs_clean_under_its_prefix(state_dir: Path, tmp_path: Path) -
         assert "nothing of the lab remains" in out, out
     finally:
         assert kernel.cleanup_prefix(prefix, "enx") == []
+
+
+def test_what_a_command_at_a_prompt_printed_stays_its_output() -> None:
+    page = "Check the host:\n\n$ cat /etc/os-release\nID=ubuntu\nVERSION_ID=20.04\n\n"
+    page += "Then:\n\n$ ip netns add red\n"
+    lab = scenario.load_text(import_text(page, "markdown", "page.md").yaml, "page.yaml")
+    assert lab.setup[0].output == "ID=ubuntu\nVERSION_ID=20.04"

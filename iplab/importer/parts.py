@@ -996,7 +996,9 @@ def _bare_paragraph(
             text = join_continuation(text.rstrip(), source[continued])
         past = max(past, continued + 1)
         wrapped = "`" in text and _in_a_sentence(source[k - 1] if k else "", text, source[k + 1 :])
-        if not (wrapped or code_on_page) and _BARE_ASSIGN.fullmatch(text.strip()):
+        if not (wrapped or code_on_page or typed_at_prompt) and _BARE_ASSIGN.fullmatch(
+            text.strip()
+        ):  # (not what a command typed at a prompt printed: ``ID=ubuntu`` of os-release)
             # (hunt EN, a dev.to post: ``NS1="x1"`` on a line of its own, then ``ip netns
             # add $NS1``: the page's names, set as a code block's line sets them; every
             # command of the page was lost, "ip commands inside sentences")
