@@ -60,9 +60,34 @@ def _head_shown(env: Env) -> Iterator[Env]:
 
 def _lab_name(args: argparse.Namespace, plan: Plan) -> str:
     name: str = args.lab or f"{plan.prefix}{plan.scenario.name}"
-    if problem := names.netns_name_problem(name):
+    problem = names.netns_name_problem(name)
+    if problem and not args.lab and len(name) > names.NETNS_MAX:
+        # (hunt EN: a page's long file name made a scenario name of 64 characters; with
+        # --prefix the lab's was 68, refused as "--lab: ...", an option never given)
+        where = plan.scenario.path
+        if (line := _name_line(where)) is not None:
+            where = f"{where}:{line}"
+        raise UsageError(
+            f"{where}: name: the lab's name, --prefix {plan.prefix!r} and the scenario's name"
+            f" {plan.scenario.name!r} ({len(plan.scenario.name)} characters), is {len(name)}"
+            f" characters: iplab's own limit is {names.NETNS_MAX}; shorten the scenario's name"
+            " (its name:) or the prefix, or give the lab a name of its own (--lab NAME)"
+        )
+    if problem:
         raise UsageError(f"--lab: {problem.replace('namespace name', 'lab name')}")
     return name
+
+
+def _name_line(path: str) -> int | None:
+    """The line of a scenario file's top-level ``name:``; None when none is found."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("name:"):
+            return number
+    return None
 
 
 def _dry_run(args: argparse.Namespace, plan: Plan, which: str) -> int:

@@ -26,7 +26,7 @@ from iplab.importer.elsewhere import shell_elsewhere
 from iplab.importer.fileblocks import FileBlock, file_blocks
 from iplab.importer.formats import Found, by_content
 from iplab.importer.highlights import unmarked
-from iplab.importer.prose import glued_heading, is_sentence
+from iplab.importer.prose import failure_shown, glued_heading, is_sentence
 from iplab.importer.reader import (
     ANOTHER_TERMINAL,
     CLEANUP,
@@ -996,7 +996,18 @@ def _bare_paragraph(
             text = join_continuation(text.rstrip(), source[continued])
         past = max(past, continued + 1)
         wrapped = "`" in text and _in_a_sentence(source[k - 1] if k else "", text, source[k + 1 :])
-        bodies = [] if wrapped else _commands_in(text, code_on_page)
+        if not (wrapped or code_on_page or typed_at_prompt) and _BARE_ASSIGN.fullmatch(
+            text.strip()
+        ):  # (not what a command typed at a prompt printed: ``ID=ubuntu`` of os-release)
+            # (hunt EN, a dev.to post: ``NS1="x1"`` on a line of its own, then ``ip netns
+            # add $NS1``: the page's names, set as a code block's line sets them; every
+            # command of the page was lost, "ip commands inside sentences")
+            reader.note("paragraph", plain(" ".join(prose)), prose_line, number - 1)
+            prose, prose_line = [], number + 1
+            reader.commented(text.strip(), number)
+            continue
+        values = None if code_on_page else _known_values(reader)
+        bodies = [] if wrapped else _commands_in(text, code_on_page, values)
         flat = None if wrapped or code_on_page else _flattened_prompts(text)
         if flat is not None and len(
             read := [b for p in flat for b in _commands_in(p, False)]
@@ -1095,6 +1106,13 @@ def _bare_paragraph(
             reader.warnings.append(_prompt_inside_said(number, *inside))
         if not bodies and typed_at_prompt and not prose and _printed(text):
             reader.output(text, number)  # (what the command typed just above printed)
+            prose_line = number + 1
+            continue
+        if not (bodies or code_on_page) and read_before and failure_shown(text.strip()):
+            # (hunt EN, a README as a page: ``ip link show veth1`` bare, ``Device "veth1"
+            # does not exist.`` under it: taken for prose, the step had to succeed and the
+            # model refused the lab) what the command just above printed when it failed
+            reader.output(text, number)
             prose_line = number + 1
             continue
         if (
@@ -1454,8 +1472,12 @@ def general_form_line(text: str) -> tuple[str, str] | None:
     return (body, found) if found is not None else None
 
 
-def _commands_in(text: str, code_on_page: bool) -> list[str]:
-    """The commands a paragraph's line holds (see _bare_paragraph); [] when it is prose."""
+def _commands_in(
+    text: str, code_on_page: bool, values: Callable[[str], str | None] | None = None
+) -> list[str]:
+    """The commands a paragraph's line holds (see _bare_paragraph); [] when it is prose.
+    ``values``: the line with the page's shell variables set above it (``ip netns add
+    $NS1``, ``NS1="x1"`` a bare line over it), None where one is not known."""
     stripped = _BULLET.sub("", text.strip(), count=1)
     if "`" not in stripped and _ip_loop(stripped):
         return [stripped]  # (read as a code block's loop is)
@@ -1479,12 +1501,37 @@ def _commands_in(text: str, code_on_page: bool) -> list[str]:
     # hunt EC: a cleanup's last line was dropped with no word)
     ok = all(
         first_program(b) == "ip"
-        and _typed(QUIETING.sub("", _LET_FAIL.sub("", strip_comment(b))), strict)
+        and _typed(QUIETING.sub("", _LET_FAIL.sub("", strip_comment(_valued(b, values)))), strict)
         for b in bodies
     )
     if not ok and not code_on_page and len(bodies) == 1 and _host_change(bodies[0]):
         return bodies  # (hunt DN: the page's NAT, dropped with no word)
     return bodies if ok else []
+
+
+def _valued(body: str, values: Callable[[str], str | None] | None) -> str:
+    """A bare line with the shell variables it uses replaced by their values, when each is
+    known (see :func:`_commands_in`); the line as it is otherwise (``$X`` reads as no name
+    ip knows: prose)."""
+    if values is None or "$" not in body:
+        return body
+    return values(body) or body
+
+
+def _known_values(reader: Reader) -> Callable[[str], str | None]:
+    """The reader's shell variables as :func:`_valued` uses them: a line with each ``$NAME``
+    it holds set, None when one is not known."""
+
+    def valued(body: str) -> str | None:
+        text, unresolved = reader.vars.expand(body)
+        return None if unresolved else text
+
+    return valued
+
+
+#: a bare line that only sets a shell variable (``NS1="x1"``, ``BR_DEV=xavki0``), as a
+#: script's first lines do: no sentence writes one
+_BARE_ASSIGN = re.compile(r"(?:export\s+)?[A-Za-z_]\w*=(?:\"[^\"\s]*\"|'[^'\s]*'|[^\s\"'`;|&<>]+)")
 
 
 #: the end of a line whose command the author lets fail (``|| true``, ``|| :``)

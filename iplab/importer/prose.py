@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from iplab.ipwords import verb_of
 from iplab.words import placeholder
 
 __all__ = [
@@ -150,14 +151,23 @@ def failure_shown(line: str) -> bool:
 #: ...``, ``and we type ip netns add red``)
 _IP_INSIDE = re.compile(
     r"\S.*?(?<=[\s:])(?:sudo\s+)?ip\s+(?:-[a-z]+\s+\S+\s+)?"
-    r"(?:netns|link|l|addr|address|a|route|r|neigh|rule)\s+\S"
+    r"(?P<object>(?:netns|link|l|addr|address|a|route|r|neigh|rule)\s+\S.*)"
 )
 
 
 def commands_in_sentences(text: str) -> list[int]:
     """The lines of a text that hold an ``ip`` command inside a sentence, not at its start
-    (a video's transcript: hunt T, "no command found" said nothing of them)."""
-    return [n for n, line in enumerate(text.splitlines(), 1) if _IP_INSIDE.match(line.strip())]
+    (a video's transcript: hunt T, "no command found" said nothing of them). Where no
+    line has one of ip's verbs after its object, none is a transcript's command (hunt EN:
+    "clarify the ip netns command for me", a question that names the tool, was said to
+    be one); where one has, ``ip netns`` alone, spoken, is one too."""
+    found: list[int] = []
+    verbs = False
+    for n, line in enumerate(text.splitlines(), 1):
+        if inside := _IP_INSIDE.match(line.strip()):
+            found.append(n)
+            verbs = verbs or verb_of("ip", inside["object"].split()).verb is not None
+    return found if verbs else []
 
 
 #: where a command inside a sentence ends: the sentence goes on (``ip link add veth0 type

@@ -467,9 +467,17 @@ def printed_after(typed: str) -> tuple[str, str] | None:
     vxlan1 vxlan1: flags=4163<UP,...> mtu 1450``: ``ifconfig vxlan1``; hunt EC: read whole,
     ifconfig's ``<``/``>`` were redirections to the host's files); None when nothing is."""
     found = IP_PRINTED.search(typed)
-    if found is None or not typed[: found.start()].strip():
+    start = found.start() if found is not None else len(typed)
+    # (hunt EN, a wiki page as stored: ``$ sudo tcpdump -tn -i any icmp tcpdump: verbose
+    # output suppressed, ... 192.168.122.243 > 8.8.8.8: ...``; tcpdump's ``>`` were read as
+    # redirections to the host's files): a program's own name and a colon, as it starts
+    # what it says (``ping: connect: ...``, ``ls: cannot access ...``), after its words
+    program = first_program(typed)
+    if program and (said := re.search(rf"\s{re.escape(program)}:(?:\s|$)", typed)):
+        start = min(start, said.start())
+    if start == len(typed) or not typed[:start].strip():
         return None
-    return typed[: found.start()].strip(), typed[found.start() :].strip()
+    return typed[:start].strip(), typed[start:].strip()
 
 
 def printed_after_said(number: int, typed: str, printed: str) -> str:

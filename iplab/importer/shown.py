@@ -33,7 +33,17 @@ from iplab.names import ROOT, route_network
 from iplab.programs import programs
 from iplab.render import renderer
 from iplab.state import State, after, created_objects, replay
-from iplab.steps import LinkDel, NetnsDel, NetnsDelAll, NetnsExec, Op, Probe, Raw, Step
+from iplab.steps import (
+    LinkDel,
+    NetnsDel,
+    NetnsDelAll,
+    NetnsExec,
+    Op,
+    Probe,
+    Raw,
+    Step,
+    is_observation,
+)
 
 
 def probes_to_exec(
@@ -238,8 +248,14 @@ def _shown_again(before: Sequence[Draft], d: Draft) -> int:
     """The index in ``before`` of the same command as ``d`` (sudo aside), no step between
     them deleting what it makes; -1: none."""
     made = _made(d.op)
+    read = getattr(d.op, "dev", None) if is_observation(d.op) else None
     for k in range(len(before) - 1, -1, -1):
         if made and _deleted(before[k].op) & made:
+            return -1
+        if read and not is_observation(before[k].op) and read in before[k].cmd.text.split():
+            # (hunt EN, a README: ``ip link show veth1`` shown, veth1 moved into vnet, the
+            # same line again with ``Device "veth1" does not exist.``: the page shows the
+            # move's effect, a step of its own that may fail; not the first line again)
             return -1
         if _unsudo(before[k].cmd.text) == _unsudo(d.cmd.text):
             return k
