@@ -412,12 +412,17 @@ class Cmd:
     #: the input's own line of a command a function of the input runs, where it differs
     #: from ``line`` (the line of the call: hunt EM #2)
     written: int | None = None
+    #: the lines of the calls between ``written`` and ``line``, innermost first, when a
+    #: function calls the function that runs it (``setup() { mk ns1; }``: hunt EO #4)
+    calls: tuple[int, ...] = ()
 
     def said_at(self) -> str:
-        """``line 13``; a command of a function: ``line 6, called at line 13``."""
+        """``line 13``; a command of a function: ``line 6, called at line 13``; of a
+        function another one calls: ``line 2, called at line 5, called at line 9``."""
         if self.written is None or self.written == self.line:
             return f"line {self.line}"
-        return f"line {self.written}, called at line {self.line}"
+        chain = "".join(f", called at line {n}" for n in (*self.calls, self.line))
+        return f"line {self.written}{chain}"
 
 
 @dataclass
@@ -1256,8 +1261,11 @@ class Reader:
         #: is not taken as new by a later append: its lines are not known)
         self._seen: list[str] = []
         #: the calls of the input's functions being read, innermost last (a recursion stops
-        #: at 16): each function's name, the line it is defined at, the line calling it
+        #: at 16): each function's name, the line it is defined at, the line calling it (in a
+        #: function that calls it, the call's own line: hunt EO #4)
         self._frames: list[tuple[str, int, int]] = []
+        #: the own line of the statement of a function being read (None: not in one)
+        self._statement_line: int | None = None
         #: how deep the reader is in a group of lines read whole (:meth:`_group`)
         self._grouped = 0
         #: > 0 while the script's own flow is read (a function called at its top level, a
@@ -4383,6 +4391,7 @@ class Reader:
             if node.type == "comment":  # down  # start from scratch, in a case's branch
                 continue  # (hunt AC #8: the raw step "# start from scratch")
             marks.append((len(out), self._own_line(number, node)))
+            self._statement_line = marks[-1][1]
             # the commands of the statement before this one: out[before:], as bash ran them
             before, begun = begun, len(out)
             where = self._where(number, node)
@@ -4823,11 +4832,13 @@ class Reader:
         return number + node.start_point.row
 
     def _where(self, number: int, node: shellread.Node) -> str:
-        """``line 4``; in a function, ``line 4 (in plug, called at line 9)``."""
+        """``line 4``; in a function, ``line 4 (in plug, called at line 9)``; in one a
+        function calls, ``line 2 (in mk, called at line 5, called at line 9)``."""
         if not self._frames:
             return f"line {number + node.start_point.row}"
-        name, _, called = self._frames[-1]
-        return f"line {self._line(number, node)} (in {name}, called at line {called})"
+        name = self._frames[-1][0]
+        chain = ", ".join(f"called at line {called}" for _, _, called in reversed(self._frames))
+        return f"line {self._line(number, node)} (in {name}, {chain})"
 
     def _function(
         self, call: _Call, scope: ShellVars, number: int, inside: _Call | None
@@ -4846,10 +4857,20 @@ class Reader:
         frame.values.update({str(n): arg for n, arg in enumerate(call.args, 1)})
         frame.values |= {"#": str(len(call.args)), "@": " ".join(call.args)}
         frame.values["*"] = frame.values["@"]
-        self._frames.append((call.program, self.function_lines.get(call.program, number), number))
+        # (called from a function of the input: the call's own line there, said between
+        # the command's and the first call's: hunt EO #4)
+        via = self._statement_line if self._frames else None
+        at = via if via is not None else number
+        self._frames.append((call.program, self.function_lines.get(call.program, number), at))
         try:
             body = shellread.statements(self.functions[call.program])
-            return self._statements(body, frame, number, inside)
+            cmds = self._statements(body, frame, number, inside)
+            if via is None:
+                return cmds
+            return [
+                replace(c, calls=(*c.calls, via)) if c.written not in (None, via) else c
+                for c in cmds
+            ]
         finally:
             self._frames.pop()
             scope.returned(frame, _locals(self.functions[call.program]))
