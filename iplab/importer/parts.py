@@ -26,7 +26,7 @@ from iplab.importer.elsewhere import shell_elsewhere
 from iplab.importer.fileblocks import FileBlock, file_blocks
 from iplab.importer.formats import Found, by_content
 from iplab.importer.highlights import unmarked
-from iplab.importer.prose import glued_heading, is_sentence
+from iplab.importer.prose import glued_heading, is_sentence, says_it_printed
 from iplab.importer.reader import (
     ANOTHER_TERMINAL,
     CLEANUP,
@@ -34,6 +34,9 @@ from iplab.importer.reader import (
     KNOWN_PROGRAMS,
     NOT_SHELL_LANGS,
     SHELL_LANGS,
+    Block,
+    Cmd,
+    Note,
     Reader,
     ascii_command,
     continues,
@@ -254,8 +257,39 @@ def read_parts(
             _file_block(reader, block, part)
         else:
             _code_block(reader, part.info, part.body, part.line)
+    if not code_on_page:
+        _printed_under(reader, page)
     reader.finish()
     return title, reader
+
+
+def _printed_under(reader: Reader, page: Sequence[str]) -> None:
+    """A command's line, a paragraph that says what it printed (``returns``, ``gives``:
+    :func:`~iplab.importer.prose.says_it_printed`), then a paragraph of lines that are no
+    sentences: that command's output, as the page shows it (hunt EO #5: sudomesh's issue
+    thread, ``sudo ip netns exec n0 ip route`` / ``returns`` / the routes, which became the
+    next step's prose, run together on one line). A page with no code blocks only: one
+    with code blocks shows output in a block (``Reader._labelled_output``)."""
+    events = reader.events
+    k = 0
+    while k + 2 < len(events):
+        shown, said, printed = events[k : k + 3]
+        k += 1
+        if (
+            not isinstance(shown, Cmd | Block)
+            or shown.output
+            or not isinstance(said, Note)
+            or said.kind != "paragraph"
+            or not says_it_printed(said.text)
+            or not isinstance(printed, Note)
+            or printed.kind != "paragraph"
+        ):
+            continue
+        rows = [row.strip() for row in page[printed.line - 1 : printed.end]] if page else []
+        if not rows or any(not row or is_sentence(row) for row in rows):
+            continue
+        shown.output.extend(rows)
+        del events[k : k + 2]
 
 
 def _a_comment(reader: Reader, heading: Part, parts: Sequence[Part], index: int) -> bool:
