@@ -26,7 +26,7 @@ from iplab.importer.elsewhere import shell_elsewhere
 from iplab.importer.fileblocks import FileBlock, file_blocks
 from iplab.importer.formats import Found, by_content
 from iplab.importer.highlights import unmarked
-from iplab.importer.prose import failure_shown, glued_heading, is_sentence
+from iplab.importer.prose import failure_shown, glued_heading, is_sentence, says_it_printed
 from iplab.importer.reader import (
     ANOTHER_TERMINAL,
     CLEANUP,
@@ -34,6 +34,9 @@ from iplab.importer.reader import (
     KNOWN_PROGRAMS,
     NOT_SHELL_LANGS,
     SHELL_LANGS,
+    Block,
+    Cmd,
+    Note,
     Reader,
     ascii_command,
     continues,
@@ -135,7 +138,14 @@ def read_parts(
     step before a numbered one glued to a command, hunt DX)."""
     reader = Reader(markdown=True, keep_variables=keep_variables, base=base)
     parts = [unmarked(piece, reader.warnings) for part in parts for piece in _shortcoded(part)]
-    prompted = root_prompts or _root_shell_headings(reader, parts)
+    headings = [] if root_prompts else _root_shell_headings(reader, parts)
+    if headings and any(part.kind == "code" for part in parts):
+        reader.warnings.append(
+            f"line{'s' if len(headings) > 1 else ''} {', '.join(map(str, headings))}: '# ip"
+            " ...' outside any code block (a heading to Markdown), and the page's code blocks"
+            " hold no command (what they printed): read as commands typed at a root prompt"
+        )
+    prompted = root_prompts or bool(headings)
     parts = _at_ps2(_prompted_headings(reader, parts)) if prompted else parts
     parts = [kept for part in parts if (kept := _unfurnished(part)) is not None]
     h1_taken = title is not None
@@ -247,8 +257,39 @@ def read_parts(
             _file_block(reader, block, part)
         else:
             _code_block(reader, part.info, part.body, part.line)
+    if not code_on_page:
+        _printed_under(reader, page)
     reader.finish()
     return title, reader
+
+
+def _printed_under(reader: Reader, page: Sequence[str]) -> None:
+    """A command's line, a paragraph that says what it printed (``returns``, ``gives``:
+    :func:`~iplab.importer.prose.says_it_printed`), then a paragraph of lines that are no
+    sentences: that command's output, as the page shows it (hunt EO #5: sudomesh's issue
+    thread, ``sudo ip netns exec n0 ip route`` / ``returns`` / the routes, which became the
+    next step's prose, run together on one line). A page with no code blocks only: one
+    with code blocks shows output in a block (``Reader._labelled_output``)."""
+    events = reader.events
+    k = 0
+    while k + 2 < len(events):
+        shown, said, printed = events[k : k + 3]
+        k += 1
+        if (
+            not isinstance(shown, Cmd | Block)
+            or shown.output
+            or not isinstance(said, Note)
+            or said.kind != "paragraph"
+            or not says_it_printed(said.text)
+            or not isinstance(printed, Note)
+            or printed.kind != "paragraph"
+        ):
+            continue
+        rows = [row.strip() for row in page[printed.line - 1 : printed.end]] if page else []
+        if not rows or any(not row or is_sentence(row) for row in rows):
+            continue
+        shown.output.extend(rows)
+        del events[k : k + 2]
 
 
 def _a_comment(reader: Reader, heading: Part, parts: Sequence[Part], index: int) -> bool:
@@ -402,16 +443,23 @@ def _file_block(reader: Reader, block: FileBlock, part: Part) -> None:
     )
 
 
-def _root_shell_headings(reader: Reader, parts: Sequence[Part]) -> bool:
-    """A Markdown page with no code blocks whose ``# ...`` headings hold two commands or
-    more (``# ip netns add ns0``, ``# ip netns exec ns0 ip link set lo up``): a root
-    shell's lines, the page's code blocks lost when it was saved, as on a plain-text page
-    (hunt DR: besthub's copy of a Chinese post, "no command found ... ip commands inside
-    sentences (a transcript?)", its four ip lines all headings)."""
-    if any(part.kind == "code" for part in parts):
-        return False
+def _root_shell_headings(reader: Reader, parts: Sequence[Part]) -> list[int]:
+    """The lines of a Markdown page's ``# ...`` headings that are a root shell's commands:
+    two or more headings that hold ip commands (``# ip netns add ns0``, ``# ip netns exec
+    ns0 ip link set lo up``) on a page with no code block of commands, its code blocks lost
+    when it was saved, as on a plain-text page (hunt DR: besthub's copy of a Chinese post,
+    "no command found ... ip commands inside sentences (a transcript?)", its four ip lines
+    all headings). The code blocks such a page has left are what the commands printed
+    (``    link/ether ...``, indented four spaces: hunt EO, codeblogbt's page saved as
+    Markdown, its ``# ip netns add blue`` and ``# ip link add veth0 ...`` lost with no
+    word, the lab left with its bare lines only). Empty: none, or fewer than two."""
+    if any(
+        part.kind == "code" and any(_a_command(reader, text) for _, text in part.body)
+        for part in parts
+    ):
+        return []
     prompted = [
-        part
+        part.line
         for part in parts
         if part.kind == "heading"
         and part.source[:1]
@@ -419,7 +467,7 @@ def _root_shell_headings(reader: Reader, parts: Sequence[Part]) -> bool:
         and _ip_line(part.source[0][2:].strip())
         and reader.looks_like_command(part.source[0][2:].strip())
     ]
-    return len(prompted) >= 2
+    return prompted if len(prompted) >= 2 else []
 
 
 def _ip_line(text: str) -> bool:

@@ -32,6 +32,7 @@ __all__ = [
     "labels_output",
     "reads_as_prose",
     "said_to_fail",
+    "says_it_printed",
 ]
 
 #: names of plain-text files: a page (a forum post, an email, notes), not a script
@@ -250,6 +251,24 @@ def labels_output(text: str) -> tuple[bool, bool]:
     if not last.endswith(":") or not _OUTPUT_LABEL.fullmatch(last[:-1].rstrip()):
         return False, False
     return True, last == " ".join(text.replace("*", "").replace("`", "").split()).strip("_ ")
+
+
+#: a sentence that says what the command above it printed, the output on the lines under it
+#: (``returns``, ``it gives me:``, ``which prints the following``): a verb of showing, last
+_PRINTED_VERB = re.compile(
+    r"(?:(?:it|this|that|which|and|then|now|this\s+command|the\s+command)\s+)*"
+    r"(?:returns|returned|gives|gave|prints|printed|shows|showed|outputs|displays|yields)"
+    r"(?:\s+(?:me|us|you))?(?:\s+(?:the\s+following|this|something\s+like(?:\s+this)?))?",
+    re.IGNORECASE,
+)
+
+
+def says_it_printed(text: str) -> bool:
+    """A paragraph, all of it, that says the lines under it are what the command above it
+    printed, with no colon (an issue's ``calling`` / ``sudo ip netns exec n0 ip route`` /
+    ``returns`` / the routes: hunt EO #5, the routes were the next step's prose)."""
+    plain = " ".join(text.replace("*", "").replace("`", "").split()).strip("_ ")
+    return _PRINTED_VERB.fullmatch(plain.rstrip(":.").rstrip()) is not None
 
 
 #: words that say the command they introduce fails (``This ping should fail``, ``this

@@ -412,12 +412,17 @@ class Cmd:
     #: the input's own line of a command a function of the input runs, where it differs
     #: from ``line`` (the line of the call: hunt EM #2)
     written: int | None = None
+    #: the lines of the calls between ``written`` and ``line``, innermost first, when a
+    #: function calls the function that runs it (``setup() { mk ns1; }``: hunt EO #4)
+    calls: tuple[int, ...] = ()
 
     def said_at(self) -> str:
-        """``line 13``; a command of a function: ``line 6, called at line 13``."""
+        """``line 13``; a command of a function: ``line 6, called at line 13``; of a
+        function another one calls: ``line 2, called at line 5, called at line 9``."""
         if self.written is None or self.written == self.line:
             return f"line {self.line}"
-        return f"line {self.written}, called at line {self.line}"
+        chain = "".join(f", called at line {n}" for n in (*self.calls, self.line))
+        return f"line {self.written}{chain}"
 
 
 @dataclass
@@ -1264,8 +1269,11 @@ class Reader:
         #: is not taken as new by a later append: its lines are not known)
         self._seen: list[str] = []
         #: the calls of the input's functions being read, innermost last (a recursion stops
-        #: at 16): each function's name, the line it is defined at, the line calling it
+        #: at 16): each function's name, the line it is defined at, the line calling it (in a
+        #: function that calls it, the call's own line: hunt EO #4)
         self._frames: list[tuple[str, int, int]] = []
+        #: the own line of the statement of a function being read (None: not in one)
+        self._statement_line: int | None = None
         #: how deep the reader is in a group of lines read whole (:meth:`_group`)
         self._grouped = 0
         #: > 0 while the script's own flow is read (a function called at its top level, a
@@ -1774,7 +1782,9 @@ class Reader:
         """``A && B`` or ``A || B`` whose last part only says something and stops (``exit``,
         ``return``, or a function of the input that does only that: ``die``, ``usage``).
         ``check_only``: and A changes nothing. ``scope``: the variables A is read with (a
-        function's: ``"$@" || die``; default: the input's)."""
+        function's: ``"$@" || die``; default: the input's). Not ``check_only`` (A is a
+        change), ``|| return 1`` stops too: in a function, the author's "stop at the first
+        failure" (hunt EO: ``ip netns add "$1" || return 1`` in a function was a raw step)."""
         parts = [c for c in node.named_children if c.type != "comment"]
         if (
             len(parts) == 2
@@ -1790,6 +1800,7 @@ class Reader:
         if len(parts) != 2 or (
             "exit" not in shellread.source(node)
             and not any(p in self.functions for p in _programs(parts[1]))
+            and (check_only or "return" not in _programs(parts[1]))
         ):
             return False
         stops = False
@@ -1825,6 +1836,8 @@ class Reader:
             program = words[0] if words else ""
             if program == "exit":
                 exits = True
+            elif program in self.functions and self._cleans_up(program, seen | {name}):
+                continue  # abort() { cleanup; exit 1; } (hunt EO: rlite's || abort, raw steps)
             elif program in self.functions:
                 if not self._function_stops(program, seen | {name}):
                     return False
@@ -1832,6 +1845,31 @@ class Reader:
             elif not (program in _NARRATION or program in _BEFORE_EXIT or _deletes(words)):
                 return False
         return exits
+
+    def _cleans_up(self, name: str, seen: frozenset[str] = frozenset()) -> bool:
+        """The input's function ``name`` deletes what the lab made (``ip netns delete``,
+        ``ip link del``), and makes nothing iplab reads as a change: a cleanup, which
+        iplab's rollback stands for when a step fails (rlite's ``cleanup() { pkill
+        rinaperf; ...; ip netns delete ${cont} || ret=1; ...; }``, called by ``abort``).
+        What else it runs (``pkill``, ``rm -f``) is the failure path's only."""
+        body = self.functions.get(name)
+        if body is None or name in seen:
+            return False
+        deletes = False
+        for command in _commands_under(body):
+            words = [shellread.unquoted(w) or "" for w in shellread.words(command)]
+            if words[:1] == ["sudo"]:
+                words = list(itertools.dropwhile(lambda w: w.startswith("-"), words[1:]))
+            program = words[0] if words else ""
+            if program in self.functions:
+                if not self._cleans_up(program, seen | {name}):
+                    return False
+                deletes = True
+            elif _deletes(words):
+                deletes = True
+            elif self._makes(command):
+                return False
+        return deletes
 
     def _tool_check(self, node: shellread.Node) -> bool:
         """``command -v ip || { echo "install iproute2"; exit 1; }``: a check that a program
@@ -1872,19 +1910,32 @@ class Reader:
         # ip netns add a && echo ok || { echo failed; exit 1; }: the change is the first
         # part; the rest says it worked (hunt DO: all of it "a check; not run", a step lost)
         parts[0] = _said_after(parts[0])
+        call = self._call(parts[0], scope or self.vars) if parts[0].type == "command" else None
+        if (
+            call is not None
+            and call.program in self.functions
+            and call.inside is None
+            and not call.sudo
+            and self._checks_and_stops(node, check_only=False)
+        ):  # setup_net || exit 1: the function's commands, each a step that stops the run
+            # when it fails (hunt EO: the whole function was "a check of the author's; not
+            # run", the lab's steps lost)
+            return self._function(call, scope or self.vars, number, inside) or None
         raw = not self._makes(parts[0], scope)
         if raw and not self._runs_inside(parts[0], scope):
             return None
         again = _reruns_as_root(parts[1])
         if not again and not self._checks_and_stops(node, check_only=False):
             return None
-        if raw:  # ip netns exec rA /bin/bash -c .zrA || exit 1: the program, a raw step
+        cmds = None if raw else self._sequence(parts[0], number, where, scope, inside)
+        if cmds is None:  # ip netns exec rA /bin/bash -c .zrA || exit 1, sysctl -w ... ||
+            # exit 1: the program, a raw step
             text, unresolved = (scope or self.vars).expand(
                 shellread.one_line(shellread.source(parts[0]))
             )
             self._unresolved(unresolved, scope or self.vars, where)
-            return self._commands([text], inside, number, where)
-        cmds = self._sequence(parts[0], number, where, scope, inside)
+            cmds = self._commands([text], inside, number, where)
+            return [replace(c, may_fail=True) for c in cmds] if again else cmds
         return [replace(c, may_fail=True) for c in cmds or ()] if again else cmds
 
     def _or_leaves(
@@ -1937,9 +1988,14 @@ class Reader:
         ``scope``: the variables it is read with (default: the input's)."""
         text = (scope or self.vars).expand(shellread.one_line(shellread.source(node)))[0]
         try:
-            return _silent(classify(QUIETING.sub("", text).strip()).op)
+            op = classify(QUIETING.sub("", text).strip()).op
         except LineError:
             return False
+        if isinstance(op, Raw):  # sysctl -w ... || exit 1, iptables -A ... || exit 1: a lab
+            # tool's change, kept raw (hunt EO: "a check of the author's; not run")
+            words = split_sudo(op.command)[1].split()
+            return words[:1] != [] and words[0] in _LAB_TOOLS and not reads_only(op.command)
+        return _silent(op)
 
     def block(self, lines: Sequence[tuple[int, str]], shell_lang: bool) -> None:
         """One block of code: a whole script (``shell_lang``), or a fenced block of a page."""
@@ -4343,6 +4399,7 @@ class Reader:
             if node.type == "comment":  # down  # start from scratch, in a case's branch
                 continue  # (hunt AC #8: the raw step "# start from scratch")
             marks.append((len(out), self._own_line(number, node)))
+            self._statement_line = marks[-1][1]
             # the commands of the statement before this one: out[before:], as bash ran them
             before, begun = begun, len(out)
             where = self._where(number, node)
@@ -4783,11 +4840,13 @@ class Reader:
         return number + node.start_point.row
 
     def _where(self, number: int, node: shellread.Node) -> str:
-        """``line 4``; in a function, ``line 4 (in plug, called at line 9)``."""
+        """``line 4``; in a function, ``line 4 (in plug, called at line 9)``; in one a
+        function calls, ``line 2 (in mk, called at line 5, called at line 9)``."""
         if not self._frames:
             return f"line {number + node.start_point.row}"
-        name, _, called = self._frames[-1]
-        return f"line {self._line(number, node)} (in {name}, called at line {called})"
+        name = self._frames[-1][0]
+        chain = ", ".join(f"called at line {called}" for _, _, called in reversed(self._frames))
+        return f"line {self._line(number, node)} (in {name}, {chain})"
 
     def _function(
         self, call: _Call, scope: ShellVars, number: int, inside: _Call | None
@@ -4806,10 +4865,20 @@ class Reader:
         frame.values.update({str(n): arg for n, arg in enumerate(call.args, 1)})
         frame.values |= {"#": str(len(call.args)), "@": " ".join(call.args)}
         frame.values["*"] = frame.values["@"]
-        self._frames.append((call.program, self.function_lines.get(call.program, number), number))
+        # (called from a function of the input: the call's own line there, said between
+        # the command's and the first call's: hunt EO #4)
+        via = self._statement_line if self._frames else None
+        at = via if via is not None else number
+        self._frames.append((call.program, self.function_lines.get(call.program, number), at))
         try:
             body = shellread.statements(self.functions[call.program])
-            return self._statements(body, frame, number, inside)
+            cmds = self._statements(body, frame, number, inside)
+            if via is None:
+                return cmds
+            return [
+                replace(c, calls=(*c.calls, via)) if c.written not in (None, via) else c
+                for c in cmds
+            ]
         finally:
             self._frames.pop()
             scope.returned(frame, _locals(self.functions[call.program]))
@@ -7354,6 +7423,11 @@ def _said_after(node: shellread.Node) -> shellread.Node:
         return _said_after(parts[0])  # (A && echo ok && echo done: the grammar nests them)
     return node
 
+
+#: the tools a lab changes the kernel's network with that iplab may keep as raw steps
+_LAB_TOOLS = frozenset(
+    {"sysctl", "tc", "iptables", "ip6tables", "nft", "ebtables", "bridge", "ethtool", "brctl"}
+)
 
 #: the words of a command that deletes what a lab made (a cleanup's)
 _DELETING = frozenset({"del", "delete", "flush", "delbr", "delif", "-D", "-F", "-X"})
