@@ -735,6 +735,8 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
     elif isinstance(op, LinkSet):
         _link_set(a, op)
     elif isinstance(op, LinkDel):
+        if op.peer is not None:  # (ip looks the peer's name up first: hunt EP)
+            a.link(op.ns, op.peer)
         link = a.link(op.ns, op.dev)
         if link.kind == "loopback":
             a.object("the loopback link cannot be deleted")
