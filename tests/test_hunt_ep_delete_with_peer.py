@@ -8,11 +8,16 @@ the link; a peer with more than its name (``netns X``, ``address ...``) is still
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
 from iplab.importer.convert import import_text
 from iplab.ipgrammar import read
 from iplab.steps import LinkDel
+from tests.conftest import REPO
+from tests.kernel import SKIP, apart
 
 
 @pytest.mark.parametrize(
@@ -72,3 +77,25 @@ def test_the_step_written_with_fields_renders_the_peer() -> None:
         "    peer: a1\n  - action: link del\n    dev: a0\n    peer: a1\n", "t.yaml"
     ))  # fmt: skip
     assert plan.setup[1].command.text == "ip link del a0 type veth peer name a1"
+
+
+@pytest.mark.kernel
+@pytest.mark.skipif(SKIP is not None, reason=str(SKIP))
+def test_the_delete_naming_a_peer_runs_as_the_model_says(tmp_path: Path) -> None:
+    """Apart (its own network namespace and /run/netns): the delete that names the other
+    pair's peer takes only its own pair; down undoes the other; nothing remains."""
+    (tmp_path / "lab.yaml").write_text(
+        "name: peers\nsetup:\n"
+        "  - line: ip link add epa0 type veth peer name epa1\n"
+        "  - line: ip link add epb0 type veth peer name epb1\n"
+        "teardown:\n  - line: ip link del epa0 type veth peer name epb1\n"
+    )
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    run = f"IPLAB_STATE_DIR={state} PYTHONPATH={REPO} {sys.executable} -m iplab"
+    done = apart(
+        f"cd {tmp_path}\n{run} run lab.yaml --prefix epx1 >out 2>&1\n"
+        "echo rc=$?\nip -o link | grep -c epx1 || true\ncat out\n"
+    )
+    assert done.stdout.startswith("rc=0\n0\n"), done.stdout + done.stderr
+    assert "ip link del epx1epa0 type veth peer name epx1epb1" in done.stdout, done.stdout
