@@ -393,7 +393,11 @@ BUILDERS: dict[str, Callable[[Fields], Op]] = {
     "impair": livesteps.impair_step,
     "link set": _link_set,
     "link del": lambda f: LinkDel(
-        **_ctx(f), dev=f.req_link("dev"), verb=_verb(f), dev_kw=f.flag("dev_kw")
+        **_ctx(f),
+        dev=f.req_link("dev"),
+        verb=_verb(f),
+        dev_kw=f.flag("dev_kw"),
+        peer=f.link("peer"),
     ),
     "link show": lambda f: LinkShow(
         **_ctx(f),

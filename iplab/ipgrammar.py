@@ -636,6 +636,19 @@ def _bridge_setting(word: str) -> NoMatch:
     return NoMatch(f'bridge: unknown command "{word}"?')
 
 
+def _peer_named_only(args: LinkArgs) -> bool:
+    """``ip link del v0 type veth peer name v1``: the delete written as the add was (hunt
+    EP, Envoy's netns_cleanup.sh), the peer only named. ip sends the peer with the request
+    and deletes v0, and with it its peer, when a link v1 is in the namespace (any link:
+    ip only looks the name up; none, and the line fails: checked on this kernel); a peer
+    with more than its name (``netns X``, ``address ...``) stays unread."""
+    peer = args.peer
+    if args.kind != "veth" or peer is None or peer.kind is not None or peer.peer is not None:
+        return False
+    named = [k for k, _ in peer.attrs or []]
+    return (peer.dev is not None and not named) or (peer.dev is None and named == ["name"])
+
+
 def _ip_link(words: Words, ctx: Ctx, line: str) -> Op:
     word = words.peek()
     if word is None or word.startswith("-"):
@@ -652,11 +665,12 @@ def _ip_link(words: Words, ctx: Ctx, line: str) -> Op:
         args = _link_args(words)
         if (
             args.dev is None
-            or args.peer is not None
+            or (args.peer is not None and not _peer_named_only(args))
             or any(k != "type" for k, _ in args.attrs or [])
         ):
             raise NoMatch
-        return LinkDel(**ctx.fields(), dev=args.dev, text=line)
+        peer = None if args.peer is None else args.peer.dev or args.peer.get("name")
+        return LinkDel(**ctx.fields(), dev=args.dev, peer=peer, text=line)
     raise NoMatch
 
 

@@ -735,6 +735,8 @@ def apply(state: State, op: Op, loc: Location | None = None, judge: Judge | None
     elif isinstance(op, LinkSet):
         _link_set(a, op)
     elif isinstance(op, LinkDel):
+        if op.peer is not None:  # (ip looks the peer's name up first: hunt EP)
+            a.link(op.ns, op.peer)
         link = a.link(op.ns, op.dev)
         if link.kind == "loopback":
             a.object("the loopback link cannot be deleted")
@@ -862,6 +864,8 @@ def _netns_del(a: _Apply, name: str) -> None:
     space = state.namespaces.get(name)
     if space is None or name == ROOT:
         a.object(f"namespace {name} does not exist at this step", state.certain(None))
+        if name != ROOT:  # (taken for a raw step's: a host's own namespace of that name is
+            a.judge.adopted.append((name, ""))  # refused before the run, hunt EP)
         return
     for link in list(space.links):
         _destroy(state, name, link, f"deleted with namespace {name}")

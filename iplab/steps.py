@@ -305,6 +305,9 @@ class LinkDel(IpOp):
     dev: str = field(metadata=LINK)
     verb: Literal["del", "delete"] = "del"
     dev_kw: bool = False
+    #: ``ip link del v0 type veth peer name v1``: ip looks v1 up in the namespace (no such
+    #: link: the line fails) and deletes v0, and its peer with it (hunt EP)
+    peer: str | None = field(default=None, metadata=LINK)
 
 
 @frozen(kw_only=True)

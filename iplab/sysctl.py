@@ -24,6 +24,7 @@ from iplab.words import (
     plain_words,
     shell_script,
     shell_tokens,
+    standard_program,
 )
 
 _SYSCTL_KEY = re.compile(r"[A-Za-z0-9_.:/-]+")
@@ -47,7 +48,7 @@ def sysctl_writes(command: str) -> list[tuple[str, str]] | None:
     argv = plain_words(QUIETING.sub("", command))
     if argv is None:
         return _proc_sys_write(command)
-    if not argv or argv[0] != "sysctl":
+    if not argv or standard_program(argv[0]) != "sysctl":
         return None
     pairs = []
     for arg in argv[1:]:
@@ -66,7 +67,7 @@ def sysctl_loads(command: str) -> tuple[str, ...] | None:
     systemd's, not read here). Which keys such a line writes only the files say, read right
     before it runs (:func:`sysctl_file_writes`)."""
     argv = plain_words(command)
-    if not argv or argv[0] != "sysctl":
+    if not argv or standard_program(argv[0]) != "sysctl":
         return None
     files: list[str] = []
     load = False

@@ -492,8 +492,9 @@ def captures_only(argv: list[str]) -> bool:
 
 
 def inside_netns(argv: list[str]) -> tuple[str | None, list[str]]:
-    """``ip netns exec NS CMD...`` -> (NS, [CMD...]); any other command -> (None, argv)."""
-    if argv[:3] == ["ip", "netns", "exec"] and len(argv) > 4:
+    """``ip netns exec NS CMD...`` -> (NS, [CMD...]); any other command -> (None, argv).
+    ``/usr/bin/ip netns exec`` too (hunt EP: what it ran was not looked for)."""
+    if argv[1:3] == ["netns", "exec"] and standard_program(argv[0]) == "ip" and len(argv) > 4:
         return argv[3], argv[4:]
     return None, argv
 
@@ -1535,6 +1536,21 @@ def _quoted_words(command: str) -> list[str] | None:
         return None
 
 
+#: where a distribution installs its programs: ``/usr/bin/sysctl`` is ``sysctl``
+STANDARD_DIRS = ("/sbin/", "/usr/sbin/", "/bin/", "/usr/bin/")
+
+
+def standard_program(word: str) -> str:
+    """``sysctl`` for ``sysctl`` and for its standard paths (``/usr/bin/sysctl``,
+    ``/sbin/tc``: hunt EP, a script's ``SYSCTL=/usr/bin/sysctl``); any other word as it is
+    (``./sysctl``, ``/opt/x/sysctl``: another program)."""
+    for where in STANDARD_DIRS:
+        name = word[len(where) :]
+        if word.startswith(where) and name and "/" not in name:
+            return name
+    return word
+
+
 def netns_scoped(command: str) -> bool:
     """A command whose every change stays inside the network namespace it runs in (its
     rules, routes, links, ``net.*`` sysctls): deleting the namespace undoes it. Files and
@@ -1545,11 +1561,12 @@ def netns_scoped(command: str) -> bool:
     argv = plain_words(command) or words_with_values(command) or _quoted_words(command)
     if not argv:
         return False
-    if argv[0] == "sysctl":
+    program = standard_program(argv[0])
+    if program == "sysctl":
         keys = [a.split("=", 1)[0] for a in argv[1:] if not a.startswith("-")]
         files = {"-p", "--load", "--system", "-f"} & set(argv[1:])
         return bool(keys) and not files and all(k.startswith(("net.", "net/")) for k in keys)
-    return argv[0] in _NETNS_SCOPED
+    return program in _NETNS_SCOPED
 
 
 #: variables every login shell sets: ``rm -rf $HOME/lab`` deletes under the home directory

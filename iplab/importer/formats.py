@@ -138,7 +138,10 @@ def not_a_script(path: str, text: str) -> str | None:
         way = run
     if said[1] == _MAKE and (goals := _goals(text)) is not None:
         way = way.replace(" -n up down |", f" -n {goals} |")
-    return f"{path}: {what}: not a shell script or a page, not read; {way}{_unseparated(text)}"
+    # (make's "missing separator" is a Makefile's: hunt EP, a Python module's ``def
+    # setup():`` and its four-space body were said to stop make)
+    unseparated = _unseparated(text) if said[1] == _MAKE else ""
+    return f"{path}: {what}: not a shell script or a page, not read; {way}{unseparated}"
 
 
 #: the names people give a Makefile's teardown target, in the order one is taken
