@@ -185,6 +185,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_scenario(p)
     p.add_argument("-q", "--quiet", action="store_true", help="do not print the states")
+    p.add_argument(
+        "--all-states", action="store_true",
+        help="print the state after each step even for a lab of more than"
+        " 24 namespaces (by default, such a lab's state is printed once, after its setup)",
+    )  # fmt: skip
     _json_flag(p, "check")
     p.set_defaults(handler=Command("author", "cmd_check"))
 
