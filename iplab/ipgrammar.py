@@ -98,7 +98,7 @@ from iplab.words import (
     words_with_values,
     xargs_runs,
 )
-from iplab.wrappers import past_how_it_runs
+from iplab.wrappers import STANDARD_DIRS, past_how_it_runs
 
 #: ip's words when a keyword that reads a value ends the line (its NEXT_ARG(), iproute2 6.1)
 INCOMPLETE = 'Command line is not complete. Try option "help"'
@@ -1109,15 +1109,11 @@ _READERS: dict[str, Callable[[Words, Ctx, str], Op]] = {
 }
 
 
-#: where a distribution installs ip, bridge and brctl: ``/sbin/ip`` is ``ip``
-_STANDARD_DIRS = ("/sbin/", "/usr/sbin/", "/bin/", "/usr/bin/")
-
-
 def program_name(word: str) -> str:
     """``ip`` for ``ip`` and for its standard paths (``/sbin/ip``, ``/usr/sbin/ip``: hunt N,
     a Makefile's ``IP ?= /sbin/ip`` printed by ``make -n`` gave raw steps the model could
     not follow); any other word as it is (``./ip``, ``/opt/x/ip``: another program)."""
-    for where in _STANDARD_DIRS:
+    for where in STANDARD_DIRS:
         if word.startswith(where) and word[len(where) :] in _READERS:
             return word[len(where) :]
     return word

@@ -19,7 +19,7 @@ from collections.abc import Collection, Iterator, Sequence
 
 from iplab import iptopts, ipwords, runtimes
 from iplab.records import Record, frozen
-from iplab.wrappers import SUDO_VALUED, script_of, unwrap_once
+from iplab.wrappers import STANDARD_DIRS, SUDO_VALUED, script_of, unwrap_once
 
 #: what makes a line shell syntax rather than one command: it runs through ``bash -c``
 SHELL_SYNTAX = re.compile(r"[;&|<>`$]|\$\(")
@@ -1534,10 +1534,6 @@ def _quoted_words(command: str) -> list[str] | None:
         return shlex.split(command)
     except ValueError:
         return None
-
-
-#: where a distribution installs its programs: ``/usr/bin/sysctl`` is ``sysctl``
-STANDARD_DIRS = ("/sbin/", "/usr/sbin/", "/bin/", "/usr/bin/")
 
 
 def standard_program(word: str) -> str:

@@ -67,6 +67,11 @@ _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 _NOT_RUN = {"command": frozenset({"-v", "-V"})}
 
 
+#: where a distribution installs its programs: ``/usr/bin/sysctl`` is ``sysctl``, ``/sbin/ip``
+#: is ``ip`` (:func:`iplab.words.standard_program`, :func:`iplab.ipgrammar.program_name`)
+STANDARD_DIRS = ("/sbin/", "/usr/sbin/", "/bin/", "/usr/bin/")
+
+
 def program_name(word: str) -> str:
     """A command's program as a name (``/usr/sbin/ip``: ``ip``)."""
     return word.rsplit("/", 1)[-1]
