@@ -14,8 +14,14 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from tests.conftest import REPO
+from tests.kernel import apart
+
+IPLAB = f"{sys.executable} -m iplab"
 
 _CTRL_C_ON_IMPORT = """
 import importlib.abc, runpy, sys
@@ -41,3 +47,41 @@ def test_a_ctrl_c_while_python_imports_iplab_ends_it_by_sigint() -> None:
         "iplab: interrupted: iplab had not begun: nothing ran, the host is as it was\n"
     ), done.stderr
     assert done.returncode == -signal.SIGINT, (done.returncode, done.stderr)
+
+
+_RENAMING_IP = """#!/bin/bash
+# ip, as another shell renames the lab's bridge while down runs: at down's first deletion
+real=$(PATH=${PATH#*:} command -v ip)
+if [ ! -e "$EQT_DONE" ] && [[ " $* " == *" del "* || " $* " == *" -batch "* ]]; then
+    touch "$EQT_DONE"
+    "$real" link set eqt1br0 down && "$real" link set eqt1br0 name eqt1zz || echo no-rename >&2
+fi
+exec "$real" "$@"
+"""
+
+
+@pytest.mark.kernel
+def test_a_link_renamed_by_someone_else_while_down_runs_is_deleted(tmp_path: Path) -> None:
+    """Someone renamed the lab's bridge while ``down`` ran (sweep: 1 of 4 renames during
+    down): its deletion found no ``eqt1br0``, said "1 gone already", exit 0, and the bridge
+    stayed on the host as ``eqt1zz``. Down now looks again, once its passes are done, for
+    the lab's links under new names (the same index, kind and boot), and deletes them."""
+    wrap = tmp_path / "bin"
+    wrap.mkdir()
+    (wrap / "ip").write_text(_RENAMING_IP)
+    (wrap / "ip").chmod(0o755)
+    state = tmp_path / "state"
+    run = apart(
+        f"{IPLAB} up container-networking-part2 --prefix eqt1 --state-dir {state}"
+        " >/dev/null 2>&1; echo up=$?\n"
+        f"EQT_DONE={tmp_path}/done PATH={wrap}:$PATH {IPLAB} down"
+        f" eqt1container-networking-part2 --state-dir {state}; echo down=$?\n"
+        "echo left: $(ls /run/netns) $(ip -br link | grep -c eqt1)\n",
+        timeout=60,
+    )
+    said = run.stdout + run.stderr
+    assert "up=0" in run.stdout and "no-rename" not in said, said
+    assert (tmp_path / "done").exists(), said
+    assert "down=0" in run.stdout, said
+    assert "left: 0\n" in run.stdout, said
+    assert "iplab: eqt1br0 was renamed eqt1zz" in run.stderr, said
