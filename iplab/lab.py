@@ -168,7 +168,15 @@ class Tally:
 class StepFailed(IplabError):
     exit_code = 1
 
-    def __init__(self, command: Command, result: Result, batched: bool = False) -> None:
+    def __init__(
+        self,
+        command: Command,
+        result: Result,
+        batched: bool = False,
+        unnamed: Sequence[Command] | None = None,
+    ) -> None:
+        """``unnamed``: the lines fed to an ``ip -batch`` that failed without naming which
+        of them (``command`` is then the first)."""
         detail = (result.stderr.strip() or result.stdout.strip() or "(no output)").splitlines()
         where = f"{command.step.loc}: " if command.step else ""
         if batched and no_batch_mode(result.stderr):
@@ -182,6 +190,10 @@ class StepFailed(IplabError):
                 f"{where}command failed (exit {result.rc}): {command.text}\n  {detail[0]}",
                 hint=ipkind.said_of_failure(result.stderr),
             )
+            self.command, self.result = command, result
+            return
+        if batched and unnamed is not None:
+            super().__init__(*_unnamed_line(where, detail, unnamed))
             self.command, self.result = command, result
             return
         how = "in ip -batch" if batched else f"exit {result.rc}"
@@ -200,6 +212,40 @@ class StepFailed(IplabError):
         )
         self.command = command
         self.result = result
+
+
+#: iproute2's words for a word of a line it refuses (``invarg``): ip then exits at once,
+#: and an ``ip -batch`` names no line ("Command failed -:N" is never printed)
+_INVALID_ARG = re.compile(r'argument "([^"]+)" is wrong: Device does not exist')
+
+
+def _unnamed_line(
+    where: str, detail: list[str], fed: Sequence[Command]
+) -> tuple[str, None, str | None]:
+    """The error of an ``ip -batch`` that ended on a line it did not name (hunt EQ: the
+    lab's bridge, renamed in another shell while the batch ran, made ``master b0`` a
+    wrong argument; the run said the batch's first line, ``ip link add b0 ...``, had
+    failed). The link ip names, when an earlier line of the batch made it, is said gone
+    by someone else's hand: renamed, it is still on the host under its new name."""
+    text = (
+        f"{where}ip -batch failed on one of its {len(fed)} lines without naming which"
+        " (the lines before it ran)\n" + "\n".join(f"  {line}" for line in detail)
+    )
+    wrong = _INVALID_ARG.search("\n".join(detail))
+    made = {
+        name for command in fed for ns, name in created_objects([command.op], auto=False)[1]
+        if ns == ROOT
+    }  # fmt: skip
+    if wrong is None or wrong.group(1) not in made:
+        return text, None, None
+    name = wrong.group(1)
+    return (
+        f"{text}\n  link {name}, which the lab made, is gone under that name: something else"
+        " deleted or renamed it while the lab came up",
+        None,
+        f"renamed, it is no longer known as the lab's and stays: `ip -br link` shows it under"
+        f" its new name (delete it by hand if it is the lab's {name})",
+    )
 
 
 def _no_batch(where: str, detail: list[str]) -> tuple[str, None, str]:
@@ -1243,7 +1289,9 @@ class Session:
         if not result.ok and all(rc is None for rc in status):
             # (no line fed: ip could not even start, hunt AQ: under ``ulimit -v`` the up
             # said "lab is up: 1802 changes journaled" with nothing made, exit 0)
-            raise StepFailed(whole[0].command, result, batched=True)
+            fed = [pc.command for pc in group]
+            unnamed = fed if entries and _INVALID_ARG.search(result.stderr) else None
+            raise StepFailed(whole[0].command, result, batched=True, unnamed=unnamed)
 
     def _say_ran(
         self,

@@ -85,3 +85,60 @@ def test_a_link_renamed_by_someone_else_while_down_runs_is_deleted(tmp_path: Pat
     assert "down=0" in run.stdout, said
     assert "left: 0\n" in run.stdout, said
     assert "iplab: eqt1br0 was renamed eqt1zz" in run.stderr, said
+
+
+_RENAMING_BATCH_IP = """#!/usr/bin/env python3
+# ip, as another shell renames the lab's bridge eqt2b0 (to eqt2zz) once ip -batch made it
+import os, shutil, subprocess, sys, time
+here = os.path.dirname(os.path.abspath(__file__))
+path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if p != here)
+real = shutil.which("ip", path=path)
+if "-batch" not in sys.argv:
+    os.execv(real, [real, *sys.argv[1:]])
+ip = subprocess.Popen([real, *sys.argv[1:]], stdin=subprocess.PIPE, text=True)
+for line in sys.stdin:
+    ip.stdin.write(line)
+    ip.stdin.flush()
+    if line.startswith("link add eqt2b0 "):
+        for _ in range(500):
+            if os.path.exists("/sys/class/net/eqt2b0"):
+                break
+            time.sleep(0.01)
+        subprocess.run([real, "link", "set", "eqt2b0", "down"], check=True)
+        subprocess.run([real, "link", "set", "eqt2b0", "name", "eqt2zz"], check=True)
+ip.stdin.close()
+sys.exit(ip.wait())
+"""
+
+
+@pytest.mark.kernel
+def test_a_batch_that_fails_naming_no_line_is_not_said_to_fail_on_its_first(
+    tmp_path: Path,
+) -> None:
+    """Someone renamed the star's bridge while ``up``'s ``ip -batch`` ran (sweep: 3 of 3
+    renames of star-200's b0 during up): ``link set p1 master b0`` was a wrong argument,
+    on which ip exits naming no line, and the run said the batch's first line, ``ip link
+    add eqt2b0 up type bridge``, had failed. It now says that ip did not name the line,
+    and that the link it names, made by the lab, is gone under that name."""
+    from bench.scale import scenario_text
+
+    (tmp_path / "star4.yaml").write_text(scenario_text(4, 2))
+    wrap = tmp_path / "bin"
+    wrap.mkdir()
+    (wrap / "ip").write_text(_RENAMING_BATCH_IP)
+    (wrap / "ip").chmod(0o755)
+    run = apart(
+        f"PATH={wrap}:$PATH {IPLAB} up {tmp_path}/star4.yaml --prefix eqt2"
+        f" --state-dir {tmp_path}/state; echo up=$?\n"
+        "echo left: $(ls /run/netns) $(ip -br link | grep -c eqt2)\n",
+        timeout=60,
+    )
+    said = run.stdout + run.stderr
+    assert "up=1" in run.stdout, said
+    assert "command failed (in ip -batch): ip link add eqt2b0" not in run.stderr, said
+    assert "ip -batch failed on one of its 14 lines without naming which" in run.stderr, said
+    assert (
+        "link eqt2b0, which the lab made, is gone under that name: something else deleted or"
+        " renamed it while the lab came up"
+    ) in run.stderr, said
+    assert "left: 1\n" in run.stdout, said  # (eqt2zz: no longer known as the lab's)
