@@ -61,11 +61,15 @@ exec "$real" "$@"
 
 
 @pytest.mark.kernel
-def test_a_link_renamed_by_someone_else_while_down_runs_is_deleted(tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", ["", "--exact"])
+def test_a_link_renamed_by_someone_else_while_down_runs_is_deleted(
+    tmp_path: Path, how: str
+) -> None:
     """Someone renamed the lab's bridge while ``down`` ran (sweep: 1 of 4 renames during
     down): its deletion found no ``eqt1br0``, said "1 gone already", exit 0, and the bridge
     stayed on the host as ``eqt1zz``. Down now looks again, once its passes are done, for
-    the lab's links under new names (the same index, kind and boot), and deletes them."""
+    the lab's links under new names (the same index, kind and boot), and deletes them; so
+    does ``down --exact``, whose deletion said "failed (exit 1)" of it."""
     wrap = tmp_path / "bin"
     wrap.mkdir()
     (wrap / "ip").write_text(_RENAMING_IP)
@@ -75,8 +79,9 @@ def test_a_link_renamed_by_someone_else_while_down_runs_is_deleted(tmp_path: Pat
         f"{IPLAB} up container-networking-part2 --prefix eqt1 --state-dir {state}"
         " >/dev/null 2>&1; echo up=$?\n"
         f"EQT_DONE={tmp_path}/done PATH={wrap}:$PATH {IPLAB} down"
-        f" eqt1container-networking-part2 --state-dir {state}; echo down=$?\n"
+        f" eqt1container-networking-part2 {how} --state-dir {state}; echo down=$?\n"
         "echo left: $(ls /run/netns) $(ip -br link | grep -c eqt1)\n",
+        pid=True,  # (down --exact moves veths back with ``netns 1``: pid 1's, the test's)
         timeout=60,
     )
     said = run.stdout + run.stderr
