@@ -248,6 +248,20 @@ def _unnamed_line(
     )
 
 
+def _root_links_made(entries: Sequence[Entry]) -> dict[str, str]:
+    """The root links (name -> kind) these ``ip link add`` commands, which worked, made."""
+    out: dict[str, str] = {}
+    for entry in entries:
+        op = entry.op
+        if not isinstance(op, LinkAdd) or op.in_ns() is not None:
+            continue
+        if op.name is not None and op.netns is None:
+            out[op.name] = op.type
+        if op.type == "veth" and op.peer is not None and op.peer_netns is None:
+            out[op.peer] = "veth"
+    return out
+
+
 def _no_batch(where: str, detail: list[str]) -> tuple[str, None, str]:
     """The error of an ip without batch mode (hunt AJ: ip's own "Option "-batch" is
     unknown" was all the run said): what it is, and the way round it."""
@@ -1409,15 +1423,23 @@ class Session:
     def _made(self, entries: Sequence[Entry]) -> None:
         """The lab record learns what each namespace an ``ip netns add`` of the lab just
         made is (its inode), as it is made: the processes ``down`` stops are only those of
-        a namespace that is still that one (hunt E)."""
+        a namespace that is still that one (hunt E). So it does of each root link an ``ip
+        link add`` made (its index and kind, with the host's boot): one renamed by someone
+        else before the lab was up is then found under its new name by the rollback or by
+        ``down`` (hunt EQ: the blog's bridge, renamed while ``up`` verified, was left on
+        the host; its index was read only once the lab was up, under the name it no longer
+        had)."""
         self._made_ops += [e.op for e in entries if isinstance(e.op, _MAKERS)]
         names = [e.op.name for e in entries if isinstance(e.op, NetnsAdd)]
-        if not names:
+        links = _root_links_made(entries)
+        if not names and not links:
             return
         info = self.journal.info()
-        made = {**info.made, **undo.identities(names, ())}
+        made = {**info.made, **undo.identities(names, links)}
+        kinds = {**{f"link {name}": kind for name, kind in links.items()}, **info.kinds}
+        boot = info.boot_id or undo.boot_id()
         try:
-            self.journal.write_info(dataclasses.replace(info, made=made))
+            self.journal.write_info(dataclasses.replace(info, made=made, kinds=kinds, boot_id=boot))
         except OSError as exc:  # down then leaves the namespace's processes running (said)
             self.env.err.write(f"iplab: {state_write_error(exc, str(self.journal.info_path))}\n")
 

@@ -147,3 +147,30 @@ def test_a_batch_that_fails_naming_no_line_is_not_said_to_fail_on_its_first(
         " renamed it while the lab came up"
     ) in run.stderr, said
     assert "left: 1\n" in run.stdout, said  # (eqt2zz: no longer known as the lab's)
+
+
+@pytest.mark.kernel
+def test_a_link_renamed_by_someone_else_while_up_runs_is_rolled_back(tmp_path: Path) -> None:
+    """Someone renamed the blog's bridge once ``up`` had made it (sweep: 3 of 4 renames
+    during the blog's up): the lab record read the index of its root links only once the
+    lab was up, under their names, so neither the rollback nor ``down`` knew the bridge
+    under its new name, and ``eqt5zz`` stayed on the host. Each root link's index and kind
+    are recorded as it is made now; iplab stops itself (``SIGSTOP@after-outcome:12``) once
+    the bridge (change 11) is made, for the script to rename it."""
+    state = tmp_path / "state"
+    run = apart(
+        "IPLAB_FAULT=SIGSTOP@after-outcome:12"
+        f" {IPLAB} up container-networking-part2 --per-command --prefix eqt5"
+        f" --state-dir {state} >/dev/null 2>{tmp_path}/err & pid=$!\n"
+        "for i in $(seq 500); do grep -q '^State:.*stopped' /proc/$pid/status && break;"
+        " sleep 0.02; done\n"
+        "ip link set eqt5br0 down && ip link set eqt5br0 name eqt5zz || echo no-rename\n"
+        "kill -CONT $pid; wait $pid; echo rc=$?\n"
+        f"cat {tmp_path}/err >&2\n"
+        "echo left: $(ls /run/netns) $(ip -br link | grep -c eqt5)\n",
+        timeout=60,
+    )
+    said = run.stdout + run.stderr
+    assert "rc=1" in run.stdout and "no-rename" not in run.stdout, said
+    assert "iplab: eqt5br0 was renamed eqt5zz" in run.stderr, said
+    assert "left: 0\n" in run.stdout, said
