@@ -168,7 +168,15 @@ class Tally:
 class StepFailed(IplabError):
     exit_code = 1
 
-    def __init__(self, command: Command, result: Result, batched: bool = False) -> None:
+    def __init__(
+        self,
+        command: Command,
+        result: Result,
+        batched: bool = False,
+        unnamed: Sequence[Command] | None = None,
+    ) -> None:
+        """``unnamed``: the lines fed to an ``ip -batch`` that failed without naming which
+        of them (``command`` is then the first)."""
         detail = (result.stderr.strip() or result.stdout.strip() or "(no output)").splitlines()
         where = f"{command.step.loc}: " if command.step else ""
         if batched and no_batch_mode(result.stderr):
@@ -182,6 +190,10 @@ class StepFailed(IplabError):
                 f"{where}command failed (exit {result.rc}): {command.text}\n  {detail[0]}",
                 hint=ipkind.said_of_failure(result.stderr),
             )
+            self.command, self.result = command, result
+            return
+        if batched and unnamed is not None:
+            super().__init__(*_unnamed_line(where, detail, unnamed))
             self.command, self.result = command, result
             return
         how = "in ip -batch" if batched else f"exit {result.rc}"
@@ -200,6 +212,54 @@ class StepFailed(IplabError):
         )
         self.command = command
         self.result = result
+
+
+#: iproute2's words for a word of a line it refuses (``invarg``): ip then exits at once,
+#: and an ``ip -batch`` names no line ("Command failed -:N" is never printed)
+_INVALID_ARG = re.compile(r'argument "([^"]+)" is wrong: Device does not exist')
+
+
+def _unnamed_line(
+    where: str, detail: list[str], fed: Sequence[Command]
+) -> tuple[str, None, str | None]:
+    """The error of an ``ip -batch`` that ended on a line it did not name (hunt EQ: the
+    lab's bridge, renamed in another shell while the batch ran, made ``master b0`` a
+    wrong argument; the run said the batch's first line, ``ip link add b0 ...``, had
+    failed). The link ip names, when an earlier line of the batch made it, is said gone
+    by someone else's hand: renamed, it is still on the host under its new name."""
+    text = (
+        f"{where}ip -batch failed on one of its {len(fed)} lines without naming which"
+        " (the lines before it ran)\n" + "\n".join(f"  {line}" for line in detail)
+    )
+    wrong = _INVALID_ARG.search("\n".join(detail))
+    made = {
+        name for command in fed for ns, name in created_objects([command.op], auto=False)[1]
+        if ns == ROOT
+    }  # fmt: skip
+    if wrong is None or wrong.group(1) not in made:
+        return text, None, None
+    name = wrong.group(1)
+    return (
+        f"{text}\n  link {name}, which the lab made, is gone under that name: something else"
+        " deleted or renamed it while the lab came up",
+        None,
+        f"renamed, it is no longer known as the lab's and stays: `ip -br link` shows it under"
+        f" its new name (delete it by hand if it is the lab's {name})",
+    )
+
+
+def _root_links_made(entries: Sequence[Entry]) -> dict[str, str]:
+    """The root links (name -> kind) these ``ip link add`` commands, which worked, made."""
+    out: dict[str, str] = {}
+    for entry in entries:
+        op = entry.op
+        if not isinstance(op, LinkAdd) or op.in_ns() is not None:
+            continue
+        if op.name is not None and op.netns is None:
+            out[op.name] = op.type
+        if op.type == "veth" and op.peer is not None and op.peer_netns is None:
+            out[op.peer] = "veth"
+    return out
 
 
 def _no_batch(where: str, detail: list[str]) -> tuple[str, None, str]:
@@ -1243,7 +1303,9 @@ class Session:
         if not result.ok and all(rc is None for rc in status):
             # (no line fed: ip could not even start, hunt AQ: under ``ulimit -v`` the up
             # said "lab is up: 1802 changes journaled" with nothing made, exit 0)
-            raise StepFailed(whole[0].command, result, batched=True)
+            fed = [pc.command for pc in group]
+            unnamed = fed if entries and _INVALID_ARG.search(result.stderr) else None
+            raise StepFailed(whole[0].command, result, batched=True, unnamed=unnamed)
 
     def _say_ran(
         self,
@@ -1361,15 +1423,23 @@ class Session:
     def _made(self, entries: Sequence[Entry]) -> None:
         """The lab record learns what each namespace an ``ip netns add`` of the lab just
         made is (its inode), as it is made: the processes ``down`` stops are only those of
-        a namespace that is still that one (hunt E)."""
+        a namespace that is still that one (hunt E). So it does of each root link an ``ip
+        link add`` made (its index and kind, with the host's boot): one renamed by someone
+        else before the lab was up is then found under its new name by the rollback or by
+        ``down`` (hunt EQ: the blog's bridge, renamed while ``up`` verified, was left on
+        the host; its index was read only once the lab was up, under the name it no longer
+        had)."""
         self._made_ops += [e.op for e in entries if isinstance(e.op, _MAKERS)]
         names = [e.op.name for e in entries if isinstance(e.op, NetnsAdd)]
-        if not names:
+        links = _root_links_made(entries)
+        if not names and not links:
             return
         info = self.journal.info()
-        made = {**info.made, **undo.identities(names, ())}
+        made = {**info.made, **undo.identities(names, links)}
+        kinds = {**{f"link {name}": kind for name, kind in links.items()}, **info.kinds}
+        boot = info.boot_id or undo.boot_id()
         try:
-            self.journal.write_info(dataclasses.replace(info, made=made))
+            self.journal.write_info(dataclasses.replace(info, made=made, kinds=kinds, boot_id=boot))
         except OSError as exc:  # down then leaves the namespace's processes running (said)
             self.env.err.write(f"iplab: {state_write_error(exc, str(self.journal.info_path))}\n")
 

@@ -910,6 +910,13 @@ def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
                 env, info, settle, wait=report.ran - len(report.failed) > done,
                 deleted=report.deleted,
             )  # fmt: skip
+    if report.gone or report.failed:
+        # a deletion found nothing under the lab's name: the link may have been renamed by
+        # someone else while this undo ran (hunt EQ: the lab's bridge was left under its
+        # new name, "1 gone already", exit 0): the same link under another name is deleted
+        late = renamed_links(env, info, taken_links)
+        late = {name: now for name, now in late.items() if renamed.get(name) != now}
+        _delete_renamed(env, late, everything, report=report, render=render)
     if report.left:
         _orphans(env, journal, info, entries, settle, report=report, render=render)
     if report.left:
