@@ -49,6 +49,30 @@ def test_a_ctrl_c_while_python_imports_iplab_ends_it_by_sigint() -> None:
     assert done.returncode == -signal.SIGINT, (done.returncode, done.stderr)
 
 
+def test_a_ctrl_c_while_the_iplab_command_imports_iplab_ends_it_by_sigint() -> None:
+    """The console script pip writes (``from MODULE import FUNC; sys.exit(FUNC())``, the
+    target pyproject.toml names) imports its module before any code of iplab's runs: with
+    ``iplab.cli:run`` a Ctrl-C there was Python's traceback. Its target is now a module
+    that imports iplab's code inside the function, where the Ctrl-C is caught."""
+    import tomllib
+
+    target = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]["iplab"]
+    module, func = target.split(":")
+    script = _CTRL_C_ON_IMPORT.replace(
+        'runpy.run_module("iplab", run_name="__main__")',
+        f"from {module} import {func}\nsys.exit({func}())",
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True, text=True, check=False, cwd=REPO,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # fmt: skip
+    assert done.stderr == (
+        "iplab: interrupted: iplab had not begun: nothing ran, the host is as it was\n"
+    ), done.stderr
+    assert done.returncode == -signal.SIGINT, (done.returncode, done.stderr)
+
+
 _RENAMING_IP = """#!/bin/bash
 # ip, as another shell renames the lab's bridge while down runs: at down's first deletion
 real=$(PATH=${PATH#*:} command -v ip)

@@ -206,11 +206,6 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None) -> int
     return rc
 
 
-def run() -> NoReturn:
-    """iplab as a process of its own (the console script, ``python -m iplab``)."""
-    exit_process(main())
-
-
 def exit_process(rc: int) -> NoReturn:
     """End iplab's process with ``rc`` as Python's shutdown would, less its teardown of every
     module and object (some 9 ms of CPU at each exit, whatever the lab: #14). What the
