@@ -210,7 +210,8 @@ def test_only_the_command_line_imports_cli() -> None:
         for e in edges
         if e.target.startswith("iplab.cli")
         and not (e.module == "iplab.cli" or e.module.startswith("iplab.cli."))
-        and e.module != "iplab.__main__"  # `python3 -m iplab`: the command line itself
+        # `python3 -m iplab` and the console script's target: the command line itself
+        and e.module not in ("iplab.__main__", "iplab._console")
     ]
     assert not offenders, "\n".join(offenders)
 
