@@ -1830,9 +1830,7 @@ class Reader:
             return False
         exits = False
         for command in _commands_under(body):
-            words = [shellread.unquoted(w) or "" for w in shellread.words(command)]
-            if words[:1] == ["sudo"]:
-                words = list(itertools.dropwhile(lambda w: w.startswith("-"), words[1:]))
+            words = _unsudoed_words(command)
             program = words[0] if words else ""
             if program == "exit":
                 exits = True
@@ -1857,9 +1855,7 @@ class Reader:
             return False
         deletes = False
         for command in _commands_under(body):
-            words = [shellread.unquoted(w) or "" for w in shellread.words(command)]
-            if words[:1] == ["sudo"]:
-                words = list(itertools.dropwhile(lambda w: w.startswith("-"), words[1:]))
+            words = _unsudoed_words(command)
             program = words[0] if words else ""
             if program in self.functions:
                 if not self._cleans_up(program, seen | {name}):
@@ -7469,12 +7465,17 @@ def _run_programs(node: shellread.Node) -> list[str]:
     """The programs the commands under ``node`` run, through ``sudo`` (and its options)."""
     out = []
     for command in sorted(_commands_under(node), key=lambda c: c.start_byte):
-        words = [shellread.unquoted(w) or "" for w in shellread.words(command)]
-        if words[:1] == ["sudo"]:
-            words = list(itertools.dropwhile(lambda w: w.startswith("-"), words[1:]))
-        if words:
+        if words := _unsudoed_words(command):
             out.append(words[0])
     return out
+
+
+def _unsudoed_words(command: shellread.Node) -> list[str]:
+    """A command's words as the shell passes them, past ``sudo`` and its options."""
+    words = [shellread.unquoted(w) or "" for w in shellread.words(command)]
+    if words[:1] == ["sudo"]:
+        words = list(itertools.dropwhile(lambda w: w.startswith("-"), words[1:]))
+    return words
 
 
 def _guard(node: shellread.Node) -> bool:
