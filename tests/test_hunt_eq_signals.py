@@ -37,9 +37,10 @@ runpy.run_module("iplab", run_name="__main__")
 """
 
 
-def test_a_ctrl_c_while_python_imports_iplab_ends_it_by_sigint() -> None:
+def _ends_by_sigint_before_iplab_began(script: str) -> None:
+    """``script``, with a Ctrl-C while it imports iplab, says so and ends by SIGINT."""
     done = subprocess.run(
-        [sys.executable, "-c", _CTRL_C_ON_IMPORT],
+        [sys.executable, "-c", script],
         capture_output=True, text=True, check=False, cwd=REPO,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
@@ -47,6 +48,10 @@ def test_a_ctrl_c_while_python_imports_iplab_ends_it_by_sigint() -> None:
         "iplab: interrupted: iplab had not begun: nothing ran, the host is as it was\n"
     ), done.stderr
     assert done.returncode == -signal.SIGINT, (done.returncode, done.stderr)
+
+
+def test_a_ctrl_c_while_python_imports_iplab_ends_it_by_sigint() -> None:
+    _ends_by_sigint_before_iplab_began(_CTRL_C_ON_IMPORT)
 
 
 def test_a_ctrl_c_while_the_iplab_command_imports_iplab_ends_it_by_sigint() -> None:
@@ -62,15 +67,7 @@ def test_a_ctrl_c_while_the_iplab_command_imports_iplab_ends_it_by_sigint() -> N
         'runpy.run_module("iplab", run_name="__main__")',
         f"from {module} import {func}\nsys.exit({func}())",
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True, text=True, check=False, cwd=REPO,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )  # fmt: skip
-    assert done.stderr == (
-        "iplab: interrupted: iplab had not begun: nothing ran, the host is as it was\n"
-    ), done.stderr
-    assert done.returncode == -signal.SIGINT, (done.returncode, done.stderr)
+    _ends_by_sigint_before_iplab_began(script)
 
 
 _RENAMING_IP = """#!/bin/bash
