@@ -1,14 +1,15 @@
 """Hunt EP: an XDP tutorial's Makefile (tests/fixtures/scripts-ep/ep07-xdp-filter-makefile/,
-Raihan-009's IPv6-packet-filter-xdp) has a ``clean`` target, ``sudo ip netns delete node``,
-for a namespace no target makes. Imported from ``make -n pseudo-env clean``, its raw steps
-before the teardown (``chmod +x ./netns.sh``, ``rm -rf bpf/xdp_filter.o``) made the model
-unsure, so the delete of a namespace it never saw was a warning, and the namespace was not
-taken for a raw step's as a link or a namespace a step uses is. The run then deleted
-whatever namespace of that name the host had: with --prefix too, since an unknown name is
-not renamed (seen in this hunt with a namespace of its own standing for the host's:
-``ip netns delete epxhost`` ran, and epxhost was gone). A namespace deleted but never seen
-made is now taken for a raw step's: the host's own of that name is refused before anything
-runs, and under --prefix the run refuses to delete it by its own name."""
+re-typed after Raihan-009's IPv6-packet-filter-xdp) has a ``clean`` target, ``sudo ip netns
+delete xnode`` (``node`` in the original), for a namespace no target makes. Imported from
+``make -n pseudo-env clean``, its raw steps before the teardown (``chmod +x ./netns.sh``,
+``rm -rf ebpf/v6drop.o``) made the model unsure, so the delete of a namespace it never saw
+was a warning, and the namespace was not taken for a raw step's as a link or a namespace a
+step uses is. The run then deleted whatever namespace of that name the host had: with
+--prefix too, since an unknown name is not renamed (seen in this hunt with a namespace of
+its own standing for the host's: ``ip netns delete epxhost`` ran, and epxhost was gone). A
+namespace deleted but never seen made is now taken for a raw step's: the host's own of that
+name is refused before anything runs, and under --prefix the run refuses to delete it by its
+own name."""
 
 from __future__ import annotations
 
@@ -18,10 +19,14 @@ from pathlib import Path
 import pytest
 
 from iplab import lab, scenario
+from iplab.importer.convert import import_text
+from iplab.importer.formats import not_a_script
 from iplab.model import ModelError
 from iplab.plan import build
-from tests.conftest import REPO
+from tests.conftest import FIXTURES, REPO
 from tests.kernel import SKIP, apart
+
+EP07 = FIXTURES / "scripts-ep" / "ep07-xdp-filter-makefile"
 
 SCENARIO = """name: t
 setup:
@@ -31,6 +36,36 @@ setup:
 teardown:
   - line: ip netns delete node
 """
+
+
+def _make_n(makefile: str, *goals: str) -> str:
+    """What ``make -n GOAL...`` prints for a Makefile of plain rules and ``@`` recipes."""
+    recipes: dict[str, list[str]] = {}
+    target = ""
+    for line in makefile.splitlines():
+        if line.startswith("\t") and target:
+            recipes[target].append(line[1:].removeprefix("@").strip())
+        elif line.endswith(":") and not line.startswith("#"):
+            target = line[:-1]
+            recipes[target] = []
+    return "".join(f"{line}\n" for goal in goals for line in recipes[goal])
+
+
+def test_the_xdp_makefile_s_clean_namespace_is_taken_for_a_raw_step_s() -> None:
+    """The re-typed Makefile (its ``clean`` deletes ``xnode``, which no target makes): refused
+    with the way out, and what that way out prints adopts xnode rather than deleting it as
+    the lab's."""
+    text = (EP07 / "Makefile").read_text(encoding="utf-8")
+    said = not_a_script(str(EP07 / "Makefile"), text)
+    assert said is not None and "make -n pseudo-env clean" in said, said
+    printed = _make_n(text, "pseudo-env", "clean")
+    assert printed.endswith("sudo ip netns delete xnode\n"), printed
+    result = import_text(printed, "shell", "-", name="lab", base=EP07)
+    assert result.model_error is None, result.model_error
+    plan = build(scenario.load_text(result.yaml, "lab.yaml"))
+    assert "xnode" in plan.owned.adopted, plan.owned.adopted
+    with pytest.raises(ModelError, match=r"would change this host's own namespace xnode"):
+        lab._hosts_own(plan, set(), {"xnode"})
 
 
 def test_a_namespace_deleted_but_never_made_is_taken_for_a_raw_step_s() -> None:

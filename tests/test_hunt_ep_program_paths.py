@@ -1,15 +1,15 @@
 """Hunt EP: a router lab from a snippets repository (tests/fixtures/scripts-ep/
-ep02-router-namespace-functions-case-arg.sh, hwipl/snippets-sh's netns/router/router.sh)
-names its programs by their paths, ``IP=/usr/bin/ip`` and ``SYSCTL=/usr/bin/sysctl``, and
-runs ``$IP netns exec $NS_ROUTER $SYSCTL -q -w net.ipv4.conf.all.forwarding=1``. iplab
-read ``/usr/bin/ip`` as ip but ``/usr/bin/sysctl`` as some other program: import said it
-"cannot undo" the two forwarding writes, which deleting the router's namespace undoes as it
-does for ``sysctl``. Worse, the same line in the root namespace (``/usr/bin/sysctl -w
-net.ipv4.ip_forward=1``) was a raw step of unknown effect: no word that it writes the
-host's sysctl, no journal of the old value, nothing put back at ``down``, where ``sysctl
--w`` has all three. ``/sbin/tc`` inside a namespace was the same. A program at a standard
-directory (/sbin, /usr/sbin, /bin, /usr/bin) is now that program; elsewhere (``./sysctl``,
-``/opt/x/sysctl``) it stays another.
+ep02-router-namespace-functions-case-arg.sh, re-typed after hwipl/snippets-sh's
+netns/router/router.sh) names its programs by their paths, ``IP=/usr/bin/ip`` and
+``SYSCTL=/usr/bin/sysctl``, and runs ``$IP netns exec $NS_ROUTER $SYSCTL -q -w
+net.ipv4.conf.all.forwarding=1``. iplab read ``/usr/bin/ip`` as ip but ``/usr/bin/sysctl``
+as some other program: import said it "cannot undo" the two forwarding writes, which
+deleting the router's namespace undoes as it does for ``sysctl``. Worse, the same line in
+the root namespace (``/usr/bin/sysctl -w net.ipv4.ip_forward=1``) was a raw step of unknown
+effect: no word that it writes the host's sysctl, no journal of the old value, nothing put
+back at ``down``, where ``sysctl -w`` has all three. ``/sbin/tc`` inside a namespace was the
+same. A program at a standard directory (/sbin, /usr/sbin, /bin, /usr/bin) is now that
+program; elsewhere (``./sysctl``, ``/opt/x/sysctl``) it stays another.
 
 Run, the lab then stopped half way: this host has ``/usr/sbin/sysctl`` and no
 ``/usr/bin/sysctl``, and the preflight, which looks for what ``ip netns exec NS CMD``

@@ -1,10 +1,11 @@
 """Hunt EP: a test harness's Python module (tests/fixtures/scripts-ep/ep06-tcp-test/
-setup.py, steinwurf/tcp-test's tcp_test/setup.py) shells out its lab, ``os.system("sudo ip
-netns add server")``. iplab refuses a Python program, rightly, and says the way out (copy
-its commands into a .sh file), but it added a Makefile's: "(line 5 is indented with spaces,
-not a tab: make stops there, '*** missing separator'; indent it with a tab first)", read
-off ``def setup():`` taken for a make rule and its four-space body. That hint is a
-Makefile's only; a Makefile's refusal keeps it."""
+setup.py, re-typed after steinwurf/tcp-test's tcp_test/setup.py) shells out its lab,
+``os.system("sudo ip netns add srv")``. iplab refuses a Python program, rightly, and says
+the way out (copy its commands into a .sh file), but it added a Makefile's: "(line 5 is
+indented with spaces, not a tab: make stops there, '*** missing separator'; indent it with
+a tab first)", read off ``def setup():`` taken for a make rule and its four-space body
+(line 5 of the original; line 10 of the re-typed file, under its five comment lines). That
+hint is a Makefile's only; a Makefile's refusal keeps it."""
 
 from __future__ import annotations
 
