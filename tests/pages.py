@@ -67,8 +67,21 @@ def script_ran_clean(text: str, prefix: str, family: str, tmp: Path) -> str:
 
     lab = tmp / "lab.yaml"
     lab.write_text(import_text(text, "shell", "lab.sh").yaml, encoding="utf-8")
+    return _verified_clean(lab, prefix, family, tmp / "state", tmp)
+
+
+def page_ran_clean(page: Path, prefix: str, family: str, state: Path, tmp: Path) -> str:
+    """A page imported as a user imports it (:func:`imported_file`), then run, verified
+    and clean (see :func:`_verified_clean`; :func:`ran_clean` checks less)."""
+    return _verified_clean(imported_file(page, tmp), prefix, family, state, tmp)
+
+
+def _verified_clean(lab: Path, prefix: str, family: str, state: Path, cwd: Path) -> str:
+    """``iplab run`` of ``lab`` under ``prefix`` (see :func:`run`): its output, checked to
+    have passed, verified, and left nothing of the lab; what is left of ``prefix`` (of the
+    hunt ``family``'s) is deleted and must be nothing, whatever happened."""
     try:
-        done = run(lab, prefix, tmp / "state", tmp)
+        done = run(lab, prefix, state, cwd)
         out = done.stdout + done.stderr
         assert done.returncode == 0, out
         assert "verify: the kernel holds what the scenario promised" in out, out

@@ -22,10 +22,9 @@ from iplab.importer.convert import import_text
 from iplab.prefix import with_prefix
 from iplab.render import renderer
 from iplab.scenario import load_text
-from tests import kernel
 from tests.conftest import REPO
 from tests.kernel import SKIP
-from tests.pages import imported_file, page_imported, run
+from tests.pages import page_imported, page_ran_clean
 
 PAGES = REPO / "tests" / "fixtures" / "pages-eg"
 PAGE = PAGES / "eg05-ruriOSS-ruri-40-zh-terse-l-a-s-user-prompt.md"
@@ -101,12 +100,5 @@ def test_the_answer_runs_clean_under_its_prefix(state_dir: Path, tmp_path: Path)
     addresses; verified, undone, nothing left (whatever happens, what carries the hunt's
     prefix is deleted, and must be nothing)."""
     prefix = "egxk05"
-    try:
-        done = run(imported_file(PAGE, tmp_path), prefix, state_dir, tmp_path)
-        out = done.stdout + done.stderr
-        assert done.returncode == 0, out
-        assert f"ip l a {prefix}veth type veth peer name {prefix}host" in out, out
-        assert "verify: the kernel holds what the scenario promised" in out, out
-        assert "nothing of the lab remains" in out, out
-    finally:
-        assert kernel.cleanup_prefix(prefix, "egx") == []
+    out = page_ran_clean(PAGE, prefix, "egx", state_dir, tmp_path)
+    assert f"ip l a {prefix}veth type veth peer name {prefix}host" in out, out

@@ -15,10 +15,9 @@ import pytest
 from iplab import scenario
 from iplab.importer.convert import import_text
 from iplab.steps import NetnsAdd
-from tests import kernel
 from tests.conftest import REPO
 from tests.kernel import SKIP
-from tests.pages import imported, imported_file, run
+from tests.pages import imported, page_ran_clean
 
 PAGE = REPO / "tests" / "fixtures" / "pages-en" / "en01-xavki-devto-shell-variables-bridge.md"
 
@@ -55,15 +54,8 @@ def test_the_page_runs_clean_under_its_prefix(state_dir: Path, tmp_path: Path) -
     verified, undone, nothing left (whatever happens, what carries the hunt's prefix is
     deleted, and must be nothing)."""
     prefix = "enxk01"
-    try:
-        done = run(imported_file(PAGE, tmp_path), prefix, state_dir, tmp_path)
-        out = done.stdout + done.stderr
-        assert done.returncode == 0, out
-        assert f"ip link add {prefix}xeth1 type veth peer name {prefix}xpeer1" in out, out
-        assert "verify: the kernel holds what the scenario promised" in out, out
-        assert "nothing of the lab remains" in out, out
-    finally:
-        assert kernel.cleanup_prefix(prefix, "enx") == []
+    out = page_ran_clean(PAGE, prefix, "enx", state_dir, tmp_path)
+    assert f"ip link add {prefix}xeth1 type veth peer name {prefix}xpeer1" in out, out
 
 
 def test_what_a_command_at_a_prompt_printed_stays_its_output() -> None:
