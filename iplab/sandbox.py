@@ -21,7 +21,8 @@ import functools
 import math
 import re
 import string
-from collections.abc import Callable, Iterator
+from collections import ChainMap
+from collections.abc import Callable, Iterator, KeysView, MutableMapping
 from typing import Any
 
 import jinja2
@@ -158,6 +159,17 @@ def _fmt(value: Any, pattern: Any, *, formatter: SandboxedFormatter) -> str:
     return str(_check_size(formatter.vformat(pattern, (value,), {})))
 
 
+class _Globals(ChainMap[str, Any]):
+    """A template's globals (Jinja's ChainMap over the environment's) whose keys are a plain
+    dict's: every render of a template that imports a macro (``{% from "_ip.j2" import
+    ip %}``) takes the set difference of the context's globals and these keys, which
+    through ChainMap's own keys view asks each key of each map in Python: 30 ms of
+    star-500's planning (#14)."""
+
+    def keys(self) -> KeysView[str]:
+        return dict.fromkeys(k for m in reversed(self.maps) for k in m).keys()
+
+
 class Sandbox(SandboxedEnvironment):
     """A sandboxed environment whose operators, calls and filters are bounded."""
 
@@ -174,6 +186,9 @@ class Sandbox(SandboxedEnvironment):
             for name, f in self.filters.items()
         }  # (jinja's own filters wrapped once: an import reads back each line through one)
         self.filters["fmt"] = functools.partial(_fmt, formatter=SandboxedFormatter(self))
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return _Globals({} if d is None else d, self.globals)
 
     def call_binop(self, context: jinja2.runtime.Context, op: str, left: Any, right: Any) -> Any:
         _check_binop(op, left, right)
