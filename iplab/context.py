@@ -141,6 +141,8 @@ def make_env(
         if env.verbose and meta.get("kind") == "read":
             note = f"; not possible ({result.stderr}), read with ip -j" if meta.get(
                 "fallback") else ""  # fmt: skip
+            if meta.get("interrupted"):  # (the root's names read while others changed them)
+                note += f"; {meta['interrupted']}"
             env.err.write(f"iplab: {meta.get('text')} ({result.duration * 1000:.0f} ms{note})\n")
 
     env.runner.hook = hook

@@ -687,15 +687,17 @@ def read_names(shell: Shell) -> tuple[set[str], set[str]]:
             "text": "read the names of the root's links and of the namespaces with netlink",
         }  # fmt: skip
         start = time.perf_counter()
+        said: list[str] = []
         try:
-            names = netlink.read_names()
+            names = netlink.read_names(said)
         except netlink.Unsupported as exc:  # (the ip -j reader, below)
             shell.note({**meta, "fallback": "ip"}, time.perf_counter() - start, 1, str(exc))
         except ParseError as exc:
             shell.note(meta, time.perf_counter() - start, 1, str(exc))
             raise
         else:
-            shell.note(meta, time.perf_counter() - start)
+            shell.note({**meta, **({"interrupted": said[0]} if said else {})},
+                       time.perf_counter() - start)  # fmt: skip
             return names
     state = read_state(shell, [])
     return set(state.namespaces[ROOT].links) | state.altnames, set(state.unread)

@@ -145,6 +145,9 @@ _IPV4_TUNNELS = (768, 776, 778)  # ARPHRD_TUNNEL, SIT, IPGRE: the address is an 
 _IPV6_TUNNELS = (769, 823)  # ARPHRD_TUNNEL6, IP6GRE
 
 RETRY_SECONDS = 30
+#: how long the read of the root's names (the checks before a run) waits for a dump no change
+#: interrupted, before it takes the names every interrupted dump gave, together
+NAMES_PATIENCE = 2.0
 RECV_SIZE = 1 << 18
 
 
@@ -623,14 +626,21 @@ def named_namespaces() -> list[str]:
 _T = TypeVar("_T")
 
 
-def _whole(read: Callable[[], _T | None], where: str) -> _T:
+class _Impatient(Exception):
+    """The patience a caller of :func:`_whole` gave ran out."""
+
+
+def _whole(read: Callable[[], _T | None], where: str, patience: float | None = None) -> _T:
     """What ``read`` gives once a read of it is whole: a change anywhere in the namespace
     while it is dumped interrupts the dump (the root's, on a busy host, often), and it is
-    read again, for up to :data:`RETRY_SECONDS`."""
-    deadline = time.monotonic() + RETRY_SECONDS
+    read again, for up to :data:`RETRY_SECONDS` (``patience``: that many seconds, then
+    :class:`_Impatient`)."""
+    deadline = time.monotonic() + (RETRY_SECONDS if patience is None else patience)
     attempt = 0
     while (got := read()) is None:
         if time.monotonic() > deadline:
+            if patience is not None:
+                raise _Impatient(where)
             raise ParseError(
                 f"netlink: {where}: the dump kept being interrupted by changes for "
                 f"{RETRY_SECONDS} s (something else is busy changing it); try again"
@@ -640,19 +650,24 @@ def _whole(read: Callable[[], _T | None], where: str) -> _T:
     return got
 
 
-def read_names() -> tuple[set[str], set[str]]:
+def read_names(said: list[str] | None = None) -> tuple[set[str], set[str]]:
     """(the names of the root's links, their altnames too; the named namespaces): what the
     checks before a run read of the host, its links' names alone decoded (a whole read of
     a root holding another lab's 505 links decoded each of them, addresses and veth peers
-    included: some 30 ms, for their names; hunt CZ's leftover)."""
+    included: some 30 ms, for their names; hunt CZ's leftover).
+
+    A root whose links another tool adds and deletes all the time (a lab of thousands
+    going up beside, a host starting containers) may interrupt every dump: after
+    :data:`NAMES_PATIENCE` seconds of interrupted dumps, the names are those every dump
+    gave, together (a link that stays through them is in each: what the checks look for,
+    the lab's own names, is there; a name made or gone meanwhile may be counted, as it may
+    be a moment later), said in ``said``. Before, ``up`` failed after 30 s: "the dump kept
+    being interrupted" (#14's leftover: two runs beside a star of 5,000 going up)."""
     sock = Socket()
+    seen: set[str] = set()
+    dumps = [0]
 
-    def dump() -> list[bytes] | None:
-        messages, cut = sock.dump(RTM_GETLINK, _link_request(None))
-        return None if cut else messages
-
-    try:
-        messages = _whole(dump, "the root namespace")
+    def decoded(messages: list[bytes]) -> set[str]:
         names: set[str] = set()
         for message in messages:
             if _HEADER.unpack_from(message)[1] != RTM_NEWLINK:
@@ -670,6 +685,26 @@ def read_names() -> tuple[set[str], set[str]]:
                     )
             if not named:
                 raise ParseError("netlink: a link of the root namespace came without a name")
+        return names
+
+    def dump() -> set[str] | None:
+        messages, cut = sock.dump(RTM_GETLINK, _link_request(None))
+        dumps[0] += 1
+        if not cut:
+            return decoded(messages)
+        seen.update(decoded(messages))
+        return None
+
+    try:
+        try:
+            names = _whole(dump, "the root namespace", NAMES_PATIENCE)
+        except _Impatient:
+            names = seen
+            if said is not None:
+                said.append(
+                    f"every dump of the root's links was interrupted by changes for"
+                    f" {NAMES_PATIENCE:g} s: the names of {dumps[0]} dumps, together"
+                )
         return names, set(named_namespaces())
     except OSError as exc:
         if exc.errno in (errno.EPERM, errno.EACCES, errno.EOPNOTSUPP, errno.EPROTONOSUPPORT):
