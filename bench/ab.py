@@ -1,6 +1,8 @@
 """Benchmark: one iplab command, two checkouts of iplab taking turns (run as root).
 
     python3 -m bench.ab OLD NEW [--rounds 12] -- run container-networking-part2 --prefix ipab1
+    python3 -m bench.ab OLD NEW --rounds 8 --after "down ipab2star-500" --quiet \
+        -- up star-500 --prefix ipab2
 
 ``OLD`` and ``NEW`` are checkouts of iplab (``git worktree add --detach /tmp/old REV``).
 Each round runs the command once with each, in turns, as a process of its own with the
@@ -8,14 +10,18 @@ checkout first on ``PYTHONPATH`` and as its working directory, so that both meet
 moments of a host whose speed moves by tens of % from minute to minute. Printed: the
 medians of the wall time and of the CPU the process and the processes it waited for used
 (``os.wait4``), and the best wall time. A command that leaves something (``up``) is the
-caller's to undo; ``run`` ends with nothing of its lab left. The first run of each
-checkout is not counted (it compiles the checkout's bytecode and keeps its plan).
+caller's to undo (``--after``: an iplab command run untimed after each, with the same
+checkout); ``run`` ends with nothing of its lab left. ``--quiet``: each timed run begins
+once the kernel is quiet (:func:`bench.star.kernel_quiet`: a star's setup and teardown
+leave it seconds of work). The first run of each checkout is not counted (it compiles the
+checkout's bytecode and keeps its plan).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import statistics
 import subprocess
 import sys
@@ -42,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("old")
     parser.add_argument("new")
     parser.add_argument("--rounds", type=int, default=12)
+    parser.add_argument("--after", default="", help="an iplab command run untimed after each")
+    parser.add_argument("--quiet", action="store_true", help="wait for a quiet kernel first")
     words = sys.argv[1:] if argv is None else argv
     cut = words.index("--") if "--" in words else len(words)
     args = parser.parse_args(words[:cut])
@@ -51,11 +59,23 @@ def main(argv: list[str] | None = None) -> int:
     trees = (args.old, args.new)
     walls: dict[str, list[float]] = {t: [] for t in trees}
     cpus: dict[str, list[float]] = {t: [] for t in trees}
+    after = shlex.split(args.after)
+
+    def timed(tree: str) -> tuple[float, float, int]:
+        if args.quiet:
+            from bench.star import kernel_quiet
+
+            kernel_quiet()
+        got = one(tree, command)
+        if after:
+            one(tree, after)
+        return got
+
     for tree in trees:
-        one(tree, command)  # (not counted: bytecode, the kept plan)
+        timed(tree)  # (not counted: bytecode, the kept plan)
     for _ in range(args.rounds):
         for tree in trees:
-            wall, cpu, rc = one(tree, command)
+            wall, cpu, rc = timed(tree)
             if rc != 0:
                 print(f"{tree}: iplab {' '.join(command)} exited {rc}", file=sys.stderr)
                 return 1
