@@ -828,13 +828,14 @@ def _program(op: Op) -> str | None:
         words = list(strip_sudo(tuple(words)))
     ns = op.in_ns()
     if (
-        (bool(words) and program_name(words[0]) == "ip")
+        bool(words)
+        and program_name(words[0]) == "ip"
         and ns is not None
         and ns in words
         and "-n" not in words[:2]
     ):
         words = words[words.index(ns) + 1 :]
-    return words[0] if words else None
+    return program_name(words[0]) if words else None
 
 
 def _netns_add(a: _Apply, name: str, adopted: bool = False) -> None:

@@ -59,7 +59,7 @@ def may_exist_bridges(command: str) -> frozenset[str]:
     tokens = shell_tokens(command)
     if not tokens or any(t in _OPERATORS or "$" in t or "`" in t for t in tokens):
         return frozenset()
-    argv = strip_sudo(tuple(tokens)) if tokens[0] == "sudo" else tuple(tokens)
+    argv = strip_sudo(tuple(tokens)) if program_name(tokens[0]) == "sudo" else tuple(tokens)
     if not argv or program_name(argv[0]) != "ovs-vsctl":
         return frozenset()
     kept: set[str] = set()

@@ -144,8 +144,8 @@ def _proc_sys_write(command: str) -> list[tuple[str, str]] | None:
     if rest[0] in (">", ">>") and len(rest) == 2:
         path = rest[1]
     elif rest[0] == "|":
-        rest = rest[2:] if rest[1:2] == ["sudo"] else rest[1:]
-        if rest[:1] != ["tee"]:
+        rest = rest[2:] if rest[1:2] and program_name(rest[1]) == "sudo" else rest[1:]
+        if not rest or program_name(rest[0]) != "tee":
             return None
         rest = rest[2:] if rest[1:2] in (["-a"], ["--append"]) else rest[1:]
         if not rest or rest[1:] not in ([], [">", "/dev/null"]):

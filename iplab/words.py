@@ -969,7 +969,11 @@ def _reads_words(argv: list[str]) -> bool:
     if program == "xargs":  # (xargs -I{} readlink {}: what it runs, for each word read)
         return reads_only(shlex.join(xargs_runs(argv)))
     if (inside := inside_netns(argv))[0] is not None:
-        run = list(strip_sudo(tuple(inside[1]))) if inside[1][:1] == ["sudo"] else inside[1]
+        run = (
+            list(strip_sudo(tuple(inside[1])))
+            if inside[1] and program_name(inside[1][0]) == "sudo"
+            else inside[1]
+        )
         return bool(run) and reads_only(shlex.join(run))  # a reader inside a namespace (ip
         # netns exec alice sudo ip link list: as any user, hunt CG)
     if program in _READERS or runtimes.shows(argv):  # (runc list, docker ps: shown)

@@ -623,11 +623,12 @@ def join_continuation(line: str, following: str) -> str:
 
 
 def first_program(line: str) -> str:
-    """The program a command line runs: its first word, after ``sudo`` and sudo's options."""
+    """The program a command line runs: its first word, after ``sudo`` and sudo's options,
+    read by :func:`iplab.wrappers.program_name` (``/sbin/ip``: ``ip``)."""
     words = line.split()
     if bool(words) and program_name(words[0]) == "sudo":
         words = [w for w in words[1:] if not w.startswith("-")] or [""]
-    return words[0] if words else ""
+    return program_name(words[0]) if words else ""
 
 
 @dataclass
@@ -6164,7 +6165,7 @@ class Reader:
         docker run -d -p 8080:80 nginx``, every line at root's ``#``). In a virtual
         machine or on another host, docker is that machine's: still there."""
         words = text.split()
-        while words and (words[0] in ("sudo", "doas") or words[0].startswith("-")):
+        while words and (program_name(words[0]) in ("sudo", "doas") or words[0].startswith("-")):
             words = words[1:]
         if not words or program_name(words[0]) not in HOST_TOOLS:
             return False
