@@ -127,7 +127,7 @@ def anywhere(command: str) -> Iterator[TcLine]:
     """Each ``tc`` command of a shell line wherever a simple command runs it (after
     ``sudo``, ``ip netns exec NS``, ``nsenter ...``, ``timeout 5``...)."""
     for words in simple_commands(command) or []:
-        at = next((i for i, word in enumerate(words) if word == "tc"), None)
+        at = next((i for i, word in enumerate(words) if program_name(word) == "tc"), None)
         if at is not None and (line := read(words[at:])) is not None:
             yield line
 

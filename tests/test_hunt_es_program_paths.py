@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from iplab import forgotten, jobs, lab, nettools, ovs, state, tcwords, words
+from iplab import forgotten, jobs, lab, nettools, ovs, scenario, state, tcwords, words
+from iplab.errors import ScenarioError
 from iplab.importer.convert import import_text
 from iplab.importer.reader import first_program
 from iplab.ipwords import adds_names
@@ -124,6 +125,17 @@ def test_ovs_by_its_path_after_sudo_at_its_path() -> None:
 def test_tc_at_a_standard_path_is_tc_and_elsewhere_another_program() -> None:
     assert tcwords.read(["/usr/sbin/tc", "qdisc", "add", "dev", "v", "root", "pfifo"])
     assert tcwords.read(["/home/me/iproute2/tc/tc", "qdisc", "add", "dev", "v", "root"]) is None
+
+
+def test_tc_anywhere_in_a_line_by_its_path() -> None:
+    found = list(tcwords.anywhere("sudo /usr/sbin/tc qdisc add dev v root netem delay 1ms"))
+    assert [(t.obj, t.verb) for t in found] == [("qdisc", "add")]
+
+
+def test_a_netns_exec_step_s_ip_by_its_path_is_refused_as_ip_refuses_it() -> None:
+    text = "name: p\nsetup:\n  - action: netns exec\n    in: a\n    command: {}\n"
+    with pytest.raises(ScenarioError, match="ip refuses"):
+        scenario.load_text(text.format("/sbin/ip addr add 10.0.0.300/24 dev v"), "p.yaml")
 
 
 def test_a_page_s_line_by_its_path_is_a_command() -> None:
