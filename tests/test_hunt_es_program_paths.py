@@ -223,3 +223,15 @@ def test_a_lab_by_paths_imports_whole_and_runs_clean(tmp_path: Path) -> None:
     assert result.model_error is None, result.model_error
     out = script_ran_clean(_RUN, "esxpa1", "esx", tmp_path)
     assert "/usr/sbin/ip netns add esxpa1ka" in out, out
+
+
+def test_the_vlan_bridge_lab_by_its_paths_is_typed_and_its_ethtool_looked_for() -> None:
+    """es03 (re-typed after vpss' dev-env setup.sh): every ip and bridge line by its path is
+    typed, and the preflight looks for /usr/sbin/ethtool as written (this host may lack it:
+    the run is then refused before anything starts, naming the line)."""
+    name = "es03-vlan-bridge-usr-sbin-paths.sh"
+    result = import_text((ES / name).read_text(encoding="utf-8"), "shell", name)
+    assert result.model_error is None, result.model_error
+    assert result.cannot_undo == (), result.cannot_undo
+    raw = [line for line in result.yaml.splitlines() if "command: /usr/sbin/" in line]
+    assert raw == ["    command: /usr/sbin/ethtool -K up1 rxvlan off txvlan off rx-vlan-filter off"]
