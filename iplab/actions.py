@@ -52,6 +52,7 @@ from iplab.steps import (
     ping_options,
 )
 from iplab.words import SHELL_SYNTAX, needs_shell, reads_only
+from iplab.wrappers import program_name
 
 
 def _ctx(f: Fields) -> dict[str, Any]:
@@ -135,7 +136,7 @@ def _exec_text(f: Fields, key: str, required: bool) -> str | None:
     ``$`` anywhere is not (``bash -c 'ip link set $IF up'`` needs the values a raw step's
     shell holds)."""
     value = _command_text(f, key, False, required, True, hint=_EXEC_HINT)
-    ip = value is not None and value.split(maxsplit=1)[0] == "ip"
+    ip = value is not None and program_name((value.split(maxsplit=1) or [""])[0]) == "ip"
     if ip and value and (said := ipgrammar.refusal(value)):  # (10.0.0.300/24: hunt BS #3)
         f.fail(
             key, f"ip refuses {value!r} on any host: {said}", ipgrammar.refusal_hint(value, said)

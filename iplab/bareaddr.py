@@ -14,6 +14,7 @@ from iplab.names import ROOT
 from iplab.scenario import Scenario
 from iplab.steps import AddrAdd, NetnsExec, Probe, RouteAdd, Step
 from iplab.words import shell_tokens
+from iplab.wrappers import program_name
 
 __all__ = ["bare_addresses"]
 
@@ -72,10 +73,16 @@ def _neighbours(steps: tuple[Step, ...], this: Step) -> Iterator[tuple[ipaddress
             found, what = [op.via], "a route's gateway"
         elif isinstance(op, Probe):
             found, what = [op.target], "a ping's target"
-        elif isinstance(op, NetnsExec) and op.command.startswith("ping"):
+        elif isinstance(op, NetnsExec) and _pings(op.command):
             found, what = shell_tokens(op.command) or [], "a ping's target"
         for word in found:
             try:
                 yield ipaddress.IPv4Address(word), f"{what}, {step.loc.field}"
             except ValueError:
                 continue
+
+
+def _pings(command: str) -> bool:
+    """``ping ...``, ``ping6 ...``, ``/bin/ping ...`` (:func:`iplab.wrappers.program_name`)."""
+    words = shell_tokens(command) or []
+    return bool(words) and program_name(words[0]).startswith("ping")

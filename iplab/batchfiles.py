@@ -26,6 +26,7 @@ from iplab.ipwords import adds_names
 from iplab.records import Record, frozen
 from iplab.steps import LinkSet, NetnsExec, Raw
 from iplab.words import inside_netns, joined_commands, reads_only, strip_sudo
+from iplab.wrappers import program_name
 
 __all__ = ["Batch", "batches", "makes", "named"]
 
@@ -58,7 +59,7 @@ def _abbreviates(word: str, full: str, least: int) -> bool:
 
 def _batch(argv: list[str], head: list[str], base: Path) -> Batch | None:
     """``PROG [OPTIONS] -b FILE`` as its program reads it; None: no batch."""
-    program = argv[0].rsplit("/", 1)[-1]
+    program = program_name(argv[0])
     options: list[str] = []
     source: str | None = None
     i = 1
@@ -105,7 +106,11 @@ def batches(command: str, base: Path | None = None) -> list[Batch]:
     read relative to ``base`` (the working directory)."""
     out: list[Batch] = []
     for words, after in joined_commands(command) or []:
-        argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else list(words)
+        argv = (
+            list(strip_sudo(tuple(words)))
+            if (bool(words) and program_name(words[0]) == "sudo")
+            else list(words)
+        )
         ns, inner = inside_netns(argv)
         head = ["ip", "netns", "exec", ns] if ns is not None else []
         if inner and inner[0].rsplit("/", 1)[-1] in _PROGRAMS:
@@ -130,7 +135,7 @@ def makes(line: str) -> str | None:
     _ns, argv = inside_netns(argv)
     if not argv:
         return None
-    said = ipwords.verb_of(argv[0], argv[1:])
+    said = ipwords.verb_of(program_name(argv[0]), argv[1:])
     what = "a namespace" if said.obj == "netns" else "a link"
     if said.obj in _NAMED and said.verb in ("delete", "attach"):
         return f"{'deletes' if said.verb == 'delete' else 'makes'} {what}"

@@ -16,6 +16,7 @@ from iplab.context import Env
 from iplab.journal import Entry, Journal, UndoRecord
 from iplab.steps import Raw
 from iplab.words import plain_words, strip_sudo
+from iplab.wrappers import program_name
 
 __all__ = ["put_back"]
 
@@ -27,7 +28,7 @@ def _words(text: str) -> tuple[str, ...] | None:
     argv = plain_words(text)
     if not argv:
         return None
-    return strip_sudo(tuple(argv)) if argv[0] == "sudo" else tuple(argv)
+    return strip_sudo(tuple(argv)) if program_name(argv[0]) == "sudo" else tuple(argv)
 
 
 def _deletes_a_host_rule(argv: Sequence[str]) -> bool:
@@ -36,18 +37,22 @@ def _deletes_a_host_rule(argv: Sequence[str]) -> bool:
     delete table`` (none with ``-n NS``: those go with their namespace)."""
     if not argv:
         return False
-    if argv[0] in _IPTABLES:
+    if program_name(argv[0]) in _IPTABLES:
         return "-D" in argv or "-X" in argv
-    if argv[0] == "nft":
+    if program_name(argv[0]) == "nft":
         return list(argv[1:3]) == ["delete", "table"]
     rest = [w for w in argv[1:] if w not in ("-4", "-6")]
-    return argv[0] == "ip" and rest[:1] in (["rule"], ["ru"], ["rul"]) and rest[1:2] == ["del"]
+    return (
+        program_name(argv[0]) == "ip"
+        and rest[:1] in (["rule"], ["ru"], ["rul"])
+        and rest[1:2] == ["del"]
+    )
 
 
 def _check(argv: Sequence[str]) -> tuple[str, ...] | None:
     """What reads whether the rule an ``iptables -D`` deletes is there (``-C``, exit 0
     when it is); None for the other undos (they run, and a failure is said)."""
-    if argv[0] not in _IPTABLES or "-D" not in argv:
+    if program_name(argv[0]) not in _IPTABLES or "-D" not in argv:
         return None
     at = list(argv).index("-D")
     return (*argv[:at], "-C", *argv[at + 1 :])

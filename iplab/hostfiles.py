@@ -119,7 +119,11 @@ def file_writes(command: str, cwd: str | None = None) -> Writes | None:
 
     def end_command() -> None:
         nonlocal complete, where
-        argv = list(strip_sudo(tuple(words)) if words[:1] == ["sudo"] else words)
+        argv = list(
+            strip_sudo(tuple(words))
+            if (bool(words) and program_name(words[0]) == "sudo")
+            else words
+        )
         if argv and argv[0] in _MOVES:
             where = None
         argv, netns = _past_wrappers(argv)
@@ -225,9 +229,7 @@ def _reads_only(script: str) -> bool:
     if tokens is None:
         return False
     firsts = [tokens[0]] + [b for a, b in itertools.pairwise(tokens) if a in JOINS]
-    return all(PurePosixPath(w).name in _NARRATORS for w in firsts) and not (
-        set(tokens) & _REDIRECTS
-    )
+    return all(program_name(w) in _NARRATORS for w in firsts) and not (set(tokens) & _REDIRECTS)
 
 
 def here() -> str | None:
@@ -241,7 +243,7 @@ def here() -> str | None:
 def _program_writes(argv: list[str], where: str | None) -> list[Write | None] | None:
     """The paths ``mkdir``, ``touch``, ``tee``, ``cp``, ``install`` or ``ln`` writes (None
     in the list: one iplab cannot name); None: another program."""
-    program, args = PurePosixPath(argv[0]).name, argv[1:]
+    program, args = program_name(argv[0]), argv[1:]
     if program not in _WRITERS:
         return None
     flags = [a for a in args if a.startswith("-")]

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 from iplab import iptopts
 from iplab.words import added_once, known_undo, plain_words, simple_commands, strip_sudo
+from iplab.wrappers import program_name
 
 __all__ = ["check_read", "existence_read", "said", "unreadable", "unsure"]
 
@@ -39,7 +40,7 @@ def _wrapper(argv: Sequence[str]) -> tuple[list[str], list[str]]:
     """``[sudo ...] [ip netns exec NS] CMD...``: (the words before CMD, CMD's words)."""
     head: list[str] = []
     rest = list(argv)
-    if rest[:1] == ["sudo"]:
+    if bool(rest) and program_name(rest[0]) == "sudo":
         bare = list(strip_sudo(tuple(rest)))
         head, rest = rest[: len(rest) - len(bare)], bare
     if rest[:3] == ["ip", "netns", "exec"] and len(rest) > 4:
@@ -80,7 +81,7 @@ def _judged(argv: Sequence[str]) -> _Judged | None:
     head, words = _wrapper(argv)
     if not words:
         return None
-    program, args = words[0].rsplit("/", 1)[-1], words[1:]
+    program, args = program_name(words[0]), words[1:]
     if program == "nft":
         return _nft(head, words[0], args)
     return _iptables(head, words[0], args) if program in _IPTABLES else None

@@ -98,7 +98,7 @@ from iplab.words import (
     words_with_values,
     xargs_runs,
 )
-from iplab.wrappers import STANDARD_DIRS, past_how_it_runs
+from iplab.wrappers import past_how_it_runs, program_name
 
 #: ip's words when a keyword that reads a value ends the line (its NEXT_ARG(), iproute2 6.1)
 INCOMPLETE = 'Command line is not complete. Try option "help"'
@@ -452,7 +452,7 @@ def _exec(words: Words, ns: str, line: str) -> Op:
             return reader(Words(argv[1:]), inner, line)
         except NoMatch:
             pass
-    if argv == given and argv and argv[0] in ("ping", "ping6"):
+    if argv == given and argv and program_name(argv[0]) in ("ping", "ping6"):
         # ``ip netns exec "r2" ping -c1 10.0.0.2``: the probe the unquoted form is, kept as
         # written (hunt DL/DP: a plain step, no probe; the unquoted form is lineparse's
         # probe, in its fields, where the line renders back from them). Not one under a
@@ -1099,7 +1099,9 @@ def _split(line: str) -> list[str] | None:
 
 
 def _without_sudo(argv: list[str]) -> list[str]:
-    return list(strip_sudo(tuple(argv))) if argv[:1] == ["sudo"] else argv
+    return (
+        list(strip_sudo(tuple(argv))) if (bool(argv) and program_name(argv[0]) == "sudo") else argv
+    )
 
 
 _READERS: dict[str, Callable[[Words, Ctx, str], Op]] = {
@@ -1107,16 +1109,6 @@ _READERS: dict[str, Callable[[Words, Ctx, str], Op]] = {
     "bridge": _bridge,
     "brctl": _brctl,
 }
-
-
-def program_name(word: str) -> str:
-    """``ip`` for ``ip`` and for its standard paths (``/sbin/ip``, ``/usr/sbin/ip``: hunt N,
-    a Makefile's ``IP ?= /sbin/ip`` printed by ``make -n`` gave raw steps the model could
-    not follow); any other word as it is (``./ip``, ``/opt/x/ip``: another program)."""
-    for where in STANDARD_DIRS:
-        if word.startswith(where) and word[len(where) :] in _READERS:
-            return word[len(where) :]
-    return word
 
 
 @lru_cache(maxsize=4096)
@@ -1420,7 +1412,7 @@ def process_moves(command: str, ns: str | None = None) -> list[tuple[str | None,
     out: list[tuple[str | None, str]] = []
     for words_of in map(_without_sudo, simple_commands(command) or []):
         inside, argv = inside_netns(words_of)  # (ip netns exec a ip link set v netns %1)
-        if not argv or argv[0].rsplit("/", 1)[-1] != "ip":
+        if not argv or program_name(argv[0]) != "ip":
             continue
         words = Words(argv[1:])
         try:
@@ -1546,7 +1538,7 @@ def lower_devices(command: str) -> tuple[str, ...]:
     not such a line)."""
     argv = _split(command) if not SHELL_SYNTAX.search(command) else None
     argv = _without_sudo(argv) if argv else None
-    if not argv or argv[0].rsplit("/", 1)[-1] != "ip":
+    if not argv or program_name(argv[0]) != "ip":
         return ()
     words = Words(argv[1:])
     try:
@@ -1617,7 +1609,7 @@ def _argv_effects(argv: list[str], ns: str | None) -> Declares | None:
     argv = _without_sudo(argv)
     if not argv:
         return None
-    program = argv[0].rsplit("/", 1)[-1]
+    program = program_name(argv[0])
     if program == "ip":
         netns = argv[1:2] and first(argv[1], IP_OBJECTS) == "netns"
         if netns and first((argv[2:3] or ["list"])[0], NETNS_VERBS) in SHOW_VERBS:
@@ -1656,7 +1648,7 @@ def _argv_effects(argv: list[str], ns: str | None) -> Declares | None:
         return Declares(declared=True)  # (a listing: hunt DR, it refused --prefix)
     if program == "xargs":  # what it runs, for each word it reads (xargs -I{} readlink {})
         run = xargs_runs(argv)
-        return None if run[:1] == ["xargs"] else _argv_effects(run, ns)
+        return None if (bool(run) and program_name(run[0]) == "xargs") else _argv_effects(run, ns)
     return None
 
 
@@ -1680,7 +1672,7 @@ def adopts_netns(command: str) -> bool:
     argv = _without_sudo(argv) if argv and not SHELL_SYNTAX.search(command) else []
     return (
         bool(argv)
-        and argv[0].rsplit("/", 1)[-1] in ("ln", "touch")
+        and program_name(argv[0]) in ("ln", "touch")
         and bool(_NETNS_FILE.search(command))
     )
 
@@ -1691,7 +1683,7 @@ def _owned_tap(command: str) -> list[str] | None:
     marked, _found = substitutions(command)
     argv = _split(marked)
     argv = _without_sudo(argv) if argv else None
-    if not argv or argv[0] != "ip":
+    if not argv or program_name(argv[0]) != "ip":
         return None
     said = ipwords.verb_of("ip", argv[1:])
     if said.obj != "tuntap" or said.verb != "add":
@@ -1707,7 +1699,7 @@ def _attaches(argv: list[str]) -> bool:
     variable's: ``$CPID``)."""
     argv = _without_sudo(argv) if argv else []
     return (
-        argv[:1] == ["ip"]
+        (bool(argv) and program_name(argv[0]) == "ip")
         and len(argv) == 5
         and "$" not in argv[3]
         and first(argv[1], IP_OBJECTS) == "netns"
@@ -1720,7 +1712,7 @@ def _netns_file(argv: list[str]) -> Declares | None:
     /var/run/netns/NAME`` or ``touch /var/run/netns/NAME`` make the name (``mount --bind
     /proc/PID/ns/net`` onto the file changes no name), ``rm`` deletes it; None: another
     command."""
-    program, args = argv[0].rsplit("/", 1)[-1], argv[1:]
+    program, args = program_name(argv[0]), argv[1:]
     paths = [a for a in args if not a.startswith("-")]
     named = _NETNS_DIR.search(paths[-1]) if paths else None
     name = named[1] if named and not names.netns_name_problem(named[1]) else None

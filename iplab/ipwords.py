@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 
 from iplab.records import Record, frozen
+from iplab.wrappers import program_name
 
 
 def matches(word: str, keyword: str) -> bool:
@@ -208,7 +209,7 @@ def adds_names(argv: Sequence[str]) -> bool:
     give: ``ip netns add x``, ``ip link add ...``, ``ip link set x name y``, ``brctl addbr``."""
     if not argv:
         return False
-    program, args = argv[0], argv[1:]
+    program, args = program_name(argv[0]), argv[1:]
     if program == "brctl":
         return args[:1] == ["addbr"]
     if program not in ("ip", "bridge"):

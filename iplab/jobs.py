@@ -80,11 +80,11 @@ def request(command: str) -> Request | None:
         return _fed_kill(command)
     # past sudo's options and wrappers (sudo -E, timeout 5, nohup, env: hunt AF #6)
     ns, inner = _run_by(argv)
-    if ns is None or inner[:1] in (["pkill"], ["killall"]):
+    if ns is None or (bool(inner) and program_name(inner[0]) in ("pkill", "killall")):
         argv = inner  # a namespace holds no process of its own: the host's all match
-    if not argv or argv[0] not in ("kill", "wait", "pkill", "killall"):
+    if not argv or program_name(argv[0]) not in ("kill", "wait", "pkill", "killall"):
         return None
-    program, args = argv[0], argv[1:]
+    program, args = program_name(argv[0]), argv[1:]
     if program == "wait":  # (alone: every job)
         ok = all(_SPEC.fullmatch(a) for a in args)
         return Request(program, 0, tuple(args)) if ok else None
@@ -198,9 +198,9 @@ def _listed(listing: str) -> tuple[str, str, bool, bool] | None:
         words = shlex.split(stages[0])
     except ValueError:
         return None
-    if len(stages) == 1 and words[:1] == ["pidof"] and len(words) == 2:
+    if len(stages) == 1 and bool(words) and program_name(words[0]) == "pidof" and len(words) == 2:
         return "killall", words[1], False, True
-    if len(stages) == 1 and words[:1] == ["pgrep"]:
+    if len(stages) == 1 and bool(words) and program_name(words[0]) == "pgrep":
         options = [w for w in words[1:] if w.startswith("-")]
         rest = [w for w in words[1:] if not w.startswith("-")]
         if len(rest) != 1 or not all(re.fullmatch(r"-[fxnol]+|--full|--exact", o) for o in options):
@@ -243,7 +243,7 @@ def unscoped_signal(command: str, netns: bool = False) -> str | None:
         ns, argv = _run_by(words)
         if not argv:
             continue
-        program, args = argv[0].rsplit("/", 1)[-1], argv[1:]
+        program, args = program_name(argv[0]), argv[1:]
         if program in ("pkill", "killall", "killall5") or (program == "xargs" and "kill" in args):
             return shlex.join(argv)
         inside = netns or ns is not None  # (a port's sockets there are the lab's)
@@ -277,7 +277,7 @@ def _kill_of_a_value(command: str) -> str | None:
         while argv and argv[0] in _KEYWORDS:
             argv = argv[1:]
         argv = _run_by(argv)[1]
-        killing = bool(argv) and argv[0].rsplit("/", 1)[-1] == "kill"
+        killing = bool(argv) and program_name(argv[0]) == "kill"
         if killing and any(_untied(arg, tied) for arg in argv[1:]):
             return " ".join(argv)
     return None
@@ -325,7 +325,7 @@ def _run_words(command: str) -> list[str] | None:
 def _program(argv: list[str]) -> list[str]:
     """``argv`` past its wrappers, ``ip netns exec NS`` and busybox (``busybox nc -l``)."""
     argv = innermost(argv)
-    while argv and argv[0] == "busybox":  # (busybox nc -l 9000: its applet)
+    while argv and program_name(argv[0]) == "busybox":  # (busybox nc -l 9000: its applet)
         argv = innermost(argv[1:])
     return argv
 
@@ -361,9 +361,9 @@ def serves(command: str) -> bool:
 
 def _serves(argv: list[str]) -> bool:
     """:func:`serves` of one program of a pipeline."""
-    if argv[0].rsplit("/", 1)[-1] not in _SERVERS:
+    if program_name(argv[0]) not in _SERVERS:
         return False
-    program, args = argv[0].rsplit("/", 1)[-1], argv[1:]
+    program, args = program_name(argv[0]), argv[1:]
     if program.startswith("python"):  # (python3 -u -m http.server: its options first)
         at = args.index("-m") if "-m" in args else -1
         return at >= 0 and args[at + 1 : at + 2] in (["http.server"], ["SimpleHTTPServer"])
@@ -383,7 +383,7 @@ def daemon_server(command: str) -> bool:
     in a namespace the lab makes (hunt BK: import and up said it a step iplab cannot
     undo, whose change stays after down, and down stopped it)."""
     argv = _run_words(command)
-    if not argv or argv[0].rsplit("/", 1)[-1] not in ("iperf", "iperf3"):
+    if not argv or program_name(argv[0]) not in ("iperf", "iperf3"):
         return False
     args = argv[1:]
     flags = {a for a in args if a.startswith("-")}
@@ -400,7 +400,9 @@ def unshares_the_network(command: str) -> bool:
     X netns $!``). Run right after it, they could find it still in the host's namespace
     (hunt N, once under load: ``nsenter -t $PID -n ip link`` listed the host's links)."""
     for words in simple_commands(without_background(command) or command) or []:
-        entry = namespace_entry(words[1:] if words[:1] == ["sudo"] else words)
+        entry = namespace_entry(
+            words[1:] if (bool(words) and program_name(words[0]) == "sudo") else words
+        )
         if entry is not None and entry.program == "unshare" and entry.net and not entry.named:
             return True
     return False
@@ -414,7 +416,7 @@ def captures(command: str) -> bool:
     ``ip netns exec NS``): the packets it shows are the next commands' own, so it runs
     beside them, as in the reader's second terminal (not one that reads a file, ``-r``)."""
     argv = _run_words(command)
-    if not argv or argv[0].rsplit("/", 1)[-1] not in _CAPTURES:
+    if not argv or program_name(argv[0]) not in _CAPTURES:
         return False
     return not any(a == "-r" or (a.startswith("-r") and len(a) > 2) for a in argv[1:])
 
@@ -425,7 +427,7 @@ def monitors(command: str) -> bool:
     the next commands change (hunt W: run in the foreground for 3 s before them, it showed
     none of them)."""
     argv = _run_words(command)
-    program = argv[0].rsplit("/", 1)[-1] if argv else ""
+    program = program_name(argv[0]) if argv else ""
     return (
         argv is not None
         and program in ("ip", "bridge", "tc")
@@ -462,7 +464,7 @@ def sends_only(command: str) -> bool:
     and never listens: the next step need not wait for it to listen (hunt BQ: "not
     listening after 5 s")."""
     argv = _run_words(command)
-    return argv is not None and bool(argv) and argv[0].rsplit("/", 1)[-1] in _SENDERS
+    return argv is not None and bool(argv) and program_name(argv[0]) in _SENDERS
 
 
 #: what a capture prints once it captures (tcpdump: ``listening on br0, link-type ...``)

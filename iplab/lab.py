@@ -138,7 +138,7 @@ from iplab.words import (
     sleeps_for,
     strip_sudo,
 )
-from iplab.wrappers import unwrapped
+from iplab.wrappers import program_name, unwrapped
 
 if TYPE_CHECKING:  # planning is not needed to take a lab down: keep `iplab down` quick
     from iplab import extras as extras_module
@@ -1850,12 +1850,12 @@ def _stage_adds_names(stage: Sequence[str]) -> bool:
     """One simple command makes a namespace or a link: itself, or the ip command a wrapper
     (xargs, parallel, env, timeout, nice, sudo -u ...) runs (hunt S: ``seq 1 80 | sudo
     xargs -P 8 -I{} ip netns add w{}`` ran unrenamed under --prefix)."""
-    if adds_names(strip_sudo(tuple(stage)) if stage[0] == "sudo" else stage):
+    if adds_names(strip_sudo(tuple(stage)) if program_name(stage[0]) == "sudo" else stage):
         return True
-    if os.path.basename(stage[0]) not in _WRAPPERS:
+    if program_name(stage[0]) not in _WRAPPERS:
         return False
     return any(
-        adds_names(stage[i:]) for i in range(1, len(stage)) if os.path.basename(stage[i]) in _NAMING
+        adds_names(stage[i:]) for i in range(1, len(stage)) if program_name(stage[i]) in _NAMING
     )
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from iplab import linksources
 from iplab.records import Record, frozen
 from iplab.words import shell_tokens
+from iplab.wrappers import program_name
 
 if TYPE_CHECKING:
     from iplab.state import Link
@@ -61,16 +62,16 @@ def listing_of_links(argv: Sequence[str], ns: str | None = None) -> LinkListing 
     """``argv`` when it lists every link of a namespace (``ip [-br|-o] link [show]``,
     ``ip -n NS addr``, ``ip netns exec NS ip link``, ``ls /sys/class/net``, after ``sudo``
     or not); None: another command (``ip link show dev X`` names its link)."""
-    words = list(argv[1:] if argv[:1] == ["sudo"] else argv)
+    words = list(argv[1:] if (bool(argv) and program_name(argv[0]) == "sudo") else argv)
     if not words:
         return None
-    if words[0] == "ls":
+    if program_name(words[0]) == "ls":
         dirs = [w for w in words[1:] if not w.startswith("-")]
         if len(dirs) != 1 or dirs[0].rstrip("/") != _SYS_CLASS_NET:
             return None
         plain = {w for w in words[1:] if w.startswith("-")} <= {"-1"}
         return LinkListing(" ".join(words), ns, "link", "names" if plain else "")
-    if words[0] != "ip" and not words[0].endswith("/ip"):
+    if program_name(words[0]) != "ip":
         return None
     form, j = "plain", 1
     while j < len(words) and words[j].startswith("-") and len(words[j]) > 1:
@@ -218,7 +219,7 @@ def _fed(words: list[str]) -> bool:
     """The names go to the command of the stage itself: ``for l in /sys/class/net/veth*``
     (to the loop's body), ``done < /proc/net/dev`` (to a ``while read`` loop), ``xargs -a
     /proc/net/dev ip link del`` (hunt P #2)."""
-    if words[:1] == ["for"] or words[:1] == ["xargs"]:
+    if words[:1] == ["for"] or (bool(words) and program_name(words[0]) == "xargs"):
         return True
     return "<" in words and words[0] not in _FILTERS
 
@@ -226,7 +227,7 @@ def _fed(words: list[str]) -> bool:
 def _listing_in(words: list[str]) -> LinkListing | None:
     """The listing a command's words run (after ``nsenter ... --``, ``timeout 5``...)."""
     for i, word in enumerate(words):
-        listed = word in ("ip", "ls") or word.endswith("/ip")
+        listed = program_name(word) in ("ip", "ls")
         if listed and (found := listing_of_links(words[i:])) is not None:
             return found
     return None
@@ -315,8 +316,8 @@ def _nested(opened: list[str], part: str, dollar: bool) -> list[str]:
 def reaches_every_link(argv: Sequence[str]) -> str | None:
     """``ip link del group 0``, ``ip link set group default down``: every link of the
     namespace in that group (all of the host's, in the root); the words, or None."""
-    words = list(argv[1:] if argv[:1] == ["sudo"] else argv)
-    if not words or (words[0] != "ip" and not words[0].endswith("/ip")):
+    words = list(argv[1:] if (bool(argv) and program_name(argv[0]) == "sudo") else argv)
+    if not words or program_name(words[0]) != "ip":
         return None
     j = 1
     while j < len(words) and words[j].startswith("-") and len(words[j]) > 1:

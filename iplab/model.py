@@ -119,6 +119,7 @@ from iplab.words import (
     simple_commands,
     strip_sudo,
 )
+from iplab.wrappers import program_name
 
 if TYPE_CHECKING:  # the rules change a State handed to them, through its own methods
     from iplab.state import Link, Namespace, Route, State
@@ -823,12 +824,18 @@ def _program(op: Op) -> str | None:
     if op.text is None:
         return None
     words = op.text.split()
-    if words[:1] == ["sudo"]:
+    if bool(words) and program_name(words[0]) == "sudo":
         words = list(strip_sudo(tuple(words)))
     ns = op.in_ns()
-    if words[:1] == ["ip"] and ns is not None and ns in words and "-n" not in words[:2]:
+    if (
+        bool(words)
+        and program_name(words[0]) == "ip"
+        and ns is not None
+        and ns in words
+        and "-n" not in words[:2]
+    ):
         words = words[words.index(ns) + 1 :]
-    return words[0] if words else None
+    return program_name(words[0]) if words else None
 
 
 def _netns_add(a: _Apply, name: str, adopted: bool = False) -> None:
@@ -1496,7 +1503,9 @@ def entered(op: Raw | NetnsExec) -> Raw | NetnsExec:
     otherwise (a pid's namespace, a path elsewhere, shell syntax)."""
     if not isinstance(op, Raw) or op.shell or (argv := plain_words(op.command)) is None:
         return op
-    argv = list(strip_sudo(tuple(argv))) if argv[:1] == ["sudo"] else argv
+    argv = (
+        list(strip_sudo(tuple(argv))) if (bool(argv) and program_name(argv[0]) == "sudo") else argv
+    )
     inner = entered_netns(argv) if argv else None
     if inner is None or len(inner) < 5 or names.netns_name_problem(inner[3]):
         return op

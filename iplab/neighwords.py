@@ -19,6 +19,7 @@ from iplab.words import (
     simple_commands,
     strip_sudo,
 )
+from iplab.wrappers import program_name
 
 #: ``ip neigh``'s verbs, in the order ip/ipneigh.c tries them (``chg``: change, exactly)
 VERBS = ("add", "change", "replace", "delete", "get", "show", "lst", "list", "flush", "help")
@@ -85,11 +86,19 @@ def writes(command: str) -> list[Write]:
     script = shell_script(command)
     if script is not None:
         words = shell_tokens(command) or []
-        ns, _ = inside_netns(list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words)
+        ns, _ = inside_netns(
+            list(strip_sudo(tuple(words)))
+            if (bool(words) and program_name(words[0]) == "sudo")
+            else words
+        )
         return [w if w.ns is not None else replace(w, ns=ns) for w in writes(script)]
     out: list[Write] = []
     for words in simple_commands(command) or []:
-        argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else list(words)
+        argv = (
+            list(strip_sudo(tuple(words)))
+            if (bool(words) and program_name(words[0]) == "sudo")
+            else list(words)
+        )
         ns, argv = inside_netns(argv)
         write = _write(argv)
         if write is not None:
@@ -106,9 +115,9 @@ def unfollowed(command: str) -> bool:
 def _write(argv: Sequence[str]) -> Write | None:
     """``ip [-n NS] [-4|-6] neigh VERB ARGS`` (or net-tools' ``arp -s|-d``) -> its write;
     None: another command, a read."""
-    if argv and argv[0].rsplit("/", 1)[-1] == "arp":
+    if argv and program_name(argv[0]) == "arp":
         return _arp(argv[1:])
-    if not argv or argv[0].rsplit("/", 1)[-1] != "ip":
+    if not argv or program_name(argv[0]) != "ip":
         return None
     said = verb_of("ip", argv[1:])  # (ip's options and abbreviations, as ip reads them)
     if said.obj not in ("neighbor", "neighbour") or said.word is None:
@@ -243,7 +252,7 @@ def refused(argv: Sequence[str]) -> str | None:
     PERMANENT``: ip's names are lowercase; ``nud 0x3``: two states): ``argument
     "PERMANENT" is wrong: nud state is bad``, as ipneigh_modify and
     ipneigh_list_or_flush say it (invarg); None otherwise."""
-    if not argv or argv[0].rsplit("/", 1)[-1] != "ip":
+    if not argv or program_name(argv[0]) != "ip":
         return None
     said = verb_of("ip", argv[1:])
     if said.obj not in ("neighbor", "neighbour") or said.word is None:

@@ -20,6 +20,7 @@ import re
 import shlex
 
 from iplab.words import strip_sudo
+from iplab.wrappers import program_name
 
 #: a MAC address as ifconfig's ``hw ether`` takes it (six pairs of hex digits, one unicast)
 _MAC = re.compile(r"[0-9a-fA-F][02468aceACE](?::[0-9a-fA-F]{2}){5}")
@@ -45,9 +46,9 @@ def as_ip(command: str) -> list[str] | None:
         argv = shlex.split(command)
     except ValueError:
         return None
-    if argv[:1] == ["sudo"]:
+    if bool(argv) and program_name(argv[0]) == "sudo":
         argv = list(strip_sudo(tuple(argv)))
-    if argv[:1] == ["ifconfig"]:
+    if bool(argv) and program_name(argv[0]) == "ifconfig":
         read = _ifconfig(argv)
         if read is None:
             return None
@@ -61,7 +62,7 @@ def as_ip(command: str) -> list[str] | None:
             else:
                 lines.append(f"ip addr add {setting} dev {dev}")
         return lines + ([f"ip link set {dev} {state}"] if state else [])
-    if argv[:1] == ["route"]:
+    if bool(argv) and program_name(argv[0]) == "route":
         return _route(argv[1:])
     return None
 

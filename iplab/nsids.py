@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from iplab.model import ModelError
 from iplab.words import simple_commands, strip_sudo
+from iplab.wrappers import program_name
 
 if TYPE_CHECKING:
     from iplab.iproute import Shell
@@ -31,7 +32,11 @@ def fixed(commands: Iterable[Command]) -> list[tuple[Command, int]]:
         if "netns" not in command.body or "set" not in command.body:
             continue  # (#14: reading every line's words cost 60 ms of star-500's up)
         for words in simple_commands(command.body) or []:  # (hunt Y #6: ... && echo ok)
-            argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
+            argv = (
+                list(strip_sudo(tuple(words)))
+                if (bool(words) and program_name(words[0]) == "sudo")
+                else words
+            )
             nsid = (
                 _number(argv[4]) if argv[:3] == ["ip", "netns", "set"] and len(argv) == 5 else None
             )

@@ -15,10 +15,10 @@ the lab's when it was there before the line ran: :func:`iplab.lab._there_already
 
 from __future__ import annotations
 
-import posixpath
 import shlex
 
 from iplab.words import shell_tokens, strip_sudo
+from iplab.wrappers import program_name
 
 __all__ = ["may_exist_bridges", "port_undo", "ports_added"]
 
@@ -37,9 +37,9 @@ def ports_added(command: str) -> tuple[str, ...] | None:
     if not tokens or any(t in _OPERATORS or "$" in t or "`" in t for t in tokens):
         return None
     argv = tuple(tokens)
-    if argv and argv[0] == "sudo":
+    if argv and program_name(argv[0]) == "sudo":
         argv = strip_sudo(argv)
-    if not argv or posixpath.basename(argv[0]) != "ovs-vsctl":
+    if not argv or program_name(argv[0]) != "ovs-vsctl":
         return None
     ports: list[str] = []
     for segment in _segments(list(argv[1:])):
@@ -59,8 +59,8 @@ def may_exist_bridges(command: str) -> frozenset[str]:
     tokens = shell_tokens(command)
     if not tokens or any(t in _OPERATORS or "$" in t or "`" in t for t in tokens):
         return frozenset()
-    argv = strip_sudo(tuple(tokens)) if tokens[0] == "sudo" else tuple(tokens)
-    if not argv or posixpath.basename(argv[0]) != "ovs-vsctl":
+    argv = strip_sudo(tuple(tokens)) if program_name(tokens[0]) == "sudo" else tuple(tokens)
+    if not argv or program_name(argv[0]) != "ovs-vsctl":
         return frozenset()
     kept: set[str] = set()
     for segment in _segments(list(argv[1:])):

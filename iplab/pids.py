@@ -42,7 +42,7 @@ def literal_pid(command: str) -> str | None:
     for words in simple_commands(command) or []:
         argv = [w for w in words if w != "sudo"]
         argv = inside_netns(argv)[1] if argv else argv
-        program = argv[0].rsplit("/", 1)[-1] if argv else ""
+        program = program_name(argv[0]) if argv else ""
         if program == "ip" and argv[1:3] == ["netns", "attach"]:
             pid = argv[4] if len(argv) == 5 else ""
         elif program == "ip" and argv[1:3] == ["netns", "identify"]:

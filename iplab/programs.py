@@ -35,7 +35,7 @@ from iplab.words import (
     substitution_body,
     substitutions,
 )
-from iplab.wrappers import unwrap_once
+from iplab.wrappers import program_name, unwrap_once
 
 _OPENERS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "time", "{", "("})
 _CLOSERS = frozenset({"fi", "done", "esac", "}", ")", ";;", "in"})
@@ -85,7 +85,9 @@ def _program(stage: list[str]) -> list[str]:
         # sudo ip netns exec alice sudo ip link: the runner, as root, takes off the line's
         # own sudo, not this one, which must be there (hunt CD: on a host without sudo the
         # run failed at it, "exec of sudo failed", where the preflight had said nothing)
-        return (["sudo"] if inner[:1] == ["sudo"] else []) + _program(inner)
+        return (["sudo"] if (bool(inner) and program_name(inner[0]) == "sudo") else []) + _program(
+            inner
+        )
     if first in ("bash", "sh") and len(words) >= 3 and words[1] == "-c":
         return ["bash" if first == "bash" else "sh", *programs(words[2])]
     if first in BUILTINS or "$" in first or "`" in first or re.fullmatch(r"\d+", first):
@@ -120,7 +122,11 @@ def fallen_back(command: str) -> set[str]:
         if token == "||":
             out |= chain
         words = [w for i, w in enumerate(stage) if not _redirection(stage, i)]
-        words = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
+        words = (
+            list(strip_sudo(tuple(words)))
+            if (bool(words) and program_name(words[0]) == "sudo")
+            else words
+        )
         if token == "&&" and words[:1] and words[0] in _ASKERS:
             asked |= {w for w in words[1:] if not w.startswith("-")}
         elif token not in ("&&", "||", "|"):  # (a pipeline's stages stay in the chain: hunt

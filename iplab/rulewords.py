@@ -27,6 +27,7 @@ from iplab.ipwords import matches
 from iplab.names import ROOT, ns_short
 from iplab.records import Record, frozen
 from iplab.words import _past_ip_options, inside_netns, ip_netns, simple_commands, strip_sudo
+from iplab.wrappers import program_name
 
 if TYPE_CHECKING:
     from iplab.state import State
@@ -144,9 +145,13 @@ def rule_lines(command: str) -> list[RuleLine] | None:
     compared)."""
     out: list[RuleLine] = []
     for words in simple_commands(command) or []:
-        argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
+        argv = (
+            list(strip_sudo(tuple(words)))
+            if (bool(words) and program_name(words[0]) == "sudo")
+            else words
+        )
         ns, argv = inside_netns(argv)
-        if not argv or argv[0].rsplit("/", 1)[-1] != "ip":
+        if not argv or program_name(argv[0]) != "ip":
             continue
         family = 6 if "-6" in argv[1:] and argv.index("-6") < len(argv) else 4
         bare = _past_ip_options(argv)

@@ -57,6 +57,7 @@ from iplab.steps import (
     Step,
     is_observation,
 )
+from iplab.wrappers import program_name
 
 __all__ = [
     "ROOT",
@@ -521,8 +522,10 @@ def _raw_sets(command: str) -> list[tuple[str | None, str]]:
     if "/proc/sys/" in command and ">" in command and (unread := _sysctls_unread(command)):
         out.append((ns0, unread))
     for words in simple_commands(command) or []:
-        ns, argv = inside_netns(list(strip_sudo(tuple(words))) if words[0] == "sudo" else words)
-        program, args = (argv[0], argv[1:]) if argv else ("", [])
+        ns, argv = inside_netns(
+            list(strip_sudo(tuple(words))) if program_name(words[0]) == "sudo" else words
+        )
+        program, args = (program_name(argv[0]), argv[1:]) if argv else ("", [])
         if program == "brctl" and args[:1] and args[0].startswith(("set", "stp")):
             out.append((ns, "bridge settings (brctl)"))
             continue

@@ -24,8 +24,8 @@ from iplab.words import (
     plain_words,
     shell_script,
     shell_tokens,
-    standard_program,
 )
+from iplab.wrappers import program_name
 
 _SYSCTL_KEY = re.compile(r"[A-Za-z0-9_.:/-]+")
 _SYSCTL_QUIET = frozenset({"-w", "--write", "-q", "--quiet", "-e", "--ignore"})
@@ -48,7 +48,7 @@ def sysctl_writes(command: str) -> list[tuple[str, str]] | None:
     argv = plain_words(QUIETING.sub("", command))
     if argv is None:
         return _proc_sys_write(command)
-    if not argv or standard_program(argv[0]) != "sysctl":
+    if not argv or program_name(argv[0]) != "sysctl":
         return None
     pairs = []
     for arg in argv[1:]:
@@ -67,7 +67,7 @@ def sysctl_loads(command: str) -> tuple[str, ...] | None:
     systemd's, not read here). Which keys such a line writes only the files say, read right
     before it runs (:func:`sysctl_file_writes`)."""
     argv = plain_words(command)
-    if not argv or standard_program(argv[0]) != "sysctl":
+    if not argv or program_name(argv[0]) != "sysctl":
         return None
     files: list[str] = []
     load = False
@@ -144,8 +144,8 @@ def _proc_sys_write(command: str) -> list[tuple[str, str]] | None:
     if rest[0] in (">", ">>") and len(rest) == 2:
         path = rest[1]
     elif rest[0] == "|":
-        rest = rest[2:] if rest[1:2] == ["sudo"] else rest[1:]
-        if rest[:1] != ["tee"]:
+        rest = rest[2:] if rest[1:2] and program_name(rest[1]) == "sudo" else rest[1:]
+        if not rest or program_name(rest[0]) != "tee":
             return None
         rest = rest[2:] if rest[1:2] in (["-a"], ["--append"]) else rest[1:]
         if not rest or rest[1:] not in ([], [">", "/dev/null"]):
@@ -168,8 +168,14 @@ def past_netns_exec(tokens: list[str]) -> tuple[str | None, list[str]]:
     """A line's words past its ``[sudo] ip netns exec NS [sudo]``, and NS (None: it has
     none; the words as they are). NS runs the first simple command alone: a redirection or
     a pipe after it is the outer shell's."""
-    ns, inner = inside_netns(tokens[1:] if tokens[:1] == ["sudo"] else tokens)
-    return (None, tokens) if ns is None else (ns, inner[1:] if inner[:1] == ["sudo"] else inner)
+    ns, inner = inside_netns(
+        tokens[1:] if (bool(tokens) and program_name(tokens[0]) == "sudo") else tokens
+    )
+    return (
+        (None, tokens)
+        if ns is None
+        else (ns, inner[1:] if (bool(inner) and program_name(inner[0]) == "sudo") else inner)
+    )
 
 
 def sysctl_path(key: str) -> str:

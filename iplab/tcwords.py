@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from iplab.ipwords import first, matches, verb_of
 from iplab.records import Record, frozen
 from iplab.words import inside_netns, ip_netns, simple_commands, strip_sudo
+from iplab.wrappers import program_name
 
 #: each object's verbs, in the order tc tries them
 VERBS: dict[str, tuple[str, ...]] = {
@@ -99,7 +100,7 @@ class TcLine(Record):
 
 def read(argv: Sequence[str]) -> TcLine | None:
     """``tc [OPTIONS] OBJECT VERB ARGS...`` as tc reads it; None: not a tc command."""
-    if not argv or argv[0].rsplit("/", 1)[-1] != "tc":
+    if not argv or program_name(argv[0]) != "tc":
         return None
     said = verb_of("tc", list(argv[1:]))
     obj = "actions" if said.obj == "action" else said.obj
@@ -112,7 +113,11 @@ def commands(command: str) -> Iterator[tuple[str | None, TcLine]]:
     """Each ``tc`` command of a shell line, with the namespace it runs in by ``ip netns
     exec NS`` or its own ``-n NS`` (None: where the line runs), ``sudo`` left out."""
     for words in simple_commands(command) or []:
-        argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
+        argv = (
+            list(strip_sudo(tuple(words)))
+            if (bool(words) and program_name(words[0]) == "sudo")
+            else words
+        )
         ns, argv = inside_netns(argv)
         if (line := read(argv)) is not None:
             yield ns or ip_netns(shlex.join(argv)), line
@@ -122,7 +127,7 @@ def anywhere(command: str) -> Iterator[TcLine]:
     """Each ``tc`` command of a shell line wherever a simple command runs it (after
     ``sudo``, ``ip netns exec NS``, ``nsenter ...``, ``timeout 5``...)."""
     for words in simple_commands(command) or []:
-        at = next((i for i, word in enumerate(words) if word == "tc"), None)
+        at = next((i for i, word in enumerate(words) if program_name(word) == "tc"), None)
         if at is not None and (line := read(words[at:])) is not None:
             yield line
 

@@ -193,7 +193,9 @@ def _fed_into_made(command: str, made: set[str]) -> bool:
     if set(operators) != {"|"}:  # (a redirection, ;, &&: more than text fed to a command)
         return False
     *feeders, last = stages
-    last = list(strip_sudo(tuple(last))) if last[:1] == ["sudo"] else last
+    last = (
+        list(strip_sudo(tuple(last))) if (bool(last) and program_name(last[0]) == "sudo") else last
+    )
     if not all(stage[:1] in (["printf"], ["echo"]) for stage in feeders):
         return False
     ns, inner = inside_netns(last)

@@ -291,7 +291,7 @@ def _unnamed(argv: list[str], seen: _Seen, fed: list[str] | None = None) -> bool
     argv = _unwrapped(argv)
     if not argv:
         return False
-    program = argv[0].rsplit("/", 1)[-1]
+    program = program_name(argv[0])
     if program in ("xargs", "parallel"):
         return any(_unnamed(inner, seen) for inner in handed(program, argv[1:], fed))
     if program == "find":
@@ -341,7 +341,7 @@ def _unwrapped(argv: list[str]) -> list[str]:
             return argv  # (watch WORDS: a script, see script_of)
         elif (entered := entered_netns(argv)) is not None:
             return entered  # (as ip netns exec NS CMD: see _nsenter)
-        elif argv[0].rsplit("/", 1)[-1] == "busybox" and len(argv) > 1:
+        elif program_name(argv[0]) == "busybox" and len(argv) > 1:
             argv = argv[1:]  # (busybox ip link del $IF: its applet ip)
         elif (inner := unwrap_once(argv)) is not None:
             argv = inner

@@ -19,7 +19,7 @@ from collections.abc import Collection, Iterator, Sequence
 
 from iplab import iptopts, ipwords, runtimes
 from iplab.records import Record, frozen
-from iplab.wrappers import STANDARD_DIRS, SUDO_VALUED, script_of, unwrap_once
+from iplab.wrappers import SUDO_VALUED, program_name, script_of, unwrap_once
 
 #: what makes a line shell syntax rather than one command: it runs through ``bash -c``
 SHELL_SYNTAX = re.compile(r"[;&|<>`$]|\$\(")
@@ -129,7 +129,7 @@ def reaches_every_netns(command: str) -> str | None:
             if found := reaches_every_netns(unmarked(token, found_in)):
                 return found
             continue
-        if token != "ip" and not token.endswith("/ip"):
+        if program_name(token) != "ip":
             continue
         every, j = False, i + 1
         while j < len(tokens) and tokens[j].startswith("-") and len(tokens[j]) > 1:
@@ -303,14 +303,14 @@ def listing_of_netns(argv: list[str]) -> str | None:
     """``argv`` as written when it lists every namespace of the host (``ip netns``, ``ip
     netns list|ls|show``, ``ip -br netns``, ``ls [-1] /var/run/netns``, after ``sudo`` or
     not); None otherwise."""
-    words = argv[1:] if argv[:1] == ["sudo"] else argv
+    words = argv[1:] if (bool(argv) and program_name(argv[0]) == "sudo") else argv
     if not words:
         return None
-    if words[0] == "ls":
+    if program_name(words[0]) == "ls":
         rest = words[1:]
         dirs = [w for w in rest if not w.startswith("-")]
         return " ".join(words) if len(dirs) == 1 and dirs[0] in _NETNS_DIRS else None
-    if words[0] != "ip" and not words[0].endswith("/ip"):
+    if program_name(words[0]) != "ip":
         return None
     j = 1
     while j < len(words) and words[j].startswith("-") and len(words[j]) > 1:
@@ -366,7 +366,7 @@ def ip_netns(command: str) -> str | None:
     (``ip -n NS route replace ...``, ``ip -netns NS neigh add ...``, ``ip netns set NS
     ID``, which names NS for the root's table); None: another command, or the root."""
     argv = plain_words(command) or words_with_values(command)
-    if not argv or argv[0] not in ("ip", "bridge", "tc"):
+    if not argv or program_name(argv[0]) not in ("ip", "bridge", "tc"):
         return None
     j = 1
     while j < len(argv) and argv[j].startswith("-") and len(argv) > j + 1:
@@ -376,7 +376,7 @@ def ip_netns(command: str) -> str | None:
         j += 2 if any(_abbreviates(opt, o, 2) for o in _IP_VALUED) else 1
     rest = argv[j:]
     if (
-        argv[0] == "ip"
+        program_name(argv[0]) == "ip"
         and len(rest) == 4
         and _abbreviates(rest[0], "netns", 3)
         and rest[1] == "set"
@@ -415,7 +415,11 @@ def interactive_alias(command: str) -> str | None:
         if token not in JOINS and token not in ("&", "(", ")"):
             stage.append(token)
             continue
-        words = list(strip_sudo(tuple(stage))) if stage[:1] == ["sudo"] else stage
+        words = (
+            list(strip_sudo(tuple(stage)))
+            if (bool(stage) and program_name(stage[0]) == "sudo")
+            else stage
+        )
         ns, inner = inside_netns(words)
         words = inner if ns is not None else words
         if words[:1] and words[0] in INTERACTIVE_ALIASES:
@@ -485,7 +489,7 @@ def captures_only(argv: list[str]) -> bool:
     """A capture (``tcpdump``, ``tshark``, ``dumpcap``) that only reads its links, whatever
     else its options do (``-w FILE`` writes a file, not the link: hunt AG #6); not ``-I``
     (monitor mode) nor ``-z CMD``."""
-    if not argv or argv[0].rsplit("/", 1)[-1] not in (*_CAPTURE, "dumpcap"):
+    if not argv or program_name(argv[0]) not in (*_CAPTURE, "dumpcap"):
         return False
     short = {c for a in argv[1:] if a.startswith("-") and not a.startswith("--") for c in a[1:]}
     return not short & _CAPTURE_CHANGES and "--monitor-mode" not in argv
@@ -494,7 +498,7 @@ def captures_only(argv: list[str]) -> bool:
 def inside_netns(argv: list[str]) -> tuple[str | None, list[str]]:
     """``ip netns exec NS CMD...`` -> (NS, [CMD...]); any other command -> (None, argv).
     ``/usr/bin/ip netns exec`` too (hunt EP: what it ran was not looked for)."""
-    if argv[1:3] == ["netns", "exec"] and standard_program(argv[0]) == "ip" and len(argv) > 4:
+    if argv[1:3] == ["netns", "exec"] and program_name(argv[0]) == "ip" and len(argv) > 4:
         return argv[3], argv[4:]
     return None, argv
 
@@ -642,7 +646,10 @@ def _readers_joined(command: str) -> bool:
             return False
         stages = [s for s in stages if s]
     # (each stage without its sudo: echo hello | sudo ip netns exec cli nc ...: hunt W)
-    unsudo = [list(strip_sudo(tuple(s))) if s[:1] == ["sudo"] else s for s in stages]
+    unsudo = [
+        list(strip_sudo(tuple(s))) if (bool(s) and program_name(s[0]) == "sudo") else s
+        for s in stages
+    ]
     return all(stage and _reads_words(stage) for stage in unsudo)
 
 
@@ -663,7 +670,7 @@ def _any_argument(stage: list[str]) -> bool:
     W, said as a step iplab cannot undo)."""
     if (stage[:1] and stage[0] in _ANY_ARGUMENT) or runtimes.enters_any(stage):
         return True  # (nsenter -t $pid: where it enters, whatever the pid)
-    if not stage or stage[0] not in ("ip", "bridge", "tc"):
+    if not stage or program_name(stage[0]) not in ("ip", "bridge", "tc"):
         return False
     said = ipwords.verb_of(stage[0], stage[1:])
     return said.word is not None and said.shows and not said.every
@@ -833,7 +840,9 @@ def sets_nothing(command: str) -> str | None:
     DEV does not exist (``Cannot find device``): a step that reads. None: any other
     command."""
     argv = plain_words(command) or []
-    argv = list(strip_sudo(tuple(argv))) if argv[:1] == ["sudo"] else argv
+    argv = (
+        list(strip_sudo(tuple(argv))) if (bool(argv) and program_name(argv[0]) == "sudo") else argv
+    )
     if argv[:1] != ["ip"]:
         return None
     return set_device(ipwords.verb_of("ip", argv[1:]))
@@ -954,13 +963,17 @@ def xargs_runs(argv: Sequence[str]) -> list[str]:
 
 def _reads_words(argv: list[str]) -> bool:
     """A command that only shows state, by its words (see reads_only)."""
-    program, args = argv[0], argv[1:]
+    program, args = program_name(argv[0]), argv[1:]
     if program == "find":  # (find /proc -name net -type l: a listing; hunt DR)
         return not FIND_ACTS & set(args)
     if program == "xargs":  # (xargs -I{} readlink {}: what it runs, for each word read)
         return reads_only(shlex.join(xargs_runs(argv)))
     if (inside := inside_netns(argv))[0] is not None:
-        run = list(strip_sudo(tuple(inside[1]))) if inside[1][:1] == ["sudo"] else inside[1]
+        run = (
+            list(strip_sudo(tuple(inside[1])))
+            if inside[1] and program_name(inside[1][0]) == "sudo"
+            else inside[1]
+        )
         return bool(run) and reads_only(shlex.join(run))  # a reader inside a namespace (ip
         # netns exec alice sudo ip link list: as any user, hunt CG)
     if program in _READERS or runtimes.shows(argv):  # (runc list, docker ps: shown)
@@ -1051,11 +1064,11 @@ def known_undo(command: str) -> str | None:
     argv = plain_words(command)
     if argv is None and (once := added_once(command)) is not None:
         argv = once[1]  # (the undo is due only when the -A runs: iplab.lab reads -C first)
-    if argv and argv[0] == "ip":
+    if argv and program_name(argv[0]) == "ip":
         return _rule_undo(argv)
-    if argv and argv[0] == "nft":
+    if argv and program_name(argv[0]) == "nft":
         return _table_undo(argv)
-    if not argv or argv[0].rsplit("/", 1)[-1] not in _IPTABLES or argv[0] == "ebtables":
+    if not argv or program_name(argv[0]) not in _IPTABLES or program_name(argv[0]) == "ebtables":
         return None
     verbs = [i for i, word in enumerate(argv) if word in _IPT_COMMANDS or word in _IPT_WRITE]
     if len(verbs) != 1 or argv[verbs[0]] not in _IPT_COMMANDS or verbs[0] + 1 >= len(argv):
@@ -1140,8 +1153,8 @@ def policy_write(command: str) -> tuple[str, str, str, str] | None:
     (program, table, chain, target); None for anything else. Its inverse is the policy
     the host had, which only the host knows: read right before it runs."""
     argv = plain_words(command)
-    argv = list(strip_sudo(tuple(argv))) if argv and argv[0] == "sudo" else argv
-    if not argv or argv[0].rsplit("/", 1)[-1] not in _IPTABLES or argv[0] == "ebtables":
+    argv = list(strip_sudo(tuple(argv))) if argv and program_name(argv[0]) == "sudo" else argv
+    if not argv or program_name(argv[0]) not in _IPTABLES or program_name(argv[0]) == "ebtables":
         return None
     table, rest = "filter", argv[1:]
     if rest[:1] in (["-t"], ["--table"]) and len(rest) > 1:
@@ -1159,10 +1172,14 @@ def reaches_the_hosts_rules(command: str) -> str | None:
     chain), ``iptables-restore`` (without ``--noflush``), ``nft flush ruleset``. None:
     none of these. (Run in the root namespace; in a namespace of the lab they are its own.)"""
     for words in simple_commands(command) or [command.split()]:
-        argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
+        argv = (
+            list(strip_sudo(tuple(words)))
+            if (bool(words) and program_name(words[0]) == "sudo")
+            else words
+        )
         if not argv or argv[0] in ("echo", "printf"):
             continue
-        program = argv[0].rsplit("/", 1)[-1]
+        program = program_name(argv[0])
         args = argv[1:]
         if program in _IPTABLES:
             said = shlex.join(argv)
@@ -1217,10 +1234,14 @@ def flushes_the_hosts_tables(command: str) -> tuple[str, str, str | None, str | 
     addresses. None: none of these (``ip route flush cache`` empties no table; ``ip -n NS
     ...`` runs in a namespace)."""
     for words in simple_commands(command) or [command.split()]:
-        argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
+        argv = (
+            list(strip_sudo(tuple(words)))
+            if (bool(words) and program_name(words[0]) == "sudo")
+            else words
+        )
         if argv and (closed := _closes(argv)) is not None:
             return shlex.join(argv), closed, None, None
-        if not argv or argv[0].rsplit("/", 1)[-1] != "ip":
+        if not argv or program_name(argv[0]) != "ip":
             continue
         j, elsewhere = _ip_object(argv)
         if elsewhere:
@@ -1252,7 +1273,7 @@ def flushes_the_hosts_tables(command: str) -> tuple[str, str, str | None, str | 
 def _closes(argv: list[str]) -> str | None:
     """``ss -K ...`` (``--kill``), ``conntrack -F`` (``--flush``): the sockets it closes or
     the connections it forgets, of the namespace it runs in (hunt AF #6)."""
-    program, args = argv[0].rsplit("/", 1)[-1], argv[1:]
+    program, args = program_name(argv[0]), argv[1:]
     short = [a for a in args if a[:1] == "-" != a[1:2]]
     if program == "ss" and ("--kill" in args or any("K" in a for a in short)):
         return "sockets (ss -K closes each one its filter matches)"
@@ -1290,8 +1311,8 @@ def flushes_route_cache(command: str) -> bool:
     of routes, which the kernel fills again; no table changes, nothing to undo (hunt V:
     listed as a step iplab cannot undo)."""
     argv = plain_words(command)
-    argv = list(strip_sudo(tuple(argv))) if argv and argv[:1] == ["sudo"] else argv
-    if not argv or argv[0].rsplit("/", 1)[-1] != "ip":
+    argv = list(strip_sudo(tuple(argv))) if argv and program_name(argv[0]) == "sudo" else argv
+    if not argv or program_name(argv[0]) != "ip":
         return False
     j, _elsewhere = _ip_object(argv)
     return (
@@ -1311,10 +1332,14 @@ def changes_routes(command: str) -> bool:
     if script is not None:
         return changes_routes(script)
     for words in simple_commands(command) or [command.split()]:
-        argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
-        if argv[:1] == ["ip"] and argv[1:2] == ["netns"]:
+        argv = (
+            list(strip_sudo(tuple(words)))
+            if (bool(words) and program_name(words[0]) == "sudo")
+            else words
+        )
+        if bool(argv) and program_name(argv[0]) == "ip" and argv[1:2] == ["netns"]:
             argv = argv[4:] if len(argv) > 4 and _abbreviates(argv[2], "exec") else []
-        program = argv[0].rsplit("/", 1)[-1] if argv else ""
+        program = program_name(argv[0]) if argv else ""
         if program == "route" and argv[1:2] and argv[1] in ("add", "del", "delete", "flush"):
             return True
         if program != "ip":
@@ -1345,7 +1370,7 @@ def deletes_a_rule(command: str) -> bool:
     """``iptables``/``ip6tables`` ``-D CHAIN RULE`` or ``-X CHAIN``: a deletion (a tutorial's
     cleanup), which iplab does not undo, as it does not undo ``ip link del``."""
     argv = plain_words(command)
-    if not argv or argv[0] not in ("iptables", "ip6tables"):
+    if not argv or program_name(argv[0]) not in ("iptables", "ip6tables"):
         return False
     verbs = [word for word in argv if word in _IPT_COMMANDS or word in _IPT_WRITE]
     return verbs in (["-D"], ["--delete"], ["-X"])
@@ -1376,15 +1401,19 @@ def link_scoped(command: str) -> str | None:
     argv = plain_words(command)
     if not argv:
         return None
-    if argv[0] == "ethtool":
+    if program_name(argv[0]) == "ethtool":
         changes = len(argv) >= 3 and argv[1] in ("-K", "--features", "-s", "--change", "-G")
         return argv[2] if changes else None
-    if argv[0] == "ifconfig":  # ifconfig veth0 10.1.1.2/24 up: the link's address, its state
+    if (
+        program_name(argv[0]) == "ifconfig"
+    ):  # ifconfig veth0 10.1.1.2/24 up: the link's address, its state
         changes = len(argv) >= 3 and not argv[1].startswith("-")  # (hunt T: said to stay)
         return argv[1].split(":", 1)[0] if changes else None
-    if argv[0] == "brctl":  # brctl setageing BR 30: the bridge's (hunt L: listed as not undone)
+    if (
+        program_name(argv[0]) == "brctl"
+    ):  # brctl setageing BR 30: the bridge's (hunt L: listed as not undone)
         return argv[2] if len(argv) >= 4 and argv[1] in _BRCTL_SETS else None
-    objects = _ON_A_LINK.get(argv[0])
+    objects = _ON_A_LINK.get(program_name(argv[0]))
     if objects is None or len(argv) < 2 or argv[1] not in objects or "dev" not in argv:
         return None
     at = argv.index("dev")
@@ -1398,7 +1427,11 @@ def fdb_writes(command: str) -> list[str | None]:
     entries, which verify does not compare (hunt F: one deleted by hand, verify said OK)."""
     out: list[str | None] = []
     for words in simple_commands(command) or []:
-        argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
+        argv = (
+            list(strip_sudo(tuple(words)))
+            if (bool(words) and program_name(words[0]) == "sudo")
+            else words
+        )
         ns, argv = inside_netns(argv)
         if argv[:1] != ["bridge"]:
             continue
@@ -1425,11 +1458,19 @@ def changes_what_verify_sees(command: str) -> list[tuple[str | None, str]]:
     script = shell_script(command)
     if script is not None:  # (ip netns exec r sh -c '...': in r)
         words = shell_tokens(command) or []
-        ns, _ = inside_netns(list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words)
+        ns, _ = inside_netns(
+            list(strip_sudo(tuple(words)))
+            if (bool(words) and program_name(words[0]) == "sudo")
+            else words
+        )
         return [(n or ns, dev) for n, dev in changes_what_verify_sees(script)]
     out: list[tuple[str | None, str]] = []
     for words in simple_commands(command) or []:
-        argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
+        argv = (
+            list(strip_sudo(tuple(words)))
+            if (bool(words) and program_name(words[0]) == "sudo")
+            else words
+        )
         ns, argv = inside_netns(argv)
         one = shlex.join(argv)
         ns = ip_netns(one) or ns
@@ -1437,7 +1478,12 @@ def changes_what_verify_sees(command: str) -> list[tuple[str | None, str]]:
         dev = link_set_dev(shlex.join(bare))
         if dev is not None and _sets_only_its_kind(bare):
             continue  # (ip link set mv3 type macvlan mode bridge: a mode, not compared)
-        if dev is None and bare[:1] == ["ip"] and bare[1:2] in (["addr"], ["address"], ["a"]):
+        if (
+            dev is None
+            and bool(bare)
+            and program_name(bare[0]) == "ip"
+            and bare[1:2] in (["addr"], ["address"], ["a"])
+        ):
             dev = link_scoped(shlex.join(bare))
         out += [(ns, dev)] if dev is not None else []
     return out
@@ -1478,7 +1524,11 @@ def kind_sets(command: str) -> list[tuple[str | None, str, list[str]]]:
     link set X type KIND ...`` of a raw line that sets only its kind's settings."""
     out: list[tuple[str | None, str, list[str]]] = []
     for words in simple_commands(command) or []:
-        argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
+        argv = (
+            list(strip_sudo(tuple(words)))
+            if (bool(words) and program_name(words[0]) == "sudo")
+            else words
+        )
         ns, argv = inside_netns(argv)
         one = shlex.join(argv)
         bare = _past_ip_options(argv)
@@ -1509,8 +1559,8 @@ def link_set_dev(command: str) -> str | None:
     """The link ``ip link set [dev] X ...`` changes (None: another command, or ``ip -n NS``,
     which changes a link elsewhere)."""
     argv = plain_words(command)
-    argv = list(strip_sudo(tuple(argv))) if argv and argv[0] == "sudo" else argv
-    if not argv or argv[0] != "ip" or len(argv) < 4:
+    argv = list(strip_sudo(tuple(argv))) if argv and program_name(argv[0]) == "sudo" else argv
+    if not argv or program_name(argv[0]) != "ip" or len(argv) < 4:
         return None
     if not _abbreviates(argv[1], "link") or not _abbreviates(argv[2], "set"):
         return None
@@ -1536,17 +1586,6 @@ def _quoted_words(command: str) -> list[str] | None:
         return None
 
 
-def standard_program(word: str) -> str:
-    """``sysctl`` for ``sysctl`` and for its standard paths (``/usr/bin/sysctl``,
-    ``/sbin/tc``: hunt EP, a script's ``SYSCTL=/usr/bin/sysctl``); any other word as it is
-    (``./sysctl``, ``/opt/x/sysctl``: another program)."""
-    for where in STANDARD_DIRS:
-        name = word[len(where) :]
-        if word.startswith(where) and name and "/" not in name:
-            return name
-    return word
-
-
 def netns_scoped(command: str) -> bool:
     """A command whose every change stays inside the network namespace it runs in (its
     rules, routes, links, ``net.*`` sysctls): deleting the namespace undoes it. Files and
@@ -1557,7 +1596,7 @@ def netns_scoped(command: str) -> bool:
     argv = plain_words(command) or words_with_values(command) or _quoted_words(command)
     if not argv:
         return False
-    program = standard_program(argv[0])
+    program = program_name(argv[0])
     if program == "sysctl":
         keys = [a.split("=", 1)[0] for a in argv[1:] if not a.startswith("-")]
         files = {"-p", "--load", "--system", "-f"} & set(argv[1:])
@@ -1595,8 +1634,12 @@ def removes_through_a_variable(command: str, known: frozenset[str]) -> tuple[str
     whose output is empty (hunt N). (the path as written, the variable's name, ``$(NAME)``
     or ``/``), or None."""
     for words in simple_commands(command) or []:
-        argv = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
-        if not argv or argv[0].rsplit("/", 1)[-1] != "rm":
+        argv = (
+            list(strip_sudo(tuple(words)))
+            if (bool(words) and program_name(words[0]) == "sudo")
+            else words
+        )
+        if not argv or program_name(argv[0]) != "rm":
             continue
         options = [w for w in argv[1:] if w.startswith("-") and w != "--"]
         if not any(
@@ -1652,7 +1695,7 @@ class Entry(Record):
 
 def namespace_entry(argv: Sequence[str]) -> Entry | None:
     """The :class:`Entry` of ``unshare ...`` or ``nsenter ...``; None: another program."""
-    program = argv[0].rsplit("/", 1)[-1] if argv else ""
+    program = program_name(argv[0]) if argv else ""
     if program not in ("unshare", "nsenter"):
         return None
     args = list(argv[1:])

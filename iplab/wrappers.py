@@ -67,14 +67,29 @@ _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 _NOT_RUN = {"command": frozenset({"-v", "-V"})}
 
 
-#: where a distribution installs its programs: ``/usr/bin/sysctl`` is ``sysctl``, ``/sbin/ip``
-#: is ``ip`` (:func:`iplab.words.standard_program`, :func:`iplab.ipgrammar.program_name`)
-STANDARD_DIRS = ("/sbin/", "/usr/sbin/", "/bin/", "/usr/bin/")
+#: where programs are installed: ``/usr/bin/sysctl`` is ``sysctl``, ``/sbin/ip`` is ``ip``,
+#: ``/usr/local/sbin/ip`` (built from source) is ``ip`` too (:func:`program_name`)
+STANDARD_DIRS = (
+    "/sbin/",
+    "/usr/sbin/",
+    "/bin/",
+    "/usr/bin/",
+    "/usr/local/sbin/",
+    "/usr/local/bin/",
+)
 
 
 def program_name(word: str) -> str:
-    """A command's program as a name (``/usr/sbin/ip``: ``ip``)."""
-    return word.rsplit("/", 1)[-1]
+    """The program a command's first word names, the one reading of it for all of iplab:
+    ``ip`` for ``ip`` and for its standard paths (``/sbin/ip``, ``/usr/sbin/ip``,
+    ``/usr/bin/sysctl``: hunts N, EP, ES); any other word as it is (``./ip``,
+    ``/opt/x/ip``, ``$IP``: another program). Only what iplab understands reads it: the
+    words a step shows stay the author's."""
+    for where in STANDARD_DIRS:
+        name = word[len(where) :]
+        if word.startswith(where) and name and "/" not in name:
+            return name
+    return word
 
 
 def unwrap_once(argv: Sequence[str]) -> list[str] | None:

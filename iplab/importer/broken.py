@@ -29,7 +29,7 @@ from iplab.importer.assembly import Draft
 from iplab.programs import glued, programs
 from iplab.steps import Raw
 from iplab.words import sets_nothing, shell_tokens, strip_sudo
-from iplab.wrappers import past_how_it_runs
+from iplab.wrappers import past_how_it_runs, program_name
 
 #: the programs whose lines an author breaks this way
 _TOOLS = frozenset({"ip", "bridge"})
@@ -59,12 +59,16 @@ def broken_lines(drafts: Sequence[Draft]) -> list[str]:
         words = shell_tokens(d.cmd.text) or []
         # (sudo X: X's line, whether or not this host has sudo: hunt DF, a root
         # 'sudo sysctl ...' after 'sudo ip netns exec sw sysctl ...' was said to be its rest)
-        own = list(strip_sudo(tuple(words))) if words[:1] == ["sudo"] else words
+        own = (
+            list(strip_sudo(tuple(words)))
+            if (bool(words) and program_name(words[0]) == "sudo")
+            else words
+        )
         if not own or shutil.which(own[0]) is not None:
             continue
         head = shell_tokens(before.cmd.text) or []
         tool = past_how_it_runs(list(strip_sudo(tuple(head))))[:1]
-        if not tool or ipgrammar.program_name(tool[0]) not in _TOOLS:
+        if not tool or program_name(tool[0]) not in _TOOLS:
             continue
         joined = f"{before.cmd.text} {d.cmd.text.strip()}"
         if ipgrammar.read(joined) is None and ipgrammar.refusal(joined) is not None:

@@ -26,6 +26,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from iplab.wrappers import program_name
+
 __all__ = ["filtered", "names_of", "xargs_commands"]
 
 
@@ -233,7 +235,7 @@ def xargs_commands(argv: Sequence[str], names: Sequence[str]) -> list[list[str]]
     """The commands ``xargs [-n1] [-r] [-I{}] CMD...`` runs for ``names``, one a name with
     ``-n 1``, ``-L 1`` or ``-I``, else all the names on one command (as xargs does); None:
     not xargs, or an option iplab does not know."""
-    if not argv or argv[0] != "xargs":
+    if not argv or program_name(argv[0]) != "xargs":
         return None
     args = list(argv[1:])
     per_name = False

@@ -57,6 +57,7 @@ from iplab.ipwords import verb_of
 from iplab.lineparse import LineError, classify
 from iplab.steps import NetnsExec, is_observation
 from iplab.words import QUIETING, command_slot, placeholder
+from iplab.wrappers import program_name
 
 _INLINE = (
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
@@ -392,7 +393,7 @@ def _opens_elsewhere(line: str) -> bool:
         words = shlex.split(line)
     except ValueError:
         return False
-    while words[:1] == ["sudo"]:
+    while bool(words) and program_name(words[0]) == "sudo":
         words = words[1:]
     return bool(words) and shell_elsewhere(words[0], words[1:]) is not None
 
@@ -473,8 +474,8 @@ def _root_shell_headings(reader: Reader, parts: Sequence[Part]) -> list[int]:
 def _ip_line(text: str) -> bool:
     """``text`` starts with ip, or sudo ip (a heading that is a command of iproute2's)."""
     words = text.split()
-    words = words[1:] if words[:1] == ["sudo"] else words
-    return words[:1] == ["ip"] and len(words) > 1
+    words = words[1:] if (bool(words) and program_name(words[0]) == "sudo") else words
+    return bool(words) and program_name(words[0]) == "ip" and len(words) > 1
 
 
 def _prompted_headings(reader: Reader, parts: Sequence[Part]) -> list[Part]:
@@ -693,7 +694,7 @@ _OPTIONAL = re.compile(r"(?<!\S)\[(?:-[^\]]*|[^\]]*[|/][^\]]*)\](?!\S)")
 def _words(line: str) -> list[str]:
     """A code line's words as typed, past its prompt and a ``sudo``: ``arping -c 1 X``."""
     words = (strip_prompt(line) or line).split()
-    return words[1:] if words[:1] == ["sudo"] else words
+    return words[1:] if (bool(words) and program_name(words[0]) == "sudo") else words
 
 
 def _shown_form(line: str, filled: Sequence[list[str]]) -> bool:
@@ -1261,7 +1262,9 @@ def _prompt_inside_said(number: int, prompt: str, typed: str) -> str:
     namespace of the host, not the lab's alone (hunt DX left it unsaid)."""
     shown = typed if len(typed) <= 60 else typed[:57] + "..."
     words = typed.split()
-    every = len(words) > 2 and words[0] == "ip" and words[1] in ("-all", "--all", "-a")
+    every = (
+        len(words) > 2 and program_name(words[0]) == "ip" and words[1] in ("-all", "--all", "-a")
+    )
     why = (
         "; and ip --all netns exec runs its command in every namespace of the host, not only"
         " the lab's"
@@ -1341,7 +1344,7 @@ def _bare_command(reader: Reader, text: str) -> str | None:
     words = body.split()
     if not _PROGRAM.fullmatch(words[0]) or words[0] in _NOT_A_PROGRAM or body[-1] in ";{":
         return None  # (``[ Lab 1 ] ...``, a C line ``if (ops->newlink) {``)
-    if words[0] == "ip" or not reader.looks_like_command(body):
+    if program_name(words[0]) == "ip" or not reader.looks_like_command(body):
         return None  # (an ip line is read, or not, as before)
     if len(words) == 1:
         return body
@@ -1513,7 +1516,7 @@ def general_form_line(text: str) -> tuple[str, str] | None:
     stripped = _BULLET.sub("", text.strip(), count=1)
     body = (strip_prompt(stripped) or stripped).strip()
     words = body.split()
-    words = words[1:] if words[:1] == ["sudo"] else words
+    words = words[1:] if (bool(words) and program_name(words[0]) == "sudo") else words
     if "`" in body or words[:1] != ["ip"] or verb_of("ip", words[1:]).obj is None:
         return None  # (``ip`` then its options and an object of its, as ip reads them)
     found = placeholder(body)
@@ -1601,9 +1604,14 @@ def _ip_refuses(text: str) -> tuple[str, str] | None:
     ``ip`` too (``ip netns is a tool``: ip says its verb is unknown)."""
     line = strip_comment(_BULLET.sub("", text.strip(), count=1)).strip()
     words = line.split()
-    if words[:1] == ["sudo"]:
+    if bool(words) and program_name(words[0]) == "sudo":
         words = words[1:]
-    if len(words) < 3 or words[0] != "ip" or "`" in line or _SENTENCE_BREAK.search(line):
+    if (
+        len(words) < 3
+        or program_name(words[0]) != "ip"
+        or "`" in line
+        or _SENTENCE_BREAK.search(line)
+    ):
         return None
     if "ip" in words[1:]:
         return None  # (ip lines run together, or inside sentences: said as such elsewhere)
@@ -1835,9 +1843,9 @@ def _rule_change(line: str) -> bool:
         words = shlex.split(line)
     except ValueError:
         return False
-    while words and words[0] == "sudo":
+    while words and program_name(words[0]) == "sudo":
         words = words[1:]
-    if not words or words[0] != "ip":
+    if not words or program_name(words[0]) != "ip":
         return False
     said = verb_of("ip", words[1:])
     if said.obj not in ("rule", "mrule") or said.verb not in _RULE_CHANGES or said.every:

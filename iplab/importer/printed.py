@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 import shlex
 
+from iplab.wrappers import program_name
+
 
 def seq_values(command: str) -> list[str] | None:
     """The words ``seq`` prints for ``seq [-w] [-f FMT] [-s SEP] [FIRST [STEP]] LAST``, split
@@ -16,7 +18,7 @@ def seq_values(command: str) -> list[str] | None:
         argv = shlex.split(command)
     except ValueError:
         return None
-    if not argv or argv[0] != "seq":
+    if not argv or program_name(argv[0]) != "seq":
         return None
     got = _seq_options(argv[1:])
     if got is None:

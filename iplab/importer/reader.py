@@ -623,11 +623,12 @@ def join_continuation(line: str, following: str) -> str:
 
 
 def first_program(line: str) -> str:
-    """The program a command line runs: its first word, after ``sudo`` and sudo's options."""
+    """The program a command line runs: its first word, after ``sudo`` and sudo's options,
+    read by :func:`iplab.wrappers.program_name` (``/sbin/ip``: ``ip``)."""
     words = line.split()
-    if words[:1] == ["sudo"]:
+    if bool(words) and program_name(words[0]) == "sudo":
         words = [w for w in words[1:] if not w.startswith("-")] or [""]
-    return words[0] if words else ""
+    return program_name(words[0]) if words else ""
 
 
 @dataclass
@@ -1458,7 +1459,7 @@ class Reader:
             if not isinstance(event, Cmd) or not event.output:
                 continue
             words = _split(event.text) or []
-            words = words[1:] if words[:1] == ["sudo"] else words
+            words = words[1:] if (bool(words) and program_name(words[0]) == "sudo") else words
             if len(words) != 2 or words[0] != "cat" or not event.output[0].startswith("#!"):
                 continue
             path = words[1]
@@ -1990,7 +1991,11 @@ class Reader:
         if isinstance(op, Raw):  # sysctl -w ... || exit 1, iptables -A ... || exit 1: a lab
             # tool's change, kept raw (hunt EO: "a check of the author's; not run")
             words = split_sudo(op.command)[1].split()
-            return words[:1] != [] and words[0] in _LAB_TOOLS and not reads_only(op.command)
+            return (
+                words[:1] != []
+                and program_name(words[0]) in _LAB_TOOLS
+                and not reads_only(op.command)
+            )
         return _silent(op)
 
     def block(self, lines: Sequence[tuple[int, str]], shell_lang: bool) -> None:
@@ -4237,7 +4242,7 @@ class Reader:
                 value = split[0] if len(split) == 1 else expanded
             values.append(value)
             written.append(word)
-        sudo = values[:1] == ["sudo"]
+        sudo = bool(values) and program_name(values[0]) == "sudo"
         k = 1 if sudo else 0
         inside: str | None = None
         wrapper = ""
@@ -6160,7 +6165,7 @@ class Reader:
         docker run -d -p 8080:80 nginx``, every line at root's ``#``). In a virtual
         machine or on another host, docker is that machine's: still there."""
         words = text.split()
-        while words and (words[0] in ("sudo", "doas") or words[0].startswith("-")):
+        while words and (program_name(words[0]) in ("sudo", "doas") or words[0].startswith("-")):
             words = words[1:]
         if not words or program_name(words[0]) not in HOST_TOOLS:
             return False
@@ -6335,7 +6340,7 @@ def _removed_files(text: str) -> list[str] | None:
     words = _split(text)
     if words is None:
         return None
-    words = words[1:] if words[:1] == ["sudo"] else words
+    words = words[1:] if (bool(words) and program_name(words[0]) == "sudo") else words
     if words[:1] != ["rm"] or words[1:2] not in (["-f"], ["-rf"], ["-fr"]) or len(words) < 3:
         return None
     paths = words[2:]
@@ -6372,7 +6377,7 @@ def _line_written(text: str) -> tuple[str, bool, list[str]] | None:
         tokens = list(lexer)
     except ValueError:
         return None
-    tokens = tokens[1:] if tokens[:1] == ["sudo"] else tokens
+    tokens = tokens[1:] if (bool(tokens) and program_name(tokens[0]) == "sudo") else tokens
     if tokens[:1] == ["rm"] and tokens[1:2] in (["-f"], ["-rf"]) and len(tokens) == 3:
         return tokens[2], False, []  # rm -f F: gone, as good as empty for the >> after it
     if tokens[:2] in ([">"], [":", ">"]) and len(tokens) in (2, 3) and tokens[-1] != ">":
@@ -6384,7 +6389,7 @@ def _line_written(text: str) -> tuple[str, bool, list[str]] | None:
     elif tokens.count("|") == 1:
         cut = tokens.index("|")
         words, tee = tokens[1:cut], tokens[cut + 1 :]
-        tee = tee[1:] if tee[:1] == ["sudo"] else tee
+        tee = tee[1:] if (bool(tee) and program_name(tee[0]) == "sudo") else tee
         if tee[-2:] == [">", "/dev/null"]:
             tee = tee[:-2]
         appends = tee[1:2] in (["-a"], ["--append"])
@@ -6411,7 +6416,7 @@ def _written_path(first: str, call: _Call) -> tuple[str | None, bool]:
         words = shlex.split(_HEREDOC_OP.sub(" ", first))
     except ValueError:
         return None, False
-    if words[:1] == ["sudo"]:
+    if bool(words) and program_name(words[0]) == "sudo":
         words = words[1:]
     if call.program == "tee":
         named = [w for w in words[1:] if not w.startswith((">", "-")) and w != "/dev/null"]
@@ -6739,7 +6744,7 @@ def _asks_first(text: str) -> bool:
     tokens = shell_tokens(text) or []
     head = next((i for i, t in enumerate(tokens) if t in ("|", "&&", "||", ";", "&")), 0)
     words = [t for t in tokens[:head] if not set(t) <= set("<>&12") and t != "/dev/null"]
-    words = words[1:] if words[:1] == ["sudo"] else words
+    words = words[1:] if (bool(words) and program_name(words[0]) == "sudo") else words
     asked = words[:2] == ["command", "-v"] or words[:1] in (["which"], ["type"], ["hash"])
     return asked and tokens[head : head + 1] == ["&&"]
 
@@ -6756,7 +6761,7 @@ def _help_shown(text: str) -> bool:
     exits 255, where the author's shell goes on (hunt AZ: a page's ``ip netns help`` failed
     the run at its first step). A step that may fail."""
     words = shell_tokens(text.removeprefix("sudo ").strip()) or []
-    if not words or words[0].rsplit("/", 1)[-1] not in ("ip", "bridge"):
+    if not words or program_name(words[0]) not in ("ip", "bridge"):
         return False
     return words[-1] == "help" or words[1:] in (["-h"], ["-help"], ["--help"])
 
@@ -6910,7 +6915,7 @@ def _unread_call(node: shellread.Node) -> _Call | None:
     """A command whose words are not all known, as written (``nsenter -t $CPID -n -p``):
     enough to tell a shell it opens where iplab cannot go."""
     said = [shellread.unquoted(w) or shellread.source(w) for w in shellread.words(node)]
-    sudo = said[:1] == ["sudo"]
+    sudo = bool(said) and program_name(said[0]) == "sudo"
     said = said[1:] if sudo else said
     if not said:
         return None
@@ -6944,7 +6949,7 @@ def _opens_shell_text(body: str) -> bool:
         words = shlex.split(strip_comment(body))
     except ValueError:
         return False
-    words = words[1:] if words[:1] == ["sudo"] else words
+    words = words[1:] if (bool(words) and program_name(words[0]) == "sudo") else words
     if words[:3] == ["ip", "netns", "exec"]:
         return opened_shell(list(words[4:])) is not None
     entry = namespace_entry(words)
@@ -6975,9 +6980,9 @@ def _printed_by_iproute(line: str) -> bool:
     object and verb of it (``ip utility, iproute2-6.1.0``, ``bridge name  bridge id``):
     what a command printed, in a block without prompts."""
     words = line.split()
-    if words[:1] == ["sudo"]:
+    if bool(words) and program_name(words[0]) == "sudo":
         words = words[1:]
-    if not words or words[0] not in ("ip", "bridge"):
+    if not words or program_name(words[0]) not in ("ip", "bridge"):
         return False
     if len(words) > 1 and words[1].startswith("-") and "\t" not in line:
         # ip -n blue addr 192.198.15.2 dev veth-blue: ip prints no line that starts with an
@@ -7206,7 +7211,7 @@ def _simple_commands(node: shellread.Node) -> list[shellread.Node]:
 
 def _del_extra(words: list[str]) -> tuple[str, list[str]] | None:
     """One simple command's ``ip netns del NAME MORE...``: NAME and MORE; None: another."""
-    words = words[1:] if words[:1] == ["sudo"] else words
+    words = words[1:] if (bool(words) and program_name(words[0]) == "sudo") else words
     if words[:1] != ["ip"] or "netns" not in words[1:4] or "-all" in words or "-a" in words:
         return None
     at = words.index("netns")
@@ -7434,7 +7439,9 @@ def _deletes(words: Sequence[str]) -> bool:
     """``ip netns del a``, ``ip link delete br0``, ``iptables -D FORWARD ...``, ``brctl delbr
     br0``: a command that deletes (a cleanup's), by ip, tc, bridge, brctl or a firewall."""
     tools = {"ip", "tc", "bridge", "brctl", "iptables", "ip6tables", "nft"}
-    return bool(words) and words[0] in tools and any(w in _DELETING for w in words[1:])
+    return (
+        bool(words) and program_name(words[0]) in tools and any(w in _DELETING for w in words[1:])
+    )
 
 
 def _programs(node: shellread.Node) -> list[str]:
@@ -7466,14 +7473,14 @@ def _run_programs(node: shellread.Node) -> list[str]:
     out = []
     for command in sorted(_commands_under(node), key=lambda c: c.start_byte):
         if words := _unsudoed_words(command):
-            out.append(words[0])
+            out.append(program_name(words[0]))
     return out
 
 
 def _unsudoed_words(command: shellread.Node) -> list[str]:
     """A command's words as the shell passes them, past ``sudo`` and its options."""
     words = [shellread.unquoted(w) or "" for w in shellread.words(command)]
-    if words[:1] == ["sudo"]:
+    if bool(words) and program_name(words[0]) == "sudo":
         words = list(itertools.dropwhile(lambda w: w.startswith("-"), words[1:]))
     return words
 
@@ -7688,7 +7695,7 @@ def _prints_nothing(command: str) -> bool:
     if found is None or len(found) != 1:
         return False
     argv = unwrapped(found[0])  # (sudo cp a b)
-    if not argv or argv[0] not in _QUIET_PROGRAMS:
+    if not argv or program_name(argv[0]) not in _QUIET_PROGRAMS:
         return False
     options = [w for w in argv[1:] if w.startswith("-")]
     return not any(w == "--verbose" or (not w.startswith("--") and "v" in w) for w in options)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from iplab.importer.shell import SHELLS
+from iplab.wrappers import program_name
 
 __all__ = ["without_remark"]
 
@@ -28,9 +29,9 @@ def without_remark(command: str) -> tuple[str, str] | None:
         if before.count("'") % 2 or before.count('"') % 2:
             continue  # (inside quotes: the program's own text)
         words = before.split()
-        if words[:1] == ["sudo"]:
+        if bool(words) and program_name(words[0]) == "sudo":
             words = words[1:]
-        if not words or words[0] not in _NO_SLASHES:
+        if not words or program_name(words[0]) not in _NO_SLASHES:
             return None
         return before.rstrip(), command[match.start() :].strip()
     return None

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from iplab.wrappers import program_name
+
 #: a man page's grammar: ``{ COMMAND | help }``, ``{ list }`` (not a brace group: no
 #: ``;`` before its ``}``), ``[ OPTIONS ]`` (spaced, with a word in capitals or a ``|``; not
 #: a test, ``[ -d x ]``), ``command ...``, a grammar's ``:=``, a line that goes on with
@@ -34,7 +36,11 @@ def grammar_line(text: str) -> bool:
     if _GRAMMAR.search(line):
         return True
     words = line.split()
-    return words[:1] == ["ip"] and any(_METAVARIABLE.fullmatch(w) for w in words[2:])
+    return (
+        bool(words)
+        and program_name(words[0]) == "ip"
+        and any(_METAVARIABLE.fullmatch(w) for w in words[2:])
+    )
 
 
 def opens_synopsis(lines: Sequence[str]) -> bool:
