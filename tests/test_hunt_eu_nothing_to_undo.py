@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from iplab.importer.convert import import_text
+from iplab.jobs import request
 from tests.conftest import FIXTURES
 
 EP03 = FIXTURES / "scripts-ep" / "ep03-wg-three-boxes-bridge-in-namespace-brctl.sh"
@@ -57,3 +58,30 @@ def test_a_command_that_changes_nothing_in_a_namespace(line: str) -> None:
 def test_what_may_change_something_stays_said(line: str) -> None:
     result = import_text(f"ip netns add a\n{line}\n", "shell", "lab.sh")
     assert len(result.cannot_undo) == 1 and "line 2" in result.cannot_undo[0], result.cannot_undo
+
+
+EU02 = FIXTURES / "scripts-eu" / "eu02-quic-opensand" / "teardown-opensand.sh"
+
+
+def test_killall_s_option_after_the_name() -> None:
+    """moonlight200/quic-opensand-emulation's teardown-opensand.sh: ``sudo ip netns exec ns1
+    killall opensand-st -q``, killall's option after the name (GNU getopt reads it so): it
+    was no killall iplab read, and the model refused the script as signalling the host's
+    processes. It is ``killall -q opensand-st``, limited to the lab's processes."""
+    result = import_text(EU02.read_text(encoding="utf-8"), "shell", EU02.name)
+    assert result.model_error is None, result.model_error
+    assert not any("killall" in line for line in result.cannot_undo), result.cannot_undo
+
+
+@pytest.mark.parametrize(
+    ("command", "pattern", "signal"),
+    [
+        ("killall opensand-st -q", "opensand-st", 15),
+        ("killall x -s KILL", "x", 9),
+        ("pkill srv -f", "srv", 15),
+        ("killall -- -odd", "-odd", 15),
+    ],
+)
+def test_options_after_the_name(command: str, pattern: str, signal: int) -> None:
+    asked = request(command)
+    assert asked is not None and asked.pattern == pattern and asked.signal == signal, asked

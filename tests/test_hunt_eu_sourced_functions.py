@@ -80,3 +80,13 @@ def test_shopt_in_a_function_is_skipped_as_on_its_own_line() -> None:
     result = import_text(text, "shell", "lab.sh")
     assert result.cannot_undo == (), result.cannot_undo
     assert any("'shopt -s lastpipe' skipped" in w for w in result.warnings), result.warnings
+
+
+def test_a_call_inside_the_sourced_file_is_said_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """libtest.sh's create_veth_pair calls its cumulative_trap: both from the script's line 6,
+    said "called at line 6, called at line 6"."""
+    monkeypatch.chdir(ROOT)
+    result = _import(SCRIPT.parent)
+    inner = [w for w in result.warnings if "(in cumulative_trap of tests/libtest.sh" in w]
+    assert inner, result.warnings
+    assert not any("called at line 6, called at line 6" in w for w in inner), inner

@@ -4856,7 +4856,10 @@ class Reader:
         if not self._frames:
             return f"line {number + node.start_point.row}"
         name = self._frames[-1][0]
-        chain = ", ".join(f"called at line {called}" for _, _, called in reversed(self._frames))
+        # (a sourced file's function called by another of its own: both from the input's
+        # line, said once; hunt EU #2, "called at line 6, called at line 6")
+        calls = [at for at, _ in itertools.groupby(c for _, _, c in reversed(self._frames))]
+        chain = ", ".join(f"called at line {called}" for called in calls)
         return f"line {self._line(number, node)} (in {name}, {chain})"
 
     def _frame(self, name: str, number: int) -> tuple[str, int]:
