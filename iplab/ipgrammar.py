@@ -1142,6 +1142,8 @@ def refusal(line: str) -> str | None:
     said as one (:func:`iplab.words.placeholder`), not as ip's refusal."""
     if placeholder(line) is not None:
         return None
+    if _untyped_link_add(line):
+        return TYPE_REQUIRED
     read = _read_alone(line)
     if isinstance(read, NoMatch) and read.said is None:
         return _refused_words(line)  # (a word no grammar reads: ip's own tables judge it)
@@ -1152,6 +1154,28 @@ def refusal(line: str) -> str | None:
     if inner and program_name(inner[0]) == "ip":  # (hunt AE: a full-width semicolon in it)
         return refusal(command)
     return None
+
+
+#: ip's refusal of ``ip link add NAME`` without ``type`` (iproute2 6.1's words)
+TYPE_REQUIRED = 'Not enough information: "type" argument is required'
+#: the words after which ip reads a link's kind or its type's own arguments
+_TYPED = frozenset({"type", "help"})
+
+
+def _untyped_link_add(line: str) -> bool:
+    """``ip link add NAME`` (``ip -n NS link add link eth0 name v0``) with no ``type``:
+    ip refuses it whatever the host holds (hunt EU #3: a page's excerpt cut after
+    ``ip link add ${VETH2}``, its last line, went into the prose with no word). A line whose
+    words bash computes (``$ARGS``, a substitution) may hold the type: not judged."""
+    words = _split(line)
+    if not words or program_name(words[0]) != "ip" or any("$" in w or "`" in w for w in words):
+        return False
+    if any(w in (";", "&&", "||", "|", "&") or w.startswith("#") for w in words):
+        return False
+    said = ipwords.verb_of("ip", words[1:])
+    if said.obj != "link" or said.verb != "add" or said.every or said.batch:
+        return False
+    return bool(said.rest) and not _TYPED & set(said.rest) and said.word == "add"
 
 
 #: an object ip has not, said for the one its author meant where no prefix says it (``ip

@@ -85,6 +85,8 @@ def request(command: str) -> Request | None:
     if not argv or program_name(argv[0]) not in ("kill", "wait", "pkill", "killall"):
         return None
     program, args = program_name(argv[0]), argv[1:]
+    if program in ("pkill", "killall"):
+        args = _options_first(args)  # (killall opensand-st -q: hunt EU, refused as the host's)
     if program == "wait":  # (alone: every job)
         ok = all(_SPEC.fullmatch(a) for a in args)
         return Request(program, 0, tuple(args)) if ok else None
@@ -116,6 +118,26 @@ def request(command: str) -> Request | None:
     if len(args) != 1:
         return None
     return Request(program, sig, pattern=args[0], full=full, exact=program == "killall" or exact)
+
+
+def _options_first(args: list[str]) -> list[str]:
+    """pkill's and killall's words as they read them: their options (GNU getopt's, which
+    take them after the name too: ``killall opensand-st -q``, hunt EU) before the name; a
+    ``-s``/``--signal``'s value kept with it; after ``--``, names only."""
+    options: list[str] = []
+    names: list[str] = []
+    words = iter(args)
+    for word in words:
+        if word == "--":
+            names += list(words)
+            break
+        if word.startswith("-") and word != "-":
+            options.append(word)
+            if word in ("-s", "--signal"):
+                options += [next(words, "")]
+        else:
+            names.append(word)
+    return options + (["--", *names] if any(n.startswith("-") for n in names) else names)
 
 
 def _tolerated(command: str) -> str | None:

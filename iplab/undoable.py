@@ -27,6 +27,7 @@ from iplab.words import (
     link_scoped,
     plain_words,
     reads_only,
+    shell_script,
     shell_tokens,
     simple_commands,
     strip_sudo,
@@ -79,6 +80,10 @@ def cannot_undo(items: Sequence[Item]) -> Iterable[str]:
         kept &= not (isinstance(op, Raw) and refusal(op.command) is not None)
         # (nor does a line that only reads: command -v ip || { echo ...; exit 127; })
         kept &= not (isinstance(op, Raw) and (reads_only(op.command) or _checks(op.command)))
+        # (nor, wherever it runs, one that changes nothing lasting: ip netns exec alice
+        # killall sudo, a signal the run limits to the lab's processes; ip netns exec X
+        # false: hunt EU #1, said as a step iplab cannot undo)
+        kept &= not (isinstance(op, NetnsExec) and _nothing_lasting(op.command))
         # a sysctl's undo is read when it runs; a deletion is not undone, as ip link del
         read_back = sysctl_writes_of(op) is not None or policy_write_of(op) is not None
         read_back |= sysctl_loads_of(op) is not None  # sysctl -p: its file, read then
@@ -132,6 +137,17 @@ def _checks(command: str) -> bool:
         if words and words[0] not in _CHECKING:
             return False
     return True
+
+
+def _nothing_lasting(command: str) -> bool:
+    """A command run in a namespace that leaves nothing behind, wherever it runs: a signal
+    to the lab's jobs (``killall sudo``, ``pkill -f server``, ``kill %1``: the run limits
+    it to the lab's processes, :mod:`iplab.jobs`), a check that only prints or fails
+    (``false``, ``sh -c 'exit 1'``), a reader."""
+    script = shell_script(command)
+    if script is not None:  # (ip netns exec X sh -c 'false || echo failed')
+        return _nothing_lasting(script)
+    return jobs.request(command) is not None or reads_only(command) or _checks(command)
 
 
 def _loads_net_only(op: NetnsExec, items: Sequence[Item]) -> bool:

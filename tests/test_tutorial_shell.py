@@ -148,7 +148,9 @@ def test_variables_from_a_file_beside_the_script(tmp_path: Path) -> None:
     assert _scenario(result).steps[0].op == NetnsAdd(name="red")
     missing = import_text(script, "shell", "s.sh", base=tmp_path / "nowhere")
     assert missing.warnings[0] == (
-        "line 1: . ./env.sh: the file is not beside the input; its variables stay unknown"
+        "line 1: . ./env.sh: the file is not found (not beside the input, nor in the working"
+        " directory or a folder above the input); its variables and functions stay unknown,"
+        " and a call of one of its functions stays a raw step"
     )
 
 

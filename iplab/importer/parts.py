@@ -1191,10 +1191,11 @@ def _bare_paragraph(
                 " in no code block: only its ip lines are read; save the script as a file"
                 " of its own (lab.sh) and import that"
             )
-        if not bodies and not wrapped and (said := _ip_refuses(text)) is not None:
+        if not bodies and not wrapped and (said := _ip_refuses(text, reader)) is not None:
             reader.warnings.append(
                 f"line {number}: {said[0]!r} is an ip command ip refuses on any host ({said[1]}):"
-                " not read (a typo? write it as ip reads it)"
+                " not read (a typo? write it as ip reads it"
+                + ("; the page ends on it: cut short?)" if _ends(page, number) else ")")
             )
         if not bodies:
             prose.append(text)
@@ -1597,12 +1598,25 @@ _HOST_CHANGE = re.compile(
 _SENTENCE_BREAK = re.compile(r"[.!?:,;]\s+[A-Za-z]|[.:;!?]$")
 
 
-def _ip_refuses(text: str) -> tuple[str, str] | None:
+def _ends(page: Sequence[str], number: int) -> bool:
+    """Line ``number`` is the page's last that holds text (False: the lines unknown)."""
+    last = max((n for n, text in enumerate(page, start=1) if text.strip()), default=0)
+    return bool(page) and number >= last
+
+
+def _ip_refuses(text: str, reader: Reader | None = None) -> tuple[str, str] | None:
     """A bare line of the prose that is an ip command ip refuses whatever the host holds, and
     ip's words (hunt EC: ``ip link set veth-red net-ns red``, among bare ip lines each read,
     went into the prose with no word); None for anything else, a sentence that starts with
-    ``ip`` too (``ip netns is a tool``: ip says its verb is unknown)."""
+    ``ip`` too (``ip netns is a tool``: ip says its verb is unknown). ``reader``: its
+    variables, set on the page's lines above, are judged as their values (``ip link add
+    ${VETH2}``, an excerpt's last line cut short: hunt EU #3)."""
     line = strip_comment(_BULLET.sub("", text.strip(), count=1)).strip()
+    if reader is not None and "$" in line:
+        expanded, unresolved = reader.vars.expand(line)
+        if not unresolved and refusal(expanded) is not None:
+            found = _ip_refuses(expanded)
+            return None if found is None else (line, found[1])
     words = line.split()
     if bool(words) and program_name(words[0]) == "sudo":
         words = words[1:]

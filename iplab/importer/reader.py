@@ -20,6 +20,7 @@ import itertools
 import posixpath
 import re
 import shlex
+import shutil
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -1289,6 +1290,12 @@ class Reader:
         self.job_vars: dict[str, tuple[frozenset[str], int]] = {}
         #: the line each function is defined at
         self.function_lines: dict[str, int] = {}
+        #: the functions a sourced file defines (``source tests/libtest.sh``), each with
+        #: the file as the line names it (their lines are that file's, not the input's)
+        self.sourced: dict[str, str] = {}
+        #: the sourced files found nowhere: the index of the warning said, its line, the
+        #: file (the calls of its functions, raw steps, are named there at the end)
+        self._unsourced: list[tuple[int, int, str]] = []
         #: how many loops iplab unrolls around the statement being read (continue, break)
         self._loops = 0
         #: the namespace a loop's ``$(ip link ...)`` lists (None: the root's)
@@ -1385,6 +1392,7 @@ class Reader:
         self._uncalled()
         self._shown_scripts()
         self._own_folder_unread()
+        self._unsourced_calls()
         if self.trap is None:
             return
         handler, number, where, at = self.trap
@@ -1428,8 +1436,8 @@ class Reader:
         if any(_POSITIONAL.search(t) or re.search(r"\$\{?[@*]", t) for t in outside):
             return
         for name, body in self.functions.items():
-            if name in self.called or name in self._ran:
-                continue
+            if name in self.called or name in self._ran or name in self.sourced:
+                continue  # (a sourced file's: a library, whose functions the input picks)
             named = re.compile(rf"(?<![\w.-]){re.escape(name)}(?![\w.-])(?!\s*\(\s*\))")
             keyword = re.compile(rf"\bfunction\s+{re.escape(name)}\b")
             if any(named.search(keyword.sub("", t)) for t in texts):
@@ -4170,7 +4178,7 @@ class Reader:
         """The commands of the function ``name``, run from line ``number`` by the argument
         that names it (its lines said as the function's: ``line 59 (in setup, called at
         line 125)``; they were said at line 125 plus their row in the function)."""
-        self._frames.append((name, self.function_lines.get(name, number), number))
+        self._frames.append((*self._frame(name, number), number))
         self._ran.add(name)
         try:
             return self._statements(
@@ -4575,6 +4583,13 @@ class Reader:
                 # on (hunt EE #3: only one on its own top-level line was kept)
                 self.errexit = _errexit(shellread.one_line(shellread.source(node)), self.errexit)
                 self.errexit_set.append((number, self.errexit))
+            if call is not None and call.program == "shopt" and call.inside is None:
+                # shopt -s lastpipe in a function's body: skipped as on a line of its own
+                # (hunt EU #2: a raw step, which sh fails, in rlite's tests/libtest.sh)
+                shown = f"{where}: {shellread.one_line(shellread.source(node))!r} skipped"
+                if not any(w.startswith(shown) for w in self.warnings):
+                    self.warnings.append(f"{shown} (each step runs on its own)")
+                continue
             if call is not None and call.program in _NARRATION and call.inside is None:
                 if call.program == "read" and not _read_here(node, call, scope):
                     line = self._line(number, node)
@@ -4846,8 +4861,20 @@ class Reader:
         if not self._frames:
             return f"line {number + node.start_point.row}"
         name = self._frames[-1][0]
-        chain = ", ".join(f"called at line {called}" for _, _, called in reversed(self._frames))
+        # (a sourced file's function called by another of its own: both from the input's
+        # line, said once; hunt EU #2, "called at line 6, called at line 6")
+        calls = [at for at, _ in itertools.groupby(c for _, _, c in reversed(self._frames))]
+        chain = ", ".join(f"called at line {called}" for called in calls)
         return f"line {self._line(number, node)} (in {name}, {chain})"
+
+    def _frame(self, name: str, number: int) -> tuple[str, int]:
+        """How a call of the function ``name`` (read from ``number``) is named in what is
+        said, and the line its body's rows count from: the input's function, at its line;
+        a sourced file's, ``create_namespace of tests/libtest.sh``, at that file's line 1
+        (its rows are the file's)."""
+        if name in self.sourced:
+            return f"{name} of {self.sourced[name]}", 1
+        return name, self.function_lines.get(name, number)
 
     def _function(
         self, call: _Call, scope: ShellVars, number: int, inside: _Call | None
@@ -4870,7 +4897,7 @@ class Reader:
         # the command's and the first call's: hunt EO #4)
         via = self._statement_line if self._frames else None
         at = via if via is not None else number
-        self._frames.append((call.program, self.function_lines.get(call.program, number), at))
+        self._frames.append((*self._frame(call.program, number), at))
         try:
             body = shellread.statements(self.functions[call.program])
             cmds = self._statements(body, frame, number, inside)
@@ -5117,7 +5144,7 @@ class Reader:
         frame.values |= {"#": str(len(call.args)), "@": " ".join(call.args)}
         frame.values["*"] = frame.values["@"]
         warned = len(self.warnings)
-        self._frames.append((call.program, self.function_lines.get(call.program, number), number))
+        self._frames.append((*self._frame(call.program, number), number))
         try:
             cmds = self._statements(body[:-1], frame, number, inside)
         finally:
@@ -6182,21 +6209,22 @@ class Reader:
         return True
 
     def _source(self, args: Sequence[str], number: int, beside_only: bool = False) -> None:
-        """``. ./env.sh``: the variables the file sets, read as bash reads it, from the
-        working directory, else beside the input; ``beside_only``: ``. "$(dirname "$0")/f"``,
-        the file beside the script (hunt AB #4: the working directory was never read)."""
-        path = (self.base / args[0]) if args and self.base is not None else None
-        here = Path(args[0]) if args and not beside_only else None
-        if here is not None and here.is_file() and (path is None or not path.is_file()):
+        """``. ./env.sh``, ``source tests/libtest.sh``: the variables the file sets and the
+        functions it defines, read as bash reads it, from the working directory, else beside
+        the input, else from a folder above the input (a repository's test script run from
+        its root: hunt EU #2, the functions' calls stayed raw steps with no word);
+        ``beside_only``: ``. "$(dirname "$0")/f"``, the file beside the script (hunt AB #4:
+        the working directory was never read)."""
+        shown = " ".join([".", *args])
+        path, said = self._sourced_path(args, beside_only)
+        if said:
+            self.warnings.append(f"line {number}: {shown}: {said}")
+        if path is None:
+            self._unsourced.append((len(self.warnings), number, args[0] if args else ""))
             self.warnings.append(
-                f"line {number}: {' '.join(['.', *args])}: read from the working directory,"
-                " as bash reads it (no such file beside the input)"
-            )
-            path = here
-        if path is None or not path.is_file():
-            self.warnings.append(
-                f"line {number}: {' '.join(['.', *args])}: the file is not beside the input;"
-                " its variables stay unknown"
+                f"line {number}: {shown}: the file is not found (not beside the input, nor in"
+                " the working directory or a folder above the input); its variables and"
+                " functions stay unknown, and a call of one of its functions stays a raw step"
             )
             return
         try:
@@ -6204,12 +6232,87 @@ class Reader:
         except (OSError, UnicodeDecodeError) as exc:
             self.warnings.append(f"line {number}: cannot read {args[0]}: {exc}")
             return
-        for line in text.splitlines():
-            body = strip_comment(line.strip())
-            if body and not body.startswith("#"):
-                self.vars.assign(body, number)
+        spans: list[tuple[int, int]] = []
+        for node in shellread.statements(shellread.parse(text)):
+            name = node.child_by_field_name("name")
+            body = node.child_by_field_name("body")
+            if node.type != "function_definition" or name is None or body is None:
+                continue
+            spans.append((node.start_point.row, node.end_point.row))
+            if body.type == "compound_statement":
+                self.functions[shellread.source(name)] = body
+                self.function_lines.pop(shellread.source(name), None)
+                self.sourced[shellread.source(name)] = args[0]
+        for row, line in enumerate(text.splitlines()):
+            body_text = strip_comment(line.strip())
+            inside = any(first <= row <= last for first, last in spans)
+            if body_text and not body_text.startswith("#") and not inside:
+                self.vars.assign(body_text, number)  # (a function's locals are not set)
+
+    def _sourced_path(self, args: Sequence[str], beside_only: bool) -> tuple[Path | None, str]:
+        """Where a sourced file is (None: nowhere iplab looks), and what to say of where it
+        was read ("" beside the input)."""
+        if not args or self.base is None:
+            return None, ""
+        if (self.base / args[0]).is_file():
+            return self.base / args[0], ""
+        if beside_only:
+            return None, ""
+        here = Path(args[0])
+        if here.is_file():
+            return (
+                here,
+                "read from the working directory, as bash reads it (no such file beside the input)",
+            )
+        if here.is_absolute() or not self.base.is_dir():
+            return None, ""
+        folder = self.base.resolve()
+        for up in range(1, _SOURCED_UP + 1):
+            if folder.parent == folder:
+                break
+            folder = folder.parent
+            if (folder / args[0]).is_file():
+                return folder / args[0], (
+                    f"read from {folder}, {up} folder{'s' if up > 1 else ''} above the input"
+                    " (the script is run from there: import it from there to say so; no"
+                    " such file beside the input or in the working directory)"
+                )
+            if (folder / ".git").exists():
+                break  # (a repository's root: the folders above are not the script's)
+        return None, ""
+
+    def _unsourced_calls(self) -> None:
+        """Each sourced file found nowhere (:meth:`_source`) said with the calls after it
+        that stayed raw steps and start no program this host has: its functions, most
+        likely (``create_namespace olive``, lines 7, 8)."""
+        for at, number, _ in reversed(self._unsourced):
+            calls: dict[str, list[int]] = {}
+            for event in self.events:
+                cmds = event.cmds if isinstance(event, Block) else [event]
+                for cmd in cmds:
+                    if not isinstance(cmd, Cmd) or not isinstance(cmd.parsed.op, Raw):
+                        continue
+                    if cmd.line <= number:
+                        continue
+                    found = programs(cmd.text)[:1]
+                    if found and _NAMED.fullmatch(found[0]) and shutil.which(found[0]) is None:
+                        calls.setdefault(found[0], []).append(cmd.line)
+            if calls:
+                named = "; ".join(
+                    f"{name} (line{'s' if len(lines) > 1 else ''}"
+                    f" {', '.join(map(str, dict.fromkeys(lines)))})"
+                    for name, lines in calls.items()
+                )
+                self.warnings[at] += (
+                    f": {named}, no program of this host's, may be its functions (put the file"
+                    " where the script reads it, or import the script from the folder it is run"
+                    " from)"
+                )
 
 
+#: how many folders above the input a sourced file is looked for in (a repository's
+#: test script, tests/integration/x.sh, run from its root: two)
+_SOURCED_UP = 4
 _MAX_STATEMENT_LINES = 400
 #: a script's first line that has a shell run it (``#!/bin/bash``, ``#!/usr/bin/env sh``)
 _SHELL_BANG = re.compile(r"#!\s*(?:/usr)?/bin/(?:env\s+)?(?:ba|da|k)?sh\b")
