@@ -36,6 +36,11 @@ row) and lost with no word, and ``for vid in 10 20 ...; do`` / ``  sudo bridge v
 $vid dev eno8`` / ``done`` too. Now bridge's lines are read as ip's are, and a loop over
 lines of their own whose commands are ip's or bridge's is read as a code block's (its lines
 rendered as the page indents them).
+
+#8 53bits' ``sudo ip -6 route add blackhole 2001:41c0::/32`` and simplified.guide's ``sudo ip
+rule add from 192.0.2.10/32 table 100 priority 1000`` change the host's own routing (its
+table, its policy rules), outside any namespace of the lab: the import said nothing of
+them, as it says the host's sysctls and packet filter. Now each is listed with its line.
 """
 
 from __future__ import annotations
@@ -181,3 +186,20 @@ def test_the_loop_page_runs_clean_under_its_prefix(state_dir: Path, tmp_path: Pa
     out = page_ran_clean(page, prefix, "etx", state_dir, tmp_path)
     assert "ip -n etxk01sw link set etxk01p2 master etxk01br0" in out, out
     assert "bridge -n etxk01sw link show" in out, out
+
+
+def test_the_host_s_rules_and_blackhole_routes_are_said() -> None:
+    said = import_text(
+        (PAGES / next(p.name for p in PAGES.glob("et03-*"))).read_text(encoding="utf-8"),
+        "session",
+        "et03.txt",
+    ).host_changes
+    assert any("blackhole route to the host's routing table" in s for s in said), said
+    text = "```\n$ sudo ip rule add from 192.0.2.10/32 table 100 priority 1000\n```\n"
+    said = import_text(text, "markdown", "page.md").host_changes
+    assert said == (
+        "line 2: sudo ip rule add from 192.0.2.10/32 table 100 priority 1000: changes the"
+        " host's routing policy (an ip rule of the root namespace's)",
+    )
+    inside = "```\n$ sudo ip netns add a\n$ sudo ip -n a rule add from 10.0.0.1 table 100\n```\n"
+    assert import_text(inside, "markdown", "page.md").host_changes == ()
