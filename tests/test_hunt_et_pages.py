@@ -126,8 +126,12 @@ def test_cjk_title_after_an_ip_command_is_no_step() -> None:
         "sudo ip netns exec blue ip addr show",
     ]
     text = "# 在 red 中执行\nip netns exec red ip link 命令\n\nsudo ip netns add red\n"
-    yaml = import_text(text, "markdown", "page.md").yaml
-    assert _rendered(yaml) == ["sudo ip netns add red"]
+    result = import_text(text, "markdown", "page.md")
+    assert _rendered(result.yaml) == ["sudo ip netns add red"]
+    assert any(  # (said, with its line: nothing lost with no word)
+        w.startswith("line 2: 'ip netns exec red ip link 命令' is an ip command followed by")
+        for w in result.warnings
+    ), result.warnings
 
 
 def test_ip_rule_output_glued_to_its_prompt_is_cut_off() -> None:

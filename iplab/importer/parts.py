@@ -1071,6 +1071,11 @@ def _bare_paragraph(
             continue
         values = None if code_on_page else _known_values(reader)
         bodies = [] if wrapped else _commands_in(text, code_on_page, values)
+        if not (bodies or wrapped) and _cjk_titled(text):
+            reader.warnings.append(
+                f"line {number}: {text.strip()!r} is an ip command followed by words in"
+                " Chinese, Japanese or Korean letters: read as a title, not run"
+            )
         flat = None if wrapped or code_on_page else _flattened_prompts(text)
         if flat is not None and len(
             read := [b for p in flat for b in _commands_in(p, False)]
@@ -1608,6 +1613,15 @@ def _commands_in(
     if not ok and not code_on_page and len(bodies) == 1 and _host_change(bodies[0]):
         return bodies  # (hunt DN: the page's NAT, dropped with no word)
     return bodies if ok else []
+
+
+def _cjk_titled(text: str) -> bool:
+    """A line of prose that names an ip command iplab types, then words in Chinese, Japanese
+    or Korean letters (``ip addr show 输出详解``): a title, said (see prose.cjk_word)."""
+    body = strip_prompt(text.strip()) or text.strip()
+    words = strip_comment(body).split()
+    cut = next((k for k, w in enumerate(words) if k and cjk_word(f"_ {w}")), None)
+    return cut is not None and first_program(body) == "ip" and _typed(" ".join(words[:cut]))
 
 
 def _valued(body: str, values: Callable[[str], str | None] | None) -> str:
