@@ -18,8 +18,9 @@ from collections.abc import Collection, Sequence
 
 from iplab.hostfiles import file_writes
 from iplab.inverse import policy_write_of, sysctl_loads_of, sysctl_writes_of
+from iplab.ipwords import netns_named, verb_of
 from iplab.state import created_names
-from iplab.steps import Op, Raw
+from iplab.steps import Op, Raw, RouteAdd
 from iplab.words import plain_words, strip_sudo, unbracketed
 from iplab.wrappers import program_name
 
@@ -36,6 +37,11 @@ def host_change(op: Op, links: Collection[str] = ()) -> str | None:
     """What a step changes of the host itself (None: nothing iplab can name, or not a step
     of the root namespace). ``links``: the links the lab makes, whose own sysctls
     (``net.ipv6.conf.LINK.disable_ipv6``) go with them."""
+    # (hunt ET, 53bits' ``sudo ip -6 route add blackhole 2001:41c0::/32``: no link of the
+    # lab's carries it, the host's table does; said nowhere)
+    routed = isinstance(op, RouteAdd) and op.ns is None and op.dev is None and op.via is None
+    if routed and isinstance(op, RouteAdd) and (kind := op.setting("type")):
+        return f"adds a {kind} route to the host's routing table (the root namespace's)"
     if not isinstance(op, Raw) or op.observes:
         return None
     if (written := sysctl_writes_of(op)) is not None:
@@ -53,6 +59,10 @@ def host_change(op: Op, links: Collection[str] = ()) -> str | None:
     argv = list(strip_sudo(tuple(words))) if words and program_name(words[0]) == "sudo" else words
     if argv and program_name(argv[0]) in _FIREWALLS:
         return "changes the host's packet filter (a rule of the root namespace's)"
+    if argv and argv[0].rsplit("/", 1)[-1] == "ip" and _rule_changed(argv[1:]):
+        # (hunt ET, simplified.guide's ``sudo ip rule add from 192.0.2.10/32 table 100
+        # priority 1000`` and fadingcoder's: every lookup of the host's goes through them)
+        return "changes the host's routing policy (an ip rule of the root namespace's)"
     # (a placeholder's brackets are no redirection: ``ip link add <p1-name> netns <p1-ns>``,
     # ``/etc/netns/<name>/resolv.conf`` write no file of the host's; hunt EC)
     writes = file_writes(unbracketed(op.command))
@@ -61,6 +71,13 @@ def host_change(op: Op, links: Collection[str] = ()) -> str | None:
         return None
     how = "appends to" if all(w.append for w in on_disk) else "writes"
     return f"{how} the host's {', '.join(dict.fromkeys(w.path for w in on_disk))}"
+
+
+def _rule_changed(args: Sequence[str]) -> bool:
+    """``ip ARGS`` adds, deletes or flushes a policy rule of the root namespace (no ``-n
+    NS``)."""
+    said = verb_of("ip", args)
+    return said.obj == "rule" and not said.shows and not netns_named("ip", args)
 
 
 def _per_link(key: str) -> str | None:

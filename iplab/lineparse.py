@@ -421,6 +421,16 @@ def classify(line: str) -> Parsed:
         op = dataclasses.replace(op, undo=known_undo(op.command))
     if op is not None:
         return Parsed(op, sudo, typed=True)
+    return as_written(line)
+
+
+def as_written(line: str) -> Parsed:
+    """A raw step that keeps ``line`` verbatim, even where iplab could type it (a line the
+    tutorial runs beside the next ones, ``ip monitor``: only a raw step runs so).
+
+    Raises :class:`LineError` when a raw step cannot hold the line.
+    """
+    sudo, body = split_sudo(line)
     try:
         shlex.split(body)
     except ValueError as exc:

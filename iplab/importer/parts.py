@@ -26,7 +26,13 @@ from iplab.importer.elsewhere import shell_elsewhere
 from iplab.importer.fileblocks import FileBlock, file_blocks
 from iplab.importer.formats import Found, by_content
 from iplab.importer.highlights import unmarked
-from iplab.importer.prose import failure_shown, glued_heading, is_sentence, says_it_printed
+from iplab.importer.prose import (
+    cjk_word,
+    failure_shown,
+    glued_heading,
+    is_sentence,
+    says_it_printed,
+)
 from iplab.importer.reader import (
     ANOTHER_TERMINAL,
     CLEANUP,
@@ -1010,7 +1016,8 @@ def _bare_paragraph(
     lines as written, when known (its list items' numbers)."""
     prose: list[str] = []
     prose_line = line
-    listings, past = _listings(reader, source), 0
+    loops = _loops(source)
+    listings, past = _listings(reader, source) | loops, 0
     typed_at_prompt = False  # (the last line read: a command typed at a prompt)
     helped = False  # (the last line read: ``ip ... help``)
     usage: list[int] = []  # (the lines of ip's usage read so far: hunt DJ)
@@ -1034,7 +1041,13 @@ def _bare_paragraph(
         if k in listings:
             reader.note("paragraph", plain(" ".join(prose)), prose_line, number - 1)
             past = listings[k]
-            _code_block(reader, "", [(line + i, source[i]) for i in range(k, past)], number)
+            # (a loop's lines as the page writes them, indented: rendered byte for byte)
+            indented = page if page and k in loops else None
+            lines = [
+                (line + i, indented[line - 1 + i] if indented else source[i])
+                for i in range(k, past)
+            ]
+            _code_block(reader, "", lines, number)
             prose, prose_line = [], line + past
             continue
         continued = k  # (the last line a ``\`` at a line's end joins to this one)
@@ -1044,7 +1057,9 @@ def _bare_paragraph(
             continued += 1
             text = join_continuation(text.rstrip(), source[continued])
         past = max(past, continued + 1)
-        wrapped = "`" in text and _in_a_sentence(source[k - 1] if k else "", text, source[k + 1 :])
+        wrapped = "`" in strip_comment(text) and _in_a_sentence(
+            source[k - 1] if k else "", text, source[k + 1 :]
+        )  # (a span in a command's ``# comment`` wraps no sentence: see _commands_in)
         if not (wrapped or code_on_page or typed_at_prompt) and _BARE_ASSIGN.fullmatch(
             text.strip()
         ):  # (not what a command typed at a prompt printed: ``ID=ubuntu`` of os-release)
@@ -1057,6 +1072,11 @@ def _bare_paragraph(
             continue
         values = None if code_on_page else _known_values(reader)
         bodies = [] if wrapped else _commands_in(text, code_on_page, values)
+        if not (bodies or wrapped) and _cjk_titled(text):
+            reader.warnings.append(
+                f"line {number}: {text.strip()!r} is an ip command followed by words in"
+                " Chinese, Japanese or Korean letters: read as a title, not run"
+            )
         flat = None if wrapped or code_on_page else _flattened_prompts(text)
         if flat is not None and len(
             read := [b for p in flat for b in _commands_in(p, False)]
@@ -1460,6 +1480,38 @@ def _listings(reader: Reader, source: list[str]) -> dict[int, int]:
     return runs
 
 
+def _loops(source: list[str]) -> dict[int, int]:
+    """The ``for`` loops a paragraph holds over lines of their own, from ``for X in ...; do``
+    to ``done``, whose commands are all ip's or bridge's (hunt ET, domus's ``for vid in 10 20
+    30; do`` / ``sudo bridge vlan add vid $vid dev eno8`` / ``done``: lost with no word): read
+    as a code block's loop is. Each by the index of its first line, to the index past its
+    last."""
+    runs: dict[int, int] = {}
+    for k, text in enumerate(source):
+        head = text.strip()
+        if not (head.startswith("for ") and head.endswith("do")):
+            continue
+        end = next((j for j in range(k + 1, len(source)) if source[j].strip() == "done"), None)
+        if end is None or end - k > _LOOP_LINES:
+            continue
+        root = shellread.parse("\n".join(source[k : end + 1]))
+        loops = shellread.statements(root)
+        if shellread.has_error(root) or len(loops) != 1 or loops[0].type != "for_statement":
+            continue
+        body = loops[0].child_by_field_name("body")
+        said = shellread.statements(body) if body is not None else []
+        if said and all(
+            node.type == "command" and first_program(shellread.source(node)) in ("ip", "bridge")
+            for node in said
+        ):
+            runs[k] = end + 1
+    return runs
+
+
+#: the most lines a loop of a paragraph spans, ``for`` and ``done`` with them
+_LOOP_LINES = 12
+
+
 def _numbered(text: str, number: int) -> bool:
     found = listing_number(text)
     return found is not None and found[0] == number
@@ -1533,7 +1585,9 @@ def _commands_in(
     stripped = _BULLET.sub("", text.strip(), count=1)
     if "`" not in stripped and _ip_loop(stripped):
         return [stripped]  # (read as a code block's loop is)
-    if "`" not in stripped:
+    # (a command's ``# comment`` may quote one: hunt ET, 0x1b's ``$ sudo ip -n asdf l  #
+    # shorthand for `ip netns exec asdf ip l```, dropped with no word)
+    if "`" not in strip_comment(stripped):
         bodies = _flattened(stripped)
     elif match := _SPANS.fullmatch(stripped):
         bodies = [span.strip() for span in re.findall(r"`([^`]+)`", match["spans"])]
@@ -1545,20 +1599,33 @@ def _commands_in(
     # `ip netns del a; ip netns del b`: each statement, as one is read (hunt AE: a bare
     # line so chained, on a page with no code blocks, was dropped with no word)
     bodies = [each for body in bodies for each in _each_statement(body)]
+    if any(cjk_word(strip_comment(body)) for body in bodies):
+        return []  # (``ip addr show 输出详解``: a title, see prose.cjk_word)
     strict = code_on_page or len(bodies) > 1 or "`" in stripped
     # (a line's trailing ``# comment`` is no word of its command: hunt C)
     # (``ip netns del a 2>/dev/null``: quieted, read as in a code block; hunt Z: a cleanup
     # sentence of two such was dropped with no word)
     # (``sudo ip link del cdb-host 2>/dev/null || true``: let fail, read as in a code block;
     # hunt EC: a cleanup's last line was dropped with no word)
+    # (``bridge``, iproute2's too, read as ip is: hunt ET, domus's ``sudo bridge vlan del
+    # vid 1 dev eno8`` under the ip line it follows was a sentence, lost with no word)
     ok = all(
-        first_program(b) == "ip"
+        first_program(b) in ("ip", "bridge")
         and _typed(QUIETING.sub("", _LET_FAIL.sub("", strip_comment(_valued(b, values)))), strict)
         for b in bodies
     )
     if not ok and not code_on_page and len(bodies) == 1 and _host_change(bodies[0]):
         return bodies  # (hunt DN: the page's NAT, dropped with no word)
     return bodies if ok else []
+
+
+def _cjk_titled(text: str) -> bool:
+    """A line of prose that names an ip command iplab types, then words in Chinese, Japanese
+    or Korean letters (``ip addr show 输出详解``): a title, said (see prose.cjk_word)."""
+    body = strip_prompt(text.strip()) or text.strip()
+    words = strip_comment(body).split()
+    cut = next((k for k, w in enumerate(words) if k and cjk_word(f"_ {w}")), None)
+    return cut is not None and first_program(body) == "ip" and _typed(" ".join(words[:cut]))
 
 
 def _valued(body: str, values: Callable[[str], str | None] | None) -> str:

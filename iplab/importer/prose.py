@@ -83,6 +83,14 @@ def is_sentence(line: str) -> bool:
     return len({w.rstrip(",.;!?") for w in words[1:]} & _SMALL_WORDS) >= 2
 
 
+def cjk_word(line: str) -> bool:
+    """A word of ``line`` is written in Chinese, Japanese or Korean letters: on a page's
+    line of prose after an ip command's words, the title that names it (hunt ET,
+    jishuzhan's ``ip addr show 输出详解``, "the output explained", was run as a step and
+    would fail: no link has that name)."""
+    return any(_IDEOGRAPHIC.search(word) for word in line.split()[1:])
+
+
 #: a word of a note's label: plain, maybe in parentheses (``(own``, ``shell):``, ``I``)
 _LABEL_WORD = re.compile(r"\(?[A-Za-z]+(?:['\u2019][a-z]+)?\)?[,:]?")
 
@@ -98,6 +106,10 @@ def is_label(line: str) -> bool:
     return words[-1].endswith(":") or "(" in line
 
 
+#: a line number a source browser prints before a line of text (``4The``, ``12  The``)
+_GUTTER = re.compile(r"^\d{1,5}\s*(?=[A-Z][a-z])")
+
+
 def reads_as_prose(suffix: str, text: str) -> bool:
     """A file with no mark of a page or a script (a fence, a tag, ``#!``, .sh) is a page
     of plain text when it is written in sentences, a script otherwise (every line a
@@ -108,7 +120,9 @@ def reads_as_prose(suffix: str, text: str) -> bool:
     a script: a page's reader reads only the lines it knows for commands.)"""
     lines = [ln.strip() for ln in text.splitlines()]
     lines = [ln for ln in lines if ln and not ln.startswith("#")]
-    sentences = sum(map(is_sentence, lines))
+    # (a page copied from a source browser with its line numbers, ``4The VXLAN protocol
+    # is``: hunt ET, lxr's vxlan.txt, each of its lines a raw step of a "script")
+    sentences = sum(is_sentence(_GUTTER.sub("", ln)) for ln in lines)
     scripted = any(_SCRIPT_SHAPE.match(ln) for ln in lines)
     if suffix in TEXT_SUFFIXES:
         return sentences > 0

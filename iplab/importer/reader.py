@@ -36,7 +36,7 @@ from iplab.importer.budget import LoopBudget, TooLarge
 from iplab.importer.elsewhere import HOST_TOOLS, SHELL_VARIABLE, opened_shell, shell_elsewhere
 from iplab.importer.prose import failure_shown, is_label, is_sentence, labels_output
 from iplab.importer.stops import author_stops
-from iplab.lineparse import LineError, Parsed, classify, split_sudo
+from iplab.lineparse import LineError, Parsed, as_written, classify, split_sudo
 from iplab.model import Judge, effects_of
 from iplab.pids import with_job_pids
 from iplab.programs import programs
@@ -457,9 +457,12 @@ Event = Note | Cmd | Block
 
 #: what a command printed, run on after it on its line: ip's links (`` 1: lo: <LOOPBACK,UP>``,
 #: `` 1: lo: mtu 65536`` when the page's HTML took the flags), ifconfig's (`` vxlan1:
-#: flags=4163<UP``), route's and arp's tables, ping's first line, iptables' chains (hunt EC)
+#: flags=4163<UP``), route's and arp's tables, ping's first line, iptables' chains (hunt EC);
+#: ip rule's rules (`` 0: from all lookup local``, hunt ET: ``$ ip rule show 0: from all
+#: lookup local 32766: ...`` was one step, ip's "Error: argument "0:" is wrong")
 IP_PRINTED = re.compile(
     r"\s\d+:\s[\w@.-]+:\s(?:<[A-Z0-9_,-]*>|mtu\s\d)"
+    r"|\s\d+:\s+(?:not\s+)?from\s\S+\s"
     r"|\s[\w@.-]+:\sflags=\d+<"
     r"|\sKernel\sIP\srouting\stable\b"
     r"|\sAddress\s+HWtype\s+HWaddress\b"
@@ -2572,9 +2575,20 @@ class Reader:
         # root prompt, whatever its printed lines look like (``bridge name  bridge id`` under
         # ``# brctl show``); unless a line without the ``#`` is one iplab types too: then
         # the first is a command the author commented out (``# ip netns del blue``)
-        first = next((text.strip() for _, text in lines if text.strip()), "")
+        # (a pasted session's title and sentences above its first command are neither: hunt
+        # ET, ``Verify iproute2`` then ``# ip -V``, whose ``# ip rule add ...`` were all lost;
+        # and its first command may be one iplab keeps as written, ``# ip -V``)
+        first = next(
+            (
+                text.strip()
+                for _, text in lines
+                if text.strip()
+                and (text.lstrip().startswith("#") or self.looks_like_command(text.strip()))
+            ),
+            "",
+        )
         rest = strip_prompt(first, root_hash=True)
-        if rest is None or not first.startswith("# ") or not _types(rest):
+        if rest is None or not first.startswith("# ") or not self.looks_like_command(rest):
             return False
         # (or what a command printed, as ``# cat setup.sh`` shows a script: so when the
         # root prompts outnumber them, the block is a root shell's)
@@ -3108,7 +3122,8 @@ class Reader:
             self.warnings.append(f"line {number}: cannot be imported: {exc}")
             return "speaking"
         may_fail = _lenient(text) or self._alias_typed(text, number)
-        cmd = Cmd(text, number, parsed, may_fail=may_fail, background=jobs.beside(text))
+        beside = jobs.beside(text)
+        cmd = Cmd(text, number, _beside(parsed, text, beside), may_fail=may_fail, background=beside)
         self._forget_written(text)
         self._count_job(text)
         self._not_ascii(text, parsed.op, number)
@@ -4770,7 +4785,9 @@ class Reader:
             # (a reader whose shell goes on after it: ``ip netns exec red route``, hunt BK's
             # p08, came here through its netns exec and had to work; under set -e it must)
             lenient = not self.errexit and _lenient(text)
-            cmd = Cmd(text, number, parsed, may_fail=lenient, background=jobs.beside(text))
+            beside = jobs.beside(text)
+            parsed = _beside(parsed, text, beside)
+            cmd = Cmd(text, number, parsed, may_fail=lenient, background=beside)
             out.append(cmd)
             self._forget_written(text)
             self._count_job(text)
@@ -7776,6 +7793,18 @@ def _commented(line: str) -> bool:
     """A comment line (``# ...``), never a script's ``#!``."""
     text = line.lstrip(" ")
     return text.startswith("#") and not text.startswith("#!")
+
+
+def _beside(parsed: Parsed, text: str, beside: bool) -> Parsed:
+    """``parsed``, kept as written when the line runs beside the next ones and iplab typed
+    it: only a raw step runs in the background (hunt ET: ``ip -ts monitor``, typed as a
+    show, made a scenario the model refused: setup[3].background)."""
+    if not beside or not parsed.typed or isinstance(parsed.op, NetnsExec):
+        return parsed
+    try:
+        return as_written(text)
+    except LineError:  # pragma: no cover - a line classify typed splits as a shell would
+        return parsed
 
 
 def _types(line: str) -> bool:
