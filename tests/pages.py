@@ -28,6 +28,20 @@ def imported(path: Path) -> tuple[ImportResult, Scenario]:
     return result, scenario.load_text(result.yaml, "page.yaml")
 
 
+def rendered_lines(yaml: str) -> list[str]:
+    """The command line each step of an imported scenario renders to (sudo as it decides)."""
+    from iplab.plan import decide_sudo
+    from iplab.render import renderer
+
+    lab = scenario.load_text(yaml, "lab.yaml")
+    return [renderer().command(s.op, decide_sudo(lab.sudo, s.sudo, s.op)).text for s in lab.steps]
+
+
+def family_page(family: Path, name: str) -> str:
+    """The imported YAML of the page of ``family`` whose file name begins ``name-``."""
+    return page_imported(next(family.glob(name + "-*"))).yaml
+
+
 def written(result: ImportResult, where: Path) -> Path:
     """The imported scenario written to ``where/lab.yaml``, as ``-o lab.yaml`` writes it."""
     path = where / "lab.yaml"

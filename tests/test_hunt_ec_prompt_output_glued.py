@@ -18,12 +18,10 @@ command as a line of ``$`` prompts is."""
 
 from __future__ import annotations
 
-from iplab import scenario
 from iplab.errors import IplabError
 from iplab.importer.convert import detect_kind, import_text
-from iplab.plan import decide_sudo
-from iplab.render import renderer
 from tests.conftest import REPO
+from tests.pages import family_page, rendered_lines
 
 PAGES = REPO / "tests" / "fixtures" / "pages-ec"
 
@@ -38,14 +36,10 @@ def _text(page: str) -> str:
 
 
 def _page(name: str) -> str:
-    path = next(PAGES.glob(name + "-*"))
-    text = path.read_text(encoding="utf-8")
-    return import_text(text, detect_kind(path.name, text), path.name).yaml
+    return family_page(PAGES, name)
 
 
-def _rendered(yaml: str) -> list[str]:
-    lab = scenario.load_text(yaml, "lab.yaml")
-    return [renderer().command(s.op, decide_sudo(lab.sudo, s.sudo, s.op)).text for s in lab.steps]
+_rendered = rendered_lines
 
 
 def test_ip_output_without_its_flags_is_cut_off() -> None:

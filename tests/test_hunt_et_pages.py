@@ -53,24 +53,18 @@ import pytest
 
 from iplab import scenario
 from iplab.importer.convert import detect_kind, import_text
-from iplab.plan import decide_sudo
-from iplab.render import renderer
 from tests.conftest import REPO
 from tests.kernel import SKIP
-from tests.pages import page_ran_clean
+from tests.pages import family_page, page_ran_clean, rendered_lines
 
 PAGES = REPO / "tests" / "fixtures" / "pages-et"
 
 
 def _page(name: str) -> str:
-    path = next(PAGES.glob(name + "-*"))
-    text = path.read_text(encoding="utf-8")
-    return import_text(text, detect_kind(path.name, text), path.name).yaml
+    return family_page(PAGES, name)
 
 
-def _rendered(yaml: str) -> list[str]:
-    lab = scenario.load_text(yaml, "lab.yaml")
-    return [renderer().command(s.op, decide_sudo(lab.sudo, s.sudo, s.op)).text for s in lab.steps]
+_rendered = rendered_lines
 
 
 def test_root_session_under_a_title_reads_its_prompts() -> None:
