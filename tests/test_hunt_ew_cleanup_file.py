@@ -63,6 +63,10 @@ def test_the_cleanup_file_is_the_teardown_every_step_of_it(
     doc = yamlio.load_text((tmp_path / "lab.yaml").read_text(), "lab.yaml")
     assert doc["source"] == ["setup.sh", "teardown.sh"]
     assert lab.sources == ("setup.sh", "teardown.sh") and lab.source == "setup.sh"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["render", "lab.yaml", "--format", "script"], stderr=io.StringIO()) == 0
+    assert "# source: setup.sh, teardown.sh\n" in out.getvalue()  # (both, in the script too)
     # each file's warning names the file and its own line
     assert "  setup.sh line 2: 'set -euo pipefail' skipped" in err
     assert "  teardown.sh line 2: 'set -euo pipefail' skipped" in err
