@@ -123,6 +123,26 @@ class Fields:
     def text(self, key: str, required: bool = False) -> str | None:
         return self._typed(key, str, "a string", required)
 
+    def texts(self, key: str, most: int) -> tuple[str, ...]:
+        """A string, or a list of 1 to ``most`` strings (``source: [setup.sh, teardown.sh]``:
+        a lab imported from two files); () when absent."""
+        value = self.raw(key)
+        if value is MISSING or value is None:
+            return ()
+        if isinstance(value, str):
+            return (value,)
+        if not (
+            isinstance(value, list)
+            and 1 <= len(value) <= most
+            and all(isinstance(v, str) for v in value)
+        ):
+            self.fail(
+                key,
+                f"must be a string or a list of 1 to {most} strings, found {kind_name(value)}"
+                f" {value!r}",
+            )
+        return tuple(value)
+
     def req_text(self, key: str) -> str:
         value = self.text(key, required=True)
         assert value is not None

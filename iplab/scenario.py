@@ -50,6 +50,9 @@ class Scenario(Record):
     title: str | None = None
     description: str | None = None
     source: str | None = None
+    #: every file ``source:`` names: the setup's, then the cleanup's (a lab imported from
+    #: two files, ``source: [setup.sh, teardown.sh]``); ``source`` is the first
+    sources: tuple[str, ...] = ()
     sudo: SudoPolicy = "never"
     vars: dict[str, Any] = field(default_factory=dict)
     setup: tuple[Step, ...] = ()
@@ -217,13 +220,15 @@ def _load_text(text: str, file: str, overrides: dict[str, Any] | None) -> Scenar
         topo_setup, topo_teardown = topology.plan(topo, where)
         setup = topo_setup + setup
         teardown = teardown + topo_teardown
+    sources = f.texts("source", 2)
     scenario = Scenario(
         path=file,
         sha256=hashlib.sha256(text.encode()).hexdigest(),
         name=name,
         title=f.text("title"),
         description=f.text("description"),
-        source=f.text("source"),
+        source=sources[0] if sources else None,
+        sources=sources,
         sudo=policy,  # type: ignore[arg-type]
         vars=variables,
         setup=tuple(setup),

@@ -136,6 +136,12 @@ class Probe(Fields):
         value: str | None = self._answer(key, "text", required, free_text=True)
         return value
 
+    def texts(self, key: str, most: int) -> tuple[str, ...]:
+        listed = {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": most}
+        self._note(key, {"anyOf": [{"type": "string"}, listed]}, False)
+        value: str | None = self._answer(key, "text", False, free_text=True)
+        return () if value is None else (value,)
+
     def flag(self, key: str, default: bool = False) -> bool:
         self._note(key, {"type": "boolean"}, False)
         return True if self._present(key, False) else default

@@ -89,7 +89,9 @@ def _rendered(loc: Location) -> str | None:
 
 def written_at(loc: Location) -> str | None:
     """``script.sh:55``: where the step ``loc`` names was written in the scenario's source
-    (several lines: ``script.sh:55, 60``), the source's path as reached from here (the
+    (several lines: ``script.sh:55, 60``; a lab imported from two files, ``source:
+    [setup.sh, teardown.sh]``: a setup step's in the first, a teardown step's in the
+    second), the source's path as reached from here (the
     scenario's folder joined to a relative ``source:``), or None (no source, not found)."""
     if not loc.field or not loc.file.endswith((".yaml", ".yml")):
         return None
@@ -99,6 +101,8 @@ def written_at(loc: Location) -> str | None:
     except (OSError, UnicodeDecodeError, IplabError):
         return None
     named = doc.get("source") if isinstance(doc, dict) else None
+    if isinstance(named, list) and named:  # (two files: the setup's, the cleanup's: hunt EW)
+        named = named[-1] if loc.field.startswith("teardown") else named[0]
     step = _step(doc, loc.field)
     if not isinstance(named, str) or step is None:
         return None
@@ -107,9 +111,14 @@ def written_at(loc: Location) -> str | None:
     if not isinstance(text, str) or source is None:
         return None
     try:
-        lines = lines_of(source.read_text(encoding="utf-8", errors="replace"), text)
+        written = source.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
+    lines = lines_of(written, text)
+    outer = _step(doc, loc.field.rsplit(".steps[", 1)[0]) if ".steps[" in loc.field else None
+    script = outer.get("script") if outer is not None else None
+    if not lines and isinstance(script, str):  # (its line as written: ``"$NETNS-veth0"``)
+        lines = lines_of(written, script)
     if not lines:
         return None
     shown = ", ".join(map(str, lines[:_NAMED])) + (", ..." if len(lines) > _NAMED else "")

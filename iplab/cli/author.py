@@ -17,6 +17,7 @@ from iplab.errors import IplabError, UsageError
 from iplab.plurals import counted
 
 if TYPE_CHECKING:  # the stages are imported by the commands that use them: a quick start-up
+    from iplab.importer.convert import Cleanup
     from iplab.importer.reader import Kind
     from iplab.plan import Plan
 
@@ -240,6 +241,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     from iplab.scenario import MAX_FILE_BYTES
 
     source: str = args.file
+    if args.cleanup == "-" and source == "-":
+        raise UsageError("--cleanup -: the setup is read from standard input already")
     # the reader's word (--format) over the server's, over the name's and the content's
     said: Kind | None = None if args.format == "auto" else args.format
     if is_address(source):  # a page on the web: read as the server says it is
@@ -262,10 +265,54 @@ def cmd_import(args: argparse.Namespace) -> int:
     given: list[str] | None = args.arguments  # (--arg, in order; None: not one given)
     read_from = None if is_address(source) or source == "-" else Path(source)
     recorded = None if read_from is None else source_field(source, args.output)
+    cleanup = None if args.cleanup is None else _cleanup(args.cleanup, said, args.output)
     result = import_text(
         text, kind, shown, name=name, base=base, variables=args.variables, arguments=given,
-        recorded=recorded,
+        recorded=recorded, cleanup=cleanup,
     )  # fmt: skip
     options.write_text(result.yaml, args.output, read_from=read_from)
     sys.stderr.write(result.summary(kinds=True))
+    if cleanup is None and read_from is not None:
+        sys.stderr.write(_partner_hint(read_from))
     return 1 if result.model_error else 0
+
+
+def _cleanup(given: str, said: Kind | None, output: Path | None) -> Cleanup:
+    """The file ``--cleanup`` names, read as ``--format`` says (else by its own name and
+    content), a file, an address, or standard input (``-``, the setup being a file)."""
+    from iplab.importer.convert import Cleanup, detect_kind, source_field
+    from iplab.importer.fetch import fetch, is_address
+
+    if is_address(given):
+        fetched = fetch(given)
+        kind = said or fetched.kind or detect_kind(fetched.name, fetched.text)
+        return Cleanup(text=fetched.text, kind=kind, source_name=given)
+    path = Path(given)
+    text = read_input(path)
+    named = "stdin" if given == "-" else given
+    return Cleanup(
+        text=text,
+        kind=said or detect_kind(named, text),
+        source_name=named,
+        base=path.parent,
+        recorded=None if given == "-" else source_field(given, output),
+    )
+
+
+def _partner_hint(setup: Path) -> str:
+    """A line for the summary when the setup script's folder holds what looks like its
+    cleanup (``netns_cleanup.sh`` beside ``netns_setup.sh``): a hint, not taken unasked."""
+    from iplab.importer.pairs import partner
+
+    try:
+        beside = [p.name for p in setup.parent.iterdir() if p.is_file()]
+    except OSError:
+        return ""
+    found = partner(setup.name, beside)
+    if found is None:
+        return ""
+    other = setup.parent / found
+    return (
+        f"hint: {other} is beside {setup}: if it is the lab's cleanup, import both, its steps"
+        f" the teardown: iplab import {setup} --cleanup {other}\n"
+    )

@@ -112,7 +112,7 @@ def _annotate(parser: argparse.ArgumentParser, command: str | None = None) -> No
             action.complete = LABS  # type: ignore[attr-defined]
         elif action.dest in ("state_dir", "templates"):
             action.complete = shtab.DIRECTORY  # type: ignore[attr-defined]
-        elif action.dest in ("output", "input", "file"):
+        elif action.dest in ("output", "input", "file", "cleanup"):
             action.complete = shtab.FILE  # type: ignore[attr-defined]
 
 

@@ -453,6 +453,13 @@ def build_parser() -> argparse.ArgumentParser:
         " --arg -n too. Without --arg, a line that needs an argument stays raw and the"
         " summary names it",
     )
+    p.add_argument(
+        "--cleanup",
+        metavar="FILE",
+        help="the lab's cleanup, a script of its own (teardown.sh, cleanup.sh, destroy.sh):"
+        " its steps are the teardown, read as run on their own after FILE (none of its"
+        " variables, the same --arg values); source: names both files",
+    )
     p.set_defaults(handler=Command("author", "cmd_import"))
 
     p = sub.add_parser(

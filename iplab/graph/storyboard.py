@@ -65,7 +65,7 @@ def storyboard_markdown(plan: Plan, frames: Sequence[Frame], fmt: Format, width:
     s = plan.scenario
     out = [f"# {scenario_title(plan)}", ""]
     if s.source:
-        out += [f"From <{s.source}>.", ""]
+        out += [f"From {' and '.join(f'<{f}>' for f in s.sources or (s.source,))}.", ""]
     out += [
         f"The lab drawn by `iplab graph` after each of the {len(frames)} steps that change it "
         "(observation steps are left out).",
@@ -103,9 +103,9 @@ def storyboard_html(plan: Plan, frames: Sequence[Frame], fmt: Format, width: int
         f"<h1>{title}</h1>",
     ]
     if plan.scenario.source:
-        out.append(
-            f'<p>From <a href="{e(plan.scenario.source)}">{e(plan.scenario.source)}</a>.</p>'
-        )
+        named = plan.scenario.sources or (plan.scenario.source,)
+        links = " and ".join(f'<a href="{e(f)}">{e(f)}</a>' for f in named)
+        out.append(f"<p>From {links}.</p>")
     for frame in frames:
         name = e(frame_file(frame, fmt, width))
         body = (

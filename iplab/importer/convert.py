@@ -12,6 +12,7 @@ import ipaddress
 import os
 import re
 import shlex
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import partial
@@ -472,36 +473,50 @@ def in_line_order(warnings: Iterable[str]) -> tuple[str, ...]:
 _DIFF_ADDS = re.compile(r"\+(?!\+)\s*(?:sudo\s+)?ip\s")
 
 
-def import_text(
+@frozen
+class Cleanup(Record):
+    """The lab's cleanup, read from a file of its own (``iplab import setup.sh --cleanup
+    teardown.sh``: hunt EW): its steps are the teardown, every one of them."""
+
+    text: str
+    kind: Kind
+    #: the file as said in messages (``teardown.sh``)
+    source_name: str
+    base: Path | None = None
+    #: what the scenario's ``source:`` says of it (default ``source_name``)
+    recorded: str | None = None
+
+
+@frozen
+class _FileRead(Record):
+    """One input file read into drafts, with what its reading said."""
+
+    title: str | None
+    description: str | None
+    reader: Reader
+    drafts: tuple[Draft, ...]
+    #: colours taken off, the reader's, the probes' (in that order)
+    warnings: tuple[str, ...]
+
+
+def _read_file(
     text: str,
     kind: Kind,
     source_name: str,
+    base: Path | None,
+    variables: Variables,
     *,
-    name: str | None = None,
-    base: Path | None = None,
-    variables: Variables = "keep",
-    arguments: Sequence[str] | None = None,
-    recorded: str | None = None,
-) -> ImportResult:
-    """A scenario (YAML text) from a tutorial page or a shell script, with a summary.
-
-    A line that uses the input's shell variables prints as written and runs as expanded
-    (``variables="expand"``: it prints as expanded, the format of iplab 0.1).
-    ``arguments``: a script's, as it is run (``./lab.sh up red``: ``$1`` is up).
-    ``recorded``: what the scenario's ``source:`` says (default ``source_name``): the input
-    as the scenario's own folder reaches it (:func:`source_field`).
-    Raises UsageError when the input holds no command, or ``name`` is not a valid name,
-    or ``arguments`` are given to what is not a shell script.
-    """
-    if name is not None and (problem := names.netns_name_problem(name)):
-        raise UsageError(f"--name: {problem.replace('namespace name', 'scenario name')}")
+    arguments: Sequence[str] | None,
+    setup: bool = True,
+) -> _FileRead:
+    """Read one input into drafts (``setup``: the lab's main input, whose commands must
+    build a lab; else its cleanup file)."""
     if arguments is not None and kind != "shell":
         raise UsageError(
             f"{source_name}: arguments ({shlex.join(arguments)}) are a shell script's, and"
             f" this is read as {kind}",
             hint="if it is a script, say so: iplab import FILE --format shell -- ARG...",
         )
-    name = name or scenario_name(source_name)
     text, colours = (text, []) if kind == "notebook" else as_shown(text)  # (a notebook: its own)
     if kind in ("markdown", "session", "shell") and (merged := side_by_side(text)):
         number, left, right = merged[0]
@@ -571,7 +586,7 @@ def import_text(
                 " are not in its text (pictures of a terminal, or lost when it was saved)"
             )
         raise UsageError(f"{source_name}: no command found (read as {kind}){why}")
-    if (elsewhere := _no_lab(drafts)) is not None:
+    if setup and (elsewhere := _no_lab(drafts)) is not None:
         raise UsageError(f"{source_name}: no lab here (read as {kind}): {elsewhere}", hint=_NO_LAB)
     stops = partial(stops_at, text, reader.errexit_set) if kind == "shell" else None
     drafts, probe_warnings = probes_to_exec(drafts, stops)
@@ -581,7 +596,59 @@ def import_text(
         probe_warnings += _sentences_left(text, reader.warnings, drafts)
     drafts, optional = optional_tools(drafts)
     probe_warnings += optional
-    cut = split_teardown(drafts)
+    said = tuple(colours + reader.warnings + probe_warnings)
+    return _FileRead(
+        title=title, description=description, reader=reader, drafts=tuple(drafts), warnings=said
+    )
+
+
+def import_text(
+    text: str,
+    kind: Kind,
+    source_name: str,
+    *,
+    name: str | None = None,
+    base: Path | None = None,
+    variables: Variables = "keep",
+    arguments: Sequence[str] | None = None,
+    recorded: str | None = None,
+    cleanup: Cleanup | None = None,
+) -> ImportResult:
+    """A scenario (YAML text) from a tutorial page or a shell script, with a summary.
+
+    A line that uses the input's shell variables prints as written and runs as expanded
+    (``variables="expand"``: it prints as expanded, the format of iplab 0.1).
+    ``arguments``: a script's, as it is run (``./lab.sh up red``: ``$1`` is up).
+    ``recorded``: what the scenario's ``source:`` says (default ``source_name``): the input
+    as the scenario's own folder reaches it (:func:`source_field`).
+    Raises UsageError when the input holds no command, or ``name`` is not a valid name,
+    or ``arguments`` are given to what is not a shell script.
+    ``cleanup``: the lab's cleanup, a file of its own (``--cleanup teardown.sh``): read by
+    a reader of its own (a new process: none of the setup's variables, the same
+    ``arguments``), its steps the teardown, every one; each file's steps and warnings then
+    name their file (``teardown.sh line 3``), and ``source:`` names both.
+    """
+    if name is not None and (problem := names.netns_name_problem(name)):
+        raise UsageError(f"--name: {problem.replace('namespace name', 'scenario name')}")
+    name = name or scenario_name(source_name)
+    first = _read_file(text, kind, source_name, base, variables, arguments=arguments)
+    title, description, reader = first.title, first.description, first.reader
+    drafts = list(first.drafts)
+    if cleanup is None:
+        cut = split_teardown(drafts)
+        read_said = list(first.warnings)
+        source: str | list[str] = recorded or source_name
+        origin = source_name
+    else:
+        then = _read_file(
+            cleanup.text, cleanup.kind, cleanup.source_name, cleanup.base, variables,
+            arguments=arguments, setup=False,
+        )  # fmt: skip
+        cut = len(drafts)  # (the setup file's every line: bash runs them all, its trap too)
+        drafts = _in_file(drafts, source_name) + _in_file(list(then.drafts), cleanup.source_name)
+        read_said = _named(source_name, first.warnings) + _named(cleanup.source_name, then.warnings)
+        source = [recorded or source_name, cleanup.recorded or cleanup.source_name]
+        origin = f"{source_name} and {cleanup.source_name}"
     drafts, cut, answered = solutions_before_cleanup(drafts, cut)
     drafts = setup_words_kept(drafts, cut)
     drafts = watched_last(drafts, cut)
@@ -591,23 +658,24 @@ def import_text(
     cut_item = sum(1 for d in drafts[:cut] if d.index == 0)
     top: dict[str, Any] = {"name": name}
     top.update({k: v for k, v in (("title", title), ("description", description)) if v})
-    top.update({"source": recorded or source_name, "sudo": policy})
+    top.update({"source": source, "sudo": policy})
     scoped = [
-        f"line {d.line}: {d.cmd.text}: iplab deletes the lab's own namespaces only"
+        f"{_at(d)}: {d.cmd.text}: iplab deletes the lab's own namespaces only"
         " (bash, running the printed script, would delete every namespace of the host)"
         for d in drafts
         if isinstance(d.op, NetnsDelAll)
     ]
     # (a loop's body said once: the same line, the same words, each time round)
     again = built_again(drafts, cut)
+    if cleanup is not None:  # (its lines are all the cleanup file's)
+        again = _named(cleanup.source_name, again)
     lost = _nothing_kept(drafts, reader.warnings)
-    warnings = in_line_order(
-        dict.fromkeys(colours + reader.warnings + probe_warnings + answered + scoped + again + lost)
-    )
+    said = read_said + answered + scoped + again + lost
+    warnings = tuple(dict.fromkeys(said)) if cleanup else in_line_order(dict.fromkeys(said))
     cannot_undo = tuple(cannot_undo_lines(drafts, cut))
     body = "".join(
         [
-            f"# Imported by `iplab import` from {source_name}; review it, then edit freely.\n",
+            f"# Imported by `iplab import` from {origin}; review it, then edit freely.\n",
             dump_yaml(top),
             "\n",
             steps_yaml("setup", items[:cut_item]),
@@ -620,6 +688,8 @@ def import_text(
     except ScenarioError as exc:  # (too large a lab: the file is written, and says so)
         scenario, not_loaded = None, _not_loaded(exc)
     model = _model_said(scenario, drafts) if scenario is not None else (not_loaded, ())
+    if cleanup is not None and scenario is not None and model[0] is None:
+        warnings += tuple(_left_by(scenario, source_name, cleanup.source_name))
     result = ImportResult(
         yaml=body,
         name=name,
@@ -640,12 +710,52 @@ def import_text(
         model_warnings=model[1],
         variables=tuple(sorted(reader.expanded.items(), key=lambda kv: kv[1])),
         arguments=None if arguments is None else tuple(arguments),
-        host_changes=tuple(host_changes([(d.line, d.cmd.text, d.op) for d in drafts[:cut]])),
+        host_changes=tuple(host_changes([(_at(d), d.cmd.text, d.op) for d in drafts[:cut]])),
     )
     trailer = printable(
         "".join(f"# {line}".rstrip() + "\n" for line in result.summary().splitlines())
     )
     return replace(result, yaml=f"{body}\n# --- import summary ---\n{trailer}")
+
+
+def _at(draft: Draft) -> str:
+    """Where a step is written: ``line 4``, or, in a lab read from two files, ``setup.sh
+    line 4``."""
+    return draft.cmd.said_at() if draft.cmd.file else f"line {draft.line}"
+
+
+def _left_by(scenario: Scenario, setup: str, cleanup: str) -> list[str]:
+    """What the setup file makes and the cleanup file leaves (the model's state after the
+    last step; as ``check`` notes it), said: ``iplab down`` undoes it from the journal, and
+    the author's cleanup run alone leaves it on the host. Nothing when a step's effect is
+    unknown to the model (a raw step may have deleted it)."""
+    from iplab.claims import leftovers
+    from iplab.plan import owned_by
+    from iplab.state import replay
+
+    last = deque(replay(scenario.steps), maxlen=1)  # (the state after the last step)
+    state = last[0][1] if last else None
+    if state is None or state.opaque or not (left := leftovers(state, owned_by(scenario))):
+        return []
+    them = "it" if len(left) == 1 else "them"
+    return [
+        f"{cleanup}: leaves {', '.join(left)}, which {setup} makes: iplab down undoes"
+        f" {them} from the journal; the cleanup script run by hand would leave {them} on the"
+        " host"
+    ]
+
+
+def _in_file(drafts: Sequence[Draft], file: str) -> list[Draft]:
+    """``drafts`` said to be written in ``file`` (a lab read from two: hunt EW)."""
+    return [replace(d, cmd=replace(d.cmd, file=file)) for d in drafts]
+
+
+def _named(file: str, warnings: Iterable[str]) -> list[str]:
+    """``warnings`` of one of a lab's two files, in its line order, each naming the file:
+    ``teardown.sh line 3: ...`` (``line 3: ...``), ``teardown.sh: ...`` (one of the whole)."""
+    return [
+        f"{file} {w}" if _WARNED_LINE.match(w) else f"{file}: {w}" for w in in_line_order(warnings)
+    ]
 
 
 def _sudo_field(policy: SudoPolicy, draft: Draft) -> bool | None:

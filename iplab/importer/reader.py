@@ -416,14 +416,19 @@ class Cmd:
     #: the lines of the calls between ``written`` and ``line``, innermost first, when a
     #: function calls the function that runs it (``setup() { mk ns1; }``: hunt EO #4)
     calls: tuple[int, ...] = ()
+    #: the file it is written in, when a lab is read from two (``import setup.sh --cleanup
+    #: teardown.sh``: hunt EW); None: the one input
+    file: str | None = None
 
     def said_at(self) -> str:
         """``line 13``; a command of a function: ``line 6, called at line 13``; of a
-        function another one calls: ``line 2, called at line 5, called at line 9``."""
+        function another one calls: ``line 2, called at line 5, called at line 9``; of a
+        lab read from two files, the file first: ``teardown.sh line 3``."""
+        named = f"{self.file} " if self.file else ""
         if self.written is None or self.written == self.line:
-            return f"line {self.line}"
+            return f"{named}line {self.line}"
         chain = "".join(f", called at line {n}" for n in (*self.calls, self.line))
-        return f"line {self.written}{chain}"
+        return f"{named}line {self.written}{chain}"
 
 
 @dataclass
