@@ -326,6 +326,8 @@ _LABEL = re.compile(r"[A-Za-z][\w.@-]*:")
 #: ``ns.add() {``: hunt EH, UCLM-ESI's net-book-code; it was read as a subshell and refused)
 _FUNCTION_NAME = r"[A-Za-z_][\w.:@-]*"
 _FUNCTION = re.compile(rf"(?:function\s+{_FUNCTION_NAME}(?![\w.:@-])|{_FUNCTION_NAME}\s*\(\))")
+#: a function defined after a check joined to it (``declare -F log >/dev/null || log() {``)
+_FUNCTION_AFTER = re.compile(rf"(?:\|\||&&)\s*{_FUNCTION.pattern}")
 #: a program's name, as a command starts with it (``teamdctl``, ``ip6tables-restore``)
 _PROGRAM_NAME = re.compile(r"[a-z][a-z0-9_.+-]*")
 #: prose that opens another terminal (``At another shell``, ``in a second terminal``, ``open
@@ -3406,6 +3408,21 @@ class Reader:
             and (counted := self._counted(node, self.vars, number, None)) is not None
         ):
             return self._block(text, number, end, counted, where, "")  # (it may only set variables)
+        if (defines := _guarded_definition(node)) is not None and defines is not node:
+            # declare -F log >/dev/null || function log() {...}: defined unless it is already
+            # (hunt EV: a raw step; its calls stayed raw, its $1 said the script's argument)
+            node = defines if _defined_name(defines) not in self.functions else node
+            if node is not defines:  # (defined before: the check keeps that one)
+                self._keep(
+                    Block(
+                        text,
+                        number,
+                        end,
+                        self._commands(["true"], None, number, where),
+                        defines=True,
+                    )
+                )
+                return "speaking"
         if node.type == "function_definition" and (name := node.child_by_field_name("name")):
             body = node.child_by_field_name("body")
             if body is not None and body.type == "compound_statement":
@@ -5028,7 +5045,8 @@ class Reader:
             inside = _Call(True, "", program, [], None, program)
         body = shellread.statements(root)
         saved, lines = dict(self.functions), dict(self.function_lines)
-        for node in body:
+        for statement in body:
+            node = _guarded_definition(statement) or statement  # (declare -F f || f() {...})
             name = node.child_by_field_name("name")
             defined = node.child_by_field_name("body")
             if node.type == "function_definition" and name is not None and defined is not None:
@@ -5061,7 +5079,7 @@ class Reader:
         -e`` (``set +e``) is the script's own, its later commands then must work."""
         run: list[shellread.Node] = []
         for node in body:
-            if node.type == "function_definition":
+            if _guarded_definition(node) is not None:
                 continue
             said = shellread.words(node)[:1] if node.type == "command" else []
             if said and shellread.source(said[0]) == "exit":
@@ -6250,12 +6268,14 @@ class Reader:
             self.warnings.append(f"line {number}: cannot read {args[0]}: {exc}")
             return
         spans: list[tuple[int, int]] = []
-        for node in shellread.statements(shellread.parse(text)):
+        for statement in shellread.statements(shellread.parse(text)):
+            spans_from = statement.start_point.row
+            node = _guarded_definition(statement) or statement  # (declare -F f || f() {...})
             name = node.child_by_field_name("name")
             body = node.child_by_field_name("body")
             if node.type != "function_definition" or name is None or body is None:
                 continue
-            spans.append((node.start_point.row, node.end_point.row))
+            spans.append((spans_from, node.end_point.row))
             if body.type == "compound_statement":
                 self.functions[shellread.source(name)] = body
                 self.function_lines.pop(shellread.source(name), None)
@@ -7266,6 +7286,7 @@ def _opens(body: str) -> bool:
             if k
         )
         or bool(_FUNCTION.match(body))
+        or bool(_FUNCTION_AFTER.search(body))  # (declare -F log || function log() {: hunt EV)
         or bool(_ARRAY_OPENS.match(body))  # NS=( then one item a line (hunt AB #1)
         or bool(_HEREDOC.search(body))
         or body.count('"') % 2 == 1
@@ -7951,12 +7972,44 @@ _SHIFT = re.compile(r"shift(?:\s+[\w${}\"]+)?\s*;?")
 _ARGUMENT_READ = re.compile(r"\$(?:[1-9#@*]|\{(?:[1-9]|[@*]|#\}))")
 
 
+#: the programs a script checks with whether a function is defined yet (``declare -F log``,
+#: ``type -t log``, ``command -v log``, ``[ -n "$(type -t log)" ]``)
+_DEFINED_CHECKS = frozenset({"declare", "typeset", "type", "command", "hash", "compgen"})
+
+
+def _defined_name(node: shellread.Node) -> str | None:
+    name = node.child_by_field_name("name")
+    return shellread.source(name) if name is not None else None
+
+
+def _guarded_definition(node: shellread.Node) -> shellread.Node | None:
+    """The function a statement defines: itself (``log() {...}``), or the one defined after a
+    check that it is not defined yet (``declare -F log >/dev/null || function log() {...}``,
+    ``type log >/dev/null 2>&1 || log() {...}``, ``[ -n "$(type -t log)" ] || log() {...}``:
+    a script's fallback, defined unless the script is sourced where one is); None: another
+    statement."""
+    if node.type == "function_definition":
+        return node
+    parts = [c for c in node.children if c.type != "comment"]
+    if node.type != "list" or len(parts) != 3 or parts[1].type != "||":
+        return None
+    check, defined = parts[0], parts[2]
+    name = _defined_name(defined) if defined.type == "function_definition" else None
+    if name is None:
+        return None
+    said = shellread.source(check)
+    words = re.findall(r"[\w.:@-]+|\[\[?", said)
+    if name not in words or not (set(words) & _DEFINED_CHECKS):
+        return None
+    return defined
+
+
 def _reads_arguments(text: str) -> bool:
     """``text`` reads the script's arguments outside the functions it defines (whose
     ``$1`` is their call's)."""
     root = shellread.parse(text)
     return any(
-        node.type != "function_definition"
+        _guarded_definition(node) is None
         and _ARGUMENT_READ.search(_single_quotes_out(shellread.source(node)))
         for node in shellread.statements(root)
     )
