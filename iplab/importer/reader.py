@@ -473,10 +473,26 @@ IP_PRINTED = re.compile(
 )
 
 
-def printed_after(typed: str) -> tuple[str, str] | None:
+#: ``ip route show [table N]`` and a route as it prints one after it (``default via
+#: 192.0.2.1 dev lab0 onlink``, ``10.0.0.0/24 dev v0 proto kernel scope link src ...``):
+#: words ip would read as selectors too, so a glue only a page that glues elsewhere makes
+_ROUTE_SHOWN = re.compile(
+    r"(?P<typed>(?:sudo\s+)?ip\s+(?:-[46]\s+)?(?:-n\s+\S+\s+)?r(?:o|ou|out|oute)?"
+    r"\s+(?:show|list|ls|sh|lst)(?:\s+table\s+\S+)?)"
+    r"\s+(?P<route>(?:default|[\d.]+(?:/\d+)?|[\da-f:]+/\d+)\s+(?:via\s+\S+\s+)?dev\s+\S+.*)"
+)
+
+
+def printed_after(typed: str, glued: bool = False) -> tuple[str, str] | None:
     """A prompted line's command and what it printed, run on after it on the line (``ifconfig
     vxlan1 vxlan1: flags=4163<UP,...> mtu 1450``: ``ifconfig vxlan1``; hunt EC: read whole,
-    ifconfig's ``<``/``>`` were redirections to the host's files); None when nothing is."""
+    ifconfig's ``<``/``>`` were redirections to the host's files); None when nothing is.
+    ``glued``: the page runs what its commands print on after them elsewhere (an ``ip rule
+    show 0: from all ...``): a route after ``ip route show [table N]`` is one too (hunt
+    EV, simplified.guide's ``$ ip route show table 100 default via 192.0.2.1 dev lab0
+    onlink``, a step ip refuses, "any valid prefix is expected rather than onlink")."""
+    if glued and (route := _ROUTE_SHOWN.fullmatch(typed.strip())) is not None:
+        return route["typed"], route["route"]
     found = IP_PRINTED.search(typed)
     start = found.start() if found is not None else len(typed)
     # (hunt EN, a wiki page as stored: ``$ sudo tcpdump -tn -i any icmp tcpdump: verbose
@@ -1340,6 +1356,9 @@ class Reader:
         self._or_line, self._or_said = 0, ""
         #: a page's: whether it has code blocks (None: not a page read in parts)
         self.code_on_page: bool | None = None
+        #: a page's: whether a command at a prompt is followed on its line by what it
+        #: printed, somewhere on it (:func:`printed_after`)
+        self.glues_output = False
         #: the script's shell stops at a failing command (``set -e``, ``set -o errexit``)
         self.errexit = False
         #: the lines where that changed, and what it became (see :mod:`.slate`)
@@ -2089,7 +2108,7 @@ class Reader:
                 self.prompt = "# " if body is not None else None
                 if said:
                     continue
-            if prompted and body and (glued := printed_after(body)) is not None:
+            if prompted and body and (glued := printed_after(body, self.glues_output)):
                 self.warnings.append(printed_after_said(number, *glued))
                 body = glued[0]  # (a pasted session's ``# ifconfig vxlan1 vxlan1: flags=...``)
             if body is None and prompted and state != "speaking" and _commented(text):
