@@ -37,8 +37,8 @@ BUILTINS = frozenset({
 def bare_words(argv: list[str] | None) -> list[str] | None:
     """The words of the program a command runs past the ``sudo`` in front of it (and its
     options: ``sudo -E``) and the wrappers that change only how it runs (``env LC_ALL=C``,
-    ``timeout 5``): what the program itself reads (hunt ET: ``sudo -E tc -n NS qdisc add``
-    and ``env LC_ALL=C iptables -A ...`` were steps iplab could not undo)."""
+    ``timeout 5``): what the program itself reads (hunt EV, left by ET: ``sudo -E tc -n NS
+    qdisc add`` and ``env LC_ALL=C iptables -A ...`` were steps iplab could not undo)."""
     if not argv:
         return argv
     out = list(strip_sudo(tuple(argv))) if program_name(argv[0]) == "sudo" else argv

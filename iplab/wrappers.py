@@ -165,9 +165,10 @@ _ENV_VARIABLES = frozenset({"-u", "--unset", "-i", "--ignore-environment", "-"})
 
 def _env_sets_only(argv: Sequence[str]) -> bool:
     """``env [VAR=VALUE...] [-u NAME] [-i] CMD``: the variables its command sees, no more
-    (``env LC_ALL=C ip link add ...``, hunt ET: a raw step iplab could not undo, the link
-    it made unknown to the steps after it). Not ``env -C DIR`` (another directory) nor
-    ``env -S`` (its words split again), nor ``env`` alone (it lists the variables)."""
+    (``env LC_ALL=C ip link add ...``, hunt EV, left by ET: a raw step iplab could not
+    undo, the link it made unknown to the steps after it). Not ``env -C DIR`` (another
+    directory) nor ``env -S`` (its words split again), nor ``env`` alone (it lists the
+    variables)."""
     inner = unwrap_once(argv)
     if not inner:
         return False
