@@ -21,7 +21,7 @@ from iplab.inverse import policy_write_of, sysctl_loads_of, sysctl_writes_of
 from iplab.ipwords import netns_named, verb_of
 from iplab.state import created_names
 from iplab.steps import Op, Raw, RouteAdd
-from iplab.words import plain_words, strip_sudo, unbracketed
+from iplab.words import bare_words, plain_words, unbracketed
 from iplab.wrappers import program_name
 
 #: the programs whose change, run in the root namespace, is the host's packet filter
@@ -55,8 +55,7 @@ def host_change(op: Op, links: Collection[str] = ()) -> str | None:
         )
     if (policy := policy_write_of(op)) is not None:
         return f"sets the policy of the host's {policy[2]} chain ({policy[0]} -t {policy[1]})"
-    words = plain_words(op.command)
-    argv = list(strip_sudo(tuple(words))) if words and program_name(words[0]) == "sudo" else words
+    argv = bare_words(plain_words(op.command))  # (sudo -E, env LC_ALL=C in front: hunt EV)
     if argv and program_name(argv[0]) in _FIREWALLS:
         return "changes the host's packet filter (a rule of the root namespace's)"
     if argv and argv[0].rsplit("/", 1)[-1] == "ip" and _rule_changed(argv[1:]):

@@ -1631,6 +1631,10 @@ def _in_a_namespace_of_its_own(args: list[str]) -> bool:
 def _argv_effects(argv: list[str], ns: str | None) -> Declares | None:
     """:func:`effects` of one command's words (no shell syntax between them)."""
     argv = _without_sudo(argv)
+    if argv and (bare := past_how_it_runs(argv)) != argv:
+        # (env LC_ALL=C ip link add ..., timeout 5 ip ...: what its program does; env
+        # alone, a program that changes no name, listed its variables)
+        return _argv_effects(bare, ns)
     if not argv:
         return None
     program = program_name(argv[0])

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 from iplab.words import (
     QUIETING,
+    bare_words,
     inside_netns,
     netns_scoped,
     plain_words,
@@ -45,7 +46,7 @@ def sysctl_writes(command: str) -> list[tuple[str, str]] | None:
     ``net/ipv4/ip_forward``); None for anything else (a read, ``-p FILE``, other shell
     syntax, a value with spaces). Its output thrown away (``2>/dev/null``, ``> /dev/null
     2>&1``) it is the same write (hunt DO: a raw step of unknown effect, no undo)."""
-    argv = plain_words(QUIETING.sub("", command))
+    argv = bare_words(plain_words(QUIETING.sub("", command)))
     if argv is None:
         return _proc_sys_write(command)
     if not argv or program_name(argv[0]) != "sysctl":
@@ -66,7 +67,7 @@ def sysctl_loads(command: str) -> tuple[str, ...] | None:
     names none; None for anything else (``--system`` too: the order of its directories is
     systemd's, not read here). Which keys such a line writes only the files say, read right
     before it runs (:func:`sysctl_file_writes`)."""
-    argv = plain_words(command)
+    argv = bare_words(plain_words(command))
     if not argv or program_name(argv[0]) != "sysctl":
         return None
     files: list[str] = []

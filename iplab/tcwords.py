@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 
 from iplab.ipwords import first, matches, verb_of
 from iplab.records import Record, frozen
-from iplab.words import inside_netns, ip_netns, simple_commands, strip_sudo
+from iplab.words import bare_words, inside_netns, ip_netns, simple_commands
 from iplab.wrappers import program_name
 
 #: each object's verbs, in the order tc tries them
@@ -113,12 +113,9 @@ def commands(command: str) -> Iterator[tuple[str | None, TcLine]]:
     """Each ``tc`` command of a shell line, with the namespace it runs in by ``ip netns
     exec NS`` or its own ``-n NS`` (None: where the line runs), ``sudo`` left out."""
     for words in simple_commands(command) or []:
-        argv = (
-            list(strip_sudo(tuple(words)))
-            if (bool(words) and program_name(words[0]) == "sudo")
-            else words
-        )
-        ns, argv = inside_netns(argv)
+        # (sudo -E, env LC_ALL=C, timeout 5 in front of it, or of ip netns exec: hunt EV)
+        ns, argv = inside_netns(bare_words(words) or [])
+        argv = bare_words(argv) or []
         if (line := read(argv)) is not None:
             yield ns or ip_netns(shlex.join(argv)), line
 

@@ -19,7 +19,7 @@ from collections.abc import Collection, Iterator, Sequence
 
 from iplab import iptopts, ipwords, runtimes
 from iplab.records import Record, frozen
-from iplab.wrappers import SUDO_VALUED, program_name, script_of, unwrap_once
+from iplab.wrappers import SUDO_VALUED, past_how_it_runs, program_name, script_of, unwrap_once
 
 #: what makes a line shell syntax rather than one command: it runs through ``bash -c``
 SHELL_SYNTAX = re.compile(r"[;&|<>`$]|\$\(")
@@ -32,6 +32,17 @@ BUILTINS = frozenset({
     "umask", "jobs", "fg", "bg", "disown", "times", "break", "continue", "mapfile", "readarray",
     "getopts", "shopt", "pushd", "popd", "dirs",
 })  # fmt: skip
+
+
+def bare_words(argv: list[str] | None) -> list[str] | None:
+    """The words of the program a command runs past the ``sudo`` in front of it (and its
+    options: ``sudo -E``) and the wrappers that change only how it runs (``env LC_ALL=C``,
+    ``timeout 5``): what the program itself reads (hunt EV, left by ET: ``sudo -E tc -n NS
+    qdisc add`` and ``env LC_ALL=C iptables -A ...`` were steps iplab could not undo)."""
+    if not argv:
+        return argv
+    out = list(strip_sudo(tuple(argv))) if program_name(argv[0]) == "sudo" else argv
+    return past_how_it_runs(out) if out else out
 
 
 def strip_sudo(argv: tuple[str, ...]) -> tuple[str, ...]:
@@ -365,7 +376,7 @@ def ip_netns(command: str) -> str | None:
     """The namespace a plain ``ip``/``bridge``/``tc`` command works in by its own option
     (``ip -n NS route replace ...``, ``ip -netns NS neigh add ...``, ``ip netns set NS
     ID``, which names NS for the root's table); None: another command, or the root."""
-    argv = plain_words(command) or words_with_values(command)
+    argv = bare_words(plain_words(command) or words_with_values(command))
     if not argv or program_name(argv[0]) not in ("ip", "bridge", "tc"):
         return None
     j = 1
@@ -1061,9 +1072,20 @@ def known_undo(command: str) -> str | None:
     A table's policy (``-P``), a flush (``-F``) or anything through shell syntax has no
     inverse in its words: None.
     """
-    argv = plain_words(command)
-    if argv is None and (once := added_once(command)) is not None:
-        argv = once[1]  # (the undo is due only when the -A runs: iplab.lab reads -C first)
+    written = plain_words(command)
+    if written is None and (once := added_once(command)) is not None:
+        written = once[1]  # (the undo is due only when the -A runs: iplab.lab reads -C first)
+    argv = bare_words(written)
+    if not written or not argv:
+        return None
+    # (sudo -E iptables -A ...: its undo run as it was, sudo -E iptables -D ...)
+    undo = _undo_of(argv)
+    prefix = written[: len(written) - len(argv)]
+    return shlex.join(prefix) + " " + undo if prefix and undo is not None else undo
+
+
+def _undo_of(argv: list[str]) -> str | None:
+    """:func:`known_undo` of a program's own words (no wrapper in front of them)."""
     if argv and program_name(argv[0]) == "ip":
         return _rule_undo(argv)
     if argv and program_name(argv[0]) == "nft":
@@ -1152,8 +1174,7 @@ def policy_write(command: str) -> tuple[str, str, str, str] | None:
     """``iptables [-t TABLE] -P CHAIN TARGET`` (a chain's policy, ``-P FORWARD ACCEPT``):
     (program, table, chain, target); None for anything else. Its inverse is the policy
     the host had, which only the host knows: read right before it runs."""
-    argv = plain_words(command)
-    argv = list(strip_sudo(tuple(argv))) if argv and program_name(argv[0]) == "sudo" else argv
+    argv = bare_words(plain_words(command))
     if not argv or program_name(argv[0]) not in _IPTABLES or program_name(argv[0]) == "ebtables":
         return None
     table, rest = "filter", argv[1:]
@@ -1310,8 +1331,7 @@ def flushes_route_cache(command: str) -> bool:
     """``ip [-4|-6] route flush cache`` (abbreviated or not): it empties the kernel's cache
     of routes, which the kernel fills again; no table changes, nothing to undo (hunt V:
     listed as a step iplab cannot undo)."""
-    argv = plain_words(command)
-    argv = list(strip_sudo(tuple(argv))) if argv and program_name(argv[0]) == "sudo" else argv
+    argv = bare_words(plain_words(command))
     if not argv or program_name(argv[0]) != "ip":
         return False
     j, _elsewhere = _ip_object(argv)
@@ -1396,9 +1416,9 @@ _BRCTL_SETS = frozenset(
 def link_scoped(command: str) -> str | None:
     """The one link a command changes, when every change it makes dies with that link
     (``tc qdisc add dev X ...``, ``ip neigh add ... dev X``, ``ethtool -K X ...``,
-    ``brctl setfd BR 4``, ``ifconfig X 10.1.1.2/24 up``); None
-    otherwise (another program, options before the object, shell syntax)."""
-    argv = plain_words(command)
+    ``brctl setfd BR 4``, ``ifconfig X 10.1.1.2/24 up``; ``sudo -E`` or ``env VAR=x`` in
+    front); None otherwise (another program, options before the object, shell syntax)."""
+    argv = bare_words(plain_words(command))
     if not argv:
         return None
     if program_name(argv[0]) == "ethtool":
@@ -1558,8 +1578,7 @@ def _past_ip_options(argv: list[str]) -> list[str]:
 def link_set_dev(command: str) -> str | None:
     """The link ``ip link set [dev] X ...`` changes (None: another command, or ``ip -n NS``,
     which changes a link elsewhere)."""
-    argv = plain_words(command)
-    argv = list(strip_sudo(tuple(argv))) if argv and program_name(argv[0]) == "sudo" else argv
+    argv = bare_words(plain_words(command))
     if not argv or program_name(argv[0]) != "ip" or len(argv) < 4:
         return None
     if not _abbreviates(argv[1], "link") or not _abbreviates(argv[2], "set"):

@@ -159,10 +159,34 @@ HOW_IT_RUNS = frozenset(
 _TRACERS_ELSEWHERE = frozenset({"-o", "-p", "-u", "--output", "--attach", "--user"})
 
 
+#: env's options that change only the variables its command sees (``-u NAME``, ``-i``)
+_ENV_VARIABLES = frozenset({"-u", "--unset", "-i", "--ignore-environment", "-"})
+
+
+def _env_sets_only(argv: Sequence[str]) -> bool:
+    """``env [VAR=VALUE...] [-u NAME] [-i] CMD``: the variables its command sees, no more
+    (``env LC_ALL=C ip link add ...``, hunt EV, left by ET: a raw step iplab could not
+    undo, the link it made unknown to the steps after it). Not ``env -C DIR`` (another
+    directory) nor ``env -S`` (its words split again), nor ``env`` alone (it lists the
+    variables)."""
+    inner = unwrap_once(argv)
+    if not inner:
+        return False
+    own = argv[1 : len(argv) - len(inner)]
+    values = {i + 1 for i, word in enumerate(own) if word in ("-u", "--unset")}
+    return all(
+        i in values or word in _ENV_VARIABLES or word.startswith("--unset=") or word == "--"
+        or bool(_ASSIGNMENT.match(word))
+        for i, word in enumerate(own)
+    )  # fmt: skip
+
+
 def _only_how(argv: Sequence[str]) -> bool:
     """``argv``'s wrapper changes only how its command runs: one of :data:`HOW_IT_RUNS`, a
-    tracer without a file, a process or a user of its own."""
+    tracer without a file, a process or a user of its own, an ``env`` that sets variables."""
     program = program_name(argv[0])
+    if program == "env":
+        return _env_sets_only(argv)
     if program not in HOW_IT_RUNS:
         return False
     if program not in ("strace", "ltrace"):

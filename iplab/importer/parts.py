@@ -158,6 +158,7 @@ def read_parts(
     h1_taken = title is not None
     code_on_page = any(part.kind == "code" for part in parts)
     reader.code_on_page = code_on_page
+    reader.glues_output = _glues_output(parts)
     # the lines of the page's code blocks: a sentence that names one of them again (``bring
     # them up with `ip link set a up` ``) shows the command, it does not run it twice
     shown = {_same_words(text) for part in parts if part.kind == "code" for _, text in part.body}
@@ -527,10 +528,23 @@ def _root_line(reader: Reader, number: int, typed: str) -> list[str]:
         pieces = [typed.strip()]
     out = []
     for piece in pieces:
-        if (cut := printed_after(piece)) is not None:
+        if (cut := printed_after(piece, reader.glues_output)) is not None:
             reader.warnings.append(printed_after_said(number, *cut))
         out.append(piece if cut is None else cut[0])
     return out
+
+
+def _glues_output(parts: Sequence[Part]) -> bool:
+    """A line of the page, at a prompt, holds a command and what it printed, run on after
+    it (``$ ip rule show 0: from all lookup local ...``): the page's text lost the line
+    breaks after its commands (:func:`~iplab.importer.reader.printed_after`)."""
+    for part in parts:
+        lines = [t for _, t in part.body] if part.kind == "code" else part.source
+        for text in lines:
+            typed = strip_prompt(text.strip()) if prompt_of(text.strip()) else None
+            if typed and printed_after(typed) is not None:
+                return True
+    return False
 
 
 def _at_ps2(parts: Sequence[Part]) -> list[Part]:
@@ -1128,7 +1142,7 @@ def _bare_paragraph(
             and (typed := _at_a_prompt(reader, text, in_shell and not code_on_page))
         ):
             bodies = [typed]  # (``[root@h ~]# ll /var/run/netns/``: a command too)
-            if (shown_after := printed_after(typed)) is not None:
+            if (shown_after := printed_after(typed, reader.glues_output)) is not None:
                 # (``$ arp Address HWtype ...``: what it printed, on its line; hunt EC)
                 bodies = [shown_after[0]]
                 reader.warnings.append(printed_after_said(number, *shown_after))

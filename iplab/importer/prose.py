@@ -249,13 +249,13 @@ _OUTPUT_LABEL = re.compile(
     re.IGNORECASE,
 )
 #: the end of a sentence, where the last one starts
-_SENTENCES = re.compile(r"(?<=[.!?])\s+")
+_SENTENCES = re.compile(r"(?<=[.!?])\s+|(?<=[\u3002\uff01\uff1f])\s*")  # (CJK full stops: no space)
 
 
 def _last_sentence(text: str) -> str:
     """The last sentence of a text, its emphasis (``**``, ``_``, backquotes) taken off."""
     plain = " ".join(text.replace("*", "").replace("`", "").split()).strip("_ ")
-    return _SENTENCES.split(plain)[-1]
+    return next((s for s in reversed(_SENTENCES.split(plain)) if s), "")
 
 
 def labels_output(text: str) -> tuple[bool, bool]:
@@ -298,6 +298,38 @@ _SAID_TO_FAIL = re.compile(
 _FAILS = re.compile(
     r"\bfail(?:s|ed|ing|ure)?\b|\bunreachable\b|\b100\s?%\s+(?:packet\s+)?loss\b"
     r"|\bno\s+repl(?:y|ies)\b|\btimes?\s+out\b",
+    re.IGNORECASE,
+)
+#: the same claim in the other languages tutorials are written in (hunt EV #4: choisungwook's
+#: Korean ``iptables forward설정이 되지 않아서 실패합니다.``, "fails because forwarding is
+#: not set"): Korean 실패합니다/실패한다/실패해야 합니다, Chinese and Japanese 失败 失敗,
+#: ``ping 不通``, German ``schlägt fehl``/``fehlschlagen``, French ``échoue``, Spanish
+#: ``falla``/``fallará``/``debería fallar``, Portuguese ``falha``, Italian ``fallisce``,
+#: Russian ``не удаётся``/``не проходит``/``завершится ошибкой``
+_FAILS_ELSEWHERE = re.compile(
+    r"실패(?:합니다|한다|해야|할\s*(?:것|겁니다)|하게|했습니다|했다|함|해요|입니다)"
+    r"|失[败敗]|不通|(?:无法|不能)\s*ping\s*通|通信(?:できません|できない)|疎通(?:しません|しない)"
+    r"|\bschl(?:ä|ae)gt\b(?:\s+\S+){0,6}?\s+fehl\b|\bfehl(?:schlagen|geschlagen)\b"
+    r"|\b[ée]chou(?:e|ent|era|eront|er|ait)\b"
+    r"|\bfall(?:a|an|ar|ará|arán|ara|aría)\b|\bfalh(?:a|am|ar|ará|arão)\b"
+    r"|\bfallisc(?:e|ono)\b|\bfallire\b"
+    r"|не\s+уда[её]тся|не\s+проходит|не\s+пройд[её]т|заверш(?:ится|ается)\s+(?:ошибкой|неудачей)",
+    re.IGNORECASE,
+)
+#: what makes such a failure a condition or denies it, in those languages (``si falla``,
+#: ``wenn ... fehlschlägt``, ``如果失败``, ``失敗した場合``, ``실패하지 않``, ``ya no falla``)
+_CONDITION_ELSEWHERE = re.compile(
+    r"\b(?:si|s['\u2019]il|wenn|falls|ob|cuando|quand|lorsque|warum|pourquoi|por\s*qu[eé]"
+    r"|если|когда|почему)\b"
+    # (a denial of the failure itself, not of another word: ``nicht aktiv, daher schlägt
+    # der Ping fehl`` says it fails)
+    r"|\bschl(?:ä|ae)gt\s+(?:\S+\s+){0,4}?(?:nicht|nie)\s+(?:mehr\s+)?fehl\b"
+    r"|\b(?:nicht|nie)\s+(?:mehr\s+)?fehl(?:schlagen|geschlagen)\b"
+    r"|\bn['\u2019]\s*[ée]chou\w*\s+(?:pas|plus|jamais)\b|\bne\s+(?:pas|plus)\s+[ée]chouer\b"
+    r"|\b(?:no|não|nao|non)\s+(?:\w+\s+)?(?:fall|falh|fallisc|fallir)\w*"
+    r"|\b\u043d\u0435\s+(?:\w+\s+)?заверш\w*\s+(?:ошибкой|неудачей)"  # (не ... завершится)
+    r"|만약|경우|실패하지\s*않|왜|如果|若|的话|要是|不会|不再|为什么|場合|もし|たら|なら"
+    r"|失敗し(?:ない|ません)|なぜ",
     re.IGNORECASE,
 )
 #: words that make a failure a condition or deny it, not a claim (``if it fails, check the
@@ -435,6 +467,8 @@ def said_to_fail(text: str, *, own: bool = False, shown: bool = False) -> str:
         return last
     if own and _FAILS.search(last) and not _CONDITION.search(last):
         return last
+    if _FAILS_ELSEWHERE.search(last) and not _CONDITION_ELSEWHERE.search(last):
+        return last  # (Korean's 실패합니다 says "fails", before the command or after it)
     return ""
 
 

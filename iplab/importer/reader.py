@@ -326,6 +326,8 @@ _LABEL = re.compile(r"[A-Za-z][\w.@-]*:")
 #: ``ns.add() {``: hunt EH, UCLM-ESI's net-book-code; it was read as a subshell and refused)
 _FUNCTION_NAME = r"[A-Za-z_][\w.:@-]*"
 _FUNCTION = re.compile(rf"(?:function\s+{_FUNCTION_NAME}(?![\w.:@-])|{_FUNCTION_NAME}\s*\(\))")
+#: a function defined after a check joined to it (``declare -F log >/dev/null || log() {``)
+_FUNCTION_AFTER = re.compile(rf"(?:\|\||&&)\s*{_FUNCTION.pattern}")
 #: a program's name, as a command starts with it (``teamdctl``, ``ip6tables-restore``)
 _PROGRAM_NAME = re.compile(r"[a-z][a-z0-9_.+-]*")
 #: prose that opens another terminal (``At another shell``, ``in a second terminal``, ``open
@@ -476,10 +478,26 @@ IP_PRINTED = re.compile(
 )
 
 
-def printed_after(typed: str) -> tuple[str, str] | None:
+#: ``ip route show [table N]`` and a route as it prints one after it (``default via
+#: 192.0.2.1 dev lab0 onlink``, ``10.0.0.0/24 dev v0 proto kernel scope link src ...``):
+#: words ip would read as selectors too, so a glue only a page that glues elsewhere makes
+_ROUTE_SHOWN = re.compile(
+    r"(?P<typed>(?:sudo\s+)?ip\s+(?:-[46]\s+)?(?:-n\s+\S+\s+)?r(?:o|ou|out|oute)?"
+    r"\s+(?:show|list|ls|sh|lst)(?:\s+table\s+\S+)?)"
+    r"\s+(?P<route>(?:default|[\d.]+(?:/\d+)?|[\da-f:]+/\d+)\s+(?:via\s+\S+\s+)?dev\s+\S+.*)"
+)
+
+
+def printed_after(typed: str, glued: bool = False) -> tuple[str, str] | None:
     """A prompted line's command and what it printed, run on after it on the line (``ifconfig
     vxlan1 vxlan1: flags=4163<UP,...> mtu 1450``: ``ifconfig vxlan1``; hunt EC: read whole,
-    ifconfig's ``<``/``>`` were redirections to the host's files); None when nothing is."""
+    ifconfig's ``<``/``>`` were redirections to the host's files); None when nothing is.
+    ``glued``: the page runs what its commands print on after them elsewhere (an ``ip rule
+    show 0: from all ...``): a route after ``ip route show [table N]`` is one too (hunt
+    EV, simplified.guide's ``$ ip route show table 100 default via 192.0.2.1 dev lab0
+    onlink``, a step ip refuses, "any valid prefix is expected rather than onlink")."""
+    if glued and (route := _ROUTE_SHOWN.fullmatch(typed.strip())) is not None:
+        return route["typed"], route["route"]
     found = IP_PRINTED.search(typed)
     start = found.start() if found is not None else len(typed)
     # (hunt EN, a wiki page as stored: ``$ sudo tcpdump -tn -i any icmp tcpdump: verbose
@@ -1343,6 +1361,9 @@ class Reader:
         self._or_line, self._or_said = 0, ""
         #: a page's: whether it has code blocks (None: not a page read in parts)
         self.code_on_page: bool | None = None
+        #: a page's: whether a command at a prompt is followed on its line by what it
+        #: printed, somewhere on it (:func:`printed_after`)
+        self.glues_output = False
         #: the script's shell stops at a failing command (``set -e``, ``set -o errexit``)
         self.errexit = False
         #: the lines where that changed, and what it became (see :mod:`.slate`)
@@ -2092,7 +2113,7 @@ class Reader:
                 self.prompt = "# " if body is not None else None
                 if said:
                     continue
-            if prompted and body and (glued := printed_after(body)) is not None:
+            if prompted and body and (glued := printed_after(body, self.glues_output)):
                 self.warnings.append(printed_after_said(number, *glued))
                 body = glued[0]  # (a pasted session's ``# ifconfig vxlan1 vxlan1: flags=...``)
             if body is None and prompted and state != "speaking" and _commented(text):
@@ -3411,6 +3432,21 @@ class Reader:
             and (counted := self._counted(node, self.vars, number, None)) is not None
         ):
             return self._block(text, number, end, counted, where, "")  # (it may only set variables)
+        if (defines := _guarded_definition(node)) is not None and defines is not node:
+            # declare -F log >/dev/null || function log() {...}: defined unless it is already
+            # (hunt EV: a raw step; its calls stayed raw, its $1 said the script's argument)
+            node = defines if _defined_name(defines) not in self.functions else node
+            if node is not defines:  # (defined before: the check keeps that one)
+                self._keep(
+                    Block(
+                        text,
+                        number,
+                        end,
+                        self._commands(["true"], None, number, where),
+                        defines=True,
+                    )
+                )
+                return "speaking"
         if node.type == "function_definition" and (name := node.child_by_field_name("name")):
             body = node.child_by_field_name("body")
             if body is not None and body.type == "compound_statement":
@@ -5033,7 +5069,8 @@ class Reader:
             inside = _Call(True, "", program, [], None, program)
         body = shellread.statements(root)
         saved, lines = dict(self.functions), dict(self.function_lines)
-        for node in body:
+        for statement in body:
+            node = _guarded_definition(statement) or statement  # (declare -F f || f() {...})
             name = node.child_by_field_name("name")
             defined = node.child_by_field_name("body")
             if node.type == "function_definition" and name is not None and defined is not None:
@@ -5066,7 +5103,7 @@ class Reader:
         -e`` (``set +e``) is the script's own, its later commands then must work."""
         run: list[shellread.Node] = []
         for node in body:
-            if node.type == "function_definition":
+            if _guarded_definition(node) is not None:
                 continue
             said = shellread.words(node)[:1] if node.type == "command" else []
             if said and shellread.source(said[0]) == "exit":
@@ -6255,12 +6292,14 @@ class Reader:
             self.warnings.append(f"line {number}: cannot read {args[0]}: {exc}")
             return
         spans: list[tuple[int, int]] = []
-        for node in shellread.statements(shellread.parse(text)):
+        for statement in shellread.statements(shellread.parse(text)):
+            spans_from = statement.start_point.row
+            node = _guarded_definition(statement) or statement  # (declare -F f || f() {...})
             name = node.child_by_field_name("name")
             body = node.child_by_field_name("body")
             if node.type != "function_definition" or name is None or body is None:
                 continue
-            spans.append((node.start_point.row, node.end_point.row))
+            spans.append((spans_from, node.end_point.row))
             if body.type == "compound_statement":
                 self.functions[shellread.source(name)] = body
                 self.function_lines.pop(shellread.source(name), None)
@@ -7271,6 +7310,7 @@ def _opens(body: str) -> bool:
             if k
         )
         or bool(_FUNCTION.match(body))
+        or bool(_FUNCTION_AFTER.search(body))  # (declare -F log || function log() {: hunt EV)
         or bool(_ARRAY_OPENS.match(body))  # NS=( then one item a line (hunt AB #1)
         or bool(_HEREDOC.search(body))
         or body.count('"') % 2 == 1
@@ -7956,12 +7996,44 @@ _SHIFT = re.compile(r"shift(?:\s+[\w${}\"]+)?\s*;?")
 _ARGUMENT_READ = re.compile(r"\$(?:[1-9#@*]|\{(?:[1-9]|[@*]|#\}))")
 
 
+#: the programs a script checks with whether a function is defined yet (``declare -F log``,
+#: ``type -t log``, ``command -v log``, ``[ -n "$(type -t log)" ]``)
+_DEFINED_CHECKS = frozenset({"declare", "typeset", "type", "command", "hash", "compgen"})
+
+
+def _defined_name(node: shellread.Node) -> str | None:
+    name = node.child_by_field_name("name")
+    return shellread.source(name) if name is not None else None
+
+
+def _guarded_definition(node: shellread.Node) -> shellread.Node | None:
+    """The function a statement defines: itself (``log() {...}``), or the one defined after a
+    check that it is not defined yet (``declare -F log >/dev/null || function log() {...}``,
+    ``type log >/dev/null 2>&1 || log() {...}``, ``[ -n "$(type -t log)" ] || log() {...}``:
+    a script's fallback, defined unless the script is sourced where one is); None: another
+    statement."""
+    if node.type == "function_definition":
+        return node
+    parts = [c for c in node.children if c.type != "comment"]
+    if node.type != "list" or len(parts) != 3 or parts[1].type != "||":
+        return None
+    check, defined = parts[0], parts[2]
+    name = _defined_name(defined) if defined.type == "function_definition" else None
+    if name is None:
+        return None
+    said = shellread.source(check)
+    words = re.findall(r"[\w.:@-]+|\[\[?", said)
+    if name not in words or not (set(words) & _DEFINED_CHECKS):
+        return None
+    return defined
+
+
 def _reads_arguments(text: str) -> bool:
     """``text`` reads the script's arguments outside the functions it defines (whose
     ``$1`` is their call's)."""
     root = shellread.parse(text)
     return any(
-        node.type != "function_definition"
+        _guarded_definition(node) is None
         and _ARGUMENT_READ.search(_single_quotes_out(shellread.source(node)))
         for node in shellread.statements(root)
     )
