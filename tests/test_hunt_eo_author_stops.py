@@ -55,6 +55,21 @@ def test_return_in_a_function_is_its_stop() -> None:
     assert not [ln for ln in steps if "|| return" in ln], steps
 
 
+def test_a_cleanup_run_as_another_user_is_read_past_sudos_option_value() -> None:
+    """``sudo -u root ip netns del a`` in the abort's cleanup: its program is ip (the
+    value of ``-u`` skipped, as sudo reads it), so the cleanup deletes what the lab made
+    and ``|| abort`` is the author's stop; read as the program ``root`` before, the lines
+    were raw steps calling a function their shell does not have."""
+    yaml, _ = _script(
+        "#!/bin/bash\ncleanup() {\n    sudo -u root ip netns del a\n}\n"
+        "abort() {\n    cleanup\n    exit 1\n}\n"
+        "ip netns add a || abort\nip link add va netns a type veth peer name vb || abort\n"
+    )
+    assert "action: netns add" in yaml and "name: va" in yaml, yaml
+    steps = [ln for ln in yaml.splitlines() if "line:" in ln or "command:" in ln]
+    assert not [ln for ln in steps if "|| abort" in ln], steps
+
+
 def test_a_function_or_exit_runs_the_function() -> None:
     yaml, warnings = _script(
         "#!/bin/bash\nsetup() {\n    ip netns add a\n    ip link add va type veth peer name vb\n}\n"

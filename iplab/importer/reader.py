@@ -68,6 +68,7 @@ from iplab.words import (
     reads_only,
     shell_tokens,
     simple_commands,
+    strip_sudo,
 )
 from iplab.wrappers import program_name, unwrapped
 
@@ -7645,8 +7646,8 @@ def _run_programs(node: shellread.Node) -> list[str]:
 def _unsudoed_words(command: shellread.Node) -> list[str]:
     """A command's words as the shell passes them, past ``sudo`` and its options."""
     words = [shellread.unquoted(w) or "" for w in shellread.words(command)]
-    if bool(words) and program_name(words[0]) == "sudo":
-        words = list(itertools.dropwhile(lambda w: w.startswith("-"), words[1:]))
+    if bool(words) and program_name(words[0]) == "sudo":  # (sudo -u USER: its value too)
+        words = list(strip_sudo(tuple(words)))
     return words
 
 
