@@ -219,8 +219,9 @@ _PROMPTS = (
     rf"|[\w.-]+@[\w.-]+ \S+{_BRANCH}>|~[^\s>]*>|(?:ba|z|k|da)?sh-\d+(?:\.\d+)*[$#]"
     "|\u2514\u2500+[$#])"
     # zsh's own (%), and its themes': pure/starship's \u276f, oh-my-zsh's \u279c (robbyrussell:
-    # an arrow, the directory, maybe git:(branch) and a cross), a lambda
-    "|%|\u276f+|\u03bb|\u279c +\\S+(?: git:\\([^)\\n]*\\))?(?: \u2717)?"
+    # an arrow, the directory, maybe git:(branch) and a cross), a lambda, and a guillemet
+    # (hunt EX, cni#907's ``\u00bb sudo ip netns add testing``: "no command found")
+    "|%|\u276f+|\u03bb|\u00bb|\u279c +\\S+(?: git:\\([^)\\n]*\\))?(?: \u2717)?"
 )
 _PROMPT = re.compile(rf"(?:{_PROMPTS})(?: |$)")
 #: a host's prompt with the command typed against it (``host1$sudo ip ...``), a program after it
