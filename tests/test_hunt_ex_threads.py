@@ -15,6 +15,15 @@ closed by a full-width comma: ``3.   ip tuntap add   tun0  mode tun  , ip link d
 tun0\uff0c``. It was a title, lost with no word. Now a line of prose whose every comma-parted
 piece is an ip command iplab types is read as those commands; the full-width comma is no
 heading glued to the last one.
+
+#4 vyos-1x#2007 (ex11) shows VyOS's configuration lines (``set interfaces virtual-ethernet
+...``, ``commit``) above a ``vyos@r14#`` prompt: raw steps (bash's own set; a commit this
+host has not). Now a router's configuration lines are said and shown, not run.
+
+#5 Entware#3 (ex14): ``...`` between a reply's kernel config lines was a raw step. Now a
+line of dots is said, not a command. #6 trex-core#1145 (ex13): "no command found" named
+none of the page's bare ip lines (``ip -6 route add default``, which iplab does not type).
+Now they are named.
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ from pathlib import Path
 import pytest
 
 from iplab import scenario
+from iplab.errors import UsageError
 from iplab.importer.convert import detect_kind, import_text
 from iplab.plan import decide_sudo
 from iplab.render import renderer
@@ -104,3 +114,61 @@ def test_the_listed_tun_runs_clean_under_its_prefix(state_dir: Path, tmp_path: P
     prefix = "exxk01"
     out = page_ran_clean(page, prefix, "exx", state_dir, tmp_path)
     assert "ip tuntap add   exxk01tun0  mode tun" in out, out
+
+
+def test_a_router_s_configuration_lines_are_shown_not_run() -> None:
+    """#4 vyos-1x#2007 (ex11): VyOS's ``set interfaces virtual-ethernet veth10 peer-name
+    'veth100'`` lines and ``commit``, above a ``vyos@r14#`` prompt, were raw steps iplab
+    cannot undo (bash's own set, and a commit this host has not): each is said, not run."""
+    result = _imported("ex11")
+    commands = _rendered(result.yaml)
+    assert commands == ["sudo ip netns exec ns01 ip link show"], commands
+    said = [w for w in result.warnings if "a router's configuration command" in w]
+    assert [w.split(":")[0] for w in said] == [f"line {n}" for n in (8, 9, 10, 11, 12)], said
+    assert not any("has no prompt" in w for w in result.warnings), result.warnings
+
+
+def test_bash_s_own_set_stays_a_command() -> None:
+    text = (
+        "# r\n\n```\nset interfaces ethernet eth1 address 10.0.0.1/24\ncommit\n```\n\n"
+        "```bash\nset -x\nip netns add a\ncommit\n```\n"
+    )
+    result = import_text(text, "markdown", "page.md")
+    assert _rendered(result.yaml) == ["ip netns add a", "commit"], result.yaml
+    assert any("line 9: 'set -x' skipped" in w for w in result.warnings), result.warnings
+    said = [w for w in result.warnings if "a router's configuration command" in w]
+    assert [w.split(":")[0] for w in said] == ["line 4", "line 5"], said
+
+
+def test_dots_that_leave_lines_out_are_no_step() -> None:
+    """#5 Entware#3 (ex14): a reply's ``CONFIG_NAMESPACES=y``, ``...``, ``CONFIG_NET_NS=y``:
+    the dots were a raw step iplab cannot undo. Now said, not a command."""
+    result = _imported("ex14")
+    commands = _rendered(result.yaml)
+    assert "..." not in commands, commands
+    assert commands[-2] == "ip netns exec test_ns ifconfig test_v0  10.1.1.10/24 up", commands
+    assert "line 41: '...' marks lines the page leaves out: not a command" in result.warnings
+
+
+def test_ip_lines_no_command_found_names_them() -> None:
+    """#6 trex-core#1145 (ex13): "change: ip -6 route add default to: ip -6 route replace
+    default", bare lines ip refuses as written: "no command found" named no line. Now the
+    ip lines of their own the import left as prose are named."""
+    path = next(PAGES.glob("ex13-*"))
+    text = path.read_text(encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        import_text(text, detect_kind(path.name, text), path.name)
+    said = str(caught.value)
+    assert "lines 9, 13 hold ip lines iplab does not type ('ip -6 route add default'" in said
+
+
+@pytest.mark.kernel
+@pytest.mark.skipif(bool(SKIP), reason=SKIP or "")
+def test_the_expected_behaviour_runs_clean_under_its_prefix(
+    state_dir: Path, tmp_path: Path
+) -> None:
+    """ex14 as a user runs it: the namespace, the pair, ifconfig's address inside, the
+    page's check; undone from the journal (no cleanup on the page), nothing left."""
+    page = next(PAGES.glob("ex14-*"))
+    out = page_ran_clean(page, "exxk02", "exx", state_dir, tmp_path)
+    assert "ip netns exec exxk02test_ns ifconfig exxk02test_v0  10.1.1.10/24 up" in out, out
