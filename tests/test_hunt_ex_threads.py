@@ -24,6 +24,10 @@ host has not). Now a router's configuration lines are said and shown, not run.
 line of dots is said, not a command. #6 trex-core#1145 (ex13): "no command found" named
 none of the page's bare ip lines (``ip -6 route add default``, which iplab does not type).
 Now they are named.
+
+#7 ip-netns(8)'s example (ex06) leaves the command to the reader in capitals: ``ip netns
+exec net0 SOME_PROCESS_IN_BACKGROUND``. In a code block it was a raw step iplab cannot
+undo; now it is the command's form, shown (as ``<command>`` is).
 """
 
 from __future__ import annotations
@@ -172,3 +176,29 @@ def test_the_expected_behaviour_runs_clean_under_its_prefix(
     page = next(PAGES.glob("ex14-*"))
     out = page_ran_clean(page, "exxk02", "exx", state_dir, tmp_path)
     assert "ip netns exec exxk02test_ns ifconfig exxk02test_v0  10.1.1.10/24 up" in out, out
+
+
+@pytest.mark.parametrize(
+    ("line", "slot"),
+    [
+        ("ip netns exec net0 SOME_PROCESS_IN_BACKGROUND", "SOME_PROCESS_IN_BACKGROUND"),
+        ("sudo ip netns exec red COMMAND", "COMMAND"),
+        ("ip netns exec red YOUR_CMD -v", "YOUR_CMD"),
+    ],
+)
+def test_a_man_page_s_capital_command_slot_is_no_step(line: str, slot: str) -> None:
+    """#7 ip-netns(8)'s example (ex06), ``ip netns exec net0 SOME_PROCESS_IN_BACKGROUND``,
+    in a code block: a raw step iplab cannot undo. Now the command's form, shown."""
+    text = f"# m\n\n```\nip netns add net0\n{line}\nip netns del net0\n```\n"
+    result = import_text(text, "markdown", "page.md")
+    assert not any(slot in c for c in _rendered(result.yaml)), result.yaml
+    assert any(f"({slot} is left to the reader)" in w for w in result.warnings), result.warnings
+
+
+@pytest.mark.parametrize(
+    "line", ["ip netns exec red $CMD", "ip netns exec red ip link", "ip netns exec red LOG=1"]
+)
+def test_a_variable_or_a_program_after_netns_exec_is_no_slot(line: str) -> None:
+    text = f"# m\n\n```\nip netns add red\n{line}\n```\n"
+    result = import_text(text, "markdown", "page.md")
+    assert not any("left to the reader" in w for w in result.warnings), result.warnings
