@@ -1784,13 +1784,27 @@ _COMMAND_SLOT = re.compile(
 )
 
 
+#: a man page's placeholder for the command a line runs, in capitals (ip-netns(8)'s ``ip
+#: netns exec net0 SOME_PROCESS_IN_BACKGROUND``, ``COMMAND``, ``YOUR_CMD``), right after ``ip
+#: netns exec NAME``: no variable (``$CMD``), no program's name
+_CAPS_SLOT = re.compile(r"\bnetns\s+exec\s+\S+\s+(?P<slot>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)(?=\s|$)")
+_CAPS_SLOT_WORDS = frozenset({"COMMAND", "CMD", "PROCESS", "PROGRAM", "PROG"})
+
+
 def command_slot(command: str) -> str | None:
     """The placeholder a line holds for the command to run (``ip netns exec ns1
-    <command>``, ``unshare --net <command>``), outside quotes: such a line shows a
-    command's form, it is no step of a lab (hunt BK: the model refused the whole page for
-    it). None when it holds none."""
-    found = _COMMAND_SLOT.search(_QUOTED.sub("''", command))
-    return found[0] if found else None
+    <command>``, ``unshare --net <command>``, ``ip netns exec net0
+    SOME_PROCESS_IN_BACKGROUND``), outside quotes: such a line shows a command's form, it
+    is no step of a lab (hunt BK: the model refused the whole page for it; hunt EX: the
+    man page's capitals were a raw step iplab cannot undo). None when it holds none."""
+    unquoted = _QUOTED.sub("''", command)
+    found = _COMMAND_SLOT.search(unquoted)
+    if found:
+        return found[0]
+    caps = _CAPS_SLOT.search(unquoted)
+    if caps and _CAPS_SLOT_WORDS.intersection(caps["slot"].split("_")):
+        return caps["slot"]
+    return None
 
 
 def unbracketed(command: str) -> str:

@@ -387,6 +387,12 @@ def _sentences_left(text: str, warnings: Sequence[str], drafts: Sequence[Draft])
     return found
 
 
+#: a line of its own that is ip's, an object's word after it (``ip -6 route add default``)
+_IP_LINE_ALONE = re.compile(
+    r"\s*(?:sudo\s+)?ip\s+(?:-\S+\s+)*(?:link|addr|address|route|rule|neigh|neighbour|netns"
+    r"|tunnel|tuntap|maddress|mroute|monitor|xfrm|vrf|nexthop|token)\b[^.!?:;]*"
+)
+
 #: a line that is an ip command as it stands (``ip netns exec <namespace> ip link show``)
 _STARTS_WITH_IP = re.compile(r"(?:sudo\s+)?ip\s")
 
@@ -565,6 +571,24 @@ def _read_file(
                 f"; line{'s' * (len(inside) > 1)} {listed} hold{'s' * (len(inside) == 1)}"
                 " ip commands inside sentences (a transcript?): write each on a line of its"
                 " own, or in a code block, and import that"
+            )
+        named = {int(m[1]) for w in reader.warnings if (m := re.match(r"lines? (\d+)\b", w))}
+        raw_ip = [
+            n
+            for n, line in enumerate(page, 1)
+            if _IP_LINE_ALONE.fullmatch(line)
+            and n not in named
+            and n not in inside
+            and n not in forms
+            and n not in added
+        ]
+        if raw_ip:  # (hunt EX, trex-core#1145: "change: ip -6 route add default to: ...")
+            listed = _listed(raw_ip)
+            why += (
+                f"; line{'s' * (len(raw_ip) > 1)} {listed} hold{'s' * (len(raw_ip) == 1)} ip"
+                f" lines iplab does not type ({page[raw_ip[0] - 1].strip()!r} (line"
+                f" {raw_ip[0]}), ...), read as prose on a page with no code blocks: if the"
+                " page runs them, put them in a code block and import that"
             )
         run_together = [] if reader.warnings else [
             (n, word) for n, line in enumerate(page, 1) if (word := spaces_lost(line))

@@ -11,10 +11,11 @@ line, or (a recording) by its header line; and by how such files are written
 (:func:`by_content`: a renamed ``Dockerfile.netlab``, ``cat site.yml | iplab import -``,
 a page's code block with no language, hunt N): a rule and its tab-indented recipe (in a
 page, with something only make reads: hunt P), a first ``FROM``, ``Vagrant.configure``,
-YAML whose keys run commands, Python; a justfile's recipes indented by spaces (hunt AD).
+YAML whose keys run commands, Python; a justfile's recipes indented by spaces (hunt AD);
+in a page, a C function the page quotes (hunt EX).
 
 Why this module is long: each kind of file is told by content by a reader of its own (a
-Makefile, a justfile, a Dockerfile, a Vagrantfile, YAML, Python), sharing one table of
+Makefile, a justfile, a Dockerfile, a Vagrantfile, YAML, Python, C), sharing one table of
 names and ways out.
 """
 
@@ -242,6 +243,8 @@ def by_content(lines: Sequence[tuple[int, str]], in_page: bool = False) -> Found
     block of a page, where a Makefile must show something only make reads
     (:func:`_make_sign`): a page labels each host's commands as make writes a rule."""
     if (found := _makefile(lines)) is not None and (not in_page or _make_sign(lines)):
+        return found
+    if in_page and (found := _c_like(lines)) is not None:
         return found
     for detect in (_justfile, _dockerfile, _vagrantfile, _yaml, _ini, _python):
         if (found := detect(lines)) is not None:
@@ -704,3 +707,38 @@ def _python(lines: Sequence[tuple[int, str]]) -> Found | None:
         return None
     number, line = lines[first.lineno - 1]
     return Found("a Python program", f"line {number}: {line.strip()!r}", _COPY)
+
+
+#: the lines only a program in C or a language written like it holds, none a shell's: a
+#: keyword and its parenthesised condition (``if (dest && dest->mode == X) {``), a call
+#: as a statement (``dev_forward_skb(vlan->lowerdev, skb);``), a member through a pointer
+#: (``skb->data``), a block comment, an ``#include``
+_C_SIGNS = (
+    re.compile(r"\s*(?:\}\s*)?(?:if|else\s+if|while|switch|for)\s*\((?!\().*\)\s*\{?\s*"),
+    re.compile(
+        r"\s*(?:return\s+)?[A-Za-z_][\w.]*(?:->\w+)*\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*;\s*"
+    ),
+    re.compile(r".*\w->[A-Za-z_]\w*.*;\s*|.*\w->[A-Za-z_]\w*.*\)\s*\{\s*"),
+    re.compile(r"\s*/\*.*|.*\*/\s*"),
+    re.compile(r"\s*#\s*(?:include|define|ifn?def|endif)\b.*"),
+)
+#: a line of such a program: a sign, a brace alone, a statement ending in ``;``, a ``//``
+#: comment
+_C_LINE = re.compile(r"\s*(?:[{}]\s*;?|.*;|//.*|\*.*)\s*")
+
+
+def _c_like(lines: Sequence[tuple[int, str]]) -> Found | None:
+    """A page's code block of C (a kernel function the page quotes, hunt EX: jursonmo's
+    macvlan notes, ``if (vlan->mode == MACVLAN_MODE_BRIDGE) {`` read as shell, each ``->``
+    a redirection that "writes the host's ./mode", raw steps iplab cannot undo): two of
+    its lines show what only such a program writes, and every line is one of its."""
+    kept = [(n, t) for n, t in lines if t.strip()]
+    signed = [(n, t) for n, t in kept if any(sign.fullmatch(t) for sign in _C_SIGNS)]
+    if len(signed) < 2 or not all(
+        any(sign.fullmatch(t) for sign in _C_SIGNS) or _C_LINE.fullmatch(t) for _, t in kept
+    ):
+        return None
+    number, line = signed[0]
+    return Found(
+        "a program in C (or a language written like it)", f"line {number}: {line.strip()!r}", _COPY
+    )

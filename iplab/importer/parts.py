@@ -1613,6 +1613,8 @@ def _commands_in(
     # `ip netns del a; ip netns del b`: each statement, as one is read (hunt AE: a bare
     # line so chained, on a page with no code blocks, was dropped with no word)
     bodies = [each for body in bodies for each in _each_statement(body)]
+    if len(bodies) == 1 and "`" not in stripped:
+        bodies = _each_listed(bodies[0])
     if any(cjk_word(strip_comment(body)) for body in bodies):
         return []  # (``ip addr show 输出详解``: a title, see prose.cjk_word)
     strict = code_on_page or len(bodies) > 1 or "`" in stripped
@@ -1631,6 +1633,27 @@ def _commands_in(
     if not ok and not code_on_page and len(bodies) == 1 and _host_change(bodies[0]):
         return bodies  # (hunt DN: the page's NAT, dropped with no word)
     return bodies if ok else []
+
+
+#: a comma between two ip commands a line of prose lists (``ip tuntap add tun0 mode tun ,
+#: ip link delete tun0\uff0c``), an ASCII one or a full-width one, before ip's name
+_LISTED = re.compile(r"\s*[,\uff0c\u3001]\s*(?=(?:sudo\s+)?(?:ip|bridge)\s)")
+#: the punctuation that closes such a list in Chinese or Japanese (a full-width comma, a
+#: full stop)
+_LIST_END = re.compile(r"\s*[\uff0c\u3002\u3001\uff1b]+\s*$")
+
+
+def _each_listed(body: str) -> list[str]:
+    """The ip commands a line of prose lists with commas (hunt EX, jursonmo's macvlan notes:
+    ``3.   ip tuntap add   tun0  mode tun  , ip link delete tun0\uff0c``, lost with no word as
+    a title): each, when every piece is an ip command iplab types (a sentence's ``ip netns
+    add a, then ...`` is no list); the line as it is otherwise."""
+    pieces = [_LIST_END.sub("", piece) for piece in _LISTED.split(body)]
+    if len(pieces) < 2 or not all(
+        first_program(piece) in ("ip", "bridge") and _typed(piece, True) for piece in pieces
+    ):
+        return [body]
+    return pieces
 
 
 def _cjk_titled(text: str) -> bool:

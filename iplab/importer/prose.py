@@ -354,6 +354,10 @@ _TITLE_SMALL = frozenset({
 })  # fmt: skip
 
 
+#: a letter of Chinese, Japanese or Korean (not their punctuation: ``\uff0c``, ``\u3002``)
+_CJK_LETTER = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
 def glued_heading(line: str, above: str = "") -> tuple[str, str] | None:
     """A line that is a command glued to the heading after it, the page's text having lost
     the line break between a code block and the next title (hunt DJ, oneuptime's pages as
@@ -376,7 +380,9 @@ def glued_heading(line: str, above: str = "") -> tuple[str, str] | None:
     words = line.split()
     for k, word in enumerate(words):
         cjk = _GLUED_CJK.fullmatch(word)
-        if cjk and k >= 2:  # (``ip netns add ns1查看当前...``: hunt DX; not ``ip netnsコマンド``)
+        if cjk and k >= 2 and _CJK_LETTER.search(cjk["word"]):
+            # (``ip netns add ns1查看当前...``: hunt DX; not ``ip netnsコマンド``, nor a
+            # full-width comma alone, which ends a list of commands: hunt EX)
             return " ".join([*words[:k], cjk["end"]]), " ".join([cjk["word"], *words[k + 1 :]])
         numbered = _GLUED_NUMBER.fullmatch(word)
         if numbered and _step_before(numbered, words[k + 1 :], above):

@@ -220,8 +220,9 @@ _PROMPTS = (
     rf"|[\w.-]+@[\w.-]+ \S+{_BRANCH}>|~[^\s>]*>|(?:ba|z|k|da)?sh-\d+(?:\.\d+)*[$#]"
     "|\u2514\u2500+[$#])"
     # zsh's own (%), and its themes': pure/starship's \u276f, oh-my-zsh's \u279c (robbyrussell:
-    # an arrow, the directory, maybe git:(branch) and a cross), a lambda
-    "|%|\u276f+|\u03bb|\u279c +\\S+(?: git:\\([^)\\n]*\\))?(?: \u2717)?"
+    # an arrow, the directory, maybe git:(branch) and a cross), a lambda, and a guillemet
+    # (hunt EX, cni#907's ``\u00bb sudo ip netns add testing``: "no command found")
+    "|%|\u276f+|\u03bb|\u00bb|\u279c +\\S+(?: git:\\([^)\\n]*\\))?(?: \u2717)?"
 )
 _PROMPT = re.compile(rf"(?:{_PROMPTS})(?: |$)")
 #: a host's prompt with the command typed against it (``host1$sudo ip ...``), a program after it
@@ -2060,6 +2061,7 @@ class Reader:
             self.fence("", lines, lines[0][0] - 1 if lines else 0)
             return
         state = "start"  # "silent" after a command that prints nothing, else "speaking"
+        configuring = False  # (a router's configuration line read in the block: hunt EX)
         # a block whose prompts are all ``# `` (a root shell, Red Hat's style): ``# teamd
         # -o ...`` is typed at it too, whatever the program
         root_block = prompted and not any(_PROMPT.match(t.lstrip(" ")) for _, t in lines)
@@ -2102,6 +2104,14 @@ class Reader:
                     continue
             elif prompted and body is None and dropping:
                 continue  # (what that run printed)
+            elif (
+                prompted
+                and body is None
+                and not typed
+                and self.markdown
+                and _configures_a_router(text, configuring)
+            ):
+                body = text.strip()  # (a router's, before the prompt: said below, not run)
             elif prompted and body is None and not typed and self._bare_command(text):
                 body = text.strip()  # (sudo ip netns add $NS1 above host1$ ip netns show:
                 bare.add(" ".join(body.split()))  # nothing ran yet to print it)
@@ -2161,6 +2171,23 @@ class Reader:
                 self.warnings.append(
                     f"line {number}: {body!r} is a command's form, not a command ({slot} is"
                     " left to the reader): shown, not a step"
+                )
+                self.note("skipped", body, number, number)
+            elif self.markdown and _ELIDED.fullmatch(body):
+                # (hunt EX, Entware#3: ``CONFIG_NAMESPACES=y``, ``...``, ``CONFIG_NET_NS=y``:
+                # the dots were a raw step iplab cannot undo)
+                self.warnings.append(
+                    f"line {number}: {body!r} marks lines the page leaves out: not a command"
+                )
+                self.note("skipped", body, number, number)
+            elif self.markdown and _configures_a_router(body, configuring):
+                # (hunt EX, vyos-1x#2007: ``set interfaces virtual-ethernet veth10 peer-name
+                # 'veth100'``, then ``commit``: raw steps iplab cannot undo, bash's own set
+                # of the positional parameters and a program this host does not have)
+                configuring = True
+                self.warnings.append(
+                    f"line {number}: {body!r} is a router's configuration command (VyOS, Junos,"
+                    " EdgeOS: typed in its own shell, not bash): shown, not run"
                 )
                 self.note("skipped", body, number, number)
             elif state == "usage" and _usage_text(text):
@@ -7026,6 +7053,32 @@ def _deletions(cmds: Sequence[Cmd]) -> bool:
     """Commands that each delete a link, a namespace, an address or a route."""
     return bool(cmds) and all(
         isinstance(c.parsed.op, LinkDel | NetnsDel | AddrDel | RouteDel) for c in cmds
+    )
+
+
+#: a line of a block that only says lines are left out (``...``, ``\u2026``, ``[...]``)
+_ELIDED = re.compile(r"\[?(?:\.\s?){3,}\]?|\[?\u2026\]?")
+
+#: a router's configuration command (VyOS's, Junos's, EdgeOS's): ``set`` or ``delete`` of
+#: a part of its configuration tree, a word no option of bash's ``set`` and no variable
+_ROUTER_CONFIG = re.compile(
+    r"(?:set|delete)\s+(?:interfaces|protocols|system|service|firewall|nat|policy|vrf|netns"
+    r"|high-availability|routing-options|routing-instances|vlans|security|vpn|qos"
+    r"|load-balancing|container|pki|snmp|traffic-policy)\s+\S.*"
+)
+#: what such a shell takes after its configuration lines (``commit``, ``save``)
+_ROUTER_COMMIT = re.compile(
+    r"(?:commit(?:-confirm)?(?:\s+(?:check|and-quit|comment\s.*))?|save|compare)"
+)
+
+
+def _configures_a_router(body: str, configuring: bool) -> bool:
+    """A line of a block typed in a router's configuration shell, not bash's (hunt EX): a
+    ``set``/``delete`` of its configuration tree; ``commit`` or ``save`` after one
+    (``configuring``: the block has shown one)."""
+    line = body.strip()
+    return bool(_ROUTER_CONFIG.fullmatch(line)) or (
+        configuring and bool(_ROUTER_COMMIT.fullmatch(line))
     )
 
 
