@@ -576,12 +576,68 @@ def _yaml(lines: Sequence[tuple[int, str]]) -> Found | None:
     if not items or not all(isinstance(i, dict) for i in items):
         return None
     key = _running_key(items, 7)
-    if key is None:
-        return None
     tops = {k for i in items for k in i if isinstance(k, str)}
     what = next((w for k, w in _YAML_KINDS if k in tops), "YAML (a workflow, a playbook)")
+    sign = "key {key!r} at line {number}"
+    if key is None and _keys(items, 7) >= 2:
+        # (hunt EZ: a test framework's own keys, ``start:``/``stop:`` lists of ``ip netns
+        # add ...``, piped in, were read as a script: ``- name: x`` and ``start:`` raw steps)
+        key = _listing_key(items, 7)
+        sign = "key {key!r} at line {number}, a list of commands"
+    if key is None:
+        return None
     number = next((n for n, t in lines if t.lstrip(" -").startswith(f"{key}:")), lines[0][0])
-    return Found(what, f"key {key!r} at line {number}", _COPY)
+    return Found(what, sign.format(key=key, number=number), _COPY)
+
+
+#: the first words of a lab's commands, by which a YAML list of strings is one of commands
+_COMMAND_WORDS = frozenset(
+    {"ip", "tc", "nft", "iptables", "ip6tables", "bridge", "brctl", "ovs-vsctl", "sysctl"}
+    | {"ethtool", "modprobe", "ping", "sudo", "rm", "echo", "timeout", "bash", "sh", "cat"}
+)
+#: of those, the words only a network lab's command starts with
+_LAB_WORDS = frozenset({"ip", "tc", "nft", "iptables", "ip6tables", "bridge", "brctl"})
+
+
+def _command_list(values: Sequence[object], least: int = 2) -> bool:
+    """A YAML list that is one of commands: ``least`` strings or more (in a file known to
+    be YAML, one), most of them starting with a command's word, and one of a lab's (``ip
+    netns add a``, ``tc qdisc ...``)."""
+    words = [str(v).split()[0] for v in values if isinstance(v, str) and v.strip()]
+    if len(words) < least or len(words) < len(values):
+        return False
+    known = [w for w in words if w in _COMMAND_WORDS]
+    return 2 * len(known) >= len(words) and any(w in _LAB_WORDS for w in words)
+
+
+def _keys(data: object, depth: int) -> int:
+    """How many keys nested YAML data has (a page's ``Steps:`` and its list has one)."""
+    if depth == 0:
+        return 0
+    if isinstance(data, dict):
+        return len(data) + sum(_keys(value, depth - 1) for value in data.values())
+    if isinstance(data, list):
+        return sum(_keys(item, depth - 1) for item in data)
+    return 0
+
+
+def _listing_key(data: object, depth: int) -> str | None:
+    """The first key of nested YAML data whose value is a list of commands
+    (:func:`_command_list`), under a name of the author's own (``start:``, ``setup:``);
+    None: none."""
+    if depth == 0:
+        return None
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(value, list) and _command_list(value):
+                return str(key)
+            if (inner := _listing_key(value, depth - 1)) is not None:
+                return inner
+    elif isinstance(data, list):
+        for item in data:
+            if (inner := _listing_key(item, depth - 1)) is not None:
+                return inner
+    return None
 
 
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
@@ -604,6 +660,18 @@ def _yaml_commands(text: str) -> str | None:
             for key, value in node.value:
                 if isinstance(key, yaml.ScalarNode) and key.value in _RUNS:
                     numbers += _value_lines(value)
+                elif (
+                    isinstance(value, yaml.SequenceNode)
+                    and not value.flow_style  # (JSON's lists: a dump's data, hunt EZ)
+                    and _command_list(
+                        [
+                            item.value if isinstance(item, yaml.ScalarNode) else None
+                            for item in value.value
+                        ],
+                        least=1,
+                    )
+                ):
+                    numbers += _value_lines(value)  # (``start:``, a list of commands: hunt EZ)
                 if isinstance(value, yaml.MappingNode | yaml.SequenceNode):  # shell: {cmd: }
                     todo.append((value, depth + 1))
         elif isinstance(node, yaml.SequenceNode) and depth < 12:

@@ -1,0 +1,53 @@
+"""Labs kept in YAML under keys of the author's own (hunt EZ, tests/fixtures/hosted-ez/).
+
+- conntrack-tools' test framework keeps each scenario's lab in ``scenarios.yaml``: ``- name:
+  x``, then ``start:`` and ``stop:`` lists of ``ip netns add ...``, ``ip -net ns1 addr add
+  ...`` (re-typed here: ct-scenarios.yaml). Piped in (``cat scenarios.yaml | iplab import
+  -``), it was read as a shell script: ``- name: two_routers_sync``, ``start:``, ``- ip netns
+  add hA`` 37 raw steps iplab cannot undo, and the model said OK. By its name, the refusal
+  said "copy the shell commands it runs" and named no line: ``start`` is no key a tool
+  runs (``run:``, ``script:``, ``shell:``). Now, either way, it is refused as YAML, naming
+  the lines of its lists of commands (a list most of whose items start with a command's
+  word, one of them a lab's: ``ip``, ``tc``, ``nft``...).
+- JSON's lists (a dump of ``ip -j`` output, a session's cells) are data, not lists of
+  commands, and stay as they were said; so does a page's one ``Steps:`` list.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from iplab.errors import UsageError
+from iplab.importer.convert import detect_kind
+from tests.conftest import FIXTURES
+
+SCENARIOS = FIXTURES / "hosted-ez" / "ct-scenarios.yaml"
+
+
+def _said(name: str, text: str) -> str:
+    with pytest.raises(UsageError) as caught:
+        detect_kind(name, text)
+    return str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["-", "scenarios.yaml"])
+def test_a_test_framework_s_scenarios_file_is_yaml_and_its_command_lines_are_named(
+    name: str,
+) -> None:
+    said = _said(name, SCENARIOS.read_text(encoding="utf-8"))
+    assert "YAML (a workflow, a playbook" in said, said
+    assert "commands are at lines 4-25, 27-35, 37-41, 46:" in said, said
+    if name == "-":
+        assert "key 'start' at line 3, a list of commands" in said, said
+
+
+def test_one_list_of_steps_in_plain_text_is_not_taken_for_yaml() -> None:
+    """A page written as plain text, ``Steps:`` and its items: one key, no file of a tool's."""
+    text = "Steps:\n- ip netns add red\n- ip netns add blue\n"
+    assert detect_kind("-", text) in ("markdown", "shell")  # (not refused)
+
+
+def test_a_json_dump_s_lists_are_not_named_as_commands() -> None:
+    text = '{\n  "ip -j link": [\n    "ip link add a type dummy",\n    "ip link del a"\n  ]\n}\n'
+    said = _said("dump.json", text)
+    assert "commands are at" not in said, said
