@@ -9,6 +9,8 @@
   runs (``run:``, ``script:``, ``shell:``). Now, either way, it is refused as YAML, naming
   the lines of its lists of commands (a list most of whose items start with a command's
   word, one of them a lab's: ``ip``, ``tc``, ``nft``...).
+- A Containerlab topology (its nodes' ``exec:`` lists, run in each node's container), piped
+  in, was read as a script too: refused now, as what it is, with its exec lines.
 - JSON's lists (a dump of ``ip -j`` output, a session's cells) are data, not lists of
   commands, and stay as they were said; so does a page's one ``Steps:`` list.
 """
@@ -51,3 +53,16 @@ def test_a_json_dump_s_lists_are_not_named_as_commands() -> None:
     text = '{\n  "ip -j link": [\n    "ip link add a type dummy",\n    "ip link del a"\n  ]\n}\n'
     said = _said("dump.json", text)
     assert "commands are at" not in said, said
+
+
+CLAB = FIXTURES / "hosted-ez" / "clab-bridge-topology.yml"
+
+
+def test_a_containerlab_topology_piped_in_is_named_with_its_exec_lines() -> None:
+    """``cat lab.clab.yml | iplab import -`` read the topology as a script: ``name:``,
+    ``topology:``, ``- ip link set eth0 up`` raw steps, commands that ran in each node's
+    container run on the host. Now it is refused as a Containerlab topology, saying where
+    its exec lines run and which lines they are."""
+    said = _said("-", CLAB.read_text(encoding="utf-8"))
+    assert "a Containerlab topology (its exec: lines run in each node's container)" in said
+    assert "commands are at lines 9-10, 13-14, 17-19, 27-29:" in said, said

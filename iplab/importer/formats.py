@@ -557,6 +557,8 @@ _YAML_KINDS = (
     ("stages", "a CI workflow"),
     ("services", "a compose file"),
     ("runcmd", "a cloud-init file"),
+    # (hunt EZ: its nodes' ``exec:`` lists run in each node's container, not on the host)
+    ("topology", "a Containerlab topology (its exec: lines run in each node's container)"),
 )
 
 
