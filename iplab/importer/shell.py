@@ -31,8 +31,40 @@ def _parser() -> tree_sitter.Parser:
 
 
 def parse(text: str) -> Node:
-    """The syntax tree of ``text`` (its root, a ``program``)."""
-    return parse_bytes(text.encode())
+    """The syntax tree of ``text`` (its root, a ``program``); a here-document's first line
+    the grammar cannot read as bash does (:func:`_heredoc_first_lines`) read in the order
+    it can, every other byte in its place."""
+    root = parse_bytes(text.encode())
+    if root.has_error and (moved := _heredoc_first_lines(text)) != text:
+        again = parse_bytes(moved.encode())
+        if not has_error(again):
+            return again
+    return root
+
+
+#: a here-document's operator right before a file's redirection (``cat <<EOF>clab.yaml |
+#: clab deploy -t clab.yaml -``), with the blanks around them
+_OP_THEN_FILE = re.compile(
+    r"(?P<pre>[ \t]+)(?P<op><<-?[ \t]*(?P<q>['\"]?)\\?[A-Za-z_]\w*(?P=q))"
+    r"(?P<files>(?:[ \t]*\d?>>?[ \t]*[^\s|;&<>()]+)+)(?P<post>[ \t]*)(?P<rest>.?)"
+)
+
+
+def _heredoc_first_lines(text: str) -> str:
+    """``text`` with each ``CMD <<EOF>F | NEXT`` written ``CMD>F <<EOF | NEXT``, the same
+    bytes' count (hunt EZ: Containerlab's ``cat <<EOF>clab.yaml | clab deploy -t clab.yaml
+    -``, which bash reads as ``cat > clab.yaml <<EOF | ...``, the grammar could not: each of
+    the document's lines was a raw step, its indentation lost). A line with no room to move
+    them in is left as it is."""
+
+    def move(found: re.Match[str]) -> str:
+        said = found[0][: len(found[0]) - len(found["rest"])]
+        more = " " if found["rest"] else ""
+        moved = f"{found['files'].strip()} {found['op']}{more}"
+        pad = len(said.encode()) - len(moved.encode())
+        return (" " * pad + moved if pad >= 0 else said) + found["rest"]
+
+    return _OP_THEN_FILE.sub(move, text)
 
 
 def parse_bytes(data: bytes) -> Node:
