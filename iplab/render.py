@@ -35,6 +35,7 @@ from iplab.steps import (
     needs_privilege,
 )
 from iplab.words import shell_script, strip_sudo
+from iplab.wrappers import assigned_run
 
 if TYPE_CHECKING:  # Jinja is imported by the first Renderer: a plan kept in iplab.memo,
     # its commands already rendered, is run without it
@@ -266,7 +267,7 @@ class Renderer:
             argv = ("bash", "-c", body)
         else:
             try:
-                argv = split(body)
+                argv = assigned_run(split(body), body)  # (LC_ALL=C ip: env LC_ALL=C ip)
             except ValueError as exc:
                 where = step.loc if step else None
                 raise ScenarioError(f"rendered {body!r} cannot be split: {exc}", where) from None
