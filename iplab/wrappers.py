@@ -92,6 +92,21 @@ def program_name(word: str) -> str:
     return word
 
 
+def runs_sudo(argv: Sequence[str]) -> bool:
+    """``argv`` is sudo's: ``sudo ...``, ``/usr/bin/sudo ...`` (hunt EY #4)."""
+    return bool(argv) and program_name(argv[0]) == "sudo"
+
+
+def sudo_said(command: str) -> str | None:
+    """``"sudo "`` or ``"/usr/bin/sudo "`` (sudo at a standard path, hunt EY #4: as root on
+    a host without sudo, iplab refused it where it ran ``sudo ip ...`` itself): the words
+    a line starts with that are sudo, as written; None: it starts with no sudo."""
+    first = command.split(" ", 1)[0]
+    return (
+        f"{first} " if command.startswith(f"{first} ") and program_name(first) == "sudo" else None
+    )
+
+
 def unwrap_once(argv: Sequence[str]) -> list[str] | None:
     """The words of the command the wrapper ``argv[0]`` runs (empty: it runs none); None
     when ``argv[0]`` is no wrapper, or runs nothing (``command -v X``)."""
