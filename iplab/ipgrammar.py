@@ -1099,9 +1099,10 @@ def _split(line: str) -> list[str] | None:
 
 
 def _without_sudo(argv: list[str]) -> list[str]:
-    return (
-        list(strip_sudo(tuple(argv))) if (bool(argv) and program_name(argv[0]) == "sudo") else argv
-    )
+    """``argv`` past its ``sudo [OPTIONS]``, and past what only sets how it runs in front of
+    that sudo (``LANG=C sudo ip ...``, ``env LC_ALL=C sudo ip ...``: hunt EY #3)."""
+    inner = past_how_it_runs(argv) if argv else argv
+    return list(strip_sudo(tuple(inner))) if inner and program_name(inner[0]) == "sudo" else argv
 
 
 _READERS: dict[str, Callable[[Words, Ctx, str], Op]] = {

@@ -35,6 +35,7 @@ from iplab.steps import (
     needs_privilege,
 )
 from iplab.words import shell_script, strip_sudo
+from iplab.wrappers import assigned_run, runs_sudo, sudo_said
 
 if TYPE_CHECKING:  # Jinja is imported by the first Renderer: a plan kept in iplab.memo,
     # its commands already rendered, is run without it
@@ -250,13 +251,13 @@ class Renderer:
 
     def command(self, op: Op, sudo: bool, step: Step | None = None, number: int = 0) -> Command:
         body = self.text(op)
-        with_options = False
-        if isinstance(op, Raw) and op.command.startswith("sudo "):
-            # a raw step written with sudo: keep the text as written (the policy adds no
-            # second sudo), run the rest; with sudo's own options (sudo -E, sudo -u x),
-            # the line as written, through bash (where a root without sudo finds a sudo
-            # that does as sudo would: runner._SUDO_AS_ROOT)
-            sudo, body = True, body[5:]
+        with_options, said = False, "sudo "
+        if isinstance(op, Raw) and (lead := sudo_said(op.command)) is not None:
+            # a raw step written with sudo (or /usr/bin/sudo: hunt EY #4): keep the text as
+            # written (the policy adds no second sudo), run the rest; with sudo's own
+            # options (sudo -E, sudo -u x), through bash (where a root without sudo finds
+            # a sudo that does as sudo would: runner._SUDO_AS_ROOT)
+            sudo, body, said = True, body[len(lead) :], lead
             with_options = body.lstrip().startswith("-")
         if with_options:
             argv: tuple[str, ...] = ("bash", "-c", f"sudo {body}")
@@ -266,7 +267,7 @@ class Renderer:
             argv = ("bash", "-c", body)
         else:
             try:
-                argv = split(body)
+                argv = assigned_run(split(body), body)  # (LC_ALL=C ip: env LC_ALL=C ip)
             except ValueError as exc:
                 where = step.loc if step else None
                 raise ScenarioError(f"rendered {body!r} cannot be split: {exc}", where) from None
@@ -278,8 +279,8 @@ class Renderer:
         if isinstance(op, NetnsDelAll):
             # what runs is the lab's namespaces (ALL_NETNS_ARGV), never the words; a user's
             # template may still only spell the command
-            written = op.text is not None and argv[:1] == ("sudo",)
-            bare = strip_sudo(argv) if argv[:1] == ("sudo",) else argv
+            written = op.text is not None and runs_sudo(argv)
+            bare = strip_sudo(argv) if runs_sudo(argv) else argv
             if op.text is None and bare != ("ip", "-all", "netns", op.verb):
                 raise UsageError(
                     f"template {op.template} must render ip -all netns {op.verb}, "
@@ -293,14 +294,14 @@ class Renderer:
             )  # fmt: skip
         if isinstance(op, NetnsExecAll):
             # what runs is CMD in the lab's namespaces (every_netns_script), never the words
-            written = op.text is not None and argv[:1] == ("sudo",)
+            written = op.text is not None and runs_sudo(argv)
             return Command(
                 text=body if written else ("sudo " if sudo else "") + body,
                 argv=("bash", "-c", every_netns_script(op.names, op.command)),
                 sudo=sudo or written, privileged=True, observe=True,
                 op=op, step=step, number=number,
             )  # fmt: skip
-        if op.text is not None and argv[:1] == ("sudo",):
+        if op.text is not None and runs_sudo(argv):
             # a line written with its own sudo (``sudo  ip``, ``sudo -E ip``): printed as
             # written, run without it (the runner adds ``sudo -n`` when not root)
             return Command(
@@ -317,7 +318,7 @@ class Renderer:
             if problem:
                 raise UsageError(f"template {op.template} {problem}", hint=_TEMPLATE_HINT)
         return Command(
-            text=("sudo " if sudo else "") + body,
+            text=(said if sudo else "") + body,
             argv=argv,
             sudo=sudo,
             privileged=needs_privilege(op) or sudo,

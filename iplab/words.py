@@ -41,6 +41,7 @@ def bare_words(argv: list[str] | None) -> list[str] | None:
     qdisc add`` and ``env LC_ALL=C iptables -A ...`` were steps iplab could not undo)."""
     if not argv:
         return argv
+    argv = past_how_it_runs(argv)  # (LC_ALL=C sudo ip ..., env LC_ALL=C sudo ip ...)
     out = list(strip_sudo(tuple(argv))) if program_name(argv[0]) == "sudo" else argv
     return past_how_it_runs(out) if out else out
 

@@ -92,9 +92,26 @@ def program_name(word: str) -> str:
     return word
 
 
+def runs_sudo(argv: Sequence[str]) -> bool:
+    """``argv`` is sudo's: ``sudo ...``, ``/usr/bin/sudo ...`` (hunt EY #4)."""
+    return bool(argv) and program_name(argv[0]) == "sudo"
+
+
+def sudo_said(command: str) -> str | None:
+    """``"sudo "`` or ``"/usr/bin/sudo "`` (sudo at a standard path, hunt EY #4: as root on
+    a host without sudo, iplab refused it where it ran ``sudo ip ...`` itself): the words
+    a line starts with that are sudo, as written; None: it starts with no sudo."""
+    first = command.split(" ", 1)[0]
+    return (
+        f"{first} " if command.startswith(f"{first} ") and program_name(first) == "sudo" else None
+    )
+
+
 def unwrap_once(argv: Sequence[str]) -> list[str] | None:
     """The words of the command the wrapper ``argv[0]`` runs (empty: it runs none); None
     when ``argv[0]`` is no wrapper, or runs nothing (``command -v X``)."""
+    if argv and _ASSIGNMENT.match(argv[0]):
+        return _past_assignments(argv)
     if not argv or (program := program_name(argv[0])) not in WRAPPERS:
         return None
     valued, leading = WRAPPERS[program]
@@ -111,6 +128,28 @@ def unwrap_once(argv: Sequence[str]) -> list[str] | None:
             return split  # (env -S 'ip link set' eth0 down: ip link set eth0 down)
         i += 2 if _takes_a_value(argv[i], valued) else 1
     return list(argv[i + leading :]) if i + leading <= len(argv) else []
+
+
+def _past_assignments(argv: Sequence[str]) -> list[str] | None:
+    """``LC_ALL=C FOO=1 ip addr add ...``: the command after the shell's own assignments in
+    front of it (which it sees as variables, as ``env LC_ALL=C ip ...`` sets them, hunt EY
+    #3, left by EV); None for assignments alone (the shell's variables, no command)."""
+    i = 0
+    while i < len(argv) and _ASSIGNMENT.match(argv[i]):
+        i += 1
+    return list(argv[i:]) if i < len(argv) else None
+
+
+def assigned_run(argv: tuple[str, ...], text: str) -> tuple[str, ...]:
+    """What runs a command written with the shell's assignments in front of its program
+    (``LC_ALL=C ip addr add ...``, hunt EY #3): ``env LC_ALL=C ip ...`` (the program sees
+    them, as bash gives them), ``bash -c TEXT`` when sudo follows them (``LANG=C sudo ip
+    ...``: a root without sudo has bash's ``sudo``, :data:`iplab.runner._SUDO_AS_ROOT`);
+    ``argv`` itself without any. The text shown stays as written."""
+    inner = _past_assignments(argv) if argv and _ASSIGNMENT.match(argv[0]) else None
+    if not inner:
+        return argv
+    return ("bash", "-c", text) if program_name(inner[0]) == "sudo" else ("env", *argv)
 
 
 def _split_string(argv: Sequence[str], i: int) -> list[str] | None:
@@ -184,6 +223,8 @@ def _env_sets_only(argv: Sequence[str]) -> bool:
 def _only_how(argv: Sequence[str]) -> bool:
     """``argv``'s wrapper changes only how its command runs: one of :data:`HOW_IT_RUNS`, a
     tracer without a file, a process or a user of its own, an ``env`` that sets variables."""
+    if _ASSIGNMENT.match(argv[0]):
+        return _past_assignments(argv) is not None  # (LC_ALL=C ip ...: as env LC_ALL=C ip)
     program = program_name(argv[0])
     if program == "env":
         return _env_sets_only(argv)
