@@ -118,6 +118,7 @@ from iplab.words import (
     sets_what_readers_print,
     simple_commands,
     strip_sudo,
+    unsudoed,
 )
 from iplab.wrappers import program_name
 
@@ -1503,9 +1504,7 @@ def entered(op: Raw | NetnsExec) -> Raw | NetnsExec:
     otherwise (a pid's namespace, a path elsewhere, shell syntax)."""
     if not isinstance(op, Raw) or op.shell or (argv := plain_words(op.command)) is None:
         return op
-    argv = (
-        list(strip_sudo(tuple(argv))) if (bool(argv) and program_name(argv[0]) == "sudo") else argv
-    )
+    argv = unsudoed(argv)
     inner = entered_netns(argv) if argv else None
     if inner is None or len(inner) < 5 or names.netns_name_problem(inner[3]):
         return op

@@ -17,7 +17,7 @@ from iplab.words import (
     shell_script,
     shell_tokens,
     simple_commands,
-    strip_sudo,
+    unsudoed,
 )
 from iplab.wrappers import program_name
 
@@ -86,19 +86,11 @@ def writes(command: str) -> list[Write]:
     script = shell_script(command)
     if script is not None:
         words = shell_tokens(command) or []
-        ns, _ = inside_netns(
-            list(strip_sudo(tuple(words)))
-            if (bool(words) and program_name(words[0]) == "sudo")
-            else words
-        )
+        ns, _ = inside_netns(unsudoed(words))
         return [w if w.ns is not None else replace(w, ns=ns) for w in writes(script)]
     out: list[Write] = []
     for words in simple_commands(command) or []:
-        argv = (
-            list(strip_sudo(tuple(words)))
-            if (bool(words) and program_name(words[0]) == "sudo")
-            else list(words)
-        )
+        argv = unsudoed(words)
         ns, argv = inside_netns(argv)
         write = _write(argv)
         if write is not None:

@@ -13,8 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from iplab.model import ModelError
-from iplab.words import simple_commands, strip_sudo
-from iplab.wrappers import program_name
+from iplab.words import simple_commands, unsudoed
 
 if TYPE_CHECKING:
     from iplab.iproute import Shell
@@ -32,11 +31,7 @@ def fixed(commands: Iterable[Command]) -> list[tuple[Command, int]]:
         if "netns" not in command.body or "set" not in command.body:
             continue  # (#14: reading every line's words cost 60 ms of star-500's up)
         for words in simple_commands(command.body) or []:  # (hunt Y #6: ... && echo ok)
-            argv = (
-                list(strip_sudo(tuple(words)))
-                if (bool(words) and program_name(words[0]) == "sudo")
-                else words
-            )
+            argv = unsudoed(words)
             nsid = (
                 _number(argv[4]) if argv[:3] == ["ip", "netns", "set"] and len(argv) == 5 else None
             )

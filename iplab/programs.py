@@ -31,9 +31,9 @@ from iplab.words import (
     JOINS,
     inside_netns,
     shell_tokens,
-    strip_sudo,
     substitution_body,
     substitutions,
+    unsudoed,
 )
 from iplab.wrappers import program_name, unwrap_once
 
@@ -122,11 +122,7 @@ def fallen_back(command: str) -> set[str]:
         if token == "||":
             out |= chain
         words = [w for i, w in enumerate(stage) if not _redirection(stage, i)]
-        words = (
-            list(strip_sudo(tuple(words)))
-            if (bool(words) and program_name(words[0]) == "sudo")
-            else words
-        )
+        words = unsudoed(words)
         if token == "&&" and words[:1] and words[0] in _ASKERS:
             asked |= {w for w in words[1:] if not w.startswith("-")}
         elif token not in ("&&", "||", "|"):  # (a pipeline's stages stay in the chain: hunt

@@ -26,7 +26,13 @@ from typing import TYPE_CHECKING
 from iplab.ipwords import matches
 from iplab.names import ROOT, ns_short
 from iplab.records import Record, frozen
-from iplab.words import _past_ip_options, inside_netns, ip_netns, simple_commands, strip_sudo
+from iplab.words import (
+    _past_ip_options,
+    inside_netns,
+    ip_netns,
+    simple_commands,
+    unsudoed,
+)
 from iplab.wrappers import program_name
 
 if TYPE_CHECKING:
@@ -145,11 +151,7 @@ def rule_lines(command: str) -> list[RuleLine] | None:
     compared)."""
     out: list[RuleLine] = []
     for words in simple_commands(command) or []:
-        argv = (
-            list(strip_sudo(tuple(words)))
-            if (bool(words) and program_name(words[0]) == "sudo")
-            else words
-        )
+        argv = unsudoed(words)
         ns, argv = inside_netns(argv)
         if not argv or program_name(argv[0]) != "ip":
             continue

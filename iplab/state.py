@@ -511,7 +511,7 @@ def _raw_sets(command: str) -> list[tuple[str | None, str]]:
         reads_only,
         shell_script,
         simple_commands,
-        strip_sudo,
+        unsudoed,
     )
 
     script = shell_script(command)
@@ -522,9 +522,7 @@ def _raw_sets(command: str) -> list[tuple[str | None, str]]:
     if "/proc/sys/" in command and ">" in command and (unread := _sysctls_unread(command)):
         out.append((ns0, unread))
     for words in simple_commands(command) or []:
-        ns, argv = inside_netns(
-            list(strip_sudo(tuple(words))) if program_name(words[0]) == "sudo" else words
-        )
+        ns, argv = inside_netns(unsudoed(words))
         program, args = (program_name(argv[0]), argv[1:]) if argv else ("", [])
         if program == "brctl" and args[:1] and args[0].startswith(("set", "stp")):
             out.append((ns, "bridge settings (brctl)"))

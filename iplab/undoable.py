@@ -30,8 +30,8 @@ from iplab.words import (
     shell_script,
     shell_tokens,
     simple_commands,
-    strip_sudo,
     unquieted,
+    unsudoed,
     without_background,
 )
 from iplab.wrappers import program_name
@@ -209,9 +209,7 @@ def _fed_into_made(command: str, made: set[str]) -> bool:
     if set(operators) != {"|"}:  # (a redirection, ;, &&: more than text fed to a command)
         return False
     *feeders, last = stages
-    last = (
-        list(strip_sudo(tuple(last))) if (bool(last) and program_name(last[0]) == "sudo") else last
-    )
+    last = unsudoed(last)
     if not all(stage[:1] in (["printf"], ["echo"]) for stage in feeders):
         return False
     ns, inner = inside_netns(last)

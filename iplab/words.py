@@ -42,8 +42,16 @@ def bare_words(argv: list[str] | None) -> list[str] | None:
     if not argv:
         return argv
     argv = past_how_it_runs(argv)  # (LC_ALL=C sudo ip ..., env LC_ALL=C sudo ip ...)
-    out = list(strip_sudo(tuple(argv))) if program_name(argv[0]) == "sudo" else argv
+    out = unsudoed(argv)
     return past_how_it_runs(out) if out else out
+
+
+def unsudoed(argv: Sequence[str]) -> list[str]:
+    """``argv`` past a ``sudo`` in front of it, at any standard path, and past its options
+    (``sudo -E``, ``sudo -u USER``); any other command's words as they are."""
+    if argv and program_name(argv[0]) == "sudo":
+        return list(strip_sudo(tuple(argv)))
+    return list(argv)
 
 
 def strip_sudo(argv: tuple[str, ...]) -> tuple[str, ...]:
@@ -427,11 +435,7 @@ def interactive_alias(command: str) -> str | None:
         if token not in JOINS and token not in ("&", "(", ")"):
             stage.append(token)
             continue
-        words = (
-            list(strip_sudo(tuple(stage)))
-            if (bool(stage) and program_name(stage[0]) == "sudo")
-            else stage
-        )
+        words = unsudoed(stage)
         ns, inner = inside_netns(words)
         words = inner if ns is not None else words
         if words[:1] and words[0] in INTERACTIVE_ALIASES:
@@ -658,10 +662,7 @@ def _readers_joined(command: str) -> bool:
             return False
         stages = [s for s in stages if s]
     # (each stage without its sudo: echo hello | sudo ip netns exec cli nc ...: hunt W)
-    unsudo = [
-        list(strip_sudo(tuple(s))) if (bool(s) and program_name(s[0]) == "sudo") else s
-        for s in stages
-    ]
+    unsudo = [unsudoed(s) for s in stages]
     return all(stage and _reads_words(stage) for stage in unsudo)
 
 
@@ -852,9 +853,7 @@ def sets_nothing(command: str) -> str | None:
     DEV does not exist (``Cannot find device``): a step that reads. None: any other
     command."""
     argv = plain_words(command) or []
-    argv = (
-        list(strip_sudo(tuple(argv))) if (bool(argv) and program_name(argv[0]) == "sudo") else argv
-    )
+    argv = unsudoed(argv)
     if argv[:1] != ["ip"]:
         return None
     return set_device(ipwords.verb_of("ip", argv[1:]))
@@ -981,11 +980,7 @@ def _reads_words(argv: list[str]) -> bool:
     if program == "xargs":  # (xargs -I{} readlink {}: what it runs, for each word read)
         return reads_only(shlex.join(xargs_runs(argv)))
     if (inside := inside_netns(argv))[0] is not None:
-        run = (
-            list(strip_sudo(tuple(inside[1])))
-            if inside[1] and program_name(inside[1][0]) == "sudo"
-            else inside[1]
-        )
+        run = unsudoed(inside[1])
         return bool(run) and reads_only(shlex.join(run))  # a reader inside a namespace (ip
         # netns exec alice sudo ip link list: as any user, hunt CG)
     if program in _READERS or runtimes.shows(argv):  # (runc list, docker ps: shown)
@@ -1194,11 +1189,7 @@ def reaches_the_hosts_rules(command: str) -> str | None:
     chain), ``iptables-restore`` (without ``--noflush``), ``nft flush ruleset``. None:
     none of these. (Run in the root namespace; in a namespace of the lab they are its own.)"""
     for words in simple_commands(command) or [command.split()]:
-        argv = (
-            list(strip_sudo(tuple(words)))
-            if (bool(words) and program_name(words[0]) == "sudo")
-            else words
-        )
+        argv = unsudoed(words)
         if not argv or argv[0] in ("echo", "printf"):
             continue
         program = program_name(argv[0])
@@ -1256,11 +1247,7 @@ def flushes_the_hosts_tables(command: str) -> tuple[str, str, str | None, str | 
     addresses. None: none of these (``ip route flush cache`` empties no table; ``ip -n NS
     ...`` runs in a namespace)."""
     for words in simple_commands(command) or [command.split()]:
-        argv = (
-            list(strip_sudo(tuple(words)))
-            if (bool(words) and program_name(words[0]) == "sudo")
-            else words
-        )
+        argv = unsudoed(words)
         if argv and (closed := _closes(argv)) is not None:
             return shlex.join(argv), closed, None, None
         if not argv or program_name(argv[0]) != "ip":
@@ -1353,11 +1340,7 @@ def changes_routes(command: str) -> bool:
     if script is not None:
         return changes_routes(script)
     for words in simple_commands(command) or [command.split()]:
-        argv = (
-            list(strip_sudo(tuple(words)))
-            if (bool(words) and program_name(words[0]) == "sudo")
-            else words
-        )
+        argv = unsudoed(words)
         if bool(argv) and program_name(argv[0]) == "ip" and argv[1:2] == ["netns"]:
             argv = argv[4:] if len(argv) > 4 and _abbreviates(argv[2], "exec") else []
         program = program_name(argv[0]) if argv else ""
@@ -1448,11 +1431,7 @@ def fdb_writes(command: str) -> list[str | None]:
     entries, which verify does not compare (hunt F: one deleted by hand, verify said OK)."""
     out: list[str | None] = []
     for words in simple_commands(command) or []:
-        argv = (
-            list(strip_sudo(tuple(words)))
-            if (bool(words) and program_name(words[0]) == "sudo")
-            else words
-        )
+        argv = unsudoed(words)
         ns, argv = inside_netns(argv)
         if argv[:1] != ["bridge"]:
             continue
@@ -1479,19 +1458,11 @@ def changes_what_verify_sees(command: str) -> list[tuple[str | None, str]]:
     script = shell_script(command)
     if script is not None:  # (ip netns exec r sh -c '...': in r)
         words = shell_tokens(command) or []
-        ns, _ = inside_netns(
-            list(strip_sudo(tuple(words)))
-            if (bool(words) and program_name(words[0]) == "sudo")
-            else words
-        )
+        ns, _ = inside_netns(unsudoed(words))
         return [(n or ns, dev) for n, dev in changes_what_verify_sees(script)]
     out: list[tuple[str | None, str]] = []
     for words in simple_commands(command) or []:
-        argv = (
-            list(strip_sudo(tuple(words)))
-            if (bool(words) and program_name(words[0]) == "sudo")
-            else words
-        )
+        argv = unsudoed(words)
         ns, argv = inside_netns(argv)
         one = shlex.join(argv)
         ns = ip_netns(one) or ns
@@ -1545,11 +1516,7 @@ def kind_sets(command: str) -> list[tuple[str | None, str, list[str]]]:
     link set X type KIND ...`` of a raw line that sets only its kind's settings."""
     out: list[tuple[str | None, str, list[str]]] = []
     for words in simple_commands(command) or []:
-        argv = (
-            list(strip_sudo(tuple(words)))
-            if (bool(words) and program_name(words[0]) == "sudo")
-            else words
-        )
+        argv = unsudoed(words)
         ns, argv = inside_netns(argv)
         one = shlex.join(argv)
         bare = _past_ip_options(argv)
@@ -1654,11 +1621,7 @@ def removes_through_a_variable(command: str, known: frozenset[str]) -> tuple[str
     whose output is empty (hunt N). (the path as written, the variable's name, ``$(NAME)``
     or ``/``), or None."""
     for words in simple_commands(command) or []:
-        argv = (
-            list(strip_sudo(tuple(words)))
-            if (bool(words) and program_name(words[0]) == "sudo")
-            else words
-        )
+        argv = unsudoed(words)
         if not argv or program_name(argv[0]) != "rm":
             continue
         options = [w for w in argv[1:] if w.startswith("-") and w != "--"]

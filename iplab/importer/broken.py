@@ -28,7 +28,7 @@ from iplab import ipgrammar
 from iplab.importer.assembly import Draft
 from iplab.programs import glued, programs
 from iplab.steps import Raw
-from iplab.words import sets_nothing, shell_tokens, strip_sudo
+from iplab.words import sets_nothing, shell_tokens, strip_sudo, unsudoed
 from iplab.wrappers import past_how_it_runs, program_name
 
 #: the programs whose lines an author breaks this way
@@ -59,11 +59,7 @@ def broken_lines(drafts: Sequence[Draft]) -> list[str]:
         words = shell_tokens(d.cmd.text) or []
         # (sudo X: X's line, whether or not this host has sudo: hunt DF, a root
         # 'sudo sysctl ...' after 'sudo ip netns exec sw sysctl ...' was said to be its rest)
-        own = (
-            list(strip_sudo(tuple(words)))
-            if (bool(words) and program_name(words[0]) == "sudo")
-            else words
-        )
+        own = unsudoed(words)
         if not own or shutil.which(own[0]) is not None:
             continue
         head = shell_tokens(before.cmd.text) or []

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from iplab import ipwords
 from iplab.importer.assembly import Draft
 from iplab.steps import LinkAdd, NetnsAdd, Show
-from iplab.words import plain_words, strip_sudo
+from iplab.words import plain_words, unsudoed
 from iplab.wrappers import program_name
 
 #: words ``ip link show`` / ``ip addr show`` read besides the device (and the values after
@@ -65,11 +65,7 @@ def extra_words(drafts: Sequence[Draft]) -> list[str]:
         if not isinstance(d.op, Show):
             continue
         argv = plain_words(d.cmd.text.strip()) or []
-        argv = (
-            list(strip_sudo(tuple(argv)))
-            if (bool(argv) and program_name(argv[0]) == "sudo")
-            else argv
-        )
+        argv = unsudoed(argv)
         found = _extra(argv) if (bool(argv) and program_name(argv[0]) == "ip") else None
         if found is None:
             continue
