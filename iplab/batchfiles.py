@@ -26,7 +26,7 @@ from iplab.ipwords import adds_names
 from iplab.records import Record, frozen
 from iplab.steps import LinkSet, NetnsExec, Raw
 from iplab.words import inside_netns, joined_commands, reads_only, strip_sudo
-from iplab.wrappers import program_name
+from iplab.wrappers import program_name, runs_sudo
 
 __all__ = ["Batch", "batches", "makes", "named"]
 
@@ -106,11 +106,7 @@ def batches(command: str, base: Path | None = None) -> list[Batch]:
     read relative to ``base`` (the working directory)."""
     out: list[Batch] = []
     for words, after in joined_commands(command) or []:
-        argv = (
-            list(strip_sudo(tuple(words)))
-            if (bool(words) and program_name(words[0]) == "sudo")
-            else list(words)
-        )
+        argv = list(strip_sudo(tuple(words))) if runs_sudo(words) else list(words)
         ns, inner = inside_netns(argv)
         head = ["ip", "netns", "exec", ns] if ns is not None else []
         if inner and inner[0].rsplit("/", 1)[-1] in _PROGRAMS:

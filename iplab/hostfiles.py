@@ -36,7 +36,7 @@ from pathlib import PurePosixPath
 
 from iplab.records import Record, frozen
 from iplab.words import JOINS, inside_netns, shell_tokens, strip_sudo
-from iplab.wrappers import HOW_IT_RUNS, program_name, script_of, unwrap_once
+from iplab.wrappers import HOW_IT_RUNS, program_name, runs_sudo, script_of, unwrap_once
 
 #: a file iplab keeps the bytes of, to put back (larger ones are said and left alone)
 KEEP_LIMIT = 64 * 1024
@@ -119,11 +119,7 @@ def file_writes(command: str, cwd: str | None = None) -> Writes | None:
 
     def end_command() -> None:
         nonlocal complete, where
-        argv = list(
-            strip_sudo(tuple(words))
-            if (bool(words) and program_name(words[0]) == "sudo")
-            else words
-        )
+        argv = list(strip_sudo(tuple(words)) if runs_sudo(words) else words)
         if argv and argv[0] in _MOVES:
             where = None
         argv, netns = _past_wrappers(argv)

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 from iplab import iptopts
 from iplab.words import added_once, known_undo, plain_words, simple_commands, strip_sudo
-from iplab.wrappers import program_name
+from iplab.wrappers import program_name, runs_sudo
 
 __all__ = ["check_read", "existence_read", "said", "unreadable", "unsure"]
 
@@ -40,7 +40,7 @@ def _wrapper(argv: Sequence[str]) -> tuple[list[str], list[str]]:
     """``[sudo ...] [ip netns exec NS] CMD...``: (the words before CMD, CMD's words)."""
     head: list[str] = []
     rest = list(argv)
-    if bool(rest) and program_name(rest[0]) == "sudo":
+    if runs_sudo(rest):
         bare = list(strip_sudo(tuple(rest)))
         head, rest = rest[: len(rest) - len(bare)], bare
     if rest[:3] == ["ip", "netns", "exec"] and len(rest) > 4:

@@ -98,7 +98,7 @@ from iplab.words import (
     words_with_values,
     xargs_runs,
 )
-from iplab.wrappers import past_how_it_runs, program_name
+from iplab.wrappers import past_how_it_runs, program_name, runs_sudo
 
 #: ip's words when a keyword that reads a value ends the line (its NEXT_ARG(), iproute2 6.1)
 INCOMPLETE = 'Command line is not complete. Try option "help"'
@@ -1102,7 +1102,7 @@ def _without_sudo(argv: list[str]) -> list[str]:
     """``argv`` past its ``sudo [OPTIONS]``, and past what only sets how it runs in front of
     that sudo (``LANG=C sudo ip ...``, ``env LC_ALL=C sudo ip ...``: hunt EY #3)."""
     inner = past_how_it_runs(argv) if argv else argv
-    return list(strip_sudo(tuple(inner))) if inner and program_name(inner[0]) == "sudo" else argv
+    return list(strip_sudo(tuple(inner))) if runs_sudo(inner) else argv
 
 
 _READERS: dict[str, Callable[[Words, Ctx, str], Op]] = {

@@ -40,7 +40,7 @@ from iplab.words import (
     unquieted,
     without_background,
 )
-from iplab.wrappers import program_name, unwrapped
+from iplab.wrappers import program_name, runs_sudo, unwrapped
 
 #: ``%1``, ``%%``, ``%+``, ``%-``, ``%``: bash's job specifications by number or recency
 _SPEC = re.compile(r"%(?:[1-9][0-9]*|[%+-])?")
@@ -422,9 +422,7 @@ def unshares_the_network(command: str) -> bool:
     X netns $!``). Run right after it, they could find it still in the host's namespace
     (hunt N, once under load: ``nsenter -t $PID -n ip link`` listed the host's links)."""
     for words in simple_commands(without_background(command) or command) or []:
-        entry = namespace_entry(
-            words[1:] if (bool(words) and program_name(words[0]) == "sudo") else words
-        )
+        entry = namespace_entry(words[1:] if runs_sudo(words) else words)
         if entry is not None and entry.program == "unshare" and entry.net and not entry.named:
             return True
     return False

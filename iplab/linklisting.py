@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from iplab import linksources
 from iplab.records import Record, frozen
 from iplab.words import shell_tokens
-from iplab.wrappers import program_name
+from iplab.wrappers import program_name, runs_sudo
 
 if TYPE_CHECKING:
     from iplab.state import Link
@@ -62,7 +62,7 @@ def listing_of_links(argv: Sequence[str], ns: str | None = None) -> LinkListing 
     """``argv`` when it lists every link of a namespace (``ip [-br|-o] link [show]``,
     ``ip -n NS addr``, ``ip netns exec NS ip link``, ``ls /sys/class/net``, after ``sudo``
     or not); None: another command (``ip link show dev X`` names its link)."""
-    words = list(argv[1:] if (bool(argv) and program_name(argv[0]) == "sudo") else argv)
+    words = list(argv[1:] if runs_sudo(argv) else argv)
     if not words:
         return None
     if program_name(words[0]) == "ls":
@@ -316,7 +316,7 @@ def _nested(opened: list[str], part: str, dollar: bool) -> list[str]:
 def reaches_every_link(argv: Sequence[str]) -> str | None:
     """``ip link del group 0``, ``ip link set group default down``: every link of the
     namespace in that group (all of the host's, in the root); the words, or None."""
-    words = list(argv[1:] if (bool(argv) and program_name(argv[0]) == "sudo") else argv)
+    words = list(argv[1:] if runs_sudo(argv) else argv)
     if not words or program_name(words[0]) != "ip":
         return None
     j = 1

@@ -120,7 +120,7 @@ from iplab.words import (
     strip_sudo,
     unsudoed,
 )
-from iplab.wrappers import program_name
+from iplab.wrappers import program_name, runs_sudo
 
 if TYPE_CHECKING:  # the rules change a State handed to them, through its own methods
     from iplab.state import Link, Namespace, Route, State
@@ -825,7 +825,7 @@ def _program(op: Op) -> str | None:
     if op.text is None:
         return None
     words = op.text.split()
-    if bool(words) and program_name(words[0]) == "sudo":
+    if runs_sudo(words):
         words = list(strip_sudo(tuple(words)))
     ns = op.in_ns()
     if (

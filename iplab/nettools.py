@@ -20,7 +20,7 @@ import re
 import shlex
 
 from iplab.words import strip_sudo
-from iplab.wrappers import program_name
+from iplab.wrappers import program_name, runs_sudo
 
 #: a MAC address as ifconfig's ``hw ether`` takes it (six pairs of hex digits, one unicast)
 _MAC = re.compile(r"[0-9a-fA-F][02468aceACE](?::[0-9a-fA-F]{2}){5}")
@@ -46,7 +46,7 @@ def as_ip(command: str) -> list[str] | None:
         argv = shlex.split(command)
     except ValueError:
         return None
-    if bool(argv) and program_name(argv[0]) == "sudo":
+    if runs_sudo(argv):
         argv = list(strip_sudo(tuple(argv)))
     if bool(argv) and program_name(argv[0]) == "ifconfig":
         read = _ifconfig(argv)

@@ -22,7 +22,7 @@ from iplab.names import ROOT, ns_label
 from iplab.steps import NetnsExec, Raw, Step
 from iplab.sysctl import past_netns_exec
 from iplab.words import JOINS, shell_tokens
-from iplab.wrappers import program_name
+from iplab.wrappers import runs_sudo
 
 #: the files a redirection opens in the namespace of the shell that opens it: /proc/sys/net
 #: (procfs shows the opener's namespace's keys) and /sys/class/net (sysfs shows the links
@@ -48,7 +48,7 @@ def outer_shell_write(command: str) -> tuple[str, str, str] | None:
             break
         if token == "|":
             rest = inner[i + 1 :]
-            rest = rest[1:] if (bool(rest) and program_name(rest[0]) == "sudo") else rest
+            rest = rest[1:] if runs_sudo(rest) else rest
             paths = [w for w in rest[1:] if not w.startswith("-")]
             if rest[:1] != ["tee"] or not paths:
                 return None

@@ -18,7 +18,7 @@ from __future__ import annotations
 import shlex
 
 from iplab.words import shell_tokens, strip_sudo
-from iplab.wrappers import program_name
+from iplab.wrappers import program_name, runs_sudo
 
 __all__ = ["may_exist_bridges", "port_undo", "ports_added"]
 
@@ -37,7 +37,7 @@ def ports_added(command: str) -> tuple[str, ...] | None:
     if not tokens or any(t in _OPERATORS or "$" in t or "`" in t for t in tokens):
         return None
     argv = tuple(tokens)
-    if argv and program_name(argv[0]) == "sudo":
+    if runs_sudo(argv):
         argv = strip_sudo(argv)
     if not argv or program_name(argv[0]) != "ovs-vsctl":
         return None

@@ -35,7 +35,7 @@ from iplab.words import (
     substitutions,
     unsudoed,
 )
-from iplab.wrappers import program_name, unwrap_once
+from iplab.wrappers import runs_sudo, unwrap_once
 
 _OPENERS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "time", "{", "("})
 _CLOSERS = frozenset({"fi", "done", "esac", "}", ")", ";;", "in"})
@@ -85,9 +85,7 @@ def _program(stage: list[str]) -> list[str]:
         # sudo ip netns exec alice sudo ip link: the runner, as root, takes off the line's
         # own sudo, not this one, which must be there (hunt CD: on a host without sudo the
         # run failed at it, "exec of sudo failed", where the preflight had said nothing)
-        return (["sudo"] if (bool(inner) and program_name(inner[0]) == "sudo") else []) + _program(
-            inner
-        )
+        return (["sudo"] if runs_sudo(inner) else []) + _program(inner)
     if first in ("bash", "sh") and len(words) >= 3 and words[1] == "-c":
         return ["bash" if first == "bash" else "sh", *programs(words[2])]
     if first in BUILTINS or "$" in first or "`" in first or re.fullmatch(r"\d+", first):

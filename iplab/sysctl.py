@@ -26,7 +26,7 @@ from iplab.words import (
     shell_script,
     shell_tokens,
 )
-from iplab.wrappers import program_name
+from iplab.wrappers import program_name, runs_sudo
 
 _SYSCTL_KEY = re.compile(r"[A-Za-z0-9_.:/-]+")
 _SYSCTL_QUIET = frozenset({"-w", "--write", "-q", "--quiet", "-e", "--ignore"})
@@ -169,14 +169,8 @@ def past_netns_exec(tokens: list[str]) -> tuple[str | None, list[str]]:
     """A line's words past its ``[sudo] ip netns exec NS [sudo]``, and NS (None: it has
     none; the words as they are). NS runs the first simple command alone: a redirection or
     a pipe after it is the outer shell's."""
-    ns, inner = inside_netns(
-        tokens[1:] if (bool(tokens) and program_name(tokens[0]) == "sudo") else tokens
-    )
-    return (
-        (None, tokens)
-        if ns is None
-        else (ns, inner[1:] if (bool(inner) and program_name(inner[0]) == "sudo") else inner)
-    )
+    ns, inner = inside_netns(tokens[1:] if runs_sudo(tokens) else tokens)
+    return (None, tokens) if ns is None else (ns, inner[1:] if runs_sudo(inner) else inner)
 
 
 def sysctl_path(key: str) -> str:

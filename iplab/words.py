@@ -19,7 +19,14 @@ from collections.abc import Collection, Iterator, Sequence
 
 from iplab import iptopts, ipwords, runtimes
 from iplab.records import Record, frozen
-from iplab.wrappers import SUDO_VALUED, past_how_it_runs, program_name, script_of, unwrap_once
+from iplab.wrappers import (
+    SUDO_VALUED,
+    past_how_it_runs,
+    program_name,
+    runs_sudo,
+    script_of,
+    unwrap_once,
+)
 
 #: what makes a line shell syntax rather than one command: it runs through ``bash -c``
 SHELL_SYNTAX = re.compile(r"[;&|<>`$]|\$\(")
@@ -49,7 +56,7 @@ def bare_words(argv: list[str] | None) -> list[str] | None:
 def unsudoed(argv: Sequence[str]) -> list[str]:
     """``argv`` past a ``sudo`` in front of it, at any standard path, and past its options
     (``sudo -E``, ``sudo -u USER``); any other command's words as they are."""
-    if argv and program_name(argv[0]) == "sudo":
+    if runs_sudo(argv):
         return list(strip_sudo(tuple(argv)))
     return list(argv)
 
@@ -323,7 +330,7 @@ def listing_of_netns(argv: list[str]) -> str | None:
     """``argv`` as written when it lists every namespace of the host (``ip netns``, ``ip
     netns list|ls|show``, ``ip -br netns``, ``ls [-1] /var/run/netns``, after ``sudo`` or
     not); None otherwise."""
-    words = argv[1:] if (bool(argv) and program_name(argv[0]) == "sudo") else argv
+    words = argv[1:] if runs_sudo(argv) else argv
     if not words:
         return None
     if program_name(words[0]) == "ls":

@@ -63,7 +63,7 @@ from iplab.ipwords import verb_of
 from iplab.lineparse import LineError, classify
 from iplab.steps import NetnsExec, is_observation
 from iplab.words import QUIETING, command_slot, placeholder
-from iplab.wrappers import program_name
+from iplab.wrappers import program_name, runs_sudo
 
 _INLINE = (
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
@@ -400,7 +400,7 @@ def _opens_elsewhere(line: str) -> bool:
         words = shlex.split(line)
     except ValueError:
         return False
-    while bool(words) and program_name(words[0]) == "sudo":
+    while runs_sudo(words):
         words = words[1:]
     return bool(words) and shell_elsewhere(words[0], words[1:]) is not None
 
@@ -481,7 +481,7 @@ def _root_shell_headings(reader: Reader, parts: Sequence[Part]) -> list[int]:
 def _ip_line(text: str) -> bool:
     """``text`` starts with ip, or sudo ip (a heading that is a command of iproute2's)."""
     words = text.split()
-    words = words[1:] if (bool(words) and program_name(words[0]) == "sudo") else words
+    words = words[1:] if runs_sudo(words) else words
     return bool(words) and program_name(words[0]) == "ip" and len(words) > 1
 
 
@@ -714,7 +714,7 @@ _OPTIONAL = re.compile(r"(?<!\S)\[(?:-[^\]]*|[^\]]*[|/][^\]]*)\](?!\S)")
 def _words(line: str) -> list[str]:
     """A code line's words as typed, past its prompt and a ``sudo``: ``arping -c 1 X``."""
     words = (strip_prompt(line) or line).split()
-    return words[1:] if (bool(words) and program_name(words[0]) == "sudo") else words
+    return words[1:] if runs_sudo(words) else words
 
 
 def _shown_form(line: str, filled: Sequence[list[str]]) -> bool:
@@ -1583,7 +1583,7 @@ def general_form_line(text: str) -> tuple[str, str] | None:
     stripped = _BULLET.sub("", text.strip(), count=1)
     body = (strip_prompt(stripped) or stripped).strip()
     words = body.split()
-    words = words[1:] if (bool(words) and program_name(words[0]) == "sudo") else words
+    words = words[1:] if runs_sudo(words) else words
     if "`" in body or words[:1] != ["ip"] or verb_of("ip", words[1:]).obj is None:
         return None  # (``ip`` then its options and an object of its, as ip reads them)
     found = placeholder(body)
@@ -1722,7 +1722,7 @@ def _ip_refuses(text: str, reader: Reader | None = None) -> tuple[str, str] | No
             found = _ip_refuses(expanded)
             return None if found is None else (line, found[1])
     words = line.split()
-    if bool(words) and program_name(words[0]) == "sudo":
+    if runs_sudo(words):
         words = words[1:]
     if (
         len(words) < 3
@@ -1961,7 +1961,7 @@ def _rule_change(line: str) -> bool:
         words = shlex.split(line)
     except ValueError:
         return False
-    while words and program_name(words[0]) == "sudo":
+    while runs_sudo(words):
         words = words[1:]
     if not words or program_name(words[0]) != "ip":
         return False

@@ -70,7 +70,7 @@ from iplab.words import (
     simple_commands,
     strip_sudo,
 )
-from iplab.wrappers import program_name, unwrapped
+from iplab.wrappers import program_name, runs_sudo, unwrapped
 
 Kind = Literal["markdown", "html", "rst", "asciidoc", "org", "notebook", "session", "shell"]
 #: (``skipped``: code iplab does not import, said in a warning: no step's prose, hunt R)
@@ -655,7 +655,7 @@ def first_program(line: str) -> str:
     """The program a command line runs: its first word, after ``sudo`` and sudo's options,
     read by :func:`iplab.wrappers.program_name` (``/sbin/ip``: ``ip``)."""
     words = line.split()
-    if bool(words) and program_name(words[0]) == "sudo":
+    if runs_sudo(words):
         words = [w for w in words[1:] if not w.startswith("-")] or [""]
     return program_name(words[0]) if words else ""
 
@@ -1498,7 +1498,7 @@ class Reader:
             if not isinstance(event, Cmd) or not event.output:
                 continue
             words = _split(event.text) or []
-            words = words[1:] if (bool(words) and program_name(words[0]) == "sudo") else words
+            words = words[1:] if runs_sudo(words) else words
             if len(words) != 2 or words[0] != "cat" or not event.output[0].startswith("#!"):
                 continue
             path = words[1]
@@ -4334,7 +4334,7 @@ class Reader:
                 value = split[0] if len(split) == 1 else expanded
             values.append(value)
             written.append(word)
-        sudo = bool(values) and program_name(values[0]) == "sudo"
+        sudo = runs_sudo(values)
         k = 1 if sudo else 0
         inside: str | None = None
         wrapper = ""
@@ -6532,7 +6532,7 @@ def _removed_files(text: str) -> list[str] | None:
     words = _split(text)
     if words is None:
         return None
-    words = words[1:] if (bool(words) and program_name(words[0]) == "sudo") else words
+    words = words[1:] if runs_sudo(words) else words
     if words[:1] != ["rm"] or words[1:2] not in (["-f"], ["-rf"], ["-fr"]) or len(words) < 3:
         return None
     paths = words[2:]
@@ -6569,7 +6569,7 @@ def _line_written(text: str) -> tuple[str, bool, list[str]] | None:
         tokens = list(lexer)
     except ValueError:
         return None
-    tokens = tokens[1:] if (bool(tokens) and program_name(tokens[0]) == "sudo") else tokens
+    tokens = tokens[1:] if runs_sudo(tokens) else tokens
     if tokens[:1] == ["rm"] and tokens[1:2] in (["-f"], ["-rf"]) and len(tokens) == 3:
         return tokens[2], False, []  # rm -f F: gone, as good as empty for the >> after it
     if tokens[:2] in ([">"], [":", ">"]) and len(tokens) in (2, 3) and tokens[-1] != ">":
@@ -6581,7 +6581,7 @@ def _line_written(text: str) -> tuple[str, bool, list[str]] | None:
     elif tokens.count("|") == 1:
         cut = tokens.index("|")
         words, tee = tokens[1:cut], tokens[cut + 1 :]
-        tee = tee[1:] if (bool(tee) and program_name(tee[0]) == "sudo") else tee
+        tee = tee[1:] if runs_sudo(tee) else tee
         if tee[-2:] == [">", "/dev/null"]:
             tee = tee[:-2]
         appends = tee[1:2] in (["-a"], ["--append"])
@@ -6608,7 +6608,7 @@ def _written_path(first: str, call: _Call) -> tuple[str | None, bool]:
         words = shlex.split(_HEREDOC_OP.sub(" ", first))
     except ValueError:
         return None, False
-    if bool(words) and program_name(words[0]) == "sudo":
+    if runs_sudo(words):
         words = words[1:]
     if call.program == "tee":
         named = [w for w in words[1:] if not w.startswith((">", "-")) and w != "/dev/null"]
@@ -6936,7 +6936,7 @@ def _asks_first(text: str) -> bool:
     tokens = shell_tokens(text) or []
     head = next((i for i, t in enumerate(tokens) if t in ("|", "&&", "||", ";", "&")), 0)
     words = [t for t in tokens[:head] if not set(t) <= set("<>&12") and t != "/dev/null"]
-    words = words[1:] if (bool(words) and program_name(words[0]) == "sudo") else words
+    words = words[1:] if runs_sudo(words) else words
     asked = words[:2] == ["command", "-v"] or words[:1] in (["which"], ["type"], ["hash"])
     return asked and tokens[head : head + 1] == ["&&"]
 
@@ -7133,7 +7133,7 @@ def _unread_call(node: shellread.Node) -> _Call | None:
     """A command whose words are not all known, as written (``nsenter -t $CPID -n -p``):
     enough to tell a shell it opens where iplab cannot go."""
     said = [shellread.unquoted(w) or shellread.source(w) for w in shellread.words(node)]
-    sudo = bool(said) and program_name(said[0]) == "sudo"
+    sudo = runs_sudo(said)
     said = said[1:] if sudo else said
     if not said:
         return None
@@ -7167,7 +7167,7 @@ def _opens_shell_text(body: str) -> bool:
         words = shlex.split(strip_comment(body))
     except ValueError:
         return False
-    words = words[1:] if (bool(words) and program_name(words[0]) == "sudo") else words
+    words = words[1:] if runs_sudo(words) else words
     if words[:3] == ["ip", "netns", "exec"]:
         return opened_shell(list(words[4:])) is not None
     entry = namespace_entry(words)
@@ -7198,7 +7198,7 @@ def _printed_by_iproute(line: str) -> bool:
     object and verb of it (``ip utility, iproute2-6.1.0``, ``bridge name  bridge id``):
     what a command printed, in a block without prompts."""
     words = line.split()
-    if bool(words) and program_name(words[0]) == "sudo":
+    if runs_sudo(words):
         words = words[1:]
     if not words or program_name(words[0]) not in ("ip", "bridge"):
         return False
@@ -7430,7 +7430,7 @@ def _simple_commands(node: shellread.Node) -> list[shellread.Node]:
 
 def _del_extra(words: list[str]) -> tuple[str, list[str]] | None:
     """One simple command's ``ip netns del NAME MORE...``: NAME and MORE; None: another."""
-    words = words[1:] if (bool(words) and program_name(words[0]) == "sudo") else words
+    words = words[1:] if runs_sudo(words) else words
     if words[:1] != ["ip"] or "netns" not in words[1:4] or "-all" in words or "-a" in words:
         return None
     at = words.index("netns")
@@ -7699,7 +7699,7 @@ def _run_programs(node: shellread.Node) -> list[str]:
 def _unsudoed_words(command: shellread.Node) -> list[str]:
     """A command's words as the shell passes them, past ``sudo`` and its options."""
     words = [shellread.unquoted(w) or "" for w in shellread.words(command)]
-    if bool(words) and program_name(words[0]) == "sudo":  # (sudo -u USER: its value too)
+    if runs_sudo(words):  # (sudo -u USER: its value too)
         words = list(strip_sudo(tuple(words)))
     return words
 

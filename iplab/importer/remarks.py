@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from iplab.importer.shell import SHELLS
-from iplab.wrappers import program_name
+from iplab.wrappers import program_name, runs_sudo
 
 __all__ = ["without_remark"]
 
@@ -29,7 +29,7 @@ def without_remark(command: str) -> tuple[str, str] | None:
         if before.count("'") % 2 or before.count('"') % 2:
             continue  # (inside quotes: the program's own text)
         words = before.split()
-        if bool(words) and program_name(words[0]) == "sudo":
+        if runs_sudo(words):
             words = words[1:]
         if not words or program_name(words[0]) not in _NO_SLASHES:
             return None
