@@ -12,6 +12,7 @@ signing, filters, and the table and script views of the same records.
 
 from __future__ import annotations
 
+import fcntl
 import getpass
 import hashlib
 import hmac
@@ -19,13 +20,14 @@ import json
 import os
 import re
 import socket
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from iplab import statedir
-from iplab.errors import UsageError
+from iplab.errors import IplabError, UsageError
 from iplab.records import Record, frozen
 
 GENESIS = "0" * 64
@@ -366,6 +368,25 @@ class AuditLog:
                 return kept.name
         raise OSError(f"{self.head}: too many damaged heads kept beside it")
 
+    @contextmanager
+    def _steady(self) -> Iterator[None]:
+        """Hold the audit lock shared while the log and its head are read: an append (which
+        holds it exclusive) lands before both reads or after them, never between (hunt FA:
+        a run's append between them said "BROKEN: ... records were cut off the end" of an
+        intact log). Two readers share it; a log no append ever took the lock of (none yet,
+        a state directory that is not there) is read as it is, nothing made."""
+        fd: int | None = None
+        try:
+            fd = statedir.open_state_file(self.lock, os.O_RDONLY)
+            fcntl.flock(fd, fcntl.LOCK_SH)  # an append holds it for one write and one fsync
+        except (OSError, IplabError):  # no lock yet (no append), or one unusable: unlocked
+            pass
+        try:
+            yield
+        finally:
+            if fd is not None:
+                os.close(fd)
+
     def read(self) -> list[dict[str, Any]]:
         text = self._text()
         if text is None:
@@ -385,7 +406,12 @@ class AuditLog:
         anywhere else it was put there. ``expected_head`` is a hash printed at the
         end of an earlier run and kept elsewhere: the log must still hold it.
         """
-        text = self._text()
+        with self._steady():  # the log and its head as one append left them (hunt FA)
+            text = self._text()
+            try:
+                head: dict[str, Any] | None = self._read_head()
+            except ValueError:
+                return False, "audit.head is unreadable (it was edited)"
         lines = text.split("\n") if text else []
         tail = lines.pop() if lines else ""  # after the last newline: "" or a torn line
         key = self._key()
@@ -434,10 +460,6 @@ class AuditLog:
                 return False, f"{where} was edited: its hash does not match its content"
             prev = record["hash"]
         notes = []
-        try:
-            head = self._read_head()
-        except ValueError:
-            return False, "audit.head is unreadable (it was edited)"
         if head is None:
             if records:
                 return False, (

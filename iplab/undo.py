@@ -165,6 +165,29 @@ def taken_names(entries: Sequence[Entry]) -> tuple[set[str], set[str]]:
     return taken
 
 
+def never_reached(
+    journal: Journal, info: LabInfo, entries: Sequence[Entry]
+) -> tuple[set[str], set[str]]:
+    """(namespaces, links) the lab record names that the run of a lab still starting (its
+    ``up`` failed, or was killed halfway) never reached: no intent of its journal that ran
+    (or may have: no outcome) creates them. The journal is written intent first, so what
+    exists under those names now is another's, made after the check of the names (hunt
+    FA: two ``up`` of one scenario and prefix from two state directories at once: the
+    loser's rollback deleted the winner's namespaces as "objects the journal does not
+    cover"). Empty for a lab that came up, and for a journal that is damaged or rebuilt:
+    what it does not cover may then be the lab's."""
+    from iplab.state import created_names
+
+    if not info.starting or journal.problems or journal.recovered:
+        return set(), set()
+    tried = [e.op for e in entries if e.op is not None and e.status != "skipped"]
+    covered_netns, covered_links = created_names(tried)  # (a batch's unrun: "skipped")
+    return (
+        set(info.owned_netns) - set(info.preexisting_netns) - covered_netns,
+        set(info.owned_links) - set(info.preexisting_links) - covered_links,
+    )
+
+
 @frozen
 class LabNames(Record):
     """The names a lab record says the lab owns, as sets: made once per rollback (a lab
@@ -863,6 +886,14 @@ def _rollback(env: Env, journal: Journal, exact: bool) -> UndoReport:
         )
     taken_netns |= anew_netns  # left alone as what someone else took: neither deleted, nor
     taken_links |= anew_links  # its processes stopped, nor waited for
+    never_netns, never_links = never_reached(journal, info, everything)
+    report.taken = sorted(
+        set(report.taken)
+        | {n for n in never_netns if identity("netns", n) is not None}
+        | {n for n in never_links if identity("link", n) is not None}
+    )
+    taken_netns |= never_netns
+    taken_links |= never_links
     stop_jobs(env, journal, "still running")
     # which namespaces are the lab's is read after its jobs stopped: stopping one may free
     # a namespace whose number the kernel then gives the next one made (hunt E)
