@@ -37,10 +37,13 @@ def test_an_append_between_the_log_read_and_the_head_read_is_no_cut(
 
     def text_then_an_append(self: AuditLog) -> str | None:
         text = read_text(self)
+
         # another process appends right after the log was read (a thread: its own lock fd)
-        other = threading.Thread(
-            target=lambda: (AuditLog(tmp_path).append([_record(3), _record(4)]), appended.set())
-        )
+        def append() -> None:
+            AuditLog(tmp_path).append([_record(3), _record(4)])
+            appended.set()
+
+        other = threading.Thread(target=append)
         other.start()
         other.join(0.5)  # it is done by now, unless verify holds the lock it waits for
         return text
