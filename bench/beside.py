@@ -7,12 +7,13 @@ Why it is here (#14): an ``up`` that verifies reads its lab back once the setup'
 batch ended (:mod:`iplab.ahead`). Reading the namespaces a large batch's last lines leave
 alone while those lines run looked like a saving of some 0.1 s on star-500 (its read after
 the batch is 0.1-0.2 s); built and measured (2026-12-02), it saved nothing: the batch
-itself ran slower by what the read saved. This measures why, without iplab: a bare batch
-making a star of ``--size`` namespaces, alone, and with a thread reading 100 other
-namespaces over netlink as a verification reads a lab (:func:`iplab.netlink.read`: a link
-and an address dump each, by target id; of the root, none of its links) over and over
-while it runs. The two take turns in each round,
-each begun once the kernel is quiet (:func:`bench.star.kernel_quiet`).
+itself ran slower by about what the read saved (docs/benchmarks.md). This measures one
+part of that, without iplab: a bare batch making a star of ``--size`` namespaces, alone,
+and with a thread reading 100 other namespaces over netlink as a verification reads a lab
+(:func:`iplab.netlink.read`: a link and an address dump each, by target id; of the root,
+none of its links) over and over while it runs (quiet host: some 10 % slower; with other
+work on both cores, twice as slow). The two take turns in each round, each begun once the
+kernel is quiet (:func:`bench.star.kernel_quiet`).
 
 Every object carries a prefix of its own (``iptw`` + 4 hex digits) and is deleted at the
 end, even on failure.
