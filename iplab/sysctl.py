@@ -40,12 +40,19 @@ def _quiet(arg: str) -> bool:
     return arg in _SYSCTL_QUIET or _SYSCTL_QUIET_TOGETHER.fullmatch(arg) is not None
 
 
+#: ``|| true`` (``|| :``, ``|| /bin/true``) at the end of a line: its failure let pass
+_LET_FAIL = re.compile(r"\s*\|\|\s*(?:true|:|/bin/true|/usr/bin/true)\s*$")
+
+
 def sysctl_writes(command: str) -> list[tuple[str, str]] | None:
     """The (key, value) pairs ``sysctl [-w] [-q] KEY=VALUE...`` or ``echo VALUE >
     /proc/sys/KEY`` writes, keys as written (``net.ipv4.ip_forward``,
     ``net/ipv4/ip_forward``); None for anything else (a read, ``-p FILE``, other shell
     syntax, a value with spaces). Its output thrown away (``2>/dev/null``, ``> /dev/null
-    2>&1``) it is the same write (hunt DO: a raw step of unknown effect, no undo)."""
+    2>&1``) it is the same write (hunt DO: a raw step of unknown effect, no undo); so is it
+    with its failure let pass (``|| true``: a root ``sysctl -w ... >/dev/null || true``
+    ran as a raw step iplab could not undo, and was not said as a change of the host's)."""
+    command = _LET_FAIL.sub("", command)
     argv = bare_words(plain_words(QUIETING.sub("", command)))
     if argv is None:
         return _proc_sys_write(command)

@@ -48,6 +48,11 @@ from tests.kernel import apart
         ("echo $X > /proc/sys/net/ipv4/ip_forward", None),  # shell syntax in the value
         ("cat x > /proc/sys/net/ipv4/ip_forward", None),
         ("echo -n > /proc/sys/net/ipv4/ip_forward", None),  # an option, not the value
+        # its failure let pass: the same write (a root's raw step iplab could not undo)
+        ("sysctl -w net.ipv4.ip_forward=1 >/dev/null || true", [("net.ipv4.ip_forward", "1")]),
+        ("sudo sysctl -w net.ipv4.ip_forward=1 2>/dev/null || :", [("net.ipv4.ip_forward", "1")]),
+        ("echo 1 > /proc/sys/net/ipv4/ip_forward || true", [("net/ipv4/ip_forward", "1")]),
+        ("sysctl -w net.ipv4.ip_forward=1 || echo failed", None),  # more than letting it fail
     ],
 )
 def test_what_a_sysctl_command_writes(command: str, writes: list[tuple[str, str]] | None) -> None:
@@ -89,11 +94,14 @@ def test_the_import_no_longer_lists_them_as_cannot_undo() -> None:
 
 
 @pytest.mark.kernel
-def test_down_puts_back_the_hosts_sysctls(prefix: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("let_fail", ["", " >/dev/null || true"])
+def test_down_puts_back_the_hosts_sysctls(prefix: str, tmp_path: Path, let_fail: str) -> None:
     """In a network (and mount) namespace of the test's own, which iplab takes for the
-    host: its sysctls are the test's, never the real host's."""
+    host: its sysctls are the test's, never the real host's. Written ``... >/dev/null ||
+    true`` too (a raw step iplab could not undo: the host kept the script's values)."""
     lab = tmp_path / "fw.yaml"
-    script = "sysctl -w net.ipv4.ip_forward=1\necho 77 > /proc/sys/net/ipv4/ip_default_ttl\n"
+    script = f"sysctl -w net.ipv4.ip_forward=1{let_fail}\n"
+    script += f"echo 77 > /proc/sys/net/ipv4/ip_default_ttl{let_fail.replace(' >/dev/null', '')}\n"
     lab.write_text(import_text(script + "ip netns add n1\n", "shell", "fw.sh").yaml)
     state = tmp_path / "state"
     iplab = f"{sys.executable} -m iplab"
