@@ -49,7 +49,7 @@ from iplab.steps import (
     RouteDel,
     RouteFlush,
 )
-from iplab.sysctl import sysctl_loads, sysctl_undo, sysctl_writes
+from iplab.sysctl import let_fail_writes, sysctl_loads, sysctl_undo, sysctl_writes
 from iplab.words import policy_write
 
 if TYPE_CHECKING:  # the rules read a State handed to them
@@ -388,7 +388,7 @@ def sysctl_writes_of(op: Op) -> list[tuple[str, str]] | None:
     only the host knows: read right before the step runs (:func:`sysctl_inverse`)."""
     if not isinstance(op, Raw) or op.undo or op.observes:
         return None
-    return sysctl_writes(op.command)
+    return sysctl_writes(op.command) or let_fail_writes(op.command)
 
 
 def sysctl_loads_of(op: Op) -> tuple[str, ...] | None:

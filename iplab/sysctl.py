@@ -44,15 +44,24 @@ def _quiet(arg: str) -> bool:
 _LET_FAIL = re.compile(r"\s*\|\|\s*(?:true|:|/bin/true|/usr/bin/true)\s*$")
 
 
+def let_fail_writes(command: str) -> list[tuple[str, str]] | None:
+    """:func:`sysctl_writes` of a write whose failure the line lets pass (``sysctl -w KEY=V
+    >/dev/null || true``, ``echo V > /proc/sys/KEY || :``); None for any other line. In
+    the root, such a line ran as a raw step iplab could not undo and was not said as a
+    change of the host's (helper EY's test run changed this host's forwarding so). What it
+    writes, when it works, is read back and put back as the plain write's is; the model
+    does not judge it (the author lets it fail: hunt DZ)."""
+    if _LET_FAIL.search(command) is None:
+        return None
+    return sysctl_writes(_LET_FAIL.sub("", command))
+
+
 def sysctl_writes(command: str) -> list[tuple[str, str]] | None:
     """The (key, value) pairs ``sysctl [-w] [-q] KEY=VALUE...`` or ``echo VALUE >
     /proc/sys/KEY`` writes, keys as written (``net.ipv4.ip_forward``,
     ``net/ipv4/ip_forward``); None for anything else (a read, ``-p FILE``, other shell
     syntax, a value with spaces). Its output thrown away (``2>/dev/null``, ``> /dev/null
-    2>&1``) it is the same write (hunt DO: a raw step of unknown effect, no undo); so is it
-    with its failure let pass (``|| true``: a root ``sysctl -w ... >/dev/null || true``
-    ran as a raw step iplab could not undo, and was not said as a change of the host's)."""
-    command = _LET_FAIL.sub("", command)
+    2>&1``) it is the same write (hunt DO: a raw step of unknown effect, no undo)."""
     argv = bare_words(plain_words(QUIETING.sub("", command)))
     if argv is None:
         return _proc_sys_write(command)
